@@ -1,0 +1,5 @@
+import sys
+
+from logistics.cli import main
+
+sys.exit(main())

@@ -1,0 +1,15 @@
+"""`logistics bench`: placeholder until its issue lands (the owner replaces this module)."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("bench", help="(not yet available)")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    print("logistics bench: not yet available")
+    return 1

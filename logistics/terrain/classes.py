@@ -1,0 +1,35 @@
+"""Terrain and river class codes shared by the terrain builder and the cost engine.
+
+The codes are stored as uint8 rasters (``terrain_class``, ``river_class``); vehicles give a
+speed and a rolling resistance per terrain class and a crossing rule per river class.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+__all__ = ["TerrainClass", "RiverClass"]
+
+
+class TerrainClass(IntEnum):
+    """Surface class of a cell (what a vehicle drives on)."""
+
+    NODATA = 0
+    STEPPE = 1  #: grassland, open steppe, savanna (IGBP 8-10)
+    FOREST = 2  #: forest of any kind (IGBP 1-5), taiga of the Greater Khingan
+    WETLAND = 3  #: marsh and seasonally flooded floodplain (reconstructed for 1945)
+    SAND = 4  #: sand, barren, alkali flats (IGBP 16, 15)
+    CROPLAND = 5  #: cultivated fields (IGBP 12, 14)
+    URBAN = 6  #: built-up (IGBP 13)
+    WATER = 7  #: lake or sea: impassable to every land vehicle
+
+
+class RiverClass(IntEnum):
+    """River crossing class of a cell (from WDBII river levels)."""
+
+    NONE = 0
+    MAJOR = 1  #: WDBII level 1: double-lined major rivers (Amur, Sungari, Nen, Argun, Ussuri)
+    LARGE = 2  #: WDBII level 2: additional major rivers
+    MEDIUM = 3  #: WDBII levels 3-4: additional and minor permanent rivers
+    INTERMITTENT = 4  #: WDBII levels 5-7: intermittent streams
+    CANAL = 5  #: WDBII levels 8-10: canals
