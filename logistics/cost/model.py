@@ -1,0 +1,83 @@
+"""The plain-data description of a move-cost rule that the solver consumes.
+
+A :class:`CostModel` says what it costs (seconds, litres, or a weighted mix) to move from a cell
+to a neighbour. The vehicle physics (``logistics.cost.physics``) builds it; the solvers
+(``logistics.cost.solver`` in memory, ``logistics.cost.chunked`` on dask) only read it. A new
+vehicle model therefore never touches a solver: it only produces another table.
+
+The rule, for a move from cell ``p`` to neighbour ``q`` along offset ``(di, dj)`` (rows, cols):
+
+* ``L = hypot(dj * dx, di * dy)`` metres, the straight segment between cell centres;
+* ``g = (z[q] - z[p]) / L``, the signed grade (positive uphill); ``g = 0`` when isotropic;
+* ``c(k, g)``: per-metre cost of surface class ``k`` at grade ``g``, linearly interpolated in
+  ``table`` (grades outside the table are impassable), times ``scale`` of the cell if given;
+* the per-metre cost of the move is the mean of ``c`` over the cells the segment crosses
+  (``p`` and ``q`` for the 8 king moves; ``p``, ``q`` and the two cells beside the segment for
+  the 8 knight moves of the 16-neighbour stencil);
+* ``cost = L * mean_c + enter[q]`` (``enter`` is the one-off cost of entering ``q``, e.g. a river
+  crossing).
+
+A move is impossible when any of those values is ``inf`` or ``NaN``: ``class_index == 255``,
+``scale`` NaN/inf, ``enter`` NaN/inf, or a table entry ``inf`` (grade beyond the vehicle's limit).
+Costs are always positive for a possible move (the physics guarantees a floor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["CostModel", "BARRIER_CLASS"]
+
+#: ``class_index`` value of a cell no vehicle may enter (lake, sea, nodata, user barrier).
+BARRIER_CLASS: int = 255
+
+
+@dataclass(frozen=True)
+class CostModel:
+    """Per-move cost rule on a regular grid (north-up, rows = y descending, cols = x).
+
+    Attributes
+    ----------
+    class_index : uint8 array (ny, nx)
+        Row of ``table`` for each cell; ``BARRIER_CLASS`` (255) is impassable.
+    table : float64 array (n_classes, n_grades)
+        Cost per metre (``units`` per m) of moving through a cell of that class at grade
+        ``grade_min + i * grade_step``; ``inf`` where the move is impossible.
+    grade_min, grade_step : float
+        The grade axis of ``table`` (dimensionless rise/run, positive uphill).
+    cellsize_m : (dx, dy)
+        Cell width and height in metres (both positive).
+    elevation_m : float32 array (ny, nx) or None
+        Cell elevations; None makes the rule isotropic (every grade is 0).
+    scale : float32 array (ny, nx) or None
+        Per-cell multiplier of the per-metre cost (e.g. roughness); NaN/inf = barrier.
+    enter : float32 array (ny, nx) or None
+        One-off cost of entering the cell (e.g. river crossing), in ``units``; NaN/inf = barrier.
+    units : str
+        ``"s"`` (time), ``"L"`` (fuel) or ``"mixed"`` (weighted sum; see ``attrs``).
+    attrs : dict
+        Provenance: vehicle id, objective, season, weights.
+    """
+
+    class_index: np.ndarray
+    table: np.ndarray
+    grade_min: float
+    grade_step: float
+    cellsize_m: tuple[float, float]
+    elevation_m: np.ndarray | None = None
+    scale: np.ndarray | None = None
+    enter: np.ndarray | None = None
+    units: str = "s"
+    attrs: dict = field(default_factory=dict)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Grid shape (ny, nx)."""
+        return tuple(self.class_index.shape)  # type: ignore[return-value]
+
+    @property
+    def grades(self) -> np.ndarray:
+        """The grade axis of ``table`` (dimensionless)."""
+        return self.grade_min + self.grade_step * np.arange(self.table.shape[1])
