@@ -1,0 +1,97 @@
+"""Package-wide checks: public names import, the CLI answers --help, errors mix with builtins,
+outputs are atomic."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import logistics
+from logistics import _atomic, errors
+from logistics.cli import COMMANDS, build_parser, main
+
+
+def test_every_public_name_imports():
+    for name in logistics.__all__:
+        assert hasattr(logistics, name), name
+
+
+def test_every_module_imports_and_its_all_resolves():
+    for mod in pkgutil.walk_packages(logistics.__path__, prefix="logistics."):
+        if mod.name.endswith("__main__"):
+            continue
+        module = importlib.import_module(mod.name)
+        for name in getattr(module, "__all__", []):
+            assert hasattr(module, name), f"{mod.name}.__all__ names missing {name}"
+
+
+def test_errors_mix_with_builtins():
+    assert issubclass(errors.ConfigError, ValueError)
+    assert issubclass(errors.ConfigError, errors.LogisticsError)
+    assert issubclass(errors.UnknownNameError, KeyError)
+    assert str(errors.UnknownNameError("no place 'X'; did you mean 'Y'?")) == (
+        "no place 'X'; did you mean 'Y'?"
+    )
+    assert issubclass(errors.ResourceError, MemoryError)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert command in capsys.readouterr().out
+
+
+def test_parser_lists_every_command():
+    help_text = build_parser().format_help()
+    for command in COMMANDS:
+        assert command in help_text
+
+
+def test_console_entry_point_runs():
+    out = subprocess.run(
+        [sys.executable, "-m", "logistics", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "logistics" in out.stdout
+
+
+def test_atomic_dir_leaves_nothing_on_failure(tmp_path: Path):
+    target = tmp_path / "run"
+    with pytest.raises(RuntimeError):
+        with _atomic.atomic_dir(target) as tmp:
+            (tmp / "half.csv").write_text("a,b\n")
+            raise RuntimeError("boom")
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_atomic_dir_replaces_only_when_complete(tmp_path: Path):
+    target = tmp_path / "run"
+    with _atomic.atomic_dir(target) as tmp:
+        (tmp / "a.txt").write_text("old")
+    with pytest.raises(RuntimeError):
+        with _atomic.atomic_dir(target) as tmp:
+            (tmp / "a.txt").write_text("new")
+            raise RuntimeError("boom")
+    assert (target / "a.txt").read_text() == "old"
+    with _atomic.atomic_dir(target) as tmp:
+        (tmp / "a.txt").write_text("new")
+    assert (target / "a.txt").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
+
+
+def test_atomic_path_keeps_old_file_on_failure(tmp_path: Path):
+    target = tmp_path / "x.csv"
+    target.write_text("old")
+    with pytest.raises(RuntimeError):
+        with _atomic.atomic_path(target) as tmp:
+            tmp.write_text("half")
+            raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
