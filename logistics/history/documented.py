@@ -1,0 +1,316 @@
+"""Read any CSV in the documented-advances format and say, once, everything wrong with it.
+
+Users (historians) bring their own files in the format described in
+``configs/history/README.md`` (a copy of ``documented-advances-format.md``). A bad cell never
+raises: it becomes one :class:`Problem` (row, column, value, what was expected, what happens to
+the row) and only the unusable field is dropped, so every other row, and every other field of
+the same row, is still scored. Only a file that cannot be read as CSV at all raises
+:class:`~logistics.errors.DataError`.
+
+Row numbers are those a spreadsheet shows: the header is row 1, the first record row 2.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date as _date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from logistics.errors import DataError
+
+__all__ = [
+    "COLUMNS",
+    "CONFIDENCE_LEVELS",
+    "Problem",
+    "Documented",
+    "load_documented",
+    "parse_km_text",
+]
+
+#: Every column of the format, in the order the shipped file has them.
+COLUMNS: tuple[str, ...] = (
+    "axis_id", "front", "formation", "date", "place_reached", "lat", "lon",
+    "cumulative_km_from_start_documented", "start_place", "start_lat", "start_lon",
+    "source", "quote", "confidence", "notes", "coord_quality", "km_min", "km_max",
+)
+
+#: Allowed values of ``confidence`` (compared case-insensitively).
+CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
+
+#: What a missing column costs (columns not listed here are metadata: treated as empty).
+_MISSING_CONSEQUENCE: dict[str, str] = {
+    "axis_id": "no row can be scored",
+    "date": "no row can be scored",
+    "lat": "no coordinate can be used",
+    "lon": "no coordinate can be used",
+    "cumulative_km_from_start_documented": "distances only from km_min/km_max",
+    "km_min": "distances only from the text column",
+    "km_max": "distances only from the text column",
+}
+
+_NUM = r"(\d+(?:\.\d+)?)"
+_KM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(rf"^~?{_NUM}$"), "exact"),
+    (re.compile(rf"^{_NUM}\s*(?:-|–|—|to)\s*{_NUM}$"), "range"),
+    (re.compile(rf"^(?:>|>=|≥|over|more than|at least)\s*{_NUM}$"), "min"),
+    (re.compile(rf"^(?:<|<=|≤|up to|at most)\s*{_NUM}$"), "max"),
+    (re.compile(rf"^{_NUM}\s*\(?\s*(?:up to|at most|max)\s*\)?$"), "max"),
+    (re.compile(rf"^{_NUM}\s*\+$"), "min"),
+)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NO_LATER_RE = re.compile(r"\bno later than\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a documented-advances file.
+
+    ``row`` is the spreadsheet row (header = 1; None for a problem of the whole file),
+    ``column`` the column name, ``value`` the text seen, ``message`` what was expected and how
+    to fix it, ``consequence`` what the comparison does about it.
+    """
+
+    row: int | None
+    column: str
+    value: str
+    message: str
+    consequence: str
+
+    def __str__(self) -> str:
+        where = "file" if self.row is None else f"row {self.row}"
+        shown = f" = {self.value!r}" if self.value != "" else ""
+        return f"{where}, column {self.column!r}{shown}: {self.message} ({self.consequence})"
+
+
+@dataclass(frozen=True)
+class Documented:
+    """A documented-advances file, parsed: every row kept, every problem listed.
+
+    ``table`` has one row per record of the file with the format's columns parsed:
+    ``row`` (int), ``axis_id`` (str, "" when missing), ``date`` (datetime64, NaT when bad),
+    ``lat``/``lon``/``start_lat``/``start_lon`` (float degrees, NaN when absent or invalid),
+    ``km_min``/``km_max`` (float km, NaN when absent or invalid), ``date_basis``
+    (``"end_of_day"`` or ``"no_later_than"``, from ``notes``), ``usable`` (axis and date valid),
+    ``issues`` (this row's problems, "; "-joined) and the text columns as given.
+    """
+
+    path: str
+    table: pd.DataFrame
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+    @property
+    def usable(self) -> pd.DataFrame:
+        """Rows whose axis and date are valid (they can be scored if they have a place or km)."""
+        return self.table[self.table["usable"]]
+
+    @property
+    def axes(self) -> list[str]:
+        """Axis ids present in usable rows, in order of first appearance."""
+        return list(dict.fromkeys(self.usable["axis_id"]))
+
+    def problems_frame(self) -> pd.DataFrame:
+        """The problems as a DataFrame (row, column, value, message, consequence)."""
+        cols = ["row", "column", "value", "message", "consequence"]
+        return pd.DataFrame([[getattr(p, c) for c in cols] for p in self.problems], columns=cols)
+
+    def report(self) -> str:
+        """Human-readable summary: counts, then every problem on its own line."""
+        n = len(self.table)
+        head = (
+            f"{self.path}: {n} rows, {int(self.table['usable'].sum())} usable, "
+            f"{len(self.problems)} problem(s)"
+        )
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+def parse_km_text(text: str) -> tuple[float, float] | None:
+    """Parse a documented distance as sources give it into ``(km_min, km_max)``.
+
+    ``"120-150"`` -> (120, 150); ``">450"`` -> (450, nan); ``"250 (up to)"`` -> (nan, 250);
+    ``"88.5"`` -> (88.5, 88.5); ``""`` -> (nan, nan). Returns None when the text matches none
+    of these forms (the caller reports it).
+
+    >>> parse_km_text("120-150"), parse_km_text(">450")
+    ((120.0, 150.0), (450.0, nan))
+    """
+    t = " ".join(text.strip().lower().replace("km", "").split())
+    if t == "":
+        return (math.nan, math.nan)
+    for pattern, kind in _KM_PATTERNS:
+        m = pattern.match(t)
+        if not m:
+            continue
+        values = [float(g) for g in m.groups()]
+        if kind == "exact":
+            return (values[0], values[0])
+        if kind == "range":
+            return (values[0], values[1])
+        if kind == "min":
+            return (values[0], math.nan)
+        return (math.nan, values[0])
+    return None
+
+
+def load_documented(path: str | Path) -> Documented:
+    """Read a documented-advances CSV (UTF-8, comma-separated) and validate every row.
+
+    Raises DataError only when the file cannot be read as CSV; every problem inside the file
+    is collected in ``Documented.problems``.
+    """
+    p = Path(path)
+    raw = _read_csv(p)
+    problems: list[Problem] = []
+    for col in COLUMNS:
+        if col not in raw.columns:
+            problems.append(Problem(
+                None, col, "", f"missing column (expected the format's columns: {', '.join(COLUMNS)})",
+                _MISSING_CONSEQUENCE.get(col, "treated as empty"),
+            ))
+            raw[col] = ""
+    records = [_parse_row(int(i) + 2, rec, problems) for i, rec in enumerate(raw.to_dict("records"))]
+    table = pd.DataFrame.from_records(records, columns=_TABLE_COLUMNS)
+    table["date"] = pd.to_datetime(table["date"])
+    for col in ("row",):
+        table[col] = table[col].astype(int)
+    return Documented(path=str(p), table=table, problems=tuple(problems))
+
+
+_TABLE_COLUMNS: tuple[str, ...] = (
+    "row", "axis_id", "front", "formation", "date", "place_reached", "lat", "lon",
+    "cumulative_km_from_start_documented", "km_min", "km_max", "start_place", "start_lat",
+    "start_lon", "source", "quote", "confidence", "notes", "coord_quality", "date_basis",
+    "usable", "issues",
+)
+
+
+def _read_csv(p: Path) -> pd.DataFrame:
+    """The file as a frame of stripped strings; DataError if it cannot be read at all."""
+    if not p.is_file():
+        raise DataError(f"documented-advances file not found: {p} (give an existing CSV file)")
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8", skipinitialspace=True)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{p}: the file is empty; expected a header row with the format's columns") from None
+    except pd.errors.ParserError as exc:
+        raise DataError(f"{p}: not a readable comma-separated file ({exc}); check quoting") from None
+    df.columns = [str(c).strip() for c in df.columns]
+    return df.apply(lambda s: s.str.strip())
+
+
+def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[str, object]:
+    """Parse one record; append its problems; drop only the fields that are unusable."""
+    mine: list[Problem] = []
+
+    def bad(column: str, message: str, consequence: str) -> None:
+        mine.append(Problem(row, column, rec.get(column, ""), message, consequence))
+
+    axis = rec["axis_id"]
+    if axis == "":
+        bad("axis_id", "empty axis id (expected e.g. 'TBF-6GTA', the axis a scenario names)",
+            "row not scored")
+    day = _parse_date(rec["date"])
+    if day is None:
+        bad("date", "bad date (expected YYYY-MM-DD, e.g. 1945-08-11)", "row not scored")
+    lat, lon = _parse_point(rec, "lat", "lon", bad, "coordinate ignored")
+    start_lat, start_lon = _parse_point(rec, "start_lat", "start_lon", bad, "start ignored")
+    km_min, km_max = _parse_km(rec, bad)
+    confidence = rec["confidence"].lower()
+    if confidence not in CONFIDENCE_LEVELS:
+        bad("confidence", f"unknown confidence (expected one of {', '.join(CONFIDENCE_LEVELS)})",
+            "kept as given")
+    problems.extend(mine)
+    return {
+        "row": row, "axis_id": axis, "front": rec["front"], "formation": rec["formation"],
+        "date": day, "place_reached": rec["place_reached"], "lat": lat, "lon": lon,
+        "cumulative_km_from_start_documented": rec["cumulative_km_from_start_documented"],
+        "km_min": km_min, "km_max": km_max, "start_place": rec["start_place"],
+        "start_lat": start_lat, "start_lon": start_lon, "source": rec["source"],
+        "quote": rec["quote"], "confidence": confidence or rec["confidence"],
+        "notes": rec["notes"], "coord_quality": rec["coord_quality"],
+        "date_basis": "no_later_than" if _NO_LATER_RE.search(rec["notes"]) else "end_of_day",
+        "usable": axis != "" and day is not None,
+        "issues": "; ".join(f"{p.column}: {p.message} ({p.consequence})" for p in mine),
+    }
+
+
+def _parse_date(text: str) -> _date | None:
+    if not _DATE_RE.match(text):
+        return None
+    try:
+        return _date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _parse_float(text: str) -> float | None:
+    """A finite float, NaN for empty text, None when the text is not a number."""
+    if text == "":
+        return math.nan
+    try:
+        v = float(text)
+    except ValueError:
+        return None
+    return v if math.isfinite(v) else None
+
+
+def _parse_point(rec, lat_col, lon_col, bad, consequence) -> tuple[float, float]:
+    """Both coordinates or neither; each a number within its range, else NaN and a problem."""
+    lat, lon = _parse_float(rec[lat_col]), _parse_float(rec[lon_col])
+    ok = True
+    for col, v, limit in ((lat_col, lat, 90.0), (lon_col, lon, 180.0)):
+        if v is None:
+            bad(col, "not a number (expected decimal degrees, e.g. 45.38)", consequence)
+            ok = False
+        elif abs(v) > limit:
+            bad(col, f"out of range (expected decimal degrees within +-{limit:g})", consequence)
+            ok = False
+    if ok and (math.isnan(lat) != math.isnan(lon)):
+        empty = lat_col if math.isnan(lat) else lon_col
+        bad(empty, f"empty while {lon_col if empty == lat_col else lat_col} is given "
+            "(give both or neither)", consequence)
+        ok = False
+    return (lat, lon) if ok else (math.nan, math.nan)
+
+
+def _parse_km(rec, bad) -> tuple[float, float]:
+    """Distance bounds from km_min/km_max, else from the text column; NaN when unusable."""
+    text_col = "cumulative_km_from_start_documented"
+    parsed = parse_km_text(rec[text_col])
+    if parsed is None:
+        bad(text_col, "unreadable distance (expected e.g. '120-150', '>450', '250 (up to)', "
+            "'88.5' or empty)", "text ignored")
+    nums: list[float] = []
+    for col in ("km_min", "km_max"):
+        v = _parse_float(rec[col])
+        if v is None or v < 0:
+            bad(col, "not a non-negative number of km", "distance ignored")
+            return (math.nan, math.nan)
+        nums.append(v)
+    lo, hi = nums
+    if lo > hi:
+        bad("km_min", f"km_min {lo:g} > km_max {hi:g} (swap them or fix the range)", "distance ignored")
+        return (math.nan, math.nan)
+    if math.isnan(lo) and math.isnan(hi):
+        if parsed is not None and parsed[0] > parsed[1]:
+            bad(text_col, "lower bound above upper bound", "distance ignored")
+            return (math.nan, math.nan)
+        return parsed if parsed is not None else (math.nan, math.nan)
+    if rec[text_col] != "" and parsed is not None and not _same_bounds(parsed, (lo, hi)):
+        bad(text_col, f"disagrees with km_min/km_max ({_fmt(lo)}..{_fmt(hi)})",
+            "km_min/km_max used")
+    return (lo, hi)
+
+
+def _same_bounds(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return all((np.isnan(x) and np.isnan(y)) or abs(x - y) < 1e-6 for x, y in zip(a, b))
+
+
+def _fmt(v: float) -> str:
+    return "" if math.isnan(v) else f"{v:g}"

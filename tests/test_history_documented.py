@@ -1,0 +1,132 @@
+"""Validation of documented-advances CSVs: every problem once, valid fields still used."""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import pytest
+
+from logistics import settings
+from logistics.errors import DataError
+from logistics.history.documented import COLUMNS, load_documented, parse_km_text
+
+GOOD = {
+    "axis_id": "X-1", "front": "F", "formation": "1st Army", "date": "1945-08-10",
+    "place_reached": "Somewhere", "lat": "45.0", "lon": "121.0",
+    "cumulative_km_from_start_documented": "120-150", "start_place": "Start",
+    "start_lat": "45.0", "start_lon": "120.0", "source": "book", "quote": "q",
+    "confidence": "high", "notes": "", "coord_quality": "approx_uncertain",
+    "km_min": "120", "km_max": "150",
+}
+
+
+def write(path: Path, rows, columns=COLUMNS) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
+        w.writeheader()
+        for r in rows:
+            w.writerow({**GOOD, **r})
+    return path
+
+
+def test_shipped_file_is_clean_and_matches_the_reference():
+    doc = load_documented(settings.CONFIG_DIR / "history" / "documented-advances.csv")
+    assert doc.problems == ()
+    assert len(doc.table) == 34 and doc.table["usable"].all()
+    lubei = doc.table[doc.table["place_reached"].str.startswith("Lubei")].iloc[0]
+    assert lubei["km_min"] == 450 and math.isnan(lubei["km_max"])
+    qiqihar = doc.table[doc.table["place_reached"].str.startswith("Qiqihar")].iloc[0]
+    assert qiqihar["date_basis"] == "no_later_than"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("120-150", (120, 150)), ("19.3-45.1", (19.3, 45.1)), (">450", (450, math.nan)),
+    ("250 (up to)", (math.nan, 250)), ("up to 250", (math.nan, 250)), ("88.5", (88.5, 88.5)),
+    ("", (math.nan, math.nan)), ("120–150 km", (120, 150)),
+])
+def test_parse_km_text(text, expected):
+    got = parse_km_text(text)
+    assert all((math.isnan(a) and math.isnan(b)) or a == b for a, b in zip(got, expected))
+
+
+def test_parse_km_text_rejects_prose():
+    assert parse_km_text("about a hundred") is None
+
+
+@pytest.mark.parametrize("bad, column, consequence", [
+    ({"date": "1945-13-01"}, "date", "row not scored"),
+    ({"date": "10 Aug 1945"}, "date", "row not scored"),
+    ({"axis_id": ""}, "axis_id", "row not scored"),
+    ({"lat": "95"}, "lat", "coordinate ignored"),
+    ({"lon": "east"}, "lon", "coordinate ignored"),
+    ({"lon": ""}, "lon", "coordinate ignored"),
+    ({"km_min": "200", "km_max": "150", "cumulative_km_from_start_documented": ""}, "km_min", "distance ignored"),
+    ({"km_min": "-5"}, "km_min", "distance ignored"),
+    ({"confidence": "certain"}, "confidence", "kept as given"),
+    ({"start_lat": "-100"}, "start_lat", "start ignored"),
+    ({"cumulative_km_from_start_documented": "lots"}, "cumulative_km_from_start_documented", "text ignored"),
+    ({"cumulative_km_from_start_documented": "300"}, "cumulative_km_from_start_documented", "km_min/km_max used"),
+])
+def test_each_problem_type_is_reported_once_with_row_and_value(tmp_path, bad, column, consequence):
+    doc = load_documented(write(tmp_path / "d.csv", [{}, bad, {}]))
+    assert len(doc.problems) == 1, doc.report()
+    p = doc.problems[0]
+    assert (p.row, p.column, p.consequence) == (3, column, consequence)
+    assert p.value == bad[column] or column == "km_min"
+    assert str(p).startswith("row 3")
+    # The other rows are untouched and usable.
+    good = doc.table[doc.table["row"] != 3]
+    assert good["usable"].all() and (good["issues"] == "").all()
+
+
+def test_bad_field_drops_only_that_field(tmp_path):
+    doc = load_documented(write(tmp_path / "d.csv", [{"lat": "95"}]))
+    r = doc.table.iloc[0]
+    assert r["usable"] and math.isnan(r["lat"]) and math.isnan(r["lon"])
+    assert (r["km_min"], r["km_max"]) == (120, 150)
+    assert "lat" in r["issues"]
+
+
+def test_distance_from_text_when_numbers_are_empty(tmp_path):
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {"km_min": "", "km_max": "", "cumulative_km_from_start_documented": ">450"}]))
+    r = doc.table.iloc[0]
+    assert r["km_min"] == 450 and math.isnan(r["km_max"]) and doc.problems == ()
+
+
+def test_many_problems_in_one_report(tmp_path):
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {"date": "x"}, {"lat": "200"}, {"confidence": ""}, {}]))
+    assert [p.row for p in doc.problems] == [2, 3, 4]
+    text = doc.report()
+    assert "4 rows, 3 usable, 3 problem(s)" in text and text.count("\n") == 3
+    assert list(doc.problems_frame().columns) == ["row", "column", "value", "message", "consequence"]
+
+
+def test_missing_columns_reported_and_other_rows_kept(tmp_path):
+    cols = [c for c in COLUMNS if c not in ("quote", "km_min", "km_max")]
+    doc = load_documented(write(tmp_path / "d.csv", [{"cumulative_km_from_start_documented": "88.5"}], cols))
+    missing = {p.column for p in doc.problems if p.row is None}
+    assert missing == {"quote", "km_min", "km_max"}
+    r = doc.table.iloc[0]
+    assert r["usable"] and r["km_min"] == r["km_max"] == 88.5
+
+
+def test_missing_essential_column_makes_no_row_usable(tmp_path):
+    cols = [c for c in COLUMNS if c != "date"]
+    doc = load_documented(write(tmp_path / "d.csv", [{}, {}], cols))
+    assert not doc.table["usable"].any()
+    assert any(p.column == "date" and p.consequence == "no row can be scored" for p in doc.problems)
+
+
+def test_unreadable_files_raise_one_data_error(tmp_path):
+    with pytest.raises(DataError, match="not found"):
+        load_documented(tmp_path / "nope.csv")
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(DataError, match="empty"):
+        load_documented(tmp_path / "empty.csv")
+    (tmp_path / "latin.csv").write_bytes("axis_id,date\nX,1945-08-10 \xe9\n".encode("latin-1"))
+    with pytest.raises(DataError, match="UTF-8"):
+        load_documented(tmp_path / "latin.csv")
