@@ -58,6 +58,10 @@ def test_place_reached_half_a_day_late_and_early():
     assert s.loc[3, "date_error_days"] == pytest.approx(-0.5)  # before 12 Aug began
     assert s.loc[4, "date_error_days"] == 0.0                   # within 11 Aug
     assert s.loc[2, "route_km_at_place"] == pytest.approx(150, abs=0.01)
+    # The same in km: 30 km short at the end of 10 Aug, 30 km past at the start of 12 Aug.
+    assert s.loc[2, "place_km_error"] == pytest.approx(-30, abs=0.01)
+    assert s.loc[3, "place_km_error"] == pytest.approx(30, abs=0.01)
+    assert s.loc[4, "place_km_error"] == 0.0 and s.loc[4, "error_km"] == 0.0
     assert s["scorable"].all()
 
 
@@ -102,7 +106,7 @@ def test_place_not_reached_gives_a_censored_lower_bound():
     s = score([row(2, "1945-08-12", km=300)], halt_km=200)
     assert s.loc[2, "date_censored"]
     assert s.loc[2, "date_error_days"] == pytest.approx(6.0)  # 13 Aug 00:00 -> 19 Aug 00:00
-    assert s.loc[2, "place_km_error"] == pytest.approx(200 - 300)
+    assert s.loc[2, "place_km_error"] == pytest.approx(200 - 300)  # behind at the end of 12 Aug
     assert "lower bound" in s.loc[2, "note"]
 
 

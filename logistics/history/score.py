@@ -18,8 +18,10 @@ Definitions (the report repeats them):
   range: 0 inside, else the signed km beyond the violated bound; a missing bound is open
   (">450", "250 (up to)"). ``rel_km_error`` divides by the violated bound.
 * ``error_km``, one km error per scorable row for skill and calibration: ``km_error`` when the
-  row has a documented distance, else ``place_km_error`` = modeled km at the end of D minus the
-  route km of the place (not censored, so it stays informative when the model is far behind).
+  row has a documented distance, else ``place_km_error``: 0 if the model passes the place
+  during the documented window, else the km it is behind the place at the window's end
+  (negative) or past it at the window's start (positive). Not censored, so it stays
+  informative when the model never gets there.
 """
 
 from __future__ import annotations
@@ -194,7 +196,7 @@ def _score_one(r: dict, track: pd.DataFrame, route_points: pd.DataFrame, tol: fl
         res["miss_km"] = fix.miss_km
         if fix.reached:
             res["route_km_at_place"] = fix.route_km
-            res["place_km_error"] = modeled_km - fix.route_km
+            res["place_km_error"] = _place_km_error(track, fix.route_km, day, r["date_basis"])
             arrival = time_at_km(track, fix.route_km)
             if arrival is not None:
                 res["arrival_time"] = arrival
@@ -223,6 +225,17 @@ def _score_one(r: dict, track: pd.DataFrame, route_points: pd.DataFrame, tol: fl
     res["scorable"] = bool(res["scorable_date"] or res["scorable_km"])
     res["note"] = "; ".join(notes)
     return res
+
+
+def _place_km_error(track: pd.DataFrame, route_km: float, day: pd.Timestamp, basis: str) -> float:
+    """Km by which the model misses the documented day at the place: 0 if it passes the place
+    during the day's window, else how far behind (negative) at its end or ahead (positive)
+    at its start (never ahead with ``no_later_than``)."""
+    behind = km_at_time(track, day + _DAY) - route_km
+    if behind < 0:
+        return behind
+    ahead = km_at_time(track, day) - route_km
+    return ahead if ahead > 0 and basis != "no_later_than" else 0.0
 
 
 def find_disagreements(rows: pd.DataFrame, *, tolerance_km: float = DEFAULT_TOLERANCE_KM

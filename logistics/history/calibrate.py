@@ -1,0 +1,240 @@
+"""Fit at most three GLOBAL parameters on chosen axes; leave-one-axis-out is the honest score.
+
+The parameters are those every axis shares (``speed_scale``, ``fuel_scale``,
+``march_hours_per_day``: see ``logistics.scenario.GLOBAL_OVERRIDES``); never a per-axis factor.
+The search is a bounded grid: every (axis, grid point) is run once, scored once and cached in
+one table, so the fit on all axes and every leave-one-axis-out (LOAO) fit are only minima over
+sums of that table (k + 1 fits for the price of one grid).
+
+Loss: the pooled mean absolute ``error_km`` over the scorable documented rows of the training
+axes (``score.py``: km error against a documented distance, else the modeled km at the end of
+the documented date minus the route km of the documented place). Km, not days, because a km
+error exists even when the model never reaches a place (a date error would be censored) and
+varies smoothly with the parameters. The date MAE is reported beside it.
+
+LOAO: for each axis, fit on the others and score the held-out axis at the fitted point; the
+pooled held-out MAE is the figure to quote, next to the same axes run with nominal parameters.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from logistics.errors import ConfigError
+from logistics.history.runs import Job, run_jobs
+from logistics.history.score import DEFAULT_TOLERANCE_KM, score_rows
+
+__all__ = [
+    "PARAMETERS",
+    "DEFAULT_BOUNDS",
+    "grid_points",
+    "bounds_from_scenarios",
+    "evaluate_grid",
+    "fit",
+    "leave_one_axis_out",
+    "Calibration",
+    "calibrate",
+]
+
+#: The global parameters that may be fitted.
+PARAMETERS: tuple[str, ...] = ("speed_scale", "fuel_scale", "march_hours_per_day")
+
+#: Search bounds used when neither the caller nor the configs' ``uncertain:`` sections give
+#: any. Modelling assumptions, chosen wide rather than tuned: speeds and fuel use within
+#: x0.5-x1.5 of the physics (SEED-000 reports fuel needs 50 % above the estimate on the
+#: passes, the upper end of fuel_scale); 8-20 h on the move a day (cavalry regulation CAV35,
+#: parameters.md 2.4: 7-8 h, a halt, then 4-6 h; mechanised columns also moved at night).
+DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
+    "speed_scale": (0.5, 1.5),
+    "fuel_scale": (0.5, 1.5),
+    "march_hours_per_day": (8.0, 20.0),
+}
+
+_NOMINAL = -1  # grid index of the run without overrides
+
+
+def grid_points(bounds: Mapping[str, tuple[float, float]], points: int) -> list[dict[str, float]]:
+    """Cartesian grid of ``points`` evenly spaced values per parameter, bounds included."""
+    bad = [k for k in bounds if k not in PARAMETERS]
+    if bad or not bounds:
+        raise ConfigError(f"calibration parameters must be among {', '.join(PARAMETERS)} "
+                          f"(at most three, global); got {', '.join(bounds) or 'none'}")
+    if not isinstance(points, int) or points < 2:
+        raise ConfigError(f"grid points per parameter must be an integer >= 2, got {points!r}")
+    for k, (lo, hi) in bounds.items():
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
+            raise ConfigError(f"bounds of {k} must satisfy 0 < low < high, got {lo}..{hi}")
+    axes = [np.linspace(lo, hi, points) for lo, hi in bounds.values()]
+    return [dict(zip(bounds, map(float, combo))) for combo in itertools.product(*axes)]
+
+
+def bounds_from_scenarios(params: Sequence[str], scenarios: Sequence[Any]) -> dict[str, tuple[float, float]]:
+    """Bounds per parameter: the union of the configs' ``uncertain:`` ranges, else the default."""
+    out = {}
+    for p in params:
+        if p not in PARAMETERS:
+            raise ConfigError(f"unknown calibration parameter {p!r}; choose among {', '.join(PARAMETERS)}")
+        ranges = [sc.uncertain[p] for sc in scenarios if p in getattr(sc, "uncertain", {})]
+        out[p] = (min(r.low for r in ranges), max(r.high for r in ranges)) if ranges else DEFAULT_BOUNDS[p]
+    return out
+
+
+def evaluate_grid(axes: Mapping[str, tuple[Any, pd.DataFrame]], points: Sequence[Mapping[str, float]], *,
+                  runner: Callable[..., Any] | None = None, client: Any = None,
+                  tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
+                  dem: str = "merged", seed: int = 0, progress: bool = False) -> pd.DataFrame:
+    """Run every axis at every point (and once nominal) and tabulate its error sums.
+
+    ``axes`` maps axis_id -> (scenario, documented rows of that axis). Returns one row per
+    (point, axis): ``point`` (-1 = nominal), the parameter values, ``axis_id``, ``n_km``,
+    ``sum_abs_km``, ``n_date``, ``sum_abs_date_days``.
+    """
+    plan = [(i, dict(p)) for i, p in enumerate(points)] + [(_NOMINAL, {})]
+    keys = [(i, p, a) for i, p in plan for a in axes]
+    jobs = [Job(axes[a][0], p, dem, seed, resolution_m) for _, p, a in keys]
+    traces = run_jobs(jobs, runner=runner, client=client, progress=progress)
+    names = list(points[0]) if points else []
+    rows = []
+    for (i, p, a), tr in zip(keys, traces):
+        s = score_rows(axes[a][1], tr.track, tr.route_points, tolerance_km=tolerance_km)
+        km = s["error_km"].abs().dropna()
+        dd = s.loc[s["scorable_date"], "date_error_days"].abs()
+        rows.append({"point": i, **{n: p.get(n, math.nan) for n in names}, "axis_id": a,
+                     "n_km": len(km), "sum_abs_km": float(km.sum()),
+                     "n_date": len(dd), "sum_abs_date_days": float(dd.sum())})
+    return pd.DataFrame(rows)
+
+
+def _pooled(table: pd.DataFrame) -> pd.DataFrame:
+    g = table.groupby("point")[["n_km", "sum_abs_km", "n_date", "sum_abs_date_days"]].sum()
+    g["mae_km"] = g["sum_abs_km"] / g["n_km"].where(g["n_km"] > 0)
+    g["mae_date_days"] = g["sum_abs_date_days"] / g["n_date"].where(g["n_date"] > 0)
+    return g
+
+
+def fit(table: pd.DataFrame, axes: Sequence[str]) -> dict[str, Any]:
+    """Best grid point on ``axes``: ``{"point", params..., "mae_km", "mae_date_days", "n_km"}``."""
+    sub = table[(table["axis_id"].isin(list(axes))) & (table["point"] != _NOMINAL)]
+    pooled = _pooled(sub)
+    if pooled["mae_km"].isna().all():
+        raise ConfigError(f"no scorable documented row on axes {', '.join(axes)}: nothing to fit")
+    best = int(pooled["mae_km"].idxmin())
+    params = table[table["point"] == best].iloc[0]
+    names = [c for c in table.columns if c in PARAMETERS]
+    return {"point": best, **{n: float(params[n]) for n in names},
+            "mae_km": float(pooled.loc[best, "mae_km"]),
+            "mae_date_days": float(pooled.loc[best, "mae_date_days"]),
+            "n_km": int(pooled.loc[best, "n_km"])}
+
+
+def _at(table: pd.DataFrame, point: int, axes: Sequence[str]) -> pd.Series:
+    return _pooled(table[(table["point"] == point) & table["axis_id"].isin(list(axes))]).iloc[0]
+
+
+def leave_one_axis_out(table: pd.DataFrame) -> pd.DataFrame:
+    """One row per held-out axis: parameters fitted on the other axes, the held-out axis's
+    errors at them (``test_mae_km``, ``test_mae_date_days``) and at nominal parameters."""
+    axes = list(dict.fromkeys(table["axis_id"]))
+    if len(axes) < 2:
+        raise ConfigError("leave-one-axis-out needs at least two axes with documented rows")
+    out = []
+    for held in axes:
+        train = [a for a in axes if a != held]
+        f = fit(table, train)
+        test, nominal = _at(table, f["point"], [held]), _at(table, _NOMINAL, [held])
+        out.append({"held_out": held, **{k: v for k, v in f.items() if k in PARAMETERS},
+                    "train_mae_km": f["mae_km"], "n_test_km": int(test["n_km"]),
+                    "test_sum_abs_km": float(test["sum_abs_km"]),
+                    "test_mae_km": float(test["mae_km"]),
+                    "nominal_mae_km": float(nominal["mae_km"]),
+                    "n_test_date": int(test["n_date"]),
+                    "test_mae_date_days": float(test["mae_date_days"]),
+                    "nominal_mae_date_days": float(nominal["mae_date_days"])})
+    return pd.DataFrame(out)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Result of :func:`calibrate`: ``bounds``, ``points`` per parameter, the cached ``table``,
+    the ``fitted`` point on all axes, the ``nominal`` pooled errors, ``loao`` per held-out
+    axis (None with fewer than two axes) and its pooled held-out MAE ``loao_mae_km``."""
+
+    bounds: dict[str, tuple[float, float]]
+    points: int
+    table: pd.DataFrame
+    fitted: dict[str, Any]
+    nominal: dict[str, float]
+    loao: pd.DataFrame | None
+    loao_mae_km: float
+
+    def report(self) -> str:
+        """Markdown summary: bounds, fitted values, nominal vs fitted, LOAO per axis."""
+        names = [k for k in self.bounds]
+        lines = ["# Calibration of global parameters", "",
+                 f"Grid: {self.points} points per parameter within "
+                 + ", ".join(f"{k} {lo:g}..{hi:g}" for k, (lo, hi) in self.bounds.items())
+                 + f"; axes: {', '.join(dict.fromkeys(self.table['axis_id']))}.", "",
+                 "Loss: pooled mean absolute km error over scorable documented rows (see score.py).", "",
+                 "| | " + " | ".join(names) + " | MAE km | MAE date (days) | rows |",
+                 "|---|" + "---|" * (len(names) + 3),
+                 "| nominal (configs as written) | " + " | ".join("-" for _ in names)
+                 + f" | {self.nominal['mae_km']:.1f} | {self.nominal['mae_date_days']:.2f} | {self.nominal['n_km']} |",
+                 "| fitted on all axes (in-sample) | " + " | ".join(f"{self.fitted[k]:g}" for k in names)
+                 + f" | {self.fitted['mae_km']:.1f} | {self.fitted['mae_date_days']:.2f} | {self.fitted['n_km']} |",
+                 ""]
+        if self.loao is None:
+            lines.append("Leave-one-axis-out needs at least two axes: no out-of-sample figure.")
+            return "\n".join(lines) + "\n"
+        lines += ["## Leave-one-axis-out (the honest figure)", "",
+                  f"Pooled held-out MAE: **{self.loao_mae_km:.1f} km** (nominal on the same rows: "
+                  f"{self.nominal['mae_km']:.1f} km; in-sample fit: {self.fitted['mae_km']:.1f} km).", "",
+                  "| held-out axis | " + " | ".join(f"{k} (fit on others)" for k in names)
+                  + " | held-out MAE km | nominal MAE km | held-out MAE date | nominal MAE date | rows |",
+                  "|---|" + "---|" * (len(names) + 5)]
+        for r in self.loao.to_dict("records"):
+            lines.append(f"| {r['held_out']} | " + " | ".join(f"{r[k]:g}" for k in names)
+                         + f" | {r['test_mae_km']:.1f} | {r['nominal_mae_km']:.1f} | "
+                         f"{r['test_mae_date_days']:.2f} | {r['nominal_mae_date_days']:.2f} | {r['n_test_km']} |")
+        return "\n".join(lines) + "\n"
+
+
+def calibrate(axes: Mapping[str, tuple[Any, pd.DataFrame]], *, params: Sequence[str] = PARAMETERS,
+              bounds: Mapping[str, tuple[float, float]] | None = None, points: int = 3,
+              runner: Callable[..., Any] | None = None, client: Any = None,
+              tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
+              dem: str = "merged", seed: int = 0, progress: bool = False) -> Calibration:
+    """Fit ``params`` (at most three global ones) on ``axes`` by grid search; LOAO beside it.
+
+    ``axes`` maps axis_id -> (scenario, documented rows). ``bounds`` default to the union of
+    the scenarios' ``uncertain:`` ranges, else :data:`DEFAULT_BOUNDS`.
+    """
+    if not axes:
+        raise ConfigError("calibration needs at least one axis with a scenario and documented rows")
+    if len(set(params)) > 3 or not params:
+        raise ConfigError(f"fit one to three global parameters, got {list(params)}")
+    extra = sorted(set(bounds or {}) - set(params))
+    if extra:
+        raise ConfigError(f"bounds given for {', '.join(extra)}, which is not being fitted "
+                          f"(fitting {', '.join(params)}); add it to the parameters or drop it")
+    auto = bounds_from_scenarios(params, [sc for sc, _ in axes.values()])
+    b = {k: tuple(bounds[k]) if bounds and k in bounds else auto[k] for k in params}
+    grid = grid_points(b, points)
+    table = evaluate_grid(axes, grid, runner=runner, client=client, tolerance_km=tolerance_km,
+                          resolution_m=resolution_m, dem=dem, seed=seed, progress=progress)
+    fitted = fit(table, list(axes))
+    nom = _at(table, _NOMINAL, list(axes))
+    nominal = {"mae_km": float(nom["mae_km"]), "mae_date_days": float(nom["mae_date_days"]),
+               "n_km": int(nom["n_km"])}
+    loao, loao_mae = None, math.nan
+    if len(axes) >= 2:
+        loao = leave_one_axis_out(table)
+        n = loao["n_test_km"].sum()
+        loao_mae = float(loao["test_sum_abs_km"].sum() / n) if n else math.nan
+    return Calibration(b, points, table, fitted, nominal, loao, loao_mae)

@@ -1,0 +1,113 @@
+"""Monte Carlo over a scenario's uncertain figures and the DEM: P10/P50/P90 advance bands.
+
+Each draw takes a value uniformly in every ``uncertain:`` range of the scenario config (the
+scenario module's ``sample_overrides``; see configs/README.md) and one of the DEMs (merged 30"
+or ETOPO5, equal odds: a modelling choice, neither is known to be better for 1945 routes), and
+runs the scenario with its own seed. Seeds come from one ``numpy.random.SeedSequence(seed)``,
+so the same ``seed`` gives the same draws and, because results are collected in draw order,
+the same bands on one process or on any dask.distributed cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from logistics.errors import ConfigError
+from logistics.history.runs import Job, RunTrace, run_jobs
+from logistics.history.score import DEFAULT_TOLERANCE_KM, km_at_time, locate_on_route, time_at_km
+
+__all__ = [
+    "DEMS",
+    "QUANTILES",
+    "draw_jobs",
+    "MonteCarlo",
+    "run_monte_carlo",
+    "advance_bands",
+    "arrival_quantiles",
+]
+
+#: DEM choices drawn with equal odds (names accepted by ``run_scenario(dem=...)``).
+DEMS: tuple[str, ...] = ("merged", "etopo5")
+
+#: The quantiles reported (P10, P50, P90).
+QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
+
+
+def _sample_overrides(scenario: Any, seed: int) -> dict[str, float]:
+    from logistics.scenario import sample_overrides
+
+    return sample_overrides(scenario, seed)
+
+
+def draw_jobs(scenario: Any, n: int, *, seed: int = 0, dems: Sequence[str] = DEMS,
+              resolution_m: float | None = None) -> list[Job]:
+    """``n`` seeded draws of (uncertain figures, DEM, run seed) for one loaded scenario."""
+    if not isinstance(n, int) or n < 1:
+        raise ConfigError(f"Monte Carlo needs a positive number of samples, got {n!r}")
+    if not dems:
+        raise ConfigError("Monte Carlo needs at least one DEM to draw from (e.g. 'merged')")
+    jobs = []
+    for child in np.random.SeedSequence(seed).spawn(n):
+        s_params, s_dem, s_run = (int(v) for v in child.generate_state(3))
+        dem = dems[int(np.random.default_rng(s_dem).integers(len(dems)))]
+        jobs.append(Job(scenario, _sample_overrides(scenario, s_params), dem, s_run, resolution_m))
+    return jobs
+
+
+@dataclass(frozen=True)
+class MonteCarlo:
+    """The draws (``jobs``) and their traces (``runs``), in draw order."""
+
+    jobs: tuple[Job, ...]
+    runs: tuple[RunTrace, ...]
+
+    def draws(self) -> pd.DataFrame:
+        """One row per draw: dem, run seed, and each overridden figure's value."""
+        return pd.DataFrame([{"draw": i, "dem": j.dem, "seed": j.seed, **j.overrides}
+                             for i, j in enumerate(self.jobs)])
+
+
+def run_monte_carlo(scenario: Any, n: int, *, seed: int = 0, dems: Sequence[str] = DEMS,
+                    resolution_m: float | None = None, runner: Callable[..., Any] | None = None,
+                    client: Any = None, progress: bool = False) -> MonteCarlo:
+    """Draw ``n`` jobs and run them (on ``client`` when given, see ``runs.run_jobs``)."""
+    jobs = draw_jobs(scenario, n, seed=seed, dems=dems, resolution_m=resolution_m)
+    runs = run_jobs(jobs, runner=runner, client=client, progress=progress)
+    return MonteCarlo(tuple(jobs), tuple(runs))
+
+
+def advance_bands(runs: Sequence[RunTrace], times: Sequence[pd.Timestamp]) -> pd.DataFrame:
+    """P10/P50/P90 of cumulative km at each time: columns ``time, p10_km, p50_km, p90_km``."""
+    km = np.array([[km_at_time(r.track, t) for t in times] for r in runs])
+    q = np.quantile(km, QUANTILES, axis=0)
+    return pd.DataFrame({"time": pd.to_datetime(list(times)), "p10_km": q[0], "p50_km": q[1],
+                         "p90_km": q[2]})
+
+
+def arrival_quantiles(runs: Sequence[RunTrace], places: pd.DataFrame, *,
+                      tolerance_km: float = DEFAULT_TOLERANCE_KM) -> pd.DataFrame:
+    """P10/P50/P90 arrival time at each place (``row, lon, lat``) over the draws.
+
+    A draw whose route misses the place or that never gets there counts as arriving never
+    (later than any time), so a quantile that falls among those is NaT; ``share_reached`` says
+    how many draws got there. Quantiles are order statistics (``inverted_cdf``): real draws.
+    """
+    out = []
+    for p in places.to_dict("records"):
+        t = []
+        for r in runs:
+            fix = locate_on_route(r.route_points, p["lon"], p["lat"], tolerance_km=tolerance_km)
+            when = time_at_km(r.track, fix.route_km) if fix.reached else None
+            t.append(np.inf if when is None else float(when.value))
+        arr = np.asarray(t)
+        q = np.quantile(arr, QUANTILES, method="inverted_cdf")
+        rec = {"row": p["row"], "share_reached": float(np.isfinite(arr).mean())}
+        for name, v in zip(("p10", "p50", "p90"), q):
+            rec[f"arrival_{name}"] = pd.Timestamp(int(v)) if np.isfinite(v) else pd.NaT
+        out.append(rec)
+    return pd.DataFrame(out, columns=["row", "share_reached", "arrival_p10", "arrival_p50", "arrival_p90"])

@@ -1,0 +1,106 @@
+"""Calibration on a toy model: a known global parameter is recovered; LOAO holds each axis out."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from history_toy import Range, ToyScenario, lonlat_at, toy_runner
+
+from logistics.errors import ConfigError
+from logistics.history.calibrate import (
+    DEFAULT_BOUNDS,
+    bounds_from_scenarios,
+    calibrate,
+    grid_points,
+    leave_one_axis_out,
+)
+
+
+def documented(sc: ToyScenario, true_scale: float, *, row0: int) -> pd.DataFrame:
+    """Exact rows a toy axis would produce at ``true_scale``: a distance and a place."""
+    rate = sc.base_km_per_day * true_scale
+    place_km = 2.5 * rate  # reached at 11 Aug 12:00 -> dated 11 Aug
+    lon, lat = lonlat_at(sc, place_km)
+    return pd.DataFrame([
+        {"row": row0, "date": pd.Timestamp("1945-08-10"), "lat": math.nan, "lon": math.nan,
+         "km_min": 2 * rate, "km_max": 2 * rate, "date_basis": "end_of_day", "usable": True},
+        {"row": row0 + 1, "date": pd.Timestamp("1945-08-11"), "lat": lat, "lon": float(lon),
+         "km_min": math.nan, "km_max": math.nan, "date_basis": "end_of_day", "usable": True},
+    ])
+
+
+def toy_axes(scales):
+    out = {}
+    for i, (base, scale) in enumerate(zip((50.0, 60.0, 70.0), scales)):
+        sc = ToyScenario(f"A{i}", base_km_per_day=base)
+        out[sc.axis_id] = (sc, documented(sc, scale, row0=10 * i))
+    return out
+
+
+def test_grid_points_and_bad_requests():
+    g = grid_points({"speed_scale": (0.5, 1.5), "fuel_scale": (1.0, 2.0)}, 3)
+    assert len(g) == 9 and g[0] == {"speed_scale": 0.5, "fuel_scale": 1.0}
+    with pytest.raises(ConfigError, match="global"):
+        grid_points({"axis_factor": (0.5, 1.5)}, 3)
+    with pytest.raises(ConfigError):
+        grid_points({"speed_scale": (1.5, 0.5)}, 3)
+    with pytest.raises(ConfigError):
+        calibrate(toy_axes([1, 1, 1]), params=["speed_scale", "fuel_scale", "march_hours_per_day", "x"])
+
+
+def test_bounds_come_from_configs_uncertain_ranges_else_defaults():
+    a = ToyScenario("A", uncertain={"speed_scale": Range(0.7, 1.2)})
+    b = ToyScenario("B", uncertain={"speed_scale": Range(0.9, 1.4)})
+    got = bounds_from_scenarios(["speed_scale", "fuel_scale"], [a, b])
+    assert got == {"speed_scale": (0.7, 1.4), "fuel_scale": DEFAULT_BOUNDS["fuel_scale"]}
+
+
+def test_recovers_a_known_speed_scale_and_loao_is_out_of_sample():
+    cal = calibrate(toy_axes([1.25] * 3), params=["speed_scale"],
+                    bounds={"speed_scale": (0.5, 1.5)}, points=5, runner=toy_runner)
+    assert cal.fitted["speed_scale"] == pytest.approx(1.25)
+    assert cal.fitted["mae_km"] == pytest.approx(0.0, abs=1e-6)
+    assert cal.nominal["mae_km"] > 10  # scale 1 is 20 % slow
+    assert list(cal.loao["held_out"]) == ["A0", "A1", "A2"]
+    assert (cal.loao["speed_scale"] == 1.25).all()
+    assert cal.loao_mae_km == pytest.approx(0.0, abs=1e-6)
+    text = cal.report()
+    assert "Leave-one-axis-out" in text and "1.25" in text
+
+
+def test_loao_fits_without_the_held_out_axis():
+    # Axis A2 was documented at 0.5, the others at 1.5: held out, A2 is fitted on A0+A1 only.
+    cal = calibrate(toy_axes([1.5, 1.5, 0.5]), params=["speed_scale"],
+                    bounds={"speed_scale": (0.5, 1.5)}, points=5, runner=toy_runner)
+    loao = cal.loao.set_index("held_out")
+    assert loao.loc["A2", "speed_scale"] == 1.5
+    assert loao.loc["A2", "train_mae_km"] == pytest.approx(0.0, abs=1e-6)
+    assert loao.loc["A2", "test_mae_km"] > 50
+    assert cal.loao_mae_km > cal.fitted["mae_km"]  # out of sample is worse than in sample
+
+
+def test_two_parameters_with_fuel_limit():
+    # Fuel runs out at 100 km / fuel_scale; documented rows come from scale 1 and fuel_scale 0.8
+    # (dry at 125 km): the grid must find both.
+    axes = {}
+    for i, base in enumerate((50.0, 60.0)):
+        sc = ToyScenario(f"F{i}", base_km_per_day=base, fuel_km=100.0)
+        days = [pd.Timestamp("1945-08-09") + pd.Timedelta(days=d) for d in range(5)]
+        kms = [min(base * (d + 1), 125.0) for d in range(5)]
+        axes[sc.axis_id] = (sc, pd.DataFrame([
+            {"row": 10 * i + d, "date": t, "lat": math.nan, "lon": math.nan, "km_min": k,
+             "km_max": k, "date_basis": "end_of_day", "usable": True}
+            for d, (t, k) in enumerate(zip(days, kms))]))
+    cal = calibrate(axes, params=["speed_scale", "fuel_scale"],
+                    bounds={"speed_scale": (0.5, 1.5), "fuel_scale": (0.4, 1.2)}, points=5,
+                    runner=toy_runner)
+    assert (cal.fitted["speed_scale"], cal.fitted["fuel_scale"]) == (pytest.approx(1.0), pytest.approx(0.8))
+
+
+def test_loao_needs_two_axes():
+    cal = calibrate({"A0": toy_axes([1.0] * 3)["A0"]}, params=["speed_scale"], points=3, runner=toy_runner)
+    assert cal.loao is None and math.isnan(cal.loao_mae_km)
+    with pytest.raises(ConfigError):
+        leave_one_axis_out(cal.table)
