@@ -1,0 +1,431 @@
+"""Vehicle classes as data: one YAML file per vehicle in ``configs/vehicles/``, validated once.
+
+Each file describes one vehicle (a tank, a truck, foot infantry, horse cavalry). Every number
+is a mapping with its ``value`` and where it comes from, exactly one of:
+
+* ``source`` (+ ``quote``): a source tag from ``shared/reference/parameters.md`` and the quoted
+  phrase it was read in;
+* ``derived``: arithmetic on sourced numbers, written out;
+* ``assumed``: a modelling assumption and the reason for it.
+
+**Adding a vehicle**: drop a ``<id>.yaml`` file in ``configs/vehicles/`` (the folder is
+``settings.CONFIG_DIR / "vehicles"``; set ``LOGISTICS_CONFIG_DIR`` to use another tree) and it
+is picked up by :func:`list_vehicles` and :func:`load_vehicle` on the next call. Copy an
+existing file of the same kind. Keys carry their units (``mass_t``, ``speed_cc_kmh``,
+``idle_fuel_l_per_h``). A file with mistakes raises one :class:`~logistics.errors.ConfigError`
+listing every problem (file, key, what was expected, what was seen).
+
+Fuel calibration data: ``fuel_targets`` (documented level consumption on ``road`` and/or
+``cross_country``, L/100 km) or ``calibrate_like`` (borrow another vehicle's fitted efficiency).
+The fit itself lives in :mod:`logistics.cost.physics`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
+
+from logistics import settings
+from logistics.errors import ConfigError, UnknownNameError
+
+__all__ = [
+    "Vehicle",
+    "FuelTarget",
+    "CalibrateLike",
+    "load_vehicle",
+    "list_vehicles",
+    "load_vehicle_file",
+    "vehicles_dir",
+]
+
+KINDS: tuple[str, ...] = ("tracked", "wheeled", "foot", "horse")
+FUEL_TYPES: tuple[str, ...] = ("diesel", "petrol", "none")
+TARGET_SURFACES: tuple[str, ...] = ("road", "cross_country")
+_MOTOR = ("tracked", "wheeled")
+_CITATION_KEYS = ("source", "derived", "assumed")
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """Validation rule of one numeric parameter: open range (lo, hi] and who must give it."""
+
+    lo: float
+    hi: float
+    required_for: tuple[str, ...] = ()
+
+
+#: Every numeric parameter a vehicle file may give, with its allowed range.
+_PARAMS: dict[str, _Spec] = {
+    "mass_t": _Spec(0.0, 200.0, _MOTOR),
+    "power_hp": _Spec(0.0, 5000.0, _MOTOR),
+    "tank_l": _Spec(0.0, 10000.0),
+    "speed_road_kmh": _Spec(0.0, 150.0, _MOTOR),
+    "speed_cc_kmh": _Spec(0.0, 150.0, _MOTOR),
+    "max_grade_deg": _Spec(0.0, 60.0, KINDS),
+    "fording_depth_m": _Spec(0.0, 5.0, KINDS),
+    "idle_fuel_l_per_h": _Spec(0.0, 100.0, _MOTOR),
+    "driveline_efficiency": _Spec(0.0, 1.0, _MOTOR),
+    "payload_t": _Spec(0.0, 100.0),
+    "cargo_fuel_l": _Spec(0.0, 50000.0),
+    "march_km_per_day": _Spec(0.0, 500.0),
+    "range_road_km": _Spec(0.0, 5000.0),
+    "range_cc_km": _Spec(0.0, 5000.0),
+}
+_TOP_KEYS = frozenset(
+    {"name", "aliases", "kind", "fuel_type", "road_running_gear", "fuel_targets", "calibrate_like"}
+    | set(_PARAMS)
+)
+
+
+@dataclass(frozen=True)
+class FuelTarget:
+    """A documented level-ground consumption the fuel model is fitted to (L per 100 km)."""
+
+    surface: str  #: "road" or "cross_country"
+    l_per_100km: float
+    range_l_per_100km: tuple[float, float] | None
+    choice: str  #: which figure of a range is targeted, and why
+    citation: str
+
+
+@dataclass(frozen=True)
+class CalibrateLike:
+    """Borrow another vehicle's fitted efficiency (no consumption documented for this one).
+
+    ``fuel_volume_factor`` > 1 means this vehicle needs that many times the fuel volume for the
+    same work (e.g. 1.5 for a petrol engine against a diesel: "a third less" for the diesel).
+    """
+
+    vehicle: str
+    fuel_volume_factor: float
+    citation: str
+
+
+@dataclass(frozen=True)
+class Vehicle:
+    """One vehicle class; numeric fields carry units in their names; None = not applicable.
+
+    ``kind`` is "tracked", "wheeled", "foot" or "horse"; ``fuel_type`` "diesel", "petrol" or
+    "none". ``road_running_gear`` is the kind used on roads (the BT tanks ran on wheels there).
+    ``citations`` maps each parameter key to where its value comes from.
+    """
+
+    id: str
+    name: str
+    kind: str
+    fuel_type: str
+    aliases: tuple[str, ...] = ()
+    road_running_gear: str = ""
+    mass_t: float | None = None
+    power_hp: float | None = None
+    tank_l: float | None = None
+    speed_road_kmh: float | None = None
+    speed_cc_kmh: float | None = None
+    max_grade_deg: float | None = None
+    fording_depth_m: float | None = None
+    idle_fuel_l_per_h: float | None = None
+    driveline_efficiency: float | None = None
+    payload_t: float | None = None
+    cargo_fuel_l: float | None = None
+    march_km_per_day: float | None = None
+    range_road_km: float | None = None
+    range_cc_km: float | None = None
+    fuel_targets: tuple[FuelTarget, ...] = ()
+    calibrate_like: CalibrateLike | None = None
+    citations: MappingProxyType = field(
+        default_factory=lambda: MappingProxyType({}), compare=False, hash=False, repr=False
+    )
+    path: str = field(default="", compare=False, hash=False, repr=False)
+
+    @property
+    def is_motorised(self) -> bool:
+        """True for tracked and wheeled vehicles (they burn fuel)."""
+        return self.kind in _MOTOR
+
+    @property
+    def mass_kg(self) -> float:
+        """Mass in kg (motorised vehicles only)."""
+        return float(self.mass_t) * 1000.0  # type: ignore[arg-type]
+
+    @property
+    def power_w(self) -> float:
+        """Engine power in W (metric horsepower, 735.5 W)."""
+        return float(self.power_hp) * 735.49875  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------
+# names
+
+
+def _norm(name: str) -> str:
+    """Case-, space- and punctuation-insensitive key: 'T-34/85' -> 't3485'."""
+    return re.sub(r"[^0-9a-z]", "", str(name).casefold())
+
+
+def vehicles_dir(config_dir: str | Path | None = None) -> Path:
+    """The folder of vehicle YAML files (``settings.CONFIG_DIR / "vehicles"`` by default)."""
+    return Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "vehicles"
+
+
+_CACHE: dict[tuple, dict[str, Vehicle]] = {}
+
+
+def _load_all(folder: Path) -> dict[str, Vehicle]:
+    """Every vehicle of ``folder`` by id, validated; cached until a file changes."""
+    if not folder.is_dir():
+        raise ConfigError(
+            f"vehicle folder {folder} does not exist; expected a folder of <id>.yaml files "
+            "(set LOGISTICS_CONFIG_DIR to the folder holding 'vehicles/')"
+        )
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    key = (str(folder), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+    if key in _CACHE:
+        return _CACHE[key]
+    problems: list[str] = []
+    vehicles: dict[str, Vehicle] = {}
+    for f in files:
+        try:
+            v = load_vehicle_file(f)
+        except ConfigError as exc:
+            problems.append(str(exc))
+            continue
+        vehicles[v.id] = v
+    problems += _check_names(vehicles)
+    if problems:
+        raise ConfigError("invalid vehicle configuration:\n" + "\n".join(problems))
+    _CACHE.clear()
+    _CACHE[key] = vehicles
+    return vehicles
+
+
+def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:
+    """Aliases must not collide between vehicles; calibrate_like must name a known vehicle."""
+    problems, seen = [], {}
+    for v in vehicles.values():
+        for n in {_norm(v.id), _norm(v.name), *(_norm(a) for a in v.aliases)}:
+            if n in seen and seen[n] != v.id:
+                problems.append(
+                    f"{v.path}: name or alias {n!r} is also used by vehicle {seen[n]!r}; "
+                    "expected names unique across configs/vehicles"
+                )
+            seen[n] = v.id
+    for v in vehicles.values():
+        if v.calibrate_like and v.calibrate_like.vehicle not in vehicles:
+            problems.append(
+                f"{v.path}: calibrate_like.vehicle: expected the id of another vehicle file "
+                f"(one of {sorted(vehicles)}), got {v.calibrate_like.vehicle!r}"
+            )
+    return problems
+
+
+def list_vehicles(*, config_dir: str | Path | None = None) -> list[str]:
+    """Ids of every vehicle (file stems of ``configs/vehicles/*.yaml``), sorted."""
+    return sorted(_load_all(vehicles_dir(config_dir)))
+
+
+def load_vehicle(name: str | Vehicle, *, config_dir: str | Path | None = None) -> Vehicle:
+    """The vehicle called ``name``: its id, display name or an alias, in any case or spacing.
+
+    >>> load_vehicle("Sherman").id  # doctest: +SKIP
+    'm4a2-76w'
+
+    Unknown names raise :class:`UnknownNameError` suggesting near matches.
+    """
+    if isinstance(name, Vehicle):
+        return name
+    vehicles = _load_all(vehicles_dir(config_dir))
+    index: dict[str, str] = {}
+    for v in vehicles.values():
+        for n in (v.id, v.name, *v.aliases):
+            index.setdefault(_norm(n), v.id)
+    key = _norm(name)
+    if key in index:
+        return vehicles[index[key]]
+    near = difflib.get_close_matches(key, list(index), n=4, cutoff=0.5)
+    hint = sorted({vehicles[index[n]].name for n in near})
+    msg = f"unknown vehicle {name!r}; "
+    msg += f"did you mean {', '.join(hint)}? " if hint else ""
+    msg += f"known vehicles: {', '.join(sorted(vehicles))}"
+    raise UnknownNameError(msg)
+
+
+# --------------------------------------------------------------------------------------------
+# one file
+
+
+def load_vehicle_file(path: str | Path) -> Vehicle:
+    """Read and validate one vehicle YAML file; every problem is listed in one ConfigError."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read as YAML ({exc})") from None
+    problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys (name, kind, ...), got {raw!r}")
+
+    def bad(key: str, expected: str, seen: Any) -> None:
+        problems.append(f"{path}: {key}: expected {expected}, got {seen!r}")
+
+    for key in sorted(set(raw) - _TOP_KEYS):
+        near = difflib.get_close_matches(key, sorted(_TOP_KEYS), n=1)
+        bad(key, f"a known key{' (' + near[0] + '?)' if near else ''}", "unknown key")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        bad("name", "a non-empty display name", name)
+    aliases = raw.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
+        bad("aliases", "a list of names", aliases)
+        aliases = []
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        bad("kind", f"one of {list(KINDS)}", kind)
+    fuel_type = raw.get("fuel_type")
+    motor = kind in _MOTOR
+    allowed_fuels = ("diesel", "petrol") if motor else ("none",)
+    if fuel_type not in allowed_fuels:
+        bad("fuel_type", f"one of {list(allowed_fuels)} for kind {kind!r}", fuel_type)
+
+    values: dict[str, float | None] = {}
+    citations: dict[str, str] = {}
+    for key, spec in _PARAMS.items():
+        entry = raw.get(key)
+        if entry is None:
+            if kind in spec.required_for:
+                bad(key, f"a value for kind {kind!r} (mapping with value + source/derived/assumed)",
+                    "missing")
+            values[key] = None
+            continue
+        value, citation = _cited(entry, key, bad)
+        citations[key] = citation
+        if value is None:
+            values[key] = None
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            bad(f"{key}.value", "a number", value)
+            values[key] = None
+        elif not spec.lo < float(value) <= spec.hi:
+            bad(f"{key}.value", f"a number in ({spec.lo:g}, {spec.hi:g}]", value)
+            values[key] = None
+        else:
+            values[key] = float(value)
+
+    gear = kind if isinstance(kind, str) else ""
+    if "road_running_gear" in raw:
+        g, citations["road_running_gear"] = _cited(raw["road_running_gear"], "road_running_gear",
+                                                    bad)
+        if g not in _MOTOR or not motor:
+            bad("road_running_gear.value", "'tracked' or 'wheeled' (motorised vehicles only)", g)
+        else:
+            gear = g
+
+    targets = _fuel_targets(raw.get("fuel_targets"), bad) if "fuel_targets" in raw else ()
+    like = _calibrate_like(raw["calibrate_like"], bad) if "calibrate_like" in raw else None
+    if motor and not targets and like is None:
+        bad("fuel_targets", "documented consumption (fuel_targets) or calibrate_like for a "
+            "motorised vehicle", "neither given")
+    if not motor and (targets or like):
+        bad("fuel_targets", f"no fuel calibration for kind {kind!r}", "given")
+
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return Vehicle(
+        id=path.stem.lower(),
+        name=str(name).strip(),
+        kind=str(kind),
+        fuel_type=str(fuel_type),
+        aliases=tuple(str(a) for a in aliases),
+        road_running_gear=gear,
+        fuel_targets=targets,
+        calibrate_like=like,
+        citations=MappingProxyType(citations),
+        path=str(path),
+        **values,  # type: ignore[arg-type]
+    )
+
+
+def _cited(entry: Any, key: str, bad) -> tuple[Any, str]:
+    """(value, citation text) of a cited mapping; problems go to ``bad``."""
+    if not isinstance(entry, dict) or "value" not in entry:
+        bad(key, "a mapping with 'value' and one of source/derived/assumed", entry)
+        return None, ""
+    return entry["value"], _citation(entry, key, bad, extra={"value", "quote"})
+
+
+def _citation(entry: dict, key: str, bad, *, extra: set[str]) -> str:
+    """The one citation of a mapping: source (+quote), derived or assumed, non-empty text."""
+    given = [k for k in _CITATION_KEYS if k in entry]
+    if len(given) != 1:
+        bad(key, "exactly one of 'source' (+ 'quote'), 'derived', 'assumed'",
+            f"{given or 'none'}")
+        return ""
+    text = entry[given[0]]
+    if not isinstance(text, str) or not text.strip():
+        bad(f"{key}.{given[0]}", "a non-empty text (where the value comes from, or why)", text)
+        return ""
+    for k in sorted(set(entry) - set(_CITATION_KEYS) - extra):
+        bad(f"{key}.{k}", "no other keys", "unknown key")
+    if "quote" in entry and given[0] != "source":
+        bad(f"{key}.quote", "a quote only with 'source'", entry["quote"])
+    quote = entry.get("quote")
+    return f"{given[0]}: {text}" + (f' | quote: "{quote}"' if quote else "")
+
+
+def _fuel_targets(raw: Any, bad) -> tuple[FuelTarget, ...]:
+    """Documented consumptions by surface ('road', 'cross_country')."""
+    if not isinstance(raw, dict) or not raw:
+        bad("fuel_targets", f"a mapping of {list(TARGET_SURFACES)} to consumption entries", raw)
+        return ()
+    out = []
+    for surface, entry in raw.items():
+        key = f"fuel_targets.{surface}"
+        if surface not in TARGET_SURFACES:
+            bad(key, f"a surface in {list(TARGET_SURFACES)}", surface)
+            continue
+        if not isinstance(entry, dict):
+            bad(key, "a mapping with l_per_100km, choice and a citation", entry)
+            continue
+        value = entry.get("l_per_100km")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            bad(f"{key}.l_per_100km", "a positive number (litres per 100 km)", value)
+            value = None
+        rng = entry.get("range_l_per_100km")
+        if rng is not None and not (
+            isinstance(rng, list) and len(rng) == 2 and all(isinstance(r, int | float) for r in rng)
+            and rng[0] <= rng[1]
+        ):
+            bad(f"{key}.range_l_per_100km", "[low, high] litres per 100 km", rng)
+            rng = None
+        choice = entry.get("choice")
+        if not isinstance(choice, str) or not choice.strip():
+            bad(f"{key}.choice", "a text saying which figure is targeted and why", choice)
+        citation = _citation(entry, key, bad,
+                             extra={"l_per_100km", "range_l_per_100km", "choice", "quote"})
+        if value is not None:
+            out.append(FuelTarget(surface, float(value), tuple(rng) if rng else None,
+                                  str(choice or ""), citation))
+    return tuple(out)
+
+
+def _calibrate_like(raw: Any, bad) -> CalibrateLike | None:
+    """Borrowed efficiency: another vehicle id, a fuel volume factor and why."""
+    if not isinstance(raw, dict):
+        bad("calibrate_like", "a mapping with vehicle, fuel_volume_factor and a citation", raw)
+        return None
+    vehicle = raw.get("vehicle")
+    factor = raw.get("fuel_volume_factor", 1.0)
+    if not isinstance(vehicle, str) or not vehicle:
+        bad("calibrate_like.vehicle", "the id of another vehicle file", vehicle)
+    if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
+        bad("calibrate_like.fuel_volume_factor", "a positive number", factor)
+        factor = None
+    citation = _citation(raw, "calibrate_like", bad,
+                         extra={"vehicle", "fuel_volume_factor", "quote"})
+    if not isinstance(vehicle, str) or factor is None:
+        return None
+    return CalibrateLike(vehicle.lower(), float(factor), citation)

@@ -1,0 +1,145 @@
+"""Vehicle configs: every shipped file loads with citations; names resolve; bad files fail once."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+
+from logistics import settings
+from logistics.errors import ConfigError, UnknownNameError
+from logistics.vehicles import (
+    Vehicle,
+    list_vehicles,
+    load_vehicle,
+    load_vehicle_file,
+    vehicles_dir,
+)
+
+REQUIRED = {
+    "t-34-85", "m4a2-76w", "su-76m", "is-2", "bt-7", "studebaker-us6", "zis-5", "bz-43",
+    "foot-infantry", "horse-cavalry",
+}
+NUMERIC = [f.name for f in dataclasses.fields(Vehicle) if f.type in ("float | None",)]
+
+
+def test_every_required_vehicle_is_shipped():
+    assert REQUIRED <= set(list_vehicles())
+
+
+@pytest.mark.parametrize("vid", sorted(REQUIRED))
+def test_every_given_number_has_a_citation(vid):
+    v = load_vehicle(vid)
+    given = [n for n in NUMERIC if getattr(v, n) is not None]
+    assert given, vid
+    for name in given:
+        text = v.citations[name]
+        assert text.split(":")[0] in ("source", "derived", "assumed"), (vid, name, text)
+        assert len(text) > 20, (vid, name, text)
+    for t in v.fuel_targets:
+        assert t.citation and t.choice
+
+
+@pytest.mark.parametrize(
+    "query, vid",
+    [("T-34", "t-34-85"), ("t34-85", "t-34-85"), ("Sherman", "m4a2-76w"),
+     ("M4A2(76)W", "m4a2-76w"), ("Studebaker", "studebaker-us6"), ("is2", "is-2"),
+     ("BZ-43", "bz-43"), ("ZIS 5", "zis-5"), ("cavalry", "horse-cavalry"),
+     ("INFANTRY", "foot-infantry"), ("SU-76", "su-76m"), ("bt-7", "bt-7")],
+)
+def test_names_and_aliases_resolve_case_insensitively(query, vid):
+    assert load_vehicle(query).id == vid
+
+
+def test_unknown_vehicle_suggests_near_matches():
+    with pytest.raises(UnknownNameError) as exc:
+        load_vehicle("T-43")
+    msg = str(exc.value)
+    assert "did you mean" in msg and "T-34-85" in msg
+    assert isinstance(exc.value, KeyError)
+
+
+def test_vehicle_is_frozen_and_typed():
+    v = load_vehicle("T-34-85")
+    assert (v.kind, v.fuel_type, v.mass_t, v.tank_l) == ("tracked", "diesel", 32.0, 630.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        v.mass_t = 1.0  # type: ignore[misc]
+    assert load_vehicle("foot").mass_t is None and not load_vehicle("foot").is_motorised
+
+
+BAD = """\
+name: Broken tank
+kind: tracked
+fuel_type: kerosene
+mass_t: {value: -3, source: "somewhere"}
+power_hp: {value: 300}
+speed_road_kmh: {value: 40, source: "a", assumed: "b"}
+mass_kg: 12
+max_grade_deg: {value: 30, assumed: "why not"}
+fording_depth_m: {value: 1.0, assumed: "because"}
+idle_fuel_l_per_h: {value: 3, assumed: "because"}
+driveline_efficiency: {value: 1.5, assumed: "because"}
+"""
+
+
+def test_bad_file_lists_every_problem_in_one_error(tmp_path: Path):
+    path = tmp_path / "broken.yaml"
+    path.write_text(BAD)
+    with pytest.raises(ConfigError) as exc:
+        load_vehicle_file(path)
+    msg = str(exc.value)
+    for expected in [
+        "fuel_type: expected one of ['diesel', 'petrol']",
+        "mass_t.value: expected a number in (0, 200]",
+        "power_hp: expected exactly one of 'source'",
+        "speed_road_kmh: expected exactly one of",
+        "speed_cc_kmh: expected a value for kind 'tracked'",
+        "mass_kg: expected a known key",
+        "driveline_efficiency.value: expected a number in (0, 1]",
+        "fuel_targets: expected documented consumption",
+    ]:
+        assert expected in msg, (expected, msg)
+    assert msg.count(str(path)) == 8, msg  # every line names the file
+
+
+def _config_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "configs"
+    shutil.copytree(vehicles_dir(settings.CONFIG_DIR), root / "vehicles")
+    return root
+
+
+def test_a_dropped_in_file_is_picked_up(tmp_path: Path):
+    root = _config_copy(tmp_path)
+    text = (root / "vehicles" / "zis-5.yaml").read_text()
+    text = text.replace("name: ZIS-5\n", "name: ZIS-6\n").replace(
+        "aliases: [ZIS5, ZIS-5V, Zakhar, ZiS-5]", "aliases: [ZIS6]")
+    (root / "vehicles" / "zis-6.yaml").write_text(text)
+    assert "zis-6" in list_vehicles(config_dir=root)
+    assert load_vehicle("zis6", config_dir=root).name == "ZIS-6"
+
+
+def test_a_bad_file_in_the_folder_fails_loading_with_its_problems(tmp_path: Path):
+    root = _config_copy(tmp_path)
+    (root / "vehicles" / "broken.yaml").write_text(BAD)
+    with pytest.raises(ConfigError, match="broken.yaml: mass_t.value"):
+        load_vehicle("T-34", config_dir=root)
+
+
+def test_duplicate_alias_and_unknown_calibration_source_are_rejected(tmp_path: Path):
+    root = _config_copy(tmp_path)
+    text = (root / "vehicles" / "zis-5.yaml").read_text().replace("name: ZIS-5\n", "name: Z\n")
+    text = text.replace("aliases: [ZIS5, ZIS-5V, Zakhar, ZiS-5]", "aliases: [Sherman]")
+    (root / "vehicles" / "zis-7.yaml").write_text(text)
+    us6 = root / "vehicles" / "studebaker-us6.yaml"
+    us6.write_text(us6.read_text().replace("vehicle: zis-5", "vehicle: zis-99"))
+    with pytest.raises(ConfigError) as exc:
+        list_vehicles(config_dir=root)
+    assert "'sherman' is also used" in str(exc.value)
+    assert "calibrate_like.vehicle: expected the id of another vehicle" in str(exc.value)
+
+
+def test_missing_folder_is_a_config_error(tmp_path: Path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        list_vehicles(config_dir=tmp_path / "nowhere")
