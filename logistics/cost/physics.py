@@ -1,0 +1,580 @@
+"""Vehicle + terrain -> speed and fuel per metre, and the :class:`CostModel` built from them.
+
+One function, :func:`move_rates`, gives the horizontal speed (km/h) and fuel (L per horizontal
+km) of a vehicle on a surface at a grade (rise/run, + uphill) in a season; everything else
+(the cost table, point rates, calibration) is built on it.
+
+Motor vehicles (tracked, wheeled)
+    speed = min(surface cap, power limit, slope safety limit), along the slope, then times
+    cos(theta) for the map distance the cost engine counts.
+
+    * surface cap: the vehicle's documented road or cross-country speed (YAML) times a
+      per-surface going factor (``GOING``, assumptions named there);
+    * power limit (uphill): ``v <= eta_d * P / (m g (Crr cos + sin))`` (parameters.md §5);
+    * slope safety limit, both directions: ``v <= cap / (1 + (100 |g| / s_crit)^2)``, the
+      wheeled-transport relative-speed function catalogued in leastcostpath (LCP,
+      parameters.md §3.3), with ``s_crit`` assumed per running gear (``S_CRIT_PCT``). Uphill
+      therefore never runs faster than downhill at the same |grade|;
+    * impossible (cost ``inf``) beyond the vehicle's ``max_grade_deg`` either way, or when
+      adhesion fails: uphill ``tan + Crr > phi`` (traction), downhill ``|tan| - Crr > phi``
+      (the brakes cannot hold the vehicle).
+
+    fuel per horizontal metre = max(work / (eta * E_fuel), idle floor), with work =
+    ``m g (Crr + g)`` J (= ``m g (Crr cos + sin)`` per slope metre, parameters.md §5), E_fuel the
+    fuel's energy per litre (``ENERGY_MJ_PER_L``) and the idle floor = the vehicle's idle fuel
+    rate x the time spent (descents steeper than the rolling resistance still burn fuel). eta is
+    fitted per vehicle, in the open, to its documented level consumption: see
+    :func:`calibration`.
+
+Foot and horse
+    Tobler's hiking function ``W = 6 exp(-3.5 |S + 0.05|)`` km/h (Wikipedia, parameters.md
+    §3.3), x 3/5 off paths (every terrain cell; roads and built-up cells are "on path") and x 5/4
+    on horseback, times the same per-surface going factor. The GRASS ``r.walk``
+    Aitken-Langmuir time model (parameters.md §3.3, GRASS) is the named alternative
+    (``walking="langmuir"``). They burn no fuel.
+
+Season
+    ``season="wet"`` switches every surface to its wet entry in ``GOING`` (higher Crr, lower
+    adhesion, lower caps) and raises river depths by ``WET_RIVER_RISE_M``. **Assumption**, named
+    because no rainfall was measured: heavy rain from 11-12 August in the Greater Khingan that
+    spread over central Manchuria and made dirt roads impassable (campaign-facts.md §4, Daines;
+    Zavizion; Loza), so the wet tables stand for soaked topsoil and flooded rivers.
+
+Rivers
+    A river cell costs an ``enter`` time: a ford when the vehicle's fording depth reaches the
+    river class's assumed depth, otherwise waiting for a bridge (N2P ferries: 30-45 min,
+    parameters.md §3.4, N2P-3); fuel for it is the idle rate over that time.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from logistics.cost.model import BARRIER_CLASS, CostModel
+from logistics.errors import ConfigError, DataError
+from logistics.terrain.classes import RiverClass, TerrainClass
+from logistics.vehicles import Vehicle, list_vehicles, load_vehicle
+
+__all__ = [
+    "SEASONS",
+    "SURFACES",
+    "GOING",
+    "ENERGY_MJ_PER_L",
+    "Going",
+    "Calibration",
+    "tobler_kmh",
+    "langmuir_kmh",
+    "move_rates",
+    "efficiency",
+    "calibration",
+    "calibration_table",
+    "river_crossing",
+    "build_cost_model",
+    "point_rates",
+]
+
+G_M_S2: float = 9.80665
+SEASONS: tuple[str, ...] = ("dry", "wet")
+#: Surfaces the physics knows: a (dirt) road, then one per passable TerrainClass.
+SURFACES: tuple[str, ...] = ("road", "steppe", "forest", "wetland", "sand", "cropland", "urban")
+_ON_PATH = ("road", "urban")
+_SURFACE_OF_CLASS: dict[int, str] = {
+    int(c): c.name.lower() for c in TerrainClass if c.name.lower() in SURFACES
+}
+#: Which surface the documented consumptions were measured on (an assumption: cross-country
+#: figures are taken as dry, firm, level steppe, the going of the Mongolian approach).
+_TARGET_SURFACE = {"road": "road", "cross_country": "steppe"}
+
+#: Fuel energy per litre (lower heating value), MJ/L.
+#: diesel: B universal-converter.org/fuels/diesel, "35.66 MJ" (parameters.md §3.2);
+#: petrol: C snowdaycalculatornow.com worked example, "44 × 0.74 = 32.56 MJ/L" (parameters.md §3.2).
+ENERGY_MJ_PER_L: dict[str, float] = {"diesel": 35.66, "petrol": 32.56}
+
+#: Critical slope (%) of the LCP relative-speed function used as the slope safety limit.
+#: Assumption (no vehicle source, parameters.md §3.3 "NRMM not extracted"): tracks keep control
+#: on steeper ground than wheels.
+S_CRIT_PCT: dict[str, float] = {"tracked": 40.0, "wheeled": 25.0}
+
+# Tobler's hiking function and its multipliers (B WIKI Tobler's hiking function, parameters.md
+# §3.3): "For off-path travel, this value should be multiplied by 3/5", "for horseback by 5/4".
+TOBLER_OFF_PATH: float = 3.0 / 5.0
+TOBLER_HORSEBACK: float = 5.0 / 4.0
+# GRASS r.walk defaults (Langmuir 1984): "(0.72, 6.0, 1.9998, -1.9998)", moderate downhill 5-12°.
+_LANGMUIR = (0.72, 6.0, 1.9998, -1.9998)
+
+
+@dataclass(frozen=True)
+class Going:
+    """How a surface goes for one running gear in one season.
+
+    crr: rolling resistance coefficient; phi: adhesion coefficient; speed_factor: multiplier
+    of the vehicle's documented cross-country speed (road speed on roads and built-up cells).
+    """
+
+    crr: float
+    phi: float
+    speed_factor: float
+
+
+def _g(dry: tuple[float, float, float], wet: tuple[float, float, float]) -> dict[str, Going]:
+    return {"dry": Going(*dry), "wet": Going(*wet)}
+
+
+#: GOING[gear][surface][season]. Sources and assumptions, entry by entry:
+#:
+#: * wheeled Crr: road/urban 0.02 (ETB "0.02 car tires on tar or asphalt", "on gravel - rolled
+#:   new"); steppe, cropland, forest floor 0.08 (CARVILL "Medium Hard Soil 0.08"); sand 0.15
+#:   (CARVILL "Sand 0.1 – 0.2", midpoint); wetland 0.30 (ETB "0.2 - 0.4 car tire on loose sand",
+#:   midpoint, as a proxy for soft marsh ground: an assumption). Wet: soil surfaces switch to
+#:   "sand 0.1-0.2" and marsh stays at "loose sand" as parameters.md §5 suggests for flooded or
+#:   churned ground; a wet dirt road becomes medium-hard soil (0.08, assumption).
+#: * tracked Crr: NOT FOUND in the corpus (parameters.md §3.1). Assumed 0.04 road, 0.05 steppe
+#:   (the illustrative value of parameters.md §5), rising for softer going. Only the ratios
+#:   between surfaces matter for fuel (eta absorbs the level): steppe/road = 1.25 sits between
+#:   the documented cross-country/road ratios of the T-34-85 (300/235 = 1.28) and the
+#:   M4A2(76)W (390.5/330 = 1.18).
+#: * adhesion phi: assumed. One anchor: the early T-34 trial slipped at 15-16° on moist mud
+#:   (A TA-T34, "Mud with dirt cover, moist … 15-16° Tracks slip"), i.e. phi - Crr ≈ tan 15.5° =
+#:   0.28 for tracks on wet soil, used for wet road/steppe/cropland/forest. Dry firm ground is
+#:   set so that the vehicles' own grade limits bind (T-34 20°, M4 34°). The handbook phi table
+#:   in parameters.md §3.1 has no located source and is not cited.
+#: * speed_factor: assumed; slower going in forest (taiga, windfall: sappers built log roads,
+#:   SEED-000), marsh, sand and fields; wet = churned, slippery ground.
+#: * sand is the same wet and dry: damp sand is firmer, flooded hollows are worse; no source
+#:   either way, so the season leaves it alone.
+GOING: dict[str, dict[str, dict[str, Going]]] = {
+    "tracked": {
+        "road": _g((0.04, 0.75, 1.0), (0.05, 0.33, 0.6)),
+        "steppe": _g((0.05, 0.75, 1.0), (0.07, 0.35, 0.7)),
+        "cropland": _g((0.055, 0.75, 0.8), (0.08, 0.36, 0.6)),
+        "forest": _g((0.06, 0.75, 0.4), (0.08, 0.36, 0.3)),
+        "sand": _g((0.08, 0.45, 0.6), (0.08, 0.45, 0.6)),
+        "wetland": _g((0.10, 0.35, 0.35), (0.15, 0.30, 0.25)),
+        "urban": _g((0.04, 0.75, 0.5), (0.04, 0.60, 0.5)),
+    },
+    "wheeled": {
+        "road": _g((0.02, 0.60, 1.0), (0.08, 0.35, 0.5)),
+        "steppe": _g((0.08, 0.45, 1.0), (0.15, 0.25, 0.5)),
+        "cropland": _g((0.08, 0.45, 0.7), (0.15, 0.25, 0.4)),
+        "forest": _g((0.08, 0.45, 0.3), (0.15, 0.25, 0.2)),
+        "sand": _g((0.15, 0.25, 0.4), (0.15, 0.25, 0.4)),
+        "wetland": _g((0.30, 0.20, 0.2), (0.30, 0.15, 0.15)),
+        "urban": _g((0.02, 0.65, 0.5), (0.02, 0.50, 0.45)),
+    },
+    # foot and horse: only speed_factor is used (x Tobler, x 3/5 off path).
+    "foot": {
+        "road": _g((0, 0, 1.0), (0, 0, 0.9)),
+        "steppe": _g((0, 0, 1.0), (0, 0, 0.85)),
+        "cropland": _g((0, 0, 0.9), (0, 0, 0.75)),
+        "forest": _g((0, 0, 0.8), (0, 0, 0.7)),
+        "sand": _g((0, 0, 0.8), (0, 0, 0.8)),
+        "wetland": _g((0, 0, 0.5), (0, 0, 0.35)),
+        "urban": _g((0, 0, 1.0), (0, 0, 1.0)),
+    },
+}
+
+#: Assumed August depth (m) at a chosen crossing point, by river class: not found
+#: (parameters.md §3.4 and §6). MAJOR rivers (Amur, Sungari, Nen, Argun) are never forded.
+RIVER_DEPTH_M: dict[int, float] = {
+    int(RiverClass.MAJOR): math.inf,
+    int(RiverClass.LARGE): 1.2,
+    int(RiverClass.MEDIUM): 0.7,
+    int(RiverClass.INTERMITTENT): 0.3,
+    int(RiverClass.CANAL): 1.5,
+}
+#: Assumed rise of every river in the wet season, m: a quarter of the documented maximum
+#: ("Уровень рек поднялся на 4 метра", istoriya.info, campaign-facts.md §4, Primorye).
+WET_RIVER_RISE_M: float = 1.0
+#: Time to wait for a bridge, s: upper end of "около 30-45 минут" for an N2P bridge from ferries
+#: (B N2P-3, parameters.md §3.4); the upper end because the park must also be brought up.
+BRIDGE_WAIT_S: float = 45 * 60.0
+#: Assumed time to ford one river cell, s (bank preparation, entry and exit at walking pace);
+#: intermittent streams are mostly dry beds: 2 min. No source (parameters.md §3.4 "not found").
+FORD_TIME_S: dict[int, float] = {
+    int(RiverClass.LARGE): 600.0,
+    int(RiverClass.MEDIUM): 600.0,
+    int(RiverClass.INTERMITTENT): 120.0,
+    int(RiverClass.CANAL): 600.0,
+}
+
+
+# --------------------------------------------------------------------------------------------
+# walking
+
+
+def tobler_kmh(grade: np.ndarray | float) -> np.ndarray:
+    """Tobler's hiking speed (km/h, on path) at grade ``S = dh/dx``: ``6 exp(-3.5 |S + 0.05|)``.
+
+    5.04 km/h on the flat, 6 km/h at S = -0.05; +10° -> 2.72, -10° -> 3.86 km/h.
+    """
+    return 6.0 * np.exp(-3.5 * np.abs(np.asarray(grade, dtype=float) + 0.05))
+
+
+def langmuir_kmh(grade: np.ndarray | float) -> np.ndarray:
+    """Walking speed (km/h over the map) of the GRASS r.walk Aitken-Langmuir time model.
+
+    Time per horizontal metre: ``a + b g`` uphill, ``a + c g`` on moderate descents (5-12°)
+    and ``a + d g`` on steeper ones, with Langmuir's defaults a=0.72, b=6.0, c=1.9998,
+    d=-1.9998 (GRASS, parameters.md §3.3).
+    """
+    g = np.asarray(grade, dtype=float)
+    a, b, c, d = _LANGMUIR
+    moderate = (g <= -math.tan(math.radians(5))) & (g > -math.tan(math.radians(12)))
+    steep = g <= -math.tan(math.radians(12))
+    t = a + np.where(g > 0, b * g, 0.0) + np.where(moderate, c * g, 0.0) + np.where(steep, d * g, 0.0)
+    return 3.6 / t
+
+
+# --------------------------------------------------------------------------------------------
+# the rates
+
+
+def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {list(allowed)}, got {value!r}")
+
+
+def _going(vehicle: Vehicle, surface: str, season: str) -> tuple[Going, str]:
+    """(Going, gear) for the vehicle on the surface; roads use the road running gear."""
+    _check_choice("surface", surface, SURFACES)
+    _check_choice("season", season, SEASONS)
+    if vehicle.is_motorised:
+        gear = vehicle.road_running_gear if surface in _ON_PATH else vehicle.kind
+    else:
+        gear = "foot"
+    return GOING[gear][surface][season], gear
+
+
+def move_rates(
+    vehicle: Vehicle | str,
+    surface: str,
+    grade: np.ndarray | float,
+    *,
+    season: str = "dry",
+    walking: str = "tobler",
+    efficiency_override: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(speed_kmh, fuel_l_per_km) over the map at each grade (rise/run, + uphill).
+
+    Speeds are horizontal (map) km/h; fuel is litres per horizontal km. An impossible move
+    has speed 0 and fuel ``inf``. Vehicles without fuel have fuel 0.
+    """
+    v = load_vehicle(vehicle)
+    g = np.asarray(grade, dtype=float)
+    going, gear = _going(v, surface, season)
+    too_steep = np.abs(g) > math.tan(math.radians(v.max_grade_deg))
+    if not v.is_motorised:
+        _check_choice("walking", walking, ("tobler", "langmuir"))
+        base = tobler_kmh(g) if walking == "tobler" else langmuir_kmh(g)
+        path = 1.0 if surface in _ON_PATH else TOBLER_OFF_PATH
+        horse = TOBLER_HORSEBACK if v.kind == "horse" else 1.0
+        speed = np.where(too_steep, 0.0, base * path * horse * going.speed_factor)
+        return speed, np.where(too_steep, np.inf, 0.0)
+
+    cos, sin = 1.0 / np.sqrt(1.0 + g * g), g / np.sqrt(1.0 + g * g)
+    cap_kmh = (v.speed_road_kmh if surface in _ON_PATH else v.speed_cc_kmh) * going.speed_factor
+    resist = going.crr * cos + sin  # force per unit weight along the slope
+    with np.errstate(divide="ignore"):
+        v_power_kmh = np.where(
+            resist > 0, 3.6 * v.driveline_efficiency * v.power_w / (v.mass_kg * G_M_S2 * resist),
+            np.inf,
+        )
+    v_safe_kmh = cap_kmh / (1.0 + (100.0 * np.abs(g) / S_CRIT_PCT[gear]) ** 2)
+    speed = np.minimum(np.minimum(cap_kmh, v_power_kmh), v_safe_kmh) * cos
+    slips = np.where(g >= 0, g + going.crr, -g - going.crr) > going.phi
+    impossible = too_steep | slips
+    eta = efficiency(v) if efficiency_override is None else efficiency_override
+    tractive_l_per_km = _tractive_l_per_km(v, going.crr, g, eta)
+    with np.errstate(divide="ignore"):
+        idle_l_per_km = v.idle_fuel_l_per_h / speed
+    fuel = np.maximum(tractive_l_per_km, idle_l_per_km)
+    return np.where(impossible, 0.0, speed), np.where(impossible, np.inf, fuel)
+
+
+def _tractive_l_per_km(v: Vehicle, crr: float, g: np.ndarray | float, eta: float) -> np.ndarray:
+    """Fuel for the work ``m g (Crr + g)`` J per horizontal metre at efficiency ``eta``."""
+    work_j_per_m = v.mass_kg * G_M_S2 * (crr + np.asarray(g, dtype=float))
+    return 1000.0 * work_j_per_m / (eta * ENERGY_MJ_PER_L[v.fuel_type] * 1e6)
+
+
+# --------------------------------------------------------------------------------------------
+# calibration
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The fitted tractive efficiency of one vehicle and how well it reproduces its targets.
+
+    ``table`` has one row per documented figure: surface, documented_l_per_100km,
+    model_l_per_100km, rel_err, choice, citation. ``method`` says how eta was obtained.
+    """
+
+    vehicle_id: str
+    efficiency: float
+    method: str
+    table: pd.DataFrame
+
+
+def _level_work_l_per_100km(v: Vehicle, surface: str) -> float:
+    """Tractive fuel per 100 km on dry level ``surface`` at unit efficiency (no idle floor)."""
+    going, _ = _going(v, surface, "dry")
+    return float(_tractive_l_per_km(v, going.crr, 0.0, 1.0)) * 100.0
+
+
+@functools.lru_cache(maxsize=256)
+def _fit(v: Vehicle) -> Calibration:
+    if not v.is_motorised:
+        return Calibration(v.id, math.nan, "no fuel", pd.DataFrame())
+    if v.fuel_targets:
+        # eta such that the model reproduces each documented figure, combined by least squares
+        # in log space (the geometric mean): relative errors above and below balance out.
+        etas = [
+            _level_work_l_per_100km(v, _TARGET_SURFACE[t.surface]) / t.l_per_100km
+            for t in v.fuel_targets
+        ]
+        eta = float(np.exp(np.mean(np.log(etas))))
+        method = (
+            f"fitted: geometric mean of the efficiencies reproducing each of "
+            f"{len(etas)} documented level consumption(s)"
+        )
+    else:
+        like = v.calibrate_like
+        assert like is not None  # guaranteed by the loader
+        other = load_vehicle(like.vehicle, config_dir=Path(v.path).parent.parent)
+        eta = efficiency(other) * ENERGY_MJ_PER_L[other.fuel_type] / (
+            like.fuel_volume_factor * ENERGY_MJ_PER_L[v.fuel_type]
+        )
+        method = f"borrowed from {other.id} x fuel volume factor {like.fuel_volume_factor:g}"
+    rows = []
+    for t in v.fuel_targets:
+        _, fuel = move_rates(v, _TARGET_SURFACE[t.surface], 0.0, efficiency_override=eta)
+        model = float(fuel) * 100.0
+        rows.append(
+            dict(surface=t.surface, documented_l_per_100km=t.l_per_100km,
+                 model_l_per_100km=model, rel_err=model / t.l_per_100km - 1.0,
+                 choice=t.choice, citation=t.citation)
+        )
+    return Calibration(v.id, eta, method, pd.DataFrame(rows))
+
+
+def calibration(vehicle: Vehicle | str) -> Calibration:
+    """The fuel calibration of a vehicle: fitted eta and documented vs model consumption."""
+    return _fit(load_vehicle(vehicle))
+
+
+def efficiency(vehicle: Vehicle | str) -> float:
+    """Overall tractive efficiency (work at the tracks/wheels over fuel energy), fitted."""
+    return calibration(vehicle).efficiency
+
+
+def calibration_table() -> pd.DataFrame:
+    """Every vehicle's calibration: one row per documented figure (or per vehicle if none)."""
+    frames = []
+    for vid in list_vehicles():
+        c = calibration(vid)
+        t = c.table if len(c.table) else pd.DataFrame([{"surface": None}])
+        frames.append(t.assign(vehicle=vid, efficiency=c.efficiency, method=c.method))
+    out = pd.concat(frames, ignore_index=True)
+    return out[["vehicle", "efficiency", "method"] + [c for c in out if c not in
+                                                       ("vehicle", "efficiency", "method")]]
+
+
+# --------------------------------------------------------------------------------------------
+# rivers
+
+
+def river_crossing(
+    vehicle: Vehicle | str, river_class: int, *, season: str = "dry"
+) -> tuple[float, float]:
+    """(time_s, fuel_l) to enter one cell of ``river_class``: ford or wait for a bridge."""
+    v = load_vehicle(vehicle)
+    _check_choice("season", season, SEASONS)
+    rc = int(river_class)
+    if rc == RiverClass.NONE:
+        return 0.0, 0.0
+    if rc not in RIVER_DEPTH_M:
+        raise DataError(
+            f"river_class {rc} is not a RiverClass code (expected one of "
+            f"{[int(c) for c in RiverClass]}); rebuild the terrain"
+        )
+    depth = RIVER_DEPTH_M[rc] + (WET_RIVER_RISE_M if season == "wet" else 0.0)
+    time_s = FORD_TIME_S[rc] if v.fording_depth_m >= depth else BRIDGE_WAIT_S
+    fuel_l = time_s / 3600.0 * v.idle_fuel_l_per_h if v.is_motorised else 0.0
+    return time_s, fuel_l
+
+
+# --------------------------------------------------------------------------------------------
+# the cost model
+
+
+def _weight(objective: str | float) -> float:
+    """Weight of time in the objective: 1 = time, 0 = fuel."""
+    if isinstance(objective, str):
+        _check_choice("objective", objective, ("time", "fuel"))
+        return 1.0 if objective == "time" else 0.0
+    if isinstance(objective, bool) or not isinstance(objective, int | float) or not (
+        0.0 <= float(objective) <= 1.0
+    ):
+        raise ConfigError(
+            f"objective must be 'time', 'fuel' or a weight w in [0, 1] "
+            f"(w * time_s + (1 - w) * fuel_l), got {objective!r}"
+        )
+    return float(objective)
+
+
+def _require(terrain: xr.Dataset, names: tuple[str, ...]) -> None:
+    missing = [n for n in names if n not in terrain]
+    if missing or not {"x", "y"} <= set(terrain.coords):
+        raise DataError(
+            f"terrain Dataset lacks {missing or 'x/y coords'}; expected the output of "
+            "logistics.terrain.load_terrain (variables elevation_m, terrain_class, river_class, "
+            "x/y coordinates in metres)"
+        )
+
+
+def _cellsize_m(terrain: xr.Dataset) -> tuple[float, float]:
+    x, y = terrain["x"].values, terrain["y"].values
+    if x.size < 2 or y.size < 2:
+        raise DataError(f"terrain grid must be at least 2 x 2 cells, got {y.size} x {x.size}")
+    return float(abs(x[1] - x[0])), float(abs(y[1] - y[0]))
+
+
+def _rate_tables(
+    v: Vehicle, grades: np.ndarray, season: str, walking: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """(time s/m, fuel L/m) tables of shape (n_classes, n_grades); inf for impossible rows."""
+    n_classes = max(int(c) for c in TerrainClass) + 1
+    time_t = np.full((n_classes, grades.size), np.inf)
+    fuel_t = np.full((n_classes, grades.size), np.inf)
+    for code, surface in _SURFACE_OF_CLASS.items():
+        speed, fuel = move_rates(v, surface, grades, season=season, walking=walking)
+        with np.errstate(divide="ignore"):
+            time_t[code] = np.where(speed > 0, 3.6 / speed, np.inf)
+        fuel_t[code] = fuel / 1000.0
+    return time_t, fuel_t
+
+
+def build_cost_model(
+    terrain: xr.Dataset,
+    vehicle: Vehicle | str,
+    *,
+    objective: str | float = "time",
+    season: str = "dry",
+    grade_step: float = 0.005,
+    grade_max: float = 1.0,
+    walking: str = "tobler",
+) -> CostModel:
+    """The CostModel of ``vehicle`` on ``terrain`` for ``objective`` in ``season``.
+
+    ``objective``: "time" (seconds), "fuel" (litres) or a weight ``w`` in [0, 1] giving
+    ``w * time_s + (1 - w) * fuel_l`` (units "mixed"). Table rows are the TerrainClass codes;
+    WATER and NODATA cells (and cells without elevation) get class 255 (barrier). Grades run
+    from ``-grade_max`` to ``+grade_max`` in ``grade_step`` (rise/run); steeper is impassable.
+    River cells carry an ``enter`` cost (:func:`river_crossing`).
+    """
+    v = load_vehicle(vehicle)
+    w = _weight(objective)
+    _check_choice("season", season, SEASONS)
+    if not v.is_motorised and w < 1.0:
+        raise ConfigError(
+            f"{v.name} burns no fuel, so objective {objective!r} has nothing to minimise; "
+            "use objective='time'"
+        )
+    if not (0 < grade_step < grade_max <= 5):
+        raise ConfigError(f"need 0 < grade_step < grade_max <= 5, got {grade_step}, {grade_max}")
+    _require(terrain, ("elevation_m", "terrain_class"))
+    n = int(round(grade_max / grade_step))
+    grades = np.arange(-n, n + 1) * grade_step
+    time_t, fuel_t = _rate_tables(v, grades, season, walking)
+    with np.errstate(invalid="ignore"):
+        table = w * time_t + (1.0 - w) * fuel_t if 0 < w < 1 else (time_t if w == 1 else fuel_t)
+
+    elevation = np.asarray(terrain["elevation_m"].values, dtype=np.float32)
+    tclass = np.asarray(terrain["terrain_class"].values)
+    passable = np.isin(tclass, list(_SURFACE_OF_CLASS)) & np.isfinite(elevation)
+    class_index = np.where(passable, tclass, BARRIER_CLASS).astype(np.uint8)
+
+    enter = None
+    if "river_class" in terrain:
+        rclass = np.asarray(terrain["river_class"].values).astype(np.int64)
+        codes = np.unique(rclass)
+        lut = np.zeros(int(codes.max()) + 1 if codes.size else 1)
+        for c in codes:
+            t_s, f_l = river_crossing(v, int(c), season=season)
+            lut[c] = w * t_s + (1.0 - w) * f_l
+        if lut.any():
+            enter = lut[rclass].astype(np.float32)
+
+    units = {1.0: "s", 0.0: "L"}.get(w, "mixed")
+    attrs = dict(
+        vehicle=v.id,
+        vehicle_name=v.name,
+        objective=objective if isinstance(objective, str) else "mixed",
+        time_weight=w,
+        fuel_weight=1.0 - w,
+        season=season,
+        walking=walking if not v.is_motorised else "",
+        efficiency=efficiency(v) if v.is_motorised else math.nan,
+        physics="logistics.cost.physics (see module docstring for sources and assumptions)",
+        terrain=dict(terrain.attrs),
+    )
+    return CostModel(
+        class_index=class_index,
+        table=table,
+        grade_min=float(grades[0]),
+        grade_step=float(grade_step),
+        cellsize_m=_cellsize_m(terrain),
+        elevation_m=elevation,
+        scale=None,
+        enter=enter,
+        units=units,
+        attrs=attrs,
+    )
+
+
+def point_rates(
+    terrain: xr.Dataset,
+    lon: float,
+    lat: float,
+    *,
+    season: str = "dry",
+    vehicles: list[str] | None = None,
+) -> pd.DataFrame:
+    """Each vehicle's speed and fuel at a point: on the flat, and up/down the local slope.
+
+    Columns: vehicle, name, terrain_class, slope_deg, speed_flat_kmh, fuel_flat_l_per_km,
+    speed_up_kmh, fuel_up_l_per_km, speed_down_kmh, fuel_down_l_per_km (0 km/h and inf L/km
+    where the vehicle cannot move; fuel 0 for foot and horse).
+    """
+    from logistics.terrain import cell_of, to_metric
+
+    _check_choice("season", season, SEASONS)
+    _require(terrain, ("terrain_class", "slope_deg"))
+    x, y = to_metric(lon, lat)
+    row, col = cell_of(terrain, float(x), float(y))
+    code = int(terrain["terrain_class"].values[row, col])
+    slope_deg = float(terrain["slope_deg"].values[row, col])
+    surface = _SURFACE_OF_CLASS.get(code)
+    g = math.tan(math.radians(slope_deg)) if np.isfinite(slope_deg) else 0.0
+    rows = []
+    for vid in vehicles or list_vehicles():
+        v = load_vehicle(vid)
+        if surface is None:
+            speed, fuel = np.zeros(3), np.full(3, np.inf)
+        else:
+            speed, fuel = move_rates(v, surface, np.array([0.0, g, -g]), season=season)
+        cname = TerrainClass(code).name.lower() if code in set(TerrainClass) else str(code)
+        rows.append(
+            dict(vehicle=v.id, name=v.name, terrain_class=cname,
+                 slope_deg=slope_deg, speed_flat_kmh=speed[0], fuel_flat_l_per_km=fuel[0],
+                 speed_up_kmh=speed[1], fuel_up_l_per_km=fuel[1], speed_down_kmh=speed[2],
+                 fuel_down_l_per_km=fuel[2])
+        )
+    return pd.DataFrame(rows)
