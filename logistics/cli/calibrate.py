@@ -1,15 +1,87 @@
-"""`logistics calibrate`: placeholder until its issue lands (the owner replaces this module)."""
+"""`logistics calibrate`: fit up to three global parameters; report leave-one-axis-out."""
 
 from __future__ import annotations
 
 import argparse
 
+from logistics.cli.compare import add_run_arguments
+from logistics.errors import ConfigError
+
+__all__ = ["register", "parse_bounds"]
+
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("calibrate", help="(not yet available)")
+    """Add the ``calibrate`` sub-command."""
+    p = sub.add_parser(
+        "calibrate",
+        help="fit global speed/fuel/march-hours parameters on documented axes (with LOAO)",
+        description=(
+            "Grid-search at most three GLOBAL parameters (speed_scale, fuel_scale, "
+            "march_hours_per_day) that minimise the mean absolute km error on the chosen "
+            "documented axes, and report leave-one-axis-out cross-validation (fit without an "
+            "axis, score on it) as the honest figure. Writes calibration.md, grid.csv, loao.csv."
+        ),
+    )
+    add_run_arguments(p, out_default="out/calibrate")
+    p.add_argument("--axes", metavar="A,B,...", default=None,
+                   help="axes to fit on (default: every documented axis with a scenario)")
+    p.add_argument("--params", metavar="P,Q,...", default="speed_scale,fuel_scale,march_hours_per_day",
+                   help="global parameters to fit, at most three (default: all three)")
+    p.add_argument("--points", metavar="N", type=int, default=3,
+                   help="grid points per parameter, bounds included (default 3)")
+    p.add_argument("--bound", metavar="NAME=LO:HI", action="append", default=[],
+                   help="search bounds of a parameter (default: the configs' uncertain: ranges, "
+                        "else the documented defaults); repeatable")
     p.set_defaults(func=_run)
 
 
+def parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
+    """``["speed_scale=0.5:1.5"]`` -> ``{"speed_scale": (0.5, 1.5)}``; ConfigError if malformed."""
+    out, bad = {}, []
+    for item in items:
+        name, _, rng = item.partition("=")
+        lo, sep, hi = rng.partition(":")
+        try:
+            if not sep or not name.strip():
+                raise ValueError
+            out[name.strip()] = (float(lo), float(hi))
+        except ValueError:
+            bad.append(item)
+    if bad:
+        raise ConfigError(f"expected NAME=LOW:HIGH, got {', '.join(map(repr, bad))} "
+                          "(e.g. --bound speed_scale=0.5:1.5)")
+    return out
+
+
 def _run(args: argparse.Namespace) -> int:
-    print("logistics calibrate: not yet available")
-    return 1
+    from logistics import settings
+    from logistics._atomic import atomic_dir
+    from logistics.cli.compare import cluster_for
+    from logistics.history.calibrate import calibrate
+    from logistics.history.inputs import load_inputs
+
+    axes = [a.strip() for a in args.axes.split(",") if a.strip()] if args.axes else None
+    params = [p.strip() for p in args.params.split(",") if p.strip()]
+    bounds = parse_bounds(args.bound)
+    inputs = load_inputs(args.documented, configs_dir=args.configs, axes=axes)
+    doc = inputs.documented.table
+    chosen = {a: (sc, doc[(doc["axis_id"] == a) & doc["usable"]]) for a, sc in inputs.scenarios.items()}
+    if not chosen:
+        raise ConfigError(f"no documented axis of {inputs.documented.path} has a scenario in "
+                          f"{inputs.configs_dir}: nothing to calibrate")
+    with cluster_for(args.workers, True) as client:
+        cal = calibrate(chosen, params=params, bounds=bounds or None, points=args.points,
+                        client=client, tolerance_km=args.tolerance_km,
+                        resolution_m=args.resolution_m, dem=args.dem, seed=args.seed,
+                        progress=settings.PROGRESS)
+    text = cal.report()
+    with atomic_dir(args.out) as tmp:
+        (tmp / "calibration.md").write_text(text, encoding="utf-8")
+        cal.table.to_csv(tmp / "grid.csv", index=False)
+        if cal.loao is not None:
+            cal.loao.to_csv(tmp / "loao.csv", index=False)
+    print(text, end="")
+    print(f"\nuse the fit with: logistics compare "
+          + " ".join(f"--set {k}={cal.fitted[k]:g}" for k in cal.bounds))
+    print(f"wrote {args.out}/ (calibration.md, grid.csv, loao.csv)")
+    return 0

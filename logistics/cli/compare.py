@@ -1,15 +1,110 @@
-"""`logistics compare`: placeholder until its issue lands (the owner replaces this module)."""
+"""`logistics compare`: score every documented axis against its modeled run and the plan."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+from pathlib import Path
+
+from logistics.errors import ConfigError
+
+__all__ = ["register", "add_run_arguments", "parse_assignments", "cluster_for"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("compare", help="(not yet available)")
+    """Add the ``compare`` sub-command."""
+    p = sub.add_parser(
+        "compare",
+        help="score modeled advances against documented dated positions and a planned-rate baseline",
+        description=(
+            "Run the scenario of every axis in the documented file, score each documented row "
+            "(date error at places, km error at dates) for the model and for the planned-rate "
+            "baseline, and write comparison.csv, summary.csv, plots, a map and report.md."
+        ),
+    )
+    add_run_arguments(p, out_default="out/compare")
+    p.add_argument("--samples", metavar="N", type=int, default=0,
+                   help="Monte Carlo draws per axis for uncertainty bands (default 0: none)")
+    p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="overrides",
+                   help="global parameter for every run, e.g. --set speed_scale=1.2 (repeatable)")
+    p.add_argument("--no-map", action="store_true", help="skip the map (faster; no rasters needed)")
+    p.add_argument("--map-resolution-m", metavar="M", type=float, default=5000.0,
+                   help="resolution of the map's base map in metres (default 5000)")
     p.set_defaults(func=_run)
 
 
+def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
+    """Arguments shared by ``compare`` and ``calibrate``: inputs, output, how runs are made."""
+    p.add_argument("--documented", metavar="FILE", type=Path, default=None,
+                   help="documented-advances CSV (default: configs/history/documented-advances.csv)")
+    p.add_argument("--configs", metavar="DIR", type=Path, default=None,
+                   help="folder of scenario *.yaml (default: configs/)")
+    p.add_argument("--out", metavar="DIR", type=Path, default=Path(out_default),
+                   help=f"output folder, replaced atomically (default: {out_default})")
+    p.add_argument("--resolution-m", metavar="M", type=float, default=None,
+                   help="grid resolution of the runs in metres (default: the runner's)")
+    p.add_argument("--tolerance-km", metavar="KM", type=float, default=15.0,
+                   help="how close the route must pass a documented place to reach it (default 15)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the runs and draws (default 0)")
+    p.add_argument("--dem", choices=("merged", "etopo5"), default="merged",
+                   help="DEM of the runs (Monte Carlo draws pick one at random)")
+    p.add_argument("--workers", metavar="N", type=int, default=None,
+                   help="dask workers for the runs (default: a LocalCluster when there are many "
+                        "runs, or the scheduler in LOGISTICS_SCHEDULER)")
+
+
+def parse_assignments(items: list[str]) -> dict[str, float]:
+    """``["speed_scale=1.2", ...]`` -> ``{"speed_scale": 1.2}``; ConfigError on a bad item."""
+    out = {}
+    bad = []
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            bad.append(item)
+        if not sep or not name.strip():
+            bad.append(item)
+    if bad:
+        raise ConfigError(f"expected NAME=NUMBER, got {', '.join(map(repr, dict.fromkeys(bad)))} "
+                          "(e.g. --set speed_scale=1.2)")
+    return out
+
+
+def cluster_for(workers: int | None, needed: bool):
+    """A dask client context when ``needed`` or ``workers`` given, else a null context."""
+    if not needed and workers is None:
+        return contextlib.nullcontext(None)
+    from logistics.cost.cluster import get_client
+
+    return get_client(n_workers=workers)
+
+
 def _run(args: argparse.Namespace) -> int:
-    print("logistics compare: not yet available")
-    return 1
+    from logistics import settings
+    from logistics.history.compare import compare
+    from logistics.history.outputs import write_comparison
+    from logistics.history.summary import format_summary
+
+    if args.samples < 0:
+        raise ConfigError(f"--samples must be >= 0, got {args.samples}")
+    if args.tolerance_km <= 0:
+        raise ConfigError(f"--tolerance-km must be > 0, got {args.tolerance_km}")
+    overrides = parse_assignments(args.overrides)
+    with cluster_for(args.workers, args.samples > 0) as client:
+        comp = compare(args.documented, configs_dir=args.configs, resolution_m=args.resolution_m,
+                       tolerance_km=args.tolerance_km, samples=args.samples, seed=args.seed,
+                       dem=args.dem, overrides=overrides, client=client, progress=settings.PROGRESS)
+    out = write_comparison(comp, args.out, map_resolution_m=args.map_resolution_m,
+                           draw_map=not args.no_map)
+    doc = comp.inputs.documented
+    print(format_summary(comp.summary), end="")
+    unscored = int((~comp.table["scorable"].astype(bool)).sum())
+    print(f"\n{len(comp.table)} documented rows, {len(comp.table) - unscored} scored, {unscored} not "
+          f"(reasons in report.md); {len(doc.problems)} problem(s) in {doc.path}")
+    if comp.inputs.unmodeled:
+        print(f"axes with no scenario: {', '.join(comp.inputs.unmodeled)}")
+    for line in comp.inputs.config_problems:
+        print(f"config not loaded: {line}")
+    print(f"wrote {out}/ (comparison.csv, summary.csv, report.md, figures)")
+    return 0

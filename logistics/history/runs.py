@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["Job", "RunTrace", "trace_of", "run_jobs", "default_runner"]
+from logistics import settings
+
+__all__ = ["Job", "RunTrace", "trace_of", "run_jobs", "default_runner", "run_cached"]
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class Job:
 
 @dataclass(frozen=True)
 class RunTrace:
-    """What scoring needs from a run: ``track`` (time, cum_km, lon, lat), ``route_points``
+    """What scoring needs from a run: ``track`` (time, cum_km, lon, lat; status and fuel_l
+    when the runner gives them), ``route_points``
     (cum_km, lon, lat) and ``daily`` (the runner's daily records, fuel columns included)."""
 
     track: pd.DataFrame
@@ -42,15 +46,43 @@ class RunTrace:
 
 
 def default_runner() -> Callable[..., Any]:
-    """``logistics.supply.advance.run_scenario`` (imported late: it loads the terrain stack)."""
-    from logistics.supply.advance import run_scenario
+    """``run_scenario`` with the terrain cached per process (see :func:`run_cached`)."""
+    return run_cached
 
-    return run_scenario
+
+def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | None = None,
+               dem: str = "merged", resolution_m: float | None = None) -> Any:
+    """``logistics.supply.advance.run_scenario``, reusing the terrain of earlier runs.
+
+    Calibration and Monte Carlo run the same axis many times on one grid; the terrain (box of
+    the scenario's points, resolution, DEM) is loaded once per process and passed in. Overrides
+    change figures, never places, so the box is that of the scenario as loaded.
+    """
+    from logistics.scenario import Scenario, load_scenario
+    from logistics.supply.advance import run_scenario
+    from logistics.supply.plan import scenario_bbox
+
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
+    terrain = _terrain(scenario_bbox(sc), res, dem)
+    return run_scenario(sc, seed=seed, overrides=overrides, dem=dem, resolution_m=res, terrain=terrain)
+
+
+@lru_cache(maxsize=4)
+def _terrain(bbox: tuple[float, float, float, float], resolution_m: float, dem: str) -> Any:
+    from logistics.terrain import load_terrain
+
+    return load_terrain(bbox, resolution_m=resolution_m, dem=dem)
+
+
+#: Optional track columns kept when the runner provides them (the fuel question reads them).
+_TRACK_EXTRAS: tuple[str, ...] = ("status", "fuel_l")
 
 
 def trace_of(result: Any) -> RunTrace:
     """Slim a runner's result (anything with ``track``, ``route_points``, ``daily``)."""
-    track = result.track[["time", "cum_km", "lon", "lat"]].reset_index(drop=True)
+    keep = ["time", "cum_km", "lon", "lat"] + [c for c in _TRACK_EXTRAS if c in result.track]
+    track = result.track[keep].reset_index(drop=True)
     track["time"] = pd.to_datetime(track["time"])
     route = result.route_points[["cum_km", "lon", "lat"]].reset_index(drop=True)
     return RunTrace(track=track, route_points=route, daily=result.daily.reset_index(drop=True))

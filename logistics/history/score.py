@@ -43,6 +43,7 @@ __all__ = [
     "score_rows",
     "find_disagreements",
     "SCORE_COLUMNS",
+    "great_circle_km",
 ]
 
 #: Default distance within which the modeled route counts as reaching a documented place (km).
@@ -71,7 +72,7 @@ class RouteFix:
     reached: bool
 
 
-def _haversine_km(lon1, lat1, lon2, lat2):
+def great_circle_km(lon1, lat1, lon2, lat2):
     """Great-circle distance in km on the mean Earth sphere (vectorised)."""
     lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
@@ -105,7 +106,7 @@ def locate_on_route(route_points: pd.DataFrame, lon: float, lat: float, *,
             t = np.where(seg2 > 0, -(ax * dx + ay * dy) / seg2, 0.0)
         t = np.clip(t, 0.0, 1.0)
     qlon, qlat = alon + t * (blon - alon), alat + t * (blat - alat)
-    dist = _haversine_km(lon, lat, qlon, qlat)
+    dist = great_circle_km(lon, lat, qlon, qlat)
     route_km = ka + t * (kb - ka)
     near = np.flatnonzero(dist <= tolerance_km)
     if near.size == 0:
@@ -260,7 +261,7 @@ def find_disagreements(rows: pd.DataFrame, *, tolerance_km: float = DEFAULT_TOLE
                 add(first, second, f"{first['km_min']:g} km by {first['date']:%Y-%m-%d} vs at most "
                     f"{second['km_max']:g} km by {second['date']:%Y-%m-%d}")
             if a["date"] != b["date"] and not any(math.isnan(a[k]) or math.isnan(b[k]) for k in ("lat", "lon")):
-                d = float(_haversine_km(a["lon"], a["lat"], b["lon"], b["lat"]))
+                d = float(great_circle_km(a["lon"], a["lat"], b["lon"], b["lat"]))
                 if d <= tolerance_km:
                     add(a, b, f"places {d:.0f} km apart dated {a['date']:%Y-%m-%d} and {b['date']:%Y-%m-%d}")
     for r in recs:

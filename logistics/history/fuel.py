@@ -1,0 +1,170 @@
+"""The Khingan fuel question: does the modeled formation run dry, when and where, beside the
+documented fuel states (``configs/history/fuel-states.csv``, each with source and quote).
+
+"Dry" in the model is the simulation's status ``halted: no fuel``: a vehicle class has
+emptied its tanks and the formation stops until fuel arrives (see ``supply/simulate.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from logistics import settings
+from logistics.errors import DataError
+from logistics.history.runs import RunTrace
+from logistics.history.uncertainty import QUANTILES
+
+__all__ = [
+    "DRY_STATUS",
+    "FuelVerdict",
+    "load_fuel_states",
+    "fuel_verdict",
+    "dry_time_quantiles",
+    "fuel_markdown",
+]
+
+#: Status of a track step or a day when the formation is held for lack of fuel.
+DRY_STATUS: str = "halted: no fuel"
+
+_STATE_COLUMNS = ("axis_id", "date", "date_text", "formation", "place", "state", "refills",
+                  "source", "quote", "confidence")
+
+
+def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
+    """Documented fuel states (default ``configs/history/fuel-states.csv``); ``date`` parsed,
+    ``refills`` numeric (NaN where the source gives no figure)."""
+    p = Path(path) if path is not None else settings.CONFIG_DIR / "history" / "fuel-states.csv"
+    try:
+        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"fuel-states file not found: {p}") from None
+    missing = [c for c in _STATE_COLUMNS if c not in df.columns]
+    if missing:
+        raise DataError(f"{p}: missing columns {', '.join(missing)} (expected {', '.join(_STATE_COLUMNS)})")
+    df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+    if df["date"].isna().any():
+        bad = [i + 2 for i in np.flatnonzero(df["date"].isna())]
+        raise DataError(f"{p}: bad date (expected YYYY-MM-DD) in rows {bad}")
+    df["refills"] = pd.to_numeric(df["refills"].replace("", np.nan), errors="coerce")
+    return df
+
+
+@dataclass(frozen=True)
+class FuelVerdict:
+    """Whether a run went dry: ``first_dry`` (time, or None), where (``dry_lon``, ``dry_lat``,
+    ``dry_km``), ``dry_classes`` that day, total ``hours_dry``, ``days_dry`` (dates with any
+    hour held for fuel) and the modeled ``daily`` fuel table (date, cum_km, status, refills)."""
+
+    axis_id: str
+    first_dry: pd.Timestamp | None
+    dry_lon: float
+    dry_lat: float
+    dry_km: float
+    dry_classes: str
+    hours_dry: float
+    days_dry: tuple[str, ...]
+    daily: pd.DataFrame
+
+    @property
+    def runs_dry(self) -> bool:
+        return self.first_dry is not None
+
+
+def fuel_verdict(axis_id: str, trace: RunTrace) -> FuelVerdict:
+    """Read the run's track (``status``) and daily table (hours held for fuel, refills)."""
+    tr, daily = trace.track, trace.daily
+    first, lon, lat, km, classes = None, math.nan, math.nan, math.nan, ""
+    if "status" in tr:
+        dry = tr[tr["status"] == DRY_STATUS]
+        if len(dry):
+            r = dry.iloc[0]
+            first, lon, lat, km = pd.Timestamp(r["time"]), float(r["lon"]), float(r["lat"]), float(r["cum_km"])
+    hours = daily["hours_halted_no_fuel"] if "hours_halted_no_fuel" in daily else (
+        (daily["status"] == DRY_STATUS).astype(float) if "status" in daily else pd.Series(dtype=float))
+    days = tuple(str(d)[:10] for d, h in zip(daily.get("date", []), hours) if h > 0)
+    if first is None and days:
+        r = daily.iloc[int(np.flatnonzero(hours.to_numpy() > 0)[0])]
+        first = pd.Timestamp(str(r["date"])[:10])
+        lon, lat, km = float(r["lon"]), float(r["lat"]), float(r["cum_km"])
+    if first is not None and "dry_classes" in daily:
+        on = daily[pd.to_datetime(daily["date"]).dt.normalize() == first.normalize()]
+        classes = str(on["dry_classes"].iloc[0]) if len(on) else ""
+    keep = [c for c in daily.columns if c in ("date", "cum_km", "status", "hours_halted_no_fuel",
+                                             "refills_total", "fuel_l_total", "delivered_l", "dry_classes")
+            or c.startswith("refills_")]
+    return FuelVerdict(axis_id, first, lon, lat, km, classes, float(hours.sum()) if len(hours) else 0.0,
+                       days, daily[keep].copy())
+
+
+def dry_time_quantiles(runs: Sequence[RunTrace]) -> dict[str, object]:
+    """Over Monte Carlo draws: share that run dry and P10/P50/P90 of the first dry time
+    (order statistics; a draw that never runs dry counts as later than any, so NaT)."""
+    t = []
+    for r in runs:
+        v = fuel_verdict("", r).first_dry
+        t.append(np.inf if v is None else float(v.value))
+    arr = np.asarray(t)
+    q = np.quantile(arr, QUANTILES, method="inverted_cdf") if len(arr) else [np.inf] * 3
+    out: dict[str, object] = {"draws": len(arr), "share_dry": float(np.isfinite(arr).mean()) if len(arr) else math.nan}
+    for name, v in zip(("p10", "p50", "p90"), q):
+        out[f"first_dry_{name}"] = pd.Timestamp(int(v)) if np.isfinite(v) else pd.NaT
+    return out
+
+
+def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None = None,
+                  place_name: str | None = None) -> str:
+    """The report section: the model's answer, then the documented states with their sources."""
+    lines = [f"## The Khingan fuel question ({verdict.axis_id})", ""]
+    if verdict.runs_dry:
+        where = f" near {place_name}" if place_name else ""
+        lines.append(
+            f"**The model runs dry**: first held for fuel at {verdict.first_dry:%Y-%m-%d %H:%M} "
+            f"(local), {verdict.dry_km:.0f} km along the route at {verdict.dry_lat:.2f} N "
+            f"{verdict.dry_lon:.2f} E{where}"
+            + (f"; dry classes that day: {verdict.dry_classes}" if verdict.dry_classes else "")
+            + f". Hours held for fuel over the run: {verdict.hours_dry:.0f}; days: "
+            + ", ".join(verdict.days_dry) + ".")
+    else:
+        lines.append("**The model does not run dry**: no step of the run is held for lack of fuel.")
+    if mc:
+        lines += ["", f"Monte Carlo ({mc['draws']} draws): {mc['share_dry']:.0%} run dry; first dry "
+                  f"P10 {_ts(mc['first_dry_p10'])}, P50 {_ts(mc['first_dry_p50'])}, "
+                  f"P90 {_ts(mc['first_dry_p90'])} (NaT: fewer draws than that quantile run dry)."]
+    lines += ["", "Documented fuel states (configs/history/fuel-states.csv):", "",
+              "| date | formation | place | state | model that day | source |", "|---|---|---|---|---|---|"]
+    for s in states.to_dict("records"):
+        lines.append(f"| {s['date_text']} | {s['formation']} | {s['place'] or '-'} | {s['state']} | "
+                     f"{_model_on(verdict, s['date'])} | {s['source']}: \"{s['quote']}\" |")
+    lines += ["", "The documented states are per corps; the model tracks the whole formation's fuel "
+              "per vehicle class, so compare the timing of the first halt for fuel and the refills "
+              "left, not the exact figures. The modeled refills are from `refills_total` "
+              "(fuel on hand / one full set of tanks of every class).", ""]
+    return "\n".join(lines)
+
+
+def _model_on(v: FuelVerdict, day: pd.Timestamp) -> str:
+    d = v.daily
+    if "date" not in d or d.empty:
+        return "-"
+    on = d[pd.to_datetime(d["date"]).dt.normalize() == pd.Timestamp(day).normalize()]
+    if on.empty:
+        return "(outside the run)"
+    r = on.iloc[0]
+    parts = []
+    if "refills_total" in r and not pd.isna(r["refills_total"]):
+        parts.append(f"{r['refills_total']:.2f} refills")
+    if "status" in r:
+        parts.append(str(r["status"]))
+    if "cum_km" in r:
+        parts.append(f"{r['cum_km']:.0f} km")
+    return ", ".join(parts)
+
+
+def _ts(v) -> str:
+    return "NaT" if pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d %H:%M}"

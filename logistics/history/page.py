@@ -1,0 +1,122 @@
+"""The text of a comparison's report.md (Markdown); figures are referenced by file name."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from logistics.history.summary import format_summary
+
+__all__ = ["report_markdown"]
+
+_DEFINITIONS = """\
+**How rows are scored.** A documented date D means "by the end of D" (window D 00:00 to
+D+1 00:00, local time), unless the row's notes say "no later than" (then arriving earlier is
+on time). *Places*: the route reaches a place where it first passes within the tolerance of
+its coordinate; the modeled arrival is when the advance gets to that point of the route; the
+date error is 0 inside the window, else the days from its nearest edge (+ = model late). A
+place the model never reaches gives a *censored* error (at least the days from the window's
+end to the run's end). *Distances*: the modeled km at the end of D against the documented range
+(0 inside; ">450" a lower bound, "250 (up to)" an upper bound); relative error = km error /
+violated bound. `error_km` is one km error per row: against the documented distance, else the
+km the model is behind (or ahead of) the place at the window's edge.
+
+**Skill** = 1 - (model mean absolute error / baseline mean absolute error) over rows scored for
+both; `skill (km)` uses `error_km`, `skill (date)` the date errors in days. 1 = perfect, 0 = no
+better than advancing at the planned rate along the same route, < 0 worse; '-' where the
+baseline's error is 0 (undefined) or no row is scored. Censored rows count at their lower
+bound and never as within a day. Documented distances are measured by the sources from their
+own start and along unknown paths; the model measures along its route.
+"""
+
+
+def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) -> str:
+    """Report page of a ``compare.Comparison``; ``files`` maps figure keys to file names
+    (``advance:<axis>``, ``map``, ``fuel:<axis>``)."""
+    inp, s = comp.inputs, comp.settings
+    doc = inp.documented
+    lines = [
+        "# Modeled advance vs documented positions", "",
+        f"- documented file: `{doc.path}` ({len(doc.table)} rows, {len(doc.axes)} axes, "
+        f"{len(doc.problems)} problem(s) in the file)",
+        f"- scenario configs: `{inp.configs_dir}` ({len(inp.scenarios)} documented axes modeled: "
+        f"{', '.join(inp.scenarios) or 'none'})",
+        f"- resolution: {str(s.get('resolution_m')) + ' m' if s.get('resolution_m') else 'the runner default'}; DEM of the nominal run: "
+        f"{s.get('dem')}; place tolerance {s.get('tolerance_km'):g} km; Monte Carlo draws per "
+        f"axis: {s.get('samples')} (seed {s.get('seed')}); global overrides: "
+        f"{', '.join(f'{k}={v:g}' for k, v in (s.get('overrides') or {}).items()) or 'none'}", "",
+        "## Summary", "", format_summary(comp.summary, markdown=True), _DEFINITIONS,
+    ]
+    if "map" in files:
+        lines += ["## Documented vs modeled positions", "", f"![map]({files['map']})", ""]
+    for axis, res in comp.axes.items():
+        lines += _axis_section(axis, res, comp.table[comp.table["axis_id"] == axis], files)
+    lines += fuel_sections
+    lines += _disagreements(comp.table)
+    lines += _not_scored(comp)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _axis_section(axis, res, rows, files) -> list[str]:
+    r = res.rate
+    out = [f"## {axis}", ""]
+    if f"advance:{axis}" in files:
+        out += [f"![advance {axis}]({files[f'advance:{axis}']})", ""]
+    cite = f" Source: {r.source}." if r.source else ""
+    quote = f' Quote: "{r.quote}".' if r.quote else ""
+    if res.start_note:
+        out += [f"Note: the {res.start_note}.", ""]
+    out += [f"Baseline: {r.rate_km_per_day:g} km/day ({r.basis}). {r.reason}{cite}{quote}", "",
+            "| row | date | place | documented km | model km | km err | arrival (model) | date err d | baseline date err d | note |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for x in rows.to_dict("records"):
+        out.append(
+            f"| {x['row']} | {x['date']} | {_short(x['place_reached'])} | {x['documented_km_text'] or '-'} | "
+            f"{_f(x['modeled_km'], '{:.0f}')} | {_f(x['km_error'], '{:+.0f}')} | "
+            f"{_t(x['modeled_arrival'])} | {_f(x['date_error_days'], '{:+.2f}')}"
+            f"{' (censored)' if x['date_censored'] else ''} | {_f(x['baseline_date_error_days'], '{:+.2f}')} | "
+            f"{_short(x['note'], 90)} |")
+    return out + [""]
+
+
+def _disagreements(table: pd.DataFrame) -> list[str]:
+    d = table[table["disagreement"].fillna("") != ""]
+    if d.empty:
+        return []
+    out = ["## Where the sources disagree", "",
+           "Each row is scored on its own; none is dropped or preferred.", ""]
+    out += [f"- row {r['row']} ({r['axis_id']}, {r['date']}, {_short(r['place_reached'])}): {r['disagreement']}"
+            for r in d.to_dict("records")]
+    return out + [""]
+
+
+def _not_scored(comp) -> list[str]:
+    inp = comp.inputs
+    t = comp.table[~comp.table["scorable"].astype(bool)]
+    out = ["## Not scored, and why", ""]
+    if inp.unmodeled:
+        out.append(f"Axes in the documented file with no scenario: {', '.join(inp.unmodeled)}.")
+    out += [f"- row {r['row']} ({r['axis_id'] or 'no axis'}, {r['date'] or 'no date'}): {r['note']}"
+            for r in t.to_dict("records")]
+    if inp.documented.problems:
+        out += ["", "Problems in the documented file (also in problems.csv):", ""]
+        out += [f"- {p}" for p in inp.documented.problems]
+    if inp.config_problems:
+        out += ["", "Configs not loaded:", ""] + [f"- {p}" for p in inp.config_problems]
+    if len(out) == 2:
+        out.append("Every row was scored.")
+    return out + [""]
+
+
+def _f(v, fmt: str) -> str:
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) or pd.isna(v) else fmt.format(v)
+
+
+def _t(v) -> str:
+    return "-" if v is None or pd.isna(v) else f"{pd.Timestamp(v):%d %b %H:%M}"
+
+
+def _short(text, n: int = 60) -> str:
+    text = str(text or "").replace("|", "/").replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1] + "…"

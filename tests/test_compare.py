@@ -1,0 +1,156 @@
+"""The compare pipeline on a toy runner: a user's own CSV, every row reported, files atomic."""
+
+from __future__ import annotations
+
+import csv
+import math
+
+import pandas as pd
+import pytest
+from history_toy import Range, ToyScenario, lonlat_at, toy_runner
+
+from logistics.history.compare import COMPARISON_COLUMNS, compare
+from logistics.history.documented import COLUMNS
+from logistics.history.outputs import write_comparison
+from logistics.history.summary import format_summary
+
+SCENARIOS = {
+    "USR-TANK": ToyScenario("USR-TANK", base_km_per_day=80.0, fuel_km=300.0,
+                            uncertain={"speed_scale": Range(0.8, 1.2)}),
+    "USR-FOOT": ToyScenario("USR-FOOT", base_km_per_day=25.0, lon0=121.0),
+}
+
+
+def _row(axis, date, **kw):
+    base = {c: "" for c in COLUMNS}
+    base.update(axis_id=axis, front="User Front", formation="someone", date=date,
+                place_reached="somewhere", source="my notes", quote="q", confidence="medium")
+    base.update({k: str(v) for k, v in kw.items()})
+    return base
+
+
+def user_csv(path):
+    lon150, lat = lonlat_at(SCENARIOS["USR-TANK"], 150.0)
+    lon60, _ = lonlat_at(SCENARIOS["USR-FOOT"], 60.0)
+    rows = [
+        _row("USR-TANK", "1945-08-09", cumulative_km_from_start_documented="70-90", km_min=70, km_max=90),
+        _row("USR-TANK", "1945-08-10", place_reached="Town A", lat=lat, lon=float(lon150)),
+        _row("USR-TANK", "1945-08-11", cumulative_km_from_start_documented=">450", km_min=450),
+        _row("USR-TANK", "1945-08-12", cumulative_km_from_start_documented="200-250", km_min=200, km_max=250),
+        _row("USR-TANK", "1945-08-12", place_reached="nowhere named"),
+        _row("USR-FOOT", "1945-08-11", place_reached="Village B", lat=lat, lon=float(lon60)),
+        _row("USR-FOOT", "1945-08-11", place_reached="off route", lat=47.0, lon=122.0),
+        _row("USR-GHOST", "1945-08-10", cumulative_km_from_start_documented="50", km_min=50, km_max=50),
+        _row("USR-FOOT", "10/08/1945", cumulative_km_from_start_documented="50", km_min=50, km_max=50),
+        _row("USR-FOOT", "1945-08-12", lat=95, lon=121, km_min=80, km_max=70),
+    ]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture()
+def configs(tmp_path):
+    folder = tmp_path / "configs"
+    folder.mkdir()
+    for axis in SCENARIOS:
+        (folder / f"{axis}.yaml").write_text("toy\n")
+    (folder / "broken.yaml").write_text("toy\n")
+    return folder
+
+
+def loader(path):
+    if path.stem == "broken":
+        from logistics.errors import ConfigError
+
+        raise ConfigError("broken.yaml: axis_id: missing")
+    return SCENARIOS[path.stem]
+
+
+def run(tmp_path, configs, **kw):
+    return compare(user_csv(tmp_path / "mine.csv"), configs_dir=configs, loader=loader,
+                   runner=toy_runner, **kw)
+
+
+def test_every_documented_row_gets_one_comparison_row(tmp_path, configs):
+    comp = run(tmp_path, configs)
+    t = comp.table.set_index("row")
+    assert list(comp.table.columns) == list(COMPARISON_COLUMNS)
+    assert list(t.index) == list(range(2, 12))
+    # 80 km/day: 80 km by the end of 9 Aug (inside 70-90); 150 km reached 10 Aug 21:00.
+    assert t.loc[2, "km_error"] == 0.0 and t.loc[2, "modeled_km"] == pytest.approx(80)
+    assert t.loc[3, "date_error_days"] == 0.0
+    assert t.loc[3, "modeled_arrival"] == pd.Timestamp("1945-08-10 21:00")
+    # 240 km by the end of 11 Aug vs >450; fuel for 300 km holds it at 300 from 12 Aug 18:00.
+    assert t.loc[4, "km_error"] == pytest.approx(240 - 450)
+    assert t.loc[5, "km_error"] == pytest.approx(300 - 250)
+    assert not t.loc[6, "scorable"] and "no coordinate and no distance" in t.loc[6, "note"]
+    # Baseline 23.33 km/day on the same route: 150 km on day 7 -> about 5.4 days late.
+    assert t.loc[3, "baseline_date_error_days"] == pytest.approx(150 / 23.33 - 2, abs=0.01)
+    # 60 km at 25 km/day: 11 Aug 09:36, inside the documented day.
+    assert t.loc[7, "modeled_arrival"] == pd.Timestamp("1945-08-11 09:36")
+    assert t.loc[7, "date_error_days"] == 0.0
+    assert "misses the place" in t.loc[8, "note"] and not t.loc[8, "scorable"]
+    assert "no scenario" in t.loc[9, "note"] and "USR-GHOST" in t.loc[9, "note"]
+    assert "bad date" in t.loc[10, "note"] and not t.loc[10, "scorable"]
+    # Row 11: bad lat and km_min > km_max drop both fields: nothing left to score.
+    assert not t.loc[11, "scorable"] and "no coordinate and no distance" in t.loc[11, "note"]
+    assert comp.inputs.unmodeled == ("USR-GHOST",)
+    assert any("broken.yaml" in p for p in comp.inputs.config_problems)
+
+
+def test_disagreeing_rows_are_each_scored_and_flagged(tmp_path, configs):
+    t = run(tmp_path, configs).table.set_index("row")
+    # >450 km by 11 Aug vs at most 250 km by 12 Aug: both scored, both flagged.
+    assert t.loc[4, "scorable"] and t.loc[5, "scorable"]
+    assert "row 5" in t.loc[4, "disagreement"] and "row 4" in t.loc[5, "disagreement"]
+
+
+def test_summary_per_axis_and_overall(tmp_path, configs):
+    comp = run(tmp_path, configs)
+    s = comp.summary.set_index("axis_id")
+    assert list(s.index) == ["USR-TANK", "USR-FOOT", "USR-GHOST", "ALL"]
+    assert s.loc["ALL", "rows"] == 10 and s.loc["USR-TANK", "scorable_rows"] == 4
+    assert s.loc["USR-GHOST", "scorable_rows"] == 0 and math.isnan(s.loc["USR-GHOST", "skill"])
+    assert s.loc["USR-TANK", "skill"] > 0  # the toy beats the 70 km/day plan here
+    text = format_summary(comp.summary)
+    assert "USR-TANK" in text and "ALL" in text
+
+
+def test_monte_carlo_bands_and_arrival_quantiles(tmp_path, configs):
+    comp = run(tmp_path, configs, samples=5, seed=2)
+    band = comp.axes["USR-TANK"].band
+    assert (band["p10_km"] <= band["p50_km"]).all() and (band["p50_km"] <= band["p90_km"]).all()
+    t = comp.table.set_index("row")
+    assert t.loc[3, "mc_share_reached"] == 1.0
+    assert t.loc[3, "mc_arrival_p10"] <= t.loc[3, "mc_arrival_p90"]
+    again = run(tmp_path, configs, samples=5, seed=2)
+    pd.testing.assert_frame_equal(comp.table, again.table)
+
+
+def test_outputs_written_atomically(tmp_path, configs, monkeypatch):
+    comp = run(tmp_path, configs, samples=3)
+    out = write_comparison(comp, tmp_path / "out", draw_map=False)
+    names = sorted(p.name for p in out.iterdir())
+    for expected in ("comparison.csv", "summary.csv", "problems.csv", "rates.csv", "draws.csv",
+                     "report.md", "advance_USR-TANK.png", "advance_USR-FOOT.png"):
+        assert expected in names
+    back = pd.read_csv(out / "comparison.csv")
+    assert len(back) == 10
+    report = (out / "report.md").read_text()
+    for part in ("## Summary", "## USR-TANK", "Where the sources disagree", "Not scored, and why",
+                 "USR-GHOST", "bad date", "broken.yaml"):
+        assert part in report
+    # A failure half-way leaves the previous folder untouched and no temporary folder.
+    import logistics.history.outputs as outputs
+
+    def boom(*a, **k):
+        raise RuntimeError("plot failed")
+
+    monkeypatch.setattr(outputs, "plot_advance", boom)
+    with pytest.raises(RuntimeError):
+        write_comparison(comp, tmp_path / "out", draw_map=False)
+    assert sorted(p.name for p in out.iterdir()) == names
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["configs", "mine.csv", "out"]
