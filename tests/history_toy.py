@@ -53,7 +53,9 @@ def toy_runner(scenario: ToyScenario, *, seed=0, overrides=None, dem="merged", r
     hours = np.arange(scenario.days * 24 + 1)
     cum = np.minimum(rate * hours / 24.0, dry_km)
     lon, lat = lonlat_at(scenario, cum)
-    track = pd.DataFrame({"time": START + pd.to_timedelta(hours, "h"), "cum_km": cum, "lon": lon, "lat": lat})
+    status = np.where(rate * hours / 24.0 > dry_km + 1e-9, "halted: no fuel", "moving")
+    track = pd.DataFrame({"time": START + pd.to_timedelta(hours, "h"), "cum_km": cum, "lon": lon,
+                          "lat": lat, "status": status})
     km = np.arange(0, 2001, 5.0)
     rlon, rlat = lonlat_at(scenario, km)
     route = pd.DataFrame({"cum_km": km, "lon": rlon, "lat": rlat})
