@@ -43,6 +43,7 @@ def user_csv(path):
         _row("USR-GHOST", "1945-08-10", cumulative_km_from_start_documented="50", km_min=50, km_max=50),
         _row("USR-FOOT", "10/08/1945", cumulative_km_from_start_documented="50", km_min=50, km_max=50),
         _row("USR-FOOT", "1945-08-12", lat=95, lon=121, km_min=80, km_max=70),
+        _row("USR-GHOST", "1945-8-10"),
     ]
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
@@ -78,7 +79,7 @@ def test_every_documented_row_gets_one_comparison_row(tmp_path, configs):
     comp = run(tmp_path, configs)
     t = comp.table.set_index("row")
     assert list(comp.table.columns) == list(COMPARISON_COLUMNS)
-    assert list(t.index) == list(range(2, 12))
+    assert list(t.index) == list(range(2, 13))  # each row once, even a bad row of an unmodeled axis
     # 80 km/day: 80 km by the end of 9 Aug (inside 70-90); 150 km reached 10 Aug 21:00.
     assert t.loc[2, "km_error"] == 0.0 and t.loc[2, "modeled_km"] == pytest.approx(80)
     assert t.loc[3, "date_error_days"] == 0.0
@@ -112,7 +113,7 @@ def test_summary_per_axis_and_overall(tmp_path, configs):
     comp = run(tmp_path, configs)
     s = comp.summary.set_index("axis_id")
     assert list(s.index) == ["USR-TANK", "USR-FOOT", "USR-GHOST", "ALL"]
-    assert s.loc["ALL", "rows"] == 10 and s.loc["USR-TANK", "scorable_rows"] == 4
+    assert s.loc["ALL", "rows"] == 11 and s.loc["USR-TANK", "scorable_rows"] == 4
     assert s.loc["USR-GHOST", "scorable_rows"] == 0 and math.isnan(s.loc["USR-GHOST", "skill"])
     assert s.loc["USR-TANK", "skill"] > 0  # the toy beats the 70 km/day plan here
     text = format_summary(comp.summary)
@@ -138,7 +139,7 @@ def test_outputs_written_atomically(tmp_path, configs, monkeypatch):
                      "report.md", "advance_USR-TANK.png", "advance_USR-FOOT.png"):
         assert expected in names
     back = pd.read_csv(out / "comparison.csv")
-    assert len(back) == 10
+    assert len(back) == 11
     report = (out / "report.md").read_text()
     for part in ("## Summary", "## USR-TANK", "Where the sources disagree", "Not scored, and why",
                  "USR-GHOST", "bad date", "broken.yaml"):

@@ -113,7 +113,7 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
         results[axis] = AxisResult(axis, sc, trace, base, rate, mc, band, note)
         parts.append(_score_axis(rows, results[axis], tolerance_km))
     for axis in inputs.unmodeled:
-        rows = doc.table[doc.table["axis_id"] == axis]
+        rows = doc.table[(doc.table["axis_id"] == axis) & doc.table["usable"]]
         parts.append(_unscored(rows, f"no scenario in {inputs.configs_dir} models axis {axis!r}"))
     bad = doc.table[~doc.table["usable"]]
     if len(bad):
