@@ -7,6 +7,8 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from logistics.cost import physics
 from logistics.cost.kernel import edge_costs
@@ -319,3 +321,23 @@ def physics_crs():
     from logistics import settings
 
     return settings.METRIC_CRS
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    vid=st.sampled_from(ALL),
+    surface=st.sampled_from(physics.SURFACES),
+    season=st.sampled_from(physics.SEASONS),
+    g=st.lists(st.floats(0.0, 1.0), min_size=2, max_size=8),
+)
+def test_steeper_uphill_is_never_faster_nor_cheaper(vid, surface, season, g):
+    # uphill: speed falls and fuel rises with grade; the same descent is never slower.
+    # (Downhill speed need not fall monotonically: a gentle descent frees engine power, and
+    # Tobler's walker is fastest at -0.05.)
+    g = np.sort(np.asarray(g))
+    up_v, up_f = move_rates(vid, surface, g, season=season)
+    down_v, _ = move_rates(vid, surface, -g, season=season)
+    assert np.all(up_v[1:] <= up_v[:-1] + 1e-9)
+    assert np.all(up_f[1:] >= up_f[:-1] - 1e-9)
+    possible = up_v > 0
+    assert np.all(down_v[possible] >= up_v[possible] - 1e-9)

@@ -228,8 +228,9 @@ def langmuir_kmh(grade: np.ndarray | float) -> np.ndarray:
     a, b, c, d = _LANGMUIR
     moderate = (g <= -math.tan(math.radians(5))) & (g > -math.tan(math.radians(12)))
     steep = g <= -math.tan(math.radians(12))
-    t = a + np.where(g > 0, b * g, 0.0) + np.where(moderate, c * g, 0.0) + np.where(steep, d * g, 0.0)
-    return 3.6 / t
+    t_s_per_m = a + np.where(g > 0, b * g, 0.0) + np.where(moderate, c * g, 0.0)
+    t_s_per_m = t_s_per_m + np.where(steep, d * g, 0.0)
+    return 3.6 / t_s_per_m
 
 
 # --------------------------------------------------------------------------------------------
