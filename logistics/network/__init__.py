@@ -1,0 +1,37 @@
+"""The 1945 railway network (shipped OSM XML, read with osmnx) and routes mixing rail, road and
+cross-country movement.
+
+* :mod:`~logistics.network.osm`: load any ``.osm`` into a metric graph (``load_network``), the
+  shipped 1945 railways (``load_railways``), file checks with line numbers (``check_osm``);
+* :mod:`~logistics.network.stations`: station table, lookup by any name, nearest station;
+* :mod:`~logistics.network.multimodal`: ``route_multimodal`` -> ``MultiRoute`` (legs by mode);
+* :mod:`~logistics.network.params`: routing parameters and line facts from ``configs/network``;
+* :mod:`~logistics.network.digitise` and :mod:`~logistics.network.trace`: how the shipped
+  ``railways-1945.osm`` is built from the reference's station lists.
+"""
+
+from __future__ import annotations
+
+from logistics.network.multimodal import MODES, Leg, MultiRoute, route_multimodal
+from logistics.network.osm import SHIPPED_RAILWAYS, check_osm, load_network, load_railways
+from logistics.network.params import LineInfo, NetworkParams, load_lines, load_params
+from logistics.network.stations import Station, find_station, nearest_station, station_table
+
+__all__ = [
+    "MODES",
+    "Leg",
+    "MultiRoute",
+    "route_multimodal",
+    "SHIPPED_RAILWAYS",
+    "check_osm",
+    "load_network",
+    "load_railways",
+    "LineInfo",
+    "NetworkParams",
+    "load_lines",
+    "load_params",
+    "Station",
+    "find_station",
+    "nearest_station",
+    "station_table",
+]

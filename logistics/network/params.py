@@ -1,0 +1,200 @@
+"""Network parameters and line facts, read and validated once from ``configs/network/``.
+
+``network.yaml`` holds the routing parameters (train speed, entraining, waits, access distance,
+the tracing rule of the digitiser); every entry is ``{value, source+quote}`` or
+``{value, assumed: reason}``. ``lines-1945.yaml`` holds one entry per railway line (name,
+documented length with its source, gauge, train pairs a day where sourced, unverified mark).
+A bad file gets one :class:`~logistics.errors.ConfigError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from logistics import settings
+from logistics.errors import ConfigError
+
+__all__ = ["NetworkParams", "TracingParams", "LineInfo", "load_params", "load_lines"]
+
+_NETWORK_YAML = "network.yaml"
+_LINES_YAML = "lines-1945.yaml"
+
+
+@dataclass(frozen=True)
+class TracingParams:
+    """The rail cost rule the digitiser traces shape points with (see ``digitise``)."""
+
+    grade_limit: float
+    grade_max: float
+    penalty_per_grade_limit: float
+    water_factor: float
+    resolution_m: float
+    stencil: int
+    window_margin_km: float
+
+
+@dataclass(frozen=True)
+class NetworkParams:
+    """Routing parameters; ``provenance`` maps each key to its source or assumption text."""
+
+    rail_speed_kmh: float
+    default_train_pairs_per_day: float
+    entrain_h: float
+    detrain_h: float
+    road_join_h: float
+    road_fuel_factor: float
+    max_access_km: float
+    margin_km: float
+    tracing: TracingParams
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """Facts about one railway line (``lines-1945.yaml``); None where the source is silent.
+
+    ``from_station``/``to_station`` name the stations (``name`` of the station table) between
+    which ``length_km`` is measured.
+    """
+
+    ref: str
+    name: str
+    gauge_mm: int | None
+    unverified: bool
+    source: str
+    length_km: float | None = None
+    length_source: str | None = None
+    train_pairs_per_day: float | None = None
+    train_pairs_source: str | None = None
+    notes: str = ""
+    from_station: str | None = None
+    to_station: str | None = None
+    ways: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+#: (section, key) of network.yaml -> NetworkParams field.
+_FIELDS = {
+    ("rail", "speed_kmh"): "rail_speed_kmh",
+    ("rail", "default_train_pairs_per_day"): "default_train_pairs_per_day",
+    ("rail", "entrain_h"): "entrain_h",
+    ("rail", "detrain_h"): "detrain_h",
+    ("road", "join_h"): "road_join_h",
+    ("road", "fuel_factor"): "road_fuel_factor",
+    ("access", "max_access_km"): "max_access_km",
+    ("access", "margin_km"): "margin_km",
+}
+_TRACING = ("grade_limit", "grade_max", "penalty_per_grade_limit", "water_factor",
+            "resolution_m", "stencil", "window_margin_km")
+_ZERO_OK = {"road_join_h", "entrain_h", "detrain_h"}
+
+
+def load_params(path: str | os.PathLike[str] | None = None) -> NetworkParams:
+    """Read ``network.yaml`` (default: ``settings.CONFIG_DIR/network/network.yaml``)."""
+    path = Path(path) if path is not None else settings.CONFIG_DIR / "network" / _NETWORK_YAML
+    return _load_params(str(path), _mtime(path))
+
+
+def load_lines(path: str | os.PathLike[str] | None = None) -> dict[str, LineInfo]:
+    """Read ``lines-1945.yaml`` into ``{ref: LineInfo}``."""
+    path = Path(path) if path is not None else settings.CONFIG_DIR / "network" / _LINES_YAML
+    return dict(_load_lines(str(path), _mtime(path)))
+
+
+def _mtime(path: Path) -> int:
+    if not path.is_file():
+        raise ConfigError(f"network config {path} does not exist; restore it from the "
+                          "repository (configs/network/)")
+    return path.stat().st_mtime_ns
+
+
+def _read_yaml(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
+    return data
+
+
+@lru_cache(maxsize=4)
+def _load_params(path: str, mtime_ns: int) -> NetworkParams:
+    data = _read_yaml(path)
+    problems: list[str] = []
+    values: dict[str, float] = {}
+    provenance: dict[str, str] = {}
+    entries = [((sec, key), name) for (sec, key), name in _FIELDS.items()]
+    entries += [(("tracing", key), f"tracing.{key}") for key in _TRACING]
+    for (section, key), name in entries:
+        entry = (data.get(section) or {}).get(key)
+        where = f"{section}.{key}"
+        if not isinstance(entry, dict) or "value" not in entry:
+            problems.append(f"{where}: missing; expected {{value: <number>, assumed: <reason>}}")
+            continue
+        value = entry["value"]
+        ok_zero = name in _ZERO_OK
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+            value >= 0 if ok_zero else value > 0
+        ):
+            problems.append(f"{where}: value {value!r}, expected a number "
+                            f"{'>= 0' if ok_zero else '> 0'}")
+            continue
+        why = entry.get("assumed") or entry.get("source")
+        if not why:
+            problems.append(f"{where}: needs `source:` (with its quote) or `assumed:` (reason)")
+            continue
+        values[name] = float(value)
+        provenance[name] = str(why).strip()
+    if "tracing.stencil" in values and values["tracing.stencil"] not in (8, 16):
+        problems.append(f"tracing.stencil: value {values['tracing.stencil']:g}, expected 8 or 16")
+    if problems:
+        raise ConfigError(f"{path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+    tracing = TracingParams(**{k: values.pop(f"tracing.{k}") for k in _TRACING})
+    tracing = TracingParams(**{**tracing.__dict__, "stencil": int(tracing.stencil)})
+    return NetworkParams(**values, tracing=tracing, provenance=provenance)
+
+
+@lru_cache(maxsize=4)
+def _load_lines(path: str, mtime_ns: int) -> tuple[tuple[str, LineInfo], ...]:
+    data = _read_yaml(path)
+    problems: list[str] = []
+    lines: list[tuple[str, LineInfo]] = []
+    for ref, entry in data.items():
+        if not isinstance(entry, dict):
+            problems.append(f"{ref}: expected a mapping of line facts")
+            continue
+        missing = [k for k in ("name", "source", "unverified") if k not in entry]
+        if missing:
+            problems.append(f"{ref}: missing {', '.join(missing)}")
+            continue
+        for key, need in (("length_km", "length_source"), ("trains_per_day",
+                                                           "trains_per_day_source")):
+            if key in entry and not entry.get(need):
+                problems.append(f"{ref}: {key} needs {need} (a figure goes in with its citation)")
+            if key in entry and not (isinstance(entry[key], (int, float)) and entry[key] > 0):
+                problems.append(f"{ref}: {key} {entry[key]!r}, expected a positive number")
+        lines.append((str(ref), LineInfo(
+            ref=str(ref),
+            name=str(entry["name"]),
+            gauge_mm=int(entry["gauge_mm"]) if entry.get("gauge_mm") else None,
+            unverified=bool(entry["unverified"]),
+            source=str(entry["source"]),
+            length_km=entry.get("length_km"),
+            length_source=entry.get("length_source"),
+            train_pairs_per_day=entry.get("trains_per_day"),
+            train_pairs_source=entry.get("trains_per_day_source"),
+            notes=str(entry.get("notes", "")),
+            from_station=entry.get("from"),
+            to_station=entry.get("to"),
+            ways=dict(entry.get("ways") or {}),
+        )))
+    if problems:
+        raise ConfigError(f"{path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+    return tuple(lines)
