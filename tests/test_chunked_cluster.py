@@ -1,0 +1,97 @@
+"""The chunked solver on dask.distributed, and getting a client (local, remote, unreachable)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from logistics import settings
+from logistics.cost.chunked import find_costs_chunked, traceback_chunked
+from logistics.cost.cluster import get_client, worker_memory_bytes
+from logistics.cost.kernel import edge_costs
+from logistics.cost.model import CostModel
+from logistics.cost.solver import find_costs
+from logistics.cost.stencil import OFFSETS_16
+from logistics.errors import ConfigError, ResourceError
+
+
+@pytest.fixture(scope="module")
+def client():
+    """Two single-threaded in-process workers: a real scheduler, no process start-up cost."""
+    with get_client(n_workers=2, processes=False, memory_limit="1GB") as c:
+        yield c
+
+
+def _hilly_model(shape: tuple[int, int], seed: int = 0) -> CostModel:
+    rng = np.random.default_rng(seed)
+    ny, nx = shape
+    y, x = np.mgrid[0:ny, 0:nx]
+    elev = (30 * np.sin(x / 17.0) * np.cos(y / 23.0) + rng.uniform(0, 2, shape)).astype(np.float32)
+    ci = (rng.random(shape) < 0.3).astype(np.uint8)  # two classes
+    ci[rng.random(shape) < 0.05] = 255  # scattered barriers
+    ci[100:103, 20:290] = 255  # a long wall the paths must go round
+    table = np.array([[1.3, 1.0, 1.0, 1.6, 2.5], [2.6, 2.0, 2.0, 3.2, 5.0]])
+    return CostModel(ci, table, -0.2, 0.1, (25.0, 25.0), elevation_m=elev)
+
+
+def test_1e5_cells_tiny_chunks_on_a_local_cluster_equal_in_memory(client, tmp_path) -> None:
+    model = _hilly_model((316, 317))
+    sources = [(150, 150), (10, 300)]
+    for s in sources:
+        model.class_index[s] = 0
+    acc = find_costs(model, sources, stencil=16)
+    res = find_costs_chunked(model, sources, chunks=64, stencil=16, client=client,
+                             out=tmp_path / "cost.zarr")
+    cost = np.asarray(res.cost)
+    np.testing.assert_array_equal(np.isinf(cost), np.isinf(acc.cost))
+    fin = np.isfinite(acc.cost)
+    np.testing.assert_allclose(cost[fin], acc.cost[fin], rtol=1e-12)
+    assert res.stats.n_tiles == 25 and res.stats.tiles_solved == 25
+    # a path from the far corner crosses several tiles and sums to the accumulated cost
+    target = (310, 5) if fin[310, 5] else tuple(np.argwhere(fin)[-1])
+    path = traceback_chunked(res, target)
+    assert len({(r // 64, c // 64) for r, c in path}) >= 3
+    steps = np.diff(path, axis=0)
+    k = [int(np.flatnonzero((OFFSETS_16 == s).all(axis=1))[0]) for s in steps]
+    spent = edge_costs(model, path[:-1, 0], path[:-1, 1], np.array(k))
+    assert spent.sum() == pytest.approx(acc.cost[target], rel=1e-9)
+    assert tuple(path[0]) in sources and tuple(path[-1]) == tuple(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cost.zarr"]
+
+
+def test_chunks_too_large_for_a_worker_say_what_fits(client) -> None:
+    da = pytest.importorskip("dask.array")
+    shape = (20_000, 20_000)
+    model = CostModel(da.zeros(shape, dtype=np.uint8, chunks=5000), np.array([[1.0]]), 0.0, 1.0,
+                      (100.0, 100.0), elevation_m=da.zeros(shape, dtype=np.float32, chunks=5000))
+    assert worker_memory_bytes(client) == pytest.approx(1e9, rel=0.01)
+    with pytest.raises(ResourceError, match="dask worker.*chunks up to about"):
+        find_costs_chunked(model, [(0, 0)], chunks=10_000, client=client)
+
+
+def test_unreachable_scheduler_names_the_address() -> None:
+    with pytest.raises(ResourceError, match=r"tcp://127\.0\.0\.1:9.*fallback=True"):
+        get_client("tcp://127.0.0.1:9", timeout_s=1)
+
+
+def test_scheduler_address_comes_from_settings(monkeypatch) -> None:
+    monkeypatch.setattr(settings, "SCHEDULER_ADDRESS", "tcp://127.0.0.1:7")
+    with pytest.raises(ResourceError, match=r"127\.0\.0\.1:7"):
+        get_client(timeout_s=1)
+
+
+def test_fallback_starts_a_local_cluster_with_a_warning() -> None:
+    with pytest.warns(RuntimeWarning, match="falling back"):
+        c = get_client("tcp://127.0.0.1:9", timeout_s=1, fallback=True, n_workers=1,
+                       processes=False)
+    with c:
+        assert len(c.scheduler_info()["workers"]) == 1
+
+
+def test_local_cluster_arguments_are_checked_before_starting() -> None:
+    with pytest.raises(ResourceError, match="exceed this machine"):
+        get_client(n_workers=2, memory_limit="100TB")
+    with pytest.raises(ConfigError, match="n_workers"):
+        get_client(n_workers=0)
+    with pytest.raises(ConfigError, match="memory_limit"):
+        get_client(memory_limit="lots")
