@@ -1,0 +1,235 @@
+"""Terrain: the shipped rasters -> one metric ``xarray.Dataset`` the cost engine reads.
+
+``load_terrain(bbox, resolution_m=..., dem="merged", chunks=None)`` returns, on a north-up grid
+in ``settings.METRIC_CRS`` (see :mod:`logistics.terrain.grid` for why a conformal LCC):
+
+========================  =========  ====================================================
+variable                  units      what
+========================  =========  ====================================================
+``elevation_m``           m          float32, NaN = nodata (bilinear from the DEM)
+``slope_deg``             degree     least-squares plane of the 3 x 3 window
+``dzdx``, ``dzdy``        m/m        gradient, +x east, +y north
+``roughness_m``           m          RMS residual of the 3 x 3 window about its plane
+``terrain_class``         class      uint8 ``TerrainClass`` (1945 wetland rule applied)
+``river_class``           class      uint8 ``RiverClass`` (WDBII rivers, all cells touched)
+========================  =========  ====================================================
+
+With ``chunks`` every variable is a lazy dask array computed by the same kernels as the numpy
+path (tests assert equal results). Nothing is cached on disk.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+
+import numpy as np
+import rioxarray  # noqa: F401  (registers the .rio accessor used to write the CRS)
+import xarray as xr
+
+from logistics import settings
+from logistics.errors import DataError, ResourceError, UnknownNameError
+from logistics.terrain.classes import RiverClass, TerrainClass
+from logistics.terrain.dem import DEM_FILES, corridor_bbox, corridor_polygon, raster_path
+from logistics.terrain.derive import derive_surface, local_relief
+from logistics.terrain.grid import (
+    MetricGrid,
+    cell_of,
+    check_bbox,
+    grid_array,
+    lonlat_envelope,
+    metric_grid,
+    to_lonlat,
+    to_metric,
+)
+from logistics.terrain.landcover import DEFAULT_WETLAND_RULE, WetlandRule, classify_terrain
+from logistics.terrain.resample import resample_to_grid
+from logistics.terrain.rivers import near_river_mask, rasterize_rivers, read_rivers
+
+__all__ = [
+    "load_terrain",
+    "to_metric",
+    "to_lonlat",
+    "cell_of",
+    "TerrainClass",
+    "RiverClass",
+    "WetlandRule",
+    "DEM_FILES",
+]
+
+LANDCOVER_FILE = "landcover_igbp_2019.tif"
+LANDMASK_FILE = "landmask_30s.tif"
+_UNKNOWN = 255  # fill of class layers outside their raster
+
+
+def load_terrain(
+    bbox=None,
+    *,
+    resolution_m: float = settings.DEFAULT_RESOLUTION_M,
+    dem: str = "merged",
+    chunks=None,
+    corridor=None,
+    corridor_width_km: float = 60.0,
+    wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE,
+) -> xr.Dataset:
+    """The terrain Dataset of a lon/lat box on the metric grid (see module docstring).
+
+    ``bbox`` is ``(lon_min, lat_min, lon_max, lat_max)`` degrees inside the theatre (None = the
+    theatre). ``dem`` is ``"merged"`` (30" meteva + 0.1 deg fill) or ``"etopo5"`` (the public-domain
+    5' baseline). ``chunks`` (int, pair, ``{"y":, "x":}`` or True) gives dask arrays.
+    ``corridor`` (lon/lat points) limits the grid to the line through them buffered to
+    ``corridor_width_km``; cells outside get NaN elevation and class NODATA (a barrier).
+    ``wetland_rule`` is the 1945 wetland assumption (:class:`WetlandRule`).
+    """
+    if dem not in DEM_FILES:
+        near = difflib.get_close_matches(str(dem), DEM_FILES, n=2, cutoff=0.3)
+        hint = f"; did you mean {near[0]!r}?" if near else ""
+        raise UnknownNameError(f"unknown dem {dem!r}: choose one of {sorted(DEM_FILES)}{hint}")
+    if corridor is not None:
+        cw, cs, ce, cn = corridor_bbox(corridor, corridor_width_km)
+        tw, ts, te, tn = bbox if bbox is not None else settings.THEATRE_BBOX
+        bbox = (max(cw, tw), max(cs, ts), min(ce, te), min(cn, tn))
+    bbox = check_bbox(bbox if bbox is not None else settings.THEATRE_BBOX)
+    grid = metric_grid(bbox, resolution_m)
+    n_cells = grid.shape[0] * grid.shape[1]
+    if chunks is None and n_cells > settings.MAX_IN_MEMORY_CELLS:
+        msg = (
+            f"{grid.shape[0]} x {grid.shape[1]} cells at {resolution_m:g} m exceed the in-memory "
+            f"limit of {settings.MAX_IN_MEMORY_CELLS} cells; pass chunks=True for a dask Dataset, "
+            f"a coarser resolution_m or a smaller bbox"
+        )
+        raise ResourceError(msg)
+
+    elevation = resample_to_grid(DEM_FILES[dem], grid, kind="bilinear", chunks=chunks)
+    if corridor is not None:
+        inside = _corridor_cells(grid, corridor, corridor_width_km, chunks)
+        elevation = elevation.where(inside)
+    if chunks is None and not np.isfinite(elevation.values).any():
+        raise DataError(f"no elevation data in {bbox} in {DEM_FILES[dem]}; choose a box over land")
+    res = grid.resolution_m
+    surface = derive_surface(elevation, dx=res, dy=res)
+    rivers = read_rivers(_padded_bbox(lonlat_envelope(grid.bounds_m), wetland_rule.river_buffer_km))
+    terrain_class = _terrain_class(
+        grid, elevation, surface["slope_deg"], rivers, chunks, wetland_rule
+    )
+    river = grid_array(lambda g: rasterize_rivers(rivers, g), grid, chunks=chunks, dtype=np.uint8)
+
+    ds = xr.Dataset(coords={"y": grid.y_m, "x": grid.x_m})
+    ds["elevation_m"] = elevation.astype(np.float32)
+    ds["elevation_m"].attrs = {"units": "m", "long_name": "elevation above sea level"}
+    for name in surface.data_vars:
+        ds[name] = surface[name]
+    ds["terrain_class"] = (("y", "x"), terrain_class, _class_attrs(TerrainClass))
+    ds["river_class"] = (("y", "x"), river, _class_attrs(RiverClass))
+    ds["x"].attrs = {"units": "m", "axis": "X", "long_name": "easting in METRIC_CRS"}
+    ds["y"].attrs = {"units": "m", "axis": "Y", "long_name": "northing in METRIC_CRS"}
+    ds = ds.rio.write_crs(settings.METRIC_CRS)
+    ds = ds.rio.write_transform(grid.transform)
+    ds.attrs.update(_provenance(dem, bbox, grid, wetland_rule))
+    return ds
+
+
+def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: WetlandRule):
+    """TerrainClass codes: IGBP land cover + land mask + the 1945 wetland rule."""
+    res = grid.resolution_m
+    igbp = resample_to_grid(LANDCOVER_FILE, grid, kind="nearest", chunks=chunks, fill=_UNKNOWN)
+    landmask = resample_to_grid(LANDMASK_FILE, grid, kind="nearest", chunks=chunks, fill=_UNKNOWN)
+    if rule.enabled:
+        perm = grid_array(
+            lambda g: rasterize_rivers(rivers, g, levels=rule.river_levels),
+            grid,
+            chunks=chunks,
+            dtype=np.uint8,
+        )
+        near = near_river_mask(perm, buffer_m=rule.river_buffer_km * 1000.0, resolution_m=res)
+        half = max(1, int(round(rule.relief_radius_km * 1000.0 / res)))
+        relief = local_relief(elevation, half_window=half).data
+        candidate = near & (relief < rule.max_relief_m) & (slope.data < rule.max_slope_deg)
+    else:
+        candidate = np.zeros(grid.shape, dtype=bool)
+    if chunks is None:
+        return classify_terrain(igbp.values, landmask.values, elevation.values, candidate)
+    import dask.array as dka
+
+    return dka.map_blocks(
+        classify_terrain,
+        igbp.data,
+        landmask.data,
+        elevation.data,
+        dka.asarray(candidate).rechunk(igbp.data.chunks),
+        dtype=np.uint8,
+        meta=np.empty((0, 0), dtype=np.uint8),
+    )
+
+
+def _class_attrs(codes) -> dict:
+    """CF-style attrs of a class raster from its IntEnum."""
+    return {
+        "units": "class",
+        "long_name": f"{codes.__name__} code",
+        "flag_values": [int(c) for c in codes],
+        "flag_meanings": " ".join(c.name for c in codes),
+    }
+
+
+def _padded_bbox(bbox, pad_km: float = 0.0):
+    """A lon/lat box grown by ``pad_km`` plus a margin (reading vectors round a grid)."""
+    w, s, e, n = bbox
+    dlat = (pad_km + 5.0) / 111.0
+    dlon = dlat / max(math.cos(math.radians(max(abs(s), abs(n)))), 0.1)
+    return (w - dlon, s - dlat, e + dlon, n + dlat)
+
+
+def _corridor_cells(grid: MetricGrid, corridor, width_km: float, chunks):
+    """Boolean DataArray: cells whose centre lies in the corridor polygon."""
+    from rasterio.features import rasterize
+
+    poly = corridor_polygon(corridor, width_km)
+
+    def block(g: MetricGrid) -> np.ndarray:
+        return rasterize([(poly, 1)], out_shape=g.shape, transform=g.transform, dtype=np.uint8) == 1
+
+    data = grid_array(block, grid, chunks=chunks, dtype=bool)
+    return xr.DataArray(data, dims=("y", "x"), coords={"y": grid.y_m, "x": grid.x_m})
+
+
+def _provenance(dem: str, bbox, grid: MetricGrid, rule: WetlandRule) -> dict:
+    """Dataset attrs: resolution, DEM name and the sources of every layer (from MANIFEST.json)."""
+    attrs = {
+        "resolution_m": float(grid.resolution_m),
+        "crs": settings.METRIC_CRS,
+        "bbox_lonlat": [float(v) for v in bbox],
+        "dem": dem,
+        "dem_file": DEM_FILES[dem],
+        "landcover_file": LANDCOVER_FILE,
+        "landmask_file": LANDMASK_FILE,
+        "rivers_file": "rivers.gpkg",
+        "wetland_rule": json.dumps(rule.__dict__, default=list),
+    }
+    manifest = _manifest()
+    for key, fname in (("dem", DEM_FILES[dem]), ("landcover", LANDCOVER_FILE), ("landmask", LANDMASK_FILE)):
+        entry = manifest.get(fname)
+        if entry:
+            attrs[f"{key}_source"] = _describe(entry)
+    return attrs
+
+
+def _manifest() -> dict:
+    try:
+        path = raster_path("MANIFEST.json")
+        return json.loads(path.read_text(encoding="utf-8")).get("files", {})
+    except (DataError, ValueError, OSError):
+        return {}
+
+
+def _describe(entry: dict) -> str:
+    """One line: description; package==version (licence) of each source."""
+    parts = [str(entry.get("description", ""))]
+    for src in entry.get("sources", []) or []:
+        if isinstance(src, dict):
+            pkg = src.get("package") or src.get("name") or ""
+            ver = src.get("version", "")
+            lic = src.get("licence") or src.get("license") or ""
+            parts.append(f"{pkg}=={ver} ({lic})" if ver else f"{pkg} ({lic})")
+    return "; ".join(p for p in parts if p)

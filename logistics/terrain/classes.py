@@ -15,8 +15,8 @@ class TerrainClass(IntEnum):
     """Surface class of a cell (what a vehicle drives on)."""
 
     NODATA = 0
-    STEPPE = 1  #: grassland, open steppe, savanna (IGBP 8-10)
-    FOREST = 2  #: forest of any kind (IGBP 1-5), taiga of the Greater Khingan
+    STEPPE = 1  #: grassland, open steppe, savanna (IGBP 9-10; shrublands 6-7, see landcover.py)
+    FOREST = 2  #: forest of any kind (IGBP 1-5), taiga of the Greater Khingan (IGBP 8 there)
     WETLAND = 3  #: marsh and seasonally flooded floodplain (reconstructed for 1945)
     SAND = 4  #: sand, barren, alkali flats (IGBP 16, 15)
     CROPLAND = 5  #: cultivated fields (IGBP 12, 14)

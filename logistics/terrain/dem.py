@@ -1,0 +1,144 @@
+"""Open the shipped rasters lazily and clip them to a box or a corridor, in their own CRS.
+
+The shipped layers live in ``settings.RASTER_DIR`` and are built by ``python rasters/build.py``
+(lon/lat EPSG:4326 grids: the merged 30" DEM, ETOPO5, land mask, land cover). Reprojection to
+the metric grid is done by :mod:`logistics.terrain.resample`, which reads the files directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from logistics import settings
+from logistics.errors import CRSError, DataError, ExtentError
+from logistics.terrain.grid import check_bbox, to_lonlat, to_metric
+
+__all__ = [
+    "DEM_FILES",
+    "raster_path",
+    "open_raster",
+    "raster_bbox",
+    "clip_bbox",
+    "corridor_polygon",
+    "corridor_bbox",
+    "clip_corridor",
+]
+
+#: DEM choices of ``load_terrain(dem=...)`` -> shipped file name.
+DEM_FILES: dict[str, str] = {
+    "merged": "dem_merged_30s.tif",  # meteva 30" inside China, height_oy 0.1 deg fill outside
+    "etopo5": "etopo5.tif",  # ETOPO5 5' (NOAA NGDC, public domain): the documented baseline
+}
+
+
+def raster_path(name: str | Path) -> Path:
+    """Path of a shipped layer (a file name in ``settings.RASTER_DIR``, or any path).
+
+    A missing file raises ``DataError`` saying how to build it.
+    """
+    path = Path(name)
+    if not path.is_absolute() and path.parent == Path("."):
+        path = Path(settings.RASTER_DIR) / path
+    if not path.exists():
+        msg = (
+            f"shipped layer {path.name!r} not found at {path}; build the layers with "
+            f"`python rasters/build.py`, or point LOGISTICS_RASTER_DIR at a folder holding them"
+        )
+        raise DataError(msg)
+    return path
+
+
+def open_raster(name: str | Path, *, chunks=None, masked: bool = True) -> xr.DataArray:
+    """Open a single-band shipped raster lazily as a 2-D DataArray ``(y, x)``.
+
+    ``chunks`` (e.g. ``{"x": 2048, "y": 2048}`` or ``True``) gives a dask-backed array; None
+    gives a lazily loaded numpy one. With ``masked`` nodata becomes NaN (floats). Raises
+    ``DataError`` for a missing/unreadable file and ``CRSError`` if it carries no CRS.
+    """
+    import rioxarray
+
+    path = raster_path(name)
+    try:
+        da = rioxarray.open_rasterio(path, chunks=chunks, masked=masked)
+    except Exception as exc:  # rasterio raises several types for a corrupt file
+        raise DataError(f"cannot read raster {path}: {exc}; rebuild it with `python rasters/build.py`") from None
+    if isinstance(da, list) or "band" not in da.dims:
+        raise DataError(f"{path} is not a single raster band; rebuild it with `python rasters/build.py`")
+    da = da.isel(band=0, drop=True)
+    if da.rio.crs is None:
+        msg = (
+            f"raster {path} has no CRS; set one, e.g. "
+            f"`da.rio.write_crs('EPSG:4326').rio.to_raster(path)`, or rebuild it with "
+            f"`python rasters/build.py`"
+        )
+        raise CRSError(msg)
+    da.name = da.name or path.stem
+    da.attrs["source_file"] = path.name
+    return da
+
+
+def raster_bbox(da: xr.DataArray) -> tuple[float, float, float, float]:
+    """Extent (west, south, east, north) of a raster in its own CRS (cell edges)."""
+    return tuple(float(v) for v in da.rio.bounds())  # type: ignore[return-value]
+
+
+def clip_bbox(da: xr.DataArray, bbox: Sequence[float]) -> xr.DataArray:
+    """Clip a lon/lat raster to ``(lon_min, lat_min, lon_max, lat_max)``.
+
+    Raises ``ExtentError`` for an inverted box or one outside the raster (naming its extent)
+    and ``DataError`` if the clip holds nodata only.
+    """
+    w, s, e, n = check_bbox(bbox, extent=raster_bbox(da))
+    clipped = da.rio.clip_box(minx=w, miny=s, maxx=e, maxy=n)
+    valid = clipped.notnull() if np.issubdtype(clipped.dtype, np.floating) else (
+        clipped != clipped.rio.nodata
+    )
+    if not bool(valid.any()):
+        msg = (
+            f"the box ({w:g}, {s:g}, {e:g}, {n:g}) holds nodata only in "
+            f"{da.attrs.get('source_file', da.name)}; choose a box over land covered by the data"
+        )
+        raise DataError(msg)
+    return clipped
+
+
+def corridor_polygon(points_lonlat: Sequence[tuple[float, float]], width_km: float):
+    """A corridor: the line through ``(lon, lat)`` points buffered to ``width_km`` in total.
+
+    Returned as a shapely Polygon in ``settings.METRIC_CRS`` metres (buffering in degrees would
+    make the corridor narrower east-west than north-south).
+    """
+    from shapely.geometry import LineString, Point
+
+    pts = np.asarray(points_lonlat, dtype=np.float64)
+    if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) < 1 or not np.isfinite(pts).all():
+        msg = f"corridor points must be (lon, lat) pairs, got {points_lonlat!r}"
+        raise ExtentError(msg)
+    if not (np.isfinite(width_km) and width_km > 0):
+        raise ExtentError(f"corridor width_km must be a positive number, got {width_km!r}")
+    x, y = to_metric(pts[:, 0], pts[:, 1])
+    geom = Point(x[0], y[0]) if len(pts) == 1 else LineString(np.column_stack([x, y]))
+    return geom.buffer(width_km * 500.0)
+
+
+def corridor_bbox(points_lonlat, width_km: float) -> tuple[float, float, float, float]:
+    """Lon/lat envelope (west, south, east, north) of :func:`corridor_polygon`."""
+    poly = corridor_polygon(points_lonlat, width_km)
+    xs, ys = np.asarray(poly.exterior.coords).T
+    lon, lat = to_lonlat(xs, ys)
+    return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+
+
+def clip_corridor(da: xr.DataArray, points_lonlat, width_km: float) -> xr.DataArray:
+    """Clip a lon/lat raster to a corridor (see :func:`corridor_polygon`); outside -> nodata."""
+    from shapely.geometry import Polygon
+
+    poly = corridor_polygon(points_lonlat, width_km)
+    clipped = clip_bbox(da, corridor_bbox(points_lonlat, width_km))
+    xs, ys = np.asarray(poly.exterior.coords).T
+    lon, lat = to_lonlat(xs, ys)
+    return clipped.rio.clip([Polygon(np.column_stack([lon, lat]))], crs="EPSG:4326", all_touched=True)
