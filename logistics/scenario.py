@@ -1,0 +1,666 @@
+"""Scenario config schema: one YAML file per axis, validated once, every problem reported at once.
+
+A scenario says who moves (formation), from where, through which objectives in order, on which
+dates, and how it is supplied (railheads and truck columns, airlift, captured depots). Every
+figure in it is a :class:`Figure`: a value plus either ``cite:`` (where it comes from) or
+``assumed:`` (why this value, when no source gives one). The report lists the assumptions.
+
+``load_scenario(path)`` reads and validates a file; a file with several mistakes raises ONE
+:class:`~logistics.errors.ConfigError` listing each problem as ``file: key: what is wrong (got
+...); fix: ...``. ``apply_overrides`` and ``sample_overrides`` serve calibration and Monte Carlo.
+The key-by-key reference is ``configs/README.md``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import operator
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+import numpy as np
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from logistics.errors import ConfigError, LogisticsError
+
+__all__ = [
+    "Figure",
+    "Point",
+    "Scenario",
+    "load_scenario",
+    "validate_scenario",
+    "apply_overrides",
+    "sample_overrides",
+    "GLOBAL_OVERRIDES",
+    "figure_paths",
+]
+
+T = TypeVar("T")
+
+#: Overrides that apply to every axis in the same way (calibration, Monte Carlo).
+GLOBAL_OVERRIDES: dict[str, str] = {
+    "speed_scale": "multiplies every ground speed (formation and supply trucks); 1 = physics",
+    "fuel_scale": "multiplies every fuel consumption (formation and supply trucks); 1 = physics",
+    "march_hours_per_day": "replaces formation.march.hours_per_day on every axis",
+}
+
+FuelType = Literal["diesel", "petrol", "any"]
+Season = Literal["dry", "wet"]
+RiverName = Literal["major", "large", "medium", "intermittent", "canal"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
+def _check(*rules: tuple[str, Any, str, float]) -> None:
+    """Raise one ValueError naming every broken rule ``(name, value, op, bound)``.
+
+    A rule whose value is None (an optional figure left out) is skipped; a Figure is checked
+    by its ``value``.
+    """
+    problems = []
+    for name, value, op, bound in rules:
+        v = value.value if isinstance(value, Figure) else value
+        if v is not None and not _OPS[op](v, bound):
+            problems.append(f"{name} must be {op} {bound}, got {v}")
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+class Figure(_Model, Generic[T]):
+    """A number (or date) with its provenance: exactly one of ``cite`` or ``assumed``.
+
+    ``cite`` names the source (tag and quote location, e.g. ``"LOZA-AIR, parameters.md 2.2"``);
+    ``assumed`` says why the value was chosen when no source gives it.
+    """
+
+    value: T
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _one_provenance(self) -> Figure:
+        cite = (self.cite or "").strip()
+        assumed = (self.assumed or "").strip()
+        if bool(cite) == bool(assumed):
+            raise ValueError(
+                "a figure needs exactly one of `cite:` (its source) or `assumed:` (the reason "
+                "for the value); "
+                + ("both were given" if cite else "neither was given")
+            )
+        return self
+
+    @property
+    def is_assumed(self) -> bool:
+        """True when the value is a named modelling assumption rather than a sourced figure."""
+        return bool(self.assumed)
+
+
+class Point(_Model):
+    """A named place; ``lon``/``lat`` (WGS84 degrees) are looked up in the gazetteer if absent.
+
+    ``cite`` (or ``assumed``) says why this point is on the axis and where its coordinates
+    come from. ``radius_km`` is how close the route must come to count as reaching it.
+    """
+
+    place: str = Field(min_length=1)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    cite: str | None = None
+    assumed: str | None = None
+    radius_km: float = Field(default=10.0, gt=0)
+
+    @model_validator(mode="after")
+    def _coords_and_provenance(self) -> Point:
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("give both `lon` and `lat`, or neither (then the gazetteer is used)")
+        if bool((self.cite or "").strip()) == bool((self.assumed or "").strip()):
+            raise ValueError(
+                f"point {self.place!r} needs exactly one of `cite:` (source of the place and "
+                "its coordinates) or `assumed:` (reason)"
+            )
+        if self.lon is None and _LOOKUP_PLACES:
+            _check_place(self.place)
+        return self
+
+
+class Start(Point):
+    """Jump-off point and H-hour (local clock of the scenario, see ``utc_offset_h``)."""
+
+    time: Figure[datetime]
+
+
+class SeasonSpan(_Model):
+    """From ``start`` on, the cost engine uses ``season`` (dry or wet ground)."""
+
+    start: Figure[datetime]
+    season: Season
+
+
+class Group(_Model):
+    """Vehicles of one class in the formation, with fuel carried on them beyond their tanks.
+
+    ``tank_l`` (one refill per vehicle) defaults to the vehicle file's ``tank_l``.
+    """
+
+    vehicle: str = Field(min_length=1)
+    count: Figure[int]
+    tank_l: Figure[float] | None = None
+    extra_fuel_l: Figure[float] | None = None
+
+    @field_validator("vehicle")
+    @classmethod
+    def _known_vehicle(cls, v: str) -> str:
+        return _check_vehicle(v)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Group:
+        _check(("count", self.count, ">=", 0), ("tank_l", self.tank_l, ">", 0),
+               ("extra_fuel_l", self.extra_fuel_l, ">=", 0))
+        return self
+
+
+class FuelStart(_Model):
+    """Fuel at H-hour, counted as the sources count it: a refill = one full set of tanks."""
+
+    in_tanks_refills: Figure[float]
+    carried_refills: Figure[float]
+
+    @model_validator(mode="after")
+    def _ranges(self) -> FuelStart:
+        _check(("in_tanks_refills (the filled fraction of the tanks)", self.in_tanks_refills,
+                ">=", 0), ("in_tanks_refills", self.in_tanks_refills, "<=", 1),
+               ("carried_refills", self.carried_refills, ">=", 0))
+        return self
+
+
+class March(_Model):
+    """Daily march window: moving from ``start_hour`` for ``hours_per_day`` hours (clock time)."""
+
+    start_hour: Figure[float]
+    hours_per_day: Figure[float]
+    max_speed_kmh: Figure[float] | None = None
+    night_speed_factor: Figure[float] | None = None
+    night_hours: tuple[float, float] = (21.0, 5.0)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> March:
+        _check(("start_hour", self.start_hour, ">=", 0), ("start_hour", self.start_hour, "<", 24),
+               ("hours_per_day", self.hours_per_day, ">=", 0),
+               ("hours_per_day", self.hours_per_day, "<=", 24),
+               ("max_speed_kmh", self.max_speed_kmh, ">", 0),
+               ("night_speed_factor", self.night_speed_factor, ">", 0),
+               ("night_speed_factor", self.night_speed_factor, "<=", 1))
+        return self
+
+
+class Column(_Model):
+    """Column geometry: vehicles spread over ``routes`` parallel roads, ``gap_m`` apart."""
+
+    routes: Figure[int]
+    gap_m: Figure[float]
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Column:
+        _check(("routes", self.routes, ">=", 1), ("gap_m", self.gap_m, ">=", 0))
+        return self
+
+
+class Formation(_Model):
+    """Who moves: vehicle groups, the class the route is planned for, fuel, march, column."""
+
+    name: str
+    lead: str
+    groups: list[Group] = Field(min_length=1)
+    fuel: FuelStart
+    march: March
+    column: Column
+    river_crossing_h: dict[RiverName, Figure[float]] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _lead_in_groups(self) -> Formation:
+        ids = [g.vehicle for g in self.groups]
+        if self.lead not in ids:
+            raise ValueError(f"lead {self.lead!r} must be one of the groups' vehicles {ids}")
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"each vehicle may appear in one group only, got {ids}")
+        return self
+
+
+class Trucks(_Model):
+    """A truck column shuttling fuel from a railhead to wherever the formation is."""
+
+    name: str
+    railhead: Point
+    vehicle: str
+    count: Figure[int]
+    payload_l: Figure[float] | None = None
+    truck_tank_l: Figure[float] | None = None
+    fuel_type: FuelType = "any"
+    load_h: Figure[float]
+    unload_h: Figure[float]
+    driving_hours_per_day: Figure[float]
+    start: Figure[datetime]
+    until: Figure[datetime] | None = None
+    convoys: int = Field(default=1, ge=1)
+    jitter_h: Figure[float] | None = None
+
+    @field_validator("vehicle")
+    @classmethod
+    def _known_vehicle(cls, v: str) -> str:
+        return _check_vehicle(v)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Trucks:
+        if self.until is not None and self.until.value <= self.start.value:
+            raise ValueError(f"until ({self.until.value}) must be after start "
+                             f"({self.start.value})")
+        _check(("count", self.count, ">=", 0), ("payload_l", self.payload_l, ">", 0),
+               ("truck_tank_l", self.truck_tank_l, ">=", 0),
+               ("driving_hours_per_day", self.driving_hours_per_day, ">", 0),
+               ("driving_hours_per_day", self.driving_hours_per_day, "<=", 24),
+               ("load_h", self.load_h, ">=", 0), ("unload_h", self.unload_h, ">=", 0),
+               ("jitter_h", self.jitter_h, ">=", 0))
+        return self
+
+
+class Airlift(_Model):
+    """Fuel flown in: ``total_t`` spread evenly over the days ``start``..``end`` (inclusive)."""
+
+    name: str
+    start: Figure[datetime]
+    end: Figure[datetime]
+    total_t: Figure[float]
+    fuel_type: FuelType = "any"
+    hour: float = Field(default=12.0, ge=0, lt=24)
+    daily_cv: Figure[float] | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Airlift:
+        if self.end.value < self.start.value:
+            raise ValueError(f"end ({self.end.value}) is before start ({self.start.value})")
+        _check(("total_t", self.total_t, ">=", 0), ("daily_cv", self.daily_cv, ">=", 0))
+        return self
+
+
+class Depot(_Model):
+    """A captured fuel depot: its fuel is taken over when the formation reaches it."""
+
+    name: str
+    at: Point
+    fuel_l: Figure[float]
+    fuel_type: FuelType = "any"
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Depot:
+        _check(("fuel_l", self.fuel_l, ">=", 0))
+        return self
+
+
+class Event(_Model):
+    """A documented delay (engagement, pocket): kept apart so runs can be made without them.
+
+    Reaching ``at`` (or, without ``at``, the time ``start``) halts the formation until
+    ``until`` or for ``duration_h``.
+    """
+
+    name: str
+    at: Point | None = None
+    start: Figure[datetime] | None = None
+    until: Figure[datetime] | None = None
+    duration_h: Figure[float] | None = None
+    cite: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _shape(self) -> Event:
+        if (self.at is None) == (self.start is None):
+            raise ValueError("an event needs exactly one of `at:` (a place) or `start:` (a time)")
+        if (self.until is None) == (self.duration_h is None):
+            raise ValueError("an event needs exactly one of `until:` or `duration_h:`")
+        _check(("duration_h", self.duration_h, ">=", 0))
+        if self.start is not None and self.until is not None:
+            if self.until.value <= self.start.value:
+                raise ValueError(f"until ({self.until.value}) must be after start")
+        return self
+
+
+class Supply(_Model):
+    """Every fuel source of the formation."""
+
+    trucks: list[Trucks] = Field(default_factory=list)
+    air: list[Airlift] = Field(default_factory=list)
+    depots: list[Depot] = Field(default_factory=list)
+
+
+class Uncertain(_Model):
+    """A plausible range for one figure, sampled uniformly by Monte Carlo."""
+
+    low: float
+    high: float
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _ok(self) -> Uncertain:
+        if not self.low <= self.high:
+            raise ValueError(f"low ({self.low}) must be <= high ({self.high})")
+        if bool((self.cite or "").strip()) == bool((self.assumed or "").strip()):
+            raise ValueError("a range needs exactly one of `cite:` or `assumed:`")
+        return self
+
+
+class Routing(_Model):
+    """Computational settings of the route search (not historical figures)."""
+
+    margin_deg: float = Field(default=1.0, ge=0.1, le=10)
+    stencil: Literal[8, 16] = 16
+
+
+class Scenario(_Model):
+    """One axis of advance: the whole validated config file."""
+
+    axis_id: str = Field(min_length=1)
+    name: str
+    front: str
+    utc_offset_h: Figure[float]
+    start: Start
+    end: Figure[datetime]
+    objectives: list[Point] = Field(min_length=1)
+    seasons: list[SeasonSpan] = Field(min_length=1)
+    formation: Formation
+    supply: Supply = Field(default_factory=Supply)
+    events: list[Event] = Field(default_factory=list)
+    uncertain: dict[str, Uncertain] = Field(default_factory=dict)
+    routing: Routing = Field(default_factory=Routing)
+    notes: str = ""
+
+    _source: str = PrivateAttr(default="<dict>")
+    _sha256: str = PrivateAttr(default="")
+
+    @property
+    def source(self) -> str:
+        """The file the scenario was read from (``<dict>`` when built in memory)."""
+        return self._source
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the file's bytes (empty when built in memory)."""
+        return self._sha256
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        problems = _order_problems(self)
+        paths = set(figure_paths(self)) | set(GLOBAL_OVERRIDES)
+        for key in self.uncertain:
+            if key not in paths:
+                near = difflib.get_close_matches(key, sorted(paths), n=3)
+                problems.append(
+                    f"uncertain: {key!r} names no figure of this scenario"
+                    + (f"; did you mean {', '.join(map(repr, near))}?" if near else "")
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# name checks (vehicles, places): near matches in the message
+
+_LOOKUP_PLACES = True
+
+
+def _check_vehicle(name: str) -> str:
+    known = _known_vehicles()
+    if known is not None and name not in known:
+        near = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(map(repr, near))}?" if near else f"known: {known}"
+        raise ValueError(f"unknown vehicle {name!r}; {hint}")
+    return name
+
+
+def _known_vehicles() -> list[str] | None:
+    """Vehicle ids from ``configs/vehicles`` (None if the vehicle module is unavailable)."""
+    try:
+        from logistics.vehicles import list_vehicles
+    except ImportError:  # pragma: no cover - only before the vehicles module exists
+        return None
+    return list(list_vehicles())
+
+
+def _check_place(name: str) -> None:
+    try:
+        from logistics.places import lookup
+    except ImportError:  # pragma: no cover - only before the gazetteer exists
+        return
+    try:
+        lookup(name)
+    except LogisticsError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _order_problems(sc: Scenario) -> list[str]:
+    """Dates out of order: start < end, seasons ascending and covering H-hour, supply in range."""
+    problems = _raw_order_problems(sc.model_dump())
+    t_end = sc.end.value
+    for i, tr in enumerate(sc.supply.trucks):
+        if tr.start.value > t_end:
+            problems.append(f"supply.trucks[{i}].start ({tr.start.value}) is after end ({t_end})")
+    for i, air in enumerate(sc.supply.air):
+        if air.start.value > t_end:
+            problems.append(f"supply.air[{i}].start ({air.start.value}) is after end ({t_end})")
+    return problems
+
+
+def _raw_order_problems(data: Mapping[str, Any]) -> list[str]:
+    """The date-order checks on the raw mapping, for files whose other keys failed validation.
+
+    Pydantic skips whole-model checks when any field is invalid; this pass still reports dates
+    out of order so that one error lists every problem. Unparseable parts are skipped (they
+    are reported by the field validation).
+    """
+    from pydantic import TypeAdapter
+
+    ta = TypeAdapter(datetime)
+
+    def when(node: Any) -> datetime | None:
+        try:
+            return ta.validate_python(node["value"])
+        except Exception:  # noqa: BLE001 - anything unparseable is reported elsewhere
+            return None
+
+    def get(node: Any, *keys: Any) -> Any:
+        for k in keys:
+            try:
+                node = node[k]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node
+
+    problems = []
+    t0, t_end = when(get(data, "start", "time")), when(get(data, "end"))
+    if t0 and t_end and t_end <= t0:
+        problems.append(f"end ({t_end}) must be after start.time ({t0})")
+    seasons = get(data, "seasons")
+    if isinstance(seasons, list):
+        starts = [when(get(s, "start")) for s in seasons]
+        if None not in starts:
+            if starts != sorted(starts):
+                problems.append(f"seasons must be in date order, got {[str(s) for s in starts]}")
+            if starts and t0 and starts[0] > t0:
+                problems.append(
+                    f"seasons[0].start ({starts[0]}) must be at or before start.time ({t0})"
+                )
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# loading and error reporting
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate one scenario YAML file; one ConfigError lists every problem."""
+    p = Path(path)
+    if not p.is_file():
+        raise ConfigError(
+            f"scenario file {str(p)!r} does not exist; give the path of a .yaml file "
+            "(e.g. configs/tbf-6gta.yaml)"
+        )
+    raw_bytes = p.read_bytes()
+    try:
+        data = yaml.safe_load(raw_bytes)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{p}: not valid YAML: {exc}; fix the syntax at the line shown") from None
+    sc = validate_scenario(data, source=str(p))
+    sc._sha256 = hashlib.sha256(raw_bytes).hexdigest()
+    return sc
+
+
+def validate_scenario(data: Any, *, source: str = "<dict>") -> Scenario:
+    """Validate a parsed config (a mapping); raise one ConfigError listing every problem."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(
+            f"{source}: expected a mapping of keys (axis_id, start, objectives, ...), got "
+            f"{type(data).__name__}; see configs/README.md"
+        )
+    try:
+        sc = Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        lines = [_describe(source, err) for err in exc.errors()]
+        lines += [f"{source}: {p}; fix: put the dates in order" for p in _raw_order_problems(data)]
+        lines = list(dict.fromkeys(lines))
+        raise ConfigError(
+            f"{source}: {len(lines)} problem(s) in the scenario config:\n  - "
+            + "\n  - ".join(lines)
+            + "\n(key reference: configs/README.md)"
+        ) from None
+    sc._source = source
+    return sc
+
+
+_FIXES = {
+    "missing": "add this key",
+    "extra_forbidden": "remove it or correct its spelling (see configs/README.md)",
+    "float_parsing": "write a number",
+    "float_type": "write a number",
+    "int_parsing": "write a whole number",
+    "int_type": "write a whole number",
+    "int_from_float": "write a whole number",
+    "datetime_parsing": "write a date-time like 1945-08-09T00:01",
+    "datetime_from_date_parsing": "write a date-time like 1945-08-09T00:01",
+    "datetime_type": "write a date-time like 1945-08-09T00:01",
+    "literal_error": "use one of the allowed values",
+    "too_short": "give at least one entry",
+    "list_type": "write a list (YAML lines starting with '- ')",
+    "dict_type": "write a mapping of keys",
+    "model_type": "write a mapping of keys",
+    "value_error": "correct the value as described",
+}
+
+
+def _describe(source: str, err: Mapping[str, Any]) -> str:
+    loc = ".".join(str(x) for x in err.get("loc", ()))
+    msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    kind = err.get("type", "")
+    got = err.get("input")
+    got_txt = "" if kind in ("missing",) or isinstance(got, dict) else f" (got {got!r})"
+    fix = _FIXES.get(kind, "see configs/README.md")
+    return f"{source}: {loc or '<top>'}: {msg}{got_txt}; fix: {fix}"
+
+
+# --------------------------------------------------------------------------------------------
+# figure paths, overrides, Monte Carlo sampling
+
+
+def figure_paths(sc: BaseModel, prefix: str = "") -> dict[str, Figure]:
+    """Every numeric Figure of the scenario by dotted path (``formation.groups.0.count``)."""
+    out: dict[str, Figure] = {}
+    if isinstance(sc, Figure):
+        if isinstance(sc.value, (int, float)) and not isinstance(sc.value, bool):
+            out[prefix] = sc
+        return out
+    if isinstance(sc, BaseModel):
+        for name in type(sc).model_fields:
+            out.update(_paths_of(getattr(sc, name), f"{prefix}{name}"))
+    return out
+
+
+def _paths_of(value: Any, path: str) -> dict[str, Figure]:
+    if isinstance(value, BaseModel):
+        return figure_paths(value, f"{path}." if not isinstance(value, Figure) else path)
+    if isinstance(value, (list, tuple)):
+        out: dict[str, Figure] = {}
+        for i, item in enumerate(value):
+            out.update(_paths_of(item, f"{path}.{i}"))
+        return out
+    if isinstance(value, dict):
+        out = {}
+        for k, item in value.items():
+            out.update(_paths_of(item, f"{path}.{k}"))
+        return out
+    return {}
+
+
+def apply_overrides(sc: Scenario, overrides: Mapping[str, float] | None) -> tuple[Scenario, dict]:
+    """Return (scenario with per-figure overrides applied, the global scales).
+
+    Keys are the names of :data:`GLOBAL_OVERRIDES` or dotted figure paths (as in
+    ``uncertain:``). ``march_hours_per_day`` is written into the scenario; ``speed_scale`` and
+    ``fuel_scale`` are returned for the simulation (default 1).
+    """
+    scales = {"speed_scale": 1.0, "fuel_scale": 1.0}
+    if not overrides:
+        return sc, scales
+    paths = figure_paths(sc)
+    data = sc.model_dump(mode="python")
+    problems = []
+    for key, value in overrides.items():
+        if key in ("speed_scale", "fuel_scale"):
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+                problems.append(f"override {key} must be a positive number, got {value!r}")
+            else:
+                scales[key] = float(value)
+            continue
+        path = "formation.march.hours_per_day" if key == "march_hours_per_day" else key
+        if path not in paths:
+            near = difflib.get_close_matches(key, sorted(set(paths) | set(GLOBAL_OVERRIDES)), n=3)
+            problems.append(
+                f"override {key!r} names no figure"
+                + (f"; did you mean {', '.join(map(repr, near))}?" if near else "")
+            )
+            continue
+        fig = paths[path]
+        node = data
+        parts = path.split(".")
+        for part in parts:
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        node["value"] = int(round(value)) if isinstance(fig.value, int) else float(value)
+        node["cite"] = None
+        node["assumed"] = f"override {key}={value} (was {fig.value})"
+    if problems:
+        raise ConfigError("bad overrides: " + "; ".join(problems))
+    new = validate_scenario(data, source=f"{sc.source} with overrides {dict(overrides)}")
+    new._source, new._sha256 = sc._source, sc._sha256
+    return new, scales
+
+
+def sample_overrides(sc: Scenario, seed: int) -> dict[str, float]:
+    """One Monte Carlo draw: a value uniform in [low, high] for every ``uncertain:`` key."""
+    rng = np.random.default_rng(seed)
+    return {k: float(rng.uniform(u.low, u.high)) for k, u in sorted(sc.uncertain.items())}

@@ -1,0 +1,242 @@
+"""Run a scenario: terrain -> route and fuel plan -> hour-by-hour advance -> :class:`RunResult`.
+
+``run_scenario(scenario, *, seed=0, overrides=None, dem="merged", resolution_m=None)`` is the
+contract that calibration and Monte Carlo build on (``logistics.history``). ``overrides`` names
+global parameters (``speed_scale``, ``fuel_scale``, ``march_hours_per_day``; the same on every
+axis) or any figure path listed under the scenario's ``uncertain:`` (see ``configs/README.md``).
+"""
+
+from __future__ import annotations
+
+import platform
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from logistics import __version__, settings
+from logistics.scenario import Scenario, apply_overrides, load_scenario
+from logistics.supply.plan import Plan, build_plan, scenario_bbox
+from logistics.supply.simulate import SimResult, simulate
+
+__all__ = ["RunResult", "run_scenario", "summarize"]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Everything one run produced.
+
+    ``daily``: one row per date (``date, lon, lat, cum_km, km_day, status``, hours by state,
+    ``fuel_l_<class>``, ``refills_<class>``, ``carried_l``, ``delivered_l`` (and by kind),
+    ``consumed_l``, ``truck_fuel_l``, ``dry_classes``). ``track``: one row per hour step
+    (``time, cum_km, lon, lat, status, fuel_l``). ``route_points``: ``cum_km, lon, lat,
+    elev_m`` along the planned route. ``deliveries``: every delivery booked. ``reached``:
+    stops passed (objectives, rivers, depots, events) with times. ``segments``: the lead
+    class's route steps (cost engine columns). ``cost_hours``: accumulated time from the
+    jump-off for the lead class (hours, metric grid) when asked for. ``summary``: headline
+    numbers (see :func:`summarize`). ``provenance``: what was run on what.
+    """
+
+    scenario: Scenario
+    daily: pd.DataFrame
+    track: pd.DataFrame
+    route_points: pd.DataFrame
+    deliveries: pd.DataFrame
+    reached: pd.DataFrame
+    segments: pd.DataFrame
+    summary: dict
+    provenance: dict
+    plan: Plan | None = None
+    cost_hours: object | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def run_scenario(
+    scenario: Scenario | str | Path,
+    *,
+    seed: int = 0,
+    overrides: Mapping[str, float] | None = None,
+    dem: str = "merged",
+    resolution_m: float | None = None,
+    events: bool = True,
+    cost_surface: bool = False,
+    terrain=None,
+) -> RunResult:
+    """Run one scenario on the shipped terrain and return its :class:`RunResult`.
+
+    ``scenario`` is a path or a loaded :class:`~logistics.scenario.Scenario`. ``seed`` seeds
+    the run's random parts (truck jitter, airlift variability; none unless the scenario asks).
+    ``events=False`` leaves out the documented delay events. ``cost_surface=True`` also
+    computes the accumulated-time raster for ``cost.tif``. ``terrain`` (a terrain Dataset)
+    replaces the shipped rasters (tests, custom grids).
+    """
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc, scales = apply_overrides(sc, overrides)
+    res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
+    if terrain is None:
+        from logistics.terrain import load_terrain
+
+        terrain = load_terrain(scenario_bbox(sc), resolution_m=res, dem=dem)
+    plan, extras = build_plan(sc, terrain, speed_scale=scales["speed_scale"], events=events)
+    sim = simulate(plan, seed=seed, speed_scale=scales["speed_scale"],
+                   fuel_scale=scales["fuel_scale"])
+    seg = extras["segments"]
+    route_points = pd.DataFrame({
+        "cum_km": seg["cum_km"].to_numpy(float),
+        "lon": seg["lon"].to_numpy(float),
+        "lat": seg["lat"].to_numpy(float),
+        "elev_m": seg["elev_m"].to_numpy(float) if "elev_m" in seg else np.nan,
+    })
+    cost = _cost_hours(sc, terrain, extras) if cost_surface else None
+    provenance = _provenance(sc, terrain, dem=dem, resolution_m=res, seed=seed,
+                             overrides=overrides, events=events, extras=extras)
+    return RunResult(
+        scenario=sc,
+        daily=sim.daily,
+        track=sim.track,
+        route_points=route_points,
+        deliveries=sim.deliveries,
+        reached=sim.reached,
+        segments=seg,
+        summary=summarize(plan, sim, route_points),
+        provenance=provenance,
+        plan=plan,
+        cost_hours=cost,
+        notes=tuple(extras["notes"]) + sim.notes + _plan_notes(plan, sc),
+    )
+
+
+def summarize(plan: Plan, sim: SimResult, route_points: pd.DataFrame) -> dict:
+    """Headline numbers: days, km, km/day, arrival, first fuel halt, highest point crossed."""
+    daily, track = sim.daily, sim.track
+    total_km = float(daily["cum_km"].iloc[-1]) if len(daily) else 0.0
+    moving_days = int((daily["km_day"] > 0.05).sum()) if len(daily) else 0
+    out: dict = {
+        "route_km": float(plan.route_km[-1]),
+        "days": int(len(daily)),
+        "km": total_km,
+        "km_per_day": total_km / len(daily) if len(daily) else 0.0,
+        "km_per_moving_day": total_km / moving_days if moving_days else 0.0,
+        "arrived": None,
+        "first_dry": None,
+        "highest": None,
+        "halts": _halts(track),
+        "column_length_km": plan.column_length_km,
+        "moving_hours_per_day": plan.schedule.moving_hours_per_day,
+    }
+    arrived = track[track["status"] == "arrived"]
+    if len(arrived):
+        out["arrived"] = {"time": arrived["time"].iloc[0], "cum_km": total_km}
+    dry = track[track["status"] == "halted: no fuel"]
+    if len(dry):
+        row = dry.iloc[0]
+        out["first_dry"] = {"time": row["time"], "cum_km": float(row["cum_km"]),
+                            "lon": float(row["lon"]), "lat": float(row["lat"]),
+                            "class": row.get("dry_class", "")}
+    elev = route_points["elev_m"].to_numpy(float)
+    if np.isfinite(elev).any():
+        i = int(np.nanargmax(elev))
+        km = float(route_points["cum_km"].iloc[i])
+        passed = track[track["cum_km"] >= km - 1e-9]
+        out["highest"] = {
+            "cum_km": km, "lon": float(route_points["lon"].iloc[i]),
+            "lat": float(route_points["lat"].iloc[i]), "elev_m": float(elev[i]),
+            "time": passed["time"].iloc[0] if len(passed) else None,
+        }
+    return out
+
+
+def _halts(track: pd.DataFrame) -> list[dict]:
+    """Spells of ``halted: ...`` (rest hours inside a spell do not end it)."""
+    spells: list[dict] = []
+    current = None
+    for row in track.itertuples(index=False):
+        if row.status == "rest":
+            continue
+        if row.status.startswith("halted"):
+            if current is not None and current["reason"] == row.status:
+                current["end"] = row.time
+                continue
+            current = {"reason": row.status, "start": row.time, "end": row.time,
+                       "cum_km": float(row.cum_km), "lon": float(row.lon), "lat": float(row.lat)}
+            spells.append(current)
+        else:
+            current = None
+    return spells
+
+
+def _plan_notes(plan: Plan, sc: Scenario) -> tuple[str, ...]:
+    notes = []
+    for season, prof in plan.profiles.items():
+        for cid, km in prof.impassable_km.items():
+            notes.append(
+                f"{cid}: {km:.0f} km of the route are impassable to it on its own ({season}); "
+                "assumed helped across at its worst per-km time and fuel on the route"
+            )
+    reached_kinds = {(s.kind, s.name) for s in plan.stops}
+    for d in sc.supply.depots:
+        if ("depot", d.name) not in reached_kinds:
+            notes.append(f"depot {d.name!r}: the route never comes within {d.at.radius_km:g} km")
+    for e in sc.events:
+        if e.at is not None and ("event", e.name) not in reached_kinds:
+            notes.append(f"event {e.name!r}: the route never comes within {e.at.radius_km:g} km")
+    start_l = plan.on_hand_l.sum() + sum(plan.reserve_l.values())
+    if start_l <= 0 and any(g.fuel_type != "none" and g.count for g in plan.groups):
+        notes.append("the formation starts with no fuel: it halts at once")
+    return tuple(notes)
+
+
+def _cost_hours(sc: Scenario, terrain, extras: dict):
+    """Accumulated time (hours) from the jump-off for the lead class, as a metric DataArray."""
+    import xarray as xr
+
+    from logistics.cost.physics import build_cost_model
+    from logistics.cost.solver import find_costs
+
+    lead = extras["vehicles"][sc.formation.lead]
+    seg = extras["segments"]
+    model = build_cost_model(terrain, lead, objective="time", season=sc.seasons[0].season)
+    start = (int(seg["row"].iloc[0]), int(seg["col"].iloc[0]))
+    acc = find_costs(model, [start], stencil=sc.routing.stencil)
+    hours = (acc.cost / 3600.0).astype(np.float32)
+    da = xr.DataArray(hours, coords={"y": terrain["y"], "x": terrain["x"]}, dims=("y", "x"),
+                      name="time_h", attrs={"units": "h", "long_name":
+                                            f"accumulated travel time of one {lead.id} from "
+                                            f"{sc.start.place}"})
+    return da.rio.write_crs(settings.METRIC_CRS).rio.write_transform(terrain.rio.transform())
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=settings.PROJECT_ROOT,
+                             capture_output=True, text=True, timeout=5, check=False)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def _provenance(sc: Scenario, terrain, *, dem: str, resolution_m: float, seed: int,
+                overrides, events: bool, extras: dict) -> dict:
+    vehicles = extras["vehicles"]
+    return {
+        "axis_id": sc.axis_id,
+        "scenario_file": sc.source,
+        "scenario_sha256": sc.sha256,
+        "dem": dem,
+        "resolution_m": resolution_m,
+        "seed": seed,
+        "overrides": dict(overrides or {}),
+        "events": events,
+        "logistics_version": __version__,
+        "git_commit": _git_commit(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "vehicles": {k: getattr(v, "path", "") for k, v in vehicles.items()},
+        "terrain": {k: (v if isinstance(v, (str, int, float)) else str(v))
+                    for k, v in dict(getattr(terrain, "attrs", {})).items()},
+        "grid_shape": [int(terrain.sizes["y"]), int(terrain.sizes["x"])],
+        "waypoints": [(n, round(lon, 5), round(lat, 5)) for n, (lon, lat) in extras["waypoints"]],
+    }

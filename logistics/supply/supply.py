@@ -1,0 +1,188 @@
+"""Fuel sources of a formation: truck columns from railheads, airlift, captured depots.
+
+Times are hours since H-hour (floats), positions are km along the planned route. Every source
+turns into :class:`Delivery` records that the simulation books into the ledger when they fall
+due.
+
+Truck columns: a column of ``count`` trucks is split into ``convoys``; each convoy loads at the
+railhead (``load_h``), drives to where the formation is when it leaves, unloads and drives back.
+Drive times come from the cost engine (:class:`TruckLeg`, one accumulated-cost surface from the
+railhead, read at the formation's position) and stretch by ``24 / driving_hours_per_day`` for
+the hours the drivers rest. Each truck burns its own fuel on the round trip; what goes beyond
+its tank comes out of its load, so a long supply line eats its own cargo. The trucks' own fuel
+is drawn at the railhead and reported apart (``truck_fuel_l``); it is not in the formation's
+ledger.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Delivery",
+    "TruckLeg",
+    "TruckColumn",
+    "airlift_deliveries",
+    "litres_from_tonnes",
+    "DENSITY_KG_PER_L",
+]
+
+#: Fuel densities (kg/L) to turn tonnes into litres.
+#: diesel 0.832: universal-converter.org/fuels/diesel (parameters.md 3.2, "832.361 kg/m3");
+#: petrol 0.74: worked example "44 x 0.74" (parameters.md 3.2, grade C);
+#: "any" (POL of unstated kind) uses the diesel density: assumption, most of the 6 GTA's
+#: armour (T-34-85, M4A2) burned diesel (campaign-facts 2).
+DENSITY_KG_PER_L: dict[str, float] = {"diesel": 0.832, "petrol": 0.74, "any": 0.832}
+
+
+def litres_from_tonnes(tonnes: float, fuel_type: str) -> float:
+    """Litres in ``tonnes`` of fuel of the given type (see :data:`DENSITY_KG_PER_L`)."""
+    return tonnes * 1000.0 / DENSITY_KG_PER_L[fuel_type]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Fuel reaching the formation at ``time_h`` (hours since H-hour)."""
+
+    time_h: float
+    source: str
+    kind: str  # "truck" | "air" | "depot"
+    litres: float
+    fuel_type: str
+    truck_fuel_l: float = 0.0  # the supply trucks' own fuel for this trip (outside the ledger)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TruckLeg:
+    """One truck's trip between railhead and formation: drive seconds each way, litres burned."""
+
+    out_s: float
+    back_s: float
+    fuel_l: float
+
+    @property
+    def reachable(self) -> bool:
+        """False when the cost engine finds no way between railhead and formation."""
+        return math.isfinite(self.out_s) and math.isfinite(self.back_s)
+
+
+#: leg(route_step_index, season) -> TruckLeg for one truck at scale 1.
+LegFunction = Callable[[int, str], TruckLeg]
+
+
+class TruckColumn:
+    """Runtime state of one truck column (convoys cycling between railhead and formation)."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        count: int,
+        payload_l: float,
+        truck_tank_l: float,
+        fuel_type: str,
+        load_h: float,
+        unload_h: float,
+        driving_hours_per_day: float,
+        start_h: float,
+        until_h: float,
+        convoys: int,
+        jitter_h: float,
+        leg: LegFunction,
+    ) -> None:
+        self.name = name
+        self.payload_l = payload_l
+        self.truck_tank_l = truck_tank_l
+        self.fuel_type = fuel_type
+        self.load_h = load_h
+        self.unload_h = unload_h
+        self.stretch = 24.0 / driving_hours_per_day
+        self.until_h = until_h
+        self.jitter_h = jitter_h
+        self.leg = leg
+        sizes = [count // convoys + (1 if i < count % convoys else 0) for i in range(convoys)]
+        self.sizes = [s for s in sizes if s > 0]
+        # convoys leave staggered over the first day so that deliveries spread out
+        self.ready_h = [start_h + i * 24.0 / len(self.sizes) for i in range(len(self.sizes))]
+        self.notes: list[str] = []
+
+    def dispatch(
+        self,
+        now_h: float,
+        step_index: int,
+        season: str,
+        rng: np.random.Generator,
+        speed_scale: float,
+        fuel_scale: float,
+    ) -> list[Delivery]:
+        """Send every convoy that is ready at ``now_h``; return their future deliveries."""
+        out: list[Delivery] = []
+        for i, ready in enumerate(self.ready_h):
+            if ready > now_h or now_h >= self.until_h:
+                continue
+            leg = self.leg(step_index, season)
+            if not leg.reachable:
+                note = f"{self.name}: formation unreachable from the railhead at {now_h:.0f} h"
+                if not self.notes or self.notes[-1] != note:
+                    self.notes.append(note)
+                continue
+            out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
+            back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
+            jitter = abs(rng.normal(0.0, self.jitter_h)) if self.jitter_h > 0 else 0.0
+            arrive = now_h + self.load_h + out_h + jitter
+            own = leg.fuel_l * fuel_scale
+            per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
+            n = self.sizes[i]
+            out.append(
+                Delivery(
+                    time_h=arrive,
+                    source=self.name,
+                    kind="truck",
+                    litres=n * per_truck,
+                    fuel_type=self.fuel_type,
+                    truck_fuel_l=n * own,
+                    note=f"{n} trucks, {out_h:.1f} h out, {back_h:.1f} h back",
+                )
+            )
+            self.ready_h[i] = arrive + self.unload_h + back_h
+        return out
+
+
+def airlift_deliveries(
+    *,
+    name: str,
+    first_day_h: float,
+    n_days: int,
+    hour_offset_h: float,
+    total_l: float,
+    fuel_type: str,
+    daily_cv: float,
+    rng: np.random.Generator,
+) -> list[Delivery]:
+    """Equal daily deliveries of ``total_l`` over ``n_days`` (optionally varied by ``daily_cv``).
+
+    ``first_day_h`` is the first day's midnight in hours since H-hour; each day's fuel lands at
+    ``hour_offset_h`` after that midnight. With ``daily_cv > 0`` each day's share is scaled by
+    a positive random factor (mean 1) and the total is kept.
+    """
+    if n_days <= 0 or total_l <= 0:
+        return []
+    weights = np.ones(n_days)
+    if daily_cv > 0:
+        weights = np.maximum(rng.normal(1.0, daily_cv, n_days), 0.0) + 1e-9
+    weights = weights / weights.sum()
+    return [
+        Delivery(
+            time_h=first_day_h + 24.0 * d + hour_offset_h,
+            source=name,
+            kind="air",
+            litres=float(total_l * w),
+            fuel_type=fuel_type,
+        )
+        for d, w in enumerate(weights)
+    ]

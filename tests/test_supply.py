@@ -1,0 +1,168 @@
+"""Fuel ledger, truck columns, airlift and the formation's schedule and column, by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from logistics.supply.formation import (
+    MarchSchedule,
+    close_up_hours,
+    column_length_km,
+    river_crossings,
+)
+from logistics.supply.ledger import FuelLedger
+from logistics.supply.supply import (
+    TruckColumn,
+    TruckLeg,
+    airlift_deliveries,
+    litres_from_tonnes,
+)
+
+
+def two_class_ledger(**kw) -> FuelLedger:
+    """Tanks (diesel, 1000 L tanks, burning 10 L/km) and trucks (petrol, 100 L, 1 L/km)."""
+    led = FuelLedger(["tank", "truck"], ["diesel", "petrol"], kw.get("own", [500.0, 100.0]),
+                     [1000.0, 100.0], kw.get("reserve", {"diesel": 0.0, "petrol": 0.0}),
+                     kw.get("reserve_cap", {"diesel": 1000.0, "petrol": 100.0}))
+    led.rate = np.array([10.0, 1.0])
+    return led
+
+
+def test_delivery_fills_the_shortest_range_first():
+    led = two_class_ledger()  # tank: 500 L = 50 km; truck: 100 L = 100 km (full)
+    assert led.deliver(300.0, "any") == pytest.approx(300.0)
+    # all of it to the tank (the truck's tank is full and has the longer range)
+    np.testing.assert_allclose(led.own_l, [800.0, 100.0])
+    led = two_class_ledger(own=[500.0, 20.0])  # tank 50 km, truck 20 km
+    led.deliver(100.0, "any")
+    # the truck fills first (to 50 km = 50 L: 30 L), the remaining 70 L split so both rise
+    # together at 10 : 1 -> +63.6 L tank, +6.4 L truck: both at 56.4 km
+    km = led.own_l / led.rate
+    assert km[0] == pytest.approx(km[1])
+    assert led.own_l.sum() == pytest.approx(620.0)
+
+
+def test_delivery_of_one_fuel_only_reaches_its_classes_then_the_reserve():
+    led = two_class_ledger(own=[1000.0, 0.0])
+    assert led.deliver(150.0, "diesel") == pytest.approx(150.0)  # tanks full: into the reserve
+    assert led.own_l[1] == 0.0
+    assert led.reserve_l[led.reserve_types.index("diesel")] == pytest.approx(150.0)
+
+
+def test_what_does_not_fit_is_returned():
+    led = two_class_ledger(own=[1000.0, 100.0], reserve={"diesel": 1000.0, "petrol": 100.0})
+    assert led.deliver(500.0, "any") == 0.0
+    assert led.returned_l == 500.0 and led.delivered_l == 0.0
+
+
+def test_consume_uses_own_tanks_then_the_reserve_of_the_same_fuel():
+    led = two_class_ledger(own=[100.0, 10.0], reserve={"diesel": 200.0, "petrol": 5.0})
+    assert led.shortfall(np.array([250.0, 15.0])) == (0.0, None)
+    short, fuel = led.shortfall(np.array([250.0, 20.0]))
+    assert short == pytest.approx(5.0) and fuel == "petrol"
+    led.consume(np.array([250.0, 15.0]))
+    np.testing.assert_allclose(led.own_l, [0.0, 0.0])
+    assert led.reserve_l.tolist() == pytest.approx([50.0, 0.0])
+    assert led.dry_classes() == ["truck"]
+    assert led.imbalance_l == pytest.approx(0.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["d", "c"]), st.floats(0, 3000),
+                          st.sampled_from(["any", "diesel", "petrol"])), max_size=12))
+def test_ledger_books_always_balance(ops):
+    led = two_class_ledger(own=[300.0, 50.0], reserve={"diesel": 100.0, "petrol": 10.0})
+    for kind, amount, fuel in ops:
+        if kind == "d":
+            taken = led.deliver(amount, fuel)
+            assert -1e-9 <= taken <= amount + 1e-9
+        else:
+            need = np.array([amount, amount / 10.0])
+            short, _ = led.shortfall(need)
+            if short <= 0:
+                led.consume(need)
+        assert led.imbalance_l == pytest.approx(0.0, abs=1e-6)
+        assert (led.own_l <= led.own_capacity_l + 1e-6).all() and (led.own_l >= -1e-9).all()
+        assert (led.reserve_l <= led.reserve_capacity_l + 1e-6).all()
+
+
+def test_litres_from_tonnes_uses_the_cited_densities():
+    assert litres_from_tonnes(0.832, "diesel") == pytest.approx(1000.0)
+    assert litres_from_tonnes(0.74, "petrol") == pytest.approx(1000.0)
+    # the 6 GTA airlift: 940 t of POL over 13 days (LOZA-AIR) -> ~86,900 L a day
+    assert litres_from_tonnes(940.0, "any") / 13 == pytest.approx(86_908, rel=1e-3)
+
+
+def test_airlift_spreads_the_total_and_keeps_it_with_variability():
+    rng = np.random.default_rng(0)
+    even = airlift_deliveries(name="a", first_day_h=24.0, n_days=4, hour_offset_h=12.0,
+                              total_l=1000.0, fuel_type="any", daily_cv=0.0, rng=rng)
+    assert [d.time_h for d in even] == [36.0, 60.0, 84.0, 108.0]
+    assert [d.litres for d in even] == pytest.approx([250.0] * 4)
+    varied = airlift_deliveries(name="a", first_day_h=0.0, n_days=10, hour_offset_h=0.0,
+                                total_l=1000.0, fuel_type="any", daily_cv=0.5, rng=rng)
+    assert sum(d.litres for d in varied) == pytest.approx(1000.0)
+    assert len({round(d.litres, 6) for d in varied}) > 1
+
+
+def make_column(leg, *, count=10, convoys=1, payload=1000.0, tank=100.0, driving=24.0):
+    return TruckColumn(name="t", count=count, payload_l=payload, truck_tank_l=tank,
+                       fuel_type="any", load_h=2.0, unload_h=1.0,
+                       driving_hours_per_day=driving, start_h=0.0, until_h=100.0,
+                       convoys=convoys, jitter_h=0.0, leg=leg)
+
+
+def test_truck_cycle_times_and_the_load_eaten_by_the_trucks_own_fuel():
+    col = make_column(lambda i, s: TruckLeg(10 * 3600.0, 8 * 3600.0, 150.0))
+    rng = np.random.default_rng(0)
+    (d,) = col.dispatch(0.0, 5, "dry", rng, 1.0, 1.0)
+    assert d.time_h == pytest.approx(2.0 + 10.0)  # load + drive out
+    assert d.litres == pytest.approx(10 * (1000.0 - 50.0))  # 150 L round trip, 100 L tank
+    assert d.truck_fuel_l == pytest.approx(10 * 150.0)
+    assert col.ready_h == [pytest.approx(12.0 + 1.0 + 8.0)]  # unload + drive back
+    assert col.dispatch(20.0, 5, "dry", rng, 1.0, 1.0) == []  # not back yet
+    # drivers resting half the day double the elapsed drive; speed_scale shortens it
+    slow = make_column(lambda i, s: TruckLeg(10 * 3600.0, 8 * 3600.0, 0.0), driving=12.0)
+    (d2,) = slow.dispatch(0.0, 5, "dry", rng, 2.0, 1.0)
+    assert d2.time_h == pytest.approx(2.0 + 10.0 * 2.0 / 2.0)
+
+
+def test_trucks_do_not_go_after_the_road_closes_or_when_unreachable():
+    col = make_column(lambda i, s: TruckLeg(3600.0, 3600.0, 0.0))
+    assert col.dispatch(100.0, 0, "dry", np.random.default_rng(0), 1.0, 1.0) == []
+    lost = make_column(lambda i, s: TruckLeg(math.inf, math.inf, math.inf))
+    assert lost.dispatch(0.0, 0, "dry", np.random.default_rng(0), 1.0, 1.0) == []
+    assert lost.notes and "unreachable" in lost.notes[0]
+
+
+def test_convoys_split_the_column_and_leave_staggered():
+    col = make_column(lambda i, s: TruckLeg(3600.0, 3600.0, 0.0), count=10, convoys=3)
+    assert col.sizes == [4, 3, 3]
+    assert col.ready_h == pytest.approx([0.0, 8.0, 16.0])
+
+
+def test_march_window_and_column_close_up():
+    sched = MarchSchedule(start_hour=6, hours_per_day=10, close_up_h=2.5)
+    assert sched.moving_hours_per_day == 7.5
+    assert sched.moving_hours(0, 24) == pytest.approx(7.5)
+    assert sched.moving_hours(10, 11) == 1.0 and sched.moving_hours(14, 15) == 0.0
+    # 1,000 vehicles on 2 roads 50 m apart: 25 km columns; at 20 km/h 1.25 h to close up
+    length = column_length_km(1000, 2, 50.0)
+    assert length == 25.0
+    assert close_up_hours(length, 20.0) == 1.25
+    night = MarchSchedule(start_hour=0, hours_per_day=24, night_speed_factor=0.5,
+                          night_hours=(21.0, 5.0))
+    assert night.speed_factor(23.0) == 0.5 and night.speed_factor(4.5) == 0.5
+    assert night.speed_factor(12.0) == 1.0
+
+
+def test_each_river_is_crossed_once_per_run_of_cells():
+    rc = np.array([0, 1, 1, 0, 3, 0, 4, 1])
+    km = np.arange(8.0)
+    got = river_crossings(rc, km, {1: 0.75, 3: 0.5})
+    assert got == [(1.0, 0.75, 1), (4.0, 0.5, 3), (7.0, 0.75, 1)]
