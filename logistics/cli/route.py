@@ -1,15 +1,90 @@
-"""`logistics route`: placeholder until its issue lands (the owner replaces this module)."""
+"""`logistics route`: the fastest route between places by rail, road, cross-country or any mix.
+
+Prints every leg (mode, from, to, km, hours, litres of the vehicle's own fuel) and the totals;
+with ``--out DIR`` also writes ``route.geojson``, ``legs.csv`` and ``map.png`` (the route on the
+base map) atomically: the folder appears complete or not at all.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+
+from logistics import settings
+
+__all__ = ["register"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("route", help="(not yet available)")
+    p = sub.add_parser(
+        "route",
+        help="fastest route by rail, road, cross-country or any mix (legs, km, h, L)",
+        description=(
+            "Fastest route between places for a vehicle, by rail (the 1945 network), road, "
+            "cross-country (the cost engine on the real terrain) or any mix. PLACE is a campaign "
+            "place name, 1945 or modern (e.g. Hsinking, 'Port Arthur'), or LAT,LON. Times and "
+            "entraining rules: configs/network/network.yaml."
+        ),
+    )
+    p.add_argument("--from", dest="origin", required=True, metavar="PLACE", help="start place")
+    p.add_argument("--to", dest="destination", required=True, metavar="PLACE", help="goal place")
+    p.add_argument("--vehicle", required=True, metavar="V",
+                   help="vehicle id or alias, e.g. T-34-85, Studebaker, foot")
+    p.add_argument("--mode", default="any", choices=("any", "rail", "road", "cross-country"),
+                   help="movement mode (default: any = the fastest mix)")
+    p.add_argument("--via", action="extend", nargs="+", default=[], metavar="PLACE",
+                   help="places to pass through, in order")
+    p.add_argument("--out", metavar="DIR", help="write route.geojson, legs.csv and map.png here")
+    p.add_argument("--resolution-m", type=float, default=settings.DEFAULT_RESOLUTION_M,
+                   help="terrain grid cell size in metres (default: %(default)g)")
+    p.add_argument("--season", default="dry", choices=("dry", "wet"),
+                   help="terrain season for cross-country legs and roads (default: dry)")
+    p.add_argument("--network", metavar="FILE.osm",
+                   help="another OSM XML network (railway and highway ways) instead of the "
+                        "shipped 1945 railways")
+    p.add_argument("--json", action="store_true", help="print the route as GeoJSON")
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    print("logistics route: not yet available")
-    return 1
+    from logistics._atomic import atomic_dir
+    from logistics.network import load_network, load_railways, route_multimodal
+
+    if args.resolution_m <= 0:
+        from logistics.errors import ConfigError
+
+        raise ConfigError(f"--resolution-m must be positive, got {args.resolution_m:g}")
+    network = load_network(args.network) if args.network else load_railways()
+    route = route_multimodal(args.origin, args.destination, args.vehicle, mode=args.mode,
+                             via=args.via, network=network, season=args.season,
+                             resolution_m=args.resolution_m)
+    if args.json:
+        print(json.dumps(route.to_geojson(), indent=1, ensure_ascii=False))
+    else:
+        print(format_route(route))
+    if args.out:
+        from logistics.network.routemap import route_map
+
+        with atomic_dir(args.out) as tmp:
+            (tmp / "route.geojson").write_text(
+                json.dumps(route.to_geojson(), ensure_ascii=False), encoding="utf-8")
+            route.table().to_csv(tmp / "legs.csv", index=False)
+            fig = route_map(route, network)
+            fig.savefig(tmp / "map.png", dpi=110, bbox_inches="tight")
+        print(f"wrote {args.out}/route.geojson, legs.csv, map.png")
+    return 0
+
+
+def format_route(route) -> str:
+    """The route as a fixed-width table with totals."""
+    head = (f"{' -> '.join(route.places)} by {route.vehicle}, mode {route.mode} "
+            f"({route.season} season)")
+    rows = [f"{'#':>2}  {'mode':<13} {'from':<16} {'to':<16} {'km':>7} {'h':>6} {'L':>7}  lines"]
+    for i, leg in enumerate(route.legs, 1):
+        rows.append(f"{i:>2}  {leg.mode:<13} {leg.start[:16]:<16} {leg.end[:16]:<16} "
+                    f"{leg.distance_km:7.1f} {leg.time_h:6.2f} {leg.fuel_l:7.1f}  "
+                    f"{','.join(leg.lines)}")
+    rows.append(f"{'':>2}  {'total':<13} {'':<16} {'':<16} {route.distance_km:7.1f} "
+                f"{route.time_h:6.2f} {route.fuel_l:7.1f}")
+    notes = [f"  leg {i}: {n}" for i, leg in enumerate(route.legs, 1) for n in leg.notes]
+    return "\n".join([head, *rows, "notes:", *notes])

@@ -1,0 +1,650 @@
+"""Routes that mix rail, road and cross-country movement: one routing model for all three.
+
+The model is a time-weighted graph searched once per section (origin -> via -> ... -> goal):
+
+* **cross-country**: the cost engine. ``find_costs`` from the origin and, with
+  ``reverse=True``, to the destination, on the vehicle's time CostModel
+  (``logistics.cost.physics.build_cost_model``) over the terrain round the section. Their
+  values at every network node are the approach and departure times, and their value at the
+  destination is the all-cross-country alternative.
+* **rail**: every vehicle may be entrained, foot and horse troops as passengers (the 6th Guards
+  Tank Army came east by rail with its tanks, parameters.md 2.5; "800,000 troops were
+  transferred by rail", SEED-000). Boarding costs the entraining time plus the mean wait for a
+  train (half the interval: 12 h / train pairs a day of the best-served line there), leaving
+  costs the detraining time, a change of gauge (1,435 <-> 1,520 mm at the border stations)
+  both. On the train the vehicle burns no fuel of its own. Speed and times:
+  ``configs/network/network.yaml`` (named assumptions), train pairs a day: ``lines-1945.yaml``
+  (Harbin-Pogranichnaya 56, cited).
+* **road**: every vehicle may use a road of the loaded network (foot and horse at Tobler's
+  on-path pace); speed and fuel per km are the physics' level ``road`` rates
+  (``move_rates``): network roads are costed as level (their gradient is not sampled).
+  Joining or leaving a road costs ``road.join_h``. The shipped 1945 file has no roads (the
+  reference documents none); load an ``.osm`` with ``highway`` ways to use them.
+
+``mode="rail"`` / ``"road"`` route on that mode, reached from places within
+``access.max_access_km`` (a cross-country approach in a window round each end); ``"any"`` adds
+every combination and the all-cross-country route on one window that contains both single-mode
+windows, so it is never worse than the best single mode. The objective is time; distance and
+fuel are reported per leg.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import xarray as xr
+from shapely.geometry import LineString, Point, mapping
+
+from logistics import settings
+from logistics.errors import ConfigError, ExtentError, NoRouteError
+from logistics.network.params import NetworkParams, load_lines, load_params
+from logistics.network.stations import nearest_station, station_nodes
+
+__all__ = ["MODES", "Leg", "MultiRoute", "route_multimodal"]
+
+MODES: tuple[str, ...] = ("any", "rail", "road", "cross-country")
+_ORIGIN, _GOAL = "origin", "destination"
+#: Pad (km) of a single-mode access window beyond ``max_access_km`` (room to bend round).
+_ACCESS_PAD_KM = 20.0
+#: A rail station and a road node this close (km) are one interchange.
+_INTERCHANGE_KM = 2.0
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One leg of a route. ``mode`` is ``rail``, ``road``, ``cross-country`` or a transfer
+    (``entrain``, ``detrain``, ``change gauge``, ``join road``, ``leave road``); transfers have
+    no distance. ``geometry`` is lon/lat (a Point for a transfer)."""
+
+    mode: str
+    start: str
+    end: str
+    distance_km: float
+    time_h: float
+    fuel_l: float
+    geometry: LineString | Point
+    lines: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MultiRoute:
+    """A route as legs, with totals; ``table()`` and ``to_geojson()`` for outputs."""
+
+    legs: tuple[Leg, ...]
+    vehicle: str
+    mode: str
+    places: tuple[str, ...]
+    season: str = "dry"
+    provenance: dict = field(default_factory=dict)
+
+    @property
+    def distance_km(self) -> float:
+        return float(sum(leg.distance_km for leg in self.legs))
+
+    @property
+    def time_h(self) -> float:
+        return float(sum(leg.time_h for leg in self.legs))
+
+    @property
+    def fuel_l(self) -> float:
+        return float(sum(leg.fuel_l for leg in self.legs))
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """Moving modes used, in order of first use."""
+        moving = ("rail", "road", "cross-country")
+        return tuple(dict.fromkeys(leg.mode for leg in self.legs if leg.mode in moving))
+
+    def table(self) -> pd.DataFrame:
+        """One row per leg (mode, start, end, distance_km, time_h, fuel_l, lines, notes)."""
+        return pd.DataFrame(
+            [{"mode": g.mode, "start": g.start, "end": g.end, "distance_km": g.distance_km,
+              "time_h": g.time_h, "fuel_l": g.fuel_l, "lines": ";".join(g.lines),
+              "notes": "; ".join(g.notes)} for g in self.legs],
+            columns=["mode", "start", "end", "distance_km", "time_h", "fuel_l", "lines", "notes"])
+
+    def to_geojson(self) -> dict:
+        """A GeoJSON FeatureCollection (lon/lat): one feature per leg, totals as properties."""
+        feats = [{"type": "Feature", "geometry": mapping(g.geometry),
+                  "properties": {"leg": i + 1, "mode": g.mode, "start": g.start, "end": g.end,
+                                 "distance_km": round(g.distance_km, 3),
+                                 "time_h": round(g.time_h, 3), "fuel_l": round(g.fuel_l, 2),
+                                 "lines": list(g.lines), "notes": list(g.notes)}}
+                 for i, g in enumerate(self.legs)]
+        return {"type": "FeatureCollection", "features": feats,
+                "properties": {"vehicle": self.vehicle, "mode": self.mode,
+                               "places": list(self.places), "season": self.season,
+                               "distance_km": round(self.distance_km, 3),
+                               "time_h": round(self.time_h, 3), "fuel_l": round(self.fuel_l, 2),
+                               **{k: str(v) for k, v in self.provenance.items()}}}
+
+
+@dataclass(frozen=True)
+class _Point:
+    name: str
+    lon: float
+    lat: float
+    x: float
+    y: float
+
+
+def route_multimodal(
+    origin,
+    destination,
+    vehicle,
+    *,
+    mode: str = "any",
+    via: Sequence = (),
+    terrain: xr.Dataset | None = None,
+    network: nx.MultiDiGraph | None = None,
+    season: str = "dry",
+    resolution_m: float | None = None,
+    params: NetworkParams | None = None,
+) -> MultiRoute:
+    """Fastest route from ``origin`` to ``destination`` (through ``via``) for ``vehicle``.
+
+    Places are names for ``logistics.places.lookup``, ``Place`` objects or ``(lon, lat)``
+    pairs. ``terrain`` (a ``load_terrain`` Dataset covering every place) replaces the windows
+    loaded round each section at ``resolution_m``. ``network`` defaults to the shipped 1945
+    railways. Raises ConfigError (bad mode), UnknownNameError (place, vehicle), NoRouteError
+    (a place not served by the mode, or no path).
+    """
+    from logistics.vehicles import load_vehicle
+
+    if mode not in MODES:
+        raise ConfigError(f"mode must be one of {list(MODES)}, got {mode!r}")
+    veh = load_vehicle(vehicle)
+    params = params or load_params()
+    if network is None:
+        from logistics.network.osm import load_railways
+
+        network = load_railways()
+    points = [_resolve(p) for p in (origin, *via, destination)]
+    for a, b in zip(points, points[1:]):
+        if math.hypot(a.x - b.x, a.y - b.y) < 1.0:
+            raise ConfigError(f"{a.name} and {b.name} are the same point; give distinct places")
+    ctx = _Context(veh, mode, network, params, season, terrain,
+                   resolution_m or settings.DEFAULT_RESOLUTION_M)
+    legs: list[Leg] = []
+    for a, b in zip(points, points[1:]):
+        legs.extend(_route_section(ctx, a, b))
+    return MultiRoute(
+        legs=tuple(legs), vehicle=veh.name, mode=mode, places=tuple(p.name for p in points),
+        season=season,
+        provenance={"network": network.graph.get("source_file", "in-memory graph"),
+                    "resolution_m": ctx.resolution_m if terrain is None else "given terrain",
+                    "parameters": "configs/network/network.yaml"})
+
+
+# --------------------------------------------------------------------------------------------
+# one section
+
+
+@dataclass
+class _Context:
+    vehicle: object
+    mode: str
+    network: nx.MultiDiGraph
+    params: NetworkParams
+    season: str
+    terrain: xr.Dataset | None
+    resolution_m: float
+
+
+@dataclass
+class _Field:
+    """Cross-country solution on one window: time fields from ``a`` and to ``b``."""
+
+    terrain: xr.Dataset
+    model: object
+    acc_from: object | None = None  # forward from a
+    acc_to: object | None = None  # reverse to b
+    cell_a: tuple[int, int] | None = None
+    cell_b: tuple[int, int] | None = None
+    fuel_model: object | None = None
+
+
+def _route_section(ctx: _Context, a: _Point, b: _Point) -> list[Leg]:
+    mode = ctx.mode
+    use_rail = mode in ("any", "rail")
+    use_road = mode in ("any", "road")
+    if mode in ("rail", "road"):
+        _check_served(ctx, a, mode)
+        _check_served(ctx, b, mode)
+    if mode in ("any", "cross-country"):
+        pad = max(ctx.params.margin_km, ctx.params.max_access_km + _ACCESS_PAD_KM,
+                  0.15 * math.hypot(a.x - b.x, a.y - b.y) / 1000.0)
+        both = _field(ctx, [a, b], pad)
+        both.cell_a, both.acc_from = _solve(both, a, reverse=False)
+        both.cell_b, both.acc_to = _solve(both, b, reverse=True)
+        f_a = f_b = both
+    else:
+        pad = ctx.params.max_access_km + _ACCESS_PAD_KM
+        f_a, f_b = _field(ctx, [a], pad), _field(ctx, [b], pad)
+        f_a.cell_a, f_a.acc_from = _solve(f_a, a, reverse=False)
+        f_b.cell_b, f_b.acc_to = _solve(f_b, b, reverse=True)
+
+    graph = _routing_graph(ctx, a, b, f_a, f_b, use_rail, use_road)
+    try:
+        path = nx.dijkstra_path(graph, _ORIGIN, _GOAL, weight="time_h")
+    except nx.NetworkXNoPath:
+        raise NoRouteError(_no_path_message(ctx, a, b)) from None
+    return _legs(ctx, graph, path, a, b, f_a, f_b)
+
+
+def _check_served(ctx: _Context, p: _Point, mode: str) -> None:
+    """NoRouteError unless a ``mode`` boarding node lies within max_access_km of ``p``."""
+    if mode == "road" and not station_nodes(ctx.network, mode="road"):
+        raise NoRouteError(
+            "the network has no roads (the shipped 1945 file holds railways only: the reference "
+            "documents no 1945 road network); load an .osm with highway ways (--network FILE) "
+            "or use --mode any or --mode cross-country")
+    near = nearest_station(ctx.network, p.lon, p.lat, mode=mode)
+    limit = ctx.params.max_access_km
+    if near.distance_km > limit:
+        what = "station" if mode == "rail" else "road node"
+        lines = f" (line {', '.join(near.lines)})" if near.lines else ""
+        raise NoRouteError(
+            f"{p.name} is {near.distance_km:.0f} km from the nearest {what}, {near.name}{lines}; "
+            f"--mode {mode} serves places within {limit:g} km (access.max_access_km in "
+            "configs/network/network.yaml). Use --mode any, or start from a place on the line")
+
+
+def _field(ctx: _Context, pts: list[_Point], pad_km: float) -> _Field:
+    from logistics.cost.physics import build_cost_model
+
+    terrain = ctx.terrain
+    if terrain is None:
+        from logistics.terrain import load_terrain
+
+        terrain = load_terrain(_bbox(pts, pad_km), resolution_m=ctx.resolution_m)
+    model = build_cost_model(terrain, ctx.vehicle, objective="time", season=ctx.season)
+    return _Field(terrain=terrain, model=model)
+
+
+def _bbox(pts: list[_Point], pad_km: float) -> tuple[float, float, float, float]:
+    """Lon/lat box round points widened by ``pad_km``, clipped to the theatre."""
+    lons = [p.lon for p in pts]
+    lats = [p.lat for p in pts]
+    dlat = pad_km / 110.57
+    dlon = pad_km / (111.32 * math.cos(math.radians(max(abs(min(lats)), abs(max(lats))))))
+    w, s, e, n = settings.THEATRE_BBOX
+    return (max(w, min(lons) - dlon), max(s, min(lats) - dlat),
+            min(e, max(lons) + dlon), min(n, max(lats) + dlat))
+
+
+def _solve(f: _Field, p: _Point, *, reverse: bool):
+    from logistics.cost.solver import find_costs
+
+    cell = _passable_cell(f, p)
+    return cell, find_costs(f.model, [cell], stencil=16, reverse=reverse)
+
+
+def _passable_cell(f: _Field, p: _Point, radius: int = 3) -> tuple[int, int]:
+    """The place's cell, or the nearest passable cell within ``radius`` (a town on a shore)."""
+    from logistics.cost.model import BARRIER_CLASS
+    from logistics.terrain import cell_of
+
+    r, c = cell_of(f.terrain, p.x, p.y)
+    ci = f.model.class_index
+    r0, r1 = max(0, r - radius), min(ci.shape[0], r + radius + 1)
+    c0, c1 = max(0, c - radius), min(ci.shape[1], c + radius + 1)
+    ok = np.argwhere(ci[r0:r1, c0:c1] != BARRIER_CLASS)
+    if ok.size == 0:
+        raise NoRouteError(f"{p.name} lies in water or outside the elevation data (no passable "
+                           f"cell within {radius} cells); give a point on land")
+    k = int(np.argmin((ok[:, 0] + r0 - r) ** 2 + (ok[:, 1] + c0 - c) ** 2))
+    return int(ok[k, 0] + r0), int(ok[k, 1] + c0)
+
+
+def _node_cells(f: _Field, nodes: list, graph: nx.MultiDiGraph) -> dict:
+    """{node: (cost field index (r, c))} for nodes inside the window (cheapest of the 3x3)."""
+    from logistics.terrain import cell_of
+
+    x = f.terrain["x"].values
+    y = f.terrain["y"].values
+    half = abs(x[1] - x[0]) / 2.0
+    out = {}
+    for n in nodes:
+        nx_, ny_ = graph.nodes[n]["x"], graph.nodes[n]["y"]
+        if x.min() - half <= nx_ < x.max() + half and y.min() - half < ny_ <= y.max() + half:
+            out[n] = cell_of(f.terrain, nx_, ny_)
+    return out
+
+
+def _best_near(cost: np.ndarray, cell: tuple[int, int]) -> tuple[float, tuple[int, int]]:
+    """Least cost in the 3x3 block round ``cell`` and where (stations on a river or shore)."""
+    r, c = cell
+    r0, c0 = max(0, r - 1), max(0, c - 1)
+    block = cost[r0:r + 2, c0:c + 2]
+    k = np.unravel_index(int(np.argmin(block)), block.shape)
+    return float(block[k]), (int(k[0] + r0), int(k[1] + c0))
+
+
+def _routing_graph(ctx, a, b, f_a, f_b, use_rail, use_road) -> nx.DiGraph:
+    """States: origin, destination, (node, "rail", gauge) riding a train, (node, "board",
+    gauge) just entrained (may only ride on), (node, "road") on a road, (node, "join") just
+    joined one (may only drive on): no leg ever boards and alights at one place. Weights: h."""
+    g = nx.DiGraph()
+    net, p = ctx.network, ctx.params
+    g.add_node(_ORIGIN)
+    g.add_node(_GOAL)
+    single = ctx.mode in ("rail", "road")
+    if ctx.mode in ("any", "cross-country"):
+        t = f_a.acc_from.cost[f_a.cell_b]
+        if np.isfinite(t):
+            g.add_edge(_ORIGIN, _GOAL, time_h=t / 3600.0, kind="direct")
+    if use_rail:
+        _rail_layer(ctx, g, a, b, f_a, f_b, single)
+    if use_road:
+        _road_layer(ctx, g, a, b, f_a, f_b, single)
+    if use_rail and use_road:
+        _interchanges(g, net, p)
+    return g
+
+
+def _rail_layer(ctx, g, a, b, f_a, f_b, single) -> None:
+    net, p = ctx.network, ctx.params
+    pairs = {ref: (info.train_pairs_per_day or p.default_train_pairs_per_day)
+             for ref, info in load_lines().items()}
+    for u, v, data in net.edges(data=True):
+        if data.get("mode") == "rail":
+            gauge = str(data.get("gauge", ""))
+            t = data["length"] / 1000.0 / p.rail_speed_kmh
+            _add_min(g, (u, "rail", gauge), (v, "rail", gauge), time_h=t, kind="rail")
+            _add_min(g, (u, "board", gauge), (v, "rail", gauge), time_h=t, kind="rail")
+    stations = station_nodes(net, mode="rail")
+    cells_a, cells_b = _node_cells(f_a, stations, net), _node_cells(f_b, stations, net)
+    for n in stations:
+        gauges = sorted({s[2] for s in g.nodes if isinstance(s, tuple) and s[0] == n
+                         and s[1] == "board"})
+        best = max((pairs.get(r, p.default_train_pairs_per_day) for r in _refs_at(net, n)),
+                   default=p.default_train_pairs_per_day)
+        wait_h = 12.0 / best
+        for gauge in gauges:
+            if n in cells_a and (not single or _within(ctx, a, net, n)):
+                t, cell = _best_near(f_a.acc_from.cost, cells_a[n])
+                if np.isfinite(t):
+                    g.add_edge(_ORIGIN, (n, "board", gauge),
+                               time_h=t / 3600.0 + p.entrain_h + wait_h,
+                               kind="board", cell=cell, wait_h=wait_h, pairs=best)
+            if n in cells_b and (not single or _within(ctx, b, net, n)):
+                t, cell = _best_near(f_b.acc_to.cost, cells_b[n])
+                if np.isfinite(t):
+                    g.add_edge((n, "rail", gauge), _GOAL, time_h=t / 3600.0 + p.detrain_h,
+                               kind="alight", cell=cell)
+        for g1 in gauges:
+            for g2 in gauges:
+                if g1 != g2:
+                    g.add_edge((n, "rail", g1), (n, "board", g2),
+                               time_h=p.detrain_h + p.entrain_h + wait_h, kind="gauge",
+                               wait_h=wait_h)
+
+
+def _road_layer(ctx, g, a, b, f_a, f_b, single) -> None:
+    net, p = ctx.network, ctx.params
+    speed_kmh, _ = _road_rates(ctx)
+    if speed_kmh <= 0:
+        return
+    for u, v, data in net.edges(data=True):
+        if data.get("mode") == "road":
+            t = data["length"] / 1000.0 / speed_kmh
+            _add_min(g, (u, "road"), (v, "road"), time_h=t, kind="road")
+            _add_min(g, (u, "join"), (v, "road"), time_h=t, kind="road")
+    road_nodes = station_nodes(net, mode="road")
+    cells_a, cells_b = _node_cells(f_a, road_nodes, net), _node_cells(f_b, road_nodes, net)
+    for n in road_nodes:
+        if n in cells_a and (not single or _within(ctx, a, net, n)):
+            t, cell = _best_near(f_a.acc_from.cost, cells_a[n])
+            if np.isfinite(t):
+                g.add_edge(_ORIGIN, (n, "join"), time_h=t / 3600.0 + p.road_join_h,
+                           kind="join", cell=cell)
+        if n in cells_b and (not single or _within(ctx, b, net, n)):
+            t, cell = _best_near(f_b.acc_to.cost, cells_b[n])
+            if np.isfinite(t):
+                g.add_edge((n, "road"), _GOAL, time_h=t / 3600.0 + p.road_join_h,
+                           kind="leave", cell=cell)
+
+
+def _add_min(g: nx.DiGraph, u, v, **attrs) -> None:
+    """Add an edge, keeping the faster of parallel ones (two lines on one stretch)."""
+    if not g.has_edge(u, v) or g.edges[u, v]["time_h"] > attrs["time_h"]:
+        g.add_edge(u, v, **attrs)
+
+
+def _within(ctx: _Context, p: _Point, net: nx.MultiDiGraph, n) -> bool:
+    d = net.nodes[n]
+    return math.hypot(d["x"] - p.x, d["y"] - p.y) / 1000.0 <= ctx.params.max_access_km
+
+
+def _refs_at(net: nx.MultiDiGraph, n) -> list[str]:
+    refs = []
+    for _, _, data in net.edges(n, data=True):
+        ref = data.get("ref")
+        refs.extend(ref if isinstance(ref, list) else [ref] if ref else [])
+    return sorted(set(refs))
+
+
+def _road_rates(ctx: _Context) -> tuple[float, float]:
+    """(speed km/h, fuel L/km) of the vehicle on a level road in the season (the physics)."""
+    from logistics.cost.physics import move_rates
+
+    speed, fuel = move_rates(ctx.vehicle, "road", 0.0, season=ctx.season)
+    return float(speed), float(fuel) * ctx.params.road_fuel_factor
+
+
+def _interchanges(g: nx.DiGraph, net: nx.MultiDiGraph, p: NetworkParams) -> None:
+    """Rail <-> road transfers where a station and a road node are within _INTERCHANGE_KM."""
+    from scipy.spatial import cKDTree
+
+    stations = set(station_nodes(net, mode="rail"))
+    rail = [s for s in g.nodes if isinstance(s, tuple) and s[1] == "rail" and s[0] in stations]
+    road = [s for s in g.nodes if isinstance(s, tuple) and s[1] == "road"]
+    if not rail or not road:
+        return
+    tree = cKDTree([(net.nodes[s[0]]["x"], net.nodes[s[0]]["y"]) for s in road])
+    wait_h = 12.0 / p.default_train_pairs_per_day
+    for s in rail:
+        d = net.nodes[s[0]]
+        for k in tree.query_ball_point((d["x"], d["y"]), _INTERCHANGE_KM * 1000.0):
+            m = road[k][0]
+            g.add_edge(s, (m, "join"), time_h=p.detrain_h + p.road_join_h, kind="rail-road")
+            if g.has_node((s[0], "board", s[2])):
+                g.add_edge((m, "road"), (s[0], "board", s[2]),
+                           time_h=p.road_join_h + p.entrain_h + wait_h, kind="road-rail")
+
+
+def _no_path_message(ctx: _Context, a: _Point, b: _Point) -> str:
+    return (f"no {ctx.mode} route from {a.name} to {b.name} for {ctx.vehicle.name}: the "
+            "network does not connect stations near both ends and the terrain window has no "
+            "cross-country path" if ctx.mode == "any" else
+            f"no {ctx.mode} route from {a.name} to {b.name} for {ctx.vehicle.name}: the "
+            f"{ctx.mode} network does not connect the stations near both ends "
+            "(or the cross-country approach is cut off); try --mode any")
+
+
+# --------------------------------------------------------------------------------------------
+# legs
+
+
+def _legs(ctx, g, path, a, b, f_a, f_b) -> list[Leg]:
+    """Turn the searched path into legs with distance, time and fuel."""
+    net, p = ctx.network, ctx.params
+    legs: list[Leg] = []
+    run: list = []  # consecutive network edges of one moving mode
+
+    def flush():
+        if run:
+            legs.append(_network_leg(ctx, run))
+            run.clear()
+
+    for s, t in zip(path, path[1:]):
+        e = g.edges[s, t]
+        kind = e["kind"]
+        if kind == "direct":
+            legs.append(_cc_leg(ctx, f_a, a.name, b.name, a, b, to_cell=f_a.cell_b))
+        elif kind in ("board", "join"):
+            node = t[0]
+            legs.append(_cc_leg(ctx, f_a, a.name, _name(net, node), a, _node_point(net, node),
+                                to_cell=e["cell"]))
+            if kind == "board":
+                legs.append(_transfer("entrain", net, node, p.entrain_h + e["wait_h"],
+                                      (f"entraining {p.entrain_h:g} h + mean wait for a train "
+                                       f"{e['wait_h']:.2f} h ({e['pairs']:g} train pairs a day)",)))
+            else:
+                legs.append(_transfer("join road", net, node, p.road_join_h))
+        elif kind in ("alight", "leave"):
+            flush()
+            node = s[0]
+            if kind == "alight":
+                legs.append(_transfer("detrain", net, node, p.detrain_h))
+            else:
+                legs.append(_transfer("leave road", net, node, p.road_join_h))
+            legs.append(_cc_leg(ctx, f_b, _name(net, node), b.name, _node_point(net, node), b,
+                                from_cell=e["cell"]))
+        elif kind in ("rail", "road"):
+            if run and run[-1][2] != kind:
+                flush()
+            run.append((s[0], t[0], kind, s[2] if kind == "rail" else ""))
+        elif kind == "gauge":
+            flush()
+            legs.append(_transfer("change gauge", net, s[0], e["time_h"],
+                                  (f"break of gauge {s[2]} -> {t[2]} mm: detrain, mean wait "
+                                   f"{e['wait_h']:.2f} h, entrain",)))
+        elif kind in ("rail-road", "road-rail"):
+            flush()
+            legs.append(_transfer(kind.replace("-", " to "), net, s[0], e["time_h"]))
+    flush()
+    return [leg for leg in legs if leg.mode not in ("cross-country",) or leg.distance_km > 0]
+
+
+def _name(net: nx.MultiDiGraph, node) -> str:
+    return str(net.nodes[node].get("name") or f"node {node}")
+
+
+def _node_point(net: nx.MultiDiGraph, node) -> _Point:
+    d = net.nodes[node]
+    return _Point(_name(net, node), float(d["lon"]), float(d["lat"]), float(d["x"]),
+                  float(d["y"]))
+
+
+def _transfer(what: str, net, node, time_h: float, notes: tuple[str, ...] = ()) -> Leg:
+    d = net.nodes[node]
+    return Leg(mode=what, start=_name(net, node), end=_name(net, node), distance_km=0.0,
+               time_h=float(time_h), fuel_l=0.0, geometry=Point(d["lon"], d["lat"]),
+               notes=notes)
+
+
+def _network_leg(ctx: _Context, run: list) -> Leg:
+    """A rail or road leg over consecutive network edges (fastest parallel edge each)."""
+    from logistics.terrain import to_lonlat
+
+    net, p = ctx.network, ctx.params
+    kind = run[0][2]
+    length_m, refs, unverified, coords = 0.0, [], set(), []
+    for u, v, _, _ in run:
+        data = min((d for d in net.get_edge_data(u, v).values() if d.get("mode") == kind),
+                   key=lambda d: d["length"])
+        length_m += data["length"]
+        ref = data.get("ref")
+        for r in (ref if isinstance(ref, list) else [ref] if ref else []):
+            refs.append(r)
+            if data.get("unverified") == "yes":
+                unverified.add(r)
+        xy = list(data["geometry"].coords)
+        if math.hypot(xy[0][0] - net.nodes[u]["x"], xy[0][1] - net.nodes[u]["y"]) > \
+                math.hypot(xy[-1][0] - net.nodes[u]["x"], xy[-1][1] - net.nodes[u]["y"]):
+            xy = xy[::-1]
+        coords.extend(xy if not coords else xy[1:])
+    xs, ys = np.array(coords).T
+    lon, lat = to_lonlat(xs, ys)
+    km = length_m / 1000.0
+    notes = []
+    if kind == "rail":
+        time_h, fuel_l = km / p.rail_speed_kmh, 0.0
+        notes.append(f"train at {p.rail_speed_kmh:g} km/h (assumption); no vehicle fuel burnt")
+        if unverified:
+            notes.append("uses line(s) the reference marks unverified: "
+                         + ", ".join(sorted(unverified)))
+    else:
+        speed, fuel_per_km = _road_rates(ctx)
+        time_h, fuel_l = km / speed, km * fuel_per_km
+        notes.append(f"level road at {speed:.1f} km/h (physics road rate)")
+    return Leg(mode=kind, start=_name(net, run[0][0]), end=_name(net, run[-1][1]),
+               distance_km=km, time_h=time_h, fuel_l=fuel_l,
+               geometry=LineString(list(zip(lon.tolist(), lat.tolist()))),
+               lines=tuple(dict.fromkeys(refs)), notes=tuple(notes))
+
+
+def _cc_leg(ctx, f: _Field, start: str, end: str, p0: _Point, p1: _Point, *,
+            to_cell=None, from_cell=None) -> Leg:
+    """Cross-country leg along the solver's path; time and fuel priced cell by cell."""
+    from logistics.cost.solver import traceback
+    from logistics.terrain import to_lonlat
+
+    if to_cell is not None:
+        cells = traceback(f.acc_from, to_cell)
+    else:
+        cells = traceback(f.acc_to, from_cell)
+    dist_km, time_h, fuel_l = _price_cells(ctx, f, cells)
+    xs = f.terrain["x"].values[cells[:, 1]]
+    ys = f.terrain["y"].values[cells[:, 0]]
+    lon, lat = to_lonlat(xs, ys)
+    pts = [(p0.lon, p0.lat), *zip(lon.tolist(), lat.tolist()), (p1.lon, p1.lat)]
+    return Leg(mode="cross-country", start=start, end=end, distance_km=dist_km, time_h=time_h,
+               fuel_l=fuel_l, geometry=LineString(pts),
+               notes=(f"cost engine on the {ctx.season} season model, 16 neighbours",))
+
+
+def _price_cells(ctx, f: _Field, cells: np.ndarray) -> tuple[float, float, float]:
+    """(km, h, L) of a cell path under the vehicle's time and fuel models (the one kernel)."""
+    from logistics.cost.kernel import edge_costs, offset_lengths_m
+    from logistics.cost.physics import build_cost_model
+    from logistics.cost.stencil import OFFSETS_16
+
+    if len(cells) < 2:
+        return 0.0, 0.0, 0.0
+    steps = np.diff(cells, axis=0)
+    lookup = {(int(di), int(dj)): k for k, (di, dj) in enumerate(OFFSETS_16)}
+    k = np.array([lookup[(int(di), int(dj))] for di, dj in steps])
+    rows, cols = cells[:-1, 0], cells[:-1, 1]
+    dist_km = float(offset_lengths_m(*f.model.cellsize_m)[k].sum()) / 1000.0
+    time_h = float(edge_costs(f.model, rows, cols, k).sum()) / 3600.0
+    fuel_l = 0.0
+    if ctx.vehicle.is_motorised:
+        if f.fuel_model is None:
+            f.fuel_model = build_cost_model(f.terrain, ctx.vehicle, objective="fuel",
+                                            season=ctx.season)
+        fuel_l = float(edge_costs(f.fuel_model, rows, cols, k).sum())
+    return dist_km, time_h, fuel_l
+
+
+def _resolve(place) -> _Point:
+    """A place name, Place, or (lon, lat) -> _Point with metric coordinates."""
+    from logistics.terrain import to_metric
+
+    if isinstance(place, str):
+        from logistics.places import lookup
+
+        place = lookup(place)
+    if hasattr(place, "lat") and hasattr(place, "lon"):
+        name, lon, lat = str(place.name), float(place.lon), float(place.lat)
+    else:
+        try:
+            lon, lat = (float(v) for v in place)
+        except (TypeError, ValueError):
+            raise ConfigError(f"a place is a name, a Place or a (lon, lat) pair; got "
+                              f"{place!r}") from None
+        name = f"{lat:.4f}, {lon:.4f}"
+    w, s, e, n = settings.THEATRE_BBOX
+    if not (w <= lon <= e and s <= lat <= n):
+        raise ExtentError(f"{name} ({lat:.3f} N, {lon:.3f} E) lies outside the theatre "
+                          f"{settings.THEATRE_BBOX} (lon/lat)")
+    x, y = to_metric(lon, lat)
+    return _Point(name, lon, lat, x, y)

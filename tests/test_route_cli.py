@@ -1,0 +1,75 @@
+"""`logistics route` end to end on the shipped data, and its one-line errors (exit code 2)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from logistics.cli import main
+
+
+@pytest.mark.slow
+def test_route_by_rail_writes_geojson_csv_and_map(tmp_path, capsys):
+    out = tmp_path / "run"
+    code = main(["route", "--from", "Harbin", "--to", "Mutanchiang", "--vehicle", "T-34",
+                 "--mode", "rail", "--out", str(out), "--resolution-m", "2000"])
+    assert code == 0
+    text = capsys.readouterr().out
+    assert "Harbin -> Mudanjiang by T-34-85, mode rail" in text
+    assert "entrain" in text and "R02" in text and "total" in text
+    assert sorted(p.name for p in out.iterdir()) == ["legs.csv", "map.png", "route.geojson"]
+    gj = json.loads((out / "route.geojson").read_text())
+    modes = [f["properties"]["mode"] for f in gj["features"]]
+    assert modes[:2] == ["entrain", "rail"]
+    rail = next(f for f in gj["features"] if f["properties"]["mode"] == "rail")
+    assert rail["properties"]["lines"] == ["R02"]
+    assert 250 < rail["properties"]["distance_km"] < 340  # Harbin to Hailin/Mudanjiang by R02
+    assert (out / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing half-made
+
+
+def _error(capsys, argv) -> str:
+    assert main(["route", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("logistics route: error: ") and err.count("\n") == 1
+    return err
+
+
+def test_unknown_place_suggests_near_matches(capsys):
+    err = _error(capsys, ["--from", "Harbinn", "--to", "Mukden", "--vehicle", "foot"])
+    assert "did you mean 'Harbin'" in err
+
+
+def test_place_far_from_the_railway_with_mode_rail(capsys):
+    err = _error(capsys, ["--from", "Tamsag-Bulag", "--to", "Hailar", "--vehicle", "T-34-85",
+                          "--mode", "rail"])
+    assert "km from the nearest station, Arxan (line R09)" in err
+    assert "--mode rail serves places within 30 km" in err
+
+
+def test_malformed_network_file_says_where(tmp_path, capsys):
+    bad = tmp_path / "bad.osm"
+    bad.write_text('<osm version="0.6">\n<node id="1" lat="45" lon="125">\n</osm>\n')
+    err = _error(capsys, ["--from", "Harbin", "--to", "Mukden", "--vehicle", "foot",
+                          "--network", str(bad)])
+    assert "line 3, column" in err and "not well-formed" in err
+
+
+def test_road_mode_on_the_shipped_railways(capsys):
+    err = _error(capsys, ["--from", "Harbin", "--to", "Mukden", "--vehicle", "Studebaker",
+                          "--mode", "road"])
+    assert "no roads" in err
+
+
+def test_unknown_vehicle(capsys):
+    err = _error(capsys, ["--from", "Harbin", "--to", "Mukden", "--vehicle", "Tigerr"])
+    assert "Tigerr" in err
+
+
+def test_bad_mode_is_rejected_by_the_parser(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["route", "--from", "Harbin", "--to", "Mukden", "--vehicle", "foot",
+              "--mode", "air"])
+    assert exc.value.code == 2
+    assert "invalid choice: 'air'" in capsys.readouterr().err
