@@ -150,3 +150,16 @@ def test_station_table_problems_are_listed_together(tmp_path):
     assert "3 problem(s)" in msg
     assert "give both lat and lon" in msg and "unverified='maybe'" in msg
     assert "station 'a' has different coordinates" in msg
+
+
+def test_network_map_draws_every_rail_edge_dashed_where_unverified():
+    from pathlib import Path
+
+    from logistics.network.routemap import network_map
+
+    graph = load_network(Path(__file__).parent / "data" / "tiny-rail.osm", road=False)
+    fig = network_map(graph, bbox=(124.8, 44.8, 125.4, 45.2), resolution_m=2000.0)
+    ax = fig.axes[0]
+    rail_lines = [ln for ln in ax.get_lines() if ln.get_zorder() == 5]
+    assert len(rail_lines) == graph.number_of_edges()
+    assert {ln.get_color() for ln in rail_lines} == {"#111111", "#b2182b"}  # 1,435 and 1,520

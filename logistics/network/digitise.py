@@ -3,8 +3,9 @@
 Run ``python -m logistics.network.digitise`` (``--straight`` skips the tracing, for a quick
 look). Input: ``configs/network/stations-1945.csv`` (the reference's station lists, one row per
 station per way, transcribed with their coordinates, sources, documented km and marks) and
-``lines-1945.yaml`` (line facts). Output: the OSM XML file and a generated report
-``railways-1945-report.md`` (drawn lengths against documented ones, skipped stations).
+``lines-1945.yaml`` (line facts). Output: the OSM XML file, a generated report
+``railways-1945-report.md`` (drawn lengths against documented ones, skipped stations) and a map
+``railways-1945.png`` on the project's base map.
 
 Rules, in order:
 
@@ -380,6 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stations", type=Path, default=folder / "stations-1945.csv")
     parser.add_argument("--out", type=Path, default=folder / "railways-1945.osm")
     parser.add_argument("--report", type=Path, default=folder / "railways-1945-report.md")
+    parser.add_argument("--map", type=Path, default=folder / "railways-1945.png",
+                        help="where to draw the network on the base map ('' to skip)")
     parser.add_argument("--straight", action="store_true",
                         help="join stations by straight chords (no tracing; quick)")
     args = parser.parse_args(argv)
@@ -402,6 +405,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     with atomic_path(args.report) as tmp:
         tmp.write_text(report_markdown(net, table, lines, None if args.straight else tracing),
                        encoding="utf-8")
+    if str(args.map):
+        from logistics.network.osm import load_network
+        from logistics.network.routemap import network_map
+
+        fig = network_map(load_network(args.out, road=False), resolution_m=3000.0)
+        with atomic_path(args.map) as tmp:
+            fig.savefig(tmp, dpi=100, bbox_inches="tight", format="png")
     print(f"wrote {args.out} ({len(net.stations)} stations, {len(net.ways)} ways, "
           f"{len(net.skipped)} stations skipped) and {args.report}")
     return 0

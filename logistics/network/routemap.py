@@ -1,7 +1,7 @@
-"""Draw a multimodal route on the base map: the rail network, legs coloured by mode, transfers.
+"""Draw on the base map: a multimodal route (legs coloured by mode, transfers) or a network.
 
-``route_map(route, network)`` returns a matplotlib Figure (Agg canvas, no display) drawn on
-``logistics.report.basemap.base_map`` round the route.
+``route_map(route, network)`` and ``network_map(network)`` return matplotlib Figures (Agg
+canvas, no display) drawn on ``logistics.report.basemap.base_map``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from matplotlib.lines import Line2D
 
 from logistics.network.multimodal import MultiRoute
 
-__all__ = ["MODE_STYLE", "route_map", "route_bbox"]
+__all__ = ["MODE_STYLE", "route_map", "route_bbox", "network_map"]
 
 #: Line style per leg mode; transfers are drawn as markers.
 MODE_STYLE: dict[str, dict] = {
@@ -78,4 +78,41 @@ def route_map(route: MultiRoute, network: nx.MultiDiGraph | None = None, *,
                   alignment="left")
     else:
         ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
+    return fig
+
+
+def network_map(network: nx.MultiDiGraph, *, bbox=None, resolution_m: float | None = None,
+                title: str = "Railways of Manchuria, August 1945 (digitised; see "
+                             "configs/network/README.md)"):
+    """The rail network on the base map: solid lines, dashed where the reference marks them
+    unverified, 1,520 mm lines in another colour, stations as dots -> Figure."""
+    from logistics.report.basemap import base_map
+
+    fig, ax = base_map(bbox, resolution_m=resolution_m, title=title, labels=False)
+    styles = {("1435", False): dict(color="#111111", lw=1.4, ls="-"),
+              ("1435", True): dict(color="#111111", lw=1.4, ls=(0, (4, 2))),
+              ("1520", False): dict(color="#b2182b", lw=1.4, ls="-"),
+              ("1520", True): dict(color="#b2182b", lw=1.4, ls=(0, (4, 2)))}
+    for _, _, data in network.edges(data=True):
+        if data.get("mode") == "rail":
+            key = (str(data.get("gauge", "1435")), data.get("unverified") == "yes")
+            x, y = data["geometry"].xy
+            ax.plot(x, y, zorder=5, **styles.get(key, styles[("1435", False)]))
+    for _, d in network.nodes(data=True):
+        if d.get("railway") == "station":
+            ax.plot(d["x"], d["y"], "o", ms=2.8, color="white", mec="#111111", mew=0.8,
+                    zorder=6)
+            ax.annotate(d.get("name:1945") or d.get("name", ""), (d["x"], d["y"]),
+                        xytext=(3, 2), textcoords="offset points", fontsize=4.5, zorder=7)
+    handles = [Line2D([], [], label=lab, **styles[key]) for key, lab in (
+        (("1435", False), "railway 1,435 mm"), (("1435", True), "unverified (reference)"),
+        (("1520", False), "Soviet 1,520 mm"))]
+    handles.append(Line2D([], [], marker="o", ms=3, color="white", mec="#111111", ls="",
+                          label="station (1945 name)"))
+    base = ax.get_legend()
+    labels = [h.get_label() for h in handles] + (
+        [t.get_text() for t in base.get_texts()] if base is not None else [])
+    handles += list(base.legend_handles) if base is not None else []
+    ax.legend(handles=handles, labels=labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              fontsize=7.5, frameon=False, title="Legend", title_fontsize=8.5, alignment="left")
     return fig
