@@ -1,15 +1,108 @@
-"""`logistics run`: placeholder until its issue lands (the owner replaces this module)."""
+"""`logistics run CONFIG|DIR`: run one scenario (or every *.yaml in a folder) and write its outputs.
+
+Each run writes, atomically, a folder with route.geojson, daily.csv, daily.geojson, track.csv,
+deliveries.csv, cost.tif (accumulated time, GeoTIFF), map.png, advance.png, fuel.png and
+report.md, then prints a one-screen summary (days, km per day, where the fuel ran out, where the
+route crosses the mountains and at what height).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from logistics import settings
+from logistics.errors import ConfigError, LogisticsError
+
+__all__ = ["register", "scenario_files"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="(not yet available)")
+    """Add the ``run`` sub-command."""
+    p = sub.add_parser(
+        "run",
+        help="run a scenario (or a folder of them) and write its outputs",
+        description=(
+            "Move a formation day by day along its least-cost route, burning fuel by the "
+            "vehicle physics and halting when dry; write the run folder and print a summary."
+        ),
+    )
+    p.add_argument("config", help="a scenario .yaml file, or a folder: every *.yaml in it "
+                                  "(not in subfolders)")
+    p.add_argument("--out", default=None,
+                   help="run folder for one config (default out/<axis_id>); for a folder of "
+                        "configs, the parent of the run folders (default out)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the run's random parts (0)")
+    p.add_argument("--resolution-m", type=float, default=None,
+                   help=f"grid cell size in metres (default {settings.DEFAULT_RESOLUTION_M:g})")
+    p.add_argument("--dem", choices=("merged", "etopo5"), default="merged",
+                   help="elevation model: merged 30\" (default) or the ETOPO5 baseline")
+    p.add_argument("--no-events", action="store_true",
+                   help="leave out the documented delay events (events: in the config)")
     p.set_defaults(func=_run)
 
 
+def scenario_files(target: str | Path) -> list[Path]:
+    """The scenario files named by ``target``: the file itself, or every *.yaml in the folder."""
+    path = Path(target)
+    if path.is_dir():
+        files = sorted(p for p in path.glob("*.yaml") if p.is_file())
+        if not files:
+            raise ConfigError(f"no *.yaml scenario files directly in {path}; give a file or a "
+                              "folder holding scenario configs (e.g. configs/)")
+        return files
+    if not path.is_file():
+        raise ConfigError(f"{path} is neither a scenario file nor a folder; e.g. "
+                          "`logistics run configs/tbf-6gta.yaml`")
+    return [path]
+
+
+def _progress(total: int, desc: str):
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="step", leave=False,
+                disable=not (settings.PROGRESS and sys.stderr.isatty()))
+
+
 def _run(args: argparse.Namespace) -> int:
-    print("logistics run: not yet available")
-    return 1
+    from logistics.report.outputs import write_run
+    from logistics.report.runreport import summary_lines
+    from logistics.scenario import load_scenario
+    from logistics.supply.advance import run_scenario
+
+    files = scenario_files(args.config)
+    many = len(files) > 1 or Path(args.config).is_dir()
+    failures = []
+    for path in files:
+        bar = _progress(3, f"{path.name}")
+        try:
+            bar.set_postfix_str("loading")
+            sc = load_scenario(path)
+            bar.update(1)
+            bar.set_postfix_str("terrain, route, supply, advance")
+            result = run_scenario(sc, seed=args.seed, dem=args.dem,
+                                  resolution_m=args.resolution_m, events=not args.no_events,
+                                  cost_surface=True)
+            bar.update(1)
+            if many:
+                out = Path(args.out or "out") / sc.axis_id
+            else:
+                out = Path(args.out) if args.out else Path("out") / sc.axis_id
+            bar.set_postfix_str("writing outputs")
+            write_run(result, out)
+            bar.update(1)
+        except LogisticsError as exc:
+            bar.close()
+            if not many:
+                raise
+            failures.append(f"{path.name}: {exc}")
+            print(f"logistics run: {path.name}: error: {exc}", file=sys.stderr)
+            continue
+        bar.close()
+        print("\n".join(summary_lines(result)))
+        print(f"  outputs: {out}/")
+    if failures:
+        print(f"logistics run: {len(failures)} of {len(files)} scenarios failed", file=sys.stderr)
+        return 2
+    return 0

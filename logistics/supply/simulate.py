@@ -63,7 +63,6 @@ class _Day:
     returned_l: float = 0.0
     consumed_l: float = 0.0
     truck_fuel_l: float = 0.0
-    status: str | None = None
 
 
 class _Loop:
@@ -324,8 +323,6 @@ def simulate(plan: Plan, *, seed: int = 0, speed_scale: float = 1.0,
             last_status = loop.move(a, b, day)
         else:
             last_status = "arrived"
-        if last_status != "rest":
-            day.status = last_status
         lon, lat = loop.lonlat()
         t_b = plan.start + timedelta(hours=b)
         track.append({"time": t_b, "cum_km": loop.s, "lon": lon, "lat": lat,
@@ -348,6 +345,14 @@ def simulate(plan: Plan, *, seed: int = 0, speed_scale: float = 1.0,
     )
 
 
+def _day_status(day: _Day) -> str:
+    """The state that took most of the day's march hours (halts win ties); ``rest`` if none."""
+    h = day.hours
+    if max(h.values()) <= 0:
+        return "rest"
+    return max(("halted: no fuel", "halted: event", "moving"), key=lambda k: h[k])
+
+
 def _day_record(loop: _Loop, day: _Day, date, lon: float, lat: float) -> dict:
     led = loop.ledger
     delivered = sum(day.delivered.values())
@@ -355,7 +360,7 @@ def _day_record(loop: _Loop, day: _Day, date, lon: float, lat: float) -> dict:
     error = day.carried_l + delivered - day.consumed_l - on_hand
     if abs(error) > 1e-6 * max(1.0, day.carried_l + delivered):
         raise RuntimeError(f"fuel ledger out of balance by {error:.6f} L on {date}")
-    status = "arrived" if loop.arrived else (day.status or "rest")
+    status = "arrived" if loop.arrived else _day_status(day)
     rec = {
         "date": date.isoformat(), "lon": lon, "lat": lat, "cum_km": loop.s,
         "km_day": loop.s - day.start_km, "status": status,

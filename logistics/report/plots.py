@@ -1,0 +1,181 @@
+"""Plots of a run: map.png (route and daily positions), advance.png (km vs date), fuel.png.
+
+Each function takes a :class:`~logistics.supply.advance.RunResult` and a file path and writes
+one PNG (Agg backend, fixed size and dpi, no timestamp in the metadata, so reruns are
+byte-identical).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+__all__ = ["plot_map", "plot_advance", "plot_fuel"]
+
+_DPI = 120
+_META = {"Software": None}
+_HALT_COLOURS = {"halted: no fuel": "#d62728", "halted: event": "#9467bd"}
+_KIND_COLOURS = {"truck": "#1f77b4", "air": "#ff7f0e", "depot": "#2ca02c"}
+
+
+def _save(fig, path: Path) -> None:
+    fig.savefig(path, dpi=_DPI, metadata=_META)
+    plt.close(fig)
+
+
+def _title(result) -> str:
+    sc = result.scenario
+    return f"{sc.axis_id}: {sc.name}"
+
+
+def plot_map(result, path: str | Path, *, basemap: bool = True) -> None:
+    """Base map, the planned route, and the position at the end of each day labelled by date.
+
+    On the project base map (``logistics.report.basemap``, metric axes) positions are
+    projected to ``METRIC_CRS``; without it (``basemap=False`` or unavailable) a plain lon/lat
+    plot is drawn.
+    """
+    rp, daily = result.route_points, result.daily
+    lon, lat = rp["lon"].to_numpy(float), rp["lat"].to_numpy(float)
+    pad = 0.6
+    extent = (lon.min() - pad, lat.min() - pad, lon.max() + pad, lat.max() + pad)
+    fig, ax, tx = (*_base_map(extent), _metric) if basemap else (None, None, None)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(8, 7))
+        tx = _identity
+        ax.set_xlim(extent[0], extent[2])
+        ax.set_ylim(extent[1], extent[3])
+        ax.set_aspect(1.0 / np.cos(np.deg2rad(np.mean(lat))))
+        ax.grid(alpha=0.3)
+        ax.set_xlabel("longitude (deg E)")
+        ax.set_ylabel("latitude (deg N)")
+    ax.plot(*tx(lon, lat), color="black", lw=1.8, label="planned route", zorder=5)
+    for name, wlon, wlat in result.provenance.get("waypoints", []):
+        ax.plot(*tx(wlon, wlat), "s", color="black", ms=5, zorder=6)
+        if tx is _identity:  # the base map labels the places itself
+            ax.annotate(name, tx(wlon, wlat), xytext=(4, -10), textcoords="offset points",
+                        fontsize=7, zorder=7)
+    if len(daily):
+        colours = [_HALT_COLOURS.get(s, "#1f77b4") for s in daily["status"]]
+        ax.scatter(*tx(daily["lon"].to_numpy(float), daily["lat"].to_numpy(float)), c=colours,
+                   s=24, zorder=8, edgecolor="white", linewidth=0.5,
+                   label="end of day (red: halted, no fuel)")
+        _label_days(ax, daily, tx, min_km=0.03 * float(rp["cum_km"].iloc[-1]))
+    hi = result.summary.get("highest")
+    if hi:
+        ax.plot(*tx(hi["lon"], hi["lat"]), "^", color="#8c564b", ms=8, zorder=9,
+                label=f"highest point {hi['elev_m']:.0f} m")
+    ax.legend(loc="lower right", fontsize=7)
+    ax.set_title(_title(result), fontsize=10, loc="left")
+    fig.tight_layout()
+    _save(fig, Path(path))
+
+
+def _label_days(ax, daily: pd.DataFrame, tx, *, min_km: float) -> None:
+    """Label end-of-day points with their date, skipping points too close to the last label
+    (a halted column would stack labels); the last day of a stack names the span."""
+    last_km, first_date = None, None
+    recs = list(daily.itertuples(index=False))
+    for i, rec in enumerate(recs):
+        if last_km is not None and abs(rec.cum_km - last_km) < min_km:
+            nxt = recs[i + 1] if i + 1 < len(recs) else None
+            if nxt is not None and abs(nxt.cum_km - last_km) < min_km:
+                continue
+            text = f"to {pd.Timestamp(rec.date).strftime('%d %b')}"
+            if first_date == rec.date:
+                continue
+        else:
+            text = pd.Timestamp(rec.date).strftime("%d %b")
+            last_km, first_date = rec.cum_km, rec.date
+        ax.annotate(text, tx(rec.lon, rec.lat), xytext=(5, 4 if text[0] != "t" else -9),
+                    textcoords="offset points", fontsize=7, color="#1f3f7f", zorder=9)
+
+
+def _identity(lon, lat):
+    return lon, lat
+
+
+def _metric(lon, lat):
+    from logistics.terrain import to_metric
+
+    return to_metric(lon, lat)
+
+
+def _base_map(extent):
+    """``(fig, ax)`` of the project base map of ``extent`` (lon/lat box), metric axes."""
+    from logistics.report.basemap import base_map
+
+    return base_map(extent, title="")
+
+
+def plot_advance(result, path: str | Path) -> None:
+    """Km along the route against time: hourly track, daily points, halts and objectives."""
+    track, daily = result.track, result.daily
+    fig, ax = plt.subplots(figsize=(9, 5))
+    t = pd.to_datetime(track["time"])
+    ax.plot(t, track["cum_km"], color="#1f77b4", lw=1.4, label="head of the column (hourly)")
+    for status, colour in _HALT_COLOURS.items():
+        m = track["status"] == status
+        if m.any():
+            ax.scatter(t[m], track["cum_km"][m], s=6, color=colour, label=status, zorder=4)
+    if len(daily):
+        ends = pd.to_datetime(daily["date"]) + pd.Timedelta(days=1)
+        ax.plot(ends, daily["cum_km"], "o", color="black", ms=4, label="end of day")
+    reached = result.reached
+    for rec in reached[reached["kind"] == "objective"].itertuples(index=False):
+        ax.axhline(rec.cum_km, color="grey", lw=0.6, ls=":")
+        ax.annotate(rec.name, (t.iloc[0], rec.cum_km), xytext=(2, 2),
+                    textcoords="offset points", fontsize=7, color="grey")
+    hi = result.summary.get("highest")
+    if hi:
+        ax.axhline(hi["cum_km"], color="#8c564b", lw=0.8, ls="--")
+        ax.annotate(f"highest point {hi['elev_m']:.0f} m", (t.iloc[0], hi["cum_km"]),
+                    xytext=(2, -10), textcoords="offset points", fontsize=7, color="#8c564b")
+    ax.set_ylabel("km along the planned route")
+    ax.set_xlabel("date (local clock)")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=7)
+    ax.set_title(_title(result), fontsize=10)
+    fig.tight_layout()
+    _save(fig, Path(path))
+
+
+def plot_fuel(result, path: str | Path) -> None:
+    """Fuel on hand (refills per class, from the daily table) with every delivery marked."""
+    daily, deliveries = result.daily, result.deliveries
+    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True,
+                                  gridspec_kw={"height_ratios": [3, 1.3]})
+    ends = pd.to_datetime(daily["date"]) + pd.Timedelta(days=1)
+    for col in [c for c in daily.columns if c.startswith("refills_")]:
+        values = daily[col].to_numpy(float)
+        if np.isfinite(values).any():
+            lw = 2.2 if col == "refills_total" else 1.2
+            ax.plot(ends, values, marker="o", ms=3, lw=lw, label=col.removeprefix("refills_"))
+    ax.set_ylabel("fuel on hand (refills)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper right", fontsize=7)
+    ax.set_title(_title(result), fontsize=10)
+    if len(deliveries):
+        times = pd.to_datetime(deliveries["time"])
+        for kind, colour in _KIND_COLOURS.items():
+            m = deliveries["kind"] == kind
+            if m.any():
+                ax2.bar(times[m], deliveries["litres"][m] / 1000.0, width=0.08, color=colour,
+                        label=kind)
+                for tt in times[m]:
+                    ax.axvline(tt, color=colour, lw=0.4, alpha=0.5)
+        ax2.legend(loc="upper right", fontsize=7)
+    ax2.set_ylabel("delivered (m³)")
+    ax2.set_xlabel("date (local clock)")
+    ax2.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax2.grid(alpha=0.3)
+    fig.tight_layout()
+    _save(fig, Path(path))
