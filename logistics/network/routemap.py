@@ -69,15 +69,7 @@ def route_map(route: MultiRoute, network: nx.MultiDiGraph | None = None, *,
                               label="entrain / detrain / join"))
     for lon, lat in (route.legs[0].geometry.coords[0], route.legs[-1].geometry.coords[-1]):
         plot_lonlat(ax, [lon], [lat], marker="o", ms=8, color="black", zorder=8)
-    base = ax.get_legend()
-    if base is not None:  # one legend: the route's entries first, then the base map's
-        labels = [h.get_label() for h in handles] + [t.get_text() for t in base.get_texts()]
-        handles = handles + list(base.legend_handles)
-        ax.legend(handles=handles, labels=labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                  fontsize=7.5, frameon=False, title="Legend", title_fontsize=8.5,
-                  alignment="left")
-    else:
-        ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
+    _merge_legend(ax, handles)
     return fig
 
 
@@ -109,10 +101,16 @@ def network_map(network: nx.MultiDiGraph, *, bbox=None, resolution_m: float | No
         (("1520", False), "Soviet 1,520 mm"))]
     handles.append(Line2D([], [], marker="o", ms=3, color="white", mec="#111111", ls="",
                           label="station (1945 name)"))
+    _merge_legend(ax, handles)
+    return fig
+
+
+def _merge_legend(ax, handles: list) -> None:
+    """One legend beside the map: our entries first, then the base map's."""
     base = ax.get_legend()
-    labels = [h.get_label() for h in handles] + (
-        [t.get_text() for t in base.get_texts()] if base is not None else [])
-    handles += list(base.legend_handles) if base is not None else []
+    labels = [h.get_label() for h in handles]
+    if base is not None:
+        labels += [t.get_text() for t in base.get_texts()]
+        handles = handles + list(base.legend_handles)
     ax.legend(handles=handles, labels=labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
               fontsize=7.5, frameon=False, title="Legend", title_fontsize=8.5, alignment="left")
-    return fig
