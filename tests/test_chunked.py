@@ -284,3 +284,25 @@ def test_read_ring_matches_the_core_it_summarises() -> None:
             for r, c in np.argwhere(edge):
                 got = chunked._read_ring(bands, core, (10 + r, 11 + r, 20 + c, 21 + c))
                 assert got[0, 0] == core_vals[r, c]
+
+
+def test_late_cheaper_arrival_relowers_a_whole_tile() -> None:
+    """A tile first reached through a costly edge is re-solved far beyond its first margin.
+
+    Four 40 x 40 tiles, source top-left. The top-right tile reaches the bottom-right tile (T)
+    early, but entering T's top row costs 5000; the bottom-left tile is reached late (through a
+    slow band), yet enters T cheaply, so it lowers every cell of T, 40 columns from its edge.
+    Two barrier cells stop T's first solve from slipping round the corner through its halo.
+    """
+    n = 80
+    ci = np.zeros((n, n), np.uint8)
+    ci[37:40, 0:42] = 1  # slow band between the source tile and the bottom-left tile
+    ci[40:42, 38:40] = BARRIER_CLASS
+    enter = np.zeros((n, n), np.float32)
+    enter[40, 40:] = 5000.0
+    model = CostModel(ci, np.array([[1.0], [20.0]]), 0.0, 1.0, (10.0, 10.0), enter=enter)
+    acc = find_costs(model, [(0, 0)])
+    res = find_costs_chunked(model, [(0, 0)], chunks=40)
+    _assert_equal_costs(res, acc)
+    assert res.stats.max_solves_per_tile >= 2
+    assert np.isfinite(acc.cost[79, 79]) and acc.cost[79, 79] < 5000
