@@ -1,15 +1,95 @@
-"""`logistics sample`: placeholder until its issue lands (the owner replaces this module)."""
+"""`logistics sample PLACE|LAT,LON`: print what the model knows at one point.
+
+Elevation (bilinear, native DEM), slope, gradient, roughness, terrain and river class of the
+point's cell, the nearest river and the DEM source; then, when the cost physics is installed
+(``logistics.cost.physics.point_rates``), each vehicle's speed and fuel per km there.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
+import json
+
+from logistics import settings
+
+__all__ = ["register"]
+
+_UNITS = {
+    "lon": "deg E",
+    "lat": "deg N",
+    "x_m": "m",
+    "y_m": "m",
+    "elevation_m": "m",
+    "slope_deg": "deg",
+    "dzdx": "m/m (+east)",
+    "dzdy": "m/m (+north)",
+    "roughness_m": "m",
+    "nearest_river_km": "km",
+    "resolution_m": "m",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("sample", help="(not yet available)")
+    p = sub.add_parser(
+        "sample",
+        help="print the terrain facts (and vehicle rates) at a place or LAT,LON",
+        description=(
+            "Print what the model knows at one point: elevation, slope, terrain class, nearest "
+            "river, DEM source, and each vehicle's speed and fuel per km where available. "
+            "PLACE is any campaign place name, 1945 or modern (e.g. Hsinking, 'Port Arthur'), "
+            "or LAT,LON in decimal degrees (e.g. 46.62,121.24)."
+        ),
+    )
+    p.add_argument("place", nargs="+", metavar="PLACE|LAT,LON", help="place name or LAT,LON")
+    p.add_argument("--dem", default="merged", choices=("merged", "etopo5"),
+                   help="elevation model (default: merged 30\" grid)")
+    p.add_argument("--resolution-m", type=float, default=settings.DEFAULT_RESOLUTION_M,
+                   help="metric grid cell size for slope and classes (default: %(default)g)")
+    p.add_argument("--season", default="dry", choices=("dry", "wet"),
+                   help="season for the vehicle rates (default: dry)")
+    p.add_argument("--json", action="store_true", help="print the facts as one JSON object")
     p.set_defaults(func=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    print("logistics sample: not yet available")
-    return 1
+    from logistics.terrain.sample import point_terrain, resolve_point, sample_point
+
+    query = " ".join(args.place)
+    _, lon, lat, _ = resolve_point(query)
+    terrain = point_terrain(lon, lat, dem=args.dem, resolution_m=args.resolution_m)
+    facts = sample_point(query, dem=args.dem, resolution_m=args.resolution_m, terrain=terrain)
+    rates = _vehicle_rates(terrain, lon, lat, args.season)
+    if args.json:
+        if rates is not None:
+            facts["vehicles"] = json.loads(rates.to_json(orient="records"))
+        print(json.dumps(facts, ensure_ascii=False, indent=1))
+        return 0
+    width = max(len(k) for k in facts)
+    for key, value in facts.items():
+        print(f"{key:<{width}}  {_fmt(value)}{' ' + _UNITS[key] if key in _UNITS and value is not None else ''}")
+    if rates is not None:
+        print()
+        print(f"vehicle rates here ({args.season} season; speed km/h, fuel L/km):")
+        print(rates.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    return 0
+
+
+def _vehicle_rates(terrain, lon: float, lat: float, season: str):
+    """The hook for the cost physics: a DataFrame, or None when it is not installed yet."""
+    try:
+        physics = importlib.import_module("logistics.cost.physics")
+    except ImportError:
+        return None
+    point_rates = getattr(physics, "point_rates", None)
+    if point_rates is None:
+        return None
+    return point_rates(terrain, lon, lat, season=season)
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return f"{value:.6f}" if abs(value) < 0.1 and value != 0 else f"{value:.2f}"
+    return str(value)

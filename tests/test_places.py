@@ -1,0 +1,170 @@
+"""Gazetteer: 1945 and modern names, accents and case, hand-entered places, near matches."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from logistics import places
+from logistics.errors import ConfigError, UnknownNameError
+from logistics.places import NOT_LOCATED, Place, _key, all_places, lookup
+
+# 1945 romanisation (or modern name) -> GeoNames id (ids from shared/reference/data-sources.md)
+NAMES_1945 = {
+    "Tsitsihar": 2035265,
+    "Hsinking": 2038180,
+    "Wangyemiao": 2034312,
+    "Kalgan": 2033196,
+    "Dolon Nur": 2037530,
+    "Mutanchiang": 2035715,
+    "Mukden": 2034937,
+    "Hoten": 2034937,
+    "Port Arthur": 1801722,
+    "Ryojun": 1801722,
+    "Dairen": 1814087,
+    "Kirin": 2036502,
+    "Harbin": 2037013,
+    "Hailar": 2037078,
+    "Manchouli": 2035836,
+    "Chalantun": 2033225,
+    "Pogranichnaya": 2034657,
+    "Grodekovo": 2017851,
+    "Staro-Tsurukhaitui": 2017646,
+    "Priargunsk": 2017646,
+    "Halung-Arshan": 8054538,
+    "Arxan": 8054538,
+    "Tongliao": 2034400,
+    "Chifeng": 2038067,
+    "Choibalsan": 2032054,
+    "Suifenhe": 2034657,
+    "Jiamusi": 2036581,
+    "Blagoveshchensk": 2026609,
+    "Khabarovsk": 2022890,
+    "Vladivostok": 2013348,
+    "Changchun": 2038180,
+    "Shenyang": 2034937,
+    "Qiqihar": 2035265,
+    "Ulanhot": 2034312,
+    "Zhangjiakou": 2033196,
+    "Duolun": 2037530,
+    "Mudanjiang": 2035715,
+    "Jilin": 2036502,
+    "Manzhouli": 2035836,
+}
+
+
+@pytest.mark.parametrize("name, geonameid", sorted(NAMES_1945.items()))
+def test_1945_and_modern_names(name, geonameid):
+    place = lookup(name)
+    assert place.geonameid == geonameid
+    assert "GeoNames" in place.source and "CC-BY 4.0" in place.source
+    assert 38 <= place.lat <= 54 and 108 <= place.lon <= 136
+
+
+@pytest.mark.parametrize("query", ["hsinking", "HSINKING", "Hōten", "port-arthur", "PortArthur",
+                                   "  Mukden ", "Lushun", "Lüshun", "tsitsihar", "Хайлар"])
+def test_case_accent_punctuation_insensitive(query):
+    assert lookup(query).geonameid in {2038180, 2034937, 1801722, 2035265, 2037078}
+
+
+def test_geonames_alternate_names_are_matched():
+    assert lookup("Wang-yeh-miao").geonameid == 2034312  # a GeoNames alternate, not in our table
+
+
+@pytest.mark.parametrize(
+    "name, lat, lon, cite",
+    [
+        ("Solun", 46.6194, 121.2433, "data-sources.md"),
+        ("Hutou", 45.979, 133.661, "pwencycl"),
+        ("Tamsag-Bulag", 47.23, 117.28, "approx"),
+        ("Lubei", 44.556, 120.914, "documented-advances.csv"),
+        ("Tuquan", 45.38, 121.58, "documented-advances.csv"),
+        ("Zhanyu", 44.57, 122.45, "documented-advances.csv"),
+    ],
+)
+def test_hand_entered_places_carry_their_source(name, lat, lon, cite):
+    place = lookup(name)
+    assert (place.lat, place.lon) == (lat, lon)
+    assert place.geonameid is None and cite in place.source
+
+
+@pytest.mark.parametrize("name", ["Korokhon", "Korokhon pass", "Tsagan-Dabo", "Yutoto", "Gorobanera"])
+def test_unlocated_places_are_not_invented(name):
+    with pytest.raises(UnknownNameError, match="no coordinate"):
+        lookup(name)
+
+
+@pytest.mark.parametrize("typo, suggestion", [("Tsitsikhar", "Tsitsihar"), ("Mukdn", "Mukden"),
+                                              ("Hailr", "Hailar"), ("Harbinn", "Harbin")])
+def test_unknown_names_suggest_near_matches(typo, suggestion):
+    try:
+        place = lookup(typo)
+    except UnknownNameError as exc:
+        assert suggestion in str(exc) and "LAT,LON" in str(exc)
+    else:  # GeoNames knows some spellings itself; then it must be the right place
+        assert place.name == lookup(suggestion).name
+
+
+def test_hopeless_name():
+    with pytest.raises(UnknownNameError, match="unknown place 'Atlantis'"):
+        lookup("Atlantis")
+    with pytest.raises(KeyError):  # UnknownNameError is also a KeyError
+        lookup("Atlantis")
+
+
+def test_lat_lon_queries():
+    p = lookup("46.62,121.24")
+    assert (p.lat, p.lon) == (46.62, 121.24) and p.geonameid is None
+    assert lookup(" 45.5 , 126.0 ").lon == 126.0
+    with pytest.raises(ConfigError, match="latitude"):
+        lookup("95,10")
+
+
+def test_table_has_no_colliding_names():
+    seen: dict[str, str] = {}
+    for _, name, aliases in places._GEONAMES:
+        for n in (name, *aliases):
+            assert seen.setdefault(_key(n), name) == name, f"{n!r} names two places"
+    for name, _, _, aliases, _ in places._HAND:
+        for n in (name, *aliases):
+            assert seen.setdefault(_key(n), name) == name, f"{n!r} names two places"
+    for name in NOT_LOCATED:
+        assert _key(name) not in seen, f"{name} is both located and not located"
+
+
+def test_all_places():
+    every = all_places()
+    assert len(every) > 120
+    assert len({p.name for p in every}) == len(every)
+    assert all(35 < p.lat < 56 and 100 < p.lon < 140 for p in every)
+    assert {"Solun", "Changchun", "Hutou"} <= {p.name for p in every}
+
+
+def test_place_is_frozen_and_module_credits_geonames():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        lookup("Harbin").lat = 0.0  # type: ignore[misc]
+    assert "CC-BY 4.0" in places.__doc__ and "GeoNames" in places.__doc__
+    assert Place("x", 1.0, 2.0).aliases == ()
+
+
+def test_cache_is_keyed_and_rebuilt(tmp_path, monkeypatch):
+    import json
+
+    from logistics import settings
+
+    monkeypatch.setattr(settings, "CACHE_DIR", tmp_path / "cache")
+    data = tmp_path / "cities500.json"
+    record = {"geonameid": 1, "name": "Testville", "latitude": 45.0, "longitude": 125.0}
+    data.write_text(json.dumps({"1": record, "2": {**record, "geonameid": 2}}))
+    got = places._geonames_records((1,), data=data)
+    assert got["1"]["name"] == "Testville" and "2" not in got
+    (cached,) = (tmp_path / "cache").glob("places-cities500-*.json")
+    # the cache answers while the key (file size, mtime, ids) is unchanged ...
+    cached.write_text(json.dumps({"1": {**record, "name": "FromCache"}, "_version": "x"}))
+    assert places._geonames_records((1,), data=data)["1"]["name"] == "FromCache"
+    # ... a corrupt cache is ignored, and another id list gets its own entry
+    cached.write_text("not json")
+    assert places._geonames_records((1,), data=data)["1"]["name"] == "Testville"
+    assert set(places._geonames_records((1, 2), data=data)) == {"1", "2", "_version"}
+    assert len(list((tmp_path / "cache").glob("places-cities500-*.json"))) == 2
