@@ -106,19 +106,26 @@ def test_cross_country_leg_matches_the_cost_engine(network, terrain):
     assert leg.fuel_l == pytest.approx(leg.distance_km * float(fuel), rel=1e-6)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lon0=st.floats(124.9, 125.3), lat0=st.floats(44.86, 45.15),
        lon1=st.floats(124.9, 125.3), lat1=st.floats(44.86, 45.15),
-       vehicle=st.sampled_from(["T-34-85", "foot", "Studebaker"]))
+       vehicle=st.sampled_from(["T-34-85", "foot", "Studebaker"]),
+       rail_kmh=st.floats(20.0, 2000.0), transfer_h=st.floats(0.0, 3.0),
+       join_h=st.floats(0.0, 1.0))
 def test_any_is_never_worse_than_the_best_single_mode(network, terrain, lon0, lat0, lon1, lat1,
-                                                      vehicle):
+                                                      vehicle, rail_kmh, transfer_h, join_h):
+    # fast trains and quick transfers make rail and mixed routes win some draws
+    p = dataclasses.replace(load_params(), rail_speed_kmh=rail_kmh, entrain_h=transfer_h,
+                            detrain_h=transfer_h, road_join_h=join_h,
+                            default_train_pairs_per_day=1000.0)
     if np.hypot(lon1 - lon0, lat1 - lat0) < 0.02:
         return
     times = {}
     for mode in MODES:
         try:
             times[mode] = route_multimodal((lon0, lat0), (lon1, lat1), vehicle, mode=mode,
-                                           terrain=terrain, network=network).time_h
+                                           terrain=terrain, network=network, params=p).time_h
         except NoRouteError:
             assert mode in ("rail", "road")  # a place beyond their access distance
     best_single = min(t for m, t in times.items() if m != "any")
