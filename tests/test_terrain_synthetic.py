@@ -255,6 +255,7 @@ def test_too_large_a_grid_asks_for_chunks(synthetic, monkeypatch):
 def test_clip_errors_on_the_native_raster(synthetic):
     dem = open_raster("dem_merged_30s.tif")
     assert dem.rio.crs is not None
+    assert type(open_raster("dem_merged_30s.tif", chunks=64).data).__module__.startswith("dask")
     clipped = clip_bbox(dem, (121.5, 45.5, 122.0, 46.0))
     assert 50 <= clipped.sizes["x"] <= 62 and 50 <= clipped.sizes["y"] <= 62
     with pytest.raises(DataError, match="nodata only"):

@@ -65,6 +65,21 @@ DEFAULT_PLACES: tuple[tuple[str, str, tuple[float, float], str], ...] = (
     ("Dalian", "Dairen", (4, 3), "left"),
 )
 
+#: Region and feature names on theatre-wide maps: (text, lon, lat, size, italic, rotation deg).
+#: Political names are those of August 1945.
+_REGION_LABELS: tuple[tuple[str, float, float, float, bool, float], ...] = (
+    ("MONGOLIA", 112.0, 46.2, 12, False, 0),
+    ("U S S R", 116.5, 51.8, 12, False, 0),
+    ("U S S R", 133.5, 50.3, 12, False, 0),
+    ("MANCHUKUO", 124.6, 45.3, 12, False, 0),
+    ("KOREA", 127.3, 40.3, 11, False, 0),
+    ("Greater Khingan", 121.4, 48.8, 9, True, 63),
+    ("Lesser Khingan", 128.6, 48.9, 9, True, -35),
+    ("Sea of Japan", 133.3, 40.6, 10, True, 0),
+    ("Bohai", 120.0, 39.3, 9, True, 0),
+)
+_REGION_MAP_M = 1_500_000.0  #: maps wider than this get the region names
+
 _WATER = "#a9cfe8"
 _WATER_EDGE = "#5b8db8"
 _RIVER = "#3f7fbf"
@@ -133,6 +148,7 @@ def base_map(
     _draw_vectors(ax, bbox)
     _draw_graticule(ax, bbox, extent)
     if labels:
+        _draw_regions(ax, extent)
         _draw_places(ax, places, extent)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
@@ -278,6 +294,23 @@ def _bisect(f, lo: float, hi: float, target: float) -> float:
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if f(mid) < target else (lo, mid)
     return (lo + hi) / 2
+
+
+def _draw_regions(ax, extent) -> None:
+    """Country and range names (spaced capitals, italics for physical features)."""
+    import matplotlib.patheffects as pe
+
+    x0, x1, y0, y1 = extent
+    if x1 - x0 < _REGION_MAP_M:
+        return
+    halo = [pe.withStroke(linewidth=2.5, foreground="white", alpha=0.6)]
+    for text, lon, lat, size, italic, rot in _REGION_LABELS:
+        x, y = to_metric(lon, lat)
+        if x0 < x < x1 and y0 < y < y1:
+            ax.text(x, y, text, fontsize=size, rotation=rot, ha="center", va="center",
+                    color="#3d3d3d" if not italic else "#5a4632", alpha=0.85,
+                    fontstyle="italic" if italic else "normal",
+                    fontweight="normal" if italic else "bold", path_effects=halo, zorder=5)
 
 
 def _draw_places(ax, places, extent) -> None:

@@ -2,7 +2,9 @@
 
 The shipped layers live in ``settings.RASTER_DIR`` and are built by ``python rasters/build.py``
 (lon/lat EPSG:4326 grids: the merged 30" DEM, ETOPO5, land mask, land cover). Reprojection to
-the metric grid is done by :mod:`logistics.terrain.resample`, which reads the files directly.
+the metric grid (``settings.METRIC_CRS``, a conformal LCC: why, see
+:mod:`logistics.terrain.grid`) is done by :mod:`logistics.terrain.resample`, which reads the
+files directly: bilinear for elevation, nearest for classes.
 """
 
 from __future__ import annotations
