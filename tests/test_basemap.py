@@ -41,8 +41,9 @@ def test_axes_are_metric_and_layers_drawn(synthetic):
 
 
 def test_labels_off_and_own_places(synthetic):
-    _, ax = base_map(BOX, resolution_m=4000, labels=False)
+    _, ax = base_map(BOX, resolution_m=4000, labels=False, title="", legend=False)
     assert "Wangyemiao" not in _texts(ax)
+    assert ax.get_title(loc="left") == "" and ax.get_legend() is None
     _, ax = base_map(BOX, resolution_m=4000, places=["46.0,122.0"])
     assert "46.0000, 122.0000" in _texts(ax) and "Wangyemiao" not in _texts(ax)
 

@@ -124,12 +124,15 @@ def base_map(
     places=None,
     title: str | None = None,
     dem: str = "merged",
+    legend: bool = True,
 ):
     """Draw the base map of a lon/lat box (None = the theatre) -> ``(Figure, Axes)``.
 
     ``resolution_m`` of the relief grid defaults to about 1200 cells across. ``places`` is a
     list of gazetteer names (or ``Place`` objects) to label instead of :data:`DEFAULT_PLACES`;
-    ``labels=False`` draws no place names. ``ax`` draws into existing axes.
+    ``labels=False`` draws no place names. ``ax`` draws into existing axes. ``title=""`` draws
+    no title (None: one from the box). ``legend=False`` leaves out the layer key (it sits to
+    the right of the axes).
     """
     from logistics.terrain import load_terrain
 
@@ -159,8 +162,10 @@ def base_map(
     ax.set_ylabel("")
     _draw_scale_bar(ax, extent)
     _draw_north_arrow(ax, extent)
-    _draw_legend(ax)
-    ax.set_title(title or _default_title(bbox), fontsize=14, fontweight="bold", loc="left")
+    if legend:
+        _draw_legend(ax)
+    ax.set_title(_default_title(bbox) if title is None else title, fontsize=14,
+                 fontweight="bold", loc="left")
     ax.text(
         0.0,
         -0.012,
