@@ -373,6 +373,37 @@ def report_markdown(net: Digitised, table: pd.DataFrame, lines: dict[str, LineIn
     return "\n".join(out) + "\n"
 
 
+#: Tracing rules the sensitivity table compares with the configured one (field -> value).
+SENSITIVITY_VARIANTS: dict[str, dict] = {
+    "grade limit 1.0 %": {"grade_limit": 0.010},
+    "grade limit 2.0 %": {"grade_limit": 0.020},
+    "500 m grid": {"resolution_m": 500.0},
+}
+
+
+def sensitivity_table(table: pd.DataFrame, lines: dict[str, LineInfo],
+                      tracing: TracingParams) -> str:
+    """Markdown table: drawn / documented length per line under each tracing variant."""
+    import dataclasses
+
+    from logistics.network.trace import trace_segment
+
+    variants = {"configured": {}, **SENSITIVITY_VARIANTS}
+    refs = [r for r, info in lines.items() if info.length_km]
+    ratios = {}
+    for name, change in variants.items():
+        rule = dataclasses.replace(tracing, **change)
+        net = digitise(table, lines, segment=lambda a, b, rule=rule: trace_segment(a, b, rule))
+        lengths = line_lengths(net, lines)
+        ratios[name] = {r: lengths[r][3] / lines[r].length_km for r in refs
+                        if r in lengths and lengths[r][3]}
+    shown = [r for r in refs if r in ratios["configured"]]
+    out = ["| tracing rule | " + " | ".join(shown) + " |", "|---|" + "---:|" * len(shown)]
+    for name, row in ratios.items():
+        out.append(f"| {name} | " + " | ".join(f"{row[r]:.3f}" for r in shown) + " |")
+    return "\n".join(out)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: build the .osm (and its report) from the station table."""
     parser = argparse.ArgumentParser(prog="python -m logistics.network.digitise",
@@ -385,10 +416,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="where to draw the network on the base map ('' to skip)")
     parser.add_argument("--straight", action="store_true",
                         help="join stations by straight chords (no tracing; quick)")
+    parser.add_argument("--sensitivity", action="store_true",
+                        help="print drawn/documented length ratios under other tracing rules "
+                             "(grade limit 1 %% and 2 %%, 500 m grid); writes nothing")
     args = parser.parse_args(argv)
     table = read_station_table(args.stations)
     lines = load_lines()
     tracing = load_params().tracing
+    if args.sensitivity:
+        print(sensitivity_table(table, lines, tracing))
+        return 0
     segment = None
     if not args.straight:
         from logistics.network.trace import trace_segment
