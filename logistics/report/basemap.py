@@ -150,9 +150,6 @@ def base_map(
     _draw_relief(ax, terrain, extent)
     _draw_vectors(ax, bbox)
     _draw_graticule(ax, bbox, extent)
-    if labels:
-        _draw_regions(ax, extent)
-        _draw_places(ax, places, extent)
     ax.set_xlim(extent[0], extent[1])
     ax.set_ylim(extent[2], extent[3])
     ax.set_aspect("equal")
@@ -160,6 +157,9 @@ def base_map(
     ax.set_yticks([])
     ax.set_xlabel("")
     ax.set_ylabel("")
+    if labels:  # after the limits: labels are placed by their size on the page
+        _draw_regions(ax, extent)
+        _draw_places(ax, places, extent)
     _draw_scale_bar(ax, extent)
     _draw_north_arrow(ax, extent)
     if legend:
@@ -318,34 +318,70 @@ def _draw_regions(ax, extent) -> None:
                     fontweight="normal" if italic else "bold", path_effects=halo, zorder=5)
 
 
+#: Label positions tried in turn when a label would overlap one already drawn.
+_OFFSETS = (((4, 3), "left"), ((4, -9), "left"), ((-4, 3), "right"), ((-4, -9), "right"))
+
+
 def _draw_places(ax, places, extent) -> None:
-    """Dots and labels (white halo) for the places inside the map."""
+    """Dots and labels (white halo) for the places inside the map.
+
+    Labels are placed in priority order (the campaign places first); a label that would overlap
+    one already drawn tries the other corners of its dot, and a close-up's extra places that
+    still collide are left out rather than printed on top of each other.
+    """
     import matplotlib.patheffects as pe
 
-    from logistics.places import Place, lookup
+    from logistics.places import Place, all_places, lookup
 
-    from logistics.places import all_places
-
-    items = []
+    items = []  # (place, label, preferred offset, alignment, required)
     if places is None:
-        items = [(lookup(q), label, off, ha) for q, label, off, ha in DEFAULT_PLACES]
+        items = [(lookup(q), label, off, ha, True) for q, label, off, ha in DEFAULT_PLACES]
         x0, x1, y0, y1 = extent
         if x1 - x0 < _SMALL_MAP_M:  # a close-up: label every gazetteer place too
             shown = {p.name for p, *_ in items}
-            items += [(p, p.name, (4, 3), "left") for p in all_places() if p.name not in shown]
+            items += [(p, p.name, (4, 3), "left", False) for p in all_places() if p.name not in shown]
     else:
         for p in places:
             place = p if isinstance(p, Place) else lookup(str(p))
-            items.append((place, place.name, (4, 3), "left"))
+            items.append((place, place.name, (4, 3), "left", True))
     x0, x1, y0, y1 = extent
     halo = [pe.withStroke(linewidth=2.2, foreground="white", alpha=0.85)]
-    for place, label, offset, ha in items:
+    ax.apply_aspect()
+    renderer = _renderer(ax)
+    from matplotlib.transforms import Bbox
+
+    # the scale bar and north arrow (lower left) are kept clear of labels
+    taken = [Bbox(ax.transAxes.transform([(0.0, 0.0), (0.24, 0.19)]))]
+    for place, label, offset, ha, required in items:
         x, y = to_metric(place.lon, place.lat)
         if not (x0 < x < x1 and y0 < y < y1):
             continue
-        ax.plot(x, y, "o", ms=3.6, mfc="#222222", mec="white", mew=0.7, zorder=7)
-        ax.annotate(label, (x, y), xytext=offset, textcoords="offset points", fontsize=7.5,
-                    ha=ha, color="#111111", path_effects=halo, zorder=8)
+        placed = None
+        for off, align in ((offset, ha), *_OFFSETS):
+            text = ax.annotate(label, (x, y), xytext=off, textcoords="offset points",
+                               fontsize=7.5, ha=align, color="#111111", path_effects=halo, zorder=8)
+            if renderer is None:
+                placed = text
+                break
+            box = text.get_window_extent(renderer).expanded(1.04, 1.1)
+            if not any(box.overlaps(other) for other in taken):
+                placed = text
+                taken.append(box)
+                break
+            text.remove()
+        if placed is None and required:
+            placed = ax.annotate(label, (x, y), xytext=offset, textcoords="offset points",
+                                 fontsize=7.5, ha=ha, color="#111111", path_effects=halo, zorder=8)
+        if placed is not None:
+            ax.plot(x, y, "o", ms=3.6, mfc="#222222", mec="white", mew=0.7, zorder=7)
+
+
+def _renderer(ax):
+    """The canvas renderer used to measure labels, or None if the canvas has none."""
+    try:
+        return ax.figure.canvas.get_renderer()
+    except AttributeError:
+        return None
 
 
 def _draw_scale_bar(ax, extent) -> None:
