@@ -1,0 +1,315 @@
+"""The one edge-cost function of the cost engine: CostModel's move rule, compiled with numba.
+
+Every consumer of a :class:`~logistics.cost.model.CostModel` evaluates moves here: the in-memory
+solver (``cost/solver.py``), the chunked solver (``cost/chunked.py``), the explicit cost surface
+(``cost/surface.py``) and the per-segment time and fuel of a route (``cost/route.py``). There is
+no second copy of the maths.
+
+Layers, from the inside out:
+
+* :func:`move_cost` (``@njit``) prices one move ``p -> p + (di, dj)`` from plain arrays;
+* :func:`kernel_inputs` turns a CostModel into those arrays (:class:`KernelInputs`), in the one
+  set of dtypes the compiled code is specialised for (so numba compiles each function once);
+* :func:`offset_costs` (``@njit``) prices one offset for every cell of a block (surfaces);
+* :func:`edge_costs` prices arbitrary moves given as row/col/offset-index arrays (paths).
+
+Offsets are indexed in :data:`~logistics.cost.stencil.OFFSETS_16`, whose first 8 rows are
+:data:`~logistics.cost.stencil.OFFSETS_8`, so an offset index means the same move in both stencils.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+from logistics.cost.model import BARRIER_CLASS, CostModel
+from logistics.cost.stencil import OFFSETS_16
+from logistics.errors import ConfigError
+
+__all__ = [
+    "HOT_JIT",
+    "KernelInputs",
+    "kernel_inputs",
+    "move_cost",
+    "offset_costs",
+    "edge_costs",
+    "offset_lengths_m",
+]
+
+#: Grades within this many table steps of a table column read that column alone: a grade equal
+#: to a column (e.g. flat ground, or the table's end) up to float rounding must not interpolate
+#: towards an inf neighbour and become impassable.
+_GRADE_EDGE_TOL: float = 1e-9
+
+_EMPTY_F32 = np.empty((0, 0), dtype=np.float32)
+
+#: numba options of every hot loop that calls :func:`move_cost` (solvers, surfaces). ``_nrt``
+#: off removes numba's atomic reference counting of the array arguments, which it otherwise
+#: keeps around each inlined call: measured 2.8 ns per move with it off, 65-190 ns with it on.
+#: Such loops cannot allocate arrays (pass scratch arrays in). ``_nrt`` is a numba target
+#: option (present since numba 0.2x) rather than documented API; if a future numba drops it,
+#: remove it here and the engine still works, only slower.
+HOT_JIT: dict = {"cache": True, "nogil": True, "_nrt": False}
+
+#: Index cast for hot loops: numba adds negative-index wrap-around code to every signed index;
+#: casting a known non-negative index to uint64 drops it (12 % faster Dijkstra). Only cast at
+#: the subscript: numba promotes uint64 +- int64 arithmetic to float64.
+_u = np.uint64
+
+
+class KernelInputs(NamedTuple):
+    """A CostModel as the plain arrays the compiled kernel reads (dtypes fixed, C-contiguous).
+
+    ``elevation_m``, ``scale`` and ``enter`` are ``(0, 0)`` float32 arrays when the model has
+    none (isotropic, unscaled, no entry cost). ``inv_grade_step`` is ``1 / grade_step``.
+    """
+
+    class_index: np.ndarray  # uint8 (ny, nx); 255 = barrier
+    table: np.ndarray  # float64 (n_classes, n_grades), cost per metre
+    grade_min: float
+    inv_grade_step: float
+    elevation_m: np.ndarray  # float32 (ny, nx) or (0, 0)
+    scale: np.ndarray  # float32 (ny, nx) or (0, 0)
+    enter: np.ndarray  # float32 (ny, nx) or (0, 0)
+    dx_m: float
+    dy_m: float
+
+    def args(self) -> tuple:
+        """The leading positional arguments of :func:`move_cost` and :func:`offset_costs`."""
+        return (self.class_index, self.table, self.grade_min, self.inv_grade_step,
+                self.elevation_m, self.scale, self.enter)
+
+
+def _grid(name: str, arr: np.ndarray | None, shape: tuple[int, int]) -> np.ndarray:
+    """A per-cell array as C-contiguous float32 (no copy when it already is), or the empty one."""
+    if arr is None:
+        return _EMPTY_F32
+    out = np.ascontiguousarray(arr, dtype=np.float32)
+    if out.shape != shape:
+        raise ConfigError(
+            f"CostModel.{name} has shape {out.shape}, expected the grid shape {shape} of "
+            "class_index; build every per-cell array on the same grid"
+        )
+    return out
+
+
+def kernel_inputs(model: CostModel, *, class_index: np.ndarray | None = None) -> KernelInputs:
+    """Validate ``model`` and return it as :class:`KernelInputs` (no copies of float32 inputs).
+
+    ``class_index`` replaces the model's (same shape), e.g. with user barriers burnt in as 255.
+    Raises ConfigError for what would make the kernel read out of bounds or price a move at zero
+    or below: a table that is not 2-D, a finite table entry <= 0, a class index without a table
+    row, a bad grade axis or cell size, a finite ``scale`` <= 0 or ``enter`` < 0.
+    NaN/inf entries of ``table``, ``scale``, ``enter`` and ``elevation_m`` are barriers.
+    """
+    ci = np.ascontiguousarray(model.class_index if class_index is None else class_index)
+    if ci.ndim != 2 or ci.dtype != np.uint8:
+        raise ConfigError(
+            f"CostModel.class_index must be a 2-D uint8 array, got {ci.ndim}-D {ci.dtype}; "
+            "cast with .astype(np.uint8) (255 = barrier)"
+        )
+    shape = (int(ci.shape[0]), int(ci.shape[1]))
+    table = np.ascontiguousarray(model.table, dtype=np.float64)
+    if table.ndim != 2 or table.shape[0] == 0 or table.shape[1] == 0:
+        raise ConfigError(
+            f"CostModel.table must be a non-empty 2-D array (classes x grades), got shape "
+            f"{table.shape}"
+        )
+    finite = table[np.isfinite(table)]
+    if finite.size and finite.min() <= 0:
+        raise ConfigError(
+            f"CostModel.table holds a cost per metre of {finite.min()!r}; every finite entry "
+            "must be > 0 (use inf for an impossible move); fix the physics floor"
+        )
+    top = _max_class(ci)
+    if top >= table.shape[0]:
+        raise ConfigError(
+            f"CostModel.class_index uses class {top} but the table has only {table.shape[0]} "
+            f"rows; add the row or mark the cells {BARRIER_CLASS} (barrier)"
+        )
+    step = float(model.grade_step)
+    if not (np.isfinite(step) and step > 0) or not np.isfinite(model.grade_min):
+        raise ConfigError(
+            f"CostModel grade axis must have finite grade_min and grade_step > 0, got "
+            f"grade_min={model.grade_min!r}, grade_step={model.grade_step!r}"
+        )
+    dx, dy = (float(v) for v in model.cellsize_m)
+    if not (np.isfinite(dx) and np.isfinite(dy) and dx > 0 and dy > 0):
+        raise ConfigError(f"CostModel.cellsize_m must be two positive sizes, got {model.cellsize_m!r}")
+    scale = _grid("scale", model.scale, shape)
+    enter = _grid("enter", model.enter, shape)
+    if scale.size and np.any(scale <= 0):
+        raise ConfigError(
+            "CostModel.scale has values <= 0; a cost multiplier must be > 0 (NaN/inf = barrier)"
+        )
+    if enter.size and np.any(enter < 0):
+        raise ConfigError(
+            "CostModel.enter has negative values; an entry cost must be >= 0 (NaN/inf = barrier)"
+        )
+    return KernelInputs(
+        ci,
+        table,
+        float(model.grade_min),
+        1.0 / step,
+        _grid("elevation_m", model.elevation_m, shape),
+        scale,
+        enter,
+        dx,
+        dy,
+    )
+
+
+@njit(cache=True, nogil=True)
+def _max_class(class_index: np.ndarray) -> int:
+    """Largest class code below the barrier code (-1 if every cell is a barrier)."""
+    top = -1
+    for v in class_index.ravel():
+        if v != BARRIER_CLASS and v > top:
+            top = v
+    return top
+
+
+def offset_lengths_m(dx_m: float, dy_m: float, offsets: np.ndarray = OFFSETS_16) -> np.ndarray:
+    """Length in metres of each offset ``(di, dj)``: ``hypot(dj * dx, di * dy)``."""
+    return np.hypot(offsets[:, 1] * dx_m, offsets[:, 0] * dy_m).astype(np.float64)
+
+
+@njit(inline="always", **HOT_JIT)
+def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+              r, c, di, dj, length_m):
+    """Cost (model units) of the move from cell (r, c) to (r + di, c + dj); inf if impossible.
+
+    Implements the rule of :class:`~logistics.cost.model.CostModel` exactly: grade
+    ``(z[q] - z[p]) / length_m`` (0 when ``elevation_m`` is empty), per-metre cost interpolated
+    linearly in ``table`` per crossed cell times ``scale``, mean over the crossed cells (p, q,
+    and for a knight move the two cells beside the segment), times ``length_m``, plus
+    ``enter[q]``. Both cells must be inside the grid (the caller checks). Never returns NaN.
+
+    Inlined into its callers (numba IR inlining); compile every loop around it with
+    :data:`HOT_JIT` (see there).
+    """
+    qr = r + di
+    qc = c + dj
+    if elevation_m.shape[0] != 0:
+        z_q = np.float64(elevation_m[_u(qr), _u(qc)])
+        g = (z_q - np.float64(elevation_m[_u(r), _u(c)])) / length_m
+    else:
+        g = 0.0
+    t = (g - grade_min) * inv_grade_step
+    last = table.shape[1] - 1
+    if not (-_GRADE_EDGE_TOL < t < last + _GRADE_EDGE_TOL):  # beyond the table, or NaN
+        return np.inf
+    i0 = int(t + 0.5)  # nearest table column (t + 0.5 > 0, so int() rounds down)
+    frac = t - i0
+    if -_GRADE_EDGE_TOL <= frac <= _GRADE_EDGE_TOL:
+        frac = 0.0  # on a column up to rounding: read it alone (its neighbour may be inf)
+    elif frac < 0.0:
+        i0 -= 1
+        frac += 1.0
+    # crossed cells: p, q, then for a knight move the two cells beside the segment (a, b)
+    ar = br = r
+    ac = bc = c
+    n_cells = 2
+    weight = 0.5
+    if di == 2 or di == -2:
+        ar = br = r + di // 2
+        bc = qc
+        n_cells = 4
+        weight = 0.25
+    elif dj == 2 or dj == -2:
+        ac = bc = c + dj // 2
+        br = qr
+        n_cells = 4
+        weight = 0.25
+    s = 0.0
+    for m in range(n_cells):
+        if m == 0:
+            cr, cc = r, c
+        elif m == 1:
+            cr, cc = qr, qc
+        elif m == 2:
+            cr, cc = ar, ac
+        else:
+            cr, cc = br, bc
+        k = class_index[_u(cr), _u(cc)]
+        if k == BARRIER_CLASS:
+            return np.inf
+        if frac == 0.0:
+            v = table[_u(k), _u(i0)]
+        else:
+            v = table[_u(k), _u(i0)] * (1.0 - frac) + table[_u(k), _u(i0 + 1)] * frac
+        if scale.shape[0] != 0:
+            v *= scale[_u(cr), _u(cc)]
+        s += v
+    cost = length_m * (s * weight)  # the mean: exact, weights are powers of two
+    if enter.shape[0] != 0:
+        cost += enter[_u(qr), _u(qc)]
+    if not (cost < np.inf):  # inf or NaN: impossible
+        return np.inf
+    return cost
+
+
+@njit(**HOT_JIT)
+def offset_costs(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+                 di, dj, length_m, out):
+    """Fill ``out`` (float64, grid shape) with the cost of moving from each cell by (di, dj).
+
+    Cells whose neighbour falls outside the grid get inf. This is the block kernel of the
+    explicit cost surface: numpy calls it on the whole grid, dask on each (overlapped) block.
+    """
+    ny, nx = class_index.shape
+    for r in range(ny):
+        for c in range(nx):
+            if 0 <= r + di < ny and 0 <= c + dj < nx:
+                out[r, c] = move_cost(class_index, table, grade_min, inv_grade_step,
+                                      elevation_m, scale, enter, r, c, di, dj, length_m)
+            else:
+                out[r, c] = np.inf
+    return out
+
+
+@njit(**HOT_JIT)
+def _edge_costs(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+                rows, cols, k, offsets, lengths_m, out):
+    ny, nx = class_index.shape
+    for n in range(rows.shape[0]):
+        di = offsets[k[n], 0]
+        dj = offsets[k[n], 1]
+        r = rows[n]
+        c = cols[n]
+        if 0 <= r < ny and 0 <= c < nx and 0 <= r + di < ny and 0 <= c + dj < nx:
+            out[n] = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
+                               scale, enter, r, c, di, dj, lengths_m[k[n]])
+        else:
+            out[n] = np.inf
+    return out
+
+
+def edge_costs(
+    model: CostModel | KernelInputs, rows: np.ndarray, cols: np.ndarray, k: np.ndarray
+) -> np.ndarray:
+    """Cost of each move ``(rows[n], cols[n]) -> + OFFSETS_16[k[n]]`` (float64, model units).
+
+    Moves leaving the grid or crossing a barrier cost inf. Used to price a traced path with the
+    same kernel the solver used (so summed edges equal the accumulated cost), or to re-price it
+    under another model (another vehicle, fuel instead of time).
+    """
+    inp = model if isinstance(model, KernelInputs) else kernel_inputs(model)
+    rows = np.ascontiguousarray(rows, dtype=np.int64).ravel()
+    cols = np.ascontiguousarray(cols, dtype=np.int64).ravel()
+    k = np.ascontiguousarray(k, dtype=np.int64).ravel()
+    if not (rows.shape == cols.shape == k.shape):
+        raise ConfigError(
+            f"edge_costs needs rows, cols and k of one length, got {rows.size}, {cols.size}, "
+            f"{k.size}"
+        )
+    if k.size and (k.min() < 0 or k.max() >= len(OFFSETS_16)):
+        raise ConfigError(f"offset indices must be in 0..15 (OFFSETS_16), got {k.min()}..{k.max()}")
+    out = np.empty(rows.size, dtype=np.float64)
+    return _edge_costs(
+        *inp.args(), rows, cols, k, OFFSETS_16,
+        offset_lengths_m(inp.dx_m, inp.dy_m), out,
+    )
+

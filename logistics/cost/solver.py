@@ -1,0 +1,457 @@
+"""In-memory accumulated cost (anisotropic Dijkstra in numba) and path tracing.
+
+``find_costs(model, sources)`` returns, for every cell, the least cost of reaching it from the
+cheapest source (or, with ``reverse=True``, of reaching the sources from it), with a backlink
+per cell; ``traceback(acc, target)`` follows the backlinks into a path of cells. The shape is
+scikit-image's ``MCP.find_costs`` -> ``traceback``; the move rule is CostModel's, priced by the
+one kernel in :mod:`logistics.cost.kernel`.
+
+Engine: Dijkstra over flat cell indices with a 4-ary min-heap of (float64 cost, int64 cell)
+and lazy deletion (a popped entry whose cost is above the cell's best is stale and skipped),
+edges priced on the fly (no edge array: peak memory is the float64 cost raster, the int8
+backlinks and the heap, which holds about one frontier). A neighbour whose cost is already
+<= the popped cost cannot improve (costs are positive) and is skipped before pricing.
+
+Barriers: a cell is impassable when its class is 255, its ``scale``/``enter``/``elevation_m`` is
+NaN or inf (NaN costs are barriers), or the ``barriers`` mask is True there. Moves into it, out
+of it and, for knight moves, beside it are impossible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from logistics import settings
+from logistics.cost.kernel import (
+    HOT_JIT,
+    KernelInputs,
+    kernel_inputs,
+    move_cost,
+    offset_lengths_m,
+)
+from logistics.cost.model import BARRIER_CLASS, CostModel
+from logistics.cost.stencil import offsets as stencil_offsets
+from logistics.errors import ConfigError, ExtentError, NoRouteError, ResourceError
+
+__all__ = ["Accumulated", "find_costs", "traceback", "barrier_mask", "check_cell"]
+
+#: Subscript cast of hot loops (non-negative indices; see kernel.HOT_JIT): no wrap-around code.
+_u = np.uint64
+
+
+@dataclass(frozen=True, eq=False)
+class Accumulated:
+    """Result of :func:`find_costs`.
+
+    Attributes
+    ----------
+    cost : float64 (ny, nx)
+        Least accumulated cost in ``units`` (inf where unreachable).
+    backlink : int8 (ny, nx)
+        Index into the stencil's offsets of the best move at each cell, -1 at sources and
+        unreached cells. Forward: the move that *entered* the cell, so the predecessor is
+        ``cell - offsets[backlink]``. Reverse: the move that *leaves* the cell towards the
+        sources, so the successor is ``cell + offsets[backlink]``.
+    stencil : int
+        8 or 16.
+    reverse : bool
+        False: cost from the sources to each cell. True: cost from each cell to the sources.
+    units : str
+        The model's units (``"s"``, ``"L"``, ``"mixed"``).
+    cellsize_m : (dx, dy)
+        Cell size in metres (for distances in messages).
+    """
+
+    cost: np.ndarray
+    backlink: np.ndarray
+    stencil: int
+    reverse: bool
+    units: str
+    cellsize_m: tuple[float, float]
+
+
+# --------------------------------------------------------------------------------------------
+# The compiled engine
+# --------------------------------------------------------------------------------------------
+
+
+@njit(**HOT_JIT)
+def _heapify(keys, vals, size):
+    """Make ``keys[:size]`` (with ``vals``) a 4-ary min-heap in place, bottom-up in O(size)."""
+    for start in range((size - 2) // 4, -1, -1):
+        _sift_down(keys, vals, size, start, keys[start], vals[start])
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sift_down(keys, vals, size, pos, key, val):
+    """Place (key, val) at ``pos`` or below, moving smaller children up (4-ary heap)."""
+    while True:
+        child = 4 * pos + 1
+        if child + 3 < size:  # all four children exist: compare them without a loop
+            m = child
+            mk = keys[_u(child)]
+            if keys[_u(child + 1)] < mk:
+                m = child + 1
+                mk = keys[_u(m)]
+            if keys[_u(child + 2)] < mk:
+                m = child + 2
+                mk = keys[_u(m)]
+            if keys[_u(child + 3)] < mk:
+                m = child + 3
+                mk = keys[_u(m)]
+        elif child < size:
+            m = child
+            mk = keys[_u(child)]
+            for ch in range(child + 1, size):
+                if keys[_u(ch)] < mk:
+                    m = ch
+                    mk = keys[_u(ch)]
+        else:
+            break
+        if mk >= key:
+            break
+        keys[_u(pos)] = mk
+        vals[_u(pos)] = vals[_u(m)]
+        pos = m
+    keys[_u(pos)] = key
+    vals[_u(pos)] = val
+
+
+@njit(**HOT_JIT)
+def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+            offsets, dflat, lengths_m, link_of, ny, nx, flat, links, reverse, keys, vals, size):
+    """Run Dijkstra from the heap ``keys/vals[:size]`` until it is empty or nearly full.
+
+    ``flat`` and ``links`` are the cost and backlink rasters (ny, nx) raveled (views).
+    Returns the heap size left: 0 when done, else the caller grows the heap and calls again
+    (this loop cannot allocate: see HOT_JIT). ``dflat[k]`` is offset k in flat indices;
+    ``link_of[k]`` is what ``backlink`` stores when a cell is reached through offset k.
+    """
+    n_off = offsets.shape[0]
+    reach = 0  # widest offset: cells this far from every edge need no bounds checks
+    for k in range(n_off):
+        reach = max(reach, abs(offsets[k, 0]), abs(offsets[k, 1]))
+    cap = keys.shape[0] - n_off  # a pop pushes at most n_off entries
+    while size > 0:
+        if size > cap:
+            return size
+        d = keys[0]
+        i = vals[0]
+        size -= 1
+        _sift_down(keys, vals, size, 0, keys[_u(size)], vals[_u(size)])
+        if d > flat[_u(i)]:
+            continue  # stale entry (lazy deletion)
+        r = i // nx
+        c = i - r * nx
+        inner = reach <= r < ny - reach and reach <= c < nx - reach
+        for k in range(n_off):
+            di = offsets[k, 0]
+            dj = offsets[k, 1]
+            if not inner:
+                if not (0 <= r + di < ny and 0 <= c + dj < nx):
+                    continue
+            j = i + dflat[k]
+            if flat[_u(j)] <= d:
+                continue  # settled or already cheaper: a positive edge cannot improve it
+            if reverse:
+                e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
+                              scale, enter, r + di, c + dj, -di, -dj, lengths_m[k])
+            else:
+                e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
+                              scale, enter, r, c, di, dj, lengths_m[k])
+            nd = d + e
+            if nd < flat[_u(j)]:
+                flat[_u(j)] = nd
+                links[_u(j)] = link_of[k]
+                pos = size  # push: sift up
+                size += 1
+                while pos > 0:
+                    parent = (pos - 1) >> 2
+                    if keys[_u(parent)] <= nd:
+                        break
+                    keys[_u(pos)] = keys[_u(parent)]
+                    vals[_u(pos)] = vals[_u(parent)]
+                    pos = parent
+                keys[_u(pos)] = nd
+                vals[_u(pos)] = j
+    return 0
+
+
+def _dijkstra(inp: KernelInputs, offs: np.ndarray, link_of: np.ndarray, cost: np.ndarray,
+              backlink: np.ndarray, reverse: bool) -> None:
+    """Settle every cell reachable from the finite entries of ``cost`` (updated in place)."""
+    seeds = np.flatnonzero(np.isfinite(cost))
+    cap = max(1 << 16, 2 * seeds.size + 4 * len(offs))
+    keys = np.empty(cap, dtype=np.float64)
+    vals = np.empty(cap, dtype=np.int64)
+    keys[: seeds.size] = cost.ravel()[seeds]
+    vals[: seeds.size] = seeds
+    size = seeds.size
+    del seeds
+    _heapify(keys, vals, size)
+    lengths = offset_lengths_m(inp.dx_m, inp.dy_m, offs)
+    ny, nx = cost.shape
+    dflat = offs[:, 0] * nx + offs[:, 1]
+    while size:
+        size = _settle(*inp.args(), offs, dflat, lengths, link_of, ny, nx, cost.reshape(-1),
+                       backlink.reshape(-1), reverse, keys, vals, size)
+        if size:
+            keys = np.concatenate([keys, np.empty_like(keys)])
+            vals = np.concatenate([vals, np.empty_like(vals)])
+
+
+@njit(cache=True, nogil=True)
+def _walk(backlink, offsets, r, c, sign):
+    """Cells visited by following backlinks from (r, c): ``cell += sign * offsets[link]``."""
+    ny, nx = backlink.shape
+    out = np.empty((16, 2), dtype=np.int64)
+    n = 0
+    limit = ny * nx
+    while True:
+        if n == out.shape[0]:
+            bigger = np.empty((2 * n, 2), dtype=np.int64)
+            bigger[:n] = out
+            out = bigger
+        out[n, 0] = r
+        out[n, 1] = c
+        n += 1
+        k = backlink[r, c]
+        if k < 0 or n > limit:
+            break
+        r += sign * offsets[k, 0]
+        c += sign * offsets[k, 1]
+    return out[:n]
+
+
+# --------------------------------------------------------------------------------------------
+# Input checks shared by find_costs, traceback and route
+# --------------------------------------------------------------------------------------------
+
+
+def barrier_mask(inp: KernelInputs) -> np.ndarray:
+    """Bool (ny, nx): cells no move may enter (class 255, NaN/inf scale, enter or elevation)."""
+    mask = inp.class_index == BARRIER_CLASS
+    for arr in (inp.scale, inp.enter, inp.elevation_m):
+        if arr.size:
+            mask |= ~np.isfinite(arr)
+    return mask
+
+
+def check_cell(inp: KernelInputs, cell, what: str) -> tuple[int, int]:
+    """(row, col) of ``cell`` as ints; ExtentError outside the grid, NoRouteError on a barrier.
+
+    ``what`` names the cell in the message (e.g. ``"source 2"``, ``"target"``).
+    """
+    r, c = _grid_cell(cell, inp.class_index.shape, what)
+    reasons = []
+    if inp.class_index[r, c] == BARRIER_CLASS:
+        reasons.append("its class is a barrier (255: water, nodata or user barrier)")
+    for name, arr in (("scale", inp.scale), ("enter", inp.enter), ("elevation_m", inp.elevation_m)):
+        if arr.size and not np.isfinite(arr[r, c]):
+            reasons.append(f"its {name} is {arr[r, c]}")
+    if reasons:
+        raise NoRouteError(
+            f"{what} cell (row {r}, col {c}) lies on a barrier ({'; '.join(reasons)}); "
+            "move the point onto passable ground"
+        )
+    return r, c
+
+
+def _grid_cell(cell, shape: tuple[int, int], what: str) -> tuple[int, int]:
+    """``cell`` as (row, col) ints inside ``shape``: ConfigError if malformed, else ExtentError."""
+    ny, nx = shape
+    try:
+        r, c = (int(v) for v in np.asarray(cell).ravel())
+    except (TypeError, ValueError):
+        raise ConfigError(f"{what} must be a (row, col) pair of integers, got {cell!r}") from None
+    if not (0 <= r < ny and 0 <= c < nx):
+        raise ExtentError(
+            f"{what} cell (row {r}, col {c}) is outside the grid of {ny} rows x {nx} cols; "
+            "pick a cell inside or load a larger terrain extent"
+        )
+    return r, c
+
+
+def _check_size(shape: tuple[int, int]) -> None:
+    cells = int(shape[0]) * int(shape[1])
+    if cells > settings.MAX_IN_MEMORY_CELLS:
+        raise ResourceError(
+            f"grid of {shape[0]} x {shape[1]} = {cells:,} cells exceeds the in-memory limit "
+            f"settings.MAX_IN_MEMORY_CELLS = {settings.MAX_IN_MEMORY_CELLS:,}; use the chunked "
+            "solver (logistics.cost.chunked) with chunks=..., or a coarser resolution_m"
+        )
+
+
+def _seed_costs(inp: KernelInputs, sources, start_costs, init_cost) -> np.ndarray:
+    """The float64 (ny, nx) start raster: inf except at sources (their start cost)."""
+    shape = inp.class_index.shape
+    if init_cost is not None:
+        init = np.asarray(init_cost, dtype=np.float64)
+        if init.shape != shape:
+            raise ConfigError(
+                f"init_cost has shape {init.shape}, expected the model's grid shape {shape}"
+            )
+        cost = np.where(np.isfinite(init), init, np.inf)  # NaN = not a source
+    else:
+        cost = np.full(shape, np.inf, dtype=np.float64)
+    if sources is None:
+        if init_cost is None:
+            raise ConfigError("find_costs needs sources=[(row, col), ...] or init_cost")
+        if not np.isfinite(cost).any():
+            raise ConfigError("init_cost has no finite cell: there is nothing to start from")
+        return cost
+    cells = np.asarray(sources)
+    if cells.ndim == 1 and cells.size == 2:
+        cells = cells.reshape(1, 2)
+    if cells.ndim != 2 or cells.shape[1] != 2 or len(cells) == 0:
+        raise ConfigError(
+            f"sources must be (row, col) pairs, shape (n, 2) with n >= 1; got shape {cells.shape}"
+        )
+    starts = np.zeros(len(cells)) if start_costs is None else np.asarray(start_costs, float)
+    starts = np.broadcast_to(starts, (len(cells),)) if starts.ndim == 0 else starts
+    if starts.shape != (len(cells),) or not np.all(np.isfinite(starts)):
+        raise ConfigError(
+            f"start_costs must be {len(cells)} finite numbers (one per source), got "
+            f"{np.asarray(start_costs)!r}"
+        )
+    for n, (cell, start) in enumerate(zip(cells, starts, strict=True)):
+        r, c = check_cell(inp, cell, f"source {n}")
+        cost[r, c] = min(cost[r, c], float(start))
+    return cost
+
+
+def _link_table(offs: np.ndarray, reverse: bool) -> np.ndarray:
+    """Backlink value stored when a cell is reached through offset k (see Accumulated)."""
+    if not reverse:
+        return np.arange(len(offs), dtype=np.int8)
+    opposite = [int(np.flatnonzero((offs == -o).all(axis=1))[0]) for o in offs]
+    return np.asarray(opposite, dtype=np.int8)
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+
+def find_costs(
+    model: CostModel,
+    sources=None,
+    *,
+    start_costs=None,
+    init_cost: np.ndarray | None = None,
+    stencil: int = 8,
+    reverse: bool = False,
+    barriers: np.ndarray | None = None,
+) -> Accumulated:
+    """Least accumulated cost from ``sources`` to every cell (or to them with ``reverse``).
+
+    Parameters
+    ----------
+    model : CostModel
+        The move rule (see :mod:`logistics.cost.model`).
+    sources : (n, 2) int array-like of (row, col), or one (row, col)
+        Start cells. A source outside the grid raises ExtentError, on a barrier NoRouteError.
+    start_costs : float or (n,) floats, optional
+        Cost already spent at each source (default 0), in the model's units.
+    init_cost : float64 (ny, nx), optional
+        Initial cost per cell, inf/NaN = not a source (how the chunked solver seeds a tile from
+        its boundary). Combined with ``sources`` by taking the minimum. Entries are used as
+        given, also on barrier cells (which then cannot be left).
+    stencil : 8 or 16
+        Neighbourhood (king moves, plus knight moves for 16).
+    reverse : bool
+        False: cost of travelling from the sources to each cell. True: cost of travelling from
+        each cell to the (nearest-by-cost) source: each move ``q -> p`` is priced as ``q -> p``,
+        not ``p -> q``; with anisotropic costs the two differ.
+    barriers : bool (ny, nx), optional
+        Extra impassable cells (True), on top of the model's barriers.
+
+    Returns
+    -------
+    Accumulated
+        ``cost`` float64 in ``model.units`` (inf unreachable) and ``backlink`` int8.
+
+    Examples
+    --------
+    A flat 1 x 3 strip costing 1 per metre on 10 m cells:
+
+    >>> import numpy as np
+    >>> m = CostModel(np.zeros((1, 3), np.uint8), np.array([[1.0]]), 0.0, 1.0, (10.0, 10.0))
+    >>> find_costs(m, [(0, 0)]).cost
+    array([[ 0., 10., 20.]])
+    """
+    _check_size(model.shape)
+    ci = None
+    if barriers is not None:
+        mask = np.asarray(barriers, dtype=bool)
+        if mask.shape != model.shape:
+            raise ConfigError(
+                f"barriers has shape {mask.shape}, expected the model's grid shape {model.shape}"
+            )
+        ci = np.where(mask, np.uint8(BARRIER_CLASS), np.asarray(model.class_index))
+        ci = ci.astype(np.uint8, copy=False)
+    inp = kernel_inputs(model, class_index=ci)
+    offs = stencil_offsets(stencil)
+    cost = _seed_costs(inp, sources, start_costs, init_cost)
+    backlink = np.full(cost.shape, -1, dtype=np.int8)
+    _dijkstra(inp, offs, _link_table(offs, bool(reverse)), cost, backlink, bool(reverse))
+    return Accumulated(cost, backlink, int(stencil), bool(reverse), model.units,
+                       (inp.dx_m, inp.dy_m))
+
+
+def traceback(acc: Accumulated, target) -> np.ndarray:
+    """The least-cost path through ``target`` as an (n, 2) int64 array of (row, col).
+
+    The path is in travel order: forward (``acc.reverse`` False) it runs from a source to
+    ``target``; reverse it runs from ``target`` to a source. Consecutive cells differ by one
+    stencil offset. Raises ExtentError outside the grid, NoRouteError if ``target`` is
+    unreachable (naming the nearest reachable cell and its distance).
+
+    >>> import numpy as np
+    >>> m = CostModel(np.zeros((1, 3), np.uint8), np.array([[1.0]]), 0.0, 1.0, (10.0, 10.0))
+    >>> traceback(find_costs(m, [(0, 0)]), (0, 2)).tolist()
+    [[0, 0], [0, 1], [0, 2]]
+    """
+    r, c = _grid_cell(target, acc.cost.shape, "target")
+    if not np.isfinite(acc.cost[r, c]):
+        raise NoRouteError(_unreachable_message(acc, r, c))
+    offs = stencil_offsets(acc.stencil)
+    if acc.reverse:
+        return _walk(acc.backlink, offs, r, c, 1)
+    return _walk(acc.backlink, offs, r, c, -1)[::-1].copy()
+
+
+def _unreachable_message(acc: Accumulated, r: int, c: int) -> str:
+    """Say that (r, c) cannot be reached and where the nearest reachable cell is."""
+    near = _nearest_finite(acc.cost, r, c, acc.cellsize_m)
+    what = "no source can reach" if not acc.reverse else "no source can be reached from"
+    if near is None:
+        return f"{what} cell (row {r}, col {c}): no cell of the grid is reachable at all"
+    (nr, nc), dist_m = near
+    return (
+        f"{what} cell (row {r}, col {c}) (a barrier, or cut off by barriers/impassable grades); "
+        f"the nearest reachable cell is (row {nr}, col {nc}), {dist_m / 1000:.3g} km away"
+    )
+
+
+def _nearest_finite(cost: np.ndarray, r: int, c: int, cellsize_m) -> tuple | None:
+    """Nearest cell (by metric distance) with finite cost, searching growing windows."""
+    dx, dy = cellsize_m
+    ny, nx = cost.shape
+    radius = 1
+    while True:
+        r0, r1 = max(0, r - radius), min(ny, r + radius + 1)
+        c0, c1 = max(0, c - radius), min(nx, c + radius + 1)
+        rows, cols = np.nonzero(np.isfinite(cost[r0:r1, c0:c1]))
+        if rows.size:
+            dist = np.hypot((rows + r0 - r) * dy, (cols + c0 - c) * dx)
+            best = int(np.argmin(dist))
+            # exact only if no cell outside the window can be nearer
+            if dist[best] <= radius * min(dx, dy) or (r0, r1, c0, c1) == (0, ny, 0, nx):
+                return (int(rows[best] + r0), int(cols[best] + c0)), float(dist[best])
+        elif (r0, r1, c0, c1) == (0, ny, 0, nx):
+            return None
+        radius *= 2
