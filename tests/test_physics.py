@@ -341,3 +341,16 @@ def test_steeper_uphill_is_never_faster_nor_cheaper(vid, surface, season, g):
     assert np.all(up_f[1:] >= up_f[:-1] - 1e-9)
     possible = up_v > 0
     assert np.all(down_v[possible] >= up_v[possible] - 1e-9)
+
+
+def test_borrowed_efficiency_follows_the_lender_in_the_same_folder(tmp_path):
+    import shutil
+
+    from logistics import settings
+
+    root = tmp_path / "configs"
+    shutil.copytree(settings.CONFIG_DIR / "vehicles", root / "vehicles")
+    zis = root / "vehicles" / "zis-5.yaml"
+    zis.write_text(zis.read_text().replace("l_per_100km: 33\n", "l_per_100km: 66\n"))
+    us6 = load_vehicle("Studebaker", config_dir=root)
+    assert efficiency(us6) == pytest.approx(efficiency("Studebaker") / 2)

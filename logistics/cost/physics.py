@@ -330,7 +330,8 @@ def _level_work_l_per_100km(v: Vehicle, surface: str) -> float:
 
 
 @functools.lru_cache(maxsize=256)
-def _fit(v: Vehicle) -> Calibration:
+def _fit(v: Vehicle, other: Vehicle | None) -> Calibration:
+    """The calibration of ``v``; ``other`` is the vehicle it borrows its efficiency from."""
     if not v.is_motorised:
         return Calibration(v.id, math.nan, "no fuel", pd.DataFrame())
     if v.fuel_targets:
@@ -347,8 +348,7 @@ def _fit(v: Vehicle) -> Calibration:
         )
     else:
         like = v.calibrate_like
-        assert like is not None  # guaranteed by the loader
-        other = load_vehicle(like.vehicle, config_dir=Path(v.path).parent.parent)
+        assert like is not None and other is not None  # guaranteed by the loader
         eta = efficiency(other) * ENERGY_MJ_PER_L[other.fuel_type] / (
             like.fuel_volume_factor * ENERGY_MJ_PER_L[v.fuel_type]
         )
@@ -367,7 +367,11 @@ def _fit(v: Vehicle) -> Calibration:
 
 def calibration(vehicle: Vehicle | str) -> Calibration:
     """The fuel calibration of a vehicle: fitted eta and documented vs model consumption."""
-    return _fit(load_vehicle(vehicle))
+    v = load_vehicle(vehicle)
+    other = None
+    if v.is_motorised and not v.fuel_targets and v.calibrate_like is not None:
+        other = load_vehicle(v.calibrate_like.vehicle, config_dir=Path(v.path).parent.parent)
+    return _fit(v, other)
 
 
 def efficiency(vehicle: Vehicle | str) -> float:
