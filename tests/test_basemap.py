@@ -64,3 +64,17 @@ def test_plot_lonlat_and_existing_axes(synthetic):
 def test_bad_box(synthetic):
     with pytest.raises(ExtentError):
         base_map((123.0, 45.0, 121.0, 46.0))
+
+
+def test_place_labels_do_not_overlap(synthetic):
+    from matplotlib.text import Annotation
+
+    # two places 400 m apart: the same label corner for both would overlap
+    fig, ax = base_map(BOX, resolution_m=4000, places=["46.000,122.000", "46.003,122.003"])
+    renderer = fig.canvas.get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in ax.texts if isinstance(t, Annotation)
+             and t.get_text().startswith("46.0")]
+    assert len(boxes) == 2
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
