@@ -268,17 +268,21 @@ def _stage_inputs(
 
     saves = []
     for name, field in fields.items():
-        arr = field if isinstance(field, da.Array) else da.from_array(np.asarray(field), chunks=grid.tile)
-        arr = arr.rechunk(grid.tile)
+        if isinstance(field, np.ndarray):  # already here: cut it without a task graph
+            for t in grid.tiles_in((0, grid.shape[0], 0, grid.shape[1])):
+                r0, r1, c0, c1 = grid.core(t)
+                np.save(_tile_file(folder, name, t), np.ascontiguousarray(field[r0:r1, c0:c1]))
+            continue
+        arr = da.asarray(field).rechunk(grid.tile)
         n = grid.n_tiles
         saves.append(
             arr.map_blocks(
                 _save_block, folder, name, dtype=np.int8, chunks=((1,) * n[0], (1,) * n[1])
             )
         )
-    if client is not None:
+    if saves and client is not None:
         client.compute(saves, sync=True)
-    else:
+    elif saves:
         dask.compute(*saves, scheduler="sync")
     return _TileFileSource(folder, grid, {k: np.dtype(v.dtype).str for k, v in fields.items()})
 
