@@ -341,6 +341,26 @@ def test_grade_on_a_table_column_up_to_rounding_reads_that_column():
     assert find_costs(m, [(0, 0)]).cost[0, 1] == pytest.approx(10.0 * 2.0, rel=1e-15)
 
 
+@settings(max_examples=40, deadline=None)
+@given(_models(), st.sampled_from([8, 16]), st.booleans(), st.data())
+def test_stop_at_gives_the_target_and_everything_cheaper_exactly(case, stencil, reverse, data):
+    model, barriers = case
+    cells = _passable(model, barriers)
+    if len(cells) < 2:
+        return
+    i, j = data.draw(st.lists(st.integers(0, len(cells) - 1), min_size=2, max_size=2,
+                              unique=True))
+    full = find_costs(model, [cells[i]], stencil=stencil, reverse=reverse, barriers=barriers)
+    part = find_costs(model, [cells[i]], stencil=stencil, reverse=reverse, barriers=barriers,
+                      stop_at=cells[j])
+    target = tuple(cells[j])
+    assert part.cost[target] == full.cost[target]
+    cheaper = full.cost < full.cost[target]
+    np.testing.assert_array_equal(part.cost[cheaper], full.cost[cheaper])
+    if np.isfinite(full.cost[target]):
+        np.testing.assert_array_equal(traceback(part, target), traceback(full, target))
+
+
 def test_docstring_examples_run():
     failures, _ = doctest.testmod(solver)
     assert failures == 0

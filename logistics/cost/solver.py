@@ -122,13 +122,15 @@ def _sift_down(keys, vals, size, pos, key, val):
 
 @njit(**HOT_JIT)
 def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
-            offsets, dflat, lengths_m, link_of, ny, nx, flat, links, reverse, keys, vals, size):
+            offsets, dflat, lengths_m, link_of, ny, nx, flat, links, reverse, stop,
+            keys, vals, size):
     """Run Dijkstra from the heap ``keys/vals[:size]`` until it is empty or nearly full.
 
     ``flat`` and ``links`` are the cost and backlink rasters (ny, nx) raveled (views).
     Returns the heap size left: 0 when done, else the caller grows the heap and calls again
     (this loop cannot allocate: see HOT_JIT). ``dflat[k]`` is offset k in flat indices;
     ``link_of[k]`` is what ``backlink`` stores when a cell is reached through offset k.
+    Settling flat cell ``stop`` (-1: none) ends the search early.
     """
     n_off = offsets.shape[0]
     reach = 0  # widest offset: cells this far from every edge need no bounds checks
@@ -144,6 +146,8 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
         _sift_down(keys, vals, size, 0, keys[_u(size)], vals[_u(size)])
         if d > flat[_u(i)]:
             continue  # stale entry (lazy deletion)
+        if i == stop:
+            return 0
         r = i // nx
         c = i - r * nx
         inner = reach <= r < ny - reach and reach <= c < nx - reach
@@ -181,8 +185,9 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
 
 
 def _dijkstra(inp: KernelInputs, offs: np.ndarray, link_of: np.ndarray, cost: np.ndarray,
-              backlink: np.ndarray, reverse: bool) -> None:
-    """Settle every cell reachable from the finite entries of ``cost`` (updated in place)."""
+              backlink: np.ndarray, reverse: bool, stop: int = -1) -> None:
+    """Settle every cell reachable from the finite entries of ``cost`` (updated in place),
+    or only up to flat cell ``stop``."""
     seeds = np.flatnonzero(np.isfinite(cost))
     cap = max(1 << 16, 2 * seeds.size + 4 * len(offs))
     keys = np.empty(cap, dtype=np.float64)
@@ -197,7 +202,7 @@ def _dijkstra(inp: KernelInputs, offs: np.ndarray, link_of: np.ndarray, cost: np
     dflat = offs[:, 0] * nx + offs[:, 1]
     while size:
         size = _settle(*inp.args(), offs, dflat, lengths, link_of, ny, nx, cost.reshape(-1),
-                       backlink.reshape(-1), reverse, keys, vals, size)
+                       backlink.reshape(-1), reverse, stop, keys, vals, size)
         if size:
             keys = np.concatenate([keys, np.empty_like(keys)])
             vals = np.concatenate([vals, np.empty_like(vals)])
@@ -345,6 +350,7 @@ def find_costs(
     stencil: int = 8,
     reverse: bool = False,
     barriers: np.ndarray | None = None,
+    stop_at=None,
 ) -> Accumulated:
     """Least accumulated cost from ``sources`` to every cell (or to them with ``reverse``).
 
@@ -368,6 +374,10 @@ def find_costs(
         not ``p -> q``; with anisotropic costs the two differ.
     barriers : bool (ny, nx), optional
         Extra impassable cells (True), on top of the model's barriers.
+    stop_at : (row, col), optional
+        Stop as soon as this cell's cost is final (a route needs no more). Then only it and
+        the cells settled before it (all cheaper) hold final costs and backlinks; the others
+        may be too high or inf. ``traceback(acc, stop_at)`` is exact.
 
     Returns
     -------
@@ -397,7 +407,11 @@ def find_costs(
     offs = stencil_offsets(stencil)
     cost = _seed_costs(inp, sources, start_costs, init_cost)
     backlink = np.full(cost.shape, -1, dtype=np.int8)
-    _dijkstra(inp, offs, _link_table(offs, bool(reverse)), cost, backlink, bool(reverse))
+    stop = -1
+    if stop_at is not None:
+        r, c = _grid_cell(stop_at, cost.shape, "stop_at")
+        stop = r * cost.shape[1] + c
+    _dijkstra(inp, offs, _link_table(offs, bool(reverse)), cost, backlink, bool(reverse), stop)
     return Accumulated(cost, backlink, int(stencil), bool(reverse), model.units,
                        (inp.dx_m, inp.dy_m))
 

@@ -1,0 +1,284 @@
+"""Least-cost route through waypoints, with per-step distance, grade, time and fuel.
+
+``route(terrain, vehicle, waypoints)`` solves each leg with the in-memory solver (stopping as
+soon as the leg's end is reached), joins the legs and prices every step of the joined path;
+``evaluate_path(terrain, cells, vehicle)`` prices a given path for a vehicle (e.g. the other
+classes of a column following the lead vehicle's route). Both price steps with the one kernel
+(:func:`logistics.cost.kernel.edge_costs`) on the physics' time and fuel models, so a route's
+``time_s`` summed over a leg equals the solver's accumulated time when the objective is time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+from shapely.geometry import LineString
+
+from logistics.cost.kernel import edge_costs, kernel_inputs, offset_lengths_m
+from logistics.cost.model import CostModel
+from logistics.cost.solver import check_cell, find_costs, traceback
+from logistics.cost.stencil import OFFSETS_16
+from logistics.errors import ConfigError, ExtentError, NoRouteError
+
+__all__ = ["Route", "route", "evaluate_path", "SEGMENT_COLUMNS"]
+
+#: Columns of ``Route.segments`` and of :func:`evaluate_path`, in order (logistics/README.md).
+SEGMENT_COLUMNS: tuple[str, ...] = (
+    "lon", "lat", "x_m", "y_m", "row", "col", "dist_m", "cum_km", "elev_m", "grade",
+    "time_s", "fuel_l", "terrain_class", "river_class",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Route:
+    """A least-cost route through waypoints.
+
+    Attributes
+    ----------
+    segments : DataFrame
+        One row per cell of the path (columns :data:`SEGMENT_COLUMNS`). Row 0 is the start
+        (``dist_m``, ``grade``, ``time_s``, ``fuel_l`` 0); every later row describes the step
+        *into* its cell: length ``dist_m``, grade (rise/run, + uphill), ``time_s`` and ``fuel_l``
+        of that step for the vehicle and season. ``cum_km`` is the distance so far.
+    legs : DataFrame
+        One row per leg: ``leg`` (1..), ``start``, ``end`` (waypoint names), ``first_row``,
+        ``last_row`` (rows of ``segments``), ``distance_km``, ``time_h``, ``fuel_l``.
+    line_lonlat, line_metric : shapely LineString
+        The path through the cell centres in lon/lat degrees and in metric metres.
+    attrs : dict
+        vehicle, objective, season, stencil, units of the objective.
+    """
+
+    segments: pd.DataFrame
+    legs: pd.DataFrame
+    line_lonlat: LineString
+    line_metric: LineString
+    attrs: dict = field(default_factory=dict)
+
+    @property
+    def distance_km(self) -> float:
+        """Length of the whole route in km."""
+        return float(self.segments["cum_km"].iloc[-1])
+
+    @property
+    def time_h(self) -> float:
+        """Driving time of the whole route in hours (no halts)."""
+        return float(self.segments["time_s"].sum()) / 3600.0
+
+    @property
+    def fuel_l(self) -> float:
+        """Fuel burnt on the whole route in litres (0 for foot and horse)."""
+        return float(self.segments["fuel_l"].sum())
+
+
+# ----------------------------------------------------------------------------------------------
+# Pricing a path
+# ----------------------------------------------------------------------------------------------
+
+
+def _models(terrain: xr.Dataset, vehicle, season: str) -> tuple[CostModel, CostModel | None]:
+    """(time model, fuel model or None for a vehicle that burns no fuel)."""
+    from logistics.cost.physics import build_cost_model
+    from logistics.vehicles import load_vehicle
+
+    v = load_vehicle(vehicle)
+    time_model = build_cost_model(terrain, v, objective="time", season=season)
+    fuel_model = (
+        build_cost_model(terrain, v, objective="fuel", season=season) if v.is_motorised else None
+    )
+    return time_model, fuel_model
+
+
+def _step_offsets(cells: np.ndarray) -> np.ndarray:
+    """Offset index (into OFFSETS_16) of each step of a path; ConfigError if one is no move."""
+    steps = np.diff(cells, axis=0)
+    code = (steps[:, 0] + 2) * 5 + (steps[:, 1] + 2)  # unique for |di|, |dj| <= 2
+    lut = np.full(25, -1, dtype=np.int64)
+    lut[(OFFSETS_16[:, 0] + 2) * 5 + (OFFSETS_16[:, 1] + 2)] = np.arange(len(OFFSETS_16))
+    ok = (np.abs(steps) <= 2).all(axis=1)
+    k = np.where(ok, lut[np.where(ok, code, 0)], -1)
+    if (k < 0).any():
+        n = int(np.flatnonzero(k < 0)[0])
+        raise ConfigError(
+            f"path step {n} goes from cell {tuple(cells[n])} to {tuple(cells[n + 1])}, which is "
+            "not a move of the 16-neighbour stencil; pass a continuous path (e.g. from traceback)"
+        )
+    return k
+
+
+def _segments(terrain: xr.Dataset, cells: np.ndarray, time_model: CostModel,
+              fuel_model: CostModel | None) -> pd.DataFrame:
+    """The segment table of ``cells`` priced with the given time and fuel models."""
+    from logistics.terrain import to_lonlat
+
+    rows, cols = cells[:, 0], cells[:, 1]
+    k = _step_offsets(cells)
+    dx, dy = time_model.cellsize_m
+    dist = np.concatenate([[0.0], offset_lengths_m(dx, dy)[k]])
+    time_s = np.concatenate([[0.0], edge_costs(time_model, rows[:-1], cols[:-1], k)])
+    if fuel_model is None:
+        fuel_l = np.zeros(len(cells))
+    else:
+        fuel_l = np.concatenate([[0.0], edge_costs(fuel_model, rows[:-1], cols[:-1], k)])
+    elev = np.asarray(terrain["elevation_m"].values)[rows, cols].astype(np.float64)
+    grade = np.concatenate([[0.0], np.diff(elev) / dist[1:]]) if len(cells) > 1 else np.zeros(1)
+    x_m = np.asarray(terrain["x"].values, dtype=np.float64)[cols]
+    y_m = np.asarray(terrain["y"].values, dtype=np.float64)[rows]
+    lon, lat = to_lonlat(x_m, y_m)
+    river = (
+        np.asarray(terrain["river_class"].values)[rows, cols]
+        if "river_class" in terrain else np.zeros(len(cells), np.uint8)
+    )
+    return pd.DataFrame(
+        {
+            "lon": lon, "lat": lat, "x_m": x_m, "y_m": y_m, "row": rows, "col": cols,
+            "dist_m": dist, "cum_km": np.cumsum(dist) / 1000.0, "elev_m": elev, "grade": grade,
+            "time_s": time_s, "fuel_l": fuel_l,
+            "terrain_class": np.asarray(terrain["terrain_class"].values)[rows, cols],
+            "river_class": river,
+        },
+        columns=list(SEGMENT_COLUMNS),
+    )
+
+
+def _as_cells(cells, shape: tuple[int, int]) -> np.ndarray:
+    """``cells`` as an (n, 2) int64 array inside ``shape`` (ConfigError / ExtentError)."""
+    out = np.asarray(cells)
+    if out.ndim != 2 or out.shape[1] != 2 or len(out) == 0:
+        raise ConfigError(f"cells must be (row, col) pairs, shape (n, 2); got {out.shape}")
+    out = out.astype(np.int64)
+    ny, nx = shape
+    inside = (out[:, 0] >= 0) & (out[:, 0] < ny) & (out[:, 1] >= 0) & (out[:, 1] < nx)
+    if not inside.all():
+        n = int(np.flatnonzero(~inside)[0])
+        raise ExtentError(f"path cell {n} {tuple(out[n])} is outside the grid {ny} x {nx}")
+    return out
+
+
+def evaluate_path(terrain: xr.Dataset, cells, vehicle, *, season: str = "dry") -> pd.DataFrame:
+    """Per-step distance, grade, time and fuel of the path ``cells`` for ``vehicle``.
+
+    ``cells`` is an (n, 2) array of (row, col) in travel order, each step a 16-stencil move
+    (e.g. ``Route.segments[["row", "col"]]`` or :func:`~logistics.cost.solver.traceback`).
+    Returns a DataFrame with :data:`SEGMENT_COLUMNS` (row 0 = start, zeros). A step this
+    vehicle cannot make (too steep, a river it cannot cross) gets ``time_s``/``fuel_l`` inf,
+    so callers decide how to treat it. Fuel is 0 for foot and horse.
+    """
+    time_model, fuel_model = _models(terrain, vehicle, season)
+    return _segments(terrain, _as_cells(cells, time_model.shape), time_model, fuel_model)
+
+
+# ----------------------------------------------------------------------------------------------
+# Routing
+# ----------------------------------------------------------------------------------------------
+
+
+def _waypoint(point) -> tuple[str, float, float]:
+    """(name, lon, lat) of a place name, a (lon, lat) pair or an object with .lon/.lat."""
+    if isinstance(point, str):
+        from logistics.places import lookup
+
+        p = lookup(point)
+        return p.name, float(p.lon), float(p.lat)
+    if hasattr(point, "lon") and hasattr(point, "lat"):
+        return str(getattr(point, "name", "")), float(point.lon), float(point.lat)
+    try:
+        lon, lat = (float(v) for v in point)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"a waypoint must be a place name or a (lon, lat) pair in degrees, got {point!r}"
+        ) from None
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ConfigError(
+            f"waypoint {point!r} is not (lon, lat) in degrees; note the order: longitude first"
+        )
+    return f"{lat:.4f} N {lon:.4f} E", lon, lat
+
+
+def route(
+    terrain: xr.Dataset,
+    vehicle,
+    waypoints,
+    *,
+    objective: str | float = "time",
+    season: str = "dry",
+    stencil: int = 16,
+) -> Route:
+    """The least-cost route of ``vehicle`` on ``terrain`` through ``waypoints`` in order.
+
+    ``waypoints``: at least two place names (:func:`logistics.places.lookup`) or (lon, lat)
+    pairs in degrees. ``objective``: "time", "fuel" or a weight in [0, 1] (see
+    :func:`logistics.cost.physics.build_cost_model`); the route minimises it, and every step is
+    then priced in both seconds and litres. Legs are solved one after another and joined.
+
+    Raises ExtentError for a waypoint outside the terrain, NoRouteError for one on impassable
+    ground or a leg that cannot be driven (naming the leg and the nearest reachable cell).
+    """
+    from logistics.cost.physics import build_cost_model
+    from logistics.terrain import cell_of, to_metric
+
+    points = [_waypoint(p) for p in waypoints]
+    if len(points) < 2:
+        raise ConfigError(f"a route needs at least 2 waypoints, got {len(points)}")
+    time_model, fuel_model = _models(terrain, vehicle, season)
+    if objective == "time":
+        model = time_model
+    elif objective == "fuel" and fuel_model is not None:
+        model = fuel_model
+    else:
+        model = build_cost_model(terrain, vehicle, objective=objective, season=season)
+    inp = kernel_inputs(model)
+    cells = []
+    for name, lon, lat in points:
+        x, y = to_metric(lon, lat)
+        cells.append(check_cell(inp, cell_of(terrain, x, y), f"waypoint {name!r}"))
+
+    path = [np.asarray([cells[0]], dtype=np.int64)]
+    bounds = []
+    for i in range(len(cells) - 1):
+        start, end = cells[i], cells[i + 1]
+        acc = find_costs(model, [start], stencil=stencil, stop_at=end)
+        try:
+            leg = traceback(acc, end)
+        except NoRouteError as exc:
+            who = model.attrs.get("vehicle", "the vehicle")
+            raise NoRouteError(
+                f"leg {i + 1} ({points[i][0]} -> {points[i + 1][0]}) for {who}: {exc}"
+            ) from None
+        first = sum(len(p) for p in path) - 1
+        path.append(leg[1:])
+        bounds.append((first, first + len(leg) - 1))
+    all_cells = np.concatenate(path)
+    seg = _segments(terrain, all_cells, time_model, fuel_model)
+
+    legs = pd.DataFrame(
+        [
+            {
+                "leg": i + 1,
+                "start": points[i][0],
+                "end": points[i + 1][0],
+                "first_row": a,
+                "last_row": b,
+                "distance_km": float(seg["dist_m"].iloc[a + 1 : b + 1].sum()) / 1000.0,
+                "time_h": float(seg["time_s"].iloc[a + 1 : b + 1].sum()) / 3600.0,
+                "fuel_l": float(seg["fuel_l"].iloc[a + 1 : b + 1].sum()),
+            }
+            for i, (a, b) in enumerate(bounds)
+        ]
+    )
+    xy = seg[["x_m", "y_m"]].to_numpy()
+    ll = seg[["lon", "lat"]].to_numpy()
+    if len(seg) == 1:  # start == end: a zero-length line
+        xy, ll = np.repeat(xy, 2, axis=0), np.repeat(ll, 2, axis=0)
+    attrs = dict(
+        vehicle=model.attrs.get("vehicle", str(vehicle)),
+        objective=objective,
+        season=season,
+        stencil=int(stencil),
+        units=model.units,
+        waypoints=[p[0] for p in points],
+    )
+    return Route(seg, legs, LineString(ll), LineString(xy), attrs)

@@ -1,0 +1,155 @@
+"""Routes through waypoints and path pricing, on small synthetic terrain near Hailar."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from logistics.cost.physics import build_cost_model
+from logistics.cost.route import SEGMENT_COLUMNS, evaluate_path, route
+from logistics.cost.solver import find_costs
+from logistics.errors import ConfigError, ExtentError, NoRouteError
+from logistics.places import lookup
+from logistics.terrain import cell_of, to_lonlat, to_metric
+from logistics.terrain.classes import RiverClass, TerrainClass
+
+RES_M = 1000.0
+
+
+def _terrain(*, lake: bool = False, hills: bool = False, island: bool = False) -> xr.Dataset:
+    """30 x 40 km of steppe whose cell (10, 10) holds Hailar; optional lake, hills, island."""
+    hailar = lookup("Hailar")
+    x0, y0 = to_metric(hailar.lon, hailar.lat)
+    ny, nx = 30, 40
+    x = x0 + (np.arange(nx) - 10) * RES_M
+    y = y0 + (10 - np.arange(ny)) * RES_M
+    z = np.full((ny, nx), 600.0, np.float32)
+    tc = np.full((ny, nx), TerrainClass.STEPPE, np.uint8)
+    rc = np.zeros((ny, nx), np.uint8)
+    if lake:
+        tc[5:25, 20:23] = TerrainClass.WATER
+    if hills:
+        rng = np.random.default_rng(7)
+        z += (rng.random((ny, nx)) * 120).astype(np.float32)
+        tc[:, 25:] = TerrainClass.FOREST
+        rc[:, 15] = RiverClass.MEDIUM
+    if island:
+        tc[:, 30] = TerrainClass.WATER
+    return xr.Dataset(
+        {
+            "elevation_m": (("y", "x"), z, {"units": "m"}),
+            "terrain_class": (("y", "x"), tc, {"units": "class"}),
+            "river_class": (("y", "x"), rc, {"units": "class"}),
+        },
+        coords={"x": x, "y": y},
+    )
+
+
+def _lonlat(ds: xr.Dataset, row: int, col: int) -> tuple[float, float]:
+    return to_lonlat(float(ds.x[col]), float(ds.y[row]))
+
+
+def test_segments_have_the_contract_columns_and_consistent_totals():
+    ds = _terrain(hills=True)
+    rt = route(ds, "t-34-85", ["Hailar", _lonlat(ds, 25, 35)])
+    seg = rt.segments
+    assert list(seg.columns) == list(SEGMENT_COLUMNS)
+    assert (seg[["row", "col"]].iloc[0].tolist(), seg[["row", "col"]].iloc[-1].tolist()) == (
+        [10, 10], [25, 35])
+    assert seg.loc[0, ["dist_m", "time_s", "fuel_l", "grade"]].tolist() == [0, 0, 0, 0]
+    assert rt.distance_km == pytest.approx(seg["dist_m"].sum() / 1000)
+    assert rt.time_h == pytest.approx(rt.legs["time_h"].sum())
+    assert rt.fuel_l == pytest.approx(rt.legs["fuel_l"].sum())
+    assert (seg["time_s"].iloc[1:] > 0).all() and (seg["fuel_l"].iloc[1:] > 0).all()
+    # grade is rise over the step's run
+    np.testing.assert_allclose(seg["grade"].iloc[1:], np.diff(seg["elev_m"]) / seg["dist_m"][1:])
+    # the line runs through the cell centres in both CRSs
+    assert len(rt.line_metric.coords) == len(seg)
+    assert rt.line_metric.length == pytest.approx(rt.distance_km * 1000)
+    assert rt.line_lonlat.coords[0] == pytest.approx((seg.lon[0], seg.lat[0]))
+    hailar = lookup("Hailar")
+    assert rt.line_lonlat.coords[0] == pytest.approx((hailar.lon, hailar.lat), abs=0.01)
+
+
+def test_route_time_equals_the_solvers_accumulated_time():
+    ds = _terrain(hills=True)
+    end = (22, 33)
+    rt = route(ds, "t-34-85", ["Hailar", _lonlat(ds, *end)], season="wet")
+    model = build_cost_model(ds, "t-34-85", objective="time", season="wet")
+    acc = find_costs(model, [(10, 10)], stencil=16)
+    assert rt.segments["time_s"].sum() == pytest.approx(acc.cost[end], rel=1e-12)
+
+
+def test_flat_route_is_nearly_straight():
+    ds = _terrain()
+    rt = route(ds, "studebaker-us6", ["Hailar", _lonlat(ds, 25, 35)], stencil=16)
+    straight_km = np.hypot(15, 25)
+    assert straight_km <= rt.distance_km <= straight_km * 1.03
+    rt8 = route(ds, "studebaker-us6", ["Hailar", _lonlat(ds, 25, 35)], stencil=8)
+    assert rt8.distance_km > rt.distance_km  # 8 neighbours zig-zag more
+
+
+def test_route_goes_round_the_lake():
+    ds = _terrain(lake=True)
+    rt = route(ds, "t-34-85", ["Hailar", _lonlat(ds, 15, 30)])
+    assert not (rt.segments["terrain_class"] == TerrainClass.WATER).any()
+    assert rt.segments["row"].min() < 5 or rt.segments["row"].max() >= 25  # around an end
+    assert rt.distance_km > 20.5
+
+
+def test_waypoints_are_visited_in_order_and_legs_join():
+    ds = _terrain()
+    via, end = (25, 12), (12, 35)
+    rt = route(ds, "gaz-67b", ["Hailar", _lonlat(ds, *via), _lonlat(ds, *end)])
+    cells = [tuple(rc) for rc in rt.segments[["row", "col"]].to_numpy()]
+    assert via in cells and cells[-1] == end
+    assert len(rt.legs) == 2
+    leg1, leg2 = rt.legs.itertuples()
+    assert leg1.last_row == leg2.first_row == cells.index(via)
+    assert leg1.start == "Hailar"
+    assert rt.legs["distance_km"].sum() == pytest.approx(rt.distance_km)
+    assert len(set(cells)) == len(cells)  # the joint cell appears once
+
+
+def test_fuel_route_burns_no_more_fuel_and_time_route_takes_no_longer():
+    ds = _terrain(hills=True)
+    points = ["Hailar", _lonlat(ds, 20, 36)]
+    by_time = route(ds, "is-2", points, objective="time")
+    by_fuel = route(ds, "is-2", points, objective="fuel")
+    assert by_fuel.fuel_l <= by_time.fuel_l * (1 + 1e-12)
+    assert by_time.time_h <= by_fuel.time_h * (1 + 1e-12)
+    assert by_fuel.attrs["units"] == "L" and by_time.attrs["units"] == "s"
+
+
+def test_evaluate_path_reprices_a_route_for_another_vehicle():
+    ds = _terrain(hills=True)
+    rt = route(ds, "t-34-85", ["Hailar", _lonlat(ds, 20, 36)])
+    cells = rt.segments[["row", "col"]].to_numpy()
+    same = evaluate_path(ds, cells, "t-34-85")
+    np.testing.assert_allclose(same["time_s"], rt.segments["time_s"], rtol=1e-12)
+    np.testing.assert_allclose(same["fuel_l"], rt.segments["fuel_l"], rtol=1e-12)
+    walk = evaluate_path(ds, cells, "foot-infantry")
+    np.testing.assert_array_equal(walk["dist_m"], rt.segments["dist_m"])
+    assert (walk["fuel_l"] == 0).all()
+    assert walk["time_s"].sum() > 3 * rt.segments["time_s"].sum()  # ~5 km/h vs a tank
+
+
+def test_bad_waypoints_and_paths():
+    ds = _terrain(lake=True, island=True)
+    with pytest.raises(ConfigError, match="at least 2 waypoints"):
+        route(ds, "t-34-85", ["Hailar"])
+    with pytest.raises(ConfigError, match="longitude first"):
+        route(ds, "t-34-85", ["Hailar", (49.2, 190.0)])
+    with pytest.raises(ExtentError, match="outside the grid"):
+        route(ds, "t-34-85", ["Hailar", "Harbin"])
+    with pytest.raises(NoRouteError, match=r"waypoint .* lies on a barrier"):
+        route(ds, "t-34-85", ["Hailar", _lonlat(ds, 10, 21)])
+    with pytest.raises(NoRouteError, match=r"leg 1 \(Hailar -> .*nearest reachable cell is "
+                                           r"\(row \d+, col 29\), 2 km away"):
+        route(ds, "t-34-85", ["Hailar", _lonlat(ds, 15, 31)])
+    with pytest.raises(ConfigError, match="not a move of the 16-neighbour stencil"):
+        evaluate_path(ds, [(0, 0), (0, 3)], "t-34-85")
+    with pytest.raises(ExtentError, match="outside the grid"):
+        evaluate_path(ds, [(0, 0), (-1, 0)], "t-34-85")
+    assert cell_of(ds, *to_metric(*_lonlat(ds, 15, 31))) == (15, 31)
