@@ -34,8 +34,9 @@ def summary_lines(result) -> list[str]:
     dry = s["first_dry"]
     if dry:
         lines.append(
-            f"  fuel ran out first on {_fmt_time(dry['time'])} at km {dry['cum_km']:.0f} "
-            f"({dry['lat']:.2f} N, {dry['lon']:.2f} E): {dry['class'] or 'a class'} dry"
+            f"  fuel ran out first on {_fmt_time(dry['time'])} at km {dry['cum_km']:.0f}, "
+            f"{dry['near']} ({dry['lat']:.2f} N, {dry['lon']:.2f} E): "
+            f"{dry['class'] or 'a class'} dry"
         )
     else:
         lines.append("  fuel never ran out")
@@ -47,9 +48,9 @@ def summary_lines(result) -> list[str]:
     hi = s["highest"]
     if hi:
         lines.append(
-            f"  highest point of the route (the range crossing): {hi['elev_m']:.0f} m at "
-            f"{hi['lat']:.3f} N, {hi['lon']:.3f} E, km {hi['cum_km']:.0f}, passed "
-            f"{_fmt_time(hi['time'])}"
+            f"  highest point of the route (the range crossing): {hi['elev_m']:.0f} m, "
+            f"{hi['near']} ({hi['lat']:.3f} N, {hi['lon']:.3f} E), km {hi['cum_km']:.0f}, "
+            f"passed {_fmt_time(hi['time'])}"
         )
     reached = result.reached[result.reached["kind"] == "objective"]
     if len(reached):

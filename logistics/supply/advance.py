@@ -8,6 +8,7 @@ axis) or any figure path listed under the scenario's ``uncertain:`` (see ``confi
 
 from __future__ import annotations
 
+import functools
 import platform
 import subprocess
 from collections.abc import Mapping
@@ -22,7 +23,7 @@ from logistics.scenario import Scenario, apply_overrides, load_scenario
 from logistics.supply.plan import Plan, build_plan, scenario_bbox
 from logistics.supply.simulate import SimResult, simulate
 
-__all__ = ["RunResult", "run_scenario", "summarize"]
+__all__ = ["RunResult", "run_scenario", "summarize", "near_place"]
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ def summarize(plan: Plan, sim: SimResult, route_points: pd.DataFrame) -> dict:
         row = dry.iloc[0]
         out["first_dry"] = {"time": row["time"], "cum_km": float(row["cum_km"]),
                             "lon": float(row["lon"]), "lat": float(row["lat"]),
-                            "class": row.get("dry_class", "")}
+                            "class": row.get("dry_class", ""),
+                            "near": near_place(float(row["lon"]), float(row["lat"]))}
     elev = route_points["elev_m"].to_numpy(float)
     if np.isfinite(elev).any():
         i = int(np.nanargmax(elev))
@@ -145,8 +147,28 @@ def summarize(plan: Plan, sim: SimResult, route_points: pd.DataFrame) -> dict:
             "cum_km": km, "lon": float(route_points["lon"].iloc[i]),
             "lat": float(route_points["lat"].iloc[i]), "elev_m": float(elev[i]),
             "time": passed["time"].iloc[0] if len(passed) else None,
+            "near": near_place(float(route_points["lon"].iloc[i]),
+                               float(route_points["lat"].iloc[i])),
         }
     return out
+
+
+def near_place(lon: float, lat: float) -> str:
+    """Where a point is, said by the nearest gazetteer place: ``"38 km SE of Lubei"``."""
+    from logistics.places import all_places
+    from logistics.terrain import to_metric
+
+    places = all_places()
+    px, py = to_metric(np.array([p.lon for p in places]), np.array([p.lat for p in places]))
+    x, y = to_metric(lon, lat)
+    d = np.hypot(px - x, py - y)
+    i = int(np.argmin(d))
+    km = float(d[i]) / 1000.0
+    if km < 2.0:
+        return f"at {places[i].name}"
+    compass = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+    bearing = np.degrees(np.arctan2(x - px[i], y - py[i])) % 360.0
+    return f"{km:.0f} km {compass[int((bearing + 22.5) // 45) % 8]} of {places[i].name}"
 
 
 def _halts(track: pd.DataFrame) -> list[dict]:
@@ -209,7 +231,9 @@ def _cost_hours(sc: Scenario, terrain, extras: dict):
     return da.rio.write_crs(settings.METRIC_CRS).rio.write_transform(terrain.rio.transform())
 
 
+@functools.lru_cache(maxsize=1)
 def _git_commit() -> str:
+    """The code's commit, read once per process (runs of one process report the same one)."""
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=settings.PROJECT_ROOT,
                              capture_output=True, text=True, timeout=5, check=False)

@@ -290,8 +290,9 @@ def build_plan(sc: Scenario, terrain, *, speed_scale: float = 1.0, events: bool 
     first_season = seasons[0][1]
 
     names = [sc.start.place] + [o.place for o in sc.objectives]
-    waypoints = [resolve_point(sc.start)] + [resolve_point(o) for o in sc.objectives]
     lead = vehicles[sc.formation.lead]
+    notes: list[str] = []
+    waypoints = _snap_points(terrain, lead, first_season, [sc.start, *sc.objectives], notes)
     rt = route(terrain, lead, waypoints, objective="time", season=first_season,
                stencil=sc.routing.stencil)
     seg = rt.segments.reset_index(drop=True)
@@ -348,7 +349,6 @@ def build_plan(sc: Scenario, terrain, *, speed_scale: float = 1.0, events: bool 
         for e in sc.events
         if events and e.at is None
     )
-    notes: list[str] = []
     trucks = tuple(_truck_spec(sc, i, terrain, cells, t0, end, notes)
                    for i in range(len(sc.supply.trucks)))
     airlifts = tuple(_air_spec(a, t0) for a in sc.supply.air)
@@ -382,6 +382,47 @@ def build_plan(sc: Scenario, terrain, *, speed_scale: float = 1.0, events: bool 
         "notes": notes,
     }
     return plan, extras
+
+
+def _snap_points(terrain, vehicle, season: str, points: list[Point],
+                 notes: list[str]) -> list[tuple[float, float]]:
+    """Lon/lat of each point, moved to the nearest cell the vehicle can enter if it lies on
+    water or other impassable ground (a jump-off on a river bank falls in the river on a
+    coarse grid); farther than the point's ``radius_km`` is a NoRouteError."""
+    from logistics.cost.kernel import kernel_inputs
+    from logistics.cost.physics import build_cost_model
+    from logistics.cost.solver import barrier_mask
+    from logistics.errors import NoRouteError
+    from logistics.terrain import cell_of, to_lonlat, to_metric
+
+    blocked = barrier_mask(kernel_inputs(build_cost_model(terrain, vehicle, objective="time",
+                                                          season=season)))
+    xs, ys = terrain["x"].to_numpy(), terrain["y"].to_numpy()
+    out = []
+    for p in points:
+        lon, lat = resolve_point(p)
+        x, y = to_metric(lon, lat)
+        r, c = cell_of(terrain, x, y)
+        if not blocked[r, c]:
+            out.append((lon, lat))
+            continue
+        n = int(np.ceil(p.radius_km * 1000.0 / abs(xs[1] - xs[0]))) if len(xs) > 1 else 1
+        r0, c0 = max(r - n, 0), max(c - n, 0)
+        win = ~blocked[r0:r + n + 1, c0:c + n + 1]
+        rr, cc = np.nonzero(win)
+        d = np.hypot(xs[cc + c0] - x, ys[rr + r0] - y)
+        if not len(d) or d.min() > p.radius_km * 1000.0:
+            raise NoRouteError(
+                f"{p.place!r} ({lat:.3f} N, {lon:.3f} E) lies on ground a {vehicle.id} cannot "
+                f"enter and no passable cell is within radius_km={p.radius_km:g}; move the "
+                "point or give it a larger radius_km"
+            )
+        k = int(np.argmin(d))
+        new = to_lonlat(float(xs[cc[k] + c0]), float(ys[rr[k] + r0]))
+        notes.append(f"{p.place}: on impassable ground on this grid; moved {d[k] / 1000:.1f} km "
+                     "to the nearest passable cell")
+        out.append((float(new[0]), float(new[1])))
+    return out
 
 
 def _group(g, vehicle) -> VehicleGroup:
