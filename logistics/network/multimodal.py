@@ -207,7 +207,6 @@ class _Field:
     acc_to: object | None = None  # reverse to b
     cell_a: tuple[int, int] | None = None
     cell_b: tuple[int, int] | None = None
-    fuel_model: object | None = None
 
 
 def _route_section(ctx: _Context, a: _Point, b: _Point) -> list[Leg]:
@@ -584,45 +583,23 @@ def _network_leg(ctx: _Context, run: list) -> Leg:
 
 def _cc_leg(ctx, f: _Field, start: str, end: str, p0: _Point, p1: _Point, *,
             to_cell=None, from_cell=None) -> Leg:
-    """Cross-country leg along the solver's path; time and fuel priced cell by cell."""
+    """Cross-country leg along the solver's path, priced step by step by
+    ``logistics.cost.route.evaluate_path`` (the kernel on the physics' time and fuel models)."""
+    from logistics.cost.route import evaluate_path
     from logistics.cost.solver import traceback
-    from logistics.terrain import to_lonlat
 
     if to_cell is not None:
         cells = traceback(f.acc_from, to_cell)
     else:
         cells = traceback(f.acc_to, from_cell)
-    dist_km, time_h, fuel_l = _price_cells(ctx, f, cells)
-    xs = f.terrain["x"].values[cells[:, 1]]
-    ys = f.terrain["y"].values[cells[:, 0]]
-    lon, lat = to_lonlat(xs, ys)
-    pts = [(p0.lon, p0.lat), *zip(lon.tolist(), lat.tolist()), (p1.lon, p1.lat)]
-    return Leg(mode="cross-country", start=start, end=end, distance_km=dist_km, time_h=time_h,
-               fuel_l=fuel_l, geometry=LineString(pts),
+    steps = evaluate_path(f.terrain, cells, ctx.vehicle, season=ctx.season)
+    pts = [(p0.lon, p0.lat), *zip(steps["lon"].tolist(), steps["lat"].tolist()),
+           (p1.lon, p1.lat)]
+    return Leg(mode="cross-country", start=start, end=end,
+               distance_km=float(steps["dist_m"].sum()) / 1000.0,
+               time_h=float(steps["time_s"].sum()) / 3600.0, fuel_l=float(steps["fuel_l"].sum()),
+               geometry=LineString(pts),
                notes=(f"cost engine on the {ctx.season} season model, 16 neighbours",))
-
-
-def _price_cells(ctx, f: _Field, cells: np.ndarray) -> tuple[float, float, float]:
-    """(km, h, L) of a cell path under the vehicle's time and fuel models (the one kernel)."""
-    from logistics.cost.kernel import edge_costs, offset_lengths_m
-    from logistics.cost.physics import build_cost_model
-    from logistics.cost.stencil import OFFSETS_16
-
-    if len(cells) < 2:
-        return 0.0, 0.0, 0.0
-    steps = np.diff(cells, axis=0)
-    lookup = {(int(di), int(dj)): k for k, (di, dj) in enumerate(OFFSETS_16)}
-    k = np.array([lookup[(int(di), int(dj))] for di, dj in steps])
-    rows, cols = cells[:-1, 0], cells[:-1, 1]
-    dist_km = float(offset_lengths_m(*f.model.cellsize_m)[k].sum()) / 1000.0
-    time_h = float(edge_costs(f.model, rows, cols, k).sum()) / 3600.0
-    fuel_l = 0.0
-    if ctx.vehicle.is_motorised:
-        if f.fuel_model is None:
-            f.fuel_model = build_cost_model(f.terrain, ctx.vehicle, objective="fuel",
-                                            season=ctx.season)
-        fuel_l = float(edge_costs(f.fuel_model, rows, cols, k).sum())
-    return dist_km, time_h, fuel_l
 
 
 def _resolve(place) -> _Point:
