@@ -73,6 +73,18 @@ def test_rail_route_by_hand(network, terrain):
     assert r.legs[1].geometry.coords[-1] == pytest.approx(CHARLIE)
 
 
+def test_every_vehicle_may_ride_a_train_and_use_a_road(network, terrain):
+    # the documented decision: tanks and trucks entrained, foot and horse as passengers
+    from logistics.vehicles import list_vehicles
+
+    for vehicle in list_vehicles():
+        rail = route_multimodal(ALPHA, CHARLIE, vehicle, mode="rail", terrain=terrain,
+                                network=network)
+        road = route_multimodal(ALPHA, ECHO, vehicle, mode="road", terrain=terrain,
+                                network=network)
+        assert "rail" in rail.modes and "road" in road.modes, vehicle
+
+
 def test_break_of_gauge_costs_a_transshipment(network, terrain):
     p = dataclasses.replace(load_params(), max_access_km=1.0)  # only the end stations serve
     r = route_multimodal(ALPHA, DELTA, "foot", mode="rail", terrain=terrain, network=network,
