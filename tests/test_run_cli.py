@@ -1,0 +1,64 @@
+"""`logistics run`: one config or a folder, outputs on disk, one-screen summary, clear errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+import pytest
+import rasterio
+
+from logistics import settings
+from logistics.cli import main
+from logistics.report.outputs import RUN_FILES
+
+pytestmark = pytest.mark.slow
+
+CMG = settings.CONFIG_DIR / "tbf-cmg.yaml"  # the smallest grid of the twelve
+
+
+def test_run_one_config_writes_every_file_and_prints_the_summary(tmp_path, capsys):
+    out = tmp_path / "cmg"
+    assert main(["run", str(CMG), "--resolution-m", "10000", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "TBF-CMG" in printed and "km/day" in printed and "highest point" in printed
+    assert f"outputs: {out}" in printed
+    for name in RUN_FILES:
+        assert (out / name).stat().st_size > 0, name
+    daily = pd.read_csv(out / "daily.csv")
+    assert list(daily["date"])[:2] == ["1945-08-09", "1945-08-10"]
+    route = json.loads((out / "route.geojson").read_text())
+    assert route["features"][0]["geometry"]["type"] == "LineString"
+    with rasterio.open(out / "cost.tif") as src:
+        assert src.crs is not None
+        assert src.read(1).min() == pytest.approx(0.0)  # the jump-off cell
+    report = (out / "report.md").read_text()
+    for section in ("## What was run", "## Data", "## Parameters", "## Results",
+                    "## Assumptions", "## Sources"):
+        assert section in report
+    assert "PLIEV" in report  # the cited six refills
+
+
+def test_run_a_folder_runs_each_yaml_into_its_axis_folder(tmp_path, capsys):
+    configs = tmp_path / "configs"
+    (configs / "sub").mkdir(parents=True)
+    shutil.copy(CMG, configs / "a.yaml")
+    shutil.copy(settings.CONFIG_DIR / "2fef-5rc.yaml", configs / "b.yaml")
+    shutil.copy(CMG, configs / "sub" / "ignored.yaml")  # not in subfolders
+    out = tmp_path / "out"
+    assert main(["run", str(configs), "--resolution-m", "10000", "--out", str(out),
+                 "--no-events"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["2FEF-5RC", "TBF-CMG"]
+
+
+def test_errors_are_one_clear_line_and_exit_code_2(tmp_path, capsys):
+    assert main(["run", str(tmp_path / "missing.yaml")]) == 2
+    assert "neither a scenario file nor a folder" in capsys.readouterr().err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(CMG.read_text().replace("vehicle: t-34-85", "vehicle: t-43-85")
+                   .replace("place: Kalgan", "place: Kalgann"))
+    assert main(["run", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "2 problem(s)" in err and "t-34-85" in err and "Kalgan" in err
+    assert not (tmp_path / "o").exists()  # nothing half-written
