@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import tempfile
 import threading
@@ -182,7 +183,8 @@ def run_engine(engine: str, cells: float, *, chunks: int = 2048, workers: int = 
         arrays = dask.compute(model.class_index, model.elevation_m)
         model = dataclasses.replace(model, class_index=arrays[0], elevation_m=arrays[1])
     row = {"engine": engine, "cells": n * n, "shape": [n, n], "chunks": chunks,
-           "stencil": stencil, "lazy": lazy and engine != "inmemory", "source": list(src)}
+           "stencil": stencil, "lazy": lazy and engine != "inmemory", "source": list(src),
+           "loadavg_1m": os.getloadavg()[0]}  # other jobs on the machine skew the seconds
     with _PeakRSS() as rss:
         if engine == "inmemory":
             t0 = time.perf_counter()

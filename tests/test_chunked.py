@@ -12,7 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import logistics.cost.chunked as chunked
+import logistics.cost.chunked._driver as driver
+from logistics.cost.chunked._tiles import edge_bands, read_ring
 from logistics.cost.chunked import (
     find_costs_chunked,
     open_chunked,
@@ -195,7 +196,7 @@ def test_cancelled_run_leaves_no_output_and_keeps_the_old_one(tmp_path, monkeypa
     out = tmp_path / "cost.zarr"
     out.mkdir()
     (out / "old.txt").write_text("previous run")
-    real, calls = chunked._solve_tile, []
+    real, calls = driver.solve_tile, []
 
     def cancel_after_three(job):
         calls.append(job.tile)
@@ -203,7 +204,7 @@ def test_cancelled_run_leaves_no_output_and_keeps_the_old_one(tmp_path, monkeypa
             raise KeyboardInterrupt
         return real(job)
 
-    monkeypatch.setattr(chunked, "_solve_tile", cancel_after_three)
+    monkeypatch.setattr(driver, "solve_tile", cancel_after_three)
     with pytest.raises(KeyboardInterrupt):
         find_costs_chunked(model, [src], chunks=4, out=out)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cost.zarr"]
@@ -276,13 +277,13 @@ def test_read_ring_matches_the_core_it_summarises() -> None:
         for th, tw in [(1, 1), (1, 5), (3, 2), (6, 7)]:
             core_vals = rng.random((th, tw))
             core = (10, 10 + th, 20, 20 + tw)
-            bands = chunked._bands(core_vals, h)
+            bands = edge_bands(core_vals, h)
             rows = np.arange(th)
             cols = np.arange(tw)
             edge = (np.minimum(rows, th - 1 - rows)[:, None] < h) | (
                 np.minimum(cols, tw - 1 - cols)[None, :] < h)
             for r, c in np.argwhere(edge):
-                got = chunked._read_ring(bands, core, (10 + r, 11 + r, 20 + c, 21 + c))
+                got = read_ring(bands, core, (10 + r, 11 + r, 20 + c, 21 + c))
                 assert got[0, 0] == core_vals[r, c]
 
 

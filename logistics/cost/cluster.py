@@ -49,6 +49,7 @@ __all__ = ["get_client", "worker_memory_bytes"]
 
 
 def _parse_bytes(value: int | str | None) -> int | None:
+    """Bytes from an int or a size string ('4GB'); None/'auto' stay None."""
     if value is None or value == "auto":
         return None
     from dask.utils import parse_bytes
@@ -64,6 +65,7 @@ def _parse_bytes(value: int | str | None) -> int | None:
 def _local_client(
     n_workers: int | None, memory_limit: int | str | None, processes: bool
 ) -> Any:
+    """A Client on a new LocalCluster, after checking the requested memory fits."""
     import psutil
     from distributed import Client
 

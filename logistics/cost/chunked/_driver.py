@@ -1,0 +1,217 @@
+"""The label-correcting loop over tiles, and the runners that execute tile solves.
+
+The driver keeps each tile's edge bands and a queue of tiles to solve, lowest cost first. A
+runner executes solves in this process (:class:`SerialRunner`) or on dask.distributed
+(:class:`ClientRunner`, one solve in flight per worker thread).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import heapq
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from logistics.cost.chunked._tiles import TileGrid, halo_strips, intersect, read_ring
+from logistics.cost.chunked._tilesolve import TileJob, TileOutcome, solve_tile
+from logistics.cost.stencil import offsets
+
+__all__ = ["SerialRunner", "ClientRunner", "default_client", "Driver"]
+
+
+class SerialRunner:
+    """Runs each job at submission, in this process."""
+
+    slots = 1
+
+    def __init__(self) -> None:
+        self._done: list[TileOutcome] = []
+
+    def submit(self, job: TileJob) -> None:
+        self._done.append(solve_tile(job))
+
+    def next_done(self) -> TileOutcome:
+        return self._done.pop()
+
+    def abort(self) -> None:
+        self._done.clear()
+
+    def map(self, fn: Any, jobs: list) -> None:
+        for job in jobs:
+            fn(job)
+
+
+class ClientRunner:
+    """Submits jobs to a dask.distributed client; one in flight per worker thread."""
+
+    def __init__(self, client: Any) -> None:
+        from distributed import as_completed
+
+        self._client = client
+        self._pending: as_completed = as_completed()
+        self._futures: set[Any] = set()
+        self.slots = max(1, sum(client.nthreads().values()))
+
+    def submit(self, job: TileJob) -> None:
+        key = f"tile-{job.tile}-{time.time_ns()}"
+        fut = self._client.submit(solve_tile, job, pure=False, key=key)
+        self._futures.add(fut)
+        self._pending.add(fut)
+
+    def next_done(self) -> TileOutcome:
+        fut = next(self._pending)
+        self._futures.discard(fut)
+        return fut.result()
+
+    def abort(self) -> None:
+        """Stop queued jobs and wait for running ones, so none writes after the store is gone."""
+        from distributed import wait
+
+        with contextlib.suppress(Exception):
+            wait(list(self._futures), timeout=600)
+        self._client.cancel(list(self._futures))
+        self._futures.clear()
+
+    def map(self, fn: Any, jobs: list) -> None:
+        self._client.gather(self._client.map(fn, jobs, pure=False))
+
+
+def default_client() -> Any:
+    """The active dask.distributed client, or None (then tiles run in this process)."""
+    try:
+        from distributed import default_client
+
+        return default_client()
+    except (ImportError, ValueError):
+        return None
+
+
+class Driver:
+    """Label-correcting loop over tiles: keeps the edge bands and the queue of tiles to solve."""
+
+    def __init__(
+        self, grid: TileGrid, make_job: Any, runner: Any, stencil: int,
+        cellsize_m: tuple[float, float],
+    ) -> None:
+        self.grid, self.make_job, self.runner = grid, make_job, runner
+        offs = offsets(stencil)
+        self.moves = [
+            (int(di), int(dj), float(np.hypot(dj * cellsize_m[0], di * cellsize_m[1])))
+            for di, dj in offs
+        ]
+        self.bands: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}
+        self.cost_per_m: dict[tuple[int, int], float] = {}
+        self.queued: dict[tuple[int, int], float] = {}
+        self.heap: list[tuple[float, tuple[int, int]]] = []
+        self.running: set[tuple[int, int]] = set()
+        self.solves: dict[tuple[int, int], int] = {}
+
+    def queue(self, t: tuple[int, int], priority: float) -> None:
+        """Queue tile ``t`` (again) at ``priority``, the lowest cost that changed near it."""
+        if priority < self.queued.get(t, np.inf):
+            self.queued[t] = priority
+            heapq.heappush(self.heap, (priority, t))
+
+    def _pop_ready(self) -> tuple[int, int] | None:
+        """Lowest-cost queued tile that is not running (running ones wait in the heap)."""
+        skipped, found = [], None
+        while self.heap:
+            p, t = heapq.heappop(self.heap)
+            if self.queued.get(t) != p:
+                continue  # stale entry
+            if t in self.running:
+                skipped.append((p, t))
+                continue
+            found = t
+            del self.queued[t]
+            break
+        for item in skipped:
+            heapq.heappush(self.heap, item)
+        return found
+
+    def _strips(self, t: tuple[int, int]) -> tuple[np.ndarray, ...]:
+        """The current costs of ``t``'s four halo strips, read from the neighbours' bands."""
+        out = []
+        for rect in halo_strips(self.grid, t):
+            strip = np.full((rect[1] - rect[0], rect[3] - rect[2]), np.inf)
+            for n in self.grid.tiles_in(rect):
+                part = intersect(self.grid.core(n), rect)
+                strip[
+                    part[0] - rect[0] : part[1] - rect[0], part[2] - rect[2] : part[3] - rect[2]
+                ] = read_ring(self.bands.get(n), self.grid.core(n), part)
+            out.append(strip)
+        return tuple(out)
+
+    def _can_lower(self, n: tuple[int, int], part: tuple[int, ...], new: np.ndarray) -> np.ndarray:
+        """Cells of ``part`` (outside tile n) whose ``new`` cost could lower a cell of n's core.
+
+        A move p -> q costs at least its length times n's per-metre lower bound, so p can only
+        lower q if ``new[p] + length * bound < cost[q]``. Tiles not yet solved, or whose bands
+        are stale because they are running, only make this test let more cells through.
+        """
+        bands = self.bands.get(n)
+        if bands is None:
+            return np.ones(new.shape, dtype=bool)
+        h = self.grid.halo
+        a0, a1, b0, b1 = part
+        big = (a0 - h, a1 + h, b0 - h, b1 + h)
+        near = np.full((a1 - a0 + 2 * h, b1 - b0 + 2 * h), -np.inf)
+        g = intersect(big, self.grid.core(n))
+        if g[0] < g[1] and g[2] < g[3]:
+            near[g[0] - big[0] : g[1] - big[0], g[2] - big[2] : g[3] - big[2]] = read_ring(
+                bands, self.grid.core(n), g
+            )
+        bound = self.cost_per_m.get(n, 0.0)
+        ok = np.zeros(new.shape, dtype=bool)
+        for di, dj, length in self.moves:
+            q = near[h + di : h + di + new.shape[0], h + dj : h + dj + new.shape[1]]
+            ok |= new + length * bound < q
+        return ok
+
+    def _absorb(self, outcome: TileOutcome) -> None:
+        """Store a tile's new edge bands and queue the neighbours whose halo they lowered."""
+        t = outcome.tile
+        self.running.discard(t)
+        old = self.bands.get(t)
+        self.bands[t] = outcome.bands
+        self.cost_per_m[t] = outcome.min_cost_per_m
+        if not outcome.n_improved:
+            return
+        core = self.grid.core(t)
+        for n in self.grid.tiles_in(self.grid.grow(core)):
+            if n == t:
+                continue
+            part = intersect(self.grid.window(n), core)
+            new = read_ring(outcome.bands, core, part)
+            lower = new < read_ring(old, core, part)
+            if lower.any():
+                lower &= self._can_lower(n, part, new)
+            if lower.any():
+                self.queue(n, float(new[lower].min()))
+
+    def run(self, progress: bool) -> None:
+        """Solve queued tiles until none is queued or running."""
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(desc="tile solves", unit="tile", file=sys.stderr)
+        try:
+            while self.queued or self.running:
+                while len(self.running) < self.runner.slots:
+                    t = self._pop_ready()
+                    if t is None:
+                        break
+                    first = t not in self.solves
+                    self.solves[t] = self.solves.get(t, 0) + 1
+                    self.running.add(t)
+                    self.runner.submit(self.make_job(t, self._strips(t), first))
+                self._absorb(self.runner.next_done())
+                if bar is not None:
+                    bar.update(1)
+        finally:
+            if bar is not None:
+                bar.close()

@@ -1,0 +1,165 @@
+"""find_costs_chunked: set up the tiles, the store and the runner, run the driver, write out."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import shutil
+import sys
+import tempfile
+import time
+import weakref
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from logistics import settings
+from logistics._atomic import atomic_dir
+from logistics.cost.chunked._checks import (
+    as_sources, as_tile, check_memory, check_sources_passable, fields_of,
+)
+from logistics.cost.chunked._driver import ClientRunner, Driver, SerialRunner, default_client
+from logistics.cost.chunked._inputs import ArraySource, stage_inputs
+from logistics.cost.chunked._state import (
+    MEMORY_STATE_BYTES, FileState, MemoryState, create_store, store_chunk, store_chunks,
+)
+from logistics.cost.chunked._tiles import TileGrid
+from logistics.cost.chunked._tilesolve import TileJob
+from logistics.cost.chunked.result import ChunkedResult, ChunkedStats
+from logistics.cost.model import CostModel
+from logistics.cost.stencil import offsets
+from logistics.errors import ConfigError
+
+__all__ = ["find_costs_chunked"]
+
+
+@contextlib.contextmanager
+def _output_folder(out: str | os.PathLike[str] | None) -> Iterator[tuple[Path, Path]]:
+    """(temporary store folder, final folder): atomic for ``out``, a temp dir otherwise."""
+    if out is not None:
+        with atomic_dir(out) as tmp:
+            yield tmp, Path(out)
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="logistics-chunked-"))
+    try:
+        yield tmp, tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def find_costs_chunked(
+    model: CostModel,
+    sources: Any,
+    *,
+    chunks: int | tuple[int, int] | str,
+    start_costs: Any = None,
+    stencil: int = 8,
+    reverse: bool = False,
+    barriers: Any = None,
+    client: Any = None,
+    out: str | os.PathLike[str] | None = None,
+    scratch: str | os.PathLike[str] | None = None,
+    progress: bool | None = None,
+) -> ChunkedResult:
+    """Accumulated cost from ``sources`` (or to them if ``reverse``) over tiles of ``chunks`` cells.
+
+    ``model`` is a :class:`CostModel` whose per-cell fields may be numpy or dask arrays (lazy
+    fields are staged tile by tile to ``scratch``, default a temporary folder beside ``out``;
+    on a cluster it must be a folder every worker sees, like ``out``). ``sources`` is one
+    ``(row, col)`` cell or a sequence of them, with optional ``start_costs`` (default 0).
+    ``barriers`` (bool, True = impassable) is optional, numpy or dask. ``client`` is a
+    dask.distributed Client; None uses the default client if there is one, else solves tile after
+    tile in this process. ``out`` is the Zarr folder to write (replaced atomically; None keeps
+    the store in a temporary folder tied to the result). Returns a :class:`ChunkedResult` equal
+    cell for cell to :func:`logistics.cost.solver.find_costs` on the whole grid.
+    """
+    start = time.perf_counter()
+    fields = fields_of(model, barriers)
+    shape = tuple(int(s) for s in model.class_index.shape)
+    if len(shape) != 2 or 0 in shape:
+        raise ConfigError(f"CostModel.class_index must be a non-empty 2-D grid, got shape {shape}")
+    halo = int(np.abs(offsets(stencil)).max())
+    tile = as_tile(chunks, shape)
+    seeds = as_sources(sources, start_costs, shape)
+    if client is None:
+        client = default_client()
+    check_memory(model, tile, stencil, client)
+    grid = TileGrid(shape, tile, halo)
+    template = dataclasses.replace(
+        model, class_index=np.zeros((0, 0), np.uint8), elevation_m=None, scale=None, enter=None
+    )
+    check_sources_passable(template, fields, seeds)
+    attrs = {
+        "units": model.units,
+        "stencil": stencil,
+        "reverse": bool(reverse),
+        "tile": list(tile),
+        "model_attrs": {k: str(v) for k, v in model.attrs.items()},
+    }
+    if progress is None:
+        progress = settings.PROGRESS and sys.stderr.isatty()
+
+    with _output_folder(out) as (store, final):
+        scratch_dir = Path(
+            tempfile.mkdtemp(prefix=".logistics-scratch-", dir=scratch or store.parent)
+        )
+        try:
+            create_store(store, shape, store_chunks(grid), attrs)
+            if client is None and shape[0] * shape[1] * 9 <= MEMORY_STATE_BYTES:
+                state: Any = MemoryState()
+            else:
+                (scratch_dir / "state").mkdir()
+                state = FileState(str(scratch_dir / "state"))
+            lazy = client is not None or any(not isinstance(f, np.ndarray) for f in fields.values())
+            source = (
+                stage_inputs(fields, grid, str(scratch_dir), client)
+                if lazy
+                else ArraySource(fields)
+            )
+            by_tile: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
+            for r, c, v in seeds:
+                by_tile.setdefault((r // tile[0], c // tile[1]), []).append((r, c, v))
+
+            def make_job(
+                t: tuple[int, int], strips: tuple[np.ndarray, ...], first: bool
+            ) -> TileJob:
+                return TileJob(
+                    t, grid, template, source, state, strips, tuple(by_tile.get(t, ())),
+                    first, stencil, bool(reverse),
+                )
+
+            runner = ClientRunner(client) if client is not None else SerialRunner()
+            driver = Driver(grid, make_job, runner, stencil, tuple(model.cellsize_m))
+            for t, s in by_tile.items():
+                driver.queue(t, min(v for _, _, v in s))
+            try:
+                driver.run(progress)
+                chunk_grid = TileGrid(shape, store_chunks(grid), 0)
+                solved = {chunk_grid.core((r // chunk_grid.tile[0], c // chunk_grid.tile[1]))
+                          for r, _, c, _ in map(grid.core, driver.solves)}
+                runner.map(store_chunk, [(str(store), state, grid, rect) for rect in solved])
+            except BaseException:
+                runner.abort()
+                raise
+            counts = list(driver.solves.values())
+            stats = ChunkedStats(
+                n_tiles=grid.n_tiles[0] * grid.n_tiles[1],
+                tiles_solved=len(counts),
+                tile_solves=sum(counts),
+                max_solves_per_tile=max(counts, default=0),
+                seconds=time.perf_counter() - start,
+            )
+            import zarr
+
+            group = zarr.open_group(str(store), mode="r+")
+            group.attrs.update({"stats": dataclasses.asdict(stats)})
+        finally:
+            shutil.rmtree(scratch_dir, ignore_errors=True)
+    result = ChunkedResult(final, shape, tile, stencil, bool(reverse), model.units, stats)
+    if out is None:
+        weakref.finalize(result, shutil.rmtree, str(final), True)
+    return result
