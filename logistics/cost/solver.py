@@ -28,6 +28,7 @@ from logistics import settings
 from logistics.cost.kernel import (
     HOT_JIT,
     KernelInputs,
+    columns_per_m_rise,
     kernel_inputs,
     move_cost,
     offset_lengths_m,
@@ -122,11 +123,12 @@ def _sift_down(keys, vals, size, pos, key, val):
 
 @njit(**HOT_JIT)
 def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
-            offsets, dflat, lengths_m, link_of, ny, nx, flat, links, reverse, stop,
-            keys, vals, size):
+            offsets, dflat, lengths_m, per_m_rise, link_of, ny, nx, flat, links, reverse,
+            stop, keys, vals, size):
     """Run Dijkstra from the heap ``keys/vals[:size]`` until it is empty or nearly full.
 
-    ``flat`` and ``links`` are the cost and backlink rasters (ny, nx) raveled (views).
+    ``flat`` and ``links`` are the cost and backlink rasters (ny, nx) raveled (views);
+    ``per_m_rise[k]`` is ``columns_per_m_rise`` of offset k (see kernel.move_cost).
     Returns the heap size left: 0 when done, else the caller grows the heap and calls again
     (this loop cannot allocate: see HOT_JIT). ``dflat[k]`` is offset k in flat indices;
     ``link_of[k]`` is what ``backlink`` stores when a cell is reached through offset k.
@@ -162,10 +164,11 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
                 continue  # settled or already cheaper: a positive edge cannot improve it
             if reverse:
                 e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
-                              scale, enter, r + di, c + dj, -di, -dj, lengths_m[k])
+                              scale, enter, r + di, c + dj, -di, -dj, lengths_m[k],
+                              per_m_rise[k])
             else:
                 e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
-                              scale, enter, r, c, di, dj, lengths_m[k])
+                              scale, enter, r, c, di, dj, lengths_m[k], per_m_rise[k])
             nd = d + e
             if nd < flat[_u(j)]:
                 flat[_u(j)] = nd
@@ -201,8 +204,9 @@ def _dijkstra(inp: KernelInputs, offs: np.ndarray, link_of: np.ndarray, cost: np
     ny, nx = cost.shape
     dflat = offs[:, 0] * nx + offs[:, 1]
     while size:
-        size = _settle(*inp.args(), offs, dflat, lengths, link_of, ny, nx, cost.reshape(-1),
-                       backlink.reshape(-1), reverse, stop, keys, vals, size)
+        size = _settle(*inp.args(), offs, dflat, lengths, columns_per_m_rise(inp, lengths),
+                       link_of, ny, nx, cost.reshape(-1), backlink.reshape(-1), reverse, stop,
+                       keys, vals, size)
         if size:
             keys = np.concatenate([keys, np.empty_like(keys)])
             vals = np.concatenate([vals, np.empty_like(vals)])

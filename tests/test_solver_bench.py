@@ -1,0 +1,66 @@
+"""The benchmark runner (``logistics bench``): engines agree, outputs are complete.
+
+Wall-clock numbers are not asserted (CI machines vary); only that they are measured, that the
+engines compared give the same costs and that the files appear whole.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from logistics import bench
+from logistics.cli import main
+from logistics.errors import ConfigError
+
+
+def test_engines_on_one_grid_agree_with_their_references():
+    grid = bench.make_grid(40 * 40, seed=3)
+    costs = {name: e.solve(e.prepare(grid)) for name, e in bench.ENGINES.items()}
+    for name, engine in bench.ENGINES.items():
+        if engine.reference:
+            diff, mismatched = bench._max_rel_diff(costs[name], costs[engine.reference])
+            assert mismatched == 0, name
+            assert diff <= 1e-12, name
+    assert np.isfinite(costs["ours-aniso8"]).mean() > 0.3  # lakes, but mostly reachable
+    assert (grid.class_index == 255).any()
+    # the 16-neighbour solution is never dearer than the 8-neighbour one (a superset of moves)
+    fin = np.isfinite(costs["ours-aniso8"])
+    assert (costs["ours-aniso16"][fin] <= costs["ours-aniso8"][fin] * (1 + 1e-12)).all()
+
+
+def test_same_seed_same_grid():
+    a, b = bench.make_grid(1000, seed=5), bench.make_grid(1000, seed=5)
+    np.testing.assert_array_equal(a.elevation_m, b.elevation_m)
+    np.testing.assert_array_equal(a.class_index, b.class_index)
+    assert a.source == b.source and a.class_index[a.source] != 255
+
+
+def test_bench_command_writes_json_and_plot(tmp_path, capsys):
+    code = main(["bench", "--sizes", "400,900", "--repeat", "1", "--out", str(tmp_path),
+                 "--engines", "skimage-iso8,ours-iso8"])
+    assert code == 0
+    data = json.loads((tmp_path / "solver.json").read_text())
+    rows = data["results"]
+    assert [(r["size"], r["engine"]) for r in rows] == [
+        (400, "skimage-iso8"), (400, "ours-iso8"), (900, "skimage-iso8"), (900, "ours-iso8")]
+    for r in rows:
+        assert r["seconds"] > 0 and r["cells_per_s"] > 0 and r["peak_rss_mb"] > 0
+        assert r["ratio_vs_skimage"] > 0
+    assert all(r["max_rel_diff_vs_reference"] <= 1e-12 for r in rows if r["engine"] == "ours-iso8")
+    assert (tmp_path / "solver_scaling.png").read_bytes()[:4] == b"\x89PNG"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["solver.json", "solver_scaling.png"]
+    assert "ours-iso8" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("text", ["", "1e5,x", "10"])
+def test_bad_sizes_are_config_errors(text):
+    with pytest.raises(ConfigError, match="--sizes"):
+        bench.parse_sizes(text)
+
+
+def test_unknown_engine_is_a_config_error():
+    with pytest.raises(ConfigError, match="unknown engine"):
+        bench.run_benchmark([400], engines=["ours-aniso8", "nope"])
