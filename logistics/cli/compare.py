@@ -49,8 +49,9 @@ def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--dem", choices=("merged", "etopo5"), default="merged",
                    help="DEM of the runs (Monte Carlo draws pick one at random)")
     p.add_argument("--workers", metavar="N", type=int, default=None,
-                   help="dask workers for the runs (default: a LocalCluster when there are many "
-                        "runs, or the scheduler in LOGISTICS_SCHEDULER)")
+                   help="dask workers for the runs; 0 runs them in this process (default: a "
+                        "LocalCluster when there are many runs, or the scheduler in "
+                        "LOGISTICS_SCHEDULER)")
 
 
 def parse_assignments(items: list[str]) -> dict[str, float]:
@@ -72,8 +73,10 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
 
 
 def cluster_for(workers: int | None, needed: bool):
-    """A dask client context when ``needed`` or ``workers`` given, else a null context."""
-    if not needed and workers is None:
+    """A dask client context when ``needed`` or ``workers`` > 0 given; none for ``workers=0``."""
+    if workers is not None and workers < 0:
+        raise ConfigError(f"--workers must be >= 0 (0 = in this process), got {workers}")
+    if workers == 0 or (not needed and workers is None):
         return contextlib.nullcontext(None)
     from logistics.cost.cluster import get_client
 

@@ -58,7 +58,7 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
 @dataclass(frozen=True)
 class FuelVerdict:
     """Whether a run went dry: ``first_dry`` (time, or None), where (``dry_lon``, ``dry_lat``,
-    ``dry_km``), ``dry_classes`` that day, total ``hours_dry``, ``days_dry`` (dates with any
+    ``dry_km``), ``dry_classes`` (classes empty at the end of any day), total ``hours_dry``, ``days_dry`` (dates with any
     hour held for fuel) and the modeled ``daily`` fuel table (date, cum_km, status, refills)."""
 
     axis_id: str
@@ -92,9 +92,9 @@ def fuel_verdict(axis_id: str, trace: RunTrace) -> FuelVerdict:
         r = daily.iloc[int(np.flatnonzero(hours.to_numpy() > 0)[0])]
         first = pd.Timestamp(str(r["date"])[:10])
         lon, lat, km = float(r["lon"]), float(r["lat"]), float(r["cum_km"])
-    if first is not None and "dry_classes" in daily:
-        on = daily[pd.to_datetime(daily["date"]).dt.normalize() == first.normalize()]
-        classes = str(on["dry_classes"].iloc[0]) if len(on) else ""
+    if "dry_classes" in daily:
+        names = [c for v in daily["dry_classes"].fillna("") for c in str(v).split(",") if c]
+        classes = ",".join(dict.fromkeys(names))
     keep = [c for c in daily.columns if c in ("date", "cum_km", "status", "hours_halted_no_fuel",
                                              "refills_total", "fuel_l_total", "delivered_l", "dry_classes")
             or c.startswith("refills_")]
@@ -122,14 +122,15 @@ def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None
     """The report section: the model's answer, then the documented states with their sources."""
     lines = [f"## The Khingan fuel question ({verdict.axis_id})", ""]
     if verdict.runs_dry:
-        where = f" near {place_name}" if place_name else ""
+        where = f" ({place_name})" if place_name else ""
         lines.append(
             f"**The model runs dry**: first held for fuel at {verdict.first_dry:%Y-%m-%d %H:%M} "
             f"(local), {verdict.dry_km:.0f} km along the route at {verdict.dry_lat:.2f} N "
             f"{verdict.dry_lon:.2f} E{where}"
-            + (f"; dry classes that day: {verdict.dry_classes}" if verdict.dry_classes else "")
+            + (f"; vehicle classes empty at the end of a day: {verdict.dry_classes}"
+               if verdict.dry_classes else "")
             + f". Hours held for fuel over the run: {verdict.hours_dry:.0f}; days: "
-            + ", ".join(verdict.days_dry) + ".")
+            + _day_ranges(verdict.days_dry) + ".")
     else:
         lines.append("**The model does not run dry**: no step of the run is held for lack of fuel.")
     if mc:
@@ -164,6 +165,17 @@ def _model_on(v: FuelVerdict, day: pd.Timestamp) -> str:
     if "cum_km" in r:
         parts.append(f"{r['cum_km']:.0f} km")
     return ", ".join(parts)
+
+
+def _day_ranges(days: Sequence[str]) -> str:
+    """ISO dates as runs of consecutive days: ``"1945-08-11 to 1945-08-14, 1945-08-16"``."""
+    runs: list[list[pd.Timestamp]] = []
+    for d in sorted(pd.Timestamp(x) for x in days):
+        if runs and d - runs[-1][-1] == pd.Timedelta(days=1):
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return ", ".join(f"{r[0]:%Y-%m-%d}" + (f" to {r[-1]:%Y-%m-%d}" if len(r) > 1 else "") for r in runs)
 
 
 def _ts(v) -> str:

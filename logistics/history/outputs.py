@@ -56,7 +56,7 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
                 continue
             verdict = fuel_verdict(axis, res.trace)
             mc = dry_time_quantiles(res.mc.runs) if res.mc is not None else None
-            text = fuel_markdown(verdict, mine, mc=mc)
+            text = fuel_markdown(verdict, mine, mc=mc, place_name=_near(verdict))
             fig = plot_fuel_states(verdict, mine)
             if fig is not None:
                 name = f"fuel_{_safe(axis)}.png"
@@ -66,6 +66,15 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
         (tmp / "report.md").write_text(report_markdown(comp, files=files, fuel_sections=sections),
                                        encoding="utf-8")
     return out
+
+
+def _near(verdict) -> str | None:
+    """The gazetteer's words for where the model first ran dry (``"38 km SE of Lubei"``)."""
+    if not verdict.runs_dry:
+        return None
+    from logistics.supply.advance import near_place
+
+    return near_place(verdict.dry_lon, verdict.dry_lat)
 
 
 def _save(fig, path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -53,6 +54,7 @@ def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) ->
     for axis, res in comp.axes.items():
         lines += _axis_section(axis, res, comp.table[comp.table["axis_id"] == axis], files)
     lines += fuel_sections
+    lines += _markers(comp)
     lines += _disagreements(comp.table)
     lines += _not_scored(comp)
     return "\n".join(lines).rstrip() + "\n"
@@ -77,6 +79,22 @@ def _axis_section(axis, res, rows, files) -> list[str]:
             f"{_t(x['modeled_arrival'])} | {_f(x['date_error_days'], '{:+.2f}')}"
             f"{' (censored)' if x['date_censored'] else ''} | {_f(x['baseline_date_error_days'], '{:+.2f}')} | "
             f"{_short(x['note'], 90)} |")
+    return out + [""]
+
+
+_MARKER_RE = re.compile(r"\bmarker\b|not an advance|not a clean ground-advance", re.IGNORECASE)
+
+
+def _markers(comp) -> list[str]:
+    """Rows the sources themselves say are not ground-advance positions (still scored)."""
+    doc = comp.inputs.documented.table
+    flagged = doc[doc["notes"].fillna("").str.contains(_MARKER_RE)]
+    if flagged.empty:
+        return []
+    out = ["## Rows the sources flag as markers, not advances", "",
+           "Scored like every other row (nothing is dropped); read their errors with the note:", ""]
+    out += [f"- row {r['row']} ({r['axis_id']}, {r['date']:%Y-%m-%d}, {_short(r['place_reached'])}): "
+            f"{_short(r['notes'], 160)}" for r in flagged.to_dict("records")]
     return out + [""]
 
 

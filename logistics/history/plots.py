@@ -75,8 +75,7 @@ def plot_advance(axis: object, rows: pd.DataFrame) -> plt.Figure:
         elif not _nan(r["miss_km"]):
             missed.append(f"row {r['row']} ({r['miss_km']:.0f} km)")
     ax.set_ylabel("cumulative km along the modeled route")
-    ax.xaxis.set_major_locator(mdates.DayLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    _day_ticks(ax, tr["time"].min(), tr["time"].max())
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8, loc="upper left")
     ax.set_title(f"{axis.axis_id}: modeled advance vs documented", fontsize=10)
@@ -131,23 +130,36 @@ def plot_fuel_states(verdict: object, states: pd.DataFrame) -> plt.Figure | None
     if "refills_total" not in d or d.empty:
         return None
     fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
-    days = pd.to_datetime(d["date"]) + _DAY
+    days = pd.to_datetime(d["date"])
     ax.plot(days, d["refills_total"], color="C0", marker="o", ms=3, label="model: refills on hand (end of day)")
+    classes = [c for c in d.columns if c.startswith("refills_") and c != "refills_total"]
+    for i, col in enumerate(classes):
+        ax.plot(days, d[col], color=f"C{(i + 4) % 10}", lw=0.9, ls="-.",
+                label=f"model: {col.removeprefix('refills_')}")
     doc = states.dropna(subset=["refills"])
     for i, s in enumerate(doc.to_dict("records")):
-        ax.plot([s["date"] + _DAY], [s["refills"]], marker="D", color="C3", ls="",
+        ax.plot([s["date"]], [s["refills"]], marker="D", color="C3", ls="",
                 label="documented (per corps)" if i == 0 else None)
-        ax.annotate(s["formation"].split(" (")[0], (s["date"] + _DAY, s["refills"]), xytext=(5, 2),
+        ax.annotate(s["formation"].split(" (")[0], (s["date"], s["refills"]), xytext=(5, 2),
                     textcoords="offset points", fontsize=7)
     if verdict.runs_dry:
-        ax.axvline(verdict.first_dry, color="C1", ls="--", label="model first held for fuel")
+        ax.axvline(verdict.first_dry.normalize(), color="C1", ls="--",
+                   label=f"model first held for fuel ({verdict.first_dry:%d %b %H:%M})")
     ax.set_ylabel("refills (one full set of tanks)")
-    ax.xaxis.set_major_locator(mdates.DayLocator())
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
+    ax.set_xlabel("date (model and documented states at the end of the day)")
+    _day_ticks(ax, days.min(), days.max())
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     ax.set_title(f"{verdict.axis_id}: fuel on hand, model vs documented", fontsize=10)
     return fig
+
+
+def _day_ticks(ax, start, end) -> None:
+    """Day ticks, thinned so that about a dozen labels show."""
+    span_days = max(1, int((pd.Timestamp(end) - pd.Timestamp(start)) / _DAY))
+    ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-span_days // 12))))
+    ax.xaxis.set_minor_locator(mdates.DayLocator())
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
 
 
 def _position_at(track: pd.DataFrame, when: pd.Timestamp) -> tuple[float, float]:

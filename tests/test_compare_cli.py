@@ -1,0 +1,100 @@
+"""`logistics compare` and `logistics calibrate` end to end on the shipped configs and terrain,
+scoring a documented file the project has never seen (written here, in the users' format)."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from logistics.cli import main
+from logistics.history.documented import COLUMNS
+
+pytestmark = pytest.mark.slow
+
+COARSE = "20000"  # metres: a coarse grid keeps each run well under a second
+
+
+def _row(**kw):
+    base = {c: "" for c in COLUMNS}
+    base.update(front="Transbaikal Front", formation="a user's formation", source="user's notes",
+                quote="invented for a test", confidence="low")
+    base.update({k: str(v) for k, v in kw.items()})
+    return base
+
+
+@pytest.fixture(scope="module")
+def user_file(tmp_path_factory):
+    """Made-up rows on two modeled axes, an axis no config models, and two broken rows."""
+    path = tmp_path_factory.mktemp("user") / "my-own-positions.csv"
+    rows = [
+        _row(axis_id="TBF-36A", date="1945-08-10", place_reached="Hailar", lat=49.2, lon=119.7),
+        _row(axis_id="TBF-36A", date="1945-08-13", place_reached="(none)",
+             cumulative_km_from_start_documented="150-300", km_min=150, km_max=300),
+        _row(axis_id="TBF-36A", date="1945-08-16", place_reached="Qiqihar", lat=47.34, lon=123.97,
+             notes="reached no later than this day"),
+        _row(axis_id="1FEF-5A", date="1945-08-12", place_reached="somewhere east",
+             cumulative_km_from_start_documented=">60", km_min=60),
+        _row(axis_id="1FEF-5A", date="1945-08-15", place_reached="Mudanjiang", lat=44.586, lon=129.624),
+        _row(axis_id="XX-INVENTED", date="1945-08-11", place_reached="Nowhere", lat=45, lon=125,
+             cumulative_km_from_start_documented="80", km_min=80, km_max=80),
+        _row(axis_id="TBF-36A", date="1945-08-32", place_reached="bad date"),
+        _row(axis_id="1FEF-5A", date="1945-08-14", place_reached="bad lat", lat=144.6, lon=129.6,
+             confidence="sure"),
+    ]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def test_compare_scores_a_file_it_has_never_seen(user_file, tmp_path, capsys):
+    out = tmp_path / "cmp"
+    code = main(["compare", "--documented", str(user_file), "--out", str(out),
+                 "--resolution-m", COARSE, "--map-resolution-m", "40000"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "TBF-36A" in printed and "1FEF-5A" in printed and "ALL" in printed
+    assert "axes with no scenario: XX-INVENTED" in printed
+    t = pd.read_csv(out / "comparison.csv").set_index("row")
+    assert list(t.index) == list(range(2, 10))
+    assert t.loc[[2, 3, 5, 6], "scorable"].all()
+    assert t.loc[3, "documented_km_min"] == 150 and pd.notna(t.loc[3, "km_error"])
+    assert pd.notna(t.loc[2, "date_error_days"]) or "misses the place" in t.loc[2, "note"]
+    assert "no scenario" in t.loc[7, "note"]
+    assert "bad date" in t.loc[8, "note"] and not t.loc[8, "scorable"]
+    # Row 9 loses its coordinate (lat out of range) and has no distance: reported, not scored.
+    assert not t.loc[9, "scorable"]
+    problems = pd.read_csv(out / "problems.csv")
+    assert set(problems["column"]) == {"date", "lat", "confidence"}
+    s = pd.read_csv(out / "summary.csv").set_index("axis_id")
+    assert s.loc["ALL", "rows"] == 8
+    for name in ("report.md", "map.png", "advance_TBF-36A.png", "advance_1FEF-5A.png", "rates.csv"):
+        assert (out / name).is_file(), name
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "XX-INVENTED" in report and "## TBF-36A" in report
+
+
+def test_compare_reports_bad_input_in_one_line(tmp_path, capsys):
+    assert main(["compare", "--documented", str(tmp_path / "missing.csv"), "--no-map"]) == 2
+    err = capsys.readouterr().err
+    assert "documented-advances file not found" in err and err.count("\n") == 1
+    assert main(["compare", "--set", "speed_scale", "--no-map"]) == 2
+    assert "NAME=NUMBER" in capsys.readouterr().err
+
+
+def test_calibrate_with_loao_on_two_axes(user_file, tmp_path, capsys):
+    out = tmp_path / "cal"
+    code = main(["calibrate", "--documented", str(user_file), "--axes", "TBF-36A,1FEF-5A",
+                 "--params", "speed_scale", "--points", "2", "--resolution-m", COARSE,
+                 "--workers", "0", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Leave-one-axis-out" in printed and "--set speed_scale=" in printed
+    loao = pd.read_csv(out / "loao.csv")
+    assert sorted(loao["held_out"]) == ["1FEF-5A", "TBF-36A"]
+    grid = pd.read_csv(out / "grid.csv")
+    assert len(grid) == (2 + 1) * 2  # two grid points and the nominal run, per axis
+    assert main(["calibrate", "--documented", str(user_file), "--axes", "XX-INVENTED"]) == 2
