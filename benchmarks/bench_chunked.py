@@ -148,6 +148,20 @@ class _PeakRSS:
         self.peak = max(self.peak, self._sample())
 
 
+def _warm_up() -> None:
+    """Load the numba kernels (compiled or from cache) on a tiny grid: paid once per process."""
+    from logistics.cost.chunked import find_costs_chunked
+    from logistics.cost.model import CostModel
+    from logistics.cost.solver import find_costs
+
+    tiny = CostModel(np.zeros((4, 4), np.uint8), _table_s_per_m(), float(_GRADES[0]),
+                     float(_GRADES[1] - _GRADES[0]), (CELL_M, CELL_M),
+                     elevation_m=np.zeros((4, 4), np.float32))
+    for stencil in (8, 16):
+        find_costs(tiny, [(0, 0)], stencil=stencil)
+        find_costs_chunked(tiny, [(0, 0)], chunks=2, stencil=stencil, progress=False)
+
+
 def _source_cell(model) -> tuple[int, int]:
     """A passable cell near the middle (reads one small window)."""
     ny, nx = model.shape
@@ -165,16 +179,18 @@ def run_engine(engine: str, cells: float, *, chunks: int = 2048, workers: int = 
 
     ``lazy`` False generates the terrain into numpy arrays before the clock starts (the same
     inputs for every engine); True leaves it to the chunked engine, which generates it tile by
-    tile inside the timed run. Returns a dict of the numbers (seconds, cells/s, peak RSS of the
-    process tree, tile solves) and ``result`` (Accumulated or ChunkedResult) for comparisons.
+    tile inside the timed run. Client start-up and the warm-up (imports, numba cache load) of this
+    process and of every worker are not timed: a cluster pays them once. Returns a dict of the
+    numbers (seconds, cells/s, peak RSS of the process tree, tile solves) and ``result``
+    (Accumulated or ChunkedResult) for comparisons.
     """
-    from logistics.cost.chunked import find_costs_chunked
-    from logistics.cost.cluster import get_client
-    from logistics.cost.solver import find_costs
-
     import dataclasses
 
     import dask
+
+    from logistics.cost.chunked import find_costs_chunked
+    from logistics.cost.cluster import get_client
+    from logistics.cost.solver import find_costs
 
     n = int(round(math.sqrt(cells)))
     model = fractal_model((n, n), chunks, seed)
@@ -182,6 +198,7 @@ def run_engine(engine: str, cells: float, *, chunks: int = 2048, workers: int = 
     if engine == "inmemory" or not lazy:
         arrays = dask.compute(model.class_index, model.elevation_m)
         model = dataclasses.replace(model, class_index=arrays[0], elevation_m=arrays[1])
+    _warm_up()
     row = {"engine": engine, "cells": n * n, "shape": [n, n], "chunks": chunks,
            "stencil": stencil, "lazy": lazy and engine != "inmemory", "source": list(src),
            "loadavg_1m": os.getloadavg()[0]}  # other jobs on the machine skew the seconds
@@ -199,6 +216,7 @@ def run_engine(engine: str, cells: float, *, chunks: int = 2048, workers: int = 
             row["result"] = res
         elif engine == "chunked-dask":
             with get_client(n_workers=workers, memory_limit="2GB") as client:
+                client.run(_warm_up)
                 t0 = time.perf_counter()
                 res = find_costs_chunked(model, [src], chunks=chunks, stencil=stencil,
                                          client=client, out=out, progress=False)

@@ -28,6 +28,7 @@ one they run one after another in this process. See :mod:`logistics.cost.cluster
 """
 
 from logistics.cost.chunked._checks import tile_memory_bytes
+from logistics.cost.chunked.lazy import lazy_cost_model
 from logistics.cost.chunked.result import (
     ChunkedResult,
     ChunkedStats,
@@ -43,4 +44,5 @@ __all__ = [
     "traceback_chunked",
     "open_chunked",
     "tile_memory_bytes",
+    "lazy_cost_model",
 ]
