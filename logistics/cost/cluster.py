@@ -18,17 +18,23 @@ Running a continental grid on a cluster
    --memory-limit 16GB`` (or a dask-jobqueue/dask-kubernetes cluster). One thread per worker:
    the numba solver holds one tile per thread.
 2. Point the tool at it: ``export LOGISTICS_SCHEDULER=tcp://HEAD:8786`` (or pass ``address``).
-3. Open the terrain lazily (``load_terrain(..., chunks=N)``) so the CostModel fields are dask
-   arrays, then::
+3. Open the terrain lazily and cost it block by block, so nothing is ever whole in memory::
 
+       from logistics.terrain import load_terrain
        from logistics.cost.cluster import get_client
-       from logistics.cost.chunked import find_costs_chunked, traceback_chunked
+       from logistics.cost.chunked import (find_costs_chunked, lazy_cost_model,
+                                           traceback_chunked)
 
+       terrain = load_terrain(bbox, resolution_m=150, chunks=4096)
+       model = lazy_cost_model(terrain, "bt-7", objective="time", season="wet")
        with get_client() as client:
            result = find_costs_chunked(model, [(row, col)], chunks=4096, stencil=16,
                                        client=client, out="/shared/run/cost.zarr",
                                        scratch="/shared/run/")
        path = traceback_chunked(result, (row2, col2))
+
+   Use the same ``chunks`` for the terrain and the solver: each tile is then one dask block.
+   ``open_chunked("/shared/run/cost.zarr")`` re-opens the result later.
 
    ``out`` and ``scratch`` must be on the shared filesystem (workers write tiles there). Pick
    ``chunks`` so a tile solve fits in a worker: about 90 bytes per cell, so 4096 x 4096 tiles
