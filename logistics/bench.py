@@ -233,6 +233,24 @@ register_engine(Engine("ours-iso8", *_ours(8, True),
                        "logistics find_costs, isotropic, 8 neighbours", "skimage-iso8"))
 
 
+# -- chunked exact solver (logistics/cost/chunked/), tiles solved one after another -----------
+#: Tile edge (cells) of the chunked engine: the size benchmarks/README_chunked.md measures.
+_CHUNK_CELLS = 1024
+
+
+def _chunked_solve(state) -> np.ndarray:
+    from logistics.cost.chunked import find_costs_chunked
+
+    model, src = state
+    result = find_costs_chunked(model, [src], chunks=_CHUNK_CELLS, progress=False)
+    return np.asarray(result.cost)
+
+
+register_engine(Engine("chunked-aniso8", _ours(8, False)[0], _chunked_solve,
+                       f"logistics find_costs_chunked, tiles of {_CHUNK_CELLS} cells solved in "
+                       "this process, anisotropic, 8 neighbours", "ours-aniso8"))
+
+
 # ----------------------------------------------------------------------------------------------
 # One engine in a subprocess
 # ----------------------------------------------------------------------------------------------
