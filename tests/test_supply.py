@@ -137,7 +137,7 @@ def test_trucks_do_not_go_after_the_road_closes_or_when_unreachable():
     assert col.dispatch(100.0, 0, "dry", np.random.default_rng(0), 1.0, 1.0) == []
     lost = make_column(lambda i, s: TruckLeg(math.inf, math.inf, math.inf))
     assert lost.dispatch(0.0, 0, "dry", np.random.default_rng(0), 1.0, 1.0) == []
-    assert lost.notes and "unreachable" in lost.notes[0]
+    assert lost.notes and "out of the trucks' reach" in lost.notes[0]
 
 
 def test_convoys_split_the_column_and_leave_staggered():
@@ -166,3 +166,24 @@ def test_each_river_is_crossed_once_per_run_of_cells():
     km = np.arange(8.0)
     got = river_crossings(rc, km, {1: 0.75, 3: 0.5})
     assert got == [(1.0, 0.75, 1), (4.0, 0.5, 3), (7.0, 0.75, 1)]
+
+
+def test_the_formations_track_opens_marsh_to_its_trucks():
+    from logistics.cost.model import CostModel
+    from logistics.cost.solver import find_costs
+    from logistics.supply.turnaround import along_track
+
+    # 5 x 5 grid of 100 m cells: class 0 costs 1 s/m, class 1 (a marsh column) is impassable
+    cls = np.zeros((5, 5), np.uint8)
+    cls[:, 2] = 1
+    table = np.array([[1.0, 1.0], [np.inf, np.inf]])
+    model = CostModel(cls, table, -0.1, 0.2, (100.0, 100.0))
+    assert not np.isfinite(find_costs(model, [(2, 0)]).cost[2, 4])
+    track = np.zeros((5, 5), bool)
+    track[2, :] = True  # the column went straight across
+    opened = along_track(model, track)
+    cost = find_costs(opened, [(2, 0)]).cost
+    # across the track at the worst finite going (1 s/m): 4 cells of 100 m
+    assert cost[2, 4] == pytest.approx(400.0)
+    assert not np.isfinite(cost[0, 2])  # the rest of the marsh stays closed
+    assert model.table.shape == (2, 2)  # the original model is untouched

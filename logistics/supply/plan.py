@@ -42,6 +42,7 @@ __all__ = [
     "Plan",
     "build_plan",
     "profile_from_steps",
+    "helped_across",
     "resolve_point",
     "railhead_lonlat",
     "scenario_bbox",
@@ -234,7 +235,7 @@ def profile_from_steps(
 
     ``dist_m`` (n,) step lengths; ``time_s`` and ``fuel_l`` (n_classes, n) per-vehicle time and
     fuel of each step for each class. The column's step time is the slowest class's (at least
-    ``dist / max_speed``); non-finite steps of a class take its worst finite per-metre rate
+    ``dist / max_speed``); non-finite steps of a class are priced by :func:`helped_across`
     (their km are reported in ``impassable_km``).
     """
     dist = np.asarray(dist_m, dtype=np.float64)
@@ -245,8 +246,7 @@ def profile_from_steps(
         bad = ~(np.isfinite(t[i]) & np.isfinite(f[i]))
         if bad.any():
             impassable[cid] = float(dist[bad].sum() / 1000.0)
-            t[i, bad] = dist[bad] * _worst_rate(t[i], dist, bad)
-            f[i, bad] = dist[bad] * _worst_rate(f[i], dist, bad)
+            t[i], f[i] = helped_across(t[i], dist), helped_across(f[i], dist)
     col_t = t.max(axis=0) if len(t) else np.zeros_like(dist)
     if max_speed_kmh:
         col_t = np.maximum(col_t, dist / (max_speed_kmh / 3.6))
@@ -257,14 +257,27 @@ def profile_from_steps(
     )
 
 
-def _worst_rate(values: np.ndarray, dist: np.ndarray, bad: np.ndarray) -> float:
+def helped_across(values: np.ndarray, dist_m: np.ndarray) -> np.ndarray:
+    """Per-step values with every non-finite step priced at the worst finite per-metre rate.
+
+    The modelling rule for a step a vehicle cannot make on its own (trucks on loose sand or
+    marsh, a grade beyond its limit): it is helped across (towed, corduroy roads: [SEED-000]
+    'Teams of sappers were sent in advance to prepare roads made of logs and brush') at the
+    worst time or fuel per metre it has anywhere else on the path.
+    """
+    v = np.array(values, dtype=np.float64)
+    dist = np.asarray(dist_m, dtype=np.float64)
+    bad = ~np.isfinite(v)
+    if not bad.any():
+        return v
     ok = ~bad & (dist > 0)
     if not ok.any():
         raise DataError(
-            "a vehicle class cannot move on any step of the planned route; check its vehicle "
-            "file (speeds, max_grade_deg) or remove it from the formation"
+            "a vehicle cannot make any step of its path on its own; check its vehicle file "
+            "(speeds, max_grade_deg) or remove it from the scenario"
         )
-    return float(np.max(values[ok] / dist[ok]))
+    v[bad] = dist[bad] * float(np.max(v[ok] / dist[ok]))
+    return v
 
 
 # --------------------------------------------------------------------------------------------

@@ -109,7 +109,16 @@ class TruckColumn:
         self.sizes = [s for s in sizes if s > 0]
         # convoys leave staggered over the first day so that deliveries spread out
         self.ready_h = [start_h + i * 24.0 / len(self.sizes) for i in range(len(self.sizes))]
-        self.notes: list[str] = []
+        self.unreachable_h: list[float] = []
+
+    @property
+    def notes(self) -> list[str]:
+        """What went wrong for this column (one line, not one per hour)."""
+        if not self.unreachable_h:
+            return []
+        h = self.unreachable_h
+        return [f"{self.name}: the formation was out of the trucks' reach in {len(h)} dispatch "
+                f"hour(s), from +{h[0]:.0f} h to +{h[-1]:.0f} h"]
 
     def dispatch(
         self,
@@ -127,9 +136,7 @@ class TruckColumn:
                 continue
             leg = self.leg(step_index, season)
             if not leg.reachable:
-                note = f"{self.name}: formation unreachable from the railhead at {now_h:.0f} h"
-                if not self.notes or self.notes[-1] != note:
-                    self.notes.append(note)
+                self.unreachable_h.append(now_h)
                 continue
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch

@@ -4,17 +4,56 @@ One accumulated-time surface from the railhead (and one to it, ``reverse=True``:
 downhill back) per season, for the truck's own vehicle model; the drive time to the formation
 is read at its cell. The trucks' own fuel is the fuel of the least-time path out and back
 (``traceback`` + ``evaluate_path``), priced when a convoy leaves.
+
+The formation's track is open to its trucks: where the column went, its engineers made the
+way (bridges, corduroy over marsh, [SEED-000] 'roads made of logs and brush'), so cells of the
+planned route that the truck could not enter on its own are given the truck's worst going
+(:func:`along_track`), and steps it could not make are priced by
+:func:`~logistics.supply.plan.helped_across`, the rule the column itself follows.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
+from scipy.ndimage import binary_dilation
 
+from logistics.cost.model import BARRIER_CLASS, CostModel
+from logistics.supply.plan import helped_across
 from logistics.supply.supply import LegFunction, TruckLeg
 
-__all__ = ["truck_leg_function"]
+__all__ = ["truck_leg_function", "along_track"]
+
+
+def along_track(model: CostModel, track: np.ndarray) -> CostModel:
+    """``model`` with the cells of ``track`` (bool mask) passable at the model's worst going.
+
+    A new surface class is added whose per-metre cost at every grade is the largest finite
+    cost of the table (the worst going the vehicle has), and the track's cells take it unless
+    they are water or nodata (class 255) or already cheaper. Entering a track cell costs no
+    more than the worst finite ``enter`` of the grid (a bridged river).
+    """
+    table = np.asarray(model.table, dtype=np.float64)
+    finite = table[np.isfinite(table)]
+    if finite.size == 0:
+        return model
+    worst_row = np.full((1, table.shape[1]), float(finite.max()))
+    cls = np.array(model.class_index, copy=True)
+    k = table.shape[0]
+    if k >= BARRIER_CLASS:
+        return model
+    on = np.asarray(track, dtype=bool) & (cls != BARRIER_CLASS)
+    cls[on] = k
+    enter = model.enter
+    if enter is not None:
+        enter = np.array(enter, copy=True)
+        ok = np.isfinite(enter)
+        cap = float(enter[ok].max()) if ok.any() else 0.0
+        enter[on & ~ok] = cap
+    return dataclasses.replace(model, class_index=cls, table=np.vstack([table, worst_row]),
+                               enter=enter)
 
 
 def truck_leg_function(
@@ -31,16 +70,22 @@ def truck_leg_function(
     from logistics.terrain import cell_of, to_metric
 
     source = cell_of(terrain, *to_metric(*railhead_lonlat))
+    cells = np.asarray(route_cells, dtype=np.int64)
+    track = np.zeros((terrain.sizes["y"], terrain.sizes["x"]), dtype=bool)
+    track[cells[:, 0], cells[:, 1]] = True
+    # a knight move is priced over the two cells beside it too: widen the track by one cell
+    track = binary_dilation(track, structure=np.ones((3, 3), dtype=bool))
     surfaces: dict[str, tuple] = {}
     legs: dict[tuple[int, int, str], TruckLeg] = {}
 
     def leg(index: int, season: str) -> TruckLeg:
-        r, c = (int(v) for v in route_cells[index])
+        r, c = (int(v) for v in cells[index])
         key = (r, c, season)
         if key in legs:
             return legs[key]
         if season not in surfaces:
-            model = build_cost_model(terrain, vehicle, objective="time", season=season)
+            model = along_track(
+                build_cost_model(terrain, vehicle, objective="time", season=season), track)
             surfaces[season] = (
                 find_costs(model, [source], stencil=stencil),
                 find_costs(model, [source], stencil=stencil, reverse=True),
@@ -54,7 +99,9 @@ def truck_leg_function(
         for acc in (out, back):
             path = traceback(acc, (r, c))
             if len(path) > 1:
-                fuel += float(evaluate_path(terrain, path, vehicle, season=season)["fuel_l"].sum())
+                ev = evaluate_path(terrain, path, vehicle, season=season)
+                fuel += float(helped_across(ev["fuel_l"].to_numpy(), ev["dist_m"].to_numpy())
+                              .sum())
         legs[key] = TruckLeg(t_out, t_back, fuel)
         return legs[key]
 
