@@ -103,63 +103,74 @@ def find_costs_chunked(
     if progress is None:
         progress = settings.PROGRESS and sys.stderr.isatty()
 
-    with _output_folder(out) as (store, final):
-        scratch_dir = Path(
-            tempfile.mkdtemp(prefix=".logistics-scratch-", dir=scratch or store.parent)
+    with _output_folder(out) as (store, final), _scratch(scratch or store.parent) as folder:
+        create_store(store, shape, store_chunks(grid), attrs)
+        solves = _solve_tiles(grid, template, fields, seeds, store, folder, client,
+                              stencil=stencil, reverse=bool(reverse), progress=progress)
+        counts = list(solves.values())
+        stats = ChunkedStats(
+            n_tiles=grid.n_tiles[0] * grid.n_tiles[1],
+            tiles_solved=len(counts),
+            tile_solves=sum(counts),
+            max_solves_per_tile=max(counts, default=0),
+            seconds=time.perf_counter() - start,
         )
-        try:
-            create_store(store, shape, store_chunks(grid), attrs)
-            if client is None and shape[0] * shape[1] * 9 <= MEMORY_STATE_BYTES:
-                state: Any = MemoryState()
-            else:
-                (scratch_dir / "state").mkdir()
-                state = FileState(str(scratch_dir / "state"))
-            lazy = client is not None or any(not isinstance(f, np.ndarray) for f in fields.values())
-            source = (
-                stage_inputs(fields, grid, str(scratch_dir), client)
-                if lazy
-                else ArraySource(fields)
-            )
-            by_tile: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
-            for r, c, v in seeds:
-                by_tile.setdefault((r // tile[0], c // tile[1]), []).append((r, c, v))
+        import zarr
 
-            def make_job(
-                t: tuple[int, int], strips: tuple[np.ndarray, ...], first: bool
-            ) -> TileJob:
-                return TileJob(
-                    t, grid, template, source, state, strips, tuple(by_tile.get(t, ())),
-                    first, stencil, bool(reverse),
-                )
-
-            runner = ClientRunner(client) if client is not None else SerialRunner()
-            driver = Driver(grid, make_job, runner, stencil, tuple(model.cellsize_m))
-            for t, s in by_tile.items():
-                driver.queue(t, min(v for _, _, v in s))
-            try:
-                driver.run(progress)
-                chunk_grid = TileGrid(shape, store_chunks(grid), 0)
-                solved = {chunk_grid.core((r // chunk_grid.tile[0], c // chunk_grid.tile[1]))
-                          for r, _, c, _ in map(grid.core, driver.solves)}
-                runner.map(store_chunk, [(str(store), state, grid, rect) for rect in solved])
-            except BaseException:
-                runner.abort()
-                raise
-            counts = list(driver.solves.values())
-            stats = ChunkedStats(
-                n_tiles=grid.n_tiles[0] * grid.n_tiles[1],
-                tiles_solved=len(counts),
-                tile_solves=sum(counts),
-                max_solves_per_tile=max(counts, default=0),
-                seconds=time.perf_counter() - start,
-            )
-            import zarr
-
-            group = zarr.open_group(str(store), mode="r+")
-            group.attrs.update({"stats": dataclasses.asdict(stats)})
-        finally:
-            shutil.rmtree(scratch_dir, ignore_errors=True)
+        zarr.open_group(str(store), mode="r+").attrs.update({"stats": dataclasses.asdict(stats)})
     result = ChunkedResult(final, shape, tile, stencil, bool(reverse), model.units, stats)
     if out is None:
         weakref.finalize(result, shutil.rmtree, str(final), True)
     return result
+
+
+@contextlib.contextmanager
+def _scratch(parent: str | os.PathLike[str]) -> Iterator[Path]:
+    """A private scratch folder (staged inputs, tile state), removed whatever happens."""
+    folder = Path(tempfile.mkdtemp(prefix=".logistics-scratch-", dir=parent))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+#: Bytes of state per cell: the float64 cost and the int8 back-link.
+_STATE_BYTES_PER_CELL: int = 9
+
+
+def _solve_tiles(
+    grid: TileGrid, template: CostModel, fields: dict[str, Any],
+    seeds: list[tuple[int, int, float]], store: Path, folder: Path, client: Any, *,
+    stencil: int, reverse: bool, progress: bool,
+) -> dict[tuple[int, int], int]:
+    """Run the driver to the end and write the store; returns the solve count of each tile."""
+    ny, nx = grid.shape
+    if client is None and ny * nx * _STATE_BYTES_PER_CELL <= MEMORY_STATE_BYTES:
+        state: Any = MemoryState()
+    else:
+        (folder / "state").mkdir()
+        state = FileState(str(folder / "state"))
+    staged = client is not None or any(not isinstance(f, np.ndarray) for f in fields.values())
+    source = stage_inputs(fields, grid, str(folder), client) if staged else ArraySource(fields)
+    by_tile: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
+    for r, c, v in seeds:
+        by_tile.setdefault((r // grid.tile[0], c // grid.tile[1]), []).append((r, c, v))
+
+    def make_job(t: tuple[int, int], strips: tuple[np.ndarray, ...], first: bool) -> TileJob:
+        return TileJob(t, grid, template, source, state, strips, tuple(by_tile.get(t, ())),
+                       first, stencil, reverse)
+
+    runner = ClientRunner(client) if client is not None else SerialRunner()
+    driver = Driver(grid, make_job, runner, stencil, tuple(template.cellsize_m))
+    for t, s in by_tile.items():
+        driver.queue(t, min(v for _, _, v in s))
+    try:
+        driver.run(progress)
+        chunk_grid = TileGrid(grid.shape, store_chunks(grid), 0)
+        rects = {chunk_grid.core((r // chunk_grid.tile[0], c // chunk_grid.tile[1]))
+                 for r, _, c, _ in map(grid.core, driver.solves)}
+        runner.map(store_chunk, [(str(store), state, grid, rect) for rect in rects])
+    except BaseException:
+        runner.abort()  # no solve may still be writing when the folders are removed
+        raise
+    return driver.solves
