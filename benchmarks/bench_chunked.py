@@ -261,20 +261,23 @@ def main(argv: list[str] | None = None) -> int:
                    help="generate the terrain into memory before timing (same inputs for all)")
     p.add_argument("--out", default=None, help="Zarr folder for the result (default: temporary)")
     args = p.parse_args(argv)
-    engines = args.engines.split(",")
-    if args.compare and "inmemory" not in engines:
-        engines = ["inmemory", *engines]
-    reference = None
+    engines = [e for e in args.engines.split(",") if e != "inmemory"]
+    if args.compare or "inmemory" in args.engines.split(","):
+        engines.append("inmemory")  # last, so its result does not inflate the others' RSS
+    chunked: list[tuple[dict, object]] = []
     with tempfile.TemporaryDirectory(prefix="bench-chunked-") as tmp:
         for engine in engines:
             out = args.out or (str(Path(tmp) / f"{engine}.zarr") if engine != "inmemory" else None)
             row = run_engine(engine, args.cells, chunks=args.chunks, workers=args.workers,
                              stencil=args.stencil, out=out, lazy=not args.eager)
             result = row.pop("result")
-            if engine == "inmemory":
-                reference = result
-            elif reference is not None:
-                row["equal_to_inmemory"] = _same(result, reference)
+            if engine != "inmemory":
+                chunked.append((row, result))
+                continue
+            print(json.dumps(row), flush=True)
+            for other, res in chunked:
+                other["equal_to_inmemory"] = _same(res, result)
+        for row, _ in chunked:
             print(json.dumps(row), flush=True)
     return 0
 
