@@ -458,16 +458,23 @@ def _event_end_h(e, t0: datetime) -> float:
     return hours_since(t0, e.start.value) + e.duration_h.value
 
 
-def _nearest_km(seg: pd.DataFrame, p: Point) -> float | None:
-    """Km along the route of its point nearest ``p``, or None if farther than ``p.radius_km``."""
+def _nearest_km(seg: pd.DataFrame, p: Point, *, first: bool = False) -> float | None:
+    """Km along the route where it reaches ``p``: its nearest point, or with ``first`` the first
+    point within ``p.radius_km`` (a defence line in front of a town); None if never that close.
+    """
     from logistics.terrain import to_metric
 
     x, y = to_metric(*resolve_point(p))
     d = np.hypot(seg["x_m"].to_numpy() - x, seg["y_m"].to_numpy() - y)
-    i = int(np.argmin(d))
-    if d[i] > p.radius_km * 1000.0:
+    inside = np.flatnonzero(d <= p.radius_km * 1000.0)
+    if not inside.size:
         return None
+    i = int(inside[0]) if first else int(np.argmin(d))
     return float(seg["cum_km"].iloc[i])
+
+
+#: Order of stops at the same km: arrive (objective), take fuel, then cross or halt.
+_STOP_ORDER = {"objective": 0, "depot": 1, "river": 2, "event": 3}
 
 
 def _route_stops(sc: Scenario, seg: pd.DataFrame, *, events: bool) -> tuple[Stop, ...]:
@@ -486,7 +493,7 @@ def _route_stops(sc: Scenario, seg: pd.DataFrame, *, events: bool) -> tuple[Stop
                               fuel_type=d.fuel_type))
     for e in sc.events:
         if events and e.at is not None:
-            km = _nearest_km(seg, e.at)
+            km = _nearest_km(seg, e.at, first=True)
             if km is not None:
                 stops.append(Stop(
                     km=km, kind="event", name=e.name,
@@ -497,7 +504,7 @@ def _route_stops(sc: Scenario, seg: pd.DataFrame, *, events: bool) -> tuple[Stop
         km = _nearest_km(seg, o)
         if km is not None:
             stops.append(Stop(km=km, kind="objective", name=o.place))
-    return tuple(sorted(stops, key=lambda s: (s.km, s.kind)))
+    return tuple(sorted(stops, key=lambda s: (s.km, _STOP_ORDER[s.kind])))
 
 
 def _truck_spec(sc: Scenario, i: int, terrain, cells: np.ndarray, t0: datetime,
