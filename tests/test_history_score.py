@@ -162,3 +162,39 @@ def test_helpers_by_hand():
     assert km_at_time(track, pd.Timestamp("1945-09-30")) == pytest.approx(600)
     assert window_error_days(pd.Timestamp("1945-08-09 06:00"), pd.Timestamp("1945-08-10")) == -0.75
     assert range_error_km(10, math.nan, math.nan) == (0.0, 0.0)
+
+
+# Properties of the two error measures (hypothesis): zero exactly inside, signed outside.
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_km = st.floats(0, 2000, allow_nan=False)
+
+
+@given(_km, _km, _km)
+def test_range_error_is_zero_inside_and_signed_outside(x, a, b):
+    lo, hi = min(a, b), max(a, b)
+    err, rel = range_error_km(x, lo, hi)
+    if lo <= x <= hi:
+        assert err == 0.0 and rel == 0.0
+    elif x < lo:
+        assert err == pytest.approx(x - lo) and err < 0
+    else:
+        assert err == pytest.approx(x - hi) and err > 0
+    # An open bound never penalises the open side.
+    assert range_error_km(x, lo, math.nan)[0] == min(0.0, x - lo)
+    assert range_error_km(x, math.nan, hi)[0] == max(0.0, x - hi)
+
+
+@given(st.floats(-10, 10, allow_nan=False))
+def test_window_error_is_zero_within_the_day_and_grows_outside(offset_days):
+    day = pd.Timestamp("1945-08-12")
+    arrival = day + pd.Timedelta(days=offset_days)
+    err = window_error_days(arrival, day)
+    if 0 <= offset_days < 1:
+        assert err == 0.0
+    elif offset_days >= 1:
+        assert err == pytest.approx(offset_days - 1, abs=1e-6)
+    else:
+        assert err == pytest.approx(offset_days, abs=1e-6)
+    assert window_error_days(arrival, day, basis="no_later_than") == max(0.0, err)

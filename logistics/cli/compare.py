@@ -109,5 +109,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"axes with no scenario: {', '.join(comp.inputs.unmodeled)}")
     for line in comp.inputs.config_problems:
         print(f"config not loaded: {line}")
+    if not args.samples:
+        print("no uncertainty bands: add --samples N (e.g. 10) for Monte Carlo P10-P90")
     print(f"wrote {out}/ (comparison.csv, summary.csv, report.md, figures)")
     return 0

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 
 from logistics._atomic import atomic_dir
@@ -78,10 +77,7 @@ def _near(verdict) -> str | None:
 
 
 def _save(fig, path: Path) -> None:
-    try:
-        fig.savefig(path, dpi=110, bbox_inches="tight")
-    finally:
-        plt.close(fig)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
 
 
 def _safe(name: str) -> str:

@@ -29,6 +29,12 @@ better than advancing at the planned rate along the same route, < 0 worse; '-' w
 baseline's error is 0 (undefined) or no row is scored. Censored rows count at their lower
 bound and never as within a day. Documented distances are measured by the sources from their
 own start and along unknown paths; the model measures along its route.
+
+**Uncertainty** (with `--samples N`): each draw takes every `uncertain:` figure of the scenario
+uniformly in its range and one of the two DEMs, with its own seed; the band is P10-P90 of
+cumulative km over the draws, each along its own route (a DEM can move the route), and the
+arrival quantiles in comparison.csv (`mc_arrival_p10/p50/p90`) are order statistics of the
+draws (empty where fewer draws than that quantile reach the place).
 """
 
 

@@ -1,6 +1,7 @@
 """Figures of the comparison: advance per axis, documented vs modeled positions, fuel states.
 
-Each function returns a matplotlib Figure (Agg backend, nothing shown); the caller saves it.
+Each function returns a matplotlib Figure on its own Agg canvas (no pyplot, no global backend
+change, nothing shown); the caller saves it.
 The map is drawn on the project's base map (``logistics.report.basemap``).
 """
 
@@ -9,29 +10,27 @@ from __future__ import annotations
 import math
 import textwrap
 
-import matplotlib
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from logistics import settings  # noqa: E402
+from logistics import settings
 
 __all__ = ["plot_advance", "plot_positions_map", "plot_fuel_states"]
 
 _DAY = pd.Timedelta(days=1)
 
 
-def plot_advance(axis: object, rows: pd.DataFrame) -> plt.Figure:
+def plot_advance(axis: object, rows: pd.DataFrame) -> Figure:
     """Cumulative km vs time for one axis: model (with its P10-P90 band when sampled),
     planned-rate baseline, documented distances (bars; triangles for open bounds) and
     documented places at their route km across the documented day.
 
     ``axis`` is a ``compare.AxisResult``; ``rows`` its rows of the comparison table.
     """
-    fig, ax = plt.subplots(figsize=(9, 5.5), layout="constrained")
+    fig, ax = _figure((9, 5.5))
     tr = axis.trace.track
     if axis.band is not None:
         ax.fill_between(axis.band["time"], axis.band["p10_km"], axis.band["p90_km"], color="C0",
@@ -85,7 +84,7 @@ def plot_advance(axis: object, rows: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def plot_positions_map(comparison: object, *, resolution_m: float | None = None) -> plt.Figure:
+def plot_positions_map(comparison: object, *, resolution_m: float | None = None) -> Figure:
     """Documented places vs the modeled position at the end of each documented day, with each
     axis's modeled route, on the base map (bbox fitted to everything drawn)."""
     from logistics.report.basemap import base_map, plot_lonlat
@@ -123,13 +122,13 @@ def plot_positions_map(comparison: object, *, resolution_m: float | None = None)
     return fig
 
 
-def plot_fuel_states(verdict: object, states: pd.DataFrame) -> plt.Figure | None:
+def plot_fuel_states(verdict: object, states: pd.DataFrame) -> Figure | None:
     """Modeled refills on hand per day beside the documented refill states (None when the run
     has no ``refills_total`` column)."""
     d = verdict.daily
     if "refills_total" not in d or d.empty:
         return None
-    fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
+    fig, ax = _figure((8, 4))
     days = pd.to_datetime(d["date"])
     ax.plot(days, d["refills_total"], color="C0", marker="o", ms=3, label="model: refills on hand (end of day)")
     classes = [c for c in d.columns if c.startswith("refills_") and c != "refills_total"]
@@ -152,6 +151,12 @@ def plot_fuel_states(verdict: object, states: pd.DataFrame) -> plt.Figure | None
     ax.legend(fontsize=8)
     ax.set_title(f"{verdict.axis_id}: fuel on hand, model vs documented", fontsize=10)
     return fig
+
+
+def _figure(size: tuple[float, float]) -> tuple[Figure, object]:
+    fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)
+    return fig, fig.add_subplot()
 
 
 def _day_ticks(ax, start, end) -> None:

@@ -68,7 +68,7 @@ def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | No
     return run_scenario(sc, seed=seed, overrides=overrides, dem=dem, resolution_m=res, terrain=terrain)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def _terrain(bbox: tuple[float, float, float, float], resolution_m: float, dem: str) -> Any:
     from logistics.terrain import load_terrain
 
