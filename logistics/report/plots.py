@@ -123,9 +123,11 @@ def _base_map(extent):
 
 
 def plot_advance(result, path: str | Path) -> None:
-    """Km along the route against time: hourly track, daily points, halts and objectives."""
+    """Km along the route against time (hourly track, daily points, halts, objectives), with the
+    route's elevation profile beside it on the same km axis (where the range is crossed)."""
     track, daily = result.track, result.daily
-    fig, ax = plt.subplots(figsize=(9, 5))
+    fig, (ax, prof) = plt.subplots(1, 2, figsize=(10, 5.5), sharey=True,
+                                   gridspec_kw={"width_ratios": [4, 1]})
     t = pd.to_datetime(track["time"])
     ax.plot(t, track["cum_km"], color="#1f77b4", lw=1.4, label="head of the column (hourly)")
     for status, colour in _HALT_COLOURS.items():
@@ -135,24 +137,40 @@ def plot_advance(result, path: str | Path) -> None:
     if len(daily):
         ends = pd.to_datetime(daily["date"]) + pd.Timedelta(days=1)
         ax.plot(ends, daily["cum_km"], "o", color="black", ms=4, label="end of day")
-    reached = result.reached
-    for rec in reached[reached["kind"] == "objective"].itertuples(index=False):
-        ax.axhline(rec.cum_km, color="grey", lw=0.6, ls=":")
-        ax.annotate(rec.name, (t.iloc[0], rec.cum_km), xytext=(2, 2),
-                    textcoords="offset points", fontsize=7, color="grey")
+    for name, km in _objective_kms(result):
+        for a in (ax, prof):
+            a.axhline(km, color="grey", lw=0.6, ls=":")
+        ax.annotate(name, (t.iloc[0], km), xytext=(2, 2), textcoords="offset points",
+                    fontsize=7, color="grey")
+    rp = result.route_points
+    prof.fill_betweenx(rp["cum_km"], 0, rp["elev_m"], color="#c8b89a", lw=0)
+    prof.plot(rp["elev_m"], rp["cum_km"], color="#6b5a3a", lw=0.8)
     hi = result.summary.get("highest")
     if hi:
-        ax.axhline(hi["cum_km"], color="#8c564b", lw=0.8, ls="--")
-        ax.annotate(f"highest point {hi['elev_m']:.0f} m", (t.iloc[0], hi["cum_km"]),
-                    xytext=(2, -10), textcoords="offset points", fontsize=7, color="#8c564b")
+        for a in (ax, prof):
+            a.axhline(hi["cum_km"], color="#8c564b", lw=0.8, ls="--")
+        prof.annotate(f"{hi['elev_m']:.0f} m", (hi["elev_m"], hi["cum_km"]), xytext=(-30, 3),
+                      textcoords="offset points", fontsize=7, color="#8c564b")
     ax.set_ylabel("km along the planned route")
     ax.set_xlabel("date (local clock)")
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=7)
-    ax.set_title(_title(result), fontsize=10)
+    ax.set_title(_title(result), fontsize=10, loc="left")
+    prof.set_xlabel("elevation (m)")
+    prof.set_xlim(left=0)
+    prof.grid(alpha=0.3)
     fig.tight_layout()
     _save(fig, Path(path))
+
+
+def _objective_kms(result) -> list[tuple[str, float]]:
+    """(name, km) of every objective on the route, reached or not."""
+    plan = getattr(result, "plan", None)
+    if plan is not None:
+        return [(s.name, s.km) for s in plan.stops if s.kind == "objective"]
+    reached = result.reached
+    return [(r.name, r.cum_km) for r in reached[reached["kind"] == "objective"].itertuples()]
 
 
 def plot_fuel(result, path: str | Path) -> None:

@@ -102,7 +102,6 @@ class _Loop:
                 self._push(d)
         self.deliveries: list[dict] = []
         self.reached: list[dict] = []
-        self.notes: list[str] = []
         self.dry: str | None = None
 
     # -- helpers --------------------------------------------------------------------------
@@ -126,8 +125,6 @@ class _Loop:
 
     # -- supply ---------------------------------------------------------------------------
     def book_due(self, t_h: float, day: _Day) -> None:
-        if self.queue and self.queue[0][0] <= t_h:
-            self.ledger.rate = self.rates_ahead(self.profiles[self.season(t_h)])
         while self.queue and self.queue[0][0] <= t_h:
             _, _, d = heapq.heappop(self.queue)
             self._book(d, day)
@@ -145,6 +142,7 @@ class _Loop:
         return np.where(self.burns, self.counts * per_vehicle, 0.0)
 
     def _book(self, d: Delivery, day: _Day) -> None:
+        self.ledger.rate = self.rates_ahead(self.profiles[self.season(d.time_h)])
         taken = self.ledger.deliver(d.litres, d.fuel_type)
         day.delivered[d.kind] += taken
         day.returned_l += d.litres - taken
