@@ -155,3 +155,16 @@ def test_outputs_written_atomically(tmp_path, configs, monkeypatch):
         write_comparison(comp, tmp_path / "out", draw_map=False)
     assert sorted(p.name for p in out.iterdir()) == names
     assert sorted(p.name for p in tmp_path.iterdir()) == ["configs", "mine.csv", "out"]
+
+
+def test_trace_starts_at_h_hour_from_km_zero():
+    from types import SimpleNamespace
+
+    from logistics.history.runs import trace_of
+
+    res = toy_runner(SCENARIOS["USR-TANK"])
+    late = SimpleNamespace(track=res.track.iloc[1:], route_points=res.route_points, daily=res.daily,
+                           scenario=res.scenario)
+    tr = trace_of(late).track
+    assert tr["time"].iloc[0] == pd.Timestamp("1945-08-09 00:00") and tr["cum_km"].iloc[0] == 0.0
+    assert len(tr) == len(res.track)

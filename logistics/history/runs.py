@@ -85,7 +85,21 @@ def trace_of(result: Any) -> RunTrace:
     track = result.track[keep].reset_index(drop=True)
     track["time"] = pd.to_datetime(track["time"])
     route = result.route_points[["cum_km", "lon", "lat"]].reset_index(drop=True)
+    start = _start_time(result)
+    if start is not None and len(track) and start < track["time"].iloc[0]:
+        # The runner records the end of each step; the advance starts at H-hour from km 0.
+        first = track.iloc[[0]].assign(time=start, cum_km=0.0, lon=route["lon"].iloc[0],
+                                        lat=route["lat"].iloc[0])
+        track = pd.concat([first, track], ignore_index=True)
     return RunTrace(track=track, route_points=route, daily=result.daily.reset_index(drop=True))
+
+
+def _start_time(result: Any) -> pd.Timestamp | None:
+    """H-hour of the run's scenario (``scenario.start.time.value``), if it says."""
+    try:
+        return pd.Timestamp(result.scenario.start.time.value)
+    except (AttributeError, TypeError, ValueError):
+        return None
 
 
 def _run_one(runner: Callable[..., Any], job: Job) -> RunTrace:
