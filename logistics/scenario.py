@@ -38,6 +38,9 @@ from logistics.errors import ConfigError, LogisticsError
 
 __all__ = [
     "Figure",
+    "FloatFigure",
+    "IntFigure",
+    "TimeFigure",
     "Point",
     "Scenario",
     "load_scenario",
@@ -113,6 +116,18 @@ class Figure(_Model, Generic[T]):
         return bool(self.assumed)
 
 
+class FloatFigure(Figure[float]):
+    """A number with its provenance (a named class: parametrised generics do not pickle)."""
+
+
+class IntFigure(Figure[int]):
+    """A whole number with its provenance."""
+
+
+class TimeFigure(Figure[datetime]):
+    """A date-time with its provenance."""
+
+
 class Point(_Model):
     """A named place; ``lon``/``lat`` (WGS84 degrees) are looked up in the gazetteer if absent.
 
@@ -144,13 +159,13 @@ class Point(_Model):
 class Start(Point):
     """Jump-off point and H-hour (local clock of the scenario, see ``utc_offset_h``)."""
 
-    time: Figure[datetime]
+    time: TimeFigure
 
 
 class SeasonSpan(_Model):
     """From ``start`` on, the cost engine uses ``season`` (dry or wet ground)."""
 
-    start: Figure[datetime]
+    start: TimeFigure
     season: Season
 
 
@@ -161,9 +176,9 @@ class Group(_Model):
     """
 
     vehicle: str = Field(min_length=1)
-    count: Figure[int]
-    tank_l: Figure[float] | None = None
-    extra_fuel_l: Figure[float] | None = None
+    count: IntFigure
+    tank_l: FloatFigure | None = None
+    extra_fuel_l: FloatFigure | None = None
 
     @field_validator("vehicle")
     @classmethod
@@ -180,8 +195,8 @@ class Group(_Model):
 class FuelStart(_Model):
     """Fuel at H-hour, counted as the sources count it: a refill = one full set of tanks."""
 
-    in_tanks_refills: Figure[float]
-    carried_refills: Figure[float]
+    in_tanks_refills: FloatFigure
+    carried_refills: FloatFigure
 
     @model_validator(mode="after")
     def _ranges(self) -> FuelStart:
@@ -194,10 +209,10 @@ class FuelStart(_Model):
 class March(_Model):
     """Daily march window: moving from ``start_hour`` for ``hours_per_day`` hours (clock time)."""
 
-    start_hour: Figure[float]
-    hours_per_day: Figure[float]
-    max_speed_kmh: Figure[float] | None = None
-    night_speed_factor: Figure[float] | None = None
+    start_hour: FloatFigure
+    hours_per_day: FloatFigure
+    max_speed_kmh: FloatFigure | None = None
+    night_speed_factor: FloatFigure | None = None
     night_hours: tuple[float, float] = (21.0, 5.0)
 
     @model_validator(mode="after")
@@ -214,8 +229,8 @@ class March(_Model):
 class Column(_Model):
     """Column geometry: vehicles spread over ``routes`` parallel roads, ``gap_m`` apart."""
 
-    routes: Figure[int]
-    gap_m: Figure[float]
+    routes: IntFigure
+    gap_m: FloatFigure
 
     @model_validator(mode="after")
     def _ranges(self) -> Column:
@@ -232,7 +247,7 @@ class Formation(_Model):
     fuel: FuelStart
     march: March
     column: Column
-    river_crossing_h: dict[RiverName, Figure[float]] = Field(default_factory=dict)
+    river_crossing_h: dict[RiverName, FloatFigure] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _lead_in_groups(self) -> Formation:
@@ -250,17 +265,17 @@ class Trucks(_Model):
     name: str
     railhead: Point
     vehicle: str
-    count: Figure[int]
-    payload_l: Figure[float] | None = None
-    truck_tank_l: Figure[float] | None = None
+    count: IntFigure
+    payload_l: FloatFigure | None = None
+    truck_tank_l: FloatFigure | None = None
     fuel_type: FuelType = "any"
-    load_h: Figure[float]
-    unload_h: Figure[float]
-    driving_hours_per_day: Figure[float]
-    start: Figure[datetime]
-    until: Figure[datetime] | None = None
+    load_h: FloatFigure
+    unload_h: FloatFigure
+    driving_hours_per_day: FloatFigure
+    start: TimeFigure
+    until: TimeFigure | None = None
     convoys: int = Field(default=1, ge=1)
-    jitter_h: Figure[float] | None = None
+    jitter_h: FloatFigure | None = None
 
     @field_validator("vehicle")
     @classmethod
@@ -285,12 +300,12 @@ class Airlift(_Model):
     """Fuel flown in: ``total_t`` spread evenly over the days ``start``..``end`` (inclusive)."""
 
     name: str
-    start: Figure[datetime]
-    end: Figure[datetime]
-    total_t: Figure[float]
+    start: TimeFigure
+    end: TimeFigure
+    total_t: FloatFigure
     fuel_type: FuelType = "any"
     hour: float = Field(default=12.0, ge=0, lt=24)
-    daily_cv: Figure[float] | None = None
+    daily_cv: FloatFigure | None = None
 
     @model_validator(mode="after")
     def _ranges(self) -> Airlift:
@@ -305,7 +320,7 @@ class Depot(_Model):
 
     name: str
     at: Point
-    fuel_l: Figure[float]
+    fuel_l: FloatFigure
     fuel_type: FuelType = "any"
 
     @model_validator(mode="after")
@@ -323,9 +338,9 @@ class Event(_Model):
 
     name: str
     at: Point | None = None
-    start: Figure[datetime] | None = None
-    until: Figure[datetime] | None = None
-    duration_h: Figure[float] | None = None
+    start: TimeFigure | None = None
+    until: TimeFigure | None = None
+    duration_h: FloatFigure | None = None
     cite: str = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -379,9 +394,9 @@ class Scenario(_Model):
     axis_id: str = Field(min_length=1)
     name: str
     front: str
-    utc_offset_h: Figure[float]
+    utc_offset_h: FloatFigure
     start: Start
-    end: Figure[datetime]
+    end: TimeFigure
     objectives: list[Point] = Field(min_length=1)
     seasons: list[SeasonSpan] = Field(min_length=1)
     formation: Formation

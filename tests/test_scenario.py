@@ -136,3 +136,11 @@ def test_monte_carlo_draws_are_seeded_and_inside_the_ranges():
     for key, value in a.items():
         assert sc.uncertain[key].low <= value <= sc.uncertain[key].high
     apply_overrides(sc, a)  # every draw is a valid override
+
+
+def test_a_loaded_scenario_pickles_for_dask_workers():
+    import pickle
+
+    sc = load_scenario(settings.CONFIG_DIR / "tbf-6gta.yaml")
+    back = pickle.loads(pickle.dumps(sc))
+    assert back == sc and back.sha256 == sc.sha256 and back.source == sc.source
