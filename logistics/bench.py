@@ -44,6 +44,7 @@ __all__ = [
     "run_benchmark",
     "write_results",
     "parse_sizes",
+    "markdown_table",
 ]
 
 #: Cell size (m) of the synthetic grid and its grade axis (benchmark assumptions).
@@ -462,6 +463,23 @@ def _versions() -> dict:
         except PackageNotFoundError:
             out[pkg] = None
     return out
+
+
+def markdown_table(results: dict) -> str:
+    """The results as a Markdown table (one row per size and engine)."""
+    head = ("| cells | engine | s (median wall) | CPU s | M cells/s | vs skimage | peak RSS MB "
+            "| extra MB (B/cell) | max rel diff (ref) |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in results["results"]:
+        diff = (f"{r['max_rel_diff_vs_reference']:.0e} ({r['reference']})"
+                if "reference" in r else "")
+        ratio = f"{r['ratio_vs_skimage']:.2f}x" if "ratio_vs_skimage" in r else ""
+        lines.append(
+            f"| {r['cells']:,} | {r['engine']} | {r['seconds']:.3f} | {r['cpu_seconds']:.3f} "
+            f"| {r['cells_per_s'] / 1e6:.2f} | {ratio} | {r['peak_rss_mb']:.0f} "
+            f"| {r['extra_rss_mb']:.0f} ({r['extra_bytes_per_cell']:.1f}) | {diff} |"
+        )
+    return "\n".join(lines)
 
 
 def write_results(results: dict, out_dir: str | os.PathLike[str], *,

@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from logistics.bench import parse_sizes, run_benchmark, write_results
+    from logistics.bench import markdown_table, parse_sizes, run_benchmark, write_results
 
     results = run_benchmark(
         parse_sizes(args.sizes),
@@ -45,5 +45,6 @@ def _run(args: argparse.Namespace) -> int:
         log=lambda msg: print(msg, flush=True),
     )
     json_path, png_path = write_results(results, args.out, name=args.name)
+    print(markdown_table(results))
     print(f"wrote {json_path} and {png_path}")
     return 0
