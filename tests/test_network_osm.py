@@ -15,9 +15,14 @@ from logistics.errors import DataError
 from logistics.network import check_osm, find_station, load_network, nearest_station, station_table
 
 FIXTURE = Path(__file__).parent / "data" / "tiny-rail.osm"
-# 0.1 degree of longitude at 45 N on the WGS84 ellipsoid (osmnx uses a sphere of radius
-# 6,371,009 m: 0.1 * pi/180 * R * cos 45 = 7,862.7 m).
-KM_PER_TENTH_LON_45N = 0.1 * math.pi / 180 * 6371.009 * math.cos(math.radians(45))
+# 0.1 degree of longitude along 45 N on the WGS84 ellipsoid: the parallel's radius is
+# N cos(phi) with N = a / sqrt(1 - e2 sin^2 phi), so the arc is N cos 45 * 0.1 * pi/180 =
+# 7,884.68 m (the geodesic between the two points is shorter by ~3e-8 of that). osmnx's own
+# sphere of radius 6,371,009 m would give 7,862.7 m, 0.3 % less.
+_A_M, _F = 6378137.0, 1 / 298.257223563
+_E2 = _F * (2 - _F)
+KM_PER_TENTH_LON_45N = (_A_M / 1000.0 / math.sqrt(1 - _E2 * math.sin(math.radians(45)) ** 2)
+                        * math.cos(math.radians(45)) * math.radians(0.1))
 
 
 def _nodes_by_name(graph):
@@ -47,7 +52,10 @@ def test_graph_is_metric_with_lengths_in_metres():
     names = _nodes_by_name(graph)
     a, b = names["Alpha"], names["Bravo"]
     edge = next(iter(graph.get_edge_data(a, b).values()))
-    assert edge["length"] == pytest.approx(KM_PER_TENTH_LON_45N * 1000, rel=1e-4)
+    assert edge["length"] == pytest.approx(KM_PER_TENTH_LON_45N * 1000, rel=1e-6)
+    # no route_factor tag (an ordinary OSM file): factor 1, length = drawn length
+    assert edge["route_factor"] == 1.0
+    assert edge["length_m"] == edge["traced_length_m"] == edge["length"]
     assert graph.nodes[a]["lon"] == 125.0 and graph.nodes[a]["lat"] == 45.0
     # projected x differs from lon; geometry starts at Alpha (metric coordinates)
     assert abs(graph.nodes[a]["x"]) > 1000
@@ -162,3 +170,27 @@ def test_shipped_file_path_is_under_configs():
     from logistics.network import SHIPPED_RAILWAYS
 
     assert SHIPPED_RAILWAYS.parent == settings.CONFIG_DIR / "network"
+
+
+def _tagged_fixture(tmp_path: Path, factor: str) -> Path:
+    """The fixture with ``route_factor=factor`` on the main line T1 only."""
+    text = FIXTURE.read_text(encoding="utf-8").replace(
+        '<tag k="ref" v="T1"/>', f'<tag k="ref" v="T1"/>\n    <tag k="route_factor" v="{factor}"/>')
+    return _write(tmp_path, text)
+
+
+def test_route_factor_tag_scales_length_and_keeps_the_drawn_one(tmp_path):
+    graph = load_network(_tagged_fixture(tmp_path, "1.25"))
+    names = _nodes_by_name(graph)
+    t1 = next(iter(graph.get_edge_data(names["Alpha"], names["Bravo"]).values()))
+    assert t1["route_factor"] == 1.25
+    assert t1["traced_length_m"] == pytest.approx(KM_PER_TENTH_LON_45N * 1000, rel=1e-6)
+    assert t1["length_m"] == t1["length"] == pytest.approx(1.25 * t1["traced_length_m"])
+    t2 = next(iter(graph.get_edge_data(names["Bravo"], names["Delta"]).values()))
+    assert t2["route_factor"] == 1.0 and t2["length"] == t2["traced_length_m"]  # untagged way
+
+
+@pytest.mark.parametrize("bad", ["fast", "0", "-1.1", "nan"])
+def test_bad_route_factor_is_one_data_error_naming_the_way(tmp_path, bad):
+    with pytest.raises(DataError, match=rf"way 100: route_factor='{bad}', expected a positive"):
+        load_network(_tagged_fixture(tmp_path, bad))

@@ -5,8 +5,14 @@ a malformed one ends in one :class:`~logistics.errors.DataError` naming the line
 every problem, (2) keeps the ways of the wanted modes (``railway=rail`` ... for rail, any
 ``highway`` for road) and tags each edge with its ``mode``, (3) simplifies the graph so that its
 nodes are stations, junctions and line ends (station nodes are kept even mid-line), and
-(4) projects it to ``settings.METRIC_CRS``. Edge ``length`` is osmnx's great-circle length in
-metres (more exact than the projected one, whose scale error is up to about 1 %).
+(4) measures every edge and (5) projects it to ``settings.METRIC_CRS``.
+
+Edge lengths, in metres: ``traced_length_m`` is the geodesic (WGS84) length of the drawn
+geometry (more exact than the projected one, whose scale error is up to about 1 %);
+``route_factor`` is the way's ``route_factor`` tag (real track length over drawn length; 1 when
+the way has none, as in any ordinary OSM extract); ``length_m = traced_length_m *
+route_factor``, and ``length`` (what routing uses) equals ``length_m``. The shipped 1945 file
+carries the factor fitted on the documented chainage (``logistics.network.route_factor``).
 
 Every way is usable in both directions (``bidirectional=True``): a military column or train uses
 a road or a line either way. Any other ``.osm`` (e.g. a modern extract) loads the same way.
@@ -45,7 +51,7 @@ SHIPPED_RAILWAYS: Path = settings.CONFIG_DIR / "network" / "railways-1945.osm"
 _NODE_TAGS = ("railway", "name", "name:1945", "name:ja", "old_name", "unverified",
               "coord_source", "note", "public_transport")
 _WAY_TAGS = ("railway", "highway", "name", "ref", "gauge", "usage", "source", "unverified",
-             "maxspeed", "note")
+             "maxspeed", "note", "route_factor")
 
 #: Most problems listed in one error message (the rest are counted).
 _MAX_LISTED = 12
@@ -85,7 +91,9 @@ def load_network(
         for _, data in graph.nodes(data=True):
             data["lon"], data["lat"] = data["x"], data["y"]
         graph = ox.simplify_graph(graph, node_attrs_include=["railway"],
-                                  edge_attrs_differ=["mode", "ref", "gauge", "unverified"])
+                                  edge_attrs_differ=["mode", "ref", "gauge", "unverified",
+                                                     "route_factor"])
+        _measure(graph, path)
         graph = ox.project_graph(graph, to_crs=settings.METRIC_CRS)
     _fill_geometry(graph)
     graph.graph["source_file"] = str(path)
@@ -242,6 +250,35 @@ def _keep_modes(graph: nx.MultiDiGraph, rail_values: set[str], road: bool) -> No
             drop.append((u, v, k))
     graph.remove_edges_from(drop)
     graph.remove_nodes_from([n for n in list(graph.nodes) if graph.degree(n) == 0])
+
+
+def _measure(graph: nx.MultiDiGraph, path: Path) -> None:
+    """Set ``traced_length_m``, ``route_factor``, ``length_m`` and ``length`` on every edge of
+    the (still lon/lat) graph; a ``route_factor`` tag that is not a positive number is a
+    DataError naming the way."""
+    from logistics.network.geodesy import polyline_m
+
+    nodes = graph.nodes
+    problems = []
+    for u, v, data in graph.edges(data=True):
+        if "geometry" in data:
+            lon, lat = data["geometry"].xy
+        else:
+            lon, lat = (nodes[u]["x"], nodes[v]["x"]), (nodes[u]["y"], nodes[v]["y"])
+        tag = data.get("route_factor", 1.0)
+        factor = _as_float(tag)
+        if factor is None or factor <= 0:
+            problems.append(f"way {data.get('osmid')}: route_factor={tag!r}, expected a "
+                            "positive number (real track length / drawn length)")
+            factor = 1.0
+        traced_m = polyline_m(lon, lat)
+        data["traced_length_m"] = traced_m
+        data["route_factor"] = factor
+        data["length_m"] = data["length"] = traced_m * factor
+    if problems:
+        problems = sorted(set(problems))
+        raise DataError(f"{path}: {len(problems)} problem(s) with route factors:\n  "
+                        + "\n  ".join(problems[:_MAX_LISTED]))
 
 
 def _fill_geometry(graph: nx.MultiDiGraph) -> None:
