@@ -7,6 +7,10 @@ station per way, transcribed with their coordinates, sources, documented km and 
 ``railways-1945-report.md`` (drawn lengths against documented ones, skipped stations) and a map
 ``railways-1945.png`` on the project's base map.
 
+Every way carries the railway route factor (real track length / drawn length), fitted on the
+lines with documented chainage (:mod:`logistics.network.route_factor`, a ratio of sums) and
+checked line by line with the factor fitted on the other lines; the report lists both.
+
 Rules, in order:
 
 * a station without coordinates is skipped, except a *junction* (its key is on another way)
@@ -17,7 +21,10 @@ Rules, in order:
   cost rule over the DEM; ``--straight`` joins them by chords instead);
 * a station on several ways is one node; a segment shared by two ways is traced once and its
   shape nodes are shared, as in OSM;
-* the file is deterministic (no timestamps), so a rebuild shows as no diff.
+* the file is deterministic (no timestamps), so a rebuild shows as no diff;
+* the route factor is fitted on the drawn file itself (written once without it and loaded, so
+  the lengths fitted on are exactly the ones the loader measures) and written on every way as
+  ``route_factor``; the loader sets edge ``length_m`` = drawn length x factor.
 """
 
 from __future__ import annotations
@@ -37,9 +44,11 @@ from pyproj import Geod
 from logistics import settings
 from logistics._atomic import atomic_path
 from logistics.errors import ConfigError
+from logistics.network.geodesy import polyline_m
 from logistics.network.params import LineInfo, TracingParams, load_lines, load_params
 
-__all__ = ["read_station_table", "Digitised", "digitise", "write_osm", "main"]
+__all__ = ["read_station_table", "Digitised", "digitise", "write_osm", "fit_drawn",
+           "report_markdown", "main"]
 
 _GEOD = Geod(ellps="WGS84")
 _COLUMNS = ("line", "way", "seq", "key", "name", "name_1945", "name_1945_zh", "name_ja",
@@ -245,13 +254,20 @@ def _station_tags(rows: list[pd.Series]) -> dict[str, str]:
     return {k: str(v) for k, v in tags.items() if v}
 
 
-def write_osm(net: Digitised, path: str | os.PathLike[str]) -> None:
-    """Write ``net`` as OSM XML (atomically); node and way ids are stable across rebuilds."""
+def write_osm(net: Digitised, path: str | os.PathLike[str], *,
+              route_factor: float | None = None, factor_note: str = "") -> None:
+    """Write ``net`` as OSM XML (atomically); node and way ids are stable across rebuilds.
+
+    ``route_factor`` (rounded to 4 decimals) is tagged on every way; ``factor_note`` (its
+    provenance) goes into the header comment.
+    """
     root = ET.Element("osm", {"version": "0.6", "generator": "logistics.network.digitise"})
     root.append(ET.Comment(
         " Railways of Manchuria, August 1945, digitised from railways-1945.md (see "
         "configs/network/README.md and railways-1945-report.md). Regenerate with "
-        "`python -m logistics.network.digitise`; do not edit by hand. "))
+        "`python -m logistics.network.digitise`; do not edit by hand. "
+        + (f"route_factor={route_factor:.4f} on every way: {factor_note} "
+           if route_factor is not None else "")))
     ids = {k: _STATION_ID0 + i for i, k in enumerate(net.stations)}
     shape_ids: dict[tuple[float, float], int] = {}
     nodes = [ET.Element("node", {"id": str(ids[k]), "lat": _fmt(s["lonlat"][1]),
@@ -275,7 +291,10 @@ def write_osm(net: Digitised, path: str | os.PathLike[str]) -> None:
         el = ET.Element("way", {"id": str(_WAY_ID0 + n)})
         for ref in _dedupe(refs):
             ET.SubElement(el, "nd", {"ref": str(ref)})
-        for tk, tv in way["tags"].items():
+        tags = dict(way["tags"])
+        if route_factor is not None:
+            tags["route_factor"] = f"{route_factor:.4f}"
+        for tk, tv in tags.items():
             ET.SubElement(el, "tag", {"k": tk, "v": tv})
         ways.append(el)
     root.extend(nodes + ways)
@@ -296,9 +315,39 @@ def _dedupe(refs: list[int]) -> list[int]:
 
 def polyline_km(pts: Sequence[tuple[float, float]]) -> float:
     """Geodesic length (km) of a lon/lat polyline."""
-    lon = [p[0] for p in pts]
-    lat = [p[1] for p in pts]
-    return float(_GEOD.line_length(lon, lat)) / 1000.0
+    return polyline_m([p[0] for p in pts], [p[1] for p in pts]) / 1000.0
+
+
+def fit_drawn(net: Digitised, table: pd.DataFrame,
+              lines: dict[str, LineInfo]) -> tuple[float, pd.DataFrame]:
+    """(route factor fitted on all documented spans, leave-one-line-out table) for ``net``.
+
+    The spans are measured on ``net`` written without a factor and loaded back, i.e. on the
+    very edge lengths (``traced_length_m``) a user of the written file gets.
+    """
+    import tempfile
+
+    from logistics.network.osm import load_network
+    from logistics.network.route_factor import (
+        documented_spans,
+        fit_route_factor,
+        leave_one_line_out,
+        measure_spans,
+    )
+
+    with tempfile.TemporaryDirectory() as folder:
+        raw = Path(folder) / "drawn.osm"
+        write_osm(net, raw)
+        spans = measure_spans(load_network(raw, road=False), documented_spans(table, lines))
+    return fit_route_factor(spans), leave_one_line_out(spans)
+
+
+def _factor_note(cv: pd.DataFrame) -> str:
+    return ("real track length / drawn length, fitted as sum(documented km) / sum(drawn km) "
+            f"over the documented spans of {', '.join(cv['line'])} "
+            "(logistics.network.route_factor; the leave-one-line-out check is in "
+            "railways-1945-report.md). Edge length_m = drawn length x route_factor; the loader "
+            "keeps the drawn length as traced_length_m")
 
 
 def line_lengths(net: Digitised, lines: dict[str, LineInfo]) -> dict[str, tuple]:
@@ -326,8 +375,11 @@ def line_lengths(net: Digitised, lines: dict[str, LineInfo]) -> dict[str, tuple]
 
 
 def report_markdown(net: Digitised, table: pd.DataFrame, lines: dict[str, LineInfo],
-                    tracing: TracingParams | None) -> str:
-    """The generated report: drawn vs documented lengths, km checks, skipped and derived."""
+                    tracing: TracingParams | None, *,
+                    fit: tuple[float, pd.DataFrame] | None = None) -> str:
+    """The generated report: drawn vs documented lengths, the route factor and its
+    leave-one-line-out check (``fit``, from :func:`fit_drawn`), km checks, skipped and
+    derived stations."""
     out = ["# railways-1945.osm: what was drawn (generated by `python -m "
            "logistics.network.digitise`; do not edit)", ""]
     if net.straight or tracing is None:
@@ -338,6 +390,8 @@ def report_markdown(net: Digitised, table: pd.DataFrame, lines: dict[str, LineIn
                 f"metres per further grade limit, water x{tracing.water_factor:g}, "
                 f"{tracing.resolution_m:g} m grid, {tracing.stencil} neighbours, then pulled "
                 "taut where a straight line stays within the grade limit on land.", ""]
+    if fit is not None:
+        out += _factor_section(*fit)
     out += ["## Line lengths", "",
             "Along each line's own ways, from the station its documented length starts at to "
             "the one it ends at (`from`/`to` of lines-1945.yaml). Documented lengths are modern "
@@ -373,6 +427,37 @@ def report_markdown(net: Digitised, table: pd.DataFrame, lines: dict[str, LineIn
     return "\n".join(out) + "\n"
 
 
+def _factor_section(factor: float, cv: pd.DataFrame) -> list[str]:
+    from logistics.network.route_factor import PLAUSIBLE_RANGE
+
+    lo, hi = PLAUSIBLE_RANGE
+    inside = "inside" if lo <= round(factor, 4) <= hi else "OUTSIDE"
+    err = (cv["predicted_over_documented"] - 1.0).abs()
+    out = ["## Route factor", "",
+           f"Every way carries `route_factor={factor:.4f}`: real track length / drawn length, "
+           "one number for the whole network, fitted as sum(documented km) / sum(drawn km) over "
+           f"the {len(cv)} lines below (`logistics.network.route_factor`; each line's longest "
+           "documented span between two located stations). The loaded graph's edge `length_m` "
+           "(and `length`, which routing uses) is the drawn length times the factor; "
+           "`traced_length_m` keeps the drawn length. Documented lengths are never written on "
+           f"an edge. Plausible range (modelling assumption): {lo:.2f}-{hi:.2f}: {inside}.", "",
+           "Leave-one-line-out check: each line's length predicted with the factor fitted on "
+           "the other lines only.", "",
+           "| line | from | to | documented km | documented as | drawn km | drawn / documented "
+           "| factor without the line | predicted km | predicted / documented |",
+           "|---|---|---|---:|---|---:|---:|---:|---:|---:|"]
+    for r in cv.itertuples(index=False):
+        out.append(f"| {r.line} | {r.start} | {r.end} | {r.documented_km:g} | {r.km_source} | "
+                   f"{r.traced_km:.1f} | {r.traced_km / r.documented_km:.3f} | "
+                   f"{r.factor_without:.4f} | {r.predicted_km:.1f} | "
+                   f"{r.predicted_over_documented:.3f} |")
+    out += ["", f"Within 5 % of the documented length: {int((err <= 0.05).sum())} of {len(cv)} "
+            f"lines (mean absolute error {100 * err.mean():.1f} %, worst {100 * err.max():.1f} "
+            f"%, {cv.loc[err.idxmax(), 'line']}). Factors fitted without one line range "
+            f"{cv['factor_without'].min():.4f}-{cv['factor_without'].max():.4f}.", ""]
+    return out
+
+
 #: Tracing rules the sensitivity table compares with the configured one (field -> value).
 SENSITIVITY_VARIANTS: dict[str, dict] = {
     "grade limit 1.0 %": {"grade_limit": 0.010},
@@ -383,24 +468,31 @@ SENSITIVITY_VARIANTS: dict[str, dict] = {
 
 def sensitivity_table(table: pd.DataFrame, lines: dict[str, LineInfo],
                       tracing: TracingParams) -> str:
-    """Markdown table: drawn / documented length per line under each tracing variant."""
+    """Markdown table: drawn / documented length per line under each tracing variant, the
+    route factor fitted under it and how many lines its leave-one-line-out check puts within
+    5 % of their documented length."""
     import dataclasses
 
     from logistics.network.trace import trace_segment
 
     variants = {"configured": {}, **SENSITIVITY_VARIANTS}
     refs = [r for r, info in lines.items() if info.length_km]
-    ratios = {}
+    ratios, fits = {}, {}
     for name, change in variants.items():
         rule = dataclasses.replace(tracing, **change)
         net = digitise(table, lines, segment=lambda a, b, rule=rule: trace_segment(a, b, rule))
         lengths = line_lengths(net, lines)
         ratios[name] = {r: lengths[r][3] / lines[r].length_km for r in refs
                         if r in lengths and lengths[r][3]}
+        factor, cv = fit_drawn(net, table, lines)
+        within = int(((cv["predicted_over_documented"] - 1.0).abs() <= 0.05).sum())
+        fits[name] = f"{factor:.4f} | {within} of {len(cv)}"
     shown = [r for r in refs if r in ratios["configured"]]
-    out = ["| tracing rule | " + " | ".join(shown) + " |", "|---|" + "---:|" * len(shown)]
+    out = ["| tracing rule | " + " | ".join(shown) + " | route factor | leave-one-out within 5 % |",
+           "|---|" + "---:|" * (len(shown) + 2)]
     for name, row in ratios.items():
-        out.append(f"| {name} | " + " | ".join(f"{row[r]:.3f}" for r in shown) + " |")
+        out.append(f"| {name} | " + " | ".join(f"{row[r]:.3f}" for r in shown)
+                   + f" | {fits[name]} |")
     return "\n".join(out)
 
 
@@ -412,12 +504,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stations", type=Path, default=folder / "stations-1945.csv")
     parser.add_argument("--out", type=Path, default=folder / "railways-1945.osm")
     parser.add_argument("--report", type=Path, default=folder / "railways-1945-report.md")
-    parser.add_argument("--map", type=Path, default=folder / "railways-1945.png",
+    parser.add_argument("--map", type=str, default=str(folder / "railways-1945.png"),
                         help="where to draw the network on the base map ('' to skip)")
     parser.add_argument("--straight", action="store_true",
                         help="join stations by straight chords (no tracing; quick)")
     parser.add_argument("--sensitivity", action="store_true",
-                        help="print drawn/documented length ratios under other tracing rules "
+                        help="print drawn/documented length ratios, the fitted route factor "
+                             "and its leave-one-line-out score under other tracing rules "
                              "(grade limit 1 %% and 2 %%, 500 m grid); writes nothing")
     args = parser.parse_args(argv)
     table = read_station_table(args.stations)
@@ -438,11 +531,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return trace_segment(a, b, tracing)
 
     net = digitise(table, lines, segment=segment)
-    write_osm(net, args.out)
+    factor, cv = fit_drawn(net, table, lines)
+    write_osm(net, args.out, route_factor=factor, factor_note=_factor_note(cv))
     with atomic_path(args.report) as tmp:
-        tmp.write_text(report_markdown(net, table, lines, None if args.straight else tracing),
-                       encoding="utf-8")
-    if str(args.map):
+        tmp.write_text(report_markdown(net, table, lines, None if args.straight else tracing,
+                                       fit=(factor, cv)), encoding="utf-8")
+    if args.map:  # "" skips the map (a Path("") would be ".", the working folder)
         from logistics.network.osm import load_network
         from logistics.network.routemap import network_map
 
@@ -450,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with atomic_path(args.map) as tmp:
             fig.savefig(tmp, dpi=100, bbox_inches="tight", format="png")
     print(f"wrote {args.out} ({len(net.stations)} stations, {len(net.ways)} ways, "
-          f"{len(net.skipped)} stations skipped) and {args.report}")
+          f"{len(net.skipped)} stations skipped, route factor {factor:.4f}) and {args.report}")
     return 0
 
 
