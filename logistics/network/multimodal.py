@@ -546,11 +546,12 @@ def _network_leg(ctx: _Context, run: list) -> Leg:
 
     net, p = ctx.network, ctx.params
     kind = run[0][2]
-    length_m, refs, unverified, coords = 0.0, [], set(), []
+    length_m, refs, unverified, coords, factors = 0.0, [], set(), [], set()
     for u, v, _, _ in run:
         data = min((d for d in net.get_edge_data(u, v).values() if d.get("mode") == kind),
                    key=lambda d: d["length"])
         length_m += data["length"]
+        factors.add(data.get("route_factor", 1.0))
         ref = data.get("ref")
         for r in (ref if isinstance(ref, list) else [ref] if ref else []):
             refs.append(r)
@@ -568,6 +569,10 @@ def _network_leg(ctx: _Context, run: list) -> Leg:
     if kind == "rail":
         time_h, fuel_l = km / p.rail_speed_kmh, 0.0
         notes.append(f"train at {p.rail_speed_kmh:g} km/h (assumption); no vehicle fuel burnt")
+        if factors - {1.0}:
+            notes.append("track length = drawn length x route factor "
+                         + "/".join(f"{f:g}" for f in sorted(factors))
+                         + " (fitted on the documented chainage, railways-1945-report.md)")
         if unverified:
             notes.append("uses line(s) the reference marks unverified: "
                          + ", ".join(sorted(unverified)))
