@@ -494,18 +494,21 @@ def write_results(results: dict, out_dir: str | os.PathLike[str], *,
     json_path, png_path = out / f"{name}.json", out / f"{name}_scaling.png"
     with atomic_path(json_path) as tmp:
         tmp.write_text(json.dumps(results, indent=1))
-    fig, ax = plt.subplots(figsize=(6.4, 4.6))
-    by_engine: dict[str, list] = {}
-    for row in results["results"]:
-        by_engine.setdefault(row["engine"], []).append((row["cells"], row["seconds"]))
-    for engine, pts in by_engine.items():
-        pts.sort()
-        ax.loglog(*zip(*pts, strict=True), marker="o", label=engine)
-    ax.set_xlabel("cells")
-    ax.set_ylabel("seconds (median wall, one core)")
-    ax.set_title("Accumulated cost from one source: time vs grid size")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.6), sharey=True)
+    for ax, key, label in ((axes[0], "seconds", "wall seconds (median)"),
+                           (axes[1], "cpu_seconds", "CPU seconds of the process (median)")):
+        by_engine: dict[str, list] = {}
+        for row in results["results"]:
+            by_engine.setdefault(row["engine"], []).append((row["cells"], row[key]))
+        for engine, pts in by_engine.items():
+            pts.sort()
+            ax.loglog(*zip(*pts, strict=True), marker="o", label=engine)
+        ax.set_xlabel("cells")
+        ax.set_title(label)
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("seconds, one source, one core")
+    axes[0].legend()
+    fig.suptitle("Accumulated cost on synthetic grids: time vs size")
     fig.tight_layout()
     with atomic_path(png_path) as tmp:
         fig.savefig(tmp, format="png", dpi=110)
