@@ -77,3 +77,13 @@ def test_documented_events_can_be_left_out():
     assert (with_events.track["status"] == "halted: event").any()
     assert not (without.track["status"] == "halted: event").any()
     assert without.daily["cum_km"].iloc[5] >= with_events.daily["cum_km"].iloc[5]
+
+
+def test_a_formation_without_fuel_runs_halts_at_once_and_says_so():
+    r = run_scenario(settings.CONFIG_DIR / "tbf-cmg.yaml", resolution_m=COARSEST_M,
+                     overrides={"formation.fuel.in_tanks_refills": 0.0,
+                                "formation.fuel.carried_refills": 0.0})
+    assert (r.daily["cum_km"] == 0.0).all()
+    assert (r.daily["status"] == "halted: no fuel").all()
+    assert any("starts with no fuel" in n for n in r.notes)
+    assert r.summary["first_dry"]["cum_km"] == 0.0
