@@ -40,19 +40,23 @@ def test_same_seed_same_grid():
 
 def test_bench_command_writes_json_and_plot(tmp_path, capsys):
     code = main(["bench", "--sizes", "400,900", "--repeat", "1", "--out", str(tmp_path),
-                 "--engines", "skimage-iso8,ours-iso8"])
+                 "--engines", "scipy-aniso8,skimage-iso8,ours-aniso8"])
     assert code == 0
     data = json.loads((tmp_path / "solver.json").read_text())
     rows = data["results"]
     assert [(r["size"], r["engine"]) for r in rows] == [
-        (400, "skimage-iso8"), (400, "ours-iso8"), (900, "skimage-iso8"), (900, "ours-iso8")]
+        (size, engine) for size in (400, 900)
+        for engine in ("scipy-aniso8", "skimage-iso8", "ours-aniso8")]
     for r in rows:
         assert r["seconds"] > 0 and r["cells_per_s"] > 0 and r["peak_rss_mb"] > 0
-        assert r["ratio_vs_skimage"] > 0
-    assert all(r["max_rel_diff_vs_reference"] <= 1e-12 for r in rows if r["engine"] == "ours-iso8")
+        assert r["ratio_vs_skimage"] > 0 and r["prepare_seconds"] >= 0
+    ours = [r for r in rows if r["engine"] == "ours-aniso8"]
+    assert all(r["reference"] == "scipy-aniso8" for r in ours)
+    assert all(r["max_rel_diff_vs_reference"] <= 1e-12 for r in ours)
+    assert all("graph_build_seconds" in r for r in rows if r["engine"] == "scipy-aniso8")
     assert (tmp_path / "solver_scaling.png").read_bytes()[:4] == b"\x89PNG"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["solver.json", "solver_scaling.png"]
-    assert "ours-iso8" in capsys.readouterr().out
+    assert "| ours-aniso8 |" in capsys.readouterr().out  # the Markdown table
 
 
 @pytest.mark.parametrize("text", ["", "1e5,x", "10"])

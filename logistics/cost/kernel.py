@@ -49,9 +49,9 @@ _EMPTY_F32 = np.empty((0, 0), dtype=np.float32)
 #: numba options of every hot loop that calls :func:`move_cost` (solvers, surfaces). ``_nrt``
 #: off removes numba's atomic reference counting of the array arguments, which it otherwise
 #: keeps around each inlined call: measured 2.8 ns per move with it off, 65-190 ns with it on.
-#: Such loops cannot allocate arrays (pass scratch arrays in). ``_nrt`` is a numba target
-#: option (present since numba 0.2x) rather than documented API; if a future numba drops it,
-#: remove it here and the engine still works, only slower.
+#: Such loops cannot allocate arrays (pass scratch arrays in). ``_nrt`` is an internal numba
+#: target option (measured with numba 0.68), not documented API; if a numba release drops it,
+#: delete it here: the engine still works, only slower.
 HOT_JIT: dict = {"cache": True, "nogil": True, "_nrt": False}
 
 #: Index cast for hot loops: numba adds negative-index wrap-around code to every signed index;
