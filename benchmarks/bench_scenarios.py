@@ -8,10 +8,11 @@ costing the other classes on it (evaluate_path), truck turnaround surfaces and t
 cost.tif surface, the hourly simulation, the rest (imports, JIT compilation on the first run)
 and writing the outputs (maps and plots). Not a test: nothing is asserted.
 
-Measured (2-core box shared with other jobs, 1 km, all twelve configs): 29 s in all (target
-300 s). Writing the outputs (base-map relief, plots, GeoTIFF) takes 15 s; the cost engine 6 s
-(truck turnaround surfaces 3.1, route 1.2, cost.tif 1.2, other classes 0.5); the hourly loop
-4.4 s; terrain loading 2.9 s; imports and JIT compilation the rest.
+Measured (2-core box shared with other jobs, 1 km, all twelve configs): 29-44 s in all
+depending on the other jobs' load (target 300 s). Of 44 s: writing the outputs (base-map
+relief, plots, GeoTIFF) 26 s; the cost engine 7.5 s (truck turnaround surfaces 4.1, route 1.4,
+cost.tif 1.4, other classes 0.6); the hourly loop 5.5 s; terrain loading 4.0 s; imports and
+JIT compilation the rest.
 
     .venv/bin/python benchmarks/bench_scenarios.py                 # 1 km, every config
     .venv/bin/python benchmarks/bench_scenarios.py --resolution-m 5000 --only tbf-6gta
