@@ -62,3 +62,13 @@ def test_water_blocks_moves_and_foot_burns_no_fuel():
     assert np.isinf(s.time_s.values[:, 2, 2]).all()  # out of the lake
     possible = np.isfinite(s.time_s.values)
     assert (s.fuel_l.values[possible] == 0).all() and np.isinf(s.fuel_l.values[~possible]).all()
+
+
+
+def test_blocks_smaller_than_the_overlap_still_agree():
+    # dask's overlap rechunks blocks thinner than the 2-cell depth; the result must not change
+    terrain = synth_terrain(7, 9, seed=2)
+    model = build_cost_model(terrain, "T-34")
+    eager = surface_array(model, stencil=16)
+    np.testing.assert_array_equal(surface_array(model, stencil=16, chunks=(1, 4)).compute(),
+                                  eager)

@@ -88,20 +88,23 @@ def surface_array(
 
     import dask.array as da
 
+    from dask.array.overlap import ensure_minimum_chunksize
+
     pad = {"class_index": BARRIER_CLASS, "elevation_m": np.nan, "scale": np.nan, "enter": 0.0}
     names = [n for n in ("elevation_m", "scale", "enter") if getattr(inp, n).size]
+    base = da.from_array(inp.class_index, chunks=chunks)
+    blocks = tuple(ensure_minimum_chunksize(DEPTH, c) for c in base.chunks)  # >= overlap depth
     lazy = []
     for name in ("class_index", *names):
-        arr = da.from_array(getattr(inp, name), chunks=chunks)
+        arr = da.from_array(getattr(inp, name), chunks=blocks)
         lazy.append(da.overlap.overlap(arr, depth={0: DEPTH, 1: DEPTH},
                                        boundary={0: pad[name], 1: pad[name]}))
-    base = da.from_array(inp.class_index, chunks=chunks)
     return da.map_blocks(
         _dask_block, *lazy, names=names, inp=inp._replace(
             class_index=inp.class_index[:0, :0], elevation_m=inp.elevation_m[:0, :0],
             scale=inp.scale[:0, :0], enter=inp.enter[:0, :0]),
         offs=offs, out_dtype=np.dtype(dtype), dtype=np.dtype(dtype), new_axis=0,
-        chunks=((len(offs),), *base.chunks), meta=np.empty((0, 0, 0), dtype=dtype),
+        chunks=((len(offs),), *blocks), meta=np.empty((0, 0, 0), dtype=dtype),
     )
 
 
