@@ -20,8 +20,10 @@ __all__ = ["ChunkedStats", "ChunkedResult", "open_chunked", "traceback_chunked"]
 class ChunkedStats:
     """How much work the tiled solve did.
 
-    ``tile_solves`` counts window solves; ``max_solves_per_tile`` is the label-correcting depth
-    (1 would mean no tile was ever revisited); ``tiles_solved`` of ``n_tiles`` were reached.
+    ``tile_solves`` counts tile tasks (a re-solve whose halo change cannot lower any core cell is
+    one too, though it ends after a few ms); ``max_solves_per_tile`` is the label-correcting depth
+    (1 would mean no tile was ever revisited); ``tiles_solved`` of ``n_tiles`` were reached;
+    ``seconds`` is the wall time of the whole call.
     """
 
     n_tiles: int
@@ -35,7 +37,8 @@ class ChunkedStats:
 class ChunkedResult:
     """Accumulated cost of a tiled solve, stored as a chunked Zarr store at ``path``.
 
-    ``cost`` and ``backlink`` are dask arrays read lazily from the store (one chunk per tile).
+    ``cost`` and ``backlink`` are dask arrays read lazily from the store (chunks of whole tiles).
+    ``tile`` is the solver's tile shape; ``units`` the model's.
     When the run had no ``out`` the store is a temporary folder that lives as long as this object.
     """
 
