@@ -18,7 +18,8 @@ classes resampled to the size (1e7 cells is about 650 m); the machine's 1-minute
 the end is recorded, since other processes slow the kernel more than they slow ``a*b+c``.
 Cost-model building is timed separately (``build_s``); it is not part of the surface time.
 Other processes on the machine slow both sides alike only if they are steady: the median of
-``--repeat`` runs, interleaved, is reported.
+``--repeat`` runs, interleaved, is reported, in wall time and in CPU time of this process
+(``rate_ratio_cpu``, single worker only: on a shared machine CPU time is the fairer clock).
 """
 
 from __future__ import annotations
@@ -68,13 +69,11 @@ def synthetic_terrain(n_cells: float, *, seed: int = 0, res_m: float = 1000.0) -
     )
 
 
-def _median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+def _timed(fn) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process: user + system, all threads) of ``fn()``."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w0, time.process_time() - c0
 
 
 def run(sizes, vehicles, workers_list, stencil: int, repeat: int, terrain_kind: str) -> list[dict]:
@@ -98,9 +97,10 @@ def run(sizes, vehicles, workers_list, stencil: int, repeat: int, terrain_kind: 
                 surface()  # warm-up: numba dispatch, page faults of the first allocation
                 t_stream, t_surf = [], []
                 for _ in range(repeat):  # interleave so both see the same machine load
-                    t_stream.append(_median_time(lambda: a * b + c, 1))
-                    t_surf.append(_median_time(surface, 1))
-                ts, tf = statistics.median(t_stream), statistics.median(t_surf)
+                    t_stream.append(_timed(lambda: a * b + c))
+                    t_surf.append(_timed(surface))
+                ts, tf = (statistics.median(t[0] for t in x) for x in (t_stream, t_surf))
+                cs, cf = (statistics.median(t[1] for t in x) for x in (t_stream, t_surf))
                 layers = stencil * len(models)
                 stream_bytes = 4 * n * 8
                 surf_bytes = layers * n * (1 + 4 + 4 + 4)
@@ -110,11 +110,17 @@ def run(sizes, vehicles, workers_list, stencil: int, repeat: int, terrain_kind: 
                     ns_per_value=tf / (layers * n) * 1e9,
                     stream_gb_s=stream_bytes / ts / 1e9, surface_gb_s=surf_bytes / tf / 1e9,
                     rate_ratio=layers * ts / tf, bw_ratio=(surf_bytes / tf) / (stream_bytes / ts),
+                    surface_cpu_s=cf, stream_cpu_s=cs,
+                    cpu_ns_per_value=cf / (layers * n) * 1e9,
+                    rate_ratio_cpu=layers * cs / cf if workers == 1 else None,
                 ))
                 r = results[-1]
                 print(f"{n:>9} {v.id:15s} w={workers} surface {tf:7.3f} s "
                       f"({r['ns_per_value']:.2f} ns/value)  a*b+c {ts * 1e3:6.1f} ms "
-                      f"rate_ratio {r['rate_ratio']:.2f} bw_ratio {r['bw_ratio']:.2f}", flush=True)
+                      f"rate_ratio {r['rate_ratio']:.2f} bw_ratio {r['bw_ratio']:.2f} | CPU "
+                      f"{r['cpu_ns_per_value']:.2f} ns/value, a*b+c {cs * 1e3:6.1f} ms"
+                      + (f" rate_ratio_cpu {r['rate_ratio_cpu']:.2f}" if workers == 1 else ""),
+                      flush=True)
     return results
 
 
