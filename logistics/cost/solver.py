@@ -22,7 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from logistics import settings
 from logistics.cost.kernel import (
@@ -98,6 +101,34 @@ def _order_bits(x, shift):
     return b >> shift
 
 
+@intrinsic
+def _prefetch(typingctx, arr, index):
+    """Hint the CPU to fetch element ``index`` (flat, C order) of array ``arr`` into cache."""
+
+    def codegen(context, builder, signature, args):
+        ary = context.make_array(signature.args[0])(context, builder, args[0])
+        byte_ptr = ir.IntType(8).as_pointer()
+        ptr = builder.bitcast(builder.gep(ary.data, [args[1]]), byte_ptr)
+        i32 = ir.IntType(32)
+        fn = cgutils.get_or_insert_function(
+            builder.module, ir.FunctionType(ir.VoidType(), [byte_ptr, i32, i32, i32]),
+            "llvm.prefetch.p0",
+        )
+        builder.call(fn, [ptr, i32(0), i32(3), i32(1)])  # read, keep in all levels, data
+        return context.get_dummy_value()
+
+    return types.void(arr, index), codegen
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _prefetch_rows(arr, i, nx, reach, n_cells):
+    """Prefetch the rows ``-reach..reach`` around flat cell ``i`` of a (ny, nx) array."""
+    for dr in range(-reach, reach + 1):
+        j = i + dr * nx
+        if 0 <= j < n_cells:
+            _prefetch(arr, j)
+
+
 @njit(cache=True, nogil=True, inline="always")
 def _sift_down(heap, size, pos, entry):
     """Place ``entry`` at ``pos`` or below, moving smaller children up (4-ary heap)."""
@@ -156,7 +187,9 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
     cells. Entries within the rounding pop in index order, not cost order; so a cell may be
     expanded before a slightly (< 1e-8 relative) cheaper path to it is found; it is then
     pushed and expanded again (label correcting), which keeps every cost exact. An entry is
-    stale (skipped) when its cell's current cost rounds below it.
+    stale (skipped) when its cell's current cost rounds below it. After each pop the rows
+    around the new top are prefetched: on 1e7 cells the frontier's rows no longer fit in L2,
+    and fetching them while the current cell is expanded made the search 13 % faster.
 
     Returns the heap size left: 0 when done, else the caller grows the heap and calls again
     (this loop cannot allocate: see HOT_JIT).
@@ -168,6 +201,7 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
     shift = np.uint64(index_bits)
     index_mask = (np.uint64(1) << shift) - np.uint64(1)
     cap = heap.shape[0] - n_off  # a pop pushes at most n_off entries
+    n_cells = ny * nx
     while size > 0:
         if size > cap:
             return size
@@ -177,6 +211,13 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
                 return 0  # every entry left costs more than ``stop``: it is final
         size -= 1
         _sift_down(heap, size, 0, heap[_u(size)])
+        if size > 0:  # the next pop is likely the new top: fetch its neighbourhood meanwhile
+            nxt = np.int64(heap[0] & index_mask)
+            _prefetch_rows(flat, nxt, nx, reach, n_cells)
+            _prefetch_rows(class_index, nxt, nx, reach, n_cells)
+            for grid in (elevation_m, scale, enter):
+                if grid.shape[0] != 0:
+                    _prefetch_rows(grid, nxt, nx, reach, n_cells)
         i = np.int64(top & index_mask)
         d = flat[_u(i)]
         if _order_bits(d, shift) < (top >> shift):
