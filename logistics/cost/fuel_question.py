@@ -4,9 +4,10 @@ SEED-000 (Pike, Appendix O) says a Soviet force "had underestimated the 50 perce
 fuel needed to traverse the mountainous passes" (campaign-facts.md §3, confidence medium, the
 figure unattributed). This module asks the model, without tuning anything to that number: a
 T-34-85 drives the least-cost route from the Tamsag-Bulag jump-off to Tuquan or Lubei (the
-6th Guards Tank Army's Lubei-Tuquan objective line, campaign-facts.md §7) on the real DEM, and
-the route is priced step by step with the same kernel the solver used. The route is cut in
-three by relief:
+6th Guards Tank Army's Lubei-Tuquan objective line, campaign-facts.md §7) or Solun on the real
+DEM (:func:`logistics.cost.route.route`), and every step is priced in both seasons with the
+solver's kernel (:func:`logistics.cost.route.evaluate_path`). The route is cut in three by
+relief:
 
 * ``steppe``: from the start to the first route cell in the range;
 * ``crossing``: from the first to the last route cell in the range;
@@ -37,13 +38,9 @@ import pandas as pd
 import xarray as xr
 
 from logistics._atomic import atomic_path
-from logistics.cost.kernel import edge_costs, offset_lengths_m
-from logistics.cost.physics import build_cost_model
-from logistics.cost.solver import find_costs, traceback
-from logistics.cost.stencil import OFFSETS_16
+from logistics.cost.route import evaluate_path, route
 from logistics.errors import ConfigError
-from logistics.places import lookup
-from logistics.terrain import cell_of, load_terrain, to_lonlat, to_metric
+from logistics.terrain import load_terrain
 from logistics.terrain.derive import local_relief
 from logistics.vehicles import load_vehicle
 
@@ -64,8 +61,9 @@ class FuelQuestion:
 
     The route is the least-cost one of ``objective`` in ``season``. ``segments``: one row per
     segment with km, climb_m, descent_m, and per season s in (dry, wet): time_h_s, km_per_h_s,
-    fuel_l_s, l_per_km_s. ``steps``: one row per step (lon, lat, x_m, y_m, dist_m, cum_km,
-    elev_m, grade, relief_m, time_s_dry, fuel_l_dry, time_s_wet, fuel_l_wet, segment).
+    fuel_l_s, l_per_km_s. ``steps``: one row per step (the columns of
+    :func:`logistics.cost.route.evaluate_path` but time/fuel, then relief_m, time_s_dry,
+    fuel_l_dry, time_s_wet, fuel_l_wet, segment).
     """
 
     vehicle: str
@@ -92,32 +90,17 @@ class FuelQuestion:
                                                                           steppe_season)
 
 
-def _route_cells(terrain: xr.Dataset, model, start, end, stencil: int) -> np.ndarray:
-    """Least-cost path of ``model`` between two lon/lat points, as (n, 2) row/col."""
-    cells = [cell_of(terrain, *map(float, to_metric(p.lon, p.lat))) for p in (start, end)]
-    acc = find_costs(model, [cells[0]], stencil=stencil)
-    return traceback(acc, cells[1])
-
-
-def _price_steps(terrain, cells, models: dict, relief) -> pd.DataFrame:
-    """Per-step time and fuel of each model (name -> CostModel) from the kernel, with
-    distance, grade and relief."""
-    d = np.diff(cells, axis=0)
-    lookup_k = {(int(a), int(b)): k for k, (a, b) in enumerate(OFFSETS_16)}
-    k = np.array([lookup_k[(int(a), int(b))] for a, b in d], dtype=np.int64)
-    r, c = cells[:-1, 0], cells[:-1, 1]
-    length = offset_lengths_m(*next(iter(models.values())).cellsize_m)[k]
-    z = terrain["elevation_m"].values
-    x, y = terrain["x"].values[cells[1:, 1]], terrain["y"].values[cells[1:, 0]]
-    lon, lat = to_lonlat(x, y)
-    return pd.DataFrame(dict(
-        lon=lon, lat=lat, x_m=x, y_m=y,
-        dist_m=length, cum_km=np.cumsum(length) / 1000.0,
-        elev_m=z[cells[1:, 0], cells[1:, 1]],
-        grade=(z[cells[1:, 0], cells[1:, 1]] - z[r, c]) / length,
-        relief_m=relief[cells[1:, 0], cells[1:, 1]],
-        **{name: edge_costs(m, r, c, k) for name, m in models.items()},
-    ))
+def _priced_steps(terrain: xr.Dataset, v, route_segments: pd.DataFrame, relief) -> pd.DataFrame:
+    """One row per step of the route (its start row dropped), priced in both seasons by
+    :func:`logistics.cost.route.evaluate_path` (the solver's kernel), with the local relief."""
+    cells = route_segments[["row", "col"]].to_numpy()
+    dry, wet = (evaluate_path(terrain, cells, v, season=s).iloc[1:] for s in ("dry", "wet"))
+    steps = dry.drop(columns=["time_s", "fuel_l"]).reset_index(drop=True)
+    return steps.assign(
+        relief_m=relief[steps["row"].to_numpy(), steps["col"].to_numpy()],
+        time_s_dry=dry["time_s"].to_numpy(), fuel_l_dry=dry["fuel_l"].to_numpy(),
+        time_s_wet=wet["time_s"].to_numpy(), fuel_l_wet=wet["fuel_l"].to_numpy(),
+    )
 
 
 def _split(steps: pd.DataFrame, threshold_m: float) -> pd.DataFrame:
@@ -171,13 +154,11 @@ def khingan_fuel(
     if terrain is None:
         terrain = load_terrain(BBOX, resolution_m=resolution_m)
     res = float(abs(terrain["x"].values[1] - terrain["x"].values[0]))
-    route_model = build_cost_model(terrain, v, objective=objective, season=season)
-    cells = _route_cells(terrain, route_model, lookup(start), lookup(destination), stencil)
-    models = {f"{what}_{s}": build_cost_model(terrain, v, objective=obj, season=s)
-              for s in ("dry", "wet") for what, obj in (("time_s", "time"), ("fuel_l", "fuel"))}
+    best = route(terrain, v, [start, destination], objective=objective, season=season,
+                 stencil=stencil)
     half = max(1, int(round(RELIEF_HALF_WINDOW_M / res)))
     relief = local_relief(terrain["elevation_m"], half_window=half).values
-    steps = _split(_price_steps(terrain, cells, models, relief), relief_threshold_m)
+    steps = _split(_priced_steps(terrain, v, best.segments, relief), relief_threshold_m)
     return FuelQuestion(
         vehicle=v.id, start=start, destination=destination,
         objective=str(objective), season=season, resolution_m=res,
