@@ -95,3 +95,45 @@ def test_local_cluster_arguments_are_checked_before_starting() -> None:
         get_client(n_workers=0)
     with pytest.raises(ConfigError, match="memory_limit"):
         get_client(memory_limit="lots")
+
+
+def test_failure_on_a_worker_leaves_no_output(client, tmp_path) -> None:
+    da = pytest.importorskip("dask.array")
+    model = _hilly_model((120, 120), seed=2)
+    model.class_index[5, 5] = 0
+
+    def broken(block, block_info=None):
+        if block_info[None]["chunk-location"] == (1, 1):
+            raise OSError("simulated read error in one tile of the DEM")
+        return block
+
+    elev = da.from_array(model.elevation_m, chunks=60).map_blocks(broken, dtype=np.float32)
+    lazy = CostModel(model.class_index, model.table, model.grade_min, model.grade_step,
+                     model.cellsize_m, elevation_m=elev)
+    with pytest.raises(OSError, match="simulated"):
+        find_costs_chunked(lazy, [(5, 5)], chunks=60, client=client, out=tmp_path / "c.zarr",
+                           scratch=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cancel_while_tiles_run_on_workers_leaves_no_output(client, tmp_path,
+                                                             monkeypatch) -> None:
+    import logistics.cost.chunked._driver as driver
+
+    model = _hilly_model((200, 200), seed=3)
+    model.class_index[100, 100] = 0
+    real, seen = driver.Driver._absorb, []
+
+    def interrupt_on_third(self, outcome):
+        seen.append(outcome.tile)
+        if len(seen) == 3:  # Ctrl-C while the other worker is still solving
+            raise KeyboardInterrupt
+        return real(self, outcome)
+
+    monkeypatch.setattr(driver.Driver, "_absorb", interrupt_on_third)
+    with pytest.raises(KeyboardInterrupt):
+        find_costs_chunked(model, [(100, 100)], chunks=40, client=client,
+                           out=tmp_path / "c.zarr", scratch=tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    running = [k for keys in client.processing().values() for k in keys]
+    assert not [k for k in running if str(k).startswith("tile-")]  # no solve left writing
