@@ -23,7 +23,7 @@ Coarse grids smooth slopes (a 2 km cell averages away short steep pitches), so t
 work is, if anything, underestimated; the ratio also depends on the named assumptions of
 :mod:`logistics.cost.physics` (tracked Crr by surface, wet season tables).
 
-Run ``python -m logistics.cost.fuel_question --out docs/khingan_fuel.png`` for the figure and
+Run ``python -m logistics.cost.fuel_question --out benchmarks/studies/khingan_fuel.png`` for the figure and
 the summary table.
 """
 
@@ -265,7 +265,7 @@ def fuel_question_figure(
 def main(argv=None) -> int:
     """Answer the question for Solun, Tuquan and Lubei; write the figure and a CSV table."""
     p = argparse.ArgumentParser(description="The Khingan fuel question (SEED-000's 50 percent)")
-    p.add_argument("--out", default="docs/khingan_fuel.png")
+    p.add_argument("--out", default="benchmarks/studies/khingan_fuel.png")
     p.add_argument("--resolutions-m", default="2000,1000,500",
                    help="grids for the table; the figure uses the second (or only) one")
     args = p.parse_args(argv)
