@@ -61,6 +61,9 @@ GLOBAL_OVERRIDES: dict[str, str] = {
 }
 
 FuelType = Literal["diesel", "petrol", "any"]
+#: Which part of an army a scenario models: its main forces, or its mobile group / forward
+#: detachments (``configs/README.md``, "Echelons").
+Echelon = Literal["main", "mobile"]
 Season = Literal["dry", "wet"]
 RiverName = Literal["major", "large", "medium", "intermittent", "canal"]
 
@@ -212,6 +215,7 @@ class March(_Model):
     start_hour: FloatFigure
     hours_per_day: FloatFigure
     max_speed_kmh: FloatFigure | None = None
+    max_km_per_day: FloatFigure | None = None
     night_speed_factor: FloatFigure | None = None
     night_hours: tuple[float, float] = (21.0, 5.0)
 
@@ -221,6 +225,7 @@ class March(_Model):
                ("hours_per_day", self.hours_per_day, ">=", 0),
                ("hours_per_day", self.hours_per_day, "<=", 24),
                ("max_speed_kmh", self.max_speed_kmh, ">", 0),
+               ("max_km_per_day", self.max_km_per_day, ">", 0),
                ("night_speed_factor", self.night_speed_factor, ">", 0),
                ("night_speed_factor", self.night_speed_factor, "<=", 1))
         return self
@@ -392,6 +397,7 @@ class Scenario(_Model):
     """One axis of advance: the whole validated config file."""
 
     axis_id: str = Field(min_length=1)
+    echelon: Echelon = "main"
     name: str
     front: str
     utc_offset_h: FloatFigure
@@ -413,6 +419,12 @@ class Scenario(_Model):
     def source(self) -> str:
         """The file the scenario was read from (``<dict>`` when built in memory)."""
         return self._source
+
+    @property
+    def run_id(self) -> str:
+        """Name of the run folder: ``axis_id`` for the main echelon, ``<axis_id>-mobile`` for
+        the mobile one (so both echelons of an axis run side by side)."""
+        return self.axis_id if self.echelon == "main" else f"{self.axis_id}-{self.echelon}"
 
     @property
     def sha256(self) -> str:

@@ -31,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("config", help="a scenario .yaml file, or a folder: every *.yaml in it "
                                   "(not in subfolders)")
     p.add_argument("--out", default=None,
-                   help="run folder for one config (default out/<axis_id>); for a folder of "
+                   help="run folder for one config (default out/<axis_id>, or "
+                        "out/<axis_id>-mobile for a mobile echelon); for a folder of "
                         "configs, the parent of the run folders (default out)")
     p.add_argument("--seed", type=int, default=0, help="seed of the run's random parts (0)")
     p.add_argument("--resolution-m", type=float, default=None,
@@ -86,9 +87,9 @@ def _run(args: argparse.Namespace) -> int:
                                   cost_surface=True)
             bar.update(1)
             if many:
-                out = Path(args.out or "out") / sc.axis_id
+                out = Path(args.out or "out") / sc.run_id
             else:
-                out = Path(args.out) if args.out else Path("out") / sc.axis_id
+                out = Path(args.out) if args.out else Path("out") / sc.run_id
             bar.set_postfix_str("writing outputs")
             write_run(result, out)
             bar.update(1)

@@ -4,6 +4,10 @@ documented file + configs -> (nominal run and optional Monte Carlo draws per axi
 job list) -> per documented row: model and planned-rate baseline scores, disagreements,
 Monte Carlo arrival quantiles -> comparison table -> summary. Writing the folder is
 ``outputs.write_comparison``; this module computes only.
+
+An axis with a mobile-echelon scenario runs it too; each row is scored against the echelon
+:func:`logistics.history.echelon.scored_echelon` picks (column ``echelon``), with that
+echelon's own planned-rate baseline along its own route.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import pandas as pd
 
 from logistics.history.baseline import PlannedRate, baseline_track, load_planned_rates, planned_rate_for
 from logistics.history.documented import Documented
+from logistics.history.echelon import scored_echelon
 from logistics.history.inputs import Inputs, load_inputs
 from logistics.history.runs import Job, RunTrace, run_jobs
 from logistics.history.score import (
@@ -32,7 +37,7 @@ __all__ = ["AxisResult", "Comparison", "COMPARISON_COLUMNS", "compare"]
 
 #: Columns of comparison.csv, one row per documented row.
 COMPARISON_COLUMNS: tuple[str, ...] = (
-    "row", "axis_id", "date", "place_reached", "lat", "lon", "confidence",
+    "row", "axis_id", "echelon", "date", "place_reached", "lat", "lon", "confidence",
     "documented_km_text", "documented_km_min", "documented_km_max",
     "route_km_at_place", "miss_km", "modeled_arrival", "modeled_km", "km_error", "rel_km_error",
     "place_km_error", "error_km", "date_error_days", "date_censored",
@@ -47,8 +52,9 @@ _BAND_STEP = pd.Timedelta(hours=3)
 @dataclass(frozen=True)
 class AxisResult:
     """One modeled axis: its scenario, nominal ``trace``, planned-rate ``baseline`` track and
-    ``rate``, the Monte Carlo draws and ``band`` (time, p10/p50/p90_km) when sampled, and a
-    ``start_note`` when the documented jump-off is far from the scenario's start."""
+    ``rate``, the Monte Carlo draws and ``band`` (time, p10/p50/p90_km) when sampled, a
+    ``start_note`` when the documented jump-off is far from the scenario's start, and
+    ``mobile``: the same for the axis's mobile-echelon scenario, when it has one."""
 
     axis_id: str
     scenario: Any
@@ -58,6 +64,7 @@ class AxisResult:
     mc: MonteCarlo | None = None
     band: pd.DataFrame | None = None
     start_note: str = ""
+    mobile: AxisResult | None = None
 
 
 @dataclass(frozen=True)
@@ -88,30 +95,32 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     inputs = load_inputs(documented, configs_dir=configs_dir, loader=loader)
     rates = load_planned_rates(rates_path)
     jobs: list[Job] = []
-    spans: dict[str, tuple[int, int]] = {}
-    for axis, sc in inputs.scenarios.items():
+    spans: dict[tuple[str, str], tuple[int, int]] = {}
+    runs = [((axis, "main"), sc) for axis, sc in inputs.scenarios.items()]
+    runs += [((axis, "mobile"), sc) for axis, sc in inputs.mobile.items()]
+    for key, sc in runs:
         first = len(jobs)
         jobs.append(Job(sc, fixed, dem, seed, resolution_m))
         if samples:
             jobs.extend(replace(j, overrides={**j.overrides, **fixed})
                         for j in draw_jobs(sc, samples, seed=seed, dems=DEMS, resolution_m=resolution_m))
-        spans[axis] = (first, len(jobs))
+        spans[key] = (first, len(jobs))
     traces = run_jobs(jobs, runner=runner, client=client, progress=progress)
     doc = inputs.documented
     results: dict[str, AxisResult] = {}
     parts: list[pd.DataFrame] = []
     for axis, sc in inputs.scenarios.items():
-        a, b = spans[axis]
-        trace = traces[a]
-        mc = MonteCarlo(tuple(jobs[a + 1:b]), tuple(traces[a + 1:b])) if samples else None
-        rate = planned_rate_for(axis, rates)
-        start, end = trace.track["time"].iloc[0], trace.track["time"].iloc[-1]
-        base = baseline_track(trace.route_points, start, end, rate.rate_km_per_day)
-        band = advance_bands(mc.runs, _band_times(start, end)) if mc else None
         rows = doc.table[doc.table["axis_id"] == axis]
-        note = _start_note(rows[rows["usable"]], sc, tolerance_km)
-        results[axis] = AxisResult(axis, sc, trace, base, rate, mc, band, note)
-        parts.append(_score_axis(rows, results[axis], tolerance_km))
+        usable = rows[rows["usable"]]
+        rate = planned_rate_for(axis, rates)
+        mobile = None
+        if axis in inputs.mobile:
+            mobile = _axis_result(axis, inputs.mobile[axis], jobs, traces, spans[(axis, "mobile")],
+                                  rate, samples, usable, tolerance_km)
+        main = _axis_result(axis, sc, jobs, traces, spans[(axis, "main")], rate, samples, usable,
+                            tolerance_km)
+        results[axis] = replace(main, mobile=mobile)
+        parts.append(_score_echelons(rows, results[axis], tolerance_km))
     for axis in inputs.unmodeled:
         rows = doc.table[(doc.table["axis_id"] == axis) & doc.table["usable"]]
         parts.append(_unscored(rows, f"no scenario in {inputs.configs_dir} models axis {axis!r}"))
@@ -123,6 +132,41 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     settings = {"tolerance_km": tolerance_km, "resolution_m": resolution_m, "samples": samples,
                 "seed": seed, "dem": dem, "overrides": fixed}
     return Comparison(inputs, results, table, summarize(table), settings)
+
+
+def _axis_result(axis: str, sc: Any, jobs: list[Job], traces: list, span: tuple[int, int],
+                 rate: PlannedRate, samples: int, usable: pd.DataFrame, tol: float) -> AxisResult:
+    """The nominal trace, baseline along its route and Monte Carlo band of one scenario."""
+    a, b = span
+    trace = traces[a]
+    mc = MonteCarlo(tuple(jobs[a + 1:b]), tuple(traces[a + 1:b])) if samples else None
+    start, end = trace.track["time"].iloc[0], trace.track["time"].iloc[-1]
+    base = baseline_track(trace.route_points, start, end, rate.rate_km_per_day)
+    band = advance_bands(mc.runs, _band_times(start, end)) if mc else None
+    return AxisResult(axis, sc, trace, base, rate, mc, band, _start_note(usable, sc, tol))
+
+
+def _score_echelons(rows: pd.DataFrame, res: AxisResult, tol: float) -> pd.DataFrame:
+    """Score each usable row of one axis against the echelon the rule picks for it."""
+    usable = rows[rows["usable"]]
+    picked = [scored_echelon(f, p, res.mobile is not None)
+              for f, p in zip(usable["formation"], usable["place_reached"])]
+    echelon = pd.Series([e for e, _ in picked], index=usable.index, dtype=object)
+    notes = dict(zip(usable["row"], (n for _, n in picked)))
+    disagree = find_disagreements(usable, tolerance_km=tol)
+    parts = []
+    for name, result in (("main", res), ("mobile", res.mobile)):
+        sel = usable[echelon == name]
+        if result is None or not len(sel):
+            continue
+        parts.append(_score_axis(sel, result, tol).assign(echelon=name))
+    if not parts:
+        return _score_axis(usable, res, tol).assign(echelon="main")
+    out = pd.concat(parts, ignore_index=True)
+    out["disagreement"] = [" | ".join(disagree.get(int(r), [])) for r in out["row"]]
+    out["note"] = ["; ".join(x for x in (notes.get(r, ""), n if isinstance(n, str) else "") if x)
+                   for r, n in zip(out["row"], out["note"])]
+    return out
 
 
 def _band_times(start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:

@@ -3,12 +3,14 @@
 Shared by ``logistics compare`` and ``logistics calibrate``: every ``*.yaml`` directly in the
 configs folder (not subfolders) that loads as a scenario is matched by its ``axis_id``.
 Configs that fail to load and documented axes without a scenario are reported, not dropped.
+An axis may have two scenarios, one per echelon (``echelon: main``, the default, and
+``echelon: mobile``): the main one models the axis; the mobile one is kept in ``mobile``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +24,16 @@ __all__ = ["Inputs", "default_documented_path", "load_inputs"]
 @dataclass(frozen=True)
 class Inputs:
     """``documented`` (parsed file), ``scenarios`` (axis_id -> loaded scenario, for axes in the
-    file), ``unmodeled`` (documented axes no config models), ``config_problems`` (one line per
-    config that failed to load), ``configs_dir``."""
+    file; their main echelon), ``unmodeled`` (documented axes no config models),
+    ``config_problems`` (one line per config that failed to load), ``configs_dir``, ``mobile``
+    (axis_id -> the axis's mobile-echelon scenario, for modeled axes that have one)."""
 
     documented: Documented
     scenarios: dict[str, Any]
     unmodeled: tuple[str, ...]
     config_problems: tuple[str, ...]
     configs_dir: str
+    mobile: dict[str, Any] = field(default_factory=dict)
 
 
 def default_documented_path() -> Path:
@@ -58,6 +62,7 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
         raise ConfigError(f"configs folder not found: {folder} (give a folder of scenario *.yaml)")
     loader = loader or _default_loader()
     scenarios: dict[str, Any] = {}
+    mobiles: dict[str, Any] = {}
     problems: list[str] = []
     for path in sorted(folder.glob("*.yaml")):
         try:
@@ -65,10 +70,17 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
         except LogisticsError as exc:
             problems.append(f"{path.name}: not loaded ({exc})")
             continue
-        if sc.axis_id in scenarios:
-            problems.append(f"{path.name}: axis {sc.axis_id} already modeled by another config; ignored")
+        echelon = getattr(sc, "echelon", "main")
+        found = scenarios if echelon == "main" else mobiles
+        if sc.axis_id in found:
+            problems.append(f"{path.name}: axis {sc.axis_id} ({echelon} echelon) already modeled "
+                            "by another config; ignored")
             continue
-        scenarios[sc.axis_id] = sc
+        found[sc.axis_id] = sc
+    for axis in mobiles:
+        if axis not in scenarios:
+            problems.append(f"axis {axis}: a mobile-echelon scenario without a main one; ignored "
+                            "(give the axis a main scenario, echelon: main)")
     documented_axes = doc.axes
     if axes:
         unknown = [a for a in axes if a not in documented_axes or a not in scenarios]
@@ -79,4 +91,5 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
         documented_axes = list(axes)
     matched = {a: scenarios[a] for a in documented_axes if a in scenarios}
     unmodeled = tuple(a for a in doc.axes if a not in scenarios)
-    return Inputs(doc, matched, unmodeled, tuple(problems), str(folder))
+    mobile = {a: mobiles[a] for a in matched if a in mobiles}
+    return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), mobile)

@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from logistics.history.echelon import RULE_TEXT
 from logistics.history.summary import format_summary
 
 __all__ = ["report_markdown"]
@@ -54,6 +55,9 @@ def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) ->
         f"axis: {s.get('samples')} (seed {s.get('seed')}); global overrides: "
         f"{', '.join(f'{k}={v:g}' for k, v in (s.get('overrides') or {}).items()) or 'none'}", "",
         "## Summary", "", format_summary(comp.summary, markdown=True), _DEFINITIONS,
+        f"**Echelons**: {RULE_TEXT}. The echelon used is the `echelon` column of "
+        f"comparison.csv; axes with a mobile scenario: "
+        f"{', '.join(getattr(inp, 'mobile', {})) or 'none'}.", "",
     ]
     if "map" in files:
         lines += ["## Documented vs modeled positions", "", f"![map]({files['map']})", ""]
@@ -76,11 +80,12 @@ def _axis_section(axis, res, rows, files) -> list[str]:
     if res.start_note:
         out += [f"Note: the {res.start_note}.", ""]
     out += [f"Baseline: {r.rate_km_per_day:g} km/day ({r.basis}). {r.reason}{cite}{quote}", "",
-            "| row | date | place | documented km | model km | km err | arrival (model) | date err d | baseline date err d | note |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+            "| row | echelon | date | place | documented km | model km | km err | arrival (model) | date err d | baseline date err d | note |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for x in rows.to_dict("records"):
         out.append(
-            f"| {x['row']} | {x['date']} | {_short(x['place_reached'])} | {x['documented_km_text'] or '-'} | "
+            f"| {x['row']} | {x.get('echelon') or '-'} | {x['date']} | {_short(x['place_reached'])} | "
+            f"{x['documented_km_text'] or '-'} | "
             f"{_f(x['modeled_km'], '{:.0f}')} | {_f(x['km_error'], '{:+.0f}')} | "
             f"{_t(x['modeled_arrival'])} | {_f(x['date_error_days'], '{:+.2f}')}"
             f"{' (censored)' if x['date_censored'] else ''} | {_f(x['baseline_date_error_days'], '{:+.2f}')} | "

@@ -58,7 +58,9 @@ class MarchSchedule:
 
     ``start_hour`` and ``hours_per_day`` come from the scenario; ``close_up_h`` from
     :func:`close_up_hours`. Hours inside ``night_hours`` (start, end clock hours) move at
-    ``night_speed_factor`` of the day speed.
+    ``night_speed_factor`` of the day speed. ``max_km_per_day`` bounds the head's advance in
+    one march day (the 24 h from ``start_hour``): a documented daily march norm (e.g. rifle
+    troops on foot 30-40 km, PM 2.4) that the terrain speeds alone would exceed.
     """
 
     start_hour: float
@@ -66,6 +68,7 @@ class MarchSchedule:
     close_up_h: float = 0.0
     night_hours: tuple[float, float] = (21.0, 5.0)
     night_speed_factor: float = 1.0
+    max_km_per_day: float = math.inf
 
     @property
     def moving_hours_per_day(self) -> float:
@@ -81,6 +84,17 @@ class MarchSchedule:
         8.0
         """
         return _overlap_with_daily(clock0_h, clock1_h, self.start_hour, self.moving_hours_per_day)
+
+    def march_day(self, clock_h: float) -> int:
+        """Index of the march day holding a clock time (hours from day 0 00:00): day ``d``
+        runs from ``d*24 + start_hour`` for 24 h.
+
+        >>> MarchSchedule(start_hour=6, hours_per_day=10).march_day(30.0)
+        1
+        >>> MarchSchedule(start_hour=6, hours_per_day=10).march_day(5.0)
+        -1
+        """
+        return math.floor((clock_h - self.start_hour) / 24.0)
 
     def speed_factor(self, clock_h: float) -> float:
         """Speed multiplier at a clock time: ``night_speed_factor`` at night, else 1."""

@@ -343,6 +343,7 @@ def build_plan(sc: Scenario, terrain, *, speed_scale: float = 1.0, events: bool 
         close_up_h=close_up_hours(length_km, mean_kmh * speed_scale),
         night_hours=march.night_hours,
         night_speed_factor=march.night_speed_factor.value if march.night_speed_factor else 1.0,
+        max_km_per_day=march.max_km_per_day.value if march.max_km_per_day else np.inf,
     )
 
     refill = np.array([g.refill_l for g in groups])

@@ -7,8 +7,9 @@ and one per day (at midnight) to the daily table. In each step the formation:
 2. sends every truck convoy that is back at its railhead;
 3. moves during the step's march hours, unless a documented event holds it: first through any
    pending river-crossing delay, then along the route until the march time is used up, a class
-   runs dry (``halted: no fuel``), a stop is reached (river, depot, event, objective) or the
-   route ends (``arrived``).
+   runs dry (``halted: no fuel``), a stop is reached (river, depot, event, objective), the
+   day's march reaches ``formation.march.max_km_per_day`` (the rest of the march day is
+   ``rest``) or the route ends (``arrived``).
 
 Fuel per class is the class's cumulative per-vehicle fuel along the route times its count; the
 ledger balances every day (carried + delivered - consumed = on hand) or the run fails loudly.
@@ -103,6 +104,8 @@ class _Loop:
         self.deliveries: list[dict] = []
         self.reached: list[dict] = []
         self.dry: str | None = None
+        self.march_day: int | None = None
+        self.day_start_km = 0.0
 
     # -- helpers --------------------------------------------------------------------------
     def _push(self, d: Delivery) -> None:
@@ -160,6 +163,17 @@ class _Loop:
                 self._push(d)
 
     # -- movement -------------------------------------------------------------------------
+    def day_cap_km(self, a: float) -> float:
+        """Farthest km the head may reach in the march day of step start ``a`` (hours since
+        H-hour): the km at the day's first step plus ``max_km_per_day`` (inf without a cap)."""
+        sched = self.plan.schedule
+        if not math.isfinite(sched.max_km_per_day):
+            return math.inf
+        d = sched.march_day(_clock_h(self.plan.start) + a)
+        if d != self.march_day:
+            self.march_day, self.day_start_km = d, self.s
+        return self.day_start_km + sched.max_km_per_day
+
     def blocked_until(self, a: float, b: float) -> tuple[float, float]:
         """Usable part [u0, u1) of [a, b) once documented halts are taken out."""
         u0, u1 = max(a, self.halt_until_h), b
@@ -205,6 +219,7 @@ class _Loop:
         """Move during [a, b); return the step's status and book its hours."""
         sched = self.plan.schedule
         clock0 = _clock_h(self.plan.start)
+        s_cap = self.day_cap_km(a)
         window_h = sched.moving_hours(clock0 + a, clock0 + b)
         if window_h <= 0:
             return "rest"
@@ -231,7 +246,7 @@ class _Loop:
             stop = self.plan.stops[self.next_stop] if self.next_stop < len(self.plan.stops) \
                 else None
             s_stop = stop.km if stop is not None else math.inf
-            s_want = min(s_time, s_stop, float(self.km[-1]))
+            s_want = min(s_time, s_stop, float(self.km[-1]), s_cap)
             s_fuel, who = self.fuel_limit(prof, s_want)
             s_new = min(s_want, s_fuel)
             if s_new > self.s:
@@ -253,6 +268,8 @@ class _Loop:
             if self.s >= self.km[-1] - _EPS_KM:
                 self.arrived = True
                 return "arrived"
+            if self.s >= s_cap - _EPS_KM:  # the day's march is done: rest until the next day
+                return "moving" if moved else "rest"
             if s_fuel <= s_new + _EPS_KM and s_fuel < s_time and budget > _EPS_S:
                 day.hours["halted: no fuel"] += budget / rate
                 self.dry = who
