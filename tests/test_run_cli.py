@@ -56,7 +56,8 @@ def test_errors_are_one_clear_line_and_exit_code_2(tmp_path, capsys):
     assert main(["run", str(tmp_path / "missing.yaml")]) == 2
     assert "neither a scenario file nor a folder" in capsys.readouterr().err
     bad = tmp_path / "bad.yaml"
-    bad.write_text(CMG.read_text().replace("vehicle: t-34-85", "vehicle: t-43-85")
+    mech = CMG.with_name("tbf-cmg-mobile.yaml")  # the CMG's mechanized element has T-34-85s
+    bad.write_text(mech.read_text().replace("vehicle: t-34-85", "vehicle: t-43-85")
                    .replace("place: Kalgan", "place: Kalgann"))
     assert main(["run", str(bad), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err

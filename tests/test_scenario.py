@@ -33,7 +33,10 @@ def gta() -> dict:
 def test_every_shipped_config_loads_and_the_twelve_axes_are_there():
     loaded = [load_scenario(p) for p in CONFIGS]
     assert {sc.axis_id for sc in loaded} == AXES
-    assert len(loaded) == len(AXES)
+    # one main scenario per axis; at most one mobile-echelon scenario beside it
+    assert sorted(sc.axis_id for sc in loaded if sc.echelon == "main") == sorted(AXES)
+    mobile = [sc.axis_id for sc in loaded if sc.echelon == "mobile"]
+    assert len(mobile) == len(set(mobile))
     for sc in loaded:
         assert sc.sha256 and sc.source.endswith(".yaml")
         for path, fig in figure_paths(sc).items():
