@@ -137,3 +137,26 @@ def test_cancel_while_tiles_run_on_workers_leaves_no_output(client, tmp_path,
     assert list(tmp_path.iterdir()) == []
     running = [k for keys in client.processing().values() for k in keys]
     assert not [k for k in running if str(k).startswith("tile-")]  # no solve left writing
+
+
+def _fail_fast() -> None:
+    raise OSError("simulated failure")
+
+
+def _write_late(path: str) -> None:
+    import time
+
+    time.sleep(0.5)
+    with open(path, "w") as f:
+        f.write("late")
+
+
+def test_gather_or_drain_waits_for_running_writers_before_raising(client, tmp_path) -> None:
+    from logistics.cost.cluster import gather_or_drain
+
+    late = tmp_path / "late.txt"
+    futures = [client.submit(_write_late, str(late), pure=False),
+               client.submit(_fail_fast, pure=False)]
+    with pytest.raises(OSError, match="simulated"):
+        gather_or_drain(client, futures)
+    assert late.read_text() == "late"  # the running writer ended before the error surfaced

@@ -51,7 +51,7 @@ from typing import Any
 from logistics import settings
 from logistics.errors import ConfigError, ResourceError
 
-__all__ = ["get_client", "worker_memory_bytes"]
+__all__ = ["get_client", "worker_memory_bytes", "gather_or_drain"]
 
 
 def _parse_bytes(value: int | str | None) -> int | None:
@@ -140,3 +140,24 @@ def worker_memory_bytes(client: Any) -> int:
     ]
     limits = [v for v in limits if v > 0]
     return min(limits) if limits else int(psutil.virtual_memory().total)
+
+
+def gather_or_drain(client: Any, futures: list, *, timeout_s: float = 600.0) -> list:
+    """Results of ``futures``; on a failure cancel those not started, wait for those running.
+
+    A running dask task cannot be stopped. Tasks that write files (tiles of a scratch folder or
+    an output store) must all have ended before the caller removes the folder on the error, or a
+    late write would leave it behind.
+    """
+    from distributed import as_completed, wait
+
+    try:
+        for future in as_completed(futures):
+            future.result()  # raises the task's error
+        return client.gather(futures)
+    except BaseException:
+        busy = {k for keys in client.processing().values() for k in keys}
+        running = [f for f in futures if f.key in busy]
+        client.cancel([f for f in futures if f.key not in busy])
+        wait(running, timeout=timeout_s)
+        raise

@@ -76,7 +76,10 @@ class ClientRunner:
         self._futures.clear()
 
     def map(self, fn: Any, jobs: list) -> None:
-        self._client.gather(self._client.map(fn, jobs, pure=False))
+        """Run ``fn`` on every job on the cluster (all at once: they are independent)."""
+        from logistics.cost.cluster import gather_or_drain
+
+        gather_or_drain(self._client, self._client.map(fn, jobs, pure=False))
 
 
 def default_client() -> Any:

@@ -88,30 +88,14 @@ def stage_inputs(
             )
         )
     if saves and client is not None:
-        _compute_on(client, saves)
+        from distributed import futures_of
+
+        from logistics.cost.cluster import gather_or_drain
+
+        gather_or_drain(client, futures_of(client.persist(saves)))
     elif saves:
         dask.compute(*saves, scheduler="sync")
     return TileFileSource(folder, grid, {k: np.dtype(v.dtype).str for k, v in fields.items()})
-
-
-def _compute_on(client: Any, collections: list, timeout_s: float = 600.0) -> None:
-    """Compute on the cluster; on a failure cancel what has not started, wait for what has.
-
-    A running task cannot be stopped, and it writes into the scratch folder; the caller removes
-    that folder when the error reaches it, so no task may be left to write after that.
-    """
-    from distributed import as_completed, futures_of, wait
-
-    futures = futures_of(client.persist(collections))
-    try:
-        for future in as_completed(futures):
-            future.result()  # raises the task's error
-    except BaseException:
-        busy = {k for keys in client.processing().values() for k in keys}
-        running = [f for f in futures if f.key in busy]
-        client.cancel([f for f in futures if f.key not in busy])
-        wait(running, timeout=timeout_s)
-        raise
 
 
 def window_model(template: CostModel, arrays: dict[str, np.ndarray]) -> CostModel:
