@@ -87,8 +87,8 @@ def traceback_chunked(result: ChunkedResult, target: Sequence[int]) -> np.ndarra
     """The least-cost path as an (n, 2) array of (row, col), walking back-links across tiles.
 
     Ordered like :func:`logistics.cost.solver.traceback`: from the source to ``target`` (with
-    ``reverse=True``, from ``target`` to the source it reaches). Only the tiles the path crosses
-    are read.
+    ``reverse=True``, from ``target`` to the source it reaches). Only the store chunks the path
+    crosses are read.
     """
     import zarr
 
@@ -104,7 +104,7 @@ def traceback_chunked(result: ChunkedResult, target: Sequence[int]) -> np.ndarra
             "it is cut off by barriers or impassable grades"
         )
     off = offsets(result.stencil)
-    th, tw = result.tile
+    th, tw = back_arr.chunks  # read whole store chunks, each once while the path stays in it
     cache: dict[tuple[int, int], np.ndarray] = {}
     path = [(r, c)]
     for _ in range(ny * nx):
