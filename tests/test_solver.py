@@ -430,6 +430,10 @@ def test_class_without_table_row_is_a_config_error():
 
 def test_bad_arguments_are_config_errors():
     m = _flat(3, 3)
+    for cells in [(0.0, 1.0), ("a", 1.0), (1.0,)]:
+        bad = CostModel(m.class_index, m.table, 0.0, 1.0, cells)
+        with pytest.raises(ConfigError, match="cellsize_m must be two positive sizes"):
+            find_costs(bad, [(0, 0)])
     with pytest.raises(ConfigError, match="stencil must be 8 or 16"):
         find_costs(m, [(0, 0)], stencil=4)
     with pytest.raises(ConfigError, match="needs sources"):

@@ -19,6 +19,7 @@ Offsets are indexed in :data:`~logistics.cost.stencil.OFFSETS_16`, whose first 8
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -136,9 +137,15 @@ def kernel_inputs(model: CostModel, *, class_index: np.ndarray | None = None) ->
             f"CostModel grade axis must have finite grade_min and grade_step > 0, got "
             f"grade_min={model.grade_min!r}, grade_step={model.grade_step!r}"
         )
-    dx, dy = (float(v) for v in model.cellsize_m)
-    if not (np.isfinite(dx) and np.isfinite(dy) and dx > 0 and dy > 0):
-        raise ConfigError(f"CostModel.cellsize_m must be two positive sizes, got {model.cellsize_m!r}")
+    try:
+        dx, dy = (float(v) for v in model.cellsize_m)
+    except (TypeError, ValueError):
+        dx = dy = math.nan
+    if not (math.isfinite(dx) and math.isfinite(dy) and dx > 0 and dy > 0):
+        raise ConfigError(
+            f"CostModel.cellsize_m must be two positive sizes (dx, dy) in metres, got "
+            f"{model.cellsize_m!r}"
+        )
     scale = _grid("scale", model.scale, shape)
     enter = _grid("enter", model.enter, shape)
     if scale.size and np.any(scale <= 0):
