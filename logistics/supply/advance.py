@@ -32,7 +32,8 @@ class RunResult:
 
     ``daily``: one row per date (``date, lon, lat, cum_km, km_day, status``, hours by state,
     ``fuel_l_<class>``, ``refills_<class>``, ``carried_l``, ``delivered_l`` (and by kind),
-    ``consumed_l``, ``truck_fuel_l``, ``dry_classes``). ``track``: one row per hour step
+    ``consumed_l``, ``truck_fuel_l``, ``dry_classes``, ``supply_blocked``: why a truck column
+    sent nothing that day, e.g. no way to the formation). ``track``: one row per hour step
     (``time, cum_km, lon, lat, status, fuel_l``). ``route_points``: ``cum_km, lon, lat,
     elev_m`` along the planned route. ``deliveries``: every delivery booked. ``reached``:
     stops passed (objectives, rivers, depots, events) with times. ``segments``: the lead

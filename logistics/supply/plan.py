@@ -15,6 +15,7 @@ and the km are reported (``impassable_km``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -257,13 +258,16 @@ def profile_from_steps(
     )
 
 
-def helped_across(values: np.ndarray, dist_m: np.ndarray) -> np.ndarray:
+def helped_across(values: np.ndarray, dist_m: np.ndarray, *,
+                  worst_per_m: float | None = None) -> np.ndarray:
     """Per-step values with every non-finite step priced at the worst finite per-metre rate.
 
     The modelling rule for a step a vehicle cannot make on its own (trucks on loose sand or
     marsh, a grade beyond its limit): it is helped across (towed, corduroy roads: [SEED-000]
     'Teams of sappers were sent in advance to prepare roads made of logs and brush') at the
-    worst time or fuel per metre it has anywhere else on the path.
+    worst time or fuel per metre it has anywhere else on the path. When the path has no step
+    the vehicle makes on its own, ``worst_per_m`` (the vehicle's worst going anywhere, e.g. the
+    largest finite entry of its cost table) is used instead; without it that is an error.
     """
     v = np.array(values, dtype=np.float64)
     dist = np.asarray(dist_m, dtype=np.float64)
@@ -271,12 +275,16 @@ def helped_across(values: np.ndarray, dist_m: np.ndarray) -> np.ndarray:
     if not bad.any():
         return v
     ok = ~bad & (dist > 0)
-    if not ok.any():
+    if ok.any():
+        rate = float(np.max(v[ok] / dist[ok]))
+    elif worst_per_m is not None and math.isfinite(worst_per_m):
+        rate = float(worst_per_m)
+    else:
         raise DataError(
             "a vehicle cannot make any step of its path on its own; check its vehicle file "
             "(speeds, max_grade_deg) or remove it from the scenario"
         )
-    v[bad] = dist[bad] * float(np.max(v[ok] / dist[ok]))
+    v[bad] = dist[bad] * rate
     return v
 
 

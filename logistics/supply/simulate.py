@@ -64,6 +64,7 @@ class _Day:
     returned_l: float = 0.0
     consumed_l: float = 0.0
     truck_fuel_l: float = 0.0
+    supply_blocked: dict[str, str] = field(default_factory=dict)  # column -> why nothing left
 
 
 class _Loop:
@@ -156,11 +157,13 @@ class _Loop:
             "truck_fuel_l": d.truck_fuel_l, "cum_km": self.s, "note": d.note,
         })
 
-    def dispatch(self, t_h: float) -> None:
+    def dispatch(self, t_h: float, day: _Day) -> None:
         for col in self.trucks:
             for d in col.dispatch(t_h, self.index(), self.season(t_h), self.rng,
                                   self.speed_scale, self.fuel_scale):
                 self._push(d)
+            if col.blocked:
+                day.supply_blocked[col.name] = f"{col.name}: {col.blocked} (km {self.s:.0f})"
 
     # -- movement -------------------------------------------------------------------------
     def day_cap_km(self, a: float) -> float:
@@ -334,7 +337,7 @@ def simulate(plan: Plan, *, seed: int = 0, speed_scale: float = 1.0,
     for a, b in zip(bounds[:-1], bounds[1:]):
         loop.book_due(a, day)
         if not loop.arrived:
-            loop.dispatch(a)
+            loop.dispatch(a, day)
             last_status = loop.move(a, b, day)
         else:
             last_status = "arrived"
@@ -405,5 +408,6 @@ def _day_record(loop: _Loop, day: _Day, date, lon: float, lat: float) -> dict:
         "consumed_l": day.consumed_l,
         "truck_fuel_l": day.truck_fuel_l,
         "dry_classes": ",".join(led.dry_classes()),
+        "supply_blocked": "; ".join(day.supply_blocked.values()),
     })
     return rec

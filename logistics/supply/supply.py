@@ -64,6 +64,7 @@ class TruckLeg:
     out_s: float
     back_s: float
     fuel_l: float
+    reason: str = ""  # why the trip cannot be made (set when it is not reachable)
 
     @property
     def reachable(self) -> bool:
@@ -110,6 +111,9 @@ class TruckColumn:
         # convoys leave staggered over the first day so that deliveries spread out
         self.ready_h = [start_h + i * 24.0 / len(self.sizes) for i in range(len(self.sizes))]
         self.unreachable_h: list[float] = []
+        #: why the last dispatch attempt sent nothing ("" when it sent or had nothing ready)
+        self.blocked = ""
+        self.reasons: dict[str, None] = {}
 
     @property
     def notes(self) -> list[str]:
@@ -117,8 +121,10 @@ class TruckColumn:
         if not self.unreachable_h:
             return []
         h = self.unreachable_h
+        why = "; ".join(self.reasons)
         return [f"{self.name}: the formation was out of the trucks' reach in {len(h)} dispatch "
-                f"hour(s), from +{h[0]:.0f} h to +{h[-1]:.0f} h"]
+                f"hour(s), from +{h[0]:.0f} h to +{h[-1]:.0f} h, so they delivered nothing "
+                f"then" + (f" ({why})" if why else "")]
 
     def dispatch(
         self,
@@ -131,12 +137,16 @@ class TruckColumn:
     ) -> list[Delivery]:
         """Send every convoy that is ready at ``now_h``; return their future deliveries."""
         out: list[Delivery] = []
+        self.blocked = ""
         for i, ready in enumerate(self.ready_h):
             if ready > now_h or now_h >= self.until_h:
                 continue
             leg = self.leg(step_index, season)
             if not leg.reachable:
-                self.unreachable_h.append(now_h)
+                if not self.blocked:
+                    self.unreachable_h.append(now_h)
+                self.blocked = leg.reason or "no way between railhead and formation"
+                self.reasons[self.blocked] = None
                 continue
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch

@@ -24,7 +24,18 @@ from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.supply.plan import helped_across
 from logistics.supply.supply import LegFunction, TruckLeg
 
-__all__ = ["truck_leg_function", "along_track"]
+__all__ = ["truck_leg_function", "along_track", "worst_going_per_m"]
+
+
+def worst_going_per_m(model: CostModel) -> float:
+    """The largest finite per-metre cost of ``model``'s table (inf when it has none).
+
+    The vehicle's worst going anywhere: what :func:`along_track` gives the formation's track
+    and what a truck leg's steps are priced at when the truck makes none of them on its own.
+    """
+    table = np.asarray(model.table, dtype=np.float64)
+    finite = table[np.isfinite(table)]
+    return float(finite.max()) if finite.size else math.inf
 
 
 def along_track(model: CostModel, track: np.ndarray) -> CostModel:
@@ -36,10 +47,10 @@ def along_track(model: CostModel, track: np.ndarray) -> CostModel:
     more than the worst finite ``enter`` of the grid (a bridged river).
     """
     table = np.asarray(model.table, dtype=np.float64)
-    finite = table[np.isfinite(table)]
-    if finite.size == 0:
+    worst = worst_going_per_m(model)
+    if not math.isfinite(worst):
         return model
-    worst_row = np.full((1, table.shape[1]), float(finite.max()))
+    worst_row = np.full((1, table.shape[1]), worst)
     cls = np.array(model.class_index, copy=True)
     k = table.shape[0]
     if k >= BARRIER_CLASS:
@@ -62,12 +73,14 @@ def truck_leg_function(
 ) -> LegFunction:
     """``leg(route_index, season) -> TruckLeg`` for one truck between railhead and route cell.
 
-    Surfaces are computed lazily once per season and legs cached per (cell, season).
+    Surfaces are computed lazily once per season and legs cached per (cell, season). A leg
+    the trucks cannot make comes back unreachable (infinite) with its ``reason``; it never
+    raises, so a supply column cut off from the formation delivers nothing and the run goes on.
     """
     from logistics.cost.physics import build_cost_model
     from logistics.cost.route import evaluate_path
     from logistics.cost.solver import find_costs, traceback
-    from logistics.terrain import cell_of, to_metric
+    from logistics.terrain import cell_of, to_lonlat, to_metric
 
     source = cell_of(terrain, *to_metric(*railhead_lonlat))
     cells = np.asarray(route_cells, dtype=np.int64)
@@ -78,30 +91,39 @@ def truck_leg_function(
     surfaces: dict[str, tuple] = {}
     legs: dict[tuple[int, int, str], TruckLeg] = {}
 
+    def where(r: int, c: int) -> str:
+        lon, lat = to_lonlat(float(terrain["x"][c]), float(terrain["y"][r]))
+        return f"{float(lon):.3f}E {float(lat):.3f}N"
+
     def leg(index: int, season: str) -> TruckLeg:
         r, c = (int(v) for v in cells[index])
         key = (r, c, season)
         if key in legs:
             return legs[key]
         if season not in surfaces:
-            model = along_track(
+            time_model = along_track(
                 build_cost_model(terrain, vehicle, objective="time", season=season), track)
+            fuel_model = build_cost_model(terrain, vehicle, objective="fuel", season=season)
             surfaces[season] = (
-                find_costs(model, [source], stencil=stencil),
-                find_costs(model, [source], stencil=stencil, reverse=True),
+                find_costs(time_model, [source], stencil=stencil),
+                find_costs(time_model, [source], stencil=stencil, reverse=True),
+                worst_going_per_m(fuel_model),
             )
-        out, back = surfaces[season]
+        out, back, worst_fuel_per_m = surfaces[season]
         t_out, t_back = float(out.cost[r, c]), float(back.cost[r, c])
         if not (math.isfinite(t_out) and math.isfinite(t_back)):
-            legs[key] = TruckLeg(math.inf, math.inf, math.inf)
+            legs[key] = TruckLeg(math.inf, math.inf, math.inf, reason=(
+                f"no way for {vehicle.id} between the railhead at {where(*source)} and the "
+                f"formation at {where(r, c)} on {season} ground, even along the formation's "
+                "track"))
             return legs[key]
         fuel = 0.0
         for acc in (out, back):
             path = traceback(acc, (r, c))
             if len(path) > 1:
                 ev = evaluate_path(terrain, path, vehicle, season=season)
-                fuel += float(helped_across(ev["fuel_l"].to_numpy(), ev["dist_m"].to_numpy())
-                              .sum())
+                fuel += float(helped_across(ev["fuel_l"].to_numpy(), ev["dist_m"].to_numpy(),
+                                            worst_per_m=worst_fuel_per_m).sum())
         legs[key] = TruckLeg(t_out, t_back, fuel)
         return legs[key]
 

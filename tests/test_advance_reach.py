@@ -1,0 +1,88 @@
+"""Supply trucks that cannot reach the formation on their own: helped along the track, or cut off.
+
+The 2FEF-5RC case at 1 km: the railhead (Bikin) sits in the Ussuri marsh, so the trucks' way to
+the formation runs only over the formation's track, where they make no step on their own. The
+run must go on: the trip is priced at the trucks' worst going, and a column with no way at all
+delivers nothing while the daily records say why.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from logistics.cost.physics import build_cost_model
+from logistics.cost.route import evaluate_path
+from logistics.errors import DataError
+from logistics.supply.plan import TruckSpec, helped_across
+from logistics.supply.simulate import simulate
+from logistics.supply.turnaround import truck_leg_function, worst_going_per_m
+from logistics.terrain.classes import TerrainClass
+from logistics.vehicles import load_vehicle
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_advance import corridor  # noqa: E402
+from test_route import _lonlat, _terrain  # noqa: E402
+
+ROW = 10  # the formation's route runs east along this row of the 30 x 40 km grid
+
+
+def _route_cells(n: int = 21) -> np.ndarray:
+    return np.array([(ROW, c) for c in range(n)], dtype=np.int64)
+
+
+def test_helped_across_falls_back_to_the_worst_going_when_no_step_is_possible():
+    dist = np.array([0.0, 1000.0, 1414.0])
+    vals = np.array([0.0, np.inf, np.inf])
+    np.testing.assert_allclose(helped_across(vals, dist, worst_per_m=0.002),
+                               [0.0, 2.0, 2.828])
+    # a finite step on the path still sets the rate (the fallback is not used)
+    np.testing.assert_allclose(
+        helped_across(np.array([0.0, 3.0, np.inf]), dist, worst_per_m=99.0),
+        [0.0, 3.0, 3.0 * 1.414])  # 3 L per 1000 m over 1414 m
+    with pytest.raises(DataError, match="cannot make any step"):
+        helped_across(vals, dist)
+
+
+def test_trucks_in_a_marsh_follow_the_track_at_their_worst_going():
+    ds = _terrain()
+    ds["terrain_class"][:] = TerrainClass.WETLAND  # the ZIS-5 makes no step on its own
+    zis = load_vehicle("zis-5")
+    lonely = evaluate_path(ds, np.array([[ROW, 0], [ROW, 1], [ROW, 2]]), zis, season="wet")
+    assert not np.isfinite(lonely["fuel_l"].iloc[1:]).any()  # the 5RC situation
+
+    leg = truck_leg_function(ds, zis, _lonlat(ds, ROW, 0), _route_cells(), stencil=16)(
+        10, "wet")
+    assert leg.reachable and leg.reason == ""
+    # 10 km out along the track and 10 km back, every metre at the worst fuel per metre
+    worst = worst_going_per_m(build_cost_model(ds, zis, objective="fuel", season="wet"))
+    assert leg.fuel_l == pytest.approx(2 * 10_000.0 * worst)
+    assert leg.out_s > 0 and leg.back_s > 0
+
+
+def test_a_column_cut_off_from_the_formation_delivers_nothing_and_says_why():
+    ds = _terrain()
+    ds["terrain_class"][1:4, 1:4] = TerrainClass.WATER  # a railhead on an island
+    ds["terrain_class"][2, 2] = TerrainClass.STEPPE
+    zis = load_vehicle("zis-5")
+    leg = truck_leg_function(ds, zis, _lonlat(ds, 2, 2), _route_cells(), stencil=16)
+    cut = leg(5, "dry")
+    assert not cut.reachable and "no way for zis-5" in cut.reason
+
+    trucks = (TruckSpec(
+        name="island trucks", count=10, payload_l=1000.0, truck_tank_l=100.0,
+        fuel_type="diesel", load_h=2.0, unload_h=1.0, driving_hours_per_day=24.0,
+        start_h=0.0, until_h=1e9, convoys=2, jitter_h=0.0, leg=leg),)
+    # 20 km corridor, fuel for 5 km: the formation halts dry on day 1 and nothing arrives
+    res = simulate(corridor(length_km=20, count=1, tank_l=100.0, start_l=10.0, days=3,
+                            trucks=trucks))
+    d = res.daily
+    assert (d["delivered_truck_l"] == 0).all()
+    assert d["cum_km"].iloc[-1] == pytest.approx(5.0)
+    assert (d["status"] == "halted: no fuel").all()
+    assert d["supply_blocked"].str.contains("island trucks: no way for zis-5").all()
+    assert d["supply_blocked"].iloc[-1].endswith("(km 5)")
+    assert any("island trucks" in n and "delivered nothing" in n for n in res.notes)
