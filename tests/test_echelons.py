@@ -169,3 +169,28 @@ def test_compare_scores_mobile_rows_on_the_mobile_track(tmp_path):
     assert "no mobile scenario" in t.loc[4, "note"]
     assert comp.axes["AX"].mobile is not None and comp.axes["AY"].mobile is None
     assert not comp.inputs.config_problems
+
+
+def test_calibration_scores_mobile_rows_on_the_mobile_run_like_compare():
+    import math
+
+    import pandas as pd
+
+    from logistics.history.calibrate import evaluate_grid
+
+    # main body 20 km/day, mobile group 100 km/day; one documented row for each, both exact
+    main, mobile = ToyScenario("A", base_km_per_day=20.0), ToyScenario("A", base_km_per_day=100.0)
+    rows = pd.DataFrame([
+        {"row": 1, "formation": "A main forces", "place_reached": "x",
+         "date": pd.Timestamp("1945-08-10"), "lat": math.nan, "lon": math.nan,
+         "km_min": 40.0, "km_max": 40.0, "date_basis": "end_of_day", "usable": True},
+        {"row": 2, "formation": "A mobile group", "place_reached": "y",
+         "date": pd.Timestamp("1945-08-10"), "lat": math.nan, "lon": math.nan,
+         "km_min": 200.0, "km_max": 200.0, "date_basis": "end_of_day", "usable": True},
+    ])
+    with_mobile = evaluate_grid({"A": (main, rows, mobile)}, [], runner=toy_runner)
+    assert with_mobile["sum_abs_km"].tolist() == [pytest.approx(0.0)]
+    assert with_mobile["n_km"].tolist() == [2]
+    # without the mobile scenario the mobile row falls back to the main run: 160 km short
+    only_main = evaluate_grid({"A": (main, rows)}, [], runner=toy_runner)
+    assert only_main["sum_abs_km"].tolist() == [pytest.approx(160.0)]

@@ -65,7 +65,8 @@ def _run(args: argparse.Namespace) -> int:
     bounds = parse_bounds(args.bound)
     inputs = load_inputs(args.documented, configs_dir=args.configs, axes=axes)
     doc = inputs.documented.table
-    chosen = {a: (sc, doc[(doc["axis_id"] == a) & doc["usable"]]) for a, sc in inputs.scenarios.items()}
+    chosen = {a: (sc, doc[(doc["axis_id"] == a) & doc["usable"]], inputs.mobile.get(a))
+              for a, sc in inputs.scenarios.items()}
     if not chosen:
         raise ConfigError(f"no documented axis of {inputs.documented.path} has a scenario in "
                           f"{inputs.configs_dir}: nothing to calibrate")

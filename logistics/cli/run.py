@@ -3,13 +3,14 @@
 Each run writes, atomically, a folder with route.geojson, daily.csv, daily.geojson, track.csv,
 deliveries.csv, cost.tif (accumulated time, GeoTIFF), map.png, advance.png, fuel.png and
 report.md, then prints a one-screen summary (days, km per day, where the fuel ran out, where the
-route crosses the mountains and at what height).
+route crosses the mountains and at what height) and the wall seconds the scenario took.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from logistics import settings
@@ -77,6 +78,7 @@ def _run(args: argparse.Namespace) -> int:
     failures = []
     for path in files:
         bar = _progress(3, f"{path.name}")
+        t0 = time.perf_counter()
         try:
             bar.set_postfix_str("loading")
             sc = load_scenario(path)
@@ -102,7 +104,7 @@ def _run(args: argparse.Namespace) -> int:
             continue
         bar.close()
         print("\n".join(summary_lines(result)))
-        print(f"  outputs: {out}/")
+        print(f"  outputs: {out}/ (run and written in {time.perf_counter() - t0:.1f} s)")
     if failures:
         print(f"logistics run: {len(failures)} of {len(files)} scenarios failed", file=sys.stderr)
         return 2

@@ -12,6 +12,11 @@ the documented date minus the route km of the documented place). Km, not days, b
 error exists even when the model never reaches a place (a date error would be censored) and
 varies smoothly with the parameters. The date MAE is reported beside it.
 
+Echelons: an axis entry may carry its mobile-echelon scenario as a third element; each
+documented row is then scored against the echelon :func:`logistics.history.echelon.scored_echelon`
+picks for it (the rule `logistics compare` uses), so both commands score the same rows the
+same way.
+
 LOAO: for each axis, fit on the others and score the held-out axis at the fitted point; the
 pooled held-out MAE is the figure to quote, next to the same axes run with nominal parameters.
 """
@@ -28,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from logistics.errors import ConfigError
+from logistics.history.echelon import scored_echelon
 from logistics.history.runs import Job, run_jobs
 from logistics.history.score import DEFAULT_TOLERANCE_KM, score_rows
 
@@ -86,29 +92,56 @@ def bounds_from_scenarios(params: Sequence[str], scenarios: Sequence[Any]) -> di
     return out
 
 
-def evaluate_grid(axes: Mapping[str, tuple[Any, pd.DataFrame]], points: Sequence[Mapping[str, float]], *,
+def _echelon_scenarios(entry: Sequence[Any]) -> dict[str, Any]:
+    """``{"main": scenario}`` plus ``"mobile"`` when the axis entry carries a mobile scenario."""
+    out = {"main": entry[0]}
+    if len(entry) > 2 and entry[2] is not None:
+        out["mobile"] = entry[2]
+    return out
+
+
+def _rows_by_echelon(rows: pd.DataFrame, has_mobile: bool) -> dict[str, pd.DataFrame]:
+    """The documented rows of one axis split by the echelon each is scored against."""
+    n = len(rows)
+    formation = rows["formation"] if "formation" in rows else [None] * n
+    place = rows["place_reached"] if "place_reached" in rows else [None] * n
+    picked = np.array([scored_echelon(f, p, has_mobile)[0] for f, p in zip(formation, place)],
+                      dtype=object)
+    return {e: rows[picked == e] for e in ("main", "mobile") if (picked == e).any()}
+
+
+def evaluate_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, float]], *,
                   runner: Callable[..., Any] | None = None, client: Any = None,
                   tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
                   dem: str = "merged", seed: int = 0, progress: bool = False) -> pd.DataFrame:
     """Run every axis at every point (and once nominal) and tabulate its error sums.
 
-    ``axes`` maps axis_id -> (scenario, documented rows of that axis). Returns one row per
-    (point, axis): ``point`` (-1 = nominal), the parameter values, ``axis_id``, ``n_km``,
-    ``sum_abs_km``, ``n_date``, ``sum_abs_date_days``.
+    ``axes`` maps axis_id -> (scenario, documented rows of that axis[, mobile scenario or
+    None]). With a mobile scenario both echelons run and each row is scored against its own
+    (see the module docstring). Returns one row per (point, axis): ``point`` (-1 = nominal),
+    the parameter values, ``axis_id``, ``n_km``, ``sum_abs_km``, ``n_date``,
+    ``sum_abs_date_days``.
     """
     plan = [(i, dict(p)) for i, p in enumerate(points)] + [(_NOMINAL, {})]
-    keys = [(i, p, a) for i, p in plan for a in axes]
-    jobs = [Job(axes[a][0], p, dem, seed, resolution_m) for _, p, a in keys]
-    traces = run_jobs(jobs, runner=runner, client=client, progress=progress)
+    echelons = {a: _echelon_scenarios(e) for a, e in axes.items()}
+    keys = [(i, p, a, e) for i, p in plan for a in axes for e in echelons[a]]
+    jobs = [Job(echelons[a][e], p, dem, seed, resolution_m) for _, p, a, e in keys]
+    traces = dict(zip(((i, a, e) for i, _, a, e in keys),
+                      run_jobs(jobs, runner=runner, client=client, progress=progress)))
     names = list(points[0]) if points else []
     rows = []
-    for (i, p, a), tr in zip(keys, traces):
-        s = score_rows(axes[a][1], tr.track, tr.route_points, tolerance_km=tolerance_km)
-        km = s["error_km"].abs().dropna()
-        dd = s.loc[s["scorable_date"], "date_error_days"].abs()
-        rows.append({"point": i, **{n: p.get(n, math.nan) for n in names}, "axis_id": a,
-                     "n_km": len(km), "sum_abs_km": float(km.sum()),
-                     "n_date": len(dd), "sum_abs_date_days": float(dd.sum())})
+    for i, p in plan:
+        for a in axes:
+            parts = [score_rows(sub, traces[i, a, e].track, traces[i, a, e].route_points,
+                                tolerance_km=tolerance_km)
+                     for e, sub in _rows_by_echelon(axes[a][1], "mobile" in echelons[a]).items()]
+            s = pd.concat(parts, ignore_index=True) if parts else None
+            km = s["error_km"].abs().dropna() if s is not None else pd.Series(dtype=float)
+            dd = (s.loc[s["scorable_date"].astype(bool), "date_error_days"].abs()
+                  if s is not None else pd.Series(dtype=float))
+            rows.append({"point": i, **{n: p.get(n, math.nan) for n in names}, "axis_id": a,
+                         "n_km": len(km), "sum_abs_km": float(km.sum()),
+                         "n_date": len(dd), "sum_abs_date_days": float(dd.sum())})
     return pd.DataFrame(rows)
 
 
@@ -205,15 +238,16 @@ class Calibration:
         return "\n".join(lines) + "\n"
 
 
-def calibrate(axes: Mapping[str, tuple[Any, pd.DataFrame]], *, params: Sequence[str] = PARAMETERS,
+def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = PARAMETERS,
               bounds: Mapping[str, tuple[float, float]] | None = None, points: int = 3,
               runner: Callable[..., Any] | None = None, client: Any = None,
               tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
               dem: str = "merged", seed: int = 0, progress: bool = False) -> Calibration:
     """Fit ``params`` (at most three global ones) on ``axes`` by grid search; LOAO beside it.
 
-    ``axes`` maps axis_id -> (scenario, documented rows). ``bounds`` default to the union of
-    the scenarios' ``uncertain:`` ranges, else :data:`DEFAULT_BOUNDS`.
+    ``axes`` maps axis_id -> (scenario, documented rows[, mobile-echelon scenario or None]).
+    ``bounds`` default to the union of the scenarios' ``uncertain:`` ranges, else
+    :data:`DEFAULT_BOUNDS`.
     """
     if not axes:
         raise ConfigError("calibration needs at least one axis with a scenario and documented rows")
@@ -223,7 +257,8 @@ def calibrate(axes: Mapping[str, tuple[Any, pd.DataFrame]], *, params: Sequence[
     if extra:
         raise ConfigError(f"bounds given for {', '.join(extra)}, which is not being fitted "
                           f"(fitting {', '.join(params)}); add it to the parameters or drop it")
-    auto = bounds_from_scenarios(params, [sc for sc, _ in axes.values()])
+    auto = bounds_from_scenarios(
+        params, [sc for entry in axes.values() for sc in _echelon_scenarios(entry).values()])
     b = {k: tuple(bounds[k]) if bounds and k in bounds else auto[k] for k in params}
     grid = grid_points(b, points)
     table = evaluate_grid(axes, grid, runner=runner, client=client, tolerance_km=tolerance_km,
