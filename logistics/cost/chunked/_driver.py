@@ -118,14 +118,27 @@ class Driver:
             self.queued[t] = priority
             heapq.heappush(self.heap, (priority, t))
 
+    def _next_to_running(self, t: tuple[int, int]) -> bool:
+        """True if ``t`` is running or shares window cells with a running tile."""
+        reach = self.grid.window(t)
+        for other in self.running:
+            r0, r1, c0, c1 = intersect(reach, self.grid.core(other))
+            if other == t or (r0 < r1 and c0 < c1):
+                return True
+        return False
+
     def _pop_ready(self) -> tuple[int, int] | None:
-        """Lowest-cost queued tile that is not running (running ones wait in the heap)."""
+        """Lowest-cost queued tile away from the running ones (the others wait in the heap).
+
+        A neighbour of a running tile would be solved before that tile's new edge reaches it
+        and then solved again, often on its whole window: waiting for a slot is cheaper.
+        """
         skipped, found = [], None
         while self.heap:
             p, t = heapq.heappop(self.heap)
             if self.queued.get(t) != p:
                 continue  # stale entry
-            if t in self.running:
+            if self._next_to_running(t):
                 skipped.append((p, t))
                 continue
             found = t
