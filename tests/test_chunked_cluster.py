@@ -65,7 +65,7 @@ def test_chunks_too_large_for_a_worker_say_what_fits(client) -> None:
     model = CostModel(da.zeros(shape, dtype=np.uint8, chunks=5000), np.array([[1.0]]), 0.0, 1.0,
                       (100.0, 100.0), elevation_m=da.zeros(shape, dtype=np.float32, chunks=5000))
     assert worker_memory_bytes(client) == pytest.approx(1e9, rel=0.01)
-    with pytest.raises(ResourceError, match="dask worker.*chunks up to about"):
+    with pytest.raises(ResourceError, match="dask worker thread.*chunks up to about"):
         find_costs_chunked(model, [(0, 0)], chunks=10_000, client=client)
 
 

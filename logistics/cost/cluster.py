@@ -132,14 +132,17 @@ def get_client(
 
 
 def worker_memory_bytes(client: Any) -> int:
-    """The smallest memory limit among the client's workers (machine memory if unlimited)."""
+    """Memory one task may use: the smallest worker limit over its threads (machine if none).
+
+    Each thread of a worker can run a tile solve at the same time, so they share the limit.
+    """
     import psutil
 
-    limits = [
-        int(w.get("memory_limit") or 0) for w in client.scheduler_info()["workers"].values()
-    ]
-    limits = [v for v in limits if v > 0]
-    return min(limits) if limits else int(psutil.virtual_memory().total)
+    per_thread = []
+    for w in client.scheduler_info()["workers"].values():
+        limit = int(w.get("memory_limit") or 0) or int(psutil.virtual_memory().total)
+        per_thread.append(limit // max(1, int(w.get("nthreads") or 1)))
+    return min(per_thread) if per_thread else int(psutil.virtual_memory().total)
 
 
 def gather_or_drain(client: Any, futures: list, *, timeout_s: float = 600.0) -> list:

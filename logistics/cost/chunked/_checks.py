@@ -130,15 +130,16 @@ def check_memory(model: CostModel, tile: tuple[int, int], stencil: int, client: 
     if client is not None:
         from logistics.cost.cluster import worker_memory_bytes
 
-        have, where = worker_memory_bytes(client), "the smallest dask worker's memory limit"
+        have, where = worker_memory_bytes(client), "a dask worker thread's share of memory"
     else:
         import psutil
 
         have, where = psutil.virtual_memory().available, "available memory"
     budget = int(have * _MEMORY_SHARE)
     if need > budget:
-        per_cell = need / ((tile[0] + 4) * (tile[1] + 4))
-        edge = max(1, int(math.sqrt(budget / per_cell)) - 4)
+        halo = 2 * int(np.abs(offsets(stencil)).max())
+        per_cell = need / ((tile[0] + halo) * (tile[1] + halo))
+        edge = max(1, int(math.sqrt(budget / per_cell)) - halo)
         raise ResourceError(
             f"chunks of {tile[0]} x {tile[1]} cells need about {need / 2**30:.2f} GiB per tile "
             f"solve, more than half of {where} ({have / 2**30:.2f} GiB); chunks up to about "
