@@ -160,3 +160,10 @@ def test_gather_or_drain_waits_for_running_writers_before_raising(client, tmp_pa
     with pytest.raises(OSError, match="simulated"):
         gather_or_drain(client, futures)
     assert late.read_text() == "late"  # the running writer ended before the error surfaced
+
+
+def test_local_cluster_size_comes_from_settings(monkeypatch) -> None:
+    monkeypatch.setattr(settings, "SCHEDULER_ADDRESS", None)
+    monkeypatch.setattr(settings, "N_WORKERS", 1)
+    with get_client(processes=False) as c:
+        assert list(c.nthreads().values()) == [1]  # one single-threaded worker
