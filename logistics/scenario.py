@@ -154,8 +154,8 @@ class Point(_Model):
                 f"point {self.place!r} needs exactly one of `cite:` (source of the place and "
                 "its coordinates) or `assumed:` (reason)"
             )
-        if self.lon is None and _LOOKUP_PLACES:
-            _check_place(self.place)
+        if _LOOKUP_PLACES:
+            _check_place(self.place, self.lon, self.lat)
         return self
 
 
@@ -471,13 +471,17 @@ def _known_vehicles() -> list[str] | None:
     return list(list_vehicles())
 
 
-def _check_place(name: str) -> None:
+def _check_place(name: str, lon: float | None = None, lat: float | None = None) -> None:
+    """A known place (when no coordinates are given) inside the theatre the rasters cover."""
     try:
-        from logistics.places import lookup
+        from logistics.places import check_in_theatre, lookup
     except ImportError:  # pragma: no cover - only before the gazetteer exists
         return
     try:
-        lookup(name)
+        if lon is None or lat is None:
+            place = lookup(name)
+            lon, lat = place.lon, place.lat
+        check_in_theatre(lon, lat, name)
     except LogisticsError as exc:
         raise ValueError(str(exc)) from None
 
@@ -570,7 +574,8 @@ def validate_scenario(data: Any, *, source: str = "<dict>") -> Scenario:
         sc = Scenario.model_validate(dict(data))
     except ValidationError as exc:
         lines = [_describe(source, err) for err in exc.errors()]
-        lines += [f"{source}: {p}; fix: put the dates in order" for p in _raw_order_problems(data)]
+        lines += [f"{source}: {p}; fix: put the dates in order" for p in _raw_order_problems(data)
+                  if not any(p in line for line in lines)]  # the model check may have said it
         lines = list(dict.fromkeys(lines))
         raise ConfigError(
             f"{source}: {len(lines)} problem(s) in the scenario config:\n  - "

@@ -41,7 +41,7 @@ import xarray as xr
 from shapely.geometry import LineString, Point, mapping
 
 from logistics import settings
-from logistics.errors import ConfigError, ExtentError, NoRouteError
+from logistics.errors import ConfigError, NoRouteError
 from logistics.network.params import NetworkParams, load_lines, load_params
 from logistics.network.stations import nearest_station, station_nodes
 
@@ -624,9 +624,8 @@ def _resolve(place) -> _Point:
             raise ConfigError(f"a place is a name, a Place or a (lon, lat) pair; got "
                               f"{place!r}") from None
         name = f"{lat:.4f}, {lon:.4f}"
-    w, s, e, n = settings.THEATRE_BBOX
-    if not (w <= lon <= e and s <= lat <= n):
-        raise ExtentError(f"{name} ({lat:.3f} N, {lon:.3f} E) lies outside the theatre "
-                          f"{settings.THEATRE_BBOX} (lon/lat)")
+    from logistics.places import check_in_theatre
+
+    check_in_theatre(lon, lat, name)
     x, y = to_metric(lon, lat)
     return _Point(name, lon, lat, x, y)

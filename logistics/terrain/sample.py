@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from logistics import settings
-from logistics.errors import ConfigError, ExtentError
+from logistics.errors import ConfigError
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.dem import DEM_FILES
 from logistics.terrain.landcover import DEFAULT_WETLAND_RULE, WetlandRule
@@ -104,13 +104,9 @@ def point_terrain(
 
 
 def _check_in_theatre(name: str, lon: float, lat: float) -> None:
-    w, s, e, n = settings.THEATRE_BBOX
-    if not (w <= lon <= e and s <= lat <= n):
-        msg = (
-            f"{name} ({lat:.4f} N, {lon:.4f} E) lies outside the theatre {w:g}-{e:g} E, "
-            f"{s:g}-{n:g} N covered by the shipped rasters"
-        )
-        raise ExtentError(msg)
+    from logistics.places import check_in_theatre
+
+    check_in_theatre(lon, lat, name)
 
 
 def resolve_point(query) -> tuple[str, float, float, str]:

@@ -1,0 +1,85 @@
+"""A new user's bad inputs: each ends in one clear error of the project's own type."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from logistics import settings
+from logistics.bench import run_benchmark
+from logistics.cli import main
+from logistics.errors import ConfigError, ExtentError, ResourceError
+from logistics.places import check_in_theatre
+from logistics.scenario import validate_scenario
+
+
+@pytest.fixture(scope="module")
+def gta() -> dict:
+    return yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))
+
+
+def test_theatre_check_names_the_point_once_and_the_extent_in_degrees():
+    check_in_theatre(122.0, 45.0, "inside")  # no error
+    with pytest.raises(ExtentError) as err:
+        check_in_theatre(100.0, 60.0, "60.0000, 100.0000")
+    msg = str(err.value)
+    assert msg.count("60.0000") == 1  # coordinates as the name are not repeated
+    assert "108-136 E, 38-54 N" in msg
+    with pytest.raises(ExtentError, match=r"Chita \(52\.0000 N, 107\.0000 E\) lies outside"):
+        check_in_theatre(107.0, 52.0, "Chita")
+
+
+def test_route_outside_the_theatre_says_the_same_as_sample(capsys):
+    assert main(["route", "--from", "60,100", "--to", "Harbin", "--vehicle", "zis-5"]) == 2
+    route_err = capsys.readouterr().err.strip()
+    assert main(["sample", "60,100"]) == 2
+    sample_err = capsys.readouterr().err.strip()
+    assert route_err.split("error: ", 1)[1] == sample_err.split("error: ", 1)[1]
+    assert "108-136 E, 38-54 N" in route_err and "Traceback" not in route_err
+
+
+def test_scenario_start_outside_the_theatre_is_a_config_error_naming_the_key(gta):
+    bad = copy.deepcopy(gta)
+    bad["start"]["place"] = "60,100"
+    with pytest.raises(ConfigError) as err:
+        validate_scenario(bad, source="x.yaml")
+    msg = str(err.value)
+    assert "x.yaml: start: " in msg and "outside the theatre 108-136 E, 38-54 N" in msg
+    bad = copy.deepcopy(gta)
+    bad["objectives"][0].update(lon=100.0, lat=60.0)  # explicit coordinates are checked too
+    with pytest.raises(ConfigError, match="objectives.0: .*outside the theatre"):
+        validate_scenario(bad, source="x.yaml")
+
+
+def test_dates_out_of_order_reported_once(gta):
+    bad = copy.deepcopy(gta)
+    bad["end"]["value"] = "1945-08-05"
+    with pytest.raises(ConfigError) as err:
+        validate_scenario(bad, source="x.yaml")
+    msg = str(err.value)
+    assert msg.count("end (1945-08-05 00:00:00) must be after start.time") == 1
+    assert msg.count("fix:") == 1
+
+
+def test_compare_file_without_the_date_column_fails_before_any_run(tmp_path, capsys):
+    src = (settings.CONFIG_DIR / "history" / "documented-advances.csv").read_text(encoding="utf-8")
+    lines = [",".join(c for i, c in enumerate(line.split(",")) if i != 3)
+             for line in src.splitlines()[:1]]
+    assert "date" not in lines[0].split(",")
+    user_file = tmp_path / "no-date.csv"
+    user_file.write_text(lines[0] + "\n", encoding="utf-8")
+    out = tmp_path / "cmp"
+    assert main(["compare", "--documented", str(user_file), "--out", str(out), "--no-map",
+                 "--workers", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "missing column(s) 'date', so no row can be scored" in err
+    assert err.count("\n") == 1 and not out.exists()
+
+
+def test_bench_size_that_cannot_fit_is_refused_before_any_work(tmp_path):
+    with pytest.raises(ResourceError, match="1e\\+13 cells.*choose smaller sizes"):
+        run_benchmark([10**13], repeat=1, log=lambda _: pytest.fail("work started"))
+    assert main(["bench", "--sizes", "1e13", "--out", str(tmp_path / "b")]) == 2
+    assert not (tmp_path / "b").exists()
