@@ -33,7 +33,7 @@ import numpy as np
 
 from logistics._atomic import atomic_path
 from logistics.cost.model import BARRIER_CLASS, CostModel
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, ResourceError
 
 __all__ = [
     "BenchGrid",
@@ -362,6 +362,25 @@ def parse_sizes(text: str) -> list[int]:
     return sizes
 
 
+#: Assumption: building a grid and holding one engine's float64 result takes at least this many
+#: bytes per cell (float64 noise fields, float32 elevation, classes, the cost raster); the
+#: engines need more (scipy about 308 B/cell), so this only rejects sizes that cannot start.
+_MIN_BYTES_PER_CELL = 64
+
+
+def _check_fits(cells: int) -> None:
+    """ResourceError before any work when a grid of ``cells`` cannot fit in available memory."""
+    import psutil
+
+    need, avail = cells * _MIN_BYTES_PER_CELL, psutil.virtual_memory().available
+    if need > avail:
+        raise ResourceError(
+            f"--sizes asks for a grid of {cells:.3g} cells, which needs at least {need / 2**30:,.1f} "
+            f"GiB (about {_MIN_BYTES_PER_CELL} B/cell) but {avail / 2**30:,.1f} GiB is available; "
+            "choose smaller sizes (the recorded runs use 1e5,1e6,1e7 and 1e8)"
+        )
+
+
 def _max_rel_diff(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     """(max |a - b| / |b| over cells finite in both, count of cells finite in only one)."""
     fa, fb = np.isfinite(a), np.isfinite(b)
@@ -382,6 +401,7 @@ def run_benchmark(sizes: Sequence[int], *, repeat: int = 3, engines: Sequence[st
         raise ConfigError(f"unknown engine(s) {unknown}; known: {', '.join(ENGINES)}")
     if repeat < 1:
         raise ConfigError(f"--repeat must be >= 1, got {repeat}")
+    _check_fits(max(sizes))
     rows = []
     load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
     for size in sizes:

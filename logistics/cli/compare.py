@@ -6,7 +6,7 @@ import argparse
 import contextlib
 from pathlib import Path
 
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, DataError
 
 __all__ = ["register", "add_run_arguments", "parse_assignments", "cluster_for"]
 
@@ -94,6 +94,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.tolerance_km <= 0:
         raise ConfigError(f"--tolerance-km must be > 0, got {args.tolerance_km}")
     overrides = parse_assignments(args.overrides)
+    _check_scorable(args.documented)
     with cluster_for(args.workers, args.samples > 0) as client:
         comp = compare(args.documented, configs_dir=args.configs, resolution_m=args.resolution_m,
                        tolerance_km=args.tolerance_km, samples=args.samples, seed=args.seed,
@@ -105,6 +106,10 @@ def _run(args: argparse.Namespace) -> int:
     unscored = int((~comp.table["scorable"].astype(bool)).sum())
     print(f"\n{len(comp.table)} documented rows, {len(comp.table) - unscored} scored, {unscored} not "
           f"(reasons in report.md); {len(doc.problems)} problem(s) in {doc.path}")
+    for problem in doc.problems[:_SHOWN_PROBLEMS]:
+        print(f"  {problem}")
+    if len(doc.problems) > _SHOWN_PROBLEMS:
+        print(f"  ... {len(doc.problems) - _SHOWN_PROBLEMS} more in problems.csv")
     if comp.inputs.unmodeled:
         print(f"axes with no scenario: {', '.join(comp.inputs.unmodeled)}")
     for line in comp.inputs.config_problems:
@@ -113,3 +118,24 @@ def _run(args: argparse.Namespace) -> int:
         print("no uncertainty bands: add --samples N (e.g. 10) for Monte Carlo P10-P90")
     print(f"wrote {out}/ (comparison.csv, summary.csv, report.md, figures)")
     return 0
+
+
+_SHOWN_PROBLEMS = 10  # problems of the documented file printed on the console (all in report.md)
+
+
+def _check_scorable(path) -> None:
+    """Fail before any run when the documented file lacks a column no row can be scored without
+    (axis_id, date): the run would only produce an empty table. Lists every problem of the file."""
+    from logistics.history.documented import load_documented
+    from logistics.history.inputs import default_documented_path
+
+    doc = load_documented(path if path is not None else default_documented_path())
+    if any(p.row is None and p.consequence == "no row can be scored" for p in doc.problems):
+        from logistics.history.documented import COLUMNS
+
+        missing = [p.column for p in doc.problems if p.row is None and p.message.startswith("missing")]
+        raise DataError(
+            f"{doc.path}: missing column(s) {', '.join(map(repr, missing))}, so no row can be "
+            f"scored; the format's columns are {', '.join(COLUMNS)} (see "
+            "configs/history/documented-advances.csv)"
+        )
