@@ -83,3 +83,37 @@ def test_bench_size_that_cannot_fit_is_refused_before_any_work(tmp_path):
         run_benchmark([10**13], repeat=1, log=lambda _: pytest.fail("work started"))
     assert main(["bench", "--sizes", "1e13", "--out", str(tmp_path / "b")]) == 2
     assert not (tmp_path / "b").exists()
+
+
+def test_box_without_elevation_is_named_in_rounded_degrees():
+    from logistics.errors import DataError
+    from logistics.terrain import load_terrain
+
+    with pytest.raises(DataError) as err:
+        load_terrain((135.999, 38.0, 136.0, 38.001))
+    msg = str(err.value)
+    assert "136.00-136.00 E, 38.00-38.00 N" in msg and "135.999" not in msg
+
+
+def test_point_whose_window_has_no_elevation_is_named_as_a_point(monkeypatch):
+    import logistics.terrain as terrain
+    from logistics.errors import DataError
+    from logistics.terrain.sample import point_terrain
+
+    def empty(bbox, **_):
+        raise DataError(f"no elevation data in {bbox} in x.tif; choose a box over land")
+
+    monkeypatch.setattr(terrain, "load_terrain", empty)
+    with pytest.raises(DataError) as err:
+        point_terrain(131.5012, 45.1234)
+    msg = str(err.value)
+    assert msg.startswith("no terrain data at 45.12 N, 131.50 E (sea or outside the DEM)")
+    assert "box" not in msg
+
+
+def test_sample_on_a_nodata_cell_is_one_clear_error(capsys):
+    # the theatre's south-east corner: inside the theatre, but no land cover/elevation cell
+    assert main(["sample", "38.0,136.0"]) == 2
+    captured = capsys.readouterr()
+    assert "no terrain data at 38.00 N, 136.00 E (sea or outside the DEM)" in captured.err
+    assert "inf" not in captured.out and "nodata" not in captured.out.lower()

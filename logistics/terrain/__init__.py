@@ -106,7 +106,9 @@ def load_terrain(
         inside = _corridor_cells(grid, corridor, corridor_width_km, chunks)
         elevation = elevation.where(inside)
     if chunks is None and not np.isfinite(elevation.values).any():
-        raise DataError(f"no elevation data in {bbox} in {DEM_FILES[dem]}; choose a box over land")
+        w, s, e, n = bbox
+        where = f"{w:.2f}-{e:.2f} E, {s:.2f}-{n:.2f} N"
+        raise DataError(f"no elevation data in {where} in {DEM_FILES[dem]}; choose a box over land")
     res = grid.resolution_m
     surface = derive_surface(elevation, dx=res, dy=res)
     rivers = read_rivers(_padded_bbox(lonlat_envelope(grid.bounds_m), wetland_rule.river_buffer_km))

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from logistics import settings
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, DataError
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.dem import DEM_FILES
 from logistics.terrain.landcover import DEFAULT_WETLAND_RULE, WetlandRule
@@ -47,7 +47,8 @@ def sample_point(
     Keys: ``name, lon, lat, x_m, y_m, elevation_m, dem, dem_source, slope_deg, dzdx, dzdy,
     roughness_m, terrain_class, terrain_class_code, river_class, river_class_code,
     nearest_river_level, nearest_river_class, nearest_river_km, resolution_m, place_source``.
-    A point outside the theatre raises ``ExtentError`` naming the extent.
+    A point outside the theatre raises ``ExtentError`` naming the extent; a point whose cell
+    has no terrain data (class NODATA: off the DEM or the land cover) raises ``DataError``.
     """
     from logistics.terrain import cell_of, to_metric
 
@@ -61,6 +62,8 @@ def sample_point(
     cell = {v: ds[v].values[row, col] for v in ds.data_vars}
     river = nearest_river(lon, lat)
     tc, rc = int(cell["terrain_class"]), int(cell["river_class"])
+    if tc == TerrainClass.NODATA:
+        raise _no_data_error(lon, lat)
     return {
         "name": name,
         "lon": lon,
@@ -100,7 +103,20 @@ def point_terrain(
 
     _check_in_theatre(f"{lat:.4f}, {lon:.4f}", lon, lat)
     box = _window(lon, lat, resolution_m, wetland_rule)
-    return load_terrain(box, resolution_m=resolution_m, dem=dem, wetland_rule=wetland_rule)
+    try:
+        return load_terrain(box, resolution_m=resolution_m, dem=dem, wetland_rule=wetland_rule)
+    except DataError as err:
+        if "no elevation data" not in str(err):
+            raise
+        raise _no_data_error(lon, lat) from None
+
+
+def _no_data_error(lon: float, lat: float) -> DataError:
+    """The one message for a point without terrain data (the window or the cell is empty)."""
+    return DataError(
+        f"no terrain data at {lat:.2f} N, {lon:.2f} E (sea or outside the DEM); "
+        "give a point over land"
+    )
 
 
 def _check_in_theatre(name: str, lon: float, lat: float) -> None:
