@@ -229,3 +229,44 @@ def test_ledger_and_track_invariants(start_frac, l_per_km, n_trucks, air_l, hour
     assert d["consumed_l"].sum() <= 2000.0 * start_frac + d["delivered_l"].sum() + 1e-6
     if hours == 0.0:
         assert r.track["cum_km"].max() == 0.0
+
+
+def _summary_text(plan, sim) -> str:
+    from types import SimpleNamespace
+
+    from logistics.report.runreport import summary_lines
+    from logistics.supply.advance import summarize
+
+    points = pd.DataFrame({"cum_km": plan.route_km, "lon": plan.route_lon,
+                           "lat": plan.route_lat, "elev_m": np.full(len(plan.route_km), np.nan)})
+    result = SimpleNamespace(summary=summarize(plan, sim, points), reached=sim.reached,
+                             scenario=SimpleNamespace(axis_id="X", name="corridor"))
+    return "\n".join(summary_lines(result))
+
+
+def test_summary_says_plainly_a_formation_started_with_no_fuel():
+    plan = corridor(start_l=0.0)
+    text = _summary_text(plan, simulate(plan))
+    assert "started with 0 L of fuel: halted at H-hour and no fuel arrived" in text
+    assert "fuel ran out first" not in text
+    # 1000 L flown in at noon on 11 Aug: it first moves in the step ending 13:00
+    air = AirSpec("air", first_day_h=48.0, n_days=1, hour_offset_h=12.0, total_l=1000.0,
+                  fuel_type="any", daily_cv=0.0)
+    plan = corridor(start_l=0.0, airlifts=(air,))
+    text = _summary_text(plan, simulate(plan))
+    assert "started with 0 L of fuel: halted at H-hour until fuel arrived; first moved " \
+           "11 Aug 13:00" in text
+    assert "started with" not in _summary_text(corridor(), simulate(corridor()))
+
+
+def test_halt_spells_run_from_their_first_step_start_and_are_never_zero_length():
+    from logistics.supply.advance import _halts
+
+    times = pd.date_range("1945-08-09 07:00", periods=5, freq="h")
+    track = pd.DataFrame({
+        "time": times, "cum_km": [1.0, 2.0, 2.0, 3.0, 3.0], "lon": 0.0, "lat": 0.0,
+        "status": ["moving", "moving", "halted: event", "moving", "halted: no fuel"]})
+    spells = _halts(track, pd.Timestamp("1945-08-09 06:00"))
+    assert [(s["reason"], s["start"].hour, s["end"].hour) for s in spells] == [
+        ("halted: event", 8, 9), ("halted: no fuel", 10, 11)]
+    assert all(s["end"] > s["start"] for s in spells)

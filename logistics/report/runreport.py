@@ -31,8 +31,15 @@ def summary_lines(result) -> list[str]:
     ]
     if s["arrived"]:
         lines.append(f"  arrived at the last objective on {_fmt_time(s['arrived']['time'])}")
-    dry = s["first_dry"]
-    if dry:
+    dry, started_dry = s["first_dry"], s.get("started_dry")
+    if started_dry:
+        moved = started_dry["moved"]
+        lines.append(
+            "  started with 0 L of fuel: halted at H-hour "
+            + (f"until fuel arrived; first moved {_fmt_time(moved)}" if moved is not None
+               else "and no fuel arrived before the end of the run")
+        )
+    elif dry:
         lines.append(
             f"  fuel ran out first on {_fmt_time(dry['time'])} at km {dry['cum_km']:.0f}, "
             f"{dry['near']} ({dry['lat']:.2f} N, {dry['lon']:.2f} E): "

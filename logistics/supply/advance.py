@@ -125,7 +125,8 @@ def summarize(plan: Plan, sim: SimResult, route_points: pd.DataFrame) -> dict:
         "arrived": None,
         "first_dry": None,
         "highest": None,
-        "halts": _halts(track),
+        "halts": _halts(track, plan.start),
+        "started_dry": _started_dry(plan, track),
         "column_length_km": plan.column_length_km,
         "moving_hours_per_day": plan.schedule.moving_hours_per_day,
     }
@@ -172,23 +173,35 @@ def near_place(lon: float, lat: float) -> str:
     return f"{km:.0f} km {compass[int((bearing + 22.5) // 45) % 8]} of {places[i].name}"
 
 
-def _halts(track: pd.DataFrame) -> list[dict]:
-    """Spells of ``halted: ...`` (rest hours inside a spell do not end it)."""
+def _halts(track: pd.DataFrame, start) -> list[dict]:
+    """Spells of ``halted: ...`` (rest hours inside a spell do not end it), from the start of
+    their first halted track step to the end of their last (track times are step ends, so a
+    spell is known to the step; ``start`` is the time the first step begins)."""
     spells: list[dict] = []
     current = None
+    step_start = pd.Timestamp(start)
     for row in track.itertuples(index=False):
-        if row.status == "rest":
-            continue
         if row.status.startswith("halted"):
             if current is not None and current["reason"] == row.status:
                 current["end"] = row.time
-                continue
-            current = {"reason": row.status, "start": row.time, "end": row.time,
-                       "cum_km": float(row.cum_km), "lon": float(row.lon), "lat": float(row.lat)}
-            spells.append(current)
-        else:
+            else:
+                current = {"reason": row.status, "start": step_start, "end": row.time,
+                           "cum_km": float(row.cum_km), "lon": float(row.lon),
+                           "lat": float(row.lat)}
+                spells.append(current)
+        elif row.status != "rest":
             current = None
-    return spells
+        step_start = row.time
+    return [s for s in spells if s["end"] > s["start"]]
+
+
+def _started_dry(plan: Plan, track: pd.DataFrame) -> dict | None:
+    """``{"fuel_l": 0.0, "moved": first time the column moved or None}`` when the formation
+    had no fuel at H-hour (nothing in its tanks), else None."""
+    if float(np.sum(plan.on_hand_l)) > 0.0:
+        return None
+    moved = track[track["cum_km"] > 0.0]
+    return {"fuel_l": 0.0, "moved": moved["time"].iloc[0] if len(moved) else None}
 
 
 def _plan_notes(plan: Plan, sc: Scenario) -> tuple[str, ...]:
