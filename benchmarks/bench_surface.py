@@ -1,8 +1,11 @@
 """Benchmark of the explicit cost surface against numpy's streaming speed.
 
 For each grid size and vehicle: the time to compute the surface (time_s and fuel_l, every
-offset of the stencil, float32) with :func:`logistics.cost.surface.surface_array` on numpy,
-against ``a * b + c`` on float64 arrays of one grid (numpy's streaming speed, one core).
+offset of the stencil, float32) with :func:`logistics.cost.surface.surface_arrays` on numpy
+(both quantities in one fused pass, as ``cost_surface`` does), against ``a * b + c`` on float64
+arrays of one grid (numpy's streaming speed, always one core: numpy does not thread it).
+``workers`` is the number of numba threads sharing the rows of the surface (1 = serial kernel);
+every ratio compares that against the single-threaded ``a*b+c``.
 
 Two ratios are reported (target >= 0.5):
 
@@ -32,11 +35,12 @@ import statistics
 import time
 from pathlib import Path
 
+import numba
 import numpy as np
 import xarray as xr
 
 from logistics.cost.physics import build_cost_model
-from logistics.cost.surface import surface_array
+from logistics.cost.surface import surface_arrays
 from logistics.vehicles import list_vehicles, load_vehicle
 
 
@@ -91,8 +95,7 @@ def run(sizes, vehicles, workers_list, stencil: int, repeat: int, terrain_kind: 
             build_s = time.perf_counter() - t0
             for workers in workers_list:
                 def surface():
-                    for m in models:
-                        surface_array(m, stencil=stencil, workers=workers)
+                    surface_arrays(models, stencil=stencil, workers=workers)
 
                 surface()  # warm-up: numba dispatch, page faults of the first allocation
                 t_stream, t_surf = [], []
@@ -106,6 +109,7 @@ def run(sizes, vehicles, workers_list, stencil: int, repeat: int, terrain_kind: 
                 surf_bytes = layers * n * (1 + 4 + 4 + 4)
                 results.append(dict(
                     cells=n, terrain=terrain_kind, vehicle=v.id, stencil=stencil, workers=workers,
+                    numba_threads=min(workers, numba.config.NUMBA_NUM_THREADS),
                     layers=layers, surface_s=tf, stream_s=ts, build_s=build_s,
                     ns_per_value=tf / (layers * n) * 1e9,
                     stream_gb_s=stream_bytes / ts / 1e9, surface_gb_s=surf_bytes / tf / 1e9,
@@ -124,6 +128,14 @@ def run(sizes, vehicles, workers_list, stencil: int, repeat: int, terrain_kind: 
     return results
 
 
+def _threading_layer() -> str:
+    """numba's threading layer in use (after a parallel kernel ran), or "none"."""
+    try:
+        return numba.threading_layer()
+    except ValueError:
+        return "none"
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", default="1e6,1e7")
@@ -140,7 +152,8 @@ def main() -> None:
                   [int(w) for w in args.workers.split(",")], args.stencil, args.repeat,
                   args.terrain)
     out = dict(machine=dict(python=platform.python_version(), cpu=platform.processor(),
-                            numpy=np.__version__, cpus=os.cpu_count(),
+                            numpy=np.__version__, numba=numba.__version__,
+                            cpus=os.cpu_count(), threading_layer=_threading_layer(),
                             load_average_1min=os.getloadavg()[0]), results=results)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, indent=1))

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import dask.array as da
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from logistics.cost.kernel import edge_costs
+from logistics.cost.kernel import _table_position, edge_costs
 from logistics.cost.physics import build_cost_model
 from logistics.cost.stencil import OFFSETS_16
-from logistics.cost.surface import cost_surface, surface_array
+from logistics.cost.surface import cost_surface, surface_array, surface_arrays
+from logistics.errors import ConfigError
 from logistics.terrain.classes import TerrainClass
 from test_physics import synth_terrain
 
@@ -72,3 +76,81 @@ def test_blocks_smaller_than_the_overlap_still_agree():
     eager = surface_array(model, stencil=16)
     np.testing.assert_array_equal(surface_array(model, stencil=16, chunks=(1, 4)).compute(),
                                   eager)
+
+
+def _pair(seed: int = 4):
+    terrain = synth_terrain(11, 13, seed=seed)
+    return (build_cost_model(terrain, "ZIS-5", objective="time", season="wet"),
+            build_cost_model(terrain, "ZIS-5", objective="fuel", season="wet"))
+
+
+@pytest.mark.parametrize("stencil", [8, 16])
+def test_fused_time_and_fuel_equal_the_kernel_per_model(stencil):
+    # one pass prices both tables; each must equal move_cost with that model alone, including
+    # a model without entry costs stacked beside one with them (its entries count as 0)
+    time_m, fuel_m = _pair()
+    fuel_no_rivers = dataclasses.replace(fuel_m, enter=None)
+    models = [time_m, fuel_m, fuel_no_rivers]
+    surfs = surface_arrays(models, stencil=stencil, dtype=np.float64, workers=1)
+    rows, cols = np.meshgrid(np.arange(11), np.arange(13), indexing="ij")
+    for model, surf in zip(models, surfs, strict=True):
+        for k in range(stencil):
+            expected = edge_costs(model, rows.ravel(), cols.ravel(), np.full(rows.size, k))
+            np.testing.assert_array_equal(surf[k].ravel(), expected)
+    assert not np.array_equal(surfs[1], surfs[2])  # the river entries did count
+
+
+def test_threads_do_not_change_the_values():
+    time_m, fuel_m = _pair(seed=6)
+    one = surface_arrays([time_m, fuel_m], stencil=16, workers=1)
+    two = surface_arrays([time_m, fuel_m], stencil=16, workers=2)
+    for a, b in zip(one, two, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_fused_dask_equals_fused_numpy():
+    time_m, fuel_m = _pair(seed=7)
+    eager = surface_arrays([time_m, dataclasses.replace(fuel_m, enter=None)], stencil=16)
+    lazy = surface_arrays([time_m, dataclasses.replace(fuel_m, enter=None)], stencil=16,
+                          chunks=(4, 5))
+    for a, b in zip(eager, lazy, strict=True):
+        np.testing.assert_array_equal(a, b.compute())
+
+
+def test_models_on_different_grids_are_refused():
+    time_m, _ = _pair(seed=1)
+    other = build_cost_model(synth_terrain(11, 13, seed=2), "ZIS-5", objective="fuel")
+    with pytest.raises(ConfigError, match="one grid"):
+        surface_arrays([time_m, other])
+    with pytest.raises(ConfigError, match="at least one"):
+        surface_arrays([])
+
+
+def _position_by_rounding(t: float, n_grades: int) -> tuple[int, float]:
+    """The table position as the kernel first computed it: nearest column, then step back."""
+    tol = 1e-9
+    if not (-tol < t < n_grades - 1 + tol):
+        return -1, 0.0
+    i0 = int(t + 0.5)
+    frac = t - i0
+    if -tol <= frac <= tol:
+        return i0, 0.0
+    if frac < 0.0:
+        return i0 - 1, frac + 1.0
+    return i0, frac
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    col=st.integers(-1, 401),
+    off=st.one_of(st.floats(-1.0, 1.0), st.floats(-3e-9, 3e-9), st.sampled_from([0.5, -0.5])),
+    per_m=st.sampled_from([1.0, 0.37, 1 / 3]),
+)
+def test_table_position_equals_nearest_column_rounding(col, off, per_m):
+    # the kernel floors instead of rounding (no data-dependent branch); it must give the same
+    # (column, fraction) bit for bit, including the snapping of near-column grades and the
+    # ends of a 401-column table
+    z = np.array([[0.0, off]], dtype=np.float32)  # rise of the move p=(0,0) -> q=(0,1)
+    t = -float(-col) * 1.0 + (float(z[0, 1]) - 0.0) * per_m  # as the kernel computes it
+    got = _table_position(z, float(-col), 1.0, 401, 0, 0, 0, 1, per_m)
+    assert tuple(got) == _position_by_rounding(t, 401), t

@@ -10,7 +10,9 @@ Layers, from the inside out:
 * :func:`move_cost` (``@njit``) prices one move ``p -> p + (di, dj)`` from plain arrays;
 * :func:`kernel_inputs` turns a CostModel into those arrays (:class:`KernelInputs`), in the one
   set of dtypes the compiled code is specialised for (so numba compiles each function once);
-* :func:`offset_costs` (``@njit``) prices one offset for every cell of a block (surfaces);
+* :func:`offset_costs` (``@njit``) prices one offset for every cell of a block;
+* :func:`block_costs` prices every offset under several tables (time and fuel) in one pass
+  over a block (surfaces), serial or row-parallel (:func:`block_costs_parallel`);
 * :func:`edge_costs` prices arbitrary moves given as row/col/offset-index arrays (paths).
 
 Offsets are indexed in :data:`~logistics.cost.stencil.OFFSETS_16`, whose first 8 rows are
@@ -23,7 +25,7 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit
+from numba import njit, prange
 
 from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.cost.stencil import OFFSETS_16
@@ -35,6 +37,8 @@ __all__ = [
     "kernel_inputs",
     "move_cost",
     "offset_costs",
+    "block_costs",
+    "block_costs_parallel",
     "edge_costs",
     "offset_lengths_m",
     "columns_per_m_rise",
@@ -190,53 +194,48 @@ def columns_per_m_rise(inp: KernelInputs, lengths_m: np.ndarray) -> np.ndarray:
 
 
 @njit(inline="always", **HOT_JIT)
-def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
-              r, c, di, dj, length_m, columns_per_m_rise):
-    """Cost (model units) of the move from cell (r, c) to (r + di, c + dj); inf if impossible.
-
-    Implements the rule of :class:`~logistics.cost.model.CostModel` exactly: grade
-    ``(z[q] - z[p]) / length_m`` (0 when ``elevation_m`` is empty), per-metre cost interpolated
-    linearly in ``table`` per crossed cell times ``scale``, mean over the crossed cells (p, q,
-    and for a knight move the two cells beside the segment), times ``length_m``, plus
-    ``enter[q]``. Both cells must be inside the grid (the caller checks). Never returns NaN.
-
-    ``columns_per_m_rise`` must be ``inv_grade_step / length_m`` (:func:`columns_per_m_rise`):
-    the table position is computed as ``dz * columns_per_m_rise - grade_min * inv_grade_step``,
-    which saves a division per move (7 % of a Dijkstra) and equals ``(g - grade_min) /
-    grade_step`` to rounding. Inlined into its callers (numba IR inlining); compile every loop
-    around it with :data:`HOT_JIT` (see there).
-    """
-    qr = r + di
-    qc = c + dj
+def _table_position(elevation_m, grade_min, inv_grade_step, n_grades, r, c, qr, qc,
+                    columns_per_m_rise):
+    """(i0, frac): the move's grade as table column ``i0`` plus ``frac``; i0 = -1 if off-table."""
     t = -grade_min * inv_grade_step  # table position of grade 0
     if elevation_m.shape[0] != 0:
         z_q = np.float64(elevation_m[_u(qr), _u(qc)])
         t += (z_q - np.float64(elevation_m[_u(r), _u(c)])) * columns_per_m_rise
-    last = table.shape[1] - 1
-    if not (-_GRADE_EDGE_TOL < t < last + _GRADE_EDGE_TOL):  # beyond the table, or NaN
-        return np.inf
-    i0 = int(t + 0.5)  # nearest table column (t + 0.5 > 0, so int() rounds down)
+    if not (-_GRADE_EDGE_TOL < t < n_grades - 1 + _GRADE_EDGE_TOL):  # beyond the table, or NaN
+        return -1, 0.0
+    # Column below t and the fraction past it. int() truncates, i.e. floors here (t > -tol;
+    # a tiny negative t gives 0). t - i0 is exact (Sterbenz: i0 <= t <= 2 i0, or i0 = 0), so
+    # this equals rounding to the nearest column and stepping back when below it, without that
+    # step's branch, which real relief takes half the time at random (a mispredict per move).
+    i0 = int(t)
     frac = t - i0
-    if -_GRADE_EDGE_TOL <= frac <= _GRADE_EDGE_TOL:
-        frac = 0.0  # on a column up to rounding: read it alone (its neighbour may be inf)
-    elif frac < 0.0:
-        i0 -= 1
-        frac += 1.0
-    # crossed cells: p, q, then for a knight move the two cells beside the segment (a, b)
+    if frac <= _GRADE_EDGE_TOL:  # on column i0 up to rounding: read it alone (its neighbour
+        frac = 0.0  # may be inf)
+    elif frac - 1.0 >= -_GRADE_EDGE_TOL:  # on column i0 + 1 (frac - 1.0 is exact too)
+        i0 += 1
+        frac = 0.0
+    return i0, frac
+
+
+@njit(inline="always", **HOT_JIT)
+def _crossed_cells(r, c, di, dj):
+    """(ar, ac, br, bc, n_cells, weight): the cells a move crosses besides p and q.
+
+    For a knight move the two cells beside the segment; otherwise p twice (unused, n_cells 2).
+    """
     ar = br = r
     ac = bc = c
-    n_cells = 2
-    weight = 0.5
     if di == 2 or di == -2:
-        ar = br = r + di // 2
-        bc = qc
-        n_cells = 4
-        weight = 0.25
-    elif dj == 2 or dj == -2:
-        ac = bc = c + dj // 2
-        br = qr
-        n_cells = 4
-        weight = 0.25
+        return r + di // 2, c, r + di // 2, c + dj, 4, 0.25
+    if dj == 2 or dj == -2:
+        return r, c + dj // 2, r + di, c + dj // 2, 4, 0.25
+    return ar, ac, br, bc, 2, 0.5
+
+
+@njit(inline="always", **HOT_JIT)
+def _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc, n_cells,
+                 weight, i0, frac, length_m):
+    """Cost of a move whose table position (i0, frac) and crossed cells are known; inf if impossible."""
     s = 0.0
     for m in range(n_cells):
         if m == 0:
@@ -265,6 +264,36 @@ def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
     return cost
 
 
+@njit(inline="always", **HOT_JIT)
+def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+              r, c, di, dj, length_m, columns_per_m_rise):
+    """Cost (model units) of the move from cell (r, c) to (r + di, c + dj); inf if impossible.
+
+    Implements the rule of :class:`~logistics.cost.model.CostModel` exactly: grade
+    ``(z[q] - z[p]) / length_m`` (0 when ``elevation_m`` is empty), per-metre cost interpolated
+    linearly in ``table`` per crossed cell times ``scale``, mean over the crossed cells (p, q,
+    and for a knight move the two cells beside the segment), times ``length_m``, plus
+    ``enter[q]``. Both cells must be inside the grid (the caller checks). Never returns NaN.
+
+    ``columns_per_m_rise`` must be ``inv_grade_step / length_m`` (:func:`columns_per_m_rise`):
+    the table position is computed as ``dz * columns_per_m_rise - grade_min * inv_grade_step``,
+    which saves a division per move (7 % of a Dijkstra) and equals ``(g - grade_min) /
+    grade_step`` to rounding. Inlined into its callers (numba IR inlining); compile every loop
+    around it with :data:`HOT_JIT` (see there). Its three steps (:func:`_table_position`,
+    :func:`_crossed_cells`, :func:`_priced_move`) are also what :func:`block_costs` composes to
+    price several tables from one table position.
+    """
+    qr = r + di
+    qc = c + dj
+    i0, frac = _table_position(elevation_m, grade_min, inv_grade_step, table.shape[1],
+                               r, c, qr, qc, columns_per_m_rise)
+    if i0 < 0:
+        return np.inf
+    ar, ac, br, bc, n_cells, weight = _crossed_cells(r, c, di, dj)
+    return _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc,
+                        n_cells, weight, i0, frac, length_m)
+
+
 @njit(**HOT_JIT)
 def offset_costs(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
                  di, dj, length_m, out):
@@ -282,6 +311,88 @@ def offset_costs(class_index, table, grade_min, inv_grade_step, elevation_m, sca
                                       elevation_m, scale, enter, r, c, di, dj, length_m, per_m)
             else:
                 out[r, c] = np.inf
+    return out
+
+
+@njit(inline="always", **HOT_JIT)
+def _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
+              out, r, k, di, dj, length_m, c0, c1, n_cells, weight):
+    """Cells ``c0 <= c < c1`` of row ``r`` of ``out[:, k]`` (neighbour inside the grid).
+
+    ``n_cells`` and ``weight`` are those :func:`_crossed_cells` gives for (di, dj), passed as
+    literals by the caller so that the compiler unrolls the loop over crossed cells.
+    """
+    n_tables = tables.shape[0]
+    per_m = inv_grade_step / length_m
+    qr = r + di
+    for c in range(c0, c1):
+        qc = c + dj
+        i0, frac = _table_position(elevation_m, grade_min, inv_grade_step, tables.shape[2],
+                                   r, c, qr, qc, per_m)
+        if i0 < 0:
+            for t in range(n_tables):
+                out[_u(t), _u(k), _u(r), _u(c)] = np.inf
+            continue
+        ar, ac, br, bc, _, _ = _crossed_cells(r, c, di, dj)
+        for t in range(n_tables):
+            out[_u(t), _u(k), _u(r), _u(c)] = _priced_move(
+                class_index, tables[t], scale, enters[t], r, c, qr, qc, ar, ac, br, bc,
+                n_cells, weight, i0, frac, length_m)
+
+
+@njit(inline="always", **HOT_JIT)
+def _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
+               offsets, lengths_m, out, r):
+    """Fill row ``r`` of ``out[t, k]``: the cost of moving by ``offsets[k]`` under table t.
+
+    The body of the fused block kernel of the explicit cost surface: one pass over a row prices
+    every offset under every table (e.g. time and fuel of one vehicle), computing each move's
+    table position and crossed cells once, with the steps :func:`move_cost` is made of (so every
+    value equals ``move_cost`` with ``tables[t]`` and ``enters[t]``). Cells whose neighbour
+    falls outside the grid get inf. ``enters`` is (T, ny, nx), or (T, 0, 0) when no table has
+    an entry cost.
+    """
+    ny, nx = class_index.shape
+    for k in range(offsets.shape[0]):
+        di = offsets[k, 0]
+        dj = offsets[k, 1]
+        c0 = max(0, -dj)  # the columns whose neighbour is inside the grid: [c0, c1)
+        c1 = min(nx, nx - dj)
+        if not (0 <= r + di < ny):
+            c0 = c1 = nx
+        for c in range(nx):
+            if c < c0 or c >= c1:
+                for t in range(tables.shape[0]):
+                    out[_u(t), _u(k), _u(r), _u(c)] = np.inf
+        if _crossed_cells(r, 0, di, dj)[4] == 2:
+            _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
+                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 2, 0.5)
+        else:
+            _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
+                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 4, 0.25)
+
+
+@njit(**HOT_JIT)
+def block_costs(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
+                offsets, lengths_m, out):
+    """Fused block kernel (see :func:`_block_row`) on the calling thread; returns ``out``.
+
+    ``tables`` (T, n_classes, n_grades) float64, ``out`` (T, K, ny, nx). Used on dask blocks,
+    which already run in dask's threads.
+    """
+    for r in range(class_index.shape[0]):
+        _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
+                   offsets, lengths_m, out, r)
+    return out
+
+
+@njit(parallel=True, **HOT_JIT)
+def block_costs_parallel(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
+                         enters, offsets, lengths_m, out):
+    """:func:`block_costs` with rows shared among numba's threads (``numba.set_num_threads``)."""
+    for r in prange(class_index.shape[0]):
+        _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
+                   offsets, lengths_m, out, r)
     return out
 
 
