@@ -117,3 +117,44 @@ def test_sample_on_a_nodata_cell_is_one_clear_error(capsys):
     captured = capsys.readouterr()
     assert "no terrain data at 38.00 N, 136.00 E (sea or outside the DEM)" in captured.err
     assert "inf" not in captured.out and "nodata" not in captured.out.lower()
+
+
+def _documented_file(tmp_path, **row):
+    import csv
+
+    from logistics.history.documented import COLUMNS
+
+    rec = {c: "" for c in COLUMNS}
+    rec.update(front="Transbaikal Front", formation="f", source="s", quote="q", confidence="low")
+    rec.update({k: str(v) for k, v in row.items()})
+    path = tmp_path / "doc.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        writer.writeheader()
+        writer.writerow(rec)
+    return path
+
+
+def test_report_counts_the_axes_its_table_lists(tmp_path):
+    from logistics.history.documented import load_documented
+    from logistics.history.page import _axes_text
+
+    good = load_documented(_documented_file(tmp_path, axis_id="TBF-39A", date="1945-08-12",
+                                            lat=46.62, lon=121.24))
+    assert _axes_text(good) == "1 axis"
+    bad_date = load_documented(_documented_file(tmp_path, axis_id="TBF-39A", date="1945-08-32",
+                                                lat=46.62, lon=121.24))
+    assert _axes_text(bad_date) == "1 axis (0 with a usable row)"
+
+
+def test_in_process_runs_print_their_progress_once_off_a_terminal(capsys):
+    from logistics.history import runs
+
+    def fake_run_one(runner, job):
+        return job
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(runs, "_run_one", fake_run_one)
+        assert runs.run_jobs([1, 2, 3], runner=object(), progress=True) == [1, 2, 3]
+    err = capsys.readouterr().err
+    assert err.count("runs:") == 1 and "runs: 3/3 done in" in err and "\r" not in err

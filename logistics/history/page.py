@@ -39,6 +39,16 @@ draws (empty where fewer draws than that quantile reach the place).
 """
 
 
+def _axes_text(doc) -> str:
+    """"3 axes" counting every axis id the file names (the comparison table lists them all),
+    plus how many have a usable row when some do not."""
+    named = [a for a in dict.fromkeys(doc.table["axis_id"]) if isinstance(a, str) and a]
+    text = f"{len(named)} {'axis' if len(named) == 1 else 'axes'}"
+    if len(doc.axes) != len(named):
+        text += f" ({len(doc.axes)} with a usable row)"
+    return text
+
+
 def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) -> str:
     """Report page of a ``compare.Comparison``; ``files`` maps figure keys to file names
     (``advance:<axis>``, ``map``, ``fuel:<axis>``)."""
@@ -46,7 +56,7 @@ def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) ->
     doc = inp.documented
     lines = [
         "# Modeled advance vs documented positions", "",
-        f"- documented file: `{doc.path}` ({len(doc.table)} rows, {len(doc.axes)} axes, "
+        f"- documented file: `{doc.path}` ({len(doc.table)} rows, {_axes_text(doc)}, "
         f"{len(doc.problems)} problem(s) in the file)",
         f"- scenario configs: `{inp.configs_dir}` ({len(inp.scenarios)} documented axes modeled: "
         f"{', '.join(inp.scenarios) or 'none'})",

@@ -10,6 +10,8 @@ reproducible on any number of workers.
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -117,15 +119,26 @@ def run_jobs(jobs: Sequence[Job], *, runner: Callable[..., Any] | None = None,
     """
     runner = runner or default_runner()
     if client is None:
-        it = jobs
-        if progress:
-            from tqdm import tqdm
-
-            it = tqdm(jobs, desc="runs", unit="run")
-        return [_run_one(runner, j) for j in it]
+        return _run_here(runner, jobs, progress)
     futures = client.map(_run_one, [runner] * len(jobs), list(jobs), pure=False)
     if progress:
         from distributed import progress as _progress
 
         _progress(futures)
     return client.gather(futures)
+
+
+def _run_here(runner: Callable[..., Any], jobs: Sequence[Job], progress: bool) -> list[RunTrace]:
+    """Run ``jobs`` in this process. The progress bar redraws in place on a terminal; elsewhere
+    (a log, a pipe) its redraws would each stay as a line, so one line is printed at the end."""
+    if not progress:
+        return [_run_one(runner, j) for j in jobs]
+    if sys.stderr.isatty():
+        from tqdm import tqdm
+
+        return [_run_one(runner, j) for j in tqdm(jobs, desc="runs", unit="run")]
+    t0 = time.perf_counter()
+    traces = [_run_one(runner, j) for j in jobs]
+    print(f"runs: {len(traces)}/{len(jobs)} done in {time.perf_counter() - t0:.1f} s",
+          file=sys.stderr)
+    return traces
