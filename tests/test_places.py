@@ -168,3 +168,21 @@ def test_cache_is_keyed_and_rebuilt(tmp_path, monkeypatch):
     assert places._geonames_records((1,), data=data)["1"]["name"] == "Testville"
     assert set(places._geonames_records((1, 2), data=data)) == {"1", "2", "_version"}
     assert len(list((tmp_path / "cache").glob("places-cities500-*.json"))) == 2
+
+
+def test_text_outputs_name_places_1945_name_then_modern():
+    from logistics.places import display_name
+
+    assert lookup("Tongliao").label == "Tungliao (Tongliao)"
+    assert lookup("Mutanchiang").label == lookup("Mudanjiang").label == "Mutanchiang (Mudanjiang)"
+    assert lookup("Harbin").label == "Harbin"  # same name then and now
+    assert display_name("mukden") == "Mukden (Shenyang)"
+    assert display_name("forward depot") == "forward depot"  # not a gazetteer place
+    assert display_name("45.0000, 122.0000") == "45.0000, 122.0000"
+
+
+def test_near_place_uses_the_label():
+    from logistics.supply.advance import near_place
+
+    p = lookup("Tongliao")
+    assert near_place(p.lon, p.lat) == "at Tungliao (Tongliao)"

@@ -16,7 +16,7 @@ def test_route_by_rail_writes_geojson_csv_and_map(tmp_path, capsys):
                  "--mode", "rail", "--out", str(out), "--resolution-m", "2000"])
     assert code == 0
     text = capsys.readouterr().out
-    assert "Harbin -> Mudanjiang by T-34-85, mode rail" in text
+    assert "Harbin -> Mutanchiang (Mudanjiang) by T-34-85, mode rail" in text
     assert "entrain" in text and "R02" in text and "total" in text
     assert "route factor" in text  # the rail leg says its length carries the fitted factor
     assert sorted(p.name for p in out.iterdir()) == ["legs.csv", "map.png", "route.geojson"]

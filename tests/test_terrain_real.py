@@ -62,7 +62,7 @@ def test_classes_at_known_places(lon, lat, expected):
 
 def test_point_facts_and_outside():
     facts = sample_point("Hsinking")
-    assert facts["name"] == "Changchun"
+    assert facts["name"] == "Hsinking (Changchun)"
     for key in ("slope_deg", "roughness_m", "nearest_river_km"):
         assert facts[key] is not None and facts[key] >= 0
     assert facts["terrain_class"] in TerrainClass.__members__

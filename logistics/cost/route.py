@@ -182,7 +182,7 @@ def _waypoint(point) -> tuple[str, float, float]:
         from logistics.places import lookup
 
         p = lookup(point)
-        return p.name, float(p.lon), float(p.lat)
+        return p.label, float(p.lon), float(p.lat)
     if hasattr(point, "lon") and hasattr(point, "lat"):
         return str(getattr(point, "name", "")), float(point.lon), float(point.lat)
     try:

@@ -616,7 +616,8 @@ def _resolve(place) -> _Point:
 
         place = lookup(place)
     if hasattr(place, "lat") and hasattr(place, "lon"):
-        name, lon, lat = str(place.name), float(place.lon), float(place.lat)
+        name = str(getattr(place, "label", None) or place.name)  # Place: "1945 (modern)"
+        lon, lat = float(place.lon), float(place.lat)
     else:
         try:
             lon, lat = (float(v) for v in place)

@@ -10,6 +10,7 @@ import json
 import pandas as pd
 from pydantic import BaseModel
 
+from logistics.places import display_name
 from logistics.scenario import Figure, Point, Scenario, figure_paths
 
 __all__ = ["run_report", "summary_lines"]
@@ -62,7 +63,7 @@ def summary_lines(result) -> list[str]:
     reached = result.reached[result.reached["kind"] == "objective"]
     if len(reached):
         lines.append("  objectives: " + "; ".join(
-            f"{r.name} {_fmt_time(r.time)}" for r in reached.itertuples(index=False)))
+            f"{display_name(r.name)} {_fmt_time(r.time)}" for r in reached.itertuples(index=False)))
     return lines
 
 

@@ -167,10 +167,10 @@ def near_place(lon: float, lat: float) -> str:
     i = int(np.argmin(d))
     km = float(d[i]) / 1000.0
     if km < 2.0:
-        return f"at {places[i].name}"
+        return f"at {places[i].label}"
     compass = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
     bearing = np.degrees(np.arctan2(x - px[i], y - py[i])) % 360.0
-    return f"{km:.0f} km {compass[int((bearing + 22.5) // 45) % 8]} of {places[i].name}"
+    return f"{km:.0f} km {compass[int((bearing + 22.5) // 45) % 8]} of {places[i].label}"
 
 
 def _halts(track: pd.DataFrame, start) -> list[dict]:

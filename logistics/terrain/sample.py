@@ -138,7 +138,7 @@ def _resolve(query) -> tuple[str, float, float, str]:
         from logistics.places import lookup
 
         place = lookup(query)
-        return place.name, float(place.lon), float(place.lat), place.source
+        return place.label, float(place.lon), float(place.lat), place.source
     try:
         lon, lat = (float(v) for v in query)
     except (TypeError, ValueError):
