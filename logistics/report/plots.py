@@ -17,6 +17,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from logistics.report.daylabels import day_spans, place_labels  # noqa: E402
+
 __all__ = ["plot_map", "plot_advance", "plot_fuel"]
 
 _DPI = 120
@@ -67,7 +69,6 @@ def plot_map(result, path: str | Path, *, basemap: bool = True) -> None:
         ax.scatter(*tx(daily["lon"].to_numpy(float), daily["lat"].to_numpy(float)), c=colours,
                    s=24, zorder=8, edgecolor="white", linewidth=0.5,
                    label="end of day (red: halted, no fuel)")
-        _label_days(ax, daily, tx, min_km=0.03 * float(rp["cum_km"].iloc[-1]))
     hi = result.summary.get("highest")
     if hi:
         ax.plot(*tx(hi["lon"], hi["lat"]), "^", color="#8c564b", ms=8, zorder=9,
@@ -75,27 +76,55 @@ def plot_map(result, path: str | Path, *, basemap: bool = True) -> None:
     ax.legend(loc="lower right", fontsize=7)
     ax.set_title(_title(result), fontsize=10, loc="left")
     fig.tight_layout()
+    if len(daily):
+        _label_days(ax, daily, tx(daily["lon"].to_numpy(float), daily["lat"].to_numpy(float)))
     _save(fig, Path(path))
 
 
-def _label_days(ax, daily: pd.DataFrame, tx, *, min_km: float) -> None:
-    """Label end-of-day points with their date, skipping points too close to the last label
-    (a halted column would stack labels); the last day of a stack names the span."""
-    last_km, first_date = None, None
-    recs = list(daily.itertuples(index=False))
-    for i, rec in enumerate(recs):
-        if last_km is not None and abs(rec.cum_km - last_km) < min_km:
-            nxt = recs[i + 1] if i + 1 < len(recs) else None
-            if nxt is not None and abs(nxt.cum_km - last_km) < min_km:
-                continue
-            text = f"to {pd.Timestamp(rec.date).strftime('%d %b')}"
-            if first_date == rec.date:
-                continue
-        else:
-            text = pd.Timestamp(rec.date).strftime("%d %b")
-            last_km, first_date = rec.cum_km, rec.date
-        ax.annotate(text, tx(rec.lon, rec.lat), xytext=(5, 4 if text[0] != "t" else -9),
-                    textcoords="offset points", fontsize=7, color="#1f3f7f", zorder=9)
+#: Days whose end-of-day points lie within this many points (1/72 in) of the first day of a
+#: run share one label: about two lines of the 7-pt label text, so separate labels of a slow
+#: creep never sit closer than they can be read. A drawing choice, not a model parameter.
+_SPAN_RADIUS_PT = 18.0
+_LABEL_FONT = 7
+_DOT_HALF_PT = 3.0  # half the side of the box kept clear around each plotted point
+
+
+def _label_days(ax, daily: pd.DataFrame, xy) -> None:
+    """Label the end-of-day points by date: one label per run of days at (nearly) one spot
+    (``daylabels.day_spans``), each put where it overlaps no other text, legend or point
+    (``daylabels.place_labels``), or left out. Call after the layout is final."""
+    import matplotlib.patheffects as pe
+
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    ax.apply_aspect()
+    to_pt = 72.0 / fig.dpi
+    pts = ax.transData.transform(np.column_stack(xy)) * to_pt
+    spans = day_spans(pts[:, 0], pts[:, 1], list(daily["date"]), radius=_SPAN_RADIUS_PT)
+    obstacles = [_box_pt(t.get_window_extent(renderer), to_pt) for t in ax.texts]
+    if ax.get_legend() is not None:
+        obstacles.append(_box_pt(ax.get_legend().get_window_extent(renderer), to_pt))
+    marks = [pts] + [ax.transData.transform(np.column_stack(ln.get_data())) * to_pt
+                     for ln in ax.lines if len(ln.get_xdata()) == 1]
+    obstacles += [(x - _DOT_HALF_PT, y - _DOT_HALF_PT, x + _DOT_HALF_PT, y + _DOT_HALF_PT)
+                  for x, y in np.concatenate(marks)]
+    halo = [pe.withStroke(linewidth=2.0, foreground="white", alpha=0.85)]
+    style = dict(textcoords="offset points", fontsize=_LABEL_FONT, color="#1f3f7f", ha="left",
+                 va="bottom", zorder=9, path_effects=halo)
+    sizes = []
+    for sp in spans:  # measure each text once; its size does not depend on where it goes
+        probe = ax.annotate(sp.text, (xy[0][sp.anchor], xy[1][sp.anchor]), xytext=(0, 0), **style)
+        box = _box_pt(probe.get_window_extent(renderer), to_pt)
+        probe.remove()
+        sizes.append((box[2] - box[0], box[3] - box[1]))
+    anchors = [pts[sp.anchor] for sp in spans]
+    for sp, off in zip(spans, place_labels(anchors, sizes, obstacles)):
+        if off is not None:
+            ax.annotate(sp.text, (xy[0][sp.anchor], xy[1][sp.anchor]), xytext=off, **style)
+
+
+def _box_pt(bbox, to_pt: float) -> tuple[float, float, float, float]:
+    return (bbox.x0 * to_pt, bbox.y0 * to_pt, bbox.x1 * to_pt, bbox.y1 * to_pt)
 
 
 def _identity(lon, lat):
