@@ -136,7 +136,10 @@ def summarize(plan: Plan, sim: SimResult, route_points: pd.DataFrame) -> dict:
     dry = track[track["status"] == "halted: no fuel"]
     if len(dry):
         row = dry.iloc[0]
-        out["first_dry"] = {"time": row["time"], "cum_km": float(row["cum_km"]),
+        # the step's start, as in the halts list (track times are step ends)
+        pos = track.index.get_loc(dry.index[0])
+        began = track["time"].iloc[pos - 1] if pos > 0 else pd.Timestamp(plan.start)
+        out["first_dry"] = {"time": began, "cum_km": float(row["cum_km"]),
                             "lon": float(row["lon"]), "lat": float(row["lat"]),
                             "class": row.get("dry_class", ""),
                             "near": near_place(float(row["lon"]), float(row["lat"]))}
