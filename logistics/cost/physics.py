@@ -60,6 +60,7 @@ import xarray as xr
 from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.errors import ConfigError, DataError
 from logistics.terrain.classes import RiverClass, TerrainClass
+from logistics.terrain.grid import cellsize_m
 from logistics.vehicles import Vehicle, list_vehicles, load_vehicle
 
 __all__ = [
@@ -444,13 +445,6 @@ def _require(terrain: xr.Dataset, names: tuple[str, ...]) -> None:
         )
 
 
-def _cellsize_m(terrain: xr.Dataset) -> tuple[float, float]:
-    x, y = terrain["x"].values, terrain["y"].values
-    if x.size < 2 or y.size < 2:
-        raise DataError(f"terrain grid must be at least 2 x 2 cells, got {y.size} x {x.size}")
-    return float(abs(x[1] - x[0])), float(abs(y[1] - y[0]))
-
-
 def _rate_tables(
     v: Vehicle, grades: np.ndarray, season: str, walking: str
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -535,7 +529,7 @@ def build_cost_model(
         table=table,
         grade_min=float(grades[0]),
         grade_step=float(grade_step),
-        cellsize_m=_cellsize_m(terrain),
+        cellsize_m=cellsize_m(terrain),
         elevation_m=elevation,
         scale=None,
         enter=enter,

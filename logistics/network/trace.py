@@ -27,6 +27,7 @@ import xarray as xr
 from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.network.params import TracingParams
 from logistics.terrain.classes import TerrainClass
+from logistics.terrain.grid import cellsize_m
 
 __all__ = ["rail_cost_model", "trace_segment", "segment_bbox", "pull_taut"]
 
@@ -50,7 +51,7 @@ def rail_cost_model(terrain: xr.Dataset, tracing: TracingParams) -> CostModel:
         table=table,
         grade_min=float(grades[0]),
         grade_step=float(step),
-        cellsize_m=_cellsize(terrain),
+        cellsize_m=cellsize_m(terrain),
         elevation_m=np.where(np.isfinite(elevation), elevation, 0.0).astype(np.float32),
         units="m",
         attrs={"what": "railway tracing rule", "grade_limit": gl, "grade_max": gmax},
@@ -140,11 +141,6 @@ def _free(p: np.ndarray, q: np.ndarray, model: CostModel, grade_limit: float) ->
     z = map_coordinates(model.elevation_m.astype(np.float64), [rows, cols], order=1)
     grade = np.abs(np.diff(z)) / (length_m / (steps - 1))
     return bool(np.all(grade <= grade_limit))
-
-
-def _cellsize(terrain: xr.Dataset) -> tuple[float, float]:
-    x, y = terrain["x"].values, terrain["y"].values
-    return float(abs(x[1] - x[0])), float(abs(y[1] - y[0]))
 
 
 def _passable(model: CostModel, cell: tuple[int, int]) -> tuple[int, int]:

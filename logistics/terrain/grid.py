@@ -37,6 +37,7 @@ __all__ = [
     "grid_lonlat",
     "normalize_chunks",
     "grid_array",
+    "cellsize_m",
 ]
 
 
@@ -247,3 +248,16 @@ def grid_array(func, grid: MetricGrid, *, chunks=None, dtype=np.float32):
         return func(grid.window(r0, c0, r1 - r0, c1 - c0))
 
     return template.map_blocks(block, dtype=dtype, meta=np.empty((0, 0), dtype=dtype))
+
+
+def cellsize_m(ds) -> tuple[float, float]:
+    """Cell width and height ``(dx, dy)`` in metres of a terrain Dataset/DataArray (x, y coords).
+
+    A grid of fewer than 2 x 2 cells has no spacing to read: DataError.
+    """
+    from logistics.errors import DataError
+
+    x, y = ds["x"].values, ds["y"].values
+    if x.size < 2 or y.size < 2:
+        raise DataError(f"terrain grid must be at least 2 x 2 cells, got {y.size} x {x.size}")
+    return float(abs(x[1] - x[0])), float(abs(y[1] - y[0]))
