@@ -154,3 +154,26 @@ def test_table_position_equals_nearest_column_rounding(col, off, per_m):
     t = -float(-col) * 1.0 + (float(z[0, 1]) - 0.0) * per_m  # as the kernel computes it
     got = _table_position(z, float(-col), 1.0, 401, 0, 0, 0, 1, per_m)
     assert tuple(got) == _position_by_rounding(t, 401), t
+
+
+def test_stale_scratch_rows_do_not_leak_into_values():
+    # The block kernels read each move's table position back from scratch rows; garbage left
+    # there (another block, another offset) must be overwritten before it is read.
+    from logistics.cost.kernel import block_costs, kernel_inputs, offset_lengths_m
+
+    terrain = synth_terrain(7, 9, seed=11)
+    inp = kernel_inputs(build_cost_model(terrain, "T-34-85", objective="time"))
+    tables = inp.table[None]
+    enters = inp.enter[None] if inp.enter.size else np.empty((1, 0, 0), dtype=np.float32)
+    lengths = offset_lengths_m(inp.dx_m, inp.dy_m)
+    outs = []
+    for fill in (0, 7):
+        out = np.empty((1, 16, 7, 9))
+        pos_i0 = np.full((1, 9), fill, dtype=np.int64)
+        pos_frac = np.full((1, 9), 0.5 * fill, dtype=np.float64)
+        outs.append(block_costs(inp.class_index, tables, inp.grade_min, inp.inv_grade_step,
+                                inp.elevation_m, inp.scale, enters, OFFSETS_16, lengths, out,
+                                pos_i0, pos_frac))
+    np.testing.assert_array_equal(outs[0], outs[1])
+    np.testing.assert_array_equal(outs[0][0], surface_array(
+        build_cost_model(terrain, "T-34-85", objective="time"), stencil=16, dtype=np.float64))

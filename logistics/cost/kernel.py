@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import numba
 import numpy as np
 from numba import njit, prange
 
@@ -316,9 +317,12 @@ def offset_costs(class_index, table, grade_min, inv_grade_step, elevation_m, sca
 
 @njit(inline="always", **HOT_JIT)
 def _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-              out, r, k, di, dj, length_m, c0, c1, n_cells, weight):
+              out, r, k, di, dj, length_m, c0, c1, n_cells, weight, pos_i0, pos_frac):
     """Cells ``c0 <= c < c1`` of row ``r`` of ``out[:, k]`` (neighbour inside the grid).
 
+    Two passes over the row: the table position of every move into the scratch rows
+    ``pos_i0``/``pos_frac`` (length >= nx), then the prices from them. The first pass has no
+    gathers through the class index and the compiler vectorises it; fused, it did not.
     ``n_cells`` and ``weight`` are those :func:`_crossed_cells` gives for (di, dj), passed as
     literals by the caller so that the compiler unrolls the loop over crossed cells.
     """
@@ -326,9 +330,14 @@ def _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale
     per_m = inv_grade_step / length_m
     qr = r + di
     for c in range(c0, c1):
-        qc = c + dj
         i0, frac = _table_position(elevation_m, grade_min, inv_grade_step, tables.shape[2],
-                                   r, c, qr, qc, per_m)
+                                   r, c, qr, c + dj, per_m)
+        pos_i0[_u(c)] = i0
+        pos_frac[_u(c)] = frac
+    for c in range(c0, c1):
+        qc = c + dj
+        i0 = pos_i0[_u(c)]
+        frac = pos_frac[_u(c)]
         if i0 < 0:
             for t in range(n_tables):
                 out[_u(t), _u(k), _u(r), _u(c)] = np.inf
@@ -342,7 +351,7 @@ def _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale
 
 @njit(inline="always", **HOT_JIT)
 def _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-               offsets, lengths_m, out, r):
+               offsets, lengths_m, out, r, pos_i0, pos_frac):
     """Fill row ``r`` of ``out[t, k]``: the cost of moving by ``offsets[k]`` under table t.
 
     The body of the fused block kernel of the explicit cost surface: one pass over a row prices
@@ -366,33 +375,39 @@ def _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scal
                     out[_u(t), _u(k), _u(r), _u(c)] = np.inf
         if _crossed_cells(r, 0, di, dj)[4] == 2:
             _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
-                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 2, 0.5)
+                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 2, 0.5, pos_i0, pos_frac)
         else:
             _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
-                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 4, 0.25)
+                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 4, 0.25, pos_i0,
+                      pos_frac)
 
 
 @njit(**HOT_JIT)
 def block_costs(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-                offsets, lengths_m, out):
+                offsets, lengths_m, out, pos_i0, pos_frac):
     """Fused block kernel (see :func:`_block_row`) on the calling thread; returns ``out``.
 
-    ``tables`` (T, n_classes, n_grades) float64, ``out`` (T, K, ny, nx). Used on dask blocks,
-    which already run in dask's threads.
+    ``tables`` (T, n_classes, n_grades) float64, ``out`` (T, K, ny, nx). ``pos_i0`` (int64)
+    and ``pos_frac`` (float64), shape (n, nx) with n >= 1, are scratch rows (row 0 is used).
+    Used on dask blocks, which already run in dask's threads.
     """
     for r in range(class_index.shape[0]):
         _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-                   offsets, lengths_m, out, r)
+                   offsets, lengths_m, out, r, pos_i0[0], pos_frac[0])
     return out
 
 
 @njit(parallel=True, **HOT_JIT)
 def block_costs_parallel(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
-                         enters, offsets, lengths_m, out):
-    """:func:`block_costs` with rows shared among numba's threads (``numba.set_num_threads``)."""
+                         enters, offsets, lengths_m, out, pos_i0, pos_frac):
+    """:func:`block_costs` with rows shared among numba's threads (``numba.set_num_threads``).
+
+    The scratch rows need one row per thread: shape (numba.get_num_threads(), nx) at least.
+    """
     for r in prange(class_index.shape[0]):
+        tid = numba.get_thread_id()
         _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-                   offsets, lengths_m, out, r)
+                   offsets, lengths_m, out, r, pos_i0[tid], pos_frac[tid])
     return out
 
 

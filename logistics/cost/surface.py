@@ -79,13 +79,20 @@ def _check_fusable(inps: Sequence[KernelInputs]) -> None:
             )
 
 
+def _scratch_rows(workers: int, nx: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per-thread scratch rows (table column, fraction) of the block kernels, (n, nx) each."""
+    n = 1 if workers <= 1 else numba.config.NUMBA_NUM_THREADS
+    return np.empty((n, nx), dtype=np.int64), np.empty((n, nx), dtype=np.float64)
+
+
 def _block(inp: KernelInputs, tables, enters, offs: np.ndarray, dtype: np.dtype,
            workers: int = 1) -> np.ndarray:
     """(T, K, ny, nx) costs of every offset of ``offs`` under every table on ``inp``'s grid."""
     lengths = offset_lengths_m(inp.dx_m, inp.dy_m, offs)
     out = np.empty((len(tables), len(offs), *inp.class_index.shape), dtype=dtype)
     args = (inp.class_index, tables, inp.grade_min, inp.inv_grade_step, inp.elevation_m,
-            inp.scale, enters, np.ascontiguousarray(offs, dtype=np.int64), lengths, out)
+            inp.scale, enters, np.ascontiguousarray(offs, dtype=np.int64), lengths, out,
+            *_scratch_rows(workers, inp.class_index.shape[1]))
     if workers <= 1:
         return block_costs(*args)
     before = numba.get_num_threads()
