@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from chunked_toy import lazy_with_broken_tile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -216,17 +217,9 @@ def test_cancelled_run_leaves_no_output_and_keeps_the_old_one(tmp_path, monkeypa
 
 
 def test_failing_lazy_input_leaves_no_output(tmp_path) -> None:
-    da = pytest.importorskip("dask.array")
+    pytest.importorskip("dask.array")
     model = _random_model(8, (16, 16), extras=False)
-
-    def broken(block, block_info=None):
-        if block_info[None]["chunk-location"] == (1, 1):
-            raise OSError("simulated read error in one tile of the DEM")
-        return block
-
-    elev = da.from_array(model.elevation_m, chunks=8).map_blocks(broken, dtype=np.float32)
-    lazy = CostModel(model.class_index, model.table, model.grade_min, model.grade_step,
-                     model.cellsize_m, elevation_m=elev)
+    lazy = lazy_with_broken_tile(model, chunks=8)
     src = tuple(np.argwhere(_passable(model))[0])
     with pytest.raises(OSError, match="simulated"):
         find_costs_chunked(lazy, [src], chunks=8, out=tmp_path / "cost.zarr")

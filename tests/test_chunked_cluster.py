@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from chunked_toy import lazy_with_broken_tile
 
 from logistics import settings
 from logistics.cost.chunked import find_costs_chunked, traceback_chunked
@@ -98,18 +99,10 @@ def test_local_cluster_arguments_are_checked_before_starting() -> None:
 
 
 def test_failure_on_a_worker_leaves_no_output(client, tmp_path) -> None:
-    da = pytest.importorskip("dask.array")
+    pytest.importorskip("dask.array")
     model = _hilly_model((120, 120), seed=2)
     model.class_index[5, 5] = 0
-
-    def broken(block, block_info=None):
-        if block_info[None]["chunk-location"] == (1, 1):
-            raise OSError("simulated read error in one tile of the DEM")
-        return block
-
-    elev = da.from_array(model.elevation_m, chunks=60).map_blocks(broken, dtype=np.float32)
-    lazy = CostModel(model.class_index, model.table, model.grade_min, model.grade_step,
-                     model.cellsize_m, elevation_m=elev)
+    lazy = lazy_with_broken_tile(model, chunks=60)
     with pytest.raises(OSError, match="simulated"):
         find_costs_chunked(lazy, [(5, 5)], chunks=60, client=client, out=tmp_path / "c.zarr",
                            scratch=tmp_path)
