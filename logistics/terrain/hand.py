@@ -36,7 +36,7 @@ def _hand_kernel(z: np.ndarray, river: np.ndarray, where: np.ndarray, radius_cel
     tree = cKDTree(np.column_stack([rr, rc]).astype(np.float64))
     k = min(_K_TIES, rr.size)
     dist, idx = tree.query(np.column_stack([qr, qc]).astype(np.float64), k=k,
-                           distance_upper_bound=radius_cells)
+                           distance_upper_bound=radius_cells * (1 + 1e-12) + 1e-9)  # <= radius
     dist = dist.reshape(qr.size, k)
     idx = idx.reshape(qr.size, k)
     near = np.isfinite(dist[:, 0])
@@ -61,7 +61,9 @@ def height_above_river(elevation, river_cells, where, *, search_m: float, resolu
     if type(elevation).__module__.startswith("dask"):
         import dask.array as dka
 
-        depth = int(math.ceil(radius)) + 1
+        reach = int(math.ceil(radius)) + 1
+        # a halo as wide as the whole axis already shows every block all of it
+        depth = {i: min(reach, max(n - 1, 0)) for i, n in enumerate(elevation.shape)}
         chunks = elevation.chunks
         return dka.map_overlap(
             _hand_kernel,
