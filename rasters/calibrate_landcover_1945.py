@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Set the two thresholds of configs/landcover-1945.yaml in the open, and print their numbers.
+"""Set the two thresholds of configs/terrain/landcover-1945.yaml in the open, and print their numbers.
 
     python rasters/calibrate_landcover_1945.py             # thresholds + areas by region
     python rasters/calibrate_landcover_1945.py --routes    # also km of each scenario route changed
@@ -137,8 +137,6 @@ def route_changes(res_m: float = RES_M) -> list[tuple[str, float, float, float, 
     off = load_terrain(settings.THEATRE_BBOX, resolution_m=res_m, landcover_1945=Landcover1945.off())
     rows = []
     for path in sorted(Path(settings.CONFIG_DIR).glob("*.yaml")):
-        if path.name == "landcover-1945.yaml":
-            continue
         pts = run_scenario(path).route_points
         km = pts["cum_km"].to_numpy()
         x, y = to_metric(pts["lon"].to_numpy(), pts["lat"].to_numpy())

@@ -1,6 +1,6 @@
 """The shipped 1945 reconstruction against the sourced land-cover figures (1 km, the default grid).
 
-Every expected number is from the sources quoted in configs/landcover-1945.yaml, not from the
+Every expected number is from the sources quoted in configs/terrain/landcover-1945.yaml, not from the
 code: Sanjiang marsh 35,270 km2 in 1954, one third of the plain's land, later 13,893 (1986) and
 8,100 km2 (2005); northern low plain ~42,500 km2, Muling-Xingkai ~8,800 km2; Heilongjiang forest
 70 % before and 33.6 % after, the 1945 bracket 52-57.4 %; Heilongjiang's area implied by the

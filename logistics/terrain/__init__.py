@@ -95,7 +95,7 @@ def load_terrain(
     ``corridor_width_km``; cells outside get NaN elevation and class NODATA (a barrier).
     ``wetland_rule`` is the 1945 floodplain wetland assumption (:class:`WetlandRule`).
     ``landcover_1945`` is the 1945 marsh and forest reconstruction (None = the shipped
-    ``configs/landcover-1945.yaml``; ``Landcover1945.off()`` keeps 2019 land cover).
+    ``configs/terrain/landcover-1945.yaml``; ``Landcover1945.off()`` keeps 2019 land cover).
     """
     if landcover_1945 is None:
         landcover_1945 = load_landcover_1945()

@@ -31,7 +31,7 @@ rule so a sensitivity run can vary them. Urban cells are never reclassified. IGB
 wetland) is WETLAND in any case.
 
 **Named assumption: the 1945 marshes and forests** (:func:`reconstruct_1945`, data in
-``configs/landcover-1945.yaml``, layers from :mod:`logistics.terrain.landcover1945`). Inside the
+``configs/terrain/landcover-1945.yaml``, layers from :mod:`logistics.terrain.landcover1945`). Inside the
 Sanjiang marsh regions, 2019 cropland or grassland lying less than ``max_hand_m`` above the
 nearest permanent river was marsh (threshold set so the marsh area matches the sourced 1954
 figure, 35,270 km2); there this rule supersedes the floodplain ``WetlandRule``. Inside the forest

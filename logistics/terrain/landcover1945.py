@@ -1,7 +1,7 @@
 """The 1945 land-cover rule's data: regions, thresholds and the per-cell inputs it needs.
 
 2019 MODIS land cover shows the drained Sanjiang marshes and the cleared foothills of the
-Heilongjiang ranges as cropland or grassland. ``configs/landcover-1945.yaml`` (cited there)
+Heilongjiang ranges as cropland or grassland. ``configs/terrain/landcover-1945.yaml`` (cited there)
 holds the named, sourced reconstruction: region outlines and one calibrated threshold per
 rule. This module loads it once (:func:`load_landcover_1945`, every error a ``ConfigError``
 naming file, key, value and fix) and computes, on any metric grid and for numpy or dask alike,
@@ -42,7 +42,7 @@ __all__ = [
     "cell_area_km2",
 ]
 
-LANDCOVER_1945_FILE = "landcover-1945.yaml"  #: in ``settings.CONFIG_DIR``
+LANDCOVER_1945_FILE = "terrain/landcover-1945.yaml"  #: in ``settings.CONFIG_DIR``
 _PRC_CODE = 1  #: dem_source_30s.tif: meteva 30" grid, i.e. inside the PRC
 
 
@@ -135,7 +135,7 @@ class Landcover1945:
 # --- loading and validation (once, at the edge) -------------------------------------------
 
 def load_landcover_1945(path: str | Path | None = None) -> Landcover1945:
-    """The rule of ``path`` (default ``configs/landcover-1945.yaml``), validated."""
+    """The rule of ``path`` (default ``configs/terrain/landcover-1945.yaml``), validated."""
     p = Path(path) if path is not None else Path(settings.CONFIG_DIR) / LANDCOVER_1945_FILE
     if not p.exists():
         raise ConfigError(f"{p}: 1945 land-cover file not found; restore it from the repository "
