@@ -74,3 +74,17 @@ def test_switching_the_rule_off_gives_2019_land_cover_back():
     changed = on["terrain_class"].values != off["terrain_class"].values
     was = off["terrain_class"].values[changed]
     assert np.isin(was, [T.CROPLAND, T.STEPPE, T.WETLAND]).all()
+
+
+@pytest.mark.parametrize(
+    "box, chunks",
+    [
+        ((132.0, 46.5, 133.5, 47.3), 20),  # Sanjiang: ~2000 cells made marsh, HAND halo
+        ((125.5, 48.5, 127.0, 49.5), 20),  # Lesser Khingan west foot: ~950 cells made forest
+        ((127.0, 47.0, 127.1, 47.05), 4),  # a grid smaller than the rule's reach
+    ],
+)
+def test_dask_gives_the_numpy_classes(box, chunks):
+    eager = load_terrain(box, resolution_m=2000.0)
+    lazy = load_terrain(box, resolution_m=2000.0, chunks=chunks).compute()
+    np.testing.assert_array_equal(lazy["terrain_class"].values, eager["terrain_class"].values)
