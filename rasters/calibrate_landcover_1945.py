@@ -3,6 +3,7 @@
 
     python rasters/calibrate_landcover_1945.py             # thresholds + areas by region
     python rasters/calibrate_landcover_1945.py --routes    # also km of each scenario route changed
+    python rasters/calibrate_landcover_1945.py --sensitivity  # areas under other settings
 
 Both targets are land-cover figures, never a dated position (issue 13 honesty rules):
 
@@ -125,6 +126,38 @@ def area_table(res: dict, rule=None) -> list[tuple[str, float, float, float]]:
     return rows
 
 
+def totals(cls, grid, area, rule) -> tuple[float, float]:
+    """(WETLAND km2 in the marsh regions, FOREST % of the share region's land) of ``cls``."""
+    marsh = region_mask(grid, rule.marsh.regions)
+    share = region_mask(grid, [r for r in rule.forest.regions if r.key == rule.forest.share_region])
+    land = share & (cls != T.WATER) & (cls != T.NODATA)
+    return (float(area[marsh & (cls == T.WETLAND)].sum()),
+            100.0 * float(area[share & (cls == T.FOREST)].sum()) / float(area[land].sum()))
+
+
+def sensitivity(res: dict, rule) -> list[tuple[str, float, float]]:
+    """(setting, marsh km2, Heilongjiang forest %) with one setting changed at a time."""
+    import dataclasses
+
+    grid, area, c0, lay = res["grid"], res["area"], res["cls2019"], res["layers"]
+    h, r = rule.marsh.max_hand_m, rule.forest.min_relief_m
+    rows = [("shipped rule, 1 km", *totals(res["cls1945"], grid, area, rule))]
+    for label, hh, rr in ((f"max_hand_m {h - 1:g}", h - 1, r), (f"max_hand_m {h + 1:g}", h + 1, r),
+                          (f"min_relief_m {r - 20:g}", h, r - 20), (f"min_relief_m {r + 20:g}", h, r + 20)):
+        rows.append((label, *totals(ds_classes(c0, lay, hh, rr), grid, area, rule)))
+    for km in (0.0, 20.0):
+        alt = dataclasses.replace(rule, forest=dataclasses.replace(rule.forest, railway_buffer_km=km))
+        ds = load_terrain(BOX, resolution_m=RES_M, landcover_1945=alt)
+        rows.append((f"railway_buffer_km {km:g}", *totals(ds["terrain_class"].values, grid, area, rule)))
+    for res_m in (2000.0, 500.0):
+        ds = load_terrain(BOX, resolution_m=res_m)
+        g = grid_of(ds)
+        rows.append((f"resolution {res_m:g} m", *totals(ds["terrain_class"].values, g, cell_area_km2(g), rule)))
+    off = load_terrain(BOX, resolution_m=RES_M, landcover_1945=rule.off())
+    rows.append(("rule off (2019 + floodplain rule)", *totals(off["terrain_class"].values, grid, area, rule)))
+    return rows
+
+
 def route_changes(res_m: float = RES_M) -> list[tuple[str, float, float, float, float]]:
     """(scenario, route km, km 2019-crop/grass -> 1945 marsh, -> 1945 forest, km any change)
     along the planned route of every shipped scenario (terrain classes at 1 km, rule on/off)."""
@@ -153,6 +186,7 @@ def route_changes(res_m: float = RES_M) -> list[tuple[str, float, float, float, 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--routes", action="store_true", help="also km of each scenario route changed")
+    ap.add_argument("--sensitivity", action="store_true", help="areas under other settings")
     args = ap.parse_args(argv)
     rule = load_landcover_1945()
     res = calibrate(rule)
@@ -161,6 +195,10 @@ def main(argv=None) -> int:
     print(f"\n{'region and class':34s} {'land km2':>10s} {'2019 km2':>10s} {'1945 km2':>10s}")
     for name, land, a, b in area_table(res, rule):
         print(f"{name:34s} {land:10.0f} {a:10.0f} {b:10.0f}   ({100 * a / land:.1f} % -> {100 * b / land:.1f} %)")
+    if args.sensitivity:
+        print(f"\n{'setting':36s} {'marsh km2':>10s} {'HLJ forest %':>12s}")
+        for label, marsh, pct in sensitivity(res, rule):
+            print(f"{label:36s} {marsh:10.0f} {pct:12.1f}")
     if args.routes:
         print(f"\n{'scenario':22s} {'route km':>9s} {'->marsh':>8s} {'->forest':>8s} {'changed':>8s}")
         for name, length, marsh, forest, changed in route_changes():
