@@ -167,3 +167,12 @@ def test_unknown_top_key_and_missing_file(tmp_path):
         load_landcover_1945(_write(tmp_path, doc))
     with pytest.raises(ConfigError, match="Landcover1945.off"):
         load_landcover_1945(tmp_path / "none.yaml")
+
+
+def test_a_configs_folder_without_the_file_falls_back_to_the_shipped_rule(tmp_path, monkeypatch):
+    from logistics import settings
+
+    monkeypatch.setattr(settings, "CONFIG_DIR", tmp_path)
+    rule = load_landcover_1945()
+    assert rule.source.endswith("configs/terrain/landcover-1945.yaml")
+    assert rule.forest.railways.name == "railways-1945.osm" and rule.forest.railways.exists()

@@ -135,8 +135,14 @@ class Landcover1945:
 # --- loading and validation (once, at the edge) -------------------------------------------
 
 def load_landcover_1945(path: str | Path | None = None) -> Landcover1945:
-    """The rule of ``path`` (default ``configs/terrain/landcover-1945.yaml``), validated."""
-    p = Path(path) if path is not None else Path(settings.CONFIG_DIR) / LANDCOVER_1945_FILE
+    """The rule of ``path`` (default ``terrain/landcover-1945.yaml`` of ``settings.CONFIG_DIR``,
+    else the shipped one), validated."""
+    if path is None:
+        p = Path(settings.CONFIG_DIR) / LANDCOVER_1945_FILE
+        if not p.exists():  # a user configs folder without one: the shipped rule
+            p = Path(settings.PROJECT_ROOT) / "configs" / LANDCOVER_1945_FILE
+    else:
+        p = Path(path)
     if not p.exists():
         raise ConfigError(f"{p}: 1945 land-cover file not found; restore it from the repository "
                           "or pass Landcover1945.off() to run on 2019 land cover")
@@ -194,10 +200,10 @@ def _forest(path: str, d) -> ForestRule:
     if rail is not None:
         rail_path = Path(rail)
         if not rail_path.is_absolute():
-            rail_path = Path(settings.CONFIG_DIR) / rail_path
+            rail_path = (Path(path).parent / rail_path).resolve()
         if not rail_path.exists():
             raise ConfigError(f"{path}: forest.railways = {rail!r} not found at {rail_path}; "
-                              "give an OSM XML file relative to the configs folder")
+                              "give an OSM XML file, relative to this file or absolute")
         rail = rail_path
     return ForestRule(
         min_relief_m=_number(path, "forest.min_relief_m", d.get("min_relief_m"), lo=0.0),
