@@ -97,6 +97,7 @@ def calibrate(rule=None, *, res_m: float = RES_M) -> dict:
     out["min_relief_m"] = min_relief_m
     out["target_share_pct"] = target_pct
 
+    out["elevation_m"] = ds["elevation_m"].values
     final = ds_classes(cls, lay, max_hand_m, min_relief_m)
     out["cls1945"] = final
     return out
@@ -195,6 +196,10 @@ def main(argv=None) -> int:
     print(f"\n{'region and class':34s} {'land km2':>10s} {'2019 km2':>10s} {'1945 km2':>10s}")
     for name, land, a, b in area_table(res, rule):
         print(f"{name:34s} {land:10.0f} {a:10.0f} {b:10.0f}   ({100 * a / land:.1f} % -> {100 * b / land:.1f} %)")
+    print("\nland below 100 m (the low plain; assumed cut) against the sourced plain areas:")
+    for reg in rule.marsh.regions:
+        mask = region_mask(res["grid"], [reg]) & (res["elevation_m"] < 100.0)
+        print(f"  {reg.key:20s} {float(res['area'][mask].sum()):8.0f} km2   (source {reg.plain_area_km2:g})")
     if args.sensitivity:
         print(f"\n{'setting':36s} {'marsh km2':>10s} {'HLJ forest %':>12s}")
         for label, marsh, pct in sensitivity(res, rule):
