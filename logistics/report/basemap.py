@@ -84,6 +84,8 @@ _WATER = "#a9cfe8"
 _WATER_EDGE = "#5b8db8"
 _RIVER = "#3f7fbf"
 _WETLAND = "#5fb3a6"
+_MARSH_1945 = "#1f5fa8"  #: 1945 marsh on 2019 cropland/grassland (reconstructed)
+_FOREST_1945 = "#1b5e20"  #: 1945 forest on 2019 cropland/grassland (reconstructed)
 _HYPSO = LinearSegmentedColormap.from_list(
     "hypso",
     [
@@ -140,6 +142,7 @@ def base_map(
     if resolution_m is None:
         resolution_m = _auto_resolution(bbox)
     terrain = load_terrain(bbox, resolution_m=resolution_m, dem=dem)
+    land_2019 = _classes_2019(bbox, resolution_m, dem)
     if ax is None:
         fig = Figure(figsize=(12, 9.5), dpi=150)
         FigureCanvasAgg(fig)
@@ -147,7 +150,7 @@ def base_map(
     else:
         fig = ax.figure
     extent = _extent(terrain)
-    _draw_relief(ax, terrain, extent)
+    _draw_relief(ax, terrain, extent, land_2019)
     _draw_vectors(ax, bbox)
     _draw_graticule(ax, bbox, extent)
     ax.set_xlim(extent[0], extent[1])
@@ -195,8 +198,17 @@ def _extent(terrain) -> tuple[float, float, float, float]:
     return (x[0] - r / 2, x[-1] + r / 2, y[-1] - r / 2, y[0] + r / 2)
 
 
-def _draw_relief(ax, terrain, extent) -> None:
-    """Hypsometric tint with soft hillshade; sea and lakes flat blue; nodata white."""
+def _classes_2019(bbox, resolution_m: float, dem: str) -> np.ndarray:
+    """Terrain classes of the same grid without the 1945 marsh/forest reconstruction."""
+    from logistics.terrain import Landcover1945, load_terrain
+
+    off = load_terrain(bbox, resolution_m=resolution_m, dem=dem, landcover_1945=Landcover1945.off())
+    return off["terrain_class"].values
+
+
+def _draw_relief(ax, terrain, extent, land_2019=None) -> None:
+    """Hypsometric tint with soft hillshade; wetland, and the 1945 marsh and forest
+    reconstructed on 2019 cropland/grassland, tinted; sea and lakes flat blue; nodata white."""
     z = terrain["elevation_m"].values.astype(np.float64)
     cls = terrain["terrain_class"].values
     water = cls == TerrainClass.WATER
@@ -209,6 +221,11 @@ def _draw_relief(ax, terrain, extent) -> None:
     rgb = ls.shade_rgb(_HYPSO(norm)[..., :3], zf, blend_mode="soft", vert_exag=exag, dx=r, dy=r)
     wet = cls == TerrainClass.WETLAND
     rgb[wet] = 0.55 * rgb[wet] + 0.45 * np.array(matplotlib.colors.to_rgb(_WETLAND))
+    if land_2019 is not None:
+        changed = cls != land_2019
+        for klass, colour in ((TerrainClass.WETLAND, _MARSH_1945), (TerrainClass.FOREST, _FOREST_1945)):
+            m = changed & (cls == klass)
+            rgb[m] = 0.5 * rgb[m] + 0.5 * np.array(matplotlib.colors.to_rgb(colour))
     rgb[water] = matplotlib.colors.to_rgb(_WATER)
     rgb[nodata & ~water] = (1.0, 1.0, 1.0)
     ax.imshow(rgb, extent=extent, origin="upper", interpolation="bilinear", zorder=0)
@@ -423,7 +440,9 @@ def _draw_legend(ax) -> None:
                for _, w, st, lab in _RIVER_STYLES[:4]]
     handles += [
         Patch(facecolor=_WATER, edgecolor=_WATER_EDGE, label="sea, lake (GSHHG)"),
-        Patch(facecolor=_WETLAND, alpha=0.6, label="wetland, 1945 (reconstructed)"),
+        Patch(facecolor=_WETLAND, alpha=0.6, label="wetland (MODIS 2019 + floodplain rule)"),
+        Patch(facecolor=_MARSH_1945, alpha=0.6, label="marsh 1945 on 2019 cropland (reconstructed)"),
+        Patch(facecolor=_FOREST_1945, alpha=0.6, label="forest 1945 on 2019 farmland (reconstructed)"),
         Line2D([], [], color="#8b2f5a", linewidth=1.1, linestyle=(0, (6, 2, 1, 2)),
                label="border (modern, WDBII c. 1990)"),
         Line2D([], [], marker="o", color="none", mfc="#222222", mec="white", ms=4,

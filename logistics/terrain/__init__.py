@@ -10,7 +10,7 @@ variable                  units      what
 ``slope_deg``             degree     least-squares plane of the 3 x 3 window
 ``dzdx``, ``dzdy``        m/m        gradient, +x east, +y north
 ``roughness_m``           m          RMS residual of the 3 x 3 window about its plane
-``terrain_class``         class      uint8 ``TerrainClass`` (1945 wetland rule applied)
+``terrain_class``         class      uint8 ``TerrainClass`` (1945 wetland, marsh, forest rules)
 ``river_class``           class      uint8 ``RiverClass`` (WDBII rivers, all cells touched)
 ========================  =========  ====================================================
 
@@ -43,7 +43,17 @@ from logistics.terrain.grid import (
     to_lonlat,
     to_metric,
 )
-from logistics.terrain.landcover import DEFAULT_WETLAND_RULE, WetlandRule, classify_terrain
+from logistics.terrain.landcover import (
+    DEFAULT_WETLAND_RULE,
+    WetlandRule,
+    classify_terrain,
+    reconstruct_1945,
+)
+from logistics.terrain.landcover1945 import (
+    Landcover1945,
+    landcover_1945_layers,
+    load_landcover_1945,
+)
 from logistics.terrain.resample import resample_to_grid
 from logistics.terrain.rivers import near_river_mask, rasterize_rivers, read_rivers
 
@@ -55,6 +65,8 @@ __all__ = [
     "TerrainClass",
     "RiverClass",
     "WetlandRule",
+    "Landcover1945",
+    "load_landcover_1945",
     "DEM_FILES",
 ]
 
@@ -72,6 +84,7 @@ def load_terrain(
     corridor=None,
     corridor_width_km: float = 60.0,
     wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE,
+    landcover_1945: Landcover1945 | None = None,
 ) -> xr.Dataset:
     """The terrain Dataset of a lon/lat box on the metric grid (see module docstring).
 
@@ -80,8 +93,12 @@ def load_terrain(
     5' baseline). ``chunks`` (int, pair, ``{"y":, "x":}`` or True) gives dask arrays.
     ``corridor`` (lon/lat points) limits the grid to the line through them buffered to
     ``corridor_width_km``; cells outside get NaN elevation and class NODATA (a barrier).
-    ``wetland_rule`` is the 1945 wetland assumption (:class:`WetlandRule`).
+    ``wetland_rule`` is the 1945 floodplain wetland assumption (:class:`WetlandRule`).
+    ``landcover_1945`` is the 1945 marsh and forest reconstruction (None = the shipped
+    ``configs/terrain/landcover-1945.yaml``; ``Landcover1945.off()`` keeps 2019 land cover).
     """
+    if landcover_1945 is None:
+        landcover_1945 = load_landcover_1945()
     if dem not in DEM_FILES:
         near = difflib.get_close_matches(str(dem), DEM_FILES, n=2, cutoff=0.3)
         hint = f"; did you mean {near[0]!r}?" if near else ""
@@ -113,7 +130,7 @@ def load_terrain(
     surface = derive_surface(elevation, dx=res, dy=res)
     rivers = read_rivers(_padded_bbox(lonlat_envelope(grid.bounds_m), wetland_rule.river_buffer_km))
     terrain_class = _terrain_class(
-        grid, elevation, surface["slope_deg"], rivers, chunks, wetland_rule
+        grid, elevation, surface["slope_deg"], rivers, chunks, wetland_rule, landcover_1945
     )
     river = grid_array(lambda g: rasterize_rivers(rivers, g), grid, chunks=chunks, dtype=np.uint8)
 
@@ -129,14 +146,17 @@ def load_terrain(
     ds = ds.rio.write_crs(settings.METRIC_CRS)
     ds = ds.rio.write_transform(grid.transform)
     ds.attrs.update(_provenance(dem, bbox, grid, wetland_rule))
+    ds.attrs["landcover_1945"] = json.dumps(landcover_1945.describe())
     return ds
 
 
-def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: WetlandRule):
-    """TerrainClass codes: IGBP land cover + land mask + the 1945 wetland rule."""
+def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: WetlandRule,
+                   lc1945: Landcover1945):
+    """TerrainClass codes: IGBP land cover + land mask + the 1945 wetland, marsh, forest rules."""
     res = grid.resolution_m
     igbp = resample_to_grid(LANDCOVER_FILE, grid, kind="nearest", chunks=chunks, fill=_UNKNOWN)
     landmask = resample_to_grid(LANDMASK_FILE, grid, kind="nearest", chunks=chunks, fill=_UNKNOWN)
+    layers = landcover_1945_layers(grid, elevation, lc1945, chunks=chunks, rivers=rivers)
     if rule.enabled:
         perm = grid_array(
             lambda g: rasterize_rivers(rivers, g, levels=rule.river_levels),
@@ -148,18 +168,30 @@ def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: Wet
         half = max(1, int(round(rule.relief_radius_km * 1000.0 / res)))
         relief = local_relief(elevation, half_window=half).data
         candidate = near & (relief < rule.max_relief_m) & (slope.data < rule.max_slope_deg)
+        candidate = candidate & ~layers["marsh_region"]  # the calibrated marsh rule rules there
     else:
         candidate = np.zeros(grid.shape, dtype=bool)
+    thresholds = {
+        "max_hand_m": lc1945.marsh.max_hand_m if lc1945.marsh is not None else -np.inf,
+        "min_relief_m": lc1945.forest.min_relief_m if lc1945.forest is not None else np.inf,
+    }
+    order = ("marsh_region", "hand_m", "forest_region", "relief_m", "near_railway")
     if chunks is None:
-        return classify_terrain(igbp.values, landmask.values, elevation.values, candidate)
+        cls = classify_terrain(igbp.values, landmask.values, elevation.values, candidate)
+        return reconstruct_1945(cls, *(np.asarray(layers[k]) for k in order), **thresholds)
     import dask.array as dka
 
+    def block(igbp_b, mask_b, z_b, cand_b, *lc_b):
+        return reconstruct_1945(classify_terrain(igbp_b, mask_b, z_b, cand_b), *lc_b, **thresholds)
+
+    like = igbp.data.chunks
     return dka.map_blocks(
-        classify_terrain,
+        block,
         igbp.data,
         landmask.data,
         elevation.data,
-        dka.asarray(candidate).rechunk(igbp.data.chunks),
+        dka.asarray(candidate).rechunk(like),
+        *(dka.asarray(layers[k]).rechunk(like) for k in order),
         dtype=np.uint8,
         meta=np.empty((0, 0), dtype=np.uint8),
     )

@@ -29,6 +29,16 @@ beside rivers are flagged, terraces and hill slopes are not. The thresholds are 
 measurements or calibration (no 1945 wetland map is available offline); they are fields of the
 rule so a sensitivity run can vary them. Urban cells are never reclassified. IGBP 11 (permanent
 wetland) is WETLAND in any case.
+
+**Named assumption: the 1945 marshes and forests** (:func:`reconstruct_1945`, data in
+``configs/terrain/landcover-1945.yaml``, layers from :mod:`logistics.terrain.landcover1945`). Inside the
+Sanjiang marsh regions, 2019 cropland or grassland lying less than ``max_hand_m`` above the
+nearest permanent river was marsh (threshold set so the marsh area matches the sourced 1954
+figure, 35,270 km2); there this rule supersedes the floodplain ``WetlandRule``. Inside the forest
+regions (Heilongjiang's ranges), 2019 cropland or grassland on hill ground (local relief at least
+``min_relief_m``) and outside the logging belt along the 1945 railways was forest (threshold set
+so Heilongjiang's forest share lands in the sourced 1945 bracket). Forest, urban, water and
+existing wetland cells keep their class.
 """
 
 from __future__ import annotations
@@ -39,7 +49,13 @@ import numpy as np
 
 from logistics.terrain.classes import TerrainClass
 
-__all__ = ["IGBP_TO_TERRAIN", "WetlandRule", "DEFAULT_WETLAND_RULE", "classify_terrain"]
+__all__ = [
+    "IGBP_TO_TERRAIN",
+    "WetlandRule",
+    "DEFAULT_WETLAND_RULE",
+    "classify_terrain",
+    "reconstruct_1945",
+]
 
 _T = TerrainClass
 #: IGBP code (index 0-16) -> TerrainClass code; 255 (fill) and anything else -> NODATA.
@@ -90,3 +106,37 @@ def classify_terrain(
     cls = np.where(~np.isfinite(elevation_m) & land, np.uint8(_T.NODATA), cls)
     cls = np.where((landmask == 0) | (landmask == 2), np.uint8(_T.WATER), cls)
     return cls.astype(np.uint8)
+
+
+#: 2019 classes the 1945 rules may replace (what reclamation and clearing made of marsh/forest).
+_RECLAIMED = (_T.CROPLAND, _T.STEPPE)
+
+
+def reconstruct_1945(
+    cls: np.ndarray,
+    marsh_region: np.ndarray,
+    hand_m: np.ndarray,
+    forest_region: np.ndarray,
+    relief_m: np.ndarray,
+    near_railway: np.ndarray,
+    *,
+    max_hand_m: float,
+    min_relief_m: float,
+) -> np.ndarray:
+    """1945 ``TerrainClass`` codes (uint8) from the classes of :func:`classify_terrain`.
+
+    Elementwise (numpy or dask blocks). A CROPLAND or STEPPE cell becomes WETLAND inside
+    ``marsh_region`` where ``hand_m`` (height above the nearest permanent river, m) is below
+    ``max_hand_m``; else FOREST inside ``forest_region`` where ``relief_m`` (local relief, m) is
+    at least ``min_relief_m`` and ``near_railway`` is False. NaN heights never qualify. Every
+    other cell keeps its class.
+    """
+    cls = np.asarray(cls).astype(np.uint8, copy=False)
+    reclaimed = np.isin(cls, np.array(_RECLAIMED, dtype=np.uint8))
+    with np.errstate(invalid="ignore"):
+        marsh = reclaimed & np.asarray(marsh_region, dtype=bool) & (np.asarray(hand_m) < max_hand_m)
+        forest = (reclaimed & ~marsh & np.asarray(forest_region, dtype=bool)
+                  & (np.asarray(relief_m) >= min_relief_m) & ~np.asarray(near_railway, dtype=bool))
+    out = np.where(marsh, np.uint8(_T.WETLAND), cls)
+    out = np.where(forest, np.uint8(_T.FOREST), out)
+    return out.astype(np.uint8)

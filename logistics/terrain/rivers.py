@@ -182,7 +182,9 @@ def near_river_mask(river_cells, *, buffer_m: float, resolution_m: float):
     if type(river_cells).__module__.startswith("dask"):
         import dask.array as dka
 
-        depth = int(np.ceil(radius)) + 1
+        reach = int(np.ceil(radius)) + 1
+        # dask refuses a halo deeper than the array; one as wide as the axis already shows all
+        depth = {i: min(reach, max(n - 1, 0)) for i, n in enumerate(river_cells.shape)}
         return dka.map_overlap(
             _near_kernel, river_cells, depth=depth, boundary=0, dtype=bool,
             meta=np.empty((0, 0), dtype=bool), radius_cells=radius,

@@ -151,8 +151,12 @@ def _resolve(query) -> tuple[str, float, float, str]:
 
 def _window(lon: float, lat: float, resolution_m: float, rule: WetlandRule):
     """A lon/lat box round the point wide enough for the wetland rule's river buffer and
-    relief window plus a few cells, clamped to the theatre."""
-    half_km = rule.river_buffer_km + rule.relief_radius_km + 3 * resolution_m / 1000.0
+    relief window, and for the reach of the 1945 marsh/forest rule, plus a few cells, clamped
+    to the theatre."""
+    from logistics.terrain.landcover1945 import load_landcover_1945
+
+    reach_km = max(rule.river_buffer_km + rule.relief_radius_km, load_landcover_1945().reach_km)
+    half_km = reach_km + 3 * resolution_m / 1000.0
     dlat = half_km / 111.0
     dlon = dlat / max(math.cos(math.radians(lat)), 0.1)
     w, s, e, n = settings.THEATRE_BBOX
