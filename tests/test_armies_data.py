@@ -274,6 +274,27 @@ def test_supply_names_existing_vehicles_and_ships(path):
             assert node["class"] in ships, f"{path.name}: flotilla.{'.'.join(trail)} {node['class']!r}"
 
 
+@pytest.mark.parametrize("path", _army_paths(), ids=lambda p: p.name)
+def test_railheads_named_on_a_line_are_stations_of_that_line(path):
+    import csv
+
+    from logistics.places import _key, lookup
+
+    rows = [r for r in csv.DictReader(
+        line for line in (CONFIGS / "network" / "stations-1945.csv").read_text(encoding="utf-8").splitlines()
+        if not line.startswith("#"))]
+    classes = _norms("movement")["rail"]["line_classes"]
+    for rh in ((_doc(path).get("supply") or {}).get("rail") or {}).get("railheads") or []:
+        assert rh["line_class"] in classes, f"{path.name}: line_class {rh['line_class']!r}"
+        if rh["line"] is None:
+            continue
+        place = lookup(rh["place"])
+        names = {_key(n) for n in (place.name, place.name_1945, *place.aliases) if n}
+        on_line = [r for r in rows if r["line"] == rh["line"]
+                   and names & {_key(r["name"]), _key(r["name_1945"]), _key(r["key"])}]
+        assert on_line, f"{path.name}: railhead {rh['place']} is not a station of {rh['line']}"
+
+
 # --------------------------------------------------------------------------- places
 
 
