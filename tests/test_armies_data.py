@@ -155,6 +155,8 @@ def test_bibliography_entries_are_complete_and_unique():
     for pointer, target in doc["pointers"].items():
         for key in target["keys"]:
             assert key in seen, f"pointer {pointer!r} -> unknown key {key}"
+        if "default" in target:
+            assert target["default"] in target["keys"], f"pointer {pointer!r}: default not among its keys"
     for token, targets in doc["tokens"].items():
         for key in targets:
             assert key in seen, f"token {token!r} -> unknown key {key}"
