@@ -108,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", default=None,
                     help="config stems to run (default: every configs/*.yaml)")
     args = ap.parse_args(argv)
-    configs = sorted((ROOT / "configs").glob("*.yaml"))
+    from logistics.scenario import scenario_paths
+
+    configs = scenario_paths(ROOT / "configs")
     if args.only:
         configs = [c for c in configs if c.stem in set(args.only)]
     rows = []

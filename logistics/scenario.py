@@ -49,9 +49,21 @@ __all__ = [
     "sample_overrides",
     "GLOBAL_OVERRIDES",
     "figure_paths",
+    "scenario_paths",
+    "NOT_SCENARIOS",
 ]
 
 T = TypeVar("T")
+
+#: YAML files that sit directly in configs/ beside the scenarios but are data, not scenarios:
+#: the bibliography and the fortified-region layer (configs/armies/README.md).
+NOT_SCENARIOS: frozenset[str] = frozenset({"sources.yaml", "fortified-regions.yaml"})
+
+
+def scenario_paths(folder: str | Path) -> list[Path]:
+    """The scenario configs directly in ``folder``: every ``*.yaml`` file, sorted, except the
+    data files of ``NOT_SCENARIOS``."""
+    return sorted(p for p in Path(folder).glob("*.yaml") if p.is_file() and p.name not in NOT_SCENARIOS)
 
 #: Overrides that apply to every axis in the same way (calibration, Monte Carlo).
 GLOBAL_OVERRIDES: dict[str, str] = {

@@ -9,6 +9,7 @@ import pytest
 
 from logistics import settings
 from logistics.report.outputs import RUN_FILES, write_run
+from logistics.scenario import scenario_paths
 from logistics.supply.advance import run_scenario
 from logistics.supply.simulate import STATUSES
 
@@ -61,7 +62,7 @@ def test_same_seed_gives_byte_identical_files(gta, tmp_path):
 
 
 def test_every_config_runs_on_a_coarse_grid():
-    for path in sorted(settings.CONFIG_DIR.glob("*.yaml")):
+    for path in scenario_paths(settings.CONFIG_DIR):
         r = run_scenario(path, resolution_m=COARSEST_M)
         d = r.daily
         assert len(d) == 18, path.name

@@ -17,10 +17,11 @@ from logistics.scenario import (
     figure_paths,
     load_scenario,
     sample_overrides,
+    scenario_paths,
     validate_scenario,
 )
 
-CONFIGS = sorted(settings.CONFIG_DIR.glob("*.yaml"))
+CONFIGS = scenario_paths(settings.CONFIG_DIR)
 AXES = {"TBF-6GTA", "TBF-39A", "TBF-36A", "TBF-17A", "TBF-CMG", "1FEF-1RBA", "1FEF-5A",
         "1FEF-25A", "1FEF-35A", "2FEF-15A", "2FEF-5RC", "2FEF-2RBA"}
 

@@ -47,9 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def scenario_files(target: str | Path) -> list[Path]:
     """The scenario files named by ``target``: the file itself, or every *.yaml in the folder."""
+    from logistics.scenario import scenario_paths
+
     path = Path(target)
     if path.is_dir():
-        files = sorted(p for p in path.glob("*.yaml") if p.is_file())
+        files = scenario_paths(path)
         if not files:
             raise ConfigError(f"no *.yaml scenario files directly in {path}; give a file or a "
                               "folder holding scenario configs (e.g. configs/)")

@@ -55,6 +55,8 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
 
     ``axes`` restricts the match to those axis ids (each must be documented and modeled).
     """
+    from logistics.scenario import scenario_paths
+
     doc = documented if isinstance(documented, Documented) else load_documented(
         documented if documented is not None else default_documented_path())
     folder = Path(configs_dir) if configs_dir is not None else settings.CONFIG_DIR
@@ -64,7 +66,7 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
     scenarios: dict[str, Any] = {}
     mobiles: dict[str, Any] = {}
     problems: list[str] = []
-    for path in sorted(folder.glob("*.yaml")):
+    for path in scenario_paths(folder):
         try:
             sc = loader(path)
         except LogisticsError as exc:
