@@ -59,7 +59,7 @@ def _cumulative(stats: pstats.Stats, file_end: str, func: str) -> float:
 def profile_one(config: Path, resolution_m: float) -> dict:
     """Run one scenario under cProfile and write its run folder (as ``logistics run`` does);
     return wall time and seconds per stage."""
-    from logistics.report.outputs import write_run
+    from logistics.report.run_outputs import write_run
     from logistics.supply.advance import run_scenario
 
     prof = cProfile.Profile()

@@ -234,7 +234,7 @@ def test_ledger_and_track_invariants(start_frac, l_per_km, n_trucks, air_l, hour
 def _summary_text(plan, sim) -> str:
     from types import SimpleNamespace
 
-    from logistics.report.runreport import summary_lines
+    from logistics.report.run_page import summary_lines
     from logistics.supply.advance import summarize
 
     points = pd.DataFrame({"cum_km": plan.route_km, "lon": plan.route_lon,

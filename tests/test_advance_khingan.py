@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from logistics import settings
-from logistics.report.outputs import RUN_FILES, write_run
+from logistics.report.run_outputs import RUN_FILES, write_run
 from logistics.supply.advance import run_scenario
 from logistics.supply.simulate import STATUSES
 

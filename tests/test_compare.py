@@ -11,7 +11,7 @@ from history_toy import Range, ToyScenario, lonlat_at, toy_runner
 
 from logistics.history.compare import COMPARISON_COLUMNS, compare
 from logistics.history.documented import COLUMNS
-from logistics.history.outputs import write_comparison
+from logistics.report.compare_outputs import write_comparison
 from logistics.history.summary import format_summary
 
 SCENARIOS = {
@@ -145,7 +145,7 @@ def test_outputs_written_atomically(tmp_path, configs, monkeypatch):
                  "USR-GHOST", "bad date", "broken.yaml"):
         assert part in report
     # A failure half-way leaves the previous folder untouched and no temporary folder.
-    import logistics.history.outputs as outputs
+    import logistics.report.compare_outputs as outputs
 
     def boom(*a, **k):
         raise RuntimeError("plot failed")

@@ -155,7 +155,7 @@ def test_station_table_problems_are_listed_together(tmp_path):
 def test_network_map_draws_every_rail_edge_dashed_where_unverified():
     from pathlib import Path
 
-    from logistics.network.routemap import network_map
+    from logistics.report.route_map import network_map
 
     graph = load_network(Path(__file__).parent / "data" / "tiny-rail.osm", road=False)
     fig = network_map(graph, bbox=(124.8, 44.8, 125.4, 45.2), resolution_m=2000.0)

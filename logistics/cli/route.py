@@ -63,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(format_route(route))
     if args.out:
-        from logistics.network.routemap import route_map
+        from logistics.report.route_map import route_map
 
         with atomic_dir(args.out) as tmp:
             (tmp / "route.geojson").write_text(

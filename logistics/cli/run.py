@@ -68,8 +68,8 @@ def _progress(total: int, desc: str):
 
 
 def _run(args: argparse.Namespace) -> int:
-    from logistics.report.outputs import write_run
-    from logistics.report.runreport import summary_lines
+    from logistics.report.run_outputs import write_run
+    from logistics.report.run_page import summary_lines
     from logistics.scenario import load_scenario
     from logistics.supply.advance import run_scenario
 

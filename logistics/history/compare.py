@@ -3,7 +3,7 @@
 documented file + configs -> (nominal run and optional Monte Carlo draws per axis, on one
 job list) -> per documented row: model and planned-rate baseline scores, disagreements,
 Monte Carlo arrival quantiles -> comparison table -> summary. Writing the folder is
-``outputs.write_comparison``; this module computes only.
+``logistics.report.compare_outputs.write_comparison``; this module computes only.
 
 An axis with a mobile-echelon scenario runs it too; each row is scored against the echelon
 :func:`logistics.history.echelon.scored_echelon` picks (column ``echelon``), with that

@@ -538,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                        fit=(factor, cv)), encoding="utf-8")
     if args.map:  # "" skips the map (a Path("") would be ".", the working folder)
         from logistics.network.osm import load_network
-        from logistics.network.routemap import network_map
+        from logistics.report.route_map import network_map
 
         fig = network_map(load_network(args.out, road=False), resolution_m=3000.0)
         with atomic_path(args.map) as tmp:
