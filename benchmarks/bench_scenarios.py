@@ -60,7 +60,7 @@ def profile_one(config: Path, resolution_m: float) -> dict:
     """Run one scenario under cProfile and write its run folder (as ``logistics run`` does);
     return wall time and seconds per stage."""
     from logistics.report.run_outputs import write_run
-    from logistics.supply.advance import run_scenario
+    from logistics.runner import run_scenario
 
     prof = cProfile.Profile()
     t0 = time.perf_counter()

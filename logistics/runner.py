@@ -20,8 +20,8 @@ import pandas as pd
 
 from logistics import __version__, settings
 from logistics.scenario import Scenario, apply_overrides, load_scenario
-from logistics.supply.plan import Plan, build_plan, scenario_bbox
-from logistics.supply.simulate import SimResult, simulate
+from logistics.advance.plan import Plan, build_plan, scenario_bbox
+from logistics.advance.simulate import SimResult, simulate
 
 __all__ = ["RunResult", "run_scenario", "summarize", "near_place"]
 

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logistics.supply.formation import MarchSchedule, VehicleGroup
-from logistics.supply.plan import AirSpec, Plan, Stop, TimedEvent, TruckSpec, profile_from_steps
-from logistics.supply.simulate import simulate
-from logistics.supply.supply import TruckLeg
+from logistics.advance.formation import MarchSchedule, VehicleGroup
+from logistics.advance.plan import AirSpec, Plan, Stop, TimedEvent, TruckSpec, profile_from_steps
+from logistics.advance.simulate import simulate
+from logistics.supply.trucks import TruckLeg
 
 H_HOUR = datetime(1945, 8, 9, 0, 0)
 
@@ -235,7 +235,7 @@ def _summary_text(plan, sim) -> str:
     from types import SimpleNamespace
 
     from logistics.report.run_page import summary_lines
-    from logistics.supply.advance import summarize
+    from logistics.runner import summarize
 
     points = pd.DataFrame({"cum_km": plan.route_km, "lon": plan.route_lon,
                            "lat": plan.route_lat, "elev_m": np.full(len(plan.route_km), np.nan)})
@@ -260,7 +260,7 @@ def test_summary_says_plainly_a_formation_started_with_no_fuel():
 
 
 def test_halt_spells_run_from_their_first_step_start_and_are_never_zero_length():
-    from logistics.supply.advance import _halts
+    from logistics.runner import _halts
 
     times = pd.date_range("1945-08-09 07:00", periods=5, freq="h")
     track = pd.DataFrame({

@@ -16,9 +16,9 @@ from logistics.history.compare import compare
 from logistics.history.documented import COLUMNS
 from logistics.history.echelon import row_echelon, scored_echelon
 from logistics.scenario import load_scenario
-from logistics.supply.formation import MarchSchedule, VehicleGroup
-from logistics.supply.plan import Plan, RouteProfile
-from logistics.supply.simulate import simulate
+from logistics.advance.formation import MarchSchedule, VehicleGroup
+from logistics.advance.plan import Plan, RouteProfile
+from logistics.advance.simulate import simulate
 
 # -- the daily march cap --------------------------------------------------------------------
 

@@ -9,14 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logistics.supply.formation import (
+from logistics.advance.formation import (
     MarchSchedule,
     close_up_hours,
     column_length_km,
     river_crossings,
 )
 from logistics.supply.ledger import FuelLedger
-from logistics.supply.supply import (
+from logistics.supply.trucks import (
     TruckColumn,
     TruckLeg,
     airlift_deliveries,

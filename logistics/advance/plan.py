@@ -3,7 +3,7 @@
 The plan is plain data: the planned route (km, lon, lat), the column's cumulative time and each
 class's cumulative fuel along it for every season of the scenario, the stops along the route
 (river crossings, depots, documented events), the fuel sources and the march schedule. Building
-it is the only place that calls the cost engine; :mod:`logistics.supply.simulate` only reads it.
+it is the only place that calls the cost engine; :mod:`logistics.advance.simulate` only reads it.
 
 Route and fuel: the route is the least-time route of the lead class through the objectives in
 order (``logistics.cost.route.route``); each class is then costed on the same cells
@@ -24,7 +24,7 @@ import pandas as pd
 
 from logistics.errors import ConfigError, DataError
 from logistics.scenario import Point, Scenario
-from logistics.supply.formation import (
+from logistics.advance.formation import (
     RIVER_CLASS_BY_NAME,
     MarchSchedule,
     VehicleGroup,
@@ -32,7 +32,7 @@ from logistics.supply.formation import (
     column_length_km,
     river_crossings,
 )
-from logistics.supply.supply import LegFunction, litres_from_tonnes
+from logistics.supply.trucks import LegFunction, litres_from_tonnes
 
 __all__ = [
     "RouteProfile",
@@ -85,7 +85,7 @@ class TimedEvent:
 
 @dataclass(frozen=True)
 class TruckSpec:
-    """Everything a :class:`~logistics.supply.supply.TruckColumn` needs, plus its leg function."""
+    """Everything a :class:`~logistics.supply.trucks.TruckColumn` needs, plus its leg function."""
 
     name: str
     count: int

@@ -1,4 +1,4 @@
-"""The day-by-day advance: a seeded step loop over a :class:`~logistics.supply.plan.Plan`.
+"""The day-by-day advance: a seeded step loop over a :class:`~logistics.advance.plan.Plan`.
 
 One step is one clock hour (the first starts at H-hour); one record per step goes to the track
 and one per day (at midnight) to the daily table. In each step the formation:
@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from logistics.supply.ledger import FuelLedger
-from logistics.supply.plan import Plan, RouteProfile
-from logistics.supply.supply import Delivery, TruckColumn, airlift_deliveries
+from logistics.advance.plan import Plan, RouteProfile
+from logistics.supply.trucks import Delivery, TruckColumn, airlift_deliveries
 
 __all__ = ["SimResult", "simulate", "STATUSES"]
 

@@ -71,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.report.run_outputs import write_run
     from logistics.report.run_page import summary_lines
     from logistics.scenario import load_scenario
-    from logistics.supply.advance import run_scenario
+    from logistics.runner import run_scenario
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()

@@ -2,7 +2,7 @@
 documented fuel states (``configs/history/fuel-states.csv``, each with source and quote).
 
 "Dry" in the model is the simulation's status ``halted: no fuel``: a vehicle class has
-emptied its tanks and the formation stops until fuel arrives (see ``supply/simulate.py``).
+emptied its tanks and the formation stops until fuel arrives (see ``advance/simulate.py``).
 """
 
 from __future__ import annotations

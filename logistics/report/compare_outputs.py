@@ -71,7 +71,7 @@ def _near(verdict) -> str | None:
     """The gazetteer's words for where the model first ran dry (``"38 km SE of Lubei"``)."""
     if not verdict.runs_dry:
         return None
-    from logistics.supply.advance import near_place
+    from logistics.runner import near_place
 
     return near_place(verdict.dry_lon, verdict.dry_lat)
 

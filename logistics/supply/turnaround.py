@@ -9,7 +9,7 @@ The formation's track is open to its trucks: where the column went, its engineer
 way (bridges, corduroy over marsh, [SEED-000] 'roads made of logs and brush'), so cells of the
 planned route that the truck could not enter on its own are given the truck's worst going
 (:func:`along_track`), and steps it could not make are priced by
-:func:`~logistics.supply.plan.helped_across`, the rule the column itself follows.
+:func:`~logistics.advance.plan.helped_across`, the rule the column itself follows.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import numpy as np
 from scipy.ndimage import binary_dilation
 
 from logistics.cost.model import BARRIER_CLASS, CostModel
-from logistics.supply.plan import helped_across
-from logistics.supply.supply import LegFunction, TruckLeg
+from logistics.advance.plan import helped_across
+from logistics.supply.trucks import LegFunction, TruckLeg
 
 __all__ = ["truck_leg_function", "along_track", "worst_going_per_m"]
 
