@@ -1,5 +1,8 @@
-"""Geodesic length of a lon/lat polyline on the WGS84 ellipsoid: the one length measure of
-the network package (the digitiser's report and the loaded graph's edges agree to the metre).
+"""Distances on the Earth: the one place for the length measures the stages share.
+
+``polyline_m``: geodesic length of a lon/lat polyline on the WGS84 ellipsoid, the one length
+measure of the railway network (the builder's report and the loaded graph's edges agree to the
+metre).
 """
 
 from __future__ import annotations

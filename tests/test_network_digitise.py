@@ -12,7 +12,7 @@ import xarray as xr
 from logistics.cost.model import BARRIER_CLASS
 from logistics.errors import ConfigError
 from logistics.network import load_network
-from logistics.network.digitise import (
+from _digitise import (
     digitise,
     polyline_km,
     read_station_table,
@@ -20,7 +20,7 @@ from logistics.network.digitise import (
     write_osm,
 )
 from logistics.network.params import LineInfo, load_params
-from logistics.network.trace import rail_cost_model, trace_segment
+from _trace import rail_cost_model, trace_segment
 from logistics.terrain import TerrainClass, to_metric
 
 TRACING = dataclasses.replace(load_params().tracing, resolution_m=500.0, window_margin_km=10.0)

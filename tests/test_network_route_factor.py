@@ -1,4 +1,4 @@
-"""The railway route factor fit (logistics.network.route_factor) on small hand-made inputs."""
+"""The railway route factor fit (configs/network/_route_factor.py) on small hand-made inputs."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from logistics.errors import DataError
 from logistics.network import load_network
-from logistics.network.digitise import digitise, fit_drawn, polyline_km, write_osm
+from _digitise import digitise, fit_drawn, polyline_km, write_osm
 from logistics.network.params import LineInfo
-from logistics.network.route_factor import (
+from _route_factor import (
     documented_spans,
     fit_route_factor,
     leave_one_line_out,

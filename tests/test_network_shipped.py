@@ -2,8 +2,8 @@
 
 Documented lengths (lines-1945.yaml, each with its citation): Manzhouli-Harbin 935 km (R01),
 Harbin-Suifenhe 548 km (R02), Dairen-Hsinking 701.4 km (R04). The .osm is traced with the rail
-grade rule (logistics.network.trace) and carries one global route factor fitted on every line
-with documented chainage (logistics.network.route_factor); the lengths are checked with the
+grade rule (configs/network/_trace.py) and carries one global route factor fitted on every line
+with documented chainage (configs/network/_route_factor.py); the lengths are checked with the
 factor fitted WITHOUT the line checked (leave one line out), so no line checks itself.
 """
 
@@ -17,8 +17,8 @@ import pytest
 from pyproj import Geod
 
 from logistics.network import SHIPPED_RAILWAYS, find_station, load_lines, load_railways
-from logistics.network.digitise import digitise, read_station_table
-from logistics.network.route_factor import (
+from _digitise import digitise, read_station_table
+from _route_factor import (
     PLAUSIBLE_RANGE,
     documented_spans,
     fit_route_factor,
@@ -86,7 +86,7 @@ def test_shipped_factor_is_reproducible_from_the_shipped_drawing(spans):
 
 
 def test_route_factor_is_physically_plausible(spans):
-    lo, hi = PLAUSIBLE_RANGE  # modelling assumption, see logistics.network.route_factor
+    lo, hi = PLAUSIBLE_RANGE  # modelling assumption, see configs/network/_route_factor.py
     assert lo <= _shipped_factor() <= hi
     assert leave_one_line_out(spans)["factor_without"].between(lo, hi).all()
 

@@ -5,9 +5,10 @@ cross-country movement.
   shipped 1945 railways (``load_railways``), file checks with line numbers (``check_osm``);
 * :mod:`~logistics.network.stations`: station table, lookup by any name, nearest station;
 * :mod:`~logistics.network.multimodal`: ``route_multimodal`` -> ``MultiRoute`` (legs by mode);
-* :mod:`~logistics.network.params`: routing parameters and line facts from ``configs/network``;
-* :mod:`~logistics.network.digitise` and :mod:`~logistics.network.trace`: how the shipped
-  ``railways-1945.osm`` is built from the reference's station lists.
+* :mod:`~logistics.network.params`: routing parameters and line facts from ``configs/network``.
+
+The shipped ``railways-1945.osm`` is built from the reference's station lists by
+``configs/network/build.py``, which lives beside the data it makes (not in the package).
 """
 
 from __future__ import annotations

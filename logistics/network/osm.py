@@ -12,7 +12,7 @@ geometry (more exact than the projected one, whose scale error is up to about 1 
 ``route_factor`` is the way's ``route_factor`` tag (real track length over drawn length; 1 when
 the way has none, as in any ordinary OSM extract); ``length_m = traced_length_m *
 route_factor``, and ``length`` (what routing uses) equals ``length_m``. The shipped 1945 file
-carries the factor fitted on the documented chainage (``logistics.network.route_factor``).
+carries the factor fitted on the documented chainage (``configs/network/_route_factor.py``).
 
 Every way is usable in both directions (``bidirectional=True``): a military column or train uses
 a road or a line either way. Any other ``.osm`` (e.g. a modern extract) loads the same way.
@@ -44,7 +44,7 @@ __all__ = [
 #: ``railway=*`` values that carry trains (abandoned, disused, platforms and the like do not).
 RAIL_VALUES: tuple[str, ...] = ("rail", "narrow_gauge", "light_rail", "preserved")
 
-#: The shipped 1945 network (``python -m logistics.network.digitise`` writes it).
+#: The shipped 1945 network (``python configs/network/build.py`` writes it).
 SHIPPED_RAILWAYS: Path = settings.CONFIG_DIR / "network" / "railways-1945.osm"
 
 #: Node and way tags copied onto the graph (besides osmnx's defaults).
@@ -113,7 +113,7 @@ def load_railways(path: str | os.PathLike[str] | None = None) -> nx.MultiDiGraph
     path = Path(path) if path is not None else SHIPPED_RAILWAYS
     if not path.exists():
         raise DataError(f"railway file {path} does not exist; build the shipped one with "
-                        "`python -m logistics.network.digitise` or pass another .osm")
+                        "`python configs/network/build.py` or pass another .osm")
     return _load_shipped(str(path), path.stat().st_mtime_ns).copy()
 
 
@@ -256,7 +256,7 @@ def _measure(graph: nx.MultiDiGraph, path: Path) -> None:
     """Set ``traced_length_m``, ``route_factor``, ``length_m`` and ``length`` on every edge of
     the (still lon/lat) graph; a ``route_factor`` tag that is not a positive number is a
     DataError naming the way."""
-    from logistics.network.geodesy import polyline_m
+    from logistics.geodesy import polyline_m
 
     nodes = graph.nodes
     problems = []
