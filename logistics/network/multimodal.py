@@ -608,25 +608,10 @@ def _cc_leg(ctx, f: _Field, start: str, end: str, p0: _Point, p1: _Point, *,
 
 
 def _resolve(place) -> _Point:
-    """A place name, Place, or (lon, lat) -> _Point with metric coordinates."""
+    """Anything :func:`logistics.places.resolve` takes -> _Point with metric coordinates."""
+    from logistics.places import resolve
     from logistics.terrain import to_metric
 
-    if isinstance(place, str):
-        from logistics.places import lookup
-
-        place = lookup(place)
-    if hasattr(place, "lat") and hasattr(place, "lon"):
-        name = str(getattr(place, "label", None) or place.name)  # Place: "1945 (modern)"
-        lon, lat = float(place.lon), float(place.lat)
-    else:
-        try:
-            lon, lat = (float(v) for v in place)
-        except (TypeError, ValueError):
-            raise ConfigError(f"a place is a name, a Place or a (lon, lat) pair; got "
-                              f"{place!r}") from None
-        name = f"{lat:.4f}, {lon:.4f}"
-    from logistics.places import check_in_theatre
-
-    check_in_theatre(lon, lat, name)
-    x, y = to_metric(lon, lat)
-    return _Point(name, lon, lat, x, y)
+    p = resolve(place)
+    x, y = to_metric(p.lon, p.lat)
+    return _Point(p.label, float(p.lon), float(p.lat), x, y)
