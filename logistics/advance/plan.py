@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from logistics.errors import ConfigError, DataError
+from logistics.cost.route import helped_across
+from logistics.errors import ConfigError
 from logistics.scenario import Point, Scenario
 from logistics.advance.formation import (
     RIVER_CLASS_BY_NAME,
@@ -43,7 +44,6 @@ __all__ = [
     "Plan",
     "build_plan",
     "profile_from_steps",
-    "helped_across",
     "resolve_point",
     "railhead_lonlat",
     "scenario_bbox",
@@ -256,36 +256,6 @@ def profile_from_steps(
         fuel_l=np.concatenate([np.zeros((len(f), 1)), np.cumsum(f[:, 1:], axis=1)], axis=1),
         impassable_km=impassable,
     )
-
-
-def helped_across(values: np.ndarray, dist_m: np.ndarray, *,
-                  worst_per_m: float | None = None) -> np.ndarray:
-    """Per-step values with every non-finite step priced at the worst finite per-metre rate.
-
-    The modelling rule for a step a vehicle cannot make on its own (trucks on loose sand or
-    marsh, a grade beyond its limit): it is helped across (towed, corduroy roads: [SEED-000]
-    'Teams of sappers were sent in advance to prepare roads made of logs and brush') at the
-    worst time or fuel per metre it has anywhere else on the path. When the path has no step
-    the vehicle makes on its own, ``worst_per_m`` (the vehicle's worst going anywhere, e.g. the
-    largest finite entry of its cost table) is used instead; without it that is an error.
-    """
-    v = np.array(values, dtype=np.float64)
-    dist = np.asarray(dist_m, dtype=np.float64)
-    bad = ~np.isfinite(v)
-    if not bad.any():
-        return v
-    ok = ~bad & (dist > 0)
-    if ok.any():
-        rate = float(np.max(v[ok] / dist[ok]))
-    elif worst_per_m is not None and math.isfinite(worst_per_m):
-        rate = float(worst_per_m)
-    else:
-        raise DataError(
-            "a vehicle cannot make any step of its path on its own; check its vehicle file "
-            "(speeds, max_grade_deg) or remove it from the scenario"
-        )
-    v[bad] = dist[bad] * rate
-    return v
 
 
 # --------------------------------------------------------------------------------------------
