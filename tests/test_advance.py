@@ -3,6 +3,7 @@ delivery, more trucks shorten the halt, zero fuel never moves, the ledger balanc
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import numpy as np
@@ -11,9 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from logistics.advance.formation import MarchSchedule, VehicleGroup
-from logistics.advance.plan import AirSpec, Plan, Stop, TimedEvent, TruckSpec, profile_from_steps
+from logistics.advance.formation import VehicleGroup
+from logistics.advance.plan import Plan
+from logistics.advance.profiles import profile_from_steps
+from logistics.advance.schedule import MarchSchedule
 from logistics.advance.simulate import simulate
+from logistics.advance.stops import Stop, TimedEvent
+from logistics.advance.supply_specs import AirSpec, TruckSpec
 from logistics.supply.trucks import TruckLeg
 
 H_HOUR = datetime(1945, 8, 9, 0, 0)
@@ -196,9 +201,9 @@ def test_same_seed_same_run_and_seed_matters_only_for_random_parts():
 
 def test_speed_and_fuel_scales():
     base = simulate(corridor(length_km=1000, tank_l=1e6))
-    fast = simulate(corridor(length_km=1000, tank_l=1e6), speed_scale=1.5)
+    fast = simulate(dataclasses.replace(corridor(length_km=1000, tank_l=1e6), speed_scale=1.5))
     assert fast.daily["km_day"].iloc[1] == pytest.approx(1.5 * base.daily["km_day"].iloc[1])
-    thirsty = simulate(corridor(), fuel_scale=2.0)
+    thirsty = simulate(dataclasses.replace(corridor(), fuel_scale=2.0))
     assert thirsty.daily["cum_km"].iloc[-1] == pytest.approx(50.0)
 
 

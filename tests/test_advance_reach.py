@@ -17,7 +17,7 @@ import pytest
 from logistics.cost.physics import build_cost_model
 from logistics.cost.route import evaluate_path
 from logistics.errors import DataError
-from logistics.advance.plan import TruckSpec
+from logistics.advance.supply_specs import TruckSpec
 from logistics.cost.route import helped_across
 from logistics.advance.simulate import simulate
 from logistics.supply.turnaround import truck_leg_function, worst_going_per_m

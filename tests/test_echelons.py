@@ -16,8 +16,10 @@ from logistics.history.compare import compare
 from logistics.history.documented import COLUMNS
 from logistics.history.echelon import row_echelon, scored_echelon
 from logistics.scenario import load_scenario
-from logistics.advance.formation import MarchSchedule, VehicleGroup
-from logistics.advance.plan import Plan, RouteProfile
+from logistics.advance.formation import VehicleGroup
+from logistics.advance.plan import Plan
+from logistics.advance.profiles import RouteProfile
+from logistics.advance.schedule import MarchSchedule
 from logistics.advance.simulate import simulate
 
 # -- the daily march cap --------------------------------------------------------------------

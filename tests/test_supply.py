@@ -9,19 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from logistics.advance.formation import (
-    MarchSchedule,
-    close_up_hours,
-    column_length_km,
-    river_crossings,
-)
+from logistics.advance.formation import close_up_hours, column_length_km
+from logistics.advance.schedule import MarchSchedule
+from logistics.advance.stops import river_crossings
+from logistics.supply.airlift import airlift_deliveries
+from logistics.supply.delivery import litres_from_tonnes
 from logistics.supply.ledger import FuelLedger
-from logistics.supply.trucks import (
-    TruckColumn,
-    TruckLeg,
-    airlift_deliveries,
-    litres_from_tonnes,
-)
+from logistics.supply.trucks import TruckColumn, TruckLeg
 
 
 def two_class_ledger(**kw) -> FuelLedger:

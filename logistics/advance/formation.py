@@ -1,4 +1,4 @@
-"""The formation as plain data: vehicle groups, fuel carried, march schedule, column geometry.
+"""The formation as plain data: its vehicle groups and the geometry of its column.
 
 Column model (why a column of hundreds of vehicles is slower than one tank):
 the formation marches on ``routes`` parallel roads with ``gap_m`` metres from one vehicle to
@@ -15,25 +15,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import numpy as np
+from logistics.errors import ConfigError
+from logistics.scenario import Scenario
 
 __all__ = [
     "VehicleGroup",
-    "MarchSchedule",
+    "vehicle_groups",
     "column_length_km",
     "close_up_hours",
-    "river_crossings",
-    "RIVER_CLASS_BY_NAME",
+    "formation_column_km",
 ]
-
-#: Config names of the river classes (``logistics.terrain.classes.RiverClass`` codes).
-RIVER_CLASS_BY_NAME: dict[str, int] = {
-    "major": 1,
-    "large": 2,
-    "medium": 3,
-    "intermittent": 4,
-    "canal": 5,
-}
 
 
 @dataclass(frozen=True)
@@ -52,71 +43,25 @@ class VehicleGroup:
         return self.count * self.tank_l
 
 
-@dataclass(frozen=True)
-class MarchSchedule:
-    """Daily march window in clock hours, shortened by the column's close-up time.
-
-    ``start_hour`` and ``hours_per_day`` come from the scenario; ``close_up_h`` from
-    :func:`close_up_hours`. Hours inside ``night_hours`` (start, end clock hours) move at
-    ``night_speed_factor`` of the day speed. ``max_km_per_day`` bounds the head's advance in
-    one march day (the 24 h from ``start_hour``): a documented daily march norm (e.g. rifle
-    troops on foot 30-40 km, PM 2.4) that the terrain speeds alone would exceed.
-    """
-
-    start_hour: float
-    hours_per_day: float
-    close_up_h: float = 0.0
-    night_hours: tuple[float, float] = (21.0, 5.0)
-    night_speed_factor: float = 1.0
-    max_km_per_day: float = math.inf
-
-    @property
-    def moving_hours_per_day(self) -> float:
-        """Hours per day the head of the column is on the move."""
-        return max(0.0, self.hours_per_day - self.close_up_h)
-
-    def moving_hours(self, clock0_h: float, clock1_h: float) -> float:
-        """Hours of [clock0_h, clock1_h) inside the daily windows (clock hours from day 0 00:00).
-
-        >>> MarchSchedule(start_hour=6, hours_per_day=10).moving_hours(0, 48)
-        20.0
-        >>> MarchSchedule(start_hour=20, hours_per_day=8).moving_hours(0, 24)  # wraps midnight
-        8.0
-        """
-        return _overlap_with_daily(clock0_h, clock1_h, self.start_hour, self.moving_hours_per_day)
-
-    def march_day(self, clock_h: float) -> int:
-        """Index of the march day holding a clock time (hours from day 0 00:00): day ``d``
-        runs from ``d*24 + start_hour`` for 24 h.
-
-        >>> MarchSchedule(start_hour=6, hours_per_day=10).march_day(30.0)
-        1
-        >>> MarchSchedule(start_hour=6, hours_per_day=10).march_day(5.0)
-        -1
-        """
-        return math.floor((clock_h - self.start_hour) / 24.0)
-
-    def speed_factor(self, clock_h: float) -> float:
-        """Speed multiplier at a clock time: ``night_speed_factor`` at night, else 1."""
-        if self.night_speed_factor == 1.0:
-            return 1.0
-        start, end = self.night_hours
-        length = (end - start) % 24.0
-        return self.night_speed_factor if (clock_h - start) % 24.0 < length else 1.0
+def vehicle_groups(sc: Scenario, vehicles: dict) -> tuple[VehicleGroup, ...]:
+    """The scenario's groups, in order, with tanks from their vehicle files (``vehicles``: id
+    -> :class:`~logistics.vehicles.Vehicle`) unless the group gives its own ``tank_l``."""
+    return tuple(_group(g, vehicles[g.vehicle]) for g in sc.formation.groups)
 
 
-def _overlap_with_daily(a: float, b: float, start: float, length: float) -> float:
-    """Length of [a, b) intersected with the union of [d*24 + start, d*24 + start + length)."""
-    if b <= a or length <= 0:
-        return 0.0
-    if length >= 24.0:
-        return b - a
-    total = 0.0
-    for day in range(math.floor(a / 24.0) - 1, math.floor(b / 24.0) + 1):
-        w0 = day * 24.0 + start
-        w1 = w0 + length
-        total += max(0.0, min(b, w1) - max(a, w0))
-    return total
+def _group(g, vehicle) -> VehicleGroup:
+    """One group of the scenario's formation with its vehicle's tank (or the group's own)."""
+    fuel_type = vehicle.fuel_type
+    if fuel_type == "none":
+        return VehicleGroup(g.vehicle, g.count.value, 0.0, 0.0, "none")
+    tank = g.tank_l.value if g.tank_l is not None else vehicle.tank_l
+    if tank is None:
+        raise ConfigError(
+            f"vehicle {vehicle.id!r} has no tank_l in its vehicle file; give "
+            f"formation.groups[{g.vehicle}].tank_l (litres, with cite: or assumed:)"
+        )
+    extra = g.extra_fuel_l.value if g.extra_fuel_l is not None else 0.0
+    return VehicleGroup(g.vehicle, g.count.value, float(tank), float(extra), fuel_type)
 
 
 def column_length_km(n_vehicles: int, routes: int, gap_m: float) -> float:
@@ -133,18 +78,9 @@ def close_up_hours(length_km: float, speed_kmh: float) -> float:
     return length_km / speed_kmh
 
 
-def river_crossings(
-    river_class: np.ndarray, cum_km: np.ndarray, delay_h: dict[int, float]
-) -> list[tuple[float, float, int]]:
-    """Crossings along a route: (km of the first cell of each run of a class, delay h, class).
-
-    A run of consecutive cells of the same river class is one crossing (a wide river spans
-    several cells). Classes without a delay are skipped.
-    """
-    out = []
-    prev = 0
-    for k, km in zip(np.asarray(river_class).tolist(), np.asarray(cum_km).tolist()):
-        if k != prev and k in delay_h and delay_h[k] > 0:
-            out.append((float(km), float(delay_h[k]), int(k)))
-        prev = k
-    return out
+def formation_column_km(sc: Scenario, groups: tuple[VehicleGroup, ...]) -> float:
+    """Road length of one of the scenario's parallel columns: its motor vehicles (those that
+    burn fuel) spread over ``formation.column.routes`` roads, ``gap_m`` apart."""
+    motor_n = sum(g.count for g in groups if g.fuel_type != "none")
+    return column_length_km(motor_n, sc.formation.column.routes.value,
+                            sc.formation.column.gap_m.value)

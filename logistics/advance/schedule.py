@@ -1,0 +1,113 @@
+"""The march clock: hours since H-hour, the run's end, and the daily march window.
+
+:class:`MarchSchedule` says when the head of the column moves: a daily window of
+``hours_per_day`` from ``start_hour``, shortened by the column's close-up time (see
+:mod:`logistics.advance.formation`), slower at night, capped in km per march day.
+:func:`march_schedule` builds it from a scenario.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from logistics.advance.formation import close_up_hours
+from logistics.scenario import Scenario
+
+__all__ = ["MarchSchedule", "march_schedule", "hours_since", "run_end"]
+
+
+def hours_since(t0: datetime, t: datetime) -> float:
+    """Hours from ``t0`` to ``t``."""
+    return (t - t0).total_seconds() / 3600.0
+
+
+def run_end(sc: Scenario) -> datetime:
+    """The end of the run: midnight after the scenario's last day (``end`` is a day)."""
+    d = sc.end.value
+    return datetime(d.year, d.month, d.day) + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class MarchSchedule:
+    """Daily march window in clock hours, shortened by the column's close-up time.
+
+    ``start_hour`` and ``hours_per_day`` come from the scenario; ``close_up_h`` from
+    :func:`close_up_hours`. Hours inside ``night_hours`` (start, end clock hours) move at
+    ``night_speed_factor`` of the day speed. ``max_km_per_day`` bounds the head's advance in
+    one march day (the 24 h from ``start_hour``): a documented daily march norm (e.g. rifle
+    troops on foot 30-40 km, PM 2.4) that the terrain speeds alone would exceed.
+    """
+
+    start_hour: float
+    hours_per_day: float
+    close_up_h: float = 0.0
+    night_hours: tuple[float, float] = (21.0, 5.0)
+    night_speed_factor: float = 1.0
+    max_km_per_day: float = math.inf
+
+    @property
+    def moving_hours_per_day(self) -> float:
+        """Hours per day the head of the column is on the move."""
+        return max(0.0, self.hours_per_day - self.close_up_h)
+
+    def moving_hours(self, clock0_h: float, clock1_h: float) -> float:
+        """Hours of [clock0_h, clock1_h) inside the daily windows (clock hours from day 0 00:00).
+
+        >>> MarchSchedule(start_hour=6, hours_per_day=10).moving_hours(0, 48)
+        20.0
+        >>> MarchSchedule(start_hour=20, hours_per_day=8).moving_hours(0, 24)  # wraps midnight
+        8.0
+        """
+        return _overlap_with_daily(clock0_h, clock1_h, self.start_hour, self.moving_hours_per_day)
+
+    def march_day(self, clock_h: float) -> int:
+        """Index of the march day holding a clock time (hours from day 0 00:00): day ``d``
+        runs from ``d*24 + start_hour`` for 24 h.
+
+        >>> MarchSchedule(start_hour=6, hours_per_day=10).march_day(30.0)
+        1
+        >>> MarchSchedule(start_hour=6, hours_per_day=10).march_day(5.0)
+        -1
+        """
+        return math.floor((clock_h - self.start_hour) / 24.0)
+
+    def speed_factor(self, clock_h: float) -> float:
+        """Speed multiplier at a clock time: ``night_speed_factor`` at night, else 1."""
+        if self.night_speed_factor == 1.0:
+            return 1.0
+        start, end = self.night_hours
+        length = (end - start) % 24.0
+        return self.night_speed_factor if (clock_h - start) % 24.0 < length else 1.0
+
+
+def _overlap_with_daily(a: float, b: float, start: float, length: float) -> float:
+    """Length of [a, b) intersected with the union of [d*24 + start, d*24 + start + length)."""
+    if b <= a or length <= 0:
+        return 0.0
+    if length >= 24.0:
+        return b - a
+    total = 0.0
+    for day in range(math.floor(a / 24.0) - 1, math.floor(b / 24.0) + 1):
+        w0 = day * 24.0 + start
+        w1 = w0 + length
+        total += max(0.0, min(b, w1) - max(a, w0))
+    return total
+
+
+def march_schedule(sc: Scenario, *, column_length_km: float, mean_kmh: float,
+                   speed_scale: float = 1.0) -> MarchSchedule:
+    """The scenario's march window, closed up for a column ``column_length_km`` long moving
+    at ``mean_kmh`` (the route's mean column speed) times ``speed_scale``."""
+    march = sc.formation.march
+    return MarchSchedule(
+        start_hour=march.start_hour.value,
+        hours_per_day=march.hours_per_day.value,
+        close_up_h=close_up_hours(column_length_km, mean_kmh * speed_scale),
+        night_hours=march.night_hours,
+        night_speed_factor=march.night_speed_factor.value if march.night_speed_factor else 1.0,
+        max_km_per_day=march.max_km_per_day.value if march.max_km_per_day else np.inf,
+    )
