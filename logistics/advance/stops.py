@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from logistics.advance.schedule import hours_since
+from logistics.geodesy import locate_on_route
 from logistics.scenario import Point, Scenario
 
 __all__ = ["Stop", "TimedEvent", "route_stops", "timed_events", "river_crossings",
@@ -87,19 +88,14 @@ def _event_end_h(e, t0: datetime) -> float:
 
 
 def _nearest_km(seg: pd.DataFrame, p: Point, *, first: bool = False) -> float | None:
-    """Km along the route where it reaches ``p``: its nearest point, or with ``first`` the first
-    point within ``p.radius_km`` (a defence line in front of a town); None if never that close.
-    """
-    from logistics.terrain import to_metric
-
+    """Km along the route where it reaches ``p`` (within ``p.radius_km``): the closest point of
+    its first pass, or with ``first`` where that pass enters the radius (a defence line in front
+    of a town); None if never that close. The rule is :func:`logistics.geodesy.locate_on_route`,
+    the one history scoring uses."""
     loc = p.location()
-    x, y = to_metric(loc.lon, loc.lat)
-    d = np.hypot(seg["x_m"].to_numpy() - x, seg["y_m"].to_numpy() - y)
-    inside = np.flatnonzero(d <= p.radius_km * 1000.0)
-    if not inside.size:
-        return None
-    i = int(inside[0]) if first else int(np.argmin(d))
-    return float(seg["cum_km"].iloc[i])
+    fix = locate_on_route(seg, float(loc.lon), float(loc.lat), tolerance_km=p.radius_km,
+                          entry=first)
+    return fix.route_km if fix.reached else None
 
 
 #: Order of stops at the same km: arrive (objective), take fuel, then cross or halt.
