@@ -14,7 +14,7 @@ The shipped ``railways-1945.osm`` is built from the reference's station lists by
 from __future__ import annotations
 
 from logistics.network.multimodal import MODES, Leg, MultiRoute, route_multimodal
-from logistics.network.osm import SHIPPED_RAILWAYS, check_osm, load_network, load_railways
+from logistics.network.osm import check_osm, load_network, load_railways, shipped_railways_path
 from logistics.network.params import LineInfo, NetworkParams, load_lines, load_params
 from logistics.network.stations import Station, find_station, nearest_station, station_table
 
@@ -23,7 +23,7 @@ __all__ = [
     "Leg",
     "MultiRoute",
     "route_multimodal",
-    "SHIPPED_RAILWAYS",
+    "shipped_railways_path",
     "check_osm",
     "load_network",
     "load_railways",

@@ -35,7 +35,7 @@ from logistics.errors import DataError
 
 __all__ = [
     "RAIL_VALUES",
-    "SHIPPED_RAILWAYS",
+    "shipped_railways_path",
     "check_osm",
     "load_network",
     "load_railways",
@@ -44,8 +44,10 @@ __all__ = [
 #: ``railway=*`` values that carry trains (abandoned, disused, platforms and the like do not).
 RAIL_VALUES: tuple[str, ...] = ("rail", "narrow_gauge", "light_rail", "preserved")
 
-#: The shipped 1945 network (``python configs/network/build.py`` writes it).
-SHIPPED_RAILWAYS: Path = settings.CONFIG_DIR / "network" / "railways-1945.osm"
+def shipped_railways_path() -> Path:
+    """The shipped 1945 network (``python configs/network/build.py`` writes it), under
+    ``settings.CONFIG_DIR`` as set when called."""
+    return settings.CONFIG_DIR / "network" / "railways-1945.osm"
 
 #: Node and way tags copied onto the graph (besides osmnx's defaults).
 _NODE_TAGS = ("railway", "name", "name:1945", "name:ja", "old_name", "unverified",
@@ -110,7 +112,7 @@ def load_railways(path: str | os.PathLike[str] | None = None) -> nx.MultiDiGraph
 
     Returns a copy, so callers may modify it freely.
     """
-    path = Path(path) if path is not None else SHIPPED_RAILWAYS
+    path = Path(path) if path is not None else shipped_railways_path()
     if not path.exists():
         raise DataError(f"railway file {path} does not exist; build the shipped one with "
                         "`python configs/network/build.py` or pass another .osm")

@@ -35,7 +35,7 @@ def sample_point(
     query_or_lonlat,
     *,
     dem: str = "merged",
-    resolution_m: float = settings.DEFAULT_RESOLUTION_M,
+    resolution_m: float | None = None,
     wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE,
     terrain=None,
 ) -> dict:
@@ -52,6 +52,8 @@ def sample_point(
     """
     from logistics.terrain import cell_of, to_metric
 
+    if resolution_m is None:  # read at call time
+        resolution_m = settings.DEFAULT_RESOLUTION_M
     name, lon, lat, place_source = resolve_point(query_or_lonlat)
     ds = terrain
     if ds is None:
@@ -94,13 +96,15 @@ def point_terrain(
     lat: float,
     *,
     dem: str = "merged",
-    resolution_m: float = settings.DEFAULT_RESOLUTION_M,
+    resolution_m: float | None = None,
     wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE,
 ):
     """The terrain Dataset of a window round a point, wide enough that every layer (wetland
     rule included) has the values a full-theatre load would give at the point."""
     from logistics.terrain import load_terrain
 
+    if resolution_m is None:  # read at call time
+        resolution_m = settings.DEFAULT_RESOLUTION_M
     _check_in_theatre(f"{lat:.4f}, {lon:.4f}", lon, lat)
     box = _window(lon, lat, resolution_m, wetland_rule)
     try:
