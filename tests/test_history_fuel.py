@@ -7,7 +7,8 @@ import pytest
 from history_toy import Range, ToyScenario, toy_runner
 
 from logistics.errors import DataError
-from logistics.history.fuel import dry_time_quantiles, fuel_markdown, fuel_verdict, load_fuel_states
+from logistics.history.fuel import dry_time_quantiles, fuel_verdict, load_fuel_states
+from logistics.report.compare_page import fuel_markdown
 from logistics.history.runs import trace_of
 from logistics.history.uncertainty import run_monte_carlo
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from logistics._atomic import atomic_dir
-from logistics.history.fuel import dry_time_quantiles, fuel_markdown, fuel_verdict, load_fuel_states
-from logistics.report.compare_page import report_markdown
+from logistics.history.fuel import dry_time_quantiles, fuel_verdict, load_fuel_states
+from logistics.report.compare_page import fuel_markdown, report_markdown
 from logistics.report.compare_plots import plot_advance, plot_fuel_states, plot_positions_map
 
 __all__ = ["write_comparison"]
