@@ -39,12 +39,12 @@ __all__ = ["STAGES", "profile_one", "main"]
 #: Stage name -> (module file, function name) whose cumulative time is that stage.
 STAGES: dict[str, tuple[str, str]] = {
     "terrain": ("terrain/__init__.py", "load_terrain"),
-    "snap": ("supply/plan.py", "_snap_points"),
+    "snap": ("advance/profiles.py", "_snap_points"),
     "route": ("cost/route.py", "route"),
     "other classes": ("cost/route.py", "evaluate_path"),
     "trucks": ("supply/turnaround.py", "leg"),
-    "cost.tif": ("supply/advance.py", "_cost_hours"),
-    "simulate": ("supply/simulate.py", "simulate"),
+    "cost.tif": ("runner.py", "_cost_hours"),
+    "simulate": ("advance/simulate.py", "simulate"),
 }
 
 
