@@ -31,7 +31,7 @@ def main() -> None:
     from logistics.history.calibrate import calibrate
     from logistics.history.compare import compare
     from logistics.history.inputs import load_inputs
-    from logistics.history.outputs import write_comparison
+    from logistics.report.compare_outputs import write_comparison
     from logistics.history.runs import Job, run_jobs
 
     inputs = load_inputs()

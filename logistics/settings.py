@@ -45,6 +45,13 @@ CHUNK_CELLS: int = int(os.environ.get("LOGISTICS_CHUNK_CELLS", 2048))
 #: Largest grid (cells) the in-memory solver accepts before asking for chunks.
 MAX_IN_MEMORY_CELLS: int = int(os.environ.get("LOGISTICS_MAX_IN_MEMORY_CELLS", 120_000_000))
 
+#: Bytes one in-memory solve may use before ``logistics.cost.accumulate`` takes the chunked
+#: solver; None = half the memory available when the solve starts.
+MEMORY_BUDGET_BYTES: int | None = (
+    int(os.environ["LOGISTICS_MEMORY_BUDGET_BYTES"])
+    if "LOGISTICS_MEMORY_BUDGET_BYTES" in os.environ else None
+)
+
 #: Workers for a LocalCluster (dask.distributed); None lets dask choose.
 N_WORKERS: int | None = (
     int(os.environ["LOGISTICS_N_WORKERS"]) if "LOGISTICS_N_WORKERS" in os.environ else None

@@ -1,12 +1,11 @@
 """Vehicle classes as data: one YAML file per vehicle in ``configs/vehicles/``, validated once.
 
 Each file describes one vehicle (a tank, a truck, foot infantry, horse cavalry). Every number
-is a mapping with its ``value`` and where it comes from, exactly one of:
-
-* ``source`` (+ ``quote``): a source tag from ``shared/reference/parameters.md`` and the quoted
-  phrase it was read in;
-* ``derived``: arithmetic on sourced numbers, written out;
-* ``assumed``: a modelling assumption and the reason for it.
+is a mapping with its ``value`` and where it comes from, checked by the one provenance rule of
+:mod:`logistics.sources`: exactly one of ``cite`` (the vehicle files spell it ``source`` +
+``quote``: a source tag from ``shared/reference/parameters.md`` and the quoted phrase it was
+read in; or ``derived``: arithmetic on sourced numbers, written out) or ``assumed`` (a
+modelling assumption and the reason for it).
 
 **Adding a vehicle**: drop a ``<id>.yaml`` file in ``configs/vehicles/`` (the folder is
 ``settings.CONFIG_DIR / "vehicles"``; set ``LOGISTICS_CONFIG_DIR`` to use another tree) and it
@@ -33,6 +32,7 @@ import yaml
 
 from logistics import settings
 from logistics.errors import ConfigError, UnknownNameError
+from logistics.sources import PROVENANCE_KEYS, provenance_problem, read_provenance
 
 __all__ = [
     "Vehicle",
@@ -48,7 +48,6 @@ KINDS: tuple[str, ...] = ("tracked", "wheeled", "foot", "horse")
 FUEL_TYPES: tuple[str, ...] = ("diesel", "petrol", "none")
 TARGET_SURFACES: tuple[str, ...] = ("road", "cross_country")
 _MOTOR = ("tracked", "wheeled")
-_CITATION_KEYS = ("source", "derived", "assumed")
 
 
 @dataclass(frozen=True)
@@ -352,28 +351,21 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
 def _cited(entry: Any, key: str, bad) -> tuple[Any, str]:
     """(value, citation text) of a cited mapping; problems go to ``bad``."""
     if not isinstance(entry, dict) or "value" not in entry:
-        bad(key, "a mapping with 'value' and one of source/derived/assumed", entry)
+        bad(key, "a mapping with 'value' and one of cite (source/derived)/assumed", entry)
         return None, ""
     return entry["value"], _citation(entry, key, bad, extra={"value", "quote"})
 
 
 def _citation(entry: dict, key: str, bad, *, extra: set[str]) -> str:
-    """The one citation of a mapping: source (+quote), derived or assumed, non-empty text."""
-    given = [k for k in _CITATION_KEYS if k in entry]
-    if len(given) != 1:
-        bad(key, "exactly one of 'source' (+ 'quote'), 'derived', 'assumed'",
-            f"{given or 'none'}")
-        return ""
-    text = entry[given[0]]
-    if not isinstance(text, str) or not text.strip():
-        bad(f"{key}.{given[0]}", "a non-empty text (where the value comes from, or why)", text)
-        return ""
-    for k in sorted(set(entry) - set(_CITATION_KEYS) - extra):
+    """The one citation of a mapping (:func:`logistics.sources.read_provenance`) as text,
+    ``"<key>: <text>"`` plus the quote; problems go to ``bad``."""
+    for k in sorted(set(entry) - set(PROVENANCE_KEYS) - extra):
         bad(f"{key}.{k}", "no other keys", "unknown key")
-    if "quote" in entry and given[0] != "source":
-        bad(f"{key}.quote", "a quote only with 'source'", entry["quote"])
-    quote = entry.get("quote")
-    return f"{given[0]}: {text}" + (f' | quote: "{quote}"' if quote else "")
+    problem = provenance_problem(entry)
+    if problem is not None:
+        bad(key, *problem)
+        return ""
+    return str(read_provenance(entry))
 
 
 def _fuel_targets(raw: Any, bad) -> tuple[FuelTarget, ...]:

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 
 from logistics import settings
-from logistics.report.outputs import RUN_FILES, write_run
+from logistics.report.run_outputs import RUN_FILES, write_run
 from logistics.scenario import scenario_paths
-from logistics.supply.advance import run_scenario
-from logistics.supply.simulate import STATUSES
+from logistics.runner import run_scenario
+from logistics.advance.simulate import STATUSES
 
 pytestmark = pytest.mark.slow
 

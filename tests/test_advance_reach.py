@@ -8,24 +8,17 @@ delivers nothing while the daily records say why.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
+from logistics.advance.simulate import simulate
+from logistics.advance.supply_specs import TruckSpec
 from logistics.cost.physics import build_cost_model
-from logistics.cost.route import evaluate_path
+from logistics.cost.route import evaluate_path, helped_across
 from logistics.errors import DataError
-from logistics.supply.plan import TruckSpec, helped_across
-from logistics.supply.simulate import simulate
 from logistics.supply.turnaround import truck_leg_function, worst_going_per_m
 from logistics.terrain.classes import TerrainClass
 from logistics.vehicles import load_vehicle
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_advance import corridor  # noqa: E402
-from test_route import _lonlat, _terrain  # noqa: E402
 
 ROW = 10  # the formation's route runs east along this row of the 30 x 40 km grid
 
@@ -47,14 +40,15 @@ def test_helped_across_falls_back_to_the_worst_going_when_no_step_is_possible():
         helped_across(vals, dist)
 
 
-def test_trucks_in_a_marsh_follow_the_track_at_their_worst_going():
-    ds = _terrain()
+def test_trucks_in_a_marsh_follow_the_track_at_their_worst_going(hailar_terrain):
+    ds = hailar_terrain()
     ds["terrain_class"][:] = TerrainClass.WETLAND  # the ZIS-5 makes no step on its own
     zis = load_vehicle("zis-5")
     lonely = evaluate_path(ds, np.array([[ROW, 0], [ROW, 1], [ROW, 2]]), zis, season="wet")
     assert not np.isfinite(lonely["fuel_l"].iloc[1:]).any()  # the 5RC situation
 
-    leg = truck_leg_function(ds, zis, _lonlat(ds, ROW, 0), _route_cells(), stencil=16)(
+    railhead = hailar_terrain.lonlat(ds, ROW, 0)
+    leg = truck_leg_function(ds, zis, railhead, _route_cells(), stencil=16)(
         10, "wet")
     assert leg.reachable and leg.reason == ""
     # 10 km out along the track and 10 km back, every metre at the worst fuel per metre
@@ -63,12 +57,13 @@ def test_trucks_in_a_marsh_follow_the_track_at_their_worst_going():
     assert leg.out_s > 0 and leg.back_s > 0
 
 
-def test_a_column_cut_off_from_the_formation_delivers_nothing_and_says_why():
-    ds = _terrain()
+def test_a_column_cut_off_from_the_formation_delivers_nothing_and_says_why(corridor,
+                                                                           hailar_terrain):
+    ds = hailar_terrain()
     ds["terrain_class"][1:4, 1:4] = TerrainClass.WATER  # a railhead on an island
     ds["terrain_class"][2, 2] = TerrainClass.STEPPE
     zis = load_vehicle("zis-5")
-    leg = truck_leg_function(ds, zis, _lonlat(ds, 2, 2), _route_cells(), stencil=16)
+    leg = truck_leg_function(ds, zis, hailar_terrain.lonlat(ds, 2, 2), _route_cells(), stencil=16)
     cut = leg(5, "dry")
     assert not cut.reachable and "no way for zis-5" in cut.reason
 

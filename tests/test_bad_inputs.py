@@ -137,7 +137,7 @@ def _documented_file(tmp_path, **row):
 
 def test_report_counts_the_axes_its_table_lists(tmp_path):
     from logistics.history.documented import load_documented
-    from logistics.history.page import _axes_text
+    from logistics.report.compare_page import _axes_text
 
     good = load_documented(_documented_file(tmp_path, axis_id="TBF-39A", date="1945-08-12",
                                             lat=46.62, lon=121.24))

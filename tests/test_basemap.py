@@ -7,7 +7,6 @@ import io
 import matplotlib
 import numpy as np
 import pytest
-from test_terrain_synthetic import BOX, layers, synthetic  # noqa: F401  (fixtures)
 
 from logistics.errors import ExtentError
 from logistics.report.basemap import base_map, plot_lonlat
@@ -21,9 +20,9 @@ def _texts(ax) -> list[str]:
 
 def test_axes_are_metric_and_layers_drawn(synthetic):
     backend = matplotlib.get_backend()
-    fig, ax = base_map(BOX, resolution_m=2000)
+    fig, ax = base_map(synthetic.box, resolution_m=2000)
     assert matplotlib.get_backend() == backend  # no global backend switch
-    x0, y0, x1, y1 = metric_grid(BOX, 2000).bounds_m
+    x0, y0, x1, y1 = metric_grid(synthetic.box, 2000).bounds_m
     assert ax.get_xlim() == pytest.approx((x0, x1)) and ax.get_ylim() == pytest.approx((y0, y1))
     assert len(ax.images) == 1
     assert ax.get_legend() is not None
@@ -41,10 +40,10 @@ def test_axes_are_metric_and_layers_drawn(synthetic):
 
 
 def test_labels_off_and_own_places(synthetic):
-    _, ax = base_map(BOX, resolution_m=4000, labels=False, title="", legend=False)
+    _, ax = base_map(synthetic.box, resolution_m=4000, labels=False, title="", legend=False)
     assert "Wangyemiao" not in _texts(ax)
     assert ax.get_title(loc="left") == "" and ax.get_legend() is None
-    _, ax = base_map(BOX, resolution_m=4000, places=["46.0,122.0"])
+    _, ax = base_map(synthetic.box, resolution_m=4000, places=["46.0,122.0"])
     assert "46.0000, 122.0000" in _texts(ax) and "Wangyemiao" not in _texts(ax)
 
 
@@ -53,7 +52,7 @@ def test_plot_lonlat_and_existing_axes(synthetic):
 
     fig = Figure()
     ax = fig.add_subplot()
-    fig2, ax2 = base_map(BOX, ax=ax, resolution_m=4000, labels=False)
+    fig2, ax2 = base_map(synthetic.box, ax=ax, resolution_m=4000, labels=False)
     assert fig2 is fig and ax2 is ax
     (line,) = plot_lonlat(ax, [121.5, 122.5], [45.5, 46.0], color="red")
     x, y = to_metric(np.array([121.5, 122.5]), np.array([45.5, 46.0]))
@@ -70,7 +69,7 @@ def test_place_labels_do_not_overlap(synthetic):
     from matplotlib.text import Annotation
 
     # two places 400 m apart: the same label corner for both would overlap
-    fig, ax = base_map(BOX, resolution_m=4000, places=["46.000,122.000", "46.003,122.003"])
+    fig, ax = base_map(synthetic.box, resolution_m=4000, places=["46.000,122.000", "46.003,122.003"])
     renderer = fig.canvas.get_renderer()
     boxes = [t.get_window_extent(renderer) for t in ax.texts if isinstance(t, Annotation)
              and t.get_text().startswith("46.0")]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from chunked_toy import lazy_with_broken_tile
 
 from logistics import settings
 from logistics.cost.chunked import find_costs_chunked, traceback_chunked
@@ -98,11 +97,11 @@ def test_local_cluster_arguments_are_checked_before_starting() -> None:
         get_client(memory_limit="lots")
 
 
-def test_failure_on_a_worker_leaves_no_output(client, tmp_path) -> None:
+def test_failure_on_a_worker_leaves_no_output(broken_tile, client, tmp_path) -> None:
     pytest.importorskip("dask.array")
     model = _hilly_model((120, 120), seed=2)
     model.class_index[5, 5] = 0
-    lazy = lazy_with_broken_tile(model, chunks=60)
+    lazy = broken_tile(model, chunks=60)
     with pytest.raises(OSError, match="simulated"):
         find_costs_chunked(lazy, [(5, 5)], chunks=60, client=client, out=tmp_path / "c.zarr",
                            scratch=tmp_path)

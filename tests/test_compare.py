@@ -7,18 +7,19 @@ import math
 
 import pandas as pd
 import pytest
-from history_toy import Range, ToyScenario, lonlat_at, toy_runner
 
 from logistics.history.compare import COMPARISON_COLUMNS, compare
 from logistics.history.documented import COLUMNS
-from logistics.history.outputs import write_comparison
+from logistics.report.compare_outputs import write_comparison
 from logistics.history.summary import format_summary
 
-SCENARIOS = {
-    "USR-TANK": ToyScenario("USR-TANK", base_km_per_day=80.0, fuel_km=300.0,
-                            uncertain={"speed_scale": Range(0.8, 1.2)}),
-    "USR-FOOT": ToyScenario("USR-FOOT", base_km_per_day=25.0, lon0=121.0),
-}
+@pytest.fixture(scope="module")
+def scenarios(toy):
+    return {
+        "USR-TANK": toy.Scenario("USR-TANK", base_km_per_day=80.0, fuel_km=300.0,
+                                 uncertain={"speed_scale": toy.Range(0.8, 1.2)}),
+        "USR-FOOT": toy.Scenario("USR-FOOT", base_km_per_day=25.0, lon0=121.0),
+    }
 
 
 def _row(axis, date, **kw):
@@ -29,9 +30,9 @@ def _row(axis, date, **kw):
     return base
 
 
-def user_csv(path):
-    lon150, lat = lonlat_at(SCENARIOS["USR-TANK"], 150.0)
-    lon60, _ = lonlat_at(SCENARIOS["USR-FOOT"], 60.0)
+def user_csv(path, toy, scenarios):
+    lon150, lat = toy.lonlat_at(scenarios["USR-TANK"], 150.0)
+    lon60, _ = toy.lonlat_at(scenarios["USR-FOOT"], 60.0)
     rows = [
         _row("USR-TANK", "1945-08-09", cumulative_km_from_start_documented="70-90", km_min=70, km_max=90),
         _row("USR-TANK", "1945-08-10", place_reached="Town A", lat=lat, lon=float(lon150)),
@@ -53,29 +54,33 @@ def user_csv(path):
 
 
 @pytest.fixture()
-def configs(tmp_path):
+def configs(tmp_path, scenarios):
     folder = tmp_path / "configs"
     folder.mkdir()
-    for axis in SCENARIOS:
+    for axis in scenarios:
         (folder / f"{axis}.yaml").write_text("toy\n")
     (folder / "broken.yaml").write_text("toy\n")
     return folder
 
 
-def loader(path):
-    if path.stem == "broken":
-        from logistics.errors import ConfigError
+@pytest.fixture()
+def run(toy, scenarios):
+    """``run(tmp_path, configs, **kw)``: compare the user CSV on the toy runner."""
+    def loader(path):
+        if path.stem == "broken":
+            from logistics.errors import ConfigError
 
-        raise ConfigError("broken.yaml: axis_id: missing")
-    return SCENARIOS[path.stem]
+            raise ConfigError("broken.yaml: axis_id: missing")
+        return scenarios[path.stem]
+
+    def _run(tmp_path, configs, **kw):
+        return compare(user_csv(tmp_path / "mine.csv", toy, scenarios), configs_dir=configs,
+                       loader=loader, runner=toy.runner, **kw)
+
+    return _run
 
 
-def run(tmp_path, configs, **kw):
-    return compare(user_csv(tmp_path / "mine.csv"), configs_dir=configs, loader=loader,
-                   runner=toy_runner, **kw)
-
-
-def test_every_documented_row_gets_one_comparison_row(tmp_path, configs):
+def test_every_documented_row_gets_one_comparison_row(run, tmp_path, configs):
     comp = run(tmp_path, configs)
     t = comp.table.set_index("row")
     assert list(comp.table.columns) == list(COMPARISON_COLUMNS)
@@ -102,14 +107,14 @@ def test_every_documented_row_gets_one_comparison_row(tmp_path, configs):
     assert any("broken.yaml" in p for p in comp.inputs.config_problems)
 
 
-def test_disagreeing_rows_are_each_scored_and_flagged(tmp_path, configs):
+def test_disagreeing_rows_are_each_scored_and_flagged(run, tmp_path, configs):
     t = run(tmp_path, configs).table.set_index("row")
     # >450 km by 11 Aug vs at most 250 km by 12 Aug: both scored, both flagged.
     assert t.loc[4, "scorable"] and t.loc[5, "scorable"]
     assert "row 5" in t.loc[4, "disagreement"] and "row 4" in t.loc[5, "disagreement"]
 
 
-def test_summary_per_axis_and_overall(tmp_path, configs):
+def test_summary_per_axis_and_overall(run, tmp_path, configs):
     comp = run(tmp_path, configs)
     s = comp.summary.set_index("axis_id")
     assert list(s.index) == ["USR-TANK", "USR-FOOT", "USR-GHOST", "ALL"]
@@ -120,7 +125,7 @@ def test_summary_per_axis_and_overall(tmp_path, configs):
     assert "USR-TANK" in text and "ALL" in text
 
 
-def test_monte_carlo_bands_and_arrival_quantiles(tmp_path, configs):
+def test_monte_carlo_bands_and_arrival_quantiles(run, tmp_path, configs):
     comp = run(tmp_path, configs, samples=5, seed=2)
     band = comp.axes["USR-TANK"].band
     assert (band["p10_km"] <= band["p50_km"]).all() and (band["p50_km"] <= band["p90_km"]).all()
@@ -131,7 +136,7 @@ def test_monte_carlo_bands_and_arrival_quantiles(tmp_path, configs):
     pd.testing.assert_frame_equal(comp.table, again.table)
 
 
-def test_outputs_written_atomically(tmp_path, configs, monkeypatch):
+def test_outputs_written_atomically(run, tmp_path, configs, monkeypatch):
     comp = run(tmp_path, configs, samples=3)
     out = write_comparison(comp, tmp_path / "out", draw_map=False)
     names = sorted(p.name for p in out.iterdir())
@@ -145,7 +150,7 @@ def test_outputs_written_atomically(tmp_path, configs, monkeypatch):
                  "USR-GHOST", "bad date", "broken.yaml"):
         assert part in report
     # A failure half-way leaves the previous folder untouched and no temporary folder.
-    import logistics.history.outputs as outputs
+    import logistics.report.compare_outputs as outputs
 
     def boom(*a, **k):
         raise RuntimeError("plot failed")
@@ -157,12 +162,12 @@ def test_outputs_written_atomically(tmp_path, configs, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["configs", "mine.csv", "out"]
 
 
-def test_trace_starts_at_h_hour_from_km_zero():
+def test_trace_starts_at_h_hour_from_km_zero(toy, scenarios):
     from types import SimpleNamespace
 
     from logistics.history.runs import trace_of
 
-    res = toy_runner(SCENARIOS["USR-TANK"])
+    res = toy.runner(scenarios["USR-TANK"])
     late = SimpleNamespace(track=res.track.iloc[1:], route_points=res.route_points, daily=res.daily,
                            scenario=res.scenario)
     tr = trace_of(late).track

@@ -4,21 +4,21 @@ of a mobile scenario (with the fallback to main when an axis has none)."""
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 import pytest
-from history_toy import ToyScenario, toy_runner
 
 from logistics.errors import ConfigError
 from logistics.history.compare import compare
 from logistics.history.documented import COLUMNS
 from logistics.history.echelon import row_echelon, scored_echelon
 from logistics.scenario import load_scenario
-from logistics.supply.formation import MarchSchedule, VehicleGroup
-from logistics.supply.plan import Plan, RouteProfile
-from logistics.supply.simulate import simulate
+from logistics.advance.formation import VehicleGroup
+from logistics.advance.plan import Plan
+from logistics.advance.profiles import RouteProfile
+from logistics.advance.schedule import MarchSchedule
+from logistics.advance.simulate import simulate
 
 # -- the daily march cap --------------------------------------------------------------------
 
@@ -120,16 +120,13 @@ def test_mobile_row_without_mobile_scenario_falls_back_to_main_with_a_note():
 # -- compare with two echelons --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Toy(ToyScenario):
-    echelon: str = "main"
-
-
-_TOYS = {
-    "AX": _Toy("AX", base_km_per_day=30.0),
-    "AX-mobile": _Toy("AX", base_km_per_day=100.0, echelon="mobile"),
-    "AY": _Toy("AY", base_km_per_day=30.0, lon0=121.0),
-}
+@pytest.fixture(scope="module")
+def toys(toy):
+    return {
+        "AX": toy.Scenario("AX", base_km_per_day=30.0),
+        "AX-mobile": toy.Scenario("AX", base_km_per_day=100.0, echelon="mobile"),
+        "AY": toy.Scenario("AY", base_km_per_day=30.0, lon0=121.0),
+    }
 
 
 def _csv(path):
@@ -149,13 +146,13 @@ def _csv(path):
     return path
 
 
-def test_compare_scores_mobile_rows_on_the_mobile_track(tmp_path):
+def test_compare_scores_mobile_rows_on_the_mobile_track(toy, toys, tmp_path):
     folder = tmp_path / "configs"
     folder.mkdir()
-    for stem in _TOYS:
+    for stem in toys:
         (folder / f"{stem}.yaml").write_text("toy\n")
     comp = compare(_csv(tmp_path / "d.csv"), configs_dir=folder,
-                   loader=lambda p: _TOYS[p.stem], runner=toy_runner)
+                   loader=lambda p: toys[p.stem], runner=toy.runner)
     t = comp.table.set_index("row")
     assert list(t["echelon"]) == ["mobile", "main", "main"]
     # mobile row against the 100 km/day track: inside 90-110; main row against 30 km/day: inside
@@ -171,7 +168,7 @@ def test_compare_scores_mobile_rows_on_the_mobile_track(tmp_path):
     assert not comp.inputs.config_problems
 
 
-def test_calibration_scores_mobile_rows_on_the_mobile_run_like_compare():
+def test_calibration_scores_mobile_rows_on_the_mobile_run_like_compare(toy):
     import math
 
     import pandas as pd
@@ -179,7 +176,7 @@ def test_calibration_scores_mobile_rows_on_the_mobile_run_like_compare():
     from logistics.history.calibrate import evaluate_grid
 
     # main body 20 km/day, mobile group 100 km/day; one documented row for each, both exact
-    main, mobile = ToyScenario("A", base_km_per_day=20.0), ToyScenario("A", base_km_per_day=100.0)
+    main, mobile = toy.Scenario("A", base_km_per_day=20.0), toy.Scenario("A", base_km_per_day=100.0)
     rows = pd.DataFrame([
         {"row": 1, "formation": "A main forces", "place_reached": "x",
          "date": pd.Timestamp("1945-08-10"), "lat": math.nan, "lon": math.nan,
@@ -188,9 +185,9 @@ def test_calibration_scores_mobile_rows_on_the_mobile_run_like_compare():
          "date": pd.Timestamp("1945-08-10"), "lat": math.nan, "lon": math.nan,
          "km_min": 200.0, "km_max": 200.0, "date_basis": "end_of_day", "usable": True},
     ])
-    with_mobile = evaluate_grid({"A": (main, rows, mobile)}, [], runner=toy_runner)
+    with_mobile = evaluate_grid({"A": (main, rows, mobile)}, [], runner=toy.runner)
     assert with_mobile["sum_abs_km"].tolist() == [pytest.approx(0.0)]
     assert with_mobile["n_km"].tolist() == [2]
     # without the mobile scenario the mobile row falls back to the main run: 160 km short
-    only_main = evaluate_grid({"A": (main, rows)}, [], runner=toy_runner)
+    only_main = evaluate_grid({"A": (main, rows)}, [], runner=toy.runner)
     assert only_main["sum_abs_km"].tolist() == [pytest.approx(160.0)]

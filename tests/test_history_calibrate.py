@@ -6,7 +6,6 @@ import math
 
 import pandas as pd
 import pytest
-from history_toy import Range, ToyScenario, lonlat_at, toy_runner
 
 from logistics.errors import ConfigError
 from logistics.history.calibrate import (
@@ -18,11 +17,11 @@ from logistics.history.calibrate import (
 )
 
 
-def documented(sc: ToyScenario, true_scale: float, *, row0: int) -> pd.DataFrame:
+def documented(toy, sc, true_scale: float, *, row0: int) -> pd.DataFrame:
     """Exact rows a toy axis would produce at ``true_scale``: a distance and a place."""
     rate = sc.base_km_per_day * true_scale
     place_km = 2.5 * rate  # reached at 11 Aug 12:00 -> dated 11 Aug
-    lon, lat = lonlat_at(sc, place_km)
+    lon, lat = toy.lonlat_at(sc, place_km)
     return pd.DataFrame([
         {"row": row0, "date": pd.Timestamp("1945-08-10"), "lat": math.nan, "lon": math.nan,
          "km_min": 2 * rate, "km_max": 2 * rate, "date_basis": "end_of_day", "usable": True},
@@ -31,15 +30,15 @@ def documented(sc: ToyScenario, true_scale: float, *, row0: int) -> pd.DataFrame
     ])
 
 
-def toy_axes(scales):
+def toy_axes(toy, scales):
     out = {}
     for i, (base, scale) in enumerate(zip((50.0, 60.0, 70.0), scales)):
-        sc = ToyScenario(f"A{i}", base_km_per_day=base)
-        out[sc.axis_id] = (sc, documented(sc, scale, row0=10 * i))
+        sc = toy.Scenario(f"A{i}", base_km_per_day=base)
+        out[sc.axis_id] = (sc, documented(toy, sc, scale, row0=10 * i))
     return out
 
 
-def test_grid_points_and_bad_requests():
+def test_grid_points_and_bad_requests(toy):
     g = grid_points({"speed_scale": (0.5, 1.5), "fuel_scale": (1.0, 2.0)}, 3)
     assert len(g) == 9 and g[0] == {"speed_scale": 0.5, "fuel_scale": 1.0}
     with pytest.raises(ConfigError, match="global"):
@@ -47,19 +46,19 @@ def test_grid_points_and_bad_requests():
     with pytest.raises(ConfigError):
         grid_points({"speed_scale": (1.5, 0.5)}, 3)
     with pytest.raises(ConfigError):
-        calibrate(toy_axes([1, 1, 1]), params=["speed_scale", "fuel_scale", "march_hours_per_day", "x"])
+        calibrate(toy_axes(toy, [1, 1, 1]), params=["speed_scale", "fuel_scale", "march_hours_per_day", "x"])
 
 
-def test_bounds_come_from_configs_uncertain_ranges_else_defaults():
-    a = ToyScenario("A", uncertain={"speed_scale": Range(0.7, 1.2)})
-    b = ToyScenario("B", uncertain={"speed_scale": Range(0.9, 1.4)})
+def test_bounds_come_from_configs_uncertain_ranges_else_defaults(toy):
+    a = toy.Scenario("A", uncertain={"speed_scale": toy.Range(0.7, 1.2)})
+    b = toy.Scenario("B", uncertain={"speed_scale": toy.Range(0.9, 1.4)})
     got = bounds_from_scenarios(["speed_scale", "fuel_scale"], [a, b])
     assert got == {"speed_scale": (0.7, 1.4), "fuel_scale": DEFAULT_BOUNDS["fuel_scale"]}
 
 
-def test_recovers_a_known_speed_scale_and_loao_is_out_of_sample():
-    cal = calibrate(toy_axes([1.25] * 3), params=["speed_scale"],
-                    bounds={"speed_scale": (0.5, 1.5)}, points=5, runner=toy_runner)
+def test_recovers_a_known_speed_scale_and_loao_is_out_of_sample(toy):
+    cal = calibrate(toy_axes(toy, [1.25] * 3), params=["speed_scale"],
+                    bounds={"speed_scale": (0.5, 1.5)}, points=5, runner=toy.runner)
     assert cal.fitted["speed_scale"] == pytest.approx(1.25)
     assert cal.fitted["mae_km"] == pytest.approx(0.0, abs=1e-6)
     assert cal.nominal["mae_km"] > 10  # scale 1 is 20 % slow
@@ -70,10 +69,10 @@ def test_recovers_a_known_speed_scale_and_loao_is_out_of_sample():
     assert "Leave-one-axis-out" in text and "1.25" in text
 
 
-def test_loao_fits_without_the_held_out_axis():
+def test_loao_fits_without_the_held_out_axis(toy):
     # Axis A2 was documented at 0.5, the others at 1.5: held out, A2 is fitted on A0+A1 only.
-    cal = calibrate(toy_axes([1.5, 1.5, 0.5]), params=["speed_scale"],
-                    bounds={"speed_scale": (0.5, 1.5)}, points=5, runner=toy_runner)
+    cal = calibrate(toy_axes(toy, [1.5, 1.5, 0.5]), params=["speed_scale"],
+                    bounds={"speed_scale": (0.5, 1.5)}, points=5, runner=toy.runner)
     loao = cal.loao.set_index("held_out")
     assert loao.loc["A2", "speed_scale"] == 1.5
     assert loao.loc["A2", "train_mae_km"] == pytest.approx(0.0, abs=1e-6)
@@ -81,12 +80,12 @@ def test_loao_fits_without_the_held_out_axis():
     assert cal.loao_mae_km > cal.fitted["mae_km"]  # out of sample is worse than in sample
 
 
-def test_two_parameters_with_fuel_limit():
+def test_two_parameters_with_fuel_limit(toy):
     # Fuel runs out at 100 km / fuel_scale; documented rows come from scale 1 and fuel_scale 0.8
     # (dry at 125 km): the grid must find both.
     axes = {}
     for i, base in enumerate((50.0, 60.0)):
-        sc = ToyScenario(f"F{i}", base_km_per_day=base, fuel_km=100.0)
+        sc = toy.Scenario(f"F{i}", base_km_per_day=base, fuel_km=100.0)
         days = [pd.Timestamp("1945-08-09") + pd.Timedelta(days=d) for d in range(5)]
         kms = [min(base * (d + 1), 125.0) for d in range(5)]
         axes[sc.axis_id] = (sc, pd.DataFrame([
@@ -95,12 +94,12 @@ def test_two_parameters_with_fuel_limit():
             for d, (t, k) in enumerate(zip(days, kms))]))
     cal = calibrate(axes, params=["speed_scale", "fuel_scale"],
                     bounds={"speed_scale": (0.5, 1.5), "fuel_scale": (0.4, 1.2)}, points=5,
-                    runner=toy_runner)
+                    runner=toy.runner)
     assert (cal.fitted["speed_scale"], cal.fitted["fuel_scale"]) == (pytest.approx(1.0), pytest.approx(0.8))
 
 
-def test_loao_needs_two_axes():
-    cal = calibrate({"A0": toy_axes([1.0] * 3)["A0"]}, params=["speed_scale"], points=3, runner=toy_runner)
+def test_loao_needs_two_axes(toy):
+    cal = calibrate({"A0": toy_axes(toy, [1.0] * 3)["A0"]}, params=["speed_scale"], points=3, runner=toy.runner)
     assert cal.loao is None and math.isnan(cal.loao_mae_km)
     with pytest.raises(ConfigError):
         leave_one_axis_out(cal.table)

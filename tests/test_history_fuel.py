@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from history_toy import Range, ToyScenario, toy_runner
 
 from logistics.errors import DataError
-from logistics.history.fuel import dry_time_quantiles, fuel_markdown, fuel_verdict, load_fuel_states
+from logistics.history.fuel import dry_time_quantiles, fuel_verdict, load_fuel_states
+from logistics.report.compare_page import fuel_markdown
 from logistics.history.runs import trace_of
 from logistics.history.uncertainty import run_monte_carlo
 
@@ -31,9 +31,9 @@ def test_bad_fuel_states_file(tmp_path):
         load_fuel_states(tmp_path / "none.csv")
 
 
-def test_verdict_finds_the_first_hour_held_for_fuel():
+def test_verdict_finds_the_first_hour_held_for_fuel(toy):
     # 80 km/day with fuel for 300 km: dry at 3.75 days, 12 Aug 18:00, and held to the end.
-    tr = trace_of(toy_runner(ToyScenario("T", base_km_per_day=80.0, fuel_km=300.0)))
+    tr = trace_of(toy.runner(toy.Scenario("T", base_km_per_day=80.0, fuel_km=300.0)))
     v = fuel_verdict("T", tr)
     assert v.runs_dry
     assert v.first_dry == pd.Timestamp("1945-08-12 19:00")  # first step that could not move
@@ -44,15 +44,15 @@ def test_verdict_finds_the_first_hour_held_for_fuel():
     assert "0.25 заправки" in text and "Korokhon" in text
 
 
-def test_verdict_when_fuel_lasts():
-    v = fuel_verdict("T", trace_of(toy_runner(ToyScenario("T"))))
+def test_verdict_when_fuel_lasts(toy):
+    v = fuel_verdict("T", trace_of(toy.runner(toy.Scenario("T"))))
     assert not v.runs_dry and v.hours_dry == 0.0
     assert "does not run dry" in fuel_markdown(v, load_fuel_states())
 
 
-def test_dry_time_quantiles_over_draws():
-    sc = ToyScenario("T", base_km_per_day=80.0, fuel_km=300.0, uncertain={"fuel_scale": Range(0.5, 1.5)})
-    mc = run_monte_carlo(sc, 5, seed=4, dems=("merged",), runner=toy_runner)
+def test_dry_time_quantiles_over_draws(toy):
+    sc = toy.Scenario("T", base_km_per_day=80.0, fuel_km=300.0, uncertain={"fuel_scale": toy.Range(0.5, 1.5)})
+    mc = run_monte_carlo(sc, 5, seed=4, dems=("merged",), runner=toy.runner)
     q = dry_time_quantiles(mc.runs)
     assert q["draws"] == 5 and 0 < q["share_dry"] <= 1
     assert q["first_dry_p10"] <= q["first_dry_p50"]

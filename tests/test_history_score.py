@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from logistics.geodesy import locate_on_route
 from logistics.history.score import (
     find_disagreements,
     km_at_time,
-    locate_on_route,
     range_error_km,
     score_rows,
     time_at_km,

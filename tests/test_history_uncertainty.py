@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from history_toy import START, Range, ToyScenario, lonlat_at, toy_runner
 
 from logistics.errors import ConfigError
 from logistics.history.uncertainty import (
@@ -15,44 +14,50 @@ from logistics.history.uncertainty import (
     run_monte_carlo,
 )
 
-SC = ToyScenario("T", uncertain={"speed_scale": Range(0.5, 1.5)}, fuel_km=500.0)
-TIMES = [START + pd.Timedelta(days=d) for d in range(0, 6)]
+@pytest.fixture(scope="module")
+def sc(toy):
+    return toy.Scenario("T", uncertain={"speed_scale": toy.Range(0.5, 1.5)}, fuel_km=500.0)
 
 
-def test_draws_are_seeded():
-    a, b = draw_jobs(SC, 6, seed=7), draw_jobs(SC, 6, seed=7)
+@pytest.fixture(scope="module")
+def times(toy):
+    return [toy.START + pd.Timedelta(days=d) for d in range(0, 6)]
+
+
+def test_draws_are_seeded(sc):
+    a, b = draw_jobs(sc, 6, seed=7), draw_jobs(sc, 6, seed=7)
     assert a == b
-    c = draw_jobs(SC, 6, seed=8)
+    c = draw_jobs(sc, 6, seed=8)
     assert [j.overrides for j in a] != [j.overrides for j in c]
     for j in a:
         assert 0.5 <= j.overrides["speed_scale"] <= 1.5 and j.dem in ("merged", "etopo5")
     assert len({j.seed for j in a}) == 6
     with pytest.raises(ConfigError):
-        draw_jobs(SC, 0)
+        draw_jobs(sc, 0)
 
 
-def test_bands_and_arrivals_by_hand():
-    mc = run_monte_carlo(SC, 9, seed=1, dems=("merged",), runner=toy_runner)
+def test_bands_and_arrivals_by_hand(toy, sc, times):
+    mc = run_monte_carlo(sc, 9, seed=1, dems=("merged",), runner=toy.runner)
     scales = np.array([j.overrides["speed_scale"] for j in mc.jobs])
-    bands = advance_bands(mc.runs, TIMES)
+    bands = advance_bands(mc.runs, times)
     day1 = 60.0 * scales
     assert bands.loc[1, "p50_km"] == pytest.approx(np.median(day1))
     assert bands.loc[1, "p10_km"] < bands.loc[1, "p50_km"] < bands.loc[1, "p90_km"]
-    lon, lat = lonlat_at(SC, [100.0, 800.0])
+    lon, lat = toy.lonlat_at(sc, [100.0, 800.0])
     places = pd.DataFrame({"row": [2, 3], "lon": lon, "lat": [lat, lat]})
     arr = arrival_quantiles(mc.runs, places).set_index("row")
     days = np.sort(100.0 / day1)
     assert arr.loc[2, "share_reached"] == 1.0
     # P50 of 9 draws by inverted_cdf is the 5th smallest arrival.
-    assert (arr.loc[2, "arrival_p50"] - START) / pd.Timedelta(days=1) == pytest.approx(days[4], abs=1e-6)
+    assert (arr.loc[2, "arrival_p50"] - toy.START) / pd.Timedelta(days=1) == pytest.approx(days[4], abs=1e-6)
     assert arr.loc[3, "share_reached"] == 0.0 and pd.isna(arr.loc[3, "arrival_p50"])
 
 
-def test_same_seed_same_bands_in_process_and_on_a_cluster():
+def test_same_seed_same_bands_in_process_and_on_a_cluster(toy, sc, times):
     from logistics.cost.cluster import get_client
 
-    local = run_monte_carlo(SC, 4, seed=3, runner=toy_runner)
+    local = run_monte_carlo(sc, 4, seed=3, runner=toy.runner)
     with get_client(n_workers=2, processes=False) as client:
-        dist = run_monte_carlo(SC, 4, seed=3, runner=toy_runner, client=client)
-    pd.testing.assert_frame_equal(advance_bands(local.runs, TIMES), advance_bands(dist.runs, TIMES))
+        dist = run_monte_carlo(sc, 4, seed=3, runner=toy.runner, client=client)
+    pd.testing.assert_frame_equal(advance_bands(local.runs, times), advance_bands(dist.runs, times))
     pd.testing.assert_frame_equal(local.draws(), dist.draws())

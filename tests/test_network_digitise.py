@@ -7,12 +7,11 @@ import dataclasses
 import numpy as np
 import pandas as pd
 import pytest
-import xarray as xr
 
 from logistics.cost.model import BARRIER_CLASS
 from logistics.errors import ConfigError
 from logistics.network import load_network
-from logistics.network.digitise import (
+from _digitise import (
     digitise,
     polyline_km,
     read_station_table,
@@ -20,35 +19,21 @@ from logistics.network.digitise import (
     write_osm,
 )
 from logistics.network.params import LineInfo, load_params
-from logistics.network.trace import rail_cost_model, trace_segment
+from _trace import rail_cost_model, trace_segment
 from logistics.terrain import TerrainClass, to_metric
 
 TRACING = dataclasses.replace(load_params().tracing, resolution_m=500.0, window_margin_km=10.0)
 
 
-def _terrain(bbox, res_m, elevation=None):
-    """North-up synthetic terrain in METRIC_CRS over a lon/lat box; ``elevation(x, y)`` in m."""
-    w, s, e, n = bbox
-    xs, ys = to_metric(np.array([w, e, w, e]), np.array([s, s, n, n]))
-    x = np.arange(xs.min() + res_m / 2, xs.max(), res_m)
-    y = np.arange(ys.max() - res_m / 2, ys.min(), -res_m)
-    xx, yy = np.meshgrid(x, y)
-    z = np.full(xx.shape, 200.0) if elevation is None else elevation(xx, yy)
-    return xr.Dataset(
-        {"elevation_m": (("y", "x"), z.astype(np.float32)),
-         "terrain_class": (("y", "x"), np.full(xx.shape, TerrainClass.STEPPE, np.uint8)),
-         "river_class": (("y", "x"), np.zeros(xx.shape, np.uint8))},
-        coords={"x": x, "y": y}, attrs={"resolution_m": res_m})
-
-
-def _loader(elevation=None):
+def _loader(box_terrain, elevation=None):
+    """A terrain loader for trace_segment: synthetic steppe over any box (``box_terrain``)."""
     def load(bbox, resolution_m):
-        return _terrain(bbox, resolution_m, elevation)
+        return box_terrain(bbox, resolution_m, elevation)
     return load
 
 
-def test_rail_rule_table_by_hand():
-    ds = _terrain((125.0, 45.0, 125.1, 45.1), 1000.0)
+def test_rail_rule_table_by_hand(box_terrain):
+    ds = box_terrain((125.0, 45.0, 125.1, 45.1), 1000.0)
     ds["terrain_class"][0, 0] = TerrainClass.WATER
     ds["terrain_class"][0, 1] = TerrainClass.NODATA
     m = rail_cost_model(ds, TRACING)
@@ -63,14 +48,14 @@ def test_rail_rule_table_by_hand():
     assert m.class_index[1, 1] == 0 and m.units == "m"
 
 
-def test_trace_on_flat_ground_is_the_chord():
+def test_trace_on_flat_ground_is_the_chord(box_terrain):
     a, b = (125.0, 45.0), (125.4, 45.1)
-    pts = trace_segment(a, b, TRACING, load=_loader())
+    pts = trace_segment(a, b, TRACING, load=_loader(box_terrain))
     assert pts[0] == a and pts[-1] == b  # pinned to the stations
     assert polyline_km(pts) == pytest.approx(polyline_km([a, b]), rel=0.01)
 
 
-def test_trace_crosses_a_ridge_at_its_pass():
+def test_trace_crosses_a_ridge_at_its_pass(box_terrain):
     # a 600 m east-west ridge across the way (y0), with a low pass 15 km east of the chord
     a, b = (125.0, 44.8), (125.0, 45.2)
     xa, _ = to_metric(*a)
@@ -82,7 +67,7 @@ def test_trace_crosses_a_ridge_at_its_pass():
         gap = 1.0 - np.exp(-(((xx - x_pass) / 3000.0) ** 2))
         return 200.0 + ridge * gap
 
-    pts = trace_segment(a, b, TRACING, load=_loader(elevation))
+    pts = trace_segment(a, b, TRACING, load=_loader(box_terrain, elevation))
     lon = np.array([p[0] for p in pts])
     lat = np.array([p[1] for p in pts])
     x, y = to_metric(lon, lat)
@@ -155,7 +140,7 @@ def test_station_table_problems_are_listed_together(tmp_path):
 def test_network_map_draws_every_rail_edge_dashed_where_unverified():
     from pathlib import Path
 
-    from logistics.network.routemap import network_map
+    from logistics.report.route_map import network_map
 
     graph = load_network(Path(__file__).parent / "data" / "tiny-rail.osm", road=False)
     fig = network_map(graph, bbox=(124.8, 44.8, 125.4, 45.2), resolution_m=2000.0)

@@ -14,7 +14,6 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
-import xarray as xr
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from logistics.cost.physics import move_rates
@@ -39,18 +38,9 @@ def rail_only():
 
 
 @pytest.fixture(scope="module")
-def terrain():
+def terrain(box_terrain):
     """Flat steppe at 200 m on a 500 m metric grid covering the fixture."""
-    w, s, e, n = BOX
-    xs, ys = to_metric(np.array([w, e, w, e]), np.array([s, s, n, n]))
-    x = np.arange(xs.min() + 250.0, xs.max(), 500.0)
-    y = np.arange(ys.max() - 250.0, ys.min(), -500.0)
-    shape = (y.size, x.size)
-    return xr.Dataset(
-        {"elevation_m": (("y", "x"), np.full(shape, 200.0, np.float32)),
-         "terrain_class": (("y", "x"), np.full(shape, TerrainClass.STEPPE, np.uint8)),
-         "river_class": (("y", "x"), np.zeros(shape, np.uint8))},
-        coords={"x": x, "y": y}, attrs={"resolution_m": 500.0})
+    return box_terrain(BOX, 500.0)
 
 
 def _edge_km(network, a_name, b_name):
@@ -118,8 +108,7 @@ def test_cross_country_leg_matches_the_cost_engine(network, terrain):
     assert leg.fuel_l == pytest.approx(leg.distance_km * float(fuel), rel=1e-6)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lon0=st.floats(124.9, 125.3), lat0=st.floats(44.86, 45.15),
        lon1=st.floats(124.9, 125.3), lat1=st.floats(44.86, 45.15),
        vehicle=st.sampled_from(["T-34-85", "foot", "Studebaker"]),

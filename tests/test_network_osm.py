@@ -166,10 +166,12 @@ def test_no_wanted_ways(tmp_path):
         load_network(path)
 
 
-def test_shipped_file_path_is_under_configs():
-    from logistics.network import SHIPPED_RAILWAYS
+def test_shipped_file_path_is_under_configs_as_set_at_call_time(monkeypatch, tmp_path):
+    from logistics.network import shipped_railways_path
 
-    assert SHIPPED_RAILWAYS.parent == settings.CONFIG_DIR / "network"
+    assert shipped_railways_path().parent == settings.CONFIG_DIR / "network"
+    monkeypatch.setattr(settings, "CONFIG_DIR", tmp_path)  # a later change counts
+    assert shipped_railways_path() == tmp_path / "network" / "railways-1945.osm"
 
 
 def _tagged_fixture(tmp_path: Path, factor: str) -> Path:

@@ -1,18 +1,18 @@
-"""The railway route factor fit (logistics.network.route_factor) on small hand-made inputs."""
+"""The railway route factor fit (configs/network/_route_factor.py) on small hand-made inputs."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from logistics.errors import DataError
 from logistics.network import load_network
-from logistics.network.digitise import digitise, fit_drawn, polyline_km, write_osm
+from _digitise import digitise, fit_drawn, polyline_km, write_osm
 from logistics.network.params import LineInfo
-from logistics.network.route_factor import (
+from _route_factor import (
     documented_spans,
     fit_route_factor,
     leave_one_line_out,
@@ -41,7 +41,6 @@ def test_leave_one_line_out_by_hand():
                                                                        34 / 30])
 
 
-@settings(max_examples=50, deadline=None)
 @given(factor=st.floats(0.5, 2.0),
        traced=st.lists(st.floats(1.0, 1000.0), min_size=2, max_size=8))
 def test_exact_data_give_the_factor_back_and_perfect_predictions(factor, traced):
@@ -51,7 +50,6 @@ def test_exact_data_give_the_factor_back_and_perfect_predictions(factor, traced)
     assert np.allclose(cv["predicted_over_documented"], 1.0, rtol=1e-9)
 
 
-@settings(max_examples=50, deadline=None)
 @given(scale=st.floats(0.1, 10.0),
        pairs=st.lists(st.tuples(st.floats(1.0, 1000.0), st.floats(1.0, 1000.0)),
                       min_size=1, max_size=8))

@@ -2,8 +2,8 @@
 
 Documented lengths (lines-1945.yaml, each with its citation): Manzhouli-Harbin 935 km (R01),
 Harbin-Suifenhe 548 km (R02), Dairen-Hsinking 701.4 km (R04). The .osm is traced with the rail
-grade rule (logistics.network.trace) and carries one global route factor fitted on every line
-with documented chainage (logistics.network.route_factor); the lengths are checked with the
+grade rule (configs/network/_trace.py) and carries one global route factor fitted on every line
+with documented chainage (configs/network/_route_factor.py); the lengths are checked with the
 factor fitted WITHOUT the line checked (leave one line out), so no line checks itself.
 """
 
@@ -16,9 +16,9 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-from logistics.network import SHIPPED_RAILWAYS, find_station, load_lines, load_railways
-from logistics.network.digitise import digitise, read_station_table
-from logistics.network.route_factor import (
+from logistics.network import find_station, load_lines, load_railways, shipped_railways_path
+from _digitise import digitise, read_station_table
+from _route_factor import (
     PLAUSIBLE_RANGE,
     documented_spans,
     fit_route_factor,
@@ -56,7 +56,7 @@ def _chord_km(table, line: str) -> float:
 
 
 def _shipped_factor() -> float:
-    text = SHIPPED_RAILWAYS.read_text(encoding="utf-8")
+    text = shipped_railways_path().read_text(encoding="utf-8")
     factors = set(re.findall(r'<tag k="route_factor" v="([^"]+)" />', text))
     assert len(factors) == 1, factors  # one global factor on every way
     return float(factors.pop())
@@ -86,7 +86,7 @@ def test_shipped_factor_is_reproducible_from_the_shipped_drawing(spans):
 
 
 def test_route_factor_is_physically_plausible(spans):
-    lo, hi = PLAUSIBLE_RANGE  # modelling assumption, see logistics.network.route_factor
+    lo, hi = PLAUSIBLE_RANGE  # modelling assumption, see configs/network/_route_factor.py
     assert lo <= _shipped_factor() <= hi
     assert leave_one_line_out(spans)["factor_without"].between(lo, hi).all()
 

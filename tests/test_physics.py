@@ -6,8 +6,7 @@ import math
 
 import numpy as np
 import pytest
-import xarray as xr
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from logistics.cost import physics
@@ -29,37 +28,6 @@ from logistics.vehicles import list_vehicles, load_vehicle
 MOTOR = [v for v in list_vehicles() if load_vehicle(v).is_motorised]
 ALL = list_vehicles()
 TERRAIN_SURFACES = [s for s in physics.SURFACES if s != "road"]
-
-
-def synth_terrain(ny: int = 12, nx: int = 14, res_m: float = 1000.0, *, seed: int = 0,
-                  tclass: int | None = None, slope: float = 0.0) -> xr.Dataset:
-    """A small metric terrain Dataset: a ramp rising east (``slope`` m/m) plus optional noise,
-    random passable classes (or one ``tclass``), a lake block, and rivers."""
-    rng = np.random.default_rng(seed)
-    x = np.arange(nx) * res_m
-    y = (ny - np.arange(ny)) * res_m
-    z = np.broadcast_to(100.0 + slope * x, (ny, nx)).astype(np.float32).copy()
-    if tclass is None:
-        tc = rng.integers(1, 7, (ny, nx)).astype(np.uint8)
-        tc[2:4, 2:4] = TerrainClass.WATER
-        tc[0, 0] = TerrainClass.NODATA
-        z = z + rng.normal(0, 20, (ny, nx)).astype(np.float32)
-    else:
-        tc = np.full((ny, nx), tclass, np.uint8)
-    rc = np.zeros((ny, nx), np.uint8)
-    if tclass is None:
-        rc[:, 7] = RiverClass.MEDIUM
-        rc[6, :] = RiverClass.MAJOR
-    zeros = np.zeros((ny, nx), np.float32)
-    return xr.Dataset(
-        {
-            "elevation_m": (("y", "x"), z, {"units": "m"}),
-            "slope_deg": (("y", "x"), zeros + np.degrees(np.arctan(slope)), {"units": "degree"}),
-            "terrain_class": (("y", "x"), tc, {"units": "class"}),
-            "river_class": (("y", "x"), rc, {"units": "class"}),
-        },
-        coords={"x": x, "y": y},
-    )
 
 
 # ---------------------------------------------------------------------------------- calibration
@@ -143,7 +111,7 @@ def test_uphill_is_slower_than_downhill(vid):
 
 
 @pytest.mark.parametrize("vid", ALL)
-def test_beyond_max_grade_is_impossible(vid):
+def test_beyond_max_grade_is_impossible(synth_terrain, vid):
     v = load_vehicle(vid)
     beyond = math.tan(math.radians(v.max_grade_deg + 0.5))
     for g in (beyond, -beyond):
@@ -227,7 +195,7 @@ def test_river_crossings_ford_or_wait_for_a_bridge():
 
 @pytest.mark.parametrize("vid", ALL)
 @pytest.mark.parametrize("season", physics.SEASONS)
-def test_every_table_entry_is_positive_or_inf(vid, season):
+def test_every_table_entry_is_positive_or_inf(synth_terrain, vid, season):
     terrain = synth_terrain()
     objectives = ["time", "fuel", 0.3] if load_vehicle(vid).is_motorised else ["time"]
     for objective in objectives:
@@ -238,7 +206,7 @@ def test_every_table_entry_is_positive_or_inf(vid, season):
         assert m.grades[0] == pytest.approx(-1) and m.grades[-1] == pytest.approx(1)
 
 
-def test_water_nodata_and_missing_elevation_are_barriers():
+def test_water_nodata_and_missing_elevation_are_barriers(synth_terrain):
     terrain = synth_terrain()
     terrain["elevation_m"][5, 5] = np.nan
     m = build_cost_model(terrain, "T-34")
@@ -250,7 +218,7 @@ def test_water_nodata_and_missing_elevation_are_barriers():
     assert np.all(m.class_index[passable] == tc[passable])
 
 
-def test_model_values_by_hand_on_flat_steppe():
+def test_model_values_by_hand_on_flat_steppe(synth_terrain):
     terrain = synth_terrain(tclass=TerrainClass.STEPPE)
     m = build_cost_model(terrain, "T-34-85", objective="time")
     assert m.units == "s" and m.cellsize_m == (1000.0, 1000.0) and m.enter is None
@@ -266,7 +234,7 @@ def test_model_values_by_hand_on_flat_steppe():
     assert mixed.attrs["vehicle"] == "t-34-85" and mixed.attrs["time_weight"] == 0.25
 
 
-def test_uphill_move_costs_more_than_downhill_through_the_kernel():
+def test_uphill_move_costs_more_than_downhill_through_the_kernel(synth_terrain):
     terrain = synth_terrain(tclass=TerrainClass.STEPPE, slope=0.1)  # rises eastward
     for objective in ("time", "fuel"):
         m = build_cost_model(terrain, "Sherman", objective=objective)
@@ -274,7 +242,7 @@ def test_uphill_move_costs_more_than_downhill_through_the_kernel():
         assert east > west
 
 
-def test_rivers_become_enter_costs():
+def test_rivers_become_enter_costs(synth_terrain):
     terrain = synth_terrain()
     m = build_cost_model(terrain, "Sherman", objective="time")
     assert m.enter[6, 1] == pytest.approx(45 * 60)  # MAJOR: wait for a bridge
@@ -284,7 +252,7 @@ def test_rivers_become_enter_costs():
     assert f.enter[6, 1] == pytest.approx(45 / 60 * 5)  # idle 5 L/h while waiting
 
 
-def test_bad_arguments_raise_project_errors():
+def test_bad_arguments_raise_project_errors(synth_terrain):
     terrain = synth_terrain()
     with pytest.raises(ConfigError, match="burns no fuel"):
         build_cost_model(terrain, "foot", objective="fuel")
@@ -300,7 +268,7 @@ def test_bad_arguments_raise_project_errors():
         move_rates("T-34", "ice", 0.0)
 
 
-def test_point_rates_reads_the_cell_under_a_point():
+def test_point_rates_reads_the_cell_under_a_point(synth_terrain):
     from logistics.terrain import to_lonlat, to_metric
 
     x0, y0 = to_metric(120.0, 46.0)
@@ -323,7 +291,6 @@ def physics_crs():
     return settings.METRIC_CRS
 
 
-@settings(max_examples=200, deadline=None)
 @given(
     vid=st.sampled_from(ALL),
     surface=st.sampled_from(physics.SURFACES),

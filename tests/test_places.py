@@ -182,7 +182,7 @@ def test_text_outputs_name_places_1945_name_then_modern():
 
 
 def test_near_place_uses_the_label():
-    from logistics.supply.advance import near_place
+    from logistics.runner import near_place
 
     p = lookup("Tongliao")
     assert near_place(p.lon, p.lat) == "at Tungliao (Tongliao)"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from logistics.errors import DataError
@@ -75,7 +75,6 @@ def _overlap(a, b):
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.lists(_box, min_size=1, max_size=12), st.lists(_box, max_size=4))
 def test_placed_labels_overlap_neither_each_other_nor_obstacles(labels, obs):
     anchors = [(x, y) for x, y, _, _ in labels]
@@ -93,7 +92,6 @@ def test_placed_labels_overlap_neither_each_other_nor_obstacles(labels, obs):
         assert out[0] == (4.0, LABEL_OFFSETS[0][1] * sizes[0][1])
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(0, 100), min_size=1, max_size=18), st.floats(0, 30))
 def test_spans_cover_every_day_once_in_order(steps, radius):
     x = np.cumsum(steps)

@@ -4,55 +4,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import xarray as xr
 
 from logistics.cost.physics import build_cost_model
 from logistics.cost.route import SEGMENT_COLUMNS, evaluate_path, route
 from logistics.cost.solver import find_costs
 from logistics.errors import ConfigError, ExtentError, NoRouteError
 from logistics.places import lookup
-from logistics.terrain import cell_of, to_lonlat, to_metric
-from logistics.terrain.classes import RiverClass, TerrainClass
-
-RES_M = 1000.0
+from logistics.terrain import cell_of, to_metric
+from logistics.terrain.classes import TerrainClass
 
 
-def _terrain(*, lake: bool = False, hills: bool = False, island: bool = False) -> xr.Dataset:
-    """30 x 40 km of steppe whose cell (10, 10) holds Hailar; optional lake, hills, island."""
-    hailar = lookup("Hailar")
-    x0, y0 = to_metric(hailar.lon, hailar.lat)
-    ny, nx = 30, 40
-    x = x0 + (np.arange(nx) - 10) * RES_M
-    y = y0 + (10 - np.arange(ny)) * RES_M
-    z = np.full((ny, nx), 600.0, np.float32)
-    tc = np.full((ny, nx), TerrainClass.STEPPE, np.uint8)
-    rc = np.zeros((ny, nx), np.uint8)
-    if lake:
-        tc[5:25, 20:23] = TerrainClass.WATER
-    if hills:
-        rng = np.random.default_rng(7)
-        z += (rng.random((ny, nx)) * 120).astype(np.float32)
-        tc[:, 25:] = TerrainClass.FOREST
-        rc[:, 15] = RiverClass.MEDIUM
-    if island:
-        tc[:, 30] = TerrainClass.WATER
-    return xr.Dataset(
-        {
-            "elevation_m": (("y", "x"), z, {"units": "m"}),
-            "terrain_class": (("y", "x"), tc, {"units": "class"}),
-            "river_class": (("y", "x"), rc, {"units": "class"}),
-        },
-        coords={"x": x, "y": y},
-    )
-
-
-def _lonlat(ds: xr.Dataset, row: int, col: int) -> tuple[float, float]:
-    return to_lonlat(float(ds.x[col]), float(ds.y[row]))
-
-
-def test_segments_have_the_contract_columns_and_consistent_totals():
-    ds = _terrain(hills=True)
-    rt = route(ds, "t-34-85", ["Hailar", _lonlat(ds, 25, 35)])
+def test_segments_have_the_contract_columns_and_consistent_totals(hailar_terrain):
+    ds = hailar_terrain(hills=True)
+    rt = route(ds, "t-34-85", ["Hailar", hailar_terrain.lonlat(ds, 25, 35)])
     seg = rt.segments
     assert list(seg.columns) == list(SEGMENT_COLUMNS)
     assert (seg[["row", "col"]].iloc[0].tolist(), seg[["row", "col"]].iloc[-1].tolist()) == (
@@ -72,36 +36,37 @@ def test_segments_have_the_contract_columns_and_consistent_totals():
     assert rt.line_lonlat.coords[0] == pytest.approx((hailar.lon, hailar.lat), abs=0.01)
 
 
-def test_route_time_equals_the_solvers_accumulated_time():
-    ds = _terrain(hills=True)
+def test_route_time_equals_the_solvers_accumulated_time(hailar_terrain):
+    ds = hailar_terrain(hills=True)
     end = (22, 33)
-    rt = route(ds, "t-34-85", ["Hailar", _lonlat(ds, *end)], season="wet")
+    rt = route(ds, "t-34-85", ["Hailar", hailar_terrain.lonlat(ds, *end)], season="wet")
     model = build_cost_model(ds, "t-34-85", objective="time", season="wet")
     acc = find_costs(model, [(10, 10)], stencil=16)
     assert rt.segments["time_s"].sum() == pytest.approx(acc.cost[end], rel=1e-12)
 
 
-def test_flat_route_is_nearly_straight():
-    ds = _terrain()
-    rt = route(ds, "studebaker-us6", ["Hailar", _lonlat(ds, 25, 35)], stencil=16)
+def test_flat_route_is_nearly_straight(hailar_terrain):
+    ds = hailar_terrain()
+    rt = route(ds, "studebaker-us6", ["Hailar", hailar_terrain.lonlat(ds, 25, 35)], stencil=16)
     straight_km = np.hypot(15, 25)
     assert straight_km <= rt.distance_km <= straight_km * 1.03
-    rt8 = route(ds, "studebaker-us6", ["Hailar", _lonlat(ds, 25, 35)], stencil=8)
+    rt8 = route(ds, "studebaker-us6", ["Hailar", hailar_terrain.lonlat(ds, 25, 35)], stencil=8)
     assert rt8.distance_km > rt.distance_km  # 8 neighbours zig-zag more
 
 
-def test_route_goes_round_the_lake():
-    ds = _terrain(lake=True)
-    rt = route(ds, "t-34-85", ["Hailar", _lonlat(ds, 15, 30)])
+def test_route_goes_round_the_lake(hailar_terrain):
+    ds = hailar_terrain(lake=True)
+    rt = route(ds, "t-34-85", ["Hailar", hailar_terrain.lonlat(ds, 15, 30)])
     assert not (rt.segments["terrain_class"] == TerrainClass.WATER).any()
     assert rt.segments["row"].min() < 5 or rt.segments["row"].max() >= 25  # around an end
     assert rt.distance_km > 20.5
 
 
-def test_waypoints_are_visited_in_order_and_legs_join():
-    ds = _terrain()
+def test_waypoints_are_visited_in_order_and_legs_join(hailar_terrain):
+    ds = hailar_terrain()
     via, end = (25, 12), (12, 35)
-    rt = route(ds, "gaz-67b", ["Hailar", _lonlat(ds, *via), _lonlat(ds, *end)])
+    lonlat = hailar_terrain.lonlat
+    rt = route(ds, "gaz-67b", ["Hailar", lonlat(ds, *via), lonlat(ds, *end)])
     cells = [tuple(rc) for rc in rt.segments[["row", "col"]].to_numpy()]
     assert via in cells and cells[-1] == end
     assert len(rt.legs) == 2
@@ -112,9 +77,9 @@ def test_waypoints_are_visited_in_order_and_legs_join():
     assert len(set(cells)) == len(cells)  # the joint cell appears once
 
 
-def test_fuel_route_burns_no_more_fuel_and_time_route_takes_no_longer():
-    ds = _terrain(hills=True)
-    points = ["Hailar", _lonlat(ds, 20, 36)]
+def test_fuel_route_burns_no_more_fuel_and_time_route_takes_no_longer(hailar_terrain):
+    ds = hailar_terrain(hills=True)
+    points = ["Hailar", hailar_terrain.lonlat(ds, 20, 36)]
     by_time = route(ds, "is-2", points, objective="time")
     by_fuel = route(ds, "is-2", points, objective="fuel")
     assert by_fuel.fuel_l <= by_time.fuel_l * (1 + 1e-12)
@@ -122,9 +87,9 @@ def test_fuel_route_burns_no_more_fuel_and_time_route_takes_no_longer():
     assert by_fuel.attrs["units"] == "L" and by_time.attrs["units"] == "s"
 
 
-def test_evaluate_path_reprices_a_route_for_another_vehicle():
-    ds = _terrain(hills=True)
-    rt = route(ds, "t-34-85", ["Hailar", _lonlat(ds, 20, 36)])
+def test_evaluate_path_reprices_a_route_for_another_vehicle(hailar_terrain):
+    ds = hailar_terrain(hills=True)
+    rt = route(ds, "t-34-85", ["Hailar", hailar_terrain.lonlat(ds, 20, 36)])
     cells = rt.segments[["row", "col"]].to_numpy()
     same = evaluate_path(ds, cells, "t-34-85")
     np.testing.assert_allclose(same["time_s"], rt.segments["time_s"], rtol=1e-12)
@@ -135,8 +100,8 @@ def test_evaluate_path_reprices_a_route_for_another_vehicle():
     assert walk["time_s"].sum() > 3 * rt.segments["time_s"].sum()  # ~5 km/h vs a tank
 
 
-def test_bad_waypoints_and_paths():
-    ds = _terrain(lake=True, island=True)
+def test_bad_waypoints_and_paths(hailar_terrain):
+    ds = hailar_terrain(lake=True, island=True)
     with pytest.raises(ConfigError, match="at least 2 waypoints"):
         route(ds, "t-34-85", ["Hailar"])
     with pytest.raises(ConfigError, match="longitude first"):
@@ -144,12 +109,12 @@ def test_bad_waypoints_and_paths():
     with pytest.raises(ExtentError, match="outside the grid"):
         route(ds, "t-34-85", ["Hailar", "Harbin"])
     with pytest.raises(NoRouteError, match=r"waypoint .* lies on a barrier"):
-        route(ds, "t-34-85", ["Hailar", _lonlat(ds, 10, 21)])
+        route(ds, "t-34-85", ["Hailar", hailar_terrain.lonlat(ds, 10, 21)])
     with pytest.raises(NoRouteError, match=r"leg 1 \(Hailar -> .*nearest reachable cell is "
                                            r"\(row \d+, col 29\), 2 km away"):
-        route(ds, "t-34-85", ["Hailar", _lonlat(ds, 15, 31)])
+        route(ds, "t-34-85", ["Hailar", hailar_terrain.lonlat(ds, 15, 31)])
     with pytest.raises(ConfigError, match="not a move of the 16-neighbour stencil"):
         evaluate_path(ds, [(0, 0), (0, 3)], "t-34-85")
     with pytest.raises(ExtentError, match="outside the grid"):
         evaluate_path(ds, [(0, 0), (-1, 0)], "t-34-85")
-    assert cell_of(ds, *to_metric(*_lonlat(ds, 15, 31))) == (15, 31)
+    assert cell_of(ds, *to_metric(*hailar_terrain.lonlat(ds, 15, 31))) == (15, 31)

@@ -32,6 +32,17 @@ def test_route_by_rail_writes_geojson_csv_and_map(tmp_path, capsys):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing half-made
 
 
+@pytest.mark.slow
+def test_cross_country_route_is_the_same_on_the_chunked_engine(capsys):
+    argv = ["route", "--from", "Harbin", "--to", "Acheng", "--vehicle", "zis-5", "--mode",
+            "cross-country", "--resolution-m", "4000"]
+    assert main(argv + ["--engine", "memory"]) == 0
+    memory = capsys.readouterr().out
+    assert main(argv + ["--engine", "chunked"]) == 0
+    chunked = capsys.readouterr().out
+    assert "cross-country Harbin" in memory and memory == chunked  # the exact solver agrees
+
+
 def _error(capsys, argv) -> str:
     assert main(["route", *argv]) == 2
     err = capsys.readouterr().err

@@ -11,7 +11,7 @@ import rasterio
 
 from logistics import settings
 from logistics.cli import main
-from logistics.report.outputs import RUN_FILES
+from logistics.report.run_outputs import RUN_FILES
 
 pytestmark = pytest.mark.slow
 

@@ -27,7 +27,7 @@ from logistics.cost.stencil import OFFSETS_16, offsets
 from logistics.errors import ConfigError, ExtentError, NoRouteError, ResourceError
 
 PROPS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    suppress_health_check=[HealthCheck.too_slow]
 )
 
 
@@ -251,7 +251,6 @@ def test_isotropic_costs_equal_skimage_mcp_geometric(case, data):
     np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.sampled_from([8, 16]))
 def test_reciprocity_on_slope_reversed_twin(seed, stencil):
     """A->B on terrain z costs what B->A costs on -z (every grade of the path flips twice)."""
@@ -355,7 +354,6 @@ def test_grade_on_a_table_column_up_to_rounding_reads_that_column():
     assert find_costs(m, [(0, 0)]).cost[0, 1] == pytest.approx(10.0 * 2.0, rel=1e-15)
 
 
-@settings(max_examples=60, deadline=None)
 @given(_models(), st.sampled_from([8, 16]), st.booleans(), st.booleans(), st.data())
 def test_stop_at_gives_the_target_and_everything_cheaper_exactly(case, stencil, reverse, coarse,
                                                                   data):

@@ -6,22 +6,16 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
-from logistics.supply.formation import (
-    MarchSchedule,
-    close_up_hours,
-    column_length_km,
-    river_crossings,
-)
+from logistics.advance.formation import close_up_hours, column_length_km
+from logistics.advance.schedule import MarchSchedule
+from logistics.advance.stops import river_crossings
+from logistics.supply.airlift import airlift_deliveries
+from logistics.supply.delivery import litres_from_tonnes
 from logistics.supply.ledger import FuelLedger
-from logistics.supply.supply import (
-    TruckColumn,
-    TruckLeg,
-    airlift_deliveries,
-    litres_from_tonnes,
-)
+from logistics.supply.trucks import TruckColumn, TruckLeg
 
 
 def two_class_ledger(**kw) -> FuelLedger:
@@ -72,7 +66,6 @@ def test_consume_uses_own_tanks_then_the_reserve_of_the_same_fuel():
     assert led.imbalance_l == pytest.approx(0.0)
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["d", "c"]), st.floats(0, 3000),
                           st.sampled_from(["any", "diesel", "petrol"])), max_size=12))
 def test_ledger_books_always_balance(ops):

@@ -8,7 +8,7 @@ import math
 import dask.array as da
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from logistics.cost.kernel import _table_position, edge_costs
@@ -17,12 +17,11 @@ from logistics.cost.stencil import OFFSETS_16
 from logistics.cost.surface import cost_surface, surface_array, surface_arrays
 from logistics.errors import ConfigError
 from logistics.terrain.classes import TerrainClass
-from test_physics import synth_terrain
 
 
 @pytest.mark.parametrize("vid", ["T-34-85", "ZIS-5", "foot"])
 @pytest.mark.parametrize("stencil", [8, 16])
-def test_numpy_and_dask_agree_exactly(vid, stencil):
+def test_numpy_and_dask_agree_exactly(synth_terrain, vid, stencil):
     terrain = synth_terrain(23, 19, seed=3)
     eager = cost_surface(terrain, vid, stencil=stencil, season="wet")
     lazy = cost_surface(terrain, vid, stencil=stencil, season="wet", chunks=(7, 6))
@@ -33,7 +32,7 @@ def test_numpy_and_dask_agree_exactly(vid, stencil):
     assert np.isfinite(eager.time_s.values).any() and np.isinf(eager.time_s.values).any()
 
 
-def test_surface_equals_the_kernel_edge_by_edge():
+def test_surface_equals_the_kernel_edge_by_edge(synth_terrain):
     terrain = synth_terrain(9, 8, seed=5)
     model = build_cost_model(terrain, "Sherman", objective="fuel")
     surf = surface_array(model, stencil=16, dtype=np.float64, workers=2)
@@ -43,7 +42,7 @@ def test_surface_equals_the_kernel_edge_by_edge():
         np.testing.assert_array_equal(surf[k].ravel(), expected)
 
 
-def test_values_by_hand_on_flat_steppe():
+def test_values_by_hand_on_flat_steppe(synth_terrain):
     terrain = synth_terrain(6, 6, tclass=TerrainClass.STEPPE)
     s = cost_surface(terrain, "T-34-85", stencil=16)
     # 30 km/h cross-country cap on the flat: 0.12 s per metre; cells are 1 km.
@@ -59,7 +58,7 @@ def test_values_by_hand_on_flat_steppe():
     np.testing.assert_array_equal(s.x.values, terrain.x.values)
 
 
-def test_water_blocks_moves_and_foot_burns_no_fuel():
+def test_water_blocks_moves_and_foot_burns_no_fuel(synth_terrain):
     terrain = synth_terrain(seed=1)  # water block at rows 2-3, cols 2-3
     s = cost_surface(terrain, "foot")
     assert np.isinf(s.time_s.values[1, 1, 2])  # south from (1, 2) into the lake
@@ -69,7 +68,7 @@ def test_water_blocks_moves_and_foot_burns_no_fuel():
 
 
 
-def test_blocks_smaller_than_the_overlap_still_agree():
+def test_blocks_smaller_than_the_overlap_still_agree(synth_terrain):
     # dask's overlap rechunks blocks thinner than the 2-cell depth; the result must not change
     terrain = synth_terrain(7, 9, seed=2)
     model = build_cost_model(terrain, "T-34")
@@ -78,17 +77,17 @@ def test_blocks_smaller_than_the_overlap_still_agree():
                                   eager)
 
 
-def _pair(seed: int = 4):
+def _pair(synth_terrain, seed: int = 4):
     terrain = synth_terrain(11, 13, seed=seed)
     return (build_cost_model(terrain, "ZIS-5", objective="time", season="wet"),
             build_cost_model(terrain, "ZIS-5", objective="fuel", season="wet"))
 
 
 @pytest.mark.parametrize("stencil", [8, 16])
-def test_fused_time_and_fuel_equal_the_kernel_per_model(stencil):
+def test_fused_time_and_fuel_equal_the_kernel_per_model(synth_terrain, stencil):
     # one pass prices both tables; each must equal move_cost with that model alone, including
     # a model without entry costs stacked beside one with them (its entries count as 0)
-    time_m, fuel_m = _pair()
+    time_m, fuel_m = _pair(synth_terrain)
     fuel_no_rivers = dataclasses.replace(fuel_m, enter=None)
     models = [time_m, fuel_m, fuel_no_rivers]
     surfs = surface_arrays(models, stencil=stencil, dtype=np.float64, workers=1)
@@ -100,16 +99,16 @@ def test_fused_time_and_fuel_equal_the_kernel_per_model(stencil):
     assert not np.array_equal(surfs[1], surfs[2])  # the river entries did count
 
 
-def test_threads_do_not_change_the_values():
-    time_m, fuel_m = _pair(seed=6)
+def test_threads_do_not_change_the_values(synth_terrain):
+    time_m, fuel_m = _pair(synth_terrain, seed=6)
     one = surface_arrays([time_m, fuel_m], stencil=16, workers=1)
     two = surface_arrays([time_m, fuel_m], stencil=16, workers=2)
     for a, b in zip(one, two, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
-def test_fused_dask_equals_fused_numpy():
-    time_m, fuel_m = _pair(seed=7)
+def test_fused_dask_equals_fused_numpy(synth_terrain):
+    time_m, fuel_m = _pair(synth_terrain, seed=7)
     eager = surface_arrays([time_m, dataclasses.replace(fuel_m, enter=None)], stencil=16)
     lazy = surface_arrays([time_m, dataclasses.replace(fuel_m, enter=None)], stencil=16,
                           chunks=(4, 5))
@@ -117,8 +116,8 @@ def test_fused_dask_equals_fused_numpy():
         np.testing.assert_array_equal(a, b.compute())
 
 
-def test_models_on_different_grids_are_refused():
-    time_m, _ = _pair(seed=1)
+def test_models_on_different_grids_are_refused(synth_terrain):
+    time_m, _ = _pair(synth_terrain, seed=1)
     other = build_cost_model(synth_terrain(11, 13, seed=2), "ZIS-5", objective="fuel")
     with pytest.raises(ConfigError, match="one grid"):
         surface_arrays([time_m, other])
@@ -140,7 +139,6 @@ def _position_by_rounding(t: float, n_grades: int) -> tuple[int, float]:
     return i0, frac
 
 
-@settings(max_examples=400, deadline=None)
 @given(
     col=st.integers(-1, 401),
     off=st.one_of(st.floats(-1.0, 1.0), st.floats(-3e-9, 3e-9), st.sampled_from([0.5, -0.5])),
@@ -156,7 +154,7 @@ def test_table_position_equals_nearest_column_rounding(col, off, per_m):
     assert tuple(got) == _position_by_rounding(t, 401), t
 
 
-def test_stale_scratch_rows_do_not_leak_into_values():
+def test_stale_scratch_rows_do_not_leak_into_values(synth_terrain):
     # The block kernels read each move's table position back from scratch rows; garbage left
     # there (another block, another offset) must be overwritten before it is read.
     from logistics.cost.kernel import block_costs, kernel_inputs, offset_lengths_m

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import xarray as xr
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from logistics.terrain.derive import DERIVED_UNITS, derive_surface, local_relief
@@ -50,7 +50,6 @@ def test_rectangular_cells():
     np.testing.assert_allclose(out["dzdy"], -0.03, rtol=1e-5)
 
 
-@settings(max_examples=40, deadline=None)
 @given(
     a=st.floats(-1.0, 1.0),
     b=st.floats(-1.0, 1.0),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from logistics import settings as lsettings
@@ -13,7 +13,6 @@ from logistics.terrain import cell_of, to_lonlat, to_metric
 from logistics.terrain.grid import check_bbox, metric_grid
 
 
-@settings(max_examples=200, deadline=None)
 @given(lon=st.floats(108.0, 136.0), lat=st.floats(38.0, 54.0))
 def test_round_trip_lonlat_metric_lonlat(lon, lat):
     x, y = to_metric(lon, lat)

@@ -1,17 +1,14 @@
 """load_terrain and friends on small synthetic layers with hand-checkable answers.
 
-``make_layers(folder)`` writes a complete set of shipped layers for the box 121-123 E,
-45-46.5 N: a gentle plane DEM (bilinear reproduces planes exactly), a lake, grassland west of
-122 E and forest east of it, a cropland block, a major river along 45.75 N and an intermittent
-stream along 122.25 E. Other terrain tests import it.
+The layers (fixture ``synthetic`` of ``conftest.py``) cover 121-123 E, 45-46.5 N: a gentle
+plane DEM (bilinear reproduces planes exactly), a lake, grassland west of 122 E and forest east
+of it, a cropland block, a major river along 45.75 N and an intermittent stream along 122.25 E.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-import rasterio
-from affine import Affine
 
 from logistics import settings
 from logistics.errors import (
@@ -27,91 +24,10 @@ from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.dem import clip_bbox, clip_corridor, open_raster
 from logistics.terrain.grid import metric_grid
 from logistics.terrain.resample import resample_to_grid, sample_raster
-from logistics.terrain.rivers import _cache_clear
-
-W, S, E, N = 121.0, 45.0, 123.0, 46.5
-BOX = (121.05, 45.05, 122.95, 46.45)
-NODATA_BOX = (122.8, 46.3, 123.0, 46.5)  # DEM nodata in the NE corner
-
-
-def plane_m(lon, lat):
-    """The synthetic DEM: a gentle plane in lon/lat (m)."""
-    return 150.0 + 20.0 * (np.asarray(lon) - 121.0) + 10.0 * (np.asarray(lat) - 45.0)
-
-
-def _write(path, data, cell_deg, nodata=None, crs="EPSG:4326"):
-    ny, nx = data.shape
-    with rasterio.open(
-        path, "w", driver="GTiff", height=ny, width=nx, count=1, dtype=data.dtype,
-        crs=crs, transform=Affine(cell_deg, 0, W, 0, -cell_deg, N), nodata=nodata,
-    ) as dst:
-        dst.write(data, 1)
-
-
-def _centres(cell_deg):
-    nx, ny = int(round((E - W) / cell_deg)), int(round((N - S) / cell_deg))
-    lon = W + (np.arange(nx) + 0.5) * cell_deg
-    lat = N - (np.arange(ny) + 0.5) * cell_deg
-    return np.meshgrid(lon, lat)
-
-
-def make_layers(folder):
-    """Write the synthetic shipped layers into ``folder``; returns it."""
-    import geopandas as gpd
-    from shapely.geometry import LineString, box
-
-    folder.mkdir(parents=True, exist_ok=True)
-    c30 = 1 / 120
-    lon, lat = _centres(c30)
-    dem = plane_m(lon, lat).astype(np.float32)
-    w, s, e, n = NODATA_BOX
-    dem[(lon >= w) & (lat >= s)] = -32768
-    _write(folder / "dem_merged_30s.tif", dem, c30, nodata=-32768)
-    _write(folder / "dem_source_30s.tif", np.where(lon < 122, 2, 1).astype(np.uint8), c30)
-    lake = (lon > 121.2) & (lon < 121.4) & (lat > 45.2) & (lat < 45.4)
-    _write(folder / "landmask_30s.tif", np.where(lake, 2, 1).astype(np.uint8), c30)
-    c5 = 1 / 12
-    lon5, lat5 = _centres(c5)
-    _write(folder / "etopo5.tif", (plane_m(lon5, lat5) + 100).astype(np.float32), c5, nodata=-32768)
-    lon_lc, lat_lc = _centres(0.05)
-    igbp = np.where(lon_lc < 122, 10, 4).astype(np.uint8)
-    igbp[(lon_lc > 122.5) & (lon_lc < 122.75) & (lat_lc < 45.25)] = 12
-    _write(folder / "landcover_igbp_2019.tif", igbp, 0.05, nodata=255)
-    rivers = gpd.GeoDataFrame(
-        {"level": [1, 6]},
-        geometry=[LineString([(W, 45.75), (E, 45.75)]), LineString([(122.25, 45.9), (122.25, N)])],
-        crs="EPSG:4326",
-    )
-    rivers.to_file(folder / "rivers.gpkg", driver="GPKG")
-    lakes = gpd.GeoDataFrame({"level": [2]}, geometry=[box(121.2, 45.2, 121.4, 45.4)], crs="EPSG:4326")
-    lakes.to_file(folder / "lakes.gpkg", driver="GPKG")
-    line = LineString([(121.5, S), (121.5, N)])
-    gpd.GeoDataFrame({"level": [1]}, geometry=[line], crs="EPSG:4326").to_file(
-        folder / "borders.gpkg", driver="GPKG"
-    )
-    coast = LineString([(W, 45.02), (E, 45.02)])
-    gpd.GeoDataFrame({"level": [1]}, geometry=[coast], crs="EPSG:4326").to_file(
-        folder / "coast.gpkg", driver="GPKG"
-    )
-    return folder
-
-
-@pytest.fixture(scope="module")
-def layers(tmp_path_factory):
-    return make_layers(tmp_path_factory.mktemp("synthetic_layers"))
-
-
-@pytest.fixture
-def synthetic(layers, monkeypatch):
-    monkeypatch.setattr(settings, "RASTER_DIR", layers)
-    _cache_clear()
-    yield layers
-    _cache_clear()
-
 
 @pytest.fixture
 def ds(synthetic):
-    return load_terrain(BOX)
+    return load_terrain(synthetic.box)
 
 
 def _at(ds, var, lon, lat):
@@ -137,7 +53,8 @@ def test_dataset_follows_the_contract(ds):
     assert "wetland_rule" in ds.attrs
 
 
-def test_elevation_is_the_plane_at_every_cell_centre(ds):
+def test_elevation_is_the_plane_at_every_cell_centre(ds, synthetic):
+    W, S, E, N = synthetic.extent
     xx, yy = np.meshgrid(ds["x"].values, ds["y"].values)
     lon, lat = to_lonlat(xx, yy)
     z = ds["elevation_m"].values
@@ -145,7 +62,7 @@ def test_elevation_is_the_plane_at_every_cell_centre(ds):
     inside = (lon > W + half) & (lon < E - half) & (lat > S + half) & (lat < N - half)
     ok = inside & np.isfinite(z)
     assert ok.sum() > 0.8 * inside.sum()
-    np.testing.assert_allclose(z[ok], plane_m(lon[ok], lat[ok]), atol=2e-3)
+    np.testing.assert_allclose(z[ok], synthetic.plane_m(lon[ok], lat[ok]), atol=2e-3)
 
 
 def test_nodata_is_nan_and_class_nodata(ds):
@@ -188,12 +105,12 @@ def test_river_classes(ds):
     ],
 )
 def test_each_wetland_criterion_can_switch_the_class_off(synthetic, rule):
-    ds = load_terrain(BOX, wetland_rule=rule)
+    ds = load_terrain(synthetic.box, wetland_rule=rule)
     assert _at(ds, "terrain_class", 121.5, 45.77) == TerrainClass.STEPPE
 
 
-def test_numpy_and_dask_give_equal_datasets(ds):
-    lazy = load_terrain(BOX, chunks={"y": 37, "x": 41})
+def test_numpy_and_dask_give_equal_datasets(ds, synthetic):
+    lazy = load_terrain(synthetic.box, chunks={"y": 37, "x": 41})
     assert lazy["slope_deg"].chunks is not None
     lazy = lazy.compute()
     for name in ds.data_vars:
@@ -201,12 +118,12 @@ def test_numpy_and_dask_give_equal_datasets(ds):
 
 
 def test_etopo5_is_selectable(synthetic):
-    base = load_terrain(BOX, dem="etopo5", resolution_m=5000)
+    base = load_terrain(synthetic.box, dem="etopo5", resolution_m=5000)
     assert base.attrs["dem_file"] == "etopo5.tif"
     row, col = cell_of(base, *to_metric(122.0, 45.8))
     lon, lat = to_lonlat(base["x"].values[col], base["y"].values[row])
     z = float(base["elevation_m"].values[row, col])
-    assert z == pytest.approx(plane_m(lon, lat) + 100, abs=0.01)
+    assert z == pytest.approx(synthetic.plane_m(lon, lat) + 100, abs=0.01)
 
 
 def test_corridor_masks_cells_outside_it(synthetic):
@@ -220,7 +137,7 @@ def test_corridor_masks_cells_outside_it(synthetic):
 
 
 def test_reprojected_raster_comes_back_to_its_values(synthetic):
-    grid = metric_grid(BOX, 1000.0)
+    grid = metric_grid(synthetic.box, 1000.0)
     metric = resample_to_grid("dem_merged_30s.tif", grid, kind="bilinear")
     rng = np.random.default_rng(1)
     lon, lat = rng.uniform(121.2, 122.6, 200), rng.uniform(45.2, 46.2, 200)
@@ -228,8 +145,8 @@ def test_reprojected_raster_comes_back_to_its_values(synthetic):
     import xarray as xr
 
     back = metric.interp(x=xr.DataArray(x), y=xr.DataArray(y)).values
-    np.testing.assert_allclose(back, plane_m(lon, lat), atol=0.01)
-    np.testing.assert_allclose(sample_raster("dem_merged_30s.tif", lon, lat), plane_m(lon, lat),
+    np.testing.assert_allclose(back, synthetic.plane_m(lon, lat), atol=0.01)
+    np.testing.assert_allclose(sample_raster("dem_merged_30s.tif", lon, lat), synthetic.plane_m(lon, lat),
                                atol=1e-3)
 
 
@@ -241,15 +158,15 @@ def test_bad_boxes_and_names(synthetic):
     with pytest.raises(ExtentError, match="4 numbers"):
         load_terrain((1.0, 2.0))
     with pytest.raises(UnknownNameError, match="etopo5"):
-        load_terrain(BOX, dem="etopo6")
+        load_terrain(synthetic.box, dem="etopo6")
     with pytest.raises(ConfigError, match="resolution_m"):
-        load_terrain(BOX, resolution_m=-5)
+        load_terrain(synthetic.box, resolution_m=-5)
 
 
 def test_too_large_a_grid_asks_for_chunks(synthetic, monkeypatch):
     monkeypatch.setattr(settings, "MAX_IN_MEMORY_CELLS", 100)
     with pytest.raises(ResourceError, match="chunks"):
-        load_terrain(BOX)
+        load_terrain(synthetic.box)
 
 
 def test_clip_errors_on_the_native_raster(synthetic):
@@ -267,15 +184,15 @@ def test_clip_errors_on_the_native_raster(synthetic):
     assert np.isfinite(corridor.sel(x=122.0, y=45.85, method="nearest"))
 
 
-def test_missing_layer_says_how_to_build_it(tmp_path, monkeypatch):
+def test_missing_layer_says_how_to_build_it(synthetic, tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "RASTER_DIR", tmp_path)
     with pytest.raises(DataError, match="rasters/build.py"):
-        load_terrain(BOX)
+        load_terrain(synthetic.box)
 
 
-def test_raster_without_crs_says_how_to_fix(tmp_path):
+def test_raster_without_crs_says_how_to_fix(synthetic, tmp_path):
     path = tmp_path / "nocrs.tif"
-    _write(path, np.zeros((4, 4), dtype=np.float32), 0.1, crs=None)
+    synthetic.write_raster(path, np.zeros((4, 4), dtype=np.float32), 0.1, crs=None)
     with pytest.raises(CRSError, match="write_crs"):
         open_raster(path)
 

@@ -36,7 +36,7 @@ def test_every_given_number_has_a_citation(vid):
     assert given, vid
     for name in given:
         text = v.citations[name]
-        assert text.split(":")[0] in ("source", "derived", "assumed"), (vid, name, text)
+        assert text.split(":")[0] in ("cite", "source", "derived", "assumed"), (vid, name, text)
         assert len(text) > 20, (vid, name, text)
     for t in v.fuel_targets:
         assert t.citation and t.choice
@@ -93,7 +93,7 @@ def test_bad_file_lists_every_problem_in_one_error(tmp_path: Path):
     for expected in [
         "fuel_type: expected one of ['diesel', 'petrol']",
         "mass_t.value: expected a number in (0, 200]",
-        "power_hp: expected exactly one of 'source'",
+        "power_hp: expected exactly one of 'cite'",
         "speed_road_kmh: expected exactly one of",
         "speed_cc_kmh: expected a value for kind 'tracked'",
         "mass_kg: expected a known key",

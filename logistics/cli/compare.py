@@ -86,7 +86,7 @@ def cluster_for(workers: int | None, needed: bool):
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
     from logistics.history.compare import compare
-    from logistics.history.outputs import write_comparison
+    from logistics.report.compare_outputs import write_comparison
     from logistics.history.summary import format_summary
 
     if args.samples < 0:

@@ -43,6 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="another OSM XML network (railway and highway ways) instead of the "
                         "shipped 1945 railways")
     p.add_argument("--json", action="store_true", help="print the route as GeoJSON")
+    p.add_argument("--engine", choices=("auto", "memory", "chunked"), default="auto",
+                   help="accumulated-cost solver: in memory, the exact chunked one (dask tiles "
+                        "of LOGISTICS_CHUNK_CELLS, for grids larger than memory), or auto: "
+                        "in memory when the grid fits (default)")
     p.set_defaults(func=_run)
 
 
@@ -57,13 +61,13 @@ def _run(args: argparse.Namespace) -> int:
     network = load_network(args.network) if args.network else load_railways()
     route = route_multimodal(args.origin, args.destination, args.vehicle, mode=args.mode,
                              via=args.via, network=network, season=args.season,
-                             resolution_m=args.resolution_m)
+                             resolution_m=args.resolution_m, engine=args.engine)
     if args.json:
         print(json.dumps(route.to_geojson(), indent=1, ensure_ascii=False))
     else:
         print(format_route(route))
     if args.out:
-        from logistics.network.routemap import route_map
+        from logistics.report.route_map import route_map
 
         with atomic_dir(args.out) as tmp:
             (tmp / "route.geojson").write_text(

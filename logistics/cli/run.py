@@ -42,6 +42,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="elevation model: merged 30\" (default) or the ETOPO5 baseline")
     p.add_argument("--no-events", action="store_true",
                    help="leave out the documented delay events (events: in the config)")
+    p.add_argument("--engine", choices=("auto", "memory", "chunked"), default="auto",
+                   help="accumulated-cost solver: in memory, the exact chunked one (dask tiles "
+                        "of LOGISTICS_CHUNK_CELLS, for grids larger than memory), or auto: "
+                        "in memory when the grid fits (default)")
     p.set_defaults(func=_run)
 
 
@@ -70,10 +74,10 @@ def _progress(total: int, desc: str):
 
 
 def _run(args: argparse.Namespace) -> int:
-    from logistics.report.outputs import write_run
-    from logistics.report.runreport import summary_lines
+    from logistics.report.run_outputs import write_run
+    from logistics.report.run_page import summary_lines
     from logistics.scenario import load_scenario
-    from logistics.supply.advance import run_scenario
+    from logistics.runner import run_scenario
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
@@ -88,7 +92,7 @@ def _run(args: argparse.Namespace) -> int:
             bar.set_postfix_str("terrain, route, supply, advance")
             result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                   resolution_m=args.resolution_m, events=not args.no_events,
-                                  cost_surface=True)
+                                  cost_surface=True, engine=args.engine)
             bar.update(1)
             if many:
                 out = Path(args.out or "out") / sc.run_id

@@ -1,15 +1,19 @@
 """Least-cost route through waypoints, with per-step distance, grade, time and fuel.
 
-``route(terrain, vehicle, waypoints)`` solves each leg with the in-memory solver (stopping as
-soon as the leg's end is reached), joins the legs and prices every step of the joined path;
+``route(terrain, vehicle, waypoints)`` solves each leg through the one door to the solvers
+(:func:`logistics.cost.accumulate.accumulate`; the in-memory solver stops as soon as the leg's
+end is reached), joins the legs and prices every step of the joined path;
 ``evaluate_path(terrain, cells, vehicle)`` prices a given path for a vehicle (e.g. the other
 classes of a column following the lead vehicle's route). Both price steps with the one kernel
 (:func:`logistics.cost.kernel.edge_costs`) on the physics' time and fuel models, so a route's
 ``time_s`` summed over a leg equals the solver's accumulated time when the objective is time.
+Both take the run's :class:`~logistics.cost.models.CostModels` so each model is built once.
+:func:`helped_across` prices the steps of a path a vehicle cannot make on its own.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,13 +21,15 @@ import pandas as pd
 import xarray as xr
 from shapely.geometry import LineString
 
+from logistics.cost.accumulate import accumulate, path
 from logistics.cost.kernel import edge_costs, kernel_inputs, offset_lengths_m
 from logistics.cost.model import CostModel
-from logistics.cost.solver import check_cell, find_costs, traceback
+from logistics.cost.models import CostModels
+from logistics.cost.solver import check_cell
 from logistics.cost.stencil import OFFSETS_16
-from logistics.errors import ConfigError, ExtentError, NoRouteError
+from logistics.errors import ConfigError, DataError, ExtentError, NoRouteError
 
-__all__ = ["Route", "route", "evaluate_path", "SEGMENT_COLUMNS"]
+__all__ = ["Route", "route", "evaluate_path", "helped_across", "SEGMENT_COLUMNS"]
 
 #: Columns of ``Route.segments`` and of :func:`evaluate_path`, in order (logistics/README.md).
 SEGMENT_COLUMNS: tuple[str, ...] = (
@@ -79,16 +85,16 @@ class Route:
 # ----------------------------------------------------------------------------------------------
 
 
-def _models(terrain: xr.Dataset, vehicle, season: str) -> tuple[CostModel, CostModel | None]:
-    """(time model, fuel model or None for a vehicle that burns no fuel)."""
-    from logistics.cost.physics import build_cost_model
+def _models(terrain: xr.Dataset, vehicle, season: str,
+            models: CostModels | None) -> tuple[CostModel, CostModel | None]:
+    """(time model, fuel model or None for a vehicle that burns no fuel), from ``models``."""
     from logistics.vehicles import load_vehicle
 
+    models = models if models is not None else CostModels()
     v = load_vehicle(vehicle)
-    time_model = build_cost_model(terrain, v, objective="time", season=season)
-    fuel_model = (
-        build_cost_model(terrain, v, objective="fuel", season=season) if v.is_motorised else None
-    )
+    time_model = models.get(terrain, v, objective="time", season=season)
+    fuel_model = models.get(terrain, v, objective="fuel", season=season) if v.is_motorised \
+        else None
     return time_model, fuel_model
 
 
@@ -158,17 +164,50 @@ def _as_cells(cells, shape: tuple[int, int]) -> np.ndarray:
     return out
 
 
-def evaluate_path(terrain: xr.Dataset, cells, vehicle, *, season: str = "dry") -> pd.DataFrame:
+def evaluate_path(terrain: xr.Dataset, cells, vehicle, *, season: str = "dry",
+                  models: CostModels | None = None) -> pd.DataFrame:
     """Per-step distance, grade, time and fuel of the path ``cells`` for ``vehicle``.
 
     ``cells`` is an (n, 2) array of (row, col) in travel order, each step a 16-stencil move
     (e.g. ``Route.segments[["row", "col"]]`` or :func:`~logistics.cost.solver.traceback`).
     Returns a DataFrame with :data:`SEGMENT_COLUMNS` (row 0 = start, zeros). A step this
     vehicle cannot make (too steep, a river it cannot cross) gets ``time_s``/``fuel_l`` inf,
-    so callers decide how to treat it. Fuel is 0 for foot and horse.
+    so callers decide how to treat it (e.g. :func:`helped_across`). Fuel is 0 for foot and
+    horse. ``models``: the run's cost models (a new cache when None).
     """
-    time_model, fuel_model = _models(terrain, vehicle, season)
+    time_model, fuel_model = _models(terrain, vehicle, season, models)
     return _segments(terrain, _as_cells(cells, time_model.shape), time_model, fuel_model)
+
+
+def helped_across(values: np.ndarray, dist_m: np.ndarray, *,
+                  worst_per_m: float | None = None) -> np.ndarray:
+    """Per-step values with every non-finite step priced at the worst finite per-metre rate.
+
+    The modelling rule for a step a vehicle cannot make on its own (trucks on loose sand or
+    marsh, a grade beyond its limit): it is helped across (towed, corduroy roads: [SEED-000]
+    'Teams of sappers were sent in advance to prepare roads made of logs and brush') at the
+    worst time or fuel per metre it has anywhere else on the path. When the path has no step
+    the vehicle makes on its own, ``worst_per_m`` (the vehicle's worst going anywhere, e.g. the
+    largest finite entry of its cost table) is used instead; without it that is an error.
+    The formation's column and its supply trucks follow the same rule.
+    """
+    v = np.array(values, dtype=np.float64)
+    dist = np.asarray(dist_m, dtype=np.float64)
+    bad = ~np.isfinite(v)
+    if not bad.any():
+        return v
+    ok = ~bad & (dist > 0)
+    if ok.any():
+        rate = float(np.max(v[ok] / dist[ok]))
+    elif worst_per_m is not None and math.isfinite(worst_per_m):
+        rate = float(worst_per_m)
+    else:
+        raise DataError(
+            "a vehicle cannot make any step of its path on its own; check its vehicle file "
+            "(speeds, max_grade_deg) or remove it from the scenario"
+        )
+    v[bad] = dist[bad] * rate
+    return v
 
 
 # ----------------------------------------------------------------------------------------------
@@ -177,25 +216,11 @@ def evaluate_path(terrain: xr.Dataset, cells, vehicle, *, season: str = "dry") -
 
 
 def _waypoint(point) -> tuple[str, float, float]:
-    """(name, lon, lat) of a place name, a (lon, lat) pair or an object with .lon/.lat."""
-    if isinstance(point, str):
-        from logistics.places import lookup
+    """(name, lon, lat) of anything :func:`logistics.places.resolve` takes."""
+    from logistics.places import resolve
 
-        p = lookup(point)
-        return p.label, float(p.lon), float(p.lat)
-    if hasattr(point, "lon") and hasattr(point, "lat"):
-        return str(getattr(point, "name", "")), float(point.lon), float(point.lat)
-    try:
-        lon, lat = (float(v) for v in point)
-    except (TypeError, ValueError):
-        raise ConfigError(
-            f"a waypoint must be a place name or a (lon, lat) pair in degrees, got {point!r}"
-        ) from None
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise ConfigError(
-            f"waypoint {point!r} is not (lon, lat) in degrees; note the order: longitude first"
-        )
-    return f"{lat:.4f} N {lon:.4f} E", lon, lat
+    p = resolve(point)
+    return p.label, float(p.lon), float(p.lat)
 
 
 def route(
@@ -206,52 +231,56 @@ def route(
     objective: str | float = "time",
     season: str = "dry",
     stencil: int = 16,
+    engine: str = "auto",
+    models: CostModels | None = None,
 ) -> Route:
     """The least-cost route of ``vehicle`` on ``terrain`` through ``waypoints`` in order.
 
-    ``waypoints``: at least two place names (:func:`logistics.places.lookup`) or (lon, lat)
-    pairs in degrees. ``objective``: "time", "fuel" or a weight in [0, 1] (see
+    ``waypoints``: at least two places (:func:`logistics.places.resolve`: names, ``Place``
+    objects or (lon, lat) pairs in degrees). ``objective``: "time", "fuel" or a weight in [0, 1] (see
     :func:`logistics.cost.physics.build_cost_model`); the route minimises it, and every step is
     then priced in both seconds and litres. Legs are solved one after another and joined.
+    ``engine`` picks the solver (:func:`logistics.cost.accumulate.accumulate`); ``models`` is
+    the run's cost-model cache (a new one when None).
 
     Raises ExtentError for a waypoint outside the terrain, NoRouteError for one on impassable
     ground or a leg that cannot be driven (naming the leg and the nearest reachable cell).
     """
-    from logistics.cost.physics import build_cost_model
     from logistics.terrain import cell_of, to_metric
 
     points = [_waypoint(p) for p in waypoints]
     if len(points) < 2:
         raise ConfigError(f"a route needs at least 2 waypoints, got {len(points)}")
-    time_model, fuel_model = _models(terrain, vehicle, season)
+    models = models if models is not None else CostModels()
+    time_model, fuel_model = _models(terrain, vehicle, season, models)
     if objective == "time":
         model = time_model
     elif objective == "fuel" and fuel_model is not None:
         model = fuel_model
     else:
-        model = build_cost_model(terrain, vehicle, objective=objective, season=season)
+        model = models.get(terrain, vehicle, objective=objective, season=season)
     inp = kernel_inputs(model)
     cells = []
     for name, lon, lat in points:
         x, y = to_metric(lon, lat)
         cells.append(check_cell(inp, cell_of(terrain, x, y), f"waypoint {name!r}"))
 
-    path = [np.asarray([cells[0]], dtype=np.int64)]
+    pieces = [np.asarray([cells[0]], dtype=np.int64)]
     bounds = []
     for i in range(len(cells) - 1):
         start, end = cells[i], cells[i + 1]
-        acc = find_costs(model, [start], stencil=stencil, stop_at=end)
+        acc = accumulate(model, [start], stencil=stencil, stop_at=end, engine=engine)
         try:
-            leg = traceback(acc, end)
+            leg = path(acc, end)
         except NoRouteError as exc:
             who = model.attrs.get("vehicle", "the vehicle")
             raise NoRouteError(
                 f"leg {i + 1} ({points[i][0]} -> {points[i + 1][0]}) for {who}: {exc}"
             ) from None
-        first = sum(len(p) for p in path) - 1
-        path.append(leg[1:])
+        first = sum(len(p) for p in pieces) - 1
+        pieces.append(leg[1:])
         bounds.append((first, first + len(leg) - 1))
-    all_cells = np.concatenate(path)
+    all_cells = np.concatenate(pieces)
     seg = _segments(terrain, all_cells, time_model, fuel_model)
 
     legs = pd.DataFrame(

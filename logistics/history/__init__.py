@@ -1,5 +1,8 @@
 """Modeled advances against documented history: scoring, baseline, calibration, uncertainty.
 
+This folder computes only; its figures, report.md and output folder are drawn and written by
+``logistics.report`` (``compare_plots``, ``compare_page``, ``compare_outputs``).
+
 | module | one job |
 |---|---|
 | ``documented`` | read any documented-advances CSV; every problem listed once, valid fields kept |
@@ -12,5 +15,4 @@
 | ``summary`` | per-axis and overall figures of merit, and their table |
 | ``fuel`` | the Khingan fuel question: when the model runs dry vs documented fuel states |
 | ``compare`` | the ``logistics compare`` pipeline (computes only) |
-| ``plots``, ``page``, ``outputs`` | figures, report.md text, the atomically written folder |
 """

@@ -3,7 +3,7 @@
 documented file + configs -> (nominal run and optional Monte Carlo draws per axis, on one
 job list) -> per documented row: model and planned-rate baseline scores, disagreements,
 Monte Carlo arrival quantiles -> comparison table -> summary. Writing the folder is
-``outputs.write_comparison``; this module computes only.
+``logistics.report.compare_outputs.write_comparison``; this module computes only.
 
 An axis with a mobile-echelon scenario runs it too; each row is scored against the echelon
 :func:`logistics.history.echelon.scored_echelon` picks (column ``echelon``), with that
@@ -24,12 +24,8 @@ from logistics.history.documented import Documented
 from logistics.history.echelon import scored_echelon
 from logistics.history.inputs import Inputs, load_inputs
 from logistics.history.runs import Job, RunTrace, run_jobs
-from logistics.history.score import (
-    DEFAULT_TOLERANCE_KM,
-    find_disagreements,
-    great_circle_km,
-    score_rows,
-)
+from logistics.geodesy import great_circle_km
+from logistics.history.score import DEFAULT_TOLERANCE_KM, find_disagreements, score_rows
 from logistics.history.summary import summarize
 from logistics.history.uncertainty import DEMS, MonteCarlo, advance_bands, arrival_quantiles, draw_jobs
 
@@ -159,11 +155,10 @@ def _score_echelons(rows: pd.DataFrame, res: AxisResult, tol: float) -> pd.DataF
         sel = usable[echelon == name]
         if result is None or not len(sel):
             continue
-        parts.append(_score_axis(sel, result, tol).assign(echelon=name))
+        parts.append(_score_axis(sel, result, tol, disagree).assign(echelon=name))
     if not parts:
-        return _score_axis(usable, res, tol).assign(echelon="main")
+        return _score_axis(usable, res, tol, disagree).assign(echelon="main")
     out = pd.concat(parts, ignore_index=True)
-    out["disagreement"] = [" | ".join(disagree.get(int(r), [])) for r in out["row"]]
     out["note"] = ["; ".join(x for x in (notes.get(r, ""), n if isinstance(n, str) else "") if x)
                    for r, n in zip(out["row"], out["note"])]
     return out
@@ -174,7 +169,10 @@ def _band_times(start: pd.Timestamp, end: pd.Timestamp) -> list[pd.Timestamp]:
     return [start + i * _BAND_STEP for i in range(n + 1)] + ([end] if start + n * _BAND_STEP < end else [])
 
 
-def _score_axis(rows: pd.DataFrame, res: AxisResult, tol: float) -> pd.DataFrame:
+def _score_axis(rows: pd.DataFrame, res: AxisResult, tol: float,
+                disagree: dict[int, list[str]]) -> pd.DataFrame:
+    """Model and baseline scores of ``rows`` against one echelon's run; ``disagree`` holds the
+    source disagreements of the whole axis (computed once per axis)."""
     usable = rows[rows["usable"]]
     model = score_rows(usable, res.trace.track, res.trace.route_points, tolerance_km=tol)
     base = score_rows(usable, res.baseline, res.trace.route_points, tolerance_km=tol)
@@ -185,7 +183,6 @@ def _score_axis(rows: pd.DataFrame, res: AxisResult, tol: float) -> pd.DataFrame
     out["baseline_km_error"] = base["km_error"].to_numpy()
     out["baseline_error_km"] = base["error_km"].to_numpy()
     out["baseline_date_error_days"] = base["date_error_days"].to_numpy()
-    disagree = find_disagreements(usable, tolerance_km=tol)
     out["disagreement"] = [" | ".join(disagree.get(int(r), [])) for r in out["row"]]
     if res.mc is not None:
         places = usable.dropna(subset=["lat", "lon"])[["row", "lon", "lat"]]

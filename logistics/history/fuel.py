@@ -1,8 +1,9 @@
 """The Khingan fuel question: does the modeled formation run dry, when and where, beside the
 documented fuel states (``configs/history/fuel-states.csv``, each with source and quote).
+Its report section is written by ``logistics.report.compare_page.fuel_markdown``.
 
 "Dry" in the model is the simulation's status ``halted: no fuel``: a vehicle class has
-emptied its tanks and the formation stops until fuel arrives (see ``supply/simulate.py``).
+emptied its tanks and the formation stops until fuel arrives (see ``advance/simulate.py``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ __all__ = [
     "load_fuel_states",
     "fuel_verdict",
     "dry_time_quantiles",
-    "fuel_markdown",
 ]
 
 #: Status of a track step or a day when the formation is held for lack of fuel.
@@ -115,68 +115,3 @@ def dry_time_quantiles(runs: Sequence[RunTrace]) -> dict[str, object]:
     for name, v in zip(("p10", "p50", "p90"), q):
         out[f"first_dry_{name}"] = pd.Timestamp(int(v)) if np.isfinite(v) else pd.NaT
     return out
-
-
-def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None = None,
-                  place_name: str | None = None) -> str:
-    """The report section: the model's answer, then the documented states with their sources."""
-    lines = [f"## The Khingan fuel question ({verdict.axis_id})", ""]
-    if verdict.runs_dry:
-        where = f" ({place_name})" if place_name else ""
-        lines.append(
-            f"**The model runs dry**: first held for fuel at {verdict.first_dry:%Y-%m-%d %H:%M} "
-            f"(local), {verdict.dry_km:.0f} km along the route at {verdict.dry_lat:.2f} N "
-            f"{verdict.dry_lon:.2f} E{where}"
-            + (f"; vehicle classes empty at the end of a day: {verdict.dry_classes}"
-               if verdict.dry_classes else "")
-            + f". Hours held for fuel over the run: {verdict.hours_dry:.0f}; days: "
-            + _day_ranges(verdict.days_dry) + ".")
-    else:
-        lines.append("**The model does not run dry**: no step of the run is held for lack of fuel.")
-    if mc:
-        lines += ["", f"Monte Carlo ({mc['draws']} draws): {mc['share_dry']:.0%} run dry; first dry "
-                  f"P10 {_ts(mc['first_dry_p10'])}, P50 {_ts(mc['first_dry_p50'])}, "
-                  f"P90 {_ts(mc['first_dry_p90'])} (NaT: fewer draws than that quantile run dry)."]
-    lines += ["", "Documented fuel states (configs/history/fuel-states.csv):", "",
-              "| date | formation | place | state | model that day | source |", "|---|---|---|---|---|---|"]
-    for s in states.to_dict("records"):
-        lines.append(f"| {s['date_text']} | {s['formation']} | {s['place'] or '-'} | {s['state']} | "
-                     f"{_model_on(verdict, s['date'])} | {s['source']}: \"{s['quote']}\" |")
-    lines += ["", "The documented states are per corps; the model tracks the whole formation's fuel "
-              "per vehicle class, so compare the timing of the first halt for fuel and the refills "
-              "left, not the exact figures. The modeled refills are from `refills_total` "
-              "(fuel on hand / one full set of tanks of every class).", ""]
-    return "\n".join(lines)
-
-
-def _model_on(v: FuelVerdict, day: pd.Timestamp) -> str:
-    d = v.daily
-    if "date" not in d or d.empty:
-        return "-"
-    on = d[pd.to_datetime(d["date"]).dt.normalize() == pd.Timestamp(day).normalize()]
-    if on.empty:
-        return "(outside the run)"
-    r = on.iloc[0]
-    parts = []
-    if "refills_total" in r and not pd.isna(r["refills_total"]):
-        parts.append(f"{r['refills_total']:.2f} refills")
-    if "status" in r:
-        parts.append(str(r["status"]))
-    if "cum_km" in r:
-        parts.append(f"{r['cum_km']:.0f} km")
-    return ", ".join(parts)
-
-
-def _day_ranges(days: Sequence[str]) -> str:
-    """ISO dates as runs of consecutive days: ``"1945-08-11 to 1945-08-14, 1945-08-16"``."""
-    runs: list[list[pd.Timestamp]] = []
-    for d in sorted(pd.Timestamp(x) for x in days):
-        if runs and d - runs[-1][-1] == pd.Timedelta(days=1):
-            runs[-1].append(d)
-        else:
-            runs.append([d])
-    return ", ".join(f"{r[0]:%Y-%m-%d}" + (f" to {r[-1]:%Y-%m-%d}" if len(r) > 1 else "") for r in runs)
-
-
-def _ts(v) -> str:
-    return "NaT" if pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d %H:%M}"

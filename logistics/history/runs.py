@@ -54,15 +54,15 @@ def default_runner() -> Callable[..., Any]:
 
 def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | None = None,
                dem: str = "merged", resolution_m: float | None = None) -> Any:
-    """``logistics.supply.advance.run_scenario``, reusing the terrain of earlier runs.
+    """``logistics.runner.run_scenario``, reusing the terrain of earlier runs.
 
     Calibration and Monte Carlo run the same axis many times on one grid; the terrain (box of
     the scenario's points, resolution, DEM) is loaded once per process and passed in. Overrides
     change figures, never places, so the box is that of the scenario as loaded.
     """
     from logistics.scenario import Scenario, load_scenario
-    from logistics.supply.advance import run_scenario
-    from logistics.supply.plan import scenario_bbox
+    from logistics.runner import run_scenario
+    from logistics.advance.plan import scenario_bbox
 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M

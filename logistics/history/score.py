@@ -7,8 +7,9 @@ score the model and the planned-rate baseline.
 Definitions (the report repeats them):
 
 * **Place rows** (a coordinate): the route *reaches* the place where it first passes within
-  ``tolerance_km`` of it (the closest point of that first pass); otherwise the row reports how
-  far the route misses. The modeled arrival is when the track's ``cum_km`` reaches that route km.
+  ``tolerance_km`` of it (the closest point of that first pass,
+  :func:`logistics.geodesy.locate_on_route`, the rule the advance's stops use too); otherwise
+  the row reports how far the route misses. The modeled arrival is when the track's ``cum_km`` reaches that route km.
   A documented date D means "by the end of D" (window [D 00:00, D+1 00:00)); with
   ``date_basis == "no_later_than"`` any arrival before the end of D is on time. The signed date
   error is 0 inside the window, else days from the nearest window edge (positive = model late).
@@ -27,15 +28,14 @@ Definitions (the report repeats them):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from logistics.geodesy import great_circle_km, locate_on_route
+
 __all__ = [
     "DEFAULT_TOLERANCE_KM",
-    "RouteFix",
-    "locate_on_route",
     "time_at_km",
     "km_at_time",
     "window_error_days",
@@ -43,7 +43,6 @@ __all__ = [
     "score_rows",
     "find_disagreements",
     "SCORE_COLUMNS",
-    "great_circle_km",
 ]
 
 #: Default distance within which the modeled route counts as reaching a documented place (km).
@@ -51,7 +50,6 @@ __all__ = [
 #: ``approx_uncertain``) and a formation's position is an area tens of km across.
 DEFAULT_TOLERANCE_KM: float = 15.0
 
-_EARTH_RADIUS_KM = 6371.0088
 _DAY = pd.Timedelta(days=1)
 
 #: Columns of the frame :func:`score_rows` returns (one row per documented row).
@@ -60,64 +58,6 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "rel_km_error", "place_km_error", "error_km", "date_error_days", "date_censored",
     "scorable_date", "scorable_km", "scorable", "note",
 )
-
-
-@dataclass(frozen=True)
-class RouteFix:
-    """Where a route comes nearest a place: ``route_km`` along it, ``miss_km`` away from it,
-    ``reached`` when within the tolerance (then ``route_km`` is on the first such pass)."""
-
-    route_km: float
-    miss_km: float
-    reached: bool
-
-
-def great_circle_km(lon1, lat1, lon2, lat2):
-    """Great-circle distance in km on the mean Earth sphere (vectorised)."""
-    lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def locate_on_route(route_points: pd.DataFrame, lon: float, lat: float, *,
-                    tolerance_km: float = DEFAULT_TOLERANCE_KM) -> RouteFix:
-    """Nearest approach of a route (``cum_km, lon, lat``) to a place, by segment projection.
-
-    Segments are projected in a local equirectangular plane centred on the place (exact
-    enough within a few hundred km); the reported distance is the great-circle one.
-    """
-    lons = route_points["lon"].to_numpy(float)
-    lats = route_points["lat"].to_numpy(float)
-    kms = route_points["cum_km"].to_numpy(float)
-    kx = _EARTH_RADIUS_KM * math.cos(math.radians(lat)) * math.pi / 180.0
-    ky = _EARTH_RADIUS_KM * math.pi / 180.0
-    x, y = (lons - lon) * kx, (lats - lat) * ky
-    if len(x) == 1:
-        t = np.zeros(1)
-        ax, ay, bx, by, ka, kb = x, y, x, y, kms, kms
-        alon, alat, blon, blat = lons, lats, lons, lats
-    else:
-        ax, ay, bx, by = x[:-1], y[:-1], x[1:], y[1:]
-        ka, kb = kms[:-1], kms[1:]
-        alon, alat, blon, blat = lons[:-1], lats[:-1], lons[1:], lats[1:]
-        dx, dy = bx - ax, by - ay
-        seg2 = dx * dx + dy * dy
-        with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.where(seg2 > 0, -(ax * dx + ay * dy) / seg2, 0.0)
-        t = np.clip(t, 0.0, 1.0)
-    qlon, qlat = alon + t * (blon - alon), alat + t * (blat - alat)
-    dist = great_circle_km(lon, lat, qlon, qlat)
-    route_km = ka + t * (kb - ka)
-    near = np.flatnonzero(dist <= tolerance_km)
-    if near.size == 0:
-        i = int(np.argmin(dist))
-        return RouteFix(float(route_km[i]), float(dist[i]), False)
-    first = near[0]
-    stop = first
-    while stop + 1 < len(dist) and dist[stop + 1] <= tolerance_km:
-        stop += 1
-    i = first + int(np.argmin(dist[first:stop + 1]))
-    return RouteFix(float(route_km[i]), float(dist[i]), True)
 
 
 def time_at_km(track: pd.DataFrame, km: float) -> pd.Timestamp | None:

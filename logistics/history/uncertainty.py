@@ -19,7 +19,8 @@ import pandas as pd
 
 from logistics.errors import ConfigError
 from logistics.history.runs import Job, RunTrace, run_jobs
-from logistics.history.score import DEFAULT_TOLERANCE_KM, km_at_time, locate_on_route, time_at_km
+from logistics.geodesy import locate_on_route
+from logistics.history.score import DEFAULT_TOLERANCE_KM, km_at_time, time_at_km
 
 __all__ = [
     "DEMS",

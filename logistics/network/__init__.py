@@ -5,15 +5,16 @@ cross-country movement.
   shipped 1945 railways (``load_railways``), file checks with line numbers (``check_osm``);
 * :mod:`~logistics.network.stations`: station table, lookup by any name, nearest station;
 * :mod:`~logistics.network.multimodal`: ``route_multimodal`` -> ``MultiRoute`` (legs by mode);
-* :mod:`~logistics.network.params`: routing parameters and line facts from ``configs/network``;
-* :mod:`~logistics.network.digitise` and :mod:`~logistics.network.trace`: how the shipped
-  ``railways-1945.osm`` is built from the reference's station lists.
+* :mod:`~logistics.network.params`: routing parameters and line facts from ``configs/network``.
+
+The shipped ``railways-1945.osm`` is built from the reference's station lists by
+``configs/network/build.py``, which lives beside the data it makes (not in the package).
 """
 
 from __future__ import annotations
 
 from logistics.network.multimodal import MODES, Leg, MultiRoute, route_multimodal
-from logistics.network.osm import SHIPPED_RAILWAYS, check_osm, load_network, load_railways
+from logistics.network.osm import check_osm, load_network, load_railways, shipped_railways_path
 from logistics.network.params import LineInfo, NetworkParams, load_lines, load_params
 from logistics.network.stations import Station, find_station, nearest_station, station_table
 
@@ -22,7 +23,7 @@ __all__ = [
     "Leg",
     "MultiRoute",
     "route_multimodal",
-    "SHIPPED_RAILWAYS",
+    "shipped_railways_path",
     "check_osm",
     "load_network",
     "load_railways",

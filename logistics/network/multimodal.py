@@ -2,9 +2,9 @@
 
 The model is a time-weighted graph searched once per section (origin -> via -> ... -> goal):
 
-* **cross-country**: the cost engine. ``find_costs`` from the origin and, with
-  ``reverse=True``, to the destination, on the vehicle's time CostModel
-  (``logistics.cost.physics.build_cost_model``) over the terrain round the section. Their
+* **cross-country**: the cost engine (``logistics.cost.accumulate``) from the origin and,
+  with ``reverse=True``, to the destination, on the vehicle's time CostModel (built once per
+  call, ``logistics.cost.models``) over the terrain round the section. Their
   values at every network node are the approach and departure times, and their value at the
   destination is the all-cross-country alternative.
 * **rail**: every vehicle may be entrained, foot and horse troops as passengers (the 6th Guards
@@ -146,15 +146,18 @@ def route_multimodal(
     season: str = "dry",
     resolution_m: float | None = None,
     params: NetworkParams | None = None,
+    engine: str = "auto",
 ) -> MultiRoute:
     """Fastest route from ``origin`` to ``destination`` (through ``via``) for ``vehicle``.
 
     Places are names for ``logistics.places.lookup``, ``Place`` objects or ``(lon, lat)``
     pairs. ``terrain`` (a ``load_terrain`` Dataset covering every place) replaces the windows
     loaded round each section at ``resolution_m``. ``network`` defaults to the shipped 1945
-    railways. Raises ConfigError (bad mode), UnknownNameError (place, vehicle), NoRouteError
-    (a place not served by the mode, or no path).
+    railways. ``engine`` picks the cross-country solver
+    (:func:`logistics.cost.accumulate.accumulate`). Raises ConfigError (bad mode or engine),
+    UnknownNameError (place, vehicle), NoRouteError (a place not served by the mode, or no path).
     """
+    from logistics.cost.models import CostModels
     from logistics.vehicles import load_vehicle
 
     if mode not in MODES:
@@ -170,7 +173,7 @@ def route_multimodal(
         if math.hypot(a.x - b.x, a.y - b.y) < 1.0:
             raise ConfigError(f"{a.name} and {b.name} are the same point; give distinct places")
     ctx = _Context(veh, mode, network, params, season, terrain,
-                   resolution_m or settings.DEFAULT_RESOLUTION_M)
+                   resolution_m or settings.DEFAULT_RESOLUTION_M, engine, CostModels())
     legs: list[Leg] = []
     for a, b in zip(points, points[1:]):
         legs.extend(_route_section(ctx, a, b))
@@ -195,6 +198,8 @@ class _Context:
     season: str
     terrain: xr.Dataset | None
     resolution_m: float
+    engine: str
+    models: object
 
 
 @dataclass
@@ -220,14 +225,14 @@ def _route_section(ctx: _Context, a: _Point, b: _Point) -> list[Leg]:
         pad = max(ctx.params.margin_km, ctx.params.max_access_km + _ACCESS_PAD_KM,
                   0.15 * math.hypot(a.x - b.x, a.y - b.y) / 1000.0)
         both = _field(ctx, [a, b], pad)
-        both.cell_a, both.acc_from = _solve(both, a, reverse=False)
-        both.cell_b, both.acc_to = _solve(both, b, reverse=True)
+        both.cell_a, both.acc_from = _solve(ctx, both, a, reverse=False)
+        both.cell_b, both.acc_to = _solve(ctx, both, b, reverse=True)
         f_a = f_b = both
     else:
         pad = ctx.params.max_access_km + _ACCESS_PAD_KM
         f_a, f_b = _field(ctx, [a], pad), _field(ctx, [b], pad)
-        f_a.cell_a, f_a.acc_from = _solve(f_a, a, reverse=False)
-        f_b.cell_b, f_b.acc_to = _solve(f_b, b, reverse=True)
+        f_a.cell_a, f_a.acc_from = _solve(ctx, f_a, a, reverse=False)
+        f_b.cell_b, f_b.acc_to = _solve(ctx, f_b, b, reverse=True)
 
     graph = _routing_graph(ctx, a, b, f_a, f_b, use_rail, use_road)
     try:
@@ -256,14 +261,12 @@ def _check_served(ctx: _Context, p: _Point, mode: str) -> None:
 
 
 def _field(ctx: _Context, pts: list[_Point], pad_km: float) -> _Field:
-    from logistics.cost.physics import build_cost_model
-
     terrain = ctx.terrain
     if terrain is None:
         from logistics.terrain import load_terrain
 
         terrain = load_terrain(_bbox(pts, pad_km), resolution_m=ctx.resolution_m)
-    model = build_cost_model(terrain, ctx.vehicle, objective="time", season=ctx.season)
+    model = ctx.models.get(terrain, ctx.vehicle, objective="time", season=ctx.season)
     return _Field(terrain=terrain, model=model)
 
 
@@ -278,11 +281,11 @@ def _bbox(pts: list[_Point], pad_km: float) -> tuple[float, float, float, float]
             min(e, max(lons) + dlon), min(n, max(lats) + dlat))
 
 
-def _solve(f: _Field, p: _Point, *, reverse: bool):
-    from logistics.cost.solver import find_costs
+def _solve(ctx: _Context, f: _Field, p: _Point, *, reverse: bool):
+    from logistics.cost.accumulate import accumulate
 
     cell = _passable_cell(f, p)
-    return cell, find_costs(f.model, [cell], stencil=16, reverse=reverse)
+    return cell, accumulate(f.model, [cell], stencil=16, reverse=reverse, engine=ctx.engine)
 
 
 def _passable_cell(f: _Field, p: _Point, radius: int = 3) -> tuple[int, int]:
@@ -321,7 +324,7 @@ def _best_near(cost: np.ndarray, cell: tuple[int, int]) -> tuple[float, tuple[in
     """Least cost in the 3x3 block round ``cell`` and where (stations on a river or shore)."""
     r, c = cell
     r0, c0 = max(0, r - 1), max(0, c - 1)
-    block = cost[r0:r + 2, c0:c + 2]
+    block = np.asarray(cost[r0:r + 2, c0:c + 2])  # numpy, or a window of a chunked result
     k = np.unravel_index(int(np.argmin(block)), block.shape)
     return float(block[k]), (int(k[0] + r0), int(k[1] + c0))
 
@@ -336,7 +339,7 @@ def _routing_graph(ctx, a, b, f_a, f_b, use_rail, use_road) -> nx.DiGraph:
     g.add_node(_GOAL)
     single = ctx.mode in ("rail", "road")
     if ctx.mode in ("any", "cross-country"):
-        t = f_a.acc_from.cost[f_a.cell_b]
+        t = float(f_a.acc_from.cost[f_a.cell_b])
         if np.isfinite(t):
             g.add_edge(_ORIGIN, _GOAL, time_h=t / 3600.0, kind="direct")
     if use_rail:
@@ -590,14 +593,14 @@ def _cc_leg(ctx, f: _Field, start: str, end: str, p0: _Point, p1: _Point, *,
             to_cell=None, from_cell=None) -> Leg:
     """Cross-country leg along the solver's path, priced step by step by
     ``logistics.cost.route.evaluate_path`` (the kernel on the physics' time and fuel models)."""
+    from logistics.cost.accumulate import path
     from logistics.cost.route import evaluate_path
-    from logistics.cost.solver import traceback
 
     if to_cell is not None:
-        cells = traceback(f.acc_from, to_cell)
+        cells = path(f.acc_from, to_cell)
     else:
-        cells = traceback(f.acc_to, from_cell)
-    steps = evaluate_path(f.terrain, cells, ctx.vehicle, season=ctx.season)
+        cells = path(f.acc_to, from_cell)
+    steps = evaluate_path(f.terrain, cells, ctx.vehicle, season=ctx.season, models=ctx.models)
     pts = [(p0.lon, p0.lat), *zip(steps["lon"].tolist(), steps["lat"].tolist()),
            (p1.lon, p1.lat)]
     return Leg(mode="cross-country", start=start, end=end,
@@ -608,25 +611,10 @@ def _cc_leg(ctx, f: _Field, start: str, end: str, p0: _Point, p1: _Point, *,
 
 
 def _resolve(place) -> _Point:
-    """A place name, Place, or (lon, lat) -> _Point with metric coordinates."""
+    """Anything :func:`logistics.places.resolve` takes -> _Point with metric coordinates."""
+    from logistics.places import resolve
     from logistics.terrain import to_metric
 
-    if isinstance(place, str):
-        from logistics.places import lookup
-
-        place = lookup(place)
-    if hasattr(place, "lat") and hasattr(place, "lon"):
-        name = str(getattr(place, "label", None) or place.name)  # Place: "1945 (modern)"
-        lon, lat = float(place.lon), float(place.lat)
-    else:
-        try:
-            lon, lat = (float(v) for v in place)
-        except (TypeError, ValueError):
-            raise ConfigError(f"a place is a name, a Place or a (lon, lat) pair; got "
-                              f"{place!r}") from None
-        name = f"{lat:.4f}, {lon:.4f}"
-    from logistics.places import check_in_theatre
-
-    check_in_theatre(lon, lat, name)
-    x, y = to_metric(lon, lat)
-    return _Point(name, lon, lat, x, y)
+    p = resolve(place)
+    x, y = to_metric(p.lon, p.lat)
+    return _Point(p.label, float(p.lon), float(p.lat), x, y)

@@ -12,7 +12,7 @@ geometry (more exact than the projected one, whose scale error is up to about 1 
 ``route_factor`` is the way's ``route_factor`` tag (real track length over drawn length; 1 when
 the way has none, as in any ordinary OSM extract); ``length_m = traced_length_m *
 route_factor``, and ``length`` (what routing uses) equals ``length_m``. The shipped 1945 file
-carries the factor fitted on the documented chainage (``logistics.network.route_factor``).
+carries the factor fitted on the documented chainage (``configs/network/_route_factor.py``).
 
 Every way is usable in both directions (``bidirectional=True``): a military column or train uses
 a road or a line either way. Any other ``.osm`` (e.g. a modern extract) loads the same way.
@@ -35,7 +35,7 @@ from logistics.errors import DataError
 
 __all__ = [
     "RAIL_VALUES",
-    "SHIPPED_RAILWAYS",
+    "shipped_railways_path",
     "check_osm",
     "load_network",
     "load_railways",
@@ -44,8 +44,10 @@ __all__ = [
 #: ``railway=*`` values that carry trains (abandoned, disused, platforms and the like do not).
 RAIL_VALUES: tuple[str, ...] = ("rail", "narrow_gauge", "light_rail", "preserved")
 
-#: The shipped 1945 network (``python -m logistics.network.digitise`` writes it).
-SHIPPED_RAILWAYS: Path = settings.CONFIG_DIR / "network" / "railways-1945.osm"
+def shipped_railways_path() -> Path:
+    """The shipped 1945 network (``python configs/network/build.py`` writes it), under
+    ``settings.CONFIG_DIR`` as set when called."""
+    return settings.CONFIG_DIR / "network" / "railways-1945.osm"
 
 #: Node and way tags copied onto the graph (besides osmnx's defaults).
 _NODE_TAGS = ("railway", "name", "name:1945", "name:ja", "old_name", "unverified",
@@ -110,10 +112,10 @@ def load_railways(path: str | os.PathLike[str] | None = None) -> nx.MultiDiGraph
 
     Returns a copy, so callers may modify it freely.
     """
-    path = Path(path) if path is not None else SHIPPED_RAILWAYS
+    path = Path(path) if path is not None else shipped_railways_path()
     if not path.exists():
         raise DataError(f"railway file {path} does not exist; build the shipped one with "
-                        "`python -m logistics.network.digitise` or pass another .osm")
+                        "`python configs/network/build.py` or pass another .osm")
     return _load_shipped(str(path), path.stat().st_mtime_ns).copy()
 
 
@@ -256,7 +258,7 @@ def _measure(graph: nx.MultiDiGraph, path: Path) -> None:
     """Set ``traced_length_m``, ``route_factor``, ``length_m`` and ``length`` on every edge of
     the (still lon/lat) graph; a ``route_factor`` tag that is not a positive number is a
     DataError naming the way."""
-    from logistics.network.geodesy import polyline_m
+    from logistics.geodesy import polyline_m
 
     nodes = graph.nodes
     problems = []

@@ -1,8 +1,8 @@
 """Network parameters and line facts, read and validated once from ``configs/network/``.
 
 ``network.yaml`` holds the routing parameters (train speed, entraining, waits, access distance,
-the tracing rule of the digitiser); every entry is ``{value, source+quote}`` or
-``{value, assumed: reason}``. ``lines-1945.yaml`` holds one entry per railway line (name,
+the tracing rule of the railway builder); every entry is ``{value, source+quote}`` or
+``{value, assumed: reason}``, checked by the one provenance rule of :mod:`logistics.sources`. ``lines-1945.yaml`` holds one entry per railway line (name,
 documented length with its source, gauge, train pairs a day where sourced, unverified mark).
 A bad file gets one :class:`~logistics.errors.ConfigError` listing every problem.
 """
@@ -19,6 +19,7 @@ import yaml
 
 from logistics import settings
 from logistics.errors import ConfigError
+from logistics.sources import provenance_problem, read_provenance
 
 __all__ = ["NetworkParams", "TracingParams", "LineInfo", "load_params", "load_lines"]
 
@@ -146,12 +147,12 @@ def _load_params(path: str, mtime_ns: int) -> NetworkParams:
             problems.append(f"{where}: value {value!r}, expected a number "
                             f"{'>= 0' if ok_zero else '> 0'}")
             continue
-        why = entry.get("assumed") or entry.get("source")
-        if not why:
-            problems.append(f"{where}: needs `source:` (with its quote) or `assumed:` (reason)")
+        problem = provenance_problem(entry)
+        if problem is not None:
+            problems.append(f"{where}: expected {problem[0]}; {problem[1]}")
             continue
         values[name] = float(value)
-        provenance[name] = str(why).strip()
+        provenance[name] = read_provenance(entry).text.strip()
     if "tracing.stencil" in values and values["tracing.stencil"] not in (8, 16):
         problems.append(f"tracing.stencil: value {values['tracing.stencil']:g}, expected 8 or 16")
     if problems:

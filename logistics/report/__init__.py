@@ -1,0 +1,16 @@
+"""Everything drawn or written for a reader: maps, plots, pages and output folders.
+
+This folder stands above every stage it draws (no stage imports it):
+
+| module | one job |
+|---|---|
+| ``basemap`` | the base map: hillshade, rivers, lakes, wetlands, borders, 1945 place names |
+| ``daylabels`` | where day labels go on a map without overlapping |
+| ``run_plots`` | a run's map, advance and fuel figures |
+| ``run_page`` | a run's report.md and the one-screen summary ``logistics run`` prints |
+| ``run_outputs`` | a run's folder (GeoJSON, CSV, GeoTIFF, figures, report), written atomically |
+| ``compare_plots`` | the comparison's advance, positions-map and fuel-state figures |
+| ``compare_page`` | the comparison's report.md, fuel sections included |
+| ``compare_outputs`` | the comparison's folder, written atomically |
+| ``route_map`` | a multimodal route and the railway network on the base map |
+"""

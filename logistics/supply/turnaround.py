@@ -9,7 +9,10 @@ The formation's track is open to its trucks: where the column went, its engineer
 way (bridges, corduroy over marsh, [SEED-000] 'roads made of logs and brush'), so cells of the
 planned route that the truck could not enter on its own are given the truck's worst going
 (:func:`along_track`), and steps it could not make are priced by
-:func:`~logistics.supply.plan.helped_across`, the rule the column itself follows.
+:func:`~logistics.cost.route.helped_across`, the rule the column itself follows.
+The surfaces come from the one door to the solvers (:func:`logistics.cost.accumulate.accumulate`,
+``engine`` picks the in-memory or the chunked solver) and the models from the run's
+:class:`~logistics.cost.models.CostModels`.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import numpy as np
 from scipy.ndimage import binary_dilation
 
 from logistics.cost.model import BARRIER_CLASS, CostModel
-from logistics.supply.plan import helped_across
-from logistics.supply.supply import LegFunction, TruckLeg
+from logistics.cost.models import CostModels
+from logistics.cost.route import helped_across
+from logistics.supply.trucks import LegFunction, TruckLeg
 
 __all__ = ["truck_leg_function", "along_track", "worst_going_per_m"]
 
@@ -69,19 +73,20 @@ def along_track(model: CostModel, track: np.ndarray) -> CostModel:
 
 def truck_leg_function(
     terrain, vehicle, railhead_lonlat: tuple[float, float], route_cells: np.ndarray, *,
-    stencil: int = 16,
+    stencil: int = 16, engine: str = "auto", models: CostModels | None = None,
 ) -> LegFunction:
     """``leg(route_index, season) -> TruckLeg`` for one truck between railhead and route cell.
 
     Surfaces are computed lazily once per season and legs cached per (cell, season). A leg
     the trucks cannot make comes back unreachable (infinite) with its ``reason``; it never
     raises, so a supply column cut off from the formation delivers nothing and the run goes on.
+    ``models`` is the run's cost-model cache (a new one when None).
     """
-    from logistics.cost.physics import build_cost_model
+    from logistics.cost.accumulate import accumulate, path
     from logistics.cost.route import evaluate_path
-    from logistics.cost.solver import find_costs, traceback
     from logistics.terrain import cell_of, to_lonlat, to_metric
 
+    models = models if models is not None else CostModels()
     source = cell_of(terrain, *to_metric(*railhead_lonlat))
     cells = np.asarray(route_cells, dtype=np.int64)
     track = np.zeros((terrain.sizes["y"], terrain.sizes["x"]), dtype=bool)
@@ -102,11 +107,11 @@ def truck_leg_function(
             return legs[key]
         if season not in surfaces:
             time_model = along_track(
-                build_cost_model(terrain, vehicle, objective="time", season=season), track)
-            fuel_model = build_cost_model(terrain, vehicle, objective="fuel", season=season)
+                models.get(terrain, vehicle, objective="time", season=season), track)
+            fuel_model = models.get(terrain, vehicle, objective="fuel", season=season)
             surfaces[season] = (
-                find_costs(time_model, [source], stencil=stencil),
-                find_costs(time_model, [source], stencil=stencil, reverse=True),
+                accumulate(time_model, [source], stencil=stencil, engine=engine),
+                accumulate(time_model, [source], stencil=stencil, reverse=True, engine=engine),
                 worst_going_per_m(fuel_model),
             )
         out, back, worst_fuel_per_m = surfaces[season]
@@ -119,9 +124,9 @@ def truck_leg_function(
             return legs[key]
         fuel = 0.0
         for acc in (out, back):
-            path = traceback(acc, (r, c))
-            if len(path) > 1:
-                ev = evaluate_path(terrain, path, vehicle, season=season)
+            trip = path(acc, (r, c))
+            if len(trip) > 1:
+                ev = evaluate_path(terrain, trip, vehicle, season=season, models=models)
                 fuel += float(helped_across(ev["fuel_l"].to_numpy(), ev["dist_m"].to_numpy(),
                                             worst_per_m=worst_fuel_per_m).sum())
         legs[key] = TruckLeg(t_out, t_back, fuel)

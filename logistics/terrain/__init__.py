@@ -78,7 +78,7 @@ _UNKNOWN = 255  # fill of class layers outside their raster
 def load_terrain(
     bbox=None,
     *,
-    resolution_m: float = settings.DEFAULT_RESOLUTION_M,
+    resolution_m: float | None = None,
     dem: str = "merged",
     chunks=None,
     corridor=None,
@@ -89,7 +89,8 @@ def load_terrain(
     """The terrain Dataset of a lon/lat box on the metric grid (see module docstring).
 
     ``bbox`` is ``(lon_min, lat_min, lon_max, lat_max)`` degrees inside the theatre (None = the
-    theatre). ``dem`` is ``"merged"`` (30" meteva + 0.1 deg fill) or ``"etopo5"`` (the public-domain
+    theatre). ``resolution_m`` is the cell size (None = ``settings.DEFAULT_RESOLUTION_M``,
+    read at call time). ``dem`` is ``"merged"`` (30" meteva + 0.1 deg fill) or ``"etopo5"`` (the public-domain
     5' baseline). ``chunks`` (int, pair, ``{"y":, "x":}`` or True) gives dask arrays.
     ``corridor`` (lon/lat points) limits the grid to the line through them buffered to
     ``corridor_width_km``; cells outside get NaN elevation and class NODATA (a barrier).
@@ -108,6 +109,8 @@ def load_terrain(
         tw, ts, te, tn = bbox if bbox is not None else settings.THEATRE_BBOX
         bbox = (max(cw, tw), max(cs, ts), min(ce, te), min(cn, tn))
     bbox = check_bbox(bbox if bbox is not None else settings.THEATRE_BBOX)
+    if resolution_m is None:  # read at call time: a changed setting counts at once
+        resolution_m = settings.DEFAULT_RESOLUTION_M
     grid = metric_grid(bbox, resolution_m)
     n_cells = grid.shape[0] * grid.shape[1]
     if chunks is None and n_cells > settings.MAX_IN_MEMORY_CELLS:

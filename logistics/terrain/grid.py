@@ -66,11 +66,14 @@ def _same_kind(value, like):
     return float(value) if np.ndim(like) == 0 else np.asarray(value, dtype=np.float64)
 
 
-def check_bbox(bbox, *, extent=settings.THEATRE_BBOX, what: str = "bbox"):
+def check_bbox(bbox, *, extent=None, what: str = "bbox"):
     """Validate ``(lon_min, lat_min, lon_max, lat_max)`` degrees; return it as a float tuple.
 
-    Raises ``ExtentError`` for a malformed or inverted box, or one not inside ``extent``.
+    Raises ``ExtentError`` for a malformed or inverted box, or one not inside ``extent``
+    (None = ``settings.THEATRE_BBOX``, read at call time).
     """
+    if extent is None:
+        extent = settings.THEATRE_BBOX
     try:
         w, s, e, n = (float(v) for v in bbox)
     except (TypeError, ValueError):

@@ -22,7 +22,6 @@ from logistics.terrain.grid import MetricGrid, to_metric
 
 __all__ = [
     "RIVERS_FILE",
-    "PERMANENT_LEVELS",
     "river_class_of_level",
     "read_rivers",
     "rasterize_rivers",
@@ -31,9 +30,6 @@ __all__ = [
 ]
 
 RIVERS_FILE = "rivers.gpkg"
-
-#: WDBII levels of permanent rivers (river-lakes and levels 1-4).
-PERMANENT_LEVELS: tuple[int, ...] = (0, 1, 2, 3, 4)
 
 _LEVEL_TO_CLASS = np.array(
     [

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from logistics import settings
-from logistics.errors import ConfigError, DataError
+from logistics.errors import DataError
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.dem import DEM_FILES
 from logistics.terrain.landcover import DEFAULT_WETLAND_RULE, WetlandRule
@@ -35,7 +35,7 @@ def sample_point(
     query_or_lonlat,
     *,
     dem: str = "merged",
-    resolution_m: float = settings.DEFAULT_RESOLUTION_M,
+    resolution_m: float | None = None,
     wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE,
     terrain=None,
 ) -> dict:
@@ -52,6 +52,8 @@ def sample_point(
     """
     from logistics.terrain import cell_of, to_metric
 
+    if resolution_m is None:  # read at call time
+        resolution_m = settings.DEFAULT_RESOLUTION_M
     name, lon, lat, place_source = resolve_point(query_or_lonlat)
     ds = terrain
     if ds is None:
@@ -94,13 +96,15 @@ def point_terrain(
     lat: float,
     *,
     dem: str = "merged",
-    resolution_m: float = settings.DEFAULT_RESOLUTION_M,
+    resolution_m: float | None = None,
     wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE,
 ):
     """The terrain Dataset of a window round a point, wide enough that every layer (wetland
     rule included) has the values a full-theatre load would give at the point."""
     from logistics.terrain import load_terrain
 
+    if resolution_m is None:  # read at call time
+        resolution_m = settings.DEFAULT_RESOLUTION_M
     _check_in_theatre(f"{lat:.4f}, {lon:.4f}", lon, lat)
     box = _window(lon, lat, resolution_m, wetland_rule)
     try:
@@ -127,26 +131,11 @@ def _check_in_theatre(name: str, lon: float, lat: float) -> None:
 
 def resolve_point(query) -> tuple[str, float, float, str]:
     """(name, lon, lat, source) of a place name, "LAT,LON" string or (lon, lat) pair inside the
-    theatre (``ExtentError`` outside, naming the extent)."""
-    name, lon, lat, source = _resolve(query)
-    _check_in_theatre(name, lon, lat)
-    return name, lon, lat, source
+    theatre (:func:`logistics.places.resolve`; ``ExtentError`` outside, naming the extent)."""
+    from logistics.places import resolve
 
-
-def _resolve(query) -> tuple[str, float, float, str]:
-    if isinstance(query, str):
-        from logistics.places import lookup
-
-        place = lookup(query)
-        return place.label, float(place.lon), float(place.lat), place.source
-    try:
-        lon, lat = (float(v) for v in query)
-    except (TypeError, ValueError):
-        msg = f"expected a place name, 'LAT,LON' or a (lon, lat) pair, got {query!r}"
-        raise ConfigError(msg) from None
-    if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise ConfigError(f"(lon, lat) must be finite numbers, got {query!r}")
-    return f"{lat:.4f}, {lon:.4f}", lon, lat, "coordinates given by the user"
+    place = resolve(query)
+    return place.label, float(place.lon), float(place.lat), place.source
 
 
 def _window(lon: float, lat: float, resolution_m: float, rule: WetlandRule):

@@ -1,10 +1,10 @@
-"""Fuel sources of a formation: truck columns from railheads, airlift, captured depots.
+"""Truck columns shuttling fuel from a railhead to wherever the formation is.
 
-Times are hours since H-hour (floats), positions are km along the planned route. Every source
-turns into :class:`Delivery` records that the simulation books into the ledger when they fall
-due.
+Times are hours since H-hour (floats), positions are km along the planned route. Each convoy
+turns into :class:`~logistics.supply.delivery.Delivery` records that the step loop books into
+the ledger when they fall due.
 
-Truck columns: a column of ``count`` trucks is split into ``convoys``; each convoy loads at the
+A column of ``count`` trucks is split into ``convoys``; each convoy loads at the
 railhead (``load_h``), drives to where the formation is when it leaves, unloads and drives back.
 Drive times come from the cost engine (:class:`TruckLeg`, one accumulated-cost surface from the
 railhead, read at the formation's position) and stretch by ``24 / driving_hours_per_day`` for
@@ -22,39 +22,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = [
-    "Delivery",
-    "TruckLeg",
-    "TruckColumn",
-    "airlift_deliveries",
-    "litres_from_tonnes",
-    "DENSITY_KG_PER_L",
-]
+from logistics.supply.delivery import Delivery
 
-#: Fuel densities (kg/L) to turn tonnes into litres.
-#: diesel 0.832: universal-converter.org/fuels/diesel (parameters.md 3.2, "832.361 kg/m3");
-#: petrol 0.74: worked example "44 x 0.74" (parameters.md 3.2, grade C);
-#: "any" (POL of unstated kind) uses the diesel density: assumption, most of the 6 GTA's
-#: armour (T-34-85, M4A2) burned diesel (campaign-facts 2).
-DENSITY_KG_PER_L: dict[str, float] = {"diesel": 0.832, "petrol": 0.74, "any": 0.832}
-
-
-def litres_from_tonnes(tonnes: float, fuel_type: str) -> float:
-    """Litres in ``tonnes`` of fuel of the given type (see :data:`DENSITY_KG_PER_L`)."""
-    return tonnes * 1000.0 / DENSITY_KG_PER_L[fuel_type]
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """Fuel reaching the formation at ``time_h`` (hours since H-hour)."""
-
-    time_h: float
-    source: str
-    kind: str  # "truck" | "air" | "depot"
-    litres: float
-    fuel_type: str
-    truck_fuel_l: float = 0.0  # the supply trucks' own fuel for this trip (outside the ledger)
-    note: str = ""
+__all__ = ["TruckLeg", "LegFunction", "TruckColumn"]
 
 
 @dataclass(frozen=True)
@@ -168,38 +138,3 @@ class TruckColumn:
             )
             self.ready_h[i] = arrive + self.unload_h + back_h
         return out
-
-
-def airlift_deliveries(
-    *,
-    name: str,
-    first_day_h: float,
-    n_days: int,
-    hour_offset_h: float,
-    total_l: float,
-    fuel_type: str,
-    daily_cv: float,
-    rng: np.random.Generator,
-) -> list[Delivery]:
-    """Equal daily deliveries of ``total_l`` over ``n_days`` (optionally varied by ``daily_cv``).
-
-    ``first_day_h`` is the first day's midnight in hours since H-hour; each day's fuel lands at
-    ``hour_offset_h`` after that midnight. With ``daily_cv > 0`` each day's share is scaled by
-    a positive random factor (mean 1) and the total is kept.
-    """
-    if n_days <= 0 or total_l <= 0:
-        return []
-    weights = np.ones(n_days)
-    if daily_cv > 0:
-        weights = np.maximum(rng.normal(1.0, daily_cv, n_days), 0.0) + 1e-9
-    weights = weights / weights.sum()
-    return [
-        Delivery(
-            time_h=first_day_h + 24.0 * d + hour_offset_h,
-            source=name,
-            kind="air",
-            litres=float(total_l * w),
-            fuel_type=fuel_type,
-        )
-        for d, w in enumerate(weights)
-    ]

@@ -88,8 +88,8 @@ def _write_tif(da, path: Path) -> None:
 
 def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
     """Write every file of a run into ``folder`` atomically; return the folder."""
-    from logistics.report.plots import plot_advance, plot_fuel, plot_map
-    from logistics.report.runreport import run_report
+    from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
+    from logistics.report.run_page import run_report
 
     folder = Path(folder)
     with atomic_dir(folder) as tmp:

@@ -4,6 +4,9 @@
 contract that calibration and Monte Carlo build on (``logistics.history``). ``overrides`` names
 global parameters (``speed_scale``, ``fuel_scale``, ``march_hours_per_day``; the same on every
 axis) or any figure path listed under the scenario's ``uncertain:`` (see ``configs/README.md``).
+A run builds each distinct cost model once (one :class:`~logistics.cost.models.CostModels` for
+the plan, the trucks and the cost raster); ``engine`` picks the solver of every stage
+(:func:`logistics.cost.accumulate.accumulate`). :func:`summarize` gives the headline numbers.
 """
 
 from __future__ import annotations
@@ -19,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from logistics import __version__, settings
+from logistics.advance.plan import Plan, build_plan, scenario_bbox
+from logistics.advance.simulate import SimResult, simulate
+from logistics.cost.models import CostModels
 from logistics.scenario import Scenario, apply_overrides, load_scenario
-from logistics.supply.plan import Plan, build_plan, scenario_bbox
-from logistics.supply.simulate import SimResult, simulate
 
 __all__ = ["RunResult", "run_scenario", "summarize", "near_place"]
 
@@ -66,6 +70,7 @@ def run_scenario(
     events: bool = True,
     cost_surface: bool = False,
     terrain=None,
+    engine: str = "auto",
 ) -> RunResult:
     """Run one scenario on the shipped terrain and return its :class:`RunResult`.
 
@@ -73,7 +78,8 @@ def run_scenario(
     the run's random parts (truck jitter, airlift variability; none unless the scenario asks).
     ``events=False`` leaves out the documented delay events. ``cost_surface=True`` also
     computes the accumulated-time raster for ``cost.tif``. ``terrain`` (a terrain Dataset)
-    replaces the shipped rasters (tests, custom grids).
+    replaces the shipped rasters (tests, custom grids). ``engine`` (``"auto"``, ``"memory"``,
+    ``"chunked"``) picks the solver of every stage that solves.
     """
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     sc, scales = apply_overrides(sc, overrides)
@@ -82,9 +88,11 @@ def run_scenario(
         from logistics.terrain import load_terrain
 
         terrain = load_terrain(scenario_bbox(sc), resolution_m=res, dem=dem)
-    plan, extras = build_plan(sc, terrain, speed_scale=scales["speed_scale"], events=events)
-    sim = simulate(plan, seed=seed, speed_scale=scales["speed_scale"],
-                   fuel_scale=scales["fuel_scale"])
+    models = CostModels()
+    plan, extras = build_plan(sc, terrain, speed_scale=scales["speed_scale"],
+                              fuel_scale=scales["fuel_scale"], events=events, engine=engine,
+                              models=models)
+    sim = simulate(plan, seed=seed)
     seg = extras["segments"]
     route_points = pd.DataFrame({
         "cum_km": seg["cum_km"].to_numpy(float),
@@ -92,7 +100,8 @@ def run_scenario(
         "lat": seg["lat"].to_numpy(float),
         "elev_m": seg["elev_m"].to_numpy(float) if "elev_m" in seg else np.nan,
     })
-    cost = _cost_hours(sc, terrain, extras) if cost_surface else None
+    cost = _cost_hours(sc, terrain, extras, models=models, engine=engine) if cost_surface \
+        else None
     provenance = _provenance(sc, terrain, dem=dem, resolution_m=res, seed=seed,
                              overrides=overrides, events=events, extras=extras)
     return RunResult(
@@ -228,19 +237,19 @@ def _plan_notes(plan: Plan, sc: Scenario) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def _cost_hours(sc: Scenario, terrain, extras: dict):
-    """Accumulated time (hours) from the jump-off for the lead class, as a metric DataArray."""
+def _cost_hours(sc: Scenario, terrain, extras: dict, *, models: CostModels, engine: str):
+    """Accumulated time (hours) from the jump-off for the lead class, as a metric DataArray
+    (dask-backed when the chunked solver made it)."""
     import xarray as xr
 
-    from logistics.cost.physics import build_cost_model
-    from logistics.cost.solver import find_costs
+    from logistics.cost.accumulate import accumulate, cost_array
 
     lead = extras["vehicles"][sc.formation.lead]
     seg = extras["segments"]
-    model = build_cost_model(terrain, lead, objective="time", season=sc.seasons[0].season)
+    model = models.get(terrain, lead, objective="time", season=sc.seasons[0].season)
     start = (int(seg["row"].iloc[0]), int(seg["col"].iloc[0]))
-    acc = find_costs(model, [start], stencil=sc.routing.stencil)
-    hours = (acc.cost / 3600.0).astype(np.float32)
+    acc = accumulate(model, [start], stencil=sc.routing.stencil, engine=engine)
+    hours = (cost_array(acc) / 3600.0).astype(np.float32)
     da = xr.DataArray(hours, coords={"y": terrain["y"], "x": terrain["x"]}, dims=("y", "x"),
                       name="time_h", attrs={"units": "h", "long_name":
                                             f"accumulated travel time of one {lead.id} from "

@@ -1,55 +1,34 @@
-"""The formation as plain data: vehicle groups, fuel carried, march schedule, column geometry.
+"""The march clock: hours since H-hour, the run's end, and the daily march window.
 
-Column model (why a column of hundreds of vehicles is slower than one tank):
-the formation marches on ``routes`` parallel roads with ``gap_m`` metres from one vehicle to
-the next, so each road column is ``length_km = n_vehicles / routes * gap_m / 1000`` long. The
-head leaves at the start of the daily march window; the formation closes up into its halt area
-at the end of the window (to refuel and rest concentrated), so the head must halt
-``close_up_h = length_km / speed_kmh`` before the window ends to let the tail arrive. The
-head's moving time per day is therefore ``hours_per_day - close_up_h``: a 50 km column at
-20 km/h loses 2.5 h of every march day. The reported position is the head of the main body.
+:class:`MarchSchedule` says when the head of the column moves: a daily window of
+``hours_per_day`` from ``start_hour``, shortened by the column's close-up time (see
+:mod:`logistics.advance.formation`), slower at night, capped in km per march day.
+:func:`march_schedule` builds it from a scenario.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import numpy as np
 
-__all__ = [
-    "VehicleGroup",
-    "MarchSchedule",
-    "column_length_km",
-    "close_up_hours",
-    "river_crossings",
-    "RIVER_CLASS_BY_NAME",
-]
+from logistics.advance.formation import close_up_hours
+from logistics.scenario import Scenario
 
-#: Config names of the river classes (``logistics.terrain.classes.RiverClass`` codes).
-RIVER_CLASS_BY_NAME: dict[str, int] = {
-    "major": 1,
-    "large": 2,
-    "medium": 3,
-    "intermittent": 4,
-    "canal": 5,
-}
+__all__ = ["MarchSchedule", "march_schedule", "hours_since", "run_end"]
 
 
-@dataclass(frozen=True)
-class VehicleGroup:
-    """Vehicles of one class: how many, their tanks (one refill) and fuel carried beyond them."""
+def hours_since(t0: datetime, t: datetime) -> float:
+    """Hours from ``t0`` to ``t``."""
+    return (t - t0).total_seconds() / 3600.0
 
-    vehicle_id: str
-    count: int
-    tank_l: float
-    extra_l: float
-    fuel_type: str
 
-    @property
-    def refill_l(self) -> float:
-        """Litres in one refill of the whole group (every tank full once)."""
-        return self.count * self.tank_l
+def run_end(sc: Scenario) -> datetime:
+    """The end of the run: midnight after the scenario's last day (``end`` is a day)."""
+    d = sc.end.value
+    return datetime(d.year, d.month, d.day) + timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -119,32 +98,16 @@ def _overlap_with_daily(a: float, b: float, start: float, length: float) -> floa
     return total
 
 
-def column_length_km(n_vehicles: int, routes: int, gap_m: float) -> float:
-    """Road length of one of ``routes`` parallel columns holding ``n_vehicles`` in all (km)."""
-    if routes < 1:
-        raise ValueError(f"routes must be >= 1, got {routes}")
-    return n_vehicles / routes * gap_m / 1000.0
-
-
-def close_up_hours(length_km: float, speed_kmh: float) -> float:
-    """Hours for the tail of a column ``length_km`` long to reach the head's halt point."""
-    if speed_kmh <= 0 or not math.isfinite(speed_kmh):
-        return 0.0 if length_km == 0 else math.inf
-    return length_km / speed_kmh
-
-
-def river_crossings(
-    river_class: np.ndarray, cum_km: np.ndarray, delay_h: dict[int, float]
-) -> list[tuple[float, float, int]]:
-    """Crossings along a route: (km of the first cell of each run of a class, delay h, class).
-
-    A run of consecutive cells of the same river class is one crossing (a wide river spans
-    several cells). Classes without a delay are skipped.
-    """
-    out = []
-    prev = 0
-    for k, km in zip(np.asarray(river_class).tolist(), np.asarray(cum_km).tolist()):
-        if k != prev and k in delay_h and delay_h[k] > 0:
-            out.append((float(km), float(delay_h[k]), int(k)))
-        prev = k
-    return out
+def march_schedule(sc: Scenario, *, column_length_km: float, mean_kmh: float,
+                   speed_scale: float = 1.0) -> MarchSchedule:
+    """The scenario's march window, closed up for a column ``column_length_km`` long moving
+    at ``mean_kmh`` (the route's mean column speed) times ``speed_scale``."""
+    march = sc.formation.march
+    return MarchSchedule(
+        start_hour=march.start_hour.value,
+        hours_per_day=march.hours_per_day.value,
+        close_up_h=close_up_hours(column_length_km, mean_kmh * speed_scale),
+        night_hours=march.night_hours,
+        night_speed_factor=march.night_speed_factor.value if march.night_speed_factor else 1.0,
+        max_km_per_day=march.max_km_per_day.value if march.max_km_per_day else np.inf,
+    )

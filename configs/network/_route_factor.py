@@ -1,6 +1,7 @@
 """The railway route factor: real track length over drawn (traced) length, one global number.
 
-Station positions are city centroids and the traced shapes (``logistics.network.trace``) follow
+Part of the railway builder (``configs/network/build.py``), not of the ``logistics`` package.
+Station positions are city centroids and the traced shapes (``_trace.py``) follow
 a 1 km grid, so they miss the sub-kilometre curvature of the real lines and run short of the
 documented chainage. The route factor (circuity) corrects that *globally*: it is fitted in the
 open on every line whose chainage the reference prints and applied alike to every drawn line.
@@ -89,7 +90,7 @@ def measure_spans(graph: nx.MultiDiGraph, spans: pd.DataFrame) -> pd.DataFrame:
         except (UnknownNameError, nx.NetworkXNoPath, nx.NodeNotFound) as exc:
             raise DataError(f"line {row.line}: cannot measure the drawn span {row.start}"
                             f" - {row.end} on the network ({exc}); rebuild it with "
-                            "`python -m logistics.network.digitise`") from None
+                            "`python configs/network/build.py`") from None
         traced.append(metres / 1000.0)
     return spans.assign(traced_km=traced)
 

@@ -1,6 +1,6 @@
 """Plots of a run: map.png (route and daily positions), advance.png (km vs date), fuel.png.
 
-Each function takes a :class:`~logistics.supply.advance.RunResult` and a file path and writes
+Each function takes a :class:`~logistics.runner.RunResult` and a file path and writes
 one PNG (Agg backend, fixed size and dpi, no timestamp in the metadata, so reruns are
 byte-identical).
 """

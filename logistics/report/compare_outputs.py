@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from logistics._atomic import atomic_dir
-from logistics.history.fuel import dry_time_quantiles, fuel_markdown, fuel_verdict, load_fuel_states
-from logistics.history.page import report_markdown
-from logistics.history.plots import plot_advance, plot_fuel_states, plot_positions_map
+from logistics.history.fuel import dry_time_quantiles, fuel_verdict, load_fuel_states
+from logistics.report.compare_page import fuel_markdown, report_markdown
+from logistics.report.compare_plots import plot_advance, plot_fuel_states, plot_positions_map
 
 __all__ = ["write_comparison"]
 
@@ -71,7 +71,7 @@ def _near(verdict) -> str | None:
     """The gazetteer's words for where the model first ran dry (``"38 km SE of Lubei"``)."""
     if not verdict.runs_dry:
         return None
-    from logistics.supply.advance import near_place
+    from logistics.runner import near_place
 
     return near_place(verdict.dry_lon, verdict.dry_lat)
 

@@ -1,5 +1,7 @@
 """Trace a railway between two stations over the DEM with the cost engine (shape points).
 
+Part of the railway builder (``configs/network/build.py``), not of the ``logistics`` package.
+
 Station lists give only station centroids; straight chords between them run short of the
 documented line lengths, mostly in hills where real lines follow valleys. The rail rule here is
 a :class:`~logistics.cost.model.CostModel` in metres: a metre costs 1 up to the ruling grade

@@ -1,4 +1,4 @@
-"""The day-by-day advance: a seeded step loop over a :class:`~logistics.supply.plan.Plan`.
+"""The hour-by-hour step loop of the advance: a seeded loop over a :class:`~logistics.advance.plan.Plan`.
 
 One step is one clock hour (the first starts at H-hour); one record per step goes to the track
 and one per day (at midnight) to the daily table. In each step the formation:
@@ -27,9 +27,12 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
+from logistics.advance.plan import Plan
+from logistics.advance.profiles import RouteProfile
+from logistics.supply.airlift import airlift_deliveries
+from logistics.supply.delivery import Delivery
 from logistics.supply.ledger import FuelLedger
-from logistics.supply.plan import Plan, RouteProfile
-from logistics.supply.supply import Delivery, TruckColumn, airlift_deliveries
+from logistics.supply.trucks import TruckColumn
 
 __all__ = ["SimResult", "simulate", "STATUSES"]
 
@@ -70,11 +73,11 @@ class _Day:
 class _Loop:
     """Mutable state of one run (position, ledger, queues); :func:`simulate` drives it."""
 
-    def __init__(self, plan: Plan, seed: int, speed_scale: float, fuel_scale: float) -> None:
+    def __init__(self, plan: Plan, seed: int) -> None:
         self.plan = plan
         self.rng = np.random.default_rng(seed)
-        self.speed_scale = speed_scale
-        self.fuel_scale = fuel_scale
+        self.speed_scale = plan.speed_scale
+        self.fuel_scale = plan.fuel_scale
         self.km = plan.route_km
         self.profiles = {k: _strict(p) for k, p in plan.profiles.items()}
         self.counts = np.array([g.count for g in plan.groups], dtype=np.float64)
@@ -325,10 +328,11 @@ def _step_bounds(plan: Plan) -> list[float]:
     return bounds
 
 
-def simulate(plan: Plan, *, seed: int = 0, speed_scale: float = 1.0,
-             fuel_scale: float = 1.0) -> SimResult:
-    """Run the plan hour by hour; return the daily table, the track and the deliveries."""
-    loop = _Loop(plan, seed, speed_scale, fuel_scale)
+def simulate(plan: Plan, *, seed: int = 0) -> SimResult:
+    """Run the plan hour by hour; return the daily table, the track and the deliveries.
+
+    Speeds and fuel burns scale by the plan's ``speed_scale`` and ``fuel_scale``."""
+    loop = _Loop(plan, seed)
     c0 = _clock_h(plan.start)
     day = _Day(carried_l=loop.ledger.total_l, start_km=0.0)
     daily, track = [], []

@@ -1,14 +1,16 @@
 """Digitise the 1945 railways: station table -> ``configs/network/railways-1945.osm``.
 
-Run ``python -m logistics.network.digitise`` (``--straight`` skips the tracing, for a quick
-look). Input: ``configs/network/stations-1945.csv`` (the reference's station lists, one row per
+Run ``python configs/network/build.py`` (``--straight`` skips the tracing, for a quick
+look); this module is its logic. The builder is not part of the ``logistics`` package: it runs
+once to make the shipped file (as ``rasters/build.py`` makes the rasters), and the package only
+reads its output. Its modules import each other by file name (this folder on ``sys.path``). Input: ``configs/network/stations-1945.csv`` (the reference's station lists, one row per
 station per way, transcribed with their coordinates, sources, documented km and marks) and
 ``lines-1945.yaml`` (line facts). Output: the OSM XML file, a generated report
 ``railways-1945-report.md`` (drawn lengths against documented ones, skipped stations) and a map
 ``railways-1945.png`` on the project's base map.
 
 Every way carries the railway route factor (real track length / drawn length), fitted on the
-lines with documented chainage (:mod:`logistics.network.route_factor`, a ratio of sums) and
+lines with documented chainage (``_route_factor.py`` beside this file, a ratio of sums) and
 checked line by line with the factor fitted on the other lines; the report lists both.
 
 Rules, in order:
@@ -17,7 +19,7 @@ Rules, in order:
   with a documented km between two located stations with documented km on the same way: it is
   placed at that chainage fraction along the traced segment (``coord_source=derived``);
 * a way with fewer than two drawable stations is not drawn (its stations are listed);
-* consecutive stations are joined by :func:`~logistics.network.trace.trace_segment` (the rail
+* consecutive stations are joined by ``_trace.trace_segment`` (the rail
   cost rule over the DEM; ``--straight`` joins them by chords instead);
 * a station on several ways is one node; a segment shared by two ways is traced once and its
   shape nodes are shared, as in OSM;
@@ -29,7 +31,6 @@ Rules, in order:
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 import xml.etree.ElementTree as ET
@@ -44,11 +45,11 @@ from pyproj import Geod
 from logistics import settings
 from logistics._atomic import atomic_path
 from logistics.errors import ConfigError
-from logistics.network.geodesy import polyline_m
+from logistics.geodesy import polyline_m
 from logistics.network.params import LineInfo, TracingParams, load_lines, load_params
 
 __all__ = ["read_station_table", "Digitised", "digitise", "write_osm", "fit_drawn",
-           "report_markdown", "main"]
+           "report_markdown", "route_factor_note", "sensitivity_table"]
 
 _GEOD = Geod(ellps="WGS84")
 _COLUMNS = ("line", "way", "seq", "key", "name", "name_1945", "name_1945_zh", "name_ja",
@@ -56,10 +57,10 @@ _COLUMNS = ("line", "way", "seq", "key", "name", "name_1945", "name_1945_zh", "n
 _STATION_ID0 = 1
 _SHAPE_ID0 = 1_000_001
 _WAY_ID0 = 1001
-_SHAPE_NOTE = ("shape points traced by logistics.network.digitise: least-cost path of the rail "
+_SHAPE_NOTE = ("shape points traced by configs/network/build.py: least-cost path of the rail "
                "grade rule over the 30-arc-second DEM (configs/network/network.yaml, tracing); "
                "a modelling assumption, not a survey of the 1945 alignment")
-_STRAIGHT_NOTE = "straight chords between station centroids (digitise --straight)"
+_STRAIGHT_NOTE = "straight chords between station centroids (build.py --straight)"
 
 Segmenter = Callable[[tuple[float, float], tuple[float, float]], list[tuple[float, float]]]
 
@@ -261,11 +262,11 @@ def write_osm(net: Digitised, path: str | os.PathLike[str], *,
     ``route_factor`` (rounded to 4 decimals) is tagged on every way; ``factor_note`` (its
     provenance) goes into the header comment.
     """
-    root = ET.Element("osm", {"version": "0.6", "generator": "logistics.network.digitise"})
+    root = ET.Element("osm", {"version": "0.6", "generator": "configs/network/build.py"})
     root.append(ET.Comment(
         " Railways of Manchuria, August 1945, digitised from railways-1945.md (see "
         "configs/network/README.md and railways-1945-report.md). Regenerate with "
-        "`python -m logistics.network.digitise`; do not edit by hand. "
+        "`python configs/network/build.py`; do not edit by hand. "
         + (f"route_factor={route_factor:.4f} on every way: {factor_note} "
            if route_factor is not None else "")))
     ids = {k: _STATION_ID0 + i for i, k in enumerate(net.stations)}
@@ -328,7 +329,7 @@ def fit_drawn(net: Digitised, table: pd.DataFrame,
     import tempfile
 
     from logistics.network.osm import load_network
-    from logistics.network.route_factor import (
+    from _route_factor import (
         documented_spans,
         fit_route_factor,
         leave_one_line_out,
@@ -342,10 +343,10 @@ def fit_drawn(net: Digitised, table: pd.DataFrame,
     return fit_route_factor(spans), leave_one_line_out(spans)
 
 
-def _factor_note(cv: pd.DataFrame) -> str:
+def route_factor_note(cv: pd.DataFrame) -> str:
     return ("real track length / drawn length, fitted as sum(documented km) / sum(drawn km) "
             f"over the documented spans of {', '.join(cv['line'])} "
-            "(logistics.network.route_factor; the leave-one-line-out check is in "
+            "(configs/network/_route_factor.py; the leave-one-line-out check is in "
             "railways-1945-report.md). Edge length_m = drawn length x route_factor; the loader "
             "keeps the drawn length as traced_length_m")
 
@@ -380,8 +381,8 @@ def report_markdown(net: Digitised, table: pd.DataFrame, lines: dict[str, LineIn
     """The generated report: drawn vs documented lengths, the route factor and its
     leave-one-line-out check (``fit``, from :func:`fit_drawn`), km checks, skipped and
     derived stations."""
-    out = ["# railways-1945.osm: what was drawn (generated by `python -m "
-           "logistics.network.digitise`; do not edit)", ""]
+    out = ["# railways-1945.osm: what was drawn (generated by "
+           "`python configs/network/build.py`; do not edit)", ""]
     if net.straight or tracing is None:
         out += ["Geometry: straight chords between station centroids (`--straight`).", ""]
     else:
@@ -428,7 +429,7 @@ def report_markdown(net: Digitised, table: pd.DataFrame, lines: dict[str, LineIn
 
 
 def _factor_section(factor: float, cv: pd.DataFrame) -> list[str]:
-    from logistics.network.route_factor import PLAUSIBLE_RANGE
+    from _route_factor import PLAUSIBLE_RANGE
 
     lo, hi = PLAUSIBLE_RANGE
     inside = "inside" if lo <= round(factor, 4) <= hi else "OUTSIDE"
@@ -436,7 +437,7 @@ def _factor_section(factor: float, cv: pd.DataFrame) -> list[str]:
     out = ["## Route factor", "",
            f"Every way carries `route_factor={factor:.4f}`: real track length / drawn length, "
            "one number for the whole network, fitted as sum(documented km) / sum(drawn km) over "
-           f"the {len(cv)} lines below (`logistics.network.route_factor`; each line's longest "
+           f"the {len(cv)} lines below (`configs/network/_route_factor.py`; each line's longest "
            "documented span between two located stations). The loaded graph's edge `length_m` "
            "(and `length`, which routing uses) is the drawn length times the factor; "
            "`traced_length_m` keeps the drawn length. Documented lengths are never written on "
@@ -473,7 +474,7 @@ def sensitivity_table(table: pd.DataFrame, lines: dict[str, LineInfo],
     5 % of their documented length."""
     import dataclasses
 
-    from logistics.network.trace import trace_segment
+    from _trace import trace_segment
 
     variants = {"configured": {}, **SENSITIVITY_VARIANTS}
     refs = [r for r, info in lines.items() if info.length_km]
@@ -494,59 +495,3 @@ def sensitivity_table(table: pd.DataFrame, lines: dict[str, LineInfo],
         out.append(f"| {name} | " + " | ".join(f"{row[r]:.3f}" for r in shown)
                    + f" | {fits[name]} |")
     return "\n".join(out)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: build the .osm (and its report) from the station table."""
-    parser = argparse.ArgumentParser(prog="python -m logistics.network.digitise",
-                                     description=__doc__.split("\n\n")[0])
-    folder = settings.CONFIG_DIR / "network"
-    parser.add_argument("--stations", type=Path, default=folder / "stations-1945.csv")
-    parser.add_argument("--out", type=Path, default=folder / "railways-1945.osm")
-    parser.add_argument("--report", type=Path, default=folder / "railways-1945-report.md")
-    parser.add_argument("--map", type=str, default=str(folder / "railways-1945.png"),
-                        help="where to draw the network on the base map ('' to skip)")
-    parser.add_argument("--straight", action="store_true",
-                        help="join stations by straight chords (no tracing; quick)")
-    parser.add_argument("--sensitivity", action="store_true",
-                        help="print drawn/documented length ratios, the fitted route factor "
-                             "and its leave-one-line-out score under other tracing rules "
-                             "(grade limit 1 %% and 2 %%, 500 m grid); writes nothing")
-    args = parser.parse_args(argv)
-    table = read_station_table(args.stations)
-    lines = load_lines()
-    tracing = load_params().tracing
-    if args.sensitivity:
-        print(sensitivity_table(table, lines, tracing))
-        return 0
-    segment = None
-    if not args.straight:
-        from logistics.network.trace import trace_segment
-
-        count = [0]
-
-        def segment(a, b):
-            count[0] += 1
-            print(f"  tracing segment {count[0]}: {a} -> {b}", file=sys.stderr, flush=True)
-            return trace_segment(a, b, tracing)
-
-    net = digitise(table, lines, segment=segment)
-    factor, cv = fit_drawn(net, table, lines)
-    write_osm(net, args.out, route_factor=factor, factor_note=_factor_note(cv))
-    with atomic_path(args.report) as tmp:
-        tmp.write_text(report_markdown(net, table, lines, None if args.straight else tracing,
-                                       fit=(factor, cv)), encoding="utf-8")
-    if args.map:  # "" skips the map (a Path("") would be ".", the working folder)
-        from logistics.network.osm import load_network
-        from logistics.network.routemap import network_map
-
-        fig = network_map(load_network(args.out, road=False), resolution_m=3000.0)
-        with atomic_path(args.map) as tmp:
-            fig.savefig(tmp, dpi=100, bbox_inches="tight", format="png")
-    print(f"wrote {args.out} ({len(net.stations)} stations, {len(net.ways)} ways, "
-          f"{len(net.skipped)} stations skipped, route factor {factor:.4f}) and {args.report}")
-    return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

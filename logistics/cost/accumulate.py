@@ -1,0 +1,150 @@
+"""One door to the solvers: ``accumulate(model, sources)`` picks the in-memory or the chunked one.
+
+The shape is xarray-spatial's one call, two backends: the same call returns an accumulated
+cost backed by numpy (the in-memory Dijkstra, :func:`logistics.cost.solver.find_costs`) or by
+dask over a Zarr store (the exact tiled solver,
+:func:`logistics.cost.chunked.find_costs_chunked`); the two are equal cell for cell. Either
+result has ``cost`` (an array, ``inf`` unreachable, in the model's units), ``stencil``,
+``reverse`` and ``units``; :func:`path` traces a least-cost path on either, and
+:func:`cost_array` gives the costs as an array that may outlive the result (a chunked
+result without ``out`` keeps its store in a temporary folder only as long as it lives).
+
+``engine="auto"`` (the default) takes the in-memory solver when the model's fields are in
+memory and the grid fits: at most ``settings.MAX_IN_MEMORY_CELLS`` cells and
+:data:`SOLVER_BYTES_PER_CELL` bytes a cell within the memory budget
+(:func:`memory_budget_bytes`). Otherwise it takes the chunked solver, whose tiles of
+``chunks`` cells (default ``settings.CHUNK_CELLS``) run on ``client`` (a dask.distributed
+Client, the default client, or one after another in this process). Every stage that solves
+calls this function, so a large grid needs no hand-written Python.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from logistics import settings
+from logistics.cost.model import CostModel
+from logistics.errors import ConfigError
+
+__all__ = ["ENGINES", "SOLVER_BYTES_PER_CELL", "accumulate", "choose_engine", "cost_array",
+           "memory_budget_bytes", "path"]
+
+#: What ``engine=`` accepts.
+ENGINES: tuple[str, ...] = ("auto", "memory", "chunked")
+
+#: Bytes the in-memory solver needs per cell beyond the model's own fields: the float64 cost,
+#: the int8 back-link and the heap (10 B/cell measured at 1e7 cells, benchmarks/README.md),
+#: rounded up to 16 for the seed and merge temporaries. An allowance, not a measurement.
+SOLVER_BYTES_PER_CELL: int = 16
+
+#: Share of the memory available now that one in-memory solve may take when
+#: ``settings.MEMORY_BUDGET_BYTES`` is not set (the rest is the model, the terrain, the others).
+_AVAILABLE_SHARE: float = 0.5
+
+
+def memory_budget_bytes() -> int:
+    """Bytes one in-memory solve may use: ``settings.MEMORY_BUDGET_BYTES``, else half the
+    memory available now (read at call time, so a changed setting counts at once)."""
+    if settings.MEMORY_BUDGET_BYTES is not None:
+        return int(settings.MEMORY_BUDGET_BYTES)
+    import psutil
+
+    return int(psutil.virtual_memory().available * _AVAILABLE_SHARE)
+
+
+def _in_memory(model: CostModel) -> bool:
+    """True when every per-cell field of ``model`` is a numpy array (not dask, not a file)."""
+    fields = (model.class_index, model.elevation_m, model.scale, model.enter)
+    return all(f is None or type(f) is np.ndarray for f in fields)
+
+
+def choose_engine(model: CostModel, engine: str = "auto") -> str:
+    """``"memory"`` or ``"chunked"`` for ``model`` (see the module docstring for ``auto``)."""
+    if engine not in ENGINES:
+        raise ConfigError(
+            f"engine must be one of {', '.join(ENGINES)}, got {engine!r}; 'auto' picks the "
+            "in-memory solver when the grid fits in memory, else the chunked one"
+        )
+    if engine != "auto":
+        return engine
+    ny, nx = (int(s) for s in model.class_index.shape)
+    cells = ny * nx
+    fits = (cells <= settings.MAX_IN_MEMORY_CELLS
+            and cells * SOLVER_BYTES_PER_CELL <= memory_budget_bytes())
+    return "memory" if fits and _in_memory(model) else "chunked"
+
+
+def accumulate(
+    model: CostModel,
+    sources: Any,
+    *,
+    stencil: int = 8,
+    reverse: bool = False,
+    barriers: Any = None,
+    start_costs: Any = None,
+    stop_at: Any = None,
+    engine: str = "auto",
+    chunks: int | tuple[int, int] | None = None,
+    client: Any = None,
+    out: str | os.PathLike[str] | None = None,
+) -> Any:
+    """Least accumulated cost from ``sources`` to every cell (to them with ``reverse``).
+
+    ``sources`` is one ``(row, col)`` cell or a sequence of them, ``start_costs`` the cost
+    already spent at each (default 0), ``barriers`` extra impassable cells (bool grid),
+    ``stencil`` 8 or 16 neighbours. ``stop_at`` (a cell) lets the in-memory solver stop once
+    that cell is final (the chunked solver solves the whole grid; :func:`path` to it is exact
+    either way). ``engine``: ``"auto"``, ``"memory"`` or ``"chunked"``; ``chunks``,
+    ``client`` and ``out`` (a Zarr folder to keep) are the chunked solver's.
+
+    Returns :class:`~logistics.cost.solver.Accumulated` (numpy ``cost``) or
+    :class:`~logistics.cost.chunked.ChunkedResult` (dask ``cost``), equal cell for cell.
+
+    >>> m = CostModel(np.zeros((1, 3), np.uint8), np.array([[1.0]]), 0.0, 1.0, (10.0, 10.0))
+    >>> accumulate(m, [(0, 0)]).cost
+    array([[ 0., 10., 20.]])
+    >>> np.asarray(cost_array(accumulate(m, [(0, 0)], engine="chunked", chunks=2)))
+    array([[ 0., 10., 20.]])
+    """
+    if choose_engine(model, engine) == "memory":
+        from logistics.cost.solver import find_costs
+
+        return find_costs(model, sources, start_costs=start_costs, stencil=stencil,
+                          reverse=reverse, barriers=barriers, stop_at=stop_at)
+    from logistics.cost.chunked import find_costs_chunked
+
+    return find_costs_chunked(model, sources, chunks=chunks or settings.CHUNK_CELLS,
+                              start_costs=start_costs, stencil=stencil, reverse=reverse,
+                              barriers=barriers, client=client, out=out)
+
+
+def path(acc: Any, target: Any) -> np.ndarray:
+    """The least-cost path through ``target`` on a result of :func:`accumulate`, as an
+    (n, 2) int64 array of (row, col) in travel order (from a source to ``target``; with
+    ``reverse`` from ``target`` to a source). NoRouteError if ``target`` is unreachable."""
+    from logistics.cost.solver import Accumulated, traceback
+
+    if isinstance(acc, Accumulated):
+        return traceback(acc, target)
+    from logistics.cost.chunked import traceback_chunked
+
+    return np.asarray(traceback_chunked(acc, target), dtype=np.int64)
+
+
+def cost_array(acc: Any) -> Any:
+    """The accumulated cost of a result of :func:`accumulate`: its numpy array, or the dask
+    array of a chunked result with the result held in its graph, so a store kept in a
+    temporary folder lives as long as the array (not only as long as the result)."""
+    from logistics.cost.solver import Accumulated
+
+    if isinstance(acc, Accumulated):
+        return acc.cost
+    return acc.cost.map_blocks(_same, result=acc, dtype=np.float64)
+
+
+def _same(block: np.ndarray, result: Any) -> np.ndarray:
+    """A block as it is (``result`` only rides along in the graph to keep its store)."""
+    return block

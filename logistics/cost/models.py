@@ -1,0 +1,52 @@
+"""Each distinct cost model built once per run: a cache keyed by vehicle, season, objective, grid.
+
+A scenario run prices the same vehicle on the same grid many times: the lead class's route, every
+class on that route in every season, the trucks' turnarounds, the run's cost raster. Building a
+:class:`~logistics.cost.model.CostModel` reads the whole terrain, so a run makes one
+:class:`CostModels` and passes it to every stage; each asks it instead of calling
+:func:`logistics.cost.physics.build_cost_model`. The grid is part of the key: the terrain
+Dataset's identity (the cache holds the Dataset, so the identity cannot be reused while the
+cache lives) and its shape. Models are plain data and never changed after they are built, so
+sharing them is safe.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import xarray as xr
+
+from logistics.cost.model import CostModel
+
+__all__ = ["CostModels"]
+
+
+class CostModels:
+    """The cost models of one run, built on first use (see the module docstring).
+
+    ``builds`` counts the models built (one per distinct key); ``requests`` every ask.
+    """
+
+    def __init__(self) -> None:
+        self._models: dict[tuple, tuple[xr.Dataset, CostModel]] = {}
+        self.builds = 0
+        self.requests = 0
+
+    def get(self, terrain: xr.Dataset, vehicle: Any, *, objective: str | float = "time",
+            season: str = "dry") -> CostModel:
+        """``build_cost_model(terrain, vehicle, objective=, season=)``, built once per key."""
+        from logistics.cost.physics import build_cost_model
+        from logistics.vehicles import load_vehicle
+
+        v = load_vehicle(vehicle)
+        grid = (id(terrain), int(terrain.sizes["y"]), int(terrain.sizes["x"]))
+        key = (v.id, season, objective, grid)
+        self.requests += 1
+        if key not in self._models:
+            self._models[key] = (terrain, build_cost_model(terrain, v, objective=objective,
+                                                           season=season))
+            self.builds += 1
+        return self._models[key][1]
+
+    def __len__(self) -> int:
+        return len(self._models)

@@ -1,0 +1,39 @@
+"""Fuel reaching the formation: the :class:`Delivery` record every source books, and litres
+from tonnes.
+
+Times are hours since H-hour (floats). Truck columns (:mod:`~logistics.supply.trucks`),
+airlift (:mod:`~logistics.supply.airlift`) and captured depots (a stop of the advance, booked
+when the head reaches it) all turn into :class:`Delivery` records that the step loop books into
+the ledger (:mod:`~logistics.supply.ledger`) when they fall due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Delivery", "litres_from_tonnes", "DENSITY_KG_PER_L"]
+
+#: Fuel densities (kg/L) to turn tonnes into litres.
+#: diesel 0.832: universal-converter.org/fuels/diesel (parameters.md 3.2, "832.361 kg/m3");
+#: petrol 0.74: worked example "44 x 0.74" (parameters.md 3.2, grade C);
+#: "any" (POL of unstated kind) uses the diesel density: assumption, most of the 6 GTA's
+#: armour (T-34-85, M4A2) burned diesel (campaign-facts 2).
+DENSITY_KG_PER_L: dict[str, float] = {"diesel": 0.832, "petrol": 0.74, "any": 0.832}
+
+
+def litres_from_tonnes(tonnes: float, fuel_type: str) -> float:
+    """Litres in ``tonnes`` of fuel of the given type (see :data:`DENSITY_KG_PER_L`)."""
+    return tonnes * 1000.0 / DENSITY_KG_PER_L[fuel_type]
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Fuel reaching the formation at ``time_h`` (hours since H-hour)."""
+
+    time_h: float
+    source: str
+    kind: str  # "truck" | "air" | "depot"
+    litres: float
+    fuel_type: str
+    truck_fuel_l: float = 0.0  # the supply trucks' own fuel for this trip (outside the ledger)
+    note: str = ""

@@ -1,0 +1,442 @@
+"""Shared test set-up: hypothesis profiles, synthetic terrains and toy fixtures, in one place.
+
+No test imports another test file: what several tests share is here, reached as fixtures.
+
+* Hypothesis profiles ``dev`` (default: few examples, fast) and ``ci`` (more examples, no
+  deadline), chosen by the environment variable ``HYPOTHESIS_PROFILE`` (``.ci/run`` sets ``ci``).
+* Synthetic terrains (metric ``xarray.Dataset`` as ``load_terrain`` returns, small enough to
+  check by hand): :func:`metric_terrain` builds one from arrays; the fixtures ``synth_terrain``
+  (a ramp with random classes, a lake and rivers), ``hailar_terrain`` (30 x 40 km of steppe
+  round Hailar with an optional lake, hills, island) and ``box_terrain`` (any lon/lat box, any
+  elevation function) are factories over it.
+* ``synthetic``: a complete set of shipped raster layers for a small box (121-123 E,
+  45-46.5 N) with hand-checkable values, installed as ``settings.RASTER_DIR``.
+* ``toy``: a toy scenario runner (a steady advance due east along 45 N) with
+  ``run_scenario``'s signature and result shape, for the history tests.
+* ``broken_tile``: a lazy cost model whose DEM fails in one tile (chunked-solver tests).
+* The railway builder (``configs/network/``) is a script folder, not a package; its modules
+  import each other by file name, so it is put on ``sys.path`` for the tests that import them.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+if str(ROOT / "configs" / "network") not in sys.path:
+    sys.path.insert(0, str(ROOT / "configs" / "network"))
+
+# -------------------------------------------------------------------------- hypothesis profiles
+
+hypothesis_settings.register_profile(
+    "dev", max_examples=20, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+)
+hypothesis_settings.register_profile(
+    "ci", max_examples=100, deadline=None, print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# -------------------------------------------------------------------------- synthetic terrains
+
+
+def metric_terrain(elevation_m, terrain_class, river_class=None, *, x, y, slope_deg=None,
+                   attrs=None) -> xr.Dataset:
+    """A terrain Dataset on metric coordinates ``x`` (east) and ``y`` (north, descending) from
+    arrays (elevation float32 m, classes uint8); rivers default to none."""
+    shape = (len(y), len(x))
+    data = {
+        "elevation_m": (("y", "x"), np.asarray(elevation_m, np.float32), {"units": "m"}),
+        "terrain_class": (("y", "x"), np.asarray(terrain_class, np.uint8), {"units": "class"}),
+        "river_class": (("y", "x"), np.zeros(shape, np.uint8) if river_class is None
+                        else np.asarray(river_class, np.uint8), {"units": "class"}),
+    }
+    if slope_deg is not None:
+        data["slope_deg"] = (("y", "x"), np.asarray(slope_deg, np.float32), {"units": "degree"})
+    return xr.Dataset(data, coords={"x": np.asarray(x, float), "y": np.asarray(y, float)},
+                      attrs=dict(attrs or {}))
+
+
+def _synth_terrain(ny: int = 12, nx: int = 14, res_m: float = 1000.0, *, seed: int = 0,
+                   tclass: int | None = None, slope: float = 0.0) -> xr.Dataset:
+    """A small metric terrain: a ramp rising east (``slope`` m/m) plus optional noise, random
+    passable classes (or one ``tclass``), a lake block at rows 2-3, cols 2-3, and rivers."""
+    from logistics.terrain.classes import RiverClass, TerrainClass
+
+    rng = np.random.default_rng(seed)
+    x = np.arange(nx) * res_m
+    y = (ny - np.arange(ny)) * res_m
+    z = np.broadcast_to(100.0 + slope * x, (ny, nx)).astype(np.float32).copy()
+    if tclass is None:
+        tc = rng.integers(1, 7, (ny, nx)).astype(np.uint8)
+        tc[2:4, 2:4] = TerrainClass.WATER
+        tc[0, 0] = TerrainClass.NODATA
+        z = z + rng.normal(0, 20, (ny, nx)).astype(np.float32)
+    else:
+        tc = np.full((ny, nx), tclass, np.uint8)
+    rc = np.zeros((ny, nx), np.uint8)
+    if tclass is None:
+        rc[:, 7] = RiverClass.MEDIUM
+        rc[6, :] = RiverClass.MAJOR
+    slope_deg = np.zeros((ny, nx), np.float32) + np.degrees(np.arctan(slope))
+    return metric_terrain(z, tc, rc, x=x, y=y, slope_deg=slope_deg)
+
+
+@pytest.fixture(scope="session")
+def synth_terrain():
+    """Factory: ``synth_terrain(ny=12, nx=14, res_m=1000, *, seed=0, tclass=None, slope=0)``."""
+    return _synth_terrain
+
+
+HAILAR_RES_M = 1000.0
+
+
+def _hailar_terrain(*, lake: bool = False, hills: bool = False,
+                    island: bool = False) -> xr.Dataset:
+    """30 x 40 km of steppe whose cell (10, 10) holds Hailar; optional lake (rows 5-24, cols
+    20-22), hills (random relief, forest east of col 25, a medium river on col 15), island
+    (water on col 30)."""
+    from logistics.places import lookup
+    from logistics.terrain import to_metric
+    from logistics.terrain.classes import RiverClass, TerrainClass
+
+    hailar = lookup("Hailar")
+    x0, y0 = to_metric(hailar.lon, hailar.lat)
+    ny, nx = 30, 40
+    x = x0 + (np.arange(nx) - 10) * HAILAR_RES_M
+    y = y0 + (10 - np.arange(ny)) * HAILAR_RES_M
+    z = np.full((ny, nx), 600.0, np.float32)
+    tc = np.full((ny, nx), TerrainClass.STEPPE, np.uint8)
+    rc = np.zeros((ny, nx), np.uint8)
+    if lake:
+        tc[5:25, 20:23] = TerrainClass.WATER
+    if hills:
+        rng = np.random.default_rng(7)
+        z += (rng.random((ny, nx)) * 120).astype(np.float32)
+        tc[:, 25:] = TerrainClass.FOREST
+        rc[:, 15] = RiverClass.MEDIUM
+    if island:
+        tc[:, 30] = TerrainClass.WATER
+    return metric_terrain(z, tc, rc, x=x, y=y)
+
+
+def _cell_lonlat(ds: xr.Dataset, row: int, col: int) -> tuple[float, float]:
+    """(lon, lat) of the centre of cell (row, col) of a metric terrain."""
+    from logistics.terrain import to_lonlat
+
+    return to_lonlat(float(ds.x[col]), float(ds.y[row]))
+
+
+class _Factory:
+    """A builder function with helper attributes (``fixture(...)`` builds, ``fixture.helper``)."""
+
+    def __init__(self, build, **helpers) -> None:
+        self._build = build
+        self.__dict__.update(helpers)
+
+    def __call__(self, *args, **kwargs):
+        return self._build(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def hailar_terrain():
+    """Factory ``hailar_terrain(*, lake, hills, island)``; ``hailar_terrain.lonlat(ds, row,
+    col)`` gives a cell centre's (lon, lat)."""
+    return _Factory(_hailar_terrain, lonlat=_cell_lonlat)
+
+
+def _box_terrain(bbox, res_m: float, elevation=None) -> xr.Dataset:
+    """North-up steppe in METRIC_CRS over a lon/lat box, cells of ``res_m``; ``elevation(xx,
+    yy)`` in m (default flat 200 m); ``attrs["resolution_m"]`` set."""
+    from logistics.terrain import to_metric
+    from logistics.terrain.classes import TerrainClass
+
+    w, s, e, n = bbox
+    xs, ys = to_metric(np.array([w, e, w, e]), np.array([s, s, n, n]))
+    x = np.arange(xs.min() + res_m / 2, xs.max(), res_m)
+    y = np.arange(ys.max() - res_m / 2, ys.min(), -res_m)
+    xx, yy = np.meshgrid(x, y)
+    z = np.full(xx.shape, 200.0) if elevation is None else elevation(xx, yy)
+    return metric_terrain(z, np.full(xx.shape, TerrainClass.STEPPE, np.uint8), x=x, y=y,
+                          attrs={"resolution_m": res_m})
+
+
+@pytest.fixture(scope="session")
+def box_terrain():
+    """Factory ``box_terrain(bbox, res_m, elevation=None)`` (see :func:`_box_terrain`)."""
+    return _box_terrain
+
+
+# --------------------------------------------------------------------------- advance plans
+
+
+def _corridor(
+    *,
+    length_km: int = 400,
+    speed_kmh: float = 20.0,
+    l_per_km: float = 2.0,
+    count: int = 10,
+    tank_l: float = 200.0,
+    start_l: float | None = None,
+    hours: float = 10.0,
+    days: int = 6,
+    trucks: tuple = (),
+    airlifts: tuple = (),
+    stops: tuple = (),
+    timed: tuple = (),
+    close_up_h: float = 0.0,
+) -> Plan:
+    """A :class:`~logistics.advance.plan.Plan` on a straight 1 km-step corridor east along
+    47 N from H-hour 9 Aug 00:00 (no terrain): every km takes 3600/speed s and ``l_per_km``
+    per vehicle of one class ``tank``."""
+    from datetime import datetime
+
+    from logistics.advance.formation import VehicleGroup
+    from logistics.advance.plan import Plan
+    from logistics.advance.profiles import profile_from_steps
+    from logistics.advance.schedule import MarchSchedule
+
+    n = length_km + 1
+    km = np.arange(n, dtype=float)
+    dist = np.full(n, 1000.0)
+    dist[0] = 0.0
+    prof = profile_from_steps(dist, np.full((1, n), 3600.0 / speed_kmh),
+                              np.full((1, n), l_per_km), ["tank"])
+    on_hand = count * tank_l if start_l is None else start_l
+    return Plan(
+        start=datetime(1945, 8, 9, 0, 0),
+        end=datetime(1945, 8, 9 + days),
+        route_km=km,
+        route_lon=117.0 + km / 100.0,
+        route_lat=np.full(n, 47.0),
+        profiles={"dry": prof},
+        seasons=((0.0, "dry"),),
+        groups=(VehicleGroup("tank", count, tank_l, 0.0, "diesel"),),
+        on_hand_l=np.array([on_hand], dtype=float),
+        capacity_l=np.array([count * tank_l], dtype=float),
+        schedule=MarchSchedule(start_hour=6, hours_per_day=hours, close_up_h=close_up_h),
+        stops=tuple(stops),
+        timed_events=tuple(timed),
+        trucks=tuple(trucks),
+        airlifts=tuple(airlifts),
+    )
+
+
+@pytest.fixture(scope="session")
+def corridor():
+    """Factory ``corridor(*, length_km=400, speed_kmh=20, l_per_km=2, count=10, tank_l=200,
+    start_l=None, hours=10, days=6, trucks=(), airlifts=(), stops=(), timed=(),
+    close_up_h=0)``: a Plan on a straight corridor (see :func:`_corridor`)."""
+    return _corridor
+
+
+# -------------------------------------------------------------------- synthetic raster layers
+
+_W, _S, _E, _N = 121.0, 45.0, 123.0, 46.5
+_BOX = (121.05, 45.05, 122.95, 46.45)
+_NODATA_BOX = (122.8, 46.3, 123.0, 46.5)  # DEM nodata in the NE corner
+
+
+def _plane_m(lon, lat):
+    """The synthetic DEM: a gentle plane in lon/lat (m)."""
+    return 150.0 + 20.0 * (np.asarray(lon) - 121.0) + 10.0 * (np.asarray(lat) - 45.0)
+
+
+def _write_raster(path, data, cell_deg, nodata=None, crs="EPSG:4326"):
+    """A one-band GeoTIFF with its top-left corner at (121 E, 46.5 N)."""
+    import rasterio
+    from affine import Affine
+
+    ny, nx = data.shape
+    with rasterio.open(
+        path, "w", driver="GTiff", height=ny, width=nx, count=1, dtype=data.dtype,
+        crs=crs, transform=Affine(cell_deg, 0, _W, 0, -cell_deg, _N), nodata=nodata,
+    ) as dst:
+        dst.write(data, 1)
+
+
+def _centres(cell_deg):
+    nx, ny = int(round((_E - _W) / cell_deg)), int(round((_N - _S) / cell_deg))
+    lon = _W + (np.arange(nx) + 0.5) * cell_deg
+    lat = _N - (np.arange(ny) + 0.5) * cell_deg
+    return np.meshgrid(lon, lat)
+
+
+def _make_layers(folder: Path) -> Path:
+    """Write the shipped layers for 121-123 E, 45-46.5 N into ``folder``: a gentle plane DEM
+    (bilinear reproduces planes exactly) with nodata in the NE corner, a lake, grassland west
+    of 122 E and forest east of it, a cropland block, a major river along 45.75 N and an
+    intermittent stream along 122.25 E, a border, a coast."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, box
+
+    folder.mkdir(parents=True, exist_ok=True)
+    c30 = 1 / 120
+    lon, lat = _centres(c30)
+    dem = _plane_m(lon, lat).astype(np.float32)
+    w, s, e, n = _NODATA_BOX
+    dem[(lon >= w) & (lat >= s)] = -32768
+    _write_raster(folder / "dem_merged_30s.tif", dem, c30, nodata=-32768)
+    _write_raster(folder / "dem_source_30s.tif", np.where(lon < 122, 2, 1).astype(np.uint8), c30)
+    lake = (lon > 121.2) & (lon < 121.4) & (lat > 45.2) & (lat < 45.4)
+    _write_raster(folder / "landmask_30s.tif", np.where(lake, 2, 1).astype(np.uint8), c30)
+    c5 = 1 / 12
+    lon5, lat5 = _centres(c5)
+    _write_raster(folder / "etopo5.tif", (_plane_m(lon5, lat5) + 100).astype(np.float32), c5,
+                  nodata=-32768)
+    lon_lc, lat_lc = _centres(0.05)
+    igbp = np.where(lon_lc < 122, 10, 4).astype(np.uint8)
+    igbp[(lon_lc > 122.5) & (lon_lc < 122.75) & (lat_lc < 45.25)] = 12
+    _write_raster(folder / "landcover_igbp_2019.tif", igbp, 0.05, nodata=255)
+    rivers = gpd.GeoDataFrame(
+        {"level": [1, 6]},
+        geometry=[LineString([(_W, 45.75), (_E, 45.75)]),
+                  LineString([(122.25, 45.9), (122.25, _N)])],
+        crs="EPSG:4326",
+    )
+    rivers.to_file(folder / "rivers.gpkg", driver="GPKG")
+    lakes = gpd.GeoDataFrame({"level": [2]}, geometry=[box(121.2, 45.2, 121.4, 45.4)],
+                             crs="EPSG:4326")
+    lakes.to_file(folder / "lakes.gpkg", driver="GPKG")
+    line = LineString([(121.5, _S), (121.5, _N)])
+    gpd.GeoDataFrame({"level": [1]}, geometry=[line], crs="EPSG:4326").to_file(
+        folder / "borders.gpkg", driver="GPKG"
+    )
+    coast = LineString([(_W, 45.02), (_E, 45.02)])
+    gpd.GeoDataFrame({"level": [1]}, geometry=[coast], crs="EPSG:4326").to_file(
+        folder / "coast.gpkg", driver="GPKG"
+    )
+    return folder
+
+
+@pytest.fixture(scope="session")
+def synthetic_layers(tmp_path_factory) -> Path:
+    """The folder of synthetic shipped layers (written once per session)."""
+    return _make_layers(tmp_path_factory.mktemp("synthetic_layers"))
+
+
+@pytest.fixture
+def synthetic(synthetic_layers, monkeypatch):
+    """The synthetic layers installed as ``settings.RASTER_DIR`` for one test. Yields their
+    facts: ``folder``, ``extent`` (W, S, E, N), ``box`` (a load box inside), ``nodata_box``,
+    ``plane_m(lon, lat)`` (the DEM) and ``write_raster(path, data, cell_deg, nodata, crs)``."""
+    from logistics import settings
+    from logistics.terrain.rivers import _cache_clear
+
+    monkeypatch.setattr(settings, "RASTER_DIR", synthetic_layers)
+    _cache_clear()
+    yield SimpleNamespace(folder=synthetic_layers, extent=(_W, _S, _E, _N), box=_BOX,
+                          nodata_box=_NODATA_BOX, plane_m=_plane_m, write_raster=_write_raster)
+    _cache_clear()
+
+
+# ----------------------------------------------------------------------- toy scenario runner
+
+_KM_PER_DEG_LON_45 = 6371.0088 * math.pi / 180 * math.cos(math.radians(45.0))
+_TOY_START = pd.Timestamp("1945-08-09 00:00")
+
+
+@dataclass(frozen=True)
+class _Range:
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class _ToyScenario:
+    """A toy axis: ``base_km_per_day`` due east along 45 N from ``lon0``, dry at ``fuel_km``."""
+
+    axis_id: str
+    base_km_per_day: float = 60.0
+    fuel_km: float = math.inf
+    jitter: float = 0.0
+    days: int = 12
+    lon0: float = 120.0
+    uncertain: dict = field(default_factory=dict)
+    echelon: str = "main"
+
+    @property
+    def start(self):
+        return SimpleNamespace(lon=self.lon0, lat=45.0,
+                               time=SimpleNamespace(value=_TOY_START.to_pydatetime()))
+
+
+def _toy_lonlat_at(sc: _ToyScenario, km):
+    return sc.lon0 + np.asarray(km, float) / _KM_PER_DEG_LON_45, 45.0
+
+
+def _toy_runner(scenario: _ToyScenario, *, seed=0, overrides=None, dem="merged",
+                resolution_m=None):
+    """``run_scenario``'s signature and result shape: speed ``base_km_per_day * speed_scale``
+    (10 % faster on 'etopo5'), halting for fuel at ``fuel_km / fuel_scale`` km, plus a seeded
+    jitter when ``jitter`` is set; so calibration, Monte Carlo and compare can be checked by
+    hand without terrain."""
+    o = dict(overrides or {})
+    rate = scenario.base_km_per_day * o.get("speed_scale", 1.0) * (1.1 if dem == "etopo5" else 1.0)
+    if scenario.jitter:
+        rate *= 1 + scenario.jitter * np.random.default_rng(seed).standard_normal()
+    dry_km = scenario.fuel_km / o.get("fuel_scale", 1.0)
+    hours = np.arange(scenario.days * 24 + 1)
+    cum = np.minimum(rate * hours / 24.0, dry_km)
+    lon, lat = _toy_lonlat_at(scenario, cum)
+    status = np.where(rate * hours / 24.0 > dry_km + 1e-9, "halted: no fuel", "moving")
+    track = pd.DataFrame({"time": _TOY_START + pd.to_timedelta(hours, "h"), "cum_km": cum,
+                          "lon": lon, "lat": lat, "status": status})
+    km = np.arange(0, 2001, 5.0)
+    rlon, rlat = _toy_lonlat_at(scenario, km)
+    route = pd.DataFrame({"cum_km": km, "lon": rlon, "lat": rlat})
+    days = track.iloc[::24].reset_index(drop=True)
+    daily = pd.DataFrame({
+        "date": days["time"].dt.normalize() - pd.Timedelta(days=1),
+        "lon": days["lon"], "lat": days["lat"], "cum_km": days["cum_km"],
+        "km_day": days["cum_km"].diff().fillna(0.0),
+        "status": np.where(days["cum_km"] >= dry_km - 1e-9, "halted: no fuel", "moving"),
+    }).iloc[1:].reset_index(drop=True)
+    return SimpleNamespace(track=track, route_points=route, daily=daily, scenario=scenario)
+
+
+@pytest.fixture(scope="session")
+def toy():
+    """The toy runner and its parts: ``Scenario``, ``Range`` (an ``uncertain:`` range),
+    ``runner``, ``lonlat_at(scenario, km)`` and ``START`` (H-hour, 9 Aug 00:00)."""
+    return SimpleNamespace(Scenario=_ToyScenario, Range=_Range, runner=_toy_runner,
+                           lonlat_at=_toy_lonlat_at, START=_TOY_START)
+
+
+# ------------------------------------------------------------------ chunked-solver test models
+
+
+def _lazy_with_broken_tile(model, chunks: int):
+    """``model`` with its elevation as a dask array whose tile (1, 1) raises OSError when read."""
+    import dask.array as da
+
+    from logistics.cost.model import CostModel
+
+    def broken(block, block_info=None):
+        if block_info[None]["chunk-location"] == (1, 1):
+            raise OSError("simulated read error in one tile of the DEM")
+        return block
+
+    elev = da.from_array(model.elevation_m, chunks=chunks).map_blocks(broken, dtype=np.float32)
+    return CostModel(model.class_index, model.table, model.grade_min, model.grade_step,
+                     model.cellsize_m, elevation_m=elev)
+
+
+@pytest.fixture(scope="session")
+def broken_tile():
+    """``broken_tile(model, chunks)``: the model with a DEM that fails to read in tile (1, 1)."""
+    return _lazy_with_broken_tile

@@ -1,0 +1,114 @@
+"""The package reads as the pipeline: no import cycle, no stage imports the drawing above it,
+every module says its job in its first docstring line. Imports are read from the source (ast),
+function-level ones included."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import logistics
+
+PACKAGE = Path(logistics.__file__).resolve().parent
+
+#: Layers from the bottom of the import graph up: a module may import its own layer and below.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("errors", "settings", "_atomic", "sources", "geodesy"),
+    ("places", "vehicles", "__init__"),
+    ("scenario", "terrain"),
+    ("cost",),
+    ("network", "supply", "bench"),
+    ("advance",),
+    ("runner",),
+    ("history",),
+    ("report",),
+    ("cli", "__main__"),
+)
+
+#: Not yet moved out of the library by its owner (the fuel study goes to benchmarks/studies/).
+_PENDING = {"cost.fuel_question"}
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE).with_suffix("")
+        parts = [p for p in rel.parts if p != "__init__"] or ["__init__"]
+        out[".".join(parts)] = path
+    return out
+
+
+def _imports(path: Path, name: str) -> set[str]:
+    """Modules of the package that ``path`` imports (absolute ``logistics.`` imports)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "logistics":
+                found.update(a.name for a in node.names)
+            elif node.module.startswith("logistics."):
+                found.add(node.module.removeprefix("logistics."))
+        elif isinstance(node, ast.Import):
+            found.update(a.name.removeprefix("logistics.") for a in node.names
+                         if a.name.startswith("logistics."))
+    return found
+
+
+def _layer(module: str) -> int:
+    top = module.split(".")[0]
+    for i, names in enumerate(LAYERS):
+        if top in names:
+            return i
+    raise AssertionError(f"module {module} is in no layer of LAYERS; add it where it belongs")
+
+
+def _graph() -> dict[str, set[str]]:
+    mods = _modules()
+    graph = {}
+    for name, path in mods.items():
+        targets = set()
+        for imp in _imports(path, name):
+            while imp and imp not in mods:  # "cost.chunked.solve" or a name from a package
+                imp = imp.rpartition(".")[0]
+            if imp and imp != name:
+                targets.add(imp)
+        graph[name] = targets
+    return graph
+
+
+def test_no_module_imports_a_layer_above_its_own():
+    wrong = [f"{a} -> {b}" for a, targets in _graph().items() for b in targets
+             if a not in _PENDING and _layer(b) > _layer(a)]
+    assert not wrong, wrong
+
+
+def test_no_stage_imports_the_drawing():
+    graph = _graph()
+    drawn = [f"{a} -> {b}" for a, targets in graph.items() for b in targets
+             if b.startswith("report") and not a.startswith(("report", "cli")) and a not in _PENDING]
+    assert not drawn, drawn
+
+
+def test_no_import_cycle():
+    graph = _graph()
+    done: set[str] = set()
+    cycles = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        for nxt in sorted(graph.get(node, ())):
+            if nxt in stack:
+                cycles.append(stack[stack.index(nxt):] + [nxt])
+            elif nxt not in done:
+                visit(nxt, stack + [nxt])
+        done.add(node)
+
+    for node in sorted(graph):
+        if node not in done:
+            visit(node, [node])
+    assert not cycles, cycles
+
+
+def test_every_module_says_its_job_first():
+    for name, path in _modules().items():
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        first = doc.strip().split("\n")[0]
+        assert len(first) > 15, f"{name}: no first docstring line saying its job"
