@@ -11,7 +11,7 @@ import json
 import numpy as np
 import pytest
 
-from logistics import bench
+from logistics.cost import bench
 from logistics.cli import main
 from logistics.errors import ConfigError
 
@@ -68,3 +68,14 @@ def test_bad_sizes_are_config_errors(text):
 def test_unknown_engine_is_a_config_error():
     with pytest.raises(ConfigError, match="unknown engine"):
         bench.run_benchmark([400], engines=["ours-aniso8", "nope"])
+
+
+def test_missing_scikit_image_names_the_bench_extra(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "skimage" else real(name, *a))
+    with pytest.raises(ConfigError, match=r"skimage-iso8.*scikit-image.*logistics\[bench\]"):
+        bench.run_benchmark([400], engines=["ours-aniso8", "skimage-iso8"])
+    bench._check_extras(["ours-aniso8"])  # engines without optional packages still run

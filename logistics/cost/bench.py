@@ -337,7 +337,7 @@ def _worker(engine_name: str, grid_dir: str, out_npy: str, repeat: int) -> dict:
 
 
 def _run_in_subprocess(engine: str, grid_dir: Path, out_npy: Path, repeat: int) -> dict:
-    cmd = [sys.executable, "-m", "logistics.bench", "--worker", engine, str(grid_dir),
+    cmd = [sys.executable, "-m", "logistics.cost.bench", "--worker", engine, str(grid_dir),
            str(out_npy), str(repeat)]
     env = dict(os.environ, PYTHONHASHSEED="0")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -381,6 +381,25 @@ def _check_fits(cells: int) -> None:
         )
 
 
+#: Engines that need an optional package, and the pip extra that installs it.
+_NEEDS: dict[str, tuple[str, str]] = {"skimage-iso8": ("skimage", "scikit-image")}
+
+
+def _check_extras(names: Sequence[str]) -> None:
+    """ConfigError naming the ``bench`` extra when an engine's optional package is missing."""
+    from importlib.util import find_spec
+
+    missing = sorted({pkg for n in names if n in _NEEDS
+                      for mod, pkg in [_NEEDS[n]] if find_spec(mod) is None})
+    if missing:
+        users = [n for n in names if n in _NEEDS and _NEEDS[n][1] in missing]
+        raise ConfigError(
+            f"--engines {','.join(users)} needs {', '.join(missing)}, which is not installed; "
+            "install the benchmark extra: pip install 'logistics[bench]' (or leave those "
+            "engines out of --engines)"
+        )
+
+
 def _max_rel_diff(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     """(max |a - b| / |b| over cells finite in both, count of cells finite in only one)."""
     fa, fb = np.isfinite(a), np.isfinite(b)
@@ -401,6 +420,7 @@ def run_benchmark(sizes: Sequence[int], *, repeat: int = 3, engines: Sequence[st
         raise ConfigError(f"unknown engine(s) {unknown}; known: {', '.join(ENGINES)}")
     if repeat < 1:
         raise ConfigError(f"--repeat must be >= 1, got {repeat}")
+    _check_extras(names)
     _check_fits(max(sizes))
     rows = []
     load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -543,5 +563,5 @@ if __name__ == "__main__":  # the per-engine subprocess
     if len(sys.argv) == 6 and sys.argv[1] == "--worker":
         print(json.dumps(_worker(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))))
         sys.exit(0)
-    sys.exit("usage: python -m logistics.bench --worker ENGINE GRID_DIR OUT_NPY REPEAT "
+    sys.exit("usage: python -m logistics.cost.bench --worker ENGINE GRID_DIR OUT_NPY REPEAT "
              "(internal; run `logistics bench`)")
