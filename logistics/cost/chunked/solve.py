@@ -22,7 +22,9 @@ from logistics.cost.chunked._checks import (
     as_sources, as_tile, check_memory, check_sources_passable, fields_of,
 )
 from logistics.cost.chunked._driver import ClientRunner, Driver, SerialRunner, default_client
-from logistics.cost.chunked._inputs import ArraySource, stage_inputs
+from logistics.cost.chunked._inputs import (
+    ArraySource, FileMapSource, JoinedSource, file_map, stage_inputs,
+)
 from logistics.cost.chunked._state import (
     MEMORY_STATE_BYTES, FileState, MemoryState, create_store, store_chunk, store_chunks,
 )
@@ -136,6 +138,19 @@ def _scratch(parent: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _window_source(fields: dict[str, Any], grid: TileGrid, folder: Path, client: Any) -> Any:
+    """What tile solves read their windows from: the fields in memory (serial, numpy), their
+    own files (np.memmap), or tiles staged to ``folder`` (dask fields, or numpy on a cluster)."""
+    mapped = {k: m for k, f in fields.items() if (m := file_map(f)) is not None}
+    rest = {k: f for k, f in fields.items() if k not in mapped}
+    parts: list[Any] = [FileMapSource(mapped)] if mapped else []
+    if rest:
+        staged = client is not None or any(not isinstance(f, np.ndarray) for f in rest.values())
+        parts.append(stage_inputs(rest, grid, str(folder), client) if staged
+                     else ArraySource(rest))
+    return parts[0] if len(parts) == 1 else JoinedSource(tuple(parts))
+
+
 #: Bytes of state per cell: the float64 cost and the int8 back-link.
 _STATE_BYTES_PER_CELL: int = 9
 
@@ -167,8 +182,7 @@ def _solve_tiles(
     else:
         (folder / "state").mkdir()
         state = FileState(str(folder / "state"))
-    staged = client is not None or any(not isinstance(f, np.ndarray) for f in fields.values())
-    source = stage_inputs(fields, grid, str(folder), client) if staged else ArraySource(fields)
+    source = _window_source(fields, grid, folder, client)
     by_tile: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
     for r, c, v in seeds:
         by_tile.setdefault((r // grid.tile[0], c // grid.tile[1]), []).append((r, c, v))
