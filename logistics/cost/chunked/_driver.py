@@ -46,41 +46,64 @@ class SerialRunner:
 
 
 class ClientRunner:
-    """Submits jobs to a dask.distributed client; one in flight per worker thread."""
+    """Submits jobs to a dask.distributed client; one in flight per worker thread.
 
-    def __init__(self, client: Any) -> None:
-        from distributed import as_completed
+    The cluster is watched while it works: a worker that leaves (killed, out of memory), a
+    job started twice (its first worker died mid-solve) or a lost scheduler ends the run with
+    one :class:`~logistics.errors.ResourceError` naming the cluster's setting.
+    """
+
+    def __init__(self, client: Any, ctrl_c: Any = None) -> None:
+        from logistics.cost.cluster import Watch
 
         self._client = client
-        self._pending: as_completed = as_completed()
         self._futures: set[Any] = set()
+        self.watch = Watch(client, ctrl_c)
         self.slots = max(1, sum(client.nthreads().values()))
 
     def submit(self, job: TileJob) -> None:
         key = os.path.basename(job.attempt) if job.attempt else f"tile-{job.tile}-{time.time_ns()}"
-        fut = self._client.submit(solve_tile, job, pure=False, key=key)
+        with self.watch:
+            fut = self._client.submit(solve_tile, job, pure=False, key=key)
         self._futures.add(fut)
-        self._pending.add(fut)
 
     def next_done(self) -> TileOutcome:
-        fut = next(self._pending)
-        self._futures.discard(fut)
-        return fut.result()
+        from distributed import wait
+
+        with self.watch:
+            while True:
+                self.watch.check()
+                done = [f for f in self._futures if f.done()]
+                if done:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    wait(list(self._futures), timeout=1.0, return_when="FIRST_COMPLETED")
+            fut = min(done, key=lambda f: f.key)  # one order whatever the polling saw
+            self._futures.discard(fut)
+            outcome = fut.result()
+            self.watch.check()  # no result is taken from a cluster that lost a worker
+        return outcome
 
     def abort(self) -> None:
         """Stop queued jobs and wait for running ones, so none writes after the store is gone."""
         from distributed import wait
 
+        if self.watch.scheduler_lost():
+            self._futures.clear()  # nothing to ask: the jobs die with their scheduler
+            return
         with contextlib.suppress(Exception):
-            wait(list(self._futures), timeout=600)
-        self._client.cancel(list(self._futures))
+            busy = {k for keys in self._client.processing().values() for k in keys}
+            self._client.cancel([f for f in self._futures if f.key not in busy])
+            wait([f for f in self._futures if f.key in busy], timeout=600)
         self._futures.clear()
 
     def map(self, fn: Any, jobs: list) -> None:
         """Run ``fn`` on every job on the cluster (all at once: they are independent)."""
         from logistics.cost.cluster import gather_or_drain
 
-        gather_or_drain(self._client, self._client.map(fn, jobs, pure=False))
+        with self.watch:
+            gather_or_drain(self._client, self._client.map(fn, jobs, pure=False))
+            self.watch.check()
 
 
 def default_client() -> Any:

@@ -31,6 +31,7 @@ from logistics.cost.chunked._state import (
 from logistics.cost.chunked._tiles import TileGrid
 from logistics.cost.chunked._tilesolve import TileJob
 from logistics.cost.chunked.result import ChunkedResult, ChunkedStats
+from logistics.cost.cluster import DeferredCtrlC
 from logistics.cost.model import CostModel
 from logistics.cost.stencil import offsets
 from logistics.errors import ConfigError
@@ -182,35 +183,37 @@ def _solve_tiles(
     else:
         (folder / "state").mkdir()
         state = FileState(str(folder / "state"))
-    source = _window_source(fields, grid, folder, client)
     by_tile: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
     for r, c, v in seeds:
         by_tile.setdefault((r // grid.tile[0], c // grid.tile[1]), []).append((r, c, v))
-
     attempts = None
     if client is not None:
         attempts = folder / "attempts"
         attempts.mkdir()
     count = iter(range(1 << 62))
+    ctrl_c: Any = DeferredCtrlC() if client is not None else contextlib.nullcontext()
+    with ctrl_c:
+        runner = ClientRunner(client, ctrl_c) if client is not None else SerialRunner()
+        with runner.watch if client is not None else contextlib.nullcontext():
+            source = _window_source(fields, grid, folder, client)
 
-    def make_job(t: tuple[int, int], strips: tuple[np.ndarray, ...], lo: float,
-                 hi: float) -> TileJob:
-        name = f"tile-{t[0]}-{t[1]}-{next(count)}"
-        return TileJob(t, grid, template, source, state, strips, tuple(by_tile.get(t, ())),
-                       lo, hi, stencil, reverse,
-                       None if attempts is None else str(attempts / name))
+        def make_job(t: tuple[int, int], strips: tuple[np.ndarray, ...], lo: float,
+                     hi: float) -> TileJob:
+            name = f"tile-{t[0]}-{t[1]}-{next(count)}"
+            return TileJob(t, grid, template, source, state, strips, tuple(by_tile.get(t, ())),
+                           lo, hi, stencil, reverse,
+                           None if attempts is None else str(attempts / name))
 
-    runner = ClientRunner(client) if client is not None else SerialRunner()
-    driver = Driver(grid, make_job, runner, stencil, tuple(template.cellsize_m),
-                    band_width(template, grid.tile),
-                    {t: min(v for _, _, v in s) for t, s in by_tile.items()})
-    try:
-        driver.run(progress)
-        chunk_grid = TileGrid(grid.shape, store_chunks(grid), 0)
-        rects = {chunk_grid.core((r // chunk_grid.tile[0], c // chunk_grid.tile[1]))
-                 for r, _, c, _ in map(grid.core, driver.solves)}
-        runner.map(store_chunk, [(str(store), state, grid, rect) for rect in rects])
-    except BaseException:
-        runner.abort()  # no solve may still be writing when the folders are removed
-        raise
+        driver = Driver(grid, make_job, runner, stencil, tuple(template.cellsize_m),
+                        band_width(template, grid.tile),
+                        {t: min(v for _, _, v in s) for t, s in by_tile.items()})
+        try:
+            driver.run(progress)
+            chunk_grid = TileGrid(grid.shape, store_chunks(grid), 0)
+            rects = {chunk_grid.core((r // chunk_grid.tile[0], c // chunk_grid.tile[1]))
+                     for r, _, c, _ in map(grid.core, driver.solves)}
+            runner.map(store_chunk, [(str(store), state, grid, rect) for rect in rects])
+        except BaseException:
+            runner.abort()  # no solve may still be writing when the folders are removed
+            raise
     return driver.solves, (driver.expansions,)
