@@ -50,7 +50,7 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             p.terminate()
     for p in procs:
         try:
-            p.wait(timeout=15)
+            p.wait(timeout=3)
         except subprocess.TimeoutExpired:
             p.kill()
             p.wait()
@@ -115,14 +115,11 @@ def test_chunked_solve_on_scheduler_and_two_workers_equals_in_memory(cluster, tm
     with _connect(cluster) as client:
         res = find_costs_chunked(model, sources, chunks=40, stencil=16, client=client,
                                  out=tmp_path / "cost.zarr", scratch=tmp_path)
-        by_worker = client.run(lambda dask_worker: len(dask_worker.data)
-                               if hasattr(dask_worker, "data") else 0)
     cost = np.asarray(res.cost)
     np.testing.assert_array_equal(np.isinf(cost), np.isinf(acc.cost))
     fin = np.isfinite(acc.cost)
     np.testing.assert_allclose(cost[fin], acc.cost[fin], rtol=1e-12, atol=0)
     assert res.stats.tiles_solved == res.stats.n_tiles == 16
-    assert len(by_worker) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cost.zarr"]
 
 

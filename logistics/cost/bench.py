@@ -168,6 +168,20 @@ class Engine:
     #: multiply the engine's costs by this to compare them with the reference's units
     cost_scale: float = 1.0
 
+    def cost_of(self, out: object) -> np.ndarray:
+        """``solve``'s output as a float64 cost raster in the reference's units."""
+        cost = self.to_cost(out) if self.to_cost else out
+        return np.asarray(cost, dtype=np.float64) * self.cost_scale
+
+    def run_once(self, grid: BenchGrid) -> np.ndarray:
+        """Prepare, solve and close on ``grid`` in this process (untimed): the cost raster."""
+        state = self.prepare(grid)
+        try:
+            return self.cost_of(self.solve(state))
+        finally:
+            if self.close:
+                self.close(state)
+
 
 #: The registry, in run order (references before the engines compared with them).
 ENGINES: dict[str, Engine] = {}
@@ -485,13 +499,7 @@ def _worker(engine_name: str, grid_dir: str, out_npy: str, repeat: int) -> dict:
     """Run one engine ``repeat`` times on the saved grid (in this fresh process)."""
     engine = ENGINES[engine_name]
     tiny = make_grid(32 * 32, seed=1)
-    warm = engine.prepare(tiny)
-    out = engine.solve(warm)  # warm-up: numba compile or cache load, imports
-    if engine.to_cost:
-        engine.to_cost(out)
-    del out
-    if engine.close:
-        engine.close(warm)
+    engine.run_once(tiny)  # warm-up: numba compile or cache load, imports
     grid = _load_grid(Path(grid_dir), mmap=engine.mmap_inputs)
     rss_before_kb = _status_kb("VmRSS")
     exact_peak = _reset_peak()
@@ -516,8 +524,7 @@ def _worker(engine_name: str, grid_dir: str, out_npy: str, repeat: int) -> dict:
                 if isinstance(out, dict) and "peak_rss_mb" in out:  # the engine's own process
                     peak_kb = out["peak_rss_mb"] * 1024
                     tree_peak = peak_kb * 1024
-                cost = np.asarray(engine.to_cost(out) if engine.to_cost else out,
-                                  dtype=np.float64) * engine.cost_scale
+                cost = engine.cost_of(out)
             del out
     finally:
         if engine.close:

@@ -90,8 +90,9 @@ def _local_client(
             f"{total / 2**30:.1f} GiB; use at most {total / n / 2**30:.1f} GiB per worker or "
             "fewer workers"
         )
+    errors: list[str] = []
     try:
-        with _workers_ignore_ctrl_c():
+        with _workers_ignore_ctrl_c(), _captured_errors("distributed", errors):
             return Client(
                 n_workers=n_workers,
                 threads_per_worker=1,
@@ -103,9 +104,33 @@ def _local_client(
         raise ResourceError(
             f"could not start a LocalCluster of {n_workers or 'auto'} worker(s) "
             f"(LOGISTICS_N_WORKERS / n_workers, memory_limit {memory_limit or 'auto'}): "
-            f"{type(exc).__name__}: {exc}; free memory or ports, use fewer workers, or point "
-            "LOGISTICS_SCHEDULER at a running scheduler"
+            f"{type(exc).__name__}: {exc}{''.join('; ' + e for e in errors[-1:])}; free memory "
+            "or ports, use fewer workers, or point LOGISTICS_SCHEDULER at a running scheduler"
         ) from None
+
+
+@contextlib.contextmanager
+def _captured_errors(logger: str, into: list[str]) -> Iterator[None]:
+    """Collect the ERROR records of ``logger`` (one line each) instead of printing their
+    tracebacks: a cluster that cannot start becomes one message, with the cause in it."""
+    import logging
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            cause = record.exc_info[1] if record.exc_info else None
+            into.append(f"{record.getMessage()}" + (f": {type(cause).__name__}: {cause}"
+                                                     if cause else ""))
+
+    log = logging.getLogger(logger)
+    handler, old = _Collect(level=logging.ERROR), log.propagate
+    saved = log.handlers[:]
+    log.handlers = [handler]
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.handlers = saved
+        log.propagate = old
 
 
 @contextlib.contextmanager

@@ -169,10 +169,45 @@ def _heapify(heap, size):
         _sift_down(heap, size, start, heap[start])
 
 
+@njit(inline="always", **HOT_JIT)
+def _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter, lengths_m,
+          per_m_rise, dflat, link_of, ny, nx, flat, links, reverse, heap, size, shift, i, r, c,
+          d, inner, k, di, dj):
+    """Relax the move by offset k = (di, dj) out of expanded cell i = (r, c) of cost d; push
+    the neighbour if it got cheaper. Returns the new heap size."""
+    if not inner:
+        if not (0 <= r + di < ny and 0 <= c + dj < nx):
+            return size
+    j = i + dflat[k]
+    if flat[_u(j)] <= d:
+        return size  # settled or already cheaper: a positive edge cannot improve it
+    if reverse:
+        e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+                      r + di, c + dj, -di, -dj, lengths_m[k], per_m_rise[k])
+    else:
+        e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+                      r, c, di, dj, lengths_m[k], per_m_rise[k])
+    nd = d + e
+    if nd < flat[_u(j)]:
+        flat[_u(j)] = nd
+        links[_u(j)] = link_of[k]
+        entry = (_order_bits(nd, shift) << shift) | np.uint64(j)
+        pos = size  # push: sift up
+        while pos > 0:
+            parent = (pos - 1) >> 2
+            if heap[_u(parent)] <= entry:
+                break
+            heap[_u(pos)] = heap[_u(parent)]
+            pos = parent
+        heap[_u(pos)] = entry
+        return size + 1
+    return size
+
+
 @njit(**HOT_JIT)
 def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
             offsets, dflat, lengths_m, per_m_rise, link_of, ny, nx, flat, links, reverse,
-            stop, bound, heap, size, index_bits, counts):
+            stop, bound, heap, size, index_bits, counts, unrolled8):
     """Run Dijkstra from ``heap[:size]`` until it is empty or nearly full.
 
     ``flat`` and ``links`` are the cost and backlink rasters (ny, nx) raveled (views);
@@ -231,37 +266,42 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
         r = i // nx
         c = i - r * nx
         inner = reach <= r < ny - reach and reach <= c < nx - reach
-        for k in range(n_off):
-            di = offsets[k, 0]
-            dj = offsets[k, 1]
-            if not inner:
-                if not (0 <= r + di < ny and 0 <= c + dj < nx):
-                    continue
-            j = i + dflat[k]
-            if flat[_u(j)] <= d:
-                continue  # settled or already cheaper: a positive edge cannot improve it
-            if reverse:
-                e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
-                              scale, enter, r + di, c + dj, -di, -dj, lengths_m[k],
-                              per_m_rise[k])
-            else:
-                e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
-                              scale, enter, r, c, di, dj, lengths_m[k], per_m_rise[k])
-            nd = d + e
-            if nd < flat[_u(j)]:
-                flat[_u(j)] = nd
-                links[_u(j)] = link_of[k]
-                entry = (_order_bits(nd, shift) << shift) | np.uint64(j)
-                pos = size  # push: sift up
-                size += 1
-                while pos > 0:
-                    parent = (pos - 1) >> 2
-                    if heap[_u(parent)] <= entry:
-                        break
-                    heap[_u(pos)] = heap[_u(parent)]
-                    pos = parent
-                heap[_u(pos)] = entry
+        if unrolled8:  # OFFSETS_8 spelt out: each move's offsets are constants (see _move)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 0, -1, 0)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 1, 1, 0)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 2, 0, -1)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 3, 0, 1)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 4, -1, -1)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 5, -1, 1)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 6, 1, -1)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 7, 1, 1)
+        else:
+            for k in range(n_off):
+                size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                             enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                             reverse, heap, size, shift, i, r, c, d, inner, k, offsets[k, 0],
+                             offsets[k, 1])
     return 0
+
+
+#: Expand the 8-neighbour stencil with its offsets as constants (A/B switch, see benchmarks).
+_UNROLLED8: bool = True
 
 
 def _dijkstra(inp: KernelInputs, offs: np.ndarray, link_of: np.ndarray, cost: np.ndarray,
@@ -293,7 +333,8 @@ def _dijkstra(inp: KernelInputs, offs: np.ndarray, link_of: np.ndarray, cost: np
     while size:
         size = _settle(*inp.args(), offs, dflat, lengths, columns_per_m_rise(inp, lengths),
                        link_of, ny, nx, cost.reshape(-1), backlink.reshape(-1), reverse, stop,
-                       float(bound), heap, size, index_bits, counts)
+                       float(bound), heap, size, index_bits, counts,
+                       _UNROLLED8 and len(offs) == 8)
         if size:
             heap = np.concatenate([heap, np.empty_like(heap)])
     return int(counts[0])
