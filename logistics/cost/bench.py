@@ -507,6 +507,7 @@ def _worker(engine_name: str, grid_dir: str, out_npy: str, repeat: int) -> dict:
     state = engine.prepare(grid)
     prepare_s = time.perf_counter() - t0
     walls, cpus, loads = [], [], []
+    extra_fields: dict = {}
     cost = tree_peak = None
     try:
         for i in range(repeat):
@@ -519,6 +520,11 @@ def _worker(engine_name: str, grid_dir: str, out_npy: str, repeat: int) -> dict:
             if isinstance(out, dict) and "seconds" in out:  # the engine timed itself
                 walls[-1] = cpus[-1] = float(out["seconds"])
             if i == 0:
+                stats = getattr(out, "stats", None)  # the chunked solver's work counts
+                if stats is not None:
+                    import dataclasses
+
+                    extra_fields["solver_stats"] = dataclasses.asdict(stats)
                 peak_kb = _status_kb("VmHWM")
                 tree_peak = tree.peak
                 if isinstance(out, dict) and "peak_rss_mb" in out:  # the engine's own process
@@ -544,6 +550,7 @@ def _worker(engine_name: str, grid_dir: str, out_npy: str, repeat: int) -> dict:
         "tree_peak_rss_mb": tree_peak / 2**20,
         "extra_rss_mb": (peak_kb - (rss_before_kb or 0)) / 1024.0,
         "rss_method": "VmHWM reset via /proc/self/clear_refs" if exact_peak else "ru_maxrss",
+        **extra_fields,
     }
 
 
