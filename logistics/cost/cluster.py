@@ -9,6 +9,13 @@
   ``LOGISTICS_N_WORKERS``; None lets dask choose) single-threaded worker processes. A
   ``memory_limit`` per worker is checked against the machine's memory before anything starts.
 
+Failures are one :class:`ResourceError` (or :class:`ConfigError`) naming the setting: an address
+that is not ``[tcp://]HOST:PORT``, a scheduler that cannot be reached, a LocalCluster that cannot
+start (its cause in the message, not distributed's tracebacks), and, while the chunked solver
+runs (:class:`Watch`), a worker that leaves or a scheduler that dies. LocalCluster workers start
+with SIGINT ignored, so Ctrl-C reaches only the calling process; the chunked solver takes it at
+a safe point (:class:`DeferredCtrlC`).
+
 Nothing here runs at import: no cluster, no change to multiprocessing or dask settings.
 
 Running a continental grid on a cluster
