@@ -318,11 +318,19 @@ class Watch:
         self.workers = set(client.nthreads())  # asks the scheduler (not a cached copy)
         self.ctrl_c = ctrl_c
 
+    def _scheduler_lost_message(self) -> str:
+        return (f"lost the connection to {describe(self.client)} mid-solve (the scheduler "
+                "stopped or its machine went away); nothing was written; restart the "
+                "scheduler and its workers, then run again")
+
     def scheduler_lost(self) -> bool:
         return getattr(self.client, "status", "running") not in ("running", "newly-created")
 
     def _lost_worker(self) -> str | None:
-        now = set(self.client.nthreads())
+        try:
+            now = set(self.client.nthreads())
+        except (OSError, TimeoutError) as exc:  # includes CommClosedError: no scheduler
+            raise ClusterLostError(self._scheduler_lost_message() + f" ({exc})") from None
         gone = sorted(self.workers - now)
         return gone[0] if gone else None
 
@@ -330,11 +338,7 @@ class Watch:
         if self.ctrl_c is not None:
             self.ctrl_c.check()
         if self.scheduler_lost():
-            raise ClusterLostError(
-                f"lost the connection to {describe(self.client)} mid-solve (the scheduler "
-                "stopped or its machine went away); nothing was written; restart the "
-                "scheduler and its workers, then run again"
-            )
+            raise ClusterLostError(self._scheduler_lost_message())
         gone = self._lost_worker()
         if gone:
             raise ClusterLostError(
