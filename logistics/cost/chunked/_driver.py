@@ -107,13 +107,18 @@ class ClientRunner:
 
 
 def default_client() -> Any:
-    """The active dask.distributed client, or None (then tiles run in this process)."""
+    """The active dask.distributed client, or None (then tiles run in this process).
+
+    A default client that is closed (its scheduler died, or it was closed without being
+    unregistered) is not active: the tiles run here rather than fail on it.
+    """
     try:
         from distributed import default_client
 
-        return default_client()
+        client = default_client()
     except (ImportError, ValueError):
         return None
+    return client if getattr(client, "status", "running") == "running" else None
 
 
 class Driver:
