@@ -19,7 +19,17 @@ from logistics.errors import (
     UnknownNameError,
 )
 
-__version__ = "0.1.0"
+def _version() -> str:
+    """The installed distribution's version (pyproject.toml is the one place it is written)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("logistics")
+    except PackageNotFoundError:  # running from a checkout that was never installed
+        return "0+unknown"
+
+
+__version__ = _version()
 
 __all__ = [
     "__version__",

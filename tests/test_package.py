@@ -95,3 +95,27 @@ def test_atomic_path_keeps_old_file_on_failure(tmp_path: Path):
             raise RuntimeError("boom")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
+
+
+def test_version_is_the_installed_distributions(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    assert capsys.readouterr().out.strip() == f"logistics {version('logistics')}"
+
+
+def test_license_and_citation_agree_with_the_metadata():
+    import tomllib
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    meta = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert "GNU GENERAL PUBLIC LICENSE" in (root / "LICENSE").read_text()[:200]
+    assert "Version 3, 29 June 2007" in (root / "LICENSE").read_text()[:200]
+    cff = yaml.safe_load((root / "CITATION.cff").read_text())
+    assert cff["cff-version"] == "1.2.0"
+    assert cff["license"] == meta["license"]["text"] == "GPL-3.0-or-later"
+    assert cff["version"] == meta["version"]

@@ -13,6 +13,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from logistics import __version__
 from logistics.errors import LogisticsError
 
 __all__ = ["main", "build_parser"]
@@ -30,6 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
             "move across real terrain (Manchuria, August 1945), compared with what happened."
         ),
     )
+    parser.add_argument("--version", action="version",
+                        version=f"logistics {__version__}",
+                        help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         module = importlib.import_module(f"logistics.cli.{name}")
