@@ -1,8 +1,9 @@
 """`logistics run CONFIG|DIR`: run one scenario (or every *.yaml in a folder) and write its outputs.
 
 Each run writes, atomically, a folder with route.geojson, daily.csv, daily.geojson, track.csv,
-deliveries.csv, cost.tif (accumulated time, GeoTIFF), map.png, advance.png, fuel.png and
-report.md, then prints a one-screen summary (days, km per day, where the fuel ran out, where the
+deliveries.csv, cost.tif (accumulated time) and terrain.tif (elevation; both Cloud-Optimised
+GeoTIFFs), run.gpkg (every layer, styled; run.<layer>.qml beside it), run.qgz (a QGIS project
+opening the folder), map.png, advance.png, fuel.png and report.md, then prints a one-screen summary (days, km per day, where the fuel ran out, where the
 route crosses the mountains and at what height) and the wall seconds the scenario took.
 """
 
