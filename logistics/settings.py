@@ -13,11 +13,26 @@ from pathlib import Path
 #: Repository root (the folder holding ``pyproject.toml``); data folders hang off it.
 PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
 
+
+def _shipped(name: str) -> Path:
+    """A shipped data folder: ``name/`` of the checkout the package runs from, else the copy a
+    non-editable install carries as ``logistics/_name/`` (pyproject.toml's package-dir
+    mapping ships it in the wheel)."""
+    checkout = PROJECT_ROOT / name
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return Path(__file__).resolve().parent / f"_{name}"
+
+
+#: The shipped configs and rasters, wherever the package was installed from.
+SHIPPED_CONFIG_DIR: Path = _shipped("configs")
+SHIPPED_RASTER_DIR: Path = _shipped("rasters")
+
 #: Folder of the shipped rasters and vectors built by ``rasters/build.py``.
-RASTER_DIR: Path = Path(os.environ.get("LOGISTICS_RASTER_DIR", PROJECT_ROOT / "rasters"))
+RASTER_DIR: Path = Path(os.environ.get("LOGISTICS_RASTER_DIR", SHIPPED_RASTER_DIR))
 
 #: Folder of shipped configs (vehicles, scenarios).
-CONFIG_DIR: Path = Path(os.environ.get("LOGISTICS_CONFIG_DIR", PROJECT_ROOT / "configs"))
+CONFIG_DIR: Path = Path(os.environ.get("LOGISTICS_CONFIG_DIR", SHIPPED_CONFIG_DIR))
 
 #: Cache folder for derived products (reprojected terrain, cost surfaces).
 CACHE_DIR: Path = Path(
