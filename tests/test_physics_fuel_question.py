@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from logistics.cost.fuel_question import (
-    BBOX,
-    fuel_question_figure,
-    khingan_fuel,
-    relief_sensitivity,
-    summary,
-)
 from logistics.cost.physics import build_cost_model, calibration
 from logistics.cost.solver import find_costs
 from logistics.errors import ConfigError
 from logistics.places import lookup
 from logistics.terrain import cell_of, load_terrain, to_metric
+
+# the study is a script of benchmarks/studies/, not part of the library: load it from its file
+_STUDY = Path(__file__).resolve().parent.parent / "benchmarks" / "studies" / "khingan_fuel.py"
+_spec = importlib.util.spec_from_file_location("khingan_fuel", _STUDY)
+study = importlib.util.module_from_spec(_spec)
+sys.modules["khingan_fuel"] = study  # dataclasses look their module up there
+_spec.loader.exec_module(study)
+BBOX, fuel_question_figure, khingan_fuel = study.BBOX, study.fuel_question_figure, study.khingan_fuel
+relief_sensitivity, summary = study.relief_sensitivity, study.summary
 
 
 @pytest.fixture(scope="module")

@@ -23,8 +23,8 @@ Coarse grids smooth slopes (a 2 km cell averages away short steep pitches), so t
 work is, if anything, underestimated; the ratio also depends on the named assumptions of
 :mod:`logistics.cost.physics` (tracked Crr by surface, wet season tables).
 
-Run ``python -m logistics.cost.fuel_question --out benchmarks/studies/khingan_fuel.png`` for the figure and
-the summary table.
+Run ``.venv/bin/python benchmarks/studies/khingan_fuel.py --out benchmarks/studies/khingan_fuel.png``
+for the figure and the summary table.
 """
 
 from __future__ import annotations
