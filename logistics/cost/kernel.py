@@ -1,9 +1,9 @@
 """The one edge-cost function of the cost engine: CostModel's move rule, compiled with numba.
 
 Every consumer of a :class:`~logistics.cost.model.CostModel` evaluates moves here: the in-memory
-solver (``cost/solver.py``), the chunked solver (``cost/chunked.py``), the explicit cost surface
-(``cost/surface.py``) and the per-segment time and fuel of a route (``cost/route.py``). There is
-no second copy of the maths.
+solver (``cost/solver.py``), the chunked solver (``cost/chunked/``, which runs that solver on
+tiles), the explicit cost surface (``cost/surface.py``) and the per-segment time and fuel of a
+route (``cost/route.py``). There is no second copy of the maths.
 
 Layers, from the inside out:
 

@@ -75,7 +75,6 @@ __all__ = [
     "move_rates",
     "efficiency",
     "calibration",
-    "calibration_table",
     "river_crossing",
     "build_cost_model",
     "point_rates",
@@ -378,18 +377,6 @@ def calibration(vehicle: Vehicle | str) -> Calibration:
 def efficiency(vehicle: Vehicle | str) -> float:
     """Overall tractive efficiency (work at the tracks/wheels over fuel energy), fitted."""
     return calibration(vehicle).efficiency
-
-
-def calibration_table() -> pd.DataFrame:
-    """Every vehicle's calibration: one row per documented figure (or per vehicle if none)."""
-    frames = []
-    for vid in list_vehicles():
-        c = calibration(vid)
-        t = c.table if len(c.table) else pd.DataFrame([{"surface": None}])
-        frames.append(t.assign(vehicle=vid, efficiency=c.efficiency, method=c.method))
-    out = pd.concat(frames, ignore_index=True)
-    return out[["vehicle", "efficiency", "method"] + [c for c in out if c not in
-                                                       ("vehicle", "efficiency", "method")]]
 
 
 # --------------------------------------------------------------------------------------------
