@@ -1,7 +1,8 @@
 """Accumulated cost and paths: the numba engine against independent references.
 
 References: scipy's csgraph.dijkstra on the directed graph built here, edge by edge, from the
-CostModel rule written out again in plain Python (so the kernel is checked too); scikit-image's
+CostModel rule written out again in plain Python (so the kernel is checked too; the river toll
+from the segment's geometry, ``tests/segment_trace.py``); scikit-image's
 MCP_Geometric for the isotropic case; exact Euclidean distance on uniform grids.
 """
 
@@ -17,6 +18,7 @@ import scipy.sparse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.sparse.csgraph import dijkstra
+from segment_trace import reference_toll
 
 from logistics import settings as lsettings
 from logistics.cost import solver
@@ -74,8 +76,9 @@ def _ref_move_cost(m: CostModel, r: int, c: int, di: int, dj: int) -> float:
             v *= float(m.scale[a, b])
         total += v
     cost = length * (total / len(cells))
-    if m.enter is not None:
-        cost += float(m.enter[qr, qc])
+    if m.enter is not None:  # the river toll, from the segment's geometry (tests/segment_trace)
+        enter = np.where(np.isnan(m.enter), np.inf, m.enter)
+        cost += reference_toll(enter, r, c, di, dj)
     return cost if math.isfinite(cost) else math.inf
 
 

@@ -109,7 +109,8 @@ def kernel_inputs(model: CostModel, *, class_index: np.ndarray | None = None) ->
     Raises ConfigError for what would make the kernel read out of bounds or price a move at zero
     or below: a table that is not 2-D, a finite table entry <= 0, a class index without a table
     row, a bad grade axis or cell size, a finite ``scale`` <= 0 or ``enter`` < 0.
-    NaN/inf entries of ``table``, ``scale``, ``enter`` and ``elevation_m`` are barriers.
+    NaN/inf entries of ``table``, ``scale``, ``enter`` and ``elevation_m`` are barriers (NaN
+    ``enter`` is returned as inf, a copy).
     """
     ci = np.ascontiguousarray(model.class_index if class_index is None else class_index)
     if ci.ndim != 2 or ci.dtype != np.uint8:
@@ -161,6 +162,8 @@ def kernel_inputs(model: CostModel, *, class_index: np.ndarray | None = None) ->
         raise ConfigError(
             "CostModel.enter has negative values; an entry cost must be >= 0 (NaN/inf = barrier)"
         )
+    if enter.size and np.isnan(enter).any():  # the river toll compares entry costs: NaN -> inf
+        enter = np.where(np.isnan(enter), np.float32(np.inf), enter)
     return KernelInputs(
         ci,
         table,
@@ -234,8 +237,46 @@ def _crossed_cells(r, c, di, dj):
 
 
 @njit(inline="always", **HOT_JIT)
+def _rise(a, b):
+    """``max(0, b - a)``: what stepping from a cell of entry cost ``a`` into one of ``b`` pays."""
+    d = b - a
+    return d if d > 0.0 else 0.0
+
+
+@njit(inline="always", **HOT_JIT)
+def _river_toll(enter, r, c, qr, qc, di, dj):
+    """The river toll of the move (r, c) -> (qr, qc) = (r + di, c + dj): the rises of ``enter``
+    along the cells its segment passes, in order (the rule of :mod:`logistics.cost.model`).
+
+    A straight move passes p, q; a knight move p, the two cells beside it (the one next to p
+    first), q; a diagonal move passes its two side cells' shared corner, and pays the cheaper of
+    the two ways round it (p, side, q). ``inf`` if p's own entry cost is not finite (a barrier
+    cannot be left) or the move passes a cell of infinite entry cost.
+    """
+    ep = np.float64(enter[_u(r), _u(c)])
+    if not (ep < np.inf):
+        return np.inf
+    eq = np.float64(enter[_u(qr), _u(qc)])
+    if di == 2 or di == -2:
+        ea = np.float64(enter[_u(r + di // 2), _u(c)])
+        eb = np.float64(enter[_u(r + di // 2), _u(qc)])
+        return _rise(ep, ea) + _rise(ea, eb) + _rise(eb, eq)
+    if dj == 2 or dj == -2:
+        ea = np.float64(enter[_u(r), _u(c + dj // 2)])
+        eb = np.float64(enter[_u(qr), _u(c + dj // 2)])
+        return _rise(ep, ea) + _rise(ea, eb) + _rise(eb, eq)
+    if di != 0 and dj != 0:
+        ea = np.float64(enter[_u(qr), _u(c)])
+        eb = np.float64(enter[_u(r), _u(qc)])
+        via_a = _rise(ep, ea) + _rise(ea, eq)
+        via_b = _rise(ep, eb) + _rise(eb, eq)
+        return via_a if via_a < via_b else via_b
+    return _rise(ep, eq)
+
+
+@njit(inline="always", **HOT_JIT)
 def _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc, n_cells,
-                 weight, i0, frac, length_m):
+                 weight, i0, frac, length_m, di, dj):
     """Cost of a move whose table position (i0, frac) and crossed cells are known; inf if impossible."""
     s = 0.0
     for m in range(n_cells):
@@ -259,7 +300,7 @@ def _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc,
         s += v
     cost = length_m * (s * weight)  # the mean: exact, weights are powers of two
     if enter.shape[0] != 0:
-        cost += enter[_u(qr), _u(qc)]
+        cost += _river_toll(enter, r, c, qr, qc, di, dj)
     if not (cost < np.inf):  # inf or NaN: impossible
         return np.inf
     return cost
@@ -273,15 +314,17 @@ def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
     Implements the rule of :class:`~logistics.cost.model.CostModel` exactly: grade
     ``(z[q] - z[p]) / length_m`` (0 when ``elevation_m`` is empty), per-metre cost interpolated
     linearly in ``table`` per crossed cell times ``scale``, mean over the crossed cells (p, q,
-    and for a knight move the two cells beside the segment), times ``length_m``, plus
-    ``enter[q]``. Both cells must be inside the grid (the caller checks). Never returns NaN.
+    and for a knight move the two cells beside the segment), times ``length_m``, plus the river
+    toll (:func:`_river_toll`: the rises of ``enter`` along the cells the move passes). Both
+    cells must be inside the grid (the caller checks). Never returns NaN.
 
     ``columns_per_m_rise`` must be ``inv_grade_step / length_m`` (:func:`columns_per_m_rise`):
     the table position is computed as ``dz * columns_per_m_rise - grade_min * inv_grade_step``,
     which saves a division per move (7 % of a Dijkstra) and equals ``(g - grade_min) /
     grade_step`` to rounding. Inlined into its callers (numba IR inlining); compile every loop
     around it with :data:`HOT_JIT` (see there). Its three steps (:func:`_table_position`,
-    :func:`_crossed_cells`, :func:`_priced_move`) are also what :func:`block_costs` composes to
+    :func:`_crossed_cells`, :func:`_priced_move` with its :func:`_river_toll`) are also what
+    :func:`block_costs` composes to
     price several tables from one table position.
     """
     qr = r + di
@@ -292,7 +335,7 @@ def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
         return np.inf
     ar, ac, br, bc, n_cells, weight = _crossed_cells(r, c, di, dj)
     return _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc,
-                        n_cells, weight, i0, frac, length_m)
+                        n_cells, weight, i0, frac, length_m, di, dj)
 
 
 @njit(**HOT_JIT)
@@ -347,7 +390,7 @@ def _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale
         for t in range(n_tables):
             out[_u(t), _u(k), _u(r), _u(c)] = _priced_move(
                 class_index, tables[t], scale, enters[t], r, c, qr, qc, ar, ac, br, bc,
-                n_cells, weight, i0, frac, length_m)
+                n_cells, weight, i0, frac, length_m, di, dj)
 
 
 @njit(inline="always", **HOT_JIT)

@@ -13,8 +13,14 @@ backlinks and the heap, which holds about one frontier). A neighbour whose cost 
 <= the popped cost cannot improve (costs are positive) and is skipped before pricing.
 
 Barriers: a cell is impassable when its class is 255, its ``scale``/``enter``/``elevation_m`` is
-NaN or inf (NaN costs are barriers), or the ``barriers`` mask is True there. Moves into it, out
-of it and, for knight moves, beside it are impossible.
+NaN or inf (NaN costs are barriers), or the ``barriers`` mask is True there: no move enters it,
+and none leaves it (a source placed on one through ``init_cost`` stays there). What a move
+*passes* is the kernel's rule (:mod:`logistics.cost.model`): a knight move is impossible beside
+a cell of class 255, of NaN/inf ``scale`` or of NaN/inf ``enter``, but not beside a cell whose
+only fault is a NaN elevation (a move's grade reads its two ends;
+:func:`~logistics.cost.physics.build_cost_model` gives cells without elevation class 255, so on
+terrain they block knight moves too); a diagonal king move passes between two barrier cells
+at their shared corner, unless both have infinite ``enter`` (the river toll).
 """
 
 from __future__ import annotations
