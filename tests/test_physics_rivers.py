@@ -225,3 +225,87 @@ def test_solver_with_rivers_equals_scipy_on_the_geometric_graph(case):
     ref = dijkstra(graph, directed=True, indices=src[0] * nx + src[1]).reshape(ny, nx)
     np.testing.assert_array_equal(np.isinf(got), np.isinf(ref))
     np.testing.assert_allclose(got, ref, rtol=1e-9, atol=1e-9 * cell)
+
+
+# ----------------------------------------------------------------------------------------------
+# The crossings of a path, priced per vehicle by the kernel's toll
+# ----------------------------------------------------------------------------------------------
+
+
+def _river_terrain(width: int = 3):
+    """Flat steppe 20 x 30 cells of 1 km; a MEDIUM river ``width`` cells wide down column 10 and
+    a MAJOR one down column 20."""
+    import xarray as xr
+
+    from logistics.terrain.classes import RiverClass, TerrainClass
+
+    ny, nx = 20, 30
+    rc = np.zeros((ny, nx), np.uint8)
+    rc[:, 10:10 + width] = RiverClass.MEDIUM
+    rc[:, 20] = RiverClass.MAJOR
+    return xr.Dataset(
+        {"elevation_m": (("y", "x"), np.full((ny, nx), 500.0, np.float32)),
+         "terrain_class": (("y", "x"), np.full((ny, nx), TerrainClass.STEPPE, np.uint8)),
+         "river_class": (("y", "x"), rc)},
+        coords={"x": np.arange(nx) * 1000.0, "y": (ny - np.arange(ny)) * 1000.0},
+    )
+
+
+@pytest.mark.parametrize("stencil", [8, 16])
+def test_river_crossings_lists_each_river_once_with_every_vehicles_price(stencil):
+    from logistics.cost.route import evaluate_path, river_crossings
+    from logistics.cost.solver import find_costs, traceback
+    from logistics.cost.physics import build_cost_model
+
+    terrain = _river_terrain()
+    model = build_cost_model(terrain, "T-34-85", objective="time")
+    path = traceback(find_costs(model, [(3, 2)], stencil=stencil), (17, 25))
+    out = river_crossings(terrain, path, ["T-34-85", "ZIS-5", "foot"])
+    # the path crosses the 3-cell MEDIUM river once, then the MAJOR one
+    assert list(out.river) == ["MEDIUM", "MAJOR"]
+    # parameters.md §3.4: a bridge of N2P ferries takes up to 45 min; the T-34 (1.0 m) fords the
+    # MEDIUM river (0.7 m assumed), the ZIS-5 (0.6 m) waits for the bridge, nobody fords MAJOR
+    assert list(out["crossing_s_zis-5"]) == [45 * 60, 45 * 60]
+    assert out["crossing_s_t-34-85"].iloc[1] == 45 * 60
+    assert 0 < out["crossing_s_t-34-85"].iloc[0] < 45 * 60
+    assert (out["crossing_l_foot-infantry"] == 0).all()
+    # a crossing's price is what the route pays for that step, no more, no less
+    dry = terrain.assign(river_class=terrain.river_class * 0)
+    for v in ("T-34-85", "ZIS-5"):
+        wet_t = evaluate_path(terrain, path, v)["time_s"].to_numpy()
+        dry_t = evaluate_path(dry, path, v)["time_s"].to_numpy()
+        extra = wet_t - dry_t
+        vid = "t-34-85" if v == "T-34-85" else "zis-5"
+        np.testing.assert_allclose(extra[out.step], out[f"crossing_s_{vid}"], rtol=1e-6)
+        assert np.count_nonzero(extra > 1e-6) == len(out)
+        assert out.cum_km.is_monotonic_increasing
+
+
+def test_a_path_without_rivers_has_no_crossings():
+    from logistics.cost.route import CROSSING_COLUMNS, river_crossings
+
+    terrain = _river_terrain()
+    out = river_crossings(terrain, [(0, 0), (0, 1), (1, 2)], "T-34-85")
+    assert len(out) == 0 and tuple(out.columns[:len(CROSSING_COLUMNS)]) == CROSSING_COLUMNS
+
+
+def test_where_rivers_meet_the_dearer_crossing_is_paid_in_full():
+    """A MEDIUM tributary joins a MAJOR river: a path through the junction pays the MAJOR
+    river's crossing (entering the tributary, then the rise to the main river), no less; the
+    tributary's own price is not added (the rule's named limit: touching rivers are one body)."""
+    from logistics.cost.physics import build_cost_model, river_crossing
+    from logistics.cost.route import river_crossings
+    from logistics.terrain.classes import RiverClass
+
+    terrain = _river_terrain()
+    rc = terrain.river_class.values.copy()
+    rc[:, 10:13] = 0
+    rc[:10, 10] = RiverClass.MEDIUM  # the tributary runs into the main river at (9, 19)
+    rc[9, 10:20] = RiverClass.MEDIUM
+    terrain = terrain.assign(river_class=(("y", "x"), rc))
+    path = np.array([(8, 17), (9, 18), (9, 19), (9, 20), (9, 21)])  # from dry land
+    out = river_crossings(terrain, path, "T-34-85")
+    major_s, _ = river_crossing("T-34-85", RiverClass.MAJOR)
+    assert out["crossing_s_t-34-85"].sum() == pytest.approx(major_s)
+    model = build_cost_model(terrain, "T-34-85")
+    assert model.enter[9, 19] < model.enter[9, 20] == pytest.approx(major_s)

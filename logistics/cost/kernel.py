@@ -41,6 +41,7 @@ __all__ = [
     "block_costs",
     "block_costs_parallel",
     "edge_costs",
+    "edge_tolls",
     "offset_lengths_m",
     "columns_per_m_rise",
 ]
@@ -473,6 +474,21 @@ def _edge_costs(class_index, table, grade_min, inv_grade_step, elevation_m, scal
     return out
 
 
+def _moves(rows, cols, k, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Moves as three flat int64 arrays; ConfigError if their lengths or offsets are wrong."""
+    rows = np.ascontiguousarray(rows, dtype=np.int64).ravel()
+    cols = np.ascontiguousarray(cols, dtype=np.int64).ravel()
+    k = np.ascontiguousarray(k, dtype=np.int64).ravel()
+    if not (rows.shape == cols.shape == k.shape):
+        raise ConfigError(
+            f"{what} needs rows, cols and k of one length, got {rows.size}, {cols.size}, "
+            f"{k.size}"
+        )
+    if k.size and (k.min() < 0 or k.max() >= len(OFFSETS_16)):
+        raise ConfigError(f"offset indices must be in 0..15 (OFFSETS_16), got {k.min()}..{k.max()}")
+    return rows, cols, k
+
+
 def edge_costs(
     model: CostModel | KernelInputs, rows: np.ndarray, cols: np.ndarray, k: np.ndarray
 ) -> np.ndarray:
@@ -483,19 +499,40 @@ def edge_costs(
     under another model (another vehicle, fuel instead of time).
     """
     inp = model if isinstance(model, KernelInputs) else kernel_inputs(model)
-    rows = np.ascontiguousarray(rows, dtype=np.int64).ravel()
-    cols = np.ascontiguousarray(cols, dtype=np.int64).ravel()
-    k = np.ascontiguousarray(k, dtype=np.int64).ravel()
-    if not (rows.shape == cols.shape == k.shape):
-        raise ConfigError(
-            f"edge_costs needs rows, cols and k of one length, got {rows.size}, {cols.size}, "
-            f"{k.size}"
-        )
-    if k.size and (k.min() < 0 or k.max() >= len(OFFSETS_16)):
-        raise ConfigError(f"offset indices must be in 0..15 (OFFSETS_16), got {k.min()}..{k.max()}")
+    rows, cols, k = _moves(rows, cols, k, "edge_costs")
     out = np.empty(rows.size, dtype=np.float64)
     return _edge_costs(
         *inp.args(), rows, cols, k, OFFSETS_16,
         offset_lengths_m(inp.dx_m, inp.dy_m), out,
     )
 
+
+
+@njit(cache=True, nogil=True)
+def _edge_tolls(enter, rows, cols, k, offsets, out):
+    ny, nx = enter.shape
+    for n in range(rows.shape[0]):
+        di = offsets[k[n], 0]
+        dj = offsets[k[n], 1]
+        r = rows[n]
+        c = cols[n]
+        if 0 <= r < ny and 0 <= c < nx and 0 <= r + di < ny and 0 <= c + dj < nx:
+            out[n] = _river_toll(enter, r, c, r + di, c + dj, di, dj)
+        else:
+            out[n] = np.inf
+    return out
+
+
+def edge_tolls(model: CostModel | KernelInputs, rows: np.ndarray, cols: np.ndarray,
+               k: np.ndarray) -> np.ndarray:
+    """River toll of each move ``(rows[n], cols[n]) -> + OFFSETS_16[k[n]]`` (model units).
+
+    The part of :func:`edge_costs` that pays river crossings (0 for a model without ``enter``):
+    what lists the crossings of a path (:func:`logistics.cost.route.river_crossings`) reads, so
+    a crossing is priced in one place.
+    """
+    inp = model if isinstance(model, KernelInputs) else kernel_inputs(model)
+    rows, cols, k = _moves(rows, cols, k, "edge_tolls")
+    if not inp.enter.size:
+        return np.zeros(rows.size, dtype=np.float64)
+    return _edge_tolls(inp.enter, rows, cols, k, OFFSETS_16, np.empty(rows.size, np.float64))
