@@ -457,8 +457,9 @@ def block_costs_parallel(class_index, tables, grade_min, inv_grade_step, elevati
 
 
 @njit(**HOT_JIT)
-def _edge_costs(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
-                rows, cols, k, offsets, lengths_m, out):
+def _edge_values(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+                 rows, cols, k, offsets, lengths_m, out, toll_only):
+    """Cost (or, with ``toll_only``, only the river toll) of each move; inf off the grid."""
     ny, nx = class_index.shape
     for n in range(rows.shape[0]):
         di = offsets[k[n], 0]
@@ -466,9 +467,12 @@ def _edge_costs(class_index, table, grade_min, inv_grade_step, elevation_m, scal
         r = rows[n]
         c = cols[n]
         if 0 <= r < ny and 0 <= c < nx and 0 <= r + di < ny and 0 <= c + dj < nx:
-            out[n] = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
-                               scale, enter, r, c, di, dj, lengths_m[k[n]],
-                               inv_grade_step / lengths_m[k[n]])
+            if toll_only:
+                out[n] = _river_toll(enter, r, c, r + di, c + dj, di, dj)
+            else:
+                out[n] = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
+                                   scale, enter, r, c, di, dj, lengths_m[k[n]],
+                                   inv_grade_step / lengths_m[k[n]])
         else:
             out[n] = np.inf
     return out
@@ -501,26 +505,9 @@ def edge_costs(
     inp = model if isinstance(model, KernelInputs) else kernel_inputs(model)
     rows, cols, k = _moves(rows, cols, k, "edge_costs")
     out = np.empty(rows.size, dtype=np.float64)
-    return _edge_costs(
-        *inp.args(), rows, cols, k, OFFSETS_16,
-        offset_lengths_m(inp.dx_m, inp.dy_m), out,
-    )
+    return _edge_values(*inp.args(), rows, cols, k, OFFSETS_16,
+                        offset_lengths_m(inp.dx_m, inp.dy_m), out, False)
 
-
-
-@njit(cache=True, nogil=True)
-def _edge_tolls(enter, rows, cols, k, offsets, out):
-    ny, nx = enter.shape
-    for n in range(rows.shape[0]):
-        di = offsets[k[n], 0]
-        dj = offsets[k[n], 1]
-        r = rows[n]
-        c = cols[n]
-        if 0 <= r < ny and 0 <= c < nx and 0 <= r + di < ny and 0 <= c + dj < nx:
-            out[n] = _river_toll(enter, r, c, r + di, c + dj, di, dj)
-        else:
-            out[n] = np.inf
-    return out
 
 
 def edge_tolls(model: CostModel | KernelInputs, rows: np.ndarray, cols: np.ndarray,
@@ -535,4 +522,6 @@ def edge_tolls(model: CostModel | KernelInputs, rows: np.ndarray, cols: np.ndarr
     rows, cols, k = _moves(rows, cols, k, "edge_tolls")
     if not inp.enter.size:
         return np.zeros(rows.size, dtype=np.float64)
-    return _edge_tolls(inp.enter, rows, cols, k, OFFSETS_16, np.empty(rows.size, np.float64))
+    return _edge_values(*inp.args(), rows, cols, k, OFFSETS_16,
+                        offset_lengths_m(inp.dx_m, inp.dy_m), np.empty(rows.size, np.float64),
+                        True)
