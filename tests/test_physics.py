@@ -161,6 +161,19 @@ def test_traction_limit_on_wet_soil_matches_the_t34_trial():
     assert ok > 0 and slip == 0 and dry > 0
 
 
+def test_traction_is_checked_on_the_net_force_not_on_the_sign_of_the_grade():
+    # wheeled on dry marsh: Crr 0.30 against adhesion 0.20 (GOING): no drive on the flat, and a
+    # -0.5 % descent still needs 0.295 m g of drive force, more than the grip
+    going = physics.GOING["wheeled"]["wetland"]["dry"]
+    assert going.crr - going.phi == pytest.approx(0.10)
+    for g in (0.0, -0.005, -0.05, -0.099):
+        speed, fuel = move_rates("ZIS-5", "wetland", g)
+        assert speed == 0 and fuel == np.inf, g
+    # steeper than Crr - phi, gravity supplies the rest: the truck rolls
+    assert move_rates("ZIS-5", "wetland", -0.2)[0] > 0
+    assert move_rates("ZIS-5", "wetland", -0.29)[0] > 0
+
+
 def test_power_limit_by_hand():
     # T-34-85 on dry steppe at grade 0.2: v = eta_d P / (m g (Crr cos + sin)) along the slope.
     g = 0.2

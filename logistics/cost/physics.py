@@ -16,8 +16,11 @@ Motor vehicles (tracked, wheeled)
       parameters.md §3.3), with ``s_crit`` assumed per running gear (``S_CRIT_PCT``). Uphill
       therefore never runs faster than downhill at the same |grade|;
     * impossible (cost ``inf``) beyond the vehicle's ``max_grade_deg`` either way, or when
-      adhesion fails: uphill ``tan + Crr > phi`` (traction), downhill ``|tan| - Crr > phi``
-      (the brakes cannot hold the vehicle).
+      adhesion fails on the net force: the move needs a force ``m g (Crr cos + sin)`` along the
+      slope (a drive force when positive, a brake force when negative), and the grip is
+      ``m g phi cos``, so it is possible only if ``|tan + Crr| <= phi``. A truck that cannot
+      move on flat marsh (Crr 0.30 > phi 0.20) cannot move on a gentle descent of it either;
+      only a descent steeper than ``Crr - phi`` lets gravity do the work.
 
     fuel per horizontal metre = max(work / (eta * E_fuel), idle floor), with work =
     ``m g (Crr + g)`` J (= ``m g (Crr cos + sin)`` per slope metre, parameters.md §5), E_fuel the
@@ -289,7 +292,9 @@ def move_rates(
         )
     v_safe_kmh = cap_kmh / (1.0 + (100.0 * np.abs(g) / S_CRIT_PCT[gear]) ** 2)
     speed = np.minimum(np.minimum(cap_kmh, v_power_kmh), v_safe_kmh) * cos
-    slips = np.where(g >= 0, g + going.crr, -g - going.crr) > going.phi
+    # traction on the net force: the drive (or brake) force the move needs, m g (Crr cos + sin),
+    # against the grip m g phi cos: |tan + Crr| <= phi. Its sign, not the grade's, says which.
+    slips = np.abs(g + going.crr) > going.phi
     impossible = too_steep | slips
     eta = efficiency(v) if efficiency_override is None else efficiency_override
     tractive_l_per_km = _tractive_l_per_km(v, going.crr, g, eta)
