@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from logistics.cost.physics import build_cost_model, calibration
+from logistics.cost.physics import build_cost_model, move_rates
 from logistics.cost.solver import find_costs
 from logistics.errors import ConfigError
 from logistics.places import lookup
@@ -53,9 +53,9 @@ def test_route_is_priced_by_the_same_kernel_as_the_solver(terrain, tuquan):
 
 
 def test_steppe_approach_burns_about_the_documented_cross_country_rate(tuquan):
-    # the approach is nearly level dry steppe: close to the calibrated level figure (~3 L/km)
-    level = calibration("T-34-85").table.set_index("surface").model_l_per_100km["cross_country"]
-    assert tuquan.l_per_km("steppe", "dry") == pytest.approx(level / 100, rel=0.15)
+    # the approach is nearly level dry steppe: close to the level steppe rate (~3 L/km)
+    level = float(move_rates("T-34-85", "steppe", 0.0)[1])
+    assert tuquan.l_per_km("steppe", "dry") == pytest.approx(level, rel=0.15)
 
 
 def test_wet_costs_more_everywhere_and_ratios_are_consistent(tuquan):
