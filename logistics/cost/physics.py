@@ -32,12 +32,14 @@ Motor vehicles (tracked, wheeled)
 Sub-grid relief
     The grade of a move is the mean grade between two cell centres; a route across a cell of
     rough ground also climbs and descends pitches the grid smooths away. **Assumption** (named):
-    a cell whose relief below the grid has the RMS grade ``s`` (terrain variable
-    ``subgrid_grade``, :mod:`logistics.terrain.derive`) is crossed half at ``g + s`` and half
-    at ``g - s``: time and fuel per km are the means of the two. A pitch steeper than the
-    vehicle can take (its grade limit, or adhesion) is taken in switchbacks at its limit grade,
-    over a way longer by ``pitch / limit``: so grade and traction limits slow and cost, not only
-    forbid. ``s`` is priced in bins of ``SUBGRID_STEP`` (table rows ``code + N_CODES * bin``).
+    on a cell whose relief below the grid has the RMS grade ``s`` (terrain variable
+    ``subgrid_grade``, :mod:`logistics.terrain.derive`) the pitches of the way are normally
+    distributed about ``g`` with standard deviation ``s``; time and fuel per km are their means,
+    by the 3-point Gauss-Hermite rule (a sixth of the way at ``g - 1.73 s``, two thirds at ``g``,
+    a sixth at ``g + 1.73 s``). A pitch steeper than the vehicle can take (its grade limit, or
+    adhesion) is taken in switchbacks at its limit grade, over a way longer by ``pitch /
+    limit``: so grade and traction limits slow and cost, not only forbid. ``s`` is priced in
+    bins of ``SUBGRID_STEP`` (table rows ``code + N_CODES * bin``).
 
 Foot and horse
     Tobler's hiking function ``W = 6 exp(-3.5 |S + 0.05|)`` km/h (Wikipedia, parameters.md
@@ -348,6 +350,13 @@ def _pitch_rates(v: Vehicle, going: Going, gear: str, surface: str, pitch: np.nd
     return hours, litres
 
 
+#: Sub-grid pitches: the 3-point Gauss-Hermite rule for a normal distribution of pitch grades
+#: about the move's grade (offsets in standard deviations, weights): exact for the mean of any
+#: polynomial of degree <= 5 in the pitch grade.
+_PITCH_OFFSETS: tuple[float, ...] = (-math.sqrt(3.0), 0.0, math.sqrt(3.0))
+_PITCH_WEIGHTS: tuple[float, ...] = (1.0 / 6.0, 2.0 / 3.0, 1.0 / 6.0)
+
+
 def move_rates(
     vehicle: Vehicle | str,
     surface: str,
@@ -361,9 +370,9 @@ def move_rates(
 
     Speeds are horizontal (map) km/h; fuel is litres per horizontal km. An impossible move
     has speed 0 and fuel ``inf``. Vehicles without fuel have fuel 0. ``subgrid_grade`` (m/m)
-    is the ground's relief below the grid (module docstring, "Sub-grid relief"): half the way
-    climbs at ``grade + s``, half at ``grade - s``; the move stays impossible where ``grade``
-    itself is.
+    is the ground's relief below the grid (module docstring, "Sub-grid relief"): the way's
+    pitches are spread normally about ``grade`` with that standard deviation; the move stays
+    impossible where ``grade`` itself is.
     """
     v = load_vehicle(vehicle)
     g = np.asarray(grade, dtype=float)
@@ -374,9 +383,11 @@ def move_rates(
         raise ConfigError(f"subgrid_grade must be a finite grade >= 0 (m/m), got {subgrid_grade!r}")
     if s == 0:
         return speed, fuel
-    h_up, l_up = _pitch_rates(v, going, gear, surface, g + s, walking)
-    h_down, l_down = _pitch_rates(v, going, gear, surface, g - s, walking)
-    hours, litres = 0.5 * (h_up + h_down), 0.5 * (l_up + l_down)
+    hours = np.zeros(np.shape(g))
+    litres = np.zeros(np.shape(g))
+    for offset, weight in zip(_PITCH_OFFSETS, _PITCH_WEIGHTS):
+        h, f = _pitch_rates(v, going, gear, surface, g + offset * s, walking)
+        hours, litres = hours + weight * h, litres + weight * f
     ok = (speed > 0) & np.isfinite(hours) & (hours > 0)
     with np.errstate(divide="ignore"):
         return np.where(ok, 1.0 / hours, 0.0), np.where(ok, litres, np.inf)
