@@ -443,8 +443,24 @@ def test_bad_arguments_are_config_errors():
         find_costs(m)
     with pytest.raises(ConfigError, match="init_cost has shape"):
         find_costs(m, init_cost=np.zeros((2, 2)))
-    with pytest.raises(ConfigError, match="start_costs must be 2 finite numbers"):
-        find_costs(m, [(0, 0), (1, 1)], start_costs=[0.0])
+    with pytest.raises(ConfigError, match="start_costs must be 2 finite numbers >= 0"):
+        find_costs(m, [(0, 0), (1, 1)], start_costs=[0.0, 1.0, 2.0])
+
+
+def test_chunked_and_in_memory_solvers_take_the_same_start_costs():
+    from logistics.cost.chunked import find_costs_chunked
+
+    m = CostModel(np.zeros((4, 6), np.uint8), np.array([[1.0]]), 0.0, 1.0, (1.0, 1.0))
+    sources = [(0, 0), (3, 5)]
+    for starts in (2.5, [0.0, 4.0], np.array([1.0, 1.0]), [3.0]):
+        mem = find_costs(m, sources, start_costs=starts, stencil=16).cost
+        tiled = find_costs_chunked(m, sources, start_costs=starts, chunks=3, stencil=16)
+        np.testing.assert_array_equal(np.asarray(tiled.cost), mem)
+    for bad in ([-1.0, 0.0], [np.nan, 0.0], [0.0, 1.0, 2.0]):
+        with pytest.raises(ConfigError, match="start_costs must be"):
+            find_costs(m, sources, start_costs=bad)
+        with pytest.raises(ConfigError, match="start_costs must be"):
+            find_costs_chunked(m, sources, start_costs=bad, chunks=3)
 
 
 def test_grid_above_the_in_memory_limit_is_a_resource_error(monkeypatch):
