@@ -56,9 +56,12 @@ Season
     Zavizion; Loza), so the wet tables stand for soaked topsoil and flooded rivers.
 
 Rivers
-    A river cell costs an ``enter`` time: a ford when the vehicle's fording depth reaches the
+    A river cell carries an ``enter`` time: a ford when the vehicle's fording depth reaches the
     river class's assumed depth, otherwise waiting for a bridge (N2P ferries: 30-45 min,
-    parameters.md §3.4, N2P-3); fuel for it is the idle rate over that time.
+    parameters.md §3.4, N2P-3); fuel for it is the idle rate over that time. The kernel's river
+    toll charges it once per crossing, however many cells wide the river and whichever
+    stencil (:mod:`logistics.cost.model`); :func:`logistics.cost.route.river_crossings` lists a
+    path's crossings with their price.
 """
 
 from __future__ import annotations
