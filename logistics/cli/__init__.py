@@ -19,7 +19,8 @@ from logistics.errors import LogisticsError
 __all__ = ["main", "build_parser"]
 
 #: Sub-command modules, in the order ``--help`` lists them (the data flow of the tool).
-COMMANDS: tuple[str, ...] = ("sample", "map", "route", "run", "compare", "calibrate", "bench")
+COMMANDS: tuple[str, ...] = ("sample", "map", "route", "run", "compare", "calibrate", "bench",
+                             "schema")
 
 
 def build_parser() -> argparse.ArgumentParser:
