@@ -69,7 +69,7 @@ def _provenance_fields() -> dict[str, Any]:
 
 
 _PROVENANCE_HELP = {
-    "cite": "where the value comes from: [KEY] of configs/sources.yaml and the quoted phrase",
+    "cite": "where the value comes from: a bracketed key of configs/sources.yaml and the quoted phrase",
     "source": "older spelling of cite",
     "derived": "arithmetic on cited figures, written out",
     "assumed": "a modelling assumption: why this value, when no source gives one",
