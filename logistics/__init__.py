@@ -14,6 +14,7 @@ from logistics.errors import (
     ExtentError,
     LogisticsError,
     NoRouteError,
+    OutputError,
     ResourceError,
     UnknownNameError,
 )
@@ -30,4 +31,5 @@ __all__ = [
     "UnknownNameError",
     "NoRouteError",
     "ResourceError",
+    "OutputError",
 ]
