@@ -63,3 +63,13 @@ def test_several_bad_variables_are_listed_together():
                     "print(len(settings.problems()))")
     assert res.stdout.strip() == "2"
 
+
+def test_the_command_line_says_it_in_one_line_before_any_work():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOGISTICS_")}
+    env["LOGISTICS_RESOLUTION_M"] = "abc"
+    res = subprocess.run([sys.executable, "-m", "logistics", "sample", "Hailar"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2
+    assert res.stderr.startswith("logistics sample: error: environment variable "
+                                 "LOGISTICS_RESOLUTION_M='abc'")
+    assert res.stderr.count("\n") == 1 and res.stdout == ""
