@@ -121,8 +121,9 @@ def load_yaml(path: str | Path, *, what: str = "config file") -> Any:
     p = Path(path)
     source = str(p)
     text = read_text(p, what=what, max_bytes=MAX_BYTES, error=ConfigError)
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the reader refuses control characters already here
         node = loader.get_single_node()
         if node is None:
             return None
@@ -135,10 +136,15 @@ def load_yaml(path: str | Path, *, what: str = "config file") -> Any:
         if not problem.startswith("duplicate key"):
             problem = f"not valid YAML: {problem}; fix the file there"
         raise ConfigError(f"{source}: {where}{problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ConfigError(f"{source}: line {line}: a control character ({exc.character:#04x}) "
+                          "that YAML does not allow; remove it") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: not valid YAML: {str(exc)[:300]}") from None
     except RecursionError:
         raise ConfigError(f"{source}: lists and mappings nest too deeply; flatten the file") \
             from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
