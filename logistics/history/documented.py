@@ -85,7 +85,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = "file" if self.row is None else f"row {self.row}"
-        shown = f" = {self.value!r}" if self.value != "" else ""
+        value = (self.value if len(self.value) <= 80 else
+                 f"{self.value[:80]}... ({len(self.value):,} characters)")  # a huge cell
+        shown = f" = {value!r}" if self.value != "" else ""
         return f"{where}, column {self.column!r}{shown}: {self.message} ({self.consequence})"
 
 
