@@ -162,7 +162,7 @@ def _check_accepted(sc) -> None:
     assert sc.start.time.value.tzinfo is None and sc.end.value.tzinfo is None
 
 
-@_examples(dev=80, ci=300)
+@_examples(dev=50, ci=200)
 @given(data=mutated_config())
 @example(data=(lambda t: t.replace("  value: 1945-08-26\n", "  value: 1945-08-26\n  value: "
                                    "1945-08-20\n", 1).encode())(CONFIGS[0].read_text()))
@@ -229,7 +229,7 @@ def mutated_csv(draw) -> bytes:
     return raw[:at] + draw(st.binary(min_size=1, max_size=4)) + raw[at:]
 
 
-@_examples(dev=60, ci=200)
+@_examples(dev=40, ci=150)
 @given(data=mutated_csv())
 def test_mutated_documented_files_read_or_fail_in_one_line(tmp_path_factory, data):
     work = _sandbox(tmp_path_factory.mktemp("csv"))
@@ -294,7 +294,7 @@ def command_line(draw) -> tuple[str, list[str]]:
     return name, argv
 
 
-@_examples(dev=80, ci=300)
+@_examples(dev=60, ci=250)
 @given(cmd=command_line())
 def test_random_command_lines_fail_in_one_line_and_touch_nothing(tmp_path_factory, cmd,
                                                                   monkeypatch, capsys):
