@@ -197,7 +197,8 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
         vehicles[v.id] = v
     problems += _check_names(vehicles)
     if problems:
-        raise ConfigError("invalid vehicle configuration:\n" + "\n".join(problems))
+        raise ConfigError(f"{len(problems)} problem(s) in the vehicle files:\n  - "
+                          + "\n  - ".join(p.replace("\n", "\n  - ") for p in problems))
     _CACHE.clear()
     _CACHE[key] = vehicles
     return vehicles
