@@ -40,6 +40,8 @@ from logistics.errors import LogisticsError, OutputError
 
 __all__ = [
     "MARKER",
+    "MIN_FREE_BYTES",
+    "check_writable",
     "atomic_path",
     "atomic_dir",
     "check_output_dir",
@@ -51,6 +53,11 @@ __all__ = [
 
 #: Name of the marker file every output folder holds: JSON listing the files written.
 MARKER = ".logistics-output"
+
+#: Free space asked for before a command starts work (assumed: a run folder at the default 1 km
+#: grid is about 3 MB, a comparison a few MB), so a nearly full disk is said before the work,
+#: not after it. Finer grids need more; a disk that fills up while writing is still one error.
+MIN_FREE_BYTES = 16 * 2**20
 
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)\.(?P<pid>\d+)(?:\..*)?$")
 _SHOWN = 5  # entries named in a message
@@ -130,6 +137,31 @@ def check_parent(path: str | os.PathLike[str], *, what: str = "--out") -> Path:
             "choose an output path inside a folder"
         )
     return p
+
+
+def check_writable(folder: str | os.PathLike[str], *, what: str = "--out") -> None:
+    """The folder that will receive the outputs (or its nearest existing ancestor, where it
+    will be made) must be writable, on a filesystem that is not read-only, with at least
+    :data:`MIN_FREE_BYTES` free. Said before the work, as an OutputError."""
+    anc = Path(os.path.abspath(folder))
+    while not anc.exists() and anc != anc.parent:
+        anc = anc.parent
+    try:
+        fs = os.statvfs(anc)
+    except OSError as exc:
+        raise _os_error(exc, anc, f"check {what}") from None
+    if fs.f_flag & os.ST_RDONLY:
+        raise OutputError(f"{what}: {str(anc)!r} is on a read-only filesystem; choose a writable "
+                          f"{what}")
+    if not os.access(anc, os.W_OK | os.X_OK):
+        raise OutputError(f"{what}: no permission to write into {str(anc)!r}; choose a folder "
+                          "you can write")
+    free = fs.f_bavail * fs.f_frsize
+    if free < MIN_FREE_BYTES:
+        raise OutputError(
+            f"{what}: only {free / 2**20:.1f} MB free on the filesystem of {str(anc)!r}; the "
+            f"outputs need a few MB (at least {MIN_FREE_BYTES // 2**20} MB free is asked): free "
+            f"some space or choose {what} on another disk")
 
 
 def _entries(folder: Path, *, dirs: bool = False) -> list[str]:
@@ -218,13 +250,22 @@ def _existing(path, what: str, example: str) -> tuple[str, Path, os.stat_result 
 
 
 def check_output_dir(path: str | os.PathLike[str], *, overwrite: bool = False,
-                     what: str = "--out", flag: str = "--overwrite") -> Path:
+                     what: str = "--out", flag: str = "--overwrite", writable: bool = True) -> Path:
     """Check that a run folder may be written at ``path``; return it as a Path.
 
     Allowed: a path that does not exist, an empty folder, or (with ``overwrite``) a folder
     this tool wrote. Everything else raises :class:`OutputError` saying what is there and what
-    to do. Called by the command line before any work, and again by :func:`atomic_dir`.
+    to do. With ``writable`` the place must also take the outputs (:func:`check_writable`).
+    Called by the command line before any work, and again (``writable=False``: it will simply
+    try) by :func:`atomic_dir`.
     """
+    p = _check_output_dir(path, overwrite, what, flag)
+    if writable:
+        check_writable(p.parent, what=what)
+    return p
+
+
+def _check_output_dir(path, overwrite: bool, what: str, flag: str) -> Path:
     text, p, st = _existing(path, what, "out/run1")
     if st is None:
         return p
@@ -278,9 +319,11 @@ def check_output_file(path: str | os.PathLike[str], *, overwrite: bool = False,
 
     Allowed: a path that does not exist, or (with ``overwrite``) a regular file that ``ours``
     recognises as written by this tool. Folders, devices, pipes and links are never replaced.
+    The place must take the file (:func:`check_writable`).
     """
     text, p, st = _existing(path, what, "map.png")
     if st is None:
+        check_writable(p.parent, what=what)
         return p
     if not stat.S_ISREG(st.st_mode):
         raise OutputError(
@@ -289,6 +332,7 @@ def check_output_file(path: str | os.PathLike[str], *, overwrite: bool = False,
         )
     mine = ours(p) if ours is not None else False
     if mine and overwrite:
+        check_writable(p.parent, what=what)
         return p
     if mine:
         raise OutputError(f"{what} {text!r} exists (an earlier output of logistics); add {flag} "
@@ -382,7 +426,8 @@ def _install(tmp: Path, final: Path, overwrite: bool) -> None:
             raise
     # something appeared while we worked: replace it only if it is ours, and we may
     if not is_own_dir(final):
-        check_output_dir(final, overwrite=overwrite, what="output folder")  # says what it is
+        check_output_dir(final, overwrite=overwrite, what="output folder",  # says what it is
+                         writable=False)
     if not overwrite:
         raise OutputError(
             f"output folder {str(final)!r} was written by another logistics process while this "
@@ -427,7 +472,7 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = True) -> Itera
     :data:`MARKER`. A failed block leaves the previous folder untouched and nothing else behind.
     """
     final = check_output_dir(path, overwrite=overwrite, what="output folder",
-                             flag="overwrite=True (--overwrite)")
+                             flag="overwrite=True (--overwrite)", writable=False)
     parent = final.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)

@@ -135,3 +135,58 @@ def test_ctrl_c_with_dask_workers_is_one_line(tmp_path):
     assert proc.returncode == 130
     assert err.strip() == "logistics compare: cancelled", err[-3000:]
     assert not (tmp_path / "o").exists()
+
+
+def test_whatever_an_interrupt_breaks_on_the_way_out_is_one_cancelled_line(monkeypatch, capsys):
+    """Ctrl-C in the middle of a C extension's import left it half-registered, and the next
+    import raised ImportError: after a signal, any exception is reported as the cancellation."""
+    import logistics.cli.sample as sample_cli
+
+    def interrupted(args):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)  # the handler raises KeyboardInterrupt here
+            time.sleep(5)
+        except KeyboardInterrupt:
+            pass  # swallowed by a library...
+        raise ImportError('generic_type: type "_InterpolationType" is already registered!')
+
+    monkeypatch.setattr(sample_cli, "_run", interrupted)
+    before = signal.getsignal(signal.SIGINT)
+    assert main(["sample", "Hailar"]) == 130
+    assert capsys.readouterr().err == "logistics sample: cancelled\n"
+    assert signal.getsignal(signal.SIGINT) is before  # handlers put back after an in-process call
+
+
+def test_without_a_signal_a_bug_keeps_its_traceback(monkeypatch):
+    import logistics.cli.sample as sample_cli
+
+    def buggy(args):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(sample_cli, "_run", buggy)
+    with pytest.raises(ZeroDivisionError):
+        main(["sample", "Hailar"])
+
+
+def _unshare_available() -> bool:
+    try:
+        return subprocess.run(["unshare", "-m", "--propagation", "private", "true"],
+                              capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.skipif(not _unshare_available(), reason="needs a private mount namespace (unshare)")
+@pytest.mark.parametrize("opts, words", [("ro,size=1m", "is on a read-only filesystem"),
+                                         ("size=64k", "MB free on the filesystem of")])
+def test_a_read_only_or_full_disk_is_said_before_any_work(tmp_path, opts, words):
+    (tmp_path / "m").mkdir()
+    script = f'mount -t tmpfs -o {opts} tmpfs "$1" && shift && exec "$@"'
+    res = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh",
+                          str(tmp_path / "m"), sys.executable, "-m", "logistics", "run",
+                          str(CMG), "--out", str(tmp_path / "m" / "o")],
+                         capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, MPLBACKEND="Agg"))
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.startswith("logistics run: error: --out: ") and words in res.stderr
+    assert res.stderr.count("\n") == 1 and res.stdout == ""  # no run was started

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -97,8 +98,34 @@ class _Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so every ``finally`` (temporary outputs) runs."""
 
 
-def _on_sigterm(signum, frame):  # pragma: no cover - exercised in a subprocess
-    raise _Terminated()
+class _Signals:
+    """The command's own SIGINT/SIGTERM handlers: raise KeyboardInterrupt (``_Terminated``) and
+    remember that the user stopped the command, so whatever breaks on the way out (an import
+    interrupted half-way, a library cleaning up) is still reported as one "cancelled" line."""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self.previous: dict[int, object] = {}
+
+    def _raise(self, signum, frame):  # pragma: no cover - exercised in a subprocess
+        self.received = signum
+        raise _Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+    def install(self) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self.previous[sig] = signal.signal(sig, self._raise)
+            except ValueError:  # not the main thread (an embedding application): leave them
+                return
+
+    def finish(self, code: int, *, process_ends: bool) -> None:
+        """Put the previous handlers back; when the process ends with this command, a signal
+        arriving during interpreter shutdown exits at once with the command's code."""
+        for sig, old in self.previous.items():
+            if process_ends:
+                signal.signal(sig, lambda *_: os._exit(code))
+            else:
+                signal.signal(sig, old)  # type: ignore[arg-type]
 
 
 def _os_message(exc: OSError) -> str:
@@ -110,13 +137,18 @@ def _os_message(exc: OSError) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
-    args_list = list(sys.argv[1:] if argv is None else argv)
-    prefix = f"logistics {_command_of(args_list)}".rstrip()
-    previous = None
+    signals = _Signals()
+    signals.install()
+    code = 1
     try:
-        previous = signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:  # not the main thread (an embedding application): leave signals alone
-        previous = None
+        code = _main(list(sys.argv[1:] if argv is None else argv), signals)
+    finally:
+        signals.finish(code, process_ends=argv is None)
+    return code
+
+
+def _main(args_list: list[str], signals: _Signals) -> int:
+    prefix = f"logistics {_command_of(args_list)}".rstrip()
     try:
         from logistics import settings
 
@@ -133,22 +165,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LogisticsError as exc:
         _say(prefix, "error", str(exc))
         return 2
-    except _Terminated:
-        print(f"{prefix}: cancelled (SIGTERM)", file=sys.stderr)
-        return 143
-    except KeyboardInterrupt:
-        print(f"{prefix}: cancelled", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        return _cancelled(prefix, signal.SIGTERM if isinstance(exc, _Terminated) else
+                          signal.SIGINT)
     except MemoryError:
         _say(prefix, "error", "out of memory; try a coarser --resolution-m, a smaller box or "
                               "fewer workers")
         return 2
     except OSError as exc:  # the environment (disk, permissions), not the user's input
+        if signals.received is not None:
+            return _cancelled(prefix, signals.received)
         _say(prefix, "error", _os_message(exc))
         return 2
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
+    except Exception:
+        if signals.received is not None:  # a consequence of the interruption, not a bug
+            return _cancelled(prefix, signals.received)
+        raise
+
+
+def _cancelled(prefix: str, signum: int) -> int:
+    if signum == signal.SIGTERM:
+        print(f"{prefix}: cancelled (SIGTERM)", file=sys.stderr)
+        return 143
+    print(f"{prefix}: cancelled", file=sys.stderr)
+    return 130
 
 
 def int_in(lo: int, hi: int | None):

@@ -9,7 +9,8 @@
   ignored signal stays ignored across ``exec``, and Python then installs no handler of its
   own), so only this process sees Ctrl-C: it closes the client, which stops the workers in
   order, and the command prints one line. A Ctrl-C while the cluster is still starting closes
-  what was started, quietly.
+  what was started, quietly. The workers log errors only (``DASK_LOGGING__DISTRIBUTED=error``
+  in their environment): their warnings while being stopped are not the user's concern.
 """
 
 from __future__ import annotations
@@ -71,7 +72,12 @@ def cluster_for(workers: int | None, needed: bool):
     cap, why = max_workers()
     if asked is not None and asked > cap:
         raise ResourceError(f"{source}: {why}; use --workers {cap} or fewer")
-    with _workers_ignore_ctrl_c(), warnings.catch_warnings():
+    import dask
+    import distributed  # noqa: F401 - its config defaults must exist before one is set below
+
+    # the workers log errors only: their warnings when the command stops them are not news
+    quiet = {"distributed.nanny.pre-spawn-environ.DASK_LOGGING__DISTRIBUTED": "error"}
+    with _workers_ignore_ctrl_c(), dask.config.set(quiet), warnings.catch_warnings():
         # a loaded machine is slow to make the workers' scratch folders: not the user's concern
         warnings.filterwarnings("ignore", message="Creating scratch directories")
         try:

@@ -68,18 +68,20 @@ def _run(args: argparse.Namespace) -> int:
 def _check_out(folder: Path, name: str) -> None:
     """The results folder is a folder (or will be made); the two files written in it are
     absent or earlier results of this command: never a file, device or link of the user's."""
-    from logistics._atomic import check_parent
+    from logistics._atomic import check_parent, check_writable
 
     check_parent(folder)
     try:
         st = folder.lstat()
     except FileNotFoundError:
+        check_writable(folder)
         return
     if stat.S_ISLNK(st.st_mode) and folder.is_dir():
         pass  # a link to a results folder is fine: files are written inside it
     elif not stat.S_ISDIR(st.st_mode):
         raise OutputError(f"--out {str(folder)!r} is not a folder; bench writes {name}.json and "
                           f"{name}_scaling.png into a folder: choose one")
+    check_writable(folder)
     for path, ours in ((folder / f"{name}.json", _is_results_json),
                        (folder / f"{name}_scaling.png", _is_png)):
         try:

@@ -131,23 +131,20 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _check_parent_folder(parent: Path) -> None:
-    """The parent of the run folders (folder mode) is a folder or does not exist yet."""
-    import os
+    """The parent of the run folders (folder mode) is a writable folder or will be made."""
     import stat
 
-    from logistics._atomic import check_parent
+    from logistics._atomic import check_parent, check_writable
     from logistics.errors import OutputError
 
     check_parent(parent)
     try:
         st = parent.stat()
     except FileNotFoundError:
-        return
+        st = None
     except OSError as exc:
         raise OutputError(f"--out {str(parent)!r}: {exc.strerror}") from None
-    if not stat.S_ISDIR(st.st_mode):
+    if st is not None and not stat.S_ISDIR(st.st_mode):
         raise OutputError(f"--out {str(parent)!r} is not a folder; for a folder of scenarios "
                           "--out names the folder that receives one run folder per scenario")
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise OutputError(f"--out {str(parent)!r}: no permission to write there; choose "
-                          "another --out")
+    check_writable(parent)
