@@ -145,6 +145,9 @@ def load_yaml(path: str | Path, *, what: str = "config file") -> Any:
     except RecursionError:
         raise ConfigError(f"{source}: lists and mappings nest too deeply; flatten the file") \
             from None
+    except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
+        raise ConfigError(f"{source}: a value cannot be read as written: "
+                          f"{str(exc).split(';')[0][:200]}; correct it") from None
     finally:
         if loader is not None:
             loader.dispose()

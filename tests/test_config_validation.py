@@ -97,6 +97,7 @@ def test_a_self_referring_alias_and_deep_nesting_are_refused(tmp_path):
     (b"axis_id: [unclosed\n", "line 2, column 1: not valid YAML"),
     (b"a: 1\n---\nb: 2\n", "single document"),
     (b"name: x\naxis_id: '\x1f'\n", "line 2: a control character \\(0x1f\\)"),
+    (b"axis_id: 1" + b"0" * 5000 + b"\n", "a value cannot be read as written"),
 ])
 def test_unreadable_text_is_one_error_naming_the_file(tmp_path, raw, message):
     p = tmp_path / "bad.yaml"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -118,14 +117,12 @@ class _Signals:
             except ValueError:  # not the main thread (an embedding application): leave them
                 return
 
-    def finish(self, code: int, *, process_ends: bool) -> None:
-        """Put the previous handlers back; when the process ends with this command, a signal
-        arriving during interpreter shutdown exits at once with the command's code."""
+    def finish(self, *, process_ends: bool) -> None:
+        """Put the previous handlers back; when the process ends with this command, ignore the
+        signals instead: the command's outcome is decided, and a signal during interpreter
+        shutdown (Python resets its own handlers then) would otherwise kill a finished run."""
         for sig, old in self.previous.items():
-            if process_ends:
-                signal.signal(sig, lambda *_: os._exit(code))
-            else:
-                signal.signal(sig, old)  # type: ignore[arg-type]
+            signal.signal(sig, signal.SIG_IGN if process_ends else old)  # type: ignore[arg-type]
 
 
 def _os_message(exc: OSError) -> str:
@@ -139,12 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     signals = _Signals()
     signals.install()
-    code = 1
     try:
-        code = _main(list(sys.argv[1:] if argv is None else argv), signals)
+        return _main(list(sys.argv[1:] if argv is None else argv), signals)
     finally:
-        signals.finish(code, process_ends=argv is None)
-    return code
+        signals.finish(process_ends=argv is None)
 
 
 def _main(args_list: list[str], signals: _Signals) -> int:

@@ -145,10 +145,13 @@ def _workers_ignore_ctrl_c() -> Iterator[None]:
 def _close_half_started() -> None:
     """Close clusters a Ctrl-C interrupted while they started (else dask's exit hook reports
     their half-made state as a traceback)."""
+    import logging
+
     try:
         from distributed.deploy.spec import SpecCluster
     except ImportError:
         return
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)  # the stop is the user's
     for cluster in list(SpecCluster._instances):
         cluster_any: Any = cluster
         with contextlib.suppress(Exception, KeyboardInterrupt):
