@@ -46,6 +46,7 @@ CMG = settings.CONFIG_DIR / "tbf-cmg.yaml"
     (["calibrate", "--bound", "speed_scale=2:1"], "finite LOW <= HIGH"),
     (["bench", "--sizes", "inf"], "--sizes must be numbers"),
     (["bench", "--repeat", "0"], "argument --repeat: expected a whole number 1..100"),
+    (["bench", "--sizes", "400", "--engines", ","], "names no engine"),
     ([], "give a command, one of sample, map"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
 ])
@@ -190,3 +191,19 @@ def test_a_read_only_or_full_disk_is_said_before_any_work(tmp_path, opts, words)
     assert res.returncode == 2, res.stderr
     assert res.stderr.startswith("logistics run: error: --out: ") and words in res.stderr
     assert res.stderr.count("\n") == 1 and res.stdout == ""  # no run was started
+
+
+def test_compare_with_no_axis_that_has_a_scenario_is_an_error(tmp_path, capsys):
+    lines = (settings.CONFIG_DIR / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8").splitlines()
+    doc = tmp_path / "doc.csv"
+    doc.write_text("\n".join([lines[0], *[ln.replace("TBF-39A,", "NOPE-1,", 1) for ln in lines
+                                          if ln.startswith("TBF-39A,")]]) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["compare", "--documented", str(doc), "--workers", "0", "--no-map",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "(NOPE-1) has a scenario config" in err and "nothing to compare" in err
+    errors = [ln for ln in err.splitlines() if ln.startswith("logistics compare: error: ")]
+    assert len(errors) == 1 and "Traceback" not in err and not out.exists()

@@ -52,10 +52,17 @@ def _run(args: argparse.Namespace) -> int:
 
     check_identifier(args.name, "--name")
     _check_out(Path(args.out), args.name)
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if not engines:
+        from logistics.bench import ENGINES
+        from logistics.errors import ConfigError
+
+        raise ConfigError(f"--engines {args.engines!r} names no engine; give one or more of "
+                          f"{', '.join(ENGINES)}")
     results = run_benchmark(
         parse_sizes(args.sizes),
         repeat=args.repeat,
-        engines=[e for e in args.engines.split(",") if e.strip()],
+        engines=engines,
         seed=args.seed,
         log=lambda msg: print(msg, flush=True),
     )

@@ -108,6 +108,12 @@ def _run(args: argparse.Namespace) -> int:
         comp = compare(args.documented, configs_dir=args.configs, resolution_m=args.resolution_m,
                        tolerance_km=args.tolerance_km, samples=args.samples, seed=args.seed,
                        dem=args.dem, overrides=overrides, client=client, progress=settings.PROGRESS)
+    unmodeled = comp.inputs.unmodeled
+    if unmodeled and not comp.axes:
+        raise ConfigError(
+            f"no axis of {comp.inputs.documented.path} ({', '.join(unmodeled[:8])}) has a "
+            f"scenario config in {comp.inputs.configs_dir}: nothing to compare; give --configs "
+            "the folder of their scenarios, or check the axis_id column")
     out = write_comparison(comp, args.out, map_resolution_m=args.map_resolution_m,
                            draw_map=not args.no_map)
     doc = comp.inputs.documented
