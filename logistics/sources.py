@@ -31,7 +31,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
 
 __all__ = ["CITE_KEYS", "PROVENANCE_KEYS", "Provenance", "read_provenance",
            "provenance_problem", "Bibliography", "load_bibliography", "bibliography_path",
@@ -156,7 +155,9 @@ class Bibliography:
 
 @lru_cache(maxsize=4)
 def _read(path: str, mtime_ns: int) -> Bibliography:
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    from logistics._yaml import load_yaml
+
+    doc = load_yaml(path, what="bibliography") or {}
     sources = {str(e["key"]): MappingProxyType(dict(e)) for e in doc.get("sources") or []}
     pointers = {str(p): tuple(t.get("keys") or ()) for p, t in (doc.get("pointers") or {}).items()}
     return Bibliography(MappingProxyType(sources), MappingProxyType(pointers))
