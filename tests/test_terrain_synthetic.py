@@ -40,7 +40,7 @@ def test_dataset_follows_the_contract(ds):
     assert np.all(np.diff(ds["y"].values) < 0), "north-up: y descending"
     assert set(ds.data_vars) == {
         "elevation_m", "slope_deg", "dzdx", "dzdy", "roughness_m", "subgrid_grade",
-        "terrain_class", "river_class",
+        "terrain_class", "river_class", "railway",
     }
     for name, var in ds.data_vars.items():
         assert var.attrs.get("units"), f"{name} has no units"
