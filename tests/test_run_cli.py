@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
+import numpy as np
 import pandas as pd
 import pytest
 import rasterio
@@ -32,7 +33,15 @@ def test_run_one_config_writes_every_file_and_prints_the_summary(tmp_path, capsy
     assert route["features"][0]["geometry"]["type"] == "LineString"
     with rasterio.open(out / "cost.tif") as src:
         assert src.crs is not None
-        assert src.read(1).min() == pytest.approx(0.0)  # the jump-off cell
+        assert src.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG" and src.units == ("h",)
+        band = src.read(1, masked=True)
+        assert band.min() == pytest.approx(0.0)  # the jump-off cell
+        assert src.nodata is not None and np.isfinite(band.filled(src.nodata)).all()
+    import geopandas as gpd
+
+    track = gpd.read_file(out / "run.gpkg", layer="track")
+    assert len(track) == len(pd.read_csv(out / "track.csv")) and track.crs.to_epsg() == 4326
+    assert len(gpd.read_file(out / "run.gpkg", layer="daily")) == len(daily)
     report = (out / "report.md").read_text()
     for section in ("## What was run", "## Data", "## Parameters", "## Results",
                     "## Assumptions", "## Sources"):

@@ -20,12 +20,14 @@ import signal
 import sys
 from collections.abc import Sequence
 
+from logistics import __version__
 from logistics.errors import ConfigError, LogisticsError
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Sub-command modules, in the order ``--help`` lists them (the data flow of the tool).
-COMMANDS: tuple[str, ...] = ("sample", "map", "route", "run", "compare", "calibrate", "bench")
+COMMANDS: tuple[str, ...] = ("sample", "map", "route", "run", "compare", "calibrate", "bench",
+                             "schema")
 
 _MAX_LINES = 40  # lines of one error message shown (a config with many problems)
 _MAX_CHARS = 4000  # characters of one error message shown
@@ -55,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
             "move across real terrain (Manchuria, August 1945), compared with what happened."
         ),
     )
+    parser.add_argument("--version", action="version",
+                        version=f"logistics {__version__}",
+                        help="print the installed version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         module = importlib.import_module(f"logistics.cli.{name}")

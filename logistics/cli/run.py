@@ -1,8 +1,9 @@
 """`logistics run CONFIG|DIR`: run one scenario (or every *.yaml in a folder) and write its outputs.
 
 Each run writes, atomically, a folder with route.geojson, daily.csv, daily.geojson, track.csv,
-deliveries.csv, cost.tif (accumulated time, GeoTIFF), map.png, advance.png, fuel.png and
-report.md, then prints a one-screen summary (days, km per day, where the fuel ran out, where the
+deliveries.csv, cost.tif (accumulated time) and terrain.tif (elevation; both Cloud-Optimised
+GeoTIFFs), run.gpkg (every layer, styled; run.<layer>.qml beside it), run.qgz (a QGIS project
+opening the folder), map.png, advance.png, fuel.png and report.md, then prints a one-screen summary (days, km per day, where the fuel ran out, where the
 route crosses the mountains and at what height) and the wall seconds the scenario took.
 """
 
@@ -54,13 +55,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def scenario_files(target: str | Path) -> list[Path]:
-    """The scenario files named by ``target``: the file itself, or every *.yaml in the folder."""
+    """The scenario files named by ``target``: the file itself, every *.yaml in the folder, or
+    a bare name (``tbf-6gta``) of a shipped scenario in ``settings.CONFIG_DIR``."""
     from logistics.scenario import scenario_paths
 
     path = Path(target)
     if not str(target).strip():
         raise ConfigError("give a scenario file or a folder of them, e.g. "
                           "`logistics run configs/tbf-6gta.yaml`")
+    if not path.exists() and len(path.parts) == 1:  # a bare name: a shipped scenario
+        for name in (path.name, f"{path.name}.yaml"):  # (works from any folder, installed too)
+            if (settings.CONFIG_DIR / name).is_file():
+                path = settings.CONFIG_DIR / name
+                break
     if path.is_dir():
         files = scenario_paths(path)
         if not files:
@@ -69,7 +76,8 @@ def scenario_files(target: str | Path) -> list[Path]:
         return files
     if not path.is_file():
         raise ConfigError(f"{path} is neither a scenario file nor a folder; e.g. "
-                          "`logistics run configs/tbf-6gta.yaml`")
+                          "`logistics run configs/tbf-6gta.yaml`, or a shipped scenario by "
+                          "name: `logistics run tbf-6gta`")
     return [path]
 
 

@@ -8,7 +8,11 @@ This folder stands above every stage it draws (no stage imports it):
 | ``daylabels`` | where day labels go on a map without overlapping |
 | ``run_plots`` | a run's map, advance and fuel figures |
 | ``run_page`` | a run's report.md and the one-screen summary ``logistics run`` prints |
-| ``run_outputs`` | a run's folder (GeoJSON, CSV, GeoTIFF, figures, report), written atomically |
+| ``rasters`` | Cloud-Optimised GeoTIFFs (nodata, units, description) and hillshade |
+| ``run_layers`` | a run's vector layers as GeoDataFrames (routes, tracks, days, halts, crossings, documented) |
+| ``qgis`` | QML layer styles and the QGIS project (.qgz) of a run folder |
+| ``gpkg`` | a run's GeoPackage with each layer's QML in ``layer_styles`` |
+| ``run_outputs`` | a run's folder (GeoJSON, CSV, COGs, GeoPackage, QGIS project, figures, report), written atomically |
 | ``compare_plots`` | the comparison's advance, positions-map and fuel-state figures |
 | ``compare_page`` | the comparison's report.md, fuel sections included |
 | ``compare_outputs`` | the comparison's folder, written atomically |

@@ -1,4 +1,4 @@
-"""Writers of a run folder: route.geojson, daily.csv, daily.geojson, cost.tif, plots, report.md.
+"""Writers of a run folder: GeoJSON, CSV, COGs, GeoPackage with styles, QGIS project, plots, report.
 
 ``write_run(result, folder)`` writes everything into a temporary sibling and swaps it into
 place (``logistics._atomic.atomic_dir``), so a failed run never leaves a half-written folder.
@@ -7,101 +7,117 @@ Files are deterministic: the same run gives byte-identical files (no timestamps 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from logistics._atomic import atomic_dir
+from logistics.report.gpkg import GEOMETRY_TYPES
 
-__all__ = ["write_run", "route_geojson", "daily_geojson", "RUN_FILES"]
+__all__ = ["write_run", "route_frame", "RUN_FILES"]
 
-#: Files of every run folder, in the order they are written.
+#: Files of every run folder, in the order they are written (``run.<layer>.qml`` beside the
+#: GeoPackage: one per layer of ``report.run_layers.LAYERS``).
 RUN_FILES: tuple[str, ...] = (
     "route.geojson", "daily.csv", "daily.geojson", "track.csv", "deliveries.csv", "cost.tif",
-    "map.png", "advance.png", "fuel.png", "report.md",
+    "terrain.tif", "run.gpkg", "run.qgz", "map.png", "advance.png", "fuel.png", "report.md",
 )
 
 
-def _round(v, nd: int = 6):
-    if isinstance(v, (float, np.floating)):
-        return None if not np.isfinite(v) else round(float(v), nd)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (pd.Timestamp,)):
-        return v.isoformat()
-    return v
+def route_frame(result, layers: dict | None = None):
+    """The planned route(s) as LineStrings plus the waypoints and the highest point, as one
+    GeoDataFrame in EPSG:4326 (``kind``: route, waypoint, highest point)."""
+    import geopandas as gpd
+    from shapely.geometry import Point
 
+    from logistics.report.run_layers import LONLAT_CRS, run_layers
 
-def _dump(obj: dict) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False, default=str) + "\n"
-
-
-def route_geojson(result) -> dict:
-    """The planned route as a LineString plus its waypoints and highest point (GeoJSON dict)."""
-    rp = result.route_points
-    coords = [[_round(x), _round(y)] for x, y in zip(rp["lon"], rp["lat"])]
+    routes = (layers or run_layers(result))["routes"]
     sc = result.scenario
-    features = [{
-        "type": "Feature",
-        "geometry": {"type": "LineString", "coordinates": coords},
-        "properties": {
-            "axis_id": sc.axis_id, "name": sc.name, "lead": sc.formation.lead,
-            "length_km": _round(float(rp["cum_km"].iloc[-1]), 3),
-        },
-    }]
+    rows = [{"kind": "route", "axis_id": sc.axis_id, "name": r.name or sc.name,
+             "formation_id": r.formation_id, "length_km": round(float(r.length_km), 3),
+             "geometry": r.geometry} for r in routes.itertuples()]
     for name, lon, lat in result.provenance.get("waypoints", []):
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [_round(lon), _round(lat)]},
-            "properties": {"kind": "waypoint", "name": name},
-        })
+        rows.append({"kind": "waypoint", "name": name, "geometry": Point(lon, lat)})
     hi = result.summary.get("highest")
     if hi:
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [_round(hi["lon"]), _round(hi["lat"])]},
-            "properties": {"kind": "highest point", "elev_m": _round(hi["elev_m"], 1),
-                           "cum_km": _round(hi["cum_km"], 3)},
-        })
-    return {"type": "FeatureCollection", "features": features}
+        rows.append({"kind": "highest point", "elev_m": round(float(hi["elev_m"]), 1),
+                     "length_km": None, "name": f"highest point, km {hi['cum_km']:.0f}",
+                     "geometry": Point(hi["lon"], hi["lat"])})
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs=LONLAT_CRS)
 
 
-def daily_geojson(result) -> dict:
-    """One Point per day (position at the end of the day) with the daily table's columns."""
-    features = []
-    for rec in result.daily.to_dict("records"):
-        props = {k: _round(v) for k, v in rec.items() if k not in ("lon", "lat")}
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Point",
-                         "coordinates": [_round(rec["lon"]), _round(rec["lat"])]},
-            "properties": props,
-        })
-    return {"type": "FeatureCollection", "features": features}
+def _write_geojson(gdf, path: Path) -> None:
+    """GeoJSON (RFC 7946, lon/lat, 6 decimals: 0.1 m) written by geopandas."""
+    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", RFC7946="YES",
+                COORDINATE_PRECISION=6, WRITE_NAME="NO")
 
 
-def _write_tif(da, path: Path) -> None:
-    da.rio.to_raster(path, driver="GTiff", compress="DEFLATE", tiled=True)
+def _terrain_elevation(result):
+    """Elevation (m) of the run's area on its grid, for the hillshade of the QGIS project and
+    the interactive map: the terrain box the run used, else the route's box padded 0.6 deg."""
+    from logistics.terrain import load_terrain
+
+    box = getattr(result, "terrain_box", None)
+    if box is None:
+        rp = result.route_points
+        pad = 0.6
+        box = (float(rp["lon"].min()) - pad, float(rp["lat"].min()) - pad,
+               float(rp["lon"].max()) + pad, float(rp["lat"].max()) + pad)
+    prov = result.provenance
+    terrain = load_terrain(box, resolution_m=prov.get("resolution_m"),
+                           dem=prov.get("dem", "merged"))
+    return terrain["elevation_m"]
 
 
 def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
     """Write every file of a run into ``folder`` atomically; return the folder."""
     from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
+    from logistics.report.references import finish_page
     from logistics.report.run_page import run_report
 
+    from logistics.report.gpkg import write_gpkg
+    from logistics.report.qgis import write_qgz
+    from logistics.report.rasters import write_cog
+    from logistics.report.run_layers import run_layers
+
     folder = Path(folder)
+    layers = run_layers(result)
+    stamp = _stamp(result)
     with atomic_dir(folder) as tmp:
-        (tmp / "route.geojson").write_text(_dump(route_geojson(result)), encoding="utf-8")
+        _write_geojson(route_frame(result, layers), tmp / "route.geojson")
         result.daily.to_csv(tmp / "daily.csv", index=False, float_format="%.6f")
-        (tmp / "daily.geojson").write_text(_dump(daily_geojson(result)), encoding="utf-8")
+        _write_geojson(layers["daily"], tmp / "daily.geojson")
         result.track.to_csv(tmp / "track.csv", index=False, float_format="%.6f")
         result.deliveries.to_csv(tmp / "deliveries.csv", index=False, float_format="%.3f")
+        rasters = {}
         if result.cost_hours is not None:
-            _write_tif(result.cost_hours, tmp / "cost.tif")
+            write_cog(result.cost_hours, tmp / "cost.tif", units="h",
+                      description=result.cost_hours.attrs.get(
+                          "long_name", "accumulated travel time"),
+                      tags={"AXIS_ID": result.scenario.axis_id})
+            rasters["cost.tif"] = ("gray", "accumulated time (h)")
+        elevation = _terrain_elevation(result)
+        write_cog(elevation, tmp / "terrain.tif", units="m",
+                  description="elevation above sea level (the run's DEM on its grid)",
+                  tags={"DEM": str(result.provenance.get("dem", ""))})
+        rasters["terrain.tif"] = ("hillshade", "terrain (hillshade)")
+        write_gpkg(layers, tmp / "run.gpkg", timestamp=stamp, qml_dir=tmp)
+        box = tuple(float(v) for v in layers["routes"].total_bounds) if len(layers["routes"]) \
+            else tuple(float(v) for v in layers["track"].total_bounds)
+        write_qgz(tmp / "run.qgz", gpkg="run.gpkg", rasters=rasters,
+                  vectors={n: (GEOMETRY_TYPES[n], n.replace("_", " ")) for n in layers},
+                  title=f"{result.scenario.axis_id}: {result.scenario.name}", extent=box)
         plot_map(result, tmp / "map.png", basemap=basemap)
         plot_advance(result, tmp / "advance.png")
         plot_fuel(result, tmp / "fuel.png")
-        (tmp / "report.md").write_text(run_report(result), encoding="utf-8")
+        (tmp / "report.md").write_text(finish_page(run_report(result)), encoding="utf-8")
     return folder
+
+
+def _stamp(result) -> str:
+    """The run's first track time as ``YYYY-MM-DDTHH:MM:SS``: the fixed "now" of the
+    GeoPackage (a timestamp from the run, so the same run gives the same bytes)."""
+    import pandas as pd
+
+    t = result.track["time"]
+    return (pd.Timestamp(t.iloc[0]) if len(t) else pd.Timestamp("1945-08-09")).strftime(
+        "%Y-%m-%dT%H:%M:%S")

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 
 import numpy as np
 import rioxarray  # noqa: F401  (registers the .rio accessor used to write the CRS)
@@ -35,6 +34,7 @@ import xarray as xr
 
 from logistics import settings
 from logistics.errors import DataError, ResourceError, UnknownNameError
+from logistics.geodesy import degrees_for_km
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.dem import DEM_FILES, corridor_bbox, corridor_polygon, raster_path
 from logistics.terrain.derive import derive_surface, local_relief
@@ -228,8 +228,8 @@ def _class_attrs(codes) -> dict:
 def _padded_bbox(bbox, pad_km: float = 0.0):
     """A lon/lat box grown by ``pad_km`` plus a margin (reading vectors round a grid)."""
     w, s, e, n = bbox
-    dlat = (pad_km + 5.0) / 111.0
-    dlon = dlat / max(math.cos(math.radians(max(abs(s), abs(n)))), 0.1)
+    dlon = degrees_for_km(pad_km + 5.0, max(abs(s), abs(n)))[0]  # widest on the far side
+    dlat = degrees_for_km(pad_km + 5.0, min(abs(s), abs(n)))[1]
     return (w - dlon, s - dlat, e + dlon, n + dlat)
 
 

@@ -141,7 +141,7 @@ def load_landcover_1945(path: str | Path | None = None) -> Landcover1945:
     if path is None:
         p = Path(settings.CONFIG_DIR) / LANDCOVER_1945_FILE
         if not p.exists():  # a user configs folder without one: the shipped rule
-            p = Path(settings.PROJECT_ROOT) / "configs" / LANDCOVER_1945_FILE
+            p = Path(settings.SHIPPED_CONFIG_DIR) / LANDCOVER_1945_FILE
     else:
         p = Path(path)
     if not p.exists():

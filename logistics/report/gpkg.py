@@ -1,0 +1,85 @@
+"""A run's GeoPackage: every layer of ``run_layers`` with its QML style in ``layer_styles``.
+
+``write_gpkg(layers, path, timestamp=...)`` writes the GeoDataFrames with geopandas (pyogrio,
+one layer each, datetime fields as GeoPackage DATETIME so QGIS's temporal controller plays the
+track) and then stores each layer's QML in the ``layer_styles`` table QGIS reads when it opens
+a layer (its default style). That table is written with the standard library's ``sqlite3``
+because neither GDAL nor geopandas writes it (it is QGIS's convention, not part of the
+GeoPackage standard); its schema is the one QGIS creates, and it is registered in
+``gpkg_contents`` as an attributes table as the standard asks of extra tables.
+
+Deterministic: ``timestamp`` (an ISO time; the run's start) stands in for "now" in the
+GeoPackage's ``last_change`` and the styles' ``update_time``, so the same run gives the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+__all__ = ["write_gpkg", "GEOMETRY_TYPES"]
+
+#: Geometry type of each layer (declared, so an empty layer still has its type).
+GEOMETRY_TYPES: dict[str, str] = {
+    "routes": "LineString", "track_lines": "LineString", "track": "Point", "daily": "Point",
+    "halts": "Point", "deliveries": "Point", "crossings": "Point", "documented": "Point",
+}
+
+_LAYER_STYLES = """CREATE TABLE IF NOT EXISTS layer_styles (
+ id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
+ f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
+ styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),
+ update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
+
+
+def _writable(gdf):
+    """The frame as pyogrio writes it: text columns of an empty or all-missing object column
+    become strings (a type GeoPackage has), datetimes stay datetimes."""
+    out = gdf.copy()
+    for c in out.columns:
+        if c == out.geometry.name:
+            continue
+        if out[c].dtype == object or str(out[c].dtype) in ("str", "string"):
+            out[c] = out[c].map(lambda v: None if v is None or v != v else str(v)).astype(object)
+    return out
+
+
+def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
+               qml_dir: str | Path | None = None) -> Path:
+    """Write ``layers`` (``{name: GeoDataFrame}``) into a new GeoPackage at ``path`` with
+    each layer's QML style as its default; also write ``<name>.qml`` files into ``qml_dir``
+    when given. ``timestamp`` is ``YYYY-MM-DDTHH:MM:SS`` (UTC, no zone)."""
+    import pyogrio
+
+    from logistics.report.qgis import layer_qml
+
+    path = Path(path)
+    iso = f"{timestamp}.000Z" if "." not in timestamp else f"{timestamp}Z"
+    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": iso})
+    try:
+        for name, gdf in layers.items():
+            _writable(gdf).to_file(path, layer=name, driver="GPKG", engine="pyogrio",
+                                   geometry_type=GEOMETRY_TYPES.get(name, "Unknown"),
+                                   SPATIAL_INDEX="YES")
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
+    with sqlite3.connect(path) as con:
+        con.execute(_LAYER_STYLES)
+        for name, gdf in layers.items():
+            qml = layer_qml(name)
+            con.execute(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
+                "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '', ?)",
+                (name, "geom", name, qml, f"logistics default style of {name}", iso))
+            if qml_dir is not None:
+                (Path(qml_dir) / f"{path.stem}.{name}.qml").write_text(qml, encoding="utf-8")
+        con.execute(
+            "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, "
+            "description, last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "
+            "'QGIS layer styles (QML) of this run', ?)", (iso,))
+    with sqlite3.connect(path) as con:  # compact: no free pages left by the inserts
+        con.execute("VACUUM")
+    return path

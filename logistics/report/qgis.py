@@ -1,0 +1,218 @@
+"""QGIS styles (QML) for a run's layers and the QGIS project (.qgz) that opens the run folder.
+
+Written as XML by hand because no library writes them outside QGIS itself: the QML and QGS
+formats belong to QGIS, and PyQGIS (the only API that writes them) needs a QGIS install, far
+too heavy a dependency for a file of a few kilobytes. What is written is the documented
+subset QGIS reads: ``renderer-v2`` with simple line and marker symbols, simple labelling,
+temporal properties (the track plays in QGIS's temporal controller), and a project with
+relative data sources, the layer tree, and a hillshade renderer on the terrain raster.
+
+``layer_qml(name)`` -> the QML text of one layer of ``report.run_layers.LAYERS``;
+``write_qgz(path, vectors, rasters, title)`` -> the project file.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["STYLES", "layer_qml", "layer_style_element", "write_qgz", "QGIS_VERSION"]
+
+#: The QGIS version the files declare (the long-term release whose format they follow).
+QGIS_VERSION = "3.34.0-Prizren"
+
+
+@dataclass(frozen=True)
+class Style:
+    """One layer's look: geometry kind, colour (``r,g,b,a``), size in mm, marker shape or line
+    style, a label expression (empty: none) and the datetime field that plays it in time."""
+
+    kind: str  # "line" or "marker"
+    color: str
+    size_mm: float
+    shape: str = "circle"  # marker: circle, square, triangle, diamond, star; line: solid, dash
+    label: str = ""
+    time_field: str = ""
+    time_step_h: float = 1.0
+
+
+#: The look of every layer of ``report.run_layers.LAYERS``.
+STYLES: dict[str, Style] = {
+    "routes": Style("line", "35,35,35,255", 0.7, "dash"),
+    "track_lines": Style("line", "31,119,180,255", 1.1, "solid"),
+    "track": Style("marker", "31,119,180,255", 1.6, "circle", time_field="time", time_step_h=1.0),
+    "daily": Style("marker", "255,255,255,255", 2.6, "circle",
+                   label="format_date(\"date\", 'd MMM')", time_field="time",
+                   time_step_h=24.0),
+    "halts": Style("marker", "214,39,40,255", 3.2, "square", label="\"reason\""),
+    "deliveries": Style("marker", "44,160,44,255", 3.0, "diamond",
+                        label="round(\"litres\") || ' L'"),
+    "crossings": Style("marker", "23,190,207,255", 2.8, "triangle"),
+    "documented": Style("marker", "255,127,14,255", 4.0, "star",
+                        label="\"place_reached\" || ' ' || format_date(\"date\", 'd MMM')"),
+}
+
+
+def _opt(parent: ET.Element, name: str, value: str) -> None:
+    ET.SubElement(parent, "Option", name=name, type="QString", value=value)
+
+
+def _symbol(style: Style) -> ET.Element:
+    sym = ET.Element("symbol", type="line" if style.kind == "line" else "marker", name="0",
+                     alpha="1", clip_to_extent="1", force_rhr="0")
+    if style.kind == "line":
+        layer = ET.SubElement(sym, "layer", attrib={"class": "SimpleLine", "enabled": "1",
+                                                     "pass": "0", "locked": "0"})
+        opts = ET.SubElement(layer, "Option", type="Map")
+        _opt(opts, "line_color", style.color)
+        _opt(opts, "line_width", f"{style.size_mm:g}")
+        _opt(opts, "line_width_unit", "MM")
+        _opt(opts, "line_style", style.shape)
+        _opt(opts, "capstyle", "round")
+        _opt(opts, "joinstyle", "round")
+    else:
+        layer = ET.SubElement(sym, "layer", attrib={"class": "SimpleMarker", "enabled": "1",
+                                                     "pass": "0", "locked": "0"})
+        opts = ET.SubElement(layer, "Option", type="Map")
+        _opt(opts, "name", style.shape)
+        _opt(opts, "color", style.color)
+        _opt(opts, "size", f"{style.size_mm:g}")
+        _opt(opts, "size_unit", "MM")
+        _opt(opts, "outline_color", "35,35,35,255")
+        _opt(opts, "outline_width", "0.3")
+        _opt(opts, "outline_width_unit", "MM")
+    return sym
+
+
+def _style_children(name: str) -> list[ET.Element]:
+    """The elements QGIS reads from a QML and from a project's ``maplayer`` alike."""
+    style = STYLES[name]
+    renderer = ET.Element("renderer-v2", type="singleSymbol", symbollevels="0",
+                          enableorderby="0", forceraster="0")
+    ET.SubElement(renderer, "symbols").append(_symbol(style))
+    children = [renderer]
+    if style.label:
+        labeling = ET.Element("labeling", type="simple")
+        settings = ET.SubElement(labeling, "settings", calloutType="simple")
+        ET.SubElement(settings, "text-style", fieldName=style.label, isExpression="1",
+                      fontSize="8", fontSizeUnit="Point", textColor="20,20,20,255",
+                      fontFamily="Sans Serif", namedStyle="Regular")
+        ET.SubElement(settings, "text-buffer", bufferDraw="1", bufferSize="0.8",
+                      bufferSizeUnits="MM", bufferColor="255,255,255,255")
+        ET.SubElement(settings, "placement", placement="6", dist="1.5", distUnits="MM")
+        ET.SubElement(settings, "rendering", scaleVisibility="0", obstacle="1")
+        children.append(labeling)
+    if style.time_field:
+        # mode 1 = each feature at the instant in its field, shown for the fixed duration.
+        children.append(ET.Element(
+            "temporal", enabled="1", mode="1", startField=style.time_field, endField="",
+            durationField="", durationUnit="h", fixedDuration=f"{style.time_step_h:g}",
+            accumulate="0", limitMode="0", startExpression="", endExpression=""))
+    return children
+
+
+def layer_style_element(name: str) -> ET.Element:
+    """The ``<qgis>`` root of layer ``name``'s QML."""
+    root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="AllStyleCategories")
+    root.extend(_style_children(name))
+    return root
+
+
+def layer_qml(name: str) -> str:
+    """QML text of layer ``name`` (one of ``report.run_layers.LAYERS``)."""
+    root = layer_style_element(name)
+    ET.indent(root)
+    return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + \
+        ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _srs(parent: ET.Element, authid: str, wkt: str) -> None:
+    srs = ET.SubElement(ET.SubElement(parent, "srs"), "spatialrefsys")
+    ET.SubElement(srs, "wkt").text = wkt
+    ET.SubElement(srs, "authid").text = authid
+
+
+def _raster_renderer(kind: str) -> ET.Element:
+    if kind == "hillshade":
+        return ET.Element("rasterrenderer", type="hillshade", band="1", azimuth="315",
+                          angle="45", zFactor="1", multidirection="0", opacity="1",
+                          alphaBand="-1", nodataColor="")
+    return ET.Element("rasterrenderer", type="singlebandgray", grayBand="1",
+                      gradient="BlackToWhite", opacity="0.6", alphaBand="-1", nodataColor="")
+
+
+def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]],
+              rasters: dict[str, tuple[str, str]], title: str,
+              extent: tuple[float, float, float, float]) -> Path:
+    """Write a QGIS project (zipped .qgs) opening the run folder's files by relative path.
+
+    ``gpkg`` is the GeoPackage's file name; ``vectors`` maps each layer name to its
+    (geometry kind ``Point``/``LineString``, title); ``rasters`` maps a file name beside the
+    project to (renderer ``hillshade``/``gray``, title); ``extent`` is the lon/lat box the
+    project opens on. Vector layers are in EPSG:4326, rasters in the run's metric CRS (QGIS
+    reprojects on the fly); the project CRS is the metric one of the first raster when given.
+    """
+    from pyproj import CRS
+
+    from logistics import settings
+
+    metric = CRS.from_user_input(settings.METRIC_CRS)
+    lonlat = CRS.from_epsg(4326)
+    qgis = ET.Element("qgis", projectname=title, version=QGIS_VERSION)
+    ET.SubElement(qgis, "title").text = title
+    proj_crs = ET.SubElement(qgis, "projectCrs")
+    srs = ET.SubElement(proj_crs, "spatialrefsys")
+    ET.SubElement(srs, "wkt").text = lonlat.to_wkt()
+    ET.SubElement(srs, "authid").text = "EPSG:4326"
+
+    tree = ET.SubElement(qgis, "layer-tree-group")
+    layers = ET.SubElement(qgis, "projectlayers")
+    order: list[tuple[str, str, str, str]] = []  # (id, name, source, provider), top first
+    for name in reversed(list(vectors)):
+        order.append((f"{name}_layer", vectors[name][1], f"./{gpkg}|layername={name}", "ogr"))
+    for fname in rasters:
+        order.append((f"{Path(fname).stem}_raster", rasters[fname][1], f"./{fname}", "gdal"))
+    for lid, lname, source, provider in order:
+        ET.SubElement(tree, "layer-tree-layer", id=lid, name=lname, source=source,
+                      providerKey=provider, checked="Qt::Checked", expanded="0")
+    for name, (geom, lname) in vectors.items():
+        ml = ET.SubElement(layers, "maplayer", type="vector", geometry=(
+            "Line" if geom == "LineString" else "Point"), wkbType=geom)
+        ET.SubElement(ml, "id").text = f"{name}_layer"
+        ET.SubElement(ml, "datasource").text = f"./{gpkg}|layername={name}"
+        ET.SubElement(ml, "layername").text = lname
+        _srs(ml, "EPSG:4326", lonlat.to_wkt())
+        ET.SubElement(ml, "provider", encoding="UTF-8").text = "ogr"
+        ml.extend(_style_children(name))
+    for fname, (kind, lname) in rasters.items():
+        ml = ET.SubElement(layers, "maplayer", type="raster")
+        ET.SubElement(ml, "id").text = f"{Path(fname).stem}_raster"
+        ET.SubElement(ml, "datasource").text = f"./{fname}"
+        ET.SubElement(ml, "layername").text = lname
+        _srs(ml, settings.METRIC_CRS if metric.to_epsg() is None else f"EPSG:{metric.to_epsg()}",
+             metric.to_wkt())
+        ET.SubElement(ml, "provider").text = "gdal"
+        pipe = ET.SubElement(ml, "pipe")
+        pipe.append(_raster_renderer(kind))
+    order_el = ET.SubElement(qgis, "layerorder")
+    for lid, *_ in order:
+        ET.SubElement(order_el, "layer", id=lid)
+    canvas = ET.SubElement(qgis, "mapcanvas", name="theMapCanvas")
+    ET.SubElement(canvas, "units").text = "degrees"
+    ext = ET.SubElement(canvas, "extent")
+    for key, value in zip(("xmin", "ymin", "xmax", "ymax"), extent):
+        ET.SubElement(ext, key).text = f"{value:.6f}"
+    props = ET.SubElement(qgis, "properties")
+    paths = ET.SubElement(props, "Paths")
+    ET.SubElement(paths, "Absolute", type="bool").text = "false"
+    ET.indent(qgis)
+    text = "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + \
+        ET.tostring(qgis, encoding="unicode") + "\n"
+    path = Path(path)
+    info = zipfile.ZipInfo(f"{path.stem}.qgs", date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(path, "w") as zf:  # fixed date: the same run gives the same bytes
+        zf.writestr(info, text)
+    return path

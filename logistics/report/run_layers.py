@@ -1,0 +1,213 @@
+"""A run's vector layers as GeoDataFrames in EPSG:4326: routes, tracks, days, halts, crossings.
+
+``run_layers(result)`` is the one place a :class:`~logistics.runner.RunResult` becomes
+geometry; the GeoPackage (``report/gpkg``), the interactive map (``report/web_map``) and the
+notebook API (``logistics.run``) all read it. It works on both shapes of a result: today's
+single column (``track``, ``route_points``, ``daily``) and an army of formations
+(``formations``, ``tracks``, ``routes``, ``daily`` with ``formation_id``, ``crossings``; the
+contract in ``logistics/README.md``). A one-column result becomes one formation whose id is the
+run id.
+
+Layers (each a GeoDataFrame, possibly empty but always with its columns and CRS):
+
+| layer | geometry | one row per |
+|---|---|---|
+| ``routes`` | LineString | formation: its planned route (``length_km``) |
+| ``track_lines`` | LineString | formation: the path it actually moved, start to last step |
+| ``track`` | Point | formation per hour step, ``time`` (datetime: QGIS's temporal controller plays it) |
+| ``daily`` | Point | formation per date (end-of-day position, ``date``, ``time`` at 24:00) |
+| ``halts`` | Point | halt spell (``reason``, ``start``, ``end``, ``hours``) |
+| ``deliveries`` | Point | delivery booked (placed at its ``cum_km`` along the route) |
+| ``crossings`` | Point | river crossing (``river_class``, ``crossing_h`` where the run says) |
+| ``documented`` | Point | documented position of the run's axis that has coordinates |
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from shapely.geometry import LineString, Point
+
+__all__ = ["LAYERS", "LONLAT_CRS", "run_layers", "formation_views", "documented_points"]
+
+#: Every layer's name, in the order the GeoPackage, the QGIS project and the map draw them
+#: (bottom to top).
+LAYERS: tuple[str, ...] = ("routes", "track_lines", "track", "daily", "halts", "deliveries",
+                           "crossings", "documented")
+
+#: The CRS of every vector layer (lon/lat, WGS84): what QGIS, folium and GeoJSON expect.
+LONLAT_CRS = "EPSG:4326"
+
+
+def _gdf(frame: pd.DataFrame, geometry, columns: list[str]):
+    import geopandas as gpd
+
+    frame = frame.reset_index(drop=True)
+    for c in columns:
+        if c not in frame:
+            frame[c] = pd.Series(dtype=object)
+    return gpd.GeoDataFrame(frame[columns], geometry=gpd.GeoSeries(list(geometry), dtype="geometry"),
+                            crs=LONLAT_CRS)
+
+
+def formation_views(result) -> dict[str, pd.DataFrame]:
+    """The result's per-formation frames in the army contract's shape, whichever shape the
+    result has: ``formations`` (``formation_id, name, kind``), ``tracks`` (``formation_id,
+    time, cum_km, lon, lat, status, fuel_l``), ``routes`` (``formation_id, cum_km, lon, lat``),
+    ``daily`` (``formation_id, date, lon, lat, cum_km, ...``), ``crossings``."""
+    sc = result.scenario
+    tracks = getattr(result, "tracks", None)
+    if tracks is not None and len(tracks):
+        forms = result.formations.copy()
+        return {"formations": forms, "tracks": tracks, "routes": result.routes,
+                "daily": result.daily, "crossings": getattr(result, "crossings", pd.DataFrame())}
+    fid = str(getattr(sc, "run_id", None) or sc.axis_id)
+    forms = pd.DataFrame([{"formation_id": fid, "name": sc.name,
+                           "kind": getattr(getattr(sc, "formation", None), "lead", "")}])
+    return {
+        "formations": forms,
+        "tracks": result.track.assign(formation_id=fid),
+        "routes": result.route_points.assign(formation_id=fid),
+        "daily": result.daily.assign(formation_id=fid),
+        "crossings": _crossings_from_segments(result, fid),
+    }
+
+
+def _crossings_from_segments(result, fid: str) -> pd.DataFrame:
+    """Where the one-column route steps onto a river cell (``river_class`` rising from 0),
+    timed by the track's km: the crossings a result without a ``crossings`` table made."""
+    seg = getattr(result, "segments", None)
+    cols = ["formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h"]
+    if seg is None or not len(seg) or "river_class" not in seg:
+        return pd.DataFrame(columns=cols)
+    rc = seg["river_class"].to_numpy()
+    onto = np.flatnonzero((rc[1:] > 0) & (rc[:-1] == 0)) + 1
+    if rc.size and rc[0] > 0:
+        onto = np.r_[0, onto]
+    rows = seg.iloc[onto]
+    return pd.DataFrame({
+        "formation_id": fid, "time": _time_at_km(result.track, rows["cum_km"].to_numpy(float)),
+        "cum_km": rows["cum_km"].to_numpy(float), "lon": rows["lon"].to_numpy(float),
+        "lat": rows["lat"].to_numpy(float), "river_class": rows["river_class"].to_numpy(int),
+        "crossing_h": np.nan})
+
+
+def _time_at_km(track: pd.DataFrame, km: np.ndarray) -> list:
+    """First track time at which the column had covered ``km`` (NaT where it never did)."""
+    cum = track["cum_km"].to_numpy(float)
+    idx = np.searchsorted(np.maximum.accumulate(cum), km, side="left") if len(cum) else []
+    times = track["time"].to_list()
+    return [times[i] if i < len(times) else pd.NaT for i in idx]
+
+
+def _point_at_km(route: pd.DataFrame, km) -> tuple[np.ndarray, np.ndarray]:
+    """Lon/lat at ``km`` along a route frame (``cum_km, lon, lat``), linear between points."""
+    k = route["cum_km"].to_numpy(float)
+    return (np.interp(km, k, route["lon"].to_numpy(float)),
+            np.interp(km, k, route["lat"].to_numpy(float)))
+
+
+def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
+    """Every layer of :data:`LAYERS` for ``result`` -> ``{name: GeoDataFrame}`` in EPSG:4326.
+
+    ``documented`` is a documented-positions table (``load_documented(...).usable``); None
+    reads the shipped one. Rows of other axes and rows without coordinates are left out.
+    """
+    v = formation_views(result)
+    names = dict(zip(v["formations"]["formation_id"], v["formations"].get("name", "")))
+    layers: dict = {}
+
+    routes = []
+    for fid, r in v["routes"].groupby("formation_id", sort=False):
+        if len(r) >= 2:
+            routes.append({"formation_id": fid, "name": names.get(fid, ""),
+                           "length_km": float(r["cum_km"].iloc[-1]),
+                           "geometry": LineString(zip(r["lon"], r["lat"]))})
+    layers["routes"] = _gdf(pd.DataFrame(routes), [r.pop("geometry") for r in routes],
+                            ["formation_id", "name", "length_km"])
+
+    tr = v["tracks"].copy()
+    tr["time"] = pd.to_datetime(tr["time"])
+    tr = tr.sort_values(["formation_id", "time"], kind="stable")
+    lines = []
+    for fid, t in tr.groupby("formation_id", sort=False):
+        moved = t.loc[t["cum_km"].diff().fillna(1.0) != 0.0]
+        if len(moved) >= 2:
+            lines.append({"formation_id": fid, "name": names.get(fid, ""),
+                          "start": t["time"].iloc[0], "end": t["time"].iloc[-1],
+                          "km": float(t["cum_km"].max()),
+                          "geometry": LineString(zip(moved["lon"], moved["lat"]))})
+    layers["track_lines"] = _gdf(pd.DataFrame(lines), [r.pop("geometry") for r in lines],
+                                 ["formation_id", "name", "start", "end", "km"])
+    cols = ["formation_id", "time"] + [c for c in ("cum_km", "status", "mode", "fuel_l",
+                                                    "refills_on_hand") if c in tr]
+    layers["track"] = _gdf(tr, map(Point, zip(tr["lon"], tr["lat"])), cols)
+
+    d = v["daily"].copy()
+    d["date"] = pd.to_datetime(d["date"])
+    d["time"] = d["date"] + pd.Timedelta(hours=24)  # end of the day, for the temporal controller
+    d = d.sort_values(["formation_id", "date"], kind="stable")
+    keep = ["formation_id", "date", "time"] + [c for c in d.columns if c not in (
+        "formation_id", "date", "time", "lon", "lat") and not c.startswith(("fuel_l_", "refills_"))]
+    layers["daily"] = _gdf(d, map(Point, zip(d["lon"], d["lat"])), keep)
+
+    layers["halts"] = _halts(tr, result)
+
+    dl = result.deliveries.copy()
+    fid0 = v["formations"]["formation_id"].iloc[0]
+    if "formation_id" not in dl:
+        dl["formation_id"] = fid0
+    lon, lat = [], []
+    for fid, km in zip(dl["formation_id"], dl["cum_km"]):
+        r = v["routes"][v["routes"]["formation_id"] == fid]
+        x, y = _point_at_km(r if len(r) else v["routes"], km)
+        lon.append(float(x))
+        lat.append(float(y))
+    dl["time"] = pd.to_datetime(dl["time"])
+    layers["deliveries"] = _gdf(dl, map(Point, zip(lon, lat)),
+                                ["formation_id", "time", "source", "kind", "litres",
+                                 "fuel_type", "cum_km", "note"])
+
+    cr = v["crossings"].copy()
+    if len(cr):
+        cr["time"] = pd.to_datetime(cr["time"])
+    layers["crossings"] = _gdf(cr, map(Point, zip(cr.get("lon", []), cr.get("lat", []))),
+                               ["formation_id", "time", "cum_km", "river_class", "crossing_h"])
+
+    layers["documented"] = documented_points(result.scenario.axis_id, documented)
+    return layers
+
+
+def _halts(tr: pd.DataFrame, result) -> object:
+    """Halt spells per formation, by the runner's own spell rule (``runner._halts``)."""
+    from logistics.runner import _halts as spells_of
+
+    rows = []
+    for fid, t in tr.groupby("formation_id", sort=False):
+        start = t["time"].iloc[0] - (t["time"].iloc[1] - t["time"].iloc[0] if len(t) > 1
+                                     else pd.Timedelta(hours=1))
+        for s in spells_of(t, start):
+            rows.append({"formation_id": fid, "reason": s["reason"], "start": s["start"],
+                         "end": s["end"], "hours": (s["end"] - s["start"]).total_seconds() / 3600,
+                         "cum_km": s["cum_km"], "lon": s["lon"], "lat": s["lat"]})
+    frame = pd.DataFrame(rows, columns=["formation_id", "reason", "start", "end", "hours",
+                                        "cum_km", "lon", "lat"])
+    return _gdf(frame, map(Point, zip(frame["lon"], frame["lat"])),
+                ["formation_id", "reason", "start", "end", "hours", "cum_km"])
+
+
+def documented_points(axis_id: str, documented: pd.DataFrame | None = None):
+    """The documented positions of ``axis_id`` that have coordinates, with source and quote
+    (``date`` as datetime) -> GeoDataFrame in EPSG:4326 (empty when the axis has none)."""
+    if documented is None:
+        from logistics import settings
+        from logistics.history.documented import load_documented
+
+        documented = load_documented(settings.CONFIG_DIR / "history" /
+                                     "documented-advances.csv").usable
+    d = documented[(documented["axis_id"] == axis_id)].copy()
+    d = d[np.isfinite(pd.to_numeric(d["lat"], errors="coerce"))
+          & np.isfinite(pd.to_numeric(d["lon"], errors="coerce"))]
+    d["date"] = pd.to_datetime(d["date"])
+    cols = ["axis_id", "formation", "date", "place_reached", "source", "quote", "confidence"]
+    return _gdf(d, map(Point, zip(d["lon"].astype(float), d["lat"].astype(float))), cols)

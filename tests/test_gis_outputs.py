@@ -1,0 +1,223 @@
+"""GIS outputs of a run: COGs, the GeoPackage with styles, the QGIS project (issue 15 items 1-2).
+
+Synthetic results with known counts (an army of formations and a one-column run); every layer
+read back with geopandas / rasterio / sqlite3 as QGIS would, and the project's XML parsed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import xml.etree.ElementTree as ET
+import zipfile
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+import rioxarray  # noqa: F401  (the .rio accessor)
+import xarray as xr
+
+from logistics import settings
+from logistics.report.gpkg import write_gpkg
+from logistics.report.qgis import layer_qml, write_qgz
+from logistics.report.rasters import NODATA, write_cog
+from logistics.report.run_layers import LAYERS, run_layers
+
+T0 = pd.Timestamp("1945-08-09 01:00")
+
+
+def _grid(ny=600, nx=700, res=1000.0):
+    y = 5_000_000.0 - res * (np.arange(ny) + 0.5)
+    x = 100_000.0 + res * (np.arange(nx) + 0.5)
+    v = np.add.outer(np.arange(ny), np.arange(nx)).astype(np.float32)
+    v[:10, :10] = np.inf
+    v[-1, -1] = np.nan
+    da = xr.DataArray(v, coords={"y": y, "x": x}, dims=("y", "x"))
+    return da.rio.write_crs(settings.METRIC_CRS).rio.write_transform()
+
+
+def test_cog_has_tiles_overviews_nodata_units_and_description(tmp_path):
+    path = write_cog(_grid(), tmp_path / "a.tif", units="h", description="time to go",
+                     tags={"AXIS_ID": "X"})
+    with rasterio.open(path) as src:
+        assert src.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
+        assert src.compression.name == "deflate"
+        assert src.block_shapes == [(256, 256)]
+        assert src.overviews(1) == [2, 4]  # 700 px -> 350 -> 175 (< one 256 tile)
+        assert src.nodata == NODATA
+        assert src.units == ("h",) and src.descriptions == ("time to go",)
+        assert src.tags()["UNITS"] == "h" and src.tags()["AXIS_ID"] == "X"
+        assert src.crs is not None
+        band = src.read(1, masked=True)
+    assert band.mask[:10, :10].all() and band.mask[-1, -1]  # inf and NaN became nodata
+    assert band.mask.sum() == 101
+    assert float(band[20, 30]) == 50.0  # an ordinary cell keeps its value
+    assert np.isfinite(band.filled(0)).all()
+
+
+def test_cog_is_byte_identical_when_written_twice(tmp_path):
+    a = write_cog(_grid(300, 300), tmp_path / "a.tif", units="m", description="d")
+    b = write_cog(_grid(300, 300), tmp_path / "b.tif", units="m", description="d")
+    assert a.read_bytes() == b.read_bytes()
+
+
+# ----------------------------------------------------------------- synthetic army of formations
+FORMS = ("fd-1", "tc-5", "rd-94")
+HOURS = 30
+
+
+def _army_result(axis="TBF-6GTA"):
+    """Three formations on parallel lines east, hourly for 30 h; fd-1 halts dry 10-14 h;
+    two crossings; one delivery; known everything."""
+    tracks, routes, daily = [], [], []
+    for i, fid in enumerate(FORMS):
+        lat = 47.0 + 0.2 * i
+        for h in range(1, HOURS + 1):
+            halted = fid == "fd-1" and 10 <= h <= 14
+            km = min(h, 9) * 5.0 + max(h - 14, 0) * 5.0 if fid == "fd-1" else h * 3.0
+            tracks.append({"time": T0 + pd.Timedelta(hours=h - 1), "formation_id": fid,
+                           "cum_km": km, "lon": 117.0 + km / 76.0, "lat": lat,
+                           "status": "halted: no fuel" if halted else "moving",
+                           "mode": "halt" if halted else "tracked", "fuel_l": 100.0 - h,
+                           "refills_on_hand": 1.0})
+        for k in range(0, 201, 20):
+            routes.append({"formation_id": fid, "cum_km": float(k), "lon": 117.0 + k / 76.0,
+                           "lat": lat, "elev_m": 800.0})
+        for d, date in enumerate(("1945-08-09", "1945-08-10")):
+            daily.append({"date": date, "formation_id": fid, "lon": 117.5 + d, "lat": lat,
+                          "cum_km": 40.0 * (d + 1), "km_day": 40.0, "status": "moving",
+                          "refills_on_hand": 1.0})
+    tracks = pd.DataFrame(tracks).sample(frac=1.0, random_state=1)  # order must be restored
+    crossings = pd.DataFrame([
+        {"formation_id": "tc-5", "time": T0 + pd.Timedelta(hours=5), "cum_km": 15.0,
+         "lon": 117.2, "lat": 47.2, "river_class": 2, "crossing_h": 1.5},
+        {"formation_id": "rd-94", "time": T0 + pd.Timedelta(hours=7), "cum_km": 21.0,
+         "lon": 117.3, "lat": 47.4, "river_class": 1, "crossing_h": 0.5}])
+    deliveries = pd.DataFrame([{"time": T0 + pd.Timedelta(hours=15), "source": "railhead",
+                                "kind": "truck", "offered_l": 5000.0, "litres": 4000.0,
+                                "fuel_type": "diesel", "truck_fuel_l": 90.0, "cum_km": 50.0,
+                                "note": "", "formation_id": "fd-1"}])
+    formations = pd.DataFrame({"formation_id": list(FORMS), "name": ["FD", "5 TC", "94 RD"],
+                               "kind": ["detachment", "corps", "division"]})
+    head = tracks[tracks["formation_id"] == "fd-1"].sort_values("time")
+    sc = SimpleNamespace(axis_id=axis, run_id=axis, name="test army",
+                         formation=SimpleNamespace(lead="t-34-85"))
+    return SimpleNamespace(
+        scenario=sc, formations=formations, tracks=tracks, routes=pd.DataFrame(routes),
+        daily=pd.DataFrame(daily), crossings=crossings, deliveries=deliveries,
+        track=head, route_points=pd.DataFrame(routes)[lambda r: r.formation_id == "fd-1"],
+        segments=pd.DataFrame(), summary={}, provenance={})
+
+
+def _documented(axis):
+    """The shipped documented rows of ``axis`` with coordinates, read independently."""
+    raw = pd.read_csv(settings.CONFIG_DIR / "history" / "documented-advances.csv", dtype=str)
+    raw = raw[raw["axis_id"] == axis]
+    return int((pd.to_numeric(raw["lat"], errors="coerce").notna()
+                & pd.to_numeric(raw["lon"], errors="coerce").notna()).sum())
+
+
+def _write(tmp_path, result):
+    layers = run_layers(result)
+    gpkg = write_gpkg(layers, tmp_path / "run.gpkg", timestamp="1945-08-09T01:00:00",
+                      qml_dir=tmp_path)
+    (tmp_path / "terrain.tif").write_bytes(b"")  # the project only names it
+    write_qgz(tmp_path / "run.qgz", gpkg="run.gpkg",
+              vectors={n: ("LineString" if n in ("routes", "track_lines") else "Point", n)
+                       for n in layers},
+              rasters={"terrain.tif": ("hillshade", "terrain")}, title="t",
+              extent=(117.0, 46.5, 120.0, 48.0))
+    return layers, gpkg
+
+
+def test_geopackage_layers_read_back_with_crs_fields_time_order_and_counts(tmp_path):
+    import geopandas as gpd
+    import pyogrio
+
+    _, gpkg = _write(tmp_path, _army_result())
+    names = [n for n, _ in pyogrio.list_layers(gpkg)]
+    assert set(LAYERS) <= set(names) and "layer_styles" in names
+    got = {n: gpd.read_file(gpkg, layer=n) for n in LAYERS}
+    for n, g in got.items():
+        assert g.crs is not None and g.crs.to_epsg() == 4326, n
+    assert len(got["routes"]) == 3 and len(got["track_lines"]) == 3
+    assert sorted(got["routes"]["formation_id"]) == sorted(FORMS)
+    assert got["routes"]["length_km"].tolist() == [200.0] * 3
+    track = got["track"]
+    assert len(track) == 3 * HOURS
+    assert {"formation_id", "time", "cum_km", "status", "mode", "fuel_l",
+            "refills_on_hand"} <= set(track.columns)
+    assert pd.api.types.is_datetime64_any_dtype(track["time"])  # QGIS's temporal controller
+    for fid, t in track.groupby("formation_id"):
+        assert t["time"].is_monotonic_increasing and t["time"].is_unique, fid
+        assert t["time"].iloc[0] == T0 and t["time"].iloc[-1] == T0 + pd.Timedelta(hours=29)
+    assert len(got["daily"]) == 3 * 2
+    assert pd.api.types.is_datetime64_any_dtype(got["daily"]["date"])
+    halts = got["halts"]
+    assert len(halts) == 1 and halts["formation_id"].iloc[0] == "fd-1"
+    assert halts["reason"].iloc[0] == "halted: no fuel"
+    assert halts["hours"].iloc[0] == pytest.approx(5.0)  # steps ending 10:00 .. 14:00
+    assert len(got["crossings"]) == 2 and set(got["crossings"]["river_class"]) == {1, 2}
+    dl = got["deliveries"]
+    assert len(dl) == 1 and dl["litres"].iloc[0] == 4000.0
+    assert dl.geometry.iloc[0].x == pytest.approx(117.0 + 50.0 / 76.0)  # km 50 of fd-1's route
+    doc = got["documented"]
+    assert len(doc) == _documented("TBF-6GTA") > 0
+    assert {"source", "quote", "place_reached", "date"} <= set(doc.columns)
+
+
+def test_a_run_without_documented_positions_has_an_empty_documented_layer(tmp_path):
+    import geopandas as gpd
+
+    _, gpkg = _write(tmp_path, _army_result(axis="TBF-CMG"))
+    assert _documented("TBF-CMG") == 0
+    doc = gpd.read_file(gpkg, layer="documented")
+    assert len(doc) == 0 and "quote" in doc.columns
+
+
+def test_every_layer_has_its_default_qml_style_in_the_package_and_beside_it(tmp_path):
+    _, gpkg = _write(tmp_path, _army_result())
+    with sqlite3.connect(gpkg) as con:
+        rows = con.execute("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles"
+                           ).fetchall()
+        kinds = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents"))
+    assert sorted(r[0] for r in rows) == sorted(LAYERS)
+    assert kinds["layer_styles"] == "attributes"
+    for name, qml, default in rows:
+        assert default == 1
+        root = ET.fromstring(qml.split("\n", 1)[1])
+        assert root.tag == "qgis" and root.find("renderer-v2") is not None
+        assert (tmp_path / f"run.{name}.qml").read_text() == qml == layer_qml(name)
+    track = ET.fromstring(layer_qml("track").split("\n", 1)[1])
+    assert track.find("temporal").get("startField") == "time"
+    assert track.find("temporal").get("enabled") == "1"
+
+
+def test_qgis_project_points_at_the_run_folders_files_by_relative_path(tmp_path):
+    _write(tmp_path, _army_result())
+    with zipfile.ZipFile(tmp_path / "run.qgz") as zf:
+        (name,) = zf.namelist()
+        assert name == "run.qgs"
+        root = ET.fromstring(zf.read(name).decode().split("\n", 1)[1])
+    assert root.find("properties/Paths/Absolute").text == "false"
+    sources = [e.text for e in root.iter("datasource")]
+    assert len(sources) == len(LAYERS) + 1
+    for src in sources:
+        assert src.startswith("./") and not src.startswith("./..")
+        assert (tmp_path / src[2:].split("|")[0]).exists(), src
+    renderers = [e.get("type") for e in root.iter("rasterrenderer")]
+    assert renderers == ["hillshade"]
+    tree_ids = {e.get("id") for e in root.iter("layer-tree-layer")}
+    layer_ids = {e.text for e in root.iter("id")}
+    assert tree_ids == layer_ids
+
+
+def test_geopackage_is_byte_identical_when_written_twice(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    _write(a, _army_result())
+    _write(b, _army_result())
+    for f in ("run.gpkg", "run.qgz", "run.track.qml"):
+        assert (a / f).read_bytes() == (b / f).read_bytes(), f
