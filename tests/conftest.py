@@ -442,15 +442,8 @@ def broken_tile():
     return _lazy_with_broken_tile
 
 
-@pytest.fixture(autouse=True)
-def _dask_default_scheduler():
-    """Each test starts on dask's default scheduler.
-
-    A ``distributed.Client`` made default sets dask's ``scheduler`` config and resets it when it
-    closes; a client that dies without closing (the scheduler-death and Ctrl-C tests kill them on
-    purpose) leaves the config naming a scheduler that is gone, and the next test in the same
-    worker process that computes a dask array fails with "no Client active".
-    """
+def _forget_dead_default_scheduler() -> None:
+    """Drop dask's ``scheduler`` setting when it names a distributed client that is gone."""
     import dask
 
     if dask.config.get("scheduler", None) in ("dask.distributed", "distributed"):
@@ -461,4 +454,32 @@ def _dask_default_scheduler():
         except ValueError:  # no live default client: forget the dead one's setting
             dask.config.config.pop("scheduler", None)
             dask.config.config.pop("shuffle", None)
+
+
+@pytest.fixture(autouse=True)
+def _dask_default_scheduler():
+    """Each test starts on dask's default scheduler and leaves no client of its own behind.
+
+    A ``distributed.Client`` made default sets dask's ``scheduler`` config and resets it when it
+    closes. A client a test leaves open (a close that timed out under load, a test that failed
+    before its ``with``) stays the default for every later test in the same worker process, and
+    their ``.compute()`` waits on it, forever once its cluster is gone; a client that died
+    without closing (the scheduler-death and Ctrl-C tests kill them on purpose) leaves the config
+    naming a scheduler that is gone ("no Client active"). So: close what the test opened, then
+    forget a dead default.
+    """
+    try:
+        from distributed.client import _global_clients
+    except ImportError:  # pragma: no cover - distributed is a dependency
+        _global_clients = {}
+    before = set(_global_clients)
+    _forget_dead_default_scheduler()
     yield
+    for key in set(_global_clients) - before:
+        client = _global_clients.get(key)
+        if client is not None:
+            try:
+                client.close(timeout=10)
+            except Exception:  # noqa: BLE001 - a dead client may fail to close; forget it
+                _global_clients.pop(key, None)
+    _forget_dead_default_scheduler()
