@@ -30,20 +30,74 @@ from logistics.scenario import Scenario, apply_overrides, load_scenario
 __all__ = ["RunResult", "run_scenario", "summarize", "near_place"]
 
 
+#: Columns of ``RunResult.formations``: one row per formation of the army, in file order.
+FORMATION_COLUMNS: tuple[str, ...] = (
+    "formation_id", "name", "kind", "role", "parent", "movement", "aliases", "start_lon",
+    "start_lat", "pace_vehicle", "men", "headline",
+)
+#: Columns of ``RunResult.tracks``: one row per formation per hour step (time = step end).
+#: ``mode`` is one of ``advance.movement.MODES``; ``fuel_l`` and ``refills_on_hand`` are NaN
+#: for a formation that burns nothing; ``tail_km`` is the km of its rearmost element.
+TRACK_COLUMNS: tuple[str, ...] = (
+    "time", "formation_id", "cum_km", "lon", "lat", "status", "mode", "fuel_l",
+    "refills_on_hand", "tail_km", "elements", "dry_classes",
+)
+#: Columns of ``RunResult.routes``: each formation's planned route, one row per route point.
+ROUTE_COLUMNS: tuple[str, ...] = ("formation_id", "cum_km", "lon", "lat", "elev_m")
+#: Columns of ``RunResult.daily`` (one row per formation per date, at the day's end; besides
+#: them the legacy columns of the headline view, see ``RunResult``).
+DAILY_COLUMNS: tuple[str, ...] = (
+    "date", "formation_id", "lon", "lat", "cum_km", "km_day", "status", "refills_on_hand",
+    "fuel_l", "hours_moving", "hours_halted_no_fuel", "hours_halted_event", "delivered_l",
+    "consumed_l", "dry_classes", "men_detached", "tail_km",
+)
+#: Columns of ``RunResult.army_daily``: the army's one fuel ledger per date. ``carried_l`` is
+#: on hand at the day's start (tanks of every formation + the army's reserve), ``on_hand_l``
+#: at its end; ``carried + delivered - consumed = on_hand`` every day or the run fails.
+ARMY_DAILY_COLUMNS: tuple[str, ...] = (
+    "date", "carried_l", "delivered_l", "delivered_truck_l", "delivered_air_l",
+    "delivered_depot_l", "consumed_l", "on_hand_l", "tanks_l", "reserve_l", "returned_l",
+    "truck_fuel_l", "drained_l",
+)
+#: Columns of ``RunResult.crossings``: each river crossing of each formation, once, priced by
+#: the cost engine (``crossing_h`` is what the pace vehicle's route time includes for it;
+#: ``ferry_h`` the flotilla's ferrying of the whole formation where it ferries it, else 0).
+CROSSING_COLUMNS: tuple[str, ...] = (
+    "formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h", "ferry_h",
+)
+
+
 @dataclass(frozen=True)
 class RunResult:
-    """Everything one run produced.
+    """Everything one run of an army produced (plain data; the contract of logistics/README.md).
 
-    ``daily``: one row per date (``date, lon, lat, cum_km, km_day, status``, hours by state,
-    ``fuel_l_<class>``, ``refills_<class>``, ``carried_l``, ``delivered_l`` (and by kind),
-    ``consumed_l``, ``truck_fuel_l``, ``dry_classes``, ``supply_blocked``: why a truck column
-    sent nothing that day, e.g. no way to the formation). ``track``: one row per hour step
-    (``time, cum_km, lon, lat, status, fuel_l``). ``route_points``: ``cum_km, lon, lat,
-    elev_m`` along the planned route. ``deliveries``: every delivery booked. ``reached``:
-    stops passed (objectives, rivers, depots, events) with times. ``segments``: the lead
-    class's route steps (cost engine columns). ``cost_hours``: accumulated time from the
-    jump-off for the lead class (hours, metric grid) when asked for. ``summary``: headline
-    numbers (see :func:`summarize`). ``provenance``: what was run on what.
+    One run is one army (or front group) with all its formations.
+
+    ``formations`` (:data:`FORMATION_COLUMNS`): one row per formation, in file order;
+    ``aliases`` is a tuple of the names the sources use; ``pace_vehicle`` the vehicle class
+    whose cost model sets its route and pace (``foot-infantry``, ``horse-cavalry`` for men and
+    horses); ``headline`` marks the formation the legacy single-column view shows.
+    ``tracks`` (:data:`TRACK_COLUMNS`): one row per formation per hour step. ``routes``
+    (:data:`ROUTE_COLUMNS`): each formation's planned route. ``daily``
+    (:data:`DAILY_COLUMNS`): one row per formation per date. ``army_daily``
+    (:data:`ARMY_DAILY_COLUMNS`): the army's fuel ledger per date, plus ``reserve_l_<fuel>``
+    per fuel type. ``crossings`` (:data:`CROSSING_COLUMNS`): each river crossing once.
+    ``departure_line``: the army's departure line as (lon, lat) pairs. ``terrain_box``: the
+    (lon_min, lat_min, lon_max, lat_max) of the terrain the run used (with ``provenance``'s
+    ``resolution_m`` and ``dem``, enough to load the same grid); ``seasons``: (time, season)
+    from when each season's ground applies; with a formation's ``pace_vehicle`` they rebuild
+    its cost model (``logistics.cost.models.CostModels.get``).
+
+    Legacy view (kept until the comparison works on formations): ``track`` (``time, cum_km,
+    lon, lat, status, fuel_l``, ...) and ``route_points`` (``cum_km, lon, lat, elev_m``) are
+    the **headline formation**'s (the one marked ``headline: true`` in the file, else the
+    first); :attr:`headline_daily` its rows of ``daily``. ``deliveries``: every delivery
+    booked (with the ``formation_id`` that took it). ``reached``: stops passed (objectives,
+    crossings, depots, fortified regions) by formation, with times. ``segments``: the
+    headline formation's route steps (cost engine columns). ``cost_hours``: accumulated time
+    from the headline formation's start for its pace vehicle (hours, metric grid) when asked
+    for. ``summary``: headline numbers (see :func:`summarize`). ``provenance``: what was run
+    on what.
     """
 
     scenario: Scenario
@@ -58,6 +112,28 @@ class RunResult:
     plan: Plan | None = None
     cost_hours: object | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    formations: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(FORMATION_COLUMNS)))
+    tracks: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(TRACK_COLUMNS)))
+    routes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(ROUTE_COLUMNS)))
+    army_daily: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(ARMY_DAILY_COLUMNS)))
+    crossings: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(CROSSING_COLUMNS)))
+    departure_line: tuple[tuple[float, float], ...] = ()
+    terrain_box: tuple[float, float, float, float] | None = None
+    seasons: tuple[tuple[object, str], ...] = ()
+    headline: str = ""
+
+    @property
+    def headline_daily(self) -> pd.DataFrame:
+        """The headline formation's rows of ``daily`` (the legacy one-row-per-date table)."""
+        d = self.daily
+        if "formation_id" not in d or not self.headline:
+            return d
+        return d[d["formation_id"] == self.headline].reset_index(drop=True)
 
 
 def run_scenario(
