@@ -20,7 +20,7 @@ from logistics import settings
 from logistics.errors import NoRouteError, UnknownNameError
 
 __all__ = ["Station", "station_nodes", "station_table", "find_station", "nearest_station",
-           "STATION_VALUES"]
+           "lines_at", "STATION_VALUES"]
 
 #: ``railway=*`` node values that are places to board or leave a train.
 STATION_VALUES: tuple[str, ...] = ("station", "halt")
@@ -49,7 +49,8 @@ def station_nodes(graph: nx.MultiDiGraph, *, mode: str = "rail") -> list[int]:
     return sorted(tagged) if tagged else sorted(touching)
 
 
-def _lines_at(graph: nx.MultiDiGraph, node: int) -> tuple[str, ...]:
+def lines_at(graph: nx.MultiDiGraph, node: int) -> tuple[str, ...]:
+    """Refs of the lines (``ref`` tags) of the edges at ``node``, sorted."""
     refs = set()
     for _, _, data in graph.edges(node, data=True):
         ref = data.get("ref")
@@ -59,7 +60,7 @@ def _lines_at(graph: nx.MultiDiGraph, node: int) -> tuple[str, ...]:
 
 def _station(graph: nx.MultiDiGraph, node: int, distance_km: float = 0.0) -> Station:
     data = graph.nodes[node]
-    return Station(node=node, name=str(data.get("name", node)), lines=_lines_at(graph, node),
+    return Station(node=node, name=str(data.get("name", node)), lines=lines_at(graph, node),
                    lon=float(data["lon"]), lat=float(data["lat"]), distance_km=distance_km)
 
 
@@ -70,7 +71,7 @@ def station_table(graph: nx.MultiDiGraph) -> gpd.GeoDataFrame:
     for n in station_nodes(graph, mode="rail"):
         d = graph.nodes[n]
         rows.append({"node": n, "name": d.get("name", ""), "name_1945": d.get("name:1945", ""),
-                     "lines": ";".join(_lines_at(graph, n)),
+                     "lines": ";".join(lines_at(graph, n)),
                      "unverified": d.get("unverified") == "yes",
                      "lon": d["lon"], "lat": d["lat"], "x_m": d["x"], "y_m": d["y"]})
     frame = gpd.GeoDataFrame(rows, columns=["node", "name", "name_1945", "lines", "unverified",
