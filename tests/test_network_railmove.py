@@ -172,3 +172,40 @@ def test_shipped_network_5th_army_to_linkou():
     assert move.alight.name == "Linkou"
     early = plan_rail_move(g, (131.38, 44.4), (130.283, 45.3), held=hold, depart_h=t - 1.0)
     assert not early.ok
+
+
+def test_timetable_fields_for_the_step_loop(rail):
+    a, b, d = (_node(rail, n) for n in ("Alpha", "Bravo", "Delta"))
+    p = dataclasses.replace(load_params(), max_access_km=1.0)
+    hold = rail_hold(rail, home={a: 0.0}, reached={b: 0.0, d: 0.0}, rule=RULE)
+    move = plan_rail_move(rail, ALPHA, DELTA, held=hold, depart_h=100.0, params=p)
+    tt = move.timetable()
+    assert tt["reason"] == "" and tt["tail_km"] is None and tt["fuel_l"] is None
+    assert tt["time_h"][0] == 100.0 and tt["time_h"][-1] == pytest.approx(move.arrive_h)
+    assert tt["km"][-1] == pytest.approx(move.km)
+    assert (tt["lon"][0], tt["lat"][0]) == pytest.approx(ALPHA, abs=1e-6)
+    assert (tt["lon"][-1], tt["lat"][-1]) == pytest.approx(DELTA, abs=1e-6)
+    assert [name for _, name in tt["stations"]] == ["Alpha", "Bravo", "Delta"]
+    # the train stands at Bravo for the break of gauge: the same km at two times
+    k_b = tt["stations"][1][0]
+    at_b = tt["time_h"][abs(tt["km"] - k_b) < 1e-9]
+    assert at_b.max() - at_b.min() == pytest.approx(p.detrain_h + 1.0 + p.entrain_h)
+    failed = plan_rail_move(rail, ALPHA, DELTA, held=rail_hold(rail, home={}, reached={},
+                                                               rule=RULE), depart_h=0.0)
+    assert failed.timetable()["reason"] and len(failed.timetable()["km"]) == 0
+
+
+def test_reached_from_the_loops_record_and_railhead_note(rail):
+    class Reached:  # the shape of advance.movement.Reached
+        lon = [124.95, 125.25]
+        lat = [45.01, 45.01]
+        time_h = [0.0, 10.0]
+        formation_id = ("a", "a")
+
+    got = reached_stations(rail, Reached(), radius_km=2.0)
+    assert {rail.nodes[n]["name"] for n in got} == {"Alpha", "Bravo", "Charlie"}
+    a = _node(rail, "Alpha")
+    hold = rail_hold(rail, home={a: 0.0}, reached=got, rule=RULE)
+    head = railhead_at(100.0, rail, hold, CHARLIE)
+    assert head.name == "Charlie" and head.line == "T1" and "moved forward" in head.note
+    assert "own railhead" in railhead_at(0.0, rail, hold, CHARLIE).note

@@ -147,3 +147,16 @@ def test_shipped_middle_amur_against_its_sourced_length():
     back = plan_river_move((135.07, 48.48), (127.54, 50.28), ships={"bk-1124": 2}, men=40,
                            depart_h=0.0, waterways=g)
     assert back.sail_h["bk-1124"] > move.sail_h["bk-1124"]
+
+
+def test_timetable_head_and_tail(straight):
+    move = plan_river_move(_ll(X0 + 10_000, Y0), _ll(X0 + 70_000, Y0), ships={"boat": 2},
+                           men=120, depart_h=0.0, waterways=straight, norms=NORMS)
+    tt = move.timetable()
+    assert tt["reason"] == "" and tt["fuel_l"] is None
+    # head: the first trip afloat at 1 h, landed at 5 h; tail: the last men leave at 36 h
+    t = tt["time_h"]
+    assert np.interp(3.0, t, tt["km"]) == pytest.approx(30.0, abs=0.01)
+    assert np.interp(30.0, t, tt["tail_km"]) == pytest.approx(0.0)
+    assert np.interp(39.0, t, tt["tail_km"]) == pytest.approx(30.0, abs=0.01)
+    assert t[-1] == pytest.approx(42.0, abs=1e-2) and tt["tail_km"][-1] == pytest.approx(60.0)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 
-from logistics.advance.shuttle import shuttle_advance
+from logistics.advance.shuttle import shuttle_advance, shuttle_timetable
 from logistics.errors import ConfigError, DataError
 
 KM = np.array([0.0, 60.0])
@@ -128,3 +128,35 @@ def test_bad_profiles():
         shuttle_advance(10, 5, KM, np.array([0.0, 0.0]), KM / 5, load_h=0, unload_h=0)
     with pytest.raises(DataError, match="no faster"):
         shuttle_advance(10, 5, KM, KM / 4, KM / 5, load_h=0, unload_h=0)
+
+
+def _twelve_of_24(t0, t1):
+    """March window 00-12 h every day: hours under way between two clock hours."""
+    def cum(t):
+        d, r = divmod(t, 24.0)
+        return d * 12.0 + min(r, 12.0)
+    return cum(t1) - cum(t0)
+
+
+def test_timetable_for_the_step_loop_lays_the_shuttle_on_the_march_window():
+    # 400 men, lift 100, 90 km at 30 km/h and 5 km/h: the same trips as shuttle_advance, the
+    # hours under way laid on a 00-12 h window (hour 13 under way is 01:00 of day 2, 25 h)
+    kw = dict(men=400, lift_men=100, route_km=90.0, start_h=0.0, end_h=200.0,
+              truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=2.0,
+              march_kmh=5.0, march_hours=_twelve_of_24, load_h=0.5, unload_h=0.5,
+              route=(np.array([0.0, 90.0]), np.array([120.0, 121.0]), np.array([45.0, 45.0])))
+    tt = shuttle_timetable(**kw)
+    km = np.linspace(0.0, 90.0, 91)
+    ref = shuttle_advance(400, 100, km, km / 30.0, km / 5.0, load_h=0.5, unload_h=0.5)
+    finish_u = ref.finish_h
+    day, rest = divmod(finish_u, 12.0)
+    done = tt["time_h"][int(np.argmax(tt["tail_km"] >= 90.0 - 1e-9))]
+    assert done == pytest.approx(24.0 * day + rest)
+    assert tt["km"][-1] == pytest.approx(90.0) and tt["tail_km"][-1] == pytest.approx(90.0)
+    assert tt["fuel_l"][-1] == pytest.approx(2.0 * ref.truck_km)
+    assert np.all(np.diff(tt["time_h"]) >= 0) and np.all(np.diff(tt["fuel_l"]) >= -1e-9)
+    assert np.all(tt["km"] >= tt["tail_km"] - 1e-9)
+    assert tt["lon"][-1] == pytest.approx(121.0)
+    # nothing moves between 12:00 and 24:00 of the first day
+    quiet = (tt["time_h"] > 12.0) & (tt["time_h"] < 24.0)
+    assert not quiet.any()

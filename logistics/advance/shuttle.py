@@ -28,7 +28,7 @@ import pandas as pd
 
 from logistics.errors import ConfigError, DataError
 
-__all__ = ["Shuttle", "shuttle_advance"]
+__all__ = ["Shuttle", "shuttle_advance", "shuttle_timetable"]
 
 #: Positions closer than this (km) are the same place (the end of the route, a meeting).
 _EPS_KM = 1e-9
@@ -265,3 +265,97 @@ def _arrival_h(p: _Profiles, g: _Group) -> float:
     # the last leg is the stand after a ride that ended at the end of the route
     ride = g.legs[-2]
     return float(ride[2])
+
+
+def shuttle_timetable(
+    *,
+    men: int,
+    lift_men: int,
+    route_km: float,
+    start_h: float,
+    end_h: float,
+    truck_leg_h,
+    truck_fuel_l_per_km: float,
+    march_kmh: float,
+    march_hours,
+    load_h: float,
+    unload_h: float,
+    route=None,
+    step_km: float = 1.0,
+) -> dict:
+    """:func:`shuttle_advance` in the step loop's terms (``advance.movement.ShuttlePlanner``):
+    the fields of its ``Timetable`` (all but ``mode``, which is ``"truck"``).
+
+    ``truck_leg_h(a, b)``: one-way truck hours from km ``a`` to km ``b`` of the route (the
+    cost engine); sampled every ``step_km`` into the forward and reverse profiles.
+    ``march_kmh``: the marching men's pace. ``march_hours(t0, t1)``: hours under way in the
+    formation's march window between two clock hours; trucks and marchers both move only then
+    (the formation keeps one schedule), so the shuttle is computed in hours under way and laid
+    on the clock by that window, up to ``end_h``. ``truck_fuel_l_per_km``: litres the whole
+    lift burns per km driven (loaded or empty); ``fuel_l`` is cumulative. ``route``: optional
+    ``(cum_km, lon, lat)`` arrays of the formation's route for the positions (NaN without).
+    """
+    n = max(2, int(math.ceil(route_km / step_km)) + 1)
+    km = np.linspace(0.0, float(route_km), n)
+    fwd = np.array([truck_leg_h(a, b) for a, b in zip(km[:-1], km[1:])], dtype=float)
+    back = np.array([truck_leg_h(b, a) for a, b in zip(km[:-1], km[1:])], dtype=float)
+    truck_h = np.concatenate([[0.0], np.cumsum(fwd)])
+    back_h = np.concatenate([[0.0], np.cumsum(back)])
+    if not (march_kmh > 0 and math.isfinite(march_kmh)):
+        raise ConfigError(f"shuttle: march_kmh {march_kmh!r}, expected a number > 0")
+    s = shuttle_advance(men, lift_men, km, truck_h, km / march_kmh, truck_back_h=back_h,
+                        load_h=load_h, unload_h=unload_h)
+    # clock <-> hours under way, hour by hour over the window
+    clock = np.arange(float(start_h), float(end_h) + 1.0, 1.0)
+    under = np.array([march_hours(start_h, t) for t in clock], dtype=float)
+    events = set(np.arange(0.0, s.finish_h, 1.0)) | {s.finish_h}
+    for col in ("pickup_h", "depart_h", "arrive_h", "free_h"):
+        events.update(s.trips[col].tolist())
+    u = np.array(sorted(e for e in events if e <= under[-1]))
+    t = _clock_of(u, under, clock)
+    head, tail = s.at(u)
+    fuel = truck_fuel_l_per_km * _odometer(s, u)
+    if route is not None:
+        cum, lon_r, lat_r = (np.asarray(a, dtype=float) for a in route)
+        lon, lat = np.interp(head, cum, lon_r), np.interp(head, cum, lat_r)
+    else:
+        lon = lat = np.full(len(u), np.nan)
+    notes = (f"{len(s.trips)} truck trip(s) of {lift_men} men for {men} men; last men at the "
+             f"end after {s.finish_h:.1f} h under way",)
+    if s.finish_h > under[-1]:
+        notes += (f"the shuttle is not over by +{end_h:.0f} h",)
+    return dict(km=head, lon=lon, lat=lat, time_h=t, tail_km=tail, fuel_l=fuel,
+                fuel_type="petrol", reason="", stations=(), notes=notes)
+
+
+def _clock_of(u: np.ndarray, under: np.ndarray, clock: np.ndarray) -> np.ndarray:
+    """Earliest clock hour at which ``under`` (non-decreasing hours under way) reaches ``u``."""
+    out = np.empty_like(u)
+    for i, x in enumerate(u):
+        k = int(np.searchsorted(under, x, side="left"))
+        if k == 0:
+            out[i] = clock[0]
+        elif k >= len(under):
+            out[i] = clock[-1]
+        else:
+            u0, u1 = under[k - 1], under[k]
+            out[i] = clock[k - 1] + (clock[k] - clock[k - 1]) * (x - u0) / (u1 - u0)
+    return out
+
+
+def _odometer(s: Shuttle, u: np.ndarray) -> np.ndarray:
+    """Km the trucks have driven by each of ``u`` (hours under way): each trip's empty run
+    back between the previous release and the pick-up, its loaded run from departure to
+    arrival, each at a steady pace."""
+    km = np.zeros_like(u)
+    prev_free, prev_drop = s.start_h, 0.0
+    for _, r in s.trips.iterrows():
+        empty = max(0.0, prev_drop - r["pickup_km"])
+        loaded = r["drop_km"] - r["pickup_km"]
+        for (t0, t1, d) in ((prev_free, r["pickup_h"], empty), (r["depart_h"], r["arrive_h"], loaded)):
+            if d <= 0:
+                continue
+            frac = np.clip((u - t0) / (t1 - t0), 0.0, 1.0) if t1 > t0 else (u >= t1) * 1.0
+            km += d * frac
+        prev_free, prev_drop = r["free_h"], r["drop_km"]
+    return km

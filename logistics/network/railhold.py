@@ -160,18 +160,26 @@ def _restore(sub: nx.Graph, home: Mapping, captured: Mapping, rule: RailRestorat
     return usable
 
 
-def reached_stations(graph: nx.MultiDiGraph, tracks: pd.DataFrame, *,
+def reached_stations(graph: nx.MultiDiGraph, tracks, *,
                      radius_km: float | None = None) -> dict:
     """{rail node: first hour a formation passed within ``radius_km`` of it}.
 
-    ``tracks``: columns ``time_h, lon, lat`` and, when there are several formations,
-    ``formation_id`` (rows in time order within each formation). Consecutive points of one
-    formation are joined by straight segments, so a fast column between two hourly points
+    ``tracks``: a DataFrame with columns ``time_h, lon, lat`` and, when there are several
+    formations, ``formation_id`` (rows in time order within each formation), or any object
+    with those attributes as arrays (the step loop's ``advance.movement.Reached``).
+    Consecutive points of one formation are joined by straight segments, so a fast column
+    between two hourly points
     still passes the stations beside its way; the hour is the one at the segment's point
     nearest the station. ``radius_km`` defaults to the movement norms' ``capture_radius_km``.
     """
     from logistics.terrain import to_metric
 
+    if not isinstance(tracks, pd.DataFrame):
+        cols = {"time_h": tracks.time_h, "lon": tracks.lon, "lat": tracks.lat}
+        ids = getattr(tracks, "formation_id", ())
+        if len(ids) == len(cols["time_h"]) and len(ids):
+            cols["formation_id"] = list(ids)
+        tracks = pd.DataFrame(cols)
     radius_m = 1000.0 * (radius_km if radius_km is not None
                          else load_means_norms().rail.capture_radius_km)
     nodes = [n for n, d in graph.nodes(data=True) if "x" in d]

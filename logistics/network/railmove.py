@@ -69,6 +69,7 @@ class RailMove:
     stops: tuple[tuple[float, float], ...] = ()
     _metric: LineString | None = field(default=None, repr=False)
     _km_to_m: tuple[tuple[float, ...], tuple[float, ...]] = field(default=((), ()), repr=False)
+    _break_km: tuple[tuple[float, str], ...] = field(default=(), repr=False)
 
     def km_at(self, time_h: float) -> float:
         """Track km of the formation's train from the boarding station at ``time_h``."""
@@ -77,15 +78,47 @@ class RailMove:
         hours, kms = zip(*self.stops)
         return float(np.interp(time_h, hours, kms))
 
-    def position_at(self, time_h: float) -> tuple[float, float]:
-        """(lon, lat) of the formation at ``time_h``: at the boarding station until the
-        train leaves, along the line, at the alighting station after it arrives."""
+    def timetable(self) -> dict:
+        """The move as the fields of the step loop's ``advance.movement.Timetable`` (all but
+        ``mode``, which is ``"rail"``): ``km, lon, lat, time_h`` (waits as repeated km; the
+        line's shape points included), ``tail_km`` None, ``fuel_l`` None (a train burns
+        nothing of the army's account), ``reason``, ``stations`` ((km, name): boarding, each
+        break of gauge, alighting), ``notes``."""
+        empty = np.zeros(0)
+        if not self.ok:
+            return dict(km=empty, lon=empty, lat=empty, time_h=empty, tail_km=None,
+                        fuel_l=None, fuel_type="none", reason=self.reason, stations=(),
+                        notes=())
+        xy = np.asarray(self._metric.coords)
+        drawn_m = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+        vertex_km = np.interp(drawn_m, self._km_to_m[1], self._km_to_m[0])
+        points: list[tuple[float, float]] = [self.stops[0]]
+        for (t0, k0), (t1, k1) in zip(self.stops, self.stops[1:]):
+            if k1 > k0:
+                inner = vertex_km[(vertex_km > k0) & (vertex_km < k1)]
+                points.extend((t0 + (t1 - t0) * (k - k0) / (k1 - k0), float(k)) for k in inner)
+            points.append((t1, k1))
+        times, kms = (np.asarray(v, dtype=float) for v in zip(*points))
+        lonlat = np.array([self._lonlat_at_km(k) for k in kms])
+        stations = ((0.0, self.board.name),
+                    *((float(k), name) for (k, name) in self._break_km),
+                    (float(self.km), self.alight.name))
+        return dict(km=kms, lon=lonlat[:, 0], lat=lonlat[:, 1], time_h=times, tail_km=None,
+                    fuel_l=None, fuel_type="none", reason="", stations=stations,
+                    notes=(f"rail {self.board.name} - {self.alight.name}, "
+                           f"{self.km:.0f} km on {', '.join(self.lines)}",))
+
+    def _lonlat_at_km(self, km: float) -> tuple[float, float]:
         from logistics.terrain import to_lonlat
 
-        km = self.km_at(time_h)
         p = self._metric.interpolate(float(np.interp(km, *self._km_to_m)))
         lon, lat = to_lonlat(p.x, p.y)
         return float(lon), float(lat)
+
+    def position_at(self, time_h: float) -> tuple[float, float]:
+        """(lon, lat) of the formation at ``time_h``: at the boarding station until the
+        train leaves, along the line, at the alighting station after it arrives."""
+        return self._lonlat_at_km(self.km_at(time_h))
 
 
 @dataclass(frozen=True)
@@ -104,6 +137,21 @@ class Railhead:
     gauge_breaks: tuple[str, ...]
     transit_h: float
     distance_km: float
+
+    @property
+    def line(self) -> str | None:
+        """The first line through the station (the loop's ``Railhead.line``)."""
+        return self.lines[0] if self.lines else None
+
+    @property
+    def note(self) -> str:
+        """Why the railhead is here (the loop's ``Railhead.note``)."""
+        if self.rail_km == 0:
+            return f"the army's own railhead {self.name}"
+        breaks = f", transshipped at {', '.join(self.gauge_breaks)}" if self.gauge_breaks else ""
+        return (f"railhead moved forward to {self.name} (usable from +{self.since_h:.0f} h, "
+                f"{self.rail_km:.0f} km of restored line from the army's railhead, "
+                f"{self.transit_h:.1f} h by train{breaks})")
 
 
 def plan_rail_move(
@@ -279,11 +327,13 @@ def _timeline(graph, states, path, p, depart_h, board, alight, d_board, d_alight
     drawn_at_km = ([0.0], [0.0])
     lines: list[str] = []
     breaks: list[str] = []
+    break_km: list[tuple[float, str]] = []
     for a, b in zip(path, path[1:]):
         e = states.edges[a, b]
         t += e["time_h"]
         if e["edge"] is None:  # a break of gauge: the train stands
             breaks.append(_name(graph, a[0]))
+            break_km.append((km, breaks[-1]))
             stops.append((t, km))
             continue
         km += e["km"]
@@ -305,7 +355,8 @@ def _timeline(graph, states, path, p, depart_h, board, alight, d_board, d_alight
         lines=tuple(dict.fromkeys(lines)), km=km, depart_h=depart_h,
         train_departs_h=train_departs, train_arrives_h=t, arrive_h=arrive,
         gauge_breaks=tuple(breaks), board_access_km=d_board, alight_access_km=d_alight,
-        geometry=line, stops=tuple(stops), _metric=LineString(coords), _km_to_m=km_to_m)
+        geometry=line, stops=tuple(stops), _metric=LineString(coords), _km_to_m=km_to_m,
+        _break_km=tuple(break_km))
 
 
 def _edge_coords(graph, u, v) -> list:

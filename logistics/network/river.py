@@ -75,6 +75,54 @@ class RiverMove:
     dest_access_km: float = math.nan
     geometry: LineString | None = None
     _metric: LineString | None = field(default=None, repr=False)
+    _legs: tuple[tuple[float, float, bool], ...] = field(default=(), repr=False)
+    _speeds: Mapping[str, tuple[float, float]] = field(default_factory=dict, repr=False)
+    _embark_h: float = field(default=0.0, repr=False)
+
+    def wave_km(self, wave: int, time_h: float) -> float:
+        """Km along the river of the men of row ``wave`` of ``waves`` at ``time_h``: at the
+        embarkation point until their ships cast off, then at each class's speed down or up
+        each stretch, at the landing place after arrival."""
+        row = self.waves.iloc[wave]
+        down_kmh, up_kmh = self._speeds[row["ship_class"]]
+        t = time_h - (row["depart_h"] + self._embark_h)
+        if t <= 0:
+            return 0.0
+        for k0, k1, down in self._legs:
+            need = (k1 - k0) / (down_kmh if down else up_kmh)
+            if t < need:
+                return k0 + (k1 - k0) * t / need
+            t -= need
+        return self.km
+
+    def timetable(self) -> dict:
+        """The move as the fields of the step loop's ``advance.movement.Timetable`` (all but
+        ``mode``, which is ``"river"``): the head (``km``) is the first men afloat, the tail
+        (``tail_km``) the last men, still at the embarkation point until their trip casts
+        off; ``fuel_l`` None (ships burn nothing of the army's account)."""
+        empty = np.zeros(0)
+        if not self.ok:
+            return dict(km=empty, lon=empty, lat=empty, time_h=empty, tail_km=None,
+                        fuel_l=None, fuel_type="none", reason=self.reason, stations=(),
+                        notes=())
+        events = {self.depart_h, self.all_ashore_h}
+        for _, r in self.waves.iterrows():
+            down_kmh, up_kmh = self._speeds[r["ship_class"]]
+            t = r["depart_h"] + self._embark_h
+            events.update((r["depart_h"], t, r["arrive_h"], r["ashore_h"]))
+            for k0, k1, down in self._legs:
+                t += (k1 - k0) / (down_kmh if down else up_kmh)
+                events.add(t)
+        times = np.array(sorted(e for e in events if self.depart_h <= e <= self.all_ashore_h))
+        pos = np.array([[self.wave_km(i, t) for i in range(len(self.waves))] for t in times])
+        head, tail = pos.max(axis=1), pos.min(axis=1)
+        head = np.maximum.accumulate(head)
+        lonlat = np.array([self.lonlat_at_km(k) for k in head])
+        return dict(km=head, lon=lonlat[:, 0], lat=lonlat[:, 1], time_h=times,
+                    tail_km=tail, fuel_l=None, fuel_type="none", reason="",
+                    stations=((0.0, "embarkation"), (float(self.km), "landing")),
+                    notes=(f"river {self.km:.0f} km ({self.km_down:.0f} down, "
+                           f"{self.km_up:.0f} up), {len(self.waves)} trip(s)",))
 
     def men_ashore(self, time_h: float) -> int:
         """Men landed at the destination by ``time_h``."""
@@ -335,6 +383,13 @@ def plan_river_move(
         back_h[c] = km_up / down + (km_down / up if km_down else 0.0)
     waves = _waves(men, lift, sail_h, back_h, depart_h, norms)
     metric = _join(pieces)
+    legs, k = [], 0.0
+    for line, down in pieces:
+        legs.append((k, k + line.length / 1000.0, down))
+        k += line.length / 1000.0
+    speeds = {c: (norms.ships[c].speed_kmh * norms.operating_speed_factor + norms.current_kmh,
+                  norms.ships[c].speed_kmh * norms.operating_speed_factor - norms.current_kmh)
+              for c in fleet}
     from logistics.terrain import to_lonlat
 
     xs, ys = np.asarray(metric.coords).T
@@ -345,7 +400,7 @@ def plan_river_move(
         sail_h=sail_h, waves=waves, origin_access_km=snaps[0][0] / 1000.0,
         dest_access_km=snaps[1][0] / 1000.0,
         geometry=LineString(list(zip(np.atleast_1d(lon).tolist(), np.atleast_1d(lat).tolist()))),
-        _metric=metric)
+        _metric=metric, _legs=tuple(legs), _speeds=speeds, _embark_h=norms.embark_h)
 
 
 def _waves(men: int, lift: Mapping[str, int], sail_h, back_h, depart_h: float,
