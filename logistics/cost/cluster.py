@@ -61,8 +61,18 @@ from typing import Any
 from logistics import settings
 from logistics.errors import ConfigError, ResourceError
 
+
+class WorkerLostError(RuntimeError):
+    """A tile solve was started twice: the worker of its first attempt died while solving.
+
+    Raised on a worker, turned into a ResourceError naming the cluster by the driver's watch
+    (a plain RuntimeError because distributed cannot ship MemoryError subclasses back: tblib
+    fails to rebuild them).
+    """
+
+
 __all__ = ["get_client", "worker_memory_bytes", "gather_or_drain", "describe", "Watch",
-           "ClusterLostError", "DeferredCtrlC"]
+           "ClusterLostError", "DeferredCtrlC", "WorkerLostError"]
 
 
 def _parse_bytes(value: int | str | None) -> int | None:
@@ -368,7 +378,6 @@ def _cluster_failure(exc: BaseException) -> bool:
     from distributed import KilledWorker
     from distributed.comm import CommClosedError
 
-    from logistics.cost.chunked._tilesolve import WorkerLostError
 
     lost = (KilledWorker, CommClosedError, asyncio.CancelledError,
             concurrent.futures.CancelledError, WorkerLostError)

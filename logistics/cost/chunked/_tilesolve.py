@@ -18,19 +18,11 @@ from typing import Any
 import numpy as np
 
 from logistics.cost.chunked._inputs import window_model
+from logistics.cost.cluster import WorkerLostError
 from logistics.cost.chunked._tiles import TileGrid, edge_bands, halo_strips
 from logistics.cost.model import CostModel
 
 __all__ = ["TileJob", "TileOutcome", "WorkerLostError", "solve_tile", "min_cost_per_m"]
-
-
-class WorkerLostError(RuntimeError):
-    """A tile solve was started twice: the worker of its first attempt died while solving.
-
-    Raised on a worker, turned into a ResourceError naming the cluster by the driver's watch
-    (a plain RuntimeError because distributed cannot ship MemoryError subclasses back: tblib
-    fails to rebuild them).
-    """
 
 
 @dataclass(frozen=True)
