@@ -182,7 +182,8 @@ class _Loop:
 
     def _new_army_day(self) -> dict:
         return {"carried": self.on_hand(), "delivered": {"truck": 0.0, "air": 0.0, "depot": 0.0},
-                "consumed": 0.0, "returned": 0.0, "truck_fuel": 0.0, "drained": 0.0}
+                "consumed": 0.0, "returned": 0.0, "truck_fuel": 0.0, "drained": 0.0,
+                "blocked": {}}
 
     def _push(self, d: Delivery) -> None:
         heapq.heappush(self.queue, (d.time_h, self.seq, d))
@@ -331,6 +332,8 @@ class _Loop:
                 if to:
                     self.state[to].en_route_l += d.litres
                 self._push(d)
+            if col.blocked:  # the day's record says why this column delivered nothing
+                self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
 
     def move_railheads(self, t_h: float, toward: tuple[float, float]) -> None:
         """Load every truck column at the army's railhead nearest ``toward`` once the railway
@@ -844,6 +847,7 @@ def _army_day_record(loop: _Loop, date) -> dict:
         "delivered_depot_l": d["delivered"]["depot"], "consumed_l": d["consumed"],
         "on_hand_l": on_hand, "tanks_l": tanks, "reserve_l": float(loop.ledger.reserve_l.sum()),
         "returned_l": d["returned"], "truck_fuel_l": d["truck_fuel"], "drained_l": d["drained"],
+        "supply_blocked": "; ".join(d["blocked"].values()),
     }
     for ft, v in zip(loop.ledger.reserve_types, loop.ledger.reserve_l):
         rec[f"reserve_l_{ft}"] = float(v)
