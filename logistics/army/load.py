@@ -123,7 +123,7 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
 def load_army(path: str | Path, *, check: bool = True) -> Army:
     """Read, validate and (``check``) cross-check one army file; see :func:`check_army`."""
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():  # anything else that is no regular file: the one reader says so
         raise ConfigError(f"army file {str(p)!r} does not exist; give the path of a .yaml file "
                           "(e.g. configs/tbf-6gta.yaml)")
     from logistics._yaml import load_yaml

@@ -16,12 +16,14 @@ by :mod:`logistics.army.load` and the plan, before any output is written.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from logistics.errors import LogisticsError
 from logistics.scenario import (
+    MAX_SPAN_DAYS,
     Airlift,
     Depot,
     FloatFigure,
@@ -597,6 +599,14 @@ def _reference_problems(army: Army) -> list[str]:
     t0, t_end = army.h_hour.value, army.end.value
     if t_end <= t0:
         problems.append(f"end ({t_end}) must be after h_hour ({t0})")
+    elif t_end - t0 > timedelta(days=MAX_SPAN_DAYS):
+        problems.append(f"end ({t_end}) is {(t_end - t0).days} days after h_hour ({t0}); an "
+                        f"army run spans at most {MAX_SPAN_DAYS} days (one campaign)")
+    try:
+        _check(("utc_offset_h", army.utc_offset_h, ">=", -12),
+               ("utc_offset_h", army.utc_offset_h, "<=", 14))
+    except ValueError as exc:
+        problems.append(str(exc))
     starts = [s.start.value for s in army.seasons]
     if starts != sorted(starts):
         problems.append(f"seasons must be in date order, got {[str(s) for s in starts]}")
