@@ -1,5 +1,5 @@
-"""Echelons: the daily march cap of the simulator, the row -> echelon rule, and compare's use
-of a mobile scenario (with the fallback to main when an axis has none)."""
+"""Echelons: the daily march cap of the simulator, and compare's use of an axis's echelon runs
+as one army of formations (rows matched by the formation rules, not by echelon)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import pytest
 from logistics.errors import ConfigError
 from logistics.history.compare import compare
 from logistics.history.documented import COLUMNS
-from logistics.history.echelon import row_echelon, scored_echelon
 from logistics.scenario import load_scenario
 from logistics.advance.formation import VehicleGroup
 from logistics.advance.plan import Plan
@@ -87,36 +86,6 @@ def test_echelon_key_is_validated_and_names_the_run_folder(tmp_path):
         load_scenario(bad)
 
 
-# -- the row -> echelon rule ----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("formation, place, expected", [
-    ("39th Army mobile group", "Wangyemiao", "mobile"),
-    ("36th Army mobile group (205th Tank Bde)", "approaches to Hailar", "mobile"),
-    ("7th Mechanized Corps (63rd & 64th Mech Bdes; forward detachment)", "Gorobanera", "mobile"),
-    ("6th Guards Tank Army, Forward Detachments of left column", "", "mobile"),
-    ("1st Red Banner Army, 26th Rifle Corps / 257th Tank Bde", "Mashan", "mobile"),
-    ("a tank brigade", "", "mobile"),
-    ("advance guard of the 5th Army", "", "mobile"),
-    ("передовой отряд корпуса", "", "mobile"),
-    ("подвижная группа армии", "", "mobile"),
-    ("someone", "the column's forward detachment camp", "mobile"),
-    ("36th Army main forces", "Hailar (town)", "main"),
-    ("6th Guards Tank Army (5th Gds Tank Corps)", "Lubei", "main"),
-    ("5th Army, 65th Rifle Corps", float("nan"), "main"),
-    (None, None, "main"),
-])
-def test_row_echelon_rule(formation, place, expected):
-    assert row_echelon(formation, place) == expected
-
-
-def test_mobile_row_without_mobile_scenario_falls_back_to_main_with_a_note():
-    assert scored_echelon("39th Army mobile group", "", True) == ("mobile", "")
-    echelon, note = scored_echelon("39th Army mobile group", "", False)
-    assert echelon == "main" and "no mobile scenario" in note
-    assert scored_echelon("36th Army main forces", "", True) == ("main", "")
-
-
 # -- compare with two echelons --------------------------------------------------------------
 
 
@@ -146,29 +115,32 @@ def _csv(path):
     return path
 
 
-def test_compare_scores_mobile_rows_on_the_mobile_track(toy, toys, tmp_path):
+def test_compare_joins_echelon_runs_into_one_army(toy, toys, tmp_path):
     folder = tmp_path / "configs"
     folder.mkdir()
     for stem in toys:
         (folder / f"{stem}.yaml").write_text("toy\n")
     comp = compare(_csv(tmp_path / "d.csv"), configs_dir=folder,
-                   loader=lambda p: toys[p.stem], runner=toy.runner)
+                   loader=lambda p: toys[p.stem], runner=toy.runner, railways=False)
     t = comp.table.set_index("row")
-    assert list(t["echelon"]) == ["mobile", "main", "main"]
+    assert list(t["matched_formation"]) == ["mobile", "main", "main"]
+    assert t.loc[2, "match_rule"] == "rule 3: the army's mobile group"
+    assert t.loc[3, "match_rule"] == "rule 3: the army's main forces"
     # mobile row against the 100 km/day track: inside 90-110; main row against 30 km/day: inside
     assert t.loc[2, "modeled_km"] == pytest.approx(100.0)
     assert t.loc[2, "km_error"] == 0.0
     assert t.loc[3, "modeled_km"] == pytest.approx(30.0)
     assert t.loc[3, "km_error"] == 0.0
-    # AY has no mobile scenario: its forward-detachment row is scored on main, with a note
+    # AY has no forward detachment: the row names no formation of it, so the army as a whole
     assert t.loc[4, "modeled_km"] == pytest.approx(30.0)
     assert t.loc[4, "km_error"] == pytest.approx(-60.0)
-    assert "no mobile scenario" in t.loc[4, "note"]
-    assert comp.axes["AX"].mobile is not None and comp.axes["AY"].mobile is None
+    assert t.loc[4, "match_rule"] == "rule 4: names no formation of the army"
+    assert comp.axes["AX"].trace.formation_ids == ["main", "mobile"]
+    assert comp.axes["AY"].trace.formation_ids == ["main"]
     assert not comp.inputs.config_problems
 
 
-def test_calibration_scores_mobile_rows_on_the_mobile_run_like_compare(toy):
+def test_calibration_scores_rows_on_their_formations_like_compare(toy):
     import math
 
     import pandas as pd
@@ -188,6 +160,6 @@ def test_calibration_scores_mobile_rows_on_the_mobile_run_like_compare(toy):
     with_mobile = evaluate_grid({"A": (main, rows, mobile)}, [], runner=toy.runner)
     assert with_mobile["sum_abs_km"].tolist() == [pytest.approx(0.0)]
     assert with_mobile["n_km"].tolist() == [2]
-    # without the mobile scenario the mobile row falls back to the main run: 160 km short
+    # without the mobile scenario the army has no mobile group: the army as a whole, 160 km short
     only_main = evaluate_grid({"A": (main, rows)}, [], runner=toy.runner)
     assert only_main["sum_abs_km"].tolist() == [pytest.approx(160.0)]

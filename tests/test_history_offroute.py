@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from logistics.history.offroute import OffRouteTimer, duty_share, season_at
+from logistics.history.offroute import OffRouteTimer, season_at
 
 RES = 1000.0
 BOX = (121.0, 45.0, 121.9, 45.5)
@@ -43,7 +43,8 @@ def _lonlat(ds, row, col):
 
 def _track(ds, cells, times, status=None):
     lon, lat = zip(*(_lonlat(ds, r, c) for r, c in cells))
-    return pd.DataFrame({"time": times, "lon": lon, "lat": lat, "cum_km": np.arange(len(cells), dtype=float),
+    steps = [0.0] + [math.hypot(r1 - r0, c1 - c0) * RES / 1000 for (r0, c0), (r1, c1) in zip(cells, cells[1:])]
+    return pd.DataFrame({"time": times, "lon": lon, "lat": lat, "cum_km": np.cumsum(steps),
                          "status": status or ["moving"] * len(cells)})
 
 
@@ -57,38 +58,42 @@ def test_stationary_formation_needs_the_straight_travel_time(flat, s_per_m):
     tr = _track(flat, [(40, 20)] * 5, T0 + pd.to_timedelta(np.arange(5), "h"))
     lon, lat = _lonlat(flat, 20, 20)  # 20 cells north
     o = timer.time(tr, vehicle="foot-infantry", seasons=(), lon=lon, lat=lat, radius_km=0.0)
-    assert o.reached and o.duty == 1.0
+    assert o.reached and o.duty == 1.0  # it never moved
     expected = T0 + pd.Timedelta(seconds=20 * RES * s_per_m)
     assert abs((o.arrival - expected).total_seconds()) < 2
     assert o.leave_time == T0
 
 
 def test_moving_formation_leaves_its_track_where_it_pays_most(flat, s_per_m):
-    """Track east one cell an hour along row 40; place 6 cells north of col 30. The earliest
-    arrival is the minimum over the steps of hour + octile distance x seconds per metre."""
+    """Track east one cell an hour along row 40; place 6 cells north of col 30. The formation's
+    pace is 1 km/h against the cost engine's 1 km per s_per_m * 1000 s, so every leg takes
+    ``duty`` = 3600 / (1000 s_per_m) times the engine's time; the earliest arrival is the
+    minimum over the steps of hour + duty x octile distance x seconds per metre."""
     timer = OffRouteTimer(flat)
     cells = [(40, c) for c in range(10, 50)]
     times = T0 + pd.to_timedelta(np.arange(len(cells)), "h")
     tr = _track(flat, cells, times)
     lon, lat = _lonlat(flat, 34, 30)
     o = timer.time(tr, vehicle="foot-infantry", seasons=(), lon=lon, lat=lat, radius_km=0.0)
-    brute = min(i * 3600 + _octile(34 - r, 30 - c) * s_per_m for i, (r, c) in enumerate(cells))
+    duty = 3600.0 / (RES * s_per_m)
+    assert o.duty == pytest.approx(duty, rel=1e-6)
+    brute = min(i * 3600 + duty * _octile(34 - r, 30 - c) * s_per_m for i, (r, c) in enumerate(cells))
     assert abs((o.arrival - T0).total_seconds() - brute) < 2
 
 
-def test_duty_share_stretches_the_leg_and_fuel_halts_cannot_start_one(flat, s_per_m):
+def test_a_formation_faster_than_the_engine_has_duty_one_and_fuel_halts_cannot_start_a_leg(flat, s_per_m):
     timer = OffRouteTimer(flat)
+    cells = [(40, 10)] + [(40, 30)] * 47  # 20 km in the first hour, then still
     hours = np.arange(48)
-    status = ["moving" if h % 24 < 12 else "rest" for h in hours]
-    tr = _track(flat, [(40, 20)] * 48, T0 + pd.to_timedelta(hours, "h"), status)
-    assert duty_share(tr) == pytest.approx(0.5)
-    lon, lat = _lonlat(flat, 30, 20)
+    tr = _track(flat, cells, T0 + pd.to_timedelta(hours, "h"))
+    lon, lat = _lonlat(flat, 30, 30)
     o = timer.time(tr, vehicle="foot-infantry", seasons=(), lon=lon, lat=lat, radius_km=0.0)
-    assert abs((o.arrival - T0).total_seconds() - 10 * RES * s_per_m / 0.5) < 2
-    halted = ["halted: no fuel"] * 10 + ["moving"] * 38
-    o = timer.time(_track(flat, [(40, 20)] * 48, T0 + pd.to_timedelta(hours, "h"), halted),
+    assert o.duty == 1.0
+    assert abs((o.arrival - T0).total_seconds() - (3600 + 10 * RES * s_per_m)) < 2
+    halted = ["halted: no fuel"] * 11 + ["moving"] * 37
+    o = timer.time(_track(flat, cells, T0 + pd.to_timedelta(hours, "h"), halted),
                    vehicle="foot-infantry", seasons=(), lon=lon, lat=lat, radius_km=0.0)
-    assert o.leave_time == T0 + pd.Timedelta(hours=10)
+    assert o.leave_time == T0 + pd.Timedelta(hours=11)
 
 
 def test_radius_and_speed_scale(flat, s_per_m):

@@ -12,10 +12,11 @@ the documented date minus the route km of the documented place). Km, not days, b
 error exists even when the model never reaches a place (a date error would be censored) and
 varies smoothly with the parameters. The date MAE is reported beside it.
 
-Echelons: an axis entry may carry its mobile-echelon scenario as a third element; each
-documented row is then scored against the echelon :func:`logistics.history.echelon.scored_echelon`
-picks for it (the rule `logistics compare` uses), so both commands score the same rows the
-same way.
+Formations: each axis is run as an army (an entry may carry its mobile-echelon scenario as a
+third element and its departure line as a fourth; echelon runs are joined into one army) and
+every documented row is scored by ``logistics.history.score.score_army``, the scoring of
+`logistics compare` (event kinds, rows matched to formations, off-route places timed by the cost
+engine, depth from the departure line), so both commands score the same rows the same way.
 
 LOAO: for each axis, fit on the others and score the held-out axis at the fitted point; the
 pooled held-out MAE is the figure to quote, next to the same axes run with nominal parameters.
@@ -33,9 +34,8 @@ import numpy as np
 import pandas as pd
 
 from logistics.errors import ConfigError
-from logistics.history.echelon import scored_echelon
-from logistics.history.runs import Job, run_jobs
-from logistics.history.score import DEFAULT_TOLERANCE_KM, score_rows
+from logistics.history.runs import Job, merge_traces, run_jobs
+from logistics.history.score import DEFAULT_TOLERANCE_KM
 
 __all__ = [
     "PARAMETERS",
@@ -100,14 +100,8 @@ def _echelon_scenarios(entry: Sequence[Any]) -> dict[str, Any]:
     return out
 
 
-def _rows_by_echelon(rows: pd.DataFrame, has_mobile: bool) -> dict[str, pd.DataFrame]:
-    """The documented rows of one axis split by the echelon each is scored against."""
-    n = len(rows)
-    formation = rows["formation"] if "formation" in rows else [None] * n
-    place = rows["place_reached"] if "place_reached" in rows else [None] * n
-    picked = np.array([scored_echelon(f, p, has_mobile)[0] for f, p in zip(formation, place)],
-                      dtype=object)
-    return {e: rows[picked == e] for e in ("main", "mobile") if (picked == e).any()}
+def _line(entry: Sequence[Any]) -> tuple:
+    return tuple(entry[3]) if len(entry) > 3 and entry[3] is not None else ()
 
 
 def evaluate_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, float]], *,
@@ -117,25 +111,27 @@ def evaluate_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[st
     """Run every axis at every point (and once nominal) and tabulate its error sums.
 
     ``axes`` maps axis_id -> (scenario, documented rows of that axis[, mobile scenario or
-    None]). With a mobile scenario both echelons run and each row is scored against its own
-    (see the module docstring). Returns one row per (point, axis): ``point`` (-1 = nominal),
-    the parameter values, ``axis_id``, ``n_km``, ``sum_abs_km``, ``n_date``,
-    ``sum_abs_date_days``.
+    None[, departure line]]). The axis runs as one army and its rows are scored like
+    `logistics compare` scores them (see the module docstring). Returns one row per (point,
+    axis): ``point`` (-1 = nominal), the parameter values, ``axis_id``, ``n_km``,
+    ``sum_abs_km``, ``n_date``, ``sum_abs_date_days``.
     """
+    from logistics.history.score import score_army
+
     plan = [(i, dict(p)) for i, p in enumerate(points)] + [(_NOMINAL, {})]
     echelons = {a: _echelon_scenarios(e) for a, e in axes.items()}
     keys = [(i, p, a, e) for i, p in plan for a in axes for e in echelons[a]]
-    jobs = [Job(echelons[a][e], p, dem, seed, resolution_m) for _, p, a, e in keys]
+    jobs = [Job(echelons[a][e], p, dem, seed, resolution_m, e) for _, p, a, e in keys]
     traces = dict(zip(((i, a, e) for i, _, a, e in keys),
                       run_jobs(jobs, runner=runner, client=client, progress=progress)))
     names = list(points[0]) if points else []
     rows = []
     for i, p in plan:
         for a in axes:
-            parts = [score_rows(sub, traces[i, a, e].track, traces[i, a, e].route_points,
-                                tolerance_km=tolerance_km)
-                     for e, sub in _rows_by_echelon(axes[a][1], "mobile" in echelons[a]).items()]
-            s = pd.concat(parts, ignore_index=True) if parts else None
+            army = merge_traces({e: traces[i, a, e] for e in echelons[a]})
+            documented = axes[a][1]
+            s = (score_army(documented, army, line=_line(axes[a]), tolerance_km=tolerance_km)
+                 if len(documented) else None)
             km = s["error_km"].abs().dropna() if s is not None else pd.Series(dtype=float)
             dd = (s.loc[s["scorable_date"].astype(bool), "date_error_days"].abs()
                   if s is not None else pd.Series(dtype=float))
@@ -245,7 +241,8 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = PARA
               dem: str = "merged", seed: int = 0, progress: bool = False) -> Calibration:
     """Fit ``params`` (at most three global ones) on ``axes`` by grid search; LOAO beside it.
 
-    ``axes`` maps axis_id -> (scenario, documented rows[, mobile-echelon scenario or None]).
+    ``axes`` maps axis_id -> (scenario, documented rows[, mobile-echelon scenario or None[,
+    departure line]]).
     ``bounds`` default to the union of the scenarios' ``uncertain:`` ranges, else
     :data:`DEFAULT_BOUNDS`.
     """

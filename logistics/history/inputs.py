@@ -5,6 +5,9 @@ configs folder (not subfolders) that loads as a scenario is matched by its ``axi
 Configs that fail to load and documented axes without a scenario are reported, not dropped.
 An axis may have two scenarios, one per echelon (``echelon: main``, the default, and
 ``echelon: mobile``): the main one models the axis; the mobile one is kept in ``mobile``.
+Each modeled axis's departure line (``departure_lines``) comes from the run when it has one;
+until then from the scenario's ``departure.line`` or the army file
+``<configs>/armies/<axis>.yaml`` (its ``departure.line``), else none.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ class Inputs:
     """``documented`` (parsed file), ``scenarios`` (axis_id -> loaded scenario, for axes in the
     file; their main echelon), ``unmodeled`` (documented axes no config models),
     ``config_problems`` (one line per config that failed to load), ``configs_dir``, ``mobile``
-    (axis_id -> the axis's mobile-echelon scenario, for modeled axes that have one)."""
+    (axis_id -> the axis's mobile-echelon scenario, for modeled axes that have one),
+    ``departure_lines`` (axis_id -> the army's departure line as ((lon, lat), ...), when known
+    before any run)."""
 
     documented: Documented
     scenarios: dict[str, Any]
@@ -34,6 +39,7 @@ class Inputs:
     config_problems: tuple[str, ...]
     configs_dir: str
     mobile: dict[str, Any] = field(default_factory=dict)
+    departure_lines: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
 
 
 def default_documented_path() -> Path:
@@ -94,4 +100,45 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
     matched = {a: scenarios[a] for a in documented_axes if a in scenarios}
     unmodeled = tuple(a for a in doc.axes if a not in scenarios)
     mobile = {a: mobiles[a] for a in matched if a in mobiles}
-    return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), mobile)
+    lines = {}
+    for a, sc in matched.items():
+        try:
+            line = departure_line(sc, folder)
+        except LogisticsError as exc:
+            problems.append(f"axis {a}: departure line not read ({exc}); depths measured from "
+                            "each formation's start")
+            line = ()
+        if line:
+            lines[a] = line
+    return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), mobile, lines)
+
+
+def departure_line(scenario: Any, folder: Path) -> tuple[tuple[float, float], ...]:
+    """The army's departure line: the scenario's ``departure.line``, else ``departure.line`` of
+    ``<folder>/armies/<axis_id lower-case>.yaml``, else ``()``. Points are places or lon/lat."""
+    import yaml
+
+    from logistics.places import resolve
+
+    dep = getattr(scenario, "departure", None)
+    points = list(getattr(dep, "line", None) or [])
+    if not points:
+        path = Path(folder) / "armies" / f"{str(scenario.axis_id).lower()}.yaml"
+        if not path.is_file():
+            return ()
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+        points = list(((data.get("departure") or {}).get("line")) or [])
+    out = []
+    for p in points:
+        if isinstance(p, dict):
+            where = (p["lon"], p["lat"]) if p.get("lon") is not None else p.get("place")
+        elif getattr(p, "lon", None) is not None:
+            where = (p.lon, p.lat)
+        else:
+            where = getattr(p, "place", p)
+        place = resolve(where)
+        out.append((float(place.lon), float(place.lat)))
+    return tuple(out)

@@ -12,8 +12,8 @@ order (:data:`RULES`):
    row that also says "forward detachment" («передовой отряд», "forward units") takes the
    forward detachment *of* a named body; otherwise a forward detachment whose parent is also
    named gives way to its parent ("7th Mechanized Corps" is the corps, not its detachment);
-2. **an alias** of a formation contained in the text (the longest wins), except aliases that
-   are only the army's name;
+2. **a name or alias** of a formation contained in the text (the longest wins), except those
+   that are only the army's name;
 3. **a role at army level**: "forward detachment(s)" -> the army's forward detachments;
    "mobile group" («подвижная группа») -> its mobile groups, else its forward detachments and
    tank/mechanised formations; "main forces" («главные силы») -> its main bodies;
@@ -41,8 +41,8 @@ RULES: str = (
     "(English or Russian, e.g. '5th Gds Tank Corps', «5-й гвардейский танковый корпус», "
     "«63-я мбр», «мехкорпус») -> the formations with that number and level in their name or "
     "aliases ('forward detachment', «передовой отряд» in the text -> that body's forward "
-    "detachment; otherwise the body itself); (2) an alias of a formation contained in the text "
-    "(longest first; not an alias that is only the army's name); (3) 'forward detachment(s)', "
+    "detachment; otherwise the body itself); (2) a formation's name or alias contained in the "
+    "text (longest first; not one that is only the army's name); (3) 'forward detachment(s)', "
     "'forward units' -> the army's forward detachments; 'mobile group', «подвижная группа» -> "
     "its mobile groups, else its forward detachments and tank/mechanised formations; 'main "
     "forces', «главные силы» -> its main bodies; (4) the army as a whole (its name, its front, "
@@ -193,14 +193,14 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
     # 2. aliases
     best: list[tuple[int, str]] = []
     for i in ids:
-        for alias in by_id[i].get("aliases") or ():
+        for alias in (by_id[i].get("name") or "", *(by_id[i].get("aliases") or ())):
             a = normalise(alias)
             if a and re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", text) and not _army_alias(alias, army_refs):
                 best.append((len(a), i))
     if best:
         top = max(n for n, _ in best)
         chosen = list(dict.fromkeys(i for n, i in best if n == top))
-        return Match(tuple(chosen), "rule 2: alias in the text", "; ".join(problems))
+        return Match(tuple(chosen), "rule 2: name or alias in the text", "; ".join(problems))
     # 3. roles at army level
     if wants_fd:
         fds = [i for i in ids if _role(by_id[i]) == "forward_detachment"]

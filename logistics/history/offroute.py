@@ -8,23 +8,30 @@ place. Along the formation's hourly track the modeled arrival is
 
     arrival = min over track steps t of  t + travel_h(position at t) / duty
 
-(the earliest time at which the formation, leaving its track at t, gets there). ``duty`` is
-the share of hours the formation moved on its days of movement (its march schedule, halts
-included), so an off-route leg is marched like the rest of its advance: an assumption, named
-in every report. Steps where the formation is held for lack of fuel cannot start a leg. The
-time is divided by the run's ``speed_scale`` (calibration), like every speed of the run.
+(the earliest time at which the formation, leaving its track at t, gets there), where
+
+    duty = (time from the track's start to its last step on the move)
+           / (cost-engine hours from the track's start to where it last moved)
+
+at least 1: the formation's own pace against the cost engine's pace vehicle driving without
+a stop (march schedule, column pace, halts, fuel stops, a longer route through its
+objectives), so an off-route leg is marched as the formation marched the rest of its advance:
+an assumption, named in every report. A formation that never moved has duty 1. Steps where it
+is held for lack of fuel cannot start a leg. The time is divided by the run's ``speed_scale``
+(calibration), like every speed of the run.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["OffRoute", "OffRouteTimer", "duty_share", "season_at"]
+__all__ = ["OffRoute", "OffRouteTimer", "season_at", "timer_for"]
 
 _FUEL_HALT = "halted: no fuel"
 
@@ -46,20 +53,6 @@ class OffRoute:
     @property
     def reached(self) -> bool:
         return not pd.isna(self.arrival)
-
-
-def duty_share(track: pd.DataFrame) -> float:
-    """Share of hours with status ``moving`` over the days on which the formation moved
-    (1 when the track has no status)."""
-    if "status" not in track or len(track) < 2:
-        return 1.0
-    t = pd.to_datetime(track["time"])
-    moving = track["status"].astype(str).str.startswith("moving").to_numpy()
-    days = t.dt.normalize()
-    moved_days = set(days[moving])
-    on = days.isin(moved_days).to_numpy()
-    n = int(on.sum())
-    return float(moving[on].sum() / n) if n else 1.0
 
 
 def season_at(seasons, when: pd.Timestamp) -> str:
@@ -86,15 +79,47 @@ class OffRouteTimer:
     _cache: dict = field(default_factory=dict, repr=False)
 
     def travel_hours(self, vehicle: str, season: str, lon: float, lat: float,
-                     radius_km: float) -> np.ndarray | None:
-        """Hours from every cell to the place's disc (inf where no way); None when the place
-        lies outside the terrain."""
-        key = (vehicle, season, round(lon, 5), round(lat, 5), round(radius_km, 3))
+                     radius_km: float, *, reverse: bool = True) -> np.ndarray | None:
+        """Hours from every cell to the place's disc (``reverse``; from it otherwise), inf
+        where there is no way; None when the place lies outside the terrain."""
+        key = (vehicle, season, round(lon, 5), round(lat, 5), round(radius_km, 3), reverse)
         if key not in self._cache:
-            self._cache[key] = self._solve(vehicle, season, lon, lat, radius_km)
+            self._cache[key] = self._solve(vehicle, season, lon, lat, radius_km, reverse)
         return self._cache[key]
 
-    def _solve(self, vehicle: str, season: str, lon: float, lat: float, radius_km: float):
+    def duty(self, track: pd.DataFrame, *, vehicle: str, seasons) -> float:
+        """The formation's elapsed time per cost-engine hour to where it last moved (>= 1)."""
+        if len(track) < 2:
+            return 1.0
+        moved = np.flatnonzero(track["cum_km"].to_numpy(float) > float(track["cum_km"].iloc[0]) + 1e-6)
+        if moved.size == 0:
+            return 1.0
+        t0 = pd.Timestamp(track["time"].iloc[0])
+        last = int(np.argmax(track["cum_km"].to_numpy(float)))
+        hours = self.travel_hours(vehicle, season_at(seasons, t0), float(track["lon"].iloc[0]),
+                                  float(track["lat"].iloc[0]), 0.0, reverse=False)
+        if hours is None:
+            return 1.0
+        r, c, inside = self._cells(track["lon"].to_numpy(float)[[last]], track["lat"].to_numpy(float)[[last]])
+        engine_h = float(hours[r[0], c[0]]) if inside[0] else math.inf
+        elapsed_h = (pd.Timestamp(track["time"].iloc[last]) - t0) / pd.Timedelta(hours=1)
+        if not (math.isfinite(engine_h) and engine_h > 0):
+            return 1.0
+        return max(1.0, elapsed_h / engine_h)
+
+    def _cells(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(row, col, inside) of points on the terrain grid (outside: clipped, inside False)."""
+        from logistics.terrain import to_metric
+
+        x, y = to_metric(lon, lat)
+        xs, ys = np.asarray(self.terrain["x"], float), np.asarray(self.terrain["y"], float)
+        fc = np.rint((np.asarray(x) - xs[0]) / (xs[1] - xs[0])).astype(int)
+        fr = np.rint((np.asarray(y) - ys[0]) / (ys[1] - ys[0])).astype(int)
+        inside = (fc >= 0) & (fc < len(xs)) & (fr >= 0) & (fr < len(ys))
+        return np.clip(fr, 0, len(ys) - 1), np.clip(fc, 0, len(xs) - 1), inside
+
+    def _solve(self, vehicle: str, season: str, lon: float, lat: float, radius_km: float,
+               reverse: bool = True):
         from logistics.cost.accumulate import accumulate, cost_array
         from logistics.cost.models import CostModels
         from logistics.terrain import to_metric
@@ -117,36 +142,33 @@ class OffRouteTimer:
         if self._models is None:
             self._models = CostModels()
         model = self._models.get(self.terrain, load_vehicle(vehicle), objective="time", season=season)
-        acc = accumulate(model, sources, stencil=self.stencil, reverse=True, engine=self.engine)
+        acc = accumulate(model, sources, stencil=self.stencil, reverse=reverse, engine=self.engine)
         return np.asarray(cost_array(acc), dtype=float) / 3600.0
 
     def time(self, track: pd.DataFrame, *, vehicle: str, seasons, lon: float, lat: float,
              radius_km: float, speed_scale: float = 1.0) -> OffRoute:
         """The earliest arrival at the place from any step of ``track`` (see the module)."""
-        from logistics.terrain import to_metric
-
-        duty = duty_share(track)
-        nat = OffRoute(pd.NaT, pd.NaT, math.nan, math.nan, math.nan, duty)
+        nat = OffRoute(pd.NaT, pd.NaT, math.nan, math.nan, math.nan, math.nan)
         if not vehicle:
             return _with(nat, "the formation names no pace vehicle to time it")
+        duty = self.duty(track.sort_values("time", kind="stable").reset_index(drop=True),
+                         vehicle=vehicle, seasons=seasons)
+        nat = OffRoute(pd.NaT, pd.NaT, math.nan, math.nan, math.nan, duty)
         ok = ~track["status"].astype(str).eq(_FUEL_HALT) if "status" in track else np.ones(len(track), bool)
         steps = track[np.asarray(ok)]
         if steps.empty:
             return _with(nat, "the formation never moves")
         times = pd.to_datetime(steps["time"])
-        x, y = to_metric(steps["lon"].to_numpy(float), steps["lat"].to_numpy(float))
-        xs, ys = np.asarray(self.terrain["x"], float), np.asarray(self.terrain["y"], float)
-        col = np.clip(np.rint((x - xs[0]) / (xs[1] - xs[0])).astype(int), 0, len(xs) - 1)
-        row = np.clip(np.rint((y - ys[0]) / (ys[1] - ys[0])).astype(int), 0, len(ys) - 1)
+        row, col, inside = self._cells(steps["lon"].to_numpy(float), steps["lat"].to_numpy(float))
         best = (math.inf, -1, math.nan)
         for season in dict.fromkeys(season_at(seasons, t) for t in times):
             hours = self.travel_hours(vehicle, season, lon, lat, radius_km)
             if hours is None:
                 return _with(nat, "the place lies outside the run's terrain")
             mine = np.array([season_at(seasons, t) == season for t in times])
-            leg = hours[row, col] / max(speed_scale, 1e-9) / max(duty, 1e-9)
+            leg = hours[row, col] / max(speed_scale, 1e-9) * duty
             t_h = (times.to_numpy("datetime64[ns]").astype(np.int64) / 3.6e12)
-            total = np.where(mine, t_h + leg, np.inf)
+            total = np.where(mine & inside, t_h + leg, np.inf)
             i = int(np.argmin(total))
             if total[i] < best[0]:
                 best = (float(total[i]), i, float(leg[i]))
@@ -160,3 +182,30 @@ class OffRouteTimer:
 
 def _with(o: OffRoute, note: str) -> OffRoute:
     return OffRoute(o.arrival, o.leave_time, o.leave_lon, o.leave_lat, o.travel_h, o.duty, note)
+
+
+@lru_cache(maxsize=8)
+def _timer(ref: Any) -> OffRouteTimer:
+    return OffRouteTimer(ref.load(), stencil=16)
+
+
+def timer_for(trace: Any, points: list[tuple[float, float]], *,
+              margin_deg: float = 0.5) -> OffRouteTimer | None:
+    """An off-route timer on the run's terrain, widened to hold ``points`` (lon, lat): a
+    Dataset is used as it is; a :class:`TerrainRef` is loaded once per process and box."""
+    t = trace.terrain
+    if t is None:
+        return None
+    from logistics.history.runs import TerrainRef
+
+    if not isinstance(t, TerrainRef):
+        return OffRouteTimer(t)
+    from logistics import settings
+
+    w, s, e, n = t.bbox
+    W, S, E, N = settings.THEATRE_BBOX
+    for lon, lat in points:
+        w, s = min(w, lon - margin_deg), min(s, lat - margin_deg)
+        e, n = max(e, lon + margin_deg), max(n, lat + margin_deg)
+    box = (round(max(w, W), 2), round(max(s, S), 2), round(min(e, E), 2), round(min(n, N), 2))
+    return _timer(TerrainRef(box, t.resolution_m, t.dem))

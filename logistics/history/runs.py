@@ -37,13 +37,15 @@ __all__ = ["Job", "RunTrace", "TerrainRef", "FORMATION_COLUMNS", "trace_of", "me
 @dataclass(frozen=True)
 class Job:
     """One scenario evaluation: ``scenario`` (path or loaded Scenario) run with ``overrides``
-    (global scales or dotted figure paths), on ``dem``, with the runner's ``seed``."""
+    (global scales or dotted figure paths), on ``dem``, with the runner's ``seed``; ``echelon``
+    names its formation when the runner gives no formations (an echelon run)."""
 
     scenario: Any
     overrides: dict[str, float] = field(default_factory=dict)
     dem: str = "merged"
     seed: int = 0
     resolution_m: float | None = None
+    echelon: str = "main"
 
 
 #: Columns of :attr:`RunTrace.formations` (the formations contract of ``RunResult``).
@@ -124,7 +126,7 @@ class RunTrace:
 def _one_formation(fid: str, kind: str, name: str, pace: str, movement: str = "",
                    start: tuple[float, float] = (np.nan, np.nan), role: str = "") -> pd.DataFrame:
     return pd.DataFrame([{
-        "formation_id": fid, "name": name or fid, "kind": kind, "parent": None,
+        "formation_id": fid, "name": name, "kind": kind, "parent": None,
         "movement": movement, "aliases": (), "start_lon": start[0], "start_lat": start[1],
         "pace_vehicle": pace, "role": role,
     }], columns=list(FORMATION_COLUMNS))
@@ -265,7 +267,12 @@ def _legacy_formation(sc: Any, echelon: str) -> tuple[str, str, str, str]:
     return kind, movement, lead, name
 
 
-def _terrain_ref(result: Any) -> TerrainRef | None:
+def _terrain_ref(result: Any) -> Any:
+    """The run's terrain: a :class:`TerrainRef` (box, resolution, DEM), or the Dataset itself
+    when the result carries one (``terrain``: synthetic runs)."""
+    given = getattr(result, "terrain", None)
+    if given is not None and hasattr(given, "data_vars"):
+        return given
     prov = getattr(result, "provenance", None) or {}
     box = getattr(result, "terrain_box", None)
     sc = getattr(result, "scenario", None)
@@ -316,7 +323,7 @@ def _start_time(result: Any) -> pd.Timestamp | None:
 def _run_one(runner: Callable[..., Any], job: Job) -> RunTrace:
     result = runner(job.scenario, seed=job.seed, overrides=dict(job.overrides) or None,
                     dem=job.dem, resolution_m=job.resolution_m)
-    return trace_of(result)
+    return trace_of(result, echelon=job.echelon)
 
 
 def run_jobs(jobs: Sequence[Job], *, runner: Callable[..., Any] | None = None,
