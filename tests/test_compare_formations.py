@@ -20,10 +20,10 @@ DAY = pd.Timedelta(days=1)
 def army(toy_army):
     F = toy_army.Form
     forms = (
-        F("fd", "1st Toy Mech Corps forward detachment", "forward_detachment", 45.5, km_per_day=120.0,
-          parent="body", aliases=("1st Toy Mech Corps forward detachment",)),
-        F("body", "1st Toy Mechanized Corps", "mech_corps", 45.5, km_per_day=48.0,
-          aliases=("1st Toy Mech Corps",), hold_km=60.0, hold_h=24.0),
+        F("fd", "1st Mech Corps forward detachment", "forward_detachment", 45.5, km_per_day=120.0,
+          parent="body", aliases=("1st Mech Corps forward detachment",)),
+        F("body", "1st Mechanized Corps", "mech_corps", 45.5, km_per_day=48.0,
+          aliases=("1st Mech Corps",), hold_km=60.0, hold_h=24.0),
         F("rifles", "Toy Army rifle divisions", "rifle_division", 45.3, lon0=121.1 - 10 / 78.7,
           km_per_day=24.0, pace_vehicle="foot-infantry", movement="foot"),
     )
@@ -48,10 +48,10 @@ def result(toy_army, army, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("formations")
     rows = [
         # 2: the forward detachment reaches its km 100 at 20:00 on 9 Aug
-        _row(formation="1st Toy Mech Corps forward detachment", date="1945-08-09",
+        _row(formation="1st Mech Corps forward detachment", date="1945-08-09",
              place_reached="Alpha", quote="reached Alpha", **_at(toy_army, army, "fd", 100)),
         # 3: the corps gets to km 60 at 06:00 on 10 Aug and is held 24 h there: captured 11 Aug
-        _row(formation="1st Toy Mech Corps", date="1945-08-11", place_reached="Fort",
+        _row(formation="1st Mech Corps", date="1945-08-11", place_reached="Fort",
              quote="the corps captured Fort", **_at(toy_army, army, "body", 60)),
         # 4: the army as a whole at km 50: the detachment is there first (10:00 on 9 Aug)
         _row(formation="1st Toy Army", date="1945-08-09", place_reached="Bravo",
@@ -66,7 +66,7 @@ def result(toy_army, army, tmp_path_factory):
         _row(formation="Toy Army rifle divisions", date="1945-08-09", place_reached="(none)",
              cumulative_km_from_start_documented="14", km_min=14, km_max=14),
         # 8: a depth shorter than the place's distance from the line: flagged, place scored
-        _row(formation="1st Toy Mech Corps forward detachment", date="1945-08-09",
+        _row(formation="1st Mech Corps forward detachment", date="1945-08-09",
              place_reached="Alpha", quote="reached Alpha", cumulative_km_from_start_documented="up to 20",
              km_max=20, **_at(toy_army, army, "fd", 100)),
         # 9: an air landing: never a ground advance
@@ -76,7 +76,7 @@ def result(toy_army, army, tmp_path_factory):
         _row(formation="1st Toy Army", date="1945-08-15", place_reached="Fort (surrender of garrison)",
              quote="held out until 15 August", **_at(toy_army, army, "body", 60)),
         # 11: approaches to a place at the detachment's km 150: 20 km short -> its km 130
-        _row(formation="1st Toy Mech Corps forward detachment", date="1945-08-10",
+        _row(formation="1st Mech Corps forward detachment", date="1945-08-10",
              place_reached="approaches to Echo", **_at(toy_army, army, "fd", 150)),
         # 12: a formation the army does not have, and an unknown event kind
         _row(formation="99th Rifle Corps", date="1945-08-09", place_reached="Bravo",
@@ -108,7 +108,7 @@ def near(a, b, minutes: float = 2.0) -> bool:
 
 
 def test_each_row_is_matched_to_its_formation(t):
-    assert t.loc[2, "matched_formation"] == "fd" and t.loc[2, "match_rule"].startswith("rule 2")
+    assert t.loc[2, "matched_formation"] == "fd" and t.loc[2, "match_rule"].startswith("rule 1")
     assert t.loc[3, "matched_formation"] == "body"
     assert t.loc[4, "matched_formation"] == "fd" and "first to reach" in t.loc[4, "note"]
     assert t.loc[4, "candidates"] == "fd,body,rifles"

@@ -96,3 +96,14 @@ def test_mobile_group_prefers_formations_of_that_role():
     f.loc[len(f)] = {"formation_id": "mg", "name": "mobile group", "kind": "mobile_group",
                      "parent": None, "role": "", "aliases": ()}
     assert match_row("6th Guards Tank Army mobile group", "x", f, army_name=ARMY).candidates == ("mg",)
+
+
+def test_an_army_without_named_formations_notes_rather_than_complains():
+    """Echelon runs name no formations: a numbered corps cannot be told apart, which is the
+    run's limit, not a problem with the row."""
+    legacy = pd.DataFrame([{"formation_id": "main", "name": "", "kind": "army", "parent": None,
+                            "role": "main_body", "aliases": ()},
+                           {"formation_id": "mobile", "name": "", "kind": "mobile_group", "parent": None,
+                            "role": "forward_detachment", "aliases": ()}])
+    m = match_row("7th Mechanized Corps", "Tuquan", legacy, army_name=ARMY)
+    assert m.problem == "" and "cannot be told apart" in m.note and m.rule.startswith("rule 4")

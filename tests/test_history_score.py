@@ -202,3 +202,14 @@ def test_window_error_is_zero_within_the_day_and_grows_outside(offset_days):
     else:
         assert err == pytest.approx(offset_days, abs=1e-6)
     assert window_error_days(arrival, day, basis="no_later_than") == max(0.0, err)
+
+
+def test_depth_flag_counts_the_approach_distance():
+    from logistics.history.depth import depth_flag
+
+    line = ((120.0, 44.0), (120.0, 46.0))
+    lon = 120 + 133 / KM_PER_DEG_LON_45  # 133 km east of the line
+    assert depth_flag(100, 100, lon, 45.0, line, tolerance_km=15) != ""
+    assert depth_flag(100, 100, lon, 45.0, line, tolerance_km=15, short_km=20) == ""
+    assert depth_flag(120, 150, lon, 45.0, line, tolerance_km=15) == ""
+    assert depth_flag(100, 100, lon, 45.0, (), tolerance_km=15) == ""

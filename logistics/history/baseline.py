@@ -10,8 +10,8 @@ march of the 1935 regulation). The two routes:
   crosses the departure line (a place off that route: its nearest point, then straight on);
 * **independent route** (:class:`IndependentRoutes`): the 1945 railway where one joins the
   departure line to the place (a station within :data:`JOIN_KM` of the line, a station within
-  the place tolerance of the place, connected on the shipped network), else the straight line
-  from the departure line. It does not know the model, so a model on a wrong route earns no
+  the place tolerance of the place, connected on the shipped network, no longer than
+  :data:`MAX_DETOUR` times the straight line), else the straight line from the departure line. It does not know the model, so a model on a wrong route earns no
   skill from it.
 
 A baseline's modeled quantities come from one rule (:func:`plan_score`): it reaches depth
@@ -34,13 +34,18 @@ import yaml
 from logistics import settings
 from logistics.errors import ConfigError
 
-__all__ = ["JOIN_KM", "PlannedRate", "PlannedRates", "load_planned_rates", "plan_score",
+__all__ = ["JOIN_KM", "MAX_DETOUR", "PlannedRate", "PlannedRates", "load_planned_rates", "plan_score",
            "IndependentRoutes", "BASELINE_COLUMNS", "score_baselines", "skill"]
 
 #: A railway joins the departure line when one of its stations lies within this many km of it.
 #: Assumed: about a day's march of a rifle division (movement-facts.md 3: 30-40 km on foot), the
 #: distance a plan would march to a railhead rather than ignore the line.
 JOIN_KM: float = 30.0
+
+#: A railway longer than this many times the straight line from the departure line to the place
+#: does not join them for the plan (assumed: a plan follows a railway along its axis, not one
+#: that leads round by another valley; the shipped lines' route factors are 1.07-1.3).
+MAX_DETOUR: float = 1.5
 
 _DAY = pd.Timedelta(days=1)
 
@@ -174,7 +179,7 @@ class IndependentRoutes:
         straight = float(distance_to_line_km(lon, lat, line)[0])
         out = (straight, "straight")
         rail = self._rail(line, lon, lat)
-        if rail is not None:
+        if rail is not None and rail <= MAX_DETOUR * max(straight, 1e-9):
             out = (rail, "rail")
         self._cache[key] = out
         return out

@@ -53,16 +53,19 @@ def crossing_km(route: pd.DataFrame, line: Sequence[tuple[float, float]]) -> flo
 
 
 def depth_flag(km_min: float, km_max: float, lon: float, lat: float,
-               line: Sequence[tuple[float, float]], *, tolerance_km: float) -> str:
+               line: Sequence[tuple[float, float]], *, tolerance_km: float,
+               short_km: float = 0.0) -> str:
     """Why a documented depth cannot be measured from the departure line ("" when it can):
-    its largest value is shorter than the line-to-place distance less ``tolerance_km``."""
+    its largest value is shorter than the line-to-place distance less ``tolerance_km`` and
+    less ``short_km`` (the distance short of the place an approach means)."""
     if not len(line) or math.isnan(lon) or math.isnan(lat):
         return ""
     top = km_max if not math.isnan(km_max) else km_min
     if math.isnan(top):
         return ""
     d = float(distance_to_line_km(lon, lat, line)[0])
-    if top < d - tolerance_km:
+    if top < d - short_km - tolerance_km:
+        short = f", {short_km:g} km short of it" if short_km else ""
         return (f"documented depth {top:g} km is shorter than the place's distance from the "
-                f"departure line ({d:.0f} km): not a depth from that line, so not scored")
+                f"departure line ({d:.0f} km{short}): not a depth from that line, so not scored")
     return ""

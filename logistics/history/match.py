@@ -105,11 +105,13 @@ class Ref:
 @dataclass(frozen=True)
 class Match:
     """The formations a row may describe (``candidates``; several: the first to reach is
-    scored), the ``rule`` that chose them, and a ``problem`` ("" when none) for the report."""
+    scored), the ``rule`` that chose them, a ``problem`` with the row ("" when none) and a
+    ``note`` (what the run cannot tell apart)."""
 
     candidates: tuple[str, ...]
     rule: str
     problem: str = ""
+    note: str = ""
 
     @property
     def single(self) -> str | None:
@@ -177,6 +179,7 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
     row_refs = refs_in(formation_text)
     unit_refs = [r for r in row_refs if r.level != "army"]
     problems: list[str] = []
+    notes: list[str] = []
     army_refs = refs_in(army_name)
     named_armies = [r for r in row_refs if r.level == "army"]
     if named_armies and army_refs and not any(r.same(a) for r in named_armies for a in army_refs):
@@ -189,7 +192,11 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
             chosen = _fd_of(hits, by_id, ids) if wants_fd else _bodies(hits, by_id)
             return Match(tuple(chosen), f"rule 1: numbered formation ({_say(unit_refs)})",
                          "; ".join(problems))
-        problems.append(f"no formation of the army is the {_say(missing)}")
+        if any(_formation_refs(f) for f in forms):
+            problems.append(f"no formation of the army is the {_say(missing)}")
+        else:
+            notes.append(f"the run names no formations (echelon runs): the {_say(missing)} "
+                         "cannot be told apart")
     # 2. aliases
     best: list[tuple[int, str]] = []
     for i in ids:
@@ -200,25 +207,28 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
     if best:
         top = max(n for n, _ in best)
         chosen = list(dict.fromkeys(i for n, i in best if n == top))
-        return Match(tuple(chosen), "rule 2: name or alias in the text", "; ".join(problems))
+        return Match(tuple(chosen), "rule 2: name or alias in the text", "; ".join(problems), "; ".join(notes))
     # 3. roles at army level
     if wants_fd:
         fds = [i for i in ids if _role(by_id[i]) == "forward_detachment"]
         if fds:
-            return Match(tuple(fds), "rule 3: the army's forward detachments", "; ".join(problems))
+            return Match(tuple(fds), "rule 3: the army's forward detachments", "; ".join(problems),
+                         "; ".join(notes))
     if _MOBILE.search(both):
         groups = [i for i in ids if _role(by_id[i]) == "mobile_group"]
         groups = groups or [i for i in ids if str(by_id[i].get("kind")) in _MOBILE_KINDS]
         if groups:
-            return Match(tuple(groups), "rule 3: the army's mobile group", "; ".join(problems))
+            return Match(tuple(groups), "rule 3: the army's mobile group", "; ".join(problems),
+                         "; ".join(notes))
     if _MAIN.search(both):
         mains = [i for i in ids if _role(by_id[i]) == "main_body"]
         if mains:
-            return Match(tuple(mains), "rule 3: the army's main forces", "; ".join(problems))
+            return Match(tuple(mains), "rule 3: the army's main forces", "; ".join(problems),
+                         "; ".join(notes))
     # 4. the army as a whole
     why = ("names the army as a whole" if named_armies or _WHOLE.search(text)
            else "names no formation of the army")
-    return Match(tuple(ids), f"rule 4: {why}", "; ".join(problems))
+    return Match(tuple(ids), f"rule 4: {why}", "; ".join(problems), "; ".join(notes))
 
 
 def _fd_of(hits: list[str], by_id: dict, ids: list[str]) -> list[str]:

@@ -142,6 +142,9 @@ class OffRouteTimer:
         if self._models is None:
             self._models = CostModels()
         model = self._models.get(self.terrain, load_vehicle(vehicle), objective="time", season=season)
+        sources = _passable(model, sources, centre)
+        if not sources:
+            return np.full(model.class_index.shape, np.inf)
         acc = accumulate(model, sources, stencil=self.stencil, reverse=reverse, engine=self.engine)
         return np.asarray(cost_array(acc), dtype=float) / 3600.0
 
@@ -178,6 +181,27 @@ class OffRouteTimer:
         arrival = pd.Timestamp(int(round(best[0] * 3.6e12)))
         return OffRoute(arrival.round("s"), pd.Timestamp(times.iloc[i]), float(steps["lon"].iloc[i]),
                         float(steps["lat"].iloc[i]), best[2], duty)
+
+
+def _passable(model: Any, sources: list[tuple[int, int]], centre: tuple[int, int],
+              radius: int = 3) -> list[tuple[int, int]]:
+    """The passable cells among ``sources``; none: the passable cell nearest to ``centre``
+    within ``radius`` cells (a town on a shore, as ``logistics route`` treats one); else []."""
+    from logistics.cost.model import BARRIER_CLASS
+
+    ci = model.class_index
+    scale = model.scale
+
+    def ok(r: int, c: int) -> bool:
+        return ci[r, c] != BARRIER_CLASS and (scale is None or bool(np.isfinite(scale[r, c])))
+
+    good = [(r, c) for r, c in sources if ok(r, c)]
+    if good:
+        return good
+    r, c = centre
+    near = [(rr, cc) for rr in range(max(0, r - radius), min(ci.shape[0], r + radius + 1))
+            for cc in range(max(0, c - radius), min(ci.shape[1], c + radius + 1)) if ok(rr, cc)]
+    return [min(near, key=lambda p: (p[0] - r) ** 2 + (p[1] - c) ** 2)] if near else []
 
 
 def _with(o: OffRoute, note: str) -> OffRoute:

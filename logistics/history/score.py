@@ -204,7 +204,7 @@ def _score_matched(r: dict, match: Any, ctx: _Context) -> dict:
                                          _nz(x["route_error_km"])))
     best["match_rule"] = match.rule
     best["candidates"] = ",".join(match.candidates)
-    notes = [best["note"]] if best["note"] else []
+    notes = [n for n in (getattr(match, "note", ""), best["note"]) if n]
     if len(tried) > 1:
         how = ("the deepest at the end of the day" if r.get("event") == "distance" or math.isnan(r["lat"])
                else "the first to reach the place")
@@ -252,7 +252,9 @@ def _score_one(r: dict, fid: str, ctx: _Context) -> dict:
                      "modeled position are reported)")
         has_place = has_km = False
     if has_km:
-        flag = depth_flag(r["km_min"], r["km_max"], r["lon"], r["lat"], ctx.line, tolerance_km=ctx.tol)
+        short = float(r.get("event_short_km") or 0.0) if kind == "approach" else 0.0
+        flag = depth_flag(r["km_min"], r["km_max"], r["lon"], r["lat"], ctx.line,
+                          tolerance_km=ctx.tol, short_km=short)
         if flag:
             res["depth_flag"] = flag
             notes.append(flag)
