@@ -90,8 +90,16 @@ def result(toy_army, army, tmp_path_factory):
     folder = tmp / "configs"
     folder.mkdir()
     (folder / "toy-a.yaml").write_text("toy\n")
+    states = pd.DataFrame([
+        {"axis_id": "TOY-A", "date": pd.Timestamp("1945-08-09"), "date_text": "9 Aug",
+         "formation": "1st Mech Corps", "place": "", "state": "0.9 of a refill", "refills": 0.9,
+         "source": "test", "quote": "q", "confidence": "high"},
+        {"axis_id": "TOY-A", "date": pd.Timestamp("1945-08-09"), "date_text": "9 Aug",
+         "formation": "1st Toy Army", "place": "", "state": "short of fuel", "refills": float("nan"),
+         "source": "test", "quote": "q", "confidence": "high"},
+    ])
     return compare(path, configs_dir=folder, loader=lambda p: army, runner=toy_army.runner,
-                   railways=False)
+                   railways=False, fuel_states=states)
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +210,17 @@ def test_outputs_open_as_gis_layers(result, tmp_path):
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "Rows matched to formations" in report and "Event kinds" in report
     assert "99 rifle corps" in report
+    assert (out / "fuel_states.csv").is_file() and (out / "fuel_TOY-A.png").is_file()
+    assert "Within ±0.25 refill: 1 of 1" in report
+
+
+def test_fuel_states_against_the_matched_formations(result):
+    """The toy burns a refill per 400 km: at the end of 9 Aug the corps (48 km) has 0.88 left,
+    the detachment (120 km) 0.70, the rifle divisions (24 km) 0.94."""
+    f = result.fuel.reset_index(drop=True)
+    assert f.loc[0, "matched_formation"] == "body"
+    assert f.loc[0, "model_refills"] == pytest.approx(0.88)
+    assert f.loc[0, "refills_error"] == pytest.approx(-0.02) and f.loc[0, "within_tolerance"]
+    assert f.loc[1, "matched_formation"] == "fd,body,rifles"
+    assert f.loc[1, "model_refills"] == pytest.approx((0.70 + 0.88 + 0.94) / 3)
+    assert math.isnan(f.loc[1, "refills_error"]) and f.loc[1, "within_tolerance"] is None

@@ -22,6 +22,7 @@ from logistics.geodesy import great_circle_km
 from logistics.history.baseline import (IndependentRoutes, PlannedRates, load_planned_rates,
                                         score_baselines)
 from logistics.history.documented import Documented
+from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
 from logistics.history.inputs import Inputs, load_inputs
 from logistics.history.runs import Job, RunTrace, merge_traces, run_jobs
 from logistics.history.score import DEFAULT_TOLERANCE_KM, find_disagreements, score_army
@@ -71,7 +72,8 @@ class AxisResult:
 class Comparison:
     """Everything `logistics compare` reports: inputs, per-axis results, the comparison table
     (:data:`COMPARISON_COLUMNS`), the summary, the per-row ``problems`` (row, column, value,
-    why) beyond the file's own, and the run settings."""
+    why) beyond the file's own, the run settings and the documented fuel states scored
+    against the matched formations (``fuel``, ``logistics.history.fuel.FUEL_COLUMNS``)."""
 
     inputs: Inputs
     axes: dict[str, AxisResult]
@@ -80,6 +82,7 @@ class Comparison:
     settings: dict[str, Any] = field(default_factory=dict)
     problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["row", "column", "value", "message", "consequence"]))
+    fuel: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FUEL_COLUMNS)))
 
 
 def army_jobs(inputs: Inputs, axis: str, overrides: dict, dem: str, seed: int,
@@ -101,7 +104,8 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
             samples: int = 0, seed: int = 0, dem: str = "merged",
             overrides: dict[str, float] | None = None, runner: Callable[..., Any] | None = None, client: Any = None,
             loader: Callable[[Path], Any] | None = None, rates_path: str | Path | None = None,
-            railways: Any = None, offroute: bool = True, progress: bool = False) -> Comparison:
+            railways: Any = None, offroute: bool = True, fuel_states: pd.DataFrame | None = None,
+            progress: bool = False) -> Comparison:
     """Score every documented row against its axis's army and the planned-rate baselines.
 
     ``samples`` > 0 adds that many Monte Carlo draws per axis (bands, event-time quantiles),
@@ -109,11 +113,13 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     ``overrides`` (global parameters, e.g. calibrated ones) apply to the nominal run and to
     every draw. ``railways`` is the rail graph of the independent baseline route (None: the
     shipped 1945 network; False: straight lines only). ``offroute=False`` leaves places off a
-    formation's route unscored (no cost-engine timing).
+    formation's route unscored (no cost-engine timing). ``fuel_states``: documented fuel
+    states (default ``configs/history/fuel-states.csv``).
     """
     fixed = dict(overrides or {})
     inputs = load_inputs(documented, configs_dir=configs_dir, loader=loader)
     rates = load_planned_rates(rates_path)
+    states = fuel_states if fuel_states is not None else load_fuel_states()
     routes = IndependentRoutes(tolerance_km=tolerance_km, network=railways)
     jobs: list[Job] = []
     spans: dict[str, list[list[int]]] = {}
@@ -135,6 +141,7 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     results: dict[str, AxisResult] = {}
     parts: list[pd.DataFrame] = []
     problems: list[dict] = []
+    fuel: list[pd.DataFrame] = []
     for axis, sc in inputs.scenarios.items():
         rows = doc.table[doc.table["axis_id"] == axis]
         usable = rows[rows["usable"]]
@@ -156,6 +163,9 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
             table = table.merge(_mc_quantiles(usable, mc, line, tolerance_km, offroute), on="row", how="left")
         problems += _row_problems(usable, scored)
         parts.append(table)
+        mine = states[states["axis_id"] == axis]
+        if len(mine):
+            fuel.append(score_fuel_states(mine, army))
     for axis in inputs.unmodeled:
         rows = doc.table[(doc.table["axis_id"] == axis) & doc.table["usable"]]
         parts.append(_unscored(rows, f"no scenario in {inputs.configs_dir} models axis {axis!r}"))
@@ -170,7 +180,9 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     settings = {"tolerance_km": tolerance_km, "resolution_m": resolution_m, "samples": samples,
                 "seed": seed, "dem": dem, "overrides": fixed, "offroute": offroute}
     probs = pd.DataFrame(problems, columns=["row", "column", "value", "message", "consequence"])
-    return Comparison(inputs, results, table, summarize(table), settings, probs)
+    fuel_table = (pd.concat(fuel, ignore_index=True) if fuel
+                  else pd.DataFrame(columns=list(FUEL_COLUMNS)))
+    return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table)
 
 
 def _assemble(rows: pd.DataFrame, scored: pd.DataFrame, base: pd.DataFrame, army: RunTrace,

@@ -163,7 +163,7 @@ def _terrain(bbox: tuple[float, float, float, float], resolution_m: float, dem: 
 
 
 #: Optional track columns kept when the runner provides them (the fuel question reads them).
-_TRACK_EXTRAS: tuple[str, ...] = ("status", "fuel_l")
+_TRACK_EXTRAS: tuple[str, ...] = ("status", "fuel_l", "refills_on_hand")
 
 
 def trace_of(result: Any, *, echelon: str = "main") -> RunTrace:
@@ -193,11 +193,24 @@ def trace_of(result: Any, *, echelon: str = "main") -> RunTrace:
                         routes=result.routes[["formation_id", "cum_km", "lon", "lat"]].reset_index(drop=True),
                         departure_line=tuple((float(a), float(b))
                                              for a, b in (getattr(result, "departure_line", None) or ())))
+    track = _with_refills(track, result.daily)
+    common["track"] = track
     sc = getattr(result, "scenario", None)
     kind, movement, pace, name = _legacy_formation(sc, echelon)
     first = (float(route["lon"].iloc[0]), float(route["lat"].iloc[0])) if len(route) else (np.nan, np.nan)
     return RunTrace(**common, formations=_one_formation(echelon, kind, name, pace, movement, first,
                                                         "forward_detachment" if echelon == "mobile" else "main_body"))
+
+
+def _with_refills(track: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
+    """A one-column run's track with ``refills_on_hand``: its daily ``refills_total`` (the end
+    of each day's value) held over that day's steps (NaN where the daily has none)."""
+    if "refills_total" not in daily or "date" not in daily or track.empty:
+        return track
+    day = pd.to_datetime(daily["date"]).dt.normalize()
+    by_day = dict(zip(day, daily["refills_total"].astype(float)))
+    step_day = (pd.to_datetime(track["time"]) - pd.Timedelta(microseconds=1)).dt.normalize()
+    return track.assign(refills_on_hand=[by_day.get(d, np.nan) for d in step_day])
 
 
 def merge_traces(parts: dict[str, RunTrace]) -> RunTrace:

@@ -32,6 +32,7 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
     skips the map (e.g. where the shipped rasters are not installed).
     """
     states = fuel_states if fuel_states is not None else load_fuel_states()
+    scored_states = getattr(comp, "fuel", None)
     out = Path(out_dir)
     with atomic_dir(out) as tmp:
         comp.table.to_csv(tmp / "comparison.csv", index=False)
@@ -39,6 +40,8 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
         comparison_geojson(comp.table).to_file(tmp / "comparison.geojson", driver="GeoJSON")
         pd.concat([comp.inputs.documented.problems_frame(), comp.problems],
                   ignore_index=True).to_csv(tmp / "problems.csv", index=False)
+        if scored_states is not None and len(scored_states):
+            scored_states.to_csv(tmp / "fuel_states.csv", index=False)
         rates = next(iter(comp.axes.values())).rates if comp.axes else None
         pd.DataFrame([{"rate_class": r.name, "rate_km_per_day": r.rate_km_per_day, "basis": r.basis,
                        "source": r.source, "quote": r.quote, "reason": r.reason}
@@ -55,14 +58,17 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
             _save(plot_positions_map(comp, resolution_m=map_resolution_m), tmp / "map.png")
             files["map"] = "map.png"
         sections = []
+        if scored_states is not None and len(scored_states):
+            states = scored_states
         for axis, res in comp.axes.items():
             mine = states[states["axis_id"] == axis]
             if mine.empty:
                 continue
             verdict = fuel_verdict(axis, res.trace)
             mc = dry_time_quantiles(res.mc.runs) if res.mc is not None else None
-            text = fuel_markdown(verdict, mine, mc=mc, place_name=_near(verdict))
-            fig = plot_fuel_states(verdict, mine)
+            scored = mine if "model_refills" in mine else None
+            text = fuel_markdown(verdict, mine, mc=mc, place_name=_near(verdict), scored=scored)
+            fig = plot_fuel_states(verdict, mine, res.trace)
             if fig is not None:
                 name = f"fuel_{_safe(axis)}.png"
                 _save(fig, tmp / name)

@@ -203,8 +203,9 @@ def _short(text, n: int = 60) -> str:
 
 
 def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None = None,
-                  place_name: str | None = None) -> str:
-    """The report section: the model's answer, then the documented states with their sources."""
+                  place_name: str | None = None, scored: pd.DataFrame | None = None) -> str:
+    """The report section: the model's answer, then the documented states with their sources
+    (``scored``: the states scored against the matched formations, when given)."""
     lines = [f"## The Khingan fuel question ({verdict.axis_id})", ""]
     if verdict.runs_dry:
         where = f" ({place_name})" if place_name else ""
@@ -222,15 +223,33 @@ def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None
         lines += ["", f"Monte Carlo ({mc['draws']} draws): {mc['share_dry']:.0%} run dry; first dry "
                   f"P10 {_ts(mc['first_dry_p10'])}, P50 {_ts(mc['first_dry_p50'])}, "
                   f"P90 {_ts(mc['first_dry_p90'])} (NaT: fewer draws than that quantile run dry)."]
+    if scored is not None and len(scored):
+        from logistics.history.fuel import FUEL_TOLERANCE_REFILLS
+
+        numeric = scored.dropna(subset=["refills_error"])
+        within = int(numeric["within_tolerance"].astype(bool).sum())
+        lines += ["", "Documented fuel states (configs/history/fuel-states.csv) against the matched "
+                  "formation's refills on hand at the end of that day (one refill = one full set of "
+                  "its tanks; several formations: their mean):", "",
+                  "| date | formation (documented) | place | state | refills | matched (model) | "
+                  "model refills | error | model status | source |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for s in scored.to_dict("records"):
+            lines.append(
+                f"| {s['date_text']} | {s['formation']} | {s['place'] or '-'} | {s['state']} | "
+                f"{_f(s['refills'], '{:.2f}')} | {s['matched_formation']} | "
+                f"{s['model_by_formation'] or '-'} | {_f(s['refills_error'], '{:+.2f}')} | "
+                f"{_short(s['model_status'], 60)} | {s['source']}: \"{s['quote']}\" |")
+        lines += ["", f"Within ±{FUEL_TOLERANCE_REFILLS:g} refill: {within} of {len(numeric)} documented "
+                  "states that give a figure.", ""]
+        return "\n".join(lines)
     lines += ["", "Documented fuel states (configs/history/fuel-states.csv):", "",
               "| date | formation | place | state | model that day | source |", "|---|---|---|---|---|---|"]
     for s in states.to_dict("records"):
         lines.append(f"| {s['date_text']} | {s['formation']} | {s['place'] or '-'} | {s['state']} | "
                      f"{_model_on(verdict, s['date'])} | {s['source']}: \"{s['quote']}\" |")
-    lines += ["", "The documented states are per corps; the model tracks the whole formation's fuel "
-              "per vehicle class, so compare the timing of the first halt for fuel and the refills "
-              "left, not the exact figures. The modeled refills are from `refills_total` "
-              "(fuel on hand / one full set of tanks of every class).", ""]
+    lines += ["", "The modeled refills are from `refills_total` (fuel on hand / one full set of "
+              "tanks of every class).", ""]
     return "\n".join(lines)
 
 

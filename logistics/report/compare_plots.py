@@ -151,34 +151,47 @@ def plot_positions_map(comparison: object, *, resolution_m: float | None = None)
     return fig
 
 
-def plot_fuel_states(verdict: object, states: pd.DataFrame) -> Figure | None:
-    """Modeled refills on hand per day beside the documented refill states (None when the run
-    has no ``refills_total`` column)."""
-    d = verdict.daily
-    if "refills_total" not in d or d.empty:
+def plot_fuel_states(verdict: object, states: pd.DataFrame, trace: object | None = None) -> Figure | None:
+    """Modeled refills on hand of every formation (end of each day) beside the documented
+    refill states, each coloured as the formation it is matched to (None when the run gives no
+    refills). ``trace`` is the army (a ``RunTrace``); without it, the headline's daily
+    ``refills_total``."""
+    fig, ax = _figure((9, 4.5))
+    colours: dict[str, str] = {}
+    drawn = False
+    if trace is not None and "refills_on_hand" in trace.tracks:
+        for i, fid in enumerate(trace.formation_ids):
+            tr = trace.track_of(fid)
+            if tr["refills_on_hand"].notna().any():
+                colours[fid] = f"C{i % 10}"
+                ax.plot(pd.to_datetime(tr["time"]), tr["refills_on_hand"], color=colours[fid], lw=1.3,
+                        label=textwrap.shorten(f"model {fid}: {trace.formation(fid).get('name', '')}", 55))
+                drawn = True
+    elif "refills_total" in verdict.daily and not verdict.daily.empty:
+        d = verdict.daily
+        ax.plot(pd.to_datetime(d["date"]) + _DAY, d["refills_total"], color="C0", marker="o", ms=3,
+                label="model: refills on hand (end of day)")
+        drawn = True
+    if not drawn:
         return None
-    fig, ax = _figure((8, 4))
-    days = pd.to_datetime(d["date"])
-    ax.plot(days, d["refills_total"], color="C0", marker="o", ms=3, label="model: refills on hand (end of day)")
-    classes = [c for c in d.columns if c.startswith("refills_") and c != "refills_total"]
-    for i, col in enumerate(classes):
-        ax.plot(days, d[col], color=f"C{(i + 4) % 10}", lw=0.9, ls="-.",
-                label=f"model: {col.removeprefix('refills_')}")
     doc = states.dropna(subset=["refills"])
     for i, s in enumerate(doc.to_dict("records")):
-        ax.plot([s["date"]], [s["refills"]], marker="D", color="C3", ls="",
-                label="documented (per corps)" if i == 0 else None)
-        ax.annotate(s["formation"].split(" (")[0], (s["date"], s["refills"]), xytext=(5, 2),
+        fid = str(s.get("matched_formation") or "").split(",")[0]
+        when = pd.Timestamp(s["date"]) + _DAY
+        ax.plot([when], [s["refills"]], marker="D", color=colours.get(fid, "C3"), mec="k", ls="",
+                label="documented (end of its day)" if i == 0 else None)
+        ax.annotate(str(s["formation"]).split(" (")[0], (when, s["refills"]), xytext=(5, 2),
                     textcoords="offset points", fontsize=7)
     if verdict.runs_dry:
-        ax.axvline(verdict.first_dry.normalize(), color="C1", ls="--",
-                   label=f"model first held for fuel ({verdict.first_dry:%d %b %H:%M})")
-    ax.set_ylabel("refills (one full set of tanks)")
-    ax.set_xlabel("date (model and documented states at the end of the day)")
-    _day_ticks(ax, days.min(), days.max())
+        ax.axvline(verdict.first_dry, color="C1", ls="--",
+                   label=f"headline first held for fuel ({verdict.first_dry:%d %b %H:%M})")
+    ax.set_ylabel("refills on hand (one full set of tanks)")
+    ax.set_xlabel("date")
+    t = pd.to_datetime(trace.tracks["time"]) if trace is not None else pd.to_datetime(verdict.daily["date"])
+    _day_ticks(ax, t.min(), t.max())
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title(f"{verdict.axis_id}: fuel on hand, model vs documented", fontsize=10)
+    ax.legend(fontsize=7)
+    ax.set_title(f"{verdict.axis_id}: fuel on hand, model formations vs documented", fontsize=10)
     return fig
 
 
