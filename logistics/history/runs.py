@@ -183,7 +183,9 @@ def trace_of(result: Any, *, echelon: str = "main") -> RunTrace:
         first = track.iloc[[0]].assign(time=start, cum_km=0.0, lon=route["lon"].iloc[0],
                                         lat=route["lat"].iloc[0])
         track = pd.concat([first, track], ignore_index=True)
-    common = dict(track=track, route_points=route, daily=result.daily.reset_index(drop=True),
+    daily = getattr(result, "headline_daily", None)
+    daily = daily if isinstance(daily, pd.DataFrame) and len(daily) else result.daily
+    common = dict(track=track, route_points=route, daily=daily.reset_index(drop=True),
                   terrain=_terrain_ref(result), seasons=_seasons(result),
                   speed_scale=_speed_scale(result), army_name=_army_name(result))
     formations = getattr(result, "formations", None)

@@ -221,7 +221,7 @@ def _nz(v: float) -> float:
 
 
 _FIGHT = re.compile(r"fortif|assault|breakthrough|besieg|siege|fight|battle|storm", re.IGNORECASE)
-_SIEGE = re.compile(r"besieg|siege", re.IGNORECASE)
+_SIEGE = re.compile(r"besieg|siege|detached", re.IGNORECASE)
 
 
 def _score_one(r: dict, fid: str, ctx: _Context) -> dict:
