@@ -22,7 +22,6 @@ import math
 import os
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -114,40 +113,6 @@ def fractal_model(shape: tuple[int, int], chunks: int, seed: int = 0):
     )
 
 
-class _PeakRSS:
-    """Samples the RSS of this process and all its children; ``peak`` in bytes."""
-
-    def __init__(self, every_s: float = 0.1) -> None:
-        self.peak, self._every, self._stop = 0, every_s, threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def _sample(self) -> int:
-        import psutil
-
-        me = psutil.Process()
-        total = me.memory_info().rss
-        for child in me.children(recursive=True):
-            try:
-                total += child.memory_info().rss
-            except psutil.Error:
-                pass
-        return total
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
-            self._stop.wait(self._every)
-
-    def __enter__(self) -> _PeakRSS:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, self._sample())
-
-
 def _warm_up() -> None:
     """Load the numba kernels (compiled or from cache) on a tiny grid: paid once per process."""
     from logistics.cost.chunked import find_costs_chunked
@@ -202,7 +167,9 @@ def run_engine(engine: str, cells: float, *, chunks: int = 2048, workers: int = 
     row = {"engine": engine, "cells": n * n, "shape": [n, n], "chunks": chunks,
            "stencil": stencil, "lazy": lazy and engine != "inmemory", "source": list(src),
            "loadavg_1m": os.getloadavg()[0]}  # other jobs on the machine skew the seconds
-    with _PeakRSS() as rss:
+    from logistics.cost.bench import TreePeakRSS
+
+    with TreePeakRSS(every_s=0.1) as rss:
         if engine == "inmemory":
             t0 = time.perf_counter()
             acc = find_costs(model, [src], stencil=stencil)

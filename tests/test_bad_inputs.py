@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from logistics import settings
-from logistics.bench import run_benchmark
+from logistics.cost.bench import run_benchmark
 from logistics.cli import main
 from logistics.errors import ConfigError, ExtentError, ResourceError
 from logistics.places import check_in_theatre

@@ -299,3 +299,28 @@ def test_late_cheaper_arrival_relowers_a_whole_tile() -> None:
     _assert_equal_costs(res, acc)
     assert res.stats.max_solves_per_tile >= 2
     assert np.isfinite(acc.cost[79, 79]) and acc.cost[79, 79] < 5000
+
+
+def test_fields_in_npy_files_are_read_window_by_window(tmp_path) -> None:
+    """np.memmap fields (np.load(mmap_mode="r")) are read from their files, not staged."""
+    from logistics.cost.chunked._inputs import FileMapSource, file_map
+
+    model = _random_model(12, (21, 17))
+    src = tuple(np.argwhere(_passable(model))[0])
+    maps = {}
+    for name in ("class_index", "elevation_m", "scale", "enter"):
+        if getattr(model, name) is not None:
+            np.save(tmp_path / f"{name}.npy", getattr(model, name))
+            maps[name] = np.load(tmp_path / f"{name}.npy", mmap_mode="r")
+    on_disk = CostModel(maps["class_index"], model.table, model.grade_min, model.grade_step,
+                        model.cellsize_m, elevation_m=maps["elevation_m"],
+                        scale=maps.get("scale"), enter=maps.get("enter"))
+    assert file_map(maps["elevation_m"]) is not None
+    assert file_map(maps["elevation_m"][1:, :]) is None  # a view: its file offset differs
+    window = FileMapSource({"e": file_map(maps["elevation_m"])}).window((3, 9, 2, 7))
+    np.testing.assert_array_equal(window["e"], model.elevation_m[3:9, 2:7])
+    for reverse in (False, True):
+        acc = find_costs(model, [src], stencil=16, reverse=reverse)
+        res = find_costs_chunked(on_disk, [src], chunks=(6, 5), stencil=16, reverse=reverse,
+                                 scratch=tmp_path)
+        _assert_equal_costs(res, acc)

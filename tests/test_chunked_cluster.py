@@ -159,3 +159,55 @@ def test_local_cluster_size_comes_from_settings(monkeypatch) -> None:
     monkeypatch.setattr(settings, "N_WORKERS", 1)
     with get_client(processes=False) as c:
         assert list(c.nthreads().values()) == [1]  # one single-threaded worker
+
+
+@pytest.mark.parametrize("bad", ["not a url", "tcp://", "tcp://host:port", "127.0.0.1"])
+def test_scheduler_setting_that_is_not_an_address_names_the_setting(monkeypatch, bad) -> None:
+    monkeypatch.setattr(settings, "SCHEDULER_ADDRESS", bad)
+    with pytest.raises(ConfigError, match=r"LOGISTICS_SCHEDULER=.*not a dask scheduler address"):
+        get_client(timeout_s=1)
+    with pytest.raises(ConfigError, match=r"address=.*tcp://127\.0\.0\.1:8786"):
+        get_client(bad, timeout_s=1)
+
+
+def test_a_local_cluster_that_cannot_start_is_one_error_with_its_cause() -> None:
+    import dask
+
+    # a real start failure: the worker processes cannot be spawned
+    with dask.config.set({"distributed.worker.multiprocessing-method": "no-such-method"}):
+        with pytest.raises(ResourceError, match=r"could not start a LocalCluster.*LOGISTICS_N_WORKERS"
+                                                r".*cannot find context for 'no-such-method'"):
+            get_client(n_workers=1)
+
+
+def _sigint_disposition() -> str:
+    import signal
+
+    return "ignored" if signal.getsignal(signal.SIGINT) == signal.SIG_IGN else "handled"
+
+
+def test_local_cluster_workers_leave_ctrl_c_to_this_process() -> None:
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    with get_client(n_workers=1) as c:  # real worker processes
+        assert set(c.run(_sigint_disposition).values()) == {"ignored"}
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_ctrl_c_during_a_cluster_run_is_raised_at_a_safe_point() -> None:
+    import os
+    import signal
+
+    from logistics.cost.cluster import DeferredCtrlC
+
+    before = signal.getsignal(signal.SIGINT)
+    with DeferredCtrlC() as ctrl_c:
+        os.kill(os.getpid(), signal.SIGINT)  # taken by the handler: no exception here
+        for _ in range(100):  # the handler runs between bytecodes of the main thread
+            if ctrl_c.pressed:
+                break
+        with pytest.raises(KeyboardInterrupt):
+            ctrl_c.check()
+        ctrl_c.check()  # once
+        assert signal.getsignal(signal.SIGINT) is before  # a second Ctrl-C interrupts at once

@@ -11,15 +11,17 @@ import json
 import numpy as np
 import pytest
 
-from logistics import bench
+from logistics.cost import bench
 from logistics.cli import main
 from logistics.errors import ConfigError
 
 
 def test_engines_on_one_grid_agree_with_their_references():
     grid = bench.make_grid(40 * 40, seed=3)
-    costs = {name: e.solve(e.prepare(grid)) for name, e in bench.ENGINES.items()}
-    for name, engine in bench.ENGINES.items():
+    runnable = {n: e for n, e in bench.ENGINES.items() if not bench._cannot_run(e, grid.cells)}
+    assert {"scipy-aniso8", "ours-aniso8", "ours-iso8", "chunked-workers-aniso8"} <= set(runnable)
+    costs = {name: e.run_once(grid) for name, e in runnable.items()}
+    for name, engine in runnable.items():
         if engine.reference:
             diff, mismatched = bench._max_rel_diff(costs[name], costs[engine.reference])
             assert mismatched == 0, name
@@ -68,3 +70,25 @@ def test_bad_sizes_are_config_errors(text):
 def test_unknown_engine_is_a_config_error():
     with pytest.raises(ConfigError, match="unknown engine"):
         bench.run_benchmark([400], engines=["ours-aniso8", "nope"])
+
+
+def test_missing_scikit_image_names_the_bench_extra(monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "skimage" else real(name, *a))
+    with pytest.raises(ConfigError, match=r"skimage-iso8.*scikit-image.*logistics\[bench\]"):
+        bench.run_benchmark([400], engines=["ours-aniso8", "skimage-iso8"])
+    bench._check_extras(["ours-aniso8"])  # engines without optional packages still run
+
+
+def test_compiled_reference_is_skipped_with_the_reason_when_missing(monkeypatch):
+    monkeypatch.setattr(bench, "CPP_SOURCE", bench.CPP_SOURCE.with_name("nothing-here.cpp"))
+    why = bench._cannot_run(bench.ENGINES["cpp-4ary-iso8"], 400)
+    assert why is not None and "nothing-here.cpp" in why and "missing" in why
+    monkeypatch.setattr("shutil.which", lambda name: None)
+    assert "g++" in bench._cannot_run(bench.ENGINES["cpp-4ary-iso8"], 400)
+    lines = []
+    bench.run_benchmark([400], repeat=1, engines=["cpp-4ary-iso8"], log=lines.append)
+    assert any("cpp-4ary-iso8" in line and "skipped" in line and "g++" in line for line in lines)

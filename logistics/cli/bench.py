@@ -9,7 +9,7 @@ __all__ = ["register"]
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``bench`` sub-command."""
-    from logistics.bench import ENGINES
+    from logistics.cost.bench import ENGINES
 
     p = sub.add_parser(
         "bench",
@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from logistics.bench import markdown_table, parse_sizes, run_benchmark, write_results
+    from logistics.cost.bench import markdown_table, parse_sizes, run_benchmark, write_results
 
     results = run_benchmark(
         parse_sizes(args.sizes),

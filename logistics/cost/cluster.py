@@ -9,6 +9,13 @@
   ``LOGISTICS_N_WORKERS``; None lets dask choose) single-threaded worker processes. A
   ``memory_limit`` per worker is checked against the machine's memory before anything starts.
 
+Failures are one :class:`ResourceError` (or :class:`ConfigError`) naming the setting: an address
+that is not ``[tcp://]HOST:PORT``, a scheduler that cannot be reached, a LocalCluster that cannot
+start (its cause in the message, not distributed's tracebacks), and, while the chunked solver
+runs (:class:`Watch`), a worker that leaves or a scheduler that dies. LocalCluster workers start
+with SIGINT ignored, so Ctrl-C reaches only the calling process; the chunked solver takes it at
+a safe point (:class:`DeferredCtrlC`).
+
 Nothing here runs at import: no cluster, no change to multiprocessing or dask settings.
 
 Running a continental grid on a cluster
@@ -45,13 +52,27 @@ Running a continental grid on a cluster
 
 from __future__ import annotations
 
+import contextlib
+import re
 import warnings
+from collections.abc import Iterator
 from typing import Any
 
 from logistics import settings
 from logistics.errors import ConfigError, ResourceError
 
-__all__ = ["get_client", "worker_memory_bytes", "gather_or_drain"]
+
+class WorkerLostError(RuntimeError):
+    """A tile solve was started twice: the worker of its first attempt died while solving.
+
+    Raised on a worker, turned into a ResourceError naming the cluster by the driver's watch
+    (a plain RuntimeError because distributed cannot ship MemoryError subclasses back: tblib
+    fails to rebuild them).
+    """
+
+
+__all__ = ["get_client", "worker_memory_bytes", "gather_or_drain", "describe", "Watch",
+           "ClusterLostError", "DeferredCtrlC", "WorkerLostError"]
 
 
 def _parse_bytes(value: int | str | None) -> int | None:
@@ -86,13 +107,65 @@ def _local_client(
             f"{total / 2**30:.1f} GiB; use at most {total / n / 2**30:.1f} GiB per worker or "
             "fewer workers"
         )
-    return Client(
-        n_workers=n_workers,
-        threads_per_worker=1,
-        processes=processes,
-        memory_limit=limit if limit is not None else "auto",
-        dashboard_address=":0",  # any free port: never collide with another cluster
-    )
+    errors: list[str] = []
+    try:
+        with _workers_ignore_ctrl_c(), _captured_errors("distributed", errors):
+            return Client(
+                n_workers=n_workers,
+                threads_per_worker=1,
+                processes=processes,
+                memory_limit=limit if limit is not None else "auto",
+                dashboard_address=":0",  # any free port: never collide with another cluster
+            )
+    except (OSError, TimeoutError, RuntimeError, ValueError) as exc:
+        raise ResourceError(
+            f"could not start a LocalCluster of {n_workers or 'auto'} worker(s) "
+            f"(LOGISTICS_N_WORKERS / n_workers, memory_limit {memory_limit or 'auto'}): "
+            f"{type(exc).__name__}: {exc}{''.join('; ' + e for e in errors[-1:])}; free memory "
+            "or ports, use fewer workers, or point LOGISTICS_SCHEDULER at a running scheduler"
+        ) from None
+
+
+@contextlib.contextmanager
+def _captured_errors(logger: str, into: list[str]) -> Iterator[None]:
+    """Collect the ERROR records of ``logger`` (one line each) instead of printing their
+    tracebacks: a cluster that cannot start becomes one message, with the cause in it."""
+    import logging
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            cause = record.exc_info[1] if record.exc_info else None
+            into.append(f"{record.getMessage()}" + (f": {type(cause).__name__}: {cause}"
+                                                     if cause else ""))
+
+    log = logging.getLogger(logger)
+    handler, old = _Collect(level=logging.ERROR), log.propagate
+    saved = log.handlers[:]
+    log.handlers = [handler]
+    log.propagate = False
+    try:
+        yield
+    finally:
+        log.handlers = saved
+        log.propagate = old
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start worker processes with SIGINT ignored (they inherit it), so Ctrl-C reaches only
+    this process, which stops the run and the cluster: without it every worker printed its
+    own KeyboardInterrupt traceback (hundreds of lines) before the one-line message."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def get_client(
@@ -111,24 +184,40 @@ def get_client(
     the address; with ``fallback=True`` a LocalCluster is started instead. Close the client
     (``with get_client() as client: ...``) to stop a LocalCluster it started.
     """
+    setting = "address" if address else "LOGISTICS_SCHEDULER"
     address = address or settings.SCHEDULER_ADDRESS
     workers = n_workers if n_workers is not None else settings.N_WORKERS
     if address is None:
         return _local_client(workers, memory_limit, processes)
+    _check_address(address, setting)
     from distributed import Client
 
     try:
         return Client(address, timeout=timeout_s)
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:
         msg = (
-            f"cannot reach the dask scheduler at {address!r} within {timeout_s:g} s ({exc}); "
-            "start it (`dask scheduler`), fix LOGISTICS_SCHEDULER / the address, or pass "
-            "fallback=True to run on a LocalCluster"
+            f"cannot reach the dask scheduler at {address!r} ({setting}) within {timeout_s:g} s "
+            f"({exc}); start it (`dask scheduler`), fix {setting}, or pass fallback=True to run "
+            "on a LocalCluster"
         )
         if not fallback:
             raise ResourceError(msg) from None
         warnings.warn(msg + "; falling back to a LocalCluster", RuntimeWarning, stacklevel=2)
         return _local_client(workers, memory_limit, processes)
+
+
+#: A dask scheduler address: ``[protocol://]host:port`` (host a name, IPv4 or [IPv6]).
+_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx|inproc)://)?(?:[\w.-]+|\[[0-9a-fA-F:.]+\]):\d{1,5}")
+
+
+def _check_address(address: str, setting: str) -> None:
+    """ConfigError naming ``setting`` unless ``address`` reads as a scheduler address."""
+    if not isinstance(address, str) or not _ADDRESS.fullmatch(address.strip()):
+        raise ConfigError(
+            f"{setting}={address!r} is not a dask scheduler address; expected "
+            "[tcp://]HOST:PORT, e.g. tcp://127.0.0.1:8786 (what `dask scheduler` prints), or "
+            f"unset {setting} to start a LocalCluster"
+        )
 
 
 def worker_memory_bytes(client: Any) -> int:
@@ -164,3 +253,138 @@ def gather_or_drain(client: Any, futures: list, *, timeout_s: float = 600.0) -> 
         client.cancel([f for f in futures if f.key not in busy])
         wait(running, timeout=timeout_s)
         raise
+
+
+def describe(client: Any) -> str:
+    """The cluster in words, naming the setting that chose it (for error messages)."""
+    try:
+        address = client.scheduler.address
+    except AttributeError:
+        address = "?"
+    if settings.SCHEDULER_ADDRESS and address == settings.SCHEDULER_ADDRESS:
+        return f"the dask scheduler at {address} (LOGISTICS_SCHEDULER)"
+    if getattr(client, "cluster", None) is not None:
+        return (f"the LocalCluster at {address} (LOGISTICS_N_WORKERS="
+                f"{settings.N_WORKERS if settings.N_WORKERS is not None else 'unset'})")
+    return f"the dask scheduler at {address} (the client passed in, or LOGISTICS_SCHEDULER)"
+
+
+class DeferredCtrlC:
+    """While a run drives a cluster, Ctrl-C is taken at a safe point instead of anywhere.
+
+    The default SIGINT handler raises KeyboardInterrupt wherever the main thread is, e.g. in
+    distributed's garbage-collection callback, which swallows it ("Exception ignored") and the
+    run goes on. Here the first Ctrl-C only sets a flag (and restores the default handler, so
+    a second one interrupts at once); :meth:`check`, which the run's waits call every second,
+    raises KeyboardInterrupt. Outside the main thread it does nothing.
+    """
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._old: Any = None
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        import signal
+
+        self.pressed = True
+        signal.signal(signal.SIGINT, self._old)
+
+    def check(self) -> None:
+        if self.pressed:
+            self.pressed = False
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> DeferredCtrlC:
+        import signal
+        import threading
+
+        if threading.current_thread() is threading.main_thread():
+            self._old = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        import signal
+
+        if self._old is not None:
+            signal.signal(signal.SIGINT, self._old)
+            self._old = None
+
+
+class ClusterLostError(ResourceError):
+    """A worker or the scheduler was lost while a run used the cluster."""
+
+
+class Watch:
+    """Turns a cluster that fails under a run into one :class:`ResourceError`.
+
+    ``check()`` raises if a worker present at the start has left or the scheduler is gone;
+    as a context manager it also maps distributed's own errors of a lost worker or scheduler
+    (KilledWorker, cancelled futures, closed comms) and a job started twice to that error.
+    Errors a task itself raises (a bad input file, say) pass through unchanged.
+    """
+
+    def __init__(self, client: Any, ctrl_c: DeferredCtrlC | None = None) -> None:
+        self.client = client
+        self.workers = set(client.nthreads())  # asks the scheduler (not a cached copy)
+        self.ctrl_c = ctrl_c
+
+    def _scheduler_lost_message(self) -> str:
+        return (f"lost the connection to {describe(self.client)} mid-solve (the scheduler "
+                "stopped or its machine went away); nothing was written; restart the "
+                "scheduler and its workers, then run again")
+
+    def scheduler_lost(self) -> bool:
+        return getattr(self.client, "status", "running") not in ("running", "newly-created")
+
+    def _lost_worker(self) -> str | None:
+        try:
+            now = set(self.client.nthreads())
+        except (OSError, TimeoutError) as exc:  # includes CommClosedError: no scheduler
+            raise ClusterLostError(self._scheduler_lost_message() + f" ({exc})") from None
+        gone = sorted(self.workers - now)
+        return gone[0] if gone else None
+
+    def check(self) -> None:
+        if self.ctrl_c is not None:
+            self.ctrl_c.check()
+        if self.scheduler_lost():
+            raise ClusterLostError(self._scheduler_lost_message())
+        gone = self._lost_worker()
+        if gone:
+            raise ClusterLostError(
+                f"dask worker {gone} of {describe(self.client)} left mid-solve (killed, out of "
+                "memory, or its machine went away); nothing was written; restart the worker "
+                "(or give workers more memory) and run again"
+            )
+
+    def __enter__(self) -> Watch:
+        return self
+
+    def __exit__(self, kind: Any, exc: BaseException | None, tb: Any) -> bool:
+        if exc is None or isinstance(exc, ClusterLostError) or not _cluster_failure(exc):
+            return False
+        self.check()  # names what is gone, if the client knows it by now
+        raise ClusterLostError(
+            f"{describe(self.client)} failed mid-solve: {type(exc).__name__}: {exc}; a worker or "
+            "the scheduler died; nothing was written; restart them and run again"
+        ) from None
+
+
+def _cluster_failure(exc: BaseException) -> bool:
+    """True for the errors distributed raises when a worker or the scheduler is lost."""
+    import asyncio
+    import concurrent.futures
+
+    from distributed import KilledWorker
+    from distributed.comm import CommClosedError
+
+
+    lost = (KilledWorker, CommClosedError, asyncio.CancelledError,
+            concurrent.futures.CancelledError, WorkerLostError)
+    try:
+        from distributed.client import FutureCancelledError
+
+        lost += (FutureCancelledError,)
+    except ImportError:  # older distributed: a plain CancelledError
+        pass
+    return isinstance(exc, lost)

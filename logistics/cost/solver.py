@@ -169,17 +169,54 @@ def _heapify(heap, size):
         _sift_down(heap, size, start, heap[start])
 
 
+@njit(inline="always", **HOT_JIT)
+def _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter, lengths_m,
+          per_m_rise, dflat, link_of, ny, nx, flat, links, reverse, heap, size, shift, i, r, c,
+          d, inner, k, di, dj):
+    """Relax the move by offset k = (di, dj) out of expanded cell i = (r, c) of cost d; push
+    the neighbour if it got cheaper. Returns the new heap size."""
+    if not inner:
+        if not (0 <= r + di < ny and 0 <= c + dj < nx):
+            return size
+    j = i + dflat[k]
+    if flat[_u(j)] <= d:
+        return size  # settled or already cheaper: a positive edge cannot improve it
+    if reverse:
+        e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+                      r + di, c + dj, -di, -dj, lengths_m[k], per_m_rise[k])
+    else:
+        e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+                      r, c, di, dj, lengths_m[k], per_m_rise[k])
+    nd = d + e
+    if nd < flat[_u(j)]:
+        flat[_u(j)] = nd
+        links[_u(j)] = link_of[k]
+        entry = (_order_bits(nd, shift) << shift) | np.uint64(j)
+        pos = size  # push: sift up
+        while pos > 0:
+            parent = (pos - 1) >> 2
+            if heap[_u(parent)] <= entry:
+                break
+            heap[_u(pos)] = heap[_u(parent)]
+            pos = parent
+        heap[_u(pos)] = entry
+        return size + 1
+    return size
+
+
 @njit(**HOT_JIT)
 def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
             offsets, dflat, lengths_m, per_m_rise, link_of, ny, nx, flat, links, reverse,
-            stop, heap, size, index_bits):
+            stop, bound, heap, size, index_bits, counts, unrolled8):
     """Run Dijkstra from ``heap[:size]`` until it is empty or nearly full.
 
     ``flat`` and ``links`` are the cost and backlink rasters (ny, nx) raveled (views);
     ``per_m_rise[k]`` is ``columns_per_m_rise`` of offset k (see kernel.move_cost);
     ``dflat[k]`` is offset k in flat indices; ``link_of[k]`` is what ``backlink`` stores when
     a cell is reached through offset k. The search ends early once flat cell ``stop`` (-1:
-    none) has a cost no entry left can improve.
+    none) has a cost no entry left can improve, or once every entry left costs more than
+    ``bound`` (inf: none): the chunked solver settles a tile band by band (cells above the bound
+    keep their tentative costs). ``counts[0]`` is incremented per expanded cell.
 
     A heap entry is one uint64: the cell's cost (order-preserving bits, rounded down to
     ``64 - index_bits`` bits: ~1e-8 relative or finer) above its flat index in the low
@@ -202,10 +239,13 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
     index_mask = (np.uint64(1) << shift) - np.uint64(1)
     cap = heap.shape[0] - n_off  # a pop pushes at most n_off entries
     n_cells = ny * nx
+    bound_key = _order_bits(bound, shift)
     while size > 0:
         if size > cap:
             return size
         top = heap[0]
+        if (top >> shift) > bound_key:
+            return 0  # every entry left costs more than the bound: left for a later band
         if stop >= 0 and flat[_u(stop)] < np.inf:
             if (top >> shift) > _order_bits(flat[_u(stop)], shift):
                 return 0  # every entry left costs more than ``stop``: it is final
@@ -222,49 +262,63 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
         d = flat[_u(i)]
         if _order_bits(d, shift) < (top >> shift):
             continue  # stale: the cell got cheaper since this entry was pushed
+        counts[0] += 1
         r = i // nx
         c = i - r * nx
         inner = reach <= r < ny - reach and reach <= c < nx - reach
-        for k in range(n_off):
-            di = offsets[k, 0]
-            dj = offsets[k, 1]
-            if not inner:
-                if not (0 <= r + di < ny and 0 <= c + dj < nx):
-                    continue
-            j = i + dflat[k]
-            if flat[_u(j)] <= d:
-                continue  # settled or already cheaper: a positive edge cannot improve it
-            if reverse:
-                e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
-                              scale, enter, r + di, c + dj, -di, -dj, lengths_m[k],
-                              per_m_rise[k])
-            else:
-                e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
-                              scale, enter, r, c, di, dj, lengths_m[k], per_m_rise[k])
-            nd = d + e
-            if nd < flat[_u(j)]:
-                flat[_u(j)] = nd
-                links[_u(j)] = link_of[k]
-                entry = (_order_bits(nd, shift) << shift) | np.uint64(j)
-                pos = size  # push: sift up
-                size += 1
-                while pos > 0:
-                    parent = (pos - 1) >> 2
-                    if heap[_u(parent)] <= entry:
-                        break
-                    heap[_u(pos)] = heap[_u(parent)]
-                    pos = parent
-                heap[_u(pos)] = entry
+        if unrolled8:  # OFFSETS_8 spelt out: each move's offsets are constants (see _move)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 0, -1, 0)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 1, 1, 0)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 2, 0, -1)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 3, 0, 1)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 4, -1, -1)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 5, -1, 1)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 6, 1, -1)
+            size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         reverse, heap, size, shift, i, r, c, d, inner, 7, 1, 1)
+        else:
+            for k in range(n_off):
+                size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
+                             enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                             reverse, heap, size, shift, i, r, c, d, inner, k, offsets[k, 0],
+                             offsets[k, 1])
     return 0
 
 
+#: Expand the 8-neighbour stencil with its offsets as constants (A/B switch, see benchmarks).
+_UNROLLED8: bool = True
+
+
 def _dijkstra(inp: KernelInputs, offs: np.ndarray, link_of: np.ndarray, cost: np.ndarray,
-              backlink: np.ndarray, reverse: bool, stop: int = -1) -> None:
+              backlink: np.ndarray, reverse: bool, stop: int = -1, *,
+              seeds: np.ndarray | None = None, bound: float = np.inf) -> int:
     """Settle every cell reachable from the finite entries of ``cost`` (updated in place),
-    or only up to flat cell ``stop``."""
+    or only up to flat cell ``stop``; returns the number of cell expansions.
+
+    ``seeds`` (flat indices, finite cost) restricts the start to those cells: the others keep
+    their costs as they are (the chunked solver passes the cells of a new cost band, whose
+    cheaper cells were expanded before). Cells are expanded only while they cost <= ``bound``
+    (up to the heap key rounding, ~1e-8 relative; expanding a cell early is harmless).
+    """
     ny, nx = cost.shape
     index_bits = max(_MIN_INDEX_BITS, int(ny * nx - 1).bit_length())
-    seeds = np.flatnonzero(np.isfinite(cost))
+    if seeds is None:
+        seeds = np.flatnonzero(np.isfinite(cost))
     cap = max(1 << 16, 2 * seeds.size + 4 * len(offs))
     heap = np.empty(cap, dtype=np.uint64)
     bits = cost.reshape(-1)[seeds].view(np.uint64)
@@ -275,12 +329,15 @@ def _dijkstra(inp: KernelInputs, offs: np.ndarray, link_of: np.ndarray, cost: np
     _heapify(heap, size)
     lengths = offset_lengths_m(inp.dx_m, inp.dy_m, offs)
     dflat = offs[:, 0] * nx + offs[:, 1]
+    counts = np.zeros(1, dtype=np.int64)
     while size:
         size = _settle(*inp.args(), offs, dflat, lengths, columns_per_m_rise(inp, lengths),
                        link_of, ny, nx, cost.reshape(-1), backlink.reshape(-1), reverse, stop,
-                       heap, size, index_bits)
+                       float(bound), heap, size, index_bits, counts,
+                       _UNROLLED8 and len(offs) == 8)
         if size:
             heap = np.concatenate([heap, np.empty_like(heap)])
+    return int(counts[0])
 
 
 @njit(cache=True, nogil=True)

@@ -1,7 +1,8 @@
 """What a tile solve reads: its window of the CostModel fields, from memory or staged tile files.
 
 Lazy (dask) fields are written tile by tile to ``.npy`` files first (one dask task per tile), so
-a window is read back by slicing at most a few memory-mapped files, never the whole grid.
+a window is read back by slicing at most a few memory-mapped files, never the whole grid. Fields
+that already live in a file (``np.memmap``) are read window by window from that file.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ import numpy as np
 from logistics.cost.chunked._tiles import TileGrid, intersect
 from logistics.cost.model import BARRIER_CLASS, CostModel
 
-__all__ = ["FIELDS", "ArraySource", "TileFileSource", "tile_file", "stage_inputs", "window_model"]
+__all__ = [
+    "FIELDS", "ArraySource", "TileFileSource", "FileMapSource", "JoinedSource", "file_map",
+    "tile_file", "stage_inputs", "window_model",
+]
 
 #: Fields of a CostModel that are per-cell arrays (the rest is the rule's small table).
 FIELDS: tuple[str, ...] = ("class_index", "elevation_m", "scale", "enter")
@@ -52,6 +56,49 @@ class TileFileSource:
                 part = tile[a0 - q0 : a1 - q0, b0 - p0 : b1 - p0]
                 arr[a0 - r0 : a1 - r0, b0 - c0 : b1 - c0] = part
         return out
+
+
+@dataclass(frozen=True)
+class FileMapSource:
+    """Window reader over fields that live in files (``np.memmap``, e.g. ``np.load(mmap_mode=
+    "r")`` of a ``.npy``): each window is copied out of the file, so nothing is staged and the
+    driver never reads the grid. On a cluster the files must be on a filesystem every worker
+    sees."""
+
+    files: dict[str, tuple[str, int, str, tuple[int, int]]]  # name: (path, offset, dtype, shape)
+
+    def window(self, rect: tuple[int, int, int, int]) -> dict[str, np.ndarray]:
+        r0, r1, c0, c1 = rect
+        out = {}
+        for name, (path, offset, dtype, shape) in self.files.items():
+            mapped = np.memmap(path, mode="r", dtype=dtype, shape=shape, offset=offset)
+            out[name] = np.array(mapped[r0:r1, c0:c1])  # a copy: the map is dropped here
+            del mapped
+        return out
+
+
+@dataclass(frozen=True)
+class JoinedSource:
+    """Window reader joining the fields of several readers."""
+
+    parts: tuple[Any, ...]
+
+    def window(self, rect: tuple[int, int, int, int]) -> dict[str, np.ndarray]:
+        out: dict[str, np.ndarray] = {}
+        for part in self.parts:
+            out.update(part.window(rect))
+        return out
+
+
+def file_map(field: Any) -> tuple[str, int, str, tuple[int, int]] | None:
+    """(path, offset, dtype, shape) of a whole C-ordered file mapping, else None."""
+    import mmap
+
+    if not (isinstance(field, np.memmap) and isinstance(field.base, mmap.mmap)):
+        return None  # not a map, or a view of one (its offset would be wrong)
+    if not field.flags.c_contiguous or not field.filename:
+        return None
+    return str(field.filename), int(field.offset), field.dtype.str, tuple(field.shape)
 
 
 def tile_file(folder: str, name: str, t: tuple[int, int]) -> str:

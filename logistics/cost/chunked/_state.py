@@ -1,4 +1,4 @@
-"""Where tiles keep their costs between solves, and the output Zarr store they end in."""
+"""Where tiles keep their window costs between solves, and the output Zarr store they end in."""
 
 from __future__ import annotations
 
@@ -19,7 +19,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class FileState:
-    """Tiles' core costs and back-links between solves, as raw .npy files any worker can read."""
+    """Tiles' window costs and back-links between solves, as raw .npy files any worker can map.
+
+    A tile solve maps its two files read-write (``open``) and the solver works on them in place:
+    no copy in or out per solve, and only the pages it touches are read.
+    """
 
     folder: str
 
@@ -27,16 +31,25 @@ class FileState:
         return tile_file(self.folder, "cost", t), tile_file(self.folder, "backlink", t)
 
     def has(self, t: tuple[int, int]) -> bool:
-        return os.path.exists(self._files(t)[0])
+        return os.path.exists(self._files(t)[1])
+
+    def open(self, t: tuple[int, int], shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """(cost, backlink) of tile ``t``'s window, writable; inf / -1 on the first open."""
+        cost_file, back_file = self._files(t)
+        if not os.path.exists(back_file):
+            cost = np.lib.format.open_memmap(cost_file, mode="w+", dtype=np.float64, shape=shape)
+            cost[...] = np.inf
+            back = np.lib.format.open_memmap(back_file, mode="w+", dtype=np.int8, shape=shape)
+            back[...] = -1
+        else:
+            cost = np.load(cost_file, mmap_mode="r+")
+            back = np.load(back_file, mmap_mode="r+")
+        return np.asarray(cost), np.asarray(back)  # plain views of the maps (numba takes them)
 
     def load(self, t: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """(cost, backlink) of tile ``t``'s window, read-only maps."""
         cost_file, back_file = self._files(t)
-        return np.load(cost_file), np.load(back_file)
-
-    def save(self, t: tuple[int, int], cost: np.ndarray, back: np.ndarray) -> None:
-        cost_file, back_file = self._files(t)
-        np.save(cost_file, cost)
-        np.save(back_file, back)
+        return np.load(cost_file, mmap_mode="r"), np.load(back_file, mmap_mode="r")
 
 
 class MemoryState(dict):
@@ -45,11 +58,13 @@ class MemoryState(dict):
     def has(self, t: tuple[int, int]) -> bool:
         return t in self
 
-    def load(self, t: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    def open(self, t: tuple[int, int], shape: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        if t not in self:
+            self[t] = (np.full(shape, np.inf), np.full(shape, -1, dtype=np.int8))
         return self[t]
 
-    def save(self, t: tuple[int, int], cost: np.ndarray, back: np.ndarray) -> None:
-        self[t] = (cost, back)
+    def load(self, t: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        return self[t]
 
 
 #: Largest grid state (cost + back-link bytes) a serial run keeps in memory instead of files.
@@ -79,9 +94,12 @@ def store_chunk(job: tuple[str, Any, TileGrid, tuple[int, int, int, int]]) -> No
     for t in grid.tiles_in(rect):
         if state.has(t):
             a0, a1, b0, b1 = grid.core(t)
-            tile_cost, tile_back = state.load(t)
-            cost[a0 - r0 : a1 - r0, b0 - c0 : b1 - c0] = tile_cost
-            back[a0 - r0 : a1 - r0, b0 - c0 : b1 - c0] = tile_back
+            w0, _, v0, _ = grid.window(t)
+            tile_cost, tile_back = state.load(t)  # the tile's window: cut its core
+            core = (slice(a0 - w0, a1 - w0), slice(b0 - v0, b1 - v0))
+            cost[a0 - r0 : a1 - r0, b0 - c0 : b1 - c0] = tile_cost[core]
+            back[a0 - r0 : a1 - r0, b0 - c0 : b1 - c0] = tile_back[core]
+            del tile_cost, tile_back
     group = zarr.open_group(store, mode="r+")
     group["cost"][r0:r1, c0:c1] = cost
     group["backlink"][r0:r1, c0:c1] = back

@@ -20,10 +20,12 @@ __all__ = ["ChunkedStats", "ChunkedResult", "open_chunked", "traceback_chunked"]
 class ChunkedStats:
     """How much work the tiled solve did.
 
-    ``tile_solves`` counts tile tasks (a re-solve whose halo change cannot lower any core cell is
-    one too, though it ends after a few ms); ``max_solves_per_tile`` is the label-correcting depth
-    (1 would mean no tile was ever revisited); ``tiles_solved`` of ``n_tiles`` were reached;
-    ``seconds`` is the wall time of the whole call.
+    ``tile_solves`` counts tile tasks (one band of one tile each, see the package docstring);
+    ``max_solves_per_tile`` is the most any tile ran; ``tiles_solved`` of ``n_tiles`` were reached;
+    ``seconds`` is the wall time of the whole call. ``cell_expansions`` counts the cells the tile
+    solves expanded (halo cells included): over the number of reachable cells it is the rework
+    (1 would mean no cell was expanded twice), and over the cells of a tile it is the work in
+    whole-tile solves.
     """
 
     n_tiles: int
@@ -31,6 +33,7 @@ class ChunkedStats:
     tile_solves: int
     max_solves_per_tile: int
     seconds: float
+    cell_expansions: int = 0
 
 
 @dataclass(frozen=True)

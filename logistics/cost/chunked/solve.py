@@ -22,13 +22,16 @@ from logistics.cost.chunked._checks import (
     as_sources, as_tile, check_memory, check_sources_passable, fields_of,
 )
 from logistics.cost.chunked._driver import ClientRunner, Driver, SerialRunner, default_client
-from logistics.cost.chunked._inputs import ArraySource, stage_inputs
+from logistics.cost.chunked._inputs import (
+    ArraySource, FileMapSource, JoinedSource, file_map, stage_inputs,
+)
 from logistics.cost.chunked._state import (
     MEMORY_STATE_BYTES, FileState, MemoryState, create_store, store_chunk, store_chunks,
 )
 from logistics.cost.chunked._tiles import TileGrid
 from logistics.cost.chunked._tilesolve import TileJob
 from logistics.cost.chunked.result import ChunkedResult, ChunkedStats
+from logistics.cost.cluster import DeferredCtrlC
 from logistics.cost.model import CostModel
 from logistics.cost.stencil import offsets
 from logistics.errors import ConfigError
@@ -105,8 +108,9 @@ def find_costs_chunked(
 
     with _output_folder(out) as (store, final), _scratch(scratch or store.parent) as folder:
         create_store(store, shape, store_chunks(grid), attrs)
-        solves = _solve_tiles(grid, template, fields, seeds, store, folder, client,
-                              stencil=stencil, reverse=bool(reverse), progress=progress)
+        solves, driver_expansions = _solve_tiles(
+            grid, template, fields, seeds, store, folder, client, stencil=stencil,
+            reverse=bool(reverse), progress=progress)
         counts = list(solves.values())
         stats = ChunkedStats(
             n_tiles=grid.n_tiles[0] * grid.n_tiles[1],
@@ -114,6 +118,7 @@ def find_costs_chunked(
             tile_solves=sum(counts),
             max_solves_per_tile=max(counts, default=0),
             seconds=time.perf_counter() - start,
+            cell_expansions=driver_expansions[0],
         )
         import zarr
 
@@ -134,43 +139,81 @@ def _scratch(parent: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _window_source(fields: dict[str, Any], grid: TileGrid, folder: Path, client: Any) -> Any:
+    """What tile solves read their windows from: the fields in memory (serial, numpy), their
+    own files (np.memmap), or tiles staged to ``folder`` (dask fields, or numpy on a cluster)."""
+    mapped = {k: m for k, f in fields.items() if (m := file_map(f)) is not None}
+    rest = {k: f for k, f in fields.items() if k not in mapped}
+    parts: list[Any] = [FileMapSource(mapped)] if mapped else []
+    if rest:
+        staged = client is not None or any(not isinstance(f, np.ndarray) for f in rest.values())
+        parts.append(stage_inputs(rest, grid, str(folder), client) if staged
+                     else ArraySource(rest))
+    return parts[0] if len(parts) == 1 else JoinedSource(tuple(parts))
+
+
 #: Bytes of state per cell: the float64 cost and the int8 back-link.
 _STATE_BYTES_PER_CELL: int = 9
+
+#: Width of a cost band, in tile edges crossed at the table's median cost per metre. Wider
+#: bands mean fewer solves per tile; narrower, fewer cells expanded twice (measured in
+#: benchmarks/README_chunked.md). A tuning constant of the solver, not of the model.
+BAND_TILES: float = 1.0
+
+
+def band_width(template: CostModel, tile: tuple[int, int]) -> float:
+    """The driver's bound step: BAND_TILES tile edges at the median finite cost per metre."""
+    table = np.asarray(template.table, dtype=np.float64)
+    finite = table[np.isfinite(table)]
+    per_m = float(np.median(finite)) if finite.size else 1.0
+    edge_m = min(tile[0] * template.cellsize_m[1], tile[1] * template.cellsize_m[0])
+    return BAND_TILES * edge_m * per_m
 
 
 def _solve_tiles(
     grid: TileGrid, template: CostModel, fields: dict[str, Any],
     seeds: list[tuple[int, int, float]], store: Path, folder: Path, client: Any, *,
     stencil: int, reverse: bool, progress: bool,
-) -> dict[tuple[int, int], int]:
-    """Run the driver to the end and write the store; returns the solve count of each tile."""
+) -> tuple[dict[tuple[int, int], int], tuple[int]]:
+    """Run the driver to the end and write the store; returns the solve count of each tile and
+    the number of cell expansions."""
     ny, nx = grid.shape
     if client is None and ny * nx * _STATE_BYTES_PER_CELL <= MEMORY_STATE_BYTES:
         state: Any = MemoryState()
     else:
         (folder / "state").mkdir()
         state = FileState(str(folder / "state"))
-    staged = client is not None or any(not isinstance(f, np.ndarray) for f in fields.values())
-    source = stage_inputs(fields, grid, str(folder), client) if staged else ArraySource(fields)
     by_tile: dict[tuple[int, int], list[tuple[int, int, float]]] = {}
     for r, c, v in seeds:
         by_tile.setdefault((r // grid.tile[0], c // grid.tile[1]), []).append((r, c, v))
+    attempts = None
+    if client is not None:
+        attempts = folder / "attempts"
+        attempts.mkdir()
+    count = iter(range(1 << 62))
+    ctrl_c: Any = DeferredCtrlC() if client is not None else contextlib.nullcontext()
+    with ctrl_c:
+        runner = ClientRunner(client, ctrl_c) if client is not None else SerialRunner()
+        with runner.watch if client is not None else contextlib.nullcontext():
+            source = _window_source(fields, grid, folder, client)
 
-    def make_job(t: tuple[int, int], strips: tuple[np.ndarray, ...], first: bool) -> TileJob:
-        return TileJob(t, grid, template, source, state, strips, tuple(by_tile.get(t, ())),
-                       first, stencil, reverse)
+        def make_job(t: tuple[int, int], strips: tuple[np.ndarray, ...], lo: float,
+                     hi: float) -> TileJob:
+            name = f"tile-{t[0]}-{t[1]}-{next(count)}"
+            return TileJob(t, grid, template, source, state, strips, tuple(by_tile.get(t, ())),
+                           lo, hi, stencil, reverse,
+                           None if attempts is None else str(attempts / name))
 
-    runner = ClientRunner(client) if client is not None else SerialRunner()
-    driver = Driver(grid, make_job, runner, stencil, tuple(template.cellsize_m))
-    for t, s in by_tile.items():
-        driver.queue(t, min(v for _, _, v in s))
-    try:
-        driver.run(progress)
-        chunk_grid = TileGrid(grid.shape, store_chunks(grid), 0)
-        rects = {chunk_grid.core((r // chunk_grid.tile[0], c // chunk_grid.tile[1]))
-                 for r, _, c, _ in map(grid.core, driver.solves)}
-        runner.map(store_chunk, [(str(store), state, grid, rect) for rect in rects])
-    except BaseException:
-        runner.abort()  # no solve may still be writing when the folders are removed
-        raise
-    return driver.solves
+        driver = Driver(grid, make_job, runner, stencil, tuple(template.cellsize_m),
+                        band_width(template, grid.tile),
+                        {t: min(v for _, _, v in s) for t, s in by_tile.items()})
+        try:
+            driver.run(progress)
+            chunk_grid = TileGrid(grid.shape, store_chunks(grid), 0)
+            rects = {chunk_grid.core((r // chunk_grid.tile[0], c // chunk_grid.tile[1]))
+                     for r, _, c, _ in map(grid.core, driver.solves)}
+            runner.map(store_chunk, [(str(store), state, grid, rect) for rect in rects])
+        except BaseException:
+            runner.abort()  # no solve may still be writing when the folders are removed
+            raise
+    return driver.solves, (driver.expansions,)

@@ -121,6 +121,9 @@ def make_grid(cells: int, *, seed: int = 0) -> BenchGrid:
     ci[v < 0.28] = BARRIER_CLASS  # lakes the paths must go round
     factor = 1.0 + 10.0 * np.clip(_GRADES, 0, None) + 2.0 * np.clip(-_GRADES, 0, None) ** 2
     table = (3.6 / _SPEED_KMH)[:, None] * factor[None, :]
+    # float32-representable entries, so the C++ reference (float32 per-cell costs) prices the
+    # same numbers as we do
+    table = table.astype(np.float32).astype(np.float64)
     # source: the passable cell nearest the centre
     rows, cols = np.nonzero(ci[n // 2 - 4 : n // 2 + 4, n // 2 - 4 : n // 2 + 4] != 255)
     if rows.size == 0:
@@ -152,6 +155,32 @@ class Engine:
     description: str
     reference: str | None = None
     prepare_label: str = "prepare_seconds"
+    #: bytes per cell the engine needs beyond the grid (to skip sizes that cannot fit)
+    bytes_per_cell: float = 16.0
+    #: ``solve``'s output -> float64 cost raster, after the clock (e.g. read a Zarr store)
+    to_cost: Callable[[object], np.ndarray] | None = None
+    #: run after the solves (e.g. stop a cluster)
+    close: Callable[[object], None] | None = None
+    #: None when the engine can run here, else why not (e.g. no compiler)
+    unavailable: Callable[[], str | None] | None = None
+    #: the engine reads the grid as memory-mapped .npy files (its inputs stay on disk)
+    mmap_inputs: bool = False
+    #: multiply the engine's costs by this to compare them with the reference's units
+    cost_scale: float = 1.0
+
+    def cost_of(self, out: object) -> np.ndarray:
+        """``solve``'s output as a float64 cost raster in the reference's units."""
+        cost = self.to_cost(out) if self.to_cost else out
+        return np.asarray(cost, dtype=np.float64) * self.cost_scale
+
+    def run_once(self, grid: BenchGrid) -> np.ndarray:
+        """Prepare, solve and close on ``grid`` in this process (untimed): the cost raster."""
+        state = self.prepare(grid)
+        try:
+            return self.cost_of(self.solve(state))
+        finally:
+            if self.close:
+                self.close(state)
 
 
 #: The registry, in run order (references before the engines compared with them).
@@ -225,9 +254,11 @@ def _scipy_solve(state) -> np.ndarray:
 register_engine(Engine("scipy-aniso8", _scipy_prepare, _scipy_solve,
                        "scipy.sparse.csgraph.dijkstra on the explicit directed graph of the "
                        "anisotropic 8-neighbour rule (edges priced by our kernel; the build is "
-                       "graph_build_seconds)", prepare_label="graph_build_seconds"))
+                       "graph_build_seconds)", prepare_label="graph_build_seconds",
+                       bytes_per_cell=320.0))
 register_engine(Engine("skimage-iso8", _skimage_prepare, _skimage_solve,
-                       "scikit-image MCP_Geometric, 8 neighbours (fully_connected), isotropic"))
+                       "scikit-image MCP_Geometric, 8 neighbours (fully_connected), isotropic",
+                       bytes_per_cell=80.0))
 register_engine(Engine("ours-aniso8", *_ours(8, False),
                        "logistics find_costs, anisotropic, 8 neighbours", "scipy-aniso8"))
 register_engine(Engine("ours-aniso16", *_ours(16, False),
@@ -236,22 +267,148 @@ register_engine(Engine("ours-iso8", *_ours(8, True),
                        "logistics find_costs, isotropic, 8 neighbours", "skimage-iso8"))
 
 
-# -- chunked exact solver (logistics/cost/chunked/), tiles solved one after another -----------
-#: Tile edge (cells) of the chunked engine: the size benchmarks/README_chunked.md measures.
-_CHUNK_CELLS = 1024
+# -- chunked exact solver (logistics/cost/chunked/) ---------------------------------------------
+#: Tile edge (cells) of the chunked engine solved in one process.
+_CHUNK_CELLS = 2048
+#: Tile edge (cells) of the chunked engine on dask workers (benchmarks/README_chunked.md).
+_WORKER_CHUNK_CELLS = 2048
 
 
-def _chunked_solve(state) -> np.ndarray:
+def _chunked_solve(state):
     from logistics.cost.chunked import find_costs_chunked
 
     model, src = state
-    result = find_costs_chunked(model, [src], chunks=_CHUNK_CELLS, progress=False)
+    return find_costs_chunked(model, [src], chunks=_CHUNK_CELLS, progress=False)
+
+
+def _chunked_cost(result) -> np.ndarray:
     return np.asarray(result.cost)
+
+
+def _warm_worker() -> None:
+    """Load the solver's compiled code in a dask worker (numba cache), untimed."""
+    import zarr  # noqa: F401  (the store writer's import, a second on a cold worker)
+
+    from logistics.cost.chunked import find_costs_chunked
+
+    grid = make_grid(32 * 32, seed=1)
+    find_costs_chunked(grid.model(), [grid.source], chunks=16, progress=False)
+
+
+def _workers_prepare(grid: BenchGrid):
+    """The grid's model and a client: LOGISTICS_SCHEDULER's cluster, else a LocalCluster of
+    LOGISTICS_N_WORKERS (default 2) single-threaded workers; the workers are warmed up."""
+    from logistics import settings
+    from logistics.cost.cluster import get_client
+
+    workers = settings.N_WORKERS or 2
+    client = get_client(n_workers=workers)
+    client.wait_for_workers(1 if settings.SCHEDULER_ADDRESS else workers, timeout=120)
+    client.run(_warm_worker)
+    return grid.model(), grid.source, client
+
+
+def _workers_solve(state):
+    from logistics.cost.chunked import find_costs_chunked
+
+    model, src, client = state
+    return find_costs_chunked(model, [src], chunks=_WORKER_CHUNK_CELLS, client=client,
+                              progress=False)
+
+
+def _workers_close(state) -> None:
+    state[2].close()
 
 
 register_engine(Engine("chunked-aniso8", _ours(8, False)[0], _chunked_solve,
                        f"logistics find_costs_chunked, tiles of {_CHUNK_CELLS} cells solved in "
-                       "this process, anisotropic, 8 neighbours", "ours-aniso8"))
+                       "this process, anisotropic, 8 neighbours", "ours-aniso8",
+                       bytes_per_cell=16.0, to_cost=_chunked_cost, mmap_inputs=True))
+register_engine(Engine("chunked-workers-aniso8", _workers_prepare, _workers_solve,
+                       f"logistics find_costs_chunked, tiles of {_WORKER_CHUNK_CELLS} cells on "
+                       "the configured dask workers (LOGISTICS_SCHEDULER, else a LocalCluster of "
+                       "LOGISTICS_N_WORKERS, default 2), anisotropic, 8 neighbours",
+                       "ours-aniso8", bytes_per_cell=10.0, to_cost=_chunked_cost,
+                       close=_workers_close, mmap_inputs=True))
+
+
+# -- the compiled reference (../shared/bench/dijkstra_grid.cpp), never a package dependency ------
+#: Where the C++ reference lives, relative to the project root.
+CPP_SOURCE: Path = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "dijkstra_grid.cpp"
+#: Largest grid the C++ engine is run on: it writes every cell's cost as a probe (8 B/cell twice).
+_CPP_MAX_CELLS = 30_000_000
+
+
+def _cpp_unavailable() -> str | None:
+    import shutil
+
+    if shutil.which("g++") is None:
+        return "g++ is not installed"
+    if not CPP_SOURCE.is_file():
+        return f"{CPP_SOURCE} is missing (the shared benchmark folder beside the project)"
+    return None
+
+
+def _cpp_binary() -> Path:
+    """The C++ 4-ary heap Dijkstra, compiled once per source version into the cache folder."""
+    import hashlib
+
+    from logistics import settings
+
+    flags = ["-O3", "-march=native", "-std=c++17", "-DHEAP4"]
+    digest = hashlib.sha256(CPP_SOURCE.read_bytes() + " ".join(flags).encode()).hexdigest()[:12]
+    exe = Path(settings.CACHE_DIR) / "bench" / f"dijkstra_grid_4ary-{digest}"
+    if not exe.exists():
+        exe.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(exe) as tmp:
+            subprocess.run(["g++", *flags, "-o", str(tmp), str(CPP_SOURCE)], check=True,
+                           capture_output=True)
+        exe.chmod(0o755)
+    return exe
+
+
+def _cpp_prepare(grid: BenchGrid):
+    folder = Path(tempfile.mkdtemp(prefix="logistics-cpp-"))
+    grid.isotropic_cell_costs().astype(np.float32).tofile(folder / "cost.f32")
+    np.arange(grid.cells, dtype=np.int64).tofile(folder / "probes.i64")  # every cell
+    return _cpp_binary(), folder, grid
+
+
+def _cpp_solve(state) -> dict:
+    """One run of the binary: it times its own Dijkstra (``accumulate_s``), without I/O."""
+    exe, folder, grid = state
+    ny, nx = grid.class_index.shape
+    cmd = [str(exe), str(folder / "cost.f32"), str(ny), str(nx), *map(str, grid.source),
+           *map(str, grid.source), "1", str(folder / "probes.i64"), str(folder / "out")]
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"seconds": float(np.median(report["accumulate_s"])), "folder": folder,
+            "cpu_seconds": cpu,  # of the whole binary: its set-up and file I/O too
+            "shape": (ny, nx), "peak_rss_mb": float(report["peak_rss_mb"])}
+
+
+def _cpp_cost(out: dict) -> np.ndarray:
+    cost = np.fromfile(out["folder"] / "out.probes.f64", dtype=np.float64).reshape(out["shape"])
+    return np.where(np.isnan(cost), np.inf, cost)
+
+
+def _cpp_close(state) -> None:
+    import shutil
+
+    shutil.rmtree(state[1], ignore_errors=True)
+
+
+register_engine(Engine("cpp-4ary-iso8", _cpp_prepare, _cpp_solve,
+                       "compiled C++ Dijkstra with a 4-ary heap (../shared/bench/"
+                       "dijkstra_grid.cpp, g++ -O3 -march=native), isotropic 8 neighbours on "
+                       "the same per-cell costs; seconds are its own Dijkstra time",
+                       "ours-iso8", bytes_per_cell=40.0, to_cost=_cpp_cost, close=_cpp_close,
+                       unavailable=_cpp_unavailable, cost_scale=CELL_M))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -289,37 +446,102 @@ def _save_grid(grid: BenchGrid, folder: Path) -> None:
     (folder / "grid.json").write_text(json.dumps(meta))
 
 
-def _load_grid(folder: Path) -> BenchGrid:
+def _load_grid(folder: Path, *, mmap: bool = False) -> BenchGrid:
+    """The saved grid; ``mmap`` leaves the per-cell arrays in their files (np.memmap)."""
     meta = json.loads((folder / "grid.json").read_text())
+    mode = "r" if mmap else None
     return BenchGrid(
-        np.load(folder / "class_index.npy"), np.load(folder / "elevation_m.npy"),
+        np.load(folder / "class_index.npy", mmap_mode=mode),
+        np.load(folder / "elevation_m.npy", mmap_mode=mode),
         np.load(folder / "table.npy"), meta["grade_min"], meta["grade_step"],
         tuple(meta["cellsize_m"]), tuple(meta["source"]),
     )
+
+
+class TreePeakRSS:
+    """Samples the RSS of this process and all its descendants (e.g. dask workers) every
+    ``every_s`` seconds in a thread; ``peak`` is the largest sum seen, in bytes.
+
+    Sampling can miss a peak shorter than the period; a LocalCluster's workers are
+    descendants, the workers of an external scheduler are not (they are not counted).
+    """
+
+    def __init__(self, every_s: float = 0.05) -> None:
+        import threading
+
+        self.peak, self._every, self._stop = 0, every_s, threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    @staticmethod
+    def sample() -> int:
+        """RSS of this process plus its descendants now, in bytes."""
+        import psutil
+
+        me = psutil.Process()
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.sample())
+            self._stop.wait(self._every)
+
+    def __enter__(self) -> TreePeakRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self.sample())
 
 
 def _worker(engine_name: str, grid_dir: str, out_npy: str, repeat: int) -> dict:
     """Run one engine ``repeat`` times on the saved grid (in this fresh process)."""
     engine = ENGINES[engine_name]
     tiny = make_grid(32 * 32, seed=1)
-    engine.solve(engine.prepare(tiny))  # warm-up: numba compile or cache load, imports
-    grid = _load_grid(Path(grid_dir))
+    engine.run_once(tiny)  # warm-up: numba compile or cache load, imports
+    grid = _load_grid(Path(grid_dir), mmap=engine.mmap_inputs)
     rss_before_kb = _status_kb("VmRSS")
     exact_peak = _reset_peak()
     t0 = time.perf_counter()
     state = engine.prepare(grid)
     prepare_s = time.perf_counter() - t0
-    walls, cpus = [], []
-    cost = None
-    for i in range(repeat):
-        w0, c0 = time.perf_counter(), time.process_time()
-        out = engine.solve(state)
-        walls.append(time.perf_counter() - w0)
-        cpus.append(time.process_time() - c0)
-        if i == 0:
-            peak_kb = _status_kb("VmHWM")
-            cost = np.asarray(out, dtype=np.float64)
-        del out
+    walls, cpus, loads = [], [], []
+    extra_fields: dict = {}
+    cost = tree_peak = None
+    try:
+        for i in range(repeat):
+            loads.append(os.getloadavg()[0] if hasattr(os, "getloadavg") else None)
+            with TreePeakRSS() as tree:
+                w0, c0 = time.perf_counter(), time.process_time()
+                out = engine.solve(state)
+                walls.append(time.perf_counter() - w0)
+                cpus.append(time.process_time() - c0)
+            if isinstance(out, dict) and "seconds" in out:  # the engine timed itself
+                walls[-1] = float(out["seconds"])
+                cpus[-1] = float(out.get("cpu_seconds", out["seconds"]))
+            if i == 0:
+                stats = getattr(out, "stats", None)  # the chunked solver's work counts
+                if stats is not None:
+                    import dataclasses
+
+                    extra_fields["solver_stats"] = dataclasses.asdict(stats)
+                peak_kb = _status_kb("VmHWM")
+                tree_peak = tree.peak
+                if isinstance(out, dict) and "peak_rss_mb" in out:  # the engine's own process
+                    peak_kb = out["peak_rss_mb"] * 1024
+                    tree_peak = peak_kb * 1024
+                cost = engine.cost_of(out)
+            del out
+    finally:
+        if engine.close:
+            engine.close(state)
     if not exact_peak or peak_kb is None:  # fall back to the lifetime peak
         import resource
 
@@ -330,14 +552,17 @@ def _worker(engine_name: str, grid_dir: str, out_npy: str, repeat: int) -> dict:
         "prepare_seconds": prepare_s,
         "seconds_all": walls,
         "cpu_seconds_all": cpus,
+        "load_1m_all": loads,
         "peak_rss_mb": peak_kb / 1024.0,
+        "tree_peak_rss_mb": tree_peak / 2**20,
         "extra_rss_mb": (peak_kb - (rss_before_kb or 0)) / 1024.0,
         "rss_method": "VmHWM reset via /proc/self/clear_refs" if exact_peak else "ru_maxrss",
+        **extra_fields,
     }
 
 
 def _run_in_subprocess(engine: str, grid_dir: Path, out_npy: Path, repeat: int) -> dict:
-    cmd = [sys.executable, "-m", "logistics.bench", "--worker", engine, str(grid_dir),
+    cmd = [sys.executable, "-m", "logistics.cost.bench", "--worker", engine, str(grid_dir),
            str(out_npy), str(repeat)]
     env = dict(os.environ, PYTHONHASHSEED="0")
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
@@ -381,6 +606,41 @@ def _check_fits(cells: int) -> None:
         )
 
 
+#: Engines that need an optional package, and the pip extra that installs it.
+_NEEDS: dict[str, tuple[str, str]] = {"skimage-iso8": ("skimage", "scikit-image")}
+
+
+def _check_extras(names: Sequence[str]) -> None:
+    """ConfigError naming the ``bench`` extra when an engine's optional package is missing."""
+    from importlib.util import find_spec
+
+    missing = sorted({pkg for n in names if n in _NEEDS
+                      for mod, pkg in [_NEEDS[n]] if find_spec(mod) is None})
+    if missing:
+        users = [n for n in names if n in _NEEDS and _NEEDS[n][1] in missing]
+        raise ConfigError(
+            f"--engines {','.join(users)} needs {', '.join(missing)}, which is not installed; "
+            "install the benchmark extra: pip install 'logistics[bench]' (or leave those "
+            "engines out of --engines)"
+        )
+
+
+def _cannot_run(engine: Engine, cells: int) -> str | None:
+    """Why ``engine`` is left out at this size (missing tool, not enough memory), or None."""
+    import psutil
+
+    if engine.unavailable and (why := engine.unavailable()):
+        return why
+    if engine.name.startswith("cpp-") and cells > _CPP_MAX_CELLS:
+        return f"the C++ reference runs up to {_CPP_MAX_CELLS:.0e} cells (it writes every cost)"
+    need = engine.bytes_per_cell * cells
+    avail = psutil.virtual_memory().available
+    if need > 0.8 * avail:
+        return (f"needs about {need / 2**30:.1f} GiB ({engine.bytes_per_cell:g} B/cell), "
+                f"{avail / 2**30:.1f} GiB available")
+    return None
+
+
 def _max_rel_diff(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
     """(max |a - b| / |b| over cells finite in both, count of cells finite in only one)."""
     fa, fb = np.isfinite(a), np.isfinite(b)
@@ -401,6 +661,7 @@ def run_benchmark(sizes: Sequence[int], *, repeat: int = 3, engines: Sequence[st
         raise ConfigError(f"unknown engine(s) {unknown}; known: {', '.join(ENGINES)}")
     if repeat < 1:
         raise ConfigError(f"--repeat must be >= 1, got {repeat}")
+    _check_extras(names)
     _check_fits(max(sizes))
     rows = []
     load_start = os.getloadavg() if hasattr(os, "getloadavg") else None
@@ -414,6 +675,10 @@ def run_benchmark(sizes: Sequence[int], *, repeat: int = 3, engines: Sequence[st
             costs: dict[str, Path] = {}
             size_rows = {}
             for name in names:
+                why = _cannot_run(ENGINES[name], grid.cells)
+                if why:
+                    log(f"  {name:14s} skipped: {why}")
+                    continue
                 out = folder / f"{name}.npy"
                 res = _run_in_subprocess(name, folder, out, repeat)
                 costs[name] = out
@@ -490,19 +755,29 @@ def _versions() -> dict:
 
 def markdown_table(results: dict) -> str:
     """The results as a Markdown table (one row per size and engine)."""
-    head = ("| cells | engine | s (median wall) | CPU s | M cells/s | vs skimage | peak RSS MB "
-            "| extra MB (B/cell) | max rel diff (ref) |")
+    head = ("| cells | engine | load 1m | s (median wall) | CPU s | M cells/s | vs skimage "
+            "| peak RSS MB | tree peak MB | extra MB (B/cell) | max rel diff (ref) |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in results["results"]:
         diff = (f"{r['max_rel_diff_vs_reference']:.0e} ({r['reference']})"
                 if "reference" in r else "")
         ratio = f"{r['ratio_vs_skimage']:.2f}x" if "ratio_vs_skimage" in r else ""
         lines.append(
-            f"| {r['cells']:,} | {r['engine']} | {r['seconds']:.3f} | {r['cpu_seconds']:.3f} "
-            f"| {r['cells_per_s'] / 1e6:.2f} | {ratio} | {r['peak_rss_mb']:.0f} "
+            f"| {r['cells']:,} | {r['engine']} | {_load_text(r)} | {r['seconds']:.3f} "
+            f"| {r['cpu_seconds']:.3f} | {r['cells_per_s'] / 1e6:.2f} | {ratio} "
+            f"| {r['peak_rss_mb']:.0f} | {r.get('tree_peak_rss_mb', float('nan')):.0f} "
             f"| {r['extra_rss_mb']:.0f} ({r['extra_bytes_per_cell']:.1f}) | {diff} |"
         )
     return "\n".join(lines)
+
+
+def _load_text(row: dict) -> str:
+    """The 1-minute load averages at the start of the row's runs, as 'min-max'."""
+    loads = [v for v in row.get("load_1m_all") or [] if v is not None]
+    if not loads:
+        return ""
+    lo, hi = min(loads), max(loads)
+    return f"{lo:.1f}" if round(lo, 1) == round(hi, 1) else f"{lo:.1f}-{hi:.1f}"
 
 
 def write_results(results: dict, out_dir: str | os.PathLike[str], *,
@@ -543,5 +818,5 @@ if __name__ == "__main__":  # the per-engine subprocess
     if len(sys.argv) == 6 and sys.argv[1] == "--worker":
         print(json.dumps(_worker(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))))
         sys.exit(0)
-    sys.exit("usage: python -m logistics.bench --worker ENGINE GRID_DIR OUT_NPY REPEAT "
+    sys.exit("usage: python -m logistics.cost.bench --worker ENGINE GRID_DIR OUT_NPY REPEAT "
              "(internal; run `logistics bench`)")
