@@ -102,6 +102,10 @@ def plot_advance(axis: object, rows: pd.DataFrame) -> Figure:
                 ax.plot([pd.Timestamp(arr)], [y], marker="o", mfc="w", mec=colour, ls="",
                         label=once("model's event time there"))
                 ax.plot([pd.Timestamp(arr), end if pd.Timestamp(arr) > end else day], [y, y], color=colour, lw=0.6)
+    tops = [float((army.tracks["cum_km"]).max())]
+    tops += [float(v) for v in pd.to_numeric(rows.get("documented_km_max", pd.Series(dtype=float))).dropna()]
+    tops += [float(v) for v in pd.to_numeric(rows.get("baseline_route_depth_km", pd.Series(dtype=float))).dropna()]
+    ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]), top=max(tops) * 1.15 + 10)
     ax.set_ylabel("km beyond the departure line (along each formation's route)")
     _day_ticks(ax, h, t_end)
     ax.grid(alpha=0.3)
