@@ -15,7 +15,7 @@ PACKAGE = Path(logistics.__file__).resolve().parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "settings", "_atomic", "sources", "geodesy"),
     ("places", "vehicles", "__init__"),
-    ("scenario", "terrain"),
+    ("scenario", "army", "terrain"),
     ("cost",),
     ("network", "supply", "bench"),
     ("advance",),

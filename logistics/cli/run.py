@@ -1,9 +1,11 @@
-"""`logistics run CONFIG|DIR`: run one scenario (or every *.yaml in a folder) and write its outputs.
+"""`logistics run CONFIG|DIR`: run one army file (or every *.yaml in a folder) and write its outputs.
 
-Each run writes, atomically, a folder with route.geojson, daily.csv, daily.geojson, track.csv,
-deliveries.csv, cost.tif (accumulated time, GeoTIFF), map.png, advance.png, fuel.png and
-report.md, then prints a one-screen summary (days, km per day, where the fuel ran out, where the
-route crosses the mountains and at what height) and the wall seconds the scenario took.
+Each run writes, atomically, a folder with every formation's track, route, daily table and the
+army's fuel ledger (formations.csv, tracks.csv, routes.csv, daily.csv, army_daily.csv,
+crossings.csv), the headline formation's route.geojson, daily.geojson, track.csv, the
+deliveries, cost.tif (accumulated time, GeoTIFF), map.png, advance.png, fuel.png and report.md,
+then prints a one-screen summary (per formation: km, arrival, where the fuel ran out; where the
+route crosses the mountains) and the wall seconds the army took.
 """
 
 from __future__ import annotations
@@ -23,17 +25,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``run`` sub-command."""
     p = sub.add_parser(
         "run",
-        help="run a scenario (or a folder of them) and write its outputs",
+        help="run an army file (or a folder of them) and write its outputs",
         description=(
-            "Move a formation day by day along its least-cost route, burning fuel by the "
-            "vehicle physics and halting when dry; write the run folder and print a summary."
+            "Move every formation of an army hour by hour along its least-time route, all on "
+            "one fuel account, burning fuel by the vehicle physics; vehicles that run dry stay "
+            "behind; write the run folder and print a summary."
         ),
     )
-    p.add_argument("config", help="a scenario .yaml file, or a folder: every *.yaml in it "
+    p.add_argument("config", help="an army .yaml file, or a folder: every *.yaml in it "
                                   "(not in subfolders)")
     p.add_argument("--out", default=None,
-                   help="run folder for one config (default out/<axis_id>, or "
-                        "out/<axis_id>-mobile for a mobile echelon); for a folder of "
+                   help="run folder for one config (default out/<axis_id>); for a folder of "
                         "configs, the parent of the run folders (default out)")
     p.add_argument("--seed", type=int, default=0, help="seed of the run's random parts (0)")
     p.add_argument("--resolution-m", type=float, default=None,
@@ -41,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dem", choices=("merged", "etopo5"), default="merged",
                    help="elevation model: merged 30\" (default) or the ETOPO5 baseline")
     p.add_argument("--no-events", action="store_true",
-                   help="leave out the documented delay events (events: in the config)")
+                   help="leave out the fortified-region rule (no detours, assaults or "
+                        "detachments: a sensitivity run)")
     p.add_argument("--engine", choices=("auto", "memory", "chunked"), default="auto",
                    help="accumulated-cost solver: in memory, the exact chunked one (dask tiles "
                         "of LOGISTICS_CHUNK_CELLS, for grids larger than memory), or auto: "
@@ -76,7 +79,7 @@ def _progress(total: int, desc: str):
 def _run(args: argparse.Namespace) -> int:
     from logistics.report.run_outputs import write_run
     from logistics.report.run_page import summary_lines
-    from logistics.scenario import load_scenario
+    from logistics.army import load_army
     from logistics.runner import run_scenario
 
     files = scenario_files(args.config)
@@ -87,7 +90,7 @@ def _run(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         try:
             bar.set_postfix_str("loading")
-            sc = load_scenario(path)
+            sc = load_army(path)
             bar.update(1)
             bar.set_postfix_str("terrain, route, supply, advance")
             result = run_scenario(sc, seed=args.seed, dem=args.dem,
