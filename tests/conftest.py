@@ -367,7 +367,6 @@ class _ToyScenario:
     days: int = 12
     lon0: float = 120.0
     uncertain: dict = field(default_factory=dict)
-    echelon: str = "main"
 
     @property
     def start(self):
@@ -480,7 +479,6 @@ class _ToyArmy:
     name: str
     forms: tuple
     days: int = 8
-    echelon: str = "main"
     uncertain: dict = field(default_factory=dict)
 
     @property

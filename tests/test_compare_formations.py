@@ -224,3 +224,24 @@ def test_fuel_states_against_the_matched_formations(result):
     assert f.loc[1, "matched_formation"] == "fd,body,rifles"
     assert f.loc[1, "model_refills"] == pytest.approx((0.70 + 0.88 + 0.94) / 3)
     assert math.isnan(f.loc[1, "refills_error"]) and f.loc[1, "within_tolerance"] is None
+
+
+def test_calibration_scores_rows_on_their_formations_like_compare(army, toy_army):
+    from logistics.history.calibrate import evaluate_grid
+
+    # end of 9 Aug: the forward detachment is 120 km past the line (120 km/day from H-hour),
+    # the rifle divisions 14 km (24 km/day, starting 10 km behind it); both rows exact
+    rows = pd.DataFrame([
+        {"row": 1, "formation": "1st Mech Corps forward detachment", "place_reached": "x",
+         "date": pd.Timestamp("1945-08-09"), "lat": math.nan, "lon": math.nan,
+         "km_min": 120.0, "km_max": 120.0, "date_basis": "end_of_day", "usable": True},
+        {"row": 2, "formation": "Toy Army rifle divisions", "place_reached": "y",
+         "date": pd.Timestamp("1945-08-09"), "lat": math.nan, "lon": math.nan,
+         "km_min": 14.0, "km_max": 14.0, "date_basis": "end_of_day", "usable": True},
+    ])
+    g = evaluate_grid({"TOY-A": (army, rows)}, [{"speed_scale": 0.5}], runner=toy_army.runner)
+    nominal = g[g["point"] == -1].iloc[0]
+    assert nominal["n_km"] == 2 and nominal["sum_abs_km"] == pytest.approx(0.0, abs=0.5)
+    # at half speed: 60 km short for the detachment, 12 km for the rifles (24 / 2 - 10 = 2 km)
+    half = g[g["point"] == 0].iloc[0]
+    assert half["sum_abs_km"] == pytest.approx(60.0 + 12.0, abs=1.0)

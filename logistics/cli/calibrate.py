@@ -65,8 +65,7 @@ def _run(args: argparse.Namespace) -> int:
     bounds = parse_bounds(args.bound)
     inputs = load_inputs(args.documented, configs_dir=args.configs, axes=axes)
     doc = inputs.documented.table
-    chosen = {a: (sc, doc[(doc["axis_id"] == a) & doc["usable"]], inputs.mobile.get(a),
-                  inputs.departure_lines.get(a, ()))
+    chosen = {a: (sc, doc[(doc["axis_id"] == a) & doc["usable"]], inputs.departure_lines.get(a, ()))
               for a, sc in inputs.scenarios.items()}
     if not chosen:
         raise ConfigError(f"no documented axis of {inputs.documented.path} has a scenario in "

@@ -12,9 +12,8 @@ the documented date minus the route km of the documented place). Km, not days, b
 error exists even when the model never reaches a place (a date error would be censored) and
 varies smoothly with the parameters. The date MAE is reported beside it.
 
-Formations: each axis is run as an army (an entry may carry its mobile-echelon scenario as a
-third element and its departure line as a fourth; echelon runs are joined into one army) and
-every documented row is scored by ``logistics.history.score.score_army``, the scoring of
+Formations: each axis is run once as an army with all its formations (an entry may carry the
+army's departure line as a third element) and every documented row is scored by ``logistics.history.score.score_army``, the scoring of
 `logistics compare` (event kinds, rows matched to formations, off-route places timed by the cost
 engine, depth from the departure line), so both commands score the same rows the same way.
 
@@ -34,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from logistics.errors import ConfigError
-from logistics.history.runs import Job, merge_traces, run_jobs
+from logistics.history.runs import Job, run_jobs
 from logistics.history.score import DEFAULT_TOLERANCE_KM
 
 __all__ = [
@@ -92,16 +91,8 @@ def bounds_from_scenarios(params: Sequence[str], scenarios: Sequence[Any]) -> di
     return out
 
 
-def _echelon_scenarios(entry: Sequence[Any]) -> dict[str, Any]:
-    """``{"main": scenario}`` plus ``"mobile"`` when the axis entry carries a mobile scenario."""
-    out = {"main": entry[0]}
-    if len(entry) > 2 and entry[2] is not None:
-        out["mobile"] = entry[2]
-    return out
-
-
 def _line(entry: Sequence[Any]) -> tuple:
-    return tuple(entry[3]) if len(entry) > 3 and entry[3] is not None else ()
+    return tuple(entry[2]) if len(entry) > 2 and entry[2] is not None else ()
 
 
 def evaluate_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, float]], *,
@@ -110,8 +101,7 @@ def evaluate_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[st
                   dem: str = "merged", seed: int = 0, progress: bool = False) -> pd.DataFrame:
     """Run every axis at every point (and once nominal) and tabulate its error sums.
 
-    ``axes`` maps axis_id -> (scenario, documented rows of that axis[, mobile scenario or
-    None[, departure line]]). The axis runs as one army and its rows are scored like
+    ``axes`` maps axis_id -> (army, documented rows of that axis[, departure line]). The axis runs as one army and its rows are scored like
     `logistics compare` scores them (see the module docstring). Returns one row per (point,
     axis): ``point`` (-1 = nominal), the parameter values, ``axis_id``, ``n_km``,
     ``sum_abs_km``, ``n_date``, ``sum_abs_date_days``.
@@ -119,16 +109,15 @@ def evaluate_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[st
     from logistics.history.score import score_army
 
     plan = [(i, dict(p)) for i, p in enumerate(points)] + [(_NOMINAL, {})]
-    echelons = {a: _echelon_scenarios(e) for a, e in axes.items()}
-    keys = [(i, p, a, e) for i, p in plan for a in axes for e in echelons[a]]
-    jobs = [Job(echelons[a][e], p, dem, seed, resolution_m, e) for _, p, a, e in keys]
-    traces = dict(zip(((i, a, e) for i, _, a, e in keys),
+    keys = [(i, p, a) for i, p in plan for a in axes]
+    jobs = [Job(axes[a][0], p, dem, seed, resolution_m) for _, p, a in keys]
+    traces = dict(zip(((i, a) for i, _, a in keys),
                       run_jobs(jobs, runner=runner, client=client, progress=progress)))
     names = list(points[0]) if points else []
     rows = []
     for i, p in plan:
         for a in axes:
-            army = merge_traces({e: traces[i, a, e] for e in echelons[a]})
+            army = traces[i, a]
             documented = axes[a][1]
             s = (score_army(documented, army, line=_line(axes[a]), tolerance_km=tolerance_km)
                  if len(documented) else None)
@@ -241,8 +230,7 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = PARA
               dem: str = "merged", seed: int = 0, progress: bool = False) -> Calibration:
     """Fit ``params`` (at most three global ones) on ``axes`` by grid search; LOAO beside it.
 
-    ``axes`` maps axis_id -> (scenario, documented rows[, mobile-echelon scenario or None[,
-    departure line]]).
+    ``axes`` maps axis_id -> (army, documented rows[, departure line]).
     ``bounds`` default to the union of the scenarios' ``uncertain:`` ranges, else
     :data:`DEFAULT_BOUNDS`.
     """
@@ -254,8 +242,7 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = PARA
     if extra:
         raise ConfigError(f"bounds given for {', '.join(extra)}, which is not being fitted "
                           f"(fitting {', '.join(params)}); add it to the parameters or drop it")
-    auto = bounds_from_scenarios(
-        params, [sc for entry in axes.values() for sc in _echelon_scenarios(entry).values()])
+    auto = bounds_from_scenarios(params, [entry[0] for entry in axes.values()])
     b = {k: tuple(bounds[k]) if bounds and k in bounds else auto[k] for k in params}
     grid = grid_points(b, points)
     table = evaluate_grid(axes, grid, runner=runner, client=client, tolerance_km=tolerance_km,

@@ -1,7 +1,7 @@
 """The `logistics compare` pipeline: run every documented axis, score model and baselines.
 
-documented file + configs -> (nominal run and optional Monte Carlo draws per axis, on one job
-list) -> one army per axis (its formations; an axis's echelon runs joined) -> per documented
+documented file + army configs -> (nominal run and optional Monte Carlo draws per axis, on one
+job list) -> one army per axis (all its formations, one run) -> per documented
 row: event kind, matched formation, model score (places off the formation's route timed by the
 cost engine), both planned-rate baselines (model route, independent route), disagreements,
 Monte Carlo quantiles of the modeled event time -> comparison table -> summary. Writing the
@@ -24,12 +24,12 @@ from logistics.history.baseline import (IndependentRoutes, PlannedRates, load_pl
 from logistics.history.documented import Documented
 from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
 from logistics.history.inputs import Inputs, load_inputs
-from logistics.history.runs import Job, RunTrace, merge_traces, run_jobs
+from logistics.history.runs import Job, RunTrace, run_jobs
 from logistics.history.score import DEFAULT_TOLERANCE_KM, find_disagreements, score_army
 from logistics.history.summary import summarize
 from logistics.history.uncertainty import DEMS, QUANTILES, MonteCarlo, advance_bands, draw_jobs
 
-__all__ = ["AxisResult", "Comparison", "COMPARISON_COLUMNS", "compare", "army_traces"]
+__all__ = ["AxisResult", "Comparison", "COMPARISON_COLUMNS", "compare"]
 
 #: Columns of comparison.csv, one row per documented row.
 COMPARISON_COLUMNS: tuple[str, ...] = (
@@ -85,20 +85,6 @@ class Comparison:
     fuel: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FUEL_COLUMNS)))
 
 
-def army_jobs(inputs: Inputs, axis: str, overrides: dict, dem: str, seed: int,
-              resolution_m: float | None) -> list[Job]:
-    """The nominal jobs of one axis: its scenario, and its mobile-echelon scenario if any."""
-    jobs = [Job(inputs.scenarios[axis], dict(overrides), dem, seed, resolution_m, "main")]
-    if axis in inputs.mobile:
-        jobs.append(Job(inputs.mobile[axis], dict(overrides), dem, seed, resolution_m, "mobile"))
-    return jobs
-
-
-def army_traces(jobs: list[Job], traces: list[RunTrace]) -> RunTrace:
-    """One army from the traces of one axis's jobs (one per echelon)."""
-    return merge_traces({j.echelon: t for j, t in zip(jobs, traces)})
-
-
 def compare(documented: str | Path | Documented | None = None, *, configs_dir: str | Path | None = None,
             resolution_m: float | None = None, tolerance_km: float = DEFAULT_TOLERANCE_KM,
             samples: int = 0, seed: int = 0, dem: str = "merged",
@@ -122,20 +108,14 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     states = fuel_states if fuel_states is not None else load_fuel_states()
     routes = IndependentRoutes(tolerance_km=tolerance_km, network=railways)
     jobs: list[Job] = []
-    spans: dict[str, list[list[int]]] = {}
-    for axis in inputs.scenarios:
-        nominal = army_jobs(inputs, axis, fixed, dem, seed, resolution_m)
-        groups = [[len(jobs) + i for i in range(len(nominal))]]
-        jobs.extend(nominal)
+    spans: dict[str, list[int]] = {}
+    for axis, sc in inputs.scenarios.items():
+        spans[axis] = [len(jobs)]
+        jobs.append(Job(sc, dict(fixed), dem, seed, resolution_m))
         if samples:
-            draws = [draw_jobs(j.scenario, samples, seed=seed, dems=DEMS, resolution_m=resolution_m)
-                     for j in nominal]
-            for k in range(samples):
-                groups.append([])
-                for j, d in zip(nominal, draws):
-                    groups[-1].append(len(jobs))
-                    jobs.append(replace(d[k], overrides={**d[k].overrides, **fixed}, echelon=j.echelon))
-        spans[axis] = groups
+            for d in draw_jobs(sc, samples, seed=seed, dems=DEMS, resolution_m=resolution_m):
+                spans[axis].append(len(jobs))
+                jobs.append(replace(d, overrides={**d.overrides, **fixed}))
     traces = run_jobs(jobs, runner=runner, client=client, progress=progress)
     doc = inputs.documented
     results: dict[str, AxisResult] = {}
@@ -145,13 +125,12 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     for axis, sc in inputs.scenarios.items():
         rows = doc.table[doc.table["axis_id"] == axis]
         usable = rows[rows["usable"]]
-        groups = spans[axis]
-        army = army_traces([jobs[i] for i in groups[0]], [traces[i] for i in groups[0]])
+        nominal, *drawn = spans[axis]
+        army = traces[nominal]
         line = army.departure_line or inputs.departure_lines.get(axis, ())
         mc = None
         if samples:
-            draws = [army_traces([jobs[i] for i in g], [traces[i] for i in g]) for g in groups[1:]]
-            mc = MonteCarlo(tuple(jobs[g[0]] for g in groups[1:]), tuple(draws))
+            mc = MonteCarlo(tuple(jobs[i] for i in drawn), tuple(traces[i] for i in drawn))
         start, end = army.track["time"].iloc[0], army.track["time"].iloc[-1]
         band = advance_bands(mc.runs, _band_times(start, end)) if mc else None
         res = AxisResult(axis, sc, army, rates, tuple(line), mc, band, _start_note(usable, army, tolerance_km))

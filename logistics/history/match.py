@@ -195,7 +195,7 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
         if any(_formation_refs(f) for f in forms):
             problems.append(f"no formation of the army is the {_say(missing)}")
         else:
-            notes.append(f"the run names no formations (echelon runs): the {_say(missing)} "
+            notes.append(f"the run names no numbered formations: the {_say(missing)} "
                          "cannot be told apart")
     # 2. aliases
     best: list[tuple[int, str]] = []

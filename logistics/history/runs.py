@@ -11,9 +11,8 @@ A :class:`RunTrace` is an army as the scoring sees it: its formations (the forma
 contract of ``RunResult``: ``formations``, ``tracks``, ``routes``, ``departure_line``), and
 enough to rebuild each formation's cost model (:class:`TerrainRef`, season schedule, pace
 vehicle, speed scale) so that places off a formation's route can be timed by the cost engine.
-A runner result without formations (one column per scenario, the echelon runs) becomes an army
-of one formation, named by its echelon; :func:`merge_traces` joins an axis's echelon runs into
-one army.
+A runner result without formations (a synthetic column in tests) becomes an army of one
+formation, ``main``.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -30,22 +29,20 @@ import pandas as pd
 
 from logistics import settings
 
-__all__ = ["Job", "RunTrace", "TerrainRef", "FORMATION_COLUMNS", "trace_of", "merge_traces",
+__all__ = ["Job", "RunTrace", "TerrainRef", "FORMATION_COLUMNS", "trace_of",
            "run_jobs", "default_runner", "run_cached"]
 
 
 @dataclass(frozen=True)
 class Job:
-    """One scenario evaluation: ``scenario`` (path or loaded Scenario) run with ``overrides``
-    (global scales or dotted figure paths), on ``dem``, with the runner's ``seed``; ``echelon``
-    names its formation when the runner gives no formations (an echelon run)."""
+    """One army evaluation: ``scenario`` (path or loaded Army) run with ``overrides``
+    (global scales or dotted figure paths), on ``dem``, with the runner's ``seed``."""
 
     scenario: Any
     overrides: dict[str, float] = field(default_factory=dict)
     dem: str = "merged"
     seed: int = 0
     resolution_m: float | None = None
-    echelon: str = "main"
 
 
 #: Columns of :attr:`RunTrace.formations` (the formations contract of ``RunResult``).
@@ -166,12 +163,12 @@ def _terrain(bbox: tuple[float, float, float, float], resolution_m: float, dem: 
 _TRACK_EXTRAS: tuple[str, ...] = ("status", "fuel_l", "refills_on_hand")
 
 
-def trace_of(result: Any, *, echelon: str = "main") -> RunTrace:
+def trace_of(result: Any) -> RunTrace:
     """Slim a runner's result to a :class:`RunTrace`.
 
     A result with the formations contract (``formations``, ``tracks``, ``routes``) keeps them;
-    any other result (``track``, ``route_points``, ``daily``) is one formation named
-    ``echelon``. Each formation's track starts at km 0 (the runner records step ends).
+    any other result (``track``, ``route_points``, ``daily``: a synthetic column) is one
+    formation, ``main``. Each formation's track starts at km 0 (the runner records step ends).
     """
     keep = ["time", "cum_km", "lon", "lat"] + [c for c in _TRACK_EXTRAS if c in result.track]
     track = result.track[keep].reset_index(drop=True)
@@ -195,37 +192,7 @@ def trace_of(result: Any, *, echelon: str = "main") -> RunTrace:
                         routes=result.routes[["formation_id", "cum_km", "lon", "lat"]].reset_index(drop=True),
                         departure_line=tuple((float(a), float(b))
                                              for a, b in (getattr(result, "departure_line", None) or ())))
-    track = _with_refills(track, result.daily)
-    common["track"] = track
-    sc = getattr(result, "scenario", None)
-    kind, movement, pace, name = _legacy_formation(sc, echelon)
-    first = (float(route["lon"].iloc[0]), float(route["lat"].iloc[0])) if len(route) else (np.nan, np.nan)
-    return RunTrace(**common, formations=_one_formation(echelon, kind, name, pace, movement, first,
-                                                        "forward_detachment" if echelon == "mobile" else "main_body"))
-
-
-def _with_refills(track: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
-    """A one-column run's track with ``refills_on_hand``: its daily ``refills_total`` (the end
-    of each day's value) held over that day's steps (NaN where the daily has none)."""
-    if "refills_total" not in daily or "date" not in daily or track.empty:
-        return track
-    day = pd.to_datetime(daily["date"]).dt.normalize()
-    by_day = dict(zip(day, daily["refills_total"].astype(float)))
-    step_day = (pd.to_datetime(track["time"]) - pd.Timedelta(microseconds=1)).dt.normalize()
-    return track.assign(refills_on_hand=[by_day.get(d, np.nan) for d in step_day])
-
-
-def merge_traces(parts: dict[str, RunTrace]) -> RunTrace:
-    """One army from an axis's echelon runs (``{"main": trace, "mobile": trace}``): the main
-    run stays the headline; every formation keeps its own track and route."""
-    main = parts.get("main") or next(iter(parts.values()))
-    if len(parts) == 1:
-        return main
-    forms = pd.concat([p.formations for p in parts.values()], ignore_index=True)
-    tracks = pd.concat([p.tracks for p in parts.values()], ignore_index=True)
-    routes = pd.concat([p.routes for p in parts.values()], ignore_index=True)
-    line = next((p.departure_line for p in parts.values() if p.departure_line), ())
-    return replace(main, formations=forms, tracks=tracks, routes=routes, departure_line=line)
+    return RunTrace(**common)
 
 
 def _formations_frame(f: pd.DataFrame) -> pd.DataFrame:
@@ -259,27 +226,6 @@ def _tracks_frame(tracks: pd.DataFrame, start: pd.Timestamp | None) -> pd.DataFr
             parts.append(g.iloc[[0]].assign(time=t0, cum_km=0.0))
         parts.append(g)
     return pd.concat(parts, ignore_index=True) if parts else t
-
-
-def _legacy_formation(sc: Any, echelon: str) -> tuple[str, str, str, str]:
-    """(kind, movement, pace vehicle, name) of a one-column scenario's formation."""
-    lead = str(getattr(getattr(sc, "formation", None), "lead", "") or "")
-    name = str(getattr(getattr(sc, "formation", None), "name", "") or getattr(sc, "name", "") or "")
-    movement = ""
-    if lead:
-        try:
-            from logistics.vehicles import load_vehicle
-
-            vkind = load_vehicle(lead).kind
-            movement = {"foot": "foot", "horse": "horse", "tracked": "tracked",
-                        "wheeled": "motor"}.get(vkind, vkind)
-        except Exception:  # noqa: BLE001 - an unknown vehicle only loses the movement label
-            movement = ""
-    if echelon == "mobile":
-        kind = "forward_detachment" if "forward detachment" in name.lower() else "mobile_group"
-    else:
-        kind = {"foot": "rifle_division", "horse": "cavalry_division"}.get(movement, "army")
-    return kind, movement, lead, name
 
 
 def _terrain_ref(result: Any) -> Any:
@@ -340,7 +286,7 @@ def _start_time(result: Any) -> pd.Timestamp | None:
 def _run_one(runner: Callable[..., Any], job: Job) -> RunTrace:
     result = runner(job.scenario, seed=job.seed, overrides=dict(job.overrides) or None,
                     dem=job.dem, resolution_m=job.resolution_m)
-    return trace_of(result, echelon=job.echelon)
+    return trace_of(result)
 
 
 def run_jobs(jobs: Sequence[Job], *, runner: Callable[..., Any] | None = None,

@@ -88,8 +88,6 @@ def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) ->
         "", "Each kind is scored by: " + "; ".join(f"*{k}*: {v}" for k, v in EVENT_TEXT.items()) + ".",
         "", f"**Rows matched to formations** (columns `matched_formation`, `match_rule`, "
         f"`candidates`): {MATCH_RULES}", "",
-        f"Axes whose army is joined from echelon runs (one formation per run): "
-        f"{', '.join(getattr(inp, 'mobile', {})) or 'none'}.", "",
     ]
     if "map" in files:
         lines += ["## Documented vs modeled positions", "", f"![map]({files['map']})", ""]
