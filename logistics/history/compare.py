@@ -29,7 +29,7 @@ from logistics.history.score import DEFAULT_TOLERANCE_KM, find_disagreements, sc
 from logistics.history.summary import summarize
 from logistics.history.uncertainty import DEMS, QUANTILES, MonteCarlo, advance_bands, draw_jobs
 
-__all__ = ["AxisResult", "Comparison", "COMPARISON_COLUMNS", "compare"]
+__all__ = ["AxisResult", "Comparison", "COMPARISON_COLUMNS", "compare", "score_axis"]
 
 #: Columns of comparison.csv, one row per documented row.
 COMPARISON_COLUMNS: tuple[str, ...] = (
@@ -135,9 +135,8 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
         band = advance_bands(mc.runs, _band_times(start, end)) if mc else None
         res = AxisResult(axis, sc, army, rates, tuple(line), mc, band, _start_note(usable, army, tolerance_km))
         results[axis] = res
-        scored = score_army(usable, army, line=line, tolerance_km=tolerance_km, offroute=offroute)
-        base = score_baselines(usable, scored, army, rates, routes, line=line, tolerance_km=tolerance_km)
-        table = _assemble(usable, scored, base, army, find_disagreements(usable, tolerance_km=tolerance_km))
+        table, scored = score_axis(usable, army, rates, routes, line=line, tolerance_km=tolerance_km,
+                                   offroute=offroute)
         if mc is not None:
             table = table.merge(_mc_quantiles(usable, mc, line, tolerance_km, offroute), on="row", how="left")
         problems += _row_problems(usable, scored)
@@ -162,6 +161,18 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     fuel_table = (pd.concat(fuel, ignore_index=True) if fuel
                   else pd.DataFrame(columns=list(FUEL_COLUMNS)))
     return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table)
+
+
+def score_axis(rows: pd.DataFrame, army: RunTrace, rates: PlannedRates, routes: IndependentRoutes, *,
+               line=(), tolerance_km: float = DEFAULT_TOLERANCE_KM,
+               offroute: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One axis's usable documented ``rows`` scored on its ``army``: the comparison rows
+    (model, both planned-rate baselines, disagreements) and the raw per-row scores. The one
+    scoring of `logistics compare` and `logistics calibrate`."""
+    scored = score_army(rows, army, line=line, tolerance_km=tolerance_km, offroute=offroute)
+    base = score_baselines(rows, scored, army, rates, routes, line=line, tolerance_km=tolerance_km)
+    table = _assemble(rows, scored, base, army, find_disagreements(rows, tolerance_km=tolerance_km))
+    return table, scored
 
 
 def _assemble(rows: pd.DataFrame, scored: pd.DataFrame, base: pd.DataFrame, army: RunTrace,
