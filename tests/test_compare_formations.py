@@ -97,6 +97,11 @@ def result(toy_army, army, tmp_path_factory):
         {"axis_id": "TOY-A", "date": pd.Timestamp("1945-08-09"), "date_text": "9 Aug",
          "formation": "1st Toy Army", "place": "", "state": "short of fuel", "refills": float("nan"),
          "source": "test", "quote": "q", "confidence": "high"},
+        # the place says where its forward detachment was; the state is the corps'
+        {"axis_id": "TOY-A", "date": pd.Timestamp("1945-08-09"), "date_text": "9 Aug",
+         "formation": "1st Mech Corps", "place": "Alpha; forward detachment 15 km west of Bravo",
+         "state": "0.9 of a refill", "refills": 0.9, "source": "test", "quote": "q",
+         "confidence": "high"},
     ])
     return compare(path, configs_dir=folder, loader=lambda p: army, runner=toy_army.runner,
                    railways=False, fuel_states=states)
@@ -211,7 +216,7 @@ def test_outputs_open_as_gis_layers(result, tmp_path):
     assert "Rows matched to formations" in report and "Event kinds" in report
     assert "99 rifle corps" in report
     assert (out / "fuel_states.csv").is_file() and (out / "fuel_TOY-A.png").is_file()
-    assert "Within ±0.25 refill: 1 of 1" in report
+    assert "Within ±0.25 refill: 2 of 2" in report
 
 
 def test_fuel_states_against_the_matched_formations(result):
@@ -224,6 +229,7 @@ def test_fuel_states_against_the_matched_formations(result):
     assert f.loc[1, "matched_formation"] == "fd,body,rifles"
     assert f.loc[1, "model_refills"] == pytest.approx((0.70 + 0.88 + 0.94) / 3)
     assert math.isnan(f.loc[1, "refills_error"]) and f.loc[1, "within_tolerance"] is None
+    assert f.loc[2, "matched_formation"] == "body"
 
 
 def test_calibration_scores_rows_on_their_formations_like_compare(army, toy_army):

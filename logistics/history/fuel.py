@@ -4,7 +4,9 @@ fuel, and whether, when and where the model runs dry.
 Documented states (``configs/history/fuel-states.csv``, each with source and quote) name a
 formation ("7th Mechanized Corps", "6th Guards Tank Army") and, where the source gives one,
 the refills on hand ("0.25 заправки"). Each is matched to the army's formations by the rules
-of ``logistics.history.match`` and scored (:func:`score_fuel_states`) against the matched
+of ``logistics.history.match`` on its ``formation`` text only (its ``place`` says where the
+formation or its parts were, e.g. "forward detachment 15 km west of Tuquan", not whose fuel
+it was) and scored (:func:`score_fuel_states`) against the matched
 formation's ``refills_on_hand`` (fuel on hand / one full set of its tanks) at the end of the
 documented day; several formations (a state of the whole army): their mean, each listed.
 Within ``FUEL_TOLERANCE_REFILLS`` (0.25 of a refill, the issue's target) counts as agreeing.
@@ -61,7 +63,7 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
 
     out = []
     for s in states.to_dict("records"):
-        m = match_row(s.get("formation", ""), s.get("place", ""), trace.formations,
+        m = match_row(s.get("formation", ""), "", trace.formations,
                       army_name=getattr(trace, "army_name", ""))
         end = pd.Timestamp(s["date"]).normalize() + pd.Timedelta(days=1)
         values, statuses = {}, {}
