@@ -208,7 +208,7 @@ def _score_matched(r: dict, match: Any, ctx: _Context) -> dict:
     if len(tried) > 1:
         how = ("the deepest at the end of the day" if r.get("event") == "distance" or math.isnan(r["lat"])
                else "the first to reach the place")
-        notes.insert(0, f"scored against {best['matched_formation']}, {how} among "
+        notes.insert(0, f"matched to {best['matched_formation']}, {how} among "
                         f"{len(tried)} formations ({match.rule})")
     problems = [p for p in (match.problem, best["problem"]) if p]
     best["note"] = "; ".join(notes)
