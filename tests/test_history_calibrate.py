@@ -74,6 +74,10 @@ def test_recovers_a_known_speed_scale_and_loao_is_out_of_sample(toy):
         assert overall["median_abs_date_error_days"] == pytest.approx(0.0, abs=1e-6)
         assert overall["share_within_1_day"] == 1.0
         assert overall["median_abs_rel_km_error"] == pytest.approx(0.0, abs=1e-6)
+    fit = cal.fit_table().set_index("scored_as")
+    assert list(fit.index) == ["nominal", "in_sample", "loao"]
+    assert fit.loc["in_sample", "speed_scale"] == pytest.approx(1.25)
+    assert fit.loc["loao", "mae_km"] == pytest.approx(cal.loao_mae_km)
     # nominal: 20 % slow, so each distance row is 20 % short
     assert cal.summaries["nominal"].set_index("axis_id").loc["ALL", "median_abs_rel_km_error"] == pytest.approx(0.2)
 

@@ -20,8 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "march_hours_per_day) that minimise the mean absolute km error on the chosen "
             "documented axes, and report leave-one-axis-out cross-validation (fit without an "
             "axis, score on it) as the honest figure, with every figure of merit of `logistics "
-            "compare` nominal, in-sample and leave-one-axis-out. Writes calibration.md, grid.csv, "
-            "loao.csv, summary_{nominal,in_sample,loao}.csv, rows.csv."
+            "compare` nominal, in-sample and leave-one-axis-out. Writes calibration.md, fit.csv, "
+            "grid.csv, loao.csv, summary_{nominal,in_sample,loao}.csv, rows.csv."
         ),
     )
     add_run_arguments(p, out_default="out/calibrate")
@@ -87,8 +87,9 @@ def _run(args: argparse.Namespace) -> int:
             summary.to_csv(tmp / f"summary_{key}.csv", index=False)
         if cal.rows is not None:
             cal.rows.to_csv(tmp / "rows.csv", index=False)
+        cal.fit_table().to_csv(tmp / "fit.csv", index=False)
     print(text, end="")
     print(f"\nuse the fit with: logistics compare "
           + " ".join(f"--set {k}={cal.fitted[k]:g}" for k in cal.bounds))
-    print(f"wrote {args.out}/ (calibration.md, grid.csv, loao.csv, summary_*.csv, rows.csv)")
+    print(f"wrote {args.out}/ (calibration.md, fit.csv, grid.csv, loao.csv, summary_*.csv, rows.csv)")
     return 0

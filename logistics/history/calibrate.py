@@ -264,6 +264,22 @@ class Calibration:
                          f"{r['test_mae_date_days']:.2f} | {r['nominal_mae_date_days']:.2f} | {r['n_test_km']} |")
         return "\n".join(lines) + "\n"
 
+    def fit_table(self) -> pd.DataFrame:
+        """One row each for ``nominal``, ``in_sample`` (fit on all axes) and ``loao`` (pooled
+        held-out): the parameter values (NaN: as in the configs; LOAO: one fit per axis, see
+        :attr:`loao`), the km loss and the rows it is over, and the grid it was searched on."""
+        names = list(self.bounds)
+        grid = "; ".join(f"{k} {lo:g}..{hi:g} x{self.points}" for k, (lo, hi) in self.bounds.items())
+        rows = [{"scored_as": "nominal", **{k: math.nan for k in names},
+                 "mae_km": self.nominal["mae_km"], "n_km": self.nominal["n_km"], "grid": grid},
+                {"scored_as": "in_sample", **{k: self.fitted[k] for k in names},
+                 "mae_km": self.fitted["mae_km"], "n_km": self.fitted["n_km"], "grid": grid}]
+        if self.loao is not None:
+            rows.append({"scored_as": "loao", **{k: math.nan for k in names},
+                         "mae_km": self.loao_mae_km, "n_km": int(self.loao["n_test_km"].sum()),
+                         "grid": grid})
+        return pd.DataFrame(rows)
+
     def _summaries(self) -> list[str]:
         from logistics.history.summary import format_summary
 
