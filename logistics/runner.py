@@ -176,7 +176,7 @@ def run_scenario(
 
         terrain = load_terrain(box, resolution_m=res, dem=dem)
     models = CostModels()
-    means = dict(default_planners())
+    means = dict(default_planners(army))
     means.update(planners or {})
     options = PlanOptions(speed_scale=scales["speed_scale"], fuel_scale=scales["fuel_scale"],
                           march_hours_per_day=scales.get("march_hours_per_day"),
@@ -217,10 +217,17 @@ def run_scenario(
     )
 
 
-def default_planners() -> dict[str, object]:
-    """The shipped means planners (:mod:`logistics.advance.movement`); those not yet built are
-    left out (the plan notes it where a formation needs one)."""
-    return {}
+def default_planners(army=None) -> dict[str, object]:
+    """The shipped means planners (:mod:`logistics.advance.movement`, adapted by
+    :mod:`logistics.advance.means`): river moves, ferrying, truck shuttles and, for an army
+    with a railhead on the shipped 1945 network, its railway (rail moves, moving railheads)."""
+    from logistics.advance.means import means_options, river_planner, ferry_time, \
+        shuttle_planner
+
+    if army is None:
+        return {"river_planner": river_planner, "ferry_time": ferry_time,
+                "shuttle_planner": shuttle_planner}
+    return means_options(army)
 
 
 def _formations_frame(plan: ArmyPlan) -> pd.DataFrame:

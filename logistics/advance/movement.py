@@ -220,9 +220,11 @@ class RailMovePlanner(Protocol):
 class RailheadAt(Protocol):
     """Where a truck column of the army loads at ``time_h``: the configured railhead, or a
     station further along the army's ``advance_along`` lines once the army holds it and the
-    line is restored to it (the loop calls this before each dispatch)."""
+    line is restored to it (the loop calls this before each dispatch, ``toward`` the head of
+    the formation the column serves; None: no usable station)."""
 
-    def __call__(self, time_h: float, reached: Reached) -> Railhead: ...
+    def __call__(self, time_h: float, reached: Reached,
+                 toward: tuple[float, float] | None = None) -> Railhead | None: ...
 
 
 class RiverMovePlanner(Protocol):

@@ -134,6 +134,11 @@ class ArmyPlan:
     fuel_scale: float = 1.0
     departure_line: tuple[tuple[float, float], ...] = ()
     notes: tuple[str, ...] = ()
+    #: the army's railway (``advance.means.ArmyRail``: rail moves and moving railheads), or None
+    rail: object | None = None
+    #: ``truck_leg_at(i, (lon, lat))``: the leg function of ``trucks[i]`` loading at another
+    #: railhead (the cost engine from there over the same route cells), or None
+    truck_leg_at: object | None = None
 
     @property
     def duration_h(self) -> float:
@@ -163,6 +168,7 @@ class PlanOptions:
     ferry_time: object | None = None
     shuttle_planner: object | None = None
     railhead_at: object | None = None
+    rail: object | None = None
 
 
 def army_points(army) -> list[tuple[float, float]]:
@@ -456,6 +462,11 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     brigades = {b.id: b for b in army.flotilla}
     ferried = {fid: b.id for b in army.flotilla for fid in b.ferries_for}
     for u in units:
+        if u.movement == "rail" and opt.rail is None:
+            raise ConfigError(f"{src}: formations ({u.id}).movement: rail, but the army has no "
+                              "railhead on the shipped 1945 network (supply.rail.railheads); "
+                              "fix: name a station of configs/network as its railhead, or give "
+                              "the formation another movement")
         plans.append(_formation_plan(u, army, terrain, segs.get(u.id), seasons, norms, fort,
                                      regions, models, opt, objective_km.get(u.id, ()),
                                      ferried.get(u.id), brigades, notes, by_id, segs, taiga_km))
@@ -484,7 +495,9 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         drain_stalled=drain, trucks=trucks, airlifts=airlifts, air_priority=air_priority,
         depots=depots, track_cells=track, cell_index=index,
         ferry_brigades=tuple(brigades), speed_scale=opt.speed_scale, fuel_scale=opt.fuel_scale,
-        departure_line=departure, notes=tuple(dict.fromkeys(notes)),
+        departure_line=departure, notes=tuple(dict.fromkeys(notes)), rail=opt.rail,
+        truck_leg_at=(_truck_leg_at(army, terrain, track, models, opt)
+                      if opt.rail is not None and army.supply.trucks else None),
     )
     extras = {"routes": segs, "waypoints": waypoints, "units": units, "route_solves":
               cache.solves, "norms": norms, "fortified": fort}
@@ -587,6 +600,10 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
                 "a formation with no river on its route)")
         if opt.ferry_time is not None:
             ferry_h = float(opt.ferry_time(u.men, u.vehicle_count, 0))
+    shuttle = None
+    if u.movement == "truck_borne" and 0 < u.lift_men < u.men:
+        shuttle = _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, first, kms,
+                           seg, schedule[first])
     return FormationPlan(
         unit=u, km=kms, lon=seg["lon"].to_numpy(float), lat=seg["lat"].to_numpy(float),
         elev_m=seg["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
@@ -594,8 +611,62 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         step_time_s=step_time, step_fuel_l=fuels, schedule=schedule,
         objectives=tuple((k, n) for n, k in obj_km), crossings=crossings, fortified=fortified,
         depots=tuple(sorted(depots)), ferry_by=ferry_by, ferry_h=ferry_h, formed_km=formed_km,
-        column_length_km=length,
+        column_length_km=length, timetable=shuttle,
     )
+
+
+def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms, seg,
+             sched) -> Timetable | None:
+    """The shuttle of a truck-borne formation whose lift carries only part of its men: the
+    lift's trucks carry ``lift_men`` forward along the formation's own route and drive back
+    for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
+    engine's times of the lift's truck class on this route (the first season), its fuel the
+    class's litres per km on it; the marching men's pace the foot norm; trucks and marchers
+    keep the formation's march window; embark/debark from its march norm."""
+    if opt.shuttle_planner is None:
+        notes.append(f"{u.id}: its lift carries {u.lift_men} of {u.men} men, but no shuttle "
+                     "planner is available in this build; it moves at the trucks' pace")
+        return None
+    if u.lift_vehicle not in ids:
+        notes.append(f"{u.id}: its lift vehicle {u.lift_vehicle} is not among its vehicles; no "
+                     "shuttle")
+        return None
+    i = ids.index(u.lift_vehicle)
+    t = np.where(np.isfinite(step_time[season][i]), step_time[season][i], 0.0)
+    cum_h = np.cumsum(t) / 3600.0
+    cum_h -= cum_h[0]
+    route_km = float(kms[-1])
+    if route_km <= 0:
+        return None
+    f = np.where(np.isfinite(fuels[season][i]), fuels[season][i], 0.0)
+    per_km = float(np.sum(f)) / route_km * u.lift_trucks
+
+    def leg_h(a: float, b: float) -> float:
+        return abs(float(np.interp(b, kms, cum_h)) - float(np.interp(a, kms, cum_h))) \
+            / opt.speed_scale
+
+    c0 = army.h_hour.value.hour + army.h_hour.value.minute / 60.0
+
+    def march_hours(t0: float, t1: float) -> float:
+        return sched.moving_hours(c0 + t0, c0 + t1)
+
+    foot = norms.norm_for("foot")
+    norm = u.norm
+    tt = opt.shuttle_planner(
+        men=u.men, lift_men=u.lift_men, route_km=route_km, start_h=u.start_h,
+        end_h=hours_since(army.h_hour.value, _run_end(army)), truck_leg_h=leg_h,
+        truck_fuel_l_per_km=per_km * opt.fuel_scale,
+        march_kmh=foot.max_speed_kmh * opt.speed_scale, march_hours=march_hours,
+        load_h=norm.embark_h if norm is not None else 0.0,
+        unload_h=norm.debark_h if norm is not None else 0.0,
+        route=(kms, seg["lon"].to_numpy(float), seg["lat"].to_numpy(float)), fuel_type=fts[i])
+    if not tt.ok:
+        notes.append(f"{u.id}: the truck shuttle cannot be made ({tt.reason}); it moves at the "
+                     "trucks' pace")
+        return None
+    notes.append(f"{u.id}: {u.lift_trucks} {u.lift_vehicle} lift {u.lift_men} of {u.men} men: "
+                 "the trucks shuttle; " + "; ".join(tt.notes))
+    return tt
 
 
 def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None:
@@ -618,9 +689,37 @@ def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None
             notes.append(f"{u.id}: the river move cannot be made ({tt.reason}); it stays at its "
                          "start")
         return tt
+    if u.movement == "rail":
+        return None  # planned by the step loop when it departs (the lines held by then)
     notes.append(f"{u.id}: movement {u.movement} needs a planner not available in this build; "
                  "it stays at its start")
     return None
+
+
+def _truck_leg_at(army, terrain, track, models, opt):
+    """``leg_at(i, (lon, lat))``: the leg function of ``supply.trucks[i]`` loading at a
+    railhead the army's railway moved forward to (cached per railhead; None when the station
+    lies outside the run's terrain)."""
+    from logistics.errors import ExtentError
+    from logistics.supply.turnaround import truck_leg_function
+    from logistics.vehicles import load_vehicle
+
+    cache: dict = {}
+
+    def leg_at(i: int, lonlat: tuple[float, float]):
+        key = (i, round(float(lonlat[0]), 5), round(float(lonlat[1]), 5))
+        if key not in cache:
+            tr = army.supply.trucks[i]
+            try:
+                cache[key] = truck_leg_function(terrain, load_vehicle(tr.vehicle),
+                                                (float(lonlat[0]), float(lonlat[1])), track,
+                                                stencil=army.routing.stencil, engine=opt.engine,
+                                                models=models)
+            except ExtentError:
+                cache[key] = None
+        return cache[key]
+
+    return leg_at
 
 
 def _truck_spec(army, i, terrain, track, notes, models, opt) -> TruckSpec:

@@ -19,6 +19,14 @@ One step is one clock hour (the first starts at H-hour). In each step:
    as an element of their own; the rest go on. An element with no pace class never passes its
    formation's leading element; elements at one place with fuel join up again.
 
+Carried formations (``advance/movement``) are placed on the :class:`Timetable` their means
+give: the flotilla's river move and a truck shuttle are planned with the army; a rail move is
+planned when the formation departs, over the lines the army holds by then (retried each day
+until a train can run), and the shuttle's trucks burn the army's fuel. Before each dispatch the
+army's railway (``plan.rail``) says where the truck columns load: the usable station nearest
+the formation they serve, which moves forward as the formations reach stations and the lines
+behind them are restored, so the truck legs shorten.
+
 The ledger balances every day (carried + delivered - consumed = on hand) or the run fails
 loudly. The loop is deterministic except where the plan asks for randomness (truck jitter,
 airlift variability), drawn from ``numpy.random.default_rng(seed)``.
@@ -85,6 +93,9 @@ class _FState:
     first_dry_h: float | None = None
     en_route_l: float = 0.0
     day: dict = field(default_factory=dict)
+    #: a timetable planned in the loop (a rail move), else None (the plan's, if any)
+    timetable: object | None = None
+    rail_tried_h: float = -math.inf
 
 
 def _clock_h(t) -> float:
@@ -153,6 +164,7 @@ class _Loop:
         self.pos_f: list[str] = []
         self._prof_cache: dict = {}
         self._rule = None
+        self.railheads: dict[int, str] = {}
 
     # -- small helpers --------------------------------------------------------------------
     def _serial(self) -> int:
@@ -268,8 +280,20 @@ class _Loop:
 
     def active(self, fid: str, t_h: float) -> bool:
         st = self.state[fid]
-        return (st.arrived_h is None and self.fp[fid].timetable is None
+        return (st.arrived_h is None and self.timetable(fid) is None
+                and self.fp[fid].unit.movement != "rail"
                 and any(not e.detached for e in st.elements))
+
+    def timetable(self, fid: str):
+        """The formation's timetable: planned in the loop (rail), else the plan's."""
+        return self.state[fid].timetable or self.fp[fid].timetable
+
+    def path(self, fid: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(km, lon, lat) of the path the formation's km is measured on."""
+        fp, tt = self.fp[fid], self.state[fid].timetable
+        if tt is not None and tt.ok:
+            return tt.km, tt.lon, tt.lat
+        return fp.km, fp.lon, fp.lat
 
     def dispatch(self, t_h: float) -> None:
         if not self.trucks:
@@ -297,6 +321,9 @@ class _Loop:
         i = int(min(np.searchsorted(fp.km, e.s, side="right") - 1, len(fp.km) - 1))
         r, c = (int(v) for v in fp.cells[max(i, 0)])
         idx = self.plan.cell_index.get((r, c), 0)
+        if self.plan.rail is not None and self.plan.truck_leg_at is not None:
+            self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
+                                      float(np.interp(e.s, fp.km, fp.lat))))
         for col in self.trucks:
             for d in col.dispatch(t_h, idx, self.season(t_h), self.rng, self.plan.speed_scale,
                                   self.plan.fuel_scale):
@@ -304,6 +331,26 @@ class _Loop:
                 if to:
                     self.state[to].en_route_l += d.litres
                 self._push(d)
+
+    def move_railheads(self, t_h: float, toward: tuple[float, float]) -> None:
+        """Load every truck column at the army's railhead nearest ``toward`` once the railway
+        has moved forward past its configured railhead (``plan.rail``): the leg function from
+        there (the cost engine) replaces the column's."""
+        rh = self.plan.rail.railhead_at(t_h, reached_of(self), toward)
+        if rh is None or "moved forward" not in rh.note:
+            return
+        for i, col in enumerate(self.trucks):
+            if self.railheads.get(i) == rh.name:
+                continue
+            leg = self.plan.truck_leg_at(i, (rh.lon, rh.lat))
+            if leg is None:
+                continue
+            col.leg = leg
+            self.railheads[i] = rh.name
+            self.reached.append({"time": self.plan.start + timedelta(hours=t_h),
+                                 "formation_id": "", "kind": "railhead",
+                                 "name": f"{col.name} loads at {rh.name}: {rh.note}",
+                                 "cum_km": np.nan})
 
     # -- fuel limits, drain, split ---------------------------------------------------------
     def need(self, e: Element, fp: FormationPlan, p: Profile, s1: float) -> np.ndarray:
@@ -567,20 +614,80 @@ class _Loop:
                 kept.append(e)
         st.elements = kept + [e for e in st.elements if e.detached]
 
-    def carried(self, fid: str, b: float) -> tuple[float, str]:
-        """Km and status of a carried formation (a timetable) at ``b``."""
-        tt = self.fp[fid].timetable
-        e = self.state[fid].elements[0]
+    def carried(self, fid: str, a: float, b: float) -> tuple[float, str]:
+        """Km and status of a carried formation (a timetable) at ``b``; a rail move is
+        planned here when the formation departs; a shuttle's trucks burn the army's fuel."""
+        fp, st = self.fp[fid], self.state[fid]
+        e = st.elements[0]
+        if fp.unit.movement == "rail" and st.timetable is None and self.plan.rail is not None \
+                and b > fp.unit.start_h and a >= st.rail_tried_h + 24.0:
+            self.plan_rail(fid, max(a, fp.unit.start_h))
+        tt = self.timetable(fid)
         if tt is None or not tt.ok:
             return e.s, "not started"
+        s0 = e.s
         e.s = tt.km_at(b)
+        if tt.fuel_l is not None:
+            self.burn_carried(fid, e, tt.fuel_between(a, b))
+        if fp.objectives and st.timetable is None:
+            while st.objectives_done < len(fp.objectives) and \
+                    fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
+                km, name = fp.objectives[st.objectives_done]
+                self.reached.append({"time": self.plan.start + timedelta(hours=b),
+                                     "formation_id": fid, "kind": "objective", "name": name,
+                                     "cum_km": km})
+                st.objectives_done += 1
         if b < tt.start_h:
             return e.s, "not started"
         if b >= tt.end_h:
-            if self.state[fid].arrived_h is None:
-                self.state[fid].arrived_h = tt.end_h
+            if st.arrived_h is None:
+                st.arrived_h = tt.end_h
             return e.s, "arrived"
-        return e.s, "carried"
+        if e.s > s0 + _EPS_KM or tt.mode in ("rail", "river"):
+            st.day["moving"] += b - a
+            return e.s, "carried" if tt.mode in ("rail", "river") else "moving"
+        return e.s, "rest"
+
+    def plan_rail(self, fid: str, depart_h: float) -> None:
+        """Plan a formation's rail move at ``depart_h`` from its start to its last objective
+        over the lines the army holds by then; when no train can run yet, retry in a day."""
+        fp, st = self.fp[fid], self.state[fid]
+        u = fp.unit
+        st.rail_tried_h = depart_h
+        dest = u.objectives[-1].options[0]
+        vehicles = {c: int(n) for c, n in u.motor_classes}
+        tt = self.plan.rail((u.start_lon, u.start_lat), (float(dest[1]), float(dest[2])),
+                            reached=reached_of(self), depart_h=depart_h, men=u.men,
+                            vehicles=vehicles)
+        when = self.plan.start + timedelta(hours=depart_h)
+        if tt.ok:
+            st.timetable = tt
+            self.reached.append({"time": when, "formation_id": fid, "kind": "rail",
+                                 "name": "; ".join(n for _, n in tt.stations) or "by rail",
+                                 "cum_km": 0.0})
+        else:
+            self.notes.append(f"{fid}: no rail move at +{depart_h:.0f} h ({tt.reason}); "
+                              "tried again a day later")
+
+    def burn_carried(self, fid: str, e: Element, litres: float) -> None:
+        """Book the fuel a carried formation's own vehicles burn (a shuttle's trucks) from
+        its tanks, then the army's reserve."""
+        if litres <= 0:
+            return
+        fp, st = self.fp[fid], self.state[fid]
+        tt = self.timetable(fid)
+        burn = np.zeros(len(fp.class_ids))
+        for i, ft in enumerate(fp.fuel_types):
+            if ft != "none" and (tt.fuel_type in ("any", ft) or not burn.any()):
+                burn[i] = litres * self.plan.fuel_scale
+                break
+        got = self.ledger.consume(e.tanks, fp.fuel_types, burn)
+        st.day["consumed"] += got
+        self.army_day["consumed"] += got
+        if got < burn.sum() - 1e-6:
+            self.notes.append(f"{fid}: the shuttle's trucks ran short of fuel "
+                              f"({burn.sum() - got:.0f} L not on hand); the shuttle's timetable "
+                              "is kept (not modelled: trucks stalled by it)")
 
 
 def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
@@ -602,7 +709,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
         for fid in loop.order:
             fp, st = loop.fp[fid], loop.state[fid]
             if fp.timetable is not None or (fp.unit.movement in ("river", "rail")):
-                km, status = loop.carried(fid, b)
+                km, status = loop.carried(fid, a, b)
                 head_status = status
             else:
                 statuses = {}
@@ -650,12 +757,16 @@ def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
     fp, st = loop.fp[fid], loop.state[fid]
     head = loop.lead(fid)
     s = float(head.s)
-    lon = float(np.interp(s, fp.km, fp.lon)) if len(fp.km) > 1 else float(fp.lon[0])
-    lat = float(np.interp(s, fp.km, fp.lat)) if len(fp.km) > 1 else float(fp.lat[0])
+    pk, plon, plat = loop.path(fid)
+    lon = float(np.interp(s, pk, plon)) if len(pk) > 1 else float(plon[0])
+    lat = float(np.interp(s, pk, plat)) if len(pk) > 1 else float(plat[0])
     burns = bool((np.array(fp.fuel_types) != "none").any()) and fp.refill_l > 0
     fuel = float(sum(e.tanks.sum() for e in st.elements)) if burns else np.nan
     live = [e for e in st.elements if not e.detached] or st.elements
     tail = min(e.s for e in live)
+    tt = loop.timetable(fid)
+    if tt is not None and tt.ok and tt.tail_km is not None:
+        tail = min(tail, tt.tail_at(b))
     if st.ferry_release_h is not None and b < st.ferry_release_h and st.ferry_km is not None:
         tail = min(tail, st.ferry_km)
     dry = sorted({c for e in st.elements if not e.detached for c in e.dry.split(",") if c
@@ -670,12 +781,10 @@ def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
 
 def _record_positions(loop: _Loop, b: float) -> None:
     for fid in loop.order:
-        fp = loop.fp[fid]
+        pk, plon, plat = loop.path(fid)
         s = loop.lead(fid).s
-        loop.pos_lon.append(float(np.interp(s, fp.km, fp.lon)) if len(fp.km) > 1
-                            else float(fp.lon[0]))
-        loop.pos_lat.append(float(np.interp(s, fp.km, fp.lat)) if len(fp.km) > 1
-                            else float(fp.lat[0]))
+        loop.pos_lon.append(float(np.interp(s, pk, plon)) if len(pk) > 1 else float(plon[0]))
+        loop.pos_lat.append(float(np.interp(s, pk, plat)) if len(pk) > 1 else float(plat[0]))
         loop.pos_t.append(b)
         loop.pos_f.append(fid)
 

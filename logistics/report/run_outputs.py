@@ -1,4 +1,5 @@
-"""Writers of a run folder: route.geojson, daily.csv, daily.geojson, cost.tif, plots, report.md.
+"""Writers of a run folder: the army's tables as CSV, route.geojson, daily.geojson, cost.tif, plots,
+report.md.
 
 ``write_run(result, folder)`` writes everything into a temporary sibling and swaps it into
 place (``logistics._atomic.atomic_dir``), so a failed run never leaves a half-written folder.
@@ -20,7 +21,8 @@ __all__ = ["write_run", "route_geojson", "daily_geojson", "RUN_FILES"]
 #: Files of every run folder, in the order they are written.
 RUN_FILES: tuple[str, ...] = (
     "route.geojson", "daily.csv", "daily.geojson", "track.csv", "deliveries.csv", "cost.tif",
-    "map.png", "advance.png", "fuel.png", "report.md",
+    "map.png", "advance.png", "fuel.png", "report.md", "formations.csv", "tracks.csv",
+    "routes.csv", "army_daily.csv", "crossings.csv",
 )
 
 
@@ -47,7 +49,8 @@ def route_geojson(result) -> dict:
         "type": "Feature",
         "geometry": {"type": "LineString", "coordinates": coords},
         "properties": {
-            "axis_id": sc.axis_id, "name": sc.name, "lead": sc.formation.lead,
+            "axis_id": sc.axis_id, "name": sc.name, "formation_id": result.headline,
+            "lead": _pace_vehicle(result),
             "length_km": _round(float(rp["cum_km"].iloc[-1]), 3),
         },
     }]
@@ -68,8 +71,16 @@ def route_geojson(result) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _pace_vehicle(result) -> str:
+    """The headline formation's pace vehicle (the class its route was planned for)."""
+    f = result.formations
+    row = f[f["formation_id"] == result.headline]
+    return str(row["pace_vehicle"].iloc[0]) if len(row) else ""
+
+
 def daily_geojson(result) -> dict:
-    """One Point per day (position at the end of the day) with the daily table's columns."""
+    """One Point per formation per day (position at the end of the day) with the daily table's
+    columns."""
     features = []
     for rec in result.daily.to_dict("records"):
         props = {k: _round(v) for k, v in rec.items() if k not in ("lon", "lat")}
@@ -115,6 +126,13 @@ def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
         (tmp / "daily.geojson").write_text(_dump(daily_geojson(result)), encoding="utf-8")
         result.track.to_csv(tmp / "track.csv", index=False, float_format="%.6f")
         result.deliveries.to_csv(tmp / "deliveries.csv", index=False, float_format="%.3f")
+        formations = result.formations.assign(
+            aliases=result.formations["aliases"].map(lambda a: "; ".join(a)))
+        formations.to_csv(tmp / "formations.csv", index=False, float_format="%.6f")
+        result.tracks.to_csv(tmp / "tracks.csv", index=False, float_format="%.6f")
+        result.routes.to_csv(tmp / "routes.csv", index=False, float_format="%.6f")
+        result.army_daily.to_csv(tmp / "army_daily.csv", index=False, float_format="%.3f")
+        result.crossings.to_csv(tmp / "crossings.csv", index=False, float_format="%.6f")
         if result.cost_hours is not None:
             _write_tif(result.cost_hours, tmp / "cost.tif")
         plot_map(result, tmp / "map.png", basemap=basemap,
