@@ -15,6 +15,7 @@ from logistics.errors import (
     ExtentError,
     LogisticsError,
     NoRouteError,
+    OutputError,
     ResourceError,
     UnknownNameError,
 )
@@ -31,4 +32,5 @@ __all__ = [
     "UnknownNameError",
     "NoRouteError",
     "ResourceError",
+    "OutputError",
 ]
