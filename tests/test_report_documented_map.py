@@ -30,13 +30,13 @@ def test_map_draws_and_labels_documented_positions(tmp_path, monkeypatch):
 
     monkeypatch.setattr(rp, "_label_documented", spy)
     km = np.linspace(0, 100, 11)
+    daily = pd.DataFrame({"date": pd.date_range("1945-08-09", periods=3), "lon": [120.2, 120.6, 121.0],
+                          "lat": 45.0, "status": "moving"})
     result = SimpleNamespace(
         scenario=SimpleNamespace(axis_id="X", name="test"),
         route_points=pd.DataFrame({"cum_km": km, "lon": 120 + km / 78.0, "lat": 45.0,
                                    "elev_m": 500.0}),
-        daily=pd.DataFrame({"date": pd.date_range("1945-08-09", periods=3), "lon": [120.2, 120.6, 121.0],
-                            "lat": 45.0, "status": "moving"}),
-        provenance={"waypoints": []}, summary={})
+        daily=daily, headline_daily=daily, provenance={"waypoints": []}, summary={})
     doc = pd.DataFrame({"lon": [120.5, 120.5, 121.2], "lat": [45.1, 45.1, 45.3],
                         "place_reached": ["approaches to Town (x)", "Town (taken)", "Village, east"],
                         "date": pd.to_datetime(["1945-08-09", "1945-08-10", "1945-08-11"])})
