@@ -81,6 +81,9 @@ def result(toy_army, army, tmp_path_factory):
         # 12: a formation the army does not have, and an unknown event kind
         _row(formation="99th Rifle Corps", date="1945-08-09", place_reached="Bravo",
              quote="entered Bravo", event="ambush", **_at(toy_army, army, "fd", 50)),
+        # 13: off the corps' route, 20 km north of its km 100, beyond its fight at km 60
+        _row(formation="1st Mech Corps", date="1945-08-11", place_reached="Golf",
+             quote="reached Golf", **_at(toy_army, army, "body", 100, dlat=20 / 111.2)),
     ]
     path = tmp / "toy.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -151,6 +154,16 @@ def test_off_route_place_is_timed_by_the_cost_engine(t):
     assert "cost engine" in t.loc[5, "note"] and t.loc[5, "scorable_date"]
 
 
+def test_off_route_leg_starts_after_the_fight_on_the_way(t):
+    """The corps is held 24 h at km 60 (hours 30-54): the cost engine does not price that
+    fight, so a leg to a place beyond it leaves no earlier than its end (10 Aug 06:00)."""
+    assert t.loc[13, "timing"] == "off-route"
+    assert pd.Timestamp(t.loc[13, "leave_time"]) >= H + pd.Timedelta(hours=54)
+    assert "end of its fight on the way" in t.loc[13, "note"]
+    # the rifle divisions fight nowhere: their leg may leave at any step (row 5)
+    assert "fight on the way" not in t.loc[5, "note"]
+
+
 def test_depth_is_measured_from_the_departure_line(t):
     # detachment: 120 km by the end of 9 Aug, starting on the line
     assert t.loc[6, "modeled_km"] == pytest.approx(120, abs=0.5) and t.loc[6, "km_error"] == 0.0
@@ -198,7 +211,7 @@ def test_summary_has_both_skills(result):
     s = result.summary.set_index("axis_id")
     for col in ("skill_route", "skill_indep", "skill_date_route", "skill_date_indep", "offroute_rows"):
         assert col in s.columns
-    assert s.loc["TOY-A", "offroute_rows"] == 1
+    assert s.loc["TOY-A", "offroute_rows"] == 2  # rows 5 and 13
 
 
 def test_outputs_open_as_gis_layers(result, tmp_path):

@@ -96,6 +96,22 @@ def test_a_formation_faster_than_the_engine_has_duty_one_and_fuel_halts_cannot_s
     assert o.leave_time == T0 + pd.Timedelta(hours=11)
 
 
+def test_no_leg_before_not_before_nor_before_the_start(flat, s_per_m):
+    timer = OffRouteTimer(flat)
+    cells = [(40, 20)] * 10
+    times = T0 + pd.to_timedelta(np.arange(10), "h")
+    lon, lat = _lonlat(flat, 20, 20)  # 20 cells north of the (still) formation
+    leg_s = 20 * RES * s_per_m
+    o = timer.time(_track(flat, cells, times), vehicle="foot-infantry", seasons=(), lon=lon,
+                   lat=lat, radius_km=0.0, not_before=T0 + pd.Timedelta(hours=6))
+    assert o.leave_time == T0 + pd.Timedelta(hours=6)
+    assert abs((o.arrival - T0).total_seconds() - (6 * 3600 + leg_s)) < 2
+    waiting = ["not started"] * 4 + ["moving"] * 6
+    o = timer.time(_track(flat, cells, times, waiting), vehicle="foot-infantry", seasons=(),
+                   lon=lon, lat=lat, radius_km=0.0)
+    assert o.leave_time == T0 + pd.Timedelta(hours=4)
+
+
 def test_radius_and_speed_scale(flat, s_per_m):
     timer = OffRouteTimer(flat)
     tr = _track(flat, [(40, 20)] * 3, T0 + pd.to_timedelta(np.arange(3), "h"))

@@ -17,7 +17,10 @@ at least 1: the formation's own pace against the cost engine's pace vehicle driv
 a stop (march schedule, column pace, halts, fuel stops, a longer route through its
 objectives), so an off-route leg is marched as the formation marched the rest of its advance:
 an assumption, named in every report. A formation that never moved has duty 1. Steps where it
-is held for lack of fuel cannot start a leg. The time is divided by the run's ``speed_scale``
+is held for lack of fuel or has not started cannot start a leg, nor steps before
+``not_before`` (the scoring passes the end of the formation's last fight on its route short of
+the place: the cost engine does not price a fortified region's fight, so a leg leaving before
+it would walk past the fight for free). The time is divided by the run's ``speed_scale``
 (calibration), like every speed of the run.
 """
 
@@ -34,6 +37,8 @@ import pandas as pd
 __all__ = ["OffRoute", "OffRouteTimer", "season_at", "timer_for"]
 
 _FUEL_HALT = "halted: no fuel"
+#: Track statuses from which no off-route leg starts.
+_NO_LEG = (_FUEL_HALT, "not started")
 
 
 @dataclass(frozen=True)
@@ -149,16 +154,22 @@ class OffRouteTimer:
         return np.asarray(cost_array(acc), dtype=float) / 3600.0
 
     def time(self, track: pd.DataFrame, *, vehicle: str, seasons, lon: float, lat: float,
-             radius_km: float, speed_scale: float = 1.0) -> OffRoute:
-        """The earliest arrival at the place from any step of ``track`` (see the module)."""
+             radius_km: float, speed_scale: float = 1.0,
+             not_before: pd.Timestamp | None = None) -> OffRoute:
+        """The earliest arrival at the place from any step of ``track`` at or after
+        ``not_before`` (see the module)."""
         nat = OffRoute(pd.NaT, pd.NaT, math.nan, math.nan, math.nan, math.nan)
         if not vehicle:
             return _with(nat, "the formation names no pace vehicle to time it")
         duty = self.duty(track.sort_values("time", kind="stable").reset_index(drop=True),
                          vehicle=vehicle, seasons=seasons)
         nat = OffRoute(pd.NaT, pd.NaT, math.nan, math.nan, math.nan, duty)
-        ok = ~track["status"].astype(str).eq(_FUEL_HALT) if "status" in track else np.ones(len(track), bool)
-        steps = track[np.asarray(ok)]
+        ok = np.ones(len(track), bool)
+        if "status" in track:
+            ok &= ~track["status"].astype(str).isin(_NO_LEG).to_numpy()
+        if not_before is not None and not pd.isna(not_before):
+            ok &= (pd.to_datetime(track["time"]) >= pd.Timestamp(not_before)).to_numpy()
+        steps = track[ok]
         if steps.empty:
             return _with(nat, "the formation never moves")
         times = pd.to_datetime(steps["time"])

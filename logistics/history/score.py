@@ -296,9 +296,10 @@ def _place(r, kind, track, route, form, ctx: _Context, res, notes, run_end, end)
                      "the run has no terrain to time the way there: not scored")
         return
     else:
+        held = _last_fight_end(track, fix.route_km)
         o = ctx.timer.time(track, vehicle=str(form.get("pace_vehicle") or ""),
                            seasons=ctx.trace.seasons, lon=r["lon"], lat=r["lat"], radius_km=radius,
-                           speed_scale=ctx.trace.speed_scale)
+                           speed_scale=ctx.trace.speed_scale, not_before=held)
         res["timing"] = "off-route"
         if not o.reached:
             notes.append(f"route misses the place by {fix.miss_km:.1f} km and {o.note}: not scored")
@@ -309,7 +310,9 @@ def _place(r, kind, track, route, form, ctx: _Context, res, notes, run_end, end)
         leg_km = max(float(great_circle_km(o.leave_lon, o.leave_lat, r["lon"], r["lat"])) - radius, 0.0)
         notes.append(f"off the route by {fix.miss_km:.0f} km: timed by the cost engine from the track "
                      f"at {o.leave_time:%d %b %H:%M} ({o.travel_h:.1f} h at the formation's own pace, "
-                     f"x{o.duty:.2f} the cost engine's time)")
+                     f"x{o.duty:.2f} the cost engine's time)"
+                     + (f", leaving no earlier than the end of its fight on the way ({held:%d %b %H:%M})"
+                        if held is not None else ""))
     if arrival is not None and kind == "capture":
         arrival = _capture(track, arrival, r, ctx.tol, res, notes)
     if arrival is not None and arrival > run_end:
@@ -345,6 +348,20 @@ def _km_behind(track, arrival, leave, leg_km, day, basis) -> float:
     if arrival < start and basis != "no_later_than":
         return km_at_time(track, start) - km_at_time(track, arrival)
     return 0.0
+
+
+def _last_fight_end(track: pd.DataFrame, route_km: float) -> pd.Timestamp | None:
+    """When the formation's last fight (a fortified-region status) short of ``route_km`` on its
+    route ends: an off-route leg starts no earlier (the cost engine does not price the fight).
+    None when it fights nowhere before that km."""
+    if "status" not in track or track.empty or not math.isfinite(route_km):
+        return None
+    fight = (track["status"].astype(str).str.contains(_FIGHT).to_numpy()
+             & (track["cum_km"].to_numpy(float) <= route_km + 1e-9))
+    if not fight.any():
+        return None
+    i = int(np.flatnonzero(fight)[-1])
+    return pd.Timestamp(pd.to_datetime(track["time"]).iloc[i])  # a step's record is its end
 
 
 def _capture(track, arrival, r, tol, res, notes) -> pd.Timestamp:
