@@ -290,23 +290,34 @@ def _season_tables(terrain, cells, seg_first, class_ids, seasons, pace_vehicle, 
     return times, fuels, impassable
 
 
-def _crossings(seg, terrain, pace_vehicle, season) -> tuple[CrossingStop, ...]:
-    """The route's river crossings, one per run of river cells, with the pace vehicle's
-    crossing time (the cost engine's price, already in the route's time)."""
-    from logistics.cost.physics import river_crossing
+def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop, ...]:
+    """The route's river crossings, each once, with the pace vehicle's crossing time: the
+    cost engine's own toll (:func:`logistics.cost.route.river_crossings`, the one place a
+    crossing is priced; already inside the route's time). A route joined from its parent's
+    (a formed formation) is read piece by piece where its cells are not one path."""
+    from logistics.cost.route import river_crossings
+    from logistics.vehicles import load_vehicle
 
-    rc = seg["river_class"].to_numpy()
-    kms = seg["cum_km"].to_numpy()
+    if pace_vehicle is None or len(seg) < 2:
+        return ()
+    vid = load_vehicle(pace_vehicle).id
+    cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
+    kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    jump = np.flatnonzero(np.abs(np.diff(cells, axis=0)).max(axis=1) > 2) + 1
     out = []
-    prev = 0
-    for i, k in enumerate(rc.tolist()):
-        if k != 0 and k != prev:
-            h = 0.0
-            if pace_vehicle is not None:
-                h = river_crossing(pace_vehicle, int(k), season=season)[0] / 3600.0
-            out.append(CrossingStop(float(kms[i]), float(seg["lon"].iloc[i]),
-                                    float(seg["lat"].iloc[i]), int(k), h))
-        prev = k
+    for lo, hi in zip(np.r_[0, jump], np.r_[jump, len(cells)]):
+        piece = cells[lo:hi]
+        keep = np.r_[True, np.any(np.diff(piece, axis=0) != 0, axis=1)]
+        idx = np.arange(lo, hi)[keep]
+        if len(idx) < 2:
+            continue
+        df = river_crossings(terrain, cells[idx], pace_vehicle, season=season, models=models)
+        secs = df[f"crossing_s_{vid}"].to_numpy(dtype=np.float64)
+        for j, step in enumerate(df["step"].to_numpy(dtype=np.int64)):
+            i = int(idx[min(step, len(idx) - 1)])
+            out.append(CrossingStop(float(kms[i]), float(df["lon"].iloc[j]),
+                                    float(df["lat"].iloc[j]), int(df["river_class"].iloc[j]),
+                                    float(secs[j]) / 3600.0))
     return tuple(out)
 
 
@@ -581,7 +592,7 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
     schedule = {s: march_schedule_for(u.norm, movement=u.movement, season=s, front=army.front,
                                       column_length_km=length, mean_kmh=mean_kmh,
                                       speed_scale=opt.speed_scale) for _, s in seasons}
-    crossings = _crossings(seg, terrain, u.pace_vehicle, first)
+    crossings = _crossings(seg, terrain, u.pace_vehicle, first, models)
     fortified = _fortified_passes(seg, regions, u, fort.rule) if regions else ()
     depots = []
     from logistics.geodesy import locate_on_route

@@ -25,7 +25,6 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
@@ -129,10 +128,9 @@ def _load(path_text: str) -> Fortified:
     if not path.is_file():
         raise ConfigError(f"{path} not found: the fortified-region layer sits beside the army "
                           "files (configs/fortified-regions.yaml)")
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}; fix the syntax") from None
+    from logistics._yaml import load_yaml
+
+    doc = load_yaml(path, what="fortified-region layer") or {}
     regions = []
     for group in ("fortified_regions", "field_positions"):
         for i, node in enumerate(doc.get(group) or []):

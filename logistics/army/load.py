@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from logistics.army.schema import Army
@@ -71,9 +70,11 @@ def army_paths(folder: str | Path) -> list[Path]:
 
 def is_army_file(path: str | Path) -> bool:
     """True when the YAML file at ``path`` is an army file (it has ``formations:``)."""
+    from logistics._yaml import load_yaml
+
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        data = load_yaml(path, what="army file")
+    except (OSError, LogisticsError):
         return False
     return isinstance(data, dict) and "formations" in data
 
@@ -125,11 +126,10 @@ def load_army(path: str | Path, *, check: bool = True) -> Army:
     if not p.is_file():
         raise ConfigError(f"army file {str(p)!r} does not exist; give the path of a .yaml file "
                           "(e.g. configs/tbf-6gta.yaml)")
+    from logistics._yaml import load_yaml
+
+    data = load_yaml(p, what="army file")  # the one safe reader (bounded, no duplicate keys)
     raw = p.read_bytes()
-    try:
-        data = yaml.safe_load(raw)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{p}: not valid YAML: {exc}; fix the syntax at the line shown") from None
     army = validate_army(data, source=str(p))
     army._sha256 = hashlib.sha256(raw).hexdigest()
     if check:

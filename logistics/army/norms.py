@@ -20,7 +20,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from logistics import settings
 from logistics.errors import ConfigError
@@ -177,10 +176,9 @@ class _Reader:
         if not path.is_file():
             raise ConfigError(f"norms file {path} not found; the configs folder needs "
                               "norms/march.yaml, norms/movement.yaml and norms/formations.yaml")
-        try:
-            self.data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid YAML: {exc}; fix the syntax") from None
+        from logistics._yaml import load_yaml
+
+        self.data = load_yaml(path, what="norms file") or {}
         if not isinstance(self.data, dict):
             raise ConfigError(f"{path}: expected a mapping of keys")
 

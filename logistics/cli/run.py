@@ -110,8 +110,8 @@ def _run(args: argparse.Namespace) -> int:
                 out = Path(args.out) if args.out else Path("out") / sc.run_id
             if out in written:
                 raise ConfigError(f"run folder {out} was already written by {written[out]} in "
-                                  f"this run (same axis_id {sc.axis_id!r}); give each army "
-                                  "file its own axis_id")
+                                  f"this run (same axis_id {sc.axis_id!r}); give each army file "
+                                  "its own axis_id")
             check_output_dir(out, overwrite=args.overwrite)  # before the work, not after
             bar.update(1)
             bar.set_postfix_str("terrain, route, supply, advance")
