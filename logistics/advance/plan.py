@@ -604,7 +604,11 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
             depots.append((fix.route_km, n))
     ferry_h = 0.0
     if ferry_by is not None:
-        if not any(c.river_class in (1, 2) for c in crossings):
+        on_route = np.isin(seg["river_class"].to_numpy(), (1, 2)).any()
+        if not any(c.river_class in (1, 2) for c in crossings) and on_route:
+            notes.append(f"{u.id}: its route passes a major or large river but pays no crossing "
+                         "of one at this grid's resolution; the flotilla does not ferry it")
+        elif not any(c.river_class in (1, 2) for c in crossings):
             raise ConfigError(
                 f"{army.source}: flotilla ({ferry_by}).ferries_for names {u.id}, but its route "
                 "crosses no major or large river; fix: drop it from ferries_for (a flotilla on "
