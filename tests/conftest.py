@@ -534,3 +534,25 @@ def toy_army(box_terrain):
     return SimpleNamespace(Army=_ToyArmy, Form=_ToyForm, runner=runner, terrain=terrain,
                            lonlat=lambda f, km: _army_lonlat(f.lon0, f.lat, km), LINE=_ARMY_LINE,
                            BOX=_ARMY_BOX, START=_TOY_START)
+
+
+@pytest.fixture(autouse=True)
+def _dask_default_scheduler():
+    """Each test starts on dask's default scheduler.
+
+    A ``distributed.Client`` made default sets dask's ``scheduler`` config and resets it when it
+    closes; a client that dies without closing (the scheduler-death and Ctrl-C tests kill them on
+    purpose) leaves the config naming a scheduler that is gone, and the next test in the same
+    worker process that computes a dask array fails with "no Client active".
+    """
+    import dask
+
+    if dask.config.get("scheduler", None) in ("dask.distributed", "distributed"):
+        try:
+            from distributed import default_client
+
+            default_client()
+        except ValueError:  # no live default client: forget the dead one's setting
+            dask.config.config.pop("scheduler", None)
+            dask.config.config.pop("shuffle", None)
+    yield

@@ -118,7 +118,7 @@ def test_ctrl_c_with_dask_workers_is_one_line(tmp_path):
         encoding="utf-8").splitlines()
     doc.write_text("\n".join([lines[0], *[ln for ln in lines if ln.startswith("TBF-39A,")]]) + "\n",
                    encoding="utf-8")
-    proc = _start(["compare", "--documented", str(doc), "--workers", "2", "--samples", "3",
+    proc = _start(["compare", "--documented", str(doc), "--workers", "2", "--samples", "400",
                    "--no-map", "--resolution-m", "10000", "--out", "o"], tmp_path)
     try:
         import psutil
@@ -127,9 +127,9 @@ def test_ctrl_c_with_dask_workers_is_one_line(tmp_path):
         started = _wait_for(lambda: len(parent.children(recursive=True)) >= 2
                             or proc.poll() is not None, 180)
         assert started and proc.poll() is None
-        time.sleep(3)
+        time.sleep(10)  # the workers up and the samples under way, also on a loaded machine
         os.killpg(proc.pid, signal.SIGINT)
-        _, err = proc.communicate(timeout=120)
+        _, err = proc.communicate(timeout=300)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
