@@ -116,7 +116,7 @@ def _calibration(folder: Path) -> list[str]:
         both = pd.concat(parts, ignore_index=True)
         order = list(dict.fromkeys(both["axis_id"]))
         both["_axis"] = both["axis_id"].map({a: i for i, a in enumerate(order)})
-        both = both.sort_values(["_axis", "scored_as"], kind="stable", ascending=[True, False])
+        both = both.sort_values(["_axis", "scored_as"], kind="stable")  # in-sample first
         cols = tuple(c for c in _COLUMNS if c[0] not in ("rows", "median_route_error_km"))
         lines += _table(both, cols, first=("fit", "scored_as")) + [""]
     loao = folder / "loao.csv"
