@@ -300,16 +300,11 @@ def run_jobs(jobs: Sequence[Job], *, runner: Callable[..., Any] | None = None,
     if client is None:
         return _run_here(runner, jobs, progress)
     futures = client.map(_run_one, [runner] * len(jobs), list(jobs), pure=False)
-    if progress and sys.stderr.isatty():
+    if progress:
         from distributed import progress as _progress
 
         _progress(futures)
-    t0 = time.perf_counter()
-    traces = client.gather(futures)
-    if progress and not sys.stderr.isatty():  # a log or a pipe: one line, not every redraw
-        print(f"runs: {len(traces)}/{len(jobs)} done in {time.perf_counter() - t0:.1f} s",
-              file=sys.stderr)
-    return traces
+    return client.gather(futures)
 
 
 def _run_here(runner: Callable[..., Any], jobs: Sequence[Job], progress: bool) -> list[RunTrace]:
