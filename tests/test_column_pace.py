@@ -1,0 +1,68 @@
+"""Column pace from the march norms on a synthetic flat steppe: a tank column's day is its
+norm's pace times its hours under way, less its close-up, computed here by hand from
+configs/norms/march.yaml (issue 13 item 4, issue 10 item 6).
+
+By hand, for ``tank_column`` (configs/norms/march.yaml): pace 6.6 km/h ([BOOKSONLINE-51107]
+450 km / 68 march hours), night factor 1.0, 16 h under way from 00:00, 40 m per vehicle in
+column. Ten T-34-85 on one route make a 10 x 40 m = 0.4 km column, which closes up in
+0.4 / 6.6 h, so the head moves 16 - 0.4/6.6 h a day: 6.6 x 16 - 0.4 = 105.2 km a day. On dry
+flat steppe a T-34-85 could go 30 km/h (its vehicle file), so the norm, not the physics, sets
+the pace.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from logistics import settings
+from logistics.advance.plan import army_bbox
+from logistics.army.load import load_army
+from logistics.runner import run_scenario
+
+pytestmark = pytest.mark.slow
+
+KM_PER_DAY = 6.6 * 16 - 10 * 40 / 1000  # by hand from configs/norms/march.yaml tank_column
+
+
+def _army_doc() -> dict:
+    """The 6th Guards Tank Army file cut to one tank column of ten T-34-85 heading due east,
+    H-hour at midnight, dry all the way."""
+    doc = yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))
+    f = copy.deepcopy(next(f for f in doc["formations"] if f["id"] == "fd-5gtc"))
+    for k in ("standard", "parent", "drawn_from_parent", "count"):
+        f.pop(k, None)
+    f.update(id="tank-col", movement="tracked", march_norm="tank_column",
+             men={"value": 40, "assumed": "test"},
+             vehicles=[{"vehicle": "t-34-85", "count": {"value": 10, "assumed": "test"}}],
+             column={"routes": {"value": 1, "assumed": "test"}},
+             objectives=[{"place": "test east", "lon": 122.5, "lat": 46.7,
+                          "assumed": "test objective"}])
+    doc["formations"] = [f]
+    doc["fuel"]["priority"]["order"] = ["tank-col"]
+    doc["fuel"]["carried_refills"] = {"value": 20, "assumed": "test: fuel never binds"}
+    doc["h_hour"] = {"value": "1945-08-09T00:00", "assumed": "test"}
+    doc["seasons"] = [{"start": {"value": "1945-08-09T00:00", "assumed": "test"},
+                       "season": "dry"}]
+    doc["supply"] = {}
+    doc.pop("flotilla", None)
+    doc["uncertain"] = {}
+    return doc
+
+
+def test_tank_column_moves_its_norm_pace_times_its_march_hours(tmp_path, box_terrain):
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(_army_doc(), allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    army = load_army(path)
+    terrain = box_terrain(army_bbox(army), 10000.0)
+    r = run_scenario(army, terrain=terrain)
+    days = r.daily[r.daily["formation_id"] == "tank-col"].reset_index(drop=True)
+    assert days["km_day"].iloc[0] == pytest.approx(KM_PER_DAY, abs=0.5)
+    assert days["km_day"].iloc[1] == pytest.approx(KM_PER_DAY, abs=0.5)
+    # moving hours: 16 h less the close-up, no step faster than the norm's pace
+    t = r.tracks[r.tracks["formation_id"] == "tank-col"]
+    step = t["cum_km"].diff().dropna()
+    assert step.max() <= 6.6 + 1e-6
