@@ -88,6 +88,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.history.compare import compare
     from logistics.report.compare_outputs import write_comparison
     from logistics.history.summary import format_summary
+    from logistics.progress import progress
 
     if args.samples < 0:
         raise ConfigError(f"--samples must be >= 0, got {args.samples}")
@@ -95,12 +96,16 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--tolerance-km must be > 0, got {args.tolerance_km}")
     overrides = parse_assignments(args.overrides)
     _check_scorable(args.documented)
-    with cluster_for(args.workers, args.samples > 0) as client:
-        comp = compare(args.documented, configs_dir=args.configs, resolution_m=args.resolution_m,
-                       tolerance_km=args.tolerance_km, samples=args.samples, seed=args.seed,
-                       dem=args.dem, overrides=overrides, client=client, progress=settings.PROGRESS)
-    out = write_comparison(comp, args.out, map_resolution_m=args.map_resolution_m,
-                           draw_map=not args.no_map)
+    with progress(2, "compare") as bar:
+        bar.step("runs of every axis with a scenario")
+        with cluster_for(args.workers, args.samples > 0) as client:
+            comp = compare(args.documented, configs_dir=args.configs,
+                           resolution_m=args.resolution_m, tolerance_km=args.tolerance_km,
+                           samples=args.samples, seed=args.seed, dem=args.dem,
+                           overrides=overrides, client=client, progress=settings.PROGRESS)
+        bar.step(f"writing {args.out}/")
+        out = write_comparison(comp, args.out, map_resolution_m=args.map_resolution_m,
+                               draw_map=not args.no_map)
     doc = comp.inputs.documented
     print(format_summary(comp.summary), end="")
     unscored = int((~comp.table["scorable"].astype(bool)).sum())

@@ -41,16 +41,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import atomic_path
+    from logistics.progress import progress
     from logistics.report.basemap import base_map
 
     out = Path(args.out)
     if out.suffix.lower() not in _FORMATS:
         raise ConfigError(f"--out must end in one of {', '.join(_FORMATS)}, got {args.out!r}")
     bbox = _parse_bbox(args.bbox) if args.bbox else None
-    fig, _ = base_map(bbox, resolution_m=args.resolution_m, labels=not args.no_labels,
-                      title=args.title, dem=args.dem)
-    with atomic_path(out) as tmp:
-        fig.savefig(tmp, dpi=args.dpi, bbox_inches="tight", format=out.suffix.lower()[1:])
+    with progress(2, "map") as bar:
+        bar.step("terrain, relief, rivers, places")
+        fig, _ = base_map(bbox, resolution_m=args.resolution_m, labels=not args.no_labels,
+                          title=args.title, dem=args.dem)
+        bar.step(f"writing {out}")
+        with atomic_path(out) as tmp:
+            fig.savefig(tmp, dpi=args.dpi, bbox_inches="tight", format=out.suffix.lower()[1:])
     print(f"wrote {out}")
     return 0
 

@@ -67,14 +67,8 @@ def scenario_files(target: str | Path) -> list[Path]:
     return [path]
 
 
-def _progress(total: int, desc: str):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit="step", leave=False,
-                disable=not (settings.PROGRESS and sys.stderr.isatty()))
-
-
 def _run(args: argparse.Namespace) -> int:
+    from logistics.progress import progress
     from logistics.report.run_outputs import write_run
     from logistics.report.run_page import summary_lines
     from logistics.scenario import load_scenario
@@ -84,24 +78,21 @@ def _run(args: argparse.Namespace) -> int:
     many = len(files) > 1 or Path(args.config).is_dir()
     failures = []
     for path in files:
-        bar = _progress(3, f"{path.name}")
+        bar = progress(3, f"run {path.name}")
         t0 = time.perf_counter()
         try:
-            bar.set_postfix_str("loading")
+            bar.step("loading the scenario")
             sc = load_scenario(path)
-            bar.update(1)
-            bar.set_postfix_str("terrain, route, supply, advance")
+            bar.step("terrain, route, supply, advance")
             result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                   resolution_m=args.resolution_m, events=not args.no_events,
                                   cost_surface=True, engine=args.engine)
-            bar.update(1)
             if many:
                 out = Path(args.out or "out") / sc.run_id
             else:
                 out = Path(args.out) if args.out else Path("out") / sc.run_id
-            bar.set_postfix_str("writing outputs")
+            bar.step(f"writing {out}/")
             write_run(result, out)
-            bar.update(1)
         except LogisticsError as exc:
             bar.close()
             if not many:
