@@ -15,8 +15,10 @@ existing file of the same kind. Keys carry their units (``mass_t``, ``speed_cc_k
 listing every problem (file, key, what was expected, what was seen).
 
 Fuel calibration data: ``fuel_targets`` (documented level consumption on ``road`` and/or
-``cross_country``, L/100 km) or ``calibrate_like`` (borrow another vehicle's fitted efficiency).
-The fit itself lives in :mod:`logistics.cost.physics`.
+``cross_country``, L/100 km, optionally with the ``speed_kmh`` it was measured at) or
+``calibrate_like`` (borrow another vehicle's fitted engine). The engine model and its fit live in
+:mod:`logistics.cost.engine`; speed caps are the cited maxima of the vehicle, never averages
+(a column's pace is a property of the formation).
 """
 
 from __future__ import annotations
@@ -84,18 +86,24 @@ _TOP_KEYS = frozenset(
 
 @dataclass(frozen=True)
 class FuelTarget:
-    """A documented level-ground consumption the fuel model is fitted to (L per 100 km)."""
+    """A documented level-ground consumption the fuel model is fitted to (L per 100 km).
+
+    ``speed_kmh`` is the speed the figure was measured at when its source says (e.g. a trial's
+    average speed), with ``speed_citation``; None means the vehicle's own speed on that going.
+    """
 
     surface: str  #: "road" or "cross_country"
     l_per_100km: float
     range_l_per_100km: tuple[float, float] | None
     choice: str  #: which figure of a range is targeted, and why
     citation: str
+    speed_kmh: float | None = None
+    speed_citation: str = ""
 
 
 @dataclass(frozen=True)
 class CalibrateLike:
-    """Borrow another vehicle's fitted efficiency (no consumption documented for this one).
+    """Borrow another vehicle's fitted engine (no consumption documented for this one).
 
     ``fuel_volume_factor`` > 1 means this vehicle needs that many times the fuel volume for the
     same work (e.g. 1.5 for a petrol engine against a diesel: "a third less" for the diesel).
@@ -396,16 +404,23 @@ def _fuel_targets(raw: Any, bad) -> tuple[FuelTarget, ...]:
         choice = entry.get("choice")
         if not isinstance(choice, str) or not choice.strip():
             bad(f"{key}.choice", "a text saying which figure is targeted and why", choice)
-        citation = _citation(entry, key, bad,
-                             extra={"l_per_100km", "range_l_per_100km", "choice", "quote"})
+        citation = _citation(entry, key, bad, extra={"l_per_100km", "range_l_per_100km",
+                                                     "choice", "quote", "speed_kmh"})
+        speed, speed_citation = None, ""
+        if "speed_kmh" in entry:
+            speed, speed_citation = _cited(entry["speed_kmh"], f"{key}.speed_kmh", bad)
+            if isinstance(speed, bool) or not isinstance(speed, int | float) or speed <= 0:
+                bad(f"{key}.speed_kmh.value", "a positive speed (km/h)", speed)
+                speed = None
         if value is not None:
             out.append(FuelTarget(surface, float(value), tuple(rng) if rng else None,
-                                  str(choice or ""), citation))
+                                  str(choice or ""), citation,
+                                  float(speed) if speed is not None else None, speed_citation))
     return tuple(out)
 
 
 def _calibrate_like(raw: Any, bad) -> CalibrateLike | None:
-    """Borrowed efficiency: another vehicle id, a fuel volume factor and why."""
+    """Borrowed engine: another vehicle id, a fuel volume factor and why."""
     if not isinstance(raw, dict):
         bad("calibrate_like", "a mapping with vehicle, fuel_volume_factor and a citation", raw)
         return None

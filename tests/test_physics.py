@@ -14,8 +14,7 @@ from logistics.cost.kernel import edge_costs
 from logistics.cost.model import BARRIER_CLASS
 from logistics.cost.physics import (
     build_cost_model,
-    calibration,
-    efficiency,
+    engine,
     langmuir_kmh,
     move_rates,
     river_crossing,
@@ -33,35 +32,7 @@ TERRAIN_SURFACES = [s for s in physics.SURFACES if s != "road"]
 # ---------------------------------------------------------------------------------- calibration
 
 
-@pytest.mark.parametrize("vid", [v for v in MOTOR if load_vehicle(v).fuel_targets])
-def test_calibration_reproduces_documented_consumption_within_10_percent(vid):
-    cal = calibration(vid)
-    assert len(cal.table) == len(load_vehicle(vid).fuel_targets)
-    for row in cal.table.itertuples():
-        assert abs(row.rel_err) <= 0.10, (vid, row.surface, row.documented_l_per_100km,
-                                          row.model_l_per_100km)
-
-
-def test_calibration_by_hand_for_the_t34():
-    # eta = m g Crr / (E * L/m) per target; geometric mean over road (Crr 0.04, 235 L/100 km)
-    # and steppe (Crr 0.05, 300 L/100 km).
-    mg = 32000 * 9.80665
-    e = 35.66e6
-    eta_road = mg * 0.04 / (e * 2.35e-3)
-    eta_cc = mg * 0.05 / (e * 3.00e-3)
-    assert efficiency("T-34-85") == pytest.approx(math.sqrt(eta_road * eta_cc), rel=1e-9)
-
-
-def test_borrowed_efficiency_converts_fuel_energy():
-    # SU-76M: T-34-85's eta, petrol needing 1.5x the diesel volume for the same work.
-    expected = efficiency("t-34-85") * 35.66 / (1.5 * 32.56)
-    assert efficiency("su-76m") == pytest.approx(expected)
-    assert efficiency("bz-43") == pytest.approx(efficiency("zis-5"))
-
-
-def test_every_motor_vehicle_has_a_plausible_efficiency():
-    for vid in MOTOR:
-        assert 0.01 < efficiency(vid) < 0.5, vid
+# (the engine and its fuel fit: tests/test_physics_engine.py)
 
 
 # ---------------------------------------------------------------------------------- walking
@@ -129,6 +100,19 @@ def test_traction_limit_on_wet_soil_matches_the_t34_trial():
     assert ok > 0 and slip == 0 and dry > 0
 
 
+def test_traction_is_checked_on_the_net_force_not_on_the_sign_of_the_grade():
+    # wheeled on dry marsh: Crr 0.30 against adhesion 0.20 (GOING): no drive on the flat, and a
+    # -0.5 % descent still needs 0.295 m g of drive force, more than the grip
+    going = physics.GOING["wheeled"]["wetland"]["dry"]
+    assert going.crr - going.phi == pytest.approx(0.10)
+    for g in (0.0, -0.005, -0.05, -0.099):
+        speed, fuel = move_rates("ZIS-5", "wetland", g)
+        assert speed == 0 and fuel == np.inf, g
+    # steeper than Crr - phi, gravity supplies the rest: the truck rolls
+    assert move_rates("ZIS-5", "wetland", -0.2)[0] > 0
+    assert move_rates("ZIS-5", "wetland", -0.29)[0] > 0
+
+
 def test_power_limit_by_hand():
     # T-34-85 on dry steppe at grade 0.2: v = eta_d P / (m g (Crr cos + sin)) along the slope.
     g = 0.2
@@ -141,12 +125,19 @@ def test_power_limit_by_hand():
     assert speed == pytest.approx(expected)
 
 
-def test_fuel_by_hand_and_idle_floor():
-    eta = efficiency("T-34-85")
-    _, fuel = move_rates("T-34-85", "steppe", 0.1)
-    assert fuel == pytest.approx(32000 * 9.80665 * (0.05 + 0.1) / (eta * 35.66e6) * 1000)
-    speed, fuel_down = move_rates("T-34-85", "steppe", -0.2)  # work < 0: idling downhill
-    assert fuel_down == pytest.approx(6.0 / speed) and fuel_down > 0
+def test_fuel_by_hand_on_the_willans_line():
+    # T-34-85 on dry steppe at grade 0.1: power-limited, so the engine runs at full power
+    eng = engine("T-34-85")
+    speed, fuel = move_rates("T-34-85", "steppe", 0.1)
+    assert fuel == pytest.approx(eng.full_power_l_per_h / speed)
+    # on the level at the 30 km/h cap the engine delivers m g Crr v / eta_d
+    p_kw = 32000 * 9.80665 * 0.05 * (30 / 3.6) / 0.6 / 1000
+    share = p_kw / (500 * 0.73549875)
+    flow = eng.zero_load_l_per_h + (eng.full_power_l_per_h - eng.zero_load_l_per_h) * share
+    assert move_rates("T-34-85", "steppe", 0.0)[1] == pytest.approx(flow / 30)
+    # descending steeper than the rolling resistance: zero load, the engine still turns
+    speed, fuel_down = move_rates("T-34-85", "steppe", -0.2)
+    assert fuel_down == pytest.approx(eng.zero_load_l_per_h / speed) and fuel_down > 0
 
 
 @pytest.mark.parametrize("vid", MOTOR)
@@ -227,7 +218,7 @@ def test_model_values_by_hand_on_flat_steppe(synth_terrain):
     fuel = build_cost_model(terrain, "T-34-85", objective="fuel")
     assert fuel.units == "L"
     assert edge_costs(fuel, [5], [5], [3])[0] == pytest.approx(
-        calibration("T-34-85").table.model_l_per_100km[1] / 100)  # the steppe figure
+        move_rates("T-34-85", "steppe", 0.0)[1])  # 1 km at the level steppe rate
     mixed = build_cost_model(terrain, "T-34-85", objective=0.25)
     assert mixed.units == "mixed"
     np.testing.assert_allclose(mixed.table, 0.25 * m.table + 0.75 * fuel.table)
@@ -310,14 +301,18 @@ def test_steeper_uphill_is_never_faster_nor_cheaper(vid, surface, season, g):
     assert np.all(down_v[possible] >= up_v[possible] - 1e-9)
 
 
-def test_borrowed_efficiency_follows_the_lender_in_the_same_folder(tmp_path):
+def test_borrowed_engine_follows_the_lender_in_the_same_folder(tmp_path):
     import shutil
 
     from logistics import settings
 
     root = tmp_path / "configs"
     shutil.copytree(settings.CONFIG_DIR / "vehicles", root / "vehicles")
-    zis = root / "vehicles" / "zis-5.yaml"
-    zis.write_text(zis.read_text().replace("l_per_100km: 33\n", "l_per_100km: 66\n"))
-    us6 = load_vehicle("Studebaker", config_dir=root)
-    assert efficiency(us6) == pytest.approx(efficiency("Studebaker") / 2)
+    t34 = root / "vehicles" / "t-34-85.yaml"
+    t34.write_text(t34.read_text().replace("l_per_100km: 235\n", "l_per_100km: 200\n")
+                   .replace("l_per_100km: 300\n", "l_per_100km: 255\n"))
+    su76 = load_vehicle("SU-76M", config_dir=root)
+    lender = engine(load_vehicle("T-34-85", config_dir=root))
+    assert lender.full_power_l_per_h < engine("T-34-85").full_power_l_per_h
+    assert engine(su76).zero_load_share == pytest.approx(
+        max(lender.zero_load_share, su76.idle_fuel_l_per_h / engine(su76).full_power_l_per_h))

@@ -1,7 +1,8 @@
 """Accumulated cost and paths: the numba engine against independent references.
 
 References: scipy's csgraph.dijkstra on the directed graph built here, edge by edge, from the
-CostModel rule written out again in plain Python (so the kernel is checked too); scikit-image's
+CostModel rule written out again in plain Python (so the kernel is checked too; the river toll
+from the segment's geometry, ``tests/segment_trace.py``); scikit-image's
 MCP_Geometric for the isotropic case; exact Euclidean distance on uniform grids.
 """
 
@@ -17,6 +18,7 @@ import scipy.sparse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.sparse.csgraph import dijkstra
+from segment_trace import reference_toll
 
 from logistics import settings as lsettings
 from logistics.cost import solver
@@ -74,8 +76,9 @@ def _ref_move_cost(m: CostModel, r: int, c: int, di: int, dj: int) -> float:
             v *= float(m.scale[a, b])
         total += v
     cost = length * (total / len(cells))
-    if m.enter is not None:
-        cost += float(m.enter[qr, qc])
+    if m.enter is not None:  # the river toll, from the segment's geometry (tests/segment_trace)
+        enter = np.where(np.isnan(m.enter), np.inf, m.enter)
+        cost += reference_toll(enter, r, c, di, dj)
     return cost if math.isfinite(cost) else math.inf
 
 
@@ -438,8 +441,24 @@ def test_bad_arguments_are_config_errors():
         find_costs(m)
     with pytest.raises(ConfigError, match="init_cost has shape"):
         find_costs(m, init_cost=np.zeros((2, 2)))
-    with pytest.raises(ConfigError, match="start_costs must be 2 finite numbers"):
-        find_costs(m, [(0, 0), (1, 1)], start_costs=[0.0])
+    with pytest.raises(ConfigError, match="start_costs must be 2 finite numbers >= 0"):
+        find_costs(m, [(0, 0), (1, 1)], start_costs=[0.0, 1.0, 2.0])
+
+
+def test_chunked_and_in_memory_solvers_take_the_same_start_costs():
+    from logistics.cost.chunked import find_costs_chunked
+
+    m = CostModel(np.zeros((4, 6), np.uint8), np.array([[1.0]]), 0.0, 1.0, (1.0, 1.0))
+    sources = [(0, 0), (3, 5)]
+    for starts in (2.5, [0.0, 4.0], np.array([1.0, 1.0]), [3.0]):
+        mem = find_costs(m, sources, start_costs=starts, stencil=16).cost
+        tiled = find_costs_chunked(m, sources, start_costs=starts, chunks=3, stencil=16)
+        np.testing.assert_array_equal(np.asarray(tiled.cost), mem)
+    for bad in ([-1.0, 0.0], [np.nan, 0.0], [0.0, 1.0, 2.0]):
+        with pytest.raises(ConfigError, match="start_costs must be"):
+            find_costs(m, sources, start_costs=bad)
+        with pytest.raises(ConfigError, match="start_costs must be"):
+            find_costs_chunked(m, sources, start_costs=bad, chunks=3)
 
 
 def test_grid_above_the_in_memory_limit_is_a_resource_error(monkeypatch):

@@ -180,3 +180,23 @@ def test_the_formations_track_opens_marsh_to_its_trucks():
     assert cost[2, 4] == pytest.approx(400.0)
     assert not np.isfinite(cost[0, 2])  # the rest of the marsh stays closed
     assert model.table.shape == (2, 2)  # the original model is untouched
+
+
+def test_the_track_keeps_the_going_a_truck_has_on_its_own():
+    from logistics.cost.model import CostModel
+    from logistics.cost.solver import find_costs
+    from logistics.supply.turnaround import along_track
+
+    # a 1 x 10 strip of 10 m cells: steppe (1 s/m) but for one marsh cell (impassable), and
+    # forest (3 s/m) elsewhere on the grid, the truck's worst going
+    cls = np.zeros((2, 10), np.uint8)
+    cls[0, 4] = 1
+    cls[1, :] = 2
+    table = np.array([[1.0], [np.inf], [3.0]])
+    model = CostModel(cls, table, 0.0, 1.0, (10.0, 10.0))
+    track = np.zeros((2, 10), bool)
+    track[0, :] = True
+    cost = find_costs(along_track(model, track), [(0, 0)], stencil=8).cost
+    # 7 moves steppe to steppe at 1 s/m, 2 moves half steppe half marsh-at-worst (1 + 3) / 2
+    assert cost[0, 9] == pytest.approx(7 * 10 * 1.0 + 2 * 10 * 2.0)
+    assert cost[0, 3] == pytest.approx(30.0)  # the steppe along the track is not slowed

@@ -39,7 +39,8 @@ def test_dataset_follows_the_contract(ds):
     assert tuple(ds["elevation_m"].dims) == ("y", "x")
     assert np.all(np.diff(ds["y"].values) < 0), "north-up: y descending"
     assert set(ds.data_vars) == {
-        "elevation_m", "slope_deg", "dzdx", "dzdy", "roughness_m", "terrain_class", "river_class"
+        "elevation_m", "slope_deg", "dzdx", "dzdy", "roughness_m", "subgrid_grade",
+        "terrain_class", "river_class",
     }
     for name, var in ds.data_vars.items():
         assert var.attrs.get("units"), f"{name} has no units"

@@ -143,3 +143,24 @@ def test_duplicate_alias_and_unknown_calibration_source_are_rejected(tmp_path: P
 def test_missing_folder_is_a_config_error(tmp_path: Path):
     with pytest.raises(ConfigError, match="does not exist"):
         list_vehicles(config_dir=tmp_path / "nowhere")
+
+
+def test_a_fuel_figure_may_name_the_speed_it_was_measured_at(tmp_path: Path):
+    sherman = load_vehicle("Sherman")
+    assert {t.speed_kmh for t in sherman.fuel_targets} == {19.2}
+    assert all("TA-ENG" in t.speed_citation for t in sherman.fuel_targets)
+    assert all(t.speed_kmh is None for t in load_vehicle("T-34-85").fuel_targets)
+    root = _config_copy(tmp_path)
+    path = root / "vehicles" / "m4a2-76w.yaml"
+    path.write_text(path.read_text().replace("value: 19.2\n", "value: -4\n", 1))
+    with pytest.raises(ConfigError, match=r"fuel_targets.road.speed_kmh.value: expected a "
+                                          r"positive speed"):
+        load_vehicle_file(path)
+
+
+def test_speed_caps_are_one_kind_of_figure_the_maximum():
+    # no vehicle file carries a trial or march average as its cap any more: the M4A2(76)W's
+    # were the TA-ENG trial averages 22.4 / 19.2 km/h
+    sherman = load_vehicle("Sherman")
+    assert sherman.speed_road_kmh > 22.4 and sherman.speed_cc_kmh > 19.2
+    assert sherman.citations["speed_road_kmh"].startswith("derived:")

@@ -1,9 +1,9 @@
 """The one edge-cost function of the cost engine: CostModel's move rule, compiled with numba.
 
 Every consumer of a :class:`~logistics.cost.model.CostModel` evaluates moves here: the in-memory
-solver (``cost/solver.py``), the chunked solver (``cost/chunked.py``), the explicit cost surface
-(``cost/surface.py``) and the per-segment time and fuel of a route (``cost/route.py``). There is
-no second copy of the maths.
+solver (``cost/solver.py``), the chunked solver (``cost/chunked/``, which runs that solver on
+tiles), the explicit cost surface (``cost/surface.py``) and the per-segment time and fuel of a
+route (``cost/route.py``). There is no second copy of the maths.
 
 Layers, from the inside out:
 
@@ -41,6 +41,7 @@ __all__ = [
     "block_costs",
     "block_costs_parallel",
     "edge_costs",
+    "edge_tolls",
     "offset_lengths_m",
     "columns_per_m_rise",
 ]
@@ -109,7 +110,8 @@ def kernel_inputs(model: CostModel, *, class_index: np.ndarray | None = None) ->
     Raises ConfigError for what would make the kernel read out of bounds or price a move at zero
     or below: a table that is not 2-D, a finite table entry <= 0, a class index without a table
     row, a bad grade axis or cell size, a finite ``scale`` <= 0 or ``enter`` < 0.
-    NaN/inf entries of ``table``, ``scale``, ``enter`` and ``elevation_m`` are barriers.
+    NaN/inf entries of ``table``, ``scale``, ``enter`` and ``elevation_m`` are barriers (a cell
+    of NaN/inf ``enter`` is returned with class 255 and ``enter`` inf, in copies).
     """
     ci = np.ascontiguousarray(model.class_index if class_index is None else class_index)
     if ci.ndim != 2 or ci.dtype != np.uint8:
@@ -161,6 +163,12 @@ def kernel_inputs(model: CostModel, *, class_index: np.ndarray | None = None) ->
         raise ConfigError(
             "CostModel.enter has negative values; an entry cost must be >= 0 (NaN/inf = barrier)"
         )
+    if enter.size and not np.isfinite(enter).all():
+        # a cell of NaN/inf entry cost is a barrier: class 255 (so no move leaves it), and
+        # inf (the river toll compares entry costs, so a move passing beside it is impossible)
+        bad = ~np.isfinite(enter)
+        ci = np.where(bad, np.uint8(BARRIER_CLASS), ci)
+        enter = np.where(bad, np.float32(np.inf), enter)
     return KernelInputs(
         ci,
         table,
@@ -234,8 +242,69 @@ def _crossed_cells(r, c, di, dj):
 
 
 @njit(inline="always", **HOT_JIT)
+def _rise(a, b):
+    """``max(0, b - a)``: what stepping from a cell of entry cost ``a`` into one of ``b`` pays."""
+    d = b - a
+    return d if d > 0.0 else 0.0
+
+
+#: Kinds of move, as the river toll reads them: straight, diagonal, knight two rows, knight two
+#: columns. The block kernel passes the kind as a literal so the compiler drops the others.
+_STRAIGHT, _DIAGONAL, _KNIGHT_ROWS, _KNIGHT_COLS = 0, 1, 2, 3
+
+
+@njit(inline="always", **HOT_JIT)
+def _move_kind(di, dj):
+    """The kind of the move (di, dj) (``_STRAIGHT`` ... ``_KNIGHT_COLS``)."""
+    if di == 2 or di == -2:
+        return _KNIGHT_ROWS
+    if dj == 2 or dj == -2:
+        return _KNIGHT_COLS
+    if di != 0 and dj != 0:
+        return _DIAGONAL
+    return _STRAIGHT
+
+
+@njit(inline="always", **HOT_JIT)
+def _river_toll(enter, r, c, qr, qc, di, dj, kind):
+    """The river toll of the move (r, c) -> (qr, qc) = (r + di, c + dj) of kind ``kind``
+    (:func:`_move_kind`): the rises of ``enter`` along the cells its segment passes, in order
+    (the rule of :mod:`logistics.cost.model`).
+
+    A straight move passes p, q; a knight move p, the two cells beside it (the one next to p
+    first), q; a diagonal move passes its two side cells' shared corner, and pays the cheaper of
+    the two ways round it (p, side, q). ``inf`` if it passes a cell of infinite entry cost
+    (:func:`kernel_inputs` makes such cells class 255, so p itself is never one on a possible
+    move). Most moves touch no river: when every cell after p is dry the toll is 0 whatever p
+    holds (a rise into 0 is 0), so p's own entry cost is read only when needed.
+    """
+    eq = np.float64(enter[_u(qr), _u(qc)])
+    if kind == _STRAIGHT:
+        if eq == 0.0:
+            return 0.0
+        return _rise(np.float64(enter[_u(r), _u(c)]), eq)
+    if kind == _KNIGHT_ROWS:
+        ea = np.float64(enter[_u(r + di // 2), _u(c)])
+        eb = np.float64(enter[_u(r + di // 2), _u(qc)])
+    elif kind == _KNIGHT_COLS:
+        ea = np.float64(enter[_u(r), _u(c + dj // 2)])
+        eb = np.float64(enter[_u(qr), _u(c + dj // 2)])
+    else:
+        ea = np.float64(enter[_u(qr), _u(c)])
+        eb = np.float64(enter[_u(r), _u(qc)])
+    if ea == 0.0 and eb == 0.0 and eq == 0.0:
+        return 0.0
+    ep = np.float64(enter[_u(r), _u(c)])
+    if kind == _DIAGONAL:
+        via_a = _rise(ep, ea) + _rise(ea, eq)
+        via_b = _rise(ep, eb) + _rise(eb, eq)
+        return via_a if via_a < via_b else via_b
+    return _rise(ep, ea) + _rise(ea, eb) + _rise(eb, eq)
+
+
+@njit(inline="always", **HOT_JIT)
 def _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc, n_cells,
-                 weight, i0, frac, length_m):
+                 weight, i0, frac, length_m, di, dj, kind):
     """Cost of a move whose table position (i0, frac) and crossed cells are known; inf if impossible."""
     s = 0.0
     for m in range(n_cells):
@@ -259,7 +328,7 @@ def _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc,
         s += v
     cost = length_m * (s * weight)  # the mean: exact, weights are powers of two
     if enter.shape[0] != 0:
-        cost += enter[_u(qr), _u(qc)]
+        cost += _river_toll(enter, r, c, qr, qc, di, dj, kind)
     if not (cost < np.inf):  # inf or NaN: impossible
         return np.inf
     return cost
@@ -273,15 +342,17 @@ def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
     Implements the rule of :class:`~logistics.cost.model.CostModel` exactly: grade
     ``(z[q] - z[p]) / length_m`` (0 when ``elevation_m`` is empty), per-metre cost interpolated
     linearly in ``table`` per crossed cell times ``scale``, mean over the crossed cells (p, q,
-    and for a knight move the two cells beside the segment), times ``length_m``, plus
-    ``enter[q]``. Both cells must be inside the grid (the caller checks). Never returns NaN.
+    and for a knight move the two cells beside the segment), times ``length_m``, plus the river
+    toll (:func:`_river_toll`: the rises of ``enter`` along the cells the move passes). Both
+    cells must be inside the grid (the caller checks). Never returns NaN.
 
     ``columns_per_m_rise`` must be ``inv_grade_step / length_m`` (:func:`columns_per_m_rise`):
     the table position is computed as ``dz * columns_per_m_rise - grade_min * inv_grade_step``,
     which saves a division per move (7 % of a Dijkstra) and equals ``(g - grade_min) /
     grade_step`` to rounding. Inlined into its callers (numba IR inlining); compile every loop
     around it with :data:`HOT_JIT` (see there). Its three steps (:func:`_table_position`,
-    :func:`_crossed_cells`, :func:`_priced_move`) are also what :func:`block_costs` composes to
+    :func:`_crossed_cells`, :func:`_priced_move` with its :func:`_river_toll`) are also what
+    :func:`block_costs` composes to
     price several tables from one table position.
     """
     qr = r + di
@@ -292,7 +363,7 @@ def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
         return np.inf
     ar, ac, br, bc, n_cells, weight = _crossed_cells(r, c, di, dj)
     return _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc,
-                        n_cells, weight, i0, frac, length_m)
+                        n_cells, weight, i0, frac, length_m, di, dj, _move_kind(di, dj))
 
 
 @njit(**HOT_JIT)
@@ -317,15 +388,16 @@ def offset_costs(class_index, table, grade_min, inv_grade_step, elevation_m, sca
 
 @njit(inline="always", **HOT_JIT)
 def _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-              out, r, k, di, dj, length_m, c0, c1, n_cells, weight, pos_i0, pos_frac):
+              out, r, k, di, dj, length_m, c0, c1, n_cells, weight, kind, pos_i0, pos_frac):
     """Cells ``c0 <= c < c1`` of row ``r`` of ``out[:, k]`` (neighbour inside the grid).
 
     Two passes over the row: the table position of every move into the scratch rows
     ``pos_i0``/``pos_frac`` (length >= nx), then the prices from them: ~25 % faster than one
     fused pass (measured, benchmarks/README.md); the position pass has no gathers through the
     class index, which likely lets it pipeline or vectorise (not checked in the assembly).
-    ``n_cells`` and ``weight`` are those :func:`_crossed_cells` gives for (di, dj), passed as
-    literals by the caller so that the compiler unrolls the loop over crossed cells.
+    ``n_cells`` and ``weight`` are those :func:`_crossed_cells` gives for (di, dj), and ``kind``
+    is :func:`_move_kind`'s, all passed as literals by the caller so that the compiler unrolls
+    the loop over crossed cells and keeps only the river toll's branch for this kind of move.
     """
     n_tables = tables.shape[0]
     per_m = inv_grade_step / length_m
@@ -347,7 +419,7 @@ def _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale
         for t in range(n_tables):
             out[_u(t), _u(k), _u(r), _u(c)] = _priced_move(
                 class_index, tables[t], scale, enters[t], r, c, qr, qc, ar, ac, br, bc,
-                n_cells, weight, i0, frac, length_m)
+                n_cells, weight, i0, frac, length_m, di, dj, kind)
 
 
 @njit(inline="always", **HOT_JIT)
@@ -374,13 +446,23 @@ def _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scal
             if c < c0 or c >= c1:
                 for t in range(tables.shape[0]):
                     out[_u(t), _u(k), _u(r), _u(c)] = np.inf
-        if _crossed_cells(r, 0, di, dj)[4] == 2:
+        kind = _move_kind(di, dj)  # one literal-specialised copy of the row loop per kind
+        if kind == _STRAIGHT:
             _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
-                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 2, 0.5, pos_i0, pos_frac)
+                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 2, 0.5, _STRAIGHT,
+                      pos_i0, pos_frac)
+        elif kind == _DIAGONAL:
+            _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
+                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 2, 0.5, _DIAGONAL,
+                      pos_i0, pos_frac)
+        elif kind == _KNIGHT_ROWS:
+            _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
+                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 4, 0.25, _KNIGHT_ROWS,
+                      pos_i0, pos_frac)
         else:
             _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
-                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 4, 0.25, pos_i0,
-                      pos_frac)
+                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 4, 0.25, _KNIGHT_COLS,
+                      pos_i0, pos_frac)
 
 
 @njit(**HOT_JIT)
@@ -413,8 +495,9 @@ def block_costs_parallel(class_index, tables, grade_min, inv_grade_step, elevati
 
 
 @njit(**HOT_JIT)
-def _edge_costs(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
-                rows, cols, k, offsets, lengths_m, out):
+def _edge_values(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+                 rows, cols, k, offsets, lengths_m, out, toll_only):
+    """Cost (or, with ``toll_only``, only the river toll) of each move; inf off the grid."""
     ny, nx = class_index.shape
     for n in range(rows.shape[0]):
         di = offsets[k[n], 0]
@@ -422,12 +505,30 @@ def _edge_costs(class_index, table, grade_min, inv_grade_step, elevation_m, scal
         r = rows[n]
         c = cols[n]
         if 0 <= r < ny and 0 <= c < nx and 0 <= r + di < ny and 0 <= c + dj < nx:
-            out[n] = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
-                               scale, enter, r, c, di, dj, lengths_m[k[n]],
-                               inv_grade_step / lengths_m[k[n]])
+            if toll_only:
+                out[n] = _river_toll(enter, r, c, r + di, c + dj, di, dj, _move_kind(di, dj))
+            else:
+                out[n] = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
+                                   scale, enter, r, c, di, dj, lengths_m[k[n]],
+                                   inv_grade_step / lengths_m[k[n]])
         else:
             out[n] = np.inf
     return out
+
+
+def _moves(rows, cols, k, what: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Moves as three flat int64 arrays; ConfigError if their lengths or offsets are wrong."""
+    rows = np.ascontiguousarray(rows, dtype=np.int64).ravel()
+    cols = np.ascontiguousarray(cols, dtype=np.int64).ravel()
+    k = np.ascontiguousarray(k, dtype=np.int64).ravel()
+    if not (rows.shape == cols.shape == k.shape):
+        raise ConfigError(
+            f"{what} needs rows, cols and k of one length, got {rows.size}, {cols.size}, "
+            f"{k.size}"
+        )
+    if k.size and (k.min() < 0 or k.max() >= len(OFFSETS_16)):
+        raise ConfigError(f"offset indices must be in 0..15 (OFFSETS_16), got {k.min()}..{k.max()}")
+    return rows, cols, k
 
 
 def edge_costs(
@@ -440,19 +541,25 @@ def edge_costs(
     under another model (another vehicle, fuel instead of time).
     """
     inp = model if isinstance(model, KernelInputs) else kernel_inputs(model)
-    rows = np.ascontiguousarray(rows, dtype=np.int64).ravel()
-    cols = np.ascontiguousarray(cols, dtype=np.int64).ravel()
-    k = np.ascontiguousarray(k, dtype=np.int64).ravel()
-    if not (rows.shape == cols.shape == k.shape):
-        raise ConfigError(
-            f"edge_costs needs rows, cols and k of one length, got {rows.size}, {cols.size}, "
-            f"{k.size}"
-        )
-    if k.size and (k.min() < 0 or k.max() >= len(OFFSETS_16)):
-        raise ConfigError(f"offset indices must be in 0..15 (OFFSETS_16), got {k.min()}..{k.max()}")
+    rows, cols, k = _moves(rows, cols, k, "edge_costs")
     out = np.empty(rows.size, dtype=np.float64)
-    return _edge_costs(
-        *inp.args(), rows, cols, k, OFFSETS_16,
-        offset_lengths_m(inp.dx_m, inp.dy_m), out,
-    )
+    return _edge_values(*inp.args(), rows, cols, k, OFFSETS_16,
+                        offset_lengths_m(inp.dx_m, inp.dy_m), out, False)
 
+
+
+def edge_tolls(model: CostModel | KernelInputs, rows: np.ndarray, cols: np.ndarray,
+               k: np.ndarray) -> np.ndarray:
+    """River toll of each move ``(rows[n], cols[n]) -> + OFFSETS_16[k[n]]`` (model units).
+
+    The part of :func:`edge_costs` that pays river crossings (0 for a model without ``enter``):
+    what lists the crossings of a path (:func:`logistics.cost.route.river_crossings`) reads, so
+    a crossing is priced in one place.
+    """
+    inp = model if isinstance(model, KernelInputs) else kernel_inputs(model)
+    rows, cols, k = _moves(rows, cols, k, "edge_tolls")
+    if not inp.enter.size:
+        return np.zeros(rows.size, dtype=np.float64)
+    return _edge_values(*inp.args(), rows, cols, k, OFFSETS_16,
+                        offset_lengths_m(inp.dx_m, inp.dy_m), np.empty(rows.size, np.float64),
+                        True)

@@ -14,12 +14,25 @@ The rule, for a move from cell ``p`` to neighbour ``q`` along offset ``(di, dj)`
 * the per-metre cost of the move is the mean of ``c`` over the cells the segment crosses
   (``p`` and ``q`` for the 8 king moves; ``p``, ``q`` and the two cells beside the segment for
   the 8 knight moves of the 16-neighbour stencil);
-* ``cost = L * mean_c + enter[q]`` (``enter`` is the one-off cost of entering ``q``, e.g. a river
-  crossing).
+* ``cost = L * mean_c + toll``. The river **toll** makes crossing a river (or any band of cells
+  with an ``enter`` cost) cost its crossing once, however wide the band and whichever stencil:
+  along the cells the segment passes, in order, every step from a cell into one of higher
+  ``enter`` pays the rise, ``max(0, enter[next] - enter[prev])``. A straight move passes
+  ``p, q``; a knight move ``p``, the cell beside it next to ``p``, the one next to ``q``, then
+  ``q`` (a 4-connected chain: the segment crosses exactly these cells); a diagonal king move
+  runs through the corner it shares with its two side cells and pays the cheaper of the chains
+  ``p, side, q`` (so it pays a river whose cells meet diagonally across its path, and does not
+  pay one it only touches at a corner). So entering a river pays its ``enter`` once, moving
+  within it pays nothing, leaving it pays nothing, and no move gets past a river cell without
+  paying. Rivers whose cells touch count as one water body (the dearer one's ``enter`` is
+  paid); a move from one into a dearer one pays the difference.
 
-A move is impossible when any of those values is ``inf`` or ``NaN``: ``class_index == 255``,
-``scale`` NaN/inf, ``enter`` NaN/inf, or a table entry ``inf`` (grade beyond the vehicle's limit).
-Costs are always positive for a possible move (the physics guarantees a floor).
+A move is impossible when any of those values is ``inf`` or ``NaN``: ``class_index == 255`` or
+``scale`` NaN/inf of a crossed cell, ``enter`` NaN/inf of a cell the move passes (or of ``p``:
+such a cell cannot be left), or a table entry ``inf`` (grade beyond the vehicle's limit). A
+diagonal king move is blocked only by what ``p`` and ``q`` hold, and by two side cells of
+infinite ``enter``. Costs are always positive for a possible move (the physics guarantees a
+floor).
 """
 
 from __future__ import annotations
@@ -54,7 +67,8 @@ class CostModel:
     scale : float32 array (ny, nx) or None
         Per-cell multiplier of the per-metre cost (e.g. roughness); NaN/inf = barrier.
     enter : float32 array (ny, nx) or None
-        One-off cost of entering the cell (e.g. river crossing), in ``units``; NaN/inf = barrier.
+        Entry cost of the cell's band (e.g. the crossing of the river in it), in ``units``,
+        paid by the river toll (see the rule above); NaN/inf = barrier.
     units : str
         ``"s"`` (time), ``"L"`` (fuel) or ``"mixed"`` (weighted sum; see ``attrs``).
     attrs : dict

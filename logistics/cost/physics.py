@@ -2,13 +2,13 @@
 
 One function, :func:`move_rates`, gives the horizontal speed (km/h) and fuel (L per horizontal
 km) of a vehicle on a surface at a grade (rise/run, + uphill) in a season; everything else
-(the cost table, point rates, calibration) is built on it.
+(the cost table, point rates, the engine fit's speeds) is built on it.
 
 Motor vehicles (tracked, wheeled)
     speed = min(surface cap, power limit, slope safety limit), along the slope, then times
     cos(theta) for the map distance the cost engine counts.
 
-    * surface cap: the vehicle's documented road or cross-country speed (YAML) times a
+    * surface cap: the vehicle's cited maximum road or cross-country speed (YAML) times a
       per-surface going factor (``GOING``, assumptions named there);
     * power limit (uphill): ``v <= eta_d * P / (m g (Crr cos + sin))`` (parameters.md §5);
     * slope safety limit, both directions: ``v <= cap / (1 + (100 |g| / s_crit)^2)``, the
@@ -16,15 +16,30 @@ Motor vehicles (tracked, wheeled)
       parameters.md §3.3), with ``s_crit`` assumed per running gear (``S_CRIT_PCT``). Uphill
       therefore never runs faster than downhill at the same |grade|;
     * impossible (cost ``inf``) beyond the vehicle's ``max_grade_deg`` either way, or when
-      adhesion fails: uphill ``tan + Crr > phi`` (traction), downhill ``|tan| - Crr > phi``
-      (the brakes cannot hold the vehicle).
+      adhesion fails on the net force: the move needs a force ``m g (Crr cos + sin)`` along the
+      slope (a drive force when positive, a brake force when negative), and the grip is
+      ``m g phi cos``, so it is possible only if ``|tan + Crr| <= phi``. A truck that cannot
+      move on flat marsh (Crr 0.30 > phi 0.20) cannot move on a gentle descent of it either;
+      only a descent steeper than ``Crr - phi`` lets gravity do the work.
 
-    fuel per horizontal metre = max(work / (eta * E_fuel), idle floor), with work =
-    ``m g (Crr + g)`` J (= ``m g (Crr cos + sin)`` per slope metre, parameters.md §5), E_fuel the
-    fuel's energy per litre (``ENERGY_MJ_PER_L``) and the idle floor = the vehicle's idle fuel
-    rate x the time spent (descents steeper than the rolling resistance still burn fuel). eta is
-    fitted per vehicle, in the open, to its documented level consumption: see
-    :func:`calibration`.
+    fuel per horizontal km = engine fuel flow / speed. The flow follows the vehicle's Willans
+    line (:mod:`logistics.cost.engine`): a zero-load flow plus a share of the full-power flow in
+    proportion to the power the move needs, ``m g (Crr + tan) v / eta_d`` (none when gravity
+    does the work: the engine turns at zero load downhill). Both flows are fitted per vehicle,
+    in the open, to its documented road and cross-country consumption (:func:`engine`), with a
+    specific consumption at full power held to 230-400 g/kWh.
+
+Sub-grid relief
+    The grade of a move is the mean grade between two cell centres; a route across a cell of
+    rough ground also climbs and descends pitches the grid smooths away. **Assumption** (named):
+    on a cell whose relief below the grid has the RMS grade ``s`` (terrain variable
+    ``subgrid_grade``, :mod:`logistics.terrain.derive`) the pitches of the way are normally
+    distributed about ``g`` with standard deviation ``s``; time and fuel per km are their means,
+    by the 3-point Gauss-Hermite rule (a sixth of the way at ``g - 1.73 s``, two thirds at ``g``,
+    a sixth at ``g + 1.73 s``). A pitch steeper than the vehicle can take (its grade limit, or
+    adhesion) is taken in switchbacks at its limit grade, over a way longer by ``pitch /
+    limit``: so grade and traction limits slow and cost, not only forbid. ``s`` is priced in
+    bins of ``SUBGRID_STEP`` (table rows ``code + N_CODES * bin``).
 
 Foot and horse
     Tobler's hiking function ``W = 6 exp(-3.5 |S + 0.05|)`` km/h (Wikipedia, parameters.md
@@ -41,9 +56,12 @@ Season
     Zavizion; Loza), so the wet tables stand for soaked topsoil and flooded rivers.
 
 Rivers
-    A river cell costs an ``enter`` time: a ford when the vehicle's fording depth reaches the
+    A river cell carries an ``enter`` time: a ford when the vehicle's fording depth reaches the
     river class's assumed depth, otherwise waiting for a bridge (N2P ferries: 30-45 min,
-    parameters.md §3.4, N2P-3); fuel for it is the idle rate over that time.
+    parameters.md §3.4, N2P-3); fuel for it is the idle rate over that time. The kernel's river
+    toll charges it once per crossing, however many cells wide the river and whichever
+    stencil (:mod:`logistics.cost.model`); :func:`logistics.cost.route.river_crossings` lists a
+    path's crossings with their price.
 """
 
 from __future__ import annotations
@@ -57,6 +75,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from logistics.cost.engine import Engine, TargetPoint, fit_engine
 from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.errors import ConfigError, DataError
 from logistics.terrain.classes import RiverClass, TerrainClass
@@ -69,13 +88,14 @@ __all__ = [
     "GOING",
     "ENERGY_MJ_PER_L",
     "Going",
-    "Calibration",
+    "SUBGRID_STEP",
+    "SUBGRID_BINS",
+    "N_CODES",
     "tobler_kmh",
     "langmuir_kmh",
     "move_rates",
-    "efficiency",
-    "calibration",
-    "calibration_table",
+    "engine",
+    "subgrid_bins",
     "river_crossing",
     "build_cost_model",
     "point_rates",
@@ -131,7 +151,9 @@ def _g(dry: tuple[float, float, float], wet: tuple[float, float, float]) -> dict
 #: GOING[gear][surface][season]. Sources and assumptions, entry by entry:
 #:
 #: * wheeled Crr: road/urban 0.02 (ETB "0.02 car tires on tar or asphalt", "on gravel - rolled
-#:   new"); steppe, cropland, forest floor 0.08 (CARVILL "Medium Hard Soil 0.08"); sand 0.15
+#:   new"); dry steppe 0.06, the midpoint of ETB's "0.04 - 0.08 car tire on solid sand, gravel
+#:   loose worn, soil medium hard" (firm August steppe; neither end preferred, as for the
+#:   placard ranges); cropland, forest floor 0.08 (CARVILL "Medium Hard Soil 0.08"); sand 0.15
 #:   (CARVILL "Sand 0.1 – 0.2", midpoint); wetland 0.30 (ETB "0.2 - 0.4 car tire on loose sand",
 #:   midpoint, as a proxy for soft marsh ground: an assumption). Wet: soil surfaces switch to
 #:   "sand 0.1-0.2" and marsh stays at "loose sand" as parameters.md §5 suggests for flooded or
@@ -162,7 +184,7 @@ GOING: dict[str, dict[str, dict[str, Going]]] = {
     },
     "wheeled": {
         "road": _g((0.02, 0.60, 1.0), (0.08, 0.35, 0.5)),
-        "steppe": _g((0.08, 0.45, 1.0), (0.15, 0.25, 0.5)),
+        "steppe": _g((0.06, 0.45, 1.0), (0.15, 0.25, 0.5)),
         "cropland": _g((0.08, 0.45, 0.7), (0.15, 0.25, 0.4)),
         "forest": _g((0.08, 0.45, 0.3), (0.15, 0.25, 0.2)),
         "sand": _g((0.15, 0.25, 0.4), (0.15, 0.25, 0.4)),
@@ -254,25 +276,32 @@ def _going(vehicle: Vehicle, surface: str, season: str) -> tuple[Going, str]:
     return GOING[gear][surface][season], gear
 
 
-def move_rates(
-    vehicle: Vehicle | str,
-    surface: str,
-    grade: np.ndarray | float,
-    *,
-    season: str = "dry",
-    walking: str = "tobler",
-    efficiency_override: float | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(speed_kmh, fuel_l_per_km) over the map at each grade (rise/run, + uphill).
+def _grade_limits(v: Vehicle, going: Going) -> tuple[float, float]:
+    """(up, down): the steepest grades (tan, >= 0 each way) the vehicle can take on ``going``.
 
-    Speeds are horizontal (map) km/h; fuel is litres per horizontal km. An impossible move
-    has speed 0 and fuel ``inf``. Vehicles without fuel have fuel 0.
+    The vehicle's ``max_grade_deg`` either way; for motor vehicles also adhesion on the net
+    force, ``|tan + Crr| <= phi``: up to ``phi - Crr`` climbing, ``phi + Crr`` descending
+    (negative ``up``: it cannot even move on the flat).
     """
-    v = load_vehicle(vehicle)
-    g = np.asarray(grade, dtype=float)
-    going, gear = _going(v, surface, season)
-    too_steep = np.abs(g) > math.tan(math.radians(v.max_grade_deg))
+    steepest = math.tan(math.radians(v.max_grade_deg))
     if not v.is_motorised:
+        return steepest, steepest
+    return min(steepest, going.phi - going.crr), min(steepest, going.phi + going.crr)
+
+
+def _engine_kw(v: Vehicle, crr: float, g, speed_kmh) -> np.ndarray:
+    """Power (kW) the engine delivers moving at horizontal ``speed_kmh`` up grade ``g`` (tan):
+    ``m g (Crr + tan) v / eta_d`` (the force along the slope times the speed along it), 0 when
+    gravity does the work."""
+    force_n = v.mass_kg * G_M_S2 * (crr + np.asarray(g, dtype=float))
+    return np.maximum(force_n, 0.0) * np.asarray(speed_kmh) / 3.6 / v.driveline_efficiency / 1e3
+
+
+def _point_rates(v: Vehicle, going: Going, gear: str, surface: str, g: np.ndarray,
+                 walking: str) -> tuple[np.ndarray, np.ndarray]:
+    """(speed_kmh, fuel_l_per_km) at grade ``g`` on smooth ground (see the module docstring)."""
+    if not v.is_motorised:
+        too_steep = np.abs(g) > math.tan(math.radians(v.max_grade_deg))
         _check_choice("walking", walking, ("tobler", "langmuir"))
         base = tobler_kmh(g) if walking == "tobler" else langmuir_kmh(g)
         path = 1.0 if surface in _ON_PATH else TOBLER_OFF_PATH
@@ -280,6 +309,17 @@ def move_rates(
         speed = np.where(too_steep, 0.0, base * path * horse * going.speed_factor)
         return speed, np.where(too_steep, np.inf, 0.0)
 
+    speed, impossible = _motor_speed(v, going, gear, surface, g)
+    eng = engine(v)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fuel = eng.flow_l_per_h(_engine_kw(v, going.crr, g, speed)) / speed
+    return np.where(impossible, 0.0, speed), np.where(impossible, np.inf, fuel)
+
+
+def _motor_speed(v: Vehicle, going: Going, gear: str, surface: str,
+                 g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(horizontal speed km/h, impossible) of a motor vehicle at grade ``g`` (tan)."""
+    too_steep = np.abs(g) > math.tan(math.radians(v.max_grade_deg))
     cos, sin = 1.0 / np.sqrt(1.0 + g * g), g / np.sqrt(1.0 + g * g)
     cap_kmh = (v.speed_road_kmh if surface in _ON_PATH else v.speed_cc_kmh) * going.speed_factor
     resist = going.crr * cos + sin  # force per unit weight along the slope
@@ -290,106 +330,106 @@ def move_rates(
         )
     v_safe_kmh = cap_kmh / (1.0 + (100.0 * np.abs(g) / S_CRIT_PCT[gear]) ** 2)
     speed = np.minimum(np.minimum(cap_kmh, v_power_kmh), v_safe_kmh) * cos
-    slips = np.where(g >= 0, g + going.crr, -g - going.crr) > going.phi
-    impossible = too_steep | slips
-    eta = efficiency(v) if efficiency_override is None else efficiency_override
-    tractive_l_per_km = _tractive_l_per_km(v, going.crr, g, eta)
+    # traction on the net force: the drive (or brake) force the move needs, m g (Crr cos + sin),
+    # against the grip m g phi cos: |tan + Crr| <= phi. Its sign, not the grade's, says which.
+    slips = np.abs(g + going.crr) > going.phi
+    return speed, too_steep | slips
+
+
+def _pitch_rates(v: Vehicle, going: Going, gear: str, surface: str, pitch: np.ndarray,
+                 walking: str) -> tuple[np.ndarray, np.ndarray]:
+    """(hours, litres) per horizontal km of ground whose grade is ``pitch``, taking a pitch
+    steeper than the vehicle can (:func:`_grade_limits`) in switchbacks at its limit grade: the
+    way is longer by ``|pitch| / limit``. inf where it cannot move even so."""
+    up, down = _grade_limits(v, going)
+    lim_up, lim_down = up * (1 - 1e-9), down * (1 - 1e-9)  # stay inside the limits
+    over_up, over_down = pitch > lim_up, pitch < -lim_down
+    with np.errstate(divide="ignore", invalid="ignore"):
+        longer = np.where(over_up, pitch / lim_up, np.where(over_down, -pitch / lim_down, 1.0))
+        taken = np.where(over_up, lim_up, np.where(over_down, -lim_down, pitch))
+        speed, fuel = _point_rates(v, going, gear, surface, taken, walking)
+        hours = np.where((speed > 0) & (longer > 0), longer / speed, np.inf)
+        litres = np.where(np.isfinite(hours), longer * fuel, np.inf)
+    return hours, litres
+
+
+#: Sub-grid pitches: the 3-point Gauss-Hermite rule for a normal distribution of pitch grades
+#: about the move's grade (offsets in standard deviations, weights): exact for the mean of any
+#: polynomial of degree <= 5 in the pitch grade.
+_PITCH_OFFSETS: tuple[float, ...] = (-math.sqrt(3.0), 0.0, math.sqrt(3.0))
+_PITCH_WEIGHTS: tuple[float, ...] = (1.0 / 6.0, 2.0 / 3.0, 1.0 / 6.0)
+
+
+def move_rates(
+    vehicle: Vehicle | str,
+    surface: str,
+    grade: np.ndarray | float,
+    *,
+    season: str = "dry",
+    walking: str = "tobler",
+    subgrid_grade: float = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(speed_kmh, fuel_l_per_km) over the map at each grade (rise/run, + uphill).
+
+    Speeds are horizontal (map) km/h; fuel is litres per horizontal km. An impossible move
+    has speed 0 and fuel ``inf``. Vehicles without fuel have fuel 0. ``subgrid_grade`` (m/m)
+    is the ground's relief below the grid (module docstring, "Sub-grid relief"): the way's
+    pitches are spread normally about ``grade`` with that standard deviation; the move stays
+    impossible where ``grade`` itself is.
+    """
+    v = load_vehicle(vehicle)
+    g = np.asarray(grade, dtype=float)
+    going, gear = _going(v, surface, season)
+    speed, fuel = _point_rates(v, going, gear, surface, g, walking)
+    s = float(subgrid_grade)
+    if not (math.isfinite(s) and s >= 0):
+        raise ConfigError(f"subgrid_grade must be a finite grade >= 0 (m/m), got {subgrid_grade!r}")
+    if s == 0:
+        return speed, fuel
+    hours = np.zeros(np.shape(g))
+    litres = np.zeros(np.shape(g))
+    for offset, weight in zip(_PITCH_OFFSETS, _PITCH_WEIGHTS):
+        h, f = _pitch_rates(v, going, gear, surface, g + offset * s, walking)
+        hours, litres = hours + weight * h, litres + weight * f
+    ok = (speed > 0) & np.isfinite(hours) & (hours > 0)
     with np.errstate(divide="ignore"):
-        idle_l_per_km = v.idle_fuel_l_per_h / speed
-    fuel = np.maximum(tractive_l_per_km, idle_l_per_km)
-    return np.where(impossible, 0.0, speed), np.where(impossible, np.inf, fuel)
-
-
-def _tractive_l_per_km(v: Vehicle, crr: float, g: np.ndarray | float, eta: float) -> np.ndarray:
-    """Fuel for the work ``m g (Crr + g)`` J per horizontal metre at efficiency ``eta``."""
-    work_j_per_m = v.mass_kg * G_M_S2 * (crr + np.asarray(g, dtype=float))
-    return 1000.0 * work_j_per_m / (eta * ENERGY_MJ_PER_L[v.fuel_type] * 1e6)
+        return np.where(ok, 1.0 / hours, 0.0), np.where(ok, litres, np.inf)
 
 
 # --------------------------------------------------------------------------------------------
-# calibration
+# the engine
 
 
-@dataclass(frozen=True)
-class Calibration:
-    """The fitted tractive efficiency of one vehicle and how well it reproduces its targets.
-
-    ``table`` has one row per documented figure: surface, documented_l_per_100km,
-    model_l_per_100km, rel_err, choice, citation. ``method`` says how eta was obtained.
-    """
-
-    vehicle_id: str
-    efficiency: float
-    method: str
-    table: pd.DataFrame
-
-
-def _level_work_l_per_100km(v: Vehicle, surface: str) -> float:
-    """Tractive fuel per 100 km on dry level ``surface`` at unit efficiency (no idle floor)."""
-    going, _ = _going(v, surface, "dry")
-    return float(_tractive_l_per_km(v, going.crr, 0.0, 1.0)) * 100.0
+def _target_points(v: Vehicle) -> list[TargetPoint]:
+    """Each documented figure of ``v`` with the speed and engine load it is matched at: level,
+    dry, on its surface; at its own speed if the source gives one, else at the model's."""
+    points = []
+    for t in v.fuel_targets:
+        surface = _TARGET_SURFACE[t.surface]
+        going, gear = _going(v, surface, "dry")
+        if t.speed_kmh is not None:
+            speed, source = float(t.speed_kmh), "source"
+        else:
+            speed, source = float(_motor_speed(v, going, gear, surface, np.zeros(()))[0]), "model"
+        load = float(_engine_kw(v, going.crr, 0.0, speed)) / (v.power_w / 1000.0)
+        points.append(TargetPoint(t, speed, min(load, 1.0), source))
+    return points
 
 
 @functools.lru_cache(maxsize=256)
-def _fit(v: Vehicle, other: Vehicle | None) -> Calibration:
-    """The calibration of ``v``; ``other`` is the vehicle it borrows its efficiency from."""
-    if not v.is_motorised:
-        return Calibration(v.id, math.nan, "no fuel", pd.DataFrame())
-    if v.fuel_targets:
-        # eta such that the model reproduces each documented figure, combined by least squares
-        # in log space (the geometric mean): relative errors above and below balance out.
-        etas = [
-            _level_work_l_per_100km(v, _TARGET_SURFACE[t.surface]) / t.l_per_100km
-            for t in v.fuel_targets
-        ]
-        eta = float(np.exp(np.mean(np.log(etas))))
-        method = (
-            f"fitted: geometric mean of the efficiencies reproducing each of "
-            f"{len(etas)} documented level consumption(s)"
-        )
-    else:
-        like = v.calibrate_like
-        assert like is not None and other is not None  # guaranteed by the loader
-        eta = efficiency(other) * ENERGY_MJ_PER_L[other.fuel_type] / (
-            like.fuel_volume_factor * ENERGY_MJ_PER_L[v.fuel_type]
-        )
-        method = f"borrowed from {other.id} x fuel volume factor {like.fuel_volume_factor:g}"
-    rows = []
-    for t in v.fuel_targets:
-        _, fuel = move_rates(v, _TARGET_SURFACE[t.surface], 0.0, efficiency_override=eta)
-        model = float(fuel) * 100.0
-        rows.append(
-            dict(surface=t.surface, documented_l_per_100km=t.l_per_100km,
-                 model_l_per_100km=model, rel_err=model / t.l_per_100km - 1.0,
-                 choice=t.choice, citation=t.citation)
-        )
-    return Calibration(v.id, eta, method, pd.DataFrame(rows))
+def _engine_of(v: Vehicle, lender: Vehicle | None) -> Engine:
+    return fit_engine(v, _target_points(v), engine(lender) if lender is not None else None)
 
 
-def calibration(vehicle: Vehicle | str) -> Calibration:
-    """The fuel calibration of a vehicle: fitted eta and documented vs model consumption."""
+def engine(vehicle: Vehicle | str) -> Engine:
+    """The fitted Willans-line engine of a motor vehicle (:mod:`logistics.cost.engine`)."""
     v = load_vehicle(vehicle)
-    other = None
-    if v.is_motorised and not v.fuel_targets and v.calibrate_like is not None:
-        other = load_vehicle(v.calibrate_like.vehicle, config_dir=Path(v.path).parent.parent)
-    return _fit(v, other)
-
-
-def efficiency(vehicle: Vehicle | str) -> float:
-    """Overall tractive efficiency (work at the tracks/wheels over fuel energy), fitted."""
-    return calibration(vehicle).efficiency
-
-
-def calibration_table() -> pd.DataFrame:
-    """Every vehicle's calibration: one row per documented figure (or per vehicle if none)."""
-    frames = []
-    for vid in list_vehicles():
-        c = calibration(vid)
-        t = c.table if len(c.table) else pd.DataFrame([{"surface": None}])
-        frames.append(t.assign(vehicle=vid, efficiency=c.efficiency, method=c.method))
-    out = pd.concat(frames, ignore_index=True)
-    return out[["vehicle", "efficiency", "method"] + [c for c in out if c not in
-                                                       ("vehicle", "efficiency", "method")]]
+    if not v.is_motorised:
+        raise ConfigError(f"{v.name} has no engine (kind {v.kind!r}); it burns no fuel")
+    lender = None
+    if not v.fuel_targets and v.calibrate_like is not None:
+        lender = load_vehicle(v.calibrate_like.vehicle, config_dir=Path(v.path).parent.parent)
+    return _engine_of(v, lender)
 
 
 # --------------------------------------------------------------------------------------------
@@ -445,18 +485,40 @@ def _require(terrain: xr.Dataset, names: tuple[str, ...]) -> None:
         )
 
 
-def _rate_tables(
-    v: Vehicle, grades: np.ndarray, season: str, walking: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """(time s/m, fuel L/m) tables of shape (n_classes, n_grades); inf for impossible rows."""
-    n_classes = max(int(c) for c in TerrainClass) + 1
-    time_t = np.full((n_classes, grades.size), np.inf)
-    fuel_t = np.full((n_classes, grades.size), np.inf)
-    for code, surface in _SURFACE_OF_CLASS.items():
-        speed, fuel = move_rates(v, surface, grades, season=season, walking=walking)
-        with np.errstate(divide="ignore"):
-            time_t[code] = np.where(speed > 0, 3.6 / speed, np.inf)
-        fuel_t[code] = fuel / 1000.0
+#: Sub-grid relief is priced in bins of this many m/m of ``subgrid_grade`` ...
+SUBGRID_STEP: float = 0.02
+#: ... from 0 to ``(SUBGRID_BINS - 1) * SUBGRID_STEP`` = 0.30 (steeper relief is read as 0.30).
+SUBGRID_BINS: int = 16
+#: Table rows per sub-grid bin: one per TerrainClass code (bin 0's rows are the codes).
+N_CODES: int = max(int(c) for c in TerrainClass) + 1
+
+
+def subgrid_bins(subgrid_grade) -> np.ndarray:
+    """Bin (0..SUBGRID_BINS - 1) of each sub-grid grade, to the nearest; NaN -> 0 (none)."""
+    s = np.nan_to_num(np.asarray(subgrid_grade, dtype=np.float64), nan=0.0)
+    return np.clip(np.rint(s / SUBGRID_STEP), 0, SUBGRID_BINS - 1).astype(np.int64)
+
+
+@functools.lru_cache(maxsize=64)
+def _rate_tables(v: Vehicle, n: int, grade_step: float, season: str,
+                 walking: str) -> tuple[np.ndarray, np.ndarray]:
+    """(time s/m, fuel L/m) tables, rows ``code + N_CODES * bin``, grades ``-n..n`` steps.
+
+    Row ``code + N_CODES * b`` is TerrainClass ``code`` with sub-grid grade ``b *
+    SUBGRID_STEP``; inf for impossible moves and for WATER and NODATA. Read-only (cached).
+    """
+    grades = np.arange(-n, n + 1) * grade_step
+    time_t = np.full((N_CODES * SUBGRID_BINS, grades.size), np.inf)
+    fuel_t = np.full((N_CODES * SUBGRID_BINS, grades.size), np.inf)
+    for b in range(SUBGRID_BINS):
+        for code, surface in _SURFACE_OF_CLASS.items():
+            speed, fuel = move_rates(v, surface, grades, season=season, walking=walking,
+                                     subgrid_grade=b * SUBGRID_STEP)
+            with np.errstate(divide="ignore"):
+                time_t[code + N_CODES * b] = np.where(speed > 0, 3.6 / speed, np.inf)
+            fuel_t[code + N_CODES * b] = fuel / 1000.0
+    time_t.flags.writeable = False
+    fuel_t.flags.writeable = False
     return time_t, fuel_t
 
 
@@ -473,10 +535,13 @@ def build_cost_model(
     """The CostModel of ``vehicle`` on ``terrain`` for ``objective`` in ``season``.
 
     ``objective``: "time" (seconds), "fuel" (litres) or a weight ``w`` in [0, 1] giving
-    ``w * time_s + (1 - w) * fuel_l`` (units "mixed"). Table rows are the TerrainClass codes;
+    ``w * time_s + (1 - w) * fuel_l`` (units "mixed"). Table rows are ``code + N_CODES * bin``:
+    the TerrainClass code, and the bin of the cell's ``subgrid_grade`` (:func:`subgrid_bins`;
+    0 when the terrain has no such variable, and then the rows are the TerrainClass codes).
     WATER and NODATA cells (and cells without elevation) get class 255 (barrier). Grades run
     from ``-grade_max`` to ``+grade_max`` in ``grade_step`` (rise/run); steeper is impassable.
-    River cells carry an ``enter`` cost (:func:`river_crossing`).
+    River cells carry an ``enter`` cost (:func:`river_crossing`), paid once per crossing by the
+    kernel's river toll.
     """
     v = load_vehicle(vehicle)
     w = _weight(objective)
@@ -490,14 +555,16 @@ def build_cost_model(
         raise ConfigError(f"need 0 < grade_step < grade_max <= 5, got {grade_step}, {grade_max}")
     _require(terrain, ("elevation_m", "terrain_class"))
     n = int(round(grade_max / grade_step))
-    grades = np.arange(-n, n + 1) * grade_step
-    time_t, fuel_t = _rate_tables(v, grades, season, walking)
+    time_t, fuel_t = _rate_tables(v, n, float(grade_step), season, walking)
     with np.errstate(invalid="ignore"):
         table = w * time_t + (1.0 - w) * fuel_t if 0 < w < 1 else (time_t if w == 1 else fuel_t)
+    table = np.array(table)  # the model's own (writeable) copy
 
     elevation = np.asarray(terrain["elevation_m"].values, dtype=np.float32)
-    tclass = np.asarray(terrain["terrain_class"].values)
+    tclass = np.asarray(terrain["terrain_class"].values).astype(np.int64)
     passable = np.isin(tclass, list(_SURFACE_OF_CLASS)) & np.isfinite(elevation)
+    if "subgrid_grade" in terrain:
+        tclass = tclass + N_CODES * subgrid_bins(terrain["subgrid_grade"].values)
     class_index = np.where(passable, tclass, BARRIER_CLASS).astype(np.uint8)
 
     enter = None
@@ -520,14 +587,15 @@ def build_cost_model(
         fuel_weight=1.0 - w,
         season=season,
         walking=walking if not v.is_motorised else "",
-        efficiency=efficiency(v) if v.is_motorised else math.nan,
+        **(_engine_attrs(engine(v)) if v.is_motorised else {}),
+        subgrid_relief="subgrid_grade" in terrain,
         physics="logistics.cost.physics (see module docstring for sources and assumptions)",
         terrain=dict(terrain.attrs),
     )
     return CostModel(
         class_index=class_index,
         table=table,
-        grade_min=float(grades[0]),
+        grade_min=float(-n * grade_step),
         grade_step=float(grade_step),
         cellsize_m=cellsize_m(terrain),
         elevation_m=elevation,
@@ -536,6 +604,13 @@ def build_cost_model(
         units=units,
         attrs=attrs,
     )
+
+
+def _engine_attrs(eng: Engine) -> dict:
+    """Provenance of a model's fuel: the fitted Willans line in plain numbers."""
+    return dict(engine_zero_load_l_per_h=eng.zero_load_l_per_h,
+                engine_full_power_l_per_h=eng.full_power_l_per_h,
+                engine_bsfc_full_g_per_kwh=eng.bsfc_full_g_per_kwh, engine_fit=eng.method)
 
 
 def point_rates(
@@ -550,7 +625,8 @@ def point_rates(
 
     Columns: vehicle, name, terrain_class, slope_deg, speed_flat_kmh, fuel_flat_l_per_km,
     speed_up_kmh, fuel_up_l_per_km, speed_down_kmh, fuel_down_l_per_km (0 km/h and inf L/km
-    where the vehicle cannot move; fuel 0 for foot and horse).
+    where the vehicle cannot move; fuel 0 for foot and horse), with the cell's sub-grid relief
+    as the cost model prices it.
     """
     from logistics.terrain import cell_of, to_metric
 
@@ -562,13 +638,16 @@ def point_rates(
     slope_deg = float(terrain["slope_deg"].values[row, col])
     surface = _SURFACE_OF_CLASS.get(code)
     g = math.tan(math.radians(slope_deg)) if np.isfinite(slope_deg) else 0.0
+    sub = float(subgrid_bins(terrain["subgrid_grade"].values[row, col]) * SUBGRID_STEP
+                ) if "subgrid_grade" in terrain else 0.0
     rows = []
     for vid in vehicles or list_vehicles():
         v = load_vehicle(vid)
         if surface is None:
             speed, fuel = np.zeros(3), np.full(3, np.inf)
         else:
-            speed, fuel = move_rates(v, surface, np.array([0.0, g, -g]), season=season)
+            speed, fuel = move_rates(v, surface, np.array([0.0, g, -g]), season=season,
+                                     subgrid_grade=sub)
         cname = TerrainClass(code).name.lower() if code in set(TerrainClass) else str(code)
         rows.append(
             dict(vehicle=v.id, name=v.name, terrain_class=cname,

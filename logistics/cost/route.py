@@ -4,7 +4,8 @@
 (:func:`logistics.cost.accumulate.accumulate`; the in-memory solver stops as soon as the leg's
 end is reached), joins the legs and prices every step of the joined path;
 ``evaluate_path(terrain, cells, vehicle)`` prices a given path for a vehicle (e.g. the other
-classes of a column following the lead vehicle's route). Both price steps with the one kernel
+classes of a column following the lead vehicle's route); ``river_crossings(terrain, cells,
+vehicles)`` lists the river crossings a path pays, with each vehicle's crossing time and fuel. Both price steps with the one kernel
 (:func:`logistics.cost.kernel.edge_costs`) on the physics' time and fuel models, so a route's
 ``time_s`` summed over a leg equals the solver's accumulated time when the objective is time.
 Both take the run's :class:`~logistics.cost.models.CostModels` so each model is built once.
@@ -22,14 +23,15 @@ import xarray as xr
 from shapely.geometry import LineString
 
 from logistics.cost.accumulate import accumulate, path
-from logistics.cost.kernel import edge_costs, kernel_inputs, offset_lengths_m
+from logistics.cost.kernel import edge_costs, edge_tolls, kernel_inputs, offset_lengths_m
 from logistics.cost.model import CostModel
 from logistics.cost.models import CostModels
 from logistics.cost.solver import check_cell
 from logistics.cost.stencil import OFFSETS_16
 from logistics.errors import ConfigError, DataError, ExtentError, NoRouteError
 
-__all__ = ["Route", "route", "evaluate_path", "helped_across", "SEGMENT_COLUMNS"]
+__all__ = ["Route", "route", "evaluate_path", "helped_across", "river_crossings",
+           "SEGMENT_COLUMNS", "CROSSING_COLUMNS"]
 
 #: Columns of ``Route.segments`` and of :func:`evaluate_path`, in order (logistics/README.md).
 SEGMENT_COLUMNS: tuple[str, ...] = (
@@ -208,6 +210,93 @@ def helped_across(values: np.ndarray, dist_m: np.ndarray, *,
         )
     v[bad] = dist[bad] * rate
     return v
+
+
+#: Leading columns of :func:`river_crossings`; then ``crossing_s_<id>``, ``crossing_l_<id>``.
+CROSSING_COLUMNS: tuple[str, ...] = (
+    "step", "cum_km", "lon", "lat", "row", "col", "river_class", "river", "river_name",
+)
+
+
+def _passed_cells(cells: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, ...]:
+    """(ar, ac, br, bc): the two cells each step passes besides p and q (the segment's geometry,
+    as the kernel's toll reads it): beside a knight move, the side cells of a diagonal one (it
+    runs through their corner), q itself for a straight move."""
+    r, c = cells[:-1, 0], cells[:-1, 1]
+    di, dj = OFFSETS_16[k, 0], OFFSETS_16[k, 1]
+    ar, ac, br, bc = r + di, c + dj, r + di, c + dj  # straight: q
+    kr, kc = np.abs(di) == 2, np.abs(dj) == 2
+    ar[kr], ac[kr], br[kr], bc[kr] = (r + di // 2)[kr], c[kr], (r + di // 2)[kr], (c + dj)[kr]
+    ar[kc], ac[kc], br[kc], bc[kc] = r[kc], (c + dj // 2)[kc], (r + di)[kc], (c + dj // 2)[kc]
+    dg = (np.abs(di) == 1) & (np.abs(dj) == 1)
+    ar[dg], ac[dg], br[dg], bc[dg] = (r + di)[dg], c[dg], r[dg], (c + dj)[dg]
+    return ar, ac, br, bc
+
+
+def river_crossings(terrain: xr.Dataset, cells, vehicles, *, season: str = "dry",
+                    models: CostModels | None = None) -> pd.DataFrame:
+    """The river crossings the path ``cells`` pays, one row each, with every vehicle's price.
+
+    A crossing is a step of the path that pays a river toll for at least one of ``vehicles``
+    (names or :class:`~logistics.vehicles.Vehicle`): the kernel's own toll
+    (:func:`logistics.cost.kernel.edge_tolls`) on the physics' time and fuel models, so the
+    ``crossing_s_<id>`` and ``crossing_l_<id>`` columns are exactly what that vehicle's route
+    time and fuel (:func:`evaluate_path`) include for the step: a crossing is priced once, here
+    and in the route alike. Columns :data:`CROSSING_COLUMNS`: ``step`` (row of the path, i.e. of
+    ``Route.segments``, where the step ends), ``cum_km`` there, ``lon``/``lat``/``row``/``col``
+    of that cell, ``river_class`` (the most major ``RiverClass`` code among the cells the step
+    enters), ``river`` (its name, e.g. ``"MAJOR"``) and ``river_name`` (None: WDBII carries no
+    names), then per vehicle ``crossing_s_<id>`` (s) and ``crossing_l_<id>`` (L, 0 for foot and
+    horse). ``models``: the run's cost models (a new cache when None).
+    """
+    from logistics.terrain import RiverClass, to_lonlat
+    from logistics.vehicles import load_vehicle
+
+    vs = [load_vehicle(v) for v in ([vehicles] if isinstance(vehicles, str) else vehicles)]
+    if not vs:
+        raise ConfigError("river_crossings needs at least one vehicle, got none")
+    shape = (terrain.sizes["y"], terrain.sizes["x"])
+    path = _as_cells(cells, shape)
+    k = _step_offsets(path)
+    rows, cols = path[:-1, 0], path[:-1, 1]
+    prices = {}
+    models = models if models is not None else CostModels()
+    for v in vs:
+        time_model, fuel_model = _models(terrain, v, season, models)
+        prices[f"crossing_s_{v.id}"] = edge_tolls(time_model, rows, cols, k)
+        prices[f"crossing_l_{v.id}"] = (np.zeros(len(k)) if fuel_model is None
+                                        else edge_tolls(fuel_model, rows, cols, k))
+    paid = np.zeros(len(k), dtype=bool)
+    for name, toll in prices.items():
+        if name.startswith("crossing_s_"):
+            paid |= toll > 0
+    steps = np.flatnonzero(paid)
+    rc = (np.asarray(terrain["river_class"].values) if "river_class" in terrain
+          else np.zeros(shape, np.uint8))
+    ar, ac, br, bc = _passed_cells(path, k)
+    qr, qc = path[1:, 0], path[1:, 1]
+    side_a, side_b = rc[ar, ac].astype(np.int64), rc[br, bc].astype(np.int64)
+    corner = (np.abs(OFFSETS_16[k, 0]) == 1) & (np.abs(OFFSETS_16[k, 1]) == 1)
+    touched = corner & ((side_a == 0) | (side_b == 0))  # a corner touch enters no river
+    side_a, side_b = np.where(touched, 0, side_a), np.where(touched, 0, side_b)
+    entered = np.stack([rc[qr, qc].astype(np.int64), side_a, side_b])
+    major = np.where(entered > 0, entered, np.iinfo(np.int64).max).min(axis=0)
+    major = np.where(major == np.iinfo(np.int64).max, 0, major)[steps]
+    dist = offset_lengths_m(*time_model.cellsize_m)[k]
+    cum_km = np.cumsum(dist)[steps] / 1000.0
+    x = np.asarray(terrain["x"].values, dtype=np.float64)[qc[steps]]
+    y = np.asarray(terrain["y"].values, dtype=np.float64)[qr[steps]]
+    lon, lat = to_lonlat(x, y)
+    names = {int(c): c.name for c in RiverClass}
+    out = pd.DataFrame({
+        "step": steps + 1, "cum_km": cum_km, "lon": np.asarray(lon, float),
+        "lat": np.asarray(lat, float), "row": qr[steps], "col": qc[steps],
+        "river_class": major, "river": [names.get(int(m), str(m)) for m in major],
+        "river_name": [None] * len(steps),
+    }, columns=list(CROSSING_COLUMNS))
+    for name, toll in prices.items():
+        out[name] = toll[steps]
+    return out
 
 
 # ----------------------------------------------------------------------------------------------

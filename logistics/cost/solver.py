@@ -13,8 +13,14 @@ backlinks and the heap, which holds about one frontier). A neighbour whose cost 
 <= the popped cost cannot improve (costs are positive) and is skipped before pricing.
 
 Barriers: a cell is impassable when its class is 255, its ``scale``/``enter``/``elevation_m`` is
-NaN or inf (NaN costs are barriers), or the ``barriers`` mask is True there. Moves into it, out
-of it and, for knight moves, beside it are impossible.
+NaN or inf (NaN costs are barriers), or the ``barriers`` mask is True there: no move enters it,
+and none leaves it (a source placed on one through ``init_cost`` stays there). What a move
+*passes* is the kernel's rule (:mod:`logistics.cost.model`): a knight move is impossible beside
+a cell of class 255, of NaN/inf ``scale`` or of NaN/inf ``enter``, but not beside a cell whose
+only fault is a NaN elevation (a move's grade reads its two ends;
+:func:`~logistics.cost.physics.build_cost_model` gives cells without elevation class 255, so on
+terrain they block knight moves too); a diagonal king move passes between two barrier cells
+at their shared corner, unless both have infinite ``enter`` (the river toll).
 """
 
 from __future__ import annotations
@@ -40,7 +46,8 @@ from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.cost.stencil import offsets as stencil_offsets
 from logistics.errors import ConfigError, ExtentError, NoRouteError, ResourceError
 
-__all__ = ["Accumulated", "find_costs", "traceback", "barrier_mask", "check_cell"]
+__all__ = ["Accumulated", "find_costs", "traceback", "barrier_mask", "check_cell",
+           "start_cost_values"]
 
 #: Subscript cast of hot loops (non-negative indices; see kernel.HOT_JIT): no wrap-around code.
 _u = np.uint64
@@ -447,17 +454,31 @@ def _seed_costs(inp: KernelInputs, sources, start_costs, init_cost) -> np.ndarra
         raise ConfigError(
             f"sources must be (row, col) pairs, shape (n, 2) with n >= 1; got shape {cells.shape}"
         )
-    starts = np.zeros(len(cells)) if start_costs is None else np.asarray(start_costs, float)
-    starts = np.broadcast_to(starts, (len(cells),)) if starts.ndim == 0 else starts
-    if starts.shape != (len(cells),) or not np.all(np.isfinite(starts)):
-        raise ConfigError(
-            f"start_costs must be {len(cells)} finite numbers (one per source), got "
-            f"{np.asarray(start_costs)!r}"
-        )
+    starts = start_cost_values(start_costs, len(cells))
     for n, (cell, start) in enumerate(zip(cells, starts, strict=True)):
         r, c = check_cell(inp, cell, f"source {n}")
         cost[r, c] = min(cost[r, c], float(start))
     return cost
+
+
+def start_cost_values(start_costs, n_sources: int) -> np.ndarray:
+    """``start_costs`` as ``n_sources`` floats >= 0 (None: zeros; one value: for every source).
+
+    The one check of start costs, shared by :func:`find_costs` and the chunked solver, so both
+    accept the same; ConfigError otherwise.
+    """
+    if start_costs is None:
+        return np.zeros(n_sources)
+    try:
+        starts = np.broadcast_to(np.asarray(start_costs, dtype=float), (n_sources,))
+    except (TypeError, ValueError):
+        starts = np.full(0, np.nan)
+    if starts.shape != (n_sources,) or not np.all(np.isfinite(starts)) or np.any(starts < 0):
+        raise ConfigError(
+            f"start_costs must be {n_sources} finite numbers >= 0 (one per source, or one for "
+            f"all: the cost already spent there), got {start_costs!r}"
+        )
+    return starts
 
 
 def _link_table(offs: np.ndarray, reverse: bool) -> np.ndarray:
@@ -492,8 +513,9 @@ def find_costs(
         The move rule (see :mod:`logistics.cost.model`).
     sources : (n, 2) int array-like of (row, col), or one (row, col)
         Start cells. A source outside the grid raises ExtentError, on a barrier NoRouteError.
-    start_costs : float or (n,) floats, optional
-        Cost already spent at each source (default 0), in the model's units.
+    start_costs : float or (n,) floats >= 0, optional
+        Cost already spent at each source (default 0), in the model's units (the chunked
+        solver accepts the same).
     init_cost : float64 (ny, nx), optional
         Initial cost per cell, inf/NaN = not a source (how the chunked solver seeds a tile from
         its boundary). Combined with ``sources`` by taking the minimum. Entries are used as

@@ -238,7 +238,7 @@ def cost_surface(
         coords=coords,
         attrs=dict(description="cost of every move out of every cell (logistics.cost.surface)",
                    **common, **{k: str(val) for k, val in time_model.attrs.items()
-                                if k in ("efficiency", "physics")}),
+                                if k.startswith("engine_") or k == "physics"}),
     )
     crs = terrain.rio.crs
     return ds.rio.write_crs(crs) if crs is not None else ds

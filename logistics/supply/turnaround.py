@@ -6,9 +6,9 @@ is read at its cell. The trucks' own fuel is the fuel of the least-time path out
 (``traceback`` + ``evaluate_path``), priced when a convoy leaves.
 
 The formation's track is open to its trucks: where the column went, its engineers made the
-way (bridges, corduroy over marsh, [SEED-000] 'roads made of logs and brush'), so cells of the
-planned route that the truck could not enter on its own are given the truck's worst going
-(:func:`along_track`), and steps it could not make are priced by
+way (bridges, corduroy over marsh, [SEED-000] 'roads made of logs and brush'), so where the
+truck could not move on its own along the planned route it is given its worst going, and where
+it could it keeps its own (:func:`along_track`); steps it could not make are priced by
 :func:`~logistics.cost.route.helped_across`, the rule the column itself follows.
 The surfaces come from the one door to the solvers (:func:`logistics.cost.accumulate.accumulate`,
 ``engine`` picks the in-memory or the chunked solver) and the models from the run's
@@ -43,31 +43,36 @@ def worst_going_per_m(model: CostModel) -> float:
 
 
 def along_track(model: CostModel, track: np.ndarray) -> CostModel:
-    """``model`` with the cells of ``track`` (bool mask) passable at the model's worst going.
+    """``model`` with the cells of ``track`` (bool mask) passable at no worse than its worst going.
 
-    A new surface class is added whose per-metre cost at every grade is the largest finite
-    cost of the table (the worst going the vehicle has), and the track's cells take it unless
-    they are water or nodata (class 255) or already cheaper. Entering a track cell costs no
-    more than the worst finite ``enter`` of the grid (a bridged river).
+    Each class on the track gets a twin table row: its own per-metre cost where it is finite
+    (a cell the truck drives on its own keeps its going), the largest finite cost of the table
+    (the worst going the vehicle has) where it is not; the track's cells take the twin unless
+    they are water or nodata (class 255). Entering a track cell costs no more than the worst
+    finite ``enter`` of the grid (a bridged river).
     """
     table = np.asarray(model.table, dtype=np.float64)
     worst = worst_going_per_m(model)
     if not math.isfinite(worst):
         return model
-    worst_row = np.full((1, table.shape[1]), worst)
     cls = np.array(model.class_index, copy=True)
-    k = table.shape[0]
-    if k >= BARRIER_CLASS:
-        return model
     on = np.asarray(track, dtype=bool) & (cls != BARRIER_CLASS)
-    cls[on] = k
+    present = np.unique(cls[on])
+    k = table.shape[0]
+    if k + present.size > BARRIER_CLASS:
+        return model
+    twin = np.full(BARRIER_CLASS + 1, BARRIER_CLASS, dtype=np.int64)
+    twin[present] = k + np.arange(present.size)
+    cls[on] = twin[cls[on]]
+    rows = table[present]
+    helped = np.where(np.isfinite(rows), rows, worst)
     enter = model.enter
     if enter is not None:
         enter = np.array(enter, copy=True)
         ok = np.isfinite(enter)
         cap = float(enter[ok].max()) if ok.any() else 0.0
         enter[on & ~ok] = cap
-    return dataclasses.replace(model, class_index=cls, table=np.vstack([table, worst_row]),
+    return dataclasses.replace(model, class_index=cls, table=np.vstack([table, helped]),
                                enter=enter)
 
 

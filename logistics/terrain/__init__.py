@@ -10,6 +10,8 @@ variable                  units      what
 ``slope_deg``             degree     least-squares plane of the 3 x 3 window
 ``dzdx``, ``dzdy``        m/m        gradient, +x east, +y north
 ``roughness_m``           m          RMS residual of the 3 x 3 window about its plane
+``subgrid_grade``         m/m        RMS grade of the relief below the grid (assumption:
+                                     :mod:`logistics.terrain.derive`)
 ``terrain_class``         class      uint8 ``TerrainClass`` (1945 wetland, marsh, forest rules)
 ``river_class``           class      uint8 ``RiverClass`` (WDBII rivers, all cells touched)
 ========================  =========  ====================================================

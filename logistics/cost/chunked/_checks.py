@@ -64,11 +64,9 @@ def as_sources(
             f"source cells {arr[outside].tolist()} lie outside the grid of {shape[0]} x {shape[1]} "
             "cells; give (row, col) indices inside it"
         )
-    costs = np.zeros(len(arr)) if start_costs is None else np.broadcast_to(
-        np.asarray(start_costs, dtype=float), (len(arr),)
-    )
-    if not np.all(np.isfinite(costs)) or np.any(costs < 0):
-        raise ConfigError(f"start_costs must be finite and >= 0, got {start_costs!r}")
+    from logistics.cost.solver import start_cost_values
+
+    costs = start_cost_values(start_costs, len(arr))  # the in-memory solver's own check
     return [(int(r), int(c), float(v)) for (r, c), v in zip(arr, costs)]
 
 

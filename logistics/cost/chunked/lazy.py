@@ -19,8 +19,8 @@ from logistics.errors import ConfigError, DataError
 
 __all__ = ["lazy_cost_model"]
 
-#: Terrain variables the physics reads per cell (``river_class`` is optional).
-_INPUTS: tuple[str, ...] = ("elevation_m", "terrain_class", "river_class")
+#: Terrain variables the physics reads per cell (``river_class``, ``subgrid_grade`` optional).
+_INPUTS: tuple[str, ...] = ("elevation_m", "terrain_class", "river_class", "subgrid_grade")
 
 
 def _block_field(*blocks: np.ndarray, names: tuple[str, ...], field: str, x_m: np.ndarray,
