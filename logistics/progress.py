@@ -88,7 +88,10 @@ class LineProgress:
     def __enter__(self) -> LineProgress:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if exc_type is not None:  # the error line follows; "done" would be a lie
+            self._closed = True
+            return
         self.close()
 
 

@@ -119,3 +119,12 @@ def test_route_command_reports_its_steps_off_a_terminal(tmp_path, capsys):
     assert steps[1] == "route: [2/3] terrain and least-cost legs"
     assert steps[2] == f"route: [3/3] writing {tmp_path / 'r'}/"
     assert steps[3].startswith("route: 3/3 steps done in ")
+
+
+def test_a_failed_step_is_not_reported_done():
+    log = io.StringIO()
+    with pytest.raises(RuntimeError):
+        with progress(2, "route", enabled=True, file=log) as bar:
+            bar.step("legs")
+            raise RuntimeError("no route")
+    assert log.getvalue() == "route: [1/2] legs\n"
