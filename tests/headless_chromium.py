@@ -12,6 +12,7 @@ services, so a page that fetches from a CDN shows it as a console error or missi
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -27,6 +28,18 @@ FLAGS: tuple[str, ...] = ("--headless", "--no-sandbox", "--disable-gpu",
 INSTALL_HINT = ("no headless Chromium: install it with `apt-get install -y --no-install-recommends "
                 "chromium chromium-driver` (CI's .ci/run does), or point LOGISTICS_CHROMIUM and "
                 "LOGISTICS_CHROMEDRIVER at a browser and its driver")
+
+
+_EXTERNAL = re.compile(
+    r"""<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)\s*=\s*["']?((?:https?:)?//[^"'\s>]+)""",
+    re.IGNORECASE)
+
+
+def external_resources(html: str) -> list[str]:
+    """Every script, stylesheet, image or frame the page would fetch from another host
+    (``http://``, ``https://`` or protocol-relative ``//`` in a ``src``/``href``): an offline
+    page has none. Plain links in text or popups (``<a href>``) are not fetched and not listed."""
+    return _EXTERNAL.findall(html)
 
 
 @dataclass(frozen=True)

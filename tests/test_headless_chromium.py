@@ -5,7 +5,7 @@ cannot pass because the harness is blind."""
 
 from __future__ import annotations
 
-from headless_chromium import browser_or_skip, open_page
+from headless_chromium import browser_or_skip, external_resources, open_page
 
 _DRAWN = """<!doctype html><html><head><meta charset="utf-8"></head><body>
 <svg width="200" height="100"><path d="M0 0 L50 50"/><path d="M10 0 L60 50"/>
@@ -34,3 +34,17 @@ def test_harness_reports_a_script_error(tmp_path):
     page_file.write_text(_BROKEN, encoding="utf-8")
     with open_page(browser, page_file) as page:
         assert any("notDefinedAnywhere" in e for e in page.errors), page.errors
+
+
+def test_external_resources_finds_what_a_page_would_fetch_and_nothing_else():
+    html = """<html><head>
+    <script src="https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"></script>
+    <link rel="stylesheet" href="//cdn.example.org/x.css"/>
+    <script>var a = "<script src='inline-string'>";</script>
+    <script src="local.js"></script></head>
+    <body><a href="https://doi.org/10.1000/x">a source</a>
+    <IMG SRC=http://tiles.example.org/1/2/3.png></body></html>"""
+    assert external_resources(html) == ["https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
+                                        "//cdn.example.org/x.css",
+                                        "http://tiles.example.org/1/2/3.png"]
+    assert external_resources("<script>L.map('m')</script><a href='http://x.org'>x</a>") == []
