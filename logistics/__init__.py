@@ -21,6 +21,7 @@ from logistics.errors import (
     ExtentError,
     LogisticsError,
     NoRouteError,
+    OutputError,
     ResourceError,
     UnknownNameError,
 )
@@ -67,4 +68,5 @@ __all__ = [
     "UnknownNameError",
     "NoRouteError",
     "ResourceError",
+    "OutputError",
 ]

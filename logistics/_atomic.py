@@ -1,19 +1,66 @@
-"""Atomic outputs: a file or a whole output folder appears complete, or not at all.
+"""Safe outputs: a folder or file appears complete or not at all, and never replaces the user's.
 
-Write into a temporary sibling, then ``os.replace`` it into place. A failed run therefore
-never leaves a half-written GeoTIFF, CSV or report behind.
+The output-folder rule (every command that writes a folder: ``run``, ``route``, ``compare``,
+``calibrate``):
+
+* a path that does not exist (or an empty folder) is written;
+* a folder this tool wrote before, recognised by its marker file :data:`MARKER` (which lists
+  every file written, with its SHA-256), is replaced, and by the command line only with
+  ``--overwrite``;
+* anything else is refused with an :class:`~logistics.errors.OutputError` that says what is
+  there and how to proceed: a folder holding other files (or our files edited since), a file,
+  a device, a pipe, a symbolic link, the current folder or one of its parents. A file or a
+  device is never replaced, with or without ``--overwrite``.
+
+Writing goes into a temporary sibling ``.<name>.tmp.<pid>.<random>``, which is moved into place
+only when complete (``rename``; over an own folder an atomic exchange, ``renameat2
+RENAME_EXCHANGE``, where the kernel has it). Two processes writing one path therefore either
+both succeed, the last complete result staying, or one fails cleanly. Temporary folders of
+runs that were killed (their process no longer exists) are swept on the next write beside them.
+An OS failure while writing (disk full, read-only filesystem, name too long) is an
+``OutputError`` naming the path, and leaves nothing behind.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
+import hashlib
+import json
 import os
+import re
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-__all__ = ["atomic_path", "atomic_dir"]
+from logistics.errors import LogisticsError, OutputError
+
+__all__ = [
+    "MARKER",
+    "MIN_FREE_BYTES",
+    "check_writable",
+    "atomic_path",
+    "atomic_dir",
+    "check_output_dir",
+    "check_output_file",
+    "check_parent",
+    "is_own_dir",
+    "sweep",
+]
+
+#: Name of the marker file every output folder holds: JSON listing the files written.
+MARKER = ".logistics-output"
+
+#: Free space asked for before a command starts work (assumed: a run folder at the default 1 km
+#: grid is about 3 MB, a comparison a few MB), so a nearly full disk is said before the work,
+#: not after it. Finer grids need more; a disk that fills up while writing is still one error.
+MIN_FREE_BYTES = 16 * 2**20
+
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?:tmp|old)\.(?P<pid>\d+)(?:\..*)?$")
+_SHOWN = 5  # entries named in a message
 
 
 def _umask() -> int:
@@ -23,49 +70,480 @@ def _umask() -> int:
     return mask
 
 
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds.
+# --------------------------------------------------------------------------------------------
+# what is at a path
 
-    >>> with atomic_path("out.csv") as tmp:  # doctest: +SKIP
-    ...     df.to_csv(tmp)
-    """
-    final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=final.suffix, dir=final.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get ordinary permissions
+
+def _kind(mode: int) -> str:
+    """Words for a file type: 'a file', 'a character device', ..."""
+    for test, words in ((stat.S_ISREG, "a file"), (stat.S_ISDIR, "a folder"),
+                        (stat.S_ISLNK, "a symbolic link"), (stat.S_ISCHR, "a character device"),
+                        (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe"),
+                        (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return words
+    return "a special file"
+
+
+def _os_error(exc: OSError, path: Path | str, doing: str, fix: str = "") -> OutputError:
+    """An OutputError for an OS failure on ``path``, with the usual remedy for its errno."""
+    remedies = {
+        errno.ENOSPC: "free some space or choose --out on another disk",
+        errno.EDQUOT: "free some space (disk quota) or choose --out on another disk",
+        errno.EFBIG: "a file grew past the size limit of this filesystem or process; choose "
+                     "--out elsewhere",
+        errno.EROFS: "the filesystem is read-only; choose a writable --out",
+        errno.EACCES: "no permission; choose a folder you can write",
+        errno.EPERM: "not permitted; choose a folder you can write",
+        errno.ENAMETOOLONG: "the name is too long for the filesystem; choose a shorter --out",
+        errno.ENOTDIR: "a part of the path is a file, not a folder; fix the path",
+        errno.ELOOP: "too many symbolic links in the path; give the real path",
+        errno.EXDEV: "choose --out on the same filesystem as its parent folder",
+        errno.EBUSY: "the path is in use (a mount point?); choose another --out",
+        errno.EIO: "an input/output error on the disk; check it, or choose another --out",
+    }
+    reason = exc.strerror or str(exc)
+    hint = fix or remedies.get(exc.errno or 0, "check the path, or choose another --out")
+    return OutputError(f"cannot {doing} {str(path)!r}: {reason} (errno {exc.errno}); {hint}")
+
+
+def _lstat(path: Path, doing: str) -> os.stat_result | None:
     try:
-        yield tmp
-        os.replace(tmp, final)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+        return path.lstat()
+    except FileNotFoundError:
+        return None
+    except NotADirectoryError:
+        return None  # a parent is a file: check_parent says which
+    except OSError as exc:
+        raise _os_error(exc, path, doing) from None
+
+
+def check_parent(path: str | os.PathLike[str], *, what: str = "--out") -> Path:
+    """The nearest existing ancestor of ``path`` must be a folder (not a file or a device).
+
+    ``--out thesis.txt/sub`` fails here, naming ``thesis.txt``. Returns ``Path(path)``.
+    """
+    p = Path(path)
+    for anc in reversed(p.parents if not p.is_absolute() else p.parents[:-1]):
+        st = _lstat(anc, f"check {what}")
+        if st is None:
+            break  # missing from here on: it will be made
+        if stat.S_ISDIR(st.st_mode):
+            continue
+        if stat.S_ISLNK(st.st_mode) and anc.is_dir():
+            continue  # a link to a folder higher up (e.g. /tmp -> /private/tmp) is fine
+        raise OutputError(
+            f"{what} {str(p)!r}: {str(anc)!r} is {_kind(st.st_mode)}, not a folder; "
+            "choose an output path inside a folder"
+        )
+    return p
+
+
+def check_writable(folder: str | os.PathLike[str], *, what: str = "--out") -> None:
+    """The folder that will receive the outputs (or its nearest existing ancestor, where it
+    will be made) must be writable, on a filesystem that is not read-only, with at least
+    :data:`MIN_FREE_BYTES` free. Said before the work, as an OutputError."""
+    anc = Path(os.path.abspath(folder))
+    while not anc.exists() and anc != anc.parent:
+        anc = anc.parent
+    try:
+        fs = os.statvfs(anc)
+    except OSError as exc:
+        raise _os_error(exc, anc, f"check {what}") from None
+    if fs.f_flag & os.ST_RDONLY:
+        raise OutputError(f"{what}: {str(anc)!r} is on a read-only filesystem; choose a writable "
+                          f"{what}")
+    if not os.access(anc, os.W_OK | os.X_OK):
+        raise OutputError(f"{what}: no permission to write into {str(anc)!r}; choose a folder "
+                          "you can write")
+    free = fs.f_bavail * fs.f_frsize
+    if free < MIN_FREE_BYTES:
+        raise OutputError(
+            f"{what}: only {free / 2**20:.1f} MB free on the filesystem of {str(anc)!r}; the "
+            f"outputs need a few MB (at least {MIN_FREE_BYTES // 2**20} MB free is asked): free "
+            f"some space or choose {what} on another disk")
+
+
+def _entries(folder: Path, *, dirs: bool = False) -> list[str]:
+    """Relative names of every file under ``folder`` (links and specials included), sorted;
+    with ``dirs`` also the folders, as ``name/``."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        dirnames[:] = [d for d in dirnames if d not in links]
+        for name in filenames + links:
+            out.append(os.path.relpath(os.path.join(dirpath, name), folder))
+        if dirs:
+            out += [os.path.relpath(os.path.join(dirpath, d), folder) + "/" for d in dirnames]
+    return sorted(out)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _read_marker(folder: Path) -> dict | None:
+    p = folder / MARKER
+    try:
+        if not stat.S_ISREG(p.lstat().st_mode) or p.stat().st_size > 1 << 20:
+            return None
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("written_by") != "logistics":
+        return None
+    files = data.get("files")
+    return data if isinstance(files, dict) else None
+
+
+def _foreign(folder: Path) -> list[str] | None:
+    """None when ``folder`` holds exactly what its marker lists (unchanged); else the names of
+    entries that logistics did not write or that changed since (empty list: marker broken)."""
+    data = _read_marker(folder)
+    if data is None:
+        return [e for e in _entries(folder, dirs=True) if e != MARKER]
+    files: dict = data["files"]
+    odd = []
+    for rel in _entries(folder, dirs=True):
+        if rel == MARKER:
+            continue
+        if rel.endswith("/"):
+            if not any(f.startswith(rel) for f in files):
+                odd.append(rel)
+            continue
+        p = folder / rel
+        if rel not in files or not p.is_file() or p.is_symlink():
+            odd.append(rel)
+        elif _sha256(p) != files[rel]:
+            odd.append(f"{rel} (changed since logistics wrote it)")
+    return odd or None
+
+
+def is_own_dir(path: str | os.PathLike[str]) -> bool:
+    """True when ``path`` is a folder this tool wrote and nobody changed since (see MARKER)."""
+    p = Path(path)
+    try:
+        if not stat.S_ISDIR(p.lstat().st_mode):
+            return False
+    except OSError:
+        return False
+    return _foreign(p) is None
+
+
+def _names(items: list[str]) -> str:
+    shown = ", ".join(items[:_SHOWN])
+    return shown + (f" and {len(items) - _SHOWN} more" if len(items) > _SHOWN else "")
+
+
+def _existing(path, what: str, example: str) -> tuple[str, Path, os.stat_result | None]:
+    """(the path as typed, as a Path, its lstat or None when nothing is there); the parent
+    must be a folder (:func:`check_parent`)."""
+    text = os.fspath(path)
+    if not str(text).strip():
+        raise OutputError(f"{what} is empty; give a path, e.g. {what} {example}")
+    p = check_parent(Path(text), what=what)
+    return text, p, _lstat(p, f"check {what}")
+
+
+def check_output_dir(path: str | os.PathLike[str], *, overwrite: bool = False,
+                     what: str = "--out", flag: str = "--overwrite", writable: bool = True) -> Path:
+    """Check that a run folder may be written at ``path``; return it as a Path.
+
+    Allowed: a path that does not exist, an empty folder, or (with ``overwrite``) a folder
+    this tool wrote. Everything else raises :class:`OutputError` saying what is there and what
+    to do. With ``writable`` the place must also take the outputs (:func:`check_writable`).
+    Called by the command line before any work, and again (``writable=False``: it will simply
+    try) by :func:`atomic_dir`.
+    """
+    p = _check_output_dir(path, overwrite, what, flag)
+    if writable:
+        check_writable(p.parent, what=what)
+    return p
+
+
+def _check_output_dir(path, overwrite: bool, what: str, flag: str) -> Path:
+    text, p, st = _existing(path, what, "out/run1")
+    if st is None:
+        return p
+    if stat.S_ISLNK(st.st_mode):
+        raise OutputError(
+            f"{what} {text!r} is a symbolic link (to {os.readlink(p)!r}); logistics does not "
+            "write through links: give the real folder path, or a new path"
+        )
+    if not stat.S_ISDIR(st.st_mode):
+        raise OutputError(
+            f"{what} {text!r} is {_kind(st.st_mode)}; logistics writes a folder there and never "
+            f"replaces {_kind(st.st_mode)}: choose a path that does not exist yet"
+        )
+    here = Path.cwd().resolve()
+    real = p.resolve()
+    if real == here or real in here.parents:
+        raise OutputError(
+            f"{what} {text!r} is the current folder or holds it; give a new folder for the "
+            f"outputs, e.g. {what} out/run1"
+        )
+    try:
+        if not any(True for _ in os.scandir(p)):
+            return p  # an empty folder: replaced atomically (a rename refuses a non-empty one)
+        odd = _foreign(p)
+    except OSError as exc:
+        raise _os_error(exc, p, f"look into {what}") from None
+    if odd is None:
+        if overwrite:
+            return p
+        raise OutputError(
+            f"{what} {text!r} holds the outputs of an earlier logistics run; add {flag} to "
+            f"replace them, or choose another {what}"
+        )
+    if _read_marker(p) is not None:
+        raise OutputError(
+            f"{what} {text!r} holds logistics outputs but also {len(odd)} entr"
+            f"{'y' if len(odd) == 1 else 'ies'} logistics did not write ({_names(odd)}); move "
+            f"them out and retry (with {flag}), or choose another {what}"
+        )
+    raise OutputError(
+        f"{what} {text!r} is an existing folder that logistics did not write (it holds "
+        f"{_names(odd) or 'a broken marker'}); logistics never replaces such a folder: choose a "
+        f"new path, e.g. {what} {os.path.join(text, 'run1')!r}, or empty it yourself"
+    )
+
+
+def check_output_file(path: str | os.PathLike[str], *, overwrite: bool = False,
+                      ours: Callable[[Path], bool] | None = None, what: str = "--out",
+                      flag: str = "--overwrite") -> Path:
+    """Check that a single output file may be written at ``path``; return it as a Path.
+
+    Allowed: a path that does not exist, or (with ``overwrite``) a regular file that ``ours``
+    recognises as written by this tool. Folders, devices, pipes and links are never replaced.
+    The place must take the file (:func:`check_writable`).
+    """
+    text, p, st = _existing(path, what, "map.png")
+    if st is None:
+        check_writable(p.parent, what=what)
+        return p
+    if not stat.S_ISREG(st.st_mode):
+        raise OutputError(
+            f"{what} {text!r} is {_kind(st.st_mode)}; logistics writes a file there and never "
+            f"replaces {_kind(st.st_mode)}: choose a file path that does not exist yet"
+        )
+    mine = ours(p) if ours is not None else False
+    if mine and overwrite:
+        check_writable(p.parent, what=what)
+        return p
+    if mine:
+        raise OutputError(f"{what} {text!r} exists (an earlier output of logistics); add {flag} "
+                          f"to replace it, or choose another {what}")
+    raise OutputError(f"{what} {text!r} is an existing file that logistics did not write; it is "
+                      f"never replaced: choose another {what}")
+
+
+# --------------------------------------------------------------------------------------------
+# leftovers of killed runs
+
+
+def _alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid < 2**22  # another user's process (or a pid no kernel hands out)
+    return True
+
+
+def sweep(folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove temporary folders and files of runs killed before they finished, in ``folder``.
+
+    Only entries named like this module's temporaries (``.<name>.tmp.<pid>...``,
+    ``.<name>.old.<pid>...``) whose process no longer exists are removed. Returns them.
+    """
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _LEFTOVER.match(entry.name)
+        if not m or int(m["pid"]) == os.getpid() or _alive(int(m["pid"])):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            pass  # someone else's, or already gone: leave it
+    return removed
+
+
+# --------------------------------------------------------------------------------------------
+# writing
+
+
+def _write_marker(folder: Path) -> None:
+    """The marker: every file written with its SHA-256 (deterministic: no times, no paths)."""
+    files = {rel: _sha256(folder / rel) for rel in _entries(folder) if rel != MARKER}
+    data = {"written_by": "logistics", "files": files}
+    (folder / MARKER).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n",
+                                 encoding="utf-8")
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the kernel or libc lacks it."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    r = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if r == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _install(tmp: Path, final: Path, overwrite: bool) -> None:
+    """Move the complete folder ``tmp`` onto ``final`` under the output-folder rule."""
+    try:
+        os.rename(tmp, final)  # onto nothing or an empty folder: atomic, refuses anything else
+        return
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTEMPTY, errno.EEXIST, errno.ENOTDIR, errno.EISDIR):
+            raise
+    # something appeared while we worked: replace it only if it is ours, and we may
+    if not is_own_dir(final):
+        check_output_dir(final, overwrite=overwrite, what="output folder",  # says what it is
+                         writable=False)
+    if not overwrite:
+        raise OutputError(
+            f"output folder {str(final)!r} was written by another logistics process while this "
+            "one ran; its outputs are kept: add --overwrite to replace them, or choose another "
+            "--out")
+    if _exchange(tmp, final):
+        if _foreign(tmp) is not None and any(os.scandir(tmp)):
+            _exchange(tmp, final)  # what came out is not ours (a race): put it back
+            raise OutputError(f"{str(final)!r} changed while the outputs were written; nothing "
+                              "was replaced: check it and retry")
+        return
+    old = final.with_name(f".{final.name}.old.{os.getpid()}.{os.urandom(4).hex()}")
+    os.rename(final, old)
+    try:
+        os.rename(tmp, final)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.rename(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS,
+                           errno.ENAMETOOLONG, errno.EIO})
+
+
+def _is_write_error(exc: OSError, tmp: Path) -> bool:
+    """Whether an OSError raised while writing is about the output (not a file being read)."""
+    if exc.errno in _WRITE_ERRNOS:
+        return True
+    names = [str(n) for n in (exc.filename, getattr(exc, "filename2", None)) if n]
+    return any(n.startswith(str(tmp)) or Path(n).name.startswith(tmp.name) for n in names)
 
 
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iterator[Path]:
-    """Yield a temporary folder beside ``path``; swap it into place only if the block succeeds.
+    """Yield a temporary folder beside ``path``; move it into place only if the block succeeds.
 
-    An existing folder at ``path`` is replaced (when ``overwrite``) only after the new one is
-    complete, so a failed run leaves the previous results untouched and no partial folder.
+    ``path`` must satisfy :func:`check_output_dir` (with ``overwrite``: a folder this tool wrote
+    may be replaced; the library default, as re-running a computation into its own folder is
+    ordinary; the command line passes its ``--overwrite``). The folder gets the marker file
+    :data:`MARKER`. A failed block leaves the previous folder untouched and nothing else behind.
     """
-    final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp.", dir=final.parent))
-    os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700
+    final = check_output_dir(path, overwrite=overwrite, what="output folder",
+                             flag="overwrite=True (--overwrite)", writable=False)
+    parent = final.parent
     try:
-        yield tmp
-        if final.exists():
-            if not overwrite:
-                raise FileExistsError(f"{final} exists; pass overwrite=True to replace it")
-            old = final.with_name(f".{final.name}.old.{os.getpid()}")
-            os.replace(final, old)
-            os.replace(tmp, final)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, final)
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _os_error(exc, parent, "create the folder") from None
+    sweep(parent)
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp.{os.getpid()}.", dir=parent))
+    except OSError as exc:
+        raise _os_error(exc, parent, "write into") from None
+    try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700
+        try:
+            yield tmp
+            _write_marker(tmp)
+            _install(tmp, final, overwrite)
+        except LogisticsError:
+            raise
+        except OSError as exc:
+            if not _is_write_error(exc, tmp):
+                raise
+            raise _os_error(exc, final, "write the outputs into") from None
     finally:
-        if tmp.exists():
+        if tmp.exists() or tmp.is_symlink():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it onto ``path`` only if the block succeeds.
+
+    An existing regular file is replaced (unless ``overwrite`` is False); a folder, device,
+    pipe or link at ``path`` never is (:class:`OutputError`).
+
+    >>> with atomic_path("out.csv") as tmp:  # doctest: +SKIP
+    ...     df.to_csv(tmp)
+    """
+    final = check_parent(Path(path), what="output file")
+    st = _lstat(final, "check the output file")
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        raise OutputError(f"output file {str(final)!r} is {_kind(st.st_mode)}; it is never "
+                          "replaced: choose a file path that does not exist yet")
+    if st is not None and not overwrite:
+        raise OutputError(f"output file {str(final)!r} exists; choose another path")
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _os_error(exc, final.parent, "create the folder") from None
+    sweep(final.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.tmp.{os.getpid()}.",
+                                        suffix=final.suffix, dir=final.parent)
+    except OSError as exc:
+        raise _os_error(exc, final.parent, "write into") from None
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get ordinary permissions
+        try:
+            yield tmp
+            st = _lstat(final, "check the output file")
+            if st is not None and not stat.S_ISREG(st.st_mode):
+                raise OutputError(f"output file {str(final)!r} became {_kind(st.st_mode)} while "
+                                  "it was written; it is never replaced")
+            os.replace(tmp, final)
+        except LogisticsError:
+            raise
+        except OSError as exc:
+            if not _is_write_error(exc, tmp):
+                raise
+            raise _os_error(exc, final, "write") from None
+    finally:
+        if tmp.exists() or tmp.is_symlink():
+            tmp.unlink()

@@ -16,6 +16,7 @@ __all__ = [
     "UnknownNameError",
     "NoRouteError",
     "ResourceError",
+    "OutputError",
 ]
 
 
@@ -52,3 +53,11 @@ class NoRouteError(LogisticsError, ValueError):
 
 class ResourceError(LogisticsError, MemoryError):
     """The job does not fit in memory or a compute resource cannot be reached."""
+
+
+class OutputError(LogisticsError, OSError):
+    """An output path cannot or must not be written: it holds something this tool did not
+    write, it is a file or a device, or the disk refused (full, read-only, name too long)."""
+
+    def __str__(self) -> str:  # OSError would prefix "[Errno n]" when given two arguments
+        return str(self.args[0]) if self.args else ""

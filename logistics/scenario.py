@@ -18,19 +18,22 @@ import difflib
 import hashlib
 import math
 import operator
+import re
+import types
+import typing
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 import numpy as np
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -53,6 +56,10 @@ __all__ = [
     "figure_paths",
     "scenario_paths",
     "NOT_SCENARIOS",
+    "identifier_problem",
+    "MAX_SPAN_DAYS",
+    "MAX_FIGURE",
+    "YEARS",
 ]
 
 T = TypeVar("T")
@@ -82,8 +89,163 @@ Season = Literal["dry", "wet"]
 RiverName = Literal["major", "large", "medium", "intermittent", "canal"]
 
 
+#: Longest scenario, H-hour to the end of ``end``'s day: a campaign, not a century (a longer
+#: span is refused: the hourly step loop would run for hours).
+MAX_SPAN_DAYS = 120
+#: Largest magnitude of any number in a scenario: no count, litre or hour figure comes near it;
+#: beyond it a value is a typing slip (``1e30`` vehicles), refused rather than simulated.
+MAX_FIGURE = 1e9
+#: Years a date may fall in (historical campaigns; far years overflow date arithmetic).
+YEARS = (1000, 2999)
+#: Longest text value (names, citations, notes), in characters.
+MAX_TEXT = 20_000
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$")
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def identifier_problem(value: Any) -> str | None:
+    """Why ``value`` cannot name a file or folder (None when it can).
+
+    Identifiers that become file names (``axis_id``, any ``*_id``, ``bench --name``) are 1-64
+    characters from letters, digits, ``-``, ``_`` and ``.``, starting with a letter or digit,
+    without ``..``: no path separators, nothing that climbs out of the output folder.
+    """
+    if not isinstance(value, str):
+        return f"expected a text identifier, got {type(value).__name__}"
+    if not _IDENTIFIER.match(value) or ".." in value:
+        return ("an identifier that names files must be 1-64 letters, digits, '-', '_' or '.', "
+                "start with a letter or digit and hold no '..' (e.g. TBF-6GTA)")
+    return None
+
+
+def _kinds(annotation: Any) -> set[str]:
+    """What a field annotation accepts: 'number', 'bool', 'datetime', 'str' (unions walked)."""
+    out: set[str] = set()
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            out |= _kinds(arg)
+    elif origin is Literal:
+        for arg in typing.get_args(annotation):
+            out.add("bool" if isinstance(arg, bool) else "number" if isinstance(arg, (int, float))
+                    else "str")
+    elif annotation is bool:
+        out.add("bool")
+    elif annotation in (int, float):
+        out.add("number")
+    elif annotation in (datetime, date):
+        out.add("datetime")
+    elif annotation is str:
+        out.add("str")
+    return out
+
+
+def _items(annotation: Any) -> set[str]:
+    """Kinds of the items of a tuple/list/dict annotation (``night_hours``, ``river_crossing_h``)."""
+    out: set[str] = set()
+    for arg in typing.get_args(annotation):
+        if arg is not Ellipsis:
+            out |= _kinds(arg)
+    return out
+
+
+def _check_number(v: Any) -> Any:
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number, got {str(v).lower()} (true/false is not a number)")
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"expected a finite number, got {v!r}")
+        if abs(v) > MAX_FIGURE:
+            raise ValueError(f"expected a number of at most {MAX_FIGURE:.0e} in size (a sanity "
+                             f"limit for every figure), got {_short(v)}")
+    return v
+
+
+def _check_datetime(v: Any) -> Any:
+    if isinstance(v, bool) or isinstance(v, (int, float)):
+        raise ValueError(f"expected a date-time like 1945-08-09T00:01, got the number {_short(v)}")
+    if isinstance(v, str):
+        t = v.strip()
+        if not _ISO_DATE.match(t):
+            raise ValueError(
+                f"expected a date-time like 1945-08-09T00:01 (local time of the scenario, no time "
+                f"zone: utc_offset_h says which clock), got {_short(v)}")
+        try:
+            parsed = datetime.fromisoformat(t)
+        except ValueError as exc:
+            raise ValueError(f"not a real date-time: {exc} (got {_short(v)})") from None
+        v = parsed
+    if isinstance(v, datetime) and v.tzinfo is not None:
+        raise ValueError(f"write the local time without a time zone (utc_offset_h gives the "
+                         f"clock), got {_short(v)}")
+    if isinstance(v, (datetime, date)) and not YEARS[0] <= v.year <= YEARS[1]:
+        raise ValueError(f"expected a year {YEARS[0]}-{YEARS[1]}, got {v.year}")
+    return v
+
+
+def _check_text(v: Any, name: str) -> Any:
+    if isinstance(v, str):
+        if len(v) > MAX_TEXT:
+            raise ValueError(f"a text of {len(v):,} characters is too long (at most "
+                             f"{MAX_TEXT:,}), got {_short(v)}")
+        bad = next((c for c in v if ord(c) < 32 and c not in "\n\r\t"), None)
+        if bad is not None:
+            raise ValueError(f"a control character {bad!r} in the text, got {_short(v)}")
+        if name == "axis_id" or name == "id" or name.endswith("_id"):
+            problem = identifier_problem(v)
+            if problem:
+                raise ValueError(f"{problem}; got {_short(v)}")
+    return v
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """repr of a value, cut to ``limit`` characters (a bad value may be huge)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Base of every schema class: the generic rules, applied to every field of every subclass.
+
+    Numbers: finite (no ``.inf``/``.nan``), within :data:`MAX_FIGURE`, and true/false is not a
+    number. Dates: ISO text (``1945-08-09`` or ``1945-08-09T00:01``), a real calendar day, no
+    time zone, a year in :data:`YEARS`; a bare number is not a date. Text: at most
+    :data:`MAX_TEXT` characters, no control characters; a field named ``axis_id``, ``id`` or
+    ``*_id`` is an identifier (:func:`identifier_problem`). Unknown keys are refused.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _generic_rules(cls, v: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None:
+            return v
+        kinds = _kinds(field.annotation)
+        if "bool" not in kinds and ("number" in kinds or "datetime" in kinds):
+            if isinstance(v, bool):
+                raise ValueError(f"expected a {'number' if 'number' in kinds else 'date-time'}, "
+                                 f"got {str(v).lower()} (true/false is not one)")
+        if "number" in kinds and "str" not in kinds:
+            v = _check_number(v)
+        if "datetime" in kinds:
+            v = _check_datetime(v)
+        if "str" in kinds:
+            v = _check_text(v, info.field_name or "")
+        items = _items(field.annotation) if not kinds else set()
+        if items and isinstance(v, (list, tuple, dict)):
+            values = v.values() if isinstance(v, dict) else v
+            for item in values:
+                if "number" in items and "bool" not in items and "str" not in items:
+                    if isinstance(item, bool):
+                        raise ValueError(f"expected numbers, got {str(item).lower()} (true/false "
+                                         "is not a number)")
+                    _check_number(item)
+                if "datetime" in items:
+                    _check_datetime(item)
+        return v
 
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
@@ -157,7 +319,7 @@ class Point(_Model):
     lat: float | None = Field(default=None, ge=-90, le=90)
     cite: str | None = None
     assumed: str | None = None
-    radius_km: float = Field(default=10.0, gt=0)
+    radius_km: float = Field(default=10.0, gt=0, le=500)
 
     @model_validator(mode="after")
     def _coords_and_provenance(self) -> Point:
@@ -212,8 +374,10 @@ class Group(_Model):
 
     @model_validator(mode="after")
     def _ranges(self) -> Group:
-        _check(("count", self.count, ">=", 0), ("tank_l", self.tank_l, ">", 0),
-               ("extra_fuel_l", self.extra_fuel_l, ">=", 0))
+        _check(("count", self.count, ">=", 0), ("count", self.count, "<=", 100_000),
+               ("tank_l", self.tank_l, ">", 0), ("tank_l", self.tank_l, "<=", 10_000),
+               ("extra_fuel_l", self.extra_fuel_l, ">=", 0),
+               ("extra_fuel_l", self.extra_fuel_l, "<=", 10_000))
         return self
 
 
@@ -227,7 +391,8 @@ class FuelStart(_Model):
     def _ranges(self) -> FuelStart:
         _check(("in_tanks_refills (the filled fraction of the tanks)", self.in_tanks_refills,
                 ">=", 0), ("in_tanks_refills", self.in_tanks_refills, "<=", 1),
-               ("carried_refills", self.carried_refills, ">=", 0))
+               ("carried_refills", self.carried_refills, ">=", 0),
+               ("carried_refills", self.carried_refills, "<=", 100))
         return self
 
 
@@ -247,9 +412,13 @@ class March(_Model):
                ("hours_per_day", self.hours_per_day, ">=", 0),
                ("hours_per_day", self.hours_per_day, "<=", 24),
                ("max_speed_kmh", self.max_speed_kmh, ">", 0),
+               ("max_speed_kmh", self.max_speed_kmh, "<=", 150),
                ("max_km_per_day", self.max_km_per_day, ">", 0),
+               ("max_km_per_day", self.max_km_per_day, "<=", 2000),
                ("night_speed_factor", self.night_speed_factor, ">", 0),
-               ("night_speed_factor", self.night_speed_factor, "<=", 1))
+               ("night_speed_factor", self.night_speed_factor, "<=", 1),
+               *((f"night_hours[{i}] (clock hour)", h, op, bound)
+                 for i, h in enumerate(self.night_hours) for op, bound in ((">=", 0), ("<", 24))))
         return self
 
 
@@ -261,7 +430,8 @@ class Column(_Model):
 
     @model_validator(mode="after")
     def _ranges(self) -> Column:
-        _check(("routes", self.routes, ">=", 1), ("gap_m", self.gap_m, ">=", 0))
+        _check(("routes", self.routes, ">=", 1), ("routes", self.routes, "<=", 100),
+               ("gap_m", self.gap_m, ">=", 0), ("gap_m", self.gap_m, "<=", 10_000))
         return self
 
 
@@ -283,6 +453,13 @@ class Formation(_Model):
             raise ValueError(f"lead {self.lead!r} must be one of the groups' vehicles {ids}")
         if len(set(ids)) != len(ids):
             raise ValueError(f"each vehicle may appear in one group only, got {ids}")
+        lead = next(g for g in self.groups if g.vehicle == self.lead)
+        if lead.count.value < 1:
+            raise ValueError(f"the lead group ({self.lead}) has count {lead.count.value}; a "
+                             "formation moves at the pace of at least one vehicle of its lead "
+                             "class: give it a count of 1 or more")
+        _check(*((f"river_crossing_h.{k}", v, op, bound) for k, v in self.river_crossing_h.items()
+                 for op, bound in ((">=", 0), ("<=", 720))))
         return self
 
 
@@ -301,7 +478,7 @@ class Trucks(_Model):
     driving_hours_per_day: FloatFigure
     start: TimeFigure
     until: TimeFigure | None = None
-    convoys: int = Field(default=1, ge=1)
+    convoys: int = Field(default=1, ge=1, le=1000)
     jitter_h: FloatFigure | None = None
 
     @field_validator("vehicle")
@@ -314,12 +491,15 @@ class Trucks(_Model):
         if self.until is not None and self.until.value <= self.start.value:
             raise ValueError(f"until ({self.until.value}) must be after start "
                              f"({self.start.value})")
-        _check(("count", self.count, ">=", 0), ("payload_l", self.payload_l, ">", 0),
+        _check(("count", self.count, ">=", 0), ("count", self.count, "<=", 100_000),
+               ("payload_l", self.payload_l, ">", 0), ("payload_l", self.payload_l, "<=", 100_000),
                ("truck_tank_l", self.truck_tank_l, ">=", 0),
+               ("truck_tank_l", self.truck_tank_l, "<=", 10_000),
                ("driving_hours_per_day", self.driving_hours_per_day, ">", 0),
                ("driving_hours_per_day", self.driving_hours_per_day, "<=", 24),
-               ("load_h", self.load_h, ">=", 0), ("unload_h", self.unload_h, ">=", 0),
-               ("jitter_h", self.jitter_h, ">=", 0))
+               ("load_h", self.load_h, ">=", 0), ("load_h", self.load_h, "<=", 240),
+               ("unload_h", self.unload_h, ">=", 0), ("unload_h", self.unload_h, "<=", 240),
+               ("jitter_h", self.jitter_h, ">=", 0), ("jitter_h", self.jitter_h, "<=", 240))
         return self
 
 
@@ -338,7 +518,8 @@ class Airlift(_Model):
     def _ranges(self) -> Airlift:
         if self.end.value < self.start.value:
             raise ValueError(f"end ({self.end.value}) is before start ({self.start.value})")
-        _check(("total_t", self.total_t, ">=", 0), ("daily_cv", self.daily_cv, ">=", 0))
+        _check(("total_t", self.total_t, ">=", 0), ("total_t", self.total_t, "<=", 1e6),
+               ("daily_cv", self.daily_cv, ">=", 0), ("daily_cv", self.daily_cv, "<=", 10))
         return self
 
 
@@ -376,7 +557,8 @@ class Event(_Model):
             raise ValueError("an event needs exactly one of `at:` (a place) or `start:` (a time)")
         if (self.until is None) == (self.duration_h is None):
             raise ValueError("an event needs exactly one of `until:` or `duration_h:`")
-        _check(("duration_h", self.duration_h, ">=", 0))
+        _check(("duration_h", self.duration_h, ">=", 0),
+               ("duration_h", self.duration_h, "<=", 24 * MAX_SPAN_DAYS))
         if self.start is not None and self.until is not None:
             if self.until.value <= self.start.value:
                 raise ValueError(f"until ({self.until.value}) must be after start")
@@ -455,6 +637,11 @@ class Scenario(_Model):
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
         problems = _order_problems(self)
+        try:
+            _check(("utc_offset_h", self.utc_offset_h, ">=", -12),
+                   ("utc_offset_h", self.utc_offset_h, "<=", 14))
+        except ValueError as exc:
+            problems.append(str(exc))
         paths = set(figure_paths(self)) | set(GLOBAL_OVERRIDES)
         for key in self.uncertain:
             if key not in paths:
@@ -503,15 +690,14 @@ def _raw_order_problems(data: Mapping[str, Any]) -> list[str]:
     out of order so that one error lists every problem. Unparseable parts are skipped (they
     are reported by the field validation).
     """
-    from pydantic import TypeAdapter
-
-    ta = TypeAdapter(datetime)
-
     def when(node: Any) -> datetime | None:
         try:
-            return ta.validate_python(node["value"])
-        except Exception:  # noqa: BLE001 - anything unparseable is reported elsewhere
-            return None
+            v = _check_datetime(node["value"])
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None  # unparseable: reported by the field validation
+        if isinstance(v, datetime):
+            return v
+        return datetime(v.year, v.month, v.day) if isinstance(v, date) else None
 
     def get(node: Any, *keys: Any) -> Any:
         for k in keys:
@@ -525,6 +711,9 @@ def _raw_order_problems(data: Mapping[str, Any]) -> list[str]:
     t0, t_end = when(get(data, "start", "time")), when(get(data, "end"))
     if t0 and t_end and t_end <= t0:
         problems.append(f"end ({t_end}) must be after start.time ({t0})")
+    if t0 and t_end and t_end - t0 > timedelta(days=MAX_SPAN_DAYS):
+        problems.append(f"end ({t_end}) is {(t_end - t0).days} days after start.time ({t0}); a "
+                        f"scenario spans at most {MAX_SPAN_DAYS} days (one campaign)")
     seasons = get(data, "seasons")
     if isinstance(seasons, list):
         starts = [when(get(s, "start")) for s in seasons]
@@ -543,20 +732,22 @@ def _raw_order_problems(data: Mapping[str, Any]) -> list[str]:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate one scenario YAML file; one ConfigError lists every problem."""
+    """Read and validate one scenario YAML file; one ConfigError lists every problem.
+
+    The file is read by :func:`logistics._yaml.load_yaml` (UTF-8, no duplicate keys, bounded
+    aliases), then validated by the schema.
+    """
+    from logistics._yaml import load_yaml
+
     p = Path(path)
-    if not p.is_file():
+    if not p.exists() and not p.is_symlink():
         raise ConfigError(
             f"scenario file {str(p)!r} does not exist; give the path of a .yaml file "
             "(e.g. configs/tbf-6gta.yaml)"
         )
-    raw_bytes = p.read_bytes()
-    try:
-        data = yaml.safe_load(raw_bytes)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{p}: not valid YAML: {exc}; fix the syntax at the line shown") from None
+    data = load_yaml(p, what="scenario file")
     sc = validate_scenario(data, source=str(p))
-    sc._sha256 = hashlib.sha256(raw_bytes).hexdigest()
+    sc._sha256 = hashlib.sha256(p.read_bytes()).hexdigest()
     return sc
 
 
@@ -575,9 +766,8 @@ def validate_scenario(data: Any, *, source: str = "<dict>") -> Scenario:
                   if not any(p in line for line in lines)]  # the model check may have said it
         lines = list(dict.fromkeys(lines))
         raise ConfigError(
-            f"{source}: {len(lines)} problem(s) in the scenario config:\n  - "
-            + "\n  - ".join(lines)
-            + "\n(key reference: configs/README.md)"
+            f"{source}: {len(lines)} problem(s) in the scenario config (key reference: "
+            "configs/README.md):\n  - " + "\n  - ".join(lines)
         ) from None
     sc._source = source
     return sc
@@ -600,6 +790,14 @@ _FIXES = {
     "dict_type": "write a mapping of keys",
     "model_type": "write a mapping of keys",
     "value_error": "correct the value as described",
+    "finite_number": "write a finite number (not .inf or .nan)",
+    "less_than_equal": "write a smaller number",
+    "greater_than_equal": "write a larger number",
+    "greater_than": "write a larger number",
+    "less_than": "write a smaller number",
+    "string_type": "write a text",
+    "string_too_short": "write a non-empty text",
+    "bool_type": "write true or false",
 }
 
 
@@ -608,9 +806,11 @@ def _describe(source: str, err: Mapping[str, Any]) -> str:
     msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
     kind = err.get("type", "")
     got = err.get("input")
-    got_txt = "" if kind in ("missing",) or isinstance(got, dict) else f" (got {got!r})"
+    got_txt = "" if kind in ("missing",) or isinstance(got, dict) or "got " in msg \
+        else f" (got {_short(got)})"
     fix = _FIXES.get(kind, "see configs/README.md")
-    return f"{source}: {loc or '<top>'}: {msg}{got_txt}; fix: {fix}"
+    where = f"{loc}: " if loc else ""
+    return f"{source}: {where}{msg}{got_txt}; fix: {fix}"
 
 
 # --------------------------------------------------------------------------------------------

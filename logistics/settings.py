@@ -3,26 +3,136 @@
 Scenario facts live in config files (``configs/``); this module holds only what belongs to the
 machine or the installation: where the data lives, the metric CRS, chunk sizes, workers.
 Read them as ``from logistics import settings; settings.RASTER_DIR``.
+
+Every environment variable is parsed and checked once, at import. An empty variable counts as
+unset. A bad value never becomes a silent default: reading that setting raises
+:class:`~logistics.errors.ConfigError` naming the variable, the value and the fix, and
+:func:`check` (called first by the command line) raises it for every bad variable at once.
+
+| variable | setting | accepted |
+|---|---|---|
+| ``LOGISTICS_RASTER_DIR`` | ``RASTER_DIR`` | a folder path |
+| ``LOGISTICS_CONFIG_DIR`` | ``CONFIG_DIR`` | a folder path |
+| ``LOGISTICS_CACHE_DIR`` | ``CACHE_DIR`` | a folder path |
+| ``LOGISTICS_RESOLUTION_M`` | ``DEFAULT_RESOLUTION_M`` | metres, 1 .. 100 000 |
+| ``LOGISTICS_CHUNK_CELLS`` | ``CHUNK_CELLS`` | whole number, 16 .. 65 536 |
+| ``LOGISTICS_MAX_IN_MEMORY_CELLS`` | ``MAX_IN_MEMORY_CELLS`` | whole number >= 1 |
+| ``LOGISTICS_N_WORKERS`` | ``N_WORKERS`` | whole number >= 1 |
+| ``LOGISTICS_SCHEDULER`` | ``SCHEDULER_ADDRESS`` | ``tcp://host:port`` (or tls, ucx, ws, wss, inproc) |
+| ``LOGISTICS_PROGRESS`` | ``PROGRESS`` | 1/0, true/false, yes/no, on/off |
 """
 
 from __future__ import annotations
 
+import math
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from logistics.errors import ConfigError
+
+__all__ = [
+    "PROJECT_ROOT", "RASTER_DIR", "CONFIG_DIR", "CACHE_DIR", "THEATRE_BBOX", "METRIC_CRS",
+    "DEFAULT_RESOLUTION_M", "CHUNK_CELLS", "MAX_IN_MEMORY_CELLS", "N_WORKERS",
+    "SCHEDULER_ADDRESS", "PROGRESS", "check", "problems",
+]
+
+#: Problems of environment variables, by the setting they spoil (filled at import).
+_PROBLEMS: dict[str, str] = {}
+
+
+def _shown(raw: str) -> str:
+    return repr(raw if len(raw) <= 60 else raw[:60] + "...")
+
+
+def _env(setting: str, var: str, parse: Callable[[str], Any], default: Any) -> Any:
+    """The parsed value of ``var`` (default when unset or empty); a problem is recorded."""
+    raw = os.environ.get(var)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return parse(raw.strip())
+    except ValueError as exc:
+        _PROBLEMS[setting] = (
+            f"environment variable {var}={_shown(raw)}: {exc}; correct it, or unset it "
+            f"(`unset {var}`) for the default"
+        )
+        return None
+
+
+def _path(text: str) -> Path:
+    if "\x00" in text:
+        raise ValueError("expected a folder path (it holds a NUL character)")
+    return Path(text).expanduser()
+
+
+def _number(lo: float, hi: float, unit: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise ValueError(f"expected a number of {unit}, {lo:g} to {hi:g}") from None
+        if not (math.isfinite(v) and lo <= v <= hi):
+            raise ValueError(f"expected a number of {unit}, {lo:g} to {hi:g}")
+        return v
+
+    return parse
+
+
+def _whole(lo: int, hi: int | None, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        rng = f"{lo} to {hi}" if hi is not None else f"at least {lo}"
+        try:
+            v = int(text)
+        except ValueError:
+            raise ValueError(f"expected a whole number of {what}, {rng}") from None
+        if v < lo or (hi is not None and v > hi):
+            raise ValueError(f"expected a whole number of {what}, {rng}")
+        return v
+
+    return parse
+
+
+_SCHEMES = ("tcp", "tls", "ucx", "ws", "wss", "inproc")
+_ADDRESS = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9a-fA-F:.]+\]|[A-Za-z0-9_.-]+)"
+                      r"(?::(?P<port>\d{1,5}))?$")
+
+
+def _address(text: str) -> str:
+    m = _ADDRESS.match(text)
+    fix = "expected a dask scheduler address like tcp://HOST:8786"
+    if not m:
+        raise ValueError(fix)
+    if m["scheme"] and m["scheme"] not in _SCHEMES:
+        raise ValueError(f"{fix} (scheme one of {', '.join(_SCHEMES)})")
+    if m["scheme"] != "inproc" and (m["port"] is None or not 1 <= int(m["port"]) <= 65535):
+        raise ValueError(f"{fix} (a port 1-65535)")
+    return text
+
+
+def _flag(text: str) -> bool:
+    t = text.lower()
+    if t in ("1", "true", "yes", "on"):
+        return True
+    if t in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("expected 1 or 0 (or true/false, yes/no, on/off)")
+
 
 #: Repository root (the folder holding ``pyproject.toml``); data folders hang off it.
 PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
 
 #: Folder of the shipped rasters and vectors built by ``rasters/build.py``.
-RASTER_DIR: Path = Path(os.environ.get("LOGISTICS_RASTER_DIR", PROJECT_ROOT / "rasters"))
+RASTER_DIR: Path = _env("RASTER_DIR", "LOGISTICS_RASTER_DIR", _path, PROJECT_ROOT / "rasters")
 
 #: Folder of shipped configs (vehicles, scenarios).
-CONFIG_DIR: Path = Path(os.environ.get("LOGISTICS_CONFIG_DIR", PROJECT_ROOT / "configs"))
+CONFIG_DIR: Path = _env("CONFIG_DIR", "LOGISTICS_CONFIG_DIR", _path, PROJECT_ROOT / "configs")
 
 #: Cache folder for derived products (reprojected terrain, cost surfaces).
-CACHE_DIR: Path = Path(
-    os.environ.get("LOGISTICS_CACHE_DIR", Path.home() / ".cache" / "logistics")
-)
+CACHE_DIR: Path = _env("CACHE_DIR", "LOGISTICS_CACHE_DIR", _path,
+                       Path.home() / ".cache" / "logistics")
 
 #: Theatre extent in lon/lat degrees (west, south, east, north): 1945 Manchuria and approaches.
 THEATRE_BBOX: tuple[float, float, float, float] = (108.0, 38.0, 136.0, 54.0)
@@ -37,13 +147,16 @@ METRIC_CRS: str = (
 )
 
 #: Default working resolution in metres of the theatre grid (the DEM is 30 arc-seconds).
-DEFAULT_RESOLUTION_M: float = float(os.environ.get("LOGISTICS_RESOLUTION_M", 1000.0))
+DEFAULT_RESOLUTION_M: float = _env("DEFAULT_RESOLUTION_M", "LOGISTICS_RESOLUTION_M",
+                                   _number(1.0, 100_000.0, "metres"), 1000.0)
 
 #: Default dask chunk edge (cells) for lazily opened rasters and chunked solvers.
-CHUNK_CELLS: int = int(os.environ.get("LOGISTICS_CHUNK_CELLS", 2048))
+CHUNK_CELLS: int = _env("CHUNK_CELLS", "LOGISTICS_CHUNK_CELLS", _whole(16, 65_536, "cells"),
+                        2048)
 
 #: Largest grid (cells) the in-memory solver accepts before asking for chunks.
-MAX_IN_MEMORY_CELLS: int = int(os.environ.get("LOGISTICS_MAX_IN_MEMORY_CELLS", 120_000_000))
+MAX_IN_MEMORY_CELLS: int = _env("MAX_IN_MEMORY_CELLS", "LOGISTICS_MAX_IN_MEMORY_CELLS",
+                                _whole(1, None, "cells"), 120_000_000)
 
 #: Bytes one in-memory solve may use before ``logistics.cost.accumulate`` takes the chunked
 #: solver; None = half the memory available when the solve starts.
@@ -53,12 +166,35 @@ MEMORY_BUDGET_BYTES: int | None = (
 )
 
 #: Workers for a LocalCluster (dask.distributed); None lets dask choose.
-N_WORKERS: int | None = (
-    int(os.environ["LOGISTICS_N_WORKERS"]) if "LOGISTICS_N_WORKERS" in os.environ else None
-)
+N_WORKERS: int | None = _env("N_WORKERS", "LOGISTICS_N_WORKERS", _whole(1, None, "workers"),
+                             None)
 
 #: Address of an existing dask scheduler (e.g. ``tcp://host:8786``); None starts a LocalCluster.
-SCHEDULER_ADDRESS: str | None = os.environ.get("LOGISTICS_SCHEDULER") or None
+SCHEDULER_ADDRESS: str | None = _env("SCHEDULER_ADDRESS", "LOGISTICS_SCHEDULER", _address, None)
 
 #: Show progress bars (tqdm) on long steps; off when not on a terminal or when set to 0.
-PROGRESS: bool = os.environ.get("LOGISTICS_PROGRESS", "1") != "0"
+PROGRESS: bool = _env("PROGRESS", "LOGISTICS_PROGRESS", _flag, True)
+
+# a setting whose variable is bad is not defined: reading it goes to __getattr__ and raises
+for _name in _PROBLEMS:
+    globals().pop(_name, None)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _PROBLEMS:
+        raise ConfigError(_PROBLEMS[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def problems() -> list[str]:
+    """Every problem of the environment variables (empty when all are fine)."""
+    return list(_PROBLEMS.values())
+
+
+def check() -> None:
+    """Raise one ConfigError listing every bad environment variable (none: return)."""
+    found = problems()
+    if len(found) == 1:
+        raise ConfigError(found[0])
+    if found:
+        raise ConfigError(f"{len(found)} bad environment variables:\n  - " + "\n  - ".join(found))

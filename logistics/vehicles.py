@@ -24,13 +24,12 @@ Fuel calibration data: ``fuel_targets`` (documented level consumption on ``road`
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-import yaml
 
 from logistics import settings
 from logistics.errors import ConfigError, UnknownNameError
@@ -205,7 +204,8 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
         vehicles[v.id] = v
     problems += _check_names(vehicles)
     if problems:
-        raise ConfigError("invalid vehicle configuration:\n" + "\n".join(problems))
+        raise ConfigError(f"{len(problems)} problem(s) in the vehicle files:\n  - "
+                          + "\n  - ".join(p.replace("\n", "\n  - ") for p in problems))
     _CACHE.clear()
     _CACHE[key] = vehicles
     return vehicles
@@ -266,19 +266,64 @@ def load_vehicle(name: str | Vehicle, *, config_dir: str | Path | None = None) -
 # one file
 
 
+#: Largest magnitude of any number in a vehicle file (the generic sanity limit; per-key ranges
+#: are in ``_PARAMS``).
+MAX_NUMBER = 1e9
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """repr of a value, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def _generic_problems(node: Any, key: str = "") -> list[tuple[str, str, Any]]:
+    """Rules for every value of a vehicle file, whatever its schema: numbers finite and within
+    MAX_NUMBER; keys are text; texts without control characters. (key, expected, seen)."""
+    out: list[tuple[str, str, Any]] = []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if not isinstance(k, str):
+                out.append((f"{key}.{k}" if key else str(k), "a text key", k))
+                continue
+            out += _generic_problems(v, f"{key}.{k}" if key else k)
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _generic_problems(v, f"{key}[{i}]")
+    elif isinstance(node, float) and not math.isfinite(node):
+        out.append((key, "a finite number (not .inf or .nan)", node))
+    elif isinstance(node, (int, float)) and not isinstance(node, bool) and abs(node) > MAX_NUMBER:
+        out.append((key, f"a number of at most {MAX_NUMBER:.0e} in size", node))
+    elif isinstance(node, str) and any(ord(c) < 32 and c not in "\n\r\t" for c in node):
+        out.append((key, "a text without control characters", node))
+    elif node is not None and not isinstance(node, (str, int, float, bool)):
+        out.append((key, "a number, a text, a list or a mapping", node))
+    return out
+
+
 def load_vehicle_file(path: str | Path) -> Vehicle:
-    """Read and validate one vehicle YAML file; every problem is listed in one ConfigError."""
+    """Read and validate one vehicle YAML file; every problem is listed in one ConfigError.
+
+    The file is read by :func:`logistics._yaml.load_yaml` (UTF-8, no duplicate keys, bounded
+    aliases); every number in it must be finite, and true/false is never a number.
+    """
+    from logistics._yaml import load_yaml
+
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read as YAML ({exc})") from None
+    raw = load_yaml(path, what="vehicle file")
     problems: list[str] = []
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping of keys (name, kind, ...), got {raw!r}")
+        raise ConfigError(f"{path}: expected a mapping of keys (name, kind, ...), got "
+                          f"{_short(raw)}")
 
     def bad(key: str, expected: str, seen: Any) -> None:
-        problems.append(f"{path}: {key}: expected {expected}, got {seen!r}")
+        problems.append(f"{path}: {key}: expected {expected}, got {_short(seen)}")
+
+    generic = _generic_problems(raw)
+    for key, expected, seen in generic:
+        bad(key, expected, seen)
+    if generic:
+        raise ConfigError("\n".join(problems))
 
     for key in sorted(set(raw) - _TOP_KEYS):
         near = difflib.get_close_matches(key, sorted(_TOP_KEYS), n=1)
@@ -391,13 +436,14 @@ def _fuel_targets(raw: Any, bad) -> tuple[FuelTarget, ...]:
             bad(key, "a mapping with l_per_100km, choice and a citation", entry)
             continue
         value = entry.get("l_per_100km")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            bad(f"{key}.l_per_100km", "a positive number (litres per 100 km)", value)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 10_000:
+            bad(f"{key}.l_per_100km", "a positive number up to 10000 (litres per 100 km)", value)
             value = None
         rng = entry.get("range_l_per_100km")
         if rng is not None and not (
-            isinstance(rng, list) and len(rng) == 2 and all(isinstance(r, int | float) for r in rng)
-            and rng[0] <= rng[1]
+            isinstance(rng, list) and len(rng) == 2
+            and all(isinstance(r, int | float) and not isinstance(r, bool) for r in rng)
+            and 0 <= rng[0] <= rng[1] <= 10_000
         ):
             bad(f"{key}.range_l_per_100km", "[low, high] litres per 100 km", rng)
             rng = None
@@ -428,8 +474,8 @@ def _calibrate_like(raw: Any, bad) -> CalibrateLike | None:
     factor = raw.get("fuel_volume_factor", 1.0)
     if not isinstance(vehicle, str) or not vehicle:
         bad("calibrate_like.vehicle", "the id of another vehicle file", vehicle)
-    if isinstance(factor, bool) or not isinstance(factor, int | float) or factor <= 0:
-        bad("calibrate_like.fuel_volume_factor", "a positive number", factor)
+    if isinstance(factor, bool) or not isinstance(factor, int | float) or not 0 < factor <= 10:
+        bad("calibrate_like.fuel_volume_factor", "a positive number up to 10", factor)
         factor = None
     citation = _citation(raw, "calibrate_like", bad,
                          extra={"vehicle", "fuel_volume_factor", "quote"})

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import logistics.cost.chunked._driver as driver
+from logistics._atomic import atomic_dir
 from logistics.cost.chunked._tiles import edge_bands, read_ring
 from logistics.cost.chunked import (
     find_costs_chunked,
@@ -180,8 +181,8 @@ def test_out_store_is_written_atomically_and_reopens(tmp_path) -> None:
     model = _random_model(5, (12, 13))
     src = tuple(np.argwhere(_passable(model))[0])
     out = tmp_path / "cost.zarr"
-    out.mkdir()
-    (out / "old.txt").write_text("previous run")
+    with atomic_dir(out) as tmp:  # an earlier output (a user's own folder is never replaced)
+        (tmp / "old.txt").write_text("previous run")
     res = find_costs_chunked(model, [src], chunks=5, out=out)
     assert not (out / "old.txt").exists()
     again = open_chunked(out)
@@ -194,8 +195,8 @@ def test_cancelled_run_leaves_no_output_and_keeps_the_old_one(tmp_path, monkeypa
     model = _random_model(6, (20, 20))
     src = tuple(np.argwhere(_passable(model))[0])
     out = tmp_path / "cost.zarr"
-    out.mkdir()
-    (out / "old.txt").write_text("previous run")
+    with atomic_dir(out) as tmp:  # an earlier output (a user's own folder is never replaced)
+        (tmp / "old.txt").write_text("previous run")
     real, calls = driver.solve_tile, []
 
     def cancel_after_three(job):

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from logistics._atomic import MARKER
 from logistics.cli import main
 
 
@@ -19,7 +20,8 @@ def test_route_by_rail_writes_geojson_csv_and_map(tmp_path, capsys):
     assert "Harbin -> Mutanchiang (Mudanjiang) by T-34-85, mode rail" in text
     assert "entrain" in text and "R02" in text and "total" in text
     assert "route factor" in text  # the rail leg says its length carries the fitted factor
-    assert sorted(p.name for p in out.iterdir()) == ["legs.csv", "map.png", "route.geojson"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [MARKER, "legs.csv", "map.png", "route.geojson"])  # the marker: a folder logistics wrote
     gj = json.loads((out / "route.geojson").read_text())
     modes = [f["properties"]["mode"] for f in gj["features"]]
     assert modes[:2] == ["entrain", "rail"]
@@ -85,8 +87,9 @@ def test_unknown_vehicle(capsys):
 
 
 def test_bad_mode_is_rejected_by_the_parser(capsys):
-    with pytest.raises(SystemExit) as exc:
-        main(["route", "--from", "Harbin", "--to", "Mukden", "--vehicle", "foot",
-              "--mode", "air"])
-    assert exc.value.code == 2
-    assert "invalid choice: 'air'" in capsys.readouterr().err
+    code = main(["route", "--from", "Harbin", "--to", "Mukden", "--vehicle", "foot",
+                 "--mode", "air"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'air'" in err
+    assert err.startswith("logistics route: error: ") and err.count("\n") == 1  # no usage text

@@ -2,29 +2,54 @@
 
 Each module in this package exposes ``register(subparsers)``, which adds its parser and sets
 ``func`` (a callable taking the parsed ``argparse.Namespace`` and returning an exit code).
-Errors of the project's own type end in one clear line on stderr and exit code 2; nothing
-else is caught, so a genuine bug still shows its traceback.
+
+Every error a user can cause ends in one line on stderr, ``logistics <cmd>: error: ...``
+(a config file with several problems lists them on indented lines below it), and exit code 2:
+the project's own errors, bad arguments (argparse's usage text is not printed; ``--help``
+is), bad environment variables (:func:`logistics.settings.check`) and OS failures (disk full,
+read-only filesystem). Ctrl-C (SIGINT) and SIGTERM end in one line ``logistics <cmd>:
+cancelled`` and exit 130 (SIGINT) or 143 (SIGTERM); temporary outputs are removed on the way
+out. Any other exception is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 
 from logistics import __version__
-from logistics.errors import LogisticsError
+from logistics.errors import ConfigError, LogisticsError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Sub-command modules, in the order ``--help`` lists them (the data flow of the tool).
 COMMANDS: tuple[str, ...] = ("sample", "map", "route", "run", "compare", "calibrate", "bench")
 
+_MAX_LINES = 40  # lines of one error message shown (a config with many problems)
+_MAX_CHARS = 4000  # characters of one error message shown
+
+
+class _UsageError(Exception):
+    """A bad command line, raised by the parsers instead of printing usage and exiting."""
+
+    def __init__(self, prog: str, message: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (with a pointer to ``--help``)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise _UsageError(self.prog, message)
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every registered sub-command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="logistics",
         description=(
             "Historical GIS logistics: how fast, how far and at what fuel cost an army could "
@@ -34,28 +59,199 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version",
                         version=f"logistics {__version__}",
                         help="print the installed version and exit")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
         module = importlib.import_module(f"logistics.cli.{name}")
         module.register(sub)
     return parser
 
 
+def _command_of(argv: Sequence[str]) -> str:
+    """The sub-command named in ``argv`` (for messages before parsing), or ''."""
+    for arg in argv:
+        if arg in COMMANDS:
+            return arg
+        if not arg.startswith("-"):
+            return ""
+    return ""
+
+
+def _shorten(text: str) -> str:
+    """At most _MAX_LINES lines and _MAX_CHARS characters of an error message."""
+    lines = text.splitlines() or [""]
+    more = len(lines) - _MAX_LINES
+    lines = lines[:_MAX_LINES]
+    out = "\n".join(lines)
+    if len(out) > _MAX_CHARS:
+        out = out[:_MAX_CHARS] + f" ... ({len(text) - _MAX_CHARS} more characters)"
+    elif more > 0:
+        out += f"\n  ... ({more} more lines)"
+    return out
+
+
+def _say(prefix: str, what: str, message: str) -> None:
+    body = _shorten(message.strip() or what)
+    first, *rest = body.splitlines() or [""]
+    print(f"{prefix}: {what}: {first}", file=sys.stderr)
+    for line in rest:
+        print(line if line[:1].isspace() else f"  {line}", file=sys.stderr)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so every ``finally`` (temporary outputs) runs."""
+
+
+class _Signals:
+    """The command's own SIGINT/SIGTERM handlers: raise KeyboardInterrupt (``_Terminated``) and
+    remember that the user stopped the command, so whatever breaks on the way out (an import
+    interrupted half-way, a library cleaning up) is still reported as one "cancelled" line."""
+
+    def __init__(self) -> None:
+        self.received: int | None = None
+        self.previous: dict[int, object] = {}
+
+    def _raise(self, signum, frame):  # pragma: no cover - exercised in a subprocess
+        self.received = signum
+        raise _Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+    def install(self) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self.previous[sig] = signal.signal(sig, self._raise)
+            except ValueError:  # not the main thread (an embedding application): leave them
+                return
+
+    def finish(self, *, process_ends: bool) -> None:
+        """Put the previous handlers back; when the process ends with this command, ignore the
+        signals instead: the command's outcome is decided, and a signal during interpreter
+        shutdown (Python resets its own handlers then) would otherwise kill a finished run."""
+        for sig, old in self.previous.items():
+            signal.signal(sig, signal.SIG_IGN if process_ends else old)  # type: ignore[arg-type]
+
+
+def _os_message(exc: OSError) -> str:
+    names = [str(n) for n in (exc.filename, getattr(exc, "filename2", None)) if n]
+    where = f" ({' -> '.join(repr(n) for n in names)})" if names else ""
+    return (f"{exc.strerror or exc}{where} (errno {exc.errno}); check the path, its permissions "
+            "and the free space")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 1
+    signals = _Signals()
+    signals.install()
     try:
+        return _main(list(sys.argv[1:] if argv is None else argv), signals)
+    finally:
+        signals.finish(process_ends=argv is None)
+
+
+def _main(args_list: list[str], signals: _Signals) -> int:
+    prefix = f"logistics {_command_of(args_list)}".rstrip()
+    try:
+        from logistics import settings
+
+        settings.check()
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        if not getattr(args, "func", None):
+            raise _UsageError("logistics", f"give a command, one of {', '.join(COMMANDS)}")
+        prefix = f"logistics {args.command}"
         return int(args.func(args) or 0)
-    except LogisticsError as exc:
-        print(f"logistics {args.command}: error: {exc}", file=sys.stderr)
+    except _UsageError as exc:
+        _say(exc.prog, "error", f"{exc} (see `{exc.prog} --help`)")
         return 2
-    except KeyboardInterrupt:
-        print(f"logistics {args.command}: cancelled", file=sys.stderr)
-        return 130
+    except LogisticsError as exc:
+        _say(prefix, "error", str(exc))
+        return 2
+    except KeyboardInterrupt as exc:
+        return _cancelled(prefix, signal.SIGTERM if isinstance(exc, _Terminated) else
+                          signal.SIGINT)
+    except MemoryError:
+        _say(prefix, "error", "out of memory; try a coarser --resolution-m, a smaller box or "
+                              "fewer workers")
+        return 2
+    except OSError as exc:  # the environment (disk, permissions), not the user's input
+        if signals.received is not None:
+            return _cancelled(prefix, signals.received)
+        _say(prefix, "error", _os_message(exc))
+        return 2
+    except Exception:
+        if signals.received is not None:  # a consequence of the interruption, not a bug
+            return _cancelled(prefix, signals.received)
+        raise
+
+
+def _cancelled(prefix: str, signum: int) -> int:
+    if signum == signal.SIGTERM:
+        print(f"{prefix}: cancelled (SIGTERM)", file=sys.stderr)
+        return 143
+    print(f"{prefix}: cancelled", file=sys.stderr)
+    return 130
+
+
+def int_in(lo: int, hi: int | None):
+    """argparse type factory: a whole number in [lo, hi] (``hi`` None: no upper bound)."""
+    rng = f"{lo}..{hi}" if hi is not None else f">= {lo}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < lo or (hi is not None and value > hi):
+            raise argparse.ArgumentTypeError(f"expected a whole number {rng}, got {text[:40]!r}")
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
+
+
+#: argparse types: an integer >= 1, an integer >= 0, a seed (numpy's range 0 .. 2**32 - 1).
+positive_int = int_in(1, None)
+non_negative_int = int_in(0, None)
+seed = int_in(0, 2**32 - 1)
+
+
+def float_in(lo: float, hi: float, *, unit: str = "", lo_open: bool = False):
+    """argparse type factory: a finite number in [lo, hi] (``lo_open``: lo excluded)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text[:40]!r}") from None
+        ok = value == value and lo <= value <= hi and not (lo_open and value == lo)
+        if not ok:
+            left = "(" if lo_open else "["
+            raise argparse.ArgumentTypeError(
+                f"expected a number in {left}{lo:g}, {hi:g}]{' ' + unit if unit else ''}, "
+                f"got {text[:40]!r}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+#: ``--resolution-m`` everywhere: grid cell size in metres.
+resolution_m = float_in(1.0, 100_000.0, unit="m")
+
+
+def add_overwrite(p: argparse.ArgumentParser, what: str = "an output folder") -> None:
+    """The ``--overwrite`` flag: replace {what} this tool wrote before (never anything else)."""
+    p.add_argument("--overwrite", action="store_true",
+                   help=f"replace {what} that logistics wrote before (a folder or file it did "
+                        "not write is never replaced)")
+
+
+def check_identifier(value: str, what: str) -> str:
+    """A name that becomes a file name (``--name``): see :func:`logistics.scenario.check_identifier`."""
+    from logistics.scenario import identifier_problem
+
+    problem = identifier_problem(value)
+    if problem:
+        raise ConfigError(f"{what} {value[:80]!r}: {problem}")
+    return value
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import math
 
+from logistics.cli import positive_int
 from logistics.cli.compare import add_run_arguments
 from logistics.errors import ConfigError
 
-__all__ = ["register", "parse_bounds"]
+__all__ = ["register", "parse_bounds", "MAX_GRID_POINTS"]
+
+#: Most parameter combinations of one grid search (points ** parameters): each is a run of
+#: every chosen axis, so 1000 already means thousands of runs.
+MAX_GRID_POINTS = 1000
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,8 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="axes to fit on (default: every documented axis with a scenario)")
     p.add_argument("--params", metavar="P,Q,...", default="speed_scale,fuel_scale,march_hours_per_day",
                    help="global parameters to fit, at most three (default: all three)")
-    p.add_argument("--points", metavar="N", type=int, default=3,
-                   help="grid points per parameter, bounds included (default 3)")
+    p.add_argument("--points", metavar="N", type=positive_int, default=3,
+                   help="grid points per parameter, bounds included; points ** parameters at "
+                        f"most {MAX_GRID_POINTS} (default 3)")
     p.add_argument("--bound", metavar="NAME=LO:HI", action="append", default=[],
                    help="search bounds of a parameter (default: the configs' uncertain: ranges, "
                         "else the documented defaults); repeatable")
@@ -44,18 +51,22 @@ def parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
         try:
             if not sep or not name.strip():
                 raise ValueError
-            out[name.strip()] = (float(lo), float(hi))
+            low, high = float(lo), float(hi)
+            if not (math.isfinite(low) and math.isfinite(high) and low <= high):
+                raise ValueError
+            out[name.strip()] = (low, high)
         except ValueError:
             bad.append(item)
     if bad:
-        raise ConfigError(f"expected NAME=LOW:HIGH, got {', '.join(map(repr, bad))} "
-                          "(e.g. --bound speed_scale=0.5:1.5)")
+        raise ConfigError(f"expected NAME=LOW:HIGH with finite LOW <= HIGH, got "
+                          f"{', '.join(repr(b[:60]) for b in bad)} (e.g. --bound "
+                          "speed_scale=0.5:1.5)")
     return out
 
 
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
-    from logistics._atomic import atomic_dir
+    from logistics._atomic import atomic_dir, check_output_dir
     from logistics.cli.compare import cluster_for
     from logistics.history.calibrate import calibrate
     from logistics.history.inputs import load_inputs
@@ -63,6 +74,11 @@ def _run(args: argparse.Namespace) -> int:
     axes = [a.strip() for a in args.axes.split(",") if a.strip()] if args.axes else None
     params = [p.strip() for p in args.params.split(",") if p.strip()]
     bounds = parse_bounds(args.bound)
+    if params and args.points ** min(len(params), 3) > MAX_GRID_POINTS:
+        raise ConfigError(f"--points {args.points} with {len(params)} parameter(s) makes "
+                          f"{args.points ** min(len(params), 3):,} grid points; at most "
+                          f"{MAX_GRID_POINTS} (each is a run of every axis): use fewer points")
+    check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
     inputs = load_inputs(args.documented, configs_dir=args.configs, axes=axes)
     doc = inputs.documented.table
     chosen = {a: (sc, doc[(doc["axis_id"] == a) & doc["usable"]], inputs.mobile.get(a))
@@ -76,7 +92,7 @@ def _run(args: argparse.Namespace) -> int:
                         resolution_m=args.resolution_m, dem=args.dem, seed=args.seed,
                         progress=settings.PROGRESS)
     text = cal.report()
-    with atomic_dir(args.out) as tmp:
+    with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
         (tmp / "calibration.md").write_text(text, encoding="utf-8")
         cal.table.to_csv(tmp / "grid.csv", index=False)
         if cal.loao is not None:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
+import math
 from pathlib import Path
 
+from logistics.cli import add_overwrite, float_in, non_negative_int, resolution_m, seed
+from logistics.cli._cluster import WORKER_GIB, cluster_for, max_workers
 from logistics.errors import ConfigError, DataError
 
-__all__ = ["register", "add_run_arguments", "parse_assignments", "cluster_for"]
+__all__ = ["register", "add_run_arguments", "parse_assignments", "cluster_for", "max_workers",
+           "MAX_SAMPLES", "WORKER_GIB"]
+
+#: Most Monte Carlo draws per axis: each draw is a whole scenario run (seconds to a minute), so
+#: 1000 draws of a dozen axes already take hours; the P10-P90 band settles long before.
+MAX_SAMPLES = 1000
+
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,12 +31,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     add_run_arguments(p, out_default="out/compare")
-    p.add_argument("--samples", metavar="N", type=int, default=0,
-                   help="Monte Carlo draws per axis for uncertainty bands (default 0: none)")
+    p.add_argument("--samples", metavar="N", type=non_negative_int, default=0,
+                   help=f"Monte Carlo draws per axis for uncertainty bands, at most {MAX_SAMPLES} "
+                        "(default 0: none)")
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="overrides",
                    help="global parameter for every run, e.g. --set speed_scale=1.2 (repeatable)")
     p.add_argument("--no-map", action="store_true", help="skip the map (faster; no rasters needed)")
-    p.add_argument("--map-resolution-m", metavar="M", type=float, default=5000.0,
+    p.add_argument("--map-resolution-m", metavar="M", type=resolution_m, default=5000.0,
                    help="resolution of the map's base map in metres (default 5000)")
     p.set_defaults(func=_run)
 
@@ -40,17 +49,22 @@ def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--configs", metavar="DIR", type=Path, default=None,
                    help="folder of scenario *.yaml (default: configs/)")
     p.add_argument("--out", metavar="DIR", type=Path, default=Path(out_default),
-                   help=f"output folder, replaced atomically (default: {out_default})")
-    p.add_argument("--resolution-m", metavar="M", type=float, default=None,
+                   help=f"output folder, written atomically; it must not exist yet, or be an "
+                        f"earlier output folder and --overwrite given (default: {out_default})")
+    add_overwrite(p)
+    p.add_argument("--resolution-m", metavar="M", type=resolution_m, default=None,
                    help="grid resolution of the runs in metres (default: the runner's)")
-    p.add_argument("--tolerance-km", metavar="KM", type=float, default=15.0,
-                   help="how close the route must pass a documented place to reach it (default 15)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the runs and draws (default 0)")
+    p.add_argument("--tolerance-km", metavar="KM", type=float_in(0.0, 1000.0, unit="km",
+                                                                 lo_open=True), default=15.0,
+                   help="how close the route must pass a documented place to reach it, "
+                        "0 < KM <= 1000 (default 15)")
+    p.add_argument("--seed", type=seed, default=0, help="seed of the runs and draws (default 0)")
     p.add_argument("--dem", choices=("merged", "etopo5"), default="merged",
                    help="DEM of the runs (Monte Carlo draws pick one at random)")
-    p.add_argument("--workers", metavar="N", type=int, default=None,
-                   help="dask workers for the runs; 0 runs them in this process (default: a "
-                        "LocalCluster when there are many runs, or the scheduler in "
+    p.add_argument("--workers", metavar="N", type=non_negative_int, default=None,
+                   help="dask workers for the runs, at most one per core and per "
+                        f"{WORKER_GIB:g} GiB of available memory; 0 runs them in this process "
+                        "(default: a LocalCluster when there are many runs, or the scheduler in "
                         "LOGISTICS_SCHEDULER)")
 
 
@@ -61,26 +75,19 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
     for item in items:
         name, sep, value = item.partition("=")
         try:
-            out[name.strip()] = float(value)
+            number = float(value)
         except ValueError:
             bad.append(item)
-        if not sep or not name.strip():
+            continue
+        if not sep or not name.strip() or not math.isfinite(number):
             bad.append(item)
+            continue
+        out[name.strip()] = number
     if bad:
-        raise ConfigError(f"expected NAME=NUMBER, got {', '.join(map(repr, dict.fromkeys(bad)))} "
+        shown = ", ".join(repr(b[:60]) for b in dict.fromkeys(bad))
+        raise ConfigError(f"expected NAME=NUMBER with a finite number, got {shown} "
                           "(e.g. --set speed_scale=1.2)")
     return out
-
-
-def cluster_for(workers: int | None, needed: bool):
-    """A dask client context when ``needed`` or ``workers`` > 0 given; none for ``workers=0``."""
-    if workers is not None and workers < 0:
-        raise ConfigError(f"--workers must be >= 0 (0 = in this process), got {workers}")
-    if workers == 0 or (not needed and workers is None):
-        return contextlib.nullcontext(None)
-    from logistics.cost.cluster import get_client
-
-    return get_client(n_workers=workers)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -90,11 +97,13 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.history.summary import format_summary
     from logistics.progress import progress
 
-    if args.samples < 0:
-        raise ConfigError(f"--samples must be >= 0, got {args.samples}")
-    if args.tolerance_km <= 0:
-        raise ConfigError(f"--tolerance-km must be > 0, got {args.tolerance_km}")
+    from logistics._atomic import check_output_dir
+
+    if args.samples > MAX_SAMPLES:
+        raise ConfigError(f"--samples {args.samples}: at most {MAX_SAMPLES} draws per axis (each "
+                          "is a whole run; the P10-P90 band settles long before)")
     overrides = parse_assignments(args.overrides)
+    check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
     _check_scorable(args.documented)
     with progress(2, "compare") as bar:
         bar.step("runs of every axis with a scenario")
@@ -103,6 +112,12 @@ def _run(args: argparse.Namespace) -> int:
                            resolution_m=args.resolution_m, tolerance_km=args.tolerance_km,
                            samples=args.samples, seed=args.seed, dem=args.dem,
                            overrides=overrides, client=client, progress=settings.PROGRESS)
+        unmodeled = comp.inputs.unmodeled
+        if unmodeled and not comp.axes:
+            raise ConfigError(
+                f"no axis of {comp.inputs.documented.path} ({', '.join(unmodeled[:8])}) has a "
+                f"scenario config in {comp.inputs.configs_dir}: nothing to compare; give "
+                "--configs the folder of their scenarios, or check the axis_id column")
         bar.step(f"writing {args.out}/")
         out = write_comparison(comp, args.out, map_resolution_m=args.map_resolution_m,
                                draw_map=not args.no_map)
@@ -144,3 +159,6 @@ def _check_scorable(path) -> None:
             f"scored; the format's columns are {', '.join(COLUMNS)} (see "
             "configs/history/documented-advances.csv)"
         )
+    if doc.table.empty:
+        raise DataError(f"{doc.path}: a header but no rows; add the documented positions, one "
+                        "row each (see configs/history/documented-advances.csv)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from logistics import settings
+from logistics.cli import add_overwrite, resolution_m
 
 __all__ = ["register"]
 
@@ -34,9 +34,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="movement mode (default: any = the fastest mix)")
     p.add_argument("--via", action="extend", nargs="+", default=[], metavar="PLACE",
                    help="places to pass through, in order")
-    p.add_argument("--out", metavar="DIR", help="write route.geojson, legs.csv and map.png here")
-    p.add_argument("--resolution-m", type=float, default=settings.DEFAULT_RESOLUTION_M,
-                   help="terrain grid cell size in metres (default: %(default)g)")
+    p.add_argument("--out", metavar="DIR", help="write route.geojson, legs.csv and map.png into "
+                                                "this folder (it must not exist yet)")
+    add_overwrite(p, "a route folder")
+    p.add_argument("--resolution-m", type=resolution_m, default=None,
+                   help="terrain grid cell size in metres (default 1000, or "
+                        "LOGISTICS_RESOLUTION_M)")
     p.add_argument("--season", default="dry", choices=("dry", "wet"),
                    help="terrain season for cross-country legs and roads (default: dry)")
     p.add_argument("--network", metavar="FILE.osm",
@@ -51,14 +54,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from logistics._atomic import atomic_dir
+    from logistics import settings
+    from logistics._atomic import atomic_dir, check_output_dir
     from logistics.network import load_network, load_railways, route_multimodal
     from logistics.progress import progress
 
-    if args.resolution_m <= 0:
-        from logistics.errors import ConfigError
-
-        raise ConfigError(f"--resolution-m must be positive, got {args.resolution_m:g}")
+    if args.out is not None:
+        check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
+    if args.resolution_m is None:
+        args.resolution_m = settings.DEFAULT_RESOLUTION_M
     with progress(3 if args.out else 2, "route") as bar:
         bar.step(f"loading the network ({args.network or 'the 1945 railways'})")
         network = load_network(args.network) if args.network else load_railways()
@@ -70,7 +74,7 @@ def _run(args: argparse.Namespace) -> int:
             from logistics.report.route_map import route_map
 
             bar.step(f"writing {args.out}/")
-            with atomic_dir(args.out) as tmp:
+            with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
                 (tmp / "route.geojson").write_text(
                     json.dumps(route.to_geojson(), ensure_ascii=False), encoding="utf-8")
                 route.table().to_csv(tmp / "legs.csv", index=False)

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from logistics import settings
+from logistics.cli import add_overwrite, resolution_m, seed
 from logistics.errors import ConfigError, LogisticsError
 
 __all__ = ["register", "scenario_files"]
@@ -35,10 +36,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=None,
                    help="run folder for one config (default out/<axis_id>, or "
                         "out/<axis_id>-mobile for a mobile echelon); for a folder of "
-                        "configs, the parent of the run folders (default out)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the run's random parts (0)")
-    p.add_argument("--resolution-m", type=float, default=None,
-                   help=f"grid cell size in metres (default {settings.DEFAULT_RESOLUTION_M:g})")
+                        "configs, the parent of the run folders (default out). A run folder "
+                        "must not exist yet, or be an earlier run folder and --overwrite given")
+    add_overwrite(p, "run folders")
+    p.add_argument("--seed", type=seed, default=0,
+                   help="seed of the run's random parts, 0 .. 4294967295 (default 0)")
+    p.add_argument("--resolution-m", type=resolution_m, default=None,
+                   help="grid cell size in metres (default 1000, or LOGISTICS_RESOLUTION_M)")
     p.add_argument("--dem", choices=("merged", "etopo5"), default="merged",
                    help="elevation model: merged 30\" (default) or the ETOPO5 baseline")
     p.add_argument("--no-events", action="store_true",
@@ -55,6 +59,9 @@ def scenario_files(target: str | Path) -> list[Path]:
     from logistics.scenario import scenario_paths
 
     path = Path(target)
+    if not str(target).strip():
+        raise ConfigError("give a scenario file or a folder of them, e.g. "
+                          "`logistics run configs/tbf-6gta.yaml`")
     if path.is_dir():
         files = scenario_paths(path)
         if not files:
@@ -68,6 +75,7 @@ def scenario_files(target: str | Path) -> list[Path]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from logistics._atomic import check_output_dir
     from logistics.progress import progress
     from logistics.report.run_outputs import write_run
     from logistics.report.run_page import summary_lines
@@ -76,34 +84,63 @@ def _run(args: argparse.Namespace) -> int:
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
+    if many:
+        _check_parent_folder(Path(args.out or "out"))
+    elif args.out is not None:
+        check_output_dir(args.out, overwrite=args.overwrite)
     failures = []
+    written: dict[Path, str] = {}
     for path in files:
-        bar = progress(3, f"run {path.name}")
         t0 = time.perf_counter()
         try:
-            bar.step("loading the scenario")
-            sc = load_scenario(path)
-            bar.step("terrain, route, supply, advance")
-            result = run_scenario(sc, seed=args.seed, dem=args.dem,
-                                  resolution_m=args.resolution_m, events=not args.no_events,
-                                  cost_surface=True, engine=args.engine)
-            if many:
-                out = Path(args.out or "out") / sc.run_id
-            else:
-                out = Path(args.out) if args.out else Path("out") / sc.run_id
-            bar.step(f"writing {out}/")
-            write_run(result, out)
+            with progress(3, f"run {path.name}") as bar:  # a failed step is not reported done
+                bar.step("loading the scenario")
+                sc = load_scenario(path)
+                if many:
+                    out = Path(args.out or "out") / sc.run_id
+                else:
+                    out = Path(args.out) if args.out else Path("out") / sc.run_id
+                if out in written:
+                    raise ConfigError(f"run folder {out} was already written by {written[out]} "
+                                      f"in this run (same axis_id {sc.axis_id!r} and echelon); "
+                                      "give each scenario its own axis_id or echelon")
+                check_output_dir(out, overwrite=args.overwrite)  # before the work, not after
+                bar.step("terrain, route, supply, advance")
+                result = run_scenario(sc, seed=args.seed, dem=args.dem,
+                                      resolution_m=args.resolution_m, events=not args.no_events,
+                                      cost_surface=True, engine=args.engine)
+                bar.step(f"writing {out}/")
+                write_run(result, out)
+                written[out] = path.name
         except LogisticsError as exc:
-            bar.close()
             if not many:
                 raise
             failures.append(f"{path.name}: {exc}")
-            print(f"logistics run: {path.name}: error: {exc}", file=sys.stderr)
+            print(f"logistics run: error: {path.name}: {exc}", file=sys.stderr)
             continue
-        bar.close()
         print("\n".join(summary_lines(result)))
         print(f"  outputs: {out}/ (run and written in {time.perf_counter() - t0:.1f} s)")
     if failures:
         print(f"logistics run: {len(failures)} of {len(files)} scenarios failed", file=sys.stderr)
         return 2
     return 0
+
+
+def _check_parent_folder(parent: Path) -> None:
+    """The parent of the run folders (folder mode) is a writable folder or will be made."""
+    import stat
+
+    from logistics._atomic import check_parent, check_writable
+    from logistics.errors import OutputError
+
+    check_parent(parent)
+    try:
+        st = parent.stat()
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OutputError(f"--out {str(parent)!r}: {exc.strerror}") from None
+    if st is not None and not stat.S_ISDIR(st.st_mode):
+        raise OutputError(f"--out {str(parent)!r} is not a folder; for a folder of scenarios "
+                          "--out names the folder that receives one run folder per scenario")
+    check_writable(parent)

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import json
 
-from logistics import settings
+from logistics.cli import resolution_m
 
 __all__ = ["register"]
 
@@ -44,8 +44,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("place", nargs="+", metavar="PLACE|LAT,LON", help="place name or LAT,LON")
     p.add_argument("--dem", default="merged", choices=("merged", "etopo5"),
                    help="elevation model (default: merged 30\" grid)")
-    p.add_argument("--resolution-m", type=float, default=settings.DEFAULT_RESOLUTION_M,
-                   help="metric grid cell size for slope and classes (default: %(default)g)")
+    p.add_argument("--resolution-m", type=resolution_m, default=None,
+                   help="metric grid cell size for slope and classes (default 1000, or "
+                        "LOGISTICS_RESOLUTION_M)")
     p.add_argument("--season", default="dry", choices=("dry", "wet"),
                    help="season for the vehicle rates (default: dry)")
     p.add_argument("--json", action="store_true", help="print the facts as one JSON object")
@@ -53,9 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from logistics import settings
     from logistics.progress import progress
     from logistics.terrain.sample import point_terrain, resolve_point, sample_point
 
+    if args.resolution_m is None:
+        args.resolution_m = settings.DEFAULT_RESOLUTION_M
     query = " ".join(args.place)
     _, lon, lat, _ = resolve_point(query)
     with progress(2, "sample") as bar:

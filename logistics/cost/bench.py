@@ -580,7 +580,7 @@ def parse_sizes(text: str) -> list[int]:
     """``"1e5,1e6,1e7"`` -> ``[100000, 1000000, 10000000]`` (ConfigError if malformed)."""
     try:
         sizes = [int(float(s)) for s in str(text).split(",") if s.strip()]
-    except ValueError:
+    except (ValueError, OverflowError):
         raise ConfigError(f"--sizes must be numbers separated by commas, got {text!r}") from None
     if not sizes or min(sizes) < 64:
         raise ConfigError(f"--sizes needs grid sizes of at least 64 cells, got {text!r}")

@@ -12,6 +12,8 @@ Row numbers are those a spreadsheet shows: the header is row 1, the first record
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import re
 from dataclasses import dataclass, field
@@ -83,7 +85,9 @@ class Problem:
 
     def __str__(self) -> str:
         where = "file" if self.row is None else f"row {self.row}"
-        shown = f" = {self.value!r}" if self.value != "" else ""
+        value = (self.value if len(self.value) <= 80 else
+                 f"{self.value[:80]}... ({len(self.value):,} characters)")  # a huge cell
+        shown = f" = {value!r}" if self.value != "" else ""
         return f"{where}, column {self.column!r}{shown}: {self.message} ({self.consequence})"
 
 
@@ -173,8 +177,9 @@ def load_documented(path: str | Path) -> Documented:
             ))
             raw[col] = ""
     records = [_parse_row(int(i) + 2, rec, problems) for i, rec in enumerate(raw.to_dict("records"))]
-    table = pd.DataFrame.from_records(records, columns=_TABLE_COLUMNS)
+    table = pd.DataFrame(records, columns=list(_TABLE_COLUMNS))  # a header-only file: no rows
     table["date"] = pd.to_datetime(table["date"])
+    table["usable"] = table["usable"].astype(bool)  # also when there are no rows
     for col in ("row",):
         table[col] = table[col].astype(int)
     return Documented(path=str(p), table=table, problems=tuple(problems))
@@ -188,18 +193,41 @@ _TABLE_COLUMNS: tuple[str, ...] = (
 )
 
 
+#: Largest documented-advances file read (bytes): the shipped one is about 20 kB.
+MAX_BYTES = 50_000_000
+
+
 def _read_csv(p: Path) -> pd.DataFrame:
-    """The file as a frame of stripped strings; DataError if it cannot be read at all."""
-    if not p.is_file():
+    """The file as a frame of stripped strings; DataError if it cannot be read at all.
+
+    Read as UTF-8 (a BOM is allowed); a column named twice in the header is refused (which of
+    the two holds the data would be a guess).
+    """
+    from logistics._textfile import read_text
+
+    if not p.exists():
         raise DataError(f"documented-advances file not found: {p} (give an existing CSV file)")
+    text = read_text(p, what="documented-advances file", max_bytes=MAX_BYTES, error=DataError)
+    if not text.strip():
+        raise DataError(f"{p}: the file is empty; expected a header row with the format's columns")
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8", skipinitialspace=True)
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{p}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") from None
+        header = next(csv.reader(io.StringIO(text)))
+    except (csv.Error, StopIteration) as exc:
+        raise DataError(f"{p}: not a readable comma-separated file ({exc}); check quoting") \
+            from None
+    names = [h.strip() for h in header]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise DataError(f"{p}: column(s) {', '.join(map(repr, twice))} appear more than once in "
+                        "the header; keep one of each (which copy holds the data would be a guess)")
+    try:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                         skipinitialspace=True)
     except pd.errors.EmptyDataError:
         raise DataError(f"{p}: the file is empty; expected a header row with the format's columns") from None
-    except pd.errors.ParserError as exc:
-        raise DataError(f"{p}: not a readable comma-separated file ({exc}); check quoting") from None
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise DataError(f"{p}: not a readable comma-separated file ({str(exc)[:200]}); check "
+                        "quoting") from None
     df.columns = [str(c).strip() for c in df.columns]
     return df.apply(lambda s: s.str.strip())
 

@@ -233,9 +233,7 @@ def _draw_relief(ax, terrain, extent, land_2019=None) -> None:
 
 def _draw_vectors(ax, bbox) -> None:
     """Lakes, rivers, coast and borders clipped to the box, in metric coordinates."""
-    import geopandas as gpd
-
-    from logistics.terrain.dem import raster_path
+    from logistics.terrain.dem import read_layer
     from logistics.terrain.rivers import read_rivers
 
     w, s, e, n = bbox
@@ -243,7 +241,7 @@ def _draw_vectors(ax, bbox) -> None:
     box = (w - pad, s - pad, e + pad, n + pad)
 
     def layer(name):
-        gdf = gpd.read_file(raster_path(name), bbox=box)
+        gdf = read_layer(name, bbox=box)
         return gdf.to_crs(settings.METRIC_CRS) if len(gdf) else gdf
 
     lakes = layer("lakes.gpkg")

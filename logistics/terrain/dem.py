@@ -9,19 +9,22 @@ files directly: bilinear for elevation, nearest for classes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from logistics import settings
-from logistics.errors import CRSError, DataError, ExtentError
+from logistics.errors import CRSError, DataError, ExtentError, LogisticsError
 from logistics.terrain.grid import check_bbox, to_lonlat, to_metric
 
 __all__ = [
     "DEM_FILES",
     "raster_path",
+    "reading",
+    "read_layer",
     "open_raster",
     "raster_bbox",
     "clip_bbox",
@@ -54,6 +57,44 @@ def raster_path(name: str | Path) -> Path:
     return path
 
 
+def layer_error(path: Path, problem: str) -> DataError:
+    """The one error for a shipped layer that cannot be read: which file, and how to repair it."""
+    return DataError(
+        f"cannot read the layer {path.name} ({path}): {problem}; the file is damaged or not the "
+        "layer logistics expects: rebuild the layers with `python rasters/build.py`, or check "
+        "every file against rasters/MANIFEST.json with `python rasters/build.py --check`"
+    )
+
+
+@contextlib.contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Turn any failure of the raster/vector libraries while reading ``path`` into one
+    :func:`layer_error` (rasterio, GDAL, pyogrio raise many unrelated types for a bad file)."""
+    try:
+        yield
+    except LogisticsError:
+        raise
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a library's error for a corrupt file, whatever type
+        text = " ".join(str(exc).split())
+        raise layer_error(path, (text[:200] + "...") if len(text) > 200 else text or
+                          type(exc).__name__) from None
+
+
+def read_layer(name: str | Path, *, bbox=None):
+    """A shipped vector layer (``lakes.gpkg``, ``coast.gpkg``, ...) as a GeoDataFrame in its own
+    CRS, limited to a lon/lat ``bbox``; a damaged file is one DataError (:func:`layer_error`)."""
+    import geopandas as gpd
+
+    path = raster_path(name)
+    with reading(path):
+        gdf = gpd.read_file(path, bbox=bbox)
+    if gdf.crs is None:
+        raise CRSError(f"{path} has no CRS; rebuild it with `python rasters/build.py`")
+    return gdf
+
+
 def open_raster(name: str | Path, *, chunks=None, masked: bool = True) -> xr.DataArray:
     """Open a single-band shipped raster lazily as a 2-D DataArray ``(y, x)``.
 
@@ -64,10 +105,8 @@ def open_raster(name: str | Path, *, chunks=None, masked: bool = True) -> xr.Dat
     import rioxarray
 
     path = raster_path(name)
-    try:
+    with reading(path):
         da = rioxarray.open_rasterio(path, chunks=chunks, masked=masked)
-    except Exception as exc:  # rasterio raises several types for a corrupt file
-        raise DataError(f"cannot read raster {path}: {exc}; rebuild it with `python rasters/build.py`") from None
     if isinstance(da, list) or "band" not in da.dims:
         raise DataError(f"{path} is not a single raster band; rebuild it with `python rasters/build.py`")
     da = da.isel(band=0, drop=True)

@@ -23,7 +23,7 @@ import numpy as np
 import xarray as xr
 
 from logistics.errors import DataError
-from logistics.terrain.dem import raster_path
+from logistics.terrain.dem import raster_path, reading
 from logistics.terrain.grid import MetricGrid, grid_array, grid_lonlat
 
 __all__ = ["sample_raster", "resample_to_grid"]
@@ -81,7 +81,7 @@ def _box_factor(path: Path, grid: MetricGrid) -> int:
 
     x0, y0, x1, y1 = grid.bounds_m
     _, lat_mid = to_lonlat((x0 + x1) / 2, (y0 + y1) / 2)
-    with rasterio.open(path) as src:
+    with reading(path), rasterio.open(path) as src:
         if not src.crs or not src.crs.is_geographic:
             return 1
         cell_deg = (abs(src.transform.a) + abs(src.transform.e)) / 2
@@ -94,7 +94,7 @@ def _box_factor(path: Path, grid: MetricGrid) -> int:
 def _dtype_nodata(path: Path):
     import rasterio
 
-    with rasterio.open(path) as src:
+    with reading(path), rasterio.open(path) as src:
         return np.dtype(src.dtypes[0]), src.nodata
 
 
@@ -105,7 +105,7 @@ def _read_points(
     import rasterio
     from rasterio.windows import Window
 
-    with rasterio.open(path) as src:
+    with reading(path), rasterio.open(path) as src:
         if src.crs is None:
             raise DataError(f"raster {path} has no CRS; rebuild it with `python rasters/build.py`")
         px, py = _to_src_crs(src.crs, lon, lat)

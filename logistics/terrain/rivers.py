@@ -11,13 +11,14 @@ are included; we do not remove them).
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
 from logistics import settings
 from logistics.errors import DataError
 from logistics.terrain.classes import RiverClass
-from logistics.terrain.dem import raster_path
+from logistics.terrain.dem import raster_path, reading
 from logistics.terrain.grid import MetricGrid, to_metric
 
 __all__ = [
@@ -79,10 +80,8 @@ def _rivers_metric():
 def _read_all(path: str, mtime_ns: int, crs: str):
     import geopandas as gpd
 
-    try:
+    with reading(Path(path)):
         gdf = gpd.read_file(path)
-    except Exception as exc:  # pyogrio raises several types for a broken file
-        raise DataError(f"cannot read {path}: {exc}; rebuild it with `python rasters/build.py`") from None
     if "level" not in gdf.columns:
         msg = f"{path} has no 'level' column (WDBII river level); rebuild it with `python rasters/build.py`"
         raise DataError(msg)

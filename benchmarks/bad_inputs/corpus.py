@@ -1,0 +1,1277 @@
+#!/usr/bin/env python3
+"""Replay a corpus of bad inputs against `logistics` from outside, as a user, and count outcomes.
+
+Every case runs the command line in a subprocess, in a sandbox folder of its own that holds a
+few files of "the user's" (a thesis, a notes folder, a file beside the sandbox). The case is
+then classified:
+
+* ``clean``      exit 2 and stderr starting with one ``logistics <cmd>: error: ...`` line, any
+                 further line indented under it or the tool's own (or, for a signal, exit 130
+                 or 143 and one ``logistics <cmd>: cancelled`` line);
+* ``ok``         exit 0 where success was acceptable;
+* ``accepted``   exit 0 where the input is nonsense and an error was due (silently accepted);
+* ``traceback``  a Python traceback on stderr;
+* ``messy``      no traceback, but not one clean line either (several lines, other exit code);
+* ``hang``       still running at the timeout, or its process tree grew past the memory cap;
+* ``data_loss``  a file that existed before the command was changed or removed;
+* ``outside``    a file appeared outside the output path the command was given;
+* ``debris``     temporary folders or files of the tool (``.X.tmp.*``, ``.X.old.*``) were left.
+
+A case gets the first class of: data_loss, hang, traceback, outside, debris, accepted, messy,
+clean/ok. The flags are counted separately too.
+
+Usage (from the repository root)::
+
+    python benchmarks/bad_inputs/corpus.py                     # every case, 2 at a time
+    python benchmarks/bad_inputs/corpus.py --only dataloss,cli --jobs 1
+    python benchmarks/bad_inputs/corpus.py --list              # the cases, nothing run
+    # the code of another checkout (e.g. before a change), with this checkout's venv:
+    python benchmarks/bad_inputs/corpus.py --code /tmp/old-checkout
+
+``--code DIR`` puts DIR first on PYTHONPATH and takes the shipped configs and rasters from it.
+Results go to ``--work`` (default ``/tmp/logistics-bad-inputs``): ``results.json`` (one record per
+case: argv, exit code, class, flags, stderr tail) and ``summary.txt``.
+
+Cases that need root (a character device node made with ``mknod``) or a private mount namespace
+(``unshare -m``: a full or a read-only tmpfs) are skipped where those are not available, and the
+summary says how many were skipped. Nothing outside ``--work`` is ever written: the device-node
+case uses a node made inside the sandbox, never ``/dev/null``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures as cf
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+
+#: Order of precedence of the classes (first wins).
+CLASSES = ("data_loss", "hang", "traceback", "outside", "debris", "accepted", "messy", "clean", "ok")
+_DEBRIS = re.compile(r"^\..+\.(tmp|old)\.")
+_ERROR_LINE = re.compile(r"^logistics(?: [a-z]+)?: (error|cancelled)")
+
+
+# --------------------------------------------------------------------------------------------
+# cases
+
+
+@dataclass
+class Case:
+    """One command line with its sandbox set-up and what counts as acceptable."""
+
+    id: str
+    group: str
+    argv: list[str]
+    expect: str = "error"  # "error": must fail cleanly; "either": success or a clean error
+    setup: Callable[[Path, "Ctx"], None] | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    timeout_s: float = 180.0
+    allowed: tuple[str, ...] = ()  # paths (relative to work/) the command may create or change
+    replaceable: tuple[str, ...] = ()  # pre-existing paths it may legitimately replace
+    parallel: int = 1  # identical processes started together (races)
+    signal_after: tuple[int, float] | None = None  # (signal, seconds) sent to the main process
+    signal_group: bool = False  # send to the whole process group (Ctrl-C in a terminal)
+    wrap: str | None = None  # "full:DIR" / "ro:DIR" (tmpfs in a private mount ns), "fsize:N"
+    needs: tuple[str, ...] = ()  # "root", "unshare"
+    check: Callable[[Path], list[str]] | None = None  # extra checks after the run: problems
+
+
+@dataclass
+class Ctx:
+    """Where the code, configs and rasters come from, and shared scratch."""
+
+    code: Path
+    python: str
+    work: Path
+    rasters_cache: Path
+
+
+def _cfg_text(ctx: Ctx, name: str) -> str:
+    return (ctx.code / "configs" / name).read_text(encoding="utf-8")
+
+
+def _doc_rows(ctx: Ctx, axis: str) -> str:
+    lines = (ctx.code / "configs" / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8").splitlines()
+    return "\n".join([lines[0]] + [ln for ln in lines[1:] if ln.startswith(axis + ",")]) + "\n"
+
+
+def _put(path: Path, data: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, bytes):
+        path.write_bytes(data)
+    else:
+        path.write_text(data, encoding="utf-8")
+
+
+def _user_files(work: Path) -> None:
+    """The user's own files every sandbox starts with (they must survive every command)."""
+    _put(work / "thesis.txt", "chapter 1\n")
+    _put(work / "victim" / "notes.txt", "my notes\n")
+    _put(work.parent / "beside.txt", "a file beside the working folder\n")
+
+
+def _replace_value(text: str, key_path: str, new: str) -> str:
+    """Replace the scalar at a dotted key path (``end.value``, ``formation.groups.0.count.value``)
+    by ``new`` as typed text, keeping everything else of the file as written."""
+    import yaml
+
+    node = yaml.compose(text)
+    for part in key_path.split("."):
+        if isinstance(node, yaml.MappingNode):
+            node = next(v for k, v in node.value if k.value == part)
+        else:
+            node = node.value[int(part)]
+    s, e = node.start_mark.index, node.end_mark.index
+    return text[:s] + new + text[e:]
+
+
+def _scenario(base: str, edits: dict[str, str] | None = None, raw: str | None = None):
+    """A set-up writing ``work/sc.yaml`` from a shipped config with text edits."""
+
+    def setup(work: Path, ctx: Ctx) -> None:
+        text = raw if raw is not None else _cfg_text(ctx, base)
+        for k, v in (edits or {}).items():
+            text = _replace_value(text, k, v)
+        _put(work / "sc.yaml", text)
+
+    return setup
+
+
+def _chain(*fns):
+    def setup(work: Path, ctx: Ctx) -> None:
+        for fn in fns:
+            if fn is not None:
+                fn(work, ctx)
+
+    return setup
+
+
+RUN = ["run", "sc.yaml", "--resolution-m", "10000"]
+CMP = ["compare", "--documented", "doc.csv", "--configs", "cfg", "--no-map", "--workers", "0",
+       "--resolution-m", "10000"]
+
+
+def _compare_inputs(work: Path, ctx: Ctx) -> None:
+    """A one-axis comparison (TBF-39A): the cheapest compare the shipped data allows."""
+    _put(work / "cfg" / "tbf-39a.yaml", _cfg_text(ctx, "tbf-39a.yaml"))
+    _put(work / "doc.csv", _doc_rows(ctx, "TBF-39A"))
+
+
+def _good_scenario(work: Path, ctx: Ctx) -> None:
+    _put(work / "sc.yaml", _cfg_text(ctx, "tbf-39a.yaml"))
+
+
+def _dir_with_thesis(name: str):
+    def setup(work: Path, ctx: Ctx) -> None:
+        _put(work / name / "thesis.txt", "the only copy\n")
+
+    return setup
+
+
+def _file(name: str, data: str | bytes = "precious\n"):
+    def setup(work: Path, ctx: Ctx) -> None:
+        _put(work / name, data)
+
+    return setup
+
+
+def _mknod(name: str):
+    def setup(work: Path, ctx: Ctx) -> None:
+        os.mknod(work / name, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # a null device, ours
+
+    return setup
+
+
+def _mkfifo(name: str):
+    def setup(work: Path, ctx: Ctx) -> None:
+        os.mkfifo(work / name)
+
+    return setup
+
+
+def _symlink(name: str, target: str):
+    def setup(work: Path, ctx: Ctx) -> None:
+        (work / name).symlink_to(target)
+
+    return setup
+
+
+def _rasters(mutate: Callable[[Path], None] | None):
+    """A copy of the shipped rasters (LOGISTICS_RASTER_DIR=rasters) with one layer spoilt."""
+
+    def setup(work: Path, ctx: Ctx) -> None:
+        dst = work.parent / "rasters"
+        shutil.copytree(ctx.code / "rasters", dst)
+        if mutate is not None:
+            mutate(dst)
+
+    return setup
+
+
+def _configs(mutate: Callable[[Path], None]):
+    """A copy of the shipped configs tree (LOGISTICS_CONFIG_DIR=configs) with one file spoilt."""
+
+    def setup(work: Path, ctx: Ctx) -> None:
+        dst = work.parent / "configs"
+        shutil.copytree(ctx.code / "configs", dst)
+        mutate(dst)
+
+    return setup
+
+
+def _truncate(name: str, frac: float = 0.5):
+    def m(d: Path) -> None:
+        p = d / name
+        data = p.read_bytes()
+        p.write_bytes(data[: int(len(data) * frac)])
+
+    return m
+
+
+def _garbage(name: str, n: int | None = None):
+    def m(d: Path) -> None:
+        p = d / name
+        size = n if n is not None else max(p.stat().st_size, 1000)
+        p.write_bytes(random.Random(name).randbytes(size))
+
+    return m
+
+
+def _no_crs_tif(name: str):
+    def m(d: Path) -> None:
+        import numpy as np
+        import rasterio
+        from rasterio.transform import from_origin
+
+        p = d / name
+        with rasterio.open(p, "w", driver="GTiff", width=50, height=40, count=1, dtype="float32",
+                           transform=from_origin(108, 54, 0.5, 0.5)) as dst:
+            dst.write(np.ones((1, 40, 50), dtype="float32"))
+
+    return m
+
+
+def _random_valid_tif(name: str):
+    def m(d: Path) -> None:
+        import numpy as np
+        import rasterio
+
+        p = d / name
+        with rasterio.open(p) as src:
+            profile = src.profile
+            shape = (src.count, src.height, src.width)
+        rng = np.random.default_rng(0)
+        arr = rng.integers(0, 255, size=shape).astype(profile["dtype"])
+        with rasterio.open(p, "w", **profile) as dst:
+            dst.write(arr)
+
+    return m
+
+
+def _vehicle_edit(name: str, fn: Callable[[str], str | bytes]):
+    def m(d: Path) -> None:
+        p = d / "vehicles" / name
+        out = fn(p.read_text(encoding="utf-8"))
+        if isinstance(out, bytes):
+            p.write_bytes(out)
+        else:
+            p.write_text(out, encoding="utf-8")
+
+    return m
+
+
+def _bomb(levels: int = 9, width: int = 9) -> str:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, levels):
+        refs = ", ".join([f"*a{i - 1}"] * width)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    return "\n".join(lines) + "\n"
+
+
+def build_cases(ctx: Ctx) -> list[Case]:
+    cases: list[Case] = []
+    add = cases.append
+    R = "--resolution-m"
+
+    # ---- data loss: --out onto what is already there ------------------------------------
+    route = ["route", "--from", "Hailar", "--to", "Yakeshi", "--vehicle", "zis-5", "--mode",
+             "rail", R, "10000"]
+    calib = ["calibrate", "--documented", "doc.csv", "--configs", "cfg", "--workers", "0",
+             "--params", "speed_scale", "--points", "2", R, "20000"]
+    folder_cmds = {"run": (RUN, _good_scenario), "route": (route, None),
+                   "compare": (CMP, _compare_inputs), "calibrate": (calib, _compare_inputs)}
+    for cmd, (argv, base) in folder_cmds.items():
+        add(Case(f"dataloss-{cmd}-out-user-folder", "dataloss", argv + ["--out", "d"],
+                 setup=_chain(base, _dir_with_thesis("d")), allowed=("d",), timeout_s=400))
+        add(Case(f"dataloss-{cmd}-out-user-file", "dataloss", argv + ["--out", "f.txt"],
+                 setup=_chain(base, _file("f.txt")), allowed=("f.txt",), timeout_s=400))
+        add(Case(f"dataloss-{cmd}-out-dot", "dataloss", argv + ["--out", "."],
+                 setup=base, allowed=(), timeout_s=400))
+        add(Case(f"dataloss-{cmd}-out-under-file", "dataloss", argv + ["--out", "thesis.txt/sub"],
+                 setup=base, timeout_s=400))
+        add(Case(f"dataloss-{cmd}-out-chardev", "dataloss", argv + ["--out", "nul"],
+                 setup=_chain(base, _mknod("nul")), needs=("root",), timeout_s=400))
+        add(Case(f"dataloss-{cmd}-out-symlink-to-folder", "dataloss", argv + ["--out", "link"],
+                 setup=_chain(base, _symlink("link", "victim")), timeout_s=400))
+    add(Case("dataloss-run-out-dotdot", "dataloss", RUN + ["--out", ".."], setup=_good_scenario))
+    add(Case("dataloss-run-out-fifo", "dataloss", RUN + ["--out", "pipe"],
+             setup=_chain(_good_scenario, _mkfifo("pipe")), timeout_s=120))
+    add(Case("dataloss-run-out-symlink-to-file", "dataloss", RUN + ["--out", "link"],
+             setup=_chain(_good_scenario, _symlink("link", "thesis.txt"))))
+    add(Case("dataloss-run-out-empty-folder", "dataloss", RUN + ["--out", "empty"], expect="either",
+             setup=_chain(_good_scenario, lambda w, c: (w / "empty").mkdir()), allowed=("empty",),
+             replaceable=("empty",)))
+    for i, axis in enumerate(("'../victim'", "'../../beside.txt'", "victim", "'/etc'", "'a/b'",
+                              "'..'", "'.'", "''", '"TBF\\0X"', "'" + "x" * 300 + "'",
+                              "'./'", "'~'", "'out/../victim'", "'C:\\\\x'", "'-rf'")):
+        ok = "either" if axis == "victim" else "error"  # a plain name: out/victim, not ./victim
+        add(Case(f"dataloss-axis-id-{i}", "dataloss", ["run", "sc.yaml", R, "10000"], expect=ok,
+                 setup=_scenario("tbf-39a.yaml", {"axis_id": axis}), allowed=("out",)))
+        add(Case(f"dataloss-axis-id-{i}-folder-run", "dataloss", expect=ok,
+                 argv=["run", "cfgs", R, "10000", "--out", "o"], allowed=("o",),
+                 setup=lambda w, c, a=axis: _put(
+                     w / "cfgs" / "a.yaml", _replace_value(_cfg_text(c, "tbf-39a.yaml"),
+                                                           "axis_id", a))))
+    for name in ("../../x", "../victim/notes", "/tmp/x", "a/b", "..", "", "." * 3, "x" * 300):
+        add(Case(f"dataloss-bench-name-{name[:12]}", "dataloss",
+                 ["bench", "--sizes", "400", "--repeat", "1", "--engines", "ours-aniso8",
+                  "--out", "b", "--name", name], allowed=("b",)))
+    bench = ["bench", "--sizes", "400", "--repeat", "1", "--engines", "ours-aniso8"]
+    add(Case("dataloss-bench-out-file", "dataloss", bench + ["--out", "thesis.txt"]))
+    add(Case("dataloss-bench-out-chardev", "dataloss", bench + ["--out", "nul"],
+             setup=_mknod("nul"), needs=("root",)))
+    add(Case("dataloss-bench-user-json", "dataloss", bench + ["--out", "b"],
+             setup=_file("b/solver.json", '{"mine": 1}\n'), allowed=("b",)))
+    add(Case("dataloss-map-out-user-png", "dataloss",
+             ["map", R, "20000", "--dpi", "30", "--out", "figure.png"],
+             setup=_file("figure.png", b"\x89PNG\r\n\x1a\nmy figure"), timeout_s=300))
+    add(Case("dataloss-map-out-folder", "dataloss",
+             ["map", R, "20000", "--dpi", "30", "--out", "victim.png"],
+             setup=_dir_with_thesis("victim.png"), timeout_s=300))
+    add(Case("dataloss-map-out-chardev", "dataloss",
+             ["map", R, "20000", "--dpi", "30", "--out", "nul.png"],
+             setup=_mknod("nul.png"), needs=("root",), timeout_s=300))
+    add(Case("dataloss-map-out-under-file", "dataloss",
+             ["map", R, "20000", "--dpi", "30", "--out", "thesis.txt/m.png"], timeout_s=300))
+
+    # ---- races and signals ----------------------------------------------------------------
+    def complete(folder: str):
+        def check(work: Path) -> list[str]:
+            d = work / folder
+            need = ("route.geojson", "daily.csv", "daily.geojson", "track.csv", "deliveries.csv",
+                    "cost.tif", "map.png", "advance.png", "fuel.png", "report.md")
+            if not d.is_dir():
+                return [f"{folder} missing"]
+            missing = [n for n in need if not (d / n).is_file()]
+            return [f"{folder} incomplete: missing {missing}"] if missing else []
+
+        return check
+
+    for i in range(3):
+        add(Case(f"race-two-runs-{i}", "races", RUN + ["--out", "o"], expect="either",
+                 setup=_good_scenario, parallel=2, allowed=("o",), check=complete("o"),
+                 timeout_s=300))
+    add(Case("race-three-runs", "races", RUN + ["--out", "o"], expect="either",
+             setup=_good_scenario, parallel=3, allowed=("o",), check=complete("o"),
+             timeout_s=400))
+    for i, delay in enumerate((6.0, 10.0, 14.0, 18.0)):
+        add(Case(f"signal-term-run-{i}", "signals", RUN + ["--out", "o"], expect="either",
+                 setup=_good_scenario, signal_after=(signal.SIGTERM, delay), allowed=("o",)))
+    for i, delay in enumerate((8.0, 15.0)):
+        add(Case(f"signal-int-run-{i}", "signals", RUN + ["--out", "o"], expect="either",
+                 setup=_good_scenario, signal_after=(signal.SIGINT, delay), signal_group=True,
+                 allowed=("o",)))
+    for i, delay in enumerate((20.0, 35.0)):
+        add(Case(f"signal-int-compare-workers-{i}", "signals",
+                 ["compare", "--documented", "doc.csv", "--configs", "cfg", "--no-map",
+                  "--workers", "2", "--samples", "4", R, "10000", "--out", "o"],
+                 expect="either", setup=_compare_inputs, allowed=("o",),
+                 signal_after=(signal.SIGINT, delay), signal_group=True, timeout_s=300))
+    add(Case("signal-term-compare-workers", "signals",
+             ["compare", "--documented", "doc.csv", "--configs", "cfg", "--no-map",
+              "--workers", "2", "--samples", "4", R, "10000", "--out", "o"],
+             expect="either", setup=_compare_inputs, allowed=("o",),
+             signal_after=(signal.SIGTERM, 25.0), timeout_s=300))
+
+    def stale(name: str):
+        def setup(work: Path, ctx: Ctx) -> None:
+            _good_scenario(work, ctx)
+            _put(work / name / "daily.csv", "half\n")
+
+        return setup
+
+    add(Case("debris-sweep-tmp-of-dead-run", "races", RUN + ["--out", "o"], expect="either",
+             setup=stale(".o.tmp.4194999.abcd1234"), allowed=("o",)))
+    add(Case("debris-sweep-old-of-dead-run", "races", RUN + ["--out", "o"], expect="either",
+             setup=stale(".o.old.4194999"), allowed=("o",)))
+
+    # ---- OS errors ------------------------------------------------------------------------
+    for cmd, argv, out in (("run", RUN, "m/o"), ("route", route, "m/o"),
+                           ("map", ["map", R, "20000", "--dpi", "30"], "m/x.png"),
+                           ("bench", bench, "m/b"), ("compare", CMP, "m/o")):
+        base = {"run": _good_scenario, "compare": _compare_inputs}.get(cmd)
+        mk = _chain(base, lambda w, c: (w / "m").mkdir())
+        add(Case(f"oserr-{cmd}-disk-full", "oserr", argv + ["--out", out], setup=mk,
+                 wrap="full:m", needs=("unshare",), allowed=("m",), timeout_s=300))
+        add(Case(f"oserr-{cmd}-read-only", "oserr", argv + ["--out", out], setup=mk,
+                 wrap="ro:m", needs=("unshare",), allowed=("m",), timeout_s=300))
+        long = "n" * 300
+        add(Case(f"oserr-{cmd}-name-too-long", "oserr",
+                 argv + ["--out", long + (".png" if cmd == "map" else "")], setup=base,
+                 timeout_s=300))
+    add(Case("oserr-run-file-size-limit", "oserr", RUN + ["--out", "o"], setup=_good_scenario,
+             wrap="fsize:200000", allowed=("o",)))
+    add(Case("oserr-run-out-in-proc", "oserr", RUN + ["--out", "/proc/self/x"],
+             setup=_good_scenario))
+    add(Case("oserr-map-out-in-sys", "oserr",
+             ["map", R, "20000", "--dpi", "30", "--out", "/sys/x.png"], timeout_s=300))
+
+    # ---- resources --------------------------------------------------------------------------
+    add(Case("resource-alias-bomb-scenario", "resource", ["run", "sc.yaml"],
+             setup=lambda w, c: _put(w / "sc.yaml", _bomb()), timeout_s=120))
+    add(Case("resource-alias-bomb-in-figure", "resource", ["run", "sc.yaml"],
+             setup=lambda w, c: _put(w / "sc.yaml", _bomb() + _cfg_text(c, "tbf-39a.yaml")
+                                     .replace("notes: >-", "notes: *a8\nx_notes: >-")),
+             timeout_s=120))
+    add(Case("resource-recursive-alias", "resource", ["run", "sc.yaml"],
+             setup=lambda w, c: _put(w / "sc.yaml", "axis_id: &a [*a]\n"), timeout_s=60))
+    add(Case("resource-deep-nesting", "resource", ["run", "sc.yaml"],
+             setup=lambda w, c: _put(w / "sc.yaml", "axis_id: " + "[" * 20000 + "]" * 20000),
+             timeout_s=60))
+    add(Case("resource-huge-name", "resource", RUN + ["--out", "o"], allowed=("o",),
+             setup=_scenario("tbf-39a.yaml", {"name": "'" + "n" * 2_000_000 + "'"}),
+             timeout_s=120))
+    add(Case("resource-many-objectives", "resource", RUN + ["--out", "o"], allowed=("o",),
+             expect="either",
+             setup=lambda w, c: _put(w / "sc.yaml", _cfg_text(c, "tbf-39a.yaml").replace(
+                 "objectives:\n", "objectives:\n" + "  - {place: Solun, cite: x}\n" * 3000, 1)),
+             timeout_s=180))
+    add(Case("resource-bomb-vehicle-file", "resource", ["sample", "Hailar"],
+             setup=_configs(_vehicle_edit("zis-5.yaml", lambda t: _bomb() + t)),
+             env={"LOGISTICS_CONFIG_DIR": "{root}/configs"}, timeout_s=120))
+    for cmd in ("compare", "calibrate"):
+        argv = CMP if cmd == "compare" else calib
+        argv = [a for a in argv if a not in ("--workers", "0")]
+        add(Case(f"resource-{cmd}-workers-500", "resource",
+                 argv + ["--workers", "500", "--out", "o"] + (["--samples", "2"] if cmd == "compare" else []),
+                 setup=_compare_inputs, allowed=("o",), expect="either", timeout_s=300))
+    add(Case("resource-env-workers-500", "resource",
+             [a for a in CMP if a not in ("--workers", "0")] + ["--samples", "2", "--out", "o"],
+             setup=_compare_inputs, env={"LOGISTICS_N_WORKERS": "500"}, allowed=("o",),
+             expect="either", timeout_s=300))
+    for end in ("2100-08-26", "1946-08-26", "1955-08-26"):
+        add(Case(f"resource-span-end-{end}", "resource", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario("tbf-39a.yaml", {"end.value": end}), timeout_s=150))
+    add(Case("resource-compare-samples-huge", "resource", CMP + ["--samples", "100000000",
+                                                                  "--out", "o"],
+             setup=_compare_inputs, allowed=("o",), expect="either", timeout_s=150))
+    add(Case("resource-calibrate-points-huge", "resource",
+             [a if a != "2" else "100000" for a in calib] + ["--out", "o"],
+             setup=_compare_inputs, allowed=("o",), expect="either", timeout_s=150))
+    add(Case("resource-bench-repeat-huge", "resource",
+             ["bench", "--sizes", "400", "--repeat", "100000000", "--engines", "ours-aniso8",
+              "--out", "b"], allowed=("b",), expect="either", timeout_s=120))
+    add(Case("resource-run-resolution-tiny", "resource", ["run", "sc.yaml", R, "1", "--out", "o"],
+             setup=_good_scenario, allowed=("o",), timeout_s=120))
+    add(Case("resource-map-resolution-tiny", "resource", ["map", R, "0.001", "--out", "m.png"],
+             allowed=("m.png",), timeout_s=120))
+    add(Case("resource-map-dpi-huge", "resource",
+             ["map", R, "20000", "--dpi", "100000", "--out", "m.png"], allowed=("m.png",),
+             timeout_s=200))
+
+    # ---- dates ------------------------------------------------------------------------------
+    bad_dates = ("1945-02-30", "19450826", "1945-08-26T00:00Z", "1945-08-26T00:00+09:00",
+                 "9999-12-31", "0001-01-01", "1945-13-01", "yesterday", "1945-08-26T25:00",
+                 "true", ".nan", "[1945, 8, 26]", "1e10", "-1", "'1945-08-26 00:00:00 UTC'",
+                 "1945-8-6", "0000-00-00")
+    for i, d in enumerate(bad_dates):
+        for key in ("end.value", "start.time.value", "supply.trucks.0.start.value"):
+            if key.startswith("supply") and i % 3:
+                continue
+            add(Case(f"dates-{key.split('.')[0]}-{i}", "dates", RUN + ["--out", "o"],
+                     setup=_scenario("tbf-39a.yaml", {key: d}), allowed=("o",), timeout_s=150))
+    for i, d in enumerate(("1945-02-30", "9999-12-31", "1945-08-26T00:00Z", "2021-01-01")):
+        add(Case(f"dates-vehicle-{i}", "dates", ["sample", "Hailar"],
+                 setup=_configs(_vehicle_edit(
+                     "zis-5.yaml", lambda t, d=d: _replace_value(t, "mass_t.value", d))),
+                 env={"LOGISTICS_CONFIG_DIR": "{root}/configs"}))
+
+    # ---- silently accepted nonsense (scenario figures) -------------------------------------
+    gta_like = "tbf-39a.yaml"
+    nonsense = {
+        "tank-inf": {"formation.groups.2.tank_l.value": ".inf"},
+        "speed-inf": {"formation.march.max_km_per_day.value": ".inf"},
+        "gap-inf": {"formation.column.gap_m.value": ".inf"},
+        "gap-neg": {"formation.column.gap_m.value": "-40"},
+        "radius-inf": {"supply.depots.0.at.radius_km": ".inf"},
+        "radius-nan": {"supply.depots.0.at.radius_km": ".nan"},
+        "count-1e30": {"formation.groups.2.count.value": "1e30"},
+        "count-true": {"formation.groups.2.count.value": "true"},
+        "count-neg": {"formation.groups.2.count.value": "-5"},
+        "count-float": {"formation.groups.2.count.value": "2.5"},
+        "count-big-int": {"formation.groups.2.count.value": "99999999999999999999999"},
+        "zero-vehicles": {"formation.groups.0.count.value": "0", "formation.groups.1.count.value": "0",
+                          "formation.groups.2.count.value": "0"},
+        "river-neg": {"formation.river_crossing_h.major.value": "-3"},
+        "river-inf": {"formation.river_crossing_h.major.value": ".inf"},
+        "utc-nan": {"utc_offset_h.value": ".nan"},
+        "utc-99": {"utc_offset_h.value": "99"},
+        "utc-true": {"utc_offset_h.value": "true"},
+        "hours-nan": {"formation.march.hours_per_day.value": ".nan"},
+        "start-hour-inf": {"formation.march.start_hour.value": ".inf"},
+        "refills-inf": {"formation.fuel.carried_refills.value": ".inf"},
+        "refills-1e30": {"formation.fuel.carried_refills.value": "1e30"},
+        "in-tanks-nan": {"formation.fuel.in_tanks_refills.value": ".nan"},
+        "trucks-1e30": {"supply.trucks.0.count.value": "1e30"},
+        "trucks-load-inf": {"supply.trucks.0.load_h.value": ".inf"},
+        "trucks-driving-nan": {"supply.trucks.0.driving_hours_per_day.value": ".nan"},
+        "trucks-tank-inf": {"supply.trucks.0.truck_tank_l.value": ".inf"},
+        "depot-inf": {"supply.depots.0.fuel_l.value": ".inf"},
+        "depot-1e30": {"supply.depots.0.fuel_l.value": "1e30"},
+        "lat-nan": {"supply.depots.0.at.radius_km": "10\n        lat: .nan\n        lon: .nan"},
+        "uncertain-nan": {"uncertain.fuel_scale.low": ".nan"},
+        "uncertain-inf": {"uncertain.fuel_scale.high": ".inf"},
+        "uncertain-swapped": {"uncertain.fuel_scale.low": "9"},
+        "margin-nan": {"notes": "x\nrouting: {margin_deg: .nan}"},
+        "stencil-3": {"notes": "x\nrouting: {stencil: 3}"},
+        "stencil-true": {"notes": "x\nrouting: {stencil: true}"},
+        "echelon-bad": {"notes": "x\nechelon: rear"},
+        "count-string": {"formation.groups.2.count.value": "many"},
+        "count-list": {"formation.groups.2.count.value": "[1, 2]"},
+        "vehicle-unknown": {"formation.groups.2.vehicle": "tiger"},
+        "vehicle-path": {"formation.groups.2.vehicle": "'../../etc/passwd'"},
+        "place-unknown": {"objectives.0.place": "Atlantis"},
+        "place-empty": {"objectives.0.place": "''"},
+        "objectives-empty": {"objectives": "[]"},
+        "figure-both": {"end.assumed": "x\n  cite: y"},
+        "figure-neither": {"end.assumed": "''"},
+        "name-null": {"name": "~"},
+        "name-nul": {"name": '"a\\0b"'},
+        "lead-missing": {"formation.lead": "is-2"},
+        "season-bad": {"seasons.0.season": "monsoon"},
+    }
+    for key, edits in nonsense.items():
+        add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario(gta_like, edits), timeout_s=150))
+    add(Case("nonsense-night-hours", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+             setup=lambda w, c: _put(w / "sc.yaml", _cfg_text(c, gta_like).replace(
+                 "  march:\n", "  march:\n    night_hours: [99, -5]\n", 1))))
+    add(Case("nonsense-night-hours-nan", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+             setup=lambda w, c: _put(w / "sc.yaml", _cfg_text(c, gta_like).replace(
+                 "  march:\n", "  march:\n    night_hours: [.nan, .inf]\n", 1))))
+    add(Case("nonsense-duplicate-top-key", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+             setup=lambda w, c: _put(w / "sc.yaml", _cfg_text(c, gta_like) + "axis_id: OTHER\n")))
+    add(Case("nonsense-duplicate-nested-key", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+             setup=lambda w, c: _put(w / "sc.yaml", _cfg_text(c, gta_like).replace(
+                 "  value: 1945-08-26\n", "  value: 1945-08-26\n  value: 1945-08-20\n", 1))))
+    add(Case("nonsense-duplicate-key-flow", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+             setup=lambda w, c: _put(w / "sc.yaml", _cfg_text(c, gta_like).replace(
+                 "{low: 0.8, high: 1.2,", "{low: 0.8, low: 0.1, high: 1.2,", 1))))
+    for i, (desc, data) in enumerate((
+            ("latin1", _cfg_text(ctx, gta_like).replace("Tao'an", "Tao'\u00e2n")
+             .encode("latin-1", "replace")),
+            ("utf16", _cfg_text(ctx, gta_like).encode("utf-16")),
+            ("empty", b""), ("comments", b"# nothing\n"), ("list", b"- a\n- b\n"),
+            ("scalar", b"42\n"), ("garbage", random.Random(1).randbytes(3000)),
+            ("nul", b"axis_id: A\x00B\n"), ("tabs", b"axis_id:\tX\n\tname: y\n"),
+            ("bad-yaml", b"axis_id: [unclosed\n"), ("bom", b"\xef\xbb\xbf" + _cfg_text(
+                ctx, gta_like).encode()), ("binary-tag", b"axis_id: !!binary AAAA\n"),
+            ("python-tag", b"axis_id: !!python/object/apply:os.system ['true']\n"),
+            ("set", b"axis_id: !!set {a, b}\n"), ("huge-int", b"axis_id: 1" + b"0" * 5000 + b"\n"),
+            ("merge-key", b"a: &a {axis_id: X}\n<<: *a\n"),
+            ("unknown-key", (_cfg_text(ctx, gta_like) + "colour: red\n").encode()))):
+        add(Case(f"file-{desc}", "files", ["run", "sc.yaml", R, "10000", "--out", "o"],
+                 allowed=("o",), setup=lambda w, c, d=data: _put(w / "sc.yaml", d),
+                 expect="either" if desc == "bom" else "error", timeout_s=150))
+    add(Case("file-config-is-fifo", "files", ["run", "pipe.yaml"], setup=_mkfifo("pipe.yaml"),
+             timeout_s=60))
+    add(Case("file-config-is-chardev", "files", ["run", "nul.yaml"], setup=_mknod("nul.yaml"),
+             needs=("root",), timeout_s=60))
+    add(Case("file-config-is-dir-empty", "files", ["run", "emptydir"],
+             setup=lambda w, c: (w / "emptydir").mkdir(), timeout_s=60))
+    add(Case("file-config-missing", "files", ["run", "nope.yaml"], timeout_s=60))
+    add(Case("file-config-unreadable-dir-yaml", "files", ["run", "d.yaml"],
+             setup=lambda w, c: (w / "d.yaml").mkdir(), timeout_s=60))
+
+    # ---- command-line arguments ---------------------------------------------------------
+    cli = [
+        RUN + ["--seed", "-1", "--out", "o"], RUN + ["--seed", "abc"],
+        RUN + ["--seed", "99999999999999999999999", "--out", "o"],
+        ["run", "sc.yaml", R, "nan"], ["run", "sc.yaml", R, "0"], ["run", "sc.yaml", R, "-1"],
+        ["run", "sc.yaml", R, "inf"], ["run", "sc.yaml", R, "1e12"], ["run", "sc.yaml", R, "abc"],
+        RUN + ["--dem", "srtm"], RUN + ["--bogus"], ["run"], [], ["frobnicate"],
+        ["map", "--dpi", "0", "--out", "m.png"], ["map", "--dpi", "-100", "--out", "m.png"],
+        ["map", "--bbox", "120,45,120.0001,45.0001", "--out", "m.png"],
+        ["map", "--bbox", "121,46,120,45", "--out", "m.png"],
+        ["map", "--bbox", "nan,nan,nan,nan", "--out", "m.png"],
+        ["map", "--bbox", "inf,-inf,inf,inf", "--out", "m.png"],
+        ["map", "--bbox", "1,2,3", "--out", "m.png"],
+        ["map", "--bbox", "0,0,1,1", "--out", "m.png"],
+        ["map", R, "nan", "--out", "m.png"], ["map", R, "-5", "--out", "m.png"],
+        ["map", R, "inf", "--out", "m.png"], ["map", "--out", "m.txt"],
+        ["map", "--out", ".png"], ["map", "--out", ""],
+        ["map", "--title", "t" * 100000, R, "20000", "--dpi", "30", "--out", "m.png"],
+        ["sample", "nan,nan"], ["sample", "91,200"], ["sample", "inf,inf"], ["sample", ""],
+        ["sample", "Atlantis"], ["sample", "45,122", R, "nan"], ["sample", "45,122", R, "0"],
+        ["sample", "45,122", R, "1e-9"], ["sample", "45,122", R, "1e15"],
+        ["sample", "45,,122"], ["sample", "1e400,1e400"],
+        ["route", "--from", "Atlantis", "--to", "Harbin", "--vehicle", "zis-5"],
+        ["route", "--from", "Hailar", "--to", "Harbin", "--vehicle", "tiger"],
+        ["route", "--from", "Hailar", "--to", "Hailar", "--vehicle", "zis-5", R, "10000"],
+        ["route", "--from", "Hailar", "--to", "Harbin", "--vehicle", "zis-5", R, "nan"],
+        ["route", "--from", "Hailar", "--to", "Harbin", "--vehicle", "zis-5", R, "inf"],
+        ["route", "--from", "Hailar", "--to", "Harbin", "--vehicle", "zis-5", "--network",
+         "nope.osm"],
+        ["route", "--from", "Hailar", "--to", "Harbin", "--vehicle", "zis-5", "--network",
+         "thesis.txt"],
+        ["route", "--from", "nan,nan", "--to", "Harbin", "--vehicle", "zis-5"],
+        CMP + ["--tolerance-km", "nan", "--out", "o"], CMP + ["--tolerance-km", "inf", "--out", "o"],
+        CMP + ["--tolerance-km", "-1", "--out", "o"], CMP + ["--samples", "-1", "--out", "o"],
+        CMP + ["--set", "speed_scale=nan", "--out", "o"],
+        CMP + ["--set", "speed_scale=inf", "--out", "o"],
+        CMP + ["--set", "speed_scale=-1", "--out", "o"], CMP + ["--set", "nothing=1", "--out", "o"],
+        CMP + ["--set", "=", "--out", "o"], CMP + ["--map-resolution-m", "nan", "--out", "o"],
+        CMP + ["--workers", "-1", "--out", "o"], CMP + ["--seed", "-5", "--out", "o"],
+        ["compare", "--documented", "nope.csv", "--out", "o"],
+        ["compare", "--documented", "doc.csv", "--configs", "thesis.txt", "--out", "o"],
+        ["compare", "--documented", "doc.csv", "--configs", "nodir", "--out", "o"],
+        calib + ["--points", "0", "--out", "o"], calib + ["--points", "-3", "--out", "o"],
+        calib + ["--params", "bogus", "--out", "o"], calib + ["--bound", "speed_scale=2:1",
+                                                               "--out", "o"],
+        calib + ["--bound", "speed_scale=nan:1", "--out", "o"],
+        calib + ["--bound", "speed_scale=-inf:inf", "--out", "o"],
+        calib + ["--axes", "NOPE", "--out", "o"],
+        ["bench", "--sizes", "0", "--out", "b"], ["bench", "--sizes", "-1", "--out", "b"],
+        ["bench", "--sizes", "abc", "--out", "b"], ["bench", "--sizes", "nan", "--out", "b"],
+        ["bench", "--sizes", "inf", "--out", "b"], ["bench", "--sizes", "", "--out", "b"],
+        ["bench", "--sizes", "400", "--repeat", "0", "--out", "b"],
+        ["bench", "--sizes", "400", "--repeat", "-1", "--out", "b"],
+        ["bench", "--sizes", "400", "--engines", "nope", "--out", "b"],
+        ["bench", "--sizes", "400", "--engines", ",", "--out", "b"],
+    ]
+    for i, argv in enumerate(cli):
+        needs_sc = argv[:1] == ["run"]
+        needs_cmp = argv[:1] in (["compare"], ["calibrate"])
+        add(Case(f"cli-{i:03d}-{'-'.join(argv[:2])[:30]}", "cli", argv,
+                 setup=_good_scenario if needs_sc else (_compare_inputs if needs_cmp else None),
+                 allowed=("o", "b", "m.png", "out", "basemap.png"), timeout_s=200,
+                 expect="either" if argv[:1] == ["sample"] and argv[1:2] == ["45,122"] else "error"))
+
+    # ---- environment variables --------------------------------------------------------------
+    env_cases = [
+        ({"LOGISTICS_RESOLUTION_M": v}, ["sample", "Hailar"]) for v in
+        ("abc", "nan", "-5", "0", "inf", "", "1e-9", "1,000")
+    ] + [
+        ({"LOGISTICS_N_WORKERS": v}, [a for a in CMP if a not in ("--workers", "0")]
+         + ["--samples", "1", "--out", "o"]) for v in ("two", "0", "-1", "1.5", "")
+    ] + [
+        ({"LOGISTICS_SCHEDULER": v}, [a for a in CMP if a not in ("--workers", "0")]
+         + ["--samples", "1", "--out", "o"])
+        for v in ("not a url", "tcp://127.0.0.1:1", "tcp://256.1.1.1:99999", "http://", "::::")
+    ] + [
+        ({"LOGISTICS_CHUNK_CELLS": v}, ["sample", "Hailar"]) for v in ("abc", "0", "-1")
+    ] + [
+        ({"LOGISTICS_MAX_IN_MEMORY_CELLS": v}, ["sample", "Hailar"]) for v in ("abc", "-1", "0")
+    ] + [
+        ({"LOGISTICS_RASTER_DIR": v}, ["sample", "Hailar"]) for v in ("/nonexistent", "thesis.txt", "")
+    ] + [
+        ({"LOGISTICS_CONFIG_DIR": v}, ["sample", "Hailar"]) for v in ("/nonexistent", "thesis.txt")
+    ] + [
+        ({"LOGISTICS_CACHE_DIR": v}, ["sample", "Hailar"]) for v in ("thesis.txt/x", "/proc/x")
+    ] + [({"LOGISTICS_PROGRESS": "maybe"}, ["sample", "Hailar"])]
+    for i, (env, argv) in enumerate(env_cases):
+        name = next(iter(env)).removeprefix("LOGISTICS_").lower()
+        # an unwritable cache only costs time; an empty variable counts as unset
+        ok_either = (env == {"LOGISTICS_PROGRESS": "maybe"} or "LOGISTICS_CACHE_DIR" in env
+                     or "" in env.values())
+        add(Case(f"env-{i:02d}-{name}", "env", argv, env=env, allowed=("o",),
+                 setup=_compare_inputs if argv[0] == "compare" else None, timeout_s=200,
+                 expect="either" if ok_either else "error"))
+
+    # ---- rasters and vector layers ---------------------------------------------------------
+    renv = {"LOGISTICS_RASTER_DIR": "{root}/rasters"}
+    raster_cases = {
+        "dem-truncated": _truncate("dem_merged_30s.tif"),
+        "dem-garbage": _garbage("dem_merged_30s.tif"),
+        "dem-empty": _garbage("dem_merged_30s.tif", 0),
+        "dem-missing": lambda d: (d / "dem_merged_30s.tif").unlink(),
+        "dem-is-dir": lambda d: ((d / "dem_merged_30s.tif").unlink(),
+                                 (d / "dem_merged_30s.tif").mkdir()),
+        "dem-no-crs": _no_crs_tif("dem_merged_30s.tif"),
+        "landcover-random": _random_valid_tif("landcover_igbp_2019.tif"),
+        "landcover-truncated": _truncate("landcover_igbp_2019.tif", 0.3),
+        "landmask-garbage": _garbage("landmask_30s.tif"),
+        "rivers-truncated": _truncate("rivers.gpkg"),
+        "rivers-garbage": _garbage("rivers.gpkg"),
+        "rivers-empty": _garbage("rivers.gpkg", 0),
+        "lakes-truncated": _truncate("lakes.gpkg"),
+        "coast-garbage": _garbage("coast.gpkg"),
+        "borders-empty": _garbage("borders.gpkg", 0),
+        "manifest-garbage": _garbage("MANIFEST.json", 100),
+        "etopo-truncated": _truncate("etopo5.tif"),
+    }
+    for key, mut in raster_cases.items():
+        expect = "either" if key in ("landcover-random", "manifest-garbage") else "error"
+        layer = key.split("-")[0]
+        # sample reads neither the base map's vectors nor ETOPO5; a run (without --dem etopo5)
+        # does not read ETOPO5: a spoilt layer a command does not read may go unnoticed
+        unread_by_sample = layer in ("lakes", "coast", "borders", "etopo")
+        add(Case(f"rasters-{key}-sample", "rasters", ["sample", "Hailar"], env=renv,
+                 setup=_rasters(mut), expect="either" if unread_by_sample else expect,
+                 timeout_s=150))
+        add(Case(f"rasters-{key}-run", "rasters", RUN + ["--out", "o"], env=renv,
+                 setup=_chain(_rasters(mut), _good_scenario), allowed=("o",),
+                 expect="either" if layer == "etopo" else expect, timeout_s=200))
+        if key.split("-")[0] in ("lakes", "coast", "borders", "dem", "rivers"):
+            add(Case(f"rasters-{key}-map", "rasters", ["map", R, "20000", "--dpi", "30",
+                                                       "--out", "m.png"], env=renv,
+                     setup=_rasters(mut), allowed=("m.png",), expect=expect, timeout_s=250))
+    add(Case("rasters-etopo-truncated-run-etopo", "rasters", RUN + ["--dem", "etopo5", "--out", "o"],
+             env=renv, setup=_chain(_rasters(_truncate("etopo5.tif")), _good_scenario),
+             allowed=("o",), timeout_s=200))
+
+    # ---- documented-positions CSV --------------------------------------------------------
+    def doc(data_fn: Callable[[str], str | bytes]):
+        def setup(work: Path, ctx: Ctx) -> None:
+            _compare_inputs(work, ctx)
+            _put(work / "doc.csv", data_fn(_doc_rows(ctx, "TBF-39A")))
+
+        return setup
+
+    csv_cases = {
+        "header-only": (lambda t: t.splitlines()[0] + "\n", "error"),
+        "header-only-no-newline": (lambda t: t.splitlines()[0], "error"),
+        "empty": (lambda t: "", "error"),
+        "blank-lines": (lambda t: "\n\n\n", "error"),
+        "duplicated-column": (lambda t: "\n".join(ln + "," + ln.split(",")[3] if i else ln + ",date"
+                                                  for i, ln in enumerate(t.splitlines())) + "\n",
+                              "error"),
+        "duplicated-axis-column": (lambda t: "\n".join("axis_id," + ln if i == 0 else
+                                                       ln.split(",")[0] + "," + ln
+                                                       for i, ln in enumerate(t.splitlines())),
+                                   "error"),
+        "latin1": (lambda t: t.encode("utf-8") + "Tao'\u00e2n,".encode("latin-1") + b"\n", "error"),
+        "utf16": (lambda t: t.encode("utf-16"), "error"),
+        "garbage": (lambda t: random.Random(2).randbytes(4000), "error"),
+        "nul-bytes": (lambda t: t.replace(",", ",\x00", 3), "either"),
+        "semicolons": (lambda t: t.replace(",", ";"), "error"),
+        "tabs": (lambda t: t.replace(",", "\t"), "error"),
+        "unclosed-quote": (lambda t: t + 'TBF-39A,"unclosed\n', "either"),
+        "no-axis-column": (lambda t: "\n".join(ln.split(",", 1)[1] for ln in t.splitlines()),
+                           "error"),
+        "unknown-axes": (lambda t: t.replace("TBF-39A", "NOPE-1"), "error"),
+        "crlf": (lambda t: t.replace("\n", "\r\n"), "either"),
+        "lat-nan": (lambda t: t.replace(",46.", ",nan,", 1), "either"),
+        "date-impossible": (lambda t: t.replace("1945-08-1", "1945-02-3", 1), "either"),
+        "long-line": (lambda t: t + "TBF-39A," + "x" * 2_000_000 + "\n", "either"),
+        "many-columns": (lambda t: t.splitlines()[0] + ",x" * 100000 + "\n", "error"),
+        "bom": (lambda t: "\ufeff" + t, "either"),
+        "formula": (lambda t: t.replace("TBF-39A", "=cmd|' /C calc'!A0", 1), "either"),
+    }
+    for key, (fn, expect) in csv_cases.items():
+        add(Case(f"csv-{key}", "csv", CMP + ["--out", "o"], setup=doc(fn), allowed=("o",),
+                 expect=expect, timeout_s=300))
+    add(Case("csv-documented-is-fifo", "csv",
+             ["compare", "--documented", "pipe.csv", "--no-map", "--workers", "0", "--out", "o"],
+             setup=_mkfifo("pipe.csv"), timeout_s=60))
+    add(Case("csv-documented-is-dir", "csv",
+             ["compare", "--documented", "victim", "--no-map", "--workers", "0", "--out", "o"],
+             timeout_s=60))
+    add(Case("csv-documented-chardev", "csv",
+             ["compare", "--documented", "nul", "--no-map", "--workers", "0", "--out", "o"],
+             setup=_mknod("nul"), needs=("root",), timeout_s=60))
+
+    # ---- vehicle files ---------------------------------------------------------------------
+    cenv = {"LOGISTICS_CONFIG_DIR": "{root}/configs"}
+    veh = {
+        "latin1": lambda t: t.replace("T-34-85", "T-34-85 \u00e9").encode("latin-1", "replace"),
+        "tank-inf": lambda t: _replace_value(t, "tank_l.value", ".inf"),
+        "tank-nan": lambda t: _replace_value(t, "tank_l.value", ".nan"),
+        "mass-true": lambda t: _replace_value(t, "mass_t.value", "true"),
+        "mass-1e30": lambda t: _replace_value(t, "mass_t.value", "1e30"),
+        "mass-neg": lambda t: _replace_value(t, "mass_t.value", "-3"),
+        "mass-string": lambda t: _replace_value(t, "mass_t.value", "heavy"),
+        "duplicate-key": lambda t: t + "mass_t: {value: 1, assumed: x}\n",
+        "duplicate-nested-key": lambda t: t.replace("  value: 32\n", "  value: 32\n  value: 3\n", 1),
+        "empty": lambda t: "",
+        "list": lambda t: "- 1\n",
+        "unknown-key": lambda t: t + "colour: {value: 1, assumed: x}\n",
+        "target-inf": lambda t: _replace_value(t, "fuel_targets.road.l_per_100km", ".inf"),
+        "target-nan": lambda t: _replace_value(t, "fuel_targets.road.l_per_100km", ".nan"),
+        "target-1e30": lambda t: _replace_value(t, "fuel_targets.road.l_per_100km", "1e30"),
+        "range-inf": lambda t: _replace_value(t, "fuel_targets.road.range_l_per_100km", "[200, .inf]"),
+        "range-nan": lambda t: _replace_value(t, "fuel_targets.road.range_l_per_100km", "[.nan, 1]"),
+        "range-bool": lambda t: _replace_value(t, "fuel_targets.road.range_l_per_100km", "[true, 300]"),
+        "garbage": lambda t: random.Random(3).randbytes(2000),
+        "utf16": lambda t: t.encode("utf-16"),
+        "citation-number": lambda t: t.replace('source: "parameters.md §1.1, C muzeumgryf.pl/en/exhibits/t-3485/"', "source: 12", 1),
+        "bad-yaml": lambda t: t + "mass_t: [\n",
+    }
+    for key, fn in veh.items():
+        add(Case(f"vehicle-{key}", "vehicles", ["sample", "Hailar"], env=cenv,
+                 setup=_configs(_vehicle_edit("t-34-85.yaml", fn)), timeout_s=150))
+    add(Case("vehicle-calibrate-like-inf", "vehicles", ["sample", "Hailar"], env=cenv,
+             setup=_configs(_vehicle_edit("su-76m.yaml", lambda t: re.sub(
+                 r"fuel_volume_factor: [0-9.]+", "fuel_volume_factor: .inf", t))), timeout_s=150))
+    add(Case("vehicle-file-is-dir", "vehicles", ["sample", "Hailar"], env=cenv,
+             setup=_configs(lambda d: (d / "vehicles" / "zz.yaml").mkdir()), timeout_s=150))
+    add(Case("vehicle-file-fifo", "vehicles", ["sample", "Hailar"], env=cenv,
+             setup=_configs(lambda d: os.mkfifo(d / "vehicles" / "zz.yaml")), timeout_s=60))
+
+    return cases
+
+
+# --------------------------------------------------------------------------------------------
+# mutants of the shipped configs
+
+
+_MUT_NUM = [(".nan", "error"), (".inf", "error"), ("-.inf", "error"), ("1e30", "error"),
+            ("true", "error"), ("abc", "error"), ("1e400", "error"), ("[]", "error"),
+            ("{}", "error"), ("99999999999999999999999", "error"), ("-1", "either"),
+            ("0", "either"), ("~", "either"), ("0.5", "either"), ("''", "either")]
+_MUT_DATE = [("1945-02-30", "error"), ("19450826", "error"), ("1945-08-26T00:00Z", "error"),
+             ("9999-12-31", "error"), ("0001-01-01", "error"), ("2100-08-26", "error"),
+             ("1945-13-01", "error"), ("yesterday", "error"), ("1945-08-26T24:30", "error"),
+             (".nan", "error"), ("true", "error"), ("1945-08-09T00:01+10:00", "error")]
+_MUT_STR = [("''", "either"), ("'../x'", "either"), ("'/abs/x'", "either"), ("'a/b'", "either"),
+            ("'..'", "either"), ('"\\0"', "either"), ("'" + "x" * 5000 + "'", "either"),
+            ("123", "either"), ("true", "either"), ("~", "either"), ("'\u00fcn\u00efc\u00f6d\u00e9'", "either"),
+            ("[a, b]", "either"), ("{a: 1}", "either")]
+
+
+def _scalar_nodes(text: str):
+    """(path, node, kind) of every value scalar of a YAML text; kind: num, date, str."""
+    import yaml
+
+    out = []
+
+    def walk(node, path):
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                walk(v, path + [str(k.value)])
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                walk(v, path + [str(i)])
+        elif isinstance(node, yaml.ScalarNode):
+            tag = node.tag.rsplit(":", 1)[-1]
+            if tag in ("int", "float"):
+                kind = "num"
+            elif tag == "timestamp" or re.match(r"^\d{4}-\d\d-\d\dT", str(node.value)):
+                kind = "date"
+            elif tag == "str" and node.style is None and "\n" not in node.value:
+                kind = "str"
+            elif tag == "str":
+                kind = "str"
+            else:
+                kind = "other"
+            out.append((path, node, kind))
+
+    walk(yaml.compose(text), [])
+    return out
+
+
+def build_mutants(ctx: Ctx, n: int, seed: int) -> list[Case]:
+    rng = random.Random(seed)
+    files = sorted((ctx.code / "configs").glob("*.yaml"))
+    cases = []
+    for i in range(n):
+        f = rng.choice(files)
+        text = f.read_text(encoding="utf-8")
+        r = rng.random()
+        expect = "either"
+        if r < 0.72:
+            nodes = _scalar_nodes(text)
+            path, node, kind = rng.choice(nodes)
+            if path and path[-1] in ("cite", "assumed", "notes", "quote"):
+                path, node, kind = rng.choice(nodes)
+            table = {"num": _MUT_NUM, "date": _MUT_DATE}.get(kind, _MUT_STR)
+            new, expect = rng.choice(table)
+            if kind == "str" and path == ["axis_id"] and new in ("'../x'", "'/abs/x'", "'a/b'",
+                                                                   "'..'", "''", '"\\0"'):
+                expect = "error"
+            if new.startswith("'x") and path and path[-1] in ("cite", "assumed", "notes"):
+                expect = "either"
+            s, e = node.start_mark.index, node.end_mark.index
+            mutated: str | bytes = text[:s] + new + text[e:]
+            what = f"{'.'.join(path)} = {new[:30]}"
+        elif r < 0.80:
+            lines = text.splitlines(keepends=True)
+            idx = [j for j, ln in enumerate(lines) if re.match(r"^\s*[a-z_]+: \S", ln)]
+            j = rng.choice(idx)
+            mutated = "".join(lines[: j + 1] + [lines[j]] + lines[j + 1:])
+            expect = "error"
+            what = f"duplicate line {j + 1}: {lines[j].strip()[:40]}"
+        elif r < 0.87:
+            lines = text.splitlines(keepends=True)
+            j = rng.randrange(len(lines))
+            mutated = "".join(lines[:j] + lines[j + 1:])
+            what = f"delete line {j + 1}: {lines[j].strip()[:40]}"
+        elif r < 0.93:
+            cut = rng.randrange(len(text))
+            mutated = text[:cut]
+            what = f"truncated at {cut}"
+        else:
+            raw = text.encode("utf-8")
+            at = rng.randrange(len(raw))
+            mutated = raw[:at] + b"\xff\xfe\xc3" + raw[at:]
+            expect = "error"
+            what = f"non-UTF-8 bytes at {at}"
+        cases.append(Case(f"mutant-{i:03d}-{f.stem}", "mutants",
+                          ["run", "sc.yaml", "--resolution-m", "10000", "--out", "o"],
+                          expect=expect, allowed=("o",), timeout_s=200,
+                          setup=lambda w, c, m=mutated: _put(w / "sc.yaml", m)))
+        cases[-1].what = what  # type: ignore[attr-defined]
+    return cases
+
+
+# --------------------------------------------------------------------------------------------
+# running one case
+
+
+def _snapshot(root: Path) -> dict[str, tuple]:
+    """Every entry under ``root``: kind, size and content hash (files), target (links)."""
+    out: dict[str, tuple] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        for name in dirnames + filenames:
+            p = Path(dirpath) / name
+            rel = str(p.relative_to(root))
+            try:
+                st = p.lstat()
+            except OSError:
+                continue
+            if stat.S_ISLNK(st.st_mode):
+                out[rel] = ("link", os.readlink(p))
+            elif stat.S_ISDIR(st.st_mode):
+                out[rel] = ("dir",)
+            elif stat.S_ISREG(st.st_mode):
+                h = hashlib.sha256()
+                with open(p, "rb") as fh:
+                    for chunk in iter(lambda: fh.read(1 << 20), b""):
+                        h.update(chunk)
+                out[rel] = ("file", st.st_size, h.hexdigest())
+            else:
+                out[rel] = ("special", stat.S_IFMT(st.st_mode), st.st_rdev)
+    return out
+
+
+def _tree_rss(pid: int) -> int:
+    try:
+        import psutil
+
+        p = psutil.Process(pid)
+        procs = [p] + p.children(recursive=True)
+        total = 0
+        for q in procs:
+            try:
+                total += q.memory_info().rss
+            except psutil.Error:
+                pass
+        return total
+    except Exception:  # noqa: BLE001 - the process may be gone
+        return 0
+
+
+def _command(ctx: Ctx, case: Case, root: Path) -> list[str]:
+    cmd = [ctx.python, "-m", "logistics", *case.argv]
+    if case.wrap and case.wrap.startswith(("full:", "ro:")):
+        kind, d = case.wrap.split(":", 1)
+        opts = "size=64k" if kind == "full" else "ro,size=1m"
+        script = f'mount -t tmpfs -o {opts} tmpfs "$1" && shift && exec "$@"'
+        cmd = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh",
+               str(root / "work" / d), *cmd]
+    return cmd
+
+
+_PROGRESS = re.compile(r"^runs: \d+/\d+ done")  # the tool's own progress line off a terminal
+
+
+def _clean_lines(lines: list[str]) -> bool:
+    """One error: the first line (after the tool's own progress lines) is ``logistics <cmd>:
+    error: ...`` (or ``cancelled``), every other line an indented continuation of it or
+    another line of the tool's own."""
+    lines = [ln for ln in lines if not _PROGRESS.match(ln)]
+    if not lines or not _ERROR_LINE.match(lines[0]):
+        return False
+    return all(ln[:1].isspace() or ln.startswith("logistics ") for ln in lines[1:])
+
+
+def run_case(ctx: Ctx, case: Case, mem_cap_bytes: int) -> dict:
+    root = ctx.work / "cases" / case.id
+    if root.exists():
+        subprocess.run(["rm", "-rf", str(root)], check=False)
+    work = root / "work"
+    work.mkdir(parents=True)
+    _user_files(work)
+    rec: dict = {"id": case.id, "group": case.group, "argv": case.argv, "expect": case.expect,
+                 "env": case.env}
+    if hasattr(case, "what"):
+        rec["what"] = case.what  # type: ignore[attr-defined]
+    try:
+        if case.setup:
+            case.setup(work, ctx)
+    except Exception as exc:  # noqa: BLE001 - a set-up that cannot be made is skipped
+        rec.update(cls="skipped", flags=[], note=f"set-up failed: {exc!r}")
+        return rec
+    before = _snapshot(root)
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env.update({"MPLBACKEND": "Agg", "HOME": str(ctx.work / "home"),
+                "LOGISTICS_CACHE_DIR": str(ctx.work / "cache"), "PYTHONHASHSEED": "0"})
+    if ctx.code != REPO:
+        env["PYTHONPATH"] = str(ctx.code)
+    for k, v in case.env.items():
+        env[k] = v.format(root=str(root))
+    preexec = None
+    if case.wrap and case.wrap.startswith("fsize:"):
+        limit = int(case.wrap.split(":", 1)[1])
+
+        def preexec():  # noqa: F811
+            import resource
+
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    procs = []
+    t0 = time.monotonic()
+    for k in range(case.parallel):
+        out = open(root / f"stdout.{k}", "wb")
+        err = open(root / f"stderr.{k}", "wb")
+        procs.append((subprocess.Popen(_command(ctx, case, root), cwd=work, env=env,
+                                       stdout=out, stderr=err, stdin=subprocess.DEVNULL,
+                                       start_new_session=True, preexec_fn=preexec), out, err))
+    hang = None
+    sent = False
+    while any(p.poll() is None for p, _, _ in procs):
+        elapsed = time.monotonic() - t0
+        if case.signal_after and not sent and elapsed >= case.signal_after[1]:
+            sig = case.signal_after[0]
+            for p, _, _ in procs:
+                if p.poll() is None:
+                    try:
+                        if case.signal_group:
+                            os.killpg(p.pid, sig)
+                        else:
+                            p.send_signal(sig)
+                    except ProcessLookupError:
+                        pass
+            sent = True
+        rss = sum(_tree_rss(p.pid) for p, _, _ in procs if p.poll() is None)
+        if elapsed > case.timeout_s or rss > mem_cap_bytes:
+            hang = "timeout" if elapsed > case.timeout_s else f"memory {rss / 2**30:.1f} GiB"
+            for p, _, _ in procs:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            break
+        time.sleep(0.25)
+    codes = []
+    for p, out, err in procs:
+        try:
+            codes.append(p.wait(timeout=30))
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            codes.append(p.wait())
+        out.close()
+        err.close()
+        # leftover processes of the session (dask workers): stop them
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    rec["seconds"] = round(time.monotonic() - t0, 1)
+    rec["codes"] = codes
+    after = _snapshot(root)
+    errs = [(root / f"stderr.{k}").read_text(encoding="utf-8", errors="replace")
+            for k in range(case.parallel)]
+    rec["stderr_tail"] = [e[-1500:] for e in errs]
+    flags = []
+    allowed = [a for a in case.allowed] + [f"work/{a}" for a in case.allowed]
+
+    def under(rel: str, prefixes) -> bool:
+        return any(rel == f"work/{a}" or rel.startswith(f"work/{a}/") for a in prefixes)
+
+    stray = {f"stdout.{k}" for k in range(case.parallel)} | {f"stderr.{k}" for k in range(case.parallel)}
+    lost = [rel for rel, v in before.items()
+            if not _DEBRIS.match(Path(rel).name) and not any(_DEBRIS.match(x) for x in Path(rel).parts)
+            and after.get(rel) != v and not under(rel, case.replaceable)
+            and not (v[0] == "dir" and rel in after)]
+    # a folder the command was allowed to create may legitimately hold new files
+    if lost:
+        flags.append("data_loss")
+        rec["lost"] = lost[:10]
+    new = [rel for rel in after if rel not in before and rel not in stray]
+    debris = [rel for rel in after if any(_DEBRIS.match(x) for x in Path(rel).parts)]
+    outside = [rel for rel in new if rel not in debris and not under(rel, case.allowed)
+               and not rel.startswith(("configs", "rasters"))]
+    if hang:
+        flags.append("hang")
+        rec["hang"] = hang
+    if any("Traceback (most recent call last)" in e for e in errs):
+        flags.append("traceback")
+    if outside:
+        flags.append("outside")
+        rec["outside"] = outside[:10]
+    if debris:
+        flags.append("debris")
+        rec["debris"] = debris[:10]
+    if case.check and not hang:
+        problems = case.check(work)
+        if problems:
+            flags.append("messy")
+            rec["check"] = problems
+    if not hang:
+        clean_all = True
+        for code, e in zip(codes, errs):
+            lines = [ln for ln in e.splitlines() if ln.strip()]
+            if code == 0:
+                if case.expect == "error":
+                    flags.append("accepted")
+                continue
+            if not (code in (2, 130, 143) and _clean_lines(lines)):
+                clean_all = False
+        if not clean_all:
+            flags.append("messy")
+        rec["cls"] = next((c for c in CLASSES if c in flags),
+                          "ok" if all(c == 0 for c in codes) else "clean")
+    else:
+        rec["cls"] = "hang" if "data_loss" not in flags else "data_loss"
+    rec["flags"] = sorted(set(flags))
+    # a clean run: free the disk (keep the sandboxes of problem cases for inspection)
+    if rec["cls"] in ("ok", "clean"):
+        subprocess.run(["rm", "-rf", str(root)], check=False)
+    return rec
+
+
+# --------------------------------------------------------------------------------------------
+# main
+
+
+def _warm_up(ctx: Ctx) -> None:
+    """Build matplotlib's font cache in the corpus HOME once, so that no case's stderr holds
+    the one-off messages of a first start (fontconfig complaining about a missing config)."""
+    env = dict(os.environ, HOME=str(ctx.work / "home"), MPLBACKEND="Agg")
+    if ctx.code != REPO:
+        env["PYTHONPATH"] = str(ctx.code)
+    subprocess.run([ctx.python, "-c", "import matplotlib.font_manager"], env=env,
+                   capture_output=True, check=False)
+
+
+def _available(need: str) -> bool:
+    if need == "root":
+        return os.geteuid() == 0
+    if need == "unshare":
+        if not shutil.which("unshare"):
+            return False
+        r = subprocess.run(["unshare", "-m", "--propagation", "private", "true"],
+                           capture_output=True)
+        return r.returncode == 0
+    return True
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--code", type=Path, default=REPO,
+                    help="checkout whose logistics package, configs and rasters are used "
+                         "(default: this one)")
+    ap.add_argument("--python", default=sys.executable,
+                    help="interpreter with the dependencies installed (default: this one)")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/logistics-bad-inputs"),
+                    help="scratch folder: sandboxes, results.json, summary.txt")
+    ap.add_argument("--jobs", type=int, default=2, help="cases run at once (default 2)")
+    ap.add_argument("--only", default=None, help="comma-separated groups or case-id prefixes")
+    ap.add_argument("--mutants", type=int, default=300, help="mutated shipped configs (300)")
+    ap.add_argument("--seed", type=int, default=11, help="seed of the mutants (11)")
+    ap.add_argument("--mem-cap-gb", type=float, default=4.0,
+                    help="process-tree memory counted as runaway (default 4 GiB)")
+    ap.add_argument("--list", action="store_true", help="list the cases and exit")
+    args = ap.parse_args(argv)
+
+    ctx = Ctx(code=args.code.resolve(), python=args.python, work=args.work.resolve(),
+              rasters_cache=args.work / "rasters")
+    cases = build_cases(ctx) + build_mutants(ctx, args.mutants, args.seed)
+    if args.only:
+        keys = [k.strip() for k in args.only.split(",") if k.strip()]
+        cases = [c for c in cases if c.group in keys or any(c.id.startswith(k) for k in keys)]
+    ids = [c.id for c in cases]
+    assert len(ids) == len(set(ids)), "duplicate case ids"
+    if args.list:
+        for c in cases:
+            print(f"{c.group:10} {c.id:50} {c.expect:6} {' '.join(c.argv)[:100]}")
+        print(f"{len(cases)} cases")
+        return 0
+    ctx.work.mkdir(parents=True, exist_ok=True)
+    (ctx.work / "home").mkdir(exist_ok=True)
+    _warm_up(ctx)
+    runnable, skipped = [], []
+    for c in cases:
+        (skipped if not all(_available(n) for n in c.needs) else runnable).append(c)
+    results: list[dict] = [{"id": c.id, "group": c.group, "cls": "skipped", "flags": [],
+                            "note": f"needs {c.needs}"} for c in skipped]
+    t0 = time.monotonic()
+    mem_cap = int(args.mem_cap_gb * 2**30)
+    with cf.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = {pool.submit(run_case, ctx, c, mem_cap): c for c in runnable}
+        for n, fut in enumerate(cf.as_completed(futures), 1):
+            c = futures[fut]
+            try:
+                rec = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a broken case must not stop the corpus
+                rec = {"id": c.id, "group": c.group, "cls": "skipped", "flags": [],
+                       "note": f"runner error: {exc!r}"}
+            results.append(rec)
+            print(f"[{n}/{len(runnable)}] {rec['cls']:10} {c.id} ({rec.get('seconds', 0)} s)",
+                  flush=True)
+    results.sort(key=lambda r: r["id"])
+    (ctx.work / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    text = summarise(results, time.monotonic() - t0, ctx)
+    (ctx.work / "summary.txt").write_text(text)
+    print(text)
+    return 0
+
+
+def summarise(results: list[dict], seconds: float, ctx: Ctx) -> str:
+    from collections import Counter
+
+    ran = [r for r in results if r["cls"] != "skipped"]
+    by_cls = Counter(r["cls"] for r in ran)
+    by_flag = Counter(f for r in ran for f in r["flags"])
+    groups = sorted({r["group"] for r in ran})
+    lines = [f"code: {ctx.code}   cases run: {len(ran)}   skipped: {len(results) - len(ran)}   "
+             f"wall: {seconds / 60:.1f} min", "",
+             "class (first that applies):  " + "  ".join(f"{c} {by_cls.get(c, 0)}" for c in CLASSES),
+             "flags (any case showing it): " + "  ".join(
+                 f"{c} {by_flag.get(c, 0)}" for c in CLASSES[:7]), "",
+             f"{'group':12}" + "".join(f"{c:>11}" for c in CLASSES)]
+    for g in groups:
+        cnt = Counter(r["cls"] for r in ran if r["group"] == g)
+        lines.append(f"{g:12}" + "".join(f"{cnt.get(c, 0):>11}" for c in CLASSES))
+    bad = [r for r in ran if r["cls"] not in ("ok", "clean")]
+    if bad:
+        lines += ["", "cases that are not clean:"]
+        for r in bad:
+            tail = (r.get("stderr_tail") or [""])[0].strip().splitlines()
+            last = tail[-1][:150] if tail else ""
+            extra = r.get("lost") or r.get("outside") or r.get("debris") or r.get("hang") or \
+                r.get("check") or ""
+            lines.append(f"  {r['cls']:10} {r['id']}: {last} {extra if extra else ''}".rstrip())
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Read a user's text input file (config, CSV) whole: a regular UTF-8 file of bounded size.
+
+One reader for every text input, so each refuses the same things with the same words: a
+folder, a pipe or a device (reading a pipe would wait forever), a file larger than the caller's
+limit, UTF-16 or other non-UTF-8 bytes (naming the line of the first bad byte) and NUL
+characters. A UTF-8 byte-order mark is allowed and dropped.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from logistics.errors import LogisticsError
+
+__all__ = ["read_text"]
+
+
+def read_text(path: str | Path, *, what: str, max_bytes: int,
+              error: type[LogisticsError]) -> str:
+    """The text of ``path``; ``error`` (a project exception type) names the file and the fix."""
+    p = Path(path)
+    try:
+        if not p.is_file():
+            kind = ("a folder" if p.is_dir() else
+                    "not a regular file (a pipe or a device?)" if p.exists() else "missing")
+            raise error(f"{what} {str(p)!r} is {kind}; give the path of a file")
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise error(f"{p}: {size:,} bytes is too large for a {what} (at most "
+                        f"{max_bytes:,}); is it the right file?")
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise error(f"cannot read {what} {str(p)!r}: {exc.strerror or exc}") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise error(f"{p}: the file is UTF-16 text; save it as UTF-8")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error(f"{p}: not UTF-8 text (byte {raw[exc.start]:#04x} at line {line}); save the "
+                    "file as UTF-8") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise error(f"{p}: line {line}: a NUL character; this is not a text file")
+    return text

@@ -1,0 +1,153 @@
+"""Read a YAML config file safely: UTF-8 only, duplicate keys refused, aliases bounded.
+
+PyYAML's ``safe_load`` alone lets a few kilobytes of anchors and aliases (``&a [*a, *a, ...]``)
+stand for billions of values, silently keeps the last of two equal keys, builds timestamps
+that raise plain ``ValueError`` for ``1945-02-30`` and ``OverflowError`` for far years, and reads
+``1e30`` as text. :func:`load_yaml` instead:
+
+* reads only a regular UTF-8 file of at most :data:`MAX_BYTES`
+  (:func:`logistics._textfile.read_text`);
+* refuses a key that appears twice in one mapping, naming both lines;
+* refuses a document whose values, with every alias expanded, number more than
+  :data:`MAX_NODES`, or that refers to itself, or nests deeper than :data:`MAX_DEPTH`;
+* leaves dates as text (the schema parses them, with its own rules) and reads ``1e30`` as a
+  number, as YAML 1.2 does.
+
+Every problem is a :class:`~logistics.errors.ConfigError` naming the file and the line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from logistics.errors import ConfigError
+
+__all__ = ["load_yaml", "MAX_BYTES", "MAX_NODES", "MAX_DEPTH"]
+
+#: Largest config file read (bytes): the shipped ones are under 20 kB.
+MAX_BYTES = 2_000_000
+#: Most values (scalars, lists, mappings) a document may hold with its aliases expanded.
+MAX_NODES = 200_000
+#: Deepest nesting of lists and mappings.
+MAX_DEPTH = 64
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MERGE = "tag:yaml.org,2002:merge"
+_FLOAT_12 = re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without timestamps, with YAML 1.2 exponents, refusing duplicate keys."""
+
+    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == _MERGE:
+                    continue
+                try:
+                    key = self.construct_object(key_node, deep=True)
+                    hash(key)
+                except (TypeError, yaml.YAMLError):
+                    continue  # reported by PyYAML itself (unhashable key)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None,
+                        f"duplicate key {str(key)[:60]!r} (first at line {seen[key]}); a mapping "
+                        "may give each key once: keep the one you mean",
+                        key_node.start_mark)
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12, list("-+0123456789"))
+
+
+def _measure(root: yaml.Node, source: str) -> None:
+    """Expanded size and depth of a composed document; ConfigError beyond the limits."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    state: dict[int, int] = {}  # 1 = on the stack, 2 = done
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if isinstance(node, yaml.ScalarNode):
+            size[key], depth[key], state[key] = 1, 0, 2
+            continue
+        kids = ([n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode)
+                else list(node.value))
+        if done:
+            size[key] = 1 + sum(size[id(k)] for k in kids)
+            depth[key] = 1 + max((depth[id(k)] for k in kids), default=0)
+            state[key] = 2
+            if size[key] > MAX_NODES:
+                raise ConfigError(
+                    f"{source}: line {node.start_mark.line + 1}: this part expands (through "
+                    f"aliases *name) to more than {MAX_NODES:,} values; a config needs a few "
+                    "thousand at most: remove the aliases that repeat other aliases")
+            if depth[key] > MAX_DEPTH:
+                raise ConfigError(f"{source}: line {node.start_mark.line + 1}: lists and mappings "
+                                  f"nest more than {MAX_DEPTH} levels deep; flatten the file")
+            continue
+        if state.get(key) == 2:
+            continue
+        if state.get(key) == 1:
+            raise ConfigError(f"{source}: line {node.start_mark.line + 1}: an alias refers to "
+                              "the value that contains it (a loop); remove it")
+        state[key] = 1
+        stack.append((node, True))
+        for k in kids:
+            if state.get(id(k)) == 1:
+                raise ConfigError(f"{source}: line {k.start_mark.line + 1}: an alias refers to "
+                                  "the value that contains it (a loop); remove it")
+            if state.get(id(k)) != 2:
+                stack.append((k, False))
+
+
+def load_yaml(path: str | Path, *, what: str = "config file") -> Any:
+    """Parse one YAML document from ``path`` under the rules of this module."""
+    from logistics._textfile import read_text
+
+    p = Path(path)
+    source = str(p)
+    text = read_text(p, what=what, max_bytes=MAX_BYTES, error=ConfigError)
+    loader = None
+    try:
+        loader = _Loader(text)  # the reader refuses control characters already here
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _measure(node, source)
+        return loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        if not problem.startswith("duplicate key"):
+            problem = f"not valid YAML: {problem}; fix the file there"
+        raise ConfigError(f"{source}: {where}{problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ConfigError(f"{source}: line {line}: a control character ({exc.character:#04x}) "
+                          "that YAML does not allow; remove it") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML: {str(exc)[:300]}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: lists and mappings nest too deeply; flatten the file") \
+            from None
+    except (ValueError, OverflowError) as exc:  # e.g. an integer of more than 4300 digits
+        raise ConfigError(f"{source}: a value cannot be read as written: "
+                          f"{str(exc).split(';')[0][:200]}; correct it") from None
+    finally:
+        if loader is not None:
+            loader.dispose()

@@ -1,0 +1,159 @@
+"""The local dask cluster of ``compare`` and ``calibrate``: sized to the machine, quiet on Ctrl-C.
+
+* Size: at most one worker per core and per :data:`WORKER_GIB` of the memory available now
+  (:func:`max_workers`); ``--workers`` or ``LOGISTICS_N_WORKERS`` beyond that is refused with a
+  :class:`~logistics.errors.ResourceError` naming the limit, before anything starts.
+* Ctrl-C: a terminal sends SIGINT to every process of its group, the workers included, and
+  each would print its own traceback (hundreds of lines). The workers are therefore started
+  through a two-line shell wrapper that sets SIGINT to "ignore" before it executes Python (an
+  ignored signal stays ignored across ``exec``, and Python then installs no handler of its
+  own), so only this process sees Ctrl-C: it closes the client, which stops the workers in
+  order, and the command prints one line. A Ctrl-C while the cluster is still starting closes
+  what was started, quietly. The workers log errors only (``DASK_LOGGING__DISTRIBUTED=error``
+  in their environment): their warnings while being stopped are not the user's concern.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import shlex
+import shutil
+import stat
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from logistics.errors import ConfigError, ResourceError
+
+__all__ = ["WORKER_GIB", "max_workers", "cluster_for"]
+
+#: Memory one run worker needs, GiB. Assumption: a scenario run at the default 1 km grid peaks
+#: below 1 GiB in one process (terrain of the scenario's box, cost surfaces of its classes,
+#: plots); 1.5 leaves room for the worker process itself. Used only to cap the worker count.
+WORKER_GIB = 1.5
+
+
+def max_workers() -> tuple[int, str]:
+    """Most local workers this machine can hold now, and the words saying why."""
+    import psutil
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    cores = max(1, cores or 1)
+    avail = psutil.virtual_memory().available / 2**30
+    cap = max(1, min(cores, int(avail // WORKER_GIB)))
+    return cap, (f"this machine has {cores} core(s) and {avail:.1f} GiB of memory available, "
+                 f"room for {cap} worker(s) (one per core, about {WORKER_GIB:g} GiB each)")
+
+
+def cluster_for(workers: int | None, needed: bool):
+    """A dask client context when ``needed`` or ``workers`` > 0 given; none for ``workers=0``.
+
+    With ``LOGISTICS_SCHEDULER`` set the client connects there (its size is the cluster's);
+    otherwise a LocalCluster of ``workers`` (default ``LOGISTICS_N_WORKERS``, else as many as
+    :func:`max_workers` allows) whose workers leave Ctrl-C to this process.
+    """
+    from logistics import settings
+
+    if workers is not None and workers < 0:
+        raise ConfigError(f"--workers must be >= 0 (0 = in this process), got {workers}")
+    if workers == 0 or (not needed and workers is None):
+        return contextlib.nullcontext(None)
+    from logistics.cost.cluster import get_client
+
+    if settings.SCHEDULER_ADDRESS is not None:
+        return get_client(n_workers=workers)
+    asked, source = ((workers, f"--workers {workers}") if workers is not None else
+                     (settings.N_WORKERS, f"LOGISTICS_N_WORKERS={settings.N_WORKERS}"))
+    cap, why = max_workers()
+    if asked is not None and asked > cap:
+        raise ResourceError(f"{source}: {why}; use --workers {cap} or fewer")
+    import dask
+    import distributed  # noqa: F401 - its config defaults must exist before one is set below
+
+    # the workers log errors only: their warnings when the command stops them are not news
+    quiet = {"distributed.nanny.pre-spawn-environ.DASK_LOGGING__DISTRIBUTED": "error"}
+    with _workers_ignore_ctrl_c(), dask.config.set(quiet), warnings.catch_warnings():
+        # a loaded machine is slow to make the workers' scratch folders: not the user's concern
+        warnings.filterwarnings("ignore", message="Creating scratch directories")
+        try:
+            client = get_client(n_workers=asked if asked is not None else cap)
+        except KeyboardInterrupt:
+            _close_half_started()
+            raise
+    return _quiet_on_interrupt(client)
+
+
+@contextlib.contextmanager
+def _quiet_on_interrupt(client) -> Iterator[Any]:
+    """``with client:``; when Ctrl-C stops the work, dask's shutdown messages are not shown
+    (the stop is the user's, and the command says it in one line)."""
+    import logging
+
+    log = logging.getLogger("distributed")
+    level = log.level
+    try:
+        with client:
+            try:
+                yield client
+            except KeyboardInterrupt:
+                log.setLevel(logging.CRITICAL)
+                raise
+    finally:
+        log.setLevel(level)
+
+
+_WRAPPER: Path | None = None
+
+
+def _wrapper() -> Path:
+    """The shell wrapper (made once per process, removed at exit) that starts Python with
+    SIGINT ignored."""
+    global _WRAPPER
+    if _WRAPPER is None or not _WRAPPER.exists():
+        folder = Path(tempfile.mkdtemp(prefix="logistics-workers-"))
+        atexit.register(shutil.rmtree, folder, True)
+        path = folder / "python"
+        path.write_text("#!/bin/sh\n# a dask worker of logistics: Ctrl-C is left to the command\n"
+                        f"trap '' INT\nexec {shlex.quote(sys.executable)} \"$@\"\n",
+                        encoding="utf-8")
+        path.chmod(stat.S_IRWXU)
+        _WRAPPER = path
+    return _WRAPPER
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Processes multiprocessing starts inside the block start through :func:`_wrapper`."""
+    import multiprocessing.spawn as spawn
+
+    if os.name != "posix" or not Path("/bin/sh").exists():
+        yield
+        return
+    old = spawn.get_executable()
+    spawn.set_executable(str(_wrapper()))
+    try:
+        yield
+    finally:
+        spawn.set_executable(old)
+
+
+def _close_half_started() -> None:
+    """Close clusters a Ctrl-C interrupted while they started (else dask's exit hook reports
+    their half-made state as a traceback)."""
+    import logging
+
+    try:
+        from distributed.deploy.spec import SpecCluster
+    except ImportError:
+        return
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)  # the stop is the user's
+    for cluster in list(SpecCluster._instances):
+        cluster_any: Any = cluster
+        with contextlib.suppress(Exception, KeyboardInterrupt):
+            cluster_any.close(timeout=5)
+        SpecCluster._instances.discard(cluster)

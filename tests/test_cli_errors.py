@@ -1,0 +1,209 @@
+"""Every command: a bad argument is one line ``logistics <cmd>: error: ...`` and exit code 2;
+Ctrl-C and SIGTERM are one line and leave nothing behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from logistics import settings
+from logistics.cli import main
+from logistics.cli.compare import MAX_SAMPLES, cluster_for, max_workers
+from logistics.errors import ResourceError
+
+CMG = settings.CONFIG_DIR / "tbf-cmg.yaml"
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["run", str(CMG), "--seed", "-1"], "argument --seed: expected a whole number 0..4294967295"),
+    (["run", str(CMG), "--seed", "abc"], "argument --seed"),
+    (["run", str(CMG), "--resolution-m", "nan"], "argument --resolution-m: expected a number in"),
+    (["run", str(CMG), "--resolution-m", "0"], "argument --resolution-m"),
+    (["run", str(CMG), "--resolution-m", "inf"], "argument --resolution-m"),
+    (["run", str(CMG), "--bogus"], "unrecognized arguments: --bogus"),
+    (["map", "--dpi", "0"], "argument --dpi: expected a whole number 10..600"),
+    (["map", "--dpi", "-100"], "argument --dpi"),
+    (["map", "--dpi", "100000"], "argument --dpi"),
+    (["map", "--bbox", "120,45,120.0001,45.0001"], "smaller than 0.01 degrees"),
+    (["map", "--bbox", "nan,nan,nan,nan"], "--bbox must be finite numbers"),
+    (["map", "--title", "t" * 1000], "--title has 1,000 characters; at most 300"),
+    (["sample", "45,122", "--resolution-m", "-5"], "argument --resolution-m"),
+    (["compare", "--tolerance-km", "nan"], "argument --tolerance-km: expected a number in (0"),
+    (["compare", "--tolerance-km", "0"], "argument --tolerance-km"),
+    (["compare", "--samples", "-1"], "argument --samples"),
+    (["compare", "--samples", str(MAX_SAMPLES + 1)], f"at most {MAX_SAMPLES} draws per axis"),
+    (["compare", "--set", "speed_scale=nan"], "expected NAME=NUMBER with a finite number"),
+    (["compare", "--workers", "-1"], "argument --workers"),
+    (["calibrate", "--points", "0"], "argument --points"),
+    (["calibrate", "--points", "11"], "1,331 grid points; at most 1000"),
+    (["calibrate", "--bound", "speed_scale=nan:1"], "finite LOW <= HIGH"),
+    (["calibrate", "--bound", "speed_scale=2:1"], "finite LOW <= HIGH"),
+    (["bench", "--sizes", "inf"], "--sizes must be numbers"),
+    (["bench", "--repeat", "0"], "argument --repeat: expected a whole number 1..100"),
+    (["bench", "--sizes", "400", "--engines", ","], "names no engine"),
+    ([], "give a command, one of sample, map"),
+    (["frobnicate"], "invalid choice: 'frobnicate'"),
+])
+def test_bad_arguments_are_one_line(argv, words, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    err = captured.err
+    assert err.startswith("logistics"), err
+    assert ": error: " in err.splitlines()[0] and err.count("\n") == 1, err
+    assert words in err
+    assert "usage:" not in err and "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_too_many_workers_are_refused_naming_the_limit(monkeypatch):
+    monkeypatch.setattr(settings, "SCHEDULER_ADDRESS", None)
+    cap, why = max_workers()
+    assert 1 <= cap <= (os.cpu_count() or 1)
+    with pytest.raises(ResourceError) as err:
+        cluster_for(cap + 1, True)
+    assert f"--workers {cap + 1}: " in str(err.value) and f"--workers {cap} or fewer" in str(err.value)
+    monkeypatch.setattr(settings, "N_WORKERS", 500)
+    with pytest.raises(ResourceError, match="LOGISTICS_N_WORKERS=500"):
+        cluster_for(None, True)
+
+
+def _start(args: list[str], cwd: Path, **kw) -> subprocess.Popen:
+    env = dict(os.environ, MPLBACKEND="Agg")
+    return subprocess.Popen([sys.executable, "-m", "logistics", *args], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, **kw)
+
+
+def _wait_for(cond, timeout_s: float) -> bool:
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        if cond():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig, code, words", [(signal.SIGTERM, 143, "cancelled (SIGTERM)"),
+                                               (signal.SIGINT, 130, "cancelled")])
+def test_a_signal_while_writing_is_one_line_and_leaves_nothing(tmp_path, sig, code, words):
+    """The signal arrives while the run folder is being written (its temporary folder exists)."""
+    proc = _start(["run", str(CMG), "--resolution-m", "10000", "--out", "o"], tmp_path)
+    try:
+        seen = _wait_for(lambda: any(p.name.startswith(".o.tmp.") for p in tmp_path.iterdir())
+                         or proc.poll() is not None, 240)
+        assert seen and proc.poll() is None, "the run ended before it wrote anything"
+        os.kill(proc.pid, sig)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == code
+    assert err.strip() == f"logistics run: {words}", err
+    assert list(tmp_path.iterdir()) == []  # no temporary folder, no half-written run
+
+
+@pytest.mark.slow
+def test_ctrl_c_with_dask_workers_is_one_line(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group, the workers included."""
+    doc = tmp_path / "doc.csv"
+    lines = (settings.CONFIG_DIR / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8").splitlines()
+    doc.write_text("\n".join([lines[0], *[ln for ln in lines if ln.startswith("TBF-39A,")]]) + "\n",
+                   encoding="utf-8")
+    proc = _start(["compare", "--documented", str(doc), "--workers", "2", "--samples", "3",
+                   "--no-map", "--resolution-m", "10000", "--out", "o"], tmp_path)
+    try:
+        import psutil
+
+        parent = psutil.Process(proc.pid)
+        started = _wait_for(lambda: len(parent.children(recursive=True)) >= 2
+                            or proc.poll() is not None, 180)
+        assert started and proc.poll() is None
+        time.sleep(3)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130
+    assert err.strip() == "logistics compare: cancelled", err[-3000:]
+    assert not (tmp_path / "o").exists()
+
+
+def test_whatever_an_interrupt_breaks_on_the_way_out_is_one_cancelled_line(monkeypatch, capsys):
+    """Ctrl-C in the middle of a C extension's import left it half-registered, and the next
+    import raised ImportError: after a signal, any exception is reported as the cancellation."""
+    import logistics.cli.sample as sample_cli
+
+    def interrupted(args):
+        try:
+            os.kill(os.getpid(), signal.SIGINT)  # the handler raises KeyboardInterrupt here
+            time.sleep(5)
+        except KeyboardInterrupt:
+            pass  # swallowed by a library...
+        raise ImportError('generic_type: type "_InterpolationType" is already registered!')
+
+    monkeypatch.setattr(sample_cli, "_run", interrupted)
+    before = signal.getsignal(signal.SIGINT)
+    assert main(["sample", "Hailar"]) == 130
+    assert capsys.readouterr().err == "logistics sample: cancelled\n"
+    assert signal.getsignal(signal.SIGINT) is before  # handlers put back after an in-process call
+
+
+def test_without_a_signal_a_bug_keeps_its_traceback(monkeypatch):
+    import logistics.cli.sample as sample_cli
+
+    def buggy(args):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(sample_cli, "_run", buggy)
+    with pytest.raises(ZeroDivisionError):
+        main(["sample", "Hailar"])
+
+
+def _unshare_available() -> bool:
+    try:
+        return subprocess.run(["unshare", "-m", "--propagation", "private", "true"],
+                              capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.skipif(not _unshare_available(), reason="needs a private mount namespace (unshare)")
+@pytest.mark.parametrize("opts, words", [("ro,size=1m", "is on a read-only filesystem"),
+                                         ("size=64k", "MB free on the filesystem of")])
+def test_a_read_only_or_full_disk_is_said_before_any_work(tmp_path, opts, words):
+    (tmp_path / "m").mkdir()
+    script = f'mount -t tmpfs -o {opts} tmpfs "$1" && shift && exec "$@"'
+    res = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh",
+                          str(tmp_path / "m"), sys.executable, "-m", "logistics", "run",
+                          str(CMG), "--out", str(tmp_path / "m" / "o")],
+                         capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, MPLBACKEND="Agg"))
+    assert res.returncode == 2, res.stderr
+    assert res.stderr.startswith("logistics run: error: --out: ") and words in res.stderr
+    assert res.stderr.count("\n") == 1 and res.stdout == ""  # no run was started
+
+
+def test_compare_with_no_axis_that_has_a_scenario_is_an_error(tmp_path, capsys):
+    lines = (settings.CONFIG_DIR / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8").splitlines()
+    doc = tmp_path / "doc.csv"
+    doc.write_text("\n".join([lines[0], *[ln.replace("TBF-39A,", "NOPE-1,", 1) for ln in lines
+                                          if ln.startswith("TBF-39A,")]]) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["compare", "--documented", str(doc), "--workers", "0", "--no-map",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "(NOPE-1) has a scenario config" in err and "nothing to compare" in err
+    errors = [ln for ln in err.splitlines() if ln.startswith("logistics compare: error: ")]
+    assert len(errors) == 1 and "Traceback" not in err and not out.exists()

@@ -1,0 +1,278 @@
+"""Config files: the YAML reader's limits, the schema's generic rules and the vehicle files.
+
+Each bad value below was accepted silently, or ended in a traceback, before these rules.
+Every case must end in one ConfigError naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+import yaml
+
+from logistics import settings
+from logistics._yaml import MAX_NODES, load_yaml
+from logistics.errors import ConfigError
+from logistics.scenario import (
+    MAX_SPAN_DAYS,
+    FloatFigure,
+    IntFigure,
+    TimeFigure,
+    _Model,
+    identifier_problem,
+    load_scenario,
+    validate_scenario,
+)
+
+SHIPPED = settings.CONFIG_DIR / "tbf-39a.yaml"
+
+
+@pytest.fixture(scope="module")
+def base() -> dict:
+    return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+def _problems(data: dict) -> str:
+    with pytest.raises(ConfigError) as err:
+        validate_scenario(data, source="x.yaml")
+    return str(err.value)
+
+
+def _edit(base: dict, path: str, value) -> dict:
+    data = copy.deepcopy(base)
+    node = data
+    parts = path.split(".")
+    for part in parts[:-1]:
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    last = parts[-1]
+    node[int(last) if isinstance(node, list) else last] = value
+    return data
+
+
+# ---- the YAML reader --------------------------------------------------------------------
+
+
+def test_duplicate_keys_are_refused_naming_both_lines(tmp_path):
+    p = tmp_path / "d.yaml"
+    p.write_text("axis_id: A\nname: n\naxis_id: B\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 3.*duplicate key 'axis_id' \(first at line 1\)"):
+        load_yaml(p)
+    p.write_text("end:\n  value: 1945-08-26\n  value: 1945-08-20\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="duplicate key 'value' \\(first at line 2\\)"):
+        load_yaml(p)
+
+
+def test_an_alias_bomb_is_refused_quickly_with_a_short_message(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    p = tmp_path / "bomb.yaml"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")  # 9**9 values when expanded
+    t0 = time.process_time()
+    with pytest.raises(ConfigError) as err:
+        load_scenario(p)
+    assert time.process_time() - t0 < 30  # generous: refused at parse, not after expansion
+    assert f"more than {MAX_NODES:,} values" in str(err.value) and len(str(err.value)) < 400
+
+
+def test_a_self_referring_alias_and_deep_nesting_are_refused(tmp_path):
+    p = tmp_path / "loop.yaml"
+    p.write_text("axis_id: &a [1, *a]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="loop"):
+        load_yaml(p)
+    p.write_text("axis_id: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="nest"):
+        load_yaml(p)
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("axis_id: caf\u00e9\n".encode("latin-1"), "not UTF-8 text \\(byte 0xe9 at line 1\\)"),
+    ("axis_id: x\n".encode("utf-16"), "UTF-16"),
+    (b"axis_id: a\x00b\n", "NUL"),
+    (b"axis_id: [unclosed\n", "line 2, column 1: not valid YAML"),
+    (b"a: 1\n---\nb: 2\n", "single document"),
+    (b"name: x\naxis_id: '\x1f'\n", "line 2: a control character \\(0x1f\\)"),
+    (b"axis_id: 1" + b"0" * 5000 + b"\n", "a value cannot be read as written"),
+])
+def test_unreadable_text_is_one_error_naming_the_file(tmp_path, raw, message):
+    p = tmp_path / "bad.yaml"
+    p.write_bytes(raw)
+    with pytest.raises(ConfigError, match=message) as err:
+        load_scenario(p)
+    assert str(p) in str(err.value)
+
+
+def test_a_pipe_is_refused_without_reading_it(tmp_path):
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="not a regular file"):
+        load_scenario(fifo)  # reading it would wait forever
+
+
+def test_dates_stay_text_and_exponents_are_numbers(tmp_path):
+    p = tmp_path / "d.yaml"
+    p.write_text("a: 1945-02-30\nb: 1e30\nc: 1945-08-09T00:01\n", encoding="utf-8")
+    assert load_yaml(p) == {"a": "1945-02-30", "b": 1e30, "c": "1945-08-09T00:01"}
+
+
+def test_the_shipped_configs_read_as_before():
+    for f in sorted(settings.CONFIG_DIR.glob("*.yaml")):
+        old = yaml.safe_load(f.read_text(encoding="utf-8"))
+        new = load_yaml(f)
+        assert validate_scenario(new, source=f.name) == validate_scenario(old, source=f.name)
+
+
+# ---- the schema's generic rules -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path, value, words", [
+    ("formation.groups.2.tank_l.value", float("inf"), "finite"),
+    ("formation.march.max_km_per_day.value", float("inf"), "finite"),
+    ("formation.column.gap_m.value", float("inf"), "finite"),
+    ("supply.depots.0.at.radius_km", float("inf"), "finite"),
+    ("supply.trucks.0.load_h.value", float("nan"), "finite"),
+    ("utc_offset_h.value", float("nan"), "finite"),
+    ("formation.groups.2.count.value", 1e30, "at most 1e+09"),
+    ("formation.groups.2.count.value", True, "true/false"),
+    ("utc_offset_h.value", True, "true/false"),
+    ("formation.river_crossing_h.major.value", -3, "river_crossing_h.major must be >= 0"),
+    ("utc_offset_h.value", 99, "utc_offset_h must be <= 14"),
+    ("supply.trucks.0.count.value", 10**25, "at most 1e+09"),
+    ("uncertain.fuel_scale.low", float("nan"), "finite"),
+    ("formation.groups.2.count.value", 2.5, "whole number"),
+])
+def test_nonsense_numbers_name_the_key(base, path, value, words):
+    msg = _problems(_edit(base, path, value))
+    key = path.removesuffix(".value").rsplit(".", 1)[-1]  # named in full, or within its parent
+    assert f"x.yaml: {path}: " in msg or f"{key} must be" in msg
+    assert words in msg
+
+
+def test_a_formation_without_a_lead_vehicle_is_refused(base):
+    data = copy.deepcopy(base)
+    for g in data["formation"]["groups"]:
+        g["count"]["value"] = 0
+    assert "give it a count of 1 or more" in _problems(data)
+
+
+def test_night_hours_are_clock_hours(base):
+    data = copy.deepcopy(base)
+    data["formation"]["march"]["night_hours"] = [99, -5]
+    msg = _problems(data)
+    assert "night_hours[0] (clock hour) must be < 24, got 99" in msg
+    assert "night_hours[1] (clock hour) must be >= 0, got -5" in msg
+    data["formation"]["march"]["night_hours"] = [True, 5]
+    assert "true/false" in _problems(data)
+
+
+@pytest.mark.parametrize("value, words", [
+    ("1945-02-30", "not a real date-time: day is out of range"),
+    (19450826, "got the number 19450826"),
+    ("19450826", "expected a date-time like"),
+    ("1945-08-26T00:00Z", "no time zone"),
+    ("1945-08-26T00:00+09:00", "no time zone"),
+    ("9999-12-31", "expected a year 1000-2999, got 9999"),
+    ("0001-01-01", "expected a year 1000-2999"),
+    (True, "true/false"),
+    ("yesterday", "expected a date-time like"),
+])
+def test_bad_dates_name_the_key(base, value, words):
+    msg = _problems(_edit(base, "end.value", value))
+    assert "x.yaml: end.value: " in msg and words in msg
+
+
+def test_a_scenario_spans_at_most_the_documented_maximum(base):
+    msg = _problems(_edit(base, "end.value", "2100-08-26"))
+    assert f"a scenario spans at most {MAX_SPAN_DAYS} days" in msg
+    start = datetime(1945, 8, 9, 0, 1)
+    ok = start.replace(month=12, day=1)  # 114 days: inside the limit
+    validate_scenario(_edit(base, "end.value", ok.isoformat()), source="x.yaml")
+
+
+@pytest.mark.parametrize("axis", ["../victim", "/etc", "a/b", "..", ".", "", "x" * 65,
+                                  "-rf", "a..b", "TBF\x00X", "C:\\x", "~"])
+def test_axis_ids_that_would_escape_the_output_folder_are_refused(base, axis):
+    msg = _problems(_edit(base, "axis_id", axis))
+    assert "x.yaml: axis_id: " in msg
+
+
+def test_identifier_rule():
+    for ok in ("TBF-6GTA", "1FEF-5A", "a_b.c", "x" * 64):
+        assert identifier_problem(ok) is None
+    for bad in ("../x", "a/b", "..", "a..b", "", " a", "a b", "x" * 65, ".hidden", 7):
+        assert identifier_problem(bad) is not None
+
+
+def test_a_huge_bad_value_is_shown_cut_short(base):
+    msg = _problems(_edit(base, "name", "n" * 2_000_000))
+    assert "2,000,000 characters is too long" in msg and len(msg) < 2000
+
+
+def test_every_new_model_class_gets_the_generic_rules_for_free():
+    class Detachment(_Model):  # a future schema class: no validators of its own
+        detachment_id: str
+        tanks: IntFigure
+        fuel_l: FloatFigure
+        ready: TimeFigure
+        share: float = 0.5
+
+    good = {"detachment_id": "FD-1", "tanks": {"value": 5, "cite": "c"},
+            "fuel_l": {"value": 100.0, "cite": "c"},
+            "ready": {"value": "1945-08-09T00:01", "cite": "c"}}
+    assert Detachment.model_validate(good).ready.value == datetime(1945, 8, 9, 0, 1)
+    for key, value in (("detachment_id", "../x"), ("tanks", {"value": True, "cite": "c"}),
+                       ("fuel_l", {"value": float("inf"), "cite": "c"}),
+                       ("ready", {"value": 19450809, "cite": "c"}),
+                       ("ready", {"value": "1945-08-09T00:01Z", "cite": "c"}),
+                       ("share", float("nan")), ("share", True), ("share", 5e12)):
+        with pytest.raises(ValueError):
+            Detachment.model_validate({**good, key: value})
+
+
+# ---- vehicle files ----------------------------------------------------------------------------
+
+
+@pytest.fixture()
+def vehicle_dir(tmp_path, monkeypatch):
+    """A copy of the shipped vehicle files, used through LOGISTICS_CONFIG_DIR's setting."""
+    dst = tmp_path / "configs"
+    shutil.copytree(settings.CONFIG_DIR / "vehicles", dst / "vehicles")
+    monkeypatch.setattr(settings, "CONFIG_DIR", dst)
+    return dst / "vehicles"
+
+
+def _spoil(folder: Path, name: str, fn) -> None:
+    p = folder / name
+    out = fn(p.read_text(encoding="utf-8"))
+    if isinstance(out, bytes):
+        p.write_bytes(out)
+    else:
+        p.write_text(out, encoding="utf-8")
+
+
+@pytest.mark.parametrize("fn, words", [
+    (lambda t: t.replace("  value: 630", "  value: .inf", 1), "tank_l.value: expected a finite"),
+    (lambda t: t.replace("  value: 630", "  value: .nan", 1), "tank_l.value: expected a finite"),
+    (lambda t: t.replace("  value: 32\n", "  value: true\n", 1), "mass_t.value: expected a number"),
+    (lambda t: t.replace("  value: 32\n", "  value: 1e30\n", 1), "mass_t.value"),
+    (lambda t: t + "mass_t: {value: 1, assumed: x}\n", "duplicate key 'mass_t'"),
+    (lambda t: t.replace("T-34-85", "T-34-85 \u00e9").encode("latin-1", "replace"),
+     "not UTF-8 text"),
+    (lambda t: t.replace("l_per_100km: 235", "l_per_100km: .inf"), "l_per_100km"),
+    (lambda t: t.replace("[200, 270]", "[200, .inf]"), "range_l_per_100km"),
+    (lambda t: t.replace("[200, 270]", "[true, 270]"), "range_l_per_100km"),
+    (lambda t: t.replace("  value: 32\n", "  value: 1945-02-30\n", 1), "mass_t.value"),
+])
+def test_bad_vehicle_files_are_one_error_naming_file_and_key(vehicle_dir, fn, words):
+    from logistics.vehicles import list_vehicles
+
+    _spoil(vehicle_dir, "t-34-85.yaml", fn)
+    with pytest.raises(ConfigError) as err:
+        list_vehicles()
+    msg = str(err.value)
+    assert "t-34-85.yaml" in msg and words in msg

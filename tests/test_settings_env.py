@@ -1,0 +1,75 @@
+"""Environment variables: parsed once, a bad one is one error naming it, never a default."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def _settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    """Import logistics.settings in a fresh interpreter with ``env`` and run ``code``."""
+    full = {k: v for k, v in os.environ.items() if not k.startswith("LOGISTICS_")}
+    full.update(env)
+    return subprocess.run([sys.executable, "-c", "from logistics import settings\n" + code],
+                          env=full, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("var, value, words", [
+    ("LOGISTICS_RESOLUTION_M", "abc", "expected a number of metres, 1 to 100000"),
+    ("LOGISTICS_RESOLUTION_M", "nan", "expected a number of metres"),
+    ("LOGISTICS_RESOLUTION_M", "-5", "expected a number of metres"),
+    ("LOGISTICS_N_WORKERS", "two", "expected a whole number of workers, at least 1"),
+    ("LOGISTICS_N_WORKERS", "0", "at least 1"),
+    ("LOGISTICS_CHUNK_CELLS", "1.5", "expected a whole number of cells, 16 to 65536"),
+    ("LOGISTICS_MAX_IN_MEMORY_CELLS", "-1", "at least 1"),
+    ("LOGISTICS_SCHEDULER", "not a url", "expected a dask scheduler address"),
+    ("LOGISTICS_SCHEDULER", "tcp://host:99999", "a port 1-65535"),
+    ("LOGISTICS_SCHEDULER", "http://host:8786", "scheme one of"),
+    ("LOGISTICS_PROGRESS", "maybe", "expected 1 or 0"),
+])
+def test_a_bad_variable_is_one_config_error_naming_it(var, value, words):
+    code = ("from logistics.errors import ConfigError\n"
+            "try:\n    settings.check()\nexcept ConfigError as e:\n    print(e)\n")
+    res = _settings({var: value}, code)
+    assert res.returncode == 0, res.stderr
+    assert f"environment variable {var}={value!r}" in res.stdout and words in res.stdout
+    assert f"unset {var}" in res.stdout
+
+
+def test_reading_a_bad_setting_raises_instead_of_a_silent_default():
+    code = ("from logistics.errors import ConfigError\n"
+            "try:\n    settings.N_WORKERS\nexcept ConfigError as e:\n    print('raised', e)\n"
+            "print(settings.DEFAULT_RESOLUTION_M)\n")
+    res = _settings({"LOGISTICS_N_WORKERS": "two"}, code)
+    assert "raised environment variable LOGISTICS_N_WORKERS='two'" in res.stdout
+    assert res.stdout.strip().endswith("1000.0")  # the other settings are unaffected
+
+
+def test_good_values_are_parsed_and_empty_means_unset():
+    code = ("import json\nprint(json.dumps([settings.DEFAULT_RESOLUTION_M, settings.N_WORKERS, "
+            "settings.SCHEDULER_ADDRESS, settings.PROGRESS, settings.CHUNK_CELLS]))\n")
+    res = _settings({"LOGISTICS_RESOLUTION_M": " 250 ", "LOGISTICS_N_WORKERS": "2",
+                     "LOGISTICS_SCHEDULER": "tcp://10.0.0.1:8786", "LOGISTICS_PROGRESS": "off",
+                     "LOGISTICS_CHUNK_CELLS": ""}, code)
+    assert json.loads(res.stdout) == [250.0, 2, "tcp://10.0.0.1:8786", False, 2048]
+
+
+def test_several_bad_variables_are_listed_together():
+    res = _settings({"LOGISTICS_RESOLUTION_M": "abc", "LOGISTICS_N_WORKERS": "two"},
+                    "print(len(settings.problems()))")
+    assert res.stdout.strip() == "2"
+
+
+def test_the_command_line_says_it_in_one_line_before_any_work():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOGISTICS_")}
+    env["LOGISTICS_RESOLUTION_M"] = "abc"
+    res = subprocess.run([sys.executable, "-m", "logistics", "sample", "Hailar"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2
+    assert res.stderr.startswith("logistics sample: error: environment variable "
+                                 "LOGISTICS_RESOLUTION_M='abc'")
+    assert res.stderr.count("\n") == 1 and res.stdout == ""
