@@ -5,8 +5,9 @@ drawing, writing a run folder, a batch of runs, chunked tile solves) reports thr
 :func:`progress`. Where it goes depends on stderr at call time:
 
 - a terminal: a tqdm bar that redraws in place;
-- anything else (a log file, a pipe, CI): plain lines, each ending in a newline, never a
-  carriage return, and few of them: one per named step, one per tenth of a known total, at
+- anything else (a log file, a pipe, CI): plain lines, each starting with ``progress: ``
+  (:data:`PREFIX`; ``grep -v '^progress: '`` leaves the rest of a log) and ending in a
+  newline, never a carriage return, and few of them: one per named step, one per tenth of a known total, at
   most one per ``interval_s`` seconds when the total is unknown, and one at the end;
 - ``LOGISTICS_PROGRESS=0`` (``settings.PROGRESS``): nothing.
 
@@ -23,7 +24,10 @@ import sys
 import time
 from typing import IO, Any
 
-__all__ = ["progress", "LineProgress"]
+__all__ = ["progress", "LineProgress", "PREFIX"]
+
+#: The start of every plain progress line (what tests and log readers filter on).
+PREFIX = "progress: "
 
 
 class LineProgress:
@@ -48,13 +52,13 @@ class LineProgress:
 
     def _write(self, text: str) -> None:
         self._last_line = time.perf_counter()
-        print(f"{self.desc}: {text}", file=self.file, flush=True)
+        print(f"{PREFIX}{self.desc} {text}", file=self.file, flush=True)
 
     def _count(self) -> str:
         return f"{self.n}/{self.total}" if self.total else f"{self.n}"
 
     def step(self, label: str) -> None:
-        """Start the named next step (one line: ``desc: [i/total] label``); the step before it
+        """Start the named next step (one line: ``progress: desc [i/total] label``); the step before it
         counts as done."""
         self._steps += 1
         self.n = self._steps - 1

@@ -26,8 +26,8 @@ def test_known_total_writes_a_line_per_tenth_and_one_at_the_end():
     assert "\r" not in text
     # 10 %, 20 %, ... 90 % (100 % is the closing line), then the closing line
     assert [ln.split("(")[-1] for ln in lines[:-1]] == [f"{10 * k} %)" for k in range(1, 10)]
-    assert lines[-1].startswith("tiles: 1000/1000 tiles done in ")
-    assert all(ln.startswith("tiles: ") for ln in lines)
+    assert lines[-1].startswith("progress: tiles 1000/1000 tiles done in ")
+    assert all(ln.startswith("progress: tiles ") for ln in lines)
 
 
 def test_named_steps_write_one_line_each_and_count_them():
@@ -37,9 +37,9 @@ def test_named_steps_write_one_line_each_and_count_them():
         bar.step("legs")
         bar.step("writing out/")
     lines = log.getvalue().splitlines()
-    assert lines[:3] == ["route: [1/3] loading the network", "route: [2/3] legs",
-                         "route: [3/3] writing out/"]
-    assert lines[3].startswith("route: 3/3 steps done in ") and len(lines) == 4
+    assert lines[:3] == ["progress: route [1/3] loading the network", "progress: route [2/3] legs",
+                         "progress: route [3/3] writing out/"]
+    assert lines[3].startswith("progress: route 3/3 steps done in ") and len(lines) == 4
 
 
 def test_unknown_total_writes_at_most_a_line_per_interval():
@@ -50,7 +50,7 @@ def test_unknown_total_writes_at_most_a_line_per_interval():
     bar.close()
     bar.close()  # closing twice writes once
     assert log.getvalue().splitlines() == [log.getvalue().splitlines()[0]]
-    assert log.getvalue().startswith("tile solves: 500 tiles done in ")
+    assert log.getvalue().startswith("progress: tile solves 500 tiles done in ")
 
 
 def test_a_terminal_gets_a_redrawing_bar_and_off_gets_nothing():
@@ -82,8 +82,8 @@ def test_runs_on_a_dask_client_log_plain_lines_not_dask_redraws(capsys):
         assert runs.run_jobs(jobs, runner=object(), client=client, progress=True) == jobs
     cap = capsys.readouterr()
     assert "\r" not in cap.out and "\r" not in cap.err
-    lines = [ln for ln in cap.err.splitlines() if ln.startswith("runs: ")]
-    assert 1 <= len(lines) <= 10 and lines[-1].startswith("runs: 40/40 runs done in ")
+    lines = [ln for ln in cap.err.splitlines() if ln.startswith("progress: runs ")]
+    assert 1 <= len(lines) <= 10 and lines[-1].startswith("progress: runs 40/40 runs done in ")
 
 
 @pytest.mark.slow
@@ -99,10 +99,10 @@ def test_map_command_reports_its_steps_in_a_redirected_log(tmp_path):
     assert proc.returncode == 0, log.read_text()
     text = log.read_text()
     assert "\r" not in text
-    lines = [ln for ln in text.splitlines() if ln.startswith("map: ")]
-    assert lines[0] == "map: [1/2] terrain, relief, rivers, places"
-    assert lines[1] == f"map: [2/2] writing {out}"
-    assert lines[2].startswith("map: 2/2 steps done in ") and len(lines) == 3
+    lines = [ln for ln in text.splitlines() if ln.startswith("progress: ")]
+    assert lines[0] == "progress: map [1/2] terrain, relief, rivers, places"
+    assert lines[1] == f"progress: map [2/2] writing {out}"
+    assert lines[2].startswith("progress: map 2/2 steps done in ") and len(lines) == 3
     assert out.read_bytes()[:4] == b"\x89PNG"
 
 
@@ -114,11 +114,11 @@ def test_route_command_reports_its_steps_off_a_terminal(tmp_path, capsys):
                  "--mode", "rail", "--resolution-m", "2000", "--out", str(tmp_path / "r")]) == 0
     err = capsys.readouterr().err
     assert "\r" not in err
-    steps = [ln for ln in err.splitlines() if ln.startswith("route: ")]
-    assert steps[0] == "route: [1/3] loading the network (the 1945 railways)"
-    assert steps[1] == "route: [2/3] terrain and least-cost legs"
-    assert steps[2] == f"route: [3/3] writing {tmp_path / 'r'}/"
-    assert steps[3].startswith("route: 3/3 steps done in ")
+    steps = [ln for ln in err.splitlines() if ln.startswith("progress: route ")]
+    assert steps[0] == "progress: route [1/3] loading the network (the 1945 railways)"
+    assert steps[1] == "progress: route [2/3] terrain and least-cost legs"
+    assert steps[2] == f"progress: route [3/3] writing {tmp_path / 'r'}/"
+    assert steps[3].startswith("progress: route 3/3 steps done in ")
 
 
 def test_a_failed_step_is_not_reported_done():
@@ -127,4 +127,4 @@ def test_a_failed_step_is_not_reported_done():
         with progress(2, "route", enabled=True, file=log) as bar:
             bar.step("legs")
             raise RuntimeError("no route")
-    assert log.getvalue() == "route: [1/2] legs\n"
+    assert log.getvalue() == "progress: route [1/2] legs\n"
