@@ -440,3 +440,25 @@ def _lazy_with_broken_tile(model, chunks: int):
 def broken_tile():
     """``broken_tile(model, chunks)``: the model with a DEM that fails to read in tile (1, 1)."""
     return _lazy_with_broken_tile
+
+
+@pytest.fixture(autouse=True)
+def _dask_default_scheduler():
+    """Each test starts on dask's default scheduler.
+
+    A ``distributed.Client`` made default sets dask's ``scheduler`` config and resets it when it
+    closes; a client that dies without closing (the scheduler-death and Ctrl-C tests kill them on
+    purpose) leaves the config naming a scheduler that is gone, and the next test in the same
+    worker process that computes a dask array fails with "no Client active".
+    """
+    import dask
+
+    if dask.config.get("scheduler", None) in ("dask.distributed", "distributed"):
+        try:
+            from distributed import default_client
+
+            default_client()
+        except ValueError:  # no live default client: forget the dead one's setting
+            dask.config.config.pop("scheduler", None)
+            dask.config.config.pop("shuffle", None)
+    yield

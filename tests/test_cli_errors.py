@@ -125,7 +125,7 @@ def test_ctrl_c_with_dask_workers_is_one_line(tmp_path):
         encoding="utf-8").splitlines()
     doc.write_text("\n".join([lines[0], *[ln for ln in lines if ln.startswith("TBF-39A,")]]) + "\n",
                    encoding="utf-8")
-    proc = _start(["compare", "--documented", str(doc), "--workers", "2", "--samples", "3",
+    proc = _start(["compare", "--documented", str(doc), "--workers", "2", "--samples", "400",
                    "--no-map", "--resolution-m", "10000", "--out", "o"], tmp_path)
     try:
         import psutil

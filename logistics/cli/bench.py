@@ -54,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
     _check_out(Path(args.out), args.name)
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     if not engines:
-        from logistics.bench import ENGINES
+        from logistics.cost.bench import ENGINES
         from logistics.errors import ConfigError
 
         raise ConfigError(f"--engines {args.engines!r} names no engine; give one or more of "
