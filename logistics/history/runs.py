@@ -121,14 +121,21 @@ def run_jobs(jobs: Sequence[Job], *, runner: Callable[..., Any] | None = None,
     futures = client.map(_run_one, [runner] * len(jobs), list(jobs), pure=False)
     if progress:
         # Our own bar, not distributed.progress: that one redraws with carriage returns,
-        # hundreds of times, into a redirected log.
-        from distributed import as_completed
+        # hundreds of times, into a redirected log. The futures' state is read locally (no
+        # scheduler call) between short sleeps, which Ctrl-C interrupts cleanly (iterating
+        # distributed.as_completed did not: the process died by the signal after "cancelled").
+        import time
 
         from logistics.progress import progress as _progress
 
         with _progress(len(futures), "runs", unit="run") as bar:
-            for _ in as_completed(futures):
-                bar.update(1)
+            done = 0
+            while done < len(futures):
+                now = sum(f.done() for f in futures)
+                bar.update(now - done)
+                done = now
+                if done < len(futures):
+                    time.sleep(0.2)
     return client.gather(futures)
 
 
