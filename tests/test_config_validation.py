@@ -196,7 +196,7 @@ def test_a_scenario_spans_at_most_the_documented_maximum(base):
     validate_scenario(_edit(base, "end.value", ok.isoformat()), source="x.yaml")
 
 
-@pytest.mark.parametrize("axis", ["../victim", "/etc", "a/b", "..", ".", "", "x" * 65,
+@pytest.mark.parametrize("axis", ["../victim", "/tmp/logistics-absolute", "a/b", "..", ".", "", "x" * 65,
                                   "-rf", "a..b", "TBF\x00X", "C:\\x", "~"])
 def test_axis_ids_that_would_escape_the_output_folder_are_refused(base, axis):
     msg = _problems(_edit(base, "axis_id", axis))
