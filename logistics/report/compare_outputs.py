@@ -3,7 +3,7 @@
 Files: ``comparison.csv`` (one row per documented row), ``summary.csv`` (per axis and ALL),
 ``problems.csv`` (problems of the documented file), ``rates.csv`` (baseline rate per axis
 with its basis and source), ``draws.csv`` (Monte Carlo draws, when sampled),
-``advance_<axis>.png``, ``map.png``, ``fuel_<axis>.png`` (axes with documented fuel states),
+``advance_<axis>.png``, ``map.png``, ``map.html`` (interactive, offline), ``fuel_<axis>.png`` (axes with documented fuel states),
 ``report.md``.
 """
 
@@ -17,6 +17,7 @@ from logistics._atomic import atomic_dir
 from logistics.history.fuel import dry_time_quantiles, fuel_verdict, load_fuel_states
 from logistics.report.compare_page import fuel_markdown, report_markdown
 from logistics.report.compare_plots import plot_advance, plot_fuel_states, plot_positions_map
+from logistics.report.web_map import comparison_map, write_map
 
 __all__ = ["write_comparison"]
 
@@ -45,6 +46,8 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
             name = f"advance_{_safe(axis)}.png"
             _save(plot_advance(res, comp.table[comp.table["axis_id"] == axis]), tmp / name)
             files[f"advance:{axis}"] = name
+        if comp.axes:
+            write_map(comparison_map(comp), tmp / "map.html")
         if draw_map and comp.axes:
             _save(plot_positions_map(comp, resolution_m=map_resolution_m), tmp / "map.png")
             files["map"] = "map.png"
