@@ -130,9 +130,10 @@ def _new_map(bounds) -> object:
     return m
 
 
-def _hillshade(m, elevation, *, max_px: int = 1200) -> None:
+def _hillshade(m, elevation, *, max_px: int = 1200, z_factor: float = 3.0) -> None:
     """The run's terrain as a grey hillshade image under everything (EPSG:3857 so Leaflet
-    places it exactly; sun from the north-west, 45 deg up)."""
+    places it exactly; sun from the north-west, 45 deg up; relief exaggerated ``z_factor``
+    times, a drawing choice so that ranges read at theatre scale)."""
     import folium
     from pyproj import Transformer
 
@@ -141,7 +142,7 @@ def _hillshade(m, elevation, *, max_px: int = 1200) -> None:
     da = da[::step, ::step].rio.reproject("EPSG:3857")
     z = da.to_numpy().astype(float)
     res_x, res_y = (abs(float(v)) for v in da.rio.resolution())
-    dzdy, dzdx = np.gradient(np.where(np.isfinite(z), z, np.nanmean(z)), res_y, res_x)
+    dzdy, dzdx = np.gradient(z_factor * np.where(np.isfinite(z), z, np.nanmean(z)), res_y, res_x)
     slope = np.arctan(np.hypot(dzdx, dzdy))
     aspect = np.arctan2(-dzdx, dzdy)  # rows run south; east positive
     az, alt = np.radians(315.0), np.radians(45.0)
