@@ -3,7 +3,10 @@
 * ``polyline_m``: geodesic length of a lon/lat polyline on the WGS84 ellipsoid, the one length
   measure of the railway network (the builder's report and the loaded graph's edges agree to
   the metre);
-* ``great_circle_km``: great-circle distance on the mean Earth sphere;
+* ``great_circle_km``: the geodesic distance between points on the WGS84 ellipsoid
+  (``pyproj.Geod``; the name is older than the ellipsoid);
+* ``degrees_for_km``: how many degrees of longitude and latitude a distance spans at a
+  latitude, the one conversion of kilometres to degrees (boxes padded by a distance);
 * ``locate_on_route``: where a route passes a place (its km along the route, how far it
   misses): the one rule the advance uses for its stops (objectives, depots, events) and the
   history scoring uses for documented places.
@@ -14,14 +17,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from pyproj import Geod
+import shapely
+from pyproj import Geod, Transformer
 
-__all__ = ["polyline_m", "great_circle_km", "RouteFix", "locate_on_route"]
-
-_EARTH_RADIUS_KM = 6371.0088
+__all__ = ["polyline_m", "great_circle_km", "degrees_for_km", "RouteFix", "locate_on_route"]
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -42,10 +45,30 @@ class RouteFix:
 
 
 def great_circle_km(lon1, lat1, lon2, lat2):
-    """Great-circle distance in km on the mean Earth sphere (vectorised)."""
-    lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * _EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    """Geodesic distance in km between points (degrees) on the WGS84 ellipsoid (vectorised,
+    broadcasting like numpy; a float for scalars)."""
+    a = np.broadcast_arrays(*(np.asarray(v, float) for v in (lon1, lat1, lon2, lat2)))
+    _, _, dist_m = _GEOD.inv(*(v.ravel() for v in a))
+    out = np.asarray(dist_m, float).reshape(a[0].shape) / 1000.0
+    return float(out) if out.ndim == 0 else out
+
+
+def degrees_for_km(km: float, lat: float) -> tuple[float, float]:
+    """``(dlon, dlat)``: the degrees of longitude ``km`` spans east-west at latitude ``lat``, and
+    of latitude it spans northward from there (WGS84 geodesics, ``pyproj.Geod.fwd``)."""
+    m = float(km) * 1000.0
+    lon_e, _, _ = _GEOD.fwd(0.0, float(lat), 90.0, m)
+    _, lat_n, _ = _GEOD.fwd(0.0, float(lat), 0.0, m)
+    return abs(float(lon_e)), abs(float(lat_n) - float(lat))
+
+
+@lru_cache(maxsize=256)
+def _plane_at(lon: float, lat: float) -> Transformer:
+    """lon/lat <-> metres of the equidistant cylindrical projection true to scale at a place's
+    latitude, centred on it: a route's segments, straight in lon/lat, stay straight there."""
+    return Transformer.from_crs(
+        "EPSG:4326", f"+proj=eqc +lat_ts={lat!r} +lon_0={lon!r} +lat_0={lat!r} +datum=WGS84 "
+        "+units=m", always_xy=True)
 
 
 def locate_on_route(route_points: pd.DataFrame, lon: float, lat: float, *,
@@ -54,31 +77,32 @@ def locate_on_route(route_points: pd.DataFrame, lon: float, lat: float, *,
     pass within ``tolerance_km`` (``reached``), else its nearest point (not reached).
 
     With ``entry`` the first pass is taken where it enters the ``tolerance_km`` circle instead of
-    at its closest point (a defence line in front of a town halts a column there). Segments are
-    projected in a local equirectangular plane centred on the place (exact enough within a few
-    hundred km); the reported distance is the great-circle one.
+    at its closest point (a defence line in front of a town halts a column there). The route is
+    projected (pyproj) onto a plane true to scale at the place (segments straight in lon/lat
+    stay straight), each segment's nearest point is found there by shapely, and its distance
+    from the place is the geodesic one (WGS84).
     """
     lons = route_points["lon"].to_numpy(float)
     lats = route_points["lat"].to_numpy(float)
     kms = route_points["cum_km"].to_numpy(float)
-    kx = _EARTH_RADIUS_KM * math.cos(math.radians(lat)) * math.pi / 180.0
-    ky = _EARTH_RADIUS_KM * math.pi / 180.0
-    x, y = (lons - lon) * kx, (lats - lat) * ky
+    plane = _plane_at(float(lon), float(lat))
+    xm, ym = plane.transform(lons, lats)
+    x, y = np.asarray(xm, float) / 1000.0, np.asarray(ym, float) / 1000.0  # km, place at 0, 0
     if len(x) == 1:
         t = np.zeros(1)
-        ax, ay, bx, by, ka, kb = x, y, x, y, kms, kms
-        alon, alat, blon, blat = lons, lats, lons, lats
+        ka, kb = kms, kms
+        q = shapely.points(np.c_[x, y])
     else:
-        ax, ay, bx, by = x[:-1], y[:-1], x[1:], y[1:]
         ka, kb = kms[:-1], kms[1:]
-        alon, alat, blon, blat = lons[:-1], lats[:-1], lons[1:], lats[1:]
-        dx, dy = bx - ax, by - ay
-        seg2 = dx * dx + dy * dy
+        # each segment's point nearest the place (shapely); a zero-length segment: its start
+        segs = shapely.linestrings(np.stack([np.c_[x[:-1], y[:-1]], np.c_[x[1:], y[1:]]], axis=1))
         with np.errstate(invalid="ignore", divide="ignore"):
-            t = np.where(seg2 > 0, -(ax * dx + ay * dy) / seg2, 0.0)
-        t = np.clip(t, 0.0, 1.0)
-    qlon, qlat = alon + t * (blon - alon), alat + t * (blat - alat)
-    dist = great_circle_km(lon, lat, qlon, qlat)
+            t = np.nan_to_num(shapely.line_locate_point(segs, shapely.Point(0.0, 0.0),
+                                                        normalized=True), nan=0.0)
+        q = shapely.line_interpolate_point(segs, t, normalized=True)
+    qlon, qlat = plane.transform(shapely.get_x(q) * 1000.0, shapely.get_y(q) * 1000.0,
+                                 direction="INVERSE")
+    dist = np.atleast_1d(great_circle_km(lon, lat, qlon, qlat))  # geodesic, WGS84
     route_km = ka + t * (kb - ka)
     near = np.flatnonzero(dist <= tolerance_km)
     if near.size == 0:
@@ -95,8 +119,8 @@ def locate_on_route(route_points: pd.DataFrame, lon: float, lat: float, *,
     return RouteFix(float(route_km[i]), float(dist[i]), True)
 
 
-
-
+# Hand-written on purpose: shapely meets a circle only as a buffered polygon (an approximation
+# of the tolerance circle); the exact entry is the smaller root of one quadratic.
 def _entry_km(x: np.ndarray, y: np.ndarray, kms: np.ndarray, k: int, t_near: float,
               tolerance_km: float) -> float:
     """Km where segment ``k`` of the route (points ``x, y`` km from the place) first comes

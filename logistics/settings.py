@@ -124,11 +124,26 @@ def _flag(text: str) -> bool:
 #: Repository root (the folder holding ``pyproject.toml``); data folders hang off it.
 PROJECT_ROOT: Path = Path(__file__).resolve().parent.parent
 
+
+def _shipped(name: str) -> Path:
+    """A shipped data folder: ``name/`` of the checkout the package runs from, else the copy a
+    non-editable install carries as ``logistics/_name/`` (pyproject.toml's package-dir
+    mapping ships it in the wheel)."""
+    checkout = PROJECT_ROOT / name
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and checkout.is_dir():
+        return checkout
+    return Path(__file__).resolve().parent / f"_{name}"
+
+
+#: The shipped configs and rasters, wherever the package was installed from.
+SHIPPED_CONFIG_DIR: Path = _shipped("configs")
+SHIPPED_RASTER_DIR: Path = _shipped("rasters")
+
 #: Folder of the shipped rasters and vectors built by ``rasters/build.py``.
-RASTER_DIR: Path = _env("RASTER_DIR", "LOGISTICS_RASTER_DIR", _path, PROJECT_ROOT / "rasters")
+RASTER_DIR: Path = _env("RASTER_DIR", "LOGISTICS_RASTER_DIR", _path, SHIPPED_RASTER_DIR)
 
 #: Folder of shipped configs (vehicles, scenarios).
-CONFIG_DIR: Path = _env("CONFIG_DIR", "LOGISTICS_CONFIG_DIR", _path, PROJECT_ROOT / "configs")
+CONFIG_DIR: Path = _env("CONFIG_DIR", "LOGISTICS_CONFIG_DIR", _path, SHIPPED_CONFIG_DIR)
 
 #: Cache folder for derived products (reprojected terrain, cost surfaces).
 CACHE_DIR: Path = _env("CACHE_DIR", "LOGISTICS_CACHE_DIR", _path,

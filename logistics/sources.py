@@ -11,17 +11,30 @@ Files written before the dialect was one spell ``cite:`` as ``source:`` (with an
 ``configs/network/network.yaml``. They are read as ``cite:`` and keep their text, so nothing in
 a config has to be rewritten. The scenario loader, the vehicle loader and the network
 parameters all call :func:`read_provenance` (or :func:`provenance_problem`), so the rule is
-written once. This is also where a bibliography of the source tags belongs.
+written once.
+
+The bibliography is ``configs/sources.yaml``: every source key (``[GLANTZ-LP7]``) with its full
+reference, and the ``pointers:`` of older citations (``[SEED-000]``, ``CF 4``, ``PM 1.1``) to
+the keys behind them. A citation naming a bracketed key that is neither a source key nor a bracketed
+pointer is a provenance problem like a missing one (:func:`unknown_keys`), so every loader that
+checks provenance fails on it; :func:`cited_keys` and :meth:`Bibliography.reference` let a report
+expand the keys it cites into references.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
+
 __all__ = ["CITE_KEYS", "PROVENANCE_KEYS", "Provenance", "read_provenance",
-           "provenance_problem"]
+           "provenance_problem", "Bibliography", "load_bibliography", "bibliography_path",
+           "unknown_keys", "cited_keys", "KEY_RE", "POINTER_RES"]
 
 #: Keys that cite a source: ``cite`` and its older spellings ``source`` and ``derived``.
 CITE_KEYS: tuple[str, ...] = ("cite", "source", "derived")
@@ -59,6 +72,11 @@ def provenance_problem(entry: Mapping[str, Any]) -> tuple[str, str] | None:
     if len(given) == 1:
         if entry.get("quote") is not None and given[0] not in ("cite", "source"):
             return "a 'quote' only with a citation ('cite' or 'source')", f"one with {given[0]!r}"
+        unknown = unknown_keys(" ".join(str(entry.get(k) or "") for k in (*CITE_KEYS, "quote")))
+        if unknown:
+            return ("citation keys of configs/sources.yaml in brackets ([GLANTZ-LP7]); add the "
+                    "source there or correct the key", "unknown key(s) " + ", ".join(
+                        f"[{k}]" for k in unknown))
         return None
     if not given:
         blank = [k for k in PROVENANCE_KEYS if k in entry]
@@ -78,3 +96,102 @@ def read_provenance(entry: Mapping[str, Any]) -> Provenance:
                if isinstance(entry.get(k), str) and entry[k].strip())
     quote = entry.get("quote")
     return Provenance(key, str(entry[key]), str(quote) if quote else "")
+
+
+# --------------------------------------------------------------------------------------------
+# the bibliography
+
+#: A bracketed citation key, ``[GLANTZ-LP7]`` (upper case, digits, inner hyphens).
+KEY_RE = re.compile(r"\[([A-Z0-9][A-Z0-9-]*[A-Z0-9])\]")
+
+#: Older pointer citations (``CF 4``, ``PM 1.1``, ``RW R23``, ``MF 8``, ``parameters.md §1.7``)
+#: as ``(pattern, pointer form)``: the pointer is looked up in ``pointers:``.
+POINTER_RES: tuple[tuple[re.Pattern, str], ...] = (
+    (re.compile(r"\b(CF|PM|MF|DS) (\d+[a-z]?(?:\.\d+)?)\b"), "{} {}"),
+    (re.compile(r"\bRW (R\d+[a-z]?)\b"), "RW {}"),
+    (re.compile(r"campaign-facts\.md (?:§|s\.|section )(\d+[a-z]?)"), "CF {}"),
+    (re.compile(r"parameters\.md (?:§)?(\d+(?:\.\d+)?)"), "PM {}"),
+    (re.compile(r"railways-1945\.md (R\d+[a-z]?)"), "RW {}"),
+)
+
+_FILE = "sources.yaml"
+
+
+def bibliography_path() -> Path:
+    """``sources.yaml`` of ``settings.CONFIG_DIR``; the shipped one when a user's configs folder
+    has none."""
+    from logistics import settings
+
+    own = Path(settings.CONFIG_DIR) / _FILE
+    return own if own.is_file() else Path(settings.SHIPPED_CONFIG_DIR) / _FILE
+
+
+@dataclass(frozen=True)
+class Bibliography:
+    """Every source by key (its ``sources.yaml`` entry) and every older pointer's keys."""
+
+    sources: Mapping[str, Mapping[str, Any]]
+    pointers: Mapping[str, tuple[str, ...]]
+
+    def known(self, token: str) -> bool:
+        """True for a source key (``GLANTZ-LP7``) or a bracketed pointer (``SEED-000``)."""
+        return token in self.sources or f"[{token}]" in self.pointers
+
+    def keys_of(self, token: str) -> tuple[str, ...]:
+        """The source keys a key or pointer stands for (a key stands for itself)."""
+        if token in self.sources:
+            return (token,)
+        return self.pointers.get(token, self.pointers.get(f"[{token}]", ()))
+
+    def reference(self, key: str) -> str:
+        """One line of full reference: author, title, container, year, address."""
+        e = self.sources[key]
+        parts = [str(e.get("author") or "unknown"), str(e.get("title") or "")]
+        parts += [str(e[f]) for f in ("container", "year") if e.get(f)]
+        urls = e.get("urls") or []
+        text = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
+        return f"[{key}] {text}" + (f". {urls[0]}" if urls else "")
+
+
+@lru_cache(maxsize=4)
+def _read(path: str, mtime_ns: int) -> Bibliography:
+    from logistics._yaml import load_yaml
+
+    doc = load_yaml(path, what="bibliography") or {}
+    sources = {str(e["key"]): MappingProxyType(dict(e)) for e in doc.get("sources") or []}
+    pointers = {str(p): tuple(t.get("keys") or ()) for p, t in (doc.get("pointers") or {}).items()}
+    return Bibliography(MappingProxyType(sources), MappingProxyType(pointers))
+
+
+def load_bibliography(path: str | Path | None = None) -> Bibliography:
+    """The bibliography of ``path`` (default :func:`bibliography_path`), read once per change;
+    an empty one when there is no file (a config tree of its own without sources)."""
+    p = Path(path) if path is not None else bibliography_path()
+    if not p.is_file():
+        return Bibliography(MappingProxyType({}), MappingProxyType({}))
+    return _read(str(p), p.stat().st_mtime_ns)
+
+
+def unknown_keys(text: str, bibliography: Bibliography | None = None) -> list[str]:
+    """The bracketed keys of ``text`` that are neither source keys nor bracketed pointers."""
+    found = KEY_RE.findall(text or "")
+    if not found:
+        return []
+    bib = bibliography if bibliography is not None else load_bibliography()
+    if not bib.sources:  # no bibliography to check against
+        return []
+    return sorted({k for k in found if not bib.known(k)})
+
+
+def cited_keys(texts: Iterable[str], bibliography: Bibliography | None = None) -> list[str]:
+    """Every source key the ``texts`` cite, directly (``[GLANTZ-LP7]``) or through an older pointer
+    (``[SEED-000]``, ``CF 4``, ``parameters.md §1.1``), in first-cited order."""
+    bib = bibliography if bibliography is not None else load_bibliography()
+    out: dict[str, None] = {}
+    for text in texts:
+        hits: list[tuple[int, str]] = [(m.start(), m.group(1)) for m in KEY_RE.finditer(text)]
+        for pattern, form in POINTER_RES:
+            hits += [(m.start(), form.format(*m.groups())) for m in pattern.finditer(text)]
+        for _, token in sorted(hits):
+            out.update(dict.fromkeys(bib.keys_of(token)))
+    return list(out)

@@ -75,6 +75,7 @@ def test_compare_scores_a_file_it_has_never_seen(user_file, tmp_path, capsys):
         assert (out / name).is_file(), name
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "XX-INVENTED" in report and "## TBF-36A" in report
+    assert str(tmp_path) not in report and "/tmp" not in report  # no absolute path (issue 15)
 
 
 def test_compare_reports_bad_input_in_one_line(tmp_path, capsys):

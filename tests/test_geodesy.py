@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from logistics.geodesy import great_circle_km, locate_on_route, polyline_m
+from logistics.geodesy import degrees_for_km, great_circle_km, locate_on_route, polyline_m
 
 KM_PER_DEG_LAT = 6371.0088 * math.pi / 180
 KM_PER_DEG_LON_45 = KM_PER_DEG_LAT * math.cos(math.radians(45.0))
@@ -22,9 +22,18 @@ def _route(lons, lats) -> pd.DataFrame:
 
 
 def test_great_circle_and_polyline_agree_on_a_meridian_degree():
-    assert great_circle_km(120.0, 45.0, 120.0, 46.0) == pytest.approx(KM_PER_DEG_LAT)
     # the ellipsoid's meridian degree at 45.5 N is 111.15 km (WGS84), the sphere's 111.19 km
+    assert great_circle_km(120.0, 45.0, 120.0, 46.0) == pytest.approx(111.15, abs=0.01)
     assert polyline_m([120.0, 120.0], [45.0, 46.0]) / 1000.0 == pytest.approx(111.15, abs=0.01)
+    assert great_circle_km(np.array([120.0, 121.0]), 45.0, 120.0, 46.0).shape == (2,)
+
+
+def test_degrees_for_km_inverts_the_distance():
+    dlon, dlat = degrees_for_km(50.0, 45.0)
+    assert great_circle_km(120.0, 45.0, 120.0 + dlon, 45.0) == pytest.approx(50.0, rel=1e-3)
+    assert great_circle_km(120.0, 45.0, 120.0, 45.0 + dlat) == pytest.approx(50.0, rel=1e-9)
+    # a degree of longitude at 45 N is cos(45 deg) of one at the equator, within the flattening
+    assert dlon == pytest.approx(dlat / math.cos(math.radians(45.0)), rel=5e-3)
 
 
 def test_place_beside_a_straight_route_is_passed_at_its_foot_and_entered_before():

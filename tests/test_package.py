@@ -119,3 +119,54 @@ def test_license_and_citation_agree_with_the_metadata():
     assert cff["cff-version"] == "1.2.0"
     assert cff["license"] == meta["license"]["text"] == "GPL-3.0-or-later"
     assert cff["version"] == meta["version"]
+
+
+def _setuptools_table() -> dict:
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    return tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]
+
+
+def test_listed_packages_are_the_package_tree():
+    """pyproject.toml lists the packages by hand (it also maps configs/ and rasters/ into the
+    wheel); the list must be every folder of logistics/ with an __init__.py, no more, no less."""
+    root = Path(__file__).resolve().parents[1]
+    table = _setuptools_table()
+    mapped = table["package-dir"]
+    tree = {".".join(p.parent.relative_to(root).parts) for p in (root / "logistics").rglob("__init__.py")}
+    listed = set(table["packages"]) - set(mapped)
+    assert listed == tree, f"pyproject.toml lists {sorted(listed - tree)} not in the tree and " \
+                           f"misses {sorted(tree - listed)}"
+    assert len(table["packages"]) == len(set(table["packages"]))
+
+
+def test_shipped_data_is_mapped_into_the_wheel():
+    """configs/ and rasters/ are mapped to logistics._configs / logistics._rasters, which is
+    where settings looks when no checkout is beside the package."""
+    from logistics import settings
+
+    root = Path(__file__).resolve().parents[1]
+    table = _setuptools_table()
+    assert table["package-dir"] == {"logistics._configs": "configs", "logistics._rasters": "rasters"}
+    assert set(table["package-dir"]) <= set(table["packages"])
+    for folder in table["package-dir"].values():
+        assert (root / folder).is_dir()
+    assert settings.SHIPPED_CONFIG_DIR == root / "configs"  # in a checkout: the checkout's data
+    assert settings.SHIPPED_RASTER_DIR == root / "rasters"
+
+
+def test_a_shipped_scenario_runs_by_name_from_any_folder(tmp_path, monkeypatch):
+    """An installed package has no configs/ beside the user: `logistics run tbf-cmg` names the
+    shipped scenario; a path that exists still wins, and an unknown name is one clear error."""
+    from logistics import settings
+    from logistics.cli.run import scenario_files
+
+    monkeypatch.chdir(tmp_path)
+    shipped = settings.CONFIG_DIR / "tbf-cmg.yaml"
+    assert scenario_files("tbf-cmg") == [shipped]
+    assert scenario_files("tbf-cmg.yaml") == [shipped]
+    (tmp_path / "tbf-cmg.yaml").write_text("own: 1\n")
+    assert scenario_files("tbf-cmg.yaml") == [Path("tbf-cmg.yaml")]
+    with pytest.raises(errors.ConfigError, match="shipped scenario by name"):
+        scenario_files("no-such-axis")

@@ -55,13 +55,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def scenario_files(target: str | Path) -> list[Path]:
-    """The scenario files named by ``target``: the file itself, or every *.yaml in the folder."""
+    """The scenario files named by ``target``: the file itself, every *.yaml in the folder, or
+    a bare name (``tbf-6gta``) of a shipped scenario in ``settings.CONFIG_DIR``."""
     from logistics.scenario import scenario_paths
 
     path = Path(target)
     if not str(target).strip():
         raise ConfigError("give a scenario file or a folder of them, e.g. "
                           "`logistics run configs/tbf-6gta.yaml`")
+    if not path.exists() and len(path.parts) == 1:  # a bare name: a shipped scenario
+        for name in (path.name, f"{path.name}.yaml"):  # (works from any folder, installed too)
+            if (settings.CONFIG_DIR / name).is_file():
+                path = settings.CONFIG_DIR / name
+                break
     if path.is_dir():
         files = scenario_paths(path)
         if not files:
@@ -70,7 +76,8 @@ def scenario_files(target: str | Path) -> list[Path]:
         return files
     if not path.is_file():
         raise ConfigError(f"{path} is neither a scenario file nor a folder; e.g. "
-                          "`logistics run configs/tbf-6gta.yaml`")
+                          "`logistics run configs/tbf-6gta.yaml`, or a shipped scenario by "
+                          "name: `logistics run tbf-6gta`")
     return [path]
 
 

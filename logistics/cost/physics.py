@@ -55,6 +55,41 @@ Season
     spread over central Manchuria and made dirt roads impassable (campaign-facts.md §4, Daines;
     Zavizion; Loza), so the wet tables stand for soaked topsoil and flooded rivers.
 
+Railway embankments
+    A cell the terrain's ``railway`` overlay marks (:mod:`logistics.terrain.railways`) holds a
+    1945 railway embankment besides its own ground (``terrain_class``). Sources: when all dirt
+    roads were washed out, tanks went 4-5 km/h and trucks 5-6 km/h along the embankment over
+    about 120 km ([DAINES-TA]); from Tunliao to Mukden the high embankment was the only path even
+    for tanks ([ZHEL]). The speeds are read from ``configs/norms/march.yaml`` (``observed.
+    washed_out_plain_tracked_kmh``, ``..._wheeled_kmh``, cited there; :func:`embankment_kmh`).
+
+    * a motor vehicle on the embankment runs at the sourced speed of its kind (the surface
+      cap), under its own power, slope and grip limits, on the rolling resistance and grip of a
+      *dry* dirt road (**assumption**: the raised, drained, ballasted crest is why it stayed
+      passable when the roads washed out). No sub-grid relief: the line is graded
+      (:func:`embankment_rates`).
+    * a 1 km cell holds the embankment *and* the ground beside it, so the column takes whichever
+      goes faster: the cell gets the embankment row where the vehicle's own speed on the flat on
+      the cell's ground (sub-grid relief included) is below the embankment's, else keeps its
+      ground (``build_cost_model``). Routes follow embankments exactly where the fields are
+      worse than the embankment for that vehicle (wet marsh for trucks, which cannot move on it
+      at all), and a railway never slows a column crossing or running beside it.
+    * **the seasons** (rule chosen): the embankment is the same in both (the figure was
+      measured on the crest, which the rains did not spoil; it is what made it the only way),
+      and the choice above is made on each season's own going. In the dry season the vehicle's
+      own physics on firm ground (steppe, fields, forest) is faster than 4-6 km/h for every
+      motor vehicle, so the embankment is no better than the ground there and dry routes are
+      unchanged; it matters only where even dry ground stops or nearly stops the vehicle (a
+      marsh for wheels). An embankment the rains do not spoil cannot be worse in the dry than
+      in the wet: ignoring it in the dry would let a truck cross a marsh in the rains but not in
+      August's dry days, a wet route faster than the dry one.
+    * men and horses: not priced on the embankment (their cells keep their ground). No source
+      gives their pace there, and walking it as a path (Tobler on path, 5 km/h against 3 off
+      path) would turn every railway into the model's only footpath in both seasons: a change
+      to every marching column that the sources here do not support.
+    * a river under the line is still paid as any river crossing (the railway bridge is not
+      modelled as a road bridge).
+
 Rivers
     A river cell carries an ``enter`` time: a ford when the vehicle's fording depth reaches the
     river class's assumed depth, otherwise waiting for a bridge (N2P ferries: 30-45 min,
@@ -75,9 +110,11 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from logistics import settings
 from logistics.cost.engine import Engine, TargetPoint, fit_engine
 from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.errors import ConfigError, DataError
+from logistics.sources import read_provenance
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.grid import cellsize_m
 from logistics.vehicles import Vehicle, list_vehicles, load_vehicle
@@ -91,6 +128,9 @@ __all__ = [
     "SUBGRID_STEP",
     "SUBGRID_BINS",
     "N_CODES",
+    "EMBANKMENT_CODE",
+    "embankment_kmh",
+    "embankment_rates",
     "tobler_kmh",
     "langmuir_kmh",
     "move_rates",
@@ -397,6 +437,74 @@ def move_rates(
 
 
 # --------------------------------------------------------------------------------------------
+# railway embankments (module docstring, "Railway embankments")
+
+#: Where the sourced embankment speeds live (in ``settings.CONFIG_DIR``, else the shipped file),
+#: and the key of each motor kind's figure under its ``observed:`` section.
+EMBANKMENT_NORMS_FILE = "norms/march.yaml"
+_EMBANKMENT_KEYS: dict[str, str] = {
+    "tracked": "washed_out_plain_tracked_kmh",  # [DAINES-TA] 'танки шли со скоростью 4–5 км в час'
+    "wheeled": "washed_out_plain_wheeled_kmh",  # [DAINES-TA] 'а автомашины – 5–6 км'
+}
+
+
+def embankment_kmh() -> dict[str, float]:
+    """{"tracked": km/h, "wheeled": km/h}: the sourced column speeds along a railway embankment
+    in the rains (``configs/norms/march.yaml`` ``observed:``, each value cited there)."""
+    p = Path(settings.CONFIG_DIR) / EMBANKMENT_NORMS_FILE
+    if not p.exists():  # a user configs folder without norms: the shipped ones
+        p = Path(settings.PROJECT_ROOT) / "configs" / EMBANKMENT_NORMS_FILE
+    if not p.exists():
+        raise ConfigError(f"{p}: march norms not found; restore configs/{EMBANKMENT_NORMS_FILE} "
+                          "from the repository (it holds the embankment speeds)")
+    return dict(_embankment_kmh(str(p.resolve()), p.stat().st_mtime_ns))
+
+
+@functools.lru_cache(maxsize=4)
+def _embankment_kmh(path: str, mtime_ns: int) -> tuple[tuple[str, float], ...]:
+    from logistics._yaml import load_yaml
+
+    observed = (load_yaml(path, what="march norms file") or {}).get("observed")
+    out = []
+    for kind, key in _EMBANKMENT_KEYS.items():
+        entry = observed.get(key) if isinstance(observed, dict) else None
+        where = f"{path}: observed.{key}"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} is missing; give the embankment speed (km/h) of "
+                              f"{kind} columns with its cite")
+        value = entry.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float) or not (
+                math.isfinite(value) and 0 < value <= 100):
+            raise ConfigError(f"{where}.value = {value!r}; give a speed in km/h in (0, 100]")
+        try:
+            read_provenance(entry)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {exc}; add its cite: (or assumed:)") from None
+        out.append((kind, float(value)))
+    return tuple(out)
+
+
+def embankment_rates(
+    vehicle: Vehicle | str, grade: np.ndarray | float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(speed_kmh, fuel_l_per_km) of a motor vehicle along a railway embankment, in either
+    season, like :func:`move_rates` (module docstring, "Railway embankments").
+
+    The sourced speed of its kind (:func:`embankment_kmh`) under its own power, slope and grip
+    limits on dry dirt-road going; fuel from its engine at that speed. ``ConfigError`` for men
+    and horses (not priced on the embankment).
+    """
+    v = load_vehicle(vehicle)
+    if not v.is_motorised:
+        raise ConfigError(f"{v.name} ({v.kind}) is not priced on railway embankments: no source "
+                          "gives the pace of men or horses there; its cells keep their ground")
+    road = GOING[v.kind]["road"]["dry"]
+    # the surface cap speed_cc x speed_factor is the sourced speed itself
+    going = Going(road.crr, road.phi, embankment_kmh()[v.kind] / v.speed_cc_kmh)
+    return _point_rates(v, going, v.kind, "embankment", np.asarray(grade, dtype=float), "tobler")
+
+
+# --------------------------------------------------------------------------------------------
 # the engine
 
 
@@ -489,8 +597,12 @@ def _require(terrain: xr.Dataset, names: tuple[str, ...]) -> None:
 SUBGRID_STEP: float = 0.02
 #: ... from 0 to ``(SUBGRID_BINS - 1) * SUBGRID_STEP`` = 0.30 (steeper relief is read as 0.30).
 SUBGRID_BINS: int = 16
-#: Table rows per sub-grid bin: one per TerrainClass code (bin 0's rows are the codes).
-N_CODES: int = max(int(c) for c in TerrainClass) + 1
+#: Table row of the railway embankment (module docstring): after the TerrainClass
+#: codes, so it is a row of the table, never a value of the terrain's ``terrain_class``.
+EMBANKMENT_CODE: int = max(int(c) for c in TerrainClass) + 1
+#: Table rows per sub-grid bin: one per TerrainClass code and the embankment (bin 0's rows are
+#: the codes).
+N_CODES: int = EMBANKMENT_CODE + 1
 
 
 def subgrid_bins(subgrid_grade) -> np.ndarray:
@@ -500,12 +612,14 @@ def subgrid_bins(subgrid_grade) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=64)
-def _rate_tables(v: Vehicle, n: int, grade_step: float, season: str,
-                 walking: str) -> tuple[np.ndarray, np.ndarray]:
+def _rate_tables(v: Vehicle, n: int, grade_step: float, season: str, walking: str,
+                 embankment: tuple[tuple[str, float], ...]) -> tuple[np.ndarray, np.ndarray]:
     """(time s/m, fuel L/m) tables, rows ``code + N_CODES * bin``, grades ``-n..n`` steps.
 
     Row ``code + N_CODES * b`` is TerrainClass ``code`` with sub-grid grade ``b *
-    SUBGRID_STEP``; inf for impossible moves and for WATER and NODATA. Read-only (cached).
+    SUBGRID_STEP``; inf for impossible moves and for WATER and NODATA. The EMBANKMENT_CODE
+    rows are the embankment (every bin alike: the line is graded; inf for men and horses).
+    ``embankment`` is :func:`embankment_kmh` (a key of the cache). Read-only (cached).
     """
     grades = np.arange(-n, n + 1) * grade_step
     time_t = np.full((N_CODES * SUBGRID_BINS, grades.size), np.inf)
@@ -517,6 +631,11 @@ def _rate_tables(v: Vehicle, n: int, grade_step: float, season: str,
             with np.errstate(divide="ignore"):
                 time_t[code + N_CODES * b] = np.where(speed > 0, 3.6 / speed, np.inf)
             fuel_t[code + N_CODES * b] = fuel / 1000.0
+    if v.is_motorised:
+        speed, fuel = embankment_rates(v, grades)
+        with np.errstate(divide="ignore"):
+            time_t[EMBANKMENT_CODE::N_CODES] = np.where(speed > 0, 3.6 / speed, np.inf)
+        fuel_t[EMBANKMENT_CODE::N_CODES] = fuel / 1000.0
     time_t.flags.writeable = False
     fuel_t.flags.writeable = False
     return time_t, fuel_t
@@ -538,6 +657,8 @@ def build_cost_model(
     ``w * time_s + (1 - w) * fuel_l`` (units "mixed"). Table rows are ``code + N_CODES * bin``:
     the TerrainClass code, and the bin of the cell's ``subgrid_grade`` (:func:`subgrid_bins`;
     0 when the terrain has no such variable, and then the rows are the TerrainClass codes).
+    A cell of the terrain's ``railway`` overlay takes the row ``EMBANKMENT_CODE`` where the
+    embankment is faster than its ground for this vehicle (module docstring).
     WATER and NODATA cells (and cells without elevation) get class 255 (barrier). Grades run
     from ``-grade_max`` to ``+grade_max`` in ``grade_step`` (rise/run); steeper is impassable.
     River cells carry an ``enter`` cost (:func:`river_crossing`), paid once per crossing by the
@@ -555,7 +676,8 @@ def build_cost_model(
         raise ConfigError(f"need 0 < grade_step < grade_max <= 5, got {grade_step}, {grade_max}")
     _require(terrain, ("elevation_m", "terrain_class"))
     n = int(round(grade_max / grade_step))
-    time_t, fuel_t = _rate_tables(v, n, float(grade_step), season, walking)
+    time_t, fuel_t = _rate_tables(v, n, float(grade_step), season, walking,
+                                  tuple(embankment_kmh().items()))
     with np.errstate(invalid="ignore"):
         table = w * time_t + (1.0 - w) * fuel_t if 0 < w < 1 else (time_t if w == 1 else fuel_t)
     table = np.array(table)  # the model's own (writeable) copy
@@ -566,6 +688,14 @@ def build_cost_model(
     if "subgrid_grade" in terrain:
         tclass = tclass + N_CODES * subgrid_bins(terrain["subgrid_grade"].values)
     class_index = np.where(passable, tclass, BARRIER_CLASS).astype(np.uint8)
+    embankment = "railway" in terrain and v.is_motorised
+    if embankment:
+        # the column takes the embankment where it goes faster than the cell's own ground on
+        # the flat (column n of the tables is grade 0): module docstring, "Railway embankments"
+        own_s_per_m = time_t[np.where(passable, tclass, 0), n]
+        on = passable & (np.asarray(terrain["railway"].values) != 0)
+        on &= time_t[EMBANKMENT_CODE, n] < own_s_per_m
+        class_index[on] = EMBANKMENT_CODE
 
     enter = None
     if "river_class" in terrain:
@@ -589,6 +719,7 @@ def build_cost_model(
         walking=walking if not v.is_motorised else "",
         **(_engine_attrs(engine(v)) if v.is_motorised else {}),
         subgrid_relief="subgrid_grade" in terrain,
+        embankment_kmh=embankment_kmh() if embankment else {},
         physics="logistics.cost.physics (see module docstring for sources and assumptions)",
         terrain=dict(terrain.attrs),
     )

@@ -42,6 +42,7 @@ from shapely.geometry import LineString, Point, mapping
 
 from logistics import settings
 from logistics.errors import ConfigError, NoRouteError
+from logistics.geodesy import degrees_for_km
 from logistics.network.params import NetworkParams, load_lines, load_params
 from logistics.network.stations import nearest_station, station_nodes
 
@@ -274,8 +275,8 @@ def _bbox(pts: list[_Point], pad_km: float) -> tuple[float, float, float, float]
     """Lon/lat box round points widened by ``pad_km``, clipped to the theatre."""
     lons = [p.lon for p in pts]
     lats = [p.lat for p in pts]
-    dlat = pad_km / 110.57
-    dlon = pad_km / (111.32 * math.cos(math.radians(max(abs(min(lats)), abs(max(lats))))))
+    dlon = degrees_for_km(pad_km, max(abs(min(lats)), abs(max(lats))))[0]  # widest: far side
+    dlat = degrees_for_km(pad_km, 0.0)[1]  # a meridian degree is shortest at the equator
     w, s, e, n = settings.THEATRE_BBOX
     return (max(w, min(lons) - dlon), max(s, min(lats) - dlat),
             min(e, max(lons) + dlon), min(n, max(lats) + dlat))

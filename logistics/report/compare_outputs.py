@@ -65,8 +65,10 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
                 _save(fig, tmp / name)
                 text += f"\n![fuel {axis}]({name})\n"
             sections.append(text)
-        (tmp / "report.md").write_text(report_markdown(comp, files=files, fuel_sections=sections),
-                                       encoding="utf-8")
+        from logistics.report.references import finish_page
+
+        page = report_markdown(comp, files=files, fuel_sections=sections)
+        (tmp / "report.md").write_text(finish_page(page), encoding="utf-8")  # refs, no /abs
     return out
 
 

@@ -71,6 +71,7 @@ def _terrain_elevation(result):
 def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
     """Write every file of a run into ``folder`` atomically; return the folder."""
     from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
+    from logistics.report.references import finish_page
     from logistics.report.run_page import run_report
 
     from logistics.report.gpkg import write_gpkg
@@ -110,7 +111,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
         plot_map(result, tmp / "map.png", basemap=basemap)
         plot_advance(result, tmp / "advance.png")
         plot_fuel(result, tmp / "fuel.png")
-        (tmp / "report.md").write_text(run_report(result), encoding="utf-8")
+        (tmp / "report.md").write_text(finish_page(run_report(result)), encoding="utf-8")
     return folder
 
 

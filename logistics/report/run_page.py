@@ -112,7 +112,13 @@ def run_report(result) -> str:
     sc, prov, plan = result.scenario, result.provenance, result.plan
     assumed, cited = _provenance_rows(sc)
     lines = [f"# {sc.axis_id}: {sc.name}", "", f"{sc.front}. {sc.notes}".strip(), ""]
-    lines += ["## Summary", "", "```", *summary_lines(result), "```", ""]
+    summary = [ln.replace("(see report.md)", "(all under Halts below)")  # this is report.md
+               for ln in summary_lines(result)]
+    lines += ["## Summary", "", "```", *summary, "```", ""]
+    if len(result.summary.get("halts", [])) > 6:
+        lines += ["## Halts", "", *(f"- {h['reason']}: {_fmt_time(h['start'])} - "
+                                   f"{_fmt_time(h['end'])} at km {h['cum_km']:.0f}"
+                                   for h in result.summary["halts"]), ""]
     lines += ["## What was run", ""]
     lines += [f"- {k}: `{json.dumps(prov[k], default=str)}`" for k in (
         "scenario_file", "scenario_sha256", "dem", "resolution_m", "seed", "events",

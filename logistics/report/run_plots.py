@@ -145,8 +145,11 @@ def _base_map(extent):
     """
     from logistics.report.basemap import base_map
 
-    span_km = (extent[2] - extent[0]) * 111.0 * np.cos(np.deg2rad(0.5 * (extent[1] + extent[3])))
-    span_km = max(span_km, (extent[3] - extent[1]) * 111.0)
+    from logistics.geodesy import great_circle_km
+
+    w, s, e, n = extent
+    mid_lon, mid_lat = 0.5 * (w + e), 0.5 * (s + n)
+    span_km = max(great_circle_km(w, mid_lat, e, mid_lat), great_circle_km(mid_lon, s, mid_lon, n))
     relief_m = float(np.clip(round(span_km * 1000.0 / 500.0 / 500.0) * 500.0, 1000.0, 5000.0))
     return base_map(extent, title="", resolution_m=relief_m)
 

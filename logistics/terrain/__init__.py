@@ -14,6 +14,9 @@ variable                  units      what
                                      :mod:`logistics.terrain.derive`)
 ``terrain_class``         class      uint8 ``TerrainClass`` (1945 wetland, marsh, forest rules)
 ``river_class``           class      uint8 ``RiverClass`` (WDBII rivers, all cells touched)
+``railway``               flag       uint8 1 where a 1945 railway line runs through the cell
+                                     (the embankment overlay, :mod:`.railways`); the cell's
+                                     ground stays in ``terrain_class``
 ========================  =========  ====================================================
 
 With ``chunks`` every variable is a lazy dask array computed by the same kernels as the numpy
@@ -24,7 +27,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 
 import numpy as np
 import rioxarray  # noqa: F401  (registers the .rio accessor used to write the CRS)
@@ -32,6 +34,7 @@ import xarray as xr
 
 from logistics import settings
 from logistics.errors import DataError, ResourceError, UnknownNameError
+from logistics.geodesy import degrees_for_km
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.dem import DEM_FILES, corridor_bbox, corridor_polygon, raster_path
 from logistics.terrain.derive import derive_surface, local_relief
@@ -56,6 +59,7 @@ from logistics.terrain.landcover1945 import (
     landcover_1945_layers,
     load_landcover_1945,
 )
+from logistics.terrain.railways import railway_cells, shipped_railways
 from logistics.terrain.resample import resample_to_grid
 from logistics.terrain.rivers import near_river_mask, rasterize_rivers, read_rivers
 
@@ -87,6 +91,7 @@ def load_terrain(
     corridor_width_km: float = 60.0,
     wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE,
     landcover_1945: Landcover1945 | None = None,
+    railways: bool = True,
 ) -> xr.Dataset:
     """The terrain Dataset of a lon/lat box on the metric grid (see module docstring).
 
@@ -138,6 +143,10 @@ def load_terrain(
         grid, elevation, surface["slope_deg"], rivers, chunks, wetland_rule, landcover_1945
     )
     river = grid_array(lambda g: rasterize_rivers(rivers, g), grid, chunks=chunks, dtype=np.uint8)
+    # the chain of cells along each line (not every cell it touches): the cells a column moving
+    # along the embankment passes, so a diagonal line is not priced as a 2-cell-wide causeway
+    railway = railway_cells(grid, shipped_railways() if railways else None, chunks=chunks,
+                            all_touched=False)
 
     ds = xr.Dataset(coords={"y": grid.y_m, "x": grid.x_m})
     ds["elevation_m"] = elevation.astype(np.float32)
@@ -146,12 +155,16 @@ def load_terrain(
         ds[name] = surface[name]
     ds["terrain_class"] = (("y", "x"), terrain_class, _class_attrs(TerrainClass))
     ds["river_class"] = (("y", "x"), river, _class_attrs(RiverClass))
+    ds["railway"] = (("y", "x"), railway, {
+        "units": "1", "long_name": "1945 railway line in the cell (embankment overlay)",
+        "flag_values": [0, 1], "flag_meanings": "none railway"})
     ds["x"].attrs = {"units": "m", "axis": "X", "long_name": "easting in METRIC_CRS"}
     ds["y"].attrs = {"units": "m", "axis": "Y", "long_name": "northing in METRIC_CRS"}
     ds = ds.rio.write_crs(settings.METRIC_CRS)
     ds = ds.rio.write_transform(grid.transform)
     ds.attrs.update(_provenance(dem, bbox, grid, wetland_rule))
     ds.attrs["landcover_1945"] = json.dumps(landcover_1945.describe())
+    ds.attrs["railways_file"] = shipped_railways().name if railways else "none"
     return ds
 
 
@@ -215,8 +228,8 @@ def _class_attrs(codes) -> dict:
 def _padded_bbox(bbox, pad_km: float = 0.0):
     """A lon/lat box grown by ``pad_km`` plus a margin (reading vectors round a grid)."""
     w, s, e, n = bbox
-    dlat = (pad_km + 5.0) / 111.0
-    dlon = dlat / max(math.cos(math.radians(max(abs(s), abs(n)))), 0.1)
+    dlon = degrees_for_km(pad_km + 5.0, max(abs(s), abs(n)))[0]  # widest on the far side
+    dlat = degrees_for_km(pad_km + 5.0, min(abs(s), abs(n)))[1]
     return (w - dlon, s - dlat, e + dlon, n + dlat)
 
 

@@ -27,8 +27,9 @@ from pathlib import Path
 import numpy as np
 
 from logistics import settings
-from logistics.errors import ConfigError, DataError
+from logistics.errors import ConfigError
 from logistics.terrain.grid import MetricGrid, grid_array, grid_lonlat, to_metric
+from logistics.terrain.railways import railway_cells
 
 __all__ = [
     "LANDCOVER_1945_FILE",
@@ -140,7 +141,7 @@ def load_landcover_1945(path: str | Path | None = None) -> Landcover1945:
     if path is None:
         p = Path(settings.CONFIG_DIR) / LANDCOVER_1945_FILE
         if not p.exists():  # a user configs folder without one: the shipped rule
-            p = Path(settings.PROJECT_ROOT) / "configs" / LANDCOVER_1945_FILE
+            p = Path(settings.SHIPPED_CONFIG_DIR) / LANDCOVER_1945_FILE
     else:
         p = Path(path)
     if not p.exists():
@@ -298,36 +299,6 @@ def region_mask(grid: MetricGrid, regions, *, chunks=None):
     return inside & (prc.data == _PRC_CODE)
 
 
-def _railway_cells(grid: MetricGrid, path: Path | None, chunks):
-    """uint8 array: 1 where a 1945 railway line touches the cell."""
-    from rasterio.features import rasterize
-
-    lines = _railway_lines(str(path), path.stat().st_mtime_ns) if path is not None else ()
-
-    def block(g: MetricGrid) -> np.ndarray:
-        out = np.zeros(g.shape, dtype=np.uint8)
-        if lines and 0 not in g.shape:
-            rasterize([(ln, 1) for ln in lines], out=out, transform=g.transform, all_touched=True)
-        return out
-
-    return grid_array(block, grid, chunks=chunks, dtype=np.uint8)
-
-
-@lru_cache(maxsize=2)
-def _railway_lines(path: str, mtime_ns: int) -> tuple:
-    import geopandas as gpd
-
-    try:
-        gdf = gpd.read_file(path, layer="lines")
-    except Exception as exc:  # pyogrio raises several types for a broken file
-        raise DataError(f"cannot read railway lines of {path}: {exc}; "
-                        "rebuild it with `python -m logistics.network.digitise`") from None
-    if "railway" in gdf.columns:
-        gdf = gdf[gdf["railway"].notna()]
-    gdf = gdf.set_crs("EPSG:4326", allow_override=False) if gdf.crs is None else gdf
-    return tuple(gdf.to_crs(settings.METRIC_CRS).geometry.to_numpy())
-
-
 def landcover_1945_layers(grid: MetricGrid, elevation, rule: Landcover1945, *, chunks=None,
                           rivers=None) -> dict:
     """The per-cell inputs of :func:`~logistics.terrain.landcover.reconstruct_1945` on ``grid``.
@@ -366,7 +337,7 @@ def landcover_1945_layers(grid: MetricGrid, elevation, rule: Landcover1945, *, c
         out["forest_region"] = region_mask(grid, f.regions, chunks=chunks)
         half = max(1, int(round(f.relief_radius_km * 1000.0 / res)))
         out["relief_m"] = local_relief(elevation, half_window=half).data
-        rail = _railway_cells(grid, f.railways, chunks)
+        rail = railway_cells(grid, f.railways, chunks=chunks)
         out["near_railway"] = near_river_mask(rail, buffer_m=f.railway_buffer_km * 1000.0,
                                               resolution_m=res)
     else:

@@ -15,6 +15,7 @@ import numpy as np
 
 from logistics import settings
 from logistics.errors import DataError
+from logistics.geodesy import degrees_for_km
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.dem import DEM_FILES
 from logistics.terrain.landcover import DEFAULT_WETLAND_RULE, WetlandRule
@@ -146,8 +147,7 @@ def _window(lon: float, lat: float, resolution_m: float, rule: WetlandRule):
 
     reach_km = max(rule.river_buffer_km + rule.relief_radius_km, load_landcover_1945().reach_km)
     half_km = reach_km + 3 * resolution_m / 1000.0
-    dlat = half_km / 111.0
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.1)
+    dlon, dlat = degrees_for_km(half_km, lat)
     w, s, e, n = settings.THEATRE_BBOX
     return (max(lon - dlon, w), max(lat - dlat, s), min(lon + dlon, e), min(lat + dlat, n))
 

@@ -1,0 +1,190 @@
+"""JSON Schemas of the scenario and vehicle files, generated from their validators.
+
+Editors that speak the yaml-language-server protocol (VS Code's YAML extension, neovim, Emacs
+lsp-mode, JetBrains) complete and check a config's keys when its first line is
+
+    # yaml-language-server: $schema=schema/scenario.schema.json
+
+(a path relative to the YAML file). The schemas are written by ``logistics schema`` into
+``configs/schema/`` and committed; a test holds the committed files equal to these generators,
+so they cannot drift from the validators.
+
+* the scenario schema is pydantic's own ``model_json_schema()`` of the model the scenario loader
+  validates with (:data:`SCENARIO_MODEL`);
+* the vehicle loader (:mod:`logistics.vehicles`) validates by hand, so its schema is a pydantic
+  model built here from the loader's own rule tables (keys, kinds, fuel types, the open range of
+  every figure, the provenance keys of :mod:`logistics.sources`): one source of the rules.
+
+A schema helps an editor; it does not replace the loader, which also checks what a schema
+cannot say well (a figure required for one vehicle kind, a unique alias, a known vehicle id).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from logistics import vehicles
+from logistics.scenario import Scenario, scenario_paths
+from logistics.sources import PROVENANCE_KEYS
+
+__all__ = ["SCENARIO_MODEL", "SCHEMA_FILES", "MODELINE", "scenario_schema", "vehicle_schema",
+           "schema_texts", "config_files", "with_modeline", "write_schemas"]
+
+#: The pydantic model the scenario loader validates a scenario file with.
+SCENARIO_MODEL: type[BaseModel] = Scenario
+
+#: File name in ``configs/schema/`` of each schema.
+SCHEMA_FILES: dict[str, str] = {"scenario": "scenario.schema.json",
+                                "vehicle": "vehicle.schema.json"}
+
+#: The first line of a YAML config naming its schema (yaml-language-server's modeline).
+MODELINE = "# yaml-language-server: $schema={}"
+_MODELINE_RE = re.compile(r"^# yaml-language-server: \$schema=\S*\n")
+
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file (``configs/*.yaml``), from :data:`SCENARIO_MODEL`."""
+    schema = SCENARIO_MODEL.model_json_schema()
+    return {"$schema": _DRAFT, "title": "logistics scenario file", **_without_title(schema)}
+
+
+def _forbid() -> ConfigDict:
+    return ConfigDict(extra="forbid")
+
+
+def _provenance_fields() -> dict[str, Any]:
+    """Optional text fields for each provenance key and the quote (the rule "exactly one of
+    them" is :func:`logistics.sources.provenance_problem`'s; a schema would say it clumsily)."""
+    fields: dict[str, Any] = {k: (str | None, Field(None, description=_PROVENANCE_HELP[k]))
+                              for k in PROVENANCE_KEYS}
+    fields["quote"] = (str | None, Field(None, description="the phrase the figure was read in"))
+    return fields
+
+
+_PROVENANCE_HELP = {
+    "cite": "where the value comes from: a bracketed key of configs/sources.yaml and the quoted phrase",
+    "source": "older spelling of cite",
+    "derived": "arithmetic on cited figures, written out",
+    "assumed": "a modelling assumption: why this value, when no source gives one",
+}
+
+
+def _cited(name: str, value_type: Any, description: str) -> type[BaseModel]:
+    """A model of a figure: ``value`` of ``value_type`` with its provenance."""
+    return create_model(name, __config__=_forbid(), __doc__=description,
+                        value=(value_type, ...), **_provenance_fields())
+
+
+def _vehicle_model() -> type[BaseModel]:
+    """The vehicle file as a pydantic model, built from :mod:`logistics.vehicles`' rules."""
+    fields: dict[str, Any] = {
+        "name": (str, Field(..., min_length=1, description="display name")),
+        "aliases": (list[str | int], Field([], description="other names the vehicle answers to")),
+        "kind": (Literal[vehicles.KINDS], ...),  # type: ignore[valid-type]
+        "fuel_type": (Literal[vehicles.FUEL_TYPES], Field(  # type: ignore[valid-type]
+            ..., description="'none' for foot and horse, else diesel or petrol")),
+    }
+    for key, spec in vehicles._PARAMS.items():
+        number = Annotated[float, Field(gt=spec.lo, le=spec.hi)]
+        need = (f"; required for kind {', '.join(spec.required_for)}" if spec.required_for
+                else "")
+        model = _cited(f"Figure_{key}", number,
+                       f"{key} in ({spec.lo:g}, {spec.hi:g}]{need}")
+        fields[key] = (model | None, Field(None, description=model.__doc__))
+    gear = _cited("RoadRunningGear", Literal["tracked", "wheeled"],
+                  "the running gear used on roads (motorised vehicles only)")
+    fields["road_running_gear"] = (gear | None, None)
+    speed = _cited("MeasuredSpeed", Annotated[float, Field(gt=0)],
+                   "speed in km/h the consumption was measured at")
+    target = create_model(
+        "FuelTarget", __config__=_forbid(),
+        __doc__="documented level-ground consumption the engine model is fitted to",
+        l_per_100km=(Annotated[float, Field(gt=0)], ...),
+        range_l_per_100km=(tuple[float, float] | None, None),
+        choice=(str, Field(..., min_length=1,
+                           description="which figure of a range is targeted, and why")),
+        speed_kmh=(speed | None, None),
+        **_provenance_fields(),
+    )
+    surfaces = create_model("FuelTargets", __config__=_forbid(),
+                            **{s: (target | None, None) for s in vehicles.TARGET_SURFACES})
+    fields["fuel_targets"] = (surfaces | None, None)
+    like = create_model(
+        "CalibrateLike", __config__=_forbid(),
+        __doc__="borrow another vehicle's fitted engine (no consumption documented for this one)",
+        vehicle=(str, Field(..., min_length=1, description="id of another vehicle file")),
+        fuel_volume_factor=(Annotated[float, Field(gt=0)], 1.0),
+        **_provenance_fields(),
+    )
+    fields["calibrate_like"] = (like | None, None)
+    assert set(fields) == set(vehicles._TOP_KEYS), "vehicle schema and loader disagree on keys"
+    return create_model("Vehicle", __config__=_forbid(),
+                        __doc__="one vehicle class (configs/vehicles/<id>.yaml)", **fields)
+
+
+def vehicle_schema() -> dict[str, Any]:
+    """The JSON Schema of a vehicle file (``configs/vehicles/*.yaml``)."""
+    schema = _vehicle_model().model_json_schema()
+    return {"$schema": _DRAFT, "title": "logistics vehicle file", **_without_title(schema)}
+
+
+def _without_title(schema: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k != "title"}
+
+
+_GENERATORS = {"scenario": scenario_schema, "vehicle": vehicle_schema}
+
+
+def schema_texts() -> dict[str, str]:
+    """File name -> text of every schema (sorted keys, 2-space indent, one final newline:
+    the same bytes on every run)."""
+    return {SCHEMA_FILES[kind]: json.dumps(gen(), indent=2, sort_keys=True, ensure_ascii=False)
+            + "\n" for kind, gen in _GENERATORS.items()}
+
+
+def config_files(config_dir: str | Path) -> dict[str, list[Path]]:
+    """The YAML files of ``config_dir`` each schema describes (kind -> files)."""
+    root = Path(config_dir)
+    return {"scenario": scenario_paths(root),
+            "vehicle": sorted((root / "vehicles").glob("*.yaml"))}
+
+
+def with_modeline(text: str, schema_path: str) -> str:
+    """``text`` of a YAML file with its first line naming ``schema_path`` (replaced if there,
+    inserted if not); the rest is untouched."""
+    return MODELINE.format(schema_path) + "\n" + _MODELINE_RE.sub("", text, count=1)
+
+
+def write_schemas(config_dir: str | Path, *,
+                  modelines: tuple[str, ...] = ("scenario", "vehicle")) -> list[Path]:
+    """Write ``config_dir/schema/*.schema.json`` and the first line of every file of the kinds
+    in ``modelines`` naming its schema. Returns the files changed (none when up to date)."""
+    from logistics._atomic import atomic_path
+
+    root = Path(config_dir)
+    changed: list[Path] = []
+
+    def put(path: Path, text: str) -> None:
+        if path.is_file() and path.read_text(encoding="utf-8") == text:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_path(path) as tmp:
+            Path(tmp).write_text(text, encoding="utf-8")
+        changed.append(path)
+
+    for name, text in schema_texts().items():
+        put(root / "schema" / name, text)
+    for kind, files in config_files(root).items():
+        if kind in modelines:
+            for f in files:
+                rel = Path("schema", SCHEMA_FILES[kind]) if f.parent == root else \
+                    Path("..", "schema", SCHEMA_FILES[kind])
+                put(f, with_modeline(f.read_text(encoding="utf-8"), rel.as_posix()))
+    return changed
