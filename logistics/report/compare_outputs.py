@@ -3,8 +3,8 @@
 Files: ``comparison.csv`` (one row per documented row), ``summary.csv`` (per axis and ALL),
 ``problems.csv`` (problems of the documented file), ``rates.csv`` (baseline rate per axis
 with its basis and source), ``draws.csv`` (Monte Carlo draws, when sampled),
-``advance_<axis>.png``, ``map.png``, ``map.html`` (interactive, offline), ``fuel_<axis>.png`` (axes with documented fuel states),
-``report.md``.
+``advance_<axis>.png``, ``map.png``, ``map.html`` (interactive, offline),
+``fuel_<axis>.png`` (axes with documented fuel states), ``report.md``.
 """
 
 from __future__ import annotations

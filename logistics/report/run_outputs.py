@@ -18,7 +18,8 @@ __all__ = ["write_run", "route_frame", "RUN_FILES"]
 #: GeoPackage: one per layer of ``report.run_layers.LAYERS``).
 RUN_FILES: tuple[str, ...] = (
     "route.geojson", "daily.csv", "daily.geojson", "track.csv", "deliveries.csv", "cost.tif",
-    "terrain.tif", "run.gpkg", "run.qgz", "map.html", "map.png", "advance.png", "fuel.png", "report.md",
+    "terrain.tif", "run.gpkg", "run.qgz", "map.html", "map.png", "advance.png", "fuel.png",
+    "report.md",
 )
 
 
