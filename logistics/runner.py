@@ -1,11 +1,13 @@
-"""Run a scenario: terrain -> route and fuel plan -> hour-by-hour advance -> :class:`RunResult`.
+"""Run an army: terrain -> every formation's plan -> hour-by-hour advance -> :class:`RunResult`.
 
-``run_scenario(scenario, *, seed=0, overrides=None, dem="merged", resolution_m=None)`` is the
-contract that calibration and Monte Carlo build on (``logistics.history``). ``overrides`` names
-global parameters (``speed_scale``, ``fuel_scale``, ``march_hours_per_day``; the same on every
-axis) or any figure path listed under the scenario's ``uncertain:`` (see ``configs/README.md``).
-A run builds each distinct cost model once (one :class:`~logistics.cost.models.CostModels` for
-the plan, the trucks and the cost raster); ``engine`` picks the solver of every stage
+``run_scenario(army, *, seed=0, overrides=None, dem="merged", resolution_m=None)`` is the
+contract that the comparison, calibration and Monte Carlo build on (``logistics.history``;
+logistics/README.md "Army run"). ``army`` is an army file (path) or a loaded
+:class:`~logistics.army.schema.Army`. ``overrides`` names global parameters (``speed_scale``,
+``fuel_scale``, ``march_hours_per_day``; the same on every axis) or any figure path listed under
+the army's ``uncertain:`` (see ``configs/README.md``). A run builds each distinct cost model
+once (one :class:`~logistics.cost.models.CostModels` for the routes, the trucks and the cost
+raster); ``engine`` picks the solver of every stage
 (:func:`logistics.cost.accumulate.accumulate`). :func:`summarize` gives the headline numbers.
 """
 
@@ -16,37 +18,95 @@ import platform
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from logistics import __version__, settings
-from logistics.advance.plan import Plan, build_plan, scenario_bbox
-from logistics.advance.simulate import SimResult, simulate
+from logistics.advance.plan import ArmyPlan, PlanOptions, army_bbox, build_army_plan
+from logistics.advance.simulate import ArmySim, simulate_army
+from logistics.army.load import apply_army_overrides, load_army
+from logistics.army.schema import Army
 from logistics.cost.models import CostModels
-from logistics.scenario import Scenario, apply_overrides, load_scenario
 
-__all__ = ["RunResult", "run_scenario", "summarize", "near_place"]
+__all__ = ["RunResult", "run_scenario", "summarize", "near_place", "default_planners",
+           "FORMATION_COLUMNS", "TRACK_COLUMNS", "ROUTE_COLUMNS", "DAILY_COLUMNS",
+           "ARMY_DAILY_COLUMNS", "CROSSING_COLUMNS"]
+
+
+#: Columns of ``RunResult.formations``: one row per formation of the army, in file order.
+FORMATION_COLUMNS: tuple[str, ...] = (
+    "formation_id", "name", "kind", "role", "parent", "movement", "aliases", "start_lon",
+    "start_lat", "pace_vehicle", "men", "headline",
+)
+#: Columns of ``RunResult.tracks``: one row per formation per hour step (time = step end).
+#: ``mode`` is one of ``advance.movement.MODES``; ``fuel_l`` and ``refills_on_hand`` are NaN
+#: for a formation that burns nothing; ``tail_km`` is the km of its rearmost element.
+TRACK_COLUMNS: tuple[str, ...] = (
+    "time", "formation_id", "cum_km", "lon", "lat", "status", "mode", "fuel_l",
+    "refills_on_hand", "tail_km", "elements", "dry_classes",
+)
+#: Columns of ``RunResult.routes``: each formation's planned route, one row per route point.
+ROUTE_COLUMNS: tuple[str, ...] = ("formation_id", "cum_km", "lon", "lat", "elev_m")
+#: Columns of ``RunResult.daily`` (one row per formation per date, at the day's end; besides
+#: them the legacy columns of the headline view, see ``RunResult``).
+DAILY_COLUMNS: tuple[str, ...] = (
+    "date", "formation_id", "lon", "lat", "cum_km", "km_day", "status", "refills_on_hand",
+    "fuel_l", "hours_moving", "hours_halted_no_fuel", "hours_halted_event", "delivered_l",
+    "consumed_l", "dry_classes", "men_detached", "tail_km",
+)
+#: Columns of ``RunResult.army_daily``: the army's one fuel ledger per date. ``carried_l`` is
+#: on hand at the day's start (tanks of every formation + the army's reserve), ``on_hand_l``
+#: at its end; ``carried + delivered - consumed = on_hand`` every day or the run fails.
+ARMY_DAILY_COLUMNS: tuple[str, ...] = (
+    "date", "carried_l", "delivered_l", "delivered_truck_l", "delivered_air_l",
+    "delivered_depot_l", "consumed_l", "on_hand_l", "tanks_l", "reserve_l", "returned_l",
+    "truck_fuel_l", "drained_l",
+)
+#: Columns of ``RunResult.crossings``: each river crossing of each formation, once, priced by
+#: the cost engine (``crossing_h`` is what the pace vehicle's route time includes for it;
+#: ``ferry_h`` the flotilla's ferrying of the whole formation where it ferries it, else 0).
+CROSSING_COLUMNS: tuple[str, ...] = (
+    "formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h", "ferry_h",
+)
 
 
 @dataclass(frozen=True)
 class RunResult:
-    """Everything one run produced.
+    """Everything one run of an army produced (plain data; the contract of logistics/README.md).
 
-    ``daily``: one row per date (``date, lon, lat, cum_km, km_day, status``, hours by state,
-    ``fuel_l_<class>``, ``refills_<class>``, ``carried_l``, ``delivered_l`` (and by kind),
-    ``consumed_l``, ``truck_fuel_l``, ``dry_classes``, ``supply_blocked``: why a truck column
-    sent nothing that day, e.g. no way to the formation). ``track``: one row per hour step
-    (``time, cum_km, lon, lat, status, fuel_l``). ``route_points``: ``cum_km, lon, lat,
-    elev_m`` along the planned route. ``deliveries``: every delivery booked. ``reached``:
-    stops passed (objectives, rivers, depots, events) with times. ``segments``: the lead
-    class's route steps (cost engine columns). ``cost_hours``: accumulated time from the
-    jump-off for the lead class (hours, metric grid) when asked for. ``summary``: headline
-    numbers (see :func:`summarize`). ``provenance``: what was run on what.
+    One run is one army (or front group) with all its formations.
+
+    ``formations`` (:data:`FORMATION_COLUMNS`): one row per formation, in file order;
+    ``aliases`` is a tuple of the names the sources use; ``pace_vehicle`` the vehicle class
+    whose cost model sets its route and pace (``foot-infantry``, ``horse-cavalry`` for men and
+    horses); ``headline`` marks the formation the legacy single-column view shows.
+    ``tracks`` (:data:`TRACK_COLUMNS`): one row per formation per hour step. ``routes``
+    (:data:`ROUTE_COLUMNS`): each formation's planned route. ``daily``
+    (:data:`DAILY_COLUMNS`): one row per formation per date. ``army_daily``
+    (:data:`ARMY_DAILY_COLUMNS`): the army's fuel ledger per date, plus ``reserve_l_<fuel>``
+    per fuel type. ``crossings`` (:data:`CROSSING_COLUMNS`): each river crossing once.
+    ``departure_line``: the army's departure line as (lon, lat) pairs. ``terrain_box``: the
+    (lon_min, lat_min, lon_max, lat_max) of the terrain the run used (with ``provenance``'s
+    ``resolution_m`` and ``dem``, enough to load the same grid); ``seasons``: (time, season)
+    from when each season's ground applies; with a formation's ``pace_vehicle`` they rebuild
+    its cost model (``logistics.cost.models.CostModels.get``).
+
+    Legacy view (kept until the comparison works on formations): ``track`` (``time, cum_km,
+    lon, lat, status, fuel_l``, ...) and ``route_points`` (``cum_km, lon, lat, elev_m``) are
+    the **headline formation**'s (the one marked ``headline: true`` in the file, else the
+    first); :attr:`headline_daily` its rows of ``daily``. ``deliveries``: every delivery
+    booked (with the ``formation_id`` that took it). ``reached``: stops passed (objectives,
+    crossings, depots, fortified regions) by formation, with times. ``segments``: the
+    headline formation's route steps (cost engine columns). ``cost_hours``: accumulated time
+    from the headline formation's start for its pace vehicle (hours, metric grid) when asked
+    for. ``summary``: headline numbers (see :func:`summarize`). ``provenance``: what was run
+    on what.
     """
 
-    scenario: Scenario
+    scenario: Army
     daily: pd.DataFrame
     track: pd.DataFrame
     route_points: pd.DataFrame
@@ -55,13 +115,35 @@ class RunResult:
     segments: pd.DataFrame
     summary: dict
     provenance: dict
-    plan: Plan | None = None
+    plan: ArmyPlan | None = None
     cost_hours: object | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    formations: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(FORMATION_COLUMNS)))
+    tracks: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(TRACK_COLUMNS)))
+    routes: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(ROUTE_COLUMNS)))
+    army_daily: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(ARMY_DAILY_COLUMNS)))
+    crossings: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(CROSSING_COLUMNS)))
+    departure_line: tuple[tuple[float, float], ...] = ()
+    terrain_box: tuple[float, float, float, float] | None = None
+    seasons: tuple[tuple[object, str], ...] = ()
+    headline: str = ""
+
+    @property
+    def headline_daily(self) -> pd.DataFrame:
+        """The headline formation's rows of ``daily`` (the legacy one-row-per-date table)."""
+        d = self.daily
+        if "formation_id" not in d or not self.headline:
+            return d
+        return d[d["formation_id"] == self.headline].reset_index(drop=True)
 
 
 def run_scenario(
-    scenario: Scenario | str | Path,
+    scenario: Army | str | Path,
     *,
     seed: int = 0,
     overrides: Mapping[str, float] | None = None,
@@ -71,73 +153,140 @@ def run_scenario(
     cost_surface: bool = False,
     terrain=None,
     engine: str = "auto",
+    planners: Mapping[str, object] | None = None,
 ) -> RunResult:
-    """Run one scenario on the shipped terrain and return its :class:`RunResult`.
+    """Run one army on the shipped terrain and return its :class:`RunResult`.
 
-    ``scenario`` is a path or a loaded :class:`~logistics.scenario.Scenario`. ``seed`` seeds
-    the run's random parts (truck jitter, airlift variability; none unless the scenario asks).
-    ``events=False`` leaves out the documented delay events. ``cost_surface=True`` also
-    computes the accumulated-time raster for ``cost.tif``. ``terrain`` (a terrain Dataset)
-    replaces the shipped rasters (tests, custom grids). ``engine`` (``"auto"``, ``"memory"``,
-    ``"chunked"``) picks the solver of every stage that solves.
+    ``scenario`` is an army file (path) or a loaded :class:`~logistics.army.schema.Army`.
+    ``seed`` seeds the run's random parts (truck jitter, airlift variability; none unless the
+    file asks). ``events=False`` leaves out the fortified-region rule (no barriers, no assault,
+    no detachments: a sensitivity run). ``cost_surface=True`` also computes the accumulated-time
+    raster of the headline formation's pace vehicle for ``cost.tif``. ``terrain`` (a terrain
+    Dataset) replaces the shipped rasters (tests, custom grids). ``engine`` (``"auto"``,
+    ``"memory"``, ``"chunked"``) picks the solver of every stage that solves. ``planners``
+    gives the means planners of :mod:`logistics.advance.movement` (``river_planner``,
+    ``ferry_time``, ``shuttle_planner``, ``railhead_at``; the shipped ones by default).
     """
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    sc, scales = apply_overrides(sc, overrides)
+    army = scenario if isinstance(scenario, Army) else load_army(scenario)
+    army, scales = apply_army_overrides(army, overrides)
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
+    box = army_bbox(army)
     if terrain is None:
         from logistics.terrain import load_terrain
 
-        terrain = load_terrain(scenario_bbox(sc), resolution_m=res, dem=dem)
+        terrain = load_terrain(box, resolution_m=res, dem=dem)
     models = CostModels()
-    plan, extras = build_plan(sc, terrain, speed_scale=scales["speed_scale"],
-                              fuel_scale=scales["fuel_scale"], events=events, engine=engine,
-                              models=models)
-    sim = simulate(plan, seed=seed)
-    seg = extras["segments"]
-    route_points = pd.DataFrame({
-        "cum_km": seg["cum_km"].to_numpy(float),
-        "lon": seg["lon"].to_numpy(float),
-        "lat": seg["lat"].to_numpy(float),
-        "elev_m": seg["elev_m"].to_numpy(float) if "elev_m" in seg else np.nan,
-    })
-    cost = _cost_hours(sc, terrain, extras, models=models, engine=engine) if cost_surface \
+    means = dict(default_planners(army))
+    means.update(planners or {})
+    options = PlanOptions(speed_scale=scales["speed_scale"], fuel_scale=scales["fuel_scale"],
+                          march_hours_per_day=scales.get("march_hours_per_day"),
+                          fortified=events, engine=engine, **means)
+    plan, extras = build_army_plan(army, terrain, options=options, models=models)
+    sim = simulate_army(plan, seed=seed, rule=extras["fortified"].rule)
+    head = army.headline_id
+    routes = _routes_frame(plan)
+    tracks = sim.tracks.reindex(columns=list(TRACK_COLUMNS))
+    route_points = routes[routes["formation_id"] == head].drop(columns="formation_id") \
+        .reset_index(drop=True)
+    seg = extras["routes"].get(head, pd.DataFrame(columns=["cum_km", "lon", "lat", "elev_m"]))
+    cost = _cost_hours(army, terrain, plan, models=models, engine=engine) if cost_surface \
         else None
-    provenance = _provenance(sc, terrain, dem=dem, resolution_m=res, seed=seed,
-                             overrides=overrides, events=events, extras=extras)
     return RunResult(
-        scenario=sc,
+        scenario=army,
         daily=sim.daily,
-        track=sim.track,
+        track=_legacy_track(tracks, head),
         route_points=route_points,
         deliveries=sim.deliveries,
         reached=sim.reached,
         segments=seg,
-        summary=summarize(plan, sim, route_points),
-        provenance=provenance,
+        summary=summarize(plan, sim, routes, head),
+        provenance=_provenance(army, terrain, plan, dem=dem, resolution_m=res, seed=seed,
+                               overrides=overrides, events=events, extras=extras),
         plan=plan,
         cost_hours=cost,
-        notes=tuple(extras["notes"]) + sim.notes + _plan_notes(plan, sc),
+        notes=tuple(dict.fromkeys(plan.notes + sim.notes)),
+        formations=_formations_frame(plan),
+        tracks=tracks,
+        routes=routes,
+        army_daily=sim.army_daily,
+        crossings=sim.crossings,
+        departure_line=plan.departure_line,
+        terrain_box=tuple(float(v) for v in box),
+        seasons=tuple((plan.start + timedelta(hours=max(h, 0.0)), s) for h, s in plan.seasons),
+        headline=head,
     )
 
 
-def summarize(plan: Plan, sim: SimResult, route_points: pd.DataFrame) -> dict:
-    """Headline numbers: days, km, km/day, arrival, first fuel halt, highest point crossed."""
-    daily, track = sim.daily, sim.track
+def default_planners(army=None) -> dict[str, object]:
+    """The shipped means planners (:mod:`logistics.advance.movement`, adapted by
+    :mod:`logistics.advance.means`): river moves, ferrying, truck shuttles and, for an army
+    with a railhead on the shipped 1945 network, its railway (rail moves, moving railheads)."""
+    from logistics.advance.means import means_options, river_planner, ferry_time, \
+        shuttle_planner
+
+    if army is None:
+        return {"river_planner": river_planner, "ferry_time": ferry_time,
+                "shuttle_planner": shuttle_planner}
+    return means_options(army)
+
+
+def _formations_frame(plan: ArmyPlan) -> pd.DataFrame:
+    rows = []
+    for fp in plan.formations:
+        u = fp.unit
+        rows.append({"formation_id": u.id, "name": u.name, "kind": u.kind, "role": u.role,
+                     "parent": u.parent, "movement": u.movement, "aliases": tuple(u.aliases),
+                     "start_lon": u.start_lon, "start_lat": u.start_lat,
+                     "pace_vehicle": u.pace_vehicle, "men": u.men, "headline": u.headline})
+    return pd.DataFrame(rows, columns=list(FORMATION_COLUMNS))
+
+
+def _routes_frame(plan: ArmyPlan) -> pd.DataFrame:
+    parts = [pd.DataFrame({"formation_id": fp.id, "cum_km": fp.km, "lon": fp.lon,
+                           "lat": fp.lat, "elev_m": fp.elev_m}) for fp in plan.formations]
+    if not parts:
+        return pd.DataFrame(columns=list(ROUTE_COLUMNS))
+    return pd.concat(parts, ignore_index=True)[list(ROUTE_COLUMNS)]
+
+
+def _legacy_track(tracks: pd.DataFrame, head: str) -> pd.DataFrame:
+    """The headline formation's hourly track with the single-column names."""
+    t = tracks[tracks["formation_id"] == head].reset_index(drop=True)
+    out = t[["time", "cum_km", "lon", "lat", "status", "fuel_l"]].copy()
+    out["dry_class"] = t["dry_classes"].where(t["status"] == "halted: no fuel", "")
+    return out
+
+
+def summarize(plan: ArmyPlan, sim: ArmySim, routes: pd.DataFrame, head: str) -> dict:
+    """Headline numbers: the headline formation's days, km, km/day, arrival, first fuel halt
+    and highest point crossed (the single-column keys), and per formation (``formations``)
+    the same; ``first_dry_formation``: the formation that ran dry first."""
+    per = []
+    for fp in plan.formations:
+        t = sim.tracks[sim.tracks["formation_id"] == fp.id].reset_index(drop=True)
+        d = sim.daily[sim.daily["formation_id"] == fp.id]
+        per.append(_one_summary(plan, fp, t, d, routes[routes["formation_id"] == fp.id]))
+    out = dict(next(p for p in per if p["formation_id"] == head))
+    out["formations"] = per
+    firsts = [p for p in per if p["first_dry"]]
+    out["first_dry_formation"] = (min(firsts, key=lambda p: p["first_dry"]["time"])
+                                  if firsts else None)
+    return out
+
+
+def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
+                 route: pd.DataFrame) -> dict:
     total_km = float(daily["cum_km"].iloc[-1]) if len(daily) else 0.0
     moving_days = int((daily["km_day"] > 0.05).sum()) if len(daily) else 0
     out: dict = {
-        "route_km": float(plan.route_km[-1]),
-        "days": int(len(daily)),
-        "km": total_km,
+        "formation_id": fp.id, "name": fp.unit.name, "route_km": fp.route_km,
+        "days": int(len(daily)), "km": total_km,
         "km_per_day": total_km / len(daily) if len(daily) else 0.0,
         "km_per_moving_day": total_km / moving_days if moving_days else 0.0,
-        "arrived": None,
-        "first_dry": None,
-        "highest": None,
-        "halts": _halts(track, plan.start),
-        "started_dry": _started_dry(plan, track),
-        "column_length_km": plan.column_length_km,
-        "moving_hours_per_day": plan.schedule.moving_hours_per_day,
+        "arrived": None, "first_dry": None, "highest": None,
+        "halts": _halts(track, plan.start), "started_dry": None,
+        "column_length_km": fp.column_length_km,
+        "moving_hours_per_day": fp.schedule[plan.seasons[0][1]].moving_hours_per_day,
     }
     arrived = track[track["status"] == "arrived"]
     if len(arrived):
@@ -145,25 +294,29 @@ def summarize(plan: Plan, sim: SimResult, route_points: pd.DataFrame) -> dict:
     dry = track[track["status"] == "halted: no fuel"]
     if len(dry):
         row = dry.iloc[0]
-        # the step's start, as in the halts list (track times are step ends)
-        pos = track.index.get_loc(dry.index[0])
+        pos = int(dry.index[0])
         began = track["time"].iloc[pos - 1] if pos > 0 else pd.Timestamp(plan.start)
         out["first_dry"] = {"time": began, "cum_km": float(row["cum_km"]),
                             "lon": float(row["lon"]), "lat": float(row["lat"]),
-                            "class": row.get("dry_class", ""),
+                            "class": row.get("dry_classes", ""),
                             "near": near_place(float(row["lon"]), float(row["lat"]))}
-    elev = route_points["elev_m"].to_numpy(float)
-    if np.isfinite(elev).any():
+    elev = route["elev_m"].to_numpy(float)
+    if len(elev) and np.isfinite(elev).any():
         i = int(np.nanargmax(elev))
-        km = float(route_points["cum_km"].iloc[i])
+        km = float(route["cum_km"].iloc[i])
         passed = track[track["cum_km"] >= km - 1e-9]
         out["highest"] = {
-            "cum_km": km, "lon": float(route_points["lon"].iloc[i]),
-            "lat": float(route_points["lat"].iloc[i]), "elev_m": float(elev[i]),
+            "cum_km": km, "lon": float(route["lon"].iloc[i]),
+            "lat": float(route["lat"].iloc[i]), "elev_m": float(elev[i]),
             "time": passed["time"].iloc[0] if len(passed) else None,
-            "near": near_place(float(route_points["lon"].iloc[i]),
-                               float(route_points["lat"].iloc[i])),
+            "near": near_place(float(route["lon"].iloc[i]), float(route["lat"].iloc[i])),
         }
+    burns = fp.refill_l > 0
+    if burns and plan.army.fuel.in_tanks_refills.value <= 0 and not np.any(fp.extra_l) \
+            and not any(plan.reserve_l.values()):
+        moved = track[track["cum_km"] > 0.0]
+        out["started_dry"] = {"fuel_l": 0.0,
+                              "moved": moved["time"].iloc[0] if len(moved) else None}
     return out
 
 
@@ -207,56 +360,6 @@ def _halts(track: pd.DataFrame, start) -> list[dict]:
     return [s for s in spells if s["end"] > s["start"]]
 
 
-def _started_dry(plan: Plan, track: pd.DataFrame) -> dict | None:
-    """``{"fuel_l": 0.0, "moved": first time the column moved or None}`` when the formation
-    had no fuel at H-hour (nothing in its tanks), else None."""
-    if float(np.sum(plan.on_hand_l)) > 0.0:
-        return None
-    moved = track[track["cum_km"] > 0.0]
-    return {"fuel_l": 0.0, "moved": moved["time"].iloc[0] if len(moved) else None}
-
-
-def _plan_notes(plan: Plan, sc: Scenario) -> tuple[str, ...]:
-    notes = []
-    for season, prof in plan.profiles.items():
-        for cid, km in prof.impassable_km.items():
-            notes.append(
-                f"{cid}: {km:.0f} km of the route are impassable to it on its own ({season}); "
-                "assumed helped across at its worst per-km time and fuel on the route"
-            )
-    reached_kinds = {(s.kind, s.name) for s in plan.stops}
-    for d in sc.supply.depots:
-        if ("depot", d.name) not in reached_kinds:
-            notes.append(f"depot {d.name!r}: the route never comes within {d.at.radius_km:g} km")
-    for e in sc.events:
-        if e.at is not None and ("event", e.name) not in reached_kinds:
-            notes.append(f"event {e.name!r}: the route never comes within {e.at.radius_km:g} km")
-    start_l = plan.on_hand_l.sum() + sum(plan.reserve_l.values())
-    if start_l <= 0 and any(g.fuel_type != "none" and g.count for g in plan.groups):
-        notes.append("the formation starts with no fuel: it halts at once")
-    return tuple(notes)
-
-
-def _cost_hours(sc: Scenario, terrain, extras: dict, *, models: CostModels, engine: str):
-    """Accumulated time (hours) from the jump-off for the lead class, as a metric DataArray
-    (dask-backed when the chunked solver made it)."""
-    import xarray as xr
-
-    from logistics.cost.accumulate import accumulate, cost_array
-
-    lead = extras["vehicles"][sc.formation.lead]
-    seg = extras["segments"]
-    model = models.get(terrain, lead, objective="time", season=sc.seasons[0].season)
-    start = (int(seg["row"].iloc[0]), int(seg["col"].iloc[0]))
-    acc = accumulate(model, [start], stencil=sc.routing.stencil, engine=engine)
-    hours = (cost_array(acc) / 3600.0).astype(np.float32)
-    da = xr.DataArray(hours, coords={"y": terrain["y"], "x": terrain["x"]}, dims=("y", "x"),
-                      name="time_h", attrs={"units": "h", "long_name":
-                                            f"accumulated travel time of one {lead.id} from "
-                                            f"{sc.start.place}"})
-    return da.rio.write_crs(settings.METRIC_CRS).rio.write_transform(terrain.rio.transform())
-
-
 @functools.lru_cache(maxsize=1)
 def _git_commit() -> str:
     """The code's commit, read once per process (runs of one process report the same one)."""
@@ -268,13 +371,40 @@ def _git_commit() -> str:
         return "unknown"
 
 
-def _provenance(sc: Scenario, terrain, *, dem: str, resolution_m: float, seed: int,
-                overrides, events: bool, extras: dict) -> dict:
-    vehicles = extras["vehicles"]
+
+
+def _cost_hours(army: Army, terrain, plan: ArmyPlan, *, models: CostModels, engine: str):
+    """Accumulated time (hours) from the headline formation's start for its pace vehicle, as a
+    metric DataArray (dask-backed when the chunked solver made it)."""
+    import xarray as xr
+
+    from logistics.cost.accumulate import accumulate, cost_array
+
+    fp = plan.formation(army.headline_id)
+    if fp.unit.pace_vehicle is None or not len(fp.cells):
+        return None
+    model = models.get(terrain, fp.unit.pace_vehicle, objective="time",
+                       season=plan.seasons[0][1])
+    start = (int(fp.cells[0, 0]), int(fp.cells[0, 1]))
+    acc = accumulate(model, [start], stencil=army.routing.stencil, engine=engine)
+    hours = (cost_array(acc) / 3600.0).astype(np.float32)
+    da = xr.DataArray(hours, coords={"y": terrain["y"], "x": terrain["x"]}, dims=("y", "x"),
+                      name="time_h", attrs={"units": "h", "long_name":
+                                            f"accumulated travel time of one "
+                                            f"{fp.unit.pace_vehicle} from the start of {fp.id}"})
+    return da.rio.write_crs(settings.METRIC_CRS).rio.write_transform(terrain.rio.transform())
+
+
+def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: float,
+                seed: int, overrides, events: bool, extras: dict) -> dict:
+    from logistics.vehicles import load_vehicle
+
+    classes = sorted({c for fp in plan.formations for c in fp.class_ids})
+    waypoints = extras["waypoints"].get(army.headline_id, ())
     return {
-        "axis_id": sc.axis_id,
-        "scenario_file": sc.source,
-        "scenario_sha256": sc.sha256,
+        "axis_id": army.axis_id,
+        "scenario_file": army.source,
+        "scenario_sha256": army.sha256,
         "dem": dem,
         "resolution_m": resolution_m,
         "seed": seed,
@@ -284,9 +414,12 @@ def _provenance(sc: Scenario, terrain, *, dem: str, resolution_m: float, seed: i
         "git_commit": _git_commit(),
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "vehicles": {k: getattr(v, "path", "") for k, v in vehicles.items()},
+        "vehicles": {c: getattr(load_vehicle(c), "path", "") for c in classes},
         "terrain": {k: (v if isinstance(v, (str, int, float)) else str(v))
                     for k, v in dict(getattr(terrain, "attrs", {})).items()},
         "grid_shape": [int(terrain.sizes["y"]), int(terrain.sizes["x"])],
-        "waypoints": [(n, round(lon, 5), round(lat, 5)) for n, (lon, lat) in extras["waypoints"]],
+        "waypoints": [(n, round(lon, 5), round(lat, 5)) for n, lon, lat in waypoints],
+        "route_solves": extras.get("route_solves", 0),
+        "norms": list(extras["norms"].files),
+        "fortified_regions": extras["fortified"].path,
     }

@@ -196,51 +196,57 @@ def _corridor(
     days: int = 6,
     trucks: tuple = (),
     airlifts: tuple = (),
-    stops: tuple = (),
-    timed: tuple = (),
+    depots: tuple = (),
     close_up_h: float = 0.0,
-) -> Plan:
-    """A :class:`~logistics.advance.plan.Plan` on a straight 1 km-step corridor east along
-    47 N from H-hour 9 Aug 00:00 (no terrain): every km takes 3600/speed s and ``l_per_km``
-    per vehicle of one class ``tank``."""
+):
+    """An :class:`~logistics.advance.plan.ArmyPlan` of one motor formation (``count``
+    vehicles of one class ``tank``, diesel, ``tank_l`` each) on a straight 1 km-step corridor
+    east along 47 N from H-hour 9 Aug 00:00 (no terrain): every km takes 3600/speed s and
+    ``l_per_km`` per vehicle; no army reserve. ``start_l`` (default: full tanks) is the fuel
+    in the tanks at H-hour; ``depots`` are ``(km, litres)``; truck legs are called with the
+    route index (= km)."""
     from datetime import datetime
+    from types import SimpleNamespace
 
-    from logistics.advance.formation import VehicleGroup
-    from logistics.advance.plan import Plan
-    from logistics.advance.profiles import profile_from_steps
+    from logistics.advance.plan import ArmyPlan, FormationPlan
     from logistics.advance.schedule import MarchSchedule
 
     n = length_km + 1
     km = np.arange(n, dtype=float)
-    dist = np.full(n, 1000.0)
-    dist[0] = 0.0
-    prof = profile_from_steps(dist, np.full((1, n), 3600.0 / speed_kmh),
-                              np.full((1, n), l_per_km), ["tank"])
-    on_hand = count * tank_l if start_l is None else start_l
-    return Plan(
-        start=datetime(1945, 8, 9, 0, 0),
-        end=datetime(1945, 8, 9 + days),
-        route_km=km,
-        route_lon=117.0 + km / 100.0,
-        route_lat=np.full(n, 47.0),
-        profiles={"dry": prof},
-        seasons=((0.0, "dry"),),
-        groups=(VehicleGroup("tank", count, tank_l, 0.0, "diesel"),),
-        on_hand_l=np.array([on_hand], dtype=float),
-        capacity_l=np.array([count * tank_l], dtype=float),
-        schedule=MarchSchedule(start_hour=6, hours_per_day=hours, close_up_h=close_up_h),
-        stops=tuple(stops),
-        timed_events=tuple(timed),
-        trucks=tuple(trucks),
-        airlifts=tuple(airlifts),
+    step_t = np.full((1, n), 3600.0 / speed_kmh)
+    step_f = np.full((1, n), float(l_per_km))
+    step_t[:, 0] = 0.0
+    step_f[:, 0] = 0.0
+    fill = 1.0 if start_l is None else start_l / (count * tank_l)
+    unit = SimpleNamespace(id="corridor", name="corridor", kind="brigade", parent=None,
+                           movement="motor", start_h=0.0, headline=True)
+    cells = np.stack([np.zeros(n, np.int64), np.arange(n, dtype=np.int64)], axis=1)
+    fp = FormationPlan(
+        unit=unit, km=km, lon=117.0 + km / 100.0, lat=np.full(n, 47.0),
+        elev_m=np.full(n, np.nan), cells=cells, class_ids=("tank",), fuel_types=("diesel",),
+        tank_l=np.array([tank_l]), extra_l=np.array([0.0]), counts=np.array([count]),
+        pace_mask=np.array([True]), idle_l_per_h=np.array([0.0]),
+        step_time_s={"dry": step_t}, step_fuel_l={"dry": step_f},
+        schedule={"dry": MarchSchedule(start_hour=6, hours_per_day=hours,
+                                       close_up_h=close_up_h)},
+        objectives=(), depots=tuple((float(k), i) for i, (k, _) in enumerate(depots)))
+    army = SimpleNamespace(fuel=SimpleNamespace(in_tanks_refills=SimpleNamespace(value=fill)))
+    return ArmyPlan(
+        army=army, start=datetime(1945, 8, 9, 0, 0), end=datetime(1945, 8, 9 + days),
+        seasons=((0.0, "dry"),), formations=(fp,), priority=("corridor",),
+        reserve_l={}, reserve_capacity_l={}, drain_stalled=False,
+        trucks=tuple(trucks), airlifts=tuple(airlifts),
+        air_priority=tuple(("corridor",) for _ in airlifts),
+        depots=tuple((f"depot {i}", float(l), "any") for i, (_, l) in enumerate(depots)),
+        cell_index={(0, i): i for i in range(n)},
     )
 
 
 @pytest.fixture(scope="session")
 def corridor():
     """Factory ``corridor(*, length_km=400, speed_kmh=20, l_per_km=2, count=10, tank_l=200,
-    start_l=None, hours=10, days=6, trucks=(), airlifts=(), stops=(), timed=(),
-    close_up_h=0)``: a Plan on a straight corridor (see :func:`_corridor`)."""
+    start_l=None, hours=10, days=6, trucks=(), airlifts=(), depots=(), close_up_h=0)``: an
+    army plan of one formation on a straight corridor (see :func:`_corridor`)."""
     return _corridor
 
 
@@ -442,15 +448,8 @@ def broken_tile():
     return _lazy_with_broken_tile
 
 
-@pytest.fixture(autouse=True)
-def _dask_default_scheduler():
-    """Each test starts on dask's default scheduler.
-
-    A ``distributed.Client`` made default sets dask's ``scheduler`` config and resets it when it
-    closes; a client that dies without closing (the scheduler-death and Ctrl-C tests kill them on
-    purpose) leaves the config naming a scheduler that is gone, and the next test in the same
-    worker process that computes a dask array fails with "no Client active".
-    """
+def _forget_dead_default_scheduler() -> None:
+    """Drop dask's ``scheduler`` setting when it names a distributed client that is gone."""
     import dask
 
     if dask.config.get("scheduler", None) in ("dask.distributed", "distributed"):
@@ -461,4 +460,32 @@ def _dask_default_scheduler():
         except ValueError:  # no live default client: forget the dead one's setting
             dask.config.config.pop("scheduler", None)
             dask.config.config.pop("shuffle", None)
+
+
+@pytest.fixture(autouse=True)
+def _dask_default_scheduler():
+    """Each test starts on dask's default scheduler and leaves no client of its own behind.
+
+    A ``distributed.Client`` made default sets dask's ``scheduler`` config and resets it when it
+    closes. A client a test leaves open (a close that timed out under load, a test that failed
+    before its ``with``) stays the default for every later test in the same worker process, and
+    their ``.compute()`` waits on it, forever once its cluster is gone; a client that died
+    without closing (the scheduler-death and Ctrl-C tests kill them on purpose) leaves the config
+    naming a scheduler that is gone ("no Client active"). So: close what the test opened, then
+    forget a dead default.
+    """
+    try:
+        from distributed.client import _global_clients
+    except ImportError:  # pragma: no cover - distributed is a dependency
+        _global_clients = {}
+    before = set(_global_clients)
+    _forget_dead_default_scheduler()
     yield
+    for key in set(_global_clients) - before:
+        client = _global_clients.get(key)
+        if client is not None:
+            try:
+                client.close(timeout=10)
+            except Exception:  # noqa: BLE001 - a dead client may fail to close; forget it
+                _global_clients.pop(key, None)
+    _forget_dead_default_scheduler()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from logistics.advance.simulate import simulate
+from logistics.advance.simulate import simulate_army
 from logistics.advance.supply_specs import TruckSpec
 from logistics.cost.physics import build_cost_model
 from logistics.cost.route import evaluate_path, helped_across
@@ -72,12 +72,12 @@ def test_a_column_cut_off_from_the_formation_delivers_nothing_and_says_why(corri
         fuel_type="diesel", load_h=2.0, unload_h=1.0, driving_hours_per_day=24.0,
         start_h=0.0, until_h=1e9, convoys=2, jitter_h=0.0, leg=leg),)
     # 20 km corridor, fuel for 5 km: the formation halts dry on day 1 and nothing arrives
-    res = simulate(corridor(length_km=20, count=1, tank_l=100.0, start_l=10.0, days=3,
+    res = simulate_army(corridor(length_km=20, count=1, tank_l=100.0, start_l=10.0, days=3,
                             trucks=trucks))
-    d = res.daily
+    d = res.army_daily
     assert (d["delivered_truck_l"] == 0).all()
-    assert d["cum_km"].iloc[-1] == pytest.approx(5.0)
-    assert (d["status"] == "halted: no fuel").all()
+    assert res.daily["cum_km"].iloc[-1] == pytest.approx(5.0)
+    assert (res.daily["status"] == "halted: no fuel").all()
     assert d["supply_blocked"].str.contains("island trucks: no way for zis-5").all()
     assert d["supply_blocked"].iloc[-1].endswith("(km 5)")
     assert any("island trucks" in n and "delivered nothing" in n for n in res.notes)

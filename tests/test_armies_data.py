@@ -18,7 +18,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = ROOT / "configs"
-ARMY_DIR = CONFIGS / "armies"
+ARMY_DIR = CONFIGS  # the army files are the axis configs (configs/<axis>.yaml)
 NORMS_DIR = CONFIGS / "norms"
 
 AXES = {
@@ -43,7 +43,9 @@ def _load(path: Path):
 
 
 def _army_paths() -> list[Path]:
-    return sorted(ARMY_DIR.glob("*.yaml"))
+    from logistics.army.load import army_paths
+
+    return army_paths(ARMY_DIR)
 
 
 def _data_paths() -> list[Path]:

@@ -12,7 +12,7 @@ from logistics.cost.bench import run_benchmark
 from logistics.cli import main
 from logistics.errors import ConfigError, ExtentError, ResourceError
 from logistics.places import check_in_theatre
-from logistics.scenario import validate_scenario
+from logistics.army.load import check_army, validate_army
 
 
 @pytest.fixture(scope="module")
@@ -40,16 +40,25 @@ def test_route_outside_the_theatre_says_the_same_as_sample(capsys):
     assert "108-136 E, 38-54 N" in route_err and "Traceback" not in route_err
 
 
-def test_scenario_start_outside_the_theatre_is_a_config_error_naming_the_key(gta):
+def validate_scenario(data, *, source: str):
+    """What a user's army file goes through at the edge: the schema, then the cross-checks."""
+    check_army(validate_army(data, source=source))
+
+
+def test_army_start_outside_the_theatre_is_a_config_error_naming_the_key(gta):
     bad = copy.deepcopy(gta)
-    bad["start"]["place"] = "60,100"
+    bad["formations"][1]["start"] = {"lon": 100.0, "lat": 60.0, "assumed": "x"}
     with pytest.raises(ConfigError) as err:
         validate_scenario(bad, source="x.yaml")
     msg = str(err.value)
-    assert "x.yaml: start: " in msg and "outside the theatre 108-136 E, 38-54 N" in msg
+    assert "x.yaml: formations.1 (5gtc).start" in msg
+    assert "outside the theatre 108-136 E, 38-54 N" in msg
     bad = copy.deepcopy(gta)
-    bad["objectives"][0].update(lon=100.0, lat=60.0)  # explicit coordinates are checked too
-    with pytest.raises(ConfigError, match="objectives.0: .*outside the theatre"):
+    objectives = copy.deepcopy(bad["formations"][1]["objectives"])  # YAML anchors share lists
+    objectives[1] = {"place": "Tongliao", "lon": 100.0, "lat": 60.0, "assumed": "x"}
+    bad["formations"][1]["objectives"] = objectives  # explicit coordinates are checked too
+    with pytest.raises(ConfigError, match=r"formations\.1 \(5gtc\)\.objectives\.1.*outside the "
+                                          "theatre"):
         validate_scenario(bad, source="x.yaml")
 
 
@@ -59,7 +68,7 @@ def test_dates_out_of_order_reported_once(gta):
     with pytest.raises(ConfigError) as err:
         validate_scenario(bad, source="x.yaml")
     msg = str(err.value)
-    assert msg.count("end (1945-08-05 00:00:00) must be after start.time") == 1
+    assert msg.count("end (1945-08-05 00:00:00) must be after h_hour") == 1
     assert msg.count("fix:") == 1
 
 

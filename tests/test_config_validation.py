@@ -26,9 +26,8 @@ from logistics.scenario import (
     TimeFigure,
     _Model,
     identifier_problem,
-    load_scenario,
-    validate_scenario,
 )
+from logistics.army.load import army_paths, check_army, load_army, validate_army
 
 SHIPPED = settings.CONFIG_DIR / "tbf-39a.yaml"
 
@@ -36,6 +35,17 @@ SHIPPED = settings.CONFIG_DIR / "tbf-39a.yaml"
 @pytest.fixture(scope="module")
 def base() -> dict:
     return yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+
+
+def validate_scenario(data, *, source: str):
+    """What a user's army file goes through at the edge: the schema, then the cross-checks."""
+    army = validate_army(data, source=source)
+    check_army(army)
+    return army
+
+
+def load_scenario(path):
+    return load_army(path)
 
 
 def _problems(data: dict) -> str:
@@ -121,9 +131,7 @@ def test_dates_stay_text_and_exponents_are_numbers(tmp_path):
 
 
 def test_the_shipped_configs_read_as_before():
-    from logistics.scenario import scenario_paths
-
-    for f in scenario_paths(settings.CONFIG_DIR):
+    for f in army_paths(settings.CONFIG_DIR):
         old = yaml.safe_load(f.read_text(encoding="utf-8"))
         new = load_yaml(f)
         assert validate_scenario(new, source=f.name) == validate_scenario(old, source=f.name)
@@ -133,43 +141,39 @@ def test_the_shipped_configs_read_as_before():
 
 
 @pytest.mark.parametrize("path, value, words", [
-    ("formation.groups.2.tank_l.value", float("inf"), "finite"),
-    ("formation.march.max_km_per_day.value", float("inf"), "finite"),
-    ("formation.column.gap_m.value", float("inf"), "finite"),
+    ("formations.1.count.value", float("inf"), "finite"),
+    ("departure.tolerance_km.value", float("inf"), "finite"),
     ("supply.depots.0.at.radius_km", float("inf"), "finite"),
     ("supply.trucks.0.load_h.value", float("nan"), "finite"),
     ("utc_offset_h.value", float("nan"), "finite"),
-    ("formation.groups.2.count.value", 1e30, "at most 1e+09"),
-    ("formation.groups.2.count.value", True, "true/false"),
+    ("formations.1.count.value", 1e30, "at most 1e+09"),
+    ("formations.1.count.value", True, "true/false"),
     ("utc_offset_h.value", True, "true/false"),
-    ("formation.river_crossing_h.major.value", -3, "river_crossing_h.major must be >= 0"),
+    ("fuel.in_tanks_refills.value", -3, "in_tanks_refills must be >= 0"),
     ("utc_offset_h.value", 99, "utc_offset_h must be <= 14"),
     ("supply.trucks.0.count.value", 10**25, "at most 1e+09"),
-    ("uncertain.fuel_scale.low", float("nan"), "finite"),
-    ("formation.groups.2.count.value", 2.5, "whole number"),
+    ("formations.1.count.value", 2.5, "whole number"),
 ])
 def test_nonsense_numbers_name_the_key(base, path, value, words):
     msg = _problems(_edit(base, path, value))
     key = path.removesuffix(".value").rsplit(".", 1)[-1]  # named in full, or within its parent
-    assert f"x.yaml: {path}: " in msg or f"{key} must be" in msg
+    where = path.replace("formations.1.", "formations.1 (39a-tank-brigades).")
+    assert f"x.yaml: {where}: " in msg or f"{key} must be" in msg
     assert words in msg
 
 
-def test_a_formation_without_a_lead_vehicle_is_refused(base):
+def test_a_nan_uncertain_bound_names_the_key(base):
     data = copy.deepcopy(base)
-    for g in data["formation"]["groups"]:
-        g["count"]["value"] = 0
-    assert "give it a count of 1 or more" in _problems(data)
-
-
-def test_night_hours_are_clock_hours(base):
-    data = copy.deepcopy(base)
-    data["formation"]["march"]["night_hours"] = [99, -5]
+    data["uncertain"]["fuel.carried_refills"]["low"] = float("nan")
     msg = _problems(data)
-    assert "night_hours[0] (clock hour) must be < 24, got 99" in msg
-    assert "night_hours[1] (clock hour) must be >= 0, got -5" in msg
-    data["formation"]["march"]["night_hours"] = [True, 5]
-    assert "true/false" in _problems(data)
+    assert "uncertain" in msg and "finite" in msg
+
+
+def test_a_formation_without_vehicles_or_men_is_refused(base):
+    data = copy.deepcopy(base)
+    data["formations"][1]["count"]["value"] = 0
+    msg = _problems(data)
+    assert "x.yaml" in msg and "39a-tank-brigades" in msg
 
 
 @pytest.mark.parametrize("value, words", [
@@ -190,7 +194,7 @@ def test_bad_dates_name_the_key(base, value, words):
 
 def test_a_scenario_spans_at_most_the_documented_maximum(base):
     msg = _problems(_edit(base, "end.value", "2100-08-26"))
-    assert f"a scenario spans at most {MAX_SPAN_DAYS} days" in msg
+    assert f"an army run spans at most {MAX_SPAN_DAYS} days" in msg
     start = datetime(1945, 8, 9, 0, 1)
     ok = start.replace(month=12, day=1)  # 114 days: inside the limit
     validate_scenario(_edit(base, "end.value", ok.isoformat()), source="x.yaml")

@@ -1,91 +1,18 @@
-"""Echelons: the daily march cap of the simulator, the row -> echelon rule, and compare's use
-of a mobile scenario (with the fallback to main when an axis has none)."""
+"""Echelons in the comparison (``history/``, until it scores formations): the row -> echelon
+rule, and compare's use of a mobile scenario (with the fallback to main when an axis has none).
+
+The simulator's daily march cap and the scenario's ``echelon:`` key went with the army engine
+(no administrative daily cap; one run is one army with all its formations)."""
 
 from __future__ import annotations
 
 import csv
-from datetime import datetime
 
-import numpy as np
 import pytest
 
-from logistics.errors import ConfigError
 from logistics.history.compare import compare
 from logistics.history.documented import COLUMNS
 from logistics.history.echelon import row_echelon, scored_echelon
-from logistics.scenario import load_scenario
-from logistics.advance.formation import VehicleGroup
-from logistics.advance.plan import Plan
-from logistics.advance.profiles import RouteProfile
-from logistics.advance.schedule import MarchSchedule
-from logistics.advance.simulate import simulate
-
-# -- the daily march cap --------------------------------------------------------------------
-
-
-def _foot_plan(max_km_per_day: float, *, speed_kmh: float = 5.0, start_hour: float = 0.0,
-               days: int = 4) -> Plan:
-    """A 1000 km straight route walked at ``speed_kmh``, 12 h a day, no fuel at all."""
-    km = np.linspace(0.0, 1000.0, 2001)
-    t0 = datetime(1945, 8, 9, 0, 0)
-    return Plan(
-        start=t0, end=datetime(1945, 8, 9 + days), route_km=km,
-        route_lon=120.0 + km / 100.0, route_lat=np.full_like(km, 45.0),
-        profiles={"dry": RouteProfile(km / speed_kmh * 3600.0, np.zeros((1, km.size)))},
-        seasons=((0.0, "dry"),),
-        groups=(VehicleGroup("foot-infantry", 1, 0.0, 0.0, "none"),),
-        on_hand_l=np.zeros(1), capacity_l=np.zeros(1),
-        schedule=MarchSchedule(start_hour=start_hour, hours_per_day=12.0,
-                               max_km_per_day=max_km_per_day),
-    )
-
-
-def test_foot_column_stops_at_the_daily_cap():
-    # 12 h at 5 km/h would be 60 km a day; the norm's 40 km bounds it, every day.
-    daily = simulate(_foot_plan(40.0)).daily
-    assert np.allclose(daily["km_day"], 40.0)
-    assert daily["cum_km"].iloc[-1] == pytest.approx(160.0)
-
-
-def test_without_a_cap_the_terrain_speed_decides():
-    daily = simulate(_foot_plan(np.inf)).daily
-    assert np.allclose(daily["km_day"], 60.0)
-
-
-def test_cap_above_the_speed_changes_nothing():
-    daily = simulate(_foot_plan(75.0)).daily
-    assert np.allclose(daily["km_day"], 60.0)
-
-
-def test_cap_counts_per_march_day_not_per_calendar_day():
-    # March window 18:00-06:00: each march day's 40 km fall on two calendar dates; the
-    # column never covers more than 40 km between two 18:00s.
-    track = simulate(_foot_plan(40.0, start_hour=18.0, days=5)).track
-    at = track.set_index("time")["cum_km"]
-    marks = [at[datetime(1945, 8, d, 18)] for d in range(9, 14)]
-    assert np.allclose(np.diff(marks), 40.0)
-    # the window open at H-hour (from 8 Aug 18:00) has 6 h left: 30 km, under its cap
-    assert marks[0] == pytest.approx(30.0)
-
-
-def test_cap_must_be_positive(tmp_path):
-    text = (tmp_path / "s.yaml")
-    src = open("configs/tbf-39a.yaml", encoding="utf-8").read()
-    text.write_text(src.replace("      value: 40\n      cite: \"PM 2.4 BSE",
-                                "      value: 0\n      cite: \"PM 2.4 BSE"), encoding="utf-8")
-    with pytest.raises(ConfigError, match="max_km_per_day must be > 0"):
-        load_scenario(text)
-
-
-def test_echelon_key_is_validated_and_names_the_run_folder(tmp_path):
-    assert load_scenario("configs/tbf-39a.yaml").run_id == "TBF-39A"
-    assert load_scenario("configs/tbf-39a-mobile.yaml").run_id == "TBF-39A-mobile"
-    bad = tmp_path / "bad.yaml"
-    bad.write_text(open("configs/tbf-39a-mobile.yaml", encoding="utf-8").read().replace(
-        "echelon: mobile", "echelon: rearguard"), encoding="utf-8")
-    with pytest.raises(ConfigError, match="echelon"):
-        load_scenario(bad)
-
 
 # -- the row -> echelon rule ----------------------------------------------------------------
 

@@ -31,7 +31,8 @@ from logistics import settings as lsettings
 from logistics.cli import main
 from logistics.errors import LogisticsError
 from logistics.history.documented import load_documented
-from logistics.scenario import Figure, figure_paths, load_scenario
+from logistics.army.load import army_figure_paths, army_paths, load_army
+from logistics.scenario import Figure
 
 CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
 
@@ -42,7 +43,7 @@ def _examples(dev: int, ci: int) -> settings:
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-CONFIGS = sorted(lsettings.CONFIG_DIR.glob("*.yaml"))
+CONFIGS = army_paths(lsettings.CONFIG_DIR)  # the army files users write
 DOCUMENTED = lsettings.CONFIG_DIR / "history" / "documented-advances.csv"
 _ERROR = re.compile(r"^logistics [a-z]+: error: ")
 
@@ -157,12 +158,13 @@ def mutated_config(draw) -> bytes:
 
 
 def _check_accepted(sc) -> None:
-    """What a config that passes must hold: finite figures, naive dates, an identifier."""
-    for path, fig in figure_paths(sc).items():
+    """What an army file that passes must hold: finite figures, naive dates, an identifier."""
+    for path, fig in army_figure_paths(sc).items():
         assert isinstance(fig, Figure) and not isinstance(fig.value, bool), path
         assert fig.value == fig.value and abs(fig.value) <= 1e9, path
     assert re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", sc.axis_id) and ".." not in sc.axis_id
-    assert sc.start.time.value.tzinfo is None and sc.end.value.tzinfo is None
+    assert sc.h_hour.value.tzinfo is None and sc.end.value.tzinfo is None
+    assert all(s.start.value.tzinfo is None for s in sc.seasons)
 
 
 @_examples(dev=50, ci=200)
@@ -175,7 +177,7 @@ def test_mutated_configs_load_or_fail_in_one_line(tmp_path_factory, capsys, data
     sc_path.write_bytes(data)
     before = _state(work)
     try:
-        sc = load_scenario(sc_path)
+        sc = load_army(sc_path)
     except LogisticsError as exc:
         assert len(str(exc)) < 20_000
         # the command line says it in one error line, before any work, touching nothing

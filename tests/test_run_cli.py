@@ -28,7 +28,10 @@ def test_run_one_config_writes_every_file_and_prints_the_summary(tmp_path, capsy
     for name in RUN_FILES:
         assert (out / name).stat().st_size > 0, name
     daily = pd.read_csv(out / "daily.csv")
-    assert list(daily["date"])[:2] == ["1945-08-09", "1945-08-10"]
+    one = daily[daily["formation_id"] == daily["formation_id"].iloc[0]]  # one row per date
+    assert list(one["date"])[:2] == ["1945-08-09", "1945-08-10"]
+    tracks = pd.read_csv(out / "tracks.csv")
+    assert set(tracks["formation_id"]) == set(pd.read_csv(out / "formations.csv")["formation_id"])
     route = json.loads((out / "route.geojson").read_text())
     assert route["features"][0]["geometry"]["type"] == "LineString"
     with rasterio.open(out / "cost.tif") as src:
@@ -65,10 +68,15 @@ def test_errors_are_one_clear_line_and_exit_code_2(tmp_path, capsys):
     assert main(["run", str(tmp_path / "missing.yaml")]) == 2
     assert "neither a scenario file nor a folder" in capsys.readouterr().err
     bad = tmp_path / "bad.yaml"
-    mech = CMG.with_name("tbf-cmg-mobile.yaml")  # the CMG's mechanized element has T-34-85s
-    bad.write_text(mech.read_text().replace("vehicle: t-34-85", "vehicle: t-43-85")
-                   .replace("place: Kalgan", "place: Kalgann"))
+    # the CMG's army file: a misspelt place (its objectives are shared by the formations)
+    bad.write_text(CMG.read_text().replace("place: Kalgan", "place: Kalgann", 1))
     assert main(["run", str(bad), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert "2 problem(s)" in err and "t-34-85" in err and "Kalgan" in err
+    assert "problem(s)" in err and "'Kalgann'" in err and "did you mean 'Kalgan'" in err
     assert not (tmp_path / "o").exists()  # nothing half-written
+    bad.write_text(CMG.read_text().replace("vehicle: studebaker-us6", "vehicle: studebaker-us9"))
+    assert main(["run", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown vehicle 'studebaker-us9'" in err and "studebaker-us6" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()

@@ -11,76 +11,95 @@ from hypothesis import strategies as st
 
 from logistics.advance.formation import close_up_hours, column_length_km
 from logistics.advance.schedule import MarchSchedule
-from logistics.advance.stops import river_crossings
 from logistics.supply.airlift import airlift_deliveries
 from logistics.supply.delivery import litres_from_tonnes
-from logistics.supply.ledger import FuelLedger
+from logistics.supply.ledger import ArmyLedger
 from logistics.supply.trucks import TruckColumn, TruckLeg
 
 
-def two_class_ledger(**kw) -> FuelLedger:
-    """Tanks (diesel, 1000 L tanks, burning 10 L/km) and trucks (petrol, 100 L, 1 L/km)."""
-    led = FuelLedger(["tank", "truck"], ["diesel", "petrol"], kw.get("own", [500.0, 100.0]),
-                     [1000.0, 100.0], kw.get("reserve", {"diesel": 0.0, "petrol": 0.0}),
-                     kw.get("reserve_cap", {"diesel": 1000.0, "petrol": 100.0}))
-    led.rate = np.array([10.0, 1.0])
-    return led
+class TwoClassArmy:
+    """One element with tanks (diesel, 1000 L tanks, burning 10 L/km) and trucks (petrol,
+    100 L, 1 L/km), and the army's reserve: the accounts the step loop hands the ledger."""
+
+    types = ("diesel", "petrol")
+
+    def __init__(self, own=(500.0, 100.0), reserve=None, reserve_cap=None):
+        self.tanks = np.array(own, dtype=np.float64)
+        self.cap = np.array([1000.0, 100.0])
+        self.rate = np.array([10.0, 1.0])
+        self.led = ArmyLedger(reserve or {"diesel": 0.0, "petrol": 0.0},
+                              reserve_cap or {"diesel": 1000.0, "petrol": 100.0},
+                              float(self.tanks.sum()))
+
+    def deliver(self, litres: float, fuel: str) -> float:
+        """Tanks first (shortest range first), then the reserve; book it; litres taken."""
+        taken = self.led.fill([(self.tanks, self.cap, self.rate, self.types)], litres, fuel)
+        taken += self.led.to_reserve(litres - taken, fuel)
+        self.led.book_delivery(litres, taken)
+        return taken
+
+    @property
+    def imbalance_l(self) -> float:
+        led = self.led
+        return led.start_l + led.delivered_l - led.consumed_l - led.on_hand(self.tanks.sum())
 
 
 def test_delivery_fills_the_shortest_range_first():
-    led = two_class_ledger()  # tank: 500 L = 50 km; truck: 100 L = 100 km (full)
-    assert led.deliver(300.0, "any") == pytest.approx(300.0)
+    army = TwoClassArmy()  # tank: 500 L = 50 km; truck: 100 L = 100 km (full)
+    assert army.deliver(300.0, "any") == pytest.approx(300.0)
     # all of it to the tank (the truck's tank is full and has the longer range)
-    np.testing.assert_allclose(led.own_l, [800.0, 100.0])
-    led = two_class_ledger(own=[500.0, 20.0])  # tank 50 km, truck 20 km
-    led.deliver(100.0, "any")
+    np.testing.assert_allclose(army.tanks, [800.0, 100.0])
+    army = TwoClassArmy(own=(500.0, 20.0))  # tank 50 km, truck 20 km
+    army.deliver(100.0, "any")
     # the truck fills first (to 50 km = 50 L: 30 L), the remaining 70 L split so both rise
     # together at 10 : 1 -> +63.6 L tank, +6.4 L truck: both at 56.4 km
-    km = led.own_l / led.rate
+    km = army.tanks / army.rate
     assert km[0] == pytest.approx(km[1])
-    assert led.own_l.sum() == pytest.approx(620.0)
+    assert army.tanks.sum() == pytest.approx(620.0)
 
 
 def test_delivery_of_one_fuel_only_reaches_its_classes_then_the_reserve():
-    led = two_class_ledger(own=[1000.0, 0.0])
-    assert led.deliver(150.0, "diesel") == pytest.approx(150.0)  # tanks full: into the reserve
-    assert led.own_l[1] == 0.0
-    assert led.reserve_l[led.reserve_types.index("diesel")] == pytest.approx(150.0)
+    army = TwoClassArmy(own=(1000.0, 0.0))
+    assert army.deliver(150.0, "diesel") == pytest.approx(150.0)  # tanks full: into the reserve
+    assert army.tanks[1] == 0.0
+    assert army.led.reserve("diesel") == pytest.approx(150.0)
+    assert army.led.reserve("petrol") == 0.0
 
 
 def test_what_does_not_fit_is_returned():
-    led = two_class_ledger(own=[1000.0, 100.0], reserve={"diesel": 1000.0, "petrol": 100.0})
-    assert led.deliver(500.0, "any") == 0.0
-    assert led.returned_l == 500.0 and led.delivered_l == 0.0
+    army = TwoClassArmy(own=(1000.0, 100.0), reserve={"diesel": 1000.0, "petrol": 100.0})
+    assert army.deliver(500.0, "any") == 0.0
+    assert army.led.returned_l == 500.0 and army.led.delivered_l == 0.0
 
 
 def test_consume_uses_own_tanks_then_the_reserve_of_the_same_fuel():
-    led = two_class_ledger(own=[100.0, 10.0], reserve={"diesel": 200.0, "petrol": 5.0})
-    assert led.shortfall(np.array([250.0, 15.0])) == (0.0, None)
-    short, fuel = led.shortfall(np.array([250.0, 20.0]))
+    army = TwoClassArmy(own=(100.0, 10.0), reserve={"diesel": 200.0, "petrol": 5.0})
+    led, types = army.led, army.types
+    assert led.shortfall(army.tanks, types, np.array([250.0, 15.0])) == (0.0, None)
+    short, fuel = led.shortfall(army.tanks, types, np.array([250.0, 20.0]))
     assert short == pytest.approx(5.0) and fuel == "petrol"
-    led.consume(np.array([250.0, 15.0]))
-    np.testing.assert_allclose(led.own_l, [0.0, 0.0])
-    assert led.reserve_l.tolist() == pytest.approx([50.0, 0.0])
-    assert led.dry_classes() == ["truck"]
-    assert led.imbalance_l == pytest.approx(0.0)
+    assert led.consume(army.tanks, types, np.array([250.0, 15.0])) == pytest.approx(265.0)
+    np.testing.assert_allclose(army.tanks, [0.0, 0.0])
+    assert [led.reserve("diesel"), led.reserve("petrol")] == pytest.approx([50.0, 0.0])
+    assert army.imbalance_l == pytest.approx(0.0)
 
 
 @given(st.lists(st.tuples(st.sampled_from(["d", "c"]), st.floats(0, 3000),
                           st.sampled_from(["any", "diesel", "petrol"])), max_size=12))
 def test_ledger_books_always_balance(ops):
-    led = two_class_ledger(own=[300.0, 50.0], reserve={"diesel": 100.0, "petrol": 10.0})
+    army = TwoClassArmy(own=(300.0, 50.0), reserve={"diesel": 100.0, "petrol": 10.0})
+    led = army.led
     for kind, amount, fuel in ops:
         if kind == "d":
-            taken = led.deliver(amount, fuel)
+            taken = army.deliver(amount, fuel)
             assert -1e-9 <= taken <= amount + 1e-9
         else:
             need = np.array([amount, amount / 10.0])
-            short, _ = led.shortfall(need)
+            short, _ = led.shortfall(army.tanks, army.types, need)
             if short <= 0:
-                led.consume(need)
-        assert led.imbalance_l == pytest.approx(0.0, abs=1e-6)
-        assert (led.own_l <= led.own_capacity_l + 1e-6).all() and (led.own_l >= -1e-9).all()
+                led.consume(army.tanks, army.types, need)
+        assert army.imbalance_l == pytest.approx(0.0, abs=1e-6)
+        assert (army.tanks <= army.cap + 1e-6).all() and (army.tanks >= -1e-9).all()
         assert (led.reserve_l <= led.reserve_capacity_l + 1e-6).all()
 
 
@@ -152,13 +171,6 @@ def test_march_window_and_column_close_up():
                           night_hours=(21.0, 5.0))
     assert night.speed_factor(23.0) == 0.5 and night.speed_factor(4.5) == 0.5
     assert night.speed_factor(12.0) == 1.0
-
-
-def test_each_river_is_crossed_once_per_run_of_cells():
-    rc = np.array([0, 1, 1, 0, 3, 0, 4, 1])
-    km = np.arange(8.0)
-    got = river_crossings(rc, km, {1: 0.75, 3: 0.5})
-    assert got == [(1.0, 0.75, 1), (4.0, 0.5, 3), (7.0, 0.75, 1)]
 
 
 def test_the_formations_track_opens_marsh_to_its_trucks():

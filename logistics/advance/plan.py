@@ -1,162 +1,769 @@
-"""A scenario on real terrain -> the :class:`Plan` the hour-by-hour step loop moves through.
+"""An army on real terrain -> the :class:`ArmyPlan` the hour-by-hour step loop moves through.
 
-The plan is plain data: the planned route (km, lon, lat), the column's cumulative time and each
-class's cumulative fuel along it for every season of the scenario, the stops along the route
-(river crossings, depots, documented events), the fuel at H-hour, the fuel sources, the march
-schedule and the run's global scales. Building it is the only place that calls the cost engine;
-:mod:`logistics.advance.simulate` only reads it. :func:`build_plan` assembles it from one module
-per job:
-
-| module | job |
-|---|---|
-| ``profiles`` | the lead class's route and every class's time and fuel along it, per season |
-| ``stops`` | rivers, depots, events and objectives along the route; timed halts |
-| ``formation`` | vehicle groups and the column's length |
-| ``start_fuel`` | litres in the tanks and the reserve at H-hour |
-| ``supply_specs`` | truck columns (legs priced by the cost engine) and airlifts |
-| ``schedule`` | the daily march window, H-hour and the run's end |
+The plan is plain data, one :class:`FormationPlan` per formation: its route (the pace vehicle's
+least-time route through its objectives, :mod:`~logistics.advance.routes`), every class's step
+time and cumulative fuel along it per season at the column's pace
+(:mod:`~logistics.advance.pace`), its march window per season, its stops (objectives reached,
+river crossings priced once by the cost engine, fortified regions it assaults, depots), its
+ferrying and its carried move (:mod:`~logistics.advance.movement`); and for the army: the fuel
+account at H-hour, the truck columns with their legs priced by the cost engine to anywhere on
+the army's routes, airlifts, depots, the priority order. Building the plan is the only place
+that calls the cost engine; :mod:`logistics.advance.simulate` only reads it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
 
 from logistics import settings
-from logistics.advance.formation import VehicleGroup, formation_column_km, vehicle_groups
-from logistics.advance.profiles import RouteProfile, planned_route, season_profiles
-from logistics.advance.schedule import MarchSchedule, hours_since, march_schedule, run_end
-from logistics.advance.start_fuel import start_fuel
-from logistics.advance.stops import Stop, TimedEvent, route_stops, timed_events
-from logistics.advance.supply_specs import AirSpec, TruckSpec, air_spec, truck_spec
+from logistics.advance.movement import Timetable
+from logistics.advance.schedule import MarchSchedule, hours_since
+from logistics.advance.supply_specs import AirSpec, TruckSpec, air_spec, railhead_lonlat
+from logistics.army.resolve import MEN_CLASSES, ResolvedFormation
 from logistics.cost.models import CostModels
-from logistics.scenario import Scenario
+from logistics.errors import ConfigError, NoRouteError
 
-__all__ = ["Plan", "build_plan", "scenario_bbox"]
+__all__ = ["CrossingStop", "FortifiedPass", "FormationPlan", "ArmyPlan", "build_army_plan",
+           "army_bbox", "scenario_bbox", "PlanOptions"]
 
 
 @dataclass(frozen=True)
-class Plan:
-    """The simulation's input: route, profiles per season, fuel, schedule, stops, sources.
+class CrossingStop:
+    """A river crossing of a formation's route, priced once by the cost engine: ``crossing_h``
+    is what the pace vehicle's route time already holds for it (no stop is added)."""
 
-    ``on_hand_l`` / ``capacity_l``: litres in each class's tanks at H-hour and what they hold
-    (one refill plus extra fuel on the vehicles); ``reserve_l`` / ``reserve_capacity_l``: the
-    formation transport's reserve per fuel type (``carried_refills`` of that fuel's classes).
-    ``speed_scale`` and ``fuel_scale`` (global overrides, 1 = physics) multiply every ground
-    speed and every fuel consumption of the run, the formation's and its supply trucks'.
-    """
+    km: float
+    lon: float
+    lat: float
+    river_class: int
+    crossing_h: float
 
+
+@dataclass(frozen=True)
+class FortifiedPass:
+    """A stretch of the route inside a fortified region (``km_in`` .. ``km_out``) that the
+    formation takes by ``action`` (``assault``/``besiege``); ``detaches`` when it leaves a
+    detachment there."""
+
+    km_in: float
+    km_out: float
+    region_id: str
+    region_name: str
+    action: str
+    detaches: bool
+
+
+@dataclass(frozen=True)
+class FormationPlan:
+    """One formation's plan (see the module docstring). Arrays over the route's points:
+    ``km``, ``lon``, ``lat``, ``elev_m``; per class (``class_ids``): ``fuel_types``,
+    ``tank_l`` (one refill per vehicle, 0 for men), ``extra_l``, ``counts``, ``pace_mask``
+    (classes that bound the column's pace), ``idle_l_per_h``; per season: ``step_time_s``
+    (n_classes, n) at the column's day pace and ``step_fuel_l`` (n_classes, n) per vehicle;
+    ``schedule`` per season."""
+
+    unit: ResolvedFormation
+    km: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    elev_m: np.ndarray
+    cells: np.ndarray
+    class_ids: tuple[str, ...]
+    fuel_types: tuple[str, ...]
+    tank_l: np.ndarray
+    extra_l: np.ndarray
+    counts: np.ndarray
+    pace_mask: np.ndarray
+    idle_l_per_h: np.ndarray
+    step_time_s: dict[str, np.ndarray]
+    step_fuel_l: dict[str, np.ndarray]
+    schedule: dict[str, MarchSchedule]
+    objectives: tuple[tuple[float, str], ...]
+    crossings: tuple[CrossingStop, ...] = ()
+    fortified: tuple[FortifiedPass, ...] = ()
+    depots: tuple[tuple[float, int], ...] = ()
+    ferry_by: str | None = None
+    ferry_h: float = 0.0
+    formed_km: float = 0.0
+    timetable: Timetable | None = None
+    column_length_km: float = 0.0
+    notes: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The formation's id."""
+        return self.unit.id
+
+    @property
+    def route_km(self) -> float:
+        """Length of the route (km)."""
+        return float(self.km[-1]) if len(self.km) else 0.0
+
+    @property
+    def refill_l(self) -> float:
+        """Litres in one refill of the whole formation (every tank full once)."""
+        return float(np.sum(self.counts * self.tank_l))
+
+
+@dataclass(frozen=True)
+class ArmyPlan:
+    """The simulation's input for one army: formations, fuel account, supply, clock."""
+
+    army: object
     start: datetime
     end: datetime
-    route_km: np.ndarray
-    route_lon: np.ndarray
-    route_lat: np.ndarray
-    profiles: dict[str, RouteProfile]
     seasons: tuple[tuple[float, str], ...]
-    groups: tuple[VehicleGroup, ...]
-    on_hand_l: np.ndarray
-    capacity_l: np.ndarray
-    schedule: MarchSchedule
-    reserve_l: dict[str, float] = field(default_factory=dict)
-    reserve_capacity_l: dict[str, float] = field(default_factory=dict)
-    stops: tuple[Stop, ...] = ()
-    timed_events: tuple[TimedEvent, ...] = ()
+    formations: tuple[FormationPlan, ...]
+    priority: tuple[str, ...]
+    reserve_l: dict[str, float]
+    reserve_capacity_l: dict[str, float]
+    drain_stalled: bool
     trucks: tuple[TruckSpec, ...] = ()
     airlifts: tuple[AirSpec, ...] = ()
-    column_length_km: float = 0.0
+    air_priority: tuple[tuple[str, ...], ...] = ()
+    depots: tuple[tuple[str, float, str], ...] = ()
+    track_cells: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
+    cell_index: dict = field(default_factory=dict)
+    ferry_brigades: tuple[str, ...] = ()
     speed_scale: float = 1.0
     fuel_scale: float = 1.0
+    departure_line: tuple[tuple[float, float], ...] = ()
+    notes: tuple[str, ...] = ()
+    #: the army's railway (``advance.means.ArmyRail``: rail moves and moving railheads), or None
+    rail: object | None = None
+    #: ``truck_leg_at(i, (lon, lat))``: the leg function of ``trucks[i]`` loading at another
+    #: railhead (the cost engine from there over the same route cells), or None
+    truck_leg_at: object | None = None
 
     @property
     def duration_h(self) -> float:
         """Hours from H-hour to the end of the run."""
         return hours_since(self.start, self.end)
 
+    def formation(self, formation_id: str) -> FormationPlan:
+        """The plan of one formation."""
+        for f in self.formations:
+            if f.id == formation_id:
+                return f
+        raise KeyError(formation_id)
 
-def scenario_bbox(sc: Scenario) -> tuple[float, float, float, float]:
-    """Lon/lat box of every point of the scenario plus ``routing.margin_deg`` (theatre-clipped)."""
-    pts = [sc.start, *sc.objectives]
-    pts += [t.railhead for t in sc.supply.trucks] + [d.at for d in sc.supply.depots]
-    pts += [e.at for e in sc.events if e.at is not None]
-    lonlat = np.array([(float(p.location().lon), float(p.location().lat)) for p in pts])
-    m = sc.routing.margin_deg
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """How to build a plan: global scales, whether the fortified-region rule applies
+    (``fortified``), the solver ``engine``, the norms (None: configs/norms) and the means
+    planners (:mod:`logistics.advance.movement`; None: not available, noted)."""
+
+    speed_scale: float = 1.0
+    fuel_scale: float = 1.0
+    march_hours_per_day: float | None = None
+    fortified: bool = True
+    engine: str = "auto"
+    river_planner: object | None = None
+    ferry_time: object | None = None
+    shuttle_planner: object | None = None
+    railhead_at: object | None = None
+    rail: object | None = None
+
+
+def army_points(army) -> list[tuple[float, float]]:
+    """Lon/lat of every point of the army file (starts, objectives, departure, supply)."""
+    pts = []
+    for f in army.formations:
+        loc = f.start.location()
+        pts.append((float(loc.lon), float(loc.lat)))
+        for o in f.objectives:
+            for p in (o.any_of if hasattr(o, "any_of") else [o]):
+                loc = p.location()
+                pts.append((float(loc.lon), float(loc.lat)))
+    for p in army.departure.line:
+        loc = p.location()
+        pts.append((float(loc.lon), float(loc.lat)))
+    for t in army.supply.trucks:
+        loc = t.railhead.location()
+        pts.append((float(loc.lon), float(loc.lat)))
+    for d in army.supply.depots:
+        loc = d.at.location()
+        pts.append((float(loc.lon), float(loc.lat)))
+    for b in army.flotilla:
+        for p in [b.start, *b.route]:
+            loc = p.location()
+            pts.append((float(loc.lon), float(loc.lat)))
+    return pts
+
+
+def army_bbox(army) -> tuple[float, float, float, float]:
+    """Lon/lat box of every point of the army plus ``routing.margin_deg`` (theatre-clipped)."""
+    lonlat = np.array(army_points(army))
+    m = army.routing.margin_deg
     w, s, e, n = settings.THEATRE_BBOX
-    return (
-        max(w, float(lonlat[:, 0].min()) - m),
-        max(s, float(lonlat[:, 1].min()) - m),
-        min(e, float(lonlat[:, 0].max()) + m),
-        min(n, float(lonlat[:, 1].max()) + m),
-    )
+    return (max(w, float(lonlat[:, 0].min()) - m), max(s, float(lonlat[:, 1].min()) - m),
+            min(e, float(lonlat[:, 0].max()) + m), min(n, float(lonlat[:, 1].max()) + m))
 
 
-def build_plan(sc: Scenario, terrain, *, speed_scale: float = 1.0, fuel_scale: float = 1.0,
-               events: bool = True, engine: str = "auto", models: CostModels | None = None):
-    """Plan a scenario on a terrain Dataset; returns ``(plan, extras)``.
+#: The name the comparison uses (``history/runs.py``): the box of an army.
+scenario_bbox = army_bbox
 
-    ``speed_scale``/``fuel_scale`` go into the plan; ``events=False`` leaves out the
-    documented delays; ``engine`` picks the solver (:func:`logistics.cost.accumulate.accumulate`);
-    ``models`` is the run's cost-model cache (a new one when None). ``extras`` holds what the
-    outputs need beyond the simulation: ``segments`` (the lead class's route DataFrame),
-    ``route`` (the :class:`~logistics.cost.route.Route`), ``waypoints`` (names and lon/lat),
-    ``vehicles`` (id -> Vehicle), ``mean_column_kmh`` and ``notes``.
-    """
+
+# --------------------------------------------------------------------------------------------
+# building
+
+
+def _seasons(army) -> tuple[tuple[float, str], ...]:
+    t0 = army.h_hour.value
+    return tuple((hours_since(t0, s.start.value), s.season) for s in army.seasons)
+
+
+def _run_end(army) -> datetime:
+    from datetime import timedelta
+
+    d = army.end.value
+    return datetime(d.year, d.month, d.day) + timedelta(days=1)
+
+
+def _classes(unit: ResolvedFormation, army, norms) -> tuple:
+    """(ids, fuel types, tank_l, extra_l, counts, pace mask, idle L/h) of a formation."""
     from logistics.vehicles import load_vehicle
 
-    models = models if models is not None else CostModels()
-    t0 = sc.start.time.value
-    vehicles = {g.vehicle: load_vehicle(g.vehicle) for g in sc.formation.groups}
-    groups = vehicle_groups(sc, vehicles)
-    seasons = tuple((hours_since(t0, s.start.value), s.season) for s in sc.seasons)
-    first_season = seasons[0][1]
-    lead = vehicles[sc.formation.lead]
-    notes: list[str] = []
+    ids, fts, tanks, extras, counts, pace, idle = [], [], [], [], [], [], []
+    for cid, n in unit.classes:
+        v = load_vehicle(cid)
+        ids.append(cid)
+        counts.append(float(n))
+        if v.fuel_type == "none":
+            fts.append("none")
+            tanks.append(0.0)
+            extras.append(0.0)
+            idle.append(0.0)
+        else:
+            tank = v.tank_l if v.tank_l is not None else norms.tank_l.get(cid)
+            if tank is None:
+                raise ConfigError(f"{army.source}: vehicle {cid!r} of formation {unit.id} has no "
+                                  "tank_l in its vehicle file nor in configs/norms/movement.yaml "
+                                  "fuel.tank_l_when_vehicle_file_has_none; fix: add one there")
+            extra = army.fuel.extra_fuel_l.get(cid)
+            fts.append(v.fuel_type)
+            tanks.append(float(tank))
+            extras.append(float(extra.value) if extra is not None else 0.0)
+            idle.append(float(v.idle_fuel_l_per_h or 0.0))
+        if unit.movement in ("foot", "horse"):
+            pace.append(cid in MEN_CLASSES)
+        else:
+            pace.append(cid not in MEN_CLASSES)
+    return (tuple(ids), tuple(fts), np.array(tanks), np.array(extras), np.array(counts),
+            np.array(pace, dtype=bool), np.array(idle))
 
-    rt, waypoints = planned_route(sc, terrain, lead, first_season, models=models, engine=engine,
-                                  notes=notes)
-    seg = rt.segments.reset_index(drop=True)
-    max_speed = sc.formation.march.max_speed_kmh
-    profiles = season_profiles(terrain, seg, groups, vehicles, seasons, lead_id=lead.id,
-                               max_speed_kmh=max_speed.value if max_speed else None,
-                               models=models)
-    route_km = seg["cum_km"].to_numpy(dtype=np.float64)
-    length_km = formation_column_km(sc, groups)
-    prof0 = profiles[first_season]
-    mean_kmh = route_km[-1] / (prof0.time_s[-1] / 3600.0) if prof0.time_s[-1] > 0 else 0.0
-    fuel = start_fuel(sc, groups)
-    cells = seg[["row", "col"]].to_numpy()
-    plan = Plan(
-        start=t0,
-        end=run_end(sc),
-        route_km=route_km,
-        route_lon=seg["lon"].to_numpy(dtype=np.float64),
-        route_lat=seg["lat"].to_numpy(dtype=np.float64),
-        profiles=profiles,
-        seasons=seasons,
-        groups=groups,
-        on_hand_l=fuel.on_hand_l,
-        capacity_l=fuel.capacity_l,
-        schedule=march_schedule(sc, column_length_km=length_km, mean_kmh=mean_kmh,
-                                speed_scale=speed_scale),
-        reserve_l=dict(fuel.reserve_l),
-        reserve_capacity_l=dict(fuel.reserve_l),
-        stops=route_stops(sc, seg, events=events),
-        timed_events=timed_events(sc, events=events),
-        trucks=tuple(truck_spec(sc, i, terrain, cells, notes, models=models, engine=engine)
-                     for i in range(len(sc.supply.trucks))),
-        airlifts=tuple(air_spec(a, t0) for a in sc.supply.air),
-        column_length_km=length_km,
-        speed_scale=speed_scale,
-        fuel_scale=fuel_scale,
+
+def _season_tables(terrain, cells, seg_first, class_ids, seasons, pace_vehicle, models):
+    """Per season: raw (n_classes, n) step time and per-vehicle step fuel of every class on
+    the route's cells (non-finite steps helped across, the rule of cost.route.helped_across)."""
+    from logistics.cost.route import evaluate_path, helped_across
+
+    dist = seg_first["dist_m"].to_numpy(dtype=np.float64)
+    first = seasons[0][1]
+    times, fuels, impassable = {}, {}, {}
+    for season in dict.fromkeys(s for _, s in seasons):
+        t_rows, f_rows = [], []
+        for cid in class_ids:
+            if cid == pace_vehicle and season == first:
+                ev = seg_first
+            else:
+                ev = evaluate_path(terrain, cells, cid, season=season, models=models)
+            t = ev["time_s"].to_numpy(dtype=np.float64)
+            f = ev["fuel_l"].to_numpy(dtype=np.float64)
+            bad = ~(np.isfinite(t) & np.isfinite(f))
+            if bad.any():
+                impassable[(cid, season)] = float(dist[bad].sum() / 1000.0)
+                if (~bad & (dist > 0)).any():
+                    t, f = helped_across(t, dist), helped_across(f, dist)
+                else:  # not one step it makes on its own: the column's pace vehicle's going
+                    t = np.where(np.isfinite(t), t, np.inf)
+            t_rows.append(t)
+            f_rows.append(np.where(np.isfinite(f), f, 0.0))
+        times[season] = np.array(t_rows)
+        fuels[season] = np.array(f_rows)
+    return times, fuels, impassable
+
+
+def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop, ...]:
+    """The route's river crossings, each once, with the pace vehicle's crossing time: the
+    cost engine's own toll (:func:`logistics.cost.route.river_crossings`, the one place a
+    crossing is priced; already inside the route's time). A route joined from its parent's
+    (a formed formation) is read piece by piece where its cells are not one path."""
+    from logistics.cost.route import river_crossings
+    from logistics.vehicles import load_vehicle
+
+    if pace_vehicle is None or len(seg) < 2:
+        return ()
+    vid = load_vehicle(pace_vehicle).id
+    cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
+    kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    jump = np.flatnonzero(np.abs(np.diff(cells, axis=0)).max(axis=1) > 2) + 1
+    out = []
+    for lo, hi in zip(np.r_[0, jump], np.r_[jump, len(cells)]):
+        piece = cells[lo:hi]
+        keep = np.r_[True, np.any(np.diff(piece, axis=0) != 0, axis=1)]
+        idx = np.arange(lo, hi)[keep]
+        if len(idx) < 2:
+            continue
+        df = river_crossings(terrain, cells[idx], pace_vehicle, season=season, models=models)
+        secs = df[f"crossing_s_{vid}"].to_numpy(dtype=np.float64)
+        for j, step in enumerate(df["step"].to_numpy(dtype=np.int64)):
+            i = int(idx[min(step, len(idx) - 1)])
+            out.append(CrossingStop(float(kms[i]), float(df["lon"].iloc[j]),
+                                    float(df["lat"].iloc[j]), int(df["river_class"].iloc[j]),
+                                    float(secs[j]) / 3600.0))
+    return tuple(out)
+
+
+def _fortified_passes(seg, regions, unit: ResolvedFormation, rule) -> tuple[FortifiedPass, ...]:
+    """Stretches of the route inside fortified regions, taken by the formation's action."""
+    from shapely import contains_xy
+
+    if unit.fortified_action == "bypass" and not regions:
+        return ()
+    lon = seg["lon"].to_numpy(dtype=np.float64)
+    lat = seg["lat"].to_numpy(dtype=np.float64)
+    kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    out = []
+    for reg in regions:
+        inside = contains_xy(reg.shape, lon, lat)
+        if not inside.any():
+            continue
+        idx = np.flatnonzero(inside)
+        runs = np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
+        action = unit.fortified_action if unit.fortified_action != "bypass" else "assault"
+        detaches = action == "besiege" or unit.kind in rule.detach_kinds
+        for run in runs:
+            k0 = float(kms[max(run[0] - 1, 0)])
+            k1 = float(kms[run[-1]])
+            out.append(FortifiedPass(k0, max(k1, k0), reg.id, reg.name, action, detaches))
+    return tuple(sorted(out, key=lambda p: p.km_in))
+
+
+def _formed_km(parent_seg, when: str, caps_taiga_km: float) -> float:
+    """Km on the parent's route where a child formation is formed."""
+    kms = parent_seg["cum_km"].to_numpy(dtype=np.float64)
+    if when == "after_range_crossing":
+        elev = parent_seg["elev_m"].to_numpy(dtype=np.float64)
+        return float(kms[int(np.nanargmax(elev))]) if np.isfinite(elev).any() else 0.0
+    if when == "after_river_crossing":
+        rc = parent_seg["river_class"].to_numpy()
+        big = np.flatnonzero((rc == 1) | (rc == 2))
+        if not len(big):
+            return 0.0
+        i = big[0]
+        while i + 1 < len(rc) and rc[i + 1] in (1, 2):
+            i += 1
+        return float(kms[min(i + 1, len(kms) - 1)])
+    if when == "after_taiga_belt":
+        from logistics.terrain.classes import TerrainClass
+
+        forest = parent_seg["terrain_class"].to_numpy() == int(TerrainClass.FOREST)
+        beyond = np.flatnonzero((kms >= caps_taiga_km) & ~forest)
+        return float(kms[beyond[0]]) if len(beyond) else float(min(caps_taiga_km, kms[-1]))
+    return 0.0
+
+
+def _join(a: pd.DataFrame, upto_km: float, b: pd.DataFrame) -> pd.DataFrame:
+    """Segment table ``a`` up to ``upto_km`` followed by ``b`` (which starts there)."""
+    head = a[a["cum_km"] <= upto_km + 1e-9]
+    tail = b.iloc[1:].copy()
+    tail["cum_km"] = tail["cum_km"] + float(head["cum_km"].iloc[-1])
+    return pd.concat([head, tail], ignore_index=True)
+
+
+def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
+                    models: CostModels | None = None, config_dir=None):
+    """Plan an army on a terrain Dataset; returns ``(plan, extras)``.
+
+    ``extras``: ``routes`` (formation id -> segment table), ``waypoints`` (formation id ->
+    ((name, lon, lat), ...)), ``units`` (the resolved formations), ``notes``. Raises
+    ConfigError (naming the file, the formation and the fix) for an objective its formation
+    cannot reach, a flotilla on a formation with no river on its route, and the like: before
+    the step loop, so no output is written.
+    """
+    from logistics.advance.pace import capped_step_times, column_km, march_schedule_for
+    from logistics.advance.routes import RouteCache, barrier_cells, plan_route
+    from logistics.army.fortified import load_fortified
+    from logistics.army.norms import load_norms
+    from logistics.army.resolve import resolve_formations
+    from logistics.vehicles import load_vehicle
+
+    opt = options or PlanOptions()
+    models = models if models is not None else CostModels()
+    norms = load_norms(config_dir)
+    if opt.march_hours_per_day is not None:
+        norms = norms.with_march_hours(opt.march_hours_per_day)
+    fort = load_fortified(config_dir)
+    units = resolve_formations(army, norms, fort.rule)
+    src = army.source
+    t0 = army.h_hour.value
+    seasons = _seasons(army)
+    first = seasons[0][1]
+    notes: list[str] = []
+    regions = [r for r in fort.regions] if opt.fortified else []
+    cache = RouteCache()
+    barrier_all = barrier_cells(terrain, [r.shape for r in regions]) if regions else None
+    taiga_km = next((float(c.when.get("within_km_of_departure", 0.0)) for c in norms.observed
+                     if "within_km_of_departure" in c.when), 0.0)
+    segs: dict[str, pd.DataFrame] = {}
+    waypoints: dict[str, tuple] = {}
+    objective_km: dict[str, tuple] = {}
+    by_id = {u.id: u for u in units}
+    # parents before children (a formed child starts from its parent's route)
+    order = sorted(units, key=lambda u: _depth(u, by_id))
+    for u in order:
+        who = f"{src}: formations ({u.id})"
+        if u.movement in ("river", "rail"):
+            continue
+        vehicle = load_vehicle(u.pace_vehicle)
+        own_regions_barrier = None
+        if barrier_all is not None and u.fortified_action == "bypass":
+            pts = [(u.start_lon, u.start_lat)] + [(o[1], o[2]) for ob in u.objectives
+                                                   for o in ob.options]
+            keep = [r for r in regions if not _holds_any(r.shape, pts)]
+            own_regions_barrier = barrier_cells(terrain, [r.shape for r in keep]) if keep else None
+            if len(keep) < len(regions):
+                held = [r.id for r in regions if r not in keep]
+                notes.append(f"{u.id}: bypasses fortified regions but its own start or objective "
+                             f"lies in {', '.join(held)}: it takes them by assault")
+        bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(
+            r.id for r in regions if not _holds_any(r.shape, [(u.start_lon, u.start_lat)]
+                                                    + [(o[1], o[2]) for ob in u.objectives
+                                                       for o in ob.options]))
+        start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
+        try:
+            if u.formed_when and u.parent in segs:
+                pseg = segs[u.parent]
+                fkm = _formed_km(pseg, u.formed_when, taiga_km)
+                i = int(np.searchsorted(pseg["cum_km"].to_numpy(), fkm, side="left"))
+                i = min(i, len(pseg) - 1)
+                fstart = (f"{u.id} formed", float(pseg["lon"].iloc[i]),
+                          float(pseg["lat"].iloc[i]), 10.0)
+                own = plan_route(terrain, vehicle, first, fstart, u.objectives, models=models,
+                                 stencil=army.routing.stencil, engine=opt.engine,
+                                 barriers=own_regions_barrier, barrier_key=bkey, cache=cache,
+                                 who=who)
+                seg = _join(pseg, float(pseg["cum_km"].iloc[i]), own.segments)
+                waypoints[u.id] = tuple(own.waypoints)
+                objective_km[u.id] = tuple((n, k + float(pseg["cum_km"].iloc[i]))
+                                           for n, k in own.objective_km)
+                notes += list(own.notes)
+            else:
+                rt = plan_route(terrain, vehicle, first, start, u.objectives, models=models,
+                                stencil=army.routing.stencil, engine=opt.engine,
+                                barriers=own_regions_barrier, barrier_key=bkey, cache=cache,
+                                who=who)
+                seg = rt.segments
+                waypoints[u.id] = tuple(rt.waypoints)
+                objective_km[u.id] = rt.objective_km
+                notes += list(rt.notes)
+        except NoRouteError as exc:
+            raise ConfigError(f"{who}: {exc}") from None
+        segs[u.id] = seg
+    departure = tuple((float(p.location().lon), float(p.location().lat))
+                      for p in army.departure.line)
+    plans = []
+    brigades = {b.id: b for b in army.flotilla}
+    ferried = {fid: b.id for b in army.flotilla for fid in b.ferries_for}
+    for u in units:
+        if u.movement == "rail" and opt.rail is None:
+            raise ConfigError(f"{src}: formations ({u.id}).movement: rail, but the army has no "
+                              "railhead on the shipped 1945 network (supply.rail.railheads); "
+                              "fix: name a station of configs/network as its railhead, or give "
+                              "the formation another movement")
+        plans.append(_formation_plan(u, army, terrain, segs.get(u.id), seasons, norms, fort,
+                                     regions, models, opt, objective_km.get(u.id, ()),
+                                     ferried.get(u.id), brigades, notes, by_id, segs, taiga_km))
+    # the army's fuel account at H-hour
+    refill_by_type: dict[str, float] = {}
+    for fp in plans:
+        for ft, n, tank in zip(fp.fuel_types, fp.counts, fp.tank_l):
+            if ft != "none":
+                refill_by_type[ft] = refill_by_type.get(ft, 0.0) + n * tank
+    carried = army.fuel.carried_refills.value
+    reserve = {ft: carried * v for ft, v in refill_by_type.items()}
+    # supply: truck legs over the union of every route's cells
+    cell_list = [fp.cells for fp in plans if len(fp.cells)]
+    track = np.unique(np.concatenate(cell_list), axis=0) if cell_list else np.zeros((0, 2), int)
+    index = {(int(r), int(c)): i for i, (r, c) in enumerate(track)}
+    trucks = tuple(_truck_spec(army, i, terrain, track, notes, models, opt)
+                   for i in range(len(army.supply.trucks)))
+    airlifts = tuple(air_spec(a, t0) for a in army.supply.air)
+    air_priority = tuple(tuple(a.priority_to) for a in army.supply.air)
+    depots = tuple((d.name, float(d.fuel_l.value), d.fuel_type) for d in army.supply.depots)
+    order_ids = tuple(u.id for u in sorted(units, key=lambda u: u.priority))
+    drain = bool(army.fuel.drain_stalled.value) if army.fuel.drain_stalled is not None else False
+    plan = ArmyPlan(
+        army=army, start=t0, end=_run_end(army), seasons=seasons, formations=tuple(plans),
+        priority=order_ids, reserve_l=dict(reserve), reserve_capacity_l=dict(reserve),
+        drain_stalled=drain, trucks=trucks, airlifts=airlifts, air_priority=air_priority,
+        depots=depots, track_cells=track, cell_index=index,
+        ferry_brigades=tuple(brigades), speed_scale=opt.speed_scale, fuel_scale=opt.fuel_scale,
+        departure_line=departure, notes=tuple(dict.fromkeys(notes)), rail=opt.rail,
+        truck_leg_at=(_truck_leg_at(army, terrain, track, models, opt)
+                      if opt.rail is not None and army.supply.trucks else None),
     )
-    names = [sc.start.place] + [o.place for o in sc.objectives]
-    extras = {
-        "segments": seg,
-        "route": rt,
-        "waypoints": list(zip(names, waypoints)),
-        "vehicles": vehicles,
-        "mean_column_kmh": mean_kmh,
-        "notes": notes,
-    }
+    extras = {"routes": segs, "waypoints": waypoints, "units": units, "route_solves":
+              cache.solves, "norms": norms, "fortified": fort}
     return plan, extras
+
+
+def _depth(u: ResolvedFormation, by_id: dict) -> int:
+    d, cur = 0, u.parent
+    while cur is not None and cur in by_id and d < 100:
+        d, cur = d + 1, by_id[cur].parent
+    return d
+
+
+def _holds_any(shape, points) -> bool:
+    from shapely import contains_xy
+
+    pts = np.asarray(points, dtype=np.float64)
+    return bool(contains_xy(shape, pts[:, 0], pts[:, 1]).any()) if len(pts) else False
+
+
+def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models, opt,
+                    obj_km, ferry_by, brigades, notes, by_id, segs, taiga_km) -> FormationPlan:
+    """The plan of one formation (a carried one gets its timetable instead of a route)."""
+    from logistics.advance.pace import capped_step_times, column_km, march_schedule_for
+
+    ids, fts, tanks, extras, counts, pace, idle = _classes(u, army, norms)
+    front = army.front
+    if seg is None:  # carried by river ships or by rail: no route of its own
+        tt = _carried_timetable(u, army, brigades, norms, opt, notes)
+        km = tt.km if tt is not None and tt.ok else np.zeros(1)
+        lon = tt.lon if tt is not None and tt.ok else np.array([u.start_lon])
+        lat = tt.lat if tt is not None and tt.ok else np.array([u.start_lat])
+        zeros = {s: np.zeros((len(ids), len(km))) for _, s in seasons}
+        return FormationPlan(
+            unit=u, km=np.asarray(km, float), lon=np.asarray(lon, float),
+            lat=np.asarray(lat, float), elev_m=np.full(len(km), np.nan),
+            cells=np.zeros((0, 2), np.int64), class_ids=ids, fuel_types=fts, tank_l=tanks,
+            extra_l=extras, counts=counts, pace_mask=pace, idle_l_per_h=idle,
+            step_time_s=zeros, step_fuel_l=dict(zeros),
+            schedule={s: march_schedule_for(None, movement=u.movement, season=s, front=front,
+                                            column_length_km=0.0, mean_kmh=1.0)
+                      for _, s in seasons},
+            objectives=(), timetable=tt,
+        )
+    cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
+    times, fuels, impassable = _season_tables(terrain, cells, seg, ids, seasons,
+                                              u.pace_vehicle, models)
+    for (cid, season), kmi in impassable.items():
+        notes.append(f"{u.id}: {cid} cannot make {kmi:.0f} km of the route on its own ({season});"
+                     " helped across at its worst going on the route")
+    kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    step_time, cap_notes = {}, []
+    for season, t in times.items():
+        capped, cn = capped_step_times(seg, t, norm=u.norm, movement=u.movement, season=season,
+                                       caps=norms.observed, from_departure_km=kms)
+        step_time[season] = capped
+        cap_notes += cn
+    if cap_notes:
+        notes.append(f"{u.id}: column pace held to observed speeds: " + "; ".join(cap_notes))
+    formed_km = 0.0
+    if u.formed_when and u.parent in segs:
+        formed_km = _formed_km(segs[u.parent], u.formed_when, taiga_km)
+        # until formed it moves with its parent: no faster than the parent's column on the
+        # shared stretch (the parent's step times, its own classes' pace)
+        parent = by_id[u.parent]
+        if parent.pace_vehicle is not None:
+            shared = kms <= formed_km + 1e-9
+            p_ids, *_ = _classes(parent, army, norms)
+            p_times, _, _ = _season_tables(terrain, cells[shared], seg[shared].reset_index(
+                drop=True), p_ids, seasons, None, models)
+            for season in step_time:
+                pt = p_times[season].max(axis=0)
+                st = step_time[season]
+                st[:, shared] = np.maximum(st[:, shared], pt[None, :])
+    motor = int(sum(n for c, n in u.classes if c not in MEN_CLASSES))
+    length = column_km(motor, u.routes, u.gap_m)
+    first = seasons[0][1]
+    pace_t = step_time[first][pace].max(axis=0) if pace.any() else step_time[first].max(axis=0)
+    total_h = float(np.sum(pace_t[np.isfinite(pace_t)])) / 3600.0
+    mean_kmh = kms[-1] / total_h if total_h > 0 else 1.0
+    schedule = {s: march_schedule_for(u.norm, movement=u.movement, season=s, front=army.front,
+                                      column_length_km=length, mean_kmh=mean_kmh,
+                                      speed_scale=opt.speed_scale) for _, s in seasons}
+    crossings = _crossings(seg, terrain, u.pace_vehicle, first, models)
+    fortified = _fortified_passes(seg, regions, u, fort.rule) if regions else ()
+    depots = []
+    from logistics.geodesy import locate_on_route
+
+    for n, d in enumerate(army.supply.depots):
+        loc = d.at.location()
+        fix = locate_on_route(seg, float(loc.lon), float(loc.lat), tolerance_km=d.at.radius_km)
+        if fix.reached:
+            depots.append((fix.route_km, n))
+    ferry_h = 0.0
+    if ferry_by is not None:
+        on_route = np.isin(seg["river_class"].to_numpy(), (1, 2)).any()
+        if not any(c.river_class in (1, 2) for c in crossings) and on_route:
+            notes.append(f"{u.id}: its route passes a major or large river but pays no crossing "
+                         "of one at this grid's resolution; the flotilla does not ferry it")
+        elif not any(c.river_class in (1, 2) for c in crossings):
+            raise ConfigError(
+                f"{army.source}: flotilla ({ferry_by}).ferries_for names {u.id}, but its route "
+                "crosses no major or large river; fix: drop it from ferries_for (a flotilla on "
+                "a formation with no river on its route)")
+        if opt.ferry_time is not None:
+            ferry_h = float(opt.ferry_time(u.men, u.vehicle_count, 0))
+    shuttle = None
+    if u.movement == "truck_borne" and 0 < u.lift_men < u.men:
+        shuttle = _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, first, kms,
+                           seg, schedule[first])
+    return FormationPlan(
+        unit=u, km=kms, lon=seg["lon"].to_numpy(float), lat=seg["lat"].to_numpy(float),
+        elev_m=seg["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
+        tank_l=tanks, extra_l=extras, counts=counts, pace_mask=pace, idle_l_per_h=idle,
+        step_time_s=step_time, step_fuel_l=fuels, schedule=schedule,
+        objectives=tuple((k, n) for n, k in obj_km), crossings=crossings, fortified=fortified,
+        depots=tuple(sorted(depots)), ferry_by=ferry_by, ferry_h=ferry_h, formed_km=formed_km,
+        column_length_km=length, timetable=shuttle,
+    )
+
+
+def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms, seg,
+             sched) -> Timetable | None:
+    """The shuttle of a truck-borne formation whose lift carries only part of its men: the
+    lift's trucks carry ``lift_men`` forward along the formation's own route and drive back
+    for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
+    engine's times of the lift's truck class on this route (the first season), its fuel the
+    class's litres per km on it; the marching men's pace the foot norm; trucks and marchers
+    keep the formation's march window; embark/debark from its march norm."""
+    if opt.shuttle_planner is None:
+        notes.append(f"{u.id}: its lift carries {u.lift_men} of {u.men} men, but no shuttle "
+                     "planner is available in this build; it moves at the trucks' pace")
+        return None
+    if u.lift_vehicle not in ids:
+        notes.append(f"{u.id}: its lift vehicle {u.lift_vehicle} is not among its vehicles; no "
+                     "shuttle")
+        return None
+    i = ids.index(u.lift_vehicle)
+    t = np.where(np.isfinite(step_time[season][i]), step_time[season][i], 0.0)
+    cum_h = np.cumsum(t) / 3600.0
+    cum_h -= cum_h[0]
+    route_km = float(kms[-1])
+    if route_km <= 0:
+        return None
+    f = np.where(np.isfinite(fuels[season][i]), fuels[season][i], 0.0)
+    per_km = float(np.sum(f)) / route_km * u.lift_trucks
+
+    def leg_h(a: float, b: float) -> float:
+        return abs(float(np.interp(b, kms, cum_h)) - float(np.interp(a, kms, cum_h))) \
+            / opt.speed_scale
+
+    c0 = army.h_hour.value.hour + army.h_hour.value.minute / 60.0
+
+    def march_hours(t0: float, t1: float) -> float:
+        return sched.moving_hours(c0 + t0, c0 + t1)
+
+    foot = norms.norm_for("foot")
+    norm = u.norm
+    tt = opt.shuttle_planner(
+        men=u.men, lift_men=u.lift_men, route_km=route_km, start_h=u.start_h,
+        end_h=hours_since(army.h_hour.value, _run_end(army)), truck_leg_h=leg_h,
+        truck_fuel_l_per_km=per_km * opt.fuel_scale,
+        march_kmh=foot.max_speed_kmh * opt.speed_scale, march_hours=march_hours,
+        load_h=norm.embark_h if norm is not None else 0.0,
+        unload_h=norm.debark_h if norm is not None else 0.0,
+        route=(kms, seg["lon"].to_numpy(float), seg["lat"].to_numpy(float)), fuel_type=fts[i])
+    if not tt.ok:
+        notes.append(f"{u.id}: the truck shuttle cannot be made ({tt.reason}); it moves at the "
+                     "trucks' pace")
+        return None
+    notes.append(f"{u.id}: {u.lift_trucks} {u.lift_vehicle} lift {u.lift_men} of {u.men} men: "
+                 "the trucks shuttle; " + "; ".join(tt.notes))
+    return tt
+
+
+def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None:
+    """The timetable of a formation carried by the flotilla (``movement: river``)."""
+    if u.movement == "river":
+        b = brigades.get(u.carried_by)
+        if opt.river_planner is None or b is None:
+            notes.append(f"{u.id}: carried by {u.carried_by}, but no river planner is available "
+                         "in this build; it stays at its start")
+            return None
+        ships = {}
+        if b.ships is not None:
+            ships = {s.ship_class: int(s.count.value) for s in b.ships}
+        elif b.standard in norms.standards:
+            ships = dict(norms.standards[b.standard].ships)
+        way = [(float(b.start.location().lon), float(b.start.location().lat))]
+        way += [(float(p.location().lon), float(p.location().lat)) for p in b.route]
+        tt = opt.river_planner(way, depart_h=u.start_h, men=u.men, ships=ships)
+        if not tt.ok:
+            notes.append(f"{u.id}: the river move cannot be made ({tt.reason}); it stays at its "
+                         "start")
+        return tt
+    if u.movement == "rail":
+        return None  # planned by the step loop when it departs (the lines held by then)
+    notes.append(f"{u.id}: movement {u.movement} needs a planner not available in this build; "
+                 "it stays at its start")
+    return None
+
+
+def _truck_leg_at(army, terrain, track, models, opt):
+    """``leg_at(i, (lon, lat))``: the leg function of ``supply.trucks[i]`` loading at a
+    railhead the army's railway moved forward to (cached per railhead; None when the station
+    lies outside the run's terrain)."""
+    from logistics.errors import ExtentError
+    from logistics.supply.turnaround import truck_leg_function
+    from logistics.vehicles import load_vehicle
+
+    cache: dict = {}
+
+    def leg_at(i: int, lonlat: tuple[float, float]):
+        key = (i, round(float(lonlat[0]), 5), round(float(lonlat[1]), 5))
+        if key not in cache:
+            tr = army.supply.trucks[i]
+            try:
+                cache[key] = truck_leg_function(terrain, load_vehicle(tr.vehicle),
+                                                (float(lonlat[0]), float(lonlat[1])), track,
+                                                stencil=army.routing.stencil, engine=opt.engine,
+                                                models=models)
+            except ExtentError:
+                cache[key] = None
+        return cache[key]
+
+    return leg_at
+
+
+def _truck_spec(army, i, terrain, track, notes, models, opt) -> TruckSpec:
+    """The spec of ``supply.trucks[i]`` with its leg function over the army's route cells."""
+    from logistics.advance.supply_specs import payload_l
+    from logistics.supply.turnaround import truck_leg_function
+    from logistics.vehicles import load_vehicle
+
+    t0 = army.h_hour.value
+    tr = army.supply.trucks[i]
+    vehicle = load_vehicle(tr.vehicle)
+    tank = tr.truck_tank_l.value if tr.truck_tank_l is not None else vehicle.tank_l
+    if tank is None:
+        from logistics.army.norms import load_norms
+
+        tank = load_norms().tank_l.get(vehicle.id)
+    if tank is None:
+        raise ConfigError(f"{army.source}: supply.trucks.{i}: vehicle {vehicle.id!r} has no "
+                          "tank_l; give truck_tank_l (with cite: or assumed:)")
+    lon, lat, note = railhead_lonlat(tr.railhead)
+    if note:
+        notes.append(f"supply.trucks.{i}: {note}")
+    leg = truck_leg_function(terrain, vehicle, (lon, lat), track, stencil=army.routing.stencil,
+                             engine=opt.engine, models=models)
+    until = tr.until.value if tr.until is not None else _run_end(army)
+    return TruckSpec(
+        name=tr.name, count=tr.count.value, payload_l=payload_l(tr, vehicle),
+        truck_tank_l=float(tank), fuel_type=tr.fuel_type, load_h=tr.load_h.value,
+        unload_h=tr.unload_h.value, driving_hours_per_day=tr.driving_hours_per_day.value,
+        start_h=hours_since(t0, tr.start.value), until_h=hours_since(t0, until),
+        convoys=tr.convoys, jitter_h=tr.jitter_h.value if tr.jitter_h else 0.0, leg=leg,
+    )

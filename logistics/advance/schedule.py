@@ -1,23 +1,18 @@
-"""The march clock: hours since H-hour, the run's end, and the daily march window.
+"""The march clock: hours since H-hour and the daily march window of a column.
 
 :class:`MarchSchedule` says when the head of the column moves: a daily window of
 ``hours_per_day`` from ``start_hour``, shortened by the column's close-up time (see
-:mod:`logistics.advance.formation`), slower at night, capped in km per march day.
-:func:`march_schedule` builds it from a scenario.
+:mod:`logistics.advance.formation`), slower at night. :func:`logistics.advance.pace.
+march_schedule_for` builds it from a formation's march norm.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-import numpy as np
-
-from logistics.advance.formation import close_up_hours
-from logistics.scenario import Scenario
-
-__all__ = ["MarchSchedule", "march_schedule", "hours_since", "run_end"]
+__all__ = ["MarchSchedule", "hours_since"]
 
 
 def hours_since(t0: datetime, t: datetime) -> float:
@@ -25,21 +20,14 @@ def hours_since(t0: datetime, t: datetime) -> float:
     return (t - t0).total_seconds() / 3600.0
 
 
-def run_end(sc: Scenario) -> datetime:
-    """The end of the run: midnight after the scenario's last day (``end`` is a day)."""
-    d = sc.end.value
-    return datetime(d.year, d.month, d.day) + timedelta(days=1)
-
-
 @dataclass(frozen=True)
 class MarchSchedule:
     """Daily march window in clock hours, shortened by the column's close-up time.
 
-    ``start_hour`` and ``hours_per_day`` come from the scenario; ``close_up_h`` from
-    :func:`close_up_hours`. Hours inside ``night_hours`` (start, end clock hours) move at
-    ``night_speed_factor`` of the day speed. ``max_km_per_day`` bounds the head's advance in
-    one march day (the 24 h from ``start_hour``): a documented daily march norm (e.g. rifle
-    troops on foot 30-40 km, PM 2.4) that the terrain speeds alone would exceed.
+    ``start_hour`` and ``hours_per_day`` come from the march norm; ``close_up_h`` from
+    :func:`logistics.advance.formation.close_up_hours`. Hours inside ``night_hours`` (start,
+    end clock hours) move at ``night_speed_factor`` of the day speed. No daily cap: a day's
+    km come from the pace and the hours under way (issue 13 item 4).
     """
 
     start_hour: float
@@ -47,7 +35,6 @@ class MarchSchedule:
     close_up_h: float = 0.0
     night_hours: tuple[float, float] = (21.0, 5.0)
     night_speed_factor: float = 1.0
-    max_km_per_day: float = math.inf
 
     @property
     def moving_hours_per_day(self) -> float:
@@ -96,18 +83,3 @@ def _overlap_with_daily(a: float, b: float, start: float, length: float) -> floa
         w1 = w0 + length
         total += max(0.0, min(b, w1) - max(a, w0))
     return total
-
-
-def march_schedule(sc: Scenario, *, column_length_km: float, mean_kmh: float,
-                   speed_scale: float = 1.0) -> MarchSchedule:
-    """The scenario's march window, closed up for a column ``column_length_km`` long moving
-    at ``mean_kmh`` (the route's mean column speed) times ``speed_scale``."""
-    march = sc.formation.march
-    return MarchSchedule(
-        start_hour=march.start_hour.value,
-        hours_per_day=march.hours_per_day.value,
-        close_up_h=close_up_hours(column_length_km, mean_kmh * speed_scale),
-        night_hours=march.night_hours,
-        night_speed_factor=march.night_speed_factor.value if march.night_speed_factor else 1.0,
-        max_km_per_day=march.max_km_per_day.value if march.max_km_per_day else np.inf,
-    )

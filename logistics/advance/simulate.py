@@ -1,322 +1,108 @@
-"""The hour-by-hour step loop of the advance: a seeded loop over a :class:`~logistics.advance.plan.Plan`.
+"""The hour-by-hour step loop of an army: every formation's elements moving on their routes, all
+drawing on one fuel account, recorded hour by hour.
 
-One step is one clock hour (the first starts at H-hour); one record per step goes to the track
-and one per day (at midnight) to the daily table. In each step the formation:
+One step is one clock hour (the first starts at H-hour). In each step:
 
-1. books the deliveries that have fallen due (trucks, airlift), taking what it can carry;
-2. sends every truck convoy that is back at its railhead;
-3. moves during the step's march hours, unless a documented event holds it: first through any
-   pending river-crossing delay, then along the route until the march time is used up, a class
-   runs dry (``halted: no fuel``), a stop is reached (river, depot, event, objective), the
-   day's march reaches ``formation.march.max_km_per_day`` (the rest of the march day is
-   ``rest``) or the route ends (``arrived``).
+1. deliveries that have fallen due are booked (truck convoys, airlift): into the formation they
+   were sent to (its elements' tanks, the shortest range first), then the army's reserve; what
+   fits nowhere is returned;
+2. every truck convoy back at its railhead is sent to the formation the priority rule says needs
+   it most (the first in ``fuel.priority`` whose tanks, less what is already on its way, are not
+   full), its legs timed by the cost engine to where that formation's head is;
+3. the elements move, formations in priority order (so the reserve serves them in that order):
+   during the formation's march window, at the pace of its slowest class on each step (its
+   profile), slower at night, until the march time is used up, a stop is reached (an
+   objective, a fortified region it assaults, a depot, the crossing where the flotilla ferries
+   it), the route ends, or fuel runs out. Fuel comes from the element's tanks, then the army's
+   reserve of that fuel; with ``drain_stalled`` an element that would stop takes the fuel of the
+   lower-priority elements of its own formation family. Classes that are still dry stay behind
+   as an element of their own; the rest go on. An element with no pace class never passes its
+   formation's leading element; elements at one place with fuel join up again.
 
-Fuel per class is the class's cumulative per-vehicle fuel along the route times its count; the
-ledger balances every day (carried + delivered - consumed = on hand) or the run fails loudly.
-The loop is deterministic except where the plan asks for randomness (truck jitter, airlift
-variability), which draws from ``numpy.random.default_rng(seed)``.
+Carried formations (``advance/movement``) are placed on the :class:`Timetable` their means
+give: the flotilla's river move and a truck shuttle are planned with the army; a rail move is
+planned when the formation departs, over the lines the army holds by then (retried each day
+until a train can run), and the shuttle's trucks burn the army's fuel. Before each dispatch the
+army's railway (``plan.rail``) says where the truck columns load: the usable station nearest
+the formation they serve, which moves forward as the formations reach stations and the lines
+behind them are restored, so the truck legs shorten.
+
+The ledger balances every day (carried + delivered - consumed = on hand) or the run fails
+loudly. The loop is deterministic except where the plan asks for randomness (truck jitter,
+airlift variability), drawn from ``numpy.random.default_rng(seed)``.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
 
-from logistics.advance.plan import Plan
-from logistics.advance.profiles import RouteProfile
+from logistics.advance.elements import Element, Profile, merge, profile, split
+from logistics.advance.movement import MOVEMENT_MODE, Reached
+from logistics.advance.plan import ArmyPlan, FormationPlan
 from logistics.supply.airlift import airlift_deliveries
 from logistics.supply.delivery import Delivery
-from logistics.supply.ledger import FuelLedger
+from logistics.supply.ledger import ArmyLedger
 from logistics.supply.trucks import TruckColumn
 
-__all__ = ["SimResult", "simulate", "STATUSES"]
+__all__ = ["ArmySim", "simulate_army", "STATUSES"]
 
-#: Status values of the daily table and the track.
-STATUSES: tuple[str, ...] = ("moving", "halted: no fuel", "halted: event", "arrived", "rest")
+#: Status values of the tracks and the daily table.
+STATUSES: tuple[str, ...] = ("moving", "rest", "halted: no fuel", "assault", "detached",
+                             "carried", "arrived", "not started")
 
-_EPS_KM = 1e-9
-_EPS_S = 1e-3  # column seconds: budgets below a millisecond are rounding, not time
+_EPS_KM = 1e-6
+_EPS_S = 1e-3
+#: Elements closer than this (km) on one route join up.
+_JOIN_KM = 0.05
+#: Litres per vehicle below which a class counts as dry (a rounding remainder, not fuel).
+_DRY_L = 0.01
 
 
 @dataclass(frozen=True)
-class SimResult:
-    """Daily table, hourly track, every delivery, the stops reached and notes of a run."""
+class ArmySim:
+    """What the step loop produced: per-formation ``tracks`` and ``daily`` tables, the army's
+    ``army_daily`` ledger, every ``delivery``, stops ``reached``, ``crossings`` and notes."""
 
+    tracks: pd.DataFrame
     daily: pd.DataFrame
-    track: pd.DataFrame
+    army_daily: pd.DataFrame
     deliveries: pd.DataFrame
     reached: pd.DataFrame
+    crossings: pd.DataFrame
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 @dataclass
-class _Day:
-    """Accumulators of one day."""
+class _FState:
+    """Runtime state of one formation besides its elements."""
 
-    carried_l: float
-    start_km: float
-    hours: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
-        ("moving", "halted: no fuel", "halted: event"), 0.0))
-    delivered: dict[str, float] = field(default_factory=lambda: dict.fromkeys(
-        ("truck", "air", "depot"), 0.0))
-    returned_l: float = 0.0
-    consumed_l: float = 0.0
-    truck_fuel_l: float = 0.0
-    supply_blocked: dict[str, str] = field(default_factory=dict)  # column -> why nothing left
-
-
-class _Loop:
-    """Mutable state of one run (position, ledger, queues); :func:`simulate` drives it."""
-
-    def __init__(self, plan: Plan, seed: int) -> None:
-        self.plan = plan
-        self.rng = np.random.default_rng(seed)
-        self.speed_scale = plan.speed_scale
-        self.fuel_scale = plan.fuel_scale
-        self.km = plan.route_km
-        self.profiles = {k: _strict(p) for k, p in plan.profiles.items()}
-        self.counts = np.array([g.count for g in plan.groups], dtype=np.float64)
-        self.burns = np.array([g.fuel_type != "none" and g.count > 0 for g in plan.groups])
-        self.ledger = FuelLedger(
-            [g.vehicle_id for g in plan.groups],
-            [g.fuel_type for g in plan.groups],
-            plan.on_hand_l,
-            plan.capacity_l,
-            plan.reserve_l,
-            plan.reserve_capacity_l,
-        )
-        self.s = 0.0
-        self.arrived = False
-        self.halt_until_h = -math.inf
-        self.pending_delay_h = 0.0
-        self.next_stop = 0
-        self.queue: list[tuple[float, int, Delivery]] = []
-        self.seq = 0
-        self.trucks = [TruckColumn(**vars(t)) for t in plan.trucks]
-        for a in plan.airlifts:
-            for d in airlift_deliveries(
-                name=a.name, first_day_h=a.first_day_h, n_days=a.n_days,
-                hour_offset_h=a.hour_offset_h, total_l=a.total_l, fuel_type=a.fuel_type,
-                daily_cv=a.daily_cv, rng=self.rng,
-            ):
-                self._push(d)
-        self.deliveries: list[dict] = []
-        self.reached: list[dict] = []
-        self.dry: str | None = None
-        self.march_day: int | None = None
-        self.day_start_km = 0.0
-
-    # -- helpers --------------------------------------------------------------------------
-    def _push(self, d: Delivery) -> None:
-        heapq.heappush(self.queue, (d.time_h, self.seq, d))
-        self.seq += 1
-
-    def season(self, t_h: float) -> str:
-        current = self.plan.seasons[0][1]
-        for start_h, name in self.plan.seasons:
-            if start_h <= t_h:
-                current = name
-        return current
-
-    def index(self) -> int:
-        return int(min(np.searchsorted(self.km, self.s, side="right") - 1, len(self.km) - 1))
-
-    def lonlat(self) -> tuple[float, float]:
-        return (float(np.interp(self.s, self.km, self.plan.route_lon)),
-                float(np.interp(self.s, self.km, self.plan.route_lat)))
-
-    # -- supply ---------------------------------------------------------------------------
-    def book_due(self, t_h: float, day: _Day) -> None:
-        while self.queue and self.queue[0][0] <= t_h:
-            _, _, d = heapq.heappop(self.queue)
-            self._book(d, day)
-
-    def rates_ahead(self, prof: RouteProfile, ahead_km: float = 100.0) -> np.ndarray:
-        """Litres per km of each whole class over the next ``ahead_km`` of the route."""
-        s1 = min(self.s + ahead_km, float(self.km[-1]))
-        if s1 - self.s < 1.0:  # at the end of the route: rates of the whole route
-            s0, s1 = 0.0, float(self.km[-1])
-        else:
-            s0 = self.s
-        span = max(s1 - s0, 1e-9)
-        per_vehicle = np.array([np.interp(s1, self.km, f) - np.interp(s0, self.km, f)
-                                for f in prof.fuel_l]) / span
-        return np.where(self.burns, self.counts * per_vehicle, 0.0)
-
-    def _book(self, d: Delivery, day: _Day) -> None:
-        self.ledger.rate = self.rates_ahead(self.profiles[self.season(d.time_h)])
-        taken = self.ledger.deliver(d.litres, d.fuel_type)
-        day.delivered[d.kind] += taken
-        day.returned_l += d.litres - taken
-        day.truck_fuel_l += d.truck_fuel_l
-        self.deliveries.append({
-            "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
-            "kind": d.kind, "offered_l": d.litres, "litres": taken, "fuel_type": d.fuel_type,
-            "truck_fuel_l": d.truck_fuel_l, "cum_km": self.s, "note": d.note,
-        })
-
-    def dispatch(self, t_h: float, day: _Day) -> None:
-        for col in self.trucks:
-            for d in col.dispatch(t_h, self.index(), self.season(t_h), self.rng,
-                                  self.speed_scale, self.fuel_scale):
-                self._push(d)
-            if col.blocked:
-                day.supply_blocked[col.name] = f"{col.name}: {col.blocked} (km {self.s:.0f})"
-
-    # -- movement -------------------------------------------------------------------------
-    def day_cap_km(self, a: float) -> float:
-        """Farthest km the head may reach in the march day of step start ``a`` (hours since
-        H-hour): the km at the day's first step plus ``max_km_per_day`` (inf without a cap)."""
-        sched = self.plan.schedule
-        if not math.isfinite(sched.max_km_per_day):
-            return math.inf
-        d = sched.march_day(_clock_h(self.plan.start) + a)
-        if d != self.march_day:
-            self.march_day, self.day_start_km = d, self.s
-        return self.day_start_km + sched.max_km_per_day
-
-    def blocked_until(self, a: float, b: float) -> tuple[float, float]:
-        """Usable part [u0, u1) of [a, b) once documented halts are taken out."""
-        u0, u1 = max(a, self.halt_until_h), b
-        for ev in self.plan.timed_events:
-            if ev.start_h <= u0 < ev.end_h:
-                u0 = max(u0, ev.end_h)
-            elif u0 < ev.start_h < u1:
-                u1 = ev.start_h
-        return u0, max(u0, u1)
-
-    def need(self, prof: RouteProfile, s1: float) -> np.ndarray:
-        """Litres each class burns moving the head from the current km to ``s1``."""
-        per_vehicle = np.array([np.interp(s1, self.km, f) - np.interp(self.s, self.km, f)
-                                for f in prof.fuel_l])
-        return np.where(self.burns, self.counts * self.fuel_scale * per_vehicle, 0.0)
-
-    def fuel_limit(self, prof: RouteProfile, s_want: float) -> tuple[float, str | None]:
-        """Farthest km up to ``s_want`` the fuel on hand reaches; the classes that limit it.
-
-        Tanks and reserve are shared as the ledger allows (:meth:`FuelLedger.shortfall`); the
-        shortfall grows with distance, so the limit is found by bisection.
-        """
-        short, _ = self.ledger.shortfall(self.need(prof, s_want))
-        if short <= 1e-9:
-            return math.inf, None
-        lo, hi = self.s, s_want
-        for _ in range(60):
-            mid = 0.5 * (lo + hi)
-            if self.ledger.shortfall(self.need(prof, mid))[0] <= 1e-9:
-                lo = mid
-            else:
-                hi = mid
-            if hi - lo < 1e-7:
-                break
-        _, fuel_type = self.ledger.shortfall(self.need(prof, hi))
-        need = self.need(prof, hi)
-        who = ",".join(g.vehicle_id for g, n, own in zip(self.plan.groups, need,
-                                                            self.ledger.own_l)
-                       if g.fuel_type == fuel_type and n > own + 1e-9)
-        return lo, who
-
-    def move(self, a: float, b: float, day: _Day) -> str:
-        """Move during [a, b); return the step's status and book its hours."""
-        sched = self.plan.schedule
-        clock0 = _clock_h(self.plan.start)
-        s_cap = self.day_cap_km(a)
-        window_h = sched.moving_hours(clock0 + a, clock0 + b)
-        if window_h <= 0:
-            return "rest"
-        u0, u1 = self.blocked_until(a, b)
-        usable_h = sched.moving_hours(clock0 + u0, clock0 + u1) if u1 > u0 else 0.0
-        event_h = window_h - usable_h
-        day.hours["halted: event"] += event_h
-        status = "halted: event" if event_h > 0 else "moving"
-        crossing = min(self.pending_delay_h, usable_h)
-        self.pending_delay_h -= crossing
-        usable_h -= crossing
-        day.hours["moving"] += crossing
-        if usable_h <= 0:
-            return status
-        prof = self.profiles[self.season(a)]
-        rate = 3600.0 * self.speed_scale * sched.speed_factor((clock0 + a) % 24.0)
-        budget = usable_h * rate  # column seconds (profile units) this step can cover
-        moved = False
-        while budget > _EPS_S:
-            t_here = float(np.interp(self.s, self.km, prof.time_s))
-            target_t = t_here + budget
-            s_time = (self.km[-1] if target_t >= prof.time_s[-1]
-                      else float(np.interp(target_t, prof.time_s, self.km)))
-            stop = self.plan.stops[self.next_stop] if self.next_stop < len(self.plan.stops) \
-                else None
-            s_stop = stop.km if stop is not None else math.inf
-            s_want = min(s_time, s_stop, float(self.km[-1]), s_cap)
-            s_fuel, who = self.fuel_limit(prof, s_want)
-            s_new = min(s_want, s_fuel)
-            if s_new > self.s:
-                burn = self.need(prof, s_new)
-                self.ledger.consume(burn)
-                day.consumed_l += float(burn.sum())
-                used = float(np.interp(s_new, self.km, prof.time_s)) - t_here
-                budget -= used
-                day.hours["moving"] += used / rate
-                self.s = s_new
-                moved = True
-            if stop is not None and self.s >= s_stop - _EPS_KM:
-                self.next_stop += 1
-                t_stop = a + crossing + usable_h - budget / rate
-                budget = self._at_stop(stop, t_stop, budget, rate, day)
-                if self.halt_until_h > t_stop:
-                    return "halted: event"
-                continue
-            if self.s >= self.km[-1] - _EPS_KM:
-                self.arrived = True
-                return "arrived"
-            if self.s >= s_cap - _EPS_KM:  # the day's march is done: rest until the next day
-                return "moving" if moved else "rest"
-            if s_fuel <= s_new + _EPS_KM and s_fuel < s_time and budget > _EPS_S:
-                day.hours["halted: no fuel"] += budget / rate
-                self.dry = who
-                return "halted: no fuel"
-            break
-        return "moving" if moved else status
-
-    def _at_stop(self, stop, t_h: float, budget: float, rate: float, day: _Day) -> float:
-        """Act on a stop reached at ``t_h``; return the remaining march budget."""
-        self.reached.append({"time": self.plan.start + timedelta(hours=t_h), "kind": stop.kind,
-                             "name": stop.name, "cum_km": stop.km})
-        if stop.kind == "river":
-            self.pending_delay_h += stop.delay_h
-            take = min(self.pending_delay_h, budget / rate)
-            self.pending_delay_h -= take
-            day.hours["moving"] += take
-            return budget - take * rate
-        if stop.kind == "depot":
-            self._book(Delivery(t_h, stop.name, "depot", stop.litres, stop.fuel_type), day)
-            return budget
-        if stop.kind == "event":
-            until = stop.until_h if stop.until_h is not None else t_h + (stop.duration_h or 0.0)
-            if until > t_h:
-                self.halt_until_h = max(self.halt_until_h, until)
-                day.hours["halted: event"] += budget / rate
-                return 0.0
-        return budget
+    elements: list[Element]
+    taken_regions: set = field(default_factory=set)
+    objectives_done: int = 0
+    crossings_done: int = 0
+    depots_done: set = field(default_factory=set)
+    ferry_release_h: float | None = None
+    ferry_km: float | None = None
+    arrived_h: float | None = None
+    first_dry_h: float | None = None
+    en_route_l: float = 0.0
+    day: dict = field(default_factory=dict)
+    #: a timetable planned in the loop (a rail move), else None (the plan's, if any)
+    timetable: object | None = None
+    rail_tried_h: float = -math.inf
 
 
-def _strict(p: RouteProfile) -> RouteProfile:
-    """Make cumulative arrays strictly increasing (tiny ramp) so they can be inverted."""
-    ramp = np.arange(p.time_s.size, dtype=np.float64) * 1e-9
-    return RouteProfile(p.time_s + ramp, p.fuel_l + ramp, p.impassable_km)
-
-
-def _clock_h(t: datetime) -> float:
+def _clock_h(t) -> float:
     return t.hour + t.minute / 60.0 + t.second / 3600.0
 
 
-def _step_bounds(plan: Plan) -> list[float]:
-    """Hours since H-hour of every whole clock hour from H-hour to the end, both included."""
+def _step_bounds(plan: ArmyPlan) -> list[float]:
     c0 = _clock_h(plan.start)
     total = plan.duration_h
     bounds = [0.0]
@@ -328,90 +114,757 @@ def _step_bounds(plan: Plan) -> list[float]:
     return bounds
 
 
-def simulate(plan: Plan, *, seed: int = 0) -> SimResult:
-    """Run the plan hour by hour; return the daily table, the track and the deliveries.
+def _new_day() -> dict:
+    return {"moving": 0.0, "no_fuel": 0.0, "event": 0.0, "delivered": 0.0, "consumed": 0.0,
+            "start_km": None}
 
-    Speeds and fuel burns scale by the plan's ``speed_scale`` and ``fuel_scale``."""
-    loop = _Loop(plan, seed)
-    c0 = _clock_h(plan.start)
-    day = _Day(carried_l=loop.ledger.total_l, start_km=0.0)
-    daily, track = [], []
-    bounds = _step_bounds(plan)
-    last_status = "rest"
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        loop.book_due(a, day)
-        if not loop.arrived:
-            loop.dispatch(a, day)
-            last_status = loop.move(a, b, day)
+
+class _Loop:
+    """Mutable state of one army run; :func:`simulate_army` drives it."""
+
+    def __init__(self, plan: ArmyPlan, seed: int) -> None:
+        self.plan = plan
+        self.rng = np.random.default_rng(seed)
+        self.c0 = _clock_h(plan.start)
+        self.fp = {f.id: f for f in plan.formations}
+        self.order = [fid for fid in plan.priority if fid in self.fp]
+        self.rank = {fid: i for i, fid in enumerate(self.order)}
+        self.root = {fid: self._root(fid) for fid in self.fp}
+        self.serial = 0
+        self.state: dict[str, _FState] = {}
+        tanks0 = 0.0
+        fill = plan.army.fuel.in_tanks_refills.value
+        for f in plan.formations:
+            cap = f.counts * (f.tank_l + f.extra_l)
+            tanks = f.counts * (fill * f.tank_l + f.extra_l)
+            e = Element(f.id, 0.0, f.counts.astype(np.float64).copy(), tanks.astype(np.float64),
+                        cap.astype(np.float64), serial=self._serial())
+            self.state[f.id] = _FState([e])
+            tanks0 += float(tanks.sum())
+            self.state[f.id].day = _new_day()
+        self.ledger = ArmyLedger(plan.reserve_l, plan.reserve_capacity_l, tanks0)
+        self.queue: list = []
+        self.seq = 0
+        self.trucks = [TruckColumn(**{k: v for k, v in vars(t).items()}) for t in plan.trucks]
+        for a, prio in zip(plan.airlifts, plan.air_priority or [()] * len(plan.airlifts)):
+            for d in airlift_deliveries(name=a.name, first_day_h=a.first_day_h, n_days=a.n_days,
+                                        hour_offset_h=a.hour_offset_h, total_l=a.total_l,
+                                        fuel_type=a.fuel_type, daily_cv=a.daily_cv, rng=self.rng):
+                self._push(replace(d, formation_id=",".join(prio)))
+        self.deliveries: list[dict] = []
+        self.reached: list[dict] = []
+        self.crossing_times: dict[tuple[str, int], float] = {}
+        self.depots_taken: set[int] = set()
+        self.ferry_free_h: dict[str, float] = {b: 0.0 for b in plan.ferry_brigades}
+        self.notes: list[str] = []
+        self.army_day = self._new_army_day()
+        self.pos_lon: list[float] = []
+        self.pos_lat: list[float] = []
+        self.pos_t: list[float] = []
+        self.pos_f: list[str] = []
+        self._prof_cache: dict = {}
+        self._rule = None
+        self.railheads: dict[int, str] = {}
+
+    # -- small helpers --------------------------------------------------------------------
+    def _serial(self) -> int:
+        self.serial += 1
+        return self.serial
+
+    def _root(self, fid: str) -> str:
+        cur, seen = fid, set()
+        while True:
+            p = self.fp[cur].unit.parent
+            if p is None or p not in self.fp or p in seen:
+                return cur
+            seen.add(cur)
+            cur = p
+
+    def _new_army_day(self) -> dict:
+        return {"carried": self.on_hand(), "delivered": {"truck": 0.0, "air": 0.0, "depot": 0.0},
+                "consumed": 0.0, "returned": 0.0, "truck_fuel": 0.0, "drained": 0.0,
+                "blocked": {}}
+
+    def _push(self, d: Delivery) -> None:
+        heapq.heappush(self.queue, (d.time_h, self.seq, d))
+        self.seq += 1
+
+    def season(self, t_h: float) -> str:
+        current = self.plan.seasons[0][1]
+        for start_h, name in self.plan.seasons:
+            if start_h <= t_h:
+                current = name
+        return current
+
+    def tanks_total(self) -> float:
+        return float(sum(e.tanks.sum() for st in self.state.values() for e in st.elements))
+
+    def on_hand(self) -> float:
+        return self.ledger.on_hand(self.tanks_total())
+
+    def prof(self, e: Element, fp: FormationPlan, season: str) -> Profile:
+        key = (season, e.key())
+        cache = self._prof_cache.setdefault(fp.id, {})
+        if key not in cache:
+            cache[key] = profile(fp.step_time_s[season], fp.step_fuel_l[season], fp.pace_mask,
+                                 e.present, fp.idle_l_per_h)
+        return cache[key]
+
+    def lead(self, fid: str) -> Element:
+        """The formation's head: the foremost element holding a pace class (else any)."""
+        els = [e for e in self.state[fid].elements if not e.detached] or self.state[fid].elements
+        fp = self.fp[fid]
+        with_pace = [e for e in els if (e.present & fp.pace_mask).any()]
+        return max(with_pace or els, key=lambda e: (e.s, -e.serial))
+
+    def accounts(self, fid: str, season: str, *, detached: bool = False):
+        """(tanks, capacity, L/km ahead, types) of every element of a formation."""
+        fp = self.fp[fid]
+        out = []
+        for e in self.state[fid].elements:
+            if e.detached and not detached:
+                continue
+            if len(fp.km) > 1:
+                p = self.prof(e, fp, season)
+                s1 = min(e.s + 100.0, float(fp.km[-1]))
+                s0 = e.s if s1 - e.s >= 1.0 else 0.0
+                s1 = s1 if s1 - e.s >= 1.0 else float(fp.km[-1])
+                span = max(s1 - s0, 1e-9)
+                per = np.array([np.interp(s1, fp.km, f) - np.interp(s0, fp.km, f)
+                                for f in p.fuel_l]) / span
+                rate = e.counts * np.maximum(per, 1e-9)
+            else:
+                rate = e.counts * 1.0
+            rate = np.where(np.array(fp.fuel_types) == "none", 0.0, rate)
+            out.append((e.tanks, e.capacity, rate, fp.fuel_types))
+        return out
+
+    # -- supply ---------------------------------------------------------------------------
+    def book_due(self, t_h: float) -> None:
+        while self.queue and self.queue[0][0] <= t_h:
+            _, _, d = heapq.heappop(self.queue)
+            self.book(d)
+
+    def book(self, d: Delivery) -> None:
+        """Book a delivery: into the formations it is for (their elements' tanks), then the
+        army's reserve; the rest goes back to the supplier."""
+        season = self.season(d.time_h)
+        targets = [x for x in d.formation_id.split(",") if x in self.fp] if d.formation_id else []
+        taken, by = 0.0, []
+        for fid in targets:
+            t = self.ledger.fill(self.accounts(fid, season), d.litres - taken, d.fuel_type)
+            if t > 0:
+                by.append(fid)
+                self.state[fid].day["delivered"] += t
+            taken += t
+            if d.kind == "truck":
+                self.state[fid].en_route_l = max(0.0, self.state[fid].en_route_l - d.litres)
+        taken += self.ledger.to_reserve(d.litres - taken, d.fuel_type)
+        self.ledger.book_delivery(d.litres, taken)
+        self.army_day["delivered"][d.kind] += taken
+        self.army_day["returned"] += d.litres - taken
+        self.army_day["truck_fuel"] += d.truck_fuel_l
+        self.deliveries.append({
+            "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
+            "kind": d.kind, "offered_l": d.litres, "litres": taken, "fuel_type": d.fuel_type,
+            "truck_fuel_l": d.truck_fuel_l, "formation_id": ",".join(by) or "(reserve)",
+            "note": d.note,
+        })
+
+    def need_l(self, fid: str) -> float:
+        """Litres a formation's tanks lack, less what is already on its way."""
+        fp = self.fp[fid]
+        burn = np.array(fp.fuel_types) != "none"
+        lack = sum(float(((e.capacity - e.tanks) * burn).sum())
+                   for e in self.state[fid].elements if not e.detached)
+        return lack - self.state[fid].en_route_l
+
+    def active(self, fid: str, t_h: float) -> bool:
+        st = self.state[fid]
+        return (st.arrived_h is None and self.timetable(fid) is None
+                and self.fp[fid].unit.movement != "rail"
+                and any(not e.detached for e in st.elements))
+
+    def timetable(self, fid: str):
+        """The formation's timetable: planned in the loop (rail), else the plan's."""
+        return self.state[fid].timetable or self.fp[fid].timetable
+
+    def path(self, fid: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(km, lon, lat) of the path the formation's km is measured on."""
+        fp, tt = self.fp[fid], self.state[fid].timetable
+        if tt is not None and tt.ok:
+            return tt.km, tt.lon, tt.lat
+        return fp.km, fp.lon, fp.lat
+
+    def dispatch(self, t_h: float) -> None:
+        if not self.trucks:
+            return
+        target = None
+        for fid in self.order:
+            if self.active(fid, t_h) and self.fp[fid].refill_l > 0 \
+                    and self.need_l(fid) > 0.01 * self.fp[fid].refill_l:
+                target = fid
+                break
+        reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
+        if target is None:
+            if reserve_room <= 1.0:
+                return
+            movers = [fid for fid in self.order if self.active(fid, t_h) and len(self.fp[fid].cells)]
+            if not movers:
+                return
+            where, to = movers[0], ""
         else:
-            last_status = "arrived"
-        lon, lat = loop.lonlat()
+            where, to = target, target
+        fp = self.fp[where]
+        if not len(fp.cells):
+            return
+        e = self.lead(where)
+        i = int(min(np.searchsorted(fp.km, e.s, side="right") - 1, len(fp.km) - 1))
+        r, c = (int(v) for v in fp.cells[max(i, 0)])
+        idx = self.plan.cell_index.get((r, c), 0)
+        if self.plan.rail is not None and self.plan.truck_leg_at is not None:
+            self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
+                                      float(np.interp(e.s, fp.km, fp.lat))))
+        for col in self.trucks:
+            for d in col.dispatch(t_h, idx, self.season(t_h), self.rng, self.plan.speed_scale,
+                                  self.plan.fuel_scale):
+                d = replace(d, formation_id=to)
+                if to:
+                    self.state[to].en_route_l += d.litres
+                self._push(d)
+            if col.blocked:  # the day's record says why this column delivered nothing
+                self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
+
+    def move_railheads(self, t_h: float, toward: tuple[float, float]) -> None:
+        """Load every truck column at the army's railhead nearest ``toward`` once the railway
+        has moved forward past its configured railhead (``plan.rail``): the leg function from
+        there (the cost engine) replaces the column's."""
+        rh = self.plan.rail.railhead_at(t_h, reached_of(self), toward)
+        if rh is None or "moved forward" not in rh.note:
+            return
+        for i, col in enumerate(self.trucks):
+            if self.railheads.get(i) == rh.name:
+                continue
+            leg = self.plan.truck_leg_at(i, (rh.lon, rh.lat))
+            if leg is None:
+                continue
+            col.leg = leg
+            self.railheads[i] = rh.name
+            self.reached.append({"time": self.plan.start + timedelta(hours=t_h),
+                                 "formation_id": "", "kind": "railhead",
+                                 "name": f"{col.name} loads at {rh.name}: {rh.note}",
+                                 "cum_km": np.nan})
+
+    # -- fuel limits, drain, split ---------------------------------------------------------
+    def need(self, e: Element, fp: FormationPlan, p: Profile, s1: float) -> np.ndarray:
+        per = np.array([np.interp(s1, fp.km, f) - np.interp(e.s, fp.km, f) for f in p.fuel_l])
+        burn = np.array(fp.fuel_types) != "none"
+        return np.where(burn, e.counts * self.plan.fuel_scale * per, 0.0)
+
+    def fuel_limit(self, e, fp, p, s_want) -> float:
+        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, self.need(e, fp, p, s_want))
+        if short <= 1e-9:
+            return math.inf
+        lo, hi = e.s, s_want
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            if self.ledger.shortfall(e.tanks, fp.fuel_types, self.need(e, fp, p, mid))[0] <= 1e-9:
+                lo = mid
+            else:
+                hi = mid
+            if hi - lo < 1e-6:
+                break
+        return lo
+
+    def dry_classes(self, e: Element, fp: FormationPlan) -> np.ndarray:
+        """Bool per class: present, burns fuel, and neither tanks nor reserve hold any."""
+        out = np.zeros(len(fp.class_ids), dtype=bool)
+        for i, ft in enumerate(fp.fuel_types):
+            if ft != "none" and e.counts[i] > 0 \
+                    and e.tanks[i] + self.ledger.reserve(ft) < _DRY_L * e.counts[i]:
+                out[i] = True
+        return out
+
+    def drain(self, e: Element, fp: FormationPlan, dry: np.ndarray) -> float:
+        """Fill the dry classes of ``e`` from lower-priority vehicles of the same fuel: first
+        the element's own classes that do not set its pace, then the elements of lower-priority
+        formations of its family (``fuel.drain_stalled``). Returns the litres moved."""
+        moved = 0.0
+        for i in np.flatnonzero(dry):
+            ft = fp.fuel_types[i]
+            want = float(e.capacity[i] - e.tanks[i])
+            donors = []
+            for j, t in enumerate(fp.fuel_types):
+                if j != i and t == ft and not fp.pace_mask[j] and e.tanks[j] > 0:
+                    donors.append((e, j))
+            my_rank = self.rank.get(fp.id, 0)
+            family = [fid for fid in self.order if self.root[fid] == self.root[fp.id]
+                      and self.rank[fid] > my_rank]
+            for fid in reversed(family):
+                dfp = self.fp[fid]
+                for de in self.state[fid].elements:
+                    if de.detached:
+                        continue
+                    for j, t in enumerate(dfp.fuel_types):
+                        if t == ft and de.tanks[j] > 0:
+                            donors.append((de, j))
+            for de, j in donors:
+                if want <= 1e-9:
+                    break
+                take = min(want, float(de.tanks[j]))
+                de.tanks[j] -= take
+                e.tanks[i] += take
+                want -= take
+                moved += take
+        if moved > 0:
+            self.ledger.drained(moved)
+            self.army_day["drained"] += moved
+        return moved
+
+    # -- movement -------------------------------------------------------------------------
+    def stops_after(self, fid: str, e: Element) -> float:
+        """Km of the next stop of the formation at or beyond ``e.s`` (inf if none)."""
+        st, fp = self.state[fid], self.fp[fid]
+        kms = [math.inf]
+        if st.objectives_done < len(fp.objectives):
+            kms.append(fp.objectives[st.objectives_done][0])
+        for p in fp.fortified:
+            if p.region_id not in st.taken_regions and p.km_in >= e.s - _EPS_KM:
+                kms.append(p.km_in)
+                break
+        for k, n in fp.depots:
+            if n not in self.depots_taken and k >= e.s - _EPS_KM:
+                kms.append(k)
+                break
+        if st.crossings_done < len(fp.crossings):
+            kms.append(fp.crossings[st.crossings_done].km)
+        return min(k for k in kms if k >= e.s - _EPS_KM) if len(kms) > 1 else math.inf
+
+    def at_stops(self, fid: str, e: Element, t_h: float, lead: bool) -> None:
+        """Act on every stop at the element's km."""
+        st, fp = self.state[fid], self.fp[fid]
+        when = self.plan.start + timedelta(hours=t_h)
+        while st.objectives_done < len(fp.objectives) and \
+                fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
+            km, name = fp.objectives[st.objectives_done]
+            self.reached.append({"time": when, "formation_id": fid, "kind": "objective",
+                                 "name": name, "cum_km": km})
+            st.objectives_done += 1
+        while st.crossings_done < len(fp.crossings) and \
+                fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
+            c = fp.crossings[st.crossings_done]
+            self.crossing_times[(fid, st.crossings_done)] = t_h
+            if fp.ferry_by and st.ferry_release_h is None and c.river_class in (1, 2):
+                start = max(t_h, self.ferry_free_h.get(fp.ferry_by, 0.0))
+                st.ferry_release_h = start + fp.ferry_h
+                st.ferry_km = c.km
+                self.ferry_free_h[fp.ferry_by] = st.ferry_release_h
+                self.reached.append({"time": when, "formation_id": fid, "kind": "ferry",
+                                     "name": f"ferried by {fp.ferry_by} for {fp.ferry_h:.1f} h",
+                                     "cum_km": c.km})
+            st.crossings_done += 1
+        for p in fp.fortified:
+            if p.region_id in st.taken_regions or not (p.km_in <= e.s + _EPS_KM):
+                continue
+            if e.s > p.km_out + _EPS_KM:
+                st.taken_regions.add(p.region_id)
+                continue
+            st.taken_regions.add(p.region_id)
+            rate = self._rule.rate_km_per_day
+            dur = max(p.km_out - p.km_in, 0.0) / rate * 24.0
+            e.halt_until_h = max(e.halt_until_h, t_h + dur)
+            e.halt_status = "assault"
+            self.reached.append({"time": when, "formation_id": fid, "kind": "fortified region",
+                                 "name": f"{p.region_name}: {p.action}, {dur:.1f} h to cross "
+                                         f"{p.km_out - p.km_in:.1f} km", "cum_km": p.km_in})
+            if p.detaches:
+                frac = self._rule.fraction_of_men
+                take = np.floor(e.counts * frac + 0.5)
+                if take.sum() > 0:
+                    d = split(e, take, serial=self._serial(), detached=True)
+                    d.status = "detached"
+                    st.elements.append(d)
+                    self.reached.append({"time": when, "formation_id": fid, "kind": "detached",
+                                         "name": f"{int(take.sum())} (men and vehicles) left at "
+                                                 f"{p.region_name}; the siege's end is not "
+                                                 "modelled", "cum_km": p.km_in})
+        for k, n in fp.depots:
+            if n in self.depots_taken or k > e.s + _EPS_KM:
+                continue
+            self.depots_taken.add(n)
+            name, litres, ft = self.plan.depots[n]
+            self.book(Delivery(t_h, name, "depot", litres, ft, formation_id=fid))
+
+    def move(self, fid: str, e: Element, a: float, b: float) -> str:
+        """Move one element during [a, b); return its status."""
+        fp, st = self.fp[fid], self.state[fid]
+        u = fp.unit
+        if e.detached:
+            return "detached"
+        if b <= u.start_h:
+            return "not started"
+        end_km = float(fp.km[-1])
+        if e.s >= end_km - _EPS_KM and len(fp.km) > 1:
+            return "arrived"
+        u0 = max(a, u.start_h, e.halt_until_h)
+        if u0 >= b:
+            if e.halt_until_h > a:
+                st.day["event"] += b - max(a, u.start_h)
+                return e.halt_status or "rest"
+            return "rest"
+        season = self.season(a)
+        sched = fp.schedule[season]
+        window = sched.moving_hours(self.c0 + u0, self.c0 + b)
+        if e.halt_until_h > a:
+            st.day["event"] += max(0.0, e.halt_until_h - max(a, u.start_h))
+        if window <= 0:
+            return "rest"
+        rate = 3600.0 * self.plan.speed_scale * sched.speed_factor((self.c0 + u0) % 24.0)
+        budget = window * rate
+        moved = False
+        status = "rest"
+        p = self.prof(e, fp, season)
+        for _ in range(200):
+            if budget <= _EPS_S:
+                break
+            lead = self.lead(fid)
+            cap = end_km if e is lead else lead.s  # never past the formation's head
+            t_here = float(np.interp(e.s, fp.km, p.time_s))
+            target = t_here + budget
+            s_time = end_km if target >= p.time_s[-1] else float(np.interp(target, p.time_s, fp.km))
+            s_stop = self.stops_after(fid, e) if e is lead else math.inf
+            s_want = min(s_time, s_stop, end_km, cap)
+            if s_want <= e.s + _EPS_KM and s_stop > e.s + _EPS_KM:
+                break  # behind its head: wait there
+            s_fuel = self.fuel_limit(e, fp, p, s_want)
+            s_new = min(s_want, s_fuel)
+            if s_new > e.s:
+                burn = self.need(e, fp, p, s_new)
+                got = self.ledger.consume(e.tanks, fp.fuel_types, burn)
+                st.day["consumed"] += got
+                self.army_day["consumed"] += got
+                used = float(np.interp(s_new, fp.km, p.time_s)) - t_here
+                budget -= max(used, 0.0)
+                st.day["moving"] += max(used, 0.0) / rate
+                e.s = s_new
+                moved = True
+                status = "moving"
+            if e is lead and s_stop <= e.s + _EPS_KM:
+                self.at_stops(fid, e, b - budget / rate, lead=True)
+                if e.halt_until_h > b - budget / rate:
+                    return e.halt_status
+                p = self.prof(e, fp, season)
+                continue
+            if e.s >= end_km - _EPS_KM:
+                st.arrived_h = st.arrived_h if st.arrived_h is not None else b - budget / rate
+                return "arrived"
+            if e.s >= cap - _EPS_KM:
+                break
+            if s_fuel < s_want - _EPS_KM:
+                dry = self.dry_classes(e, fp)
+                if self.plan.drain_stalled and dry.any() and self.drain(e, fp, dry) > 1e-6:
+                    continue
+                dry = self.dry_classes(e, fp)
+                if not dry.any():
+                    if s_new > e.s - _EPS_KM and s_fuel <= e.s + _EPS_KM:
+                        # limited by a remainder below the dry threshold: nothing moves
+                        st.day["no_fuel"] += budget / rate
+                        return "halted: no fuel"
+                    continue
+                rest = e.present & ~dry
+                if rest.any():
+                    stalled = split(e, np.where(dry, e.counts, 0.0), serial=self._serial())
+                    stalled.status = "halted: no fuel"
+                    stalled.dry = ",".join(c for c, d in zip(fp.class_ids, dry) if d)
+                    st.elements.append(stalled)
+                    if st.first_dry_h is None:
+                        st.first_dry_h = b - budget / rate
+                    self.notes_dry(fid, stalled.dry, b - budget / rate, e.s)
+                    p = self.prof(e, fp, season)
+                    continue
+                e.dry = ",".join(c for c, d in zip(fp.class_ids, dry) if d)
+                if st.first_dry_h is None:
+                    st.first_dry_h = b - budget / rate
+                    self.notes_dry(fid, e.dry, b - budget / rate, e.s)
+                st.day["no_fuel"] += budget / rate
+                return "halted: no fuel"
+            break
+        if not moved and self.dry_classes(e, fp)[e.present].all() and fp.refill_l > 0 \
+                and e.present[np.array(fp.fuel_types) != "none"].any() \
+                and not (e.present & (np.array(fp.fuel_types) == "none")).any():
+            st.day["no_fuel"] += window
+            return "halted: no fuel"
+        return status
+
+    def notes_dry(self, fid: str, classes: str, t_h: float, km: float) -> None:
+        when = self.plan.start + timedelta(hours=t_h)
+        self.reached.append({"time": when, "formation_id": fid, "kind": "dry",
+                             "name": f"{classes} dry; they stay behind", "cum_km": km})
+
+    def join_up(self, fid: str) -> None:
+        """Elements of a formation at one place with fuel join up."""
+        st, fp = self.state[fid], self.fp[fid]
+        live = [e for e in st.elements if not e.detached]
+        live.sort(key=lambda e: (-e.s, e.serial))
+        kept: list[Element] = []
+        for e in live:
+            host = next((k for k in kept if abs(k.s - e.s) <= _JOIN_KM
+                         and not self.dry_classes(k, fp).any()
+                         and not self.dry_classes(e, fp).any()), None)
+            if host is not None:
+                merge(host, e)
+            else:
+                kept.append(e)
+        st.elements = kept + [e for e in st.elements if e.detached]
+
+    def carried(self, fid: str, a: float, b: float) -> tuple[float, str]:
+        """Km and status of a carried formation (a timetable) at ``b``; a rail move is
+        planned here when the formation departs; a shuttle's trucks burn the army's fuel."""
+        fp, st = self.fp[fid], self.state[fid]
+        e = st.elements[0]
+        if fp.unit.movement == "rail" and st.timetable is None and self.plan.rail is not None \
+                and b > fp.unit.start_h and a >= st.rail_tried_h + 24.0:
+            self.plan_rail(fid, max(a, fp.unit.start_h))
+        tt = self.timetable(fid)
+        if tt is None or not tt.ok:
+            return e.s, "not started"
+        s0 = e.s
+        e.s = tt.km_at(b)
+        if tt.fuel_l is not None:
+            self.burn_carried(fid, e, tt.fuel_between(a, b))
+        if fp.objectives and st.timetable is None:
+            while st.objectives_done < len(fp.objectives) and \
+                    fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
+                km, name = fp.objectives[st.objectives_done]
+                self.reached.append({"time": self.plan.start + timedelta(hours=b),
+                                     "formation_id": fid, "kind": "objective", "name": name,
+                                     "cum_km": km})
+                st.objectives_done += 1
+        if b < tt.start_h:
+            return e.s, "not started"
+        if b >= tt.end_h:
+            if st.arrived_h is None:
+                st.arrived_h = tt.end_h
+            return e.s, "arrived"
+        if e.s > s0 + _EPS_KM or tt.mode in ("rail", "river"):
+            st.day["moving"] += b - a
+            return e.s, "carried" if tt.mode in ("rail", "river") else "moving"
+        return e.s, "rest"
+
+    def plan_rail(self, fid: str, depart_h: float) -> None:
+        """Plan a formation's rail move at ``depart_h`` from its start to its last objective
+        over the lines the army holds by then; when no train can run yet, retry in a day."""
+        fp, st = self.fp[fid], self.state[fid]
+        u = fp.unit
+        st.rail_tried_h = depart_h
+        dest = u.objectives[-1].options[0]
+        vehicles = {c: int(n) for c, n in u.motor_classes}
+        tt = self.plan.rail((u.start_lon, u.start_lat), (float(dest[1]), float(dest[2])),
+                            reached=reached_of(self), depart_h=depart_h, men=u.men,
+                            vehicles=vehicles)
+        when = self.plan.start + timedelta(hours=depart_h)
+        if tt.ok:
+            st.timetable = tt
+            self.reached.append({"time": when, "formation_id": fid, "kind": "rail",
+                                 "name": "; ".join(n for _, n in tt.stations) or "by rail",
+                                 "cum_km": 0.0})
+        else:
+            self.notes.append(f"{fid}: no rail move at +{depart_h:.0f} h ({tt.reason}); "
+                              "tried again a day later")
+
+    def burn_carried(self, fid: str, e: Element, litres: float) -> None:
+        """Book the fuel a carried formation's own vehicles burn (a shuttle's trucks) from
+        its tanks, then the army's reserve."""
+        if litres <= 0:
+            return
+        fp, st = self.fp[fid], self.state[fid]
+        tt = self.timetable(fid)
+        burn = np.zeros(len(fp.class_ids))
+        for i, ft in enumerate(fp.fuel_types):
+            if ft != "none" and (tt.fuel_type in ("any", ft) or not burn.any()):
+                burn[i] = litres * self.plan.fuel_scale
+                break
+        got = self.ledger.consume(e.tanks, fp.fuel_types, burn)
+        st.day["consumed"] += got
+        self.army_day["consumed"] += got
+        if got < burn.sum() - 1e-6:
+            self.notes.append(f"{fid}: the shuttle's trucks ran short of fuel "
+                              f"({burn.sum() - got:.0f} L not on hand); the shuttle's timetable "
+                              "is kept (not modelled: trucks stalled by it)")
+
+
+def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
+    """Run the army's plan hour by hour (see the module docstring); ``rule`` is the
+    fortified-region rule (:class:`~logistics.army.fortified.FortifiedRule`; the shipped one
+    when None)."""
+    from logistics.army.fortified import load_fortified
+
+    loop = _Loop(plan, seed)
+    loop._rule = rule or load_fortified().rule
+    bounds = _step_bounds(plan)
+    tracks, daily, army_daily = [], [], []
+    for fid in loop.order:
+        loop.state[fid].day["start_km"] = 0.0
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        loop.book_due(a)
+        loop.dispatch(a)
         t_b = plan.start + timedelta(hours=b)
-        track.append({"time": t_b, "cum_km": loop.s, "lon": lon, "lat": lat,
-                      "status": last_status, "fuel_l": loop.ledger.total_l,
-                      "dry_class": loop.dry if last_status == "halted: no fuel" else ""})
-        day_end = abs(((c0 + b) / 24.0) - round((c0 + b) / 24.0)) < 1e-9
-        if day_end or b == bounds[-1]:
+        for fid in loop.order:
+            fp, st = loop.fp[fid], loop.state[fid]
+            if fp.timetable is not None or (fp.unit.movement in ("river", "rail")):
+                km, status = loop.carried(fid, a, b)
+                head_status = status
+            else:
+                statuses = {}
+                for e in sorted(list(st.elements), key=lambda x: (-x.s, x.serial)):
+                    e.status = loop.move(fid, e, a, b)
+                    statuses[id(e)] = e.status
+                loop.join_up(fid)
+                head = loop.lead(fid)
+                head_status = head.status
+            tracks.append(_track_row(loop, fid, t_b, head_status, b))
+        _record_positions(loop, b)
+        c0b = (loop.c0 + b) / 24.0
+        if abs(c0b - round(c0b)) < 1e-9 or b == bounds[-1]:
             date = (t_b - timedelta(microseconds=1)).date()
-            daily.append(_day_record(loop, day, date, lon, lat))
-            day = _Day(carried_l=loop.ledger.total_l, start_km=loop.s)
-    notes = [n for col in loop.trucks for n in col.notes]
-    return SimResult(
+            army_daily.append(_army_day_record(loop, date))
+            for fid in loop.order:
+                daily.append(_day_record(loop, fid, date, tracks))
+                loop.state[fid].day = _new_day()
+                loop.state[fid].day["start_km"] = float(loop.lead(fid).s)
+            loop.army_day = loop._new_army_day()
+    notes = [n for col in loop.trucks for n in col.notes] + loop.notes
+    return ArmySim(
+        tracks=pd.DataFrame(tracks),
         daily=pd.DataFrame(daily),
-        track=pd.DataFrame(track),
+        army_daily=pd.DataFrame(army_daily),
         deliveries=pd.DataFrame(loop.deliveries, columns=[
             "time", "source", "kind", "offered_l", "litres", "fuel_type", "truck_fuel_l",
-            "cum_km", "note"]),
-        reached=pd.DataFrame(loop.reached, columns=["time", "kind", "name", "cum_km"]),
-        notes=tuple(notes),
+            "formation_id", "note"]),
+        reached=pd.DataFrame(loop.reached, columns=["time", "formation_id", "kind", "name",
+                                                    "cum_km"]),
+        crossings=_crossings(loop),
+        notes=tuple(dict.fromkeys(notes)),
     )
 
 
-def _day_status(day: _Day) -> str:
-    """The state that took most of the day's march hours (halts win ties); ``rest`` if none."""
-    h = day.hours
+def _mode(fp: FormationPlan, status: str) -> str:
+    if status in ("moving", "assault"):
+        return MOVEMENT_MODE.get(fp.unit.movement, "halt")
+    if status == "carried":
+        return MOVEMENT_MODE.get(fp.unit.movement, "river")
+    return "halt"
+
+
+def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
+    fp, st = loop.fp[fid], loop.state[fid]
+    head = loop.lead(fid)
+    s = float(head.s)
+    pk, plon, plat = loop.path(fid)
+    lon = float(np.interp(s, pk, plon)) if len(pk) > 1 else float(plon[0])
+    lat = float(np.interp(s, pk, plat)) if len(pk) > 1 else float(plat[0])
+    burns = bool((np.array(fp.fuel_types) != "none").any()) and fp.refill_l > 0
+    fuel = float(sum(e.tanks.sum() for e in st.elements)) if burns else np.nan
+    live = [e for e in st.elements if not e.detached] or st.elements
+    tail = min(e.s for e in live)
+    tt = loop.timetable(fid)
+    if tt is not None and tt.ok and tt.tail_km is not None:
+        tail = min(tail, tt.tail_at(b))
+    if st.ferry_release_h is not None and b < st.ferry_release_h and st.ferry_km is not None:
+        tail = min(tail, st.ferry_km)
+    dry = sorted({c for e in st.elements if not e.detached for c in e.dry.split(",") if c
+                  and e.status == "halted: no fuel"})
+    if status == "halted: no fuel" and head.dry:
+        dry = sorted(set(dry) | set(head.dry.split(",")))
+    return {"time": t_b, "formation_id": fid, "cum_km": s, "lon": lon, "lat": lat,
+            "status": status, "mode": _mode(fp, status), "fuel_l": fuel,
+            "refills_on_hand": fuel / fp.refill_l if burns else np.nan, "tail_km": float(tail),
+            "elements": len(st.elements), "dry_classes": ",".join(dry)}
+
+
+def _record_positions(loop: _Loop, b: float) -> None:
+    for fid in loop.order:
+        pk, plon, plat = loop.path(fid)
+        s = loop.lead(fid).s
+        loop.pos_lon.append(float(np.interp(s, pk, plon)) if len(pk) > 1 else float(plon[0]))
+        loop.pos_lat.append(float(np.interp(s, pk, plat)) if len(pk) > 1 else float(plat[0]))
+        loop.pos_t.append(b)
+        loop.pos_f.append(fid)
+
+
+def reached_of(loop: _Loop) -> Reached:
+    """The army's positions so far as :class:`~logistics.advance.movement.Reached`."""
+    return Reached(np.array(loop.pos_lon), np.array(loop.pos_lat), np.array(loop.pos_t),
+                   tuple(loop.pos_f))
+
+
+def _day_status(day: dict, last: str) -> str:
+    if last in ("arrived", "detached", "carried", "not started"):
+        return last
+    h = {"moving": day["moving"], "halted: no fuel": day["no_fuel"], "assault": day["event"]}
     if max(h.values()) <= 0:
         return "rest"
-    return max(("halted: no fuel", "halted: event", "moving"), key=lambda k: h[k])
+    return max(("halted: no fuel", "assault", "moving"), key=lambda k: h[k])
 
 
-def _day_record(loop: _Loop, day: _Day, date, lon: float, lat: float) -> dict:
-    led = loop.ledger
-    delivered = sum(day.delivered.values())
-    on_hand = led.total_l
-    error = day.carried_l + delivered - day.consumed_l - on_hand
-    if abs(error) > 1e-6 * max(1.0, day.carried_l + delivered):
-        raise RuntimeError(f"fuel ledger out of balance by {error:.6f} L on {date}")
-    status = "arrived" if loop.arrived else _day_status(day)
+def _day_record(loop: _Loop, fid: str, date, tracks: list[dict]) -> dict:
+    fp, st = loop.fp[fid], loop.state[fid]
+    last = next(r for r in reversed(tracks) if r["formation_id"] == fid)
+    day = st.day
+    men_detached = 0
+    for e in st.elements:
+        if e.detached:
+            men_detached += int(sum(n for c, n in zip(fp.class_ids, e.counts)
+                                    if c in ("foot-infantry", "horse-cavalry")))
+    start_km = day["start_km"] if day["start_km"] is not None else 0.0
     rec = {
-        "date": date.isoformat(), "lon": lon, "lat": lat, "cum_km": loop.s,
-        "km_day": loop.s - day.start_km, "status": status,
-        "hours_moving": day.hours["moving"],
-        "hours_halted_no_fuel": day.hours["halted: no fuel"],
-        "hours_halted_event": day.hours["halted: event"],
+        "date": date.isoformat(), "formation_id": fid, "lon": last["lon"], "lat": last["lat"],
+        "cum_km": last["cum_km"], "km_day": last["cum_km"] - start_km,
+        "status": _day_status(day, last["status"]),
+        "refills_on_hand": last["refills_on_hand"], "fuel_l": last["fuel_l"],
+        "hours_moving": day["moving"], "hours_halted_no_fuel": day["no_fuel"],
+        "hours_halted_event": day["event"], "delivered_l": day["delivered"],
+        "consumed_l": day["consumed"], "dry_classes": last["dry_classes"],
+        "men_detached": men_detached, "tail_km": last["tail_km"],
     }
-    refill_total = 0.0
-    for g, litres in zip(loop.plan.groups, led.own_l):
-        rec[f"fuel_l_{g.vehicle_id}"] = float(litres)
-        rec[f"refills_{g.vehicle_id}"] = float(litres / g.refill_l) if g.refill_l else np.nan
-        refill_total += g.refill_l
-    for ft, litres in zip(led.reserve_types, led.reserve_l):
-        rec[f"reserve_l_{ft}"] = float(litres)
-        of_type = sum(g.refill_l for g in loop.plan.groups if g.fuel_type == ft)
-        own = sum(o for g, o in zip(loop.plan.groups, led.own_l) if g.fuel_type == ft)
-        rec[f"refills_{ft}"] = (own + float(litres)) / of_type if of_type else np.nan
-    rec.update({
-        "fuel_l_total": on_hand,
-        "refills_total": on_hand / refill_total if refill_total else np.nan,
-        "carried_l": day.carried_l,
-        "delivered_l": delivered,
-        "delivered_truck_l": day.delivered["truck"],
-        "delivered_air_l": day.delivered["air"],
-        "delivered_depot_l": day.delivered["depot"],
-        "returned_l": day.returned_l,
-        "consumed_l": day.consumed_l,
-        "truck_fuel_l": day.truck_fuel_l,
-        "dry_classes": ",".join(led.dry_classes()),
-        "supply_blocked": "; ".join(day.supply_blocked.values()),
-    })
+    # legacy names of the single-column table
+    rec["refills_total"] = rec["refills_on_hand"]
+    rec["fuel_l_total"] = rec["fuel_l"]
     return rec
+
+
+def _army_day_record(loop: _Loop, date) -> dict:
+    d = loop.army_day
+    tanks = loop.tanks_total()
+    on_hand = loop.ledger.on_hand(tanks)
+    delivered = sum(d["delivered"].values())
+    error = d["carried"] + delivered - d["consumed"] - on_hand
+    if abs(error) > 1e-6 * max(1.0, d["carried"] + delivered):
+        raise RuntimeError(f"army fuel ledger out of balance by {error:.6f} L on {date}")
+    rec = {
+        "date": date.isoformat(), "carried_l": d["carried"], "delivered_l": delivered,
+        "delivered_truck_l": d["delivered"]["truck"], "delivered_air_l": d["delivered"]["air"],
+        "delivered_depot_l": d["delivered"]["depot"], "consumed_l": d["consumed"],
+        "on_hand_l": on_hand, "tanks_l": tanks, "reserve_l": float(loop.ledger.reserve_l.sum()),
+        "returned_l": d["returned"], "truck_fuel_l": d["truck_fuel"], "drained_l": d["drained"],
+        "supply_blocked": "; ".join(d["blocked"].values()),
+    }
+    for ft, v in zip(loop.ledger.reserve_types, loop.ledger.reserve_l):
+        rec[f"reserve_l_{ft}"] = float(v)
+    return rec
+
+
+def _crossings(loop: _Loop) -> pd.DataFrame:
+    rows = []
+    for fid in loop.order:
+        fp, st = loop.fp[fid], loop.state[fid]
+        for n, c in enumerate(fp.crossings):
+            t = loop.crossing_times.get((fid, n))
+            ferry = fp.ferry_h if (fp.ferry_by and st.ferry_km is not None
+                                   and abs(st.ferry_km - c.km) < 1e-9) else 0.0
+            rows.append({"formation_id": fid,
+                         "time": loop.plan.start + timedelta(hours=t) if t is not None else pd.NaT,
+                         "cum_km": c.km, "lon": c.lon, "lat": c.lat, "river_class": c.river_class,
+                         "crossing_h": c.crossing_h, "ferry_h": ferry})
+    return pd.DataFrame(rows, columns=["formation_id", "time", "cum_km", "lon", "lat",
+                                       "river_class", "crossing_h", "ferry_h"])

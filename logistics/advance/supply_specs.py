@@ -1,5 +1,5 @@
-"""The fuel sources of a plan: truck columns (with their legs priced by the cost engine) and
-airlifts, as specs the step loop turns into running supply.
+"""The fuel sources of a plan as specs the step loop turns into running supply: truck columns
+(with their legs priced by the cost engine) and airlifts.
 
 Railheads: a railhead named like a station of the shipped 1945 network takes the station's
 position; otherwise its own coordinates are used and a note says so (:func:`railhead_lonlat`).
@@ -10,16 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
 
-from logistics.advance.schedule import hours_since, run_end
-from logistics.cost.models import CostModels
+from logistics.advance.schedule import hours_since
 from logistics.errors import ConfigError
-from logistics.scenario import Point, Scenario
+from logistics.scenario import Point
 from logistics.supply.delivery import litres_from_tonnes
 from logistics.supply.trucks import LegFunction
 
-__all__ = ["TruckSpec", "AirSpec", "truck_spec", "air_spec", "railhead_lonlat"]
+__all__ = ["TruckSpec", "AirSpec", "air_spec", "railhead_lonlat", "payload_l"]
 
 
 @dataclass(frozen=True)
@@ -83,47 +81,7 @@ def railhead_lonlat(p: Point) -> tuple[float, float, str | None]:
     )
 
 
-def truck_spec(sc: Scenario, i: int, terrain, cells: np.ndarray, notes: list[str], *,
-               models: CostModels, engine: str = "auto") -> TruckSpec:
-    """The spec of ``supply.trucks[i]``: its figures, payload, and leg function between its
-    railhead and the route ``cells`` (notes say when the railhead is off the network)."""
-    from logistics.supply.turnaround import truck_leg_function
-    from logistics.vehicles import load_vehicle
-
-    t0, end = sc.start.time.value, run_end(sc)
-    tr = sc.supply.trucks[i]
-    vehicle = load_vehicle(tr.vehicle)
-    tank = tr.truck_tank_l.value if tr.truck_tank_l is not None else vehicle.tank_l
-    if tank is None:
-        raise ConfigError(
-            f"{sc.source}: supply.trucks.{i}: vehicle {vehicle.id!r} has no tank_l; give "
-            "truck_tank_l (litres a truck carries for itself, with cite: or assumed:)"
-        )
-    payload = _payload_l(tr, vehicle)
-    lon, lat, note = railhead_lonlat(tr.railhead)
-    if note:
-        notes.append(f"supply.trucks.{i}: {note}")
-    leg = truck_leg_function(terrain, vehicle, (lon, lat), cells, stencil=sc.routing.stencil,
-                             engine=engine, models=models)
-    until = tr.until.value if tr.until is not None else end
-    return TruckSpec(
-        name=tr.name,
-        count=tr.count.value,
-        payload_l=payload,
-        truck_tank_l=float(tank),
-        fuel_type=tr.fuel_type,
-        load_h=tr.load_h.value,
-        unload_h=tr.unload_h.value,
-        driving_hours_per_day=tr.driving_hours_per_day.value,
-        start_h=hours_since(t0, tr.start.value),
-        until_h=hours_since(t0, until),
-        convoys=tr.convoys,
-        jitter_h=tr.jitter_h.value if tr.jitter_h else 0.0,
-        leg=leg,
-    )
-
-
-def _payload_l(tr, vehicle) -> float:
+def payload_l(tr, vehicle) -> float:
     """Litres one truck carries: the scenario's figure, the tanker's tank, or payload/density."""
     if tr.payload_l is not None:
         return float(tr.payload_l.value)

@@ -1,10 +1,13 @@
-"""`logistics run CONFIG|DIR`: run one scenario (or every *.yaml in a folder) and write its outputs.
+"""`logistics run CONFIG|DIR`: run one army file (or every *.yaml in a folder) and write its outputs.
 
-Each run writes, atomically, a folder with route.geojson, daily.csv, daily.geojson, track.csv,
-deliveries.csv, cost.tif (accumulated time) and terrain.tif (elevation; both Cloud-Optimised
-GeoTIFFs), run.gpkg (every layer, styled; run.<layer>.qml beside it), run.qgz (a QGIS project
-opening the folder), map.png, advance.png, fuel.png and report.md, then prints a one-screen summary (days, km per day, where the fuel ran out, where the
-route crosses the mountains and at what height) and the wall seconds the scenario took.
+Each run writes, atomically, a folder with every formation's track, route, daily table and the
+army's fuel ledger (formations.csv, tracks.csv, routes.csv, daily.csv, army_daily.csv,
+crossings.csv), the headline formation's route.geojson, daily.geojson and track.csv, the
+deliveries, cost.tif (accumulated time) and terrain.tif (elevation; both Cloud-Optimised
+GeoTIFFs), run.gpkg (every layer of every formation, styled; run.<layer>.qml beside it), run.qgz
+(a QGIS project opening the folder), map.png, advance.png, fuel.png and report.md, then prints a
+one-screen summary (per formation: km, arrival, where the fuel ran out; where the route crosses
+the mountains) and the wall seconds the army took.
 """
 
 from __future__ import annotations
@@ -25,17 +28,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``run`` sub-command."""
     p = sub.add_parser(
         "run",
-        help="run a scenario (or a folder of them) and write its outputs",
+        help="run an army file (or a folder of them) and write its outputs",
         description=(
-            "Move a formation day by day along its least-cost route, burning fuel by the "
-            "vehicle physics and halting when dry; write the run folder and print a summary."
+            "Move every formation of an army hour by hour along its least-time route, all on "
+            "one fuel account, burning fuel by the vehicle physics; vehicles that run dry stay "
+            "behind; write the run folder and print a summary."
         ),
     )
-    p.add_argument("config", help="a scenario .yaml file, or a folder: every *.yaml in it "
+    p.add_argument("config", help="an army .yaml file, or a folder: every *.yaml in it "
                                   "(not in subfolders)")
     p.add_argument("--out", default=None,
-                   help="run folder for one config (default out/<axis_id>, or "
-                        "out/<axis_id>-mobile for a mobile echelon); for a folder of "
+                   help="run folder for one config (default out/<axis_id>); for a folder of "
                         "configs, the parent of the run folders (default out). A run folder "
                         "must not exist yet, or be an earlier run folder and --overwrite given")
     add_overwrite(p, "run folders")
@@ -46,7 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dem", choices=("merged", "etopo5"), default="merged",
                    help="elevation model: merged 30\" (default) or the ETOPO5 baseline")
     p.add_argument("--no-events", action="store_true",
-                   help="leave out the documented delay events (events: in the config)")
+                   help="leave out the fortified-region rule (no detours, assaults or "
+                        "detachments: a sensitivity run)")
     p.add_argument("--engine", choices=("auto", "memory", "chunked"), default="auto",
                    help="accumulated-cost solver: in memory, the exact chunked one (dask tiles "
                         "of LOGISTICS_CHUNK_CELLS, for grids larger than memory), or auto: "
@@ -86,7 +90,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.progress import progress
     from logistics.report.run_outputs import write_run
     from logistics.report.run_page import summary_lines
-    from logistics.scenario import load_scenario
+    from logistics.army import load_army
     from logistics.runner import run_scenario
 
     files = scenario_files(args.config)
@@ -101,16 +105,16 @@ def _run(args: argparse.Namespace) -> int:
         t0 = time.perf_counter()
         try:
             with progress(3, f"run {path.name}") as bar:  # a failed step is not reported done
-                bar.step("loading the scenario")
-                sc = load_scenario(path)
+                bar.step("loading the army file")
+                sc = load_army(path)
                 if many:
                     out = Path(args.out or "out") / sc.run_id
                 else:
                     out = Path(args.out) if args.out else Path("out") / sc.run_id
                 if out in written:
                     raise ConfigError(f"run folder {out} was already written by {written[out]} "
-                                      f"in this run (same axis_id {sc.axis_id!r} and echelon); "
-                                      "give each scenario its own axis_id or echelon")
+                                      f"in this run (same axis_id {sc.axis_id!r}); give each "
+                                      "army file its own axis_id")
                 check_output_dir(out, overwrite=args.overwrite)  # before the work, not after
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,

@@ -42,9 +42,9 @@ def default_documented_path() -> Path:
 
 
 def _default_loader() -> Callable[[Path], Any]:
-    from logistics.scenario import load_scenario
+    from logistics.army import load_army
 
-    return load_scenario
+    return load_army
 
 
 def load_inputs(documented: str | Path | Documented | None = None, *,

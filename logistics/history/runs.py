@@ -58,11 +58,11 @@ def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | No
     the scenario's points, resolution, DEM) is loaded once per process and passed in. Overrides
     change figures, never places, so the box is that of the scenario as loaded.
     """
-    from logistics.scenario import Scenario, load_scenario
-    from logistics.runner import run_scenario
     from logistics.advance.plan import scenario_bbox
+    from logistics.army import Army, load_army
+    from logistics.runner import run_scenario
 
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = scenario if isinstance(scenario, Army) else load_army(scenario)
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
     terrain = _terrain(scenario_bbox(sc), res, dem)
     return run_scenario(sc, seed=seed, overrides=overrides, dem=dem, resolution_m=res, terrain=terrain)
@@ -91,13 +91,16 @@ def trace_of(result: Any) -> RunTrace:
         first = track.iloc[[0]].assign(time=start, cum_km=0.0, lon=route["lon"].iloc[0],
                                         lat=route["lat"].iloc[0])
         track = pd.concat([first, track], ignore_index=True)
-    return RunTrace(track=track, route_points=route, daily=result.daily.reset_index(drop=True))
+    daily = getattr(result, "headline_daily", result.daily)
+    return RunTrace(track=track, route_points=route, daily=daily.reset_index(drop=True))
 
 
 def _start_time(result: Any) -> pd.Timestamp | None:
     """H-hour of the run's scenario (``scenario.start.time.value``), if it says."""
     try:
-        return pd.Timestamp(result.scenario.start.time.value)
+        sc = result.scenario
+        start = getattr(sc, "h_hour", None)
+        return pd.Timestamp(start.value if start is not None else sc.start.time.value)
     except (AttributeError, TypeError, ValueError):
         return None
 

@@ -40,9 +40,9 @@ QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
 
 
 def _sample_overrides(scenario: Any, seed: int) -> dict[str, float]:
-    from logistics.scenario import sample_overrides
+    from logistics.army import sample_army_overrides
 
-    return sample_overrides(scenario, seed)
+    return sample_army_overrides(scenario, seed)
 
 
 def draw_jobs(scenario: Any, n: int, *, seed: int = 0, dems: Sequence[str] = DEMS,

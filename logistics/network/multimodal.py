@@ -43,8 +43,10 @@ from shapely.geometry import LineString, Point, mapping
 from logistics import settings
 from logistics.errors import ConfigError, NoRouteError
 from logistics.geodesy import degrees_for_km
-from logistics.network.params import NetworkParams, load_lines, load_params
+from logistics.network.params import NetworkParams, load_params
 from logistics.network.stations import nearest_station, station_nodes
+from logistics.network.trains import gauge_break_h, train_pairs_at
+from logistics.network.trains import wait_h as wait_h_at
 
 __all__ = ["MODES", "Leg", "MultiRoute", "route_multimodal"]
 
@@ -354,8 +356,6 @@ def _routing_graph(ctx, a, b, f_a, f_b, use_rail, use_road) -> nx.DiGraph:
 
 def _rail_layer(ctx, g, a, b, f_a, f_b, single) -> None:
     net, p = ctx.network, ctx.params
-    pairs = {ref: (info.train_pairs_per_day or p.default_train_pairs_per_day)
-             for ref, info in load_lines().items()}
     for u, v, data in net.edges(data=True):
         if data.get("mode") == "rail":
             gauge = str(data.get("gauge", ""))
@@ -367,9 +367,8 @@ def _rail_layer(ctx, g, a, b, f_a, f_b, single) -> None:
     for n in stations:
         gauges = sorted({s[2] for s in g.nodes if isinstance(s, tuple) and s[0] == n
                          and s[1] == "board"})
-        best = max((pairs.get(r, p.default_train_pairs_per_day) for r in _refs_at(net, n)),
-                   default=p.default_train_pairs_per_day)
-        wait_h = 12.0 / best
+        best = train_pairs_at(net, n, p)
+        wait_h = wait_h_at(net, n, p)
         for gauge in gauges:
             if n in cells_a and (not single or _within(ctx, a, net, n)):
                 t, cell = _best_near(f_a.acc_from.cost, cells_a[n])
@@ -386,8 +385,7 @@ def _rail_layer(ctx, g, a, b, f_a, f_b, single) -> None:
             for g2 in gauges:
                 if g1 != g2:
                     g.add_edge((n, "rail", g1), (n, "board", g2),
-                               time_h=p.detrain_h + p.entrain_h + wait_h, kind="gauge",
-                               wait_h=wait_h)
+                               time_h=gauge_break_h(net, n, p), kind="gauge", wait_h=wait_h)
 
 
 def _road_layer(ctx, g, a, b, f_a, f_b, single) -> None:
@@ -424,14 +422,6 @@ def _add_min(g: nx.DiGraph, u, v, **attrs) -> None:
 def _within(ctx: _Context, p: _Point, net: nx.MultiDiGraph, n) -> bool:
     d = net.nodes[n]
     return math.hypot(d["x"] - p.x, d["y"] - p.y) / 1000.0 <= ctx.params.max_access_km
-
-
-def _refs_at(net: nx.MultiDiGraph, n) -> list[str]:
-    refs = []
-    for _, _, data in net.edges(n, data=True):
-        ref = data.get("ref")
-        refs.extend(ref if isinstance(ref, list) else [ref] if ref else [])
-    return sorted(set(refs))
 
 
 def _road_rates(ctx: _Context) -> tuple[float, float]:

@@ -20,7 +20,7 @@ from logistics import settings
 from logistics.errors import NoRouteError, UnknownNameError
 
 __all__ = ["Station", "station_nodes", "station_table", "find_station", "nearest_station",
-           "STATION_VALUES"]
+           "lines_at", "station_at", "STATION_VALUES"]
 
 #: ``railway=*`` node values that are places to board or leave a train.
 STATION_VALUES: tuple[str, ...] = ("station", "halt")
@@ -49,7 +49,8 @@ def station_nodes(graph: nx.MultiDiGraph, *, mode: str = "rail") -> list[int]:
     return sorted(tagged) if tagged else sorted(touching)
 
 
-def _lines_at(graph: nx.MultiDiGraph, node: int) -> tuple[str, ...]:
+def lines_at(graph: nx.MultiDiGraph, node: int) -> tuple[str, ...]:
+    """Refs of the lines (``ref`` tags) of the edges at ``node``, sorted."""
     refs = set()
     for _, _, data in graph.edges(node, data=True):
         ref = data.get("ref")
@@ -57,9 +58,10 @@ def _lines_at(graph: nx.MultiDiGraph, node: int) -> tuple[str, ...]:
     return tuple(sorted(refs))
 
 
-def _station(graph: nx.MultiDiGraph, node: int, distance_km: float = 0.0) -> Station:
+def station_at(graph: nx.MultiDiGraph, node: int, distance_km: float = 0.0) -> Station:
+    """The :class:`Station` of ``node`` (``distance_km``: from a query point)."""
     data = graph.nodes[node]
-    return Station(node=node, name=str(data.get("name", node)), lines=_lines_at(graph, node),
+    return Station(node=node, name=str(data.get("name", node)), lines=lines_at(graph, node),
                    lon=float(data["lon"]), lat=float(data["lat"]), distance_km=distance_km)
 
 
@@ -70,7 +72,7 @@ def station_table(graph: nx.MultiDiGraph) -> gpd.GeoDataFrame:
     for n in station_nodes(graph, mode="rail"):
         d = graph.nodes[n]
         rows.append({"node": n, "name": d.get("name", ""), "name_1945": d.get("name:1945", ""),
-                     "lines": ";".join(_lines_at(graph, n)),
+                     "lines": ";".join(lines_at(graph, n)),
                      "unverified": d.get("unverified") == "yes",
                      "lon": d["lon"], "lat": d["lat"], "x_m": d["x"], "y_m": d["y"]})
     frame = gpd.GeoDataFrame(rows, columns=["node", "name", "name_1945", "lines", "unverified",
@@ -96,7 +98,7 @@ def find_station(graph: nx.MultiDiGraph, name: str) -> Station:
                     index.setdefault(_fold(alias), n)
     key = _fold(name)
     if key in index:
-        return _station(graph, index[key])
+        return station_at(graph, index[key])
     labels = {_fold(graph.nodes[n].get("name", n)): graph.nodes[n].get("name", n)
               for n in index.values()}
     near = difflib.get_close_matches(key, list(index), n=3, cutoff=0.6)
@@ -106,11 +108,16 @@ def find_station(graph: nx.MultiDiGraph, name: str) -> Station:
 
 
 def nearest_station(graph: nx.MultiDiGraph, lon: float, lat: float, *,
-                    mode: str = "rail") -> Station:
-    """The boarding node of ``mode`` nearest to (lon, lat), with its straight distance in km."""
+                    mode: str = "rail", among=None) -> Station:
+    """The boarding node of ``mode`` nearest to (lon, lat), with its straight distance in km;
+    ``among`` (a collection of nodes) restricts the candidates (e.g. the stations an army
+    can use at an hour)."""
     from logistics.terrain import to_metric
 
     nodes = station_nodes(graph, mode=mode)
+    if among is not None:
+        keep = set(among)
+        nodes = [n for n in nodes if n in keep]
     if not nodes:
         raise NoRouteError(f"the network has no {mode} edges, so no {mode} station is near "
                            f"({lon:.3f}, {lat:.3f})")
@@ -118,4 +125,4 @@ def nearest_station(graph: nx.MultiDiGraph, lon: float, lat: float, *,
     xy = np.array([(graph.nodes[n]["x"], graph.nodes[n]["y"]) for n in nodes])
     dist = np.hypot(xy[:, 0] - x, xy[:, 1] - y)
     k = int(np.argmin(dist))
-    return _station(graph, nodes[k], float(dist[k]) / 1000.0)
+    return station_at(graph, nodes[k], float(dist[k]) / 1000.0)

@@ -1,4 +1,5 @@
-"""Writers of a run folder: GeoJSON, CSV, COGs, GeoPackage with styles, QGIS project, maps, report.
+"""Writers of a run folder: the army's tables as CSV, GeoJSON, COGs, GeoPackage with styles, QGIS
+project, maps, plots, report.
 
 ``write_run(result, folder)`` writes everything into a temporary sibling and swaps it into
 place (``logistics._atomic.atomic_dir``), so a failed run never leaves a half-written folder.
@@ -19,7 +20,7 @@ __all__ = ["write_run", "route_frame", "RUN_FILES"]
 RUN_FILES: tuple[str, ...] = (
     "route.geojson", "daily.csv", "daily.geojson", "track.csv", "deliveries.csv", "cost.tif",
     "terrain.tif", "run.gpkg", "run.qgz", "map.html", "map.png", "advance.png", "fuel.png",
-    "report.md",
+    "report.md", "formations.csv", "tracks.csv", "routes.csv", "army_daily.csv", "crossings.csv",
 )
 
 
@@ -90,6 +91,13 @@ def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
         _write_geojson(layers["daily"], tmp / "daily.geojson")
         result.track.to_csv(tmp / "track.csv", index=False, float_format="%.6f")
         result.deliveries.to_csv(tmp / "deliveries.csv", index=False, float_format="%.3f")
+        formations = result.formations.assign(
+            aliases=result.formations["aliases"].map(lambda a: "; ".join(a)))
+        formations.to_csv(tmp / "formations.csv", index=False, float_format="%.6f")
+        result.tracks.to_csv(tmp / "tracks.csv", index=False, float_format="%.6f")
+        result.routes.to_csv(tmp / "routes.csv", index=False, float_format="%.6f")
+        result.army_daily.to_csv(tmp / "army_daily.csv", index=False, float_format="%.3f")
+        result.crossings.to_csv(tmp / "crossings.csv", index=False, float_format="%.6f")
         rasters = {}
         if result.cost_hours is not None:
             write_cog(result.cost_hours, tmp / "cost.tif", units="h",

@@ -11,7 +11,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from logistics.places import display_name
-from logistics.scenario import Figure, Point, Scenario, figure_paths
+from logistics.scenario import Figure
 
 __all__ = ["run_report", "summary_lines"]
 
@@ -21,65 +21,62 @@ def _fmt_time(t) -> str:
 
 
 def summary_lines(result) -> list[str]:
-    """The one-screen summary printed by ``logistics run`` (also the report's headline)."""
+    """The one-screen summary printed by ``logistics run`` (also the report's headline): the
+    army, then one line per formation (km, arrival, first fuel halt), then the headline
+    formation's halts and range crossing."""
     s, sc = result.summary, result.scenario
-    lines = [
-        f"{sc.axis_id} ({sc.name}): {s['days']} days, {s['km']:.0f} km of a {s['route_km']:.0f} km "
-        f"route; {s['km_per_day']:.0f} km/day on average ({s['km_per_moving_day']:.0f} km per "
-        "day on days it moved)",
-        f"  column {s['column_length_km']:.0f} km long per route; head on the move "
-        f"{s['moving_hours_per_day']:.1f} h/day",
-    ]
-    if s["arrived"]:
-        lines.append(f"  arrived at the last objective on {_fmt_time(s['arrived']['time'])}")
-    dry, started_dry = s["first_dry"], s.get("started_dry")
-    if started_dry:
-        moved = started_dry["moved"]
-        lines.append(
-            "  started with 0 L of fuel: halted at H-hour "
-            + (f"until fuel arrived; first moved {_fmt_time(moved)}" if moved is not None
-               else "and no fuel arrived before the end of the run")
-        )
-    elif dry:
-        lines.append(
-            f"  fuel ran out first on {_fmt_time(dry['time'])} at km {dry['cum_km']:.0f}, "
-            f"{dry['near']} ({dry['lat']:.2f} N, {dry['lon']:.2f} E): "
-            f"{dry['class'] or 'a class'} dry"
-        )
+    lines = [f"{sc.axis_id} ({sc.name}): {len(s.get('formations', []))} formations, "
+             f"{s['days']} days; headline {s['formation_id']}: {s['km']:.0f} km of a "
+             f"{s['route_km']:.0f} km route"]
+    for f in s.get("formations", []):
+        arr = f"arrived {_fmt_time(f['arrived']['time'])}" if f["arrived"] else "not arrived"
+        dry = (f"first dry {_fmt_time(f['first_dry']['time'])} at km "
+               f"{f['first_dry']['cum_km']:.0f} ({f['first_dry']['class']})"
+               if f["first_dry"] else "never dry")
+        lines.append(f"  {f['formation_id']}: {f['km']:.0f}/{f['route_km']:.0f} km, "
+                     f"{f['km_per_day']:.0f} km/day; {arr}; {dry}")
+    first = s.get("first_dry_formation")
+    if first:
+        d = first["first_dry"]
+        lines.append(f"  fuel ran out first in {first['formation_id']} on {_fmt_time(d['time'])} "
+                     f"at km {d['cum_km']:.0f}, {d['near']} ({d['lat']:.2f} N, "
+                     f"{d['lon']:.2f} E): {d['class'] or 'a class'} dry")
     else:
         lines.append("  fuel never ran out")
     for h in s["halts"][:6]:
-        lines.append(f"  {h['reason']}: {_fmt_time(h['start'])} - {_fmt_time(h['end'])} "
-                     f"at km {h['cum_km']:.0f}")
+        lines.append(f"  {s['formation_id']} {h['reason']}: {_fmt_time(h['start'])} - "
+                     f"{_fmt_time(h['end'])} at km {h['cum_km']:.0f}")
     if len(s["halts"]) > 6:
         lines.append(f"  ... {len(s['halts']) - 6} more halts (see report.md)")
     hi = s["highest"]
     if hi:
         lines.append(
-            f"  highest point of the route (the range crossing): {hi['elev_m']:.0f} m, "
+            f"  highest point of {s['formation_id']}'s route: {hi['elev_m']:.0f} m, "
             f"{hi['near']} ({hi['lat']:.3f} N, {hi['lon']:.3f} E), km {hi['cum_km']:.0f}, "
             f"passed {_fmt_time(hi['time'])}"
         )
     reached = result.reached[result.reached["kind"] == "objective"]
     if len(reached):
         lines.append("  objectives: " + "; ".join(
-            f"{display_name(r.name)} {_fmt_time(r.time)}" for r in reached.itertuples(index=False)))
+            f"{r.formation_id} {display_name(r.name)} {_fmt_time(r.time)}"
+            for r in reached.itertuples(index=False))[:600])
     return lines
 
 
-def _provenance_rows(sc: Scenario) -> tuple[list[str], list[str]]:
-    """(assumptions, citations) of every figure and point of the scenario, by key."""
+def _provenance_rows(sc) -> tuple[list[str], list[str]]:
+    """(assumptions, citations) of every figure and point of the army file, by key."""
     assumed, cited = [], []
-    for path, fig in figure_paths(sc).items():
-        (assumed if fig.is_assumed else cited).append(
-            f"`{path}` = {fig.value}: {fig.assumed or fig.cite}")
     for path, obj in _walk(sc, ""):
-        if isinstance(obj, Point):
-            (assumed if obj.assumed else cited).append(
-                f"`{path}` {obj.place}: {obj.assumed or obj.cite}")
-        elif isinstance(obj, Figure) and not isinstance(obj.value, (int, float)):
+        if isinstance(obj, Figure):
             (assumed if obj.is_assumed else cited).append(
                 f"`{path}` = {obj.value}: {obj.assumed or obj.cite}")
+        elif isinstance(obj, BaseModel) and ("cite" in type(obj).model_fields
+                                             or "assumed" in type(obj).model_fields):
+            what = getattr(obj, "assumed", None) or getattr(obj, "cite", None)
+            if what:
+                label = getattr(obj, "place", None) or getattr(obj, "name", None) or ""
+                (assumed if getattr(obj, "assumed", None) else cited).append(
+                    f"`{path}` {label}: {what}".replace("`` ", ""))
     return assumed, cited
 
 
@@ -131,29 +128,37 @@ def run_report(result) -> str:
         f"{n} ({lat:.3f} N, {lon:.3f} E)" for n, lon, lat in prov.get("waypoints", [])), ""]
     lines += ["## Parameters", ""]
     if plan is not None:
-        groups = pd.DataFrame([{
-            "class": g.vehicle_id, "count": g.count, "tank_l": g.tank_l, "extra_l": g.extra_l,
-            "fuel": g.fuel_type, "start_l": float(a), "capacity_l": float(c)}
-            for g, a, c in zip(plan.groups, plan.on_hand_l, plan.capacity_l)])
-        lines += [_table(groups), ""]
-        lines += [f"- reserve on the formation's transport ({ft}): {v:,.0f} L at start, holds "
-                  f"{plan.reserve_capacity_l.get(ft, 0.0):,.0f} L"
-                  for ft, v in plan.reserve_l.items()]
-        sch = plan.schedule
+        rows = []
+        for fp in plan.formations:
+            sch = fp.schedule[plan.seasons[0][1]]
+            rows.append({
+                "formation": fp.id, "movement": fp.unit.movement,
+                "pace vehicle": fp.unit.pace_vehicle or "-", "men": fp.unit.men,
+                "vehicles": ", ".join(f"{int(n)} {c}" for c, n in zip(fp.class_ids, fp.counts)
+                                      if c not in ("foot-infantry", "horse-cavalry")) or "-",
+                "route_km": float(fp.route_km), "column_km": float(fp.column_length_km),
+                "march": f"{sch.start_hour:g}:00 +{sch.hours_per_day:g} h",
+                "fortified": fp.unit.fortified_action, "priority": fp.unit.priority + 1})
+        lines += [_table(pd.DataFrame(rows)), ""]
+        lines += [f"- the army's reserve ({ft}): {v:,.0f} L at start" for ft, v in
+                  plan.reserve_l.items()]
         lines += [
-            f"- march: from {sch.start_hour:g}:00 for {sch.hours_per_day:g} h/day; column "
-            f"{plan.column_length_km:.1f} km per route closes up in {sch.close_up_h:.2f} h, so "
-            f"the head moves {sch.moving_hours_per_day:.2f} h/day",
-            f"- seasons: " + "; ".join(f"{s} from +{h:.0f} h" for h, s in plan.seasons),
-            f"- stops on the route: {len(plan.stops)} ("
-            + ", ".join(sorted({s.kind for s in plan.stops})) + ")",
-            f"- truck columns: {len(plan.trucks)}; airlifts: {len(plan.airlifts)}; timed "
-            f"events: {len(plan.timed_events)}",
+            f"- fuel priority: {', '.join(plan.priority)}; drain from stalled vehicles: "
+            f"{'yes' if plan.drain_stalled else 'no'}",
+            "- seasons: " + "; ".join(f"{s} from +{h:.0f} h" for h, s in plan.seasons),
+            f"- truck columns: {len(plan.trucks)}; airlifts: {len(plan.airlifts)}; depots: "
+            f"{len(plan.depots)}",
             "",
         ]
     lines += ["## Results", ""]
-    cols = ["date", "cum_km", "km_day", "status", "refills_total", "delivered_l", "consumed_l"]
+    cols = ["date", "formation_id", "cum_km", "km_day", "status", "refills_on_hand",
+            "delivered_l", "consumed_l"]
     lines += [_table(result.daily[[c for c in cols if c in result.daily]]), ""]
+    if len(result.army_daily):
+        cols = ["date", "carried_l", "delivered_l", "consumed_l", "on_hand_l", "reserve_l",
+                "drained_l", "returned_l"]
+        lines += ["The army's fuel ledger (litres):", "",
+                  _table(result.army_daily[[c for c in cols if c in result.army_daily]]), ""]
     if len(result.reached):
         lines += ["Stops reached:", "", _table(result.reached.assign(
             time=result.reached["time"].map(_fmt_time))), ""]
@@ -164,9 +169,12 @@ def run_report(result) -> str:
     lines += ["## Assumptions", ""]
     lines += [f"- {a}" for a in assumed] or ["- none"]
     lines += [f"- run note: {n}" for n in result.notes]
-    lines += ["- model: the formation moves as one column at the pace of its slowest class; "
-              "the reported position is the head of the main body; fuel is not burned while "
-              "halted; a truck convoy drives to where the formation was when it left.", ""]
+    lines += ["- model: each formation moves on its own route at the pace of its slowest class "
+              "(march norms and observed speeds bound it); its reported position is its head; "
+              "vehicles that run dry stay behind and rejoin when fuel reaches them; fuel is not "
+              "burned while halted; a truck convoy drives to where its formation was when it "
+              "left; a detachment left at a fortified region stays there to the end of the run "
+              "(the siege's end is not modelled).", ""]
     lines += ["## Sources", ""]
     lines += [f"- {c}" for c in cited] or ["- none"]
     return "\n".join(lines) + "\n"

@@ -44,7 +44,7 @@ def plot_map(result, path: str | Path, *, basemap: bool = True) -> None:
     projected to ``METRIC_CRS``; without it (``basemap=False`` or unavailable) a plain lon/lat
     plot is drawn.
     """
-    rp, daily = result.route_points, result.daily
+    rp, daily = result.route_points, result.headline_daily
     lon, lat = rp["lon"].to_numpy(float), rp["lat"].to_numpy(float)
     pad = 0.6
     extent = (lon.min() - pad, lat.min() - pad, lon.max() + pad, lat.max() + pad)
@@ -157,7 +157,7 @@ def _base_map(extent):
 def plot_advance(result, path: str | Path) -> None:
     """Km along the route against time (hourly track, daily points, halts, objectives), with the
     route's elevation profile beside it on the same km axis (where the range is crossed)."""
-    track, daily = result.track, result.daily
+    track, daily = result.track, result.headline_daily
     fig, (ax, prof) = plt.subplots(1, 2, figsize=(10, 5.5), sharey=True,
                                    gridspec_kw={"width_ratios": [4, 1]})
     t = pd.to_datetime(track["time"])
@@ -200,22 +200,23 @@ def _objective_kms(result) -> list[tuple[str, float]]:
     """(name, km) of every objective on the route, reached or not."""
     plan = getattr(result, "plan", None)
     if plan is not None:
-        return [(s.name, s.km) for s in plan.stops if s.kind == "objective"]
+        return [(name, km) for km, name in plan.formation(result.headline).objectives]
     reached = result.reached
     return [(r.name, r.cum_km) for r in reached[reached["kind"] == "objective"].itertuples()]
 
 
 def plot_fuel(result, path: str | Path) -> None:
-    """Fuel on hand (refills per class, from the daily table) with every delivery marked."""
+    """Fuel on hand in each formation's tanks (refills, from the daily table) with every
+    delivery marked."""
     daily, deliveries = result.daily, result.deliveries
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True,
                                   gridspec_kw={"height_ratios": [3, 1.3]})
-    ends = pd.to_datetime(daily["date"]) + pd.Timedelta(days=1)
-    for col in [c for c in daily.columns if c.startswith("refills_")]:
-        values = daily[col].to_numpy(float)
+    for fid, d in daily.groupby("formation_id", sort=False):
+        values = d["refills_on_hand"].to_numpy(float)
         if np.isfinite(values).any():
-            lw = 2.2 if col == "refills_total" else 1.2
-            ax.plot(ends, values, marker="o", ms=3, lw=lw, label=col.removeprefix("refills_"))
+            ends = pd.to_datetime(d["date"]) + pd.Timedelta(days=1)
+            lw = 2.2 if fid == result.headline else 1.2
+            ax.plot(ends, values, marker="o", ms=3, lw=lw, label=fid)
     ax.set_ylabel("fuel on hand (refills)")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper right", fontsize=7)

@@ -1,14 +1,14 @@
-"""Fuel sources of a formation: truck columns from railheads, airlift, captured depots, and
-the ledger that books what arrives.
+"""Fuel sources of an army: truck columns from railheads, airlift, captured depots, and the
+one ledger that books what arrives.
 
 | module | one job |
 |---|---|
-| ``delivery`` | the :class:`Delivery` record every source books; litres from tonnes |
+| ``delivery`` | the :class:`Delivery` record every source books (with the formation it is for); litres from tonnes |
 | ``trucks`` | truck columns: convoys cycling between railhead and formation |
 | ``turnaround`` | a truck's drive times and fuel between railhead and route, from the cost engine |
 | ``airlift`` | fuel flown in over days |
-| ``ledger`` | the formation's fuel accounts: tanks, reserve, deliveries, burn |
+| ``ledger`` | the army's one fuel account: reserve per fuel type, the books, sharing a delivery out |
 
-Captured depots are stops of the advance (``logistics.advance.stops``), booked as a delivery
-when the head reaches them.
+Captured depots are stops of a formation's route (``logistics.advance.plan``), booked as a
+delivery when its head reaches them.
 """

@@ -37,3 +37,4 @@ class Delivery:
     fuel_type: str
     truck_fuel_l: float = 0.0  # the supply trucks' own fuel for this trip (outside the ledger)
     note: str = ""
+    formation_id: str = ""  # the formation it is for ("" = the army's reserve)

@@ -1,18 +1,19 @@
-"""The formation's fuel ledger: litres in each class's tanks, the reserve, deliveries, burn.
+"""The army's one fuel ledger: the reserve per fuel type, the books, and how a delivery is
+shared out (the account that would run dry first is filled first).
 
-Accounts: each vehicle class has its own tanks (one refill plus any extra fuel carried on the
-vehicles); the formation's transport carries a reserve per fuel type (``carried_refills`` of
-the classes burning that fuel). A class burns from its own tanks and is refuelled from the
-reserve of its fuel type; it is dry when both are empty, and the column halts.
+Accounts: every element of every formation has its tanks (litres per vehicle class: one refill
+plus the extra fuel carried on the vehicles); the army's own transport carries a reserve per
+fuel type (``fuel.carried_refills`` of the army's refill of that fuel). A class burns from its
+own tanks, then from the reserve of its fuel; the step loop asks the formations in priority
+order, so the reserve serves them in that order.
 
-Deliveries go first into the tanks, then into the reserve, so as to give the column the longest
-range: the account that would run dry first (fewest km at its class's rate over the road
-ahead) is filled first (water-filling on km of range). What does not fit is not taken: it stays
-with the supplier (the convoy takes it back, the airfield keeps it, the depot is left) and is
-reported as ``returned``, because nothing in the formation could move it forward.
+Deliveries go into the tanks of the formations they are for, shortest range first (fewest km
+at each class's rate over the road ahead: water-filling on km of range), then into the reserve.
+What fits nowhere is not taken: it stays with the supplier (the convoy takes it back, the
+airfield keeps it, the depot is left) and is reported as ``returned``.
 
-Invariant (checked every day by the simulation): ``carried at start + delivered - consumed =
-on hand``.
+Invariant (checked every day by the step loop): ``carried at start + delivered - consumed =
+on hand``; fuel drained from one element into another changes nothing in the total.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-__all__ = ["FuelLedger"]
+__all__ = ["ArmyLedger", "water_fill"]
 
 
-def _water_fill(have: np.ndarray, cap: np.ndarray, rate: np.ndarray, litres: float) -> np.ndarray:
+def water_fill(have: np.ndarray, cap: np.ndarray, rate: np.ndarray, litres: float) -> np.ndarray:
     """Pour ``litres`` into accounts so the lowest ranges (``have / rate`` km) rise together.
 
     Accounts with ``rate <= 0`` take nothing. Returns the new contents (never above ``cap``).
@@ -54,110 +55,108 @@ def _water_fill(have: np.ndarray, cap: np.ndarray, rate: np.ndarray, litres: flo
     return new
 
 
-class FuelLedger:
-    """Mutable fuel accounts of one formation run (litres).
+class ArmyLedger:
+    """The army's one fuel account: the reserve per fuel type on the army's own transport, and
+    the books of every element's tanks.
 
-    Parameters
-    ----------
-    classes : vehicle ids, one tank account each.
-    fuel_types : fuel of each class (``"diesel"``, ``"petrol"``; ``"none"`` burns nothing).
-    own_l, own_capacity_l : litres in each class's tanks at start, and the most they hold.
-    reserve_l, reserve_capacity_l : the transport's reserve per fuel type at start, and its
-        capacity.
+    The tanks live with the elements of the formations (numpy arrays of litres per vehicle
+    class, one per element, changed in place here); the ledger holds the reserve and books
+    what is delivered, consumed, returned (did not fit anywhere) and drained (moved from one
+    element's tanks to another's: no change in the total). ``carried at start + delivered -
+    consumed = on hand`` holds every day (the step loop checks it).
     """
 
-    def __init__(
-        self,
-        classes: Sequence[str],
-        fuel_types: Sequence[str],
-        own_l: Sequence[float],
-        own_capacity_l: Sequence[float],
-        reserve_l: Mapping[str, float] | None = None,
-        reserve_capacity_l: Mapping[str, float] | None = None,
-    ) -> None:
-        self.classes = list(classes)
-        self.fuel_types = list(fuel_types)
-        self.own_l = np.asarray(own_l, dtype=np.float64).copy()
-        self.own_capacity_l = np.maximum(np.asarray(own_capacity_l, dtype=np.float64),
-                                         self.own_l)
-        self.reserve_types = sorted(set(reserve_capacity_l or {}) | set(reserve_l or {}))
-        self.reserve_l = np.array([float((reserve_l or {}).get(f, 0.0))
-                                   for f in self.reserve_types])
+    def __init__(self, reserve_l: Mapping[str, float], reserve_capacity_l: Mapping[str, float],
+                 tanks_at_start_l: float) -> None:
+        self.reserve_types = sorted(set(reserve_l) | set(reserve_capacity_l))
+        self.reserve_l = np.array([float(reserve_l.get(f, 0.0)) for f in self.reserve_types])
         self.reserve_capacity_l = np.maximum(
-            [float((reserve_capacity_l or {}).get(f, 0.0)) for f in self.reserve_types],
+            np.array([float(reserve_capacity_l.get(f, 0.0)) for f in self.reserve_types]),
             self.reserve_l) if self.reserve_types else np.zeros(0)
-        #: litres per km of each whole class on the road ahead (set by the simulation)
-        self.rate = np.ones_like(self.own_l)
-        self.start_l = self.total_l
+        self.start_l = float(tanks_at_start_l + self.reserve_l.sum())
         self.delivered_l = 0.0
-        self.returned_l = 0.0
         self.consumed_l = 0.0
+        self.returned_l = 0.0
+        self.drained_l = 0.0
 
-    # -- queries --------------------------------------------------------------------------
-    @property
-    def total_l(self) -> float:
-        """Everything on hand: tanks plus reserves."""
-        return float(self.own_l.sum() + self.reserve_l.sum())
-
-    @property
-    def imbalance_l(self) -> float:
-        """start + delivered - consumed - on hand; zero up to rounding when the books balance."""
-        return self.start_l + self.delivered_l - self.consumed_l - self.total_l
-
-    def _members(self, fuel_type: str) -> np.ndarray:
-        return np.array([ft == fuel_type for ft in self.fuel_types], dtype=bool)
-
-    def shortfall(self, need: np.ndarray) -> tuple[float, str | None]:
-        """Litres missing to burn ``need`` (per class), and the fuel type that is short."""
-        over = np.maximum(np.asarray(need, dtype=np.float64) - self.own_l, 0.0)
-        worst, who = 0.0, None
-        for ft in sorted(set(self.fuel_types) - {"none"}):
-            m = self._members(ft)
-            short = float(over[m].sum()) - self._reserve(ft)
-            if short > worst:
-                worst, who = short, ft
-        return worst, who
-
-    def _reserve(self, fuel_type: str) -> float:
+    def reserve(self, fuel_type: str) -> float:
+        """Litres of ``fuel_type`` in the reserve."""
         if fuel_type in self.reserve_types:
             return float(self.reserve_l[self.reserve_types.index(fuel_type)])
         return 0.0
 
-    def dry_classes(self, tol_l: float = 1e-6) -> list[str]:
-        """Classes with empty tanks and an empty reserve of their fuel."""
-        return [c for c, ft, own in zip(self.classes, self.fuel_types, self.own_l)
-                if ft != "none" and own <= tol_l and self._reserve(ft) <= tol_l]
+    def shortfall(self, tanks: np.ndarray, types: Sequence[str], need: np.ndarray
+                  ) -> tuple[float, str | None]:
+        """Litres missing to burn ``need`` (per class) from ``tanks`` and the reserve, and the
+        fuel type that is short (the one short by most)."""
+        over = np.maximum(np.asarray(need, dtype=np.float64) - tanks, 0.0)
+        worst, who = 0.0, None
+        for ft in sorted(set(types) - {"none"}):
+            m = np.array([t == ft for t in types], dtype=bool)
+            short = float(over[m].sum()) - self.reserve(ft)
+            if short > worst:
+                worst, who = short, ft
+        return worst, who
 
-    # -- changes --------------------------------------------------------------------------
-    def consume(self, need: np.ndarray) -> None:
-        """Burn ``need`` litres per class: own tanks first, then the reserve of its fuel."""
+    def consume(self, tanks: np.ndarray, types: Sequence[str], need: np.ndarray) -> float:
+        """Burn ``need`` litres per class: ``tanks`` first (changed in place), then the reserve
+        of the class's fuel; returns the litres burned (less than asked if both ran out)."""
         need = np.maximum(np.asarray(need, dtype=np.float64), 0.0)
-        from_own = np.minimum(need, self.own_l)
-        self.own_l -= from_own
+        from_own = np.minimum(need, tanks)
+        tanks -= from_own
         rest = need - from_own
         burned = float(from_own.sum())
         for i, ft in enumerate(self.reserve_types):
-            want = float(rest[self._members(ft)].sum())
+            want = float(sum(r for r, t in zip(rest, types) if t == ft))
             take = min(want, float(self.reserve_l[i]))
             self.reserve_l[i] -= take
             burned += take
         self.consumed_l += burned
+        return burned
 
-    def deliver(self, litres: float, fuel_type: str = "any") -> float:
-        """Take what fits of a delivery (tanks first, then reserve, shortest range first)."""
-        if litres <= 0:
+    def fill(self, accounts: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray, Sequence[str]]],
+             litres: float, fuel_type: str = "any") -> float:
+        """Pour up to ``litres`` into the ``accounts`` (tanks, capacity, rate L/km, fuel types;
+        tanks changed in place), the shortest range first (water-filling on km); returns the
+        litres taken. Not booked: :meth:`book_delivery` books the whole delivery."""
+        if litres <= 0 or not accounts:
             return 0.0
-        eligible = np.array([ft != "none" and fuel_type in ("any", ft)
-                             for ft in self.fuel_types], dtype=bool)
-        rate = np.where(eligible, self.rate, 0.0)
-        before = self.total_l
-        new_own = _water_fill(self.own_l, self.own_capacity_l, rate, float(litres))
-        left = float(litres) - float((new_own - self.own_l).sum())
-        self.own_l = new_own
-        if left > 0 and self.reserve_types:
-            r_rate = np.array([float(rate[self._members(ft)].sum()) for ft in self.reserve_types])
-            self.reserve_l = _water_fill(self.reserve_l, self.reserve_capacity_l, r_rate, left)
-        take = self.total_l - before
-        self.delivered_l += take
-        self.returned_l += float(litres) - take
-        return take
+        have = np.concatenate([a[0] for a in accounts])
+        cap = np.concatenate([a[1] for a in accounts])
+        types = [t for a in accounts for t in a[3]]
+        eligible = np.array([t != "none" and fuel_type in ("any", t) for t in types])
+        rate = np.where(eligible, np.concatenate([a[2] for a in accounts]), 0.0)
+        new = water_fill(have, cap, rate, float(litres))
+        k = 0
+        for a in accounts:
+            n = len(a[0])
+            a[0][:] = new[k:k + n]
+            k += n
+        return float((new - have).sum())
+
+    def to_reserve(self, litres: float, fuel_type: str = "any") -> float:
+        """Put up to ``litres`` into the reserve (by room, for ``any`` fuel); returns the litres
+        taken. Not booked (see :meth:`book_delivery`)."""
+        kinds = [f for f in self.reserve_types if fuel_type in ("any", f)]
+        if litres <= 0 or not kinds:
+            return 0.0
+        idx = [self.reserve_types.index(f) for f in kinds]
+        room = np.maximum(self.reserve_capacity_l[idx] - self.reserve_l[idx], 0.0)
+        put = min(float(litres), float(room.sum()))
+        if put > 0:
+            self.reserve_l[idx] += put * room / room.sum()
+        return put
+
+    def book_delivery(self, offered_l: float, taken_l: float) -> None:
+        """Book a delivery: ``taken_l`` went into tanks or the reserve, the rest of
+        ``offered_l`` went back to the supplier."""
+        self.delivered_l += float(taken_l)
+        self.returned_l += float(offered_l) - float(taken_l)
+
+    def drained(self, litres: float) -> None:
+        """Book litres moved from one element's tanks to another's (the total is unchanged)."""
+        self.drained_l += float(litres)
+
+    def on_hand(self, tanks_l: float) -> float:
+        """Everything on hand: the elements' tanks (``tanks_l``) plus the reserve."""
+        return float(tanks_l + self.reserve_l.sum())

@@ -1,0 +1,204 @@
+"""The means of movement as the step loop calls them: rail, river, ferry and shuttle planners
+of ``network/`` and ``advance/shuttle`` behind the signatures of ``advance/movement``.
+
+The planners themselves are pure functions built elsewhere (``network.plan_rail_move``,
+``network.railhead_at``, ``network.plan_river_move``, ``network.ferry_time_h``,
+``advance.shuttle.shuttle_timetable``); this module only adapts them: it turns their results
+into :class:`~logistics.advance.movement.Timetable` and
+:class:`~logistics.advance.movement.Railhead`, chains a river move through several waypoints,
+and keeps an army's railway (:class:`ArmyRail`: its own railheads on the shipped 1945 network,
+the lines it may restore, which stations it holds from the formations' positions so far).
+
+Times are hours since the army's H-hour; positions lon/lat.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from logistics.advance.movement import Railhead, Reached, Timetable
+
+__all__ = ["river_planner", "ferry_time", "shuttle_planner", "ArmyRail", "line_ids",
+           "means_options"]
+
+#: A railhead the army file names lies on the shipped network when a station is this close
+#: (km). assumed: the file's points are station names resolved by the gazetteer, which places a
+#: town a few km from its station; 10 km keeps a town's station and excludes the next one.
+RAILHEAD_SNAP_KM = 10.0
+
+
+def _timetable(mode: str, fields: dict) -> Timetable:
+    """A :class:`Timetable` from a planner's ``timetable()`` dict."""
+    arr = {k: (np.asarray(fields[k], dtype=np.float64) if fields.get(k) is not None else None)
+           for k in ("km", "lon", "lat", "time_h", "tail_km", "fuel_l")}
+    return Timetable(mode=mode, km=arr["km"] if arr["km"] is not None else np.zeros(0),
+                     lon=arr["lon"] if arr["lon"] is not None else np.zeros(0),
+                     lat=arr["lat"] if arr["lat"] is not None else np.zeros(0),
+                     time_h=arr["time_h"] if arr["time_h"] is not None else np.zeros(0),
+                     tail_km=arr["tail_km"], fuel_l=arr["fuel_l"],
+                     fuel_type=str(fields.get("fuel_type") or "none"),
+                     reason=str(fields.get("reason") or ""),
+                     stations=tuple(fields.get("stations") or ()),
+                     notes=tuple(fields.get("notes") or ()))
+
+
+def _failed(mode: str, reason: str) -> Timetable:
+    z = np.zeros(0)
+    return Timetable(mode=mode, km=z, lon=z, lat=z, time_h=z, reason=reason)
+
+
+def river_planner(waypoints: Sequence[tuple[float, float]], *, depart_h: float, men: int,
+                  ships: Mapping[str, int]) -> Timetable:
+    """``RiverMovePlanner``: the flotilla carries ``men`` through ``waypoints`` in order, one
+    :func:`~logistics.network.plan_river_move` per leg; each leg leaves when the last wave of
+    the one before is ashore (the brigade carries the formation whole from port to port)."""
+    from logistics.network import plan_river_move
+
+    if len(waypoints) < 2:
+        return _failed("river", "a river move needs a start and at least one port on its route")
+    parts, t, k0 = [], float(depart_h), 0.0
+    for a, b in zip(waypoints[:-1], waypoints[1:]):
+        mv = plan_river_move(tuple(a), tuple(b), ships={c: int(n) for c, n in ships.items()},
+                             men=int(men), depart_h=t)
+        if not mv.ok:
+            return _failed("river", mv.reason)
+        tt = mv.timetable()
+        km = np.asarray(tt["km"], float) + k0
+        tail = (np.asarray(tt["tail_km"], float) + k0) if tt.get("tail_km") is not None else km
+        parts.append((km, np.asarray(tt["lon"], float), np.asarray(tt["lat"], float),
+                      np.asarray(tt["time_h"], float), tail, tuple(tt.get("stations") or ())))
+        k0 = float(km[-1])
+        t = float(max(np.asarray(tt["time_h"], float)[-1], mv.all_ashore_h))
+    km, lon, lat, time_h, tail = (np.concatenate([p[i] for p in parts]) for i in range(5))
+    order = np.argsort(time_h, kind="stable")
+    return Timetable(mode="river", km=km[order], lon=lon[order], lat=lat[order],
+                     time_h=time_h[order], tail_km=tail[order],
+                     stations=tuple(s for p in parts for s in p[5]),
+                     notes=(f"carried {k0:.0f} km by river in {len(parts)} leg(s)",))
+
+
+def ferry_time(men: int, vehicles: int, guns: int = 0) -> float:
+    """``FerryTime``: hours one river-ship brigade needs to ferry the formation across
+    (:func:`~logistics.network.ferry_time_h`, the Ussuri figure of the movement norms)."""
+    from logistics.network import ferry_time_h
+
+    return float(ferry_time_h(int(men), int(vehicles), int(guns)))
+
+
+def shuttle_planner(*, men: int, lift_men: int, route_km: float, start_h: float, end_h: float,
+                    truck_leg_h, truck_fuel_l_per_km: float, march_kmh: float, march_hours,
+                    load_h: float, unload_h: float, route=None,
+                    fuel_type: str = "petrol") -> Timetable:
+    """``ShuttlePlanner``: :func:`~logistics.advance.shuttle.shuttle_timetable` as a
+    :class:`Timetable` (mode ``truck``; head ``km``, ``tail_km``, the trucks' ``fuel_l``)."""
+    from logistics.advance.shuttle import shuttle_timetable
+
+    fields = shuttle_timetable(men=int(men), lift_men=int(lift_men), route_km=float(route_km),
+                               start_h=float(start_h), end_h=float(end_h),
+                               truck_leg_h=truck_leg_h, truck_fuel_l_per_km=truck_fuel_l_per_km,
+                               march_kmh=float(march_kmh), march_hours=march_hours,
+                               load_h=float(load_h), unload_h=float(unload_h), route=route)
+    fields["fuel_type"] = fuel_type
+    return _timetable("truck", fields)
+
+
+def line_ids(texts: Sequence[str]) -> tuple[str, ...]:
+    """Line ids named in brackets in ``supply.rail.advance_along.lines`` (``"Manzhouli -
+    Hailar - Qiqihar (R01)"`` -> ``("R01",)``)."""
+    out = []
+    for t in texts:
+        out += re.findall(r"\(\s*([A-Za-z]\d+[A-Za-z0-9]*)\s*\)", t) or (
+            [t.strip()] if re.fullmatch(r"[A-Za-z]\d+[A-Za-z0-9]*", t.strip()) else [])
+    return tuple(dict.fromkeys(out))
+
+
+class ArmyRail:
+    """An army's railway: its own railheads (``home``: rail node -> hour its trains run
+    there, 0 = from H-hour), the lines it may restore (``lines``; those through its own
+    railheads are always added, :func:`~logistics.network.rail_hold`) and which stations it
+    holds when, recomputed from the formations' positions at most once per ``every_h``
+    (the rule's hours are final for every station usable by then: no look-ahead).
+
+    :meth:`__call__` is the ``RailMovePlanner``; :meth:`railhead_at` the ``RailheadAt``
+    (where a truck column loads: the usable station nearest the formation it serves)."""
+
+    def __init__(self, graph, home: Mapping, lines: Sequence[str] | None, *,
+                 every_h: float = 24.0, names: Mapping | None = None) -> None:
+        self.graph = graph
+        self.home = dict(home)
+        self.lines = tuple(lines) if lines is not None else None
+        self.every_h = float(every_h)
+        self.names = dict(names or {})
+        self._hold = None
+        self._hold_h = -math.inf
+
+    @classmethod
+    def for_army(cls, army, graph=None) -> ArmyRail | None:
+        """The railway of an army file (``supply.rail``): its railheads that lie on the
+        shipped network (within :data:`RAILHEAD_SNAP_KM` of a station) and its
+        ``advance_along`` lines. None when it has no railhead on the network."""
+        rail = getattr(army.supply, "rail", None)
+        if rail is None or not rail.railheads:
+            return None
+        from logistics.network import load_railways, nearest_station
+
+        g = graph if graph is not None else load_railways()
+        home, names = {}, {}
+        for rh in rail.railheads:
+            loc = rh.location()
+            st = nearest_station(g, float(loc.lon), float(loc.lat))
+            if st is not None and st.distance_km <= RAILHEAD_SNAP_KM:
+                home[st.node] = 0.0
+                names[st.node] = st.name
+        if not home:
+            return None
+        lines = line_ids(rail.advance_along.lines) if rail.advance_along is not None else ()
+        return cls(g, home, lines, names=names)
+
+    def hold(self, time_h: float, reached: Reached):
+        """The army's :class:`~logistics.network.RailHold` from what it has reached so far."""
+        from logistics.network import rail_hold, reached_stations
+
+        if self._hold is None or time_h >= self._hold_h + self.every_h:
+            got = reached_stations(self.graph, reached) if len(reached.time_h) else {}
+            self._hold = rail_hold(self.graph, home=self.home, reached=got,
+                                   lines=list(self.lines) if self.lines is not None else None)
+            self._hold_h = float(time_h)
+        return self._hold
+
+    def __call__(self, origin, dest, *, reached: Reached, depart_h: float, men: int,
+                 vehicles: Mapping[str, int]) -> Timetable:
+        """``RailMovePlanner``: a train from the usable station nearest ``origin`` to the one
+        nearest ``dest`` over the lines usable at ``depart_h``."""
+        from logistics.network import plan_rail_move
+
+        mv = plan_rail_move(self.graph, tuple(origin), tuple(dest),
+                            held=self.hold(depart_h, reached), depart_h=float(depart_h))
+        if not mv.ok:
+            return _failed("rail", mv.reason)
+        return _timetable("rail", mv.timetable())
+
+    def railhead_at(self, time_h: float, reached: Reached,
+                    toward: tuple[float, float] | None = None) -> Railhead | None:
+        """``RailheadAt``: the usable station nearest ``toward`` at ``time_h`` (None when the
+        army has no usable station)."""
+        from logistics.network import railhead_at
+
+        if toward is None:
+            return None
+        rh = railhead_at(float(time_h), self.graph, self.hold(time_h, reached), tuple(toward))
+        if rh is None:
+            return None
+        return Railhead(lon=rh.lon, lat=rh.lat, name=rh.name, line=rh.line, note=rh.note)
+
+
+def means_options(army, *, rail_graph=None) -> dict:
+    """The planners of an army as :class:`~logistics.advance.plan.PlanOptions` keywords:
+    ``river_planner``, ``ferry_time``, ``shuttle_planner``, and ``rail`` (its
+    :class:`ArmyRail`, None without a railhead on the shipped network)."""
+    return {"river_planner": river_planner, "ferry_time": ferry_time,
+            "shuttle_planner": shuttle_planner, "rail": ArmyRail.for_army(army, rail_graph)}

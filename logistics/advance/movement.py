@@ -1,0 +1,259 @@
+"""The movement interface: what the step loop takes from the means of movement (rail, river,
+ferries, truck shuttles) and the signatures of the planners it calls.
+
+A formation moves in one of two ways:
+
+* **marching** on its own tracks, wheels, feet or hooves along its least-time route from the
+  cost engine, at its column pace, burning its own fuel (``advance/simulate.py`` does this
+  itself, hour by hour);
+* **carried** by a means planned outside the loop — a train, the flotilla's ships, its own
+  trucks shuttling its men — given to the loop as a :class:`Timetable`: a path and the hour at
+  which the moving body passes each point of it. The loop places the formation on its
+  timetable at every step and books the fuel the timetable says the army's own vehicles burn
+  (``fuel_l``; trains and ships burn nothing of the army's account).
+
+The planners are pure functions (plain data in, plain data out; no step loop) built by the means
+engineer in ``logistics/network/`` and ``logistics/advance/`` or ``logistics/supply/``. The loop
+calls them through the :class:`typing.Protocol` signatures below; anything with that signature
+serves (tests pass hand-made ones). Times are hours since the army's H-hour (float); distances
+km; positions lon/lat degrees (WGS84).
+
+What the loop gives the planners:
+
+* :class:`Reached`: every place a formation of the army has come to, and when (the army holds
+  a railway station once a formation has reached it); the loop adds to it as it runs, so a
+  planner asked at ``time_h`` sees what was reached up to then;
+* the formation's men and vehicles, its route (``cum_km, lon, lat``), its truck legs priced by
+  the cost engine (:data:`TruckLegHours`) and its march window (:data:`MarchHours`).
+
+What the loop takes back: a :class:`Timetable` (rail, river, shuttle), a :class:`Railhead`
+(where a truck column loads at a time), hours (a ferry crossing). A planner that cannot make
+a move says why in ``reason`` (the loop keeps the formation marching, or its column idle, and
+writes the reason in the run's notes); it never raises for a move that is merely impossible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+__all__ = [
+    "MODES",
+    "MOVEMENT_MODE",
+    "Timetable",
+    "Railhead",
+    "Reached",
+    "TruckLegHours",
+    "MarchHours",
+    "RailMovePlanner",
+    "RailheadAt",
+    "RiverMovePlanner",
+    "FerryTime",
+    "ShuttlePlanner",
+]
+
+#: How a formation is moving at a step (the ``mode`` column of the run's tracks).
+MODES: tuple[str, ...] = ("foot", "horse", "tracked", "motor", "truck", "rail", "river", "halt")
+
+#: The mode a formation's own means of movement gives (army file ``movement:``).
+MOVEMENT_MODE: Mapping[str, str] = {
+    "foot": "foot",
+    "horse": "horse",
+    "tracked": "tracked",
+    "tank_riders": "tracked",
+    "motor": "motor",
+    "truck_borne": "truck",
+    "rail": "rail",
+    "river": "river",
+}
+
+
+@dataclass(frozen=True)
+class Timetable:
+    """A carried movement: a path and when the moving body passes each of its points.
+
+    ``km`` (cumulative, from 0), ``lon``, ``lat`` and ``time_h`` (hours since H-hour,
+    non-decreasing) have one entry per point; between points the body moves linearly in time.
+    Waiting (entraining, loading, a train not yet allowed onto a line) is a repeated km with a
+    later time. ``mode`` is ``"rail"``, ``"river"`` or ``"truck"`` (a shuttle). ``tail_km`` is
+    the km of the formation's tail at the same times when the body does not move whole (a
+    shuttle: the first lift is the head, the last men marching are the tail), else None.
+    ``fuel_l`` is the cumulative fuel the army's own vehicles burn (a shuttle's trucks), else
+    None (a train or a ship burns nothing of the army's account). ``fuel_type`` says which of
+    the army's fuels that is. ``reason`` is non-empty when the move cannot be made (the arrays
+    are then empty). ``stations`` names the points where something happens (boarding and
+    alighting stations, ports, transshipments) as ``(km, name)`` pairs.
+    """
+
+    mode: str
+    km: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    time_h: np.ndarray
+    tail_km: np.ndarray | None = None
+    fuel_l: np.ndarray | None = None
+    fuel_type: str = "none"
+    reason: str = ""
+    stations: tuple[tuple[float, str], ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def ok(self) -> bool:
+        """True when the move can be made (no ``reason`` and at least one point)."""
+        return not self.reason and len(self.km) > 0
+
+    @property
+    def start_h(self) -> float:
+        """When the body starts (the first point's time)."""
+        return float(self.time_h[0])
+
+    @property
+    def end_h(self) -> float:
+        """When the body arrives at the last point."""
+        return float(self.time_h[-1])
+
+    def km_at(self, time_h: float) -> float:
+        """Km of the moving body at ``time_h`` (at the first point before it, at the last
+        after it)."""
+        return float(_interp_time(time_h, self.time_h, self.km))
+
+    def tail_at(self, time_h: float) -> float:
+        """Km of the formation's tail at ``time_h`` (the body's km when it moves whole)."""
+        if self.tail_km is None:
+            return self.km_at(time_h)
+        return float(_interp_time(time_h, self.time_h, self.tail_km))
+
+    def lonlat_at(self, km: float) -> tuple[float, float]:
+        """Lon/lat at ``km`` along the path."""
+        return (float(np.interp(km, self.km, self.lon)), float(np.interp(km, self.km, self.lat)))
+
+    def fuel_between(self, t0_h: float, t1_h: float) -> float:
+        """Litres the army's vehicles burn on the move between two times (0 without fuel)."""
+        if self.fuel_l is None or t1_h <= t0_h:
+            return 0.0
+        f0 = _interp_time(t0_h, self.time_h, self.fuel_l)
+        f1 = _interp_time(t1_h, self.time_h, self.fuel_l)
+        return float(max(0.0, f1 - f0))
+
+
+def _interp_time(t: float, times: np.ndarray, values: np.ndarray) -> float:
+    """``values`` at time ``t`` along non-decreasing ``times`` (the last of equal times wins,
+    so a wait at a point reads the point)."""
+    times = np.asarray(times, dtype=np.float64)
+    values = np.asarray(values, dtype=np.float64)
+    if t <= times[0]:
+        return float(values[0])
+    if t >= times[-1]:
+        return float(values[-1])
+    i = int(np.searchsorted(times, t, side="right"))
+    t0, t1 = times[i - 1], times[i]
+    if t1 <= t0:
+        return float(values[i])
+    return float(values[i - 1] + (values[i] - values[i - 1]) * (t - t0) / (t1 - t0))
+
+
+@dataclass(frozen=True)
+class Railhead:
+    """Where a truck column loads fuel at a time: ``lon``, ``lat``, the station's ``name``,
+    its ``line`` id (or None off the shipped network) and a ``note`` (why it is here: the
+    configured railhead, or the station the rail moved forward to and since when)."""
+
+    lon: float
+    lat: float
+    name: str
+    line: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Reached:
+    """Places the army's formations have come to: ``lon``/``lat`` of each position recorded
+    and the hour it was first there (``time_h``, since H-hour), with the ``formation_id``.
+
+    The step loop records each formation's position every step; a planner asks
+    :meth:`first_time_within` to learn when the army first came within ``radius_km`` of a
+    station (None: not yet), which is when the army holds it.
+    """
+
+    lon: np.ndarray
+    lat: np.ndarray
+    time_h: np.ndarray
+    formation_id: tuple[str, ...] = ()
+
+    def first_time_within(self, lon: float, lat: float, radius_km: float) -> float | None:
+        """Hour the army first came within ``radius_km`` of (lon, lat); None if never."""
+        from logistics.geodesy import great_circle_km
+
+        if len(self.time_h) == 0:
+            return None
+        d = great_circle_km(lon, lat, np.asarray(self.lon), np.asarray(self.lat))
+        near = np.flatnonzero(np.asarray(d) <= radius_km)
+        return float(np.min(np.asarray(self.time_h)[near])) if near.size else None
+
+
+#: Hours a truck of the formation's lift needs from km ``a`` to km ``b`` of its route (one way,
+#: driving, at the cost engine's time for that truck class on that season's ground).
+TruckLegHours = Callable[[float, float], float]
+
+#: Hours of marching (the formation's march window, night slower) between two times ``t0_h``
+#: and ``t1_h`` since H-hour: what a marching part of a shuttling formation can use.
+MarchHours = Callable[[float, float], float]
+
+
+class RailMovePlanner(Protocol):
+    """Plan a formation's move by train along the 1945 lines the army holds.
+
+    ``origin``/``dest`` are lon/lat; ``reached`` says which stations the army holds when;
+    ``depart_h`` is the earliest departure. Returns a :class:`Timetable` (mode ``"rail"``,
+    entraining and detraining as waits at the boarding and alighting stations, gauge breaks as
+    transshipment waits) or one with ``reason`` set.
+    """
+
+    def __call__(self, origin: tuple[float, float], dest: tuple[float, float], *,
+                 reached: Reached, depart_h: float, men: int,
+                 vehicles: Mapping[str, int]) -> Timetable: ...
+
+
+class RailheadAt(Protocol):
+    """Where a truck column of the army loads at ``time_h``: the configured railhead, or a
+    station further along the army's ``advance_along`` lines once the army holds it and the
+    line is restored to it (the loop calls this before each dispatch, ``toward`` the head of
+    the formation the column serves; None: no usable station)."""
+
+    def __call__(self, time_h: float, reached: Reached,
+                 toward: tuple[float, float] | None = None) -> Railhead | None: ...
+
+
+class RiverMovePlanner(Protocol):
+    """Plan a formation carried by river ships through ``waypoints`` (lon/lat, in order along
+    the rivers) from ``depart_h``: the course along the shipped major rivers, the ships'
+    speeds against or with the current, the lift per trip (a formation larger than one lift
+    goes in several trips: the tail). Returns a :class:`Timetable` (mode ``"river"``)."""
+
+    def __call__(self, waypoints: Sequence[tuple[float, float]], *, depart_h: float,
+                 men: int, ships: Mapping[str, int]) -> Timetable: ...
+
+
+class FerryTime(Protocol):
+    """Hours the flotilla needs to ferry a formation (``men``, motor ``vehicles``, ``guns``)
+    across a river at a crossing; the loop holds the formation's tail on the near bank that
+    long after its head reaches the crossing."""
+
+    def __call__(self, men: int, vehicles: int, guns: int = 0) -> float: ...
+
+
+class ShuttlePlanner(Protocol):
+    """Advance of a formation whose lift carries only part of its men: the trucks carry a lift
+    forward, unload, drive back for the next while the rest march. ``route_km`` is the
+    formation's route, ``truck_leg_h`` the trucks' one-way hours between two km of it (cost
+    engine), ``march_kmh`` the marching men's pace, ``march_hours`` their march window.
+    Returns a :class:`Timetable` (mode ``"truck"``) with the head (``km``) and the tail
+    (``tail_km``), and the trucks' fuel (``fuel_l``)."""
+
+    def __call__(self, *, men: int, lift_men: int, route_km: float, start_h: float,
+                 end_h: float, truck_leg_h: TruckLegHours, truck_fuel_l_per_km: float,
+                 march_kmh: float, march_hours: MarchHours, load_h: float,
+                 unload_h: float) -> Timetable: ...

@@ -1,0 +1,109 @@
+"""Column pace and march schedule of a formation, from the sourced march norms (issue 13 item 4,
+issue 10 item 6): never one vehicle's speed, never an administrative daily cap.
+
+On each step of its route a column moves at the slowest of (a) the physics speed of each of its
+classes on that step (the cost engine), (b) its norm's ``max_speed_kmh`` (by day; times
+``night_speed_factor`` at night, applied by the step loop), (c) the speed observed in Manchuria
+under a named condition (``configs/norms/march.yaml observed``) where the condition holds: a
+tracked or wheeled column climbing (a step rising ``min_grade`` or more), tracked columns on
+wet slopes, any column in the roadless forest belt within ``within_km_of_departure`` of the
+departure line. Its day is ``hours_per_day`` under way from ``start_hour``; foot columns under
+the heat rule march at night (``heat_rule``: its season, on the fronts it names). The column
+closes up every evening: its length (motor vehicles over its routes, ``gap_m`` apart) over its
+mean pace is taken off the head's march hours (:mod:`logistics.advance.formation`).
+
+A vehicle that moves slower than it could (in column behind a slower class, or under a cap)
+burns its idle flow for the extra time (``idle_fuel_l_per_h`` of its vehicle file).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from logistics.advance.schedule import MarchSchedule
+from logistics.army.norms import MarchNorm, ObservedCap
+from logistics.terrain.classes import TerrainClass
+
+__all__ = ["column_kind", "capped_step_times", "march_schedule_for", "column_km"]
+
+#: Kind of column (for ``observed`` caps' ``applies_to``) by movement.
+_KIND = {"tracked": "tracked", "tank_riders": "tracked", "motor": "wheeled",
+         "truck_borne": "wheeled", "foot": "foot", "horse": "horse"}
+
+
+def column_kind(movement: str) -> str:
+    """``tracked``, ``wheeled``, ``foot`` or ``horse`` for a formation's movement."""
+    return _KIND.get(movement, movement)
+
+
+def _condition(cap: ObservedCap, seg, season: str, from_departure_km: np.ndarray) -> np.ndarray:
+    """Bool per step: where ``cap``'s condition holds on the route ``seg``."""
+    n = len(seg)
+    ok = np.ones(n, dtype=bool)
+    ok[0] = False
+    grade = seg["grade"].to_numpy(dtype=np.float64)
+    for k, v in cap.when.items():
+        if k == "min_grade":
+            ok &= grade >= float(v)
+        elif k == "min_abs_grade":
+            ok &= np.abs(grade) >= float(v)
+        elif k == "season":
+            ok &= season == str(v)
+        elif k == "terrain_class":
+            code = int(TerrainClass[str(v).upper()])
+            ok &= seg["terrain_class"].to_numpy() == code
+        elif k == "within_km_of_departure":
+            ok &= from_departure_km <= float(v)
+        else:
+            raise ValueError(f"observed cap {cap.id}: unknown condition {k!r}")
+    return ok
+
+
+def capped_step_times(seg, step_time_s: np.ndarray, *, norm: MarchNorm | None, movement: str,
+                      season: str, caps: tuple[ObservedCap, ...],
+                      from_departure_km: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Per-class step times (n_classes, n) slowed to the column's day pace: the norm's speed
+    and the observed condition caps that apply to this kind of column on this season.
+    Returns the times and one note per cap that bound somewhere (with its km)."""
+    dist = seg["dist_m"].to_numpy(dtype=np.float64)
+    floor = np.zeros_like(dist)
+    notes = []
+    if norm is not None and norm.max_speed_kmh > 0:
+        floor = np.maximum(floor, dist / (norm.max_speed_kmh / 3.6))
+    kind = column_kind(movement)
+    for cap in caps:
+        if kind not in cap.applies_to:
+            continue
+        where = _condition(cap, seg, season, from_departure_km)
+        if where.any():
+            floor = np.where(where, np.maximum(floor, dist / (cap.kmh / 3.6)), floor)
+            notes.append(f"{cap.id} ({cap.kmh:g} km/h) on {dist[where].sum() / 1000:.0f} km "
+                         f"({season})")
+    return np.maximum(np.asarray(step_time_s, dtype=np.float64), floor[None, :]), notes
+
+
+def march_schedule_for(norm: MarchNorm | None, *, movement: str, season: str, front: str,
+                       column_length_km: float, mean_kmh: float,
+                       speed_scale: float = 1.0) -> MarchSchedule:
+    """The formation's march window on ``season`` ground: the norm's hours, moved to the
+    night by the heat rule where it applies, closed up for its column."""
+    from logistics.advance.formation import close_up_hours
+
+    if norm is None:  # carried formations keep the clock of their means
+        return MarchSchedule(start_hour=0.0, hours_per_day=24.0)
+    start, hours = norm.start_hour, norm.hours_per_day
+    heat = norm.heat
+    if heat is not None and heat.season == season and (not heat.fronts or front in heat.fronts):
+        start, hours = heat.start_hour, heat.hours
+    return MarchSchedule(
+        start_hour=start, hours_per_day=hours,
+        close_up_h=close_up_hours(column_length_km, mean_kmh * speed_scale),
+        night_hours=norm.night_hours, night_speed_factor=norm.night_speed_factor,
+    )
+
+
+def column_km(motor_vehicles: int, routes: int, gap_m: float) -> float:
+    """Road length of one of ``routes`` parallel columns holding ``motor_vehicles`` (km)."""
+    from logistics.advance.formation import column_length_km
+
+    return column_length_km(int(motor_vehicles), max(1, int(routes)), float(gap_m))

@@ -1,0 +1,201 @@
+"""Each formation's route: least time for its pace vehicle from its start through its objectives
+in order, on the first season's ground, round the fortified regions it bypasses.
+
+Legs are solved through the one door to the solvers (:func:`logistics.cost.accumulate.
+accumulate`) on the run's cost models, then the joined path is priced by
+:func:`logistics.cost.route.evaluate_path`. An objective area (``any_of``) is reached at the
+option the formation's route reaches first (least accumulated time from the previous point).
+A start or objective on ground the pace vehicle cannot enter on this grid (a jump-off on a
+river bank falls in the river at 1 km) is moved to the nearest passable cell within its
+radius, and a note says so. Formations with the same pace vehicle, season, barriers and
+waypoints share one solve (:class:`RouteCache`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from logistics.cost.models import CostModels
+from logistics.errors import ConfigError, NoRouteError
+
+__all__ = ["PlannedRoute", "RouteCache", "plan_route", "snap_point", "barrier_cells"]
+
+
+@dataclass(frozen=True)
+class PlannedRoute:
+    """A formation's route: the pace vehicle's segment table (``logistics.cost.route``
+    columns: lon, lat, row, col, dist_m, cum_km, elev_m, grade, time_s, fuel_l, terrain_class,
+    river_class), the waypoints it was solved through ((name, lon, lat), after snapping) and
+    the objectives reached (name chosen, km)."""
+
+    segments: pd.DataFrame
+    waypoints: tuple[tuple[str, float, float], ...]
+    objective_km: tuple[tuple[str, float], ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def cells(self) -> np.ndarray:
+        """(n, 2) row, col of the route's cells."""
+        return self.segments[["row", "col"]].to_numpy(dtype=np.int64)
+
+
+@dataclass
+class RouteCache:
+    """Routes of one run keyed by (pace vehicle, season, barrier key, waypoints)."""
+
+    routes: dict = field(default_factory=dict)
+    solves: int = 0
+
+
+def barrier_cells(terrain, shapes) -> np.ndarray:
+    """Bool grid: cells whose centre lies inside any of ``shapes`` (shapely, lon/lat)."""
+    from shapely import contains_xy
+    from shapely.ops import transform
+
+    from logistics.terrain import to_metric
+
+    ny, nx = terrain.sizes["y"], terrain.sizes["x"]
+    mask = np.zeros((ny, nx), dtype=bool)
+    xs = np.asarray(terrain["x"].values, dtype=np.float64)
+    ys = np.asarray(terrain["y"].values, dtype=np.float64)
+    for shape in shapes:
+        metric = transform(lambda a, b, z=None: to_metric(a, b), shape)
+        x0, y0, x1, y1 = metric.bounds
+        cols = np.flatnonzero((xs >= x0) & (xs <= x1))
+        rows = np.flatnonzero((ys >= y0) & (ys <= y1))
+        if not len(cols) or not len(rows):
+            continue
+        gx, gy = np.meshgrid(xs[cols], ys[rows])
+        inside = contains_xy(metric, gx, gy)
+        mask[np.ix_(rows, cols)] |= inside
+    return mask
+
+
+def snap_point(terrain, blocked: np.ndarray, name: str, lon: float, lat: float,
+               radius_km: float, notes: list[str], who: str) -> tuple[float, float, tuple[int, int]]:
+    """(lon, lat, cell) of a point, moved to the nearest cell not ``blocked`` within
+    ``radius_km`` when it lies on blocked ground (a NoRouteError naming ``who`` otherwise)."""
+    from logistics.terrain import cell_of, to_lonlat, to_metric
+
+    x, y = to_metric(lon, lat)
+    r, c = cell_of(terrain, float(x), float(y))
+    if not blocked[r, c]:
+        return lon, lat, (r, c)
+    xs, ys = terrain["x"].to_numpy(), terrain["y"].to_numpy()
+    cell_m = abs(float(xs[1] - xs[0])) if len(xs) > 1 else 1000.0
+    n = int(np.ceil(radius_km * 1000.0 / cell_m))
+    r0, c0 = max(r - n, 0), max(c - n, 0)
+    rr, cc = np.nonzero(~blocked[r0:r + n + 1, c0:c + n + 1])
+    d = np.hypot(xs[cc + c0] - x, ys[rr + r0] - y)
+    if not len(d) or d.min() > radius_km * 1000.0:
+        raise NoRouteError(
+            f"{who}: {name!r} ({lat:.3f} N, {lon:.3f} E) lies on ground its pace vehicle cannot "
+            f"enter (water, a barrier or a fortified region it goes round) and no passable cell "
+            f"is within radius_km={radius_km:g}; move the point or give it a larger radius_km")
+    k = int(np.argmin(d))
+    rc = (int(rr[k] + r0), int(cc[k] + c0))
+    new = to_lonlat(float(xs[rc[1]]), float(ys[rc[0]]))
+    notes.append(f"{who}: {name} lies on ground its pace vehicle cannot enter on this grid; moved "
+                 f"{d[k] / 1000:.1f} km to the nearest passable cell")
+    return float(new[0]), float(new[1]), rc
+
+
+def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, float],
+               objectives, *, models: CostModels, stencil: int = 16, engine: str = "auto",
+               barriers: np.ndarray | None = None, barrier_key: str = "",
+               cache: RouteCache | None = None, who: str = "route") -> PlannedRoute:
+    """The least-time route of ``vehicle`` from ``start`` ((name, lon, lat, radius_km))
+    through ``objectives`` (:class:`~logistics.army.resolve.ObjectiveSpec`, in order) on
+    ``season`` ground, never entering ``barriers`` (bool grid; ``barrier_key`` names it in the
+    cache). ConfigError naming ``who`` when an objective cannot be reached."""
+    from logistics.cost.accumulate import accumulate, cost_array, path
+    from logistics.cost.kernel import kernel_inputs
+    from logistics.cost.route import evaluate_path
+    from logistics.cost.solver import barrier_mask
+    from logistics.terrain import cell_of, to_metric
+
+    key = (vehicle.id, season, barrier_key, start[1:3],
+           tuple((o.options, o.radius_km) for o in objectives), stencil)
+    if cache is not None and key in cache.routes:
+        return cache.routes[key]
+    notes: list[str] = []
+    model = models.get(terrain, vehicle, objective="time", season=season)
+    blocked = barrier_mask(kernel_inputs(model))
+    if barriers is not None:
+        blocked = blocked | barriers
+    name, lon, lat, radius = start
+    lon, lat, cur = snap_point(terrain, blocked, name, lon, lat, radius, notes, who)
+    waypoints = [(name, lon, lat)]
+    pieces = [np.asarray([cur], dtype=np.int64)]
+    reached = []
+    helped = None
+    for i, obj in enumerate(objectives):
+        targets = []
+        for label, olon, olat in obj.options:
+            try:
+                tl, ta, cell = snap_point(terrain, blocked, label, olon, olat, obj.radius_km,
+                                          notes, who)
+            except NoRouteError:
+                if len(obj.options) == 1:
+                    raise
+                continue
+            targets.append((label, tl, ta, cell))
+        if not targets:
+            raise ConfigError(f"{who}: objective {i + 1} ({obj.name}) has no option on ground its "
+                              f"pace vehicle {vehicle.id} can enter; fix: move its points")
+        acc = accumulate(model, [cur], stencil=stencil, barriers=barriers, engine=engine,
+                         stop_at=targets[0][3] if len(targets) == 1 else None)
+        if cache is not None:
+            cache.solves += 1
+        cost = cost_array(acc)
+        best = min(targets, key=lambda t: float(cost[t[3]]))
+        if not np.isfinite(float(cost[best[3]])) and helped is None:
+            # the pace vehicle cannot get there on its own (wheels in sand or marsh): the
+            # column's engineers help it across land it cannot cross, at its worst going
+            helped = _helped_model(terrain, model)
+            notes.append(f"{who}: {vehicle.id} cannot reach {obj.name} on its own on "
+                         f"{season} ground; routed with land it cannot cross helped across at "
+                         "its worst going (the rule of cost.route.helped_across)")
+        if helped is not None and not np.isfinite(float(cost[best[3]])):
+            model = helped
+            acc = accumulate(model, [cur], stencil=stencil, barriers=barriers, engine=engine,
+                             stop_at=targets[0][3] if len(targets) == 1 else None)
+            cost = cost_array(acc)
+            best = min(targets, key=lambda t: float(cost[t[3]]))
+        if not np.isfinite(float(cost[best[3]])):
+            raise ConfigError(
+                f"{who}: objective {i + 1} ({obj.name}) cannot be reached by {vehicle.id} from "
+                f"{waypoints[-1][0]} on {season} ground"
+                + (" round the fortified regions it bypasses" if barriers is not None
+                   and barriers.any() else "")
+                + "; fix: check the objective (a place across the sea or a barrier?) or the "
+                "formation's on_fortified_region")
+        leg = path(acc, best[3])
+        pieces.append(np.asarray(leg[1:], dtype=np.int64))
+        cur = best[3]
+        waypoints.append((best[0], best[1], best[2]))
+        reached.append(best[0])
+    cells = np.concatenate(pieces)
+    seg = evaluate_path(terrain, cells, vehicle, season=season, models=models)
+    # the km of each objective: where the route ends each leg
+    ends = np.cumsum([len(p) for p in pieces]) - 1
+    kms = seg["cum_km"].to_numpy()
+    objective_km = tuple((nm, float(kms[e])) for nm, e in zip(reached, ends[1:]))
+    out = PlannedRoute(seg.reset_index(drop=True), tuple(waypoints), objective_km, tuple(notes))
+    if cache is not None:
+        cache.routes[key] = out
+    return out
+
+
+def _helped_model(terrain, model):
+    """``model`` with every land cell it cannot enter given its worst finite going (water and
+    nodata stay barriers): the formation's engineers help it across (corduroy, towing)."""
+    from logistics.supply.turnaround import along_track
+    from logistics.terrain.classes import TerrainClass
+
+    tc = np.asarray(terrain["terrain_class"].values)
+    land = (tc != int(TerrainClass.WATER)) & (tc != int(TerrainClass.NODATA))
+    return along_track(model, land)

@@ -1,0 +1,361 @@
+"""Truck shuttles: where a formation's head and tail are when its trucks cannot lift it whole.
+
+A formation of ``men`` has trucks that carry ``lift_men`` at a time. The trucks load the rear
+group, carry it forward, unload, drive back to meet the rearmost men still on the road, load
+them, and so on; everyone not on a truck marches on meanwhile ("trucks shuttle", issue 13 item
+3). The drop point is the end of the move, or ``bound_km`` ahead of the pick-up when the
+formation moves by bounds (the dropped men then march on and may be picked up again). Loading
+stops the men being loaded (``load_h``); dropped men stand while they unload (``unload_h``).
+
+Times come from the cost engine as *profiles along the route*: for each km of the route, the
+hours a loaded truck needs from the route's start to there (``truck_h``), the hours to drive
+it in reverse (``truck_back_h``: going back from km b to km a takes ``back[b] - back[a]``;
+uphill out is downhill back) and the hours a man on foot needs (``foot_h``). Between the given
+km the profiles are linear, so every meeting point and time is exact for them. Hours are hours
+under way: the caller maps them onto its march schedule (march hours, night, halts).
+
+Plain numbers in, a :class:`Shuttle` out (``trips`` table, ``at(t)`` -> head and tail km); no
+step loop. Written by hand because no library models a shuttle of this kind.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from logistics.errors import ConfigError, DataError
+
+__all__ = ["Shuttle", "shuttle_advance", "shuttle_timetable"]
+
+#: Positions closer than this (km) are the same place (the end of the route, a meeting).
+_EPS_KM = 1e-9
+#: At most this many trips (a guard against a lift far too small for the formation).
+_MAX_TRIPS = 100_000
+
+
+@dataclass(frozen=True)
+class _Profiles:
+    km: np.ndarray
+    truck_h: np.ndarray
+    back_h: np.ndarray
+    foot_h: np.ndarray
+
+    @property
+    def end_km(self) -> float:
+        return float(self.km[-1])
+
+    def walk_to(self, km0: float, hours: float) -> float:
+        """Where a man who marched ``hours`` from ``km0`` is (stops at the route's end)."""
+        t = np.interp(km0, self.km, self.foot_h) + max(0.0, hours)
+        return float(np.interp(t, self.foot_h, self.km))
+
+    def ride_to(self, km0: float, hours: float) -> float:
+        """Where a loaded truck that drove ``hours`` forward from ``km0`` is."""
+        t = np.interp(km0, self.km, self.truck_h) + max(0.0, hours)
+        return float(np.interp(t, self.truck_h, self.km))
+
+    def drive_h(self, a: float, b: float) -> float:
+        """Hours to drive forward from km ``a`` to km ``b`` (b >= a)."""
+        return float(np.interp(b, self.km, self.truck_h) - np.interp(a, self.km, self.truck_h))
+
+    def back_h_between(self, b: float, a: float) -> float:
+        """Hours to drive back from km ``b`` to km ``a`` (a <= b)."""
+        return float(np.interp(b, self.km, self.back_h) - np.interp(a, self.km, self.back_h))
+
+
+@dataclass
+class _Group:
+    """Men who move together; ``legs`` is their whole trajectory from the start."""
+
+    men: int
+    legs: list  # (kind, t0, t1, km0, km1): kind "walk" (t1, km1 unused), "ride", "stand"
+    done: bool = False  # carried to the end of the route
+
+    def position(self, p: _Profiles, t: float) -> float:
+        """Km of the group at time ``t`` (at or after its first leg's start)."""
+        pos = self.legs[0][3]
+        for kind, t0, t1, km0, km1 in self.legs:
+            if t < t0:
+                break
+            if kind == "walk":
+                pos = p.walk_to(km0, t - t0)
+            elif kind == "ride":
+                pos = km1 if t >= t1 else p.ride_to(km0, t - t0)
+            else:
+                pos = km0
+        return pos
+
+    def walking_from(self) -> tuple[float, float]:
+        """(km, hour) where the group's current march began (its last leg is a walk)."""
+        kind, t0, _, km0, _ = self.legs[-1]
+        assert kind == "walk"
+        return km0, t0
+
+
+@dataclass(frozen=True)
+class Shuttle:
+    """The result of :func:`shuttle_advance`.
+
+    ``trips``: one row per truck trip: ``trip, men, pickup_km, pickup_h, depart_h, drop_km,
+    arrive_h, free_h, drive_km`` (``drive_km`` = empty run back to the pick-up + loaded run),
+    hours since the same origin as ``start_h``. ``finish_h``: when the last men reach the end
+    (by truck or on foot). ``truck_km``: every km the trucks drove (for their fuel).
+    """
+
+    trips: pd.DataFrame
+    finish_h: float
+    end_km: float
+    start_h: float
+    truck_km: float
+    _groups: tuple
+    _profiles: _Profiles
+
+    def at(self, time_h) -> tuple[np.ndarray, np.ndarray]:
+        """(head_km, tail_km) of the formation at each of ``time_h`` (scalar or array):
+        the km of its most forward and its rearmost men (on foot, on trucks or waiting)."""
+        times = np.atleast_1d(np.asarray(time_h, dtype=float))
+        head = np.empty_like(times)
+        tail = np.empty_like(times)
+        for i, t in enumerate(times):
+            t = max(t, self.start_h)
+            pos = [g.position(self._profiles, t) for g in self._groups]
+            head[i], tail[i] = max(pos), min(pos)
+        return head, tail
+
+    def men_at_end(self, time_h: float) -> int:
+        """Men who have reached the end of the move by ``time_h``."""
+        return int(sum(g.men for g in self._groups
+                       if g.position(self._profiles, time_h) >= self.end_km - _EPS_KM))
+
+
+def shuttle_advance(
+    men: int,
+    lift_men: int,
+    km,
+    truck_h,
+    foot_h,
+    *,
+    truck_back_h=None,
+    load_h: float,
+    unload_h: float,
+    bound_km: float | None = None,
+    start_h: float = 0.0,
+) -> Shuttle:
+    """Shuttle ``men`` forward with trucks that lift ``lift_men`` at a time.
+
+    ``km`` (strictly increasing, km along the route; the formation and its trucks start at
+    ``km[0]`` at ``start_h``, the move ends at ``km[-1]``), ``truck_h``, ``foot_h`` and
+    ``truck_back_h`` (default: ``truck_h``) are the cumulative hour profiles described in the
+    module docstring, each strictly increasing. ``load_h``/``unload_h`` hours per trip.
+    Raises ConfigError for a lift of zero or fewer men, or no men; DataError for profiles that
+    are not finite and strictly increasing, or trucks no faster than the men on foot.
+    """
+    if not (isinstance(men, (int, np.integer)) and men > 0):
+        raise ConfigError(f"shuttle: men {men!r}, expected a whole number > 0 (a formation "
+                          "with nobody to carry needs no shuttle)")
+    if not (isinstance(lift_men, (int, np.integer)) and lift_men > 0):
+        raise ConfigError(f"shuttle: lift {lift_men!r} men, expected a whole number > 0 "
+                          "(trucks x men per truck; give the formation trucks or march it)")
+    for name, value in (("load_h", load_h), ("unload_h", unload_h)):
+        if not (math.isfinite(value) and value >= 0):
+            raise ConfigError(f"shuttle: {name} {value!r}, expected a finite number >= 0")
+    if bound_km is not None and not (math.isfinite(bound_km) and bound_km > 0):
+        raise ConfigError(f"shuttle: bound_km {bound_km!r}, expected a number > 0 or None")
+    p = _profiles(km, truck_h, truck_back_h if truck_back_h is not None else truck_h, foot_h)
+    end = p.end_km
+    groups = [_Group(int(men), [("walk", start_h, math.inf, float(p.km[0]), math.nan)])]
+    truck_km, truck_h_now = float(p.km[0]), float(start_h)
+    rows = []
+    for trip in range(1, _MAX_TRIPS + 1):
+        moving = [g for g in groups
+                  if not g.done and g.position(p, truck_h_now) < end - _EPS_KM]
+        if not moving:
+            break
+        rear = min(moving, key=lambda g: g.position(p, truck_h_now))
+        if rear.legs[-1][0] != "walk":  # cannot happen: only the loaded group rides
+            raise AssertionError("the rearmost group is not on foot")
+        meet_km, meet_h = _meet(p, truck_km, truck_h_now, *rear.walking_from())
+        n = min(lift_men, rear.men)
+        if n == rear.men:
+            carried = rear
+            carried.legs[-1] = ("walk", carried.legs[-1][1], meet_h, carried.legs[-1][3],
+                                meet_km)
+        else:
+            rear.men -= n
+            history = [*rear.legs[:-1], ("walk", rear.legs[-1][1], meet_h, rear.legs[-1][3],
+                                         meet_km)]
+            carried = _Group(n, history)
+            groups.append(carried)
+        drop = end if bound_km is None else min(end, meet_km + bound_km)
+        depart = meet_h + load_h
+        arrive = depart + p.drive_h(meet_km, drop)
+        free = arrive + unload_h
+        carried.legs += [("stand", meet_h, depart, meet_km, meet_km),
+                         ("ride", depart, arrive, meet_km, drop),
+                         ("stand", arrive, free, drop, drop)]
+        if drop < end - _EPS_KM:
+            carried.legs.append(("walk", free, math.inf, drop, math.nan))
+        else:
+            carried.done = True
+        rows.append({"trip": trip, "men": n, "pickup_km": meet_km, "pickup_h": meet_h,
+                     "depart_h": depart, "drop_km": drop, "arrive_h": arrive, "free_h": free,
+                     "drive_km": (truck_km - meet_km) + (drop - meet_km)})
+        truck_km, truck_h_now = drop, free
+    else:
+        raise DataError(f"shuttle: more than {_MAX_TRIPS} trips for {men} men with a lift of "
+                        f"{lift_men}; check the lift")
+    trips = pd.DataFrame(rows, columns=["trip", "men", "pickup_km", "pickup_h", "depart_h",
+                                        "drop_km", "arrive_h", "free_h", "drive_km"])
+    finish = max(_arrival_h(p, g) for g in groups)
+    return Shuttle(trips=trips, finish_h=finish, end_km=end, start_h=float(start_h),
+                   truck_km=float(trips["drive_km"].sum()), _groups=tuple(groups),
+                   _profiles=p)
+
+
+def _profiles(km, truck_h, back_h, foot_h) -> _Profiles:
+    arrays = {}
+    for name, values in (("km", km), ("truck_h", truck_h), ("truck_back_h", back_h),
+                         ("foot_h", foot_h)):
+        a = np.asarray(values, dtype=float)
+        if a.ndim != 1 or a.size < 2 or not np.all(np.isfinite(a)) or np.any(np.diff(a) <= 0):
+            raise DataError(f"shuttle: {name} must be at least two finite, strictly increasing "
+                            f"values (a profile along the route); got {a[:6]!r}...")
+        arrays[name] = a
+    sizes = {k: v.size for k, v in arrays.items()}
+    if len(set(sizes.values())) != 1:
+        raise DataError(f"shuttle: profiles of different lengths {sizes}; give one value per km")
+    p = _Profiles(arrays["km"], arrays["truck_h"] - arrays["truck_h"][0],
+                  arrays["truck_back_h"] - arrays["truck_back_h"][0],
+                  arrays["foot_h"] - arrays["foot_h"][0])
+    slow = np.diff(p.truck_h) >= np.diff(p.foot_h)
+    if np.any(slow):
+        k = int(np.argmax(slow))
+        raise DataError(f"shuttle: between km {p.km[k]:g} and {p.km[k + 1]:g} the loaded trucks "
+                        "are no faster than the men on foot; march the formation instead")
+    return p
+
+
+def _meet(p: _Profiles, truck_km: float, truck_h: float, walk_km: float,
+          walk_h: float) -> tuple[float, float]:
+    """Where and when the empty truck, driving back from ``truck_km`` at ``truck_h``, meets
+    men who began marching forward from ``walk_km`` at ``walk_h`` (behind the truck).
+
+    With F(x) = foot(x) + back(x) (strictly increasing): the truck reaches x at
+    ``truck_h + back(truck_km) - back(x)``, the men at ``walk_h + foot(x) - foot(walk_km)``;
+    equal where F(x) = truck_h + back(truck_km) - walk_h + foot(walk_km).
+    """
+    here = p.walk_to(walk_km, truck_h - walk_h)
+    if here >= truck_km - _EPS_KM:
+        return truck_km, truck_h
+    f = p.foot_h + p.back_h
+    target = (truck_h + np.interp(truck_km, p.km, p.back_h) - walk_h
+              + np.interp(walk_km, p.km, p.foot_h))
+    x = float(np.clip(np.interp(target, f, p.km), here, truck_km))
+    return x, truck_h + p.back_h_between(truck_km, x)
+
+
+def _arrival_h(p: _Profiles, g: _Group) -> float:
+    """When group ``g`` reaches the end of the route."""
+    kind, t0, t1, km0, km1 = g.legs[-1]
+    if kind == "walk":
+        return t0 + float(p.foot_h[-1] - np.interp(km0, p.km, p.foot_h))
+    # the last leg is the stand after a ride that ended at the end of the route
+    ride = g.legs[-2]
+    return float(ride[2])
+
+
+def shuttle_timetable(
+    *,
+    men: int,
+    lift_men: int,
+    route_km: float,
+    start_h: float,
+    end_h: float,
+    truck_leg_h,
+    truck_fuel_l_per_km: float,
+    march_kmh: float,
+    march_hours,
+    load_h: float,
+    unload_h: float,
+    route=None,
+    step_km: float = 1.0,
+) -> dict:
+    """:func:`shuttle_advance` in the step loop's terms (``advance.movement.ShuttlePlanner``):
+    the fields of its ``Timetable`` (all but ``mode``, which is ``"truck"``).
+
+    ``truck_leg_h(a, b)``: one-way truck hours from km ``a`` to km ``b`` of the route (the
+    cost engine); sampled every ``step_km`` into the forward and reverse profiles.
+    ``march_kmh``: the marching men's pace. ``march_hours(t0, t1)``: hours under way in the
+    formation's march window between two clock hours; trucks and marchers both move only then
+    (the formation keeps one schedule), so the shuttle is computed in hours under way and laid
+    on the clock by that window, up to ``end_h``. ``truck_fuel_l_per_km``: litres the whole
+    lift burns per km driven (loaded or empty); ``fuel_l`` is cumulative. ``route``: optional
+    ``(cum_km, lon, lat)`` arrays of the formation's route for the positions (NaN without).
+    """
+    n = max(2, int(math.ceil(route_km / step_km)) + 1)
+    km = np.linspace(0.0, float(route_km), n)
+    fwd = np.array([truck_leg_h(a, b) for a, b in zip(km[:-1], km[1:])], dtype=float)
+    back = np.array([truck_leg_h(b, a) for a, b in zip(km[:-1], km[1:])], dtype=float)
+    truck_h = np.concatenate([[0.0], np.cumsum(fwd)])
+    back_h = np.concatenate([[0.0], np.cumsum(back)])
+    if not (march_kmh > 0 and math.isfinite(march_kmh)):
+        raise ConfigError(f"shuttle: march_kmh {march_kmh!r}, expected a number > 0")
+    s = shuttle_advance(men, lift_men, km, truck_h, km / march_kmh, truck_back_h=back_h,
+                        load_h=load_h, unload_h=unload_h)
+    # clock <-> hours under way, hour by hour over the window
+    clock = np.arange(float(start_h), float(end_h) + 1.0, 1.0)
+    under = np.array([march_hours(start_h, t) for t in clock], dtype=float)
+    events = set(np.arange(0.0, s.finish_h, 1.0)) | {s.finish_h}
+    for col in ("pickup_h", "depart_h", "arrive_h", "free_h"):
+        events.update(s.trips[col].tolist())
+    u = np.array(sorted(e for e in events if e <= under[-1]))
+    t = _clock_of(u, under, clock)
+    head, tail = s.at(u)
+    fuel = truck_fuel_l_per_km * _odometer(s, u)
+    if route is not None:
+        cum, lon_r, lat_r = (np.asarray(a, dtype=float) for a in route)
+        lon, lat = np.interp(head, cum, lon_r), np.interp(head, cum, lat_r)
+    else:
+        lon = lat = np.full(len(u), np.nan)
+    notes = (f"{len(s.trips)} truck trip(s) of {lift_men} men for {men} men; last men at the "
+             f"end after {s.finish_h:.1f} h under way",)
+    if s.finish_h > under[-1]:
+        notes += (f"the shuttle is not over by +{end_h:.0f} h",)
+    return dict(km=head, lon=lon, lat=lat, time_h=t, tail_km=tail, fuel_l=fuel,
+                fuel_type="petrol", reason="", stations=(), notes=notes)
+
+
+def _clock_of(u: np.ndarray, under: np.ndarray, clock: np.ndarray) -> np.ndarray:
+    """Earliest clock hour at which ``under`` (non-decreasing hours under way) reaches ``u``."""
+    out = np.empty_like(u)
+    for i, x in enumerate(u):
+        k = int(np.searchsorted(under, x, side="left"))
+        if k == 0:
+            out[i] = clock[0]
+        elif k >= len(under):
+            out[i] = clock[-1]
+        else:
+            u0, u1 = under[k - 1], under[k]
+            out[i] = clock[k - 1] + (clock[k] - clock[k - 1]) * (x - u0) / (u1 - u0)
+    return out
+
+
+def _odometer(s: Shuttle, u: np.ndarray) -> np.ndarray:
+    """Km the trucks have driven by each of ``u`` (hours under way): each trip's empty run
+    back between the previous release and the pick-up, its loaded run from departure to
+    arrival, each at a steady pace."""
+    km = np.zeros_like(u)
+    prev_free, prev_drop = s.start_h, 0.0
+    for _, r in s.trips.iterrows():
+        empty = max(0.0, prev_drop - r["pickup_km"])
+        loaded = r["drop_km"] - r["pickup_km"]
+        for (t0, t1, d) in ((prev_free, r["pickup_h"], empty), (r["depart_h"], r["arrive_h"], loaded)):
+            if d <= 0:
+                continue
+            frac = np.clip((u - t0) / (t1 - t0), 0.0, 1.0) if t1 > t0 else (u >= t1) * 1.0
+            km += d * frac
+        prev_free, prev_drop = r["free_h"], r["drop_km"]
+    return km

@@ -1,0 +1,173 @@
+"""The Japanese fortified regions as a layer and the one rule for a formation whose route meets
+one (``configs/fortified-regions.yaml``).
+
+The layer: each region (and each located field position) is an extent in lon/lat — the file's
+``polygon``, or a circle of ``radius_km`` round its location computed in the metric CRS. The
+rule, from doctrine and sourced rates, the same on every axis (``rule:`` of the file):
+
+* ``bypass`` (the mobile kinds of ``rule.bypass.kinds``): the extent is a barrier for the
+  formation's route search; no delay. An extent that holds one of the formation's own
+  waypoints (its start or an objective) cannot be gone round: it is taken by ``assault``;
+* ``assault`` (``rule.breakthrough.kinds``): the formation crosses the extent's depth along
+  its route at ``rule.breakthrough.rate_km_per_day`` (a sourced comparator) instead of its
+  march pace; a kind of ``rule.detach.kinds`` leaves ``rule.detach.fraction_of_men`` of its men
+  and vehicles at the extent, where they stay to the end of the run;
+* ``besiege``: as ``assault``, and the detachment is always left.
+
+The end of a siege is never modelled (the held-out dates of Hutou or Hailar are outcomes the
+comparison scores): a detachment is reported as ``detached`` to the end of the run, and the
+outputs say so.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+from shapely.geometry import Point as ShapelyPoint
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import transform
+
+from logistics import settings
+from logistics.errors import ConfigError
+from logistics.sources import provenance_problem
+
+__all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
+           "action_for"]
+
+
+@dataclass(frozen=True)
+class Region:
+    """One fortified region or field position: ``id``, ``name``, its extent (``shape``, a
+    shapely geometry in lon/lat degrees), the ``axes`` the file says it faces, and where its
+    extent comes from (``status``: ``sourced`` or ``generic_extent``)."""
+
+    id: str
+    name: str
+    shape: BaseGeometry
+    axes: tuple[str, ...]
+    status: str
+
+
+@dataclass(frozen=True)
+class FortifiedRule:
+    """The one rule (``rule:`` of the file): which kinds bypass, break through, detach; the
+    breakthrough rate (km a day, round the clock) and the detached share of men."""
+
+    bypass_kinds: frozenset[str]
+    breakthrough_kinds: frozenset[str]
+    detach_kinds: frozenset[str]
+    rate_km_per_day: float
+    fraction_of_men: float
+    rate_cite: str
+    detach_cite: str
+
+
+@dataclass(frozen=True)
+class Fortified:
+    """The layer and the rule."""
+
+    regions: tuple[Region, ...]
+    rule: FortifiedRule
+    path: str = ""
+
+
+def fortified_path(config_dir: str | Path | None = None) -> Path:
+    """``<configs>/fortified-regions.yaml``."""
+    return Path(config_dir or settings.CONFIG_DIR) / "fortified-regions.yaml"
+
+
+def action_for(kind: str, explicit: str | None, rule: FortifiedRule) -> str:
+    """What a formation of ``kind`` does at a fortified region: its explicit
+    ``on_fortified_region``, else ``bypass`` for the rule's bypass kinds, else ``assault``."""
+    if explicit:
+        return explicit
+    return "bypass" if kind in rule.bypass_kinds else "assault"
+
+
+def _figure(path: Path, node, key: str) -> float:
+    if not isinstance(node, dict) or "value" not in node:
+        raise ConfigError(f"{path}: {key}: expected a figure {{value, cite|assumed}}")
+    problem = provenance_problem(node)
+    if problem is not None:
+        raise ConfigError(f"{path}: {key}: expected {problem[0]}; fix: {problem[1]}")
+    return float(node["value"])
+
+
+def _circle(lon: float, lat: float, radius_km: float) -> BaseGeometry:
+    """A circle of ``radius_km`` round (lon, lat), built in the metric CRS, in lon/lat."""
+    from logistics.terrain import to_lonlat, to_metric
+
+    x, y = to_metric(lon, lat)
+    disc = ShapelyPoint(float(x), float(y)).buffer(radius_km * 1000.0, quad_segs=16)
+    return transform(lambda xx, yy, z=None: to_lonlat(xx, yy), disc)
+
+
+def _extent(path: Path, key: str, node: dict) -> BaseGeometry | None:
+    ext = node.get("extent") or {}
+    if ext.get("polygon"):
+        return Polygon([(float(a), float(b)) for a, b in ext["polygon"]])
+    loc = node.get("location")
+    if not loc or "radius_km" not in ext:
+        return None
+    if "lon" in loc:
+        lon, lat = float(loc["lon"]), float(loc["lat"])
+    else:
+        from logistics.places import lookup
+
+        p = lookup(loc["place"])
+        lon, lat = float(p.lon), float(p.lat)
+    return _circle(lon, lat, _figure(path, ext["radius_km"], f"{key}.extent.radius_km"))
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path_text: str) -> Fortified:
+    path = Path(path_text)
+    if not path.is_file():
+        raise ConfigError(f"{path} not found: the fortified-region layer sits beside the army "
+                          "files (configs/fortified-regions.yaml)")
+    from logistics._yaml import load_yaml
+
+    doc = load_yaml(path, what="fortified-region layer") or {}
+    regions = []
+    for group in ("fortified_regions", "field_positions"):
+        for i, node in enumerate(doc.get(group) or []):
+            key = f"{group}.{i} ({node.get('id')})"
+            if node.get("status") in ("not_located", "named_only"):
+                continue
+            apply = node.get("apply")
+            if isinstance(apply, dict) and apply.get("value") is False:
+                continue
+            shape = _extent(path, key, node)
+            if shape is None:
+                continue
+            regions.append(Region(str(node["id"]), str(node.get("name", node["id"])), shape,
+                                  tuple(node.get("axes") or ()), str(node.get("status", ""))))
+    r = doc.get("rule") or {}
+    try:
+        rule = FortifiedRule(
+            bypass_kinds=frozenset(r["bypass"]["kinds"]),
+            breakthrough_kinds=frozenset(r["breakthrough"]["kinds"]),
+            detach_kinds=frozenset(r["detach"]["kinds"]),
+            rate_km_per_day=_figure(path, r["breakthrough"]["rate_km_per_day"],
+                                    "rule.breakthrough.rate_km_per_day"),
+            fraction_of_men=_figure(path, r["detach"]["fraction_of_men"],
+                                    "rule.detach.fraction_of_men"),
+            rate_cite=str(r["breakthrough"]["rate_km_per_day"].get("cite", "")),
+            detach_cite=str(r["detach"].get("cite", "")),
+        )
+    except KeyError as exc:
+        raise ConfigError(f"{path}: rule: missing {exc}; the rule needs bypass.kinds, "
+                          "breakthrough.kinds and rate_km_per_day, detach.kinds and "
+                          "fraction_of_men") from None
+    if not rule.rate_km_per_day > 0 or not 0 <= rule.fraction_of_men < 1:
+        raise ConfigError(f"{path}: rule: rate_km_per_day must be > 0 and fraction_of_men in "
+                          f"[0, 1), got {rule.rate_km_per_day}, {rule.fraction_of_men}")
+    return Fortified(tuple(regions), rule, str(path))
+
+
+def load_fortified(config_dir: str | Path | None = None) -> Fortified:
+    """The fortified-region layer and rule of ``<config_dir>`` (read once per process)."""
+    return _load(str(fortified_path(config_dir).resolve()))

@@ -1,0 +1,322 @@
+"""Read an army file once at the edge: YAML -> validated :class:`~logistics.army.schema.Army`,
+its formations resolved against the norms, its railheads checked against the 1945 network, its
+``uncertain:`` keys checked; every problem in one ConfigError naming file, key, value and fix.
+
+Also: the figure paths of an army (formation and flotilla ids stand for list positions,
+``formations.6gta-army-units.men``), overrides for calibration and Monte Carlo, and the list of
+army files in a folder.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ValidationError
+
+from logistics.army.schema import Army
+from logistics.errors import ConfigError, LogisticsError
+from logistics.scenario import GLOBAL_OVERRIDES, Figure
+
+__all__ = [
+    "load_army",
+    "validate_army",
+    "check_army",
+    "army_paths",
+    "army_figure_paths",
+    "apply_army_overrides",
+    "sample_army_overrides",
+    "is_army_file",
+]
+
+#: Files in a configs folder that are data, not army files.
+NOT_ARMIES: frozenset[str] = frozenset({"sources.yaml", "fortified-regions.yaml"})
+
+_FIXES = {
+    "missing": "add this key",
+    "extra_forbidden": "remove it or correct its spelling (see configs/README.md)",
+    "float_parsing": "write a number",
+    "float_type": "write a number",
+    "int_parsing": "write a whole number",
+    "int_type": "write a whole number",
+    "int_from_float": "write a whole number",
+    "bool_type": "write true or false",
+    "bool_parsing": "write true or false",
+    "datetime_parsing": "write a date-time like 1945-08-09T00:10",
+    "datetime_from_date_parsing": "write a date-time like 1945-08-09T00:10",
+    "datetime_type": "write a date-time like 1945-08-09T00:10",
+    "literal_error": "use one of the allowed values",
+    "string_pattern_mismatch": "use lower-case letters, digits and '-' (e.g. fd-5gtc)",
+    "too_short": "give at least one entry",
+    "list_type": "write a list (YAML lines starting with '- ')",
+    "dict_type": "write a mapping of keys",
+    "model_type": "write a mapping of keys",
+    "union_tag_invalid": "write a place (place:, cite:) or an area (any_of:, cite:)",
+    "value_error": "correct the value as described",
+}
+
+
+def army_paths(folder: str | Path) -> list[Path]:
+    """The army files directly in ``folder``: every ``*.yaml``, sorted, except data files."""
+    return sorted(p for p in Path(folder).glob("*.yaml") if p.is_file()
+                  and p.name not in NOT_ARMIES)
+
+
+def is_army_file(path: str | Path) -> bool:
+    """True when the YAML file at ``path`` is an army file (it has ``formations:``)."""
+    from logistics._yaml import load_yaml
+
+    try:
+        data = load_yaml(path, what="army file")
+    except (OSError, LogisticsError):
+        return False
+    return isinstance(data, dict) and "formations" in data
+
+
+def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
+    loc = list(err.get("loc", ()))
+    # name formations and flotilla brigades by id where the file gives one
+    parts = []
+    node = data
+    for k in loc:
+        label = str(k)
+        if isinstance(node, list) and isinstance(k, int) and k < len(node):
+            item = node[k]
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                label = f"{k} ({item['id']})"
+            node = item
+        elif isinstance(node, dict) and k in node:
+            node = node[k]
+        else:
+            node = None
+        parts.append(label)
+    where = ".".join(p for p in parts if not p.startswith(("function-", "tagged-union")))
+    msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    kind = err.get("type", "")
+    got = err.get("input")
+    got_txt = "" if kind == "missing" or isinstance(got, (dict, list)) else f" (got {got!r:.80})"
+    return f"{source}: {where or '<top>'}: {msg}{got_txt}; fix: {_FIXES.get(kind, 'see configs/README.md')}"
+
+
+def validate_army(data: Any, *, source: str = "<dict>") -> Army:
+    """Validate a parsed army file (a mapping); one ConfigError lists every problem."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: expected a mapping of keys (axis_id, h_hour, formations, "
+                          f"...), got {type(data).__name__}; see configs/README.md")
+    try:
+        army = Army.model_validate(dict(data))
+    except ValidationError as exc:
+        lines = list(dict.fromkeys(_describe(source, e, data) for e in exc.errors()))
+        raise ConfigError(f"{source}: {len(lines)} problem(s) in the army file:\n  - "
+                          + "\n  - ".join(lines) + "\n(key reference: configs/README.md)"
+                          ) from None
+    army._source = source
+    return army
+
+
+def load_army(path: str | Path, *, check: bool = True) -> Army:
+    """Read, validate and (``check``) cross-check one army file; see :func:`check_army`."""
+    p = Path(path)
+    if not p.exists():  # anything else that is no regular file: the one reader says so
+        raise ConfigError(f"army file {str(p)!r} does not exist; give the path of a .yaml file "
+                          "(e.g. configs/tbf-6gta.yaml)")
+    from logistics._yaml import load_yaml
+
+    data = load_yaml(p, what="army file")  # the one safe reader (bounded, no duplicate keys)
+    raw = p.read_bytes()
+    army = validate_army(data, source=str(p))
+    army._sha256 = hashlib.sha256(raw).hexdigest()
+    if check:
+        check_army(army)
+    return army
+
+
+def check_army(army: Army, config_dir: str | Path | None = None) -> None:
+    """Cross-checks that need the norms, the railway network and the army's own figures:
+    formations resolve (standards, norms, men or vehicles, lifts, pace vehicles); vehicles of
+    supply and extra fuel exist; a railhead named on a line is a station of it; flotilla
+    brigades name known ship classes; ``uncertain:`` keys name figures. One ConfigError."""
+    from logistics.army.fortified import load_fortified
+    from logistics.army.norms import load_norms
+    from logistics.army.resolve import resolve_formations
+    from logistics.vehicles import list_vehicles
+
+    src = army.source
+    norms = load_norms(config_dir)
+    problems: list[str] = []
+    try:
+        resolve_formations(army, norms, load_fortified(config_dir).rule)
+    except ConfigError as exc:
+        problems += [line.strip()[2:] for line in str(exc).splitlines()
+                     if line.strip().startswith("- ")]
+    known = set(list_vehicles())
+    for v in army.fuel.extra_fuel_l:
+        if v not in known:
+            problems.append(f"{src}: fuel.extra_fuel_l.{v}: unknown vehicle; fix: use one of "
+                            f"{sorted(known)}")
+    for n, b in enumerate(army.flotilla):
+        ships = b.ships if b.ships is not None else None
+        if b.standard is not None and b.standard not in norms.standards:
+            problems.append(f"{src}: flotilla.{n} ({b.id}).standard: {b.standard!r} is no "
+                            "standard of configs/norms/formations.yaml")
+        for s in ships or ():
+            if s.ship_class not in norms.ships:
+                problems.append(f"{src}: flotilla.{n} ({b.id}).ships: unknown ship class "
+                                f"{s.ship_class!r}; fix: use one of {sorted(norms.ships)} "
+                                "(configs/norms/movement.yaml river.ship_classes)")
+    problems += _railhead_problems(army)
+    paths = set(army_figure_paths(army)) | set(GLOBAL_OVERRIDES)
+    for key in army.uncertain:
+        if key not in paths:
+            near = difflib.get_close_matches(key, sorted(paths), n=3)
+            problems.append(f"{src}: uncertain: {key!r} names no figure of this army file"
+                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else
+                               "; fix: give a dotted path like fuel.carried_refills"))
+    if problems:
+        raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
+                          + "\n  - ".join(problems) + "\n(key reference: configs/README.md)")
+
+
+def _station_rows() -> list[dict]:
+    """Rows of ``configs/network/stations-1945.csv`` (every station of every line R01..R23 of
+    the reference, the isolated R23 railheads included)."""
+    import csv
+
+    from logistics import settings
+
+    path = settings.CONFIG_DIR / "network" / "stations-1945.csv"
+    if not path.is_file():
+        return []
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def _railhead_problems(army: Army) -> list[str]:
+    """A railhead named on a line must be a station of that line (configs/network/
+    stations-1945.csv): otherwise it is off the network."""
+    rail = army.supply.rail
+    if rail is None or not any(r.line for r in rail.railheads):
+        return []
+    from logistics.places import _key, lookup
+
+    rows = _station_rows()
+    line_ids = {r["line"] for r in rows}
+    problems = []
+    for n, rh in enumerate(rail.railheads):
+        if not rh.line:
+            continue
+        where = f"{army.source}: supply.rail.railheads.{n} ({rh.place})"
+        if rh.line not in line_ids:
+            problems.append(f"{where}.line: {rh.line!r} is no line of configs/network/"
+                            f"stations-1945.csv; fix: use one of {sorted(line_ids)} or null")
+            continue
+        try:
+            place = lookup(rh.place)
+            names = {_key(x) for x in (place.name, place.name_1945, *place.aliases) if x}
+        except LogisticsError:
+            names = {_key(rh.place)}
+        names.add(_key(rh.place))
+        on = [r for r in rows if r["line"] == rh.line
+              and names & {_key(r["name"]), _key(r["name_1945"]), _key(r["key"])}]
+        if not on:
+            problems.append(f"{where}: the railhead is off the network: {rh.place!r} is no "
+                            f"station of line {rh.line} (configs/network/stations-1945.csv); "
+                            "fix: name a station of that line, or give `line: null` for a "
+                            "railhead off the shipped network")
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# figure paths, overrides, Monte Carlo
+
+
+def army_figure_paths(army: BaseModel, prefix: str = "") -> dict[str, Figure]:
+    """Every numeric figure of the army by dotted path; formations and flotilla brigades are
+    named by id (``formations.6gta-army-units.men``), other list items by position
+    (``supply.trucks.0.count``)."""
+    out: dict[str, Figure] = {}
+    if isinstance(army, Figure):
+        if isinstance(army.value, (int, float)) and not isinstance(army.value, bool):
+            out[prefix.rstrip(".")] = army
+        return out
+    for name in type(army).model_fields:
+        out.update(_paths_of(getattr(army, name), f"{prefix}{name}"))
+    return out
+
+
+def _paths_of(value: Any, path: str) -> dict[str, Figure]:
+    if isinstance(value, Figure):
+        return army_figure_paths(value, path)
+    if isinstance(value, BaseModel):
+        return army_figure_paths(value, f"{path}.")
+    if isinstance(value, (list, tuple)):
+        out: dict[str, Figure] = {}
+        for i, item in enumerate(value):
+            key = getattr(item, "id", None) if isinstance(item, BaseModel) else None
+            out.update(_paths_of(item, f"{path}.{key if isinstance(key, str) else i}"))
+        return out
+    if isinstance(value, dict):
+        out = {}
+        for k, item in value.items():
+            out.update(_paths_of(item, f"{path}.{k}"))
+        return out
+    return {}
+
+
+def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
+                         ) -> tuple[Army, dict[str, float]]:
+    """Return (army with per-figure overrides applied, the global scales).
+
+    Keys are :data:`~logistics.scenario.GLOBAL_OVERRIDES` names or dotted figure paths (as in
+    ``uncertain:``). ``speed_scale``, ``fuel_scale`` and ``march_hours_per_day`` are returned
+    (default 1, 1, None) for the engine; the others are written into the army."""
+    scales: dict[str, float] = {"speed_scale": 1.0, "fuel_scale": 1.0}
+    if not overrides:
+        return army, scales
+    paths = army_figure_paths(army)
+    data = army.model_dump(mode="python", by_alias=True, exclude_none=True)
+    problems = []
+    for key, value in overrides.items():
+        if key in GLOBAL_OVERRIDES:
+            ok = isinstance(value, (int, float)) and math.isfinite(value) and value > 0
+            if not ok or (key == "march_hours_per_day" and value > 24):
+                problems.append(f"override {key} must be a positive number"
+                                + (" of at most 24" if key == "march_hours_per_day" else "")
+                                + f", got {value!r}")
+            else:
+                scales[key] = float(value)
+            continue
+        if key not in paths:
+            near = difflib.get_close_matches(key, sorted(set(paths) | set(GLOBAL_OVERRIDES)), n=3)
+            problems.append(f"override {key!r} names no figure"
+                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else ""))
+            continue
+        node: Any = data
+        for part in key.split("."):
+            if isinstance(node, list):
+                idx = next((i for i, it in enumerate(node) if isinstance(it, dict)
+                            and it.get("id") == part), None)
+                node = node[idx if idx is not None else int(part)]
+            else:
+                node = node[part]
+        fig = paths[key]
+        node["value"] = int(round(value)) if isinstance(fig.value, int) else float(value)
+        node.pop("cite", None)
+        node["assumed"] = f"override {key}={value} (was {fig.value})"
+    if problems:
+        raise ConfigError("bad overrides: " + "; ".join(problems))
+    new = validate_army(data, source=f"{army.source} with overrides {dict(overrides)}")
+    new._source, new._sha256 = army._source, army._sha256
+    return new, scales
+
+
+def sample_army_overrides(army: Army, seed: int) -> dict[str, float]:
+    """One Monte Carlo draw: a value uniform in [low, high] for every ``uncertain:`` key."""
+    rng = np.random.default_rng(seed)
+    return {k: float(rng.uniform(u.low, u.high)) for k, u in sorted(army.uncertain.items())}

@@ -1,0 +1,348 @@
+"""The norms the army files lean on, read once into plain data: march norms per kind of column,
+truck lift and tank riders, ship classes and ferrying, tanks for vehicles whose file has none,
+and the generic compositions (standards).
+
+Files (``configs/norms/``; keys in ``configs/armies/README.md``): ``march.yaml`` (column pace and
+march schedule per kind of column, the heat rule, speeds observed in Manchuria under named
+conditions), ``movement.yaml`` (lift, rail, river, fuel) and ``formations.yaml`` (one standard
+per kind of formation). Every figure the engine reads is checked here (a value with exactly one
+of ``cite``/``assumed``); a missing or bad one is one :class:`~logistics.errors.ConfigError`
+naming the file, the key and the fix. Informative entries (comparators, halts, hazards) are kept
+in the files for readers and not read.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+
+from logistics import settings
+from logistics.errors import ConfigError
+from logistics.sources import provenance_problem
+
+__all__ = [
+    "MarchNorm",
+    "HeatRule",
+    "ObservedCap",
+    "Standard",
+    "ShipClass",
+    "Norms",
+    "load_norms",
+    "norms_dir",
+]
+
+
+def norms_dir(config_dir: str | Path | None = None) -> Path:
+    """The norms folder: ``<configs>/norms`` (``settings.CONFIG_DIR`` by default)."""
+    return Path(config_dir or settings.CONFIG_DIR) / "norms"
+
+
+@dataclass(frozen=True)
+class HeatRule:
+    """Foot marches moved to the night in the heat: from ``start_hour`` for ``hours`` hours,
+    in ``season`` on the axes of the ``fronts`` named (the rule's condition)."""
+
+    start_hour: float
+    hours: float
+    season: str
+    fronts: tuple[str, ...]
+    cite: str
+
+
+@dataclass(frozen=True)
+class MarchNorm:
+    """How a kind of column marches.
+
+    ``max_speed_kmh``: the column's pace on good going by day (the physics speed of its
+    slowest class on each step still bounds it); ``night_speed_factor``: share of it at night
+    (``night_hours``); ``hours_per_day``: hours under way a day (halts outside them),
+    from ``start_hour``; ``gap_m``: vehicle to vehicle; ``unit_interval_m``: between the
+    columns of successive units; ``max_km_per_day``: the documented upper bound of a day's
+    march (reported against, never enforced); ``heat``: the heat rule for this kind, if any;
+    ``embark_h``/``debark_h``: mounting and dismounting trucks.
+    """
+
+    id: str
+    max_speed_kmh: float
+    hours_per_day: float
+    start_hour: float
+    night_speed_factor: float = 1.0
+    night_hours: tuple[float, float] = (21.0, 5.0)
+    gap_m: float = 0.0
+    unit_interval_m: float = 0.0
+    max_km_per_day: float = math.inf
+    heat: HeatRule | None = None
+    embark_h: float = 0.0
+    debark_h: float = 0.0
+
+
+@dataclass(frozen=True)
+class ObservedCap:
+    """A column speed observed in Manchuria under a named condition (``march.yaml observed``):
+    ``kmh`` for the ``applies_to`` kinds of column (``tracked``, ``wheeled``, ``foot``,
+    ``horse``) where the ``when`` condition holds (figures by name: grade, season, km from
+    the departure line, terrain class)."""
+
+    id: str
+    kmh: float
+    applies_to: tuple[str, ...]
+    when: Mapping[str, Any]
+    cite: str
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A generic composition (``formations.yaml standards``): ``men``, ``vehicles`` ((id,
+    count), ...), ``movement``, ``march_norm``, ``routes`` (parallel column routes),
+    ``on_fortified_region``, ``lift`` ((vehicle, trucks) or None), ``ships`` ((class, count))."""
+
+    id: str
+    men: int = 0
+    vehicles: tuple[tuple[str, int], ...] = ()
+    movement: str | None = None
+    march_norm: str | None = None
+    routes: int | None = None
+    on_fortified_region: str | None = None
+    lift: tuple[str, int] | None = None
+    ships: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class ShipClass:
+    """A river ship class: still-water ``speed_kmh``, ``draught_m``, ``troops`` per ship."""
+
+    id: str
+    speed_kmh: float
+    draught_m: float
+    troops: float
+
+
+@dataclass(frozen=True)
+class Norms:
+    """Everything the engine reads from ``configs/norms/``.
+
+    ``march``: norm id -> :class:`MarchNorm`; ``default_norm``: movement -> norm id;
+    ``observed``: the condition caps; ``men_per_truck``: vehicle -> men it lifts;
+    ``men_per_tank``: tank riders per tank; ``tank_l``: vehicle -> one refill for classes whose
+    vehicle file gives no tank; ``standards``; ``ships``; ``ferry_per_day``: (men, guns,
+    vehicles) a brigade ferries a day; ``current_kmh``, ``ship_speed_factor`` (river);
+    ``railhead_delay_h``, ``railhead_km_per_day``, ``transshipment_h`` (rail);
+    ``density_kg_per_l`` per fuel.
+    """
+
+    march: Mapping[str, MarchNorm]
+    default_norm: Mapping[str, str]
+    observed: tuple[ObservedCap, ...]
+    men_per_truck: Mapping[str, float]
+    men_per_tank: float
+    tank_l: Mapping[str, float]
+    standards: Mapping[str, Standard]
+    ships: Mapping[str, ShipClass]
+    ferry_per_day: tuple[float, float, float]
+    current_kmh: float
+    ship_speed_factor: float
+    railhead_delay_h: float
+    railhead_km_per_day: float
+    transshipment_h: float
+    density_kg_per_l: Mapping[str, float] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+
+    def norm_for(self, movement: str, norm_id: str | None = None) -> MarchNorm:
+        """The march norm ``norm_id``, else the default of ``movement``."""
+        key = norm_id or self.default_norm.get(movement)
+        if key is None or key not in self.march:
+            raise ConfigError(
+                f"no march norm {key!r} for movement {movement!r}; known: {sorted(self.march)} "
+                "(configs/norms/march.yaml)")
+        return self.march[key]
+
+    def with_march_hours(self, hours: float) -> Norms:
+        """These norms with every column's hours under way a day replaced (the global
+        calibration override ``march_hours_per_day``)."""
+        march = {k: replace(v, hours_per_day=float(hours)) for k, v in self.march.items()}
+        return replace(self, march=march)
+
+
+class _Reader:
+    """Reads figures from one norms file, naming the file and key in every error."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if not path.is_file():
+            raise ConfigError(f"norms file {path} not found; the configs folder needs "
+                              "norms/march.yaml, norms/movement.yaml and norms/formations.yaml")
+        from logistics._yaml import load_yaml
+
+        self.data = load_yaml(path, what="norms file") or {}
+        if not isinstance(self.data, dict):
+            raise ConfigError(f"{path}: expected a mapping of keys")
+
+    def node(self, *keys: str, required: bool = True) -> Any:
+        """The node at ``keys`` (list items by their index as text), None if absent and not
+        ``required``."""
+        node: Any = self.data
+        for k in keys:
+            if isinstance(node, list) and str(k).isdigit() and int(k) < len(node):
+                node = node[int(k)]
+                continue
+            if not isinstance(node, dict) or k not in node:
+                if not required:
+                    return None
+                raise ConfigError(f"{self.path}: {'.'.join(map(str, keys))}: missing; fix: add "
+                                  "it (a figure {value, cite} or {value, assumed})")
+            node = node[k]
+        return node
+
+    def figure(self, *keys: str, required: bool = True, lo: float = -math.inf,
+               hi: float = math.inf) -> float | None:
+        node = self.node(*keys, required=required)
+        if node is None:
+            return None
+        where = f"{self.path}: {'.'.join(map(str, keys))}"
+        if not isinstance(node, dict) or "value" not in node:
+            raise ConfigError(f"{where}: expected a figure {{value, cite|assumed}}, got {node!r}")
+        problem = provenance_problem(node)
+        if problem is not None:
+            raise ConfigError(f"{where}: expected {problem[0]}; fix: {problem[1]}")
+        v = node["value"]
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            raise ConfigError(f"{where}: value must be a finite number, got {v!r}")
+        if not lo <= v <= hi:
+            raise ConfigError(f"{where}: value must be within [{lo:g}, {hi:g}], got {v!r}")
+        return float(v)
+
+
+def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[ObservedCap, ...]]:
+    norms = {}
+    for nid in r.node("norms"):
+        def fig(key, required=True, lo=0.0, hi=math.inf, nid=nid):
+            return r.figure("norms", nid, key, required=required, lo=lo, hi=hi)
+
+        heat = None
+        h = r.node("norms", nid, "heat_rule", required=False)
+        if h is not None:
+            heat = HeatRule(
+                start_hour=r.figure("norms", nid, "heat_rule", "march_start_hour", lo=0, hi=24),
+                hours=r.figure("norms", nid, "heat_rule", "march_hours_per_day", lo=0, hi=24),
+                season=str(h.get("season", "dry")),
+                fronts=tuple(h.get("fronts") or ()),
+                cite=str(h.get("cite", "")),
+            )
+        norms[nid] = MarchNorm(
+            id=nid,
+            max_speed_kmh=fig("max_speed_kmh", lo=0.1, hi=150),
+            hours_per_day=fig("march_hours_per_day", lo=0, hi=24),
+            start_hour=fig("march_start_hour", lo=0, hi=24),
+            night_speed_factor=fig("night_speed_factor", required=False, lo=0.05, hi=1) or 1.0,
+            gap_m=fig("gap_m", required=False, hi=10_000) or 0.0,
+            unit_interval_m=fig("unit_interval_m", required=False, hi=100_000) or 0.0,
+            max_km_per_day=fig("max_km_per_day", required=False, hi=5000) or math.inf,
+            heat=heat,
+            embark_h=fig("embark_h", required=False, hi=48) or 0.0,
+            debark_h=fig("debark_h", required=False, hi=48) or 0.0,
+        )
+    defaults = {str(k): str(v) for k, v in (r.node("default_by_movement") or {}).items()}
+    for mov, nid in defaults.items():
+        if nid not in norms:
+            raise ConfigError(f"{r.path}: default_by_movement.{mov}: {nid!r} is no norm; "
+                              f"known: {sorted(norms)}")
+    caps = []
+    for cid, node in (r.node("observed", required=False) or {}).items():
+        if not isinstance(node, dict) or "value" not in node or "applies_to" not in node:
+            continue  # an informative observation, not a speed the engine applies
+        when = {}
+        for k, v in (node.get("when") or {}).items():
+            if isinstance(v, dict) and "value" in v:
+                when[k] = r.figure("observed", cid, "when", k)
+            else:
+                when[k] = v
+        caps.append(ObservedCap(id=cid, kmh=r.figure("observed", cid, lo=0.01, hi=150),
+                                applies_to=tuple(node["applies_to"]), when=when,
+                                cite=str(node.get("cite", node.get("assumed", "")))))
+    return norms, defaults, tuple(caps)
+
+
+def _standards(r: _Reader) -> dict[str, Standard]:
+    out = {}
+    for sid, node in (r.node("standards") or {}).items():
+        vehicles = tuple(
+            (str(v["vehicle"]), int(r.figure("standards", sid, "vehicles", str(i), "count",
+                                              lo=0, hi=100_000)))
+            for i, v in enumerate(node.get("vehicles") or []))
+        lift = None
+        if node.get("lift"):
+            lift = (str(node["lift"]["vehicle"]),
+                    int(r.figure("standards", sid, "lift", "count", lo=1, hi=100_000)))
+        ships = tuple((str(s["class"]), int(r.figure("standards", sid, "ships", str(i), "count",
+                                                     lo=0, hi=1000)))
+                      for i, s in enumerate(node.get("ships") or []))
+        routes = r.figure("standards", sid, "column", "routes", required=False, lo=1, hi=100)
+        men = r.figure("standards", sid, "men", required=False, lo=0, hi=1_000_000)
+        out[sid] = Standard(
+            id=sid, men=int(men or 0), vehicles=vehicles, movement=node.get("movement"),
+            march_norm=node.get("march_norm"), routes=int(routes) if routes else None,
+            on_fortified_region=node.get("on_fortified_region"), lift=lift, ships=ships,
+        )
+    return out
+
+
+def _movement(r: _Reader) -> dict[str, Any]:
+    men_per_truck = {}
+    for vid, node in (r.node("lift", "truck") or {}).items():
+        if isinstance(node, dict) and "men_per_vehicle" in node:
+            men_per_truck[str(vid)] = r.figure("lift", "truck", vid, "men_per_vehicle",
+                                               lo=0.1, hi=200)
+    ships = {}
+    for cid in r.node("river", "ship_classes") or {}:
+        ships[cid] = ShipClass(
+            id=cid,
+            speed_kmh=r.figure("river", "ship_classes", cid, "speed_kmh", lo=0.1, hi=200),
+            draught_m=r.figure("river", "ship_classes", cid, "draught_m", lo=0, hi=20),
+            troops=r.figure("river", "ship_classes", cid, "troops", lo=0, hi=10_000),
+        )
+    tank_l = {str(v): r.figure("fuel", "tank_l_when_vehicle_file_has_none", v, lo=1, hi=10_000)
+              for v in r.node("fuel", "tank_l_when_vehicle_file_has_none") or {}}
+    density = {str(f): r.figure("fuel", "density_kg_per_l", f, lo=0.3, hi=1.5)
+               for f in r.node("fuel", "density_kg_per_l") or {}}
+    return dict(
+        men_per_truck=men_per_truck,
+        men_per_tank=r.figure("lift", "tank_riders", "men_per_tank", lo=0.1, hi=50),
+        ships=ships,
+        ferry_per_day=(r.figure("river", "ferrying", "men_per_day", lo=1),
+                       r.figure("river", "ferrying", "guns_per_day", lo=0.01),
+                       r.figure("river", "ferrying", "vehicles_per_day", lo=0.01)),
+        current_kmh=r.figure("river", "current_kmh", lo=0, hi=50),
+        ship_speed_factor=r.figure("river", "operating_speed_factor", lo=0.01, hi=1),
+        railhead_delay_h=24.0 * r.figure("rail", "railhead_advance", "delay_days", lo=0, hi=365),
+        railhead_km_per_day=r.figure("rail", "railhead_advance", "restore_km_per_day", lo=0,
+                                     hi=10_000),
+        transshipment_h=r.figure("rail", "gauge", "transshipment_h", lo=0, hi=24 * 30),
+        tank_l=tank_l,
+        density_kg_per_l=density,
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _load(folder: str) -> Norms:
+    d = Path(folder)
+    march, defaults, observed = _march(_Reader(d / "march.yaml"))
+    mv = _movement(_Reader(d / "movement.yaml"))
+    standards = _standards(_Reader(d / "formations.yaml"))
+    for sid, st in standards.items():
+        if st.march_norm is not None and st.march_norm not in march:
+            raise ConfigError(f"{d / 'formations.yaml'}: standards.{sid}.march_norm: "
+                              f"{st.march_norm!r} is no norm of march.yaml; known: {sorted(march)}")
+    return Norms(march=march, default_norm=defaults, observed=observed, standards=standards,
+                 files=tuple(str(d / n) for n in ("march.yaml", "movement.yaml",
+                                                  "formations.yaml")), **mv)
+
+
+def load_norms(config_dir: str | Path | None = None) -> Norms:
+    """The norms of ``<config_dir>/norms`` (``settings.CONFIG_DIR`` by default), read once per
+    process and folder."""
+    return _load(str(norms_dir(config_dir).resolve()))

@@ -1,0 +1,618 @@
+"""The army file schema: one army (or front group) as its formations, its one fuel account, its
+supply and its flotilla, validated once at the edge (pydantic).
+
+An army file (``configs/<axis>.yaml``; key reference ``configs/README.md``) says who moves
+(``formations``: corps, divisions, brigades, forward detachments, each with its own start on
+the army's ``departure`` line, its own objectives in order and its means of movement), how they
+are fuelled (``fuel``: one account, shared out by ``fuel.priority``), supplied (``supply``:
+truck columns from railheads, airlift, captured depots, railheads moving forward along
+``supply.rail.advance_along``) and carried (``flotilla``). Every figure is a
+:class:`~logistics.scenario.Figure` with exactly one of ``cite:`` or ``assumed:``; the generic
+rules of the base model (finite numbers, safe identifiers, dates) apply to every field.
+
+Checks that need the norms (standards, march norms), the railway network or the terrain are made
+by :mod:`logistics.army.load` and the plan, before any output is written.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
+
+from logistics.errors import LogisticsError
+from logistics.scenario import (
+    MAX_SPAN_DAYS,
+    Airlift,
+    Depot,
+    FloatFigure,
+    Figure,
+    IntFigure,
+    Point,
+    Routing,
+    SeasonSpan,
+    TimeFigure,
+    Trucks,
+    Uncertain,
+    _check,
+    _check_provenance,
+    _Model,
+)
+
+__all__ = [
+    "KINDS",
+    "ROLES",
+    "MOVEMENTS",
+    "ON_FORTIFIED_REGION",
+    "BoolFigure",
+    "LinePoint",
+    "SourcedPoint",
+    "StartPoint",
+    "AnyOf",
+    "Objective",
+    "VehicleCount",
+    "Lift",
+    "ColumnSpec",
+    "Formed",
+    "FormationSpec",
+    "Priority",
+    "FuelAccount",
+    "ArmyTrucks",
+    "ArmyAirlift",
+    "RailheadPoint",
+    "AdvanceAlong",
+    "Rail",
+    "ArmySupply",
+    "ShipCount",
+    "FlotillaSpec",
+    "Departure",
+    "Army",
+]
+
+#: Kinds of formation (organisation), as the army files name them (configs/README.md).
+KINDS = Literal[
+    "army", "tank_corps", "mech_corps", "rifle_corps", "rifle_division", "tank_division",
+    "tank_brigade", "mech_brigade", "motor_rifle_brigade", "cavalry_division",
+    "forward_detachment", "mobile_group", "flotilla", "fortified_region_group",
+    "sp_artillery_battalion", "artillery_brigade", "engineer_sapper_brigade", "rifle_battalion",
+    "motor_rifle_battalion", "motorcycle_battalion", "artillery_battalion", "river_ship_brigade",
+    "other",
+]
+#: Tasks of a formation in the army.
+ROLES = Literal["forward_detachment", "main_body", "mobile_group", "reserve", "support",
+                "fortress_group", "river"]
+#: Means that set a formation's pace.
+MOVEMENTS = Literal["tracked", "motor", "truck_borne", "tank_riders", "foot", "horse", "rail",
+                    "river"]
+#: What a formation does when its route meets a fortified region (configs/fortified-regions.yaml).
+ON_FORTIFIED_REGION = Literal["bypass", "assault", "besiege"]
+
+
+class BoolFigure(Figure[bool]):
+    """A yes/no with its provenance (``drain_stalled``)."""
+
+
+class LinePoint(_Model):
+    """A point of a list whose parent gives the source (``departure.line``, ``any_of``):
+    ``place`` (a gazetteer name) and/or ``lon``/``lat`` (WGS84 degrees; they win)."""
+
+    place: str | None = None
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    radius_km: float | None = Field(default=None, gt=0, le=500)
+
+    @model_validator(mode="after")
+    def _where(self) -> LinePoint:
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("give both `lon` and `lat`, or neither (then the gazetteer is used)")
+        if self.lon is None and not self.place:
+            raise ValueError("give `place:` (a name the gazetteer knows) or `lon:`/`lat:`")
+        try:
+            self.location()
+        except LogisticsError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    @property
+    def label(self) -> str:
+        """The point's name, or its coordinates when it has none."""
+        return self.place or f"{self.lat:.3f} N {self.lon:.3f} E"
+
+    def location(self):
+        """The :class:`~logistics.places.Place` of this point (own lon/lat, else gazetteer)."""
+        from logistics.places import resolve
+
+        if self.lon is not None and self.lat is not None:
+            return resolve((self.lon, self.lat), name=self.label)
+        return resolve(self.place)
+
+
+class SourcedPoint(LinePoint):
+    """A point with its own source (``cite``/``assumed``): ``place`` and/or ``lon``/``lat``."""
+
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> SourcedPoint:
+        _check_provenance(f"point {self.label!r} (source of the place and its coordinates)",
+                          self.cite, self.assumed)
+        return self
+
+
+class StartPoint(SourcedPoint):
+    """A formation's start on the departure line; ``time`` (default the army's H-hour plus
+    ``start_delay_h``) is when it moves off."""
+
+    time: TimeFigure | None = None
+
+
+class AnyOf(_Model):
+    """An objective area: the formation takes whichever of the points it reaches first by its
+    own route (a plan names an area or a line)."""
+
+    any_of: list[LinePoint] = Field(min_length=1)
+    radius_km: float = Field(default=10.0, gt=0, le=500)
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> AnyOf:
+        _check_provenance("an objective area (any_of)", self.cite, self.assumed)
+        return self
+
+
+def _objective_kind(v: Any) -> str:
+    """``any_of`` for an objective area, ``point`` for a place (pydantic discriminator)."""
+    if isinstance(v, dict):
+        return "any_of" if "any_of" in v else "point"
+    return "any_of" if isinstance(v, AnyOf) else "point"
+
+
+#: One objective: a place (with its source) or an area (any of several places).
+Objective = Annotated[Annotated[Point, Tag("point")] | Annotated[AnyOf, Tag("any_of")],
+                      Discriminator(_objective_kind)]
+
+
+class VehicleCount(_Model):
+    """``count`` vehicles of the class ``vehicle`` (an id of configs/vehicles)."""
+
+    vehicle: str = Field(min_length=1)
+    count: IntFigure
+
+    @model_validator(mode="after")
+    def _ranges(self) -> VehicleCount:
+        _check(("count", self.count, ">=", 0), ("count", self.count, "<=", 100_000))
+        return self
+
+
+class Lift(_Model):
+    """Men carried by the formation's own means: trucks (``vehicle``, ``count``,
+    ``men_per_vehicle``, default configs/norms/movement.yaml ``lift.truck``) or tank riders
+    (``kind: tank_riders``, men per tank from the norms). ``men``: how many ride."""
+
+    kind: Literal["truck", "tank_riders"] = "truck"
+    vehicle: str | None = None
+    count: IntFigure | None = None
+    men: IntFigure
+    men_per_vehicle: FloatFigure | None = None
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Lift:
+        if self.kind == "truck" and (self.vehicle is None or self.count is None):
+            raise ValueError("a truck lift needs `vehicle:` and `count:` (trucks carrying men)")
+        _check(("men", self.men, ">=", 1), ("men", self.men, "<=", 1_000_000),
+               ("count", self.count, ">=", 1), ("count", self.count, "<=", 100_000),
+               ("men_per_vehicle", self.men_per_vehicle, ">", 0),
+               ("men_per_vehicle", self.men_per_vehicle, "<=", 200))
+        return self
+
+
+class ColumnSpec(_Model):
+    """Column geometry: ``routes`` parallel roads, ``gap_m`` between vehicles."""
+
+    routes: IntFigure
+    gap_m: FloatFigure | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> ColumnSpec:
+        _check(("routes", self.routes, ">=", 1), ("routes", self.routes, "<=", 100),
+               ("gap_m", self.gap_m, ">=", 0), ("gap_m", self.gap_m, "<=", 10_000))
+        return self
+
+
+class Formed(_Model):
+    """When a formation is formed out of its parent; until then it moves with the parent."""
+
+    when: Literal["after_range_crossing", "after_taiga_belt", "after_river_crossing"]
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Formed:
+        _check_provenance("formed", self.cite, self.assumed)
+        return self
+
+
+class FormationSpec(_Model):
+    """One formation of the army as the file gives it (see configs/README.md, Formations)."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
+    name: str = Field(min_length=1)
+    kind: KINDS
+    role: ROLES
+    standard: str | None = None
+    count: IntFigure | None = None
+    parent: str | None = None
+    drawn_from_parent: bool = False
+    headline: bool = False
+    aliases: list[str] = Field(default_factory=list)
+    cite: str | None = None
+    assumed: str | None = None
+    formed: Formed | None = None
+    start: StartPoint
+    objectives: list[Objective] = Field(min_length=1)
+    movement: MOVEMENTS | None = None
+    pace_vehicle: str | None = None
+    men: IntFigure | None = None
+    vehicles: list[VehicleCount] | None = None
+    lift: Lift | None = None
+    march_norm: str | None = None
+    column: ColumnSpec | None = None
+    on_fortified_region: ON_FORTIFIED_REGION | None = None
+    carried_by: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> FormationSpec:
+        _check_provenance(f"formation {self.id!r} (why it exists, where its composition comes "
+                          "from)", self.cite, self.assumed)
+        _check(("count", self.count, ">=", 1), ("count", self.count, "<=", 1000),
+               ("men", self.men, ">=", 0), ("men", self.men, "<=", 1_000_000))
+        if self.drawn_from_parent and self.parent is None:
+            raise ValueError("drawn_from_parent: true needs a `parent:`")
+        if self.parent == self.id:
+            raise ValueError(f"formation {self.id!r} names itself as its parent")
+        if (self.movement == "river") != (self.carried_by is not None):
+            raise ValueError("a formation carried by the flotilla has `movement: river` and "
+                             "`carried_by:` (a flotilla id), and only such a formation has them")
+        return self
+
+
+class Priority(_Model):
+    """Who is fuelled first: formation ids in order (the rest after them, in file order)."""
+
+    order: list[str] = Field(min_length=1)
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Priority:
+        _check_provenance("fuel.priority", self.cite, self.assumed)
+        if len(set(self.order)) != len(self.order):
+            raise ValueError(f"fuel.priority.order names a formation twice: {self.order}")
+        return self
+
+
+class FuelAccount(_Model):
+    """The army's one fuel account at H-hour and how it is shared out.
+
+    ``in_tanks_refills``: filled fraction of every tank; ``extra_fuel_l``: litres beyond the
+    tank per vehicle of a class (external tanks); ``carried_refills``: refills on the army's
+    own transport (one refill = every tank of the army filled once, per fuel type);
+    ``priority``; ``drain_stalled``: fuel of stalled lower-priority vehicles is drained into
+    higher-priority ones that would stop.
+    """
+
+    in_tanks_refills: FloatFigure
+    extra_fuel_l: dict[str, FloatFigure] = Field(default_factory=dict)
+    carried_refills: FloatFigure
+    priority: Priority | None = None
+    drain_stalled: BoolFigure | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> FuelAccount:
+        _check(("in_tanks_refills", self.in_tanks_refills, ">=", 0),
+               ("in_tanks_refills", self.in_tanks_refills, "<=", 1),
+               ("carried_refills", self.carried_refills, ">=", 0),
+               ("carried_refills", self.carried_refills, "<=", 100),
+               *((f"extra_fuel_l.{k}", v, op, b) for k, v in self.extra_fuel_l.items()
+                 for op, b in ((">=", 0), ("<=", 10_000))))
+        return self
+
+
+class ArmyTrucks(Trucks):
+    """A truck column of the army (as ``supply.trucks`` of configs/README.md); ``cite_unit``
+    names the sourced unit it stands for."""
+
+    cite_unit: str | None = None
+
+
+class ArmyAirlift(Airlift):
+    """Fuel flown in (as ``supply.air`` of configs/README.md); ``priority_to``: formations it
+    goes to first (``priority_cite`` says why); ``sorties_per_day`` informative."""
+
+    sorties_per_day: FloatFigure | None = None
+    priority_to: list[str] = Field(default_factory=list)
+    priority_cite: str | None = None
+
+    @model_validator(mode="after")
+    def _priority(self) -> ArmyAirlift:
+        if self.priority_to and not (self.priority_cite or "").strip():
+            raise ValueError("priority_to needs `priority_cite:` (why these formations first)")
+        return self
+
+
+class RailheadPoint(Point):
+    """A railhead: a station of line ``line`` (an id of configs/network, or null when the
+    station is not on the shipped network) of class ``line_class``
+    (configs/norms/movement.yaml ``rail.line_classes``)."""
+
+    line: str | None = None
+    line_class: str | None = None
+
+
+class AdvanceAlong(_Model):
+    """The lines along which the army's railheads may move forward (free text naming the line
+    ids in brackets, e.g. ``"Manzhouli - Hailar - Qiqihar (R01)"``)."""
+
+    lines: list[str] = Field(default_factory=list)
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> AdvanceAlong:
+        _check_provenance("supply.rail.advance_along", self.cite, self.assumed)
+        return self
+
+
+class Rail(_Model):
+    """The army's railheads and the lines along which they move forward."""
+
+    railheads: list[RailheadPoint] = Field(default_factory=list)
+    advance_along: AdvanceAlong | None = None
+
+
+class ArmySupply(_Model):
+    """Every fuel source of the army."""
+
+    trucks: list[ArmyTrucks] = Field(default_factory=list)
+    air: list[ArmyAirlift] = Field(default_factory=list)
+    depots: list[Depot] = Field(default_factory=list)
+    rail: Rail | None = None
+
+
+class ShipCount(_Model):
+    """``count`` ships of ``class`` (configs/norms/movement.yaml ``river.ship_classes``)."""
+
+    ship_class: str = Field(alias="class", min_length=1)
+    count: IntFigure
+
+    @model_validator(mode="after")
+    def _ranges(self) -> ShipCount:
+        _check(("count", self.count, ">=", 0), ("count", self.count, "<=", 1000))
+        return self
+
+
+class Pointer(_Model):
+    """A pointer to where a figure is kept (``see:``)."""
+
+    see: str = Field(min_length=1)
+
+
+class Sourced(_Model):
+    """An informative statement with its source."""
+
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _provenance(self) -> Sourced:
+        _check_provenance("a statement", self.cite, self.assumed)
+        return self
+
+
+class FlotillaSpec(_Model):
+    """A river-ship brigade with the army: its ships (``standard`` of configs/norms/
+    formations.yaml or ``ships``), where it starts, its ``route`` up or down the rivers, the
+    formations it ``carries`` and those it ``ferries_for`` across a river."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    cite: str | None = None
+    assumed: str | None = None
+    assumed_assignment: str | None = None
+    standard: str | None = None
+    ships: list[ShipCount] | None = None
+    start: SourcedPoint
+    route: list[Point] = Field(default_factory=list)
+    rivers: str = ""
+    carries: list[str] = Field(default_factory=list)
+    ferries_for: list[str] = Field(default_factory=list)
+    ferrying: Pointer | None = None
+    hazards: Sourced | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> FlotillaSpec:
+        _check_provenance(f"flotilla {self.id!r}", self.cite, self.assumed)
+        if (self.standard is None) == (self.ships is None):
+            raise ValueError("a flotilla brigade gives exactly one of `standard:` (a "
+                             "river_ship_brigade of configs/norms/formations.yaml) or `ships:`")
+        if self.carries and not self.route:
+            raise ValueError("a brigade that carries formations needs a `route:` along the "
+                             "rivers")
+        return self
+
+
+class Departure(_Model):
+    """The army's departure line at the border: ``line`` (points), how far a start may lie
+    from it (``tolerance_km``), how it was placed (``cite``/``assumed``)."""
+
+    line: list[LinePoint] = Field(min_length=1)
+    tolerance_km: FloatFigure
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> Departure:
+        _check_provenance("departure (how the line was placed)", self.cite, self.assumed)
+        _check(("tolerance_km", self.tolerance_km, ">", 0),
+               ("tolerance_km", self.tolerance_km, "<=", 200))
+        return self
+
+
+class Army(_Model):
+    """One army file, validated: the army (or front group) with all its formations."""
+
+    axis_id: str = Field(min_length=1)
+    name: str
+    front: str
+    notes: str = ""
+    utc_offset_h: FloatFigure
+    h_hour: TimeFigure
+    start_delay_h: FloatFigure | None = None
+    end: TimeFigure
+    departure: Departure
+    seasons: list[SeasonSpan] = Field(min_length=1)
+    formations: list[FormationSpec] = Field(min_length=1)
+    flotilla: list[FlotillaSpec] = Field(default_factory=list)
+    fuel: FuelAccount
+    supply: ArmySupply = Field(default_factory=ArmySupply)
+    uncertain: dict[str, Uncertain] = Field(default_factory=dict)
+    routing: Routing = Field(default_factory=Routing)
+
+    _source: str = PrivateAttr(default="<dict>")
+    _sha256: str = PrivateAttr(default="")
+
+    @property
+    def source(self) -> str:
+        """The file the army was read from (``<dict>`` when built in memory)."""
+        return self._source
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the file's bytes (empty when built in memory)."""
+        return self._sha256
+
+    @property
+    def run_id(self) -> str:
+        """Name of the run folder: the ``axis_id``."""
+        return self.axis_id
+
+    @property
+    def echelon(self) -> str:
+        """Kept for the comparison's echelon matching until it matches formations: an army
+        file is the whole army (``"main"``)."""
+        return "main"
+
+    @property
+    def start_h(self) -> float:
+        """Hours after H-hour the army's formations move off by default (``start_delay_h``)."""
+        return float(self.start_delay_h.value) if self.start_delay_h is not None else 0.0
+
+    def formation(self, formation_id: str) -> FormationSpec:
+        """The formation with this id (KeyError naming the known ids)."""
+        for f in self.formations:
+            if f.id == formation_id:
+                return f
+        raise KeyError(f"no formation {formation_id!r}; known: {[f.id for f in self.formations]}")
+
+    @property
+    def headline_id(self) -> str:
+        """The formation marked ``headline: true``, else the first of the file."""
+        marked = [f.id for f in self.formations if f.headline]
+        return marked[0] if marked else self.formations[0].id
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Army:
+        problems = _reference_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+def _reference_problems(army: Army) -> list[str]:
+    """Ids and references that do not resolve, parent cycles, dates out of order."""
+    problems: list[str] = []
+    ids = [f.id for f in army.formations]
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            problems.append(f"formations: the id {i!r} is used twice (ids name a formation's "
+                            "files: make them unique)")
+        seen.add(i)
+    known = set(ids)
+    fleet = [b.id for b in army.flotilla]
+    for b in fleet:
+        if b in known:
+            problems.append(f"flotilla: the id {b!r} is also a formation's id")
+    if len(set(fleet)) != len(fleet):
+        problems.append(f"flotilla: an id is used twice: {fleet}")
+    for n, f in enumerate(army.formations):
+        if f.parent is not None and f.parent not in known:
+            problems.append(f"formations.{n} ({f.id}).parent: {f.parent!r} names no formation; "
+                            f"known: {sorted(known)}")
+        if f.carried_by is not None and f.carried_by not in fleet:
+            problems.append(f"formations.{n} ({f.id}).carried_by: {f.carried_by!r} names no "
+                            f"flotilla brigade; known: {fleet}")
+    parents = {f.id: f.parent for f in army.formations}
+    for f in army.formations:
+        chain, cur = [f.id], f.parent
+        while cur is not None and cur in parents:
+            if cur in chain:
+                problems.append("formations: the parents form a cycle "
+                                + " -> ".join([*chain[chain.index(cur):], cur])
+                                + "; a formation cannot belong to its own subordinate")
+                break
+            chain.append(cur)
+            cur = parents[cur]
+    if army.fuel.priority is not None:
+        for i in army.fuel.priority.order:
+            if i not in known:
+                problems.append(f"fuel.priority.order: {i!r} names no formation; known: "
+                                f"{sorted(known)}")
+    for n, a in enumerate(army.supply.air):
+        for i in a.priority_to:
+            if i not in known:
+                problems.append(f"supply.air.{n}.priority_to: {i!r} names no formation")
+    for n, b in enumerate(army.flotilla):
+        for key in ("carries", "ferries_for"):
+            for i in getattr(b, key):
+                if i not in known:
+                    problems.append(f"flotilla.{n} ({b.id}).{key}: {i!r} names no formation")
+        for i in b.carries:
+            if i in known and army.formation(i).carried_by != b.id:
+                problems.append(f"flotilla.{n} ({b.id}).carries: {i!r} is not `carried_by: "
+                                f"{b.id}`")
+    for n, f in enumerate(army.formations):
+        if f.carried_by is not None and f.carried_by in fleet:
+            b = army.flotilla[fleet.index(f.carried_by)]
+            if f.id not in b.carries:
+                problems.append(f"formations.{n} ({f.id}).carried_by: {b.id} does not list it "
+                                "in `carries`")
+        if f.start.time is not None and f.start.time.value < army.h_hour.value:
+            problems.append(f"formations.{n} ({f.id}).start.time ({f.start.time.value}) is "
+                            f"before h_hour ({army.h_hour.value})")
+    t0, t_end = army.h_hour.value, army.end.value
+    if t_end <= t0:
+        problems.append(f"end ({t_end}) must be after h_hour ({t0})")
+    elif t_end - t0 > timedelta(days=MAX_SPAN_DAYS):
+        problems.append(f"end ({t_end}) is {(t_end - t0).days} days after h_hour ({t0}); an "
+                        f"army run spans at most {MAX_SPAN_DAYS} days (one campaign)")
+    try:
+        _check(("utc_offset_h", army.utc_offset_h, ">=", -12),
+               ("utc_offset_h", army.utc_offset_h, "<=", 14))
+    except ValueError as exc:
+        problems.append(str(exc))
+    starts = [s.start.value for s in army.seasons]
+    if starts != sorted(starts):
+        problems.append(f"seasons must be in date order, got {[str(s) for s in starts]}")
+    elif starts[0] > t0:
+        problems.append(f"seasons[0].start ({starts[0]}) must be at or before h_hour ({t0})")
+    _check_delay = army.start_delay_h
+    if _check_delay is not None and not 0 <= _check_delay.value <= 24 * 30:
+        problems.append(f"start_delay_h must be 0..720 hours, got {_check_delay.value}")
+    return problems

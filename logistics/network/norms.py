@@ -1,0 +1,201 @@
+"""Read the rail-restoration, river and ferrying figures of ``configs/norms/movement.yaml`` once.
+
+The rail and river moves (:mod:`~logistics.network.railmove`, :mod:`~logistics.network.river`)
+take their figures from here as small frozen dataclasses, never from literals in code. Every
+figure must carry ``cite:`` or ``assumed:`` (the one rule of :mod:`logistics.sources`); a bad
+file gets one :class:`~logistics.errors.ConfigError` naming the file, each bad key, the value
+seen and the fix. Only the keys these moves use are read; the rest of the file (lift, fuel,
+airlift ...) belongs to the formation engine's reader.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from logistics import settings
+from logistics.errors import ConfigError
+from logistics.sources import provenance_problem
+
+__all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "MeansNorms",
+           "load_means_norms"]
+
+_MOVEMENT_YAML = Path("norms") / "movement.yaml"
+
+
+@dataclass(frozen=True)
+class RailRestoration:
+    """How railheads follow the army (``rail.railhead_advance`` and ``rail.gauge``).
+
+    A reached station becomes usable ``delay_h`` after it is reached, and the restored
+    railway advances from the army's own railheads at ``restore_kmh`` (km of line per hour,
+    the yaml's km a day / 24); ``capture_radius_km`` says when a station counts as reached;
+    ``regauged_lines`` run 1,520 mm trains once restored; ``transshipment_h`` is the time to
+    move a train's load across a break of gauge (freight; troops detrain and entrain).
+    """
+
+    delay_h: float
+    restore_kmh: float
+    capture_radius_km: float
+    regauged_lines: tuple[str, ...]
+    transshipment_h: float
+
+
+@dataclass(frozen=True)
+class ShipClass:
+    """One ship class of the flotilla: still-water speed (km/h) and troops carried per ship."""
+
+    id: str
+    name: str
+    speed_kmh: float
+    troops: int
+
+
+@dataclass(frozen=True)
+class FerryRate:
+    """What one river-ship brigade ferries across a river in a day (the Ussuri figure)."""
+
+    men_per_day: float
+    guns_per_day: float
+    vehicles_per_day: float
+
+
+@dataclass(frozen=True)
+class RiverNorms:
+    """River movement: ship classes, current, operating factor, embarking, navigable rivers."""
+
+    ships: dict[str, ShipClass]
+    current_kmh: float
+    operating_speed_factor: float
+    embark_h: float
+    disembark_h: float
+    navigable_levels: tuple[int, ...]
+    max_access_km: float
+    ferry: FerryRate
+
+
+@dataclass(frozen=True)
+class MeansNorms:
+    """The figures of ``movement.yaml`` the rail and river moves use, and the file read."""
+
+    rail: RailRestoration
+    river: RiverNorms
+    path: str
+
+
+def load_means_norms(path: str | os.PathLike[str] | None = None) -> MeansNorms:
+    """Read ``movement.yaml`` (default ``settings.CONFIG_DIR/norms/movement.yaml``), cached per
+    file version. Raises ConfigError listing every bad or missing figure."""
+    path = Path(path) if path is not None else settings.CONFIG_DIR / _MOVEMENT_YAML
+    if not path.is_file():
+        raise ConfigError(f"{path}: the movement norms file does not exist; restore "
+                          "configs/norms/movement.yaml from the repository or pass another path")
+    return _load(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=4)
+def _load(path: str, mtime_ns: int) -> MeansNorms:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc}); fix the syntax") from None
+    reader = _Reader(path, data if isinstance(data, dict) else {})
+    rail = RailRestoration(
+        delay_h=24.0 * reader.number("rail.railhead_advance.delay_days", zero_ok=True),
+        restore_kmh=reader.number("rail.railhead_advance.restore_km_per_day") / 24.0,
+        capture_radius_km=reader.number("rail.railhead_advance.capture_radius_km"),
+        regauged_lines=tuple(str(v) for v in reader.items("rail.gauge.regauged_lines", str)),
+        transshipment_h=reader.number("rail.gauge.transshipment_h", zero_ok=True),
+    )
+    ships = {}
+    for sid in sorted(reader.mapping("river.ship_classes")):
+        key = f"river.ship_classes.{sid}"
+        ships[sid] = ShipClass(
+            id=sid, name=str(reader.raw(f"{key}.name") or sid),
+            speed_kmh=reader.number(f"{key}.speed_kmh"),
+            troops=int(reader.number(f"{key}.troops", zero_ok=True)))
+    river = RiverNorms(
+        ships=ships,
+        current_kmh=reader.number("river.current_kmh", zero_ok=True),
+        operating_speed_factor=reader.number("river.operating_speed_factor", upper=1.0),
+        embark_h=reader.number("river.embark_h", zero_ok=True),
+        disembark_h=reader.number("river.disembark_h", zero_ok=True),
+        navigable_levels=tuple(int(v) for v in reader.items("river.navigable_levels", int)),
+        max_access_km=reader.number("river.max_access_km"),
+        ferry=FerryRate(
+            men_per_day=reader.number("river.ferrying.men_per_day"),
+            guns_per_day=reader.number("river.ferrying.guns_per_day"),
+            vehicles_per_day=reader.number("river.ferrying.vehicles_per_day")),
+    )
+    reader.finish()
+    return MeansNorms(rail=rail, river=river, path=path)
+
+
+class _Reader:
+    """Collects every problem of the file, then raises one ConfigError listing them all."""
+
+    def __init__(self, path: str, data: dict) -> None:
+        self.path, self.data, self.problems = path, data, []
+
+    def raw(self, dotted: str) -> Any:
+        node: Any = self.data
+        for part in dotted.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def _figure(self, dotted: str) -> Any:
+        entry = self.raw(dotted)
+        if not isinstance(entry, dict) or "value" not in entry:
+            self.problems.append(f"{dotted}: missing; expected {{value: ..., cite: '...'}} or "
+                                 "{value: ..., assumed: '<reason>'}")
+            return None
+        problem = provenance_problem(entry)
+        if problem is not None:
+            self.problems.append(f"{dotted}: expected {problem[0]}; {problem[1]}")
+            return None
+        return entry["value"]
+
+    def number(self, dotted: str, *, zero_ok: bool = False, upper: float | None = None) -> float:
+        value = self._figure(dotted)
+        if value is None:
+            return math.nan
+        ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+              and math.isfinite(value) and (value >= 0 if zero_ok else value > 0)
+              and (upper is None or value <= upper))
+        if not ok:
+            bound = f"{'>= 0' if zero_ok else '> 0'}" + (f" and <= {upper:g}" if upper else "")
+            self.problems.append(f"{dotted}: value {value!r}, expected a finite number {bound}")
+            return math.nan
+        return float(value)
+
+    def items(self, dotted: str, kind: type) -> list:
+        value = self._figure(dotted)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not value or not all(
+                isinstance(v, kind) and not isinstance(v, bool) for v in value):
+            self.problems.append(f"{dotted}: value {value!r}, expected a non-empty list of "
+                                 f"{kind.__name__}")
+            return []
+        return value
+
+    def mapping(self, dotted: str) -> dict:
+        value = self.raw(dotted)
+        if not isinstance(value, dict) or not value:
+            self.problems.append(f"{dotted}: missing; expected a mapping of ship classes")
+            return {}
+        return value
+
+    def finish(self) -> None:
+        if self.problems:
+            raise ConfigError(f"{self.path}: {len(self.problems)} problem(s) in the movement "
+                              "norms (fix each key as said):\n  " + "\n  ".join(self.problems))

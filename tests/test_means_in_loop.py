@@ -1,0 +1,128 @@
+"""The means of movement through the army's step loop: a formation rides a train over the lines
+its army holds, sails with the flotilla, shuttles on too few trucks; railheads move forward.
+
+Small armies cut from a shipped army file (one or two formations), run on the shipped terrain at
+10 km with the shipped planners (``runner.default_planners``)."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+import yaml
+
+from logistics import settings
+from logistics.army.norms import load_norms
+from logistics.geodesy import great_circle_km
+from logistics.network.norms import load_means_norms
+from logistics.places import resolve
+from logistics.runner import run_scenario
+
+pytestmark = pytest.mark.slow
+
+RES_M = 10_000.0
+
+
+def _base(name: str) -> dict:
+    return yaml.safe_load((settings.CONFIG_DIR / name).read_text(encoding="utf-8"))
+
+
+def _write(tmp_path, doc: dict, name: str = "army.yaml"):
+    p = tmp_path / name
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def _lead(doc: dict, objectives: list[str]) -> dict:
+    """The 36th Army's 205th Tank Brigade, on its own, through ``objectives``."""
+    f = copy.deepcopy(next(f for f in doc["formations"] if f["id"] == "205tb"))
+    f.pop("parent", None)
+    f["objectives"] = [{"place": p, "assumed": "test objective"} for p in objectives]
+    return f
+
+
+def _army(doc: dict, formations: list[dict]) -> dict:
+    doc = copy.deepcopy(doc)
+    doc["formations"] = formations
+    doc["fuel"]["priority"]["order"] = [f["id"] for f in formations]
+    doc["uncertain"] = {}
+    return doc
+
+
+def _mode_rows(result, fid: str, mode: str):
+    t = result.tracks
+    return t[(t["formation_id"] == fid) & (t["mode"] == mode)]
+
+
+def test_a_formation_rides_the_train_once_the_army_holds_the_line(tmp_path):
+    """A rifle division ordered by rail from Otpor to Hailar cannot board before the tank
+    brigade has reached Hailar and the restoration delay has passed (the army holds a station
+    when a formation reaches it; it is usable ``delay_h`` later); it then rides, and ends at
+    the alighting station near Hailar. The truck columns' railhead moves forward off Otpor."""
+    doc = _base("tbf-36a.yaml")
+    rd = copy.deepcopy(next(f for f in doc["formations"] if f["id"] == "36a-otpor-group"))
+    rd.update(id="rail-rd", movement="rail", count={"value": 1, "assumed": "test"},
+              objectives=[{"place": "Hailar", "assumed": "test objective"}])
+    rd.pop("on_fortified_region", None)
+    army = _army(doc, [_lead(doc, ["Manzhouli", "Hailar"]), rd])
+    r = run_scenario(_write(tmp_path, army), resolution_m=RES_M)
+    rail = _mode_rows(r, "rail-rd", "rail")
+    assert len(rail) > 0, r.notes
+    hailar = resolve("Hailar")
+    tb = r.tracks[r.tracks["formation_id"] == "205tb"]
+    radius = load_means_norms().rail.capture_radius_km
+    near = great_circle_km(hailar.lon, hailar.lat, tb["lon"].to_numpy(), tb["lat"].to_numpy())
+    reached = tb["time"][near <= radius + RES_M / 1000.0]
+    assert len(reached), "the tank brigade never reached Hailar"
+    delay = load_means_norms().rail.delay_h
+    first_rail = rail["time"].min()
+    assert (first_rail - reached.min()).total_seconds() / 3600.0 >= delay - 1.0
+    end = r.tracks[r.tracks["formation_id"] == "rail-rd"].iloc[-1]
+    assert end["status"] == "arrived"
+    assert great_circle_km(hailar.lon, hailar.lat, end["lon"], end["lat"]) < 30.0
+    moved = r.reached[r.reached["kind"] == "railhead"]
+    assert len(moved) and not moved["name"].str.contains("loads at Otpor:").any()
+
+
+def test_the_flotilla_carries_the_landing_along_the_river(tmp_path):
+    """The 15th Army's landing party rides the 1st river-ship brigade: it is `river` while
+    under way and its head never moves faster than the fastest ship downstream (ship speed x
+    operating factor + current, configs/norms/movement.yaml)."""
+    r = run_scenario(settings.CONFIG_DIR / "2fef-15a.yaml", resolution_m=RES_M)
+    river = _mode_rows(r, "15a-landing", "river")
+    assert len(river) > 0, r.notes
+    t = r.tracks[r.tracks["formation_id"] == "15a-landing"]
+    assert t["cum_km"].iloc[-1] > 50.0
+    rn = load_means_norms().river
+    vmax = max(s.speed_kmh for s in rn.ships.values()) * rn.operating_speed_factor \
+        + rn.current_kmh
+    km = t["cum_km"].to_numpy()
+    hours = np.diff(t["time"].to_numpy()).astype("timedelta64[s]").astype(float) / 3600.0
+    assert np.all(np.diff(km) <= vmax * hours + 1e-6)
+
+
+def test_a_truck_borne_division_short_of_lift_shuttles(tmp_path):
+    """3,000 men on 50 trucks lifting 1,000: the head (the first lift) gets further on the
+    first day than men can march at the foot norm's pace in a whole day, the tail lags behind
+    the head, and the trucks burn the army's fuel."""
+    doc = _base("tbf-36a.yaml")
+    f = copy.deepcopy(next(f for f in doc["formations"] if f["id"] == "36a-main-rds"))
+    for k in ("standard", "count"):
+        f.pop(k, None)
+    f.update(id="shuttle-rd", movement="truck_borne",
+             men={"value": 3000, "assumed": "test"},
+             vehicles=[{"vehicle": "studebaker-us6", "count": {"value": 50, "assumed": "test"}}],
+             lift={"vehicle": "studebaker-us6", "count": {"value": 50, "assumed": "test"},
+                   "men": {"value": 1000, "assumed": "test: a third of the men ride"}},
+             objectives=[{"place": "Hailar", "assumed": "test objective"}])
+    army = _army(doc, [f])
+    r = run_scenario(_write(tmp_path, army), resolution_m=RES_M)
+    t = r.tracks[r.tracks["formation_id"] == "shuttle-rd"]
+    assert (t["mode"] == "truck").any(), r.notes
+    assert (t["tail_km"] < t["cum_km"] - 1.0).any()
+    assert (t["tail_km"] <= t["cum_km"] + 1e-6).all()
+    foot = load_norms().norm_for("foot")
+    day1 = r.daily[r.daily["formation_id"] == "shuttle-rd"].iloc[0]
+    assert day1["cum_km"] > foot.max_speed_kmh * foot.hours_per_day
+    assert r.daily[r.daily["formation_id"] == "shuttle-rd"]["consumed_l"].sum() > 0.0

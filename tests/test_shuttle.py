@@ -1,0 +1,162 @@
+"""Truck shuttles (logistics.advance.shuttle): a hand-computed example, an independent
+closed-form reference for constant speeds, varying speeds along the route, bad input."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+from hypothesis import given, strategies as st
+
+from logistics.advance.shuttle import shuttle_advance, shuttle_timetable
+from logistics.errors import ConfigError, DataError
+
+KM = np.array([0.0, 60.0])
+
+
+def test_three_lifts_by_hand():
+    # 300 men, lift 100, 60 km, trucks 30 km/h both ways, men 5 km/h, load and unload 0.5 h.
+    # Trip 1: load 0-0.5 h at km 0, drive 2 h, arrive 2.5 h, free 3.0 h; the body is at km 15.
+    # Meet: 15 + 5 s = 60 - 30 s -> s = 9/7 h, at km 15 + 45/7 = 150/7, t = 3 + 9/7 = 30/7.
+    # Trip 2: load to 30/7 + 1/2, drive (60 - 150/7) / 30 = 9/7 h, arrive 30/7 + 1/2 + 9/7.
+    # Body (100 left) at free time: 150/7 + 5 (free2 - 30/7); meet again likewise.
+    s = shuttle_advance(300, 100, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.5)
+    half = F(1, 2)
+    meet1_h, meet1_km = F(30, 7), F(150, 7)
+    arrive2 = meet1_h + half + (60 - meet1_km) / 30
+    free2 = arrive2 + half
+    body = meet1_km + 5 * (free2 - meet1_h)
+    s3 = (60 - body) / 35
+    meet2_km, meet2_h = body + 5 * s3, free2 + s3
+    arrive3 = meet2_h + half + (60 - meet2_km) / 30
+    t = s.trips
+    assert list(t["men"]) == [100, 100, 100]
+    assert t["pickup_km"].tolist() == pytest.approx([0, float(meet1_km), float(meet2_km)])
+    assert t["pickup_h"].tolist() == pytest.approx([0, float(meet1_h), float(meet2_h)])
+    assert t["arrive_h"].tolist() == pytest.approx([2.5, float(arrive2), float(arrive3)])
+    assert s.finish_h == pytest.approx(float(arrive3))  # 8.622 h; on foot it takes 12 h
+    assert s.truck_km == pytest.approx(60 + 2 * (60 - float(meet1_km)) + 2 * (60 - float(meet2_km)))
+    head, tail = s.at([1.0, 2.5, 4.0])
+    # at 1 h: the first lift has driven 0.5 h (15 km), the body marched 5 km
+    assert head.tolist() == pytest.approx([15.0, 60.0, 60.0])
+    assert tail.tolist() == pytest.approx([5.0, 12.5, 20.0])
+    assert s.men_at_end(3.0) == 100 and s.men_at_end(float(arrive3)) == 300
+
+
+def test_lift_for_everyone_is_one_trip():
+    s = shuttle_advance(80, 100, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.25)
+    assert len(s.trips) == 1
+    assert s.finish_h == pytest.approx(0.5 + 2.0)
+    head, tail = s.at(1.5)
+    assert head[0] == pytest.approx(tail[0]) == pytest.approx(30.0)
+
+
+def test_speed_changes_along_the_route():
+    # km 0-30 trucks 30 km/h, men 5; km 30-60 (mud) trucks 10 km/h, men 3; back as forward.
+    km = np.array([0.0, 30.0, 60.0])
+    truck = np.array([0.0, 1.0, 4.0])
+    foot = np.array([0.0, 6.0, 16.0])
+    s = shuttle_advance(200, 100, km, truck, foot, load_h=0.0, unload_h=0.0)
+    # trip 1 arrives at 4 h; the truck comes back: km 60 -> 30 takes 3 h (reaches km 30 at 7 h)
+    # while the body, on foot since 0 h, passes km 30 at 6 h and walks on at 3 km/h:
+    # at 6 + d/3 h it is at 30 + d; the truck at 4 + (30 - d)/10 h: d = 3/13 * 10 ... solve:
+    # 6 + d/3 = 4 + (30 - d)/10 -> d (1/3 + 1/10) = 1 -> d = 30/13
+    d = 30 / 13
+    assert s.trips["pickup_km"].iloc[1] == pytest.approx(30 + d)
+    assert s.trips["pickup_h"].iloc[1] == pytest.approx(6 + d / 3)
+    assert s.finish_h == pytest.approx(6 + d / 3 + (30 - d) / 10)
+
+
+def _closed_form(men, lift, L, vt, vb, vf, load, unload):
+    """Independent reference for constant speeds: meet by relative speed, trip by trip."""
+    truck_km, truck_h, body_km, body_h, left = 0.0, 0.0, 0.0, 0.0, men
+    arrivals = []
+    while left > 0:
+        body_now = body_km + vf * (truck_h - body_h)
+        if body_now >= L:  # the rest marched in before the trucks came back
+            break
+        if body_now >= truck_km:
+            meet_km, meet_h = truck_km, truck_h
+        else:
+            s = (truck_km - body_now) / (vb + vf)
+            meet_km, meet_h = truck_km - vb * s, truck_h + s
+        body_km, body_h = meet_km, meet_h
+        left -= min(lift, left)
+        arrive = meet_h + load + (L - meet_km) / vt
+        arrivals.append(arrive)
+        truck_km, truck_h = L, arrive + unload
+    return arrivals
+
+
+@given(men=st.integers(1, 3000), lift=st.integers(100, 1000),
+       length=st.floats(5, 300), vt=st.floats(8, 40), vb=st.floats(8, 50),
+       vf=st.floats(1, 6), load=st.floats(0, 2), unload=st.floats(0, 2))
+def test_matches_closed_form_for_constant_speeds(men, lift, length, vt, vb, vf, load, unload):
+    km = np.array([0.0, length])
+    s = shuttle_advance(men, lift, km, km / vt, km / vf, truck_back_h=km / vb, load_h=load,
+                        unload_h=unload)
+    ref = _closed_form(men, lift, length, vt, vb, vf, load, unload)
+    assert s.trips["arrive_h"].tolist() == pytest.approx(ref, rel=1e-9, abs=1e-9)
+    assert int(s.trips["men"].sum()) <= men  # the last men may march in before a truck comes
+    assert s.men_at_end(s.finish_h) == men
+    times = np.linspace(0, s.finish_h, 7)
+    head, tail = s.at(times)
+    assert np.all(head >= tail - 1e-9) and np.all(tail >= 0) and np.all(head <= length + 1e-9)
+
+
+def test_bounds_move_the_whole_formation_forward():
+    s = shuttle_advance(300, 100, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.5, bound_km=20)
+    t = s.trips
+    # first lift dropped 20 km ahead and marches on; the truck meets the body at km 10, 2 h
+    # (it left km 20 at 5/3 h: 20 - 30 s = 5 (5/3 + s) -> s = 1/3)
+    assert t["drop_km"].iloc[0] == pytest.approx(20.0)
+    assert t["pickup_km"].iloc[1] == pytest.approx(10.0)
+    assert t["pickup_h"].iloc[1] == pytest.approx(2.0)
+    assert s.men_at_end(s.finish_h) == 300
+    assert np.all(t["drop_km"] - t["pickup_km"] <= 20 + 1e-9)
+
+
+@pytest.mark.parametrize("men, lift, err", [(100, 0, ConfigError), (0, 10, ConfigError)])
+def test_bad_counts(men, lift, err):
+    with pytest.raises(err, match="lift|men"):
+        shuttle_advance(men, lift, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.5)
+
+
+def test_bad_profiles():
+    with pytest.raises(DataError, match="strictly increasing"):
+        shuttle_advance(10, 5, KM, np.array([0.0, 0.0]), KM / 5, load_h=0, unload_h=0)
+    with pytest.raises(DataError, match="no faster"):
+        shuttle_advance(10, 5, KM, KM / 4, KM / 5, load_h=0, unload_h=0)
+
+
+def _twelve_of_24(t0, t1):
+    """March window 00-12 h every day: hours under way between two clock hours."""
+    def cum(t):
+        d, r = divmod(t, 24.0)
+        return d * 12.0 + min(r, 12.0)
+    return cum(t1) - cum(t0)
+
+
+def test_timetable_for_the_step_loop_lays_the_shuttle_on_the_march_window():
+    # 400 men, lift 100, 90 km at 30 km/h and 5 km/h: the same trips as shuttle_advance, the
+    # hours under way laid on a 00-12 h window (hour 13 under way is 01:00 of day 2, 25 h)
+    kw = dict(men=400, lift_men=100, route_km=90.0, start_h=0.0, end_h=200.0,
+              truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=2.0,
+              march_kmh=5.0, march_hours=_twelve_of_24, load_h=0.5, unload_h=0.5,
+              route=(np.array([0.0, 90.0]), np.array([120.0, 121.0]), np.array([45.0, 45.0])))
+    tt = shuttle_timetable(**kw)
+    km = np.linspace(0.0, 90.0, 91)
+    ref = shuttle_advance(400, 100, km, km / 30.0, km / 5.0, load_h=0.5, unload_h=0.5)
+    finish_u = ref.finish_h
+    day, rest = divmod(finish_u, 12.0)
+    done = tt["time_h"][int(np.argmax(tt["tail_km"] >= 90.0 - 1e-9))]
+    assert done == pytest.approx(24.0 * day + rest)
+    assert tt["km"][-1] == pytest.approx(90.0) and tt["tail_km"][-1] == pytest.approx(90.0)
+    assert tt["fuel_l"][-1] == pytest.approx(2.0 * ref.truck_km)
+    assert np.all(np.diff(tt["time_h"]) >= 0) and np.all(np.diff(tt["fuel_l"]) >= -1e-9)
+    assert np.all(tt["km"] >= tt["tail_km"] - 1e-9)
+    assert tt["lon"][-1] == pytest.approx(121.0)
+    # nothing moves between 12:00 and 24:00 of the first day
+    quiet = (tt["time_h"] > 12.0) & (tt["time_h"] < 24.0)
+    assert not quiet.any()
