@@ -100,6 +100,15 @@ def _time_at_km(track: pd.DataFrame, km: np.ndarray) -> list:
     return [times[i] if i < len(times) else pd.NaT for i in idx]
 
 
+def _km_at_time(track: pd.DataFrame, t) -> float:
+    """The km a formation had covered at time ``t`` (its last track row at or before ``t``;
+    0 before its first step, NaN when it has no track)."""
+    if not len(track):
+        return float("nan")
+    before = track[track["time"] <= t]
+    return float(before["cum_km"].iloc[-1]) if len(before) else 0.0
+
+
 def _point_at_km(route: pd.DataFrame, km) -> tuple[np.ndarray, np.ndarray]:
     """Lon/lat at ``km`` along a route frame (``cum_km, lon, lat``), linear between points."""
     k = route["cum_km"].to_numpy(float)
@@ -157,6 +166,10 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
     fid0 = v["formations"]["formation_id"].iloc[0]
     if "formation_id" not in dl:
         dl["formation_id"] = fid0
+    dl["formation_id"] = dl["formation_id"].fillna("").replace("", fid0)  # "" = army reserve
+    if "cum_km" not in dl:  # the army's deliveries carry no km: where its formation was then
+        dl["cum_km"] = [_km_at_time(tr[tr["formation_id"] == f], t)
+                        for f, t in zip(dl["formation_id"], pd.to_datetime(dl["time"]))]
     lon, lat = [], []
     for fid, km in zip(dl["formation_id"], dl["cum_km"]):
         r = v["routes"][v["routes"]["formation_id"] == fid]
