@@ -43,7 +43,7 @@ def test_run_one_config_writes_every_file_and_prints_the_summary(tmp_path, capsy
     import geopandas as gpd
 
     track = gpd.read_file(out / "run.gpkg", layer="track")
-    assert len(track) == len(pd.read_csv(out / "track.csv")) and track.crs.to_epsg() == 4326
+    assert len(track) == len(tracks) and track.crs.to_epsg() == 4326
     assert len(gpd.read_file(out / "run.gpkg", layer="daily")) == len(daily)
     report = (out / "report.md").read_text()
     for section in ("## What was run", "## Data", "## Parameters", "## Results",
