@@ -6,7 +6,7 @@ here is a thin door to the stage that does the work; nothing is computed twice.
 
 | function | returns |
 |---|---|
-| ``load_scenario(path)`` | the validated ``Scenario`` of a YAML file |
+| ``load_scenario(path)`` | the validated army (``logistics.army.Army``) of a scenario file |
 | ``run(scenario, ...)`` | ``RunResult`` (plain data; ``layers(result)`` gives its geometry) |
 | ``layers(result)`` | ``{name: GeoDataFrame}`` in EPSG:4326: routes, tracks, days, halts, ... |
 | ``route(origin, destination, vehicle, ...)`` | GeoDataFrame of legs in EPSG:4326 |
@@ -26,7 +26,6 @@ from pathlib import Path
 from logistics.cost.accumulate import accumulate, path
 from logistics.cost.physics import build_cost_model
 from logistics.cost.solver import find_costs, traceback
-from logistics.scenario import load_scenario
 from logistics.terrain import load_terrain
 from logistics.vehicles import load_vehicle
 
@@ -35,9 +34,18 @@ __all__ = ["load_scenario", "run", "layers", "route", "sample", "compare", "load
            "traceback"]
 
 
+def load_scenario(path: str | Path):
+    """The validated army of a scenario file (``configs/<axis>.yaml``): ``logistics.army.Army``
+    with its formations resolved against the norms; one ConfigError listing every problem."""
+    from logistics.army import load_army
+
+    return load_army(path)
+
+
 def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str = "merged",
         engine: str = "auto", cost_surface: bool = False):
-    """Run one scenario (a ``Scenario`` or the path of its YAML file) -> ``RunResult``.
+    """Run one scenario (an army from :func:`load_scenario`, or the path of its file) ->
+    ``RunResult`` with every formation's tracks, routes and daily rows.
 
     ``resolution_m`` is the grid cell size (default ``settings.DEFAULT_RESOLUTION_M``);
     ``cost_surface=True`` also computes the accumulated-time raster (``result.cost_hours``,

@@ -29,14 +29,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from logistics import vehicles
-from logistics.scenario import Scenario, scenario_paths
+from logistics.army.schema import Army
+from logistics.scenario import scenario_paths
 from logistics.sources import PROVENANCE_KEYS
 
 __all__ = ["SCENARIO_MODEL", "SCHEMA_FILES", "MODELINE", "scenario_schema", "vehicle_schema",
            "schema_texts", "config_files", "with_modeline", "write_schemas"]
 
 #: The pydantic model the scenario loader validates a scenario file with.
-SCENARIO_MODEL: type[BaseModel] = Scenario
+SCENARIO_MODEL: type[BaseModel] = Army
 
 #: File name in ``configs/schema/`` of each schema.
 SCHEMA_FILES: dict[str, str] = {"scenario": "scenario.schema.json",

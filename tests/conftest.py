@@ -373,7 +373,6 @@ class _ToyScenario:
     days: int = 12
     lon0: float = 120.0
     uncertain: dict = field(default_factory=dict)
-    echelon: str = "main"
 
     @property
     def start(self):
@@ -446,6 +445,101 @@ def _lazy_with_broken_tile(model, chunks: int):
 def broken_tile():
     """``broken_tile(model, chunks)``: the model with a DEM that fails to read in tile (1, 1)."""
     return _lazy_with_broken_tile
+
+
+# ------------------------------------------------------------------ toy army (formations contract)
+
+_ARMY_BOX = (120.8, 45.0, 123.6, 46.0)
+_ARMY_LINE = ((121.1, 45.2), (121.1, 45.8))
+
+
+def _army_lonlat(lon0: float, lat: float, km):
+    return lon0 + np.asarray(km, float) / (_KM_PER_DEG_LON_45 / math.cos(math.radians(45.0))
+                                           * math.cos(math.radians(lat))), lat
+
+
+@dataclass(frozen=True)
+class _ToyForm:
+    """One formation of the toy army: due east along ``lat`` from ``lon0`` at ``km_per_day``
+    (moving every hour), optionally held ``hold_h`` hours at km ``hold_km`` with ``hold_status``."""
+
+    formation_id: str
+    name: str
+    kind: str
+    lat: float
+    lon0: float = 121.1
+    km_per_day: float = 100.0
+    pace_vehicle: str = "t-34-85"
+    movement: str = "tracked"
+    parent: str | None = None
+    aliases: tuple = ()
+    hold_km: float = math.inf
+    hold_h: float = 0.0
+    hold_status: str = "halted: fortified region (assault)"
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class _ToyArmy:
+    axis_id: str
+    name: str
+    forms: tuple
+    days: int = 8
+    uncertain: dict = field(default_factory=dict)
+
+    @property
+    def start(self):
+        return SimpleNamespace(lon=121.1, lat=45.5, time=SimpleNamespace(value=_TOY_START.to_pydatetime()))
+
+
+def _toy_army_runner(scenario: _ToyArmy, *, seed=0, overrides=None, dem="merged", resolution_m=None,
+                     terrain=None):
+    """A result in the formations contract (formations, tracks, routes, departure_line) plus the
+    headline views, on a flat synthetic terrain carried with it for off-route timing."""
+    o = dict(overrides or {})
+    hours = np.arange(scenario.days * 24 + 1)
+    tracks, routes, forms = [], [], []
+    for f in scenario.forms:
+        rate = f.km_per_day * o.get("speed_scale", 1.0) / 24.0
+        reach_h = f.hold_km / rate if math.isfinite(f.hold_km) else math.inf
+        eff = np.where(hours <= reach_h, hours, np.maximum(reach_h, hours - f.hold_h))
+        cum = rate * eff
+        status = np.where((hours > reach_h) & (hours <= reach_h + f.hold_h), f.hold_status, "moving")
+        lon, lat = _army_lonlat(f.lon0, f.lat, cum)
+        tracks.append(pd.DataFrame({"time": _TOY_START + pd.to_timedelta(hours, "h"), "formation_id": f.formation_id,
+                                    "cum_km": cum, "lon": lon, "lat": lat, "status": status,
+                                    "refills_on_hand": np.maximum(0.0, 1.0 - cum / 400.0)}))
+        km = np.arange(0, 1201, 2.0)
+        rlon, rlat = _army_lonlat(f.lon0, f.lat, km)
+        routes.append(pd.DataFrame({"formation_id": f.formation_id, "cum_km": km, "lon": rlon, "lat": rlat}))
+        forms.append({"formation_id": f.formation_id, "name": f.name, "kind": f.kind, "parent": f.parent,
+                      "movement": f.movement, "aliases": f.aliases, "start_lon": f.lon0, "start_lat": f.lat,
+                      "pace_vehicle": f.pace_vehicle, "role": f.role})
+    tracks, routes = pd.concat(tracks, ignore_index=True), pd.concat(routes, ignore_index=True)
+    head = scenario.forms[0].formation_id
+    track = tracks[tracks["formation_id"] == head].drop(columns="formation_id").reset_index(drop=True)
+    route = routes[routes["formation_id"] == head].drop(columns="formation_id").reset_index(drop=True)
+    days = track.iloc[::24].reset_index(drop=True)
+    daily = pd.DataFrame({"date": days["time"].dt.normalize() - pd.Timedelta(days=1), "cum_km": days["cum_km"],
+                          "lon": days["lon"], "lat": days["lat"], "status": "moving"}).iloc[1:]
+    return SimpleNamespace(scenario=scenario, track=track, route_points=route, daily=daily,
+                           formations=pd.DataFrame(forms), tracks=tracks, routes=routes,
+                           departure_line=list(_ARMY_LINE), terrain=terrain, seasons=())
+
+
+@pytest.fixture(scope="session")
+def toy_army(box_terrain):
+    """A toy army in the formations contract: ``Army`` (axis_id, name, forms), ``Form`` (one
+    formation), ``runner`` (its ``run_scenario``; the flat terrain of ``BOX`` at 2 km rides on
+    the result), ``lonlat(form, km)``, ``LINE`` (the departure line, lon 121.1), ``START``."""
+    terrain = box_terrain(_ARMY_BOX, 2000.0)
+
+    def runner(scenario, **kw):
+        return _toy_army_runner(scenario, terrain=terrain, **kw)
+
+    return SimpleNamespace(Army=_ToyArmy, Form=_ToyForm, runner=runner, terrain=terrain,
+                           lonlat=lambda f, km: _army_lonlat(f.lon0, f.lat, km), LINE=_ARMY_LINE,
+                           BOX=_ARMY_BOX, START=_TOY_START)
 
 
 def _forget_dead_default_scheduler() -> None:

@@ -75,7 +75,7 @@ def run(toy, scenarios):
 
     def _run(tmp_path, configs, **kw):
         return compare(user_csv(tmp_path / "mine.csv", toy, scenarios), configs_dir=configs,
-                       loader=loader, runner=toy.runner, **kw)
+                       loader=loader, runner=toy.runner, railways=False, **kw)
 
     return _run
 
@@ -93,12 +93,18 @@ def test_every_documented_row_gets_one_comparison_row(run, tmp_path, configs):
     assert t.loc[4, "km_error"] == pytest.approx(240 - 450)
     assert t.loc[5, "km_error"] == pytest.approx(300 - 250)
     assert not t.loc[6, "scorable"] and "no coordinate and no distance" in t.loc[6, "note"]
-    # Baseline 23.33 km/day on the same route: 150 km on day 7 -> about 5.4 days late.
-    assert t.loc[3, "baseline_date_error_days"] == pytest.approx(150 / 23.33 - 2, abs=0.01)
+    # The toy names no kind: the default (rifle) plan, 23.33 km/day from H-hour: 150 km on
+    # day 7 -> about 5.4 days late, on the model's route and on the straight line alike.
+    assert t.loc[3, "baseline_rate_class"] == "rifle"
+    assert t.loc[3, "baseline_route_date_error_days"] == pytest.approx(150 / 23.33 - 2, abs=0.01)
+    assert t.loc[3, "baseline_indep_date_error_days"] == pytest.approx(150 / 23.33 - 2, abs=0.02)
+    assert t.loc[3, "baseline_indep_route"] == "straight"
+    assert t.loc[3, "event"] == "arrival" and t.loc[3, "matched_formation"] == "main"
     # 60 km at 25 km/day: 11 Aug 09:36, inside the documented day.
     assert t.loc[7, "modeled_arrival"] == pd.Timestamp("1945-08-11 09:36")
     assert t.loc[7, "date_error_days"] == 0.0
-    assert "misses the place" in t.loc[8, "note"] and not t.loc[8, "scorable"]
+    assert "misses the place" in t.loc[8, "note"] and "no terrain" in t.loc[8, "note"]
+    assert not t.loc[8, "scorable"] and t.loc[8, "route_error_km"] > 100
     assert "no scenario" in t.loc[9, "note"] and "USR-GHOST" in t.loc[9, "note"]
     assert "bad date" in t.loc[10, "note"] and not t.loc[10, "scorable"]
     # Row 11: bad lat and km_min > km_max drop both fields: nothing left to score.
@@ -120,7 +126,8 @@ def test_summary_per_axis_and_overall(run, tmp_path, configs):
     assert list(s.index) == ["USR-TANK", "USR-FOOT", "USR-GHOST", "ALL"]
     assert s.loc["ALL", "rows"] == 11 and s.loc["USR-TANK", "scorable_rows"] == 4
     assert s.loc["USR-GHOST", "scorable_rows"] == 0 and math.isnan(s.loc["USR-GHOST", "skill"])
-    assert s.loc["USR-TANK", "skill"] > 0  # the toy beats the 70 km/day plan here
+    assert s.loc["USR-TANK", "skill"] > 0  # the toy beats the 23.3 km/day plan here
+    assert s.loc["USR-TANK", "skill"] == min(s.loc["USR-TANK", "skill_route"], s.loc["USR-TANK", "skill_indep"])
     text = format_summary(comp.summary)
     assert "USR-TANK" in text and "ALL" in text
 
@@ -140,8 +147,9 @@ def test_outputs_written_atomically(run, tmp_path, configs, monkeypatch):
     comp = run(tmp_path, configs, samples=3)
     out = write_comparison(comp, tmp_path / "out", draw_map=False)
     names = sorted(p.name for p in out.iterdir())
-    for expected in ("comparison.csv", "summary.csv", "problems.csv", "rates.csv", "draws.csv",
-                     "report.md", "advance_USR-TANK.png", "advance_USR-FOOT.png"):
+    for expected in ("comparison.csv", "comparison.geojson", "summary.csv", "problems.csv",
+                     "rates.csv", "draws.csv", "report.md", "advance_USR-TANK.png",
+                     "advance_USR-FOOT.png"):
         assert expected in names
     back = pd.read_csv(out / "comparison.csv")
     assert len(back) == 11

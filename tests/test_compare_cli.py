@@ -68,7 +68,13 @@ def test_compare_scores_a_file_it_has_never_seen(user_file, tmp_path, capsys):
     # Row 9 loses its coordinate (lat out of range) and has no distance: reported, not scored.
     assert not t.loc[9, "scorable"]
     problems = pd.read_csv(out / "problems.csv")
-    assert set(problems["column"]) == {"date", "lat", "confidence"}
+    assert set(problems["column"]) == {"date", "lat", "confidence", "axis_id"}
+    assert problems.loc[problems["column"] == "axis_id", "row"].tolist() == [7]
+    # Every scored place row names its event and the formation it was scored against.
+    assert t.loc[6, "event"] == "arrival" and isinstance(t.loc[6, "matched_formation"], str)
+    assert t.loc[3, "event"] == "distance" and t.loc[2, "timing"] in ("route", "off-route")
+    for name in ("comparison.geojson",):
+        assert (out / name).is_file()
     s = pd.read_csv(out / "summary.csv").set_index("axis_id")
     assert s.loc["ALL", "rows"] == 8
     for name in ("report.md", "map.png", "advance_TBF-36A.png", "advance_1FEF-5A.png", "rates.csv"):

@@ -77,12 +77,12 @@ def test_the_vehicle_schema_rejects_what_the_loader_rejects():
         assert not validator.is_valid(bad)
 
 
-def test_the_scenario_schema_rejects_an_unknown_key_and_a_bad_echelon():
+def test_the_scenario_schema_rejects_an_unknown_key_and_a_bad_value():
     validator = _validator("scenario")
     good = _json_like(yaml.safe_load((CONFIGS / "tbf-cmg.yaml").read_text()))
     assert validator.is_valid(good)
-    assert not validator.is_valid({**good, "objectivs": good["objectives"]})
-    assert not validator.is_valid({**good, "echelon": "rear"})
+    assert not validator.is_valid({**good, "formatons": good["formations"]})  # misspelt key
+    assert not validator.is_valid({**good, "formations": "all of them"})  # not a list
 
 
 def test_every_vehicle_file_names_its_schema_in_its_first_line():

@@ -1,65 +1,104 @@
-"""The planned-rate baseline: its rates and citations, its track, skill."""
+"""The planned-rate baselines: rates per kind with their citations, the plan by hand, the
+model-independent route (railway where one joins the line to the place, else straight), skill."""
 
 from __future__ import annotations
 
 import math
 
+import networkx as nx
 import pandas as pd
 import pytest
 
 from logistics.errors import ConfigError
-from logistics.history.baseline import baseline_track, load_planned_rates, planned_rate_for, skill
-from logistics.history.score import score_rows
+from logistics.geodesy import great_circle_km
+from logistics.history.baseline import (JOIN_KM, IndependentRoutes, load_planned_rates, plan_score,
+                                        skill)
 
-ROUTE = pd.DataFrame({"cum_km": [0.0, 100.0, 200.0], "lon": [120.0, 121.0, 122.0], "lat": 45.0})
-START = pd.Timestamp("1945-08-09 00:10")
+H = pd.Timestamp("1945-08-09 00:00")
 
 
-def test_shipped_rates_are_the_documented_plans():
+def test_shipped_rates_per_kind_are_cited():
     rates = load_planned_rates()
-    tank = rates["TBF-6GTA"]
-    assert tank.rate_km_per_day == 70.0 and tank.basis == "documented"
-    assert "350 km" in tank.quote and "SEED-001" in tank.source
-    rifle = rates["TBF-36A"]
-    assert rifle.rate_km_per_day == pytest.approx(350 / 15, abs=0.01) and rifle.basis == "documented"
-    assert "LOZA41" in rifle.source
-    assert rates["1FEF-5A"].basis == "assumed" and "No planned rate" in rates["1FEF-5A"].reason
-
-
-def test_unlisted_axis_gets_the_default_under_its_own_name():
-    r = planned_rate_for("USER-AXIS", load_planned_rates())
-    assert r.axis_id == "USER-AXIS" and r.basis == "assumed" and r.rate_km_per_day > 0
+    mobile = rates.for_formation("forward_detachment")
+    assert mobile.rate_km_per_day == 70.0 and mobile.basis == "documented"
+    assert "350 km" in mobile.quote and "SEED-001" in mobile.source
+    rifle = rates.for_formation("rifle_division")
+    assert rifle.rate_km_per_day == pytest.approx(350 / 15, abs=0.01) and "LOZA41" in rifle.source
+    assert rates.for_formation("cavalry_division").rate_km_per_day == 50.0
+    assert rates.for_formation("tank_corps").name == "mobile"
+    # kinds not listed take their means of movement, else the default
+    assert rates.for_formation("other", "tracked").name == "mobile"
+    assert rates.for_formation("army", "foot").name == "rifle"
+    assert rates.for_formation("something new", "").name == "rifle"
 
 
 def test_bad_rates_file_lists_every_problem(tmp_path):
     p = tmp_path / "r.yaml"
-    p.write_text("A:\n  rate_km_per_day: -1\n  basis: guessed\n")
+    p.write_text("rates:\n  fast:\n    rate_km_per_day: -1\n  slow:\n    rate_km_per_day: 10\n"
+                 "    basis: guessed\nkinds:\n  tank_corps: quick\ndefault: none\n")
     with pytest.raises(ConfigError) as exc:
         load_planned_rates(p)
     msg = str(exc.value)
-    for part in ("A.rate_km_per_day", "A.basis", "A.reason", "default: missing"):
+    for part in ("rates.fast.rate_km_per_day", "rates.slow.basis", "rates.slow.reason",
+                 "kinds.tank_corps", "default:", str(p)):
         assert part in msg
+    p.write_text("A: 1\n")
+    with pytest.raises(ConfigError, match="rates: missing"):
+        load_planned_rates(p)
 
 
-def test_baseline_track_moves_steadily_then_holds():
-    end = START + pd.Timedelta(days=5)
-    tr = baseline_track(ROUTE, START, end, 50.0)
-    assert list(tr["cum_km"]) == [0.0, 200.0, 200.0]
-    assert tr["time"].iloc[1] == START + pd.Timedelta(days=4)
-    assert tr["lon"].iloc[1] == pytest.approx(122.0)
-    short = baseline_track(ROUTE, START, START + pd.Timedelta(days=2), 50.0)
-    assert list(short["cum_km"]) == [0.0, 100.0]
-    with pytest.raises(ConfigError):
-        baseline_track(ROUTE, START, end, 0.0)
+def test_plan_by_hand():
+    # 100 km at 50 km/day from H (9 Aug 00:00) is reached on 11 Aug 00:00: one day after the
+    # window of 9 Aug ends; by the end of 9 Aug the plan has made 50 km.
+    p = plan_score(100.0, 50.0, H, pd.Timestamp("1945-08-09"))
+    assert p["arrival"] == pd.Timestamp("1945-08-11 00:00")
+    assert p["date_error_days"] == pytest.approx(1.0)
+    assert p["error_km"] == pytest.approx(-50.0)          # 50 km made by the end of 9 Aug
+    assert p["depth_at_end_km"] == pytest.approx(50.0)
+    early = plan_score(20.0, 50.0, H, pd.Timestamp("1945-08-12"))
+    assert early["date_error_days"] == pytest.approx(-3 + 0.4)
+    assert early["error_km"] == pytest.approx(150 - 20)   # 150 km made when 12 Aug begins
+    late_ok = plan_score(20.0, 50.0, H, pd.Timestamp("1945-08-12"), "no_later_than")
+    assert late_ok["date_error_days"] == 0.0 and late_ok["error_km"] == 0.0
 
 
-def test_baseline_scored_like_the_model():
-    tr = baseline_track(ROUTE, pd.Timestamp("1945-08-09"), pd.Timestamp("1945-08-20"), 50.0)
-    rows = pd.DataFrame([{"row": 2, "date": pd.Timestamp("1945-08-09"), "lat": 45.0, "lon": 121.0,
-                          "km_min": 120.0, "km_max": 150.0, "date_basis": "end_of_day", "usable": True}])
-    s = score_rows(rows, tr, ROUTE).iloc[0]
-    assert s["km_error"] == pytest.approx(-70)           # 50 km at end of day 1 vs >=120
-    assert s["date_error_days"] == pytest.approx(1.0)    # 100 km reached 11 Aug 00:00
+def _rail():
+    """A hand-made line: A (on the departure line) - B - C, 100 km and 80 km of track."""
+    g = nx.Graph()
+    g.add_node("A", lon=121.0, lat=45.0)
+    g.add_node("B", lon=122.0, lat=45.5)
+    g.add_node("C", lon=122.5, lat=46.2)
+    g.add_edge("A", "B", km=100.0)
+    g.add_edge("B", "C", km=80.0)
+    return g
+
+
+LINE = ((121.0, 44.9), (121.0, 45.1))
+
+
+def test_independent_route_follows_a_railway_that_joins_the_line():
+    routes = IndependentRoutes(tolerance_km=15.0, network=_rail())
+    km, how = routes.length(LINE, 122.5, 46.2 - 0.05)  # 5.6 km from station C
+    assert how == "rail"
+    assert km == pytest.approx(180.0 + float(great_circle_km(122.5, 46.15, 122.5, 46.2)), abs=0.01)
+
+
+def test_else_the_straight_line_from_the_departure_line():
+    routes = IndependentRoutes(tolerance_km=15.0, network=_rail())
+    km, how = routes.length(LINE, 121.5, 46.5)  # no station near the place
+    assert how == "straight"
+    # nearest point of the line is its northern end (121.0 E, 45.1 N)
+    assert km == pytest.approx(float(great_circle_km(121.0, 45.1, 121.5, 46.5)), rel=0.01)
+    far_line = ((118.0, 44.9), (118.0, 45.1))  # no station within JOIN_KM of this line
+    assert routes.length(far_line, 122.5, 46.2)[1] == "straight"
+    assert JOIN_KM > 0
+    assert IndependentRoutes(network=False).length(LINE, 122.5, 46.2)[1] == "straight"
+
+
+def test_straight_distance_is_to_the_nearest_point_of_the_line():
+    routes = IndependentRoutes(network=False)
+    km, _ = routes.length(LINE, 122.0, 45.0)  # due east of the line's middle
+    assert km == pytest.approx(float(great_circle_km(121.0, 45.0, 122.0, 45.0)), rel=1e-3)
 
 
 def test_skill_definition_and_edge_cases():

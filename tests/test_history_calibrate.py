@@ -67,6 +67,19 @@ def test_recovers_a_known_speed_scale_and_loao_is_out_of_sample(toy):
     assert cal.loao_mae_km == pytest.approx(0.0, abs=1e-6)
     text = cal.report()
     assert "Leave-one-axis-out" in text and "1.25" in text
+    # every figure of merit of compare, at the fit: the documented rows are exact there
+    for key in ("in_sample", "loao"):
+        overall = cal.summaries[key].set_index("axis_id").loc["ALL"]
+        assert overall["scorable_rows"] == 6
+        assert overall["median_abs_date_error_days"] == pytest.approx(0.0, abs=1e-6)
+        assert overall["share_within_1_day"] == 1.0
+        assert overall["median_abs_rel_km_error"] == pytest.approx(0.0, abs=1e-6)
+    fit = cal.fit_table().set_index("scored_as")
+    assert list(fit.index) == ["nominal", "in_sample", "loao"]
+    assert fit.loc["in_sample", "speed_scale"] == pytest.approx(1.25)
+    assert fit.loc["loao", "mae_km"] == pytest.approx(cal.loao_mae_km)
+    # nominal: 20 % slow, so each distance row is 20 % short
+    assert cal.summaries["nominal"].set_index("axis_id").loc["ALL", "median_abs_rel_km_error"] == pytest.approx(0.2)
 
 
 def test_loao_fits_without_the_held_out_axis(toy):
@@ -78,6 +91,10 @@ def test_loao_fits_without_the_held_out_axis(toy):
     assert loao.loc["A2", "train_mae_km"] == pytest.approx(0.0, abs=1e-6)
     assert loao.loc["A2", "test_mae_km"] > 50
     assert cal.loao_mae_km > cal.fitted["mae_km"]  # out of sample is worse than in sample
+    loao_all = cal.summaries["loao"].set_index("axis_id").loc["ALL"]
+    assert loao_all["mae_km"] == pytest.approx(cal.loao_mae_km)
+    held = cal.rows[(cal.rows["scored_as"] == "loao") & (cal.rows["axis_id"] == "A2")]
+    assert set(held["point"]) == {int(loao.loc["A2", "point"])}
 
 
 def test_two_parameters_with_fuel_limit(toy):

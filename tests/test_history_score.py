@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from logistics.geodesy import locate_on_route
+from logistics.history.runs import RunTrace
 from logistics.history.score import (
     find_disagreements,
     km_at_time,
@@ -42,12 +43,15 @@ def row(n, day, *, km=None, lat=math.nan, lon=math.nan, km_min=math.nan, km_max=
         lon, lat = 120 + km / KM_PER_DEG_LON_45, 45.0
     return {"row": n, "axis_id": "T", "date": pd.Timestamp(day), "lat": lat, "lon": lon,
             "km_min": km_min, "km_max": km_max, "date_basis": basis, "usable": True,
-            "issues": "", "notes": notes}
+            "issues": "", "notes": notes, "formation": "", "place_reached": "",
+            "event": "distance" if math.isnan(lat) else "arrival", "event_short_km": 0.0}
 
 
 def score(rows, **kw):
+    """Score against an army of one formation on the corridor (no departure line, no terrain)."""
     track, route = corridor(**kw)
-    return score_rows(pd.DataFrame(rows), track, route, tolerance_km=15).set_index("row")
+    army = RunTrace(track, route, pd.DataFrame())
+    return score_rows(pd.DataFrame(rows), army, tolerance_km=15).set_index("row")
 
 
 def test_place_reached_half_a_day_late_and_early():
@@ -91,8 +95,8 @@ def test_missed_place_reports_distance_and_is_not_date_scored():
     s = score([row(2, "1945-08-10", lat=46.0, lon=121.0)])  # 1 degree north of the route
     assert not s.loc[2, "scorable"]
     assert math.isnan(s.loc[2, "date_error_days"])
-    assert s.loc[2, "miss_km"] == pytest.approx(111.2, abs=0.5)
-    assert "misses the place by 111" in s.loc[2, "note"]
+    assert s.loc[2, "route_error_km"] == pytest.approx(111.2, abs=0.5)
+    assert "misses the place by 111" in s.loc[2, "note"] and "no terrain" in s.loc[2, "note"]
 
 
 def test_missed_place_with_distance_is_still_km_scored():
@@ -198,3 +202,14 @@ def test_window_error_is_zero_within_the_day_and_grows_outside(offset_days):
     else:
         assert err == pytest.approx(offset_days, abs=1e-6)
     assert window_error_days(arrival, day, basis="no_later_than") == max(0.0, err)
+
+
+def test_depth_flag_counts_the_approach_distance():
+    from logistics.history.depth import depth_flag
+
+    line = ((120.0, 44.0), (120.0, 46.0))
+    lon = 120 + 133 / KM_PER_DEG_LON_45  # 133 km east of the line
+    assert depth_flag(100, 100, lon, 45.0, line, tolerance_km=15) != ""
+    assert depth_flag(100, 100, lon, 45.0, line, tolerance_km=15, short_km=20) == ""
+    assert depth_flag(120, 150, lon, 45.0, line, tolerance_km=15) == ""
+    assert depth_flag(100, 100, lon, 45.0, (), tolerance_km=15) == ""

@@ -9,7 +9,6 @@ import pytest
 from logistics.errors import ConfigError
 from logistics.history.uncertainty import (
     advance_bands,
-    arrival_quantiles,
     draw_jobs,
     run_monte_carlo,
 )
@@ -36,21 +35,13 @@ def test_draws_are_seeded(sc):
         draw_jobs(sc, 0)
 
 
-def test_bands_and_arrivals_by_hand(toy, sc, times):
+def test_bands_by_hand(toy, sc, times):
     mc = run_monte_carlo(sc, 9, seed=1, dems=("merged",), runner=toy.runner)
     scales = np.array([j.overrides["speed_scale"] for j in mc.jobs])
     bands = advance_bands(mc.runs, times)
     day1 = 60.0 * scales
     assert bands.loc[1, "p50_km"] == pytest.approx(np.median(day1))
     assert bands.loc[1, "p10_km"] < bands.loc[1, "p50_km"] < bands.loc[1, "p90_km"]
-    lon, lat = toy.lonlat_at(sc, [100.0, 800.0])
-    places = pd.DataFrame({"row": [2, 3], "lon": lon, "lat": [lat, lat]})
-    arr = arrival_quantiles(mc.runs, places).set_index("row")
-    days = np.sort(100.0 / day1)
-    assert arr.loc[2, "share_reached"] == 1.0
-    # P50 of 9 draws by inverted_cdf is the 5th smallest arrival.
-    assert (arr.loc[2, "arrival_p50"] - toy.START) / pd.Timedelta(days=1) == pytest.approx(days[4], abs=1e-6)
-    assert arr.loc[3, "share_reached"] == 0.0 and pd.isna(arr.loc[3, "arrival_p50"])
 
 
 def test_same_seed_same_bands_in_process_and_on_a_cluster(toy, sc, times):

@@ -25,7 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Grid-search at most three GLOBAL parameters (speed_scale, fuel_scale, "
             "march_hours_per_day) that minimise the mean absolute km error on the chosen "
             "documented axes, and report leave-one-axis-out cross-validation (fit without an "
-            "axis, score on it) as the honest figure. Writes calibration.md, grid.csv, loao.csv."
+            "axis, score on it) as the honest figure, with every figure of merit of `logistics "
+            "compare` nominal, in-sample and leave-one-axis-out. Writes calibration.md, fit.csv, "
+            "grid.csv, loao.csv, summary_{nominal,in_sample,loao}.csv, rows.csv."
         ),
     )
     add_run_arguments(p, out_default="out/calibrate")
@@ -81,7 +83,7 @@ def _run(args: argparse.Namespace) -> int:
     check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
     inputs = load_inputs(args.documented, configs_dir=args.configs, axes=axes)
     doc = inputs.documented.table
-    chosen = {a: (sc, doc[(doc["axis_id"] == a) & doc["usable"]], inputs.mobile.get(a))
+    chosen = {a: (sc, doc[(doc["axis_id"] == a) & doc["usable"]], inputs.departure_lines.get(a, ()))
               for a, sc in inputs.scenarios.items()}
     if not chosen:
         raise ConfigError(f"no documented axis of {inputs.documented.path} has a scenario in "
@@ -97,8 +99,13 @@ def _run(args: argparse.Namespace) -> int:
         cal.table.to_csv(tmp / "grid.csv", index=False)
         if cal.loao is not None:
             cal.loao.to_csv(tmp / "loao.csv", index=False)
+        for key, summary in cal.summaries.items():
+            summary.to_csv(tmp / f"summary_{key}.csv", index=False)
+        if cal.rows is not None:
+            cal.rows.to_csv(tmp / "rows.csv", index=False)
+        cal.fit_table().to_csv(tmp / "fit.csv", index=False)
     print(text, end="")
     print(f"\nuse the fit with: logistics compare "
           + " ".join(f"--set {k}={cal.fitted[k]:g}" for k in cal.bounds))
-    print(f"wrote {args.out}/ (calibration.md, grid.csv, loao.csv)")
+    print(f"wrote {args.out}/ (calibration.md, fit.csv, grid.csv, loao.csv, summary_*.csv, rows.csv)")
     return 0

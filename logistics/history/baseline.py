@@ -1,17 +1,31 @@
-"""The naive baseline: each axis moves along the model's own route at its planned rate.
+"""The naive baselines: each formation advances at its kind's planned rate from the departure
+line at H-hour, along two routes; and skill against them.
 
-Rates and their citations live in ``configs/history/planned-rates.yaml`` (70 km/day for the
-6th Guards Tank Army, 350 km by day 5; 23.3 km/day for rifle armies, the Transbaikal Front's
-350 km by day 15). The baseline is scored with the same functions as the model, so skill
-(``1 - model error / baseline error``) says what the terrain, fuel and supply physics add over
-the plan.
+Rates and their citations live in ``configs/history/planned-rates.yaml``, per kind of formation
+(70 km/day for mobile formations, the 6th Guards Tank Army's 350 km by day 5; 23.3 km/day for
+rifle formations, the Transbaikal Front's 350 km by day 15; 50 km/day for cavalry, the normal
+march of the 1935 regulation). The two routes:
+
+* **model route**: along the route of the formation the row is scored against, from where it
+  crosses the departure line (a place off that route: its nearest point, then straight on);
+* **independent route** (:class:`IndependentRoutes`): the 1945 railway where one joins the
+  departure line to the place (a station within :data:`JOIN_KM` of the line, a station within
+  the place tolerance of the place, connected on the shipped network, no longer than
+  :data:`MAX_DETOUR` times the straight line), else the straight line from the departure line. It does not know the model, so a model on a wrong route earns no
+  skill from it.
+
+A baseline's modeled quantities come from one rule (:func:`plan_score`): it reaches depth
+``R`` at ``H + R / rate``, and its depth at the end of a day is ``rate x days since H``.
+Skill = ``1 - mean model error / mean baseline error`` (:func:`skill`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,15 +34,29 @@ import yaml
 from logistics import settings
 from logistics.errors import ConfigError
 
-__all__ = ["PlannedRate", "load_planned_rates", "planned_rate_for", "baseline_track", "skill"]
+__all__ = ["JOIN_KM", "MAX_DETOUR", "PlannedRate", "PlannedRates", "load_planned_rates", "plan_score",
+           "IndependentRoutes", "BASELINE_COLUMNS", "score_baselines", "skill"]
+
+#: A railway joins the departure line when one of its stations lies within this many km of it.
+#: Assumed: about a day's march of a rifle division (movement-facts.md 3: 30-40 km on foot), the
+#: distance a plan would march to a railhead rather than ignore the line.
+JOIN_KM: float = 30.0
+
+#: A railway longer than this many times the straight line from the departure line to the place
+#: does not join them for the plan (assumed: a plan follows a railway along its axis, not one
+#: that leads round by another valley; the shipped lines' route factors are 1.07-1.3).
+MAX_DETOUR: float = 1.5
+
+_DAY = pd.Timedelta(days=1)
 
 
 @dataclass(frozen=True)
 class PlannedRate:
-    """A planned rate of advance: ``rate_km_per_day`` with its ``basis`` (documented or
-    assumed), ``source``/``quote`` when documented and the ``reason`` for the number."""
+    """A planned rate of advance: ``rate_km_per_day`` of the rate class ``name``, with its
+    ``basis`` (documented or assumed), ``source``/``quote`` when documented and the
+    ``reason`` for the number."""
 
-    axis_id: str
+    name: str
     rate_km_per_day: float
     basis: str
     reason: str
@@ -36,15 +64,32 @@ class PlannedRate:
     quote: str = ""
 
 
+@dataclass(frozen=True)
+class PlannedRates:
+    """The rates per class, which class each formation kind takes (``kinds``; ``by_movement``
+    for kinds not listed) and the ``default`` class."""
+
+    rates: dict[str, PlannedRate]
+    kinds: dict[str, str] = field(default_factory=dict)
+    by_movement: dict[str, str] = field(default_factory=dict)
+    default: str = "rifle"
+
+    def for_formation(self, kind: str, movement: str = "") -> PlannedRate:
+        """The rate of a formation of ``kind`` moving by ``movement``."""
+        name = self.kinds.get(str(kind or "")) or self.by_movement.get(str(movement or "")) or self.default
+        return self.rates[name]
+
+
 def _default_path() -> Path:
     return settings.CONFIG_DIR / "history" / "planned-rates.yaml"
 
 
-def load_planned_rates(path: str | Path | None = None) -> dict[str, PlannedRate]:
+def load_planned_rates(path: str | Path | None = None) -> PlannedRates:
     """Read the planned-rates file (default ``configs/history/planned-rates.yaml``).
 
-    Every entry needs ``rate_km_per_day`` (> 0), ``basis`` (documented/assumed) and
-    ``reason``; a documented entry also needs ``source``. All problems are raised together.
+    Every rate needs ``rate_km_per_day`` (> 0), ``basis`` (documented/assumed) and ``reason``;
+    a documented one also ``source``; every kind must name a rate. All problems are raised
+    together, each naming the file and the key.
     """
     p = Path(path) if path is not None else _default_path()
     try:
@@ -53,62 +98,141 @@ def load_planned_rates(path: str | Path | None = None) -> dict[str, PlannedRate]
         raise ConfigError(f"planned-rates file not found: {p}") from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"{p}: not valid YAML ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("rates"), dict):
+        raise ConfigError(f"{p}: rates: missing (a mapping of rate classes, e.g. rates: {{rifle: "
+                          "{rate_km_per_day: 23.33, basis: documented, source: ..., reason: ...}}})")
     problems: list[str] = []
     rates: dict[str, PlannedRate] = {}
-    for axis, entry in data.items():
-        entry = entry or {}
-        rate = entry.get("rate_km_per_day")
-        basis = entry.get("basis")
-        if not isinstance(rate, (int, float)) or not rate > 0:
-            problems.append(f"{axis}.rate_km_per_day: expected a number > 0, got {rate!r}")
+    for name, entry in data["rates"].items():
+        entry = entry if isinstance(entry, dict) else {}
+        rate, basis = entry.get("rate_km_per_day"), entry.get("basis")
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not (rate > 0 and math.isfinite(rate)):
+            problems.append(f"rates.{name}.rate_km_per_day: expected a number > 0, got {rate!r}")
+            continue
         if basis not in ("documented", "assumed"):
-            problems.append(f"{axis}.basis: expected 'documented' or 'assumed', got {basis!r}")
+            problems.append(f"rates.{name}.basis: expected 'documented' or 'assumed', got {basis!r}")
         if not entry.get("reason"):
-            problems.append(f"{axis}.reason: missing (say how the rate follows or why assumed)")
+            problems.append(f"rates.{name}.reason: missing (say how the rate follows or why assumed)")
         if basis == "documented" and not entry.get("source"):
-            problems.append(f"{axis}.source: a documented rate needs its source")
-        if not problems:
-            rates[str(axis)] = PlannedRate(str(axis), float(rate), basis, " ".join(str(entry["reason"]).split()),
-                                           str(entry.get("source", "")), str(entry.get("quote", "")))
-    if "default" not in data:
-        problems.append("default: missing (the rate for axes not listed)")
+            problems.append(f"rates.{name}.source: a documented rate needs its source")
+        rates[str(name)] = PlannedRate(str(name), float(rate), str(basis),
+                                       " ".join(str(entry.get("reason", "")).split()),
+                                       str(entry.get("source", "")), str(entry.get("quote", "")))
+    maps = {}
+    for key in ("kinds", "by_movement"):
+        m = data.get(key) or {}
+        for k, v in m.items():
+            if v not in rates:
+                problems.append(f"{key}.{k}: {v!r} is not a rate (choose among {', '.join(rates)})")
+        maps[key] = {str(k): str(v) for k, v in m.items()}
+    default = data.get("default")
+    if default not in rates:
+        problems.append(f"default: {default!r} is not a rate (choose among {', '.join(rates)})")
     if problems:
         raise ConfigError(f"{p}: " + "; ".join(problems))
-    return rates
+    return PlannedRates(rates, maps["kinds"], maps["by_movement"], str(default))
 
 
-def planned_rate_for(axis_id: str, rates: dict[str, PlannedRate]) -> PlannedRate:
-    """The axis's planned rate, or the ``default`` entry (renamed to the axis) if not listed."""
-    if axis_id in rates:
-        return rates[axis_id]
-    d = rates["default"]
-    return PlannedRate(axis_id, d.rate_km_per_day, d.basis, d.reason, d.source, d.quote)
+def plan_score(depth_km: float, rate_km_per_day: float, h_hour: pd.Timestamp, day: pd.Timestamp,
+               basis: str = "end_of_day") -> dict[str, Any]:
+    """The plan at a place ``depth_km`` beyond the departure line, against documented ``day``:
+    ``arrival`` (H + depth / rate), ``date_error_days`` (0 inside the day's window, + late),
+    ``error_km`` (its depth at the window's edge less ``depth_km``: negative behind) and
+    ``depth_at_end_km`` (its depth at the end of the day)."""
+    from logistics.history.score import window_error_days
 
-
-def baseline_track(route_points: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp,
-                   rate_km_per_day: float) -> pd.DataFrame:
-    """Track (``time, cum_km, lon, lat``) of a steady advance along the route, held at its end.
-
-    Linear in time from ``start`` at ``rate_km_per_day`` until the route's last km, then
-    stationary until ``end``; positions are interpolated along ``route_points``.
-    """
-    if not rate_km_per_day > 0:
-        raise ConfigError(f"planned rate must be > 0 km/day, got {rate_km_per_day!r}")
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    length = float(route_points["cum_km"].iloc[-1])
-    arrive = start + pd.Timedelta(days=length / rate_km_per_day)
-    if arrive < end:
-        times, kms = [start, arrive, end], [0.0, length, length]
+    h = pd.Timestamp(h_hour)
+    start, end = pd.Timestamp(day).normalize(), pd.Timestamp(day).normalize() + _DAY
+    arrival = h + pd.Timedelta(days=max(depth_km, 0.0) / rate_km_per_day)
+    at_end = max(0.0, rate_km_per_day * ((end - h) / _DAY))
+    at_start = max(0.0, rate_km_per_day * ((start - h) / _DAY))
+    if at_end < depth_km:
+        err = at_end - depth_km
+    elif at_start > depth_km and basis != "no_later_than":
+        err = at_start - depth_km
     else:
-        times, kms = [start, end], [0.0, rate_km_per_day * ((end - start) / pd.Timedelta(days=1))]
-    kms_arr = np.asarray(kms)
-    rk = route_points["cum_km"].to_numpy(float)
-    return pd.DataFrame({
-        "time": pd.to_datetime(times),
-        "cum_km": kms_arr,
-        "lon": np.interp(kms_arr, rk, route_points["lon"].to_numpy(float)),
-        "lat": np.interp(kms_arr, rk, route_points["lat"].to_numpy(float)),
-    })
+        err = 0.0
+    return {"arrival": arrival, "date_error_days": window_error_days(arrival, day, basis=basis),
+            "error_km": err, "depth_at_end_km": at_end}
+
+
+@dataclass
+class IndependentRoutes:
+    """Length of the model-independent route from a departure line to a place (cached).
+
+    ``length(line, lon, lat)`` -> ``(km, how)``: ``how`` is ``"rail"`` (a 1945 line joins the
+    departure line to the place, :data:`JOIN_KM`) or ``"straight"``. ``network`` is a rail
+    graph (``logistics.network.load_railways``; the shipped one when None, loaded on first use;
+    ``False`` for no railways at all).
+    """
+
+    tolerance_km: float = 15.0
+    network: Any = None
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    def length(self, line, lon: float, lat: float) -> tuple[float, str]:
+        from logistics.history.depth import distance_to_line_km
+
+        key = (tuple(map(tuple, line)), round(lon, 5), round(lat, 5))
+        if key in self._cache:
+            return self._cache[key]
+        straight = float(distance_to_line_km(lon, lat, line)[0])
+        out = (straight, "straight")
+        rail = self._rail(line, lon, lat)
+        if rail is not None and rail <= MAX_DETOUR * max(straight, 1e-9):
+            out = (rail, "rail")
+        self._cache[key] = out
+        return out
+
+    def _graph(self):
+        if self.network is False:
+            return None
+        if self.network is None:
+            self.network = _rail_lengths()
+        return self.network
+
+    def _rail(self, line, lon: float, lat: float) -> float | None:
+        from logistics.geodesy import great_circle_km
+        from logistics.history.depth import distance_to_line_km
+
+        g = self._graph()
+        if g is None or g.number_of_nodes() == 0:
+            return None
+        import networkx as nx
+
+        nodes = list(g.nodes)
+        slon = np.array([g.nodes[n]["lon"] for n in nodes])
+        slat = np.array([g.nodes[n]["lat"] for n in nodes])
+        to_place = great_circle_km(lon, lat, slon, slat)
+        k = int(np.argmin(to_place))
+        if to_place[k] > self.tolerance_km:
+            return None
+        to_line = distance_to_line_km(slon, slat, line)
+        near = {n: float(d) for n, d in zip(nodes, to_line) if d <= JOIN_KM}
+        if not near:
+            return None
+        dist = nx.single_source_dijkstra_path_length(g, nodes[k], weight="km")
+        best = min((dist[n] + d for n, d in near.items() if n in dist), default=None)
+        return None if best is None else float(best + to_place[k])
+
+
+@lru_cache(maxsize=1)
+def _rail_lengths():
+    """The shipped 1945 railways as an undirected graph of stations and junctions, edges
+    weighted by their length in km (``km``), nodes with ``lon``, ``lat``."""
+    import networkx as nx
+
+    from logistics.network import load_railways
+
+    net = load_railways()
+    g = nx.Graph()
+    for n, d in net.nodes(data=True):
+        g.add_node(n, lon=float(d["lon"]), lat=float(d["lat"]))
+    for u, v, d in net.edges(data=True):
+        km = float(d.get("length", 0.0)) / 1000.0
+        if not g.has_edge(u, v) or g[u][v]["km"] > km:
+            g.add_edge(u, v, km=km)
+    return g
 
 
 def skill(model_abs_errors, baseline_abs_errors) -> float:
@@ -126,3 +250,78 @@ def skill(model_abs_errors, baseline_abs_errors) -> float:
     if mb == 0.0:
         return math.nan
     return 1.0 - float(np.mean(np.abs(m[ok]))) / mb
+
+
+#: Columns of :func:`score_baselines` (one row per documented row).
+BASELINE_COLUMNS: tuple[str, ...] = (
+    "row", "baseline_rate_class", "baseline_rate_km_per_day", "baseline_km",
+    "baseline_route_depth_km", "baseline_route_arrival", "baseline_route_date_error_days",
+    "baseline_route_error_km", "baseline_indep_route", "baseline_indep_depth_km",
+    "baseline_indep_arrival", "baseline_indep_date_error_days", "baseline_indep_error_km",
+)
+
+_PLACE_EVENTS = ("arrival", "capture", "approach", "forward_edge")
+
+
+def score_baselines(rows: pd.DataFrame, scored: pd.DataFrame, trace: Any, rates: PlannedRates,
+                    routes: IndependentRoutes, *, line=(), tolerance_km: float = 15.0) -> pd.DataFrame:
+    """Both baselines for each scored row, on the formation the model's row was scored against.
+
+    ``scored`` is :func:`logistics.history.score.score_rows`'s frame for ``rows``; ``line`` the
+    departure line (when empty, the row's documented start point, else the formation's start).
+    The plan starts at the army's H-hour (the earliest time of any formation's track).
+    """
+    from logistics.history.score import range_error_km
+
+    h = pd.Timestamp(pd.to_datetime(trace.tracks["time"]).min())
+    s = scored.set_index("row")
+    out = []
+    for r in rows.to_dict("records"):
+        rec: dict[str, Any] = {c: math.nan for c in BASELINE_COLUMNS}
+        rec.update(row=r["row"], baseline_rate_class="", baseline_indep_route="",
+                   baseline_route_arrival=pd.NaT, baseline_indep_arrival=pd.NaT)
+        out.append(rec)
+        if r["row"] not in s.index or not s.loc[r["row"], "matched_formation"]:
+            continue
+        x = s.loc[r["row"]]
+        f = trace.formation(str(x["matched_formation"]))
+        rate = rates.for_formation(f.get("kind", ""), f.get("movement", ""))
+        rec["baseline_rate_class"], rec["baseline_rate_km_per_day"] = rate.name, rate.rate_km_per_day
+        day = pd.Timestamp(r["date"]).normalize()
+        depth_end = max(0.0, rate.rate_km_per_day * ((day + _DAY - h) / _DAY))
+        rec["baseline_km"] = depth_end
+        km_err = math.nan
+        if bool(x["scorable_km"]):
+            km_err = range_error_km(depth_end, r["km_min"], r["km_max"])[0]
+        rec["baseline_route_error_km"] = rec["baseline_indep_error_km"] = km_err
+        place_ok = (not math.isnan(r["lat"]) and x["event"] in _PLACE_EVENTS
+                    and (bool(x["scorable_date"]) or not math.isnan(x["route_error_km"])))
+        if not place_ok:
+            continue
+        short = float(r.get("event_short_km") or 0.0) if x["event"] == "approach" else 0.0
+        # model route: the place's km on the formation's route (off it: nearest km + the miss)
+        route = trace.route_of(str(x["matched_formation"]))
+        from logistics.geodesy import locate_on_route
+
+        fix = locate_on_route(route, r["lon"], r["lat"], tolerance_km=tolerance_km)
+        along = fix.route_km + (0.0 if fix.reached else fix.miss_km)
+        depth_route = max(along - float(x["crossing_km"]) - short, 0.0)
+        start_line = line or _start_point(r, route)
+        length, how = routes.length(start_line, r["lon"], r["lat"])
+        depth_indep = max(length - short, 0.0)
+        for key, depth in (("route", depth_route), ("indep", depth_indep)):
+            p = plan_score(depth, rate.rate_km_per_day, h, day, r["date_basis"])
+            rec[f"baseline_{key}_depth_km"] = depth
+            rec[f"baseline_{key}_arrival"] = p["arrival"]
+            rec[f"baseline_{key}_date_error_days"] = p["date_error_days"]
+            if math.isnan(km_err):
+                rec[f"baseline_{key}_error_km"] = p["error_km"]
+        rec["baseline_indep_route"] = how
+    return pd.DataFrame(out, columns=list(BASELINE_COLUMNS))
+
+
+def _start_point(r: dict, route: pd.DataFrame) -> tuple[tuple[float, float], ...]:
+    """No departure line: the row's documented start, else the formation's route start."""
+    if not (math.isnan(r.get("start_lon", math.nan)) or math.isnan(r.get("start_lat", math.nan))):
+        return ((float(r["start_lon"]), float(r["start_lat"])),)
+    return ((float(route["lon"].iloc[0]), float(route["lat"].iloc[0])),)

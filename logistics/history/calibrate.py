@@ -12,10 +12,10 @@ the documented date minus the route km of the documented place). Km, not days, b
 error exists even when the model never reaches a place (a date error would be censored) and
 varies smoothly with the parameters. The date MAE is reported beside it.
 
-Echelons: an axis entry may carry its mobile-echelon scenario as a third element; each
-documented row is then scored against the echelon :func:`logistics.history.echelon.scored_echelon`
-picks for it (the rule `logistics compare` uses), so both commands score the same rows the
-same way.
+Formations: each axis is run once as an army with all its formations (an entry may carry the
+army's departure line as a third element) and every documented row is scored by ``logistics.history.score.score_army``, the scoring of
+`logistics compare` (event kinds, rows matched to formations, off-route places timed by the cost
+engine, depth from the departure line), so both commands score the same rows the same way.
 
 LOAO: for each axis, fit on the others and score the held-out axis at the fitted point; the
 pooled held-out MAE is the figure to quote, next to the same axes run with nominal parameters.
@@ -26,16 +26,16 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from logistics.errors import ConfigError
-from logistics.history.echelon import scored_echelon
 from logistics.history.runs import Job, run_jobs
-from logistics.history.score import DEFAULT_TOLERANCE_KM, score_rows
+from logistics.history.score import DEFAULT_TOLERANCE_KM
+from logistics.history.summary import summarize
 
 __all__ = [
     "PARAMETERS",
@@ -92,57 +92,76 @@ def bounds_from_scenarios(params: Sequence[str], scenarios: Sequence[Any]) -> di
     return out
 
 
-def _echelon_scenarios(entry: Sequence[Any]) -> dict[str, Any]:
-    """``{"main": scenario}`` plus ``"mobile"`` when the axis entry carries a mobile scenario."""
-    out = {"main": entry[0]}
-    if len(entry) > 2 and entry[2] is not None:
-        out["mobile"] = entry[2]
-    return out
+def _line(entry: Sequence[Any]) -> tuple:
+    return tuple(entry[2]) if len(entry) > 2 and entry[2] is not None else ()
 
 
-def _rows_by_echelon(rows: pd.DataFrame, has_mobile: bool) -> dict[str, pd.DataFrame]:
-    """The documented rows of one axis split by the echelon each is scored against."""
-    n = len(rows)
-    formation = rows["formation"] if "formation" in rows else [None] * n
-    place = rows["place_reached"] if "place_reached" in rows else [None] * n
-    picked = np.array([scored_echelon(f, p, has_mobile)[0] for f, p in zip(formation, place)],
-                      dtype=object)
-    return {e: rows[picked == e] for e in ("main", "mobile") if (picked == e).any()}
+def evaluate_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, float]],
+                  **kw: Any) -> pd.DataFrame:
+    """The error-sum table of :func:`score_grid` (arguments as there)."""
+    return score_grid(axes, points, **kw)[0]
 
 
-def evaluate_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, float]], *,
-                  runner: Callable[..., Any] | None = None, client: Any = None,
-                  tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
-                  dem: str = "merged", seed: int = 0, progress: bool = False) -> pd.DataFrame:
+def score_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, float]], *,
+               runner: Callable[..., Any] | None = None, client: Any = None,
+               tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
+               dem: str = "merged", seed: int = 0, progress: bool = False,
+               railways: Any = None, rates_path: Any = None,
+               ) -> tuple[pd.DataFrame, dict[tuple[int, str], pd.DataFrame]]:
     """Run every axis at every point (and once nominal) and tabulate its error sums.
 
-    ``axes`` maps axis_id -> (scenario, documented rows of that axis[, mobile scenario or
-    None]). With a mobile scenario both echelons run and each row is scored against its own
-    (see the module docstring). Returns one row per (point, axis): ``point`` (-1 = nominal),
-    the parameter values, ``axis_id``, ``n_km``, ``sum_abs_km``, ``n_date``,
-    ``sum_abs_date_days``.
+    ``axes`` maps axis_id -> (army, documented rows of that axis[, departure line]). The axis
+    runs as one army and its rows are scored like `logistics compare` scores them (see the
+    module docstring). Returns one row per (point, axis): ``point`` (-1 = nominal), the
+    parameter values, ``axis_id``, ``n_km``, ``sum_abs_km``, ``n_date``, ``sum_abs_date_days``;
+    and each (point, axis)'s comparison rows (the table of `logistics compare`: model and both
+    baselines), from which every figure of merit is summarised.
     """
+    from logistics.history.baseline import IndependentRoutes, load_planned_rates
+    from logistics.history.compare import score_axis
+
     plan = [(i, dict(p)) for i, p in enumerate(points)] + [(_NOMINAL, {})]
-    echelons = {a: _echelon_scenarios(e) for a, e in axes.items()}
-    keys = [(i, p, a, e) for i, p in plan for a in axes for e in echelons[a]]
-    jobs = [Job(echelons[a][e], p, dem, seed, resolution_m) for _, p, a, e in keys]
-    traces = dict(zip(((i, a, e) for i, _, a, e in keys),
+    keys = [(i, p, a) for i, p in plan for a in axes]
+    jobs = [Job(axes[a][0], p, dem, seed, resolution_m) for _, p, a in keys]
+    traces = dict(zip(((i, a) for i, _, a in keys),
                       run_jobs(jobs, runner=runner, client=client, progress=progress)))
+    rates = load_planned_rates(rates_path)
+    routes = IndependentRoutes(tolerance_km=tolerance_km, network=railways)
     names = list(points[0]) if points else []
-    rows = []
+    rows, scored_rows = [], {}
     for i, p in plan:
         for a in axes:
-            parts = [score_rows(sub, traces[i, a, e].track, traces[i, a, e].route_points,
-                                tolerance_km=tolerance_km)
-                     for e, sub in _rows_by_echelon(axes[a][1], "mobile" in echelons[a]).items()]
-            s = pd.concat(parts, ignore_index=True) if parts else None
-            km = s["error_km"].abs().dropna() if s is not None else pd.Series(dtype=float)
-            dd = (s.loc[s["scorable_date"].astype(bool), "date_error_days"].abs()
-                  if s is not None else pd.Series(dtype=float))
+            army = traces[i, a]
+            documented = _complete(axes[a][1], a)
+            line = army.departure_line or _line(axes[a])
+            if len(documented):
+                table, _ = score_axis(documented, army, rates, routes, line=line,
+                                      tolerance_km=tolerance_km)
+            else:
+                table = pd.DataFrame(columns=["row", "axis_id", "error_km", "scorable_date",
+                                              "date_error_days"])
+            scored_rows[i, a] = table
+            km = pd.to_numeric(table["error_km"]).abs().dropna()
+            dd = pd.to_numeric(table.loc[table["scorable_date"].fillna(False).astype(bool),
+                                         "date_error_days"]).abs()
             rows.append({"point": i, **{n: p.get(n, math.nan) for n in names}, "axis_id": a,
                          "n_km": len(km), "sum_abs_km": float(km.sum()),
                          "n_date": len(dd), "sum_abs_date_days": float(dd.sum())})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows), scored_rows
+
+
+def _complete(rows: pd.DataFrame, axis: str) -> pd.DataFrame:
+    """Documented rows with every column of the format (blank where a caller gave none)."""
+    from logistics.history.documented import COLUMNS
+
+    out = rows.copy()
+    if "axis_id" not in out:
+        out["axis_id"] = axis
+    for col in (*COLUMNS, "km_min", "km_max", "start_lat", "start_lon"):
+        if col not in out:
+            out[col] = np.nan if col in ("lat", "lon", "km_min", "km_max", "start_lat",
+                                         "start_lon") else ""
+    return out
 
 
 def _pooled(table: pd.DataFrame) -> pd.DataFrame:
@@ -182,7 +201,8 @@ def leave_one_axis_out(table: pd.DataFrame) -> pd.DataFrame:
         train = [a for a in axes if a != held]
         f = fit(table, train)
         test, nominal = _at(table, f["point"], [held]), _at(table, _NOMINAL, [held])
-        out.append({"held_out": held, **{k: v for k, v in f.items() if k in PARAMETERS},
+        out.append({"held_out": held, "point": f["point"],
+                    **{k: v for k, v in f.items() if k in PARAMETERS},
                     "train_mae_km": f["mae_km"], "n_test_km": int(test["n_km"]),
                     "test_sum_abs_km": float(test["sum_abs_km"]),
                     "test_mae_km": float(test["mae_km"]),
@@ -197,7 +217,11 @@ def leave_one_axis_out(table: pd.DataFrame) -> pd.DataFrame:
 class Calibration:
     """Result of :func:`calibrate`: ``bounds``, ``points`` per parameter, the cached ``table``,
     the ``fitted`` point on all axes, the ``nominal`` pooled errors, ``loao`` per held-out
-    axis (None with fewer than two axes) and its pooled held-out MAE ``loao_mae_km``."""
+    axis (None with fewer than two axes) and its pooled held-out MAE ``loao_mae_km``;
+    ``summaries``: the figures of merit of `logistics compare` (``summary.summarize``: per axis
+    and ``ALL``) for ``"nominal"`` (configs as written), ``"in_sample"`` (every axis at the fit
+    on all axes) and ``"loao"`` (each axis at the fit on the other axes); ``rows``: the
+    comparison rows behind each of them (column ``scored_as``)."""
 
     bounds: dict[str, tuple[float, float]]
     points: int
@@ -206,6 +230,8 @@ class Calibration:
     nominal: dict[str, float]
     loao: pd.DataFrame | None
     loao_mae_km: float
+    summaries: dict[str, pd.DataFrame] = field(default_factory=dict)
+    rows: pd.DataFrame | None = None
 
     def report(self) -> str:
         """Markdown summary: bounds, fitted values, nominal vs fitted, LOAO per axis."""
@@ -222,10 +248,11 @@ class Calibration:
                  "| fitted on all axes (in-sample) | " + " | ".join(f"{self.fitted[k]:g}" for k in names)
                  + f" | {self.fitted['mae_km']:.1f} | {self.fitted['mae_date_days']:.2f} | {self.fitted['n_km']} |",
                  ""]
+        lines += self._summaries()
         if self.loao is None:
             lines.append("Leave-one-axis-out needs at least two axes: no out-of-sample figure.")
             return "\n".join(lines) + "\n"
-        lines += ["## Leave-one-axis-out (the honest figure)", "",
+        lines += ["## Leave-one-axis-out fits (km loss)", "",
                   f"Pooled held-out MAE: **{self.loao_mae_km:.1f} km** (nominal on the same rows: "
                   f"{self.nominal['mae_km']:.1f} km; in-sample fit: {self.fitted['mae_km']:.1f} km).", "",
                   "| held-out axis | " + " | ".join(f"{k} (fit on others)" for k in names)
@@ -237,16 +264,45 @@ class Calibration:
                          f"{r['test_mae_date_days']:.2f} | {r['nominal_mae_date_days']:.2f} | {r['n_test_km']} |")
         return "\n".join(lines) + "\n"
 
+    def fit_table(self) -> pd.DataFrame:
+        """One row each for ``nominal``, ``in_sample`` (fit on all axes) and ``loao`` (pooled
+        held-out): the parameter values (NaN: as in the configs; LOAO: one fit per axis, see
+        :attr:`loao`), the km loss and the rows it is over, and the grid it was searched on."""
+        names = list(self.bounds)
+        grid = "; ".join(f"{k} {lo:g}..{hi:g} x{self.points}" for k, (lo, hi) in self.bounds.items())
+        rows = [{"scored_as": "nominal", **{k: math.nan for k in names},
+                 "mae_km": self.nominal["mae_km"], "n_km": self.nominal["n_km"], "grid": grid},
+                {"scored_as": "in_sample", **{k: self.fitted[k] for k in names},
+                 "mae_km": self.fitted["mae_km"], "n_km": self.fitted["n_km"], "grid": grid}]
+        if self.loao is not None:
+            rows.append({"scored_as": "loao", **{k: math.nan for k in names},
+                         "mae_km": self.loao_mae_km, "n_km": int(self.loao["n_test_km"].sum()),
+                         "grid": grid})
+        return pd.DataFrame(rows)
+
+    def _summaries(self) -> list[str]:
+        from logistics.history.summary import format_summary
+
+        titles = {"nominal": "Nominal (configs as written, nothing fitted)",
+                  "in_sample": "In-sample (every axis at the fit on all axes)",
+                  "loao": "Leave-one-axis-out (each axis at the fit on the other axes: the honest figure)"}
+        out = []
+        for key, title in titles.items():
+            if key in self.summaries:
+                out += [f"## {title}", "", format_summary(self.summaries[key], markdown=True)]
+        return out
+
 
 def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = PARAMETERS,
               bounds: Mapping[str, tuple[float, float]] | None = None, points: int = 3,
               runner: Callable[..., Any] | None = None, client: Any = None,
               tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
-              dem: str = "merged", seed: int = 0, progress: bool = False) -> Calibration:
+              dem: str = "merged", seed: int = 0, progress: bool = False,
+              railways: Any = None) -> Calibration:
     """Fit ``params`` (at most three global ones) on ``axes`` by grid search; LOAO beside it.
 
-    ``axes`` maps axis_id -> (scenario, documented rows[, mobile-echelon scenario or None]).
-    ``bounds`` default to the union of the scenarios' ``uncertain:`` ranges, else
+    ``axes`` maps axis_id -> (army, documented rows[, departure line]); ``railways`` as in
+    ``compare`` (the independent baseline's rail graph). ``bounds`` default to the union of the scenarios' ``uncertain:`` ranges, else
     :data:`DEFAULT_BOUNDS`.
     """
     if not axes:
@@ -257,12 +313,12 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = PARA
     if extra:
         raise ConfigError(f"bounds given for {', '.join(extra)}, which is not being fitted "
                           f"(fitting {', '.join(params)}); add it to the parameters or drop it")
-    auto = bounds_from_scenarios(
-        params, [sc for entry in axes.values() for sc in _echelon_scenarios(entry).values()])
+    auto = bounds_from_scenarios(params, [entry[0] for entry in axes.values()])
     b = {k: tuple(bounds[k]) if bounds and k in bounds else auto[k] for k in params}
     grid = grid_points(b, points)
-    table = evaluate_grid(axes, grid, runner=runner, client=client, tolerance_km=tolerance_km,
-                          resolution_m=resolution_m, dem=dem, seed=seed, progress=progress)
+    table, scored = score_grid(axes, grid, runner=runner, client=client, tolerance_km=tolerance_km,
+                               resolution_m=resolution_m, dem=dem, seed=seed, progress=progress,
+                               railways=railways)
     fitted = fit(table, list(axes))
     nom = _at(table, _NOMINAL, list(axes))
     nominal = {"mae_km": float(nom["mae_km"]), "mae_date_days": float(nom["mae_date_days"]),
@@ -272,4 +328,11 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = PARA
         loao = leave_one_axis_out(table)
         n = loao["n_test_km"].sum()
         loao_mae = float(loao["test_sum_abs_km"].sum() / n) if n else math.nan
-    return Calibration(b, points, table, fitted, nominal, loao, loao_mae)
+    chosen = {"nominal": {a: _NOMINAL for a in axes}, "in_sample": {a: fitted["point"] for a in axes}}
+    if loao is not None:
+        chosen["loao"] = dict(zip(loao["held_out"], loao["point"].astype(int)))
+    rows = pd.concat([scored[p, a].assign(scored_as=key, point=p)
+                      for key, at in chosen.items() for a, p in at.items() if len(scored[p, a])],
+                     ignore_index=True)
+    summaries = {key: summarize(rows[rows["scored_as"] == key]) for key in chosen}
+    return Calibration(b, points, table, fitted, nominal, loao, loao_mae, summaries, rows)

@@ -24,9 +24,11 @@ import numpy as np
 import pandas as pd
 
 from logistics.errors import DataError
+from logistics.history.events import EVENT_KINDS, infer_event, parse_event
 
 __all__ = [
     "COLUMNS",
+    "OPTIONAL_COLUMNS",
     "CONFIDENCE_LEVELS",
     "Problem",
     "Documented",
@@ -40,6 +42,10 @@ COLUMNS: tuple[str, ...] = (
     "cumulative_km_from_start_documented", "start_place", "start_lat", "start_lon",
     "source", "quote", "confidence", "notes", "coord_quality", "km_min", "km_max",
 )
+
+#: Columns a file may add: ``event`` overrides the event kind inferred from the text
+#: (``logistics.history.events``; one of its ``EVENT_KINDS``, or empty to infer).
+OPTIONAL_COLUMNS: tuple[str, ...] = ("event",)
 
 #: Allowed values of ``confidence`` (compared case-insensitively).
 CONFIDENCE_LEVELS: tuple[str, ...] = ("high", "medium", "low")
@@ -56,14 +62,25 @@ _MISSING_CONSEQUENCE: dict[str, str] = {
 }
 
 _NUM = r"(\d+(?:\.\d+)?)"
+#: Words that put a bound on a documented distance, English and Russian ("не более" before
+#: "более": the longer phrase first). Lower bounds: more than, over, at least; upper bounds:
+#: up to, not more than, at most; "about"/«около»/"~" read as the value itself.
+_MIN_WORDS = (r"(?:>|>=|≥|over|more than|at least|not less than|no less than|in excess of|"
+              r"свыше|более|больше|не менее|не меньше|по меньшей мере)")
+_MAX_WORDS = (r"(?:<|<=|≤|up to|not more than|no more than|at most|under|less than|"
+              r"не более|не больше|до|менее|меньше)")
+_ABOUT_WORDS = r"(?:~|about|approx\.?|approximately|around|some|около|примерно|приблизительно|порядка)"
 _KM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(rf"^~?{_NUM}$"), "exact"),
-    (re.compile(rf"^{_NUM}\s*(?:-|–|—|to)\s*{_NUM}$"), "range"),
-    (re.compile(rf"^(?:>|>=|≥|over|more than|at least)\s*{_NUM}$"), "min"),
-    (re.compile(rf"^(?:<|<=|≤|up to|at most)\s*{_NUM}$"), "max"),
-    (re.compile(rf"^{_NUM}\s*\(?\s*(?:up to|at most|max)\s*\)?$"), "max"),
-    (re.compile(rf"^{_NUM}\s*\+$"), "min"),
+    (re.compile(rf"^(?:{_ABOUT_WORDS}\s*)?{_NUM}$"), "exact"),
+    (re.compile(rf"^(?:from|от)?\s*{_NUM}\s*(?:-|–|—|to|до)\s*{_NUM}$"), "range"),
+    (re.compile(rf"^(?:не более|не больше|not more than|no more than|at most)\s*{_NUM}$"), "max"),
+    (re.compile(rf"^{_MIN_WORDS}\s*{_NUM}$"), "min"),
+    (re.compile(rf"^{_MAX_WORDS}\s*{_NUM}$"), "max"),
+    (re.compile(rf"^{_NUM}\s*\(?\s*(?:up to|at most|max|maximum|до)\s*\)?$"), "max"),
+    (re.compile(rf"^{_NUM}\s*\(?\s*(?:at least|min|minimum|or more|и более|\+)\s*\)?$"), "min"),
+    (re.compile(rf"^{_NUM}\s*\(?\s*(?:about|approx\.?|approximately|около)\s*\)?$"), "exact"),
 )
+_KM_UNITS = re.compile(r"километр\w*|kilomet(?:re|er)s?|км\.?|\bkm\b\.?|(?<=\d)km\.?")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NO_LATER_RE = re.compile(r"\bno later than\b", re.IGNORECASE)
 
@@ -99,8 +116,11 @@ class Documented:
     ``row`` (int), ``axis_id`` (str, "" when missing), ``date`` (datetime64, NaT when bad),
     ``lat``/``lon``/``start_lat``/``start_lon`` (float degrees, NaN when absent or invalid),
     ``km_min``/``km_max`` (float km, NaN when absent or invalid), ``date_basis``
-    (``"end_of_day"`` or ``"no_later_than"``, from ``notes``), ``usable`` (axis and date valid),
-    ``issues`` (this row's problems, "; "-joined) and the text columns as given.
+    (``"end_of_day"`` or ``"no_later_than"``, from ``notes``), ``event`` (what the row records,
+    ``logistics.history.events``: the optional ``event`` column, else inferred from the text),
+    ``event_short_km`` (km short of the place an approach means), ``event_rule`` (what decided),
+    ``usable`` (axis and date valid), ``issues`` (this row's problems, "; "-joined) and the text
+    columns as given.
     """
 
     path: str
@@ -136,13 +156,17 @@ def parse_km_text(text: str) -> tuple[float, float] | None:
     """Parse a documented distance as sources give it into ``(km_min, km_max)``.
 
     ``"120-150"`` -> (120, 150); ``">450"`` -> (450, nan); ``"250 (up to)"`` -> (nan, 250);
-    ``"88.5"`` -> (88.5, 88.5); ``""`` -> (nan, nan). Returns None when the text matches none
-    of these forms (the caller reports it).
+    ``"88.5"`` -> (88.5, 88.5); ``""`` -> (nan, nan); English and Russian bound words too:
+    "not more than 60", "up to 250", «до 250 км», «свыше 450», «более 100», «не менее 80»
+    (bounds), "about 90", «около 90» (the value). A comma may be the decimal mark. Returns
+    None when the text matches none of these forms (the caller reports it).
 
     >>> parse_km_text("120-150"), parse_km_text(">450")
     ((120.0, 150.0), (450.0, nan))
     """
-    t = " ".join(text.strip().lower().replace("km", "").split())
+    t = _KM_UNITS.sub(" ", text.strip().lower())
+    t = re.sub(r"(?<=\d),(?=\d)", ".", t)
+    t = " ".join(t.replace("\u00a0", " ").split()).rstrip(".")
     if t == "":
         return (math.nan, math.nan)
     for pattern, kind in _KM_PATTERNS:
@@ -169,6 +193,9 @@ def load_documented(path: str | Path) -> Documented:
     p = Path(path)
     raw = _read_csv(p)
     problems: list[Problem] = []
+    for col in OPTIONAL_COLUMNS:
+        if col not in raw.columns:
+            raw[col] = ""
     for col in COLUMNS:
         if col not in raw.columns:
             problems.append(Problem(
@@ -189,7 +216,7 @@ _TABLE_COLUMNS: tuple[str, ...] = (
     "row", "axis_id", "front", "formation", "date", "place_reached", "lat", "lon",
     "cumulative_km_from_start_documented", "km_min", "km_max", "start_place", "start_lat",
     "start_lon", "source", "quote", "confidence", "notes", "coord_quality", "date_basis",
-    "usable", "issues",
+    "event", "event_short_km", "event_rule", "usable", "issues",
 )
 
 
@@ -249,6 +276,14 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
     lat, lon = _parse_point(rec, "lat", "lon", bad, "coordinate ignored")
     start_lat, start_lon = _parse_point(rec, "start_lat", "start_lon", bad, "start ignored")
     km_min, km_max = _parse_km(rec, bad)
+    override = parse_event(rec.get("event", ""))
+    if override is None:
+        bad("event", f"unknown event kind (expected one of {', '.join(EVENT_KINDS)}, or empty "
+            "to infer it from the text)", "kind inferred from the text")
+        override = ""
+    event = infer_event(place=rec["place_reached"], quote=rec["quote"], notes=rec["notes"],
+                        formation=rec["formation"], override=override,
+                        has_coordinate=not (math.isnan(lat) or math.isnan(lon)))
     confidence = rec["confidence"].lower()
     if confidence not in CONFIDENCE_LEVELS:
         bad("confidence", f"unknown confidence (expected one of {', '.join(CONFIDENCE_LEVELS)})",
@@ -263,6 +298,7 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
         "quote": rec["quote"], "confidence": confidence or rec["confidence"],
         "notes": rec["notes"], "coord_quality": rec["coord_quality"],
         "date_basis": "no_later_than" if _NO_LATER_RE.search(rec["notes"]) else "end_of_day",
+        "event": event.kind, "event_short_km": event.short_km, "event_rule": event.rule,
         "usable": axis != "" and day is not None,
         "issues": "; ".join(f"{p.column}: {p.message} ({p.consequence})" for p in mine),
     }

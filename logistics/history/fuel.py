@@ -1,5 +1,15 @@
-"""The Khingan fuel question: does the modeled formation run dry, when and where, beside the
-documented fuel states (``configs/history/fuel-states.csv``, each with source and quote).
+"""The Khingan fuel question: documented fuel states scored against the modeled formation's
+fuel, and whether, when and where the model runs dry.
+
+Documented states (``configs/history/fuel-states.csv``, each with source and quote) name a
+formation ("7th Mechanized Corps", "6th Guards Tank Army") and, where the source gives one,
+the refills on hand ("0.25 заправки"). Each is matched to the army's formations by the rules
+of ``logistics.history.match`` on its ``formation`` text only (its ``place`` says where the
+formation or its parts were, e.g. "forward detachment 15 km west of Tuquan", not whose fuel
+it was) and scored (:func:`score_fuel_states`) against the matched
+formation's ``refills_on_hand`` (fuel on hand / one full set of its tanks) at the end of the
+documented day; several formations (a state of the whole army): their mean, each listed.
+Within ``FUEL_TOLERANCE_REFILLS`` (0.25 of a refill, the issue's target) counts as agreeing.
 Its report section is written by ``logistics.report.compare_page.fuel_markdown``.
 
 "Dry" in the model is the simulation's status ``halted: no fuel``: a vehicle class has
@@ -23,6 +33,9 @@ from logistics.history.uncertainty import QUANTILES
 
 __all__ = [
     "DRY_STATUS",
+    "FUEL_TOLERANCE_REFILLS",
+    "FUEL_COLUMNS",
+    "score_fuel_states",
     "FuelVerdict",
     "load_fuel_states",
     "fuel_verdict",
@@ -31,6 +44,51 @@ __all__ = [
 
 #: Status of a track step or a day when the formation is held for lack of fuel.
 DRY_STATUS: str = "halted: no fuel"
+
+#: A modeled fuel state within this many refills of the documented one agrees with it.
+FUEL_TOLERANCE_REFILLS: float = 0.25
+
+#: Columns of :func:`score_fuel_states`.
+FUEL_COLUMNS: tuple[str, ...] = (
+    "axis_id", "date", "date_text", "formation", "place", "state", "refills",
+    "matched_formation", "match_rule", "model_refills", "model_by_formation", "refills_error",
+    "within_tolerance", "model_status", "source", "quote",
+)
+
+
+def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
+    """Each documented fuel state of one axis against the matched formations' modeled refills
+    on hand at the end of its day (see the module docstring)."""
+    from logistics.history.match import match_row
+
+    out = []
+    for s in states.to_dict("records"):
+        m = match_row(s.get("formation", ""), "", trace.formations,
+                      army_name=getattr(trace, "army_name", ""))
+        end = pd.Timestamp(s["date"]).normalize() + pd.Timedelta(days=1)
+        values, statuses = {}, {}
+        for fid in m.candidates:
+            tr = trace.track_of(fid)
+            upto = tr[pd.to_datetime(tr["time"]) <= end]
+            if upto.empty:
+                continue
+            last = upto.iloc[-1]
+            if "refills_on_hand" in upto and not pd.isna(last["refills_on_hand"]):
+                values[fid] = float(last["refills_on_hand"])
+            statuses[fid] = str(last.get("status", ""))
+        model = float(np.mean(list(values.values()))) if values else math.nan
+        err = model - s["refills"] if not (math.isnan(model) or pd.isna(s["refills"])) else math.nan
+        out.append({
+            **{k: s.get(k) for k in ("axis_id", "date", "date_text", "formation", "place", "state",
+                                     "refills", "source", "quote")},
+            "matched_formation": ",".join(values) or ",".join(m.candidates),
+            "match_rule": m.rule, "model_refills": model,
+            "model_by_formation": "; ".join(f"{k} {v:.2f}" for k, v in values.items()),
+            "refills_error": err,
+            "within_tolerance": bool(abs(err) <= FUEL_TOLERANCE_REFILLS) if not math.isnan(err) else None,
+            "model_status": "; ".join(f"{k}: {v}" for k, v in statuses.items()),
+        })
+    return pd.DataFrame(out, columns=list(FUEL_COLUMNS))
 
 _STATE_COLUMNS = ("axis_id", "date", "date_text", "formation", "place", "state", "refills",
                   "source", "quote", "confidence")

@@ -1,10 +1,11 @@
-"""Match a documented-advances file to the scenario configs that model its axes.
+"""Match a documented-advances file to the army configs that model its axes.
 
 Shared by ``logistics compare`` and ``logistics calibrate``: every ``*.yaml`` directly in the
-configs folder (not subfolders) that loads as a scenario is matched by its ``axis_id``.
-Configs that fail to load and documented axes without a scenario are reported, not dropped.
-An axis may have two scenarios, one per echelon (``echelon: main``, the default, and
-``echelon: mobile``): the main one models the axis; the mobile one is kept in ``mobile``.
+configs folder (not subfolders) that loads as an army is matched by its ``axis_id`` (one army,
+all its formations, per axis). Configs that fail to load, a second config for an axis, and
+documented axes without an army are reported, not dropped. Each modeled axis's departure line
+(``departure_lines``) is read from the army's ``departure.line`` before any run (the run's own
+``departure_line`` takes precedence where it has one).
 """
 
 from __future__ import annotations
@@ -23,17 +24,17 @@ __all__ = ["Inputs", "default_documented_path", "load_inputs"]
 
 @dataclass(frozen=True)
 class Inputs:
-    """``documented`` (parsed file), ``scenarios`` (axis_id -> loaded scenario, for axes in the
-    file; their main echelon), ``unmodeled`` (documented axes no config models),
-    ``config_problems`` (one line per config that failed to load), ``configs_dir``, ``mobile``
-    (axis_id -> the axis's mobile-echelon scenario, for modeled axes that have one)."""
+    """``documented`` (parsed file), ``scenarios`` (axis_id -> loaded army, for axes in the
+    file), ``unmodeled`` (documented axes no config models), ``config_problems`` (one line per
+    config that failed to load or was ignored), ``configs_dir``, ``departure_lines`` (axis_id ->
+    the army's departure line as ((lon, lat), ...), when known before any run)."""
 
     documented: Documented
     scenarios: dict[str, Any]
     unmodeled: tuple[str, ...]
     config_problems: tuple[str, ...]
     configs_dir: str
-    mobile: dict[str, Any] = field(default_factory=dict)
+    departure_lines: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
 
 
 def default_documented_path() -> Path:
@@ -55,7 +56,7 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
 
     ``axes`` restricts the match to those axis ids (each must be documented and modeled).
     """
-    from logistics.scenario import scenario_paths
+    from logistics.army import army_paths
 
     doc = documented if isinstance(documented, Documented) else load_documented(
         documented if documented is not None else default_documented_path())
@@ -64,25 +65,18 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
         raise ConfigError(f"configs folder not found: {folder} (give a folder of scenario *.yaml)")
     loader = loader or _default_loader()
     scenarios: dict[str, Any] = {}
-    mobiles: dict[str, Any] = {}
     problems: list[str] = []
-    for path in scenario_paths(folder):
+    for path in army_paths(folder):
         try:
             sc = loader(path)
         except LogisticsError as exc:
             problems.append(f"{path.name}: not loaded ({exc})")
             continue
-        echelon = getattr(sc, "echelon", "main")
-        found = scenarios if echelon == "main" else mobiles
-        if sc.axis_id in found:
-            problems.append(f"{path.name}: axis {sc.axis_id} ({echelon} echelon) already modeled "
-                            "by another config; ignored")
+        if sc.axis_id in scenarios:
+            problems.append(f"{path.name}: axis {sc.axis_id} already modeled by another config; "
+                            "ignored (one army file per axis)")
             continue
-        found[sc.axis_id] = sc
-    for axis in mobiles:
-        if axis not in scenarios:
-            problems.append(f"axis {axis}: a mobile-echelon scenario without a main one; ignored "
-                            "(give the axis a main scenario, echelon: main)")
+        scenarios[sc.axis_id] = sc
     documented_axes = doc.axes
     if axes:
         unknown = [a for a in axes if a not in documented_axes or a not in scenarios]
@@ -93,5 +87,33 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
         documented_axes = list(axes)
     matched = {a: scenarios[a] for a in documented_axes if a in scenarios}
     unmodeled = tuple(a for a in doc.axes if a not in scenarios)
-    mobile = {a: mobiles[a] for a in matched if a in mobiles}
-    return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), mobile)
+    lines = {}
+    for a, sc in matched.items():
+        try:
+            line = departure_line(sc)
+        except LogisticsError as exc:
+            problems.append(f"axis {a}: departure line not read ({exc}); depths measured from "
+                            "each formation's start")
+            line = ()
+        if line:
+            lines[a] = line
+    return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), lines)
+
+
+def departure_line(scenario: Any) -> tuple[tuple[float, float], ...]:
+    """The army's departure line (``departure.line``: places or lon/lat), else ``()``."""
+    from logistics.places import resolve
+
+    dep = getattr(scenario, "departure", None)
+    points = list(getattr(dep, "line", None) or [])
+    out = []
+    for p in points:
+        if isinstance(p, dict):
+            where = (p["lon"], p["lat"]) if p.get("lon") is not None else p.get("place")
+        elif getattr(p, "lon", None) is not None:
+            where = (p.lon, p.lat)
+        else:
+            where = getattr(p, "place", p)
+        place = resolve(where)
+        out.append((float(place.lon), float(place.lat)))
+    return tuple(out)

@@ -6,6 +6,13 @@ dask.distributed client (``logistics.cost.cluster.get_client``: a LocalCluster b
 scheduler from ``settings.SCHEDULER_ADDRESS`` when set), and returns one :class:`RunTrace`
 per job, in the jobs' order, whatever order the workers finish in: so seeded runs are
 reproducible on any number of workers.
+
+A :class:`RunTrace` is an army as the scoring sees it: its formations (the formations
+contract of ``RunResult``: ``formations``, ``tracks``, ``routes``, ``departure_line``), and
+enough to rebuild each formation's cost model (:class:`TerrainRef`, season schedule, pace
+vehicle, speed scale) so that places off a formation's route can be timed by the cost engine.
+A runner result without formations (a synthetic column in tests) becomes an army of one
+formation, ``main``.
 """
 
 from __future__ import annotations
@@ -15,16 +22,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from logistics import settings
 
-__all__ = ["Job", "RunTrace", "trace_of", "run_jobs", "default_runner", "run_cached"]
+__all__ = ["Job", "RunTrace", "TerrainRef", "FORMATION_COLUMNS", "trace_of",
+           "run_jobs", "default_runner", "run_cached"]
 
 
 @dataclass(frozen=True)
 class Job:
-    """One scenario evaluation: ``scenario`` (path or loaded Scenario) run with ``overrides``
+    """One army evaluation: ``scenario`` (path or loaded Army) run with ``overrides``
     (global scales or dotted figure paths), on ``dem``, with the runner's ``seed``."""
 
     scenario: Any
@@ -34,15 +43,88 @@ class Job:
     resolution_m: float | None = None
 
 
+#: Columns of :attr:`RunTrace.formations` (the formations contract of ``RunResult``).
+FORMATION_COLUMNS: tuple[str, ...] = (
+    "formation_id", "name", "kind", "parent", "movement", "aliases", "start_lon", "start_lat",
+    "pace_vehicle", "role",
+)
+
+
+@dataclass(frozen=True)
+class TerrainRef:
+    """Which terrain a run was made on: ``bbox`` (lon/lat), ``resolution_m``, ``dem``; loaded
+    (and cached per process) by :meth:`load`."""
+
+    bbox: tuple[float, float, float, float]
+    resolution_m: float
+    dem: str = "merged"
+
+    def load(self) -> Any:
+        return _terrain(tuple(float(v) for v in self.bbox), float(self.resolution_m), self.dem)
+
+
 @dataclass(frozen=True)
 class RunTrace:
-    """What scoring needs from a run: ``track`` (time, cum_km, lon, lat; status and fuel_l
-    when the runner gives them), ``route_points``
-    (cum_km, lon, lat) and ``daily`` (the runner's daily records, fuel columns included)."""
+    """What scoring needs from a run of one army.
+
+    ``track``, ``route_points``, ``daily``: the headline formation's hourly track (time,
+    cum_km, lon, lat; status and fuel_l when the runner gives them), planned route (cum_km,
+    lon, lat) and the runner's daily records. ``formations`` (:data:`FORMATION_COLUMNS`),
+    ``tracks`` (time, formation_id, cum_km, lon, lat, status[, refills_on_hand, fuel_l, mode])
+    and ``routes`` (formation_id, cum_km, lon, lat): every formation; built from the headline
+    formation when the runner gives none. ``departure_line``: the army's departure line
+    ((lon, lat), ...), empty when the run has none. ``terrain`` (a :class:`TerrainRef`, a
+    terrain Dataset, or None), ``seasons`` (((start, "dry"|"wet"), ...)) and ``speed_scale``:
+    what the off-route timing needs. ``army_name``: how sources name the army.
+    """
 
     track: pd.DataFrame
     route_points: pd.DataFrame
     daily: pd.DataFrame
+    formations: pd.DataFrame | None = None
+    tracks: pd.DataFrame | None = None
+    routes: pd.DataFrame | None = None
+    departure_line: tuple[tuple[float, float], ...] = ()
+    terrain: Any = None
+    seasons: tuple[tuple[pd.Timestamp, str], ...] = ()
+    speed_scale: float = 1.0
+    army_name: str = ""
+
+    def __post_init__(self) -> None:
+        if self.formations is None:
+            object.__setattr__(self, "formations", _one_formation("main", "army", "", ""))
+        fid = str(self.formations["formation_id"].iloc[0])
+        if self.tracks is None:
+            object.__setattr__(self, "tracks", self.track.assign(formation_id=fid))
+        if self.routes is None:
+            object.__setattr__(self, "routes", self.route_points.assign(formation_id=fid))
+
+    @property
+    def formation_ids(self) -> list[str]:
+        return [str(f) for f in self.formations["formation_id"]]
+
+    def track_of(self, formation_id: str) -> pd.DataFrame:
+        """One formation's track (time-sorted, index reset)."""
+        t = self.tracks[self.tracks["formation_id"] == formation_id]
+        return t.sort_values("time", kind="stable").reset_index(drop=True)
+
+    def route_of(self, formation_id: str) -> pd.DataFrame:
+        """One formation's planned route (cum_km, lon, lat)."""
+        return self.routes[self.routes["formation_id"] == formation_id].reset_index(drop=True)
+
+    def formation(self, formation_id: str) -> dict:
+        """One formation's row of :attr:`formations` as a dict."""
+        f = self.formations[self.formations["formation_id"] == formation_id]
+        return f.iloc[0].to_dict()
+
+
+def _one_formation(fid: str, kind: str, name: str, pace: str, movement: str = "",
+                   start: tuple[float, float] = (np.nan, np.nan), role: str = "") -> pd.DataFrame:
+    return pd.DataFrame([{
+        "formation_id": fid, "name": name, "kind": kind, "parent": None,
+        "movement": movement, "aliases": (), "start_lon": start[0], "start_lat": start[1],
+        "pace_vehicle": pace, "role": role,
+    }], columns=list(FORMATION_COLUMNS))
 
 
 def default_runner() -> Callable[..., Any]:
@@ -76,11 +158,16 @@ def _terrain(bbox: tuple[float, float, float, float], resolution_m: float, dem: 
 
 
 #: Optional track columns kept when the runner provides them (the fuel question reads them).
-_TRACK_EXTRAS: tuple[str, ...] = ("status", "fuel_l")
+_TRACK_EXTRAS: tuple[str, ...] = ("status", "fuel_l", "refills_on_hand")
 
 
 def trace_of(result: Any) -> RunTrace:
-    """Slim a runner's result (anything with ``track``, ``route_points``, ``daily``)."""
+    """Slim a runner's result to a :class:`RunTrace`.
+
+    A result with the formations contract (``formations``, ``tracks``, ``routes``) keeps them;
+    any other result (``track``, ``route_points``, ``daily``: a synthetic column) is one
+    formation, ``main``. Each formation's track starts at km 0 (the runner records step ends).
+    """
     keep = ["time", "cum_km", "lon", "lat"] + [c for c in _TRACK_EXTRAS if c in result.track]
     track = result.track[keep].reset_index(drop=True)
     track["time"] = pd.to_datetime(track["time"])
@@ -91,8 +178,97 @@ def trace_of(result: Any) -> RunTrace:
         first = track.iloc[[0]].assign(time=start, cum_km=0.0, lon=route["lon"].iloc[0],
                                         lat=route["lat"].iloc[0])
         track = pd.concat([first, track], ignore_index=True)
-    daily = getattr(result, "headline_daily", result.daily)
-    return RunTrace(track=track, route_points=route, daily=daily.reset_index(drop=True))
+    daily = getattr(result, "headline_daily", None)
+    daily = daily if isinstance(daily, pd.DataFrame) and len(daily) else result.daily
+    common = dict(track=track, route_points=route, daily=daily.reset_index(drop=True),
+                  terrain=_terrain_ref(result), seasons=_seasons(result),
+                  speed_scale=_speed_scale(result), army_name=_army_name(result))
+    formations = getattr(result, "formations", None)
+    if isinstance(formations, pd.DataFrame) and len(formations):
+        return RunTrace(**common, formations=_formations_frame(formations),
+                        tracks=_tracks_frame(result.tracks, start),
+                        routes=result.routes[["formation_id", "cum_km", "lon", "lat"]].reset_index(drop=True),
+                        departure_line=tuple((float(a), float(b))
+                                             for a, b in (getattr(result, "departure_line", None) or ())))
+    return RunTrace(**common)
+
+
+def _formations_frame(f: pd.DataFrame) -> pd.DataFrame:
+    out = f.copy()
+    for col in FORMATION_COLUMNS:
+        if col not in out:
+            out[col] = "" if col not in ("start_lon", "start_lat") else np.nan
+    out["aliases"] = [tuple(a) if isinstance(a, (list, tuple)) else ((a,) if isinstance(a, str) and a else ())
+                      for a in out["aliases"]]
+    out["formation_id"] = out["formation_id"].astype(str)
+    return out[list(FORMATION_COLUMNS)].reset_index(drop=True)
+
+
+_TRACKS_KEEP = ("time", "formation_id", "cum_km", "lon", "lat", "status", "mode", "fuel_l",
+                "refills_on_hand")
+
+
+def _tracks_frame(tracks: pd.DataFrame, start: pd.Timestamp | None) -> pd.DataFrame:
+    """The formations' tracks, each starting at km 0 at its first time or H-hour."""
+    t = tracks[[c for c in _TRACKS_KEEP if c in tracks]].copy()
+    t["time"] = pd.to_datetime(t["time"])
+    t["formation_id"] = t["formation_id"].astype(str)
+    parts = []
+    for _, g in t.groupby("formation_id", sort=False):
+        g = g.sort_values("time", kind="stable")
+        if len(g) and g["cum_km"].iloc[0] > 0:
+            step = (g["time"].iloc[1] - g["time"].iloc[0]) if len(g) > 1 else pd.Timedelta(hours=1)
+            t0 = g["time"].iloc[0] - step
+            if start is not None and start < g["time"].iloc[0]:
+                t0 = max(t0, start)
+            parts.append(g.iloc[[0]].assign(time=t0, cum_km=0.0))
+        parts.append(g)
+    return pd.concat(parts, ignore_index=True) if parts else t
+
+
+def _terrain_ref(result: Any) -> Any:
+    """The run's terrain: a :class:`TerrainRef` (box, resolution, DEM), or the Dataset itself
+    when the result carries one (``terrain``: synthetic runs)."""
+    given = getattr(result, "terrain", None)
+    if given is not None and hasattr(given, "data_vars"):
+        return given
+    prov = getattr(result, "provenance", None) or {}
+    box = getattr(result, "terrain_box", None)
+    sc = getattr(result, "scenario", None)
+    if box is None and sc is not None:
+        try:
+            from logistics.advance.plan import scenario_bbox
+
+            box = scenario_bbox(sc)
+        except Exception:  # noqa: BLE001 - a scenario without points: no off-route timing
+            box = None
+    res = prov.get("resolution_m")
+    if box is None or res is None:
+        return None
+    return TerrainRef(tuple(float(v) for v in box), float(res), str(prov.get("dem", "merged")))
+
+
+def _seasons(result: Any) -> tuple[tuple[pd.Timestamp, str], ...]:
+    spans = getattr(result, "seasons", None)
+    if spans is None:
+        spans = getattr(getattr(result, "scenario", None), "seasons", None) or ()
+    out = []
+    for s in spans:
+        if isinstance(s, tuple):
+            out.append((pd.Timestamp(s[0]), str(s[1])))
+        else:
+            out.append((pd.Timestamp(s.start.value), str(s.season)))
+    return tuple(out)
+
+
+def _speed_scale(result: Any) -> float:
+    prov = getattr(result, "provenance", None) or {}
+    return float((prov.get("overrides") or {}).get("speed_scale", 1.0))
+
+
+def _army_name(result: Any) -> str:
+    sc = getattr(result, "scenario", None)
+    return str(getattr(result, "army_name", "") or getattr(sc, "name", "") or "")
 
 
 def _start_time(result: Any) -> pd.Timestamp | None:

@@ -1,38 +1,53 @@
-"""Score a modeled advance against documented rows: date errors at places, km errors at dates.
+"""Score an army against documented rows: each row on its formation, by its event kind.
 
-A modeled advance is two plain frames: ``track`` (``time, cum_km, lon, lat`` per step, time
-naive local) and ``route_points`` (``cum_km, lon, lat`` along the route). The same functions
-score the model and the planned-rate baseline.
+An army is a :class:`~logistics.history.runs.RunTrace`: formations with hourly tracks
+(``time, cum_km, lon, lat[, status]``) and planned routes (``cum_km, lon, lat``). Each row is
+matched to the formations it names (:mod:`~logistics.history.match`; several: the first to
+reach the place is scored) and scored by what it records (:mod:`~logistics.history.events`).
 
 Definitions (the report repeats them):
 
-* **Place rows** (a coordinate): the route *reaches* the place where it first passes within
-  ``tolerance_km`` of it (the closest point of that first pass,
-  :func:`logistics.geodesy.locate_on_route`, the rule the advance's stops use too); otherwise
-  the row reports how far the route misses. The modeled arrival is when the track's ``cum_km`` reaches that route km.
-  A documented date D means "by the end of D" (window [D 00:00, D+1 00:00)); with
+* **Places** (a coordinate): the formation's route *reaches* the place where it first passes
+  within ``tolerance_km`` of it (the closest point of that first pass,
+  :func:`logistics.geodesy.locate_on_route`, the rule the advance's stops use too); the
+  modeled arrival is when the track's ``cum_km`` reaches that route km. A place the route does
+  not pass is timed by the cost engine from the track (:mod:`~logistics.history.offroute`).
+  ``route_error_km`` is how far the route misses the place (0 within the tolerance). An
+  *approach* is the time the formation first enters the circle of the stated distance (at
+  least the tolerance); a *forward edge* the time it enters the tolerance circle; a *capture*
+  the arrival plus the fight the track shows there (a fortified-region status), else the
+  arrival, flagged; a *siege end* only where the track shows a siege at the place that ends;
+  an *air landing* is never scored.
+* A documented date D means "by the end of D" (window [D 00:00, D+1 00:00)); with
   ``date_basis == "no_later_than"`` any arrival before the end of D is on time. The signed date
   error is 0 inside the window, else days from the nearest window edge (positive = model late).
   A place the model had not reached when its run ended gives a *censored* error: the error is
   at least (run end - window end), flagged ``date_censored``.
-* **Distance rows** (``km_min``/``km_max``): the modeled ``cum_km`` at the end of D against the
-  range: 0 inside, else the signed km beyond the violated bound; a missing bound is open
-  (">450", "250 (up to)"). ``rel_km_error`` divides by the violated bound.
+* **Distances** (``km_min``/``km_max``): the formation's *depth* at the end of D, its km along
+  its route less the km where it crosses the departure line (:mod:`~logistics.history.depth`),
+  against the range: 0 inside, else the signed km beyond the violated bound; a missing bound
+  is open (">450", "250 (up to)"). ``rel_km_error`` divides by the violated bound. A documented
+  depth shorter than the place's distance from the departure line is flagged, not scored.
 * ``error_km``, one km error per scorable row for skill and calibration: ``km_error`` when the
-  row has a documented distance, else ``place_km_error``: 0 if the model passes the place
-  during the documented window, else the km it is behind the place at the window's end
-  (negative) or past it at the window's start (positive). Not censored, so it stays
-  informative when the model never gets there.
+  row has a scored distance, else ``place_km_error``: 0 if the model gets to the place during
+  the documented window, else the km it still had to go at the window's end (negative; on an
+  off-route leg, the part of the leg not yet done) or the km it had made since getting there at
+  the window's start (positive).
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from logistics.geodesy import great_circle_km, locate_on_route
+from logistics.history.depth import crossing_km, depth_flag
 
 __all__ = [
     "DEFAULT_TOLERANCE_KM",
@@ -41,6 +56,7 @@ __all__ = [
     "window_error_days",
     "range_error_km",
     "score_rows",
+    "score_army",
     "find_disagreements",
     "SCORE_COLUMNS",
 ]
@@ -54,9 +70,11 @@ _DAY = pd.Timedelta(days=1)
 
 #: Columns of the frame :func:`score_rows` returns (one row per documented row).
 SCORE_COLUMNS: tuple[str, ...] = (
-    "row", "route_km_at_place", "miss_km", "arrival_time", "modeled_km", "km_error",
-    "rel_km_error", "place_km_error", "error_km", "date_error_days", "date_censored",
-    "scorable_date", "scorable_km", "scorable", "note",
+    "row", "event", "matched_formation", "match_rule", "candidates", "crossing_km",
+    "route_km_at_place", "route_error_km", "timing", "leave_time", "leave_lon", "leave_lat",
+    "arrival_time", "fight", "modeled_lon", "modeled_lat", "modeled_km", "km_error",
+    "rel_km_error", "depth_flag", "place_km_error", "error_km", "date_error_days",
+    "date_censored", "scorable_date", "scorable_km", "scorable", "note", "problem",
 )
 
 
@@ -101,83 +119,301 @@ def range_error_km(modeled_km: float, km_min: float, km_max: float) -> tuple[flo
     return 0.0, 0.0
 
 
-def score_rows(rows: pd.DataFrame, track: pd.DataFrame, route_points: pd.DataFrame, *,
-               tolerance_km: float = DEFAULT_TOLERANCE_KM) -> pd.DataFrame:
-    """Score documented rows (as parsed by ``load_documented``) of one axis against one advance.
+def score_rows(rows: pd.DataFrame, trace: Any, *, tolerance_km: float = DEFAULT_TOLERANCE_KM,
+               timer: Any = None, line: Sequence[tuple[float, float]] | None = None) -> pd.DataFrame:
+    """Score documented rows (as parsed by ``load_documented``) of one axis against one army.
 
+    ``trace`` is a :class:`~logistics.history.runs.RunTrace`; each row is matched to its
+    formations (:mod:`~logistics.history.match`) and scored by its event kind
+    (:mod:`~logistics.history.events`). ``timer`` (an
+    :class:`~logistics.history.offroute.OffRouteTimer` on the run's terrain, or None) times
+    places off the formation's route; ``line`` is the departure line (default the trace's).
     Returns one row per input row with :data:`SCORE_COLUMNS`; rows that cannot be scored have
-    ``scorable`` False and the reason in ``note``.
+    ``scorable`` False and the reason in ``note``; ``problem`` names what is wrong with the
+    row itself (a formation no army has, a place no formation can reach).
     """
-    out = [_score_one(r, track, route_points, tolerance_km) for r in rows.to_dict("records")]
+    from logistics.history.match import match_rows
+
+    line = tuple(line) if line is not None else tuple(trace.departure_line)
+    usable = rows[rows["usable"]] if "usable" in rows else rows
+    matches = match_rows(usable, trace.formations, army_name=getattr(trace, "army_name", ""))
+    ctx = _Context(trace, tolerance_km, timer, line)
+    out = []
+    for r in rows.to_dict("records"):
+        if not r.get("usable", True):
+            res = _blank(r)
+            res["note"] = f"not scored: {r.get('issues') or 'invalid row'}"
+            out.append(res)
+            continue
+        out.append(_score_matched(r, matches[int(r["row"])], ctx))
     frame = pd.DataFrame(out, columns=list(SCORE_COLUMNS))
     return frame.astype({"date_censored": bool, "scorable_date": bool, "scorable_km": bool,
                          "scorable": bool})
 
 
-def _score_one(r: dict, track: pd.DataFrame, route_points: pd.DataFrame, tol: float) -> dict:
+def score_army(rows: pd.DataFrame, trace: Any, *, line=(), tolerance_km: float = DEFAULT_TOLERANCE_KM,
+               offroute: bool = True) -> pd.DataFrame:
+    """:func:`~logistics.history.score.score_rows` with the off-route timer and departure line
+    of the axis (the run's own line first)."""
+    from logistics.history.offroute import timer_for
+
+    pts = [(float(a), float(b)) for a, b in zip(rows["lon"], rows["lat"]) if not (np.isnan(a) or np.isnan(b))]
+    timer = timer_for(trace, pts) if offroute and pts else None
+    return score_rows(rows, trace, tolerance_km=tolerance_km, timer=timer,
+                      line=trace.departure_line or line)
+
+
+@dataclass
+class _Context:
+    trace: Any
+    tol: float
+    timer: Any
+    line: tuple
+    cache: dict = field(default_factory=dict)
+
+    def formation(self, fid: str) -> tuple[pd.DataFrame, pd.DataFrame, float, dict]:
+        if fid not in self.cache:
+            track, route = self.trace.track_of(fid), self.trace.route_of(fid)
+            self.cache[fid] = (track, route, crossing_km(route, self.line), self.trace.formation(fid))
+        return self.cache[fid]
+
+
+def _blank(r: dict) -> dict:
     res: dict = {c: math.nan for c in SCORE_COLUMNS}
-    res.update(row=r["row"], arrival_time=pd.NaT, date_censored=False, scorable_date=False,
-               scorable_km=False, scorable=False)
-    notes: list[str] = []
-    if not r.get("usable", True):
-        res["note"] = f"not scored: {r.get('issues') or 'invalid row'}"
-        return res
-    day = pd.Timestamp(r["date"]).normalize()
-    end_of_day = day + _DAY
-    run_start, run_end = pd.Timestamp(track["time"].iloc[0]), pd.Timestamp(track["time"].iloc[-1])
-    modeled_km = km_at_time(track, end_of_day)
-    res["modeled_km"] = modeled_km
-    if end_of_day > run_end:
-        notes.append(f"documented date after the run's end ({run_end:%Y-%m-%d %H:%M}): "
-                     "modeled km held at its last value")
-    has_place = not (math.isnan(r["lat"]) or math.isnan(r["lon"]))
-    has_km = not (math.isnan(r["km_min"]) and math.isnan(r["km_max"]))
-    if has_place:
-        fix = locate_on_route(route_points, r["lon"], r["lat"], tolerance_km=tol)
-        res["miss_km"] = fix.miss_km
-        if fix.reached:
-            res["route_km_at_place"] = fix.route_km
-            res["place_km_error"] = _place_km_error(track, fix.route_km, day, r["date_basis"])
-            arrival = time_at_km(track, fix.route_km)
-            if arrival is not None:
-                res["arrival_time"] = arrival
-                res["date_error_days"] = window_error_days(arrival, day, basis=r["date_basis"])
-                res["scorable_date"] = True
-            elif run_end >= end_of_day:
-                res["date_error_days"] = (run_end - end_of_day) / _DAY
-                res["date_censored"] = True
-                res["scorable_date"] = True
-                notes.append(f"place not reached by the run's end ({run_end:%Y-%m-%d}): "
-                             "date error is a lower bound")
-            else:
-                notes.append("run ended before the documented date without reaching the place")
-        else:
-            notes.append(f"route misses the place by {fix.miss_km:.1f} km (tolerance {tol:g} km)")
-    if has_km:
-        res["km_error"], res["rel_km_error"] = range_error_km(modeled_km, r["km_min"], r["km_max"])
-        res["scorable_km"] = True
-        res["error_km"] = res["km_error"]
-    elif not math.isnan(res["place_km_error"]):
-        res["error_km"] = res["place_km_error"]
-    if not has_place and not has_km:
-        notes.append("no coordinate and no distance in the source: reported, not scored")
-    if run_start > end_of_day:
-        notes.append("documented date before the run's start")
-    res["scorable"] = bool(res["scorable_date"] or res["scorable_km"])
-    res["note"] = "; ".join(notes)
+    res.update(row=r["row"], event=r.get("event", ""), arrival_time=pd.NaT, leave_time=pd.NaT,
+               date_censored=False, scorable_date=False, scorable_km=False, scorable=False,
+               note="", problem="", timing="", fight="", depth_flag="", matched_formation="",
+               match_rule="", candidates="")
     return res
 
 
-def _place_km_error(track: pd.DataFrame, route_km: float, day: pd.Timestamp, basis: str) -> float:
-    """Km by which the model misses the documented day at the place: 0 if it passes the place
-    during the day's window, else how far behind (negative) at its end or ahead (positive)
-    at its start (never ahead with ``no_later_than``)."""
-    behind = km_at_time(track, day + _DAY) - route_km
-    if behind < 0:
-        return behind
-    ahead = km_at_time(track, day) - route_km
-    return ahead if ahead > 0 and basis != "no_later_than" else 0.0
+def _score_matched(r: dict, match: Any, ctx: _Context) -> dict:
+    """Score the row against every candidate formation; keep the first to reach."""
+    tried = [_score_one(r, fid, ctx) for fid in match.candidates]
+    if not tried:
+        res = _blank(r)
+        res["note"] = "the army has no formation to score against"
+        return res
+    if len(tried) == 1:
+        best = tried[0]
+    elif r.get("event") == "distance" or math.isnan(r["lat"]):
+        best = max(tried, key=lambda x: -math.inf if math.isnan(x["modeled_km"]) else x["modeled_km"])
+    else:
+        best = min(tried, key=lambda x: (pd.isna(x["arrival_time"]),
+                                         x["arrival_time"] if not pd.isna(x["arrival_time"]) else pd.Timestamp.max,
+                                         _nz(x["route_error_km"])))
+    best["match_rule"] = match.rule
+    best["candidates"] = ",".join(match.candidates)
+    notes = [n for n in (getattr(match, "note", ""), best["note"]) if n]
+    if len(tried) > 1:
+        how = ("the deepest at the end of the day" if r.get("event") == "distance" or math.isnan(r["lat"])
+               else "the first to reach the place")
+        notes.insert(0, f"matched to {best['matched_formation']}, {how} among "
+                        f"{len(tried)} formations ({match.rule})")
+    problems = [p for p in (match.problem, best["problem"]) if p]
+    best["note"] = "; ".join(notes)
+    best["problem"] = "; ".join(problems)
+    return best
 
+
+def _nz(v: float) -> float:
+    return math.inf if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+
+
+_FIGHT = re.compile(r"fortif|assault|breakthrough|besieg|siege|fight|battle|storm", re.IGNORECASE)
+_SIEGE = re.compile(r"besieg|siege|detached", re.IGNORECASE)
+
+
+def _score_one(r: dict, fid: str, ctx: _Context) -> dict:
+    track, route, cross, form = ctx.formation(fid)
+    res = _blank(r)
+    res["matched_formation"] = fid
+    notes: list[str] = []
+    day = pd.Timestamp(r["date"]).normalize()
+    end = day + _DAY
+    if track.empty:
+        res["note"] = f"formation {fid} has no track"
+        return res
+    run_start, run_end = pd.Timestamp(track["time"].iloc[0]), pd.Timestamp(track["time"].iloc[-1])
+    kind = r.get("event") or ("distance" if math.isnan(r["lat"]) else "arrival")
+    res["event"] = kind
+    res["crossing_km"] = cross
+    res["modeled_km"] = km_at_time(track, end) - cross
+    res["modeled_lon"], res["modeled_lat"] = _lonlat_at(track, end)
+    if end > run_end:
+        notes.append(f"documented date after the run's end ({run_end:%Y-%m-%d %H:%M}): "
+                     "modeled position held at its last value")
+    has_place = not (math.isnan(r["lat"]) or math.isnan(r["lon"]))
+    has_km = not (math.isnan(r["km_min"]) and math.isnan(r["km_max"]))
+    if has_place:
+        res["route_error_km"] = locate_on_route(route, r["lon"], r["lat"], tolerance_km=ctx.tol).miss_km
+    if kind == "air_landing":
+        notes.append("air landing: not a ground advance, not scored (its route error and the "
+                     "modeled position are reported)")
+        has_place = has_km = False
+    if has_km:
+        short = float(r.get("event_short_km") or 0.0) if kind == "approach" else 0.0
+        flag = depth_flag(r["km_min"], r["km_max"], r["lon"], r["lat"], ctx.line,
+                          tolerance_km=ctx.tol, short_km=short)
+        if flag:
+            res["depth_flag"] = flag
+            notes.append(flag)
+        else:
+            res["km_error"], res["rel_km_error"] = range_error_km(res["modeled_km"], r["km_min"], r["km_max"])
+            res["scorable_km"] = True
+    if has_place and kind == "siege_end":
+        _siege(r, track, ctx.tol, res, notes)
+    elif has_place:
+        _place(r, kind, track, route, form, ctx, res, notes, run_end, end)
+    if not np.isnan(res["km_error"]):
+        res["error_km"] = res["km_error"]
+    elif not np.isnan(res["place_km_error"]):
+        res["error_km"] = res["place_km_error"]
+    if not (has_place or has_km) and kind != "air_landing" and not res["depth_flag"]:
+        notes.append("no coordinate and no distance in the source: reported, not scored")
+    if run_start > end:
+        notes.append("documented date before the run's start")
+    res["scorable"] = bool(res["scorable_date"] or res["scorable_km"])
+    res["note"] = "; ".join(dict.fromkeys(n for n in notes if n))
+    return res
+
+
+def _place(r, kind, track, route, form, ctx: _Context, res, notes, run_end, end) -> None:
+    """Time the event at the row's place: along the route when it passes, else off it."""
+    day = end - _DAY
+    short = float(r.get("event_short_km") or 0.0)
+    radius = max(short, ctx.tol) if kind == "approach" else ctx.tol
+    entry = kind in ("approach", "forward_edge")
+    fix = locate_on_route(route, r["lon"], r["lat"], tolerance_km=radius, entry=entry)
+    arrival, leave, leg_km = None, None, 0.0
+    if fix.reached:
+        res["timing"] = "route"
+        res["route_km_at_place"] = fix.route_km
+        arrival = time_at_km(track, fix.route_km)
+        leave = arrival
+    elif ctx.timer is None:
+        notes.append(f"route misses the place by {fix.miss_km:.1f} km (tolerance {radius:g} km) and "
+                     "the run has no terrain to time the way there: not scored")
+        return
+    else:
+        held = _last_fight_end(track, fix.route_km)
+        o = ctx.timer.time(track, vehicle=str(form.get("pace_vehicle") or ""),
+                           seasons=ctx.trace.seasons, lon=r["lon"], lat=r["lat"], radius_km=radius,
+                           speed_scale=ctx.trace.speed_scale, not_before=held)
+        res["timing"] = "off-route"
+        if not o.reached:
+            notes.append(f"route misses the place by {fix.miss_km:.1f} km and {o.note}: not scored")
+            res["problem"] = f"no way to the place for formation {res['matched_formation']}: {o.note}"
+            return
+        arrival, leave = o.arrival, o.leave_time
+        res["leave_time"], res["leave_lon"], res["leave_lat"] = o.leave_time, o.leave_lon, o.leave_lat
+        leg_km = max(float(great_circle_km(o.leave_lon, o.leave_lat, r["lon"], r["lat"])) - radius, 0.0)
+        notes.append(f"off the route by {fix.miss_km:.0f} km: timed by the cost engine from the track "
+                     f"at {o.leave_time:%d %b %H:%M} ({o.travel_h:.1f} h at the formation's own pace, "
+                     f"x{o.duty:.2f} the cost engine's time)"
+                     + (f", leaving no earlier than the end of its fight on the way ({held:%d %b %H:%M})"
+                        if held is not None else ""))
+    if arrival is not None and kind == "capture":
+        arrival = _capture(track, arrival, r, ctx.tol, res, notes)
+    if arrival is not None and arrival > run_end:
+        arrival = None
+    if arrival is not None:
+        res["arrival_time"] = arrival
+        res["date_error_days"] = window_error_days(arrival, day, basis=r["date_basis"])
+        res["scorable_date"] = True
+        res["place_km_error"] = _km_behind(track, arrival, leave, leg_km, day, r["date_basis"])
+    elif run_end >= end:
+        res["date_error_days"] = (run_end - end) / _DAY
+        res["date_censored"] = True
+        res["scorable_date"] = True
+        if res["timing"] == "route":
+            res["place_km_error"] = km_at_time(track, end) - float(res["route_km_at_place"])
+        notes.append(f"place not reached by the run's end ({run_end:%Y-%m-%d}): date error is a lower bound")
+    else:
+        notes.append("run ended before the documented date without reaching the place")
+
+
+def _km_behind(track, arrival, leave, leg_km, day, basis) -> float:
+    """Km by which the formation misses the documented day at the place: 0 if it gets there
+    in the window; behind (negative): track km still to go at the window's end plus the part of
+    the off-route leg not yet done; ahead (positive): track km made between getting there and
+    the window's start (never ahead with ``no_later_than``)."""
+    start, end = day, day + _DAY
+    if arrival > end:
+        left = max(km_at_time(track, min(leave, arrival)) - km_at_time(track, end), 0.0)
+        if leg_km > 0:
+            frac = 1.0 if end <= leave else (arrival - end) / max(arrival - leave, pd.Timedelta(seconds=1))
+            left += leg_km * min(1.0, float(frac))
+        return -left
+    if arrival < start and basis != "no_later_than":
+        return km_at_time(track, start) - km_at_time(track, arrival)
+    return 0.0
+
+
+def _last_fight_end(track: pd.DataFrame, route_km: float) -> pd.Timestamp | None:
+    """When the formation's last fight (a fortified-region status) short of ``route_km`` on its
+    route ends: an off-route leg starts no earlier (the cost engine does not price the fight).
+    None when it fights nowhere before that km."""
+    if "status" not in track or track.empty or not math.isfinite(route_km):
+        return None
+    fight = (track["status"].astype(str).str.contains(_FIGHT).to_numpy()
+             & (track["cum_km"].to_numpy(float) <= route_km + 1e-9))
+    if not fight.any():
+        return None
+    i = int(np.flatnonzero(fight)[-1])
+    return pd.Timestamp(pd.to_datetime(track["time"]).iloc[i])  # a step's record is its end
+
+
+def _capture(track, arrival, r, tol, res, notes) -> pd.Timestamp:
+    """Arrival plus the fight the track represents at the place (a fortified-region status);
+    none: the arrival, flagged."""
+    status = track["status"].astype(str) if "status" in track else pd.Series([""] * len(track))
+    near = great_circle_km(track["lon"].to_numpy(float), track["lat"].to_numpy(float), r["lon"], r["lat"]) <= tol
+    times = pd.to_datetime(track["time"])
+    fight = status.str.contains(_FIGHT).to_numpy() & near
+    if not fight.any():
+        res["fight"] = "not represented"
+        notes.append("capture after fighting: the model represents no fight here, scored as the arrival")
+        return arrival
+    after = np.flatnonzero((times >= arrival).to_numpy() & fight)
+    end = arrival
+    if after.size:
+        i = int(after[0])
+        while i + 1 < len(track) and (fight[i + 1] or status.iloc[i + 1] == "rest"):
+            i += 1
+        end = max(arrival, pd.Timestamp(times.iloc[i]))
+    labels = ", ".join(dict.fromkeys(status[fight]))
+    res["fight"] = labels
+    notes.append(f"capture after fighting: arrival plus the model's {labels} at the place")
+    return end
+
+
+def _siege(r, track, tol, res, notes) -> None:
+    """A siege's end is scored only where the track shows a siege at the place that ends."""
+    status = track["status"].astype(str) if "status" in track else pd.Series([""] * len(track))
+    near = great_circle_km(track["lon"].to_numpy(float), track["lat"].to_numpy(float), r["lon"], r["lat"]) <= tol
+    sieging = status.str.contains(_SIEGE).to_numpy() & near
+    if not sieging.any():
+        notes.append("siege end: the model does not represent this siege (no formation besieges "
+                     "the place), so its end is not scored")
+        return
+    last = int(np.flatnonzero(sieging)[-1])
+    if last == len(track) - 1:
+        notes.append("siege end: the model's besieging force stays to the run's end (the siege's "
+                     "end is not modelled), so it is not scored")
+        return
+    when = pd.Timestamp(track["time"].iloc[last])
+    res["arrival_time"] = when
+    res["timing"] = "siege"
+    res["date_error_days"] = window_error_days(when, pd.Timestamp(r["date"]), basis=r["date_basis"])
+    res["scorable_date"] = True
+
+
+def _lonlat_at(track: pd.DataFrame, when: pd.Timestamp) -> tuple[float, float]:
+    t = pd.to_datetime(track["time"]).to_numpy("datetime64[ns]").astype(np.int64)
+    v = pd.Timestamp(when).value
+    return (float(np.interp(v, t, track["lon"].to_numpy(float))),
+            float(np.interp(v, t, track["lat"].to_numpy(float))))
 
 def find_disagreements(rows: pd.DataFrame, *, tolerance_km: float = DEFAULT_TOLERANCE_KM
                        ) -> dict[int, list[str]]:

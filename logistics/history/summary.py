@@ -6,10 +6,14 @@ Error measures (each over the rows where it exists; the report repeats these def
   reached); a censored row (place never reached) counts at its lower bound and never as
   within a day.
 * ``median_abs_rel_km_error``: over rows with a documented distance.
-* ``mae_km`` / ``baseline_mae_km``: mean absolute ``error_km`` (see ``score.py``).
-* ``skill`` = 1 - mae_km / baseline_mae_km over rows scored for both model and baseline;
-  ``skill_date`` the same with absolute date errors in days. 1 = perfect, 0 = no better than
-  the planned rate, < 0 worse; NaN when the baseline's error is 0 (undefined) or no row pairs.
+* ``mae_km``: mean absolute ``error_km`` (see ``score.py``); ``baseline_route_mae_km`` and
+  ``baseline_indep_mae_km`` the same for the planned-rate baseline along the model's route and
+  along the model-independent route (``baseline.py``), each over the rows scored for both.
+* ``skill_route`` / ``skill_indep`` = 1 - model MAE / baseline MAE over rows scored for both
+  model and that baseline (km); ``skill_date_route`` / ``skill_date_indep`` the same with
+  absolute date errors in days. ``skill`` and ``skill_date`` are the *harder* of the two (the
+  lower skill: the baseline the model beats least). 1 = perfect, 0 = no better than the
+  planned rate, < 0 worse; NaN when the baseline's error is 0 (undefined) or no row pairs.
 """
 
 from __future__ import annotations
@@ -25,10 +29,12 @@ __all__ = ["SUMMARY_COLUMNS", "summarize", "format_summary"]
 
 #: Columns of :func:`summarize`'s frame.
 SUMMARY_COLUMNS: tuple[str, ...] = (
-    "axis_id", "rows", "scorable_rows", "date_rows", "censored_rows",
+    "axis_id", "rows", "scorable_rows", "date_rows", "censored_rows", "offroute_rows",
     "median_abs_date_error_days", "share_within_1_day", "distance_rows",
-    "median_abs_rel_km_error", "mae_km", "baseline_mae_km", "skill", "mae_date_days",
-    "baseline_mae_date_days", "skill_date", "disagreeing_rows",
+    "median_abs_rel_km_error", "median_route_error_km", "mae_km", "baseline_route_mae_km",
+    "baseline_indep_mae_km", "skill_route", "skill_indep", "skill", "mae_date_days",
+    "baseline_route_mae_date_days", "baseline_indep_mae_date_days", "skill_date_route",
+    "skill_date_indep", "skill_date", "disagreeing_rows",
 )
 
 OVERALL = "ALL"
@@ -52,40 +58,74 @@ def _mean(x: pd.Series) -> float:
     return float(np.mean(x)) if len(x) else math.nan
 
 
+def _pair(c: pd.DataFrame, model: str, base: str) -> tuple[float, float, float]:
+    """(model MAE, baseline MAE, skill) over the rows scored for both."""
+    if model not in c or base not in c:
+        return math.nan, math.nan, math.nan
+    p = c[[model, base]].apply(pd.to_numeric, errors="coerce").dropna()
+    return (_mean(p[model].abs()), _mean(p[base].abs()), _skill(p[model].abs(), p[base].abs()))
+
+
+def _harder(a: float, b: float) -> float:
+    vals = [v for v in (a, b) if not math.isnan(v)]
+    return min(vals) if vals else math.nan
+
+
 def _one(axis: str, c: pd.DataFrame) -> dict:
     dated = c[c["scorable_date"].astype(bool)]
-    abs_date = dated["date_error_days"].abs()
+    abs_date = pd.to_numeric(dated["date_error_days"]).abs()
     within = (abs_date <= 1.0) & ~dated["date_censored"].astype(bool)
     dist = c[c["scorable_km"].astype(bool)]
-    pair_km = c[["error_km", "baseline_error_km"]].dropna()
-    pair_d = c[["date_error_days", "baseline_date_error_days"]].dropna()
+    mae, b_route, s_route = _pair(c, "error_km", "baseline_route_error_km")
+    _, b_indep, s_indep = _pair(c, "error_km", "baseline_indep_error_km")
+    mae_d, bd_route, sd_route = _pair(c, "date_error_days", "baseline_route_date_error_days")
+    _, bd_indep, sd_indep = _pair(c, "date_error_days", "baseline_indep_date_error_days")
+    if math.isnan(mae):
+        mae = _mean(pd.to_numeric(c["error_km"]).abs())
+    if math.isnan(mae_d):
+        mae_d = _mean(abs_date)
+    timing = c["timing"].fillna("") if "timing" in c else pd.Series([""] * len(c))
+    route_err = pd.to_numeric(c["route_error_km"]) if "route_error_km" in c else pd.Series(dtype=float)
     return {
         "axis_id": axis,
         "rows": len(c),
         "scorable_rows": int(c["scorable"].astype(bool).sum()),
         "date_rows": len(dated),
         "censored_rows": int(dated["date_censored"].astype(bool).sum()),
+        "offroute_rows": int((timing[c["scorable_date"].astype(bool)] == "off-route").sum()),
         "median_abs_date_error_days": _median(abs_date),
         "share_within_1_day": float(within.mean()) if len(dated) else math.nan,
         "distance_rows": len(dist),
-        "median_abs_rel_km_error": _median(dist["rel_km_error"].abs()),
-        "mae_km": _mean(pair_km["error_km"].abs()),
-        "baseline_mae_km": _mean(pair_km["baseline_error_km"].abs()),
-        "skill": _skill(pair_km["error_km"].abs(), pair_km["baseline_error_km"].abs()),
-        "mae_date_days": _mean(pair_d["date_error_days"].abs()),
-        "baseline_mae_date_days": _mean(pair_d["baseline_date_error_days"].abs()),
-        "skill_date": _skill(pair_d["date_error_days"].abs(), pair_d["baseline_date_error_days"].abs()),
+        "median_abs_rel_km_error": _median(pd.to_numeric(dist["rel_km_error"]).abs()),
+        "median_route_error_km": _median(route_err[c["scorable_date"].astype(bool)]),
+        "mae_km": mae,
+        "baseline_route_mae_km": b_route,
+        "baseline_indep_mae_km": b_indep,
+        "skill_route": s_route,
+        "skill_indep": s_indep,
+        "skill": _harder(s_route, s_indep),
+        "mae_date_days": mae_d,
+        "baseline_route_mae_date_days": bd_route,
+        "baseline_indep_mae_date_days": bd_indep,
+        "skill_date_route": sd_route,
+        "skill_date_indep": sd_indep,
+        "skill_date": _harder(sd_route, sd_indep),
         "disagreeing_rows": int((c["disagreement"].fillna("") != "").sum()),
     }
 
 
 _HEADERS = (
     ("axis_id", "axis", "{}"), ("rows", "rows", "{:d}"), ("scorable_rows", "scored", "{:d}"),
+    ("offroute_rows", "off route", "{:d}"),
     ("median_abs_date_error_days", "median abs date err (d)", "{:.2f}"),
     ("share_within_1_day", "within 1 d", "{:.0%}"),
     ("median_abs_rel_km_error", "median abs rel km err", "{:.0%}"),
-    ("mae_km", "MAE km", "{:.0f}"), ("baseline_mae_km", "plan MAE km", "{:.0f}"),
-    ("skill", "skill (km)", "{:+.2f}"), ("skill_date", "skill (date)", "{:+.2f}"),
+    ("median_route_error_km", "median route err km", "{:.0f}"),
+    ("mae_km", "MAE km", "{:.0f}"),
+    ("skill_date_route", "date skill (model route)", "{:+.2f}"),
+    ("skill_date_indep", "date skill (indep. route)", "{:+.2f}"),
+    ("skill_route", "km skill (model route)", "{:+.2f}"),
+    ("skill_indep", "km skill (indep. route)", "{:+.2f}"),
 )
 
 
@@ -96,7 +136,7 @@ def format_summary(summary: pd.DataFrame, *, markdown: bool = False) -> str:
         row = []
         for key, _, fmt in _HEADERS:
             v = r[key]
-            row.append("-" if isinstance(v, float) and math.isnan(v) else fmt.format(v))
+            row.append("-" if v is None or (isinstance(v, float) and math.isnan(v)) else fmt.format(v))
         cells.append(row)
     if markdown:
         lines = ["| " + " | ".join(cells[0]) + " |", "|" + "---|" * len(cells[0])]

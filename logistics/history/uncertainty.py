@@ -5,7 +5,9 @@ scenario module's ``sample_overrides``; see configs/README.md) and one of the DE
 or ETOPO5, equal odds: a modelling choice, neither is known to be better for 1945 routes), and
 runs the scenario with its own seed. Seeds come from one ``numpy.random.SeedSequence(seed)``,
 so the same ``seed`` gives the same draws and, because results are collected in draw order,
-the same bands on one process or on any dask.distributed cluster.
+the same bands on one process or on any dask.distributed cluster. The quantiles of each
+documented row's modeled event time over the draws are computed where rows are scored
+(``logistics.history.compare``), with the same scoring as the nominal run.
 """
 
 from __future__ import annotations
@@ -19,8 +21,7 @@ import pandas as pd
 
 from logistics.errors import ConfigError
 from logistics.history.runs import Job, RunTrace, run_jobs
-from logistics.geodesy import locate_on_route
-from logistics.history.score import DEFAULT_TOLERANCE_KM, km_at_time, time_at_km
+from logistics.history.score import km_at_time
 
 __all__ = [
     "DEMS",
@@ -29,7 +30,6 @@ __all__ = [
     "MonteCarlo",
     "run_monte_carlo",
     "advance_bands",
-    "arrival_quantiles",
 ]
 
 #: DEM choices drawn with equal odds (names accepted by ``run_scenario(dem=...)``).
@@ -88,27 +88,3 @@ def advance_bands(runs: Sequence[RunTrace], times: Sequence[pd.Timestamp]) -> pd
     q = np.quantile(km, QUANTILES, axis=0)
     return pd.DataFrame({"time": pd.to_datetime(list(times)), "p10_km": q[0], "p50_km": q[1],
                          "p90_km": q[2]})
-
-
-def arrival_quantiles(runs: Sequence[RunTrace], places: pd.DataFrame, *,
-                      tolerance_km: float = DEFAULT_TOLERANCE_KM) -> pd.DataFrame:
-    """P10/P50/P90 arrival time at each place (``row, lon, lat``) over the draws.
-
-    A draw whose route misses the place or that never gets there counts as arriving never
-    (later than any time), so a quantile that falls among those is NaT; ``share_reached`` says
-    how many draws got there. Quantiles are order statistics (``inverted_cdf``): real draws.
-    """
-    out = []
-    for p in places.to_dict("records"):
-        t = []
-        for r in runs:
-            fix = locate_on_route(r.route_points, p["lon"], p["lat"], tolerance_km=tolerance_km)
-            when = time_at_km(r.track, fix.route_km) if fix.reached else None
-            t.append(np.inf if when is None else float(when.value))
-        arr = np.asarray(t)
-        q = np.quantile(arr, QUANTILES, method="inverted_cdf")
-        rec = {"row": p["row"], "share_reached": float(np.isfinite(arr).mean())}
-        for name, v in zip(("p10", "p50", "p90"), q):
-            rec[f"arrival_{name}"] = pd.Timestamp(int(v)) if np.isfinite(v) else pd.NaT
-        out.append(rec)
-    return pd.DataFrame(out, columns=["row", "share_reached", "arrival_p10", "arrival_p50", "arrival_p90"])

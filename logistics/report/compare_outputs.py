@@ -1,10 +1,14 @@
 """Write a comparison folder atomically: CSVs, figures and report.md, all or nothing.
 
-Files: ``comparison.csv`` (one row per documented row), ``summary.csv`` (per axis and ALL),
-``problems.csv`` (problems of the documented file), ``rates.csv`` (baseline rate per axis
-with its basis and source), ``draws.csv`` (Monte Carlo draws, when sampled),
-``advance_<axis>.png``, ``map.png``, ``map.html`` (interactive, offline),
-``fuel_<axis>.png`` (axes with documented fuel states), ``report.md``.
+Files: ``comparison.csv`` (one row per documented row), ``comparison.geojson`` (each
+documented place, the matched formation's modeled position at the end of that day and the line
+between them; EPSG:4326, opens in QGIS), ``summary.csv`` (per axis and ALL), ``problems.csv``
+(problems of the documented file and those found while scoring: row, column, value, why),
+``rates.csv`` (planned rates per class with basis and source), ``fuel_states.csv`` (documented
+fuel states against the matched formation's modeled refills), ``draws.csv`` (Monte Carlo draws,
+when sampled), ``advance_<axis>.png``, ``map.png``, ``map.html``
+(interactive, offline), ``fuel_<axis>.png`` (axes with documented
+fuel states), ``report.md``.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from logistics.report.compare_page import fuel_markdown, report_markdown
 from logistics.report.compare_plots import plot_advance, plot_fuel_states, plot_positions_map
 from logistics.report.web_map import comparison_map, write_map
 
-__all__ = ["write_comparison"]
+__all__ = ["write_comparison", "comparison_geojson"]
 
 
 def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | None = None,
@@ -30,14 +34,20 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
     skips the map (e.g. where the shipped rasters are not installed).
     """
     states = fuel_states if fuel_states is not None else load_fuel_states()
+    scored_states = getattr(comp, "fuel", None)
     out = Path(out_dir)
     with atomic_dir(out) as tmp:
         comp.table.to_csv(tmp / "comparison.csv", index=False)
         comp.summary.to_csv(tmp / "summary.csv", index=False)
-        comp.inputs.documented.problems_frame().to_csv(tmp / "problems.csv", index=False)
-        pd.DataFrame([{"axis_id": a, "rate_km_per_day": r.rate.rate_km_per_day, "basis": r.rate.basis,
-                       "source": r.rate.source, "quote": r.rate.quote, "reason": r.rate.reason}
-                      for a, r in comp.axes.items()]).to_csv(tmp / "rates.csv", index=False)
+        comparison_geojson(comp.table).to_file(tmp / "comparison.geojson", driver="GeoJSON")
+        pd.concat([comp.inputs.documented.problems_frame(), comp.problems],
+                  ignore_index=True).to_csv(tmp / "problems.csv", index=False)
+        if scored_states is not None and len(scored_states):
+            scored_states.to_csv(tmp / "fuel_states.csv", index=False)
+        rates = next(iter(comp.axes.values())).rates if comp.axes else None
+        pd.DataFrame([{"rate_class": r.name, "rate_km_per_day": r.rate_km_per_day, "basis": r.basis,
+                       "source": r.source, "quote": r.quote, "reason": r.reason}
+                      for r in (rates.rates.values() if rates else [])]).to_csv(tmp / "rates.csv", index=False)
         draws = [r.mc.draws().assign(axis_id=a) for a, r in comp.axes.items() if r.mc is not None]
         if draws:
             pd.concat(draws, ignore_index=True).to_csv(tmp / "draws.csv", index=False)
@@ -52,14 +62,17 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
             _save(plot_positions_map(comp, resolution_m=map_resolution_m), tmp / "map.png")
             files["map"] = "map.png"
         sections = []
+        if scored_states is not None and len(scored_states):
+            states = scored_states
         for axis, res in comp.axes.items():
             mine = states[states["axis_id"] == axis]
             if mine.empty:
                 continue
             verdict = fuel_verdict(axis, res.trace)
             mc = dry_time_quantiles(res.mc.runs) if res.mc is not None else None
-            text = fuel_markdown(verdict, mine, mc=mc, place_name=_near(verdict))
-            fig = plot_fuel_states(verdict, mine)
+            scored = mine if "model_refills" in mine else None
+            text = fuel_markdown(verdict, mine, mc=mc, place_name=_near(verdict), scored=scored)
+            fig = plot_fuel_states(verdict, mine, res.trace)
             if fig is not None:
                 name = f"fuel_{_safe(axis)}.png"
                 _save(fig, tmp / name)
@@ -70,6 +83,39 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
         page = report_markdown(comp, files=files, fuel_sections=sections)
         (tmp / "report.md").write_text(finish_page(page), encoding="utf-8")  # refs, no /abs
     return out
+
+
+def comparison_geojson(table: pd.DataFrame):
+    """The comparison as features (EPSG:4326): per documented row with a place, a ``documented``
+    point, a ``modeled`` point (the matched formation at the end of that day) and the ``error``
+    line between them; each feature carries the row's key figures."""
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point
+
+    keep = ["row", "axis_id", "date", "place_reached", "event", "matched_formation", "timing",
+            "route_error_km", "modeled_arrival", "date_error_days", "date_censored", "km_error",
+            "scorable", "note"]
+    feats = []
+    for r in table.to_dict("records"):
+        if pd.isna(r.get("lat")) or pd.isna(r.get("lon")):
+            continue
+        attrs = {k: r.get(k) for k in keep}
+        attrs["modeled_arrival"] = "" if pd.isna(attrs["modeled_arrival"]) else str(attrs["modeled_arrival"])
+        doc = Point(float(r["lon"]), float(r["lat"]))
+        feats.append({**attrs, "feature": "documented", "geometry": doc})
+        mlon, mlat = r.get("modeled_lon"), r.get("modeled_lat")
+        if mlon is None or mlat is None or pd.isna(mlon) or pd.isna(mlat):
+            continue
+        mod = Point(float(mlon), float(mlat))
+        feats.append({**attrs, "feature": "modeled", "geometry": mod})
+        feats.append({**attrs, "feature": "error", "geometry": LineString([doc, mod])})
+    cols = keep + ["feature", "geometry"]
+    frame = pd.DataFrame(feats, columns=cols)
+    for c in ("date_error_days", "km_error", "route_error_km"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce")
+    frame["date_censored"] = frame["date_censored"].astype(bool)
+    frame["scorable"] = frame["scorable"].astype(bool)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
 def _near(verdict) -> str | None:

@@ -9,37 +9,53 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from logistics.history.echelon import RULE_TEXT
+from logistics.history.baseline import JOIN_KM
+from logistics.history.events import EVENT_TEXT
+from logistics.history.events import RULES as EVENT_RULES
 from logistics.history.fuel import FuelVerdict
+from logistics.history.match import RULES as MATCH_RULES
 from logistics.history.summary import format_summary
 
 __all__ = ["report_markdown", "fuel_markdown"]
 
 _DEFINITIONS = """\
-**How rows are scored.** A documented date D means "by the end of D" (window D 00:00 to
-D+1 00:00, local time), unless the row's notes say "no later than" (then arriving earlier is
-on time). *Places*: the route reaches a place where it first passes within the tolerance of
-its coordinate; the modeled arrival is when the advance gets to that point of the route; the
-date error is 0 inside the window, else the days from its nearest edge (+ = model late). A
-place the model never reaches gives a *censored* error (at least the days from the window's
-end to the run's end). *Distances*: the modeled km at the end of D against the documented range
-(0 inside; ">450" a lower bound, "250 (up to)" an upper bound); relative error = km error /
-violated bound. `error_km` is one km error per row: against the documented distance, else the
-km the model is behind (or ahead of) the place at the window's edge.
+**How rows are scored.** Each row is scored against the formation it names (matching rules
+below; several formations: the first to reach the place, or for a distance the deepest at the
+end of the day) by what it records (its *event*, rules below). A documented date D means "by
+the end of D" (window D 00:00 to D+1 00:00, local time), unless the row's notes say "no later
+than" (then arriving earlier is on time). *Places*: the formation's route reaches a place where
+it first passes within the tolerance of its coordinate; the modeled arrival is when the
+formation gets to that point of its route. A place its route does not pass is timed by the cost
+engine: one reverse accumulation from the place for the formation's pace vehicle in the season
+in force, and the arrival is the earliest (time on its track + travel time from there divided
+by the share of hours the formation moved on its days of movement) over its track (an
+assumption: an off-route leg is marched like the rest of its advance). *Route error* is how far
+the formation's route misses the place, reported apart. The date error is 0 inside the window,
+else the days from its nearest edge (+ = model late). A place the model never reaches gives a
+*censored* error (at least the days from the window's end to the run's end). *Distances*: the
+formation's depth at the end of D (km along its route beyond where it crosses the army's
+departure line) against the documented range (0 inside; ">450" a lower bound, "250 (up to)" an
+upper bound); relative error = km error / violated bound. A documented depth shorter than the
+place's distance from the departure line is flagged and its distance not scored. `error_km` is
+one km error per row: against the documented distance, else the km the formation still had to
+go at the window's end (or had made since getting there at its start).
 
-**Skill** = 1 - (model mean absolute error / baseline mean absolute error) over rows scored for
-both; `skill (km)` uses `error_km`, `skill (date)` the date errors in days. 1 = perfect, 0 = no
-better than advancing at the planned rate along the same route, < 0 worse; '-' where the
-baseline's error is 0 (undefined) or no row is scored. Censored rows count at their lower
-bound and never as within a day. Documented distances are measured by the sources from their
-own start and along unknown paths; the model measures along its route.
+**Baselines and skill.** Each scored row also gets the planned rate of its formation's kind
+(`configs/history/planned-rates.yaml`), advancing from the departure line at H-hour along two
+routes: the model's own route (*model route*), and a route the model does not choose
+(*independent route*: the 1945 railway where a station within {join:g} km of the departure line
+and a station within the tolerance of the place are connected, else the straight line from the
+departure line). Skill = 1 - (model mean absolute error / baseline mean absolute error) over
+rows scored for both, in km and in days; 1 = perfect, 0 = no better than the plan, < 0 worse,
+'-' where the baseline's error is 0 or no row pairs. The headline is the harder of the two
+(the lower skill). Censored rows count at their lower bound and never as within a day.
 
 **Uncertainty** (with `--samples N`): each draw takes every `uncertain:` figure of the scenario
-uniformly in its range and one of the two DEMs, with its own seed; the band is P10-P90 of
-cumulative km over the draws, each along its own route (a DEM can move the route), and the
-arrival quantiles in comparison.csv (`mc_arrival_p10/p50/p90`) are order statistics of the
-draws (empty where fewer draws than that quantile reach the place).
-"""
+uniformly in its range and one of the two DEMs, with its own seed; the band is P10-P90 of the
+headline formation's km over the draws, and the quantiles in comparison.csv
+(`mc_arrival_p10/p50/p90`) are order statistics of each row's modeled event time, scored in
+every draw like the nominal run (empty where fewer draws than that quantile get there).
+""".format(join=JOIN_KM)
 
 
 def _axes_text(doc) -> str:
@@ -68,9 +84,10 @@ def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) ->
         f"axis: {s.get('samples')} (seed {s.get('seed')}); global overrides: "
         f"{', '.join(f'{k}={v:g}' for k, v in (s.get('overrides') or {}).items()) or 'none'}", "",
         "## Summary", "", format_summary(comp.summary, markdown=True), _DEFINITIONS,
-        f"**Echelons**: {RULE_TEXT}. The echelon used is the `echelon` column of "
-        f"comparison.csv; axes with a mobile scenario: "
-        f"{', '.join(getattr(inp, 'mobile', {})) or 'none'}.", "",
+        f"**Event kinds** (column `event`; the rule that decided is `event_rule`): {EVENT_RULES}",
+        "", "Each kind is scored by: " + "; ".join(f"*{k}*: {v}" for k, v in EVENT_TEXT.items()) + ".",
+        "", f"**Rows matched to formations** (columns `matched_formation`, `match_rule`, "
+        f"`candidates`): {MATCH_RULES}", "",
     ]
     if "map" in files:
         lines += ["## Documented vs modeled positions", "", f"![map]({files['map']})", ""]
@@ -84,25 +101,39 @@ def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) ->
 
 
 def _axis_section(axis, res, rows, files) -> list[str]:
-    r = res.rate
     out = [f"## {axis}", ""]
     if f"advance:{axis}" in files:
         out += [f"![advance {axis}]({files[f'advance:{axis}']})", ""]
-    cite = f" Source: {r.source}." if r.source else ""
-    quote = f' Quote: "{r.quote}".' if r.quote else ""
     if res.start_note:
         out += [f"Note: the {res.start_note}.", ""]
-    out += [f"Baseline: {r.rate_km_per_day:g} km/day ({r.basis}). {r.reason}{cite}{quote}", "",
-            "| row | echelon | date | place | documented km | model km | km err | arrival (model) | date err d | baseline date err d | note |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    forms = res.trace.formations
+    out += ["Formations: " + "; ".join(f"`{f['formation_id']}` {f['name']} ({f['kind']})"
+                                       for f in forms.to_dict("records")) + ".", ""]
+    line = res.line
+    out += [("Departure line: " + ", ".join(f"{lat:.3f} N {lon:.3f} E" for lon, lat in line) + ".")
+            if line else "Departure line: none known; depths from each formation's start.", ""]
+    used = sorted({str(c) for c in rows["baseline_rate_class"].dropna() if c})
+    for name in used:
+        r = res.rates.rates[name]
+        cite = f" Source: {r.source}." if r.source else ""
+        quote = f' Quote: "{r.quote}".' if r.quote else ""
+        out += [f"Baseline rate `{name}`: {r.rate_km_per_day:g} km/day ({r.basis}). {r.reason}{cite}{quote}", ""]
+    out += ["| row | date | place | event | formation (matched) | documented km | model depth km | km err | "
+            "route err km | timing | arrival (model) | date err d | plan date err d (model route / indep.) | note |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for x in rows.to_dict("records"):
         out.append(
-            f"| {x['row']} | {x.get('echelon') or '-'} | {x['date']} | {_short(x['place_reached'])} | "
+            f"| {x['row']} | {x['date']} | {_short(x['place_reached'])} | {x.get('event') or '-'} | "
+            f"{_short(x.get('matched_name') or x.get('matched_formation') or '-', 40)} | "
             f"{x['documented_km_text'] or '-'} | "
             f"{_f(x['modeled_km'], '{:.0f}')} | {_f(x['km_error'], '{:+.0f}')} | "
+            f"{_f(x.get('route_error_km'), '{:.0f}')} | {x.get('timing') or '-'} | "
             f"{_t(x['modeled_arrival'])} | {_f(x['date_error_days'], '{:+.2f}')}"
-            f"{' (censored)' if x['date_censored'] else ''} | {_f(x['baseline_date_error_days'], '{:+.2f}')} | "
-            f"{_short(x['note'], 90)} |")
+            f"{' (censored)' if x['date_censored'] else ''} | "
+            f"{_f(x.get('baseline_route_date_error_days'), '{:+.2f}')} / "
+            f"{_f(x.get('baseline_indep_date_error_days'), '{:+.2f}')}"
+            f"{' (' + x['baseline_indep_route'] + ')' if isinstance(x.get('baseline_indep_route'), str) and x.get('baseline_indep_route') else ''} | "
+            f"{_short(x['note'], 120)} |")
     return out + [""]
 
 
@@ -144,6 +175,11 @@ def _not_scored(comp) -> list[str]:
     if inp.documented.problems:
         out += ["", "Problems in the documented file (also in problems.csv):", ""]
         out += [f"- {p}" for p in inp.documented.problems]
+    found = getattr(comp, "problems", None)
+    if found is not None and len(found):
+        out += ["", "Problems found while scoring (row, column, value, why; also in problems.csv):", ""]
+        out += [f"- row {p['row']}, column {p['column']!r} = {p['value']!r}: {p['message']} ({p['consequence']})"
+                for p in found.to_dict("records")]
     if inp.config_problems:
         out += ["", "Configs not loaded:", ""] + [f"- {p}" for p in inp.config_problems]
     if len(out) == 2:
@@ -165,8 +201,9 @@ def _short(text, n: int = 60) -> str:
 
 
 def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None = None,
-                  place_name: str | None = None) -> str:
-    """The report section: the model's answer, then the documented states with their sources."""
+                  place_name: str | None = None, scored: pd.DataFrame | None = None) -> str:
+    """The report section: the model's answer, then the documented states with their sources
+    (``scored``: the states scored against the matched formations, when given)."""
     lines = [f"## The Khingan fuel question ({verdict.axis_id})", ""]
     if verdict.runs_dry:
         where = f" ({place_name})" if place_name else ""
@@ -184,15 +221,33 @@ def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None
         lines += ["", f"Monte Carlo ({mc['draws']} draws): {mc['share_dry']:.0%} run dry; first dry "
                   f"P10 {_ts(mc['first_dry_p10'])}, P50 {_ts(mc['first_dry_p50'])}, "
                   f"P90 {_ts(mc['first_dry_p90'])} (NaT: fewer draws than that quantile run dry)."]
+    if scored is not None and len(scored):
+        from logistics.history.fuel import FUEL_TOLERANCE_REFILLS
+
+        numeric = scored.dropna(subset=["refills_error"])
+        within = int(numeric["within_tolerance"].astype(bool).sum())
+        lines += ["", "Documented fuel states (configs/history/fuel-states.csv) against the matched "
+                  "formation's refills on hand at the end of that day (one refill = one full set of "
+                  "its tanks; several formations: their mean):", "",
+                  "| date | formation (documented) | place | state | refills | matched (model) | "
+                  "model refills | error | model status | source |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for s in scored.to_dict("records"):
+            lines.append(
+                f"| {s['date_text']} | {s['formation']} | {s['place'] or '-'} | {s['state']} | "
+                f"{_f(s['refills'], '{:.2f}')} | {s['matched_formation']} | "
+                f"{s['model_by_formation'] or '-'} | {_f(s['refills_error'], '{:+.2f}')} | "
+                f"{_short(s['model_status'], 60)} | {s['source']}: \"{s['quote']}\" |")
+        lines += ["", f"Within ±{FUEL_TOLERANCE_REFILLS:g} refill: {within} of {len(numeric)} documented "
+                  "states that give a figure.", ""]
+        return "\n".join(lines)
     lines += ["", "Documented fuel states (configs/history/fuel-states.csv):", "",
               "| date | formation | place | state | model that day | source |", "|---|---|---|---|---|---|"]
     for s in states.to_dict("records"):
         lines.append(f"| {s['date_text']} | {s['formation']} | {s['place'] or '-'} | {s['state']} | "
                      f"{_model_on(verdict, s['date'])} | {s['source']}: \"{s['quote']}\" |")
-    lines += ["", "The documented states are per corps; the model tracks the whole formation's fuel "
-              "per vehicle class, so compare the timing of the first halt for fuel and the refills "
-              "left, not the exact figures. The modeled refills are from `refills_total` "
-              "(fuel on hand / one full set of tanks of every class).", ""]
+    lines += ["", "The modeled refills are from `refills_total` (fuel on hand / one full set of "
+              "tanks of every class).", ""]
     return "\n".join(lines)
 
 

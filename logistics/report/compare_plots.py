@@ -18,28 +18,53 @@ from matplotlib.figure import Figure
 
 from logistics import settings
 
-__all__ = ["plot_advance", "plot_positions_map", "plot_fuel_states"]
+__all__ = ["place_label", "plot_advance", "plot_positions_map", "plot_fuel_states"]
 
 _DAY = pd.Timedelta(days=1)
 
 
+def place_label(text: object, n: int = 22) -> str:
+    """A documented place as a short label: its name up to the first bracket, comma or dash."""
+    t = str(text or "").strip().strip("'\"")
+    for sep in (" (", ",", ";", " - ", " via "):
+        if sep in t:
+            t = t.split(sep)[0]
+    t = t.strip().strip("'\"") or "?"
+    return t if len(t) <= n else t[: n - 1] + "…"
+
+
 def plot_advance(axis: object, rows: pd.DataFrame) -> Figure:
-    """Cumulative km vs time for one axis: model (with its P10-P90 band when sampled),
-    planned-rate baseline, documented distances (bars; triangles for open bounds) and
-    documented places at their route km across the documented day.
+    """Depth beyond the departure line vs time for every formation of one axis (the headline's
+    P10-P90 band when sampled), the planned rates of the rows' formations from H-hour, and the
+    documented rows labelled by place: distances as bars at the end of their day, places at
+    their depth along the matched formation's route across their day, each joined to the
+    model's event time there.
 
     ``axis`` is a ``compare.AxisResult``; ``rows`` its rows of the comparison table.
     """
-    fig, ax = _figure((9, 5.5))
-    tr = axis.trace.track
+    from logistics.history.depth import crossing_km
+
+    fig, ax = _figure((10, 6))
+    army = axis.trace
+    h = pd.to_datetime(army.tracks["time"]).min()
+    t_end = pd.to_datetime(army.tracks["time"]).max()
+    colours = {}
+    for i, fid in enumerate(army.formation_ids):
+        colours[fid] = f"C{i % 10}"
+        tr = army.track_of(fid)
+        cross = crossing_km(army.route_of(fid), axis.line)
+        name = army.formation(fid).get("name", fid)
+        ax.plot(tr["time"], tr["cum_km"] - cross, color=colours[fid], lw=1.6,
+                label=textwrap.shorten(f"{fid}: {name}", 60))
     if axis.band is not None:
-        ax.fill_between(axis.band["time"], axis.band["p10_km"], axis.band["p90_km"], color="C0",
-                        alpha=0.2, lw=0, label=f"model P10-P90 ({len(axis.mc.runs)} draws)")
-        ax.plot(axis.band["time"], axis.band["p50_km"], color="C0", ls="--", lw=1, label="model P50")
-    ax.plot(tr["time"], tr["cum_km"], color="C0", lw=2, label="model (nominal)")
-    ax.plot(axis.baseline["time"], axis.baseline["cum_km"], color="0.4", ls=":", lw=1.5,
-            label=f"planned rate {axis.rate.rate_km_per_day:g} km/day ({axis.rate.basis})")
-    labelled = set()
+        ax.fill_between(axis.band["time"], axis.band["p10_km"], axis.band["p90_km"], color="0.5",
+                        alpha=0.2, lw=0, label=f"headline P10-P90 ({len(axis.mc.runs)} draws, km from its start)")
+    for name in sorted({str(c) for c in rows.get("baseline_rate_class", pd.Series(dtype=object)).dropna() if c}):
+        rate = axis.rates.rates[name].rate_km_per_day
+        days = (t_end - h) / _DAY
+        ax.plot([h, t_end], [0, rate * days], color="0.4", ls=":", lw=1.2,
+                label=f"planned rate, {name}: {rate:g} km/day")
+    labelled: set[str] = set()
 
     def once(name: str) -> str | None:
         if name in labelled:
@@ -47,109 +72,130 @@ def plot_advance(axis: object, rows: pd.DataFrame) -> Figure:
         labelled.add(name)
         return name
 
-    missed = []
     for r in rows.to_dict("records"):
         day = pd.Timestamp(r["date"]) if r["date"] else pd.NaT
         if pd.isna(day):
             continue
         end = day + _DAY
+        label = place_label(r["place_reached"])
+        colour = colours.get(str(r.get("matched_formation") or ""), "C3")
         lo, hi = r["documented_km_min"], r["documented_km_max"]
-        if not (_nan(lo) and _nan(hi)):
+        if not (_nan(lo) and _nan(hi)) and r.get("scorable_km"):
             if lo == hi:
-                ax.plot([end], [lo], marker="D", color="C3", ms=6, ls="", label=once("documented distance"))
+                ax.plot([end], [lo], marker="D", color=colour, ms=6, ls="", mec="k", label=once("documented depth"))
             elif not _nan(lo) and not _nan(hi):
-                ax.plot([end, end], [lo, hi], color="C3", lw=3, solid_capstyle="butt",
-                        label=once("documented distance (range)"))
+                ax.plot([end, end], [lo, hi], color=colour, lw=4, alpha=0.7, solid_capstyle="butt",
+                        label=once("documented depth (range)"))
             elif not _nan(lo):
-                ax.plot([end], [lo], marker="^", color="C3", ms=9, ls="", label=once("documented at least"))
+                ax.plot([end], [lo], marker="^", color=colour, ms=9, ls="", mec="k", label=once("documented at least"))
             else:
-                ax.plot([end], [hi], marker="v", color="C3", ms=9, ls="", label=once("documented at most"))
-            ax.annotate(str(r["row"]), (end, lo if not _nan(lo) else hi), xytext=(4, 0),
-                        textcoords="offset points", fontsize=7, color="C3")
-        if not _nan(r["route_km_at_place"]):
-            y = r["route_km_at_place"]
-            ax.plot([day, end], [y, y], color="C2", lw=3, label=once("documented place (on route), its day"))
-            ax.annotate(str(r["row"]), (end, y), xytext=(4, -3), textcoords="offset points",
-                        fontsize=7, color="C2")
-        elif not _nan(r["miss_km"]):
-            missed.append(f"row {r['row']} ({r['miss_km']:.0f} km)")
-    ax.set_ylabel("cumulative km along the modeled route")
-    _day_ticks(ax, tr["time"].min(), tr["time"].max())
+                ax.plot([end], [hi], marker="v", color=colour, ms=9, ls="", mec="k", label=once("documented at most"))
+            ax.annotate(label, (end, lo if not _nan(lo) else hi), xytext=(4, 2), textcoords="offset points",
+                        fontsize=7, color="k")
+        y = r.get("baseline_route_depth_km")
+        if not _nan(y) and r.get("event") not in ("distance", "air_landing"):
+            ax.plot([day, end], [y, y], color=colour, lw=4, alpha=0.5,
+                    label=once("documented place: its day, at its depth on the matched route"))
+            ax.annotate(label, (end, y), xytext=(4, -3), textcoords="offset points", fontsize=7)
+            arr = r.get("modeled_arrival")
+            if arr is not None and not pd.isna(arr):
+                ax.plot([pd.Timestamp(arr)], [y], marker="o", mfc="w", mec=colour, ls="",
+                        label=once("model's event time there"))
+                ax.plot([pd.Timestamp(arr), end if pd.Timestamp(arr) > end else day], [y, y], color=colour, lw=0.6)
+    tops = [float((army.tracks["cum_km"]).max())]
+    tops += [float(v) for v in pd.to_numeric(rows.get("documented_km_max", pd.Series(dtype=float))).dropna()]
+    tops += [float(v) for v in pd.to_numeric(rows.get("baseline_route_depth_km", pd.Series(dtype=float))).dropna()]
+    ax.set_ylim(bottom=min(0.0, ax.get_ylim()[0]), top=max(tops) * 1.15 + 10)
+    ax.set_ylabel("km beyond the departure line (along each formation's route)")
+    _day_ticks(ax, h, t_end)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
-    ax.set_title(f"{axis.axis_id}: modeled advance vs documented", fontsize=10)
-    if missed:
-        ax.set_xlabel(textwrap.fill("Places the modeled route misses (not drawn): " + ", ".join(missed), 120),
-                      fontsize=7, loc="left")
+    ax.legend(fontsize=7, loc="upper left")
+    ax.set_title(f"{axis.axis_id}: modeled formations vs documented", fontsize=10)
     return fig
 
 
 def plot_positions_map(comparison: object, *, resolution_m: float | None = None) -> Figure:
-    """Documented places vs the modeled position at the end of each documented day, with each
-    axis's modeled route, on the base map (bbox fitted to everything drawn)."""
+    """Documented places vs the matched formation's modeled position at the end of each
+    documented day, joined by a line, with every formation's route, on the base map."""
     from logistics.report.basemap import base_map, plot_lonlat
 
     table = comparison.table
     lons, lats = [table["lon"].dropna().to_numpy()], [table["lat"].dropna().to_numpy()]
     for res in comparison.axes.values():
-        lons.append(res.trace.route_points["lon"].to_numpy())
-        lats.append(res.trace.route_points["lat"].to_numpy())
+        lons.append(res.trace.routes["lon"].to_numpy())
+        lats.append(res.trace.routes["lat"].to_numpy())
     lon_all, lat_all = np.concatenate(lons), np.concatenate(lats)
     w, s, e, n = settings.THEATRE_BBOX
     bbox = (max(w, float(lon_all.min()) - 1), max(s, float(lat_all.min()) - 1),
             min(e, float(lon_all.max()) + 1), min(n, float(lat_all.max()) + 1))
     fig, ax = base_map(bbox, resolution_m=resolution_m, labels=True,
-                       title="Documented places vs modeled positions at the end of the same day")
+                       title="Documented places vs the matched formation at the end of the same day")
     for i, (axis_id, res) in enumerate(comparison.axes.items()):
         color = f"C{i % 10}"
-        rp = res.trace.route_points
-        plot_lonlat(ax, rp["lon"].to_numpy(), rp["lat"].to_numpy(), color=color, lw=1.2, label=f"{axis_id} route")
+        for k, fid in enumerate(res.trace.formation_ids):
+            rp = res.trace.route_of(fid)
+            plot_lonlat(ax, rp["lon"].to_numpy(), rp["lat"].to_numpy(), color=color, lw=1.0,
+                        ls=("-", "--", "-.", ":")[k % 4], label=f"{axis_id} {fid}")
         rows = table[(table["axis_id"] == axis_id) & table["lat"].notna()]
         for r in rows.to_dict("records"):
-            t = pd.Timestamp(r["date"]) + _DAY
-            mlon, mlat = _position_at(res.trace.track, t)
-            plot_lonlat(ax, np.array([r["lon"], mlon]), np.array([r["lat"], mlat]), color="0.3", lw=0.6)
             plot_lonlat(ax, np.array([r["lon"]]), np.array([r["lat"]]), marker="^", ms=7, ls="",
                         color=color, markeredgecolor="k")
+            mlon, mlat = r.get("modeled_lon"), r.get("modeled_lat")
+            if _nan(mlon) or _nan(mlat):
+                continue
+            plot_lonlat(ax, np.array([r["lon"], mlon]), np.array([r["lat"], mlat]), color="0.3", lw=0.6)
             plot_lonlat(ax, np.array([mlon]), np.array([mlat]), marker="o", ms=5, ls="", color="w",
                         markeredgecolor=color)
     ax.plot([], [], marker="^", ls="", color="0.5", markeredgecolor="k", label="documented place")
-    ax.plot([], [], marker="o", ls="", color="w", markeredgecolor="0.3", label="model at end of that day")
+    ax.plot([], [], marker="o", ls="", color="w", markeredgecolor="0.3", label="matched formation, end of that day")
     base_legend = ax.get_legend()
-    ax.legend(fontsize=7, loc="upper right", framealpha=0.9)
+    ax.legend(fontsize=6, loc="upper right", framealpha=0.9)
     if base_legend is not None:
         ax.add_artist(base_legend)
     return fig
 
 
-def plot_fuel_states(verdict: object, states: pd.DataFrame) -> Figure | None:
-    """Modeled refills on hand per day beside the documented refill states (None when the run
-    has no ``refills_total`` column)."""
-    d = verdict.daily
-    if "refills_total" not in d or d.empty:
+def plot_fuel_states(verdict: object, states: pd.DataFrame, trace: object | None = None) -> Figure | None:
+    """Modeled refills on hand of every formation (end of each day) beside the documented
+    refill states, each coloured as the formation it is matched to (None when the run gives no
+    refills). ``trace`` is the army (a ``RunTrace``); without it, the headline's daily
+    ``refills_total``."""
+    fig, ax = _figure((9, 4.5))
+    colours: dict[str, str] = {}
+    drawn = False
+    if trace is not None and "refills_on_hand" in trace.tracks:
+        for i, fid in enumerate(trace.formation_ids):
+            tr = trace.track_of(fid)
+            if tr["refills_on_hand"].notna().any():
+                colours[fid] = f"C{i % 10}"
+                ax.plot(pd.to_datetime(tr["time"]), tr["refills_on_hand"], color=colours[fid], lw=1.3,
+                        label=textwrap.shorten(f"model {fid}: {trace.formation(fid).get('name', '')}", 55))
+                drawn = True
+    elif "refills_total" in verdict.daily and not verdict.daily.empty:
+        d = verdict.daily
+        ax.plot(pd.to_datetime(d["date"]) + _DAY, d["refills_total"], color="C0", marker="o", ms=3,
+                label="model: refills on hand (end of day)")
+        drawn = True
+    if not drawn:
         return None
-    fig, ax = _figure((8, 4))
-    days = pd.to_datetime(d["date"])
-    ax.plot(days, d["refills_total"], color="C0", marker="o", ms=3, label="model: refills on hand (end of day)")
-    classes = [c for c in d.columns if c.startswith("refills_") and c != "refills_total"]
-    for i, col in enumerate(classes):
-        ax.plot(days, d[col], color=f"C{(i + 4) % 10}", lw=0.9, ls="-.",
-                label=f"model: {col.removeprefix('refills_')}")
     doc = states.dropna(subset=["refills"])
     for i, s in enumerate(doc.to_dict("records")):
-        ax.plot([s["date"]], [s["refills"]], marker="D", color="C3", ls="",
-                label="documented (per corps)" if i == 0 else None)
-        ax.annotate(s["formation"].split(" (")[0], (s["date"], s["refills"]), xytext=(5, 2),
+        fid = str(s.get("matched_formation") or "").split(",")[0]
+        when = pd.Timestamp(s["date"]) + _DAY
+        ax.plot([when], [s["refills"]], marker="D", color=colours.get(fid, "C3"), mec="k", ls="",
+                label="documented (end of its day)" if i == 0 else None)
+        ax.annotate(str(s["formation"]).split(" (")[0], (when, s["refills"]), xytext=(5, 2),
                     textcoords="offset points", fontsize=7)
     if verdict.runs_dry:
-        ax.axvline(verdict.first_dry.normalize(), color="C1", ls="--",
-                   label=f"model first held for fuel ({verdict.first_dry:%d %b %H:%M})")
-    ax.set_ylabel("refills (one full set of tanks)")
-    ax.set_xlabel("date (model and documented states at the end of the day)")
-    _day_ticks(ax, days.min(), days.max())
+        ax.axvline(verdict.first_dry, color="C1", ls="--",
+                   label=f"headline first held for fuel ({verdict.first_dry:%d %b %H:%M})")
+    ax.set_ylabel("refills on hand (one full set of tanks)")
+    ax.set_xlabel("date")
+    t = pd.to_datetime(trace.tracks["time"]) if trace is not None else pd.to_datetime(verdict.daily["date"])
+    _day_ticks(ax, t.min(), t.max())
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title(f"{verdict.axis_id}: fuel on hand, model vs documented", fontsize=10)
+    ax.legend(fontsize=7)
+    ax.set_title(f"{verdict.axis_id}: fuel on hand, model formations vs documented", fontsize=10)
     return fig
 
 
@@ -165,13 +211,6 @@ def _day_ticks(ax, start, end) -> None:
     ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-span_days // 12))))
     ax.xaxis.set_minor_locator(mdates.DayLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-
-
-def _position_at(track: pd.DataFrame, when: pd.Timestamp) -> tuple[float, float]:
-    t = pd.to_datetime(track["time"]).to_numpy("datetime64[ns]").astype(np.int64)
-    v = pd.Timestamp(when).value
-    return (float(np.interp(v, t, track["lon"].to_numpy(float))),
-            float(np.interp(v, t, track["lat"].to_numpy(float))))
 
 
 def _nan(v) -> bool:

@@ -100,15 +100,6 @@ def _time_at_km(track: pd.DataFrame, km: np.ndarray) -> list:
     return [times[i] if i < len(times) else pd.NaT for i in idx]
 
 
-def _km_at_time(track: pd.DataFrame, t) -> float:
-    """The km a formation had covered at time ``t`` (its last track row at or before ``t``;
-    0 before its first step, NaN when it has no track)."""
-    if not len(track):
-        return float("nan")
-    before = track[track["time"] <= t]
-    return float(before["cum_km"].iloc[-1]) if len(before) else 0.0
-
-
 def _point_at_km(route: pd.DataFrame, km) -> tuple[np.ndarray, np.ndarray]:
     """Lon/lat at ``km`` along a route frame (``cum_km, lon, lat``), linear between points."""
     k = route["cum_km"].to_numpy(float)
@@ -166,17 +157,17 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
     fid0 = v["formations"]["formation_id"].iloc[0]
     if "formation_id" not in dl:
         dl["formation_id"] = fid0
-    dl["formation_id"] = dl["formation_id"].fillna("").replace("", fid0)  # "" = army reserve
-    if "cum_km" not in dl:  # the army's deliveries carry no km: where its formation was then
-        dl["cum_km"] = [_km_at_time(tr[tr["formation_id"] == f], t)
-                        for f, t in zip(dl["formation_id"], pd.to_datetime(dl["time"]))]
+    dl["time"] = pd.to_datetime(dl["time"])
+    if "cum_km" not in dl:  # an army run books a delivery by time: where its formation was then
+        dl["cum_km"] = [_km_at(v["tracks"], fid, t, fid0)
+                        for fid, t in zip(dl["formation_id"], dl["time"])]
     lon, lat = [], []
     for fid, km in zip(dl["formation_id"], dl["cum_km"]):
+        fid = _first_formation(fid, fid0)
         r = v["routes"][v["routes"]["formation_id"] == fid]
         x, y = _point_at_km(r if len(r) else v["routes"], km)
         lon.append(float(x))
         lat.append(float(y))
-    dl["time"] = pd.to_datetime(dl["time"])
     layers["deliveries"] = _gdf(dl, map(Point, zip(lon, lat)),
                                 ["formation_id", "time", "source", "kind", "litres",
                                  "fuel_type", "cum_km", "note"])
@@ -189,6 +180,24 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
 
     layers["documented"] = documented_points(result.scenario.axis_id, documented)
     return layers
+
+
+def _first_formation(fid, default: str) -> str:
+    """The formation a delivery went to: the first of a comma-separated list; the headline
+    formation for the army's reserve ("(reserve)") or none."""
+    first = str(fid).split(",")[0].strip()
+    return default if not first or first.startswith("(") else first
+
+
+def _km_at(tracks: pd.DataFrame, fid, time, default: str) -> float:
+    """km along its route of formation ``fid`` (see :func:`_first_formation`) at ``time``: its
+    last track row at or before then (its first row before it starts)."""
+    t = tracks[tracks["formation_id"] == _first_formation(fid, default)]
+    if not len(t):
+        return 0.0
+    when = pd.to_datetime(t["time"])
+    before = t[when <= pd.Timestamp(time)]
+    return float((before if len(before) else t.head(1))["cum_km"].iloc[-1])
 
 
 def _halts(tr: pd.DataFrame, result) -> object:

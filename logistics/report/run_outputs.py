@@ -70,8 +70,25 @@ def _terrain_elevation(result):
     return terrain["elevation_m"]
 
 
+def _documented_rows(axis_id: str):
+    """The shipped documented positions of an axis (None when there are none or the file
+    cannot be read): drawn on the run's map."""
+    from logistics.errors import LogisticsError
+    from logistics.history.documented import load_documented
+    from logistics.history.inputs import default_documented_path
+
+    try:
+        t = load_documented(default_documented_path()).table
+    except LogisticsError:
+        return None
+    mine = t[(t["axis_id"] == axis_id) & t["usable"]]
+    return mine if len(mine) else None
+
+
 def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
-    """Write every file of a run into ``folder`` atomically; return the folder."""
+    """Write every file of a run into ``folder`` atomically; return the folder. The map shows
+    the axis's documented positions (``configs/history/documented-advances.csv``) when there
+    are any."""
     from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
     from logistics.report.references import finish_page
     from logistics.report.run_page import run_report
@@ -117,7 +134,8 @@ def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
                   vectors={n: (GEOMETRY_TYPES[n], n.replace("_", " ")) for n in layers},
                   title=f"{result.scenario.axis_id}: {result.scenario.name}", extent=box)
         write_map(run_map(result, layers, elevation=elevation), tmp / "map.html")
-        plot_map(result, tmp / "map.png", basemap=basemap)
+        plot_map(result, tmp / "map.png", basemap=basemap,
+                 documented=_documented_rows(result.scenario.axis_id))
         plot_advance(result, tmp / "advance.png")
         plot_fuel(result, tmp / "fuel.png")
         (tmp / "report.md").write_text(finish_page(run_report(result)), encoding="utf-8")

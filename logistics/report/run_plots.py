@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from logistics.report.compare_plots import place_label  # noqa: E402
 from logistics.report.daylabels import day_spans, place_labels  # noqa: E402
 
 __all__ = ["plot_map", "plot_advance", "plot_fuel"]
@@ -37,17 +38,24 @@ def _title(result) -> str:
     return f"{sc.axis_id}: {sc.name}"
 
 
-def plot_map(result, path: str | Path, *, basemap: bool = True) -> None:
+def plot_map(result, path: str | Path, *, basemap: bool = True,
+             documented: pd.DataFrame | None = None) -> None:
     """Base map, the planned route, and the position at the end of each day labelled by date.
 
     On the project base map (``logistics.report.basemap``, metric axes) positions are
     projected to ``METRIC_CRS``; without it (``basemap=False`` or unavailable) a plain lon/lat
-    plot is drawn.
+    plot is drawn. ``documented`` (rows of a documented-advances file for this axis: ``lon``,
+    ``lat``, ``place_reached``, ``date``) adds the documented positions, labelled by place and
+    date.
     """
     rp, daily = result.route_points, result.headline_daily
     lon, lat = rp["lon"].to_numpy(float), rp["lat"].to_numpy(float)
+    doc = (documented.dropna(subset=["lon", "lat"]) if documented is not None
+           else pd.DataFrame(columns=["lon", "lat", "place_reached", "date"]))
     pad = 0.6
-    extent = (lon.min() - pad, lat.min() - pad, lon.max() + pad, lat.max() + pad)
+    all_lon = np.concatenate([lon, doc["lon"].to_numpy(float)])
+    all_lat = np.concatenate([lat, doc["lat"].to_numpy(float)])
+    extent = (all_lon.min() - pad, all_lat.min() - pad, all_lon.max() + pad, all_lat.max() + pad)
     fig, ax, tx = (*_base_map(extent), _metric) if basemap else (None, None, None)
     if ax is None:
         fig, ax = plt.subplots(figsize=(8, 7))
@@ -69,6 +77,10 @@ def plot_map(result, path: str | Path, *, basemap: bool = True) -> None:
         ax.scatter(*tx(daily["lon"].to_numpy(float), daily["lat"].to_numpy(float)), c=colours,
                    s=24, zorder=8, edgecolor="white", linewidth=0.5,
                    label="end of day (red: halted, no fuel)")
+    if len(doc):
+        dx, dy = tx(doc["lon"].to_numpy(float), doc["lat"].to_numpy(float))
+        ax.plot(dx, dy, "D", color="#ff7f0e", mec="black", ms=6, ls="", zorder=10,
+                label="documented position (configs/history)")
     hi = result.summary.get("highest")
     if hi:
         ax.plot(*tx(hi["lon"], hi["lat"]), "^", color="#8c564b", ms=8, zorder=9,
@@ -78,7 +90,30 @@ def plot_map(result, path: str | Path, *, basemap: bool = True) -> None:
     fig.tight_layout()
     if len(daily):
         _label_days(ax, daily, tx(daily["lon"].to_numpy(float), daily["lat"].to_numpy(float)))
+    if len(doc):
+        _label_documented(ax, doc, tx)
     _save(fig, Path(path))
+
+
+def _label_documented(ax, doc: pd.DataFrame, tx) -> None:
+    """Label the documented positions by place and date (rows at one spot share a label:
+    "approaches to Hailar 9 Aug; Hailar 10 Aug"), each where it overlaps no other text, legend
+    or point, or left out."""
+    groups: dict[tuple[float, float], list[tuple[str, pd.Timestamp]]] = {}
+    for lon, lat, place, day in zip(doc["lon"], doc["lat"], doc["place_reached"], doc["date"]):
+        groups.setdefault((round(float(lon), 2), round(float(lat), 2)), []).append((place_label(place), pd.Timestamp(day)))
+    texts, xs, ys = [], [], []
+    for (lon, lat), items in groups.items():
+        by_place: dict[str, list[pd.Timestamp]] = {}
+        for place, day in items:
+            by_place.setdefault(place, []).append(day)
+        texts.append("; ".join(f"{place} {', '.join(str(d.day) for d in sorted(set(days)))} "
+                               f"{max(days):%b}" for place, days in by_place.items()))
+        x, y = tx(lon, lat)
+        xs.append(float(x))
+        ys.append(float(y))
+    _place_texts(ax, texts, (np.array(xs), np.array(ys)),
+                 dict(fontsize=6, color="#7f3f00", ha="left", va="bottom", zorder=10))
 
 
 #: Days whose end-of-day points lie within this many points (1/72 in) of the first day of a
@@ -93,34 +128,48 @@ def _label_days(ax, daily: pd.DataFrame, xy) -> None:
     """Label the end-of-day points by date: one label per run of days at (nearly) one spot
     (``daylabels.day_spans``), each put where it overlaps no other text, legend or point
     (``daylabels.place_labels``), or left out. Call after the layout is final."""
+    fig = ax.figure
+    ax.apply_aspect()
+    to_pt = 72.0 / fig.dpi
+    pts = ax.transData.transform(np.column_stack(xy)) * to_pt
+    spans = day_spans(pts[:, 0], pts[:, 1], list(daily["date"]), radius=_SPAN_RADIUS_PT)
+    anchors = (np.array([xy[0][sp.anchor] for sp in spans]), np.array([xy[1][sp.anchor] for sp in spans]))
+    _place_texts(ax, [sp.text for sp in spans], anchors,
+                 dict(fontsize=_LABEL_FONT, color="#1f3f7f", ha="left", va="bottom", zorder=9),
+                 extra_marks=pts)
+
+
+def _place_texts(ax, texts: list[str], xy, style: dict, extra_marks=None) -> None:
+    """Annotate ``texts`` at data points ``xy``, each where it overlaps no other text, the
+    legend or a single-point mark (``daylabels.place_labels``), or not at all."""
     import matplotlib.patheffects as pe
 
+    if not texts:
+        return
     fig = ax.figure
     renderer = fig.canvas.get_renderer()
     ax.apply_aspect()
     to_pt = 72.0 / fig.dpi
     pts = ax.transData.transform(np.column_stack(xy)) * to_pt
-    spans = day_spans(pts[:, 0], pts[:, 1], list(daily["date"]), radius=_SPAN_RADIUS_PT)
     obstacles = [_box_pt(t.get_window_extent(renderer), to_pt) for t in ax.texts]
     if ax.get_legend() is not None:
         obstacles.append(_box_pt(ax.get_legend().get_window_extent(renderer), to_pt))
-    marks = [pts] + [ax.transData.transform(np.column_stack(ln.get_data())) * to_pt
-                     for ln in ax.lines if len(ln.get_xdata()) == 1]
+    marks = [pts] + ([extra_marks] if extra_marks is not None else [])
+    marks += [ax.transData.transform(np.column_stack(ln.get_data())) * to_pt
+              for ln in ax.lines if len(ln.get_xdata()) == 1]
     obstacles += [(x - _DOT_HALF_PT, y - _DOT_HALF_PT, x + _DOT_HALF_PT, y + _DOT_HALF_PT)
                   for x, y in np.concatenate(marks)]
     halo = [pe.withStroke(linewidth=2.0, foreground="white", alpha=0.85)]
-    style = dict(textcoords="offset points", fontsize=_LABEL_FONT, color="#1f3f7f", ha="left",
-                 va="bottom", zorder=9, path_effects=halo)
+    style = dict(textcoords="offset points", path_effects=halo, **style)
     sizes = []
-    for sp in spans:  # measure each text once; its size does not depend on where it goes
-        probe = ax.annotate(sp.text, (xy[0][sp.anchor], xy[1][sp.anchor]), xytext=(0, 0), **style)
+    for text, x, y in zip(texts, xy[0], xy[1]):  # measure each text once
+        probe = ax.annotate(text, (x, y), xytext=(0, 0), **style)
         box = _box_pt(probe.get_window_extent(renderer), to_pt)
         probe.remove()
         sizes.append((box[2] - box[0], box[3] - box[1]))
-    anchors = [pts[sp.anchor] for sp in spans]
-    for sp, off in zip(spans, place_labels(anchors, sizes, obstacles)):
+    for text, x, y, off in zip(texts, xy[0], xy[1], place_labels(list(pts), sizes, obstacles)):
         if off is not None:
-            ax.annotate(sp.text, (xy[0][sp.anchor], xy[1][sp.anchor]), xytext=off, **style)
+            ax.annotate(text, (x, y), xytext=off, **style)
 
 
 def _box_pt(bbox, to_pt: float) -> tuple[float, float, float, float]:

@@ -1,0 +1,257 @@
+"""Which formation of the army a documented row describes, by rules on its ``formation`` text.
+
+A row is scored against the formation it names, found in the army's order of battle
+(``RunTrace.formations``: ``formation_id, name, kind, parent, role, aliases``). Texts are first
+normalised (:func:`normalise`): English and Russian abbreviations and word forms become one
+vocabulary ("5th Gds Tank Corps", «5-й гвардейский танковый корпус», «5 гв. тк» all read
+"5 guards tank corps"; «мехкорпус» "mech corps"; «63-я мбр» "63 mech brigade"). Then, in
+order (:data:`RULES`):
+
+1. **numbered formations** below the army (corps, divisions, brigades, battalions, with their
+   arm when given): the formations whose name or aliases carry the same number and level. A
+   row that also says "forward detachment" («передовой отряд», "forward units") takes the
+   forward detachment *of* a named body; otherwise a forward detachment whose parent is also
+   named gives way to its parent ("7th Mechanized Corps" is the corps, not its detachment);
+2. **a name or alias** of a formation contained in the text (the longest wins), except those
+   that are only the army's name;
+3. **a role at army level**: "forward detachment(s)" -> the army's forward detachments;
+   "mobile group" («подвижная группа») -> its mobile groups, else its forward detachments and
+   tank/mechanised formations; "main forces" («главные силы») -> its main bodies;
+4. **the army as a whole** (its name, its front, "Soviet troops", or nothing recognisable):
+   every formation of the army.
+
+When a rule yields several formations the row is scored against **the one that reached the
+place first** (a distance row: the one deepest at the end of the day), and the report says
+so. A row naming a numbered formation or an army that the army's order of battle does not have
+is reported as a problem (row, column, value, why) and scored by the next rule that applies.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+__all__ = ["RULES", "Ref", "Match", "normalise", "refs_in", "match_row", "match_rows"]
+
+RULES: str = (
+    "(1) numbered corps, divisions, brigades and battalions named in the row's formation text "
+    "(English or Russian, e.g. '5th Gds Tank Corps', «5-й гвардейский танковый корпус», "
+    "«63-я мбр», «мехкорпус») -> the formations with that number and level in their name or "
+    "aliases ('forward detachment', «передовой отряд» in the text -> that body's forward "
+    "detachment; otherwise the body itself); (2) a formation's name or alias contained in the "
+    "text (longest first; not one that is only the army's name); (3) 'forward detachment(s)', "
+    "'forward units' -> the army's forward detachments; 'mobile group', «подвижная группа» -> "
+    "its mobile groups, else its forward detachments and tank/mechanised formations; 'main "
+    "forces', «главные силы» -> its main bodies; (4) the army as a whole (its name, its front, "
+    "'Soviet troops', or nothing recognisable) -> every formation. Several formations: scored "
+    "against the first to reach the place (a distance row: the deepest at the end of the day)."
+)
+
+_LEVELS = ("army", "corps", "division", "brigade", "regiment", "battalion")
+_ARMS = ("motor-rifle", "motorcycle", "tank", "mech", "rifle", "cavalry", "artillery", "sp")
+
+# Russian and English word forms -> one vocabulary (order matters: longer forms first).
+_WORDS: tuple[tuple[str, str], ...] = (
+    (r"мотострелков\w*", " motor-rifle "), (r"мехкорпус\w*", " mech corps "),
+    (r"механизированн\w*", " mech "), (r"гвардейск\w*|\bгв\b\.?", " guards "),
+    (r"танков\w*", " tank "), (r"стрелков\w*", " rifle "), (r"кавалерийск\w*", " cavalry "),
+    (r"мотоциклетн\w*", " motorcycle "), (r"артиллерийск\w*", " artillery "),
+    (r"корпус\w*", " corps "), (r"дивизи\w*", " division "), (r"бригад\w*", " brigade "),
+    (r"батальон\w*", " battalion "), (r"полк\w*", " regiment "), (r"арми\w*", " army "),
+    (r"отдельн\w*", " separate "), (r"краснознаменн\w*", " red banner "), (r"фронт\w*", " front "),
+    (r"\bмсбр\b", " motor-rifle brigade "), (r"\bтбр\b", " tank brigade "),
+    (r"\bмбр\b", " mech brigade "), (r"\bоск\b", " separate rifle corps "),
+    (r"\bтк\b", " tank corps "), (r"\bмк\b", " mech corps "), (r"\bск\b", " rifle corps "),
+    (r"\bсд\b", " rifle division "), (r"\bтд\b", " tank division "), (r"\bкд\b", " cavalry division "),
+    (r"\bта\b", " tank army "), (r"\bка\b", " red banner army "),
+    (r"\bgta\b", " guards tank army "), (r"\brba\b", " red banner army "),
+    (r"\bgds\b\.?|\bgd\b\.?", " guards "), (r"\bmechani[sz]ed\b|\bmech\b\.?", " mech "),
+    (r"\bmotor[- ]rifle\b", " motor-rifle "), (r"\bbdes?\b\.?|\bbrigades\b", " brigade "),
+    (r"\bdivs?\b\.?|\bdivisions\b", " division "), (r"\brds?\b", " rifle division "),
+    (r"\bbns?\b\.?|\bbattalions\b", " battalion "), (r"\bregts?\b\.?|\bregiments\b", " regiment "),
+    (r"\bcav\b\.?", " cavalry "), (r"\barmies\b", " army "), (r"\bfronts\b", " front "),
+)
+_ORDINAL = re.compile(r"(\d+)\s*-?\s*(?:st|nd|rd|th|й|я|е|го|ой|ая|ий|ю|ей|му|м)(?![a-zа-я])")
+_REF = re.compile(
+    r"((?:\d+\s*(?:,|&|/|and|и)?\s*)*\d+)\s+(guards\s+)?((?:separate\s+)?(?:red banner\s+)?"
+    r"(?:" + "|".join(_ARMS) + r")?(?:\s+(?:" + "|".join(_ARMS) + r"))?)\s*(" + "|".join(_LEVELS)
+    + r")\b")
+_FD = re.compile(r"forward detachment|forward unit|advance guard|vanguard|передов\w*\s+отряд|"
+                 r"передов\w*\s+част|авангард")
+_MOBILE = re.compile(r"mobile group|подвижн\w*\s+групп")
+_MAIN = re.compile(r"main forces|main force|main body|главн\w*\s+сил")
+_WHOLE = re.compile(r"\bfront\b|soviet (?:troops|forces)|red army|советск\w* войск")
+_MOBILE_KINDS = ("tank_corps", "mech_corps", "tank_division", "tank_brigade", "mech_brigade",
+                 "motor_rifle_brigade", "mobile_group", "forward_detachment")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A numbered formation named in a text: ``number``, ``level`` (army, corps, division,
+    brigade, regiment, battalion) and ``arm`` (tank, mech, rifle, ...; "" when not said)."""
+
+    number: int
+    level: str
+    arm: str = ""
+
+    def same(self, other: Ref) -> bool:
+        return (self.number == other.number and self.level == other.level
+                and (not self.arm or not other.arm or self.arm == other.arm))
+
+
+@dataclass(frozen=True)
+class Match:
+    """The formations a row may describe (``candidates``; several: the first to reach is
+    scored), the ``rule`` that chose them, a ``problem`` with the row ("" when none) and a
+    ``note`` (what the run cannot tell apart)."""
+
+    candidates: tuple[str, ...]
+    rule: str
+    problem: str = ""
+    note: str = ""
+
+    @property
+    def single(self) -> str | None:
+        return self.candidates[0] if len(self.candidates) == 1 else None
+
+
+def normalise(text: object) -> str:
+    """Lower-case text in one vocabulary (see the module docstring)."""
+    t = " " + str(text or "").lower().replace("ё", "е") + " "
+    t = _ORDINAL.sub(r"\1", t)
+    for pattern, repl in _WORDS:
+        t = re.sub(pattern, repl, t)
+    t = re.sub(r"[()\[\];:«»\"'’]", " ", t)
+    return " ".join(t.split())
+
+
+def refs_in(text: object) -> list[Ref]:
+    """Numbered formations named in a text ("63rd & 64th Mech Bdes" gives two)."""
+    out: list[Ref] = []
+    for m in _REF.finditer(normalise(text)):
+        arm_words = [w for w in m.group(3).split() if w in _ARMS]
+        arm = arm_words[-1] if arm_words else ""
+        for n in re.findall(r"\d+", m.group(1)):
+            ref = Ref(int(n), m.group(4), arm)
+            if ref not in out:
+                out.append(ref)
+    return out
+
+
+def _formation_refs(f: dict) -> list[Ref]:
+    refs: list[Ref] = []
+    for text in (f.get("name", ""), *(f.get("aliases") or ())):
+        refs += [r for r in refs_in(text) if r not in refs]
+    return refs
+
+
+def _role(f: dict) -> str:
+    kind, role = str(f.get("kind") or ""), str(f.get("role") or "")
+    if "forward_detachment" in (kind, role):
+        return "forward_detachment"
+    if "mobile_group" in (kind, role):
+        return "mobile_group"
+    return role or "main_body"
+
+
+def _army_alias(alias: str, army_refs: list[Ref]) -> bool:
+    """True when an alias is only an army's name ("36th Army", "6 GTA", «1-я КА»)."""
+    n = normalise(alias)
+    refs = refs_in(alias)
+    if not refs or any(r.level != "army" for r in refs):
+        return False
+    rest = _REF.sub(" ", n)
+    return not rest.strip() or rest.strip() in ("red banner",)
+
+
+def match_row(formation_text: object, place_text: object, formations: pd.DataFrame, *,
+              army_name: str = "") -> Match:
+    """Apply :data:`RULES` to one row against one army's ``formations`` frame."""
+    forms = formations.to_dict("records")
+    ids = [str(f["formation_id"]) for f in forms]
+    by_id = dict(zip(ids, forms))
+    text = normalise(formation_text)
+    both = text + " " + normalise(place_text)
+    wants_fd = bool(_FD.search(both))
+    row_refs = refs_in(formation_text)
+    unit_refs = [r for r in row_refs if r.level != "army"]
+    problems: list[str] = []
+    notes: list[str] = []
+    army_refs = refs_in(army_name)
+    named_armies = [r for r in row_refs if r.level == "army"]
+    if named_armies and army_refs and not any(r.same(a) for r in named_armies for a in army_refs):
+        problems.append(f"names {_say(named_armies)}, not this axis's army ({army_name})")
+    # 1. numbered formations
+    if unit_refs:
+        hits = [i for i in ids if any(r.same(fr) for r in unit_refs for fr in _formation_refs(by_id[i]))]
+        missing = [r for r in unit_refs if not any(r.same(fr) for i in ids for fr in _formation_refs(by_id[i]))]
+        if hits:
+            chosen = _fd_of(hits, by_id, ids) if wants_fd else _bodies(hits, by_id)
+            return Match(tuple(chosen), f"rule 1: numbered formation ({_say(unit_refs)})",
+                         "; ".join(problems))
+        if any(_formation_refs(f) for f in forms):
+            problems.append(f"no formation of the army is the {_say(missing)}")
+        else:
+            notes.append(f"the run names no numbered formations: the {_say(missing)} "
+                         "cannot be told apart")
+    # 2. aliases
+    best: list[tuple[int, str]] = []
+    for i in ids:
+        for alias in (by_id[i].get("name") or "", *(by_id[i].get("aliases") or ())):
+            a = normalise(alias)
+            if a and re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", text) and not _army_alias(alias, army_refs):
+                best.append((len(a), i))
+    if best:
+        top = max(n for n, _ in best)
+        chosen = list(dict.fromkeys(i for n, i in best if n == top))
+        return Match(tuple(chosen), "rule 2: name or alias in the text", "; ".join(problems), "; ".join(notes))
+    # 3. roles at army level
+    if wants_fd:
+        fds = [i for i in ids if _role(by_id[i]) == "forward_detachment"]
+        if fds:
+            return Match(tuple(fds), "rule 3: the army's forward detachments", "; ".join(problems),
+                         "; ".join(notes))
+    if _MOBILE.search(both):
+        groups = [i for i in ids if _role(by_id[i]) == "mobile_group"]
+        groups = groups or [i for i in ids if str(by_id[i].get("kind")) in _MOBILE_KINDS]
+        if groups:
+            return Match(tuple(groups), "rule 3: the army's mobile group", "; ".join(problems),
+                         "; ".join(notes))
+    if _MAIN.search(both):
+        mains = [i for i in ids if _role(by_id[i]) == "main_body"]
+        if mains:
+            return Match(tuple(mains), "rule 3: the army's main forces", "; ".join(problems),
+                         "; ".join(notes))
+    # 4. the army as a whole
+    why = ("names the army as a whole" if named_armies or _WHOLE.search(text)
+           else "names no formation of the army")
+    return Match(tuple(ids), f"rule 4: {why}", "; ".join(problems), "; ".join(notes))
+
+
+def _fd_of(hits: list[str], by_id: dict, ids: list[str]) -> list[str]:
+    """Forward detachments among ``hits``, or of the bodies in ``hits``; else ``hits``."""
+    out = [i for i in hits if _role(by_id[i]) == "forward_detachment"]
+    out += [i for i in ids if _role(by_id[i]) == "forward_detachment"
+            and str(by_id[i].get("parent") or "") in hits and i not in out]
+    return out or hits
+
+
+def _bodies(hits: list[str], by_id: dict) -> list[str]:
+    """``hits`` without forward detachments whose parent is also hit."""
+    out = [i for i in hits if not (_role(by_id[i]) == "forward_detachment"
+                                   and str(by_id[i].get("parent") or "") in hits)]
+    return out or hits
+
+
+def _say(refs: Iterable[Ref]) -> str:
+    return ", ".join(f"{r.number} {(r.arm + ' ') if r.arm else ''}{r.level}" for r in refs)
+
+
+def match_rows(rows: pd.DataFrame, formations: pd.DataFrame, *, army_name: str = "") -> dict[int, Match]:
+    """``{row: Match}`` for every row of one axis (``row``, ``formation``, ``place_reached``)."""
+    return {int(r["row"]): match_row(r.get("formation", ""), r.get("place_reached", ""),
+                                     formations, army_name=army_name)
+            for r in rows.to_dict("records")}

@@ -1,0 +1,109 @@
+"""Rows matched to formations of an army's order of battle, by the documented rules."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from logistics.history.match import Ref, match_row, normalise, refs_in
+
+ARMY = "6th Guards Tank Army"
+
+
+def oob() -> pd.DataFrame:
+    """A hand-made order of battle in the formations contract's shape."""
+    rows = [
+        ("fd-5gtc", "5th Guards Tank Corps forward detachment", "forward_detachment", "5gtc",
+         ("5th Gds Tank Corps forward detachment", "передовой отряд 5-го гв. тк")),
+        ("5gtc", "5th Guards Tank Corps", "tank_corps", None,
+         ("5th Gds Tank Corps", "5-й гвардейский танковый корпус")),
+        ("fd-7mc", "7th Mechanized Corps forward detachment", "forward_detachment", "7mc",
+         ("7th Mech Corps forward detachment", "94th Separate Motorcycle Battalion")),
+        ("7mc", "7th Mechanized Corps", "mech_corps", None,
+         ("7th Mech Corps", "7-й механизированный корпус", "63rd Mech Bde", "64th Mech Bde")),
+        ("9gmc", "9th Guards Mechanized Corps", "mech_corps", None,
+         ("9th Gds Mech Corps", "46th Guards Tank Brigade")),
+        ("army-units", "6th Guards Tank Army, army units", "other", None,
+         ("6th Guards Tank Army", "6 GTA", "6-я гвардейская танковая армия")),
+        ("rifle", "rifle divisions", "rifle_division", None, ("the army's main forces",)),
+    ]
+    return pd.DataFrame([{"formation_id": i, "name": n, "kind": k, "parent": p, "role": "",
+                          "aliases": a} for i, n, k, p, a in rows])
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("5th Gds Tank Corps", [Ref(5, "corps", "tank")]),
+    ("«5-й гвардейский танковый корпус»", [Ref(5, "corps", "tank")]),
+    ("5 гв. тк", [Ref(5, "corps", "tank")]),
+    ("63-я мбр", [Ref(63, "brigade", "mech")]),
+    ("9-й гвардейский мехкорпус", [Ref(9, "corps", "mech")]),
+    ("77th & 257th Tank Bdes", [Ref(77, "brigade", "tank"), Ref(257, "brigade", "tank")]),
+    ("22nd and 300th RD", [Ref(22, "division", "rifle"), Ref(300, "division", "rifle")]),
+    ("6-й гвардейской танковой армии", [Ref(6, "army", "tank")]),
+    ("6 GTA", [Ref(6, "army", "tank")]),
+    ("1-я КА", [Ref(1, "army", "")]),
+    ("the army's corps", []),
+])
+def test_numbered_formations_in_english_and_russian(text, expected):
+    assert refs_in(text) == expected
+
+
+def test_normalise_one_vocabulary():
+    assert normalise("5th Gds Tank Corps") == normalise("5-й гвардейский танковый корпус") == "5 guards tank corps"
+
+
+@pytest.mark.parametrize("formation, place, expected, rule", [
+    # rule 1: numbered formations, body or its forward detachment
+    ("7th Mechanized Corps", "Tuquan", ("7mc",), "rule 1"),
+    ("7th Mechanized Corps (63rd & 64th Mech Bdes; forward detachment)", "x", ("fd-7mc",), "rule 1"),
+    ("передовой отряд 7-го мк", "x", ("fd-7mc",), "rule 1"),
+    ("63-я мбр", "x", ("7mc",), "rule 1"),
+    ("6th Guards Tank Army (5th Gds Tank Corps, 9th Gds Mech Corps main forces)", "x",
+     ("5gtc", "9gmc"), "rule 1"),
+    ("46-я гв. тбр", "x", ("9gmc",), "rule 1"),
+    # rule 2: aliases, not the army's name
+    ("the army's main forces", "x", ("rifle",), "rule 2"),
+    # rule 3: roles at army level
+    ("6th Guards Tank Army, forward detachment of left column", "x", ("fd-5gtc", "fd-7mc"), "rule 3"),
+    ("передовые отряды армии", "x", ("fd-5gtc", "fd-7mc"), "rule 3"),
+    ("6th Guards Tank Army", "the forward units' camp", ("fd-5gtc", "fd-7mc"), "rule 3"),
+    ("подвижная группа армии", "x", ("fd-5gtc", "5gtc", "fd-7mc", "7mc", "9gmc"), "rule 3"),
+])
+def test_match_rules(formation, place, expected, rule):
+    m = match_row(formation, place, oob(), army_name=ARMY)
+    assert m.candidates == expected and m.rule.startswith(rule) and m.problem == ""
+
+
+@pytest.mark.parametrize("formation", ["6th Guards Tank Army", "6-я гв. ТА", "Soviet troops",
+                                       "Transbaikal Front", "6 GTA units"])
+def test_the_army_as_a_whole_is_every_formation(formation):
+    m = match_row(formation, "Mukden", oob(), army_name=ARMY)
+    assert m.candidates == tuple(oob()["formation_id"]) and m.rule.startswith("rule 4")
+    assert "army as a whole" in m.rule
+
+
+def test_unknown_numbered_formation_is_a_problem_and_falls_back():
+    m = match_row("6th Guards Tank Army (86th Rifle Corps elements)", "x", oob(), army_name=ARMY)
+    assert "86 rifle corps" in m.problem and m.rule.startswith("rule 4")
+    m = match_row("17th Army", "x", oob(), army_name=ARMY)
+    assert "17 army" in m.problem and len(m.candidates) == len(oob())
+    m = match_row("someone", "somewhere", oob(), army_name=ARMY)
+    assert m.rule == "rule 4: names no formation of the army" and m.problem == ""
+
+
+def test_mobile_group_prefers_formations_of_that_role():
+    f = oob()
+    f.loc[len(f)] = {"formation_id": "mg", "name": "mobile group", "kind": "mobile_group",
+                     "parent": None, "role": "", "aliases": ()}
+    assert match_row("6th Guards Tank Army mobile group", "x", f, army_name=ARMY).candidates == ("mg",)
+
+
+def test_an_army_without_named_formations_notes_rather_than_complains():
+    """Echelon runs name no formations: a numbered corps cannot be told apart, which is the
+    run's limit, not a problem with the row."""
+    legacy = pd.DataFrame([{"formation_id": "main", "name": "", "kind": "army", "parent": None,
+                            "role": "main_body", "aliases": ()},
+                           {"formation_id": "mobile", "name": "", "kind": "mobile_group", "parent": None,
+                            "role": "forward_detachment", "aliases": ()}])
+    m = match_row("7th Mechanized Corps", "Tuquan", legacy, army_name=ARMY)
+    assert m.problem == "" and "cannot be told apart" in m.note and m.rule.startswith("rule 4")
