@@ -166,4 +166,6 @@ def test_in_process_runs_print_their_progress_once_off_a_terminal(capsys):
         mp.setattr(runs, "_run_one", fake_run_one)
         assert runs.run_jobs([1, 2, 3], runner=object(), progress=True) == [1, 2, 3]
     err = capsys.readouterr().err
-    assert err.count("runs:") == 1 and "runs: 3/3 done in" in err and "\r" not in err
+    # plain lines: one per tenth of the total crossed before the end (1/3, 2/3), one closing
+    assert err.count("progress: runs ") == 3 and "progress: runs 3/3 runs done in" in err
+    assert "\r" not in err

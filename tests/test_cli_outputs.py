@@ -34,7 +34,11 @@ def _state(root: Path) -> dict[str, str]:
 
 
 def _one_error(capsys, command: str) -> str:
-    err = capsys.readouterr().err
+    from logistics.progress import PREFIX
+
+    # without the progress lines of the steps begun (stderr is not a terminal under pytest)
+    err = "".join(ln for ln in capsys.readouterr().err.splitlines(keepends=True)
+                  if not ln.startswith(PREFIX))
     assert err.startswith(f"logistics {command}: error: "), err
     assert err.count("\n") == 1 and "Traceback" not in err, err
     return err

@@ -81,7 +81,10 @@ def _sandbox(root: Path) -> Path:
 
 
 def _one_error(err: str, command: str) -> None:
-    lines = [ln for ln in err.splitlines() if ln.strip()]
+    from logistics.progress import PREFIX
+
+    # the progress lines of the steps begun before the error (stderr is not a terminal) aside
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith(PREFIX)]
     assert "Traceback" not in err, err
     assert lines and _ERROR.match(lines[0]) and lines[0].startswith(f"logistics {command}:"), err
     assert all(ln[:1].isspace() for ln in lines[1:]), err  # continuation lines only

@@ -989,7 +989,7 @@ def _command(ctx: Ctx, case: Case, root: Path) -> list[str]:
     return cmd
 
 
-_PROGRESS = re.compile(r"^runs: \d+/\d+ done")  # the tool's own progress line off a terminal
+_PROGRESS = re.compile(r"^progress: ")  # the tool's own progress lines off a terminal
 
 
 def _clean_lines(lines: list[str]) -> bool:

@@ -95,6 +95,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.history.compare import compare
     from logistics.report.compare_outputs import write_comparison
     from logistics.history.summary import format_summary
+    from logistics.progress import progress
 
     from logistics._atomic import check_output_dir
 
@@ -104,18 +105,22 @@ def _run(args: argparse.Namespace) -> int:
     overrides = parse_assignments(args.overrides)
     check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
     _check_scorable(args.documented)
-    with cluster_for(args.workers, args.samples > 0) as client:
-        comp = compare(args.documented, configs_dir=args.configs, resolution_m=args.resolution_m,
-                       tolerance_km=args.tolerance_km, samples=args.samples, seed=args.seed,
-                       dem=args.dem, overrides=overrides, client=client, progress=settings.PROGRESS)
-    unmodeled = comp.inputs.unmodeled
-    if unmodeled and not comp.axes:
-        raise ConfigError(
-            f"no axis of {comp.inputs.documented.path} ({', '.join(unmodeled[:8])}) has a "
-            f"scenario config in {comp.inputs.configs_dir}: nothing to compare; give --configs "
-            "the folder of their scenarios, or check the axis_id column")
-    out = write_comparison(comp, args.out, map_resolution_m=args.map_resolution_m,
-                           draw_map=not args.no_map)
+    with progress(2, "compare") as bar:
+        bar.step("runs of every axis with a scenario")
+        with cluster_for(args.workers, args.samples > 0) as client:
+            comp = compare(args.documented, configs_dir=args.configs,
+                           resolution_m=args.resolution_m, tolerance_km=args.tolerance_km,
+                           samples=args.samples, seed=args.seed, dem=args.dem,
+                           overrides=overrides, client=client, progress=settings.PROGRESS)
+        unmodeled = comp.inputs.unmodeled
+        if unmodeled and not comp.axes:
+            raise ConfigError(
+                f"no axis of {comp.inputs.documented.path} ({', '.join(unmodeled[:8])}) has a "
+                f"scenario config in {comp.inputs.configs_dir}: nothing to compare; give "
+                "--configs the folder of their scenarios, or check the axis_id column")
+        bar.step(f"writing {args.out}/")
+        out = write_comparison(comp, args.out, map_resolution_m=args.map_resolution_m,
+                               draw_map=not args.no_map)
     doc = comp.inputs.documented
     print(format_summary(comp.summary), end="")
     unscored = int((~comp.table["scorable"].astype(bool)).sum())

@@ -51,6 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import atomic_path, check_output_file
+    from logistics.progress import progress
     from logistics.report.basemap import base_map
 
     out = Path(args.out)
@@ -61,12 +62,15 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--title has {len(args.title):,} characters; at most {_MAX_TITLE}")
     check_output_file(out, overwrite=args.overwrite, ours=_is_our_map)  # before the work
     bbox = _parse_bbox(args.bbox) if args.bbox else None
-    fig, _ = base_map(bbox, resolution_m=args.resolution_m, labels=not args.no_labels,
-                      title=args.title, dem=args.dem)
-    fmt = out.suffix.lower()[1:]
-    meta = {"Software": _SIGNATURE} if fmt == "png" else {"Creator": _SIGNATURE}
-    with atomic_path(out, overwrite=args.overwrite) as tmp:
-        fig.savefig(tmp, dpi=args.dpi, bbox_inches="tight", format=fmt, metadata=meta)
+    with progress(2, "map") as bar:
+        bar.step("terrain, relief, rivers, places")
+        fig, _ = base_map(bbox, resolution_m=args.resolution_m, labels=not args.no_labels,
+                          title=args.title, dem=args.dem)
+        fmt = out.suffix.lower()[1:]
+        meta = {"Software": _SIGNATURE} if fmt == "png" else {"Creator": _SIGNATURE}
+        bar.step(f"writing {out}")
+        with atomic_path(out, overwrite=args.overwrite) as tmp:
+            fig.savefig(tmp, dpi=args.dpi, bbox_inches="tight", format=fmt, metadata=meta)
     print(f"wrote {out}")
     return 0
 

@@ -57,28 +57,34 @@ def _run(args: argparse.Namespace) -> int:
     from logistics import settings
     from logistics._atomic import atomic_dir, check_output_dir
     from logistics.network import load_network, load_railways, route_multimodal
+    from logistics.progress import progress
 
     if args.out is not None:
         check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
     if args.resolution_m is None:
         args.resolution_m = settings.DEFAULT_RESOLUTION_M
-    network = load_network(args.network) if args.network else load_railways()
-    route = route_multimodal(args.origin, args.destination, args.vehicle, mode=args.mode,
-                             via=args.via, network=network, season=args.season,
-                             resolution_m=args.resolution_m, engine=args.engine)
+    with progress(3 if args.out else 2, "route") as bar:
+        bar.step(f"loading the network ({args.network or 'the 1945 railways'})")
+        network = load_network(args.network) if args.network else load_railways()
+        bar.step("terrain and least-cost legs")
+        route = route_multimodal(args.origin, args.destination, args.vehicle, mode=args.mode,
+                                 via=args.via, network=network, season=args.season,
+                                 resolution_m=args.resolution_m, engine=args.engine)
+        if args.out:
+            from logistics.report.route_map import route_map
+
+            bar.step(f"writing {args.out}/")
+            with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
+                (tmp / "route.geojson").write_text(
+                    json.dumps(route.to_geojson(), ensure_ascii=False), encoding="utf-8")
+                route.table().to_csv(tmp / "legs.csv", index=False)
+                fig = route_map(route, network)
+                fig.savefig(tmp / "map.png", dpi=110, bbox_inches="tight")
     if args.json:
         print(json.dumps(route.to_geojson(), indent=1, ensure_ascii=False))
     else:
         print(format_route(route))
     if args.out:
-        from logistics.report.route_map import route_map
-
-        with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
-            (tmp / "route.geojson").write_text(
-                json.dumps(route.to_geojson(), ensure_ascii=False), encoding="utf-8")
-            route.table().to_csv(tmp / "legs.csv", index=False)
-            fig = route_map(route, network)
-            fig.savefig(tmp / "map.png", dpi=110, bbox_inches="tight")
         print(f"wrote {args.out}/route.geojson, legs.csv, map.png")
     return 0
 

@@ -85,15 +85,9 @@ def scenario_files(target: str | Path) -> list[Path]:
     return [path]
 
 
-def _progress(total: int, desc: str):
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=desc, unit="step", leave=False,
-                disable=not (settings.PROGRESS and sys.stderr.isatty()))
-
-
 def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import check_output_dir
+    from logistics.progress import progress
     from logistics.report.run_outputs import write_run
     from logistics.report.run_page import summary_lines
     from logistics.army import load_army
@@ -108,38 +102,33 @@ def _run(args: argparse.Namespace) -> int:
     failures = []
     written: dict[Path, str] = {}
     for path in files:
-        bar = _progress(3, f"{path.name}")
         t0 = time.perf_counter()
         try:
-            bar.set_postfix_str("loading")
-            sc = load_army(path)
-            if many:
-                out = Path(args.out or "out") / sc.run_id
-            else:
-                out = Path(args.out) if args.out else Path("out") / sc.run_id
-            if out in written:
-                raise ConfigError(f"run folder {out} was already written by {written[out]} in "
-                                  f"this run (same axis_id {sc.axis_id!r}); give each army file "
-                                  "its own axis_id")
-            check_output_dir(out, overwrite=args.overwrite)  # before the work, not after
-            bar.update(1)
-            bar.set_postfix_str("terrain, route, supply, advance")
-            result = run_scenario(sc, seed=args.seed, dem=args.dem,
-                                  resolution_m=args.resolution_m, events=not args.no_events,
-                                  cost_surface=True, engine=args.engine)
-            bar.update(1)
-            bar.set_postfix_str("writing outputs")
-            write_run(result, out)
-            written[out] = path.name
-            bar.update(1)
+            with progress(3, f"run {path.name}") as bar:  # a failed step is not reported done
+                bar.step("loading the army file")
+                sc = load_army(path)
+                if many:
+                    out = Path(args.out or "out") / sc.run_id
+                else:
+                    out = Path(args.out) if args.out else Path("out") / sc.run_id
+                if out in written:
+                    raise ConfigError(f"run folder {out} was already written by {written[out]} "
+                                      f"in this run (same axis_id {sc.axis_id!r}); give each "
+                                      "army file its own axis_id")
+                check_output_dir(out, overwrite=args.overwrite)  # before the work, not after
+                bar.step("terrain, route, supply, advance")
+                result = run_scenario(sc, seed=args.seed, dem=args.dem,
+                                      resolution_m=args.resolution_m, events=not args.no_events,
+                                      cost_surface=True, engine=args.engine)
+                bar.step(f"writing {out}/")
+                write_run(result, out)
+                written[out] = path.name
         except LogisticsError as exc:
             if not many:
                 raise
             failures.append(f"{path.name}: {exc}")
             print(f"logistics run: error: {path.name}: {exc}", file=sys.stderr)
             continue
-        finally:
-            bar.close()
         print("\n".join(summary_lines(result)))
         print(f"  outputs: {out}/ (run and written in {time.perf_counter() - t0:.1f} s)")
     if failures:

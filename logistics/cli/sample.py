@@ -55,15 +55,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
+    from logistics.progress import progress
     from logistics.terrain.sample import point_terrain, resolve_point, sample_point
 
     if args.resolution_m is None:
         args.resolution_m = settings.DEFAULT_RESOLUTION_M
     query = " ".join(args.place)
     _, lon, lat, _ = resolve_point(query)
-    terrain = point_terrain(lon, lat, dem=args.dem, resolution_m=args.resolution_m)
-    facts = sample_point(query, dem=args.dem, resolution_m=args.resolution_m, terrain=terrain)
-    rates = _vehicle_rates(terrain, lon, lat, args.season)
+    with progress(2, "sample") as bar:
+        bar.step("terrain around the point")
+        terrain = point_terrain(lon, lat, dem=args.dem, resolution_m=args.resolution_m)
+        facts = sample_point(query, dem=args.dem, resolution_m=args.resolution_m,
+                             terrain=terrain)
+        bar.step("vehicle rates")
+        rates = _vehicle_rates(terrain, lon, lat, args.season)
     if args.json:
         if rates is not None:
             facts["vehicles"] = json.loads(rates.to_json(orient="records"))

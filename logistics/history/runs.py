@@ -17,8 +17,6 @@ formation, ``main``.
 
 from __future__ import annotations
 
-import sys
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -301,23 +299,33 @@ def run_jobs(jobs: Sequence[Job], *, runner: Callable[..., Any] | None = None,
         return _run_here(runner, jobs, progress)
     futures = client.map(_run_one, [runner] * len(jobs), list(jobs), pure=False)
     if progress:
-        from distributed import progress as _progress
+        # Our own bar, not distributed.progress: that one redraws with carriage returns,
+        # hundreds of times, into a redirected log. The futures' state is read locally (no
+        # scheduler call) between short sleeps, which Ctrl-C interrupts cleanly (iterating
+        # distributed.as_completed did not: the process died by the signal after "cancelled").
+        import time
 
-        _progress(futures)
+        from logistics.progress import progress as _progress
+
+        with _progress(len(futures), "runs", unit="run") as bar:
+            done = 0
+            while done < len(futures):
+                now = sum(f.done() for f in futures)
+                bar.update(now - done)
+                done = now
+                if done < len(futures):
+                    time.sleep(0.2)
     return client.gather(futures)
 
 
 def _run_here(runner: Callable[..., Any], jobs: Sequence[Job], progress: bool) -> list[RunTrace]:
-    """Run ``jobs`` in this process. The progress bar redraws in place on a terminal; elsewhere
-    (a log, a pipe) its redraws would each stay as a line, so one line is printed at the end."""
-    if not progress:
-        return [_run_one(runner, j) for j in jobs]
-    if sys.stderr.isatty():
-        from tqdm import tqdm
+    """Run ``jobs`` in this process, with a progress bar (plain lines off a terminal) when
+    ``progress``."""
+    from logistics.progress import progress as _progress
 
-        return [_run_one(runner, j) for j in tqdm(jobs, desc="runs", unit="run")]
-    t0 = time.perf_counter()
-    traces = [_run_one(runner, j) for j in jobs]
-    print(f"runs: {len(traces)}/{len(jobs)} done in {time.perf_counter() - t0:.1f} s",
-          file=sys.stderr)
+    with _progress(len(jobs), "runs", unit="run", enabled=progress) as bar:
+        traces = []
+        for j in jobs:
+            traces.append(_run_one(runner, j))
+            bar.update(1)
     return traces

@@ -6,7 +6,8 @@ between them; EPSG:4326, opens in QGIS), ``summary.csv`` (per axis and ALL), ``p
 (problems of the documented file and those found while scoring: row, column, value, why),
 ``rates.csv`` (planned rates per class with basis and source), ``fuel_states.csv`` (documented
 fuel states against the matched formation's modeled refills), ``draws.csv`` (Monte Carlo draws,
-when sampled), ``advance_<axis>.png``, ``map.png``, ``fuel_<axis>.png`` (axes with documented
+when sampled), ``advance_<axis>.png``, ``map.png``, ``map.html``
+(interactive, offline), ``fuel_<axis>.png`` (axes with documented
 fuel states), ``report.md``.
 """
 
@@ -20,6 +21,7 @@ from logistics._atomic import atomic_dir
 from logistics.history.fuel import dry_time_quantiles, fuel_verdict, load_fuel_states
 from logistics.report.compare_page import fuel_markdown, report_markdown
 from logistics.report.compare_plots import plot_advance, plot_fuel_states, plot_positions_map
+from logistics.report.web_map import comparison_map, write_map
 
 __all__ = ["write_comparison", "comparison_geojson"]
 
@@ -54,6 +56,8 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
             name = f"advance_{_safe(axis)}.png"
             _save(plot_advance(res, comp.table[comp.table["axis_id"] == axis]), tmp / name)
             files[f"advance:{axis}"] = name
+        if comp.axes:
+            write_map(comparison_map(comp), tmp / "map.html")
         if draw_map and comp.axes:
             _save(plot_positions_map(comp, resolution_m=map_resolution_m), tmp / "map.png")
             files["map"] = "map.png"

@@ -1,5 +1,5 @@
 """Writers of a run folder: the army's tables as CSV, GeoJSON, COGs, GeoPackage with styles, QGIS
-project, plots, report.
+project, maps, plots, report.
 
 ``write_run(result, folder)`` writes everything into a temporary sibling and swaps it into
 place (``logistics._atomic.atomic_dir``), so a failed run never leaves a half-written folder.
@@ -19,8 +19,8 @@ __all__ = ["write_run", "route_frame", "RUN_FILES"]
 #: GeoPackage: one per layer of ``report.run_layers.LAYERS``).
 RUN_FILES: tuple[str, ...] = (
     "route.geojson", "daily.csv", "daily.geojson", "track.csv", "deliveries.csv", "cost.tif",
-    "terrain.tif", "run.gpkg", "run.qgz", "map.png", "advance.png", "fuel.png", "report.md",
-    "formations.csv", "tracks.csv", "routes.csv", "army_daily.csv", "crossings.csv",
+    "terrain.tif", "run.gpkg", "run.qgz", "map.html", "map.png", "advance.png", "fuel.png",
+    "report.md", "formations.csv", "tracks.csv", "routes.csv", "army_daily.csv", "crossings.csv",
 )
 
 
@@ -97,6 +97,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
     from logistics.report.qgis import write_qgz
     from logistics.report.rasters import write_cog
     from logistics.report.run_layers import run_layers
+    from logistics.report.web_map import run_map, write_map
 
     folder = Path(folder)
     layers = run_layers(result)
@@ -132,6 +133,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
         write_qgz(tmp / "run.qgz", gpkg="run.gpkg", rasters=rasters,
                   vectors={n: (GEOMETRY_TYPES[n], n.replace("_", " ")) for n in layers},
                   title=f"{result.scenario.axis_id}: {result.scenario.name}", extent=box)
+        write_map(run_map(result, layers, elevation=elevation), tmp / "map.html")
         plot_map(result, tmp / "map.png", basemap=basemap,
                  documented=_documented_rows(result.scenario.axis_id))
         plot_advance(result, tmp / "advance.png")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import heapq
 import os
-import sys
 import time
 from typing import Any
 
@@ -276,11 +275,9 @@ class Driver:
 
     def run(self, progress: bool) -> None:
         """Solve tiles band by band until no tile has anything left to expand."""
-        bar = None
-        if progress:
-            from tqdm import tqdm
+        from logistics.progress import progress as _progress
 
-            bar = tqdm(desc="tile solves", unit="tile", file=sys.stderr)
+        bar = _progress(None, "tile solves", unit="tile", enabled=progress)
         try:
             while True:
                 while len(self.running) < self.runner.slots:
@@ -302,8 +299,6 @@ class Driver:
                 if not self.running:
                     return
                 self._absorb(self.runner.next_done())
-                if bar is not None:
-                    bar.update(1)
+                bar.update(1)
         finally:
-            if bar is not None:
-                bar.close()
+            bar.close()

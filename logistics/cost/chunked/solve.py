@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import os
 import shutil
-import sys
 import tempfile
 import time
 import weakref
@@ -104,7 +103,7 @@ def find_costs_chunked(
         "model_attrs": {k: str(v) for k, v in model.attrs.items()},
     }
     if progress is None:
-        progress = settings.PROGRESS and sys.stderr.isatty()
+        progress = settings.PROGRESS  # a bar on a terminal, plain lines in a log
 
     with _output_folder(out) as (store, final), _scratch(scratch or store.parent) as folder:
         create_store(store, shape, store_chunks(grid), attrs)

@@ -1,0 +1,68 @@
+"""The theatre's context layers for maps and GIS files: 1945 railways and fortified regions in EPSG:4326.
+
+``railway_lines(network)`` turns the network graph (``logistics.network.load_railways``, osmnx)
+into one row per line (``ref``) with its name, gauge, whether the reference marks it
+unverified, its source and its length; osmnx's ``graph_to_gdfs`` gives the edges and geopandas
+dissolves them. ``fortified_regions()`` draws the extents of ``configs/fortified-regions.yaml``
+as read by the one reader of that file (``logistics.army.fortified.load_fortified``, the
+formations engine's), so a map shows exactly the extents the advance uses.
+"""
+
+from __future__ import annotations
+
+from logistics.report.run_layers import LONLAT_CRS
+
+__all__ = ["railway_lines", "fortified_regions"]
+
+_RAIL_COLUMNS = ["ref", "name", "gauge", "unverified", "source", "length_km"]
+
+
+def railway_lines(network=None):
+    """The railway lines of ``network`` (None: the shipped 1945 railways) -> GeoDataFrame in
+    EPSG:4326, one (multi)line per ``ref`` with ``name``, ``gauge``, ``unverified`` (bool),
+    ``source`` and ``length_km`` (the graph's ``length_m`` of each track once, not per
+    direction). Stations and road edges are left out."""
+    import geopandas as gpd
+    import osmnx as ox
+    import pandas as pd
+
+    if network is None:
+        from logistics.network import load_railways
+
+        network = load_railways()
+    edges = ox.graph_to_gdfs(network, nodes=False).reset_index()
+    if "mode" in edges:
+        edges = edges[edges["mode"] == "rail"]
+    if not len(edges):
+        return gpd.GeoDataFrame({c: [] for c in _RAIL_COLUMNS}, geometry=[], crs=LONLAT_CRS)
+    # each track is stored once per direction: keep one of the pair (u < v; a loop once)
+    once = edges[(edges["u"] < edges["v"]) | ((edges["u"] == edges["v"]) & (edges["key"] == 0))]
+    once = once.assign(
+        ref=once["ref"].fillna("").astype(str),
+        unverified=once.get("unverified", pd.Series(index=once.index, dtype=object))
+        .astype(str).str.lower().isin(("yes", "true", "1")),
+        length_km=pd.to_numeric(once.get("length_m", once.get("length")), errors="coerce") / 1000.0,
+    )
+    for col in ("name", "gauge", "source"):
+        once[col] = once.get(col, pd.Series(index=once.index, dtype=object)).fillna("").astype(str)
+    lines = once.dissolve(by="ref", aggfunc={"name": "first", "gauge": "first",
+                                             "unverified": "any", "source": "first",
+                                             "length_km": "sum"}, sort=True).reset_index()
+    lines = lines.to_crs(LONLAT_CRS)
+    lines["length_km"] = lines["length_km"].round(3)
+    return lines[_RAIL_COLUMNS + ["geometry"]]
+
+
+def fortified_regions(config_dir=None):
+    """The fortified regions and located field positions -> GeoDataFrame in EPSG:4326 with
+    ``id``, ``name``, ``axes`` (comma-separated axis ids), ``status`` (``sourced`` or
+    ``generic_extent``: the file's placement rule) and the extent polygon."""
+    import geopandas as gpd
+
+    from logistics.army.fortified import load_fortified
+
+    regions = load_fortified(config_dir).regions
+    return gpd.GeoDataFrame(
+        {"id": [r.id for r in regions], "name": [r.name for r in regions],
+         "axes": [",".join(r.axes) for r in regions], "status": [r.status for r in regions]},
+        geometry=[r.shape for r in regions], crs=LONLAT_CRS)
