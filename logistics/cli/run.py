@@ -127,12 +127,17 @@ def _run(args: argparse.Namespace) -> int:
             if not many:
                 raise
             failures.append(f"{path.name}: {exc}")
-            print(f"logistics run: error: {path.name}: {exc}", file=sys.stderr)
             continue
         print("\n".join(summary_lines(result)))
         print(f"  outputs: {out}/ (run and written in {time.perf_counter() - t0:.1f} s)")
-    if failures:
-        print(f"logistics run: {len(failures)} of {len(files)} scenarios failed", file=sys.stderr)
+    if failures:  # one error line, each failed file's problems indented under it
+        import textwrap
+
+        rest = " (the others were run and written)" if len(failures) < len(files) else ""
+        print(f"logistics run: error: {len(failures)} of {len(files)} army files failed{rest}:",
+              file=sys.stderr)
+        for text in failures:
+            print(textwrap.indent(text, "  "), file=sys.stderr)
         return 2
     return 0
 
