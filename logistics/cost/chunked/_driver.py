@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import heapq
 import os
-import time
+import uuid
 from typing import Any
 
 import numpy as np
@@ -57,14 +57,20 @@ class ClientRunner:
 
         self._client = client
         self._futures: set[Any] = set()
+        self._names: dict[str, str] = {}  # future key -> the job's own name (its order)
         self.watch = Watch(client, ctrl_c)
         self.slots = max(1, sum(client.nthreads().values()))
 
     def submit(self, job: TileJob) -> None:
-        key = os.path.basename(job.attempt) if job.attempt else f"tile-{job.tile}-{time.time_ns()}"
+        # Unique per submission: tile names repeat from one solve to the next, and a key that an
+        # earlier solve on the same client left cancelled or released makes dask hand back the
+        # old task's future, which never completes (the suite hung on a shared LocalCluster).
+        name = os.path.basename(job.attempt) if job.attempt else f"tile-{job.tile}"
+        key = f"{name}-{uuid.uuid4().hex}"
         with self.watch:
             fut = self._client.submit(solve_tile, job, pure=False, key=key)
         self._futures.add(fut)
+        self._names[fut.key] = name
 
     def next_done(self) -> TileOutcome:
         from distributed import wait
@@ -77,8 +83,10 @@ class ClientRunner:
                     break
                 with contextlib.suppress(TimeoutError):
                     wait(list(self._futures), timeout=1.0, return_when="FIRST_COMPLETED")
-            fut = min(done, key=lambda f: f.key)  # one order whatever the polling saw
+            # one order whatever the polling saw: by the job's name, not its unique key
+            fut = min(done, key=lambda f: (self._names.get(f.key, f.key), f.key))
             self._futures.discard(fut)
+            self._names.pop(fut.key, None)
             outcome = fut.result()
             self.watch.check()  # no result is taken from a cluster that lost a worker
         return outcome
@@ -95,6 +103,7 @@ class ClientRunner:
             self._client.cancel([f for f in self._futures if f.key not in busy])
             wait([f for f in self._futures if f.key in busy], timeout=600)
         self._futures.clear()
+        self._names.clear()
 
     def map(self, fn: Any, jobs: list) -> None:
         """Run ``fn`` on every job on the cluster (all at once: they are independent)."""
