@@ -208,7 +208,8 @@ def _rounded(gdf) -> dict:
 def _popup(row) -> str:
     """A documented position's popup: date, place, formation, confidence, source and quote."""
     e = lambda v: html.escape("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))  # noqa: E731
-    date = pd.Timestamp(row["date"]).strftime("%d %b %Y") if pd.notna(row["date"]) else ""
+    when = pd.to_datetime(row["date"], errors="coerce")  # an impossible date is NaT: no date
+    date = when.strftime("%d %b %Y") if pd.notna(when) else ""
     return (f"<b>{e(row.get('place_reached'))}</b> ({e(date)})<br>"
             f"{e(row.get('formation'))}<br>confidence: {e(row.get('confidence'))}<br>"
             f"<i>source:</i> {e(row.get('source'))}<br><i>&ldquo;{e(row.get('quote'))}&rdquo;</i>")
