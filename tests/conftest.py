@@ -542,6 +542,20 @@ def toy_army(box_terrain):
                            BOX=_ARMY_BOX, START=_TOY_START)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _in_process_workers_never_pause():
+    """dask workers started inside the test process (``processes=False``) judge their memory by
+    the whole process's RSS, i.e. by the pytest worker that has run hundreds of tests before:
+    past 80 % of their limit they pause and never run a task, and the solve waiting on them
+    waits forever (the CI run hung in test_chunked_cluster on a fresh clone). Tests do not
+    test dask's memory management, so its pause and terminate thresholds are off."""
+    import dask
+
+    with dask.config.set({"distributed.worker.memory.pause": False,
+                          "distributed.worker.memory.terminate": False}):
+        yield
+
+
 def _forget_dead_default_scheduler() -> None:
     """Drop dask's ``scheduler`` setting when it names a distributed client that is gone."""
     import dask
