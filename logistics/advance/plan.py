@@ -568,21 +568,10 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         cap_notes += cn
     if cap_notes:
         notes.append(f"{u.id}: column pace held to observed speeds: " + "; ".join(cap_notes))
-    formed_km = 0.0
-    if u.formed_when and u.parent in segs:
-        formed_km = _formed_km(segs[u.parent], u.formed_when, taiga_km)
-        # until formed it moves with its parent: no faster than the parent's column on the
-        # shared stretch (the parent's step times, its own classes' pace)
-        parent = by_id[u.parent]
-        if parent.pace_vehicle is not None:
-            shared = kms <= formed_km + 1e-9
-            p_ids, *_ = _classes(parent, army, norms)
-            p_times, _, _ = _season_tables(terrain, cells[shared], seg[shared].reset_index(
-                drop=True), p_ids, seasons, None, models)
-            for season in step_time:
-                pt = p_times[season].max(axis=0)
-                st = step_time[season]
-                st[:, shared] = np.maximum(st[:, shared], pt[None, :])
+    # until formed it moves with its parent: the step loop holds it behind its parent's head
+    # up to formed_km (simulate._Loop.held_at)
+    formed = bool(u.formed_when and u.parent in segs)
+    formed_km = _formed_km(segs[u.parent], u.formed_when, taiga_km) if formed else 0.0
     motor = int(sum(n for c, n in u.classes if c not in MEN_CLASSES))
     length = column_km(motor, u.routes, u.gap_m)
     first = seasons[0][1]
