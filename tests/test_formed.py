@@ -100,3 +100,28 @@ def test_formed_after_range_crossing_moves_with_its_parent_then_on_its_own(tmp_p
     assert gained > 50.0
 
 
+
+def test_formed_formation_is_priced_as_its_own_vehicles_on_its_parents_stretch(tmp_path,
+                                                                              box_terrain):
+    """Its route begins on its parent's route (whose step times and fuel are the parent's
+    pace vehicle's, a T-34-85): on that stretch the child's GAZ-67B must burn and go as a
+    GAZ-67B, priced by the cost engine on the same cells, not as the parent's tank."""
+    from logistics.advance.plan import build_army_plan
+    from logistics.cost.route import evaluate_path
+
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(_army_doc(), allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    army = load_army(path)
+    terrain = box_terrain(army_bbox(army), 5000.0, _ridge)
+    plan, _ = build_army_plan(army, terrain)
+    fp = next(f for f in plan.formations if f.id == "fd")
+    shared = fp.km <= fp.formed_km + 1e-9
+    assert shared.sum() > 5
+    gaz = evaluate_path(terrain, fp.cells, "gaz-67b", season="dry")
+    tank = evaluate_path(terrain, fp.cells, "t-34-85", season="dry")
+    i = fp.class_ids.index("gaz-67b")
+    got = fp.step_fuel_l["dry"][i][shared]
+    np.testing.assert_allclose(got, gaz["fuel_l"].to_numpy()[shared], rtol=1e-9)
+    # and so well below the tank's litres on the same steps
+    assert got.sum() < 0.5 * tank["fuel_l"].to_numpy()[shared].sum()

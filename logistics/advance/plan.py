@@ -554,8 +554,11 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
             objectives=(), timetable=tt,
         )
     cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
+    # a formed formation's route begins on its parent's route, whose times and fuel are the
+    # parent's pace vehicle's: every class of it is priced by the cost engine on the cells
+    joined = bool(u.formed_when and u.parent in segs)
     times, fuels, impassable = _season_tables(terrain, cells, seg, ids, seasons,
-                                              u.pace_vehicle, models)
+                                              None if joined else u.pace_vehicle, models)
     for (cid, season), kmi in impassable.items():
         notes.append(f"{u.id}: {cid} cannot make {kmi:.0f} km of the route on its own ({season});"
                      " helped across at its worst going on the route")
