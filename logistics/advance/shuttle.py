@@ -32,6 +32,8 @@ __all__ = ["Shuttle", "shuttle_advance", "shuttle_timetable"]
 
 #: Positions closer than this (km) are the same place (the end of the route, a meeting).
 _EPS_KM = 1e-9
+#: Hours below which two profile steps count as equal (rounding of cumulative sums).
+_EPS_H = 1e-9
 #: At most this many trips (a guard against a lift far too small for the formation).
 _MAX_TRIPS = 100_000
 
@@ -231,8 +233,9 @@ def _profiles(km, truck_h, back_h, foot_h) -> _Profiles:
     p = _Profiles(arrays["km"], arrays["truck_h"] - arrays["truck_h"][0],
                   arrays["truck_back_h"] - arrays["truck_back_h"][0],
                   arrays["foot_h"] - arrays["foot_h"][0])
-    slow = np.diff(p.truck_h) > np.diff(p.foot_h)
-    if np.any(slow) or np.all(~(np.diff(p.truck_h) < np.diff(p.foot_h))):
+    gain = np.diff(p.foot_h) - np.diff(p.truck_h)  # hours the trucks gain on each stretch
+    slow = gain < -_EPS_H
+    if np.any(slow) or not np.any(gain > _EPS_H):
         k = int(np.argmax(slow))
         raise DataError(f"shuttle: between km {p.km[k]:g} and {p.km[k + 1]:g} the loaded trucks "
                         "are no faster than the men on foot (slower there, or faster nowhere); "
