@@ -126,3 +126,34 @@ def test_a_truck_borne_division_short_of_lift_shuttles(tmp_path):
     day1 = r.daily[r.daily["formation_id"] == "shuttle-rd"].iloc[0]
     assert day1["cum_km"] > foot.max_speed_kmh * foot.hours_per_day
     assert r.daily[r.daily["formation_id"] == "shuttle-rd"]["consumed_l"].sum() > 0.0
+
+
+def test_shipped_transbaikal_rifle_divisions_ride_and_shuttle():
+    """The 36th Army's rifle divisions as shipped (issue 13: 'the Transbaikal rifle divisions
+    rode trucks'): each division lifts its own standard's trucks' worth of men (per body, so
+    four divisions lift four times one's), fewer than its men, so the trucks shuttle: the head
+    rides ahead of the tail, and the trucks' fuel is booked to the formation."""
+    from logistics.army.load import load_army
+    from logistics.army.resolve import resolve_formations
+    from logistics.army.fortified import load_fortified
+
+    norms = load_norms()
+    std = norms.standards["rifle_division"]
+    per_div = dict(std.vehicles)["studebaker-us6"]
+    army = load_army(settings.CONFIG_DIR / "tbf-36a.yaml")
+    units = {u.id: u for u in resolve_formations(army, norms, load_fortified().rule)}
+    u = units["36a-main-rds"]
+    n = next(f for f in army.formations if f.id == "36a-main-rds").count.value
+    assert u.movement == "truck_borne"
+    assert u.lift_trucks == per_div * n
+    assert u.lift_men == per_div * n * norms.men_per_truck["studebaker-us6"]
+    assert 0 < u.lift_men < u.men
+    r = run_scenario(army, resolution_m=RES_M)
+    t = r.tracks[r.tracks["formation_id"] == "36a-main-rds"]
+    assert (t["mode"] == "truck").any(), r.notes
+    assert (t["tail_km"] < t["cum_km"] - 1.0).any()
+    assert (t["tail_km"] <= t["cum_km"] + 1e-6).all()
+    foot = norms.norm_for("foot")
+    day1 = r.daily[r.daily["formation_id"] == "36a-main-rds"].iloc[0]
+    assert day1["cum_km"] > foot.max_speed_kmh * foot.hours_per_day
+    assert r.daily[r.daily["formation_id"] == "36a-main-rds"]["consumed_l"].sum() > 0.0

@@ -160,3 +160,32 @@ def test_timetable_for_the_step_loop_lays_the_shuttle_on_the_march_window():
     # nothing moves between 12:00 and 24:00 of the first day
     quiet = (tt["time_h"] > 12.0) & (tt["time_h"] < 24.0)
     assert not quiet.any()
+
+
+def test_a_stretch_trucks_and_men_share_at_one_pace():
+    """A bridge both wait at (1 h for its 1 km, trucks and men alike) between two stretches
+    where trucks are six times faster: the shuttle still runs, and every man is at the end
+    no later than marching all the way (by hand: 10 km at 5 km/h + 1 h + 10 km at 5 km/h = 5 h)."""
+    km = np.array([0.0, 10.0, 11.0, 21.0])
+    truck = np.array([0.0, 10 / 30, 10 / 30 + 1.0, 20 / 30 + 1.0])
+    foot = np.array([0.0, 2.0, 3.0, 5.0])
+    s = shuttle_advance(100, 50, km, truck, foot, load_h=0.0, unload_h=0.0)
+    assert s.trips["men"].sum() >= 50
+    assert s.finish_h <= 5.0 + 1e-9
+    head, tail = s.at(np.array([s.finish_h]))
+    assert head[0] == pytest.approx(21.0) and tail[0] == pytest.approx(21.0)
+
+
+def test_timetable_holds_the_men_at_a_crossing_the_trucks_wait_at():
+    """A truck leg with a 45 min bridge wait on one km (the crossing's toll, slower than a man
+    walking that km at 4.5 km/h) no longer stops the shuttle: the men wait with the trucks."""
+    def leg(a, b):
+        h = abs(b - a) / 25.0
+        lo, hi = min(a, b), max(a, b)
+        return h + 0.75 * max(0.0, min(hi, 30.0) - max(lo, 29.0))
+    tt = shuttle_timetable(men=3000, lift_men=1000, route_km=60.0, start_h=0.0, end_h=240.0,
+                           truck_leg_h=leg, truck_fuel_l_per_km=1.0, march_kmh=4.5,
+                           march_hours=lambda t0, t1: t1 - t0, load_h=0.5, unload_h=0.25)
+    assert np.all(np.diff(tt["km"]) >= -1e-9)
+    assert tt["km"][-1] == pytest.approx(60.0)
+    assert np.all(tt["tail_km"] <= tt["km"] + 1e-9)

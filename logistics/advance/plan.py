@@ -554,8 +554,11 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
             objectives=(), timetable=tt,
         )
     cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
+    # a formed formation's route begins on its parent's route, whose times and fuel are the
+    # parent's pace vehicle's: every class of it is priced by the cost engine on the cells
+    joined = bool(u.formed_when and u.parent in segs)
     times, fuels, impassable = _season_tables(terrain, cells, seg, ids, seasons,
-                                              u.pace_vehicle, models)
+                                              None if joined else u.pace_vehicle, models)
     for (cid, season), kmi in impassable.items():
         notes.append(f"{u.id}: {cid} cannot make {kmi:.0f} km of the route on its own ({season});"
                      " helped across at its worst going on the route")
@@ -568,21 +571,10 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         cap_notes += cn
     if cap_notes:
         notes.append(f"{u.id}: column pace held to observed speeds: " + "; ".join(cap_notes))
-    formed_km = 0.0
-    if u.formed_when and u.parent in segs:
-        formed_km = _formed_km(segs[u.parent], u.formed_when, taiga_km)
-        # until formed it moves with its parent: no faster than the parent's column on the
-        # shared stretch (the parent's step times, its own classes' pace)
-        parent = by_id[u.parent]
-        if parent.pace_vehicle is not None:
-            shared = kms <= formed_km + 1e-9
-            p_ids, *_ = _classes(parent, army, norms)
-            p_times, _, _ = _season_tables(terrain, cells[shared], seg[shared].reset_index(
-                drop=True), p_ids, seasons, None, models)
-            for season in step_time:
-                pt = p_times[season].max(axis=0)
-                st = step_time[season]
-                st[:, shared] = np.maximum(st[:, shared], pt[None, :])
+    # until formed it moves with its parent: the step loop holds it behind its parent's head
+    # up to formed_km (simulate._Loop.held_at)
+    formed = bool(u.formed_when and u.parent in segs)
+    formed_km = _formed_km(segs[u.parent], u.formed_when, taiga_km) if formed else 0.0
     motor = int(sum(n for c, n in u.classes if c not in MEN_CLASSES))
     length = column_km(motor, u.routes, u.gap_m)
     first = seasons[0][1]

@@ -32,6 +32,8 @@ __all__ = ["Shuttle", "shuttle_advance", "shuttle_timetable"]
 
 #: Positions closer than this (km) are the same place (the end of the route, a meeting).
 _EPS_KM = 1e-9
+#: Hours below which two profile steps count as equal (rounding of cumulative sums).
+_EPS_H = 1e-9
 #: At most this many trips (a guard against a lift far too small for the formation).
 _MAX_TRIPS = 100_000
 
@@ -151,7 +153,8 @@ def shuttle_advance(
     ``truck_back_h`` (default: ``truck_h``) are the cumulative hour profiles described in the
     module docstring, each strictly increasing. ``load_h``/``unload_h`` hours per trip.
     Raises ConfigError for a lift of zero or fewer men, or no men; DataError for profiles that
-    are not finite and strictly increasing, or trucks no faster than the men on foot.
+    are not finite and strictly increasing, or trucks slower than the men on foot on a stretch
+    or faster nowhere (a stretch where both take the same time, a bridge they share, is fine).
     """
     if not (isinstance(men, (int, np.integer)) and men > 0):
         raise ConfigError(f"shuttle: men {men!r}, expected a whole number > 0 (a formation "
@@ -230,11 +233,13 @@ def _profiles(km, truck_h, back_h, foot_h) -> _Profiles:
     p = _Profiles(arrays["km"], arrays["truck_h"] - arrays["truck_h"][0],
                   arrays["truck_back_h"] - arrays["truck_back_h"][0],
                   arrays["foot_h"] - arrays["foot_h"][0])
-    slow = np.diff(p.truck_h) >= np.diff(p.foot_h)
-    if np.any(slow):
+    gain = np.diff(p.foot_h) - np.diff(p.truck_h)  # hours the trucks gain on each stretch
+    slow = gain < -_EPS_H
+    if np.any(slow) or not np.any(gain > _EPS_H):
         k = int(np.argmax(slow))
         raise DataError(f"shuttle: between km {p.km[k]:g} and {p.km[k + 1]:g} the loaded trucks "
-                        "are no faster than the men on foot; march the formation instead")
+                        "are no faster than the men on foot (slower there, or faster nowhere); "
+                        "march the formation instead")
     return p
 
 
@@ -303,7 +308,11 @@ def shuttle_timetable(
     back_h = np.concatenate([[0.0], np.cumsum(back)])
     if not (march_kmh > 0 and math.isfinite(march_kmh)):
         raise ConfigError(f"shuttle: march_kmh {march_kmh!r}, expected a number > 0")
-    s = shuttle_advance(men, lift_men, km, truck_h, km / march_kmh, truck_back_h=back_h,
+    # the men on foot are no faster than the loaded trucks on any step: where the trucks are
+    # held (a river's bridge, a climb at walking pace) the men cross and climb with them
+    # (assumed: they use the same bridges and tracks; the men's own pace is march_kmh)
+    foot_h = np.concatenate([[0.0], np.cumsum(np.maximum(np.diff(km) / march_kmh, fwd))])
+    s = shuttle_advance(men, lift_men, km, truck_h, foot_h, truck_back_h=back_h,
                         load_h=load_h, unload_h=unload_h)
     # clock <-> hours under way, hour by hour over the window
     clock = np.arange(float(start_h), float(end_h) + 1.0, 1.0)

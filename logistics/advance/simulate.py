@@ -17,7 +17,9 @@ One step is one clock hour (the first starts at H-hour). In each step:
    reserve of that fuel; with ``drain_stalled`` an element that would stop takes the fuel of the
    lower-priority elements of its own formation family. Classes that are still dry stay behind
    as an element of their own; the rest go on. An element with no pace class never passes its
-   formation's leading element; elements at one place with fuel join up again.
+   formation's leading element; elements at one place with fuel join up again. A formation
+   formed out of its parent (``formed``) never passes its parent's head until that head is past
+   the point where it is formed (it moves with its parent until then).
 
 Carried formations (``advance/movement``) are placed on the :class:`Timetable` their means
 give: the flotilla's river move and a truck shuttle are planned with the army; a rail move is
@@ -422,6 +424,20 @@ class _Loop:
         return moved
 
     # -- movement -------------------------------------------------------------------------
+    def held_at(self, fid: str) -> float:
+        """Km a formation formed out of its parent (``formed``) may not pass yet: its parent's
+        head, until that head is past the point where the formation is formed (``formed_km``
+        on the parent's route, which the formation's route shares up to there); inf once it is
+        formed, or for a formation with no ``formed``. Formations move in priority order, so a
+        formation that moves before its parent keeps to where the parent's head was at the
+        start of the hour."""
+        fp = self.fp[fid]
+        parent = fp.unit.parent
+        if fp.formed_km <= 0.0 or parent not in self.fp:
+            return math.inf
+        s = float(self.lead(parent).s)
+        return math.inf if s >= fp.formed_km - _EPS_KM else s
+
     def stops_after(self, fid: str, e: Element) -> float:
         """Km of the next stop of the formation at or beyond ``e.s`` (inf if none)."""
         st, fp = self.state[fid], self.fp[fid]
@@ -529,6 +545,7 @@ class _Loop:
                 break
             lead = self.lead(fid)
             cap = end_km if e is lead else lead.s  # never past the formation's head
+            cap = min(cap, self.held_at(fid))  # not formed yet: never past its parent's head
             t_here = float(np.interp(e.s, fp.km, p.time_s))
             target = t_here + budget
             s_time = end_km if target >= p.time_s[-1] else float(np.interp(target, p.time_s, fp.km))

@@ -221,12 +221,12 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
             per = norms.men_per_truck.get(lift_vehicle, 0.0)
             lift_men = int(min(men, lift_trucks * per)) if per else 0
         elif lift is not None and lift.kind == "tank_riders":
-            riders = int(lift.men.value)
-        elif lift is not None:
-            lift_vehicle, lift_trucks = lift.vehicle, int(lift.count.value)
+            riders = int(lift.men.value) * r["mult"]
+        elif lift is not None:  # per body, as `men` and `vehicles`: `count` bodies each lift
+            lift_vehicle, lift_trucks = lift.vehicle, int(lift.count.value) * r["mult"]
             per = (lift.men_per_vehicle.value if lift.men_per_vehicle is not None
                    else norms.men_per_truck.get(lift_vehicle, 0.0))
-            lift_men = int(lift.men.value)
+            lift_men = int(lift.men.value) * r["mult"]
             if per <= 0:
                 problems.append(f"{where}.lift: no men per vehicle for {lift_vehicle!r} (none in "
                                 "configs/norms/movement.yaml lift.truck); fix: give "

@@ -190,7 +190,9 @@ class VehicleCount(_Model):
 class Lift(_Model):
     """Men carried by the formation's own means: trucks (``vehicle``, ``count``,
     ``men_per_vehicle``, default configs/norms/movement.yaml ``lift.truck``) or tank riders
-    (``kind: tank_riders``, men per tank from the norms). ``men``: how many ride."""
+    (``kind: tank_riders``, men per tank from the norms). ``men``: how many ride. Like the
+    formation's ``men`` and ``vehicles``, ``count`` and ``men`` are per body when the formation
+    has ``count:`` (each of its bodies lifts that many)."""
 
     kind: Literal["truck", "tank_riders"] = "truck"
     vehicle: str | None = None
