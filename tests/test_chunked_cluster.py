@@ -211,3 +211,23 @@ def test_ctrl_c_during_a_cluster_run_is_raised_at_a_safe_point() -> None:
             ctrl_c.check()
         ctrl_c.check()  # once
         assert signal.getsignal(signal.SIGINT) is before  # a second Ctrl-C interrupts at once
+
+
+def _distributed_log_level() -> int:
+    import logging
+
+    return logging.getLogger("distributed").getEffectiveLevel()
+
+
+def test_local_worker_processes_do_not_log_their_shutdown_chatter() -> None:
+    """Worker processes start with distributed's logger at CRITICAL (a cancelled run's scheduler
+    can close before a worker's last heartbeat, whose traceback used to land under the one
+    'cancelled' line); this process's own logging is left as it was."""
+    import logging
+    import os
+
+    before = os.environ.get("DASK_LOGGING__DISTRIBUTED")
+    with get_client(n_workers=1, processes=True, memory_limit="1GB") as c:
+        levels = set(c.run(_distributed_log_level).values())
+    assert levels == {logging.CRITICAL}
+    assert os.environ.get("DASK_LOGGING__DISTRIBUTED") == before

@@ -154,18 +154,34 @@ def _captured_errors(logger: str, into: list[str]) -> Iterator[None]:
 def _workers_ignore_ctrl_c() -> Iterator[None]:
     """Start worker processes with SIGINT ignored (they inherit it), so Ctrl-C reaches only
     this process, which stops the run and the cluster: without it every worker printed its
-    own KeyboardInterrupt traceback (hundreds of lines) before the one-line message."""
+    own KeyboardInterrupt traceback (hundreds of lines) before the one-line message.
+
+    The workers also start with dask's ``distributed`` logger at ``critical`` (the environment
+    variable is read when the child imports distributed): when this process is cancelled
+    (SIGTERM) its scheduler can close before a worker's last heartbeat, and the worker logged
+    that heartbeat's CommClosedError traceback under the one ``cancelled`` line (corpus case
+    signal-term-compare-workers). A failing task still reaches this process as an exception,
+    and a worker that dies as a ResourceError from :class:`Watch`."""
+    import os
     import signal
     import threading
 
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    env_key, env_old = "DASK_LOGGING__DISTRIBUTED", os.environ.get("DASK_LOGGING__DISTRIBUTED")
+    os.environ[env_key] = "critical"
     try:
-        yield
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, old)
     finally:
-        signal.signal(signal.SIGINT, old)
+        if env_old is None:
+            os.environ.pop(env_key, None)
+        else:
+            os.environ[env_key] = env_old
 
 
 def get_client(
