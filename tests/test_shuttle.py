@@ -189,3 +189,27 @@ def test_timetable_holds_the_men_at_a_crossing_the_trucks_wait_at():
     assert np.all(np.diff(tt["km"]) >= -1e-9)
     assert tt["km"][-1] == pytest.approx(60.0)
     assert np.all(tt["tail_km"] <= tt["km"] + 1e-9)
+
+
+def test_timetable_moves_by_bounds_when_given_one():
+    # the same 400 men and 100-man lift on 90 km, bounds of 20 km: the first lift leaves at
+    # 0.5 h (loading), is at km 20 after 20/30 h more and stands there unloading to 1.667 h;
+    # the timetable is shuttle_advance's with the same bound, and never ahead of the unbounded
+    kw = dict(men=400, lift_men=100, route_km=90.0, start_h=0.0, end_h=200.0,
+              truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=2.0,
+              march_kmh=5.0, march_hours=_twelve_of_24, load_h=0.5, unload_h=0.5)
+    free = shuttle_timetable(**kw)
+    tt = shuttle_timetable(**kw, bound_km=20.0)
+    t_unloaded = 0.5 + 20.0 / 30.0 + 0.5
+    i = int(np.argmin(np.abs(tt["time_h"] - t_unloaded)))
+    assert tt["time_h"][i] == pytest.approx(t_unloaded)
+    assert tt["km"][i] == pytest.approx(20.0)
+    km = np.linspace(0.0, 90.0, 91)
+    ref = shuttle_advance(400, 100, km, km / 30.0, km / 5.0, load_h=0.5, unload_h=0.5,
+                          bound_km=20.0)
+    assert (ref.trips["drop_km"] - ref.trips["pickup_km"] <= 20.0 + 1e-9).all()
+    day, rest = divmod(ref.finish_h, 12.0)
+    done = tt["time_h"][int(np.argmax(tt["tail_km"] >= 90.0 - 1e-9))]
+    assert done == pytest.approx(24.0 * day + rest)
+    head_free = np.interp(tt["time_h"], free["time_h"], free["km"])
+    assert np.all(tt["km"] <= head_free + 1e-9)

@@ -666,7 +666,8 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
         march_kmh=foot.max_speed_kmh * opt.speed_scale, march_hours=march_hours,
         load_h=norm.embark_h if norm is not None else 0.0,
         unload_h=norm.debark_h if norm is not None else 0.0,
-        route=(kms, seg["lon"].to_numpy(float), seg["lat"].to_numpy(float)), fuel_type=fts[i])
+        route=(kms, seg["lon"].to_numpy(float), seg["lat"].to_numpy(float)), fuel_type=fts[i],
+        bound_km=norm.shuttle_bound_km if norm is not None else None)
     if not tt.ok:
         notes.append(f"{u.id}: the truck shuttle cannot be made ({tt.reason}); it moves at the "
                      "trucks' pace")

@@ -287,6 +287,7 @@ def shuttle_timetable(
     unload_h: float,
     route=None,
     step_km: float = 1.0,
+    bound_km: float | None = None,
 ) -> dict:
     """:func:`shuttle_advance` in the step loop's terms (``advance.movement.ShuttlePlanner``):
     the fields of its ``Timetable`` (all but ``mode``, which is ``"truck"``).
@@ -299,6 +300,7 @@ def shuttle_timetable(
     on the clock by that window, up to ``end_h``. ``truck_fuel_l_per_km``: litres the whole
     lift burns per km driven (loaded or empty); ``fuel_l`` is cumulative. ``route``: optional
     ``(cum_km, lon, lat)`` arrays of the formation's route for the positions (NaN without).
+    ``bound_km``: each lift is dropped at most this far ahead of its pick-up (None: at the end).
     """
     n = max(2, int(math.ceil(route_km / step_km)) + 1)
     km = np.linspace(0.0, float(route_km), n)
@@ -313,7 +315,7 @@ def shuttle_timetable(
     # (assumed: they use the same bridges and tracks; the men's own pace is march_kmh)
     foot_h = np.concatenate([[0.0], np.cumsum(np.maximum(np.diff(km) / march_kmh, fwd))])
     s = shuttle_advance(men, lift_men, km, truck_h, foot_h, truck_back_h=back_h,
-                        load_h=load_h, unload_h=unload_h)
+                        load_h=load_h, unload_h=unload_h, bound_km=bound_km)
     # clock <-> hours under way, hour by hour over the window
     clock = np.arange(float(start_h), float(end_h) + 1.0, 1.0)
     under = np.array([march_hours(start_h, t) for t in clock], dtype=float)

@@ -64,7 +64,8 @@ class MarchNorm:
     from ``start_hour``; ``gap_m``: vehicle to vehicle; ``unit_interval_m``: between the
     columns of successive units; ``max_km_per_day``: the documented upper bound of a day's
     march (reported against, never enforced); ``heat``: the heat rule for this kind, if any;
-    ``embark_h``/``debark_h``: mounting and dismounting trucks.
+    ``embark_h``/``debark_h``: mounting and dismounting trucks; ``shuttle_bound_km``: how far
+    ahead of its pick-up a lift is dropped when the trucks shuttle (None: to the route's end).
     """
 
     id: str
@@ -79,6 +80,7 @@ class MarchNorm:
     heat: HeatRule | None = None
     embark_h: float = 0.0
     debark_h: float = 0.0
+    shuttle_bound_km: float | None = None
 
 
 @dataclass(frozen=True)
@@ -245,6 +247,7 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
             heat=heat,
             embark_h=fig("embark_h", required=False, hi=48) or 0.0,
             debark_h=fig("debark_h", required=False, hi=48) or 0.0,
+            shuttle_bound_km=fig("shuttle_bound_km", required=False, lo=0.1, hi=5000) or None,
         )
     defaults = {str(k): str(v) for k, v in (r.node("default_by_movement") or {}).items()}
     for mov, nid in defaults.items():
