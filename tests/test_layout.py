@@ -15,7 +15,7 @@ PACKAGE = Path(logistics.__file__).resolve().parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "settings", "_atomic", "_yaml", "_textfile", "progress", "sources", "geodesy"),
     ("places", "vehicles"),
-    ("scenario", "army", "terrain", "config_schema"),
+    ("army", "terrain", "config_schema"),
     ("cost",),
     ("network", "supply", "bench"),
     ("advance",),

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
+from logistics.army.base import Figure
 from logistics.army.schema import Army
 from logistics.errors import ConfigError, LogisticsError
-from logistics.scenario import GLOBAL_OVERRIDES, Figure
 
 __all__ = [
     "load_army",
@@ -34,6 +33,13 @@ __all__ = [
     "sample_army_overrides",
     "is_army_file",
 ]
+
+#: Overrides that apply to every axis in the same way (calibration, Monte Carlo).
+GLOBAL_OVERRIDES: dict[str, str] = {
+    "speed_scale": "multiplies every ground speed (formation and supply trucks); 1 = physics",
+    "fuel_scale": "multiplies every fuel consumption (formation and supply trucks); 1 = physics",
+    "march_hours_per_day": "replaces every march norm's hours under way a day (configs/norms/march.yaml)",
+}
 
 #: Files in a configs folder that are data, not army files.
 NOT_ARMIES: frozenset[str] = frozenset({"sources.yaml", "fortified-regions.yaml"})
@@ -273,7 +279,7 @@ def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
                          ) -> tuple[Army, dict[str, float]]:
     """Return (army with per-figure overrides applied, the global scales).
 
-    Keys are :data:`~logistics.scenario.GLOBAL_OVERRIDES` names or dotted figure paths (as in
+    Keys are :data:`GLOBAL_OVERRIDES` names or dotted figure paths (as in
     ``uncertain:``). ``speed_scale``, ``fuel_scale`` and ``march_hours_per_day`` are returned
     (default 1, 1, None) for the engine; the others are written into the army."""
     scales: dict[str, float] = {"speed_scale": 1.0, "fuel_scale": 1.0}
