@@ -31,7 +31,6 @@ __all__ = [
     "army_figure_paths",
     "apply_army_overrides",
     "sample_army_overrides",
-    "is_army_file",
 ]
 
 #: Overrides that apply to every axis in the same way (calibration, Monte Carlo).
@@ -72,17 +71,6 @@ def army_paths(folder: str | Path) -> list[Path]:
     """The army files directly in ``folder``: every ``*.yaml``, sorted, except data files."""
     return sorted(p for p in Path(folder).glob("*.yaml") if p.is_file()
                   and p.name not in NOT_ARMIES)
-
-
-def is_army_file(path: str | Path) -> bool:
-    """True when the YAML file at ``path`` is an army file (it has ``formations:``)."""
-    from logistics._yaml import load_yaml
-
-    try:
-        data = load_yaml(path, what="army file")
-    except (OSError, LogisticsError):
-        return False
-    return isinstance(data, dict) and "formations" in data
 
 
 def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
