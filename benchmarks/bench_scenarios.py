@@ -108,9 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="*", default=None,
                     help="config stems to run (default: every configs/*.yaml)")
     args = ap.parse_args(argv)
-    from logistics.scenario import scenario_paths
+    from logistics.army.load import army_paths
 
-    configs = scenario_paths(ROOT / "configs")
+    configs = army_paths(ROOT / "configs")
     if args.only:
         configs = [c for c in configs if c.stem in set(args.only)]
     rows = []

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from logistics import vehicles
 from logistics.army.schema import Army
-from logistics.scenario import scenario_paths
+from logistics.army.load import army_paths
 from logistics.sources import PROVENANCE_KEYS
 
 __all__ = ["SCENARIO_MODEL", "SCHEMA_FILES", "MODELINE", "scenario_schema", "vehicle_schema",
@@ -153,7 +153,7 @@ def schema_texts() -> dict[str, str]:
 def config_files(config_dir: str | Path) -> dict[str, list[Path]]:
     """The YAML files of ``config_dir`` each schema describes (kind -> files)."""
     root = Path(config_dir)
-    return {"scenario": scenario_paths(root),
+    return {"scenario": army_paths(root),
             "vehicle": sorted((root / "vehicles").glob("*.yaml"))}
 
 

@@ -164,14 +164,14 @@ def route_changes(res_m: float = RES_M) -> list[tuple[str, float, float, float, 
     along the planned route of every shipped scenario (terrain classes at 1 km, rule on/off)."""
     from logistics import settings
     from logistics.runner import run_scenario
-    from logistics.scenario import scenario_paths
+    from logistics.army.load import army_paths
     from logistics.terrain import Landcover1945
     from logistics.terrain.grid import cell_of, to_metric
 
     on = load_terrain(settings.THEATRE_BBOX, resolution_m=res_m)
     off = load_terrain(settings.THEATRE_BBOX, resolution_m=res_m, landcover_1945=Landcover1945.off())
     rows = []
-    for path in scenario_paths(settings.CONFIG_DIR):
+    for path in army_paths(settings.CONFIG_DIR):
         pts = run_scenario(path).route_points
         km = pts["cum_km"].to_numpy()
         x, y = to_metric(pts["lon"].to_numpy(), pts["lat"].to_numpy())

@@ -19,7 +19,7 @@ import yaml
 from logistics import settings
 from logistics._yaml import MAX_NODES, load_yaml
 from logistics.errors import ConfigError
-from logistics.scenario import (
+from logistics.army.base import (
     MAX_SPAN_DAYS,
     FloatFigure,
     IntFigure,

@@ -31,8 +31,8 @@ from logistics import settings as lsettings
 from logistics.cli import main
 from logistics.errors import LogisticsError
 from logistics.history.documented import load_documented
+from logistics.army.base import Figure
 from logistics.army.load import army_figure_paths, army_paths, load_army
-from logistics.scenario import Figure
 
 CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
 

@@ -15,7 +15,7 @@ PACKAGE = Path(logistics.__file__).resolve().parent
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "settings", "_atomic", "_yaml", "_textfile", "progress", "sources", "geodesy"),
     ("places", "vehicles"),
-    ("scenario", "army", "terrain", "config_schema"),
+    ("army", "terrain", "config_schema"),
     ("cost",),
     ("network", "supply", "bench"),
     ("advance",),
@@ -114,3 +114,27 @@ def test_every_module_says_its_job_first():
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
         first = doc.strip().split("\n")[0]
         assert len(first) > 15, f"{name}: no first docstring line saying its job"
+
+
+def _map_rows() -> set[str]:
+    """Paths named in the first column of the package map's module table (logistics/README.md)."""
+    text = (PACKAGE / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Modules", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in table.splitlines():
+        if line.startswith("| `"):
+            first = line.split("|")[1]
+            names.update(part.strip("`") for part in first.replace(",", " ").split()
+                         if part.startswith("`"))
+    return names
+
+
+def test_the_package_map_names_every_module_and_only_modules_that_exist():
+    rows = _map_rows()
+    files = {path.relative_to(PACKAGE).as_posix() for path in PACKAGE.rglob("*.py")}
+    folders = {f.rsplit("/", 1)[0] + "/" for f in files if "/" in f}
+    uncovered = sorted(f for f in files if f not in rows and not f.endswith("__init__.py")
+                       and not any(f.startswith(row) for row in rows if row.endswith("/")))
+    assert not uncovered, f"modules without a row (or a folder row) in logistics/README.md: {uncovered}"
+    stale = sorted(r for r in rows if r not in files and r not in folders)
+    assert not stale, f"rows of logistics/README.md naming no module or folder: {stale}"

@@ -12,7 +12,14 @@ from shapely.geometry import Point
 
 from logistics import settings
 from logistics.errors import DataError
-from logistics.network import check_osm, find_station, load_network, nearest_station, station_table
+from logistics.network import (
+    check_osm,
+    find_station,
+    load_network,
+    load_railways,
+    nearest_station,
+    station_table,
+)
 
 FIXTURE = Path(__file__).parent / "data" / "tiny-rail.osm"
 # 0.1 degree of longitude along 45 N on the WGS84 ellipsoid: the parallel's radius is
@@ -166,12 +173,18 @@ def test_no_wanted_ways(tmp_path):
         load_network(path)
 
 
-def test_shipped_file_path_is_under_configs_as_set_at_call_time(monkeypatch, tmp_path):
-    from logistics.network import shipped_railways_path
+def test_railway_file_is_the_configs_one_as_set_at_call_time_else_the_shipped_one(
+        monkeypatch, tmp_path):
+    from logistics.terrain.railways import shipped_railways
 
-    assert shipped_railways_path().parent == settings.CONFIG_DIR / "network"
+    shipped = settings.SHIPPED_CONFIG_DIR / "network" / "railways-1945.osm"
     monkeypatch.setattr(settings, "CONFIG_DIR", tmp_path)  # a later change counts
-    assert shipped_railways_path() == tmp_path / "network" / "railways-1945.osm"
+    assert shipped_railways() == shipped  # a configs folder without railways: the shipped ones
+    own = tmp_path / "network" / "railways-1945.osm"
+    own.parent.mkdir()
+    own.write_bytes(FIXTURE.read_bytes())
+    assert shipped_railways() == own
+    assert load_railways().number_of_nodes() == load_network(own, road=False).number_of_nodes()
 
 
 def _tagged_fixture(tmp_path: Path, factor: str) -> Path:

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-from logistics.network import find_station, load_lines, load_railways, shipped_railways_path
+from logistics.network import find_station, load_lines, load_railways
+from logistics.terrain.railways import shipped_railways
 from _digitise import digitise, read_station_table
 from _route_factor import (
     PLAUSIBLE_RANGE,
@@ -56,7 +57,7 @@ def _chord_km(table, line: str) -> float:
 
 
 def _shipped_factor() -> float:
-    text = shipped_railways_path().read_text(encoding="utf-8")
+    text = shipped_railways().read_text(encoding="utf-8")
     factors = set(re.findall(r'<tag k="route_factor" v="([^"]+)" />', text))
     assert len(factors) == 1, factors  # one global factor on every way
     return float(factors.pop())

@@ -12,6 +12,7 @@ import yaml
 
 from logistics import settings
 from logistics.army.load import (
+    GLOBAL_OVERRIDES,
     apply_army_overrides,
     army_figure_paths,
     army_paths,
@@ -21,7 +22,6 @@ from logistics.army.load import (
     validate_army,
 )
 from logistics.errors import ConfigError
-from logistics.scenario import GLOBAL_OVERRIDES
 
 CONFIGS = army_paths(settings.CONFIG_DIR)
 AXES = {"TBF-6GTA", "TBF-39A", "TBF-36A", "TBF-17A", "TBF-CMG", "1FEF-1RBA", "1FEF-5A",

@@ -101,12 +101,12 @@ def test_a_vehicle_file_citing_an_unknown_key_is_one_clear_error(tmp_path, monke
 
 
 def test_a_scenario_citing_an_unknown_key_is_one_clear_error():
-    from logistics.scenario import validate_scenario
+    from logistics.army.load import validate_army
 
     doc = yaml.safe_load((CONFIGS / "tbf-cmg.yaml").read_text(encoding="utf-8"))
     doc["utc_offset_h"] = {"value": 10, "cite": "[SEED-009] 'no such seed'"}
     with pytest.raises(ConfigError, match=r"utc_offset_h.*\[SEED-009\]"):
-        validate_scenario(doc, source="x.yaml")
+        validate_army(doc, source="x.yaml")
 
 
 def test_keys_and_pointers_expand_into_full_references():

@@ -1,2 +1,2 @@
-"""The advance: a scenario's plan (route, profiles, stops, fuel, supply, schedule) and the
-hour-by-hour step loop that moves the formation along it."""
+"""The advance: an army's plan (each formation's route, pace, march schedule, supply specs and
+means of movement) and the hour-by-hour step loop that moves its formations along it."""

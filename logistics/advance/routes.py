@@ -52,8 +52,7 @@ class RouteCache:
 
 def barrier_cells(terrain, shapes) -> np.ndarray:
     """Bool grid: cells whose centre lies inside any of ``shapes`` (shapely, lon/lat)."""
-    from shapely import contains_xy
-    from shapely.ops import transform
+    from shapely import contains_xy, transform
 
     from logistics.terrain import to_metric
 
@@ -62,7 +61,7 @@ def barrier_cells(terrain, shapes) -> np.ndarray:
     xs = np.asarray(terrain["x"].values, dtype=np.float64)
     ys = np.asarray(terrain["y"].values, dtype=np.float64)
     for shape in shapes:
-        metric = transform(lambda a, b, z=None: to_metric(a, b), shape)
+        metric = transform(shape, lambda xy: np.column_stack(to_metric(xy[:, 0], xy[:, 1])))
         x0, y0, x1, y1 = metric.bounds
         cols = np.flatnonzero((xs >= x0) & (xs <= x1))
         rows = np.flatnonzero((ys >= y0) & (ys <= y1))

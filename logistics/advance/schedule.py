@@ -51,17 +51,6 @@ class MarchSchedule:
         """
         return _overlap_with_daily(clock0_h, clock1_h, self.start_hour, self.moving_hours_per_day)
 
-    def march_day(self, clock_h: float) -> int:
-        """Index of the march day holding a clock time (hours from day 0 00:00): day ``d``
-        runs from ``d*24 + start_hour`` for 24 h.
-
-        >>> MarchSchedule(start_hour=6, hours_per_day=10).march_day(30.0)
-        1
-        >>> MarchSchedule(start_hour=6, hours_per_day=10).march_day(5.0)
-        -1
-        """
-        return math.floor((clock_h - self.start_hour) / 24.0)
-
     def speed_factor(self, clock_h: float) -> float:
         """Speed multiplier at a clock time: ``night_speed_factor`` at night, else 1."""
         if self.night_speed_factor == 1.0:

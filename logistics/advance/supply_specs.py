@@ -13,7 +13,7 @@ from datetime import datetime
 
 from logistics.advance.schedule import hours_since
 from logistics.errors import ConfigError
-from logistics.scenario import Point
+from logistics.army.base import Point
 from logistics.supply.delivery import litres_from_tonnes
 from logistics.supply.trucks import LegFunction
 

@@ -25,10 +25,11 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from shapely import transform
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 from logistics import settings
 from logistics.errors import ConfigError
@@ -102,7 +103,7 @@ def _circle(lon: float, lat: float, radius_km: float) -> BaseGeometry:
 
     x, y = to_metric(lon, lat)
     disc = ShapelyPoint(float(x), float(y)).buffer(radius_km * 1000.0, quad_segs=16)
-    return transform(lambda xx, yy, z=None: to_lonlat(xx, yy), disc)
+    return transform(disc, lambda xy: np.column_stack(to_lonlat(xy[:, 0], xy[:, 1])))
 
 
 def _extent(path: Path, key: str, node: dict) -> BaseGeometry | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
+from logistics.army.base import Figure
 from logistics.army.schema import Army
 from logistics.errors import ConfigError, LogisticsError
-from logistics.scenario import GLOBAL_OVERRIDES, Figure
 
 __all__ = [
     "load_army",
@@ -32,8 +31,14 @@ __all__ = [
     "army_figure_paths",
     "apply_army_overrides",
     "sample_army_overrides",
-    "is_army_file",
 ]
+
+#: Overrides that apply to every axis in the same way (calibration, Monte Carlo).
+GLOBAL_OVERRIDES: dict[str, str] = {
+    "speed_scale": "multiplies every ground speed (formation and supply trucks); 1 = physics",
+    "fuel_scale": "multiplies every fuel consumption (formation and supply trucks); 1 = physics",
+    "march_hours_per_day": "replaces every march norm's hours under way a day (configs/norms/march.yaml)",
+}
 
 #: Files in a configs folder that are data, not army files.
 NOT_ARMIES: frozenset[str] = frozenset({"sources.yaml", "fortified-regions.yaml"})
@@ -66,17 +71,6 @@ def army_paths(folder: str | Path) -> list[Path]:
     """The army files directly in ``folder``: every ``*.yaml``, sorted, except data files."""
     return sorted(p for p in Path(folder).glob("*.yaml") if p.is_file()
                   and p.name not in NOT_ARMIES)
-
-
-def is_army_file(path: str | Path) -> bool:
-    """True when the YAML file at ``path`` is an army file (it has ``formations:``)."""
-    from logistics._yaml import load_yaml
-
-    try:
-        data = load_yaml(path, what="army file")
-    except (OSError, LogisticsError):
-        return False
-    return isinstance(data, dict) and "formations" in data
 
 
 def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
@@ -273,7 +267,7 @@ def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
                          ) -> tuple[Army, dict[str, float]]:
     """Return (army with per-figure overrides applied, the global scales).
 
-    Keys are :data:`~logistics.scenario.GLOBAL_OVERRIDES` names or dotted figure paths (as in
+    Keys are :data:`GLOBAL_OVERRIDES` names or dotted figure paths (as in
     ``uncertain:``). ``speed_scale``, ``fuel_scale`` and ``march_hours_per_day`` are returned
     (default 1, 1, None) for the engine; the others are written into the army."""
     scales: dict[str, float] = {"speed_scale": 1.0, "fuel_scale": 1.0}

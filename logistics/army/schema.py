@@ -7,7 +7,7 @@ the army's ``departure`` line, its own objectives in order and its means of move
 are fuelled (``fuel``: one account, shared out by ``fuel.priority``), supplied (``supply``:
 truck columns from railheads, airlift, captured depots, railheads moving forward along
 ``supply.rail.advance_along``) and carried (``flotilla``). Every figure is a
-:class:`~logistics.scenario.Figure` with exactly one of ``cite:`` or ``assumed:``; the generic
+:class:`~logistics.army.base.Figure` with exactly one of ``cite:`` or ``assumed:``; the generic
 rules of the base model (finite numbers, safe identifiers, dates) apply to every field.
 
 Checks that need the norms (standards, march norms), the railway network or the terrain are made
@@ -16,29 +16,24 @@ by :mod:`logistics.army.load` and the plan, before any output is written.
 
 from __future__ import annotations
 
+import difflib
 from datetime import timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
 
-from logistics.errors import LogisticsError
-from logistics.scenario import (
+from logistics.army.base import (
     MAX_SPAN_DAYS,
-    Airlift,
-    Depot,
     FloatFigure,
     Figure,
     IntFigure,
     Point,
-    Routing,
-    SeasonSpan,
     TimeFigure,
-    Trucks,
-    Uncertain,
     _check,
     _check_provenance,
     _Model,
 )
+from logistics.errors import LogisticsError
 
 __all__ = [
     "KINDS",
@@ -69,6 +64,129 @@ __all__ = [
     "Departure",
     "Army",
 ]
+
+# --------------------------------------------------------------------------------------------
+# sections an army file shares with its supply specs: seasons, truck columns, airlift, depots,
+# uncertain ranges, routing
+
+FuelType = Literal["diesel", "petrol", "any"]
+Season = Literal["dry", "wet"]
+
+
+def _check_vehicle(name: str) -> str:
+    from logistics.vehicles import list_vehicles
+
+    known = list(list_vehicles())
+    if name not in known:
+        near = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(map(repr, near))}?" if near else f"known: {known}"
+        raise ValueError(f"unknown vehicle {name!r}; {hint}")
+    return name
+
+
+class SeasonSpan(_Model):
+    """From ``start`` on, the cost engine uses ``season`` (dry or wet ground)."""
+
+    start: TimeFigure
+    season: Season
+
+
+class Trucks(_Model):
+    """A truck column shuttling fuel from a railhead to wherever the formation is."""
+
+    name: str
+    railhead: Point
+    vehicle: str
+    count: IntFigure
+    payload_l: FloatFigure | None = None
+    truck_tank_l: FloatFigure | None = None
+    fuel_type: FuelType = "any"
+    load_h: FloatFigure
+    unload_h: FloatFigure
+    driving_hours_per_day: FloatFigure
+    start: TimeFigure
+    until: TimeFigure | None = None
+    convoys: int = Field(default=1, ge=1, le=1000)
+    jitter_h: FloatFigure | None = None
+
+    @field_validator("vehicle")
+    @classmethod
+    def _known_vehicle(cls, v: str) -> str:
+        return _check_vehicle(v)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Trucks:
+        if self.until is not None and self.until.value <= self.start.value:
+            raise ValueError(f"until ({self.until.value}) must be after start "
+                             f"({self.start.value})")
+        _check(("count", self.count, ">=", 0), ("count", self.count, "<=", 100_000),
+               ("payload_l", self.payload_l, ">", 0), ("payload_l", self.payload_l, "<=", 100_000),
+               ("truck_tank_l", self.truck_tank_l, ">=", 0),
+               ("truck_tank_l", self.truck_tank_l, "<=", 10_000),
+               ("driving_hours_per_day", self.driving_hours_per_day, ">", 0),
+               ("driving_hours_per_day", self.driving_hours_per_day, "<=", 24),
+               ("load_h", self.load_h, ">=", 0), ("load_h", self.load_h, "<=", 240),
+               ("unload_h", self.unload_h, ">=", 0), ("unload_h", self.unload_h, "<=", 240),
+               ("jitter_h", self.jitter_h, ">=", 0), ("jitter_h", self.jitter_h, "<=", 240))
+        return self
+
+
+class Airlift(_Model):
+    """Fuel flown in: ``total_t`` spread evenly over the days ``start``..``end`` (inclusive)."""
+
+    name: str
+    start: TimeFigure
+    end: TimeFigure
+    total_t: FloatFigure
+    fuel_type: FuelType = "any"
+    hour: float = Field(default=12.0, ge=0, lt=24)
+    daily_cv: FloatFigure | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Airlift:
+        if self.end.value < self.start.value:
+            raise ValueError(f"end ({self.end.value}) is before start ({self.start.value})")
+        _check(("total_t", self.total_t, ">=", 0), ("total_t", self.total_t, "<=", 1e6),
+               ("daily_cv", self.daily_cv, ">=", 0), ("daily_cv", self.daily_cv, "<=", 10))
+        return self
+
+
+class Depot(_Model):
+    """A captured fuel depot: its fuel is taken over when the formation reaches it."""
+
+    name: str
+    at: Point
+    fuel_l: FloatFigure
+    fuel_type: FuelType = "any"
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Depot:
+        _check(("fuel_l", self.fuel_l, ">=", 0))
+        return self
+
+
+class Uncertain(_Model):
+    """A plausible range for one figure, sampled uniformly by Monte Carlo."""
+
+    low: float
+    high: float
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _ok(self) -> Uncertain:
+        if not self.low <= self.high:
+            raise ValueError(f"low ({self.low}) must be <= high ({self.high})")
+        _check_provenance("a range", self.cite, self.assumed)
+        return self
+
+
+class Routing(_Model):
+    """Computational settings of the route search (not historical figures)."""
+
+    margin_deg: float = Field(default=1.0, ge=0.1, le=10)
+    stencil: Literal[8, 16] = 16
+
 
 #: Kinds of formation (organisation), as the army files name them (configs/README.md).
 KINDS = Literal[
@@ -503,12 +621,6 @@ class Army(_Model):
     def run_id(self) -> str:
         """Name of the run folder: the ``axis_id``."""
         return self.axis_id
-
-    @property
-    def echelon(self) -> str:
-        """Kept for the comparison's echelon matching until it matches formations: an army
-        file is the whole army (``"main"``)."""
-        return "main"
 
     @property
     def start_h(self) -> float:

@@ -246,8 +246,8 @@ def add_overwrite(p: argparse.ArgumentParser, what: str = "an output folder") ->
 
 
 def check_identifier(value: str, what: str) -> str:
-    """A name that becomes a file name (``--name``): see :func:`logistics.scenario.check_identifier`."""
-    from logistics.scenario import identifier_problem
+    """A name that becomes a file name (``--name``): see :func:`logistics.army.base.identifier_problem`."""
+    from logistics.army.base import identifier_problem
 
     problem = identifier_problem(value)
     if problem:

@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def scenario_files(target: str | Path) -> list[Path]:
     """The scenario files named by ``target``: the file itself, every *.yaml in the folder, or
     a bare name (``tbf-6gta``) of a shipped scenario in ``settings.CONFIG_DIR``."""
-    from logistics.scenario import scenario_paths
+    from logistics.army.load import army_paths
 
     path = Path(target)
     if not str(target).strip():
@@ -73,7 +73,7 @@ def scenario_files(target: str | Path) -> list[Path]:
                 path = settings.CONFIG_DIR / name
                 break
     if path.is_dir():
-        files = scenario_paths(path)
+        files = army_paths(path)
         if not files:
             raise ConfigError(f"no *.yaml scenario files directly in {path}; give a file or a "
                               "folder holding scenario configs (e.g. configs/)")

@@ -29,9 +29,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from logistics import settings
+from logistics._yaml import load_yaml
 from logistics.errors import ConfigError
 
 __all__ = ["JOIN_KM", "MAX_DETOUR", "PlannedRate", "PlannedRates", "load_planned_rates", "plan_score",
@@ -92,12 +92,7 @@ def load_planned_rates(path: str | Path | None = None) -> PlannedRates:
     together, each naming the file and the key.
     """
     p = Path(path) if path is not None else _default_path()
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise ConfigError(f"planned-rates file not found: {p}") from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{p}: not valid YAML ({exc})") from None
+    data = load_yaml(p, what="planned-rates file") or {}
     if not isinstance(data, dict) or not isinstance(data.get("rates"), dict):
         raise ConfigError(f"{p}: rates: missing (a mapping of rate classes, e.g. rates: {{rifle: "
                           "{rate_km_per_day: 23.33, basis: documented, source: ..., reason: ...}}})")

@@ -1,7 +1,7 @@
 """Fit at most three GLOBAL parameters on chosen axes; leave-one-axis-out is the honest score.
 
 The parameters are those every axis shares (``speed_scale``, ``fuel_scale``,
-``march_hours_per_day``: see ``logistics.scenario.GLOBAL_OVERRIDES``); never a per-axis factor.
+``march_hours_per_day``: see ``logistics.army.load.GLOBAL_OVERRIDES``); never a per-axis factor.
 The search is a bounded grid: every (axis, grid point) is run once, scored once and cached in
 one table, so the fit on all axes and every leave-one-axis-out (LOAO) fit are only minima over
 sums of that table (k + 1 fits for the price of one grid).

@@ -84,7 +84,7 @@ def _one(axis: str, c: pd.DataFrame) -> dict:
         mae = _mean(pd.to_numeric(c["error_km"]).abs())
     if math.isnan(mae_d):
         mae_d = _mean(abs_date)
-    timing = c["timing"].fillna("") if "timing" in c else pd.Series([""] * len(c))
+    timing = c["timing"].astype(object).fillna("") if "timing" in c else pd.Series([""] * len(c))
     route_err = pd.to_numeric(c["route_error_km"]) if "route_error_km" in c else pd.Series(dtype=float)
     return {
         "axis_id": axis,

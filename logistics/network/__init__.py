@@ -23,7 +23,7 @@ The shipped ``railways-1945.osm`` is built from the reference's station lists by
 from __future__ import annotations
 
 from logistics.network.multimodal import MODES, Leg, MultiRoute, route_multimodal
-from logistics.network.osm import check_osm, load_network, load_railways, shipped_railways_path
+from logistics.network.osm import check_osm, load_network, load_railways
 from logistics.network.params import LineInfo, NetworkParams, load_lines, load_params
 from logistics.network.railhold import RailHold, rail_hold, reached_stations
 from logistics.network.railmove import Railhead, RailMove, plan_rail_move, railhead_at
@@ -35,7 +35,6 @@ __all__ = [
     "Leg",
     "MultiRoute",
     "route_multimodal",
-    "shipped_railways_path",
     "check_osm",
     "load_network",
     "load_railways",

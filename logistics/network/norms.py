@@ -17,9 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from logistics import settings
+from logistics._yaml import load_yaml
 from logistics.errors import ConfigError
 from logistics.sources import provenance_problem
 
@@ -101,11 +100,7 @@ def load_means_norms(path: str | os.PathLike[str] | None = None) -> MeansNorms:
 
 @lru_cache(maxsize=4)
 def _load(path: str, mtime_ns: int) -> MeansNorms:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc}); fix the syntax") from None
+    data = load_yaml(path, what="movement norms file")
     reader = _Reader(path, data if isinstance(data, dict) else {})
     rail = RailRestoration(
         delay_h=24.0 * reader.number("rail.railhead_advance.delay_days", zero_ok=True),

@@ -32,10 +32,10 @@ import networkx as nx
 
 from logistics import settings
 from logistics.errors import DataError
+from logistics.terrain.railways import shipped_railways
 
 __all__ = [
     "RAIL_VALUES",
-    "shipped_railways_path",
     "check_osm",
     "load_network",
     "load_railways",
@@ -44,10 +44,6 @@ __all__ = [
 #: ``railway=*`` values that carry trains (abandoned, disused, platforms and the like do not).
 RAIL_VALUES: tuple[str, ...] = ("rail", "narrow_gauge", "light_rail", "preserved")
 
-def shipped_railways_path() -> Path:
-    """The shipped 1945 network (``python configs/network/build.py`` writes it), under
-    ``settings.CONFIG_DIR`` as set when called."""
-    return settings.CONFIG_DIR / "network" / "railways-1945.osm"
 
 #: Node and way tags copied onto the graph (besides osmnx's defaults).
 _NODE_TAGS = ("railway", "name", "name:1945", "name:ja", "old_name", "unverified",
@@ -112,7 +108,7 @@ def load_railways(path: str | os.PathLike[str] | None = None) -> nx.MultiDiGraph
 
     Returns a copy, so callers may modify it freely.
     """
-    path = Path(path) if path is not None else shipped_railways_path()
+    path = Path(path) if path is not None else shipped_railways()
     if not path.exists():
         raise DataError(f"railway file {path} does not exist; build the shipped one with "
                         "`python configs/network/build.py` or pass another .osm")

@@ -15,9 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from logistics import settings
+from logistics._yaml import load_yaml
 from logistics.errors import ConfigError
 from logistics.sources import provenance_problem, read_provenance
 
@@ -115,11 +114,7 @@ def _mtime(path: Path) -> int:
 
 
 def _read_yaml(path: str) -> dict:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+    data = load_yaml(path, what="network config")
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping at the top level, got {type(data).__name__}")
     return data

@@ -11,7 +11,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from logistics.places import display_name
-from logistics.scenario import Figure
+from logistics.army.base import Figure
 
 __all__ = ["run_report", "summary_lines"]
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from logistics import settings
+from logistics._yaml import load_yaml
 from logistics.errors import ConfigError
 from logistics.terrain.grid import MetricGrid, grid_array, grid_lonlat, to_metric
 from logistics.terrain.railways import railway_cells
@@ -152,12 +153,7 @@ def load_landcover_1945(path: str | Path | None = None) -> Landcover1945:
 
 @lru_cache(maxsize=4)
 def _load_cached(path: str, mtime_ns: int) -> Landcover1945:
-    import yaml
-
-    try:
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML ({exc}); fix the syntax") from None
+    doc = load_yaml(path, what="1945 land-cover file")
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: expected a mapping with keys 'marsh' and 'forest', got {doc!r}")
     unknown = set(doc) - {"marsh", "forest"}

@@ -22,9 +22,12 @@ RAILWAYS_FILE = "network/railways-1945.osm"  #: in ``settings.CONFIG_DIR``
 
 
 def shipped_railways() -> Path:
-    """The 1945 railways of ``settings.CONFIG_DIR`` (as set when called), else the shipped ones."""
+    """The 1945 railway file (``python configs/network/build.py`` writes it): the one of
+    ``settings.CONFIG_DIR`` as set when called, else the shipped one (a user's configs folder
+    without railways runs on the shipped network). The one path every reader of it uses
+    (terrain overlay, land-cover rule, osmnx network)."""
     p = Path(settings.CONFIG_DIR) / RAILWAYS_FILE
-    return p if p.exists() else Path(settings.PROJECT_ROOT) / "configs" / RAILWAYS_FILE
+    return p if p.exists() else Path(settings.SHIPPED_CONFIG_DIR) / RAILWAYS_FILE
 
 
 def railway_cells(grid: MetricGrid, path: Path | None, *, chunks=None,

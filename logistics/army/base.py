@@ -1,0 +1,294 @@
+"""The generic rules every value of an army file obeys, and the figures and points it is built of.
+
+:class:`_Model` is the base of every schema class of :mod:`logistics.army.schema`: numbers finite
+and bounded, true/false not a number, ISO dates without a time zone in years 1000-2999, texts
+bounded and free of control characters, ``*_id`` fields safe identifiers
+(:func:`identifier_problem`), unknown keys refused. A :class:`Figure` is a value with exactly
+one of ``cite:`` or ``assumed:`` (the one provenance rule of :mod:`logistics.sources`); a
+:class:`Point` is a place by gazetteer name or lon/lat with its provenance. The key-by-key
+reference of an army file is ``configs/armies/README.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+import types
+import typing
+from datetime import date, datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from logistics.errors import LogisticsError
+from logistics.sources import provenance_problem
+
+__all__ = [
+    "Figure",
+    "FloatFigure",
+    "IntFigure",
+    "TimeFigure",
+    "Point",
+    "identifier_problem",
+    "MAX_SPAN_DAYS",
+    "MAX_FIGURE",
+    "YEARS",
+    "MAX_TEXT",
+]
+
+T = TypeVar("T")
+
+#: Longest army run, H-hour to the end of ``end``'s day: a campaign, not a century (a longer
+#: span is refused: the hourly step loop would run for hours).
+MAX_SPAN_DAYS = 120
+#: Largest magnitude of any number in an army file: no count, litre or hour figure comes near it;
+#: beyond it a value is a typing slip (``1e30`` vehicles), refused rather than simulated.
+MAX_FIGURE = 1e9
+#: Years a date may fall in (historical campaigns; far years overflow date arithmetic).
+YEARS = (1000, 2999)
+#: Longest text value (names, citations, notes), in characters.
+MAX_TEXT = 20_000
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$")
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+
+def identifier_problem(value: Any) -> str | None:
+    """Why ``value`` cannot name a file or folder (None when it can).
+
+    Identifiers that become file names (``axis_id``, any ``*_id``, ``bench --name``) are 1-64
+    characters from letters, digits, ``-``, ``_`` and ``.``, starting with a letter or digit,
+    without ``..``: no path separators, nothing that climbs out of the output folder.
+    """
+    if not isinstance(value, str):
+        return f"expected a text identifier, got {type(value).__name__}"
+    if not _IDENTIFIER.match(value) or ".." in value:
+        return ("an identifier that names files must be 1-64 letters, digits, '-', '_' or '.', "
+                "start with a letter or digit and hold no '..' (e.g. TBF-6GTA)")
+    return None
+
+
+def _kinds(annotation: Any) -> set[str]:
+    """What a field annotation accepts: 'number', 'bool', 'datetime', 'str' (unions walked)."""
+    out: set[str] = set()
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            out |= _kinds(arg)
+    elif origin is Literal:
+        for arg in typing.get_args(annotation):
+            out.add("bool" if isinstance(arg, bool) else "number" if isinstance(arg, (int, float))
+                    else "str")
+    elif annotation is bool:
+        out.add("bool")
+    elif annotation in (int, float):
+        out.add("number")
+    elif annotation in (datetime, date):
+        out.add("datetime")
+    elif annotation is str:
+        out.add("str")
+    return out
+
+
+def _items(annotation: Any) -> set[str]:
+    """Kinds of the items of a tuple/list/dict annotation (``night_hours``, ``river_crossing_h``)."""
+    out: set[str] = set()
+    for arg in typing.get_args(annotation):
+        if arg is not Ellipsis:
+            out |= _kinds(arg)
+    return out
+
+
+def _check_number(v: Any) -> Any:
+    if isinstance(v, bool):
+        raise ValueError(f"expected a number, got {str(v).lower()} (true/false is not a number)")
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if isinstance(v, float) and not math.isfinite(v):
+            raise ValueError(f"expected a finite number, got {v!r}")
+        if abs(v) > MAX_FIGURE:
+            raise ValueError(f"expected a number of at most {MAX_FIGURE:.0e} in size (a sanity "
+                             f"limit for every figure), got {_short(v)}")
+    return v
+
+
+def _check_datetime(v: Any) -> Any:
+    if isinstance(v, bool) or isinstance(v, (int, float)):
+        raise ValueError(f"expected a date-time like 1945-08-09T00:01, got the number {_short(v)}")
+    if isinstance(v, str):
+        t = v.strip()
+        if not _ISO_DATE.match(t):
+            raise ValueError(
+                f"expected a date-time like 1945-08-09T00:01 (local time of the scenario, no time "
+                f"zone: utc_offset_h says which clock), got {_short(v)}")
+        try:
+            parsed = datetime.fromisoformat(t)
+        except ValueError as exc:
+            raise ValueError(f"not a real date-time: {exc} (got {_short(v)})") from None
+        v = parsed
+    if isinstance(v, datetime) and v.tzinfo is not None:
+        raise ValueError(f"write the local time without a time zone (utc_offset_h gives the "
+                         f"clock), got {_short(v)}")
+    if isinstance(v, (datetime, date)) and not YEARS[0] <= v.year <= YEARS[1]:
+        raise ValueError(f"expected a year {YEARS[0]}-{YEARS[1]}, got {v.year}")
+    return v
+
+
+def _check_text(v: Any, name: str) -> Any:
+    if isinstance(v, str):
+        if len(v) > MAX_TEXT:
+            raise ValueError(f"a text of {len(v):,} characters is too long (at most "
+                             f"{MAX_TEXT:,}), got {_short(v)}")
+        bad = next((c for c in v if ord(c) < 32 and c not in "\n\r\t"), None)
+        if bad is not None:
+            raise ValueError(f"a control character {bad!r} in the text, got {_short(v)}")
+        if name == "axis_id" or name == "id" or name.endswith("_id"):
+            problem = identifier_problem(v)
+            if problem:
+                raise ValueError(f"{problem}; got {_short(v)}")
+    return v
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    """repr of a value, cut to ``limit`` characters (a bad value may be huge)."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+class _Model(BaseModel):
+    """Base of every schema class: the generic rules, applied to every field of every subclass.
+
+    Numbers: finite (no ``.inf``/``.nan``), within :data:`MAX_FIGURE`, and true/false is not a
+    number. Dates: ISO text (``1945-08-09`` or ``1945-08-09T00:01``), a real calendar day, no
+    time zone, a year in :data:`YEARS`; a bare number is not a date. Text: at most
+    :data:`MAX_TEXT` characters, no control characters; a field named ``axis_id``, ``id`` or
+    ``*_id`` is an identifier (:func:`identifier_problem`). Unknown keys are refused.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _generic_rules(cls, v: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None:
+            return v
+        kinds = _kinds(field.annotation)
+        if "bool" not in kinds and ("number" in kinds or "datetime" in kinds):
+            if isinstance(v, bool):
+                raise ValueError(f"expected a {'number' if 'number' in kinds else 'date-time'}, "
+                                 f"got {str(v).lower()} (true/false is not one)")
+        if "number" in kinds and "str" not in kinds:
+            v = _check_number(v)
+        if "datetime" in kinds:
+            v = _check_datetime(v)
+        if "str" in kinds:
+            v = _check_text(v, info.field_name or "")
+        items = _items(field.annotation) if not kinds else set()
+        if items and isinstance(v, (list, tuple, dict)):
+            values = v.values() if isinstance(v, dict) else v
+            for item in values:
+                if "number" in items and "bool" not in items and "str" not in items:
+                    if isinstance(item, bool):
+                        raise ValueError(f"expected numbers, got {str(item).lower()} (true/false "
+                                         "is not a number)")
+                    _check_number(item)
+                if "datetime" in items:
+                    _check_datetime(item)
+        return v
+
+
+_OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
+
+def _check_provenance(what: str, cite: str | None, assumed: str | None) -> None:
+    """Raise ValueError naming ``what`` unless exactly one of ``cite``/``assumed`` is given."""
+    problem = provenance_problem({"cite": cite, "assumed": assumed})
+    if problem is not None:
+        raise ValueError(f"{what}: expected {problem[0]}; {problem[1]}")
+
+
+def _check(*rules: tuple[str, Any, str, float]) -> None:
+    """Raise one ValueError naming every broken rule ``(name, value, op, bound)``.
+
+    A rule whose value is None (an optional figure left out) is skipped; a Figure is checked
+    by its ``value``.
+    """
+    problems = []
+    for name, value, op, bound in rules:
+        v = value.value if isinstance(value, Figure) else value
+        if v is not None and not _OPS[op](v, bound):
+            problems.append(f"{name} must be {op} {bound}, got {v}")
+    if problems:
+        raise ValueError("; ".join(problems))
+
+
+class Figure(_Model, Generic[T]):
+    """A number (or date) with its provenance: exactly one of ``cite`` or ``assumed``.
+
+    ``cite`` names the source (tag and quote location, e.g. ``"LOZA-AIR, parameters.md 2.2"``);
+    ``assumed`` says why the value was chosen when no source gives it.
+    """
+
+    value: T
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _one_provenance(self) -> Figure:
+        _check_provenance("a figure", self.cite, self.assumed)
+        return self
+
+    @property
+    def is_assumed(self) -> bool:
+        """True when the value is a named modelling assumption rather than a sourced figure."""
+        return bool(self.assumed)
+
+
+class FloatFigure(Figure[float]):
+    """A number with its provenance (a named class: parametrised generics do not pickle)."""
+
+
+class IntFigure(Figure[int]):
+    """A whole number with its provenance."""
+
+
+class TimeFigure(Figure[datetime]):
+    """A date-time with its provenance."""
+
+
+class Point(_Model):
+    """A named place; ``lon``/``lat`` (WGS84 degrees) are looked up in the gazetteer if absent.
+
+    ``cite`` (or ``assumed``) says why this point is on the axis and where its coordinates
+    come from. ``radius_km`` is how close the route must come to count as reaching it.
+    """
+
+    place: str = Field(min_length=1)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    cite: str | None = None
+    assumed: str | None = None
+    radius_km: float = Field(default=10.0, gt=0, le=500)
+
+    @model_validator(mode="after")
+    def _coords_and_provenance(self) -> Point:
+        if (self.lon is None) != (self.lat is None):
+            raise ValueError("give both `lon` and `lat`, or neither (then the gazetteer is used)")
+        _check_provenance(f"point {self.place!r} (source of the place and its coordinates)",
+                          self.cite, self.assumed)
+        try:
+            self.location()
+        except LogisticsError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    def location(self):
+        """The :class:`~logistics.places.Place` of this point: its own ``lon``/``lat`` (named
+        ``place``), else the gazetteer's (:func:`logistics.places.resolve`, theatre-checked)."""
+        from logistics.places import resolve
+
+        if self.lon is not None and self.lat is not None:
+            return resolve((self.lon, self.lat), name=self.place)
+        return resolve(self.place)

@@ -1,0 +1,58 @@
+"""Every config file of the package goes through the one YAML reader (``logistics._yaml``):
+a key given twice in the planned rates, the network files, the movement norms or the 1945
+land-cover rule is one ConfigError naming the file and both lines, never silently the last one
+(PyYAML's ``safe_load`` keeps the last of two equal keys without a word)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from logistics import settings
+from logistics.errors import ConfigError
+from logistics.history.baseline import load_planned_rates
+from logistics.network.norms import load_means_norms
+from logistics.network.params import load_lines, load_params
+from logistics.terrain.landcover1945 import load_landcover_1945
+
+READERS = {
+    "history/planned-rates.yaml": load_planned_rates,
+    "network/network.yaml": load_params,
+    "network/lines-1945.yaml": load_lines,
+    "norms/movement.yaml": load_means_norms,
+    "terrain/landcover-1945.yaml": load_landcover_1945,
+}
+
+
+@pytest.mark.parametrize("rel", sorted(READERS))
+def test_a_key_given_twice_is_one_error_naming_file_and_lines(rel, tmp_path):
+    shipped = Path(settings.SHIPPED_CONFIG_DIR) / rel
+    path = tmp_path / rel  # beside the files it names (the land cover names ../network/)
+    path.parent.mkdir()
+    shutil.copyfile(shipped, path)
+    if not (tmp_path / "network").exists():
+        (tmp_path / "network").symlink_to(shipped.parent.parent / "network")
+    READERS[rel](path)  # the shipped text reads as it is
+    text = path.read_text(encoding="utf-8")
+    first = re.search(r"^([A-Za-z_][\w-]*):", text, re.M)
+    assert first, f"{rel}: no top-level key"
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    path.write_text(text + ("" if text.endswith("\n") else "\n") + f"{first.group(1)}: {{}}\n",
+                    encoding="utf-8")
+    first_line = text[: first.start()].count("\n") + 1
+    with pytest.raises(ConfigError) as info:
+        READERS[rel](path)
+    msg = str(info.value)
+    assert str(path) in msg
+    assert f"duplicate key {first.group(1)!r}" in msg
+    assert f"line {lines + 1}" in msg and f"first at line {first_line}" in msg
+
+
+@pytest.mark.parametrize("rel", sorted(READERS))
+def test_a_missing_file_is_one_error_naming_it(rel, tmp_path):
+    path = tmp_path / "nowhere" / Path(rel).name
+    with pytest.raises(ConfigError, match=re.escape(str(path))):
+        READERS[rel](path)
