@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 
@@ -157,3 +158,13 @@ def test_shipped_transbaikal_rifle_divisions_ride_and_shuttle():
     day1 = r.daily[r.daily["formation_id"] == "36a-main-rds"].iloc[0]
     assert day1["cum_km"] > foot.max_speed_kmh * foot.hours_per_day
     assert r.daily[r.daily["formation_id"] == "36a-main-rds"]["consumed_l"].sum() > 0.0
+    # the men on foot set the shuttled division's day: in the dry season on this front the
+    # foot column's heat rule marches it at night (configs/norms/march.yaml foot_column
+    # heat_rule: from 19:00 for 12 h), so from 08:00 to 18:00 of 9 and 10 Aug nothing moves
+    heat = foot.heat
+    assert heat is not None and heat.start_hour + heat.hours - 24 <= 8
+    tt = t.set_index(pd.to_datetime(t["time"]))
+    for day in ("1945-08-09", "1945-08-10"):
+        rest = tt.loc[f"{day} 08:00":f"{day} 18:00"]
+        assert len(rest) == 11
+        assert rest["cum_km"].nunique() == 1 and rest["tail_km"].nunique() == 1, rest

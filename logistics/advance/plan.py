@@ -609,8 +609,15 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
             ferry_h = float(opt.ferry_time(u.men, u.vehicle_count, 0))
     shuttle = None
     if u.movement == "truck_borne" and 0 < u.lift_men < u.men:
+        # the men on foot set a shuttled formation's day: trucks and marchers keep the foot
+        # column's march window (its hours, and the heat rule's night marches where it
+        # applies), not the truck-borne norm's, or the marchers walked 16 h a day
+        foot = norms.norm_for("foot")
+        foot_day = march_schedule_for(foot, movement="foot", season=first, front=army.front,
+                                      column_length_km=length, mean_kmh=foot.max_speed_kmh,
+                                      speed_scale=opt.speed_scale)
         shuttle = _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, first, kms,
-                           seg, schedule[first])
+                           seg, foot_day)
     return FormationPlan(
         unit=u, km=kms, lon=seg["lon"].to_numpy(float), lat=seg["lat"].to_numpy(float),
         elev_m=seg["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
@@ -629,7 +636,8 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
     for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
     engine's times of the lift's truck class on this route (the first season), its fuel the
     class's litres per km on it; the marching men's pace the foot norm; trucks and marchers
-    keep the formation's march window; embark/debark from its march norm."""
+    keep ``sched``, the foot column's march window (the men on foot set the formation's day);
+    embark/debark from its march norm."""
     if opt.shuttle_planner is None:
         notes.append(f"{u.id}: its lift carries {u.lift_men} of {u.men} men, but no shuttle "
                      "planner is available in this build; it moves at the trucks' pace")

@@ -324,6 +324,12 @@ def shuttle_timetable(
         events.update(s.trips[col].tolist())
     u = np.array(sorted(e for e in events if e <= under[-1]))
     t = _clock_of(u, under, clock)
+    # every clock hour too, so the timetable stands still outside the march window (events
+    # alone are joined by straight lines across a night's or a day's rest)
+    t, order = np.concatenate([t, clock]), None
+    u = np.concatenate([u, under])
+    order = np.lexsort((u, t))
+    t, u = t[order], u[order]
     head, tail = s.at(u)
     fuel = truck_fuel_l_per_km * _odometer(s, u)
     if route is not None:
