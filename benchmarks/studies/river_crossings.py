@@ -1,8 +1,8 @@
 """River crossings on the shipped scenario routes: rivers crossed against crossings paid.
 
-For every scenario config the planned route is built as ``logistics run`` builds it (the lead
-class's least-time route through the objectives, ``supply.plan.build_plan``), and each step is
-then looked at in two independent ways:
+For every army file the planned routes are built as ``logistics run`` builds them (each
+formation's least-time route for its pace vehicle through its objectives,
+``advance.plan.build_army_plan``), and each step is then looked at in two independent ways:
 
 * **crossed** (what the route does): the cells each step passes through, from the geometry of
   the straight segment between cell centres, not from the cost kernel: a straight step enters
@@ -16,12 +16,13 @@ then looked at in two independent ways:
   minus its time on the same terrain with every river removed (``evaluate_path`` twice). A step
   with a positive difference paid a crossing.
 
-``jumps`` are river entries on steps that paid nothing; ``overpaid`` are paying steps that enter
+``jumps`` are river entries on steps that paid nothing (steps the vehicle cannot make at all,
+where the route's engineers help it across, are ``impassable_steps``, counted apart); ``overpaid`` are paying steps that enter
 no river (e.g. a move from one river cell to the next of a wide river).
 
 Run: ``.venv/bin/python benchmarks/studies/river_crossings.py [--configs configs]
 [--out benchmarks/studies/river_crossings.csv]``. Works on any checkout of the project (it uses
-only ``build_plan``, ``evaluate_path`` and the terrain), so the same command measures the rule
+only ``build_army_plan``, ``evaluate_path`` and the terrain), so the same command measures the rule
 before and after a change.
 """
 
@@ -74,7 +75,11 @@ def count_route(terrain, cells: np.ndarray, vehicle, season: str) -> dict:
     dry_land["river_class"] = terrain["river_class"] * 0
     t_with = evaluate_path(terrain, cells, vehicle, season=season)["time_s"].to_numpy()[1:]
     t_without = evaluate_path(dry_land, cells, vehicle, season=season)["time_s"].to_numpy()[1:]
-    toll = t_with - t_without
+    # a step the vehicle cannot make at all (infinite time: the route was found for the
+    # formation and its engineers help this class across, cost.route.helped_across) is
+    # counted apart, neither paid nor jumped
+    blocked = ~np.isfinite(t_with)
+    toll = np.where(blocked, 0.0, t_with - t_without)
     paid = toll > 1e-6
     entered = np.zeros(len(cells) - 1, dtype=int)
     inside = bool(river[cells[0][0], cells[0][1]])
@@ -85,7 +90,8 @@ def count_route(terrain, cells: np.ndarray, vehicle, season: str) -> dict:
         steps=len(cells) - 1,
         rivers_entered=int(entered.sum()),
         paying_steps=int(paid.sum()),
-        jumps=int(((entered > 0) & ~paid).sum()),
+        jumps=int(((entered > 0) & ~paid & ~blocked).sum()),
+        impassable_steps=int(blocked.sum()),
         overpaid=int((paid & (entered == 0)).sum()),
         toll_h=float(toll[paid].sum()) / 3600.0,
     )
@@ -116,29 +122,32 @@ def main(argv=None) -> int:
     p.add_argument("--resolution-m", type=float, default=1000.0)
     p.add_argument("--out", default=None, help="CSV to write (default: print only)")
     args = p.parse_args(argv)
-    from logistics.scenario import load_scenario
-    from logistics.supply.plan import build_plan, scenario_bbox
+    from logistics.advance.plan import army_bbox, build_army_plan
+    from logistics.army.load import army_paths, load_army
     from logistics.terrain import load_terrain
     from logistics.vehicles import load_vehicle
 
     rows = []
-    for path in sorted(Path(args.configs).glob("*.yaml")):
-        sc = load_scenario(path)
-        terrain = load_terrain(scenario_bbox(sc), resolution_m=args.resolution_m)
-        _, extras = build_plan(sc, terrain)
-        seg = extras["segments"]
-        cells = seg[["row", "col"]].to_numpy()
-        season = sc.seasons[0].season
-        lead = load_vehicle(sc.formation.lead)
-        row = dict(config=path.stem, vehicle=lead.id, stencil=sc.routing.stencil,
-                   km=float(seg["cum_km"].iloc[-1]))
-        row |= count_route(terrain, cells, lead, season)
-        row["vector_crossings"] = vector_crossings(terrain, cells)
-        rows.append(row)
-        print(" ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
-                       for k, v in row.items()), flush=True)
+    for path in army_paths(Path(args.configs)):
+        army = load_army(path)
+        terrain = load_terrain(army_bbox(army), resolution_m=args.resolution_m)
+        _, extras = build_army_plan(army, terrain)
+        season = army.seasons[0].season
+        units = {u.id: u for u in extras["units"]}
+        for fid, seg in extras["routes"].items():
+            if len(seg) < 2:
+                continue
+            cells = seg[["row", "col"]].to_numpy()
+            lead = load_vehicle(units[fid].pace_vehicle)
+            row = dict(config=path.stem, formation=fid, vehicle=lead.id,
+                       stencil=army.routing.stencil, km=float(seg["cum_km"].iloc[-1]))
+            row |= count_route(terrain, cells, lead, season)
+            row["vector_crossings"] = vector_crossings(terrain, cells)
+            rows.append(row)
+            print(" ".join(f"{k}={v:.1f}" if isinstance(v, float) else f"{k}={v}"
+                           for k, v in row.items()), flush=True)
     table = pd.DataFrame(rows)
-    total = table.drop(columns=["config", "vehicle", "stencil"]).sum()
+    total = table.drop(columns=["config", "formation", "vehicle", "stencil"]).sum()
     print("TOTAL", " ".join(f"{k}={v:.1f}" for k, v in total.items()))
     if args.out:
         table.round(3).to_csv(args.out, index=False)
