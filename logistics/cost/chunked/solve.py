@@ -138,7 +138,8 @@ def _scratch(parent: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _window_source(fields: dict[str, Any], grid: TileGrid, folder: Path, client: Any) -> Any:
+def _window_source(fields: dict[str, Any], grid: TileGrid, folder: Path, client: Any,
+                   watch: Any = None) -> Any:
     """What tile solves read their windows from: the fields in memory (serial, numpy), their
     own files (np.memmap), or tiles staged to ``folder`` (dask fields, or numpy on a cluster)."""
     mapped = {k: m for k, f in fields.items() if (m := file_map(f)) is not None}
@@ -146,7 +147,7 @@ def _window_source(fields: dict[str, Any], grid: TileGrid, folder: Path, client:
     parts: list[Any] = [FileMapSource(mapped)] if mapped else []
     if rest:
         staged = client is not None or any(not isinstance(f, np.ndarray) for f in rest.values())
-        parts.append(stage_inputs(rest, grid, str(folder), client) if staged
+        parts.append(stage_inputs(rest, grid, str(folder), client, watch) if staged
                      else ArraySource(rest))
     return parts[0] if len(parts) == 1 else JoinedSource(tuple(parts))
 
@@ -194,7 +195,8 @@ def _solve_tiles(
     with ctrl_c:
         runner = ClientRunner(client, ctrl_c) if client is not None else SerialRunner()
         with runner.watch if client is not None else contextlib.nullcontext():
-            source = _window_source(fields, grid, folder, client)
+            source = _window_source(fields, grid, folder, client,
+                                    getattr(runner, "watch", None))
 
         def make_job(t: tuple[int, int], strips: tuple[np.ndarray, ...], lo: float,
                      hi: float) -> TileJob:
