@@ -18,7 +18,7 @@ import numpy as np
 from logistics import settings
 from logistics._atomic import atomic_dir
 from logistics.cost.chunked._checks import (
-    as_sources, as_tile, check_memory, check_sources_passable, fields_of,
+    as_cells, as_tile, check_memory, checked_sources, fields_of, pick_cells,
 )
 from logistics.cost.chunked._driver import ClientRunner, Driver, SerialRunner, default_client
 from logistics.cost.chunked._inputs import (
@@ -86,7 +86,7 @@ def find_costs_chunked(
         raise ConfigError(f"CostModel.class_index must be a non-empty 2-D grid, got shape {shape}")
     halo = int(np.abs(offsets(stencil)).max())
     tile = as_tile(chunks, shape)
-    seeds = as_sources(sources, start_costs, shape)
+    cells = as_cells(sources, shape)
     if client is None:
         client = default_client()
     check_memory(model, tile, stencil, client)
@@ -94,7 +94,7 @@ def find_costs_chunked(
     template = dataclasses.replace(
         model, class_index=np.zeros((0, 0), np.uint8), elevation_m=None, scale=None, enter=None
     )
-    check_sources_passable(template, fields, seeds)
+    seeds = _checked_sources(client, cells, start_costs, template, pick_cells(fields, cells))
     attrs = {
         "units": model.units,
         "stencil": stencil,
@@ -126,6 +126,32 @@ def find_costs_chunked(
     if out is None:
         weakref.finalize(result, shutil.rmtree, str(final), True)
     return result
+
+
+def _checked_sources(client: Any, *args: Any) -> list[tuple[int, int, float]]:
+    """:func:`checked_sources` here, or on a worker of ``client`` (see there: this process
+    then never loads numba); its ConfigError / NoRouteError come back unchanged."""
+    if client is None:
+        return checked_sources(*args)
+    from logistics.cost.cluster import Watch, gather_or_drain
+
+    watch = Watch(client)
+    with watch:
+        future = client.submit(_check_returning_error, *args, pure=False)
+        seeds, error = gather_or_drain(client, [future], watch=watch)[0]
+    if error is not None:
+        raise error  # returned, not raised there: dask would log the worker's traceback
+    return seeds
+
+
+def _check_returning_error(*args: Any) -> tuple[list | None, Exception | None]:
+    """(seeds, None) or (None, the ConfigError / NoRouteError / ExtentError) of the check."""
+    from logistics.errors import LogisticsError
+
+    try:
+        return checked_sources(*args), None
+    except LogisticsError as exc:
+        return None, exc
 
 
 @contextlib.contextmanager
