@@ -231,3 +231,59 @@ def test_local_worker_processes_do_not_log_their_shutdown_chatter() -> None:
         levels = set(c.run(_distributed_log_level).values())
     assert levels == {logging.CRITICAL}
     assert os.environ.get("DASK_LOGGING__DISTRIBUTED") == before
+
+
+def _pause(dask_worker) -> None:
+    """Run on a worker: set it paused, as its memory monitor does above the pause threshold."""
+    from distributed.core import Status
+
+    dask_worker.status = Status.paused
+
+
+def test_every_worker_paused_for_memory_is_one_error_naming_worker_memory(
+        monkeypatch, tmp_path) -> None:
+    """A LocalCluster of two worker processes, both paused (the session turns dask's own memory
+    monitor off, so nothing resumes them): the solve stops after PAUSED_WAIT_S with one
+    ResourceError naming worker memory, instead of waiting for ever, and writes nothing."""
+    import time
+
+    import logistics.cost.cluster as cluster
+
+    monkeypatch.setattr(cluster, "PAUSED_WAIT_S", 2.0)
+    model = _hilly_model((60, 60))
+    with get_client(n_workers=2, processes=True, memory_limit="1GB") as c:
+        c.wait_for_workers(2, timeout=120)
+        c.run(_pause)
+        deadline = time.monotonic() + 30
+        while any(w.get("status") != "paused" for w in c.scheduler_info()["workers"].values()):
+            assert time.monotonic() < deadline, "the workers did not report paused"
+            time.sleep(0.1)
+        t0 = time.monotonic()
+        with pytest.raises(ResourceError, match="paused for memory") as info:
+            find_costs_chunked(model, [(5, 5)], chunks=30, client=c, out=tmp_path / "o.zarr",
+                               progress=False)
+        waited = time.monotonic() - t0
+    msg = str(info.value)
+    assert "--memory-limit" in msg and "LOGISTICS_CHUNK_CELLS" in msg
+    assert "0.93 GiB" in msg  # the workers' limit: memory_limit="1GB" is 1e9 bytes
+    assert waited >= 2.0
+    assert not (tmp_path / "o.zarr").exists()
+    assert [p.name for p in tmp_path.iterdir()] == []  # no scratch folder left either
+
+
+def test_a_worker_paused_while_another_runs_is_waited_for(client, tmp_path) -> None:
+    """One paused worker is not an error: the other runs every tile (same result)."""
+    model = _hilly_model((60, 60))
+    ref = find_costs(model, [(5, 5)]).cost
+    first = sorted(client.nthreads())[0]
+    client.run(_pause, workers=[first])
+    try:
+        got = find_costs_chunked(model, [(5, 5)], chunks=30, client=client, progress=False)
+        np.testing.assert_allclose(np.asarray(got.cost), ref, rtol=1e-12)
+    finally:
+        from distributed.core import Status
+
+        def _resume(dask_worker) -> None:
+            dask_worker.status = Status.running
+
+        client.run(_resume, workers=[first])

@@ -106,6 +106,15 @@ def _value_noise(shape: tuple[int, int], rng: np.random.Generator, base_cells: i
     return z / total
 
 
+def _cost_table() -> np.ndarray:
+    """The benchmark's cost table, seconds per metre (classes x grades)."""
+    factor = 1.0 + 10.0 * np.clip(_GRADES, 0, None) + 2.0 * np.clip(-_GRADES, 0, None) ** 2
+    table = (3.6 / _SPEED_KMH)[:, None] * factor[None, :]
+    # float32-representable entries, so the C++ reference (float32 per-cell costs) prices the
+    # same numbers as we do
+    return table.astype(np.float32).astype(np.float64)
+
+
 def make_grid(cells: int, *, seed: int = 0) -> BenchGrid:
     """A square synthetic grid of about ``cells`` cells (same seed, same grid)."""
     n = max(8, int(round(np.sqrt(cells))))
@@ -119,11 +128,7 @@ def make_grid(cells: int, *, seed: int = 0) -> BenchGrid:
     ci[(v > 0.45) & (v <= 0.55)] = 3  # cropland
     ci[v < 0.35] = 2  # wetland
     ci[v < 0.28] = BARRIER_CLASS  # lakes the paths must go round
-    factor = 1.0 + 10.0 * np.clip(_GRADES, 0, None) + 2.0 * np.clip(-_GRADES, 0, None) ** 2
-    table = (3.6 / _SPEED_KMH)[:, None] * factor[None, :]
-    # float32-representable entries, so the C++ reference (float32 per-cell costs) prices the
-    # same numbers as we do
-    table = table.astype(np.float32).astype(np.float64)
+    table = _cost_table()
     # source: the passable cell nearest the centre
     rows, cols = np.nonzero(ci[n // 2 - 4 : n // 2 + 4, n // 2 - 4 : n // 2 + 4] != 255)
     if rows.size == 0:
@@ -286,13 +291,23 @@ def _chunked_cost(result) -> np.ndarray:
 
 
 def _warm_worker() -> None:
-    """Load the solver's compiled code in a dask worker (numba cache), untimed."""
+    """Load the solver's compiled code in a dask worker (numba cache), untimed.
+
+    On a hand-made 32 x 32 grid with the bench grid's dtypes (the same compiled variants), not
+    :func:`make_grid`: its noise imports scipy.ndimage, which stayed in every worker (14 MB each
+    of the whole tree's peak) though no tile solve uses it.
+    """
     import zarr  # noqa: F401  (the store writer's import, a second on a cold worker)
 
     from logistics.cost.chunked import find_costs_chunked
 
-    grid = make_grid(32 * 32, seed=1)
-    find_costs_chunked(grid.model(), [grid.source], chunks=16, progress=False)
+    y, x = np.mgrid[0:32, 0:32]
+    ci = ((x + y) % 4).astype(np.uint8)
+    ci[10:12, 4:28] = BARRIER_CLASS
+    elev = (5.0 * np.sin(x / 3.0) + 3.0 * y).astype(np.float32)
+    model = CostModel(ci, _cost_table(), float(_GRADES[0]), float(_GRADES[1] - _GRADES[0]),
+                      (CELL_M, CELL_M), elevation_m=elev, units="s")
+    find_costs_chunked(model, [(2, 2)], chunks=16, progress=False)
 
 
 def _workers_prepare(grid: BenchGrid):
@@ -547,6 +562,11 @@ def _worker(engine_name: str, grid_dir: str, out_npy: str, repeat: int) -> dict:
 
         peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     np.save(out_npy, cost)
+    st = extra_fields.get("solver_stats")
+    if st:  # the two meanings of "tile solve" (benchmarks/README.md)
+        reachable = max(1, int(np.isfinite(cost).sum()))
+        extra_fields["band_solves_per_tile"] = st["tile_solves"] / max(1, st["n_tiles"])
+        extra_fields["expansions_per_reachable_cell"] = st["cell_expansions"] / reachable
     return {
         "reachable_fraction": float(np.isfinite(cost).mean()),
         "prepare_seconds": prepare_s,

@@ -12,7 +12,8 @@
 Failures are one :class:`ResourceError` (or :class:`ConfigError`) naming the setting: an address
 that is not ``[tcp://]HOST:PORT``, a scheduler that cannot be reached, a LocalCluster that cannot
 start (its cause in the message, not distributed's tracebacks), and, while the chunked solver
-runs (:class:`Watch`), a worker that leaves or a scheduler that dies. LocalCluster workers start
+runs (:class:`Watch`), a worker that leaves, a scheduler that dies, or every worker paused
+for memory longer than ``PAUSED_WAIT_S``. LocalCluster workers start
 with SIGINT ignored, so Ctrl-C reaches only the calling process; the chunked solver takes it at
 a safe point (:class:`DeferredCtrlC`).
 
@@ -250,18 +251,30 @@ def worker_memory_bytes(client: Any) -> int:
     return min(per_thread) if per_thread else int(psutil.virtual_memory().total)
 
 
-def gather_or_drain(client: Any, futures: list, *, timeout_s: float = 600.0) -> list:
+def gather_or_drain(client: Any, futures: list, *, timeout_s: float = 600.0,
+                    watch: Watch | None = None) -> list:
     """Results of ``futures``; on a failure cancel those not started, wait for those running.
 
     A running dask task cannot be stopped. Tasks that write files (tiles of a scratch folder or
     an output store) must all have ended before the caller removes the folder on the error, or a
-    late write would leave it behind.
+    late write would leave it behind. With a ``watch``, its ``check()`` runs every second while
+    waiting (a lost worker, every worker paused, Ctrl-C).
     """
     from distributed import as_completed, wait
 
     try:
-        for future in as_completed(futures):
-            future.result()  # raises the task's error
+        if watch is None:
+            for future in as_completed(futures):
+                future.result()  # raises the task's error
+        else:
+            todo = set(futures)
+            while todo:
+                watch.check()
+                with contextlib.suppress(TimeoutError):
+                    wait(list(todo), timeout=1.0, return_when="FIRST_COMPLETED")
+                for future in [f for f in todo if f.done()]:
+                    future.result()  # raises the task's error
+                    todo.discard(future)
         return client.gather(futures)
     except BaseException:
         busy = {k for keys in client.processing().values() for k in keys}
@@ -326,6 +339,12 @@ class DeferredCtrlC:
             self._old = None
 
 
+#: How long every worker may stay paused for memory before a run stops with a ResourceError
+#: (seconds): a paused worker resumes by itself once its memory falls (spilling, a freed
+#: result), so a short pause is waited out; a longer one means the workers are too small.
+PAUSED_WAIT_S: float = 60.0
+
+
 class ClusterLostError(ResourceError):
     """A worker or the scheduler was lost while a run used the cluster."""
 
@@ -333,7 +352,8 @@ class ClusterLostError(ResourceError):
 class Watch:
     """Turns a cluster that fails under a run into one :class:`ResourceError`.
 
-    ``check()`` raises if a worker present at the start has left or the scheduler is gone;
+    ``check()`` raises if a worker present at the start has left, the scheduler is gone, or
+    every worker has been paused for memory for ``PAUSED_WAIT_S`` (no tile can run);
     as a context manager it also maps distributed's own errors of a lost worker or scheduler
     (KilledWorker, cancelled futures, closed comms) and a job started twice to that error.
     Errors a task itself raises (a bad input file, say) pass through unchanged.
@@ -343,6 +363,7 @@ class Watch:
         self.client = client
         self.workers = set(client.nthreads())  # asks the scheduler (not a cached copy)
         self.ctrl_c = ctrl_c
+        self._all_paused_since: float | None = None
 
     def _scheduler_lost_message(self) -> str:
         return (f"lost the connection to {describe(self.client)} mid-solve (the scheduler "
@@ -372,6 +393,47 @@ class Watch:
                 "memory, or its machine went away); nothing was written; restart the worker "
                 "(or give workers more memory) and run again"
             )
+        self._check_paused()
+
+    def _worker_status(self) -> dict[str, str]:
+        """Each worker's status as the scheduler knows it ('running', 'paused', ...)."""
+        try:
+            workers = self.client.scheduler_info()["workers"]
+        except (OSError, TimeoutError) as exc:
+            raise ClusterLostError(self._scheduler_lost_message() + f" ({exc})") from None
+        return {addr: str(w.get("status", "running")) for addr, w in workers.items()}
+
+    def _check_paused(self) -> None:
+        """ResourceError once every worker has been paused for memory ``PAUSED_WAIT_S``.
+
+        A dask worker pauses (runs no task) while its process memory is above
+        ``distributed.worker.memory.pause`` (80 %) of its memory limit, and resumes when it
+        falls below; with every worker paused no tile can run and the solve would wait for ever.
+        """
+        import time
+
+        status = self._worker_status()
+        if not status or any(s != "paused" for s in status.values()):
+            self._all_paused_since = None
+            return
+        now = time.monotonic()
+        if self._all_paused_since is None:
+            self._all_paused_since = now
+        if now - self._all_paused_since < PAUSED_WAIT_S:
+            return
+        limits = {int(w.get("memory_limit") or 0)
+                  for w in self.client.scheduler_info()["workers"].values()}
+        limit = (", ".join(f"{x / 2**30:.2f} GiB" for x in sorted(limits) if x)
+                 or "no limit set")
+        raise ResourceError(
+            f"every dask worker of {describe(self.client)} ({len(status)}) has been paused for "
+            f"memory for {PAUSED_WAIT_S:g} s (a worker pauses above "
+            "distributed.worker.memory.pause, 80 % of its memory limit by default; limit: "
+            f"{limit}), so no tile can run; nothing was written; give each worker more memory "
+            "(`dask worker --memory-limit`, or get_client(memory_limit=...) / fewer "
+            "LOGISTICS_N_WORKERS for a LocalCluster), use smaller chunks "
+            "(LOGISTICS_CHUNK_CELLS / chunks=), or free the workers' memory, then run again"
+        )
 
     def __enter__(self) -> Watch:
         return self

@@ -34,9 +34,10 @@ leaves no partial output. Lazy inputs (dask-backed :class:`CostModel` fields, e.
 tile by tile to the scratch folder, so nothing is ever whole in memory and a solve reads back
 only its window; fields that are ``np.memmap`` files are read window by window from the file.
 
-On a cluster a lost worker or scheduler, or a job started twice, ends the run with one
-ResourceError naming the setting; Ctrl-C is taken between waits (see
-:mod:`logistics.cost.cluster`). Nothing is left in ``out`` or the scratch folder.
+On a cluster a lost worker or scheduler, a job started twice, or every worker paused for
+memory longer than ``cluster.PAUSED_WAIT_S`` ends the run with one ResourceError naming the
+setting; the sources are checked on a worker (the driver never loads numba); Ctrl-C is
+taken between waits (see :mod:`logistics.cost.cluster`). Nothing is left in ``out`` or the scratch folder.
 
 Modules: ``solve`` (:func:`find_costs_chunked`), ``result`` (the store, :func:`open_chunked`,
 :func:`traceback_chunked`), ``lazy`` (:func:`lazy_cost_model`), and the private ``_tiles``

@@ -14,7 +14,7 @@ from logistics.cost.stencil import offsets
 from logistics.errors import ConfigError, ExtentError, NoRouteError, ResourceError
 
 __all__ = [
-    "as_tile", "as_sources", "check_sources_passable", "fields_of", "tile_memory_bytes",
+    "as_tile", "as_cells", "pick_cells", "checked_sources", "fields_of", "tile_memory_bytes",
     "check_memory",
 ]
 
@@ -46,10 +46,8 @@ def as_tile(chunks: Any, shape: tuple[int, int]) -> tuple[int, int]:
     return min(th, shape[0]), min(tw, shape[1])
 
 
-def as_sources(
-    sources: Any, start_costs: Any, shape: tuple[int, int]
-) -> list[tuple[int, int, float]]:
-    """Sources as (row, col, start cost) triples; ExtentError outside the grid."""
+def as_cells(sources: Any, shape: tuple[int, int]) -> np.ndarray:
+    """Source cells as an (n, 2) int array of (row, col); ExtentError outside the grid."""
     arr = np.asarray(sources)
     if arr.ndim == 1 and arr.size == 2:
         arr = arr[None, :]
@@ -64,33 +62,43 @@ def as_sources(
             f"source cells {arr[outside].tolist()} lie outside the grid of {shape[0]} x {shape[1]} "
             "cells; give (row, col) indices inside it"
         )
-    from logistics.cost.solver import start_cost_values
-
-    costs = start_cost_values(start_costs, len(arr))  # the in-memory solver's own check
-    return [(int(r), int(c), float(v)) for (r, c), v in zip(arr, costs)]
+    return arr.astype(np.int64)
 
 
-def check_sources_passable(
-    template: CostModel, fields: dict[str, Any], seeds: list[tuple[int, int, float]]
-) -> None:
-    """NoRouteError for a source on a barrier, like the in-memory solver (same barrier rule)."""
-    from logistics.cost.kernel import kernel_inputs
-    from logistics.cost.solver import barrier_mask
-
-    rows = np.array([s[0] for s in seeds])
-    cols = np.array([s[1] for s in seeds])
+def pick_cells(fields: dict[str, Any], cells: np.ndarray) -> dict[str, np.ndarray]:
+    """The value of every field at ``cells``, each a (1, n) array (dask fields computed)."""
+    rows, cols = cells[:, 0], cells[:, 1]
     picked = {}
     for name, field in fields.items():
         vals = field.vindex[rows, cols].compute() if hasattr(field, "vindex") else field[rows, cols]
         picked[name] = np.asarray(vals)[None, :]
-    blocked = picked.pop("barriers", np.zeros((1, len(seeds)), bool)).astype(bool)
+    return picked
+
+
+def checked_sources(
+    cells: np.ndarray, start_costs: Any, template: CostModel, picked: dict[str, np.ndarray]
+) -> list[tuple[int, int, float]]:
+    """Sources as (row, col, start cost) triples, checked like the in-memory solver does:
+    ConfigError for bad start costs, NoRouteError for a source on a barrier (same rule).
+
+    It loads the numba solver (its start-cost check, the kernel's barrier rule): on a cluster
+    the driver runs it on a worker, which has that code loaded anyway, so the driver process
+    never loads numba (~125 MB of the whole tree's memory at 1e8 cells).
+    """
+    from logistics.cost.kernel import kernel_inputs
+    from logistics.cost.solver import barrier_mask, start_cost_values
+
+    costs = start_cost_values(start_costs, len(cells))  # the in-memory solver's own check
+    picked = dict(picked)
+    blocked = picked.pop("barriers", np.zeros((1, len(cells)), bool)).astype(bool)
     blocked |= barrier_mask(kernel_inputs(window_model(template, picked)))
     if blocked.any():
-        cells = [(int(r), int(c)) for r, c in zip(rows[blocked[0]], cols[blocked[0]])]
+        bad = [(int(r), int(c)) for r, c in cells[blocked[0]]]
         raise NoRouteError(
-            f"source cells {cells} lie on barriers (class 255, NaN/inf scale, enter or "
+            f"source cells {bad} lie on barriers (class 255, NaN/inf scale, enter or "
             "elevation, or the barriers mask); move them onto passable ground"
         )
+    return [(int(r), int(c), float(v)) for (r, c), v in zip(cells, costs)]
 
 
 def fields_of(model: CostModel, barriers: Any) -> dict[str, Any]:

@@ -110,7 +110,8 @@ class ClientRunner:
         from logistics.cost.cluster import gather_or_drain
 
         with self.watch:
-            gather_or_drain(self._client, self._client.map(fn, jobs, pure=False))
+            gather_or_drain(self._client, self._client.map(fn, jobs, pure=False),
+                            watch=self.watch)
             self.watch.check()
 
 

@@ -114,9 +114,10 @@ def _save_block(block: np.ndarray, folder: str, name: str, block_info: Any = Non
 
 
 def stage_inputs(
-    fields: dict[str, Any], grid: TileGrid, folder: str, client: Any
+    fields: dict[str, Any], grid: TileGrid, folder: str, client: Any, watch: Any = None
 ) -> TileFileSource:
-    """Write every field tile by tile to ``folder`` (dask makes one tile at a time per worker)."""
+    """Write every field tile by tile to ``folder`` (dask makes one tile at a time per worker;
+    ``watch``, a :class:`~logistics.cost.cluster.Watch`, checks the cluster while it waits)."""
     import dask
     import dask.array as da
 
@@ -139,7 +140,7 @@ def stage_inputs(
 
         from logistics.cost.cluster import gather_or_drain
 
-        gather_or_drain(client, futures_of(client.persist(saves)))
+        gather_or_drain(client, futures_of(client.persist(saves)), watch=watch)
     elif saves:
         dask.compute(*saves, scheduler="sync")
     return TileFileSource(folder, grid, {k: np.dtype(v.dtype).str for k, v in fields.items()})

@@ -18,7 +18,7 @@ import numpy as np
 from logistics import settings
 from logistics._atomic import atomic_dir
 from logistics.cost.chunked._checks import (
-    as_sources, as_tile, check_memory, check_sources_passable, fields_of,
+    as_cells, as_tile, check_memory, checked_sources, fields_of, pick_cells,
 )
 from logistics.cost.chunked._driver import ClientRunner, Driver, SerialRunner, default_client
 from logistics.cost.chunked._inputs import (
@@ -86,7 +86,7 @@ def find_costs_chunked(
         raise ConfigError(f"CostModel.class_index must be a non-empty 2-D grid, got shape {shape}")
     halo = int(np.abs(offsets(stencil)).max())
     tile = as_tile(chunks, shape)
-    seeds = as_sources(sources, start_costs, shape)
+    cells = as_cells(sources, shape)
     if client is None:
         client = default_client()
     check_memory(model, tile, stencil, client)
@@ -94,7 +94,7 @@ def find_costs_chunked(
     template = dataclasses.replace(
         model, class_index=np.zeros((0, 0), np.uint8), elevation_m=None, scale=None, enter=None
     )
-    check_sources_passable(template, fields, seeds)
+    seeds = _checked_sources(client, cells, start_costs, template, pick_cells(fields, cells))
     attrs = {
         "units": model.units,
         "stencil": stencil,
@@ -128,6 +128,32 @@ def find_costs_chunked(
     return result
 
 
+def _checked_sources(client: Any, *args: Any) -> list[tuple[int, int, float]]:
+    """:func:`checked_sources` here, or on a worker of ``client`` (see there: this process
+    then never loads numba); its ConfigError / NoRouteError come back unchanged."""
+    if client is None:
+        return checked_sources(*args)
+    from logistics.cost.cluster import Watch, gather_or_drain
+
+    watch = Watch(client)
+    with watch:
+        future = client.submit(_check_returning_error, *args, pure=False)
+        seeds, error = gather_or_drain(client, [future], watch=watch)[0]
+    if error is not None:
+        raise error  # returned, not raised there: dask would log the worker's traceback
+    return seeds
+
+
+def _check_returning_error(*args: Any) -> tuple[list | None, Exception | None]:
+    """(seeds, None) or (None, the ConfigError / NoRouteError / ExtentError) of the check."""
+    from logistics.errors import LogisticsError
+
+    try:
+        return checked_sources(*args), None
+    except LogisticsError as exc:
+        return None, exc
+
+
 @contextlib.contextmanager
 def _scratch(parent: str | os.PathLike[str]) -> Iterator[Path]:
     """A private scratch folder (staged inputs, tile state), removed whatever happens."""
@@ -138,7 +164,8 @@ def _scratch(parent: str | os.PathLike[str]) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _window_source(fields: dict[str, Any], grid: TileGrid, folder: Path, client: Any) -> Any:
+def _window_source(fields: dict[str, Any], grid: TileGrid, folder: Path, client: Any,
+                   watch: Any = None) -> Any:
     """What tile solves read their windows from: the fields in memory (serial, numpy), their
     own files (np.memmap), or tiles staged to ``folder`` (dask fields, or numpy on a cluster)."""
     mapped = {k: m for k, f in fields.items() if (m := file_map(f)) is not None}
@@ -146,7 +173,7 @@ def _window_source(fields: dict[str, Any], grid: TileGrid, folder: Path, client:
     parts: list[Any] = [FileMapSource(mapped)] if mapped else []
     if rest:
         staged = client is not None or any(not isinstance(f, np.ndarray) for f in rest.values())
-        parts.append(stage_inputs(rest, grid, str(folder), client) if staged
+        parts.append(stage_inputs(rest, grid, str(folder), client, watch) if staged
                      else ArraySource(rest))
     return parts[0] if len(parts) == 1 else JoinedSource(tuple(parts))
 
@@ -194,7 +221,8 @@ def _solve_tiles(
     with ctrl_c:
         runner = ClientRunner(client, ctrl_c) if client is not None else SerialRunner()
         with runner.watch if client is not None else contextlib.nullcontext():
-            source = _window_source(fields, grid, folder, client)
+            source = _window_source(fields, grid, folder, client,
+                                    getattr(runner, "watch", None))
 
         def make_job(t: tuple[int, int], strips: tuple[np.ndarray, ...], lo: float,
                      hi: float) -> TileJob:
