@@ -133,3 +133,61 @@ def test_the_shipped_rule_states_what_a_mobile_formation_does_with_no_way_round(
     doc = load_yaml(settings.CONFIG_DIR / "fortified-regions.yaml", what="test")
     node = doc["rule"]["bypass"]["no_way_round"]
     assert "breakthrough rate" in node["effect"] and node["assumed"]
+
+
+def test_the_rule_reads_kind_or_standard():
+    """A rifle corps built on the rifle-division standard is rifle divisions: it assaults and
+    leaves a detachment like one; a forward detachment bypasses and never detaches; an explicit
+    besiege always detaches."""
+    from logistics.army.fortified import action_for, detaches
+
+    a = action_for("rifle_corps", None, RULE, "rifle_division")
+    assert a == "assault" and detaches(a, "rifle_corps", RULE, "rifle_division")
+    assert not detaches(a, "other", RULE, None)
+    b = action_for("forward_detachment", None, RULE)
+    assert b == "bypass" and not detaches(b, "forward_detachment", RULE)
+    assert detaches("besiege", "other", RULE) and action_for("other", "besiege", RULE) == "besiege"
+
+
+@pytest.mark.slow
+def test_a_forward_detachment_starting_in_an_extent_follows_the_breach(tmp_path):
+    """A synthetic army cut from the 5th Army's file: a forward detachment (``bypass``) and a
+    rifle division from one start inside the Pogranichnaya and Dongning extents, on the shipped
+    terrain at 10 km. Both leave km 0 in the first hours and cross the depth no faster than the
+    breakthrough rate (a km a day / 24 an hour); only the rifle division leaves detachments (one
+    per extent: two); beyond the depth the forward detachment moves faster than the rate."""
+    import copy
+
+    import yaml
+
+    from logistics import settings
+    from logistics.army.fortified import load_fortified
+    from logistics.runner import run_scenario
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "1fef-5a.yaml").read_text(encoding="utf-8"))
+    keep = {"fd-5a", "5a-rds"}
+    doc = copy.deepcopy(doc)
+    doc["formations"] = [f for f in doc["formations"] if f["id"] in keep]
+    doc["fuel"]["priority"]["order"] = ["fd-5a", "5a-rds"]
+    doc["uncertain"] = {}
+    doc["end"] = {"value": "1945-08-16T00:00", "assumed": "test: a week"}
+    p = tmp_path / "army.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = run_scenario(p, resolution_m=10_000.0)
+    rate_kmh = load_fortified().rule.rate_km_per_day / 24.0
+    forts = r.reached[r.reached["kind"] == "fortified region"]
+    assert set(forts["formation_id"]) == keep, r.notes
+    assert forts[forts["formation_id"] == "fd-5a"]["name"].str.contains("follow").all()
+    det = r.reached[r.reached["kind"] == "detached"]
+    assert set(det["formation_id"]) == {"5a-rds"}
+    assert len(det) == 2
+    for fid in keep:
+        t = r.tracks[r.tracks["formation_id"] == fid].reset_index(drop=True)
+        fight = t["status"] == "assault"
+        assert fight.iloc[:3].all(), fid
+        km = t["cum_km"].to_numpy()
+        steps = np.diff(np.r_[0.0, km])
+        assert (steps[fight.to_numpy()] <= rate_kmh + 1e-6).all(), fid
+        assert km[5] > 0.0, f"{fid} stands still in the depth"
+    fd = r.tracks[(r.tracks["formation_id"] == "fd-5a") & (r.tracks["status"] == "moving")]
+    assert len(fd) and np.diff(fd["cum_km"].to_numpy()).max() > rate_kmh

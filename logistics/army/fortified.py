@@ -39,7 +39,7 @@ from logistics.errors import ConfigError
 from logistics.sources import provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
-           "action_for", "crossing_action"]
+           "action_for", "crossing_action", "detaches"]
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,23 @@ def fortified_path(config_dir: str | Path | None = None) -> Path:
     return Path(config_dir or settings.CONFIG_DIR) / "fortified-regions.yaml"
 
 
-def action_for(kind: str, explicit: str | None, rule: FortifiedRule) -> str:
-    """What a formation of ``kind`` does at a fortified region: its explicit
-    ``on_fortified_region``, else ``bypass`` for the rule's bypass kinds, else ``assault``."""
+def action_for(kind: str, explicit: str | None, rule: FortifiedRule,
+               standard: str | None = None) -> str:
+    """What a formation of ``kind`` (built on ``standard``) does at a fortified region: its
+    explicit ``on_fortified_region``, else ``bypass`` when its kind or standard is one of the
+    rule's bypass kinds, else ``assault``."""
     if explicit:
         return explicit
-    return "bypass" if kind in rule.bypass_kinds else "assault"
+    return "bypass" if {kind, standard} & rule.bypass_kinds else "assault"
+
+
+def detaches(action: str, kind: str, rule: FortifiedRule, standard: str | None = None) -> bool:
+    """Whether a formation leaves a detachment at each extent it crosses: always when it
+    besieges; when it assaults, if its kind or its standard is one of ``rule.detach.kinds``
+    (the rule's "each rifle division": also the divisions a rifle corps or group of the
+    rifle-division standard is made of)."""
+    return action == "besiege" or (action == "assault"
+                                   and bool({kind, standard} & rule.detach_kinds))
 
 
 def crossing_action(action: str) -> str:
