@@ -31,8 +31,6 @@ class Element:
     detached: bool = False
     status: str = "rest"
     dry: str = ""
-    halt_until_h: float = -np.inf
-    halt_status: str = ""
     moved_h: float = 0.0
     serial: int = 0
     _cache: dict = field(default_factory=dict, repr=False)

@@ -46,9 +46,12 @@ class CrossingStop:
 
 @dataclass(frozen=True)
 class FortifiedPass:
-    """A stretch of the route inside a fortified region (``km_in`` .. ``km_out``) that the
-    formation takes by ``action`` (``assault``/``besiege``); ``detaches`` when it leaves a
-    detachment there."""
+    """A stretch of the route inside the union of the fortified regions' extents (``km_in`` ..
+    ``km_out``, each km once where extents overlap) that the formation crosses at the
+    breakthrough rate by ``action`` (``assault``/``besiege``/``follow``: see
+    :func:`logistics.army.fortified.crossing_action`); ``region_ids`` are the extents the
+    stretch lies in (``region_id``/``region_name`` join them); ``detaches`` when it leaves a
+    detachment at each of them."""
 
     km_in: float
     km_out: float
@@ -56,6 +59,7 @@ class FortifiedPass:
     region_name: str
     action: str
     detaches: bool
+    region_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -321,29 +325,49 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
     return tuple(out)
 
 
-def _fortified_passes(seg, regions, unit: ResolvedFormation, rule) -> tuple[FortifiedPass, ...]:
-    """Stretches of the route inside fortified regions, taken by the formation's action."""
+def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedPass, ...]:
+    """Stretches of the route inside the union of the extents, taken by the formation's
+    action. Where the route enters or leaves between two of its points, the km is where the
+    step crosses the union's boundary (linear between the points in lon/lat)."""
     from shapely import contains_xy
+    from shapely.geometry import LineString
+    from shapely.ops import unary_union
 
-    if unit.fortified_action == "bypass" and not regions:
-        return ()
+    from logistics.army.fortified import crossing_action
+
     lon = seg["lon"].to_numpy(dtype=np.float64)
     lat = seg["lat"].to_numpy(dtype=np.float64)
     kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    hit = [(reg, contains_xy(reg.shape, lon, lat)) for reg in regions]
+    hit = [(reg, m) for reg, m in hit if m.any()]
+    if not hit:
+        return ()
+    inside = np.logical_or.reduce([m for _, m in hit])
+    union = unary_union([reg.shape for reg, _ in hit]).boundary
+
+    def edge_km(i: int) -> float:
+        """Km where the step from point i to i + 1 crosses the union's boundary."""
+        step = LineString([(lon[i], lat[i]), (lon[i + 1], lat[i + 1])])
+        cut = step.intersection(union)
+        if step.length == 0 or cut.is_empty:
+            return float(0.5 * (kms[i] + kms[i + 1]))
+        pts = getattr(cut, "geoms", [cut])
+        f = [step.project(g.representative_point(), normalized=True) for g in pts]
+        f = min(f) if inside[i + 1] else max(f)
+        return float(kms[i] + f * (kms[i + 1] - kms[i]))
+
+    idx = np.flatnonzero(inside)
+    action = crossing_action(unit.fortified_action)
+    detaches = unit.detaches and action != "follow"
     out = []
-    for reg in regions:
-        inside = contains_xy(reg.shape, lon, lat)
-        if not inside.any():
-            continue
-        idx = np.flatnonzero(inside)
-        runs = np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1)
-        action = unit.fortified_action if unit.fortified_action != "bypass" else "assault"
-        detaches = action == "besiege" or unit.kind in rule.detach_kinds
-        for run in runs:
-            k0 = float(kms[max(run[0] - 1, 0)])
-            k1 = float(kms[run[-1]])
-            out.append(FortifiedPass(k0, max(k1, k0), reg.id, reg.name, action, detaches))
-    return tuple(sorted(out, key=lambda p: p.km_in))
+    for run in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1):
+        k0 = float(kms[0]) if run[0] == 0 else edge_km(int(run[0]) - 1)
+        k1 = float(kms[-1]) if run[-1] == len(kms) - 1 else edge_km(int(run[-1]))
+        held = [reg for reg, m in hit if m[run].any()]
+        out.append(FortifiedPass(k0, max(k1, k0), "+".join(r.id for r in held),
+                                 " + ".join(r.name for r in held), action, detaches,
+                                 tuple(r.id for r in held)))
+    return tuple(out)
 
 
 def _formed_km(parent_seg, when: str, caps_taiga_km: float) -> float:
@@ -432,40 +456,53 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
             if len(keep) < len(regions):
                 held = [r.id for r in regions if r not in keep]
                 notes.append(f"{u.id}: bypasses fortified regions but its own start or objective "
-                             f"lies in {', '.join(held)}: it takes them by assault")
+                             f"lies in {', '.join(held)}: it follows the breach through them "
+                             "(fortified-regions.yaml rule.bypass.no_way_round)")
         bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(
             r.id for r in regions if not _holds_any(r.shape, [(u.start_lon, u.start_lat)]
                                                     + [(o[1], o[2]) for ob in u.objectives
                                                        for o in ob.options]))
         start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
-        try:
-            if u.formed_when and u.parent in segs:
-                pseg = segs[u.parent]
-                fkm = _formed_km(pseg, u.formed_when, taiga_km)
-                i = int(np.searchsorted(pseg["cum_km"].to_numpy(), fkm, side="left"))
-                i = min(i, len(pseg) - 1)
-                fstart = (f"{u.id} formed", float(pseg["lon"].iloc[i]),
-                          float(pseg["lat"].iloc[i]), 10.0)
-                own = plan_route(terrain, vehicle, first, fstart, u.objectives, models=models,
-                                 stencil=army.routing.stencil, engine=opt.engine,
-                                 barriers=own_regions_barrier, barrier_key=bkey, cache=cache,
-                                 who=who)
-                seg = _join(pseg, float(pseg["cum_km"].iloc[i]), own.segments)
-                waypoints[u.id] = tuple(own.waypoints)
-                objective_km[u.id] = tuple((n, k + float(pseg["cum_km"].iloc[i]))
-                                           for n, k in own.objective_km)
-                notes += list(own.notes)
-            else:
-                rt = plan_route(terrain, vehicle, first, start, u.objectives, models=models,
-                                stencil=army.routing.stencil, engine=opt.engine,
-                                barriers=own_regions_barrier, barrier_key=bkey, cache=cache,
-                                who=who)
-                seg = rt.segments
-                waypoints[u.id] = tuple(rt.waypoints)
-                objective_km[u.id] = rt.objective_km
-                notes += list(rt.notes)
-        except NoRouteError as exc:
-            raise ConfigError(f"{who}: {exc}") from None
+        attempts = [(own_regions_barrier, bkey)]
+        if own_regions_barrier is not None:  # no way round: it follows the breach
+            attempts.append((None, ""))
+        for n_try, (bar, key) in enumerate(attempts):
+            try:
+                if u.formed_when and u.parent in segs:
+                    pseg = segs[u.parent]
+                    fkm = _formed_km(pseg, u.formed_when, taiga_km)
+                    i = int(np.searchsorted(pseg["cum_km"].to_numpy(), fkm, side="left"))
+                    i = min(i, len(pseg) - 1)
+                    fstart = (f"{u.id} formed", float(pseg["lon"].iloc[i]),
+                              float(pseg["lat"].iloc[i]), 10.0)
+                    own = plan_route(terrain, vehicle, first, fstart, u.objectives, models=models,
+                                     stencil=army.routing.stencil, engine=opt.engine,
+                                     barriers=bar, barrier_key=key, cache=cache,
+                                     who=who)
+                    seg = _join(pseg, float(pseg["cum_km"].iloc[i]), own.segments)
+                    waypoints[u.id] = tuple(own.waypoints)
+                    objective_km[u.id] = tuple((n, k + float(pseg["cum_km"].iloc[i]))
+                                               for n, k in own.objective_km)
+                    notes += list(own.notes)
+                else:
+                    rt = plan_route(terrain, vehicle, first, start, u.objectives, models=models,
+                                    stencil=army.routing.stencil, engine=opt.engine,
+                                    barriers=bar, barrier_key=key, cache=cache,
+                                    who=who)
+                    seg = rt.segments
+                    waypoints[u.id] = tuple(rt.waypoints)
+                    objective_km[u.id] = rt.objective_km
+                    notes += list(rt.notes)
+                break
+            except (NoRouteError, ConfigError) as exc:
+                if n_try + 1 < len(attempts):
+                    notes.append(f"{u.id}: no route goes round the fortified regions ({exc}); "
+                                 "it follows the breach through them "
+                                 "(fortified-regions.yaml rule.bypass.no_way_round)")
+                    continue
+                if isinstance(exc, NoRouteError):
+                    raise ConfigError(f"{who}: {exc}") from None
+                raise
         segs[u.id] = seg
     departure = tuple((float(p.location().lon), float(p.location().lat))
                       for p in army.departure.line)
@@ -585,7 +622,7 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
                                       column_length_km=length, mean_kmh=mean_kmh,
                                       speed_scale=opt.speed_scale) for _, s in seasons}
     crossings = _crossings(seg, terrain, u.pace_vehicle, first, models)
-    fortified = _fortified_passes(seg, regions, u, fort.rule) if regions else ()
+    fortified = _fortified_passes(seg, regions, u) if regions else ()
     depots = []
     from logistics.geodesy import locate_on_route
 

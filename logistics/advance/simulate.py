@@ -12,14 +12,17 @@ One step is one clock hour (the first starts at H-hour). In each step:
 3. the elements move, formations in priority order (so the reserve serves them in that order):
    during the formation's march window, at the pace of its slowest class on each step (its
    profile), slower at night, until the march time is used up, a stop is reached (an
-   objective, a fortified region it assaults, a depot, the crossing where the flotilla ferries
-   it), the route ends, or fuel runs out. Fuel comes from the element's tanks, then the army's
-   reserve of that fuel; with ``drain_stalled`` an element that would stop takes the fuel of the
-   lower-priority elements of its own formation family. Classes that are still dry stay behind
-   as an element of their own; the rest go on. An element with no pace class never passes its
-   formation's leading element; elements at one place with fuel join up again. A formation
-   formed out of its parent (``formed``) never passes its parent's head until that head is past
-   the point where it is formed (it moves with its parent until then).
+   objective, a fortified region, a depot, the crossing where the flotilla ferries it), the
+   route ends, or fuel runs out. Through the depth of a fortified region (the plan's
+   ``fortified`` stretches) the formation's head advances at the rule's breakthrough rate, hour
+   by hour round the clock, instead of its march pace (:meth:`_Loop.breach`). Fuel comes
+   from the element's tanks, then the army's reserve of that fuel; with ``drain_stalled`` an
+   element that would stop takes the fuel of the lower-priority elements of its own formation
+   family. Classes that are still dry stay behind as an element of their own; the rest go on.
+   An element with no pace class never passes its formation's leading element; elements at one
+   place with fuel join up again. A formation formed out of its parent (``formed``) never
+   passes its parent's head until that head is past the point where it is formed (it moves
+   with its parent until then).
 
 Carried formations (``advance/movement``) are placed on the :class:`Timetable` their means
 give: the flotilla's river move and a truck shuttle are planned with the army; a rail move is
@@ -86,6 +89,9 @@ class _FState:
 
     elements: list[Element]
     taken_regions: set = field(default_factory=set)
+    #: fortified stretches (``plan.fortified``) crossed; the index of the one being crossed
+    passes_done: int = 0
+    breach: int | None = None
     objectives_done: int = 0
     crossings_done: int = 0
     depots_done: set = field(default_factory=set)
@@ -444,10 +450,8 @@ class _Loop:
         kms = [math.inf]
         if st.objectives_done < len(fp.objectives):
             kms.append(fp.objectives[st.objectives_done][0])
-        for p in fp.fortified:
-            if p.region_id not in st.taken_regions and p.km_in >= e.s - _EPS_KM:
-                kms.append(p.km_in)
-                break
+        if st.breach is None and st.passes_done < len(fp.fortified):
+            kms.append(max(fp.fortified[st.passes_done].km_in, e.s))
         for k, n in fp.depots:
             if n not in self.depots_taken and k >= e.s - _EPS_KM:
                 kms.append(k)
@@ -479,31 +483,33 @@ class _Loop:
                                      "name": f"ferried by {fp.ferry_by} for {fp.ferry_h:.1f} h",
                                      "cum_km": c.km})
             st.crossings_done += 1
-        for p in fp.fortified:
-            if p.region_id in st.taken_regions or not (p.km_in <= e.s + _EPS_KM):
+        while st.breach is None and st.passes_done < len(fp.fortified) and \
+                fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
+            p = fp.fortified[st.passes_done]
+            if e.s >= p.km_out - _EPS_KM:  # already through (a stretch of no length)
+                st.passes_done += 1
                 continue
-            if e.s > p.km_out + _EPS_KM:
-                st.taken_regions.add(p.region_id)
-                continue
-            st.taken_regions.add(p.region_id)
-            rate = self._rule.rate_km_per_day
-            dur = max(p.km_out - p.km_in, 0.0) / rate * 24.0
-            e.halt_until_h = max(e.halt_until_h, t_h + dur)
-            e.halt_status = "assault"
+            st.breach = st.passes_done
+            depth = p.km_out - p.km_in
             self.reached.append({"time": when, "formation_id": fid, "kind": "fortified region",
-                                 "name": f"{p.region_name}: {p.action}, {dur:.1f} h to cross "
-                                         f"{p.km_out - p.km_in:.1f} km", "cum_km": p.km_in})
-            if p.detaches:
-                frac = self._rule.fraction_of_men
-                take = np.floor(e.counts * frac + 0.5)
+                                 "name": f"{p.region_name}: {p.action}, {depth:.1f} km of depth "
+                                         f"at {self._rule.rate_km_per_day:g} km a day",
+                                 "cum_km": p.km_in})
+            if not p.detaches:
+                continue
+            for rid in p.region_ids or (p.region_id,):
+                if rid in st.taken_regions:
+                    continue
+                st.taken_regions.add(rid)
+                take = np.floor(e.counts * self._rule.fraction_of_men + 0.5)
                 if take.sum() > 0:
                     d = split(e, take, serial=self._serial(), detached=True)
                     d.status = "detached"
                     st.elements.append(d)
                     self.reached.append({"time": when, "formation_id": fid, "kind": "detached",
                                          "name": f"{int(take.sum())} (men and vehicles) left at "
-                                                 f"{p.region_name}; the siege's end is not "
-                                                 "modelled", "cum_km": p.km_in})
+                                                 f"{rid}; the siege's end is not modelled",
+                                         "cum_km": e.s})
         for k, n in fp.depots:
             if n in self.depots_taken or k > e.s + _EPS_KM:
                 continue
@@ -522,19 +528,21 @@ class _Loop:
         end_km = float(fp.km[-1])
         if e.s >= end_km - _EPS_KM and len(fp.km) > 1:
             return "arrived"
-        u0 = max(a, u.start_h, e.halt_until_h)
-        if u0 >= b:
-            if e.halt_until_h > a:
-                st.day["event"] += b - max(a, u.start_h)
-                return e.halt_status or "rest"
-            return "rest"
+        u0 = max(a, u.start_h)
+        through = False
+        if st.breach is None and e is self.lead(fid) and self.stops_after(fid, e) <= e.s + _EPS_KM:
+            # a stop where it stands (a depth it starts in or halted at): crossed round the clock
+            self.at_stops(fid, e, u0, lead=True)
+        if st.breach is not None and e is self.lead(fid):
+            u0, status = self.breach(fid, e, u0, b)
+            if u0 >= b - _EPS_S / 3600.0 or status != "assault":
+                return status
+            through = True  # out of the depth within this step: on at its own pace
         season = self.season(a)
         sched = fp.schedule[season]
         window = sched.moving_hours(self.c0 + u0, self.c0 + b)
-        if e.halt_until_h > a:
-            st.day["event"] += max(0.0, e.halt_until_h - max(a, u.start_h))
         if window <= 0:
-            return "rest"
+            return "assault" if through else "rest"
         rate = 3600.0 * self.plan.speed_scale * sched.speed_factor((self.c0 + u0) % 24.0)
         budget = window * rate
         moved = False
@@ -568,8 +576,8 @@ class _Loop:
                 status = "moving"
             if e is lead and s_stop <= e.s + _EPS_KM:
                 self.at_stops(fid, e, b - budget / rate, lead=True)
-                if e.halt_until_h > b - budget / rate:
-                    return e.halt_status
+                if st.breach is not None:  # into a fortified depth: the rest of the step there
+                    return self.move(fid, e, b - budget / rate, b)
                 p = self.prof(e, fp, season)
                 continue
             if e.s >= end_km - _EPS_KM:
@@ -578,31 +586,13 @@ class _Loop:
             if e.s >= cap - _EPS_KM:
                 break
             if s_fuel < s_want - _EPS_KM:
-                dry = self.dry_classes(e, fp)
-                if self.plan.drain_stalled and dry.any() and self.drain(e, fp, dry) > 1e-6:
+                short = self.short_of_fuel(fid, e, b - budget / rate)
+                if short == "none" and not (s_new > e.s - _EPS_KM and s_fuel <= e.s + _EPS_KM):
                     continue
-                dry = self.dry_classes(e, fp)
-                if not dry.any():
-                    if s_new > e.s - _EPS_KM and s_fuel <= e.s + _EPS_KM:
-                        # limited by a remainder below the dry threshold: nothing moves
-                        st.day["no_fuel"] += budget / rate
-                        return "halted: no fuel"
-                    continue
-                rest = e.present & ~dry
-                if rest.any():
-                    stalled = split(e, np.where(dry, e.counts, 0.0), serial=self._serial())
-                    stalled.status = "halted: no fuel"
-                    stalled.dry = ",".join(c for c, d in zip(fp.class_ids, dry) if d)
-                    st.elements.append(stalled)
-                    if st.first_dry_h is None:
-                        st.first_dry_h = b - budget / rate
-                    self.notes_dry(fid, stalled.dry, b - budget / rate, e.s)
+                if short in ("drained", "split"):
                     p = self.prof(e, fp, season)
                     continue
-                e.dry = ",".join(c for c, d in zip(fp.class_ids, dry) if d)
-                if st.first_dry_h is None:
-                    st.first_dry_h = b - budget / rate
-                    self.notes_dry(fid, e.dry, b - budget / rate, e.s)
+                # the whole element is dry, or a remainder below the dry threshold limits it
                 st.day["no_fuel"] += budget / rate
                 return "halted: no fuel"
             break
@@ -612,6 +602,78 @@ class _Loop:
             st.day["no_fuel"] += window
             return "halted: no fuel"
         return status
+
+    def short_of_fuel(self, fid: str, e: Element, t_h: float) -> str:
+        """The element cannot go as far as it wants for want of fuel at ``t_h``: drain the
+        stalled (``drained``), or leave its dry classes behind as an element of their own
+        (``split``), or it is dry as a whole (``dry``), or no class is dry (``none``: a
+        remainder below the dry threshold limits it). Returns which."""
+        fp, st = self.fp[fid], self.state[fid]
+        dry = self.dry_classes(e, fp)
+        if self.plan.drain_stalled and dry.any() and self.drain(e, fp, dry) > 1e-6:
+            return "drained"
+        dry = self.dry_classes(e, fp)
+        if not dry.any():
+            return "none"
+        names = ",".join(c for c, d in zip(fp.class_ids, dry) if d)
+        if (e.present & ~dry).any():
+            stalled = split(e, np.where(dry, e.counts, 0.0), serial=self._serial())
+            stalled.status = "halted: no fuel"
+            stalled.dry = names
+            st.elements.append(stalled)
+            if st.first_dry_h is None:
+                st.first_dry_h = t_h
+            self.notes_dry(fid, names, t_h, e.s)
+            return "split"
+        e.dry = names
+        if st.first_dry_h is None:
+            st.first_dry_h = t_h
+            self.notes_dry(fid, names, t_h, e.s)
+        return "dry"
+
+    def breach(self, fid: str, e: Element, t0: float, b: float) -> tuple[float, str]:
+        """Advance the formation's head ``e`` through the fortified depth it is crossing
+        (``plan.fortified[state.breach]``) from hour ``t0`` to at most ``b`` at the rule's
+        breakthrough rate (km a day, round the clock: no march window, no night pace), burning
+        its vehicles' fuel for the km; objectives, crossings and depots inside the depth are
+        passed on the way. Returns (the hour it left the depth, or ``b``; its status)."""
+        fp, st = self.fp[fid], self.state[fid]
+        p_fort = fp.fortified[st.breach]
+        kmh = self._rule.rate_km_per_day / 24.0
+        prof = self.prof(e, fp, self.season(t0))
+        t = t0
+        for _ in range(200):
+            if t >= b - _EPS_S / 3600.0:
+                break
+            s_stop = self.stops_after(fid, e)
+            s_want = min(p_fort.km_out, e.s + kmh * (b - t), s_stop)
+            s_fuel = self.fuel_limit(e, fp, prof, s_want)
+            s_new = min(s_want, s_fuel)
+            if s_new > e.s:
+                got = self.ledger.consume(e.tanks, fp.fuel_types, self.need(e, fp, prof, s_new))
+                st.day["consumed"] += got
+                self.army_day["consumed"] += got
+                t = min(b, t + (s_new - e.s) / kmh)
+                e.s = s_new
+            if e.s >= p_fort.km_out - _EPS_KM:
+                st.day["event"] += t - t0
+                st.breach, st.passes_done = None, st.passes_done + 1
+                self.at_stops(fid, e, t, lead=True)
+                return t, "assault"
+            if s_stop <= e.s + _EPS_KM:
+                self.at_stops(fid, e, t, lead=True)
+                prof = self.prof(e, fp, self.season(t))
+                continue
+            if s_fuel < s_want - _EPS_KM:
+                short = self.short_of_fuel(fid, e, t)
+                if short in ("drained", "split"):
+                    prof = self.prof(e, fp, self.season(t))
+                    continue
+                st.day["event"] += t - t0
+                st.day["no_fuel"] += b - t
+                return b, "halted: no fuel"
+        st.day["event"] += t - t0
+        return b, "assault"
 
     def notes_dry(self, fid: str, classes: str, t_h: float, km: float) -> None:
         when = self.plan.start + timedelta(hours=t_h)

@@ -6,12 +6,16 @@ The layer: each region (and each located field position) is an extent in lon/lat
 rule, from doctrine and sourced rates, the same on every axis (``rule:`` of the file):
 
 * ``bypass`` (the mobile kinds of ``rule.bypass.kinds``): the extent is a barrier for the
-  formation's route search; no delay. An extent that holds one of the formation's own
-  waypoints (its start or an objective) cannot be gone round: it is taken by ``assault``;
-* ``assault`` (``rule.breakthrough.kinds``): the formation crosses the extent's depth along
-  its route at ``rule.breakthrough.rate_km_per_day`` (a sourced comparator) instead of its
-  march pace; a kind of ``rule.detach.kinds`` leaves ``rule.detach.fraction_of_men`` of its men
-  and vehicles at the extent, where they stay to the end of the run;
+  formation's route search; no delay. Where it cannot go round (an extent holds its start or
+  an objective, or every route meets one) it follows the breach (action ``follow``,
+  ``rule.bypass.no_way_round``): it crosses the depth as a breakthrough does, and leaves no
+  detachment;
+* ``assault`` (``rule.breakthrough.kinds``): the formation's head advances through the depth
+  along its route at ``rule.breakthrough.rate_km_per_day`` (a sourced comparator), hour by
+  hour round the clock, instead of its march pace; the depth is the length of the route inside
+  the union of the extents (overlapping extents count each km once); a kind of
+  ``rule.detach.kinds`` leaves ``rule.detach.fraction_of_men`` of its men and vehicles at each
+  extent it enters, where they stay to the end of the run;
 * ``besiege``: as ``assault``, and the detachment is always left.
 
 The end of a siege is never modelled (the held-out dates of Hutou or Hailar are outcomes the
@@ -36,7 +40,7 @@ from logistics.errors import ConfigError
 from logistics.sources import provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
-           "action_for"]
+           "action_for", "crossing_action", "detaches"]
 
 
 @dataclass(frozen=True)
@@ -80,12 +84,32 @@ def fortified_path(config_dir: str | Path | None = None) -> Path:
     return Path(config_dir or settings.CONFIG_DIR) / "fortified-regions.yaml"
 
 
-def action_for(kind: str, explicit: str | None, rule: FortifiedRule) -> str:
-    """What a formation of ``kind`` does at a fortified region: its explicit
-    ``on_fortified_region``, else ``bypass`` for the rule's bypass kinds, else ``assault``."""
+def action_for(kind: str, explicit: str | None, rule: FortifiedRule,
+               standard: str | None = None) -> str:
+    """What a formation of ``kind`` (built on ``standard``) does at a fortified region: its
+    explicit ``on_fortified_region``, else ``bypass`` when its kind or standard is one of the
+    rule's bypass kinds, else ``assault``."""
     if explicit:
         return explicit
-    return "bypass" if kind in rule.bypass_kinds else "assault"
+    return "bypass" if {kind, standard} & rule.bypass_kinds else "assault"
+
+
+def detaches(action: str, kind: str, rule: FortifiedRule, standard: str | None = None) -> bool:
+    """Whether a formation leaves a detachment at each extent it crosses: always when it
+    besieges; when it assaults, if its kind or its standard is one of ``rule.detach.kinds``
+    (the rule's "each rifle division": also the divisions a rifle corps or group of the
+    rifle-division standard is made of)."""
+    return action == "besiege" or (action == "assault"
+                                   and bool({kind, standard} & rule.detach_kinds))
+
+
+def crossing_action(action: str) -> str:
+    """How a formation whose action is ``action`` takes a stretch of its route that lies inside
+    fortified regions: ``bypass`` there means it found no way round, so it follows the
+    breach (``follow``, ``rule.bypass.no_way_round``); ``assault`` and ``besiege`` are
+    themselves. Every action crosses the depth at the breakthrough rate; only the detachment
+    differs."""
+    return "follow" if action == "bypass" else action
 
 
 def _figure(path: Path, node, key: str) -> float:

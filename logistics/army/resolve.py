@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from logistics.army.fortified import FortifiedRule, action_for
+from logistics.army.fortified import FortifiedRule, action_for, detaches
 from logistics.army.norms import MarchNorm, Norms
 from logistics.army.schema import AnyOf, Army, FormationSpec
 from logistics.errors import ConfigError
@@ -268,8 +268,8 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
         gap = (f.column.gap_m.value if f.column and f.column.gap_m is not None
                else (norm.gap_m if norm else 0.0))
         explicit = f.on_fortified_region or (st.on_fortified_region if st else None)
-        action = action_for(f.kind, explicit, rule)
-        detaches = action == "besiege" or (action == "assault" and f.kind in rule.detach_kinds)
+        action = action_for(f.kind, explicit, rule, f.standard)
+        detach = detaches(action, f.kind, rule, f.standard)
         loc = f.start.location()
         start_h = army.start_h
         if f.start.time is not None:
@@ -280,7 +280,7 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
             pace_vehicle=pace, men=men, classes=tuple(classes.items()),
             lift_vehicle=lift_vehicle, lift_trucks=int(lift_trucks), lift_men=int(lift_men),
             men_per_truck=float(per), riders=riders, norm=norm, routes=int(routes),
-            gap_m=float(gap), fortified_action=action, detaches=detaches,
+            gap_m=float(gap), fortified_action=action, detaches=detach,
             formed_when=f.formed.when if f.formed else None, start_lon=float(loc.lon),
             start_lat=float(loc.lat), start_h=float(start_h),
             objectives=tuple(_objective(o) for o in f.objectives), carried_by=f.carried_by,

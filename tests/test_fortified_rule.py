@@ -1,0 +1,196 @@
+"""The fortified-region rule in the step loop and the plan (configs/fortified-regions.yaml,
+``rule:``): the head crosses the depth at the breakthrough rate hour by hour (no halt then a
+jump); overlapping extents count each km once; a mobile formation that cannot go round follows
+the breach at the same rate and leaves no detachment; a rifle division leaves one detachment per
+extent. On the synthetic corridor (1 km steps east along 47 N, 20 km/h, 10 march hours from
+06:00) with worked-by-hand expectations."""
+
+from __future__ import annotations
+
+import dataclasses
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from logistics.advance.plan import FortifiedPass, _fortified_passes
+from logistics.advance.simulate import simulate_army
+from logistics.army.fortified import FortifiedRule, Region, crossing_action
+
+RATE = 12.0  # km a day: 0.5 km an hour, round the clock
+RULE = FortifiedRule(bypass_kinds=frozenset({"forward_detachment"}),
+                     breakthrough_kinds=frozenset({"rifle_division"}),
+                     detach_kinds=frozenset({"rifle_division"}), rate_km_per_day=RATE,
+                     fraction_of_men=0.1, rate_cite="test", detach_cite="test")
+
+
+def _with_passes(plan, *passes):
+    fp = dataclasses.replace(plan.formations[0], fortified=tuple(passes))
+    return dataclasses.replace(plan, formations=(fp,))
+
+
+def _track(r) -> pd.DataFrame:
+    return r.tracks.set_index("time")
+
+
+def test_the_head_crosses_the_depth_at_the_breakthrough_rate_hour_by_hour(corridor):
+    """A 6 km depth from km 0: 0.5 km in every hour from H-hour (round the clock, before the
+    06:00 march window opens), through at 12:00; then the march pace (20 km/h) to the window's
+    end at 16:00: 6 + 4 x 20 = 86 km."""
+    plan = _with_passes(corridor(), FortifiedPass(0.0, 6.0, "ur", "UR", "assault", False, ("ur",)))
+    r = simulate_army(plan, rule=RULE)
+    t = _track(r)
+    for h in range(1, 13):
+        row = t.loc[pd.Timestamp("1945-08-09") + pd.Timedelta(hours=h)]
+        assert row["cum_km"] == pytest.approx(0.5 * h, abs=1e-6), h
+        assert row["status"] == "assault"
+    km = t["cum_km"].to_numpy()
+    assert np.all(np.diff(km[:12]) > 0.49), "it stands still inside the depth"
+    assert t.loc[pd.Timestamp("1945-08-09 16:00"), "cum_km"] == pytest.approx(86.0, abs=1e-6)
+    # the fuel of the 6 km is burnt: 10 vehicles x 2 L/km
+    day = r.daily.iloc[0]
+    assert day["consumed_l"] == pytest.approx(86.0 * 10 * 2.0, rel=1e-9)
+
+
+def test_a_depth_entered_on_the_march_is_crossed_at_the_rate_then_the_march_goes_on(corridor):
+    """A depth of 3 km at km 40 .. 43: reached at 08:00 (06:00 + 40 km at 20 km/h), crossed by
+    14:00 (6 h at 0.5 km/h), then 2 more march hours to 16:00: 43 + 40 = 83 km; the track
+    never jumps more than the march pace and never moves faster than the rate inside."""
+    plan = _with_passes(corridor(), FortifiedPass(40.0, 43.0, "ur", "UR", "assault", False))
+    r = simulate_army(plan, rule=RULE)
+    t = _track(r)
+    assert t.loc[pd.Timestamp("1945-08-09 08:00"), "cum_km"] == pytest.approx(40.0, abs=1e-6)
+    assert t.loc[pd.Timestamp("1945-08-09 11:00"), "cum_km"] == pytest.approx(41.5, abs=1e-6)
+    assert t.loc[pd.Timestamp("1945-08-09 14:00"), "cum_km"] == pytest.approx(43.0, abs=1e-6)
+    assert t.loc[pd.Timestamp("1945-08-09 16:00"), "cum_km"] == pytest.approx(83.0, abs=1e-6)
+    inside = t[(t["cum_km"] > 40.0 + 1e-9) & (t["cum_km"] <= 43.0 + 1e-9)]
+    assert (np.diff(np.r_[40.0, inside["cum_km"].to_numpy()]) <= 0.5 + 1e-9).all()
+
+
+def test_a_detachment_is_left_once_per_extent_and_only_by_a_detaching_action(corridor):
+    """One stretch lying in two extents: a detaching formation leaves 10 % twice (1 vehicle of
+    10, then 1 of 9 rounds to 1); a following one leaves none; both cross in the same time."""
+    lay = FortifiedPass(0.0, 6.0, "a+b", "A + B", "assault", True, ("a", "b"))
+    fol = dataclasses.replace(lay, action="follow", detaches=False)
+    r1 = simulate_army(_with_passes(corridor(), lay), rule=RULE)
+    r2 = simulate_army(_with_passes(corridor(), fol), rule=RULE)
+    det = r1.reached[r1.reached["kind"] == "detached"]
+    assert list(det["name"].str.extract(r"^(\d+)")[0].astype(int)) == [1, 1]
+    assert r2.reached[r2.reached["kind"] == "detached"].empty
+    at = pd.Timestamp("1945-08-09 12:00")
+    assert _track(r1).loc[at, "cum_km"] == pytest.approx(6.0, abs=1e-6)
+    assert _track(r2).loc[at, "cum_km"] == pytest.approx(6.0, abs=1e-6)
+
+
+def _seg(n_km: int = 100):
+    """A straight route east along 47 N in 1 km steps (lon/lat on a 1 km-per-0.01 degree
+    scale, as the corridor's)."""
+    km = np.arange(n_km + 1, dtype=float)
+    return pd.DataFrame({"lon": 117.0 + km / 100.0, "lat": np.full(len(km), 47.0),
+                         "cum_km": km})
+
+
+def _unit(kind: str, action: str, detaches: bool):
+    return SimpleNamespace(kind=kind, fortified_action=action, detaches=detaches)
+
+
+def test_overlapping_extents_count_each_km_once():
+    """Extents over km 0 .. 10.5 and km 4.25 .. 52.5 (boundaries between route points): one
+    stretch 0 .. 52.5 km (their union), not 10.5 + 48.25 km; a third extent beyond a gap is
+    its own stretch, 70.25 .. 80.75."""
+    def strip(k0, k1):
+        return box(117.0 + k0 / 100.0, 46.9, 117.0 + k1 / 100.0, 47.1)
+
+    regions = [Region("p", "P", strip(-5.0, 10.5), (), "generic_extent"),
+               Region("d", "D", strip(4.25, 52.5), (), "sourced"),
+               Region("x", "X", strip(70.25, 80.75), (), "sourced")]
+    out = _fortified_passes(_seg(), regions, _unit("rifle_division", "assault", True))
+    assert [(p.km_in, p.km_out) for p in out] == [pytest.approx((0.0, 52.5)),
+                                                   pytest.approx((70.25, 80.75))]
+    assert out[0].region_ids == ("p", "d") and out[1].region_ids == ("x",)
+    assert sum(p.km_out - p.km_in for p in out) == pytest.approx(52.5 + 10.5)
+    assert all(p.action == "assault" and p.detaches for p in out)
+
+
+def test_a_bypassing_formation_that_cannot_go_round_follows_the_breach():
+    """A forward detachment (``bypass``) whose start lies in an extent: its stretch is crossed
+    by ``follow`` (the breakthrough rate in the loop), with no detachment."""
+    assert crossing_action("bypass") == "follow"
+    assert crossing_action("assault") == "assault" and crossing_action("besiege") == "besiege"
+    regions = [Region("d", "D", box(116.9, 46.9, 117.3, 47.1), (), "sourced")]
+    (p,) = _fortified_passes(_seg(), regions, _unit("forward_detachment", "bypass", False))
+    assert (p.km_in, p.km_out, p.action, p.detaches) == (0.0, pytest.approx(30.0), "follow",
+                                                         False)
+
+
+def test_the_shipped_rule_states_what_a_mobile_formation_does_with_no_way_round():
+    """The rule file names the case and gives it a provenance (a named assumption)."""
+    from logistics import settings
+    from logistics._yaml import load_yaml
+
+    doc = load_yaml(settings.CONFIG_DIR / "fortified-regions.yaml", what="test")
+    node = doc["rule"]["bypass"]["no_way_round"]
+    assert "breakthrough rate" in node["effect"] and node["assumed"]
+
+
+def test_the_rule_reads_kind_or_standard():
+    """A rifle corps built on the rifle-division standard is rifle divisions: it assaults and
+    leaves a detachment like one; a forward detachment bypasses and never detaches; an explicit
+    besiege always detaches."""
+    from logistics.army.fortified import action_for, detaches
+
+    a = action_for("rifle_corps", None, RULE, "rifle_division")
+    assert a == "assault" and detaches(a, "rifle_corps", RULE, "rifle_division")
+    assert not detaches(a, "other", RULE, None)
+    b = action_for("forward_detachment", None, RULE)
+    assert b == "bypass" and not detaches(b, "forward_detachment", RULE)
+    assert detaches("besiege", "other", RULE) and action_for("other", "besiege", RULE) == "besiege"
+
+
+@pytest.mark.slow
+def test_a_forward_detachment_starting_in_an_extent_follows_the_breach(tmp_path):
+    """A synthetic army cut from the 5th Army's file: a forward detachment (``bypass``) and a
+    rifle division from one start inside the Pogranichnaya and Dongning extents, on the shipped
+    terrain at 10 km. Both leave km 0 in the first hours and cross the depth no faster than the
+    breakthrough rate (a km a day / 24 an hour); only the rifle division leaves detachments (one
+    per extent: two at the start); beyond the depth the forward detachment moves faster than the rate."""
+    import copy
+
+    import yaml
+
+    from logistics import settings
+    from logistics.army.fortified import load_fortified
+    from logistics.runner import run_scenario
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "1fef-5a.yaml").read_text(encoding="utf-8"))
+    keep = {"fd-5a", "5a-rds"}
+    doc = copy.deepcopy(doc)
+    doc["formations"] = [f for f in doc["formations"] if f["id"] in keep]
+    doc["fuel"]["priority"]["order"] = ["fd-5a", "5a-rds"]
+    doc["uncertain"] = {}
+    doc["end"] = {"value": "1945-08-16T00:00", "assumed": "test: a week"}
+    p = tmp_path / "army.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r = run_scenario(p, resolution_m=10_000.0)
+    rate_kmh = load_fortified().rule.rate_km_per_day / 24.0
+    forts = r.reached[r.reached["kind"] == "fortified region"]
+    assert set(forts["formation_id"]) == keep, r.notes
+    assert forts[forts["formation_id"] == "fd-5a"]["name"].str.contains("follow").all()
+    det = r.reached[r.reached["kind"] == "detached"]
+    assert set(det["formation_id"]) == {"5a-rds"}
+    assert (det["cum_km"] == 0.0).sum() == 2  # the start's stretch lies in two extents
+    for fid in keep:
+        t = r.tracks[r.tracks["formation_id"] == fid].reset_index(drop=True)
+        fight = t["status"] == "assault"
+        assert fight.iloc[:3].all(), fid
+        km = t["cum_km"].to_numpy()
+        steps = np.diff(np.r_[0.0, km])
+        first_out = int(np.flatnonzero(~fight.to_numpy())[0])
+        # inside the first depth (its last step may leave it and march on)
+        assert (steps[:first_out - 1] <= rate_kmh + 1e-6).all(), fid
+        assert (steps[:first_out - 1] > 0.0).all(), f"{fid} stands still in the depth"
+        assert km[5] > 0.0, f"{fid} stands still in the depth"
+    fd = r.tracks[(r.tracks["formation_id"] == "fd-5a") & (r.tracks["status"] == "moving")]
+    assert len(fd) and np.diff(fd["cum_km"].to_numpy()).max() > rate_kmh
