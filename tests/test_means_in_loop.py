@@ -168,3 +168,11 @@ def test_shipped_transbaikal_rifle_divisions_ride_and_shuttle():
         rest = tt.loc[f"{day} 08:00":f"{day} 18:00"]
         assert len(rest) == 11
         assert rest["cum_km"].nunique() == 1 and rest["tail_km"].nunique() == 1, rest
+    # a shuttled group meets the fortified-region rule too: the Otpor group starts inside the
+    # Manchouli-Zhalainor extent and assaults it, so on the first day (H-hour 00:10) it crosses
+    # no more than the breakthrough rate's 10 km a day ([RUNOV-UR], configs/fortified-regions.yaml)
+    from logistics.army.fortified import load_fortified as _lf
+
+    rate = _lf().rule.rate_km_per_day
+    og = r.daily[r.daily["formation_id"] == "36a-otpor-group"].iloc[0]
+    assert 0.0 < og["cum_km"] <= rate + 1e-6

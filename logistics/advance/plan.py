@@ -654,7 +654,7 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
                                       column_length_km=length, mean_kmh=foot.max_speed_kmh,
                                       speed_scale=opt.speed_scale)
         shuttle = _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, first, kms,
-                           seg, foot_day)
+                           seg, foot_day, fortified, fort.rule.rate_km_per_day)
     return FormationPlan(
         unit=u, km=kms, lon=seg["lon"].to_numpy(float), lat=seg["lat"].to_numpy(float),
         elev_m=seg["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
@@ -667,14 +667,17 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
 
 
 def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms, seg,
-             sched) -> Timetable | None:
+             sched, fortified=(), breach_km_per_day: float = math.inf) -> Timetable | None:
     """The shuttle of a truck-borne formation whose lift carries only part of its men: the
     lift's trucks carry ``lift_men`` forward along the formation's own route and drive back
     for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
     engine's times of the lift's truck class on this route (the first season), its fuel the
     class's litres per km on it; the marching men's pace the foot norm; trucks and marchers
     keep ``sched``, the foot column's march window (the men on foot set the formation's day);
-    embark/debark from its march norm."""
+    embark/debark from its march norm. Through a ``fortified`` stretch the trucks and the men
+    (who are never faster than the trucks) cross at the rule's breakthrough rate, as the step
+    loop moves a formation there (``simulate._Loop.breach``): a shuttle is laid on hours under
+    way, so a day of ``breach_km_per_day`` takes the window's hours a day."""
     if opt.shuttle_planner is None:
         notes.append(f"{u.id}: its lift carries {u.lift_men} of {u.men} men, but no shuttle "
                      "planner is available in this build; it moves at the trucks' pace")
@@ -685,6 +688,14 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
         return None
     i = ids.index(u.lift_vehicle)
     t = np.where(np.isfinite(step_time[season][i]), step_time[season][i], 0.0)
+    if fortified and math.isfinite(breach_km_per_day) and breach_km_per_day > 0:
+        step_km = np.diff(kms, prepend=kms[0])  # step k ends at kms[k]
+        mid = kms - step_km / 2.0
+        inside = np.zeros(len(kms), dtype=bool)
+        for fp in fortified:
+            inside |= (mid > fp.km_in) & (mid < fp.km_out)
+        breach_s = step_km / breach_km_per_day * sched.hours_per_day * 3600.0
+        t = np.where(inside, np.maximum(t, breach_s), t)
     cum_h = np.cumsum(t) / 3600.0
     cum_h -= cum_h[0]
     route_km = float(kms[-1])
