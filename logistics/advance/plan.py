@@ -412,7 +412,6 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     cannot reach, a flotilla on a formation with no river on its route, and the like: before
     the step loop, so no output is written.
     """
-    from logistics.advance.pace import capped_step_times, column_km, march_schedule_for
     from logistics.advance.routes import RouteCache, barrier_cells, plan_route
     from logistics.army.fortified import load_fortified
     from logistics.army.norms import load_norms

@@ -114,7 +114,6 @@ def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, fl
     from logistics.cost.kernel import kernel_inputs
     from logistics.cost.route import evaluate_path
     from logistics.cost.solver import barrier_mask
-    from logistics.terrain import cell_of, to_metric
 
     key = (vehicle.id, season, barrier_key, start[1:3],
            tuple((o.options, o.radius_km) for o in objectives), stencil)

@@ -105,7 +105,7 @@ def _run(args: argparse.Namespace) -> int:
             cal.rows.to_csv(tmp / "rows.csv", index=False)
         cal.fit_table().to_csv(tmp / "fit.csv", index=False)
     print(text, end="")
-    print(f"\nuse the fit with: logistics compare "
+    print("\nuse the fit with: logistics compare "
           + " ".join(f"--set {k}={cal.fitted[k]:g}" for k in cal.bounds))
     print(f"wrote {args.out}/ (calibration.md, fit.csv, grid.csv, loao.csv, summary_*.csv, rows.csv)")
     return 0
