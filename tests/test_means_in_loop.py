@@ -176,3 +176,16 @@ def test_shipped_transbaikal_rifle_divisions_ride_and_shuttle():
     rate = _lf().rule.rate_km_per_day
     og = r.daily[r.daily["formation_id"] == "36a-otpor-group"].iloc[0]
     assert 0.0 < og["cum_km"] <= rate + 1e-6
+    # ... and leaves the rule's detachment there, as a marching rifle formation does
+    # (rule.detach: each rifle division leaves fraction_of_men at each extent it enters)
+    det = r.reached[(r.reached["formation_id"] == "36a-otpor-group")
+                    & (r.reached["kind"] == "detached")]
+    assert len(det) >= 1, r.reached[r.reached["formation_id"] == "36a-otpor-group"]
+    assert "manchouli-zhalainor" in " ".join(det["name"])
+    # its men ride the timetable (the classes are its trucks): the men left are the rule's
+    # share of its men, reported in the daily table
+    share = _lf().rule.fraction_of_men
+    men = next(u for u in resolve_formations(army, norms, _lf().rule)
+               if u.id == "36a-otpor-group").men
+    og_left = r.daily[r.daily["formation_id"] == "36a-otpor-group"]["men_detached"]
+    assert og_left.iloc[-1] == int(np.floor(men * share + 0.5)) > 0

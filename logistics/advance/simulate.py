@@ -50,6 +50,7 @@ import pandas as pd
 from logistics.advance.elements import Element, Profile, merge, profile, split
 from logistics.advance.movement import MOVEMENT_MODE, Reached
 from logistics.advance.plan import ArmyPlan, FormationPlan
+from logistics.army.resolve import MEN_CLASSES
 from logistics.supply.airlift import airlift_deliveries
 from logistics.supply.delivery import Delivery
 from logistics.supply.ledger import ArmyLedger
@@ -104,6 +105,9 @@ class _FState:
     #: a timetable planned in the loop (a rail move), else None (the plan's, if any)
     timetable: object | None = None
     rail_tried_h: float = -math.inf
+    #: men left at fortified regions by a formation whose men are not a vehicle class (a
+    #: shuttle: its classes are its trucks, its men ride the timetable)
+    men_left: int = 0
 
 
 def _clock_h(t) -> float:
@@ -495,27 +499,41 @@ class _Loop:
                                  "name": f"{p.region_name}: {p.action}, {depth:.1f} km of depth "
                                          f"at {self._rule.rate_km_per_day:g} km a day",
                                  "cum_km": p.km_in})
-            if not p.detaches:
-                continue
-            for rid in p.region_ids or (p.region_id,):
-                if rid in st.taken_regions:
-                    continue
-                st.taken_regions.add(rid)
-                take = np.floor(e.counts * self._rule.fraction_of_men + 0.5)
-                if take.sum() > 0:
-                    d = split(e, take, serial=self._serial(), detached=True)
-                    d.status = "detached"
-                    st.elements.append(d)
-                    self.reached.append({"time": when, "formation_id": fid, "kind": "detached",
-                                         "name": f"{int(take.sum())} (men and vehicles) left at "
-                                                 f"{rid}; the siege's end is not modelled",
-                                         "cum_km": e.s})
+            self.detach(fid, e, p, when)
         for k, n in fp.depots:
             if n in self.depots_taken or k > e.s + _EPS_KM:
                 continue
             self.depots_taken.add(n)
             name, litres, ft = self.plan.depots[n]
             self.book(Delivery(t_h, name, "depot", litres, ft, formation_id=fid))
+
+    def detach(self, fid: str, e: Element, p, when) -> None:
+        """Leave ``rule.detach.fraction_of_men`` of ``e`` at each extent of the fortified
+        stretch ``p`` it has not left a detachment at yet (when ``p.detaches``)."""
+        if not p.detaches:
+            return
+        st = self.state[fid]
+        for rid in p.region_ids or (p.region_id,):
+            if rid in st.taken_regions:
+                continue
+            st.taken_regions.add(rid)
+            fp = self.fp[fid]
+            take = np.floor(e.counts * self._rule.fraction_of_men + 0.5)
+            men = 0
+            if not any(c in MEN_CLASSES for c in fp.class_ids):
+                men = int(math.floor(getattr(fp.unit, "men", 0) * self._rule.fraction_of_men
+                                     + 0.5))
+                st.men_left += men
+            if take.sum() > 0 or men > 0:
+                d = split(e, take, serial=self._serial(), detached=True)
+                d.status = "detached"
+                st.elements.append(d)
+                what = (f"{men} men and {int(take.sum())} vehicles" if men
+                        else f"{int(take.sum())} (men and vehicles)")
+                self.reached.append({"time": when, "formation_id": fid, "kind": "detached",
+                                     "name": f"{what} left at {rid}; the siege's end is not "
+                                             "modelled",
+                                     "cum_km": e.s})
 
     def move(self, fid: str, e: Element, a: float, b: float) -> str:
         """Move one element during [a, b); return its status."""
@@ -719,6 +737,21 @@ class _Loop:
                                      "formation_id": fid, "kind": "objective", "name": name,
                                      "cum_km": km})
                 st.objectives_done += 1
+            # a shuttle's timetable already crosses fortified stretches at the breakthrough
+            # rate (plan._shuttle); here its head meets the rule's detachment like a marching
+            # column's (at_stops)
+            while st.passes_done < len(fp.fortified) and \
+                    fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
+                p = fp.fortified[st.passes_done]
+                when = self.plan.start + timedelta(hours=b)
+                self.reached.append({"time": when, "formation_id": fid,
+                                     "kind": "fortified region",
+                                     "name": f"{p.region_name}: {p.action}, "
+                                             f"{p.km_out - p.km_in:.1f} km of depth at "
+                                             f"{self._rule.rate_km_per_day:g} km a day",
+                                     "cum_km": p.km_in})
+                self.detach(fid, e, p, when)
+                st.passes_done += 1
         if b < tt.start_h:
             return e.s, "not started"
         if b >= tt.end_h:
@@ -890,11 +923,11 @@ def _day_record(loop: _Loop, fid: str, date, tracks: list[dict]) -> dict:
     fp, st = loop.fp[fid], loop.state[fid]
     last = next(r for r in reversed(tracks) if r["formation_id"] == fid)
     day = st.day
-    men_detached = 0
+    men_detached = st.men_left
     for e in st.elements:
         if e.detached:
             men_detached += int(sum(n for c, n in zip(fp.class_ids, e.counts)
-                                    if c in ("foot-infantry", "horse-cavalry")))
+                                    if c in MEN_CLASSES))
     start_km = day["start_km"] if day["start_km"] is not None else 0.0
     rec = {
         "date": date.isoformat(), "formation_id": fid, "lon": last["lon"], "lat": last["lat"],
