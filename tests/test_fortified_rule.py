@@ -194,3 +194,44 @@ def test_a_forward_detachment_starting_in_an_extent_follows_the_breach(tmp_path)
         assert km[5] > 0.0, f"{fid} stands still in the depth"
     fd = r.tracks[(r.tracks["formation_id"] == "fd-5a") & (r.tracks["status"] == "moving")]
     assert len(fd) and np.diff(fd["cum_km"].to_numpy()).max() > rate_kmh
+
+
+def test_route_days_price_the_depth_at_the_rate_and_the_rest_at_the_column_pace():
+    """The bypass rule's comparison (rule.bypass.quicker_way): 100 km at 20 km/h (the pace
+    vehicle's time) under a 25 km/h norm, 10 march hours a day; an extent over km 20 .. 50.
+    Outside: 70 km / 20 km/h = 3.5 h -> 0.35 d; inside: 30 km at 12 km a day = 2.5 d."""
+    from logistics.advance.plan import _route_days
+
+    seg = _seg(100)
+    seg["dist_m"] = np.r_[0.0, np.full(100, 1000.0)]
+    seg["time_s"] = np.r_[0.0, np.full(100, 180.0)]
+    unit = SimpleNamespace(kind="forward_detachment", fortified_action="bypass",
+                           detaches=False,
+                           norm=SimpleNamespace(max_speed_kmh=25.0, hours_per_day=10.0))
+    region = Region("d", "D", box(117.2, 46.9, 117.5, 47.1), (), "sourced")
+    assert _route_days(seg, unit, [region], RATE) == pytest.approx(0.35 + 2.5)
+    assert _route_days(seg, unit, [], RATE) == pytest.approx(0.5)
+    # the norm's pace bounds a faster vehicle: 60 km/h physics, 25 km/h column -> 100/25 = 4 h
+    seg["time_s"] = np.r_[0.0, np.full(100, 60.0)]
+    assert _route_days(seg, unit, [], RATE) == pytest.approx(0.4)
+
+
+@pytest.mark.slow
+def test_a_mobile_formation_goes_round_only_when_that_is_quicker():
+    """On the shipped 5th Army at 2 km (at 10 km the 4 km belt falls between the route's
+    points): the forward detachment follows the breach through the
+    4 km Mudanjiang belt rather than drive round its 250 km arc (a note says which way was
+    quicker), so its route is the armour's; on the shipped 39th Army the forward detachment
+    still goes round the Halung-Arshan fortified region ([LYUDNIKOV] 'обходя главными силами с
+    юга'): its route enters no extent."""
+    from logistics import settings
+    from logistics.runner import run_scenario
+
+    r = run_scenario(settings.CONFIG_DIR / "1fef-5a.yaml", resolution_m=2_000.0)
+    fd = r.plan.formation("fd-5a")
+    assert "mudanjiang-line" in {p.region_id for p in fd.fortified}
+    assert {p.action for p in fd.fortified} == {"follow"}
+    assert any("fd-5a: going round the fortified regions takes" in n for n in r.notes), r.notes
+    r39 = run_scenario(settings.CONFIG_DIR / "tbf-39a.yaml", resolution_m=10_000.0)
+    for fid in ("fd-39a", "39a-tank-brigades"):
+        assert not r39.plan.formation(fid).fortified, fid

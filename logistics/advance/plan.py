@@ -446,7 +446,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         if u.movement in ("river", "rail"):
             continue
         vehicle = load_vehicle(u.pace_vehicle)
-        own_regions_barrier = None
+        own_regions_barrier, keep = None, []
         if barrier_all is not None and u.fortified_action == "bypass":
             pts = [(u.start_lon, u.start_lat)] + [(o[1], o[2]) for ob in u.objectives
                                                    for o in ob.options]
@@ -462,46 +462,53 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                                                     + [(o[1], o[2]) for ob in u.objectives
                                                        for o in ob.options]))
         start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
-        attempts = [(own_regions_barrier, bkey)]
-        if own_regions_barrier is not None:  # no way round: it follows the breach
-            attempts.append((None, ""))
-        for n_try, (bar, key) in enumerate(attempts):
-            try:
-                if u.formed_when and u.parent in segs:
-                    pseg = segs[u.parent]
-                    fkm = _formed_km(pseg, u.formed_when, taiga_km)
-                    i = int(np.searchsorted(pseg["cum_km"].to_numpy(), fkm, side="left"))
-                    i = min(i, len(pseg) - 1)
-                    fstart = (f"{u.id} formed", float(pseg["lon"].iloc[i]),
-                              float(pseg["lat"].iloc[i]), 10.0)
-                    own = plan_route(terrain, vehicle, first, fstart, u.objectives, models=models,
-                                     stencil=army.routing.stencil, engine=opt.engine,
-                                     barriers=bar, barrier_key=key, cache=cache,
-                                     who=who)
-                    seg = _join(pseg, float(pseg["cum_km"].iloc[i]), own.segments)
-                    waypoints[u.id] = tuple(own.waypoints)
-                    objective_km[u.id] = tuple((n, k + float(pseg["cum_km"].iloc[i]))
-                                               for n, k in own.objective_km)
-                    notes += list(own.notes)
-                else:
-                    rt = plan_route(terrain, vehicle, first, start, u.objectives, models=models,
-                                    stencil=army.routing.stencil, engine=opt.engine,
-                                    barriers=bar, barrier_key=key, cache=cache,
-                                    who=who)
-                    seg = rt.segments
-                    waypoints[u.id] = tuple(rt.waypoints)
-                    objective_km[u.id] = rt.objective_km
-                    notes += list(rt.notes)
-                break
-            except (NoRouteError, ConfigError) as exc:
-                if n_try + 1 < len(attempts):
+
+        def route(bar, key, u=u, vehicle=vehicle, who=who, start=start):
+            """(segments, waypoints, objective km, notes) of ``u``'s route round ``bar``."""
+            if u.formed_when and u.parent in segs:
+                pseg = segs[u.parent]
+                fkm = _formed_km(pseg, u.formed_when, taiga_km)
+                i = int(np.searchsorted(pseg["cum_km"].to_numpy(), fkm, side="left"))
+                i = min(i, len(pseg) - 1)
+                fstart = (f"{u.id} formed", float(pseg["lon"].iloc[i]),
+                          float(pseg["lat"].iloc[i]), 10.0)
+                own = plan_route(terrain, vehicle, first, fstart, u.objectives, models=models,
+                                 stencil=army.routing.stencil, engine=opt.engine,
+                                 barriers=bar, barrier_key=key, cache=cache, who=who)
+                k0 = float(pseg["cum_km"].iloc[i])
+                return (_join(pseg, k0, own.segments), tuple(own.waypoints),
+                        tuple((n, k + k0) for n, k in own.objective_km), list(own.notes))
+            rt = plan_route(terrain, vehicle, first, start, u.objectives, models=models,
+                            stencil=army.routing.stencil, engine=opt.engine, barriers=bar,
+                            barrier_key=key, cache=cache, who=who)
+            return rt.segments, tuple(rt.waypoints), rt.objective_km, list(rt.notes)
+
+        try:
+            # the direct route (through every extent): the one route of a formation that
+            # does not bypass, and the breach a bypassing one follows if going round is slower
+            chosen = route(None, "")
+            if own_regions_barrier is not None and _fortified_passes(chosen[0], keep, u):
+                direct_days = _route_days(chosen[0], u, regions, fort.rule.rate_km_per_day)
+                try:
+                    round_ = route(own_regions_barrier, bkey)
+                except (NoRouteError, ConfigError) as exc:
                     notes.append(f"{u.id}: no route goes round the fortified regions ({exc}); "
                                  "it follows the breach through them "
                                  "(fortified-regions.yaml rule.bypass.no_way_round)")
-                    continue
-                if isinstance(exc, NoRouteError):
-                    raise ConfigError(f"{who}: {exc}") from None
-                raise
+                else:
+                    round_days = _route_days(round_[0], u, regions, fort.rule.rate_km_per_day)
+                    if round_days <= direct_days:
+                        chosen = round_
+                    else:
+                        notes.append(
+                            f"{u.id}: going round the fortified regions takes "
+                            f"{round_days:.1f} d, following the breach through them "
+                            f"{direct_days:.1f} d: it follows the breach "
+                            "(fortified-regions.yaml rule.bypass.quicker_way)")
+        except NoRouteError as exc:
+            raise ConfigError(f"{who}: {exc}") from None
+        seg, waypoints[u.id], objective_km[u.id], more = chosen
+        notes += more
         segs[u.id] = seg
     departure = tuple((float(p.location().lon), float(p.location().lat))
                       for p in army.departure.line)
@@ -549,6 +556,28 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     extras = {"routes": segs, "waypoints": waypoints, "units": units, "route_solves":
               cache.solves, "norms": norms, "fortified": fort}
     return plan, extras
+
+
+def _route_days(seg: pd.DataFrame, u: ResolvedFormation, regions, rate_km_per_day: float
+                ) -> float:
+    """Days a formation needs for its whole route (the bypass rule's comparison of going round
+    with following the breach): outside the fortified extents each step at the column's pace
+    (the pace vehicle's time, not faster than the norm's ``max_speed_kmh``; before the observed
+    caps, which both ways meet alike) over the norm's ``hours_per_day``; inside them the depth at the breakthrough rate, round the clock."""
+    kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    step_h = seg["time_s"].to_numpy(dtype=np.float64) / 3600.0
+    dist_km = seg["dist_m"].to_numpy(dtype=np.float64) / 1000.0
+    norm = u.norm
+    if norm is not None and norm.max_speed_kmh > 0:
+        step_h = np.maximum(step_h, dist_km / norm.max_speed_kmh)
+    step_h = np.where(np.isfinite(step_h), step_h, 0.0)
+    hours_per_day = norm.hours_per_day if norm is not None and norm.hours_per_day > 0 else 24.0
+    inside = np.zeros(len(kms), dtype=bool)
+    depth = 0.0
+    for p in _fortified_passes(seg, regions, u) if regions else ():
+        inside |= (kms > p.km_in) & (kms <= p.km_out)
+        depth += p.km_out - p.km_in
+    return float(step_h[~inside].sum()) / hours_per_day + depth / rate_km_per_day
 
 
 def _depth(u: ResolvedFormation, by_id: dict) -> int:

@@ -7,9 +7,10 @@ rule, from doctrine and sourced rates, the same on every axis (``rule:`` of the 
 
 * ``bypass`` (the mobile kinds of ``rule.bypass.kinds``): the extent is a barrier for the
   formation's route search; no delay. Where it cannot go round (an extent holds its start or
-  an objective, or every route meets one) it follows the breach (action ``follow``,
-  ``rule.bypass.no_way_round``): it crosses the depth as a breakthrough does, and leaves no
-  detachment;
+  an objective, or every route meets one), or going round takes longer than following the
+  breach (``rule.bypass.quicker_way``: :func:`logistics.advance.plan._route_days`), it follows
+  the breach (action ``follow``, ``rule.bypass.no_way_round``): it crosses the depth as a
+  breakthrough does, and leaves no detachment;
 * ``assault`` (``rule.breakthrough.kinds``): the formation's head advances through the depth
   along its route at ``rule.breakthrough.rate_km_per_day`` (a sourced comparator), hour by
   hour round the clock, instead of its march pace; the depth is the length of the route inside
