@@ -235,3 +235,37 @@ def test_a_mobile_formation_goes_round_only_when_that_is_quicker():
     r39 = run_scenario(settings.CONFIG_DIR / "tbf-39a.yaml", resolution_m=10_000.0)
     for fid in ("fd-39a", "39a-tank-brigades"):
         assert not r39.plan.formation(fid).fortified, fid
+
+
+def test_the_mudanjiang_position_has_its_further_belt():
+    """[MERETSKOV-BIO]: 15 km beyond the 4 km main belt, a new belt 3 km deep: the layer draws
+    it round the same city (outer edge 64.4 - 4 - 15 = 45.4 km, inner 42.4 km, facing east),
+    so rifle forces cross it at the breakthrough rate like the main belt."""
+    from pyproj import Geod
+
+    from logistics.army.fortified import load_fortified
+    from logistics.places import lookup
+
+    regions = {r.id: r for r in load_fortified().regions}
+    belt = regions["mudanjiang-line-2"]
+    city = lookup("Mudanjiang")
+    lons, lats = np.asarray(belt.shape.exterior.coords.xy)
+    _, _, d_m = Geod(ellps="WGS84").inv(np.full(len(lons), city.lon), np.full(len(lons), city.lat),
+                                        lons, lats)
+    assert d_m.max() / 1000 == pytest.approx(45.4, abs=0.05)
+    assert d_m.min() / 1000 == pytest.approx(42.4, abs=0.05)
+    assert (lons >= city.lon - 1e-6).all()  # east of the city: the side the attack came from
+    assert not belt.shape.intersects(regions["mudanjiang-line"].shape)
+
+
+def test_a_field_position_is_crossed_at_the_rate_but_not_besieged():
+    """A rifle division crossing a fortified region and then a field position leaves its
+    detachment at the region only (rule.detach: the encircled resistance nodes of the fortified
+    regions); both stretches are crossed at the breakthrough rate."""
+    regions = [Region("ur", "UR", box(117.095, 46.9, 117.205, 47.1), (), "sourced"),
+               Region("line", "Line", box(117.495, 46.9, 117.535, 47.1), (), "sourced",
+                      besieged=False)]
+    a, b = _fortified_passes(_seg(), regions, _unit("rifle_division", "assault", True))
+    assert (a.region_ids, a.detaches, a.detach_ids) == (("ur",), True, ("ur",))
+    assert (b.region_ids, b.detaches, b.detach_ids) == (("line",), False, ())
+    assert a.action == b.action == "assault"

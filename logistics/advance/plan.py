@@ -60,6 +60,9 @@ class FortifiedPass:
     action: str
     detaches: bool
     region_ids: tuple[str, ...] = ()
+    #: the extents of the stretch where a detaching formation leaves a detachment (the
+    #: fortified regions among ``region_ids``; field positions are not besieged)
+    detach_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -364,9 +367,11 @@ def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedP
         k0 = float(kms[0]) if run[0] == 0 else edge_km(int(run[0]) - 1)
         k1 = float(kms[-1]) if run[-1] == len(kms) - 1 else edge_km(int(run[-1]))
         held = [reg for reg, m in hit if m[run].any()]
+        besieged = tuple(r.id for r in held if getattr(r, "besieged", True))
         out.append(FortifiedPass(k0, max(k1, k0), "+".join(r.id for r in held),
-                                 " + ".join(r.name for r in held), action, detaches,
-                                 tuple(r.id for r in held)))
+                                 " + ".join(r.name for r in held), action,
+                                 detaches and bool(besieged), tuple(r.id for r in held),
+                                 besieged if detaches else ()))
     return tuple(out)
 
 

@@ -513,7 +513,7 @@ class _Loop:
         if not p.detaches:
             return
         st = self.state[fid]
-        for rid in p.region_ids or (p.region_id,):
+        for rid in p.detach_ids or p.region_ids or (p.region_id,):
             if rid in st.taken_regions:
                 continue
             st.taken_regions.add(rid)

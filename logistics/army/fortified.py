@@ -16,7 +16,8 @@ rule, from doctrine and sourced rates, the same on every axis (``rule:`` of the 
   hour round the clock, instead of its march pace; the depth is the length of the route inside
   the union of the extents (overlapping extents count each km once); a kind of
   ``rule.detach.kinds`` leaves ``rule.detach.fraction_of_men`` of its men and vehicles at each
-  extent it enters, where they stay to the end of the run;
+  fortified region it enters (not at a field position's belts, whose defenders are not left
+  encircled in permanent nodes: ``Region.besieged``), where they stay to the end of the run;
 * ``besiege``: as ``assault``, and the detachment is always left.
 
 The end of a siege is never modelled (the held-out dates of Hutou or Hailar are outcomes the
@@ -55,6 +56,9 @@ class Region:
     shape: BaseGeometry
     axes: tuple[str, ...]
     status: str
+    #: a fortified region's resistance nodes are encircled and besieged by detachments
+    #: (rule.detach); a field position's belts are not (False)
+    besieged: bool = True
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,58 @@ def _extent(path: Path, key: str, node: dict) -> BaseGeometry | None:
     return _circle(lon, lat, _figure(path, ext["radius_km"], f"{key}.extent.radius_km"))
 
 
+def _semi_annulus(lon: float, lat: float, r_out_km: float, r_in_km: float,
+                  az0: float = 0.0, az1: float = 180.0, n: int = 24) -> BaseGeometry:
+    """A belt between ``r_in_km`` and ``r_out_km`` round (lon, lat) over the true azimuths
+    ``az0`` .. ``az1`` (degrees clockwise from north), on the WGS84 ellipsoid, in lon/lat."""
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    az = np.linspace(az0, az1, n + 1)
+    ring = []
+    for r_km, arc in ((r_out_km, az), (r_in_km, az[::-1])):
+        lons, lats, _ = geod.fwd(np.full(len(arc), lon), np.full(len(arc), lat), arc,
+                                 np.full(len(arc), r_km * 1000.0))
+        ring += list(zip(lons, lats))
+    return Polygon(ring)
+
+
+def _further_belts(path: Path, key: str, node: dict) -> list[Region]:
+    """The further belts of a semi-annular field position (``further_belts: depth_km,
+    interval_km, count``): each a belt ``depth_km`` deep whose outer edge lies ``interval_km``
+    inside the inner edge of the belt before it, round the same place, facing the same way
+    (the position's azimuths 0-180, its ``facing``)."""
+    ext = node.get("extent") or {}
+    more = node.get("further_belts")
+    if not more or ext.get("shape") != "semi_annulus":
+        return []
+    loc = node.get("location") or {}
+    if "lon" in loc:
+        lon, lat = float(loc["lon"]), float(loc["lat"])
+    else:
+        from logistics.places import lookup
+
+        p = lookup(loc["place"])
+        lon, lat = float(p.lon), float(p.lat)
+    inner = (_figure(path, ext["radius_km"], f"{key}.extent.radius_km")
+             - _figure(path, ext["depth_km"], f"{key}.extent.depth_km"))
+    depth = _figure(path, more["depth_km"], f"{key}.further_belts.depth_km")
+    gap = _figure(path, more["interval_km"], f"{key}.further_belts.interval_km")
+    count = int(_figure(path, more["count"], f"{key}.further_belts.count")) \
+        if "count" in more else 1
+    out = []
+    for i in range(count):
+        r_out = inner - gap
+        r_in = r_out - depth
+        if r_in <= 0:
+            break
+        out.append(Region(f"{node['id']}-{i + 2}", f"{node.get('name', node['id'])}, belt {i + 2}",
+                          _semi_annulus(lon, lat, r_out, r_in), tuple(node.get("axes") or ()),
+                          str(node.get("status", "")), besieged=False))
+        inner = r_in
+    return out
+
+
 @functools.lru_cache(maxsize=4)
 def _load(path_text: str) -> Fortified:
     path = Path(path_text)
@@ -170,7 +226,9 @@ def _load(path_text: str) -> Fortified:
             if shape is None:
                 continue
             regions.append(Region(str(node["id"]), str(node.get("name", node["id"])), shape,
-                                  tuple(node.get("axes") or ()), str(node.get("status", ""))))
+                                  tuple(node.get("axes") or ()), str(node.get("status", "")),
+                                  besieged=group == "fortified_regions"))
+            regions += _further_belts(path, key, node)
     r = doc.get("rule") or {}
     try:
         rule = FortifiedRule(
