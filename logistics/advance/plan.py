@@ -417,6 +417,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     cannot reach, a flotilla on a formation with no river on its route, and the like: before
     the step loop, so no output is written.
     """
+    from logistics.advance.lanes import share_objective_areas
     from logistics.advance.routes import RouteCache, barrier_cells, plan_route
     from logistics.army.fortified import load_fortified
     from logistics.army.norms import load_norms
@@ -435,6 +436,10 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     seasons = _seasons(army)
     first = seasons[0][1]
     notes: list[str] = []
+    # an objective area given to several formations is shared out along the departure line
+    units = share_objective_areas(
+        units, [(float(p.location().lon), float(p.location().lat)) for p in army.departure.line],
+        notes)
     regions = [r for r in fort.regions] if opt.fortified else []
     cache = RouteCache()
     barrier_all = barrier_cells(terrain, [r.shape for r in regions]) if regions else None

@@ -47,7 +47,8 @@ RULES: str = (
     "its mobile groups, else its forward detachments and tank/mechanised formations; 'main "
     "forces', «главные силы» -> its main bodies; (4) the army as a whole (its name, its front, "
     "'Soviet troops', or nothing recognisable) -> every formation. Several formations: scored "
-    "against the first to reach the place (a distance row: the deepest at the end of the day)."
+    "against the first to reach the place, among those whose route passes it if any does (a "
+    "distance row: the deepest at the end of the day)."
 )
 
 _LEVELS = ("army", "corps", "division", "brigade", "regiment", "battalion")

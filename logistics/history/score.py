@@ -188,7 +188,8 @@ def _blank(r: dict) -> dict:
 
 
 def _score_matched(r: dict, match: Any, ctx: _Context) -> dict:
-    """Score the row against every candidate formation; keep the first to reach."""
+    """Score the row against every candidate formation; keep the first to reach (among those
+    whose route passes the place, if any does)."""
     tried = [_score_one(r, fid, ctx) for fid in match.candidates]
     if not tried:
         res = _blank(r)
@@ -199,15 +200,21 @@ def _score_matched(r: dict, match: Any, ctx: _Context) -> dict:
     elif r.get("event") == "distance" or math.isnan(r["lat"]):
         best = max(tried, key=lambda x: -math.inf if math.isnan(x["modeled_km"]) else x["modeled_km"])
     else:
-        best = min(tried, key=lambda x: (pd.isna(x["arrival_time"]),
+        # a formation whose route passes the place is the one the model sends there: an
+        # off-route formation's arrival is an estimate of a detour it never makes, so it is
+        # the match only when no candidate's route passes the place
+        best = min(tried, key=lambda x: (not _nz(x["route_error_km"]) <= ctx.tol,
+                                         pd.isna(x["arrival_time"]),
                                          x["arrival_time"] if not pd.isna(x["arrival_time"]) else pd.Timestamp.max,
                                          _nz(x["route_error_km"])))
     best["match_rule"] = match.rule
     best["candidates"] = ",".join(match.candidates)
     notes = [n for n in (getattr(match, "note", ""), best["note"]) if n]
     if len(tried) > 1:
+        on = sum(_nz(x["route_error_km"]) <= ctx.tol for x in tried)
         how = ("the deepest at the end of the day" if r.get("event") == "distance" or math.isnan(r["lat"])
-               else "the first to reach the place")
+               else "the first to reach the place" + (f" of the {on} whose route passes it"
+                                                      if 0 < on < len(tried) else ""))
         notes.insert(0, f"matched to {best['matched_formation']}, {how} among "
                         f"{len(tried)} formations ({match.rule})")
     problems = [p for p in (match.problem, best["problem"]) if p]
