@@ -84,6 +84,11 @@ def result(toy_army, army, tmp_path_factory):
         # 13: off the corps' route, 20 km north of its km 100, beyond its fight at km 60
         _row(formation="1st Mech Corps", date="1945-08-11", place_reached="Golf",
              quote="reached Golf", **_at(toy_army, army, "body", 100, dlat=20 / 111.2)),
+        # 14: the army as a whole on the rifle divisions' route (their km 100, 4.6 days in),
+        # 22 km off the others': the detachment's estimated detour would come first, but the
+        # rifle divisions are the formation the model sends there
+        _row(formation="1st Toy Army", date="1945-08-13", place_reached="Hotel",
+             quote="entered Hotel", **_at(toy_army, army, "rifles", 100)),
     ]
     path = tmp / "toy.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -130,6 +135,14 @@ def test_each_row_is_matched_to_its_formation(t):
     assert t.loc[4, "candidates"] == "fd,body,rifles"
     assert t.loc[5, "matched_formation"] == "rifles"
     assert t.loc[6, "matched_formation"] == "fd" and "deepest" in t.loc[6, "note"]
+
+
+def test_a_place_is_matched_to_a_formation_whose_route_passes_it(t):
+    """Among several candidates the first to reach the place is taken among those whose route
+    passes it; another's off-route estimate (a detour it never makes) only when none does."""
+    assert t.loc[14, "matched_formation"] == "rifles", t.loc[14, "note"]
+    assert t.loc[14, "route_error_km"] == pytest.approx(0, abs=0.5)
+    assert "of the 1 whose route passes it" in t.loc[14, "note"]
 
 
 def test_arrival_on_the_route(t):
