@@ -508,32 +508,34 @@ class _Loop:
             self.book(Delivery(t_h, name, "depot", litres, ft, formation_id=fid))
 
     def detach(self, fid: str, e: Element, p, when) -> None:
-        """Leave ``rule.detach.fraction_of_men`` of ``e`` at each extent of the fortified
-        stretch ``p`` it has not left a detachment at yet (when ``p.detaches``)."""
+        """Leave ``rule.detach.fraction_of_men`` of ``e`` at the fortified stretch ``p`` (when
+        ``p.detaches``): one detachment per stretch, however many overlapping extents it lies
+        in (the union counts each km once, and so each defended zone once), none where every
+        one of them already has this formation's detachment."""
         if not p.detaches:
             return
         st = self.state[fid]
-        for rid in p.detach_ids or p.region_ids or (p.region_id,):
-            if rid in st.taken_regions:
-                continue
-            st.taken_regions.add(rid)
-            fp = self.fp[fid]
-            take = np.floor(e.counts * self._rule.fraction_of_men + 0.5)
-            men = 0
-            if not any(c in MEN_CLASSES for c in fp.class_ids):
-                men = int(math.floor(getattr(fp.unit, "men", 0) * self._rule.fraction_of_men
-                                     + 0.5))
-                st.men_left += men
-            if take.sum() > 0 or men > 0:
-                d = split(e, take, serial=self._serial(), detached=True)
-                d.status = "detached"
-                st.elements.append(d)
-                what = (f"{men} men and {int(take.sum())} vehicles" if men
-                        else f"{int(take.sum())} (men and vehicles)")
-                self.reached.append({"time": when, "formation_id": fid, "kind": "detached",
-                                     "name": f"{what} left at {rid}; the siege's end is not "
-                                             "modelled",
-                                     "cum_km": e.s})
+        rids = tuple(p.detach_ids or p.region_ids or (p.region_id,))
+        if all(rid in st.taken_regions for rid in rids):
+            return
+        st.taken_regions.update(rids)
+        fp = self.fp[fid]
+        take = np.floor(e.counts * self._rule.fraction_of_men + 0.5)
+        men = 0
+        if not any(c in MEN_CLASSES for c in fp.class_ids):
+            men = int(math.floor(getattr(fp.unit, "men", 0) * self._rule.fraction_of_men
+                                 + 0.5))
+            st.men_left += men
+        if take.sum() > 0 or men > 0:
+            d = split(e, take, serial=self._serial(), detached=True)
+            d.status = "detached"
+            st.elements.append(d)
+            what = (f"{men} men and {int(take.sum())} vehicles" if men
+                    else f"{int(take.sum())} (men and vehicles)")
+            self.reached.append({"time": when, "formation_id": fid, "kind": "detached",
+                                 "name": f"{what} left at {'+'.join(rids)}; the siege's end "
+                                         "is not modelled",
+                                 "cum_km": e.s})
 
     def move(self, fid: str, e: Element, a: float, b: float) -> str:
         """Move one element during [a, b); return its status."""

@@ -16,8 +16,9 @@ rule, from doctrine and sourced rates, the same on every axis (``rule:`` of the 
   hour round the clock, instead of its march pace; the depth is the length of the route inside
   the union of the extents (overlapping extents count each km once); a kind of
   ``rule.detach.kinds`` leaves ``rule.detach.fraction_of_men`` of its men and vehicles at each
-  fortified region it enters (not at a field position's belts, whose defenders are not left
-  encircled in permanent nodes: ``Region.besieged``), where they stay to the end of the run;
+  stretch of its route inside fortified regions, one for overlapping extents (none at a field
+  position's belts, whose defenders are not left encircled in permanent nodes:
+  ``Region.besieged``); they stay there to the end of the run;
 * ``besiege``: as ``assault``, and the detachment is always left.
 
 The end of a siege is never modelled (the held-out dates of Hutou or Hailar are outcomes the
@@ -100,7 +101,7 @@ def action_for(kind: str, explicit: str | None, rule: FortifiedRule,
 
 
 def detaches(action: str, kind: str, rule: FortifiedRule, standard: str | None = None) -> bool:
-    """Whether a formation leaves a detachment at each extent it crosses: always when it
+    """Whether a formation leaves a detachment where it crosses fortified regions: always when it
     besieges; when it assaults, if its kind or its standard is one of ``rule.detach.kinds``
     (the rule's "each rifle division": also the divisions a rifle corps or group of the
     rifle-division standard is made of)."""
