@@ -39,7 +39,7 @@ __all__ = ["RunResult", "run_scenario", "summarize", "near_place", "default_plan
 #: Columns of ``RunResult.formations``: one row per formation of the army, in file order.
 FORMATION_COLUMNS: tuple[str, ...] = (
     "formation_id", "name", "kind", "role", "parent", "movement", "aliases", "start_lon",
-    "start_lat", "pace_vehicle", "men", "headline",
+    "start_lat", "pace_vehicle", "men", "headline", "drawn_from_parent",
 )
 #: Columns of ``RunResult.tracks``: one row per formation per hour step (time = step end).
 #: ``mode`` is one of ``advance.movement.MODES``; ``fuel_l`` and ``refills_on_hand`` are NaN
@@ -237,7 +237,8 @@ def _formations_frame(plan: ArmyPlan) -> pd.DataFrame:
         rows.append({"formation_id": u.id, "name": u.name, "kind": u.kind, "role": u.role,
                      "parent": u.parent, "movement": u.movement, "aliases": tuple(u.aliases),
                      "start_lon": u.start_lon, "start_lat": u.start_lat,
-                     "pace_vehicle": u.pace_vehicle, "men": u.men, "headline": u.headline})
+                     "pace_vehicle": u.pace_vehicle, "men": u.men, "headline": u.headline,
+                     "drawn_from_parent": bool(u.drawn_from_parent)})
     return pd.DataFrame(rows, columns=list(FORMATION_COLUMNS))
 
 

@@ -56,3 +56,48 @@ def test_dry_time_quantiles_over_draws(toy):
     q = dry_time_quantiles(mc.runs)
     assert q["draws"] == 5 and 0 < q["share_dry"] <= 1
     assert q["first_dry_p10"] <= q["first_dry_p50"]
+
+
+def test_a_corps_state_counts_the_parts_drawn_from_it_litres_over_litres():
+    """'The corps had 0.4 of a refill': the corps' main body (refill 9,000 L, 0 on hand) and
+    its forward detachment drawn from it (refill 3,000 L, 3,000 on hand) hold 3,000 of 12,000 L
+    = 0.25 of the corps' refill (a mean of shares would say 0.5); a forward detachment not
+    drawn from its parent is not part of it; the whole army: every formation, litres over
+    litres."""
+    import pandas as pd
+
+    from logistics.history.fuel import score_fuel_states
+    from logistics.history.runs import FORMATION_COLUMNS, RunTrace
+
+    t0 = pd.Timestamp("1945-08-13 00:00")
+    forms, tracks = [], []
+    for fid, parent, drawn, refill_l, on_hand in (
+            ("7mc", None, False, 9000.0, 0.0), ("fd-7mc", "7mc", True, 3000.0, 3000.0),
+            ("other", "7mc", False, 1000.0, 1000.0)):
+        forms.append({c: "" for c in FORMATION_COLUMNS} | {
+            "formation_id": fid, "name": {"7mc": "7th Mechanized Corps"}.get(fid, fid),
+            "kind": "mech_corps" if fid == "7mc" else "forward_detachment", "parent": parent,
+            "drawn_from_parent": drawn, "aliases": (), "start_lon": 120.0, "start_lat": 46.0})
+        times = [t0, t0 + pd.Timedelta(hours=12)]
+        tracks.append(pd.DataFrame({
+            "time": times, "formation_id": fid, "cum_km": [0.0, 10.0], "lon": 120.0,
+            "lat": 46.0, "status": "moving", "fuel_l": [refill_l, on_hand],
+            "refills_on_hand": [1.0, on_hand / refill_l]}))
+    tracks = pd.concat(tracks, ignore_index=True)
+    head = tracks[tracks["formation_id"] == "7mc"].drop(columns="formation_id")
+    trace = RunTrace(track=head, route_points=head[["cum_km", "lon", "lat"]],
+                     daily=pd.DataFrame(), formations=pd.DataFrame(forms), tracks=tracks,
+                     routes=tracks[["formation_id", "cum_km", "lon", "lat"]],
+                     army_name="6th Guards Tank Army")
+    states = pd.DataFrame([
+        {"axis_id": "X", "date": pd.Timestamp("1945-08-13"), "date_text": "13 Aug",
+         "formation": "7th Mechanized Corps", "place": "", "state": "0.4", "refills": 0.4,
+         "source": "t", "quote": "q"},
+        {"axis_id": "X", "date": pd.Timestamp("1945-08-13"), "date_text": "13 Aug",
+         "formation": "6th Guards Tank Army", "place": "", "state": "?", "refills": float("nan"),
+         "source": "t", "quote": "q"}])
+    f = score_fuel_states(states, trace)
+    assert f.loc[0, "matched_formation"] == "7mc,fd-7mc"
+    assert f.loc[0, "model_refills"] == pytest.approx(3000.0 / 12000.0)
+    assert f.loc[0, "refills_error"] == pytest.approx(-0.15) and f.loc[0, "within_tolerance"]
+    assert f.loc[1, "model_refills"] == pytest.approx(4000.0 / 13000.0)

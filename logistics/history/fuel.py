@@ -8,7 +8,8 @@ of ``logistics.history.match`` on its ``formation`` text only (its ``place`` say
 formation or its parts were, e.g. "forward detachment 15 km west of Tuquan", not whose fuel
 it was) and scored (:func:`score_fuel_states`) against the matched
 formation's ``refills_on_hand`` (fuel on hand / one full set of its tanks) at the end of the
-documented day; several formations (a state of the whole army): their mean, each listed.
+documented day; several formations (a corps with the forward detachment drawn from it, a
+state of the whole army): their litres on hand over their refills together, each listed.
 Within ``FUEL_TOLERANCE_REFILLS`` (0.25 of a refill, the issue's target) counts as agreeing.
 Its report section is written by ``logistics.report.compare_page.fuel_markdown``.
 
@@ -56,9 +57,24 @@ FUEL_COLUMNS: tuple[str, ...] = (
 )
 
 
+def _with_drawn_parts(candidates: Sequence[str], formations: pd.DataFrame) -> list[str]:
+    """``candidates`` and the formations drawn from them (``drawn_from_parent``: a corps'
+    forward detachment is part of the corps, so the corps' fuel state counts its fuel)."""
+    out = list(candidates)
+    if "drawn_from_parent" not in formations:
+        return out
+    for f in formations.to_dict("records"):
+        if bool(f.get("drawn_from_parent")) is True and f.get("parent") in candidates \
+                and f["formation_id"] not in out:
+            out.append(str(f["formation_id"]))
+    return out
+
+
 def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
     """Each documented fuel state of one axis against the matched formations' modeled refills
-    on hand at the end of its day (see the module docstring)."""
+    on hand at the end of its day (see the module docstring). A state of several formations
+    (a corps with the parts drawn from it, or the whole army) is their fuel on hand over their
+    refills together: litres over litres, not a mean of shares."""
     from logistics.history.match import match_row
 
     out = []
@@ -66,8 +82,8 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
         m = match_row(s.get("formation", ""), "", trace.formations,
                       army_name=getattr(trace, "army_name", ""))
         end = pd.Timestamp(s["date"]).normalize() + pd.Timedelta(days=1)
-        values, statuses = {}, {}
-        for fid in m.candidates:
+        values, statuses, litres, refill = {}, {}, {}, {}
+        for fid in _with_drawn_parts(m.candidates, trace.formations):
             tr = trace.track_of(fid)
             upto = tr[pd.to_datetime(tr["time"]) <= end]
             if upto.empty:
@@ -75,8 +91,14 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
             last = upto.iloc[-1]
             if "refills_on_hand" in upto and not pd.isna(last["refills_on_hand"]):
                 values[fid] = float(last["refills_on_hand"])
+                full = _refill_l(tr)
+                if full is not None and "fuel_l" in upto and not pd.isna(last["fuel_l"]):
+                    litres[fid], refill[fid] = float(last["fuel_l"]), full
             statuses[fid] = str(last.get("status", ""))
-        model = float(np.mean(list(values.values()))) if values else math.nan
+        if values and len(litres) == len(values) and sum(refill.values()) > 0:
+            model = sum(litres.values()) / sum(refill.values())
+        else:
+            model = float(np.mean(list(values.values()))) if values else math.nan
         err = model - s["refills"] if not (math.isnan(model) or pd.isna(s["refills"])) else math.nan
         out.append({
             **{k: s.get(k) for k in ("axis_id", "date", "date_text", "formation", "place", "state",
@@ -89,6 +111,17 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
             "model_status": "; ".join(f"{k}: {v}" for k, v in statuses.items()),
         })
     return pd.DataFrame(out, columns=list(FUEL_COLUMNS))
+
+
+def _refill_l(track: pd.DataFrame) -> float | None:
+    """Litres of one refill of a formation, from its track (fuel on hand over refills on hand
+    where it holds any), or None."""
+    if "fuel_l" not in track or "refills_on_hand" not in track:
+        return None
+    held = track[(track["refills_on_hand"] > 0) & track["fuel_l"].notna()]
+    if held.empty:
+        return None
+    return float(held["fuel_l"].iloc[0] / held["refills_on_hand"].iloc[0])
 
 _STATE_COLUMNS = ("axis_id", "date", "date_text", "formation", "place", "state", "refills",
                   "source", "quote", "confidence")

@@ -46,7 +46,7 @@ class Job:
 #: Columns of :attr:`RunTrace.formations` (the formations contract of ``RunResult``).
 FORMATION_COLUMNS: tuple[str, ...] = (
     "formation_id", "name", "kind", "parent", "movement", "aliases", "start_lon", "start_lat",
-    "pace_vehicle", "role",
+    "pace_vehicle", "role", "drawn_from_parent",
 )
 
 
@@ -123,7 +123,7 @@ def _one_formation(fid: str, kind: str, name: str, pace: str, movement: str = ""
     return pd.DataFrame([{
         "formation_id": fid, "name": name, "kind": kind, "parent": None,
         "movement": movement, "aliases": (), "start_lon": start[0], "start_lat": start[1],
-        "pace_vehicle": pace, "role": role,
+        "pace_vehicle": pace, "role": role, "drawn_from_parent": False,
     }], columns=list(FORMATION_COLUMNS))
 
 
@@ -197,7 +197,8 @@ def _formations_frame(f: pd.DataFrame) -> pd.DataFrame:
     out = f.copy()
     for col in FORMATION_COLUMNS:
         if col not in out:
-            out[col] = "" if col not in ("start_lon", "start_lat") else np.nan
+            out[col] = (np.nan if col in ("start_lon", "start_lat")
+                        else False if col == "drawn_from_parent" else "")
     out["aliases"] = [tuple(a) if isinstance(a, (list, tuple)) else ((a,) if isinstance(a, str) and a else ())
                       for a in out["aliases"]]
     out["formation_id"] = out["formation_id"].astype(str)
