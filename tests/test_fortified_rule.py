@@ -271,3 +271,34 @@ def test_a_field_position_is_crossed_at_the_rate_but_not_besieged():
     assert (a.region_ids, a.detaches, a.detach_ids) == (("ur",), True, ("ur",))
     assert (b.region_ids, b.detaches, b.detach_ids) == (("line",), False, ())
     assert a.action == b.action == "assault"
+
+
+@pytest.mark.parametrize("mutate", [
+    lambda f: f["further_belts"].__setitem__("count", {"value": 1e9, "assumed": "x"}),
+    lambda f: f["further_belts"].__setitem__("count", {"value": "two", "assumed": "x"}),
+    lambda f: f["further_belts"].__setitem__("depth_km", {"value": 0, "assumed": "x"}),
+    lambda f: f["further_belts"].pop("interval_km"),
+    lambda f: f.__setitem__("further_belts", [1, 2]),
+    lambda f: f["extent"].pop("radius_km"),
+    lambda f: f.__setitem__("location", "Mudanjiang"),
+    lambda f: f.__setitem__("location", {"lon": "x", "lat": 44.5}),
+], ids=["count-huge", "count-text", "depth-zero", "no-interval", "a-list", "no-radius",
+        "location-text", "lon-text"])
+def test_a_bad_further_belt_is_one_config_error(tmp_path, mutate):
+    """A further belt the layer cannot draw is one ConfigError naming the file and the key
+    (never a hang on a billion belts, never a traceback)."""
+    import copy
+
+    import yaml
+
+    from logistics import settings
+    from logistics.army.fortified import load_fortified
+    from logistics.errors import ConfigError
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    doc = copy.deepcopy(doc)
+    mutate(next(f for f in doc["field_positions"] if f["id"] == "mudanjiang-line"))
+    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"fortified-regions\.yaml: field_positions\.0"):
+        load_fortified(tmp_path)

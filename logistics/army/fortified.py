@@ -124,7 +124,18 @@ def _figure(path: Path, node, key: str) -> float:
     problem = provenance_problem(node)
     if problem is not None:
         raise ConfigError(f"{path}: {key}: expected {problem[0]}; fix: {problem[1]}")
-    return float(node["value"])
+    v = node["value"]
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v):
+        raise ConfigError(f"{path}: {key}: expected a number as its value, got {v!r}; fix: "
+                          "write a number")
+    return float(v)
+
+
+def _figure_or_number(path: Path, v, key: str) -> float:
+    """A plain number (coordinates are written bare), as a float; ConfigError otherwise."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v):
+        raise ConfigError(f"{path}: {key}: expected a number, got {v!r}; fix: write a number")
+    return float(v)
 
 
 def _circle(lon: float, lat: float, radius_km: float) -> BaseGeometry:
@@ -179,8 +190,14 @@ def _further_belts(path: Path, key: str, node: dict) -> list[Region]:
     if not more or ext.get("shape") != "semi_annulus":
         return []
     loc = node.get("location") or {}
+    if not isinstance(loc, dict) or not ("place" in loc or {"lon", "lat"} <= set(loc)) \
+            or "radius_km" not in ext or "depth_km" not in ext:
+        raise ConfigError(f"{path}: {key}.further_belts: the position needs a location (place, "
+                          "or lon and lat) and extent.radius_km and extent.depth_km to draw its "
+                          "further belts round; fix: add them or remove further_belts")
     if "lon" in loc:
-        lon, lat = float(loc["lon"]), float(loc["lat"])
+        lon, lat = _figure_or_number(path, loc["lon"], f"{key}.location.lon"), \
+            _figure_or_number(path, loc["lat"], f"{key}.location.lat")
     else:
         from logistics.places import lookup
 
@@ -188,10 +205,18 @@ def _further_belts(path: Path, key: str, node: dict) -> list[Region]:
         lon, lat = float(p.lon), float(p.lat)
     inner = (_figure(path, ext["radius_km"], f"{key}.extent.radius_km")
              - _figure(path, ext["depth_km"], f"{key}.extent.depth_km"))
+    if not isinstance(more, dict) or "depth_km" not in more or "interval_km" not in more:
+        raise ConfigError(f"{path}: {key}.further_belts: expected depth_km and interval_km "
+                          "(figures {value, cite|assumed}) and an optional count; fix: add them "
+                          "or remove further_belts")
     depth = _figure(path, more["depth_km"], f"{key}.further_belts.depth_km")
     gap = _figure(path, more["interval_km"], f"{key}.further_belts.interval_km")
-    count = int(_figure(path, more["count"], f"{key}.further_belts.count")) \
-        if "count" in more else 1
+    count = _figure(path, more["count"], f"{key}.further_belts.count") if "count" in more else 1
+    if not (depth > 0 and gap >= 0 and float(count).is_integer() and 0 <= count <= 20):
+        raise ConfigError(f"{path}: {key}.further_belts: depth_km must be > 0, interval_km >= 0 "
+                          f"and count a whole number 0-20, got {depth:g}, {gap:g}, {count:g}; "
+                          "fix: correct the figures")
+    count = int(count)
     out = []
     for i in range(count):
         r_out = inner - gap
