@@ -130,6 +130,9 @@ class ArmyPlan:
     reserve_l: dict[str, float]
     reserve_capacity_l: dict[str, float]
     drain_stalled: bool
+    #: the formations whose families drain their stalled vehicles (``drain_stalled.formations``;
+    #: empty: every formation)
+    drain_families: tuple[str, ...] = ()
     trucks: tuple[TruckSpec, ...] = ()
     airlifts: tuple[AirSpec, ...] = ()
     air_priority: tuple[tuple[str, ...], ...] = ()
@@ -556,7 +559,10 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     plan = ArmyPlan(
         army=army, start=t0, end=_run_end(army), seasons=seasons, formations=tuple(plans),
         priority=order_ids, reserve_l=dict(reserve), reserve_capacity_l=dict(reserve),
-        drain_stalled=drain, trucks=trucks, airlifts=airlifts, air_priority=air_priority,
+        drain_stalled=drain,
+        drain_families=(tuple(army.fuel.drain_stalled.formations)
+                        if army.fuel.drain_stalled is not None else ()),
+        trucks=trucks, airlifts=airlifts, air_priority=air_priority,
         depots=depots, track_cells=track, cell_index=index,
         ferry_brigades=tuple(brigades), speed_scale=opt.speed_scale, fuel_scale=opt.fuel_scale,
         departure_line=departure, notes=tuple(dict.fromkeys(notes)), rail=opt.rail,

@@ -397,6 +397,21 @@ class _Loop:
                 out[i] = True
         return out
 
+    def may_drain(self, fid: str) -> bool:
+        """Whether the formation drains stalled vehicles (``drain_stalled.formations`` names it
+        or a formation above it; an empty list names every one)."""
+        names = self.plan.drain_families
+        if not names:
+            return True
+        cur: str | None = fid
+        seen: set[str] = set()
+        while cur is not None and cur not in seen:
+            if cur in names:
+                return True
+            seen.add(cur)
+            cur = self.fp[cur].unit.parent if cur in self.fp else None
+        return False
+
     def drain(self, e: Element, fp: FormationPlan, dry: np.ndarray) -> float:
         """Fill the dry classes of ``e`` from lower-priority vehicles of the same fuel: first
         the element's own classes that do not set its pace, then the elements of lower-priority
@@ -630,7 +645,8 @@ class _Loop:
         remainder below the dry threshold limits it). Returns which."""
         fp, st = self.fp[fid], self.state[fid]
         dry = self.dry_classes(e, fp)
-        if self.plan.drain_stalled and dry.any() and self.drain(e, fp, dry) > 1e-6:
+        if self.plan.drain_stalled and dry.any() and self.may_drain(fp.id) \
+                and self.drain(e, fp, dry) > 1e-6:
             return "drained"
         dry = self.dry_classes(e, fp)
         if not dry.any():

@@ -208,7 +208,15 @@ ON_FORTIFIED_REGION = Literal["bypass", "assault", "besiege"]
 
 
 class BoolFigure(Figure[bool]):
-    """A yes/no with its provenance (``drain_stalled``)."""
+    """A yes/no with its provenance."""
+
+
+class DrainFigure(BoolFigure):
+    """``drain_stalled``: yes/no with its provenance, and ``formations``: the formations the
+    source says drained their stalled vehicles (each with the formations under it); empty =
+    every formation of the army."""
+
+    formations: list[str] = Field(default_factory=list, max_length=200)
 
 
 class LinePoint(_Model):
@@ -423,14 +431,15 @@ class FuelAccount(_Model):
     tank per vehicle of a class (external tanks); ``carried_refills``: refills on the army's
     own transport (one refill = every tank of the army filled once, per fuel type);
     ``priority``; ``drain_stalled``: fuel of stalled lower-priority vehicles is drained into
-    higher-priority ones that would stop.
+    higher-priority ones that would stop, within the families of ``drain_stalled.formations``
+    (where the source says it was done; empty: every family).
     """
 
     in_tanks_refills: FloatFigure
     extra_fuel_l: dict[str, FloatFigure] = Field(default_factory=dict)
     carried_refills: FloatFigure
     priority: Priority | None = None
-    drain_stalled: BoolFigure | None = None
+    drain_stalled: DrainFigure | None = None
 
     @model_validator(mode="after")
     def _ranges(self) -> FuelAccount:
@@ -688,6 +697,11 @@ def _reference_problems(army: Army) -> list[str]:
             if i not in known:
                 problems.append(f"fuel.priority.order: {i!r} names no formation; known: "
                                 f"{sorted(known)}")
+    if army.fuel.drain_stalled is not None:
+        for i in army.fuel.drain_stalled.formations:
+            if i not in known:
+                problems.append(f"fuel.drain_stalled.formations: {i!r} names no formation; "
+                                f"known: {sorted(known)}")
     for n, a in enumerate(army.supply.air):
         for i in a.priority_to:
             if i not in known:

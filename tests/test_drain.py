@@ -1,0 +1,47 @@
+"""Fuel drained from stalled vehicles only where the source says it was done
+(``fuel.drain_stalled.formations``, issue 13: 'with fuel drained from stalled vehicles where
+sources say it was done')."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+import yaml
+
+from logistics import settings
+from logistics.advance.simulate import _Loop
+from logistics.army.load import load_army
+from logistics.errors import ConfigError
+
+
+def _loop(families: tuple[str, ...]):
+    parents = {"5gtc": None, "fd-5gtc": "5gtc", "9gmc": None, "fd-9gmc": "9gmc"}
+    fp = {k: SimpleNamespace(unit=SimpleNamespace(parent=v)) for k, v in parents.items()}
+    return SimpleNamespace(plan=SimpleNamespace(drain_families=families), fp=fp)
+
+
+def test_only_the_named_families_drain():
+    """[DAINES-TV] names the 5th Guards Tank Corps: it and its forward detachment drain; the
+    9th Guards Mechanized Corps does not. No list: every formation drains."""
+    named = _loop(("5gtc",))
+    assert _Loop.may_drain(named, "5gtc") and _Loop.may_drain(named, "fd-5gtc")
+    assert not _Loop.may_drain(named, "9gmc") and not _Loop.may_drain(named, "fd-9gmc")
+    every = _loop(())
+    assert all(_Loop.may_drain(every, f) for f in ("5gtc", "fd-5gtc", "9gmc", "fd-9gmc"))
+
+
+def test_the_shipped_6th_gta_drains_only_the_corps_its_source_names():
+    army = load_army(settings.CONFIG_DIR / "tbf-6gta.yaml")
+    assert army.fuel.drain_stalled.value is True
+    assert army.fuel.drain_stalled.formations == ["5gtc"]
+
+
+def test_an_unknown_formation_in_the_drain_list_is_one_config_error(tmp_path):
+    doc = yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))
+    doc["fuel"]["drain_stalled"]["formations"] = ["5gtc", "8gtc"]
+    p = tmp_path / "army.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"fuel\.drain_stalled\.formations: '8gtc' names no "
+                                          r"formation"):
+        load_army(p)
