@@ -470,10 +470,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                 notes.append(f"{u.id}: bypasses fortified regions but its own start or objective "
                              f"lies in {', '.join(held)}: it follows the breach through them "
                              "(fortified-regions.yaml rule.bypass.no_way_round)")
-        bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(
-            r.id for r in regions if not _holds_any(r.shape, [(u.start_lon, u.start_lat)]
-                                                    + [(o[1], o[2]) for ob in u.objectives
-                                                       for o in ob.options]))
+        bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(r.id for r in keep)
         start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
 
         def route(bar, key, u=u, vehicle=vehicle, who=who, start=start):
