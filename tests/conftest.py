@@ -477,6 +477,7 @@ class _ToyForm:
     hold_h: float = 0.0
     hold_status: str = "halted: fortified region (assault)"
     role: str = ""
+    objectives: tuple = ()  #: ((route km, name), ...) its route takes in order
 
 
 @dataclass(frozen=True)
@@ -522,9 +523,13 @@ def _toy_army_runner(scenario: _ToyArmy, *, seed=0, overrides=None, dem="merged"
     days = track.iloc[::24].reset_index(drop=True)
     daily = pd.DataFrame({"date": days["time"].dt.normalize() - pd.Timedelta(days=1), "cum_km": days["cum_km"],
                           "lon": days["lon"], "lat": days["lat"], "status": "moving"}).iloc[1:]
+    plan = SimpleNamespace(formations=[
+        SimpleNamespace(unit=SimpleNamespace(id=f.formation_id), objectives=tuple(f.objectives))
+        for f in scenario.forms])
     return SimpleNamespace(scenario=scenario, track=track, route_points=route, daily=daily,
                            formations=pd.DataFrame(forms), tracks=tracks, routes=routes,
-                           departure_line=list(_ARMY_LINE), terrain=terrain, seasons=())
+                           departure_line=list(_ARMY_LINE), terrain=terrain, seasons=(),
+                           plan=plan)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,8 @@ def army(toy_army):
     F = toy_army.Form
     forms = (
         F("fd", "1st Mech Corps forward detachment", "forward_detachment", 45.5, km_per_day=120.0,
-          parent="body", aliases=("1st Mech Corps forward detachment",)),
+          parent="body", aliases=("1st Mech Corps forward detachment",),
+          objectives=((100.0, "Kilo"),)),
         F("body", "1st Mechanized Corps", "mech_corps", 45.5, km_per_day=48.0,
           aliases=("1st Mech Corps",), hold_km=60.0, hold_h=24.0),
         F("rifles", "Toy Army rifle divisions", "rifle_division", 45.3, lon0=121.1 - 10 / 78.7,
@@ -89,6 +90,10 @@ def result(toy_army, army, tmp_path_factory):
         # rifle divisions are the formation the model sends there
         _row(formation="1st Toy Army", date="1945-08-13", place_reached="Hotel",
              quote="entered Hotel", **_at(toy_army, army, "rifles", 100)),
+        # 15: 20 km north of the detachment's km 120, beyond its objective Kilo at km 100
+        # (reached at 20 h): straight from H-hour would be quickest (24.3 h at its own pace)
+        _row(formation="1st Mech Corps forward detachment", date="1945-08-10", place_reached="India",
+             quote="reached India", **_at(toy_army, army, "fd", 120, dlat=20 / 111.2)),
     ]
     path = tmp / "toy.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
@@ -177,6 +182,14 @@ def test_off_route_leg_starts_after_the_fight_on_the_way(t):
     assert "fight on the way" not in t.loc[5, "note"]
 
 
+def test_off_route_leg_starts_after_the_objectives_on_the_way(t):
+    """A leg to a place beyond an objective of the formation's route leaves no earlier than the
+    formation takes it (its orders are its route's order), not straight from H-hour."""
+    assert t.loc[15, "timing"] == "off-route" and t.loc[15, "matched_formation"] == "fd", t.loc[15, "note"]
+    assert pd.Timestamp(t.loc[15, "leave_time"]) >= H + pd.Timedelta(hours=20) - pd.Timedelta(minutes=1)
+    assert "leaving no earlier than it takes its objective Kilo" in t.loc[15, "note"]
+
+
 def test_depth_is_measured_from_the_departure_line(t):
     # detachment: 120 km by the end of 9 Aug, starting on the line
     assert t.loc[6, "modeled_km"] == pytest.approx(120, abs=0.5) and t.loc[6, "km_error"] == 0.0
@@ -224,7 +237,7 @@ def test_summary_has_both_skills(result):
     s = result.summary.set_index("axis_id")
     for col in ("skill_route", "skill_indep", "skill_date_route", "skill_date_indep", "offroute_rows"):
         assert col in s.columns
-    assert s.loc["TOY-A", "offroute_rows"] == 2  # rows 5 and 13
+    assert s.loc["TOY-A", "offroute_rows"] == 3  # rows 5, 13 and 15
 
 
 def test_outputs_open_as_gis_layers(result, tmp_path):

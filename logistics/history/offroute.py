@@ -18,9 +18,11 @@ a stop (march schedule, column pace, halts, fuel stops, a longer route through i
 objectives), so an off-route leg is marched as the formation marched the rest of its advance:
 an assumption, named in every report. A formation that never moved has duty 1. Steps where it
 is held for lack of fuel or has not started cannot start a leg, nor steps before
-``not_before`` (the scoring passes the end of the formation's last fight on its route short of
-the place: the cost engine does not price a fortified region's fight, so a leg leaving before
-it would walk past the fight for free). The time is divided by the run's ``speed_scale``
+``not_before`` (the scoring passes the later of the end of the formation's last fight on its
+route short of the place, and the time it takes the last of its objectives short of the place:
+the cost engine does not price a fortified region's fight, so a leg leaving before it would
+walk past the fight for free, and a leg leaving before an objective would skip the
+formation's orders). The time is divided by the run's ``speed_scale``
 (calibration), like every speed of the run.
 """
 

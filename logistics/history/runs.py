@@ -76,6 +76,8 @@ class RunTrace:
     ((lon, lat), ...), empty when the run has none. ``terrain`` (a :class:`TerrainRef`, a
     terrain Dataset, or None), ``seasons`` (((start, "dry"|"wet"), ...)) and ``speed_scale``:
     what the off-route timing needs. ``army_name``: how sources name the army.
+    ``objectives``: each formation's objectives in order (formation_id, name, route_km: where
+    its route takes each), empty when the runner gives none.
     """
 
     track: pd.DataFrame
@@ -89,6 +91,7 @@ class RunTrace:
     seasons: tuple[tuple[pd.Timestamp, str], ...] = ()
     speed_scale: float = 1.0
     army_name: str = ""
+    objectives: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.formations is None:
@@ -107,6 +110,14 @@ class RunTrace:
         """One formation's track (time-sorted, index reset)."""
         t = self.tracks[self.tracks["formation_id"] == formation_id]
         return t.sort_values("time", kind="stable").reset_index(drop=True)
+
+    def objectives_of(self, formation_id: str) -> list[tuple[float, str]]:
+        """One formation's objectives as (route km, name), in route order."""
+        o = self.objectives
+        if o is None or o.empty:
+            return []
+        mine = o[o["formation_id"] == formation_id].sort_values("route_km", kind="stable")
+        return [(float(k), str(n)) for k, n in zip(mine["route_km"], mine["name"])]
 
     def route_of(self, formation_id: str) -> pd.DataFrame:
         """One formation's planned route (cum_km, lon, lat)."""
@@ -189,8 +200,18 @@ def trace_of(result: Any) -> RunTrace:
                         tracks=_tracks_frame(result.tracks, start),
                         routes=result.routes[["formation_id", "cum_km", "lon", "lat"]].reset_index(drop=True),
                         departure_line=tuple((float(a), float(b))
-                                             for a, b in (getattr(result, "departure_line", None) or ())))
+                                             for a, b in (getattr(result, "departure_line", None) or ())),
+                        objectives=_objectives_frame(result))
     return RunTrace(**common)
+
+
+def _objectives_frame(result: Any) -> pd.DataFrame:
+    """(formation_id, name, route_km) of every formation's objectives, from the run's plan."""
+    plan = getattr(result, "plan", None)
+    rows = [{"formation_id": str(fp.unit.id), "name": str(name), "route_km": float(km)}
+            for fp in getattr(plan, "formations", ()) or ()
+            for km, name in getattr(fp, "objectives", ()) or ()]
+    return pd.DataFrame(rows, columns=["formation_id", "name", "route_km"])
 
 
 def _formations_frame(f: pd.DataFrame) -> pd.DataFrame:

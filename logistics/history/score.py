@@ -304,6 +304,22 @@ def _place(r, kind, track, route, form, ctx: _Context, res, notes, run_end, end)
         return
     else:
         held = _last_fight_end(track, fix.route_km)
+        # nor before it has taken the objectives its route takes short of the place: a leg
+        # leaving earlier would skip them (the route's order is the formation's orders)
+        fid = str(form.get("formation_id") or res["matched_formation"])
+        prior = [(k, n) for k, n in ctx.trace.objectives_of(fid) if k <= fix.route_km + 1e-9]
+        taken = None
+        if prior:
+            k, name = prior[-1]
+            taken = time_at_km(track, k)
+            if taken is None:
+                notes.append(f"off the route by {fix.miss_km:.0f} km, beyond its objective {name}, "
+                             "which it never takes")
+                res["timing"] = "off-route"
+                _censor_or_drop(res, notes, track, run_end, end)
+                return
+            if held is None or taken > held:
+                held = taken
         o = ctx.timer.time(track, vehicle=str(form.get("pace_vehicle") or ""),
                            seasons=ctx.trace.seasons, lon=r["lon"], lat=r["lat"], radius_km=radius,
                            speed_scale=ctx.trace.speed_scale, not_before=held)
@@ -318,7 +334,9 @@ def _place(r, kind, track, route, form, ctx: _Context, res, notes, run_end, end)
         notes.append(f"off the route by {fix.miss_km:.0f} km: timed by the cost engine from the track "
                      f"at {o.leave_time:%d %b %H:%M} ({o.travel_h:.1f} h at the formation's own pace, "
                      f"x{o.duty:.2f} the cost engine's time)"
-                     + (f", leaving no earlier than the end of its fight on the way ({held:%d %b %H:%M})"
+                     + (f", leaving no earlier than it takes its objective {prior[-1][1]} "
+                        f"({held:%d %b %H:%M})" if taken is not None and held == taken else
+                        f", leaving no earlier than the end of its fight on the way ({held:%d %b %H:%M})"
                         if held is not None else ""))
     if arrival is not None and kind == "capture":
         arrival = _capture(track, arrival, r, ctx.tol, res, notes)
@@ -329,7 +347,15 @@ def _place(r, kind, track, route, form, ctx: _Context, res, notes, run_end, end)
         res["date_error_days"] = window_error_days(arrival, day, basis=r["date_basis"])
         res["scorable_date"] = True
         res["place_km_error"] = _km_behind(track, arrival, leave, leg_km, day, r["date_basis"])
-    elif run_end >= end:
+    else:
+        _censor_or_drop(res, notes, track, run_end, end)
+
+
+def _censor_or_drop(res: dict, notes: list[str], track: pd.DataFrame, run_end: pd.Timestamp,
+                    end: pd.Timestamp) -> None:
+    """The place is never reached: a lower bound on the date error when the run outlasts the
+    documented day, else nothing to score."""
+    if run_end >= end:
         res["date_error_days"] = (run_end - end) / _DAY
         res["date_censored"] = True
         res["scorable_date"] = True
