@@ -284,7 +284,7 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
         "days": int(len(daily)), "km": total_km,
         "km_per_day": total_km / len(daily) if len(daily) else 0.0,
         "km_per_moving_day": total_km / moving_days if moving_days else 0.0,
-        "arrived": None, "first_dry": None, "highest": None,
+        "arrived": None, "first_dry": None, "first_vehicles_dry": None, "highest": None,
         "halts": _halts(track, plan.start), "started_dry": None,
         "column_length_km": fp.column_length_km,
         "moving_hours_per_day": fp.schedule[plan.seasons[0][1]].moving_hours_per_day,
@@ -301,6 +301,16 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
                             "lon": float(row["lon"]), "lat": float(row["lat"]),
                             "class": row.get("dry_classes", ""),
                             "near": near_place(float(row["lon"]), float(row["lat"]))}
+    # vehicles of the formation stalled for fuel while its head may move on (they stay
+    # behind and rejoin when fuel reaches them): the first step any are
+    if "dry_classes" in track:
+        left = track[track["dry_classes"].fillna("").astype(str) != ""]
+        if len(left):
+            row = left.iloc[0]
+            pos = int(left.index[0])
+            began = track["time"].iloc[pos - 1] if pos > 0 else pd.Timestamp(plan.start)
+            out["first_vehicles_dry"] = {"time": began, "cum_km": float(row["cum_km"]),
+                                         "class": str(row["dry_classes"])}
     elev = route["elev_m"].to_numpy(float)
     if len(elev) and np.isfinite(elev).any():
         i = int(np.nanargmax(elev))

@@ -42,6 +42,7 @@ def _army_doc() -> dict:
                           "assumed": "test objective"}])
     doc["formations"] = [f]
     doc["fuel"]["priority"]["order"] = ["tank-col"]
+    doc["fuel"].pop("drain_stalled", None)  # it names the shipped corps
     doc["fuel"]["carried_refills"] = {"value": 20, "assumed": "test: fuel never binds"}
     doc["h_hour"] = {"value": "1945-08-09T00:00", "assumed": "test"}
     doc["seasons"] = [{"start": {"value": "1945-08-09T00:00", "assumed": "test"},

@@ -128,7 +128,7 @@ def _step_bounds(plan: ArmyPlan) -> list[float]:
 
 def _new_day() -> dict:
     return {"moving": 0.0, "no_fuel": 0.0, "event": 0.0, "delivered": 0.0, "consumed": 0.0,
-            "start_km": None}
+            "start_km": None, "dry": set()}
 
 
 class _Loop:
@@ -744,9 +744,9 @@ class _Loop:
         if tt is None or not tt.ok:
             return e.s, "not started"
         s0 = e.s
-        e.s = tt.km_at(b)
         if tt.fuel_l is not None:
             self.burn_carried(fid, e, tt.fuel_between(a, b))
+        e.s = tt.km_at(b)
         if fp.objectives and st.timetable is None:
             while st.objectives_done < len(fp.objectives) and \
                     fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
@@ -772,9 +772,13 @@ class _Loop:
                 st.passes_done += 1
         if b < tt.start_h:
             return e.s, "not started"
-        if b >= tt.end_h:
+        # arrived when the timetable ends, or when head and tail are both at the route's end
+        # (a shuttle's timetable may end later, with its trucks' last trip back)
+        end_km = float(fp.km[-1]) if len(fp.km) else math.inf
+        whole = tt.tail_km is None or tt.tail_at(b) >= end_km - _EPS_KM
+        if b >= tt.end_h or (len(fp.km) > 1 and e.s >= end_km - _EPS_KM and whole):
             if st.arrived_h is None:
-                st.arrived_h = tt.end_h
+                st.arrived_h = min(b, tt.end_h)
             return e.s, "arrived"
         if e.s > s0 + _EPS_KM or tt.mode in ("rail", "river"):
             st.day["moving"] += b - a
@@ -808,10 +812,9 @@ class _Loop:
         if litres <= 0:
             return
         fp, st = self.fp[fid], self.state[fid]
-        tt = self.timetable(fid)
         burn = np.zeros(len(fp.class_ids))
-        for i, ft in enumerate(fp.fuel_types):
-            if ft != "none" and (tt.fuel_type in ("any", ft) or not burn.any()):
+        for i, ft in enumerate(fp.fuel_types):  # its first class that burns fuel: the trucks
+            if ft != "none":
                 burn[i] = litres * self.plan.fuel_scale
                 break
         got = self.ledger.consume(e.tanks, fp.fuel_types, burn)
@@ -820,7 +823,7 @@ class _Loop:
         if got < burn.sum() - 1e-6:
             self.notes.append(f"{fid}: the shuttle's trucks ran short of fuel "
                               f"({burn.sum() - got:.0f} L not on hand); the shuttle's timetable "
-                              "is kept (not modelled: trucks stalled by it)")
+                              "is kept (not modelled: trucks stalled by it, men walking on)")
 
 
 def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
@@ -853,6 +856,8 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 head = loop.lead(fid)
                 head_status = head.status
             tracks.append(_track_row(loop, fid, t_b, head_status, b))
+            if tracks[-1]["dry_classes"]:
+                st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))
         _record_positions(loop, b)
         c0b = (loop.c0 + b) / 24.0
         if abs(c0b - round(c0b)) < 1e-9 or b == bounds[-1]:
@@ -954,7 +959,9 @@ def _day_record(loop: _Loop, fid: str, date, tracks: list[dict]) -> dict:
         "refills_on_hand": last["refills_on_hand"], "fuel_l": last["fuel_l"],
         "hours_moving": day["moving"], "hours_halted_no_fuel": day["no_fuel"],
         "hours_halted_event": day["event"], "delivered_l": day["delivered"],
-        "consumed_l": day["consumed"], "dry_classes": last["dry_classes"],
+        "consumed_l": day["consumed"],
+        # every class left dry at some hour of the day (at the day's end the column may rest)
+        "dry_classes": ",".join(sorted(day.get("dry") or ())) or last["dry_classes"],
         "men_detached": men_detached, "tail_km": last["tail_km"],
     }
     # legacy names of the single-column table

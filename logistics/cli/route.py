@@ -89,16 +89,23 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cut(name: str, width: int) -> str:
+    """``name`` in at most ``width`` characters (an ellipsis where it is cut)."""
+    return name if len(name) <= width else name[:width - 1] + "…"
+
+
 def format_route(route) -> str:
     """The route as a fixed-width table with totals."""
     head = (f"{' -> '.join(route.places)} by {route.vehicle}, mode {route.mode} "
             f"({route.season} season)")
-    rows = [f"{'#':>2}  {'mode':<13} {'from':<16} {'to':<16} {'km':>7} {'h':>6} {'L':>7}  lines"]
+    # place columns as wide as the longest name (up to 40), never cut mid-word at 16
+    w = min(40, max([16] + [len(n) for leg in route.legs for n in (leg.start, leg.end)]))
+    rows = [f"{'#':>2}  {'mode':<13} {'from':<{w}} {'to':<{w}} {'km':>7} {'h':>6} {'L':>7}  lines"]
     for i, leg in enumerate(route.legs, 1):
-        rows.append(f"{i:>2}  {leg.mode:<13} {leg.start[:16]:<16} {leg.end[:16]:<16} "
+        rows.append(f"{i:>2}  {leg.mode:<13} {_cut(leg.start, w):<{w}} {_cut(leg.end, w):<{w}} "
                     f"{leg.distance_km:7.1f} {leg.time_h:6.2f} {leg.fuel_l:7.1f}  "
                     f"{','.join(leg.lines)}")
-    rows.append(f"{'':>2}  {'total':<13} {'':<16} {'':<16} {route.distance_km:7.1f} "
+    rows.append(f"{'':>2}  {'total':<13} {'':<{w}} {'':<{w}} {route.distance_km:7.1f} "
                 f"{route.time_h:6.2f} {route.fuel_l:7.1f}")
     notes = [f"  leg {i}: {n}" for i, leg in enumerate(route.legs, 1) for n in leg.notes]
     return "\n".join([head, *rows, "notes:", *notes])

@@ -30,19 +30,23 @@ def summary_lines(result) -> list[str]:
              f"{s['route_km']:.0f} km route"]
     for f in s.get("formations", []):
         arr = f"arrived {_fmt_time(f['arrived']['time'])}" if f["arrived"] else "not arrived"
-        dry = (f"first dry {_fmt_time(f['first_dry']['time'])} at km "
+        dry = (f"held for fuel from {_fmt_time(f['first_dry']['time'])} at km "
                f"{f['first_dry']['cum_km']:.0f} ({f['first_dry']['class']})"
-               if f["first_dry"] else "never dry")
+               if f["first_dry"] else "never held for fuel")
+        v = f.get("first_vehicles_dry")
+        if v and (not f["first_dry"] or v["time"] < f["first_dry"]["time"]):
+            dry += (f"; vehicles left dry from {_fmt_time(v['time'])} at km {v['cum_km']:.0f} "
+                    f"({v['class']})")
         lines.append(f"  {f['formation_id']}: {f['km']:.0f}/{f['route_km']:.0f} km, "
                      f"{f['km_per_day']:.0f} km/day; {arr}; {dry}")
     first = s.get("first_dry_formation")
     if first:
         d = first["first_dry"]
-        lines.append(f"  fuel ran out first in {first['formation_id']} on {_fmt_time(d['time'])} "
+        lines.append(f"  first held for fuel: {first['formation_id']} on {_fmt_time(d['time'])} "
                      f"at km {d['cum_km']:.0f}, {d['near']} ({d['lat']:.2f} N, "
                      f"{d['lon']:.2f} E): {d['class'] or 'a class'} dry")
     else:
-        lines.append("  fuel never ran out")
+        lines.append("  no formation was held for fuel")
     for h in s["halts"][:6]:
         lines.append(f"  {s['formation_id']} {h['reason']}: {_fmt_time(h['start'])} - "
                      f"{_fmt_time(h['end'])} at km {h['cum_km']:.0f}")

@@ -276,7 +276,7 @@ def _manifest() -> dict:
 
 
 def _describe(entry: dict) -> str:
-    """One line: description; package==version (licence) of each source."""
+    """One line: description; package==version (licence) of each source package, once."""
     parts = [str(entry.get("description", ""))]
     for src in entry.get("sources", []) or []:
         if isinstance(src, dict):
@@ -284,4 +284,5 @@ def _describe(entry: dict) -> str:
             ver = src.get("version", "")
             lic = src.get("licence") or src.get("license") or ""
             parts.append(f"{pkg}=={ver} ({lic})" if ver else f"{pkg} ({lic})")
-    return "; ".join(p for p in parts if p)
+    # two files of one package are one source here
+    return "; ".join(dict.fromkeys(p for p in parts if p))
