@@ -45,3 +45,17 @@ def test_an_unknown_formation_in_the_drain_list_is_one_config_error(tmp_path):
     with pytest.raises(ConfigError, match=r"fuel\.drain_stalled\.formations: '8gtc' names no "
                                           r"formation"):
         load_army(p)
+
+
+def test_a_huge_unknown_id_is_cut_in_the_message(tmp_path):
+    """A reference list naming a 30,000-character id (a fuzzed file) says so in a short
+    message, not by quoting it whole (tests/test_fuzz_inputs.py asks < 20,000 characters)."""
+    doc = yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))
+    doc["fuel"]["priority"]["order"].append("x" * 30_000)
+    doc["fuel"]["drain_stalled"]["formations"] = ["y" * 30_000]
+    p = tmp_path / "army.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_army(p)
+    text = str(err.value)
+    assert "30,002 characters" in text and len(text) < 2_000

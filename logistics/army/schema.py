@@ -32,6 +32,7 @@ from logistics.army.base import (
     _check,
     _check_provenance,
     _Model,
+    _short,
 )
 from logistics.errors import LogisticsError
 
@@ -657,6 +658,13 @@ class Army(_Model):
         return self
 
 
+def _known(ids) -> str:
+    """The known ids for an error message: sorted, at most 20 (a bad file may have many)."""
+    names = sorted(ids)
+    more = f" and {len(names) - 20} more" if len(names) > 20 else ""
+    return f"{names[:20]}{more}"
+
+
 def _reference_problems(army: Army) -> list[str]:
     """Ids and references that do not resolve, parent cycles, dates out of order."""
     problems: list[str] = []
@@ -664,7 +672,7 @@ def _reference_problems(army: Army) -> list[str]:
     seen: set[str] = set()
     for i in ids:
         if i in seen:
-            problems.append(f"formations: the id {i!r} is used twice (ids name a formation's "
+            problems.append(f"formations: the id {_short(i)} is used twice (ids name a formation's "
                             "files: make them unique)")
         seen.add(i)
     known = set(ids)
@@ -676,11 +684,11 @@ def _reference_problems(army: Army) -> list[str]:
         problems.append(f"flotilla: an id is used twice: {fleet}")
     for n, f in enumerate(army.formations):
         if f.parent is not None and f.parent not in known:
-            problems.append(f"formations.{n} ({f.id}).parent: {f.parent!r} names no formation; "
-                            f"known: {sorted(known)}")
+            problems.append(f"formations.{n} ({f.id}).parent: {_short(f.parent)} names no "
+                            f"formation; known: {_known(known)}")
         if f.carried_by is not None and f.carried_by not in fleet:
-            problems.append(f"formations.{n} ({f.id}).carried_by: {f.carried_by!r} names no "
-                            f"flotilla brigade; known: {fleet}")
+            problems.append(f"formations.{n} ({f.id}).carried_by: {_short(f.carried_by)} names no "
+                            f"flotilla brigade; known: {_known(fleet)}")
     parents = {f.id: f.parent for f in army.formations}
     for f in army.formations:
         chain, cur = [f.id], f.parent
@@ -695,25 +703,25 @@ def _reference_problems(army: Army) -> list[str]:
     if army.fuel.priority is not None:
         for i in army.fuel.priority.order:
             if i not in known:
-                problems.append(f"fuel.priority.order: {i!r} names no formation; known: "
-                                f"{sorted(known)}")
+                problems.append(f"fuel.priority.order: {_short(i)} names no formation; known: "
+                                f"{_known(known)}")
     if army.fuel.drain_stalled is not None:
         for i in army.fuel.drain_stalled.formations:
             if i not in known:
-                problems.append(f"fuel.drain_stalled.formations: {i!r} names no formation; "
-                                f"known: {sorted(known)}")
+                problems.append(f"fuel.drain_stalled.formations: {_short(i)} names no formation; "
+                                f"known: {_known(known)}")
     for n, a in enumerate(army.supply.air):
         for i in a.priority_to:
             if i not in known:
-                problems.append(f"supply.air.{n}.priority_to: {i!r} names no formation")
+                problems.append(f"supply.air.{n}.priority_to: {_short(i)} names no formation")
     for n, b in enumerate(army.flotilla):
         for key in ("carries", "ferries_for"):
             for i in getattr(b, key):
                 if i not in known:
-                    problems.append(f"flotilla.{n} ({b.id}).{key}: {i!r} names no formation")
+                    problems.append(f"flotilla.{n} ({b.id}).{key}: {_short(i)} names no formation")
         for i in b.carries:
             if i in known and army.formation(i).carried_by != b.id:
-                problems.append(f"flotilla.{n} ({b.id}).carries: {i!r} is not `carried_by: "
+                problems.append(f"flotilla.{n} ({b.id}).carries: {_short(i)} is not `carried_by: "
                                 f"{b.id}`")
     for n, f in enumerate(army.formations):
         if f.carried_by is not None and f.carried_by in fleet:
