@@ -237,7 +237,9 @@ def plot_advance(result, path: str | Path) -> None:
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=7)
-    ax.set_title(_title(result), fontsize=10, loc="left")
+    # the plot follows one formation: say which (every formation's track: tracks.csv, map.html)
+    ax.set_title(f"{_title(result)}: headline formation {result.headline}", fontsize=10,
+                 loc="left")
     prof.set_xlabel("elevation (m)")
     prof.set_xlim(left=0)
     prof.grid(alpha=0.3)
@@ -266,10 +268,14 @@ def plot_fuel(result, path: str | Path) -> None:
             ends = pd.to_datetime(d["date"]) + pd.Timedelta(days=1)
             lw = 2.2 if fid == result.headline else 1.2
             ax.plot(ends, values, marker="o", ms=3, lw=lw, label=fid)
-    ax.set_ylabel("fuel on hand (refills)")
+    # a refill is one set of its tanks: external tanks hold more (above 1)
+    ax.set_ylabel("fuel in its tanks (refills)")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper right", fontsize=7)
-    ax.set_title(_title(result), fontsize=10)
+    # beside the axes, so it never covers a line
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, borderaxespad=0.0,
+              title="end of day", title_fontsize=7)
+    ax.set_title(f"{_title(result)}: fuel in the formations' tanks (thin lines: deliveries)",
+                 fontsize=10)
     if len(deliveries):
         times = pd.to_datetime(deliveries["time"])
         for kind, colour in _KIND_COLOURS.items():
@@ -279,7 +285,8 @@ def plot_fuel(result, path: str | Path) -> None:
                         label=kind)
                 for tt in times[m]:
                     ax.axvline(tt, color=colour, lw=0.4, alpha=0.5)
-        ax2.legend(loc="upper right", fontsize=7)
+        ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
+                   borderaxespad=0.0)
     ax2.set_ylabel("delivered (m³)")
     ax2.set_xlabel("date (local clock)")
     ax2.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
