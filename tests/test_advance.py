@@ -177,3 +177,29 @@ def test_halt_spells_run_from_their_first_step_start_and_are_never_zero_length()
     assert [(s["reason"], s["start"].hour, s["end"].hour) for s in spells] == [
         ("halted: event", 8, 9), ("halted: no fuel", 10, 11)]
     assert all(s["end"] > s["start"] for s in spells)
+
+
+def test_a_convoy_is_shared_out_by_priority_not_taken_back(corridor):
+    """One account per army (issue 13 item 2): a convoy sent for the first formation in
+    priority order that needs fuel serves every formation its load reaches, in that order,
+    before anything goes back. Two formations on one corridor, the second burning 5x: the
+    second is fed from the convoys too, and nothing is returned while tanks lack fuel."""
+    from types import SimpleNamespace
+
+    plan = corridor(trucks=(truck_column(4, km_per_h=30.0),), days=2)
+    first = plan.formations[0]
+    second = dataclasses.replace(
+        first, unit=SimpleNamespace(**{**vars(first.unit), "id": "second", "headline": False}),
+        step_fuel_l={"dry": first.step_fuel_l["dry"] * 5})
+    r = simulate_army(dataclasses.replace(plan, formations=(first, second),
+                                          priority=("corridor", "second")))
+    trucks = r.deliveries[r.deliveries["kind"] == "truck"]
+    assert len(trucks) >= 3
+    np.testing.assert_allclose(trucks["litres"], trucks["offered_l"], rtol=1e-6)  # none back
+    assert r.army_daily["returned_l"].sum() == pytest.approx(0.0, abs=1e-3)
+    day1 = r.daily[r.daily["date"] == r.daily["date"].iloc[0]].set_index("formation_id")
+    # priority: the first formation is full at the end of the day, the second got the rest
+    assert day1.loc["corridor", "refills_on_hand"] == pytest.approx(1.0)
+    assert day1.loc["second", "delivered_l"] > 0
+    assert day1.loc["corridor", "delivered_l"] + day1.loc["second", "delivered_l"] == \
+        pytest.approx(r.army_daily["delivered_truck_l"].iloc[0])

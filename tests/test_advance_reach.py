@@ -81,3 +81,35 @@ def test_a_column_cut_off_from_the_formation_delivers_nothing_and_says_why(corri
     assert d["supply_blocked"].str.contains("island trucks: no way for zis-5").all()
     assert d["supply_blocked"].iloc[-1].endswith("(km 5)")
     assert any("island trucks" in n and "delivered nothing" in n for n in res.notes)
+
+
+def test_a_convoy_drives_no_faster_than_its_column_norm(hailar_terrain):
+    """Supply columns are wheeled columns (configs/norms/march.yaml motor_column): on open
+    steppe the lone ZIS-5 is faster than the norm's 25 km/h, the convoy is not."""
+    ds = hailar_terrain()
+    ds["terrain_class"][:] = TerrainClass.STEPPE
+    zis = load_vehicle("zis-5")
+    railhead = hailar_terrain.lonlat(ds, ROW, 0)
+    lone = truck_leg_function(ds, zis, railhead, _route_cells(), stencil=16)(20, "dry")
+    paced = truck_leg_function(ds, zis, railhead, _route_cells(), stencil=16,
+                               max_speed_kmh=25.0)(20, "dry")
+    assert lone.out_s < 20.0 / 25.0 * 3600.0  # the lone truck beats the norm on this ground
+    # 20 km east along a row of 1 km cells at exactly the norm's pace (the floor binds)
+    assert paced.out_s == pytest.approx(20.0 / 25.0 * 3600.0, rel=1e-6)
+    assert paced.back_s >= paced.out_s - 1e-6
+    assert paced.fuel_l == pytest.approx(lone.fuel_l)  # the pace does not change the path's fuel
+
+
+def test_column_paced_floors_only_finite_time_costs():
+    from logistics.cost.model import CostModel
+    from logistics.supply.turnaround import column_paced
+
+    m = CostModel(class_index=np.zeros((2, 2), np.uint8),
+                  table=np.array([[0.05, 0.2, np.inf]]), grade_min=-0.1, grade_step=0.1,
+                  cellsize_m=(1000.0, 1000.0), elevation_m=None, units="s")
+    out = column_paced(m, 36.0)  # 36 km/h = 0.1 s/m
+    np.testing.assert_array_equal(out.table, [[0.1, 0.2, np.inf]])
+    assert column_paced(m, None) is m
+    fuel = CostModel(class_index=m.class_index, table=m.table, grade_min=-0.1, grade_step=0.1,
+                     cellsize_m=(1000.0, 1000.0), elevation_m=None, units="L")
+    assert column_paced(fuel, 36.0) is fuel

@@ -546,7 +546,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     cell_list = [fp.cells for fp in plans if len(fp.cells)]
     track = np.unique(np.concatenate(cell_list), axis=0) if cell_list else np.zeros((0, 2), int)
     index = {(int(r), int(c)): i for i, (r, c) in enumerate(track)}
-    trucks = tuple(_truck_spec(army, i, terrain, track, notes, models, opt)
+    convoy_kmh = norms.norm_for("motor").max_speed_kmh
+    trucks = tuple(_truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh)
                    for i in range(len(army.supply.trucks)))
     airlifts = tuple(air_spec(a, t0) for a in army.supply.air)
     air_priority = tuple(tuple(a.priority_to) for a in army.supply.air)
@@ -563,7 +564,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         depots=depots, track_cells=track, cell_index=index,
         ferry_brigades=tuple(brigades), speed_scale=opt.speed_scale, fuel_scale=opt.fuel_scale,
         departure_line=departure, notes=tuple(dict.fromkeys(notes)), rail=opt.rail,
-        truck_leg_at=(_truck_leg_at(army, terrain, track, models, opt)
+        truck_leg_at=(_truck_leg_at(army, terrain, track, models, opt, convoy_kmh)
                       if opt.rail is not None and army.supply.trucks else None),
     )
     extras = {"routes": segs, "waypoints": waypoints, "units": units, "route_solves":
@@ -801,7 +802,7 @@ def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None
     return None
 
 
-def _truck_leg_at(army, terrain, track, models, opt):
+def _truck_leg_at(army, terrain, track, models, opt, convoy_kmh=None):
     """``leg_at(i, (lon, lat))``: the leg function of ``supply.trucks[i]`` loading at a
     railhead the army's railway moved forward to (cached per railhead; None when the station
     lies outside the run's terrain)."""
@@ -819,7 +820,7 @@ def _truck_leg_at(army, terrain, track, models, opt):
                 cache[key] = truck_leg_function(terrain, load_vehicle(tr.vehicle),
                                                 (float(lonlat[0]), float(lonlat[1])), track,
                                                 stencil=army.routing.stencil, engine=opt.engine,
-                                                models=models)
+                                                models=models, max_speed_kmh=convoy_kmh)
             except ExtentError:
                 cache[key] = None
         return cache[key]
@@ -827,8 +828,10 @@ def _truck_leg_at(army, terrain, track, models, opt):
     return leg_at
 
 
-def _truck_spec(army, i, terrain, track, notes, models, opt) -> TruckSpec:
-    """The spec of ``supply.trucks[i]`` with its leg function over the army's route cells."""
+def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) -> TruckSpec:
+    """The spec of ``supply.trucks[i]`` with its leg function over the army's route cells;
+    its convoys drive no faster than ``convoy_kmh`` (the motor column's march norm: supply
+    columns are wheeled columns, configs/norms/march.yaml ``motor_column``)."""
     from logistics.advance.supply_specs import payload_l
     from logistics.supply.turnaround import truck_leg_function
     from logistics.vehicles import load_vehicle
@@ -848,7 +851,7 @@ def _truck_spec(army, i, terrain, track, notes, models, opt) -> TruckSpec:
     if note:
         notes.append(f"supply.trucks.{i}: {note}")
     leg = truck_leg_function(terrain, vehicle, (lon, lat), track, stencil=army.routing.stencil,
-                             engine=opt.engine, models=models)
+                             engine=opt.engine, models=models, max_speed_kmh=convoy_kmh)
     until = tr.until.value if tr.until is not None else _run_end(army)
     return TruckSpec(
         name=tr.name, count=tr.count.value, payload_l=payload_l(tr, vehicle),

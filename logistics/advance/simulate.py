@@ -6,9 +6,11 @@ One step is one clock hour (the first starts at H-hour). In each step:
 1. deliveries that have fallen due are booked (truck convoys, airlift): into the formation they
    were sent to (its elements' tanks, the shortest range first), then the army's reserve; what
    fits nowhere is returned;
-2. every truck convoy back at its railhead is sent to the formation the priority rule says needs
-   it most (the first in ``fuel.priority`` whose tanks, less what is already on its way, are not
-   full), its legs timed by the cost engine to where that formation's head is;
+2. every truck convoy back at its railhead is sent to the army: its legs are timed by the cost
+   engine to the head of the first formation in ``fuel.priority`` whose tanks, less what is
+   already on its way, are not full, and on arrival its load is shared out in priority order
+   from that formation on among every formation the convoys serve (marching ones and shuttles),
+   then the reserve; only what fits nowhere goes back (:meth:`_Loop.dispatch`);
 3. the elements move, formations in priority order (so the reserve serves them in that order):
    during the formation's march window, at the pace of its slowest class on each step (its
    profile), slower at night, until the march time is used up, a stop is reached (an
@@ -157,6 +159,8 @@ class _Loop:
         self.ledger = ArmyLedger(plan.reserve_l, plan.reserve_capacity_l, tanks0)
         self.queue: list = []
         self.seq = 0
+        #: litres each formation expects of a convoy on its way (by the delivery's id)
+        self.expected: dict[int, dict[str, float]] = {}
         self.trucks = [TruckColumn(**{k: v for k, v in vars(t).items()}) for t in plan.trucks]
         for a, prio in zip(plan.airlifts, plan.air_priority or [()] * len(plan.airlifts)):
             for d in airlift_deliveries(name=a.name, first_day_h=a.first_day_h, n_days=a.n_days,
@@ -263,6 +267,7 @@ class _Loop:
         season = self.season(d.time_h)
         targets = [x for x in d.formation_id.split(",") if x in self.fp] if d.formation_id else []
         taken, by = 0.0, []
+        shares = self.expected.pop(id(d), {})
         for fid in targets:
             t = self.ledger.fill(self.accounts(fid, season), d.litres - taken, d.fuel_type)
             if t > 0:
@@ -270,7 +275,8 @@ class _Loop:
                 self.state[fid].day["delivered"] += t
             taken += t
             if d.kind == "truck":
-                self.state[fid].en_route_l = max(0.0, self.state[fid].en_route_l - d.litres)
+                self.state[fid].en_route_l = max(
+                    0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
         taken += self.ledger.to_reserve(d.litres - taken, d.fuel_type)
         self.ledger.book_delivery(d.litres, taken)
         self.army_day["delivered"][d.kind] += taken
@@ -308,15 +314,36 @@ class _Loop:
             return tt.km, tt.lon, tt.lat
         return fp.km, fp.lon, fp.lat
 
+    def fuelled_by_convoy(self, fid: str) -> bool:
+        """Whether the army's convoys serve a formation: one still on its way whose vehicles
+        burn fuel (marching, or a shuttle whose trucks burn the army's fuel; not one carried
+        by rail or a flotilla)."""
+        st, fp = self.state[fid], self.fp[fid]
+        if st.arrived_h is not None or fp.refill_l <= 0 or fp.unit.movement == "rail" \
+                or not any(not e.detached for e in st.elements):
+            return False
+        tt = self.timetable(fid)
+        return tt is None or getattr(tt, "fuel_l", None) is not None
+
+    def wants_fuel(self, fid: str) -> bool:
+        """Whether the convoys serve a formation whose tanks lack more than 1 % of its refill
+        (less what is already on its way)."""
+        return self.fuelled_by_convoy(fid) and self.need_l(fid) > 0.01 * self.fp[fid].refill_l
+
     def dispatch(self, t_h: float) -> None:
+        """Send every convoy back at its railhead to the army: its legs are timed to the head
+        of the first formation in priority order that needs fuel, and on arrival its load
+        is shared out from that formation on, in priority order, among every formation the
+        convoys serve (what their tanks lack then), then the reserve: the army's one account
+        ("forward detachments first, then the main bodies"). The formations after the first
+        are served at the same hour: an approximation (the convoy passes those behind the
+        first on its way out)."""
         if not self.trucks:
             return
-        target = None
-        for fid in self.order:
-            if self.active(fid, t_h) and self.fp[fid].refill_l > 0 \
-                    and self.need_l(fid) > 0.01 * self.fp[fid].refill_l:
-                target = fid
-                break
+        served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]
+        target = next((fid for fid in served if self.wants_fuel(fid)), None)
+        targets = served[served.index(target):] + served[:served.index(target)] \
+            if target else []
         reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
         if target is None:
             if reserve_room <= 1.0:
@@ -326,7 +353,7 @@ class _Loop:
                 return
             where, to = movers[0], ""
         else:
-            where, to = target, target
+            where, to = target, ",".join(targets)
         fp = self.fp[where]
         if not len(fp.cells):
             return
@@ -341,8 +368,12 @@ class _Loop:
             for d in col.dispatch(t_h, idx, self.season(t_h), self.rng, self.plan.speed_scale,
                                   self.plan.fuel_scale):
                 d = replace(d, formation_id=to)
-                if to:
-                    self.state[to].en_route_l += d.litres
+                left, shares = d.litres, {}
+                for fid in targets:  # what each formation can expect of it, in order
+                    shares[fid] = min(left, max(self.need_l(fid), 0.0))
+                    self.state[fid].en_route_l += shares[fid]
+                    left -= shares[fid]
+                self.expected[id(d)] = shares
                 self._push(d)
             if col.blocked:  # the day's record says why this column delivered nothing
                 self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"

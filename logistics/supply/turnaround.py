@@ -28,7 +28,7 @@ from logistics.cost.models import CostModels
 from logistics.cost.route import helped_across
 from logistics.supply.trucks import LegFunction, TruckLeg
 
-__all__ = ["truck_leg_function", "along_track", "worst_going_per_m"]
+__all__ = ["truck_leg_function", "along_track", "worst_going_per_m", "column_paced"]
 
 
 def worst_going_per_m(model: CostModel) -> float:
@@ -76,16 +76,32 @@ def along_track(model: CostModel, track: np.ndarray) -> CostModel:
                                enter=enter)
 
 
+def column_paced(model: CostModel, max_speed_kmh: float | None) -> CostModel:
+    """A time model (seconds per metre) no faster than ``max_speed_kmh`` anywhere: every
+    finite entry of its table at least ``3.6 / max_speed_kmh`` s/m. A convoy drives at the
+    pace of its column's march norm where the lone vehicle could go faster (the same "slowest
+    of physics and norm" as a formation's column, ``advance/pace.py``); None: unchanged."""
+    if max_speed_kmh is None or model.units != "s":
+        return model
+    table = np.asarray(model.table, dtype=np.float64)
+    floor = 3.6 / float(max_speed_kmh)
+    capped = np.where(np.isfinite(table), np.maximum(table, floor), table)
+    return dataclasses.replace(model, table=capped)
+
+
 def truck_leg_function(
     terrain, vehicle, railhead_lonlat: tuple[float, float], route_cells: np.ndarray, *,
     stencil: int = 16, engine: str = "auto", models: CostModels | None = None,
+    max_speed_kmh: float | None = None,
 ) -> LegFunction:
     """``leg(route_index, season) -> TruckLeg`` for one truck between railhead and route cell.
 
     Surfaces are computed lazily once per season and legs cached per (cell, season). A leg
     the trucks cannot make comes back unreachable (infinite) with its ``reason``; it never
     raises, so a supply column cut off from the formation delivers nothing and the run goes on.
-    ``models`` is the run's cost-model cache (a new one when None).
+    ``models`` is the run's cost-model cache (a new one when None). ``max_speed_kmh``: the
+    convoy's column pace on good going (its march norm, :func:`column_paced`; None: the lone
+    vehicle's physics speed).
     """
     from logistics.cost.accumulate import accumulate, path
     from logistics.cost.route import evaluate_path
@@ -111,8 +127,9 @@ def truck_leg_function(
         if key in legs:
             return legs[key]
         if season not in surfaces:
-            time_model = along_track(
-                models.get(terrain, vehicle, objective="time", season=season), track)
+            time_model = along_track(column_paced(
+                models.get(terrain, vehicle, objective="time", season=season), max_speed_kmh),
+                track)
             fuel_model = models.get(terrain, vehicle, objective="fuel", season=season)
             surfaces[season] = (
                 accumulate(time_model, [source], stencil=stencil, engine=engine),
