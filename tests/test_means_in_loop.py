@@ -189,3 +189,36 @@ def test_shipped_transbaikal_rifle_divisions_ride_and_shuttle():
                if u.id == "36a-otpor-group").men
     og_left = r.daily[r.daily["formation_id"] == "36a-otpor-group"]["men_detached"]
     assert og_left.iloc[-1] == int(np.floor(men * share + 0.5)) > 0
+
+
+def test_a_shuttle_without_fuel_walks_on_and_burns_nothing(tmp_path):
+    """Issue 13: 'vehicles that run dry stay behind ... a formation moves on with what can
+    move'. The shuttle of the test above with empty tanks and no fuel anywhere: the trucks
+    never drive, the men walk on at the foot column's pace and window, and no litre is burned
+    that is not on hand (the trucks used to keep their timetable on fuel the army did not
+    have)."""
+    doc = _base("tbf-36a.yaml")
+    f = copy.deepcopy(next(f for f in doc["formations"] if f["id"] == "36a-main-rds"))
+    for k in ("standard", "count"):
+        f.pop(k, None)
+    f.update(id="shuttle-rd", movement="truck_borne",
+             men={"value": 3000, "assumed": "test"},
+             vehicles=[{"vehicle": "studebaker-us6", "count": {"value": 50, "assumed": "test"}}],
+             lift={"vehicle": "studebaker-us6", "count": {"value": 50, "assumed": "test"},
+                   "men": {"value": 1000, "assumed": "test: a third of the men ride"}},
+             objectives=[{"place": "Hailar", "assumed": "test objective"}])
+    army = _army(doc, [f])
+    army["fuel"]["in_tanks_refills"] = {"value": 0.0, "assumed": "test: empty tanks"}
+    army["fuel"]["carried_refills"] = {"value": 0.0, "assumed": "test: no reserve"}
+    army["supply"] = {}
+    r = run_scenario(_write(tmp_path, army), resolution_m=RES_M)
+    assert r.army_daily["consumed_l"].sum() == pytest.approx(0.0, abs=1e-6)
+    assert any("out of fuel" in n and "walk on" in n for n in r.notes), r.notes
+    assert not any("ran short" in n for n in r.notes)
+    d = r.daily[r.daily["formation_id"] == "shuttle-rd"]
+    foot = load_norms().norm_for("foot")
+    # walking: something every day while the route lasts, never more than a day's march
+    assert d["km_day"].iloc[0] > 0.0
+    assert (d["km_day"] <= foot.max_speed_kmh * foot.hours_per_day + 1e-6).all(), d
+    t = r.tracks[r.tracks["formation_id"] == "shuttle-rd"]
+    assert t["cum_km"].is_monotonic_increasing and (t["tail_km"] <= t["cum_km"] + 1e-6).all()

@@ -43,7 +43,7 @@ def _timetable(mode: str, fields: dict) -> Timetable:
                      fuel_type=str(fields.get("fuel_type") or "none"),
                      reason=str(fields.get("reason") or ""),
                      stations=tuple(fields.get("stations") or ()),
-                     notes=tuple(fields.get("notes") or ()))
+                     notes=tuple(fields.get("notes") or ()), walk=fields.get("walk"))
 
 
 def _failed(mode: str, reason: str) -> Timetable:

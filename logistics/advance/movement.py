@@ -99,6 +99,10 @@ class Timetable:
     reason: str = ""
     stations: tuple[tuple[float, str], ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: a shuttle's marchers: ``walk(km0, t0_h, t1_h)`` is where a man who sets off on foot
+    #: from ``km0`` at ``t0_h`` is at ``t1_h`` (its march window, its foot pace; None for a
+    #: train or a ship). The step loop walks the men on with it when the trucks are dry.
+    walk: object | None = None
 
     @property
     def ok(self) -> bool:

@@ -341,8 +341,17 @@ def shuttle_timetable(
              f"end after {s.finish_h:.1f} h under way",)
     if s.finish_h > under[-1]:
         notes += (f"the shuttle is not over by +{end_h:.0f} h",)
+
+    def walk(km0: float, t0_h: float, t1_h: float) -> float:
+        """Km of a man who sets off on foot from ``km0`` at ``t0_h``, at ``t1_h`` (the
+        marchers' pace and window; the end of the route stops him)."""
+        if t1_h <= t0_h:
+            return float(km0)
+        h = float(np.interp(km0, km, foot_h)) + max(0.0, march_hours(t0_h, t1_h))
+        return float(np.interp(h, foot_h, km))
+
     return dict(km=head, lon=lon, lat=lat, time_h=t, tail_km=tail, fuel_l=fuel,
-                fuel_type="petrol", reason="", stations=(), notes=notes)
+                fuel_type="petrol", reason="", stations=(), notes=notes, walk=walk)
 
 
 def _clock_of(u: np.ndarray, under: np.ndarray, clock: np.ndarray) -> np.ndarray:

@@ -110,6 +110,12 @@ class _FState:
     #: men left at fortified regions by a formation whose men are not a vehicle class (a
     #: shuttle: its classes are its trucks, its men ride the timetable)
     men_left: int = 0
+    #: a shuttle whose trucks ran dry: since when (None: its trucks drive), where its head and
+    #: tail set off on foot and when, its timetable's delay (hours) and its tail's km
+    paused_h: float | None = None
+    walk_from: tuple[float, float, float] | None = None
+    tt_offset_h: float = 0.0
+    tail_s: float | None = None
 
 
 def _clock_h(t) -> float:
@@ -774,10 +780,15 @@ class _Loop:
         tt = self.timetable(fid)
         if tt is None or not tt.ok:
             return e.s, "not started"
+        if st.arrived_h is not None:
+            return e.s, "arrived"  # a shuttle's trucks need not drive their last trips back
         s0 = e.s
-        if tt.fuel_l is not None:
-            self.burn_carried(fid, e, tt.fuel_between(a, b))
-        e.s = tt.km_at(b)
+        if tt.walk is not None and tt.fuel_l is not None:
+            self.shuttle_step(fid, e, tt, a, b)
+        else:
+            if tt.fuel_l is not None:
+                self.burn_carried(fid, e, tt.fuel_between(a, b))
+            e.s = tt.km_at(b)
         if fp.objectives and st.timetable is None:
             while st.objectives_done < len(fp.objectives) and \
                     fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
@@ -806,10 +817,14 @@ class _Loop:
         # arrived when the timetable ends, or when head and tail are both at the route's end
         # (a shuttle's timetable may end later, with its trucks' last trip back)
         end_km = float(fp.km[-1]) if len(fp.km) else math.inf
-        whole = tt.tail_km is None or tt.tail_at(b) >= end_km - _EPS_KM
-        if b >= tt.end_h or (len(fp.km) > 1 and e.s >= end_km - _EPS_KM and whole):
+        tail = st.tail_s if st.tail_s is not None else (
+            tt.tail_at(b) if tt.tail_km is not None else None)
+        whole = tail is None or tail >= end_km - _EPS_KM
+        end_h = tt.end_h + st.tt_offset_h
+        if (b >= end_h and st.paused_h is None) or \
+                (len(fp.km) > 1 and e.s >= end_km - _EPS_KM and whole):
             if st.arrived_h is None:
-                st.arrived_h = min(b, tt.end_h)
+                st.arrived_h = min(b, end_h)
             return e.s, "arrived"
         if e.s > s0 + _EPS_KM or tt.mode in ("rail", "river"):
             st.day["moving"] += b - a
@@ -836,6 +851,61 @@ class _Loop:
         else:
             self.notes.append(f"{fid}: no rail move at +{depart_h:.0f} h ({tt.reason}); "
                               "tried again a day later")
+
+    def shuttle_step(self, fid: str, e: Element, tt, a: float, b: float) -> None:
+        """Move a shuttled formation from ``a`` to ``b``: its trucks drive the timetable while
+        the army's fuel (their tanks, then the reserve) covers the hour; when it does not, the
+        trucks stand dry and every man walks on from where he is (``tt.walk``: the foot pace
+        and window), issue 13: 'vehicles that run dry stay behind ... a formation moves on
+        with what can move'. The trucks try again at the same clock hour a whole number of
+        days later (so the timetable, delayed by those days, keeps the march window) and
+        drive on when the fuel for that hour is on hand; the head and the tail are the
+        foremost of where the timetable and the walkers put them (named simplification: the
+        timetable does not re-plan the lifts for the men who walked)."""
+        st, fp = self.state[fid], self.fp[fid]
+        when = self.plan.start + timedelta(hours=a)
+        if st.paused_h is not None and a > st.paused_h:
+            days = (a - st.paused_h) / 24.0
+            if abs(days - round(days)) < 1e-9:
+                trial = st.tt_offset_h + (a - st.paused_h)
+                if self._shuttle_burn(fid, e, tt.fuel_between(a - trial, b - trial)) is not None:
+                    st.tt_offset_h, st.paused_h = trial, None
+                    self.notes.append(f"{fid}: the shuttle's trucks have fuel again on "
+                                      f"{when:%d %b %H:%M}: they shuttle on, "
+                                      f"{round(days)} day(s) behind their timetable")
+        off = st.tt_offset_h
+        if st.paused_h is None:
+            burn = self._shuttle_burn(fid, e, tt.fuel_between(a - off, b - off))
+            if burn is None:
+                tail0 = st.tail_s if st.tail_s is not None else tt.tail_at(a - off)
+                st.paused_h, st.walk_from = a, (e.s, tail0, a)
+                self.notes.append(f"{fid}: the shuttle's trucks are out of fuel on "
+                                  f"{when:%d %b %H:%M} at km {e.s:.0f}: they stand, the men "
+                                  "walk on")
+            else:
+                got = self.ledger.consume(e.tanks, fp.fuel_types, burn)
+                st.day["consumed"] += got
+                self.army_day["consumed"] += got
+        head = e.s
+        tail = st.tail_s if st.tail_s is not None else tt.tail_at(a - off)
+        if st.paused_h is None:
+            head, tail = max(head, tt.km_at(b - off)), max(tail, tt.tail_at(b - off))
+        if st.walk_from is not None:
+            h0, t0_km, t0 = st.walk_from
+            head, tail = max(head, tt.walk(h0, t0, b)), max(tail, tt.walk(t0_km, t0, b))
+        e.s, st.tail_s = head, min(tail, head)
+
+    def _shuttle_burn(self, fid: str, e: Element, litres: float) -> np.ndarray | None:
+        """Litres per class a shuttle's trucks burn for ``litres`` of driving (its first
+        class that burns fuel: the trucks), or None when the army cannot cover them."""
+        fp = self.fp[fid]
+        burn = np.zeros(len(fp.class_ids))
+        for i, ft in enumerate(fp.fuel_types):
+            if ft != "none":
+                burn[i] = max(0.0, litres) * self.plan.fuel_scale
+                break
+        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, burn)
+        return None if short > 1e-6 else burn
 
     def burn_carried(self, fid: str, e: Element, litres: float) -> None:
         """Book the fuel a carried formation's own vehicles burn (a shuttle's trucks) from
@@ -934,7 +1004,9 @@ def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
     live = [e for e in st.elements if not e.detached] or st.elements
     tail = min(e.s for e in live)
     tt = loop.timetable(fid)
-    if tt is not None and tt.ok and tt.tail_km is not None:
+    if st.tail_s is not None:
+        tail = min(tail, st.tail_s)
+    elif tt is not None and tt.ok and tt.tail_km is not None:
         tail = min(tail, tt.tail_at(b))
     if st.ferry_release_h is not None and b < st.ferry_release_h and st.ferry_km is not None:
         tail = min(tail, st.ferry_km)
