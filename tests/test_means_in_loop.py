@@ -51,6 +51,22 @@ def _army(doc: dict, formations: list[dict]) -> dict:
     return doc
 
 
+def _shuttle_army() -> dict:
+    """The 36th Army file cut to one division of 3,000 men on 50 trucks lifting 1,000, bound
+    for Hailar."""
+    doc = _base("tbf-36a.yaml")
+    f = copy.deepcopy(next(f for f in doc["formations"] if f["id"] == "36a-main-rds"))
+    for k in ("standard", "count"):
+        f.pop(k, None)
+    f.update(id="shuttle-rd", movement="truck_borne",
+             men={"value": 3000, "assumed": "test"},
+             vehicles=[{"vehicle": "studebaker-us6", "count": {"value": 50, "assumed": "test"}}],
+             lift={"vehicle": "studebaker-us6", "count": {"value": 50, "assumed": "test"},
+                   "men": {"value": 1000, "assumed": "test: a third of the men ride"}},
+             objectives=[{"place": "Hailar", "assumed": "test objective"}])
+    return _army(doc, [f])
+
+
 def _mode_rows(result, fid: str, mode: str):
     t = result.tracks
     return t[(t["formation_id"] == fid) & (t["mode"] == mode)]
@@ -107,17 +123,7 @@ def test_a_truck_borne_division_short_of_lift_shuttles(tmp_path):
     """3,000 men on 50 trucks lifting 1,000: the head (the first lift) gets further on the
     first day than men can march at the foot norm's pace in a whole day, the tail lags behind
     the head, and the trucks burn the army's fuel."""
-    doc = _base("tbf-36a.yaml")
-    f = copy.deepcopy(next(f for f in doc["formations"] if f["id"] == "36a-main-rds"))
-    for k in ("standard", "count"):
-        f.pop(k, None)
-    f.update(id="shuttle-rd", movement="truck_borne",
-             men={"value": 3000, "assumed": "test"},
-             vehicles=[{"vehicle": "studebaker-us6", "count": {"value": 50, "assumed": "test"}}],
-             lift={"vehicle": "studebaker-us6", "count": {"value": 50, "assumed": "test"},
-                   "men": {"value": 1000, "assumed": "test: a third of the men ride"}},
-             objectives=[{"place": "Hailar", "assumed": "test objective"}])
-    army = _army(doc, [f])
+    army = _shuttle_army()
     r = run_scenario(_write(tmp_path, army), resolution_m=RES_M)
     t = r.tracks[r.tracks["formation_id"] == "shuttle-rd"]
     assert (t["mode"] == "truck").any(), r.notes
@@ -197,17 +203,7 @@ def test_a_shuttle_without_fuel_walks_on_and_burns_nothing(tmp_path):
     never drive, the men walk on at the foot column's pace and window, and no litre is burned
     that is not on hand (the trucks used to keep their timetable on fuel the army did not
     have)."""
-    doc = _base("tbf-36a.yaml")
-    f = copy.deepcopy(next(f for f in doc["formations"] if f["id"] == "36a-main-rds"))
-    for k in ("standard", "count"):
-        f.pop(k, None)
-    f.update(id="shuttle-rd", movement="truck_borne",
-             men={"value": 3000, "assumed": "test"},
-             vehicles=[{"vehicle": "studebaker-us6", "count": {"value": 50, "assumed": "test"}}],
-             lift={"vehicle": "studebaker-us6", "count": {"value": 50, "assumed": "test"},
-                   "men": {"value": 1000, "assumed": "test: a third of the men ride"}},
-             objectives=[{"place": "Hailar", "assumed": "test objective"}])
-    army = _army(doc, [f])
+    army = _shuttle_army()
     army["fuel"]["in_tanks_refills"] = {"value": 0.0, "assumed": "test: empty tanks"}
     army["fuel"]["carried_refills"] = {"value": 0.0, "assumed": "test: no reserve"}
     army["supply"] = {}
