@@ -67,3 +67,62 @@ def test_tank_column_moves_its_norm_pace_times_its_march_hours(tmp_path, box_ter
     t = r.tracks[r.tracks["formation_id"] == "tank-col"]
     step = t["cum_km"].diff().dropna()
     assert step.max() <= 6.6 + 1e-6
+
+
+def test_the_washed_out_plain_caps_columns_on_the_wet_plain_only():
+    """[DAINES-TA]'s 4-5 km/h of tanks (5-6 of trucks) on the central Manchurian plain when
+    the rains had washed out every dirt road (configs/norms/march.yaml observed): it holds in
+    the wet season below the plain's 300 m and west of 127 E, nowhere else, and never for
+    foot columns."""
+    import numpy as np
+    import pandas as pd
+
+    from logistics.advance.pace import capped_step_times
+    from logistics.army.norms import load_norms
+
+    norms = load_norms()
+    # five 1 km steps (the first is the start): plain, plain, foothills (350 m), plain east
+    # of 127 E (a valley of the eastern ranges), plain
+    seg = pd.DataFrame({"dist_m": [0.0, 1000, 1000, 1000, 1000],
+                        "grade": [0.0] * 5, "terrain_class": [0] * 5,
+                        "elev_m": [150.0, 150.0, 350.0, 150.0, 150.0],
+                        "lon": [123.0, 123.0, 123.0, 129.6, 123.0]})
+    fast = np.full((1, 5), 1.0)  # the physics would cross each km in a second
+    kms = np.arange(5.0)
+
+    def hours(movement, season):
+        t, _ = capped_step_times(seg, fast, norm=None, movement=movement, season=season,
+                                 caps=norms.observed, from_departure_km=kms + 100.0)
+        return t[0, 1:] / 3600.0
+
+    np.testing.assert_allclose(hours("tracked", "wet"), [1 / 4.5, 0, 0, 1 / 4.5], atol=1e-3)
+    np.testing.assert_allclose(hours("motor", "wet"), [1 / 5.5, 0, 0, 1 / 5.5], atol=1e-3)
+    np.testing.assert_allclose(hours("tracked", "dry"), [0, 0, 0, 0], atol=1e-3)
+    np.testing.assert_allclose(hours("foot", "wet"), [0, 0, 0, 0], atol=1e-3)
+
+
+@pytest.mark.parametrize("when, match", [
+    ({"max_elev": {"value": 300, "assumed": "typo"}}, r"when\.max_elev: unknown condition"),
+    ({"season": "monsoon"}, r"when\.season: 'monsoon' is not one of"),
+    ({"max_elev_m": 300}, r"when\.max_elev_m: expected a figure"),
+    ({"max_lon": {"value": 999, "assumed": "x"}}, r"when\.max_lon: value must be within"),
+    ({"terrain_class": "road"}, r"when\.terrain_class: 'road' is not one of"),
+    ("wet", r"when: expected a mapping"),
+])
+def test_a_bad_observed_condition_is_one_config_error(tmp_path, when, match):
+    """A condition the engine cannot read is one ConfigError naming the file, the key and the
+    fix when the norms load, not a ValueError from deep in the step loop."""
+    import shutil
+
+    from logistics.army.norms import load_norms
+    from logistics.errors import ConfigError
+
+    folder = tmp_path / "configs"
+    shutil.copytree(settings.CONFIG_DIR / "norms", folder / "norms")
+    doc = yaml.safe_load((folder / "norms" / "march.yaml").read_text(encoding="utf-8"))
+    doc["observed"]["washed_out_plain_tracked_kmh"]["when"] = when
+    (folder / "norms" / "march.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                                 encoding="utf-8")
+    with pytest.raises(ConfigError, match=match) as err:
+        load_norms(folder)
+    assert "march.yaml" in str(err.value)

@@ -219,6 +219,18 @@ class _Reader:
         return float(v)
 
 
+#: Conditions an observed cap may name (``march.yaml observed.<id>.when``): figures with
+#: their allowed range, and words with their allowed values (read by advance/pace.py).
+_WHEN_FIGURES: dict[str, tuple[float, float]] = {
+    "min_grade": (-1.0, 1.0), "min_abs_grade": (0.0, 1.0),
+    "within_km_of_departure": (0.0, 10_000.0), "max_elev_m": (-500.0, 9_000.0),
+    "max_lon": (-180.0, 180.0)}
+_WHEN_WORDS: dict[str, frozenset[str]] = {
+    "season": frozenset({"dry", "wet"}),
+    "terrain_class": frozenset({"steppe", "forest", "wetland", "sand", "cropland", "urban"})}
+_COLUMN_KINDS = frozenset({"tracked", "wheeled", "foot", "horse"})
+
+
 def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[ObservedCap, ...]]:
     norms = {}
     for nid in r.node("norms"):
@@ -259,13 +271,29 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
         if not isinstance(node, dict) or "value" not in node or "applies_to" not in node:
             continue  # an informative observation, not a speed the engine applies
         when = {}
-        for k, v in (node.get("when") or {}).items():
-            if isinstance(v, dict) and "value" in v:
-                when[k] = r.figure("observed", cid, "when", k)
+        raw_when = node.get("when") or {}
+        if not isinstance(raw_when, dict):
+            raise ConfigError(f"{r.path}: observed.{cid}.when: expected a mapping of "
+                              f"conditions, got {raw_when!r}")
+        for k, v in raw_when.items():
+            if k not in _WHEN_FIGURES and k not in _WHEN_WORDS:
+                raise ConfigError(
+                    f"{r.path}: observed.{cid}.when.{k}: unknown condition; fix: use one of "
+                    f"{sorted(set(_WHEN_FIGURES) | set(_WHEN_WORDS))}")
+            if k in _WHEN_FIGURES:
+                when[k] = r.figure("observed", cid, "when", k, lo=_WHEN_FIGURES[k][0],
+                                   hi=_WHEN_FIGURES[k][1])
+            elif not isinstance(v, str) or v not in _WHEN_WORDS[k]:
+                raise ConfigError(f"{r.path}: observed.{cid}.when.{k}: {v!r} is not one of "
+                                  f"{sorted(_WHEN_WORDS[k])}")
             else:
                 when[k] = v
+        kinds = node["applies_to"]
+        if not isinstance(kinds, list) or not set(map(str, kinds)) <= _COLUMN_KINDS:
+            raise ConfigError(f"{r.path}: observed.{cid}.applies_to: expected a list of "
+                              f"{sorted(_COLUMN_KINDS)}, got {kinds!r}")
         caps.append(ObservedCap(id=cid, kmh=r.figure("observed", cid, lo=0.01, hi=150),
-                                applies_to=tuple(node["applies_to"]), when=when,
+                                applies_to=tuple(map(str, kinds)), when=when,
                                 cite=str(node.get("cite", node.get("assumed", "")))))
     return norms, defaults, tuple(caps)
 
