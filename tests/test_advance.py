@@ -203,3 +203,48 @@ def test_a_convoy_is_shared_out_by_priority_not_taken_back(corridor):
     assert day1.loc["second", "delivered_l"] > 0
     assert day1.loc["corridor", "delivered_l"] + day1.loc["second", "delivered_l"] == \
         pytest.approx(r.army_daily["delivered_truck_l"].iloc[0])
+
+
+def test_a_shuttle_out_of_fuel_walks_on_then_shuttles_on_when_fuel_comes(corridor):
+    """A shuttle (400 men, lift 100, 300 km) whose trucks start with fuel for 50 km of
+    driving: on day 1 they run dry and every man walks on (5 km/h, 06-16 h); fuel flown in at
+    noon on 11 Aug lets the trucks shuttle on at the clock hour they stopped, whole days later
+    (so the march window is kept). No litre is burned that was not on hand: 100 L in the
+    tanks + 2,000 L flown in."""
+    from types import SimpleNamespace
+
+    from logistics.advance.means import _timetable
+    from logistics.advance.shuttle import shuttle_timetable
+
+    def window(t0, t1):  # 06-16 h every day, hours since 9 Aug 00:00
+        def cum(t):
+            d, r = divmod(t, 24.0)
+            return d * 10.0 + min(max(r - 6.0, 0.0), 10.0)
+        return cum(t1) - cum(t0)
+
+    tt = _timetable("truck", shuttle_timetable(
+        men=400, lift_men=100, route_km=300.0, start_h=0.0, end_h=24.0 * 6,
+        truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=2.0, march_kmh=5.0,
+        march_hours=window, load_h=0.5, unload_h=0.5,
+        route=(np.array([0.0, 300.0]), np.array([117.0, 120.0]), np.array([47.0, 47.0]))))
+    air = AirSpec("air", first_day_h=48.0, n_days=1, hour_offset_h=12.0, total_l=2000.0,
+                  fuel_type="any", daily_cv=0.0)
+    plan = corridor(length_km=300, count=1, tank_l=3000.0, start_l=100.0, airlifts=(air,))
+    fp = dataclasses.replace(
+        plan.formations[0], timetable=tt,
+        unit=SimpleNamespace(**{**vars(plan.formations[0].unit), "movement": "truck_borne"}))
+    r = simulate_army(dataclasses.replace(plan, formations=(fp,)))
+    stops = [n for n in r.notes if "out of fuel" in n]
+    goes = [n for n in r.notes if "have fuel again" in n]
+    assert stops and goes, r.notes
+    stopped = stops[0].split(" on ")[1][:12]  # "09 Aug 08:00"
+    assert goes[0].split(" on ")[1].startswith(f"12 Aug {stopped[-5:]}"), (stops, goes)
+    assert r.army_daily["consumed_l"].sum() <= 100.0 + 2000.0 + 1e-6
+    t = r.tracks.set_index("time")
+    assert t["cum_km"].is_monotonic_increasing
+    # walking while the trucks stand: no more than 5 km/h x 10 h a day
+    walk = t.loc["1945-08-10 01:00":"1945-08-11 00:00", "cum_km"]
+    assert walk.iloc[-1] - walk.iloc[0] <= 50.0 + 1e-6
+    # after the trucks start again the head gains more than the walkers could
+    later = t.loc["1945-08-12 00:00":"1945-08-13 00:00", "cum_km"]
+    assert later.iloc[-1] - later.iloc[0] > 50.0 + 1e-6

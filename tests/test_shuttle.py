@@ -216,3 +216,18 @@ def test_timetable_moves_by_bounds_when_given_one():
     assert done == pytest.approx(24.0 * day + rest)
     head_free = np.interp(tt["time_h"], free["time_h"], free["km"])
     assert np.all(tt["km"] <= head_free + 1e-9)
+
+
+def test_the_timetable_walks_a_man_on_at_the_marchers_pace_and_window():
+    """``walk(km0, t0, t1)``: the step loop walks the men on with it when the trucks are dry;
+    5 km/h in a 00-12 h window, from km 10 at hour 6: 6 h to noon (30 km), none till
+    midnight, then on to the route's end (90 km), where he stops."""
+    tt = shuttle_timetable(men=400, lift_men=100, route_km=90.0, start_h=0.0, end_h=200.0,
+                           truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=2.0,
+                           march_kmh=5.0, march_hours=_twelve_of_24, load_h=0.5, unload_h=0.5)
+    walk = tt["walk"]
+    assert walk(10.0, 6.0, 6.0) == pytest.approx(10.0)
+    assert walk(10.0, 6.0, 12.0) == pytest.approx(40.0)
+    assert walk(10.0, 6.0, 23.0) == pytest.approx(40.0)
+    assert walk(10.0, 6.0, 30.0) == pytest.approx(70.0)
+    assert walk(10.0, 6.0, 100.0) == pytest.approx(90.0)
