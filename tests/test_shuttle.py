@@ -231,3 +231,20 @@ def test_the_timetable_walks_a_man_on_at_the_marchers_pace_and_window():
     assert walk(10.0, 6.0, 23.0) == pytest.approx(40.0)
     assert walk(10.0, 6.0, 30.0) == pytest.approx(70.0)
     assert walk(10.0, 6.0, 100.0) == pytest.approx(90.0)
+
+
+def test_the_marchers_follow_the_foot_columns_going_when_it_is_given():
+    """``march_leg_h`` (the cost engine's foot going on the route: 3 km/h off path on the
+    steppe) replaces the norm's road pace for the men on foot: a walker from km 10 at hour 6
+    is at km 28 at noon (6 h x 3 km/h), not km 40, and the shuttle ends later."""
+    kw = dict(men=400, lift_men=100, route_km=90.0, start_h=0.0, end_h=200.0,
+              truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=2.0,
+              march_kmh=5.0, march_hours=_twelve_of_24, load_h=0.5, unload_h=0.5)
+    norm = shuttle_timetable(**kw)
+    going = shuttle_timetable(**kw, march_leg_h=lambda a, b: abs(b - a) / 3.0)
+    assert going["walk"](10.0, 6.0, 12.0) == pytest.approx(28.0)
+    assert norm["walk"](10.0, 6.0, 12.0) == pytest.approx(40.0)
+    done = lambda tt: tt["time_h"][int(np.argmax(tt["tail_km"] >= 90.0 - 1e-9))]  # noqa: E731
+    assert done(going) > done(norm)
+    with pytest.raises(DataError, match="marching men's leg hours"):
+        shuttle_timetable(**kw, march_leg_h=lambda a, b: float("nan"))

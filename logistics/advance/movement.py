@@ -253,7 +253,8 @@ class ShuttlePlanner(Protocol):
     """Advance of a formation whose lift carries only part of its men: the trucks carry a lift
     forward, unload, drive back for the next while the rest march. ``route_km`` is the
     formation's route, ``truck_leg_h`` the trucks' one-way hours between two km of it (cost
-    engine), ``march_kmh`` the marching men's pace, ``march_hours`` their march window.
+    engine), ``march_kmh`` the marching men's pace (``march_leg_h``: their hours between two km
+    of the route from the cost engine, when given), ``march_hours`` their march window.
     ``bound_km``: each lift is dropped at most this far ahead of its pick-up (None: at the
     route's end). Returns a :class:`Timetable` (mode ``"truck"``) with the head (``km``) and
     the tail (``tail_km``), and the trucks' fuel (``fuel_l``)."""
@@ -261,4 +262,5 @@ class ShuttlePlanner(Protocol):
     def __call__(self, *, men: int, lift_men: int, route_km: float, start_h: float,
                  end_h: float, truck_leg_h: TruckLegHours, truck_fuel_l_per_km: float,
                  march_kmh: float, march_hours: MarchHours, load_h: float,
-                 unload_h: float, bound_km: float | None = None) -> Timetable: ...
+                 unload_h: float, bound_km: float | None = None,
+                 march_leg_h: TruckLegHours | None = None) -> Timetable: ...

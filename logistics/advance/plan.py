@@ -24,7 +24,7 @@ from logistics import settings
 from logistics.advance.movement import Timetable
 from logistics.advance.schedule import MarchSchedule, hours_since
 from logistics.advance.supply_specs import AirSpec, TruckSpec, air_spec, railhead_lonlat
-from logistics.army.resolve import MEN_CLASSES, ResolvedFormation
+from logistics.army.resolve import FOOT, MEN_CLASSES, ResolvedFormation
 from logistics.cost.models import CostModels
 from logistics.errors import ConfigError, NoRouteError
 
@@ -695,8 +695,15 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         foot_day = march_schedule_for(foot, movement="foot", season=first, front=army.front,
                                       column_length_km=length, mean_kmh=foot.max_speed_kmh,
                                       speed_scale=opt.speed_scale)
+        # the men on foot walk at a foot column's going on this route (the cost engine's
+        # foot-infantry, capped by the foot norm and the observed speeds), as a marching
+        # rifle division does: not at the norm's road pace everywhere
+        foot_t, _, _ = _season_tables(terrain, cells, seg, (FOOT,), [(0.0, first)], None, models)
+        foot_s, _ = capped_step_times(seg, foot_t[first], norm=foot, movement="foot",
+                                      season=first, caps=norms.observed, from_departure_km=kms)
         shuttle = _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, first, kms,
-                           seg, foot_day, fortified, fort.rule.rate_km_per_day)
+                           seg, foot_day, fortified, fort.rule.rate_km_per_day,
+                           foot_step_s=foot_s[0])
     return FormationPlan(
         unit=u, km=kms, lon=seg["lon"].to_numpy(float), lat=seg["lat"].to_numpy(float),
         elev_m=seg["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
@@ -709,7 +716,8 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
 
 
 def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms, seg,
-             sched, fortified=(), breach_km_per_day: float = math.inf) -> Timetable | None:
+             sched, fortified=(), breach_km_per_day: float = math.inf,
+             foot_step_s: np.ndarray | None = None) -> Timetable | None:
     """The shuttle of a truck-borne formation whose lift carries only part of its men: the
     lift's trucks carry ``lift_men`` forward along the formation's own route and drive back
     for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
@@ -757,6 +765,15 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
 
     foot = norms.norm_for("foot")
     norm = u.norm
+    walk_h = None
+    if foot_step_s is not None:
+        walk_h = np.cumsum(np.where(np.isfinite(foot_step_s), foot_step_s, 0.0)) / 3600.0
+        walk_h -= walk_h[0]
+
+    def walk_leg_h(a: float, b: float) -> float:
+        return abs(float(np.interp(b, kms, walk_h)) - float(np.interp(a, kms, walk_h))) \
+            / opt.speed_scale
+
     tt = opt.shuttle_planner(
         men=u.men, lift_men=u.lift_men, route_km=route_km, start_h=u.start_h,
         end_h=hours_since(army.h_hour.value, _run_end(army)), truck_leg_h=leg_h,
@@ -765,7 +782,8 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
         load_h=norm.embark_h if norm is not None else 0.0,
         unload_h=norm.debark_h if norm is not None else 0.0,
         route=(kms, seg["lon"].to_numpy(float), seg["lat"].to_numpy(float)), fuel_type=fts[i],
-        bound_km=norm.shuttle_bound_km if norm is not None else None)
+        bound_km=norm.shuttle_bound_km if norm is not None else None,
+        march_leg_h=walk_leg_h if walk_h is not None else None)
     if not tt.ok:
         notes.append(f"{u.id}: the truck shuttle cannot be made ({tt.reason}); it moves at the "
                      "trucks' pace")

@@ -288,6 +288,7 @@ def shuttle_timetable(
     route=None,
     step_km: float = 1.0,
     bound_km: float | None = None,
+    march_leg_h=None,
 ) -> dict:
     """:func:`shuttle_advance` in the step loop's terms (``advance.movement.ShuttlePlanner``):
     the fields of its ``Timetable`` (all but ``mode``, which is ``"truck"``).
@@ -301,6 +302,8 @@ def shuttle_timetable(
     lift burns per km driven (loaded or empty); ``fuel_l`` is cumulative. ``route``: optional
     ``(cum_km, lon, lat)`` arrays of the formation's route for the positions (NaN without).
     ``bound_km``: each lift is dropped at most this far ahead of its pick-up (None: at the end).
+    ``march_leg_h(a, b)``: hours a marching man needs from km ``a`` to km ``b`` (the foot
+    column's going on this route, from the cost engine); None: ``march_kmh`` everywhere.
     """
     n = max(2, int(math.ceil(route_km / step_km)) + 1)
     km = np.linspace(0.0, float(route_km), n)
@@ -313,7 +316,11 @@ def shuttle_timetable(
     # the men on foot are no faster than the loaded trucks on any step: where the trucks are
     # held (a river's bridge, a climb at walking pace) the men cross and climb with them
     # (assumed: they use the same bridges and tracks; the men's own pace is march_kmh)
-    foot_h = np.concatenate([[0.0], np.cumsum(np.maximum(np.diff(km) / march_kmh, fwd))])
+    walk = (np.array([march_leg_h(a, b) for a, b in zip(km[:-1], km[1:])], dtype=float)
+            if march_leg_h is not None else np.diff(km) / march_kmh)
+    if not np.all(np.isfinite(walk) & (walk >= 0)):
+        raise DataError("shuttle: the marching men's leg hours must be finite and >= 0")
+    foot_h = np.concatenate([[0.0], np.cumsum(np.maximum(walk, fwd))])
     s = shuttle_advance(men, lift_men, km, truck_h, foot_h, truck_back_h=back_h,
                         load_h=load_h, unload_h=unload_h, bound_km=bound_km)
     # clock <-> hours under way, hour by hour over the window
