@@ -268,6 +268,9 @@ def _nice_step(span_deg: float) -> float:
     return 10.0
 
 
+_EDGE_LABEL = "graticule-label"  #: gid of the graticule's edge labels (place names keep clear)
+
+
 def _draw_graticule(ax, bbox, extent) -> None:
     """Meridians and parallels (thin grey) labelled on the map edges."""
     w, s, e, n = bbox
@@ -283,7 +286,8 @@ def _draw_graticule(ax, bbox, extent) -> None:
         xb, _ = to_metric(lon, _lat_at_y(lon, y0))
         if x0 + 0.05 * (x1 - x0) < xb < x1 - 0.02 * (x1 - x0):
             ax.annotate(f"{lon:g}°E", (xb, y0), xytext=(0, 3), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=7, color="#333333", zorder=6)
+                        ha="center", va="bottom", fontsize=7, color="#333333", zorder=6,
+                        gid=_EDGE_LABEL)
     for lat in np.arange(math.floor(lat_min / step) * step, lat_max + step, step):
         x, y = to_metric(lons, np.full_like(lons, lat))
         ax.plot(x, y, **style)
@@ -292,7 +296,8 @@ def _draw_graticule(ax, bbox, extent) -> None:
             _, yb = to_metric(lon_edge, lat)
             if y0 + 0.05 * (y1 - y0) < yb < y1 - 0.02 * (y1 - y0):
                 ax.annotate(f"{lat:g}°N", (x0, yb), xytext=(3, 0), textcoords="offset points",
-                            ha="left", va="center", fontsize=7, color="#333333", zorder=6)
+                            ha="left", va="center", fontsize=7, color="#333333", zorder=6,
+                            gid=_EDGE_LABEL)
 
 
 def _lat_at_y(lon: float, y_target: float) -> float:
@@ -341,8 +346,10 @@ def _draw_places(ax, places, extent) -> None:
     """Dots and labels (white halo) for the places inside the map.
 
     Labels are placed in priority order (the campaign places first); a label that would overlap
-    one already drawn tries the other corners of its dot, and a close-up's extra places that
-    still collide are left out rather than printed on top of each other.
+    one already drawn, or run past the map's frame, tries the other corners of its dot, and a
+    close-up's extra places that still collide are left out rather than printed on top of each
+    other. No label runs past the frame: a campaign place goes over another label rather than
+    out, and is left out (dot and label) only when no corner fits inside.
     """
     import matplotlib.patheffects as pe
 
@@ -365,30 +372,46 @@ def _draw_places(ax, places, extent) -> None:
     renderer = _renderer(ax)
     from matplotlib.transforms import Bbox
 
-    # the scale bar and north arrow (lower left) are kept clear of labels
+    # the scale bar and north arrow (lower left) and the graticule's edge labels are kept clear
     taken = [Bbox(ax.transAxes.transform([(0.0, 0.0), (0.24, 0.19)]))]
+    frame = None
+    if renderer is not None:
+        frame = ax.get_window_extent(renderer)
+        taken += [t.get_window_extent(renderer) for t in ax.texts
+                  if t.get_gid() == _EDGE_LABEL]
+    style = dict(textcoords="offset points", fontsize=7.5, color="#111111", path_effects=halo,
+                 zorder=8)
     for place, label, offset, ha, required in items:
         x, y = to_metric(place.lon, place.lat)
         if not (x0 < x < x1 and y0 < y < y1):
             continue
-        placed = None
+        placed = fallback = None  # (offset, alignment)
         for off, align in ((offset, ha), *_OFFSETS):
-            text = ax.annotate(label, (x, y), xytext=off, textcoords="offset points",
-                               fontsize=7.5, ha=align, color="#111111", path_effects=halo, zorder=8)
             if renderer is None:
-                placed = text
+                placed = (off, align)
                 break
-            box = text.get_window_extent(renderer).expanded(1.04, 1.1)
+            probe = ax.annotate(label, (x, y), xytext=off, ha=align, **style)
+            box = probe.get_window_extent(renderer)
+            probe.remove()
+            if not _within(box, frame):  # would run past the map's frame
+                continue
+            fallback = fallback or (off, align)
+            box = box.expanded(1.04, 1.1)
             if not any(box.overlaps(other) for other in taken):
-                placed = text
+                placed = (off, align)
                 taken.append(box)
                 break
-            text.remove()
-        if placed is None and required:
-            placed = ax.annotate(label, (x, y), xytext=offset, textcoords="offset points",
-                                 fontsize=7.5, ha=ha, color="#111111", path_effects=halo, zorder=8)
+        if placed is None and required:  # over another label, but inside the frame
+            placed = fallback
         if placed is not None:
+            ax.annotate(label, (x, y), xytext=placed[0], ha=placed[1], **style)
             ax.plot(x, y, "o", ms=3.6, mfc="#222222", mec="white", mew=0.7, zorder=7)
+
+
+def _within(box, frame) -> bool:
+    """Whether display box ``box`` lies inside ``frame`` (the axes)."""
+    return (frame.x0 <= box.x0 and box.x1 <= frame.x1
+            and frame.y0 <= box.y0 and box.y1 <= frame.y1)
 
 
 def _renderer(ax):

@@ -2,7 +2,7 @@
 
 Each function takes a :class:`~logistics.runner.RunResult` and a file path and writes
 one PNG (Agg backend, fixed size and dpi, no timestamp in the metadata, so reruns are
-byte-identical).
+byte-identical; map.png is cropped to what is drawn, so its size follows the map's shape).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pandas as pd  # noqa: E402
 from logistics.report.compare_plots import place_label  # noqa: E402
 from logistics.report.daylabels import day_spans, place_labels  # noqa: E402
 
-__all__ = ["plot_map", "plot_advance", "plot_fuel"]
+__all__ = ["plot_map", "map_figure", "plot_advance", "plot_fuel"]
 
 _DPI = 120
 _META = {"Software": None}
@@ -28,8 +28,8 @@ _HALT_COLOURS = {"halted: no fuel": "#d62728", "halted: event": "#9467bd"}
 _KIND_COLOURS = {"truck": "#1f77b4", "air": "#ff7f0e", "depot": "#2ca02c"}
 
 
-def _save(fig, path: Path) -> None:
-    fig.savefig(path, dpi=_DPI, metadata=_META)
+def _save(fig, path: Path, **kwargs) -> None:
+    fig.savefig(path, dpi=_DPI, metadata=_META, **kwargs)
     plt.close(fig)
 
 
@@ -40,13 +40,21 @@ def _title(result) -> str:
 
 def plot_map(result, path: str | Path, *, basemap: bool = True,
              documented: pd.DataFrame | None = None) -> None:
+    """Write :func:`map_figure` as a PNG, cropped to what is drawn (the legend beside the map
+    included)."""
+    _save(map_figure(result, basemap=basemap, documented=documented), Path(path),
+          bbox_inches="tight", pad_inches=0.08)
+
+
+def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None = None):
     """Base map, the planned route, and the position at the end of each day labelled by date.
 
     On the project base map (``logistics.report.basemap``, metric axes) positions are
     projected to ``METRIC_CRS``; without it (``basemap=False`` or unavailable) a plain lon/lat
     plot is drawn. ``documented`` (rows of a documented-advances file for this axis: ``lon``,
     ``lat``, ``place_reached``, ``date``) adds the documented positions, labelled by place and
-    date.
+    date. The legend stands beside the axes, so it covers neither the data nor the edge
+    labels; every label lies inside the map's frame. Returns the figure (its layout final).
     """
     rp, daily = result.route_points, result.headline_daily
     lon, lat = rp["lon"].to_numpy(float), rp["lat"].to_numpy(float)
@@ -58,7 +66,7 @@ def plot_map(result, path: str | Path, *, basemap: bool = True,
     extent = (all_lon.min() - pad, all_lat.min() - pad, all_lon.max() + pad, all_lat.max() + pad)
     fig, ax, tx = (*_base_map(extent), _metric) if basemap else (None, None, None)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(8, 7))
+        fig, ax = plt.subplots(figsize=(8, 7), dpi=_DPI)
         tx = _identity
         ax.set_xlim(extent[0], extent[2])
         ax.set_ylim(extent[1], extent[3])
@@ -67,11 +75,9 @@ def plot_map(result, path: str | Path, *, basemap: bool = True,
         ax.set_xlabel("longitude (deg E)")
         ax.set_ylabel("latitude (deg N)")
     ax.plot(*tx(lon, lat), color="black", lw=1.8, label="planned route", zorder=5)
-    for name, wlon, wlat in result.provenance.get("waypoints", []):
+    waypoints = result.provenance.get("waypoints", [])
+    for _, wlon, wlat in waypoints:
         ax.plot(*tx(wlon, wlat), "s", color="black", ms=5, zorder=6)
-        if tx is _identity:  # the base map labels the places itself
-            ax.annotate(name, tx(wlon, wlat), xytext=(4, -10), textcoords="offset points",
-                        fontsize=7, zorder=7)
     if len(daily):
         colours = [_HALT_COLOURS.get(s, "#1f77b4") for s in daily["status"]]
         ax.scatter(*tx(daily["lon"].to_numpy(float), daily["lat"].to_numpy(float)), c=colours,
@@ -85,14 +91,21 @@ def plot_map(result, path: str | Path, *, basemap: bool = True,
     if hi:
         ax.plot(*tx(hi["lon"], hi["lat"]), "^", color="#8c564b", ms=8, zorder=9,
                 label=f"highest point {hi['elev_m']:.0f} m")
-    ax.legend(loc="lower right", fontsize=7)
+    # beside the axes, top: inside it would cover the route or the graticule's edge labels
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=7)
     ax.set_title(_title(result), fontsize=10, loc="left")
-    fig.tight_layout()
+    if tx is _identity:  # (the base map's layout was fixed before it labelled its places)
+        fig.tight_layout()
+        if waypoints:  # the base map labels the places itself
+            _place_texts(ax, [name for name, *_ in waypoints],
+                         (np.array([w[1] for w in waypoints], float),
+                          np.array([w[2] for w in waypoints], float)),
+                         dict(fontsize=7, ha="left", va="bottom", zorder=7))
     if len(daily):
         _label_days(ax, daily, tx(daily["lon"].to_numpy(float), daily["lat"].to_numpy(float)))
     if len(doc):
         _label_documented(ax, doc, tx)
-    _save(fig, Path(path))
+    return fig
 
 
 def _label_documented(ax, doc: pd.DataFrame, tx) -> None:
@@ -139,9 +152,15 @@ def _label_days(ax, daily: pd.DataFrame, xy) -> None:
                  extra_marks=pts)
 
 
+#: Labels keep this far (points) inside the map's frame, so their white halo stays inside too.
+_FRAME_INSET_PT = 1.5
+_FAR_PT = 1.0e6  # "the rest of the page" for the boxes outside the frame
+
+
 def _place_texts(ax, texts: list[str], xy, style: dict, extra_marks=None) -> None:
-    """Annotate ``texts`` at data points ``xy``, each where it overlaps no other text, the
-    legend or a single-point mark (``daylabels.place_labels``), or not at all."""
+    """Annotate ``texts`` at data points ``xy``, each where it lies inside the map's frame and
+    overlaps no other text, the legend or a single-point mark (``daylabels.place_labels``), or
+    not at all; a point outside the frame gets no label."""
     import matplotlib.patheffects as pe
 
     if not texts:
@@ -151,7 +170,15 @@ def _place_texts(ax, texts: list[str], xy, style: dict, extra_marks=None) -> Non
     ax.apply_aspect()
     to_pt = 72.0 / fig.dpi
     pts = ax.transData.transform(np.column_stack(xy)) * to_pt
-    obstacles = [_box_pt(t.get_window_extent(renderer), to_pt) for t in ax.texts]
+    x0, y0, x1, y1 = _box_pt(ax.get_window_extent(renderer), to_pt)
+    keep = np.flatnonzero((x0 < pts[:, 0]) & (pts[:, 0] < x1) & (y0 < pts[:, 1]) & (pts[:, 1] < y1))
+    # the page outside the (inset) frame is taken: a label that would run past the edge moves
+    # to another side of its point, or is left out
+    x0, y0 = x0 + _FRAME_INSET_PT, y0 + _FRAME_INSET_PT
+    x1, y1 = x1 - _FRAME_INSET_PT, y1 - _FRAME_INSET_PT
+    obstacles = [(-_FAR_PT, -_FAR_PT, x0, _FAR_PT), (x1, -_FAR_PT, _FAR_PT, _FAR_PT),
+                 (-_FAR_PT, -_FAR_PT, _FAR_PT, y0), (-_FAR_PT, y1, _FAR_PT, _FAR_PT)]
+    obstacles += [_box_pt(t.get_window_extent(renderer), to_pt) for t in ax.texts]
     if ax.get_legend() is not None:
         obstacles.append(_box_pt(ax.get_legend().get_window_extent(renderer), to_pt))
     marks = [pts] + ([extra_marks] if extra_marks is not None else [])
@@ -161,13 +188,15 @@ def _place_texts(ax, texts: list[str], xy, style: dict, extra_marks=None) -> Non
                   for x, y in np.concatenate(marks)]
     halo = [pe.withStroke(linewidth=2.0, foreground="white", alpha=0.85)]
     style = dict(textcoords="offset points", path_effects=halo, **style)
+    texts, pts = [texts[i] for i in keep], pts[keep]  # a point outside the frame: no label
+    xs, ys = np.asarray(xy[0], float)[keep], np.asarray(xy[1], float)[keep]
     sizes = []
-    for text, x, y in zip(texts, xy[0], xy[1]):  # measure each text once
+    for text, x, y in zip(texts, xs, ys):  # measure each text once
         probe = ax.annotate(text, (x, y), xytext=(0, 0), **style)
         box = _box_pt(probe.get_window_extent(renderer), to_pt)
         probe.remove()
         sizes.append((box[2] - box[0], box[3] - box[1]))
-    for text, x, y, off in zip(texts, xy[0], xy[1], place_labels(list(pts), sizes, obstacles)):
+    for text, x, y, off in zip(texts, xs, ys, place_labels(list(pts), sizes, obstacles)):
         if off is not None:
             ax.annotate(text, (x, y), xytext=off, **style)
 
@@ -186,21 +215,39 @@ def _metric(lon, lat):
     return to_metric(lon, lat)
 
 
-def _base_map(extent):
-    """``(fig, ax)`` of the project base map of ``extent`` (lon/lat box), metric axes.
+#: The page of the base-map figure and the box (left, bottom, width, height; inches) its map
+#: fits in, keeping its shape: room below for the credits, above for the title, and right for
+#: the legend. The saved PNG is cropped to what is drawn.
+_MAP_PAGE_IN = (12.0, 9.5)
+_MAP_BOX_IN = (0.1, 0.45, 9.6, 8.75)
 
-    The relief is drawn about 500 cells across (rounded to 500 m, 1-5 km): enough for a map
-    of a whole axis, and several times faster than the base map's finer default.
+
+def _base_map(extent):
+    """``(fig, ax)`` of the project base map of ``extent`` (lon/lat box), metric axes, without
+    its layer key (the run's legend takes its place beside the map).
+
+    The figure's layout is fixed before the base map is drawn, because the base map places its
+    labels by their size on the page. The relief is drawn about 500 cells across (rounded to
+    500 m, 1-5 km): enough for a map of a whole axis, and several times faster than the base
+    map's finer default.
     """
-    from logistics.report.basemap import base_map
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     from logistics.geodesy import great_circle_km
+    from logistics.report.basemap import base_map
 
     w, s, e, n = extent
     mid_lon, mid_lat = 0.5 * (w + e), 0.5 * (s + n)
     span_km = max(great_circle_km(w, mid_lat, e, mid_lat), great_circle_km(mid_lon, s, mid_lon, n))
     relief_m = float(np.clip(round(span_km * 1000.0 / 500.0 / 500.0) * 500.0, 1000.0, 5000.0))
-    return base_map(extent, title="", resolution_m=relief_m)
+    fig = Figure(figsize=_MAP_PAGE_IN, dpi=_DPI)
+    FigureCanvasAgg(fig)
+    page_w, page_h = _MAP_PAGE_IN
+    left, bottom, width, height = _MAP_BOX_IN
+    ax = fig.add_axes((left / page_w, bottom / page_h, width / page_w, height / page_h))
+    ax.set_anchor("NW")  # the map's top left corner stays put: the legend stands by its top
+    return base_map(extent, ax=ax, title="", resolution_m=relief_m, legend=False)
 
 
 def plot_advance(result, path: str | Path) -> None:
