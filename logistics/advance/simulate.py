@@ -642,7 +642,8 @@ class _Loop:
                 self.army_day["consumed"] += got
                 used = float(np.interp(s_new, fp.km, p.time_s)) - t_here
                 budget -= max(used, 0.0)
-                st.day["moving"] += max(used, 0.0) / rate
+                if e is lead:  # the day's hours are the head's (stranded vehicles: dry_classes)
+                    st.day["moving"] += max(used, 0.0) / rate
                 e.s = s_new
                 moved = True
                 status = "moving"
@@ -665,13 +666,15 @@ class _Loop:
                     p = self.prof(e, fp, season)
                     continue
                 # the whole element is dry, or a remainder below the dry threshold limits it
-                st.day["no_fuel"] += budget / rate
+                if e is self.lead(fid):
+                    st.day["no_fuel"] += budget / rate
                 return "halted: no fuel"
             break
         if not moved and self.dry_classes(e, fp)[e.present].all() and fp.refill_l > 0 \
                 and e.present[np.array(fp.fuel_types) != "none"].any() \
                 and not (e.present & (np.array(fp.fuel_types) == "none")).any():
-            st.day["no_fuel"] += window
+            if e is self.lead(fid):
+                st.day["no_fuel"] += window
             return "halted: no fuel"
         return status
 
