@@ -76,7 +76,7 @@ class LineProgress:
             tenth = min(10, (10 * self.n) // self.total)
             if tenth > self._tenth and self.n < self.total:
                 self._tenth = tenth
-                self._write(f"{self._count()} {self.unit}s ({10 * tenth} %)")
+                self._write(f"{self._count()} {self.unit}s ({100 * self.n // self.total} %)")
         elif time.perf_counter() - self._last_line >= self.interval_s:
             self._write(f"{self._count()} {self.unit}s")
 

@@ -128,3 +128,18 @@ def test_a_failed_step_is_not_reported_done():
             bar.step("legs")
             raise RuntimeError("no route")
     assert log.getvalue() == "progress: route [1/2] legs\n"
+
+
+def test_the_percentage_is_the_count_not_the_tenth_it_crossed():
+    """'1/6 runs (10 %)' read as wrong to a new user: the line says the share done."""
+    import io
+
+    from logistics.progress import LineProgress
+
+    buf = io.StringIO()
+    bar = LineProgress(6, "runs", unit="run", file=buf)
+    for _ in range(5):
+        bar.update()
+    lines = [ln for ln in buf.getvalue().splitlines() if "%" in ln]
+    assert any("1/6 runs (16 %)" in ln for ln in lines), lines
+    assert any("4/6 runs (66 %)" in ln for ln in lines), lines
