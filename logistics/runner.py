@@ -266,7 +266,8 @@ def summarize(plan: ArmyPlan, sim: ArmySim, routes: pd.DataFrame, head: str) -> 
     for fp in plan.formations:
         t = sim.tracks[sim.tracks["formation_id"] == fp.id].reset_index(drop=True)
         d = sim.daily[sim.daily["formation_id"] == fp.id]
-        per.append(_one_summary(plan, fp, t, d, routes[routes["formation_id"] == fp.id]))
+        per.append(_one_summary(plan, fp, t, d, routes[routes["formation_id"] == fp.id],
+                                _objectives_of(sim.reached, fp.id)))
     out = dict(next(p for p in per if p["formation_id"] == head))
     out["formations"] = per
     firsts = [p for p in per if p["first_dry"]]
@@ -275,8 +276,16 @@ def summarize(plan: ArmyPlan, sim: ArmySim, routes: pd.DataFrame, head: str) -> 
     return out
 
 
+def _objectives_of(reached: pd.DataFrame, fid: str) -> pd.DataFrame:
+    """The objectives a formation reached (time, cum_km), in order."""
+    if reached is None or reached.empty or "kind" not in reached:
+        return pd.DataFrame(columns=["time", "cum_km"])
+    r = reached[(reached["formation_id"] == fid) & (reached["kind"] == "objective")]
+    return r[["time", "cum_km"]].reset_index(drop=True)
+
+
 def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
-                 route: pd.DataFrame) -> dict:
+                 route: pd.DataFrame, objectives: pd.DataFrame | None = None) -> dict:
     total_km = float(daily["cum_km"].iloc[-1]) if len(daily) else 0.0
     moving_days = int((daily["km_day"] > 0.05).sum()) if len(daily) else 0
     out: dict = {
@@ -291,7 +300,11 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
     }
     arrived = track[track["status"] == "arrived"]
     if len(arrived):
-        out["arrived"] = {"time": arrived["time"].iloc[0], "cum_km": total_km}
+        when = arrived["time"].iloc[0]  # the end of the hour step it arrived in
+        last = objectives.iloc[-1] if objectives is not None and len(objectives) else None
+        if last is not None and float(last["cum_km"]) >= fp.route_km - 0.5:
+            when = min(when, pd.Timestamp(last["time"]))  # the hour it reached its last objective
+        out["arrived"] = {"time": when, "cum_km": total_km}
     dry = track[track["status"] == "halted: no fuel"]
     if len(dry):
         row = dry.iloc[0]
