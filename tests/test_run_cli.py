@@ -50,6 +50,10 @@ def test_run_one_config_writes_every_file_and_prints_the_summary(tmp_path, capsy
                     "## Assumptions", "## Sources"):
         assert section in report
     assert "PLIEV" in report  # the cited six refills
+    # the stops table reads in time order (a new user found it by formation, times jumping)
+    block = report.split("Stops reached:")[1].split("\n\n")[1]
+    times = [ln.split("|")[1].strip() for ln in block.splitlines()[2:] if ln.startswith("|")]
+    assert len(times) > 2 and times == sorted(times)
 
 
 def test_run_a_folder_runs_each_yaml_into_its_axis_folder(tmp_path, capsys):

@@ -164,8 +164,9 @@ def run_report(result) -> str:
         lines += ["The army's fuel ledger (litres):", "",
                   _table(result.army_daily[[c for c in cols if c in result.army_daily]]), ""]
     if len(result.reached):
-        lines += ["Stops reached:", "", _table(result.reached.assign(
-            time=result.reached["time"].map(_fmt_time))), ""]
+        stops = result.reached.sort_values("time", kind="stable")  # in time order
+        lines += ["Stops reached:", "", _table(stops.assign(
+            time=stops["time"].map(_fmt_time))), ""]
     if len(result.deliveries):
         d = result.deliveries.groupby(["kind", "source"], as_index=False)[
             ["litres", "truck_fuel_l"]].sum()
