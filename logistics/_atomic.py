@@ -40,6 +40,7 @@ from logistics.errors import LogisticsError, OutputError
 
 __all__ = [
     "MARKER",
+    "remove_tree",
     "MIN_FREE_BYTES",
     "check_writable",
     "atomic_path",
@@ -497,7 +498,7 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = True) -> Itera
             raise _os_error(exc, final, "write the outputs into") from None
     finally:
         if tmp.exists() or tmp.is_symlink():
-            shutil.rmtree(tmp, ignore_errors=True)
+            remove_tree(tmp)
 
 
 @contextlib.contextmanager
@@ -547,3 +548,23 @@ def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iter
     finally:
         if tmp.exists() or tmp.is_symlink():
             tmp.unlink()
+
+
+def remove_tree(folder: str | os.PathLike[str], tries: int = 30, pause_s: float = 0.1) -> None:
+    """Remove ``folder``, again while a late writer still puts a file in it.
+
+    A dask task cancelled too late to stop may write its tile while the tree is being removed;
+    the final rmdir then fails (not empty) and, with errors ignored, the folder stayed behind.
+    Once the folder is gone a late write fails (no such directory) instead of leaving debris.
+    """
+    import time
+
+    folder = Path(folder)
+    if folder.is_symlink():  # rmtree refuses a link; the link is ours, not what it points to
+        folder.unlink(missing_ok=True)
+        return
+    for _ in range(tries):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            return
+        time.sleep(pause_s)

@@ -268,3 +268,34 @@ def test_a_read_only_folder_is_one_output_error(tmp_path):
     finally:
         ro.chmod(0o755)
 
+
+
+def test_a_late_writer_during_removal_leaves_no_folder(tmp_path, monkeypatch):
+    """A cancelled dask task still writing its tile while the scratch folder is removed: the
+    first rmtree's final rmdir meets the new file; remove_tree tries again until it is gone."""
+    folder = tmp_path / ".logistics-scratch-x"
+    folder.mkdir()
+    (folder / "a.npy").write_bytes(b"1")
+    real, calls = _atomic.shutil.rmtree, []
+
+    def rmtree_with_a_late_write(path, ignore_errors=False):
+        calls.append(path)
+        real(path, ignore_errors=ignore_errors)
+        if len(calls) == 1:  # the late writer: the folder is back with a tile in it
+            Path(path).mkdir()
+            (Path(path) / "b.npy").write_bytes(b"2")
+
+    monkeypatch.setattr(_atomic.shutil, "rmtree", rmtree_with_a_late_write)
+    _atomic.remove_tree(folder, pause_s=0.0)
+    assert list(tmp_path.iterdir()) == []
+    assert len(calls) == 2
+
+
+def test_removing_a_link_removes_the_link_not_its_target(tmp_path):
+    target = tmp_path / "target"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    link = tmp_path / "link"
+    link.symlink_to(target)
+    _atomic.remove_tree(link)
+    assert not link.is_symlink() and (target / "keep.txt").read_text() == "mine"

@@ -72,7 +72,7 @@ class WorkerLostError(RuntimeError):
     """
 
 
-__all__ = ["get_client", "worker_memory_bytes", "gather_or_drain", "describe", "Watch",
+__all__ = ["get_client", "worker_memory_bytes", "gather_or_drain", "drain", "describe", "Watch",
            "ClusterLostError", "DeferredCtrlC", "WorkerLostError"]
 
 
@@ -277,11 +277,33 @@ def gather_or_drain(client: Any, futures: list, *, timeout_s: float = 600.0,
                     todo.discard(future)
         return client.gather(futures)
     except BaseException:
-        busy = {k for keys in client.processing().values() for k in keys}
-        running = [f for f in futures if f.key in busy]
-        client.cancel([f for f in futures if f.key not in busy])
-        wait(running, timeout=timeout_s)
+        drain(client, futures, timeout_s)
         raise
+
+
+def drain(client: Any, futures: list, timeout_s: float = 600.0) -> None:
+    """Cancel ``futures`` not running and wait for those running, until none is processing.
+
+    The scheduler may hand a task to a worker between our look at what runs and the cancel
+    reaching it, so the look is repeated after each wait (bounded by ``timeout_s``).
+    """
+    import time
+
+    from distributed import wait
+
+    deadline = time.monotonic() + timeout_s
+    keys = {f.key for f in futures}
+    while True:
+        busy = {k for keys_ in client.processing().values() for k in keys_} & keys
+        client.cancel([f for f in futures if f.key not in busy])
+        if not busy or time.monotonic() >= deadline:
+            return
+        running = [f for f in futures if f.key in busy]
+        with contextlib.suppress(TimeoutError):
+            wait(running, timeout=max(0.1, deadline - time.monotonic()))
+        keys -= {f.key for f in running if f.done()}
+        if not keys:
+            return
 
 
 def describe(client: Any) -> str:

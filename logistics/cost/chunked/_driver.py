@@ -93,15 +93,13 @@ class ClientRunner:
 
     def abort(self) -> None:
         """Stop queued jobs and wait for running ones, so none writes after the store is gone."""
-        from distributed import wait
+        from logistics.cost.cluster import drain
 
         if self.watch.scheduler_lost():
             self._futures.clear()  # nothing to ask: the jobs die with their scheduler
             return
         with contextlib.suppress(Exception):
-            busy = {k for keys in self._client.processing().values() for k in keys}
-            self._client.cancel([f for f in self._futures if f.key not in busy])
-            wait([f for f in self._futures if f.key in busy], timeout=600)
+            drain(self._client, list(self._futures), timeout_s=600.0)
         self._futures.clear()
         self._names.clear()
 

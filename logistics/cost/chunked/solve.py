@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from logistics import settings
-from logistics._atomic import atomic_dir
+from logistics._atomic import atomic_dir, remove_tree
 from logistics.cost.chunked._checks import (
     as_cells, as_tile, check_memory, checked_sources, fields_of, pick_cells,
 )
@@ -49,7 +49,7 @@ def _output_folder(out: str | os.PathLike[str] | None) -> Iterator[tuple[Path, P
     try:
         yield tmp, tmp
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove_tree(tmp)
         raise
 
 
@@ -161,7 +161,8 @@ def _scratch(parent: str | os.PathLike[str]) -> Iterator[Path]:
     try:
         yield folder
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        remove_tree(folder)
+
 
 
 def _window_source(fields: dict[str, Any], grid: TileGrid, folder: Path, client: Any,
