@@ -36,7 +36,8 @@ def test_map_draws_and_labels_documented_positions(tmp_path, monkeypatch):
         scenario=SimpleNamespace(axis_id="X", name="test"),
         route_points=pd.DataFrame({"cum_km": km, "lon": 120 + km / 78.0, "lat": 45.0,
                                    "elev_m": 500.0}),
-        daily=daily, headline_daily=daily, provenance={"waypoints": []}, summary={})
+        daily=daily, headline_daily=daily, provenance={"waypoints": []}, summary={},
+        track=pd.DataFrame(columns=["time", "cum_km", "lon", "lat", "status"]))
     doc = pd.DataFrame({"lon": [120.5, 120.5, 121.2], "lat": [45.1, 45.1, 45.3],
                         "place_reached": ["approaches to Town (x)", "Town (taken)", "Village, east"],
                         "date": pd.to_datetime(["1945-08-09", "1945-08-10", "1945-08-11"])})

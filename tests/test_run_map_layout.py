@@ -27,20 +27,48 @@ _EDGE_LABEL = re.compile(r"^-?\d+(\.\d+)?°[EN]$")
 _LONG = "approaches to a town with a long name"  # a documented place, labelled at length
 
 
-def _result() -> SimpleNamespace:
-    """A run heading east-north-east across the synthetic layers (121-123 E, 45-46.5 N): with
-    the map's 0.6 deg pad the map spans the layers' load box."""
-    km = np.linspace(0.0, 60.0, 13)
-    lon, lat = 121.65 + 0.7 * km / 60.0, 45.65 + 0.2 * km / 60.0
-    daily = pd.DataFrame({"date": pd.date_range("1945-08-09", periods=4),
+def _formation(fid: str, lon0: float, lat0: float, dlon: float, dlat: float, km_per_day: float,
+               statuses):
+    """One formation of the synthetic army: a straight route of ``3 * km_per_day`` km from
+    (lon0, lat0) moving (dlon, dlat) degrees, set off at the end of 9 Aug (its first day-end
+    row, at its start), then moving every hour; its end-of-day rows with ``statuses``."""
+    km = np.linspace(0.0, 3 * km_per_day, 13)
+    lon, lat = lon0 + dlon * km / km[-1], lat0 + dlat * km / km[-1]
+    route = pd.DataFrame({"formation_id": fid, "cum_km": km, "lon": lon, "lat": lat,
+                          "elev_m": 500.0})
+    hours = np.arange(1, 97)
+    cum = np.maximum(hours - 24, 0) * km_per_day / 24.0
+    track = pd.DataFrame({"time": pd.Timestamp("1945-08-09") + pd.to_timedelta(hours, "h"),
+                          "formation_id": fid, "cum_km": cum, "lon": np.interp(cum, km, lon),
+                          "lat": np.interp(cum, km, lat),
+                          "status": np.where(hours <= 24, "not started", "moving")})
+    daily = pd.DataFrame({"date": pd.date_range("1945-08-09", periods=4), "formation_id": fid,
                           "lon": lon[[0, 4, 8, 12]], "lat": lat[[0, 4, 8, 12]],
-                          "status": ["moving", "moving", "moving", "halted: no fuel"]})
+                          "cum_km": km[[0, 4, 8, 12]], "status": statuses})
+    return route, track, daily
+
+
+def _result() -> SimpleNamespace:
+    """A run of two formations across the synthetic layers (121-123 E, 45-46.5 N): the headline
+    heading east-north-east (with the map's 0.6 deg pad the map spans the layers' load box), a
+    second one north of it on a shorter line east, both from a departure line at 121.65 E."""
+    parts = [_formation("syn-a", 121.65, 45.65, 0.7, 0.2, 20.0,
+                        ["moving", "moving", "moving", "halted: no fuel"]),
+             _formation("syn-b", 121.65, 45.75, 0.4, 0.05, 11.0, ["moving"] * 4)]
+    routes, tracks, daily = (pd.concat(p, ignore_index=True) for p in zip(*parts))
+    head = daily["formation_id"] == "syn-a"
     return SimpleNamespace(
         scenario=SimpleNamespace(axis_id="SYN-1", name="synthetic army"),
-        route_points=pd.DataFrame({"cum_km": km, "lon": lon, "lat": lat, "elev_m": 500.0}),
-        daily=daily, headline_daily=daily,
+        formations=pd.DataFrame({"formation_id": ["syn-a", "syn-b"], "name": ["A", "B"],
+                                 "kind": "corps"}),
+        routes=routes, tracks=tracks, daily=daily, headline="syn-a",
+        departure_line=((121.65, 45.5), (121.65, 46.0)),
+        route_points=routes[routes["formation_id"] == "syn-a"].drop(columns="formation_id"),
+        track=tracks[tracks["formation_id"] == "syn-a"].drop(columns="formation_id"),
+        headline_daily=daily[head].reset_index(drop=True),
+        deliveries=pd.DataFrame(), reached=pd.DataFrame(columns=["kind", "name", "cum_km"]),
         provenance={"waypoints": [("Startville", 121.65, 45.65), ("Endburg", 122.35, 45.85)]},
-        summary={"highest": {"lon": 122.0, "lat": 45.75, "elev_m": 812.0}})
+        summary={"highest": {"lon": 122.0, "lat": 45.75, "elev_m": 812.0, "cum_km": 30.0}})
 
 
 def _documented() -> pd.DataFrame:
@@ -186,3 +214,21 @@ def test_a_run_label_moves_inside_the_frame_and_a_point_outside_gets_none():
         assert _inside(t.get_window_extent(renderer), frame), t.get_text()
     # the long label was turned to the left of its point (which is 0.2 of 10 from the edge)
     assert drawn[texts[1]].get_window_extent(renderer).x1 < ax.transData.transform((9.8, 9.9))[0]
+
+
+@pytest.mark.parametrize("basemap", [True, False], ids=["base map", "plain lon/lat"])
+def test_only_the_headline_days_are_labelled_and_every_formation_is_in_the_legend(
+        synthetic, saved, tmp_path, basemap):
+    fig = saved(basemap, tmp_path / "map.png")
+    ax = fig.axes[0]
+    res = _result()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[:2] == ["syn-a (headline)", "syn-b"]
+    day = re.compile(r"^\d\d(-\d\d)? Aug$")
+    labels = [t for t in ax.texts if day.match(t.get_text())]
+    assert labels  # (the check below is not vacuous)
+    tx = rp._metric if basemap else rp._identity
+    heads = np.column_stack(tx(res.headline_daily["lon"].to_numpy(float),
+                               res.headline_daily["lat"].to_numpy(float)))
+    for t in labels:  # each anchored at one of the headline's end-of-day points
+        assert np.isclose(heads, np.asarray(t.xy, float)).all(axis=1).any(), t.get_text()

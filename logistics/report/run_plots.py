@@ -1,4 +1,5 @@
-"""Plots of a run: map.png (route and daily positions), advance.png (km vs date), fuel.png.
+"""Plots of a run: map.png (every formation's route and daily positions), advance.png (every
+formation's depth beyond the departure line vs date), fuel.png.
 
 Each function takes a :class:`~logistics.runner.RunResult` and a file path and writes
 one PNG (Agg backend, fixed size and dpi, no timestamp in the metadata, so reruns are
@@ -7,6 +8,7 @@ byte-identical; map.png is cropped to what is drawn, so its size follows the map
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -19,13 +21,48 @@ import pandas as pd  # noqa: E402
 
 from logistics.report.compare_plots import place_label  # noqa: E402
 from logistics.report.daylabels import day_spans, place_labels  # noqa: E402
+from logistics.report.run_layers import formation_views  # noqa: E402
 
-__all__ = ["plot_map", "map_figure", "plot_advance", "plot_fuel"]
+__all__ = ["plot_map", "map_figure", "plot_advance", "advance_figure", "plot_fuel"]
 
 _DPI = 120
 _META = {"Software": None}
-_HALT_COLOURS = {"halted: no fuel": "#d62728", "halted: event": "#9467bd"}
+_NO_FUEL = "halted: no fuel"
+_HALT_COLOURS = {_NO_FUEL: "#d62728", "halted: event": "#9467bd"}
 _KIND_COLOURS = {"truck": "#1f77b4", "air": "#ff7f0e", "depot": "#2ca02c"}
+#: Line widths (points) of a formation's route or track: the headline's stands out.
+_LW_HEADLINE, _LW_OTHER = 2.4, 1.1
+
+
+@dataclass(frozen=True)
+class _Formation:
+    """One formation as the run plots draw it: its id, colour (matplotlib's ``C0``, ``C1``, ...
+    in the scenario's formation order: the colours of fuel.png, and of map.html's tab10 palette),
+    whether it is the headline, and its planned ``route`` (``cum_km, lon, lat``), ``daily`` and
+    hourly ``track`` rows."""
+
+    formation_id: str
+    colour: str
+    headline: bool
+    route: pd.DataFrame
+    daily: pd.DataFrame
+    track: pd.DataFrame
+
+
+def _formations(result) -> list[_Formation]:
+    """Every formation of ``result`` in the scenario's order (``formations`` table), read through
+    the run layers' one per-formation view (``run_layers.formation_views``, which map.html
+    draws too); the headline is ``result.headline``, else the first."""
+    v = formation_views(result)
+    ids = list(dict.fromkeys(v["formations"]["formation_id"]))
+    head = getattr(result, "headline", "") or (ids[0] if ids else "")
+    return [_Formation(fid, f"C{i % 10}", fid == head,
+                       _rows(v["routes"], fid), _rows(v["daily"], fid), _rows(v["tracks"], fid))
+            for i, fid in enumerate(ids)]
+
+
+def _rows(frame: pd.DataFrame, fid: str) -> pd.DataFrame:
+    return frame[frame["formation_id"] == fid].reset_index(drop=True)
 
 
 def _save(fig, path: Path, **kwargs) -> None:
@@ -47,22 +84,33 @@ def plot_map(result, path: str | Path, *, basemap: bool = True,
 
 
 def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None = None):
-    """Base map, the planned route, and the position at the end of each day labelled by date.
+    """Base map, every formation's planned route and its position at the end of each day.
 
-    On the project base map (``logistics.report.basemap``, metric axes) positions are
-    projected to ``METRIC_CRS``; without it (``basemap=False`` or unavailable) a plain lon/lat
-    plot is drawn. ``documented`` (rows of a documented-advances file for this axis: ``lon``,
-    ``lat``, ``place_reached``, ``date``) adds the documented positions, labelled by place and
-    date. The legend stands beside the axes, so it covers neither the data nor the edge
-    labels; every label lies inside the map's frame. Returns the figure (its layout final).
+    One colour per formation (thin route, small dots at its end-of-day positions, a ring where
+    it stood halted for lack of fuel), in the scenario's formation order; the headline
+    formation's route is drawn thicker and only its days are labelled by date (labels for
+    every formation would bury the map). On the project base map (``logistics.report.basemap``,
+    metric axes) positions are projected to ``METRIC_CRS``; without it (``basemap=False`` or
+    unavailable) a plain lon/lat plot is drawn. ``documented`` (rows of a documented-advances
+    file for this axis: ``lon``, ``lat``, ``place_reached``, ``date``) adds the documented
+    positions, labelled by place and date. The legend (an entry per formation) stands beside
+    the axes, so it covers neither the data nor the edge labels; every label lies inside the
+    map's frame. Returns the figure (its layout final).
     """
-    rp, daily = result.route_points, result.headline_daily
-    lon, lat = rp["lon"].to_numpy(float), rp["lat"].to_numpy(float)
+    import matplotlib.patheffects as pe
+    from matplotlib.lines import Line2D
+
+    forms = _formations(result)
+    head = next((f for f in forms if f.headline), None)
     doc = (documented.dropna(subset=["lon", "lat"]) if documented is not None
            else pd.DataFrame(columns=["lon", "lat", "place_reached", "date"]))
     pad = 0.6
-    all_lon = np.concatenate([lon, doc["lon"].to_numpy(float)])
-    all_lat = np.concatenate([lat, doc["lat"].to_numpy(float)])
+    all_lon = np.concatenate([f.route["lon"].to_numpy(float) for f in forms]
+                             + [f.daily["lon"].to_numpy(float) for f in forms]
+                             + [doc["lon"].to_numpy(float)])
+    all_lat = np.concatenate([f.route["lat"].to_numpy(float) for f in forms]
+                             + [f.daily["lat"].to_numpy(float) for f in forms]
+                             + [doc["lat"].to_numpy(float)])
     extent = (all_lon.min() - pad, all_lat.min() - pad, all_lon.max() + pad, all_lat.max() + pad)
     fig, ax, tx = (*_base_map(extent), _metric) if basemap else (None, None, None)
     if ax is None:
@@ -70,29 +118,53 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
         tx = _identity
         ax.set_xlim(extent[0], extent[2])
         ax.set_ylim(extent[1], extent[3])
-        ax.set_aspect(1.0 / np.cos(np.deg2rad(np.mean(lat))))
+        ax.set_aspect(1.0 / np.cos(np.deg2rad(np.mean(all_lat))))
         ax.grid(alpha=0.3)
         ax.set_xlabel("longitude (deg E)")
         ax.set_ylabel("latitude (deg N)")
-    ax.plot(*tx(lon, lat), color="black", lw=1.8, label="planned route", zorder=5)
+    for f in forms:  # the headline's route on top of the others; a white casing under each
+        lw = _LW_HEADLINE if f.headline else _LW_OTHER  # keeps it readable on rivers and marsh
+        ax.plot(*tx(f.route["lon"].to_numpy(float), f.route["lat"].to_numpy(float)),
+                color=f.colour, lw=lw, zorder=5.5 if f.headline else 5,
+                path_effects=[pe.Stroke(linewidth=lw + 1.6, foreground="white", alpha=0.8),
+                              pe.Normal()],
+                label=f"{f.formation_id} (headline)" if f.headline else f.formation_id)
     waypoints = result.provenance.get("waypoints", [])
     for _, wlon, wlat in waypoints:
         ax.plot(*tx(wlon, wlat), "s", color="black", ms=5, zorder=6)
-    if len(daily):
-        colours = [_HALT_COLOURS.get(s, "#1f77b4") for s in daily["status"]]
-        ax.scatter(*tx(daily["lon"].to_numpy(float), daily["lat"].to_numpy(float)), c=colours,
-                   s=24, zorder=8, edgecolor="white", linewidth=0.5,
-                   label="end of day (red: halted, no fuel)")
+    days_xy = {f.formation_id: tx(f.daily["lon"].to_numpy(float), f.daily["lat"].to_numpy(float))
+               for f in forms}
+    extras = []  # legend entries of the marks (proxies: one entry however many formations)
+    for f in (f for f in forms if len(f.daily)):
+        ax.scatter(*days_xy[f.formation_id], color=f.colour, s=22 if f.headline else 14,
+                   zorder=8.5 if f.headline else 8, edgecolor="white", linewidth=0.5)
+    if any(len(f.daily) for f in forms):
+        extras.append(Line2D([], [], marker="o", ls="", color="0.45", mec="white", ms=5,
+                             label="end of day (the formation's colour)"))
+    dry = [(f, (f.daily["status"] == _NO_FUEL).to_numpy()) for f in forms if len(f.daily)]
+    if any(m.any() for _, m in dry):
+        x = np.concatenate([np.asarray(days_xy[f.formation_id][0], float)[m] for f, m in dry])
+        y = np.concatenate([np.asarray(days_xy[f.formation_id][1], float)[m] for f, m in dry])
+        ax.scatter(x, y, s=70, facecolors="none", edgecolors=_HALT_COLOURS[_NO_FUEL],
+                   linewidths=1.4, zorder=9)
+        extras.append(Line2D([], [], marker="o", ls="", mfc="none", ms=8, mew=1.4,
+                             mec=_HALT_COLOURS[_NO_FUEL], label="end of day, halted: no fuel"))
     if len(doc):
         dx, dy = tx(doc["lon"].to_numpy(float), doc["lat"].to_numpy(float))
         ax.plot(dx, dy, "D", color="#ff7f0e", mec="black", ms=6, ls="", zorder=10,
                 label="documented position (configs/history)")
     hi = result.summary.get("highest")
     if hi:
+        whose = " (headline's route)" if len(forms) > 1 else ""
         ax.plot(*tx(hi["lon"], hi["lat"]), "^", color="#8c564b", ms=8, zorder=9,
-                label=f"highest point {hi['elev_m']:.0f} m")
+                label=f"highest point {hi['elev_m']:.0f} m{whose}")
     # beside the axes, top: inside it would cover the route or the graticule's edge labels
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, fontsize=7)
+    handles, labels = ax.get_legend_handles_labels()
+    n = len(forms)
+    ax.legend(handles[:n] + extras + handles[n:], labels[:n] + [e.get_label() for e in extras]
+              + labels[n:], loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
+              fontsize=7, title="planned routes (thick: headline)", title_fontsize=7,
+              alignment="left")
     ax.set_title(_title(result), fontsize=10, loc="left")
     if tx is _identity:  # (the base map's layout was fixed before it labelled its places)
         fig.tight_layout()
@@ -101,8 +173,8 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
                          (np.array([w[1] for w in waypoints], float),
                           np.array([w[2] for w in waypoints], float)),
                          dict(fontsize=7, ha="left", va="bottom", zorder=7))
-    if len(daily):
-        _label_days(ax, daily, tx(daily["lon"].to_numpy(float), daily["lat"].to_numpy(float)))
+    if head is not None and len(head.daily):
+        _label_days(ax, head.daily, days_xy[head.formation_id])
     if len(doc):
         _label_documented(ax, doc, tx)
     return fig
@@ -159,9 +231,11 @@ _FAR_PT = 1.0e6  # "the rest of the page" for the boxes outside the frame
 
 def _place_texts(ax, texts: list[str], xy, style: dict, extra_marks=None) -> None:
     """Annotate ``texts`` at data points ``xy``, each where it lies inside the map's frame and
-    overlaps no other text, the legend or a single-point mark (``daylabels.place_labels``), or
-    not at all; a point outside the frame gets no label."""
+    overlaps no other text, the legend, a single-point mark or a scattered dot (every
+    formation's end-of-day dots; ``daylabels.place_labels``), or not at all; a point outside
+    the frame gets no label."""
     import matplotlib.patheffects as pe
+    from matplotlib.collections import PathCollection
 
     if not texts:
         return
@@ -184,6 +258,9 @@ def _place_texts(ax, texts: list[str], xy, style: dict, extra_marks=None) -> Non
     marks = [pts] + ([extra_marks] if extra_marks is not None else [])
     marks += [ax.transData.transform(np.column_stack(ln.get_data())) * to_pt
               for ln in ax.lines if len(ln.get_xdata()) == 1]
+    marks += [ax.transData.transform(np.asarray(c.get_offsets(), float)) * to_pt
+              for c in ax.collections if isinstance(c, PathCollection)
+              and c.get_offset_transform() == ax.transData and len(c.get_offsets())]
     obstacles += [(x - _DOT_HALF_PT, y - _DOT_HALF_PT, x + _DOT_HALF_PT, y + _DOT_HALF_PT)
                   for x, y in np.concatenate(marks)]
     halo = [pe.withStroke(linewidth=2.0, foreground="white", alpha=0.85)]
@@ -251,56 +328,109 @@ def _base_map(extent):
 
 
 def plot_advance(result, path: str | Path) -> None:
-    """Km along the route against time (hourly track, daily points, halts, objectives), with the
-    route's elevation profile beside it on the same km axis (where the range is crossed)."""
-    track, daily = result.track, result.headline_daily
+    """Write :func:`advance_figure` as a PNG."""
+    _save(advance_figure(result), Path(path))
+
+
+def advance_figure(result):
+    """Every formation's depth beyond the army's departure line against time, with the headline
+    formation's route profile beside it.
+
+    Depth is km along the formation's own route less the km where that route crosses the
+    departure line (``history.depth.crossing_km``, the depth the comparison scores): negative
+    while a formation is still behind the line. One line per formation (hourly track, its
+    colour as on map.png; the headline's thicker, with its end-of-day points and objectives),
+    its hours halted for lack of fuel marked. The elevation profile beside it is the headline's
+    route on the same depth axis (where the range is crossed). Returns the figure.
+    """
+    from logistics.history.depth import crossing_km
+
+    forms = _formations(result)
+    line = tuple(getattr(result, "departure_line", ()) or ())
     fig, (ax, prof) = plt.subplots(1, 2, figsize=(10, 5.5), sharey=True,
                                    gridspec_kw={"width_ratios": [4, 1]})
-    t = pd.to_datetime(track["time"])
-    ax.plot(t, track["cum_km"], color="#1f77b4", lw=1.4, label="head of the column (hourly)")
-    for status, colour in _HALT_COLOURS.items():
-        m = track["status"] == status
-        if m.any():
-            ax.scatter(t[m], track["cum_km"][m], s=6, color=colour, label=status, zorder=4)
-    if len(daily):
-        ends = pd.to_datetime(daily["date"]) + pd.Timedelta(days=1)
-        ax.plot(ends, daily["cum_km"], "o", color="black", ms=4, label="end of day")
+    halted: set[str] = set()
+    head, head_cross = None, 0.0
+    for f in forms:
+        cross = crossing_km(f.route, line)
+        t, depth = pd.to_datetime(f.track["time"]), f.track["cum_km"].to_numpy(float) - cross
+        ax.plot(t, depth, color=f.colour, lw=_LW_HEADLINE if f.headline else _LW_OTHER,
+                zorder=3 if f.headline else 2,
+                label=f"{f.formation_id} (headline)" if f.headline else f.formation_id)
+        for status, colour in _HALT_COLOURS.items():  # a band behind the line: its colour
+            m = (f.track["status"] == status).to_numpy()  # stays readable over it
+            if m.any():
+                ax.scatter(t[m], depth[m], s=40, color=colour, alpha=0.35, lw=0, zorder=1.5,
+                           label=None if status in halted else f"{status} (hours)")
+                halted.add(status)
+        if f.headline:
+            head, head_cross = f, cross
+    if head is not None and len(head.daily):
+        ends = pd.to_datetime(head.daily["date"]) + pd.Timedelta(days=1)
+        ax.plot(ends, head.daily["cum_km"].to_numpy(float) - head_cross, "o", color="black",
+                ms=3.5, zorder=5, label=f"end of day ({head.formation_id})")
+    times = [pd.to_datetime(f.track["time"]) for f in forms if len(f.track)]
+    t0 = min((t.min() for t in times), default=None)
+    if line:
+        ax.axhline(0.0, color="black", lw=0.8, zorder=1)
+        if times:
+            ax.annotate("departure line", (max(t.max() for t in times), 0.0), xytext=(-2, 2),
+                        textcoords="offset points", ha="right", fontsize=7)
     for name, km in _objective_kms(result):
         for a in (ax, prof):
-            a.axhline(km, color="grey", lw=0.6, ls=":")
-        ax.annotate(name, (t.iloc[0], km), xytext=(2, 2), textcoords="offset points",
-                    fontsize=7, color="grey")
+            a.axhline(km - head_cross, color="grey", lw=0.6, ls=":")
+        if t0 is not None:
+            ax.annotate(name, (t0, km - head_cross), xytext=(2, 2), textcoords="offset points",
+                        fontsize=7, color="grey")
     rp = result.route_points
-    prof.fill_betweenx(rp["cum_km"], 0, rp["elev_m"], color="#c8b89a", lw=0)
-    prof.plot(rp["elev_m"], rp["cum_km"], color="#6b5a3a", lw=0.8)
+    km = rp["cum_km"].to_numpy(float) - head_cross
+    prof.fill_betweenx(km, 0, rp["elev_m"], color="#c8b89a", lw=0)
+    prof.plot(rp["elev_m"], km, color="#6b5a3a", lw=0.8)
     hi = result.summary.get("highest")
     if hi:
         for a in (ax, prof):
-            a.axhline(hi["cum_km"], color="#8c564b", lw=0.8, ls="--")
-        prof.annotate(f"{hi['elev_m']:.0f} m", (hi["elev_m"], hi["cum_km"]), xytext=(-30, 3),
-                      textcoords="offset points", fontsize=7, color="#8c564b")
-    ax.set_ylabel("km along the planned route")
+            a.axhline(hi["cum_km"] - head_cross, color="#8c564b", lw=0.8, ls="--")
+        prof.annotate(f"{hi['elev_m']:.0f} m", (hi["elev_m"], hi["cum_km"] - head_cross),
+                      xytext=(-30, -2), textcoords="offset points", va="top", fontsize=7,
+                      color="#8c564b")  # below its line: at the route's end it stays inside
+    ax.set_ylabel("km beyond the departure line (each along its own route)" if line
+                  else "km along each formation's route (no departure line)")
     ax.set_xlabel("date (local clock)")
+    if times:  # whole days only: a short run's half-day ticks would print each date twice
+        days = (max(t.max() for t in times) - t0) / pd.Timedelta(days=1)
+        ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, round(days / 9))))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=7)
-    # the plot follows one formation: say which (every formation's track: tracks.csv, map.html)
-    ax.set_title(f"{_title(result)}: headline formation {result.headline}", fontsize=10,
-                 loc="left")
-    prof.set_xlabel("elevation (m)")
+    # below the plot: inside, a legend of several formations would cover their lines
+    keys = (["thick: headline"] if len(forms) > 1 else []) + (
+        ["dotted: its objectives"] if _objective_kms(result) else [])
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.12), borderaxespad=0.0, fontsize=7,
+              ncol=4, title="formations" + (f" ({'; '.join(keys)})" if keys else ""),
+              title_fontsize=7, alignment="left")
+    what = "depth beyond the departure line" if line else "km along the route"
+    whose = f"all {len(forms)} formations" if len(forms) > 1 else "its one formation"
+    ax.set_title(f"{_title(result)}\n{what}, {whose}"  # (two lines: an army's name is long)
+                 + (f" (thick: headline {head.formation_id})" if head and len(forms) > 1 else ""),
+                 fontsize=10, loc="left")
+    prof.set_xlabel("elevation (m) on the\nheadline's route" if len(forms) > 1
+                    else "elevation (m)")
     prof.set_xlim(left=0)
     prof.grid(alpha=0.3)
     fig.tight_layout()
-    _save(fig, Path(path))
+    return fig
 
 
 def _objective_kms(result) -> list[tuple[str, float]]:
-    """(name, km) of every objective on the route, reached or not."""
+    """(name, km along its route) of every objective on the headline's route, reached or not
+    (without the plan: those it reached)."""
     plan = getattr(result, "plan", None)
     if plan is not None:
         return [(name, km) for km, name in plan.formation(result.headline).objectives]
     reached = result.reached
-    return [(r.name, r.cum_km) for r in reached[reached["kind"] == "objective"].itertuples()]
+    mine = reached["kind"] == "objective"
+    if "formation_id" in reached and getattr(result, "headline", ""):
+        mine &= reached["formation_id"] == result.headline
+    return [(r.name, r.cum_km) for r in reached[mine].itertuples()]
 
 
 def plot_fuel(result, path: str | Path) -> None:
@@ -309,12 +439,13 @@ def plot_fuel(result, path: str | Path) -> None:
     daily, deliveries = result.daily, result.deliveries
     fig, (ax, ax2) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True,
                                   gridspec_kw={"height_ratios": [3, 1.3]})
+    colours = {f.formation_id: f.colour for f in _formations(result)}  # as on map.png
     for fid, d in daily.groupby("formation_id", sort=False):
         values = d["refills_on_hand"].to_numpy(float)
         if np.isfinite(values).any():
             ends = pd.to_datetime(d["date"]) + pd.Timedelta(days=1)
             lw = 2.2 if fid == result.headline else 1.2
-            ax.plot(ends, values, marker="o", ms=3, lw=lw, label=fid)
+            ax.plot(ends, values, marker="o", ms=3, lw=lw, label=fid, color=colours.get(fid))
     # a refill is one set of its tanks: external tanks hold more (above 1)
     ax.set_ylabel("fuel in its tanks (refills)")
     ax.grid(alpha=0.3)
