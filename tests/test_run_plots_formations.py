@@ -134,3 +134,13 @@ def test_advance_without_a_departure_line_draws_km_along_each_route(toy_army, tm
     fb = _lines(ax)["fb"]
     assert fb.get_ydata()[0] == pytest.approx(0.0)
     assert "km along" in ax.get_ylabel()
+
+
+def test_every_status_the_advance_plot_marks_is_one_the_simulation_writes():
+    # a band for a status no run writes never shows; the fights at fortified regions ('assault')
+    # would be missing from the plot
+    from logistics.advance.simulate import STATUSES
+    from logistics.report import run_plots
+
+    assert set(run_plots._HALT_COLOURS) <= set(STATUSES)
+    assert "assault" in run_plots._HALT_COLOURS

@@ -28,7 +28,9 @@ __all__ = ["plot_map", "map_figure", "plot_advance", "advance_figure", "plot_fue
 _DPI = 120
 _META = {"Software": None}
 _NO_FUEL = "halted: no fuel"
-_HALT_COLOURS = {_NO_FUEL: "#d62728", "halted: event": "#9467bd"}
+#: Hours drawn as a band behind a formation's line on advance.png (statuses of
+#: ``logistics.advance.simulate.STATUSES``): out of fuel, and fighting at a fortified region.
+_HALT_COLOURS = {_NO_FUEL: "#d62728", "assault": "#9467bd"}
 _KIND_COLOURS = {"truck": "#1f77b4", "air": "#ff7f0e", "depot": "#2ca02c"}
 #: Line widths (points) of a formation's route or track: the headline's stands out.
 _LW_HEADLINE, _LW_OTHER = 2.4, 1.1
