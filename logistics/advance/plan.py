@@ -421,6 +421,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     the step loop, so no output is written.
     """
     from logistics.advance.lanes import share_objective_areas
+    from logistics.advance.ferry_sites import (brigade_ships, ferry_barrier, flotilla_points,
+                                               open_ferry_water)
     from logistics.advance.routes import RouteCache, barrier_cells, plan_route
     from logistics.army.fortified import load_fortified
     from logistics.army.norms import load_norms
@@ -452,6 +454,21 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     waypoints: dict[str, tuple] = {}
     objective_km: dict[str, tuple] = {}
     by_id = {u.id: u for u in units}
+    ferried = {fid: b.id for b in army.flotilla for fid in b.ferries_for}
+    # a flotilla ferries where it is (advance/ferry_sites.py): its water opens there, and its
+    # formations cross a major river nowhere else
+    ferry_points = {b.id: flotilla_points(b, brigade_ships(b, norms),
+                                          river_path=opt.river_planner is not None, notes=notes)
+                    for b in army.flotilla if b.ferries_for}
+    # ... and at each ferried formation's own start: the crossing the sources name for it
+    own_sites = {u.id: [(u.start_lon, u.start_lat)] for u in units if u.id in ferried}
+    if ferry_points:
+        sites = [p for pts in ferry_points.values() for p in pts]
+        sites += [p for pts in own_sites.values() for p in pts]
+        terrain, n_open = open_ferry_water(terrain, sites)
+        if n_open:
+            notes.append(f"{n_open} water cells within the flotilla's reach are crossed by its "
+                         "ferries (advance/ferry_sites.py)")
     # parents before children (a formed child starts from its parent's route)
     order = sorted(units, key=lambda u: _depth(u, by_id))
     for u in order:
@@ -472,9 +489,15 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                              "(fortified-regions.yaml rule.bypass.no_way_round)")
         bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(r.id for r in keep)
         start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
+        ferry_bar = (ferry_barrier(terrain, ferry_points[ferried[u.id]] + own_sites[u.id])
+                     if u.id in ferried else None)
 
-        def route(bar, key, u=u, vehicle=vehicle, who=who, start=start):
-            """(segments, waypoints, objective km, notes) of ``u``'s route round ``bar``."""
+        def route(bar, key, u=u, vehicle=vehicle, who=who, start=start, ferry_bar=ferry_bar):
+            """(segments, waypoints, objective km, notes) of ``u``'s route round ``bar`` (and,
+            ferried, across a major river only at its start's crossing)."""
+            if ferry_bar is not None:
+                bar = ferry_bar if bar is None else (bar | ferry_bar)
+                key = f"{key}|ferry:{ferried[u.id]}@{u.start_lon:.4f},{u.start_lat:.4f}"
             if u.formed_when and u.parent in segs:
                 pseg = segs[u.parent]
                 fkm = _formed_km(pseg, u.formed_when, taiga_km)
@@ -482,6 +505,13 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                 i = min(i, len(pseg) - 1)
                 fstart = (f"{u.id} formed", float(pseg["lon"].iloc[i]),
                           float(pseg["lat"].iloc[i]), 10.0)
+                cell = (int(pseg["row"].iloc[i]), int(pseg["col"].iloc[i]))
+                if bar is not None and bar[cell]:
+                    # it is formed on its parent's route: that cell is open to it (moved off
+                    # it, its route would not join its parent's)
+                    bar = bar.copy()
+                    bar[cell] = False
+                    key = f"{key}|formed:{cell[0]},{cell[1]}"
                 own = plan_route(terrain, vehicle, first, fstart, u.objectives, models=models,
                                  stencil=army.routing.stencil, engine=opt.engine,
                                  barriers=bar, barrier_key=key, cache=cache, who=who)
@@ -524,7 +554,6 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                       for p in army.departure.line)
     plans = []
     brigades = {b.id: b for b in army.flotilla}
-    ferried = {fid: b.id for b in army.flotilla for fid in b.ferries_for}
     for u in units:
         if u.movement == "rail" and opt.rail is None:
             raise ConfigError(f"{src}: formations ({u.id}).movement: rail, but the army has no "
@@ -801,11 +830,9 @@ def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None
             notes.append(f"{u.id}: carried by {u.carried_by}, but no river planner is available "
                          "in this build; it stays at its start")
             return None
-        ships = {}
-        if b.ships is not None:
-            ships = {s.ship_class: int(s.count.value) for s in b.ships}
-        elif b.standard in norms.standards:
-            ships = dict(norms.standards[b.standard].ships)
+        from logistics.advance.ferry_sites import brigade_ships
+
+        ships = brigade_ships(b, norms)
         way = [(float(b.start.location().lon), float(b.start.location().lat))]
         way += [(float(p.location().lon), float(p.location().lat)) for p in b.route]
         tt = opt.river_planner(way, depart_h=u.start_h, men=u.men, ships=ships)

@@ -1,0 +1,135 @@
+"""Where a flotilla ferries the formations it serves: the only places they cross a major river.
+
+A flotilla ferries a formation where the flotilla is: at the crossing the sources name for the
+formation (its start: the 2nd Red Banner Army's three crossings at Blagoveshchensk,
+Konstantinovka and Poyarkovo, one brigade for all three), at the brigade's start, and along the
+river path it steams through its route's ports. Two rules follow, both for the formations a
+brigade ``ferries_for``:
+
+* **open water at the ferry sites** (:func:`open_ferry_water`): a wide river is a water polygon
+  on the grid (the lower Amur and the Sungari are, for hundreds of km), which no land vehicle
+  enters; within :data:`FERRY_SITE_KM` of where the flotilla is, its water cells become a major
+  river crossing on the ground of the nearest bank (the flotilla ferries across them; the
+  crossing is priced as every major river's, and the simulation adds the ferrying time);
+* **no crossing elsewhere** (:func:`ferry_barrier`): a major river's cells farther than that
+  from the flotilla are a barrier to them.
+
+Without them the 15th Army's least-time route drove 150 km up the Soviet bank of the Amur to
+where the river narrows to a line on the 1 km grid, and the flotilla "ferried" it at a place it
+never goes. Plain arrays in and out; the plan (:mod:`logistics.advance.plan`) applies them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import xarray as xr
+
+__all__ = ["FERRY_SITE_KM", "brigade_ships", "flotilla_points", "ferry_barrier",
+           "open_ferry_water"]
+
+#: Km from where its flotilla is within which a ferried formation may cross a major river.
+#: **Assumed**: 20 km is the 10 km a start may be moved to passable ground plus the river's
+#: width and its islands on a 1 km grid (the crossing sectors the sources name:
+#: Blagoveshchensk, Konstantinovka, Poyarkovo, Leninskoye-Tongjiang, the 5th Corps' Ussuri
+#: crossing; configs/2fef-*.yaml).
+FERRY_SITE_KM: float = 20.0
+
+
+def brigade_ships(b, norms) -> dict[str, int]:
+    """{ship class: count} of a flotilla brigade: its own list, else its standard's."""
+    if b.ships is not None:
+        return {s.ship_class: int(s.count.value) for s in b.ships}
+    if b.standard in norms.standards:
+        return dict(norms.standards[b.standard].ships)
+    return {}
+
+
+def flotilla_points(brigade, ships: dict[str, int], *, river_path: bool = True,
+                    notes: list[str] | None = None) -> list[tuple[float, float]]:
+    """(lon, lat) points where ``brigade`` is: its start and, when it has a route (and
+    ``river_path``), its river path through the route's ports every ~1 km
+    (:func:`logistics.network.plan_river_move`)."""
+    from shapely import LineString, segmentize
+
+    way = [(float(brigade.start.location().lon), float(brigade.start.location().lat))]
+    way += [(float(p.location().lon), float(p.location().lat)) for p in brigade.route]
+    points = list(way)
+    if len(way) < 2 or not river_path:
+        return points
+    from logistics.network import plan_river_move
+    from logistics.terrain import to_lonlat, to_metric
+
+    for a, b in zip(way[:-1], way[1:]):
+        move = plan_river_move(a, b, ships=ships, men=1, depart_h=0.0)
+        if not move.ok or move.geometry is None:
+            if notes is not None:
+                notes.append(f"{brigade.id}: no river path from {a} to {b} ({move.reason}); "
+                             "the formations it ferries cross major rivers only near its ports")
+            continue
+        lon, lat = np.asarray(move.geometry.coords, dtype=np.float64).T
+        x, y = to_metric(lon, lat)
+        dense = np.asarray(segmentize(LineString(np.column_stack([x, y])), 1000.0).coords)
+        lon, lat = to_lonlat(dense[:, 0], dense[:, 1])
+        points += list(zip(np.asarray(lon, float).tolist(), np.asarray(lat, float).tolist()))
+    return points
+
+
+def _distance_m(terrain: xr.Dataset, points: Sequence[tuple[float, float]]) -> np.ndarray:
+    """Metres from each cell to the nearest cell holding one of ``points`` (inf: none inside)."""
+    from scipy.ndimage import distance_transform_edt
+
+    from logistics.terrain import cell_of, to_metric
+
+    ny, nx = terrain.sizes["y"], terrain.sizes["x"]
+    near = np.zeros((ny, nx), dtype=bool)
+    for lon, lat in points:
+        x, y = to_metric(float(lon), float(lat))
+        r, c = cell_of(terrain, float(x), float(y))
+        if 0 <= r < ny and 0 <= c < nx:
+            near[r, c] = True
+    if not near.any():
+        return np.full((ny, nx), np.inf)
+    xs = np.asarray(terrain["x"].values, dtype=np.float64)
+    ys = np.asarray(terrain["y"].values, dtype=np.float64)
+    cell = (abs(float(ys[1] - ys[0])) if ny > 1 else 1000.0,
+            abs(float(xs[1] - xs[0])) if nx > 1 else 1000.0)
+    return distance_transform_edt(~near, sampling=cell)
+
+
+def ferry_barrier(terrain: xr.Dataset, points: Sequence[tuple[float, float]],
+                  radius_km: float = FERRY_SITE_KM) -> np.ndarray:
+    """Bool grid: major-river cells farther than ``radius_km`` from every one of ``points``
+    (:func:`flotilla_points`), where the formations the brigade ferries cannot cross."""
+    from logistics.terrain.classes import RiverClass
+
+    major = np.asarray(terrain["river_class"].values) == int(RiverClass.MAJOR)
+    return major & (_distance_m(terrain, points) > radius_km * 1000.0)
+
+
+def open_ferry_water(terrain: xr.Dataset, points: Sequence[tuple[float, float]],
+                     radius_km: float = FERRY_SITE_KM) -> tuple[xr.Dataset, int]:
+    """``(terrain, n)``: a copy of ``terrain`` whose water cells within ``radius_km`` of
+    ``points`` are a major river crossing on the ground of the nearest land cell (``n`` cells
+    changed; the input unchanged, and returned as is when ``n`` is 0)."""
+    from scipy.ndimage import distance_transform_edt
+
+    from logistics.terrain.classes import RiverClass, TerrainClass
+
+    tc = np.asarray(terrain["terrain_class"].values)
+    water = tc == int(TerrainClass.WATER)
+    land = (tc != int(TerrainClass.WATER)) & (tc != int(TerrainClass.NODATA))
+    opened = water & (_distance_m(terrain, points) <= radius_km * 1000.0)
+    n = int(opened.sum())
+    if n == 0 or not land.any():
+        return terrain, 0
+    _, (ri, ci) = distance_transform_edt(~land, return_indices=True)
+    new_tc = tc.copy()
+    new_tc[opened] = tc[ri[opened], ci[opened]]
+    rc = np.asarray(terrain["river_class"].values).copy()
+    rc[opened] = int(RiverClass.MAJOR)
+    out = terrain.copy()
+    out["terrain_class"] = terrain["terrain_class"].copy(data=new_tc.astype(tc.dtype))
+    out["river_class"] = terrain["river_class"].copy(data=rc.astype(terrain["river_class"].dtype))
+    return out, n
