@@ -423,6 +423,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     from logistics.advance.lanes import share_objective_areas
     from logistics.advance.ferry_sites import (brigade_ships, ferry_barrier, flotilla_points,
                                                open_ferry_water)
+    from logistics.advance.frontier import home_barrier, home_sides
     from logistics.advance.routes import RouteCache, barrier_cells, plan_route
     from logistics.army.fortified import load_fortified
     from logistics.army.norms import load_norms
@@ -462,6 +463,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                     for b in army.flotilla if b.ferries_for}
     # ... and at each ferried formation's own start: the crossing the sources name for it
     own_sites = {u.id: [(u.start_lon, u.start_lat)] for u in units if u.id in ferried}
+    sides = home_sides(terrain)
     if ferry_points:
         sites = [p for pts in ferry_points.values() for p in pts]
         sites += [p for pts in own_sites.values() for p in pts]
@@ -489,15 +491,29 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                              "(fortified-regions.yaml rule.bypass.no_way_round)")
         bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(r.id for r in keep)
         start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
-        ferry_bar = (ferry_barrier(terrain, ferry_points[ferried[u.id]] + own_sites[u.id])
-                     if u.id in ferried else None)
+        # the rules of where its route may go: across a major river only where its flotilla
+        # ferries it (advance/ferry_sites.py), and not along the home side of the frontier
+        # beyond the way to its own sector (advance/frontier.py)
+        rules = [b for b in (
+            ferry_barrier(terrain, ferry_points[ferried[u.id]] + own_sites[u.id])
+            if u.id in ferried else None,
+            home_barrier(terrain, sides, u.start_lon, u.start_lat)) if b is not None]
+        ruled = np.logical_or.reduce(rules) if rules else None
+        rules_key = f"rules:{u.id in ferried}@{u.start_lon:.4f},{u.start_lat:.4f}"
 
-        def route(bar, key, u=u, vehicle=vehicle, who=who, start=start, ferry_bar=ferry_bar):
-            """(segments, waypoints, objective km, notes) of ``u``'s route round ``bar`` (and,
-            ferried, across a major river only at its start's crossing)."""
-            if ferry_bar is not None:
-                bar = ferry_bar if bar is None else (bar | ferry_bar)
-                key = f"{key}|ferry:{ferried[u.id]}@{u.start_lon:.4f},{u.start_lat:.4f}"
+        def route(bar, key, u=u, vehicle=vehicle, who=who, start=start, ruled=ruled):
+            """(segments, waypoints, objective km, notes) of ``u``'s route round ``bar`` and
+            the ``ruled`` cells; the free route, with a note, if none is left under them."""
+            if ruled is not None:
+                try:
+                    return _route(bar | ruled if bar is not None else ruled,
+                                  f"{key}|{rules_key}", u, vehicle, who, start)
+                except (NoRouteError, ConfigError) as exc:
+                    notes.append(f"{u.id}: no route keeps to its own sector and ferry sites "
+                                 f"({exc}); it takes the free route")
+            return _route(bar, key, u, vehicle, who, start)
+
+        def _route(bar, key, u, vehicle, who, start):
             if u.formed_when and u.parent in segs:
                 pseg = segs[u.parent]
                 fkm = _formed_km(pseg, u.formed_when, taiga_km)
