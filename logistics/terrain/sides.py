@@ -37,23 +37,25 @@ NEITHER, SOVIET, JAPANESE = 0, 1, 2
 
 
 @lru_cache(maxsize=2)
-def _sides(bbox: tuple[float, float, float, float], cell: float) -> tuple[np.ndarray, object]:
-    """(uint8 side grid, its affine transform) over ``bbox`` in lon/lat."""
-    import geopandas as gpd
+def _sides(bbox: tuple[float, float, float, float], cell: float,
+           stamp: tuple = ()) -> tuple[np.ndarray, object]:
+    """(uint8 side grid, its affine transform) over ``bbox`` in lon/lat (``stamp``: the layers'
+    paths and times, so a changed file is read again)."""
     from rasterio.features import rasterize
     from rasterio.transform import from_origin
     from scipy.ndimage import label
 
-    from logistics.terrain.dem import raster_path
+    from logistics.terrain.dem import raster_path, read_layer, reading
 
     w, s, e, n = bbox
     shape = (int(np.ceil((n - s) / cell)), int(np.ceil((e - w) / cell)))
     transform = from_origin(w, n, cell, cell)
     lines = []
     for name in ("borders.gpkg", "coast.gpkg"):
-        gdf = gpd.read_file(raster_path(name))
-        gdf = gdf.to_crs("EPSG:4326") if gdf.crs is not None else gdf
-        lines += [g for g in gdf.geometry if g is not None and not g.is_empty]
+        path = raster_path(name)
+        with reading(path):
+            gdf = read_layer(name).to_crs("EPSG:4326")
+            lines += [g for g in gdf.geometry if g is not None and not g.is_empty]
     wall = rasterize(((g, 1) for g in lines), out_shape=shape, transform=transform,
                      all_touched=True, dtype="uint8").astype(bool)
     parts, _ = label(~wall, structure=np.ones((3, 3), dtype=bool))
@@ -75,10 +77,11 @@ def _sea_parts(parts: np.ndarray, bbox, cell: float, transform) -> set[int]:
     import rasterio
     from rasterio.warp import Resampling, reproject
 
-    from logistics.terrain.dem import raster_path
+    from logistics.terrain.dem import raster_path, reading
 
     land = np.zeros(parts.shape, dtype=np.uint8)
-    with rasterio.open(raster_path("landmask_30s.tif")) as src:
+    path = raster_path("landmask_30s.tif")
+    with reading(path), rasterio.open(path) as src:
         reproject(rasterio.band(src, 1), land, dst_transform=transform, dst_crs="EPSG:4326",
                   resampling=Resampling.nearest)
     n = np.bincount(parts.ravel())
@@ -88,8 +91,13 @@ def _sea_parts(parts: np.ndarray, bbox, cell: float, transform) -> set[int]:
 
 
 def sides_grid() -> tuple[np.ndarray, object]:
-    """The theatre's side grid (``NEITHER``/``SOVIET``/``JAPANESE``, uint8) and its transform."""
-    return _sides(tuple(float(v) for v in settings.THEATRE_BBOX), SIDE_CELL_DEG)
+    """The theatre's side grid (``NEITHER``/``SOVIET``/``JAPANESE``, uint8) and its transform
+    (drawn again when the layers' folder or files change)."""
+    from logistics.terrain.dem import raster_path
+
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in
+                  (raster_path(n) for n in ("borders.gpkg", "coast.gpkg", "landmask_30s.tif")))
+    return _sides(tuple(float(v) for v in settings.THEATRE_BBOX), SIDE_CELL_DEG, stamp)
 
 
 def side_of(lon, lat) -> np.ndarray:
