@@ -154,6 +154,7 @@ def run_scenario(
     terrain=None,
     engine: str = "auto",
     planners: Mapping[str, object] | None = None,
+    own_sector: bool = True,
 ) -> RunResult:
     """Run one army on the shipped terrain and return its :class:`RunResult`.
 
@@ -163,9 +164,12 @@ def run_scenario(
     no detachments: a sensitivity run). ``cost_surface=True`` also computes the accumulated-time
     raster of the headline formation's pace vehicle for ``cost.tif``. ``terrain`` (a terrain
     Dataset) replaces the shipped rasters (tests, custom grids). ``engine`` (``"auto"``,
-    ``"memory"``, ``"chunked"``) picks the solver of every stage that solves. ``planners``
-    gives the means planners of :mod:`logistics.advance.movement` (``river_planner``,
-    ``ferry_time``, ``shuttle_planner``, ``railhead_at``; the shipped ones by default).
+    ``"memory"``, ``"chunked"``) picks the solver of every stage that solves.
+    ``own_sector=False`` leaves out the rule that keeps a formation jumping off from the home
+    side to its own sector (:mod:`logistics.advance.frontier`; a sensitivity run, or a synthetic
+    army on the line). ``planners`` gives the means planners of
+    :mod:`logistics.advance.movement` (``river_planner``, ``ferry_time``, ``shuttle_planner``,
+    ``railhead_at``; the shipped ones by default).
     """
     army = scenario if isinstance(scenario, Army) else load_army(scenario)
     army, scales = apply_army_overrides(army, overrides)
@@ -180,7 +184,7 @@ def run_scenario(
     means.update(planners or {})
     options = PlanOptions(speed_scale=scales["speed_scale"], fuel_scale=scales["fuel_scale"],
                           march_hours_per_day=scales.get("march_hours_per_day"),
-                          fortified=events, engine=engine, **means)
+                          fortified=events, own_sector=own_sector, engine=engine, **means)
     plan, extras = build_army_plan(army, terrain, options=options, models=models)
     sim = simulate_army(plan, seed=seed, rule=extras["fortified"].rule)
     head = army.headline_id

@@ -60,14 +60,21 @@ def test_home_cells_beyond_the_way_to_the_front_plus_the_slack_are_barred(box_te
     t, sides = _grid(box_terrain)
     row, col = 30, 30  # 11 km west of the first Japanese cell
     lon, lat = to_lonlat(float(t["x"].values[col]), float(t["y"].values[row]))
-    bar = home_barrier(t, sides, float(lon), float(lat), slack_km=5.0)
+    bar = home_barrier(t, sides, float(lon), float(lat), slack_km=12.0)
     assert not (bar & (sides != SOVIET)).any()  # only the home side is ever barred
-    # along the start's row: cells within 11 + 5 = 16 km are open, beyond are barred (the
-    # cell at exactly 16 km is left out: a rounding of the projection decides it)
-    assert not bar[row, 30 - 15:31].any()
-    assert bar[row, : 30 - 16].all()
-    # north and south along the frontier: open within 16 km of the start, barred beyond
-    assert not bar[row - 15, 35] and bar[max(row - 25, 0), 35] == (np.hypot(25, 5) > 16)
+    # along the start's row: cells within 11 + 12 = 23 km are open, beyond are barred (the
+    # cell at exactly 23 km is left out: a rounding of the projection decides it)
+    assert not bar[row, 30 - 22:31].any()
+    assert bar[row, : 30 - 23].all()
+    # north along the frontier: open within 23 km of the start, barred beyond
+    assert not bar[row - 20, 35] and bar[row - 25, 35]
+
+
+def test_a_formation_starting_far_behind_the_frontier_is_left_free(box_terrain):
+    t, sides = _grid(box_terrain)
+    lon, lat = to_lonlat(float(t["x"].values[5]), float(t["y"].values[30]))  # 36 km back
+    assert home_barrier(t, sides, float(lon), float(lat), slack_km=20.0) is None
+    assert home_barrier(t, sides, float(lon), float(lat), slack_km=40.0) is not None
 
 
 def test_a_grid_without_the_other_side_has_no_barrier(box_terrain):

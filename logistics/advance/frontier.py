@@ -4,11 +4,15 @@ A formation starts at its army's departure line, in the sector the sources give 
 across the frontier from there. Its least-time route, free to go anywhere, sometimes went the
 other way: the 35th Army's forward detachment drove 250 km round Lake Khanka through the Soviet
 rear to come at Mishan from the south-west, because the marsh in front of its own sector was
-slower for its trucks in the rains. **Rule** (named): a formation's route may use the Soviet-
-Mongolian side of the frontier (:mod:`logistics.terrain.sides`) only within the distance from
-its start to the nearest cell of the Japanese side plus :data:`HOME_SLACK_KM`; farther home
-cells are a barrier to its route search. The plan falls back to the free route, with a note,
-where no route is left under the rule.
+slower for its trucks in the rains. **Rule** (named): a formation that jumps off from the home
+side at the frontier (its start on the Soviet-Mongolian side, within :data:`HOME_SLACK_KM` of
+the Japanese side) may use the Soviet-
+Mongolian side (:mod:`logistics.terrain.sides`) only within that distance plus
+:data:`HOME_SLACK_KM` of its start; farther home cells are a barrier to its route search. A
+formation that starts farther back (in the Mongolian assembly areas), on the line itself (the
+frontier's own cells, about 2 km wide) or beyond it is left free: how it reaches the frontier
+is its route's business. The plan falls back to the free route, with a
+note, where no route is left under the rule.
 """
 
 from __future__ import annotations
@@ -41,8 +45,10 @@ def home_barrier(terrain: xr.Dataset, sides: np.ndarray, lon: float, lat: float,
                  slack_km: float = HOME_SLACK_KM) -> np.ndarray | None:
     """Bool grid: home-side cells a formation starting at (lon, lat) may not enter (farther from
     its start than the nearest Japanese-side cell plus ``slack_km``); None when the grid holds
-    no Japanese side (nothing to attack across)."""
-    from logistics.terrain import to_metric
+    no Japanese side (nothing to attack across), the start is not on the home side, or it lies
+    more than ``slack_km`` from the Japanese side (the formation does not jump off from home at
+    the frontier)."""
+    from logistics.terrain import cell_of, to_metric
     from logistics.terrain.sides import JAPANESE, SOVIET
 
     enemy = sides == JAPANESE
@@ -51,6 +57,12 @@ def home_barrier(terrain: xr.Dataset, sides: np.ndarray, lon: float, lat: float,
     xs = np.asarray(terrain["x"].values, dtype=np.float64)
     ys = np.asarray(terrain["y"].values, dtype=np.float64)
     x0, y0 = to_metric(float(lon), float(lat))
+    r, c = cell_of(terrain, float(x0), float(y0))
+    if not (0 <= r < sides.shape[0] and 0 <= c < sides.shape[1]) or sides[r, c] != SOVIET:
+        return None
     dist_m = np.hypot(xs[None, :] - float(x0), ys[:, None] - float(y0))
-    reach_m = float(dist_m[enemy].min()) + slack_km * 1000.0
+    to_front_m = float(dist_m[enemy].min())
+    if to_front_m > slack_km * 1000.0:
+        return None
+    reach_m = to_front_m + slack_km * 1000.0
     return (sides == SOVIET) & (dist_m > reach_m)

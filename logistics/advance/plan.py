@@ -166,13 +166,15 @@ class ArmyPlan:
 @dataclass(frozen=True)
 class PlanOptions:
     """How to build a plan: global scales, whether the fortified-region rule applies
-    (``fortified``), the solver ``engine``, the norms (None: configs/norms) and the means
-    planners (:mod:`logistics.advance.movement`; None: not available, noted)."""
+    (``fortified``) and the own-sector rule (``own_sector``, :mod:`logistics.advance.frontier`),
+    the solver ``engine``, the norms (None: configs/norms) and the means planners
+    (:mod:`logistics.advance.movement`; None: not available, noted)."""
 
     speed_scale: float = 1.0
     fuel_scale: float = 1.0
     march_hours_per_day: float | None = None
     fortified: bool = True
+    own_sector: bool = True
     engine: str = "auto"
     river_planner: object | None = None
     ferry_time: object | None = None
@@ -463,7 +465,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                     for b in army.flotilla if b.ferries_for}
     # ... and at each ferried formation's own start: the crossing the sources name for it
     own_sites = {u.id: [(u.start_lon, u.start_lat)] for u in units if u.id in ferried}
-    sides = home_sides(terrain)
+    sides = home_sides(terrain) if opt.own_sector else None
     if ferry_points:
         sites = [p for pts in ferry_points.values() for p in pts]
         sites += [p for pts in own_sites.values() for p in pts]
@@ -497,7 +499,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         rules = [b for b in (
             ferry_barrier(terrain, ferry_points[ferried[u.id]] + own_sites[u.id])
             if u.id in ferried else None,
-            home_barrier(terrain, sides, u.start_lon, u.start_lat)) if b is not None]
+            home_barrier(terrain, sides, u.start_lon, u.start_lat) if sides is not None
+            else None) if b is not None]
         ruled = np.logical_or.reduce(rules) if rules else None
         rules_key = f"rules:{u.id in ferried}@{u.start_lon:.4f},{u.start_lat:.4f}"
 
