@@ -144,3 +144,16 @@ def test_every_status_the_advance_plot_marks_is_one_the_simulation_writes():
 
     assert set(run_plots._HALT_COLOURS) <= set(STATUSES)
     assert "assault" in run_plots._HALT_COLOURS
+
+
+def test_advance_names_objectives_as_the_text_outputs_do():
+    # the summary says "Tungliao (Tongliao)": advance.png said "Tongliao" (the file's name)
+    from types import SimpleNamespace
+
+    from logistics.report import run_plots
+
+    plan = SimpleNamespace(formation=lambda fid: SimpleNamespace(
+        objectives=((480.0, "Tongliao"), (705.0, "Shenyang"), (10.0, "depot 7"))))
+    result = SimpleNamespace(plan=plan, headline="fd")
+    names = [n for n, _ in run_plots._objective_kms(result)]
+    assert names == ["Tungliao (Tongliao)", "Mukden (Shenyang)", "depot 7"]

@@ -425,14 +425,17 @@ def advance_figure(result):
 def _objective_kms(result) -> list[tuple[str, float]]:
     """(name, km along its route) of every objective on the headline's route, reached or not
     (without the plan: those it reached)."""
+    from logistics.places import display_name  # the names the text outputs use
+
     plan = getattr(result, "plan", None)
     if plan is not None:
-        return [(name, km) for km, name in plan.formation(result.headline).objectives]
+        return [(display_name(name), km)
+                for km, name in plan.formation(result.headline).objectives]
     reached = result.reached
     mine = reached["kind"] == "objective"
     if "formation_id" in reached and getattr(result, "headline", ""):
         mine &= reached["formation_id"] == result.headline
-    return [(r.name, r.cum_km) for r in reached[mine].itertuples()]
+    return [(display_name(r.name), r.cum_km) for r in reached[mine].itertuples()]
 
 
 def plot_fuel(result, path: str | Path) -> None:
