@@ -225,12 +225,7 @@ def _route_section(ctx: _Context, a: _Point, b: _Point) -> list[Leg]:
         _check_served(ctx, a, mode)
         _check_served(ctx, b, mode)
     if mode in ("any", "cross-country"):
-        pad = max(ctx.params.margin_km, ctx.params.max_access_km + _ACCESS_PAD_KM,
-                  0.15 * math.hypot(a.x - b.x, a.y - b.y) / 1000.0)
-        both = _field(ctx, [a, b], pad)
-        both.cell_a, both.acc_from = _solve(ctx, both, a, reverse=False)
-        both.cell_b, both.acc_to = _solve(ctx, both, b, reverse=True)
-        f_a = f_b = both
+        f_a = f_b = _both_ends(ctx, a, b)
     else:
         pad = ctx.params.max_access_km + _ACCESS_PAD_KM
         f_a, f_b = _field(ctx, [a], pad), _field(ctx, [b], pad)
@@ -243,6 +238,24 @@ def _route_section(ctx: _Context, a: _Point, b: _Point) -> list[Leg]:
     except nx.NetworkXNoPath:
         raise NoRouteError(_no_path_message(ctx, a, b)) from None
     return _legs(ctx, graph, path, a, b, f_a, f_b)
+
+
+def _both_ends(ctx: _Context, a: _Point, b: _Point) -> _Field:
+    """The cross-country field of a section: the window round both ends (``margin_km``, or
+    15 % of the section), solved from ``a`` and to ``b``. When the vehicle has no path inside
+    it (a detour round a marsh it cannot cross, wheels), the window widens (to 60 % of the
+    section, then the whole theatre) until it has one: a detour is a route, not an error. A
+    terrain the caller gave is never widened."""
+    dist_km = math.hypot(a.x - b.x, a.y - b.y) / 1000.0
+    pad = max(ctx.params.margin_km, ctx.params.max_access_km + _ACCESS_PAD_KM, 0.15 * dist_km)
+    pads = [pad] if ctx.terrain is not None else [pad, max(2.0 * pad, 0.6 * dist_km), math.inf]
+    for k in pads:
+        both = _field(ctx, [a, b], k)
+        both.cell_a, both.acc_from = _solve(ctx, both, a, reverse=False)
+        both.cell_b, both.acc_to = _solve(ctx, both, b, reverse=True)
+        if np.isfinite(float(both.acc_from.cost[both.cell_b])):
+            break
+    return both
 
 
 def _check_served(ctx: _Context, p: _Point, mode: str) -> None:
@@ -274,7 +287,10 @@ def _field(ctx: _Context, pts: list[_Point], pad_km: float) -> _Field:
 
 
 def _bbox(pts: list[_Point], pad_km: float) -> tuple[float, float, float, float]:
-    """Lon/lat box round points widened by ``pad_km``, clipped to the theatre."""
+    """Lon/lat box round points widened by ``pad_km``, clipped to the theatre (``inf``: the
+    theatre)."""
+    if math.isinf(pad_km):
+        return tuple(settings.THEATRE_BBOX)
     lons = [p.lon for p in pts]
     lats = [p.lat for p in pts]
     dlon = degrees_for_km(pad_km, max(abs(min(lats)), abs(max(lats))))[0]  # widest: far side
@@ -454,8 +470,13 @@ def _interchanges(g: nx.DiGraph, net: nx.MultiDiGraph, p: NetworkParams) -> None
 
 
 def _no_path_message(ctx: _Context, a: _Point, b: _Point) -> str:
+    where = ("the theatre's terrain" if ctx.terrain is None else "the terrain given")
+    if ctx.mode == "cross-country":
+        return (f"no cross-country route from {a.name} to {b.name} for {ctx.vehicle.name}: "
+                f"{where} has no path it can drive (water, or ground it cannot cross such as "
+                "marsh for wheels, cuts one end off); try --mode any, or a tracked vehicle")
     return (f"no {ctx.mode} route from {a.name} to {b.name} for {ctx.vehicle.name}: the "
-            "network does not connect stations near both ends and the terrain window has no "
+            f"network does not connect stations near both ends and {where} has no "
             "cross-country path" if ctx.mode == "any" else
             f"no {ctx.mode} route from {a.name} to {b.name} for {ctx.vehicle.name}: the "
             f"{ctx.mode} network does not connect the stations near both ends "
