@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from logistics import settings
+from logistics._yaml import load_yaml
 from logistics.errors import ConfigError
 from logistics.history.baseline import load_planned_rates
 from logistics.network.norms import load_means_norms
@@ -56,3 +57,26 @@ def test_a_missing_file_is_one_error_naming_it(rel, tmp_path):
     path = tmp_path / "nowhere" / Path(rel).name
     with pytest.raises(ConfigError, match=re.escape(str(path))):
         READERS[rel](path)
+
+
+def test_the_fast_parser_reads_every_shipped_config_as_the_pure_python_one_does():
+    """libyaml (the fast path) and PyYAML's own parser under the same rules agree on every
+    shipped YAML file, value for value."""
+    from logistics import _yaml
+    from logistics._textfile import read_text
+    from logistics.settings import PROJECT_ROOT
+
+    files = sorted(Path(PROJECT_ROOT, "configs").rglob("*.yaml"))
+    assert len(files) > 20
+    for f in files:
+        text = read_text(f, what="config", max_bytes=_yaml.MAX_BYTES, error=ValueError)
+        assert _yaml._parse(text, str(f), _yaml._FastLoader) == \
+            _yaml._parse(text, str(f), _yaml._Loader), f
+
+
+def test_an_error_is_worded_by_the_pure_python_parser(tmp_path):
+    """libyaml's message drops the offending character; the reader names it (a tab)."""
+    f = tmp_path / "tab.yaml"
+    f.write_text("a:\n\t- 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 2, column 1: .*'\\t'"):
+        load_yaml(f)
