@@ -79,21 +79,30 @@ class RiverMove:
     _speeds: Mapping[str, tuple[float, float]] = field(default_factory=dict, repr=False)
     _embark_h: float = field(default=0.0, repr=False)
 
+    def _wave_breaks(self, wave: int) -> tuple[np.ndarray, np.ndarray]:
+        """(hours, km) where the ships of row ``wave`` of ``waves`` cast off and end each
+        stretch of the river (down or up at their class's speed); between them the km is
+        linear in time."""
+        row = self.waves.iloc[wave]
+        down_kmh, up_kmh = self._speeds[row["ship_class"]]
+        need = [(k1 - k0) / (down_kmh if down else up_kmh) for k0, k1, down in self._legs]
+        t = row["depart_h"] + self._embark_h + np.concatenate([[0.0], np.cumsum(need)])
+        k = np.concatenate([[0.0], [k1 for _, k1, _ in self._legs]])
+        return t, k
+
+    def _wave_positions(self, wave: int, time_h: np.ndarray) -> np.ndarray:
+        """Km of row ``wave``'s men at each of ``time_h``: at the embarkation point until their
+        ships cast off, along the river at their class's speeds, at the landing place after."""
+        t, k = self._wave_breaks(wave)
+        time_h = np.asarray(time_h, dtype=np.float64)
+        return np.where(time_h <= t[0], 0.0,
+                        np.where(time_h >= t[-1], self.km, np.interp(time_h, t, k)))
+
     def wave_km(self, wave: int, time_h: float) -> float:
         """Km along the river of the men of row ``wave`` of ``waves`` at ``time_h``: at the
         embarkation point until their ships cast off, then at each class's speed down or up
         each stretch, at the landing place after arrival."""
-        row = self.waves.iloc[wave]
-        down_kmh, up_kmh = self._speeds[row["ship_class"]]
-        t = time_h - (row["depart_h"] + self._embark_h)
-        if t <= 0:
-            return 0.0
-        for k0, k1, down in self._legs:
-            need = (k1 - k0) / (down_kmh if down else up_kmh)
-            if t < need:
-                return k0 + (k1 - k0) * t / need
-            t -= need
-        return self.km
+        return float(self._wave_positions(wave, np.array([time_h]))[0])
 
     def timetable(self) -> dict:
         """The move as the fields of the step loop's ``advance.movement.Timetable`` (all but
@@ -106,15 +115,11 @@ class RiverMove:
                         fuel_l=None, fuel_type="none", reason=self.reason, stations=(),
                         notes=())
         events = {self.depart_h, self.all_ashore_h}
-        for _, r in self.waves.iterrows():
-            down_kmh, up_kmh = self._speeds[r["ship_class"]]
-            t = r["depart_h"] + self._embark_h
-            events.update((r["depart_h"], t, r["arrive_h"], r["ashore_h"]))
-            for k0, k1, down in self._legs:
-                t += (k1 - k0) / (down_kmh if down else up_kmh)
-                events.add(t)
+        for i, r in enumerate(self.waves.itertuples(index=False)):
+            events.update((r.depart_h, r.arrive_h, r.ashore_h))
+            events.update(self._wave_breaks(i)[0].tolist())
         times = np.array(sorted(e for e in events if self.depart_h <= e <= self.all_ashore_h))
-        pos = np.array([[self.wave_km(i, t) for i in range(len(self.waves))] for t in times])
+        pos = np.column_stack([self._wave_positions(i, times) for i in range(len(self.waves))])
         head, tail = pos.max(axis=1), pos.min(axis=1)
         head = np.maximum.accumulate(head)
         lonlat = np.array([self.lonlat_at_km(k) for k in head])
