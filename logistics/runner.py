@@ -90,7 +90,9 @@ class RunResult:
     per fuel type. ``crossings`` (:data:`CROSSING_COLUMNS`): each river crossing once.
     ``departure_line``: the army's departure line as (lon, lat) pairs. ``terrain_box``: the
     (lon_min, lat_min, lon_max, lat_max) of the terrain the run used (with ``provenance``'s
-    ``resolution_m`` and ``dem``, enough to load the same grid); ``seasons``: (time, season)
+    ``resolution_m`` and ``dem``, enough to load the same grid); ``elevation_m``: that
+    terrain's elevation (m, an ``xarray.DataArray`` on the run's metric grid: the outputs'
+    hillshade); ``seasons``: (time, season)
     from when each season's ground applies; with a formation's ``pace_vehicle`` they rebuild
     its cost model (``logistics.cost.models.CostModels.get``).
 
@@ -132,6 +134,7 @@ class RunResult:
     terrain_box: tuple[float, float, float, float] | None = None
     seasons: tuple[tuple[object, str], ...] = ()
     headline: str = ""
+    elevation_m: object | None = None
 
     @property
     def headline_daily(self) -> pd.DataFrame:
@@ -218,6 +221,7 @@ def run_scenario(
         terrain_box=tuple(float(v) for v in box),
         seasons=tuple((plan.start + timedelta(hours=max(h, 0.0)), s) for h, s in plan.seasons),
         headline=head,
+        elevation_m=terrain["elevation_m"],
     )
 
 

@@ -55,9 +55,12 @@ def _write_geojson(gdf, path: Path) -> None:
 
 def _terrain_elevation(result):
     """Elevation (m) of the run's area on its grid, for the hillshade of the QGIS project and
-    the interactive map: the terrain box the run used, else the route's box padded 0.6 deg."""
+    the interactive map: the run's own (``result.elevation_m``), else the terrain box the run
+    used loaded again, else the route's box padded 0.6 deg."""
     from logistics.terrain import load_terrain
 
+    if getattr(result, "elevation_m", None) is not None:
+        return result.elevation_m
     box = getattr(result, "terrain_box", None)
     if box is None:
         rp = result.route_points
