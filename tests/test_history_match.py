@@ -107,3 +107,21 @@ def test_an_army_without_named_formations_notes_rather_than_complains():
                             "role": "forward_detachment", "aliases": ()}])
     m = match_row("7th Mechanized Corps", "Tuquan", legacy, army_name=ARMY)
     assert m.problem == "" and "cannot be told apart" in m.note and m.rule.startswith("rule 4")
+
+
+def test_every_word_of_an_alias_in_any_order_matches_when_no_whole_alias_does():
+    f = oob()
+    f.loc[len(f)] = {"formation_id": "mpra", "name": "Mongolian People's Revolutionary Army forces",
+                     "kind": "other", "parent": None, "role": "",
+                     "aliases": ("Mongolian People's Army", "MPRA")}
+    m = match_row("Mongolian People's Revolutionary Army cavalry", "Kalgan", f, army_name=ARMY)
+    assert m.candidates == ("mpra",) and m.rule == "rule 2: every word of a name or alias in the text"
+    # words in another order, with filler words the alias has and the text lacks
+    m = match_row("Gds Tank Corps 5th, forward detachment", "x", oob(), army_name=ARMY)
+    assert m.candidates == ("fd-5gtc",)
+    # a whole alias in the text still wins over a looser one of more words
+    assert match_row("the army's main forces", "x", oob(), army_name=ARMY).rule == \
+        "rule 2: name or alias in the text"
+    # one word is not enough, and the army's own name never matches this way
+    assert match_row("Mongolian cavalry", "x", f, army_name=ARMY).rule.startswith("rule 4")
+    assert match_row("Tank Army 6th Guards", "x", oob(), army_name=ARMY).rule.startswith("rule 4")

@@ -13,7 +13,9 @@ order (:data:`RULES`):
    forward detachment *of* a named body; otherwise a forward detachment whose parent is also
    named gives way to its parent ("7th Mechanized Corps" is the corps, not its detachment);
 2. **a name or alias** of a formation contained in the text (the longest wins), except those
-   that are only the army's name;
+   that are only the army's name; failing that, a name or alias of two or more words whose
+   every word stands in the text (as often), in any order ("Mongolian People's Army" in "Mongolian
+   People's Revolutionary Army cavalry"; the most words win);
 3. **a role at army level**: "forward detachment(s)" -> the army's forward detachments;
    "mobile group" («подвижная группа») -> its mobile groups, else its forward detachments and
    tank/mechanised formations; "main forces" («главные силы») -> its main bodies;
@@ -29,6 +31,7 @@ is reported as a problem (row, column, value, why) and scored by the next rule t
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -42,7 +45,8 @@ RULES: str = (
     "«63-я мбр», «мехкорпус») -> the formations with that number and level in their name or "
     "aliases ('forward detachment', «передовой отряд» in the text -> that body's forward "
     "detachment; otherwise the body itself); (2) a formation's name or alias contained in the "
-    "text (longest first; not one that is only the army's name); (3) 'forward detachment(s)', "
+    "text (longest first; not one that is only the army's name), else one of two or more words "
+    "whose every word is in the text, in any order (most words first); (3) 'forward detachment(s)', "
     "'forward units' -> the army's forward detachments; 'mobile group', «подвижная группа» -> "
     "its mobile groups, else its forward detachments and tank/mechanised formations; 'main "
     "forces', «главные силы» -> its main bodies; (4) the army as a whole (its name, its front, "
@@ -85,6 +89,8 @@ _FD = re.compile(r"forward detachment|forward unit|advance guard|vanguard|пер
 _MOBILE = re.compile(r"mobile group|подвижн\w*\s+групп")
 _MAIN = re.compile(r"main forces|main force|main body|главн\w*\s+сил")
 _WHOLE = re.compile(r"\bfront\b|soviet (?:troops|forces)|red army|советск\w* войск")
+#: Words a name's words-in-any-order match does not require ("forward detachment of the ...").
+_FILLER = frozenset({"the", "of", "at", "and", "a", "s", "и"})
 _MOBILE_KINDS = ("tank_corps", "mech_corps", "tank_division", "tank_brigade", "mech_brigade",
                  "motor_rifle_brigade", "mobile_group", "forward_detachment")
 
@@ -198,17 +204,26 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
         else:
             notes.append(f"the run names no numbered formations: the {_say(missing)} "
                          "cannot be told apart")
-    # 2. aliases
+    # 2. aliases: the whole name in the text, else every word of it
     best: list[tuple[int, str]] = []
+    loose: list[tuple[int, str]] = []
+    words = Counter(re.findall(r"[\w-]+", text))
     for i in ids:
         for alias in (by_id[i].get("name") or "", *(by_id[i].get("aliases") or ())):
             a = normalise(alias)
-            if a and re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", text) and not _army_alias(alias, army_refs):
+            if not a or _army_alias(alias, army_refs):
+                continue
+            if re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", text):
                 best.append((len(a), i))
-    if best:
-        top = max(n for n, _ in best)
-        chosen = list(dict.fromkeys(i for n, i in best if n == top))
-        return Match(tuple(chosen), "rule 2: name or alias in the text", "; ".join(problems), "; ".join(notes))
+            need = Counter(w for w in re.findall(r"[\w-]+", a) if w not in _FILLER)
+            if sum(need.values()) >= 2 and not need - words:
+                loose.append((sum(need.values()), i))
+    for found, how in ((best, "name or alias in the text"),
+                       (loose, "every word of a name or alias in the text")):
+        if found:
+            top = max(n for n, _ in found)
+            chosen = list(dict.fromkeys(i for n, i in found if n == top))
+            return Match(tuple(chosen), f"rule 2: {how}", "; ".join(problems), "; ".join(notes))
     # 3. roles at army level
     if wants_fd:
         fds = [i for i in ids if _role(by_id[i]) == "forward_detachment"]
