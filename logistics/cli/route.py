@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--via", action="extend", nargs="+", default=[], metavar="PLACE",
                    help="places to pass through, in order")
     p.add_argument("--out", metavar="DIR", help="write route.geojson, legs.csv and map.png into "
-                                                "this folder (it must not exist yet)")
+                                                "this folder (it must not exist yet or be empty)")
     add_overwrite(p, "a route folder")
     p.add_argument("--resolution-m", type=resolution_m, default=None,
                    help="terrain grid cell size in metres (default 1000, or "

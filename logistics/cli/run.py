@@ -40,7 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=None,
                    help="run folder for one config (default out/<axis_id>); for a folder of "
                         "configs, the parent of the run folders (default out). A run folder "
-                        "must not exist yet, or be an earlier run folder and --overwrite given")
+                        "must not exist yet or be empty, or be an earlier run folder and "
+                        "--overwrite given")
     add_overwrite(p, "run folders")
     p.add_argument("--seed", type=seed, default=0,
                    help="seed of the run's random parts, 0 .. 4294967295 (default 0)")
