@@ -59,6 +59,13 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.network import load_network, load_railways, route_multimodal
     from logistics.progress import progress
 
+    from logistics.places import resolve
+    from logistics.vehicles import load_vehicle
+
+    # a misspelt place or vehicle is said at once, not after the network and terrain are loaded
+    for where in (args.origin, *args.via, args.destination):
+        resolve(where)
+    load_vehicle(args.vehicle)
     if args.out is not None:
         check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
     if args.resolution_m is None:
