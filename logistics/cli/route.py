@@ -23,7 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Fastest route between places for a vehicle, by rail (the 1945 network), road, "
             "cross-country (the cost engine on the real terrain) or any mix. PLACE is a campaign "
             "place name, 1945 or modern (e.g. Hsinking, 'Port Arthur'), or LAT,LON. Times and "
-            "entraining rules: configs/network/network.yaml."
+            "entraining rules: configs/network/network.yaml. The hours are one vehicle's, "
+            "driving without halt or rest off the railway (a formation's column and march day "
+            "are `logistics run`'s)."
         ),
     )
     p.add_argument("--from", dest="origin", required=True, metavar="PLACE", help="start place")
