@@ -214,3 +214,32 @@ def test_compare_with_no_axis_that_has_a_scenario_is_an_error(tmp_path, capsys):
     assert "(NOPE-1) has a scenario config" in err and "nothing to compare" in err
     errors = [ln for ln in err.splitlines() if ln.startswith("logistics compare: error: ")]
     assert len(errors) == 1 and "Traceback" not in err and not out.exists()
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    """`logistics sample Solun | head -5`: the reader has gone before the table is written. A
+    shell's own tools end quietly then (exit 141, SIGPIPE); 'Broken pipe ... check the path,
+    its permissions and the free space' sent the user looking for a disk problem."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the command writes a byte
+    try:
+        res = subprocess.run([sys.executable, "-m", "logistics", "sample", "Solun"],
+                             cwd=tmp_path, stdout=write_end, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, LOGISTICS_PROGRESS="0"), timeout=300)
+    finally:
+        os.close(write_end)
+    assert res.returncode == 128 + signal.SIGPIPE, res.stderr
+    assert res.stderr == ""
+
+
+def test_a_broken_pipe_elsewhere_is_still_an_error(monkeypatch, capsys):
+    """Only a gone reader of standard output is quiet; a pipe to anything else that breaks
+    (a worker, a subprocess) is reported like any other OS failure."""
+    import logistics.cli.sample as sample_cli
+
+    def broken(args):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sample_cli, "_run", broken)
+    assert main(["sample", "Hailar"]) == 2
+    assert capsys.readouterr().err.startswith("logistics sample: error: Broken pipe")

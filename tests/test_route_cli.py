@@ -94,3 +94,18 @@ def test_bad_mode_is_rejected_by_the_parser(capsys):
     err = capsys.readouterr().err
     assert "invalid choice: 'air'" in err
     assert err.startswith("logistics route: error: ") and err.count("\n") == 1  # no usage text
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--from", "Harbin", "--to", "Mukden", "--vehicle", "Tigerr"], "unknown vehicle 'Tigerr'"),
+    (["--from", "Harbinn", "--to", "Mukden", "--vehicle", "foot"], "unknown place 'Harbinn'"),
+    (["--from", "Harbin", "--to", "Mukden", "--via", "Tsitsiharr", "--vehicle", "foot"],
+     "unknown place 'Tsitsiharr'"),
+])
+def test_a_misspelt_name_is_said_before_the_network_is_read(tmp_path, capsys, args, words):
+    """The names are checked at the edge: with a network file that cannot be read, the typo is
+    what the user hears (it used to come after the network and the terrain were loaded)."""
+    bad = tmp_path / "bad.osm"
+    bad.write_text('<osm version="0.6">\n<node id="1" lat="45" lon="125">\n</osm>\n')
+    err = _error(capsys, [*args, "--network", str(bad)])
+    assert words in err and "not well-formed" not in err

@@ -68,9 +68,31 @@ def test_run_a_folder_runs_each_yaml_into_its_axis_folder(tmp_path, capsys):
     assert sorted(p.name for p in out.iterdir()) == ["2FEF-5RC", "TBF-CMG"]
 
 
+@pytest.mark.parametrize("given, near", [
+    ("configs/a.yml", "did you mean `logistics run configs/a.yaml`?"),  # the other suffix
+    ("configs/tbf-39.yaml", "did you mean `logistics run configs/tbf-39a.yaml`?"),  # a typo
+    ("tbf-cmgx", "did you mean `logistics run tbf-cmg`?"),  # a shipped scenario by name
+])
+def test_a_misspelt_scenario_names_the_nearest_one(given, near, tmp_path, capsys, monkeypatch):
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    shutil.copy(CMG, configs / "a.yaml")
+    shutil.copy(CMG, configs / "tbf-39a.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", given]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "neither a scenario file nor a folder" in err
+    assert near in err
+    if "/" not in given:  # a bare name: every shipped scenario listed, and no data file
+        shipped = sorted(p.stem for p in settings.CONFIG_DIR.glob("*.yaml"))
+        assert "tbf-6gta" in shipped and "fortified-regions" in shipped
+        assert "tbf-6gta, tbf-cmg" in err and "fortified-regions" not in err
+
+
 def test_errors_are_one_clear_line_and_exit_code_2(tmp_path, capsys):
     assert main(["run", str(tmp_path / "missing.yaml")]) == 2
-    assert "neither a scenario file nor a folder" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "neither a scenario file nor a folder" in err and "did you mean" not in err
     bad = tmp_path / "bad.yaml"
     # the CMG's army file: a misspelt place (its objectives are shared by the formations)
     bad.write_text(CMG.read_text().replace("place: Kalgan", "place: Kalgann", 1))

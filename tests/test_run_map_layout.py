@@ -232,3 +232,26 @@ def test_only_the_headline_days_are_labelled_and_every_formation_is_in_the_legen
                                res.headline_daily["lat"].to_numpy(float)))
     for t in labels:  # each anchored at one of the headline's end-of-day points
         assert np.isclose(heads, np.asarray(t.xy, float)).all(axis=1).any(), t.get_text()
+
+
+def test_the_base_map_key_stands_under_the_legend_beside_the_map(synthetic, saved, tmp_path):
+    """The shaded 1945 marsh, the wetland and the forest were drawn with no key: a reader could
+    not tell the wide blue ground of the Sanjiang plain from a lake."""
+    from matplotlib.legend import Legend
+
+    fig = saved(True, tmp_path / "map.png")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    run_legend = ax.get_legend()
+    keys = [a for a in ax.get_children() if isinstance(a, Legend) and a is not run_legend]
+    assert len(keys) == 1
+    labels = [t.get_text() for t in keys[0].get_texts()]
+    assert "marsh 1945 on 2019 cropland (reconstructed)" in labels and "0 m" in labels
+    key = keys[0].get_window_extent(renderer)
+    assert not key.overlaps(ax.get_window_extent(renderer))  # beside the map
+    assert not key.overlaps(run_legend.get_window_extent(renderer))
+    assert key.y1 <= run_legend.get_window_extent(renderer).y0  # under the run's legend
+    # the plain lon/lat map has no base map, so no key
+    fig = saved(False, tmp_path / "plain.png")
+    assert not [a for a in fig.axes[0].get_children()
+                if isinstance(a, Legend) and a is not fig.axes[0].get_legend()]

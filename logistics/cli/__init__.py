@@ -7,7 +7,9 @@ Every error a user can cause ends in one line on stderr, ``logistics <cmd>: erro
 (a config file with several problems lists them on indented lines below it), and exit code 2:
 the project's own errors, bad arguments (argparse's usage text is not printed; ``--help``
 is), bad environment variables (:func:`logistics.settings.check`) and OS failures (disk full,
-read-only filesystem). Ctrl-C (SIGINT) and SIGTERM end in one line ``logistics <cmd>:
+read-only filesystem). A reader that stops reading early (``logistics sample X | head``) ends
+the command quietly with exit code 141, as a shell reports a pipe's writer killed by SIGPIPE.
+Ctrl-C (SIGINT) and SIGTERM end in one line ``logistics <cmd>:
 cancelled`` and exit 130 (SIGINT) or 143 (SIGTERM); temporary outputs are removed on the way
 out. Any other exception is a bug and keeps its traceback.
 """
@@ -16,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import select
 import signal
 import sys
 from collections.abc import Sequence
@@ -31,6 +35,7 @@ COMMANDS: tuple[str, ...] = ("sample", "map", "route", "run", "compare", "calibr
 
 _MAX_LINES = 40  # lines of one error message shown (a config with many problems)
 _MAX_CHARS = 4000  # characters of one error message shown
+_EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # 141: what a shell reports for `cmd | head`
 
 
 class _UsageError(Exception):
@@ -137,6 +142,23 @@ def _os_message(exc: OSError) -> str:
             "and the free space")
 
 
+def _stdout_reader_gone() -> bool:
+    """True when standard output is a pipe whose reader has gone (``| head``); standard output
+    then points at os.devnull, so the interpreter's last flush does not complain again."""
+    try:
+        fd = sys.stdout.fileno()
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        gone = any(ev & select.POLLERR for _, ev in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no descriptor (an embedding app's stream)
+        return False
+    if gone:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    return gone
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     signals = _Signals()
@@ -175,6 +197,8 @@ def _main(args_list: list[str], signals: _Signals) -> int:
     except OSError as exc:  # the environment (disk, permissions), not the user's input
         if signals.received is not None:
             return _cancelled(prefix, signals.received)
+        if isinstance(exc, BrokenPipeError) and _stdout_reader_gone():
+            return _EXIT_BROKEN_PIPE
         _say(prefix, "error", _os_message(exc))
         return 2
     except Exception:

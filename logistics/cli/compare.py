@@ -49,7 +49,7 @@ def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--configs", metavar="DIR", type=Path, default=None,
                    help="folder of scenario *.yaml (default: configs/)")
     p.add_argument("--out", metavar="DIR", type=Path, default=Path(out_default),
-                   help=f"output folder, written atomically; it must not exist yet, or be an "
+                   help=f"output folder, written atomically; it must not exist yet or be empty, or be an "
                         f"earlier output folder and --overwrite given (default: {out_default})")
     add_overwrite(p)
     p.add_argument("--resolution-m", metavar="M", type=resolution_m, default=None,

@@ -23,7 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Fastest route between places for a vehicle, by rail (the 1945 network), road, "
             "cross-country (the cost engine on the real terrain) or any mix. PLACE is a campaign "
             "place name, 1945 or modern (e.g. Hsinking, 'Port Arthur'), or LAT,LON. Times and "
-            "entraining rules: configs/network/network.yaml."
+            "entraining rules: configs/network/network.yaml. The hours are one vehicle's, "
+            "driving without halt or rest off the railway (a formation's column and march day "
+            "are `logistics run`'s)."
         ),
     )
     p.add_argument("--from", dest="origin", required=True, metavar="PLACE", help="start place")
@@ -35,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--via", action="extend", nargs="+", default=[], metavar="PLACE",
                    help="places to pass through, in order")
     p.add_argument("--out", metavar="DIR", help="write route.geojson, legs.csv and map.png into "
-                                                "this folder (it must not exist yet)")
+                                                "this folder (it must not exist yet or be empty)")
     add_overwrite(p, "a route folder")
     p.add_argument("--resolution-m", type=resolution_m, default=None,
                    help="terrain grid cell size in metres (default 1000, or "
@@ -59,6 +61,13 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.network import load_network, load_railways, route_multimodal
     from logistics.progress import progress
 
+    from logistics.places import resolve
+    from logistics.vehicles import load_vehicle
+
+    # a misspelt place or vehicle is said at once, not after the network and terrain are loaded
+    for where in (args.origin, *args.via, args.destination):
+        resolve(where)
+    load_vehicle(args.vehicle)
     if args.out is not None:
         check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
     if args.resolution_m is None:

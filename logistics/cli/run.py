@@ -40,7 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default=None,
                    help="run folder for one config (default out/<axis_id>); for a folder of "
                         "configs, the parent of the run folders (default out). A run folder "
-                        "must not exist yet, or be an earlier run folder and --overwrite given")
+                        "must not exist yet or be empty, or be an earlier run folder and "
+                        "--overwrite given")
     add_overwrite(p, "run folders")
     p.add_argument("--seed", type=seed, default=0,
                    help="seed of the run's random parts, 0 .. 4294967295 (default 0)")
@@ -79,10 +80,33 @@ def scenario_files(target: str | Path) -> list[Path]:
                               "folder holding scenario configs (e.g. configs/)")
         return files
     if not path.is_file():
-        raise ConfigError(f"{path} is neither a scenario file nor a folder; e.g. "
+        raise ConfigError(f"{path} is neither a scenario file nor a folder;"
+                          f"{_did_you_mean(Path(target))} e.g. "
                           "`logistics run configs/tbf-6gta.yaml`, or a shipped scenario by "
                           "name: `logistics run tbf-6gta`")
     return [path]
+
+
+def _did_you_mean(path: Path) -> str:
+    """' did you mean X?' for a scenario named with a typo (``configs/tbf-6gta.yml``,
+    ``tbf-cmgx``): the nearest *.yaml beside it, or for a bare name the nearest shipped
+    scenario, with every shipped name listed; '' when nothing is near."""
+    import difflib
+
+    from logistics.army.load import army_paths
+
+    bare = len(path.parts) == 1
+    folder = settings.CONFIG_DIR if bare else path.parent
+    stems = [p.stem for p in army_paths(folder)] if folder.is_dir() else []
+    near = difflib.get_close_matches(path.stem if path.suffix in (".yml", ".yaml", ".") else
+                                     path.name, stems, n=1, cutoff=0.6)
+    hint = ""
+    if near:
+        shown = near[0] if bare else str(folder / f"{near[0]}.yaml")
+        hint = f" did you mean `logistics run {shown}`?"
+    if bare and stems:
+        hint += f" shipped scenarios: {', '.join(stems)};"
+    return hint
 
 
 def _run(args: argparse.Namespace) -> int:

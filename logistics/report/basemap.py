@@ -29,7 +29,7 @@ from logistics import settings
 from logistics.terrain.classes import TerrainClass
 from logistics.terrain.grid import check_bbox, lonlat_envelope, to_lonlat, to_metric
 
-__all__ = ["base_map", "plot_lonlat", "DEFAULT_PLACES"]
+__all__ = ["base_map", "plot_lonlat", "legend_beside", "layer_key", "DEFAULT_PLACES"]
 
 #: Places labelled by default: (gazetteer query, label, label offset in points, alignment).
 #: Labels give the 1945 name, with the modern one in brackets where it differs much.
@@ -457,6 +457,15 @@ def _draw_north_arrow(ax, extent) -> None:
 
 
 def _draw_legend(ax) -> None:
+    leg = ax.legend(handles=layer_key(), loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                    fontsize=7.5, frameon=False, title="Legend", title_fontsize=8.5,
+                    alignment="left")
+    leg.set_zorder(10)
+
+
+def layer_key() -> list:
+    """Legend entries of the base map's layers (rivers by class, water, wetland, the 1945
+    marsh and forest, borders, places, the elevation tints), for a legend of one's own."""
     handles = [Line2D([], [], color=_RIVER, linewidth=w, linestyle=st, label=lab)
                for _, w, st, lab in _RIVER_STYLES[:4]]
     handles += [
@@ -471,9 +480,21 @@ def _draw_legend(ax) -> None:
     ]
     for z, lab in ((0, "0 m"), (500, "500 m"), (1000, "1000 m"), (2000, "2000 m")):
         handles.append(Patch(facecolor=_HYPSO(z / _HYPSO_MAX_M), edgecolor="#999999", label=lab))
-    leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5,
-                    frameon=False, title="Legend", title_fontsize=8.5, alignment="left")
-    leg.set_zorder(10)
+    return handles
+
+
+def legend_beside(ax, handles: list, *, fontsize: float = 7.5) -> None:
+    """One legend beside the map, off the terrain: the caller's entries first, then the base
+    map's (``fontsize`` in points: smaller for a long list, such as every formation of a
+    comparison)."""
+    base = ax.get_legend()
+    labels = [h.get_label() for h in handles]
+    if base is not None:
+        labels += [t.get_text() for t in base.get_texts()]
+        handles = handles + list(base.legend_handles)
+    ax.legend(handles=handles, labels=labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+              fontsize=fontsize, frameon=False, title="Legend", title_fontsize=fontsize + 1,
+              alignment="left")
 
 
 def _default_title(bbox) -> str:

@@ -117,7 +117,7 @@ def plot_advance(axis: object, rows: pd.DataFrame) -> Figure:
 def plot_positions_map(comparison: object, *, resolution_m: float | None = None) -> Figure:
     """Documented places vs the matched formation's modeled position at the end of each
     documented day, joined by a line, with every formation's route, on the base map."""
-    from logistics.report.basemap import base_map, plot_lonlat
+    from logistics.report.basemap import base_map, legend_beside, plot_lonlat
 
     table = comparison.table
     lons, lats = [table["lon"].dropna().to_numpy()], [table["lat"].dropna().to_numpy()]
@@ -148,10 +148,8 @@ def plot_positions_map(comparison: object, *, resolution_m: float | None = None)
                         markeredgecolor=color)
     ax.plot([], [], marker="^", ls="", color="0.5", markeredgecolor="k", label="documented place")
     ax.plot([], [], marker="o", ls="", color="w", markeredgecolor="0.3", label="matched formation, end of that day")
-    base_legend = ax.get_legend()
-    ax.legend(fontsize=6, loc="upper right", framealpha=0.9)
-    if base_legend is not None:
-        ax.add_artist(base_legend)
+    # beside the map, not on it: inside, the list of every formation hid the eastern axes
+    legend_beside(ax, ax.get_legend_handles_labels()[0], fontsize=6)
     return fig
 
 

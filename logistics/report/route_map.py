@@ -42,7 +42,7 @@ def route_bbox(route: MultiRoute, pad_frac: float = 0.12,
 def route_map(route: MultiRoute, network: nx.MultiDiGraph | None = None, *,
               resolution_m: float | None = None):
     """The route on the base map, with the network's rail lines underneath -> Figure."""
-    from logistics.report.basemap import base_map, plot_lonlat
+    from logistics.report.basemap import base_map, legend_beside, plot_lonlat
 
     title = (f"{' -> '.join(route.places)}: {route.vehicle}, mode {route.mode} "
              f"({route.distance_km:.0f} km, {route.time_h:.1f} h, {route.fuel_l:.0f} L)")
@@ -69,7 +69,7 @@ def route_map(route: MultiRoute, network: nx.MultiDiGraph | None = None, *,
                               label="entrain / detrain / join"))
     for lon, lat in (route.legs[0].geometry.coords[0], route.legs[-1].geometry.coords[-1]):
         plot_lonlat(ax, [lon], [lat], marker="o", ms=8, color="black", zorder=8)
-    _merge_legend(ax, handles)
+    legend_beside(ax, handles)
     return fig
 
 
@@ -78,7 +78,7 @@ def network_map(network: nx.MultiDiGraph, *, bbox=None, resolution_m: float | No
                              "configs/network/README.md)"):
     """The rail network on the base map: solid lines, dashed where the reference marks them
     unverified, 1,520 mm lines in another colour, stations as dots -> Figure."""
-    from logistics.report.basemap import base_map
+    from logistics.report.basemap import base_map, legend_beside
 
     fig, ax = base_map(bbox, resolution_m=resolution_m, title=title, labels=False)
     styles = {("1435", False): dict(color="#111111", lw=1.4, ls="-"),
@@ -101,16 +101,5 @@ def network_map(network: nx.MultiDiGraph, *, bbox=None, resolution_m: float | No
         (("1520", False), "Soviet 1,520 mm"))]
     handles.append(Line2D([], [], marker="o", ms=3, color="white", mec="#111111", ls="",
                           label="station (1945 name)"))
-    _merge_legend(ax, handles)
+    legend_beside(ax, handles)
     return fig
-
-
-def _merge_legend(ax, handles: list) -> None:
-    """One legend beside the map: our entries first, then the base map's."""
-    base = ax.get_legend()
-    labels = [h.get_label() for h in handles]
-    if base is not None:
-        labels += [t.get_text() for t in base.get_texts()]
-        handles = handles + list(base.legend_handles)
-    ax.legend(handles=handles, labels=labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-              fontsize=7.5, frameon=False, title="Legend", title_fontsize=8.5, alignment="left")

@@ -144,6 +144,12 @@ def run_report(result) -> str:
                 "march": f"{sch.start_hour:g}:00 +{sch.hours_per_day:g} h",
                 "fortified": fp.unit.fortified_action, "priority": fp.unit.priority + 1})
         lines += [_table(pd.DataFrame(rows)), ""]
+        drawn = [fp.unit for fp in plan.formations if fp.unit.drawn_from_parent]
+        if drawn:  # else the table and the Assumptions' file figures seem to disagree
+            lines += ["- men and vehicles as run: " + ", ".join(
+                f"{u.id} is taken out of {u.parent}" for u in drawn) + " (`drawn_from_parent`), "
+                "so a parent's row is net of it; the Assumptions below give the army file's "
+                "figures"]
         lines += [f"- the army's reserve ({ft}): {v:,.0f} L at start" for ft, v in
                   plan.reserve_l.items()]
         lines += [

@@ -96,8 +96,8 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
     unavailable) a plain lon/lat plot is drawn. ``documented`` (rows of a documented-advances
     file for this axis: ``lon``, ``lat``, ``place_reached``, ``date``) adds the documented
     positions, labelled by place and date. The legend (an entry per formation) stands beside
-    the axes, so it covers neither the data nor the edge labels; every label lies inside the
-    map's frame. Returns the figure (its layout final).
+    the axes, so it covers neither the data nor the edge labels, with the base map's layer key
+    under it; every label lies inside the map's frame. Returns the figure (its layout final).
     """
     import matplotlib.patheffects as pe
     from matplotlib.lines import Line2D
@@ -167,6 +167,8 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
               + labels[n:], loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0,
               fontsize=7, title="planned routes (thick: headline)", title_fontsize=7,
               alignment="left")
+    if tx is _metric:  # the base map's key below it: what the shaded water, marsh, forest are
+        _key_below_legend(ax)
     ax.set_title(_title(result), fontsize=10, loc="left")
     if tx is _identity:  # (the base map's layout was fixed before it labelled its places)
         fig.tight_layout()
@@ -180,6 +182,24 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
     if len(doc):
         _label_documented(ax, doc, tx)
     return fig
+
+
+def _key_below_legend(ax) -> None:
+    """The base map's layer key beside the map, under the run's legend (``ax.get_legend()``
+    stays the run's legend)."""
+    from matplotlib.legend import Legend
+
+    from logistics.report.basemap import layer_key
+
+    run_legend = ax.get_legend()
+    box = run_legend.get_window_extent(ax.figure.canvas.get_renderer())
+    top = ax.transAxes.inverted().transform((box.x0, box.y0))[1] - 0.02
+    handles = layer_key()
+    key = Legend(ax, handles, [h.get_label() for h in handles], loc="upper left",
+                 bbox_to_anchor=(1.01, top), borderaxespad=0.0, fontsize=7, title="the base map",
+                 title_fontsize=7, alignment="left", frameon=False)
+    ax.add_artist(key)
+    key.set_clip_on(False)  # (clipped to the axes, the saved image's crop would leave it out)
 
 
 def _label_documented(ax, doc: pd.DataFrame, tx) -> None:
@@ -303,7 +323,7 @@ _MAP_BOX_IN = (0.1, 0.45, 9.6, 8.75)
 
 def _base_map(extent):
     """``(fig, ax)`` of the project base map of ``extent`` (lon/lat box), metric axes, without
-    its layer key (the run's legend takes its place beside the map).
+    its layer key (the run's legend takes its place beside the map, the key goes under it).
 
     The figure's layout is fixed before the base map is drawn, because the base map places its
     labels by their size on the page. The relief is drawn about 500 cells across (rounded to
