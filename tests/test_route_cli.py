@@ -109,3 +109,20 @@ def test_a_misspelt_name_is_said_before_the_network_is_read(tmp_path, capsys, ar
     bad.write_text('<osm version="0.6">\n<node id="1" lat="45" lon="125">\n</osm>\n')
     err = _error(capsys, [*args, "--network", str(bad)])
     assert words in err and "not well-formed" not in err
+
+
+def test_stations_are_named_as_the_route_names_its_places():
+    """A station takes the gazetteer's label of its name's place when that place is beside it
+    ('Mutanchiang (Mudanjiang)'), never a namesake far away."""
+    import networkx as nx
+
+    from logistics.network.multimodal import _name
+
+    net = nx.MultiDiGraph()
+    net.add_node(1, name="Mudanjiang", lon=129.60, lat=44.58)  # the town's station
+    net.add_node(2, name="Mudanjiang", lon=110.0, lat=40.0)  # a namesake 1,500 km away
+    net.add_node(3, name="Halt 17", lon=129.0, lat=44.0)  # no place of that name
+    net.add_node(4, lon=129.0, lat=44.0)
+    assert _name(net, 1) == "Mutanchiang (Mudanjiang)"
+    assert _name(net, 2) == "Mudanjiang"
+    assert _name(net, 3) == "Halt 17" and _name(net, 4) == "node 4"

@@ -538,8 +538,25 @@ def _legs(ctx, g, path, a, b, f_a, f_b) -> list[Leg]:
     return [leg for leg in legs if leg.mode not in ("cross-country",) or leg.distance_km > 0]
 
 
+#: A station takes the label of the gazetteer's place of its name when that place lies this
+#: close (km): "Mutanchiang (Mudanjiang)", the route's places' own spelling, not the OSM
+#: station's modern name beside it; a namesake farther away is another place.
+_STATION_PLACE_KM = 25.0
+
+
 def _name(net: nx.MultiDiGraph, node) -> str:
-    return str(net.nodes[node].get("name") or f"node {node}")
+    from logistics.errors import LogisticsError
+    from logistics.geodesy import great_circle_km
+    from logistics.places import lookup
+
+    d = net.nodes[node]
+    raw = str(d.get("name") or f"node {node}")
+    try:
+        place = lookup(raw)
+    except LogisticsError:
+        return raw
+    near = great_circle_km(place.lon, place.lat, float(d["lon"]), float(d["lat"]))
+    return place.label if near <= _STATION_PLACE_KM else raw
 
 
 def _node_point(net: nx.MultiDiGraph, node) -> _Point:
