@@ -66,6 +66,8 @@ def test_run_a_folder_runs_each_yaml_into_its_axis_folder(tmp_path, capsys):
     assert main(["run", str(configs), "--resolution-m", "10000", "--out", str(out),
                  "--no-events"]) == 0
     assert sorted(p.name for p in out.iterdir()) == ["2FEF-5RC", "TBF-CMG"]
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith(f"2 of 2 armies run and written under {out}/ in ")
 
 
 @pytest.mark.parametrize("given, near", [

@@ -125,6 +125,7 @@ def _run(args: argparse.Namespace) -> int:
         check_output_dir(args.out, overwrite=args.overwrite)
     failures = []
     written: dict[Path, str] = {}
+    started = time.perf_counter()
     for path in files:
         t0 = time.perf_counter()
         try:
@@ -154,6 +155,9 @@ def _run(args: argparse.Namespace) -> int:
             continue
         print("\n".join(summary_lines(result)))
         print(f"  outputs: {out}/ (run and written in {time.perf_counter() - t0:.1f} s)")
+    if many and written:
+        print(f"{len(written)} of {len(files)} armies run and written under "
+              f"{Path(args.out or 'out')}/ in {time.perf_counter() - started:.0f} s")
     if failures:  # one error line, each failed file's problems indented under it
         import textwrap
 
