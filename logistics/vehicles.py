@@ -254,12 +254,33 @@ def load_vehicle(name: str | Vehicle, *, config_dir: str | Path | None = None) -
     key = _norm(name)
     if key in index:
         return vehicles[index[key]]
-    near = difflib.get_close_matches(key, list(index), n=4, cutoff=0.5)
-    hint = sorted({vehicles[index[n]].name for n in near})
+    hint = sorted(_of_kind(name, vehicles) or {
+        vehicles[index[n]].name for n in difflib.get_close_matches(key, list(index), n=4, cutoff=0.65)})
     msg = f"unknown vehicle {name!r}; "
     msg += f"did you mean {', '.join(hint)}? " if hint else ""
-    msg += f"known vehicles: {', '.join(sorted(vehicles))}"
+    msg += (f"known vehicles: {', '.join(sorted(vehicles))} (to add one, copy the file of a "
+            f"vehicle of the same kind in {vehicles_dir(config_dir)}/ and give its figures "
+            "with their sources)")
     raise UnknownNameError(msg)
+
+
+#: Generic words of a vehicle name -> which vehicles they suggest (kind, carries cargo).
+_KIND_WORDS: dict[str, tuple[str, bool | None]] = {
+    "tank": ("tracked", None), "tanks": ("tracked", None), "spg": ("tracked", None),
+    "truck": ("wheeled", True), "trucks": ("wheeled", True), "lorry": ("wheeled", True),
+    "infantry": ("foot", None), "foot": ("foot", None), "cavalry": ("horse", None),
+}
+
+
+def _of_kind(name: str, vehicles: dict) -> set[str]:
+    """Names of the vehicles a generic word in ``name`` stands for ("tank" -> the tracked
+    ones, "truck" -> the wheeled ones that carry cargo)."""
+    out: set[str] = set()
+    for word in re.findall(r"[a-z]+", str(name).lower()):
+        kind, cargo = _KIND_WORDS.get(word, ("", None))
+        out |= {v.name for v in vehicles.values() if v.kind == kind
+                and (cargo is None or (v.payload_t is not None) == cargo)}
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -164,3 +164,18 @@ def test_speed_caps_are_one_kind_of_figure_the_maximum():
     sherman = load_vehicle("Sherman")
     assert sherman.speed_road_kmh > 22.4 and sherman.speed_cc_kmh > 19.2
     assert sherman.citations["speed_road_kmh"].startswith("derived:")
+
+
+@pytest.mark.parametrize("query, suggested, not_suggested", [
+    ("tank", {"T-34-85", "IS-2", "BT-7"}, {"BZ-43 fuel tanker", "Foot infantry"}),
+    ("truck", {"ZIS-5", "Studebaker US6"}, {"BZ-43 fuel tanker", "GAZ-67B"}),
+    ("Panther", set(), {"BZ-43 fuel tanker", "Foot infantry"}),  # no near name: no noise
+])
+def test_unknown_vehicle_suggests_by_kind_not_by_letters(query, suggested, not_suggested):
+    with pytest.raises(UnknownNameError) as err:
+        load_vehicle(query)
+    msg = str(err.value)
+    hint = msg.split("did you mean ")[1].split("?")[0] if "did you mean" in msg else ""
+    assert suggested <= set(hint.split(", ")) if suggested else hint == ""
+    assert not any(n in hint for n in not_suggested)
+    assert "configs/vehicles" in msg  # where to add one
