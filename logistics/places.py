@@ -216,9 +216,9 @@ _NAME_1945: dict[str, str] = {
     "Dalian": "Dairen",
 }
 
-_CSV = "shared/reference/documented-advances.csv"
-_RAIL = "shared/reference/railways-1945.md"
-_DATA = "shared/reference/data-sources.md"
+_CSV = "configs/history/documented-advances.csv"
+_RAIL = "[REF-RAILWAYS-1945] railways-1945.md"
+_DATA = "[REF-DATA-SOURCES] data-sources.md"
 
 #: Places GeoNames lacks: (name, lat, lon, aliases, source). "approx" marks rough positions.
 _HAND: tuple[tuple[str, float, float, tuple[str, ...], str], ...] = (
