@@ -70,3 +70,107 @@ def test_formation_moving_off_after_the_run_has_ended_is_refused(gta):
     bad = copy.deepcopy(gta)
     bad["formations"][6]["start"]["time"] = {"value": "1945-09-20T00:00", "assumed": "x"}
     _refused(bad, "formations.6 (6gta-army-units).start.time", "1945-09-20", "end")
+
+
+# --- a configs folder of the user's (LOGISTICS_CONFIG_DIR) with a damaged data file ----------
+
+_FORTIFIED_RULE = """
+rule:
+  bypass: {kinds: [tank_corps]}
+  breakthrough:
+    kinds: [rifle_division]
+    rate_km_per_day: {value: 10, assumed: x}
+  detach:
+    kinds: [rifle_division]
+    fraction_of_men: {value: 0.1, assumed: x}
+"""
+
+
+@pytest.mark.parametrize("text, where", [
+    ("- 1\n- 2\n", "a mapping"),
+    ("fortified_regions: 5\n" + _FORTIFIED_RULE, "fortified_regions"),
+    ("fortified_regions: [hailar]\n" + _FORTIFIED_RULE, "fortified_regions.0"),
+    ("fortified_regions:\n  - {id: a, extent: {polygon: [[1, 2, 3]]}}\n" + _FORTIFIED_RULE,
+     "fortified_regions.0 (a)"),
+    ("fortified_regions:\n  - {id: a, extent: {polygon: [[120, 45], [121, 45]]}}\n"
+     + _FORTIFIED_RULE, "fortified_regions.0 (a)"),
+    ("fortified_regions:\n  - {id: a, location: {lon: east, lat: 45},"
+     " extent: {radius_km: {value: 3, assumed: x}}}\n" + _FORTIFIED_RULE,
+     "fortified_regions.0 (a)"),
+    ("field_positions:\n  - {id: a, location: 7, extent: {radius_km: {value: 3, assumed: x}}}\n"
+     + _FORTIFIED_RULE, "field_positions.0 (a)"),
+    (_FORTIFIED_RULE.replace("{kinds: [tank_corps]}", "[tank_corps]"), "rule"),
+    (_FORTIFIED_RULE.replace("kinds: [tank_corps]", "kinds: 5"), "rule"),
+    (_FORTIFIED_RULE.replace("{value: 10, assumed: x}", "10"), "rule.breakthrough"),
+])
+def test_damaged_fortified_region_layer_is_one_config_error(tmp_path, text, where):
+    from logistics.army.fortified import load_fortified
+
+    (tmp_path / "fortified-regions.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_fortified(tmp_path)
+    msg = str(err.value)
+    assert "fortified-regions.yaml" in msg and where in msg and "fix" in msg, msg
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("line,name\n".encode() + "R01,Hailar\xe9\n".encode("latin-1"), "UTF-8"),
+    (b"a,b,c\n1,2,3\n", "columns"),
+    (b"- 1\n- 2\n", "columns"),
+])
+def test_damaged_station_list_is_one_error_naming_the_file(tmp_path, monkeypatch, gta, content,
+                                                           fragment):
+    from logistics.army.load import check_army
+    from logistics.errors import LogisticsError
+
+    import shutil
+
+    configs = tmp_path / "configs"
+    shutil.copytree(settings.SHIPPED_CONFIG_DIR, configs)
+    (configs / "network" / "stations-1945.csv").write_bytes(content)
+    monkeypatch.setattr(settings, "CONFIG_DIR", configs)
+    army = validate_army(gta, source="x.yaml")
+    with pytest.raises(LogisticsError) as err:
+        check_army(army, config_dir=configs)
+    msg = str(err.value)
+    assert "stations-1945.csv" in msg and fragment in msg, msg
+
+
+@pytest.mark.parametrize("text", [
+    "- 1\n- 2\n",
+    "sources: 5\n",
+    "sources: [GLANTZ]\n",
+    "sources:\n  - {title: no key}\n",
+    "pointers: [a, b]\n",
+    "pointers: {'[X]': 5}\n",
+    "pointers: {'[X]': {keys: 5}}\n",
+])
+def test_damaged_bibliography_is_one_config_error_naming_the_file(tmp_path, text):
+    from logistics.sources import load_bibliography
+
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_bibliography(path)
+    msg = str(err.value)
+    assert str(path) in msg and "fix" in msg, msg
+
+
+def test_damaged_bibliography_in_a_users_configs_fails_a_run_with_one_clean_line(
+        tmp_path, monkeypatch, capsys):
+    # the army file's citations are checked against it inside the schema (a pydantic
+    # validator): the damage must come out once, as our error, not as an AttributeError
+    import shutil
+
+    from logistics.cli import main
+
+    configs = tmp_path / "configs"
+    shutil.copytree(settings.SHIPPED_CONFIG_DIR, configs)
+    (configs / "sources.yaml").write_text("- 1\n", encoding="utf-8")
+    monkeypatch.setattr(settings, "CONFIG_DIR", configs)
+    assert main(["run", str(configs / "tbf-6gta.yaml"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "sources.yaml" in err
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("progress")]
+    assert lines[0].startswith("logistics run: error:") and len(lines) <= 4, err
+    assert not (tmp_path / "o").exists()

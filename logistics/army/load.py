@@ -103,6 +103,9 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: expected a mapping of keys (axis_id, h_hour, formations, "
                           f"...), got {type(data).__name__}; see configs/README.md")
+    from logistics.sources import load_bibliography
+
+    load_bibliography()  # a damaged bibliography is one error here, not one per citation
     try:
         army = Army.model_validate(dict(data))
     except ValidationError as exc:
@@ -177,18 +180,33 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                           + "\n  - ".join(problems) + "\n(key reference: configs/README.md)")
 
 
+#: Columns of the station list a railhead is checked against, and its largest size (the shipped
+#: file is about 15 kB).
+_STATION_COLUMNS = ("line", "name", "name_1945", "key")
+_STATIONS_MAX_BYTES = 5_000_000
+
+
 def _station_rows() -> list[dict]:
     """Rows of ``configs/network/stations-1945.csv`` (every station of every line R01..R23 of
     the reference, the isolated R23 railheads included)."""
     import csv
 
     from logistics import settings
+    from logistics._textfile import read_text
 
     path = settings.CONFIG_DIR / "network" / "stations-1945.csv"
     if not path.is_file():
         return []
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
-    return list(csv.DictReader(lines))
+    text = read_text(path, what="station list", max_bytes=_STATIONS_MAX_BYTES, error=ConfigError)
+    reader = csv.DictReader((ln for ln in text.splitlines() if not ln.startswith("#")),
+                            restval="")  # a short row (a cut file) reads as empty cells
+    missing = [c for c in _STATION_COLUMNS if c not in (reader.fieldnames or ())]
+    if missing:
+        raise ConfigError(f"{path}: the station list lacks the columns {missing}; fix: restore "
+                          f"its header ({','.join(_STATION_COLUMNS)}, ...) or take the shipped "
+                          "configs/network/stations-1945.csv")
+    rows = list(reader)
+    return rows
 
 
 def _railhead_problems(army: Army) -> list[str]:
