@@ -174,3 +174,40 @@ def test_damaged_bibliography_in_a_users_configs_fails_a_run_with_one_clean_line
     lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("progress")]
     assert lines[0].startswith("logistics run: error:") and len(lines) <= 4, err
     assert not (tmp_path / "o").exists()
+
+
+def test_unknown_vehicle_of_a_formation_names_the_file_and_the_key(gta):
+    # it said only "unknown vehicle 'tiger'; did you mean ...": not where
+    bad = copy.deepcopy(gta)
+    bad["formations"][6]["vehicles"][0]["vehicle"] = "tiger"
+    _refused(bad, "x.yaml", "formations.6 (6gta-army-units).vehicles.0.vehicle", "'tiger'",
+             "fix")
+
+
+def _run_cli(tmp_path, data: dict, capsys) -> str:
+    from logistics.cli import main
+
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["run", str(path), "--resolution-m", "20000", "--out",
+                 str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and not (tmp_path / "o").exists()
+    return next(ln for ln in err.splitlines() if ln.startswith("logistics run: error:"))
+
+
+def test_truck_railhead_in_a_lake_names_the_column_and_its_railhead(tmp_path, gta, capsys):
+    # it said "source 0 cell (row 11, col 14) lies on a barrier": the solver's words
+    bad = copy.deepcopy(gta)
+    bad["supply"]["trucks"][0]["railhead"] = {"place": "Lakeside", "lon": 117.5, "lat": 48.9,
+                                             "assumed": "x"}
+    line = _run_cli(tmp_path, bad, capsys)
+    assert "army.yaml" in line and "supply.trucks.0.railhead" in line and "Lakeside" in line
+    assert "source 0 cell" not in line
+
+
+def test_truck_vehicle_that_carries_nothing_names_the_file_and_the_key(tmp_path, gta, capsys):
+    bad = copy.deepcopy(gta)
+    bad["supply"]["trucks"][0]["vehicle"] = "t-34-85"
+    line = _run_cli(tmp_path, bad, capsys)
+    assert "army.yaml" in line and "supply.trucks.0" in line and "payload_l" in line

@@ -308,6 +308,11 @@ class VehicleCount(_Model):
     vehicle: str = Field(min_length=1)
     count: IntFigure
 
+    @field_validator("vehicle")
+    @classmethod
+    def _known_vehicle(cls, v: str) -> str:
+        return _check_vehicle(v)
+
     @model_validator(mode="after")
     def _ranges(self) -> VehicleCount:
         _check(("count", self.count, ">=", 0), ("count", self.count, "<=", 100_000))
