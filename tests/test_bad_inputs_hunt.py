@@ -211,3 +211,22 @@ def test_truck_vehicle_that_carries_nothing_names_the_file_and_the_key(tmp_path,
     bad["supply"]["trucks"][0]["vehicle"] = "t-34-85"
     line = _run_cli(tmp_path, bad, capsys)
     assert "army.yaml" in line and "supply.trucks.0" in line and "payload_l" in line
+
+
+@pytest.mark.parametrize("factor", ["1e308", "1e-308", "50"])
+def test_absurd_route_factor_of_a_way_is_refused(tmp_path, factor):
+    # 1e308 gave a rail leg of inf km and inf h in legs.csv; 1e-308 a train that teleports
+    from logistics.errors import DataError
+    from logistics.network.osm import load_network
+
+    path = tmp_path / "n.osm"
+    path.write_text(
+        "<?xml version='1.0' encoding='UTF-8'?>\n<osm version='0.6'>"
+        "<node id='1' lat='45.75' lon='126.6'/><node id='2' lat='44.58' lon='129.6'/>"
+        "<way id='7'><nd ref='1'/><nd ref='2'/><tag k='railway' v='rail'/>"
+        f"<tag k='route_factor' v='{factor}'/></way></osm>", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"way 7: route_factor='{factor}'"):
+        load_network(path)
+    ok = path.read_text(encoding="utf-8").replace(f"v='{factor}'", "v='1.07'")
+    path.write_text(ok, encoding="utf-8")
+    assert load_network(path).number_of_edges() == 2  # both directions
