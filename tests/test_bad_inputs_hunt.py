@@ -230,3 +230,32 @@ def test_absurd_route_factor_of_a_way_is_refused(tmp_path, factor):
     ok = path.read_text(encoding="utf-8").replace(f"v='{factor}'", "v='1.07'")
     path.write_text(ok, encoding="utf-8")
     assert load_network(path).number_of_edges() == 2  # both directions
+
+
+def _configs_with(tmp_path, make) -> "Path":
+    import shutil
+
+    root = tmp_path / "configs"
+    (root / "vehicles").mkdir(parents=True)
+    shutil.copy(settings.SHIPPED_CONFIG_DIR / "tbf-39a.yaml", root)
+    shutil.copy(settings.SHIPPED_CONFIG_DIR / "vehicles" / "zis-5.yaml", root / "vehicles")
+    make(root)
+    return root
+
+
+@pytest.mark.parametrize("make, fragment", [
+    (lambda r: (r / "x.yaml").write_bytes("name: caf\xe9\n".encode("latin-1")), "UTF-8"),
+    (lambda r: __import__("os").mkfifo(r / "vehicles" / "p.yaml"), "not a regular file"),
+])
+def test_schema_over_a_users_folder_with_a_bad_yaml_is_one_clean_error(tmp_path, capsys, make,
+                                                                       fragment):
+    # a Latin-1 file gave a UnicodeDecodeError traceback; a pipe named *.yaml hung for ever
+    from logistics.cli import main
+
+    root = _configs_with(tmp_path, make)
+    before = (root / "tbf-39a.yaml").read_bytes()
+    assert main(["schema", "--configs", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and fragment in err, err
+    assert err.startswith("logistics schema: error:")
+    assert (root / "tbf-39a.yaml").read_bytes() == before  # checked before anything is written
