@@ -259,3 +259,25 @@ def test_schema_over_a_users_folder_with_a_bad_yaml_is_one_clean_error(tmp_path,
     assert "Traceback" not in err and fragment in err, err
     assert err.startswith("logistics schema: error:")
     assert (root / "tbf-39a.yaml").read_bytes() == before  # checked before anything is written
+
+
+@pytest.mark.parametrize("key, low, high, fragment", [
+    ("fuel.in_tanks_refills", 5, 9, "in_tanks_refills must be <= 1"),
+    ("supply.trucks.0.count", -10, 5, "count must be >= 0"),
+    ("speed_scale", 0, 2, "positive"),
+])
+def test_uncertain_range_outside_what_the_figure_allows_is_refused_at_load(gta, key, low, high,
+                                                                           fragment):
+    # it passed the load and failed only in `compare --samples`, after the runs, with the whole
+    # draw in the message and the fix pointing at the figure instead of the range
+    from logistics.army.load import check_army
+
+    bad = copy.deepcopy(gta)
+    bad["uncertain"] = {key: {"low": low, "high": high, "assumed": "x"}}
+    with pytest.raises(ConfigError) as err:
+        check_army(validate_army(bad, source="x.yaml"))
+    msg = str(err.value)
+    assert f"uncertain: {key}" in msg and fragment in msg and "with overrides" not in msg, msg
+    ok = copy.deepcopy(gta)
+    ok["uncertain"] = {"fuel.carried_refills": {"low": 0.5, "high": 3, "assumed": "x"}}
+    check_army(validate_army(ok, source="x.yaml"))
