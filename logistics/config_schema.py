@@ -168,6 +168,9 @@ def write_schemas(config_dir: str | Path, *,
     """Write ``config_dir/schema/*.schema.json`` and the first line of every file of the kinds
     in ``modelines`` naming its schema. Returns the files changed (none when up to date)."""
     from logistics._atomic import atomic_path
+    from logistics._textfile import read_text
+    from logistics._yaml import MAX_BYTES
+    from logistics.errors import ConfigError
 
     root = Path(config_dir)
     changed: list[Path] = []
@@ -180,12 +183,14 @@ def write_schemas(config_dir: str | Path, *,
             Path(tmp).write_text(text, encoding="utf-8")
         changed.append(path)
 
+    # every file is read (the one reader: a regular UTF-8 file) before anything is written, so
+    # a pipe named *.yaml or a Latin-1 file is one error and the folder is left as it was
+    texts = {f: (kind, read_text(f, what=f"{kind} file", max_bytes=MAX_BYTES, error=ConfigError))
+             for kind, files in config_files(root).items() if kind in modelines for f in files}
     for name, text in schema_texts().items():
         put(root / "schema" / name, text)
-    for kind, files in config_files(root).items():
-        if kind in modelines:
-            for f in files:
-                rel = Path("schema", SCHEMA_FILES[kind]) if f.parent == root else \
-                    Path("..", "schema", SCHEMA_FILES[kind])
-                put(f, with_modeline(f.read_text(encoding="utf-8"), rel.as_posix()))
+    for f, (kind, text) in texts.items():
+        rel = Path("schema", SCHEMA_FILES[kind]) if f.parent == root else \
+            Path("..", "schema", SCHEMA_FILES[kind])
+        put(f, with_modeline(text, rel.as_posix()))
     return changed

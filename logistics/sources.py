@@ -157,9 +157,28 @@ class Bibliography:
 def _read(path: str, mtime_ns: int) -> Bibliography:
     from logistics._yaml import load_yaml
 
+    from logistics.errors import ConfigError
+
     doc = load_yaml(path, what="bibliography") or {}
-    sources = {str(e["key"]): MappingProxyType(dict(e)) for e in doc.get("sources") or []}
-    pointers = {str(p): tuple(t.get("keys") or ()) for p, t in (doc.get("pointers") or {}).items()}
+    fix = "fix: write it as the shipped configs/sources.yaml does"
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys (sources, pointers), got "
+                          f"{type(doc).__name__}; {fix}")
+    entries, pointing = doc.get("sources") or [], doc.get("pointers") or {}
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: sources: expected a list of entries, got "
+                          f"{type(entries).__name__}; {fix}")
+    for n, e in enumerate(entries):
+        if not isinstance(e, dict) or not isinstance(e.get("key"), str):
+            raise ConfigError(f"{path}: sources.{n}: expected an entry with `key:` (e.g. "
+                              f"GLANTZ-LP7), got {str(e)[:80]!r}; {fix}")
+    if not isinstance(pointing, dict) or not all(
+            isinstance(t, dict) and isinstance(t.get("keys") or [], list)
+            for t in pointing.values()):
+        raise ConfigError(f"{path}: pointers: expected a mapping of pointer -> {{keys: [...]}}, "
+                          f"got {str(pointing)[:80]!r}; {fix}")
+    sources = {str(e["key"]): MappingProxyType(dict(e)) for e in entries}
+    pointers = {str(p): tuple(t.get("keys") or ()) for p, t in pointing.items()}
     return Bibliography(MappingProxyType(sources), MappingProxyType(pointers))
 
 

@@ -108,5 +108,9 @@ def test_errors_are_one_clear_line_and_exit_code_2(tmp_path, capsys):
     assert "unknown vehicle 'studebaker-us9'" in err and "studebaker-us6" in err
     from logistics.progress import PREFIX  # the steps begun are logged before the error
 
-    assert len([ln for ln in err.strip().splitlines() if not ln.startswith(PREFIX)]) == 1
+    lines = [ln for ln in err.strip().splitlines() if not ln.startswith(PREFIX)]
+    # one error: the army file's problem list (each problem names the file and the key)
+    assert lines[0].startswith("logistics run: error:") and "problem(s)" in lines[0]
+    assert all(ln.startswith("  ") for ln in lines[1:])
+    assert "vehicles.0.vehicle" in err and str(bad) in err
     assert not (tmp_path / "o").exists()

@@ -600,6 +600,54 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("file-config-unreadable-dir-yaml", "files", ["run", "d.yaml"],
              setup=lambda w, c: (w / "d.yaml").mkdir(), timeout_s=60))
 
+    # ---- found from outside (helper badin): dates outside the run, a damaged configs tree,
+    # `schema` over a user's folder, an absurd route factor ----------------------------------
+    for name, edits in (
+            ("air-year-1000", {"supply.air.0.start.value": "1000-01-01"}),  # hung before
+            ("air-in-july", {"supply.air.0.start.value": "1945-07-01",
+                             "supply.air.0.end.value": "1945-07-05"}),  # silently idle
+            ("trucks-year-1000", {"supply.trucks.0.start.value": "1000-01-01T00:00"})):
+        add(Case(f"dates-outside-run-{name}", "dates", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario("tbf-6gta.yaml", edits), timeout_s=150))
+    cenv = {"LOGISTICS_CONFIG_DIR": "{root}/configs"}
+    tree = {
+        "fortified-list": ("fortified-regions.yaml", lambda t: "- 1\n- 2\n"),
+        "fortified-rule-list": ("fortified-regions.yaml", lambda t: t.replace(
+            "rule:\n  bypass:\n", "rule:\n  bypass: []\n  x:\n", 1)),
+        "stations-latin1": ("network/stations-1945.csv",
+                            lambda t: t.encode("utf-8").replace(b"Tamsag", b"Tamsa\xe9", 1)),
+        "stations-header": ("network/stations-1945.csv", lambda t: "a,b,c\n1,2,3\n"),
+        "sources-list": ("sources.yaml", lambda t: "- 1\n"),
+    }
+    for key, (rel, fn) in tree.items():
+        def spoil(d: Path, rel=rel, fn=fn) -> None:
+            p = d / rel
+            out = fn(p.read_text(encoding="utf-8"))
+            p.write_bytes(out if isinstance(out, bytes) else out.encode("utf-8"))
+        add(Case(f"file-configs-{key}", "files", RUN + ["--out", "o"], allowed=("o",), env=cenv,
+                 setup=_chain(_scenario("tbf-6gta.yaml"), _configs(spoil)), timeout_s=150))
+
+    def schema_folder(extra: Callable[[Path], None]):
+        def setup(work: Path, ctx: Ctx) -> None:
+            _put(work / "cfgs" / "tbf-39a.yaml", _cfg_text(ctx, "tbf-39a.yaml"))
+            _put(work / "cfgs" / "vehicles" / "zis-5.yaml", _cfg_text(ctx, "vehicles/zis-5.yaml"))
+            extra(work / "cfgs")
+        return setup
+
+    add(Case("file-schema-latin1-yaml", "files", ["schema", "--configs", "cfgs"],
+             setup=schema_folder(lambda d: _put(d / "x.yaml", b"name: caf\xe9\n")), timeout_s=60))
+    add(Case("file-schema-fifo-vehicle", "files", ["schema", "--configs", "cfgs"],
+             setup=schema_folder(lambda d: os.mkfifo(d / "vehicles" / "p.yaml")), timeout_s=60))
+    for factor in ("1e308", "1e-308"):
+        add(Case(f"nonsense-osm-route-factor-{factor}", "nonsense",
+                 ["route", "--from", "Harbin", "--to", "Mutanchiang", "--vehicle", "zis-5",
+                  "--mode", "rail", "--network", "n.osm", "--out", "o"], allowed=("o",),
+                 setup=lambda w, c, f=factor: _put(w / "n.osm", (
+                     "<?xml version='1.0' encoding='UTF-8'?>\n<osm version='0.6'>"
+                     "<node id='1' lat='45.75' lon='126.6'/><node id='2' lat='44.58' "
+                     "lon='129.6'/><way id='7'><nd ref='1'/><nd ref='2'/><tag k='railway' "
+                     f"v='rail'/><tag k='route_factor' v='{f}'/></way></osm>")), timeout_s=150))
+
     # ---- command-line arguments ---------------------------------------------------------
     cli = [
         RUN + ["--seed", "-1", "--out", "o"], RUN + ["--seed", "abc"],

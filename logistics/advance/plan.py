@@ -892,6 +892,22 @@ def _truck_leg_at(army, terrain, track, models, opt, convoy_kmh=None):
     return leg_at
 
 
+def _railhead_named(leg, where: str):
+    """``leg`` whose error for a railhead on impassable ground (the solver's "source 0 cell
+    (row, col) lies on a barrier") names the column's key and its railhead instead."""
+    def named(index: int, season: str):
+        try:
+            return leg(index, season)
+        except NoRouteError as exc:
+            if not str(exc).startswith("source 0 cell"):
+                raise
+            raise ConfigError(f"{where} lies on ground the trucks cannot enter (water, a "
+                              "barrier or no data); fix: move the railhead onto land, e.g. the "
+                              "station it names") from None
+
+    return named
+
+
 def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) -> TruckSpec:
     """The spec of ``supply.trucks[i]`` with its leg function over the army's route cells;
     its convoys drive no faster than ``convoy_kmh`` (the motor column's march norm: supply
@@ -911,14 +927,21 @@ def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) ->
     if tank is None:
         raise ConfigError(f"{army.source}: supply.trucks.{i}: vehicle {vehicle.id!r} has no "
                           "tank_l; give truck_tank_l (with cite: or assumed:)")
+    where = f"{army.source}: supply.trucks.{i}"
+    try:
+        payload = payload_l(tr, vehicle)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}.vehicle: {exc}") from None
     lon, lat, note = railhead_lonlat(tr.railhead)
     if note:
         notes.append(f"supply.trucks.{i}: {note}")
     leg = truck_leg_function(terrain, vehicle, (lon, lat), track, stencil=army.routing.stencil,
                              engine=opt.engine, models=models, max_speed_kmh=convoy_kmh)
+    leg = _railhead_named(leg, f"{where}.railhead ({tr.railhead.place!r}, {lat:.3f} N "
+                               f"{lon:.3f} E)")
     until = tr.until.value if tr.until is not None else _run_end(army)
     return TruckSpec(
-        name=tr.name, count=tr.count.value, payload_l=payload_l(tr, vehicle),
+        name=tr.name, count=tr.count.value, payload_l=payload,
         truck_tank_l=float(tank), fuel_type=tr.fuel_type, load_h=tr.load_h.value,
         unload_h=tr.unload_h.value, driving_hours_per_day=tr.driving_hours_per_day.value,
         start_h=hours_since(t0, tr.start.value), until_h=hours_since(t0, until),

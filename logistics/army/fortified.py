@@ -39,7 +39,8 @@ from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from logistics import settings
-from logistics.errors import ConfigError
+from logistics.army.base import _short
+from logistics.errors import ConfigError, LogisticsError
 from logistics.sources import provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
@@ -120,7 +121,9 @@ def crossing_action(action: str) -> str:
 
 def _figure(path: Path, node, key: str) -> float:
     if not isinstance(node, dict) or "value" not in node:
-        raise ConfigError(f"{path}: {key}: expected a figure {{value, cite|assumed}}")
+        raise ConfigError(f"{path}: {key}: expected a figure {{value, cite|assumed}}, got "
+                          f"{_short(node)}; fix: write {{value: <number>, cite: ...}} or "
+                          "{value: <number>, assumed: ...}")
     problem = provenance_problem(node)
     if problem is not None:
         raise ConfigError(f"{path}: {key}: expected {problem[0]}; fix: {problem[1]}")
@@ -230,6 +233,28 @@ def _further_belts(path: Path, key: str, node: dict) -> list[Region]:
     return out
 
 
+#: The fix every message about a damaged layer ends with.
+_PATTERN = "fix: write it as the shipped configs/fortified-regions.yaml does (its keys: " \
+    "configs/armies/README.md, 'Fortified regions')"
+
+
+def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Region]:
+    """The regions one entry of the layer stands for (none when it is not located or not
+    applied; its further belts after it)."""
+    if node.get("status") in ("not_located", "named_only"):
+        return []
+    apply = node.get("apply")
+    if isinstance(apply, dict) and apply.get("value") is False:
+        return []
+    shape = _extent(path, key, node)
+    if shape is None:
+        return []
+    region = Region(str(node["id"]), str(node.get("name", node["id"])), shape,
+                    tuple(node.get("axes") or ()), str(node.get("status", "")),
+                    besieged=besieged)
+    return [region, *_further_belts(path, key, node)]
+
+
 @functools.lru_cache(maxsize=4)
 def _load(path_text: str) -> Fortified:
     path = Path(path_text)
@@ -239,24 +264,34 @@ def _load(path_text: str) -> Fortified:
     from logistics._yaml import load_yaml
 
     doc = load_yaml(path, what="fortified-region layer") or {}
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{path}: expected a mapping of keys (fortified_regions, "
+                          f"field_positions, rule), got {type(doc).__name__}; {_PATTERN}")
     regions = []
     for group in ("fortified_regions", "field_positions"):
-        for i, node in enumerate(doc.get(group) or []):
+        nodes = doc.get(group) or []
+        if not isinstance(nodes, list):
+            raise ConfigError(f"{path}: {group}: expected a list of regions (lines starting "
+                              f"with '- '), got {_short(nodes)}; {_PATTERN}")
+        for i, node in enumerate(nodes):
+            if not isinstance(node, dict) or "id" not in node:
+                raise ConfigError(f"{path}: {group}.{i}: expected a region (a mapping with `id:`, "
+                                  f"`location:`, `extent:`), got {_short(node)}; {_PATTERN}")
             key = f"{group}.{i} ({node.get('id')})"
-            if node.get("status") in ("not_located", "named_only"):
-                continue
-            apply = node.get("apply")
-            if isinstance(apply, dict) and apply.get("value") is False:
-                continue
-            shape = _extent(path, key, node)
-            if shape is None:
-                continue
-            regions.append(Region(str(node["id"]), str(node.get("name", node["id"])), shape,
-                                  tuple(node.get("axes") or ()), str(node.get("status", "")),
-                                  besieged=group == "fortified_regions"))
-            regions += _further_belts(path, key, node)
+            try:
+                regions += _regions_of(path, key, node, besieged=group == "fortified_regions")
+            except LogisticsError:
+                raise
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+                raise ConfigError(f"{path}: {key}: its location or extent cannot be read "
+                                  f"({exc}); {_PATTERN}") from None
     r = doc.get("rule") or {}
     try:
+        for part in ("bypass", "breakthrough", "detach"):
+            kinds = r[part]["kinds"]
+            if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
+                raise ConfigError(f"{path}: rule.{part}.kinds: expected a list of formation "
+                                  f"kinds, got {_short(kinds)}; {_PATTERN}")
         rule = FortifiedRule(
             bypass_kinds=frozenset(r["bypass"]["kinds"]),
             breakthrough_kinds=frozenset(r["breakthrough"]["kinds"]),
@@ -268,10 +303,10 @@ def _load(path_text: str) -> Fortified:
             rate_cite=str(r["breakthrough"]["rate_km_per_day"].get("cite", "")),
             detach_cite=str(r["detach"].get("cite", "")),
         )
-    except KeyError as exc:
-        raise ConfigError(f"{path}: rule: missing {exc}; the rule needs bypass.kinds, "
-                          "breakthrough.kinds and rate_km_per_day, detach.kinds and "
-                          "fraction_of_men") from None
+    except (KeyError, TypeError) as exc:
+        raise ConfigError(f"{path}: rule: missing or not a mapping: {exc}; the rule needs "
+                          "bypass.kinds, breakthrough.kinds and rate_km_per_day, detach.kinds and "
+                          f"fraction_of_men; {_PATTERN}") from None
     if not rule.rate_km_per_day > 0 or not 0 <= rule.fraction_of_men < 1:
         raise ConfigError(f"{path}: rule: rate_km_per_day must be > 0 and fraction_of_men in "
                           f"[0, 1), got {rule.rate_km_per_day}, {rule.fraction_of_men}")

@@ -103,6 +103,9 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: expected a mapping of keys (axis_id, h_hour, formations, "
                           f"...), got {type(data).__name__}; see configs/README.md")
+    from logistics.sources import load_bibliography
+
+    load_bibliography()  # a damaged bibliography is one error here, not one per citation
     try:
         army = Army.model_validate(dict(data))
     except ValidationError as exc:
@@ -172,9 +175,46 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
             problems.append(f"{src}: uncertain: {key!r} names no figure of this army file"
                             + (f"; did you mean {', '.join(map(repr, near))}?" if near else
                                "; fix: give a dotted path like fuel.carried_refills"))
+    if not problems:
+        problems += _range_problems(army)
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
                           + "\n  - ".join(problems) + "\n(key reference: configs/README.md)")
+
+
+def _range_problems(army: Army) -> list[str]:
+    """``uncertain:`` ranges whose ends a figure does not allow (``in_tanks_refills`` 5..9):
+    found here, at load, rather than in the Monte Carlo draws after the runs. Every low end at
+    once, then every high end (two validations); a failure is then traced to its keys."""
+    problems: list[str] = []
+    for end in ("low", "high"):
+        draw = {k: getattr(u, end) for k, u in army.uncertain.items()}
+        if not draw or _override_problem(army, draw) is None:
+            continue
+        for key, value in draw.items():
+            why = _override_problem(army, {key: value})
+            if why is not None:
+                problems.append(f"{army.source}: uncertain: {key}: its {end} end {value:g} is a "
+                                f"value the figure cannot take ({why}); fix: a range the "
+                                "figure allows")
+    return problems
+
+
+def _override_problem(army: Army, overrides: dict[str, float]) -> str | None:
+    """Why the army with ``overrides`` is invalid (the schema's words), or None."""
+    try:
+        apply_army_overrides(army, overrides)
+    except ConfigError as exc:
+        lines = [ln.strip()[2:] for ln in str(exc).splitlines() if ln.strip().startswith("- ")]
+        return "; ".join(ln.rsplit("}: ", 1)[-1].split("; fix:")[0] for ln in lines) \
+            or str(exc).removeprefix("bad overrides: ")
+    return None
+
+
+#: Columns of the station list a railhead is checked against, and its largest size (the shipped
+#: file is about 15 kB).
+_STATION_COLUMNS = ("line", "name", "name_1945", "key")
+_STATIONS_MAX_BYTES = 5_000_000
 
 
 def _station_rows() -> list[dict]:
@@ -183,12 +223,21 @@ def _station_rows() -> list[dict]:
     import csv
 
     from logistics import settings
+    from logistics._textfile import read_text
 
     path = settings.CONFIG_DIR / "network" / "stations-1945.csv"
     if not path.is_file():
         return []
-    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
-    return list(csv.DictReader(lines))
+    text = read_text(path, what="station list", max_bytes=_STATIONS_MAX_BYTES, error=ConfigError)
+    reader = csv.DictReader((ln for ln in text.splitlines() if not ln.startswith("#")),
+                            restval="")  # a short row (a cut file) reads as empty cells
+    missing = [c for c in _STATION_COLUMNS if c not in (reader.fieldnames or ())]
+    if missing:
+        raise ConfigError(f"{path}: the station list lacks the columns {missing}; fix: restore "
+                          f"its header ({','.join(_STATION_COLUMNS)}, ...) or take the shipped "
+                          "configs/network/stations-1945.csv")
+    rows = list(reader)
+    return rows
 
 
 def _railhead_problems(army: Army) -> list[str]:

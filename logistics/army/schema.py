@@ -17,7 +17,7 @@ by :mod:`logistics.army.load` and the plan, before any output is written.
 from __future__ import annotations
 
 import difflib
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
@@ -307,6 +307,11 @@ class VehicleCount(_Model):
 
     vehicle: str = Field(min_length=1)
     count: IntFigure
+
+    @field_validator("vehicle")
+    @classmethod
+    def _known_vehicle(cls, v: str) -> str:
+        return _check_vehicle(v)
 
     @model_validator(mode="after")
     def _ranges(self) -> VehicleCount:
@@ -738,6 +743,8 @@ def _reference_problems(army: Army) -> list[str]:
     elif t_end - t0 > timedelta(days=MAX_SPAN_DAYS):
         problems.append(f"end ({t_end}) is {(t_end - t0).days} days after h_hour ({t0}); an "
                         f"army run spans at most {MAX_SPAN_DAYS} days (one campaign)")
+    else:
+        problems += _dates_outside_the_run(army)
     try:
         _check(("utc_offset_h", army.utc_offset_h, ">=", -12),
                ("utc_offset_h", army.utc_offset_h, "<=", 14))
@@ -751,4 +758,43 @@ def _reference_problems(army: Army) -> list[str]:
     _check_delay = army.start_delay_h
     if _check_delay is not None and not 0 <= _check_delay.value <= 24 * 30:
         problems.append(f"start_delay_h must be 0..720 hours, got {_check_delay.value}")
+    return problems
+
+
+def _dates_outside_the_run(army: Army) -> list[str]:
+    """Dates of moves and supply that fall wholly outside the run (H-hour to the end of
+    ``end``'s day): a formation moving off after the run, a truck column starting after it or
+    ages before it, an airlift whose days miss the run or span more than a campaign. Each would
+    be silently idle, and an airlift over centuries books a delivery a day (a hang)."""
+    t0 = army.h_hour.value
+    run_end = datetime(army.end.value.year, army.end.value.month, army.end.value.day) \
+        + timedelta(days=1)
+    span = f"the run (h_hour {t0} to the end of end's day, {army.end.value.date()})"
+    earliest = t0 - timedelta(days=MAX_SPAN_DAYS)
+    problems: list[str] = []
+    for n, f in enumerate(army.formations):
+        if f.start.time is not None and f.start.time.value >= run_end:
+            problems.append(f"formations.{n} ({f.id}).start.time ({f.start.time.value}) is after "
+                            f"{span}: the formation would never move; fix: a time within it")
+    for n, tr in enumerate(army.supply.trucks):
+        start = tr.start.value
+        if start >= run_end:
+            problems.append(f"supply.trucks.{n}.start ({start}) is after {span}: the column "
+                            "would deliver nothing; fix: a time within it")
+        elif start < earliest:
+            problems.append(f"supply.trucks.{n}.start ({start}) is more than {MAX_SPAN_DAYS} "
+                            f"days before h_hour ({t0}); fix: the time the convoys start, "
+                            "within the campaign")
+    first_day, last_day = t0.date(), army.end.value.date()
+    for n, a in enumerate(army.supply.air):
+        d0, d1 = a.start.value.date(), a.end.value.date()
+        days = (d1 - d0).days + 1
+        if d1 < first_day or d0 > last_day:
+            problems.append(f"supply.air.{n} ({_short(a.name, 40)}): its days {d0}..{d1} lie "
+                            f"outside {span}: it would deliver nothing; fix: start and end "
+                            "within the run")
+        elif days > MAX_SPAN_DAYS + 1:
+            problems.append(f"supply.air.{n} ({_short(a.name, 40)}): start ({d0}) to end ({d1}) "
+                            f"is {days:,} days; an airlift spreads its total over its days and "
+                            f"lasts at most {MAX_SPAN_DAYS + 1} (one campaign); fix: its dates")
     return problems

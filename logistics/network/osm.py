@@ -51,6 +51,11 @@ _NODE_TAGS = ("railway", "name", "name:1945", "name:ja", "old_name", "unverified
 _WAY_TAGS = ("railway", "highway", "name", "ref", "gauge", "usage", "source", "unverified",
              "maxspeed", "note", "route_factor")
 
+#: Plausible ``route_factor`` tags (real track length over drawn length). Assumed: a sanity
+#: bound, not a fit (the shipped lines' fitted factor is 1.07); beyond it a tag is a typing slip
+#: (``1e308`` made a rail leg of infinite length, ``1e-308`` a train that teleports).
+ROUTE_FACTOR_RANGE: tuple[float, float] = (0.5, 3.0)
+
 #: Most problems listed in one error message (the rest are counted).
 _MAX_LISTED = 12
 
@@ -252,8 +257,8 @@ def _keep_modes(graph: nx.MultiDiGraph, rail_values: set[str], road: bool) -> No
 
 def _measure(graph: nx.MultiDiGraph, path: Path) -> None:
     """Set ``traced_length_m``, ``route_factor``, ``length_m`` and ``length`` on every edge of
-    the (still lon/lat) graph; a ``route_factor`` tag that is not a positive number is a
-    DataError naming the way."""
+    the (still lon/lat) graph; a ``route_factor`` tag that is not a number in
+    :data:`ROUTE_FACTOR_RANGE` is a DataError naming the way."""
     from logistics.geodesy import polyline_m
 
     nodes = graph.nodes
@@ -265,9 +270,11 @@ def _measure(graph: nx.MultiDiGraph, path: Path) -> None:
             lon, lat = (nodes[u]["x"], nodes[v]["x"]), (nodes[u]["y"], nodes[v]["y"])
         tag = data.get("route_factor", 1.0)
         factor = _as_float(tag)
-        if factor is None or factor <= 0:
+        low, high = ROUTE_FACTOR_RANGE
+        if factor is None or not low <= factor <= high:
             problems.append(f"way {data.get('osmid')}: route_factor={tag!r}, expected a "
-                            "positive number (real track length / drawn length)")
+                            f"positive number in [{low:g}, {high:g}] (real track length / drawn "
+                            "length; the shipped lines' fit is 1.07)")
             factor = 1.0
         traced_m = polyline_m(lon, lat)
         data["traced_length_m"] = traced_m

@@ -1,0 +1,283 @@
+"""Bad inputs found from outside (helper "badin"): each ends in one clear error of ours.
+
+Each test is a case a user hit as a hang, a silently accepted nonsense value or an error that
+did not name the file, the key and the value; the fix is at the edge (the army file's schema
+and cross-checks, the readers of the data a user may swap in).
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from logistics import settings
+from logistics.army.load import validate_army
+from logistics.errors import ConfigError
+
+
+@pytest.fixture(scope="module")
+def gta() -> dict:
+    return yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))
+
+
+def _refused(data: dict, *fragments: str) -> str:
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="x.yaml")
+    msg = str(err.value)
+    for fragment in fragments:
+        assert fragment in msg, msg
+    return msg
+
+
+def test_airlift_of_a_thousand_years_is_refused_not_simulated(gta):
+    # start in the year 1000: 345,000 daily deliveries, and the run hung past 5 minutes
+    bad = copy.deepcopy(gta)
+    bad["supply"]["air"][0]["start"]["value"] = "1000-01-01"
+    _refused(bad, "supply.air.0", "1000-01-01", "days")
+
+
+@pytest.mark.parametrize("start, end", [("1945-07-01", "1945-07-05"),
+                                        ("1945-10-01", "1945-10-05")])
+def test_airlift_wholly_outside_the_run_is_refused(gta, start, end):
+    # the run is 9-26 August: an airlift in July or October delivers nothing, silently
+    bad = copy.deepcopy(gta)
+    bad["supply"]["air"][0]["start"]["value"] = start
+    bad["supply"]["air"][0]["end"]["value"] = end
+    _refused(bad, "supply.air.0", start, "h_hour", "end")
+
+
+def test_airlift_on_the_day_of_h_hour_is_accepted(gta):
+    # H-hour is 00:10 on 9 August; an airlift dated 9 August (a day) lies within the run
+    ok = copy.deepcopy(gta)
+    ok["supply"]["air"][0]["start"]["value"] = "1945-08-09"
+    ok["supply"]["air"][0]["end"]["value"] = "1945-08-26"
+    validate_army(ok, source="x.yaml")
+
+
+def test_truck_column_starting_after_the_run_or_ages_before_it_is_refused(gta):
+    bad = copy.deepcopy(gta)
+    bad["supply"]["trucks"][0]["start"]["value"] = "1945-09-30T00:00"
+    bad["supply"]["trucks"][0].pop("until")
+    _refused(bad, "supply.trucks.0.start", "1945-09-30", "end")
+    bad = copy.deepcopy(gta)
+    bad["supply"]["trucks"][0]["start"]["value"] = "1000-01-01T00:00"
+    _refused(bad, "supply.trucks.0.start", "1000-01-01", "h_hour")
+
+
+def test_formation_moving_off_after_the_run_has_ended_is_refused(gta):
+    bad = copy.deepcopy(gta)
+    bad["formations"][6]["start"]["time"] = {"value": "1945-09-20T00:00", "assumed": "x"}
+    _refused(bad, "formations.6 (6gta-army-units).start.time", "1945-09-20", "end")
+
+
+# --- a configs folder of the user's (LOGISTICS_CONFIG_DIR) with a damaged data file ----------
+
+_FORTIFIED_RULE = """
+rule:
+  bypass: {kinds: [tank_corps]}
+  breakthrough:
+    kinds: [rifle_division]
+    rate_km_per_day: {value: 10, assumed: x}
+  detach:
+    kinds: [rifle_division]
+    fraction_of_men: {value: 0.1, assumed: x}
+"""
+
+
+@pytest.mark.parametrize("text, where", [
+    ("- 1\n- 2\n", "a mapping"),
+    ("fortified_regions: 5\n" + _FORTIFIED_RULE, "fortified_regions"),
+    ("fortified_regions: [hailar]\n" + _FORTIFIED_RULE, "fortified_regions.0"),
+    ("fortified_regions:\n  - {id: a, extent: {polygon: [[1, 2, 3]]}}\n" + _FORTIFIED_RULE,
+     "fortified_regions.0 (a)"),
+    ("fortified_regions:\n  - {id: a, extent: {polygon: [[120, 45], [121, 45]]}}\n"
+     + _FORTIFIED_RULE, "fortified_regions.0 (a)"),
+    ("fortified_regions:\n  - {id: a, location: {lon: east, lat: 45},"
+     " extent: {radius_km: {value: 3, assumed: x}}}\n" + _FORTIFIED_RULE,
+     "fortified_regions.0 (a)"),
+    ("field_positions:\n  - {id: a, location: 7, extent: {radius_km: {value: 3, assumed: x}}}\n"
+     + _FORTIFIED_RULE, "field_positions.0 (a)"),
+    (_FORTIFIED_RULE.replace("{kinds: [tank_corps]}", "[tank_corps]"), "rule"),
+    (_FORTIFIED_RULE.replace("kinds: [tank_corps]", "kinds: 5"), "rule"),
+    (_FORTIFIED_RULE.replace("{value: 10, assumed: x}", "10"), "rule.breakthrough"),
+])
+def test_damaged_fortified_region_layer_is_one_config_error(tmp_path, text, where):
+    from logistics.army.fortified import load_fortified
+
+    (tmp_path / "fortified-regions.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_fortified(tmp_path)
+    msg = str(err.value)
+    assert "fortified-regions.yaml" in msg and where in msg and "fix" in msg, msg
+
+
+@pytest.mark.parametrize("content, fragment", [
+    ("line,name\n".encode() + "R01,Hailar\xe9\n".encode("latin-1"), "UTF-8"),
+    (b"a,b,c\n1,2,3\n", "columns"),
+    (b"- 1\n- 2\n", "columns"),
+])
+def test_damaged_station_list_is_one_error_naming_the_file(tmp_path, monkeypatch, gta, content,
+                                                           fragment):
+    from logistics.army.load import check_army
+    from logistics.errors import LogisticsError
+
+    import shutil
+
+    configs = tmp_path / "configs"
+    shutil.copytree(settings.SHIPPED_CONFIG_DIR, configs)
+    (configs / "network" / "stations-1945.csv").write_bytes(content)
+    monkeypatch.setattr(settings, "CONFIG_DIR", configs)
+    army = validate_army(gta, source="x.yaml")
+    with pytest.raises(LogisticsError) as err:
+        check_army(army, config_dir=configs)
+    msg = str(err.value)
+    assert "stations-1945.csv" in msg and fragment in msg, msg
+
+
+@pytest.mark.parametrize("text", [
+    "- 1\n- 2\n",
+    "sources: 5\n",
+    "sources: [GLANTZ]\n",
+    "sources:\n  - {title: no key}\n",
+    "pointers: [a, b]\n",
+    "pointers: {'[X]': 5}\n",
+    "pointers: {'[X]': {keys: 5}}\n",
+])
+def test_damaged_bibliography_is_one_config_error_naming_the_file(tmp_path, text):
+    from logistics.sources import load_bibliography
+
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_bibliography(path)
+    msg = str(err.value)
+    assert str(path) in msg and "fix" in msg, msg
+
+
+def test_damaged_bibliography_in_a_users_configs_fails_a_run_with_one_clean_line(
+        tmp_path, monkeypatch, capsys):
+    # the army file's citations are checked against it inside the schema (a pydantic
+    # validator): the damage must come out once, as our error, not as an AttributeError
+    import shutil
+
+    from logistics.cli import main
+
+    configs = tmp_path / "configs"
+    shutil.copytree(settings.SHIPPED_CONFIG_DIR, configs)
+    (configs / "sources.yaml").write_text("- 1\n", encoding="utf-8")
+    monkeypatch.setattr(settings, "CONFIG_DIR", configs)
+    assert main(["run", str(configs / "tbf-6gta.yaml"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "sources.yaml" in err
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("progress")]
+    assert lines[0].startswith("logistics run: error:") and len(lines) <= 4, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_unknown_vehicle_of_a_formation_names_the_file_and_the_key(gta):
+    # it said only "unknown vehicle 'tiger'; did you mean ...": not where
+    bad = copy.deepcopy(gta)
+    bad["formations"][6]["vehicles"][0]["vehicle"] = "tiger"
+    _refused(bad, "x.yaml", "formations.6 (6gta-army-units).vehicles.0.vehicle", "'tiger'",
+             "fix")
+
+
+def _run_cli(tmp_path, data: dict, capsys) -> str:
+    from logistics.cli import main
+
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["run", str(path), "--resolution-m", "20000", "--out",
+                 str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and not (tmp_path / "o").exists()
+    return next(ln for ln in err.splitlines() if ln.startswith("logistics run: error:"))
+
+
+def test_truck_railhead_in_a_lake_names_the_column_and_its_railhead(tmp_path, gta, capsys):
+    # it said "source 0 cell (row 11, col 14) lies on a barrier": the solver's words
+    bad = copy.deepcopy(gta)
+    bad["supply"]["trucks"][0]["railhead"] = {"place": "Lakeside", "lon": 117.5, "lat": 48.9,
+                                             "assumed": "x"}
+    line = _run_cli(tmp_path, bad, capsys)
+    assert "army.yaml" in line and "supply.trucks.0.railhead" in line and "Lakeside" in line
+    assert "source 0 cell" not in line
+
+
+def test_truck_vehicle_that_carries_nothing_names_the_file_and_the_key(tmp_path, gta, capsys):
+    bad = copy.deepcopy(gta)
+    bad["supply"]["trucks"][0]["vehicle"] = "t-34-85"
+    line = _run_cli(tmp_path, bad, capsys)
+    assert "army.yaml" in line and "supply.trucks.0" in line and "payload_l" in line
+
+
+@pytest.mark.parametrize("factor", ["1e308", "1e-308", "50"])
+def test_absurd_route_factor_of_a_way_is_refused(tmp_path, factor):
+    # 1e308 gave a rail leg of inf km and inf h in legs.csv; 1e-308 a train that teleports
+    from logistics.errors import DataError
+    from logistics.network.osm import load_network
+
+    path = tmp_path / "n.osm"
+    path.write_text(
+        "<?xml version='1.0' encoding='UTF-8'?>\n<osm version='0.6'>"
+        "<node id='1' lat='45.75' lon='126.6'/><node id='2' lat='44.58' lon='129.6'/>"
+        "<way id='7'><nd ref='1'/><nd ref='2'/><tag k='railway' v='rail'/>"
+        f"<tag k='route_factor' v='{factor}'/></way></osm>", encoding="utf-8")
+    with pytest.raises(DataError, match=rf"way 7: route_factor='{factor}'"):
+        load_network(path)
+    ok = path.read_text(encoding="utf-8").replace(f"v='{factor}'", "v='1.07'")
+    path.write_text(ok, encoding="utf-8")
+    assert load_network(path).number_of_edges() == 2  # both directions
+
+
+def _configs_with(tmp_path, make) -> "Path":
+    import shutil
+
+    root = tmp_path / "configs"
+    (root / "vehicles").mkdir(parents=True)
+    shutil.copy(settings.SHIPPED_CONFIG_DIR / "tbf-39a.yaml", root)
+    shutil.copy(settings.SHIPPED_CONFIG_DIR / "vehicles" / "zis-5.yaml", root / "vehicles")
+    make(root)
+    return root
+
+
+@pytest.mark.parametrize("make, fragment", [
+    (lambda r: (r / "x.yaml").write_bytes("name: caf\xe9\n".encode("latin-1")), "UTF-8"),
+    (lambda r: __import__("os").mkfifo(r / "vehicles" / "p.yaml"), "not a regular file"),
+])
+def test_schema_over_a_users_folder_with_a_bad_yaml_is_one_clean_error(tmp_path, capsys, make,
+                                                                       fragment):
+    # a Latin-1 file gave a UnicodeDecodeError traceback; a pipe named *.yaml hung for ever
+    from logistics.cli import main
+
+    root = _configs_with(tmp_path, make)
+    before = (root / "tbf-39a.yaml").read_bytes()
+    assert main(["schema", "--configs", str(root)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and fragment in err, err
+    assert err.startswith("logistics schema: error:")
+    assert (root / "tbf-39a.yaml").read_bytes() == before  # checked before anything is written
+
+
+@pytest.mark.parametrize("key, low, high, fragment", [
+    ("fuel.in_tanks_refills", 5, 9, "in_tanks_refills must be <= 1"),
+    ("supply.trucks.0.count", -10, 5, "count must be >= 0"),
+    ("speed_scale", 0, 2, "positive"),
+])
+def test_uncertain_range_outside_what_the_figure_allows_is_refused_at_load(gta, key, low, high,
+                                                                           fragment):
+    # it passed the load and failed only in `compare --samples`, after the runs, with the whole
+    # draw in the message and the fix pointing at the figure instead of the range
+    from logistics.army.load import check_army
+
+    bad = copy.deepcopy(gta)
+    bad["uncertain"] = {key: {"low": low, "high": high, "assumed": "x"}}
+    with pytest.raises(ConfigError) as err:
+        check_army(validate_army(bad, source="x.yaml"))
+    msg = str(err.value)
+    assert f"uncertain: {key}" in msg and fragment in msg and "with overrides" not in msg, msg
+    ok = copy.deepcopy(gta)
+    ok["uncertain"] = {"fuel.carried_refills": {"low": 0.5, "high": 3, "assumed": "x"}}
+    check_army(validate_army(ok, source="x.yaml"))
