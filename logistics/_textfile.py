@@ -26,7 +26,8 @@ def read_text(path: str | Path, *, what: str, max_bytes: int,
             raise error(f"{what} {str(p)!r} is {kind}; give the path of a file")
         size = p.stat().st_size
         if size > max_bytes:
-            raise error(f"{p}: {size:,} bytes is too large for a {what} (at most "
+            article = "an" if str(what)[:1].lower() in "aeiou" else "a"
+            raise error(f"{p}: {size:,} bytes is too large for {article} {what} (at most "
                         f"{max_bytes:,}); is it the right file?")
         raw = p.read_bytes()
     except OSError as exc:

@@ -114,3 +114,20 @@ def test_errors_are_one_clear_line_and_exit_code_2(tmp_path, capsys):
     assert all(ln.startswith("  ") for ln in lines[1:])
     assert "vehicles.0.vehicle" in err and str(bad) in err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_start_in_a_lake_is_one_error_naming_the_file_and_formation_once(tmp_path, capsys):
+    """Lake Khanka's middle is water for 10 km round: the error names file and formation once
+    (it was 'b.yaml: formations (x): b.yaml: formations (x): ...'), and nothing is written."""
+    text = (settings.CONFIG_DIR / "1fef-35a.yaml").read_text(encoding="utf-8")
+    old = "start: {lon: 133.243, lat: 45.481, assumed: \"the main forces' point of the " \
+          "departure line (Rule A from Lesozavodsk)\"}"
+    assert old in text
+    army = tmp_path / "b.yaml"
+    army.write_text(text.replace(old, "start: {lon: 132.42, lat: 44.95, assumed: \"in the lake\"}"),
+                    encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(army), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("formations (35a-rds)") == 1 and "radius_km" in err
+    assert not out.exists()

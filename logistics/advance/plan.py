@@ -564,8 +564,9 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                             f"{round_days:.1f} d, following the breach through them "
                             f"{direct_days:.1f} d: it follows the breach "
                             "(fortified-regions.yaml rule.bypass.quicker_way)")
-        except NoRouteError as exc:
-            raise ConfigError(f"{who}: {exc}") from None
+        except NoRouteError as exc:  # its text names ``who`` already when snap_point raised it
+            text = str(exc)
+            raise ConfigError(text if text.startswith(who) else f"{who}: {text}") from None
         seg, waypoints[u.id], objective_km[u.id], more = chosen
         notes += more
         segs[u.id] = seg
