@@ -131,3 +131,21 @@ def test_a_start_in_a_lake_is_one_error_naming_the_file_and_formation_once(tmp_p
     err = capsys.readouterr().err
     assert err.count("formations (35a-rds)") == 1 and "radius_km" in err
     assert not out.exists()
+
+
+def test_a_folder_with_two_files_of_one_axis_refuses_the_second_before_any_run(tmp_path, capsys):
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    shutil.copy(CMG, configs / "a.yaml")
+    shutil.copy(CMG, configs / "b.yaml")  # the same axis_id, TBF-CMG
+    (configs / "c.yaml").write_text("axis_id: [broken\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(configs), "--resolution-m", "10000", "--out", str(out),
+                 "--no-events"]) == 2
+    captured = capsys.readouterr()
+    assert sorted(p.name for p in out.iterdir()) == ["TBF-CMG"]
+    assert "2 of 3 army files failed" in captured.err
+    assert "b.yaml: run folder" in captured.err and "a.yaml's (same axis_id 'TBF-CMG')" in captured.err
+    assert "c.yaml:" in captured.err
+    # the refusals come before the run: the one summary printed is a.yaml's
+    assert captured.out.count("TBF-CMG (") == 1

@@ -126,20 +126,19 @@ def _run(args: argparse.Namespace) -> int:
     failures = []
     written: dict[Path, str] = {}
     started = time.perf_counter()
+    loaded = _load_all(files, args, failures) if many else {}
     for path in files:
+        if many and path not in loaded:
+            continue  # its problem is among the failures already
         t0 = time.perf_counter()
         try:
             with progress(3, f"run {path.name}") as bar:  # a failed step is not reported done
                 bar.step("loading the army file")
-                sc = load_army(path)
+                sc = loaded[path] if many else load_army(path)
                 if many:
                     out = Path(args.out or "out") / sc.run_id
                 else:
                     out = Path(args.out) if args.out else Path("out") / sc.run_id
-                if out in written:
-                    raise ConfigError(f"run folder {out} was already written by {written[out]} "
-                                      f"in this run (same axis_id {sc.axis_id!r}); give each "
-                                      "army file its own axis_id")
                 check_output_dir(out, overwrite=args.overwrite)  # before the work, not after
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,
@@ -168,6 +167,29 @@ def _run(args: argparse.Namespace) -> int:
             print(textwrap.indent(text, "  "), file=sys.stderr)
         return 2
     return 0
+
+
+def _load_all(files: list[Path], args: argparse.Namespace, failures: list[str]) -> dict:
+    """Every army file of a folder read and validated before any run: ``{path: Army}`` of the
+    good ones; a bad file, or a second file with the same axis_id (the same run folder), goes
+    to ``failures`` now, not after the armies before it have run."""
+    from logistics.army import load_army
+
+    loaded, owner = {}, {}
+    for path in files:
+        try:
+            sc = load_army(path)
+        except LogisticsError as exc:
+            failures.append(f"{path.name}: {exc}")
+            continue
+        out = Path(args.out or "out") / sc.run_id
+        if out in owner:
+            failures.append(f"{path.name}: run folder {out} is {owner[out]}'s (same axis_id "
+                            f"{sc.axis_id!r}); give each army file its own axis_id")
+            continue
+        owner[out] = path.name
+        loaded[path] = sc
+    return loaded
 
 
 def _check_parent_folder(parent: Path) -> None:
