@@ -243,3 +243,46 @@ def test_a_broken_pipe_elsewhere_is_still_an_error(monkeypatch, capsys):
     monkeypatch.setattr(sample_cli, "_run", broken)
     assert main(["sample", "Hailar"]) == 2
     assert capsys.readouterr().err.startswith("logistics sample: error: Broken pipe")
+
+
+def test_ctrl_c_whose_cluster_close_times_out_is_not_retried_at_exit():
+    """On a loaded machine the client's close after Ctrl-C timed out; Client.__del__ then
+    closed again at exit, logged an ERROR with dask's traceback and printed 'Exception ignored
+    ... TimeoutError' (a bad-input corpus case under load). The interrupt closes once, quietly,
+    marks the client closed, and the KeyboardInterrupt goes on."""
+    import logging
+
+    from logistics.cli._cluster import _quiet_on_interrupt
+
+    class SlowClient:
+        status = "running"
+        closes = 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.close()
+
+        def close(self, timeout=None):
+            if self.status == "closed":
+                return
+            SlowClient.closes += 1
+            raise TimeoutError("timed out after 60 s.")
+
+    client = SlowClient()
+    level = logging.getLogger("distributed").level
+    with pytest.raises(KeyboardInterrupt):
+        with _quiet_on_interrupt(client):
+            raise KeyboardInterrupt
+    assert client.status == "closed" and SlowClient.closes == 1
+    client.close()  # what Client.__del__ does at exit: nothing now
+    assert SlowClient.closes == 1
+    assert logging.getLogger("distributed").level == logging.CRITICAL  # silent to the end
+    logging.getLogger("distributed").setLevel(level)
+    # without an interrupt the client is closed the ordinary way and errors are not hidden
+    ok = SlowClient()
+    ok.close = lambda timeout=None: setattr(ok, "status", "closed")
+    with _quiet_on_interrupt(ok):
+        pass
+    assert ok.status == "closed"

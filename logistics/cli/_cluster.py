@@ -96,15 +96,28 @@ def _quiet_on_interrupt(client) -> Iterator[Any]:
 
     log = logging.getLogger("distributed")
     level = log.level
+    client.__enter__()
     try:
-        with client:
-            try:
-                yield client
-            except KeyboardInterrupt:
-                log.setLevel(logging.CRITICAL)
-                raise
-    finally:
+        yield client
+    except KeyboardInterrupt:
+        # the process is ending: dask's shutdown stays silent to the end, a close that a
+        # loaded machine does not finish in time is not retried at exit (Client.__del__ would
+        # log it and print "Exception ignored ... TimeoutError"), and a second Ctrl-C while
+        # closing changes nothing
+        log.setLevel(logging.CRITICAL)
+        with contextlib.suppress(BaseException):
+            client.close(timeout=10)
+        client.status = "closed"
+        with contextlib.suppress(BaseException):
+            client.__exit__(None, None, None)
+        _close_half_started()
+        raise
+    except BaseException:
+        client.__exit__(None, None, None)
         log.setLevel(level)
+        raise
+    client.__exit__(None, None, None)
+    log.setLevel(level)
 
 
 _WRAPPER: Path | None = None
@@ -143,8 +156,8 @@ def _workers_ignore_ctrl_c() -> Iterator[None]:
 
 
 def _close_half_started() -> None:
-    """Close clusters a Ctrl-C interrupted while they started (else dask's exit hook reports
-    their half-made state as a traceback)."""
+    """Close clusters a Ctrl-C interrupted while they started or stopped (else dask's exit hook
+    reports their half-made state as a traceback)."""
     import logging
 
     try:
