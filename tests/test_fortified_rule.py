@@ -152,12 +152,15 @@ def test_the_rule_reads_kind_or_standard():
 
 
 @pytest.mark.slow
-def test_a_forward_detachment_starting_in_an_extent_follows_the_breach(tmp_path):
+def test_a_forward_detachment_whose_objective_is_in_an_extent_follows_the_breach(tmp_path):
     """A synthetic army cut from the 5th Army's file: a forward detachment (``bypass``) and a
-    rifle division from one start inside the Pogranichnaya and Dongning extents, on the shipped
-    terrain at 10 km. Both leave km 0 in the first hours and cross the depth no faster than the
-    breakthrough rate (a km a day / 24 an hour); only the rifle division leaves detachments (one
-    per stretch: one at the start, though it lies in two extents); beyond the depth the forward detachment moves faster than the rate."""
+    rifle division from the army's start 5 km inside the USSR, whose first objective Suifenhe
+    lies inside the Pogranichnaya and Dongning extents, on the shipped terrain at 10 km. Both
+    march to the frontier, then cross the depth no faster than the breakthrough rate (a km a
+    day / 24 an hour) without standing still; only the rifle division leaves a detachment (one
+    for the stretch, though it lies in two extents), where its route enters them (not at its
+    start: the extents stop at the frontier); beyond the depth the forward detachment moves
+    faster than the rate."""
     import copy
 
     import yaml
@@ -182,18 +185,22 @@ def test_a_forward_detachment_starting_in_an_extent_follows_the_breach(tmp_path)
     assert forts[forts["formation_id"] == "fd-5a"]["name"].str.contains("follow").all()
     det = r.reached[r.reached["kind"] == "detached"]
     assert set(det["formation_id"]) == {"5a-rds"}
-    assert (det["cum_km"] == 0.0).sum() == 1  # one stretch, in two extents: one detachment
+    first = det.sort_values("cum_km").iloc[0]
+    assert 0.0 < first["cum_km"] < 15.0  # entering the extents just beyond the frontier
+    assert (det["cum_km"] == first["cum_km"]).sum() == 1  # two extents, one detachment
     for fid in keep:
         t = r.tracks[r.tracks["formation_id"] == fid].reset_index(drop=True)
-        fight = t["status"] == "assault"
-        assert fight.iloc[:3].all(), fid
+        fight = (t["status"] == "assault").to_numpy()
+        assert fight.any(), fid
+        i0 = int(np.flatnonzero(fight)[0])
+        i1 = i0 + int(np.flatnonzero(~fight[i0:])[0])
         km = t["cum_km"].to_numpy()
         steps = np.diff(np.r_[0.0, km])
-        first_out = int(np.flatnonzero(~fight.to_numpy())[0])
-        # inside the first depth (its last step may leave it and march on)
-        assert (steps[:first_out - 1] <= rate_kmh + 1e-6).all(), fid
-        assert (steps[:first_out - 1] > 0.0).all(), f"{fid} stands still in the depth"
-        assert km[5] > 0.0, f"{fid} stands still in the depth"
+        # inside the first depth (its first and last steps may march up to it and on)
+        inner = steps[i0 + 1:i1 - 1]
+        assert len(inner) > 24, fid
+        assert (inner <= rate_kmh + 1e-6).all(), fid
+        assert (inner > 0.0).all(), f"{fid} stands still in the depth"
     fd = r.tracks[(r.tracks["formation_id"] == "fd-5a") & (r.tracks["status"] == "moving")]
     assert len(fd) and np.diff(fd["cum_km"].to_numpy()).max() > rate_kmh
 
@@ -301,4 +308,47 @@ def test_a_bad_further_belt_is_one_config_error(tmp_path, mutate):
     (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
                                                     encoding="utf-8")
     with pytest.raises(ConfigError, match=r"fortified-regions\.yaml: field_positions\.0"):
+        load_fortified(tmp_path)
+
+
+def test_shipped_extents_lie_on_the_japanese_side_only():
+    """No extent of the shipped layer reaches onto the Soviet-Mongolian side of the frontier
+    (a Japanese fortified region stood on Japanese-held soil). The straight Dongning front
+    held the 5th Army's own departure point 5 km inside the USSR (131.251 E 44.405 N, its army
+    file): checked with shapely against the side of the point, not against the code's grid."""
+    from shapely import contains_xy
+
+    from logistics.army.fortified import load_fortified
+    from logistics.terrain.sides import SOVIET, side_of
+
+    regions = {r.id: r for r in load_fortified().regions}
+    assert side_of(np.array([131.251]), np.array([44.405]))[0] == SOVIET
+    assert not contains_xy(regions["dongning"].shape, 131.251, 44.405)
+    # Suifenhe, the town the Pogranichnaya region is named for, is still inside both
+    assert contains_xy(regions["dongning"].shape, 131.15, 44.40)
+    for r in regions.values():
+        w, s, e, n = r.shape.bounds
+        xs, ys = np.meshgrid(np.linspace(w, e, 120), np.linspace(s, n, 120))
+        inside = contains_xy(r.shape, xs, ys)
+        assert inside.any(), r.id
+        assert not (side_of(xs[inside], ys[inside]) == SOVIET).any(), r.id
+
+
+def test_an_extent_wholly_on_the_soviet_side_is_one_config_error(tmp_path):
+    """A region placed in the USSR (near Chita, say: coordinates mistyped) is refused by name,
+    not silently dropped."""
+    import yaml
+
+    from logistics import settings
+    from logistics.army.fortified import load_fortified
+    from logistics.errors import ConfigError
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    hutou = next(f for f in doc["fortified_regions"] if f["id"] == "hutou")
+    hutou["location"] = {"lon": 113.5, "lat": 52.0, "cite": "test: Chita"}
+    hutou["extent"] = {"shape": "circle", "radius_km": {"value": 5, "assumed": "test"}}
+    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"fortified-regions\.yaml: fortified_regions\.\d+ "
+                                          r"\(hutou\): its extent lies wholly on the Soviet"):
         load_fortified(tmp_path)

@@ -2,7 +2,8 @@
 one (``configs/fortified-regions.yaml``).
 
 The layer: each region (and each located field position) is an extent in lon/lat — the file's
-``polygon``, or a circle of ``radius_km`` round its location computed in the metric CRS. The
+``polygon``, or a circle of ``radius_km`` round its location computed in the metric CRS — cut
+at the 1945 frontier (its Soviet-Mongolian side removed: :func:`_japanese_side_only`). The
 rule, from doctrine and sourced rates, the same on every axis (``rule:`` of the file):
 
 * ``bypass`` (the mobile kinds of ``rule.bypass.kinds``): the extent is a barrier for the
@@ -167,6 +168,46 @@ def _extent(path: Path, key: str, node: dict) -> BaseGeometry | None:
     return _circle(lon, lat, _figure(path, ext["radius_km"], f"{key}.extent.radius_km"))
 
 
+def _japanese_side_only(path: Path, key: str, shape: BaseGeometry) -> BaseGeometry:
+    """``shape`` less its part on the Soviet-Mongolian side of the 1945 frontier.
+
+    A Japanese fortified region lies on the Japanese side; the straight fronts the placement
+    rule draws where the border bends would otherwise reach into the USSR (the Dongning
+    rectangle over the 5th Army's departure line, the Sakhalyan one across the Amur into
+    Blagoveshchensk), and a formation starting there would "assault" its own rear. The side
+    comes from :mod:`logistics.terrain.sides` (cells of ``SIDE_CELL_DEG``, about 2 km; the
+    boundary's own cells are kept). Outside the theatre nothing is removed. ConfigError when
+    nothing is left (an extent wholly on the Soviet side: coordinates swapped or mistyped).
+    """
+    from rasterio.features import shapes
+    from shapely.geometry import shape as to_shape
+    from shapely.ops import unary_union
+
+    from logistics.terrain.sides import SOVIET, sides_grid
+
+    grid, tr = sides_grid()
+    w, s, e, n = shape.bounds
+    c0 = max(int(np.floor((w - tr.c) / tr.a)) - 1, 0)
+    c1 = min(int(np.ceil((e - tr.c) / tr.a)) + 1, grid.shape[1])
+    r0 = max(int(np.floor((n - tr.f) / tr.e)) - 1, 0)
+    r1 = min(int(np.ceil((s - tr.f) / tr.e)) + 1, grid.shape[0])
+    if c0 >= c1 or r0 >= r1:
+        return shape
+    soviet = grid[r0:r1, c0:c1] == SOVIET
+    if not soviet.any():
+        return shape
+    window = tr * tr.translation(c0, r0)
+    cells = unary_union([to_shape(g) for g, _ in
+                         shapes(soviet.astype(np.uint8), mask=soviet, transform=window)])
+    out = shape.difference(cells)
+    if out.is_empty or out.area < 1e-9:
+        raise ConfigError(f"{path}: {key}: its extent lies wholly on the Soviet-Mongolian side of "
+                          "the 1945 frontier (rasters/borders.gpkg), where no Japanese fortified "
+                          "region stood; fix: check its location or polygon (lon, lat order, "
+                          "degrees east and north)")
+    return out
+
+
 def _semi_annulus(lon: float, lat: float, r_out_km: float, r_in_km: float,
                   az0: float = 0.0, az1: float = 180.0, n: int = 24) -> BaseGeometry:
     """A belt between ``r_in_km`` and ``r_out_km`` round (lon, lat) over the true azimuths
@@ -249,6 +290,7 @@ def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Reg
     shape = _extent(path, key, node)
     if shape is None:
         return []
+    shape = _japanese_side_only(path, key, shape)
     region = Region(str(node["id"]), str(node.get("name", node["id"])), shape,
                     tuple(node.get("axes") or ()), str(node.get("status", "")),
                     besieged=besieged)
