@@ -77,3 +77,49 @@ def test_place_labels_do_not_overlap(synthetic):
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
+
+
+def _grid(z: np.ndarray):
+    import xarray as xr
+
+    from logistics.terrain.classes import TerrainClass
+
+    cls = np.full(z.shape, int(TerrainClass.STEPPE))
+    return xr.Dataset({"elevation_m": (("y", "x"), z), "terrain_class": (("y", "x"), cls)})
+
+
+def test_data_extent_trims_edges_outside_the_data_only():
+    """A 12 x 12 grid of 1 m cells on extent (0, 12, 0, 12): the last column and the two top
+    rows' right halves hold no data; the trimmed extent drops that column and those rows and
+    nothing else. A grid with no data at all is trimmed by at most a third on each side."""
+    from logistics.report.basemap import _data_extent
+
+    z = np.ones((12, 12))
+    z[:, 11] = np.nan
+    z[:2, 6:] = np.nan
+    assert _data_extent(_grid(z), (0.0, 12.0, 0.0, 12.0)) == pytest.approx((0.0, 11.0, 0.0, 10.0))
+    assert _data_extent(_grid(np.ones((12, 12))), (0.0, 12.0, 0.0, 12.0)) == (0.0, 12.0, 0.0, 12.0)
+    empty = _data_extent(_grid(np.full((12, 12), np.nan)), (0.0, 12.0, 0.0, 12.0))
+    assert empty == pytest.approx((4.0, 8.0, 4.0, 8.0))
+
+
+def test_a_name_running_over_the_frame_is_moved_inside():
+    """A region name anchored 1 % inside the top-left corner is moved until its box lies
+    inside the axes (the theatre map's "U S S R" ran over the frame)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from logistics.report.basemap import _inside_frame
+
+    fig = Figure(figsize=(4, 4), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 100)
+    t = ax.text(1, 99, "U S S R", fontsize=14, ha="center", va="center")
+    r = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(r)
+    assert t.get_window_extent(r).x0 < frame.x0  # runs over the frame before
+    _inside_frame(ax, t, r)
+    box = t.get_window_extent(r)
+    assert frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1

@@ -127,6 +127,7 @@ def base_map(
     title: str | None = None,
     dem: str = "merged",
     legend: bool = True,
+    trim_nodata: bool | None = None,
 ):
     """Draw the base map of a lon/lat box (None = the theatre) -> ``(Figure, Axes)``.
 
@@ -134,10 +135,14 @@ def base_map(
     list of gazetteer names (or ``Place`` objects) to label instead of :data:`DEFAULT_PLACES`;
     ``labels=False`` draws no place names. ``ax`` draws into existing axes. ``title=""`` draws
     no title (None: one from the box). ``legend=False`` leaves out the layer key (it sits to
-    the right of the axes).
+    the right of the axes). ``trim_nodata`` trims edges that lie mostly outside the terrain
+    data (white wedges where the metric envelope of a large box reaches past the data); it
+    may cut the box's corners, so it is for overview maps (None: on for the whole theatre).
     """
     from logistics.terrain import load_terrain
 
+    if trim_nodata is None:
+        trim_nodata = bbox is None
     bbox = check_bbox(bbox if bbox is not None else settings.THEATRE_BBOX)
     if resolution_m is None:
         resolution_m = _auto_resolution(bbox)
@@ -149,8 +154,9 @@ def base_map(
         ax = fig.add_subplot()
     else:
         fig = ax.figure
-    extent = _extent(terrain)
-    _draw_relief(ax, terrain, extent, land_2019)
+    grid_extent = _extent(terrain)
+    _draw_relief(ax, terrain, grid_extent, land_2019)
+    extent = _data_extent(terrain, grid_extent) if trim_nodata else grid_extent
     _draw_vectors(ax, bbox)
     _draw_graticule(ax, bbox, extent)
     ax.set_xlim(extent[0], extent[1])
@@ -161,7 +167,7 @@ def base_map(
     ax.set_xlabel("")
     ax.set_ylabel("")
     if labels:  # after the limits: labels are placed by their size on the page
-        _draw_regions(ax, extent)
+        _draw_regions(ax, extent, wide=grid_extent[1] - grid_extent[0] >= _REGION_MAP_M)
         _draw_places(ax, places, extent)
     _draw_scale_bar(ax, extent)
     _draw_north_arrow(ax, extent)
@@ -196,6 +202,42 @@ def _extent(terrain) -> tuple[float, float, float, float]:
     r = float(terrain.attrs["resolution_m"])
     x, y = terrain["x"].values, terrain["y"].values
     return (x[0] - r / 2, x[-1] + r / 2, y[-1] - r / 2, y[0] + r / 2)
+
+
+#: Share of a map edge's cells that may lie outside the terrain data (the metric envelope of a
+#: lon/lat box reaches past the data at its corners): above it the edge is trimmed.
+_EDGE_NODATA_SHARE = 0.01
+
+
+def _data_extent(terrain, extent) -> tuple[float, float, float, float]:
+    """``extent`` trimmed, edge by edge, until no edge has more than :data:`_EDGE_NODATA_SHARE`
+    of its cells outside the data (no white wedges at the corners of a large map); at most a
+    third of the map is taken from each side."""
+    z = terrain["elevation_m"].values
+    water = terrain["terrain_class"].values == TerrainClass.WATER
+    off = ~np.isfinite(z) & ~water
+    ny, nx = off.shape
+    r0, r1, c0, c1 = 0, ny, 0, nx
+    done: set[str] = set()
+    while len(done) < 4:
+        shares = {"top": off[r0, c0:c1].mean(), "bottom": off[r1 - 1, c0:c1].mean(),
+                  "left": off[r0:r1, c0].mean(), "right": off[r0:r1, c1 - 1].mean()}
+        side = max((k for k in shares if k not in done), key=shares.get)
+        if shares[side] <= _EDGE_NODATA_SHARE:
+            break
+        if side == "top" and r0 < ny // 3:
+            r0 += 1
+        elif side == "bottom" and r1 > ny - ny // 3:
+            r1 -= 1
+        elif side == "left" and c0 < nx // 3:
+            c0 += 1
+        elif side == "right" and c1 > nx - nx // 3:
+            c1 -= 1
+        else:
+            done.add(side)
+    x0, x1, y0, y1 = extent
+    dx, dy = (x1 - x0) / nx, (y1 - y0) / ny
+    return (x0 + c0 * dx, x0 + c1 * dx, y1 - r1 * dy, y1 - r0 * dy)
 
 
 def _classes_2019(bbox, resolution_m: float, dem: str) -> np.ndarray:
@@ -321,21 +363,36 @@ def _bisect(f, lo: float, hi: float, target: float) -> float:
     return (lo + hi) / 2
 
 
-def _draw_regions(ax, extent) -> None:
-    """Country and range names (spaced capitals, italics for physical features)."""
+def _draw_regions(ax, extent, *, wide: bool) -> None:
+    """Country and range names (spaced capitals, italics for physical features) on a ``wide``
+    map; a name whose anchor is on the map but whose text would run over its frame is moved
+    inside it."""
     import matplotlib.patheffects as pe
 
     x0, x1, y0, y1 = extent
-    if x1 - x0 < _REGION_MAP_M:
+    if not wide:
         return
     halo = [pe.withStroke(linewidth=2.5, foreground="white", alpha=0.6)]
+    renderer = _renderer(ax)
     for text, lon, lat, size, italic, rot in _REGION_LABELS:
         x, y = to_metric(lon, lat)
         if x0 < x < x1 and y0 < y < y1:
-            ax.text(x, y, text, fontsize=size, rotation=rot, ha="center", va="center",
-                    color="#3d3d3d" if not italic else "#5a4632", alpha=0.85,
-                    fontstyle="italic" if italic else "normal",
-                    fontweight="normal" if italic else "bold", path_effects=halo, zorder=5)
+            t = ax.text(x, y, text, fontsize=size, rotation=rot, ha="center", va="center",
+                        color="#3d3d3d" if not italic else "#5a4632", alpha=0.85,
+                        fontstyle="italic" if italic else "normal",
+                        fontweight="normal" if italic else "bold", path_effects=halo, zorder=5)
+            if renderer is not None:
+                _inside_frame(ax, t, renderer)
+
+
+def _inside_frame(ax, text, renderer, pad_px: float = 4.0) -> None:
+    """Move ``text`` (in data coordinates) so its box lies inside the axes, if it fits."""
+    box, frame = text.get_window_extent(renderer), ax.get_window_extent(renderer)
+    dx = max(frame.x0 + pad_px - box.x0, 0.0) - max(box.x1 - (frame.x1 - pad_px), 0.0)
+    dy = max(frame.y0 + pad_px - box.y0, 0.0) - max(box.y1 - (frame.y1 - pad_px), 0.0)
+    if dx or dy:
+        px, py = ax.transData.transform(text.get_position())
+        text.set_position(ax.transData.inverted().transform((px + dx, py + dy)))
 
 
 #: Label positions tried in turn when a label would overlap one already drawn.

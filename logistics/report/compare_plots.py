@@ -128,7 +128,7 @@ def plot_positions_map(comparison: object, *, resolution_m: float | None = None)
     w, s, e, n = settings.THEATRE_BBOX
     bbox = (max(w, float(lon_all.min()) - 1), max(s, float(lat_all.min()) - 1),
             min(e, float(lon_all.max()) + 1), min(n, float(lat_all.max()) + 1))
-    fig, ax = base_map(bbox, resolution_m=resolution_m, labels=True,
+    fig, ax = base_map(bbox, resolution_m=resolution_m, labels=True, trim_nodata=True,
                        title="Documented places vs the matched formation at the end of the same day")
     for i, (axis_id, res) in enumerate(comparison.axes.items()):
         color = f"C{i % 10}"
