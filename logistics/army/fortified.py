@@ -298,7 +298,9 @@ def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Reg
 
 
 @functools.lru_cache(maxsize=4)
-def _load(path_text: str) -> Fortified:
+def _load(path_text: str, frontier: tuple = ()) -> Fortified:
+    """The layer of ``path_text``; ``frontier`` (the sides' layers and times,
+    :func:`logistics.terrain.sides.sides_stamp`) keys the cache, as the extents are cut there."""
     path = Path(path_text)
     if not path.is_file():
         raise ConfigError(f"{path} not found: the fortified-region layer sits beside the army "
@@ -357,4 +359,6 @@ def _load(path_text: str) -> Fortified:
 
 def load_fortified(config_dir: str | Path | None = None) -> Fortified:
     """The fortified-region layer and rule of ``<config_dir>`` (read once per process)."""
-    return _load(str(fortified_path(config_dir).resolve()))
+    from logistics.terrain.sides import sides_stamp
+
+    return _load(str(fortified_path(config_dir).resolve()), sides_stamp())

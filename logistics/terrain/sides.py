@@ -24,7 +24,7 @@ import numpy as np
 from logistics import settings
 
 __all__ = ["SIDE_CELL_DEG", "JAPANESE_ANCHORS", "JAPANESE", "SOVIET", "NEITHER", "side_of",
-           "sides_grid"]
+           "sides_grid", "sides_stamp"]
 
 #: Cell of the side grid, degrees: about 2 km, so the boundary drawn with every touched cell is a
 #: wall no 8-neighbour step slips through.
@@ -90,14 +90,19 @@ def _sea_parts(parts: np.ndarray, bbox, cell: float, transform) -> set[int]:
     return {int(k) for k in np.flatnonzero((n > 0) & (on_land < 0.5 * n)) if k != 0}
 
 
+def sides_stamp() -> tuple:
+    """The paths and modification times of the layers the sides are drawn from (a cache key
+    for anything built on them)."""
+    from logistics.terrain.dem import raster_path
+
+    return tuple((str(p), p.stat().st_mtime_ns) for p in
+                 (raster_path(n) for n in ("borders.gpkg", "coast.gpkg", "landmask_30s.tif")))
+
+
 def sides_grid() -> tuple[np.ndarray, object]:
     """The theatre's side grid (``NEITHER``/``SOVIET``/``JAPANESE``, uint8) and its transform
     (drawn again when the layers' folder or files change)."""
-    from logistics.terrain.dem import raster_path
-
-    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in
-                  (raster_path(n) for n in ("borders.gpkg", "coast.gpkg", "landmask_30s.tif")))
-    return _sides(tuple(float(v) for v in settings.THEATRE_BBOX), SIDE_CELL_DEG, stamp)
+    return _sides(tuple(float(v) for v in settings.THEATRE_BBOX), SIDE_CELL_DEG, sides_stamp())
 
 
 def side_of(lon, lat) -> np.ndarray:
