@@ -125,3 +125,29 @@ def test_every_word_of_an_alias_in_any_order_matches_when_no_whole_alias_does():
     # one word is not enough, and the army's own name never matches this way
     assert match_row("Mongolian cavalry", "x", f, army_name=ARMY).rule.startswith("rule 4")
     assert match_row("Tank Army 6th Guards", "x", oob(), army_name=ARMY).rule.startswith("rule 4")
+
+
+def test_an_alias_within_the_armys_own_name_does_not_name_a_formation():
+    """'Mongolian cavalry' (an alias of the Mongolian forces) stands inside "Soviet-Mongolian
+    Cavalry-Mechanized Group", the name of the whole group: that row names the army, every
+    formation (rule 4), not the Mongolian forces; the alias alone still names them, and so
+    does a row that gives both."""
+    f = pd.DataFrame([
+        {"formation_id": "mpra", "name": "Mongolian People's Revolutionary Army forces",
+         "kind": "other", "parent": None, "role": "main_body",
+         "aliases": ("Mongolian cavalry", "Mongolian forces")},
+        {"formation_id": "43tb", "name": "43rd Tank Brigade", "kind": "tank_brigade",
+         "parent": None, "role": "main_body", "aliases": ()},
+    ])
+    army = "Soviet-Mongolian Cavalry-Mechanized Group"
+    m = match_row("Soviet-Mongolian Cavalry-Mechanized Group (Pliev)", "Dolon Nur", f,
+                  army_name=army)
+    assert m.candidates == ("mpra", "43tb") and m.rule == "rule 4: names the army as a whole"
+    assert match_row("Mongolian cavalry", "x", f, army_name=army).candidates == ("mpra",)
+    both = match_row("Soviet-Mongolian Cavalry-Mechanized Group: Mongolian cavalry", "x", f,
+                     army_name=army)
+    assert both.candidates == ("mpra",)
+    # a hyphenated compound is one word: "Soviet-Mongolian cavalry-mechanized" holds no
+    # "Mongolian cavalry" even when the army's name is not given
+    assert match_row("Soviet-Mongolian cavalry-mechanized units", "x", f,
+                     army_name="").candidates == ("mpra", "43tb")

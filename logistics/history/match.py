@@ -12,8 +12,9 @@ order (:data:`RULES`):
    row that also says "forward detachment" («передовой отряд», "forward units") takes the
    forward detachment *of* a named body; otherwise a forward detachment whose parent is also
    named gives way to its parent ("7th Mechanized Corps" is the corps, not its detachment);
-2. **a name or alias** of a formation contained in the text (the longest wins), except those
-   that are only the army's name; failing that, a name or alias of two or more words whose
+2. **a name or alias** of a formation contained in the text as whole (hyphenated) words (the
+   longest wins), except those that are only the army's name, and not within the army's own
+   name where the text gives it; failing that, a name or alias of two or more words whose
    every word stands in the text (as often), in any order ("Mongolian People's Army" in "Mongolian
    People's Revolutionary Army cavalry"; the most words win);
 3. **a role at army level**: "forward detachment(s)" -> the army's forward detachments;
@@ -45,7 +46,8 @@ RULES: str = (
     "«63-я мбр», «мехкорпус») -> the formations with that number and level in their name or "
     "aliases ('forward detachment', «передовой отряд» in the text -> that body's forward "
     "detachment; otherwise the body itself); (2) a formation's name or alias contained in the "
-    "text (longest first; not one that is only the army's name), else one of two or more words "
+    "text as whole words (longest first; not one that is only the army's name, nor one inside "
+    "the army's own name in the text), else one of two or more words "
     "whose every word is in the text, in any order (most words first); (3) 'forward detachment(s)', "
     "'forward units' -> the army's forward detachments; 'mobile group', «подвижная группа» -> "
     "its mobile groups, else its forward detachments and tank/mechanised formations; 'main "
@@ -204,19 +206,34 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
         else:
             notes.append(f"the run names no numbered formations: the {_say(missing)} "
                          "cannot be told apart")
-    # 2. aliases: the whole name in the text, else every word of it
+    # 2. aliases: the whole name in the text, else every word of it; never a match that lies
+    # within the army's own name in the text (the Mongolian forces' "Mongolian cavalry" is not
+    # named by "Soviet-Mongolian Cavalry-Mechanized Group"); an alias stands as whole
+    # hyphenated words
+    own = normalise(army_name)
+    spans = [m.span() for m in re.finditer(r"(?<![\w-])" + re.escape(own) + r"(?![\w-])", text)
+             ] if own else []
+
+    def within_own(a: int, b: int) -> bool:
+        return any(s0 <= a and b <= s1 and b - a < s1 - s0 for s0, s1 in spans)
+
+    outside = text
+    for s0, s1 in reversed(spans):
+        outside = outside[:s0] + " " + outside[s1:]
     best: list[tuple[int, str]] = []
     loose: list[tuple[int, str]] = []
     words = Counter(re.findall(r"[\w-]+", text))
+    words_outside = Counter(re.findall(r"[\w-]+", outside))
     for i in ids:
         for alias in (by_id[i].get("name") or "", *(by_id[i].get("aliases") or ())):
             a = normalise(alias)
             if not a or _army_alias(alias, army_refs):
                 continue
-            if re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", text):
+            if any(not within_own(*m.span()) for m in
+                   re.finditer(r"(?<![\w-])" + re.escape(a) + r"(?![\w-])", text)):
                 best.append((len(a), i))
             need = Counter(w for w in re.findall(r"[\w-]+", a) if w not in _FILLER)
-            if sum(need.values()) >= 2 and not need - words:
+            if sum(need.values()) >= 2 and not need - words and need & words_outside:
                 loose.append((sum(need.values()), i))
     for found, how in ((best, "name or alias in the text"),
                        (loose, "every word of a name or alias in the text")):
@@ -242,7 +259,7 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
             return Match(tuple(mains), "rule 3: the army's main forces", "; ".join(problems),
                          "; ".join(notes))
     # 4. the army as a whole
-    why = ("names the army as a whole" if named_armies or _WHOLE.search(text)
+    why = ("names the army as a whole" if named_armies or _WHOLE.search(text) or spans
            else "names no formation of the army")
     return Match(tuple(ids), f"rule 4: {why}", "; ".join(problems), "; ".join(notes))
 
