@@ -130,3 +130,29 @@ def test_unreadable_files_raise_one_data_error(tmp_path):
     (tmp_path / "latin.csv").write_bytes("axis_id,date\nX,1945-08-10 \xe9\n".encode("latin-1"))
     with pytest.raises(DataError, match="UTF-8"):
         load_documented(tmp_path / "latin.csv")
+
+
+def test_a_row_without_coordinates_is_located_by_an_exact_gazetteer_name(tmp_path):
+    """A place the gazetteer knows by name gets its coordinate (its GeoNames point, checked
+    against logistics.places here) when the row gives none; an approach keeps its event; a
+    name the sources leave unlocated, a description, a row with its own coordinate or with a
+    bad one are left as they are (a bad coordinate is a problem, never silently replaced)."""
+    from logistics.places import lookup
+
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {"place_reached": "Dolon Nur", "lat": "", "lon": "", "coord_quality": "none"},
+        {"place_reached": "approaches to Hailar", "lat": "", "lon": "", "coord_quality": ""},
+        {"place_reached": "Korokhon pass, southern Greater Khingan", "lat": "", "lon": ""},
+        {"place_reached": "south bank of the Argun (no place named)", "lat": "", "lon": ""},
+        {"place_reached": "Hailar", "lat": "45.0", "lon": "121.0"},
+        {"place_reached": "Hailar", "lat": "north", "lon": ""},
+    ]))
+    t = doc.table
+    dolon, hailar = lookup("Dolon Nur"), lookup("Hailar")
+    assert (t.loc[0, "lat"], t.loc[0, "lon"]) == (pytest.approx(dolon.lat), pytest.approx(dolon.lon))
+    assert t.loc[0, "coord_quality"].startswith("gazetteer")
+    assert (t.loc[1, "lat"], t.loc[1, "lon"]) == (pytest.approx(hailar.lat), pytest.approx(hailar.lon))
+    assert t.loc[1, "event"] == "approach"
+    assert math.isnan(t.loc[2, "lat"]) and math.isnan(t.loc[3, "lat"])
+    assert (t.loc[4, "lat"], t.loc[4, "lon"]) == (45.0, 121.0)
+    assert math.isnan(t.loc[5, "lat"]) and any(p.row == 7 and p.column == "lat" for p in doc.problems)

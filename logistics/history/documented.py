@@ -274,6 +274,12 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
     if day is None:
         bad("date", "bad date (expected YYYY-MM-DD, e.g. 1945-08-11)", "row not scored")
     lat, lon = _parse_point(rec, "lat", "lon", bad, "coordinate ignored")
+    coord_quality = rec["coord_quality"]
+    if math.isnan(lat) and rec["lat"] == "" and rec["lon"] == "":
+        found = gazetteer_point(rec["place_reached"])
+        if found is not None:
+            lat, lon = found[1], found[0]
+            coord_quality = f"gazetteer ({found[2]})"
     start_lat, start_lon = _parse_point(rec, "start_lat", "start_lon", bad, "start ignored")
     km_min, km_max = _parse_km(rec, bad)
     override = parse_event(rec.get("event", ""))
@@ -296,7 +302,7 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
         "km_min": km_min, "km_max": km_max, "start_place": rec["start_place"],
         "start_lat": start_lat, "start_lon": start_lon, "source": rec["source"],
         "quote": rec["quote"], "confidence": confidence or rec["confidence"],
-        "notes": rec["notes"], "coord_quality": rec["coord_quality"],
+        "notes": rec["notes"], "coord_quality": coord_quality,
         "date_basis": "no_later_than" if _NO_LATER_RE.search(rec["notes"]) else "end_of_day",
         "event": event.kind, "event_short_km": event.short_km, "event_rule": event.rule,
         "usable": axis != "" and day is not None,
@@ -322,6 +328,38 @@ def _parse_float(text: str) -> float | None:
     except ValueError:
         return None
     return v if math.isfinite(v) else None
+
+
+#: A leading phrase the event rules read as an approach or an edge ("approaches to Hailar",
+#: logistics.history.events): the place is what follows it.
+_LEADING_PHRASE = re.compile(r"^(?:the\s+)?(?:distant\s+)?(?:approaches\s+to|outskirts\s+of|"
+                             r"forward\s+edge\s+of)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def gazetteer_point(place_text: str) -> tuple[float, float, str] | None:
+    """(lon, lat, name) of a row's ``place_reached`` when the row gives no coordinate and the
+    text is a gazetteer name (:func:`logistics.places.lookup`): the whole text, or its part
+    before a bracket or a comma ("Hailar (town)", "Dolon Nur, Chahar"), after a leading
+    "approaches to" or "outskirts of" the event rules read ("approaches to Hailar"). Exact names only, no
+    near matches: a place the sources name without a coordinate stays unlocated (None)."""
+    from logistics.errors import LogisticsError
+    from logistics.places import lookup
+
+    text = str(place_text or "").strip()
+    bare = _LEADING_PHRASE.sub("", text)
+    tried = []
+    for part in (text, text.split("(")[0], text.split(",")[0],
+                 bare, bare.split("(")[0], bare.split(",")[0]):
+        part = part.strip(" ;:-")
+        if not part or part in tried or any(c.isdigit() for c in part):
+            continue
+        tried.append(part)
+        try:
+            p = lookup(part)
+        except LogisticsError:
+            continue
+        return float(p.lon), float(p.lat), p.name
+    return None
 
 
 def _parse_point(rec, lat_col, lon_col, bad, consequence) -> tuple[float, float]:

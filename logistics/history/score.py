@@ -276,6 +276,9 @@ def _score_one(r: dict, fid: str, ctx: _Context) -> dict:
         res["error_km"] = res["km_error"]
     elif not np.isnan(res["place_km_error"]):
         res["error_km"] = res["place_km_error"]
+    if has_place and str(r.get("coord_quality", "")).startswith("gazetteer"):
+        notes.append(f"the row gives no coordinate: its place located by the project's "
+                     f"{r['coord_quality']}")
     if not (has_place or has_km) and kind != "air_landing" and not res["depth_flag"]:
         notes.append("no coordinate and no distance in the source: reported, not scored")
     if run_start > end:
