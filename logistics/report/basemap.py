@@ -15,10 +15,12 @@ meridian), a title and the data credits.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import matplotlib.colors
 import matplotlib.patches
 import numpy as np
+from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LightSource, LinearSegmentedColormap
 from matplotlib.figure import Figure
@@ -244,21 +246,41 @@ def _draw_vectors(ax, bbox) -> None:
         gdf = read_layer(name, bbox=box)
         return gdf.to_crs(settings.METRIC_CRS) if len(gdf) else gdf
 
-    lakes = layer("lakes.gpkg")
-    if len(lakes):
-        lakes.plot(ax=ax, facecolor=_WATER, edgecolor=_WATER_EDGE, linewidth=0.4, zorder=2)
-    rivers = read_rivers(box)
-    for levels, width, style, _ in _RIVER_STYLES:
-        sub = rivers[rivers["level"].isin(levels)]
-        if len(sub):
-            sub.plot(ax=ax, color=_RIVER, linewidth=width, linestyle=style, zorder=3)
-    coast = layer("coast.gpkg")
-    if len(coast):
-        coast.plot(ax=ax, color=_WATER_EDGE, linewidth=0.6, zorder=3)
-    borders = layer("borders.gpkg")
-    if len(borders):
-        borders.plot(ax=ax, color="white", linewidth=3.0, alpha=0.7, zorder=4)
-        borders.plot(ax=ax, color="#8b2f5a", linewidth=1.1, linestyle=(0, (6, 2, 1, 2)), zorder=4)
+    with _no_redraw(ax.figure):
+        lakes = layer("lakes.gpkg")
+        if len(lakes):
+            lakes.plot(ax=ax, facecolor=_WATER, edgecolor=_WATER_EDGE, linewidth=0.4, zorder=2)
+        rivers = read_rivers(box)
+        for levels, width, style, _ in _RIVER_STYLES:
+            sub = rivers[rivers["level"].isin(levels)]
+            if len(sub):
+                sub.plot(ax=ax, color=_RIVER, linewidth=width, linestyle=style, zorder=3)
+        coast = layer("coast.gpkg")
+        if len(coast):
+            coast.plot(ax=ax, color=_WATER_EDGE, linewidth=0.6, zorder=3)
+        borders = layer("borders.gpkg")
+        if len(borders):
+            borders.plot(ax=ax, color="white", linewidth=3.0, alpha=0.7, zorder=4)
+            borders.plot(ax=ax, color="#8b2f5a", linewidth=1.1, linestyle=(0, (6, 2, 1, 2)),
+                         zorder=4)
+
+
+@contextmanager
+def _no_redraw(fig):
+    """Inside, ``fig.canvas.draw_idle()`` renders nothing. GeoPandas' ``.plot`` ends with
+    ``draw_idle()``, which on an Agg canvas renders the whole figure (the relief image
+    included) then and there: up to nine full renders a base map, where only the final save
+    needs one. The figure's own canvas is put back on the way out; a canvas other than Agg
+    (a GUI's, whose ``draw_idle`` defers) is left alone."""
+    canvas = fig.canvas
+    if type(canvas) is not FigureCanvasAgg:
+        yield
+        return
+    FigureCanvasBase(fig)  # a canvas whose draw() renders nothing
+    try:
+        yield
+    finally:
+        fig.set_canvas(canvas)
 
 
 def _nice_step(span_deg: float) -> float:
