@@ -143,8 +143,9 @@ def base_map(
     bbox = check_bbox(bbox if bbox is not None else settings.THEATRE_BBOX)
     if resolution_m is None:
         resolution_m = _auto_resolution(bbox)
-    terrain = load_terrain(bbox, resolution_m=resolution_m, dem=dem)
-    land_2019 = _classes_2019(bbox, resolution_m, dem)
+    # the relief, and the 2019 land cover beside the 1945 classes (no railway overlay: not drawn)
+    terrain = load_terrain(bbox, resolution_m=resolution_m, dem=dem, railways=False,
+                           classes_2019=True)
     if ax is None:
         fig = Figure(figsize=(12, 9.5), dpi=150)
         FigureCanvasAgg(fig)
@@ -152,7 +153,7 @@ def base_map(
     else:
         fig = ax.figure
     extent = _extent(terrain)
-    _draw_relief(ax, terrain, extent, land_2019)
+    _draw_relief(ax, terrain, extent, terrain["terrain_class_2019"].values)
     _draw_vectors(ax, bbox)
     _draw_graticule(ax, bbox, extent)
     ax.set_xlim(extent[0], extent[1])
@@ -198,14 +199,6 @@ def _extent(terrain) -> tuple[float, float, float, float]:
     r = float(terrain.attrs["resolution_m"])
     x, y = terrain["x"].values, terrain["y"].values
     return (x[0] - r / 2, x[-1] + r / 2, y[-1] - r / 2, y[0] + r / 2)
-
-
-def _classes_2019(bbox, resolution_m: float, dem: str) -> np.ndarray:
-    """Terrain classes of the same grid without the 1945 marsh/forest reconstruction."""
-    from logistics.terrain import Landcover1945, load_terrain
-
-    off = load_terrain(bbox, resolution_m=resolution_m, dem=dem, landcover_1945=Landcover1945.off())
-    return off["terrain_class"].values
 
 
 def _draw_relief(ax, terrain, extent, land_2019=None) -> None:
