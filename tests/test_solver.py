@@ -379,6 +379,36 @@ def test_stop_at_gives_the_target_and_everything_cheaper_exactly(case, stencil, 
         np.testing.assert_array_equal(traceback(part, target), traceback(full, target))
 
 
+@given(_models(), st.sampled_from([8, 16]), st.booleans(), st.booleans(), st.data())
+def test_stop_at_many_cells_gives_each_and_everything_cheaper_exactly(case, stencil, reverse,
+                                                                      coarse, data):
+    """A solve told to stop once several cells are final (the truck legs to a route's cells)
+    gives each of them, and every cell cheaper than the dearest, as the full solve does."""
+    model, barriers = case
+    cells = _passable(model, barriers)
+    if len(cells) < 2:
+        return
+    picked = data.draw(st.lists(st.integers(0, len(cells) - 1), min_size=2, max_size=6,
+                                unique=True))
+    source, stops = cells[picked[0]], cells[picked[1:]]
+    with _coarse_heap_keys(coarse):
+        full = find_costs(model, [source], stencil=stencil, reverse=reverse, barriers=barriers)
+        part = find_costs(model, [source], stencil=stencil, reverse=reverse, barriers=barriers,
+                          stop_at=stops)
+    at = (stops[:, 0], stops[:, 1])
+    np.testing.assert_array_equal(part.cost[at], full.cost[at])
+    cheaper = full.cost < full.cost[at].max()
+    np.testing.assert_array_equal(part.cost[cheaper], full.cost[cheaper])
+    for target in map(tuple, stops):
+        if np.isfinite(full.cost[target]):
+            np.testing.assert_array_equal(traceback(part, target), traceback(full, target))
+
+
+def test_stop_at_cells_outside_the_grid_is_one_extent_error():
+    with pytest.raises(ExtentError, match="stop_at cell \\(row 5, col 0\\)"):
+        find_costs(_flat(3, 3), [(0, 0)], stop_at=np.array([[1, 1], [5, 0]]))
+
+
 def test_docstring_examples_run():
     failures, _ = doctest.testmod(solver)
     assert failures == 0

@@ -88,3 +88,19 @@ def test_dask_gives_the_numpy_classes(box, chunks):
     eager = load_terrain(box, resolution_m=2000.0)
     lazy = load_terrain(box, resolution_m=2000.0, chunks=chunks).compute()
     np.testing.assert_array_equal(lazy["terrain_class"].values, eager["terrain_class"].values)
+
+
+@pytest.mark.parametrize("chunks", [None, 20])
+def test_classes_2019_are_the_classes_with_the_rule_off(chunks):
+    """``classes_2019=True`` (the base map's one load) gives, beside the 1945 classes, exactly
+    what a second load with the rule off gives: here where the marsh rule and the floodplain
+    wetland rule both act (the Naoli lowland) and where the forest rule acts."""
+    for box in ((132.0, 46.5, 133.5, 47.3), (125.5, 48.5, 127.0, 49.5)):
+        both = load_terrain(box, resolution_m=2000.0, chunks=chunks, classes_2019=True)
+        off = load_terrain(box, resolution_m=2000.0, landcover_1945=Landcover1945.off())
+        on = load_terrain(box, resolution_m=2000.0)
+        land_2019 = np.asarray(both["terrain_class_2019"].values)
+        np.testing.assert_array_equal(land_2019, off["terrain_class"].values)
+        np.testing.assert_array_equal(np.asarray(both["terrain_class"].values),
+                                      on["terrain_class"].values)
+        assert (land_2019 != on["terrain_class"].values).any()  # the rule changed something

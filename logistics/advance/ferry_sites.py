@@ -84,11 +84,10 @@ def _distance_m(terrain: xr.Dataset, points: Sequence[tuple[float, float]]) -> n
 
     ny, nx = terrain.sizes["y"], terrain.sizes["x"]
     near = np.zeros((ny, nx), dtype=bool)
-    for lon, lat in points:
-        x, y = to_metric(float(lon), float(lat))
-        r, c = cell_of(terrain, float(x), float(y))
-        if 0 <= r < ny and 0 <= c < nx:
-            near[r, c] = True
+    if len(points):
+        lonlat = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+        rows, cols = cell_of(terrain, *to_metric(lonlat[:, 0], lonlat[:, 1]))
+        near[rows, cols] = True
     if not near.any():
         return np.full((ny, nx), np.inf)
     xs = np.asarray(terrain["x"].values, dtype=np.float64)

@@ -31,14 +31,11 @@ HOME_SLACK_KM: float = 20.0
 
 def home_sides(terrain: xr.Dataset) -> np.ndarray:
     """Side code of every cell (``logistics.terrain.sides``: NEITHER, SOVIET, JAPANESE)."""
-    from logistics.terrain import to_lonlat
+    from logistics.terrain.grid import grid_lonlat, grid_of
     from logistics.terrain.sides import side_of
 
-    xs = np.asarray(terrain["x"].values, dtype=np.float64)
-    ys = np.asarray(terrain["y"].values, dtype=np.float64)
-    xx, yy = np.meshgrid(xs, ys)
-    lon, lat = to_lonlat(xx, yy)
-    return side_of(lon, lat)
+    # the cells' lon/lat: cached since the terrain was loaded onto this grid
+    return side_of(*grid_lonlat(grid_of(terrain)))
 
 
 def home_barrier(terrain: xr.Dataset, sides: np.ndarray, lon: float, lat: float,

@@ -95,9 +95,9 @@ def accumulate(
 
     ``sources`` is one ``(row, col)`` cell or a sequence of them, ``start_costs`` the cost
     already spent at each (default 0), ``barriers`` extra impassable cells (bool grid),
-    ``stencil`` 8 or 16 neighbours. ``stop_at`` (a cell) lets the in-memory solver stop once
-    that cell is final (the chunked solver solves the whole grid; :func:`path` to it is exact
-    either way). ``engine``: ``"auto"``, ``"memory"`` or ``"chunked"``; ``chunks``,
+    ``stencil`` 8 or 16 neighbours. ``stop_at`` (a cell, or an (n, 2) array of cells) lets the
+    in-memory solver stop once every one is final (the chunked solver solves the whole grid;
+    their costs, and :func:`path` to each, are exact either way). ``engine``: ``"auto"``, ``"memory"`` or ``"chunked"``; ``chunks``,
     ``client`` and ``out`` (a Zarr folder to keep) are the chunked solver's.
 
     Returns :class:`~logistics.cost.solver.Accumulated` (numpy ``cost``) or

@@ -738,7 +738,7 @@ def build_cost_model(
     enter = None
     if "river_class" in terrain:
         rclass = np.asarray(terrain["river_class"].values).astype(np.int64)
-        codes = np.unique(rclass)
+        codes = np.flatnonzero(np.bincount(rclass.ravel()))  # the classes present, in order
         lut = np.zeros(int(codes.max()) + 1 if codes.size else 1)
         for c in codes:
             t_s, f_l = river_crossing(v, int(c), season=season)

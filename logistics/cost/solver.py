@@ -214,14 +214,15 @@ def _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale, ent
 @njit(**HOT_JIT)
 def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
             offsets, dflat, lengths_m, per_m_rise, link_of, ny, nx, flat, links, reverse,
-            stop, bound, heap, size, index_bits, counts, unrolled8):
+            stops, stops_final, bound, heap, size, index_bits, counts, unrolled8):
     """Run Dijkstra from ``heap[:size]`` until it is empty or nearly full.
 
     ``flat`` and ``links`` are the cost and backlink rasters (ny, nx) raveled (views);
     ``per_m_rise[k]`` is ``columns_per_m_rise`` of offset k (see kernel.move_cost);
     ``dflat[k]`` is offset k in flat indices; ``link_of[k]`` is what ``backlink`` stores when
-    a cell is reached through offset k. The search ends early once flat cell ``stop`` (-1:
-    none) has a cost no entry left can improve, or once every entry left costs more than
+    a cell is reached through offset k. The search ends early once every flat cell of
+    ``stops`` (int64; empty: none) has a cost no entry left can improve (``stops_final[0]``
+    counts those found final, in order, across calls), or once every entry left costs more than
     ``bound`` (inf: none): the chunked solver settles a tile band by band (cells above the bound
     keep their tentative costs). ``counts[0]`` is incremented per expanded cell.
 
@@ -253,9 +254,14 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
         top = heap[0]
         if (top >> shift) > bound_key:
             return 0  # every entry left costs more than the bound: left for a later band
-        if stop >= 0 and flat[_u(stop)] < np.inf:
-            if (top >> shift) > _order_bits(flat[_u(stop)], shift):
-                return 0  # every entry left costs more than ``stop``: it is final
+        while stops_final[0] < stops.shape[0]:  # does every entry left cost more than the
+            v = flat[_u(stops[_u(stops_final[0])])]  # next stop cell? then it is final
+            if v < np.inf and (top >> shift) > _order_bits(v, shift):
+                stops_final[0] += 1
+            else:
+                break
+        if stops.shape[0] > 0 and stops_final[0] == stops.shape[0]:
+            return 0  # every stop cell is final
         size -= 1
         _sift_down(heap, size, 0, heap[_u(size)])
         if size > 0:  # the next pop is likely the new top: fetch its neighbourhood meanwhile
@@ -312,10 +318,11 @@ _UNROLLED8: bool = True
 
 
 def _dijkstra(inp: KernelInputs, offs: np.ndarray, link_of: np.ndarray, cost: np.ndarray,
-              backlink: np.ndarray, reverse: bool, stop: int = -1, *,
+              backlink: np.ndarray, reverse: bool, stop=(), *,
               seeds: np.ndarray | None = None, bound: float = np.inf) -> int:
     """Settle every cell reachable from the finite entries of ``cost`` (updated in place),
-    or only up to flat cell ``stop``; returns the number of cell expansions.
+    or only until every flat cell of ``stop`` (an int or a sequence) is final; returns the
+    number of cell expansions.
 
     ``seeds`` (flat indices, finite cost) restricts the start to those cells: the others keep
     their costs as they are (the chunked solver passes the cells of a new cost band, whose
@@ -337,10 +344,12 @@ def _dijkstra(inp: KernelInputs, offs: np.ndarray, link_of: np.ndarray, cost: np
     lengths = offset_lengths_m(inp.dx_m, inp.dy_m, offs)
     dflat = offs[:, 0] * nx + offs[:, 1]
     counts = np.zeros(1, dtype=np.int64)
+    stops = np.asarray(stop, dtype=np.int64).reshape(-1)
+    stops_final = np.zeros(1, dtype=np.int64)
     while size:
         size = _settle(*inp.args(), offs, dflat, lengths, columns_per_m_rise(inp, lengths),
-                       link_of, ny, nx, cost.reshape(-1), backlink.reshape(-1), reverse, stop,
-                       float(bound), heap, size, index_bits, counts,
+                       link_of, ny, nx, cost.reshape(-1), backlink.reshape(-1), reverse, stops,
+                       stops_final, float(bound), heap, size, index_bits, counts,
                        _UNROLLED8 and len(offs) == 8)
         if size:
             heap = np.concatenate([heap, np.empty_like(heap)])
@@ -402,6 +411,20 @@ def check_cell(inp: KernelInputs, cell, what: str) -> tuple[int, int]:
             "move the point onto passable ground"
         )
     return r, c
+
+
+def _flat_cells(cells, shape: tuple[int, int], what: str) -> np.ndarray:
+    """Flat indices (int64) of one (row, col) or an (n, 2) array of them, checked like
+    :func:`_grid_cell` (ConfigError if malformed, ExtentError outside the grid)."""
+    arr = np.asarray(cells)
+    if arr.ndim == 2 and arr.shape[1] == 2 and np.issubdtype(arr.dtype, np.integer):
+        r, c = arr[:, 0].astype(np.int64), arr[:, 1].astype(np.int64)
+        bad = (r < 0) | (r >= shape[0]) | (c < 0) | (c >= shape[1])
+        if bad.any():
+            _grid_cell(arr[np.argmax(bad)], shape, what)  # raises, naming the first
+        return r * shape[1] + c
+    r, c = _grid_cell(cells, shape, what)
+    return np.array([r * shape[1] + c], dtype=np.int64)
 
 
 def _grid_cell(cell, shape: tuple[int, int], what: str) -> tuple[int, int]:
@@ -528,10 +551,11 @@ def find_costs(
         not ``p -> q``; with anisotropic costs the two differ.
     barriers : bool (ny, nx), optional
         Extra impassable cells (True), on top of the model's barriers.
-    stop_at : (row, col), optional
-        Stop as soon as this cell's cost is final (a route needs no more). Then only it and
-        the cells settled before it (all cheaper) hold final costs and backlinks; the others
-        may be too high or inf. ``traceback(acc, stop_at)`` is exact.
+    stop_at : (row, col), or (n, 2) of them, optional
+        Stop as soon as this cell's cost (every one of these cells' costs) is final: a route,
+        or legs to the cells of a route, need no more. Then only they and the cells settled
+        before them (all cheaper) hold final costs and backlinks, the very values of a full
+        solve; the others may be too high or inf. ``traceback(acc, cell)`` is exact for each.
 
     Returns
     -------
@@ -561,10 +585,7 @@ def find_costs(
     offs = stencil_offsets(stencil)
     cost = _seed_costs(inp, sources, start_costs, init_cost)
     backlink = np.full(cost.shape, -1, dtype=np.int8)
-    stop = -1
-    if stop_at is not None:
-        r, c = _grid_cell(stop_at, cost.shape, "stop_at")
-        stop = r * cost.shape[1] + c
+    stop = () if stop_at is None else _flat_cells(stop_at, cost.shape, "stop_at")
     _dijkstra(inp, offs, _link_table(offs, bool(reverse)), cost, backlink, bool(reverse), stop)
     return Accumulated(cost, backlink, int(stencil), bool(reverse), model.units,
                        (inp.dx_m, inp.dy_m))

@@ -160,6 +160,10 @@ def _restore(sub: nx.Graph, home: Mapping, captured: Mapping, rule: RailRestorat
     return usable
 
 
+#: Node-segment pairs :func:`reached_stations` measures at once (~8 MB per float array).
+_PAIRS_PER_BLOCK = 1 << 20
+
+
 def reached_stations(graph: nx.MultiDiGraph, tracks, *,
                      radius_km: float | None = None) -> dict:
     """{rail node: first hour a formation passed within ``radius_km`` of it}.
@@ -197,12 +201,15 @@ def reached_stations(graph: nx.MultiDiGraph, tracks, *,
         ax, ay, bx, by = x[:-1], y[:-1], x[1:], y[1:]
         dx, dy = bx - ax, by - ay
         seg2 = dx * dx + dy * dy
-        for k, (px, py) in enumerate(nxy):
+        t0, dt = t[:-1], t[1:] - t[:-1]
+        # every node against every segment at once, in blocks of nodes (bounded memory)
+        block = max(1, _PAIRS_PER_BLOCK // max(len(ax), 1))
+        for k0 in range(0, len(nxy), block):
+            px, py = nxy[k0:k0 + block, :1], nxy[k0:k0 + block, 1:]
             with np.errstate(invalid="ignore", divide="ignore"):
                 u = np.where(seg2 > 0, ((px - ax) * dx + (py - ay) * dy) / seg2, 0.0)
             u = np.clip(u, 0.0, 1.0)
             d = np.hypot(ax + u * dx - px, ay + u * dy - py)
-            near = d <= radius_m
-            if near.any():
-                best[k] = min(best[k], float(np.min((t[:-1] + u * (t[1:] - t[:-1]))[near])))
+            first = np.where(d <= radius_m, t0 + u * dt, np.inf).min(axis=1)
+            best[k0:k0 + block] = np.minimum(best[k0:k0 + block], first)
     return {n: float(b) for n, b in zip(nodes, best) if math.isfinite(b)}

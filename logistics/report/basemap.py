@@ -15,10 +15,12 @@ meridian), a title and the data credits.
 from __future__ import annotations
 
 import math
+from contextlib import contextmanager
 
 import matplotlib.colors
 import matplotlib.patches
 import numpy as np
+from matplotlib.backend_bases import FigureCanvasBase
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LightSource, LinearSegmentedColormap
 from matplotlib.figure import Figure
@@ -146,8 +148,9 @@ def base_map(
     bbox = check_bbox(bbox if bbox is not None else settings.THEATRE_BBOX)
     if resolution_m is None:
         resolution_m = _auto_resolution(bbox)
-    terrain = load_terrain(bbox, resolution_m=resolution_m, dem=dem)
-    land_2019 = _classes_2019(bbox, resolution_m, dem)
+    # the relief, and the 2019 land cover beside the 1945 classes (no railway overlay: not drawn)
+    terrain = load_terrain(bbox, resolution_m=resolution_m, dem=dem, railways=False,
+                           classes_2019=True)
     if ax is None:
         fig = Figure(figsize=(12, 9.5), dpi=150)
         FigureCanvasAgg(fig)
@@ -155,7 +158,7 @@ def base_map(
     else:
         fig = ax.figure
     grid_extent = _extent(terrain)
-    _draw_relief(ax, terrain, grid_extent, land_2019)
+    _draw_relief(ax, terrain, grid_extent, terrain["terrain_class_2019"].values)
     extent = _data_extent(terrain, grid_extent) if trim_nodata else grid_extent
     _draw_vectors(ax, bbox)
     _draw_graticule(ax, bbox, extent)
@@ -240,14 +243,6 @@ def _data_extent(terrain, extent) -> tuple[float, float, float, float]:
     return (x0 + c0 * dx, x0 + c1 * dx, y1 - r1 * dy, y1 - r0 * dy)
 
 
-def _classes_2019(bbox, resolution_m: float, dem: str) -> np.ndarray:
-    """Terrain classes of the same grid without the 1945 marsh/forest reconstruction."""
-    from logistics.terrain import Landcover1945, load_terrain
-
-    off = load_terrain(bbox, resolution_m=resolution_m, dem=dem, landcover_1945=Landcover1945.off())
-    return off["terrain_class"].values
-
-
 def _draw_relief(ax, terrain, extent, land_2019=None) -> None:
     """Hypsometric tint with soft hillshade; wetland, and the 1945 marsh and forest
     reconstructed on 2019 cropland/grassland, tinted; sea and lakes flat blue; nodata white."""
@@ -286,21 +281,41 @@ def _draw_vectors(ax, bbox) -> None:
         gdf = read_layer(name, bbox=box)
         return gdf.to_crs(settings.METRIC_CRS) if len(gdf) else gdf
 
-    lakes = layer("lakes.gpkg")
-    if len(lakes):
-        lakes.plot(ax=ax, facecolor=_WATER, edgecolor=_WATER_EDGE, linewidth=0.4, zorder=2)
-    rivers = read_rivers(box)
-    for levels, width, style, _ in _RIVER_STYLES:
-        sub = rivers[rivers["level"].isin(levels)]
-        if len(sub):
-            sub.plot(ax=ax, color=_RIVER, linewidth=width, linestyle=style, zorder=3)
-    coast = layer("coast.gpkg")
-    if len(coast):
-        coast.plot(ax=ax, color=_WATER_EDGE, linewidth=0.6, zorder=3)
-    borders = layer("borders.gpkg")
-    if len(borders):
-        borders.plot(ax=ax, color="white", linewidth=3.0, alpha=0.7, zorder=4)
-        borders.plot(ax=ax, color="#8b2f5a", linewidth=1.1, linestyle=(0, (6, 2, 1, 2)), zorder=4)
+    with _no_redraw(ax.figure):
+        lakes = layer("lakes.gpkg")
+        if len(lakes):
+            lakes.plot(ax=ax, facecolor=_WATER, edgecolor=_WATER_EDGE, linewidth=0.4, zorder=2)
+        rivers = read_rivers(box)
+        for levels, width, style, _ in _RIVER_STYLES:
+            sub = rivers[rivers["level"].isin(levels)]
+            if len(sub):
+                sub.plot(ax=ax, color=_RIVER, linewidth=width, linestyle=style, zorder=3)
+        coast = layer("coast.gpkg")
+        if len(coast):
+            coast.plot(ax=ax, color=_WATER_EDGE, linewidth=0.6, zorder=3)
+        borders = layer("borders.gpkg")
+        if len(borders):
+            borders.plot(ax=ax, color="white", linewidth=3.0, alpha=0.7, zorder=4)
+            borders.plot(ax=ax, color="#8b2f5a", linewidth=1.1, linestyle=(0, (6, 2, 1, 2)),
+                         zorder=4)
+
+
+@contextmanager
+def _no_redraw(fig):
+    """Inside, ``fig.canvas.draw_idle()`` renders nothing. GeoPandas' ``.plot`` ends with
+    ``draw_idle()``, which on an Agg canvas renders the whole figure (the relief image
+    included) then and there: up to nine full renders a base map, where only the final save
+    needs one. The figure's own canvas is put back on the way out; a canvas other than Agg
+    (a GUI's, whose ``draw_idle`` defers) is left alone."""
+    canvas = fig.canvas
+    if type(canvas) is not FigureCanvasAgg:
+        yield
+        return
+    FigureCanvasBase(fig)  # a canvas whose draw() renders nothing
+    try:
+        yield
+    finally:
+        fig.set_canvas(canvas)
 
 
 def _nice_step(span_deg: float) -> float:

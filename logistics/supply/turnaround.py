@@ -131,9 +131,11 @@ def truck_leg_function(
                 models.get(terrain, vehicle, objective="time", season=season), max_speed_kmh),
                 track)
             fuel_model = models.get(terrain, vehicle, objective="fuel", season=season)
+            # legs end on the route's cells only: each solve stops once they are all final
             surfaces[season] = (
-                accumulate(time_model, [source], stencil=stencil, engine=engine),
-                accumulate(time_model, [source], stencil=stencil, reverse=True, engine=engine),
+                accumulate(time_model, [source], stencil=stencil, engine=engine, stop_at=cells),
+                accumulate(time_model, [source], stencil=stencil, reverse=True, engine=engine,
+                           stop_at=cells),
                 worst_going_per_m(fuel_model),
             )
         out, back, worst_fuel_per_m = surfaces[season]

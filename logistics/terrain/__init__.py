@@ -92,6 +92,7 @@ def load_terrain(
     wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE,
     landcover_1945: Landcover1945 | None = None,
     railways: bool = True,
+    classes_2019: bool = False,
 ) -> xr.Dataset:
     """The terrain Dataset of a lon/lat box on the metric grid (see module docstring).
 
@@ -104,6 +105,9 @@ def load_terrain(
     ``wetland_rule`` is the 1945 floodplain wetland assumption (:class:`WetlandRule`).
     ``landcover_1945`` is the 1945 marsh and forest reconstruction (None = the shipped
     ``configs/terrain/landcover-1945.yaml``; ``Landcover1945.off()`` keeps 2019 land cover).
+    ``railways=False`` leaves the ``railway`` overlay empty. ``classes_2019=True`` adds
+    ``terrain_class_2019``: the classes ``Landcover1945.off()`` gives, from the same inputs in
+    the same pass (a map showing what the 1945 reconstruction changed).
     """
     if landcover_1945 is None:
         landcover_1945 = load_landcover_1945()
@@ -139,8 +143,9 @@ def load_terrain(
     res = grid.resolution_m
     surface = derive_surface(elevation, dx=res, dy=res)
     rivers = read_rivers(_padded_bbox(lonlat_envelope(grid.bounds_m), wetland_rule.river_buffer_km))
-    terrain_class = _terrain_class(
-        grid, elevation, surface["slope_deg"], rivers, chunks, wetland_rule, landcover_1945
+    terrain_class, land_2019 = _terrain_class(
+        grid, elevation, surface["slope_deg"], rivers, chunks, wetland_rule, landcover_1945,
+        with_2019=classes_2019,
     )
     river = grid_array(lambda g: rasterize_rivers(rivers, g), grid, chunks=chunks, dtype=np.uint8)
     # the chain of cells along each line (not every cell it touches): the cells a column moving
@@ -154,6 +159,10 @@ def load_terrain(
     for name in surface.data_vars:
         ds[name] = surface[name]
     ds["terrain_class"] = (("y", "x"), terrain_class, _class_attrs(TerrainClass))
+    if land_2019 is not None:
+        ds["terrain_class_2019"] = (("y", "x"), land_2019, {
+            **_class_attrs(TerrainClass), "long_name": "TerrainClass code of 2019 land cover "
+                                                       "(no 1945 reconstruction)"})
     ds["river_class"] = (("y", "x"), river, _class_attrs(RiverClass))
     ds["railway"] = (("y", "x"), railway, {
         "units": "1", "long_name": "1945 railway line in the cell (embankment overlay)",
@@ -169,8 +178,10 @@ def load_terrain(
 
 
 def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: WetlandRule,
-                   lc1945: Landcover1945):
-    """TerrainClass codes: IGBP land cover + land mask + the 1945 wetland, marsh, forest rules."""
+                   lc1945: Landcover1945, *, with_2019: bool = False):
+    """``(classes, classes_2019)``: TerrainClass codes from IGBP land cover + land mask + the
+    1945 wetland, marsh, forest rules; with ``with_2019`` also the codes without the marsh and
+    forest reconstruction (what ``Landcover1945.off()`` gives; else None)."""
     res = grid.resolution_m
     igbp = resample_to_grid(LANDCOVER_FILE, grid, kind="nearest", chunks=chunks, fill=_UNKNOWN)
     landmask = resample_to_grid(LANDMASK_FILE, grid, kind="nearest", chunks=chunks, fill=_UNKNOWN)
@@ -185,10 +196,10 @@ def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: Wet
         near = near_river_mask(perm, buffer_m=rule.river_buffer_km * 1000.0, resolution_m=res)
         half = max(1, int(round(rule.relief_radius_km * 1000.0 / res)))
         relief = local_relief(elevation, half_window=half).data
-        candidate = near & (relief < rule.max_relief_m) & (slope.data < rule.max_slope_deg)
-        candidate = candidate & ~layers["marsh_region"]  # the calibrated marsh rule rules there
+        candidate_2019 = near & (relief < rule.max_relief_m) & (slope.data < rule.max_slope_deg)
+        candidate = candidate_2019 & ~layers["marsh_region"]  # the calibrated marsh rule rules there
     else:
-        candidate = np.zeros(grid.shape, dtype=bool)
+        candidate = candidate_2019 = np.zeros(grid.shape, dtype=bool)
     thresholds = {
         "max_hand_m": lc1945.marsh.max_hand_m if lc1945.marsh is not None else -np.inf,
         "min_relief_m": lc1945.forest.min_relief_m if lc1945.forest is not None else np.inf,
@@ -196,13 +207,20 @@ def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: Wet
     order = ("marsh_region", "hand_m", "forest_region", "relief_m", "near_railway")
     if chunks is None:
         cls = classify_terrain(igbp.values, landmask.values, elevation.values, candidate)
-        return reconstruct_1945(cls, *(np.asarray(layers[k]) for k in order), **thresholds)
+        land_2019 = classify_terrain(igbp.values, landmask.values, elevation.values,
+                                     candidate_2019) if with_2019 else None
+        return reconstruct_1945(cls, *(np.asarray(layers[k]) for k in order),
+                                **thresholds), land_2019
     import dask.array as dka
 
     def block(igbp_b, mask_b, z_b, cand_b, *lc_b):
         return reconstruct_1945(classify_terrain(igbp_b, mask_b, z_b, cand_b), *lc_b, **thresholds)
 
     like = igbp.data.chunks
+    land_2019 = dka.map_blocks(
+        classify_terrain, igbp.data, landmask.data, elevation.data,
+        dka.asarray(candidate_2019).rechunk(like), dtype=np.uint8,
+        meta=np.empty((0, 0), dtype=np.uint8)) if with_2019 else None
     return dka.map_blocks(
         block,
         igbp.data,
@@ -212,7 +230,7 @@ def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: Wet
         *(dka.asarray(layers[k]).rechunk(like) for k in order),
         dtype=np.uint8,
         meta=np.empty((0, 0), dtype=np.uint8),
-    )
+    ), land_2019
 
 
 def _class_attrs(codes) -> dict:
