@@ -95,7 +95,8 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     kind = err.get("type", "")
     got = err.get("input")
     got_txt = "" if kind == "missing" or isinstance(got, (dict, list)) else f" (got {got!r:.80})"
-    return f"{source}: {where or '<top>'}: {msg}{got_txt}; fix: {_FIXES.get(kind, 'see configs/README.md')}"
+    fix = "" if "fix:" in msg else f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
+    return f"{source}: {where or '<top>'}: {msg}{got_txt}{fix}"
 
 
 def validate_army(data: Any, *, source: str = "<dict>") -> Army:
@@ -148,10 +149,12 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     norms = load_norms(config_dir)
     problems: list[str] = []
     try:
-        resolve_formations(army, norms, load_fortified(config_dir).rule)
+        units = resolve_formations(army, norms, load_fortified(config_dir).rule)
     except ConfigError as exc:
         problems += [line.strip()[2:] for line in str(exc).splitlines()
                      if line.strip().startswith("- ")]
+    else:
+        problems += _lift_problems(army, units)
     known = set(list_vehicles())
     for v in army.fuel.extra_fuel_l:
         if v not in known:
@@ -180,6 +183,28 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
                           + "\n  - ".join(problems) + "\n(key reference: configs/README.md)")
+
+
+def _lift_problems(army: Army, units) -> list[str]:
+    """A lift (trucks or tank riders) of more men than the formation has, as the file is
+    written. Checked here, on the file, and not when resolving: Monte Carlo draws the men and
+    the lift of a formation independently (1fef-35a), and a draw with fewer men than the lift
+    is every man riding, not a mistake of the user's."""
+    problems = []
+    for n, (f, u) in enumerate(zip(army.formations, units)):
+        riding = u.riders if f.lift is not None and f.lift.kind == "tank_riders" else (
+            u.lift_men if f.lift is not None else 0)
+        if riding > u.men:
+            bodies = int(f.count.value) if f.count is not None else 1
+            drawn = any(g.parent == f.id and g.drawn_from_parent for g in army.formations)
+            problems.append(
+                f"{army.source}: formations.{n} ({f.id}).lift.men: {f.lift.men.value} men ride"
+                + (f" a body, {riding} in its {bodies} bodies (`count:`)," if bodies > 1 else "")
+                + f" but the formation has {u.men}"
+                + (" after what its children draw from it" if drawn else "")
+                + f"; fix: at most {u.men // bodies}" + (" a body" if bodies > 1 else "")
+                + ", or more `men:`")
+    return problems
 
 
 def _range_problems(army: Army) -> list[str]:
