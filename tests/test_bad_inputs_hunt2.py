@@ -169,3 +169,62 @@ def test_formation_without_men_fails_the_run_before_any_work(tmp_path, fef5, cap
     err = capsys.readouterr().err
     assert "Traceback" not in err and "formations.0 (fd-5a).men" in err
     assert not (tmp_path / "o").exists()
+
+
+# --- a user's configs tree (LOGISTICS_CONFIG_DIR) and its documented-advances.csv ---------------
+
+def _tree(tmp_path: Path, monkeypatch, spoil) -> Path:
+    configs = tmp_path / "configs"
+    shutil.copytree(settings.SHIPPED_CONFIG_DIR, configs)
+    spoil(configs / "history" / "documented-advances.csv")
+    monkeypatch.setattr(settings, "CONFIG_DIR", configs)
+    return configs
+
+
+def _latin1(p: Path) -> None:
+    p.write_bytes(p.read_bytes().replace(b"Hailar", b"Hailar\xe9", 1))
+
+
+def _folder(p: Path) -> None:
+    p.unlink()
+    p.mkdir()
+
+
+def _no_columns(p: Path) -> None:
+    p.write_text("a,b,c\n1,2,3\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("spoil, fragment", [(_latin1, "UTF-8"), (_folder, "folder"),
+                                             (_no_columns, "axis_id")])
+def test_damaged_documented_file_in_a_users_configs_is_refused_before_the_run(
+        tmp_path, monkeypatch, capsys, spoil, fragment):
+    # the run drew the documented positions on its map: a damaged file failed the run only at
+    # the writing step, after minutes of work (and a file without the format's columns was
+    # silently drawn as no positions)
+    from logistics import runner
+    from logistics.cli import main
+
+    def no_run(*a, **k):
+        raise AssertionError("the run started")
+
+    configs = _tree(tmp_path, monkeypatch, spoil)
+    monkeypatch.setattr(runner, "run_scenario", no_run)
+    for target in (str(configs / "tbf-cmg.yaml"), str(configs)):  # one army, a folder of them
+        assert main(["run", target, "--out", str(tmp_path / "o")]) == 2
+        err = capsys.readouterr().err
+        lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("progress")]
+        assert lines[0].startswith("logistics run: error:") and "Traceback" not in err, err
+        assert "documented-advances.csv" in lines[0] and fragment in err, err
+        assert not (tmp_path / "o").exists()
+
+
+def test_users_configs_without_documented_positions_still_run(tmp_path, monkeypatch, capsys):
+    # a tree of one's own (a new theatre) may have no documented positions: the run failed at
+    # the writing step with "documented-advances file not found"
+    from logistics.cli import main
+
+    configs = _tree(tmp_path, monkeypatch, lambda p: p.unlink())
+    out = tmp_path / "o"
+    assert main(["run", str(configs / "tbf-cmg.yaml"), "--resolution-m", "25000",
+                 "--out", str(out)]) == 0, capsys.readouterr().err
+    assert (out / "map.html").is_file() and (out / "run.gpkg").is_file()

@@ -146,19 +146,10 @@ _SHOWN_PROBLEMS = 10  # problems of the documented file printed on the console (
 def _check_scorable(path) -> None:
     """Fail before any run when the documented file lacks a column no row can be scored without
     (axis_id, date): the run would only produce an empty table. Lists every problem of the file."""
-    from logistics.history.documented import load_documented
+    from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import default_documented_path
 
-    doc = load_documented(path if path is not None else default_documented_path())
-    if any(p.row is None and p.consequence == "no row can be scored" for p in doc.problems):
-        from logistics.history.documented import COLUMNS
-
-        missing = [p.column for p in doc.problems if p.row is None and p.message.startswith("missing")]
-        raise DataError(
-            f"{doc.path}: missing column(s) {', '.join(map(repr, missing))}, so no row can be "
-            f"scored; the format's columns are {', '.join(COLUMNS)} (see "
-            "configs/history/documented-advances.csv)"
-        )
+    doc = check_columns(load_documented(path if path is not None else default_documented_path()))
     if doc.table.empty:
         raise DataError(f"{doc.path}: a header but no rows; add the documented positions, one "
                         "row each (see configs/history/documented-advances.csv)")

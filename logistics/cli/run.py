@@ -116,9 +116,11 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.report.run_page import summary_lines
     from logistics.army import load_army
     from logistics.runner import run_scenario
+    from logistics.history.inputs import configured_documented
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
+    documented = configured_documented()  # drawn on every run's map: a damaged file fails now
     if many:
         _check_parent_folder(Path(args.out or "out"))
     elif args.out is not None:
@@ -145,7 +147,7 @@ def _run(args: argparse.Namespace) -> int:
                                       resolution_m=args.resolution_m, events=not args.no_events,
                                       cost_surface=True, engine=args.engine)
                 bar.step(f"writing {out}/")
-                write_run(result, out)
+                write_run(result, out, documented=documented)
                 written[out] = path.name
         except LogisticsError as exc:
             if not many:
