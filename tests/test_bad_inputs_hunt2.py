@@ -228,3 +228,68 @@ def test_users_configs_without_documented_positions_still_run(tmp_path, monkeypa
     assert main(["run", str(configs / "tbf-cmg.yaml"), "--resolution-m", "25000",
                  "--out", str(out)]) == 0, capsys.readouterr().err
     assert (out / "map.html").is_file() and (out / "run.gpkg").is_file()
+
+
+# --- an earlier output where the user gave no --out (the default path) --------------------------
+
+def _earlier_output(folder: Path) -> None:
+    from logistics._atomic import atomic_dir
+
+    with atomic_dir(folder) as tmp:
+        (tmp / "report.md").write_text("an earlier run\n", encoding="utf-8")
+
+
+def _one_error(capsys) -> str:
+    err = capsys.readouterr().err
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith("progress")]
+    assert "Traceback" not in err and lines[0].startswith("logistics "), err
+    return err
+
+
+@pytest.mark.parametrize("argv, default", [
+    (["run", "tbf-cmg"], "out/TBF-CMG"),
+    (["compare", "--no-map", "--workers", "0"], "out/compare"),
+    (["calibrate", "--workers", "0"], "out/calibrate"),
+])
+def test_earlier_output_in_the_default_folder_names_no_out_the_user_did_not_give(
+        tmp_path, monkeypatch, capsys, argv, default):
+    # it said "--out 'out/TBF-CMG' holds ... or choose another --out" to a user who gave no --out
+    from logistics.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    _earlier_output(tmp_path / default)
+    assert main(argv) == 2
+    err = _one_error(capsys)
+    assert f"--out '{default}'" not in err and f"default output folder '{default}'" in err, err
+    assert "--overwrite" in err and "give --out another path" in err, err
+
+
+def test_earlier_run_folder_under_out_of_a_folder_run_is_named_as_the_run_folder(
+        tmp_path, capsys):
+    # a folder of army files writes <--out>/<axis_id>: the message named that as "--out"
+    from logistics.cli import main
+
+    armies = tmp_path / "armies"
+    armies.mkdir()
+    shutil.copy(settings.SHIPPED_CONFIG_DIR / "tbf-cmg.yaml", armies)
+    _earlier_output(tmp_path / "o" / "TBF-CMG")
+    assert main(["run", str(armies), "--out", str(tmp_path / "o")]) == 2
+    err = _one_error(capsys)
+    assert f"run folder '{tmp_path / 'o' / 'TBF-CMG'}'" in err and "--overwrite" in err, err
+    assert f"--out '{tmp_path / 'o' / 'TBF-CMG'}'" not in err, err
+
+
+def test_earlier_map_or_a_users_file_at_the_default_map_path_names_no_out(
+        tmp_path, monkeypatch, capsys):
+    from logistics.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "basemap.png").write_bytes(b"\x89PNG logistics map")  # one of ours
+    assert main(["map"]) == 2
+    err = _one_error(capsys)
+    assert "default output file 'basemap.png'" in err and "give --out another path" in err, err
+    (tmp_path / "basemap.png").write_bytes(b"my own picture")
+    assert main(["map"]) == 2
+    err = _one_error(capsys)
+    assert "default output file 'basemap.png'" in err and "--out" in err, err
+    assert (tmp_path / "basemap.png").read_bytes() == b"my own picture"

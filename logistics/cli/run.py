@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from logistics import settings
-from logistics.cli import add_overwrite, resolution_m, seed
+from logistics.cli import add_overwrite, out_path, resolution_m, seed
 from logistics.errors import ConfigError, LogisticsError
 
 __all__ = ["register", "scenario_files"]
@@ -137,11 +137,12 @@ def _run(args: argparse.Namespace) -> int:
             with progress(3, f"run {path.name}") as bar:  # a failed step is not reported done
                 bar.step("loading the army file")
                 sc = loaded[path] if many else load_army(path)
-                if many:
+                if many:  # <--out>/<axis_id>: not the path the user gave
                     out = Path(args.out or "out") / sc.run_id
+                    named = {"what": "run folder", "option": "--out"}
                 else:
-                    out = Path(args.out) if args.out else Path("out") / sc.run_id
-                check_output_dir(out, overwrite=args.overwrite)  # before the work, not after
+                    out, named = out_path(args.out, str(Path("out") / sc.run_id))
+                check_output_dir(out, overwrite=args.overwrite, **named)  # before the work
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                       resolution_m=args.resolution_m, events=not args.no_events,
