@@ -293,3 +293,44 @@ def test_earlier_map_or_a_users_file_at_the_default_map_path_names_no_out(
     err = _one_error(capsys)
     assert "default output file 'basemap.png'" in err and "--out" in err, err
     assert (tmp_path / "basemap.png").read_bytes() == b"my own picture"
+
+
+# --- a flotilla on a formation with no river on its route (issue 13) ---------------------------
+
+def _run_refused(tmp_path: Path, data: dict, capsys) -> str:
+    from logistics.cli import main
+
+    path = _write(tmp_path, data)
+    assert main(["run", str(path), "--resolution-m", "25000", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and not (tmp_path / "o").exists(), err
+    return next(ln for ln in err.splitlines() if ln.startswith("logistics run: error:"))
+
+
+def test_formation_carried_to_an_objective_off_its_flotillas_rivers_is_refused(tmp_path, capsys):
+    # the landing party carried up the Sungari with Solun (in the Khingan) as its objective was
+    # run as "arrived" at Harbin, the end of the flotilla's route, 500 km from its objective
+    data = _shipped("2fef-15a.yaml")
+    _formation(data, "15a-landing")["objectives"] = [{"place": "Solun", "assumed": "x"}]
+    line = _run_refused(tmp_path, data, capsys)
+    for fragment in ("army.yaml", "formations.3 (15a-landing).objectives.0", "Solun",
+                     "1st-river-ship-brigade", "fix"):
+        assert fragment in line, line
+
+
+@pytest.mark.parametrize("change, fragment", [
+    # a start 600 km from any river: the move "could not be made", the party stood at 0 km
+    (lambda b: b.update(start={"place": "Gobi", "lon": 110.0, "lat": 43.0, "assumed": "x"}),
+     "flotilla.0 (1st-river-ship-brigade)"),
+    # a route over land, partly outside the army's grid: "point x=344912 m ... lies outside
+    # the grid; load terrain for a box that contains it", naming no file or key
+    (lambda b: b.update(route=[{"place": "Hailar", "assumed": "x"},
+                               {"place": "Solun", "assumed": "x"}]),
+     "flotilla.0 (1st-river-ship-brigade)"),
+])
+def test_flotilla_that_cannot_sail_its_route_is_refused(tmp_path, capsys, change, fragment):
+    data = _shipped("2fef-15a.yaml")
+    change(data["flotilla"][0])
+    line = _run_refused(tmp_path, data, capsys)
+    assert "army.yaml" in line and fragment in line and "fix" in line, line
+    assert "outside the grid" not in line, line

@@ -80,15 +80,18 @@ def _distance_m(terrain: xr.Dataset, points: Sequence[tuple[float, float]]) -> n
     """Metres from each cell to the nearest cell holding one of ``points`` (inf: none inside)."""
     from scipy.ndimage import distance_transform_edt
 
+    from logistics.errors import ExtentError
     from logistics.terrain import cell_of, to_metric
 
     ny, nx = terrain.sizes["y"], terrain.sizes["x"]
     near = np.zeros((ny, nx), dtype=bool)
     for lon, lat in points:
         x, y = to_metric(float(lon), float(lat))
-        r, c = cell_of(terrain, float(x), float(y))
-        if 0 <= r < ny and 0 <= c < nx:
-            near[r, c] = True
+        try:  # a point of the flotilla's beyond the army's grid opens nothing on it
+            r, c = cell_of(terrain, float(x), float(y))
+        except ExtentError:
+            continue
+        near[r, c] = True
     if not near.any():
         return np.full((ny, nx), np.inf)
     xs = np.asarray(terrain["x"].values, dtype=np.float64)
