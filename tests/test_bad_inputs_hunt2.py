@@ -334,3 +334,15 @@ def test_flotilla_that_cannot_sail_its_route_is_refused(tmp_path, capsys, change
     line = _run_refused(tmp_path, data, capsys)
     assert "army.yaml" in line and fragment in line and "fix" in line, line
     assert "outside the grid" not in line, line
+
+
+# --- the lines along which railheads move forward ----------------------------------------------
+
+@pytest.mark.parametrize("text, fragment", [
+    ("Manzhouli - Hailar (R99)", "'R99'"),          # no such line: ignored, railheads stood
+    ("Manzhouli - Hailar - Qiqihar", "no line id"),  # no id in brackets: ignored the same way
+])
+def test_advance_along_naming_no_line_of_the_network_is_refused(tmp_path, text, fragment):
+    data = _shipped("1fef-5a.yaml")
+    data["supply"]["rail"]["advance_along"]["lines"] = [text]
+    _refused(tmp_path, data, "supply.rail.advance_along.lines.0", fragment)

@@ -12,14 +12,15 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from logistics.army.base import Figure
+from logistics.army.base import Figure, _short
 from logistics.army.schema import Army
 from logistics.errors import ConfigError, LogisticsError
 
@@ -31,6 +32,7 @@ __all__ = [
     "army_figure_paths",
     "apply_army_overrides",
     "sample_army_overrides",
+    "line_ids",
 ]
 
 #: Overrides that apply to every axis in the same way (calibration, Monte Carlo).
@@ -171,6 +173,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                                 f"{s.ship_class!r}; fix: use one of {sorted(norms.ships)} "
                                 "(configs/norms/movement.yaml river.ship_classes)")
     problems += _railhead_problems(army)
+    problems += _advance_along_problems(army)
     paths = set(army_figure_paths(army)) | set(GLOBAL_OVERRIDES)
     for key in army.uncertain:
         if key not in paths:
@@ -263,6 +266,40 @@ def _station_rows() -> list[dict]:
                           "configs/network/stations-1945.csv")
     rows = list(reader)
     return rows
+
+
+def line_ids(texts: Sequence[str]) -> tuple[str, ...]:
+    """Line ids named in brackets in ``supply.rail.advance_along.lines`` (``"Manzhouli -
+    Hailar - Qiqihar (R01)"`` -> ``("R01",)``)."""
+    out = []
+    for t in texts:
+        out += re.findall(r"\(\s*([A-Za-z]\d+[A-Za-z0-9]*)\s*\)", t) or (
+            [t.strip()] if re.fullmatch(r"[A-Za-z]\d+[A-Za-z0-9]*", t.strip()) else [])
+    return tuple(dict.fromkeys(out))
+
+
+def _advance_along_problems(army: Army) -> list[str]:
+    """Each of ``supply.rail.advance_along.lines`` must name, in brackets, lines of the 1945
+    network (configs/network/stations-1945.csv): a text without one, or with an unknown id,
+    was ignored and the railheads silently stood still."""
+    rail = army.supply.rail
+    texts = rail.advance_along.lines if rail is not None and rail.advance_along else []
+    if not texts:
+        return []
+    known = {r["line"] for r in _station_rows()}
+    problems = []
+    for n, text in enumerate(texts):
+        where = f"{army.source}: supply.rail.advance_along.lines.{n} ({_short(text)})"
+        ids = line_ids([text])
+        if not ids:
+            problems.append(f"{where}: names no line id in brackets; fix: end it with the "
+                            "line's id, e.g. 'Manzhouli - Hailar - Qiqihar (R01)' (ids in "
+                            "configs/network/stations-1945.csv)")
+        for i in ids:
+            if known and i not in known:
+                problems.append(f"{where}: {i!r} is no line of configs/network/stations-1945.csv;"
+                                f" fix: one of {sorted(known)}")
+    return problems
 
 
 def _railhead_problems(army: Army) -> list[str]:
