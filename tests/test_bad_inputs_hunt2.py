@@ -346,3 +346,15 @@ def test_advance_along_naming_no_line_of_the_network_is_refused(tmp_path, text, 
     data = _shipped("1fef-5a.yaml")
     data["supply"]["rail"]["advance_along"]["lines"] = [text]
     _refused(tmp_path, data, "supply.rail.advance_along.lines.0", fragment)
+
+
+def test_start_beyond_the_departure_tolerance_is_refused(tmp_path, fef5):
+    # departure.tolerance_km is "how far a formation's start may lie from the line"
+    # (configs/armies/README.md), but a start at Harbin, 400 km from the 5th Army's line, was
+    # run (its depths then measured from a line it never stood on)
+    data = _edit(fef5, "fd-5a", lambda f: f.update(
+        start={"place": "Harbin", "assumed": "x"}))
+    _refused(tmp_path, data, "formations.0 (fd-5a).start", "Harbin", "departure.tolerance_km")
+    # within the tolerance: accepted (5 km east of the line's point)
+    data = _edit(fef5, "fd-5a", lambda f: f["start"].update(lon=131.251 + 0.06))
+    load_army(_write(tmp_path, data))

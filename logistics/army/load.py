@@ -174,6 +174,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                                 "(configs/norms/movement.yaml river.ship_classes)")
     problems += _railhead_problems(army)
     problems += _advance_along_problems(army)
+    problems += _departure_problems(army)
     paths = set(army_figure_paths(army)) | set(GLOBAL_OVERRIDES)
     for key in army.uncertain:
         if key not in paths:
@@ -276,6 +277,26 @@ def line_ids(texts: Sequence[str]) -> tuple[str, ...]:
         out += re.findall(r"\(\s*([A-Za-z]\d+[A-Za-z0-9]*)\s*\)", t) or (
             [t.strip()] if re.fullmatch(r"[A-Za-z]\d+[A-Za-z0-9]*", t.strip()) else [])
     return tuple(dict.fromkeys(out))
+
+
+def _departure_problems(army: Army) -> list[str]:
+    """Every formation starts within ``departure.tolerance_km`` of the departure line
+    (configs/armies/README.md): depths are measured from that line."""
+    from logistics.history.depth import distance_to_line_km
+
+    line = [(float(p.location().lon), float(p.location().lat)) for p in army.departure.line]
+    tol = float(army.departure.tolerance_km.value)
+    problems = []
+    for n, f in enumerate(army.formations):
+        loc = f.start.location()
+        d = float(distance_to_line_km(float(loc.lon), float(loc.lat), line)[0])
+        if d > tol:
+            problems.append(
+                f"{army.source}: formations.{n} ({f.id}).start: {f.start.label} "
+                f"({float(loc.lat):.3f} N, {float(loc.lon):.3f} E) lies {d:.0f} km from the "
+                f"army's departure line, beyond departure.tolerance_km ({tol:g}); fix: a start "
+                "on the line, or a larger departure.tolerance_km (at most 200)")
+    return problems
 
 
 def _advance_along_problems(army: Army) -> list[str]:
