@@ -358,3 +358,22 @@ def test_start_beyond_the_departure_tolerance_is_refused(tmp_path, fef5):
     # within the tolerance: accepted (5 km east of the line's point)
     data = _edit(fef5, "fd-5a", lambda f: f["start"].update(lon=131.251 + 0.06))
     load_army(_write(tmp_path, data))
+
+
+@pytest.mark.parametrize("command", ["compare", "calibrate"])
+def test_compare_over_a_folder_whose_army_file_is_broken_says_why(tmp_path, capsys, command):
+    # it said "no axis ... has a scenario config in cfg" of a folder holding TBF-39A's army
+    # file, hiding that the file failed to load (a formation of 0 men)
+    from logistics.cli import main
+
+    data = _shipped("tbf-39a.yaml")
+    data["formations"][0]["men"] = {"value": 0, "assumed": "x"}
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "tbf-39a.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                   encoding="utf-8")
+    argv = [command, "--configs", str(tmp_path / "cfg"), "--workers", "0",
+            "--out", str(tmp_path / "o")]
+    assert main(argv + (["--no-map"] if command == "compare" else [])) == 2
+    err = _one_error(capsys)
+    assert "tbf-39a.yaml" in err and "formations.0 (fd-39a).men" in err, err
+    assert not (tmp_path / "o").exists()

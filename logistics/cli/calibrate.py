@@ -88,7 +88,7 @@ def _run(args: argparse.Namespace) -> int:
               for a, sc in inputs.scenarios.items()}
     if not chosen:
         raise ConfigError(f"no documented axis of {inputs.documented.path} has a scenario in "
-                          f"{inputs.configs_dir}: nothing to calibrate")
+                          f"{inputs.configs_dir}: nothing to calibrate" + inputs.not_loaded())
     with cluster_for(args.workers, True) as client:
         cal = calibrate(chosen, params=params, bounds=bounds or None, points=args.points,
                         client=client, tolerance_km=args.tolerance_km,

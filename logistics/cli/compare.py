@@ -119,7 +119,8 @@ def _run(args: argparse.Namespace) -> int:
             raise ConfigError(
                 f"no axis of {comp.inputs.documented.path} ({', '.join(unmodeled[:8])}) has a "
                 f"scenario config in {comp.inputs.configs_dir}: nothing to compare; give "
-                "--configs the folder of their scenarios, or check the axis_id column")
+                "--configs the folder of their scenarios, or check the axis_id column"
+                + comp.inputs.not_loaded())
         bar.step(f"writing {out}/")
         out = write_comparison(comp, out, map_resolution_m=args.map_resolution_m,
                                draw_map=not args.no_map)

@@ -36,6 +36,16 @@ class Inputs:
     configs_dir: str
     departure_lines: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
 
+    def not_loaded(self) -> str:
+        """The configs that did not load and why, as indented lines under an error that says
+        nothing could be compared ('' when every config loaded): that is usually the reason."""
+        if not self.config_problems:
+            return ""
+        import textwrap
+
+        return ("; configs of the folder that did not load:\n"
+                + "\n".join(textwrap.indent(p, "  ") for p in self.config_problems))
+
 
 def default_documented_path() -> Path:
     """The shipped file, ``configs/history/documented-advances.csv``."""
