@@ -282,7 +282,7 @@ def line_ids(texts: Sequence[str]) -> tuple[str, ...]:
 def _departure_problems(army: Army) -> list[str]:
     """Every formation starts within ``departure.tolerance_km`` of the departure line
     (configs/armies/README.md): depths are measured from that line."""
-    from logistics.history.depth import distance_to_line_km
+    from logistics.geodesy import distance_to_line_km
 
     line = [(float(p.location().lon), float(p.location().lat)) for p in army.departure.line]
     tol = float(army.departure.tolerance_km.value)
