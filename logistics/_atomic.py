@@ -140,10 +140,13 @@ def check_parent(path: str | os.PathLike[str], *, what: str = "--out") -> Path:
     return p
 
 
-def check_writable(folder: str | os.PathLike[str], *, what: str = "--out") -> None:
+def check_writable(folder: str | os.PathLike[str], *, what: str = "--out",
+                   option: str | None = None) -> None:
     """The folder that will receive the outputs (or its nearest existing ancestor, where it
     will be made) must be writable, on a filesystem that is not read-only, with at least
-    :data:`MIN_FREE_BYTES` free. Said before the work, as an OutputError."""
+    :data:`MIN_FREE_BYTES` free. Said before the work, as an OutputError. ``what`` names the
+    path in the message, ``option`` (default ``what``) is how the user chooses another."""
+    option = option or what
     anc = Path(os.path.abspath(folder))
     while not anc.exists() and anc != anc.parent:
         anc = anc.parent
@@ -153,7 +156,7 @@ def check_writable(folder: str | os.PathLike[str], *, what: str = "--out") -> No
         raise _os_error(exc, anc, f"check {what}") from None
     if fs.f_flag & os.ST_RDONLY:
         raise OutputError(f"{what}: {str(anc)!r} is on a read-only filesystem; choose a writable "
-                          f"{what}")
+                          f"{option}")
     if not os.access(anc, os.W_OK | os.X_OK):
         raise OutputError(f"{what}: no permission to write into {str(anc)!r}; choose a folder "
                           "you can write")
@@ -162,7 +165,7 @@ def check_writable(folder: str | os.PathLike[str], *, what: str = "--out") -> No
         raise OutputError(
             f"{what}: only {free / 2**20:.1f} MB free on the filesystem of {str(anc)!r}; the "
             f"outputs need a few MB (at least {MIN_FREE_BYTES // 2**20} MB free is asked): free "
-            f"some space or choose {what} on another disk")
+            f"some space or choose {option} on another disk")
 
 
 def _entries(folder: Path, *, dirs: bool = False) -> list[str]:
@@ -251,41 +254,56 @@ def _existing(path, what: str, example: str) -> tuple[str, Path, os.stat_result 
 
 
 def check_output_dir(path: str | os.PathLike[str], *, overwrite: bool = False,
-                     what: str = "--out", flag: str = "--overwrite", writable: bool = True) -> Path:
+                     what: str = "--out", flag: str = "--overwrite", writable: bool = True,
+                     option: str | None = None) -> Path:
     """Check that a run folder may be written at ``path``; return it as a Path.
 
     Allowed: a path that does not exist, an empty folder, or (with ``overwrite``) a folder
     this tool wrote. Everything else raises :class:`OutputError` saying what is there and what
     to do. With ``writable`` the place must also take the outputs (:func:`check_writable`).
     Called by the command line before any work, and again (``writable=False``: it will simply
-    try) by :func:`atomic_dir`.
+    try) by :func:`atomic_dir`. ``what`` names the path in the messages (``--out``, or "the
+    default output folder" when the user gave none); ``option`` (default ``what``) is how the
+    user chooses another path.
     """
-    p = _check_output_dir(path, overwrite, what, flag)
+    p = _check_output_dir(path, overwrite, what, flag, option or what)
     if writable:
-        check_writable(p.parent, what=what)
+        check_writable(p.parent, what=what, option=option)
     return p
 
 
-def _check_output_dir(path, overwrite: bool, what: str, flag: str) -> Path:
+def _another(what: str, option: str) -> str:
+    """How the user chooses another path: ``choose another --out``, or for a path the user
+    did not give (a default), ``give --out another path``."""
+    return f"choose another {what}" if option == what else f"give {option} another path"
+
+
+def _with(what: str, option: str) -> str:
+    """`` with --out`` after a fix, for a path the user did not give (a default)."""
+    return "" if option == what else f" with {option}"
+
+
+def _check_output_dir(path, overwrite: bool, what: str, flag: str, option: str) -> Path:
     text, p, st = _existing(path, what, "out/run1")
     if st is None:
         return p
     if stat.S_ISLNK(st.st_mode):
         raise OutputError(
             f"{what} {text!r} is a symbolic link (to {os.readlink(p)!r}); logistics does not "
-            "write through links: give the real folder path, or a new path"
+            f"write through links: give the real folder path, or a new path{_with(what, option)}"
         )
     if not stat.S_ISDIR(st.st_mode):
         raise OutputError(
             f"{what} {text!r} is {_kind(st.st_mode)}; logistics writes a folder there and never "
             f"replaces {_kind(st.st_mode)}: choose a path that does not exist yet"
+            f"{_with(what, option)}"
         )
     here = Path.cwd().resolve()
     real = p.resolve()
     if real == here or real in here.parents:
         raise OutputError(
             f"{what} {text!r} is the current folder or holds it; give a new folder for the "
-            f"outputs, e.g. {what} out/run1"
+            f"outputs, e.g. {option} out/run1"
         )
     try:
         if not any(True for _ in os.scandir(p)):
@@ -298,48 +316,51 @@ def _check_output_dir(path, overwrite: bool, what: str, flag: str) -> Path:
             return p
         raise OutputError(
             f"{what} {text!r} holds the outputs of an earlier logistics run; add {flag} to "
-            f"replace them, or choose another {what}"
+            f"replace them, or {_another(what, option)}"
         )
     if _read_marker(p) is not None:
         raise OutputError(
             f"{what} {text!r} holds logistics outputs but also {len(odd)} entr"
             f"{'y' if len(odd) == 1 else 'ies'} logistics did not write ({_names(odd)}); move "
-            f"them out and retry (with {flag}), or choose another {what}"
+            f"them out and retry (with {flag}), or {_another(what, option)}"
         )
     raise OutputError(
         f"{what} {text!r} is an existing folder that logistics did not write (it holds "
         f"{_names(odd) or 'a broken marker'}); logistics never replaces such a folder: choose a "
-        f"new path, e.g. {what} {os.path.join(text, 'run1')!r}, or empty it yourself"
+        f"new path, e.g. {option} {os.path.join(text, 'run1')!r}, or empty it yourself"
     )
 
 
 def check_output_file(path: str | os.PathLike[str], *, overwrite: bool = False,
                       ours: Callable[[Path], bool] | None = None, what: str = "--out",
-                      flag: str = "--overwrite") -> Path:
+                      flag: str = "--overwrite", option: str | None = None) -> Path:
     """Check that a single output file may be written at ``path``; return it as a Path.
 
     Allowed: a path that does not exist, or (with ``overwrite``) a regular file that ``ours``
     recognises as written by this tool. Folders, devices, pipes and links are never replaced.
-    The place must take the file (:func:`check_writable`).
+    The place must take the file (:func:`check_writable`). ``what`` and ``option`` as for
+    :func:`check_output_dir`.
     """
+    option = option or what
     text, p, st = _existing(path, what, "map.png")
     if st is None:
-        check_writable(p.parent, what=what)
+        check_writable(p.parent, what=what, option=option)
         return p
     if not stat.S_ISREG(st.st_mode):
         raise OutputError(
             f"{what} {text!r} is {_kind(st.st_mode)}; logistics writes a file there and never "
             f"replaces {_kind(st.st_mode)}: choose a file path that does not exist yet"
+            f"{_with(what, option)}"
         )
     mine = ours(p) if ours is not None else False
     if mine and overwrite:
-        check_writable(p.parent, what=what)
+        check_writable(p.parent, what=what, option=option)
         return p
     if mine:
         raise OutputError(f"{what} {text!r} exists (an earlier output of logistics); add {flag} "
-                          f"to replace it, or choose another {what}")
+                          f"to replace it, or {_another(what, option)}")
     raise OutputError(f"{what} {text!r} is an existing file that logistics did not write; it is "
-                      f"never replaced: choose another {what}")
+                      f"never replaced: {_another(what, option)}")
 
 
 # --------------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ import pandas as pd
 import shapely
 from pyproj import Geod, Transformer
 
-__all__ = ["polyline_m", "great_circle_km", "degrees_for_km", "RouteFix", "locate_on_route"]
+__all__ = ["polyline_m", "great_circle_km", "degrees_for_km", "distance_to_line_km", "RouteFix",
+           "locate_on_route"]
 
 _GEOD = Geod(ellps="WGS84")
 
@@ -32,6 +33,29 @@ _GEOD = Geod(ellps="WGS84")
 def polyline_m(lon: Sequence[float], lat: Sequence[float]) -> float:
     """Length in metres of the polyline through (``lon[i]``, ``lat[i]``) degrees (WGS84)."""
     return float(_GEOD.line_length(list(lon), list(lat)))
+
+
+_R_KM = 6371.0088
+
+
+def distance_to_line_km(lon, lat, line: Sequence[tuple[float, float]]) -> np.ndarray:
+    """Km from each point (lon, lat arrays) to the polyline ``line`` ((lon, lat), ...; one
+    point is a point), in a local equirectangular plane (exact enough within a few hundred km)."""
+    lon, lat = np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
+    pts = np.asarray(line, float).reshape(-1, 2)
+    lat0 = math.radians(float(np.mean(pts[:, 1])))
+    kx, ky = _R_KM * math.cos(lat0) * math.pi / 180.0, _R_KM * math.pi / 180.0
+    px, py = lon * kx, lat * ky
+    lx, ly = pts[:, 0] * kx, pts[:, 1] * ky
+    if len(pts) == 1:
+        return np.hypot(px - lx[0], py - ly[0])
+    best = np.full(px.shape, np.inf)
+    for (ax, ay, bx, by) in zip(lx[:-1], ly[:-1], lx[1:], ly[1:]):
+        dx, dy = bx - ax, by - ay
+        seg2 = dx * dx + dy * dy
+        t = np.clip(((px - ax) * dx + (py - ay) * dy) / seg2, 0.0, 1.0) if seg2 > 0 else np.zeros_like(px)
+        best = np.minimum(best, np.hypot(px - (ax + t * dx), py - (ay + t * dy)))
+    return best
 
 
 @dataclass(frozen=True)

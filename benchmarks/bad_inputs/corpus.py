@@ -153,6 +153,20 @@ def _scenario(base: str, edits: dict[str, str] | None = None, raw: str | None = 
     return setup
 
 
+def _scenario_data(base: str, edit: Callable[[dict], None]):
+    """A set-up writing ``work/sc.yaml`` from a shipped config parsed, edited as data (keys
+    removed, lists replaced) and written back (comments and anchors are not kept)."""
+
+    def setup(work: Path, ctx: Ctx) -> None:
+        import yaml
+
+        data = yaml.safe_load(_cfg_text(ctx, base))
+        edit(data)
+        _put(work / "sc.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+    return setup
+
+
 def _chain(*fns):
     def setup(work: Path, ctx: Ctx) -> None:
         for fn in fns:
@@ -633,6 +647,75 @@ def build_cases(ctx: Ctx) -> list[Case]:
             _put(work / "cfgs" / "vehicles" / "zis-5.yaml", _cfg_text(ctx, "vehicles/zis-5.yaml"))
             extra(work / "cfgs")
         return setup
+
+    # ---- found from outside (helper badin2): issue 13's bad inputs in several spellings ------
+    # (a formation without men, lifts beyond the formation or of zero capacity, a flotilla on a
+    # formation with no river on its route, lines that are no line, a start off the departure
+    # line) and a damaged documented file in a user's configs tree, refused before the run
+    def fm(fid: str, **kv):  # set keys of one formation (None: remove the key)
+        def edit(d: dict) -> None:
+            f = next(x for x in d["formations"] if x["id"] == fid)
+            for k, v in kv.items():
+                f.pop(k, None) if v is None else f.__setitem__(k, v)
+        return edit
+
+    def fig(v):
+        return {"value": v, "assumed": "x"}
+
+    def lift(fid: str, key: str, value):
+        return lambda d: next(x for x in d["formations"] if x["id"] == fid)["lift"].__setitem__(
+            key, value)
+
+    def flotilla(key: str, value):
+        return lambda d: d["flotilla"][0].__setitem__(key, value)
+
+    def along(lines: list):
+        return lambda d: d["supply"]["rail"]["advance_along"].__setitem__("lines", lines)
+
+    issue13 = {
+        "men-0": ("1fef-5a.yaml", fm("fd-5a", men=fig(0))),
+        "men-missing": ("1fef-5a.yaml", fm("fd-5a", men=None)),
+        "men-0-vehicles-empty": ("1fef-5a.yaml", fm("fd-5a", men=fig(0), vehicles=[], lift=None)),
+        "men-vehicles-lift-missing": ("1fef-5a.yaml",
+                                      fm("fd-5a", men=None, vehicles=None, lift=None)),
+        "men-0-over-standard": ("tbf-17a.yaml", fm("17a-rds", men=fig(0))),
+        "lift-men-beyond": ("1fef-5a.yaml", lift("fd-5a", "men", fig(5000))),
+        "lift-count-beyond": ("1fef-5a.yaml", lift("fd-5a", "count", fig(500))),
+        "lift-men-0": ("1fef-5a.yaml", lift("fd-5a", "men", fig(0))),
+        "lift-count-0": ("1fef-5a.yaml", lift("fd-5a", "count", fig(0))),
+        "lift-per-vehicle-0": ("1fef-5a.yaml", lift("fd-5a", "men_per_vehicle", fig(0))),
+        "lift-vehicle-unknown": ("1fef-5a.yaml", lift("fd-5a", "vehicle", "tractor")),
+        "riders-beyond": ("tbf-6gta.yaml", lift("9gmc", "men", fig(50000))),
+        "riders-without-tanks": ("1fef-35a.yaml", lift("fd-35a", "kind", "tank_riders")),
+        "carried-objective-inland": ("2fef-15a.yaml", fm("15a-landing", objectives=[
+            {"place": "Solun", "assumed": "x"}])),
+        "flotilla-start-in-desert": ("2fef-15a.yaml", flotilla("start", {
+            "place": "Gobi", "lon": 110.0, "lat": 43.0, "assumed": "x"})),
+        "flotilla-route-over-land": ("2fef-15a.yaml", flotilla("route", [
+            {"place": "Hailar", "assumed": "x"}, {"place": "Solun", "assumed": "x"}])),
+        "advance-along-unknown-line": ("1fef-5a.yaml", along(["Nowhere (R99)"])),
+        "advance-along-no-id": ("1fef-5a.yaml", along(["Mudanjiang - Harbin"])),
+        "start-beyond-departure": ("tbf-6gta.yaml", fm("fd-5gtc", start={
+            "place": "Harbin", "assumed": "x"})),
+    }
+    for key, (base, edit) in issue13.items():
+        add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data(base, edit), timeout_s=150))
+    documented = {
+        "latin1": lambda p: p.write_bytes(p.read_bytes().replace(b"Hailar", b"Hailar\xe9", 1)),
+        "folder": lambda p: (p.unlink(), p.mkdir()),
+        "no-columns": lambda p: p.write_text("a,b,c\n1,2,3\n", encoding="utf-8"),
+    }
+    for key, fn in documented.items():
+        def spoil(d: Path, fn=fn) -> None:
+            fn(d / "history" / "documented-advances.csv")
+        add(Case(f"file-configs-documented-{key}", "files", RUN + ["--out", "o"],
+                 allowed=("o",), env=cenv,
+                 setup=_chain(_scenario("tbf-39a.yaml"), _configs(spoil)), timeout_s=150))
+    add(Case("file-configs-documented-absent", "files", RUN + ["--out", "o"], expect="either",
+             allowed=("o",), env=cenv, timeout_s=300,
+             setup=_chain(_scenario("tbf-39a.yaml"), _configs(
+                 lambda d: (d / "history" / "documented-advances.csv").unlink()))))
 
     add(Case("file-schema-latin1-yaml", "files", ["schema", "--configs", "cfgs"],
              setup=schema_folder(lambda d: _put(d / "x.yaml", b"name: caf\xe9\n")), timeout_s=60))

@@ -81,13 +81,19 @@ def _distance_m(terrain: xr.Dataset, points: Sequence[tuple[float, float]]) -> n
     from scipy.ndimage import distance_transform_edt
 
     from logistics.terrain import cell_of, to_metric
+    from logistics.terrain.grid import grid_of
 
     ny, nx = terrain.sizes["y"], terrain.sizes["x"]
     near = np.zeros((ny, nx), dtype=bool)
     if len(points):
         lonlat = np.asarray(points, dtype=np.float64).reshape(-1, 2)
-        rows, cols = cell_of(terrain, *to_metric(lonlat[:, 0], lonlat[:, 1]))
-        near[rows, cols] = True
+        x, y = to_metric(lonlat[:, 0], lonlat[:, 1])
+        x0, y0, x1, y1 = grid_of(terrain).bounds_m
+        # a point of the flotilla's beyond the army's grid opens nothing on it
+        on = (x >= x0) & (x < x1) & (y > y0) & (y <= y1)
+        if on.any():
+            rows, cols = cell_of(terrain, x[on], y[on])
+            near[rows, cols] = True
     if not near.any():
         return np.full((ny, nx), np.inf)
     xs = np.asarray(terrain["x"].values, dtype=np.float64)

@@ -15,12 +15,12 @@ Times are hours since the army's H-hour; positions lon/lat.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from logistics.advance.movement import Railhead, Reached, Timetable
+from logistics.army.load import line_ids
 
 __all__ = ["river_planner", "ferry_time", "shuttle_planner", "ArmyRail", "line_ids",
            "means_options"]
@@ -106,16 +106,6 @@ def shuttle_planner(*, men: int, lift_men: int, route_km: float, start_h: float,
                                bound_km=bound_km, march_leg_h=march_leg_h)
     fields["fuel_type"] = fuel_type
     return _timetable("truck", fields)
-
-
-def line_ids(texts: Sequence[str]) -> tuple[str, ...]:
-    """Line ids named in brackets in ``supply.rail.advance_along.lines`` (``"Manzhouli -
-    Hailar - Qiqihar (R01)"`` -> ``("R01",)``)."""
-    out = []
-    for t in texts:
-        out += re.findall(r"\(\s*([A-Za-z]\d+[A-Za-z0-9]*)\s*\)", t) or (
-            [t.strip()] if re.fullmatch(r"[A-Za-z]\d+[A-Za-z0-9]*", t.strip()) else [])
-    return tuple(dict.fromkeys(out))
 
 
 class ArmyRail:

@@ -842,6 +842,28 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
     return tt
 
 
+def _objectives_on_the_river(u, army, brigade_id: str, tt: Timetable) -> None:
+    """A formation carried by the flotilla goes where its ships go: each of its objectives
+    must lie within its ``radius_km`` of the river path the flotilla sails (``tt``), or the
+    formation would "arrive" at the end of the route, far from its objective (ConfigError)."""
+    from shapely import LineString, Point
+
+    from logistics.terrain import to_metric
+
+    x, y = to_metric(np.asarray(tt.lon, float), np.asarray(tt.lat, float))
+    path = LineString(np.column_stack([x, y])) if len(x) > 1 else Point(x[0], y[0])
+    n = next(i for i, f in enumerate(army.formations) if f.id == u.id)
+    for k, obj in enumerate(u.objectives):
+        gaps = [path.distance(Point(*to_metric(lon, lat))) / 1000.0 for _, lon, lat in obj.options]
+        if min(gaps) > obj.radius_km:
+            raise ConfigError(
+                f"{army.source}: formations.{n} ({u.id}).objectives.{k}: {obj.name} lies "
+                f"{min(gaps):.0f} km from the rivers its flotilla {brigade_id} sails (radius_km "
+                f"{obj.radius_km:g}); a formation carried by the flotilla goes only where the "
+                "ships go; fix: an objective on the flotilla's route (a port of its `route:`), "
+                f"or another `movement:` for {u.id}")
+
+
 def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None:
     """The timetable of a formation carried by the flotilla (``movement: river``)."""
     if u.movement == "river":
@@ -856,9 +878,13 @@ def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None
         way = [(float(b.start.location().lon), float(b.start.location().lat))]
         way += [(float(p.location().lon), float(p.location().lat)) for p in b.route]
         tt = opt.river_planner(way, depart_h=u.start_h, men=u.men, ships=ships)
-        if not tt.ok:
-            notes.append(f"{u.id}: the river move cannot be made ({tt.reason}); it stays at its "
-                         "start")
+        n = [x.id for x in army.flotilla].index(b.id)
+        if not tt.ok:  # issue 13: a flotilla on a formation with no river on its route
+            raise ConfigError(
+                f"{army.source}: flotilla.{n} ({b.id}) carries {u.id}, but it cannot sail its "
+                f"start and route ({tt.reason}); fix: a start and route ports on navigable "
+                f"rivers, or another `movement:` for {u.id}")
+        _objectives_on_the_river(u, army, b.id, tt)
         return tt
     if u.movement == "rail":
         return None  # planned by the step loop when it departs (the lines held by then)

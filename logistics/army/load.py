@@ -12,14 +12,15 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, ValidationError
 
-from logistics.army.base import Figure
+from logistics.army.base import Figure, _short
 from logistics.army.schema import Army
 from logistics.errors import ConfigError, LogisticsError
 
@@ -31,6 +32,7 @@ __all__ = [
     "army_figure_paths",
     "apply_army_overrides",
     "sample_army_overrides",
+    "line_ids",
 ]
 
 #: Overrides that apply to every axis in the same way (calibration, Monte Carlo).
@@ -95,7 +97,8 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     kind = err.get("type", "")
     got = err.get("input")
     got_txt = "" if kind == "missing" or isinstance(got, (dict, list)) else f" (got {got!r:.80})"
-    return f"{source}: {where or '<top>'}: {msg}{got_txt}; fix: {_FIXES.get(kind, 'see configs/README.md')}"
+    fix = "" if "fix:" in msg else f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
+    return f"{source}: {where or '<top>'}: {msg}{got_txt}{fix}"
 
 
 def validate_army(data: Any, *, source: str = "<dict>") -> Army:
@@ -148,10 +151,12 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     norms = load_norms(config_dir)
     problems: list[str] = []
     try:
-        resolve_formations(army, norms, load_fortified(config_dir).rule)
+        units = resolve_formations(army, norms, load_fortified(config_dir).rule)
     except ConfigError as exc:
         problems += [line.strip()[2:] for line in str(exc).splitlines()
                      if line.strip().startswith("- ")]
+    else:
+        problems += _lift_problems(army, units)
     known = set(list_vehicles())
     for v in army.fuel.extra_fuel_l:
         if v not in known:
@@ -168,6 +173,8 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                                 f"{s.ship_class!r}; fix: use one of {sorted(norms.ships)} "
                                 "(configs/norms/movement.yaml river.ship_classes)")
     problems += _railhead_problems(army)
+    problems += _advance_along_problems(army)
+    problems += _departure_problems(army)
     paths = set(army_figure_paths(army)) | set(GLOBAL_OVERRIDES)
     for key in army.uncertain:
         if key not in paths:
@@ -180,6 +187,28 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
                           + "\n  - ".join(problems) + "\n(key reference: configs/README.md)")
+
+
+def _lift_problems(army: Army, units) -> list[str]:
+    """A lift (trucks or tank riders) of more men than the formation has, as the file is
+    written. Checked here, on the file, and not when resolving: Monte Carlo draws the men and
+    the lift of a formation independently (1fef-35a), and a draw with fewer men than the lift
+    is every man riding, not a mistake of the user's."""
+    problems = []
+    for n, (f, u) in enumerate(zip(army.formations, units)):
+        riding = u.riders if f.lift is not None and f.lift.kind == "tank_riders" else (
+            u.lift_men if f.lift is not None else 0)
+        if riding > u.men:
+            bodies = int(f.count.value) if f.count is not None else 1
+            drawn = any(g.parent == f.id and g.drawn_from_parent for g in army.formations)
+            problems.append(
+                f"{army.source}: formations.{n} ({f.id}).lift.men: {f.lift.men.value} men ride"
+                + (f" a body, {riding} in its {bodies} bodies (`count:`)," if bodies > 1 else "")
+                + f" but the formation has {u.men}"
+                + (" after what its children draw from it" if drawn else "")
+                + f"; fix: at most {u.men // bodies}" + (" a body" if bodies > 1 else "")
+                + ", or more `men:`")
+    return problems
 
 
 def _range_problems(army: Army) -> list[str]:
@@ -238,6 +267,60 @@ def _station_rows() -> list[dict]:
                           "configs/network/stations-1945.csv")
     rows = list(reader)
     return rows
+
+
+def line_ids(texts: Sequence[str]) -> tuple[str, ...]:
+    """Line ids named in brackets in ``supply.rail.advance_along.lines`` (``"Manzhouli -
+    Hailar - Qiqihar (R01)"`` -> ``("R01",)``)."""
+    out = []
+    for t in texts:
+        out += re.findall(r"\(\s*([A-Za-z]\d+[A-Za-z0-9]*)\s*\)", t) or (
+            [t.strip()] if re.fullmatch(r"[A-Za-z]\d+[A-Za-z0-9]*", t.strip()) else [])
+    return tuple(dict.fromkeys(out))
+
+
+def _departure_problems(army: Army) -> list[str]:
+    """Every formation starts within ``departure.tolerance_km`` of the departure line
+    (configs/armies/README.md): depths are measured from that line."""
+    from logistics.geodesy import distance_to_line_km
+
+    line = [(float(p.location().lon), float(p.location().lat)) for p in army.departure.line]
+    tol = float(army.departure.tolerance_km.value)
+    problems = []
+    for n, f in enumerate(army.formations):
+        loc = f.start.location()
+        d = float(distance_to_line_km(float(loc.lon), float(loc.lat), line)[0])
+        if d > tol:
+            problems.append(
+                f"{army.source}: formations.{n} ({f.id}).start: {f.start.label} "
+                f"({float(loc.lat):.3f} N, {float(loc.lon):.3f} E) lies {d:.0f} km from the "
+                f"army's departure line, beyond departure.tolerance_km ({tol:g}); fix: a start "
+                "on the line, or a larger departure.tolerance_km (at most 200)")
+    return problems
+
+
+def _advance_along_problems(army: Army) -> list[str]:
+    """Each of ``supply.rail.advance_along.lines`` must name, in brackets, lines of the 1945
+    network (configs/network/stations-1945.csv): a text without one, or with an unknown id,
+    was ignored and the railheads silently stood still."""
+    rail = army.supply.rail
+    texts = rail.advance_along.lines if rail is not None and rail.advance_along else []
+    if not texts:
+        return []
+    known = {r["line"] for r in _station_rows()}
+    problems = []
+    for n, text in enumerate(texts):
+        where = f"{army.source}: supply.rail.advance_along.lines.{n} ({_short(text)})"
+        ids = line_ids([text])
+        if not ids:
+            problems.append(f"{where}: names no line id in brackets; fix: end it with the "
+                            "line's id, e.g. 'Manzhouli - Hailar - Qiqihar (R01)' (ids in "
+                            "configs/network/stations-1945.csv)")
+        for i in ids:
+            if known and i not in known:
+                problems.append(f"{where}: {i!r} is no line of configs/network/stations-1945.csv;"
+                                f" fix: one of {sorted(known)}")
+    return problems
 
 
 def _railhead_problems(army: Army) -> list[str]:

@@ -123,6 +123,14 @@ def _pace_vehicle(f: FormationSpec, movement: str, classes: dict[str, int]) -> s
     return max(cands, key=lambda t: (t[0], t[1]))[1]
 
 
+def _tracked(classes: dict[str, int]) -> list[str]:
+    """The tracked vehicle classes among ``classes`` (tanks and SP guns men can ride)."""
+    from logistics.vehicles import load_vehicle
+
+    return [c for c, n in classes.items() if c not in MEN_CLASSES and n > 0
+            and load_vehicle(c).kind == "tracked"]
+
+
 def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[ResolvedFormation, ...]:
     """Every formation of ``army`` resolved against ``norms`` and the fortified-region
     ``rule``; one ConfigError lists every formation that cannot be resolved (no men or
@@ -188,12 +196,24 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
     for fid, r in raw.items():
         f, st, where, movement = r["spec"], r["st"], r["where"], r["movement"]
         men, vehicles = r["men"], {v: c for v, c in r["vehicles"].items() if c > 0}
+        drawn = any(x["spec"].parent == fid and x["spec"].drawn_from_parent
+                    for x in raw.values())
         if men <= 0 and not vehicles:
             problems.append(f"{where}: a formation without men or vehicles (after its standard"
-                            + (" and what its children draw from it" if any(
-                                x["spec"].parent == fid and x["spec"].drawn_from_parent
-                                for x in raw.values()) else "")
+                            + (" and what its children draw from it" if drawn else "")
                             + "); fix: give it `men:` or `vehicles:` (or a `standard:`)")
+            continue
+        if men <= 0:  # vehicles without crews (men: 0 itself is refused by the schema)
+            if drawn:
+                problems.append(f"{where}.men: its children drawn_from_parent take all its men "
+                                f"and leave its vehicles ({', '.join(sorted(vehicles))}) "
+                                "without crews; fix: give it its whole establishment, or move "
+                                "the vehicles to the children")
+            else:
+                problems.append(f"{where}.men: missing, and no standard gives it: its vehicles "
+                                f"({', '.join(sorted(vehicles))}) would move without crews; "
+                                "fix: give `men:` (its strength, crews included) or a "
+                                "`standard:`")
             continue
         classes = dict(vehicles)
         if movement == "foot" and men > 0:
@@ -222,6 +242,12 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
             lift_men = int(min(men, lift_trucks * per)) if per else 0
         elif lift is not None and lift.kind == "tank_riders":
             riders = int(lift.men.value) * r["mult"]
+            if not _tracked(classes):
+                problems.append(f"{where}.lift.kind: tank_riders, but the formation has no "
+                                f"tanks to ride ({', '.join(sorted(classes)) or 'no vehicles'}); "
+                                "fix: give its tanks in `vehicles:`, or a truck lift (`vehicle:`, "
+                                "`count:`)")
+                continue
         elif lift is not None:  # per body, as `men` and `vehicles`: `count` bodies each lift
             lift_vehicle, lift_trucks = lift.vehicle, int(lift.count.value) * r["mult"]
             per = (lift.men_per_vehicle.value if lift.men_per_vehicle is not None
@@ -237,8 +263,15 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
                                 f"vehicles {sorted(classes)}; fix: list the trucks in `vehicles:`")
                 continue
             if lift_trucks > classes[lift_vehicle]:
-                problems.append(f"{where}.lift.count: {lift_trucks} trucks but the formation has "
-                                f"{classes[lift_vehicle]} {lift_vehicle}")
+                mult, have = r["mult"], classes[lift_vehicle]
+                bodies = (f" a body, {lift_trucks} in its {mult} bodies (`count:`)," if mult > 1
+                          else "")
+                problems.append(f"{where}.lift.count: {lift.count.value} {lift_vehicle}{bodies} "
+                                f"lift men, but the formation has {have} {lift_vehicle}"
+                                + (" after what its children draw from it" if drawn else "")
+                                + f"; fix: at most {have // mult}"
+                                + (" a body" if mult > 1 else "")
+                                + f", or more {lift_vehicle} in `vehicles:`")
                 continue
         if lift_vehicle is None and riders == 0 and movement == "truck_borne":
             # men ride the formation's own trucks: every wheeled class the norms give a lift for

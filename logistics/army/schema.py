@@ -334,13 +334,28 @@ class Lift(_Model):
     cite: str | None = None
     assumed: str | None = None
 
+    @field_validator("vehicle")
+    @classmethod
+    def _known_vehicle(cls, v: str | None) -> str | None:
+        return v if v is None else _check_vehicle(v)
+
+    @field_validator("men", "count", "men_per_vehicle")
+    @classmethod
+    def _carries(cls, v: Figure | None, info) -> Figure | None:
+        """A lift of no men, no trucks or no room on them carries no one (issue 13: lift
+        capacity zero is an error, not a formation that silently walks)."""
+        if v is not None and not v.value > 0:
+            what = {"men": "men riding", "count": "trucks",
+                    "men_per_vehicle": "men a truck"}[info.field_name]
+            raise ValueError(f"{v.value} {what}: a lift of zero carries no one; fix: a value "
+                             "above 0, or drop `lift:` (the men then march)")
+        return v
+
     @model_validator(mode="after")
     def _shape(self) -> Lift:
         if self.kind == "truck" and (self.vehicle is None or self.count is None):
             raise ValueError("a truck lift needs `vehicle:` and `count:` (trucks carrying men)")
-        _check(("men", self.men, ">=", 1), ("men", self.men, "<=", 1_000_000),
-               ("count", self.count, ">=", 1), ("count", self.count, "<=", 100_000),
-               ("men_per_vehicle", self.men_per_vehicle, ">", 0),
+        _check(("men", self.men, "<=", 1_000_000), ("count", self.count, "<=", 100_000),
                ("men_per_vehicle", self.men_per_vehicle, "<=", 200))
         return self
 
@@ -399,12 +414,23 @@ class FormationSpec(_Model):
     on_fortified_region: ON_FORTIFIED_REGION | None = None
     carried_by: str | None = None
 
+    @field_validator("men")
+    @classmethod
+    def _manned(cls, v: IntFigure | None) -> IntFigure | None:
+        """A formation has men (its vehicles have crews): ``men: 0`` would move vehicles
+        without anyone in them, and fuel supply has its own keys (``supply:``)."""
+        if v is not None and v.value < 1:
+            raise ValueError(f"{v.value} men: a formation has at least one (every crew is "
+                             "counted in its men); fix: its strength, crews included, or leave "
+                             "`men:` out to take its standard's")
+        return v
+
     @model_validator(mode="after")
     def _shape(self) -> FormationSpec:
         _check_provenance(f"formation {self.id!r} (why it exists, where its composition comes "
                           "from)", self.cite, self.assumed)
         _check(("count", self.count, ">=", 1), ("count", self.count, "<=", 1000),
-               ("men", self.men, ">=", 0), ("men", self.men, "<=", 1_000_000))
+               ("men", self.men, "<=", 1_000_000))
         if self.drawn_from_parent and self.parent is None:
             raise ValueError("drawn_from_parent: true needs a `parent:`")
         if self.parent == self.id:

@@ -262,6 +262,17 @@ def float_in(lo: float, hi: float, *, unit: str = "", lo_open: bool = False):
 resolution_m = float_in(1.0, 100_000.0, unit="m")
 
 
+def out_path(value, default: str, *, kind: str = "output folder") -> tuple["Path", dict]:
+    """(the output path, keywords naming it in :func:`logistics._atomic.check_output_dir` and
+    ``check_output_file`` messages): ``--out`` as given, else ``default``, named "the default
+    output folder" with ``--out`` as the way to choose another (the user gave no ``--out``)."""
+    from pathlib import Path
+
+    if value is not None:
+        return Path(value), {}
+    return Path(default), {"what": f"the default {kind}", "option": "--out"}
+
+
 def add_overwrite(p: argparse.ArgumentParser, what: str = "an output folder") -> None:
     """The ``--overwrite`` flag: replace {what} this tool wrote before (never anything else)."""
     p.add_argument("--overwrite", action="store_true",

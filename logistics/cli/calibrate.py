@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from logistics.cli import positive_int
+from logistics.cli import out_path, positive_int
 from logistics.cli.compare import add_run_arguments
 from logistics.errors import ConfigError
 
@@ -80,21 +80,22 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--points {args.points} with {len(params)} parameter(s) makes "
                           f"{args.points ** min(len(params), 3):,} grid points; at most "
                           f"{MAX_GRID_POINTS} (each is a run of every axis): use fewer points")
-    check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
+    out, named = out_path(args.out, args.default_out)
+    check_output_dir(out, overwrite=args.overwrite, **named)  # before the work, not after
     inputs = load_inputs(args.documented, configs_dir=args.configs, axes=axes)
     doc = inputs.documented.table
     chosen = {a: (sc, doc[(doc["axis_id"] == a) & doc["usable"]], inputs.departure_lines.get(a, ()))
               for a, sc in inputs.scenarios.items()}
     if not chosen:
         raise ConfigError(f"no documented axis of {inputs.documented.path} has a scenario in "
-                          f"{inputs.configs_dir}: nothing to calibrate")
+                          f"{inputs.configs_dir}: nothing to calibrate" + inputs.not_loaded())
     with cluster_for(args.workers, True) as client:
         cal = calibrate(chosen, params=params, bounds=bounds or None, points=args.points,
                         client=client, tolerance_km=args.tolerance_km,
                         resolution_m=args.resolution_m, dem=args.dem, seed=args.seed,
                         progress=settings.PROGRESS)
     text = cal.report()
-    with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
+    with atomic_dir(out, overwrite=args.overwrite) as tmp:
         (tmp / "calibration.md").write_text(text, encoding="utf-8")
         cal.table.to_csv(tmp / "grid.csv", index=False)
         if cal.loao is not None:
@@ -107,5 +108,5 @@ def _run(args: argparse.Namespace) -> int:
     print(text, end="")
     print("\nuse the fit with: logistics compare "
           + " ".join(f"--set {k}={cal.fitted[k]:g}" for k in cal.bounds))
-    print(f"wrote {args.out}/ (calibration.md, fit.csv, grid.csv, loao.csv, summary_*.csv, rows.csv)")
+    print(f"wrote {out}/ (calibration.md, fit.csv, grid.csv, loao.csv, summary_*.csv, rows.csv)")
     return 0

@@ -6,7 +6,7 @@ import argparse
 import math
 from pathlib import Path
 
-from logistics.cli import add_overwrite, float_in, non_negative_int, resolution_m, seed
+from logistics.cli import add_overwrite, float_in, non_negative_int, out_path, resolution_m, seed
 from logistics.cli._cluster import WORKER_GIB, cluster_for, max_workers
 from logistics.errors import ConfigError, DataError
 
@@ -48,9 +48,10 @@ def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
                    help="documented-advances CSV (default: configs/history/documented-advances.csv)")
     p.add_argument("--configs", metavar="DIR", type=Path, default=None,
                    help="folder of scenario *.yaml (default: configs/)")
-    p.add_argument("--out", metavar="DIR", type=Path, default=Path(out_default),
+    p.add_argument("--out", metavar="DIR", type=Path, default=None,
                    help=f"output folder, written atomically; it must not exist yet or be empty, or be an "
                         f"earlier output folder and --overwrite given (default: {out_default})")
+    p.set_defaults(default_out=out_default)
     add_overwrite(p)
     p.add_argument("--resolution-m", metavar="M", type=resolution_m, default=None,
                    help="grid resolution of the runs in metres (default: the runner's)")
@@ -103,7 +104,8 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--samples {args.samples}: at most {MAX_SAMPLES} draws per axis (each "
                           "is a whole run; the P10-P90 band settles long before)")
     overrides = parse_assignments(args.overrides)
-    check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
+    out, named = out_path(args.out, args.default_out)
+    check_output_dir(out, overwrite=args.overwrite, **named)  # before the work, not after
     _check_scorable(args.documented)
     with progress(2, "compare") as bar:
         bar.step("runs of every axis with a scenario")
@@ -117,9 +119,10 @@ def _run(args: argparse.Namespace) -> int:
             raise ConfigError(
                 f"no axis of {comp.inputs.documented.path} ({', '.join(unmodeled[:8])}) has a "
                 f"scenario config in {comp.inputs.configs_dir}: nothing to compare; give "
-                "--configs the folder of their scenarios, or check the axis_id column")
-        bar.step(f"writing {args.out}/")
-        out = write_comparison(comp, args.out, map_resolution_m=args.map_resolution_m,
+                "--configs the folder of their scenarios, or check the axis_id column"
+                + comp.inputs.not_loaded())
+        bar.step(f"writing {out}/")
+        out = write_comparison(comp, out, map_resolution_m=args.map_resolution_m,
                                draw_map=not args.no_map)
     doc = comp.inputs.documented
     print(format_summary(comp.summary), end="")
@@ -146,19 +149,10 @@ _SHOWN_PROBLEMS = 10  # problems of the documented file printed on the console (
 def _check_scorable(path) -> None:
     """Fail before any run when the documented file lacks a column no row can be scored without
     (axis_id, date): the run would only produce an empty table. Lists every problem of the file."""
-    from logistics.history.documented import load_documented
+    from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import default_documented_path
 
-    doc = load_documented(path if path is not None else default_documented_path())
-    if any(p.row is None and p.consequence == "no row can be scored" for p in doc.problems):
-        from logistics.history.documented import COLUMNS
-
-        missing = [p.column for p in doc.problems if p.row is None and p.message.startswith("missing")]
-        raise DataError(
-            f"{doc.path}: missing column(s) {', '.join(map(repr, missing))}, so no row can be "
-            f"scored; the format's columns are {', '.join(COLUMNS)} (see "
-            "configs/history/documented-advances.csv)"
-        )
+    doc = check_columns(load_documented(path if path is not None else default_documented_path()))
     if doc.table.empty:
         raise DataError(f"{doc.path}: a header but no rows; add the documented positions, one "
                         "row each (see configs/history/documented-advances.csv)")

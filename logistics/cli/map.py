@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from logistics.cli import add_overwrite, int_in, resolution_m
+from logistics.cli import add_overwrite, int_in, out_path, resolution_m
 from logistics.errors import ConfigError
 
 __all__ = ["register"]
@@ -17,6 +17,7 @@ _FORMATS = (".png", ".pdf", ".svg")
 #: Written into the image's metadata (PNG Software, PDF/SVG Creator): how ``--overwrite``
 #: recognises a map this command made.
 _SIGNATURE = "logistics map"
+_DEFAULT_OUT = "basemap.png"  # --out when none is given
 _DPI_RANGE = (10, 600)  # beyond 600 dpi the theatre map is hundreds of megapixels
 _MIN_BOX_DEG = 0.01  # about 1 km: below it the 30" DEM has no relief to draw
 _MAX_TITLE = 300
@@ -34,9 +35,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--bbox", metavar="W,S,E,N", default=None,
                    help="lon/lat box in degrees, e.g. 118,45,123,48.5 (default: the theatre)")
-    p.add_argument("--out", default="basemap.png", metavar="FILE",
+    p.add_argument("--out", default=None, metavar="FILE",
                    help="output image, .png/.pdf/.svg; it must not exist yet, or be a map this "
-                        "command made and --overwrite given (default: %(default)s)")
+                        f"command made and --overwrite given (default: {_DEFAULT_OUT})")
     add_overwrite(p, "a map image")
     p.add_argument("--resolution-m", type=resolution_m, default=None, metavar="M",
                    help="relief grid cell size in metres (default: about 1200 cells across)")
@@ -54,13 +55,13 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.progress import progress
     from logistics.report.basemap import base_map
 
-    out = Path(args.out)
+    out, named = out_path(args.out, _DEFAULT_OUT, kind="output file")
     if out.suffix.lower() not in _FORMATS or not out.stem:
         raise ConfigError(f"--out must be a file name ending in one of {', '.join(_FORMATS)}, "
                           f"got {args.out[:80]!r}")
     if args.title is not None and len(args.title) > _MAX_TITLE:
         raise ConfigError(f"--title has {len(args.title):,} characters; at most {_MAX_TITLE}")
-    check_output_file(out, overwrite=args.overwrite, ours=_is_our_map)  # before the work
+    check_output_file(out, overwrite=args.overwrite, ours=_is_our_map, **named)  # before work
     bbox = _parse_bbox(args.bbox) if args.bbox else None
     with progress(2, "map") as bar:
         bar.step("terrain, relief, rivers, places")

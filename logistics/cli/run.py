@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from logistics import settings
-from logistics.cli import add_overwrite, resolution_m, seed
+from logistics.cli import add_overwrite, out_path, resolution_m, seed
 from logistics.errors import ConfigError, LogisticsError
 
 __all__ = ["register", "scenario_files"]
@@ -116,9 +116,11 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.report.run_page import summary_lines
     from logistics.army import load_army
     from logistics.runner import run_scenario
+    from logistics.history.inputs import configured_documented
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
+    documented = configured_documented()  # drawn on every run's map: a damaged file fails now
     if many:
         _check_parent_folder(Path(args.out or "out"))
     elif args.out is not None:
@@ -135,17 +137,18 @@ def _run(args: argparse.Namespace) -> int:
             with progress(3, f"run {path.name}") as bar:  # a failed step is not reported done
                 bar.step("loading the army file")
                 sc = loaded[path] if many else load_army(path)
-                if many:
+                if many:  # <--out>/<axis_id>: not the path the user gave
                     out = Path(args.out or "out") / sc.run_id
+                    named = {"what": "run folder", "option": "--out"}
                 else:
-                    out = Path(args.out) if args.out else Path("out") / sc.run_id
-                check_output_dir(out, overwrite=args.overwrite)  # before the work, not after
+                    out, named = out_path(args.out, str(Path("out") / sc.run_id))
+                check_output_dir(out, overwrite=args.overwrite, **named)  # before the work
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                       resolution_m=args.resolution_m, events=not args.no_events,
                                       cost_surface=True, engine=args.engine)
                 bar.step(f"writing {out}/")
-                write_run(result, out)
+                write_run(result, out, documented=documented)
                 written[out] = path.name
         except LogisticsError as exc:
             if not many:

@@ -18,30 +18,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from logistics.geodesy import distance_to_line_km
+
 __all__ = ["distance_to_line_km", "crossing_km", "depth_flag"]
-
-_R_KM = 6371.0088
-
-
-def distance_to_line_km(lon, lat, line: Sequence[tuple[float, float]]) -> np.ndarray:
-    """Km from each point (lon, lat arrays) to the polyline ``line`` ((lon, lat), ...; one
-    point is a point), in a local equirectangular plane (exact enough within a few hundred km)."""
-    lon, lat = np.atleast_1d(np.asarray(lon, float)), np.atleast_1d(np.asarray(lat, float))
-    pts = np.asarray(line, float).reshape(-1, 2)
-    lat0 = math.radians(float(np.mean(pts[:, 1])))
-    kx, ky = _R_KM * math.cos(lat0) * math.pi / 180.0, _R_KM * math.pi / 180.0
-    px, py = lon * kx, lat * ky
-    lx, ly = pts[:, 0] * kx, pts[:, 1] * ky
-    if len(pts) == 1:
-        return np.hypot(px - lx[0], py - ly[0])
-    best = np.full(px.shape, np.inf)
-    for (ax, ay, bx, by) in zip(lx[:-1], ly[:-1], lx[1:], ly[1:]):
-        dx, dy = bx - ax, by - ay
-        seg2 = dx * dx + dy * dy
-        t = np.clip(((px - ax) * dx + (py - ay) * dy) / seg2, 0.0, 1.0) if seg2 > 0 else np.zeros_like(px)
-        best = np.minimum(best, np.hypot(px - (ax + t * dx), py - (ay + t * dy)))
-    return best
-
 
 def crossing_km(route: pd.DataFrame, line: Sequence[tuple[float, float]]) -> float:
     """Km along ``route`` (cum_km, lon, lat) where it crosses the departure line: the route

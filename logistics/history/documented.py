@@ -33,6 +33,8 @@ __all__ = [
     "Problem",
     "Documented",
     "load_documented",
+    "check_columns",
+    "empty_documented",
     "parse_km_text",
 ]
 
@@ -210,6 +212,30 @@ def load_documented(path: str | Path) -> Documented:
     for col in ("row",):
         table[col] = table[col].astype(int)
     return Documented(path=str(p), table=table, problems=tuple(problems))
+
+
+def check_columns(doc: Documented) -> Documented:
+    """``doc``, unless it lacks a column no row can be scored without (``axis_id``, ``date``):
+    then a DataError naming the file and the columns. Such a file is damaged (a wrong file, a
+    spreadsheet's export with other headers); reading it would only give an empty table."""
+    missing = [p.column for p in doc.problems
+               if p.row is None and p.consequence == "no row can be scored"]
+    if missing:
+        raise DataError(
+            f"{doc.path}: missing column(s) {', '.join(map(repr, missing))}, so no row can be "
+            f"scored; the format's columns are {', '.join(COLUMNS)} (see "
+            "configs/history/documented-advances.csv)"
+        )
+    return doc
+
+
+def empty_documented(path: str | Path) -> Documented:
+    """A documented file of no rows (a configs tree of one's own that documents nothing)."""
+    table = pd.DataFrame({c: pd.Series(dtype=object) for c in _TABLE_COLUMNS})
+    table["date"] = pd.to_datetime(table["date"])
+    table["usable"] = table["usable"].astype(bool)
+    table["row"] = table["row"].astype(int)
+    return Documented(path=str(path), table=table)
 
 
 _TABLE_COLUMNS: tuple[str, ...] = (

@@ -19,7 +19,7 @@ from logistics import settings
 from logistics.errors import ConfigError, DataError, LogisticsError
 from logistics.history.documented import Documented, load_documented
 
-__all__ = ["Inputs", "default_documented_path", "load_inputs"]
+__all__ = ["Inputs", "default_documented_path", "configured_documented", "load_inputs"]
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,33 @@ class Inputs:
     configs_dir: str
     departure_lines: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
 
+    def not_loaded(self) -> str:
+        """The configs that did not load and why, as indented lines under an error that says
+        nothing could be compared ('' when every config loaded): that is usually the reason."""
+        if not self.config_problems:
+            return ""
+        import textwrap
+
+        return ("; configs of the folder that did not load:\n"
+                + "\n".join(textwrap.indent(p, "  ") for p in self.config_problems))
+
 
 def default_documented_path() -> Path:
     """The shipped file, ``configs/history/documented-advances.csv``."""
     return settings.CONFIG_DIR / "history" / "documented-advances.csv"
+
+
+def configured_documented() -> Documented:
+    """The documented positions of the configs tree (:func:`default_documented_path`) that a
+    run draws on its map, read and checked once, before any run: a damaged file (not UTF-8, a
+    folder, without the format's columns) is a DataError naming it; a tree without the file
+    (one's own, for a theatre with no documented positions) gives no rows."""
+    from logistics.history.documented import check_columns, empty_documented
+
+    path = default_documented_path()
+    if not path.exists() and not path.is_symlink():
+        return empty_documented(path)
+    return check_columns(load_documented(path))
 
 
 def _default_loader() -> Callable[[Path], Any]:

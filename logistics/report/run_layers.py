@@ -222,11 +222,9 @@ def documented_points(axis_id: str, documented: pd.DataFrame | None = None):
     """The documented positions of ``axis_id`` that have coordinates, with source and quote
     (``date`` as datetime) -> GeoDataFrame in EPSG:4326 (empty when the axis has none)."""
     if documented is None:
-        from logistics import settings
-        from logistics.history.documented import load_documented
+        from logistics.history.inputs import configured_documented
 
-        documented = load_documented(settings.CONFIG_DIR / "history" /
-                                     "documented-advances.csv").usable
+        documented = configured_documented().usable
     d = documented[(documented["axis_id"] == axis_id)].copy()
     d = d[np.isfinite(pd.to_numeric(d["lat"], errors="coerce"))
           & np.isfinite(pd.to_numeric(d["lon"], errors="coerce"))]

@@ -73,25 +73,22 @@ def _terrain_elevation(result):
     return terrain["elevation_m"]
 
 
-def _documented_rows(axis_id: str):
-    """The shipped documented positions of an axis (None when there are none or the file
-    cannot be read): drawn on the run's map."""
-    from logistics.errors import LogisticsError
-    from logistics.history.documented import load_documented
-    from logistics.history.inputs import default_documented_path
+def _documented_rows(axis_id: str, positions: pd.DataFrame | None = None):
+    """The usable documented ``positions`` (default: the configs tree's) of an axis, None when
+    there are none: drawn on the run's map."""
+    if positions is None:
+        from logistics.history.inputs import configured_documented
 
-    try:
-        t = load_documented(default_documented_path()).table
-    except LogisticsError:
-        return None
-    mine = t[(t["axis_id"] == axis_id) & t["usable"]]
+        positions = configured_documented().usable
+    mine = positions[positions["axis_id"] == axis_id]
     return mine if len(mine) else None
 
 
-def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
+def write_run(result, folder: str | Path, *, basemap: bool = True, documented=None) -> Path:
     """Write every file of a run into ``folder`` atomically; return the folder. The map shows
-    the axis's documented positions (``configs/history/documented-advances.csv``) when there
-    are any."""
+    the axis's documented positions when there are any: ``documented`` (a
+    :class:`~logistics.history.documented.Documented`), by default the configs tree's
+    (``history.inputs.configured_documented``; the command line reads it before the runs)."""
     from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
     from logistics.report.references import finish_page
     from logistics.report.run_page import run_report
@@ -102,8 +99,11 @@ def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
     from logistics.report.run_layers import run_layers
     from logistics.report.web_map import run_map, write_map
 
+    from logistics.history.inputs import configured_documented
+
     folder = Path(folder)
-    layers = run_layers(result)
+    positions = (documented if documented is not None else configured_documented()).usable
+    layers = run_layers(result, documented=positions)
     stamp = _stamp(result)
     with atomic_dir(folder) as tmp:
         _write_geojson(route_frame(result, layers), tmp / "route.geojson")
@@ -138,7 +138,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True) -> Path:
                   title=f"{result.scenario.axis_id}: {result.scenario.name}", extent=box)
         write_map(run_map(result, layers, elevation=elevation), tmp / "map.html")
         plot_map(result, tmp / "map.png", basemap=basemap,
-                 documented=_documented_rows(result.scenario.axis_id))
+                 documented=_documented_rows(result.scenario.axis_id, positions))
         plot_advance(result, tmp / "advance.png")
         plot_fuel(result, tmp / "fuel.png")
         (tmp / "report.md").write_text(finish_page(run_report(result)), encoding="utf-8")
