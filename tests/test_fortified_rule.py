@@ -352,3 +352,20 @@ def test_an_extent_wholly_on_the_soviet_side_is_one_config_error(tmp_path):
     with pytest.raises(ConfigError, match=r"fortified-regions\.yaml: fortified_regions\.\d+ "
                                           r"\(hutou\): its extent lies wholly on the Soviet"):
         load_fortified(tmp_path)
+
+
+def test_a_step_crossing_an_extent_between_its_points_meets_it():
+    """On a coarse route (10 km steps along 47 N) an extent 2 km wide lying between two
+    points (km 13 .. 15) is crossed: one stretch of exactly its width, found by cutting the
+    step (no point of the route lies inside it); a step that only touches an extent's corner
+    crosses no depth."""
+    seg = _seg(100).iloc[::10].reset_index(drop=True)
+    (p,) = _fortified_passes(seg, [Region("s", "S", box(117.13, 46.9, 117.15, 47.1), (),
+                                          "sourced")], _unit("rifle_division", "assault", True))
+    assert (p.km_in, p.km_out) == (pytest.approx(13.0), pytest.approx(15.0))
+    assert p.detach_ids == ("s",)
+    from shapely.geometry import Polygon
+
+    diamond = Polygon([(117.05, 47.0), (117.06, 47.01), (117.05, 47.02), (117.04, 47.01)])
+    touch = Region("t", "T", diamond, (), "sourced")  # its lowest corner on the route
+    assert _fortified_passes(seg, [touch], _unit("rifle_division", "assault", True)) == ()

@@ -174,14 +174,18 @@ def test_shipped_transbaikal_rifle_divisions_ride_and_shuttle():
         rest = tt.loc[f"{day} 08:00":f"{day} 18:00"]
         assert len(rest) == 11
         assert rest["cum_km"].nunique() == 1 and rest["tail_km"].nunique() == 1, rest
-    # a shuttled group meets the fortified-region rule too: the Otpor group starts inside the
-    # Manchouli-Zhalainor extent and assaults it, so on the first day (H-hour 00:10) it crosses
-    # no more than the breakthrough rate's 10 km a day ([RUNOV-UR], configs/fortified-regions.yaml)
+    # a shuttled group meets the fortified-region rule too: the Otpor group starts at the
+    # frontier, in front of the Manchouli-Zhalainor extent (cut at the frontier), and assaults
+    # it, so on the first day (H-hour 00:10) it gets no farther than the extent's edge plus the
+    # breakthrough rate's 10 km a day ([RUNOV-UR], configs/fortified-regions.yaml), even on this
+    # 10 km grid whose steps are as long as the extent is deep
     from logistics.army.fortified import load_fortified as _lf
 
     rate = _lf().rule.rate_km_per_day
+    (first, *_) = r.plan.formation("36a-otpor-group").fortified
+    assert "manchouli-zhalainor" in first.region_ids and first.km_out - first.km_in > 1.0
     og = r.daily[r.daily["formation_id"] == "36a-otpor-group"].iloc[0]
-    assert 0.0 < og["cum_km"] <= rate + 1e-6
+    assert 0.0 < og["cum_km"] <= first.km_in + rate + 1e-6
     # ... and leaves the rule's detachment there, as a marching rifle formation does
     # (rule.detach: each rifle division leaves fraction_of_men at each extent it enters)
     det = r.reached[(r.reached["formation_id"] == "36a-otpor-group")
@@ -194,7 +198,12 @@ def test_shipped_transbaikal_rifle_divisions_ride_and_shuttle():
     men = next(u for u in resolve_formations(army, norms, _lf().rule)
                if u.id == "36a-otpor-group").men
     og_left = r.daily[r.daily["formation_id"] == "36a-otpor-group"]["men_detached"]
-    assert og_left.iloc[-1] == int(np.floor(men * share + 0.5)) > 0
+    each = int(np.floor(men * share + 0.5))
+    assert og_left.iloc[0] == each > 0  # the frontier extent, on the first day
+    # one share at each stretch crossed (on its way on to Hailar it meets the 2.6 km fortress
+    # too, which its 10 km steps cross without a point inside)
+    assert og_left.iloc[-1] == each * len(det) and len(det) == len(r.plan.formation(
+        "36a-otpor-group").fortified)
 
 
 def test_a_shuttle_without_fuel_walks_on_and_burns_nothing(tmp_path):

@@ -335,10 +335,10 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
 
 def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedPass, ...]:
     """Stretches of the route inside the union of the extents, taken by the formation's
-    action. Where the route enters or leaves between two of its points, the km is where the
-    step crosses the union's boundary (linear between the points in lon/lat)."""
-    from shapely import contains_xy
-    from shapely.geometry import LineString
+    action. Each step between two route points is cut by the union (linear between the points
+    in lon/lat), so a step that crosses an extent without a point inside it (a small extent, a
+    coarse grid) still meets it; touching stretches join into one."""
+    import shapely
     from shapely.ops import unary_union
 
     from logistics.army.fortified import crossing_action
@@ -346,32 +346,56 @@ def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedP
     lon = seg["lon"].to_numpy(dtype=np.float64)
     lat = seg["lat"].to_numpy(dtype=np.float64)
     kms = seg["cum_km"].to_numpy(dtype=np.float64)
-    hit = [(reg, contains_xy(reg.shape, lon, lat)) for reg in regions]
-    hit = [(reg, m) for reg, m in hit if m.any()]
-    if not hit:
+    if len(kms) == 0 or not regions:
         return ()
-    inside = np.logical_or.reduce([m for _, m in hit])
-    union = unary_union([reg.shape for reg, _ in hit]).boundary
-
-    def edge_km(i: int) -> float:
-        """Km where the step from point i to i + 1 crosses the union's boundary."""
-        step = LineString([(lon[i], lat[i]), (lon[i + 1], lat[i + 1])])
-        cut = step.intersection(union)
-        if step.length == 0 or cut.is_empty:
-            return float(0.5 * (kms[i] + kms[i + 1]))
-        pts = getattr(cut, "geoms", [cut])
-        f = [step.project(g.representative_point(), normalized=True) for g in pts]
-        f = min(f) if inside[i + 1] else max(f)
-        return float(kms[i] + f * (kms[i + 1] - kms[i]))
-
-    idx = np.flatnonzero(inside)
+    if len(kms) == 1:  # a route of one point: inside or not
+        held = [r for r in regions if shapely.contains_xy(r.shape, lon[0], lat[0])]
+        steps, stretch = [], [(float(kms[0]), float(kms[0]), held)] if held else []
+    else:
+        steps = shapely.linestrings(np.stack([np.column_stack([lon[:-1], lat[:-1]]),
+                                              np.column_stack([lon[1:], lat[1:]])], axis=1))
+        stretch = []
+    if len(steps):
+        meets = {r.id: shapely.intersects(steps, r.shape) for r in regions}
+        hit = [r for r in regions if meets[r.id].any()]
+        if not hit:
+            return ()
+        any_step = np.logical_or.reduce([meets[r.id] for r in hit])
+        union = unary_union([r.shape for r in hit])
+        for i in np.flatnonzero(any_step):
+            cut = shapely.intersection(steps[i], union)
+            d = kms[i + 1] - kms[i]
+            length = shapely.length(steps[i])
+            # pieces of the step inside (a step that only touches an extent's edge or
+            # corner at a point crosses no depth)
+            parts = [g for g in getattr(cut, "geoms", [cut]) if not g.is_empty
+                     and (length == 0 or shapely.length(g) > 0)]
+            for g in parts:
+                if length == 0:
+                    f0, f1 = 0.0, 1.0
+                else:
+                    ends = [steps[i].project(shapely.Point(c), normalized=True) for c in
+                            (g.coords[0], g.coords[-1])] if g.geom_type == "LineString" else \
+                        [steps[i].project(g.representative_point(), normalized=True)] * 2
+                    f0, f1 = min(ends), max(ends)
+                held = [r for r in hit if meets[r.id][i] and shapely.intersects(g, r.shape)]
+                stretch.append((float(kms[i] + f0 * d), float(kms[i] + f1 * d), held))
+    if not stretch:
+        return ()
+    stretch.sort(key=lambda t: (t[0], t[1]))
+    joined: list[list] = []
+    for k0, k1, held in stretch:
+        if joined and k0 <= joined[-1][1] + 1e-9:
+            joined[-1][1] = max(joined[-1][1], k1)
+            joined[-1][2] += [r for r in held if r not in joined[-1][2]]
+        else:
+            joined.append([k0, k1, list(held)])
     action = crossing_action(unit.fortified_action)
     detaches = unit.detaches and action != "follow"
+    order = {r.id: n for n, r in enumerate(regions)}
     out = []
-    for run in np.split(idx, np.flatnonzero(np.diff(idx) > 1) + 1):
-        k0 = float(kms[0]) if run[0] == 0 else edge_km(int(run[0]) - 1)
-        k1 = float(kms[-1]) if run[-1] == len(kms) - 1 else edge_km(int(run[-1]))
-        held = [reg for reg, m in hit if m[run].any()]
+    for k0, k1, held in joined:
+        held = sorted(held, key=lambda r: order[r.id])
         besieged = tuple(r.id for r in held if getattr(r, "besieged", True))
         out.append(FortifiedPass(k0, max(k1, k0), "+".join(r.id for r in held),
                                  " + ".join(r.name for r in held), action,
