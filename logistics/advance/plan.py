@@ -557,7 +557,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                     key = f"{key}|formed:{cell[0]},{cell[1]}"
                 own = plan_route(terrain, vehicle, first, fstart, u.objectives, models=models,
                                  stencil=army.routing.stencil, engine=opt.engine,
-                                 barriers=bar, barrier_key=key, cache=cache, who=who)
+                                 barriers=bar, barrier_key=key, cache=cache, who=who,
+                                 start_key="formed")
                 k0 = float(pseg["cum_km"].iloc[i])
                 return (_join(pseg, k0, own.segments), tuple(own.waypoints),
                         tuple((n, k + k0) for n, k in own.objective_km), list(own.notes))
