@@ -132,3 +132,97 @@ def test_a_point_in_water_with_no_land_on_the_grid_says_so(hailar_terrain):
     msg = str(err.value)
     assert msg.startswith("f.yaml: formations (x).objectives.0: 'Pt' (lon ") and "fix:" in msg
     assert "no passable cell on the grid" in msg, msg
+
+
+# --- range errors end in a specific fix: the allowed range, the unit, an example ---------------
+
+def _load_refused(tmp_path: Path, data: dict) -> str:
+    from logistics.army.load import load_army
+
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_army(path)
+    msg = str(err.value)
+    assert str(path) in msg, msg
+    for generic in ("see configs/README.md;", "correct the value as described",
+                    "use one of the allowed values"):
+        assert generic not in msg, msg
+    return msg
+
+
+@pytest.mark.parametrize("change, fragments", [
+    # a pydantic bound: the whole range the schema allows, from both of its bounds
+    (lambda d: d["formations"][0]["objectives"][0].update(radius_km=0),
+     ("objectives.0.point.radius_km", "(got 0)", "fix: give radius_km a number in (0, 500] km",
+      "e.g. 1")),
+    (lambda d: d["formations"][0]["objectives"][0].update(lon=200, lat=45),
+     ("objectives.0.point.lon", "[-180, 180] degrees east", "e.g. 180")),
+    (lambda d: d.setdefault("routing", {}).update(margin_deg=100),
+     ("routing.margin_deg", "fix: give margin_deg a number in [0.1, 10] degrees", "e.g. 10")),
+    # the schema's own range rules: every rule of the key makes the range
+    (lambda d: d["departure"]["tolerance_km"].update(value=0),
+     ("departure: tolerance_km", "got 0", "fix: give tolerance_km a number in (0, 200] km")),
+    (lambda d: d["supply"]["trucks"][0]["load_h"].update(value=1e9),
+     ("supply.trucks.0", "load_h", "[0, 240] hours", "e.g. 240")),
+    (lambda d: d["supply"]["trucks"][0]["driving_hours_per_day"].update(value=25),
+     ("driving_hours_per_day", "(0, 24] hours a day", "e.g. 24")),
+    (lambda d: d["supply"]["trucks"][0]["count"].update(value=-1),
+     ("supply.trucks.0", "a whole number in [0, 100 000]", "e.g. 0")),
+    (lambda d: d.update(start_delay_h={"value": -3, "assumed": "x"}),
+     ("start_delay_h", "[0, 720] hours", "e.g. 0")),
+    # a choice: the choices and the nearest of them
+    (lambda d: d["supply"]["trucks"][0].update(fuel_type="diesl"),
+     ("supply.trucks.0.fuel_type", "fix: write one of 'diesel', 'petrol' or 'any'",
+      "did you mean 'diesel'?")),
+    (lambda d: d.setdefault("routing", {}).update(stencil=7), ("fix: write one of 8 or 16",)),
+])
+def test_a_value_out_of_range_names_the_range_unit_and_an_example(tmp_path, fef35, change,
+                                                                   fragments):
+    data = copy.deepcopy(fef35)
+    change(data)
+    msg = _load_refused(tmp_path, data)
+    for fragment in fragments:
+        assert fragment in msg, msg
+
+
+@pytest.mark.parametrize("change, fragment", [
+    (lambda d: d.update(end={"value": "1945-08-01T00:00", "assumed": "x"}),
+     "fix: the last day to run, e.g. 1945-08-20"),
+    (lambda d: d["seasons"][0]["start"].update(value="1945-08-30T00:00"),
+     "fix: start the first season at h_hour"),
+    (lambda d: d["formations"][1].update(parent="nobody"), "fix: one of those"),
+])
+def test_cross_checks_of_the_army_each_end_in_a_fix(tmp_path, fef35, change, fragment):
+    data = copy.deepcopy(fef35)
+    change(data)
+    msg = _load_refused(tmp_path, data)
+    assert fragment in msg, msg
+
+
+def test_a_vehicle_figure_out_of_range_names_the_range_unit_and_an_example(tmp_path):
+    from logistics.vehicles import load_vehicle_file
+
+    text = (settings.SHIPPED_CONFIG_DIR / "vehicles" / "zis-5.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["idle_fuel_l_per_h"]["value"] = 500
+    path = tmp_path / "zis-5.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_vehicle_file(path)
+    msg = str(err.value)
+    for fragment in (str(path), "idle_fuel_l_per_h.value", "got 500",
+                     "fix: give idle_fuel_l_per_h a number in (0, 100] litres an hour",
+                     "e.g. 100"):
+        assert fragment in msg, msg
+
+
+def test_range_fix_words_the_range_and_the_nearest_allowed_value():
+    from logistics.errors import range_fix
+
+    assert range_fix("depth_km", -2, gt=0) == "fix: give depth_km a number > 0 km, e.g. 1"
+    assert range_fix("count", 30, ge=0, le=20, whole=True) == \
+        "fix: give count a whole number in [0, 20], e.g. 20"
+    assert range_fix("x_h", 0.5, gt=0, lt=1) == "fix: give x_h a number in (0, 1) hours"
+    assert range_fix("speed_kmh", float("nan"), gt=0, le=150) == \
+        "fix: give speed_kmh a number in (0, 150] km/h"

@@ -41,7 +41,7 @@ from shapely.geometry.base import BaseGeometry
 
 from logistics import settings
 from logistics.army.base import _short
-from logistics.errors import ConfigError, LogisticsError
+from logistics.errors import ConfigError, LogisticsError, range_fix
 from logistics.sources import provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
@@ -256,10 +256,15 @@ def _further_belts(path: Path, key: str, node: dict) -> list[Region]:
     depth = _figure(path, more["depth_km"], f"{key}.further_belts.depth_km")
     gap = _figure(path, more["interval_km"], f"{key}.further_belts.interval_km")
     count = _figure(path, more["count"], f"{key}.further_belts.count") if "count" in more else 1
-    if not (depth > 0 and gap >= 0 and float(count).is_integer() and 0 <= count <= 20):
+    bad = [(k, v, fix) for k, v, ok, fix in (
+        ("depth_km", depth, depth > 0, range_fix("depth_km", depth, gt=0)),
+        ("interval_km", gap, gap >= 0, range_fix("interval_km", gap, ge=0)),
+        ("count", count, float(count).is_integer() and 0 <= count <= 20,
+         range_fix("count", count, ge=0, le=20, whole=True))) if not ok]
+    if bad:
         raise ConfigError(f"{path}: {key}.further_belts: depth_km must be > 0, interval_km >= 0 "
                           f"and count a whole number 0-20, got {depth:g}, {gap:g}, {count:g}; "
-                          "fix: correct the figures")
+                          + "; ".join(f"{key}.further_belts.{k} {v:g}: {fix}" for k, v, fix in bad))
     count = int(count)
     out = []
     for i in range(count):

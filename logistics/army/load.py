@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import math
 import re
+import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from logistics.army.base import Figure, _short
 from logistics.army.schema import Army
-from logistics.errors import ConfigError, LogisticsError
+from logistics.errors import ConfigError, LogisticsError, range_fix
 
 __all__ = [
     "load_army",
@@ -97,8 +98,60 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     kind = err.get("type", "")
     got = err.get("input")
     got_txt = "" if kind == "missing" or isinstance(got, (dict, list)) else f" (got {got!r:.80})"
-    fix = "" if "fix:" in msg else f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
+    if "fix:" in msg:
+        fix = ""
+    elif kind in _RANGE_KINDS:
+        name = next((str(k) for k in reversed(loc) if isinstance(k, str) and k != "value"),
+                    "the value")
+        limits, whole = _field_limits(loc)
+        limits.setdefault(_RANGE_KINDS[kind], err.get("ctx", {}).get(_RANGE_KINDS[kind]))
+        fix = "; " + range_fix(name, got, whole=whole, **limits)
+    elif kind == "literal_error" and err.get("ctx", {}).get("expected"):
+        expected = err["ctx"]["expected"]
+        near = difflib.get_close_matches(str(got), re.findall(r"'([^']*)'", expected), n=1)
+        fix = f"; fix: write one of {expected}" + (f" (did you mean {near[0]!r}?)" if near
+                                                    else "")
+    else:
+        fix = f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
     return f"{source}: {where or '<top>'}: {msg}{got_txt}{fix}"
+
+
+#: pydantic's range error types and the bound each one names in its ``ctx``
+_RANGE_KINDS = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt",
+                "less_than_equal": "le"}
+
+
+def _field_limits(loc) -> tuple[dict[str, float], bool]:
+    """The bounds (``ge``/``gt``/``le``/``lt``) the army schema puts on the field at ``loc``
+    (pydantic's error location: keys, list indexes, union tags), for a fix that states the
+    whole allowed range, and whether it takes whole numbers; ({}, False) when not found."""
+    import annotated_types as at
+    from pydantic import BaseModel
+
+    def models(annotation) -> list[type]:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return [annotation]
+        return [m for a in typing.get_args(annotation) for m in models(a)]
+
+    classes: list[type] = [Army]
+    info = None
+    for k in loc:
+        if not isinstance(k, str):
+            continue  # a list index or dict key: the same classes
+        owner = next((c for c in classes if k in c.model_fields), None)
+        if owner is None:
+            info = None
+            continue  # a union's tag (``point``, ``any_of``) or a validator's name
+        info = owner.model_fields[k]
+        classes = models(info.annotation) or classes
+    if info is None:
+        return {}, False
+    out = {}
+    for m in info.metadata:
+        for key, cls in (("ge", at.Ge), ("gt", at.Gt), ("le", at.Le), ("lt", at.Lt)):
+            if isinstance(m, cls):
+                out[key] = getattr(m, key)
+    return out, info.annotation is int
 
 
 def validate_army(data: Any, *, source: str = "<dict>") -> Army:

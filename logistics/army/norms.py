@@ -22,7 +22,7 @@ from typing import Any
 
 
 from logistics import settings
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, range_fix
 from logistics.sources import provenance_problem
 
 __all__ = [
@@ -212,10 +212,11 @@ class _Reader:
         if problem is not None:
             raise ConfigError(f"{where}: expected {problem[0]}; fix: {problem[1]}")
         v = node["value"]
+        fix = range_fix(str(keys[-1]), v, ge=lo, le=hi)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise ConfigError(f"{where}: value must be a finite number, got {v!r}")
+            raise ConfigError(f"{where}: value must be a finite number, got {v!r}; {fix}")
         if not lo <= v <= hi:
-            raise ConfigError(f"{where}: value must be within [{lo:g}, {hi:g}], got {v!r}")
+            raise ConfigError(f"{where}: value must be within [{lo:g}, {hi:g}], got {v!r}; {fix}")
         return float(v)
 
 
