@@ -226,3 +226,36 @@ def test_range_fix_words_the_range_and_the_nearest_allowed_value():
     assert range_fix("x_h", 0.5, gt=0, lt=1) == "fix: give x_h a number in (0, 1) hours"
     assert range_fix("speed_kmh", float("nan"), gt=0, le=150) == \
         "fix: give speed_kmh a number in (0, 150] km/h"
+
+
+# --- formed after a river crossing its parent's route does not make ----------------------------
+
+@pytest.mark.slow
+def test_formed_after_a_river_crossing_with_none_on_the_route_is_a_visible_run_note(
+        tmp_path, capsys):
+    """Not an error (whether a route crosses a major river depends on the grid), but the run
+    says it: a run note in report.md and the formation's line of the printed summary."""
+    import pandas as pd
+
+    from logistics.cli import main
+
+    data = _shipped("tbf-39a.yaml")  # fd-39a, parent 39a-tank-brigades: across the Khingan
+    _formation(data, "fd-39a")["formed"] = {"when": "after_river_crossing", "assumed": "x"}
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "o"
+    assert main(["run", str(path), "--resolution-m", "25000", "--no-events",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    # independently of the plan: the parent's crossings on this grid hold no major or large
+    # river (river_class 1 or 2), so the forward detachment has nothing to be formed after
+    crossings = pd.read_csv(out / "crossings.csv")
+    parent = crossings[crossings["formation_id"] == "39a-tank-brigades"]
+    assert not parent["river_class"].isin([1, 2]).any()
+    said = "formed at km 0: no river crossing on its parent's route"
+    line = next(ln for ln in printed.splitlines() if ln.strip().startswith("fd-39a:"))
+    assert said in line, printed
+    assert f"- run note: fd-39a: {said}" in (out / "report.md").read_text(encoding="utf-8")
+    # the parent is not formed after anything: nothing said of it
+    parent_line = next(ln for ln in printed.splitlines() if ln.strip().startswith("39a-tank-brigades:"))
+    assert "formed at km 0" not in parent_line
