@@ -259,3 +259,45 @@ def test_formed_after_a_river_crossing_with_none_on_the_route_is_a_visible_run_n
     # the parent is not formed after anything: nothing said of it
     parent_line = next(ln for ln in printed.splitlines() if ln.strip().startswith("39a-tank-brigades:"))
     assert "formed at km 0" not in parent_line
+
+
+# --- `logistics route` from or to a point in water ---------------------------------------------
+
+def _lake_terrain(hailar_terrain, width: int):
+    """The Hailar steppe with water on rows/cols 5..5+width (a square lake)."""
+    from logistics.terrain.classes import TerrainClass
+
+    ds = hailar_terrain().copy(deep=True)
+    ds["terrain_class"].values[5:5 + width, 5:5 + width] = TerrainClass.WATER
+    return ds
+
+
+def test_a_route_end_in_a_lake_with_no_land_near_says_where_land_is(hailar_terrain):
+    from logistics.network import route_multimodal
+
+    ds = _lake_terrain(hailar_terrain, 15)  # 15 km of water: no land within 3 cells of 12, 12
+    lake = hailar_terrain.lonlat(ds, 12, 12)
+    with pytest.raises(NoRouteError) as err:
+        route_multimodal(hailar_terrain.lonlat(ds, 25, 30), lake, "zis-5", mode="cross-country",
+                         terrain=ds)
+    msg = str(err.value)
+    assert "no passable cell within 3 cells (3 km on this grid)" in msg, msg
+    # the nearest land is at row 4 or 20 / col 4 or 20: 8 cells (8 km) from (12, 12)
+    assert "fix: give a point on land, e.g. " in msg and "8 km away" in msg, msg
+
+
+def test_a_route_end_moved_ashore_says_so_in_its_leg(hailar_terrain):
+    """A lake's middle 2 km from its shore: the leg ends on the shore, and says how far."""
+    from logistics.network import route_multimodal
+
+    ds = _lake_terrain(hailar_terrain, 5)  # water on rows and cols 5..9
+    lake = hailar_terrain.lonlat(ds, 7, 7)
+    r = route_multimodal(hailar_terrain.lonlat(ds, 25, 30), lake, "zis-5", mode="cross-country",
+                         terrain=ds)
+    notes = [n for leg in r.legs for n in leg.notes if "lies in water" in n]
+    # the nearest land cell is 3 cells from (7, 7) along a row or column: 3 km
+    assert notes == [f"{r.places[-1]} lies in water or outside the elevation data on this grid: "
+                     "the leg ends at the nearest passable cell, 3 km from it"], notes
+    shore = route_multimodal(hailar_terrain.lonlat(ds, 25, 30), hailar_terrain.lonlat(ds, 12, 12),
+                             "zis-5", mode="cross-country", terrain=ds)
+    assert not [n for leg in shore.legs for n in leg.notes if "lies in water" in n]
