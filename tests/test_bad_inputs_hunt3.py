@@ -301,3 +301,22 @@ def test_a_route_end_moved_ashore_says_so_in_its_leg(hailar_terrain):
     shore = route_multimodal(hailar_terrain.lonlat(ds, 25, 30), hailar_terrain.lonlat(ds, 12, 12),
                              "zis-5", mode="cross-country", terrain=ds)
     assert not [n for leg in shore.legs for n in leg.notes if "lies in water" in n]
+
+
+def test_a_grid_beyond_memory_names_the_coarsest_resolution_that_fits(monkeypatch):
+    """The fix was 'pass chunks=True' (an API keyword a command-line user cannot give)."""
+    from logistics.errors import ResourceError
+    from logistics.terrain import load_terrain, metric_grid
+
+    monkeypatch.setattr(settings, "MAX_IN_MEMORY_CELLS", 10_000)
+    bbox = (120.0, 45.0, 122.0, 46.0)
+    with pytest.raises(ResourceError) as err:
+        load_terrain(bbox, resolution_m=1000)
+    msg = str(err.value)
+    assert "--resolution-m" in msg and "fix: a resolution of at least" in msg, msg
+    coarsest = int(msg.split("at least ")[1].split(" m")[0])
+    # independently: the grid at that resolution fits, one metre finer (mostly) does not
+    shape = metric_grid(bbox, coarsest).shape
+    assert shape[0] * shape[1] <= 10_000
+    shape = metric_grid(bbox, 0.9 * coarsest).shape
+    assert shape[0] * shape[1] > 10_000
