@@ -320,3 +320,36 @@ def test_a_grid_beyond_memory_names_the_coarsest_resolution_that_fits(monkeypatc
     assert shape[0] * shape[1] <= 10_000
     shape = metric_grid(bbox, 0.9 * coarsest).shape
     assert shape[0] * shape[1] > 10_000
+
+
+# --- `logistics schema` over a folder that is no configs tree ----------------------------------
+
+def test_schema_over_a_folder_without_vehicles_is_refused_and_writes_nothing(tmp_path, capsys):
+    """A user's project folder (its docker-compose.yaml, say) is no configs tree: every YAML
+    file of it was given a first line, and schema/ was written into it."""
+    from logistics.cli import main
+
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "compose.yaml").write_text("services: {}\n", encoding="utf-8")
+    assert main(["schema", "--configs", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "vehicles/" in err and "fix:" in err, err
+    assert sorted(p.name for p in folder.iterdir()) == ["compose.yaml"]
+    assert (folder / "compose.yaml").read_text(encoding="utf-8") == "services: {}\n"
+
+
+def test_schema_leaves_a_yaml_file_that_is_no_scenario_alone(tmp_path, capsys):
+    import shutil
+
+    from logistics.cli import main
+
+    configs = tmp_path / "configs"
+    (configs / "vehicles").mkdir(parents=True)
+    shutil.copy(settings.SHIPPED_CONFIG_DIR / "tbf-cmg.yaml", configs / "a.yaml")
+    (configs / "notes.yaml").write_text("todo: [check the dates]\n", encoding="utf-8")
+    assert main(["schema", "--configs", str(configs)]) == 0
+    out = capsys.readouterr().out
+    assert (configs / "notes.yaml").read_text(encoding="utf-8") == "todo: [check the dates]\n"
+    assert (configs / "a.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server")
+    assert "left alone: notes.yaml" in out, out
