@@ -353,3 +353,60 @@ def test_schema_leaves_a_yaml_file_that_is_no_scenario_alone(tmp_path, capsys):
     assert (configs / "notes.yaml").read_text(encoding="utf-8") == "todo: [check the dates]\n"
     assert (configs / "a.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server")
     assert "left alone: notes.yaml" in out, out
+
+
+# --- global overrides (compare --set, calibrate --bound) beyond any sense ----------------------
+
+@pytest.mark.parametrize("key, value, fragment", [
+    # 1e308 overflowed the column's pace to inf, then NaN hours: a traceback deep in the loop
+    ("speed_scale", 1e308, "fix: give speed_scale a number in [0.05, 20], e.g. 20"),
+    # 1e-300 ran: every formation stood still for the whole campaign, reported as a result
+    ("speed_scale", 1e-300, "e.g. 0.05"),
+    ("fuel_scale", 1e6, "fix: give fuel_scale a number in [0.05, 20]"),
+    ("march_hours_per_day", 25, "fix: give march_hours_per_day a number in (0, 24] hours a day"),
+])
+def test_a_global_override_beyond_its_range_is_refused_with_the_range(key, value, fragment):
+    from logistics.army.load import apply_army_overrides, load_army
+
+    army = load_army(settings.SHIPPED_CONFIG_DIR / "tbf-cmg.yaml")
+    with pytest.raises(ConfigError) as err:
+        apply_army_overrides(army, {key: value})
+    assert fragment in str(err.value), str(err.value)
+
+
+def test_compare_with_speed_scale_1e308_is_one_clean_error_before_any_run(tmp_path, capsys):
+    from logistics.cli import main
+
+    import shutil
+
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    shutil.copy(settings.SHIPPED_CONFIG_DIR / "1fef-35a.yaml", configs)  # a documented axis
+    out = tmp_path / "o"
+    assert main(["compare", "--configs", str(configs), "--set", "speed_scale=1e308",
+                 "--no-map", "--workers", "0", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "speed_scale" in err and "[0.05, 20]" in err, err
+    assert not out.exists()
+
+
+def test_calibrate_bounds_beyond_the_overrides_range_are_refused(tmp_path, capsys):
+    from logistics.cli import main
+
+    out = tmp_path / "o"
+    assert main(["calibrate", "--params", "speed_scale", "--points", "2", "--workers", "0",
+                 "--bound", "speed_scale=1e300:1e308", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "speed_scale" in err and "[0.05, 20]" in err, err
+    assert not out.exists()
+
+
+def test_the_same_override_set_twice_is_refused(tmp_path, capsys):
+    """--set speed_scale=1 --set speed_scale=2 ran with 2 and said nothing of the 1."""
+    from logistics.cli import main
+
+    assert main(["compare", "--set", "speed_scale=1", "--set", "speed_scale=2", "--no-map",
+                 "--workers", "0", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "speed_scale" in err and "twice" in err and "fix:" in err, err
+    assert not (tmp_path / "o").exists()

@@ -34,6 +34,8 @@ __all__ = [
     "apply_army_overrides",
     "sample_army_overrides",
     "line_ids",
+    "GLOBAL_OVERRIDE_RANGES",
+    "global_override_problem",
 ]
 
 #: Overrides that apply to every axis in the same way (calibration, Monte Carlo).
@@ -42,6 +44,30 @@ GLOBAL_OVERRIDES: dict[str, str] = {
     "fuel_scale": "multiplies every fuel consumption (formation and supply trucks); 1 = physics",
     "march_hours_per_day": "replaces every march norm's hours under way a day (configs/norms/march.yaml)",
 }
+
+#: The values a global override may take (inclusive, except march hours above 0): a sanity
+#: bound, not a prior. assumed: a scale beyond x0.05-x20 of the physics is a typing slip, not a
+#: calibration (the documented disagreements are within x0.5-x1.5, history/calibrate.py), and
+#: at 1e308 the pace overflows; a day has 24 hours.
+GLOBAL_OVERRIDE_RANGES: dict[str, tuple[float, float]] = {
+    "speed_scale": (0.05, 20.0),
+    "fuel_scale": (0.05, 20.0),
+    "march_hours_per_day": (0.0, 24.0),
+}
+
+
+def global_override_problem(key: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the global override ``key`` (None when it can), with the fix."""
+    lo, hi = GLOBAL_OVERRIDE_RANGES[key]
+    low = {"gt": lo} if key == "march_hours_per_day" else {"ge": lo}
+    ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+          and math.isfinite(value) and (value > lo if "gt" in low else value >= lo)
+          and value <= hi)
+    if ok:
+        return None
+    return (f"override {key} must be a number in {'(' if 'gt' in low else '['}{lo:g}, {hi:g}], "
+            f"got {value!r}; " + range_fix(key, value, le=hi, **low))
+
 
 #: Files in a configs folder that are data, not army files.
 NOT_ARMIES: frozenset[str] = frozenset({"sources.yaml", "fortified-regions.yaml"})
@@ -463,11 +489,9 @@ def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
     problems = []
     for key, value in overrides.items():
         if key in GLOBAL_OVERRIDES:
-            ok = isinstance(value, (int, float)) and math.isfinite(value) and value > 0
-            if not ok or (key == "march_hours_per_day" and value > 24):
-                problems.append(f"override {key} must be a positive number"
-                                + (" of at most 24" if key == "march_hours_per_day" else "")
-                                + f", got {value!r}")
+            problem = global_override_problem(key, value)
+            if problem:
+                problems.append(problem)
             else:
                 scales[key] = float(value)
             continue
