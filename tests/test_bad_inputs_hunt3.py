@@ -410,3 +410,57 @@ def test_the_same_override_set_twice_is_refused(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "speed_scale" in err and "twice" in err and "fix:" in err, err
     assert not (tmp_path / "o").exists()
+
+
+# --- the network's figures (configs/network/network.yaml, lines-1945.yaml) ---------------------
+
+def _network_file(tmp_path: Path, name: str, change) -> Path:
+    data = yaml.safe_load((settings.SHIPPED_CONFIG_DIR / "network" / name).read_text(
+        encoding="utf-8"))
+    change(data)
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("change, fragments", [
+    # an infinite train speed ran: 766 km of rail in 0 h
+    (lambda d: d["rail"]["speed_kmh"].update(value=float("inf")),
+     ("rail.speed_kmh", "value inf", "fix: give speed_kmh a number in (0, 150] km/h")),
+    (lambda d: d["access"]["margin_km"].update(value=1e9),
+     ("access.margin_km", "fix: give margin_km a number in (0, 3000] km, e.g. 3000")),
+    (lambda d: d["rail"]["entrain_h"].update(value=-1),
+     ("rail.entrain_h", "fix: give entrain_h a number in [0, 240] hours, e.g. 0")),
+])
+def test_a_network_figure_beyond_sense_is_refused_with_its_range(tmp_path, change, fragments):
+    from logistics.network.params import load_params
+
+    path = _network_file(tmp_path, "network.yaml", change)
+    with pytest.raises(ConfigError) as err:
+        load_params(path)
+    msg = str(err.value)
+    for fragment in (str(path), *fragments):
+        assert fragment in msg, msg
+
+
+@pytest.mark.parametrize("change, fragments", [
+    # int('wide'): a ValueError traceback from deep in the route's rail layer
+    (lambda d: d["R01"].update(gauge_mm="wide"), ("R01.gauge_mm", "'wide'", "fix:")),
+    # dict([1, 2]): a TypeError traceback
+    (lambda d: d["R01"].update(ways=[1, 2]), ("R01.ways", "fix:")),
+    # accepted: an infinite line, a line of length true, infinite trains a day
+    (lambda d: d["R01"].update(length_km=float("inf")), ("R01.length_km", "inf", "fix:")),
+    (lambda d: d["R01"].update(length_km=True), ("R01.length_km", "True", "fix:")),
+    (lambda d: d["R01"].update(trains_per_day=float("inf"), trains_per_day_source="x"),
+     ("R01.trains_per_day", "fix:")),
+])
+def test_a_damaged_line_fact_is_one_error_naming_line_key_value_and_fix(tmp_path, change,
+                                                                        fragments):
+    from logistics.network.params import load_lines
+
+    path = _network_file(tmp_path, "lines-1945.yaml", change)
+    with pytest.raises(ConfigError) as err:
+        load_lines(path)
+    msg = str(err.value)
+    for fragment in (str(path), *fragments):
+        assert fragment in msg, msg
