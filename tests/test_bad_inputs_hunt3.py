@@ -423,6 +423,17 @@ def _network_file(tmp_path: Path, name: str, change) -> Path:
     return path
 
 
+def _network_refused(tmp_path: Path, name: str, change, loader, fragments) -> None:
+    """``loader`` on the shipped network file ``name`` after ``change`` raises one ConfigError
+    naming the file and every fragment."""
+    path = _network_file(tmp_path, name, change)
+    with pytest.raises(ConfigError) as err:
+        loader(path)
+    msg = str(err.value)
+    for fragment in (str(path), *fragments):
+        assert fragment in msg, msg
+
+
 @pytest.mark.parametrize("change, fragments", [
     # an infinite train speed ran: 766 km of rail in 0 h
     (lambda d: d["rail"]["speed_kmh"].update(value=float("inf")),
@@ -435,12 +446,7 @@ def _network_file(tmp_path: Path, name: str, change) -> Path:
 def test_a_network_figure_beyond_sense_is_refused_with_its_range(tmp_path, change, fragments):
     from logistics.network.params import load_params
 
-    path = _network_file(tmp_path, "network.yaml", change)
-    with pytest.raises(ConfigError) as err:
-        load_params(path)
-    msg = str(err.value)
-    for fragment in (str(path), *fragments):
-        assert fragment in msg, msg
+    _network_refused(tmp_path, "network.yaml", change, load_params, fragments)
 
 
 @pytest.mark.parametrize("change, fragments", [
@@ -458,9 +464,4 @@ def test_a_damaged_line_fact_is_one_error_naming_line_key_value_and_fix(tmp_path
                                                                         fragments):
     from logistics.network.params import load_lines
 
-    path = _network_file(tmp_path, "lines-1945.yaml", change)
-    with pytest.raises(ConfigError) as err:
-        load_lines(path)
-    msg = str(err.value)
-    for fragment in (str(path), *fragments):
-        assert fragment in msg, msg
+    _network_refused(tmp_path, "lines-1945.yaml", change, load_lines, fragments)
