@@ -465,3 +465,32 @@ def test_a_damaged_line_fact_is_one_error_naming_line_key_value_and_fix(tmp_path
     from logistics.network.params import load_lines
 
     _network_refused(tmp_path, "lines-1945.yaml", change, load_lines, fragments)
+
+
+# --- the 1945 land-cover rule (configs/terrain/landcover-1945.yaml) ----------------------------
+
+@pytest.mark.parametrize("change, fragments", [
+    # 'give a number >= 0' for inf, which is one: the rule is a finite number
+    (lambda d: d["marsh"].update(max_hand_m=float("inf")),
+     ("marsh.max_hand_m = inf", "finite", "fix: give max_hand_m a number in [0, 9000] metres")),
+    # accepted: a search for rivers a million km round
+    (lambda d: d["marsh"].update(river_search_km=1e9),
+     ("marsh.river_search_km", "fix: give river_search_km a number in (0, 3000] km, e.g. 3000")),
+    # /etc/passwd as the railways: read as vector data, refused with "rebuild it with build.py"
+    (lambda d: d["forest"].update(railways="/etc/passwd"),
+     ("forest.railways", "/etc/passwd", "no OSM XML file", "fix:")),
+])
+def test_a_landcover_rule_figure_beyond_sense_names_key_value_and_fix(tmp_path, change,
+                                                                     fragments):
+    from logistics.terrain.landcover1945 import load_landcover_1945
+
+    rel = Path("terrain") / "landcover-1945.yaml"
+    data = yaml.safe_load((settings.SHIPPED_CONFIG_DIR / rel).read_text(encoding="utf-8"))
+    change(data)
+    path = tmp_path / "landcover-1945.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_landcover_1945(path)
+    msg = str(err.value)
+    for fragment in (str(path), *fragments):
+        assert fragment in msg, msg
