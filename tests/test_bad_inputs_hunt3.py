@@ -494,3 +494,28 @@ def test_a_landcover_rule_figure_beyond_sense_names_key_value_and_fix(tmp_path, 
     msg = str(err.value)
     for fragment in (str(path), *fragments):
         assert fragment in msg, msg
+
+
+# --- the fortified-region layer (configs/fortified-regions.yaml) -------------------------------
+
+@pytest.mark.parametrize("change, fragments", [
+    # axes: TBF-36A (a text): read letter by letter, the map layer said "T,B,F,-,3,6,A"
+    (lambda d: d["fortified_regions"][0].update(axes="TBF-36A"),
+     ("fortified_regions.0 (hailar).axes", "'TBF-36A'", "fix: write a list, e.g. [TBF-36A]")),
+    # two regions of one id: both applied, each run note and the map naming the same region
+    (lambda d: d["fortified_regions"][1].update(id="hailar"),
+     ("fortified_regions.1 (hailar).id", "used twice", "fix:")),
+])
+def test_a_damaged_fortified_layer_names_key_value_and_fix(tmp_path, change, fragments):
+    from logistics.army.fortified import load_fortified
+
+    data = yaml.safe_load((settings.SHIPPED_CONFIG_DIR / "fortified-regions.yaml").read_text(
+        encoding="utf-8"))
+    change(data)
+    (tmp_path / "fortified-regions.yaml").write_text(
+        yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_fortified(tmp_path)
+    msg = str(err.value)
+    for fragment in (str(tmp_path / "fortified-regions.yaml"), *fragments):
+        assert fragment in msg, msg

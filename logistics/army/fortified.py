@@ -317,6 +317,7 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
         raise ConfigError(f"{path}: expected a mapping of keys (fortified_regions, "
                           f"field_positions, rule), got {type(doc).__name__}; {_PATTERN}")
     regions = []
+    seen: set[str] = set()
     for group in ("fortified_regions", "field_positions"):
         nodes = doc.get(group) or []
         if not isinstance(nodes, list):
@@ -327,6 +328,17 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
                 raise ConfigError(f"{path}: {group}.{i}: expected a region (a mapping with `id:`, "
                                   f"`location:`, `extent:`), got {_short(node)}; {_PATTERN}")
             key = f"{group}.{i} ({node.get('id')})"
+            if str(node["id"]) in seen:
+                raise ConfigError(f"{path}: {key}.id: {_short(node['id'])} is used twice (a run "
+                                  "note, the map and the scoring name a region by it); fix: give "
+                                  "each region its own id")
+            seen.add(str(node["id"]))
+            axes = node.get("axes")
+            if axes is not None and not (isinstance(axes, list)
+                                         and all(isinstance(a, str) for a in axes)):
+                raise ConfigError(f"{path}: {key}.axes: {_short(axes)}, expected a list of the "
+                                  "axis ids the region faces; fix: write a list, e.g. "
+                                  f"[{axes if isinstance(axes, str) else 'TBF-36A'}]")
             try:
                 regions += _regions_of(path, key, node, besieged=group == "fortified_regions")
             except LogisticsError:
