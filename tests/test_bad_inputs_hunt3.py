@@ -519,3 +519,34 @@ def test_a_damaged_fortified_layer_names_key_value_and_fix(tmp_path, change, fra
     msg = str(err.value)
     for fragment in (str(tmp_path / "fortified-regions.yaml"), *fragments):
         assert fragment in msg, msg
+
+
+# --- the generic compositions (configs/norms/formations.yaml standards) ------------------------
+
+@pytest.mark.parametrize("change, fragments", [
+    # was blamed on every army file using the standard (formations.1 (35a-rds).vehicles)
+    (lambda s: s["vehicles"][0].update(vehicle="studebaker-us7"),
+     ("standards.rifle_division.vehicles.0.vehicle", "'studebaker-us7'",
+      "did you mean 'studebaker-us6'?")),
+    # the next three were tracebacks (string indices, a dict's keys, 'str'.get)
+    (lambda s: s.update(vehicles=["zis-5"]),
+     ("standards.rifle_division.vehicles.0", "'zis-5'", "fix:")),
+    (lambda s: s.update(vehicles={"zis-5": 3}), ("standards.rifle_division.vehicles", "fix:")),
+])
+def test_a_damaged_standard_names_the_norms_file_and_its_key(tmp_path, change, fragments):
+    from logistics.army.norms import load_norms
+
+    norms = tmp_path / "norms"
+    norms.mkdir()
+    for name in ("march.yaml", "movement.yaml", "formations.yaml"):
+        text = (settings.SHIPPED_CONFIG_DIR / "norms" / name).read_text(encoding="utf-8")
+        if name == "formations.yaml":
+            data = yaml.safe_load(text)
+            change(data["standards"]["rifle_division"])
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (norms / name).write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_norms(tmp_path)
+    msg = str(err.value)
+    for fragment in (str(norms / "formations.yaml"), *fragments):
+        assert fragment in msg, msg

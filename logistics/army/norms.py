@@ -13,6 +13,7 @@ in the files for readers and not read.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import math
 from collections.abc import Mapping
@@ -299,16 +300,44 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
     return norms, defaults, tuple(caps)
 
 
+def _vehicle_id(r: _Reader, node: Any, *keys: str) -> str:
+    """The vehicle id under ``keys`` (``node`` is its mapping), checked against the vehicle
+    files: a standard's vehicle is the norms file's key, not the army file's that uses it."""
+    from logistics.vehicles import list_vehicles
+
+    where = f"{r.path}: {'.'.join(keys)}"
+    if not isinstance(node, dict) or not isinstance(node.get("vehicle"), str):
+        raise ConfigError(f"{where}: expected a mapping with `vehicle:` (a vehicle id) and "
+                          f"`count:`, got {node!r:.80}; fix: write it as the shipped "
+                          "configs/norms/formations.yaml does")
+    vid = node["vehicle"]
+    known = list(list_vehicles())
+    if vid not in known:
+        near = difflib.get_close_matches(vid, known, n=1)
+        raise ConfigError(f"{where}.vehicle: unknown vehicle {vid!r}; fix: use one of "
+                          f"configs/vehicles ({known})"
+                          + (f", did you mean {near[0]!r}?" if near else ""))
+    return vid
+
+
 def _standards(r: _Reader) -> dict[str, Standard]:
     out = {}
     for sid, node in (r.node("standards") or {}).items():
+        if not isinstance(node, dict):
+            raise ConfigError(f"{r.path}: standards.{sid}: expected a mapping of the standard's "
+                              f"keys (men, vehicles, movement, ...), got {node!r:.80}")
+        listed = node.get("vehicles") or []
+        if not isinstance(listed, list):
+            raise ConfigError(f"{r.path}: standards.{sid}.vehicles: expected a list of "
+                              f"{{vehicle, count}}, got {listed!r:.80}; fix: lines starting "
+                              "with '- vehicle: <id>'")
         vehicles = tuple(
-            (str(v["vehicle"]), int(r.figure("standards", sid, "vehicles", str(i), "count",
-                                              lo=0, hi=100_000)))
-            for i, v in enumerate(node.get("vehicles") or []))
+            (_vehicle_id(r, v, "standards", sid, "vehicles", str(i)),
+             int(r.figure("standards", sid, "vehicles", str(i), "count", lo=0, hi=100_000)))
+            for i, v in enumerate(listed))
         lift = None
         if node.get("lift"):
-            lift = (str(node["lift"]["vehicle"]),
+            lift = (_vehicle_id(r, node["lift"], "standards", sid, "lift"),
                     int(r.figure("standards", sid, "lift", "count", lo=1, hi=100_000)))
         ships = tuple((str(s["class"]), int(r.figure("standards", sid, "ships", str(i), "count",
                                                      lo=0, hi=1000)))
