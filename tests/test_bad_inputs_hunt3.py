@@ -523,6 +523,20 @@ def test_a_damaged_fortified_layer_names_key_value_and_fix(tmp_path, change, fra
 
 # --- the generic compositions (configs/norms/formations.yaml standards) ------------------------
 
+def _norms_with(tmp_path: Path, name: str, change) -> Path:
+    """``tmp_path/norms``: the shipped norms files, ``name`` after ``change`` (its data)."""
+    norms = tmp_path / "norms"
+    norms.mkdir()
+    for n in ("march.yaml", "movement.yaml", "formations.yaml"):
+        text = (settings.SHIPPED_CONFIG_DIR / "norms" / n).read_text(encoding="utf-8")
+        if n == name:
+            data = yaml.safe_load(text)
+            change(data)
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (norms / n).write_text(text, encoding="utf-8")
+    return norms
+
+
 @pytest.mark.parametrize("change, fragments", [
     # was blamed on every army file using the standard (formations.1 (35a-rds).vehicles)
     (lambda s: s["vehicles"][0].update(vehicle="studebaker-us7"),
@@ -536,17 +550,32 @@ def test_a_damaged_fortified_layer_names_key_value_and_fix(tmp_path, change, fra
 def test_a_damaged_standard_names_the_norms_file_and_its_key(tmp_path, change, fragments):
     from logistics.army.norms import load_norms
 
-    norms = tmp_path / "norms"
-    norms.mkdir()
-    for name in ("march.yaml", "movement.yaml", "formations.yaml"):
-        text = (settings.SHIPPED_CONFIG_DIR / "norms" / name).read_text(encoding="utf-8")
-        if name == "formations.yaml":
-            data = yaml.safe_load(text)
-            change(data["standards"]["rifle_division"])
-            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        (norms / name).write_text(text, encoding="utf-8")
+    norms = _norms_with(tmp_path, "formations.yaml",
+                        lambda d: change(d["standards"]["rifle_division"]))
     with pytest.raises(ConfigError) as err:
         load_norms(tmp_path)
     msg = str(err.value)
     for fragment in (str(norms / "formations.yaml"), *fragments):
         assert fragment in msg, msg
+
+
+@pytest.mark.parametrize("name, change, fragment", [
+    # the next four were AttributeError tracebacks ('list' object has no attribute 'items')
+    ("movement.yaml", lambda d: d["lift"].update(truck=["zis-5"]), "lift.truck: expected a mapping"),
+    ("march.yaml", lambda d: d.update(observed=[1, 2]), "observed: expected a mapping"),
+    ("march.yaml", lambda d: d.update(default_by_movement=["x"]),
+     "default_by_movement: expected a mapping"),
+    ("march.yaml", lambda d: d["norms"]["foot_column"].update(heat_rule="hot"),
+     "norms.foot_column.heat_rule: expected a mapping"),
+    # dropped silently: the ZIS-5's men per truck gone from the lift norms
+    ("movement.yaml", lambda d: d["lift"]["truck"].update({"zis-5": "twenty"}),
+     "lift.truck.zis-5: expected a mapping"),
+])
+def test_a_norms_section_that_is_no_mapping_names_its_key(tmp_path, name, change, fragment):
+    from logistics.army.norms import load_norms
+
+    norms = _norms_with(tmp_path, name, change)
+    with pytest.raises(ConfigError) as err:
+        load_norms(tmp_path)
+    msg = str(err.value)
+    assert str(norms / name) in msg and fragment in msg and "fix:" in msg, msg
