@@ -58,6 +58,9 @@ def test_dry_time_quantiles_over_draws(toy):
     assert q["first_dry_p10"] <= q["first_dry_p50"]
     assert q["share_vehicles_dry"] >= q["share_dry"]
     assert q["first_vehicles_dry_p50"] <= q["first_dry_p50"]
+    v = fuel_verdict("T", mc.runs[0])
+    text = fuel_markdown(v, load_fuel_states(), mc=q)
+    assert "Monte Carlo (5 draws)" in text and f"P50 {q['first_dry_p50']:%Y-%m-%d %H:%M}" in text
 
 
 def test_a_corps_state_counts_the_parts_drawn_from_it_litres_over_litres():

@@ -235,7 +235,7 @@ def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None
                   f"P50 {_ts(mc['first_vehicles_dry_p50'])}, P90 {_ts(mc['first_vehicles_dry_p90'])}; "
                   f"a formation held for fuel in {mc['share_dry']:.0%}, first P10 "
                   f"{_ts(mc['first_dry_p10'])}, P50 {_ts(mc['first_dry_p50'])}, P90 "
-                  f"{_ts(mc['first_dry_p90'])} (-: fewer draws than that quantile run dry)."]
+                  f"{_ts(mc['first_dry_p90'])} (NaT: fewer draws than that quantile run dry)."]
     if scored is not None and len(scored):
         from logistics.history.fuel import FUEL_TOLERANCE_REFILLS
 
