@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
 from logistics.cli import add_overwrite, float_in, non_negative_int, out_path, resolution_m, seed
 from logistics.cli._cluster import WORKER_GIB, cluster_for, max_workers
+from logistics.cli.run import other_tree_note
 from logistics.errors import ConfigError, DataError
 
 __all__ = ["register", "add_run_arguments", "parse_assignments", "cluster_for", "max_workers",
@@ -107,6 +109,8 @@ def _run(args: argparse.Namespace) -> int:
     out, named = out_path(args.out, args.default_out)
     check_output_dir(out, overwrite=args.overwrite, **named)  # before the work, not after
     _check_scorable(args.documented)
+    if args.configs is not None and (note := other_tree_note(Path(args.configs))):
+        print(f"logistics compare: {note}", file=sys.stderr)
     with progress(2, "compare") as bar:
         bar.step("runs of every axis with a scenario")
         with cluster_for(args.workers, args.samples > 0) as client:
