@@ -205,6 +205,15 @@ def test_run_warns_that_a_copied_tree_is_not_read(copied_tree, tmp_path, capsys)
     assert not (tmp_path / "o").exists()
 
 
+def test_run_help_says_where_vehicles_and_norms_are_read(capsys):
+    from logistics.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "LOGISTICS_CONFIG_DIR" in text and "configs/armies/template.yaml" in text
+
+
 def test_no_warning_for_the_config_dir_itself_or_a_plain_folder(copied_tree, tmp_path,
                                                                   monkeypatch):
     from logistics.cli.run import other_tree_note

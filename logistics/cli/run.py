@@ -32,7 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Move every formation of an army hour by hour along its least-time route, all on "
             "one fuel account, burning fuel by the vehicle physics; vehicles that run dry stay "
-            "behind; write the run folder and print a summary."
+            "behind; write the run folder and print a summary. Vehicles, norms, sources.yaml "
+            "and fortified-regions.yaml are read from one configs folder: the shipped one, or "
+            "LOGISTICS_CONFIG_DIR (set it to run a copied configs folder's army files on that "
+            "copy's vehicles and norms). A new axis: copy configs/armies/template.yaml."
         ),
     )
     p.add_argument("config", help="an army .yaml file, or a folder: every *.yaml in it "
