@@ -230,6 +230,25 @@ def test_no_warning_for_the_config_dir_itself_or_a_plain_folder(copied_tree, tmp
 # --------------------------------------------------------------------------- errors on the way
 
 
+def test_a_start_off_the_departure_line_points_at_the_army_key_reference():
+    """The cross-checks' footer named configs/README.md; the keys are in
+    configs/armies/README.md."""
+    data = _template()
+    data["formations"][0]["start"] = {"place": "Qiqihar", "assumed": "a check"}
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    msg = str(err.value)
+    assert "departure" in msg and "fix:" in msg and "configs/armies/README.md" in msg
+
+
+def load_army_data(data: dict):
+    from logistics.army.load import check_army
+
+    army = validate_army(data, source="mine.yaml")
+    check_army(army)
+    return army
+
+
 def test_a_vehicle_without_fuel_calibration_names_both_ways_to_give_it(tmp_path):
     from logistics.vehicles import load_vehicle_file
 

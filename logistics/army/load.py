@@ -187,7 +187,8 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         problems += _range_problems(army)
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
-                          + "\n  - ".join(problems) + "\n(key reference: configs/README.md)")
+                          + "\n  - ".join(problems) + "\n(key reference: configs/armies/README.md; "
+                          "value rules: configs/README.md)")
 
 
 def _lift_problems(army: Army, units) -> list[str]:
