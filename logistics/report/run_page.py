@@ -25,7 +25,8 @@ def summary_lines(result) -> list[str]:
     army, then one line per formation (km, arrival, first fuel halt), then the headline
     formation's halts and range crossing."""
     s, sc = result.summary, result.scenario
-    lines = [f"{sc.axis_id} ({sc.name}): {len(s.get('formations', []))} formations, "
+    n = len(s.get("formations", []))
+    lines = [f"{sc.axis_id} ({sc.name}): {n} formation{'' if n == 1 else 's'}, "
              f"{s['days']} days; headline {s['formation_id']}: {s['km']:.0f} km of a "
              f"{s['route_km']:.0f} km route"]
     for f in s.get("formations", []):
