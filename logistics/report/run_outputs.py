@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from logistics._atomic import atomic_dir
+from logistics.report.geojson import write_geojson
 from logistics.report.gpkg import GEOMETRY_TYPES
 
 __all__ = ["write_run", "route_frame", "RUN_FILES"]
@@ -45,12 +46,6 @@ def route_frame(result, layers: dict | None = None):
                      "length_km": None, "name": f"highest point, km {hi['cum_km']:.0f}",
                      "geometry": Point(hi["lon"], hi["lat"])})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=LONLAT_CRS)
-
-
-def _write_geojson(gdf, path: Path) -> None:
-    """GeoJSON (RFC 7946, lon/lat, 6 decimals: 0.1 m) written by geopandas."""
-    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", RFC7946="YES",
-                COORDINATE_PRECISION=6, WRITE_NAME="NO")
 
 
 def _terrain_elevation(result):
@@ -106,9 +101,9 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     layers = run_layers(result, documented=positions)
     stamp = _stamp(result)
     with atomic_dir(folder) as tmp:
-        _write_geojson(route_frame(result, layers), tmp / "route.geojson")
+        write_geojson(route_frame(result, layers), tmp / "route.geojson")
         result.daily.to_csv(tmp / "daily.csv", index=False, float_format="%.6f")
-        _write_geojson(layers["daily"], tmp / "daily.geojson")
+        write_geojson(layers["daily"], tmp / "daily.geojson")
         result.track.to_csv(tmp / "track.csv", index=False, float_format="%.6f")
         result.deliveries.to_csv(tmp / "deliveries.csv", index=False, float_format="%.3f")
         formations = result.formations.assign(

@@ -1,0 +1,109 @@
+"""The outputs as a GIS user's tools read them: RFC 7946 GeoJSON, named CRS, stated clocks.
+
+Each test writes a small output with the writer the command uses and reads it back as QGIS,
+GDAL, geopandas or a strict GeoJSON reader would: RFC 7946 (no ``properties`` member on a
+FeatureCollection, section 7.1; no ``crs`` member; 6 decimals of a degree, about 0.1 m, section
+11.2), ISO 8601 times or null (never ``""`` or nanoseconds), the GeoTIFF's CRS named (not
+``unknown``) and the time zone of the local times stated in the files themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import LineString, Point
+
+
+ISO_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$")
+
+
+def _coords(geometry: dict):
+    c = geometry["coordinates"]
+    return [c] if geometry["type"] == "Point" else c
+
+
+def _decimals(value: float) -> int:
+    """Decimals of the number as written in the JSON text (json loads it as the shortest repr)."""
+    return max(0, -Decimal(repr(value)).as_tuple().exponent)
+
+
+def _strict_json(text: str):
+    """json.loads that refuses NaN and Infinity, which are not JSON (RFC 8259)."""
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+# ------------------------------------------------------------------ logistics route --out
+def test_route_geojson_is_rfc7946_with_totals_as_a_foreign_member():
+    from logistics.network.multimodal import Leg, MultiRoute
+
+    noisy = LineString([(126.65, 45.74999999999999), (127.11642999999998, 45.446200000000005),
+                        (127.123456789, 45.3)])
+    route = MultiRoute(legs=(
+        Leg("entrain", "Harbin", "Harbin", 0.0, 3.2142857142857144, 0.0,
+            Point(126.65, 45.74999999999999), notes=("entraining 3 h",)),
+        Leg("rail", "Harbin", "Acheng", 40.0, 1.3333333333, 0.0, noisy, lines=("R02",))),
+        vehicle="zis-5", mode="rail", places=("Harbin", "Acheng"))
+    gj = _strict_json(json.dumps(route.to_geojson()))
+    assert gj["type"] == "FeatureCollection"
+    assert "properties" not in gj and "crs" not in gj  # RFC 7946 sections 7.1 and 4
+    assert gj["route"]["distance_km"] == 40.0 and gj["route"]["vehicle"] == "zis-5"
+    assert gj["route"]["time_h"] == pytest.approx(3.2142857142857144 + 1.3333333333, abs=1e-3)
+    rail = gj["features"][1]["geometry"]["coordinates"]
+    assert rail[0] == [126.65, 45.75] and rail[1] == [127.11643, 45.4462]
+    assert rail[2] == [127.123457, 45.3]
+    for f in gj["features"]:
+        for lon, lat in _coords(f["geometry"]):
+            assert _decimals(lon) <= 6 and _decimals(lat) <= 6
+
+
+# ------------------------------------------------------------------ logistics compare --out
+def _comparison_table() -> pd.DataFrame:
+    """Three documented rows: one matched and timed (an arrival to the nanosecond, as the
+    comparison computes it), one with a place but no modeled arrival, one without a place."""
+    base = dict(axis_id="TBF-36A", event="arrival", matched_formation="205tb", timing="route",
+                route_error_km=1.5, date_error_days=0.5, date_censored=False, km_error=-3.0,
+                scorable=True, note="")
+    return pd.DataFrame([
+        {**base, "row": 2, "date": "1945-08-10", "place_reached": "Hailar", "lat": 49.2,
+         "lon": 119.7, "modeled_lon": 119.61234567891, "modeled_lat": 49.3000000001,
+         "modeled_arrival": pd.Timestamp("1945-08-10 12:05:56.370300288")},
+        {**base, "row": 3, "date": "1945-08-12", "place_reached": "Yakeshi", "lat": 49.28,
+         "lon": 120.73, "modeled_lon": np.nan, "modeled_lat": np.nan,
+         "modeled_arrival": pd.NaT, "date_error_days": np.nan, "km_error": np.nan},
+        {**base, "row": 4, "date": "1945-08-13", "place_reached": "(no place)", "lat": np.nan,
+         "lon": np.nan, "modeled_lon": 120.0, "modeled_lat": 48.0,
+         "modeled_arrival": pd.NaT}])
+
+
+def test_comparison_geojson_is_rfc7946_with_iso_times_or_null(tmp_path):
+    import geopandas as gpd
+
+    from logistics.report.compare_outputs import write_comparison_geojson
+
+    path = write_comparison_geojson(_comparison_table(), tmp_path / "comparison.geojson")
+    gj = _strict_json(path.read_text(encoding="utf-8"))
+    assert "crs" not in gj and "properties" not in gj
+    feats = gj["features"]
+    # row 2: documented, modeled, error line; row 3: documented only; row 4: no place
+    assert [(f["properties"]["row"], f["properties"]["feature"]) for f in feats] == [
+        (2, "documented"), (2, "modeled"), (2, "error"), (3, "documented")]
+    arrivals = [f["properties"]["modeled_arrival"] for f in feats]
+    assert arrivals[:3] == ["1945-08-10T12:05:56"] * 3  # ISO 8601, whole seconds
+    assert arrivals[3] is None  # missing is null, not ""
+    assert all(a is None or ISO_SECONDS.match(a) for a in arrivals)
+    assert feats[1]["geometry"]["coordinates"] == [119.612346, 49.3]
+    assert feats[3]["properties"]["km_error"] is None  # NaN is null, never the NaN literal
+    for f in feats:
+        for lon, lat in _coords(f["geometry"]):
+            assert _decimals(lon) <= 6 and _decimals(lat) <= 6
+    back = gpd.read_file(path)
+    assert back.crs.to_epsg() == 4326
+    assert pd.api.types.is_datetime64_any_dtype(back["modeled_arrival"])
+    assert back["modeled_arrival"].isna().tolist() == [False, False, False, True]
