@@ -16,8 +16,13 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 import pytest
+import rasterio
+import rioxarray  # noqa: F401  (the .rio accessor)
+import xarray as xr
+from pyproj import CRS
 from shapely.geometry import LineString, Point
 
+from logistics import settings
 
 ISO_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$")
 
@@ -107,3 +112,39 @@ def test_comparison_geojson_is_rfc7946_with_iso_times_or_null(tmp_path):
     assert back.crs.to_epsg() == 4326
     assert pd.api.types.is_datetime64_any_dtype(back["modeled_arrival"])
     assert back["modeled_arrival"].isna().tolist() == [False, False, False, True]
+
+
+# ------------------------------------------------------------------ GeoTIFFs: a named CRS
+def test_cog_crs_is_named_and_is_the_metric_grid(tmp_path):
+    from logistics.report.rasters import write_cog
+
+    y = 600_000.0 - 1000.0 * (np.arange(40) + 0.5)
+    x = -400_000.0 + 1000.0 * (np.arange(50) + 0.5)
+    da = xr.DataArray(np.ones((40, 50), np.float32), coords={"y": y, "x": x}, dims=("y", "x"))
+    da = da.rio.write_crs(settings.METRIC_CRS).rio.write_transform()
+    path = write_cog(da, tmp_path / "a.tif", units="m", description="d")
+    with rasterio.open(path) as src:
+        crs = CRS.from_wkt(src.crs.to_wkt())
+    assert "unknown" not in crs.name.lower() and "Lambert" in crs.name
+    assert "unknown" not in crs.geodetic_crs.name.lower()
+    assert crs == CRS.from_user_input(settings.METRIC_CRS)  # the same grid, only named
+    back = rioxarray.open_rasterio(path).squeeze("band", drop=True)
+    assert np.array_equal(back.x.values, x) and np.array_equal(back.y.values, y)
+
+
+def test_qgis_project_names_the_rasters_crs(tmp_path):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from logistics.report.qgis import write_qgz
+    from logistics.report.rasters import metric_crs
+
+    write_qgz(tmp_path / "run.qgz", gpkg="run.gpkg", vectors={"routes": ("LineString", "r")},
+              rasters={"terrain.tif": ("hillshade", "terrain")}, title="t",
+              extent=(117.0, 46.5, 120.0, 48.0))
+    with zipfile.ZipFile(tmp_path / "run.qgz") as zf:
+        root = ET.fromstring(zf.read("run.qgs").decode().split("\n", 1)[1])
+    raster = next(m for m in root.iter("maplayer") if m.get("type") == "raster")
+    wkt = raster.find("srs/spatialrefsys/wkt").text
+    assert CRS.from_wkt(wkt).name == metric_crs().name
+    assert raster.find("srs/spatialrefsys/description").text == metric_crs().name

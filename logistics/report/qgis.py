@@ -128,10 +128,11 @@ def layer_qml(name: str) -> str:
         ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _srs(parent: ET.Element, authid: str, wkt: str) -> None:
+def _srs(parent: ET.Element, authid: str, wkt: str, description: str) -> None:
     srs = ET.SubElement(ET.SubElement(parent, "srs"), "spatialrefsys")
     ET.SubElement(srs, "wkt").text = wkt
     ET.SubElement(srs, "authid").text = authid
+    ET.SubElement(srs, "description").text = description
 
 
 def _raster_renderer(kind: str) -> ET.Element:
@@ -157,8 +158,9 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
     from pyproj import CRS
 
     from logistics import settings
+    from logistics.report.rasters import metric_crs
 
-    metric = CRS.from_user_input(settings.METRIC_CRS)
+    metric = metric_crs()  # named as in the COGs
     lonlat = CRS.from_epsg(4326)
     qgis = ET.Element("qgis", projectname=title, version=QGIS_VERSION)
     ET.SubElement(qgis, "title").text = title
@@ -183,7 +185,7 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
         ET.SubElement(ml, "id").text = f"{name}_layer"
         ET.SubElement(ml, "datasource").text = f"./{gpkg}|layername={name}"
         ET.SubElement(ml, "layername").text = lname
-        _srs(ml, "EPSG:4326", lonlat.to_wkt())
+        _srs(ml, "EPSG:4326", lonlat.to_wkt(), lonlat.name)
         ET.SubElement(ml, "provider", encoding="UTF-8").text = "ogr"
         ml.extend(_style_children(name))
     for fname, (kind, lname) in rasters.items():
@@ -192,7 +194,7 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
         ET.SubElement(ml, "datasource").text = f"./{fname}"
         ET.SubElement(ml, "layername").text = lname
         _srs(ml, settings.METRIC_CRS if metric.to_epsg() is None else f"EPSG:{metric.to_epsg()}",
-             metric.to_wkt())
+             metric.to_wkt(), metric.name)
         ET.SubElement(ml, "provider").text = "gdal"
         pipe = ET.SubElement(ml, "pipe")
         pipe.append(_raster_renderer(kind))
