@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from decimal import Decimal
 
 import numpy as np
@@ -148,3 +149,33 @@ def test_qgis_project_names_the_rasters_crs(tmp_path):
     wkt = raster.find("srs/spatialrefsys/wkt").text
     assert CRS.from_wkt(wkt).name == metric_crs().name
     assert raster.find("srs/spatialrefsys/description").text == metric_crs().name
+
+
+# ------------------------------------------------------------------ the clock of the times
+def test_geopackage_layers_state_the_clock_of_their_times(tmp_path):
+    import geopandas as gpd
+
+    from logistics.report.gpkg import write_gpkg
+
+    t = pd.to_datetime(["1945-08-09 01:00", "1945-08-09 02:00"])
+    layers = {
+        "track": gpd.GeoDataFrame({"formation_id": ["a", "a"], "time": t},
+                                  geometry=[Point(119, 50), Point(119.1, 50)], crs=4326),
+        "routes": gpd.GeoDataFrame({"formation_id": ["a"], "length_km": [7.0]},
+                                   geometry=[LineString([(119, 50), (119.1, 50)])], crs=4326)}
+    path = write_gpkg(layers, tmp_path / "run.gpkg", timestamp="1945-08-09T01:00:00",
+                      utc_offset_h=10.0)
+    with sqlite3.connect(path) as con:
+        desc = dict(con.execute("SELECT table_name, description FROM gpkg_contents"))
+    assert "UTC+10" in desc["track"] and "local" in desc["track"]
+    assert "UTC" not in desc["routes"]  # no time field, no clock to state
+    back = gpd.read_file(path, layer="track")
+    assert back["time"].tolist() == list(t)  # the stored values stay the local clock's
+
+
+def test_run_report_states_the_clock_of_the_tables():
+    from logistics.report.run_page import clock_note
+
+    assert "UTC+10" in clock_note(10.0) and "local" in clock_note(10.0)
+    assert "UTC-3:30" in clock_note(-3.5)
+    assert "UTC+0" in clock_note(0.0)

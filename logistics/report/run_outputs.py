@@ -86,7 +86,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     (``history.inputs.configured_documented``; the command line reads it before the runs)."""
     from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
     from logistics.report.references import finish_page
-    from logistics.report.run_page import run_report
+    from logistics.report.run_page import run_report, utc_offset_h
 
     from logistics.report.gpkg import write_gpkg
     from logistics.report.qgis import write_qgz
@@ -125,7 +125,8 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
                   description="elevation above sea level (the run's DEM on its grid)",
                   tags={"DEM": str(result.provenance.get("dem", ""))})
         rasters["terrain.tif"] = ("hillshade", "terrain (hillshade)")
-        write_gpkg(layers, tmp / "run.gpkg", timestamp=stamp, qml_dir=tmp)
+        write_gpkg(layers, tmp / "run.gpkg", timestamp=stamp, qml_dir=tmp,
+                   utc_offset_h=utc_offset_h(result.scenario))
         box = tuple(float(v) for v in layers["routes"].total_bounds) if len(layers["routes"]) \
             else tuple(float(v) for v in layers["track"].total_bounds)
         write_qgz(tmp / "run.qgz", gpkg="run.gpkg", rasters=rasters,
