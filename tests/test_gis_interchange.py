@@ -179,3 +179,35 @@ def test_run_report_states_the_clock_of_the_tables():
     assert "UTC+10" in clock_note(10.0) and "local" in clock_note(10.0)
     assert "UTC-3:30" in clock_note(-3.5)
     assert "UTC+0" in clock_note(0.0)
+
+
+def test_qgis_project_opens_in_the_rasters_metric_crs_as_its_docstring_says(tmp_path):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from pyproj import Transformer
+
+    from logistics.report.qgis import write_qgz
+    from logistics.report.rasters import metric_crs
+
+    def project(rasters):
+        write_qgz(tmp_path / "run.qgz", gpkg="run.gpkg",
+                  vectors={"routes": ("LineString", "r")}, rasters=rasters, title="t",
+                  extent=(117.0, 46.5, 120.0, 48.0))
+        with zipfile.ZipFile(tmp_path / "run.qgz") as zf:
+            return ET.fromstring(zf.read("run.qgs").decode().split("\n", 1)[1])
+
+    root = project({"terrain.tif": ("hillshade", "terrain")})
+    assert CRS.from_wkt(root.find("projectCrs/spatialrefsys/wkt").text) == metric_crs()
+    assert root.find("mapcanvas/units").text == "meters"
+    ext = {k: float(root.find(f"mapcanvas/extent/{k}").text)
+           for k in ("xmin", "ymin", "xmax", "ymax")}
+    to_m = Transformer.from_crs("EPSG:4326", settings.METRIC_CRS, always_xy=True)
+    for lon in np.linspace(117.0, 120.0, 7):  # the lon/lat box lies inside the metric extent
+        for lat in np.linspace(46.5, 48.0, 4):
+            x, y = to_m.transform(lon, lat)
+            assert ext["xmin"] - 1 <= x <= ext["xmax"] + 1 and ext["ymin"] - 1 <= y <= ext["ymax"] + 1
+    assert ext["xmax"] - ext["xmin"] < 300_000  # 3 degrees of longitude at 47 N: ~228 km
+    root = project({})  # no raster: the project stays in lon/lat
+    assert CRS.from_wkt(root.find("projectCrs/spatialrefsys/wkt").text).to_epsg() == 4326
+    assert root.find("mapcanvas/units").text == "degrees"
