@@ -211,3 +211,76 @@ def test_qgis_project_opens_in_the_rasters_metric_crs_as_its_docstring_says(tmp_
     root = project({})  # no raster: the project stays in lon/lat
     assert CRS.from_wkt(root.find("projectCrs/spatialrefsys/wkt").text).to_epsg() == 4326
     assert root.find("mapcanvas/units").text == "degrees"
+
+
+# ------------------------------------------------------------------ one schema per layer
+def _field_types(gpkg, layer: str) -> dict[str, str]:
+    with sqlite3.connect(gpkg) as con:
+        return {r[1]: r[2] for r in con.execute(f"PRAGMA table_info({layer})")
+                if r[1] not in ("fid", "geom")}
+
+
+def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
+    """A run without halts, crossings or deliveries (most axes have no halt) writes those
+    layers with the fields a run with them has: DATETIME times, REAL km and litres, INTEGER
+    classes; not TEXT everywhere, which breaks appending runs into one layer (ogr2ogr -append,
+    QGIS's Merge vector layers) and the temporal controller on that field."""
+    from types import SimpleNamespace
+
+    from logistics.report.gpkg import write_gpkg
+    from logistics.report.run_layers import run_layers
+
+    t0 = pd.Timestamp("1945-08-09 01:00")
+    hours = pd.date_range(t0, periods=6, freq="h")
+
+    def result(events: bool):
+        status = ["moving", "moving", "halted: no fuel", "halted: no fuel", "moving", "moving"]
+        track = pd.DataFrame({"time": hours, "formation_id": "a", "cum_km": [5, 10, 10, 10, 15, 20.0],
+                              "lon": [117.0, 117.1, 117.1, 117.1, 117.2, 117.3], "lat": 47.0,
+                              "status": status if events else ["moving"] * 6,
+                              "mode": "tracked", "fuel_l": 100.0, "refills_on_hand": 1.0})
+        routes = pd.DataFrame({"formation_id": "a", "cum_km": [0.0, 30.0], "lon": [117.0, 117.4],
+                               "lat": 47.0, "elev_m": 800.0})
+        daily = pd.DataFrame({"date": ["1945-08-09"], "formation_id": "a", "lon": 117.3,
+                              "lat": 47.0, "cum_km": 20.0, "km_day": 20.0, "status": "moving",
+                              "refills_on_hand": 1.0})
+        crossings = pd.DataFrame([{"formation_id": "a", "time": hours[1], "cum_km": 10.0,
+                                   "lon": 117.1, "lat": 47.0, "river_class": 2,
+                                   "crossing_h": 1.5}] if events else [],
+                                 columns=["formation_id", "time", "cum_km", "lon", "lat",
+                                          "river_class", "crossing_h"])
+        deliveries = pd.DataFrame([{"time": hours[4], "source": "railhead", "kind": "truck",
+                                    "offered_l": 10.0, "litres": 9.0, "fuel_type": "diesel",
+                                    "truck_fuel_l": 1.0, "formation_id": "a", "note": ""}]
+                                  if events else [],
+                                  columns=["time", "source", "kind", "offered_l", "litres",
+                                           "fuel_type", "truck_fuel_l", "formation_id", "note"])
+        sc = SimpleNamespace(axis_id="XX-NONE", run_id="XX-NONE", name="t",
+                             formation=SimpleNamespace(lead="t-34-85"))
+        return SimpleNamespace(
+            scenario=sc, formations=pd.DataFrame({"formation_id": ["a"], "name": ["A"],
+                                                  "kind": ["corps"]}),
+            tracks=track, routes=routes, daily=daily, crossings=crossings,
+            deliveries=deliveries, track=track, route_points=routes, segments=pd.DataFrame(),
+            summary={}, provenance={})
+
+    docs = pd.DataFrame(columns=["axis_id", "formation", "date", "place_reached", "source",
+                                 "quote", "confidence", "lat", "lon"])
+    full = write_gpkg(run_layers(result(True), documented=docs), tmp_path / "full.gpkg",
+                      timestamp="1945-08-09T01:00:00")
+    empty_layers = run_layers(result(False), documented=docs)
+    assert all(len(empty_layers[n]) == 0 for n in ("halts", "crossings", "deliveries"))
+    empty = write_gpkg(empty_layers, tmp_path / "empty.gpkg", timestamp="1945-08-09T01:00:00")
+    expected = {  # the GeoPackage types of each field, as a run with events writes them
+        "halts": {"formation_id": "TEXT", "reason": "TEXT", "start": "DATETIME",
+                  "end": "DATETIME", "hours": "REAL", "cum_km": "REAL"},
+        "crossings": {"formation_id": "TEXT", "time": "DATETIME", "cum_km": "REAL",
+                      "river_class": "INTEGER", "crossing_h": "REAL"},
+        "deliveries": {"formation_id": "TEXT", "time": "DATETIME", "source": "TEXT",
+                       "kind": "TEXT", "litres": "REAL", "fuel_type": "TEXT", "cum_km": "REAL",
+                       "note": "TEXT"},
+    }
+    for layer, types in expected.items():
+        assert _field_types(full, layer) == types, layer
+        assert _field_types(empty, layer) == types, layer
+    assert _field_types(empty, "documented")["date"] == "DATETIME"
