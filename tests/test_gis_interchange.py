@@ -284,3 +284,19 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
         assert _field_types(full, layer) == types, layer
         assert _field_types(empty, layer) == types, layer
     assert _field_types(empty, "documented")["date"] == "DATETIME"
+
+
+# ------------------------------------------------------------------ what the README promises
+def test_the_readme_names_the_extra_that_explore_needs():
+    """geopandas's ``.explore()`` needs folium, matplotlib and mapclassify; the first two are
+    dependencies, mapclassify (with scikit-learn) is not, so the README's promise of
+    ``.explore()`` holds only with the extra it names."""
+    import tomllib
+
+    root = settings.PROJECT_ROOT
+    extras = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    assert any(d.startswith("mapclassify") for d in extras["notebook"])
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    promise = readme[readme.index("`.explore()`") - 300:readme.index("`.explore()`") + 300]
+    assert "[notebook]" in promise and "mapclassify" in promise
