@@ -300,3 +300,26 @@ def test_the_readme_names_the_extra_that_explore_needs():
     readme = (root / "README.md").read_text(encoding="utf-8")
     promise = readme[readme.index("`.explore()`") - 300:readme.index("`.explore()`") + 300]
     assert "[notebook]" in promise and "mapclassify" in promise
+
+
+# ------------------------------------------------------------------ the run's CSV tables
+def test_run_tables_write_times_to_the_second_and_missing_as_empty(tmp_path):
+    """crossings.csv and deliveries.csv wrote the model's times to the microsecond
+    (``1945-08-09 04:45:56.845205``) beside the whole hours of tracks.csv: spurious precision
+    that QGIS's delimited-text reader does not take as a datetime. Every run table now writes
+    ``YYYY-MM-DD HH:MM:SS``, missing as empty."""
+    from logistics.report.run_outputs import write_table
+
+    frame = pd.DataFrame({
+        "time": pd.to_datetime(["1945-08-09 04:45:56.845205", "1945-08-09 05:00:00", None],
+                               format="ISO8601"),
+        "when": [pd.Timestamp("1945-08-10 10:11:51.5"), None, pd.Timestamp("1945-08-10 11:00")],
+        "cum_km": [26.5071943, np.nan, 3.0], "status": ["moving", None, "rest"]})
+    path = write_table(frame, tmp_path / "t.csv", float_format="%.3f")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines == ["time,when,cum_km,status",
+                     "1945-08-09 04:45:57,1945-08-10 10:11:52,26.507,moving",
+                     "1945-08-09 05:00:00,,,",
+                     ",1945-08-10 11:00:00,3.000,rest"]
+    back = pd.read_csv(path, parse_dates=["time", "when"])
+    assert back["time"].iloc[0] == pd.Timestamp("1945-08-09 04:45:57")
