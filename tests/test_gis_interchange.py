@@ -323,3 +323,25 @@ def test_run_tables_write_times_to_the_second_and_missing_as_empty(tmp_path):
                      ",1945-08-10 11:00:00,3.000,rest"]
     back = pd.read_csv(path, parse_dates=["time", "when"])
     assert back["time"].iloc[0] == pd.Timestamp("1945-08-09 04:45:57")
+
+
+def test_cog_carries_band_statistics_without_its_nodata(tmp_path):
+    """QGIS's first stretch and ArcGIS read the band statistics from the file (ArcGIS asks to
+    build them otherwise); they must leave the nodata cells (unreachable, off the DEM) out."""
+    from logistics.report.rasters import write_cog
+
+    y = 600_000.0 - 1000.0 * (np.arange(300) + 0.5)
+    x = -400_000.0 + 1000.0 * (np.arange(320) + 0.5)
+    v = np.add.outer(np.arange(300.0), np.arange(320.0)).astype(np.float32)
+    v[:10, :10] = np.inf  # unreachable
+    v[-1, -1] = np.nan
+    da = xr.DataArray(v, coords={"y": y, "x": x}, dims=("y", "x"))
+    da = da.rio.write_crs(settings.METRIC_CRS).rio.write_transform()
+    path = write_cog(da, tmp_path / "a.tif", units="h", description="d")
+    with rasterio.open(path) as src:
+        tags = src.tags(1)
+    assert float(tags["STATISTICS_MINIMUM"]) == 10.0  # the first reachable cell, (0, 10)
+    assert float(tags["STATISTICS_MAXIMUM"]) == 299 + 318  # the last cell is NaN: nodata
+    finite = v[np.isfinite(v)].astype(np.float64)
+    assert float(tags["STATISTICS_MEAN"]) == pytest.approx(finite.mean(), rel=1e-9)
+    assert tags["UNITS"] == "h"

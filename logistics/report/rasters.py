@@ -2,7 +2,8 @@
 
 ``write_cog(da, path, units=..., description=...)`` is the one GeoTIFF writer of the outputs
 (GDAL's COG driver through rasterio: 256-pixel tiles, DEFLATE, overviews averaged down to one
-tile, ``+/-inf`` and NaN mapped to the nodata value, units, description and tags in the file),
+tile, ``+/-inf`` and NaN mapped to the nodata value, units, description, tags and the band's
+statistics without nodata in the file),
 so QGIS, ``gdalinfo`` and web viewers read each band's meaning and skip nodata. ``hillshade``
 gives the grey relief the run's QGIS project and interactive map lay under the routes.
 The CRS is written by name (``named_crs``): the metric grid's PROJ string has none, and QGIS,
@@ -91,7 +92,7 @@ def write_cog(da, path: str | Path, *, units: str, description: str,
         with mem.open() as src, rasterio.Env(GDAL_TIFF_INTERNAL_MASK=True):
             rio_copy(src, str(path), driver="COG", COMPRESS="DEFLATE", PREDICTOR="YES",
                      BLOCKSIZE=BLOCKSIZE, OVERVIEWS="AUTO", RESAMPLING="AVERAGE",
-                     OVERVIEW_RESAMPLING="AVERAGE", NUM_THREADS="1")
+                     OVERVIEW_RESAMPLING="AVERAGE", NUM_THREADS="1", STATISTICS="YES")
     return Path(path)
 
 
