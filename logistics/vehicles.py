@@ -372,8 +372,8 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
         entry = raw.get(key)
         if entry is None:
             if kind in spec.required_for:
-                bad(key, f"a value for kind {kind!r} (mapping with value + source/derived/assumed)",
-                    "missing")
+                bad(key, f"a value for kind {kind!r} (a mapping: `value:` and `cite:` or "
+                    "`assumed:`)", "missing")
             values[key] = None
             continue
         value, citation = _cited(entry, key, bad)
@@ -402,8 +402,13 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
     targets = _fuel_targets(raw.get("fuel_targets"), bad) if "fuel_targets" in raw else ()
     like = _calibrate_like(raw["calibrate_like"], bad) if "calibrate_like" in raw else None
     if motor and not targets and like is None:
-        bad("fuel_targets", "documented consumption (fuel_targets) or calibrate_like for a "
-            "motorised vehicle", "neither given")
+        problems.append(
+            f"{path}: fuel_targets: expected documented consumption (fuel_targets) or "
+            "calibrate_like for a motorised vehicle, got neither; fix: `fuel_targets:` with a "
+            "cited road and/or cross_country l_per_100km (as configs/vehicles/t-34-85.yaml), "
+            "or, where no consumption is found, `calibrate_like: {vehicle: <id of a like "
+            "vehicle>, fuel_volume_factor: 1.0, assumed: why}` (that vehicle's fitted engine; "
+            "1.5 for petrol against a diesel, as configs/vehicles/su-76m.yaml)")
     if not motor and (targets or like):
         bad("fuel_targets", f"no fuel calibration for kind {kind!r}", "given")
 

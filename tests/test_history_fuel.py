@@ -36,11 +36,11 @@ def test_verdict_finds_the_first_hour_held_for_fuel(toy):
     tr = trace_of(toy.runner(toy.Scenario("T", base_km_per_day=80.0, fuel_km=300.0)))
     v = fuel_verdict("T", tr)
     assert v.runs_dry
-    assert v.first_dry == pd.Timestamp("1945-08-12 19:00")  # first step that could not move
+    assert v.first_dry == pd.Timestamp("1945-08-12 18:00")  # the step that could not move began then
     assert v.dry_km == pytest.approx(300.0)
     assert v.days_dry[0] == "1945-08-12"
     text = fuel_markdown(v, load_fuel_states())
-    assert "The model runs dry" in text and "1945-08-12 19:00" in text
+    assert "A formation is held for fuel" in text and "1945-08-12 18:00" in text
     assert "0.25 заправки" in text and "Korokhon" in text
 
 
@@ -56,6 +56,11 @@ def test_dry_time_quantiles_over_draws(toy):
     q = dry_time_quantiles(mc.runs)
     assert q["draws"] == 5 and 0 < q["share_dry"] <= 1
     assert q["first_dry_p10"] <= q["first_dry_p50"]
+    assert q["share_vehicles_dry"] >= q["share_dry"]
+    assert q["first_vehicles_dry_p50"] <= q["first_dry_p50"]
+    v = fuel_verdict("T", mc.runs[0])
+    text = fuel_markdown(v, load_fuel_states(), mc=q)
+    assert "Monte Carlo (5 draws)" in text and f"P50 {q['first_dry_p50']:%Y-%m-%d %H:%M}" in text
 
 
 def test_a_corps_state_counts_the_parts_drawn_from_it_litres_over_litres():
@@ -101,3 +106,57 @@ def test_a_corps_state_counts_the_parts_drawn_from_it_litres_over_litres():
     assert f.loc[0, "model_refills"] == pytest.approx(3000.0 / 12000.0)
     assert f.loc[0, "refills_error"] == pytest.approx(-0.15) and f.loc[0, "within_tolerance"]
     assert f.loc[1, "model_refills"] == pytest.approx(4000.0 / 13000.0)
+
+
+def _two_formation_trace():
+    """A headline formation that never stops and a second one whose trucks run dry at
+    10:00 (left behind) and which is itself held at 14:00 and 15:00 (nothing left to move)."""
+    from logistics.history.runs import FORMATION_COLUMNS, RunTrace
+
+    times = pd.date_range("1945-08-12 09:00", periods=8, freq="h")
+    rows = []
+    for fid in ("fd", "corps"):
+        for i, t in enumerate(times):
+            held = fid == "corps" and t.hour in (14, 15)
+            rows.append({"time": t, "formation_id": fid, "cum_km": float(min(i, 5) if fid == "corps" else 3 * i),
+                         "lon": 120.0 + i / 10, "lat": 46.0,
+                         "status": "halted: no fuel" if held else "moving",
+                         "dry_classes": "zis-5" if fid == "corps" and t.hour >= 10 else ""})
+    tracks = pd.DataFrame(rows)
+    forms = pd.DataFrame([{c: "" for c in FORMATION_COLUMNS} | {"formation_id": f, "name": f, "aliases": (),
+                           "drawn_from_parent": False, "start_lon": 120.0, "start_lat": 46.0}
+                          for f in ("fd", "corps")])
+    head = tracks[tracks["formation_id"] == "fd"].drop(columns="formation_id")
+    daily = pd.DataFrame({"date": ["1945-08-12"], "cum_km": [21.0], "status": ["moving"],
+                          "hours_halted_no_fuel": [0.0], "refills_total": [0.5], "dry_classes": [""]})
+    return RunTrace(track=head, route_points=head[["cum_km", "lon", "lat"]], daily=daily,
+                    formations=forms, tracks=tracks, routes=tracks[["formation_id", "cum_km", "lon", "lat"]])
+
+
+def test_verdict_reads_every_formation_not_only_the_headline():
+    """The headline never stops, yet another formation's trucks are left dry in the step
+    ending 10:00 (begun 09:00) and that formation is held for the steps ending 14:00 and 15:00
+    (the first begun 13:00): the verdict must say both, with who and where, as the run summary
+    times them (the start of the step); two hours held, on 12 Aug."""
+    v = fuel_verdict("T", _two_formation_trace())
+    assert v.runs_dry and v.dry_formation == "corps"
+    assert v.first_dry == pd.Timestamp("1945-08-12 13:00") and v.dry_km == 5.0
+    assert v.hours_dry == 2.0 and v.days_dry == ("1945-08-12",)
+    assert v.first_vehicles_dry == pd.Timestamp("1945-08-12 09:00")
+    assert v.vehicles_dry_formation == "corps" and v.vehicles_dry_classes == "zis-5"
+    assert v.first_any_dry == v.first_vehicles_dry and "zis-5" in v.dry_classes
+    text = fuel_markdown(v, load_fuel_states())
+    assert "does not run dry" not in text
+    assert "Vehicles run dry" in text and "1945-08-12 09:00" in text and "`corps`" in text
+    assert "A formation is held for fuel" in text and "1945-08-12 13:00" in text
+
+
+def test_verdict_vehicles_dry_but_no_formation_held():
+    tr = _two_formation_trace()
+    t = tr.tracks.assign(status="moving")
+    from dataclasses import replace
+
+    v = fuel_verdict("T", replace(tr, tracks=t))
+    assert not v.runs_dry and v.first_vehicles_dry == pd.Timestamp("1945-08-12 09:00")
+    text = fuel_markdown(v, load_fuel_states())
+    assert "No formation is held for fuel" in text and "Vehicles run dry" in text

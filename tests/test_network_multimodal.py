@@ -158,7 +158,7 @@ def test_outputs_table_and_geojson(network, terrain):
     assert frame["time_h"].sum() == pytest.approx(r.time_h)
     gj = json.loads(json.dumps(r.to_geojson()))
     assert [f["geometry"]["type"] for f in gj["features"]] == ["Point", "LineString", "Point"]
-    assert gj["properties"]["distance_km"] == pytest.approx(r.distance_km, abs=1e-3)
+    assert gj["route"]["distance_km"] == pytest.approx(r.distance_km, abs=1e-3)
 
 
 # --------------------------------------------------------------------------------------------

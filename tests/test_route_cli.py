@@ -126,3 +126,19 @@ def test_stations_are_named_as_the_route_names_its_places():
     assert _name(net, 1) == "Mutanchiang (Mudanjiang)"
     assert _name(net, 2) == "Mudanjiang"
     assert _name(net, 3) == "Halt 17" and _name(net, 4) == "node 4"
+
+
+@pytest.mark.slow
+def test_route_geojson_names_no_absolute_path(tmp_path, capsys):
+    """The file is shared and moved: the network it came from is named relative to the
+    configs tree (``configs/network/railways-1945.osm``), never by this machine's path."""
+    out = tmp_path / "run"
+    assert main(["route", "--from", "Harbin", "--to", "Acheng", "--vehicle", "zis-5", "--mode",
+                 "rail", "--out", str(out), "--resolution-m", "5000"]) == 0
+    text = (out / "route.geojson").read_text(encoding="utf-8")
+    gj = json.loads(text)
+    assert gj["route"]["network"] == "configs/network/railways-1945.osm"
+    from logistics import settings
+
+    for root in {str(settings.PROJECT_ROOT), str(settings.CONFIG_DIR), str(tmp_path)}:
+        assert root not in text

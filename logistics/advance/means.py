@@ -127,6 +127,7 @@ class ArmyRail:
         self.names = dict(names or {})
         self._hold = None
         self._hold_h = -math.inf
+        self._stations = None
 
     @classmethod
     def for_army(cls, army, graph=None) -> ArmyRail | None:
@@ -182,7 +183,12 @@ class ArmyRail:
 
         if toward is None:
             return None
-        rh = railhead_at(float(time_h), self.graph, self.hold(time_h, reached), tuple(toward))
+        if self._stations is None:  # the graph is the army's for the whole run
+            from logistics.network import station_nodes
+
+            self._stations = station_nodes(self.graph, mode="rail")
+        rh = railhead_at(float(time_h), self.graph, self.hold(time_h, reached), tuple(toward),
+                         stations=self._stations)
         if rh is None:
             return None
         return Railhead(lon=rh.lon, lat=rh.lat, name=rh.name, line=rh.line, note=rh.note)

@@ -74,7 +74,7 @@ NOT_ARMIES: frozenset[str] = frozenset({"sources.yaml", "fortified-regions.yaml"
 
 _FIXES = {
     "missing": "add this key",
-    "extra_forbidden": "remove it or correct its spelling (see configs/README.md)",
+    "extra_forbidden": "remove it or correct its spelling (every key: configs/armies/README.md)",
     "float_parsing": "write a number",
     "float_type": "write a number",
     "int_parsing": "write a whole number",
@@ -193,7 +193,8 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     except ValidationError as exc:
         lines = list(dict.fromkeys(_describe(source, e, data) for e in exc.errors()))
         raise ConfigError(f"{source}: {len(lines)} problem(s) in the army file:\n  - "
-                          + "\n  - ".join(lines) + "\n(key reference: configs/README.md)"
+                          + "\n  - ".join(lines) + "\n(key reference: configs/armies/README.md; "
+                          "value rules: configs/README.md)"
                           ) from None
     army._source = source
     return army
@@ -265,7 +266,8 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         problems += _range_problems(army)
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
-                          + "\n  - ".join(problems) + "\n(key reference: configs/README.md)")
+                          + "\n  - ".join(problems) + "\n(key reference: configs/armies/README.md; "
+                          "value rules: configs/README.md)")
 
 
 def _lift_problems(army: Army, units) -> list[str]:

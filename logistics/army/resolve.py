@@ -321,5 +321,5 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
         ))
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) with the formations:\n  - "
-                          + "\n  - ".join(problems) + "\n(key reference: configs/README.md)")
+                          + "\n  - ".join(problems) + "\n(key reference: configs/armies/README.md)")
     return tuple(out)

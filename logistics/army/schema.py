@@ -1,7 +1,7 @@
 """The army file schema: one army (or front group) as its formations, its one fuel account, its
 supply and its flotilla, validated once at the edge (pydantic).
 
-An army file (``configs/<axis>.yaml``; key reference ``configs/README.md``) says who moves
+An army file (``configs/<axis>.yaml``; key reference ``configs/armies/README.md``) says who moves
 (``formations``: corps, divisions, brigades, forward detachments, each with its own start on
 the army's ``departure`` line, its own objectives in order and its means of movement), how they
 are fuelled (``fuel``: one account, shared out by ``fuel.priority``), supplied (``supply``:
@@ -75,13 +75,19 @@ Season = Literal["dry", "wet"]
 
 
 def _check_vehicle(name: str) -> str:
-    from logistics.vehicles import list_vehicles
+    """``name`` if it is the id of a vehicle file, else an error naming the folder read and
+    the fix (a copied configs tree is read only when ``LOGISTICS_CONFIG_DIR`` points at it)."""
+    from logistics.vehicles import list_vehicles, vehicles_dir
 
     known = list(list_vehicles())
     if name not in known:
         near = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f"did you mean {', '.join(map(repr, near))}?" if near else f"known: {known}"
-        raise ValueError(f"unknown vehicle {name!r}; {hint}")
+        folder = vehicles_dir()
+        raise ValueError(f"unknown vehicle {name!r}; {hint} (vehicles are the <id>.yaml files "
+                         f"of {folder}); fix: the id of one of them, or add {name}.yaml there "
+                         "(copy a vehicle of the same kind), or, if it is in a copy of the "
+                         "configs folder, set LOGISTICS_CONFIG_DIR to that copy")
     return name
 
 
@@ -390,7 +396,7 @@ class Formed(_Model):
 
 
 class FormationSpec(_Model):
-    """One formation of the army as the file gives it (see configs/README.md, Formations)."""
+    """One formation of the army as the file gives it (see configs/armies/README.md, Formations)."""
 
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
     name: str = Field(min_length=1)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
 
 from logistics.cli import add_overwrite, float_in, non_negative_int, out_path, resolution_m, seed
 from logistics.cli._cluster import WORKER_GIB, cluster_for, max_workers
+from logistics.cli.run import other_tree_note
 from logistics.errors import ConfigError, DataError
 
 __all__ = ["register", "add_run_arguments", "parse_assignments", "cluster_for", "max_workers",
@@ -116,6 +118,8 @@ def _run(args: argparse.Namespace) -> int:
     out, named = out_path(args.out, args.default_out)
     check_output_dir(out, overwrite=args.overwrite, **named)  # before the work, not after
     _check_scorable(args.documented)
+    if args.configs is not None and (note := other_tree_note(Path(args.configs))):
+        print(f"logistics compare: {note}", file=sys.stderr)
     with progress(2, "compare") as bar:
         bar.step("runs of every axis with a scenario")
         with cluster_for(args.workers, args.samples > 0) as client:
@@ -129,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
                 f"no axis of {comp.inputs.documented.path} ({', '.join(unmodeled[:8])}) has a "
                 f"scenario config in {comp.inputs.configs_dir}: nothing to compare; give "
                 "--configs the folder of their scenarios, or check the axis_id column"
-                + comp.inputs.not_loaded())
+                + _undocumented_fix(comp.inputs) + comp.inputs.not_loaded())
         bar.step(f"writing {out}/")
         out = write_comparison(comp, out, map_resolution_m=args.map_resolution_m,
                                draw_map=not args.no_map)
@@ -144,12 +148,25 @@ def _run(args: argparse.Namespace) -> int:
         print(f"  ... {len(doc.problems) - _SHOWN_PROBLEMS} more in problems.csv")
     if comp.inputs.unmodeled:
         print(f"axes with no scenario: {', '.join(comp.inputs.unmodeled)}")
+    if comp.inputs.undocumented:
+        print(f"scenarios with no documented rows (not run, not scored): "
+              f"{', '.join(comp.inputs.undocumented)}")
     for line in comp.inputs.config_problems:
         print(f"config not loaded: {line}")
     if not args.samples:
         print("no uncertainty bands: add --samples N (e.g. 10) for Monte Carlo P10-P90")
     print(f"wrote {out}/ (comparison.csv, summary.csv, report.md, figures)")
     return 0
+
+
+def _undocumented_fix(inputs) -> str:
+    """'; its scenarios X, Y have no documented rows ...' when the configs folder holds only
+    axes the documented file does not name (a new axis of one's own), else ''."""
+    if not inputs.undocumented:
+        return ""
+    return (f"; the folder's scenarios ({', '.join(inputs.undocumented[:8])}) have no row in "
+            "it: to score them, give --documented a CSV of their dated positions in the same "
+            "format (configs/history/README.md); `logistics run` runs them without scoring")
 
 
 _SHOWN_PROBLEMS = 10  # problems of the documented file printed on the console (all in report.md)

@@ -80,12 +80,16 @@ def _run(args: argparse.Namespace) -> int:
                                  via=args.via, network=network, season=args.season,
                                  resolution_m=args.resolution_m, engine=args.engine)
         if args.out:
+            from logistics.report.references import portable_paths
             from logistics.report.route_map import route_map
 
             bar.step(f"writing {args.out}/")
+            gj = route.to_geojson()  # a file is shared and moved: no path of this machine
+            gj["route"] = {k: portable_paths(v) if isinstance(v, str) else v
+                           for k, v in gj["route"].items()}
             with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
-                (tmp / "route.geojson").write_text(
-                    json.dumps(route.to_geojson(), ensure_ascii=False), encoding="utf-8")
+                (tmp / "route.geojson").write_text(json.dumps(gj, ensure_ascii=False),
+                                                   encoding="utf-8")
                 route.table().to_csv(tmp / "legs.csv", index=False)
                 fig = route_map(route, network)
                 fig.savefig(tmp / "map.png", dpi=110, bbox_inches="tight")

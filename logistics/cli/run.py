@@ -21,7 +21,7 @@ from logistics import settings
 from logistics.cli import add_overwrite, out_path, resolution_m, seed
 from logistics.errors import ConfigError, LogisticsError
 
-__all__ = ["register", "scenario_files"]
+__all__ = ["register", "scenario_files", "other_tree_note"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Move every formation of an army hour by hour along its least-time route, all on "
             "one fuel account, burning fuel by the vehicle physics; vehicles that run dry stay "
-            "behind; write the run folder and print a summary."
+            "behind; write the run folder and print a summary. Vehicles, norms, sources.yaml "
+            "and fortified-regions.yaml are read from one configs folder: the shipped one, or "
+            "LOGISTICS_CONFIG_DIR (set it to run a copied configs folder's army files on that "
+            "copy's vehicles and norms). A new axis: copy configs/armies/template.yaml."
         ),
     )
     p.add_argument("config", help="an army .yaml file, or a folder: every *.yaml in it "
@@ -87,6 +90,19 @@ def scenario_files(target: str | Path) -> list[Path]:
     return [path]
 
 
+def other_tree_note(folder: Path) -> str | None:
+    """A warning when ``folder`` holds army files beside its own ``vehicles/`` or ``norms/``
+    (a copied configs tree) but is not ``settings.CONFIG_DIR``: a run reads vehicles, norms,
+    the bibliography and the fortified regions from ``CONFIG_DIR`` only, so the copy's own
+    would be left unread without a word. None when there is nothing to say."""
+    own = [d for d in ("vehicles", "norms") if (folder / d).is_dir()]
+    if not own or folder.resolve() == Path(settings.CONFIG_DIR).resolve():
+        return None
+    return (f"note: {folder} has its own {' and '.join(d + '/' for d in own)}, but vehicles, "
+            f"norms, sources.yaml and fortified-regions.yaml are read from {settings.CONFIG_DIR}"
+            f"; to use the copy's, set LOGISTICS_CONFIG_DIR={folder.resolve()}")
+
+
 def _did_you_mean(path: Path) -> str:
     """' did you mean X?' for a scenario named with a typo (``configs/tbf-6gta.yml``,
     ``tbf-cmgx``): the nearest *.yaml beside it, or for a bare name the nearest shipped
@@ -120,6 +136,8 @@ def _run(args: argparse.Namespace) -> int:
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
+    for note in dict.fromkeys(filter(None, (other_tree_note(p.parent) for p in files))):
+        print(f"logistics run: {note}", file=sys.stderr)
     documented = configured_documented()  # drawn on every run's map: a damaged file fails now
     if many:
         _check_parent_folder(Path(args.out or "out"))

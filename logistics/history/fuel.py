@@ -13,8 +13,10 @@ state of the whole army): their litres on hand over their refills together, each
 Within ``FUEL_TOLERANCE_REFILLS`` (0.25 of a refill, the issue's target) counts as agreeing.
 Its report section is written by ``logistics.report.compare_page.fuel_markdown``.
 
-"Dry" in the model is the simulation's status ``halted: no fuel``: a vehicle class has
-emptied its tanks and the formation stops until fuel arrives (see ``advance/simulate.py``).
+"Dry" in the model is two things (``advance/simulate.py``): vehicles of a class that have
+emptied their tanks stay behind while their formation moves on with what can move
+(``dry_classes`` in its track), and a formation with nothing left that can move is held,
+status ``halted: no fuel``, until fuel arrives. The verdict reports both, over every formation.
 """
 
 from __future__ import annotations
@@ -148,9 +150,16 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class FuelVerdict:
-    """Whether a run went dry: ``first_dry`` (time, or None), where (``dry_lon``, ``dry_lat``,
-    ``dry_km``), ``dry_classes`` (classes empty at the end of any day), total ``hours_dry``, ``days_dry`` (dates with any
-    hour held for fuel) and the modeled ``daily`` fuel table (date, cum_km, status, refills)."""
+    """Whether a run went dry, over every formation of the army.
+
+    ``first_dry``: when the first step (its start, as the run summary says it; or None) at which
+    a formation was held for lack of fuel began, ``dry_formation`` which, and where (``dry_lon``, ``dry_lat``, ``dry_km`` along its
+    route); ``hours_dry``: hours at which any formation was held, ``days_dry`` their dates.
+    ``first_vehicles_dry``: the first step at which any vehicle class stood dry and was left
+    behind while its formation moved on (``vehicles_dry_formation``, ``vehicles_dry_classes``,
+    ``vehicles_dry_km``): vehicles run dry before a whole formation is held (see
+    ``advance/simulate.py``). ``dry_classes``: every class empty at some hour of the run.
+    ``daily``: the headline formation's daily fuel table (date, cum_km, status, refills)."""
 
     axis_id: str
     first_dry: pd.Timestamp | None
@@ -161,48 +170,112 @@ class FuelVerdict:
     hours_dry: float
     days_dry: tuple[str, ...]
     daily: pd.DataFrame
+    dry_formation: str = ""
+    first_vehicles_dry: pd.Timestamp | None = None
+    vehicles_dry_formation: str = ""
+    vehicles_dry_classes: str = ""
+    vehicles_dry_km: float = math.nan
 
     @property
     def runs_dry(self) -> bool:
+        """A formation was held for lack of fuel."""
         return self.first_dry is not None
+
+    @property
+    def leaves_vehicles_dry(self) -> bool:
+        """Some vehicles ran dry and stayed behind (whether or not a formation was held)."""
+        return self.first_vehicles_dry is not None or self.runs_dry
+
+    @property
+    def first_any_dry(self) -> pd.Timestamp | None:
+        """The earlier of the first vehicles left dry and the first formation held."""
+        times = [t for t in (self.first_vehicles_dry, self.first_dry) if t is not None]
+        return min(times) if times else None
+
+
+def _classes(values) -> list[str]:
+    return [c for v in pd.Series(values, dtype=object).fillna("") for c in str(v).split(",") if c]
 
 
 def fuel_verdict(axis_id: str, trace: RunTrace) -> FuelVerdict:
-    """Read the run's track (``status``) and daily table (hours held for fuel, refills)."""
-    tr, daily = trace.track, trace.daily
-    first, lon, lat, km, classes = None, math.nan, math.nan, math.nan, ""
+    """Read every formation's hourly track (``status``, ``dry_classes``) of the run; the
+    headline formation's daily table gives the fuel curve. A run whose tracks carry no status
+    falls back to the daily table's hours held for fuel."""
+    tr = trace.tracks if trace.tracks is not None and len(trace.tracks) else trace.track
+    tr = tr.sort_values("time", kind="stable")
+    daily = trace.daily
+    first, who, lon, lat, km = None, "", math.nan, math.nan, math.nan
+    hours, days = 0.0, ()
     if "status" in tr:
-        dry = tr[tr["status"] == DRY_STATUS]
-        if len(dry):
-            r = dry.iloc[0]
-            first, lon, lat, km = pd.Timestamp(r["time"]), float(r["lon"]), float(r["lat"]), float(r["cum_km"])
-    hours = daily["hours_halted_no_fuel"] if "hours_halted_no_fuel" in daily else (
-        (daily["status"] == DRY_STATUS).astype(float) if "status" in daily else pd.Series(dtype=float))
-    days = tuple(str(d)[:10] for d, h in zip(daily.get("date", []), hours) if h > 0)
-    if first is None and days:
-        r = daily.iloc[int(np.flatnonzero(hours.to_numpy() > 0)[0])]
+        held = tr[tr["status"] == DRY_STATUS]
+        if len(held):
+            r = held.iloc[0]
+            first, lon, lat, km = _began(tr, r), float(r["lon"]), float(r["lat"]), float(r["cum_km"])
+            who = str(r.get("formation_id", ""))
+            times = pd.to_datetime(held["time"]).drop_duplicates().sort_values()
+            hours = float(len(times)) * _step_hours(tr)
+            days = tuple(dict.fromkeys(str(t)[:10] for t in (times - pd.Timedelta(seconds=1))))
+    if first is None and "hours_halted_no_fuel" in daily and (daily["hours_halted_no_fuel"] > 0).any():
+        h = daily["hours_halted_no_fuel"]
+        r = daily.iloc[int(np.flatnonzero(h.to_numpy() > 0)[0])]
         first = pd.Timestamp(str(r["date"])[:10])
         lon, lat, km = float(r["lon"]), float(r["lat"]), float(r["cum_km"])
-    if "dry_classes" in daily:
-        names = [c for v in daily["dry_classes"].fillna("") for c in str(v).split(",") if c]
-        classes = ",".join(dict.fromkeys(names))
+        hours = float(h.sum())
+        days = tuple(str(d)[:10] for d, x in zip(daily["date"], h) if x > 0)
+    vfirst, vwho, vclasses, vkm = None, "", "", math.nan
+    names = _classes(daily["dry_classes"]) if "dry_classes" in daily else []
+    if "dry_classes" in tr:
+        left = tr[tr["dry_classes"].fillna("").astype(str) != ""]
+        if len(left):
+            r = left.iloc[0]
+            vfirst, vkm = _began(tr, r), float(r["cum_km"])
+            vwho, vclasses = str(r.get("formation_id", "")), str(r["dry_classes"])
+            names += _classes(left["dry_classes"])
     keep = [c for c in daily.columns if c in ("date", "cum_km", "status", "hours_halted_no_fuel",
                                              "refills_total", "fuel_l_total", "delivered_l", "dry_classes")
             or c.startswith("refills_")]
-    return FuelVerdict(axis_id, first, lon, lat, km, classes, float(hours.sum()) if len(hours) else 0.0,
-                       days, daily[keep].copy())
+    return FuelVerdict(axis_id, first, lon, lat, km, ",".join(dict.fromkeys(names)), hours,
+                       days, daily[keep].copy(), dry_formation=who, first_vehicles_dry=vfirst,
+                       vehicles_dry_formation=vwho, vehicles_dry_classes=vclasses,
+                       vehicles_dry_km=vkm)
+
+
+def _began(tracks: pd.DataFrame, row: pd.Series) -> pd.Timestamp:
+    """When the step recorded in ``row`` began: the time of its formation's previous record
+    (records are step ends), as the run's summary reports it; the row's own time when it is
+    the formation's first record."""
+    mine = tracks[tracks["formation_id"] == row["formation_id"]] if "formation_id" in tracks else tracks
+    before = pd.to_datetime(mine["time"])
+    before = before[before < pd.Timestamp(row["time"])]
+    return pd.Timestamp(before.max()) if len(before) else pd.Timestamp(row["time"])
+
+
+def _step_hours(tracks: pd.DataFrame) -> float:
+    """The tracks' time step in hours (the runner records every hour's end)."""
+    if "formation_id" in tracks and len(tracks):
+        t = pd.to_datetime(tracks[tracks["formation_id"] == tracks["formation_id"].iloc[0]]["time"])
+    else:
+        t = pd.to_datetime(tracks["time"])
+    d = t.sort_values().diff().dropna()
+    d = d[d > pd.Timedelta(0)]
+    return float(d.median() / pd.Timedelta(hours=1)) if len(d) else 1.0
 
 
 def dry_time_quantiles(runs: Sequence[RunTrace]) -> dict[str, object]:
-    """Over Monte Carlo draws: share that run dry and P10/P50/P90 of the first dry time
-    (order statistics; a draw that never runs dry counts as later than any, so NaT)."""
-    t = []
+    """Over Monte Carlo draws: the share of draws in which a formation is held for fuel
+    (``share_dry``) and P10/P50/P90 of that first time (``first_dry_p10`` ...), and the same for
+    the first vehicles left dry (``share_vehicles_dry``, ``first_vehicles_dry_p10`` ...).
+    Order statistics; a draw that never runs dry counts as later than any, so NaT."""
+    held, left = [], []
     for r in runs:
-        v = fuel_verdict("", r).first_dry
-        t.append(np.inf if v is None else float(v.value))
-    arr = np.asarray(t)
-    q = np.quantile(arr, QUANTILES, method="inverted_cdf") if len(arr) else [np.inf] * 3
-    out: dict[str, object] = {"draws": len(arr), "share_dry": float(np.isfinite(arr).mean()) if len(arr) else math.nan}
-    for name, v in zip(("p10", "p50", "p90"), q):
-        out[f"first_dry_{name}"] = pd.Timestamp(int(v)) if np.isfinite(v) else pd.NaT
+        v = fuel_verdict("", r)
+        held.append(v.first_dry)
+        left.append(v.first_any_dry)
+    out: dict[str, object] = {"draws": len(held)}
+    for key, times in (("dry", held), ("vehicles_dry", left)):
+        arr = np.asarray([np.inf if t is None else float(t.value) for t in times])
+        out[f"share_{key}"] = float(np.isfinite(arr).mean()) if len(arr) else math.nan
+        q = np.quantile(arr, QUANTILES, method="inverted_cdf") if len(arr) else [np.inf] * 3
+        for name, v in zip(("p10", "p50", "p90"), q):
+            out[f"first_{key}_{name}"] = pd.Timestamp(int(v)) if np.isfinite(v) else pd.NaT
     return out

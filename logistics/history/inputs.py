@@ -27,7 +27,8 @@ class Inputs:
     """``documented`` (parsed file), ``scenarios`` (axis_id -> loaded army, for axes in the
     file), ``unmodeled`` (documented axes no config models), ``config_problems`` (one line per
     config that failed to load or was ignored), ``configs_dir``, ``departure_lines`` (axis_id ->
-    the army's departure line as ((lon, lat), ...), when known before any run)."""
+    the army's departure line as ((lon, lat), ...), when known before any run), ``undocumented``
+    (axis ids of configs that loaded but have no row in the file: not run, not scored)."""
 
     documented: Documented
     scenarios: dict[str, Any]
@@ -35,6 +36,7 @@ class Inputs:
     config_problems: tuple[str, ...]
     configs_dir: str
     departure_lines: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    undocumented: tuple[str, ...] = ()
 
     def not_loaded(self) -> str:
         """The configs that did not load and why, as indented lines under an error that says
@@ -120,7 +122,8 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
             line = ()
         if line:
             lines[a] = line
-    return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), lines)
+    undocumented = tuple(sorted(a for a in scenarios if a not in doc.axes))
+    return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), lines, undocumented)
 
 
 def departure_line(scenario: Any) -> tuple[tuple[float, float], ...]:

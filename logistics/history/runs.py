@@ -70,7 +70,8 @@ class RunTrace:
     ``track``, ``route_points``, ``daily``: the headline formation's hourly track (time,
     cum_km, lon, lat; status and fuel_l when the runner gives them), planned route (cum_km,
     lon, lat) and the runner's daily records. ``formations`` (:data:`FORMATION_COLUMNS`),
-    ``tracks`` (time, formation_id, cum_km, lon, lat, status[, refills_on_hand, fuel_l, mode])
+    ``tracks`` (time, formation_id, cum_km, lon, lat, status[, refills_on_hand, fuel_l, mode,
+    dry_classes])
     and ``routes`` (formation_id, cum_km, lon, lat): every formation; built from the headline
     formation when the runner gives none. ``departure_line``: the army's departure line
     ((lon, lat), ...), empty when the run has none. ``terrain`` (a :class:`TerrainRef`, a
@@ -227,7 +228,7 @@ def _formations_frame(f: pd.DataFrame) -> pd.DataFrame:
 
 
 _TRACKS_KEEP = ("time", "formation_id", "cum_km", "lon", "lat", "status", "mode", "fuel_l",
-                "refills_on_hand")
+                "refills_on_hand", "dry_classes")
 
 
 def _tracks_frame(tracks: pd.DataFrame, start: pd.Timestamp | None) -> pd.DataFrame:

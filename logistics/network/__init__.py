@@ -28,7 +28,7 @@ from logistics.network.params import LineInfo, NetworkParams, load_lines, load_p
 from logistics.network.railhold import RailHold, rail_hold, reached_stations
 from logistics.network.railmove import Railhead, RailMove, plan_rail_move, railhead_at
 from logistics.network.river import RiverMove, ferry_time_h, load_waterways, plan_river_move
-from logistics.network.stations import Station, find_station, nearest_station, station_table
+from logistics.network.stations import Station, find_station, nearest_station, station_nodes, station_table
 
 __all__ = [
     "MODES",
@@ -45,6 +45,7 @@ __all__ = [
     "Station",
     "find_station",
     "nearest_station",
+    "station_nodes",
     "station_table",
     "RailHold",
     "rail_hold",

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 import pandas as pd
+import shapely
 import xarray as xr
 from shapely.geometry import LineString, Point, mapping
 
@@ -113,19 +114,27 @@ class MultiRoute:
             columns=["mode", "start", "end", "distance_km", "time_h", "fuel_l", "lines", "notes"])
 
     def to_geojson(self) -> dict:
-        """A GeoJSON FeatureCollection (lon/lat): one feature per leg, totals as properties."""
-        feats = [{"type": "Feature", "geometry": mapping(g.geometry),
+        """A GeoJSON FeatureCollection (RFC 7946: lon/lat, 6 decimals of a degree, about 0.1 m):
+        one feature per leg; the totals in the foreign member ``route`` (RFC 7946 section 7.1
+        forbids ``properties`` on a FeatureCollection)."""
+        feats = [{"type": "Feature", "geometry": mapping(_lonlat_6(g.geometry)),
                   "properties": {"leg": i + 1, "mode": g.mode, "start": g.start, "end": g.end,
                                  "distance_km": round(g.distance_km, 3),
                                  "time_h": round(g.time_h, 3), "fuel_l": round(g.fuel_l, 2),
                                  "lines": list(g.lines), "notes": list(g.notes)}}
                  for i, g in enumerate(self.legs)]
         return {"type": "FeatureCollection", "features": feats,
-                "properties": {"vehicle": self.vehicle, "mode": self.mode,
+                "route": {"vehicle": self.vehicle, "mode": self.mode,
                                "places": list(self.places), "season": self.season,
                                "distance_km": round(self.distance_km, 3),
                                "time_h": round(self.time_h, 3), "fuel_l": round(self.fuel_l, 2),
                                **{k: str(v) for k, v in self.provenance.items()}}}
+
+
+def _lonlat_6(geometry):
+    """``geometry`` with its lon/lat rounded to 6 decimals (RFC 7946 section 11.2: about 0.1 m;
+    the float noise of projecting back, ``45.74999999999999``, is not precision)."""
+    return shapely.transform(geometry, lambda xy: np.round(xy, 6))
 
 
 @dataclass(frozen=True)

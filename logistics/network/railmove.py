@@ -25,6 +25,7 @@ that cannot be made: :class:`RailMove` says why (``ok``, ``reason``).
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -223,13 +224,16 @@ def railhead_at(
     toward_lonlat: tuple[float, float],
     *,
     params: NetworkParams | None = None,
+    stations: Sequence[Hashable] | None = None,
 ) -> Railhead | None:
     """The usable station nearest ``toward_lonlat`` (the formation supplied) at ``time_h``;
     None when the army has no usable station on ``graph`` (a railhead off the network stays
-    where the army file puts it)."""
+    where the army file puts it). ``stations``: ``station_nodes(graph)`` when the caller
+    holds it (the hourly advance asks hundreds of times of one graph)."""
     p = params or load_params()
     usable = held.usable_nodes(time_h)
-    stations = [n for n in station_nodes(graph, mode="rail") if n in usable]
+    every = station_nodes(graph, mode="rail") if stations is None else stations
+    stations = [n for n in every if n in usable]
     if not stations:
         return None
     near = nearest_station(graph, *toward_lonlat, among=stations)

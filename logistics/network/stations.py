@@ -109,15 +109,14 @@ def find_station(graph: nx.MultiDiGraph, name: str) -> Station:
 
 def nearest_station(graph: nx.MultiDiGraph, lon: float, lat: float, *,
                     mode: str = "rail", among=None) -> Station:
-    """The boarding node of ``mode`` nearest to (lon, lat), with its straight distance in km;
-    ``among`` (a collection of nodes) restricts the candidates (e.g. the stations an army
-    can use at an hour)."""
+    """The boarding node of ``mode`` nearest to (lon, lat), with its straight distance in km.
+    ``among``: the candidates instead of every boarding node of ``mode`` (boarding nodes
+    themselves, e.g. the stations an army can use at an hour, as ``railmove`` filters them
+    from :func:`station_nodes`; not filtered again, since scanning the graph's edges for them
+    on every call of the hourly advance is what this saves)."""
     from logistics.terrain import to_metric
 
-    nodes = station_nodes(graph, mode=mode)
-    if among is not None:
-        keep = set(among)
-        nodes = [n for n in nodes if n in keep]
+    nodes = station_nodes(graph, mode=mode) if among is None else sorted(set(among))
     if not nodes:
         raise NoRouteError(f"the network has no {mode} edges, so no {mode} station is near "
                            f"({lon:.3f}, {lat:.3f})")

@@ -1,6 +1,6 @@
 """Write a comparison folder atomically: CSVs, figures and report.md, all or nothing.
 
-Files: ``comparison.csv`` (one row per documented row), ``comparison.geojson`` (each
+Files: ``comparison.csv`` (one row per documented row), ``comparison.geojson`` (RFC 7946; each
 documented place, the matched formation's modeled position at the end of that day and the line
 between them; EPSG:4326, opens in QGIS), ``summary.csv`` (per axis and ALL), ``problems.csv``
 (problems of the documented file and those found while scoring: row, column, value, why),
@@ -21,9 +21,10 @@ from logistics._atomic import atomic_dir
 from logistics.history.fuel import dry_time_quantiles, fuel_verdict, load_fuel_states
 from logistics.report.compare_page import fuel_markdown, report_markdown
 from logistics.report.compare_plots import plot_advance, plot_fuel_states, plot_positions_map
+from logistics.report.geojson import write_geojson
 from logistics.report.web_map import comparison_map, write_map
 
-__all__ = ["write_comparison", "comparison_geojson"]
+__all__ = ["write_comparison", "comparison_geojson", "write_comparison_geojson"]
 
 
 def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | None = None,
@@ -39,7 +40,7 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
     with atomic_dir(out) as tmp:
         comp.table.to_csv(tmp / "comparison.csv", index=False)
         comp.summary.to_csv(tmp / "summary.csv", index=False)
-        comparison_geojson(comp.table).to_file(tmp / "comparison.geojson", driver="GeoJSON")
+        write_comparison_geojson(comp.table, tmp / "comparison.geojson")
         pd.concat([comp.inputs.documented.problems_frame(), comp.problems],
                   ignore_index=True).to_csv(tmp / "problems.csv", index=False)
         if scored_states is not None and len(scored_states):
@@ -100,7 +101,6 @@ def comparison_geojson(table: pd.DataFrame):
         if pd.isna(r.get("lat")) or pd.isna(r.get("lon")):
             continue
         attrs = {k: r.get(k) for k in keep}
-        attrs["modeled_arrival"] = "" if pd.isna(attrs["modeled_arrival"]) else str(attrs["modeled_arrival"])
         doc = Point(float(r["lon"]), float(r["lat"]))
         feats.append({**attrs, "feature": "documented", "geometry": doc})
         mlon, mlat = r.get("modeled_lon"), r.get("modeled_lat")
@@ -113,9 +113,17 @@ def comparison_geojson(table: pd.DataFrame):
     frame = pd.DataFrame(feats, columns=cols)
     for c in ("date_error_days", "km_error", "route_error_km"):
         frame[c] = pd.to_numeric(frame[c], errors="coerce")
+    # a time, to the second (the model's nanoseconds are not precision), or null: never text
+    frame["modeled_arrival"] = pd.to_datetime(frame["modeled_arrival"]).dt.round("s")
     frame["date_censored"] = frame["date_censored"].astype(bool)
     frame["scorable"] = frame["scorable"].astype(bool)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
+
+
+def write_comparison_geojson(table: pd.DataFrame, path: str | Path) -> Path:
+    """``comparison.geojson``: :func:`comparison_geojson` of ``table`` as RFC 7946 GeoJSON
+    (``report.geojson``); ``modeled_arrival`` an ISO 8601 local time or null."""
+    return write_geojson(comparison_geojson(table), path)
 
 
 def _near(verdict) -> str | None:

@@ -205,22 +205,37 @@ def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None
     """The report section: the model's answer, then the documented states with their sources
     (``scored``: the states scored against the matched formations, when given)."""
     lines = [f"## The Khingan fuel question ({verdict.axis_id})", ""]
-    if verdict.runs_dry:
-        where = f" ({place_name})" if place_name else ""
+    where = f" ({place_name})" if place_name else ""
+    if verdict.first_vehicles_dry is not None:
         lines.append(
-            f"**The model runs dry**: first held for fuel at {verdict.first_dry:%Y-%m-%d %H:%M} "
-            f"(local), {verdict.dry_km:.0f} km along the route at {verdict.dry_lat:.2f} N "
-            f"{verdict.dry_lon:.2f} E{where}"
-            + (f"; vehicle classes empty at the end of a day: {verdict.dry_classes}"
-               if verdict.dry_classes else "")
-            + f". Hours held for fuel over the run: {verdict.hours_dry:.0f}; days: "
+            f"**Vehicles run dry**: the first are left behind at "
+            f"{verdict.first_vehicles_dry:%Y-%m-%d %H:%M} (local), "
+            f"{verdict.vehicles_dry_km:.0f} km along the route of `{verdict.vehicles_dry_formation}` "
+            f"({verdict.vehicles_dry_classes}); the formation moves on with what can move, and "
+            f"they rejoin when fuel reaches them"
+            + (f". Classes dry at some hour of the run: {verdict.dry_classes}."
+               if verdict.dry_classes else "."))
+        lines.append("")
+    if verdict.runs_dry:
+        lines.append(
+            f"**A formation is held for fuel**: the first, `{verdict.dry_formation or 'the headline'}`, "
+            f"at {verdict.first_dry:%Y-%m-%d %H:%M} (local), {verdict.dry_km:.0f} km along its route "
+            f"at {verdict.dry_lat:.2f} N {verdict.dry_lon:.2f} E{where}. Hours at which any "
+            f"formation was held over the run: {verdict.hours_dry:.0f}; days: "
             + _day_ranges(verdict.days_dry) + ".")
+    elif verdict.first_vehicles_dry is not None:
+        lines.append("**No formation is held for fuel**: every formation always has vehicles that "
+                     "can move.")
     else:
-        lines.append("**The model does not run dry**: no step of the run is held for lack of fuel.")
+        lines.append("**The model does not run dry**: no vehicle runs dry and no formation is held "
+                     "for lack of fuel.")
     if mc:
-        lines += ["", f"Monte Carlo ({mc['draws']} draws): {mc['share_dry']:.0%} run dry; first dry "
-                  f"P10 {_ts(mc['first_dry_p10'])}, P50 {_ts(mc['first_dry_p50'])}, "
-                  f"P90 {_ts(mc['first_dry_p90'])} (NaT: fewer draws than that quantile run dry)."]
+        lines += ["", f"Monte Carlo ({mc['draws']} draws): vehicles left dry in "
+                  f"{mc['share_vehicles_dry']:.0%}, first P10 {_ts(mc['first_vehicles_dry_p10'])}, "
+                  f"P50 {_ts(mc['first_vehicles_dry_p50'])}, P90 {_ts(mc['first_vehicles_dry_p90'])}; "
+                  f"a formation held for fuel in {mc['share_dry']:.0%}, first P10 "
+                  f"{_ts(mc['first_dry_p10'])}, P50 {_ts(mc['first_dry_p50'])}, P90 "
+                  f"{_ts(mc['first_dry_p90'])} (NaT: fewer draws than that quantile run dry)."]
     if scored is not None and len(scored):
         from logistics.history.fuel import FUEL_TOLERANCE_REFILLS
 

@@ -184,9 +184,14 @@ def plot_fuel_states(verdict: object, states: pd.DataFrame, trace: object | None
                 label="documented (end of its day)" if i == 0 else None)
         ax.annotate(str(s["formation"]).split(" (")[0], (when, s["refills"]), xytext=(5, 2),
                     textcoords="offset points", fontsize=7)
+    if verdict.first_vehicles_dry is not None:
+        ax.axvline(verdict.first_vehicles_dry, color="C1", ls=":",
+                   label=f"first vehicles left dry ({verdict.first_vehicles_dry:%d %b %H:%M}, "
+                         f"{verdict.vehicles_dry_formation})")
     if verdict.runs_dry:
         ax.axvline(verdict.first_dry, color="C1", ls="--",
-                   label=f"headline first held for fuel ({verdict.first_dry:%d %b %H:%M})")
+                   label=f"first formation held for fuel ({verdict.first_dry:%d %b %H:%M}, "
+                         f"{verdict.dry_formation})")
     ax.set_ylabel("refills on hand (one full set of tanks)")
     ax.set_xlabel("date")
     t = pd.to_datetime(trace.tracks["time"]) if trace is not None else pd.to_datetime(verdict.daily["date"])

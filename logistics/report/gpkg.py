@@ -45,11 +45,27 @@ def _writable(gdf):
     return out
 
 
+def _description(name: str, gdf, utc_offset_h: float | None) -> str:
+    """The layer's description in ``gpkg_contents``: the clock of its datetime fields (the
+    GeoPackage stores a local time without a zone, as GDAL writes a naive time, so the file
+    itself says which clock it is), empty for a layer without time."""
+    import pandas as pd
+
+    from logistics.report.run_page import clock_note
+
+    times = [c for c in gdf.columns if c != gdf.geometry.name
+             and pd.api.types.is_datetime64_any_dtype(gdf[c])]
+    if utc_offset_h is None or not times:
+        return ""
+    return f"{name}: {', '.join(times)}: {clock_note(utc_offset_h)}"
+
+
 def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
-               qml_dir: str | Path | None = None) -> Path:
+               qml_dir: str | Path | None = None, utc_offset_h: float | None = None) -> Path:
     """Write ``layers`` (``{name: GeoDataFrame}``) into a new GeoPackage at ``path`` with
     each layer's QML style as its default; also write ``<name>.qml`` files into ``qml_dir``
-    when given. ``timestamp`` is ``YYYY-MM-DDTHH:MM:SS`` (UTC, no zone)."""
+    when given. ``timestamp`` is ``YYYY-MM-DDTHH:MM:SS`` (UTC, no zone). ``utc_offset_h``
+    (the army's clock) is stated in the description of every layer with a time field."""
     import pyogrio
 
     from logistics.report.qgis import layer_qml
@@ -62,7 +78,8 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
         for name, gdf in layers.items():
             _writable(gdf).to_file(path, layer=name, driver="GPKG", engine="pyogrio",
                                    geometry_type=GEOMETRY_TYPES.get(name, "Unknown"),
-                                   SPATIAL_INDEX="YES")
+                                   SPATIAL_INDEX="YES",
+                                   DESCRIPTION=_description(name, gdf, utc_offset_h))
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
     with sqlite3.connect(path) as con:

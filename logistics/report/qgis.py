@@ -128,10 +128,12 @@ def layer_qml(name: str) -> str:
         ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _srs(parent: ET.Element, authid: str, wkt: str) -> None:
-    srs = ET.SubElement(ET.SubElement(parent, "srs"), "spatialrefsys")
+def _srs(parent: ET.Element, authid: str, wkt: str, description: str, *,
+         tag: str = "srs") -> None:
+    srs = ET.SubElement(ET.SubElement(parent, tag), "spatialrefsys")
     ET.SubElement(srs, "wkt").text = wkt
     ET.SubElement(srs, "authid").text = authid
+    ET.SubElement(srs, "description").text = description
 
 
 def _raster_renderer(kind: str) -> ET.Element:
@@ -152,20 +154,27 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
     (geometry kind ``Point``/``LineString``, title); ``rasters`` maps a file name beside the
     project to (renderer ``hillshade``/``gray``, title); ``extent`` is the lon/lat box the
     project opens on. Vector layers are in EPSG:4326, rasters in the run's metric CRS (QGIS
-    reprojects on the fly); the project CRS is the metric one of the first raster when given.
+    reprojects on the fly); the project CRS is that metric one when there are rasters (the
+    canvas opens on ``extent`` projected to it), else EPSG:4326.
     """
-    from pyproj import CRS
+    from pyproj import CRS, Transformer
 
     from logistics import settings
+    from logistics.report.rasters import metric_crs
 
-    metric = CRS.from_user_input(settings.METRIC_CRS)
+    metric = metric_crs()  # named as in the COGs
     lonlat = CRS.from_epsg(4326)
+    metric_authid = settings.METRIC_CRS if metric.to_epsg() is None else f"EPSG:{metric.to_epsg()}"
     qgis = ET.Element("qgis", projectname=title, version=QGIS_VERSION)
     ET.SubElement(qgis, "title").text = title
-    proj_crs = ET.SubElement(qgis, "projectCrs")
-    srs = ET.SubElement(proj_crs, "spatialrefsys")
-    ET.SubElement(srs, "wkt").text = lonlat.to_wkt()
-    ET.SubElement(srs, "authid").text = "EPSG:4326"
+    if rasters:  # the rasters' grid, as the PNG maps draw it (lon/lat stretches east-west)
+        _srs(qgis, metric_authid, metric.to_wkt(), metric.name, tag="projectCrs")
+        canvas_units = "meters"
+        extent = Transformer.from_crs(lonlat, metric, always_xy=True).transform_bounds(
+            *extent, densify_pts=21)
+    else:
+        _srs(qgis, "EPSG:4326", lonlat.to_wkt(), lonlat.name, tag="projectCrs")
+        canvas_units = "degrees"
 
     tree = ET.SubElement(qgis, "layer-tree-group")
     layers = ET.SubElement(qgis, "projectlayers")
@@ -183,7 +192,7 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
         ET.SubElement(ml, "id").text = f"{name}_layer"
         ET.SubElement(ml, "datasource").text = f"./{gpkg}|layername={name}"
         ET.SubElement(ml, "layername").text = lname
-        _srs(ml, "EPSG:4326", lonlat.to_wkt())
+        _srs(ml, "EPSG:4326", lonlat.to_wkt(), lonlat.name)
         ET.SubElement(ml, "provider", encoding="UTF-8").text = "ogr"
         ml.extend(_style_children(name))
     for fname, (kind, lname) in rasters.items():
@@ -191,8 +200,7 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
         ET.SubElement(ml, "id").text = f"{Path(fname).stem}_raster"
         ET.SubElement(ml, "datasource").text = f"./{fname}"
         ET.SubElement(ml, "layername").text = lname
-        _srs(ml, settings.METRIC_CRS if metric.to_epsg() is None else f"EPSG:{metric.to_epsg()}",
-             metric.to_wkt())
+        _srs(ml, metric_authid, metric.to_wkt(), metric.name)
         ET.SubElement(ml, "provider").text = "gdal"
         pipe = ET.SubElement(ml, "pipe")
         pipe.append(_raster_renderer(kind))
@@ -200,10 +208,11 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
     for lid, *_ in order:
         ET.SubElement(order_el, "layer", id=lid)
     canvas = ET.SubElement(qgis, "mapcanvas", name="theMapCanvas")
-    ET.SubElement(canvas, "units").text = "degrees"
+    ET.SubElement(canvas, "units").text = canvas_units
     ext = ET.SubElement(canvas, "extent")
     for key, value in zip(("xmin", "ymin", "xmax", "ymax"), extent):
-        ET.SubElement(ext, key).text = f"{value:.6f}"
+        ET.SubElement(ext, key).text = f"{value:.6f}" if canvas_units == "degrees" \
+            else f"{value:.1f}"
     props = ET.SubElement(qgis, "properties")
     paths = ET.SubElement(props, "Paths")
     ET.SubElement(paths, "Absolute", type="bool").text = "false"

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString, Point
 
-__all__ = ["LAYERS", "LONLAT_CRS", "run_layers", "formation_views", "documented_points"]
+__all__ = ["LAYERS", "LONLAT_CRS", "FIELD_TYPES", "run_layers", "formation_views", "documented_points"]
 
 #: Every layer's name, in the order the GeoPackage, the QGIS project and the map draw them
 #: (bottom to top).
@@ -39,6 +39,17 @@ LAYERS: tuple[str, ...] = ("routes", "track_lines", "track", "daily", "halts", "
 LONLAT_CRS = "EPSG:4326"
 
 
+#: The type of every non-text field of the layers, so that a layer with no rows, or a field
+#: with no value (a run without halts, crossings or deliveries), is written with the types a
+#: full one has (GeoPackage DATETIME, REAL, INTEGER), not as text: runs append into one layer.
+FIELD_TYPES: dict[str, str] = {
+    "time": "datetime64[ms]", "start": "datetime64[ms]", "end": "datetime64[ms]",
+    "date": "datetime64[ms]", "length_km": "float64", "km": "float64", "cum_km": "float64",
+    "hours": "float64", "litres": "float64", "fuel_l": "float64", "refills_on_hand": "float64",
+    "crossing_h": "float64", "river_class": "int64",
+}
+
+
 def _gdf(frame: pd.DataFrame, geometry, columns: list[str]):
     import geopandas as gpd
 
@@ -46,6 +57,10 @@ def _gdf(frame: pd.DataFrame, geometry, columns: list[str]):
     for c in columns:
         if c not in frame:
             frame[c] = pd.Series(dtype=object)
+        kind = FIELD_TYPES.get(c)
+        if kind and frame[c].dtype == object and frame[c].isna().all() and (
+                kind != "int64" or not len(frame)):  # no value to go by (an int has no NaN)
+            frame[c] = frame[c].astype(kind)
     return gpd.GeoDataFrame(frame[columns], geometry=gpd.GeoSeries(list(geometry), dtype="geometry"),
                             crs=LONLAT_CRS)
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from logistics._atomic import atomic_dir
+from logistics.report.geojson import write_geojson
 from logistics.report.gpkg import GEOMETRY_TYPES
 
-__all__ = ["write_run", "route_frame", "RUN_FILES"]
+__all__ = ["write_run", "write_table", "route_frame", "RUN_FILES"]
 
 #: Files of every run folder, in the order they are written (``run.<layer>.qml`` beside the
 #: GeoPackage: one per layer of ``report.run_layers.LAYERS``).
@@ -47,10 +48,22 @@ def route_frame(result, layers: dict | None = None):
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=LONLAT_CRS)
 
 
-def _write_geojson(gdf, path: Path) -> None:
-    """GeoJSON (RFC 7946, lon/lat, 6 decimals: 0.1 m) written by geopandas."""
-    gdf.to_file(path, driver="GeoJSON", engine="pyogrio", RFC7946="YES",
-                COORDINATE_PRECISION=6, WRITE_NAME="NO")
+def write_table(frame, path: str | Path, *, float_format: str) -> Path:
+    """Write ``frame`` as a run table: UTF-8 CSV, no index, floats in ``float_format``, times
+    ``YYYY-MM-DD HH:MM:SS`` rounded to the second (the model's microseconds are not precision,
+    and QGIS's delimited-text reader takes whole seconds as datetimes), missing values empty."""
+    import pandas as pd
+
+    out = frame.copy()
+    for c in out.columns:
+        col = out[c]
+        if col.dtype == object and len(col.dropna()) and all(
+                isinstance(v, pd.Timestamp) for v in col.dropna()):
+            col = pd.to_datetime(col)
+        if pd.api.types.is_datetime64_any_dtype(col):
+            out[c] = col.dt.round("s")
+    out.to_csv(path, index=False, float_format=float_format, encoding="utf-8")
+    return Path(path)
 
 
 def _terrain_elevation(result):
@@ -91,7 +104,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     (``history.inputs.configured_documented``; the command line reads it before the runs)."""
     from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
     from logistics.report.references import finish_page
-    from logistics.report.run_page import run_report
+    from logistics.report.run_page import run_report, utc_offset_h
 
     from logistics.report.gpkg import write_gpkg
     from logistics.report.qgis import write_qgz
@@ -106,18 +119,18 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     layers = run_layers(result, documented=positions)
     stamp = _stamp(result)
     with atomic_dir(folder) as tmp:
-        _write_geojson(route_frame(result, layers), tmp / "route.geojson")
-        result.daily.to_csv(tmp / "daily.csv", index=False, float_format="%.6f")
-        _write_geojson(layers["daily"], tmp / "daily.geojson")
-        result.track.to_csv(tmp / "track.csv", index=False, float_format="%.6f")
-        result.deliveries.to_csv(tmp / "deliveries.csv", index=False, float_format="%.3f")
+        write_geojson(route_frame(result, layers), tmp / "route.geojson")
+        write_table(result.daily, tmp / "daily.csv", float_format="%.6f")
+        write_geojson(layers["daily"], tmp / "daily.geojson")
+        write_table(result.track, tmp / "track.csv", float_format="%.6f")
+        write_table(result.deliveries, tmp / "deliveries.csv", float_format="%.3f")
         formations = result.formations.assign(
             aliases=result.formations["aliases"].map(lambda a: "; ".join(a)))
-        formations.to_csv(tmp / "formations.csv", index=False, float_format="%.6f")
-        result.tracks.to_csv(tmp / "tracks.csv", index=False, float_format="%.6f")
-        result.routes.to_csv(tmp / "routes.csv", index=False, float_format="%.6f")
-        result.army_daily.to_csv(tmp / "army_daily.csv", index=False, float_format="%.3f")
-        result.crossings.to_csv(tmp / "crossings.csv", index=False, float_format="%.6f")
+        write_table(formations, tmp / "formations.csv", float_format="%.6f")
+        write_table(result.tracks, tmp / "tracks.csv", float_format="%.6f")
+        write_table(result.routes, tmp / "routes.csv", float_format="%.6f")
+        write_table(result.army_daily, tmp / "army_daily.csv", float_format="%.3f")
+        write_table(result.crossings, tmp / "crossings.csv", float_format="%.6f")
         rasters = {}
         if result.cost_hours is not None:
             write_cog(result.cost_hours, tmp / "cost.tif", units="h",
@@ -130,7 +143,8 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
                   description="elevation above sea level (the run's DEM on its grid)",
                   tags={"DEM": str(result.provenance.get("dem", ""))})
         rasters["terrain.tif"] = ("hillshade", "terrain (hillshade)")
-        write_gpkg(layers, tmp / "run.gpkg", timestamp=stamp, qml_dir=tmp)
+        write_gpkg(layers, tmp / "run.gpkg", timestamp=stamp, qml_dir=tmp,
+                   utc_offset_h=utc_offset_h(result.scenario))
         box = tuple(float(v) for v in layers["routes"].total_bounds) if len(layers["routes"]) \
             else tuple(float(v) for v in layers["track"].total_bounds)
         write_qgz(tmp / "run.qgz", gpkg="run.gpkg", rasters=rasters,

@@ -13,7 +13,24 @@ from pydantic import BaseModel
 from logistics.places import display_name
 from logistics.army.base import Figure
 
-__all__ = ["run_report", "summary_lines"]
+__all__ = ["run_report", "summary_lines", "clock_note", "utc_offset_h"]
+
+
+def utc_offset_h(scenario) -> float | None:
+    """The army file's ``utc_offset_h`` (hours), None when the scenario has none."""
+    off = getattr(scenario, "utc_offset_h", None)
+    off = getattr(off, "value", off)
+    return None if off is None else float(off)
+
+
+def clock_note(offset_h: float) -> str:
+    """What the times of a run's tables and layers are: the army's local clock, ``UTC+10``
+    for ``offset_h`` 10 (``UTC-3:30`` for -3.5), written without a zone."""
+    sign = "-" if offset_h < 0 else "+"
+    h, m = divmod(round(abs(offset_h) * 60), 60)
+    zone = f"UTC{sign}{h}" + (f":{m:02d}" if m else "")
+    return (f"times are local, {zone} (the army file's utc_offset_h), written without a "
+            f"time zone")
 
 
 def _fmt_time(t) -> str:
@@ -25,7 +42,8 @@ def summary_lines(result) -> list[str]:
     army, then one line per formation (km, arrival, first fuel halt), then the headline
     formation's halts and range crossing."""
     s, sc = result.summary, result.scenario
-    lines = [f"{sc.axis_id} ({sc.name}): {len(s.get('formations', []))} formations, "
+    n = len(s.get("formations", []))
+    lines = [f"{sc.axis_id} ({sc.name}): {n} formation{'' if n == 1 else 's'}, "
              f"{s['days']} days; headline {s['formation_id']}: {s['km']:.0f} km of a "
              f"{s['route_km']:.0f} km route"]
     for f in s.get("formations", []):
@@ -121,6 +139,10 @@ def run_report(result) -> str:
         lines += ["## Halts", "", *(f"- {h['reason']}: {_fmt_time(h['start'])} - "
                                    f"{_fmt_time(h['end'])} at km {h['cum_km']:.0f}"
                                    for h in result.summary["halts"]), ""]
+    offset = utc_offset_h(sc)
+    if offset is not None:  # every table, layer and line of this page
+        lines += [f"All {clock_note(offset)}; distances in km along each formation's own "
+                  f"route from its start.", ""]
     lines += ["## What was run", ""]
     lines += [f"- {k}: `{json.dumps(prov[k], default=str)}`" for k in (
         "scenario_file", "scenario_sha256", "dem", "resolution_m", "seed", "events",

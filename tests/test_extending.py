@@ -1,0 +1,305 @@
+"""A newcomer extends the model from the docs alone: the army template runs and is not an army
+of configs/, the docs name every key the schemas accept, a vehicle added to a copied configs
+tree is used once LOGISTICS_CONFIG_DIR points at it, and the errors a newcomer meets on the way
+say where things are read from and what to do."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from logistics import settings
+from logistics.army.load import army_paths, load_army, validate_army
+from logistics.errors import ConfigError
+from logistics.settings import PROJECT_ROOT
+
+CONFIGS = Path(PROJECT_ROOT) / "configs"
+TEMPLATE = CONFIGS / "armies" / "template.yaml"
+
+
+def _template() -> dict:
+    return yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))
+
+
+def _figures(node, path=""):
+    """(dotted path, mapping) of every mapping holding a `value:` (a figure)."""
+    if isinstance(node, dict):
+        if "value" in node:
+            yield path, node
+        for k, v in node.items():
+            yield from _figures(v, f"{path}.{k}" if path else str(k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _figures(v, f"{path}.{i}")
+
+
+# --------------------------------------------------------------------------- the template
+
+
+def test_the_template_is_not_one_of_the_armies_of_configs():
+    """`logistics run configs/` runs the army files directly in configs/; the template is in a
+    subfolder, so it is never run or compared as an axis."""
+    from logistics.cli.run import scenario_files
+
+    assert TEMPLATE.is_file()
+    assert TEMPLATE not in army_paths(CONFIGS)
+    assert TEMPLATE not in scenario_files(CONFIGS)
+    assert "TEMPLATE-AXIS" not in {load_army(p, check=False).axis_id for p in army_paths(CONFIGS)}
+
+
+def test_every_figure_of_the_template_is_a_named_placeholder():
+    """A template must not pass for history: no figure cites a source, each says it is a
+    template placeholder."""
+    data = _template()
+    figures = list(_figures(data))
+    assert len(figures) >= 10
+    for path, fig in figures:
+        assert "cite" not in fig and "source" not in fig, path
+        assert "template placeholder" in fig.get("assumed", ""), path
+    assert "cite" not in yaml.safe_dump(data).replace("citation", "")
+
+
+def test_the_template_loads_and_its_brigade_drives_its_route():
+    """The template, run on a coarse grid: its one formation leaves Blagoveshchensk and
+    reaches Bei'an, then Qiqihar, on a route no shorter than the great-circle legs between
+    them (less the objectives' 10 km radius at each end)."""
+    from logistics.geodesy import great_circle_km
+    from logistics.places import lookup
+    from logistics.runner import run_scenario
+
+    army = load_army(TEMPLATE)
+    assert [f.id for f in army.formations] == ["tpl-tb"]
+    result = run_scenario(army, resolution_m=25000)
+    legs = [lookup(n) for n in ("Blagoveshchensk", "Bei'an", "Qiqihar")]
+    straight = sum(great_circle_km(a.lon, a.lat, b.lon, b.lat) for a, b in zip(legs, legs[1:]))
+    route_km = float(result.routes["cum_km"].max())
+    assert straight - 2 * 10 <= route_km <= 2 * straight, (straight, route_km)
+    track = result.tracks[result.tracks["formation_id"] == "tpl-tb"]
+    assert track["time"].is_monotonic_increasing and track["cum_km"].is_monotonic_increasing
+    objectives = result.reached[result.reached["kind"] == "objective"].sort_values("time")
+    assert list(objectives["name"])[:2] == ["Bei'an", "Qiqihar"], \
+        objectives
+    assert float(track["cum_km"].iloc[-1]) == pytest.approx(route_km, abs=1.0)
+
+
+# --------------------------------------------------------------------------- key references
+
+
+def _section(text: str, heading: str) -> str:
+    start = text.index(heading)
+    nxt = text.find("\n## ", start + len(heading))
+    return text[start: nxt if nxt > 0 else len(text)]
+
+
+def test_the_formations_table_names_every_formation_key():
+    """configs/armies/README.md "Formations" lists every key a formation may give (it lacked
+    `pace_vehicle` and `headline`, which the schema took)."""
+    from logistics.army.schema import FormationSpec
+
+    table = _section((CONFIGS / "armies" / "README.md").read_text(encoding="utf-8"),
+                     "## Formations")
+    missing = [k for k in FormationSpec.model_fields if f"`{k}`" not in table]
+    assert not missing, missing
+
+
+def test_the_readmes_name_every_top_level_key_of_an_army_file():
+    from logistics.army.schema import Army
+
+    text = ((CONFIGS / "armies" / "README.md").read_text(encoding="utf-8")
+            + (CONFIGS / "README.md").read_text(encoding="utf-8"))
+    missing = [k for k in Army.model_fields if f"`{k}" not in text]
+    assert not missing, missing
+
+
+def test_the_vehicles_readme_names_every_key_of_a_vehicle_file():
+    from logistics.vehicles import _TOP_KEYS
+
+    text = (CONFIGS / "vehicles" / "README.md").read_text(encoding="utf-8")
+    table = _section(text, "## Keys")
+    missing = sorted(k for k in _TOP_KEYS if f"`{k}`" not in table)
+    assert not missing, missing
+
+
+def test_the_vehicles_readme_is_not_read_as_a_vehicle():
+    from logistics.vehicles import list_vehicles
+
+    assert "readme" not in {v.lower() for v in list_vehicles()}
+
+
+# --------------------------------------------------------------------------- a copied tree
+
+
+SU100 = """\
+name: SU-100
+aliases: [SU100]
+kind: tracked
+fuel_type: diesel
+mass_t: {value: 31.6, assumed: "a software check"}
+power_hp: {value: 500, assumed: "a software check"}
+tank_l: {value: 400, assumed: "a software check"}
+speed_road_kmh: {value: 50, assumed: "a software check"}
+speed_cc_kmh: {value: 25, assumed: "a software check"}
+max_grade_deg: {value: 20, assumed: "a software check"}
+fording_depth_m: {value: 1.0, assumed: "a software check"}
+idle_fuel_l_per_h: {value: 6, assumed: "a software check"}
+driveline_efficiency: {value: 0.6, assumed: "a software check"}
+calibrate_like: {vehicle: t-34-85, fuel_volume_factor: 1.0, assumed: "a software check"}
+"""
+
+
+@pytest.fixture
+def copied_tree(tmp_path) -> Path:
+    """A copy of configs/ with an SU-100 and the template, as a newcomer makes it, holding an
+    army file whose brigade has SU-100s."""
+    root = tmp_path / "my-configs"
+    shutil.copytree(CONFIGS, root, ignore=shutil.ignore_patterns("schema", "*.osm", "*.png"))
+    (root / "vehicles" / "su-100.yaml").write_text(SU100, encoding="utf-8")
+    data = _template()
+    data["formations"][0]["vehicles"] = [
+        {"vehicle": "t-34-85", "count": {"value": 45, "assumed": "a software check"}},
+        {"vehicle": "su-100", "count": {"value": 20, "assumed": "a software check"}}]
+    (root / "my-axis.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_an_unknown_vehicle_names_the_folder_read_and_the_fix(copied_tree):
+    """It said "unknown vehicle 'su-100'; did you mean 'su-76m'?; fix: correct the value as
+    described": not where vehicles are read from, nor that a copied tree needs
+    LOGISTICS_CONFIG_DIR."""
+    with pytest.raises(ConfigError) as err:
+        load_army(copied_tree / "my-axis.yaml")
+    msg = str(err.value)
+    assert "formations.0 (tpl-tb).vehicles.1.vehicle" in msg
+    assert str(Path(settings.CONFIG_DIR) / "vehicles") in msg
+    assert "fix:" in msg and "su-100.yaml" in msg and "LOGISTICS_CONFIG_DIR" in msg
+    assert "configs/armies/README.md" in msg  # the key reference of an army file
+
+
+def test_a_vehicle_of_a_copied_tree_is_used_with_its_config_dir(copied_tree, monkeypatch):
+    from logistics.army.norms import load_norms
+    from logistics.army.fortified import load_fortified
+    from logistics.army.resolve import resolve_formations
+
+    monkeypatch.setattr(settings, "CONFIG_DIR", copied_tree)
+    army = load_army(copied_tree / "my-axis.yaml")
+    (f,) = resolve_formations(army, load_norms(), load_fortified().rule)
+    classes = dict(f.classes)
+    assert classes["su-100"] == 20 and classes["t-34-85"] == 45
+    assert f.pace_vehicle == "t-34-85"  # the most numerous tracked class (README, Formations)
+
+
+def test_run_warns_that_a_copied_tree_is_not_read(copied_tree, tmp_path, capsys):
+    from logistics.cli import main
+
+    assert main(["run", str(copied_tree / "my-axis.yaml"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    note = next(ln for ln in err.splitlines() if "note:" in ln)
+    assert str(copied_tree) in note and "vehicles/" in note and "norms/" in note
+    assert f"LOGISTICS_CONFIG_DIR={copied_tree.resolve()}" in note
+    assert str(settings.CONFIG_DIR) in note
+    assert not (tmp_path / "o").exists()
+
+
+def test_run_help_says_where_vehicles_and_norms_are_read(capsys):
+    from logistics.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "LOGISTICS_CONFIG_DIR" in text and "configs/armies/template.yaml" in text
+
+
+def test_no_warning_for_the_config_dir_itself_or_a_plain_folder(copied_tree, tmp_path,
+                                                                  monkeypatch):
+    from logistics.cli.run import other_tree_note
+
+    assert other_tree_note(Path(settings.CONFIG_DIR)) is None
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    shutil.copy(TEMPLATE, plain / "my-axis.yaml")
+    assert other_tree_note(plain) is None
+    monkeypatch.setattr(settings, "CONFIG_DIR", copied_tree)
+    assert other_tree_note(copied_tree) is None
+
+
+# --------------------------------------------------------------------------- errors on the way
+
+
+def test_a_start_off_the_departure_line_points_at_the_army_key_reference():
+    """The cross-checks' footer named configs/README.md; the keys are in
+    configs/armies/README.md."""
+    data = _template()
+    data["formations"][0]["start"] = {"place": "Qiqihar", "assumed": "a check"}
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    msg = str(err.value)
+    assert "departure" in msg and "fix:" in msg and "configs/armies/README.md" in msg
+
+
+def load_army_data(data: dict):
+    from logistics.army.load import check_army
+
+    army = validate_army(data, source="mine.yaml")
+    check_army(army)
+    return army
+
+
+def test_a_vehicle_without_fuel_calibration_names_both_ways_to_give_it(tmp_path):
+    from logistics.vehicles import load_vehicle_file
+
+    path = tmp_path / "su-100.yaml"
+    path.write_text(SU100.split("calibrate_like")[0], encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_vehicle_file(path)
+    msg = str(err.value)
+    assert "fuel_targets" in msg and "fix:" in msg
+    assert "calibrate_like: {vehicle:" in msg and "l_per_100km" in msg
+
+
+def test_a_missing_vehicle_figure_names_the_keys_a_new_file_uses(tmp_path):
+    from logistics.vehicles import load_vehicle_file
+
+    path = tmp_path / "su-100.yaml"
+    path.write_text(re.sub(r"power_hp:.*\n", "", SU100), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"power_hp: .*`cite:` or `assumed:`"):
+        load_vehicle_file(path)
+
+
+def test_compare_on_a_folder_of_undocumented_axes_says_how_to_score_them(tmp_path, capsys):
+    """A new axis has no documented rows: compare runs nothing and says to give --documented
+    a CSV of its dated positions (it named only the documented file's axes)."""
+    from logistics.cli import main
+    from logistics.history.inputs import load_inputs
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(TEMPLATE, folder / "my-axis.yaml")
+    inputs = load_inputs(configs_dir=folder)
+    assert inputs.undocumented == ("TEMPLATE-AXIS",) and not inputs.scenarios
+    assert main(["compare", "--configs", str(folder), "--out", str(tmp_path / "c"),
+                 "--workers", "0", "--no-map"]) == 2
+    err = capsys.readouterr().err
+    line = next(ln for ln in err.splitlines() if ln.startswith("logistics compare: error:"))
+    assert "TEMPLATE-AXIS" in line and "--documented" in line
+    assert not (tmp_path / "c").exists()
+
+
+def test_shipped_inputs_list_the_scenarios_without_documented_rows():
+    """Independent of the code: the axes of configs/ minus the axis_id column of the shipped
+    documented file."""
+    import csv
+
+    from logistics.history.inputs import load_inputs
+
+    with open(CONFIGS / "history" / "documented-advances.csv", encoding="utf-8") as fh:
+        documented = {row["axis_id"] for row in csv.DictReader(
+            ln for ln in fh if not ln.startswith("#"))}
+    axes = {yaml.safe_load(p.read_text(encoding="utf-8"))["axis_id"]
+            for p in army_paths(CONFIGS)}
+    assert load_inputs().undocumented == tuple(sorted(axes - documented))
+    assert math.isfinite(len(axes)) and len(axes - documented) >= 1

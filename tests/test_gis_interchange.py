@@ -1,0 +1,347 @@
+"""The outputs as a GIS user's tools read them: RFC 7946 GeoJSON, named CRS, stated clocks.
+
+Each test writes a small output with the writer the command uses and reads it back as QGIS,
+GDAL, geopandas or a strict GeoJSON reader would: RFC 7946 (no ``properties`` member on a
+FeatureCollection, section 7.1; no ``crs`` member; 6 decimals of a degree, about 0.1 m, section
+11.2), ISO 8601 times or null (never ``""`` or nanoseconds), the GeoTIFF's CRS named (not
+``unknown``) and the time zone of the local times stated in the files themselves.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+import rasterio
+import rioxarray  # noqa: F401  (the .rio accessor)
+import xarray as xr
+from pyproj import CRS
+from shapely.geometry import LineString, Point
+
+from logistics import settings
+
+ISO_SECONDS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$")
+
+
+def _coords(geometry: dict):
+    c = geometry["coordinates"]
+    return [c] if geometry["type"] == "Point" else c
+
+
+def _decimals(value: float) -> int:
+    """Decimals of the number as written in the JSON text (json loads it as the shortest repr)."""
+    return max(0, -Decimal(repr(value)).as_tuple().exponent)
+
+
+def _strict_json(text: str):
+    """json.loads that refuses NaN and Infinity, which are not JSON (RFC 8259)."""
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+# ------------------------------------------------------------------ logistics route --out
+def test_route_geojson_is_rfc7946_with_totals_as_a_foreign_member():
+    from logistics.network.multimodal import Leg, MultiRoute
+
+    noisy = LineString([(126.65, 45.74999999999999), (127.11642999999998, 45.446200000000005),
+                        (127.123456789, 45.3)])
+    route = MultiRoute(legs=(
+        Leg("entrain", "Harbin", "Harbin", 0.0, 3.2142857142857144, 0.0,
+            Point(126.65, 45.74999999999999), notes=("entraining 3 h",)),
+        Leg("rail", "Harbin", "Acheng", 40.0, 1.3333333333, 0.0, noisy, lines=("R02",))),
+        vehicle="zis-5", mode="rail", places=("Harbin", "Acheng"))
+    gj = _strict_json(json.dumps(route.to_geojson()))
+    assert gj["type"] == "FeatureCollection"
+    assert "properties" not in gj and "crs" not in gj  # RFC 7946 sections 7.1 and 4
+    assert gj["route"]["distance_km"] == 40.0 and gj["route"]["vehicle"] == "zis-5"
+    assert gj["route"]["time_h"] == pytest.approx(3.2142857142857144 + 1.3333333333, abs=1e-3)
+    rail = gj["features"][1]["geometry"]["coordinates"]
+    assert rail[0] == [126.65, 45.75] and rail[1] == [127.11643, 45.4462]
+    assert rail[2] == [127.123457, 45.3]
+    for f in gj["features"]:
+        for lon, lat in _coords(f["geometry"]):
+            assert _decimals(lon) <= 6 and _decimals(lat) <= 6
+
+
+# ------------------------------------------------------------------ logistics compare --out
+def _comparison_table() -> pd.DataFrame:
+    """Three documented rows: one matched and timed (an arrival to the nanosecond, as the
+    comparison computes it), one with a place but no modeled arrival, one without a place."""
+    base = dict(axis_id="TBF-36A", event="arrival", matched_formation="205tb", timing="route",
+                route_error_km=1.5, date_error_days=0.5, date_censored=False, km_error=-3.0,
+                scorable=True, note="")
+    return pd.DataFrame([
+        {**base, "row": 2, "date": "1945-08-10", "place_reached": "Hailar", "lat": 49.2,
+         "lon": 119.7, "modeled_lon": 119.61234567891, "modeled_lat": 49.3000000001,
+         "modeled_arrival": pd.Timestamp("1945-08-10 12:05:56.370300288")},
+        {**base, "row": 3, "date": "1945-08-12", "place_reached": "Yakeshi", "lat": 49.28,
+         "lon": 120.73, "modeled_lon": np.nan, "modeled_lat": np.nan,
+         "modeled_arrival": pd.NaT, "date_error_days": np.nan, "km_error": np.nan},
+        {**base, "row": 4, "date": "1945-08-13", "place_reached": "(no place)", "lat": np.nan,
+         "lon": np.nan, "modeled_lon": 120.0, "modeled_lat": 48.0,
+         "modeled_arrival": pd.NaT}])
+
+
+def test_comparison_geojson_is_rfc7946_with_iso_times_or_null(tmp_path):
+    import geopandas as gpd
+
+    from logistics.report.compare_outputs import write_comparison_geojson
+
+    path = write_comparison_geojson(_comparison_table(), tmp_path / "comparison.geojson")
+    gj = _strict_json(path.read_text(encoding="utf-8"))
+    assert "crs" not in gj and "properties" not in gj
+    feats = gj["features"]
+    # row 2: documented, modeled, error line; row 3: documented only; row 4: no place
+    assert [(f["properties"]["row"], f["properties"]["feature"]) for f in feats] == [
+        (2, "documented"), (2, "modeled"), (2, "error"), (3, "documented")]
+    arrivals = [f["properties"]["modeled_arrival"] for f in feats]
+    assert arrivals[:3] == ["1945-08-10T12:05:56"] * 3  # ISO 8601, whole seconds
+    assert arrivals[3] is None  # missing is null, not ""
+    assert all(a is None or ISO_SECONDS.match(a) for a in arrivals)
+    assert feats[1]["geometry"]["coordinates"] == [119.612346, 49.3]
+    assert feats[3]["properties"]["km_error"] is None  # NaN is null, never the NaN literal
+    for f in feats:
+        for lon, lat in _coords(f["geometry"]):
+            assert _decimals(lon) <= 6 and _decimals(lat) <= 6
+    back = gpd.read_file(path)
+    assert back.crs.to_epsg() == 4326
+    assert pd.api.types.is_datetime64_any_dtype(back["modeled_arrival"])
+    assert back["modeled_arrival"].isna().tolist() == [False, False, False, True]
+
+
+# ------------------------------------------------------------------ GeoTIFFs: a named CRS
+def test_cog_crs_is_named_and_is_the_metric_grid(tmp_path):
+    from logistics.report.rasters import write_cog
+
+    y = 600_000.0 - 1000.0 * (np.arange(40) + 0.5)
+    x = -400_000.0 + 1000.0 * (np.arange(50) + 0.5)
+    da = xr.DataArray(np.ones((40, 50), np.float32), coords={"y": y, "x": x}, dims=("y", "x"))
+    da = da.rio.write_crs(settings.METRIC_CRS).rio.write_transform()
+    path = write_cog(da, tmp_path / "a.tif", units="m", description="d")
+    with rasterio.open(path) as src:
+        crs = CRS.from_wkt(src.crs.to_wkt())
+    assert "unknown" not in crs.name.lower() and "Lambert" in crs.name
+    assert "unknown" not in crs.geodetic_crs.name.lower()
+    assert crs == CRS.from_user_input(settings.METRIC_CRS)  # the same grid, only named
+    back = rioxarray.open_rasterio(path).squeeze("band", drop=True)
+    assert np.array_equal(back.x.values, x) and np.array_equal(back.y.values, y)
+
+
+def test_qgis_project_names_the_rasters_crs(tmp_path):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from logistics.report.qgis import write_qgz
+    from logistics.report.rasters import metric_crs
+
+    write_qgz(tmp_path / "run.qgz", gpkg="run.gpkg", vectors={"routes": ("LineString", "r")},
+              rasters={"terrain.tif": ("hillshade", "terrain")}, title="t",
+              extent=(117.0, 46.5, 120.0, 48.0))
+    with zipfile.ZipFile(tmp_path / "run.qgz") as zf:
+        root = ET.fromstring(zf.read("run.qgs").decode().split("\n", 1)[1])
+    raster = next(m for m in root.iter("maplayer") if m.get("type") == "raster")
+    wkt = raster.find("srs/spatialrefsys/wkt").text
+    assert CRS.from_wkt(wkt).name == metric_crs().name
+    assert raster.find("srs/spatialrefsys/description").text == metric_crs().name
+
+
+# ------------------------------------------------------------------ the clock of the times
+def test_geopackage_layers_state_the_clock_of_their_times(tmp_path):
+    import geopandas as gpd
+
+    from logistics.report.gpkg import write_gpkg
+
+    t = pd.to_datetime(["1945-08-09 01:00", "1945-08-09 02:00"])
+    layers = {
+        "track": gpd.GeoDataFrame({"formation_id": ["a", "a"], "time": t},
+                                  geometry=[Point(119, 50), Point(119.1, 50)], crs=4326),
+        "routes": gpd.GeoDataFrame({"formation_id": ["a"], "length_km": [7.0]},
+                                   geometry=[LineString([(119, 50), (119.1, 50)])], crs=4326)}
+    path = write_gpkg(layers, tmp_path / "run.gpkg", timestamp="1945-08-09T01:00:00",
+                      utc_offset_h=10.0)
+    with sqlite3.connect(path) as con:
+        desc = dict(con.execute("SELECT table_name, description FROM gpkg_contents"))
+    assert "UTC+10" in desc["track"] and "local" in desc["track"]
+    assert "UTC" not in desc["routes"]  # no time field, no clock to state
+    back = gpd.read_file(path, layer="track")
+    assert back["time"].tolist() == list(t)  # the stored values stay the local clock's
+
+
+def test_run_report_states_the_clock_of_the_tables():
+    from logistics.report.run_page import clock_note
+
+    assert "UTC+10" in clock_note(10.0) and "local" in clock_note(10.0)
+    assert "UTC-3:30" in clock_note(-3.5)
+    assert "UTC+0" in clock_note(0.0)
+
+
+def test_qgis_project_opens_in_the_rasters_metric_crs_as_its_docstring_says(tmp_path):
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    from pyproj import Transformer
+
+    from logistics.report.qgis import write_qgz
+    from logistics.report.rasters import metric_crs
+
+    def project(rasters):
+        write_qgz(tmp_path / "run.qgz", gpkg="run.gpkg",
+                  vectors={"routes": ("LineString", "r")}, rasters=rasters, title="t",
+                  extent=(117.0, 46.5, 120.0, 48.0))
+        with zipfile.ZipFile(tmp_path / "run.qgz") as zf:
+            return ET.fromstring(zf.read("run.qgs").decode().split("\n", 1)[1])
+
+    root = project({"terrain.tif": ("hillshade", "terrain")})
+    assert CRS.from_wkt(root.find("projectCrs/spatialrefsys/wkt").text) == metric_crs()
+    assert root.find("mapcanvas/units").text == "meters"
+    ext = {k: float(root.find(f"mapcanvas/extent/{k}").text)
+           for k in ("xmin", "ymin", "xmax", "ymax")}
+    to_m = Transformer.from_crs("EPSG:4326", settings.METRIC_CRS, always_xy=True)
+    for lon in np.linspace(117.0, 120.0, 7):  # the lon/lat box lies inside the metric extent
+        for lat in np.linspace(46.5, 48.0, 4):
+            x, y = to_m.transform(lon, lat)
+            assert ext["xmin"] - 1 <= x <= ext["xmax"] + 1 and ext["ymin"] - 1 <= y <= ext["ymax"] + 1
+    assert ext["xmax"] - ext["xmin"] < 300_000  # 3 degrees of longitude at 47 N: ~228 km
+    root = project({})  # no raster: the project stays in lon/lat
+    assert CRS.from_wkt(root.find("projectCrs/spatialrefsys/wkt").text).to_epsg() == 4326
+    assert root.find("mapcanvas/units").text == "degrees"
+
+
+# ------------------------------------------------------------------ one schema per layer
+def _field_types(gpkg, layer: str) -> dict[str, str]:
+    with sqlite3.connect(gpkg) as con:
+        return {r[1]: r[2] for r in con.execute(f"PRAGMA table_info({layer})")
+                if r[1] not in ("fid", "geom")}
+
+
+def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
+    """A run without halts, crossings or deliveries (most axes have no halt) writes those
+    layers with the fields a run with them has: DATETIME times, REAL km and litres, INTEGER
+    classes; not TEXT everywhere, which breaks appending runs into one layer (ogr2ogr -append,
+    QGIS's Merge vector layers) and the temporal controller on that field."""
+    from types import SimpleNamespace
+
+    from logistics.report.gpkg import write_gpkg
+    from logistics.report.run_layers import run_layers
+
+    t0 = pd.Timestamp("1945-08-09 01:00")
+    hours = pd.date_range(t0, periods=6, freq="h")
+
+    def result(events: bool):
+        status = ["moving", "moving", "halted: no fuel", "halted: no fuel", "moving", "moving"]
+        track = pd.DataFrame({"time": hours, "formation_id": "a", "cum_km": [5, 10, 10, 10, 15, 20.0],
+                              "lon": [117.0, 117.1, 117.1, 117.1, 117.2, 117.3], "lat": 47.0,
+                              "status": status if events else ["moving"] * 6,
+                              "mode": "tracked", "fuel_l": 100.0, "refills_on_hand": 1.0})
+        routes = pd.DataFrame({"formation_id": "a", "cum_km": [0.0, 30.0], "lon": [117.0, 117.4],
+                               "lat": 47.0, "elev_m": 800.0})
+        daily = pd.DataFrame({"date": ["1945-08-09"], "formation_id": "a", "lon": 117.3,
+                              "lat": 47.0, "cum_km": 20.0, "km_day": 20.0, "status": "moving",
+                              "refills_on_hand": 1.0})
+        crossings = pd.DataFrame([{"formation_id": "a", "time": hours[1], "cum_km": 10.0,
+                                   "lon": 117.1, "lat": 47.0, "river_class": 2,
+                                   "crossing_h": 1.5}] if events else [],
+                                 columns=["formation_id", "time", "cum_km", "lon", "lat",
+                                          "river_class", "crossing_h"])
+        deliveries = pd.DataFrame([{"time": hours[4], "source": "railhead", "kind": "truck",
+                                    "offered_l": 10.0, "litres": 9.0, "fuel_type": "diesel",
+                                    "truck_fuel_l": 1.0, "formation_id": "a", "note": ""}]
+                                  if events else [],
+                                  columns=["time", "source", "kind", "offered_l", "litres",
+                                           "fuel_type", "truck_fuel_l", "formation_id", "note"])
+        sc = SimpleNamespace(axis_id="XX-NONE", run_id="XX-NONE", name="t",
+                             formation=SimpleNamespace(lead="t-34-85"))
+        return SimpleNamespace(
+            scenario=sc, formations=pd.DataFrame({"formation_id": ["a"], "name": ["A"],
+                                                  "kind": ["corps"]}),
+            tracks=track, routes=routes, daily=daily, crossings=crossings,
+            deliveries=deliveries, track=track, route_points=routes, segments=pd.DataFrame(),
+            summary={}, provenance={})
+
+    docs = pd.DataFrame(columns=["axis_id", "formation", "date", "place_reached", "source",
+                                 "quote", "confidence", "lat", "lon"])
+    full = write_gpkg(run_layers(result(True), documented=docs), tmp_path / "full.gpkg",
+                      timestamp="1945-08-09T01:00:00")
+    empty_layers = run_layers(result(False), documented=docs)
+    assert all(len(empty_layers[n]) == 0 for n in ("halts", "crossings", "deliveries"))
+    empty = write_gpkg(empty_layers, tmp_path / "empty.gpkg", timestamp="1945-08-09T01:00:00")
+    expected = {  # the GeoPackage types of each field, as a run with events writes them
+        "halts": {"formation_id": "TEXT", "reason": "TEXT", "start": "DATETIME",
+                  "end": "DATETIME", "hours": "REAL", "cum_km": "REAL"},
+        "crossings": {"formation_id": "TEXT", "time": "DATETIME", "cum_km": "REAL",
+                      "river_class": "INTEGER", "crossing_h": "REAL"},
+        "deliveries": {"formation_id": "TEXT", "time": "DATETIME", "source": "TEXT",
+                       "kind": "TEXT", "litres": "REAL", "fuel_type": "TEXT", "cum_km": "REAL",
+                       "note": "TEXT"},
+    }
+    for layer, types in expected.items():
+        assert _field_types(full, layer) == types, layer
+        assert _field_types(empty, layer) == types, layer
+    assert _field_types(empty, "documented")["date"] == "DATETIME"
+
+
+# ------------------------------------------------------------------ what the README promises
+def test_the_readme_names_the_extra_that_explore_needs():
+    """geopandas's ``.explore()`` needs folium, matplotlib and mapclassify; the first two are
+    dependencies, mapclassify (with scikit-learn) is not, so the README's promise of
+    ``.explore()`` holds only with the extra it names."""
+    import tomllib
+
+    root = settings.PROJECT_ROOT
+    extras = tomllib.loads((root / "pyproject.toml").read_text())["project"][
+        "optional-dependencies"]
+    assert any(d.startswith("mapclassify") for d in extras["notebook"])
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    promise = readme[readme.index("`.explore()`") - 300:readme.index("`.explore()`") + 300]
+    assert "[notebook]" in promise and "mapclassify" in promise
+
+
+# ------------------------------------------------------------------ the run's CSV tables
+def test_run_tables_write_times_to_the_second_and_missing_as_empty(tmp_path):
+    """crossings.csv and deliveries.csv wrote the model's times to the microsecond
+    (``1945-08-09 04:45:56.845205``) beside the whole hours of tracks.csv: spurious precision
+    that QGIS's delimited-text reader does not take as a datetime. Every run table now writes
+    ``YYYY-MM-DD HH:MM:SS``, missing as empty."""
+    from logistics.report.run_outputs import write_table
+
+    frame = pd.DataFrame({
+        "time": pd.to_datetime(["1945-08-09 04:45:56.845205", "1945-08-09 05:00:00", None],
+                               format="ISO8601"),
+        "when": [pd.Timestamp("1945-08-10 10:11:51.5"), None, pd.Timestamp("1945-08-10 11:00")],
+        "cum_km": [26.5071943, np.nan, 3.0], "status": ["moving", None, "rest"]})
+    path = write_table(frame, tmp_path / "t.csv", float_format="%.3f")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines == ["time,when,cum_km,status",
+                     "1945-08-09 04:45:57,1945-08-10 10:11:52,26.507,moving",
+                     "1945-08-09 05:00:00,,,",
+                     ",1945-08-10 11:00:00,3.000,rest"]
+    back = pd.read_csv(path, parse_dates=["time", "when"])
+    assert back["time"].iloc[0] == pd.Timestamp("1945-08-09 04:45:57")
+
+
+def test_cog_carries_band_statistics_without_its_nodata(tmp_path):
+    """QGIS's first stretch and ArcGIS read the band statistics from the file (ArcGIS asks to
+    build them otherwise); they must leave the nodata cells (unreachable, off the DEM) out."""
+    from logistics.report.rasters import write_cog
+
+    y = 600_000.0 - 1000.0 * (np.arange(300) + 0.5)
+    x = -400_000.0 + 1000.0 * (np.arange(320) + 0.5)
+    v = np.add.outer(np.arange(300.0), np.arange(320.0)).astype(np.float32)
+    v[:10, :10] = np.inf  # unreachable
+    v[-1, -1] = np.nan
+    da = xr.DataArray(v, coords={"y": y, "x": x}, dims=("y", "x"))
+    da = da.rio.write_crs(settings.METRIC_CRS).rio.write_transform()
+    path = write_cog(da, tmp_path / "a.tif", units="h", description="d")
+    with rasterio.open(path) as src:
+        tags = src.tags(1)
+    assert float(tags["STATISTICS_MINIMUM"]) == 10.0  # the first reachable cell, (0, 10)
+    assert float(tags["STATISTICS_MAXIMUM"]) == 299 + 318  # the last cell is NaN: nodata
+    finite = v[np.isfinite(v)].astype(np.float64)
+    assert float(tags["STATISTICS_MEAN"]) == pytest.approx(finite.mean(), rel=1e-9)
+    assert tags["UNITS"] == "h"
