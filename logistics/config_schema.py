@@ -163,16 +163,30 @@ def with_modeline(text: str, schema_path: str) -> str:
     return MODELINE.format(schema_path) + "\n" + _MODELINE_RE.sub("", text, count=1)
 
 
+#: A scenario file's own key at the start of a line (top level): a YAML file in the configs
+#: folder without it is no scenario file (a user's notes), and its text is left alone.
+_SCENARIO_KEY_RE = re.compile(r"^axis_id\s*:", re.MULTILINE)
+
+
 def write_schemas(config_dir: str | Path, *,
-                  modelines: tuple[str, ...] = ("scenario", "vehicle")) -> list[Path]:
+                  modelines: tuple[str, ...] = ("scenario", "vehicle"),
+                  left_alone: list[Path] | None = None) -> list[Path]:
     """Write ``config_dir/schema/*.schema.json`` and the first line of every file of the kinds
-    in ``modelines`` naming its schema. Returns the files changed (none when up to date)."""
+    in ``modelines`` naming its schema. Returns the files changed (none when up to date);
+    ``left_alone`` receives the YAML files beside the scenarios that have no ``axis_id:`` (no
+    scenario file: their text is not touched). ConfigError, with nothing written, for a
+    folder without ``vehicles/`` (no configs tree: a user's project folder)."""
     from logistics._atomic import atomic_path
     from logistics._textfile import read_text
     from logistics._yaml import MAX_BYTES
     from logistics.errors import ConfigError
 
     root = Path(config_dir)
+    if not (root / "vehicles").is_dir():
+        raise ConfigError(f"{root}: no vehicles/ folder, so no configs tree (its schema/ and the "
+                          "first line of every scenario file would be written into it); fix: "
+                          "give the configs folder, the one holding vehicles/ and the scenario "
+                          "files (e.g. configs)")
     changed: list[Path] = []
 
     def put(path: Path, text: str) -> None:
@@ -187,6 +201,11 @@ def write_schemas(config_dir: str | Path, *,
     # a pipe named *.yaml or a Latin-1 file is one error and the folder is left as it was
     texts = {f: (kind, read_text(f, what=f"{kind} file", max_bytes=MAX_BYTES, error=ConfigError))
              for kind, files in config_files(root).items() if kind in modelines for f in files}
+    for f, (kind, text) in list(texts.items()):
+        if kind == "scenario" and not _SCENARIO_KEY_RE.search(text):
+            del texts[f]
+            if left_alone is not None:
+                left_alone.append(f)
     for name, text in schema_texts().items():
         put(root / "schema" / name, text)
     for f, (kind, text) in texts.items():

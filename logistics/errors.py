@@ -1,11 +1,15 @@
 """The project's exception types: one root, a few subclasses mixed with builtins.
 
 Every error a user can cause ends in one of these, with a message that states what was
-expected, the value seen and how to fix it. Callers may catch either the project type or
-the builtin (``except ValueError`` still works for a ``ConfigError``).
+expected, the value seen and how to fix it (:func:`range_fix` words the fix of a number out
+of its range the same way everywhere). Callers may catch either the project type or the
+builtin (``except ValueError`` still works for a ``ConfigError``).
 """
 
 from __future__ import annotations
+
+import math
+from typing import Any
 
 __all__ = [
     "LogisticsError",
@@ -17,6 +21,8 @@ __all__ = [
     "NoRouteError",
     "ResourceError",
     "OutputError",
+    "range_fix",
+    "unit_of",
 ]
 
 
@@ -61,3 +67,55 @@ class OutputError(LogisticsError, OSError):
 
     def __str__(self) -> str:  # OSError would prefix "[Errno n]" when given two arguments
         return str(self.args[0]) if self.args else ""
+
+
+#: The unit a key's name carries in its suffix (``tolerance_km``: km), for the fix of a range.
+_UNITS = (("hours_per_day", "hours a day"), ("_km_per_day", "km a day"),
+          ("_l_per_h", "litres an hour"), ("_l_per_km", "litres a km"),
+          ("_l_per_100km", "litres per 100 km"), ("_refills", "refills"), ("_kmh", "km/h"),
+          ("_km", "km"), ("_h", "hours"), ("_l", "litres"), ("_t", "tonnes"), ("_deg", "degrees"), ("_m", "metres"), ("_kg", "kg"), ("_kw", "kW"), ("_hp", "hp"),
+          ("_pct", "%"), ("lon", "degrees east"), ("lat", "degrees north"))
+
+
+def unit_of(name: str) -> str:
+    """The unit the key ``name`` states in its suffix ('' when it states none)."""
+    return next((u for suffix, u in _UNITS if name.endswith(suffix)), "")
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}".replace(",", " ") if abs(x) >= 10_000 else f"{x:g}"
+
+
+def range_fix(name: str, got: Any, *, ge: float | None = None, gt: float | None = None,
+              le: float | None = None, lt: float | None = None, whole: bool = False) -> str:
+    """``fix: ...`` text for ``name`` outside its range: the allowed range with the unit its
+    name states, and the allowed value nearest to ``got`` as the example."""
+    lo, lo_in = (ge, True) if ge is not None else (gt, False)
+    hi, hi_in = (le, True) if le is not None else (lt, False)
+    unit = unit_of(name)
+    if lo is not None and hi is not None:
+        span = f"{'[' if lo_in else '('}{_fmt(lo)}, {_fmt(hi)}{']' if hi_in else ')'}"
+    elif lo is not None:
+        span = f"{'>=' if lo_in else '>'} {_fmt(lo)}"
+    elif hi is not None:
+        span = f"{'<=' if hi_in else '<'} {_fmt(hi)}"
+    else:
+        return f"fix: give {name} a {'whole ' if whole else ''}number"
+    step = 1.0 if (hi is None or lo is None or hi - lo >= 2) else (hi - lo) / 2
+    try:
+        v = float(got)
+    except (TypeError, ValueError):
+        v = math.nan
+    example = None
+    if math.isfinite(v) and lo is not None and (v < lo or (v == lo and not lo_in)):
+        example = lo if lo_in else lo + step
+    elif math.isfinite(v) and hi is not None and (v > hi or (v == hi and not hi_in)):
+        example = hi if hi_in else hi - step
+    what = "a whole number" if whole else "a number"
+    text = f"fix: give {name} {what} in {span}" if lo is not None and hi is not None \
+        else f"fix: give {name} {what} {span}"
+    if unit:
+        text += f" {unit}"
+    if example is not None:
+        text += f", e.g. {_fmt(example)}"
+    return text

@@ -305,6 +305,7 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
         "halts": _halts(track, plan.start), "started_dry": None,
         "column_length_km": fp.column_length_km,
         "moving_hours_per_day": fp.schedule[plan.seasons[0][1]].moving_hours_per_day,
+        "notes": list(fp.notes),
     }
     arrived = track[track["status"] == "arrived"]
     if len(arrived):

@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from logistics import settings
-from logistics.errors import ConfigError, UnknownNameError
+from logistics.errors import ConfigError, UnknownNameError, range_fix
 from logistics.sources import PROVENANCE_KEYS, provenance_problem, read_provenance
 
 __all__ = [
@@ -337,8 +337,9 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
         raise ConfigError(f"{path}: expected a mapping of keys (name, kind, ...), got "
                           f"{_short(raw)}")
 
-    def bad(key: str, expected: str, seen: Any) -> None:
-        problems.append(f"{path}: {key}: expected {expected}, got {_short(seen)}")
+    def bad(key: str, expected: str, seen: Any, fix: str = "") -> None:
+        problems.append(f"{path}: {key}: expected {expected}, got {_short(seen)}"
+                        + (f"; {fix}" if fix else ""))
 
     generic = _generic_problems(raw)
     for key, expected, seen in generic:
@@ -383,7 +384,8 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
             bad(f"{key}.value", "a number", value)
             values[key] = None
         elif not spec.lo < float(value) <= spec.hi:
-            bad(f"{key}.value", f"a number in ({spec.lo:g}, {spec.hi:g}]", value)
+            bad(f"{key}.value", f"a number in ({spec.lo:g}, {spec.hi:g}]", value,
+                range_fix(key, value, gt=spec.lo, le=spec.hi))
             values[key] = None
         else:
             values[key] = float(value)

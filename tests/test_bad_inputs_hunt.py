@@ -264,7 +264,7 @@ def test_schema_over_a_users_folder_with_a_bad_yaml_is_one_clean_error(tmp_path,
 @pytest.mark.parametrize("key, low, high, fragment", [
     ("fuel.in_tanks_refills", 5, 9, "in_tanks_refills must be <= 1"),
     ("supply.trucks.0.count", -10, 5, "count must be >= 0"),
-    ("speed_scale", 0, 2, "positive"),
+    ("speed_scale", 0, 2, "speed_scale must be a number in [0.05, 20]"),
 ])
 def test_uncertain_range_outside_what_the_figure_allows_is_refused_at_load(gta, key, low, high,
                                                                            fragment):

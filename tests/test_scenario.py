@@ -135,9 +135,9 @@ def test_overrides_global_and_per_figure():
     assert new.sha256 == army.sha256
     with pytest.raises(ConfigError, match="did you mean 'speed_scale'"):
         apply_army_overrides(army, {"speed_scal": 1.0})
-    with pytest.raises(ConfigError, match="positive number"):
+    with pytest.raises(ConfigError, match=r"fuel_scale must be a number in \[0.05, 20\]"):
         apply_army_overrides(army, {"fuel_scale": -1})
-    with pytest.raises(ConfigError, match="at most 24"):
+    with pytest.raises(ConfigError, match=r"march_hours_per_day must be a number in \(0, 24\]"):
         apply_army_overrides(army, {"march_hours_per_day": 30})
 
 

@@ -140,7 +140,7 @@ def test_a_good_file_loads_and_reaches_its_widest_input(tmp_path):
     "path, value, words",
     [
         (("marsh", "max_hand_m"), -1, "marsh.max_hand_m = -1"),
-        (("marsh", "max_hand_m"), "low", "give a number"),
+        (("marsh", "max_hand_m"), "low", "give max_hand_m a number"),
         (("marsh", "regions"), {}, "marsh.regions"),
         (("marsh", "regions", "a", "outline"), [[130, 46], [131, 46]], "at least three"),
         (("forest", "share_region"), "nowhere", "choose one of ['b']"),

@@ -731,6 +731,88 @@ def build_cases(ctx: Ctx) -> list[Case]:
                      "lon='129.6'/><way id='7'><nd ref='1'/><nd ref='2'/><tag k='railway' "
                      f"v='rail'/><tag k='route_factor' v='{f}'/></way></osm>")), timeout_s=150))
 
+    # ---- found from outside (helper badin3): plan-time points in water, a configs tree whose
+    # network, land-cover, norms or fortified files are damaged in their structure or beyond
+    # sense (several were tracebacks, several ran), `schema` over a folder that is no configs tree
+    khanka = {"lon": 132.42, "lat": 44.95}
+
+    def wide_departure(d: dict) -> None:
+        d["departure"]["tolerance_km"]["value"] = 100
+
+    def in_lake(kind: str):
+        def edit(d: dict) -> None:
+            wide_departure(d)
+            rds = next(x for x in d["formations"] if x["id"] == "35a-rds")
+            if kind == "start":
+                rds["start"] = {**khanka, "assumed": "x"}
+            elif kind == "objective":
+                rds["objectives"].insert(1, {"place": "Khanka", **khanka, "radius_km": 5,
+                                             "assumed": "x"})
+            else:
+                rds["objectives"].insert(1, {"any_of": [{"place": "a", **khanka},
+                                                        {"place": "b", "lon": 132.5, "lat": 45.0}],
+                                             "radius_km": 3, "assumed": "x"})
+        return edit
+
+    for kind in ("start", "objective", "objective-area"):
+        add(Case(f"nonsense-{kind}-in-lake", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data("1fef-35a.yaml", in_lake(kind)), timeout_s=150))
+
+    def yaml_edit(rel: str, edit: Callable[[dict], None]):
+        def spoil(d: Path) -> None:
+            import yaml
+
+            p = d / rel
+            data = yaml.safe_load(p.read_text(encoding="utf-8"))
+            edit(data)
+            p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                         encoding="utf-8")
+        return spoil
+
+    def at(*keys, v):
+        def edit(d: dict) -> None:
+            for k in keys[:-1]:
+                d = d[k]
+            d[keys[-1]] = v
+        return edit
+
+    trees = {
+        "network-speed-inf": ("network/network.yaml", at("rail", "speed_kmh", "value",
+                                                         v=float("inf"))),
+        "network-margin-1e9": ("network/network.yaml", at("access", "margin_km", "value", v=1e9)),
+        "lines-gauge-text": ("network/lines-1945.yaml", at("R01", "gauge_mm", v="wide")),
+        "lines-ways-list": ("network/lines-1945.yaml", at("R01", "ways", v=[1, 2])),
+        "lines-length-inf": ("network/lines-1945.yaml", at("R01", "length_km", v=float("inf"))),
+        "landcover-search-1e9": ("terrain/landcover-1945.yaml",
+                                 at("marsh", "river_search_km", v=1e9)),
+        "landcover-railways-not-osm": ("terrain/landcover-1945.yaml",
+                                       at("forest", "railways", v="../sources.yaml")),
+        "norms-lift-list": ("norms/movement.yaml", at("lift", "truck", v=["zis-5"])),
+        "norms-lift-entry-text": ("norms/movement.yaml", at("lift", "truck", "zis-5", v="20")),
+        "norms-observed-list": ("norms/march.yaml", at("observed", v=[1, 2])),
+        "norms-defaults-list": ("norms/march.yaml", at("default_by_movement", v=["x"])),
+        "norms-standard-vehicles-text": ("norms/formations.yaml",
+                                         at("standards", "rifle_division", "vehicles",
+                                            v=["zis-5"])),
+        "norms-standard-unknown-vehicle": ("norms/formations.yaml",
+                                           lambda d: d["standards"]["rifle_division"][
+                                               "vehicles"][0].__setitem__("vehicle", "tiger")),
+        "fortified-axes-text": ("fortified-regions.yaml",
+                                lambda d: d["fortified_regions"][0].__setitem__("axes", "X")),
+        "fortified-id-twice": ("fortified-regions.yaml",
+                               lambda d: d["fortified_regions"][1].__setitem__(
+                                   "id", d["fortified_regions"][0]["id"])),
+    }
+    for key, (rel, edit) in trees.items():
+        argv = (["route", "--from", "Hailar", "--to", "Harbin", "--vehicle", "zis-5", R, "25000",
+                 "--out", "o"] if rel.startswith("network/") else RUN + ["--out", "o"])
+        add(Case(f"file-configs-{key}", "files", argv, allowed=("o",), env=cenv,
+                 setup=_chain(_scenario("1fef-35a.yaml"), _configs(yaml_edit(rel, edit))),
+                 timeout_s=150))
+    add(Case("dataloss-schema-users-folder", "dataloss", ["schema", "--configs", "project"],
+             setup=lambda w, c: _put(w / "project" / "compose.yaml", "services: {}\n"),
+             timeout_s=60))
+
     # ---- command-line arguments ---------------------------------------------------------
     cli = [
         RUN + ["--seed", "-1", "--out", "o"], RUN + ["--seed", "abc"],
@@ -786,6 +868,16 @@ def build_cases(ctx: Ctx) -> list[Case]:
         ["bench", "--sizes", "400", "--repeat", "-1", "--out", "b"],
         ["bench", "--sizes", "400", "--engines", "nope", "--out", "b"],
         ["bench", "--sizes", "400", "--engines", ",", "--out", "b"],
+        # found from outside (helper badin3): overrides beyond any sense (1e308 was a traceback
+        # deep in the step loop, 1e-300 ran a campaign standing still), one given twice, a
+        # grid the memory cannot hold, a route's end in the middle of Lake Khanka
+        CMP + ["--set", "speed_scale=1e308", "--out", "o"],
+        CMP + ["--set", "speed_scale=1e-300", "--out", "o"],
+        CMP + ["--set", "speed_scale=1", "--set", "speed_scale=2", "--out", "o"],
+        calib + ["--bound", "speed_scale=1e300:1e308", "--out", "o"],
+        ["map", "--bbox", "108,38,136,54", R, "50", "--out", "m.png"],
+        ["route", "--from", "Harbin", "--to", "44.95,132.42", "--vehicle", "zis-5", "--mode",
+         "cross-country"],
     ]
     for i, argv in enumerate(cli):
         needs_sc = argv[:1] == ["run"]

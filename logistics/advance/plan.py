@@ -99,6 +99,7 @@ class FormationPlan:
     formed_km: float = 0.0
     timetable: Timetable | None = None
     column_length_km: float = 0.0
+    #: what the run summary says of this formation beside its numbers (e.g. formed at km 0)
     notes: tuple[str, ...] = ()
 
     @property
@@ -406,26 +407,37 @@ def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedP
 
 def _formed_km(parent_seg, when: str, caps_taiga_km: float) -> float:
     """Km on the parent's route where a child formation is formed."""
+    return _formed_at(parent_seg, when, caps_taiga_km)[0]
+
+
+def _formed_at(parent_seg, when: str, caps_taiga_km: float) -> tuple[float, str]:
+    """(km on the parent's route where a child formation is formed, why it is formed at km 0
+    when its event is not on that route: '' when it is). Not an error: whether a route
+    crosses a major river can depend on the grid's resolution, so the run says so instead."""
     kms = parent_seg["cum_km"].to_numpy(dtype=np.float64)
     if when == "after_range_crossing":
         elev = parent_seg["elev_m"].to_numpy(dtype=np.float64)
-        return float(kms[int(np.nanargmax(elev))]) if np.isfinite(elev).any() else 0.0
+        if np.isfinite(elev).any():
+            return float(kms[int(np.nanargmax(elev))]), ""
+        return 0.0, "formed at km 0: no elevation on its parent's route"
     if when == "after_river_crossing":
         rc = parent_seg["river_class"].to_numpy()
         big = np.flatnonzero((rc == 1) | (rc == 2))
         if not len(big):
-            return 0.0
+            return 0.0, ("formed at km 0: no river crossing on its parent's route (formed: "
+                         "after_river_crossing; no major or large river on it at this grid's "
+                         "resolution)")
         i = big[0]
         while i + 1 < len(rc) and rc[i + 1] in (1, 2):
             i += 1
-        return float(kms[min(i + 1, len(kms) - 1)])
+        return float(kms[min(i + 1, len(kms) - 1)]), ""
     if when == "after_taiga_belt":
         from logistics.terrain.classes import TerrainClass
 
         forest = parent_seg["terrain_class"].to_numpy() == int(TerrainClass.FOREST)
         beyond = np.flatnonzero((kms >= caps_taiga_km) & ~forest)
-        return float(kms[beyond[0]]) if len(beyond) else float(min(caps_taiga_km, kms[-1]))
-    return 0.0
+        return (float(kms[beyond[0]]) if len(beyond) else float(min(caps_taiga_km, kms[-1]))), ""
+    return 0.0, ""
 
 
 def _join(a: pd.DataFrame, upto_km: float, b: pd.DataFrame) -> pd.DataFrame:
@@ -557,7 +569,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                     key = f"{key}|formed:{cell[0]},{cell[1]}"
                 own = plan_route(terrain, vehicle, first, fstart, u.objectives, models=models,
                                  stencil=army.routing.stencil, engine=opt.engine,
-                                 barriers=bar, barrier_key=key, cache=cache, who=who)
+                                 barriers=bar, barrier_key=key, cache=cache, who=who,
+                                 start_key="formed")
                 k0 = float(pseg["cum_km"].iloc[i])
                 return (_join(pseg, k0, own.segments), tuple(own.waypoints),
                         tuple((n, k + k0) for n, k in own.objective_km), list(own.notes))
@@ -726,7 +739,10 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
     # until formed it moves with its parent: the step loop holds it behind its parent's head
     # up to formed_km (simulate._Loop.held_at)
     formed = bool(u.formed_when and u.parent in segs)
-    formed_km = _formed_km(segs[u.parent], u.formed_when, taiga_km) if formed else 0.0
+    formed_km, formed_note = (_formed_at(segs[u.parent], u.formed_when, taiga_km) if formed
+                              else (0.0, ""))
+    if formed_note:  # a run note (report.md) and the formation's line of the run summary
+        notes.append(f"{u.id}: {formed_note}")
     motor = int(sum(n for c, n in u.classes if c not in MEN_CLASSES))
     length = column_km(motor, u.routes, u.gap_m)
     first = seasons[0][1]
@@ -785,6 +801,7 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         objectives=tuple((k, n) for n, k in obj_km), crossings=crossings, fortified=fortified,
         depots=tuple(sorted(depots)), ferry_by=ferry_by, ferry_h=ferry_h, formed_km=formed_km,
         column_length_km=length, timetable=shuttle,
+        notes=(formed_note,) if formed_note else (),
     )
 
 

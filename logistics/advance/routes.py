@@ -73,10 +73,30 @@ def barrier_cells(terrain, shapes) -> np.ndarray:
     return mask
 
 
+def _nearest_open(terrain, blocked: np.ndarray, x: float, y: float):
+    """(km, lon, lat) of the centre of the passable cell nearest to metric (x, y) anywhere on
+    the grid, or None when every cell is blocked (for the fix an error offers)."""
+    from logistics.terrain import to_lonlat
+
+    rr, cc = np.nonzero(~blocked)
+    if not len(rr):
+        return None
+    xs, ys = terrain["x"].to_numpy(), terrain["y"].to_numpy()
+    d = np.hypot(xs[cc] - x, ys[rr] - y)
+    k = int(np.argmin(d))
+    lon, lat = to_lonlat(float(xs[cc[k]]), float(ys[rr[k]]))
+    return float(d[k]) / 1000.0, float(lon), float(lat)
+
+
 def snap_point(terrain, blocked: np.ndarray, name: str, lon: float, lat: float,
-               radius_km: float, notes: list[str], who: str) -> tuple[float, float, tuple[int, int]]:
+               radius_km: float, notes: list[str], who: str, *, key: str = "",
+               kind: str = "point") -> tuple[float, float, tuple[int, int]]:
     """(lon, lat, cell) of a point, moved to the nearest cell not ``blocked`` within
-    ``radius_km`` when it lies on blocked ground (a NoRouteError naming ``who`` otherwise)."""
+    ``radius_km`` when it lies on blocked ground (a NoRouteError naming ``who`` and the key
+    path ``key`` of the point otherwise, with the nearest passable point as the fix).
+    ``kind`` names the point in the fix: ``"start"`` (a formation's start, looked for land
+    only within the plan's fixed radius: the fix is to move it) or ``"objective"``/``"point"``
+    (its own ``radius_km`` may reach land)."""
     from logistics.terrain import cell_of, to_lonlat, to_metric
 
     x, y = to_metric(lon, lat)
@@ -90,10 +110,21 @@ def snap_point(terrain, blocked: np.ndarray, name: str, lon: float, lat: float,
     rr, cc = np.nonzero(~blocked[r0:r + n + 1, c0:c + n + 1])
     d = np.hypot(xs[cc + c0] - x, ys[rr + r0] - y)
     if not len(d) or d.min() > radius_km * 1000.0:
+        near = _nearest_open(terrain, blocked, float(x), float(y))
+        what = f"the {kind}"
+        if near is None:
+            fix = (f"move {what} into the land of the army's box: no passable cell on the grid "
+                   "(a point in the sea, or a barrier over the whole box?)")
+        else:
+            km, nlon, nlat = near
+            fix = f"move {what} onto passable ground, e.g. lon {nlon:.3f}, lat {nlat:.3f} " \
+                  f"({km:.0f} km away, the nearest passable cell on this grid)"
+            if kind != "start" and np.ceil(km) <= 500:
+                fix += f", or give it radius_km: {np.ceil(km):.0f} (how near counts as reached)"
         raise NoRouteError(
-            f"{who}: {name!r} ({lat:.3f} N, {lon:.3f} E) lies on ground its pace vehicle cannot "
-            f"enter (water, a barrier or a fortified region it goes round) and no passable cell "
-            f"is within radius_km={radius_km:g}; move the point or give it a larger radius_km")
+            f"{who}{'.' + key if key else ''}: {name!r} (lon {lon:.3f}, lat {lat:.3f}) lies on "
+            f"ground its pace vehicle cannot enter (water, a barrier or a fortified region it "
+            f"goes round) and no passable cell is within {radius_km:g} km of it; fix: {fix}")
     k = int(np.argmin(d))
     rc = (int(rr[k] + r0), int(cc[k] + c0))
     new = to_lonlat(float(xs[rc[1]]), float(ys[rc[0]]))
@@ -105,11 +136,13 @@ def snap_point(terrain, blocked: np.ndarray, name: str, lon: float, lat: float,
 def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, float],
                objectives, *, models: CostModels, stencil: int = 16, engine: str = "auto",
                barriers: np.ndarray | None = None, barrier_key: str = "",
-               cache: RouteCache | None = None, who: str = "route") -> PlannedRoute:
+               cache: RouteCache | None = None, who: str = "route",
+               start_key: str = "start") -> PlannedRoute:
     """The least-time route of ``vehicle`` from ``start`` ((name, lon, lat, radius_km))
     through ``objectives`` (:class:`~logistics.army.resolve.ObjectiveSpec`, in order) on
     ``season`` ground, never entering ``barriers`` (bool grid; ``barrier_key`` names it in the
-    cache). ConfigError naming ``who`` when an objective cannot be reached."""
+    cache). ConfigError (NoRouteError for a point on blocked ground) naming ``who``, the key
+    path (``start_key``, ``objectives.<i>``), the point and the fix when it cannot be planned."""
     from logistics.cost.accumulate import accumulate, cost_array, path
     from logistics.cost.kernel import kernel_inputs
     from logistics.cost.route import evaluate_path
@@ -125,25 +158,32 @@ def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, fl
     if barriers is not None:
         blocked = blocked | barriers
     name, lon, lat, radius = start
-    lon, lat, cur = snap_point(terrain, blocked, name, lon, lat, radius, notes, who)
+    lon, lat, cur = snap_point(terrain, blocked, name, lon, lat, radius, notes, who,
+                               key=start_key, kind="start")
     waypoints = [(name, lon, lat)]
     pieces = [np.asarray([cur], dtype=np.int64)]
     reached = []
     helped = None
     for i, obj in enumerate(objectives):
         targets = []
+        okey = f"objectives.{i}"
         for label, olon, olat in obj.options:
             try:
                 tl, ta, cell = snap_point(terrain, blocked, label, olon, olat, obj.radius_km,
-                                          notes, who)
+                                          notes, who, key=okey, kind="objective")
             except NoRouteError:
                 if len(obj.options) == 1:
                     raise
                 continue
             targets.append((label, tl, ta, cell))
         if not targets:
-            raise ConfigError(f"{who}: objective {i + 1} ({obj.name}) has no option on ground its "
-                              f"pace vehicle {vehicle.id} can enter; fix: move its points")
+            points = ", ".join(f"{label!r} (lon {olon:.3f}, lat {olat:.3f})"
+                               for label, olon, olat in obj.options)
+            raise ConfigError(
+                f"{who}.{okey}: no point of the objective area (any_of: {points}) lies on "
+                f"ground its pace vehicle {vehicle.id} can enter, nor has passable ground within "
+                f"radius_km {obj.radius_km:g}; fix: move at least one of its points onto land, "
+                "or give the area a larger radius_km")
         acc = accumulate(model, [cur], stencil=stencil, barriers=barriers, engine=engine,
                          stop_at=targets[0][3] if len(targets) == 1 else None)
         if cache is not None:
@@ -164,13 +204,15 @@ def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, fl
             cost = cost_array(acc)
             best = min(targets, key=lambda t: float(cost[t[3]]))
         if not np.isfinite(float(cost[best[3]])):
+            points = ", ".join(f"{t[0]!r} (lon {t[1]:.3f}, lat {t[2]:.3f})" for t in targets)
             raise ConfigError(
-                f"{who}: objective {i + 1} ({obj.name}) cannot be reached by {vehicle.id} from "
+                f"{who}.{okey}: {points} cannot be reached by {vehicle.id} from "
                 f"{waypoints[-1][0]} on {season} ground"
                 + (" round the fortified regions it bypasses" if barriers is not None
                    and barriers.any() else "")
-                + "; fix: check the objective (a place across the sea or a barrier?) or the "
-                "formation's on_fortified_region")
+                + "; fix: an objective on the same land as the route before it (not across "
+                "the sea, a lake or a barrier), or the formation's on_fortified_region: "
+                "assault where it must go through a fortified region")
         leg = path(acc, best[3])
         pieces.append(np.asarray(leg[1:], dtype=np.int64))
         cur = best[3]

@@ -21,7 +21,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from logistics.errors import LogisticsError
+from logistics.errors import LogisticsError, range_fix
 from logistics.sources import provenance_problem
 
 __all__ = [
@@ -103,19 +103,24 @@ def _items(annotation: Any) -> set[str]:
 
 def _check_number(v: Any) -> Any:
     if isinstance(v, bool):
-        raise ValueError(f"expected a number, got {str(v).lower()} (true/false is not a number)")
+        raise ValueError(f"expected a number, got {str(v).lower()} (true/false is not a "
+                         "number); fix: write the figure's number, e.g. 10")
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         if isinstance(v, float) and not math.isfinite(v):
-            raise ValueError(f"expected a finite number, got {v!r}")
+            raise ValueError(f"expected a finite number, got {v!r}; fix: write the figure's "
+                             "number (inf and nan are no figure); leave an optional key out")
         if abs(v) > MAX_FIGURE:
             raise ValueError(f"expected a number of at most {MAX_FIGURE:.0e} in size (a sanity "
-                             f"limit for every figure), got {_short(v)}")
+                             f"limit for every figure), got {_short(v)}; fix: a number "
+                             f"within +-{MAX_FIGURE:.0e} in the key's unit (is it a typing slip?)")
     return v
 
 
 def _check_datetime(v: Any) -> Any:
     if isinstance(v, bool) or isinstance(v, (int, float)):
-        raise ValueError(f"expected a date-time like 1945-08-09T00:01, got the number {_short(v)}")
+        raise ValueError(f"expected a date-time like 1945-08-09T00:01, got the number "
+                         f"{_short(v)}; fix: write the local date and time, e.g. "
+                         "1945-08-09T00:10")
     if isinstance(v, str):
         t = v.strip()
         if not _ISO_DATE.match(t):
@@ -125,13 +130,15 @@ def _check_datetime(v: Any) -> Any:
         try:
             parsed = datetime.fromisoformat(t)
         except ValueError as exc:
-            raise ValueError(f"not a real date-time: {exc} (got {_short(v)})") from None
+            raise ValueError(f"not a real date-time: {exc} (got {_short(v)}); fix: a date "
+                             "that exists, e.g. 1945-08-09T00:10") from None
         v = parsed
     if isinstance(v, datetime) and v.tzinfo is not None:
         raise ValueError(f"write the local time without a time zone (utc_offset_h gives the "
-                         f"clock), got {_short(v)}")
+                         f"clock), got {_short(v)}; fix: drop the zone, e.g. 1945-08-09T00:10")
     if isinstance(v, (datetime, date)) and not YEARS[0] <= v.year <= YEARS[1]:
-        raise ValueError(f"expected a year {YEARS[0]}-{YEARS[1]}, got {v.year}")
+        raise ValueError(f"expected a year {YEARS[0]}-{YEARS[1]}, got {v.year}; fix: the "
+                         "year of the campaign, e.g. 1945-08-09T00:10")
     return v
 
 
@@ -210,18 +217,24 @@ def _check_provenance(what: str, cite: str | None, assumed: str | None) -> None:
 
 
 def _check(*rules: tuple[str, Any, str, float]) -> None:
-    """Raise one ValueError naming every broken rule ``(name, value, op, bound)``.
+    """Raise one ValueError naming every broken rule ``(name, value, op, bound)``, each with
+    its fix: the range every rule of that name allows (with the unit the name states) and the
+    allowed value nearest to the one given.
 
     A rule whose value is None (an optional figure left out) is skipped; a Figure is checked
     by its ``value``.
     """
-    problems = []
+    keys = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}
+    problems: dict[str, str] = {}
     for name, value, op, bound in rules:
         v = value.value if isinstance(value, Figure) else value
-        if v is not None and not _OPS[op](v, bound):
-            problems.append(f"{name} must be {op} {bound}, got {v}")
+        if v is not None and not _OPS[op](v, bound) and name not in problems:
+            limits = {keys[o]: b for n, _, o, b in rules if n == name}
+            whole = isinstance(v, int) and not isinstance(v, bool)
+            problems[name] = (f"{name} must be {op} {bound}, got {v}; "
+                              + range_fix(name, v, whole=whole, **limits))
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError("; ".join(problems.values()))
 
 
 class Figure(_Model, Generic[T]):

@@ -41,7 +41,7 @@ from shapely.geometry.base import BaseGeometry
 
 from logistics import settings
 from logistics.army.base import _short
-from logistics.errors import ConfigError, LogisticsError
+from logistics.errors import ConfigError, LogisticsError, range_fix
 from logistics.sources import provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
@@ -256,10 +256,15 @@ def _further_belts(path: Path, key: str, node: dict) -> list[Region]:
     depth = _figure(path, more["depth_km"], f"{key}.further_belts.depth_km")
     gap = _figure(path, more["interval_km"], f"{key}.further_belts.interval_km")
     count = _figure(path, more["count"], f"{key}.further_belts.count") if "count" in more else 1
-    if not (depth > 0 and gap >= 0 and float(count).is_integer() and 0 <= count <= 20):
+    bad = [(k, v, fix) for k, v, ok, fix in (
+        ("depth_km", depth, depth > 0, range_fix("depth_km", depth, gt=0)),
+        ("interval_km", gap, gap >= 0, range_fix("interval_km", gap, ge=0)),
+        ("count", count, float(count).is_integer() and 0 <= count <= 20,
+         range_fix("count", count, ge=0, le=20, whole=True))) if not ok]
+    if bad:
         raise ConfigError(f"{path}: {key}.further_belts: depth_km must be > 0, interval_km >= 0 "
                           f"and count a whole number 0-20, got {depth:g}, {gap:g}, {count:g}; "
-                          "fix: correct the figures")
+                          + "; ".join(f"{key}.further_belts.{k} {v:g}: {fix}" for k, v, fix in bad))
     count = int(count)
     out = []
     for i in range(count):
@@ -312,6 +317,7 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
         raise ConfigError(f"{path}: expected a mapping of keys (fortified_regions, "
                           f"field_positions, rule), got {type(doc).__name__}; {_PATTERN}")
     regions = []
+    seen: set[str] = set()
     for group in ("fortified_regions", "field_positions"):
         nodes = doc.get(group) or []
         if not isinstance(nodes, list):
@@ -322,6 +328,17 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
                 raise ConfigError(f"{path}: {group}.{i}: expected a region (a mapping with `id:`, "
                                   f"`location:`, `extent:`), got {_short(node)}; {_PATTERN}")
             key = f"{group}.{i} ({node.get('id')})"
+            if str(node["id"]) in seen:
+                raise ConfigError(f"{path}: {key}.id: {_short(node['id'])} is used twice (a run "
+                                  "note, the map and the scoring name a region by it); fix: give "
+                                  "each region its own id")
+            seen.add(str(node["id"]))
+            axes = node.get("axes")
+            if axes is not None and not (isinstance(axes, list)
+                                         and all(isinstance(a, str) for a in axes)):
+                raise ConfigError(f"{path}: {key}.axes: {_short(axes)}, expected a list of the "
+                                  "axis ids the region faces; fix: write a list, e.g. "
+                                  f"[{axes if isinstance(axes, str) else 'TBF-36A'}]")
             try:
                 regions += _regions_of(path, key, node, besieged=group == "fortified_regions")
             except LogisticsError:

@@ -13,6 +13,7 @@ import difflib
 import hashlib
 import math
 import re
+import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from logistics.army.base import Figure, _short
 from logistics.army.schema import Army
-from logistics.errors import ConfigError, LogisticsError
+from logistics.errors import ConfigError, LogisticsError, range_fix
 
 __all__ = [
     "load_army",
@@ -33,6 +34,8 @@ __all__ = [
     "apply_army_overrides",
     "sample_army_overrides",
     "line_ids",
+    "GLOBAL_OVERRIDE_RANGES",
+    "global_override_problem",
 ]
 
 #: Overrides that apply to every axis in the same way (calibration, Monte Carlo).
@@ -41,6 +44,30 @@ GLOBAL_OVERRIDES: dict[str, str] = {
     "fuel_scale": "multiplies every fuel consumption (formation and supply trucks); 1 = physics",
     "march_hours_per_day": "replaces every march norm's hours under way a day (configs/norms/march.yaml)",
 }
+
+#: The values a global override may take (inclusive, except march hours above 0): a sanity
+#: bound, not a prior. assumed: a scale beyond x0.05-x20 of the physics is a typing slip, not a
+#: calibration (the documented disagreements are within x0.5-x1.5, history/calibrate.py), and
+#: at 1e308 the pace overflows; a day has 24 hours.
+GLOBAL_OVERRIDE_RANGES: dict[str, tuple[float, float]] = {
+    "speed_scale": (0.05, 20.0),
+    "fuel_scale": (0.05, 20.0),
+    "march_hours_per_day": (0.0, 24.0),
+}
+
+
+def global_override_problem(key: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the global override ``key`` (None when it can), with the fix."""
+    lo, hi = GLOBAL_OVERRIDE_RANGES[key]
+    low = {"gt": lo} if key == "march_hours_per_day" else {"ge": lo}
+    ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+          and math.isfinite(value) and (value > lo if "gt" in low else value >= lo)
+          and value <= hi)
+    if ok:
+        return None
+    return (f"override {key} must be a number in {'(' if 'gt' in low else '['}{lo:g}, {hi:g}], "
+            f"got {value!r}; " + range_fix(key, value, le=hi, **low))
+
 
 #: Files in a configs folder that are data, not army files.
 NOT_ARMIES: frozenset[str] = frozenset({"sources.yaml", "fortified-regions.yaml"})
@@ -97,8 +124,60 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     kind = err.get("type", "")
     got = err.get("input")
     got_txt = "" if kind == "missing" or isinstance(got, (dict, list)) else f" (got {got!r:.80})"
-    fix = "" if "fix:" in msg else f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
+    if "fix:" in msg:
+        fix = ""
+    elif kind in _RANGE_KINDS:
+        name = next((str(k) for k in reversed(loc) if isinstance(k, str) and k != "value"),
+                    "the value")
+        limits, whole = _field_limits(loc)
+        limits.setdefault(_RANGE_KINDS[kind], err.get("ctx", {}).get(_RANGE_KINDS[kind]))
+        fix = "; " + range_fix(name, got, whole=whole, **limits)
+    elif kind == "literal_error" and err.get("ctx", {}).get("expected"):
+        expected = err["ctx"]["expected"]
+        near = difflib.get_close_matches(str(got), re.findall(r"'([^']*)'", expected), n=1)
+        fix = f"; fix: write one of {expected}" + (f" (did you mean {near[0]!r}?)" if near
+                                                    else "")
+    else:
+        fix = f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
     return f"{source}: {where or '<top>'}: {msg}{got_txt}{fix}"
+
+
+#: pydantic's range error types and the bound each one names in its ``ctx``
+_RANGE_KINDS = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt",
+                "less_than_equal": "le"}
+
+
+def _field_limits(loc) -> tuple[dict[str, float], bool]:
+    """The bounds (``ge``/``gt``/``le``/``lt``) the army schema puts on the field at ``loc``
+    (pydantic's error location: keys, list indexes, union tags), for a fix that states the
+    whole allowed range, and whether it takes whole numbers; ({}, False) when not found."""
+    import annotated_types as at
+    from pydantic import BaseModel
+
+    def models(annotation) -> list[type]:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return [annotation]
+        return [m for a in typing.get_args(annotation) for m in models(a)]
+
+    classes: list[type] = [Army]
+    info = None
+    for k in loc:
+        if not isinstance(k, str):
+            continue  # a list index or dict key: the same classes
+        owner = next((c for c in classes if k in c.model_fields), None)
+        if owner is None:
+            info = None
+            continue  # a union's tag (``point``, ``any_of``) or a validator's name
+        info = owner.model_fields[k]
+        classes = models(info.annotation) or classes
+    if info is None:
+        return {}, False
+    out = {}
+    for m in info.metadata:
+        for key, cls in (("ge", at.Ge), ("gt", at.Gt), ("le", at.Le), ("lt", at.Lt)):
+            if isinstance(m, cls):
+                out[key] = getattr(m, key)
+    return out, info.annotation is int
 
 
 def validate_army(data: Any, *, source: str = "<dict>") -> Army:
@@ -412,11 +491,9 @@ def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
     problems = []
     for key, value in overrides.items():
         if key in GLOBAL_OVERRIDES:
-            ok = isinstance(value, (int, float)) and math.isfinite(value) and value > 0
-            if not ok or (key == "march_hours_per_day" and value > 24):
-                problems.append(f"override {key} must be a positive number"
-                                + (" of at most 24" if key == "march_hours_per_day" else "")
-                                + f", got {value!r}")
+            problem = global_override_problem(key, value)
+            if problem:
+                problems.append(problem)
             else:
                 scales[key] = float(value)
             continue

@@ -13,6 +13,7 @@ in the files for readers and not read.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import math
 from collections.abc import Mapping
@@ -22,7 +23,7 @@ from typing import Any
 
 
 from logistics import settings
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, range_fix
 from logistics.sources import provenance_problem
 
 __all__ = [
@@ -200,6 +201,18 @@ class _Reader:
             node = node[k]
         return node
 
+    def mapping(self, *keys: str, required: bool = True) -> dict:
+        """The mapping at ``keys`` ({} if absent and not ``required``); ConfigError naming the
+        key when it is a list, a text or a number (a section of keys is a mapping)."""
+        node = self.node(*keys, required=required)
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            raise ConfigError(f"{self.path}: {'.'.join(map(str, keys))}: expected a mapping of "
+                              f"keys, got {node!r:.80}; fix: write it as the shipped "
+                              f"configs/norms/{self.path.name} does (key: value lines)")
+        return node
+
     def figure(self, *keys: str, required: bool = True, lo: float = -math.inf,
                hi: float = math.inf) -> float | None:
         node = self.node(*keys, required=required)
@@ -212,10 +225,11 @@ class _Reader:
         if problem is not None:
             raise ConfigError(f"{where}: expected {problem[0]}; fix: {problem[1]}")
         v = node["value"]
+        fix = range_fix(str(keys[-1]), v, ge=lo, le=hi)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise ConfigError(f"{where}: value must be a finite number, got {v!r}")
+            raise ConfigError(f"{where}: value must be a finite number, got {v!r}; {fix}")
         if not lo <= v <= hi:
-            raise ConfigError(f"{where}: value must be within [{lo:g}, {hi:g}], got {v!r}")
+            raise ConfigError(f"{where}: value must be within [{lo:g}, {hi:g}], got {v!r}; {fix}")
         return float(v)
 
 
@@ -233,13 +247,13 @@ _COLUMN_KINDS = frozenset({"tracked", "wheeled", "foot", "horse"})
 
 def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[ObservedCap, ...]]:
     norms = {}
-    for nid in r.node("norms"):
+    for nid in r.mapping("norms"):
         def fig(key, required=True, lo=0.0, hi=math.inf, nid=nid):
             return r.figure("norms", nid, key, required=required, lo=lo, hi=hi)
 
         heat = None
-        h = r.node("norms", nid, "heat_rule", required=False)
-        if h is not None:
+        h = r.mapping("norms", nid, "heat_rule", required=False)
+        if h:
             heat = HeatRule(
                 start_hour=r.figure("norms", nid, "heat_rule", "march_start_hour", lo=0, hi=24),
                 hours=r.figure("norms", nid, "heat_rule", "march_hours_per_day", lo=0, hi=24),
@@ -261,13 +275,13 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
             debark_h=fig("debark_h", required=False, hi=48) or 0.0,
             shuttle_bound_km=fig("shuttle_bound_km", required=False, lo=0.1, hi=5000) or None,
         )
-    defaults = {str(k): str(v) for k, v in (r.node("default_by_movement") or {}).items()}
+    defaults = {str(k): str(v) for k, v in r.mapping("default_by_movement").items()}
     for mov, nid in defaults.items():
         if nid not in norms:
             raise ConfigError(f"{r.path}: default_by_movement.{mov}: {nid!r} is no norm; "
-                              f"known: {sorted(norms)}")
+                              f"known: {sorted(norms)}; fix: one of those")
     caps = []
-    for cid, node in (r.node("observed", required=False) or {}).items():
+    for cid, node in r.mapping("observed", required=False).items():
         if not isinstance(node, dict) or "value" not in node or "applies_to" not in node:
             continue  # an informative observation, not a speed the engine applies
         when = {}
@@ -298,16 +312,44 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
     return norms, defaults, tuple(caps)
 
 
+def _vehicle_id(r: _Reader, node: Any, *keys: str) -> str:
+    """The vehicle id under ``keys`` (``node`` is its mapping), checked against the vehicle
+    files: a standard's vehicle is the norms file's key, not the army file's that uses it."""
+    from logistics.vehicles import list_vehicles
+
+    where = f"{r.path}: {'.'.join(keys)}"
+    if not isinstance(node, dict) or not isinstance(node.get("vehicle"), str):
+        raise ConfigError(f"{where}: expected a mapping with `vehicle:` (a vehicle id) and "
+                          f"`count:`, got {node!r:.80}; fix: write it as the shipped "
+                          "configs/norms/formations.yaml does")
+    vid = node["vehicle"]
+    known = list(list_vehicles())
+    if vid not in known:
+        near = difflib.get_close_matches(vid, known, n=1)
+        raise ConfigError(f"{where}.vehicle: unknown vehicle {vid!r}; fix: use one of "
+                          f"configs/vehicles ({known})"
+                          + (f", did you mean {near[0]!r}?" if near else ""))
+    return vid
+
+
 def _standards(r: _Reader) -> dict[str, Standard]:
     out = {}
-    for sid, node in (r.node("standards") or {}).items():
+    for sid, node in r.mapping("standards").items():
+        if not isinstance(node, dict):
+            raise ConfigError(f"{r.path}: standards.{sid}: expected a mapping of the standard's "
+                              f"keys (men, vehicles, movement, ...), got {node!r:.80}")
+        listed = node.get("vehicles") or []
+        if not isinstance(listed, list):
+            raise ConfigError(f"{r.path}: standards.{sid}.vehicles: expected a list of "
+                              f"{{vehicle, count}}, got {listed!r:.80}; fix: lines starting "
+                              "with '- vehicle: <id>'")
         vehicles = tuple(
-            (str(v["vehicle"]), int(r.figure("standards", sid, "vehicles", str(i), "count",
-                                              lo=0, hi=100_000)))
-            for i, v in enumerate(node.get("vehicles") or []))
+            (_vehicle_id(r, v, "standards", sid, "vehicles", str(i)),
+             int(r.figure("standards", sid, "vehicles", str(i), "count", lo=0, hi=100_000)))
+            for i, v in enumerate(listed))
         lift = None
         if node.get("lift"):
-            lift = (str(node["lift"]["vehicle"]),
+            lift = (_vehicle_id(r, node["lift"], "standards", sid, "lift"),
                     int(r.figure("standards", sid, "lift", "count", lo=1, hi=100_000)))
         ships = tuple((str(s["class"]), int(r.figure("standards", sid, "ships", str(i), "count",
                                                      lo=0, hi=1000)))
@@ -324,12 +366,14 @@ def _standards(r: _Reader) -> dict[str, Standard]:
 
 def _movement(r: _Reader) -> dict[str, Any]:
     men_per_truck = {}
-    for vid, node in (r.node("lift", "truck") or {}).items():
-        if isinstance(node, dict) and "men_per_vehicle" in node:
+    for vid, node in r.mapping("lift", "truck").items():
+        if not isinstance(node, dict):  # a damaged entry would drop the truck's norm silently
+            r.mapping("lift", "truck", vid)
+        if "men_per_vehicle" in node:
             men_per_truck[str(vid)] = r.figure("lift", "truck", vid, "men_per_vehicle",
                                                lo=0.1, hi=200)
     ships = {}
-    for cid in r.node("river", "ship_classes") or {}:
+    for cid in r.mapping("river", "ship_classes"):
         ships[cid] = ShipClass(
             id=cid,
             speed_kmh=r.figure("river", "ship_classes", cid, "speed_kmh", lo=0.1, hi=200),
@@ -337,9 +381,9 @@ def _movement(r: _Reader) -> dict[str, Any]:
             troops=r.figure("river", "ship_classes", cid, "troops", lo=0, hi=10_000),
         )
     tank_l = {str(v): r.figure("fuel", "tank_l_when_vehicle_file_has_none", v, lo=1, hi=10_000)
-              for v in r.node("fuel", "tank_l_when_vehicle_file_has_none") or {}}
+              for v in r.mapping("fuel", "tank_l_when_vehicle_file_has_none")}
     density = {str(f): r.figure("fuel", "density_kg_per_l", f, lo=0.3, hi=1.5)
-               for f in r.node("fuel", "density_kg_per_l") or {}}
+               for f in r.mapping("fuel", "density_kg_per_l")}
     return dict(
         men_per_truck=men_per_truck,
         men_per_tank=r.figure("lift", "tank_riders", "men_per_tank", lo=0.1, hi=50),

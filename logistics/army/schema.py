@@ -34,7 +34,7 @@ from logistics.army.base import (
     _Model,
     _short,
 )
-from logistics.errors import LogisticsError
+from logistics.errors import LogisticsError, range_fix
 
 __all__ = [
     "KINDS",
@@ -125,7 +125,8 @@ class Trucks(_Model):
     def _ranges(self) -> Trucks:
         if self.until is not None and self.until.value <= self.start.value:
             raise ValueError(f"until ({self.until.value}) must be after start "
-                             f"({self.start.value})")
+                             f"({self.start.value}); fix: an until later than start, or "
+                             "leave until out (the column runs to the end of the run)")
         _check(("count", self.count, ">=", 0), ("count", self.count, "<=", 100_000),
                ("payload_l", self.payload_l, ">", 0), ("payload_l", self.payload_l, "<=", 100_000),
                ("truck_tank_l", self.truck_tank_l, ">=", 0),
@@ -152,7 +153,8 @@ class Airlift(_Model):
     @model_validator(mode="after")
     def _ranges(self) -> Airlift:
         if self.end.value < self.start.value:
-            raise ValueError(f"end ({self.end.value}) is before start ({self.start.value})")
+            raise ValueError(f"end ({self.end.value}) is before start ({self.start.value}); "
+                             "fix: an end on or after start (both days are flown)")
         _check(("total_t", self.total_t, ">=", 0), ("total_t", self.total_t, "<=", 1e6),
                ("daily_cv", self.daily_cv, ">=", 0), ("daily_cv", self.daily_cv, "<=", 10))
         return self
@@ -183,7 +185,8 @@ class Uncertain(_Model):
     @model_validator(mode="after")
     def _ok(self) -> Uncertain:
         if not self.low <= self.high:
-            raise ValueError(f"low ({self.low}) must be <= high ({self.high})")
+            raise ValueError(f"low ({self.low}) must be <= high ({self.high}); fix: swap "
+                             "them, or give low <= high in the figure's unit")
         _check_provenance("a range", self.cite, self.assumed)
         return self
 
@@ -710,22 +713,25 @@ def _reference_problems(army: Army) -> list[str]:
     for i in ids:
         if i in seen:
             problems.append(f"formations: the id {_short(i)} is used twice (ids name a formation's "
-                            "files: make them unique)")
+                            "files); fix: make them unique")
         seen.add(i)
     known = set(ids)
     fleet = [b.id for b in army.flotilla]
     for b in fleet:
         if b in known:
-            problems.append(f"flotilla: the id {b!r} is also a formation's id")
+            problems.append(f"flotilla: the id {b!r} is also a formation's id; fix: rename "
+                            "the brigade")
     if len(set(fleet)) != len(fleet):
-        problems.append(f"flotilla: an id is used twice: {fleet}")
+        problems.append(f"flotilla: an id is used twice: {fleet}; fix: give each brigade "
+                        "its own id")
     for n, f in enumerate(army.formations):
         if f.parent is not None and f.parent not in known:
             problems.append(f"formations.{n} ({f.id}).parent: {_short(f.parent)} names no "
-                            f"formation; known: {_known(known)}")
+                            f"formation; known: {_known(known)}; fix: one of those, or "
+                            "leave parent out")
         if f.carried_by is not None and f.carried_by not in fleet:
             problems.append(f"formations.{n} ({f.id}).carried_by: {_short(f.carried_by)} names no "
-                            f"flotilla brigade; known: {_known(fleet)}")
+                            f"flotilla brigade; known: {_known(fleet)}; fix: one of those")
     parents = {f.id: f.parent for f in army.formations}
     for f in army.formations:
         chain, cur = [f.id], f.parent
@@ -733,7 +739,8 @@ def _reference_problems(army: Army) -> list[str]:
             if cur in chain:
                 problems.append("formations: the parents form a cycle "
                                 + " -> ".join([*chain[chain.index(cur):], cur])
-                                + "; a formation cannot belong to its own subordinate")
+                                + "; a formation cannot belong to its own subordinate; fix: leave "
+                                "`parent:` out on the top formation of the chain")
                 break
             chain.append(cur)
             cur = parents[cur]
@@ -741,40 +748,47 @@ def _reference_problems(army: Army) -> list[str]:
         for i in army.fuel.priority.order:
             if i not in known:
                 problems.append(f"fuel.priority.order: {_short(i)} names no formation; known: "
-                                f"{_known(known)}")
+                                f"{_known(known)}; fix: one of those")
     if army.fuel.drain_stalled is not None:
         for i in army.fuel.drain_stalled.formations:
             if i not in known:
                 problems.append(f"fuel.drain_stalled.formations: {_short(i)} names no formation; "
-                                f"known: {_known(known)}")
+                                f"known: {_known(known)}; fix: one of those")
     for n, a in enumerate(army.supply.air):
         for i in a.priority_to:
             if i not in known:
-                problems.append(f"supply.air.{n}.priority_to: {_short(i)} names no formation")
+                problems.append(f"supply.air.{n}.priority_to: {_short(i)} names no formation; "
+                                f"fix: one of {_known(known)}")
     for n, b in enumerate(army.flotilla):
         for key in ("carries", "ferries_for"):
             for i in getattr(b, key):
                 if i not in known:
-                    problems.append(f"flotilla.{n} ({b.id}).{key}: {_short(i)} names no formation")
+                    problems.append(f"flotilla.{n} ({b.id}).{key}: {_short(i)} names no formation; "
+                                    f"fix: one of {_known(known)}")
         for i in b.carries:
             if i in known and army.formation(i).carried_by != b.id:
                 problems.append(f"flotilla.{n} ({b.id}).carries: {_short(i)} is not `carried_by: "
-                                f"{b.id}`")
+                                f"{b.id}`; fix: give it `carried_by: {b.id}` or drop it "
+                                "from carries")
     for n, f in enumerate(army.formations):
         if f.carried_by is not None and f.carried_by in fleet:
             b = army.flotilla[fleet.index(f.carried_by)]
             if f.id not in b.carries:
                 problems.append(f"formations.{n} ({f.id}).carried_by: {b.id} does not list it "
-                                "in `carries`")
+                                "in `carries`; fix: add it there, or change its "
+                                "`carried_by:`")
         if f.start.time is not None and f.start.time.value < army.h_hour.value:
             problems.append(f"formations.{n} ({f.id}).start.time ({f.start.time.value}) is "
-                            f"before h_hour ({army.h_hour.value})")
+                            f"before h_hour ({army.h_hour.value}); fix: a time at or after "
+                            "h_hour, or leave it out (the army's start)")
     t0, t_end = army.h_hour.value, army.end.value
     if t_end <= t0:
-        problems.append(f"end ({t_end}) must be after h_hour ({t0})")
+        problems.append(f"end ({t_end}) must be after h_hour ({t0}); fix: the last day to "
+                        f"run, e.g. {(t0 + timedelta(days=11)).date()}")
     elif t_end - t0 > timedelta(days=MAX_SPAN_DAYS):
         problems.append(f"end ({t_end}) is {(t_end - t0).days} days after h_hour ({t0}); an "
-                        f"army run spans at most {MAX_SPAN_DAYS} days (one campaign)")
+                        f"army run spans at most {MAX_SPAN_DAYS} days (one campaign); fix: an "
+                        f"end by {(t0 + timedelta(days=MAX_SPAN_DAYS)).date()}")
     else:
         problems += _dates_outside_the_run(army)
     try:
@@ -784,12 +798,15 @@ def _reference_problems(army: Army) -> list[str]:
         problems.append(str(exc))
     starts = [s.start.value for s in army.seasons]
     if starts != sorted(starts):
-        problems.append(f"seasons must be in date order, got {[str(s) for s in starts]}")
+        problems.append(f"seasons must be in date order, got {[str(s) for s in starts]}; "
+                        "fix: list the seasons by their start, earliest first")
     elif starts[0] > t0:
-        problems.append(f"seasons[0].start ({starts[0]}) must be at or before h_hour ({t0})")
+        problems.append(f"seasons[0].start ({starts[0]}) must be at or before h_hour ({t0}); "
+                        f"fix: start the first season at h_hour, e.g. {t0.isoformat()}")
     _check_delay = army.start_delay_h
     if _check_delay is not None and not 0 <= _check_delay.value <= 24 * 30:
-        problems.append(f"start_delay_h must be 0..720 hours, got {_check_delay.value}")
+        problems.append(f"start_delay_h must be 0..720 hours, got {_check_delay.value}; "
+                        + range_fix("start_delay_h", _check_delay.value, ge=0, le=720))
     return problems
 
 

@@ -85,11 +85,20 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         if not sep or not name.strip() or not math.isfinite(number):
             bad.append(item)
             continue
+        if name.strip() in out:
+            raise ConfigError(f"--set {name.strip()} given twice ({out[name.strip()]:g} and "
+                              f"{number:g}); fix: give each parameter once")
         out[name.strip()] = number
     if bad:
         shown = ", ".join(repr(b[:60]) for b in dict.fromkeys(bad))
         raise ConfigError(f"expected NAME=NUMBER with a finite number, got {shown} "
                           "(e.g. --set speed_scale=1.2)")
+    from logistics.army.load import GLOBAL_OVERRIDES, global_override_problem
+
+    problems = [p for k, v in out.items() if k in GLOBAL_OVERRIDES
+                for p in [global_override_problem(k, v)] if p]
+    if problems:  # before any run (a figure path is checked against each army file)
+        raise ConfigError("--set: " + "; ".join(problems))
     return out
 
 

@@ -44,9 +44,14 @@ def _schema(args: argparse.Namespace) -> int:
     if not root.is_dir():
         raise ConfigError(f"--configs {root}: not a folder; give the configs folder "
                           "(the one holding vehicles/)")
-    changed = write_schemas(root, modelines=() if args.no_modelines else ("scenario", "vehicle"))
+    skipped: list[Path] = []
+    changed = write_schemas(root, modelines=() if args.no_modelines else ("scenario", "vehicle"),
+                            left_alone=skipped)
     for path in changed:
         print(f"wrote {path.relative_to(root).as_posix()}")
+    for path in skipped:
+        print(f"left alone: {path.relative_to(root).as_posix()} (no axis_id: not a scenario "
+              "file)")
     print(f"{len(changed)} file(s) changed in {root.name}/" if changed
           else "schemas and modelines up to date")
     return 0

@@ -74,9 +74,15 @@ def grid_points(bounds: Mapping[str, tuple[float, float]], points: int) -> list[
                           f"(at most three, global); got {', '.join(bounds) or 'none'}")
     if not isinstance(points, int) or points < 2:
         raise ConfigError(f"grid points per parameter must be an integer >= 2, got {points!r}")
+    from logistics.army.load import global_override_problem
+
     for k, (lo, hi) in bounds.items():
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):
             raise ConfigError(f"bounds of {k} must satisfy 0 < low < high, got {lo}..{hi}")
+        problems = [p for p in (global_override_problem(k, lo), global_override_problem(k, hi))
+                    if p]
+        if problems:
+            raise ConfigError(f"bounds of {k} ({lo:g}..{hi:g}): {problems[0]}")
     axes = [np.linspace(lo, hi, points) for lo, hi in bounds.values()]
     return [dict(zip(bounds, map(float, combo))) for combo in itertools.product(*axes)]
 

@@ -327,8 +327,23 @@ def _passable_cell(f: _Field, p: _Point, radius: int = 3) -> tuple[int, int]:
     c0, c1 = max(0, c - radius), min(ci.shape[1], c + radius + 1)
     ok = np.argwhere(ci[r0:r1, c0:c1] != BARRIER_CLASS)
     if ok.size == 0:
-        raise NoRouteError(f"{p.name} lies in water or outside the elevation data (no passable "
-                           f"cell within {radius} cells); give a point on land")
+        xs, ys = f.terrain["x"].to_numpy(), f.terrain["y"].to_numpy()
+        cell_km = abs(float(xs[1] - xs[0])) / 1000.0 if len(xs) > 1 else 1.0
+        land = np.argwhere(ci != BARRIER_CLASS)
+        near = ""
+        if land.size:
+            d = np.hypot(xs[land[:, 1]] - p.x, ys[land[:, 0]] - p.y)
+            k = int(np.argmin(d))
+            from logistics.terrain import to_lonlat
+
+            lon, lat = to_lonlat(float(xs[land[k, 1]]), float(ys[land[k, 0]]))
+            near = (f", e.g. {float(lat):.4f},{float(lon):.4f} (LAT,LON: the nearest passable "
+                    f"cell, {d[k] / 1000.0:.0f} km away)")
+        where = "" if f"{p.lat:.4f}" in p.name else f" ({p.lat:.4f} N, {p.lon:.4f} E)"
+        raise NoRouteError(f"{p.name}{where} lies in water or outside "
+                           f"the elevation data: no passable cell within {radius} cells "
+                           f"({radius * cell_km:g} km on this grid); fix: give a point on "
+                           f"land{near}")
     k = int(np.argmin((ok[:, 0] + r0 - r) ** 2 + (ok[:, 1] + c0 - c) ** 2))
     return int(ok[k, 0] + r0), int(ok[k, 1] + c0)
 
@@ -645,7 +660,26 @@ def _cc_leg(ctx, f: _Field, start: str, end: str, p0: _Point, p1: _Point, *,
                distance_km=float(steps["dist_m"].sum()) / 1000.0,
                time_h=float(steps["time_s"].sum()) / 3600.0, fuel_l=float(steps["fuel_l"].sum()),
                geometry=LineString(pts),
-               notes=(f"cost engine on the {ctx.season} season model, 16 neighbours",))
+               notes=(f"cost engine on the {ctx.season} season model, 16 neighbours",
+                      *_moved_ashore(f, steps, p0, p1)))
+
+
+def _moved_ashore(f: _Field, steps, p0: _Point, p1: _Point) -> list[str]:
+    """Notes for an end of a leg that lies on a cell the vehicle cannot enter (water, no data:
+    on a coarse grid a lake's middle, or a town on a shore): the leg starts or ends at the
+    nearest passable cell (:func:`_passable_cell`), so many km may lie between them."""
+    from logistics.cost.model import BARRIER_CLASS
+    from logistics.terrain import cell_of, to_metric
+
+    out = []
+    for p, word, i in ((p0, "starts", 0), (p1, "ends", -1)):
+        if f.model.class_index[cell_of(f.terrain, p.x, p.y)] != BARRIER_CLASS:
+            continue
+        x, y = to_metric(float(steps["lon"].iloc[i]), float(steps["lat"].iloc[i]))
+        km = math.hypot(float(x) - p.x, float(y) - p.y) / 1000.0
+        out.append(f"{p.name} lies in water or outside the elevation data on this grid: the "
+                   f"leg {word} at the nearest passable cell, {km:.0f} km from it")
+    return out
 
 
 def _resolve(place) -> _Point:

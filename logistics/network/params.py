@@ -17,7 +17,8 @@ from typing import Any
 
 from logistics import settings
 from logistics._yaml import load_yaml
-from logistics.errors import ConfigError
+from logistics.army.base import _short
+from logistics.errors import ConfigError, range_fix
 from logistics.sources import provenance_problem, read_provenance
 
 __all__ = ["NetworkParams", "TracingParams", "LineInfo", "load_params", "load_lines"]
@@ -92,6 +93,16 @@ _FIELDS = {
 _TRACING = ("grade_limit", "grade_max", "penalty_per_grade_limit", "water_factor",
             "resolution_m", "stencil", "window_margin_km")
 _ZERO_OK = {"road_join_h", "entrain_h", "detrain_h"}
+#: Largest sane line facts (assumed: no line of the theatre is 10 000 km long, nor carries 500
+#: train pairs a day; beyond, a typing slip).
+_LINE_MAX = {"length_km": 10_000.0, "trains_per_day": 500.0}
+#: Largest sane value of each figure (a sanity bound against typing slips and inf, not a prior;
+#: assumed: no 1945 military train ran a line at 150 km/h, nor 500 train pairs a day; a window
+#: or an approach wider than the 2 300 km theatre is no window; the rest a generous 1e6).
+_MAX = {"rail_speed_kmh": 150.0, "default_train_pairs_per_day": 500.0, "entrain_h": 240.0,
+        "detrain_h": 240.0, "road_join_h": 240.0, "road_fuel_factor": 20.0,
+        "max_access_km": 3000.0, "margin_km": 3000.0, "tracing.resolution_m": 100_000.0,
+        "tracing.window_margin_km": 3000.0}
 
 
 def load_params(path: str | os.PathLike[str] | None = None) -> NetworkParams:
@@ -136,11 +147,14 @@ def _load_params(path: str, mtime_ns: int) -> NetworkParams:
             continue
         value = entry["value"]
         ok_zero = name in _ZERO_OK
+        top = _MAX.get(name, 1e6)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
             value >= 0 if ok_zero else value > 0
-        ):
+        ) or not value <= top:
+            bound = {"ge": 0.0} if ok_zero else {"gt": 0.0}
             problems.append(f"{where}: value {value!r}, expected a number "
-                            f"{'>= 0' if ok_zero else '> 0'}")
+                            f"{'>= 0' if ok_zero else '> 0'} and <= {top:g}; "
+                            + range_fix(key, value, le=top, **bound))
             continue
         problem = provenance_problem(entry)
         if problem is not None:
@@ -149,7 +163,8 @@ def _load_params(path: str, mtime_ns: int) -> NetworkParams:
         values[name] = float(value)
         provenance[name] = read_provenance(entry).text.strip()
     if "tracing.stencil" in values and values["tracing.stencil"] not in (8, 16):
-        problems.append(f"tracing.stencil: value {values['tracing.stencil']:g}, expected 8 or 16")
+        problems.append(f"tracing.stencil: value {values['tracing.stencil']:g}, expected 8 or 16;"
+                        " fix: write 8 or 16")
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
     tracing = TracingParams(**{k: values.pop(f"tracing.{k}") for k in _TRACING})
@@ -170,12 +185,30 @@ def _load_lines(path: str, mtime_ns: int) -> tuple[tuple[str, LineInfo], ...]:
         if missing:
             problems.append(f"{ref}: missing {', '.join(missing)}")
             continue
+        before = len(problems)
         for key, need in (("length_km", "length_source"), ("trains_per_day",
                                                            "trains_per_day_source")):
             if key in entry and not entry.get(need):
                 problems.append(f"{ref}: {key} needs {need} (a figure goes in with its citation)")
-            if key in entry and not (isinstance(entry[key], (int, float)) and entry[key] > 0):
-                problems.append(f"{ref}: {key} {entry[key]!r}, expected a positive number")
+            v = entry.get(key)
+            if key in entry and not (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                     and 0 < v <= _LINE_MAX[key]):
+                problems.append(f"{ref}.{key}: {v!r}, expected a positive number; "
+                                + range_fix(key, v, gt=0.0, le=_LINE_MAX[key]))
+        gauge = entry.get("gauge_mm")
+        if gauge is not None and not (isinstance(gauge, int) and not isinstance(gauge, bool)
+                                      and 500 <= gauge <= 2000):
+            problems.append(f"{ref}.gauge_mm: {gauge!r}, expected the track gauge in mm; "
+                            + range_fix("gauge_mm", gauge, ge=500, le=2000, whole=True)
+                            + " (1435 standard, 1524 Russian), or leave it out")
+        ways = entry.get("ways")
+        if ways is not None and not (isinstance(ways, dict)
+                                     and all(isinstance(w, dict) for w in ways.values())):
+            problems.append(f"{ref}.ways: expected a mapping of way names to their facts "
+                            f"(unverified:, notes:), got {_short(ways)}; fix: write it as the "
+                            "shipped lines-1945.yaml does, or leave it out")
+        if len(problems) > before:
+            continue
         lines.append((str(ref), LineInfo(
             ref=str(ref),
             name=str(entry["name"]),

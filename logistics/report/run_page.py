@@ -55,8 +55,9 @@ def summary_lines(result) -> list[str]:
         if v and (not f["first_dry"] or v["time"] < f["first_dry"]["time"]):
             dry += (f"; vehicles left dry from {_fmt_time(v['time'])} at km {v['cum_km']:.0f} "
                     f"({v['class']})")
+        said = "".join(f"; {n}" for n in f.get("notes", ()))
         lines.append(f"  {f['formation_id']}: {f['km']:.0f}/{f['route_km']:.0f} km, "
-                     f"{f['km_per_day']:.0f} km/day; {arr}; {dry}")
+                     f"{f['km_per_day']:.0f} km/day; {arr}; {dry}{said}")
     first = s.get("first_dry_formation")
     if first:
         d = first["first_dry"]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 
 import numpy as np
 import rioxarray  # noqa: F401  (registers the .rio accessor used to write the CRS)
@@ -125,10 +126,14 @@ def load_terrain(
     grid = metric_grid(bbox, resolution_m)
     n_cells = grid.shape[0] * grid.shape[1]
     if chunks is None and n_cells > settings.MAX_IN_MEMORY_CELLS:
+        coarsest = math.ceil(resolution_m * math.sqrt(n_cells / settings.MAX_IN_MEMORY_CELLS))
+        while math.prod(metric_grid(bbox, coarsest).shape) > settings.MAX_IN_MEMORY_CELLS:
+            coarsest = math.ceil(coarsest * 1.01)  # the grid's edges round up: a few % more
         msg = (
             f"{grid.shape[0]} x {grid.shape[1]} cells at {resolution_m:g} m exceed the in-memory "
-            f"limit of {settings.MAX_IN_MEMORY_CELLS} cells; pass chunks=True for a dask Dataset, "
-            f"a coarser resolution_m or a smaller bbox"
+            f"limit of {settings.MAX_IN_MEMORY_CELLS} cells; fix: a resolution of at least "
+            f"{coarsest} m over this box (--resolution-m, resolution_m), a smaller box, or "
+            "chunks=True (Python API) for a dask Dataset"
         )
         raise ResourceError(msg)
 

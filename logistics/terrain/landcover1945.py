@@ -28,7 +28,7 @@ import numpy as np
 
 from logistics import settings
 from logistics._yaml import load_yaml
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, range_fix
 from logistics.terrain.grid import MetricGrid, grid_array, grid_lonlat, to_metric
 from logistics.terrain.railways import railway_cells
 
@@ -201,6 +201,10 @@ def _forest(path: str, d) -> ForestRule:
         if not rail_path.exists():
             raise ConfigError(f"{path}: forest.railways = {rail!r} not found at {rail_path}; "
                               "give an OSM XML file, relative to this file or absolute")
+        if not rail_path.is_file() or rail_path.suffix.lower() != ".osm":
+            raise ConfigError(f"{path}: forest.railways = {rail!r} ({rail_path}) is no OSM XML "
+                              "file (*.osm); fix: give the railways' .osm file, e.g. "
+                              "../network/railways-1945.osm")
         rail = rail_path
     return ForestRule(
         min_relief_m=_number(path, "forest.min_relief_m", d.get("min_relief_m"), lo=0.0),
@@ -221,11 +225,19 @@ def _mapping(path: str, key: str, d) -> None:
         raise ConfigError(f"{path}: {key} = {d!r}; expected a mapping of the rule's keys")
 
 
+#: The largest sane value of a rule's figure by its unit (a sanity bound against typing slips,
+#: not a prior; assumed: no height, relief or distance of the theatre exceeds these).
+_TOP = {"_m": 9000.0, "_km": 3000.0, "_km2": 2_000_000.0}
+
+
 def _number(path: str, key: str, value, *, lo: float, strict: bool = False) -> float:
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and np.isfinite(value)
-    if not ok or value < lo or (strict and value == lo):
-        bound = f"> {lo:g}" if strict else f">= {lo:g}"
-        raise ConfigError(f"{path}: {key} = {value!r}; give a number {bound}")
+    top = next((v for suffix, v in _TOP.items() if key.endswith(suffix)), 1e9)
+    if not ok or value < lo or (strict and value == lo) or value > top:
+        bound = {"gt": lo} if strict else {"ge": lo}
+        raise ConfigError(f"{path}: {key} = {value!r}; expected a finite number "
+                          f"{'>' if strict else '>='} {lo:g} and <= {top:g}; "
+                          + range_fix(key.rsplit(".", 1)[-1], value, le=top, **bound))
     return float(value)
 
 
