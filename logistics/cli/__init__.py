@@ -23,6 +23,7 @@ import select
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from logistics import __version__
 from logistics.errors import ConfigError, LogisticsError
@@ -262,11 +263,10 @@ def float_in(lo: float, hi: float, *, unit: str = "", lo_open: bool = False):
 resolution_m = float_in(1.0, 100_000.0, unit="m")
 
 
-def out_path(value, default: str, *, kind: str = "output folder") -> tuple["Path", dict]:
+def out_path(value, default: str, *, kind: str = "output folder") -> tuple[Path, dict]:
     """(the output path, keywords naming it in :func:`logistics._atomic.check_output_dir` and
     ``check_output_file`` messages): ``--out`` as given, else ``default``, named "the default
     output folder" with ``--out`` as the way to choose another (the user gave no ``--out``)."""
-    from pathlib import Path
 
     if value is not None:
         return Path(value), {}

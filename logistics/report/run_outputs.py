@@ -9,10 +9,14 @@ Files are deterministic: the same run gives byte-identical files (no timestamps 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from logistics._atomic import atomic_dir
 from logistics.report.geojson import write_geojson
 from logistics.report.gpkg import GEOMETRY_TYPES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["write_run", "write_table", "route_frame", "RUN_FILES"]
 
