@@ -286,3 +286,49 @@ def test_ctrl_c_whose_cluster_close_times_out_is_not_retried_at_exit():
     with _quiet_on_interrupt(ok):
         pass
     assert ok.status == "closed"
+
+
+def test_an_interrupt_swallowed_by_a_finalizer_prints_no_traceback(capsys):
+    """Ctrl-C landing in a weakref callback (a garbage collection at that instant) cannot stop
+    the command: Python would print "Exception ignored in ..." and a traceback, then go on.
+    The command's hook keeps it quiet and remembers it; other unraisable errors still print."""
+    import signal
+    import sys
+    import weakref
+
+    from logistics.cli import _Signals
+
+    class Thing:
+        pass
+
+    def interrupt(_ref):
+        raise KeyboardInterrupt()
+
+    def boom(_ref):
+        raise ValueError("a real bug in a finalizer")
+
+    seen = []
+    old_hook = sys.unraisablehook
+    sys.unraisablehook = lambda args: seen.append(repr(args.exc_value))  # the one before ours
+    outer = sys.unraisablehook
+    old_int, old_term = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    s = _Signals()
+    s.install()
+    try:
+        s.received = signal.SIGINT
+        t = Thing()
+        r = weakref.ref(t, interrupt)
+        del t
+        assert s.swallowed and not seen and "Traceback" not in capsys.readouterr().err
+        s.swallowed = False
+        t = Thing()
+        r2 = weakref.ref(t, boom)
+        del t
+        assert not s.swallowed and seen and "a real bug in a finalizer" in seen[0]
+    finally:
+        s.finish(process_ends=False)
+        restored = sys.unraisablehook
+        sys.unraisablehook = old_hook
+    assert restored is outer
+    assert signal.getsignal(signal.SIGINT) is old_int and signal.getsignal(signal.SIGTERM) is old_term
+    del r, r2

@@ -115,11 +115,23 @@ class _Signals:
 
     def __init__(self) -> None:
         self.received: int | None = None
+        self.swallowed: bool = False
         self.previous: dict[int, object] = {}
+        self._previous_hook = None
 
     def _raise(self, signum, frame):  # pragma: no cover - exercised in a subprocess
         self.received = signum
         raise _Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+    def _unraisable(self, args) -> None:
+        """``sys.unraisablehook``: an interrupt raised while Python ran a finalizer or a weakref
+        callback (a garbage collection at that instant) cannot propagate; Python would print it
+        as "Exception ignored in ..." with a traceback and go on. Keep it quiet and remember it
+        (the command then says so in one line); anything else goes to the previous hook."""
+        if isinstance(args.exc_value, KeyboardInterrupt) and self.received is not None:
+            self.swallowed = True
+            return
+        (self._previous_hook or sys.__unraisablehook__)(args)
 
     def install(self) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -127,6 +139,7 @@ class _Signals:
                 self.previous[sig] = signal.signal(sig, self._raise)
             except ValueError:  # not the main thread (an embedding application): leave them
                 return
+        self._previous_hook, sys.unraisablehook = sys.unraisablehook, self._unraisable
 
     def finish(self, *, process_ends: bool) -> None:
         """Put the previous handlers back; when the process ends with this command, ignore the
@@ -134,6 +147,8 @@ class _Signals:
         shutdown (Python resets its own handlers then) would otherwise kill a finished run."""
         for sig, old in self.previous.items():
             signal.signal(sig, signal.SIG_IGN if process_ends else old)  # type: ignore[arg-type]
+        if self._previous_hook is not None and not process_ends:
+            sys.unraisablehook = self._previous_hook
 
 
 def _os_message(exc: OSError) -> str:
@@ -181,7 +196,11 @@ def _main(args_list: list[str], signals: _Signals) -> int:
         if not getattr(args, "func", None):
             raise _UsageError("logistics", f"give a command, one of {', '.join(COMMANDS)}")
         prefix = f"logistics {args.command}"
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        if signals.swallowed:
+            print(f"{prefix}: the interrupt came while Python was cleaning up and could not stop "
+                  "the command; it finished, and what it wrote is complete", file=sys.stderr)
+        return code
     except _UsageError as exc:
         _say(exc.prog, "error", f"{exc} (see `{exc.prog} --help`)")
         return 2
