@@ -13,7 +13,7 @@ Layers (each a GeoDataFrame, possibly empty but always with its columns and CRS)
 | layer | geometry | one row per |
 |---|---|---|
 | ``routes`` | LineString | formation: its planned route (``length_km``) |
-| ``track_lines`` | LineString | formation: the path it actually moved, start to last step |
+| ``track_lines`` | LineString | formation: the path it actually moved, start to last step (``cum_km``: the farthest it got along its route) |
 | ``track`` | Point | formation per hour step, ``time`` (datetime: QGIS's temporal controller plays it) |
 | ``daily`` | Point | formation per date (end-of-day position, ``date``, ``time`` at 24:00) |
 | ``halts`` | Point | halt spell (``reason``, ``start``, ``end``, ``hours``) |
@@ -44,7 +44,7 @@ LONLAT_CRS = "EPSG:4326"
 #: full one has (GeoPackage DATETIME, REAL, INTEGER), not as text: runs append into one layer.
 FIELD_TYPES: dict[str, str] = {
     "time": "datetime64[ms]", "start": "datetime64[ms]", "end": "datetime64[ms]",
-    "date": "datetime64[ms]", "length_km": "float64", "km": "float64", "cum_km": "float64",
+    "date": "datetime64[ms]", "length_km": "float64", "cum_km": "float64",
     "hours": "float64", "litres": "float64", "fuel_l": "float64", "refills_on_hand": "float64",
     "crossing_h": "float64", "river_class": "int64",
 }
@@ -150,10 +150,10 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
         if len(moved) >= 2:
             lines.append({"formation_id": fid, "name": names.get(fid, ""),
                           "start": t["time"].iloc[0], "end": t["time"].iloc[-1],
-                          "km": float(t["cum_km"].max()),
+                          "cum_km": float(t["cum_km"].max()),
                           "geometry": LineString(zip(moved["lon"], moved["lat"]))})
     layers["track_lines"] = _gdf(pd.DataFrame(lines), [r.pop("geometry") for r in lines],
-                                 ["formation_id", "name", "start", "end", "km"])
+                                 ["formation_id", "name", "start", "end", "cum_km"])
     cols = ["formation_id", "time"] + [c for c in ("cum_km", "status", "mode", "fuel_l",
                                                     "refills_on_hand") if c in tr]
     layers["track"] = _gdf(tr, map(Point, zip(tr["lon"], tr["lat"])), cols)
