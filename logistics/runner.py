@@ -100,7 +100,7 @@ class RunResult:
     lon, lat, status, fuel_l``, ...) and ``route_points`` (``cum_km, lon, lat, elev_m``) are
     the **headline formation**'s (the one marked ``headline: true`` in the file, else the
     first); :attr:`headline_daily` its rows of ``daily``. ``deliveries``: every delivery
-    booked (with the ``formation_id`` that took it). ``reached``: stops passed (objectives,
+    booked, one row per delivery and taker (``advance.simulate.DELIVERY_COLUMNS``). ``reached``: stops passed (objectives,
     crossings, depots, fortified regions) by formation, with times. ``segments``: the
     headline formation's route steps (cost engine columns). ``cost_hours``: accumulated time
     from the headline formation's start for its pace vehicle (hours, metric grid) when asked

@@ -17,7 +17,7 @@ Layers (each a GeoDataFrame, possibly empty but always with its columns and CRS)
 | ``track`` | Point | formation per hour step, ``time`` (datetime: QGIS's temporal controller plays it) |
 | ``daily`` | Point | formation per date (end-of-day position, ``date``, ``time`` at 24:00) |
 | ``halts`` | Point | halt spell (``reason``, ``start``, ``end``, ``hours``) |
-| ``deliveries`` | Point | delivery booked (placed at its ``cum_km`` along the route) |
+| ``deliveries`` | Point | delivery and formation that took part of it (``delivery_id``, ``litres`` its share; placed at its ``cum_km`` along its route) |
 | ``crossings`` | Point | river crossing (``river_class``, ``crossing_h`` where the run says) |
 | ``documented`` | Point | documented position of the run's axis that has coordinates |
 """
@@ -45,7 +45,7 @@ LONLAT_CRS = "EPSG:4326"
 FIELD_TYPES: dict[str, str] = {
     "time": "datetime64[ms]", "start": "datetime64[ms]", "end": "datetime64[ms]",
     "date": "datetime64[ms]", "length_km": "float64", "cum_km": "float64",
-    "hours": "float64", "litres": "float64", "fuel_l": "float64", "refills_on_hand": "float64",
+    "hours": "float64", "litres": "float64", "delivery_id": "int64", "fuel_l": "float64", "refills_on_hand": "float64",
     "crossing_h": "float64", "river_class": "int64",
 }
 
@@ -184,7 +184,8 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
         lon.append(float(x))
         lat.append(float(y))
     layers["deliveries"] = _gdf(dl, map(Point, zip(lon, lat)),
-                                ["formation_id", "time", "source", "kind", "litres",
+                                ["delivery_id", "formation_id", "time", "source", "kind",
+                                 "litres",
                                  "fuel_type", "cum_km", "note"])
 
     cr = v["crossings"].copy()
@@ -198,8 +199,9 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
 
 
 def _first_formation(fid, default: str) -> str:
-    """The formation a delivery went to: the first of a comma-separated list; the headline
-    formation for the army's reserve ("(reserve)") or none."""
+    """The formation a delivery row went to (the first of a comma-separated list, as results
+    written before the deliveries table was tidy had); the headline formation for the army's
+    reserve ("(reserve)") or none."""
     first = str(fid).split(",")[0].strip()
     return default if not first or first.startswith("(") else first
 
