@@ -23,7 +23,7 @@ __all__ = ["uncertain_problems", "RANGE_KEYS"]
 #: The keys an ``uncertain:`` entry may have besides its provenance.
 RANGE_KEYS: tuple[str, ...] = ("low", "high")
 
-_SHAPE = ("write {low: <number>, high: <number>, cite: '[KEY] ...'} or "
+_SHAPE = ("write {low: <number>, high: <number>, cite: '<where it comes from>'} or "
           "{low: <number>, high: <number>, assumed: '<reason>'}")
 
 
