@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from logistics.army.base import Figure, _short
 from logistics.army.schema import Army
-from logistics.errors import ConfigError, LogisticsError, range_fix
+from logistics.errors import ConfigError, LogisticsError, listed, range_fix
 
 __all__ = [
     "load_army",
@@ -193,7 +193,7 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     except ValidationError as exc:
         lines = list(dict.fromkeys(_describe(source, e, data) for e in exc.errors()))
         raise ConfigError(f"{source}: {len(lines)} problem(s) in the army file:\n  - "
-                          + "\n  - ".join(lines) + "\n(key reference: configs/armies/README.md; "
+                          + listed(lines) + "\n(key reference: configs/armies/README.md; "
                           "value rules: configs/README.md)"
                           ) from None
     army._source = source
@@ -266,7 +266,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         problems += _range_problems(army)
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
-                          + "\n  - ".join(problems) + "\n(key reference: configs/armies/README.md; "
+                          + listed(problems) + "\n(key reference: configs/armies/README.md; "
                           "value rules: configs/README.md)")
 
 
