@@ -279,9 +279,22 @@ class SourcedPoint(LinePoint):
 
 class StartPoint(SourcedPoint):
     """A formation's start on the departure line; ``time`` (default the army's H-hour plus
-    ``start_delay_h``) is when it moves off."""
+    ``start_delay_h``) is when it moves off. A start is a point: ``radius_km`` is refused
+    (nothing would read it: it is a key of objectives, depots and railheads; a start on ground
+    the pace vehicle cannot enter is moved to the nearest passable cell within the plan's
+    fixed 10 km)."""
 
     time: TimeFigure | None = None
+
+    @field_validator("radius_km")
+    @classmethod
+    def _a_point(cls, v: float | None) -> float | None:
+        if v is not None:
+            raise ValueError(
+                "a start is a point: nothing reads a radius on it (radius_km is a key of "
+                "objectives, depots and railheads); fix: remove start.radius_km (and move the "
+                "start itself if it is not where the formation jumps off)")
+        return v
 
 
 class AnyOf(_Model):
