@@ -130,3 +130,33 @@ def test_a_start_refuses_radius_km_naming_file_key_value_and_fix(tmp_path):
     assert "fix: remove start.radius_km" in msg
     # the template itself (no radius on its start) still loads
     assert load_army(TEMPLATE).formations[0].start.radius_km is None
+
+
+@pytest.mark.parametrize("where", ["departure line point", "any_of option", "flotilla start"])
+def test_every_other_point_refuses_a_radius_nothing_reads(where):
+    """A radius on a departure-line point, an any_of option or a flotilla's start was accepted
+    and read by nothing; it is refused with the key path (no union tag in it) and the fix."""
+    import copy
+
+    import yaml
+
+    from logistics import settings
+    from logistics.army.load import validate_army
+
+    base = yaml.safe_load((settings.CONFIG_DIR / "2fef-15a.yaml").read_text(encoding="utf-8"))
+    data = copy.deepcopy(base)
+    if where == "departure line point":
+        data["departure"]["line"][0]["radius_km"] = 5
+        key = "departure.line.0.radius_km"
+    elif where == "any_of option":
+        data["formations"][0]["objectives"] = [
+            {"any_of": [{"place": "Harbin", "radius_km": 5}], "assumed": "a test"}]
+        key = "objectives.0.any_of.0.radius_km"
+    else:
+        data["flotilla"][0]["start"]["radius_km"] = 5
+        key = "flotilla.0 (1st-river-ship-brigade).start.radius_km"
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="a.yaml")
+    msg = str(err.value)
+    assert key in msg and "(got 5)" in msg and "fix: remove this radius_km" in msg, msg
+    assert ".point." not in msg and "any_of.any_of" not in msg

@@ -107,8 +107,11 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     # name formations and flotilla brigades by id where the file gives one
     parts = []
     node = data
-    for k in loc:
+    for i, k in enumerate(loc):
         label = str(k)
+        if k in ("point", "any_of") and isinstance(node, dict) and (
+                k == "point" or loc[i + 1:i + 2] == ["any_of"]):
+            continue  # the objective union's tag, not a key of the file
         if isinstance(node, list) and isinstance(k, int) and k < len(node):
             item = node[k]
             if isinstance(item, dict) and isinstance(item.get("id"), str):

@@ -231,12 +231,23 @@ class DrainFigure(BoolFigure):
 
 class LinePoint(_Model):
     """A point of a list whose parent gives the source (``departure.line``, ``any_of``):
-    ``place`` (a gazetteer name) and/or ``lon``/``lat`` (WGS84 degrees; they win)."""
+    ``place`` (a gazetteer name) and/or ``lon``/``lat`` (WGS84 degrees; they win). It takes
+    no ``radius_km`` (refused with its fix: nothing reads one here)."""
 
     place: str | None = None
     lon: float | None = Field(default=None, ge=-180, le=180)
     lat: float | None = Field(default=None, ge=-90, le=90)
     radius_km: float | None = Field(default=None, gt=0, le=500)
+
+    @field_validator("radius_km")
+    @classmethod
+    def _a_point(cls, v: float | None) -> float | None:
+        if v is not None:  # refused, not ignored: a user who writes one believes it counts
+            raise ValueError(
+                "a point of departure.line, of an any_of list or a flotilla's start takes no "
+                "radius: nothing reads it; fix: remove this radius_km (an objective area's "
+                "radius goes beside `any_of:`, on the area)")
+        return v
 
     @model_validator(mode="after")
     def _where(self) -> LinePoint:
