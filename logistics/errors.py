@@ -21,6 +21,8 @@ __all__ = [
     "NoRouteError",
     "ResourceError",
     "OutputError",
+    "MAX_LISTED",
+    "listed",
     "range_fix",
     "unit_of",
 ]
@@ -67,6 +69,23 @@ class OutputError(LogisticsError, OSError):
 
     def __str__(self) -> str:  # OSError would prefix "[Errno n]" when given two arguments
         return str(self.args[0]) if self.args else ""
+
+
+#: At most this many problems are spelt out in one error; the rest are counted.
+MAX_LISTED = 25
+
+
+def listed(problems: list[str], *, sep: str = "\n  - ", limit: int = MAX_LISTED) -> str:
+    """``problems`` joined by ``sep``, the first ``limit`` of them and a count of the rest.
+
+    A file under the wrong key (a list of formations pasted as seasons) can give a hundred
+    problems; a wall of them hides the first, which is usually the one to fix.
+    """
+    shown = sep.join(problems[:limit])
+    more = len(problems) - limit
+    if more > 0:
+        shown += f"{sep}... and {more} more (fix the ones above first; they often cause the rest)"
+    return shown
 
 
 #: The unit a key's name carries in its suffix (``tolerance_km``: km), for the fix of a range.

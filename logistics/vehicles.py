@@ -32,7 +32,7 @@ from types import MappingProxyType
 from typing import Any
 
 from logistics import settings
-from logistics.errors import ConfigError, UnknownNameError, range_fix
+from logistics.errors import ConfigError, UnknownNameError, listed, range_fix
 from logistics.sources import PROVENANCE_KEYS, provenance_problem, read_provenance
 
 __all__ = [
@@ -205,7 +205,7 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
     problems += _check_names(vehicles)
     if problems:
         raise ConfigError(f"{len(problems)} problem(s) in the vehicle files:\n  - "
-                          + "\n  - ".join(p.replace("\n", "\n  - ") for p in problems))
+                          + listed([p.replace("\n", "\n  - ") for p in problems]))
     _CACHE.clear()
     _CACHE[key] = vehicles
     return vehicles

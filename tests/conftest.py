@@ -2,8 +2,10 @@
 
 No test imports another test file: what several tests share is here, reached as fixtures.
 
-* Hypothesis profiles ``dev`` (default: few examples, fast) and ``ci`` (more examples, no
-  deadline), chosen by the environment variable ``HYPOTHESIS_PROFILE`` (``.ci/run`` sets ``ci``).
+* Hypothesis profiles ``dev`` (default: few examples, fast, new ones each run), ``ci`` (more
+  examples, no deadline, the same ones every run) and ``explore`` (as many as ``ci``, new ones
+  each run: for hunting), chosen by the environment variable ``HYPOTHESIS_PROFILE`` (``.ci/run``
+  sets ``ci``).
 * Synthetic terrains (metric ``xarray.Dataset`` as ``load_terrain`` returns, small enough to
   check by hand): :func:`metric_terrain` builds one from arrays; the fixtures ``synth_terrain``
   (a ramp with random classes, a lake and rivers), ``hailar_terrain`` (30 x 40 km of steppe
@@ -51,6 +53,11 @@ hypothesis_settings.register_profile(
 # of a draw); the dev profile explores new ones on every run
 hypothesis_settings.register_profile(
     "ci", max_examples=100, deadline=None, print_blob=True, derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+)
+# hunting: CI's number of examples, new ones every run (a failure prints its reproduce blob)
+hypothesis_settings.register_profile(
+    "explore", max_examples=100, deadline=None, print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

@@ -154,10 +154,10 @@ def _load_refused(tmp_path: Path, data: dict) -> str:
 @pytest.mark.parametrize("change, fragments", [
     # a pydantic bound: the whole range the schema allows, from both of its bounds
     (lambda d: d["formations"][0]["objectives"][0].update(radius_km=0),
-     ("objectives.0.point.radius_km", "(got 0)", "fix: give radius_km a number in (0, 500] km",
+     ("objectives.0.radius_km", "(got 0)", "fix: give radius_km a number in (0, 500] km",
       "e.g. 1")),
     (lambda d: d["formations"][0]["objectives"][0].update(lon=200, lat=45),
-     ("objectives.0.point.lon", "[-180, 180] degrees east", "e.g. 180")),
+     ("objectives.0.lon", "[-180, 180] degrees east", "e.g. 180")),
     (lambda d: d.setdefault("routing", {}).update(margin_deg=100),
      ("routing.margin_deg", "fix: give margin_deg a number in [0.1, 10] degrees", "e.g. 10")),
     # the schema's own range rules: every rule of the key makes the range

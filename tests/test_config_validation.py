@@ -18,7 +18,7 @@ import yaml
 
 from logistics import settings
 from logistics._yaml import MAX_NODES, load_yaml
-from logistics.errors import ConfigError
+from logistics.errors import MAX_LISTED, ConfigError, listed
 from logistics.army.base import (
     MAX_SPAN_DAYS,
     FloatFigure,
@@ -217,6 +217,25 @@ def test_identifier_rule():
 def test_a_huge_bad_value_is_shown_cut_short(base):
     msg = _problems(_edit(base, "name", "n" * 2_000_000))
     assert "2,000,000 characters is too long" in msg and len(msg) < 2000
+
+
+def test_formations_pasted_under_the_wrong_key_list_the_first_problems_and_count_the_rest(base):
+    """A list of formations given as `seasons` is ~15 problems per formation; the error spells
+    out the first few, counts the rest, and stays a readable size (a CI fuzz case gave 90)."""
+    data = copy.deepcopy(base)
+    data["seasons"] = data["formations"] * 8
+    msg = _problems(data)
+    listed = [ln for ln in msg.splitlines() if ln.startswith("  - x.yaml:")]
+    total = int(msg.split(" problem(s)")[0].rsplit(" ", 1)[-1])
+    assert total > MAX_LISTED and len(listed) == MAX_LISTED
+    assert f"... and {total - MAX_LISTED} more (fix the ones above first" in msg
+    assert len(msg) < 20_000
+
+
+def test_listed_spells_out_at_most_the_limit():
+    assert listed(["a", "b"]) == "a\n  - b"
+    assert listed(list("abcd"), sep="; ", limit=2).startswith("a; b; ... and 2 more")
+    assert listed([]) == ""
 
 
 def test_every_new_model_class_gets_the_generic_rules_for_free():

@@ -34,11 +34,16 @@ from logistics.history.documented import load_documented
 from logistics.army.base import Figure
 from logistics.army.load import army_figure_paths, army_paths, load_army
 
-CI = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "dev")
+CI = PROFILE in ("ci", "explore")
 
 
 def _examples(dev: int, ci: int) -> settings:
-    return settings(max_examples=ci if CI else dev, deadline=None, derandomize=not CI,
+    """``ci`` examples in CI, the same ones every run (a red CI must be reproducible, as
+    tests/conftest.py rules); ``dev`` new ones on every developer run; ``explore``: ``ci``
+    new ones, to hunt (``HYPOTHESIS_PROFILE=explore pytest tests/test_fuzz_inputs.py``)."""
+    return settings(max_examples=ci if CI else dev, deadline=None,
+                    derandomize=PROFILE == "ci",
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow, HealthCheck.data_too_large])
 

@@ -14,7 +14,7 @@ that calls the cost engine; :mod:`logistics.advance.simulate` only reads it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import numpy as np
@@ -492,6 +492,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     segs: dict[str, pd.DataFrame] = {}
     waypoints: dict[str, tuple] = {}
     objective_km: dict[str, tuple] = {}
+    reach_notes: dict[str, tuple] = {}  # objectives reached at the start or without a crossing
     by_id = {u.id: u for u in units}
     ferried = {fid: b.id for b in army.flotilla for fid in b.ferries_for}
     # a flotilla ferries where it is (advance/ferry_sites.py): its water opens there, and its
@@ -573,11 +574,13 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                                  start_key="formed")
                 k0 = float(pseg["cum_km"].iloc[i])
                 return (_join(pseg, k0, own.segments), tuple(own.waypoints),
-                        tuple((n, k + k0) for n, k in own.objective_km), list(own.notes))
+                        tuple((n, k + k0) for n, k in own.objective_km), list(own.notes),
+                        own.reach_notes)
             rt = plan_route(terrain, vehicle, first, start, u.objectives, models=models,
                             stencil=army.routing.stencil, engine=opt.engine, barriers=bar,
                             barrier_key=key, cache=cache, who=who)
-            return rt.segments, tuple(rt.waypoints), rt.objective_km, list(rt.notes)
+            return (rt.segments, tuple(rt.waypoints), rt.objective_km, list(rt.notes),
+                    rt.reach_notes)
 
         try:
             # the direct route (through every extent): the one route of a formation that
@@ -604,7 +607,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         except NoRouteError as exc:  # its text names ``who`` already when snap_point raised it
             text = str(exc)
             raise ConfigError(text if text.startswith(who) else f"{who}: {text}") from None
-        seg, waypoints[u.id], objective_km[u.id], more = chosen
+        seg, waypoints[u.id], objective_km[u.id], more, reach_notes[u.id] = chosen
         notes += more
         segs[u.id] = seg
     departure = tuple((float(p.location().lon), float(p.location().lat))
@@ -617,9 +620,12 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                               "railhead on the shipped 1945 network (supply.rail.railheads); "
                               "fix: name a station of configs/network as its railhead, or give "
                               "the formation another movement")
-        plans.append(_formation_plan(u, army, terrain, segs.get(u.id), seasons, norms, fort,
-                                     regions, models, opt, objective_km.get(u.id, ()),
-                                     ferried.get(u.id), brigades, notes, by_id, segs, taiga_km))
+        fp = _formation_plan(u, army, terrain, segs.get(u.id), seasons, norms, fort,
+                             regions, models, opt, objective_km.get(u.id, ()),
+                             ferried.get(u.id), brigades, notes, by_id, segs, taiga_km)
+        if reach_notes.get(u.id):  # also on the formation's line of the run summary
+            fp = replace(fp, notes=fp.notes + tuple(reach_notes[u.id]))
+        plans.append(fp)
     # the army's fuel account at H-hour
     refill_by_type: dict[str, float] = {}
     for fp in plans:

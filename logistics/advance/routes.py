@@ -5,6 +5,17 @@ Legs are solved through the one door to the solvers (:func:`logistics.cost.accum
 accumulate`) on the run's cost models, then the joined path is priced by
 :func:`logistics.cost.route.evaluate_path`. An objective area (``any_of``) is reached at the
 option the formation's route reaches first (least accumulated time from the previous point).
+
+When an objective counts as reached (the rule, also in ``configs/armies/README.md``): where the
+formation, moving along its route, arrives at the route's point for it, the end of its leg, at
+the objective's own cell (or the passable cell nearest it when the point lies on ground the pace
+vehicle cannot enter). Coming within ``radius_km`` of it does not count, and neither does a
+start within ``radius_km``: the radius only bounds how far that cell may be moved. A leg from
+a point to an objective within its ``radius_km`` across a permanent river (a WDBII major, large
+or medium river crosses the straight line between them) must pay a crossing of it; where this
+grid cannot show one (both fall in one cell, or both on the river's own cells: a grid coarse
+against the distance) the plan says so in a run note naming the finer ``--resolution-m`` that
+prices it, and so does a leg of no length (an objective reached at the start).
 A start or objective on ground the pace vehicle cannot enter on this grid (a jump-off on a
 river bank falls in the river at 1 km) is moved to the nearest passable cell within its
 radius, and a note says so. Formations with the same pace vehicle, season, barriers and
@@ -21,7 +32,12 @@ import pandas as pd
 from logistics.cost.models import CostModels
 from logistics.errors import ConfigError, NoRouteError
 
-__all__ = ["PlannedRoute", "RouteCache", "plan_route", "snap_point", "barrier_cells"]
+__all__ = ["PlannedRoute", "RouteCache", "plan_route", "snap_point", "barrier_cells",
+           "rivers_between", "CROSSED_RIVER_CLASSES"]
+
+#: The river classes a leg to a near objective must be seen to cross (permanent rivers:
+#: WDBII major, large, medium); intermittent streams and canals are left to the cost rule.
+CROSSED_RIVER_CLASSES = (1, 2, 3)
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,9 @@ class PlannedRoute:
     waypoints: tuple[tuple[str, float, float], ...]
     objective_km: tuple[tuple[str, float], ...]
     notes: tuple[str, ...] = ()
+    #: the run notes on objectives reached without the crossing or at the start (also in the
+    #: formation's line of the run summary)
+    reach_notes: tuple[str, ...] = ()
 
     @property
     def cells(self) -> np.ndarray:
@@ -158,6 +177,8 @@ def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, fl
     if barriers is not None:
         blocked = blocked | barriers
     name, lon, lat, radius = start
+    origin = (name, float(lon), float(lat))  # each leg's point of departure, as written
+    reach_notes: list[str] = []
     lon, lat, cur = snap_point(terrain, blocked, name, lon, lat, radius, notes, who,
                                key=start_key, kind="start")
     waypoints = [(name, lon, lat)]
@@ -175,7 +196,7 @@ def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, fl
                 if len(obj.options) == 1:
                     raise
                 continue
-            targets.append((label, tl, ta, cell))
+            targets.append((label, tl, ta, cell, (label, float(olon), float(olat))))
         if not targets:
             points = ", ".join(f"{label!r} (lon {olon:.3f}, lat {olat:.3f})"
                                for label, olon, olat in obj.options)
@@ -215,6 +236,9 @@ def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, fl
                 "assault where it must go through a fortified region")
         leg = path(acc, best[3])
         pieces.append(np.asarray(leg[1:], dtype=np.int64))
+        reach_notes += _reach_check(terrain, vehicle, season, models, origin, best[4], leg,
+                                    obj.radius_km, f"{who}.{okey}", at_start=i == 0)
+        origin = best[4]
         cur = best[3]
         waypoints.append((best[0], best[1], best[2]))
         reached.append(best[0])
@@ -224,10 +248,79 @@ def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, fl
     ends = np.cumsum([len(p) for p in pieces]) - 1
     kms = seg["cum_km"].to_numpy()
     objective_km = tuple((nm, float(kms[e])) for nm, e in zip(reached, ends[1:]))
-    out = PlannedRoute(seg.reset_index(drop=True), tuple(waypoints), objective_km, tuple(notes))
+    out = PlannedRoute(seg.reset_index(drop=True), tuple(waypoints), objective_km,
+                       tuple(notes + reach_notes), tuple(reach_notes))
     if cache is not None:
         cache.routes[key] = out
     return out
+
+
+def rivers_between(a: tuple[float, float], b: tuple[float, float]) -> tuple[int, ...]:
+    """The classes (of :data:`CROSSED_RIVER_CLASSES`, ``RiverClass`` codes, sorted) of the
+    shipped WDBII rivers that the straight line from ``a`` to ``b`` (lon, lat) crosses, drawn
+    in the metric CRS: what a leg between two near points must be seen to cross."""
+    import shapely
+
+    from logistics.terrain import to_metric
+    from logistics.terrain.rivers import read_rivers
+
+    pad = 0.05  # degrees round the two points: every line that can meet the segment
+    rv = read_rivers((min(a[0], b[0]) - pad, min(a[1], b[1]) - pad,
+                      max(a[0], b[0]) + pad, max(a[1], b[1]) + pad))
+    rv = rv[rv["river_class"].isin(CROSSED_RIVER_CLASSES)]
+    if not len(rv):
+        return ()
+    xa, ya = to_metric(float(a[0]), float(a[1]))
+    xb, yb = to_metric(float(b[0]), float(b[1]))
+    line = shapely.LineString([(float(xa), float(ya)), (float(xb), float(yb))])
+    return tuple(sorted({int(c) for c in rv[rv.intersects(line)]["river_class"]}))
+
+
+def _resolution_m(terrain) -> float:
+    xs = terrain["x"].to_numpy()
+    return abs(float(xs[1] - xs[0])) if len(xs) > 1 else float(
+        terrain.attrs.get("resolution_m", 0.0))
+
+
+def _reach_check(terrain, vehicle, season: str, models: CostModels,
+                 origin: tuple[str, float, float], target: tuple[str, float, float],
+                 leg: np.ndarray, radius_km: float, where: str, *, at_start: bool) -> list[str]:
+    """Run notes on a leg from ``origin`` to an objective ``target`` within its ``radius_km``
+    (both (name, lon, lat) as written) that this grid cannot march: a permanent river between
+    them whose crossing the leg's cells (``leg``) do not pay, or a leg of no length (the
+    objective reached where the leg begins). Empty when the leg is sound."""
+    from logistics.cost.route import river_crossings
+    from logistics.geodesy import great_circle_km
+    from logistics.terrain import RiverClass
+
+    d_km = float(great_circle_km(origin[1], origin[2], target[1], target[2]))
+    if d_km > radius_km:
+        return []
+    frm = "its start" if at_start else origin[0]
+    res = _resolution_m(terrain)
+    moved = len(leg) >= 2
+    finer = max(100, int(d_km * 1000.0 / 3.0 // 100) * 100)  # three cells between them
+    classes = rivers_between(origin[1:], target[1:])
+    if classes:
+        major = classes[0]
+        paid = river_crossings(terrain, leg, [vehicle], season=season, models=models) \
+            if moved else None
+        if paid is None or not (paid["river_class"].to_numpy() <= major).any():
+            how = ("both fall in one cell" if not moved
+                   else "both lie on the river's own cells")
+            return [f"{where}: {target[0]} lies {d_km:.1f} km from {frm} across a "
+                    f"{RiverClass(major).name.lower()} river, but on this {res:g} m grid its "
+                    f"route pays no crossing of it ({how}): reached "
+                    f"{'at H-hour, ' if at_start and not moved else ''}without the crossing; "
+                    f"fix: a grid that parts the banks, e.g. --resolution-m {finer} (a third "
+                    "of the distance), to march and price the crossing"]
+    if not moved:
+        return [f"{where}: {target[0]} lies {d_km:.1f} km from {frm}, in the same cell on "
+                f"this {res:g} m grid: reached {'at H-hour' if at_start else 'with it'}, with no "
+                "march (an objective counts as reached where the route arrives at it); "
+                f"fix: check the objective (a config slip?), or a finer grid, e.g. "
+                f"--resolution-m {finer}"]
+    return []
 
 
 def _helped_model(terrain, model):

@@ -275,7 +275,11 @@ class Point(_Model):
     """A named place; ``lon``/``lat`` (WGS84 degrees) are looked up in the gazetteer if absent.
 
     ``cite`` (or ``assumed``) says why this point is on the axis and where its coordinates
-    come from. ``radius_km`` is how close the route must come to count as reaching it.
+    come from. ``radius_km``: for a depot, how close the route must come to take it; for a
+    railhead, how near a station of the network must lie to stand for it; for an objective,
+    how far a point on ground the pace vehicle cannot enter may be moved onto passable ground
+    (an objective is reached where its route arrives at it, never by coming within the
+    radius: ``logistics/advance/routes.py``).
     """
 
     place: str = Field(min_length=1)

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from logistics.army.base import Figure, _short
 from logistics.army.schema import Army
-from logistics.errors import ConfigError, LogisticsError, range_fix
+from logistics.errors import ConfigError, LogisticsError, listed, range_fix
 
 __all__ = [
     "load_army",
@@ -107,8 +107,11 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     # name formations and flotilla brigades by id where the file gives one
     parts = []
     node = data
-    for k in loc:
+    for i, k in enumerate(loc):
         label = str(k)
+        if k in ("point", "any_of") and isinstance(node, dict) and (
+                k == "point" or loc[i + 1:i + 2] == ["any_of"]):
+            continue  # the objective union's tag, not a key of the file
         if isinstance(node, list) and isinstance(k, int) and k < len(node):
             item = node[k]
             if isinstance(item, dict) and isinstance(item.get("id"), str):
@@ -193,7 +196,7 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     except ValidationError as exc:
         lines = list(dict.fromkeys(_describe(source, e, data) for e in exc.errors()))
         raise ConfigError(f"{source}: {len(lines)} problem(s) in the army file:\n  - "
-                          + "\n  - ".join(lines) + "\n(key reference: configs/armies/README.md; "
+                          + listed(lines) + "\n(key reference: configs/armies/README.md; "
                           "value rules: configs/README.md)"
                           ) from None
     army._source = source
@@ -266,7 +269,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         problems += _range_problems(army)
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
-                          + "\n  - ".join(problems) + "\n(key reference: configs/armies/README.md; "
+                          + listed(problems) + "\n(key reference: configs/armies/README.md; "
                           "value rules: configs/README.md)")
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 
 from logistics import settings
-from logistics.errors import ConfigError, range_fix
+from logistics.errors import ConfigError, listed, range_fix
 from logistics.ranges import uncertain_problems
 from logistics.sources import provenance_problem
 
@@ -192,7 +192,8 @@ class _Reader:
         problems = uncertain_problems(self.data)
         if problems:
             raise ConfigError(f"{self.path}: {len(problems)} problem(s) in its uncertain: "
-                              "ranges (fix each key as said):\n  " + "\n  ".join(problems))
+                              "ranges (fix each key as said):\n  "
+                              + listed(problems, sep="\n  "))
 
     def node(self, *keys: str, required: bool = True) -> Any:
         """The node at ``keys`` (list items by their index as text), None if absent and not

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from logistics.army.fortified import FortifiedRule, action_for, detaches
 from logistics.army.norms import MarchNorm, Norms
 from logistics.army.schema import AnyOf, Army, FormationSpec
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, listed
 
 __all__ = ["ObjectiveSpec", "ResolvedFormation", "resolve_formations", "FOOT", "HORSE",
            "MEN_CLASSES"]
@@ -321,5 +321,5 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
         ))
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) with the formations:\n  - "
-                          + "\n  - ".join(problems) + "\n(key reference: configs/armies/README.md)")
+                          + listed(problems) + "\n(key reference: configs/armies/README.md)")
     return tuple(out)

@@ -231,12 +231,23 @@ class DrainFigure(BoolFigure):
 
 class LinePoint(_Model):
     """A point of a list whose parent gives the source (``departure.line``, ``any_of``):
-    ``place`` (a gazetteer name) and/or ``lon``/``lat`` (WGS84 degrees; they win)."""
+    ``place`` (a gazetteer name) and/or ``lon``/``lat`` (WGS84 degrees; they win). It takes
+    no ``radius_km`` (refused with its fix: nothing reads one here)."""
 
     place: str | None = None
     lon: float | None = Field(default=None, ge=-180, le=180)
     lat: float | None = Field(default=None, ge=-90, le=90)
     radius_km: float | None = Field(default=None, gt=0, le=500)
+
+    @field_validator("radius_km")
+    @classmethod
+    def _a_point(cls, v: float | None) -> float | None:
+        if v is not None:  # refused, not ignored: a user who writes one believes it counts
+            raise ValueError(
+                "a point of departure.line, of an any_of list or a flotilla's start takes no "
+                "radius: nothing reads it; fix: remove this radius_km (an objective area's "
+                "radius goes beside `any_of:`, on the area)")
+        return v
 
     @model_validator(mode="after")
     def _where(self) -> LinePoint:
@@ -279,9 +290,22 @@ class SourcedPoint(LinePoint):
 
 class StartPoint(SourcedPoint):
     """A formation's start on the departure line; ``time`` (default the army's H-hour plus
-    ``start_delay_h``) is when it moves off."""
+    ``start_delay_h``) is when it moves off. A start is a point: ``radius_km`` is refused
+    (nothing would read it: it is a key of objectives, depots and railheads; a start on ground
+    the pace vehicle cannot enter is moved to the nearest passable cell within the plan's
+    fixed 10 km)."""
 
     time: TimeFigure | None = None
+
+    @field_validator("radius_km")
+    @classmethod
+    def _a_point(cls, v: float | None) -> float | None:
+        if v is not None:
+            raise ValueError(
+                "a start is a point: nothing reads a radius on it (radius_km is a key of "
+                "objectives, depots and railheads); fix: remove start.radius_km (and move the "
+                "start itself if it is not where the formation jumps off)")
+        return v
 
 
 class AnyOf(_Model):

@@ -20,7 +20,7 @@ from typing import Any
 
 from logistics import settings
 from logistics._yaml import load_yaml
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, listed
 from logistics.ranges import uncertain_problems
 from logistics.sources import provenance_problem
 
@@ -197,4 +197,4 @@ class _Reader:
     def finish(self) -> None:
         if self.problems:
             raise ConfigError(f"{self.path}: {len(self.problems)} problem(s) in the movement "
-                              "norms (fix each key as said):\n  " + "\n  ".join(self.problems))
+                              "norms (fix each key as said):\n  " + listed(self.problems, sep="\n  "))

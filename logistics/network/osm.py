@@ -31,7 +31,7 @@ from pathlib import Path
 import networkx as nx
 
 from logistics import settings
-from logistics.errors import DataError
+from logistics.errors import DataError, listed
 from logistics.terrain.railways import shipped_railways
 
 __all__ = [
@@ -140,10 +140,8 @@ def check_osm(path: str | os.PathLike[str]) -> None:
                         "it as OSM XML") from None
     problems = handler.finish()
     if problems:
-        listed = "\n  ".join(problems[:_MAX_LISTED])
-        more = len(problems) - _MAX_LISTED
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        raise DataError(f"{path}: {len(problems)} problem(s) in the OSM XML:\n  {listed}{tail}")
+        raise DataError(f"{path}: {len(problems)} problem(s) in the OSM XML:\n  "
+                        + listed(problems, sep="\n  ", limit=_MAX_LISTED))
 
 
 class _Checker(xml.sax.ContentHandler):
@@ -283,7 +281,7 @@ def _measure(graph: nx.MultiDiGraph, path: Path) -> None:
     if problems:
         problems = sorted(set(problems))
         raise DataError(f"{path}: {len(problems)} problem(s) with route factors:\n  "
-                        + "\n  ".join(problems[:_MAX_LISTED]))
+                        + listed(problems, sep="\n  ", limit=_MAX_LISTED))
 
 
 def _fill_geometry(graph: nx.MultiDiGraph) -> None:

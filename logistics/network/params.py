@@ -18,7 +18,7 @@ from typing import Any
 from logistics import settings
 from logistics._yaml import load_yaml
 from logistics.army.base import _short
-from logistics.errors import ConfigError, range_fix
+from logistics.errors import ConfigError, listed, range_fix
 from logistics.sources import provenance_problem, read_provenance
 
 __all__ = ["NetworkParams", "TracingParams", "LineInfo", "load_params", "load_lines"]
@@ -166,7 +166,7 @@ def _load_params(path: str, mtime_ns: int) -> NetworkParams:
         problems.append(f"tracing.stencil: value {values['tracing.stencil']:g}, expected 8 or 16;"
                         " fix: write 8 or 16")
     if problems:
-        raise ConfigError(f"{path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+        raise ConfigError(f"{path}: {len(problems)} problem(s):\n  " + listed(problems, sep="\n  "))
     tracing = TracingParams(**{k: values.pop(f"tracing.{k}") for k in _TRACING})
     tracing = TracingParams(**{**tracing.__dict__, "stencil": int(tracing.stencil)})
     return NetworkParams(**values, tracing=tracing, provenance=provenance)
@@ -225,5 +225,5 @@ def _load_lines(path: str, mtime_ns: int) -> tuple[tuple[str, LineInfo], ...]:
             ways=dict(entry.get("ways") or {}),
         )))
     if problems:
-        raise ConfigError(f"{path}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+        raise ConfigError(f"{path}: {len(problems)} problem(s):\n  " + listed(problems, sep="\n  "))
     return tuple(lines)
