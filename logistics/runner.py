@@ -100,7 +100,7 @@ class RunResult:
     lon, lat, status, fuel_l``, ...) and ``route_points`` (``cum_km, lon, lat, elev_m``) are
     the **headline formation**'s (the one marked ``headline: true`` in the file, else the
     first); :attr:`headline_daily` its rows of ``daily``. ``deliveries``: every delivery
-    booked (with the ``formation_id`` that took it). ``reached``: stops passed (objectives,
+    booked, one row per delivery and taker (``advance.simulate.DELIVERY_COLUMNS``). ``reached``: stops passed (objectives,
     crossings, depots, fortified regions) by formation, with times. ``segments``: the
     headline formation's route steps (cost engine columns). ``cost_hours``: accumulated time
     from the headline formation's start for its pace vehicle (hours, metric grid) when asked
@@ -259,11 +259,11 @@ def _routes_frame(plan: ArmyPlan) -> pd.DataFrame:
 
 
 def _legacy_track(tracks: pd.DataFrame, head: str) -> pd.DataFrame:
-    """The headline formation's hourly track with the single-column names."""
+    """The headline formation's hourly track: its rows of ``tracks``, a few columns, each under
+    the same name and with the same values as there (``dry_classes``: the classes standing dry,
+    also while its head moves on without them)."""
     t = tracks[tracks["formation_id"] == head].reset_index(drop=True)
-    out = t[["time", "cum_km", "lon", "lat", "status", "fuel_l"]].copy()
-    out["dry_class"] = t["dry_classes"].where(t["status"] == "halted: no fuel", "")
-    return out
+    return t[["time", "cum_km", "lon", "lat", "status", "fuel_l", "dry_classes"]].copy()
 
 
 def summarize(plan: ArmyPlan, sim: ArmySim, routes: pd.DataFrame, head: str) -> dict:

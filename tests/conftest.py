@@ -16,6 +16,8 @@ No test imports another test file: what several tests share is here, reached as 
 * ``toy``: a toy scenario runner (a steady advance due east along 45 N) with
   ``run_scenario``'s signature and result shape, for the history tests.
 * ``broken_tile``: a lazy cost model whose DEM fails in one tile (chunked-solver tests).
+* ``norms_with``: ``norms_with(tmp_path, name, change)`` copies the shipped norms files into
+  ``tmp_path/norms``, the one called ``name`` after ``change(data)`` (bad-norms tests).
 * The railway builder (``configs/network/``) is a script folder, not a package; its modules
   import each other by file name, so it is put on ``sys.path`` for the tests that import them.
 """
@@ -611,3 +613,26 @@ def _dask_default_scheduler():
             except Exception:  # noqa: BLE001 - a dead client may fail to close; forget it
                 _global_clients.pop(key, None)
     _forget_dead_default_scheduler()
+
+
+def _norms_with(tmp_path: Path, name: str, change) -> Path:
+    """``tmp_path/norms``: the shipped norms files, ``name`` after ``change`` (its data)."""
+    import yaml
+
+    from logistics import settings
+
+    norms = tmp_path / "norms"
+    norms.mkdir()
+    for n in ("march.yaml", "movement.yaml", "formations.yaml"):
+        text = (settings.SHIPPED_CONFIG_DIR / "norms" / n).read_text(encoding="utf-8")
+        if n == name:
+            data = yaml.safe_load(text)
+            change(data)
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+        (norms / n).write_text(text, encoding="utf-8")
+    return norms
+
+
+@pytest.fixture(scope="session")
+def norms_with():
+    return _norms_with

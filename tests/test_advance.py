@@ -195,7 +195,9 @@ def test_a_convoy_is_shared_out_by_priority_not_taken_back(corridor):
                                           priority=("corridor", "second")))
     trucks = r.deliveries[r.deliveries["kind"] == "truck"]
     assert len(trucks) >= 3
-    np.testing.assert_allclose(trucks["litres"], trucks["offered_l"], rtol=1e-6)  # none back
+    per = trucks.groupby("delivery_id").agg(litres=("litres", "sum"),
+                                            offered_l=("offered_l", "first"))
+    np.testing.assert_allclose(per["litres"], per["offered_l"], rtol=1e-6)  # none back
     assert r.army_daily["returned_l"].sum() == pytest.approx(0.0, abs=1e-3)
     day1 = r.daily[r.daily["date"] == r.daily["date"].iloc[0]].set_index("formation_id")
     # priority: the first formation is full at the end of the day, the second got the rest
@@ -203,6 +205,15 @@ def test_a_convoy_is_shared_out_by_priority_not_taken_back(corridor):
     assert day1.loc["second", "delivered_l"] > 0
     assert day1.loc["corridor", "delivered_l"] + day1.loc["second", "delivered_l"] == \
         pytest.approx(r.army_daily["delivered_truck_l"].iloc[0])
+    # tidy: one row per delivery and taker, not "corridor,second" (it joined to nothing);
+    # each taker's rows add up to what its days say it received
+    dl = r.deliveries
+    assert (dl.groupby("delivery_id")["formation_id"].nunique() > 1).any()
+    assert set(dl["formation_id"]) <= {"corridor", "second", "(reserve)"}
+    got = dl.groupby("formation_id")["litres"].sum()
+    for fid, litres in r.daily.groupby("formation_id")["delivered_l"].sum().items():
+        assert got.get(fid, 0.0) == pytest.approx(litres, rel=1e-9, abs=1e-9), fid
+    assert dl["litres"].sum() == pytest.approx(r.army_daily["delivered_l"].sum(), rel=1e-9)
 
 
 def test_a_shuttle_out_of_fuel_walks_on_then_shuttles_on_when_fuel_comes(corridor):

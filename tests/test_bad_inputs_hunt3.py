@@ -523,20 +523,6 @@ def test_a_damaged_fortified_layer_names_key_value_and_fix(tmp_path, change, fra
 
 # --- the generic compositions (configs/norms/formations.yaml standards) ------------------------
 
-def _norms_with(tmp_path: Path, name: str, change) -> Path:
-    """``tmp_path/norms``: the shipped norms files, ``name`` after ``change`` (its data)."""
-    norms = tmp_path / "norms"
-    norms.mkdir()
-    for n in ("march.yaml", "movement.yaml", "formations.yaml"):
-        text = (settings.SHIPPED_CONFIG_DIR / "norms" / n).read_text(encoding="utf-8")
-        if n == name:
-            data = yaml.safe_load(text)
-            change(data)
-            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        (norms / n).write_text(text, encoding="utf-8")
-    return norms
-
-
 @pytest.mark.parametrize("change, fragments", [
     # was blamed on every army file using the standard (formations.1 (35a-rds).vehicles)
     (lambda s: s["vehicles"][0].update(vehicle="studebaker-us7"),
@@ -547,10 +533,11 @@ def _norms_with(tmp_path: Path, name: str, change) -> Path:
      ("standards.rifle_division.vehicles.0", "'zis-5'", "fix:")),
     (lambda s: s.update(vehicles={"zis-5": 3}), ("standards.rifle_division.vehicles", "fix:")),
 ])
-def test_a_damaged_standard_names_the_norms_file_and_its_key(tmp_path, change, fragments):
+def test_a_damaged_standard_names_the_norms_file_and_its_key(tmp_path, change, fragments,
+                                                            norms_with):
     from logistics.army.norms import load_norms
 
-    norms = _norms_with(tmp_path, "formations.yaml",
+    norms = norms_with(tmp_path, "formations.yaml",
                         lambda d: change(d["standards"]["rifle_division"]))
     with pytest.raises(ConfigError) as err:
         load_norms(tmp_path)
@@ -571,10 +558,11 @@ def test_a_damaged_standard_names_the_norms_file_and_its_key(tmp_path, change, f
     ("movement.yaml", lambda d: d["lift"]["truck"].update({"zis-5": "twenty"}),
      "lift.truck.zis-5: expected a mapping"),
 ])
-def test_a_norms_section_that_is_no_mapping_names_its_key(tmp_path, name, change, fragment):
+def test_a_norms_section_that_is_no_mapping_names_its_key(tmp_path, name, change, fragment,
+                                                         norms_with):
     from logistics.army.norms import load_norms
 
-    norms = _norms_with(tmp_path, name, change)
+    norms = norms_with(tmp_path, name, change)
     with pytest.raises(ConfigError) as err:
         load_norms(tmp_path)
     msg = str(err.value)

@@ -249,12 +249,14 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
                                    "crossing_h": 1.5}] if events else [],
                                  columns=["formation_id", "time", "cum_km", "lon", "lat",
                                           "river_class", "crossing_h"])
-        deliveries = pd.DataFrame([{"time": hours[4], "source": "railhead", "kind": "truck",
+        deliveries = pd.DataFrame([{"delivery_id": 1, "time": hours[4], "source": "railhead",
+                                    "kind": "truck",
                                     "offered_l": 10.0, "litres": 9.0, "fuel_type": "diesel",
                                     "truck_fuel_l": 1.0, "formation_id": "a", "note": ""}]
                                   if events else [],
-                                  columns=["time", "source", "kind", "offered_l", "litres",
-                                           "fuel_type", "truck_fuel_l", "formation_id", "note"])
+                                  columns=["delivery_id", "time", "source", "kind",
+                                           "offered_l", "litres", "fuel_type", "truck_fuel_l",
+                                           "formation_id", "note"])
         sc = SimpleNamespace(axis_id="XX-NONE", run_id="XX-NONE", name="t",
                              formation=SimpleNamespace(lead="t-34-85"))
         return SimpleNamespace(
@@ -276,7 +278,8 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
                   "end": "DATETIME", "hours": "REAL", "cum_km": "REAL"},
         "crossings": {"formation_id": "TEXT", "time": "DATETIME", "cum_km": "REAL",
                       "river_class": "INTEGER", "crossing_h": "REAL"},
-        "deliveries": {"formation_id": "TEXT", "time": "DATETIME", "source": "TEXT",
+        "deliveries": {"delivery_id": "INTEGER", "formation_id": "TEXT", "time": "DATETIME",
+                       "source": "TEXT",
                        "kind": "TEXT", "litres": "REAL", "fuel_type": "TEXT", "cum_km": "REAL",
                        "note": "TEXT"},
     }

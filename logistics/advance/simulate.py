@@ -58,11 +58,19 @@ from logistics.supply.delivery import Delivery
 from logistics.supply.ledger import ArmyLedger
 from logistics.supply.trucks import TruckColumn
 
-__all__ = ["ArmySim", "simulate_army", "STATUSES"]
+__all__ = ["ArmySim", "simulate_army", "STATUSES", "DELIVERY_COLUMNS"]
 
 #: Status values of the tracks and the daily table.
 STATUSES: tuple[str, ...] = ("moving", "rest", "halted: no fuel", "assault", "detached",
                              "carried", "arrived", "not started")
+
+#: Columns of the deliveries table: one row per delivery and taker (``formation_id``: a
+#: formation, or ``(reserve)`` for the army's reserve), ``litres`` that taker's share; the
+#: delivery's own figures (``delivery_id``, time, source, kind, ``offered_l``, ``fuel_type``,
+#: ``truck_fuel_l``, note) repeat on each of its rows.
+DELIVERY_COLUMNS: tuple[str, ...] = ("delivery_id", "time", "source", "kind", "offered_l",
+                                     "litres", "fuel_type", "truck_fuel_l", "formation_id",
+                                     "note")
 
 _EPS_KM = 1e-6
 _EPS_S = 1e-3
@@ -75,7 +83,8 @@ _DRY_L = 0.01
 @dataclass(frozen=True)
 class ArmySim:
     """What the step loop produced: per-formation ``tracks`` and ``daily`` tables, the army's
-    ``army_daily`` ledger, every ``delivery``, stops ``reached``, ``crossings`` and notes."""
+    ``army_daily`` ledger, every ``delivery`` (:data:`DELIVERY_COLUMNS`), stops ``reached``,
+    ``crossings`` and notes."""
 
     tracks: pd.DataFrame
     daily: pd.DataFrame
@@ -277,23 +286,31 @@ class _Loop:
         for fid in targets:
             t = self.ledger.fill(self.accounts(fid, season), d.litres - taken, d.fuel_type)
             if t > 0:
-                by.append(fid)
+                by.append((fid, t))
                 self.state[fid].day["delivered"] += t
             taken += t
             if d.kind == "truck":
                 self.state[fid].en_route_l = max(
                     0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
-        taken += self.ledger.to_reserve(d.litres - taken, d.fuel_type)
+        reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
+        taken += reserve
+        if reserve > 0 or not by:
+            by.append(("(reserve)", reserve))
         self.ledger.book_delivery(d.litres, taken)
         self.army_day["delivered"][d.kind] += taken
         self.army_day["returned"] += d.litres - taken
         self.army_day["truck_fuel"] += d.truck_fuel_l
-        self.deliveries.append({
-            "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
-            "kind": d.kind, "offered_l": d.litres, "litres": taken, "fuel_type": d.fuel_type,
-            "truck_fuel_l": d.truck_fuel_l, "formation_id": ",".join(by) or "(reserve)",
-            "note": d.note,
-        })
+        # tidy: one row per delivery and taker (a formation, or the army's reserve), the
+        # litres each took; the delivery's own figures repeat on each of its rows
+        delivery_id = 1 + (self.deliveries[-1]["delivery_id"] if self.deliveries else 0)
+        for fid, litres in by:
+            self.deliveries.append({
+                "delivery_id": delivery_id,
+                "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
+                "kind": d.kind, "offered_l": d.litres, "litres": litres,
+                "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
+                "note": d.note,
+            })
 
     def need_l(self, fid: str) -> float:
         """Litres a formation's tanks lack, less what is already on its way."""
@@ -977,9 +994,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
         tracks=pd.DataFrame(tracks),
         daily=pd.DataFrame(daily),
         army_daily=pd.DataFrame(army_daily),
-        deliveries=pd.DataFrame(loop.deliveries, columns=[
-            "time", "source", "kind", "offered_l", "litres", "fuel_type", "truck_fuel_l",
-            "formation_id", "note"]),
+        deliveries=pd.DataFrame(loop.deliveries, columns=list(DELIVERY_COLUMNS)),
         reached=pd.DataFrame(loop.reached, columns=["time", "formation_id", "kind", "name",
                                                     "cum_km"]),
         crossings=_crossings(loop),

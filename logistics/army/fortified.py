@@ -135,6 +135,27 @@ def _figure(path: Path, node, key: str) -> float:
     return float(v)
 
 
+def _check_generic_extent(path: Path, node) -> None:
+    """``generic_extent:`` (the frontage and depth a region without a sourced extent is drawn
+    with, ``status: generic_extent``): each a figure with a positive value. The regions carry
+    their own figures, so nothing else reads it; checked here so a bad value does not pass."""
+    if node is None:
+        return
+    if not isinstance(node, dict):
+        raise ConfigError(f"{path}: generic_extent: expected a mapping of frontage_km and "
+                          f"depth_km, got {_short(node)}; fix: write each as a figure "
+                          "{value: <km>, cite: ...} under generic_extent:")
+    for name in ("frontage_km", "depth_km"):
+        key = f"generic_extent.{name}"
+        if name not in node:
+            raise ConfigError(f"{path}: {key}: missing; fix: add it, {{value: <km>, cite: ...}} "
+                              "or {value: <km>, assumed: ...}")
+        v = _figure(path, node[name], key)
+        if not v > 0:
+            raise ConfigError(f"{path}: {key}: {v:g} km, expected a length > 0; "
+                              + range_fix(name, v, gt=0.0))
+
+
 def _figure_or_number(path: Path, v, key: str) -> float:
     """A plain number (coordinates are written bare), as a float; ConfigError otherwise."""
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v):
@@ -316,6 +337,7 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: expected a mapping of keys (fortified_regions, "
                           f"field_positions, rule), got {type(doc).__name__}; {_PATTERN}")
+    _check_generic_extent(path, doc.get("generic_extent"))
     regions = []
     seen: set[str] = set()
     for group in ("fortified_regions", "field_positions"):

@@ -23,7 +23,8 @@ from typing import Any
 
 
 from logistics import settings
-from logistics.errors import ConfigError, range_fix
+from logistics.errors import ConfigError, listed, range_fix
+from logistics.ranges import uncertain_problems
 from logistics.sources import provenance_problem
 
 __all__ = [
@@ -184,6 +185,15 @@ class _Reader:
         self.data = load_yaml(path, what="norms file") or {}
         if not isinstance(self.data, dict):
             raise ConfigError(f"{path}: expected a mapping of keys")
+
+    def check_uncertain(self) -> None:
+        """The file's ``uncertain:`` ranges (:func:`logistics.ranges.uncertain_problems`),
+        checked after its figures were read (a damaged section is named as such first)."""
+        problems = uncertain_problems(self.data)
+        if problems:
+            raise ConfigError(f"{self.path}: {len(problems)} problem(s) in its uncertain: "
+                              "ranges (fix each key as said):\n  "
+                              + listed(problems, sep="\n  "))
 
     def node(self, *keys: str, required: bool = True) -> Any:
         """The node at ``keys`` (list items by their index as text), None if absent and not
@@ -405,9 +415,12 @@ def _movement(r: _Reader) -> dict[str, Any]:
 @functools.lru_cache(maxsize=8)
 def _load(folder: str) -> Norms:
     d = Path(folder)
-    march, defaults, observed = _march(_Reader(d / "march.yaml"))
-    mv = _movement(_Reader(d / "movement.yaml"))
-    standards = _standards(_Reader(d / "formations.yaml"))
+    readers = [_Reader(d / n) for n in ("march.yaml", "movement.yaml", "formations.yaml")]
+    march, defaults, observed = _march(readers[0])
+    mv = _movement(readers[1])
+    standards = _standards(readers[2])
+    for r in readers:
+        r.check_uncertain()
     for sid, st in standards.items():
         if st.march_norm is not None and st.march_norm not in march:
             raise ConfigError(f"{d / 'formations.yaml'}: standards.{sid}.march_norm: "

@@ -12,6 +12,10 @@ the command quietly with exit code 141, as a shell reports a pipe's writer kille
 Ctrl-C (SIGINT) and SIGTERM end in one line ``logistics <cmd>:
 cancelled`` and exit 130 (SIGINT) or 143 (SIGTERM); temporary outputs are removed on the way
 out. Any other exception is a bug and keeps its traceback.
+
+A coordinate pair or list that begins with a minus sign (``sample -46.62,121.24``, ``route
+--from -46.62,121.24``, ``map --bbox -10,40,20,50``) is a value, not an option:
+:data:`NEGATIVE_VALUES`. ``--`` before a positional works as in every argparse program.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import select
 import signal
 import sys
@@ -47,8 +52,23 @@ class _UsageError(Exception):
         self.prog = prog
 
 
+#: What argparse takes as a value although it begins with ``-``: its own rule (one negative
+#: number, ``-5``, ``-.5``) and a comma-separated list of numbers whose first is negative
+#: (``-46.62,121.24``: LAT,LON south of the equator; ``-10,40,20,50``: a bbox). argparse reads
+#: the latter as an unknown option ("expected one argument", "arguments are required"), and
+#: it offers no public hook for what looks like a number, so each parser of the command
+#: line gets this pattern in argparse's place (no option of ours looks like it).
+NEGATIVE_VALUES = re.compile(r"^-\d+$|^-\d*\.\d+$"
+                             r"|^-(\d+\.?\d*|\.\d+)(\s*,\s*[-+]?(\d+\.?\d*|\.\d+))+$")
+
+
 class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line (with a pointer to ``--help``)."""
+    """An ArgumentParser whose errors are one line (with a pointer to ``--help``), and which
+    reads a leading-minus number list as a value (:data:`NEGATIVE_VALUES`)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = NEGATIVE_VALUES
 
     def error(self, message: str):  # type: ignore[override]
         raise _UsageError(self.prog, message)

@@ -22,14 +22,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Fastest route between places for a vehicle, by rail (the 1945 network), road, "
             "cross-country (the cost engine on the real terrain) or any mix. PLACE is a campaign "
-            "place name, 1945 or modern (e.g. Hsinking, 'Port Arthur'), or LAT,LON. Times and "
+            "place name, 1945 or modern (e.g. Hsinking, 'Port Arthur'), or LAT,LON in decimal "
+            "degrees, latitude first as maps print it (e.g. 46.62,121.24; south and west are "
+            "negative and are typed as they are: --from -46.62,121.24). Times and "
             "entraining rules: configs/network/network.yaml. The hours are one vehicle's, "
             "driving without halt or rest off the railway (a formation's column and march day "
             "are `logistics run`'s)."
         ),
     )
-    p.add_argument("--from", dest="origin", required=True, metavar="PLACE", help="start place")
-    p.add_argument("--to", dest="destination", required=True, metavar="PLACE", help="goal place")
+    p.add_argument("--from", dest="origin", required=True, metavar="PLACE",
+                   help="start place: a name or LAT,LON (latitude first)")
+    p.add_argument("--to", dest="destination", required=True, metavar="PLACE",
+                   help="goal place: a name or LAT,LON (latitude first)")
     p.add_argument("--vehicle", required=True, metavar="V",
                    help="vehicle id or alias, e.g. T-34-85, Studebaker, foot")
     p.add_argument("--mode", default="any", choices=("any", "rail", "road", "cross-country"),

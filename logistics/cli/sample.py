@@ -1,4 +1,5 @@
-"""`logistics sample PLACE|LAT,LON`: print what the model knows at one point.
+"""`logistics sample PLACE|LAT,LON`: print what the model knows at one point (LAT,LON:
+latitude first; a negative one is read as a place, not an option).
 
 Elevation (bilinear, native DEM), slope, gradient, roughness, terrain and river class of the
 point's cell, the nearest river and the DEM source; then, when the cost physics is installed
@@ -38,10 +39,13 @@ def register(sub: argparse._SubParsersAction) -> None:
             "Print what the model knows at one point: elevation, slope, terrain class, nearest "
             "river, DEM source, and each vehicle's speed and fuel per km where available. "
             "PLACE is any campaign place name, 1945 or modern (e.g. Hsinking, 'Port Arthur'), "
-            "or LAT,LON in decimal degrees (e.g. 46.62,121.24)."
+            "or LAT,LON in decimal degrees, latitude first as maps print it (e.g. "
+            "46.62,121.24); south and west are negative and are typed as they are "
+            "(-46.62,121.24)."
         ),
     )
-    p.add_argument("place", nargs="+", metavar="PLACE|LAT,LON", help="place name or LAT,LON")
+    p.add_argument("place", nargs="+", metavar="PLACE|LAT,LON",
+                   help="place name or LAT,LON (latitude first)")
     p.add_argument("--dem", default="merged", choices=("merged", "etopo5"),
                    help="elevation model (default: merged 30\" grid)")
     p.add_argument("--resolution-m", type=resolution_m, default=None,

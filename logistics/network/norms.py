@@ -5,7 +5,8 @@ take their figures from here as small frozen dataclasses, never from literals in
 figure must carry ``cite:`` or ``assumed:`` (the one rule of :mod:`logistics.sources`); a bad
 file gets one :class:`~logistics.errors.ConfigError` naming the file, each bad key, the value
 seen and the fix. Only the keys these moves use are read; the rest of the file (lift, fuel,
-airlift ...) belongs to the formation engine's reader.
+airlift ...) belongs to the formation engine's reader. Its ``uncertain:`` ranges are checked
+too (:func:`logistics.ranges.uncertain_problems`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from logistics import settings
 from logistics._yaml import load_yaml
 from logistics.errors import ConfigError, listed
+from logistics.ranges import uncertain_problems
 from logistics.sources import provenance_problem
 
 __all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "MeansNorms",
@@ -129,6 +131,8 @@ def _load(path: str, mtime_ns: int) -> MeansNorms:
             guns_per_day=reader.number("river.ferrying.guns_per_day"),
             vehicles_per_day=reader.number("river.ferrying.vehicles_per_day")),
     )
+    if not reader.problems:  # a damaged section is named as such, not as ranges of no figure
+        reader.problems += uncertain_problems(reader.data)
     reader.finish()
     return MeansNorms(rail=rail, river=river, path=path)
 

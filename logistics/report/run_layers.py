@@ -13,11 +13,11 @@ Layers (each a GeoDataFrame, possibly empty but always with its columns and CRS)
 | layer | geometry | one row per |
 |---|---|---|
 | ``routes`` | LineString | formation: its planned route (``length_km``) |
-| ``track_lines`` | LineString | formation: the path it actually moved, start to last step |
+| ``track_lines`` | LineString | formation: the path it actually moved, start to last step (``cum_km``: the farthest it got along its route) |
 | ``track`` | Point | formation per hour step, ``time`` (datetime: QGIS's temporal controller plays it) |
 | ``daily`` | Point | formation per date (end-of-day position, ``date``, ``time`` at 24:00) |
 | ``halts`` | Point | halt spell (``reason``, ``start``, ``end``, ``hours``) |
-| ``deliveries`` | Point | delivery booked (placed at its ``cum_km`` along the route) |
+| ``deliveries`` | Point | delivery and formation that took part of it (``delivery_id``, ``litres`` its share; placed at its ``cum_km`` along its route) |
 | ``crossings`` | Point | river crossing (``river_class``, ``crossing_h`` where the run says) |
 | ``documented`` | Point | documented position of the run's axis that has coordinates |
 """
@@ -44,8 +44,8 @@ LONLAT_CRS = "EPSG:4326"
 #: full one has (GeoPackage DATETIME, REAL, INTEGER), not as text: runs append into one layer.
 FIELD_TYPES: dict[str, str] = {
     "time": "datetime64[ms]", "start": "datetime64[ms]", "end": "datetime64[ms]",
-    "date": "datetime64[ms]", "length_km": "float64", "km": "float64", "cum_km": "float64",
-    "hours": "float64", "litres": "float64", "fuel_l": "float64", "refills_on_hand": "float64",
+    "date": "datetime64[ms]", "length_km": "float64", "cum_km": "float64",
+    "hours": "float64", "litres": "float64", "delivery_id": "int64", "fuel_l": "float64", "refills_on_hand": "float64",
     "crossing_h": "float64", "river_class": "int64",
 }
 
@@ -150,10 +150,10 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
         if len(moved) >= 2:
             lines.append({"formation_id": fid, "name": names.get(fid, ""),
                           "start": t["time"].iloc[0], "end": t["time"].iloc[-1],
-                          "km": float(t["cum_km"].max()),
+                          "cum_km": float(t["cum_km"].max()),
                           "geometry": LineString(zip(moved["lon"], moved["lat"]))})
     layers["track_lines"] = _gdf(pd.DataFrame(lines), [r.pop("geometry") for r in lines],
-                                 ["formation_id", "name", "start", "end", "km"])
+                                 ["formation_id", "name", "start", "end", "cum_km"])
     cols = ["formation_id", "time"] + [c for c in ("cum_km", "status", "mode", "fuel_l",
                                                     "refills_on_hand") if c in tr]
     layers["track"] = _gdf(tr, map(Point, zip(tr["lon"], tr["lat"])), cols)
@@ -184,7 +184,8 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
         lon.append(float(x))
         lat.append(float(y))
     layers["deliveries"] = _gdf(dl, map(Point, zip(lon, lat)),
-                                ["formation_id", "time", "source", "kind", "litres",
+                                ["delivery_id", "formation_id", "time", "source", "kind",
+                                 "litres",
                                  "fuel_type", "cum_km", "note"])
 
     cr = v["crossings"].copy()
@@ -198,8 +199,9 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
 
 
 def _first_formation(fid, default: str) -> str:
-    """The formation a delivery went to: the first of a comma-separated list; the headline
-    formation for the army's reserve ("(reserve)") or none."""
+    """The formation a delivery row went to (the first of a comma-separated list, as results
+    written before the deliveries table was tidy had); the headline formation for the army's
+    reserve ("(reserve)") or none."""
     first = str(fid).split(",")[0].strip()
     return default if not first or first.startswith("(") else first
 

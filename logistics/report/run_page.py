@@ -197,8 +197,7 @@ def run_report(result) -> str:
         lines += ["Stops reached:", "", _table(stops.assign(
             time=stops["time"].map(_fmt_time))), ""]
     if len(result.deliveries):
-        d = result.deliveries.groupby(["kind", "source"], as_index=False)[
-            ["litres", "truck_fuel_l"]].sum()
+        d = _deliveries_by_source(result.deliveries)
         lines += ["Deliveries (litres):", "", _table(d), ""]
     lines += ["## Assumptions", ""]
     lines += [f"- {a}" for a in assumed] or ["- none"]
@@ -212,3 +211,14 @@ def run_report(result) -> str:
     lines += ["## Sources", ""]
     lines += [f"- {c}" for c in cited] or ["- none"]
     return "\n".join(lines) + "\n"
+
+
+def _deliveries_by_source(deliveries: pd.DataFrame) -> pd.DataFrame:
+    """Litres taken and the trucks' own fuel (L) per kind and source: the litres of every row
+    (one per delivery and taker), the trucks' fuel once per delivery (it repeats on each of a
+    delivery's rows)."""
+    once = (deliveries.drop_duplicates("delivery_id") if "delivery_id" in deliveries
+            else deliveries)
+    litres = deliveries.groupby(["kind", "source"], as_index=False)["litres"].sum()
+    fuel = once.groupby(["kind", "source"], as_index=False)["truck_fuel_l"].sum()
+    return litres.merge(fuel, on=["kind", "source"], how="left")

@@ -480,6 +480,9 @@ def plot_fuel(result, path: str | Path) -> None:
     ax.set_title(f"{_title(result)}: fuel in the formations' tanks (thin lines: deliveries)",
                  fontsize=10)
     if len(deliveries):
+        if "delivery_id" in deliveries:  # one bar per delivery: the litres of all its takers
+            deliveries = deliveries.groupby("delivery_id", as_index=False, sort=False).agg(
+                time=("time", "first"), kind=("kind", "first"), litres=("litres", "sum"))
         times = pd.to_datetime(deliveries["time"])
         for kind, colour in _KIND_COLOURS.items():
             m = deliveries["kind"] == kind

@@ -288,7 +288,7 @@ def run_map(result, layers: dict | None = None, *, elevation=None, context: bool
     for r in tracks.itertuples():
         folium.PolyLine([(round(y, 6), round(x, 6)) for x, y in r.geometry.coords],
                         color=colours.get(r.formation_id, PALETTE[0]), weight=2, dash_array="4 4",
-                        tooltip=html.escape(f"{r.formation_id}: moved {r.km:.0f} km"),
+                        tooltip=html.escape(f"{r.formation_id}: moved {r.cum_km:.0f} km"),
                         class_name="track").add_to(group)
     if len(daily):
         _day_slider(m, daily, colours)
