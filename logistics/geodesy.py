@@ -25,9 +25,17 @@ import shapely
 from pyproj import Geod, Transformer
 
 __all__ = ["polyline_m", "great_circle_km", "degrees_for_km", "distance_to_line_km", "RouteFix",
-           "locate_on_route"]
+           "locate_on_route", "lat_lon_text"]
 
 _GEOD = Geod(ellps="WGS84")
+
+
+def lat_lon_text(lat: float, lon: float, digits: int = 2, sep: str = ", ") -> str:
+    """``46.62 N, 121.24 E``; south and west with their letters (``46.62 S``), never a minus
+    sign before ``N``: the one way messages write a point a user gave."""
+    ns = f"{abs(lat):.{digits}f} {'S' if lat < 0 else 'N'}"
+    ew = f"{abs(lon):.{digits}f} {'W' if lon < 0 else 'E'}"
+    return f"{ns}{sep}{ew}"
 
 
 def polyline_m(lon: Sequence[float], lat: Sequence[float]) -> float:

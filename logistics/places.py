@@ -35,6 +35,7 @@ from pathlib import Path
 from logistics import settings
 from logistics._atomic import atomic_path
 from logistics.errors import ConfigError, DataError, ExtentError, UnknownNameError
+from logistics.geodesy import lat_lon_text
 
 __all__ = ["Place", "lookup", "resolve", "all_places", "check_in_theatre", "display_name",
            "NOT_LOCATED"]
@@ -352,7 +353,7 @@ def check_in_theatre(lon: float, lat: float, name: str | None = None) -> None:
     w, s, e, n = settings.THEATRE_BBOX
     if w <= lon <= e and s <= lat <= n:
         return
-    where = f"{lat:.4f} N, {lon:.4f} E"
+    where = lat_lon_text(lat, lon, 4)
     label = where if not name or name == f"{lat:.4f}, {lon:.4f}" else f"{name} ({where})"
     raise ExtentError(
         f"{label} lies outside the theatre {w:g}-{e:g} E, {s:g}-{n:g} N covered by the "

@@ -39,6 +39,7 @@ def test_sample_says_a_southern_latitude_is_outside_the_theatre(capsys):
     assert main(["sample", "-46.62,121.24"]) == 2
     err = capsys.readouterr().err
     assert "outside the theatre" in err and "required" not in err
+    assert "46.6200 S, 121.2400 E lies outside" in err and "-46.62" not in err  # no "-46.62 N"
     assert main(["sample", "--", "-46.62,121.24"]) == 2  # the documented `--` works too
     assert "outside the theatre" in capsys.readouterr().err
 

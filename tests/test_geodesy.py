@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from logistics.geodesy import degrees_for_km, great_circle_km, locate_on_route, polyline_m
+from logistics.geodesy import (degrees_for_km, great_circle_km, lat_lon_text, locate_on_route,
+                               polyline_m)
 
 KM_PER_DEG_LAT = 6371.0088 * math.pi / 180
 KM_PER_DEG_LON_45 = KM_PER_DEG_LAT * math.cos(math.radians(45.0))
@@ -63,3 +64,9 @@ def test_a_route_that_stays_away_is_not_reached():
     route = _route([120.0, 122.0], [45.0, 45.0])
     fix = locate_on_route(route, 121.0, 45.5, tolerance_km=10.0, entry=True)
     assert not fix.reached and fix.miss_km == pytest.approx(0.5 * KM_PER_DEG_LAT, rel=1e-3)
+
+
+def test_points_are_written_with_their_hemisphere_letters():
+    assert lat_lon_text(46.62, 121.24) == "46.62 N, 121.24 E"
+    assert lat_lon_text(-46.62, -121.24, 3, sep=" ") == "46.620 S 121.240 W"
+    assert lat_lon_text(0.0, 0.0, 0) == "0 N, 0 E"

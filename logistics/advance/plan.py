@@ -27,6 +27,7 @@ from logistics.advance.supply_specs import AirSpec, TruckSpec, air_spec, railhea
 from logistics.army.resolve import FOOT, MEN_CLASSES, ResolvedFormation
 from logistics.cost.models import CostModels
 from logistics.errors import ConfigError, NoRouteError
+from logistics.geodesy import lat_lon_text
 
 __all__ = ["CrossingStop", "FortifiedPass", "FormationPlan", "ArmyPlan", "build_army_plan",
            "army_bbox", "scenario_bbox", "PlanOptions"]
@@ -1011,8 +1012,8 @@ def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) ->
         notes.append(f"supply.trucks.{i}: {note}")
     leg = truck_leg_function(terrain, vehicle, (lon, lat), track, stencil=army.routing.stencil,
                              engine=opt.engine, models=models, max_speed_kmh=convoy_kmh)
-    leg = _railhead_named(leg, f"{where}.railhead ({tr.railhead.place!r}, {lat:.3f} N "
-                               f"{lon:.3f} E)")
+    leg = _railhead_named(leg, f"{where}.railhead ({tr.railhead.place!r}, "
+                               f"{lat_lon_text(lat, lon, 3, sep=' ')})")
     until = tr.until.value if tr.until is not None else _run_end(army)
     return TruckSpec(
         name=tr.name, count=tr.count.value, payload_l=payload,

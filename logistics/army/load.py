@@ -366,7 +366,7 @@ def line_ids(texts: Sequence[str]) -> tuple[str, ...]:
 def _departure_problems(army: Army) -> list[str]:
     """Every formation starts within ``departure.tolerance_km`` of the departure line
     (configs/armies/README.md): depths are measured from that line."""
-    from logistics.geodesy import distance_to_line_km
+    from logistics.geodesy import distance_to_line_km, lat_lon_text
 
     line = [(float(p.location().lon), float(p.location().lat)) for p in army.departure.line]
     tol = float(army.departure.tolerance_km.value)
@@ -377,7 +377,7 @@ def _departure_problems(army: Army) -> list[str]:
         if d > tol:
             problems.append(
                 f"{army.source}: formations.{n} ({f.id}).start: {f.start.label} "
-                f"({float(loc.lat):.3f} N, {float(loc.lon):.3f} E) lies {d:.0f} km from the "
+                f"({lat_lon_text(float(loc.lat), float(loc.lon), 3)}) lies {d:.0f} km from the "
                 f"army's departure line, beyond departure.tolerance_km ({tol:g}); fix: a start "
                 "on the line, or a larger departure.tolerance_km (at most 200)")
     return problems

@@ -35,6 +35,7 @@ from logistics.army.base import (
     _short,
 )
 from logistics.errors import LogisticsError, range_fix
+from logistics.geodesy import lat_lon_text
 
 __all__ = [
     "KINDS",
@@ -264,7 +265,7 @@ class LinePoint(_Model):
     @property
     def label(self) -> str:
         """The point's name, or its coordinates when it has none."""
-        return self.place or f"{self.lat:.3f} N {self.lon:.3f} E"
+        return self.place or lat_lon_text(float(self.lat), float(self.lon), 3, sep=" ")
 
     def location(self):
         """The :class:`~logistics.places.Place` of this point (own lon/lat, else gazetteer)."""

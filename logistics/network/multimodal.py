@@ -43,7 +43,7 @@ from shapely.geometry import LineString, Point, mapping
 
 from logistics import settings
 from logistics.errors import ConfigError, NoRouteError
-from logistics.geodesy import degrees_for_km
+from logistics.geodesy import degrees_for_km, lat_lon_text
 from logistics.network.params import NetworkParams, load_params
 from logistics.network.stations import nearest_station, station_nodes
 from logistics.network.trains import gauge_break_h, train_pairs_at
@@ -339,7 +339,7 @@ def _passable_cell(f: _Field, p: _Point, radius: int = 3) -> tuple[int, int]:
             lon, lat = to_lonlat(float(xs[land[k, 1]]), float(ys[land[k, 0]]))
             near = (f", e.g. {float(lat):.4f},{float(lon):.4f} (LAT,LON: the nearest passable "
                     f"cell, {d[k] / 1000.0:.0f} km away)")
-        where = "" if f"{p.lat:.4f}" in p.name else f" ({p.lat:.4f} N, {p.lon:.4f} E)"
+        where = "" if f"{p.lat:.4f}" in p.name else f" ({lat_lon_text(p.lat, p.lon, 4)})"
         raise NoRouteError(f"{p.name}{where} lies in water or outside "
                            f"the elevation data: no passable cell within {radius} cells "
                            f"({radius * cell_km:g} km on this grid); fix: give a point on "

@@ -15,7 +15,7 @@ import numpy as np
 
 from logistics import settings
 from logistics.errors import DataError
-from logistics.geodesy import degrees_for_km
+from logistics.geodesy import degrees_for_km, lat_lon_text
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.dem import DEM_FILES
 from logistics.terrain.landcover import DEFAULT_WETLAND_RULE, WetlandRule
@@ -119,7 +119,7 @@ def point_terrain(
 def _no_data_error(lon: float, lat: float) -> DataError:
     """The one message for a point without terrain data (the window or the cell is empty)."""
     return DataError(
-        f"no terrain data at {lat:.2f} N, {lon:.2f} E (sea or outside the DEM); "
+        f"no terrain data at {lat_lon_text(lat, lon)} (sea or outside the DEM); "
         "give a point over land"
     )
 
