@@ -154,6 +154,9 @@ def test_geopackage_layers_read_back_with_crs_fields_time_order_and_counts(tmp_p
         assert t["time"].iloc[0] == T0 and t["time"].iloc[-1] == T0 + pd.Timedelta(hours=29)
     assert len(got["daily"]) == 3 * 2
     assert pd.api.types.is_datetime64_any_dtype(got["daily"]["date"])
+    # the day-end fuel on hand is in the daily layer as in daily.csv, once (not its _total twin)
+    assert "refills_on_hand" in got["daily"].columns
+    assert not {"refills_total", "fuel_l_total"} & set(got["daily"].columns)
     halts = got["halts"]
     assert len(halts) == 1 and halts["formation_id"].iloc[0] == "fd-1"
     assert halts["reason"].iloc[0] == "halted: no fuel"

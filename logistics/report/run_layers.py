@@ -162,8 +162,10 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
     d["date"] = pd.to_datetime(d["date"])
     d["time"] = d["date"] + pd.Timedelta(hours=24)  # end of the day, for the temporal controller
     d = d.sort_values(["formation_id", "date"], kind="stable")
+    # refills_total and fuel_l_total repeat refills_on_hand and fuel_l (daily.csv keeps both
+    # names for the comparison's readers); the layer carries each quantity once
     keep = ["formation_id", "date", "time"] + [c for c in d.columns if c not in (
-        "formation_id", "date", "time", "lon", "lat") and not c.startswith(("fuel_l_", "refills_"))]
+        "formation_id", "date", "time", "lon", "lat", "refills_total", "fuel_l_total")]
     layers["daily"] = _gdf(d, map(Point, zip(d["lon"], d["lat"])), keep)
 
     layers["halts"] = _halts(tr, result)
