@@ -8,8 +8,9 @@ entry has that shape. :func:`uncertain_problems` checks it where the files are r
 a key, a swapped range or a text where a number belongs); each problem names the key path, the
 value seen and the fix; the caller puts the file in front.
 
-The Monte Carlo of ``compare --samples`` draws these ranges too (:func:`sample_norms_overrides`,
-the same uniform rule as the army files'). A drawn value is an override keyed by the prefix
+The Monte Carlo of ``compare --samples`` draws these ranges too, those of march.yaml and
+movement.yaml (:data:`DRAWN_NORMS`; :func:`sample_norms_overrides`, the same uniform rule as
+the army files'). A drawn value is an override keyed by the prefix
 that names its file (:data:`NORMS_FILES`): ``norms/march:norms.tank_column.max_speed_kmh``.
 It travels with the run's job; ``run_scenario`` opens :func:`norms_overrides` for the run
 only, and each norms reader patches a copy of its file's parsed YAML with it
@@ -34,7 +35,7 @@ from logistics import settings
 from logistics.errors import ConfigError, range_fix
 from logistics.sources import PROVENANCE_KEYS, provenance_problem
 
-__all__ = ["uncertain_problems", "RANGE_KEYS", "NORMS_FILES", "norms_key", "split_norms_overrides",
+__all__ = ["uncertain_problems", "RANGE_KEYS", "NORMS_FILES", "DRAWN_NORMS", "norms_key", "split_norms_overrides",
            "norms_ranges", "sample_norms_overrides", "norms_overrides", "active_patch",
            "patched"]
 
@@ -122,6 +123,12 @@ def uncertain_problems(data: Any, section: str = "uncertain") -> list[str]:
 NORMS_FILES: dict[str, str] = {"norms/march": "march.yaml", "norms/movement": "movement.yaml",
                                "norms/formations": "formations.yaml"}
 
+#: The norms files whose ranges a Monte Carlo draw takes. Not formations.yaml: its standards'
+#: vehicle counts, drawn apart from an army file's own lift (``lift.count``), can leave a
+#: formation fewer trucks than the file lifts men in (a ConfigError in tbf-39a's draws); its
+#: figures can still be overridden by hand (``norms/formations:...``).
+DRAWN_NORMS: tuple[str, ...] = ("norms/march", "norms/movement")
+
 #: The run's norms patches: file name -> ((dotted key path, value), ...). Empty outside
 #: :func:`norms_overrides` (a nominal run reads the files as they are).
 _ACTIVE: ContextVar[Mapping[str, tuple[tuple[str, float], ...]]] = ContextVar(
@@ -163,13 +170,15 @@ def _read(folder: Path, name: str) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def norms_ranges(folder: str | Path | None = None) -> dict[str, tuple[float, float]]:
-    """Every ``uncertain:`` range of the norms files of ``folder`` (default
-    ``settings.CONFIG_DIR/norms``) as {override key: (low, high)}, in file then key order.
-    The ranges were checked when the norms were loaded (:func:`uncertain_problems`)."""
+def norms_ranges(folder: str | Path | None = None,
+                 files: tuple[str, ...] = DRAWN_NORMS) -> dict[str, tuple[float, float]]:
+    """Every ``uncertain:`` range of the norms ``files`` (prefixes of :data:`NORMS_FILES`;
+    default :data:`DRAWN_NORMS`) of ``folder`` (default ``settings.CONFIG_DIR/norms``) as
+    {override key: (low, high)}, in file then key order."""
     d = Path(folder) if folder is not None else Path(settings.CONFIG_DIR) / "norms"
     out: dict[str, tuple[float, float]] = {}
-    for prefix, name in NORMS_FILES.items():
+    for prefix in files:
+        name = NORMS_FILES[prefix]
         data = _read(d, name)
         problems = uncertain_problems(data)
         if problems:
@@ -182,7 +191,8 @@ def norms_ranges(folder: str | Path | None = None) -> dict[str, tuple[float, flo
 
 def sample_norms_overrides(seed: int, folder: str | Path | None = None) -> dict[str, float]:
     """One Monte Carlo draw of the norms: a value uniform in [low, high] for every
-    ``uncertain:`` range of the norms files (:func:`norms_ranges`), from ``seed``."""
+    ``uncertain:`` range of the drawn norms files (:data:`DRAWN_NORMS`, :func:`norms_ranges`),
+    from ``seed``."""
     rng = np.random.default_rng(seed)
     return {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in norms_ranges(folder).items()}
 

@@ -17,8 +17,9 @@ from logistics import settings
 from logistics.errors import ConfigError
 
 SPEED = "norms/march:norms.tank_column.max_speed_kmh"
-_FILES = {"norms/march": "march.yaml", "norms/movement": "movement.yaml",
-          "norms/formations": "formations.yaml"}
+#: The files drawn: march and movement norms (formations.yaml's standards are not drawn, see
+#: logistics/ranges.py DRAWN_NORMS).
+_FILES = {"norms/march": "march.yaml", "norms/movement": "movement.yaml"}
 
 
 def _yaml(name: str) -> dict:
@@ -47,11 +48,12 @@ def test_each_draw_takes_every_norms_range_within_its_ends(sc):
     from logistics.history.uncertainty import draw_jobs
 
     ranges = _shipped_ranges()
-    assert SPEED in ranges and len(ranges) > 40
+    assert SPEED in ranges and len(ranges) > 30
     jobs = draw_jobs(sc, 3, seed=11)
     for j in jobs:
         drawn = {k: v for k, v in j.overrides.items() if k.startswith("norms/")}
         assert set(drawn) == set(ranges)
+        assert not any(k.startswith("norms/formations:") for k in drawn)
         for k, v in drawn.items():
             lo, hi = ranges[k]
             assert lo <= v <= hi, k

@@ -1,8 +1,8 @@
 """Monte Carlo over a scenario's uncertain figures and the DEM: P10/P50/P90 advance bands.
 
 Each draw takes a value uniformly in every ``uncertain:`` range of the army file
-(``logistics.army.sample_army_overrides``; see configs/README.md) and of the norms files
-(``configs/norms/*.yaml``; :func:`logistics.ranges.sample_norms_overrides`, keys prefixed by
+(``logistics.army.sample_army_overrides``; see configs/README.md) and of the march and
+movement norms (``configs/norms/{march,movement}.yaml``; :func:`logistics.ranges.sample_norms_overrides`, keys prefixed by
 their file: ``norms/march:norms.tank_column.max_speed_kmh``), and one of the DEMs (merged 30"
 or ETOPO5, equal odds: a modelling choice, neither is known to be better for 1945 routes), and
 runs the scenario with its own seed. The drawn values travel in the job's ``overrides`` (to a
