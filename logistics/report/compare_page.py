@@ -51,7 +51,7 @@ rows scored for both, in km and in days; 1 = perfect, 0 = no better than the pla
 (the lower skill). Censored rows count at their lower bound and never as within a day.
 
 **Uncertainty** (with `--samples N`): each draw takes every `uncertain:` figure of the army file
-and of the norms files (`configs/norms/*.yaml`: march and movement norms, standards) uniformly in
+and of the march and movement norms (`configs/norms/march.yaml`, `movement.yaml`) uniformly in
 its range and one of the two DEMs, with its own seed (the drawn values: draws.csv, norms figures
 as `norms/<file>:<key path>`); the band is P10-P90 of the
 headline formation's km over the draws, and the quantiles in comparison.csv
