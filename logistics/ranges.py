@@ -1,24 +1,43 @@
-"""The check of a config file's ``uncertain:`` section: each entry a range one of its figures
-may take.
+"""The ``uncertain:`` ranges of the norms files: their check, their Monte Carlo draw, and a
+run's drawn values.
 
 The norms files (``configs/norms/*.yaml``) end with ``uncertain:``, a mapping from the dotted
 key path of one of the file's figures (list items by their index, ``standards.tank_corps.
 vehicles.0.count``) to ``{low: <number>, high: <number>, cite|assumed: ...}``: every shipped
-entry has that shape. Nothing draws from these ranges yet (the Monte Carlo of ``compare
---samples`` draws from the army files' own ``uncertain:``), so without this check a typo in a
-key, a swapped range or a text where a number belongs passed silently. Each problem names the
-key path, the value seen and the fix; the caller puts the file in front.
+entry has that shape. :func:`uncertain_problems` checks it where the files are read (a typo in
+a key, a swapped range or a text where a number belongs); each problem names the key path, the
+value seen and the fix; the caller puts the file in front.
+
+The Monte Carlo of ``compare --samples`` draws these ranges too, those of march.yaml and
+movement.yaml (:data:`DRAWN_NORMS`; :func:`sample_norms_overrides`, the same uniform rule as
+the army files'). A drawn value is an override keyed by the prefix
+that names its file (:data:`NORMS_FILES`): ``norms/march:norms.tank_column.max_speed_kmh``.
+It travels with the run's job; ``run_scenario`` opens :func:`norms_overrides` for the run
+only, and each norms reader patches a copy of its file's parsed YAML with it
+(:func:`active_patch`, :func:`patched`) before the same checks as ever: no override, no patch,
+the files as read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import difflib
 import math
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
-from logistics.errors import range_fix
+import numpy as np
+
+from logistics import settings
+from logistics.errors import ConfigError, range_fix
 from logistics.sources import PROVENANCE_KEYS, provenance_problem
 
-__all__ = ["uncertain_problems", "RANGE_KEYS"]
+__all__ = ["uncertain_problems", "RANGE_KEYS", "NORMS_FILES", "DRAWN_NORMS", "norms_key", "split_norms_overrides",
+           "norms_ranges", "sample_norms_overrides", "norms_overrides", "active_patch",
+           "patched"]
 
 #: The keys an ``uncertain:`` entry may have besides its provenance.
 RANGE_KEYS: tuple[str, ...] = ("low", "high")
@@ -95,3 +114,120 @@ def uncertain_problems(data: Any, section: str = "uncertain") -> list[str]:
                                 f"[{low:g}, {high:g}]; fix: widen the range to hold it, or "
                                 "correct the value")
     return problems
+
+
+# --------------------------------------------------------------------------------------------
+# drawing the norms' ranges (module docstring)
+
+#: Override-key prefix -> the norms file it names (in ``<configs>/norms/``).
+NORMS_FILES: dict[str, str] = {"norms/march": "march.yaml", "norms/movement": "movement.yaml",
+                               "norms/formations": "formations.yaml"}
+
+#: The norms files whose ranges a Monte Carlo draw takes. Not formations.yaml: its standards'
+#: vehicle counts, drawn apart from an army file's own lift (``lift.count``), can leave a
+#: formation fewer trucks than the file lifts men in (a ConfigError in tbf-39a's draws); its
+#: figures can still be overridden by hand (``norms/formations:...``).
+DRAWN_NORMS: tuple[str, ...] = ("norms/march", "norms/movement")
+
+#: The run's norms patches: file name -> ((dotted key path, value), ...). Empty outside
+#: :func:`norms_overrides` (a nominal run reads the files as they are).
+_ACTIVE: ContextVar[Mapping[str, tuple[tuple[str, float], ...]]] = ContextVar(
+    "logistics_norms_overrides", default={})
+
+
+def norms_key(prefix: str, dotted: str) -> str:
+    """The override key of the figure ``dotted`` of the norms file ``prefix``
+    (``norms/march``, :data:`NORMS_FILES`)."""
+    return f"{prefix}:{dotted}"
+
+
+def split_norms_overrides(overrides: Mapping[str, float] | None
+                          ) -> tuple[dict[str, float], dict[str, tuple[tuple[str, float], ...]]]:
+    """(the overrides that are not the norms', {norms file name: ((dotted, value), ...)}, sorted
+    by key). ConfigError for a key ``norms/<x>:...`` whose prefix names no norms file."""
+    rest: dict[str, float] = {}
+    norms: dict[str, list[tuple[str, float]]] = {}
+    for key, value in (overrides or {}).items():
+        if not str(key).startswith("norms/"):
+            rest[key] = value
+            continue
+        prefix, sep, dotted = str(key).partition(":")
+        if prefix not in NORMS_FILES or not sep or not dotted:
+            near = difflib.get_close_matches(prefix, sorted(NORMS_FILES), n=1)
+            raise ConfigError(
+                f"override {key!r}: not a norms figure; fix: write <file>:<dotted key path> "
+                f"with <file> one of {sorted(NORMS_FILES)}, e.g. "
+                "norms/march:norms.tank_column.max_speed_kmh"
+                + (f" (did you mean {near[0]!r}?)" if near and near[0] != prefix else ""))
+        norms.setdefault(NORMS_FILES[prefix], []).append((dotted, float(value)))
+    return rest, {f: tuple(sorted(v)) for f, v in norms.items()}
+
+
+def _read(folder: Path, name: str) -> dict:
+    from logistics._yaml import load_yaml
+
+    data = load_yaml(folder / name, what="norms file") or {}
+    return data if isinstance(data, dict) else {}
+
+
+def norms_ranges(folder: str | Path | None = None,
+                 files: tuple[str, ...] = DRAWN_NORMS) -> dict[str, tuple[float, float]]:
+    """Every ``uncertain:`` range of the norms ``files`` (prefixes of :data:`NORMS_FILES`;
+    default :data:`DRAWN_NORMS`) of ``folder`` (default ``settings.CONFIG_DIR/norms``) as
+    {override key: (low, high)}, in file then key order."""
+    d = Path(folder) if folder is not None else Path(settings.CONFIG_DIR) / "norms"
+    out: dict[str, tuple[float, float]] = {}
+    for prefix in files:
+        name = NORMS_FILES[prefix]
+        data = _read(d, name)
+        problems = uncertain_problems(data)
+        if problems:
+            raise ConfigError(f"{d / name}: {len(problems)} problem(s) in its uncertain: ranges "
+                              "(fix each key as said):\n  " + "\n  ".join(problems))
+        for key, entry in sorted((data.get("uncertain") or {}).items()):
+            out[norms_key(prefix, str(key))] = (float(entry["low"]), float(entry["high"]))
+    return out
+
+
+def sample_norms_overrides(seed: int, folder: str | Path | None = None) -> dict[str, float]:
+    """One Monte Carlo draw of the norms: a value uniform in [low, high] for every
+    ``uncertain:`` range of the drawn norms files (:data:`DRAWN_NORMS`, :func:`norms_ranges`),
+    from ``seed``."""
+    rng = np.random.default_rng(seed)
+    return {k: float(rng.uniform(lo, hi)) for k, (lo, hi) in norms_ranges(folder).items()}
+
+
+@contextlib.contextmanager
+def norms_overrides(overrides: Mapping[str, float] | None) -> Iterator[dict[str, float]]:
+    """Within the block, the norms readers patch their files with the ``norms/...`` keys of
+    ``overrides``; yields the other keys. Scoped to this block and this thread (a
+    ``ContextVar``, reset on exit): nothing leaks into another run or a nominal one."""
+    rest, norms = split_norms_overrides(overrides)
+    token = _ACTIVE.set(norms)
+    try:
+        yield rest
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_patch(name: str) -> tuple[tuple[str, float], ...]:
+    """The current run's patch of the norms file ``name`` (``march.yaml``, ...), () when none."""
+    return _ACTIVE.get().get(name, ())
+
+
+def patched(data: Any, patch: tuple[tuple[str, float], ...], path: str | Path) -> Any:
+    """A copy of a norms file's parsed YAML with each ``(dotted, value)`` of ``patch`` written as
+    its figure's value (an integer figure takes the rounded value); ``data`` itself when
+    ``patch`` is empty. ConfigError naming the file and key when a key names no figure."""
+    if not patch:
+        return data
+    out = copy.deepcopy(data)
+    for dotted, value in patch:
+        figure = _node(out, dotted)
+        if not isinstance(figure, dict) or "value" not in figure or not _number(figure["value"]):
+            raise ConfigError(f"{path}: override {dotted!r} names no figure {{value, cite|assumed}}"
+                              " of this file; fix: the dotted key path of one (list items by "
+                              "their index), e.g. a key of its uncertain: section")
+        old = figure["value"]
+        figure["value"] = int(round(value)) if isinstance(old, int) else float(value)
+    return out

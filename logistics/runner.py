@@ -4,8 +4,10 @@
 contract that the comparison, calibration and Monte Carlo build on (``logistics.history``;
 logistics/README.md "Army run"). ``army`` is an army file (path) or a loaded
 :class:`~logistics.army.schema.Army`. ``overrides`` names global parameters (``speed_scale``,
-``fuel_scale``, ``march_hours_per_day``; the same on every axis) or any figure path listed under
-the army's ``uncertain:`` (see ``configs/README.md``). A run builds each distinct cost model
+``fuel_scale``, ``march_hours_per_day``; the same on every axis), any figure path listed under
+the army's ``uncertain:`` (see ``configs/README.md``), or a norms figure keyed by its file
+(``norms/march:norms.tank_column.max_speed_kmh``; :mod:`logistics.ranges`), which the run's
+norms readers take for this run only. A run builds each distinct cost model
 once (one :class:`~logistics.cost.models.CostModels` for the routes, the trucks and the cost
 raster); ``engine`` picks the solver of every stage
 (:func:`logistics.cost.accumulate.accumulate`). :func:`summarize` gives the headline numbers.
@@ -28,8 +30,10 @@ from logistics import __version__, settings
 from logistics.advance.plan import ArmyPlan, PlanOptions, army_bbox, build_army_plan
 from logistics.advance.simulate import ArmySim, simulate_army
 from logistics.army.load import apply_army_overrides, load_army
+from logistics.army.norms import load_norms
 from logistics.army.schema import Army
 from logistics.cost.models import CostModels
+from logistics.ranges import norms_overrides
 
 __all__ = ["RunResult", "run_scenario", "summarize", "near_place", "default_planners",
            "FORMATION_COLUMNS", "TRACK_COLUMNS", "ROUTE_COLUMNS", "DAILY_COLUMNS",
@@ -174,8 +178,20 @@ def run_scenario(
     :mod:`logistics.advance.movement` (``river_planner``, ``ferry_time``, ``shuttle_planner``,
     ``railhead_at``; the shipped ones by default).
     """
-    army = scenario if isinstance(scenario, Army) else load_army(scenario)
-    army, scales = apply_army_overrides(army, overrides)
+    army = scenario if isinstance(scenario, Army) else load_army(scenario)  # checked as written
+    with norms_overrides(overrides) as own:  # drawn norm values: this run only (ranges.py)
+        load_norms()  # a norms override naming no figure fails here, before the terrain
+        return _run_scenario(army, seed=seed, overrides=overrides, army_overrides=own,
+                             dem=dem, resolution_m=resolution_m, events=events,
+                             cost_surface=cost_surface, terrain=terrain, engine=engine,
+                             planners=planners, own_sector=own_sector)
+
+
+def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
+                  resolution_m: float | None, events: bool, cost_surface: bool, terrain,
+                  engine: str, planners, own_sector: bool) -> RunResult:
+    """:func:`run_scenario` within its norms overrides: ``army_overrides`` are the others."""
+    army, scales = apply_army_overrides(army, army_overrides)
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
     box = army_bbox(army)
     if terrain is None:

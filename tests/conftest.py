@@ -15,6 +15,8 @@ No test imports another test file: what several tests share is here, reached as 
   45-46.5 N) with hand-checkable values, installed as ``settings.RASTER_DIR``.
 * ``toy``: a toy scenario runner (a steady advance due east along 45 N) with
   ``run_scenario``'s signature and result shape, for the history tests.
+* ``test_army_doc``: a shipped army file cut to given formations, H-hour at midnight, dry, fuel
+  that never binds (runs of one or two synthetic columns on ``box_terrain``).
 * ``broken_tile``: a lazy cost model whose DEM fails in one tile (chunked-solver tests).
 * ``norms_with``: ``norms_with(tmp_path, name, change)`` copies the shipped norms files into
   ``tmp_path/norms``, the one called ``name`` after ``change(data)`` (bad-norms tests).
@@ -190,6 +192,59 @@ def _box_terrain(bbox, res_m: float, elevation=None) -> xr.Dataset:
 def box_terrain():
     """Factory ``box_terrain(bbox, res_m, elevation=None)`` (see :func:`_box_terrain`)."""
     return _box_terrain
+
+
+def _test_army_doc(formations: list[dict]) -> dict:
+    """The 6th Guards Tank Army file (``configs/tbf-6gta.yaml``) cut to ``formations`` (army
+    file entries, moved in the given order), H-hour at midnight, dry all the way, fuel that
+    never binds, no supply, flotilla nor ``uncertain:``."""
+    import yaml
+
+    from logistics import settings
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))
+    doc["formations"] = formations
+    doc["fuel"]["priority"]["order"] = [f["id"] for f in formations]
+    doc["fuel"].pop("drain_stalled", None)  # it names the shipped corps
+    doc["fuel"]["carried_refills"] = {"value": 20, "assumed": "test: fuel never binds"}
+    doc["h_hour"] = {"value": "1945-08-09T00:00", "assumed": "test"}
+    doc["seasons"] = [{"start": {"value": "1945-08-09T00:00", "assumed": "test"},
+                       "season": "dry"}]
+    doc["supply"] = {}
+    doc.pop("flotilla", None)
+    doc["uncertain"] = {}
+    return doc
+
+
+def _tank_column(objective: tuple[float, float]) -> dict:
+    """One tank column (``tank-col``) of ten T-34-85, 40 men, one route, ``tank_column`` march
+    norm, from the 6th Guards Tank Army's forward detachment's start to ``objective`` (lon,
+    lat): on flat dry steppe its pace is its norm's (a T-34-85 could go 30 km/h there)."""
+    import copy
+
+    import yaml
+
+    from logistics import settings
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))
+    f = copy.deepcopy(next(f for f in doc["formations"] if f["id"] == "fd-5gtc"))
+    for k in ("standard", "parent", "drawn_from_parent", "count"):
+        f.pop(k, None)
+    f.update(id="tank-col", movement="tracked", march_norm="tank_column",
+             men={"value": 40, "assumed": "test"},
+             vehicles=[{"vehicle": "t-34-85", "count": {"value": 10, "assumed": "test"}}],
+             column={"routes": {"value": 1, "assumed": "test"}},
+             objectives=[{"place": "test east", "lon": objective[0], "lat": objective[1],
+                          "assumed": "test objective"}])
+    return f
+
+
+@pytest.fixture(scope="session")
+def test_army_doc():
+    """Factory ``test_army_doc(formations) -> dict``: a shipped army file cut to the given
+    formations on a quiet test day (see :func:`_test_army_doc`); write it with ``yaml``.
+    ``test_army_doc.tank_column(objective)``: one such formation (:func:`_tank_column`)."""
+    return _Factory(_test_army_doc, tank_column=_tank_column)
 
 
 # --------------------------------------------------------------------------- advance plans

@@ -12,8 +12,6 @@ the pace.
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 import yaml
 
@@ -27,35 +25,13 @@ pytestmark = pytest.mark.slow
 KM_PER_DAY = 6.6 * 16 - 10 * 40 / 1000  # by hand from configs/norms/march.yaml tank_column
 
 
-def _army_doc() -> dict:
-    """The 6th Guards Tank Army file cut to one tank column of ten T-34-85 heading due east,
-    H-hour at midnight, dry all the way."""
-    doc = yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))
-    f = copy.deepcopy(next(f for f in doc["formations"] if f["id"] == "fd-5gtc"))
-    for k in ("standard", "parent", "drawn_from_parent", "count"):
-        f.pop(k, None)
-    f.update(id="tank-col", movement="tracked", march_norm="tank_column",
-             men={"value": 40, "assumed": "test"},
-             vehicles=[{"vehicle": "t-34-85", "count": {"value": 10, "assumed": "test"}}],
-             column={"routes": {"value": 1, "assumed": "test"}},
-             objectives=[{"place": "test east", "lon": 122.5, "lat": 46.7,
-                          "assumed": "test objective"}])
-    doc["formations"] = [f]
-    doc["fuel"]["priority"]["order"] = ["tank-col"]
-    doc["fuel"].pop("drain_stalled", None)  # it names the shipped corps
-    doc["fuel"]["carried_refills"] = {"value": 20, "assumed": "test: fuel never binds"}
-    doc["h_hour"] = {"value": "1945-08-09T00:00", "assumed": "test"}
-    doc["seasons"] = [{"start": {"value": "1945-08-09T00:00", "assumed": "test"},
-                       "season": "dry"}]
-    doc["supply"] = {}
-    doc.pop("flotilla", None)
-    doc["uncertain"] = {}
-    return doc
-
-
-def test_tank_column_moves_its_norm_pace_times_its_march_hours(tmp_path, box_terrain):
+def test_tank_column_moves_its_norm_pace_times_its_march_hours(tmp_path, box_terrain,
+                                                               test_army_doc):
+    """One tank column of ten T-34-85 heading due east, H-hour at midnight, dry all the way
+    (``test_army_doc.tank_column``)."""
+    doc = test_army_doc([test_army_doc.tank_column((122.5, 46.7))])
     path = tmp_path / "army.yaml"
-    path.write_text(yaml.safe_dump(_army_doc(), allow_unicode=True, sort_keys=False),
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
     army = load_army(path)
     terrain = box_terrain(army_bbox(army), 10000.0)

@@ -30,7 +30,7 @@ RIDGE_LON = 119.5  # about 100 km east of the start
 GOAL = (122.0, 46.7)
 
 
-def _army_doc() -> dict:
+def _army_doc(doc_of) -> dict:
     """The 6th Guards Tank Army file cut to a parent corps and a child formed after the
     range crossing, H-hour at midnight, dry all the way, fuel never binding."""
     doc = yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))
@@ -52,17 +52,7 @@ def _army_doc() -> dict:
                  vehicles=[{"vehicle": "gaz-67b", "count": {"value": 10, "assumed": "test"}}],
                  column={"routes": {"value": 1, "assumed": "test"}},
                  formed={"when": "after_range_crossing", "assumed": "test"})
-    doc["formations"] = [child, parent]
-    doc["fuel"]["priority"]["order"] = ["fd", "corps"]  # the child moves first each hour
-    doc["fuel"]["carried_refills"] = {"value": 20, "assumed": "test: fuel never binds"}
-    doc["fuel"].pop("drain_stalled", None)
-    doc["h_hour"] = {"value": "1945-08-09T00:00", "assumed": "test"}
-    doc["seasons"] = [{"start": {"value": "1945-08-09T00:00", "assumed": "test"},
-                       "season": "dry"}]
-    doc["supply"] = {}
-    doc.pop("flotilla", None)
-    doc["uncertain"] = {}
-    return doc
+    return doc_of([child, parent])  # the child moves first each hour
 
 
 def _ridge(xx, yy):
@@ -72,9 +62,10 @@ def _ridge(xx, yy):
 
 
 def test_formed_after_range_crossing_moves_with_its_parent_then_on_its_own(tmp_path,
-                                                                          box_terrain):
+                                                                          box_terrain,
+                                                                          test_army_doc):
     path = tmp_path / "army.yaml"
-    path.write_text(yaml.safe_dump(_army_doc(), allow_unicode=True, sort_keys=False),
+    path.write_text(yaml.safe_dump(_army_doc(test_army_doc), allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
     army = load_army(path)
     terrain = box_terrain(army_bbox(army), 5000.0, _ridge)
@@ -103,8 +94,8 @@ def test_formed_after_range_crossing_moves_with_its_parent_then_on_its_own(tmp_p
 
 
 
-def test_formed_formation_is_priced_as_its_own_vehicles_on_its_parents_stretch(tmp_path,
-                                                                              box_terrain):
+def test_formed_formation_is_priced_as_its_own_vehicles_on_its_parents_stretch(
+        tmp_path, box_terrain, test_army_doc):
     """Its route begins on its parent's route (whose step times and fuel are the parent's
     pace vehicle's, a T-34-85): on that stretch the child's GAZ-67B must burn and go as a
     GAZ-67B, priced by the cost engine on the same cells, not as the parent's tank."""
@@ -112,7 +103,7 @@ def test_formed_formation_is_priced_as_its_own_vehicles_on_its_parents_stretch(t
     from logistics.cost.route import evaluate_path
 
     path = tmp_path / "army.yaml"
-    path.write_text(yaml.safe_dump(_army_doc(), allow_unicode=True, sort_keys=False),
+    path.write_text(yaml.safe_dump(_army_doc(test_army_doc), allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
     army = load_army(path)
     terrain = box_terrain(army_bbox(army), 5000.0, _ridge)

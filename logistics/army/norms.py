@@ -24,7 +24,7 @@ from typing import Any
 
 from logistics import settings
 from logistics.errors import ConfigError, listed, range_fix
-from logistics.ranges import uncertain_problems
+from logistics.ranges import active_patch, patched, uncertain_problems
 from logistics.sources import provenance_problem
 
 __all__ = [
@@ -175,7 +175,7 @@ class Norms:
 class _Reader:
     """Reads figures from one norms file, naming the file and key in every error."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, patch: tuple[tuple[str, float], ...] = ()) -> None:
         self.path = path
         if not path.is_file():
             raise ConfigError(f"norms file {path} not found; the configs folder needs "
@@ -185,6 +185,7 @@ class _Reader:
         self.data = load_yaml(path, what="norms file") or {}
         if not isinstance(self.data, dict):
             raise ConfigError(f"{path}: expected a mapping of keys")
+        self.data = patched(self.data, patch, path)  # a Monte Carlo draw's values (ranges.py)
 
     def check_uncertain(self) -> None:
         """The file's ``uncertain:`` ranges (:func:`logistics.ranges.uncertain_problems`),
@@ -412,10 +413,14 @@ def _movement(r: _Reader) -> dict[str, Any]:
     )
 
 
+_FILES: tuple[str, ...] = ("march.yaml", "movement.yaml", "formations.yaml")
+
+
 @functools.lru_cache(maxsize=8)
-def _load(folder: str) -> Norms:
+def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((), (), ())
+          ) -> Norms:
     d = Path(folder)
-    readers = [_Reader(d / n) for n in ("march.yaml", "movement.yaml", "formations.yaml")]
+    readers = [_Reader(d / n, p) for n, p in zip(_FILES, patches)]
     march, defaults, observed = _march(readers[0])
     mv = _movement(readers[1])
     standards = _standards(readers[2])
@@ -432,5 +437,6 @@ def _load(folder: str) -> Norms:
 
 def load_norms(config_dir: str | Path | None = None) -> Norms:
     """The norms of ``<config_dir>/norms`` (``settings.CONFIG_DIR`` by default), read once per
-    process and folder."""
-    return _load(str(norms_dir(config_dir).resolve()))
+    process and folder; inside a run with drawn norm values (:func:`logistics.ranges.
+    norms_overrides`), the files patched with them and checked as ever."""
+    return _load(str(norms_dir(config_dir).resolve()), tuple(active_patch(n) for n in _FILES))

@@ -495,14 +495,19 @@ def embankment_kmh() -> dict[str, float]:
     if not p.exists():
         raise ConfigError(f"{p}: march norms not found; restore configs/{EMBANKMENT_NORMS_FILE} "
                           "from the repository (it holds the embankment speeds)")
-    return dict(_embankment_kmh(str(p.resolve()), p.stat().st_mtime_ns))
+    from logistics.ranges import active_patch
+
+    return dict(_embankment_kmh(str(p.resolve()), p.stat().st_mtime_ns, active_patch(p.name)))
 
 
 @functools.lru_cache(maxsize=4)
-def _embankment_kmh(path: str, mtime_ns: int) -> tuple[tuple[str, float], ...]:
+def _embankment_kmh(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()
+                    ) -> tuple[tuple[str, float], ...]:
     from logistics._yaml import load_yaml
+    from logistics.ranges import patched
 
-    observed = (load_yaml(path, what="march norms file") or {}).get("observed")
+    data = load_yaml(path, what="march norms file") or {}
+    observed = (patched(data, patch, path) if isinstance(data, dict) else {}).get("observed")
     out = []
     for kind, key in _EMBANKMENT_KEYS.items():
         entry = observed.get(key) if isinstance(observed, dict) else None

@@ -1,11 +1,15 @@
 """Monte Carlo over a scenario's uncertain figures and the DEM: P10/P50/P90 advance bands.
 
-Each draw takes a value uniformly in every ``uncertain:`` range of the scenario config (the
-scenario module's ``sample_overrides``; see configs/README.md) and one of the DEMs (merged 30"
+Each draw takes a value uniformly in every ``uncertain:`` range of the army file
+(``logistics.army.sample_army_overrides``; see configs/README.md) and of the march and
+movement norms (``configs/norms/{march,movement}.yaml``; :func:`logistics.ranges.sample_norms_overrides`, keys prefixed by
+their file: ``norms/march:norms.tank_column.max_speed_kmh``), and one of the DEMs (merged 30"
 or ETOPO5, equal odds: a modelling choice, neither is known to be better for 1945 routes), and
-runs the scenario with its own seed. Seeds come from one ``numpy.random.SeedSequence(seed)``,
-so the same ``seed`` gives the same draws and, because results are collected in draw order,
-the same bands on one process or on any dask.distributed cluster. The quantiles of each
+runs the scenario with its own seed. The drawn values travel in the job's ``overrides`` (to a
+dask worker too) and hold for that run only. Seeds come from one
+``numpy.random.SeedSequence(seed)``, so the same ``seed`` gives the same draws and, because
+results are collected in draw order, the same bands on one process or on any dask.distributed
+cluster. The quantiles of each
 documented row's modeled event time over the draws are computed where rows are scored
 (``logistics.history.compare``), with the same scoring as the nominal run.
 """
@@ -39,24 +43,30 @@ DEMS: tuple[str, ...] = ("merged", "etopo5")
 QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
 
 
-def _sample_overrides(scenario: Any, seed: int) -> dict[str, float]:
+def _sample_overrides(scenario: Any, seed: int, norms_seed: int) -> dict[str, float]:
+    """The army file's draw, then the norms files' (each from its own seed)."""
     from logistics.army import sample_army_overrides
+    from logistics.ranges import sample_norms_overrides
 
-    return sample_army_overrides(scenario, seed)
+    return {**sample_army_overrides(scenario, seed), **sample_norms_overrides(norms_seed)}
 
 
 def draw_jobs(scenario: Any, n: int, *, seed: int = 0, dems: Sequence[str] = DEMS,
               resolution_m: float | None = None) -> list[Job]:
-    """``n`` seeded draws of (uncertain figures, DEM, run seed) for one loaded scenario."""
+    """``n`` seeded draws of (uncertain figures of the army and norms files, DEM, run seed) for
+    one loaded scenario."""
     if not isinstance(n, int) or n < 1:
         raise ConfigError(f"Monte Carlo needs a positive number of samples, got {n!r}")
     if not dems:
         raise ConfigError("Monte Carlo needs at least one DEM to draw from (e.g. 'merged')")
     jobs = []
     for child in np.random.SeedSequence(seed).spawn(n):
-        s_params, s_dem, s_run = (int(v) for v in child.generate_state(3))
+        # The 4th word seeds the norms: the first three are those of generate_state(3), so the
+        # army values, DEM and run seed of a draw are what they were before norms were drawn.
+        s_params, s_dem, s_run, s_norms = (int(v) for v in child.generate_state(4))
         dem = dems[int(np.random.default_rng(s_dem).integers(len(dems)))]
-        jobs.append(Job(scenario, _sample_overrides(scenario, s_params), dem, s_run, resolution_m))
+        jobs.append(Job(scenario, _sample_overrides(scenario, s_params, s_norms), dem, s_run,
+                        resolution_m))
     return jobs
 
 
@@ -68,7 +78,8 @@ class MonteCarlo:
     runs: tuple[RunTrace, ...]
 
     def draws(self) -> pd.DataFrame:
-        """One row per draw: dem, run seed, and each overridden figure's value."""
+        """One row per draw: dem, run seed, and each overridden figure's value, one column each
+        (army figures by their dotted path, norms figures as ``norms/<file>:<dotted path>``)."""
         return pd.DataFrame([{"draw": i, "dem": j.dem, "seed": j.seed, **j.overrides}
                              for i, j in enumerate(self.jobs)])
 

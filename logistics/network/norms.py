@@ -21,7 +21,7 @@ from typing import Any
 from logistics import settings
 from logistics._yaml import load_yaml
 from logistics.errors import ConfigError, listed
-from logistics.ranges import uncertain_problems
+from logistics.ranges import active_patch, patched, uncertain_problems
 from logistics.sources import provenance_problem
 
 __all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "MeansNorms",
@@ -92,17 +92,20 @@ class MeansNorms:
 
 def load_means_norms(path: str | os.PathLike[str] | None = None) -> MeansNorms:
     """Read ``movement.yaml`` (default ``settings.CONFIG_DIR/norms/movement.yaml``), cached per
-    file version. Raises ConfigError listing every bad or missing figure."""
+    file version; inside a run with drawn norm values (:func:`logistics.ranges.norms_overrides`)
+    patched with them. Raises ConfigError listing every bad or missing figure."""
     path = Path(path) if path is not None else settings.CONFIG_DIR / _MOVEMENT_YAML
     if not path.is_file():
         raise ConfigError(f"{path}: the movement norms file does not exist; restore "
                           "configs/norms/movement.yaml from the repository or pass another path")
-    return _load(str(path), path.stat().st_mtime_ns)
+    return _load(str(path), path.stat().st_mtime_ns, active_patch(path.name))
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, mtime_ns: int) -> MeansNorms:
+def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -> MeansNorms:
     data = load_yaml(path, what="movement norms file")
+    if isinstance(data, dict):  # a Monte Carlo draw's values (logistics/ranges.py)
+        data = patched(data, patch, path)
     reader = _Reader(path, data if isinstance(data, dict) else {})
     rail = RailRestoration(
         delay_h=24.0 * reader.number("rail.railhead_advance.delay_days", zero_ok=True),

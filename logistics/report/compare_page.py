@@ -50,8 +50,10 @@ rows scored for both, in km and in days; 1 = perfect, 0 = no better than the pla
 '-' where the baseline's error is 0 or no row pairs. The headline is the harder of the two
 (the lower skill). Censored rows count at their lower bound and never as within a day.
 
-**Uncertainty** (with `--samples N`): each draw takes every `uncertain:` figure of the scenario
-uniformly in its range and one of the two DEMs, with its own seed; the band is P10-P90 of the
+**Uncertainty** (with `--samples N`): each draw takes every `uncertain:` figure of the army file
+and of the march and movement norms (`configs/norms/march.yaml`, `movement.yaml`) uniformly in
+its range and one of the two DEMs, with its own seed (the drawn values: draws.csv, norms figures
+as `norms/<file>:<key path>`); the band is P10-P90 of the
 headline formation's km over the draws, and the quantiles in comparison.csv
 (`mc_arrival_p10/p50/p90`) are order statistics of each row's modeled event time, scored in
 every draw like the nominal run (empty where fewer draws than that quantile get there).
