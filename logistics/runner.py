@@ -203,6 +203,7 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     means.update(planners or {})
     options = PlanOptions(speed_scale=scales["speed_scale"], fuel_scale=scales["fuel_scale"],
                           march_hours_per_day=scales.get("march_hours_per_day"),
+                          march_hours_scale=scales.get("march_hours_scale"),
                           fortified=events, own_sector=own_sector, engine=engine, **means)
     plan, extras = build_army_plan(army, terrain, options=options, models=models)
     sim = simulate_army(plan, seed=seed, rule=extras["fortified"].rule)

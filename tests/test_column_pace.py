@@ -102,3 +102,47 @@ def test_a_bad_observed_condition_is_one_config_error(tmp_path, when, match):
     with pytest.raises(ConfigError, match=match) as err:
         load_norms(folder)
     assert "march.yaml" in str(err.value)
+
+
+@pytest.mark.parametrize("overrides, hours", [
+    ({"march_hours_scale": 0.5}, 8.0),       # 16 h x 0.5
+    ({"march_hours_scale": 1.25}, 20.0),     # 16 h x 1.25
+    ({"march_hours_scale": 2.0}, 24.0),      # 32 h, capped at a day
+    ({"march_hours_per_day": 10}, 10.0),     # one figure in place of the norm's
+])
+def test_global_march_hours_overrides_set_the_column_day_by_hand(tmp_path, box_terrain,
+                                                                 test_army_doc, overrides, hours):
+    """The calibration's ``march_hours_scale`` multiplies the norm's 16 h (at most 24);
+    ``march_hours_per_day`` replaces them: the day is pace x hours less the close-up."""
+    doc = test_army_doc([test_army_doc.tank_column((122.5, 46.7))])
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    army = load_army(path)
+    terrain = box_terrain(army_bbox(army), 10000.0)
+    r = run_scenario(army, terrain=terrain, overrides=overrides)
+    days = r.daily[r.daily["formation_id"] == "tank-col"].reset_index(drop=True)
+    assert days["km_day"].iloc[1] == pytest.approx(6.6 * hours - 10 * 40 / 1000, abs=0.5)
+
+
+def test_march_hours_scale_keeps_the_norms_differences_and_scales_the_heat_rule():
+    """Every kind of column scaled alike (ratios kept, unlike march_hours_per_day), capped at
+    24 h; the foot column's night marches in the heat too."""
+    from logistics.army.norms import load_norms
+
+    norms = load_norms()
+    half = norms.with_march_hours_scaled(0.5)
+    for k, v in norms.march.items():
+        assert half.march[k].hours_per_day == pytest.approx(v.hours_per_day / 2), k
+        if v.heat is not None:
+            assert half.march[k].heat.hours == pytest.approx(v.heat.hours / 2), k
+    assert max(v.hours_per_day for v in norms.with_march_hours_scaled(5).march.values()) == 24.0
+    assert norms.march["tank_column"].hours_per_day == 16  # the norms themselves untouched
+
+
+def test_cli_default_calibration_parameters_are_the_library_defaults():
+    from logistics.cli.calibrate import DEFAULT_PARAMS as cli_default
+    from logistics.history.calibrate import DEFAULT_PARAMS, PARAMETERS
+
+    assert tuple(cli_default) == tuple(DEFAULT_PARAMS)
+    assert set(DEFAULT_PARAMS) <= set(PARAMETERS) and len(DEFAULT_PARAMS) <= 3

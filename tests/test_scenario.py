@@ -139,6 +139,10 @@ def test_overrides_global_and_per_figure():
         apply_army_overrides(army, {"fuel_scale": -1})
     with pytest.raises(ConfigError, match=r"march_hours_per_day must be a number in \(0, 24\]"):
         apply_army_overrides(army, {"march_hours_per_day": 30})
+    _, scales = apply_army_overrides(army, {"march_hours_scale": 0.75})
+    assert scales["march_hours_scale"] == 0.75 and "march_hours_per_day" not in scales
+    with pytest.raises(ConfigError, match=r"march_hours_scale must be a number in \[0.05, 20\]"):
+        apply_army_overrides(army, {"march_hours_scale": 0})
 
 
 def test_monte_carlo_draws_are_seeded_and_inside_the_ranges():

@@ -175,6 +175,7 @@ class PlanOptions:
     speed_scale: float = 1.0
     fuel_scale: float = 1.0
     march_hours_per_day: float | None = None
+    march_hours_scale: float | None = None
     fortified: bool = True
     own_sector: bool = True
     engine: str = "auto"
@@ -474,6 +475,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     norms = load_norms(config_dir)
     if opt.march_hours_per_day is not None:
         norms = norms.with_march_hours(opt.march_hours_per_day)
+    if opt.march_hours_scale is not None:
+        norms = norms.with_march_hours_scaled(opt.march_hours_scale)
     fort = load_fortified(config_dir)
     units = resolve_formations(army, norms, fort.rule)
     src = army.source

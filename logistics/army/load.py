@@ -43,6 +43,8 @@ GLOBAL_OVERRIDES: dict[str, str] = {
     "speed_scale": "multiplies every ground speed (formation and supply trucks); 1 = physics",
     "fuel_scale": "multiplies every fuel consumption (formation and supply trucks); 1 = physics",
     "march_hours_per_day": "replaces every march norm's hours under way a day (configs/norms/march.yaml)",
+    "march_hours_scale": ("multiplies every march norm's hours under way a day (configs/norms/"
+                          "march.yaml), keeping their sourced differences; at most 24 h; 1 = the norms"),
 }
 
 #: The values a global override may take (inclusive, except march hours above 0): a sanity
@@ -53,6 +55,7 @@ GLOBAL_OVERRIDE_RANGES: dict[str, tuple[float, float]] = {
     "speed_scale": (0.05, 20.0),
     "fuel_scale": (0.05, 20.0),
     "march_hours_per_day": (0.0, 24.0),
+    "march_hours_scale": (0.05, 20.0),
 }
 
 
@@ -484,8 +487,9 @@ def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
     """Return (army with per-figure overrides applied, the global scales).
 
     Keys are :data:`GLOBAL_OVERRIDES` names or dotted figure paths (as in
-    ``uncertain:``). ``speed_scale``, ``fuel_scale`` and ``march_hours_per_day`` are returned
-    (default 1, 1, None) for the engine; the others are written into the army."""
+    ``uncertain:``). ``speed_scale``, ``fuel_scale``, ``march_hours_per_day`` and
+    ``march_hours_scale`` are returned (default 1, 1, None, None) for the engine; the others
+    are written into the army."""
     scales: dict[str, float] = {"speed_scale": 1.0, "fuel_scale": 1.0}
     if not overrides:
         return army, scales

@@ -171,6 +171,20 @@ class Norms:
         march = {k: replace(v, hours_per_day=float(hours)) for k, v in self.march.items()}
         return replace(self, march=march)
 
+    def with_march_hours_scaled(self, scale: float) -> Norms:
+        """These norms with every column's hours under way a day (its heat rule's too) times
+        ``scale``, at most 24 h (the global calibration override ``march_hours_scale``). Unlike
+        :meth:`with_march_hours` it keeps the norms' differences between kinds of column
+        (tank 16 h, motor 8 h, foot 12 h...), which come from their sources."""
+        def scaled(h: float) -> float:
+            return min(24.0, float(h) * float(scale))
+
+        march = {k: replace(v, hours_per_day=scaled(v.hours_per_day),
+                            heat=(replace(v.heat, hours=scaled(v.heat.hours))
+                                  if v.heat is not None else None))
+                 for k, v in self.march.items()}
+        return replace(self, march=march)
+
 
 class _Reader:
     """Reads figures from one norms file, naming the file and key in every error."""

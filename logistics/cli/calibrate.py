@@ -15,6 +15,10 @@ __all__ = ["register", "parse_bounds", "MAX_GRID_POINTS"]
 #: every chosen axis, so 1000 already means thousands of runs.
 MAX_GRID_POINTS = 1000
 
+#: The parameters fitted by default: ``logistics.history.calibrate.DEFAULT_PARAMS`` (kept
+#: here as text so that ``--help`` does not import pandas; a test holds the two equal).
+DEFAULT_PARAMS = ("speed_scale", "fuel_scale", "march_hours_scale")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` sub-command."""
@@ -23,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="fit global speed/fuel/march-hours parameters on documented axes (with LOAO)",
         description=(
             "Grid-search at most three GLOBAL parameters (speed_scale, fuel_scale, "
-            "march_hours_per_day) that minimise the mean absolute km error on the chosen "
+            "march_hours_scale, march_hours_per_day) that minimise the mean absolute km error on the chosen "
             "documented axes, and report leave-one-axis-out cross-validation (fit without an "
             "axis, score on it) as the honest figure, with every figure of merit of `logistics "
             "compare` nominal, in-sample and leave-one-axis-out. Writes calibration.md, fit.csv, "
@@ -33,8 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_run_arguments(p, out_default="out/calibrate")
     p.add_argument("--axes", metavar="A,B,...", default=None,
                    help="axes to fit on (default: every documented axis with a scenario)")
-    p.add_argument("--params", metavar="P,Q,...", default="speed_scale,fuel_scale,march_hours_per_day",
-                   help="global parameters to fit, at most three (default: all three)")
+    p.add_argument("--params", metavar="P,Q,...", default=",".join(DEFAULT_PARAMS),
+                   help="global parameters to fit, at most three (default: "
+                        f"{','.join(DEFAULT_PARAMS)}; march_hours_scale multiplies every "
+                        "march norm's hours, march_hours_per_day replaces them all by one "
+                        "figure)")
     p.add_argument("--points", metavar="N", type=positive_int, default=3,
                    help="grid points per parameter, bounds included; points ** parameters at "
                         f"most {MAX_GRID_POINTS} (default 3)")

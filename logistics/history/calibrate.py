@@ -1,7 +1,11 @@
 """Fit at most three GLOBAL parameters on chosen axes; leave-one-axis-out is the honest score.
 
 The parameters are those every axis shares (``speed_scale``, ``fuel_scale``,
-``march_hours_per_day``: see ``logistics.army.load.GLOBAL_OVERRIDES``); never a per-axis factor.
+``march_hours_scale``, ``march_hours_per_day``: see ``logistics.army.load.GLOBAL_OVERRIDES``);
+never a per-axis factor. The default fit is :data:`DEFAULT_PARAMS`: the march hours by a
+*scale*, which keeps the norms' sourced differences between kinds of column (a tank column's
+16 h, a motor column's 8 h derived from the wartime 200 km a day, a foot column's 12 h);
+``march_hours_per_day`` puts one figure in place of all of them and is kept for users.
 The search is a bounded grid: every (axis, grid point) is run once, scored once and cached in
 one table, so the fit on all axes and every leave-one-axis-out (LOAO) fit are only minima over
 sums of that table (k + 1 fits for the price of one grid).
@@ -40,6 +44,7 @@ from logistics.history.summary import summarize
 __all__ = [
     "PARAMETERS",
     "DEFAULT_BOUNDS",
+    "DEFAULT_PARAMS",
     "grid_points",
     "bounds_from_scenarios",
     "evaluate_grid",
@@ -50,7 +55,11 @@ __all__ = [
 ]
 
 #: The global parameters that may be fitted.
-PARAMETERS: tuple[str, ...] = ("speed_scale", "fuel_scale", "march_hours_per_day")
+PARAMETERS: tuple[str, ...] = ("speed_scale", "fuel_scale", "march_hours_scale",
+                                "march_hours_per_day")
+
+#: What ``calibrate`` fits when the caller names nothing (three, the most it fits at once).
+DEFAULT_PARAMS: tuple[str, ...] = ("speed_scale", "fuel_scale", "march_hours_scale")
 
 #: Search bounds used when neither the caller nor the configs' ``uncertain:`` sections give
 #: any. Modelling assumptions, chosen wide rather than tuned: speeds and fuel use within
@@ -61,6 +70,10 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
     "speed_scale": (0.5, 1.5),
     "fuel_scale": (0.5, 1.5),
     "march_hours_per_day": (8.0, 20.0),
+    # assumed: half to one and a half of every norm's hours; it spans the norms' own uncertain:
+    # ranges (configs/norms/march.yaml: tank 10-20 of 16 h, x0.63-1.25; motor 6.7-13.3 of
+    # 8 h, x0.83-1.66; foot 8-14 of 12 h, x0.67-1.17), like the two scales' x0.5-1.5.
+    "march_hours_scale": (0.5, 1.5),
 }
 
 _NOMINAL = -1  # grid index of the run without overrides
@@ -299,7 +312,7 @@ class Calibration:
         return out
 
 
-def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = PARAMETERS,
+def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFAULT_PARAMS,
               bounds: Mapping[str, tuple[float, float]] | None = None, points: int = 3,
               runner: Callable[..., Any] | None = None, client: Any = None,
               tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
