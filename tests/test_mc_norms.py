@@ -191,3 +191,30 @@ def test_a_lower_drawn_tank_column_speed_gives_fewer_km(tmp_path, box_terrain, t
     value = _yaml("march.yaml")["norms"]["tank_column"]["max_speed_kmh"]["value"]
     assert slow - 1e-9 <= nominal <= fast + 1e-9
     assert load_norms().march["tank_column"].max_speed_kmh == value
+
+
+def _norm_value(prefix: str, key: str) -> float:
+    node = _yaml(_FILES[prefix])
+    for part in key.split("."):
+        node = node[int(part)] if isinstance(node, list) else node[part]
+    return float(node["value"])
+
+
+@pytest.mark.parametrize("key", sorted(_shipped_ranges()))
+def test_every_drawn_norms_range_reaches_what_the_engine_reads(key):
+    """A range the Monte Carlo draws must change what the engine reads (the march and movement
+    norms of ``load_norms``, the rail and river figures of ``load_means_norms``): a draw of a
+    figure nobody reads would widen nothing and still be listed in draws.csv as if it did."""
+    from logistics.army.norms import load_norms
+    from logistics.network.norms import load_means_norms
+    from logistics.ranges import norms_overrides
+
+    lo, hi = _shipped_ranges()[key]
+    prefix, dotted = key.split(":", 1)
+    nominal = _norm_value(prefix, dotted)
+    value = lo if abs(lo - nominal) > abs(hi - nominal) else hi
+    assert value != nominal, key
+    base = (load_norms(), load_means_norms())
+    with norms_overrides({key: value}):
+        drawn = (load_norms(), load_means_norms())
+    assert drawn != base, f"{key}: drawn to {value} (nominal {nominal}) but nothing read changes"
