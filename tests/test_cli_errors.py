@@ -270,16 +270,26 @@ def test_ctrl_c_whose_cluster_close_times_out_is_not_retried_at_exit():
             SlowClient.closes += 1
             raise TimeoutError("timed out after 60 s.")
 
+    import distributed  # noqa: F401 - configures its loggers, distributed.client among them
+
     client = SlowClient()
-    level = logging.getLogger("distributed").level
-    with pytest.raises(KeyboardInterrupt):
-        with _quiet_on_interrupt(client):
-            raise KeyboardInterrupt
-    assert client.status == "closed" and SlowClient.closes == 1
-    client.close()  # what Client.__del__ does at exit: nothing now
-    assert SlowClient.closes == 1
-    assert logging.getLogger("distributed").level == logging.CRITICAL  # silent to the end
-    logging.getLogger("distributed").setLevel(level)
+    names = ["distributed", "distributed.client", "distributed.nanny"]
+    levels = {n: logging.getLogger(n).level for n in names}
+    assert logging.getLogger("distributed.client").isEnabledFor(logging.ERROR)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with _quiet_on_interrupt(client):
+                raise KeyboardInterrupt
+        assert client.status == "closed" and SlowClient.closes == 1
+        client.close()  # what Client.__del__ does at exit: nothing now
+        assert SlowClient.closes == 1
+        # silent to the end, the children dask gives their own level and handler too (a
+        # SIGTERM's close logged a CancelledError traceback through distributed.client)
+        for n in names:
+            assert not logging.getLogger(n).isEnabledFor(logging.CRITICAL), n
+    finally:
+        for n, level in levels.items():
+            logging.getLogger(n).setLevel(level)
     # without an interrupt the client is closed the ordinary way and errors are not hidden
     ok = SlowClient()
     ok.close = lambda timeout=None: setattr(ok, "status", "closed")

@@ -92,10 +92,6 @@ def cluster_for(workers: int | None, needed: bool):
 def _quiet_on_interrupt(client) -> Iterator[Any]:
     """``with client:``; when Ctrl-C stops the work, dask's shutdown messages are not shown
     (the stop is the user's, and the command says it in one line)."""
-    import logging
-
-    log = logging.getLogger("distributed")
-    level = log.level
     client.__enter__()
     try:
         yield client
@@ -104,7 +100,7 @@ def _quiet_on_interrupt(client) -> Iterator[Any]:
         # loaded machine does not finish in time is not retried at exit (Client.__del__ would
         # log it and print "Exception ignored ... TimeoutError"), and a second Ctrl-C while
         # closing changes nothing
-        log.setLevel(logging.CRITICAL)
+        _silence_distributed()
         with contextlib.suppress(BaseException):
             client.close(timeout=10)
         client.status = "closed"
@@ -114,10 +110,21 @@ def _quiet_on_interrupt(client) -> Iterator[Any]:
         raise
     except BaseException:
         client.__exit__(None, None, None)
-        log.setLevel(level)
         raise
     client.__exit__(None, None, None)
-    log.setLevel(level)
+
+
+def _silence_distributed() -> None:
+    """Show nothing more of dask's logging in this process (it is ending on the user's stop).
+    Every ``distributed`` logger is set, not only the parent: dask configures some children
+    (``distributed.client``) with their own level and handler, and the client's close after a
+    SIGTERM logs a CancelledError traceback through it."""
+    import logging
+
+    names = ["distributed"] + [n for n in list(logging.root.manager.loggerDict)
+                               if n.startswith("distributed.")]
+    for name in names:
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 _WRAPPER: Path | None = None
@@ -158,13 +165,11 @@ def _workers_ignore_ctrl_c() -> Iterator[None]:
 def _close_half_started() -> None:
     """Close clusters a Ctrl-C interrupted while they started or stopped (else dask's exit hook
     reports their half-made state as a traceback)."""
-    import logging
-
     try:
         from distributed.deploy.spec import SpecCluster
     except ImportError:
         return
-    logging.getLogger("distributed").setLevel(logging.CRITICAL)  # the stop is the user's
+    _silence_distributed()  # the stop is the user's
     for cluster in list(SpecCluster._instances):
         cluster_any: Any = cluster
         with contextlib.suppress(Exception, KeyboardInterrupt):
