@@ -342,3 +342,29 @@ def test_an_interrupt_swallowed_by_a_finalizer_prints_no_traceback(capsys):
     assert restored is outer
     assert signal.getsignal(signal.SIGINT) is old_int and signal.getsignal(signal.SIGTERM) is old_term
     del r, r2
+
+
+def test_a_cancelled_command_silences_dask_even_when_the_interrupt_arrived_elsewhere(capsys):
+    """SIGTERM during a Monte Carlo on local workers reached the command through dask's own
+    wait, not as an interrupt of the cluster's block: the client then closed in its loop thread
+    after "cancelled (SIGTERM)" and logged a CancelledError traceback through
+    distributed.client (corpus case signal-term-compare-workers). Saying "cancelled" silences
+    every distributed logger first."""
+    import logging
+    import signal
+
+    import distributed  # noqa: F401 - configures distributed.client's own level and handler
+
+    from logistics.cli import _cancelled
+
+    names = ["distributed", "distributed.client"]
+    levels = {n: logging.getLogger(n).level for n in names}
+    try:
+        assert logging.getLogger("distributed.client").isEnabledFor(logging.ERROR)
+        assert _cancelled("logistics compare", signal.SIGTERM) == 143
+        assert capsys.readouterr().err == "logistics compare: cancelled (SIGTERM)\n"
+        for n in names:
+            assert not logging.getLogger(n).isEnabledFor(logging.CRITICAL), n
+    finally:
+        for n, level in levels.items():
+            logging.getLogger(n).setLevel(level)

@@ -248,6 +248,10 @@ def _main(args_list: list[str], signals: _Signals) -> int:
 
 
 def _cancelled(prefix: str, signum: int) -> int:
+    if "distributed" in sys.modules:  # its client may still be closing in its own thread
+        from logistics.cli._cluster import silence_distributed
+
+        silence_distributed()
     if signum == signal.SIGTERM:
         print(f"{prefix}: cancelled (SIGTERM)", file=sys.stderr)
         return 143

@@ -30,7 +30,7 @@ from typing import Any
 
 from logistics.errors import ConfigError, ResourceError
 
-__all__ = ["WORKER_GIB", "max_workers", "cluster_for"]
+__all__ = ["WORKER_GIB", "max_workers", "cluster_for", "silence_distributed"]
 
 #: Memory one run worker needs, GiB. Assumption: a scenario run at the default 1 km grid peaks
 #: below 1 GiB in one process (terrain of the scenario's box, cost surfaces of its classes,
@@ -100,7 +100,7 @@ def _quiet_on_interrupt(client) -> Iterator[Any]:
         # loaded machine does not finish in time is not retried at exit (Client.__del__ would
         # log it and print "Exception ignored ... TimeoutError"), and a second Ctrl-C while
         # closing changes nothing
-        _silence_distributed()
+        silence_distributed()
         with contextlib.suppress(BaseException):
             client.close(timeout=10)
         client.status = "closed"
@@ -114,7 +114,7 @@ def _quiet_on_interrupt(client) -> Iterator[Any]:
     client.__exit__(None, None, None)
 
 
-def _silence_distributed() -> None:
+def silence_distributed() -> None:
     """Show nothing more of dask's logging in this process (it is ending on the user's stop).
     Every ``distributed`` logger is set, not only the parent: dask configures some children
     (``distributed.client``) with their own level and handler, and the client's close after a
@@ -169,7 +169,7 @@ def _close_half_started() -> None:
         from distributed.deploy.spec import SpecCluster
     except ImportError:
         return
-    _silence_distributed()  # the stop is the user's
+    silence_distributed()  # the stop is the user's
     for cluster in list(SpecCluster._instances):
         cluster_any: Any = cluster
         with contextlib.suppress(Exception, KeyboardInterrupt):
