@@ -161,7 +161,8 @@ def sensitivity(res: dict, rule) -> list[tuple[str, float, float]]:
 
 def route_changes(res_m: float = RES_M) -> list[tuple[str, float, float, float, float]]:
     """(scenario, route km, km 2019-crop/grass -> 1945 marsh, -> 1945 forest, km any change)
-    along the planned route of every shipped scenario (terrain classes at 1 km, rule on/off)."""
+    summed over the planned routes of every formation of every shipped scenario (terrain
+    classes at 1 km, rule on/off)."""
     from logistics import settings
     from logistics.runner import run_scenario
     from logistics.army.load import army_paths
@@ -172,16 +173,19 @@ def route_changes(res_m: float = RES_M) -> list[tuple[str, float, float, float, 
     off = load_terrain(settings.THEATRE_BBOX, resolution_m=res_m, landcover_1945=Landcover1945.off())
     rows = []
     for path in army_paths(settings.CONFIG_DIR):
-        pts = run_scenario(path).route_points
-        km = pts["cum_km"].to_numpy()
-        x, y = to_metric(pts["lon"].to_numpy(), pts["lat"].to_numpy())
-        rc = np.array([cell_of(on, xi, yi) for xi, yi in zip(x, y)])
-        a = off["terrain_class"].values[rc[:, 0], rc[:, 1]]
-        b = on["terrain_class"].values[rc[:, 0], rc[:, 1]]
-        step = np.diff(km, prepend=km[0])
-        marsh = float(step[(a != b) & (b == T.WETLAND)].sum())
-        forest = float(step[(a != b) & (b == T.FOREST)].sum())
-        rows.append((path.stem, float(km[-1]), marsh, forest, float(step[a != b].sum())))
+        total = [0.0, 0.0, 0.0, 0.0]
+        for _, pts in run_scenario(path).routes.groupby("formation_id", sort=False):
+            km = pts["cum_km"].to_numpy()
+            x, y = to_metric(pts["lon"].to_numpy(), pts["lat"].to_numpy())
+            rc = np.array([cell_of(on, xi, yi) for xi, yi in zip(x, y)])
+            a = off["terrain_class"].values[rc[:, 0], rc[:, 1]]
+            b = on["terrain_class"].values[rc[:, 0], rc[:, 1]]
+            step = np.diff(km, prepend=km[0])
+            for i, km_i in enumerate((float(km[-1]), float(step[(a != b) & (b == T.WETLAND)].sum()),
+                                      float(step[(a != b) & (b == T.FOREST)].sum()),
+                                      float(step[a != b].sum()))):
+                total[i] += km_i
+        rows.append((path.stem, *total))
     return rows
 
 
