@@ -214,14 +214,21 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
 def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:
     """Aliases must not collide between vehicles; calibrate_like must name a known vehicle."""
     problems, seen = [], {}
+    shared: dict[tuple[str, str], list[str]] = {}  # (vehicle, earlier vehicle) -> names
     for v in vehicles.values():
-        for n in {_norm(v.id), _norm(v.name), *(_norm(a) for a in v.aliases)}:
+        names = [_norm(v.id), _norm(v.name), *(_norm(a) for a in v.aliases)]
+        for n in dict.fromkeys(names):
             if n in seen and seen[n] != v.id:
-                problems.append(
-                    f"{v.path}: name or alias {n!r} is also used by vehicle {seen[n]!r}; "
-                    "expected names unique across configs/vehicles"
-                )
+                shared.setdefault((v.id, seen[n]), []).append(n)
             seen[n] = v.id
+    for (vid, other), names in shared.items():  # one problem per pair: a copied file
+        which = "name or alias" if len(names) == 1 else "names or aliases"
+        verb = "is" if len(names) == 1 else "are"
+        problems.append(
+            f"{vehicles[vid].path}: {which} {', '.join(map(repr, names))} {verb} also used by "
+            f"vehicle {other!r} ({vehicles[other].path}); expected names unique across "
+            "configs/vehicles; fix: give each vehicle file its own name: and aliases: (a "
+            "copied file keeps the original's)")
     for v in vehicles.values():
         if v.calibrate_like and v.calibrate_like.vehicle not in vehicles:
             problems.append(

@@ -140,6 +140,18 @@ def test_duplicate_alias_and_unknown_calibration_source_are_rejected(tmp_path: P
     assert "calibrate_like.vehicle: expected the id of another vehicle" in str(exc.value)
 
 
+def test_a_copied_vehicle_file_with_its_original_names_is_one_problem_naming_both(tmp_path):
+    root = _config_copy(tmp_path)
+    copied = root / "vehicles" / "gaz-aa.yaml"
+    copied.write_text((root / "vehicles" / "zis-5.yaml").read_text())  # cp, not yet edited
+    with pytest.raises(ConfigError) as exc:
+        list_vehicles(config_dir=root)
+    msg = str(exc.value)
+    assert "1 problem(s)" in msg and str(copied) in msg and "zis-5.yaml" in msg
+    assert "'zis5', 'zis5v', 'zakhar'" in msg
+    assert "fix: give each vehicle file its own name: and aliases:" in msg
+
+
 def test_missing_folder_is_a_config_error(tmp_path: Path):
     with pytest.raises(ConfigError, match="does not exist"):
         list_vehicles(config_dir=tmp_path / "nowhere")
