@@ -56,8 +56,12 @@ def summary_lines(result) -> list[str]:
             dry += (f"; vehicles left dry from {_fmt_time(v['time'])} at km {v['cum_km']:.0f} "
                     f"({v['class']})")
         said = "".join(f"; {n}" for n in f.get("notes", ()))
+        # an arrived formation's rate up to its arrival, not diluted by the days it then stood
+        rate = (f"{f['arrived']['km_per_day']:.0f} km/day to arrival"
+                if f["arrived"] and f["arrived"].get("km_per_day", 0) > 0
+                else f"{f['km_per_day']:.0f} km/day")
         lines.append(f"  {f['formation_id']}: {f['km']:.0f}/{f['route_km']:.0f} km, "
-                     f"{f['km_per_day']:.0f} km/day; {arr}; {dry}{said}")
+                     f"{rate}; {arr}; {dry}{said}")
     first = s.get("first_dry_formation")
     if first:
         d = first["first_dry"]
