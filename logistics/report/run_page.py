@@ -84,10 +84,22 @@ def summary_lines(result) -> list[str]:
         )
     reached = result.reached[result.reached["kind"] == "objective"]
     if len(reached):
-        lines.append("  objectives: " + "; ".join(
+        lines.append("  objectives: " + _cut_between("; ", [
             f"{r.formation_id} {display_name(r.name)} {_fmt_time(r.time)}"
-            for r in reached.itertuples(index=False))[:600])
+            for r in reached.itertuples(index=False)],
+            "more (every reached objective: report.md, Results)"))
     return lines
+
+
+def _cut_between(sep: str, entries: list[str], rest: str, limit: int = 600) -> str:
+    """``entries`` joined by ``sep``, as many whole ones as fit in ``limit`` characters, then
+    "... N <rest>" for those left out (a name is never cut in the middle)."""
+    out: list[str] = []
+    for i, entry in enumerate(entries):
+        if out and len(sep.join(out + [entry])) > limit:
+            return sep.join(out + [f"... {len(entries) - i} {rest}"])
+        out.append(entry)
+    return sep.join(out)
 
 
 def _provenance_rows(sc) -> tuple[list[str], list[str]]:
