@@ -176,6 +176,10 @@ def test_a_misspelt_key_names_the_key_it_was_meant_to_be(base):
 def test_an_unrelated_extra_key_gets_no_guess(base):
     msg = _problems(_edit(base, "zzzz", 1))
     assert "x.yaml: zzzz: Extra inputs" in msg and "did you mean" not in msg
+    data = copy.deepcopy(base)
+    data["formations"][1]["colour"] = "red"  # no such key; 'column' is not what was meant
+    msg = _problems(data)
+    assert "colour: Extra inputs" in msg and "did you mean" not in msg
 
 
 def test_an_empty_army_file_says_it_is_empty(tmp_path):

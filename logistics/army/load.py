@@ -143,7 +143,7 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     else:
         fix = f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
         if kind == "extra_forbidden" and loc:
-            near = difflib.get_close_matches(str(loc[-1]), _keys_at(loc[:-1]), n=1)
+            near = difflib.get_close_matches(str(loc[-1]), _keys_at(loc[:-1]), n=1, cutoff=0.8)
             if near:
                 fix = (f"; fix: did you mean {near[0]!r}? correct its spelling, or remove it "
                        "(every key: configs/armies/README.md)")
