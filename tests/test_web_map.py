@@ -165,3 +165,9 @@ def test_run_map_keys_each_formation_colour_and_draws_the_headline_thick(tmp_pat
     # folium writes each route's options: the headline's weight is the thick one, drawn first
     first = html.index('"weight": 6')
     assert html.count('"weight": 6') == 1 and first < html.index('"weight": 3')
+
+
+def test_comparison_map_keys_each_axis_colour(tmp_path):
+    html = write_map(comparison_map(_comparison()), tmp_path / "map.html").read_text("utf-8")
+    key = html[html.index('class="map-legend"'):]
+    assert AXIS in key[:key.index("</div>\n")]

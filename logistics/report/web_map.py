@@ -358,6 +358,7 @@ def comparison_map(comp, *, context: bool = True):
     if len(docs):
         _documented(m, docs)
     _title(m, "Comparison with documented positions", missing, no_documented=not len(docs))
+    _legend(m, colours, None)
     folium.LayerControl(collapsed=False).add_to(m)
     return _numbered(m)
 
