@@ -204,8 +204,9 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
         vehicles[v.id] = v
     problems += _check_names(vehicles)
     if problems:
-        raise ConfigError(f"{len(problems)} problem(s) in the vehicle files:\n  - "
-                          + listed([p.replace("\n", "\n  - ") for p in problems]))
+        lines = [line for p in problems for line in p.split("\n")]  # a file's, one a line
+        raise ConfigError(f"{len(lines)} problem(s) in the vehicle files:\n  - "
+                          + listed(lines))
     _CACHE.clear()
     _CACHE[key] = vehicles
     return vehicles
@@ -340,6 +341,9 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
     path = Path(path)
     raw = load_yaml(path, what="vehicle file")
     problems: list[str] = []
+    if raw is None:
+        raise ConfigError(f"{path}: the file is empty; fix: copy a vehicle of the same kind "
+                          "(configs/vehicles/README.md) and change its figures")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of keys (name, kind, ...), got "
                           f"{_short(raw)}")
@@ -365,8 +369,11 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
         bad("aliases", "a list of names", aliases)
         aliases = []
     kind = raw.get("kind")
-    if kind not in KINDS:
-        bad("kind", f"one of {list(KINDS)}", kind)
+    if kind not in KINDS:  # every later check depends on the kind: stop at this one
+        near = difflib.get_close_matches(str(kind), list(KINDS), n=1)
+        bad("kind", f"one of {list(KINDS)}", kind,
+            f"fix: did you mean {near[0]!r}?" if near else "fix: write one of them (its running gear)")
+        raise ConfigError("\n".join(problems))
     fuel_type = raw.get("fuel_type")
     motor = kind in _MOTOR
     allowed_fuels = ("diesel", "petrol") if motor else ("none",)
