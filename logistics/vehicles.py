@@ -371,8 +371,8 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
     kind = raw.get("kind")
     if kind not in KINDS:  # every later check depends on the kind: stop at this one
         near = difflib.get_close_matches(str(kind), list(KINDS), n=1)
-        bad("kind", f"one of {list(KINDS)}", kind,
-            f"fix: did you mean {near[0]!r}?" if near else "fix: write one of them (its running gear)")
+        bad("kind", f"one of {list(KINDS)}", kind, f"fix: did you mean {near[0]!r}?" if near
+            else "fix: write one of them (its running gear)")
         raise ConfigError("\n".join(problems))
     fuel_type = raw.get("fuel_type")
     motor = kind in _MOTOR
