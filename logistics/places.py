@@ -381,6 +381,8 @@ def all_places() -> list[Place]:
 def _coordinate_place(lat: float, lon: float, text: str) -> Place:
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 360.0):
         msg = f"'LAT,LON' {text!r}: latitude must be -90..90 and longitude -180..360 degrees"
+        if -90.0 <= lon <= 90.0 and -180.0 <= lat <= 360.0:  # typed as LON,LAT
+            msg += f"; did you mean '{lon},{lat}' (latitude first)?"
         raise ConfigError(msg)
     return Place(name=f"{lat:.4f}, {lon:.4f}", lat=lat, lon=lon, source="coordinates given by the user")
 

@@ -16,6 +16,7 @@ raster); ``engine`` picks the solver of every stage
 from __future__ import annotations
 
 import functools
+import math
 import platform
 import subprocess
 from collections.abc import Mapping
@@ -330,7 +331,9 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
         last = objectives.iloc[-1] if objectives is not None and len(objectives) else None
         if last is not None and float(last["cum_km"]) >= fp.route_km - 0.5:
             when = min(when, pd.Timestamp(last["time"]))  # the hour it reached its last objective
-        out["arrived"] = {"time": when, "cum_km": total_km}
+        days = (pd.Timestamp(when) - pd.Timestamp(plan.start)).total_seconds() / 86400.0
+        out["arrived"] = {"time": when, "cum_km": total_km,  # km/day from H-hour to arrival
+                          "km_per_day": total_km / days if days > 0 else math.nan}
     dry = track[track["status"] == "halted: no fuel"]
     if len(dry):
         row = dry.iloc[0]

@@ -204,8 +204,9 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
         vehicles[v.id] = v
     problems += _check_names(vehicles)
     if problems:
-        raise ConfigError(f"{len(problems)} problem(s) in the vehicle files:\n  - "
-                          + listed([p.replace("\n", "\n  - ") for p in problems]))
+        lines = [line for p in problems for line in p.split("\n")]  # a file's, one a line
+        raise ConfigError(f"{len(lines)} problem(s) in the vehicle files:\n  - "
+                          + listed(lines))
     _CACHE.clear()
     _CACHE[key] = vehicles
     return vehicles
@@ -214,14 +215,21 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
 def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:
     """Aliases must not collide between vehicles; calibrate_like must name a known vehicle."""
     problems, seen = [], {}
+    shared: dict[tuple[str, str], list[str]] = {}  # (vehicle, earlier vehicle) -> names
     for v in vehicles.values():
-        for n in {_norm(v.id), _norm(v.name), *(_norm(a) for a in v.aliases)}:
+        names = [_norm(v.id), _norm(v.name), *(_norm(a) for a in v.aliases)]
+        for n in dict.fromkeys(names):
             if n in seen and seen[n] != v.id:
-                problems.append(
-                    f"{v.path}: name or alias {n!r} is also used by vehicle {seen[n]!r}; "
-                    "expected names unique across configs/vehicles"
-                )
+                shared.setdefault((v.id, seen[n]), []).append(n)
             seen[n] = v.id
+    for (vid, other), names in shared.items():  # one problem per pair: a copied file
+        which = "name or alias" if len(names) == 1 else "names or aliases"
+        verb = "is" if len(names) == 1 else "are"
+        problems.append(
+            f"{vehicles[vid].path}: {which} {', '.join(map(repr, names))} {verb} also used by "
+            f"vehicle {other!r} ({vehicles[other].path}); expected names unique across "
+            "configs/vehicles; fix: give each vehicle file its own name: and aliases: (a "
+            "copied file keeps the original's)")
     for v in vehicles.values():
         if v.calibrate_like and v.calibrate_like.vehicle not in vehicles:
             problems.append(
@@ -333,6 +341,9 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
     path = Path(path)
     raw = load_yaml(path, what="vehicle file")
     problems: list[str] = []
+    if raw is None:
+        raise ConfigError(f"{path}: the file is empty; fix: copy a vehicle of the same kind "
+                          "(configs/vehicles/README.md) and change its figures")
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected a mapping of keys (name, kind, ...), got "
                           f"{_short(raw)}")
@@ -358,8 +369,11 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
         bad("aliases", "a list of names", aliases)
         aliases = []
     kind = raw.get("kind")
-    if kind not in KINDS:
-        bad("kind", f"one of {list(KINDS)}", kind)
+    if kind not in KINDS:  # every later check depends on the kind: stop at this one
+        near = difflib.get_close_matches(str(kind), list(KINDS), n=1)
+        bad("kind", f"one of {list(KINDS)}", kind, f"fix: did you mean {near[0]!r}?" if near
+            else "fix: write one of them (its running gear)")
+        raise ConfigError("\n".join(problems))
     fuel_type = raw.get("fuel_type")
     motor = kind in _MOTOR
     allowed_fuels = ("diesel", "petrol") if motor else ("none",)

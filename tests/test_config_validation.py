@@ -162,6 +162,35 @@ def test_nonsense_numbers_name_the_key(base, path, value, words):
     assert words in msg
 
 
+def test_a_misspelt_key_names_the_key_it_was_meant_to_be(base):
+    data = copy.deepcopy(base)
+    data["h_hours"] = data.pop("h_hour")  # a typo in a copied army file
+    msg = _problems(data)
+    assert "x.yaml: h_hours: Extra inputs are not permitted" in msg
+    assert "did you mean 'h_hour'?" in msg
+    data = copy.deepcopy(base)
+    data["formations"][1]["objectivs"] = data["formations"][1].pop("objectives")
+    assert "did you mean 'objectives'?" in _problems(data)
+
+
+def test_an_unrelated_extra_key_gets_no_guess(base):
+    msg = _problems(_edit(base, "zzzz", 1))
+    assert "x.yaml: zzzz: Extra inputs" in msg and "did you mean" not in msg
+    data = copy.deepcopy(base)
+    data["formations"][1]["colour"] = "red"  # no such key; 'column' is not what was meant
+    msg = _problems(data)
+    assert "colour: Extra inputs" in msg and "did you mean" not in msg
+
+
+def test_an_empty_army_file_says_it_is_empty(tmp_path):
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# nothing yet\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_scenario(empty)
+    assert "empty.yaml: the file is empty" in str(err.value)
+    assert "NoneType" not in str(err.value)
+
+
 def test_a_nan_uncertain_bound_names_the_key(base):
     data = copy.deepcopy(base)
     data["uncertain"]["fuel.carried_refills"]["low"] = float("nan")

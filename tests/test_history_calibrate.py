@@ -120,3 +120,26 @@ def test_loao_needs_two_axes(toy):
     assert cal.loao is None and math.isnan(cal.loao_mae_km)
     with pytest.raises(ConfigError):
         leave_one_axis_out(cal.table)
+
+
+def _cal(nominal_km: float, fitted_km: float, loao_km: float, *, axes: int = 3):
+    from types import SimpleNamespace
+    return SimpleNamespace(bounds={"speed_scale": (0.5, 1.5)},
+                           fitted={"speed_scale": 0.5, "mae_km": fitted_km},
+                           nominal={"mae_km": nominal_km}, loao_mae_km=loao_km,
+                           loao=None if axes < 2 else pd.DataFrame({"axis": range(axes)}))
+
+
+def test_the_closing_advice_does_not_recommend_a_fit_worse_than_the_configs():
+    from logistics.cli.calibrate import fit_advice
+
+    # the shape of a real `--points 2 --params speed_scale` run: held out 84 km against 40
+    worse = fit_advice(_cal(40.2, 66.4, 84.4))
+    assert worse.startswith("keep the configs as written")
+    assert "84.4 km" in worse and "40.2 km" in worse
+    assert "logistics compare --set speed_scale=0.5" in worse
+    better = fit_advice(_cal(40.0, 30.0, 35.0))
+    assert better == "use the fit with: logistics compare --set speed_scale=0.5"
+    # one axis: no held-out figure, so the in-sample fit is what is compared
+    assert fit_advice(_cal(40.0, 50.0, math.nan, axes=1)).startswith("keep the configs")
+    assert fit_advice(_cal(40.0, 30.0, math.nan, axes=1)).startswith("use the fit")

@@ -121,6 +121,15 @@ def test_lat_lon_queries():
         lookup("95,10")
 
 
+def test_lon_lat_typed_the_wrong_way_round_suggests_lat_lon():
+    with pytest.raises(ConfigError) as err:
+        lookup("121.24,46.62")
+    assert "did you mean '46.62,121.24' (latitude first)?" in str(err.value)
+    with pytest.raises(ConfigError) as err:
+        lookup("95,100")  # swapped, still no latitude: no guess
+    assert "did you mean" not in str(err.value)
+
+
 def test_table_has_no_colliding_names():
     seen: dict[str, str] = {}
     for _, name, aliases in places._GEONAMES:

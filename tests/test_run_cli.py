@@ -154,3 +154,21 @@ def test_a_folder_with_two_files_of_one_axis_refuses_the_second_before_any_run(t
     assert "c.yaml:" in captured.err
     # the refusals come before the run: the one summary printed is a.yaml's
     assert captured.out.count("TBF-CMG (") == 1
+
+
+def test_an_arrived_formation_reports_its_rate_up_to_arrival_not_over_the_horizon(tmp_path,
+                                                                                   capsys):
+    """The template's brigade arrives days before the run's 18 days end: its km/day is its km
+    over the days from H-hour (9 Aug 00:01) to its arrival, not over all 18 days."""
+    template = settings.CONFIG_DIR / "armies" / "template.yaml"
+    assert main(["run", str(template), "--resolution-m", "10000", "--out",
+                 str(tmp_path / "t")]) == 0
+    line = next(t for t in capsys.readouterr().out.splitlines()
+                if t.strip().startswith("tpl-tb:"))
+    km = float(line.split(":")[1].split("/")[0])
+    rate = float(line.split("km, ")[1].split(" km/day")[0])
+    when = pd.Timestamp("1945 " + line.split("arrived ")[1].split(";")[0])
+    days = (when - pd.Timestamp("1945-08-09 00:01")).total_seconds() / 86400
+    assert "km/day to arrival; arrived" in line and days < 17
+    assert rate == pytest.approx(km / days, abs=1.0)  # printed rounded to the km
+    assert rate > km / 18 + 5  # not the horizon's average

@@ -140,6 +140,18 @@ def test_duplicate_alias_and_unknown_calibration_source_are_rejected(tmp_path: P
     assert "calibrate_like.vehicle: expected the id of another vehicle" in str(exc.value)
 
 
+def test_a_copied_vehicle_file_with_its_original_names_is_one_problem_naming_both(tmp_path):
+    root = _config_copy(tmp_path)
+    copied = root / "vehicles" / "gaz-aa.yaml"
+    copied.write_text((root / "vehicles" / "zis-5.yaml").read_text())  # cp, not yet edited
+    with pytest.raises(ConfigError) as exc:
+        list_vehicles(config_dir=root)
+    msg = str(exc.value)
+    assert "1 problem(s)" in msg and str(copied) in msg and "zis-5.yaml" in msg
+    assert "'zis5', 'zis5v', 'zakhar'" in msg
+    assert "fix: give each vehicle file its own name: and aliases:" in msg
+
+
 def test_missing_folder_is_a_config_error(tmp_path: Path):
     with pytest.raises(ConfigError, match="does not exist"):
         list_vehicles(config_dir=tmp_path / "nowhere")
@@ -179,3 +191,28 @@ def test_unknown_vehicle_suggests_by_kind_not_by_letters(query, suggested, not_s
     assert suggested <= set(hint.split(", ")) if suggested else hint == ""
     assert not any(n in hint for n in not_suggested)
     assert "configs/vehicles" in msg  # where to add one
+
+
+def test_a_misspelt_kind_is_one_problem_with_a_guess_not_a_cascade(tmp_path: Path):
+    root = _config_copy(tmp_path)
+    new = root / "vehicles" / "new-tank.yaml"
+    text = (root / "vehicles" / "t-34-85.yaml").read_text().replace("name: T-34-85", "name: N")
+    text = text.replace("kind: tracked", "kind: trakced")
+    new.write_text(text.replace("aliases: [T-34, T34, T-34/85, T3485]", "aliases: [NT]"),
+                   encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        list_vehicles(config_dir=root)
+    msg = str(exc.value)
+    lines = [t for t in msg.splitlines() if t.startswith("  - ")]
+    kind = [t for t in lines if "new-tank.yaml: kind:" in t]
+    assert len(kind) == 1 and "did you mean 'tracked'?" in kind[0]
+    assert not [t for t in lines if "new-tank.yaml" in t and "for kind 'trakced'" in t]
+    assert msg.startswith(f"{len(lines)} problem(s) in the vehicle files")
+
+
+def test_an_empty_vehicle_file_says_it_is_empty(tmp_path: Path):
+    root = _config_copy(tmp_path)
+    (root / "vehicles" / "new.yaml").write_text("", encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        list_vehicles(config_dir=root)
+    assert "new.yaml: the file is empty" in str(exc.value)

@@ -148,3 +148,26 @@ def test_headless_chromium_draws_every_layer_without_a_script_error(tmp_path):
         assert page.count("path.day-position") == len(DAYS)
         assert page.count("path.documented-position") == len(docs)
         page.screenshot(shots / "compare-map.png")
+
+
+def test_run_map_keys_each_formation_colour_and_draws_the_headline_thick(tmp_path):
+    """The PNG map has a legend and a thick headline route; the HTML map had neither, so a
+    reader could not tell the formations apart and the headline hid under a route on the same
+    line (6GTA: fd-5gtc under 5gtc)."""
+    res = _result()
+    res.summary = {"formation_id": "rd-94"}
+    html = write_map(run_map(res), tmp_path / "map.html").read_text(encoding="utf-8")
+    key = html[html.index('class="map-legend"'):]
+    key = key[:key.index("</div>\n")] if "</div>\n" in key else key[:4000]
+    for fid in FORMS:
+        assert fid in key
+    assert "rd-94 (headline)" in key
+    # folium writes each route's options: the headline's weight is the thick one, drawn first
+    first = html.index('"weight": 6')
+    assert html.count('"weight": 6') == 1 and first < html.index('"weight": 3')
+
+
+def test_comparison_map_keys_each_axis_colour(tmp_path):
+    html = write_map(comparison_map(_comparison()), tmp_path / "map.html").read_text("utf-8")
+    key = html[html.index('class="map-legend"'):]
+    assert AXIS in key[:key.index("</div>\n")]

@@ -145,7 +145,34 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
                                                     else "")
     else:
         fix = f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
+        if kind == "extra_forbidden" and loc:
+            near = difflib.get_close_matches(str(loc[-1]), _keys_at(loc[:-1]), n=1, cutoff=0.8)
+            if near:
+                fix = (f"; fix: did you mean {near[0]!r}? correct its spelling, or remove it "
+                       "(every key: configs/armies/README.md)")
     return f"{source}: {where or '<top>'}: {msg}{got_txt}{fix}"
+
+
+def _models(annotation) -> list[type]:
+    """The pydantic model classes in a field's annotation (through unions, lists, dicts)."""
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for a in typing.get_args(annotation) for m in _models(a)]
+
+
+def _keys_at(loc) -> list[str]:
+    """The keys the army schema allows in the mapping at ``loc`` (pydantic's error location
+    of that mapping), as a file spells them, so a misspelt key can be matched to one."""
+    classes: list[type] = [Army]
+    for k in loc:
+        if not isinstance(k, str):
+            continue  # a list index or dict key: the same classes
+        owner = next((c for c in classes if k in c.model_fields), None)
+        if owner is not None:
+            classes = _models(owner.model_fields[k].annotation) or classes
+    return sorted({f.alias or name for c in classes for name, f in c.model_fields.items()})
 
 
 #: pydantic's range error types and the bound each one names in its ``ctx``
@@ -158,12 +185,6 @@ def _field_limits(loc) -> tuple[dict[str, float], bool]:
     (pydantic's error location: keys, list indexes, union tags), for a fix that states the
     whole allowed range, and whether it takes whole numbers; ({}, False) when not found."""
     import annotated_types as at
-    from pydantic import BaseModel
-
-    def models(annotation) -> list[type]:
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-            return [annotation]
-        return [m for a in typing.get_args(annotation) for m in models(a)]
 
     classes: list[type] = [Army]
     info = None
@@ -175,7 +196,7 @@ def _field_limits(loc) -> tuple[dict[str, float], bool]:
             info = None
             continue  # a union's tag (``point``, ``any_of``) or a validator's name
         info = owner.model_fields[k]
-        classes = models(info.annotation) or classes
+        classes = _models(info.annotation) or classes
     if info is None:
         return {}, False
     out = {}
@@ -188,6 +209,9 @@ def _field_limits(loc) -> tuple[dict[str, float], bool]:
 
 def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     """Validate a parsed army file (a mapping); one ConfigError lists every problem."""
+    if data is None:
+        raise ConfigError(f"{source}: the file is empty; fix: start from "
+                          "configs/armies/template.yaml (every key: configs/armies/README.md)")
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: expected a mapping of keys (axis_id, h_hour, formations, "
                           f"...), got {type(data).__name__}; see configs/README.md")

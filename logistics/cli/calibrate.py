@@ -9,7 +9,7 @@ from logistics.cli import out_path, positive_int
 from logistics.cli.compare import add_run_arguments
 from logistics.errors import ConfigError
 
-__all__ = ["register", "parse_bounds", "MAX_GRID_POINTS"]
+__all__ = ["register", "parse_bounds", "fit_advice", "MAX_GRID_POINTS"]
 
 #: Most parameter combinations of one grid search (points ** parameters): each is a run of
 #: every chosen axis, so 1000 already means thousands of runs.
@@ -113,7 +113,21 @@ def _run(args: argparse.Namespace) -> int:
             cal.rows.to_csv(tmp / "rows.csv", index=False)
         cal.fit_table().to_csv(tmp / "fit.csv", index=False)
     print(text, end="")
-    print("\nuse the fit with: logistics compare "
-          + " ".join(f"--set {k}={cal.fitted[k]:g}" for k in cal.bounds))
+    print("\n" + fit_advice(cal))
     print(f"wrote {out}/ (calibration.md, fit.csv, grid.csv, loao.csv, summary_*.csv, rows.csv)")
     return 0
+
+
+def fit_advice(cal) -> str:
+    """The closing line: how to use the fit, or, when the fit's honest error (held out, else
+    in-sample; mean abs km) is above the configs as written on the same rows, to keep them."""
+    sets = "logistics compare " + " ".join(f"--set {k}={cal.fitted[k]:g}" for k in cal.bounds)
+    held_out = cal.loao is not None and math.isfinite(cal.loao_mae_km)
+    fit_km = cal.loao_mae_km if held_out else cal.fitted["mae_km"]
+    nominal_km = cal.nominal["mae_km"]
+    if math.isfinite(fit_km) and math.isfinite(nominal_km) and fit_km > nominal_km:
+        which = "held-out (leave-one-axis-out)" if held_out else "in-sample"
+        return (f"keep the configs as written: the fit's {which} error, {fit_km:.1f} km, is "
+                f"above their {nominal_km:.1f} km on the same rows; to try the fit anyway: "
+                + sets)
+    return "use the fit with: " + sets

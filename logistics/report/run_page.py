@@ -56,8 +56,12 @@ def summary_lines(result) -> list[str]:
             dry += (f"; vehicles left dry from {_fmt_time(v['time'])} at km {v['cum_km']:.0f} "
                     f"({v['class']})")
         said = "".join(f"; {n}" for n in f.get("notes", ()))
+        # an arrived formation's rate up to its arrival, not diluted by the days it then stood
+        rate = (f"{f['arrived']['km_per_day']:.0f} km/day to arrival"
+                if f["arrived"] and f["arrived"].get("km_per_day", 0) > 0
+                else f"{f['km_per_day']:.0f} km/day")
         lines.append(f"  {f['formation_id']}: {f['km']:.0f}/{f['route_km']:.0f} km, "
-                     f"{f['km_per_day']:.0f} km/day; {arr}; {dry}{said}")
+                     f"{rate}; {arr}; {dry}{said}")
     first = s.get("first_dry_formation")
     if first:
         d = first["first_dry"]
@@ -80,10 +84,22 @@ def summary_lines(result) -> list[str]:
         )
     reached = result.reached[result.reached["kind"] == "objective"]
     if len(reached):
-        lines.append("  objectives: " + "; ".join(
+        lines.append("  objectives: " + _cut_between("; ", [
             f"{r.formation_id} {display_name(r.name)} {_fmt_time(r.time)}"
-            for r in reached.itertuples(index=False))[:600])
+            for r in reached.itertuples(index=False)],
+            "more (every reached objective: report.md, Results)"))
     return lines
+
+
+def _cut_between(sep: str, entries: list[str], rest: str, limit: int = 600) -> str:
+    """``entries`` joined by ``sep``, as many whole ones as fit in ``limit`` characters, then
+    "... N <rest>" for those left out (a name is never cut in the middle)."""
+    out: list[str] = []
+    for i, entry in enumerate(entries):
+        if out and len(sep.join(out + [entry])) > limit:
+            return sep.join(out + [f"... {len(entries) - i} {rest}"])
+        out.append(entry)
+    return sep.join(out)
 
 
 def _provenance_rows(sc) -> tuple[list[str], list[str]]:

@@ -277,10 +277,13 @@ def run_map(result, layers: dict | None = None, *, elevation=None, context: bool
         _hillshade(m, elevation)
     missing = _context(m, railways=context, fortified=context)
     colours = _colours(list(routes["formation_id"]) + list(daily["formation_id"]))
+    head = (getattr(result, "summary", None) or {}).get("formation_id")
     group = folium.FeatureGroup(name="planned routes").add_to(m)
-    for r in routes.itertuples():
+    # the headline's route thick and first, so a route on the same line leaves it showing
+    for r in sorted(routes.itertuples(), key=lambda r: r.formation_id != head):
         folium.PolyLine([(round(y, 6), round(x, 6)) for x, y in r.geometry.coords],
-                        color=colours[r.formation_id], weight=3, opacity=0.9,
+                        color=colours[r.formation_id], weight=6 if r.formation_id == head else 3,
+                        opacity=0.9,
                         tooltip=html.escape(f"{r.formation_id} {r.name or ''}: planned route, "
                                             f"{r.length_km:.0f} km"),
                         class_name="route").add_to(group)
@@ -296,8 +299,25 @@ def run_map(result, layers: dict | None = None, *, elevation=None, context: bool
         _documented(m, documented)
     sc = result.scenario
     _title(m, f"{sc.axis_id}: {sc.name}", missing, no_documented=not len(documented))
+    _legend(m, colours, head)
     folium.LayerControl(collapsed=False).add_to(m)
     return _numbered(m)
+
+
+def _legend(m, colours: dict, head: str | None) -> None:
+    """The key of the formations' colours (routes, tracks, day positions) in the lower right
+    corner, the headline named as such (the PNG map's legend, for the interactive map)."""
+    if not colours:
+        return
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:18px;height:{5 if f == head else 3}px;'
+        f'background:{c};vertical-align:middle;margin-right:6px"></span>'
+        f'{html.escape(f)}{" (headline)" if f == head else ""}</div>'
+        for f, c in colours.items())
+    m.get_root().html.add_child(Element(
+        '<div class="map-legend" style="position:absolute;bottom:24px;right:10px;'
+        'z-index:1000;background:#fff;padding:4px 8px;font:12px sans-serif;'
+        f'border-radius:4px;max-height:40%;overflow-y:auto">{rows}</div>\n'), name="map_legend")
 
 
 def comparison_map(comp, *, context: bool = True):
@@ -338,6 +358,7 @@ def comparison_map(comp, *, context: bool = True):
     if len(docs):
         _documented(m, docs)
     _title(m, "Comparison with documented positions", missing, no_documented=not len(docs))
+    _legend(m, colours, None)
     folium.LayerControl(collapsed=False).add_to(m)
     return _numbered(m)
 
