@@ -370,3 +370,44 @@ def test_a_cancelled_command_silences_dask_even_when_the_interrupt_arrived_elsew
     finally:
         for n, level in levels.items():
             logging.getLogger(n).setLevel(level)
+
+
+def test_a_swallowed_interrupt_is_sent_again_and_stops_the_command():
+    """Ctrl-C landing in a garbage-collector callback (dask's GC diagnosis runs one in the
+    command's process) was swallowed: the command ran on to the end of a long Monte Carlo (a
+    test run under load waited 300 s). In the command's own process the interrupt is sent
+    again a moment later, lands outside the callback and stops the command."""
+    import gc
+    import signal
+    import threading
+
+    from logistics.cli import _Signals
+
+    def busy_callback(phase, info):
+        if phase == "start":
+            end = time.monotonic() + 0.5
+            while time.monotonic() < end:
+                pass
+
+    old_int, old_term = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    s = _Signals(redeliver=True)
+    s.install()
+    gc.callbacks.append(busy_callback)
+    stopped = False
+    try:
+        threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+        gc.collect()  # the interrupt lands in the callback: swallowed
+        gc.callbacks.remove(busy_callback)
+        assert s.swallowed
+        end = time.monotonic() + 30
+        while time.monotonic() < end:
+            time.sleep(0.01)
+    except KeyboardInterrupt:
+        stopped = True
+    finally:
+        if busy_callback in gc.callbacks:
+            gc.callbacks.remove(busy_callback)
+        s.finish(process_ends=False)
+        signal.signal(signal.SIGINT, old_int)
+        signal.signal(signal.SIGTERM, old_term)
+    assert stopped

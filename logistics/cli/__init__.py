@@ -27,6 +27,7 @@ import re
 import select
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -133,11 +134,18 @@ class _Signals:
     remember that the user stopped the command, so whatever breaks on the way out (an import
     interrupted half-way, a library cleaning up) is still reported as one "cancelled" line."""
 
-    def __init__(self) -> None:
+    #: A swallowed interrupt is sent again this many seconds later, at most this many times
+    #: (assumed: long enough to leave the finalizer that ate it, short next to a user's wait).
+    REDELIVER_S, REDELIVER_MAX = 0.25, 5
+
+    def __init__(self, *, redeliver: bool = False) -> None:
         self.received: int | None = None
         self.swallowed: bool = False
         self.previous: dict[int, object] = {}
         self._previous_hook = None
+        self._redeliver = redeliver
+        self._redelivered = 0
+        self._finished = False
 
     def _raise(self, signum, frame):  # pragma: no cover - exercised in a subprocess
         self.received = signum
@@ -150,8 +158,26 @@ class _Signals:
         (the command then says so in one line); anything else goes to the previous hook."""
         if isinstance(args.exc_value, KeyboardInterrupt) and self.received is not None:
             self.swallowed = True
+            self._send_again(self.received)
             return
         (self._previous_hook or sys.__unraisablehook__)(args)
+
+    def _send_again(self, signum: int) -> None:
+        """In the command's own process, send a swallowed interrupt again a moment later, so
+        that it lands outside the finalizer and stops the command (the first never reached
+        its code, so no clean-up is under way to be broken). A command under ``main(argv)``
+        inside another program is left alone: a late signal there would hit that program."""
+        if not self._redeliver or self._redelivered >= self.REDELIVER_MAX:
+            return
+        self._redelivered += 1
+
+        def again() -> None:
+            if not self._finished:
+                os.kill(os.getpid(), signum)
+
+        timer = threading.Timer(self.REDELIVER_S, again)
+        timer.daemon = True
+        timer.start()
 
     def install(self) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -165,6 +191,7 @@ class _Signals:
         """Put the previous handlers back; when the process ends with this command, ignore the
         signals instead: the command's outcome is decided, and a signal during interpreter
         shutdown (Python resets its own handlers then) would otherwise kill a finished run."""
+        self._finished = True
         for sig, old in self.previous.items():
             signal.signal(sig, signal.SIG_IGN if process_ends else old)  # type: ignore[arg-type]
         if self._previous_hook is not None and not process_ends:
@@ -197,7 +224,7 @@ def _stdout_reader_gone() -> bool:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
-    signals = _Signals()
+    signals = _Signals(redeliver=argv is None)
     signals.install()
     try:
         return _main(list(sys.argv[1:] if argv is None else argv), signals)
