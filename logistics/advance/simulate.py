@@ -145,7 +145,7 @@ def _step_bounds(plan: ArmyPlan) -> list[float]:
 
 def _new_day() -> dict:
     return {"moving": 0.0, "no_fuel": 0.0, "event": 0.0, "delivered": 0.0, "consumed": 0.0,
-            "start_km": None, "dry": set()}
+            "from_reserve": 0.0, "drained": 0.0, "start_km": None, "dry": set()}
 
 
 class _Loop:
@@ -477,7 +477,7 @@ class _Loop:
             donors = []
             for j, t in enumerate(fp.fuel_types):
                 if j != i and t == ft and not fp.pace_mask[j] and e.tanks[j] > 0:
-                    donors.append((e, j))
+                    donors.append((fp.id, e, j))
             my_rank = self.rank.get(fp.id, 0)
             family = [fid for fid in self.order if self.root[fid] == self.root[fp.id]
                       and self.rank[fid] > my_rank]
@@ -488,8 +488,8 @@ class _Loop:
                         continue
                     for j, t in enumerate(dfp.fuel_types):
                         if t == ft and de.tanks[j] > 0:
-                            donors.append((de, j))
-            for de, j in donors:
+                            donors.append((fid, de, j))
+            for donor, de, j in donors:
                 if want <= 1e-9:
                     break
                 take = min(want, float(de.tanks[j]))
@@ -497,6 +497,8 @@ class _Loop:
                 e.tanks[i] += take
                 want -= take
                 moved += take
+                self.state[donor].day["drained"] -= take
+                self.state[fp.id].day["drained"] += take
         if moved > 0:
             self.ledger.drained(moved)
             self.army_day["drained"] += moved
@@ -653,10 +655,7 @@ class _Loop:
             s_fuel = self.fuel_limit(e, fp, p, s_want)
             s_new = min(s_want, s_fuel)
             if s_new > e.s:
-                burn = self.need(e, fp, p, s_new)
-                got = self.ledger.consume(e.tanks, fp.fuel_types, burn)
-                st.day["consumed"] += got
-                self.army_day["consumed"] += got
+                self.burn(fid, e, fp, self.need(e, fp, p, s_new))
                 used = float(np.interp(s_new, fp.km, p.time_s)) - t_here
                 budget -= max(used, 0.0)
                 if e is lead:  # the day's hours are the head's (stranded vehicles: dry_classes)
@@ -743,9 +742,7 @@ class _Loop:
             s_fuel = self.fuel_limit(e, fp, prof, s_want)
             s_new = min(s_want, s_fuel)
             if s_new > e.s:
-                got = self.ledger.consume(e.tanks, fp.fuel_types, self.need(e, fp, prof, s_new))
-                st.day["consumed"] += got
-                self.army_day["consumed"] += got
+                self.burn(fid, e, fp, self.need(e, fp, prof, s_new))
                 t = min(b, t + (s_new - e.s) / kmh)
                 e.s = s_new
             if e.s >= p_fort.km_out - _EPS_KM:
@@ -903,9 +900,7 @@ class _Loop:
                                   f"{when:%d %b %H:%M} at km {e.s:.0f}: they stand, the men "
                                   "walk on")
             else:
-                got = self.ledger.consume(e.tanks, fp.fuel_types, burn)
-                st.day["consumed"] += got
-                self.army_day["consumed"] += got
+                self.burn(fid, e, fp, burn)
         head = e.s
         tail = st.tail_s if st.tail_s is not None else tt.tail_at(a - off)
         if st.paused_h is None:
@@ -927,20 +922,30 @@ class _Loop:
         short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, burn)
         return None if short > 1e-6 else burn
 
+    def burn(self, fid: str, e: Element, fp: FormationPlan, need: np.ndarray) -> float:
+        """Burn ``need`` (litres per class) for formation ``fid``'s element ``e``: its tanks,
+        then the army's reserve. Booked to the formation's day (``consumed``, and of it
+        ``from_reserve``) and to the army's; returns the litres burned."""
+        before = self.ledger.from_reserve_l
+        got = self.ledger.consume(e.tanks, fp.fuel_types, need)
+        day = self.state[fid].day
+        day["consumed"] += got
+        day["from_reserve"] += self.ledger.from_reserve_l - before
+        self.army_day["consumed"] += got
+        return got
+
     def burn_carried(self, fid: str, e: Element, litres: float) -> None:
         """Book the fuel a carried formation's own vehicles burn (a shuttle's trucks) from
         its tanks, then the army's reserve."""
         if litres <= 0:
             return
-        fp, st = self.fp[fid], self.state[fid]
+        fp = self.fp[fid]
         burn = np.zeros(len(fp.class_ids))
         for i, ft in enumerate(fp.fuel_types):  # its first class that burns fuel: the trucks
             if ft != "none":
                 burn[i] = litres * self.plan.fuel_scale
                 break
-        got = self.ledger.consume(e.tanks, fp.fuel_types, burn)
-        st.day["consumed"] += got
-        self.army_day["consumed"] += got
+        got = self.burn(fid, e, fp, burn)
         if got < burn.sum() - 1e-6:
             self.notes.append(f"{fid}: the shuttle's trucks ran short of fuel "
                               f"({burn.sum() - got:.0f} L not on hand); the shuttle's timetable "
@@ -1080,7 +1085,8 @@ def _day_record(loop: _Loop, fid: str, date, tracks: list[dict]) -> dict:
         "refills_on_hand": last["refills_on_hand"], "fuel_l": last["fuel_l"],
         "hours_moving": day["moving"], "hours_halted_no_fuel": day["no_fuel"],
         "hours_halted_event": day["event"], "delivered_l": day["delivered"],
-        "consumed_l": day["consumed"],
+        "consumed_l": day["consumed"], "from_reserve_l": day["from_reserve"],
+        "drained_l": day["drained"],
         # every class left dry at some hour of the day (at the day's end the column may rest)
         "dry_classes": ",".join(sorted(day.get("dry") or ())) or last["dry_classes"],
         "men_detached": men_detached, "tail_km": last["tail_km"],

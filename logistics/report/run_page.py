@@ -201,7 +201,7 @@ def run_report(result) -> str:
         ]
     lines += ["## Results", ""]
     cols = ["date", "formation_id", "cum_km", "km_day", "status", "refills_on_hand",
-            "delivered_l", "consumed_l"]
+            "delivered_l", "consumed_l", "from_reserve_l"]
     lines += [_table(result.daily[[c for c in cols if c in result.daily]]), ""]
     if len(result.army_daily):
         cols = ["date", "carried_l", "delivered_l", "consumed_l", "on_hand_l", "reserve_l",

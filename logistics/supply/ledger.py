@@ -78,6 +78,8 @@ class ArmyLedger:
         self.consumed_l = 0.0
         self.returned_l = 0.0
         self.drained_l = 0.0
+        #: of ``consumed_l``, the litres that came out of the reserve (not out of tanks)
+        self.from_reserve_l = 0.0
 
     def reserve(self, fuel_type: str) -> float:
         """Litres of ``fuel_type`` in the reserve."""
@@ -111,6 +113,7 @@ class ArmyLedger:
             take = min(want, float(self.reserve_l[i]))
             self.reserve_l[i] -= take
             burned += take
+            self.from_reserve_l += take
         self.consumed_l += burned
         return burned
 
