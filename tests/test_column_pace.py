@@ -25,17 +25,22 @@ pytestmark = pytest.mark.slow
 KM_PER_DAY = 6.6 * 16 - 10 * 40 / 1000  # by hand from configs/norms/march.yaml tank_column
 
 
-def test_tank_column_moves_its_norm_pace_times_its_march_hours(tmp_path, box_terrain,
-                                                               test_army_doc):
-    """One tank column of ten T-34-85 heading due east, H-hour at midnight, dry all the way
-    (``test_army_doc.tank_column``)."""
+def _run_tank_column(tmp_path, box_terrain, test_army_doc, overrides=None):
+    """Run one tank column of ten T-34-85 heading due east on the flat 10 km steppe."""
     doc = test_army_doc([test_army_doc.tank_column((122.5, 46.7))])
     path = tmp_path / "army.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
                     encoding="utf-8")
     army = load_army(path)
-    terrain = box_terrain(army_bbox(army), 10000.0)
-    r = run_scenario(army, terrain=terrain)
+    return run_scenario(army, terrain=box_terrain(army_bbox(army), 10000.0),
+                        overrides=overrides)
+
+
+def test_tank_column_moves_its_norm_pace_times_its_march_hours(tmp_path, box_terrain,
+                                                               test_army_doc):
+    """One tank column of ten T-34-85 heading due east, H-hour at midnight, dry all the way
+    (``test_army_doc.tank_column``)."""
+    r = _run_tank_column(tmp_path, box_terrain, test_army_doc)
     days = r.daily[r.daily["formation_id"] == "tank-col"].reset_index(drop=True)
     assert days["km_day"].iloc[0] == pytest.approx(KM_PER_DAY, abs=0.5)
     assert days["km_day"].iloc[1] == pytest.approx(KM_PER_DAY, abs=0.5)
@@ -114,13 +119,7 @@ def test_global_march_hours_overrides_set_the_column_day_by_hand(tmp_path, box_t
                                                                  test_army_doc, overrides, hours):
     """The calibration's ``march_hours_scale`` multiplies the norm's 16 h (at most 24);
     ``march_hours_per_day`` replaces them: the day is pace x hours less the close-up."""
-    doc = test_army_doc([test_army_doc.tank_column((122.5, 46.7))])
-    path = tmp_path / "army.yaml"
-    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
-                    encoding="utf-8")
-    army = load_army(path)
-    terrain = box_terrain(army_bbox(army), 10000.0)
-    r = run_scenario(army, terrain=terrain, overrides=overrides)
+    r = _run_tank_column(tmp_path, box_terrain, test_army_doc, overrides)
     days = r.daily[r.daily["formation_id"] == "tank-col"].reset_index(drop=True)
     assert days["km_day"].iloc[1] == pytest.approx(6.6 * hours - 10 * 40 / 1000, abs=0.5)
 
