@@ -35,10 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--repeat", type=int_in(1, MAX_REPEAT), default=3,
                    help=f"runs per engine and size, 1-{MAX_REPEAT}; the median is reported "
                         "(default 3)")
-    p.add_argument("--out", default="benchmarks/results",
+    p.add_argument("--out", default="out/bench",
                    help="output folder, created if missing; <name>.json and "
                         "<name>_scaling.png in it are replaced only when they are earlier "
-                        "benchmark results (default benchmarks/results)")
+                        "benchmark results (default out/bench; the project's recorded runs "
+                        "are in benchmarks/results, written there with --out)")
     p.add_argument("--engines", default=",".join(ENGINES),
                    help=f"comma separated subset of: {', '.join(ENGINES)}")
     p.add_argument("--seed", type=seed, default=0, help="seed of the synthetic grids")
