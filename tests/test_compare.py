@@ -153,6 +153,12 @@ def test_outputs_written_atomically(run, tmp_path, configs, monkeypatch):
         assert expected in names
     back = pd.read_csv(out / "comparison.csv")
     assert len(back) == 11
+    # times to the second: no '07:47:43.984289664' (Monte Carlo quantiles pass through floats)
+    times = [c for c in ("modeled_arrival", "mc_arrival_p10", "mc_arrival_p50",
+                         "mc_arrival_p90") if back[c].notna().any()]
+    assert "mc_arrival_p50" in times
+    for c in times:
+        assert not back[c].dropna().astype(str).str.contains(r"\.").any(), c
     report = (out / "report.md").read_text()
     for part in ("## Summary", "## USR-TANK", "Where the sources disagree", "Not scored, and why",
                  "USR-GHOST", "bad date", "broken.yaml"):

@@ -27,6 +27,17 @@ from logistics.report.web_map import comparison_map, write_map
 __all__ = ["write_comparison", "comparison_geojson", "write_comparison_geojson"]
 
 
+def _to_the_second(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with its times rounded to the second for the CSV (the model's hourly steps
+    interpolated, and the Monte Carlo's quantiles through floats, carry nanoseconds no
+    reader wants: '07:47:43.984289664')."""
+    out = table.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            out[col] = out[col].dt.round("s")
+    return out
+
+
 def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | None = None,
                      fuel_states: pd.DataFrame | None = None, draw_map: bool = True) -> Path:
     """Write every output of ``comp`` (a ``compare.Comparison``) into ``out_dir`` atomically.
@@ -38,7 +49,7 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
     scored_states = getattr(comp, "fuel", None)
     out = Path(out_dir)
     with atomic_dir(out) as tmp:
-        comp.table.to_csv(tmp / "comparison.csv", index=False)
+        _to_the_second(comp.table).to_csv(tmp / "comparison.csv", index=False)
         comp.summary.to_csv(tmp / "summary.csv", index=False)
         write_comparison_geojson(comp.table, tmp / "comparison.geojson")
         pd.concat([comp.inputs.documented.problems_frame(), comp.problems],
