@@ -156,6 +156,29 @@ def test_a_folder_with_two_files_of_one_axis_refuses_the_second_before_any_run(t
     assert captured.out.count("TBF-CMG (") == 1
 
 
+def test_a_folder_run_refuses_a_taken_run_folder_before_any_army_runs(tmp_path, capsys):
+    """A run folder that will be refused (a folder of the user's) was noticed only when that
+    army's turn came, after the armies before it had run (new-user trial): now it is one of
+    the failures found before any run, the user's folder untouched, the others run."""
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    shutil.copy(settings.CONFIG_DIR / "2fef-5rc.yaml", configs / "a.yaml")  # runs first
+    shutil.copy(CMG, configs / "b.yaml")
+    out = tmp_path / "out"
+    (out / "TBF-CMG").mkdir(parents=True)
+    (out / "TBF-CMG" / "mine.txt").write_text("x", encoding="utf-8")
+    assert main(["run", str(configs), "--resolution-m", "10000", "--out", str(out),
+                 "--no-events"]) == 2
+    captured = capsys.readouterr()
+    assert "1 of 2 army files failed" in captured.err and "b.yaml: run folder" in captured.err
+    # refused before the runs: b.yaml's run never started (no progress line of it)
+    assert "run b.yaml" not in captured.err.split("army files failed")[0]
+    assert (out / "TBF-CMG" / "mine.txt").read_text(encoding="utf-8") == "x"
+    assert sorted(p.name for p in (out / "TBF-CMG").iterdir()) == ["mine.txt"]
+    assert captured.out.count("TBF-CMG (") == 0 and captured.out.count("2FEF-5RC (") == 1
+    assert (out / "2FEF-5RC" / "daily.csv").exists()
+
+
 def test_an_arrived_formation_reports_its_rate_up_to_arrival_not_over_the_horizon(tmp_path,
                                                                                    capsys):
     """The template's brigade arrives days before the run's 18 days end: its km/day is its km

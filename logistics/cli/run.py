@@ -147,6 +147,13 @@ def _run(args: argparse.Namespace) -> int:
     written: dict[Path, str] = {}
     started = time.perf_counter()
     loaded = _load_all(files, args, failures) if many else {}
+    for path, sc in list(loaded.items()):  # every run folder checked before any army runs
+        try:
+            check_output_dir(Path(args.out or "out") / sc.run_id, overwrite=args.overwrite,
+                             what="run folder", option="--out")
+        except LogisticsError as exc:
+            failures.append(f"{path.name}: {exc}")
+            del loaded[path]
     for path in files:
         if many and path not in loaded:
             continue  # its problem is among the failures already
