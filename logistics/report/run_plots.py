@@ -491,9 +491,22 @@ def plot_fuel(result, path: str | Path) -> None:
                         label=kind)
                 for tt in times[m]:
                     ax.axvline(tt, color=colour, lw=0.4, alpha=0.5)
-        ax2.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
-                   borderaxespad=0.0)
+    army = getattr(result, "army_daily", None)
+    reserve = (army is not None and len(army) and "reserve_l" in army
+               and army["reserve_l"].max() > 0)
+    if len(deliveries):  # beside the axes, past the reserve's own axis label when drawn
+        ax2.legend(loc="upper left", bbox_to_anchor=(1.09 if reserve else 1.01, 1.0),
+                   fontsize=7, borderaxespad=0.0)
     ax2.set_ylabel("delivered (m³)")
+    if reserve:
+        # the army's reserve, which main bodies burn from when their own tanks are empty
+        # (daily.csv from_reserve_l): without it they look dry while they move
+        ax3 = ax2.twinx()
+        ends = pd.to_datetime(army["date"]) + pd.Timedelta(days=1)
+        ax3.plot(ends, army["reserve_l"].to_numpy(float) / 1000.0, color="0.35", lw=1.4,
+                 ls="--", marker=".", ms=3, label="army reserve")
+        ax3.set_ylabel("army reserve (m³, dashed)", fontsize=8)
+        ax3.set_ylim(bottom=0)
     ax2.set_xlabel("date (local clock)")
     ax2.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax2.grid(alpha=0.3)
