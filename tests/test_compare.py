@@ -187,3 +187,24 @@ def test_trace_starts_at_h_hour_from_km_zero(toy, scenarios):
     tr = trace_of(late).track
     assert tr["time"].iloc[0] == pd.Timestamp("1945-08-09 00:00") and tr["cum_km"].iloc[0] == 0.0
     assert len(tr) == len(res.track)
+
+
+def test_a_row_with_a_place_and_a_depth_is_labelled_once(tmp_path, configs, run):
+    """A documented row giving both a place on the route and a depth used to be labelled twice,
+    one label over the other ("approaches to Hailar" on the 36th Army's plot)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from logistics.report.compare_plots import plot_advance
+
+    comp = run(tmp_path, configs)
+    rows = comp.table[comp.table["axis_id"] == "USR-TANK"].copy()
+    town = rows["place_reached"] == "Town A"
+    assert rows.loc[town, "baseline_route_depth_km"].notna().all()
+    rows.loc[town, ["documented_km_min", "documented_km_max"]] = 150.0
+    rows.loc[town, "scorable_km"] = True
+    fig = plot_advance(comp.axes["USR-TANK"], rows)
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert texts.count("Town A") == 1, texts
+    other = [t for t in texts if t != "Town A"]
+    assert other, "the depth-only rows keep their labels"

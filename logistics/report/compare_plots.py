@@ -80,6 +80,8 @@ def plot_advance(axis: object, rows: pd.DataFrame) -> Figure:
         label = place_label(r["place_reached"])
         colour = colours.get(str(r.get("matched_formation") or ""), "C3")
         lo, hi = r["documented_km_min"], r["documented_km_max"]
+        y = r.get("baseline_route_depth_km")
+        on_route = not _nan(y) and r.get("event") not in ("distance", "air_landing")
         if not (_nan(lo) and _nan(hi)) and r.get("scorable_km"):
             if lo == hi:
                 ax.plot([end], [lo], marker="D", color=colour, ms=6, ls="", mec="k", label=once("documented depth"))
@@ -90,10 +92,10 @@ def plot_advance(axis: object, rows: pd.DataFrame) -> Figure:
                 ax.plot([end], [lo], marker="^", color=colour, ms=9, ls="", mec="k", label=once("documented at least"))
             else:
                 ax.plot([end], [hi], marker="v", color=colour, ms=9, ls="", mec="k", label=once("documented at most"))
-            ax.annotate(label, (end, lo if not _nan(lo) else hi), xytext=(4, 2), textcoords="offset points",
-                        fontsize=7, color="k")
-        y = r.get("baseline_route_depth_km")
-        if not _nan(y) and r.get("event") not in ("distance", "air_landing"):
+            if not on_route:  # a row with a place too is labelled once, at the place's bar
+                ax.annotate(label, (end, lo if not _nan(lo) else hi), xytext=(4, 2), textcoords="offset points",
+                            fontsize=7, color="k")
+        if on_route:
             ax.plot([day, end], [y, y], color=colour, lw=4, alpha=0.5,
                     label=once("documented place: its day, at its depth on the matched route"))
             ax.annotate(label, (end, y), xytext=(4, -3), textcoords="offset points", fontsize=7)
