@@ -97,6 +97,31 @@ def test_every_formations_fuel_adds_up_day_by_day(gta):
     assert by_day["from_reserve_l"].sum() > 0  # the main bodies do burn the reserve
 
 
+def test_fuel_figure_shows_what_each_formation_draws_from_the_reserve(gta):
+    """fuel.png's bottom panel stacks, day by day, the litres each formation burned out of the
+    army's reserve: the main bodies whose tanks read empty while they move (issue 13 note)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.container import BarContainer
+
+    from logistics.report.run_plots import fuel_figure
+
+    fig = fuel_figure(gta)
+    assert len(fig.axes) >= 3
+    panel = next(a for a in fig.axes if "army reserve (m³/day)" in a.get_ylabel())
+    bars = {c.get_label(): sum(p.get_height() for p in c.patches)
+            for c in panel.containers if isinstance(c, BarContainer)}
+    want = gta.daily.groupby("formation_id")["from_reserve_l"].sum() / 1000.0
+    want = want[want > 0]
+    assert set(bars) == set(want.index)
+    for fid, m3 in want.items():
+        assert bars[fid] == pytest.approx(m3, rel=1e-9), fid
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
 def test_same_seed_gives_byte_identical_files(gta, tmp_path):
     a = write_run(gta, tmp_path / "a")
     again = run_scenario(GTA, resolution_m=COARSE_M, cost_surface=True)

@@ -23,7 +23,7 @@ from logistics.report.compare_plots import place_label  # noqa: E402
 from logistics.report.daylabels import day_spans, place_labels  # noqa: E402
 from logistics.report.run_layers import formation_views  # noqa: E402
 
-__all__ = ["plot_map", "map_figure", "plot_advance", "advance_figure", "plot_fuel"]
+__all__ = ["plot_map", "map_figure", "plot_advance", "advance_figure", "plot_fuel", "fuel_figure"]
 
 _DPI = 120
 _META = {"Software": None}
@@ -459,11 +459,21 @@ def _objective_kms(result) -> list[tuple[str, float]]:
 
 
 def plot_fuel(result, path: str | Path) -> None:
+    """Write :func:`fuel_figure` as a PNG."""
+    _save(fuel_figure(result), Path(path))
+
+
+def fuel_figure(result):
     """Fuel on hand in each formation's tanks (refills, from the daily table) with every
-    delivery marked."""
+    delivery marked, the army's reserve, and (when any formation burned from it) what each
+    formation drew from that reserve day by day (daily.csv ``from_reserve_l``, m³): a main
+    body whose tanks read empty while it moves is running on the reserve."""
     daily, deliveries = result.daily, result.deliveries
-    fig, (ax, ax2) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True,
-                                  gridspec_kw={"height_ratios": [3, 1.3]})
+    drawn = _drawn_from_reserve(daily)
+    rows = 3 if drawn is not None else 2
+    fig, axes = plt.subplots(rows, 1, figsize=(9, 6.5 + 1.9 * (rows - 2)), sharex=True,
+                             gridspec_kw={"height_ratios": [3, 1.3, 1.3][:rows]})
+    ax, ax2 = axes[0], axes[1]
     colours = {f.formation_id: f.colour for f in _formations(result)}  # as on map.png
     for fid, d in daily.groupby("formation_id", sort=False):
         values = d["refills_on_hand"].to_numpy(float)
@@ -507,8 +517,34 @@ def plot_fuel(result, path: str | Path) -> None:
                  ls="--", marker=".", ms=3, label="army reserve")
         ax3.set_ylabel("army reserve (m³, dashed)", fontsize=8)
         ax3.set_ylim(bottom=0)
-    ax2.set_xlabel("date (local clock)")
-    ax2.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     ax2.grid(alpha=0.3)
+    if drawn is not None:
+        ax4 = axes[2]
+        bottom = np.zeros(len(drawn))
+        # bars over each day (noon of the day), stacked in the table's formation order
+        mids = pd.to_datetime(drawn.index) + pd.Timedelta(hours=12)
+        for fid in drawn.columns:
+            m3 = drawn[fid].to_numpy(float) / 1000.0
+            if (m3 > 0).any():
+                ax4.bar(mids, m3, width=0.8, bottom=bottom, color=colours.get(fid), label=fid)
+                bottom += m3
+        ax4.set_ylabel("drawn from the\narmy reserve (m³/day)", fontsize=8)
+        ax4.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7, borderaxespad=0.0)
+        ax4.grid(alpha=0.3)
+    last = axes[-1]
+    last.set_xlabel("date (local clock)")
+    last.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
     fig.tight_layout()
-    _save(fig, Path(path))
+    return fig
+
+
+def _drawn_from_reserve(daily: pd.DataFrame) -> pd.DataFrame | None:
+    """Litres each formation burned out of the army's reserve per day (date x formation, in
+    the daily table's order), or None when none did (or the table has no such column)."""
+    if "from_reserve_l" not in daily or not len(daily):
+        return None
+    table = daily.pivot_table(index="date", columns="formation_id", values="from_reserve_l",
+                              aggfunc="sum", sort=False).fillna(0.0)
+    order = list(dict.fromkeys(daily["formation_id"]))
+    table = table.reindex(columns=[f for f in order if f in table.columns])
+    return table if float(table.to_numpy().sum()) > 0 else None
