@@ -324,10 +324,14 @@ def _check_output_dir(path, overwrite: bool, what: str, flag: str, option: str) 
             f"{'y' if len(odd) == 1 else 'ies'} logistics did not write ({_names(odd)}); move "
             f"them out and retry (with {flag}), or {_another(what, option)}"
         )
+    # a path the user gave gets a new path inside it; a folder derived from --out (a folder
+    # run's <--out>/<axis_id>) is not a path --out can name, so its parent is what changes
+    fix = (f"choose a new path, e.g. {option} {os.path.join(text, 'run1')!r}, or empty it yourself"
+           if option == what else
+           f"move it away or empty it yourself, or {_another(what, option)}")
     raise OutputError(
         f"{what} {text!r} is an existing folder that logistics did not write (it holds "
-        f"{_names(odd) or 'a broken marker'}); logistics never replaces such a folder: choose a "
-        f"new path, e.g. {option} {os.path.join(text, 'run1')!r}, or empty it yourself"
+        f"{_names(odd) or 'a broken marker'}); logistics never replaces such a folder: {fix}"
     )
 
 

@@ -299,3 +299,20 @@ def test_removing_a_link_removes_the_link_not_its_target(tmp_path):
     link.symlink_to(target)
     _atomic.remove_tree(link)
     assert not link.is_symlink() and (target / "keep.txt").read_text() == "mine"
+
+
+def test_a_derived_run_folder_of_the_users_suggests_a_new_parent_not_a_path_inside(tmp_path, monkeypatch):
+    """A folder run writes <--out>/<axis_id>: when that folder is the user's, the fix names
+    --out (the parent), never '--out <run folder>/run1', a path --out cannot make."""
+    monkeypatch.chdir(tmp_path)
+    run = tmp_path / "out" / "TBF-17A"
+    run.mkdir(parents=True)
+    (run / "mine.txt").write_text("keep")
+    with pytest.raises(OutputError) as err:
+        check_output_dir(run, what="run folder", option="--out")
+    msg = str(err.value)
+    assert "mine.txt" in msg and "run1" not in msg
+    assert "give --out another path" in msg and "move it away" in msg
+    with pytest.raises(OutputError) as err:  # a path the user named keeps the example
+        check_output_dir(run)
+    assert "run1" in str(err.value)
