@@ -192,6 +192,26 @@ def test_a_value_out_of_range_names_the_range_unit_and_an_example(tmp_path, fef3
     (lambda d: d["seasons"][0]["start"].update(value="1945-08-30T00:00"),
      "fix: start the first season at h_hour"),
     (lambda d: d["formations"][1].update(parent="nobody"), "fix: one of those"),
+    # a formation's own checks (these ended in a generic "correct the value as described")
+    (lambda d: d["formations"][0].update(parent=d["formations"][0]["id"]),
+     "fix: the id of another formation, or no `parent:`"),
+    (lambda d: (d["formations"][0].pop("parent", None),
+                d["formations"][0].update(drawn_from_parent=True)),
+     "fix: add `parent:`"),
+    (lambda d: d["formations"][0].update(movement="river"), "fix: give both, or neither"),
+    (lambda d: d["formations"][0]["start"].pop("lat", None) if "lat" in d["formations"][0]["start"]
+     else d["formations"][0]["start"].update(lon=130.0),
+     "fix: give both, or neither"),
+    (lambda d: d["fuel"]["priority"]["order"].append(d["fuel"]["priority"]["order"][0]),
+     "fix: list each formation once"),
+    # provenance: both, neither, an unknown key
+    (lambda d: d["fuel"]["in_tanks_refills"].update(cite="[WIKI-SEED001] 'x'", assumed="y"),
+     "fix: keep one: cite when a source gives the value, assumed when it is a modelling choice"),
+    (lambda d: (d["fuel"]["in_tanks_refills"].pop("cite", None),
+                d["fuel"]["in_tanks_refills"].pop("assumed", None)),
+     "fix: add cite:"),
+    (lambda d: d["fuel"]["in_tanks_refills"].update(cite="[NO-SUCH-KEY] 'x'", assumed=None),
+     "fix: add the source to configs/sources.yaml, or correct the key"),
 ])
 def test_cross_checks_of_the_army_each_end_in_a_fix(tmp_path, fef35, change, fragment):
     data = copy.deepcopy(fef35)

@@ -213,7 +213,18 @@ def _check_provenance(what: str, cite: str | None, assumed: str | None) -> None:
     """Raise ValueError naming ``what`` unless exactly one of ``cite``/``assumed`` is given."""
     problem = provenance_problem({"cite": cite, "assumed": assumed})
     if problem is not None:
-        raise ValueError(f"{what}: expected {problem[0]}; {problem[1]}")
+        expected, seen = problem
+        if seen.startswith("unknown key"):
+            fix = "add the source to configs/sources.yaml, or correct the key"
+            expected = "citation keys of configs/sources.yaml in brackets ([GLANTZ-LP7])"
+        elif seen.startswith("neither"):
+            fix = "add cite: \"[KEY] 'the quote'\" (a source gives it) or assumed: \"why\""
+        elif seen.startswith("one with"):
+            fix = "drop the quote, or give the source as cite"
+        else:
+            fix = ("keep one: cite when a source gives the value, assumed when it is a "
+                   "modelling choice")
+        raise ValueError(f"{what}: expected {expected}; {seen}; fix: {fix}")
 
 
 def _check(*rules: tuple[str, Any, str, float]) -> None:

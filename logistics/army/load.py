@@ -95,7 +95,7 @@ _FIXES = {
     "dict_type": "write a mapping of keys",
     "model_type": "write a mapping of keys",
     "union_tag_invalid": "write a place (place:, cite:) or an area (any_of:, cite:)",
-    "value_error": "correct the value as described",
+    "value_error": "see the key in configs/armies/README.md",
 }
 
 

@@ -253,9 +253,11 @@ class LinePoint(_Model):
     @model_validator(mode="after")
     def _where(self) -> LinePoint:
         if (self.lon is None) != (self.lat is None):
-            raise ValueError("give both `lon` and `lat`, or neither (then the gazetteer is used)")
+            raise ValueError("only one of `lon` and `lat` is given; fix: give both, or neither "
+                             "(then `place:` is looked up in the gazetteer)")
         if self.lon is None and not self.place:
-            raise ValueError("give `place:` (a name the gazetteer knows) or `lon:`/`lat:`")
+            raise ValueError("no location; fix: give `place:` (a name the gazetteer knows) or "
+                             "`lon:`/`lat:`")
         try:
             self.location()
         except LogisticsError as exc:
@@ -388,7 +390,8 @@ class Lift(_Model):
     @model_validator(mode="after")
     def _shape(self) -> Lift:
         if self.kind == "truck" and (self.vehicle is None or self.count is None):
-            raise ValueError("a truck lift needs `vehicle:` and `count:` (trucks carrying men)")
+            raise ValueError("a truck lift needs `vehicle:` and `count:` (trucks carrying men); fix: "
+                             "add both, or drop `lift:` (the men then march)")
         _check(("men", self.men, "<=", 1_000_000), ("count", self.count, "<=", 100_000),
                ("men_per_vehicle", self.men_per_vehicle, "<=", 200))
         return self
@@ -466,12 +469,15 @@ class FormationSpec(_Model):
         _check(("count", self.count, ">=", 1), ("count", self.count, "<=", 1000),
                ("men", self.men, "<=", 1_000_000))
         if self.drawn_from_parent and self.parent is None:
-            raise ValueError("drawn_from_parent: true needs a `parent:`")
+            raise ValueError("drawn_from_parent: true needs a `parent:`; fix: add `parent:` (the id "
+                             "of the formation it is drawn from), or drop drawn_from_parent")
         if self.parent == self.id:
-            raise ValueError(f"formation {self.id!r} names itself as its parent")
+            raise ValueError(f"formation {self.id!r} names itself as its parent; fix: the id of "
+                             "another formation, or no `parent:`")
         if (self.movement == "river") != (self.carried_by is not None):
             raise ValueError("a formation carried by the flotilla has `movement: river` and "
-                             "`carried_by:` (a flotilla id), and only such a formation has them")
+                             "`carried_by:` (a flotilla id), and only such a formation has "
+                             "them; fix: give both, or neither")
         return self
 
 
@@ -486,7 +492,8 @@ class Priority(_Model):
     def _provenance(self) -> Priority:
         _check_provenance("fuel.priority", self.cite, self.assumed)
         if len(set(self.order)) != len(self.order):
-            raise ValueError(f"fuel.priority.order names a formation twice: {self.order}")
+            raise ValueError(f"fuel.priority.order names a formation twice: {self.order}; fix: list "
+                             "each formation once")
         return self
 
 
@@ -536,7 +543,8 @@ class ArmyAirlift(Airlift):
     @model_validator(mode="after")
     def _priority(self) -> ArmyAirlift:
         if self.priority_to and not (self.priority_cite or "").strip():
-            raise ValueError("priority_to needs `priority_cite:` (why these formations first)")
+            raise ValueError("priority_to needs `priority_cite:` (why these formations first); fix: "
+                             "add priority_cite with its source, or drop priority_to")
         return self
 
 
@@ -635,10 +643,12 @@ class FlotillaSpec(_Model):
         _check_provenance(f"flotilla {self.id!r}", self.cite, self.assumed)
         if (self.standard is None) == (self.ships is None):
             raise ValueError("a flotilla brigade gives exactly one of `standard:` (a "
-                             "river_ship_brigade of configs/norms/formations.yaml) or `ships:`")
+                             "river_ship_brigade of configs/norms/formations.yaml) or `ships:`; "
+                             "fix: keep one of them")
         if self.carries and not self.route:
             raise ValueError("a brigade that carries formations needs a `route:` along the "
-                             "rivers")
+                             "rivers; fix: add `route:` (its places on the rivers), or empty "
+                             "`carries:`")
         return self
 
 
