@@ -92,3 +92,37 @@ def test_compiled_reference_is_skipped_with_the_reason_when_missing(monkeypatch)
     lines = []
     bench.run_benchmark([400], repeat=1, engines=["cpp-4ary-iso8"], log=lines.append)
     assert any("cpp-4ary-iso8" in line and "skipped" in line and "g++" in line for line in lines)
+
+
+def test_grass_engines_are_skipped_with_the_reason_when_grass_is_missing(monkeypatch):
+    import shutil
+
+    real = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name == "grass"
+                        else real(name, *a, **k))
+    for name in ("grass-rcost-iso8", "grass-rcost-iso16", "grass-rwalk-aniso8"):
+        why = bench._cannot_run(bench.ENGINES[name], 400)
+        assert why is not None and "GRASS GIS is not installed" in why, name
+    lines: list[str] = []
+    bench.run_benchmark([400], repeat=1, engines=["grass-rcost-iso8"], log=lines.append)
+    assert any("grass-rcost-iso8" in line and "skipped" in line and "grass-core" in line
+               for line in lines)
+
+
+@pytest.mark.skipif(__import__("shutil").which("grass") is None,
+                    reason="GRASS GIS is not installed (apt-get install grass-core)")
+def test_grass_r_cost_equals_ours_cell_for_cell():
+    """GRASS's r.cost prices a move as ours and scikit-image's do (the mean of the two cells'
+    costs times the move's length): on the same grid it must give our isotropic costs, lakes
+    unreachable alike; with the knight's move (16 neighbours) never dearer."""
+    grid = bench.make_grid(60 * 60, seed=4)
+    ours = bench.ENGINES["ours-iso8"].run_once(grid)
+    grass8 = bench.ENGINES["grass-rcost-iso8"].run_once(grid)
+    diff, mismatched = bench._max_rel_diff(grass8, ours)
+    assert mismatched == 0 and diff <= 1e-12
+    assert np.isinf(grass8[grid.class_index == 255]).all()
+    grass16 = bench.ENGINES["grass-rcost-iso16"].run_once(grid)
+    fin = np.isfinite(grass8)
+    assert (grass16[fin] <= grass8[fin] * (1 + 1e-12)).all() and (grass16[fin] < grass8[fin]).any()
+    walk = bench.ENGINES["grass-rwalk-aniso8"].run_once(grid)  # its own rule: only reachability
+    assert (np.isfinite(walk) == fin).all()

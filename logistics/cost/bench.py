@@ -425,6 +425,9 @@ register_engine(Engine("cpp-4ary-iso8", _cpp_prepare, _cpp_solve,
                        "ours-iso8", bytes_per_cell=40.0, to_cost=_cpp_cost, close=_cpp_close,
                        unavailable=_cpp_unavailable, cost_scale=CELL_M))
 
+# -- GRASS GIS r.cost / r.walk, a peer our users run (never a dependency) ------------------------
+from logistics.cost import bench_grass  # noqa: E402,F401  (registers its engines)
+
 
 # ----------------------------------------------------------------------------------------------
 # One engine in a subprocess
@@ -836,7 +839,11 @@ def write_results(results: dict, out_dir: str | os.PathLike[str], *,
 
 if __name__ == "__main__":  # the per-engine subprocess
     if len(sys.argv) == 6 and sys.argv[1] == "--worker":
-        print(json.dumps(_worker(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))))
+        # the importable module, not this __main__ copy: engines registered from other modules
+        # (bench_grass) register into its ENGINES
+        from logistics.cost import bench as _bench
+
+        print(json.dumps(_bench._worker(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))))
         sys.exit(0)
     sys.exit("usage: python -m logistics.cost.bench --worker ENGINE GRID_DIR OUT_NPY REPEAT "
              "(internal; run `logistics bench`)")
