@@ -126,3 +126,55 @@ def test_grass_r_cost_equals_ours_cell_for_cell():
     assert (grass16[fin] <= grass8[fin] * (1 + 1e-12)).all() and (grass16[fin] < grass8[fin]).any()
     walk = bench.ENGINES["grass-rwalk-aniso8"].run_once(grid)  # its own rule: only reachability
     assert (np.isfinite(walk) == fin).all()
+
+
+@pytest.mark.skipif(__import__("shutil").which("grass") is None,
+                    reason="GRASS GIS is not installed (apt-get install grass-core)")
+@pytest.mark.parametrize("stencil, flag", [(8, ""), (16, "-k")])
+def test_our_anisotropic_engine_equals_grass_r_walk(tmp_path, stencil, flag):
+    """An independent anisotropic reference: GRASS r.walk's walking time (Naismith with
+    Langmuir's downhill correction, T = a dS + b dH_up + c dH_down; zero friction) priced as
+    our table, per metre a + b g (uphill) or a + c g (downhill), with 0 a node of the grade
+    axis so the kink is exact. Ours must give r.walk's cumulative times on both stencils
+    (king moves; knight's moves with -k). The steep-descent branch (slope_factor) is moved
+    out of reach (c = d), because a jump cannot be a linear interpolation."""
+    import subprocess
+
+    from logistics.cost.model import CostModel
+    from logistics.cost.solver import find_costs
+
+    rng = np.random.default_rng(7)
+    n, cell = 70, 30.0
+    elev = (120.0 * bench._value_noise((n, n), rng, 16)).astype(np.float32)
+    a, b, c = 0.72, 6.0, 1.9998  # r.walk's defaults (Langmuir)
+    grades = np.round(np.arange(-0.35, 0.6001, 0.05), 10)
+    assert 0.0 in grades
+    table = (a + b * np.clip(grades, 0, None) + c * np.clip(grades, None, 0))[None, :]
+    model = CostModel(np.zeros((n, n), np.uint8), table, float(grades[0]), 0.05, (cell, cell),
+                      elevation_m=elev, units="s")
+    src = (n // 2, n // 3)
+    ours = find_costs(model, [src], stencil=stencil).cost
+    elev.tofile(tmp_path / "elev.f32")
+    subprocess.run(["grass", "-c", "XY", str(tmp_path / "loc"), "-e"], check=True,
+                   capture_output=True)
+    size = f"rows={n} cols={n}"
+    x, y = (src[1] + 0.5) * cell, (n - src[0] - 0.5) * cell
+    (tmp_path / "walk.sh").write_text(
+        "set -e\n"
+        f"g.region n={n * cell:g} s=0 e={n * cell:g} w=0 {size}\n"
+        f"r.in.bin -f input={tmp_path / 'elev.f32'} output=elev bytes=4 "
+        f"north={n * cell:g} south=0 east={n * cell:g} west=0 {size}\n"
+        "r.mapcalc expression='friction = 0.0'\n"
+        f"r.walk {flag} elevation=elev friction=friction output=acc start_coordinates={x},{y} "
+        f"walk_coeff={a},{b},{c},{c} slope_factor=-5\n"
+        f"r.out.bin -f input=acc output={tmp_path / 'acc.f64'} bytes=8 null=-1\n")
+    subprocess.run(["grass", str(tmp_path / "loc" / "PERMANENT"), "--exec", "bash",
+                    str(tmp_path / "walk.sh")], check=True, capture_output=True)
+    walk = np.fromfile(tmp_path / "acc.f64", dtype=np.float64).reshape(n, n)
+    assert np.isfinite(ours).all() and (walk >= 0).all()
+    assert float(np.abs(np.diff(elev, axis=0)).max()) / cell > 0.1  # real relief, both signs
+    np.testing.assert_allclose(ours, walk, rtol=1e-12, atol=1e-9)
+    # and the rule is anisotropic: the same table without relief gives other times
+    flat = find_costs(CostModel(model.class_index, table, float(grades[0]), 0.05, (cell, cell),
+                                units="s"), [src], stencil=stencil).cost
+    assert np.abs(flat - ours).max() > 1.0
