@@ -452,7 +452,9 @@ def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: 
                 seed: int, overrides, events: bool, extras: dict) -> dict:
     from logistics.vehicles import load_vehicle
 
-    classes = sorted({c for fp in plan.formations for c in fp.class_ids})
+    # every vehicle file the run read: the formations' classes and the supply columns' trucks
+    classes = sorted({c for fp in plan.formations for c in fp.class_ids}
+                     | {load_vehicle(tr.vehicle).id for tr in army.supply.trucks})
     waypoints = extras["waypoints"].get(army.headline_id, ())
     return {
         "axis_id": army.axis_id,

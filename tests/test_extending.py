@@ -64,17 +64,24 @@ def test_every_figure_of_the_template_is_a_named_placeholder():
     assert "cite" not in yaml.safe_dump(data).replace("citation", "")
 
 
-def test_the_template_loads_and_its_brigade_drives_its_route():
+@pytest.fixture(scope="module")
+def template_run():
+    """The template run on a coarse 25 km grid (seconds)."""
+    from logistics.runner import run_scenario
+
+    army = load_army(TEMPLATE)
+    assert [f.id for f in army.formations] == ["tpl-tb"]
+    return run_scenario(army, resolution_m=25000)
+
+
+def test_the_template_loads_and_its_brigade_drives_its_route(template_run):
     """The template, run on a coarse grid: its one formation leaves Blagoveshchensk and
     reaches Bei'an, then Qiqihar, on a route no shorter than the great-circle legs between
     them (less the objectives' 10 km radius at each end)."""
     from logistics.geodesy import great_circle_km
     from logistics.places import lookup
-    from logistics.runner import run_scenario
 
-    army = load_army(TEMPLATE)
-    assert [f.id for f in army.formations] == ["tpl-tb"]
-    result = run_scenario(army, resolution_m=25000)
+    result = template_run
     legs = [lookup(n) for n in ("Blagoveshchensk", "Bei'an", "Qiqihar")]
     straight = sum(great_circle_km(a.lon, a.lat, b.lon, b.lat) for a, b in zip(legs, legs[1:]))
     route_km = float(result.routes["cum_km"].max())
@@ -85,6 +92,15 @@ def test_the_template_loads_and_its_brigade_drives_its_route():
     assert list(objectives["name"])[:2] == ["Bei'an", "Qiqihar"], \
         objectives
     assert float(track["cum_km"].iloc[-1]) == pytest.approx(route_km, abs=1.0)
+
+
+def test_the_run_names_the_vehicle_file_of_its_supply_trucks(template_run):
+    """A vehicle added for a truck column (a newcomer's GAZ-AA) was used but not named: the
+    provenance (report.md, "Data") listed only the formations' classes. The template's column
+    drives ZIS-5s, which its brigade (t-34-85, studebaker-us6) does not have."""
+    vehicles = template_run.provenance["vehicles"]
+    assert {"t-34-85", "studebaker-us6", "zis-5"} <= set(vehicles)
+    assert Path(vehicles["zis-5"]).name == "zis-5.yaml"
 
 
 # --------------------------------------------------------------------------- key references
