@@ -245,6 +245,59 @@ def test_no_warning_for_the_config_dir_itself_or_a_plain_folder(copied_tree, tmp
 
 # --------------------------------------------------------------------------- errors on the way
 
+# A truck added without a tank capacity (the ZIS-5's file has none either: configs/norms/
+# movement.yaml fuel.tank_l_when_vehicle_file_has_none gives it), under its own name.
+GAZAA = """\
+name: GAZ-AA
+kind: wheeled
+fuel_type: petrol
+mass_t: {value: 3.3, assumed: "a software check"}
+power_hp: {value: 40, assumed: "a software check"}
+payload_t: {value: 1.5, assumed: "a software check"}
+speed_road_kmh: {value: 70, assumed: "a software check"}
+speed_cc_kmh: {value: 35, assumed: "a software check"}
+max_grade_deg: {value: 15, assumed: "a software check"}
+fording_depth_m: {value: 0.5, assumed: "a software check"}
+idle_fuel_l_per_h: {value: 1.5, assumed: "a software check"}
+driveline_efficiency: {value: 0.7, assumed: "a software check"}
+calibrate_like: {vehicle: zis-5, fuel_volume_factor: 1.0, assumed: "a software check"}
+"""
+
+
+@pytest.fixture
+def tankless_truck(tmp_path, monkeypatch) -> Path:
+    """A whole copy of configs/ with GAZAA, read as the configs folder."""
+    root = tmp_path / "my-configs"
+    shutil.copytree(CONFIGS, root)
+    (root / "vehicles" / "gaz-aa.yaml").write_text(GAZAA, encoding="utf-8")
+    monkeypatch.setattr(settings, "CONFIG_DIR", root)
+    return root
+
+
+@pytest.mark.parametrize("where", ["supply", "formation"])
+def test_a_vehicle_without_a_tank_names_every_place_to_give_one(tankless_truck, where):
+    """The supply column's message named only the column's truck_tank_l and the formation's
+    ended 'fix: add one there' after naming two files: neither said that tank_l in the new
+    vehicle's own file is the usual fix, nor which file that is."""
+    from logistics.runner import run_scenario
+
+    data = _template()
+    if where == "supply":
+        data["supply"]["trucks"][0]["vehicle"] = "gaz-aa"
+    else:
+        data["formations"][0]["vehicles"] = [
+            {"vehicle": "t-34-85", "count": {"value": 65, "assumed": "a software check"}},
+            {"vehicle": "gaz-aa", "count": {"value": 20, "assumed": "a software check"}}]
+    with pytest.raises(ConfigError) as err:
+        run_scenario(validate_army(data, source="mine.yaml"), resolution_m=25000)
+    msg = str(err.value)
+    fix = msg[msg.index("fix:"):]
+    assert "'gaz-aa'" in msg
+    assert str(tankless_truck / "vehicles" / "gaz-aa.yaml") in fix and "tank_l" in fix
+    assert "fuel.tank_l_when_vehicle_file_has_none" in fix
+    assert str(tankless_truck / "norms" / "movement.yaml") in fix
+    assert ("truck_tank_l" in fix) == (where == "supply")
+
 
 def test_a_start_off_the_departure_line_points_at_the_army_key_reference():
     """The cross-checks' footer named configs/README.md; the keys are in
