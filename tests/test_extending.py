@@ -310,6 +310,24 @@ def test_a_start_off_the_departure_line_points_at_the_army_key_reference():
     assert "departure" in msg and "fix:" in msg and "configs/armies/README.md" in msg
 
 
+@pytest.mark.parametrize("where", ["objective", "railhead"])
+def test_an_unknown_place_says_how_to_give_it(where):
+    """An unknown place ended in the generic 'fix: see the key in configs/armies/README.md';
+    the fix is a known name or the point's own lon:/lat:, in every kind of point."""
+    data = _template()
+    if where == "objective":
+        data["formations"][0]["objectives"][1]["place"] = "Qiqihr"
+    else:
+        data["supply"]["trucks"][0]["railhead"]["place"] = "Qiqihr"
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if "Qiqihr" in ln]
+    assert "did you mean 'Qiqihar'" in line
+    fix = line[line.index("fix:"):]
+    assert "`lon:`" in fix and "`lat:`" in fix and "logistics sample" in fix
+    assert "see the key" not in line
+
+
 def load_army_data(data: dict):
     from logistics.army.load import check_army
 
