@@ -376,6 +376,33 @@ def test_compare_on_a_folder_of_undocumented_axes_says_how_to_score_them(tmp_pat
     assert not (tmp_path / "c").exists()
 
 
+def test_compare_suggests_the_axis_id_a_documented_row_nearly_names(tmp_path, capsys):
+    """A newcomer's CSV said 'template-axis' for TEMPLATE-AXIS: the error listed the folder's
+    scenarios (the first eight only, without saying more were left out) but not which one was
+    meant, nor that axis_id is matched exactly."""
+    from logistics.cli import main
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(TEMPLATE, folder / "my-axis.yaml")
+    for n in range(9):  # nine shipped-like axes before it in the list
+        data = _template()
+        data["axis_id"] = f"AAA-{n}"
+        (folder / f"aaa-{n}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    csv_path = tmp_path / "mine.csv"
+    csv_path.write_text("axis_id,formation,date,place_reached,lat,lon\n"
+                        "template-axis,Template tank brigade,1945-08-12,Qiqihar,,\n",
+                        encoding="utf-8")
+    assert main(["compare", "--configs", str(folder), "--documented", str(csv_path),
+                 "--out", str(tmp_path / "c"), "--workers", "0", "--no-map"]) == 2
+    err = capsys.readouterr().err
+    line = next(ln for ln in err.splitlines() if ln.startswith("logistics compare: error:"))
+    assert "did you mean 'TEMPLATE-AXIS' for 'template-axis'" in line
+    assert "case included" in line
+    assert "AAA-7, ...)" in line  # the list is cut, and says so
+    assert not (tmp_path / "c").exists()
+
+
 def test_shipped_inputs_list_the_scenarios_without_documented_rows():
     """Independent of the code: the axes of configs/ minus the axis_id column of the shipped
     documented file."""
