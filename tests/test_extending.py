@@ -403,6 +403,19 @@ def test_compare_suggests_the_axis_id_a_documented_row_nearly_names(tmp_path, ca
     assert not (tmp_path / "c").exists()
 
 
+def test_compare_help_says_its_defaults_follow_logistics_config_dir(capsys):
+    """The help said 'default: configs/', but with LOGISTICS_CONFIG_DIR set compare reads the
+    scenarios and the documented file of that folder (a copied tree needs no --configs)."""
+    from logistics.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["compare", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for option in ("--documented FILE", "--configs DIR"):
+        start = text.index(option, text.index("options:"))
+        assert "LOGISTICS_CONFIG_DIR" in text[start:text.index(" --", start + 3)], option
+
+
 def test_shipped_inputs_list_the_scenarios_without_documented_rows():
     """Independent of the code: the axes of configs/ minus the axis_id column of the shipped
     documented file."""

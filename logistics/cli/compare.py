@@ -47,9 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
     """Arguments shared by ``compare`` and ``calibrate``: inputs, output, how runs are made."""
     p.add_argument("--documented", metavar="FILE", type=Path, default=None,
-                   help="documented-advances CSV (default: configs/history/documented-advances.csv)")
+                   help="documented-advances CSV (default: history/documented-advances.csv "
+                        "of the configs folder: configs/, or LOGISTICS_CONFIG_DIR when set)")
     p.add_argument("--configs", metavar="DIR", type=Path, default=None,
-                   help="folder of scenario *.yaml (default: configs/)")
+                   help="folder of scenario *.yaml (default: the configs folder: configs/, or "
+                        "LOGISTICS_CONFIG_DIR when set)")
     p.add_argument("--out", metavar="DIR", type=Path, default=None,
                    help=f"output folder, written atomically; it must not exist yet or be empty, or be an "
                         f"earlier output folder and --overwrite given (default: {out_default})")
