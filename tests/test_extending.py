@@ -243,6 +243,21 @@ def test_no_warning_for_the_config_dir_itself_or_a_plain_folder(copied_tree, tmp
     assert other_tree_note(copied_tree) is None
 
 
+def test_a_report_of_a_run_on_a_copied_tree_says_so(config_copy, template_run):
+    """The report of a run on a copied configs folder printed its vehicle files as
+    'configs/vehicles/...' and its command as 'logistics run ...': rerun as written, it reads
+    the shipped vehicles and norms, not the copy's (a new vehicle is then unknown)."""
+    from logistics.report.references import finish_page
+    from logistics.report.run_page import run_report
+    from logistics.runner import run_scenario
+
+    page = finish_page(run_report(run_scenario(load_army(TEMPLATE), resolution_m=25000)))
+    assert "LOGISTICS_CONFIG_DIR=my-configs logistics run " in page
+    assert "config_dir: `my-configs`" in page
+    shipped = finish_page(run_report(template_run))
+    assert "LOGISTICS_CONFIG_DIR" not in shipped and "config_dir" not in shipped
+
+
 # --------------------------------------------------------------------------- errors on the way
 
 # A truck added without a tank capacity (the ZIS-5's file has none either: configs/norms/
@@ -265,17 +280,19 @@ calibrate_like: {vehicle: zis-5, fuel_volume_factor: 1.0, assumed: "a software c
 
 
 @pytest.fixture
-def tankless_truck(tmp_path, monkeypatch) -> Path:
-    """A whole copy of configs/ with GAZAA, read as the configs folder."""
+def config_copy(tmp_path, monkeypatch) -> Path:
+    """A whole copy of configs/ with GAZAA, read as the configs folder (LOGISTICS_CONFIG_DIR),
+    from the folder holding it."""
     root = tmp_path / "my-configs"
     shutil.copytree(CONFIGS, root)
     (root / "vehicles" / "gaz-aa.yaml").write_text(GAZAA, encoding="utf-8")
     monkeypatch.setattr(settings, "CONFIG_DIR", root)
+    monkeypatch.chdir(tmp_path)
     return root
 
 
 @pytest.mark.parametrize("where", ["supply", "formation"])
-def test_a_vehicle_without_a_tank_names_every_place_to_give_one(tankless_truck, where):
+def test_a_vehicle_without_a_tank_names_every_place_to_give_one(config_copy, where):
     """The supply column's message named only the column's truck_tank_l and the formation's
     ended 'fix: add one there' after naming two files: neither said that tank_l in the new
     vehicle's own file is the usual fix, nor which file that is."""
@@ -293,9 +310,9 @@ def test_a_vehicle_without_a_tank_names_every_place_to_give_one(tankless_truck, 
     msg = str(err.value)
     fix = msg[msg.index("fix:"):]
     assert "'gaz-aa'" in msg
-    assert str(tankless_truck / "vehicles" / "gaz-aa.yaml") in fix and "tank_l" in fix
+    assert str(config_copy / "vehicles" / "gaz-aa.yaml") in fix and "tank_l" in fix
     assert "fuel.tank_l_when_vehicle_file_has_none" in fix
-    assert str(tankless_truck / "norms" / "movement.yaml") in fix
+    assert str(config_copy / "norms" / "movement.yaml") in fix
     assert ("truck_tank_l" in fix) == (where == "supply")
 
 
