@@ -452,7 +452,9 @@ def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: 
                 seed: int, overrides, events: bool, extras: dict) -> dict:
     from logistics.vehicles import load_vehicle
 
-    classes = sorted({c for fp in plan.formations for c in fp.class_ids})
+    # every vehicle file the run read: the formations' classes and the supply columns' trucks
+    classes = sorted({c for fp in plan.formations for c in fp.class_ids}
+                     | {load_vehicle(tr.vehicle).id for tr in army.supply.trucks})
     waypoints = extras["waypoints"].get(army.headline_id, ())
     return {
         "axis_id": army.axis_id,
@@ -475,4 +477,18 @@ def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: 
         "route_solves": extras.get("route_solves", 0),
         "norms": list(extras["norms"].files),
         "fortified_regions": extras["fortified"].path,
+        "config_dir": _copied_config_dir(),
     }
+
+
+def _copied_config_dir() -> str | None:
+    """The configs folder the run read, when it is not the shipped one (LOGISTICS_CONFIG_DIR):
+    relative to the working folder when under it, else by its name (a page names no absolute
+    path); None for the shipped folder."""
+    here = Path(settings.CONFIG_DIR).resolve()
+    if here == Path(settings.SHIPPED_CONFIG_DIR).resolve():
+        return None
+    try:
+        return here.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return here.name

@@ -64,17 +64,24 @@ def test_every_figure_of_the_template_is_a_named_placeholder():
     assert "cite" not in yaml.safe_dump(data).replace("citation", "")
 
 
-def test_the_template_loads_and_its_brigade_drives_its_route():
+@pytest.fixture(scope="module")
+def template_run():
+    """The template run on a coarse 25 km grid (seconds)."""
+    from logistics.runner import run_scenario
+
+    army = load_army(TEMPLATE)
+    assert [f.id for f in army.formations] == ["tpl-tb"]
+    return run_scenario(army, resolution_m=25000)
+
+
+def test_the_template_loads_and_its_brigade_drives_its_route(template_run):
     """The template, run on a coarse grid: its one formation leaves Blagoveshchensk and
     reaches Bei'an, then Qiqihar, on a route no shorter than the great-circle legs between
     them (less the objectives' 10 km radius at each end)."""
     from logistics.geodesy import great_circle_km
     from logistics.places import lookup
-    from logistics.runner import run_scenario
 
-    army = load_army(TEMPLATE)
-    assert [f.id for f in army.formations] == ["tpl-tb"]
-    result = run_scenario(army, resolution_m=25000)
+    result = template_run
     legs = [lookup(n) for n in ("Blagoveshchensk", "Bei'an", "Qiqihar")]
     straight = sum(great_circle_km(a.lon, a.lat, b.lon, b.lat) for a, b in zip(legs, legs[1:]))
     route_km = float(result.routes["cum_km"].max())
@@ -85,6 +92,15 @@ def test_the_template_loads_and_its_brigade_drives_its_route():
     assert list(objectives["name"])[:2] == ["Bei'an", "Qiqihar"], \
         objectives
     assert float(track["cum_km"].iloc[-1]) == pytest.approx(route_km, abs=1.0)
+
+
+def test_the_run_names_the_vehicle_file_of_its_supply_trucks(template_run):
+    """A vehicle added for a truck column (a newcomer's GAZ-AA) was used but not named: the
+    provenance (report.md, "Data") listed only the formations' classes. The template's column
+    drives ZIS-5s, which its brigade (t-34-85, studebaker-us6) does not have."""
+    vehicles = template_run.provenance["vehicles"]
+    assert {"t-34-85", "studebaker-us6", "zis-5"} <= set(vehicles)
+    assert Path(vehicles["zis-5"]).name == "zis-5.yaml"
 
 
 # --------------------------------------------------------------------------- key references
@@ -227,7 +243,77 @@ def test_no_warning_for_the_config_dir_itself_or_a_plain_folder(copied_tree, tmp
     assert other_tree_note(copied_tree) is None
 
 
+def test_a_report_of_a_run_on_a_copied_tree_says_so(config_copy, template_run):
+    """The report of a run on a copied configs folder printed its vehicle files as
+    'configs/vehicles/...' and its command as 'logistics run ...': rerun as written, it reads
+    the shipped vehicles and norms, not the copy's (a new vehicle is then unknown)."""
+    from logistics.report.references import finish_page
+    from logistics.report.run_page import run_report
+    from logistics.runner import run_scenario
+
+    page = finish_page(run_report(run_scenario(load_army(TEMPLATE), resolution_m=25000)))
+    assert "LOGISTICS_CONFIG_DIR=my-configs logistics run " in page
+    assert "config_dir: `my-configs`" in page
+    shipped = finish_page(run_report(template_run))
+    assert "LOGISTICS_CONFIG_DIR" not in shipped and "config_dir" not in shipped
+
+
 # --------------------------------------------------------------------------- errors on the way
+
+# A truck added without a tank capacity (the ZIS-5's file has none either: configs/norms/
+# movement.yaml fuel.tank_l_when_vehicle_file_has_none gives it), under its own name.
+GAZAA = """\
+name: GAZ-AA
+kind: wheeled
+fuel_type: petrol
+mass_t: {value: 3.3, assumed: "a software check"}
+power_hp: {value: 40, assumed: "a software check"}
+payload_t: {value: 1.5, assumed: "a software check"}
+speed_road_kmh: {value: 70, assumed: "a software check"}
+speed_cc_kmh: {value: 35, assumed: "a software check"}
+max_grade_deg: {value: 15, assumed: "a software check"}
+fording_depth_m: {value: 0.5, assumed: "a software check"}
+idle_fuel_l_per_h: {value: 1.5, assumed: "a software check"}
+driveline_efficiency: {value: 0.7, assumed: "a software check"}
+calibrate_like: {vehicle: zis-5, fuel_volume_factor: 1.0, assumed: "a software check"}
+"""
+
+
+@pytest.fixture
+def config_copy(tmp_path, monkeypatch) -> Path:
+    """A whole copy of configs/ with GAZAA, read as the configs folder (LOGISTICS_CONFIG_DIR),
+    from the folder holding it."""
+    root = tmp_path / "my-configs"
+    shutil.copytree(CONFIGS, root)
+    (root / "vehicles" / "gaz-aa.yaml").write_text(GAZAA, encoding="utf-8")
+    monkeypatch.setattr(settings, "CONFIG_DIR", root)
+    monkeypatch.chdir(tmp_path)
+    return root
+
+
+@pytest.mark.parametrize("where", ["supply", "formation"])
+def test_a_vehicle_without_a_tank_names_every_place_to_give_one(config_copy, where):
+    """The supply column's message named only the column's truck_tank_l and the formation's
+    ended 'fix: add one there' after naming two files: neither said that tank_l in the new
+    vehicle's own file is the usual fix, nor which file that is."""
+    from logistics.runner import run_scenario
+
+    data = _template()
+    if where == "supply":
+        data["supply"]["trucks"][0]["vehicle"] = "gaz-aa"
+    else:
+        data["formations"][0]["vehicles"] = [
+            {"vehicle": "t-34-85", "count": {"value": 65, "assumed": "a software check"}},
+            {"vehicle": "gaz-aa", "count": {"value": 20, "assumed": "a software check"}}]
+    with pytest.raises(ConfigError) as err:
+        run_scenario(validate_army(data, source="mine.yaml"), resolution_m=25000)
+    msg = str(err.value)
+    fix = msg[msg.index("fix:"):]
+    assert "'gaz-aa'" in msg
+    assert str(config_copy / "vehicles" / "gaz-aa.yaml") in fix and "tank_l" in fix
+    assert "fuel.tank_l_when_vehicle_file_has_none" in fix
+    assert str(config_copy / "norms" / "movement.yaml") in fix
+    assert ("truck_tank_l" in fix) == (where == "supply")
 
 
 def test_a_start_off_the_departure_line_points_at_the_army_key_reference():
@@ -239,6 +325,24 @@ def test_a_start_off_the_departure_line_points_at_the_army_key_reference():
         load_army_data(data)
     msg = str(err.value)
     assert "departure" in msg and "fix:" in msg and "configs/armies/README.md" in msg
+
+
+@pytest.mark.parametrize("where", ["objective", "railhead"])
+def test_an_unknown_place_says_how_to_give_it(where):
+    """An unknown place ended in the generic 'fix: see the key in configs/armies/README.md';
+    the fix is a known name or the point's own lon:/lat:, in every kind of point."""
+    data = _template()
+    if where == "objective":
+        data["formations"][0]["objectives"][1]["place"] = "Qiqihr"
+    else:
+        data["supply"]["trucks"][0]["railhead"]["place"] = "Qiqihr"
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if "Qiqihr" in ln]
+    assert "did you mean 'Qiqihar'" in line
+    fix = line[line.index("fix:"):]
+    assert "`lon:`" in fix and "`lat:`" in fix and "logistics sample" in fix
+    assert "see the key" not in line
 
 
 def load_army_data(data: dict):
@@ -287,6 +391,46 @@ def test_compare_on_a_folder_of_undocumented_axes_says_how_to_score_them(tmp_pat
     line = next(ln for ln in err.splitlines() if ln.startswith("logistics compare: error:"))
     assert "TEMPLATE-AXIS" in line and "--documented" in line
     assert not (tmp_path / "c").exists()
+
+
+def test_compare_suggests_the_axis_id_a_documented_row_nearly_names(tmp_path, capsys):
+    """A newcomer's CSV said 'template-axis' for TEMPLATE-AXIS: the error listed the folder's
+    scenarios (the first eight only, without saying more were left out) but not which one was
+    meant, nor that axis_id is matched exactly."""
+    from logistics.cli import main
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(TEMPLATE, folder / "my-axis.yaml")
+    for n in range(9):  # nine shipped-like axes before it in the list
+        data = _template()
+        data["axis_id"] = f"AAA-{n}"
+        (folder / f"aaa-{n}.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    csv_path = tmp_path / "mine.csv"
+    csv_path.write_text("axis_id,formation,date,place_reached,lat,lon\n"
+                        "template-axis,Template tank brigade,1945-08-12,Qiqihar,,\n",
+                        encoding="utf-8")
+    assert main(["compare", "--configs", str(folder), "--documented", str(csv_path),
+                 "--out", str(tmp_path / "c"), "--workers", "0", "--no-map"]) == 2
+    err = capsys.readouterr().err
+    line = next(ln for ln in err.splitlines() if ln.startswith("logistics compare: error:"))
+    assert "did you mean 'TEMPLATE-AXIS' for 'template-axis'" in line
+    assert "case included" in line
+    assert "AAA-7, ...)" in line  # the list is cut, and says so
+    assert not (tmp_path / "c").exists()
+
+
+def test_compare_help_says_its_defaults_follow_logistics_config_dir(capsys):
+    """The help said 'default: configs/', but with LOGISTICS_CONFIG_DIR set compare reads the
+    scenarios and the documented file of that folder (a copied tree needs no --configs)."""
+    from logistics.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["compare", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for option in ("--documented FILE", "--configs DIR"):
+        start = text.index(option, text.index("options:"))
+        assert "LOGISTICS_CONFIG_DIR" in text[start:text.index(" --", start + 3)], option
 
 
 def test_shipped_inputs_list_the_scenarios_without_documented_rows():

@@ -31,6 +31,7 @@ __all__ = [
     "TimeFigure",
     "Point",
     "identifier_problem",
+    "place_problem",
     "MAX_SPAN_DAYS",
     "MAX_FIGURE",
     "YEARS",
@@ -282,6 +283,19 @@ class TimeFigure(Figure[datetime]):
     """A date-time with its provenance."""
 
 
+def place_problem(exc: LogisticsError) -> str:
+    """The message of a point that cannot be located, with its fix: an unknown or unlocated
+    name is fixed by a known name or by the point's own coordinates (``place:`` then labels
+    them), which the gazetteer's own message, written for the command line, does not say."""
+    from logistics.errors import UnknownNameError
+
+    msg = str(exc)
+    if "fix:" in msg or not isinstance(exc, UnknownNameError):
+        return msg
+    return (f"{msg}; fix: a name the gazetteer knows (`logistics sample NAME` checks one), or "
+            "the point's own `lon:` and `lat:` in WGS84 degrees, `place:` then only its label")
+
+
 class Point(_Model):
     """A named place; ``lon``/``lat`` (WGS84 degrees) are looked up in the gazetteer if absent.
 
@@ -309,7 +323,7 @@ class Point(_Model):
         try:
             self.location()
         except LogisticsError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(place_problem(exc)) from None
         return self
 
     def location(self):

@@ -33,6 +33,7 @@ from logistics.army.base import (
     _check_provenance,
     _Model,
     _short,
+    place_problem,
 )
 from logistics.errors import LogisticsError, range_fix
 from logistics.geodesy import lat_lon_text
@@ -261,7 +262,7 @@ class LinePoint(_Model):
         try:
             self.location()
         except LogisticsError as exc:
-            raise ValueError(str(exc)) from None
+            raise ValueError(place_problem(exc)) from None
         return self
 
     @property

@@ -47,9 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
     """Arguments shared by ``compare`` and ``calibrate``: inputs, output, how runs are made."""
     p.add_argument("--documented", metavar="FILE", type=Path, default=None,
-                   help="documented-advances CSV (default: configs/history/documented-advances.csv)")
+                   help="documented-advances CSV (default: history/documented-advances.csv "
+                        "of the configs folder: configs/, or LOGISTICS_CONFIG_DIR when set)")
     p.add_argument("--configs", metavar="DIR", type=Path, default=None,
-                   help="folder of scenario *.yaml (default: configs/)")
+                   help="folder of scenario *.yaml (default: the configs folder: configs/, or "
+                        "LOGISTICS_CONFIG_DIR when set)")
     p.add_argument("--out", metavar="DIR", type=Path, default=None,
                    help=f"output folder, written atomically; it must not exist yet or be empty, or be an "
                         f"earlier output folder and --overwrite given (default: {out_default})")
@@ -130,10 +132,11 @@ def _run(args: argparse.Namespace) -> int:
         unmodeled = comp.inputs.unmodeled
         if unmodeled and not comp.axes:
             raise ConfigError(
-                f"no axis of {comp.inputs.documented.path} ({', '.join(unmodeled[:8])}) has a "
+                f"no axis of {comp.inputs.documented.path} ({_first(unmodeled)}) has a "
                 f"scenario config in {comp.inputs.configs_dir}: nothing to compare; give "
                 "--configs the folder of their scenarios, or check the axis_id column"
-                + _undocumented_fix(comp.inputs) + comp.inputs.not_loaded())
+                + _near_axes(comp.inputs) + _undocumented_fix(comp.inputs)
+                + comp.inputs.not_loaded())
         bar.step(f"writing {out}/")
         out = write_comparison(comp, out, map_resolution_m=args.map_resolution_m,
                                draw_map=not args.no_map)
@@ -147,7 +150,8 @@ def _run(args: argparse.Namespace) -> int:
     if len(doc.problems) > _SHOWN_PROBLEMS:
         print(f"  ... {len(doc.problems) - _SHOWN_PROBLEMS} more in problems.csv")
     if comp.inputs.unmodeled:
-        print(f"axes with no scenario: {', '.join(comp.inputs.unmodeled)}")
+        print(f"axes with no scenario: {', '.join(comp.inputs.unmodeled)}"
+              + _near_axes(comp.inputs))
     if comp.inputs.undocumented:
         print(f"scenarios with no documented rows (not run, not scored): "
               f"{', '.join(comp.inputs.undocumented)}")
@@ -159,12 +163,35 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _first(axes, n: int = 8) -> str:
+    """The first ``n`` axis ids, comma-separated, with ', ...' when more were left out."""
+    return ", ".join(axes[:n]) + (", ..." if len(axes) > n else "")
+
+
+def _near_axes(inputs) -> str:
+    """'; did you mean 'X' for 'x'? ...' for documented axes that a scenario's axis_id nearly
+    matches (another case, a typo), else '': the match is exact and a near miss looks like a
+    missing scenario."""
+    import difflib
+
+    known = {a.upper(): a for a in (*inputs.scenarios, *inputs.undocumented)}
+    pairs = []
+    for axis in inputs.unmodeled:
+        near = difflib.get_close_matches(axis.upper(), list(known), n=1, cutoff=0.8)
+        if near:
+            pairs.append(f"{known[near[0]]!r} for {axis!r}")
+    if not pairs:
+        return ""
+    return (f"; did you mean {', '.join(pairs)}? (axis_id is matched exactly, case included: "
+            "write the scenario's axis_id in the CSV)")
+
+
 def _undocumented_fix(inputs) -> str:
     """'; its scenarios X, Y have no documented rows ...' when the configs folder holds only
     axes the documented file does not name (a new axis of one's own), else ''."""
     if not inputs.undocumented:
         return ""
-    return (f"; the folder's scenarios ({', '.join(inputs.undocumented[:8])}) have no row in "
+    return (f"; the folder's scenarios ({_first(inputs.undocumented)}) have no row in "
             "it: to score them, give --documented a CSV of their dated positions in the same "
             "format (configs/history/README.md); `logistics run` runs them without scoring")
 

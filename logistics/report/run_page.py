@@ -163,7 +163,12 @@ def run_report(result) -> str:
     lines += [f"- {k}: `{json.dumps(prov[k], default=str)}`" for k in (
         "scenario_file", "scenario_sha256", "dem", "resolution_m", "seed", "events",
         "overrides", "logistics_version", "git_commit", "grid_shape")]
-    lines += ["- command: `logistics run " + str(prov["scenario_file"]) + "`", ""]
+    copy = prov.get("config_dir")  # a copied configs folder: the paths below are in it
+    env = f"LOGISTICS_CONFIG_DIR={copy} " if copy else ""
+    if copy:
+        lines += [f"- config_dir: `{copy}` (LOGISTICS_CONFIG_DIR, a copy of the configs "
+                  "folder: the `configs/` files named on this page are its files)"]
+    lines += [f"- command: `{env}logistics run " + str(prov["scenario_file"]) + "`", ""]
     lines += ["## Data", ""]
     lines += [f"- terrain {k}: {v}" for k, v in prov.get("terrain", {}).items()]
     lines += [f"- vehicle `{k}`: {v}" for k, v in prov.get("vehicles", {}).items()]
