@@ -35,7 +35,7 @@ from logistics.errors import ConfigError
 
 __all__ = [
     "PROJECT_ROOT", "RASTER_DIR", "CONFIG_DIR", "CACHE_DIR", "THEATRE_BBOX", "METRIC_CRS",
-    "DEFAULT_RESOLUTION_M", "CHUNK_CELLS", "MAX_IN_MEMORY_CELLS", "N_WORKERS",
+    "SHIPPED_RESOLUTION_M", "DEFAULT_RESOLUTION_M", "CHUNK_CELLS", "MAX_IN_MEMORY_CELLS", "N_WORKERS",
     "SCHEDULER_ADDRESS", "PROGRESS", "check", "problems",
 ]
 
@@ -161,9 +161,11 @@ METRIC_CRS: str = (
     "+datum=WGS84 +units=m +no_defs"
 )
 
+#: The shipped default resolution in metres (what a run uses when nothing else is set).
+SHIPPED_RESOLUTION_M: float = 1000.0
 #: Default working resolution in metres of the theatre grid (the DEM is 30 arc-seconds).
 DEFAULT_RESOLUTION_M: float = _env("DEFAULT_RESOLUTION_M", "LOGISTICS_RESOLUTION_M",
-                                   _number(1.0, 100_000.0, "metres"), 1000.0)
+                                   _number(1.0, 100_000.0, "metres"), SHIPPED_RESOLUTION_M)
 
 #: Default dask chunk edge (cells) for lazily opened rasters and chunked solvers.
 CHUNK_CELLS: int = _env("CHUNK_CELLS", "LOGISTICS_CHUNK_CELLS", _whole(16, 65_536, "cells"),

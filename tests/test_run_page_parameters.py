@@ -28,3 +28,16 @@ def test_a_parent_row_is_net_of_what_was_drawn_from_it_and_the_page_says_so():
     note = next(ln for ln in report.splitlines() if ln.startswith("- men and vehicles as run"))
     named = dict(re.findall(r"([\w-]+) is taken out of ([\w-]+)", note))
     assert named == {fid: f["parent"] for fid, f in spec.items() if f.get("drawn_from_parent")}
+
+
+def test_report_command_repeats_the_run_with_its_options():
+    """report.md's command line repeats the run: every option away from its default (a
+    newcomer's 5 km run printed 'logistics run configs/x.yaml', which reruns at 1 km)."""
+    from logistics.report.run_page import run_command
+
+    base = {"scenario_file": "configs/tbf-17a.yaml", "seed": 0, "resolution_m": 1000.0,
+            "dem": "merged", "events": True}
+    assert run_command(base) == "logistics run configs/tbf-17a.yaml"
+    odd = dict(base, seed=7, resolution_m=5000.0, dem="etopo5", events=False)
+    assert run_command(odd) == ("logistics run configs/tbf-17a.yaml --seed 7 --resolution-m "
+                                "5000 --dem etopo5 --no-events")

@@ -143,6 +143,25 @@ def _table(df: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+def run_command(prov: dict) -> str:
+    """The ``logistics run`` command line that repeats a run: the army file and every option
+    whose value differs from its default (seed, grid, DEM, events); ``--out`` is left out
+    (a rerun writes where its user says)."""
+    from logistics import settings
+
+    parts = ["logistics", "run", str(prov["scenario_file"])]
+    if int(prov.get("seed") or 0) != 0:
+        parts += ["--seed", str(int(prov["seed"]))]
+    res = prov.get("resolution_m")
+    if res is not None and float(res) != settings.SHIPPED_RESOLUTION_M:  # not the env's
+        parts += ["--resolution-m", f"{float(res):g}"]
+    if prov.get("dem", "merged") != "merged":
+        parts += ["--dem", str(prov["dem"])]
+    if prov.get("events") is False:
+        parts += ["--no-events"]
+    return " ".join(parts)
+
+
 def run_report(result) -> str:
     """The report page of one run (Markdown)."""
     sc, prov, plan = result.scenario, result.provenance, result.plan
@@ -168,7 +187,11 @@ def run_report(result) -> str:
     if copy:
         lines += [f"- config_dir: `{copy}` (LOGISTICS_CONFIG_DIR, a copy of the configs "
                   "folder: the `configs/` files named on this page are its files)"]
-    lines += [f"- command: `{env}logistics run " + str(prov["scenario_file"]) + "`", ""]
+    lines += [f"- command: `{env}{run_command(prov)}`"]
+    if prov.get("overrides"):
+        lines += ["  (the overrides above were set through the Python API or `compare --set`: "
+                  "`logistics run` has no option for them)"]
+    lines += [""]
     lines += ["## Data", ""]
     lines += [f"- terrain {k}: {v}" for k, v in prov.get("terrain", {}).items()]
     lines += [f"- vehicle `{k}`: {v}" for k, v in prov.get("vehicles", {}).items()]
