@@ -477,11 +477,11 @@ def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: 
         "route_solves": extras.get("route_solves", 0),
         "norms": list(extras["norms"].files),
         "fortified_regions": extras["fortified"].path,
-        "config_dir": _copied_config_dir(),
+        "config_dir": copied_config_dir(),
     }
 
 
-def _copied_config_dir() -> str | None:
+def copied_config_dir() -> str | None:
     """The configs folder the run read, when it is not the shipped one (LOGISTICS_CONFIG_DIR):
     relative to the working folder when under it, else by its name (a page names no absolute
     path); None for the shipped folder."""

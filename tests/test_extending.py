@@ -447,3 +447,18 @@ def test_shipped_inputs_list_the_scenarios_without_documented_rows():
             for p in army_paths(CONFIGS)}
     assert load_inputs().undocumented == tuple(sorted(axes - documented))
     assert math.isfinite(len(axes)) and len(axes - documented) >= 1
+
+
+def test_the_comparison_page_names_the_configs_folder_its_runs_read(config_copy):
+    """compare's report.md says which configs folder (vehicles, norms, fortified regions) its
+    runs read, as the run page does: a copy is named with how to rerun on it."""
+    from logistics.report.compare_page import _config_dir_line
+
+    line = _config_dir_line()
+    assert "`my-configs`" in line and "LOGISTICS_CONFIG_DIR" in line
+
+
+def test_the_comparison_page_says_the_shipped_folder_by_default():
+    from logistics.report.compare_page import _config_dir_line
+
+    assert _config_dir_line().endswith("the shipped configs folder")
