@@ -290,3 +290,41 @@ def test_calibration_scores_rows_on_their_formations_like_compare(army, toy_army
     # at half speed: 60 km short for the detachment, 12 km for the rifles (24 / 2 - 10 = 2 km)
     half = g[g["point"] == 0].iloc[0]
     assert half["sum_abs_km"] == pytest.approx(60.0 + 12.0, abs=1.0)
+
+
+def test_the_army_takes_a_place_with_the_formation_sent_to_take_it(toy_army, tmp_path):
+    """'The army took X' where several routes pass X: the formation that has X as an objective
+    is the one that takes it, not a faster one passing within the tolerance on its way
+    elsewhere (the 25th Army's Dongning was timed by the 10th Mechanized Corps skirting it
+    at H+1 h on its way to Mudanjiang)."""
+    F = toy_army.Form
+    forms = (
+        F("fast", "1st Mech Corps", "mech_corps", 45.5, km_per_day=120.0,
+          objectives=((300.0, "Far"),)),
+        F("rifles", "Toy Army rifle divisions", "rifle_division", 45.5, km_per_day=24.0,
+          pace_vehicle="foot-infantry", movement="foot", objectives=((40.0, "Lima"),)),
+    )
+    army = toy_army.Army("TOY-B", "2nd Toy Army", forms)
+    lon, lat = toy_army.lonlat(forms[1], 40.0)
+    rows = [_row(axis_id="TOY-B", formation="2nd Toy Army", date="1945-08-10",
+                 place_reached="Lima", quote="took Lima", lon=f"{float(lon):.5f}",
+                 lat=f"{lat:.5f}"),
+            _row(axis_id="TOY-B", formation="2nd Toy Army", date="1945-08-09",
+                 place_reached="Mike", quote="entered Mike",
+                 **{k: v for k, v in zip(("lon", "lat"), (f"{float(toy_army.lonlat(forms[0], 60.0)[0]):.5f}",
+                                                           f"{45.5:.5f}"))})]
+    path = tmp_path / "toy-b.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        w.writeheader()
+        w.writerows(rows)
+    folder = tmp_path / "configs"
+    folder.mkdir()
+    (folder / "toy-b.yaml").write_text("toy\n")
+    t = compare(path, configs_dir=folder, loader=lambda p: army, runner=toy_army.runner,
+                railways=False).table.set_index("row")
+    assert t.loc[2, "matched_formation"] == "rifles", t.loc[2, "note"]
+    assert "of the 1 that have it as an objective" in t.loc[2, "note"]
+    assert near(t.loc[2, "modeled_arrival"], H + pd.Timedelta(hours=40))  # 40 km at 24 km/day
+    # a place that is nobody's objective: still the first to reach it
+    assert t.loc[3, "matched_formation"] == "fast", t.loc[3, "note"]

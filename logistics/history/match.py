@@ -24,8 +24,10 @@ order (:data:`RULES`):
    every formation of the army.
 
 When a rule yields several formations the row is scored against **the one that reached the
-place first** (a distance row: the one deepest at the end of the day), and the report says
-so. A row naming a numbered formation or an army that the army's order of battle does not have
+place first**, among those whose route passes it if any does and, of those, among the ones
+that have the place as an objective if any has (the formation sent to take it, not one
+skirting it on its way elsewhere); a distance row: the one deepest at the end of the day. The
+report says which. A row naming a numbered formation or an army that the army's order of battle does not have
 is reported as a problem (row, column, value, why) and scored by the next rule that applies.
 """
 
@@ -53,8 +55,9 @@ RULES: str = (
     "its mobile groups, else its forward detachments and tank/mechanised formations; 'main "
     "forces', «главные силы» -> its main bodies; (4) the army as a whole (its name, its front, "
     "'Soviet troops', or nothing recognisable) -> every formation. Several formations: scored "
-    "against the first to reach the place, among those whose route passes it if any does (a "
-    "distance row: the deepest at the end of the day)."
+    "against the first to reach the place, among those whose route passes it if any does, "
+    "and of those among the ones that have it as an objective if any has (a distance row: the "
+    "deepest at the end of the day)."
 )
 
 _LEVELS = ("army", "corps", "division", "brigade", "regiment", "battalion")

@@ -202,8 +202,12 @@ def _score_matched(r: dict, match: Any, ctx: _Context) -> dict:
     else:
         # a formation whose route passes the place is the one the model sends there: an
         # off-route formation's arrival is an estimate of a detour it never makes, so it is
-        # the match only when no candidate's route passes the place
+        # the match only when no candidate's route passes the place; among those that pass
+        # it, one that has the place as an objective is the one sent to take it (a corps
+        # skirting a border town on its way elsewhere does not take it for the army)
+        aimed = {x["matched_formation"]: _aims_at(ctx, x["matched_formation"], r) for x in tried}
         best = min(tried, key=lambda x: (not _nz(x["route_error_km"]) <= ctx.tol,
+                                         not aimed[x["matched_formation"]],
                                          pd.isna(x["arrival_time"]),
                                          x["arrival_time"] if not pd.isna(x["arrival_time"]) else pd.Timestamp.max,
                                          _nz(x["route_error_km"])))
@@ -212,15 +216,33 @@ def _score_matched(r: dict, match: Any, ctx: _Context) -> dict:
     notes = [n for n in (getattr(match, "note", ""), best["note"]) if n]
     if len(tried) > 1:
         on = sum(_nz(x["route_error_km"]) <= ctx.tol for x in tried)
-        how = ("the deepest at the end of the day" if r.get("event") == "distance" or math.isnan(r["lat"])
-               else "the first to reach the place" + (f" of the {on} whose route passes it"
-                                                      if 0 < on < len(tried) else ""))
+        distance = r.get("event") == "distance" or math.isnan(r["lat"])
+        n_aimed = 0 if distance else sum(
+            aimed[x["matched_formation"]] for x in tried if _nz(x["route_error_km"]) <= ctx.tol)
+        how = ("the deepest at the end of the day" if distance
+               else "the first to reach the place" + (
+                   f" of the {n_aimed} that have it as an objective" if 0 < n_aimed < on
+                   else f" of the {on} whose route passes it" if 0 < on < len(tried) else ""))
         notes.insert(0, f"matched to {best['matched_formation']}, {how} among "
                         f"{len(tried)} formations ({match.rule})")
     problems = [p for p in (match.problem, best["problem"]) if p]
     best["note"] = "; ".join(notes)
     best["problem"] = "; ".join(problems)
     return best
+
+
+def _aims_at(ctx: _Context, fid: str, r: dict) -> bool:
+    """Whether one of the formation's objectives is the row's place: its route's point at
+    the objective lies within the place tolerance of the row's coordinates."""
+    _, route, _, _ = ctx.formation(fid)
+    if route.empty or math.isnan(r["lat"]) or math.isnan(r["lon"]):
+        return False
+    for km, _name in ctx.trace.objectives_of(fid):
+        lon = float(np.interp(km, route["cum_km"], route["lon"]))
+        lat = float(np.interp(km, route["cum_km"], route["lat"]))
+        if float(great_circle_km(lon, lat, r["lon"], r["lat"])) <= ctx.tol:
+            return True
+    return False
 
 
 def _nz(v: float) -> float:
