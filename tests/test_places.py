@@ -195,3 +195,41 @@ def test_near_place_uses_the_label():
 
     p = lookup("Tongliao")
     assert near_place(p.lon, p.lat) == "at Tungliao (Tongliao)"
+
+
+def test_find_places_matches_names_1945_names_and_aliases_in_any_case():
+    from logistics.places import find_places, unlocated_names
+
+    assert [p.name for p in find_places("harb")] == ["Harbin"]
+    assert "Changchun" in [p.name for p in find_places("hsink")]  # its 1945 name
+    assert [p.name for p in find_places("ХАЙЛАР")] == ["Hailar"]  # an alias, any case
+    assert len(find_places("")) == len(find_places()) > 100
+    assert find_places("no such place at all") == []
+    assert "Korokhon pass" in unlocated_names("korokhon")
+    assert unlocated_names("harbin") == {}
+
+
+def test_places_command_lists_the_known_names(capsys):
+    """`logistics places TEXT`: how a user finds the name an army file's place: takes (a
+    newcomer could only guess names one by one with `sample`)."""
+    import json
+
+    from logistics.cli import main
+
+    assert main(["places", "harb"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Harbin  45.") and "Харбин" in out
+    assert main(["places", "--json", "tumen"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["name"] for p in data["places"]] == ["Tumen"] and data["not_located"] == {}
+    assert main(["places", "qqqq"]) == 0
+    assert "no place name contains 'qqqq'" in capsys.readouterr().out
+    assert main(["places"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) > 100
+
+
+def test_an_unknown_place_points_at_the_places_command():
+    from logistics.places import lookup
+
+    with pytest.raises(UnknownNameError, match="logistics places TEXT"):
+        lookup("Atlantis")

@@ -292,7 +292,7 @@ def place_problem(exc: LogisticsError) -> str:
     msg = str(exc)
     if "fix:" in msg or not isinstance(exc, UnknownNameError):
         return msg
-    return (f"{msg}; fix: a name the gazetteer knows (`logistics sample NAME` checks one), or "
+    return (f"{msg}; fix: a name the gazetteer knows (`logistics places TEXT` lists them), or "
             "the point's own `lon:` and `lat:` in WGS84 degrees, `place:` then only its label")
 
 

@@ -37,8 +37,8 @@ from logistics.errors import ConfigError, LogisticsError
 __all__ = ["main", "build_parser", "COMMANDS"]
 
 #: Sub-command modules, in the order ``--help`` lists them (the data flow of the tool).
-COMMANDS: tuple[str, ...] = ("sample", "map", "route", "run", "compare", "calibrate", "bench",
-                             "schema")
+COMMANDS: tuple[str, ...] = ("places", "sample", "map", "route", "run", "compare", "calibrate",
+                             "bench", "schema")
 
 _MAX_LINES = 40  # lines of one error message shown (a config with many problems)
 _MAX_CHARS = 4000  # characters of one error message shown

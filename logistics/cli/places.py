@@ -1,0 +1,51 @@
+"""`logistics places [TEXT]`: list the place names the gazetteer knows (the names an army
+file's ``place:``, ``route --from`` or ``sample`` take), with their coordinates and other
+names; with TEXT, only those whose name, 1945 name or an alias contains it."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+__all__ = ["register"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "places",
+        help="list the place names the gazetteer knows (filter with TEXT)",
+        description=(
+            "List the places the gazetteer knows, one per line: name, 1945 name, latitude and "
+            "longitude (degrees), other names. These are the names an army file's `place:`, "
+            "`route --from/--to` and `sample` take. With TEXT, only the places whose name, "
+            "1945 name or an alias contains it (any case or accents). Names the sources give "
+            "without a coordinate are listed last."
+        ),
+    )
+    p.add_argument("text", nargs="*", metavar="TEXT", help="part of a name, e.g. harb or Хайлар")
+    p.add_argument("--json", action="store_true", help="print the places as one JSON list")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from logistics.places import find_places, unlocated_names
+
+    text = " ".join(args.text)
+    found = find_places(text)
+    missing = unlocated_names(text)
+    if args.json:
+        print(json.dumps({
+            "places": [{"name": p.name, "name_1945": p.name_1945, "lat": p.lat, "lon": p.lon,
+                        "aliases": list(p.aliases), "source": p.source} for p in found],
+            "not_located": missing}, ensure_ascii=False, indent=1))
+        return 0
+    for p in found:
+        old = f" ({p.name_1945})" if p.name_1945 else ""
+        other = f"  also: {', '.join(p.aliases)}" if p.aliases else ""
+        print(f"{p.name}{old}  {p.lat:.4f} N {p.lon:.4f} E{other}")
+    for name, why in missing.items():
+        print(f"{name}  (no coordinate: {why})")
+    if not found and not missing:
+        print(f"no place name contains {text!r}; give the point as lon:/lat: in an army file, "
+              "or LAT,LON on the command line")
+    return 0
