@@ -47,7 +47,7 @@ CMG = settings.CONFIG_DIR / "tbf-cmg.yaml"
     (["bench", "--sizes", "inf"], "--sizes must be numbers"),
     (["bench", "--repeat", "0"], "argument --repeat: expected a whole number 1..100"),
     (["bench", "--sizes", "400", "--engines", ","], "names no engine"),
-    ([], "give a command, one of sample, map"),
+    ([], "give a command, one of places, sample, map"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
 ])
 def test_bad_arguments_are_one_line(argv, words, capsys, tmp_path, monkeypatch):

@@ -219,7 +219,8 @@ def _check_provenance(what: str, cite: str | None, assumed: str | None) -> None:
             fix = "add the source to configs/sources.yaml, or correct the key"
             expected = "citation keys of configs/sources.yaml in brackets ([GLANTZ-LP7])"
         elif seen.startswith("neither"):
-            fix = "add cite: \"[KEY] 'the quote'\" (a source gives it) or assumed: \"why\""
+            fix = ("add cite: \"[GLANTZ-LP7] 'the quote'\" (a key of configs/sources.yaml: a source "
+                   "gives it) or assumed: \"why\"")
         elif seen.startswith("one with"):
             fix = "drop the quote, or give the source as cite"
         else:

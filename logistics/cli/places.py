@@ -1,4 +1,4 @@
-"""`logistics places [TEXT]`: list the place names the gazetteer knows (the names an army
+"""`logistics places TEXT...`: list the place names the gazetteer knows (the names an army
 file's ``place:``, ``route --from`` or ``sample`` take), with their coordinates and other
 names; with TEXT, only those whose name, 1945 name or an alias contains it."""
 
