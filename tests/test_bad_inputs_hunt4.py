@@ -1,0 +1,132 @@
+"""Bad inputs found from outside, fourth pass (helper "hunt"): each ends in one clear error.
+
+The notebook API (``logistics/api.py``) given the wrong kind of argument (None, a number for a
+path, a string or an array for a cell size, a negative seed, something that is no run result)
+raised TypeError or AttributeError from deep inside (pathlib, numpy, the runner); it now
+refuses them at its edge with the project's own error naming the argument, the value and the
+fix. Output paths with a control character, or a relative path under a folder named ``~``,
+broke the GIS writers (GDAL drops newlines and tabs from file names; geopandas expands a
+leading ``~``) in a traceback after the whole run. A dangling link among the army files of a
+folder run was skipped without a word.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import logistics
+from logistics import settings
+from logistics.errors import ConfigError, DataError, LogisticsError, OutputError
+
+CFG = settings.SHIPPED_CONFIG_DIR / "tbf-39a.yaml"
+
+
+# --- the notebook API refuses the wrong kind of argument at its edge ---------------------------
+
+@pytest.mark.parametrize("call, fragments", [
+    (lambda: logistics.load_scenario(None), ["path must be a path", "None"]),
+    (lambda: logistics.load_scenario(5), ["path must be a path", "5"]),
+    (lambda: logistics.load_scenario(b"configs/tbf-39a.yaml"), ["path must be a path", "b'"]),
+    (lambda: logistics.run(None), ["scenario must be an army", "got None"]),
+    (lambda: logistics.run({"axis_id": "X"}), ["scenario must be an army", "axis_id"]),
+    (lambda: logistics.run(CFG, seed=-1), ["seed must be a whole number 0 .. 4294967295", "-1"]),
+    (lambda: logistics.run(CFG, seed="a"), ["seed must be", "'a'"]),
+    (lambda: logistics.run(CFG, seed=1.5), ["seed must be", "1.5"]),
+    (lambda: logistics.run(CFG, seed=None), ["seed must be", "None"]),
+    (lambda: logistics.run(CFG, seed=2**40), ["seed must be", str(2**40)]),
+    (lambda: logistics.run(CFG, resolution_m=np.array([25000.0])),
+     ["resolution_m must be a positive number of metres", "array"]),
+    (lambda: logistics.run(CFG, resolution_m="25000"), ["resolution_m", "'25000'"]),
+    (lambda: logistics.run(CFG, resolution_m=True), ["resolution_m", "True"]),
+    (lambda: logistics.sample("Hailar", resolution_m="1000"), ["resolution_m", "'1000'", "fix"]),
+    (lambda: logistics.sample("Hailar", resolution_m=[1000]), ["resolution_m", "[1000]"]),
+    (lambda: logistics.sample("Hailar", resolution_m=float("nan")), ["resolution_m", "nan"]),
+    (lambda: logistics.sample("Hailar", resolution_m=float("inf")), ["resolution_m", "inf"]),
+    (lambda: logistics.layers(None), ["layers needs the result of logistics.run", "None"]),
+    (lambda: logistics.layers({}), ["layers needs the result", "{}"]),
+    (lambda: logistics.route("Hailar", "Yakeshi", "zis-5", via=5), ["via must be a list", "5"]),
+    (lambda: logistics.compare(documented=5), ["documented must be a path", "5"]),
+    (lambda: logistics.compare(configs_dir=5), ["configs_dir must be a path", "5"]),
+    (lambda: logistics.compare(seed="x"), ["seed must be", "'x'"]),
+    (lambda: logistics.build_cost_model(None, "zis-5"), ["terrain must be an xarray Dataset",
+                                                         "NoneType"]),
+    (lambda: logistics.find_costs(None, [(0, 0)]), ["find_costs needs a CostModel", "NoneType"]),
+    (lambda: logistics.accumulate("x", [(0, 0)]), ["accumulate needs a CostModel", "str"]),
+    (lambda: logistics.traceback(None, (0, 0)), ["traceback needs the result of find_costs"]),
+    (lambda: logistics.path(None, (0, 0)), ["path needs the result of accumulate"]),
+])
+def test_the_api_refuses_a_wrong_argument_with_its_name_and_value(call, fragments):
+    with pytest.raises(LogisticsError) as info:
+        call()
+    assert isinstance(info.value, (ConfigError, DataError))
+    for fragment in fragments:
+        assert fragment in str(info.value), str(info.value)
+
+
+def test_the_api_takes_a_cell_size_of_numpy_and_one_place_as_via():
+    from logistics.api import _via_arg
+    from logistics.terrain.grid import check_resolution_m
+
+    assert check_resolution_m(np.float32(5000.0)) == 5000.0
+    assert check_resolution_m(np.int64(25000)) == 25000.0
+    assert _via_arg("Hailar") == ("Hailar",)  # one place, not its letters
+    assert _via_arg(None) == ()
+    assert _via_arg([(120.0, 49.2), "Hailar"]) == ((120.0, 49.2), "Hailar")
+
+
+# --- output paths the GIS writers cannot take ----------------------------------------------------
+
+@pytest.mark.parametrize("name", ["a\nb", "x\ty/o", "o\r"])
+def test_an_output_path_with_a_control_character_is_refused_before_the_work(tmp_path, capsys,
+                                                                            monkeypatch, name):
+    from logistics.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(CFG), "--resolution-m", "25000", "--out", name]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("logistics run: error: --out") and "control character" in err, err
+    assert "Traceback" not in err and os.listdir(tmp_path) == []
+
+
+def test_a_folder_named_tilde_gets_the_gis_outputs_not_the_home_folder(tmp_path, monkeypatch):
+    import geopandas as gpd
+    import shapely
+
+    from logistics._atomic import atomic_dir
+    from logistics.report.geojson import write_geojson
+
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    frame = gpd.GeoDataFrame({"a": [1]}, geometry=[shapely.Point(120.0, 49.0)], crs="EPSG:4326")
+    with atomic_dir("~/o", overwrite=False) as tmp:
+        assert tmp.is_absolute()
+        write_geojson(frame, tmp / "route.geojson")
+    assert (tmp_path / "~" / "o" / "route.geojson").is_file()
+    assert os.listdir(home) == []
+
+
+# --- a folder run names a dangling link instead of skipping it -----------------------------------
+
+def test_a_dangling_link_among_the_army_files_is_named_not_skipped(tmp_path):
+    from logistics.army import army_paths, load_army
+
+    (tmp_path / "a.yaml").write_text(CFG.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "gone.yaml")
+    (tmp_path / "c.yaml").symlink_to("c.yaml")  # a loop
+    assert [p.name for p in army_paths(tmp_path)] == ["a.yaml", "b.yaml", "c.yaml"]
+    for name, target in (("b.yaml", "gone.yaml"), ("c.yaml", "c.yaml")):
+        with pytest.raises(ConfigError, match="symbolic link to .*" + target):
+            load_army(tmp_path / name)
+
+
+def test_check_output_dir_names_the_control_character():
+    from logistics._atomic import check_output_dir
+
+    with pytest.raises(OutputError, match=r"control character \('\\n'\)"):
+        check_output_dir(Path("out") / "a\nb")
