@@ -108,6 +108,10 @@ def _os_error(exc: OSError, path: Path | str, doing: str, fix: str = "") -> Outp
     return OutputError(f"cannot {doing} {str(path)!r}: {reason} (errno {exc.errno}); {hint}")
 
 
+#: ASCII control characters (newline, tab, carriage return, ...), refused in output paths.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _lstat(path: Path, doing: str) -> os.stat_result | None:
     try:
         return path.lstat()
@@ -122,9 +126,17 @@ def _lstat(path: Path, doing: str) -> os.stat_result | None:
 def check_parent(path: str | os.PathLike[str], *, what: str = "--out") -> Path:
     """The nearest existing ancestor of ``path`` must be a folder (not a file or a device).
 
-    ``--out thesis.txt/sub`` fails here, naming ``thesis.txt``. Returns ``Path(path)``.
+    ``--out thesis.txt/sub`` fails here, naming ``thesis.txt``. A path holding a control
+    character (a newline, a tab) is refused too: GDAL drops them from file names, so the GIS
+    outputs would go astray. Returns ``Path(path)``.
     """
     p = Path(path)
+    odd = _CONTROL.search(os.path.abspath(p))
+    if odd:
+        raise OutputError(
+            f"{what} {str(p)!r} holds a control character ({odd.group()!r}) in its path (the "
+            "GIS writers, GDAL, drop such characters from file names, so the outputs could not "
+            "be written there); choose a path without it, e.g. out/run1")
     for anc in reversed(p.parents if not p.is_absolute() else p.parents[:-1]):
         st = _lstat(anc, f"check {what}")
         if st is None:
@@ -506,7 +518,9 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = True) -> Itera
         raise _os_error(exc, parent, "create the folder") from None
     sweep(parent)
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp.{os.getpid()}.", dir=parent))
+        # absolute: geopandas expands a leading "~" of a path (a folder named "~" is not home)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp.{os.getpid()}.",
+                                    dir=os.path.abspath(parent)))
     except OSError as exc:
         raise _os_error(exc, parent, "write into") from None
     try:
@@ -554,7 +568,7 @@ def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iter
     except OSError as exc:
         raise _os_error(exc, final.parent, "write into") from None
     os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = Path(os.path.abspath(tmp_name))  # absolute, as in atomic_dir
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get ordinary permissions
         try:
