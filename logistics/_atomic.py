@@ -128,15 +128,23 @@ def check_parent(path: str | os.PathLike[str], *, what: str = "--out") -> Path:
 
     ``--out thesis.txt/sub`` fails here, naming ``thesis.txt``. A path holding a control
     character (a newline, a tab) is refused too: GDAL drops them from file names, so the GIS
-    outputs would go astray. Returns ``Path(path)``.
+    outputs would go astray; so is one the locale could not decode (not UTF-8). Returns ``Path(path)``.
     """
     p = Path(path)
-    odd = _CONTROL.search(os.path.abspath(p))
+    full = os.path.abspath(p)
+    odd = _CONTROL.search(full)
     if odd:
         raise OutputError(
             f"{what} {str(p)!r} holds a control character ({odd.group()!r}) in its path (the "
             "GIS writers, GDAL, drop such characters from file names, so the outputs could not "
             "be written there); choose a path without it, e.g. out/run1")
+    try:
+        full.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes of a non-UTF-8 locale (LC_ALL=C)
+        raise OutputError(
+            f"{what} {str(p)!r}: its path holds characters this system's locale does not "
+            "decode (the GIS writers need UTF-8 file names); set a UTF-8 locale (export "
+            "LC_ALL=C.UTF-8) or choose a path of plain ASCII letters, e.g. out/run1") from None
     for anc in reversed(p.parents if not p.is_absolute() else p.parents[:-1]):
         st = _lstat(anc, f"check {what}")
         if st is None:

@@ -130,3 +130,12 @@ def test_check_output_dir_names_the_control_character():
 
     with pytest.raises(OutputError, match=r"control character \('\\n'\)"):
         check_output_dir(Path("out") / "a\nb")
+
+
+def test_an_output_path_the_locale_did_not_decode_is_refused_before_the_work():
+    """Under ``LC_ALL=C PYTHONUTF8=0`` the argument ``ö`` arrives as lone surrogates, which the
+    GIS writers cannot encode (a traceback after the whole run)."""
+    from logistics._atomic import check_output_dir
+
+    with pytest.raises(OutputError, match="locale does not decode.*LC_ALL=C.UTF-8"):
+        check_output_dir("\udcc3\udcb6")
