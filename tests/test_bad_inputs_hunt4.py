@@ -139,3 +139,14 @@ def test_an_output_path_the_locale_did_not_decode_is_refused_before_the_work():
 
     with pytest.raises(OutputError, match="locale does not decode.*LC_ALL=C.UTF-8"):
         check_output_dir("\udcc3\udcb6")
+
+
+def test_an_in_memory_limit_no_grid_fits_is_one_error_naming_the_variable(monkeypatch):
+    """LOGISTICS_MAX_IN_MEMORY_CELLS=1: the search for the coarsest resolution that fits ran
+    into infinity (an OverflowError traceback)."""
+    from logistics.errors import ResourceError
+    from logistics.terrain import load_terrain
+
+    monkeypatch.setattr(settings, "MAX_IN_MEMORY_CELLS", 1)
+    with pytest.raises(ResourceError, match="LOGISTICS_MAX_IN_MEMORY_CELLS"):
+        load_terrain((119.5, 46.5, 121.5, 47.5), resolution_m=25000)
