@@ -613,6 +613,20 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("file-config-missing", "files", ["run", "nope.yaml"], timeout_s=60))
     add(Case("file-config-unreadable-dir-yaml", "files", ["run", "d.yaml"],
              setup=lambda w, c: (w / "d.yaml").mkdir(), timeout_s=60))
+    # found from outside (helper hunt): links among a folder run's army files (skipped without
+    # a word), an output folder named "~" (geopandas expanded it to HOME: a traceback), a
+    # non-ASCII --out under a C locale without UTF-8 mode (a UnicodeEncodeError traceback)
+    for name, target in (("dangling", "/nonexistent/gone.yaml"), ("loop", "b.yaml")):
+        add(Case(f"file-folder-run-link-{name}", "files", ["run", "cfgs", R, "10000", "--out", "o"],
+                 allowed=("o",), timeout_s=150,
+                 setup=lambda w, c, t=target: (_put(w / "cfgs" / "a.yaml",
+                                                    _cfg_text(c, "tbf-39a.yaml")),
+                                               (w / "cfgs" / "b.yaml").symlink_to(t))))
+    add(Case("dataloss-run-out-folder-named-tilde", "dataloss", RUN + ["--out", "~/o"],
+             expect="either", setup=_good_scenario, allowed=("~",), timeout_s=150))
+    add(Case("env-c-locale-non-ascii-out", "env", RUN + ["--out", "\u00f6"], setup=_good_scenario,
+             env={"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}, allowed=("\u00f6",),
+             timeout_s=150))
 
     # ---- found from outside (helper badin): dates outside the run, a damaged configs tree,
     # `schema` over a user's folder, an absurd route factor ----------------------------------
@@ -878,6 +892,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         ["map", "--bbox", "108,38,136,54", R, "50", "--out", "m.png"],
         ["route", "--from", "Harbin", "--to", "44.95,132.42", "--vehicle", "zis-5", "--mode",
          "cross-country"],
+        # found from outside (helper hunt): a control character in --out (GDAL drops it from
+        # file names: a traceback after the whole run)
+        RUN + ["--out", "a\nb"], RUN + ["--out", "x\ty/o"],
     ]
     for i, argv in enumerate(cli):
         needs_sc = argv[:1] == ["run"]
@@ -908,7 +925,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         ({"LOGISTICS_CONFIG_DIR": v}, ["sample", "Hailar"]) for v in ("/nonexistent", "thesis.txt")
     ] + [
         ({"LOGISTICS_CACHE_DIR": v}, ["sample", "Hailar"]) for v in ("thesis.txt/x", "/proc/x")
-    ] + [({"LOGISTICS_PROGRESS": "maybe"}, ["sample", "Hailar"])]
+    ] + [({"LOGISTICS_PROGRESS": "maybe"}, ["sample", "Hailar"])] + [
+        # found from outside (helper hunt): a limit no grid fits (searched into infinity)
+        ({"LOGISTICS_MAX_IN_MEMORY_CELLS": "1"}, ["sample", "Hailar"])]
     for i, (env, argv) in enumerate(env_cases):
         name = next(iter(env)).removeprefix("LOGISTICS_").lower()
         # an unwritable cache only costs time; an empty variable counts as unset
