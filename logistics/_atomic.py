@@ -266,8 +266,11 @@ def _names(items: list[str]) -> str:
 def _existing(path, what: str, example: str) -> tuple[str, Path, os.stat_result | None]:
     """(the path as typed, as a Path, its lstat or None when nothing is there); the parent
     must be a folder (:func:`check_parent`)."""
-    text = os.fspath(path)
-    if not str(text).strip():
+    text = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+    if not isinstance(text, str):  # None, a number, bytes
+        raise OutputError(f"{what} must be a path (str or pathlib.Path), got {repr(path)[:80]}; "
+                          f"e.g. {what} {example}")
+    if not text.strip():
         raise OutputError(f"{what} is empty; give a path, e.g. {what} {example}")
     p = check_parent(Path(text), what=what)
     return text, p, _lstat(p, f"check {what}")

@@ -143,8 +143,10 @@ def _via_arg(via) -> tuple:
     """Places to pass through: one place (a name or ``"LAT,LON"``) or a sequence of places."""
     if via is None:
         return ()
-    if isinstance(via, str):
-        return (via,)
+    pair = (isinstance(via, (tuple, list)) and len(via) == 2
+            and all(isinstance(v, numbers.Real) for v in via))
+    if isinstance(via, str) or pair:
+        return (via,)  # one place: a name, "LAT,LON" or a (lon, lat) pair
     try:
         return tuple(via)
     except TypeError:

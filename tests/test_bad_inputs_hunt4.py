@@ -150,3 +150,47 @@ def test_an_in_memory_limit_no_grid_fits_is_one_error_naming_the_variable(monkey
     monkeypatch.setattr(settings, "MAX_IN_MEMORY_CELLS", 1)
     with pytest.raises(ResourceError, match="LOGISTICS_MAX_IN_MEMORY_CELLS"):
         load_terrain((119.5, 46.5, 121.5, 47.5), resolution_m=25000)
+
+
+# --- the solvers' own keywords -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_model():
+    terrain = logistics.load_terrain((119.5, 46.5, 121.5, 47.5), resolution_m=25000)
+    return logistics.build_cost_model(terrain, logistics.load_vehicle("zis-5"))
+
+
+def test_a_chunk_of_zero_cells_is_one_config_error():
+    """dask divided by it (ZeroDivisionError)."""
+    from logistics.terrain.grid import normalize_chunks
+
+    for chunks in (0, (0, 5)):
+        with pytest.raises(ConfigError, match="chunks must be positive cell counts"):
+            normalize_chunks(chunks, (5, 7))
+
+
+def test_chunked_keywords_of_the_wrong_kind_are_named(small_model, tmp_path):
+    with pytest.raises(ConfigError, match="client must be a dask.distributed Client"):
+        logistics.accumulate(small_model, [(0, 0)], engine="chunked", chunks=2, client="x")
+    with pytest.raises(OutputError, match="must be a path .*got 5"):
+        logistics.accumulate(small_model, [(0, 0)], engine="chunked", chunks=2, out=5)
+    acc = logistics.accumulate(small_model, [(0, 0)], engine="chunked", chunks=2)
+    with pytest.raises(ConfigError, match="target must be a \\(row, col\\) pair"):
+        logistics.path(acc, "x")  # a ValueError of int() before
+
+
+def test_one_lon_lat_pair_is_one_place_to_pass_through():
+    from logistics.api import _via_arg
+
+    assert _via_arg((120.0, 49.0)) == ((120.0, 49.0),)  # not the places 120.0 and 49.0
+    assert _via_arg(["Hailar", "Yakeshi"]) == ("Hailar", "Yakeshi")
+
+
+def test_a_chunked_path_still_walks_to_its_target(small_model):
+    acc = logistics.accumulate(small_model, [(0, 0)], engine="chunked", chunks=2)
+    cells = logistics.path(acc, (4, 6))
+    assert cells[0].tolist() == [0, 0] and cells[-1].tolist() == [4, 6]
+    from logistics.errors import ExtentError
+
+    with pytest.raises(ExtentError, match="outside the grid"):
+        logistics.path(acc, (50, 50))

@@ -113,6 +113,10 @@ def accumulate(
         raise ConfigError(
             f"accumulate needs a CostModel (from logistics.build_cost_model(terrain, vehicle)), "
             f"got {type(model).__name__}")
+    if client is not None and not hasattr(client, "scheduler_info"):
+        raise ConfigError(f"client must be a dask.distributed Client (or None for a local "
+                          f"cluster), got {type(client).__name__}; e.g. "
+                          "client=distributed.Client('tcp://host:8786')")
     if choose_engine(model, engine) == "memory":
         from logistics.cost.solver import find_costs
 

@@ -238,6 +238,9 @@ def normalize_chunks(chunks, shape: tuple[int, int]) -> tuple[tuple[int, ...], t
         chunks = settings.CHUNK_CELLS
     try:
         return dka.core.normalize_chunks(chunks, shape)
+    except ZeroDivisionError:  # dask's word for a chunk of 0 cells
+        raise ConfigError(f"chunks must be positive cell counts, got {chunks!r}; e.g. "
+                          f"chunks={settings.CHUNK_CELLS} (or chunks=True)") from None
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"chunks must be an int, a (y, x) pair or a dict, got {chunks!r}: {exc}") from None
 
