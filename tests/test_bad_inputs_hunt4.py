@@ -194,3 +194,23 @@ def test_a_chunked_path_still_walks_to_its_target(small_model):
 
     with pytest.raises(ExtentError, match="outside the grid"):
         logistics.path(acc, (50, 50))
+
+
+# --- a documented file of absurd length ----------------------------------------------------------
+
+def test_a_documented_file_of_more_rows_than_any_campaign_is_refused_before_the_runs(
+        tmp_path, capsys):
+    """200 000 rows passed the byte limit and were scored for hours (the corpus timed out)."""
+    from logistics.cli import main
+    from logistics.history.documented import MAX_ROWS
+
+    shipped = (settings.SHIPPED_CONFIG_DIR / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8").splitlines()
+    row = next(ln for ln in shipped[1:] if ln.startswith("TBF-39A,"))
+    doc = tmp_path / "doc.csv"
+    doc.write_text(shipped[0] + "\n" + (row + "\n") * (MAX_ROWS + 1), encoding="utf-8")
+    assert main(["compare", "--documented", str(doc), "--no-map", "--workers", "0",
+                 "--resolution-m", "25000", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert f"{MAX_ROWS + 1:,} rows" in err and "at most" in err, err
+    assert "Traceback" not in err and not (tmp_path / "o").exists()

@@ -248,6 +248,10 @@ _TABLE_COLUMNS: tuple[str, ...] = (
 
 #: Largest documented-advances file read (bytes): the shipped one is about 20 kB.
 MAX_BYTES = 50_000_000
+#: Most rows scored: a campaign's dated positions number tens to hundreds (the shipped file
+#: 36), and each row costs tens of milliseconds to score (matched, placed on its formation's
+#: track, timed off the route), so 200 000 rows ran for hours as if hung.
+MAX_ROWS = 5_000
 
 
 def _read_csv(p: Path) -> pd.DataFrame:
@@ -281,6 +285,10 @@ def _read_csv(p: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise DataError(f"{p}: not a readable comma-separated file ({str(exc)[:200]}); check "
                         "quoting") from None
+    if len(df) > MAX_ROWS:
+        raise DataError(f"{p}: {len(df):,} rows; a documented-advances file holds at most "
+                        f"{MAX_ROWS:,} dated positions (scoring each takes tens of milliseconds); "
+                        "is it the right file? split it by axis_id, or keep the rows you score")
     df.columns = [str(c).strip() for c in df.columns]
     return df.apply(lambda s: s.str.strip())
 
