@@ -214,3 +214,20 @@ def test_a_documented_file_of_more_rows_than_any_campaign_is_refused_before_the_
     err = capsys.readouterr().err
     assert f"{MAX_ROWS + 1:,} rows" in err and "at most" in err, err
     assert "Traceback" not in err and not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1500-08-12"])
+def test_a_documented_date_beyond_pandas_timestamps_is_a_row_problem(tmp_path, day):
+    """9999-12-31 was an OverflowError traceback when the row was scored."""
+    from logistics.history.documented import load_documented
+
+    shipped = (settings.SHIPPED_CONFIG_DIR / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8").splitlines()
+    row = next(ln for ln in shipped[1:] if ln.startswith("TBF-39A,"))
+    doc = tmp_path / "doc.csv"
+    doc.write_text(shipped[0] + "\n" + row.replace(row.split(",")[3], day, 1) + "\n",
+                   encoding="utf-8")
+    read = load_documented(doc)
+    assert not read.table["usable"].any()
+    assert [p.column for p in read.problems] == ["date"]
+    assert "outside the years 1678-2261" in read.problems[0].message

@@ -307,6 +307,10 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
     day = _parse_date(rec["date"])
     if day is None:
         bad("date", "bad date (expected YYYY-MM-DD, e.g. 1945-08-11)", "row not scored")
+    elif not _FIRST_DAY <= day <= _LAST_DAY:  # beyond pandas' timestamps (a traceback when scored)
+        bad("date", f"date outside the years {_FIRST_DAY.year}-{_LAST_DAY.year} a run can be "
+            "timed in (a typo in the year?)", "row not scored")
+        day = None
     lat, lon = _parse_point(rec, "lat", "lon", bad, "coordinate ignored")
     coord_quality = rec["coord_quality"]
     if math.isnan(lat) and rec["lat"] == "" and rec["lon"] == "":
@@ -342,6 +346,10 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
         "usable": axis != "" and day is not None,
         "issues": "; ".join(f"{p.column}: {p.message} ({p.consequence})" for p in mine),
     }
+
+
+#: The days pandas' nanosecond timestamps hold (1677-09-21 .. 2262-04-11), whole years.
+_FIRST_DAY, _LAST_DAY = _date(1678, 1, 1), _date(2261, 12, 31)
 
 
 def _parse_date(text: str) -> _date | None:
