@@ -231,3 +231,47 @@ def test_a_documented_date_beyond_pandas_timestamps_is_a_row_problem(tmp_path, d
     assert not read.table["usable"].any()
     assert [p.column for p in read.problems] == ["date"]
     assert "outside the years 1678-2261" in read.problems[0].message
+
+
+# --- YAML 1.1's other whole numbers ----------------------------------------------------------
+
+def _army_with_count(tmp_path, typed: str) -> Path:
+    import re
+
+    text = CFG.read_text(encoding="utf-8")
+    count = re.search(r"count:\n\s+value: (\d+)", text)
+    assert count is not None
+    path = tmp_path / "army.yaml"
+    path.write_text(text[:count.start(1)] + typed + text[count.end(1):], encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("typed", ["1:30", "0b11"])
+def test_a_count_in_yaml_11s_base_60_or_binary_is_refused_not_read_as_another_number(
+        tmp_path, typed):
+    """``count: 1:30`` was read as 90, ``0b11`` as 3: a run on a number the user never wrote.
+    They stay text, which the schema refuses naming the key and the value."""
+    from logistics.army import load_army
+
+    with pytest.raises(ConfigError) as info:
+        load_army(_army_with_count(tmp_path, typed))
+    assert "count" in str(info.value) and typed in str(info.value), str(info.value)
+
+
+def test_a_count_with_a_leading_zero_is_the_decimal_number_written(tmp_path):
+    """``count: 010`` was read as 8 (YAML 1.1 octal); it is ten, as written."""
+    from logistics.army import load_army
+
+    army = load_army(_army_with_count(tmp_path, "010"))
+    assert any(getattr(f.count, "value", None) == 10 for f in army.formations)
+    assert not any(getattr(f.count, "value", None) == 8 for f in army.formations)
+
+
+def test_yaml_numbers_as_the_shipped_configs_write_them_are_read_as_before(tmp_path):
+    from logistics._yaml import load_yaml
+
+    path = tmp_path / "n.yaml"
+    path.write_text("a: 12\nb: -7\nc: 0x10\nd: 1_000\ne: 0.5\nf: .5\ng: 1e30\nh: -.inf\n"
+                    "i: 0\nj: +3\n", encoding="utf-8")
+    assert load_yaml(path) == {"a": 12, "b": -7, "c": 16, "d": 1000, "e": 0.5, "f": 0.5,
+                               "g": 1e30, "h": float("-inf"), "i": 0, "j": 3}
