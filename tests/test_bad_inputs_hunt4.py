@@ -275,3 +275,17 @@ def test_yaml_numbers_as_the_shipped_configs_write_them_are_read_as_before(tmp_p
                     "i: 0\nj: +3\n", encoding="utf-8")
     assert load_yaml(path) == {"a": 12, "b": -7, "c": 16, "d": 1000, "e": 0.5, "f": 0.5,
                                "g": 1e30, "h": float("-inf"), "i": 0, "j": 3}
+
+
+def test_a_documented_file_with_old_mac_line_ends_is_read(tmp_path):
+    """Lines ended by CR alone (an old Mac or Excel export) were refused as 'new-line character
+    seen in unquoted field - do you need to open the file in universal-newline mode?'."""
+    from logistics.history.documented import load_documented
+
+    shipped = (settings.SHIPPED_CONFIG_DIR / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8")
+    rows = [ln for ln in shipped.splitlines() if ln.startswith("TBF-39A,")]
+    doc = tmp_path / "doc.csv"
+    doc.write_bytes(("\r".join([shipped.splitlines()[0], *rows]) + "\r").encode("utf-8"))
+    read = load_documented(doc)
+    assert len(read.table) == len(rows) == 2 and read.table["usable"].all()

@@ -267,6 +267,7 @@ def _read_csv(p: Path) -> pd.DataFrame:
     text = read_text(p, what="documented-advances file", max_bytes=MAX_BYTES, error=DataError)
     if not text.strip():
         raise DataError(f"{p}: the file is empty; expected a header row with the format's columns")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends
     try:
         header = next(csv.reader(io.StringIO(text)))
     except (csv.Error, StopIteration) as exc:
