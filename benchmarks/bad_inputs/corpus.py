@@ -576,6 +576,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "name-null": {"name": "~"},
         "name-nul": {"name": '"a\\0b"'},
         "season-bad": {"seasons.0.season": "monsoon"},
+        # found from outside (helper hunt): YAML 1.1's base 60 and binary (read as 90 and 3)
+        "count-base60": {f"{tb}.count.value": "1:30"},
+        "count-binary": {f"{tb}.count.value": "0b11"},
     }
     for key, edits in nonsense.items():
         add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
@@ -1016,6 +1019,12 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "many-columns": (lambda t: t.splitlines()[0] + ",x" * 100000 + "\n", "error"),
         "bom": (lambda t: "\ufeff" + t, "either"),
         "formula": (lambda t: t.replace("TBF-39A", "=cmd|' /C calc'!A0", 1), "either"),
+        # found from outside (helper hunt): a date beyond pandas' timestamps (a traceback), CR
+        # line ends (refused in pandas' words), rows beyond any campaign (scored for hours)
+        "date-9999": (lambda t: re.sub(r"1945-08-\d\d", "9999-12-31", t, count=1), "either"),
+        "cr-only": (lambda t: t.replace("\n", "\r"), "either"),
+        "rows-200000": (lambda t: t + "".join(t.splitlines(keepends=True)[1:2]) * 200_000,
+                        "error"),
     }
     for key, (fn, expect) in csv_cases.items():
         add(Case(f"csv-{key}", "csv", CMP + ["--out", "o"], setup=doc(fn), allowed=("o",),
