@@ -289,3 +289,22 @@ def test_a_documented_file_with_old_mac_line_ends_is_read(tmp_path):
     doc.write_bytes(("\r".join([shipped.splitlines()[0], *rows]) + "\r").encode("utf-8"))
     read = load_documented(doc)
     assert len(read.table) == len(rows) == 2 and read.table["usable"].all()
+
+
+# --- bench sizes ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sizes, fragment", [
+    (",".join(["400"] * 1000), "400 more than once"),
+    ("400,1e3,400", "400 more than once"),
+    (",".join(str(100 + i) for i in range(13)), "13 sizes; at most 12"),
+])
+def test_bench_sizes_given_twice_or_beyond_count_are_refused_before_any_work(tmp_path, capsys,
+                                                                             sizes, fragment):
+    """1000 copies of one size ran 1000 timing rounds of a process each (a hang to the corpus)."""
+    from logistics.cli import main
+
+    assert main(["bench", "--sizes", sizes, "--repeat", "1", "--engines", "ours-aniso8",
+                 "--out", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("logistics bench: error: --sizes") and fragment in err, err
+    assert not (tmp_path / "b").exists()
