@@ -501,6 +501,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("resource-bench-repeat-huge", "resource",
              ["bench", "--sizes", "400", "--repeat", "100000000", "--engines", "ours-aniso8",
               "--out", "b"], allowed=("b",), expect="either", timeout_s=120))
+    add(Case("resource-bench-sizes-1000-copies", "resource",  # found by helper hunt: ran on
+             ["bench", "--sizes", ",".join(["400"] * 1000), "--repeat", "1", "--engines",
+              "ours-aniso8", "--out", "b"], allowed=("b",), timeout_s=120))
     add(Case("resource-run-resolution-tiny", "resource", ["run", "sc.yaml", R, "1", "--out", "o"],
              setup=_good_scenario, allowed=("o",), timeout_s=120))
     add(Case("resource-map-resolution-tiny", "resource", ["map", R, "0.001", "--out", "m.png"],
