@@ -108,6 +108,10 @@ def _os_error(exc: OSError, path: Path | str, doing: str, fix: str = "") -> Outp
     return OutputError(f"cannot {doing} {str(path)!r}: {reason} (errno {exc.errno}); {hint}")
 
 
+#: ASCII control characters (newline, tab, carriage return, ...), refused in output paths.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _lstat(path: Path, doing: str) -> os.stat_result | None:
     try:
         return path.lstat()
@@ -122,9 +126,25 @@ def _lstat(path: Path, doing: str) -> os.stat_result | None:
 def check_parent(path: str | os.PathLike[str], *, what: str = "--out") -> Path:
     """The nearest existing ancestor of ``path`` must be a folder (not a file or a device).
 
-    ``--out thesis.txt/sub`` fails here, naming ``thesis.txt``. Returns ``Path(path)``.
+    ``--out thesis.txt/sub`` fails here, naming ``thesis.txt``. A path holding a control
+    character (a newline, a tab) is refused too: GDAL drops them from file names, so the GIS
+    outputs would go astray; so is one the locale could not decode (not UTF-8). Returns ``Path(path)``.
     """
     p = Path(path)
+    full = os.path.abspath(p)
+    odd = _CONTROL.search(full)
+    if odd:
+        raise OutputError(
+            f"{what} {str(p)!r} holds a control character ({odd.group()!r}) in its path (the "
+            "GIS writers, GDAL, drop such characters from file names, so the outputs could not "
+            "be written there); choose a path without it, e.g. out/run1")
+    try:
+        full.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes of a non-UTF-8 locale (LC_ALL=C)
+        raise OutputError(
+            f"{what} {str(p)!r}: its path holds characters this system's locale does not "
+            "decode (the GIS writers need UTF-8 file names); set a UTF-8 locale (export "
+            "LC_ALL=C.UTF-8) or choose a path of plain ASCII letters, e.g. out/run1") from None
     for anc in reversed(p.parents if not p.is_absolute() else p.parents[:-1]):
         st = _lstat(anc, f"check {what}")
         if st is None:
@@ -246,8 +266,11 @@ def _names(items: list[str]) -> str:
 def _existing(path, what: str, example: str) -> tuple[str, Path, os.stat_result | None]:
     """(the path as typed, as a Path, its lstat or None when nothing is there); the parent
     must be a folder (:func:`check_parent`)."""
-    text = os.fspath(path)
-    if not str(text).strip():
+    text = os.fspath(path) if isinstance(path, (str, os.PathLike)) else None
+    if not isinstance(text, str):  # None, a number, bytes
+        raise OutputError(f"{what} must be a path (str or pathlib.Path), got {repr(path)[:80]}; "
+                          f"e.g. {what} {example}")
+    if not text.strip():
         raise OutputError(f"{what} is empty; give a path, e.g. {what} {example}")
     p = check_parent(Path(text), what=what)
     return text, p, _lstat(p, f"check {what}")
@@ -506,7 +529,9 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = True) -> Itera
         raise _os_error(exc, parent, "create the folder") from None
     sweep(parent)
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp.{os.getpid()}.", dir=parent))
+        # absolute: geopandas expands a leading "~" of a path (a folder named "~" is not home)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp.{os.getpid()}.",
+                                    dir=os.path.abspath(parent)))
     except OSError as exc:
         raise _os_error(exc, parent, "write into") from None
     try:
@@ -554,7 +579,7 @@ def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iter
     except OSError as exc:
         raise _os_error(exc, final.parent, "write into") from None
     os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = Path(os.path.abspath(tmp_name))  # absolute, as in atomic_dir
     try:
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get ordinary permissions
         try:

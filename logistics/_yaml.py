@@ -11,7 +11,8 @@ that raise plain ``ValueError`` for ``1945-02-30`` and ``OverflowError`` for far
 * refuses a document whose values, with every alias expanded, number more than
   :data:`MAX_NODES`, or that refers to itself, or nests deeper than :data:`MAX_DEPTH`;
 * leaves dates as text (the schema parses them, with its own rules) and reads ``1e30`` as a
-  number, as YAML 1.2 does.
+  number, as YAML 1.2 does; whole numbers are YAML 1.2's too (``010`` and ``1:30`` stay text,
+  not 8 and 90).
 
 Every problem is a :class:`~logistics.errors.ConfigError` naming the file and the line.
 """
@@ -38,6 +39,16 @@ MAX_DEPTH = 64
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _MERGE = "tag:yaml.org,2002:merge"
 _FLOAT_12 = re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$")
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+#: Whole numbers as YAML 1.2 reads them: decimal without a leading zero, or hex. YAML 1.1's
+#: other forms read ``010`` as 8 (octal), ``1:30`` as 90 (base 60) and ``0b101`` as 5: a count
+#: typed so is left as text, which the schema refuses naming the key and the value.
+_INT_12 = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$|^0x[0-9a-fA-F_]+$")
+#: Decimals, infinities and NaN as YAML 1.1 reads them, less its base-60 form (``1:30.5``).
+_FLOAT_11 = re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?"
+                       r"|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+                       r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
 
 
 class _Rules:
@@ -76,10 +87,12 @@ class _FastLoader(_Rules, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
 for _cls in (_Loader, _FastLoader):
     _cls.yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_TIMESTAMP, _INT, _FLOAT)]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    _cls.add_implicit_resolver("tag:yaml.org,2002:float", _FLOAT_12, list("-+0123456789"))
+    _cls.add_implicit_resolver(_INT, _INT_12, list("-+0123456789"))
+    _cls.add_implicit_resolver(_FLOAT, _FLOAT_11, list("-+0123456789."))
+    _cls.add_implicit_resolver(_FLOAT, _FLOAT_12, list("-+0123456789"))
 
 
 def _measure(root: yaml.Node, source: str) -> None:

@@ -21,12 +21,16 @@ here is a thin door to the stage that does the work; nothing is computed twice.
 
 from __future__ import annotations
 
+import numbers
+import os
 from pathlib import Path
 
 from logistics.cost.accumulate import accumulate, path
 from logistics.cost.physics import build_cost_model
 from logistics.cost.solver import find_costs, traceback
+from logistics.errors import ConfigError
 from logistics.terrain import load_terrain
+from logistics.terrain.grid import check_resolution_m
 from logistics.vehicles import load_vehicle
 
 __all__ = ["load_scenario", "run", "layers", "route", "sample", "compare", "load_terrain",
@@ -34,12 +38,44 @@ __all__ = ["load_scenario", "run", "layers", "route", "sample", "compare", "load
            "traceback"]
 
 
+#: The seeds numpy takes, as the command line's ``--seed`` (0 .. 2**32 - 1).
+_SEED_MAX = 2**32 - 1
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _path_arg(value, key: str, example: str) -> Path:
+    """A path argument (``str`` or ``os.PathLike``) as a Path; ConfigError naming the key."""
+    if isinstance(value, str) or (isinstance(value, os.PathLike)
+                                  and isinstance(os.fspath(value), str)):
+        return Path(value)
+    raise ConfigError(f"{key} must be a path (str or pathlib.Path), got {_shown(value)}; "
+                      f"fix: e.g. {key}={example!r}")
+
+
+def _seed_arg(seed) -> int:
+    """A seed as the command line takes it: a whole number 0 .. 2**32 - 1 (numpy's range)."""
+    if (isinstance(seed, numbers.Integral) and not isinstance(seed, bool)
+            and 0 <= int(seed) <= _SEED_MAX):
+        return int(seed)
+    raise ConfigError(f"seed must be a whole number 0 .. {_SEED_MAX}, got {_shown(seed)}; "
+                      "fix: e.g. seed=0 (the same seed gives the same run)")
+
+
+def _resolution_arg(resolution_m) -> float | None:
+    """None (the default grid) or a positive cell size in metres."""
+    return None if resolution_m is None else check_resolution_m(resolution_m)
+
+
 def load_scenario(path: str | Path):
     """The validated army of a scenario file (``configs/<axis>.yaml``): ``logistics.army.Army``
     with its formations resolved against the norms; one ConfigError listing every problem."""
     from logistics.army import load_army
 
-    return load_army(path)
+    return load_army(_path_arg(path, "path", "configs/tbf-6gta.yaml"))
 
 
 def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str = "merged",
@@ -52,12 +88,19 @@ def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str 
     xarray with CRS). The result's tables are plain DataFrames; :func:`layers` gives them as
     GeoDataFrames. Writes nothing (``logistics run`` writes the run folder).
     """
+    from logistics.army import Army
     from logistics.runner import run_scenario
 
-    if isinstance(scenario, (str, Path)):
+    seed, resolution_m = _seed_arg(seed), _resolution_arg(resolution_m)  # before any loading
+    if not isinstance(scenario, Army):
+        if not isinstance(scenario, (str, os.PathLike)):
+            raise ConfigError(
+                f"scenario must be an army (logistics.load_scenario(path)) or the path of its "
+                f".yaml file, got {_shown(scenario)}; fix: e.g. "
+                "logistics.run('configs/tbf-6gta.yaml')")
         scenario = load_scenario(scenario)
-    return run_scenario(scenario, seed=seed, resolution_m=resolution_m, dem=dem,
-                        engine=engine, cost_surface=cost_surface)
+    return run_scenario(scenario, seed=seed, resolution_m=resolution_m, dem=dem, engine=engine,
+                        cost_surface=bool(cost_surface))
 
 
 def layers(result) -> dict:
@@ -65,7 +108,11 @@ def layers(result) -> dict:
     ``routes``, ``track_lines``, ``track``, ``daily``, ``halts``, ``deliveries``,
     ``crossings``, ``documented``), one row per formation, step, day or event."""
     from logistics.report.run_layers import run_layers
+    from logistics.runner import RunResult
 
+    if not isinstance(result, RunResult):
+        raise ConfigError(f"layers needs the result of logistics.run(...), got "
+                          f"{_shown(result)}; fix: layers(logistics.run('configs/tbf-6gta.yaml'))")
     return run_layers(result)
 
 
@@ -82,8 +129,8 @@ def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: st
 
     from logistics.network import route_multimodal
 
-    r = route_multimodal(origin, destination, vehicle, mode=mode, via=via, season=season,
-                         resolution_m=resolution_m, engine=engine)
+    r = route_multimodal(origin, destination, vehicle, mode=mode, via=_via_arg(via),
+                         season=season, resolution_m=_resolution_arg(resolution_m), engine=engine)
     table = r.table()
     table.insert(0, "leg", range(1, len(table) + 1))
     gdf = gpd.GeoDataFrame(table, geometry=[leg.geometry for leg in r.legs], crs="EPSG:4326")
@@ -92,12 +139,27 @@ def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: st
     return gdf
 
 
+def _via_arg(via) -> tuple:
+    """Places to pass through: one place (a name or ``"LAT,LON"``) or a sequence of places."""
+    if via is None:
+        return ()
+    pair = (isinstance(via, (tuple, list)) and len(via) == 2
+            and all(isinstance(v, numbers.Real) for v in via))
+    if isinstance(via, str) or pair:
+        return (via,)  # one place: a name, "LAT,LON" or a (lon, lat) pair
+    try:
+        return tuple(via)
+    except TypeError:
+        raise ConfigError(f"via must be a list of places (names, 'LAT,LON' or (lon, lat) "
+                          f"pairs), got {_shown(via)}; fix: e.g. via=['Hailar']") from None
+
+
 def sample(place, *, dem: str = "merged", resolution_m: float | None = None) -> dict:
     """What the model knows at a place (name, ``"LAT,LON"`` or ``(lon, lat)``): elevation,
     slope, terrain and river class, the nearest river, the DEM source (``logistics sample``)."""
     from logistics.terrain.sample import sample_point
 
-    return sample_point(place, dem=dem, resolution_m=resolution_m)
+    return sample_point(place, dem=dem, resolution_m=_resolution_arg(resolution_m))
 
 
 def compare(documented=None, *, configs_dir=None, resolution_m: float | None = None,
@@ -106,5 +168,10 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     baseline (``logistics compare``) -> ``Comparison`` (``.table``, ``.summary``, ``.axes``)."""
     from logistics.history.compare import compare as _compare
 
-    return _compare(documented, configs_dir=configs_dir, resolution_m=resolution_m,
-                    samples=samples, seed=seed)
+    if documented is not None:
+        documented = _path_arg(documented, "documented", "configs/history/documented-advances.csv")
+    if configs_dir is not None:
+        configs_dir = _path_arg(configs_dir, "configs_dir", "configs")
+    return _compare(documented, configs_dir=configs_dir,
+                    resolution_m=_resolution_arg(resolution_m), samples=samples,
+                    seed=_seed_arg(seed))

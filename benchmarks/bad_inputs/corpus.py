@@ -501,6 +501,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("resource-bench-repeat-huge", "resource",
              ["bench", "--sizes", "400", "--repeat", "100000000", "--engines", "ours-aniso8",
               "--out", "b"], allowed=("b",), expect="either", timeout_s=120))
+    add(Case("resource-bench-sizes-1000-copies", "resource",  # found by helper hunt: ran on
+             ["bench", "--sizes", ",".join(["400"] * 1000), "--repeat", "1", "--engines",
+              "ours-aniso8", "--out", "b"], allowed=("b",), timeout_s=120))
     add(Case("resource-run-resolution-tiny", "resource", ["run", "sc.yaml", R, "1", "--out", "o"],
              setup=_good_scenario, allowed=("o",), timeout_s=120))
     add(Case("resource-map-resolution-tiny", "resource", ["map", R, "0.001", "--out", "m.png"],
@@ -576,6 +579,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "name-null": {"name": "~"},
         "name-nul": {"name": '"a\\0b"'},
         "season-bad": {"seasons.0.season": "monsoon"},
+        # found from outside (helper hunt): YAML 1.1's base 60 and binary (read as 90 and 3)
+        "count-base60": {f"{tb}.count.value": "1:30"},
+        "count-binary": {f"{tb}.count.value": "0b11"},
     }
     for key, edits in nonsense.items():
         add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
@@ -613,6 +619,20 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("file-config-missing", "files", ["run", "nope.yaml"], timeout_s=60))
     add(Case("file-config-unreadable-dir-yaml", "files", ["run", "d.yaml"],
              setup=lambda w, c: (w / "d.yaml").mkdir(), timeout_s=60))
+    # found from outside (helper hunt): links among a folder run's army files (skipped without
+    # a word), an output folder named "~" (geopandas expanded it to HOME: a traceback), a
+    # non-ASCII --out under a C locale without UTF-8 mode (a UnicodeEncodeError traceback)
+    for name, target in (("dangling", "/nonexistent/gone.yaml"), ("loop", "b.yaml")):
+        add(Case(f"file-folder-run-link-{name}", "files", ["run", "cfgs", R, "10000", "--out", "o"],
+                 allowed=("o",), timeout_s=150,
+                 setup=lambda w, c, t=target: (_put(w / "cfgs" / "a.yaml",
+                                                    _cfg_text(c, "tbf-39a.yaml")),
+                                               (w / "cfgs" / "b.yaml").symlink_to(t))))
+    add(Case("dataloss-run-out-folder-named-tilde", "dataloss", RUN + ["--out", "~/o"],
+             expect="either", setup=_good_scenario, allowed=("~",), timeout_s=150))
+    add(Case("env-c-locale-non-ascii-out", "env", RUN + ["--out", "\u00f6"], setup=_good_scenario,
+             env={"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0"}, allowed=("\u00f6",),
+             timeout_s=150))
 
     # ---- found from outside (helper badin): dates outside the run, a damaged configs tree,
     # `schema` over a user's folder, an absurd route factor ----------------------------------
@@ -878,6 +898,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         ["map", "--bbox", "108,38,136,54", R, "50", "--out", "m.png"],
         ["route", "--from", "Harbin", "--to", "44.95,132.42", "--vehicle", "zis-5", "--mode",
          "cross-country"],
+        # found from outside (helper hunt): a control character in --out (GDAL drops it from
+        # file names: a traceback after the whole run)
+        RUN + ["--out", "a\nb"], RUN + ["--out", "x\ty/o"],
     ]
     for i, argv in enumerate(cli):
         needs_sc = argv[:1] == ["run"]
@@ -908,7 +931,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         ({"LOGISTICS_CONFIG_DIR": v}, ["sample", "Hailar"]) for v in ("/nonexistent", "thesis.txt")
     ] + [
         ({"LOGISTICS_CACHE_DIR": v}, ["sample", "Hailar"]) for v in ("thesis.txt/x", "/proc/x")
-    ] + [({"LOGISTICS_PROGRESS": "maybe"}, ["sample", "Hailar"])]
+    ] + [({"LOGISTICS_PROGRESS": "maybe"}, ["sample", "Hailar"])] + [
+        # found from outside (helper hunt): a limit no grid fits (searched into infinity)
+        ({"LOGISTICS_MAX_IN_MEMORY_CELLS": "1"}, ["sample", "Hailar"])]
     for i, (env, argv) in enumerate(env_cases):
         name = next(iter(env)).removeprefix("LOGISTICS_").lower()
         # an unwritable cache only costs time; an empty variable counts as unset
@@ -997,6 +1022,12 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "many-columns": (lambda t: t.splitlines()[0] + ",x" * 100000 + "\n", "error"),
         "bom": (lambda t: "\ufeff" + t, "either"),
         "formula": (lambda t: t.replace("TBF-39A", "=cmd|' /C calc'!A0", 1), "either"),
+        # found from outside (helper hunt): a date beyond pandas' timestamps (a traceback), CR
+        # line ends (refused in pandas' words), rows beyond any campaign (scored for hours)
+        "date-9999": (lambda t: re.sub(r"1945-08-\d\d", "9999-12-31", t, count=1), "either"),
+        "cr-only": (lambda t: t.replace("\n", "\r"), "either"),
+        "rows-200000": (lambda t: t + "".join(t.splitlines(keepends=True)[1:2]) * 200_000,
+                        "error"),
     }
     for key, (fn, expect) in csv_cases.items():
         add(Case(f"csv-{key}", "csv", CMP + ["--out", "o"], setup=doc(fn), allowed=("o",),

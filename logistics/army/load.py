@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import os
 import re
 import typing
 from collections.abc import Mapping, Sequence
@@ -100,8 +101,12 @@ _FIXES = {
 
 
 def army_paths(folder: str | Path) -> list[Path]:
-    """The army files directly in ``folder``: every ``*.yaml``, sorted, except data files."""
-    return sorted(p for p in Path(folder).glob("*.yaml") if p.is_file()
+    """The army files directly in ``folder``: every ``*.yaml``, sorted, except data files.
+
+    A link to a missing file (or a loop of links) is kept, so that loading it says what is
+    wrong rather than the file being skipped without a word."""
+    return sorted(p for p in Path(folder).glob("*.yaml")
+                  if (p.is_file() or (p.is_symlink() and not p.exists()))
                   and p.name not in NOT_ARMIES)
 
 
@@ -234,6 +239,10 @@ def load_army(path: str | Path, *, check: bool = True) -> Army:
     """Read, validate and (``check``) cross-check one army file; see :func:`check_army`."""
     p = Path(path)
     if not p.exists():  # anything else that is no regular file: the one reader says so
+        if p.is_symlink():
+            raise ConfigError(f"army file {str(p)!r} is a symbolic link to {os.readlink(p)!r}, "
+                              "which does not exist (or a loop of links); point the link at "
+                              "an army file, or remove it")
         raise ConfigError(f"army file {str(p)!r} does not exist; give the path of a .yaml file "
                           "(e.g. configs/tbf-6gta.yaml)")
     from logistics._yaml import load_yaml

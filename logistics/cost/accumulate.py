@@ -109,6 +109,14 @@ def accumulate(
     >>> np.asarray(cost_array(accumulate(m, [(0, 0)], engine="chunked", chunks=2)))
     array([[ 0., 10., 20.]])
     """
+    if not isinstance(model, CostModel):
+        raise ConfigError(
+            f"accumulate needs a CostModel (from logistics.build_cost_model(terrain, vehicle)), "
+            f"got {type(model).__name__}")
+    if client is not None and not hasattr(client, "scheduler_info"):
+        raise ConfigError(f"client must be a dask.distributed Client (or None for a local "
+                          f"cluster), got {type(client).__name__}; e.g. "
+                          "client=distributed.Client('tcp://host:8786')")
     if choose_engine(model, engine) == "memory":
         from logistics.cost.solver import find_costs
 
@@ -129,7 +137,11 @@ def path(acc: Any, target: Any) -> np.ndarray:
 
     if isinstance(acc, Accumulated):
         return traceback(acc, target)
-    from logistics.cost.chunked import traceback_chunked
+    from logistics.cost.chunked import ChunkedResult, traceback_chunked
+
+    if not isinstance(acc, ChunkedResult):
+        raise ConfigError(
+            f"path needs the result of accumulate(model, sources), got {type(acc).__name__}")
 
     return np.asarray(traceback_chunked(acc, target), dtype=np.int64)
 

@@ -599,6 +599,10 @@ def _run_in_subprocess(engine: str, grid_dir: Path, out_npy: Path, repeat: int) 
 # ----------------------------------------------------------------------------------------------
 
 
+#: Most grid sizes one ``bench`` times (the recorded runs use four).
+MAX_SIZES = 12
+
+
 def parse_sizes(text: str) -> list[int]:
     """``"1e5,1e6,1e7"`` -> ``[100000, 1000000, 10000000]`` (ConfigError if malformed)."""
     try:
@@ -607,6 +611,14 @@ def parse_sizes(text: str) -> list[int]:
         raise ConfigError(f"--sizes must be numbers separated by commas, got {text!r}") from None
     if not sizes or min(sizes) < 64:
         raise ConfigError(f"--sizes needs grid sizes of at least 64 cells, got {text!r}")
+    twice = sorted({s for s in sizes if sizes.count(s) > 1})
+    if twice:
+        raise ConfigError(f"--sizes gives {', '.join(f'{s:g}' for s in twice)} more than once; "
+                          "give each size once (--repeat times each size several times)")
+    if len(sizes) > MAX_SIZES:
+        raise ConfigError(f"--sizes gives {len(sizes)} sizes; at most {MAX_SIZES} are timed in one "
+                          "run (every size runs each engine in its own process): e.g. "
+                          "--sizes 1e5,1e6,1e7")
     return sizes
 
 

@@ -627,6 +627,10 @@ def _weight(objective: str | float) -> float:
 
 
 def _require(terrain: xr.Dataset, names: tuple[str, ...]) -> None:
+    if not isinstance(terrain, xr.Dataset):
+        raise DataError(
+            f"terrain must be an xarray Dataset (the output of logistics.load_terrain(bbox)), "
+            f"got {type(terrain).__name__}")
     missing = [n for n in names if n not in terrain]
     if missing or not {"x", "y"} <= set(terrain.coords):
         raise DataError(

@@ -571,6 +571,10 @@ def find_costs(
     >>> find_costs(m, [(0, 0)]).cost
     array([[ 0., 10., 20.]])
     """
+    if not isinstance(model, CostModel):
+        raise ConfigError(
+            f"find_costs needs a CostModel (from logistics.build_cost_model(terrain, vehicle)), "
+            f"got {type(model).__name__}")
     _check_size(model.shape)
     ci = None
     if barriers is not None:
@@ -604,6 +608,9 @@ def traceback(acc: Accumulated, target) -> np.ndarray:
     >>> traceback(find_costs(m, [(0, 0)]), (0, 2)).tolist()
     [[0, 0], [0, 1], [0, 2]]
     """
+    if not isinstance(acc, Accumulated):
+        raise ConfigError(
+            f"traceback needs the result of find_costs(model, sources), got {type(acc).__name__}")
     r, c = _grid_cell(target, acc.cost.shape, "target")
     if not np.isfinite(acc.cost[r, c]):
         raise NoRouteError(_unreachable_message(acc, r, c))

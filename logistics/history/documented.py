@@ -248,6 +248,10 @@ _TABLE_COLUMNS: tuple[str, ...] = (
 
 #: Largest documented-advances file read (bytes): the shipped one is about 20 kB.
 MAX_BYTES = 50_000_000
+#: Most rows scored: a campaign's dated positions number tens to hundreds (the shipped file
+#: 36), and each row costs tens of milliseconds to score (matched, placed on its formation's
+#: track, timed off the route), so 200 000 rows ran for hours as if hung.
+MAX_ROWS = 5_000
 
 
 def _read_csv(p: Path) -> pd.DataFrame:
@@ -263,6 +267,7 @@ def _read_csv(p: Path) -> pd.DataFrame:
     text = read_text(p, what="documented-advances file", max_bytes=MAX_BYTES, error=DataError)
     if not text.strip():
         raise DataError(f"{p}: the file is empty; expected a header row with the format's columns")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends
     try:
         header = next(csv.reader(io.StringIO(text)))
     except (csv.Error, StopIteration) as exc:
@@ -281,6 +286,10 @@ def _read_csv(p: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
         raise DataError(f"{p}: not a readable comma-separated file ({str(exc)[:200]}); check "
                         "quoting") from None
+    if len(df) > MAX_ROWS:
+        raise DataError(f"{p}: {len(df):,} rows; a documented-advances file holds at most "
+                        f"{MAX_ROWS:,} dated positions (scoring each takes tens of milliseconds); "
+                        "is it the right file? split it by axis_id, or keep the rows you score")
     df.columns = [str(c).strip() for c in df.columns]
     return df.apply(lambda s: s.str.strip())
 
@@ -299,6 +308,10 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
     day = _parse_date(rec["date"])
     if day is None:
         bad("date", "bad date (expected YYYY-MM-DD, e.g. 1945-08-11)", "row not scored")
+    elif not _FIRST_DAY <= day <= _LAST_DAY:  # beyond pandas' timestamps (a traceback when scored)
+        bad("date", f"date outside the years {_FIRST_DAY.year}-{_LAST_DAY.year} a run can be "
+            "timed in (a typo in the year?)", "row not scored")
+        day = None
     lat, lon = _parse_point(rec, "lat", "lon", bad, "coordinate ignored")
     coord_quality = rec["coord_quality"]
     if math.isnan(lat) and rec["lat"] == "" and rec["lon"] == "":
@@ -334,6 +347,10 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
         "usable": axis != "" and day is not None,
         "issues": "; ".join(f"{p.column}: {p.message} ({p.consequence})" for p in mine),
     }
+
+
+#: The days pandas' nanosecond timestamps hold (1677-09-21 .. 2262-04-11), whole years.
+_FIRST_DAY, _LAST_DAY = _date(1678, 1, 1), _date(2261, 12, 31)
 
 
 def _parse_date(text: str) -> _date | None:

@@ -82,6 +82,10 @@ LANDMASK_FILE = "landmask_30s.tif"
 _UNKNOWN = 255  # fill of class layers outside their raster
 
 
+#: The coarsest cell size a fix ever suggests (m): LOGISTICS_RESOLUTION_M's upper bound.
+_COARSEST_M = 100_000
+
+
 def load_terrain(
     bbox=None,
     *,
@@ -127,8 +131,16 @@ def load_terrain(
     n_cells = grid.shape[0] * grid.shape[1]
     if chunks is None and n_cells > settings.MAX_IN_MEMORY_CELLS:
         coarsest = math.ceil(resolution_m * math.sqrt(n_cells / settings.MAX_IN_MEMORY_CELLS))
-        while math.prod(metric_grid(bbox, coarsest).shape) > settings.MAX_IN_MEMORY_CELLS:
+        while (coarsest <= _COARSEST_M
+               and math.prod(metric_grid(bbox, coarsest).shape) > settings.MAX_IN_MEMORY_CELLS):
             coarsest = math.ceil(coarsest * 1.01)  # the grid's edges round up: a few % more
+        if coarsest > _COARSEST_M:  # a limit of a handful of cells: no grid fits it
+            raise ResourceError(
+                f"{grid.shape[0]} x {grid.shape[1]} cells at {resolution_m:g} m exceed the "
+                f"in-memory limit of {settings.MAX_IN_MEMORY_CELLS} cells, and no grid of this "
+                f"box fits it even at {_COARSEST_M:,} m cells; fix: raise the limit "
+                "(LOGISTICS_MAX_IN_MEMORY_CELLS, default 120000000, or unset it), or chunks=True "
+                "(Python API) for a dask Dataset")
         msg = (
             f"{grid.shape[0]} x {grid.shape[1]} cells at {resolution_m:g} m exceed the in-memory "
             f"limit of {settings.MAX_IN_MEMORY_CELLS} cells; fix: a resolution of at least "

@@ -14,6 +14,7 @@ the same resolution share cell edges and their results can be compared cell by c
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -152,19 +153,26 @@ def lonlat_envelope(bounds_m) -> tuple[float, float, float, float]:
     return (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
 
 
+def check_resolution_m(resolution_m, key: str = "resolution_m") -> float:
+    """A grid cell size in metres as a float: any real number (Python or numpy) that is
+    finite and positive; ConfigError otherwise (text, a list, an array, True, NaN, 0)."""
+    ok = (isinstance(resolution_m, numbers.Real) and not isinstance(resolution_m, bool)
+          and math.isfinite(float(resolution_m)) and float(resolution_m) > 0)
+    if not ok:
+        raise ConfigError(f"{key} must be a positive number of metres, got {resolution_m!r}; "
+                          "fix: a cell size such as 1000 (the default grid) or 25000 (coarse)")
+    return float(resolution_m)
+
+
 def metric_grid(bbox, resolution_m: float) -> MetricGrid:
     """The metric grid covering a lon/lat box, edges snapped to multiples of ``resolution_m``.
 
     The box's outline (densified, as its edges curve in LCC) is projected and its envelope is
     rounded outward, so every point of the box lies in the grid.
     """
-    if not (isinstance(resolution_m, (int, float)) and math.isfinite(resolution_m)) or (
-        resolution_m <= 0
-    ):
-        raise ConfigError(f"resolution_m must be a positive number of metres, got {resolution_m!r}")
+    r = check_resolution_m(resolution_m)
     lon, lat = box_outline(bbox)
     x, y = to_metric(lon, lat)
-    r = float(resolution_m)
     x0, x1 = math.floor(x.min() / r) * r, math.ceil(x.max() / r) * r
     y0, y1 = math.floor(y.min() / r) * r, math.ceil(y.max() / r) * r
     shape = (int(round((y1 - y0) / r)), int(round((x1 - x0) / r)))
@@ -230,6 +238,9 @@ def normalize_chunks(chunks, shape: tuple[int, int]) -> tuple[tuple[int, ...], t
         chunks = settings.CHUNK_CELLS
     try:
         return dka.core.normalize_chunks(chunks, shape)
+    except ZeroDivisionError:  # dask's word for a chunk of 0 cells
+        raise ConfigError(f"chunks must be positive cell counts, got {chunks!r}; e.g. "
+                          f"chunks={settings.CHUNK_CELLS} (or chunks=True)") from None
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"chunks must be an int, a (y, x) pair or a dict, got {chunks!r}: {exc}") from None
 

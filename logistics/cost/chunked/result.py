@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from logistics.cost.stencil import offsets
-from logistics.errors import ConfigError, ExtentError, NoRouteError
+from logistics.errors import ConfigError, NoRouteError
 
 __all__ = ["ChunkedStats", "ChunkedResult", "open_chunked", "traceback_chunked"]
 
@@ -95,10 +95,10 @@ def traceback_chunked(result: ChunkedResult, target: Sequence[int]) -> np.ndarra
     """
     import zarr
 
-    r, c = (int(v) for v in target)
+    from logistics.cost.solver import _grid_cell
+
+    r, c = _grid_cell(target, result.shape, "target")  # ConfigError / ExtentError, as in memory
     ny, nx = result.shape
-    if not (0 <= r < ny and 0 <= c < nx):
-        raise ExtentError(f"target {(r, c)} lies outside the grid of {ny} x {nx} cells")
     group = zarr.open_group(str(result.path), mode="r")
     cost_arr, back_arr = group["cost"], group["backlink"]
     if not np.isfinite(cost_arr[r, c]):
