@@ -297,6 +297,7 @@ def test_a_documented_file_with_old_mac_line_ends_is_read(tmp_path):
     (",".join(["400"] * 1000), "400 more than once"),
     ("400,1e3,400", "400 more than once"),
     (",".join(str(100 + i) for i in range(13)), "13 sizes; at most 12"),
+    ("400.5", "whole numbers of cells"),  # was timed as 400 without a word
 ])
 def test_bench_sizes_given_twice_or_beyond_count_are_refused_before_any_work(tmp_path, capsys,
                                                                              sizes, fragment):
