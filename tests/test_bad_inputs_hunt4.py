@@ -52,6 +52,10 @@ CFG = settings.SHIPPED_CONFIG_DIR / "tbf-39a.yaml"
     (lambda: logistics.compare(documented=5), ["documented must be a path", "5"]),
     (lambda: logistics.compare(configs_dir=5), ["configs_dir must be a path", "5"]),
     (lambda: logistics.compare(seed="x"), ["seed must be", "'x'"]),
+    # a billion draws ran on (the command line caps --samples, the API did not)
+    (lambda: logistics.compare(samples=10**9), ["samples must be a whole number 0 .. 1000"]),
+    (lambda: logistics.compare(samples=True), ["samples must be", "True"]),
+    (lambda: logistics.compare(samples=-1), ["samples must be", "-1"]),
     (lambda: logistics.build_cost_model(None, "zis-5"), ["terrain must be an xarray Dataset",
                                                          "NoneType"]),
     (lambda: logistics.find_costs(None, [(0, 0)]), ["find_costs needs a CostModel", "NoneType"]),
