@@ -168,10 +168,16 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     baseline (``logistics compare``) -> ``Comparison`` (``.table``, ``.summary``, ``.axes``)."""
     from logistics.history.compare import compare as _compare
 
+    from logistics.history.uncertainty import MAX_SAMPLES
+
+    if not (isinstance(samples, numbers.Integral) and not isinstance(samples, bool)
+            and 0 <= int(samples) <= MAX_SAMPLES):
+        raise ConfigError(f"samples must be a whole number 0 .. {MAX_SAMPLES} (Monte Carlo draws "
+                          f"per axis, 0 for none), got {_shown(samples)}; fix: e.g. samples=10")
     if documented is not None:
         documented = _path_arg(documented, "documented", "configs/history/documented-advances.csv")
     if configs_dir is not None:
         configs_dir = _path_arg(configs_dir, "configs_dir", "configs")
     return _compare(documented, configs_dir=configs_dir,
-                    resolution_m=_resolution_arg(resolution_m), samples=samples,
+                    resolution_m=_resolution_arg(resolution_m), samples=int(samples),
                     seed=_seed_arg(seed))

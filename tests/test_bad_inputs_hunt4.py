@@ -52,6 +52,10 @@ CFG = settings.SHIPPED_CONFIG_DIR / "tbf-39a.yaml"
     (lambda: logistics.compare(documented=5), ["documented must be a path", "5"]),
     (lambda: logistics.compare(configs_dir=5), ["configs_dir must be a path", "5"]),
     (lambda: logistics.compare(seed="x"), ["seed must be", "'x'"]),
+    # a billion draws ran on (the command line caps --samples, the API did not)
+    (lambda: logistics.compare(samples=10**9), ["samples must be a whole number 0 .. 1000"]),
+    (lambda: logistics.compare(samples=True), ["samples must be", "True"]),
+    (lambda: logistics.compare(samples=-1), ["samples must be", "-1"]),
     (lambda: logistics.build_cost_model(None, "zis-5"), ["terrain must be an xarray Dataset",
                                                          "NoneType"]),
     (lambda: logistics.find_costs(None, [(0, 0)]), ["find_costs needs a CostModel", "NoneType"]),
@@ -297,6 +301,7 @@ def test_a_documented_file_with_old_mac_line_ends_is_read(tmp_path):
     (",".join(["400"] * 1000), "400 more than once"),
     ("400,1e3,400", "400 more than once"),
     (",".join(str(100 + i) for i in range(13)), "13 sizes; at most 12"),
+    ("400.5", "whole numbers of cells"),  # was timed as 400 without a word
 ])
 def test_bench_sizes_given_twice_or_beyond_count_are_refused_before_any_work(tmp_path, capsys,
                                                                              sizes, fragment):

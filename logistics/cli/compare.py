@@ -11,13 +11,11 @@ from logistics.cli import add_overwrite, float_in, non_negative_int, out_path, r
 from logistics.cli._cluster import WORKER_GIB, cluster_for, max_workers
 from logistics.cli.run import other_tree_note
 from logistics.errors import ConfigError, DataError
+from logistics.history.uncertainty import MAX_SAMPLES
 
 __all__ = ["register", "add_run_arguments", "parse_assignments", "cluster_for", "max_workers",
            "MAX_SAMPLES", "WORKER_GIB"]
 
-#: Most Monte Carlo draws per axis: each draw is a whole scenario run (seconds to a minute), so
-#: 1000 draws of a dozen axes already take hours; the P10-P90 band settles long before.
-MAX_SAMPLES = 1000
 
 
 

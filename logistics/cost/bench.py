@@ -606,9 +606,12 @@ MAX_SIZES = 12
 def parse_sizes(text: str) -> list[int]:
     """``"1e5,1e6,1e7"`` -> ``[100000, 1000000, 10000000]`` (ConfigError if malformed)."""
     try:
-        sizes = [int(float(s)) for s in str(text).split(",") if s.strip()]
+        numbers = [float(s) for s in str(text).split(",") if s.strip()]
+        sizes = [int(v) for v in numbers]
     except (ValueError, OverflowError):
         raise ConfigError(f"--sizes must be numbers separated by commas, got {text!r}") from None
+    if any(v != int(v) for v in numbers):
+        raise ConfigError(f"--sizes are whole numbers of cells (1e5 or 100000), got {text!r}")
     if not sizes or min(sizes) < 64:
         raise ConfigError(f"--sizes needs grid sizes of at least 64 cells, got {text!r}")
     twice = sorted({s for s in sizes if sizes.count(s) > 1})

@@ -29,6 +29,7 @@ from logistics.history.score import km_at_time
 
 __all__ = [
     "DEMS",
+    "MAX_SAMPLES",
     "QUANTILES",
     "draw_jobs",
     "MonteCarlo",
@@ -51,12 +52,18 @@ def _sample_overrides(scenario: Any, seed: int, norms_seed: int) -> dict[str, fl
     return {**sample_army_overrides(scenario, seed), **sample_norms_overrides(norms_seed)}
 
 
+#: Most Monte Carlo draws per axis: each draw is a whole scenario run (seconds to a minute), so
+#: 1000 draws of a dozen axes already take hours; the P10-P90 band settles long before.
+MAX_SAMPLES = 1000
+
+
 def draw_jobs(scenario: Any, n: int, *, seed: int = 0, dems: Sequence[str] = DEMS,
               resolution_m: float | None = None) -> list[Job]:
     """``n`` seeded draws of (uncertain figures of the army and norms files, DEM, run seed) for
     one loaded scenario."""
-    if not isinstance(n, int) or n < 1:
-        raise ConfigError(f"Monte Carlo needs a positive number of samples, got {n!r}")
+    if not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= MAX_SAMPLES:
+        raise ConfigError(f"Monte Carlo needs a whole number of samples 1 .. {MAX_SAMPLES}, got "
+                          f"{n!r} (each is a whole run; the P10-P90 band settles long before)")
     if not dems:
         raise ConfigError("Monte Carlo needs at least one DEM to draw from (e.g. 'merged')")
     jobs = []
