@@ -11,7 +11,7 @@ import json
 import numpy as np
 import pytest
 
-from logistics.cost import bench
+from logistics.cost import bench, bench_grass
 from logistics.cli import main
 from logistics.errors import ConfigError
 
@@ -109,8 +109,27 @@ def test_grass_engines_are_skipped_with_the_reason_when_grass_is_missing(monkeyp
                for line in lines)
 
 
-@pytest.mark.skipif(__import__("shutil").which("grass") is None,
-                    reason="GRASS GIS is not installed (apt-get install grass-core)")
+def test_a_grass_that_cannot_make_a_location_is_skipped_with_its_error(monkeypatch):
+    """An installed GRASS that fails here (an odd HOME, a broken install) makes the engines
+    unavailable with GRASS's own last line, not a CalledProcessError mid-benchmark."""
+    import shutil
+    import subprocess
+
+    def broken(cmd, **kw):
+        raise subprocess.CalledProcessError(1, cmd, stderr="ERROR: cannot write ~/.grass8\n")
+
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: "/usr/bin/" + name)
+    monkeypatch.setattr(bench_grass.subprocess, "run", broken)
+    bench_grass._grass_probe.cache_clear()
+    try:
+        why = bench._cannot_run(bench.ENGINES["grass-rcost-iso8"], 400)
+    finally:
+        bench_grass._grass_probe.cache_clear()
+    assert why is not None and "cannot make a location here" in why and ".grass8" in why
+
+
+@pytest.mark.skipif(bool(bench_grass.grass_unavailable()),
+                    reason=str(bench_grass.grass_unavailable()))
 def test_grass_r_cost_equals_ours_cell_for_cell():
     """GRASS's r.cost prices a move as ours and scikit-image's do (the mean of the two cells'
     costs times the move's length): on the same grid it must give our isotropic costs, lakes
@@ -128,8 +147,8 @@ def test_grass_r_cost_equals_ours_cell_for_cell():
     assert (np.isfinite(walk) == fin).all()
 
 
-@pytest.mark.skipif(__import__("shutil").which("grass") is None,
-                    reason="GRASS GIS is not installed (apt-get install grass-core)")
+@pytest.mark.skipif(bool(bench_grass.grass_unavailable()),
+                    reason=str(bench_grass.grass_unavailable()))
 @pytest.mark.parametrize("stencil, flag", [(8, ""), (16, "-k")])
 def test_our_anisotropic_engine_equals_grass_r_walk(tmp_path, stencil, flag):
     """An independent anisotropic reference: GRASS r.walk's walking time (Naismith with

@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -43,9 +44,23 @@ _NULL = -1.0
 
 
 def grass_unavailable() -> str | None:
-    """Why the GRASS engines cannot run here (None when they can)."""
+    """Why the GRASS engines cannot run here (None when they can): no ``grass`` command, or
+    one that cannot make a throw-away location here (an odd HOME, a broken install)."""
     if shutil.which("grass") is None:
         return "GRASS GIS is not installed (the `grass` command; Debian: apt-get install grass-core)"
+    return _grass_probe()
+
+
+@lru_cache(maxsize=1)
+def _grass_probe() -> str | None:
+    """Make and drop a throw-away XY location once per process; why it failed, or None."""
+    with tempfile.TemporaryDirectory(prefix="logistics-grass-probe-") as tmp:
+        try:
+            subprocess.run(["grass", "-c", "XY", str(Path(tmp) / "loc"), "-e"],
+                           capture_output=True, text=True, check=True, timeout=120)
+        except (OSError, subprocess.SubprocessError) as exc:
+            tail = (getattr(exc, "stderr", "") or str(exc)).strip().splitlines()[-1:] or [""]
+            return f"GRASS GIS is installed but cannot make a location here ({tail[0][:200]})"
     return None
 
 
