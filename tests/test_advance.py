@@ -259,3 +259,38 @@ def test_a_shuttle_out_of_fuel_walks_on_then_shuttles_on_when_fuel_comes(corrido
     # after the trucks start again the head gains more than the walkers could
     later = t.loc["1945-08-12 00:00":"1945-08-13 00:00", "cum_km"]
     assert later.iloc[-1] - later.iloc[0] > 50.0 + 1e-6
+
+
+def test_the_reserve_serves_only_within_reach_of_the_transport_carrying_it(corridor):
+    """``fuel.reserve_reach_km``: the army's reserve rides with one formation's transport
+    ([VELIKAYA-POBEDA]: the motor transport fell behind the tanks) and serves an element only
+    within that many km of the carrier's head. A formation with fuel for 100 km and a reserve
+    for 100 km more: drawn anywhere, it goes 200 km on the first day; carried by a formation
+    that sets off two days later, it halts at 100 km until the carrier comes within 30 km
+    (at km 70: two days and 3.5 hours of marching later), then goes on."""
+    from types import SimpleNamespace
+
+    plan = corridor(days=4)
+    first = plan.formations[0]
+    carrier = dataclasses.replace(first, unit=SimpleNamespace(
+        **{**vars(first.unit), "id": "carrier", "headline": False, "start_h": 48.0}))
+    base = dataclasses.replace(plan, formations=(first, carrier), priority=("corridor", "carrier"),
+                               reserve_l={"diesel": 2000.0}, reserve_capacity_l={"diesel": 2000.0})
+    anywhere = simulate_army(base).daily.set_index(["date", "formation_id"])
+    assert anywhere.loc[("1945-08-09", "corridor"), "cum_km"] == pytest.approx(200.0, abs=1e-6)
+
+    r = simulate_army(dataclasses.replace(base, reserve_carrier="carrier", reserve_reach_km=30.0))
+    day = r.daily.set_index(["date", "formation_id"])
+    for date in ("1945-08-09", "1945-08-10"):
+        assert day.loc[(date, "corridor"), "cum_km"] == pytest.approx(100.0, abs=1e-6)
+        assert day.loc[(date, "corridor"), "from_reserve_l"] == pytest.approx(0.0, abs=1e-9)
+    assert r.army_daily["reserve_l"].iloc[1] == pytest.approx(2000.0)  # untouched, out of reach
+    assert day.loc[("1945-08-11", "corridor"), "from_reserve_l"] > 0
+    assert day.loc[("1945-08-11", "corridor"), "cum_km"] > 100.0 + 1.0
+    # on again only once the carrier is within 30 km; the reserve is placed at each hour's
+    # start: the carrier (from 11 Aug 06:00 at 20 km/h) is 40 km away at 09:00, 20 km at
+    # 10:00, so the hour 10:00-11:00 (its track row stamped 11:00) is the first it moves in
+    moving = r.tracks[(r.tracks["formation_id"] == "corridor") & (r.tracks["cum_km"] > 100.5)]
+    assert moving["time"].min() == pd.Timestamp("1945-08-11 11:00")
+    dry = r.reached[(r.reached["kind"] == "dry") & (r.reached["formation_id"] == "corridor")]
+    assert "beyond its reach of 30 km" in dry["name"].iloc[0]

@@ -135,6 +135,11 @@ class ArmyPlan:
     #: the formations whose families drain their stalled vehicles (``drain_stalled.formations``;
     #: empty: every formation)
     drain_families: tuple[str, ...] = ()
+    #: the formation whose transport carries the army's reserve (``fuel.reserve_reach_km.
+    #: carrier``) and how far from its head (km, great circle) an element can draw on it; None
+    #: and inf: the reserve is drawn anywhere
+    reserve_carrier: str | None = None
+    reserve_reach_km: float = math.inf
     trucks: tuple[TruckSpec, ...] = ()
     airlifts: tuple[AirSpec, ...] = ()
     air_priority: tuple[tuple[str, ...], ...] = ()
@@ -649,12 +654,15 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     depots = tuple((d.name, float(d.fuel_l.value), d.fuel_type) for d in army.supply.depots)
     order_ids = tuple(u.id for u in sorted(units, key=lambda u: u.priority))
     drain = bool(army.fuel.drain_stalled.value) if army.fuel.drain_stalled is not None else False
+    reach = army.fuel.reserve_reach_km
     plan = ArmyPlan(
         army=army, start=t0, end=_run_end(army), seasons=seasons, formations=tuple(plans),
         priority=order_ids, reserve_l=dict(reserve), reserve_capacity_l=dict(reserve),
         drain_stalled=drain,
         drain_families=(tuple(army.fuel.drain_stalled.formations)
                         if army.fuel.drain_stalled is not None else ()),
+        reserve_carrier=reach.carrier if reach is not None else None,
+        reserve_reach_km=float(reach.value) if reach is not None else math.inf,
         trucks=trucks, airlifts=airlifts, air_priority=air_priority,
         depots=depots, track_cells=track, cell_index=index,
         ferry_brigades=tuple(brigades), speed_scale=opt.speed_scale, fuel_scale=opt.fuel_scale,

@@ -18,7 +18,9 @@ One step is one clock hour (the first starts at H-hour). In each step:
    route ends, or fuel runs out. Through the depth of a fortified region (the plan's
    ``fortified`` stretches) the formation's head advances at the rule's breakthrough rate, hour
    by hour round the clock, instead of its march pace (:meth:`_Loop.breach`). Fuel comes
-   from the element's tanks, then the army's reserve of that fuel; with ``drain_stalled`` an
+   from the element's tanks, then the army's reserve of that fuel (with ``reserve_carrier``,
+   only within ``reserve_reach_km`` of the carrier's head at the hour's start: the reserve
+   rides on a formation's transport, :meth:`_Loop.reach`); with ``drain_stalled`` an
    element that would stop takes the fuel of the lower-priority elements of its own formation
    family. Classes that are still dry stay behind as an element of their own; the rest go on.
    An element with no pace class never passes its formation's leading element; elements at one
@@ -53,6 +55,7 @@ from logistics.advance.elements import Element, Profile, merge, profile, split
 from logistics.advance.movement import MOVEMENT_MODE, Reached
 from logistics.advance.plan import ArmyPlan, FormationPlan
 from logistics.army.resolve import MEN_CLASSES
+from logistics.geodesy import great_circle_km
 from logistics.supply.airlift import airlift_deliveries
 from logistics.supply.delivery import Delivery
 from logistics.supply.ledger import ArmyLedger
@@ -196,6 +199,9 @@ class _Loop:
         self._prof_cache: dict = {}
         self._rule = None
         self.railheads: dict[int, str] = {}
+        #: (lon, lat) of the head of the formation carrying the army's reserve at the step's
+        #: start (``plan.reserve_carrier``), or None: the reserve is drawn anywhere
+        self.carrier_at: tuple[float, float] | None = None
 
     # -- small helpers --------------------------------------------------------------------
     def _serial(self) -> int:
@@ -427,6 +433,35 @@ class _Loop:
         burn = np.array(fp.fuel_types) != "none"
         return np.where(burn, e.counts * self.plan.fuel_scale * per, 0.0)
 
+    def lonlat(self, fid: str, km: float) -> tuple[float, float]:
+        """(lon, lat) of km ``km`` of the formation's path."""
+        pk, plon, plat = self.path(fid)
+        if len(pk) < 2:
+            return float(plon[0]), float(plat[0])
+        return float(np.interp(km, pk, plon)), float(np.interp(km, pk, plat))
+
+    def locate_reserve(self) -> None:
+        """Put the army's reserve where its carrier's head is now (``fuel.reserve_reach_km``)."""
+        carrier = self.plan.reserve_carrier
+        if carrier is not None and carrier in self.fp:
+            self.carrier_at = self.lonlat(carrier, self.lead(carrier).s)
+
+    def reserve_km(self, fid: str, e: Element) -> float:
+        """Great-circle km from element ``e`` of ``fid`` to the army's reserve (0: the reserve
+        is drawn anywhere)."""
+        if self.carrier_at is None:
+            return 0.0
+        lon, lat = self.lonlat(fid, e.s)
+        return float(great_circle_km(lon, lat, *self.carrier_at))
+
+    def reach(self, fid: str, e: Element) -> bool:
+        """Open the army's reserve to element ``e`` of ``fid`` only within
+        ``plan.reserve_reach_km`` of the transport carrying it ([VELIKAYA-POBEDA]: the motor
+        transport that carried the fuel fell behind the tank columns); returns whether it is
+        open. Every draw on the reserve (fuel limit, burning, dry classes) sees this."""
+        self.ledger.out_of_reach = self.reserve_km(fid, e) > self.plan.reserve_reach_km
+        return not self.ledger.out_of_reach
+
     def fuel_limit(self, e, fp, p, s_want) -> float:
         short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, self.need(e, fp, p, s_want))
         if short <= 1e-9:
@@ -443,7 +478,9 @@ class _Loop:
         return lo
 
     def dry_classes(self, e: Element, fp: FormationPlan) -> np.ndarray:
-        """Bool per class: present, burns fuel, and neither tanks nor reserve hold any."""
+        """Bool per class: present, burns fuel, and neither tanks nor the reserve within its
+        reach hold any."""
+        self.reach(fp.id, e)
         out = np.zeros(len(fp.class_ids), dtype=bool)
         for i, ft in enumerate(fp.fuel_types):
             if ft != "none" and e.counts[i] > 0 \
@@ -616,6 +653,7 @@ class _Loop:
             return "detached"
         if b <= u.start_h:
             return "not started"
+        self.reach(fid, e)
         end_km = float(fp.km[-1])
         if e.s >= end_km - _EPS_KM and len(fp.km) > 1:
             return "arrived"
@@ -767,8 +805,13 @@ class _Loop:
 
     def notes_dry(self, fid: str, classes: str, t_h: float, km: float) -> None:
         when = self.plan.start + timedelta(hours=t_h)
+        name = f"{classes} dry; they stay behind"
+        if self.ledger.out_of_reach and float(self.ledger.reserve_l.sum()) > 0:
+            far = self.reserve_km(fid, self.lead(fid))
+            name += (f" (the army's reserve, with {self.plan.reserve_carrier}, is {far:.0f} km "
+                     f"away: beyond its reach of {self.plan.reserve_reach_km:.0f} km)")
         self.reached.append({"time": when, "formation_id": fid, "kind": "dry",
-                             "name": f"{classes} dry; they stay behind", "cum_km": km})
+                             "name": name, "cum_km": km})
 
     def join_up(self, fid: str) -> None:
         """Elements of a formation at one place with fuel join up."""
@@ -791,6 +834,7 @@ class _Loop:
         planned here when the formation departs; a shuttle's trucks burn the army's fuel."""
         fp, st = self.fp[fid], self.state[fid]
         e = st.elements[0]
+        self.reach(fid, e)
         if fp.unit.movement == "rail" and st.timetable is None and self.plan.rail is not None \
                 and b > fp.unit.start_h and a >= st.rail_tried_h + 24.0:
             self.plan_rail(fid, max(a, fp.unit.start_h))
@@ -967,6 +1011,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
     for a, b in zip(bounds[:-1], bounds[1:]):
         loop.book_due(a)
         loop.dispatch(a)
+        loop.locate_reserve()
         t_b = plan.start + timedelta(hours=b)
         for fid in loop.order:
             fp, st = loop.fp[fid], loop.state[fid]

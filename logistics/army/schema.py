@@ -231,6 +231,14 @@ class DrainFigure(BoolFigure):
     formations: list[str] = Field(default_factory=list, max_length=200)
 
 
+class ReserveReachFigure(FloatFigure):
+    """``reserve_reach_km``: how far (km, great circle) from the head of ``carrier`` (the
+    formation whose transport carries the army's reserve) an element can still draw on the
+    reserve, with its provenance."""
+
+    carrier: str = Field(min_length=1, max_length=200)
+
+
 class LinePoint(_Model):
     """A point of a list whose parent gives the source (``departure.line``, ``any_of``):
     ``place`` (a gazetteer name) and/or ``lon``/``lat`` (WGS84 degrees; they win). It takes
@@ -506,7 +514,9 @@ class FuelAccount(_Model):
     own transport (one refill = every tank of the army filled once, per fuel type);
     ``priority``; ``drain_stalled``: fuel of stalled lower-priority vehicles is drained into
     higher-priority ones that would stop, within the families of ``drain_stalled.formations``
-    (where the source says it was done; empty: every family).
+    (where the source says it was done; empty: every family); ``reserve_reach_km``: the
+    reserve rides with one formation's transport and serves only elements within that many
+    km of its head (absent: it is drawn anywhere).
     """
 
     in_tanks_refills: FloatFigure
@@ -514,6 +524,7 @@ class FuelAccount(_Model):
     carried_refills: FloatFigure
     priority: Priority | None = None
     drain_stalled: DrainFigure | None = None
+    reserve_reach_km: ReserveReachFigure | None = None
 
     @model_validator(mode="after")
     def _ranges(self) -> FuelAccount:
@@ -521,6 +532,8 @@ class FuelAccount(_Model):
                ("in_tanks_refills", self.in_tanks_refills, "<=", 1),
                ("carried_refills", self.carried_refills, ">=", 0),
                ("carried_refills", self.carried_refills, "<=", 100),
+               ("reserve_reach_km", self.reserve_reach_km, ">", 0),
+               ("reserve_reach_km", self.reserve_reach_km, "<=", 5_000),
                *((f"extra_fuel_l.{k}", v, op, b) for k, v in self.extra_fuel_l.items()
                  for op, b in ((">=", 0), ("<=", 10_000))))
         return self
@@ -790,6 +803,11 @@ def _reference_problems(army: Army) -> list[str]:
             if i not in known:
                 problems.append(f"fuel.drain_stalled.formations: {_short(i)} names no formation; "
                                 f"known: {_known(known)}; fix: one of those")
+    reach = army.fuel.reserve_reach_km
+    if reach is not None and reach.carrier not in known:
+        problems.append(f"fuel.reserve_reach_km.carrier: {_short(reach.carrier)} names no "
+                        f"formation; known: {_known(known)}; fix: the formation whose "
+                        "transport carries the army's reserve, one of those")
     for n, a in enumerate(army.supply.air):
         for i in a.priority_to:
             if i not in known:

@@ -219,6 +219,9 @@ def run_report(result) -> str:
                 "figures"]
         lines += [f"- the army's reserve ({ft}): {v:,.0f} L at start" for ft, v in
                   plan.reserve_l.items()]
+        if plan.reserve_carrier is not None:
+            lines += [f"- the reserve rides with {plan.reserve_carrier}: drawn only within "
+                      f"{plan.reserve_reach_km:g} km of its head (`fuel.reserve_reach_km`)"]
         lines += [
             f"- fuel priority: {', '.join(plan.priority)}; drain from stalled vehicles: "
             f"{'yes' if plan.drain_stalled else 'no'}",

@@ -80,9 +80,15 @@ class ArmyLedger:
         self.drained_l = 0.0
         #: of ``consumed_l``, the litres that came out of the reserve (not out of tanks)
         self.from_reserve_l = 0.0
+        #: the reserve is out of reach of the element being served (``fuel.reserve_reach_km``:
+        #: the transport carrying it is too far away); the step loop sets it per element
+        self.out_of_reach = False
 
     def reserve(self, fuel_type: str) -> float:
-        """Litres of ``fuel_type`` in the reserve."""
+        """Litres of ``fuel_type`` in the reserve that the element being served can draw (none
+        while the reserve is out of its reach)."""
+        if self.out_of_reach:
+            return 0.0
         if fuel_type in self.reserve_types:
             return float(self.reserve_l[self.reserve_types.index(fuel_type)])
         return 0.0
@@ -102,13 +108,13 @@ class ArmyLedger:
 
     def consume(self, tanks: np.ndarray, types: Sequence[str], need: np.ndarray) -> float:
         """Burn ``need`` litres per class: ``tanks`` first (changed in place), then the reserve
-        of the class's fuel; returns the litres burned (less than asked if both ran out)."""
+        of the class's fuel (unless out of reach); returns the litres burned (less than asked if both ran out)."""
         need = np.maximum(np.asarray(need, dtype=np.float64), 0.0)
         from_own = np.minimum(need, tanks)
         tanks -= from_own
         rest = need - from_own
         burned = float(from_own.sum())
-        for i, ft in enumerate(self.reserve_types):
+        for i, ft in enumerate(() if self.out_of_reach else self.reserve_types):
             want = float(sum(r for r, t in zip(rest, types) if t == ft))
             take = min(want, float(self.reserve_l[i]))
             self.reserve_l[i] -= take
