@@ -74,7 +74,8 @@ def test_the_shipped_6th_gta_reserve_rides_with_the_army_units():
     ({"carrier": "8gtc"}, r"fuel\.reserve_reach_km\.carrier: '8gtc' names no formation.*fix"),
     ({"value": 0}, r"reserve_reach_km must be > 0, got 0"),
     ({"value": -5}, r"reserve_reach_km must be > 0"),
-    ({"carrier": ""}, r"reserve_reach_km"),
+    ({"carrier": ""}, r"reserve_reach_km\.carrier: .*fix: write a non-empty text"),
+    ({"carrier": ["a", "b"]}, r"reserve_reach_km\.carrier: .*valid string; fix: write one text"),
 ])
 def test_a_bad_reserve_reach_is_one_config_error(tmp_path, change, message):
     doc = yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))

@@ -92,6 +92,10 @@ _FIXES = {
     "literal_error": "use one of the allowed values",
     "string_pattern_mismatch": "use lower-case letters, digits and '-' (e.g. fd-5gtc)",
     "too_short": "give at least one entry",
+    "string_type": "write one text here (e.g. a formation id such as fd-5gtc), not a list or "
+                   "a mapping (every key: configs/armies/README.md)",
+    "string_too_short": "write a non-empty text (every key: configs/armies/README.md)",
+    "string_too_long": "write a shorter text (every key: configs/armies/README.md)",
     "list_type": "write a list (YAML lines starting with '- ')",
     "dict_type": "write a mapping of keys",
     "model_type": "write a mapping of keys",
