@@ -294,3 +294,63 @@ def test_the_reserve_serves_only_within_reach_of_the_transport_carrying_it(corri
     assert moving["time"].min() == pd.Timestamp("1945-08-11 11:00")
     dry = r.reached[(r.reached["kind"] == "dry") & (r.reached["formation_id"] == "corridor")]
     assert "beyond its reach of 30 km" in dry["name"].iloc[0]
+
+
+def test_an_airlift_goes_to_the_formations_that_outran_the_reserve(corridor):
+    """[WIKI-SEED001] 'aircraft ferried fuel to those units that had outrun their supply lines':
+    with the reserve riding behind (``reserve_reach_km``), an airlift's load that its own
+    ``priority_to`` does not take goes into the tanks of the formations beyond the reserve's
+    reach, not into the reserve far behind them. A formation dry at km 100, its carrier two
+    days behind: 1000 L flown in at noon on the second day take it 50 km on; with the reserve
+    drawn anywhere the same load goes into the reserve (and is drawn from there)."""
+    from types import SimpleNamespace
+
+    plan = corridor(days=3)
+    first = plan.formations[0]
+    carrier = dataclasses.replace(first, unit=SimpleNamespace(
+        **{**vars(first.unit), "id": "carrier", "headline": False, "start_h": 60.0}))
+    air = AirSpec("air", first_day_h=24.0, n_days=1, hour_offset_h=12.0, total_l=1000.0,
+                  fuel_type="any", daily_cv=0.0)
+    base = dataclasses.replace(plan, formations=(first, carrier), priority=("corridor", "carrier"),
+                               reserve_l={"diesel": 0.0}, reserve_capacity_l={"diesel": 5000.0},
+                               airlifts=(air,), air_priority=((),))
+    located = simulate_army(dataclasses.replace(base, reserve_carrier="carrier",
+                                                reserve_reach_km=30.0))
+    took = located.deliveries.set_index("formation_id")["litres"]
+    assert took.get("corridor") == pytest.approx(1000.0) and "(reserve)" not in took
+    day = located.daily.set_index(["date", "formation_id"])
+    assert day.loc[("1945-08-10", "corridor"), "cum_km"] == pytest.approx(150.0, abs=1e-6)
+    assert day.loc[("1945-08-10", "corridor"), "delivered_l"] == pytest.approx(1000.0)
+
+    anywhere = simulate_army(base)
+    took = anywhere.deliveries.set_index("formation_id")["litres"]
+    assert took.get("(reserve)") == pytest.approx(1000.0) and "corridor" not in took
+
+
+def test_a_dry_element_at_the_head_does_not_hold_back_the_vehicles_level_with_it(corridor):
+    """Two elements of one formation at the same km: the older one (self-propelled guns, its
+    petrol gone) and one whose tanks can go on on the army's diesel. The head is the one that
+    can move, else the tanks beside the dry guns could never pass the head and the whole
+    formation would stand (found in the 6th GTA: a Sherman brigade stood for nine days beside
+    12 dry SU-76)."""
+    from logistics.advance.elements import Element
+    from logistics.advance.simulate import _Loop
+
+    plan = corridor(days=2)
+    f = plan.formations[0]
+    two = dataclasses.replace(
+        f, class_ids=("tank", "gun"), fuel_types=("diesel", "petrol"),
+        tank_l=np.array([200.0, 200.0]), extra_l=np.zeros(2), counts=np.array([10, 10]),
+        pace_mask=np.array([True, True]), idle_l_per_h=np.zeros(2),
+        step_time_s={"dry": np.repeat(f.step_time_s["dry"], 2, axis=0)},
+        step_fuel_l={"dry": np.repeat(f.step_fuel_l["dry"], 2, axis=0)})
+    loop = _Loop(dataclasses.replace(plan, formations=(two,), reserve_l={"diesel": 1000.0},
+                                     reserve_capacity_l={"diesel": 1000.0}), seed=0)
+    guns = Element("corridor", 100.0, np.array([0.0, 10.0]), np.zeros(2), np.full(2, 2000.0),
+                   serial=1)
+    tanks = Element("corridor", 100.0, np.array([10.0, 0.0]), np.zeros(2), np.full(2, 2000.0),
+                    serial=2)
+    loop.state["corridor"].elements = [guns, tanks]
+    assert loop.lead("corridor") is tanks
+    loop.ledger.reserve_l[:] = 0.0  # nobody can go on: the older element leads, as before
+    assert loop.lead("corridor") is guns

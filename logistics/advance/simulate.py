@@ -248,11 +248,18 @@ class _Loop:
         return cache[key]
 
     def lead(self, fid: str) -> Element:
-        """The formation's head: the foremost element holding a pace class (else any)."""
+        """The formation's head: the foremost element holding a pace class (else any); of
+        several level with it, one that has fuel to go on (a dry element at the head must not
+        hold back the vehicles beside it that can move: they never pass the head)."""
         els = [e for e in self.state[fid].elements if not e.detached] or self.state[fid].elements
         fp = self.fp[fid]
         with_pace = [e for e in els if (e.present & fp.pace_mask).any()]
-        return max(with_pace or els, key=lambda e: (e.s, -e.serial))
+        front = max(e.s for e in (with_pace or els))
+        level = [e for e in (with_pace or els) if e.s >= front - 1e-9]
+        if len(level) > 1:
+            can_go = [e for e in level if not self.dry_classes(e, fp)[e.present].all()]
+            level = can_go or level
+        return min(level, key=lambda e: e.serial)
 
     def accounts(self, fid: str, season: str, *, detached: bool = False):
         """(tanks, capacity, L/km ahead, types) of every element of a formation."""
@@ -283,21 +290,30 @@ class _Loop:
             self.book(d)
 
     def book(self, d: Delivery) -> None:
-        """Book a delivery: into the formations it is for (their elements' tanks), then the
-        army's reserve; the rest goes back to the supplier."""
+        """Book a delivery: into the formations it is for (their elements' tanks; an airlift's
+        also into those that outran the reserve, :meth:`outran_reserve`), then the army's
+        reserve; the rest goes back to the supplier."""
         season = self.season(d.time_h)
         targets = [x for x in d.formation_id.split(",") if x in self.fp] if d.formation_id else []
+        # one by one in the delivery's order; then, for an airlift, every formation that
+        # outran the reserve together (shortest range first: no order among them is sourced)
+        groups = [[fid] for fid in targets]
+        if d.kind == "air":
+            groups += [g for g in [self.outran_reserve(targets)] if g]
         taken, by = 0.0, []
         shares = self.expected.pop(id(d), {})
-        for fid in targets:
-            t = self.ledger.fill(self.accounts(fid, season), d.litres - taken, d.fuel_type)
-            if t > 0:
-                by.append((fid, t))
-                self.state[fid].day["delivered"] += t
-            taken += t
-            if d.kind == "truck":
-                self.state[fid].en_route_l = max(
-                    0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
+        for group in groups:
+            before = {fid: self.tanks_of(fid) for fid in group}
+            taken += self.ledger.fill([a for fid in group for a in self.accounts(fid, season)],
+                                      d.litres - taken, d.fuel_type)
+            for fid in group:
+                t = self.tanks_of(fid) - before[fid]
+                if t > 0:
+                    by.append((fid, t))
+                    self.state[fid].day["delivered"] += t
+                if d.kind == "truck":
+                    self.state[fid].en_route_l = max(
+                        0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
         reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
         taken += reserve
         if reserve > 0 or not by:
@@ -317,6 +333,21 @@ class _Loop:
                 "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
                 "note": d.note,
             })
+
+    def tanks_of(self, fid: str) -> float:
+        """Litres in the tanks of a formation's elements (detached ones too)."""
+        return float(sum(e.tanks.sum() for e in self.state[fid].elements))
+
+    def outran_reserve(self, skip: list[str]) -> list[str]:
+        """The formations, in fuel priority order, that have outrun the army's reserve (beyond
+        ``reserve_reach_km`` of its carrier) and that the convoys serve, less ``skip``: an
+        airlift's load goes to them after its own ``priority_to`` and before the reserve
+        ([WIKI-SEED001] 'aircraft ferried fuel to those units that had outrun their supply
+        lines'); none when the reserve is drawn anywhere."""
+        if self.carrier_at is None:
+            return []
+        return [fid for fid in self.order if fid not in skip and self.fuelled_by_convoy(fid)
+                and self.reserve_km(fid, self.lead(fid)) > self.plan.reserve_reach_km]
 
     def need_l(self, fid: str) -> float:
         """Litres a formation's tanks lack, less what is already on its way."""
@@ -480,12 +511,14 @@ class _Loop:
     def dry_classes(self, e: Element, fp: FormationPlan) -> np.ndarray:
         """Bool per class: present, burns fuel, and neither tanks nor the reserve within its
         reach hold any."""
+        was = self.ledger.out_of_reach
         self.reach(fp.id, e)
         out = np.zeros(len(fp.class_ids), dtype=bool)
         for i, ft in enumerate(fp.fuel_types):
             if ft != "none" and e.counts[i] > 0 \
                     and e.tanks[i] + self.ledger.reserve(ft) < _DRY_L * e.counts[i]:
                 out[i] = True
+        self.ledger.out_of_reach = was
         return out
 
     def may_drain(self, fid: str) -> bool:
@@ -1009,9 +1042,9 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
     for fid in loop.order:
         loop.state[fid].day["start_km"] = 0.0
     for a, b in zip(bounds[:-1], bounds[1:]):
+        loop.locate_reserve()
         loop.book_due(a)
         loop.dispatch(a)
-        loop.locate_reserve()
         t_b = plan.start + timedelta(hours=b)
         for fid in loop.order:
             fp, st = loop.fp[fid], loop.state[fid]
