@@ -586,6 +586,19 @@ def build_cases(ctx: Ctx) -> list[Case]:
     for key, edits in nonsense.items():
         add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
                  setup=_scenario(gta_like, edits), timeout_s=150))
+    # the reserve's carrier and reach (fuel.reserve_reach_km, only in the 6th GTA's file)
+    for key, edits in {
+        "carrier-unknown": {"fuel.reserve_reach_km.carrier": "nobody"},
+        "carrier-list": {"fuel.reserve_reach_km.carrier": "[5gtc, 7mc]"},
+        "carrier-empty": {"fuel.reserve_reach_km.carrier": "''"},
+        "reach-zero": {"fuel.reserve_reach_km.value": "0"},
+        "reach-negative": {"fuel.reserve_reach_km.value": "-100"},
+        "reach-nan": {"fuel.reserve_reach_km.value": ".nan"},
+        "reach-text": {"fuel.reserve_reach_km.value": "far"},
+        "reach-huge": {"fuel.reserve_reach_km.value": "1e12"},
+    }.items():
+        add(Case(f"nonsense-reserve-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario("tbf-6gta.yaml", edits), timeout_s=150))
     add(Case("nonsense-duplicate-top-key", "nonsense", RUN + ["--out", "o"], allowed=("o",),
              setup=lambda w, c: _put(w / "sc.yaml", _cfg_text(c, gta_like) + "axis_id: OTHER\n")))
     add(Case("nonsense-duplicate-nested-key", "nonsense", RUN + ["--out", "o"], allowed=("o",),
