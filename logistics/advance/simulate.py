@@ -1118,7 +1118,9 @@ def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
     return {"time": t_b, "formation_id": fid, "cum_km": s, "lon": lon, "lat": lat,
             "status": status, "mode": _mode(fp, status), "fuel_l": fuel,
             "refills_on_hand": fuel / fp.refill_l if burns else np.nan, "tail_km": float(tail),
-            "elements": len(st.elements), "dry_classes": ",".join(dry)}
+            "elements": len(st.elements), "dry_classes": ",".join(dry),
+            # great-circle km from its head to the army's reserve (NaN: drawn anywhere)
+            "reserve_km": loop.reserve_km(fid, head) if loop.carrier_at is not None else np.nan}
 
 
 def _record_positions(loop: _Loop, b: float) -> None:
@@ -1168,6 +1170,7 @@ def _day_record(loop: _Loop, fid: str, date, tracks: list[dict]) -> dict:
         # every class left dry at some hour of the day (at the day's end the column may rest)
         "dry_classes": ",".join(sorted(day.get("dry") or ())) or last["dry_classes"],
         "men_detached": men_detached, "tail_km": last["tail_km"],
+        "reserve_km": last["reserve_km"],
     }
     # legacy names of the single-column table
     rec["refills_total"] = rec["refills_on_hand"]
