@@ -85,3 +85,25 @@ def test_a_bad_reserve_reach_is_one_config_error(tmp_path, change, message):
     with pytest.raises(ConfigError, match=message) as err:
         load_army(p)
     assert str(p) in str(err.value) or p.name in str(err.value)
+
+
+def test_a_reserve_carrier_on_ships_is_one_config_error(tmp_path):
+    """A user put the 15th Army's reserve on its landing party (``carried_by`` a flotilla
+    brigade): it ran, the reserve sailed 666 km up the Sungari in three days and sat full
+    while every formation on land stood dry beyond its reach. The reserve rides on a
+    formation's own transport ([VELIKAYA-POBEDA]: the motor transport); a formation carried
+    by ships (or trains) has none, so the file is refused with the formations that can carry
+    it."""
+    doc = yaml.safe_load((settings.CONFIG_DIR / "2fef-15a.yaml").read_text(encoding="utf-8"))
+    doc["fuel"]["reserve_reach_km"] = {"value": 80, "carrier": "15a-landing",
+                                       "assumed": "a user's trial"}
+    p = tmp_path / "army.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"fuel\.reserve_reach_km\.carrier: '15a-landing' "
+                       r"moves by river.*fix: .*'15a-rds'") as err:
+        load_army(p)
+    assert str(err.value).count("reserve_reach_km") == 1  # one problem, not a cascade
+    # the same file with a land formation as the carrier loads
+    doc["fuel"]["reserve_reach_km"]["carrier"] = "15a-rds"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert load_army(p).fuel.reserve_reach_km.carrier == "15a-rds"
