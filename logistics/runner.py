@@ -51,7 +51,7 @@ FORMATION_COLUMNS: tuple[str, ...] = (
 #: for a formation that burns nothing; ``tail_km`` is the km of its rearmost element.
 TRACK_COLUMNS: tuple[str, ...] = (
     "time", "formation_id", "cum_km", "lon", "lat", "status", "mode", "fuel_l",
-    "refills_on_hand", "tail_km", "elements", "dry_classes",
+    "refills_on_hand", "tail_km", "elements", "dry_classes", "reserve_km",
 )
 #: Columns of ``RunResult.routes``: each formation's planned route, one row per route point.
 ROUTE_COLUMNS: tuple[str, ...] = ("formation_id", "cum_km", "lon", "lat", "elev_m")
@@ -61,6 +61,7 @@ DAILY_COLUMNS: tuple[str, ...] = (
     "date", "formation_id", "lon", "lat", "cum_km", "km_day", "status", "refills_on_hand",
     "fuel_l", "hours_moving", "hours_halted_no_fuel", "hours_halted_event", "delivered_l",
     "consumed_l", "from_reserve_l", "drained_l", "dry_classes", "men_detached", "tail_km",
+    "reserve_km",
 )
 #: Columns of ``RunResult.army_daily``: the army's one fuel ledger per date. ``carried_l`` is
 #: on hand at the day's start (tanks of every formation + the army's reserve), ``on_hand_l``

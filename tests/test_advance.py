@@ -296,6 +296,35 @@ def test_the_reserve_serves_only_within_reach_of_the_transport_carrying_it(corri
     assert "beyond its reach of 30 km" in dry["name"].iloc[0]
 
 
+def test_the_runner_keeps_the_reserve_distance_the_step_loop_records(corridor):
+    """README's outputs table promises ``reserve_km`` in tracks.csv and daily.csv; the runner
+    reindexes the step loop's tracks to ``TRACK_COLUMNS``, which dropped it from tracks.csv
+    (a user's run with a carrier found the column only in daily.csv). Every column the loop
+    records must be one the runner keeps. The carrier sets off two days later: on the first
+    day its reserve stays at the start (117 E, 47 N), so each hour's reserve_km is the great
+    circle from there to the formation's head: the corridor puts km k at 117 + k/100 E, and a
+    degree of longitude at 47 N is 6371 km x cos 47 deg x pi/180 = 75.8 km (the ellipsoid
+    differs by < 1 %)."""
+    from types import SimpleNamespace
+
+    from logistics.runner import DAILY_COLUMNS, TRACK_COLUMNS
+
+    plan = corridor(days=1)
+    first = plan.formations[0]
+    carrier = dataclasses.replace(first, unit=SimpleNamespace(
+        **{**vars(first.unit), "id": "carrier", "headline": False, "start_h": 48.0}))
+    r = simulate_army(dataclasses.replace(
+        plan, formations=(first, carrier), priority=("corridor", "carrier"),
+        reserve_carrier="carrier", reserve_reach_km=30.0))
+    assert set(r.tracks.columns) <= set(TRACK_COLUMNS)
+    assert "reserve_km" in DAILY_COLUMNS
+    day1 = r.tracks[(r.tracks["formation_id"] == "corridor")
+                    & (r.tracks["time"] <= pd.Timestamp("1945-08-10 00:00"))]
+    assert day1["cum_km"].max() > 50.0  # it outran the 30 km reach on the first day
+    want = (day1["lon"] - 117.0) * 6371.0 * np.cos(np.radians(47.0)) * np.pi / 180.0
+    np.testing.assert_allclose(day1["reserve_km"], want, rtol=0.01, atol=1e-6)
+
+
 def test_an_airlift_goes_to_the_formations_that_outran_the_reserve(corridor):
     """[WIKI-SEED001] 'aircraft ferried fuel to those units that had outrun their supply lines':
     with the reserve riding behind (``reserve_reach_km``), an airlift's load that its own

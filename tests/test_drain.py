@@ -85,3 +85,45 @@ def test_a_bad_reserve_reach_is_one_config_error(tmp_path, change, message):
     with pytest.raises(ConfigError, match=message) as err:
         load_army(p)
     assert str(p) in str(err.value) or p.name in str(err.value)
+
+
+def test_a_reserve_carrier_on_ships_is_one_config_error(tmp_path):
+    """A user put the 15th Army's reserve on its landing party (``carried_by`` a flotilla
+    brigade): it ran, the reserve sailed 666 km up the Sungari in three days and sat full
+    while every formation on land stood dry beyond its reach. The reserve rides on a
+    formation's own transport ([VELIKAYA-POBEDA]: the motor transport); a formation carried
+    by ships (or trains) has none, so the file is refused with the formations that can carry
+    it."""
+    doc = yaml.safe_load((settings.CONFIG_DIR / "2fef-15a.yaml").read_text(encoding="utf-8"))
+    doc["fuel"]["reserve_reach_km"] = {"value": 80, "carrier": "15a-landing",
+                                       "assumed": "a user's trial"}
+    p = tmp_path / "army.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"fuel\.reserve_reach_km\.carrier: '15a-landing' "
+                       r"moves by river.*fix: .*'15a-rds'") as err:
+        load_army(p)
+    assert str(err.value).count("reserve_reach_km") == 1  # one problem, not a cascade
+    # the same file with a land formation as the carrier loads
+    doc["fuel"]["reserve_reach_km"]["carrier"] = "15a-rds"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert load_army(p).fuel.reserve_reach_km.carrier == "15a-rds"
+
+
+@pytest.mark.parametrize("key, bare, shape", [
+    ("reserve_reach_km", 80, "{value: 80, carrier: <formation id>, "),
+    ("carried_refills", 1, "{value: 1, "),
+])
+def test_a_bare_number_for_a_figure_says_how_to_write_the_figure(tmp_path, key, bare, shape):
+    """A newcomer writes ``reserve_reach_km: 80``; the error said only 'write a mapping of
+    keys' and named a class (ReserveReachFigure) the user never sees. It now shows the
+    mapping with the keys this figure needs (the carrier too) and its provenance."""
+    doc = yaml.safe_load((settings.CONFIG_DIR / "tbf-36a.yaml").read_text(encoding="utf-8"))
+    doc["fuel"][key] = bare
+    p = tmp_path / "army.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_army(p)
+    text = str(err.value)
+    assert f"fuel.{key}: " in text and f"(got {bare})" in text
+    assert f"fix: write it as a figure: {shape}cite: " in text and "assumed: " in text
+    assert "Figure" not in text  # no class name of the code

@@ -139,7 +139,11 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     kind = err.get("type", "")
     got = err.get("input")
     got_txt = "" if kind == "missing" or isinstance(got, (dict, list)) else f" (got {got!r:.80})"
-    if "fix:" in msg:
+    shape = _figure_shape(loc, got) if kind == "model_type" and got_txt else None
+    if shape:  # a bare number where a figure goes: show the figure, not the code's class
+        msg = "a figure is a mapping with its value and where it comes from, not a bare value"
+        fix = f"; fix: write it as a figure: {shape}"
+    elif "fix:" in msg:
         fix = ""
     elif kind in _RANGE_KINDS:
         name = next((str(k) for k in reversed(loc) if isinstance(k, str) and k != "value"),
@@ -182,6 +186,30 @@ def _keys_at(loc) -> list[str]:
         if owner is not None:
             classes = _models(owner.model_fields[k].annotation) or classes
     return sorted({f.alias or name for c in classes for name, f in c.model_fields.items()})
+
+
+def _figure_shape(loc, got: Any) -> str | None:
+    """How to write the figure the army schema expects at ``loc`` around the bare value
+    ``got`` (``{value: 80, carrier: <formation id>, cite: ...}``), with the figure's other
+    required keys; None when ``loc`` is not a figure (a mapping without ``value``)."""
+    classes: list[type] = [Army]
+    for k in loc:
+        if not isinstance(k, str):
+            continue  # a list index or dict key: the same classes
+        owner = next((c for c in classes if k in c.model_fields), None)
+        if owner is not None:
+            classes = _models(owner.model_fields[k].annotation) or classes
+    fig = next((c for c in classes if "value" in c.model_fields), None)
+    if fig is None:
+        return None
+    extra = "".join(f"{f.alias or name}: <{_PLACEHOLDERS.get(name, name)}>, "
+                    for name, f in fig.model_fields.items() if f.is_required() and name != "value")
+    return (f"{{value: {got!r:.40}, {extra}cite: \"[KEY] 'quote'\"}} (a key of "
+            "configs/sources.yaml), or assumed: \"why, with its range\" in place of cite")
+
+
+#: what a figure's other required keys hold, for :func:`_figure_shape`
+_PLACEHOLDERS = {"carrier": "formation id"}
 
 
 #: pydantic's range error types and the bound each one names in its ``ctx``

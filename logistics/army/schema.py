@@ -215,6 +215,10 @@ ROLES = Literal["forward_detachment", "main_body", "mobile_group", "reserve", "s
 #: Means that set a formation's pace.
 MOVEMENTS = Literal["tracked", "motor", "truck_borne", "tank_riders", "foot", "horse", "rail",
                     "river"]
+#: Means on which a formation rides others' transport (ships, trains): such a formation cannot
+#: carry the army's reserve on its own (``fuel.reserve_reach_km.carrier``). Only a file sets
+#: them (no standard does), so the file's own ``movement:`` is enough to check.
+_NOT_OWN_TRANSPORT = ("river", "rail")
 #: What a formation does when its route meets a fortified region (configs/fortified-regions.yaml).
 ON_FORTIFIED_REGION = Literal["bypass", "assault", "besiege"]
 
@@ -808,6 +812,13 @@ def _reference_problems(army: Army) -> list[str]:
         problems.append(f"fuel.reserve_reach_km.carrier: {_short(reach.carrier)} names no "
                         f"formation; known: {_known(known)}; fix: the formation whose "
                         "transport carries the army's reserve, one of those")
+    elif reach is not None and army.formation(reach.carrier).movement in _NOT_OWN_TRANSPORT:
+        # the reserve rides on a formation's own transport: ships and trains are not that
+        land = [f.id for f in army.formations if f.movement not in _NOT_OWN_TRANSPORT]
+        problems.append(f"fuel.reserve_reach_km.carrier: {_short(reach.carrier)} moves by "
+                        f"{army.formation(reach.carrier).movement}, not on transport of its "
+                        "own: the reserve would travel with the ships or trains, away from "
+                        f"the formations drawing on it; fix: one of {_known(land)}")
     for n, a in enumerate(army.supply.air):
         for i in a.priority_to:
             if i not in known:
