@@ -295,6 +295,13 @@ def summarize(plan: ArmyPlan, sim: ArmySim, routes: pd.DataFrame, head: str) -> 
         d = sim.daily[sim.daily["formation_id"] == fp.id]
         per.append(_one_summary(plan, fp, t, d, routes[routes["formation_id"] == fp.id],
                                 _objectives_of(sim.reached, fp.id)))
+    for p in per:  # "held with the reserve away" only while the reserve held fuel that day
+        d = p["first_dry"]
+        if d and "reserve_km" in d and len(sim.army_daily) and "reserve_l" in sim.army_daily:
+            on = sim.army_daily[sim.army_daily["date"] == pd.Timestamp(d["time"]).date()
+                                .isoformat()]["reserve_l"]
+            if not len(on) or float(on.iloc[0]) < 1.0:  # litres: rounding leaves dust
+                d.pop("reserve_km")
     out = dict(next(p for p in per if p["formation_id"] == head))
     out["formations"] = per
     firsts = [p for p in per if p["first_dry"]]
@@ -344,6 +351,9 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
                             "lon": float(row["lon"]), "lat": float(row["lat"]),
                             "class": row.get("dry_classes", ""),
                             "near": near_place(float(row["lon"]), float(row["lat"]))}
+        far = float(row.get("reserve_km", math.nan))
+        if math.isfinite(far) and far > plan.reserve_reach_km:  # held with the reserve away
+            out["first_dry"]["reserve_km"] = far
     # vehicles of the formation stalled for fuel while its head may move on (they stay
     # behind and rejoin when fuel reaches them): the first step any are
     if "dry_classes" in track:

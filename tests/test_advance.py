@@ -5,6 +5,7 @@ ledger balances every day. Expected values are worked by hand from the corridor'
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 import pandas as pd
@@ -294,6 +295,19 @@ def test_the_reserve_serves_only_within_reach_of_the_transport_carrying_it(corri
     assert moving["time"].min() == pd.Timestamp("1945-08-11 11:00")
     dry = r.reached[(r.reached["kind"] == "dry") & (r.reached["formation_id"] == "corridor")]
     assert "beyond its reach of 30 km" in dry["name"].iloc[0]
+    # reserve_km is where the reserve is at the row's time (the hour's end): the carrier's
+    # own rows read 0, and the formation's the distance between the two heads then (the
+    # corridor runs along 47 N, 100 km of it a degree of longitude; a sphere's great circle
+    # and the WGS84 geodesic differ by well under 1 %)
+    from pyproj import Geod
+
+    own = r.tracks[r.tracks["formation_id"] == "carrier"]["reserve_km"]
+    np.testing.assert_allclose(own, 0.0, atol=1e-9)
+    t = r.tracks.pivot(index="time", columns="formation_id", values="cum_km")
+    _, _, gap_m = Geod(ellps="WGS84").inv(117.0 + t["carrier"] / 100.0, np.full(len(t), 47.0),
+                                          117.0 + t["corridor"] / 100.0, np.full(len(t), 47.0))
+    front = r.tracks[r.tracks["formation_id"] == "corridor"].set_index("time")["reserve_km"]
+    np.testing.assert_allclose(front, gap_m / 1000.0, rtol=1e-2, atol=1e-6)
 
 
 def test_the_runner_keeps_the_reserve_distance_the_step_loop_records(corridor):
@@ -383,3 +397,34 @@ def test_a_dry_element_at_the_head_does_not_hold_back_the_vehicles_level_with_it
     assert loop.lead("corridor") is tanks
     loop.ledger.reserve_l[:] = 0.0  # nobody can go on: the older element leads, as before
     assert loop.lead("corridor") is guns
+
+
+def test_the_summary_says_how_far_the_reserve_was_when_a_formation_was_held(corridor):
+    """A formation held for fuel while the reserve still held fuel beyond its reach: the
+    summary says how far away the reserve was; with the reserve empty it says nothing of it."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from logistics.runner import summarize
+
+    plan = corridor(days=4)
+    first = plan.formations[0]
+    carrier = dataclasses.replace(first, unit=SimpleNamespace(
+        **{**vars(first.unit), "id": "carrier", "headline": False, "start_h": 48.0}))
+    routes = pd.DataFrame({"formation_id": ["corridor", "carrier"], "cum_km": [0.0, 0.0],
+                           "lon": [117.0, 117.0], "lat": [47.0, 47.0],
+                           "elev_m": [math.nan, math.nan]})
+    for reserve_l, says in ((2000.0, True), (0.0, False)):
+        p = dataclasses.replace(plan, formations=(first, carrier),
+                                priority=("corridor", "carrier"),
+                                reserve_l={"diesel": reserve_l},
+                                reserve_capacity_l={"diesel": 2000.0},
+                                reserve_carrier="carrier", reserve_reach_km=30.0)
+        s = summarize(p, simulate_army(p), routes, "corridor")
+        held = s["formations"][0]["first_dry"]
+        assert held is not None and held["cum_km"] == pytest.approx(100.0, abs=1e-6)
+        if says:  # dry at km 100 on 9 Aug, the carrier still at km 0: 75.8 km away
+            assert held["reserve_km"] == pytest.approx(75.8, rel=1e-2)
+        else:
+            assert "reserve_km" not in held

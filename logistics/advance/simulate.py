@@ -1062,6 +1062,11 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
             tracks.append(_track_row(loop, fid, t_b, head_status, b))
             if tracks[-1]["dry_classes"]:
                 st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))
+        if loop.carrier_at is not None:  # the row's time is the hour's end: where the
+            loop.locate_reserve()         # reserve is then (its draws used the hour's start)
+            for row in tracks[-len(loop.order):]:
+                row["reserve_km"] = loop.reserve_km(row["formation_id"],
+                                                    loop.lead(row["formation_id"]))
         _record_positions(loop, b)
         c0b = (loop.c0 + b) / 24.0
         if abs(c0b - round(c0b)) < 1e-9 or b == bounds[-1]:
@@ -1119,8 +1124,9 @@ def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
             "status": status, "mode": _mode(fp, status), "fuel_l": fuel,
             "refills_on_hand": fuel / fp.refill_l if burns else np.nan, "tail_km": float(tail),
             "elements": len(st.elements), "dry_classes": ",".join(dry),
-            # great-circle km from its head to the army's reserve (NaN: drawn anywhere)
-            "reserve_km": loop.reserve_km(fid, head) if loop.carrier_at is not None else np.nan}
+            # great-circle km from its head to the army's reserve at the hour's end (set by
+            # simulate_army once every formation has moved; NaN: drawn anywhere)
+            "reserve_km": np.nan}
 
 
 def _record_positions(loop: _Loop, b: float) -> None:

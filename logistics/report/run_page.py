@@ -51,6 +51,8 @@ def summary_lines(result) -> list[str]:
         dry = (f"held for fuel from {_fmt_time(f['first_dry']['time'])} at km "
                f"{f['first_dry']['cum_km']:.0f} ({f['first_dry']['class']})"
                if f["first_dry"] else "never held for fuel")
+        if f["first_dry"] and "reserve_km" in f["first_dry"]:
+            dry += f", the army's reserve {f['first_dry']['reserve_km']:.0f} km away"
         v = f.get("first_vehicles_dry")
         if v and (not f["first_dry"] or v["time"] < f["first_dry"]["time"]):
             dry += (f"; vehicles left dry from {_fmt_time(v['time'])} at km {v['cum_km']:.0f} "
