@@ -212,3 +212,20 @@ def test_the_track_keeps_the_going_a_truck_has_on_its_own():
     # 7 moves steppe to steppe at 1 s/m, 2 moves half steppe half marsh-at-worst (1 + 3) / 2
     assert cost[0, 9] == pytest.approx(7 * 10 * 1.0 + 2 * 10 * 2.0)
     assert cost[0, 3] == pytest.approx(30.0)  # the steppe along the track is not slowed
+
+
+def test_the_reserve_is_drawn_anywhere_until_a_carrier_places_it():
+    """``ReservePlace``: no carrier, or not yet placed: every element is within reach (0 km);
+    placed: the great circle to it, against an independent geodesic (pyproj, WGS84)."""
+    from pyproj import Geod
+
+    from logistics.supply.reserve import ReservePlace
+
+    anywhere = ReservePlace()
+    assert anywhere.km_from(130.0, 45.0) == 0.0 and anywhere.in_reach(130.0, 45.0)
+    r = ReservePlace("army-units", 100.0)
+    assert r.in_reach(10.0, 10.0)  # not placed yet
+    r.place(121.0, 45.0)
+    _, _, m = Geod(ellps="WGS84").inv(121.0, 45.0, 122.0, 45.5)
+    assert r.km_from(122.0, 45.5) == pytest.approx(m / 1000.0, rel=5e-3)
+    assert r.in_reach(121.5, 45.2) and not r.in_reach(123.0, 45.0)

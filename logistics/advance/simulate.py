@@ -55,10 +55,10 @@ from logistics.advance.elements import Element, Profile, merge, profile, split
 from logistics.advance.movement import MOVEMENT_MODE, Reached
 from logistics.advance.plan import ArmyPlan, FormationPlan
 from logistics.army.resolve import MEN_CLASSES
-from logistics.geodesy import great_circle_km
 from logistics.supply.airlift import airlift_deliveries
 from logistics.supply.delivery import Delivery
 from logistics.supply.ledger import ArmyLedger
+from logistics.supply.reserve import ReservePlace
 from logistics.supply.trucks import TruckColumn
 
 __all__ = ["ArmySim", "simulate_army", "STATUSES", "DELIVERY_COLUMNS"]
@@ -199,9 +199,8 @@ class _Loop:
         self._prof_cache: dict = {}
         self._rule = None
         self.railheads: dict[int, str] = {}
-        #: (lon, lat) of the head of the formation carrying the army's reserve at the step's
-        #: start (``plan.reserve_carrier``), or None: the reserve is drawn anywhere
-        self.carrier_at: tuple[float, float] | None = None
+        #: where the army's reserve is (``plan.reserve_carrier``'s head) and its reach
+        self.reserve_place = ReservePlace(plan.reserve_carrier, plan.reserve_reach_km)
 
     # -- small helpers --------------------------------------------------------------------
     def _serial(self) -> int:
@@ -344,10 +343,10 @@ class _Loop:
         airlift's load goes to them after its own ``priority_to`` and before the reserve
         ([WIKI-SEED001] 'aircraft ferried fuel to those units that had outrun their supply
         lines'); none when the reserve is drawn anywhere."""
-        if self.carrier_at is None:
+        if not self.reserve_place.located:
             return []
         return [fid for fid in self.order if fid not in skip and self.fuelled_by_convoy(fid)
-                and self.reserve_km(fid, self.lead(fid)) > self.plan.reserve_reach_km]
+                and not self.reserve_place.in_reach(*self.lonlat(fid, self.lead(fid).s))]
 
     def need_l(self, fid: str) -> float:
         """Litres a formation's tanks lack, less what is already on its way."""
@@ -473,24 +472,21 @@ class _Loop:
 
     def locate_reserve(self) -> None:
         """Put the army's reserve where its carrier's head is now (``fuel.reserve_reach_km``)."""
-        carrier = self.plan.reserve_carrier
+        carrier = self.reserve_place.carrier
         if carrier is not None and carrier in self.fp:
-            self.carrier_at = self.lonlat(carrier, self.lead(carrier).s)
+            self.reserve_place.place(*self.lonlat(carrier, self.lead(carrier).s))
 
     def reserve_km(self, fid: str, e: Element) -> float:
         """Great-circle km from element ``e`` of ``fid`` to the army's reserve (0: the reserve
         is drawn anywhere)."""
-        if self.carrier_at is None:
-            return 0.0
-        lon, lat = self.lonlat(fid, e.s)
-        return float(great_circle_km(lon, lat, *self.carrier_at))
+        return self.reserve_place.km_from(*self.lonlat(fid, e.s))
 
     def reach(self, fid: str, e: Element) -> bool:
         """Open the army's reserve to element ``e`` of ``fid`` only within
         ``plan.reserve_reach_km`` of the transport carrying it ([VELIKAYA-POBEDA]: the motor
         transport that carried the fuel fell behind the tank columns); returns whether it is
         open. Every draw on the reserve (fuel limit, burning, dry classes) sees this."""
-        self.ledger.out_of_reach = self.reserve_km(fid, e) > self.plan.reserve_reach_km
+        self.ledger.out_of_reach = not self.reserve_place.in_reach(*self.lonlat(fid, e.s))
         return not self.ledger.out_of_reach
 
     def fuel_limit(self, e, fp, p, s_want) -> float:
@@ -1062,7 +1058,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
             tracks.append(_track_row(loop, fid, t_b, head_status, b))
             if tracks[-1]["dry_classes"]:
                 st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))
-        if loop.carrier_at is not None:  # the row's time is the hour's end: where the
+        if loop.reserve_place.located:  # the row's time is the hour's end: where the
             loop.locate_reserve()         # reserve is then (its draws used the hour's start)
             for row in tracks[-len(loop.order):]:
                 row["reserve_km"] = loop.reserve_km(row["formation_id"],
