@@ -310,6 +310,42 @@ def test_ctrl_c_whose_cluster_close_times_out_is_not_retried_at_exit():
     assert ok.status == "closed"
 
 
+def test_a_stop_while_the_client_closes_at_the_end_of_the_work_is_quiet_too():
+    """SIGTERM landing while the work is done and the client is closing (the bad-input corpus
+    hit it once under load: ``compare --workers 2`` signalled just as its runs ended): the
+    close is cut short, so dask's ``Client.__del__`` would close it again at exit, wait 60 s
+    and print "Exception ignored ... TimeoutError". The client is marked closed and the stop
+    goes on as one KeyboardInterrupt."""
+    from logistics.cli._cluster import _quiet_on_interrupt
+
+    class CutClient:
+        status = "running"
+        closes = 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.close()
+
+        def close(self, timeout=None):
+            if self.status == "closed":
+                return
+            CutClient.closes += 1
+            if CutClient.closes == 1:
+                raise KeyboardInterrupt  # the signal arrives inside the ordinary close
+            raise TimeoutError("timed out after 60 s.")
+
+    client = CutClient()
+    with pytest.raises(KeyboardInterrupt):
+        with _quiet_on_interrupt(client):
+            pass  # the work ends normally; the stop comes while closing
+    assert client.status == "closed"
+    before = CutClient.closes
+    client.close()  # what Client.__del__ does at exit: nothing now
+    assert CutClient.closes == before
+
+
 def test_an_interrupt_swallowed_by_a_finalizer_prints_no_traceback(capsys):
     """Ctrl-C landing in a weakref callback (a garbage collection at that instant) cannot stop
     the command: Python would print "Exception ignored in ..." and a traceback, then go on.

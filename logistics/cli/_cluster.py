@@ -90,28 +90,43 @@ def cluster_for(workers: int | None, needed: bool):
 
 @contextlib.contextmanager
 def _quiet_on_interrupt(client) -> Iterator[Any]:
-    """``with client:``; when Ctrl-C stops the work, dask's shutdown messages are not shown
-    (the stop is the user's, and the command says it in one line)."""
+    """``with client:``; when Ctrl-C stops the work, or stops the client while it closes at
+    the end of the work, dask's shutdown messages are not shown (the stop is the user's, and
+    the command says it in one line)."""
     client.__enter__()
     try:
         yield client
     except KeyboardInterrupt:
-        # the process is ending: dask's shutdown stays silent to the end, a close that a
-        # loaded machine does not finish in time is not retried at exit (Client.__del__ would
-        # log it and print "Exception ignored ... TimeoutError"), and a second Ctrl-C while
-        # closing changes nothing
-        silence_distributed()
-        with contextlib.suppress(BaseException):
-            client.close(timeout=10)
-        client.status = "closed"
-        with contextlib.suppress(BaseException):
-            client.__exit__(None, None, None)
-        _close_half_started()
+        _stop_quietly(client)
         raise
     except BaseException:
-        client.__exit__(None, None, None)
+        _exit(client)
         raise
-    client.__exit__(None, None, None)
+    _exit(client)
+
+
+def _exit(client) -> None:
+    """``client.__exit__``; a Ctrl-C or SIGTERM arriving while it closes stops it quietly
+    (a half-closed client is otherwise closed again at exit by ``Client.__del__``, which
+    waits 60 s and prints "Exception ignored ... TimeoutError")."""
+    try:
+        client.__exit__(None, None, None)
+    except KeyboardInterrupt:
+        _stop_quietly(client)
+        raise
+
+
+def _stop_quietly(client) -> None:
+    """The process is ending on the user's stop: dask's shutdown stays silent to the end, a
+    close that a loaded machine does not finish in time is not retried at exit, and a second
+    Ctrl-C while closing changes nothing."""
+    silence_distributed()
+    with contextlib.suppress(BaseException):
+        client.close(timeout=10)
+    client.status = "closed"
+    with contextlib.suppress(BaseException):
+        client.__exit__(None, None, None)
+    _close_half_started()
 
 
 def silence_distributed() -> None:
