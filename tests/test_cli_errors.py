@@ -265,25 +265,13 @@ def test_ctrl_c_whose_cluster_close_times_out_is_not_retried_at_exit():
 
     from logistics.cli._cluster import _quiet_on_interrupt
 
-    class SlowClient:
-        status = "running"
-        closes = 0
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.close()
-
-        def close(self, timeout=None):
-            if self.status == "closed":
-                return
-            SlowClient.closes += 1
-            raise TimeoutError("timed out after 60 s.")
+    def slow(n: int) -> None:
+        raise TimeoutError("timed out after 60 s.")
 
     import distributed  # noqa: F401 - configures its loggers, distributed.client among them
 
-    client = SlowClient()
+    client = _fake_client(slow)
+    SlowClient = type(client)
     names = ["distributed", "distributed.client", "distributed.nanny"]
     levels = {n: logging.getLogger(n).level for n in names}
     try:
@@ -303,7 +291,7 @@ def test_ctrl_c_whose_cluster_close_times_out_is_not_retried_at_exit():
         for n, level in levels.items():
             logging.getLogger(n).setLevel(level)
     # without an interrupt the client is closed the ordinary way and errors are not hidden
-    ok = SlowClient()
+    ok = _fake_client(slow)
     ok.close = lambda timeout=None: setattr(ok, "status", "closed")
     with _quiet_on_interrupt(ok):
         pass
@@ -318,7 +306,26 @@ def test_a_stop_while_the_client_closes_at_the_end_of_the_work_is_quiet_too():
     goes on as one KeyboardInterrupt."""
     from logistics.cli._cluster import _quiet_on_interrupt
 
-    class CutClient:
+    def cut(n: int) -> None:
+        if n == 1:
+            raise KeyboardInterrupt  # the signal arrives inside the ordinary close
+        raise TimeoutError("timed out after 60 s.")
+
+    client = _fake_client(cut)
+    with pytest.raises(KeyboardInterrupt):
+        with _quiet_on_interrupt(client):
+            pass  # the work ends normally; the stop comes while closing
+    assert client.status == "closed"
+    before = type(client).closes
+    client.close()  # what Client.__del__ does at exit: nothing now
+    assert type(client).closes == before
+
+
+def _fake_client(fail):
+    """A stand-in for ``distributed.Client``: ``with`` closes it, a closed one closes no more,
+    and ``fail(n)`` is called on its n-th real close (to raise what dask would)."""
+
+    class FakeClient:
         status = "running"
         closes = 0
 
@@ -331,19 +338,10 @@ def test_a_stop_while_the_client_closes_at_the_end_of_the_work_is_quiet_too():
         def close(self, timeout=None):
             if self.status == "closed":
                 return
-            CutClient.closes += 1
-            if CutClient.closes == 1:
-                raise KeyboardInterrupt  # the signal arrives inside the ordinary close
-            raise TimeoutError("timed out after 60 s.")
+            FakeClient.closes += 1
+            fail(FakeClient.closes)
 
-    client = CutClient()
-    with pytest.raises(KeyboardInterrupt):
-        with _quiet_on_interrupt(client):
-            pass  # the work ends normally; the stop comes while closing
-    assert client.status == "closed"
-    before = CutClient.closes
-    client.close()  # what Client.__del__ does at exit: nothing now
-    assert CutClient.closes == before
+    return FakeClient()
 
 
 def test_an_interrupt_swallowed_by_a_finalizer_prints_no_traceback(capsys):
