@@ -204,7 +204,7 @@ def _figure_shape(loc, got: Any) -> str | None:
         return None
     extra = "".join(f"{f.alias or name}: <{_PLACEHOLDERS.get(name, name)}>, "
                     for name, f in fig.model_fields.items() if f.is_required() and name != "value")
-    return (f"{{value: {got!r:.40}, {extra}cite: \"[KEY] 'quote'\"}} (a key of "
+    return (f"{{value: {got!r:.40}, {extra}cite: \"[<SOURCE-KEY>] 'quote'\"}} (a key of "
             "configs/sources.yaml), or assumed: \"why, with its range\" in place of cite")
 
 
