@@ -30,9 +30,9 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -511,6 +511,16 @@ def _is_write_error(exc: OSError, tmp: Path) -> bool:
     return any(n.startswith(str(tmp)) or Path(n).name.startswith(tmp.name) for n in names)
 
 
+def _free_name(parent: Path, prefix: str, suffix: str = "") -> Path:
+    """A path ``parent/<prefix><random><suffix>`` that does not exist yet (for a temporary)."""
+    for _ in range(100):
+        path = parent / (prefix + secrets.token_hex(4) + suffix)
+        if not os.path.lexists(path):
+            return path
+    raise OutputError(f"no free temporary name in {str(parent)!r} after 100 tries; remove the "
+                      f"folders named {prefix}* there")
+
+
 @contextlib.contextmanager
 def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iterator[Path]:
     """Yield a temporary folder beside ``path``; move it into place only if the block succeeds.
@@ -528,14 +538,16 @@ def atomic_dir(path: str | os.PathLike[str], *, overwrite: bool = True) -> Itera
     except OSError as exc:
         raise _os_error(exc, parent, "create the folder") from None
     sweep(parent)
+    # the name is chosen before the folder is made, so a Ctrl-C or SIGTERM landing the instant
+    # it is made (the moment an impatient user sees it appear) still finds it in `finally`;
+    # absolute: geopandas expands a leading "~" of a path (a folder named "~" is not home)
+    tmp = _free_name(Path(os.path.abspath(parent)), f".{final.name}.tmp.{os.getpid()}.")
     try:
-        # absolute: geopandas expands a leading "~" of a path (a folder named "~" is not home)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp.{os.getpid()}.",
-                                    dir=os.path.abspath(parent)))
-    except OSError as exc:
-        raise _os_error(exc, parent, "write into") from None
-    try:
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700
+        try:
+            os.mkdir(tmp, 0o700)
+        except OSError as exc:
+            raise _os_error(exc, parent, "write into") from None
+        os.chmod(tmp, 0o777 & ~_umask())  # made 0700 until then, as mkdtemp does
         try:
             yield tmp
             _write_marker(tmp)
@@ -573,15 +585,15 @@ def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iter
     except OSError as exc:
         raise _os_error(exc, final.parent, "create the folder") from None
     sweep(final.parent)
+    # named before it is made, as in atomic_dir (a stop at that instant still finds it)
+    tmp = _free_name(Path(os.path.abspath(final.parent)), f".{final.name}.tmp.{os.getpid()}.",
+                     final.suffix)
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.tmp.{os.getpid()}.",
-                                        suffix=final.suffix, dir=final.parent)
-    except OSError as exc:
-        raise _os_error(exc, final.parent, "write into") from None
-    os.close(fd)
-    tmp = Path(os.path.abspath(tmp_name))  # absolute, as in atomic_dir
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get ordinary permissions
+        try:
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except OSError as exc:
+            raise _os_error(exc, final.parent, "write into") from None
+        os.chmod(tmp, 0o666 & ~_umask())  # made 0600 until then; outputs get ordinary ones
         try:
             yield tmp
             st = _lstat(final, "check the output file")

@@ -316,3 +316,38 @@ def test_a_derived_run_folder_of_the_users_suggests_a_new_parent_not_a_path_insi
     with pytest.raises(OutputError) as err:  # a path the user named keeps the example
         check_output_dir(run)
     assert "run1" in str(err.value)
+
+
+def test_a_stop_the_instant_the_temporary_is_made_leaves_nothing(tmp_path, monkeypatch):
+    """Ctrl-C or SIGTERM landing right after the temporary folder or file is made (a user, or
+    a test, that signals the moment it appears; CI caught a ``.o.tmp.*`` folder left so):
+    ``finally`` knows its name and removes it."""
+    import os
+
+    from logistics._atomic import atomic_dir, atomic_path
+
+    real_mkdir, real_open = os.mkdir, os.open
+
+    def mkdir_then_stop(path, *args, **kwargs):
+        real_mkdir(path, *args, **kwargs)
+        if ".tmp." in os.fspath(path):
+            raise KeyboardInterrupt
+
+    def open_then_stop(path, flags, *args, **kwargs):
+        fd = real_open(path, flags, *args, **kwargs)
+        if ".tmp." in os.fspath(path):
+            os.close(fd)
+            raise KeyboardInterrupt
+        return fd
+
+    monkeypatch.setattr(os, "mkdir", mkdir_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_dir(tmp_path / "o"):
+            pass
+    monkeypatch.setattr(os, "mkdir", real_mkdir)
+    monkeypatch.setattr(os, "open", open_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_path(tmp_path / "x.csv"):
+            pass
+    monkeypatch.setattr(os, "open", real_open)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
