@@ -41,6 +41,7 @@ from logistics.errors import LogisticsError, OutputError
 __all__ = [
     "MARKER",
     "remove_tree",
+    "scratch_dir",
     "MIN_FREE_BYTES",
     "check_writable",
     "atomic_path",
@@ -519,6 +520,19 @@ def _free_name(parent: Path, prefix: str, suffix: str = "") -> Path:
             return path
     raise OutputError(f"no free temporary name in {str(parent)!r} after 100 tries; remove the "
                       f"folders named {prefix}* there")
+
+
+@contextlib.contextmanager
+def scratch_dir(parent: str | os.PathLike[str], prefix: str) -> Iterator[Path]:
+    """A private folder ``parent/<prefix><random>`` (mode 0700), removed whatever happens,
+    a stop at the instant it is made included (named before it is made)."""
+    folder = _free_name(Path(os.path.abspath(parent)), prefix)
+    try:
+        os.mkdir(folder, 0o700)
+        yield folder
+    finally:
+        if folder.exists() or folder.is_symlink():
+            remove_tree(folder)
 
 
 @contextlib.contextmanager

@@ -350,4 +350,15 @@ def test_a_stop_the_instant_the_temporary_is_made_leaves_nothing(tmp_path, monke
         with atomic_path(tmp_path / "x.csv"):
             pass
     monkeypatch.setattr(os, "open", real_open)
+    from logistics._atomic import scratch_dir
+
+    def mkdir_scratch_then_stop(path, *args, **kwargs):
+        real_mkdir(path, *args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "mkdir", mkdir_scratch_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        with scratch_dir(tmp_path, ".logistics-scratch-"):
+            pass
+    monkeypatch.setattr(os, "mkdir", real_mkdir)
     assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from logistics import settings
-from logistics._atomic import atomic_dir, remove_tree
+from logistics._atomic import atomic_dir, remove_tree, scratch_dir
 from logistics.cost.chunked._checks import (
     as_cells, as_tile, check_memory, checked_sources, fields_of, pick_cells,
 )
@@ -154,14 +154,9 @@ def _check_returning_error(*args: Any) -> tuple[list | None, Exception | None]:
         return None, exc
 
 
-@contextlib.contextmanager
-def _scratch(parent: str | os.PathLike[str]) -> Iterator[Path]:
+def _scratch(parent: str | os.PathLike[str]) -> contextlib.AbstractContextManager[Path]:
     """A private scratch folder (staged inputs, tile state), removed whatever happens."""
-    folder = Path(tempfile.mkdtemp(prefix=".logistics-scratch-", dir=parent))
-    try:
-        yield folder
-    finally:
-        remove_tree(folder)
+    return scratch_dir(parent, ".logistics-scratch-")
 
 
 
