@@ -486,7 +486,8 @@ class _Loop:
         ``plan.reserve_reach_km`` of the transport carrying it ([VELIKAYA-POBEDA]: the motor
         transport that carried the fuel fell behind the tank columns); returns whether it is
         open. Every draw on the reserve (fuel limit, burning, dry classes) sees this."""
-        self.ledger.out_of_reach = not self.reserve_place.in_reach(*self.lonlat(fid, e.s))
+        self.ledger.out_of_reach = (self.reserve_place.located and  # else: drawn anywhere
+                                    not self.reserve_place.in_reach(*self.lonlat(fid, e.s)))
         return not self.ledger.out_of_reach
 
     def fuel_limit(self, e, fp, p, s_want) -> float:
@@ -1098,9 +1099,7 @@ def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
     fp, st = loop.fp[fid], loop.state[fid]
     head = loop.lead(fid)
     s = float(head.s)
-    pk, plon, plat = loop.path(fid)
-    lon = float(np.interp(s, pk, plon)) if len(pk) > 1 else float(plon[0])
-    lat = float(np.interp(s, pk, plat)) if len(pk) > 1 else float(plat[0])
+    lon, lat = loop.lonlat(fid, s)
     burns = bool((np.array(fp.fuel_types) != "none").any()) and fp.refill_l > 0
     fuel = float(sum(e.tanks.sum() for e in st.elements)) if burns else np.nan
     live = [e for e in st.elements if not e.detached] or st.elements
@@ -1127,10 +1126,9 @@ def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
 
 def _record_positions(loop: _Loop, b: float) -> None:
     for fid in loop.order:
-        pk, plon, plat = loop.path(fid)
-        s = loop.lead(fid).s
-        loop.pos_lon.append(float(np.interp(s, pk, plon)) if len(pk) > 1 else float(plon[0]))
-        loop.pos_lat.append(float(np.interp(s, pk, plat)) if len(pk) > 1 else float(plat[0]))
+        lon, lat = loop.lonlat(fid, loop.lead(fid).s)
+        loop.pos_lon.append(lon)
+        loop.pos_lat.append(lat)
         loop.pos_t.append(b)
         loop.pos_f.append(fid)
 

@@ -178,6 +178,12 @@ def _models(annotation) -> list[type]:
 def _keys_at(loc) -> list[str]:
     """The keys the army schema allows in the mapping at ``loc`` (pydantic's error location
     of that mapping), as a file spells them, so a misspelt key can be matched to one."""
+    return sorted({f.alias or name for c in _classes_at(loc) for name, f in c.model_fields.items()})
+
+
+def _classes_at(loc) -> list[type]:
+    """The army schema's model classes that may hold the mapping at ``loc`` (pydantic's error
+    location), walked down from :class:`Army`."""
     classes: list[type] = [Army]
     for k in loc:
         if not isinstance(k, str):
@@ -185,21 +191,14 @@ def _keys_at(loc) -> list[str]:
         owner = next((c for c in classes if k in c.model_fields), None)
         if owner is not None:
             classes = _models(owner.model_fields[k].annotation) or classes
-    return sorted({f.alias or name for c in classes for name, f in c.model_fields.items()})
+    return classes
 
 
 def _figure_shape(loc, got: Any) -> str | None:
     """How to write the figure the army schema expects at ``loc`` around the bare value
     ``got`` (``{value: 80, carrier: <formation id>, cite: ...}``), with the figure's other
     required keys; None when ``loc`` is not a figure (a mapping without ``value``)."""
-    classes: list[type] = [Army]
-    for k in loc:
-        if not isinstance(k, str):
-            continue  # a list index or dict key: the same classes
-        owner = next((c for c in classes if k in c.model_fields), None)
-        if owner is not None:
-            classes = _models(owner.model_fields[k].annotation) or classes
-    fig = next((c for c in classes if "value" in c.model_fields), None)
+    fig = next((c for c in _classes_at(loc) if "value" in c.model_fields), None)
     if fig is None:
         return None
     extra = "".join(f"{f.alias or name}: <{_PLACEHOLDERS.get(name, name)}>, "

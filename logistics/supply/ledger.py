@@ -108,7 +108,8 @@ class ArmyLedger:
 
     def consume(self, tanks: np.ndarray, types: Sequence[str], need: np.ndarray) -> float:
         """Burn ``need`` litres per class: ``tanks`` first (changed in place), then the reserve
-        of the class's fuel (unless out of reach); returns the litres burned (less than asked if both ran out)."""
+        of the class's fuel (unless out of reach); returns the litres burned (less than asked
+        if both ran out)."""
         need = np.maximum(np.asarray(need, dtype=np.float64), 0.0)
         from_own = np.minimum(need, tanks)
         tanks -= from_own
