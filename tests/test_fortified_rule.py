@@ -155,12 +155,11 @@ def test_the_rule_reads_kind_or_standard():
 def test_a_forward_detachment_whose_objective_is_in_an_extent_follows_the_breach(tmp_path):
     """A synthetic army cut from the 5th Army's file: a forward detachment (``bypass``) and a
     rifle division from the army's start 5 km inside the USSR, whose first objective Suifenhe
-    lies inside the Pogranichnaya and Dongning extents, on the shipped terrain at 10 km. Both
-    march to the frontier, then cross the depth no faster than the breakthrough rate (a km a
-    day / 24 an hour) without standing still; only the rifle division leaves a detachment (one
-    for the stretch, though it lies in two extents), where its route enters them (not at its
-    start: the extents stop at the frontier); beyond the depth the forward detachment moves
-    faster than the rate."""
+    lies inside the Pogranichnaya extent, on the shipped terrain at 10 km. Both march to the
+    frontier, then cross the depth no faster than the breakthrough rate (a km a day / 24 an
+    hour) without standing still; only the rifle division leaves a detachment (one for the
+    stretch), where its route enters the extent (not at its start: the extents stop at the
+    frontier); beyond the depth the forward detachment moves faster than the rate."""
     import copy
 
     import yaml
@@ -187,7 +186,7 @@ def test_a_forward_detachment_whose_objective_is_in_an_extent_follows_the_breach
     assert set(det["formation_id"]) == {"5a-rds"}
     first = det.sort_values("cum_km").iloc[0]
     assert 0.0 < first["cum_km"] < 15.0  # entering the extents just beyond the frontier
-    assert (det["cum_km"] == first["cum_km"]).sum() == 1  # two extents, one detachment
+    assert (det["cum_km"] == first["cum_km"]).sum() == 1  # one detachment for the stretch
     for fid in keep:
         t = r.tracks[r.tracks["formation_id"] == fid].reset_index(drop=True)
         fight = (t["status"] == "assault").to_numpy()
@@ -324,8 +323,10 @@ def test_shipped_extents_lie_on_the_japanese_side_only():
     regions = {r.id: r for r in load_fortified().regions}
     assert side_of(np.array([131.251]), np.array([44.405]))[0] == SOVIET
     assert not contains_xy(regions["dongning"].shape, 131.251, 44.405)
-    # Suifenhe, the town the Pogranichnaya region is named for, is still inside both
-    assert contains_xy(regions["dongning"].shape, 131.15, 44.40)
+    # each of the two overlapping drawings keeps its own town, and only its own
+    assert contains_xy(regions["pogranichnaya"].shape, 131.15, 44.40)  # Suifenhe
+    assert not contains_xy(regions["dongning"].shape, 131.15, 44.40)
+    assert contains_xy(regions["dongning"].shape, 131.12, 44.06)  # Dongning
     for r in regions.values():
         w, s, e, n = r.shape.bounds
         xs, ys = np.meshgrid(np.linspace(w, e, 120), np.linspace(s, n, 120))
@@ -369,3 +370,76 @@ def test_a_step_crossing_an_extent_between_its_points_meets_it():
     diamond = Polygon([(117.05, 47.0), (117.06, 47.01), (117.05, 47.02), (117.04, 47.01)])
     touch = Region("t", "T", diamond, (), "sourced")  # its lowest corner on the route
     assert _fortified_passes(seg, [touch], _unit("rifle_division", "assault", True)) == ()
+
+
+def test_overlapping_fortified_regions_each_keep_the_ground_nearer_their_own_town():
+    """Two square extents 40 km across overlapping by half, towns at their centres 20 km
+    apart on one parallel: each is cut at the perpendicular bisector of the towns (the
+    meridian half way), so they no longer overlap, each keeps its own town, their union is
+    unchanged; a field position (no town given) and a region far away are left as drawn."""
+    from shapely import contains_xy
+    from shapely.geometry import box
+
+    from logistics.army.fortified import _split_overlaps
+    from logistics.terrain import to_lonlat, to_metric
+
+    x0, y0 = (float(v) for v in to_metric(125.0, 45.0))
+
+    def square(cx_km: float, half_km: float = 20.0):
+        g = box(x0 + (cx_km - half_km) * 1e3, y0 - half_km * 1e3,
+                x0 + (cx_km + half_km) * 1e3, y0 + half_km * 1e3)
+        from shapely import transform
+        return transform(g.segmentize(500.0),
+                         lambda xy: np.column_stack(to_lonlat(xy[:, 0], xy[:, 1])))
+
+    def town(cx_km: float):
+        lon, lat = to_lonlat(x0 + cx_km * 1e3, y0)
+        return float(lon), float(lat)
+
+    a, b = Region("a", "A", square(0.0), (), "sourced"), Region("b", "B", square(20.0), (), "sourced")
+    far = Region("far", "Far", square(500.0), (), "sourced")
+    field = Region("f", "F", square(10.0, 5.0), (), "sourced", besieged=False)
+    out = {r.id: r for r in _split_overlaps([a, b, far, field],
+                                             {"a": town(0.0), "b": town(20.0), "far": town(500.0)})}
+    assert out["a"].shape.intersection(out["b"].shape).area == pytest.approx(0.0, abs=1e-9)
+    assert out["a"].shape.union(out["b"].shape).area == pytest.approx(
+        a.shape.union(b.shape).area, rel=1e-6)
+    # the cut lies half way between the towns: 30 km of A's 40 km width are left, 30 of B's
+    assert out["a"].shape.area == pytest.approx(a.shape.area * 30 / 40, rel=1e-3)
+    assert out["b"].shape.area == pytest.approx(b.shape.area * 30 / 40, rel=1e-3)
+    assert contains_xy(out["a"].shape, *town(0.0)) and not contains_xy(out["a"].shape, *town(20.0))
+    assert contains_xy(out["b"].shape, *town(20.0)) and not contains_xy(out["b"].shape, *town(0.0))
+    assert contains_xy(out["a"].shape, *town(9.5)) and not contains_xy(out["b"].shape, *town(9.5))
+    assert contains_xy(out["b"].shape, *town(10.5)) and not contains_xy(out["a"].shape, *town(10.5))
+    assert out["far"].shape.equals(far.shape) and out["f"].shape.equals(field.shape)
+
+
+def test_the_shipped_pogranichnaya_and_dongning_extents_no_longer_overlap():
+    """The shipped layer's one overlap (the straight 115 km Dongning front over the
+    Pogranichnaya region) is gone, and no two fortified regions overlap."""
+    from logistics.army.fortified import load_fortified
+
+    regions = [r for r in load_fortified().regions if r.besieged]
+    for i, a in enumerate(regions):
+        for b in regions[i + 1:]:
+            assert a.shape.intersection(b.shape).area < 1e-9, (a.id, b.id)
+
+
+def test_a_polygon_whose_edges_cross_is_one_config_error(tmp_path):
+    """A bow-tie polygon (two corners swapped) is refused by name with the fix, not passed on
+    to the geometry library (which raised a TopologyException from deep inside)."""
+    import yaml
+
+    from logistics import settings
+    from logistics.army.fortified import load_fortified
+    from logistics.errors import ConfigError
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    dongning = next(f for f in doc["fortified_regions"] if f["id"] == "dongning")
+    a, b, c, d, e = dongning["extent"]["polygon"]
+    dongning["extent"]["polygon"] = [a, c, b, d, e]
+    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"fortified_regions\.\d+ \(dongning\)\.extent\.polygon: "
+                                          r"not a simple polygon .*fix: list its corners"):
+        load_fortified(tmp_path)

@@ -167,6 +167,11 @@ def _scenario_data(base: str, edit: Callable[[dict], None]):
     return setup
 
 
+def _region(doc: dict, rid: str) -> dict:
+    """The fortified region ``rid`` of a fortified-regions.yaml document."""
+    return next(r for r in doc["fortified_regions"] if r.get("id") == rid)
+
+
 def _chain(*fns):
     def setup(work: Path, ctx: Ctx) -> None:
         for fn in fns:
@@ -835,6 +840,16 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "fortified-id-twice": ("fortified-regions.yaml",
                                lambda d: d["fortified_regions"][1].__setitem__(
                                    "id", d["fortified_regions"][0]["id"])),
+        "fortified-polygon-bowtie": ("fortified-regions.yaml", lambda d: _region(
+            d, "dongning")["extent"].__setitem__("polygon", [
+                _region(d, "dongning")["extent"]["polygon"][i] for i in (0, 2, 1, 3, 4)])),
+        "fortified-polygon-two-corners": ("fortified-regions.yaml", lambda d: _region(
+            d, "dongning")["extent"].__setitem__("polygon", [[131.0, 44.0], [131.1, 44.1]])),
+        "fortified-polygon-one-line": ("fortified-regions.yaml", lambda d: _region(
+            d, "dongning")["extent"].__setitem__("polygon", [[131.0, 44.0], [131.1, 44.1],
+                                                            [131.2, 44.2], [131.0, 44.0]])),
+        "fortified-location-lon-text": ("fortified-regions.yaml", lambda d: _region(
+            d, "pogranichnaya").__setitem__("location", {"lon": "east", "lat": 44.4})),
     }
     for key, (rel, edit) in trees.items():
         argv = (["route", "--from", "Hailar", "--to", "Harbin", "--vehicle", "zis-5", R, "25000",

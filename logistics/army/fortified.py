@@ -3,8 +3,9 @@ one (``configs/fortified-regions.yaml``).
 
 The layer: each region (and each located field position) is an extent in lon/lat — the file's
 ``polygon``, or a circle of ``radius_km`` round its location computed in the metric CRS — cut
-at the 1945 frontier (its Soviet-Mongolian side removed: :func:`_japanese_side_only`). The
-rule, from doctrine and sourced rates, the same on every axis (``rule:`` of the file):
+at the 1945 frontier (its Soviet-Mongolian side removed: :func:`_japanese_side_only`); two
+fortified regions whose drawings overlap are split half way between their towns
+(:func:`_split_overlaps`). The rule, from doctrine and sourced rates, the same on every axis (``rule:`` of the file):
 
 * ``bypass`` (the mobile kinds of ``rule.bypass.kinds``): the extent is a barrier for the
   formation's route search; no delay. Where it cannot go round (an extent holds its start or
@@ -30,7 +31,7 @@ outputs say so.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -172,21 +173,41 @@ def _circle(lon: float, lat: float, radius_km: float) -> BaseGeometry:
     return transform(disc, lambda xy: np.column_stack(to_lonlat(xy[:, 0], xy[:, 1])))
 
 
+def _town(path: Path, key: str, node: dict) -> tuple[float, float] | None:
+    """(lon, lat) of the region's ``location`` (``place`` from the gazetteer, or ``lon`` and
+    ``lat``), or None when it has none."""
+    loc = node.get("location")
+    if loc is None:
+        return None
+    if not isinstance(loc, dict) or not ({"lon", "lat"} & set(loc) or "place" in loc):
+        raise ConfigError(f"{path}: {key}.location: expected a place (place: <name>) or "
+                          f"coordinates (lon: <deg E>, lat: <deg N>), got {_short(loc)}; "
+                          f"{_PATTERN}")
+    if "lon" in loc or "lat" in loc:
+        return (_figure_or_number(path, loc.get("lon"), f"{key}.location.lon"),
+                _figure_or_number(path, loc.get("lat"), f"{key}.location.lat"))
+    from logistics.places import lookup
+
+    p = lookup(loc["place"])
+    return float(p.lon), float(p.lat)
+
+
 def _extent(path: Path, key: str, node: dict) -> BaseGeometry | None:
     ext = node.get("extent") or {}
     if ext.get("polygon"):
-        return Polygon([(float(a), float(b)) for a, b in ext["polygon"]])
-    loc = node.get("location")
-    if not loc or "radius_km" not in ext:
-        return None
-    if "lon" in loc:
-        lon, lat = float(loc["lon"]), float(loc["lat"])
-    else:
-        from logistics.places import lookup
+        shape = Polygon([(float(a), float(b)) for a, b in ext["polygon"]])
+        if not shape.is_valid or shape.area <= 0:
+            from shapely.validation import explain_validity
 
-        p = lookup(loc["place"])
-        lon, lat = float(p.lon), float(p.lat)
-    return _circle(lon, lat, _figure(path, ext["radius_km"], f"{key}.extent.radius_km"))
+            raise ConfigError(f"{path}: {key}.extent.polygon: not a simple polygon "
+                              f"({explain_validity(shape)}); fix: list its corners [lon, lat] in "
+                              "order round the edge (no edge crossing another), at least three "
+                              "distinct corners")
+        return shape
+    town = _town(path, key, node)
+    if town is None or "radius_km" not in ext:
+        return None
+    return _circle(*town, _figure(path, ext["radius_km"], f"{key}.extent.radius_km"))
 
 
 def _japanese_side_only(path: Path, key: str, shape: BaseGeometry) -> BaseGeometry:
@@ -260,14 +281,7 @@ def _further_belts(path: Path, key: str, node: dict) -> list[Region]:
         raise ConfigError(f"{path}: {key}.further_belts: the position needs a location (place, "
                           "or lon and lat) and extent.radius_km and extent.depth_km to draw its "
                           "further belts round; fix: add them or remove further_belts")
-    if "lon" in loc:
-        lon, lat = _figure_or_number(path, loc["lon"], f"{key}.location.lon"), \
-            _figure_or_number(path, loc["lat"], f"{key}.location.lat")
-    else:
-        from logistics.places import lookup
-
-        p = lookup(loc["place"])
-        lon, lat = float(p.lon), float(p.lat)
+    lon, lat = _town(path, key, node)
     inner = (_figure(path, ext["radius_km"], f"{key}.extent.radius_km")
              - _figure(path, ext["depth_km"], f"{key}.extent.depth_km"))
     if not isinstance(more, dict) or "depth_km" not in more or "interval_km" not in more:
@@ -305,6 +319,58 @@ _PATTERN = "fix: write it as the shipped configs/fortified-regions.yaml does (it
     "configs/armies/README.md, 'Fortified regions')"
 
 
+def _nearer_half(own: tuple[float, float], other: tuple[float, float]) -> BaseGeometry:
+    """The half-plane of points nearer ``own`` than ``other`` (metric CRS coordinates), as a
+    polygon 10,000 km across: the perpendicular bisector of the two towns is its edge."""
+    (ax, ay), (bx, by) = own, other
+    d = np.array([bx - ax, by - ay], dtype=float)
+    d /= np.hypot(*d)
+    n = np.array([-d[1], d[0]])
+    m = np.array([(ax + bx) / 2.0, (ay + by) / 2.0])
+    big = 5.0e6
+    return Polygon([tuple(m + n * big), tuple(m + n * big - d * big),
+                    tuple(m - n * big - d * big), tuple(m - n * big)])
+
+
+def _split_overlaps(regions: list[Region],
+                    towns: dict[str, tuple[float, float] | None]) -> list[Region]:
+    """Fortified regions whose drawn extents overlap, each cut to the ground nearer its own
+    town than the other's (the perpendicular bisector of the two towns, in the metric CRS).
+
+    Each fortified region is a separate fortress named for its town; the extents are
+    rectangles and circles drawn from a frontage and a depth (placement rule of the layer), so
+    where two of them overlap the drawing, not a source, gives the same ground to both. Cut
+    this way, a formation attacking one region is not charged the depth of the other's drawn
+    rectangle: the 115 km Dongning front, centred on Dongning, otherwise covered 94 % of the
+    Pogranichnaya (Suifenhe) region 38 km to the north, and the 5th Army that assaulted that one
+    ([LITLIFE-244851]) crossed 52.5 km of Dongning depth. Field positions (not in ``towns``)
+    and regions without a location are left as drawn. The union of the extents is unchanged.
+    """
+    from logistics.terrain import to_lonlat, to_metric
+
+    def metric(g: BaseGeometry) -> BaseGeometry:
+        return transform(g, lambda xy: np.column_stack(to_metric(xy[:, 0], xy[:, 1])))
+
+    def lonlat(g: BaseGeometry) -> BaseGeometry:
+        return transform(g, lambda xy: np.column_stack(to_lonlat(xy[:, 0], xy[:, 1])))
+
+    ids = [r.id for r in regions if towns.get(r.id) is not None]
+    if len(ids) < 2:
+        return regions
+    shapes = {r.id: r.shape for r in regions if r.id in towns}
+    xy = {i: tuple(float(v) for v in to_metric(*towns[i])) for i in ids}
+    cut = dict(shapes)
+    for k, a in enumerate(ids):
+        for b in ids[k + 1:]:
+            if shapes[a].intersection(shapes[b]).area <= 1e-9 or xy[a] == xy[b]:
+                continue
+            for own, other in ((a, b), (b, a)):
+                kept = lonlat(metric(cut[own]).intersection(_nearer_half(xy[own], xy[other])))
+                if not kept.is_empty:
+                    cut[own] = kept
+    return [replace(r, shape=cut[r.id]) if r.id in cut else r for r in regions]
+
+
 def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Region]:
     """The regions one entry of the layer stands for (none when it is not located or not
     applied; its further belts after it)."""
@@ -339,6 +405,7 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
                           f"field_positions, rule), got {type(doc).__name__}; {_PATTERN}")
     _check_generic_extent(path, doc.get("generic_extent"))
     regions = []
+    towns: dict[str, tuple[float, float] | None] = {}
     seen: set[str] = set()
     for group in ("fortified_regions", "field_positions"):
         nodes = doc.get(group) or []
@@ -363,11 +430,14 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
                                   f"[{axes if isinstance(axes, str) else 'TBF-36A'}]")
             try:
                 regions += _regions_of(path, key, node, besieged=group == "fortified_regions")
+                if group == "fortified_regions" and regions and regions[-1].id == str(node["id"]):
+                    towns[regions[-1].id] = _town(path, key, node)
             except LogisticsError:
                 raise
             except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
                 raise ConfigError(f"{path}: {key}: its location or extent cannot be read "
                                   f"({exc}); {_PATTERN}") from None
+    regions = _split_overlaps(regions, towns)
     r = doc.get("rule") or {}
     try:
         for part in ("bypass", "breakthrough", "detach"):
