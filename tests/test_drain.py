@@ -87,6 +87,19 @@ def test_a_bad_reserve_reach_is_one_config_error(tmp_path, change, message):
     assert str(p) in str(err.value) or p.name in str(err.value)
 
 
+def test_a_missing_carrier_says_what_the_key_holds(tmp_path):
+    """Without ``carrier`` the message said only 'Field required; fix: add this key': it now
+    says what to put there (the key's description in the army schema)."""
+    doc = yaml.safe_load((settings.CONFIG_DIR / "tbf-6gta.yaml").read_text(encoding="utf-8"))
+    del doc["fuel"]["reserve_reach_km"]["carrier"]
+    p = tmp_path / "army.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"fuel\.reserve_reach_km\.carrier: Field required; "
+                       r"fix: add this key \(carrier: the id of the formation whose transport "
+                       r"carries the army's reserve"):
+        load_army(p)
+
+
 def test_a_reserve_carrier_on_ships_is_one_config_error(tmp_path):
     """A user put the 15th Army's reserve on its landing party (``carried_by`` a flotilla
     brigade): it ran, the reserve sailed 666 km up the Sungari in three days and sat full

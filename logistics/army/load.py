@@ -158,6 +158,9 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
                                                     else "")
     else:
         fix = f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
+        what = _description(loc) if kind == "missing" else None
+        if what:
+            fix += f" ({loc[-1]}: {what})"
         if kind == "extra_forbidden" and loc:
             near = difflib.get_close_matches(str(loc[-1]), _keys_at(loc[:-1]), n=1, cutoff=0.8)
             if near:
@@ -192,6 +195,18 @@ def _classes_at(loc) -> list[type]:
         if owner is not None:
             classes = _models(owner.model_fields[k].annotation) or classes
     return classes
+
+
+def _description(loc) -> str | None:
+    """What the army schema says the key at ``loc`` holds (its field's ``description``), or
+    None when the field has none."""
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    for c in _classes_at(loc[:-1]):
+        f = c.model_fields.get(loc[-1])
+        if f is not None and f.description:
+            return f.description
+    return None
 
 
 def _figure_shape(loc, got: Any) -> str | None:

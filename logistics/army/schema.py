@@ -240,7 +240,9 @@ class ReserveReachFigure(FloatFigure):
     formation whose transport carries the army's reserve) an element can still draw on the
     reserve, with its provenance."""
 
-    carrier: str = Field(min_length=1, max_length=200)
+    carrier: str = Field(min_length=1, max_length=200, description=(
+        "the id of the formation whose transport carries the army's reserve: one of the "
+        "army's formations that moves by road, not one carried by ships or trains"))
 
 
 class LinePoint(_Model):
