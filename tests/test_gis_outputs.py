@@ -224,3 +224,52 @@ def test_geopackage_is_byte_identical_when_written_twice(tmp_path):
     _write(b, _army_result())
     for f in ("run.gpkg", "run.qgz", "run.track.qml"):
         assert (a / f).read_bytes() == (b / f).read_bytes(), f
+
+
+def test_the_context_layers_are_in_the_package_and_the_project_with_their_styles(tmp_path):
+    """The theatre's fortified regions and 1945 railways round a run (cut to a box round
+    Suifenhe and Dongning) go into the GeoPackage as MultiPolygon and MultiLineString layers
+    under the run's own, each with its QML (a hatched fill; a line), and the QGIS project
+    opens them as polygon and line layers."""
+    import geopandas as gpd
+    import pyogrio
+
+    from logistics.report.context_layers import CONTEXT_LAYERS, context_layers
+    from logistics.report.gpkg import GEOMETRY_TYPES
+
+    context = context_layers((130.0, 43.5, 132.0, 45.0))
+    regions = context["fortified_regions"]
+    assert {"pogranichnaya", "dongning"} <= set(regions["id"])
+    assert "hailar" not in set(regions["id"])  # far outside the box
+    assert set(regions.geometry.geom_type) == {"MultiPolygon"}
+    assert set(context["railways_1945"].geometry.geom_type) == {"MultiLineString"}
+    assert (context["railways_1945"].geometry.bounds["minx"] >= 130.0 - 1e-9).all()
+    layers = {**context, **run_layers(_army_result())}
+    gpkg = write_gpkg(layers, tmp_path / "run.gpkg", timestamp="1945-08-09T01:00:00",
+                      qml_dir=tmp_path)
+    listed = dict((n, t) for n, t in pyogrio.list_layers(gpkg))
+    assert listed["fortified_regions"] == "MultiPolygon"
+    assert listed["railways_1945"] == "MultiLineString"
+    back = gpd.read_file(gpkg, layer="fortified_regions")
+    assert back.crs.to_epsg() == 4326 and sorted(back["id"]) == sorted(regions["id"])
+    assert {"name", "kind", "status", "axes"} <= set(back.columns)
+    fill = ET.fromstring(layer_qml("fortified_regions").split("\n", 1)[1])
+    layer = fill.find("renderer-v2/symbols/symbol/layer")
+    assert fill.find("renderer-v2/symbols/symbol").get("type") == "fill"
+    assert layer.get("class") == "SimpleFill"
+    assert (tmp_path / "run.fortified_regions.qml").exists()
+    (tmp_path / "terrain.tif").write_bytes(b"")
+    write_qgz(tmp_path / "run.qgz", gpkg="run.gpkg",
+              vectors={n: (GEOMETRY_TYPES[n], n) for n in layers},
+              rasters={"terrain.tif": ("hillshade", "terrain")}, title="t",
+              extent=(130.0, 43.5, 132.0, 45.0))
+    with zipfile.ZipFile(tmp_path / "run.qgz") as zf:
+        root = ET.fromstring(zf.read("run.qgs").decode().split("\n", 1)[1])
+    kinds = {ml.find("layername").text: ml.get("geometry") for ml in root.iter("maplayer")
+             if ml.get("type") == "vector"}
+    assert kinds["fortified_regions"] == "Polygon" and kinds["railways_1945"] == "Line"
+    # drawn under the run's own layers: last in the layer order (top first)
+    order = [e.get("id") for e in root.find("layerorder")]
+    assert order.index("routes_layer") < order.index("railways_1945_layer") \
+        < order.index("fortified_regions_layer")
+    assert tuple(CONTEXT_LAYERS) == ("fortified_regions", "railways_1945")

@@ -45,6 +45,13 @@ def test_run_one_config_writes_every_file_and_prints_the_summary(tmp_path, capsy
     track = gpd.read_file(out / "run.gpkg", layer="track")
     assert len(track) == len(tracks) and track.crs.to_epsg() == 4326
     assert len(gpd.read_file(out / "run.gpkg", layer="daily")) == len(daily)
+    # the theatre's railways and fortified regions round the run are layers of the package
+    # for a GIS user; round the CMG's routes (Mongolia to Kalgan) the shipped network has no
+    # line and the layer file no region: both layers are there, empty, with their fields
+    rail = gpd.read_file(out / "run.gpkg", layer="railways_1945")
+    assert rail.crs.to_epsg() == 4326 and {"ref", "gauge", "source"} <= set(rail.columns)
+    forts = gpd.read_file(out / "run.gpkg", layer="fortified_regions")
+    assert {"id", "name", "kind", "status"} <= set(forts.columns)
     report = (out / "report.md").read_text()
     for section in ("## What was run", "## Data", "## Parameters", "## Results",
                     "## Assumptions", "## Sources"):

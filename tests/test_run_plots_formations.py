@@ -157,3 +157,42 @@ def test_advance_names_objectives_as_the_text_outputs_do():
     result = SimpleNamespace(plan=plan, headline="fd")
     names = [n for n, _ in run_plots._objective_kms(result)]
     assert names == ["Tungliao (Tongliao)", "Mukden (Shenyang)", "depot 7"]
+
+
+def test_the_map_draws_the_context_layers_under_the_routes(toy_army):
+    """A fortified region (a square round the toy routes, hatched) and a railway (verified:
+    solid; unverified: dashed) handed in as context are drawn below the routes, each once in
+    the legend; without context nothing of theirs is drawn."""
+    import geopandas as gpd
+    from matplotlib.patches import Polygon as MplPolygon
+    from shapely.geometry import LineString, MultiLineString, MultiPolygon, box
+
+    res = _result(toy_army)
+    context = {
+        "fortified_regions": gpd.GeoDataFrame(
+            {"id": ["x"], "name": ["X"], "kind": ["fortified region"]},
+            geometry=[MultiPolygon([box(121.3, 45.5, 121.6, 45.9)])], crs="EPSG:4326"),
+        "railways_1945": gpd.GeoDataFrame(
+            {"ref": ["R1", "R2"], "unverified": [False, True]},
+            geometry=[MultiLineString([LineString([(121.0, 45.0), (122.0, 46.0)])]),
+                      MultiLineString([LineString([(121.0, 46.0), (122.0, 45.0)])])],
+            crs="EPSG:4326"),
+    }
+    ax = rp.map_figure(res, basemap=False, context=context).axes[0]
+    (patch,) = [p for p in ax.patches if isinstance(p, MplPolygon)]
+    np.testing.assert_allclose(patch.get_xy()[:, 0].min(), 121.3)
+    np.testing.assert_allclose(patch.get_xy()[:, 1].max(), 45.9)
+    assert patch.get_hatch() == "////"
+    rails = [ln for ln in ax.lines if ln.get_label().startswith("_")
+             and len(ln.get_xdata()) == 2 and ln.get_xdata()[0] == 121.0]
+    assert len(rails) == 2
+    assert sorted(ln.get_linestyle() for ln in rails) == ["-", "--"]
+    route = _lines(ax)["fa (headline)"]
+    assert all(ln.get_zorder() < route.get_zorder() for ln in rails)
+    assert patch.get_zorder() < route.get_zorder()
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert names.count("fortified region or field position") == 1
+    assert names.count("railway 1945") == 1
+    bare = rp.map_figure(res, basemap=False).axes[0]
+    assert not [p for p in bare.patches if isinstance(p, MplPolygon)]
+    assert "railway 1945" not in [t.get_text() for t in bare.get_legend().get_texts()]

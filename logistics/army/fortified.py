@@ -5,7 +5,8 @@ The layer: each region (and each located field position) is an extent in lon/lat
 ``polygon``, or a circle of ``radius_km`` round its location computed in the metric CRS — cut
 at the 1945 frontier (its Soviet-Mongolian side removed: :func:`_japanese_side_only`); two
 fortified regions whose drawings overlap are split half way between their towns
-(:func:`_split_overlaps`). The rule, from doctrine and sourced rates, the same on every axis (``rule:`` of the file):
+(:func:`_split_overlaps`). The rule, from doctrine and sourced rates, the same on every axis
+(``rule:`` of the file):
 
 * ``bypass`` (the mobile kinds of ``rule.bypass.kinds``): the extent is a barrier for the
   formation's route search; no delay. Where it cannot go round (an extent holds its start or

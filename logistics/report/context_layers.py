@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from logistics.report.run_layers import LONLAT_CRS
 
-__all__ = ["railway_lines", "fortified_regions"]
+__all__ = ["railway_lines", "fortified_regions", "context_layers", "CONTEXT_LAYERS"]
 
 _RAIL_COLUMNS = ["ref", "name", "gauge", "unverified", "source", "length_km"]
 
@@ -55,8 +55,9 @@ def railway_lines(network=None):
 
 def fortified_regions(config_dir=None):
     """The fortified regions and located field positions -> GeoDataFrame in EPSG:4326 with
-    ``id``, ``name``, ``axes`` (comma-separated axis ids), ``status`` (``sourced`` or
-    ``generic_extent``: the file's placement rule) and the extent polygon."""
+    ``id``, ``name``, ``kind`` (``fortified region``: besieged by detachments, or ``field
+    position``: crossed but not besieged), ``axes`` (comma-separated axis ids), ``status``
+    (``sourced`` or ``generic_extent``: the file's placement rule) and the extent polygon."""
     import geopandas as gpd
 
     from logistics.army.fortified import load_fortified
@@ -64,5 +65,38 @@ def fortified_regions(config_dir=None):
     regions = load_fortified(config_dir).regions
     return gpd.GeoDataFrame(
         {"id": [r.id for r in regions], "name": [r.name for r in regions],
+         "kind": ["fortified region" if r.besieged else "field position" for r in regions],
          "axes": [",".join(r.axes) for r in regions], "status": [r.status for r in regions]},
         geometry=[r.shape for r in regions], crs=LONLAT_CRS)
+
+
+#: The context layers a run folder carries (GeoPackage, QGIS project, PNG map), bottom first.
+CONTEXT_LAYERS: tuple[str, ...] = ("fortified_regions", "railways_1945")
+
+
+def context_layers(bbox: tuple[float, float, float, float] | None = None) -> dict:
+    """``{"fortified_regions": ..., "railways_1945": ...}``: :func:`fortified_regions` and
+    :func:`railway_lines` (the shipped network) as multi-part geometries, cut to ``bbox``
+    (lon/lat ``(west, south, east, north)``; None: the whole theatre), rows whose geometry
+    falls outside dropped (a railway's ``length_km`` stays the whole line's). What a GIS user
+    overlays on a run: the extents the advance used and the lines its rail moves and railheads
+    follow."""
+    from shapely.geometry import MultiLineString, MultiPolygon, box
+
+    def multi(g):
+        if g.geom_type == "Polygon":
+            return MultiPolygon([g])
+        if g.geom_type == "LineString":
+            return MultiLineString([g])
+        return g
+
+    out = {"fortified_regions": fortified_regions(), "railways_1945": railway_lines()}
+    for name, gdf in out.items():
+        if bbox is not None and len(gdf):
+            gdf = gdf.clip(box(*bbox))
+            keep = ~gdf.geometry.is_empty & gdf.geometry.geom_type.isin(
+                ["Polygon", "MultiPolygon", "LineString", "MultiLineString"])
+            gdf = gdf[keep]
+        gdf = gdf.set_geometry(gdf.geometry.map(multi)).reset_index(drop=True)
+        out[name] = gdf
+    return out

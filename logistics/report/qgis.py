@@ -7,7 +7,8 @@ subset QGIS reads: ``renderer-v2`` with simple line and marker symbols, simple l
 temporal properties (the track plays in QGIS's temporal controller), and a project with
 relative data sources, the layer tree, and a hillshade renderer on the terrain raster.
 
-``layer_qml(name)`` -> the QML text of one layer of ``report.run_layers.LAYERS``;
+``layer_qml(name)`` -> the QML text of one layer of ``report.run_layers.LAYERS`` or
+``report.context_layers.CONTEXT_LAYERS``;
 ``write_qgz(path, vectors, rasters, title)`` -> the project file.
 """
 
@@ -29,16 +30,18 @@ class Style:
     """One layer's look: geometry kind, colour (``r,g,b,a``), size in mm, marker shape or line
     style, a label expression (empty: none) and the datetime field that plays it in time."""
 
-    kind: str  # "line" or "marker"
+    kind: str  # "line", "marker" or "fill"
     color: str
     size_mm: float
-    shape: str = "circle"  # marker: circle, square, triangle, diamond, star; line: solid, dash
+    #: marker: circle, square, triangle, diamond, star; line: solid, dash; fill: its brush
+    #: (solid, b_diagonal, f_diagonal, cross), ``color`` its outline and hatch
+    shape: str = "circle"
     label: str = ""
     time_field: str = ""
     time_step_h: float = 1.0
 
 
-#: The look of every layer of ``report.run_layers.LAYERS``.
+#: The look of every layer of ``report.run_layers.LAYERS`` and of the context layers.
 STYLES: dict[str, Style] = {
     "routes": Style("line", "35,35,35,255", 0.7, "dash"),
     "track_lines": Style("line", "31,119,180,255", 1.1, "solid"),
@@ -52,6 +55,9 @@ STYLES: dict[str, Style] = {
     "crossings": Style("marker", "23,190,207,255", 2.8, "triangle"),
     "documented": Style("marker", "255,127,14,255", 4.0, "star",
                         label="\"place_reached\" || ' ' || format_date(\"date\", 'd MMM')"),
+    # context layers (report.context_layers)
+    "fortified_regions": Style("fill", "139,0,0,255", 0.4, "b_diagonal", label="\"name\""),
+    "railways_1945": Style("line", "51,51,51,255", 0.5, "solid"),
 }
 
 
@@ -60,9 +66,19 @@ def _opt(parent: ET.Element, name: str, value: str) -> None:
 
 
 def _symbol(style: Style) -> ET.Element:
-    sym = ET.Element("symbol", type="line" if style.kind == "line" else "marker", name="0",
+    sym = ET.Element("symbol", type=style.kind, name="0",
                      alpha="1", clip_to_extent="1", force_rhr="0")
-    if style.kind == "line":
+    if style.kind == "fill":
+        layer = ET.SubElement(sym, "layer", attrib={"class": "SimpleFill", "enabled": "1",
+                                                     "pass": "0", "locked": "0"})
+        opts = ET.SubElement(layer, "Option", type="Map")
+        _opt(opts, "color", style.color)
+        _opt(opts, "style", style.shape)
+        _opt(opts, "outline_color", style.color)
+        _opt(opts, "outline_style", "solid")
+        _opt(opts, "outline_width", f"{style.size_mm:g}")
+        _opt(opts, "outline_width_unit", "MM")
+    elif style.kind == "line":
         layer = ET.SubElement(sym, "layer", attrib={"class": "SimpleLine", "enabled": "1",
                                                      "pass": "0", "locked": "0"})
         opts = ET.SubElement(layer, "Option", type="Map")
@@ -101,7 +117,9 @@ def _style_children(name: str) -> list[ET.Element]:
                       fontFamily="Sans Serif", namedStyle="Regular")
         ET.SubElement(settings, "text-buffer", bufferDraw="1", bufferSize="0.8",
                       bufferSizeUnits="MM", bufferColor="255,255,255,255")
-        ET.SubElement(settings, "placement", placement="6", dist="1.5", distUnits="MM")
+        # 6: around a point (markers); 1: over the polygon's centroid (fills)
+        ET.SubElement(settings, "placement", placement="1" if style.kind == "fill" else "6",
+                      dist="1.5", distUnits="MM")
         ET.SubElement(settings, "rendering", scaleVisibility="0", obstacle="1")
         children.append(labeling)
     if style.time_field:
@@ -121,7 +139,8 @@ def layer_style_element(name: str) -> ET.Element:
 
 
 def layer_qml(name: str) -> str:
-    """QML text of layer ``name`` (one of ``report.run_layers.LAYERS``)."""
+    """QML text of layer ``name`` (one of ``report.run_layers.LAYERS`` or
+    ``report.context_layers.CONTEXT_LAYERS``)."""
     root = layer_style_element(name)
     ET.indent(root)
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + \
@@ -151,7 +170,8 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
     """Write a QGIS project (zipped .qgs) opening the run folder's files by relative path.
 
     ``gpkg`` is the GeoPackage's file name; ``vectors`` maps each layer name to its
-    (geometry kind ``Point``/``LineString``, title); ``rasters`` maps a file name beside the
+    (geometry kind ``Point``/``LineString``/``MultiLineString``/``MultiPolygon``, title), bottom
+    layer first; ``rasters`` maps a file name beside the
     project to (renderer ``hillshade``/``gray``, title); ``extent`` is the lon/lat box the
     project opens on. Vector layers are in EPSG:4326, rasters in the run's metric CRS (QGIS
     reprojects on the fly); the project CRS is that metric one when there are rasters (the
@@ -188,7 +208,8 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
                       providerKey=provider, checked="Qt::Checked", expanded="0")
     for name, (geom, lname) in vectors.items():
         ml = ET.SubElement(layers, "maplayer", type="vector", geometry=(
-            "Line" if geom == "LineString" else "Point"), wkbType=geom)
+            "Line" if "LineString" in geom else "Polygon" if "Polygon" in geom else "Point"),
+            wkbType=geom)
         ET.SubElement(ml, "id").text = f"{name}_layer"
         ET.SubElement(ml, "datasource").text = f"./{gpkg}|layername={name}"
         ET.SubElement(ml, "layername").text = lname

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["write_run", "write_table", "route_frame", "RUN_FILES"]
 
 #: Files of every run folder, in the order they are written (``run.<layer>.qml`` beside the
-#: GeoPackage: one per layer of ``report.run_layers.LAYERS``).
+#: GeoPackage: one per layer of ``report.run_layers.LAYERS`` and of
+#: ``report.context_layers.CONTEXT_LAYERS``).
 RUN_FILES: tuple[str, ...] = (
     "route.geojson", "daily.csv", "daily.geojson", "track.csv", "deliveries.csv", "cost.tif",
     "terrain.tif", "run.gpkg", "run.qgz", "map.html", "map.png", "advance.png", "fuel.png",
@@ -118,10 +119,17 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
 
     from logistics.history.inputs import configured_documented
 
+    from logistics.report.context_layers import CONTEXT_LAYERS, context_layers
+
     folder = Path(folder)
     positions = (documented if documented is not None else configured_documented()).usable
     layers = run_layers(result, documented=positions)
     stamp = _stamp(result)
+    box = tuple(float(v) for v in layers["routes"].total_bounds) if len(layers["routes"]) \
+        else tuple(float(v) for v in layers["track"].total_bounds)
+    # the theatre's fortified regions and 1945 railways round the run (1 degree beyond its
+    # routes): context for a GIS user, under the run's own layers
+    gis = {**context_layers((box[0] - 1.0, box[1] - 1.0, box[2] + 1.0, box[3] + 1.0)), **layers}
     with atomic_dir(folder) as tmp:
         write_geojson(route_frame(result, layers), tmp / "route.geojson")
         write_table(result.daily, tmp / "daily.csv", float_format="%.6f")
@@ -147,16 +155,15 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
                   description="elevation above sea level (the run's DEM on its grid)",
                   tags={"DEM": str(result.provenance.get("dem", ""))})
         rasters["terrain.tif"] = ("hillshade", "terrain (hillshade)")
-        write_gpkg(layers, tmp / "run.gpkg", timestamp=stamp, qml_dir=tmp,
+        write_gpkg(gis, tmp / "run.gpkg", timestamp=stamp, qml_dir=tmp,
                    utc_offset_h=utc_offset_h(result.scenario))
-        box = tuple(float(v) for v in layers["routes"].total_bounds) if len(layers["routes"]) \
-            else tuple(float(v) for v in layers["track"].total_bounds)
         write_qgz(tmp / "run.qgz", gpkg="run.gpkg", rasters=rasters,
-                  vectors={n: (GEOMETRY_TYPES[n], n.replace("_", " ")) for n in layers},
+                  vectors={n: (GEOMETRY_TYPES[n], n.replace("_", " ")) for n in gis},
                   title=f"{result.scenario.axis_id}: {result.scenario.name}", extent=box)
         write_map(run_map(result, layers, elevation=elevation), tmp / "map.html")
         plot_map(result, tmp / "map.png", basemap=basemap,
-                 documented=_documented_rows(result.scenario.axis_id, positions))
+                 documented=_documented_rows(result.scenario.axis_id, positions),
+                 context={k: gis[k] for k in CONTEXT_LAYERS})
         plot_advance(result, tmp / "advance.png")
         plot_fuel(result, tmp / "fuel.png")
         (tmp / "report.md").write_text(finish_page(run_report(result)), encoding="utf-8")

@@ -78,14 +78,15 @@ def _title(result) -> str:
 
 
 def plot_map(result, path: str | Path, *, basemap: bool = True,
-             documented: pd.DataFrame | None = None) -> None:
+             documented: pd.DataFrame | None = None, context: dict | None = None) -> None:
     """Write :func:`map_figure` as a PNG, cropped to what is drawn (the legend beside the map
     included)."""
-    _save(map_figure(result, basemap=basemap, documented=documented), Path(path),
-          bbox_inches="tight", pad_inches=0.08)
+    _save(map_figure(result, basemap=basemap, documented=documented, context=context),
+          Path(path), bbox_inches="tight", pad_inches=0.08)
 
 
-def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None = None):
+def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None = None,
+               context: dict | None = None):
     """Base map, every formation's planned route and its position at the end of each day.
 
     One colour per formation (thin route, small dots at its end-of-day positions, a ring where
@@ -95,7 +96,9 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
     metric axes) positions are projected to ``METRIC_CRS``; without it (``basemap=False`` or
     unavailable) a plain lon/lat plot is drawn. ``documented`` (rows of a documented-advances
     file for this axis: ``lon``, ``lat``, ``place_reached``, ``date``) adds the documented
-    positions, labelled by place and date. The legend (an entry per formation) stands beside
+    positions, labelled by place and date. ``context`` (``report.context_layers.context_layers``:
+    ``fortified_regions``, ``railways_1945``) draws the fortified regions (hatched) and the
+    1945 railways under the routes. The legend (an entry per formation) stands beside
     the axes, so it covers neither the data nor the edge labels, with the base map's layer key
     under it; every label lies inside the map's frame. Returns the figure (its layout final).
     """
@@ -124,6 +127,8 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
         ax.grid(alpha=0.3)
         ax.set_xlabel("longitude (deg E)")
         ax.set_ylabel("latitude (deg N)")
+    extras = []  # legend entries of the marks (proxies: one entry however many formations)
+    extras += _draw_context(ax, tx, context or {})
     for f in forms:  # the headline's route on top of the others; a white casing under each
         lw = _LW_HEADLINE if f.headline else _LW_OTHER  # keeps it readable on rivers and marsh
         ax.plot(*tx(f.route["lon"].to_numpy(float), f.route["lat"].to_numpy(float)),
@@ -136,7 +141,6 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
         ax.plot(*tx(wlon, wlat), "s", color="black", ms=5, zorder=6)
     days_xy = {f.formation_id: tx(f.daily["lon"].to_numpy(float), f.daily["lat"].to_numpy(float))
                for f in forms}
-    extras = []  # legend entries of the marks (proxies: one entry however many formations)
     for f in (f for f in forms if len(f.daily)):
         ax.scatter(*days_xy[f.formation_id], color=f.colour, s=22 if f.headline else 14,
                    zorder=8.5 if f.headline else 8, edgecolor="white", linewidth=0.5)
@@ -182,6 +186,36 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
     if len(doc):
         _label_documented(ax, doc, tx)
     return fig
+
+
+def _draw_context(ax, tx, context: dict) -> list:
+    """Draw the context layers (``fortified_regions`` hatched dark red, ``railways_1945`` as
+    thin dark lines, dashed where the reference marks a line unverified) under the routes;
+    return their legend proxies (one per layer that has a feature in the map's frame)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.patches import Polygon as MplPolygon
+
+    proxies = []
+    regions = context.get("fortified_regions")
+    if regions is not None and len(regions):
+        for geom in regions.geometry:
+            for poly in getattr(geom, "geoms", [geom]):
+                x, y = tx(*(np.asarray(c, float) for c in poly.exterior.xy))
+                ax.add_patch(MplPolygon(np.column_stack([x, y]), closed=True, zorder=4,
+                                        facecolor=(0.55, 0.0, 0.0, 0.10), edgecolor="#8b0000",
+                                        hatch="////", linewidth=0.7))
+        proxies.append(Patch(facecolor=(0.55, 0.0, 0.0, 0.10), edgecolor="#8b0000",
+                             hatch="////", label="fortified region or field position"))
+    rail = context.get("railways_1945")
+    if rail is not None and len(rail):
+        for geom, unverified in zip(rail.geometry, rail["unverified"]):
+            for line in getattr(geom, "geoms", [geom]):
+                x, y = tx(*(np.asarray(c, float) for c in line.xy))
+                ax.plot(x, y, color="#333333", lw=0.9, ls=(0, (4, 2)) if unverified else "-",
+                        zorder=4.5)
+        proxies.append(Line2D([], [], color="#333333", lw=0.9, label="railway 1945"))
+    return proxies
 
 
 def _key_below_legend(ax) -> None:
