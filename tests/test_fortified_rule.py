@@ -443,3 +443,19 @@ def test_a_polygon_whose_edges_cross_is_one_config_error(tmp_path):
     with pytest.raises(ConfigError, match=r"fortified_regions\.\d+ \(dongning\)\.extent\.polygon: "
                                           r"not a simple polygon .*fix: list its corners"):
         load_fortified(tmp_path)
+
+
+def test_the_layers_key_reference_exists_where_its_errors_send_the_reader():
+    """Every error about the layer ends 'its keys: configs/armies/README.md, "Fortified
+    regions"', and the file's header says the same: that section was missing. It exists and
+    names every key the reader reads."""
+    from logistics import settings
+    from logistics.army import fortified
+
+    assert "'Fortified regions'" in fortified._PATTERN
+    text = (settings.CONFIG_DIR / "armies" / "README.md").read_text(encoding="utf-8")
+    section = text.split("\n## Fortified regions\n", 1)[1].split("\n## ", 1)[0]
+    for key in ("`id`", "`axes`", "`status`", "`location`", "`extent.polygon`",
+                "`extent.radius_km`", "`further_belts`", "`apply`", "rate_km_per_day",
+                "fraction_of_men", "bisector"):
+        assert key in section, key
