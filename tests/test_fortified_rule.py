@@ -459,3 +459,72 @@ def test_the_layers_key_reference_exists_where_its_errors_send_the_reader():
                 "`extent.radius_km`", "`further_belts`", "`apply`", "rate_km_per_day",
                 "fraction_of_men", "bisector"):
         assert key in section, key
+
+
+def _nan_corner(f):
+    f["extent"]["polygon"][0] = [133.699, float("nan")]
+
+
+@pytest.mark.parametrize("rid, mutate, key", [
+    ("linkou", lambda f: f["extent"]["radius_km"].__setitem__("value", 0), r"extent\.radius_km"),
+    ("linkou", lambda f: f["extent"]["radius_km"].__setitem__("value", -5), r"extent\.radius_km"),
+    ("linkou", lambda f: f["extent"]["radius_km"].__setitem__("value", 1e4), r"extent\.radius_km"),
+    ("linkou", lambda f: f["extent"]["radius_km"].__setitem__("value", 1e6), r"extent\.radius_km"),
+    ("hutou", _nan_corner, r"extent\.polygon\.0"),
+    ("hutou", lambda f: f["extent"]["polygon"].__setitem__(1, [133.644, 95.0]),
+     r"extent\.polygon\.1"),
+    ("hutou", lambda f: f["extent"]["polygon"].__setitem__(2, [133.578, 45.974, 1.0]),
+     r"extent\.polygon\.2"),
+    ("hutou", lambda f: f["extent"]["polygon"].__setitem__(0, ["east", 46.0]),
+     r"extent\.polygon\.0"),
+    ("hutou", lambda f: f["extent"].__setitem__("polygon", "square"), r"extent\.polygon"),
+    ("dongning", lambda f: f.__setitem__("location", {"lon": 130.0, "lat": 95.0, "cite": "x"}),
+     r"location\.lat"),
+    ("dongning", lambda f: f.__setitem__("location", {"lon": 400.0, "lat": 44.0, "cite": "x"}),
+     r"location\.lon"),
+    ("linkou", lambda f: f.__setitem__("location", {"lon": 130.0, "lat": 95.0, "cite": "x"}),
+     r"location\.lat"),
+    ("linkou", lambda f: f.__setitem__("location", {"place": "Atlantis", "cite": "x"}),
+     r"location\.place"),
+], ids=["radius-0", "radius-negative", "radius-1e4", "radius-1e6", "corner-nan", "corner-lat-95",
+        "corner-3-numbers", "corner-text", "polygon-text", "town-lat-95-polygon",
+        "town-lon-400-polygon", "town-lat-95-circle", "place-unknown"])
+def test_a_bad_extent_or_town_is_one_config_error_naming_the_key(tmp_path, rid, mutate, key):
+    """An extent or town the layer cannot draw (a radius of 0, a negative one or one wider than
+    the theatre, a corner that is not two numbers on the theatre, a town off it, a place the
+    gazetteer does not know) is one ConfigError naming the file, the region's key, the value and
+    a fix: before, a NaN corner or a 10,000 km circle was a shapely traceback, a town at 95 N a
+    traceback in the overlap split, a 1,000,000 km circle or a town at 400 E ran, and an
+    unknown place did not name the file."""
+    import yaml
+
+    from logistics import settings
+    from logistics.army.fortified import load_fortified
+    from logistics.errors import ConfigError
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    mutate(next(f for f in doc["fortified_regions"] if f["id"] == rid))
+    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"fortified-regions\.yaml: fortified_regions\.\d+ "
+                                          rf"\({rid}\)\.{key}: .*fix: "):
+        load_fortified(tmp_path)
+
+
+@pytest.mark.parametrize("value", [0, -3])
+def test_a_breakthrough_rate_out_of_range_names_its_key_and_a_fix(tmp_path, value):
+    """``rule.breakthrough.rate_km_per_day`` of 0 or below: one ConfigError naming that key, the
+    value and the allowed range (before: 'rule: ... got 0.0, 0.11' with no key and no fix)."""
+    import yaml
+
+    from logistics import settings
+    from logistics.army.fortified import load_fortified
+    from logistics.errors import ConfigError
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    doc["rule"]["breakthrough"]["rate_km_per_day"]["value"] = value
+    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"rule\.breakthrough\.rate_km_per_day: .*fix: give "
+                                          r"rate_km_per_day a number > 0"):
+        load_fortified(tmp_path)

@@ -165,6 +165,42 @@ def _figure_or_number(path: Path, v, key: str) -> float:
     return float(v)
 
 
+#: The widest circle an extent may be drawn with, km. The theatre (settings.THEATRE_BBOX) is
+#: about 2,200 km by 1,800 km and the widest sourced front 115 km (Dongning); a larger radius
+#: is a slip (metres written as km), and one of 10,000 km wraps round the globe in lon/lat.
+_MAX_RADIUS_KM = 1000.0
+
+
+def _degree(path: Path, v, key: str, axis: str) -> float:
+    """A longitude (``axis`` "lon") or latitude ("lat") in degrees, on the theatre
+    (settings.THEATRE_BBOX): a point off it cannot be drawn on the grid, and one past 90 N or
+    360 E is a typo (or the two swapped). ConfigError naming ``key`` otherwise."""
+    x = _figure_or_number(path, v, key)
+    w, s, e, n = settings.THEATRE_BBOX
+    lo, hi = (w, e) if axis == "lon" else (s, n)
+    if not lo <= x <= hi:
+        raise ConfigError(f"{path}: {key}: {x:g} degrees {'E' if axis == 'lon' else 'N'}, off "
+                          f"the theatre ({lo:g} to {hi:g}); check the [lon, lat] order, then "
+                          + range_fix(axis, x, ge=lo, le=hi))
+    return x
+
+
+def _corners(path: Path, key: str, corners) -> list[tuple[float, float]]:
+    """The ``[lon, lat]`` corners of ``extent.polygon``, each two numbers on the theatre."""
+    if not isinstance(corners, list):
+        raise ConfigError(f"{path}: {key}: expected a list of corners [lon, lat], got "
+                          f"{_short(corners)}; fix: write e.g. [[133.699, 46.008], "
+                          "[133.644, 45.946], [133.578, 45.974], [133.699, 46.008]]")
+    out = []
+    for j, c in enumerate(corners):
+        if not isinstance(c, (list, tuple)) or len(c) != 2:
+            raise ConfigError(f"{path}: {key}.{j}: expected a corner [lon, lat] (two numbers), "
+                              f"got {_short(c)}; fix: write it as [<deg E>, <deg N>]")
+        out.append((_degree(path, c[0], f"{key}.{j}", "lon"),
+                    _degree(path, c[1], f"{key}.{j}", "lat")))
+    return out
+
+
 def _circle(lon: float, lat: float, radius_km: float) -> BaseGeometry:
     """A circle of ``radius_km`` round (lon, lat), built in the metric CRS, in lon/lat."""
     from logistics.terrain import to_lonlat, to_metric
@@ -185,18 +221,22 @@ def _town(path: Path, key: str, node: dict) -> tuple[float, float] | None:
                           f"coordinates (lon: <deg E>, lat: <deg N>), got {_short(loc)}; "
                           f"{_PATTERN}")
     if "lon" in loc or "lat" in loc:
-        return (_figure_or_number(path, loc.get("lon"), f"{key}.location.lon"),
-                _figure_or_number(path, loc.get("lat"), f"{key}.location.lat"))
+        return (_degree(path, loc.get("lon"), f"{key}.location.lon", "lon"),
+                _degree(path, loc.get("lat"), f"{key}.location.lat", "lat"))
     from logistics.places import lookup
 
-    p = lookup(loc["place"])
+    try:
+        p = lookup(str(loc["place"]))
+    except LogisticsError as exc:
+        raise ConfigError(f"{path}: {key}.location.place: {exc}; fix: name a place the gazetteer "
+                          "knows, or give lon and lat with their source") from None
     return float(p.lon), float(p.lat)
 
 
 def _extent(path: Path, key: str, node: dict) -> BaseGeometry | None:
     ext = node.get("extent") or {}
     if ext.get("polygon"):
-        shape = Polygon([(float(a), float(b)) for a, b in ext["polygon"]])
+        shape = Polygon(_corners(path, f"{key}.extent.polygon", ext["polygon"]))
         if not shape.is_valid or shape.area <= 0:
             from shapely.validation import explain_validity
 
@@ -208,7 +248,13 @@ def _extent(path: Path, key: str, node: dict) -> BaseGeometry | None:
     town = _town(path, key, node)
     if town is None or "radius_km" not in ext:
         return None
-    return _circle(*town, _figure(path, ext["radius_km"], f"{key}.extent.radius_km"))
+    radius_km = _figure(path, ext["radius_km"], f"{key}.extent.radius_km")
+    if not 0 < radius_km <= _MAX_RADIUS_KM:
+        raise ConfigError(f"{path}: {key}.extent.radius_km: {radius_km:g} km, expected a radius "
+                          f"> 0 and at most {_MAX_RADIUS_KM:g} km (the theatre is about 2,000 km "
+                          "across); " + range_fix("radius_km", radius_km, gt=0.0,
+                                                   le=_MAX_RADIUS_KM))
+    return _circle(*town, radius_km)
 
 
 def _japanese_side_only(path: Path, key: str, shape: BaseGeometry) -> BaseGeometry:
@@ -461,9 +507,14 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
         raise ConfigError(f"{path}: rule: missing or not a mapping: {exc}; the rule needs "
                           "bypass.kinds, breakthrough.kinds and rate_km_per_day, detach.kinds and "
                           f"fraction_of_men; {_PATTERN}") from None
-    if not rule.rate_km_per_day > 0 or not 0 <= rule.fraction_of_men < 1:
-        raise ConfigError(f"{path}: rule: rate_km_per_day must be > 0 and fraction_of_men in "
-                          f"[0, 1), got {rule.rate_km_per_day}, {rule.fraction_of_men}")
+    if not rule.rate_km_per_day > 0:
+        raise ConfigError(f"{path}: rule.breakthrough.rate_km_per_day: {rule.rate_km_per_day:g} "
+                          "km a day, expected a rate > 0; "
+                          + range_fix("rate_km_per_day", rule.rate_km_per_day, gt=0.0))
+    if not 0 <= rule.fraction_of_men < 1:
+        raise ConfigError(f"{path}: rule.detach.fraction_of_men: {rule.fraction_of_men:g}, "
+                          "expected a share in [0, 1); "
+                          + range_fix("fraction_of_men", rule.fraction_of_men, ge=0.0, lt=1.0))
     return Fortified(tuple(regions), rule, str(path))
 
 
