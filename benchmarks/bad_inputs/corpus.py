@@ -857,6 +857,34 @@ def build_cases(ctx: Ctx) -> list[Case]:
         add(Case(f"file-configs-{key}", "files", argv, allowed=("o",), env=cenv,
                  setup=_chain(_scenario("1fef-35a.yaml"), _configs(yaml_edit(rel, edit))),
                  timeout_s=150))
+    # ---- found from outside (helper badhunt13): fortified extents and towns beyond sense (a
+    # NaN corner, a 10,000 km circle and a town at 95 N were shapely tracebacks; a 1e6 km
+    # circle and a town at 400 E ran; an unknown place did not name the file)
+    def reg(rid: str, edit: Callable[[dict], None]):
+        return lambda d: edit(_region(d, rid))
+
+    def radius(v):
+        return reg("linkou", lambda r: r["extent"]["radius_km"].__setitem__("value", v))
+
+    def town(rid: str, loc: dict):
+        return reg(rid, lambda r: r.__setitem__("location", {**loc, "cite": "x"}))
+
+    fortified = {
+        "radius-0": radius(0), "radius-1e4": radius(1e4), "radius-1e6": radius(1e6),
+        "corner-nan": reg("hutou", lambda r: r["extent"]["polygon"].__setitem__(
+            0, [133.699, float("nan")])),
+        "corner-3-numbers": reg("hutou", lambda r: r["extent"]["polygon"].__setitem__(
+            0, [133.699, 46.008, 1.0])),
+        "town-lat-95": town("dongning", {"lon": 130.0, "lat": 95.0}),
+        "town-lon-400": town("dongning", {"lon": 400.0, "lat": 44.0}),
+        "place-unknown": town("linkou", {"place": "Atlantis"}),
+        "rule-rate-0": lambda d: d["rule"]["breakthrough"]["rate_km_per_day"].__setitem__(
+            "value", 0),
+    }
+    for key, edit in fortified.items():
+        add(Case(f"file-configs-fortified-{key}", "files", RUN + ["--out", "o"], allowed=("o",),
+                 env=cenv, timeout_s=150, setup=_chain(_scenario("1fef-35a.yaml"), _configs(
+                     yaml_edit("fortified-regions.yaml", edit)))))
     add(Case("dataloss-schema-users-folder", "dataloss", ["schema", "--configs", "project"],
              setup=lambda w, c: _put(w / "project" / "compose.yaml", "services: {}\n"),
              timeout_s=60))
@@ -1306,8 +1334,9 @@ def run_case(ctx: Ctx, case: Case, mem_cap_bytes: int) -> dict:
     env.pop("PYTHONPATH", None)
     env.update({"MPLBACKEND": "Agg", "HOME": str(ctx.work / "home"),
                 "LOGISTICS_CACHE_DIR": str(ctx.work / "cache"), "PYTHONHASHSEED": "0"})
-    if ctx.code != REPO:
-        env["PYTHONPATH"] = str(ctx.code)
+    # always, not only for another checkout: the package is installed editable from the main
+    # checkout, so a git worktree's corpus would otherwise replay main's code, not its own
+    env["PYTHONPATH"] = str(ctx.code)
     for k, v in case.env.items():
         env[k] = v.format(root=str(root))
     preexec = None
@@ -1438,9 +1467,8 @@ def run_case(ctx: Ctx, case: Case, mem_cap_bytes: int) -> dict:
 def _warm_up(ctx: Ctx) -> None:
     """Build matplotlib's font cache in the corpus HOME once, so that no case's stderr holds
     the one-off messages of a first start (fontconfig complaining about a missing config)."""
-    env = dict(os.environ, HOME=str(ctx.work / "home"), MPLBACKEND="Agg")
-    if ctx.code != REPO:
-        env["PYTHONPATH"] = str(ctx.code)
+    env = dict(os.environ, HOME=str(ctx.work / "home"), MPLBACKEND="Agg",
+               PYTHONPATH=str(ctx.code))
     subprocess.run([ctx.python, "-c", "import matplotlib.font_manager"], env=env,
                    capture_output=True, check=False)
 
