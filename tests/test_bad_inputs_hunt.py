@@ -281,3 +281,28 @@ def test_uncertain_range_outside_what_the_figure_allows_is_refused_at_load(gta, 
     ok = copy.deepcopy(gta)
     ok["uncertain"] = {"fuel.carried_refills": {"low": 0.5, "high": 3, "assumed": "x"}}
     check_army(validate_army(ok, source="x.yaml"))
+
+
+def test_reserve_carrier_without_vehicles_is_refused_naming_the_key(gta):
+    """``fuel.reserve_reach_km.carrier`` on a formation with no vehicle (men on foot only): the
+    reserve would ride on nothing, yet the run went on (found from outside). One ConfigError
+    naming the key, the carrier and a fix (a formation with transport of its own)."""
+    from logistics.army.fortified import load_fortified
+    from logistics.army.norms import load_norms
+    from logistics.army.resolve import resolve_formations
+
+    bad = copy.deepcopy(gta)
+    units = next(f for f in bad["formations"] if f["id"] == "6gta-army-units")
+    units.update(vehicles=[], movement="foot")
+    units.pop("march_norm", None)
+    for k in [k for k in bad.get("uncertain", {}) if k.startswith("formations.6gta-army-units.veh")]:
+        del bad["uncertain"][k]
+    army = validate_army(bad, source="x.yaml")
+    with pytest.raises(ConfigError) as err:
+        resolve_formations(army, load_norms(), load_fortified().rule)
+    msg = str(err.value)
+    assert "fuel.reserve_reach_km.carrier: '6gta-army-units'" in msg, msg
+    assert "no vehicle" in msg and "fix:" in msg and "fd-5gtc" in msg, msg
+    # the shipped carrier (the army's own motor transport and tanks) resolves
+    assert any(u.id == "6gta-army-units" for u in resolve_formations(
+        validate_army(gta, source="x.yaml"), load_norms(), load_fortified().rule))

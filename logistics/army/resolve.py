@@ -319,6 +319,18 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
             objectives=tuple(_objective(o) for o in f.objectives), carried_by=f.carried_by,
             priority=order.index(fid), drawn_from_parent=f.drawn_from_parent,
         ))
+    reach = army.fuel.reserve_reach_km
+    carrier = next((u for u in out if reach is not None and u.id == reach.carrier), None)
+    if carrier is not None and all(c in MEN_CLASSES for c, _ in carrier.classes):
+        # the reserve rides with the carrier's transport (configs/armies/README.md): men on
+        # foot or horsed alone carry no army's fuel
+        land = [u.id for u in out if u.movement not in ("river", "rail")
+                and any(c not in MEN_CLASSES for c, _ in u.classes)]
+        problems.append(f"{src}: fuel.reserve_reach_km.carrier: {reach.carrier!r} has no "
+                        f"vehicle (only men, {carrier.movement}): the army's reserve rides with "
+                        "its carrier's "
+                        "transport and would ride on nothing; fix: the formation whose "
+                        f"transport carries the reserve, one of {land}")
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) with the formations:\n  - "
                           + listed(problems) + "\n(key reference: configs/armies/README.md)")
