@@ -736,6 +736,13 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "start-beyond-departure": ("tbf-6gta.yaml", fm("fd-5gtc", start={
             "place": "Harbin", "assumed": "x"})),
     }
+    def carrier_on_foot(d: dict) -> None:  # found by helper badhunt13: the run went on
+        fm("6gta-army-units", vehicles=[], movement="foot", march_norm=None)(d)
+        for k in [k for k in d.get("uncertain", {}) if k.startswith(
+                "formations.6gta-army-units.vehicles")]:
+            del d["uncertain"][k]
+
+    issue13["reserve-carrier-on-foot"] = ("tbf-6gta.yaml", carrier_on_foot)
     for key, (base, edit) in issue13.items():
         add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
                  setup=_scenario_data(base, edit), timeout_s=150))
