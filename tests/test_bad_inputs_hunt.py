@@ -306,3 +306,52 @@ def test_reserve_carrier_without_vehicles_is_refused_naming_the_key(gta):
     # the shipped carrier (the army's own motor transport and tanks) resolves
     assert any(u.id == "6gta-army-units" for u in resolve_formations(
         validate_army(gta, source="x.yaml"), load_norms(), load_fortified().rule))
+
+
+_RATES = settings.CONFIG_DIR / "history" / "planned-rates.yaml"
+_STATES = settings.CONFIG_DIR / "history" / "fuel-states.csv"
+
+
+@pytest.mark.parametrize("edit, where", [
+    (lambda d: d.__setitem__("kinds", ["rifle_division"]), "kinds"),
+    (lambda d: d.__setitem__("by_movement", "motor"), "by_movement"),
+    (lambda d: d["kinds"].__setitem__("rifle_division", ["rifle"]), "kinds.rifle_division"),
+    (lambda d: d.__setitem__("default", ["rifle"]), "default"),
+], ids=["kinds-list", "by-movement-text", "kind-rate-list", "default-list"])
+def test_planned_rates_of_the_wrong_shape_are_one_config_error(tmp_path, edit, where):
+    """``configs/history/planned-rates.yaml`` whose ``kinds``/``by_movement`` is no mapping or
+    names a rate by a list: one ConfigError naming the file and the key (was an
+    AttributeError or TypeError traceback out of ``compare``)."""
+    from logistics.history.baseline import load_planned_rates
+
+    doc = yaml.safe_load(_RATES.read_text(encoding="utf-8"))
+    edit(doc)
+    p = tmp_path / "planned-rates.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"planned-rates\.yaml: .*{where}: .*fix: "):
+        load_planned_rates(p)
+
+
+@pytest.mark.parametrize("make, what", [
+    (lambda p, t: p.write_bytes(t.encode("utf-8").replace(b"Korokhon", b"Korokh\xe9n", 1)),
+     "UTF-8"),
+    (lambda p, t: p.write_bytes(t.encode("utf-16")), "UTF-8"),
+    (lambda p, t: p.write_text("", encoding="utf-8"), "empty"),
+    (lambda p, t: p.mkdir(), "a folder"),
+    (lambda p, t: p.write_text(t + '"unclosed\n', encoding="utf-8"), "cannot be read"),
+    (lambda p, t: p.write_text(t.replace(",0.25,", ",inf,", 1), encoding="utf-8"), "refills"),
+    (lambda p, t: p.write_text(t.replace(",0.25,", ",-5,", 1), encoding="utf-8"), "refills"),
+], ids=["latin1", "utf16", "empty", "folder", "unclosed-quote", "refills-inf", "refills-negative"])
+def test_damaged_fuel_states_are_one_error_naming_the_file(tmp_path, make, what):
+    """``configs/history/fuel-states.csv`` not UTF-8, empty, a folder, with an unclosed quote or
+    a refill count that is infinite or negative: one LogisticsError naming the file (the first
+    five were tracebacks out of ``compare``; the last two were scored)."""
+    from logistics.errors import LogisticsError
+    from logistics.history.fuel import load_fuel_states
+
+    p = tmp_path / "fuel-states.csv"
+    make(p, _STATES.read_text(encoding="utf-8"))
+    with pytest.raises(LogisticsError) as err:
+        load_fuel_states(p)
+    msg = str(err.value)
+    assert str(p) in msg and what in msg and "fix:" in msg, msg

@@ -114,15 +114,21 @@ def load_planned_rates(path: str | Path | None = None) -> PlannedRates:
                                        " ".join(str(entry.get("reason", "")).split()),
                                        str(entry.get("source", "")), str(entry.get("quote", "")))
     maps = {}
-    for key in ("kinds", "by_movement"):
+    for key, what in (("kinds", "formation kind"), ("by_movement", "movement")):
         m = data.get(key) or {}
+        if not isinstance(m, dict):
+            problems.append(f"{key}: expected a mapping of {what}: <rate class>, got "
+                            f"{type(m).__name__} {str(m)[:60]!r}; fix: write one '<{what}>: "
+                            f"<rate>' a line under {key}:, each rate one of {', '.join(rates)}")
+            m = {}
         for k, v in m.items():
-            if v not in rates:
-                problems.append(f"{key}.{k}: {v!r} is not a rate (choose among {', '.join(rates)})")
+            if not isinstance(v, str) or v not in rates:
+                problems.append(f"{key}.{k}: {v!r} is not a rate; fix: one of "
+                                f"{', '.join(rates)}")
         maps[key] = {str(k): str(v) for k, v in m.items()}
     default = data.get("default")
-    if default not in rates:
-        problems.append(f"default: {default!r} is not a rate (choose among {', '.join(rates)})")
+    if not isinstance(default, str) or default not in rates:
+        problems.append(f"default: {default!r} is not a rate; fix: one of {', '.join(rates)}")
     if problems:
         raise ConfigError(f"{p}: " + "; ".join(problems))
     return PlannedRates(rates, maps["kinds"], maps["by_movement"], str(default))

@@ -133,10 +133,20 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
     """Documented fuel states (default ``configs/history/fuel-states.csv``); ``date`` parsed,
     ``refills`` numeric (NaN where the source gives no figure)."""
     p = Path(path) if path is not None else settings.CONFIG_DIR / "history" / "fuel-states.csv"
+    fix = ("fix: save it as UTF-8 CSV with the columns " + ", ".join(_STATE_COLUMNS)
+           + " (as the shipped configs/history/fuel-states.csv)")
     try:
         df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
     except FileNotFoundError:
         raise DataError(f"fuel-states file not found: {p}") from None
+    except IsADirectoryError:
+        raise DataError(f"{p}: is a folder, not the fuel-states file; {fix}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{p}: not UTF-8 text (byte {exc.start}: {exc.reason}); {fix}") from None
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{p}: empty (no header line); {fix}") from None
+    except (pd.errors.ParserError, ValueError, OSError) as exc:
+        raise DataError(f"{p}: cannot be read as CSV ({str(exc).strip()[:200]}); {fix}") from None
     missing = [c for c in _STATE_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(f"{p}: missing columns {', '.join(missing)} (expected {', '.join(_STATE_COLUMNS)})")
@@ -145,6 +155,11 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
         bad = [i + 2 for i in np.flatnonzero(df["date"].isna())]
         raise DataError(f"{p}: bad date (expected YYYY-MM-DD) in rows {bad}")
     df["refills"] = pd.to_numeric(df["refills"].replace("", np.nan), errors="coerce")
+    bad = [i + 2 for i in np.flatnonzero(np.isinf(df["refills"]) | (df["refills"] < 0))]
+    if bad:
+        raise DataError(f"{p}: refills must be a finite number >= 0 (refills of the norm's full "
+                        f"load) or empty, in rows {bad}; fix: the figure the source gives, or "
+                        "leave it empty")
     return df
 
 
