@@ -892,6 +892,24 @@ def build_cases(ctx: Ctx) -> list[Case]:
         add(Case(f"file-configs-fortified-{key}", "files", RUN + ["--out", "o"], allowed=("o",),
                  env=cenv, timeout_s=150, setup=_chain(_scenario("1fef-35a.yaml"), _configs(
                      yaml_edit("fortified-regions.yaml", edit)))))
+    # (helper badhunt13) a user's history files damaged: planned rates of the wrong shape and a
+    # fuel-states file not UTF-8 or with an unclosed quote were tracebacks out of `compare`
+    def states(fn: Callable[[bytes], bytes]):
+        def spoil(d: Path) -> None:
+            p = d / "history" / "fuel-states.csv"
+            p.write_bytes(fn(p.read_bytes()))
+        return spoil
+
+    history = {
+        "planned-rates-kinds-list": yaml_edit("history/planned-rates.yaml",
+                                              lambda d: d.__setitem__("kinds", ["rifle"])),
+        "fuel-states-latin1": states(lambda b: b.replace(b"Korokhon", b"Korokh\xe9n", 1)),
+        "fuel-states-unclosed-quote": states(lambda b: b + b'"unclosed\n'),
+    }
+    for key, spoil in history.items():
+        add(Case(f"file-configs-{key}", "files", ["compare", "--workers", "0", "--no-map",
+                                                  "--out", "o"], allowed=("o",), env=cenv,
+                 timeout_s=300, setup=_configs(spoil)))
     add(Case("dataloss-schema-users-folder", "dataloss", ["schema", "--configs", "project"],
              setup=lambda w, c: _put(w / "project" / "compose.yaml", "services: {}\n"),
              timeout_s=60))
