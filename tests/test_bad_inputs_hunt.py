@@ -355,3 +355,19 @@ def test_damaged_fuel_states_are_one_error_naming_the_file(tmp_path, make, what)
         load_fuel_states(p)
     msg = str(err.value)
     assert str(p) in msg and what in msg and "fix:" in msg, msg
+
+
+@pytest.mark.parametrize("rate", [1e-300, 0.05, 1e300, 6000])
+def test_a_planned_rate_beyond_any_march_is_refused_naming_the_key(tmp_path, rate):
+    """A planned rate of 1e-300 km a day ran `compare` for 49 s, then a pandas
+    OutOfBoundsTimedelta traceback (the planned arrival lay past pandas' dates); 1e300 was
+    scored. Refused outside [0.1, 5000] km a day, naming the key, the value and a fix."""
+    from logistics.history.baseline import load_planned_rates
+
+    doc = yaml.safe_load(_RATES.read_text(encoding="utf-8"))
+    doc["rates"]["rifle"]["rate_km_per_day"] = rate
+    p = tmp_path / "planned-rates.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"rates\.rifle\.rate_km_per_day: .*fix: give "
+                                          r"rate_km_per_day a number in \[0\.1, 5000\]"):
+        load_planned_rates(p)

@@ -903,6 +903,8 @@ def build_cases(ctx: Ctx) -> list[Case]:
     history = {
         "planned-rates-kinds-list": yaml_edit("history/planned-rates.yaml",
                                               lambda d: d.__setitem__("kinds", ["rifle"])),
+        "planned-rates-rate-tiny": yaml_edit("history/planned-rates.yaml", lambda d: d[
+            "rates"]["rifle"].__setitem__("rate_km_per_day", 1e-300)),  # 49 s, then a traceback
         "fuel-states-latin1": states(lambda b: b.replace(b"Korokhon", b"Korokh\xe9n", 1)),
         "fuel-states-unclosed-quote": states(lambda b: b + b'"unclosed\n'),
     }

@@ -32,7 +32,7 @@ import pandas as pd
 
 from logistics import settings
 from logistics._yaml import load_yaml
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, range_fix
 
 __all__ = ["JOIN_KM", "MAX_DETOUR", "PlannedRate", "PlannedRates", "load_planned_rates", "plan_score",
            "IndependentRoutes", "BASELINE_COLUMNS", "score_baselines", "skill"]
@@ -84,6 +84,12 @@ def _default_path() -> Path:
     return settings.CONFIG_DIR / "history" / "planned-rates.yaml"
 
 
+#: The range a planned rate may take, km a day: the bounds the march norms allow a day's march
+#: (configs/norms/march.yaml ``max_km_per_day`` up to 5000); below 0.1 km a day the planned
+#: arrival at a few hundred km lies past the dates pandas can hold (a traceback before).
+_RATE_KM_PER_DAY = (0.1, 5000.0)
+
+
 def load_planned_rates(path: str | Path | None = None) -> PlannedRates:
     """Read the planned-rates file (default ``configs/history/planned-rates.yaml``).
 
@@ -103,6 +109,11 @@ def load_planned_rates(path: str | Path | None = None) -> PlannedRates:
         rate, basis = entry.get("rate_km_per_day"), entry.get("basis")
         if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not (rate > 0 and math.isfinite(rate)):
             problems.append(f"rates.{name}.rate_km_per_day: expected a number > 0, got {rate!r}")
+            continue
+        if not _RATE_KM_PER_DAY[0] <= rate <= _RATE_KM_PER_DAY[1]:
+            problems.append(f"rates.{name}.rate_km_per_day: {rate:g} km a day, beyond any march; "
+                            + range_fix("rate_km_per_day", rate, ge=_RATE_KM_PER_DAY[0],
+                                        le=_RATE_KM_PER_DAY[1]))
             continue
         if basis not in ("documented", "assumed"):
             problems.append(f"rates.{name}.basis: expected 'documented' or 'assumed', got {basis!r}")

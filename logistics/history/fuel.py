@@ -155,7 +155,8 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
         bad = [i + 2 for i in np.flatnonzero(df["date"].isna())]
         raise DataError(f"{p}: bad date (expected YYYY-MM-DD) in rows {bad}")
     df["refills"] = pd.to_numeric(df["refills"].replace("", np.nan), errors="coerce")
-    bad = [i + 2 for i in np.flatnonzero(np.isinf(df["refills"]) | (df["refills"] < 0))]
+    odd = np.isinf(df["refills"]) | (df["refills"] < 0)
+    bad = [int(i) + 2 for i in np.flatnonzero(odd)]
     if bad:
         raise DataError(f"{p}: refills must be a finite number >= 0 (refills of the norm's full "
                         f"load) or empty, in rows {bad}; fix: the figure the source gives, or "
