@@ -528,3 +528,27 @@ def test_a_breakthrough_rate_out_of_range_names_its_key_and_a_fix(tmp_path, valu
     with pytest.raises(ConfigError, match=r"rule\.breakthrough\.rate_km_per_day: .*fix: give "
                                           r"rate_km_per_day a number > 0"):
         load_fortified(tmp_path)
+
+
+@pytest.mark.parametrize("rid, mutate, key", [
+    ("hutou", lambda f: f.__setitem__("status", "sourcd"), r"status"),
+    ("hutou", lambda f: f.__setitem__("status", [1]), r"status"),
+    ("jiamusi", lambda f: f.__setitem__("apply", "no"), r"apply"),
+    ("jiamusi", lambda f: f["apply"].__setitem__("value", "false"), r"apply"),
+], ids=["status-misspelt", "status-list", "apply-text", "apply-value-text"])
+def test_a_misspelt_status_or_apply_is_one_config_error(tmp_path, rid, mutate, key):
+    """A ``status`` the layer does not know, or an ``apply`` that is no {value: true|false}:
+    before, the region was silently applied (``apply: "no"`` drew the Jiamusi region the file
+    means to leave out). One ConfigError naming the key and a fix."""
+    import yaml
+
+    from logistics import settings
+    from logistics.army.fortified import load_fortified
+    from logistics.errors import ConfigError
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    mutate(next(f for f in doc["fortified_regions"] if f["id"] == rid))
+    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"fortified_regions\.\d+ \({rid}\)\.{key}: .*fix: "):
+        load_fortified(tmp_path)

@@ -887,6 +887,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "place-unknown": town("linkou", {"place": "Atlantis"}),
         "rule-rate-0": lambda d: d["rule"]["breakthrough"]["rate_km_per_day"].__setitem__(
             "value", 0),
+        # a misspelt status or an `apply` in words: the region was silently applied
+        "status-misspelt": reg("hutou", lambda r: r.__setitem__("status", "sourcd")),
+        "apply-text": reg("jiamusi", lambda r: r.__setitem__("apply", "no")),
     }
     for key, edit in fortified.items():
         add(Case(f"file-configs-fortified-{key}", "files", RUN + ["--out", "o"], allowed=("o",),

@@ -418,13 +418,27 @@ def _split_overlaps(regions: list[Region],
     return [replace(r, shape=cut[r.id]) if r.id in cut else r for r in regions]
 
 
+#: The ``status`` values of a region (the shipped layer's header): ``sourced`` and
+#: ``generic_extent`` are drawn; ``not_located`` and ``named_only`` are not.
+_STATUSES = ("sourced", "generic_extent", "not_located", "named_only")
+
+
 def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Region]:
     """The regions one entry of the layer stands for (none when it is not located or not
     applied; its further belts after it)."""
-    if node.get("status") in ("not_located", "named_only"):
-        return []
+    status = node.get("status")
+    if status is not None and status not in _STATUSES:
+        raise ConfigError(f"{path}: {key}.status: {_short(status)}, not a status of the layer; "
+                          f"fix: one of {', '.join(_STATUSES)} (not_located and named_only are "
+                          "not drawn)")
     apply = node.get("apply")
-    if isinstance(apply, dict) and apply.get("value") is False:
+    if apply is not None and not (isinstance(apply, dict)
+                                  and isinstance(apply.get("value"), bool)):
+        raise ConfigError(f"{path}: {key}.apply: expected {{value: false, cite|assumed: ...}} "
+                          f"(or true), got {_short(apply)}; fix: write apply: {{value: false, "
+                          "assumed: <why the rule is not applied>}, or remove apply")
+    if status in ("not_located", "named_only") or (isinstance(apply, dict)
+                                                   and apply.get("value") is False):
         return []
     shape = _extent(path, key, node)
     if shape is None:
