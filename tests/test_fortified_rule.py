@@ -552,3 +552,24 @@ def test_a_misspelt_status_or_apply_is_one_config_error(tmp_path, rid, mutate, k
                                                     encoding="utf-8")
     with pytest.raises(ConfigError, match=rf"fortified_regions\.\d+ \({rid}\)\.{key}: .*fix: "):
         load_fortified(tmp_path)
+
+
+def test_an_extent_over_the_whole_theatre_is_one_config_error(tmp_path):
+    """A polygon over the whole theatre (corners at its edges): cut at the frontier it keeps
+    holes that, in the metric CRS, no longer lie inside its shell, and the overlap split was a
+    GEOS TopologyException traceback. Now one ConfigError naming the region and a fix."""
+    import yaml
+
+    from logistics import settings
+    from logistics.army.fortified import load_fortified
+    from logistics.errors import ConfigError
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    hutou = next(f for f in doc["fortified_regions"] if f["id"] == "hutou")
+    hutou["extent"]["polygon"] = [[108.5, 38.5], [135.5, 38.5], [135.5, 53.5], [108.5, 53.5],
+                                  [108.5, 38.5]]
+    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"fortified-regions\.yaml: fortified_regions\.\d+ "
+                                          r"\(hutou\).*fix: "):
+        load_fortified(tmp_path)

@@ -889,6 +889,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
             "value", 0),
         # a misspelt status or an `apply` in words: the region was silently applied
         "status-misspelt": reg("hutou", lambda r: r.__setitem__("status", "sourcd")),
+        # a polygon over the whole theatre: a GEOS TopologyException out of the overlap split
+        "polygon-theatre": reg("hutou", lambda r: r["extent"].__setitem__("polygon", [
+            [108.5, 38.5], [135.5, 38.5], [135.5, 53.5], [108.5, 53.5], [108.5, 38.5]])),
         "apply-text": reg("jiamusi", lambda r: r.__setitem__("apply", "no")),
     }
     for key, edit in fortified.items():

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import numpy as np
 from shapely import transform
+from shapely.errors import ShapelyError
 from shapely.geometry import Point as ShapelyPoint
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
@@ -379,8 +380,8 @@ def _nearer_half(own: tuple[float, float], other: tuple[float, float]) -> BaseGe
                     tuple(m - n * big - d * big), tuple(m - n * big)])
 
 
-def _split_overlaps(regions: list[Region],
-                    towns: dict[str, tuple[float, float] | None]) -> list[Region]:
+def _split_overlaps(regions: list[Region], towns: dict[str, tuple[float, float] | None],
+                    path: Path | str = "", keys: dict[str, str] | None = None) -> list[Region]:
     """Fortified regions whose drawn extents overlap, each cut to the ground nearer its own
     town than the other's (the perpendicular bisector of the two towns, in the metric CRS).
 
@@ -392,6 +393,8 @@ def _split_overlaps(regions: list[Region],
     Pogranichnaya (Suifenhe) region 38 km to the north, and the 5th Army that assaulted that one
     ([LITLIFE-244851]) crossed 52.5 km of Dongning depth. Field positions (not in ``towns``)
     and regions without a location are left as drawn. The union of the extents is unchanged.
+    An extent GEOS cannot cut (one so large that, cut at the frontier and drawn in the metric
+    CRS, its holes leave its shell) is a ConfigError naming ``keys[id]`` of ``path``.
     """
     from logistics.terrain import to_lonlat, to_metric
 
@@ -412,7 +415,17 @@ def _split_overlaps(regions: list[Region],
             if shapes[a].intersection(shapes[b]).area <= 1e-9 or xy[a] == xy[b]:
                 continue
             for own, other in ((a, b), (b, a)):
-                kept = lonlat(metric(cut[own]).intersection(_nearer_half(xy[own], xy[other])))
+                try:
+                    kept = lonlat(metric(cut[own]).intersection(_nearer_half(xy[own],
+                                                                             xy[other])))
+                except ShapelyError as exc:
+                    key = (keys or {}).get(own, own)
+                    raise ConfigError(f"{path}: {key}: its extent cannot be split from the "
+                                      f"extent of {other!r} where they overlap ({exc}); fix: "
+                                      "draw it "
+                                      "the size of a fortified region (tens of km; the widest "
+                                      "sourced front is 115 km), corners [lon, lat] in order "
+                                      "round the edge") from None
                 if not kept.is_empty:
                     cut[own] = kept
     return [replace(r, shape=cut[r.id]) if r.id in cut else r for r in regions]
@@ -468,6 +481,7 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
     regions = []
     towns: dict[str, tuple[float, float] | None] = {}
     seen: set[str] = set()
+    keys: dict[str, str] = {}
     for group in ("fortified_regions", "field_positions"):
         nodes = doc.get(group) or []
         if not isinstance(nodes, list):
@@ -478,6 +492,7 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
                 raise ConfigError(f"{path}: {group}.{i}: expected a region (a mapping with `id:`, "
                                   f"`location:`, `extent:`), got {_short(node)}; {_PATTERN}")
             key = f"{group}.{i} ({node.get('id')})"
+            keys[str(node["id"])] = key
             if str(node["id"]) in seen:
                 raise ConfigError(f"{path}: {key}.id: {_short(node['id'])} is used twice (a run "
                                   "note, the map and the scoring name a region by it); fix: give "
@@ -495,10 +510,11 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
                     towns[regions[-1].id] = _town(path, key, node)
             except LogisticsError:
                 raise
-            except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError,
+                    ShapelyError) as exc:
                 raise ConfigError(f"{path}: {key}: its location or extent cannot be read "
                                   f"({exc}); {_PATTERN}") from None
-    regions = _split_overlaps(regions, towns)
+    regions = _split_overlaps(regions, towns, path, keys)
     r = doc.get("rule") or {}
     try:
         for part in ("bypass", "breakthrough", "detach"):
