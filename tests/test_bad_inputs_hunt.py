@@ -371,3 +371,25 @@ def test_a_planned_rate_beyond_any_march_is_refused_naming_the_key(tmp_path, rat
     with pytest.raises(ConfigError, match=r"rates\.rifle\.rate_km_per_day: .*fix: give "
                                           r"rate_km_per_day a number in \[0\.1, 5000\]"):
         load_planned_rates(p)
+
+
+@pytest.mark.parametrize("key, value", [
+    ("fronts", "Transbaikal Front"), ("fronts", [1, 2]), ("season", "monsoon"), ("season", 5),
+], ids=["fronts-text", "fronts-numbers", "season-unknown", "season-number"])
+def test_a_heat_rule_that_can_never_apply_is_refused_naming_the_key(tmp_path, key, value):
+    """``heat_rule.fronts`` written as one text (read letter by letter: the rule never matched
+    a front) or a ``season`` that is no season: the heat rule was silently off. One
+    ConfigError naming the key and a fix."""
+    import shutil
+
+    from logistics.army.norms import load_norms
+
+    cfg = tmp_path / "configs"
+    shutil.copytree(settings.CONFIG_DIR / "norms", cfg / "norms")
+    p = cfg / "norms" / "march.yaml"
+    doc = yaml.safe_load(p.read_text(encoding="utf-8"))
+    doc["norms"]["foot_column"]["heat_rule"][key] = value
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError, match=rf"march\.yaml: norms\.foot_column\.heat_rule\.{key}: "
+                                          r".*fix: "):
+        load_norms(cfg)

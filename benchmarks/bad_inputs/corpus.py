@@ -894,6 +894,16 @@ def build_cases(ctx: Ctx) -> list[Case]:
             [108.5, 38.5], [135.5, 38.5], [135.5, 53.5], [108.5, 53.5], [108.5, 38.5]])),
         "apply-text": reg("jiamusi", lambda r: r.__setitem__("apply", "no")),
     }
+    # a heat rule that can never apply (fronts as one text: read letter by letter; a season
+    # that is none): the rule was silently off on the Transbaikal axes
+    def heat(key: str, value):
+        return lambda d: d["norms"]["foot_column"]["heat_rule"].__setitem__(key, value)
+
+    for key, value in (("fronts-text", "Transbaikal Front"), ("season-unknown", "monsoon")):
+        add(Case(f"file-configs-norms-heat-{key}", "files", RUN + ["--out", "o"],
+                 allowed=("o",), env=cenv, timeout_s=150, setup=_chain(
+                     _scenario("tbf-36a.yaml"), _configs(yaml_edit(
+                         "norms/march.yaml", heat(key.split("-")[0], value))))))
     for key, edit in fortified.items():
         add(Case(f"file-configs-fortified-{key}", "files", RUN + ["--out", "o"], allowed=("o",),
                  env=cenv, timeout_s=150, setup=_chain(_scenario("1fef-35a.yaml"), _configs(

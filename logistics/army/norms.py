@@ -279,11 +279,20 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
         heat = None
         h = r.mapping("norms", nid, "heat_rule", required=False)
         if h:
+            where = f"{r.path}: norms.{nid}.heat_rule"
+            season, fronts = h.get("season", "dry"), h.get("fronts") or []
+            if not isinstance(season, str) or season not in _WHEN_WORDS["season"]:
+                raise ConfigError(f"{where}.season: {season!r} is no season, so the rule would "
+                                  f"never apply; fix: one of {sorted(_WHEN_WORDS['season'])}")
+            if not isinstance(fronts, list) or not all(isinstance(f, str) for f in fronts):
+                raise ConfigError(f"{where}.fronts: {fronts!r:.80}, expected a list of front "
+                                  "names (a text alone is read letter by letter and matches no "
+                                  "front); fix: write e.g. [Transbaikal Front]")
             heat = HeatRule(
                 start_hour=r.figure("norms", nid, "heat_rule", "march_start_hour", lo=0, hi=24),
                 hours=r.figure("norms", nid, "heat_rule", "march_hours_per_day", lo=0, hi=24),
-                season=str(h.get("season", "dry")),
-                fronts=tuple(h.get("fronts") or ()),
+                season=season,
+                fronts=tuple(fronts),
                 cite=str(h.get("cite", "")),
             )
         norms[nid] = MarchNorm(
