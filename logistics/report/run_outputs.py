@@ -128,8 +128,14 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     box = tuple(float(v) for v in layers["routes"].total_bounds) if len(layers["routes"]) \
         else tuple(float(v) for v in layers["track"].total_bounds)
     # the theatre's fortified regions and 1945 railways round the run (1 degree beyond its
-    # routes): context for a GIS user, under the run's own layers
-    gis = {**context_layers((box[0] - 1.0, box[1] - 1.0, box[2] + 1.0, box[3] + 1.0)), **layers}
+    # routes and its documented positions, which map.png also frames): context for a GIS
+    # user, under the run's own layers
+    seen = box
+    if len(layers["documented"]):
+        d = layers["documented"].total_bounds
+        seen = (min(box[0], d[0]), min(box[1], d[1]), max(box[2], d[2]), max(box[3], d[3]))
+    gis = {**context_layers((seen[0] - 1.0, seen[1] - 1.0, seen[2] + 1.0, seen[3] + 1.0)),
+           **layers}
     with atomic_dir(folder) as tmp:
         write_geojson(route_frame(result, layers), tmp / "route.geojson")
         write_table(result.daily, tmp / "daily.csv", float_format="%.6f")
