@@ -43,3 +43,10 @@ def test_the_legend_lies_beside_the_map_and_names_every_formation():
     assert {f"WEST {f}" for f in west} | {f"EAST {f}" for f in east} <= labels
     assert {"documented place", "matched formation, end of that day"} <= labels
     assert "major river (WDBII 1)" in labels  # the base map's entries stay
+    # the theatre's context under the routes: the east axis's box holds railways and the
+    # Mishan, Hutou and Pogranichnaya regions (report.context_layers), each keyed once
+    assert {"fortified region or field position", "railway 1945"} <= labels
+    routes = [ln for ln in ax.lines if ln.get_label().startswith(("WEST ", "EAST "))]
+    hatched = [p for p in ax.patches if p.get_hatch() == "////"]
+    assert routes and hatched
+    assert min(r.get_zorder() for r in routes) > max(p.get_zorder() for p in hatched)

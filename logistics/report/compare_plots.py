@@ -118,7 +118,8 @@ def plot_advance(axis: object, rows: pd.DataFrame) -> Figure:
 
 def plot_positions_map(comparison: object, *, resolution_m: float | None = None) -> Figure:
     """Documented places vs the matched formation's modeled position at the end of each
-    documented day, joined by a line, with every formation's route, on the base map."""
+    documented day, joined by a line, with every formation's route, on the base map with the
+    fortified regions and the 1945 railways under them."""
     from logistics.report.basemap import base_map, legend_beside, plot_lonlat
 
     table = comparison.table
@@ -132,26 +133,32 @@ def plot_positions_map(comparison: object, *, resolution_m: float | None = None)
             min(e, float(lon_all.max()) + 1), min(n, float(lat_all.max()) + 1))
     fig, ax = base_map(bbox, resolution_m=resolution_m, labels=True, trim_nodata=True,
                        title="Documented places vs the matched formation at the end of the same day")
+    from logistics.report.context_layers import context_layers
+    from logistics.report.run_plots import _metric, draw_context
+
+    context = draw_context(ax, _metric, context_layers(bbox))
     for i, (axis_id, res) in enumerate(comparison.axes.items()):
         color = f"C{i % 10}"
         for k, fid in enumerate(res.trace.formation_ids):
             rp = res.trace.route_of(fid)
             plot_lonlat(ax, rp["lon"].to_numpy(), rp["lat"].to_numpy(), color=color, lw=1.0,
-                        ls=("-", "--", "-.", ":")[k % 4], label=f"{axis_id} {fid}")
+                        ls=("-", "--", "-.", ":")[k % 4], label=f"{axis_id} {fid}",
+                        zorder=5)  # above the context layers (zorder 4-4.5)
         rows = table[(table["axis_id"] == axis_id) & table["lat"].notna()]
         for r in rows.to_dict("records"):
             plot_lonlat(ax, np.array([r["lon"]]), np.array([r["lat"]]), marker="^", ms=7, ls="",
-                        color=color, markeredgecolor="k")
+                        color=color, markeredgecolor="k", zorder=7)
             mlon, mlat = r.get("modeled_lon"), r.get("modeled_lat")
             if _nan(mlon) or _nan(mlat):
                 continue
-            plot_lonlat(ax, np.array([r["lon"], mlon]), np.array([r["lat"], mlat]), color="0.3", lw=0.6)
+            plot_lonlat(ax, np.array([r["lon"], mlon]), np.array([r["lat"], mlat]), color="0.3",
+                        lw=0.6, zorder=6)
             plot_lonlat(ax, np.array([mlon]), np.array([mlat]), marker="o", ms=5, ls="", color="w",
-                        markeredgecolor=color)
+                        markeredgecolor=color, zorder=7)
     ax.plot([], [], marker="^", ls="", color="0.5", markeredgecolor="k", label="documented place")
     ax.plot([], [], marker="o", ls="", color="w", markeredgecolor="0.3", label="matched formation, end of that day")
     # beside the map, not on it: inside, the list of every formation hid the eastern axes
-    legend_beside(ax, ax.get_legend_handles_labels()[0], fontsize=6)
+    legend_beside(ax, ax.get_legend_handles_labels()[0] + context, fontsize=6)
     return fig
 
 

@@ -23,7 +23,8 @@ from logistics.report.compare_plots import place_label  # noqa: E402
 from logistics.report.daylabels import day_spans, place_labels  # noqa: E402
 from logistics.report.run_layers import formation_views  # noqa: E402
 
-__all__ = ["plot_map", "map_figure", "plot_advance", "advance_figure", "plot_fuel", "fuel_figure"]
+__all__ = ["plot_map", "map_figure", "plot_advance", "advance_figure", "plot_fuel", "fuel_figure",
+           "draw_context"]
 
 _DPI = 120
 _META = {"Software": None}
@@ -128,7 +129,7 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
         ax.set_xlabel("longitude (deg E)")
         ax.set_ylabel("latitude (deg N)")
     extras = []  # legend entries of the marks (proxies: one entry however many formations)
-    extras += _draw_context(ax, tx, context or {})
+    extras += draw_context(ax, tx, context or {})
     for f in forms:  # the headline's route on top of the others; a white casing under each
         lw = _LW_HEADLINE if f.headline else _LW_OTHER  # keeps it readable on rivers and marsh
         ax.plot(*tx(f.route["lon"].to_numpy(float), f.route["lat"].to_numpy(float)),
@@ -188,10 +189,11 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
     return fig
 
 
-def _draw_context(ax, tx, context: dict) -> list:
+def draw_context(ax, tx, context: dict) -> list:
     """Draw the context layers (``fortified_regions`` hatched dark red, ``railways_1945`` as
     thin dark lines, dashed where the reference marks a line unverified) under the routes;
-    return their legend proxies (one per layer that has a feature in the map's frame)."""
+    return their legend proxies (one per layer that has a feature in the map's frame). ``tx``
+    maps lon/lat arrays to the axes' coordinates. The run map and the comparison map use it."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
     from matplotlib.patches import Polygon as MplPolygon
