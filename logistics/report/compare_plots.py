@@ -133,10 +133,11 @@ def plot_positions_map(comparison: object, *, resolution_m: float | None = None)
             min(e, float(lon_all.max()) + 1), min(n, float(lat_all.max()) + 1))
     fig, ax = base_map(bbox, resolution_m=resolution_m, labels=True, trim_nodata=True,
                        title="Documented places vs the matched formation at the end of the same day")
+    from logistics.report.context_draw import draw_context
     from logistics.report.context_layers import context_layers
-    from logistics.report.run_plots import _metric, draw_context
+    from logistics.terrain import to_metric
 
-    context = draw_context(ax, _metric, context_layers(bbox))
+    context = draw_context(ax, to_metric, context_layers(bbox))
     for i, (axis_id, res) in enumerate(comparison.axes.items()):
         color = f"C{i % 10}"
         for k, fid in enumerate(res.trace.formation_ids):

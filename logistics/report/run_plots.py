@@ -23,8 +23,7 @@ from logistics.report.compare_plots import place_label  # noqa: E402
 from logistics.report.daylabels import day_spans, place_labels  # noqa: E402
 from logistics.report.run_layers import formation_views  # noqa: E402
 
-__all__ = ["plot_map", "map_figure", "plot_advance", "advance_figure", "plot_fuel", "fuel_figure",
-           "draw_context"]
+__all__ = ["plot_map", "map_figure", "plot_advance", "advance_figure", "plot_fuel", "fuel_figure"]
 
 _DPI = 120
 _META = {"Software": None}
@@ -129,6 +128,8 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
         ax.set_xlabel("longitude (deg E)")
         ax.set_ylabel("latitude (deg N)")
     extras = []  # legend entries of the marks (proxies: one entry however many formations)
+    from logistics.report.context_draw import draw_context
+
     extras += draw_context(ax, tx, context or {})
     for f in forms:  # the headline's route on top of the others; a white casing under each
         lw = _LW_HEADLINE if f.headline else _LW_OTHER  # keeps it readable on rivers and marsh
@@ -187,37 +188,6 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
     if len(doc):
         _label_documented(ax, doc, tx)
     return fig
-
-
-def draw_context(ax, tx, context: dict) -> list:
-    """Draw the context layers (``fortified_regions`` hatched dark red, ``railways_1945`` as
-    thin dark lines, dashed where the reference marks a line unverified) under the routes;
-    return their legend proxies (one per layer that has a feature in the map's frame). ``tx``
-    maps lon/lat arrays to the axes' coordinates. The run map and the comparison map use it."""
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-    from matplotlib.patches import Polygon as MplPolygon
-
-    proxies = []
-    regions = context.get("fortified_regions")
-    if regions is not None and len(regions):
-        for geom in regions.geometry:
-            for poly in getattr(geom, "geoms", [geom]):
-                x, y = tx(*(np.asarray(c, float) for c in poly.exterior.xy))
-                ax.add_patch(MplPolygon(np.column_stack([x, y]), closed=True, zorder=4,
-                                        facecolor=(0.55, 0.0, 0.0, 0.10), edgecolor="#8b0000",
-                                        hatch="////", linewidth=0.7))
-        proxies.append(Patch(facecolor=(0.55, 0.0, 0.0, 0.10), edgecolor="#8b0000",
-                             hatch="////", label="fortified region or field position"))
-    rail = context.get("railways_1945")
-    if rail is not None and len(rail):
-        for geom, unverified in zip(rail.geometry, rail["unverified"]):
-            for line in getattr(geom, "geoms", [geom]):
-                x, y = tx(*(np.asarray(c, float) for c in line.xy))
-                ax.plot(x, y, color="#333333", lw=0.9, ls=(0, (4, 2)) if unverified else "-",
-                        zorder=4.5)
-        proxies.append(Line2D([], [], color="#333333", lw=0.9, label="railway 1945"))
-    return proxies
 
 
 def _key_below_legend(ax) -> None:
