@@ -98,6 +98,25 @@ def _unit(kind: str, action: str, detaches: bool):
     return SimpleNamespace(kind=kind, fortified_action=action, detaches=detaches)
 
 
+def _layer_doc() -> dict:
+    """The shipped fortified-region layer as a fresh mapping, to damage in a test."""
+    import yaml
+
+    from logistics import settings
+
+    text = (settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def _write_layer(tmp_path, doc: dict):
+    """``doc`` written as ``fortified-regions.yaml`` of the configs folder ``tmp_path``."""
+    import yaml
+
+    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                                    encoding="utf-8")
+    return tmp_path
+
+
 def test_overlapping_extents_count_each_km_once():
     """Extents over km 0 .. 10.5 and km 4.25 .. 52.5 (boundaries between route points): one
     stretch 0 .. 52.5 km (their union), not 10.5 + 48.25 km; a third extent beyond a gap is
@@ -295,17 +314,13 @@ def test_a_bad_further_belt_is_one_config_error(tmp_path, mutate):
     (never a hang on a billion belts, never a traceback)."""
     import copy
 
-    import yaml
-
-    from logistics import settings
     from logistics.army.fortified import load_fortified
     from logistics.errors import ConfigError
 
-    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    doc = _layer_doc()
     doc = copy.deepcopy(doc)
     mutate(next(f for f in doc["field_positions"] if f["id"] == "mudanjiang-line"))
-    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
-                                                    encoding="utf-8")
+    _write_layer(tmp_path, doc)
     with pytest.raises(ConfigError, match=r"fortified-regions\.yaml: field_positions\.0"):
         load_fortified(tmp_path)
 
@@ -338,18 +353,15 @@ def test_shipped_extents_lie_on_the_japanese_side_only():
 def test_an_extent_wholly_on_the_soviet_side_is_one_config_error(tmp_path):
     """A region placed in the USSR (near Chita, say: coordinates mistyped) is refused by name,
     not silently dropped."""
-    import yaml
 
-    from logistics import settings
     from logistics.army.fortified import load_fortified
     from logistics.errors import ConfigError
 
-    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    doc = _layer_doc()
     hutou = next(f for f in doc["fortified_regions"] if f["id"] == "hutou")
     hutou["location"] = {"lon": 113.5, "lat": 52.0, "cite": "test: Chita"}
     hutou["extent"] = {"shape": "circle", "radius_km": {"value": 5, "assumed": "test"}}
-    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
-                                                    encoding="utf-8")
+    _write_layer(tmp_path, doc)
     with pytest.raises(ConfigError, match=r"fortified-regions\.yaml: fortified_regions\.\d+ "
                                           r"\(hutou\): its extent lies wholly on the Soviet"):
         load_fortified(tmp_path)
@@ -428,18 +440,15 @@ def test_the_shipped_pogranichnaya_and_dongning_extents_no_longer_overlap():
 def test_a_polygon_whose_edges_cross_is_one_config_error(tmp_path):
     """A bow-tie polygon (two corners swapped) is refused by name with the fix, not passed on
     to the geometry library (which raised a TopologyException from deep inside)."""
-    import yaml
 
-    from logistics import settings
     from logistics.army.fortified import load_fortified
     from logistics.errors import ConfigError
 
-    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    doc = _layer_doc()
     dongning = next(f for f in doc["fortified_regions"] if f["id"] == "dongning")
     a, b, c, d, e = dongning["extent"]["polygon"]
     dongning["extent"]["polygon"] = [a, c, b, d, e]
-    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
-                                                    encoding="utf-8")
+    _write_layer(tmp_path, doc)
     with pytest.raises(ConfigError, match=r"fortified_regions\.\d+ \(dongning\)\.extent\.polygon: "
                                           r"not a simple polygon .*fix: list its corners"):
         load_fortified(tmp_path)
@@ -496,16 +505,13 @@ def test_a_bad_extent_or_town_is_one_config_error_naming_the_key(tmp_path, rid, 
     a fix: before, a NaN corner or a 10,000 km circle was a shapely traceback, a town at 95 N a
     traceback in the overlap split, a 1,000,000 km circle or a town at 400 E ran, and an
     unknown place did not name the file."""
-    import yaml
 
-    from logistics import settings
     from logistics.army.fortified import load_fortified
     from logistics.errors import ConfigError
 
-    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    doc = _layer_doc()
     mutate(next(f for f in doc["fortified_regions"] if f["id"] == rid))
-    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
-                                                    encoding="utf-8")
+    _write_layer(tmp_path, doc)
     with pytest.raises(ConfigError, match=rf"fortified-regions\.yaml: fortified_regions\.\d+ "
                                           rf"\({rid}\)\.{key}: .*fix: "):
         load_fortified(tmp_path)
@@ -515,16 +521,13 @@ def test_a_bad_extent_or_town_is_one_config_error_naming_the_key(tmp_path, rid, 
 def test_a_breakthrough_rate_out_of_range_names_its_key_and_a_fix(tmp_path, value):
     """``rule.breakthrough.rate_km_per_day`` of 0 or below: one ConfigError naming that key, the
     value and the allowed range (before: 'rule: ... got 0.0, 0.11' with no key and no fix)."""
-    import yaml
 
-    from logistics import settings
     from logistics.army.fortified import load_fortified
     from logistics.errors import ConfigError
 
-    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    doc = _layer_doc()
     doc["rule"]["breakthrough"]["rate_km_per_day"]["value"] = value
-    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
-                                                    encoding="utf-8")
+    _write_layer(tmp_path, doc)
     with pytest.raises(ConfigError, match=r"rule\.breakthrough\.rate_km_per_day: .*fix: give "
                                           r"rate_km_per_day a number > 0"):
         load_fortified(tmp_path)
@@ -540,16 +543,13 @@ def test_a_misspelt_status_or_apply_is_one_config_error(tmp_path, rid, mutate, k
     """A ``status`` the layer does not know, or an ``apply`` that is no {value: true|false}:
     before, the region was silently applied (``apply: "no"`` drew the Jiamusi region the file
     means to leave out). One ConfigError naming the key and a fix."""
-    import yaml
 
-    from logistics import settings
     from logistics.army.fortified import load_fortified
     from logistics.errors import ConfigError
 
-    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    doc = _layer_doc()
     mutate(next(f for f in doc["fortified_regions"] if f["id"] == rid))
-    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
-                                                    encoding="utf-8")
+    _write_layer(tmp_path, doc)
     with pytest.raises(ConfigError, match=rf"fortified_regions\.\d+ \({rid}\)\.{key}: .*fix: "):
         load_fortified(tmp_path)
 
@@ -558,18 +558,15 @@ def test_an_extent_over_the_whole_theatre_is_one_config_error(tmp_path):
     """A polygon over the whole theatre (corners at its edges): cut at the frontier it keeps
     holes that, in the metric CRS, no longer lie inside its shell, and the overlap split was a
     GEOS TopologyException traceback. Now one ConfigError naming the region and a fix."""
-    import yaml
 
-    from logistics import settings
     from logistics.army.fortified import load_fortified
     from logistics.errors import ConfigError
 
-    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text(encoding="utf-8"))
+    doc = _layer_doc()
     hutou = next(f for f in doc["fortified_regions"] if f["id"] == "hutou")
     hutou["extent"]["polygon"] = [[108.5, 38.5], [135.5, 38.5], [135.5, 53.5], [108.5, 53.5],
                                   [108.5, 38.5]]
-    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
-                                                    encoding="utf-8")
+    _write_layer(tmp_path, doc)
     with pytest.raises(ConfigError, match=r"fortified-regions\.yaml: fortified_regions\.\d+ "
                                           r"\(hutou\).*fix: "):
         load_fortified(tmp_path)

@@ -202,13 +202,24 @@ def _corners(path: Path, key: str, corners) -> list[tuple[float, float]]:
     return out
 
 
+def _metric(g: BaseGeometry) -> BaseGeometry:
+    """``g`` (lon/lat degrees) in the metric CRS (metres)."""
+    from logistics.terrain import to_metric
+
+    return transform(g, lambda xy: np.column_stack(to_metric(xy[:, 0], xy[:, 1])))
+
+
+def _lonlat(g: BaseGeometry) -> BaseGeometry:
+    """``g`` (metric CRS metres) in lon/lat degrees."""
+    from logistics.terrain import to_lonlat
+
+    return transform(g, lambda xy: np.column_stack(to_lonlat(xy[:, 0], xy[:, 1])))
+
+
 def _circle(lon: float, lat: float, radius_km: float) -> BaseGeometry:
     """A circle of ``radius_km`` round (lon, lat), built in the metric CRS, in lon/lat."""
-    from logistics.terrain import to_lonlat, to_metric
-
-    x, y = to_metric(lon, lat)
-    disc = ShapelyPoint(float(x), float(y)).buffer(radius_km * 1000.0, quad_segs=16)
-    return transform(disc, lambda xy: np.column_stack(to_lonlat(xy[:, 0], xy[:, 1])))
+    centre = _metric(ShapelyPoint(lon, lat))
+    return _lonlat(centre.buffer(radius_km * 1000.0, quad_segs=16))
 
 
 def _town(path: Path, key: str, node: dict) -> tuple[float, float] | None:
@@ -396,13 +407,7 @@ def _split_overlaps(regions: list[Region], towns: dict[str, tuple[float, float] 
     An extent GEOS cannot cut (one so large that, cut at the frontier and drawn in the metric
     CRS, its holes leave its shell) is a ConfigError naming ``keys[id]`` of ``path``.
     """
-    from logistics.terrain import to_lonlat, to_metric
-
-    def metric(g: BaseGeometry) -> BaseGeometry:
-        return transform(g, lambda xy: np.column_stack(to_metric(xy[:, 0], xy[:, 1])))
-
-    def lonlat(g: BaseGeometry) -> BaseGeometry:
-        return transform(g, lambda xy: np.column_stack(to_lonlat(xy[:, 0], xy[:, 1])))
+    from logistics.terrain import to_metric
 
     ids = [r.id for r in regions if towns.get(r.id) is not None]
     if len(ids) < 2:
@@ -416,8 +421,8 @@ def _split_overlaps(regions: list[Region], towns: dict[str, tuple[float, float] 
                 continue
             for own, other in ((a, b), (b, a)):
                 try:
-                    kept = lonlat(metric(cut[own]).intersection(_nearer_half(xy[own],
-                                                                             xy[other])))
+                    kept = _lonlat(_metric(cut[own]).intersection(_nearer_half(xy[own],
+                                                                               xy[other])))
                 except ShapelyError as exc:
                     key = (keys or {}).get(own, own)
                     raise ConfigError(f"{path}: {key}: its extent cannot be split from the "
