@@ -227,3 +227,26 @@ def test_a_shuttle_without_fuel_walks_on_and_burns_nothing(tmp_path):
     assert (d["km_day"] <= foot.max_speed_kmh * foot.hours_per_day + 1e-6).all(), d
     t = r.tracks[r.tracks["formation_id"] == "shuttle-rd"]
     assert t["cum_km"].is_monotonic_increasing and (t["tail_km"] <= t["cum_km"] + 1e-6).all()
+
+
+def test_the_landing_party_crosses_the_fujin_depth_at_the_breakthrough_rate():
+    """The fortified-region rule is the same for a formation the ships carry: the landing
+    party's river path runs through the Fujin extent, so its head takes the depth at the
+    rule's breakthrough rate (a 'fortified region' event, then no faster than the rate until
+    the depth is behind it) instead of steaming past the defended port."""
+    from logistics.army.fortified import load_fortified
+
+    r = run_scenario(settings.CONFIG_DIR / "2fef-15a.yaml", resolution_m=RES_M)
+    ev = r.reached[(r.reached["formation_id"] == "15a-landing")
+                   & (r.reached["kind"] == "fortified region")]
+    assert len(ev) == 1 and ev["name"].iloc[0].startswith("Fujin"), r.reached
+    depth = float(ev["name"].iloc[0].split(", ")[1].split(" km")[0])
+    assert depth > 5.0
+    rate = load_fortified().rule.rate_km_per_day
+    t = r.tracks[r.tracks["formation_id"] == "15a-landing"].sort_values("time")
+    k_in = float(ev["cum_km"].iloc[0])
+    km = t["cum_km"].to_numpy()
+    hours = (t["time"] - t["time"].iloc[0]).dt.total_seconds().to_numpy() / 3600.0
+    h_in = float(np.interp(k_in, km, hours))  # km non-decreasing: the first time there
+    h_out = hours[np.searchsorted(km, k_in + depth - 1e-6)]
+    assert h_out - h_in >= (depth - 1.0) / rate * 24.0

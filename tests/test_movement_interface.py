@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from logistics.advance.movement import Reached, Timetable
+from logistics.advance.movement import Reached, Timetable, through_depths
 
 
 def _rail():
@@ -50,3 +50,56 @@ def test_reached_gives_the_first_time_the_army_came_near_a_place():
                 time_h=np.array([5.0, 30.0, 12.0]), formation_id=("a", "a", "b"))
     assert r.first_time_within(120.0, 45.0, 10.0) == 12.0
     assert r.first_time_within(125.0, 45.0, 10.0) is None
+
+
+def _ship(tail: bool = False):
+    # 100 km at 10 km/h (hours 0-10); with a tail: the first trip casts off at hour 5 and
+    # makes 20 km/h, the last men reach km 50 at hour 10 and the end at hour 15
+    km = np.array([0.0, 100.0])
+    t = np.array([0.0, 10.0])
+    if not tail:
+        return Timetable(mode="river", km=km, lon=np.array([130.0, 131.0]),
+                         lat=np.array([47.0, 47.0]), time_h=t)
+    return Timetable(mode="river", km=np.array([0.0, 0.0, 100.0, 100.0]),
+                     lon=np.array([130.0, 130.0, 131.0, 131.0]), lat=np.full(4, 47.0),
+                     time_h=np.array([0.0, 5.0, 10.0, 15.0]),
+                     tail_km=np.array([0.0, 0.0, 50.0, 100.0]))
+
+
+def test_a_depth_on_the_path_is_crossed_at_the_rate_and_later_points_come_as_much_later():
+    """20 km of depth (km 40-60) at 10 km a day takes 48 h where the ships took 2 h: the body
+    is at km 40 at hour 4 as before, at km 60 at hour 52, at the end at hour 56."""
+    tt = through_depths(_ship(), [(40.0, 60.0)], 10.0)
+    assert tt.ok and tt.end_h == pytest.approx(56.0)
+    assert tt.km_at(4.0) == pytest.approx(40.0)
+    assert tt.km_at(28.0) == pytest.approx(50.0)  # half the depth in half the 48 h
+    assert tt.km_at(52.0) == pytest.approx(60.0)
+    assert tt.lonlat_at(50.0) == pytest.approx((130.5, 47.0))
+    assert np.all(np.diff(tt.time_h) >= 0) and np.all(np.diff(tt.km) >= 0)
+
+
+def test_a_depth_crossed_faster_than_the_rate_allows_is_unchanged_and_no_depth_is_a_no_op():
+    slow = _ship()
+    assert through_depths(slow, [(40.0, 60.0)], 1e6).end_h == pytest.approx(10.0)
+    assert through_depths(slow, [], 10.0) is slow
+
+
+def test_the_tail_is_delayed_at_the_same_km_as_the_head():
+    """The head crosses km 40-60 in 1 h, so the depth adds 48 - 1 = 47 h beyond km 60 and
+    24 - 0.5 = 23.5 h at km 50; the tail, delayed by the km it is at, reaches km 50 at hour
+    10 + 23.5 and the end at hour 15 + 47."""
+    tt = through_depths(_ship(tail=True), [(40.0, 60.0)], 10.0)
+    assert tt.end_h == pytest.approx(62.0)
+    assert tt.tail_at(62.0) == pytest.approx(100.0)
+    assert tt.tail_at(33.5) == pytest.approx(50.0)
+    assert tt.km_at(7.0) == pytest.approx(40.0)
+    assert tt.km_at(7.0 + 48.0) == pytest.approx(60.0)  # the depth at the rate
+    assert np.all(np.asarray(tt.tail_km) <= np.asarray(tt.km) + 1e-9)
+
+
+def test_a_shuttle_timetable_is_not_re_timed_here():
+    shuttle = Timetable(mode="truck", km=np.array([0.0, 80.0]), lon=np.zeros(2),
+                        lat=np.zeros(2), time_h=np.array([0.0, 20.0]),
+                        fuel_l=np.array([0.0, 600.0]), fuel_type="petrol")
+    with pytest.raises(ValueError, match="shuttle"):
+        through_depths(shuttle, [(10.0, 20.0)], 10.0)

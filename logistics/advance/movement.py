@@ -34,6 +34,7 @@ writes the reason in the run's notes); it never raises for a move that is merely
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -53,6 +54,7 @@ __all__ = [
     "RiverMovePlanner",
     "FerryTime",
     "ShuttlePlanner",
+    "through_depths",
 ]
 
 #: How a formation is moving at a step (the ``mode`` column of the run's tracks).
@@ -157,6 +159,84 @@ def _interp_time(t: float, times: np.ndarray, values: np.ndarray) -> float:
     if t1 <= t0:
         return float(values[i])
     return float(values[i - 1] + (values[i] - values[i - 1]) * (t - t0) / (t1 - t0))
+
+
+def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
+                   rate_km_per_day: float) -> Timetable:
+    """``tt`` with its body crossing each ``(km_in, km_out)`` stretch of its path at
+    ``rate_km_per_day`` round the clock (when that is slower than the timetable), and every
+    later point as much later.
+
+    Why: the fortified-region rule moves a formation's head through a defended depth at the
+    breakthrough rate "instead of its march pace" (``configs/fortified-regions.yaml``
+    ``rule.breakthrough``); a formation carried by ships meets the depth on its river path, and
+    the ships cannot carry it past a defended town before the depth is taken. The delay is a
+    function of the km along the path, so the tail (the last trips) is delayed the same way at
+    the same km. A timetable that books the army's fuel (a shuttle's) is not re-timed here:
+    the shuttle planner crosses its depths itself (``advance.plan._shuttle``).
+    """
+    if not tt.ok or not depths or not math.isfinite(rate_km_per_day) or rate_km_per_day <= 0:
+        return tt
+    if tt.fuel_l is not None:
+        raise ValueError("through_depths: a timetable that burns the army's fuel (a shuttle) "
+                         "crosses its depths in its own planner")
+    km = np.asarray(tt.km, dtype=np.float64)
+    t = np.asarray(tt.time_h, dtype=np.float64)
+    h_per_km = 24.0 / rate_km_per_day
+
+    def first_time(x: float) -> float:
+        """Hour the body first reaches km ``x`` (its path's km are non-decreasing)."""
+        i = int(np.searchsorted(km, x, side="left"))
+        if i <= 0:
+            return float(t[0])
+        if i >= len(km):
+            return float(t[-1])
+        k0, k1 = km[i - 1], km[i]
+        return float(t[i] if k1 <= k0 else t[i - 1] + (t[i] - t[i - 1]) * (x - k0) / (k1 - k0))
+
+    # the delay accrued by the time the body reaches km x: piecewise linear between knots
+    knots_x, knots_d, accrued = [float(km[0])], [0.0], 0.0
+    for k_in, k_out in sorted((float(a), float(b)) for a, b in depths):
+        k_in, k_out = max(k_in, float(km[0])), min(k_out, float(km[-1]))
+        if k_out <= k_in:
+            continue
+        inner = np.unique(np.concatenate([[k_in, k_out], km[(km > k_in) & (km < k_out)]]))
+        t_in = first_time(k_in)
+        d = accrued
+        for x in inner:
+            own = first_time(float(x)) - t_in
+            d = max(d, accrued + (float(x) - k_in) * h_per_km - own)
+            knots_x.append(float(x))
+            knots_d.append(d)
+        accrued = d
+    knots_x.append(float(km[-1]) + 1.0)
+    knots_d.append(accrued)
+    kx, kd = np.asarray(knots_x), np.asarray(knots_d)
+
+    def delay(x: np.ndarray) -> np.ndarray:
+        return np.interp(x, kx, kd)
+
+    # the head: its own points plus the depths' knots (so it moves at the rate inside them)
+    extra = kx[(kx > km[0]) & (kx < km[-1])]
+    hx = np.concatenate([km, extra])
+    ht = np.concatenate([t, [first_time(float(x)) for x in extra]])
+    order = np.lexsort((hx, ht))
+    hx, ht = hx[order], ht[order]
+    h_new = ht + delay(hx)
+    grid = h_new
+    if tt.tail_km is not None:
+        tail = np.asarray(tt.tail_km, dtype=np.float64)
+        t_new = t + delay(tail)
+        grid = np.unique(np.concatenate([h_new, t_new]))
+        tail_out = np.array([_interp_time(g, t_new, tail) for g in grid])
+    head = np.array([_interp_time(g, h_new, hx) for g in grid])
+    head = np.maximum.accumulate(head)
+    return Timetable(
+        mode=tt.mode, km=head, lon=np.interp(head, km, tt.lon), lat=np.interp(head, km, tt.lat),
+        time_h=np.asarray(grid, dtype=np.float64),
+        tail_km=np.minimum(tail_out, head) if tt.tail_km is not None else None,
+        fuel_l=None, fuel_type=tt.fuel_type, reason=tt.reason, stations=tt.stations,
+        notes=tt.notes, walk=tt.walk)
 
 
 @dataclass(frozen=True)

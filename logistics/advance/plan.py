@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from logistics import settings
-from logistics.advance.movement import Timetable
+from logistics.advance.movement import Timetable, through_depths
 from logistics.advance.schedule import MarchSchedule, hours_since
 from logistics.advance.supply_specs import AirSpec, TruckSpec, air_spec, railhead_lonlat
 from logistics.army.resolve import FOOT, MEN_CLASSES, ResolvedFormation
@@ -720,6 +720,14 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
     front = army.front
     if seg is None:  # carried by river ships or by rail: no route of its own
         tt = _carried_timetable(u, army, brigades, norms, opt, notes)
+        fortified = ()
+        if tt is not None and tt.ok and regions and u.movement == "river":
+            # the rule is the same for a formation carried by ships: its river path is its
+            # route, and it crosses a fortified depth on it at the breakthrough rate
+            fortified = _fortified_passes(
+                pd.DataFrame({"lon": tt.lon, "lat": tt.lat, "cum_km": tt.km}), regions, u)
+            tt = through_depths(tt, [(p.km_in, p.km_out) for p in fortified],
+                                fort.rule.rate_km_per_day)
         km = tt.km if tt is not None and tt.ok else np.zeros(1)
         lon = tt.lon if tt is not None and tt.ok else np.array([u.start_lon])
         lat = tt.lat if tt is not None and tt.ok else np.array([u.start_lat])
@@ -733,7 +741,7 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
             schedule={s: march_schedule_for(None, movement=u.movement, season=s, front=front,
                                             column_length_km=0.0, mean_kmh=1.0)
                       for _, s in seasons},
-            objectives=(), timetable=tt,
+            objectives=(), timetable=tt, fortified=fortified,
         )
     cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
     # a formed formation's route begins on its parent's route, whose times and fuel are the

@@ -888,9 +888,10 @@ class _Loop:
                                      "formation_id": fid, "kind": "objective", "name": name,
                                      "cum_km": km})
                 st.objectives_done += 1
-            # a shuttle's timetable already crosses fortified stretches at the breakthrough
-            # rate (plan._shuttle); here its head meets the rule's detachment like a marching
-            # column's (at_stops)
+        if st.timetable is None:
+            # a shuttle's or a ship-borne formation's timetable already crosses fortified
+            # stretches at the breakthrough rate (plan._shuttle, movement.through_depths);
+            # here its head meets the rule's detachment like a marching column's (at_stops)
             while st.passes_done < len(fp.fortified) and \
                     fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
                 p = fp.fortified[st.passes_done]
