@@ -103,3 +103,53 @@ def test_a_shuttle_timetable_is_not_re_timed_here():
                         fuel_l=np.array([0.0, 600.0]), fuel_type="petrol")
     with pytest.raises(ValueError, match="shuttle"):
         through_depths(shuttle, [(10.0, 20.0)], 10.0)
+
+
+def _first_time(tt, x: float) -> float:
+    km, t = np.asarray(tt.km), np.asarray(tt.time_h)
+    i = int(np.searchsorted(km, x, side="left"))
+    if i <= 0 or i >= len(km):
+        return float(t[0] if i <= 0 else t[-1])
+    k0, k1 = km[i - 1], km[i]
+    return float(t[i] if k1 <= k0 else t[i - 1] + (t[i] - t[i - 1]) * (x - k0) / (k1 - k0))
+
+
+def test_through_depths_never_runs_ahead_of_the_ships_or_the_breach():
+    """Random timetables (waits included, with and without a tail) and random, overlapping
+    depths: time and km stay non-decreasing, the path's end is kept, the body is nowhere
+    earlier than on the ships' timetable, and inside a depth nowhere ahead of a breach
+    advancing at the rate from the hour it entered (an independent check, point by point)."""
+    rng = np.random.default_rng(3)
+    for _ in range(400):
+        n = int(rng.integers(2, 8))
+        km = np.concatenate([[0.0], np.cumsum(rng.uniform(0.1, 30, n - 1)
+                                                 * (rng.random(n - 1) > 0.3))])
+        t = rng.uniform(0, 5) + np.concatenate([[0.0], np.cumsum(rng.uniform(0.1, 10, n - 1))])
+        tail = None
+        if rng.random() < 0.5:
+            tail = np.minimum(km, np.maximum.accumulate(km * rng.uniform(0, 1, n)))
+            tail[-1] = km[-1]
+        tt = Timetable(mode="river", km=km, lon=130 + km / 100, lat=np.full(n, 47.0),
+                       time_h=t, tail_km=tail)
+        depths = [tuple(sorted(rng.uniform(-5, km[-1] + 5, 2)))
+                  for _ in range(int(rng.integers(1, 4)))]
+        rate = float(rng.uniform(1, 50))
+        out = through_depths(tt, depths, rate)
+        assert np.all(np.diff(out.time_h) >= -1e-9) and np.all(np.diff(out.km) >= -1e-9)
+        assert out.km[-1] == pytest.approx(km[-1]) and out.end_h >= tt.end_h - 1e-9
+        if out.tail_km is not None:
+            assert np.all(out.tail_km <= out.km + 1e-9)
+        for x in np.linspace(0, km[-1], 13):
+            assert _first_time(out, x) >= _first_time(tt, x) - 1e-6
+        spans = sorted((max(a, 0.0), min(b, km[-1])) for a, b in depths
+                       if min(b, km[-1]) > max(a, 0.0))
+        merged: list[list[float]] = []
+        for a, b in spans:
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        for a, b in merged:
+            t_in = _first_time(out, a)
+            for x in np.linspace(a, b, 7):
+                assert _first_time(out, x) >= t_in + (x - a) * 24.0 / rate - 1e-6

@@ -163,9 +163,10 @@ def _interp_time(t: float, times: np.ndarray, values: np.ndarray) -> float:
 
 def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
                    rate_km_per_day: float) -> Timetable:
-    """``tt`` with its body crossing each ``(km_in, km_out)`` stretch of its path at
-    ``rate_km_per_day`` round the clock (when that is slower than the timetable), and every
-    later point as much later.
+    """``tt`` with its body crossing each ``(km_in, km_out)`` stretch of its path no faster
+    than a breach that advances through it at ``rate_km_per_day`` round the clock from the
+    hour the body entered it (overlapping stretches are one), and every later point as much
+    later. Where the timetable is already slower (a wait at a port) it is kept.
 
     Why: the fortified-region rule moves a formation's head through a defended depth at the
     breakthrough rate "instead of its march pace" (``configs/fortified-regions.yaml``
@@ -195,11 +196,17 @@ def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
         return float(t[i] if k1 <= k0 else t[i - 1] + (t[i] - t[i - 1]) * (x - k0) / (k1 - k0))
 
     # the delay accrued by the time the body reaches km x: piecewise linear between knots
-    knots_x, knots_d, accrued = [float(km[0])], [0.0], 0.0
-    for k_in, k_out in sorted((float(a), float(b)) for a, b in depths):
-        k_in, k_out = max(k_in, float(km[0])), min(k_out, float(km[-1]))
-        if k_out <= k_in:
+    merged: list[list[float]] = []  # overlapping stretches are one depth (each km once)
+    for a, b in sorted((float(a), float(b)) for a, b in depths):
+        a, b = max(a, float(km[0])), min(b, float(km[-1]))
+        if b <= a:
             continue
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    knots_x, knots_d, accrued = [float(km[0])], [0.0], 0.0
+    for k_in, k_out in merged:
         inner = np.unique(np.concatenate([[k_in, k_out], km[(km > k_in) & (km < k_out)]]))
         t_in = first_time(k_in)
         d = accrued
@@ -209,6 +216,8 @@ def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
             knots_x.append(float(x))
             knots_d.append(d)
         accrued = d
+    if accrued <= 0.0:
+        return tt  # the ships are no faster than the rate anywhere in the depths
     knots_x.append(float(km[-1]) + 1.0)
     knots_d.append(accrued)
     kx, kd = np.asarray(knots_x), np.asarray(knots_d)
@@ -223,13 +232,14 @@ def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
     order = np.lexsort((hx, ht))
     hx, ht = hx[order], ht[order]
     h_new = ht + delay(hx)
-    grid = h_new
+    grid, head = h_new, hx
     if tt.tail_km is not None:
+        # head and tail on one clock: the union of their re-timed points
         tail = np.asarray(tt.tail_km, dtype=np.float64)
         t_new = t + delay(tail)
         grid = np.unique(np.concatenate([h_new, t_new]))
         tail_out = np.array([_interp_time(g, t_new, tail) for g in grid])
-    head = np.array([_interp_time(g, h_new, hx) for g in grid])
+        head = np.array([_interp_time(g, h_new, hx) for g in grid])
     head = np.maximum.accumulate(head)
     return Timetable(
         mode=tt.mode, km=head, lon=np.interp(head, km, tt.lon), lat=np.interp(head, km, tt.lat),
