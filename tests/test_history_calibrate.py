@@ -85,7 +85,7 @@ def test_recovers_a_known_speed_scale_and_loao_is_out_of_sample(toy):
 def test_loao_fits_without_the_held_out_axis(toy):
     # Axis A2 was documented at 0.5, the others at 1.5: held out, A2 is fitted on A0+A1 only.
     cal = calibrate(toy_axes(toy, [1.5, 1.5, 0.5]), params=["speed_scale"],
-                    bounds={"speed_scale": (0.5, 1.5)}, points=5, runner=toy.runner)
+                    bounds={"speed_scale": (0.5, 1.5)}, points=5, runner=toy.runner, loss="km")
     loao = cal.loao.set_index("held_out")
     assert loao.loc["A2", "speed_scale"] == 1.5
     assert loao.loc["A2", "train_mae_km"] == pytest.approx(0.0, abs=1e-6)
@@ -111,8 +111,39 @@ def test_two_parameters_with_fuel_limit(toy):
             for d, (t, k) in enumerate(zip(days, kms))]))
     cal = calibrate(axes, params=["speed_scale", "fuel_scale"],
                     bounds={"speed_scale": (0.5, 1.5), "fuel_scale": (0.4, 1.2)}, points=5,
-                    runner=toy.runner)
+                    runner=toy.runner, loss="km")
     assert (cal.fitted["speed_scale"], cal.fitted["fuel_scale"]) == (pytest.approx(1.0), pytest.approx(0.8))
+    # these rows are distances only: the default date loss has nothing to fit, and says so
+    with pytest.raises(ConfigError, match="dated documented row.*fix: --loss km"):
+        calibrate(axes, params=["speed_scale"], bounds={"speed_scale": (0.5, 1.5)}, points=3,
+                  runner=toy.runner)
+
+
+def test_the_date_loss_fits_on_the_dated_rows_and_holds_each_axis_out(toy):
+    """Axis A2 documented at 0.5, the others at 1.5 (each: a dated place and a distance): on
+    A0 and A1 both 1.25 and 1.5 reach the place within its documented day (no date error), and
+    the tie goes to the lower km error, 1.5; held out, A2 is run at 1.5 and reaches its place
+    a day and 4 h early (the place at 2.5 days' march at 0.5, i.e. 20 h at 1.5, documented on
+    11 Aug): 1.17 days. The report and the fit table name the loss and give both errors."""
+    cal = calibrate(toy_axes(toy, [1.5, 1.5, 0.5]), params=["speed_scale"],
+                    bounds={"speed_scale": (0.5, 1.5)}, points=5, runner=toy.runner)
+    assert cal.loss == "date"
+    loao = cal.loao.set_index("held_out")
+    assert loao.loc["A2", "speed_scale"] == 1.5
+    assert loao.loc["A2", "test_mae_date_days"] == pytest.approx(7 / 6)
+    assert loao.loc["A0", "test_mae_date_days"] == pytest.approx(0.0, abs=1e-9)
+    assert cal.loao_mae_date_days > cal.fitted["mae_date_days"]
+    assert cal.loao_mae_date_days == pytest.approx(
+        loao["test_sum_abs_date_days"].sum() / loao["n_test_date"].sum())
+    fit = cal.fit_table().set_index("scored_as")
+    assert set(fit["loss"]) == {"date"}
+    assert fit.loc["loao", "mae_date_days"] == pytest.approx(cal.loao_mae_date_days)
+    assert fit.loc["loao", "n_date"] == 3
+    text = cal.report()
+    assert "Leave-one-axis-out fits (date loss)" in text and "mean absolute date error" in text
+    with pytest.raises(ConfigError, match="unknown loss 'days'; fix: one of date, km"):
+        calibrate(toy_axes(toy, [1, 1, 1]), params=["speed_scale"], loss="days",
+                  runner=toy.runner)
 
 
 def test_loao_needs_two_axes(toy):
@@ -143,3 +174,23 @@ def test_the_closing_advice_does_not_recommend_a_fit_worse_than_the_configs():
     # one axis: no held-out figure, so the in-sample fit is what is compared
     assert fit_advice(_cal(40.0, 50.0, math.nan, axes=1)).startswith("keep the configs")
     assert fit_advice(_cal(40.0, 30.0, math.nan, axes=1)).startswith("use the fit")
+
+
+def test_the_closing_advice_compares_days_under_the_date_loss():
+    from types import SimpleNamespace
+
+    from logistics.cli.calibrate import LOSS_CHOICES, fit_advice
+    from logistics.history.calibrate import DEFAULT_LOSS, LOSSES
+
+    assert LOSS_CHOICES[0] == DEFAULT_LOSS and set(LOSS_CHOICES) == set(LOSSES)
+    cal = SimpleNamespace(bounds={"speed_scale": (0.5, 1.5)}, loss="date",
+                          fitted={"speed_scale": 0.5, "mae_km": 10.0, "mae_date_days": 0.8},
+                          nominal={"mae_km": 40.0, "mae_date_days": 1.05},
+                          loao_mae_km=20.0, loao_mae_date_days=1.69,
+                          loao=pd.DataFrame({"axis": range(3)}))
+    # better in km, worse in days: the date loss's own measure decides
+    worse = fit_advice(cal)
+    assert worse.startswith("keep the configs as written") and "1.69 days" in worse
+    assert "1.05 days" in worse
+    cal.loao_mae_date_days = 0.9
+    assert fit_advice(cal).startswith("use the fit")

@@ -19,6 +19,10 @@ MAX_GRID_POINTS = 1000
 #: here as text so that ``--help`` does not import pandas; a test holds the two equal).
 DEFAULT_PARAMS = ("speed_scale", "fuel_scale", "march_hours_scale")
 
+#: The losses a fit may minimise, the first the default: ``logistics.history.calibrate.LOSSES``
+#: and ``DEFAULT_LOSS`` (text here for the same reason; a test holds them equal).
+LOSS_CHOICES = ("date", "km")
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``calibrate`` sub-command."""
@@ -27,7 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="fit global speed/fuel/march-hours parameters on documented axes (with LOAO)",
         description=(
             "Grid-search at most three GLOBAL parameters (speed_scale, fuel_scale, "
-            "march_hours_scale, march_hours_per_day) that minimise the mean absolute km error on the chosen "
+            "march_hours_scale, march_hours_per_day) that minimise the mean absolute date error "
+            "(or, with --loss km, km error) on the chosen "
             "documented axes, and report leave-one-axis-out cross-validation (fit without an "
             "axis, score on it) as the honest figure, with every figure of merit of `logistics "
             "compare` nominal, in-sample and leave-one-axis-out. Writes calibration.md, fit.csv, "
@@ -48,6 +53,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--bound", metavar="NAME=LO:HI", action="append", default=[],
                    help="search bounds of a parameter (default: the configs' uncertain: ranges, "
                         "else the documented defaults); repeatable")
+    p.add_argument("--loss", choices=LOSS_CHOICES, default=LOSS_CHOICES[0],
+                   help="what the fits minimise: 'date', the mean absolute date error in days "
+                        "over the dated rows (the same rows at every grid point: a place not "
+                        "reached is a censored error at its lower bound), or 'km', the mean "
+                        "absolute km error (whose rows can differ between grid points) "
+                        "(default: date)")
     p.set_defaults(func=_run)
 
 
@@ -100,7 +111,7 @@ def _run(args: argparse.Namespace) -> int:
         cal = calibrate(chosen, params=params, bounds=bounds or None, points=args.points,
                         client=client, tolerance_km=args.tolerance_km,
                         resolution_m=args.resolution_m, dem=args.dem, seed=args.seed,
-                        progress=settings.PROGRESS)
+                        progress=settings.PROGRESS, loss=args.loss)
     text = cal.report()
     with atomic_dir(out, overwrite=args.overwrite) as tmp:
         (tmp / "calibration.md").write_text(text, encoding="utf-8")
@@ -119,15 +130,20 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def fit_advice(cal) -> str:
-    """The closing line: how to use the fit, or, when the fit's honest error (held out, else
-    in-sample; mean abs km) is above the configs as written on the same rows, to keep them."""
+    """The closing line: how to use the fit, or, when the fit's honest error in its loss
+    (held out, else in-sample; mean abs days or km) is above the configs as written on the
+    same rows, to keep them."""
     sets = "logistics compare " + " ".join(f"--set {k}={cal.fitted[k]:g}" for k in cal.bounds)
-    held_out = cal.loao is not None and math.isfinite(cal.loao_mae_km)
-    fit_km = cal.loao_mae_km if held_out else cal.fitted["mae_km"]
-    nominal_km = cal.nominal["mae_km"]
-    if math.isfinite(fit_km) and math.isfinite(nominal_km) and fit_km > nominal_km:
+    days = getattr(cal, "loss", "km") == "date"
+    held = cal.loao_mae_date_days if days else cal.loao_mae_km
+    held_out = cal.loao is not None and math.isfinite(held)
+    key = "mae_date_days" if days else "mae_km"
+    fit_err = held if held_out else cal.fitted[key]
+    nominal = cal.nominal[key]
+    if math.isfinite(fit_err) and math.isfinite(nominal) and fit_err > nominal:
         which = "held-out (leave-one-axis-out)" if held_out else "in-sample"
-        return (f"keep the configs as written: the fit's {which} error, {fit_km:.1f} km, is "
-                f"above their {nominal_km:.1f} km on the same rows; to try the fit anyway: "
+        unit = (lambda v: f"{v:.2f} days") if days else (lambda v: f"{v:.1f} km")
+        return (f"keep the configs as written: the fit's {which} error, {unit(fit_err)}, is "
+                f"above their {unit(nominal)} on the same rows; to try the fit anyway: "
                 + sets)
     return "use the fit with: " + sets

@@ -10,11 +10,15 @@ The search is a bounded grid: every (axis, grid point) is run once, scored once 
 one table, so the fit on all axes and every leave-one-axis-out (LOAO) fit are only minima over
 sums of that table (k + 1 fits for the price of one grid).
 
-Loss: the pooled mean absolute ``error_km`` over the scorable documented rows of the training
-axes (``score.py``: km error against a documented distance, else the modeled km at the end of
-the documented date minus the route km of the documented place). Km, not days, because a km
-error exists even when the model never reaches a place (a date error would be censored) and
-varies smoothly with the parameters. The date MAE is reported beside it.
+Loss (``loss``, :data:`LOSSES`): by default the pooled mean absolute date error (days) over
+the dated documented rows of the training axes, the measure the project's targets are set in.
+Its rows are the same at every grid point: a place the model has not reached by the end of its
+run is a censored error, counted at its lower bound (``score.py``), never dropped. ``"km"`` is
+the pooled mean absolute ``error_km`` (km error against a documented distance, else the modeled
+km at the end of the documented date minus the route km of the documented place); it varies
+more smoothly (a tie in one loss goes to the point with the lower other), but its rows are not the same at every point (a row whose matched formation's
+route misses the place at some parameters has no km error there: 26 to 29 rows on the shipped
+grid of 3 December), so a point can look better by losing a hard row. Both are reported.
 
 Formations: each axis is run once as an army with all its formations (an entry may carry the
 army's departure line as a third element) and every documented row is scored by ``logistics.history.score.score_army``, the scoring of
@@ -45,6 +49,8 @@ __all__ = [
     "PARAMETERS",
     "DEFAULT_BOUNDS",
     "DEFAULT_PARAMS",
+    "LOSSES",
+    "DEFAULT_LOSS",
     "grid_points",
     "bounds_from_scenarios",
     "evaluate_grid",
@@ -53,6 +59,12 @@ __all__ = [
     "Calibration",
     "calibrate",
 ]
+
+#: What a fit minimises: loss name -> pooled column (see the module docstring).
+LOSSES: dict[str, str] = {"date": "mae_date_days", "km": "mae_km"}
+
+#: The loss used when the caller names none.
+DEFAULT_LOSS = "date"
 
 #: The global parameters that may be fitted.
 PARAMETERS: tuple[str, ...] = ("speed_scale", "fuel_scale", "march_hours_scale",
@@ -190,35 +202,43 @@ def _pooled(table: pd.DataFrame) -> pd.DataFrame:
     return g
 
 
-def fit(table: pd.DataFrame, axes: Sequence[str]) -> dict[str, Any]:
-    """Best grid point on ``axes``: ``{"point", params..., "mae_km", "mae_date_days", "n_km"}``."""
+def fit(table: pd.DataFrame, axes: Sequence[str], loss: str = DEFAULT_LOSS) -> dict[str, Any]:
+    """Best grid point on ``axes`` by ``loss``: ``{"point", params..., "mae_km",
+    "mae_date_days", "n_km", "n_date"}``."""
     sub = table[(table["axis_id"].isin(list(axes))) & (table["point"] != _NOMINAL)]
     pooled = _pooled(sub)
-    if pooled["mae_km"].isna().all():
-        raise ConfigError(f"no scorable documented row on axes {', '.join(axes)}: nothing to fit")
-    best = int(pooled["mae_km"].idxmin())
+    column = LOSSES[loss]
+    if pooled[column].isna().all():
+        what = "dated " if loss == "date" else ""
+        raise ConfigError(f"no scorable {what}documented row on axes {', '.join(axes)}: nothing "
+                          f"to fit with the {loss} loss" + ("; fix: --loss km" if loss == "date"
+                                                          else ""))
+    # ties (a date error is 0 anywhere inside the documented day) go to the other measure
+    other = next(c for c in LOSSES.values() if c != column)
+    best = int(pooled.sort_values([column, other], kind="stable").index[0])
     params = table[table["point"] == best].iloc[0]
     names = [c for c in table.columns if c in PARAMETERS]
     return {"point": best, **{n: float(params[n]) for n in names},
             "mae_km": float(pooled.loc[best, "mae_km"]),
             "mae_date_days": float(pooled.loc[best, "mae_date_days"]),
-            "n_km": int(pooled.loc[best, "n_km"])}
+            "n_km": int(pooled.loc[best, "n_km"]), "n_date": int(pooled.loc[best, "n_date"])}
 
 
 def _at(table: pd.DataFrame, point: int, axes: Sequence[str]) -> pd.Series:
     return _pooled(table[(table["point"] == point) & table["axis_id"].isin(list(axes))]).iloc[0]
 
 
-def leave_one_axis_out(table: pd.DataFrame) -> pd.DataFrame:
-    """One row per held-out axis: parameters fitted on the other axes, the held-out axis's
-    errors at them (``test_mae_km``, ``test_mae_date_days``) and at nominal parameters."""
+def leave_one_axis_out(table: pd.DataFrame, loss: str = DEFAULT_LOSS) -> pd.DataFrame:
+    """One row per held-out axis: parameters fitted on the other axes by ``loss``, the
+    held-out axis's errors at them (``test_mae_km``, ``test_mae_date_days``) and at nominal
+    parameters."""
     axes = list(dict.fromkeys(table["axis_id"]))
     if len(axes) < 2:
         raise ConfigError("leave-one-axis-out needs at least two axes with documented rows")
     out = []
     for held in axes:
         train = [a for a in axes if a != held]
-        f = fit(table, train)
+        f = fit(table, train, loss)
         test, nominal = _at(table, f["point"], [held]), _at(table, _NOMINAL, [held])
         out.append({"held_out": held, "point": f["point"],
                     **{k: v for k, v in f.items() if k in PARAMETERS},
@@ -227,6 +247,7 @@ def leave_one_axis_out(table: pd.DataFrame) -> pd.DataFrame:
                     "test_mae_km": float(test["mae_km"]),
                     "nominal_mae_km": float(nominal["mae_km"]),
                     "n_test_date": int(test["n_date"]),
+                    "test_sum_abs_date_days": float(test["sum_abs_date_days"]),
                     "test_mae_date_days": float(test["mae_date_days"]),
                     "nominal_mae_date_days": float(nominal["mae_date_days"])})
     return pd.DataFrame(out)
@@ -236,7 +257,8 @@ def leave_one_axis_out(table: pd.DataFrame) -> pd.DataFrame:
 class Calibration:
     """Result of :func:`calibrate`: ``bounds``, ``points`` per parameter, the cached ``table``,
     the ``fitted`` point on all axes, the ``nominal`` pooled errors, ``loao`` per held-out
-    axis (None with fewer than two axes) and its pooled held-out MAE ``loao_mae_km``;
+    axis (None with fewer than two axes) and its pooled held-out MAEs ``loao_mae_km`` and
+    ``loao_mae_date_days``; ``loss``: what the fits minimised (:data:`LOSSES`);
     ``summaries``: the figures of merit of `logistics compare` (``summary.summarize``: per axis
     and ``ALL``) for ``"nominal"`` (configs as written), ``"in_sample"`` (every axis at the fit
     on all axes) and ``"loao"`` (each axis at the fit on the other axes); ``rows``: the
@@ -251,6 +273,16 @@ class Calibration:
     loao_mae_km: float
     summaries: dict[str, pd.DataFrame] = field(default_factory=dict)
     rows: pd.DataFrame | None = None
+    loss: str = DEFAULT_LOSS
+    loao_mae_date_days: float = math.nan
+
+    def _loss_text(self) -> str:
+        if self.loss == "date":
+            return ("Loss: pooled mean absolute date error (days) over the dated documented "
+                    "rows, censored rows at their lower bound (see score.py); the km MAE "
+                    "beside it.")
+        return ("Loss: pooled mean absolute km error over scorable documented rows (see "
+                "score.py); the date MAE beside it.")
 
     def report(self) -> str:
         """Markdown summary: bounds, fitted values, nominal vs fitted, LOAO per axis."""
@@ -259,7 +291,7 @@ class Calibration:
                  f"Grid: {self.points} points per parameter within "
                  + ", ".join(f"{k} {lo:g}..{hi:g}" for k, (lo, hi) in self.bounds.items())
                  + f"; axes: {', '.join(dict.fromkeys(self.table['axis_id']))}.", "",
-                 "Loss: pooled mean absolute km error over scorable documented rows (see score.py).", "",
+                 self._loss_text(), "",
                  "| | " + " | ".join(names) + " | MAE km | MAE date (days) | rows |",
                  "|---|" + "---|" * (len(names) + 3),
                  "| nominal (configs as written) | " + " | ".join("-" for _ in names)
@@ -271,9 +303,12 @@ class Calibration:
         if self.loao is None:
             lines.append("Leave-one-axis-out needs at least two axes: no out-of-sample figure.")
             return "\n".join(lines) + "\n"
-        lines += ["## Leave-one-axis-out fits (km loss)", "",
-                  f"Pooled held-out MAE: **{self.loao_mae_km:.1f} km** (nominal on the same rows: "
-                  f"{self.nominal['mae_km']:.1f} km; in-sample fit: {self.fitted['mae_km']:.1f} km).", "",
+        lines += [f"## Leave-one-axis-out fits ({self.loss} loss)", "",
+                  f"Pooled held-out MAE: **{self.loao_mae_date_days:.2f} days** (nominal on the "
+                  f"same rows: {self.nominal['mae_date_days']:.2f}; in-sample fit: "
+                  f"{self.fitted['mae_date_days']:.2f}) and **{self.loao_mae_km:.1f} km** "
+                  f"(nominal {self.nominal['mae_km']:.1f} km; in-sample fit: "
+                  f"{self.fitted['mae_km']:.1f} km).", "",
                   "| held-out axis | " + " | ".join(f"{k} (fit on others)" for k in names)
                   + " | held-out MAE km | nominal MAE km | held-out MAE date | nominal MAE date | rows |",
                   "|---|" + "---|" * (len(names) + 5)]
@@ -286,18 +321,23 @@ class Calibration:
     def fit_table(self) -> pd.DataFrame:
         """One row each for ``nominal``, ``in_sample`` (fit on all axes) and ``loao`` (pooled
         held-out): the parameter values (NaN: as in the configs; LOAO: one fit per axis, see
-        :attr:`loao`), the km loss and the rows it is over, and the grid it was searched on."""
+        :attr:`loao`), the km and date MAEs and the rows each is over, the loss the fits
+        minimised and the grid it was searched on."""
         names = list(self.bounds)
         grid = "; ".join(f"{k} {lo:g}..{hi:g} x{self.points}" for k, (lo, hi) in self.bounds.items())
-        rows = [{"scored_as": "nominal", **{k: math.nan for k in names},
-                 "mae_km": self.nominal["mae_km"], "n_km": self.nominal["n_km"], "grid": grid},
+
+        def errors(d: Mapping[str, Any]) -> dict[str, Any]:
+            return {k: d.get(k, math.nan) for k in ("mae_km", "n_km", "mae_date_days", "n_date")}
+
+        rows = [{"scored_as": "nominal", **{k: math.nan for k in names}, **errors(self.nominal)},
                 {"scored_as": "in_sample", **{k: self.fitted[k] for k in names},
-                 "mae_km": self.fitted["mae_km"], "n_km": self.fitted["n_km"], "grid": grid}]
+                 **errors(self.fitted)}]
         if self.loao is not None:
             rows.append({"scored_as": "loao", **{k: math.nan for k in names},
                          "mae_km": self.loao_mae_km, "n_km": int(self.loao["n_test_km"].sum()),
-                         "grid": grid})
-        return pd.DataFrame(rows)
+                         "mae_date_days": self.loao_mae_date_days,
+                         "n_date": int(self.loao["n_test_date"].sum())})
+        return pd.DataFrame(rows).assign(loss=self.loss, grid=grid)
 
     def _summaries(self) -> list[str]:
         from logistics.history.summary import format_summary
@@ -317,13 +357,15 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
               runner: Callable[..., Any] | None = None, client: Any = None,
               tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
               dem: str = "merged", seed: int = 0, progress: bool = False,
-              railways: Any = None) -> Calibration:
+              railways: Any = None, loss: str = DEFAULT_LOSS) -> Calibration:
     """Fit ``params`` (at most three global ones) on ``axes`` by grid search; LOAO beside it.
 
     ``axes`` maps axis_id -> (army, documented rows[, departure line]); ``railways`` as in
     ``compare`` (the independent baseline's rail graph). ``bounds`` default to the union of the scenarios' ``uncertain:`` ranges, else
-    :data:`DEFAULT_BOUNDS`.
+    :data:`DEFAULT_BOUNDS`. ``loss``: ``"date"`` or ``"km"`` (:data:`LOSSES`).
     """
+    if loss not in LOSSES:
+        raise ConfigError(f"unknown loss {loss!r}; fix: one of {', '.join(LOSSES)}")
     if not axes:
         raise ConfigError("calibration needs at least one axis with a scenario and documented rows")
     if len(set(params)) > 3 or not params:
@@ -338,15 +380,17 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
     table, scored = score_grid(axes, grid, runner=runner, client=client, tolerance_km=tolerance_km,
                                resolution_m=resolution_m, dem=dem, seed=seed, progress=progress,
                                railways=railways)
-    fitted = fit(table, list(axes))
+    fitted = fit(table, list(axes), loss)
     nom = _at(table, _NOMINAL, list(axes))
     nominal = {"mae_km": float(nom["mae_km"]), "mae_date_days": float(nom["mae_date_days"]),
-               "n_km": int(nom["n_km"])}
-    loao, loao_mae = None, math.nan
+               "n_km": int(nom["n_km"]), "n_date": int(nom["n_date"])}
+    loao, loao_mae, loao_days = None, math.nan, math.nan
     if len(axes) >= 2:
-        loao = leave_one_axis_out(table)
+        loao = leave_one_axis_out(table, loss)
         n = loao["n_test_km"].sum()
         loao_mae = float(loao["test_sum_abs_km"].sum() / n) if n else math.nan
+        n = loao["n_test_date"].sum()
+        loao_days = float(loao["test_sum_abs_date_days"].sum() / n) if n else math.nan
     chosen = {"nominal": {a: _NOMINAL for a in axes}, "in_sample": {a: fitted["point"] for a in axes}}
     if loao is not None:
         chosen["loao"] = dict(zip(loao["held_out"], loao["point"].astype(int)))
@@ -354,4 +398,5 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
                       for key, at in chosen.items() for a, p in at.items() if len(scored[p, a])],
                      ignore_index=True)
     summaries = {key: summarize(rows[rows["scored_as"] == key]) for key in chosen}
-    return Calibration(b, points, table, fitted, nominal, loao, loao_mae, summaries, rows)
+    return Calibration(b, points, table, fitted, nominal, loao, loao_mae, summaries, rows,
+                       loss=loss, loao_mae_date_days=loao_days)

@@ -96,14 +96,26 @@ def results_markdown(compare_dir: str | Path, calibrate_dir: str | Path | None =
 
 def _calibration(folder: Path) -> list[str]:
     fit = _read(folder, "fit.csv").set_index("scored_as")
-    params = [c for c in fit.columns if c not in ("mae_km", "n_km", "grid")]
+    params = [c for c in fit.columns
+              if c not in ("mae_km", "n_km", "mae_date_days", "n_date", "loss", "grid")]
     fitted = ", ".join(f"`{p}` {fit.loc['in_sample', p]:g}" for p in params)
+    loss = str(fit["loss"].iloc[0]) if "loss" in fit.columns else "km"
+    days = loss == "date" and "mae_date_days" in fit.columns
+
+    def err(key: str) -> str:
+        return (f"{fit.loc[key, 'mae_date_days']:.2f} days" if days
+                else f"{fit.loc[key, 'mae_km']:.1f} km")
+
     lines = [
         f"**Calibration** (`logistics calibrate`: global parameters only, grid "
-        f"{fit.loc['in_sample', 'grid']}, loss the mean abs km error). Fitted on all axes: "
-        f"{fitted}; km loss {fit.loc['nominal', 'mae_km']:.1f} km nominal, "
-        f"{fit.loc['in_sample', 'mae_km']:.1f} km in-sample"
-        + (f", **{fit.loc['loao', 'mae_km']:.1f} km leave-one-axis-out**" if "loao" in fit.index else "")
+        f"{fit.loc['in_sample', 'grid']}, loss the mean abs "
+        f"{'date error in days' if days else 'km error'}). Fitted on all axes: "
+        f"{fitted}; loss {err('nominal')} nominal, {err('in_sample')} in-sample"
+        + (f", **{err('loao')} leave-one-axis-out**" if "loao" in fit.index else "")
+        + (f" (km MAE {fit.loc['nominal', 'mae_km']:.1f} nominal, "
+           f"{fit.loc['in_sample', 'mae_km']:.1f} in-sample"
+           + (f", {fit.loc['loao', 'mae_km']:.1f} leave-one-axis-out" if "loao" in fit.index
+              else "") + ")" if days else "")
         + ". Every figure of merit in-sample (each axis at the fit on all axes) and "
         "leave-one-axis-out (each axis at the fit on the other axes):", "",
     ]
