@@ -126,5 +126,5 @@ register_engine(Engine("whitebox-costdist-iso8", _prepare, _solve,
                        "same per-cell costs (isotropic); seconds are the one call on rasters in "
                        "its memory, GeoTIFF writing and reading are geotiff_prepare_seconds",
                        "ours-iso8", prepare_label="geotiff_prepare_seconds",
-                       bytes_per_cell=60.0, to_cost=_cost, close=_close,
+                       bytes_per_cell=32.0, to_cost=_cost, close=_close,
                        unavailable=whitebox_unavailable))
