@@ -109,6 +109,18 @@ def test_grass_engines_are_skipped_with_the_reason_when_grass_is_missing(monkeyp
                for line in lines)
 
 
+def test_whitebox_engine_is_skipped_with_the_reason_when_the_package_is_missing(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "whitebox_workflows", None)  # import raises ImportError
+    why = bench._cannot_run(bench.ENGINES["whitebox-costdist-iso8"], 400)
+    assert why is not None and "whitebox-workflows is not installed" in why
+    assert "logistics[bench]" in why
+    lines: list[str] = []
+    bench.run_benchmark([400], repeat=1, engines=["whitebox-costdist-iso8"], log=lines.append)
+    assert any("whitebox-costdist-iso8" in line and "skipped" in line for line in lines)
+
+
 def test_a_grass_that_cannot_make_a_location_is_skipped_with_its_error(monkeypatch):
     """An installed GRASS that fails here (an odd HOME, a broken install) makes the engines
     unavailable with GRASS's own last line, not a CalledProcessError mid-benchmark."""

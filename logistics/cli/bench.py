@@ -22,8 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser(
         "bench",
-        help="benchmark the cost engines (ours, scikit-image, scipy, GRASS, C++) on synthetic "
-             "grids",
+        help="benchmark the cost engines (ours, scikit-image, scipy, GRASS, WhiteboxTools, C++) on "
+             "synthetic grids",
         description=(
             "Run every engine on the same synthetic grid per size, each in its own process; "
             "write <out>/solver.json (seconds, cells/s, peak RSS, ratio to scikit-image, max "

@@ -428,6 +428,9 @@ register_engine(Engine("cpp-4ary-iso8", _cpp_prepare, _cpp_solve,
 # -- GRASS GIS r.cost / r.walk, a peer our users run (never a dependency) ------------------------
 from logistics.cost import bench_grass  # noqa: E402,F401  (registers its engines)
 
+# -- WhiteboxTools cost_distance, a peer our users name (whitebox-workflows, never a dependency) --
+from logistics.cost import bench_whitebox  # noqa: E402,F401  (registers its engine)
+
 
 # ----------------------------------------------------------------------------------------------
 # One engine in a subprocess
@@ -783,7 +786,7 @@ def _versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for pkg in ("numpy", "numba", "scipy", "scikit-image"):
+    for pkg in ("numpy", "numba", "scipy", "scikit-image", "whitebox-workflows"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -855,7 +858,7 @@ def write_results(results: dict, out_dir: str | os.PathLike[str], *,
 if __name__ == "__main__":  # the per-engine subprocess
     if len(sys.argv) == 6 and sys.argv[1] == "--worker":
         # the importable module, not this __main__ copy: engines registered from other modules
-        # (bench_grass) register into its ENGINES
+        # (bench_grass, bench_whitebox) register into its ENGINES
         from logistics.cost import bench as _bench
 
         print(json.dumps(_bench._worker(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))))
