@@ -194,3 +194,23 @@ def test_the_closing_advice_compares_days_under_the_date_loss():
     assert "1.05 days" in worse
     cal.loao_mae_date_days = 0.9
     assert fit_advice(cal).startswith("use the fit")
+
+
+def test_a_fold_with_nothing_dated_to_fit_on_is_reported_not_fatal(toy):
+    """Two axes, one with a dated place (A0) and one with a distance only (D): holding A0 out
+    leaves the date loss nothing to fit, so that fold has no fit (NaN, and a note saying why
+    and how to fit it) while the other fold and the in-sample fit stand; before, the whole
+    calibration failed after its runs."""
+    a0 = toy_axes(toy, [1.25])["A0"]
+    sc = toy.Scenario("D", base_km_per_day=50.0)
+    d = (sc, pd.DataFrame([{"row": 99, "date": pd.Timestamp("1945-08-10"), "lat": math.nan,
+                            "lon": math.nan, "km_min": 100.0, "km_max": 100.0,
+                            "date_basis": "end_of_day", "usable": True}]))
+    cal = calibrate({"A0": a0, "D": d}, params=["speed_scale"],
+                    bounds={"speed_scale": (0.5, 1.5)}, points=3, runner=toy.runner)
+    loao = cal.loao.set_index("held_out")
+    assert math.isnan(loao.loc["A0", "speed_scale"]) and loao.loc["A0", "n_test_date"] == 0
+    assert "no fit without A0" in loao.loc["A0", "note"] and "--loss km" in loao.loc["A0", "note"]
+    assert loao.loc["D", "speed_scale"] == 1.5  # fitted on A0's dated place
+    assert "- no fit without A0" in cal.report()
+    assert set(cal.rows.loc[cal.rows["scored_as"] == "loao", "axis_id"]) == {"D"}

@@ -89,6 +89,7 @@ DEFAULT_BOUNDS: dict[str, tuple[float, float]] = {
 }
 
 _NOMINAL = -1  # grid index of the run without overrides
+_NO_FIT = -2  # a leave-one-axis-out fold whose training axes give the loss nothing to fit
 
 
 def grid_points(bounds: Mapping[str, tuple[float, float]], points: int) -> list[dict[str, float]]:
@@ -231,14 +232,28 @@ def _at(table: pd.DataFrame, point: int, axes: Sequence[str]) -> pd.Series:
 def leave_one_axis_out(table: pd.DataFrame, loss: str = DEFAULT_LOSS) -> pd.DataFrame:
     """One row per held-out axis: parameters fitted on the other axes by ``loss``, the
     held-out axis's errors at them (``test_mae_km``, ``test_mae_date_days``) and at nominal
-    parameters."""
+    parameters. A fold whose other axes have no row the loss can use (only distances, under
+    the date loss) has no fit: its point is -2, its parameters and held-out errors NaN, and
+    ``note`` says why; the pooled figures leave it out."""
     axes = list(dict.fromkeys(table["axis_id"]))
     if len(axes) < 2:
         raise ConfigError("leave-one-axis-out needs at least two axes with documented rows")
     out = []
+    names = [c for c in table.columns if c in PARAMETERS]
     for held in axes:
         train = [a for a in axes if a != held]
-        f = fit(table, train, loss)
+        try:
+            f = fit(table, train, loss)
+        except ConfigError as exc:
+            nominal = _at(table, _NOMINAL, [held])
+            out.append({"held_out": held, "point": _NO_FIT, **{k: math.nan for k in names},
+                        "train_mae_km": math.nan, "n_test_km": 0, "test_sum_abs_km": 0.0,
+                        "test_mae_km": math.nan, "nominal_mae_km": float(nominal["mae_km"]),
+                        "n_test_date": 0, "test_sum_abs_date_days": 0.0,
+                        "test_mae_date_days": math.nan,
+                        "nominal_mae_date_days": float(nominal["mae_date_days"]),
+                        "note": f"no fit without {held}: {exc}"})
+            continue
         test, nominal = _at(table, f["point"], [held]), _at(table, _NOMINAL, [held])
         out.append({"held_out": held, "point": f["point"],
                     **{k: v for k, v in f.items() if k in PARAMETERS},
@@ -316,6 +331,9 @@ class Calibration:
             lines.append(f"| {r['held_out']} | " + " | ".join(f"{r[k]:g}" for k in names)
                          + f" | {r['test_mae_km']:.1f} | {r['nominal_mae_km']:.1f} | "
                          f"{r['test_mae_date_days']:.2f} | {r['nominal_mae_date_days']:.2f} | {r['n_test_km']} |")
+        notes = [str(n) for n in self.loao.get("note", pd.Series(dtype=object)).dropna()]
+        if notes:
+            lines += [""] + [f"- {n}" for n in notes]
         return "\n".join(lines) + "\n"
 
     def fit_table(self) -> pd.DataFrame:
@@ -393,7 +411,10 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
         loao_days = float(loao["test_sum_abs_date_days"].sum() / n) if n else math.nan
     chosen = {"nominal": {a: _NOMINAL for a in axes}, "in_sample": {a: fitted["point"] for a in axes}}
     if loao is not None:
-        chosen["loao"] = dict(zip(loao["held_out"], loao["point"].astype(int)))
+        fitted_folds = loao[loao["point"] != _NO_FIT]
+        if len(fitted_folds):
+            chosen["loao"] = dict(zip(fitted_folds["held_out"],
+                                      fitted_folds["point"].astype(int)))
     rows = pd.concat([scored[p, a].assign(scored_as=key, point=p)
                       for key, at in chosen.items() for a, p in at.items() if len(scored[p, a])],
                      ignore_index=True)
