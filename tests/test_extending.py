@@ -316,6 +316,42 @@ def test_a_vehicle_without_a_tank_names_every_place_to_give_one(config_copy, whe
     assert ("truck_tank_l" in fix) == (where == "supply")
 
 
+@pytest.mark.parametrize("lift", [False, True])
+def test_a_new_truck_that_carries_men_names_the_norms_file_read_and_both_fixes(config_copy,
+                                                                             lift):
+    """A truck_borne formation on a new truck said "none in configs/norms/movement.yaml
+    lift.truck; fix: give `lift:`" (or "`men_per_vehicle:`"): the shipped file's name though a
+    copy's was read, and not that the truck's men per vehicle may go in that file instead."""
+    data = _template()
+    f = data["formations"][0]
+    f.update(movement="truck_borne", kind="motor_rifle_brigade", standard="motor_rifle_brigade",
+             vehicles=[{"vehicle": "gaz-aa", "count": {"value": 200, "assumed": "a check"}}])
+    if lift:
+        f["lift"] = {"vehicle": "gaz-aa", "count": {"value": 150, "assumed": "a check"},
+                     "men": {"value": 1500, "assumed": "a check"}}
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if "gaz-aa" in ln]
+    movement = str(config_copy.resolve() / "norms" / "movement.yaml")
+    fix = line[line.index("fix:"):]
+    assert line.count("movement.yaml") == line.count(movement) == 2  # the copy's, never another
+    assert movement in fix and "lift.truck" in fix and "men_per_vehicle" in fix
+    assert ("`men_per_vehicle:` in this `lift:`" in fix) == lift
+    assert ("give `lift:`" in fix) == (not lift)
+
+
+def test_an_unknown_standard_names_the_norms_file_read_and_the_near_one(config_copy):
+    """It named configs/norms/formations.yaml though a copy's was read, and gave only the
+    whole list of standards, no near match for a slip."""
+    data = _template()
+    data["formations"][0]["standard"] = "tank_brigadee"
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if "tank_brigadee" in ln]
+    assert str(config_copy.resolve() / "norms" / "formations.yaml") in line
+    assert "did you mean 'tank_brigade'?" in line and "fix: use one of" in line
+
+
 def test_a_start_off_the_departure_line_points_at_the_army_key_reference():
     """The cross-checks' footer named configs/README.md; the keys are in
     configs/armies/README.md."""
