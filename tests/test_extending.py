@@ -379,6 +379,8 @@ def test_an_unknown_place_says_how_to_give_it(where):
     fix = line[line.index("fix:"):]
     assert "`lon:`" in fix and "`lat:`" in fix and "logistics places" in fix
     assert "see the key" not in line
+    # it also carried the command line's own hint, naming `logistics places` twice
+    assert line.count("logistics places") == 1 and "'LAT,LON'" in fix
 
 
 def load_army_data(data: dict):

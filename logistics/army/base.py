@@ -289,12 +289,14 @@ def place_problem(exc: LogisticsError) -> str:
     name is fixed by a known name or by the point's own coordinates (``place:`` then labels
     them), which the gazetteer's own message, written for the command line, does not say."""
     from logistics.errors import UnknownNameError
+    from logistics.places import UNKNOWN_PLACE_HINT
 
     msg = str(exc)
     if "fix:" in msg or not isinstance(exc, UnknownNameError):
         return msg
-    return (f"{msg}; fix: a name the gazetteer knows (`logistics places TEXT` lists them), or "
-            "the point's own `lon:` and `lat:` in WGS84 degrees, `place:` then only its label")
+    return (f"{msg.replace(UNKNOWN_PLACE_HINT, '')}; fix: a name the gazetteer knows "
+            "(`logistics places TEXT` lists them; 1945 or modern), 'LAT,LON' text, or the "
+            "point's own `lon:` and `lat:` in WGS84 degrees, `place:` then only its label")
 
 
 class Point(_Model):
