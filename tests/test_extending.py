@@ -228,6 +228,10 @@ def test_run_help_says_where_vehicles_and_norms_are_read(capsys):
         main(["run", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "LOGISTICS_CONFIG_DIR" in text and "configs/armies/template.yaml" in text
+    # "every *.yaml in it" of a folder: not the data files beside the army files
+    from logistics.army.load import NOT_ARMIES
+
+    assert all(name in text for name in NOT_ARMIES)
 
 
 def test_no_warning_for_the_config_dir_itself_or_a_plain_folder(copied_tree, tmp_path,
