@@ -387,6 +387,32 @@ def test_an_unknown_place_says_how_to_give_it(where):
     assert line.count("logistics places") == 1 and "'LAT,LON'" in fix
 
 
+@pytest.mark.parametrize("where", ["objective", "start", "departure", "railhead"])
+def test_a_bare_place_name_where_a_point_goes_shows_the_point(where):
+    """`- Qiqihar` under objectives (or `start: Blagoveshchensk`) said "objectives.1.point:
+    Input should be a valid dictionary or instance of Point (got 'Qiqihar'); fix: write a
+    mapping of keys": the code's class and union tag, not which keys."""
+    data = _template()
+    f = data["formations"][0]
+    if where == "objective":
+        f["objectives"][1], key = "Qiqihar", "formations.0 (tpl-tb).objectives.1: "
+    elif where == "start":
+        f["start"], key = "Blagoveshchensk", "formations.0 (tpl-tb).start: "
+    elif where == "departure":
+        data["departure"]["line"][0], key = "Blagoveshchensk", "departure.line.0: "
+    else:
+        data["supply"]["trucks"][0]["railhead"] = "Blagoveshchensk"
+        key = "supply.trucks.0.railhead: "
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if "got '" in ln]
+    assert key in line and "not bare text" in line
+    assert "Point" not in line and ".point" not in line and "mapping of keys" not in line
+    fix = line[line.index("fix:"):]
+    assert "{place: '" in fix and "lon:" in fix
+    assert ("cite:" in fix and "assumed:" in fix) == (where != "departure")
+
+
 def load_army_data(data: dict):
     from logistics.army.load import check_army
 
