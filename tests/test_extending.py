@@ -413,6 +413,28 @@ def test_a_bare_place_name_where_a_point_goes_shows_the_point(where):
     assert ("cite:" in fix and "assumed:" in fix) == (where != "departure")
 
 
+@pytest.mark.parametrize("where", ["army", "vehicle"])
+def test_an_unknown_citation_key_names_the_bibliography_read(config_copy, where, tmp_path):
+    """It said "add the source to configs/sources.yaml" while a copied tree's sources.yaml
+    was the one read: the source added as told stayed unknown."""
+    from logistics.vehicles import load_vehicle_file
+
+    with pytest.raises(ConfigError) as err:
+        if where == "army":
+            data = _template()
+            data["fuel"]["carried_refills"] = {"value": 1.0, "cite": "[MY-BOOK] 'one refill'"}
+            load_army_data(data)
+        else:
+            path = tmp_path / "gaz-aa.yaml"
+            path.write_text(GAZAA.replace('assumed: "a software check"',
+                                          "cite: \"[MY-BOOK] '40 hp'\"", 1), encoding="utf-8")
+            load_vehicle_file(path)
+    (line,) = [ln for ln in str(err.value).splitlines() if "[MY-BOOK]" in ln]
+    assert f"add the source to {config_copy / 'sources.yaml'}" in line or (
+        f"{config_copy / 'sources.yaml'} in brackets" in line and "add the source there" in line)
+    assert " configs/sources.yaml" not in line
+
+
 def load_army_data(data: dict):
     from logistics.army.load import check_army
 

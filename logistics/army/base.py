@@ -22,7 +22,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from logistics.errors import LogisticsError, range_fix
-from logistics.sources import provenance_problem
+from logistics.sources import bibliography_path, provenance_problem
 
 __all__ = [
     "Figure",
@@ -216,8 +216,8 @@ def _check_provenance(what: str, cite: str | None, assumed: str | None) -> None:
     if problem is not None:
         expected, seen = problem
         if seen.startswith("unknown key"):
-            fix = "add the source to configs/sources.yaml, or correct the key"
-            expected = "citation keys of configs/sources.yaml in brackets ([GLANTZ-LP7])"
+            fix = f"add the source to {bibliography_path()}, or correct the key"
+            expected = f"citation keys of {bibliography_path()} in brackets ([GLANTZ-LP7])"
         elif seen.startswith("neither"):
             fix = ("add cite: \"[GLANTZ-LP7] 'the quote'\" (a key of configs/sources.yaml: a source "
                    "gives it) or assumed: \"why\"")
