@@ -196,6 +196,21 @@ def test_an_unknown_vehicle_names_the_folder_read_and_the_fix(copied_tree):
     assert "configs/armies/README.md" in msg  # the key reference of an army file
 
 
+@pytest.mark.parametrize("name, vid", [("T-34-85", "t-34-85"), ("Sherman", "m4a2-76w"),
+                                       ("ZiS-5", "zis-5")])
+def test_a_vehicle_named_by_its_name_or_alias_says_to_write_its_id(name, vid):
+    """`vehicle: T-34-85` (the name `route --vehicle` and `sample` take) said "unknown vehicle
+    'T-34-85'; did you mean 't-34-85'?; fix: ... or add T-34-85.yaml there (copy a vehicle
+    ...)": as if the vehicle were missing, when only its spelling as an id was."""
+    data = _template()
+    data["supply"]["trucks"][0]["vehicle"] = name
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if repr(name) in ln]
+    assert "supply.trucks.0.vehicle" in line and f"fix: write {vid}" in line
+    assert f"{vid}.yaml" in line and "add " not in line
+
+
 def test_a_vehicle_of_a_copied_tree_is_used_with_its_config_dir(copied_tree, monkeypatch):
     from logistics.army.norms import load_norms
     from logistics.army.fortified import load_fortified
