@@ -299,13 +299,21 @@ def lookup(query: str) -> Place:
             raise UnknownNameError(f"{text!r} is named in the sources but has no coordinate: {why}")
     names = sorted({p.name for p in index.values()} | {a for p in index.values() for a in p.aliases})
     by_key = {_key(n): n for n in names}
-    near = difflib.get_close_matches(key, list(by_key), n=4, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(by_key[k]) for k in near)}?" if near else ""
-    msg = (
-        f"unknown place {text!r}{hint} (give a campaign place name, 1945 or modern: "
-        f"`logistics places TEXT` lists the known ones; or 'LAT,LON' in decimal degrees)"
-    )
-    raise UnknownNameError(msg)
+    near = difflib.get_close_matches(key, list(by_key), n=8, cutoff=0.6)
+    shown: dict[str, str] = {}  # one per place: its nearest spelling, and its name if other
+    for k in near:
+        place = index[k]
+        if place.name not in shown:
+            shown[place.name] = repr(by_key[k]) + (
+                f" ({place.name})" if by_key[k] != place.name else "")
+    hint = f"; did you mean {', '.join(list(shown.values())[:4])}?" if shown else ""
+    raise UnknownNameError(f"unknown place {text!r}{hint}{UNKNOWN_PLACE_HINT}")
+
+
+#: What the command line's message of an unknown place adds: how to give one there (an army
+#: file's message replaces it with its own fix, `army.base.place_problem`).
+UNKNOWN_PLACE_HINT = (" (give a campaign place name, 1945 or modern: `logistics places TEXT` "
+                      "lists the known ones; or 'LAT,LON' in decimal degrees)")
 
 
 def resolve(where, *, name: str | None = None) -> Place:

@@ -74,8 +74,8 @@ def provenance_problem(entry: Mapping[str, Any]) -> tuple[str, str] | None:
             return "a 'quote' only with a citation ('cite' or 'source')", f"one with {given[0]!r}"
         unknown = unknown_keys(" ".join(str(entry.get(k) or "") for k in (*CITE_KEYS, "quote")))
         if unknown:
-            return ("citation keys of configs/sources.yaml in brackets ([GLANTZ-LP7]); add the "
-                    "source there or correct the key", "unknown key(s) " + ", ".join(
+            return (f"citation keys of {bibliography_path()} in brackets ([GLANTZ-LP7]); add "
+                    "the source there or correct the key", "unknown key(s) " + ", ".join(
                         f"[{k}]" for k in unknown))
         return None
     if not given:

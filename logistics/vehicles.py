@@ -232,9 +232,11 @@ def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:
             "copied file keeps the original's)")
     for v in vehicles.values():
         if v.calibrate_like and v.calibrate_like.vehicle not in vehicles:
+            near = difflib.get_close_matches(v.calibrate_like.vehicle, list(vehicles), n=1)
             problems.append(
                 f"{v.path}: calibrate_like.vehicle: expected the id of another vehicle file "
                 f"(one of {sorted(vehicles)}), got {v.calibrate_like.vehicle!r}"
+                + (f"; did you mean {near[0]!r}?" if near else "")
             )
     return problems
 

@@ -211,7 +211,7 @@ def test_a_value_out_of_range_names_the_range_unit_and_an_example(tmp_path, fef3
                 d["fuel"]["in_tanks_refills"].pop("assumed", None)),
      "fix: add cite:"),
     (lambda d: d["fuel"]["in_tanks_refills"].update(cite="[NO-SUCH-KEY] 'x'", assumed=None),
-     "fix: add the source to configs/sources.yaml, or correct the key"),
+     f"fix: add the source to {settings.CONFIG_DIR / 'sources.yaml'}, or correct the key"),
 ])
 def test_cross_checks_of_the_army_each_end_in_a_fix(tmp_path, fef35, change, fragment):
     data = copy.deepcopy(fef35)

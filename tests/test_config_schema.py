@@ -110,3 +110,18 @@ def test_schema_command_writes_schemas_and_modelines_once(tmp_path, capsys):
     assert with_modeline(text, "x.json").splitlines()[1:] == text.splitlines()[1:]
     assert main(["schema", "--configs", str(tmp_path / "none")]) == 2
     assert settings.CONFIG_DIR.is_dir()
+
+
+def test_schema_command_re_points_a_copied_template_at_the_schema(tmp_path):
+    """The template's first line names ../schema/ (it sits in configs/armies/); copied to
+    configs/ as its comments say, `logistics schema` (the comments' next step) makes it
+    name schema/scenario.schema.json, the file an editor then finds."""
+    configs = tmp_path / "configs"
+    (configs / "vehicles").mkdir(parents=True)
+    shutil.copy(CONFIGS / "armies" / "template.yaml", configs / "my-axis.yaml")
+    assert "logistics schema" in (CONFIGS / "armies" / "template.yaml").read_text()
+    assert "../schema/" in (configs / "my-axis.yaml").read_text().splitlines()[0]
+    assert main(["schema", "--configs", str(configs)]) == 0
+    first = (configs / "my-axis.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == MODELINE.format("schema/scenario.schema.json")
+    assert (configs / "schema" / "scenario.schema.json").is_file()

@@ -196,6 +196,21 @@ def test_an_unknown_vehicle_names_the_folder_read_and_the_fix(copied_tree):
     assert "configs/armies/README.md" in msg  # the key reference of an army file
 
 
+@pytest.mark.parametrize("name, vid", [("T-34-85", "t-34-85"), ("Sherman", "m4a2-76w"),
+                                       ("ZiS-5", "zis-5")])
+def test_a_vehicle_named_by_its_name_or_alias_says_to_write_its_id(name, vid):
+    """`vehicle: T-34-85` (the name `route --vehicle` and `sample` take) said "unknown vehicle
+    'T-34-85'; did you mean 't-34-85'?; fix: ... or add T-34-85.yaml there (copy a vehicle
+    ...)": as if the vehicle were missing, when only its spelling as an id was."""
+    data = _template()
+    data["supply"]["trucks"][0]["vehicle"] = name
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if repr(name) in ln]
+    assert "supply.trucks.0.vehicle" in line and f"fix: write {vid}" in line
+    assert f"{vid}.yaml" in line and "add " not in line
+
+
 def test_a_vehicle_of_a_copied_tree_is_used_with_its_config_dir(copied_tree, monkeypatch):
     from logistics.army.norms import load_norms
     from logistics.army.fortified import load_fortified
@@ -228,6 +243,10 @@ def test_run_help_says_where_vehicles_and_norms_are_read(capsys):
         main(["run", "--help"])
     text = " ".join(capsys.readouterr().out.split())
     assert "LOGISTICS_CONFIG_DIR" in text and "configs/armies/template.yaml" in text
+    # "every *.yaml in it" of a folder: not the data files beside the army files
+    from logistics.army.load import NOT_ARMIES
+
+    assert all(name in text for name in NOT_ARMIES)
 
 
 def test_no_warning_for_the_config_dir_itself_or_a_plain_folder(copied_tree, tmp_path,
@@ -316,6 +335,42 @@ def test_a_vehicle_without_a_tank_names_every_place_to_give_one(config_copy, whe
     assert ("truck_tank_l" in fix) == (where == "supply")
 
 
+@pytest.mark.parametrize("lift", [False, True])
+def test_a_new_truck_that_carries_men_names_the_norms_file_read_and_both_fixes(config_copy,
+                                                                             lift):
+    """A truck_borne formation on a new truck said "none in configs/norms/movement.yaml
+    lift.truck; fix: give `lift:`" (or "`men_per_vehicle:`"): the shipped file's name though a
+    copy's was read, and not that the truck's men per vehicle may go in that file instead."""
+    data = _template()
+    f = data["formations"][0]
+    f.update(movement="truck_borne", kind="motor_rifle_brigade", standard="motor_rifle_brigade",
+             vehicles=[{"vehicle": "gaz-aa", "count": {"value": 200, "assumed": "a check"}}])
+    if lift:
+        f["lift"] = {"vehicle": "gaz-aa", "count": {"value": 150, "assumed": "a check"},
+                     "men": {"value": 1500, "assumed": "a check"}}
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if "gaz-aa" in ln]
+    movement = str(config_copy.resolve() / "norms" / "movement.yaml")
+    fix = line[line.index("fix:"):]
+    assert line.count("movement.yaml") == line.count(movement) == 2  # the copy's, never another
+    assert movement in fix and "lift.truck" in fix and "men_per_vehicle" in fix
+    assert ("`men_per_vehicle:` in this `lift:`" in fix) == lift
+    assert ("give `lift:`" in fix) == (not lift)
+
+
+def test_an_unknown_standard_names_the_norms_file_read_and_the_near_one(config_copy):
+    """It named configs/norms/formations.yaml though a copy's was read, and gave only the
+    whole list of standards, no near match for a slip."""
+    data = _template()
+    data["formations"][0]["standard"] = "tank_brigadee"
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if "tank_brigadee" in ln]
+    assert str(config_copy.resolve() / "norms" / "formations.yaml") in line
+    assert "did you mean 'tank_brigade'?" in line and "fix: use one of" in line
+
+
 def test_a_start_off_the_departure_line_points_at_the_army_key_reference():
     """The cross-checks' footer named configs/README.md; the keys are in
     configs/armies/README.md."""
@@ -343,6 +398,56 @@ def test_an_unknown_place_says_how_to_give_it(where):
     fix = line[line.index("fix:"):]
     assert "`lon:`" in fix and "`lat:`" in fix and "logistics places" in fix
     assert "see the key" not in line
+    # it also carried the command line's own hint, naming `logistics places` twice
+    assert line.count("logistics places") == 1 and "'LAT,LON'" in fix
+
+
+@pytest.mark.parametrize("where", ["objective", "start", "departure", "railhead"])
+def test_a_bare_place_name_where_a_point_goes_shows_the_point(where):
+    """`- Qiqihar` under objectives (or `start: Blagoveshchensk`) said "objectives.1.point:
+    Input should be a valid dictionary or instance of Point (got 'Qiqihar'); fix: write a
+    mapping of keys": the code's class and union tag, not which keys."""
+    data = _template()
+    f = data["formations"][0]
+    if where == "objective":
+        f["objectives"][1], key = "Qiqihar", "formations.0 (tpl-tb).objectives.1: "
+    elif where == "start":
+        f["start"], key = "Blagoveshchensk", "formations.0 (tpl-tb).start: "
+    elif where == "departure":
+        data["departure"]["line"][0], key = "Blagoveshchensk", "departure.line.0: "
+    else:
+        data["supply"]["trucks"][0]["railhead"] = "Blagoveshchensk"
+        key = "supply.trucks.0.railhead: "
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if "got '" in ln]
+    assert key in line and "not bare text" in line
+    assert "Point" not in line and ".point" not in line and "mapping of keys" not in line
+    fix = line[line.index("fix:"):]
+    assert "{place: '" in fix and "lon:" in fix
+    assert ("cite:" in fix and "assumed:" in fix) == (where != "departure")
+
+
+@pytest.mark.parametrize("where", ["army", "vehicle"])
+def test_an_unknown_citation_key_names_the_bibliography_read(config_copy, where, tmp_path):
+    """It said "add the source to configs/sources.yaml" while a copied tree's sources.yaml
+    was the one read: the source added as told stayed unknown."""
+    from logistics.vehicles import load_vehicle_file
+
+    with pytest.raises(ConfigError) as err:
+        if where == "army":
+            data = _template()
+            data["fuel"]["carried_refills"] = {"value": 1.0, "cite": "[MY-BOOK] 'one refill'"}
+            load_army_data(data)
+        else:
+            path = tmp_path / "gaz-aa.yaml"
+            path.write_text(GAZAA.replace('assumed: "a software check"',
+                                          "cite: \"[MY-BOOK] '40 hp'\"", 1), encoding="utf-8")
+            load_vehicle_file(path)
+    (line,) = [ln for ln in str(err.value).splitlines() if "[MY-BOOK]" in ln]
+    assert f"add the source to {config_copy / 'sources.yaml'}" in line or (
+        f"{config_copy / 'sources.yaml'} in brackets" in line and "add the source there" in line)
+    assert " configs/sources.yaml" not in line
 
 
 def load_army_data(data: dict):

@@ -101,7 +101,9 @@ def test_unknown_names_suggest_near_matches(typo, suggestion):
     try:
         place = lookup(typo)
     except UnknownNameError as exc:
-        assert suggestion in str(exc) and "LAT,LON" in str(exc)
+        # the place is offered once, as its nearest spelling with its name beside it
+        assert (suggestion in str(exc) or f"({lookup(suggestion).name})" in str(exc))
+        assert "LAT,LON" in str(exc)
     else:  # GeoNames knows some spellings itself; then it must be the right place
         assert place.name == lookup(suggestion).name
 
@@ -128,6 +130,20 @@ def test_lon_lat_typed_the_wrong_way_round_suggests_lat_lon():
     with pytest.raises(ConfigError) as err:
         lookup("95,100")  # swapped, still no latitude: no guess
     assert "did you mean" not in str(err.value)
+
+
+@pytest.mark.parametrize("typed, place", [("Hailaer", "Hailar"), ("Chalainorr", "Jalai Nur")])
+def test_an_unknown_name_offers_each_near_place_once(typed, place):
+    """'Hailaer' offered 'Hailaerh', 'Hailar', 'Zhalainor', 'Chalainor': two places, each
+    twice under two spellings. Each place now comes once, as its nearest spelling with its
+    name beside it."""
+    with pytest.raises(UnknownNameError) as err:
+        lookup(typed)
+    msg = str(err.value)
+    offered = msg[msg.index("did you mean ") + 13:msg.index("?")].split(", ")
+    named = [lookup(o.split("'")[1]).name for o in offered]  # each spelling is one it takes
+    assert place in named and len(named) == len(set(named)), offered
+    assert all(o.endswith(f"({n})") or o == repr(n) for o, n in zip(offered, named)), offered
 
 
 def test_table_has_no_colliding_names():

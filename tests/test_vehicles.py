@@ -138,6 +138,7 @@ def test_duplicate_alias_and_unknown_calibration_source_are_rejected(tmp_path: P
         list_vehicles(config_dir=root)
     assert "'sherman' is also used" in str(exc.value)
     assert "calibrate_like.vehicle: expected the id of another vehicle" in str(exc.value)
+    assert "got 'zis-99'; did you mean 'zis-" in str(exc.value)  # zis-5 or the new zis-7
 
 
 def test_a_copied_vehicle_file_with_its_original_names_is_one_problem_naming_both(tmp_path):

@@ -22,7 +22,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from logistics.errors import LogisticsError, range_fix
-from logistics.sources import provenance_problem
+from logistics.sources import bibliography_path, provenance_problem
 
 __all__ = [
     "Figure",
@@ -216,8 +216,8 @@ def _check_provenance(what: str, cite: str | None, assumed: str | None) -> None:
     if problem is not None:
         expected, seen = problem
         if seen.startswith("unknown key"):
-            fix = "add the source to configs/sources.yaml, or correct the key"
-            expected = "citation keys of configs/sources.yaml in brackets ([GLANTZ-LP7])"
+            fix = f"add the source to {bibliography_path()}, or correct the key"
+            expected = f"citation keys of {bibliography_path()} in brackets ([GLANTZ-LP7])"
         elif seen.startswith("neither"):
             fix = ("add cite: \"[GLANTZ-LP7] 'the quote'\" (a key of configs/sources.yaml: a source "
                    "gives it) or assumed: \"why\"")
@@ -289,12 +289,14 @@ def place_problem(exc: LogisticsError) -> str:
     name is fixed by a known name or by the point's own coordinates (``place:`` then labels
     them), which the gazetteer's own message, written for the command line, does not say."""
     from logistics.errors import UnknownNameError
+    from logistics.places import UNKNOWN_PLACE_HINT
 
     msg = str(exc)
     if "fix:" in msg or not isinstance(exc, UnknownNameError):
         return msg
-    return (f"{msg}; fix: a name the gazetteer knows (`logistics places TEXT` lists them), or "
-            "the point's own `lon:` and `lat:` in WGS84 degrees, `place:` then only its label")
+    return (f"{msg.replace(UNKNOWN_PLACE_HINT, '')}; fix: a name the gazetteer knows "
+            "(`logistics places TEXT` lists them; 1945 or modern), 'LAT,LON' text, or the "
+            "point's own `lon:` and `lat:` in WGS84 degrees, `place:` then only its label")
 
 
 class Point(_Model):

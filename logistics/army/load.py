@@ -121,7 +121,7 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     node = data
     for i, k in enumerate(loc):
         label = str(k)
-        if k in ("point", "any_of") and isinstance(node, dict) and (
+        if k in ("point", "any_of") and not isinstance(node, list) and (
                 k == "point" or loc[i + 1:i + 2] == ["any_of"]):
             continue  # the objective union's tag, not a key of the file
         if isinstance(node, list) and isinstance(k, int) and k < len(node):
@@ -140,9 +140,14 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     got = err.get("input")
     got_txt = "" if kind == "missing" or isinstance(got, (dict, list)) else f" (got {got!r:.80})"
     shape = _figure_shape(loc, got) if kind == "model_type" and got_txt else None
+    point = (_point_shape(loc, got) if kind == "model_type" and isinstance(got, str)
+             else None)
     if shape:  # a bare number where a figure goes: show the figure, not the code's class
         msg = "a figure is a mapping with its value and where it comes from, not a bare value"
         fix = f"; fix: write it as a figure: {shape}"
+    elif point:  # a bare place name where a point goes: show the point
+        msg = "a point is a mapping with its place (or lon/lat), not bare text"
+        fix = f"; fix: write it as a point: {point}"
     elif "fix:" in msg:
         fix = ""
     elif kind in _RANGE_KINDS:
@@ -220,6 +225,21 @@ def _figure_shape(loc, got: Any) -> str | None:
                     for name, f in fig.model_fields.items() if f.is_required() and name != "value")
     return (f"{{value: {got!r:.40}, {extra}cite: \"[<SOURCE-KEY>] 'quote'\"}} (a key of "
             "configs/sources.yaml), or assumed: \"why, with its range\" in place of cite")
+
+
+def _point_shape(loc, got: str) -> str | None:
+    """How to write the point the army schema expects at ``loc`` around the bare place name
+    ``got`` (``{place: Hailar, cite: ...}``; a point of a list whose parent cites, such as
+    ``departure.line``, takes no cite of its own); None when ``loc`` is not a point."""
+    point = next((c for c in _classes_at(loc)
+                  if "place" in c.model_fields and "any_of" not in c.model_fields), None)
+    if point is None:
+        return None
+    if "cite" not in point.model_fields:
+        return f"{{place: {got!r:.40}}} (or lon: and lat: in WGS84 degrees)"
+    return (f"{{place: {got!r:.40}, cite: \"[<SOURCE-KEY>] 'quote'\"}} (a key of "
+            "configs/sources.yaml), or assumed: \"why here\" in place of cite (and lon: and "
+            "lat: in WGS84 degrees for a place the gazetteer does not know)")
 
 
 #: what a figure's other required keys hold, for :func:`_figure_shape`

@@ -20,7 +20,9 @@ Rules (configs/armies/README.md, the same for every army):
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
+from pathlib import Path
 
 from logistics.army.fortified import FortifiedRule, action_for, detaches
 from logistics.army.norms import MarchNorm, Norms
@@ -123,6 +125,12 @@ def _pace_vehicle(f: FormationSpec, movement: str, classes: dict[str, int]) -> s
     return max(cands, key=lambda t: (t[0], t[1]))[1]
 
 
+def _norms_file(norms: Norms, name: str) -> str:
+    """The path of the norms file ``name`` the run read (a copied configs folder's under
+    LOGISTICS_CONFIG_DIR), so a message names the file to edit."""
+    return next((f for f in norms.files if Path(f).name == name), f"configs/norms/{name}")
+
+
 def _tracked(classes: dict[str, int]) -> list[str]:
     """The tracked vehicle classes among ``classes`` (tanks and SP guns men can ride)."""
     from logistics.vehicles import load_vehicle
@@ -149,9 +157,11 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
         if f.standard is not None:
             st = norms.standards.get(f.standard)
             if st is None:
+                near = difflib.get_close_matches(f.standard, list(norms.standards), n=1)
                 problems.append(f"{where}.standard: {f.standard!r} is no standard of "
-                                f"configs/norms/formations.yaml; fix: use one of "
-                                f"{sorted(norms.standards)}")
+                                f"{_norms_file(norms, 'formations.yaml')}"
+                                + (f"; did you mean {near[0]!r}?" if near else "")
+                                + f"; fix: use one of {sorted(norms.standards)}")
                 continue
         mult = f.count.value if f.count is not None else 1
         movement = f.movement or (st.movement if st else None)
@@ -254,9 +264,11 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
                    else norms.men_per_truck.get(lift_vehicle, 0.0))
             lift_men = int(lift.men.value) * r["mult"]
             if per <= 0:
-                problems.append(f"{where}.lift: no men per vehicle for {lift_vehicle!r} (none in "
-                                "configs/norms/movement.yaml lift.truck); fix: give "
-                                "`men_per_vehicle:`")
+                mv = _norms_file(norms, "movement.yaml")
+                problems.append(f"{where}.lift: no men per vehicle for {lift_vehicle!r} (none "
+                                f"under lift.truck of {mv}); fix: give `men_per_vehicle:` in "
+                                f"this `lift:`, or add {lift_vehicle}: {{men_per_vehicle: ...}} "
+                                f"under lift.truck of {mv}")
                 continue
             if lift_vehicle not in classes:
                 problems.append(f"{where}.lift.vehicle: {lift_vehicle!r} is not one of its "
@@ -278,8 +290,12 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
             cap = [(v, c, norms.men_per_truck[v]) for v, c in vehicles.items()
                    if v in norms.men_per_truck]
             if not cap:
-                problems.append(f"{where}: truck_borne but none of its vehicles has a lift in "
-                                "configs/norms/movement.yaml lift.truck; fix: give `lift:`")
+                mv = _norms_file(norms, "movement.yaml")
+                problems.append(f"{where}: truck_borne but none of its vehicles "
+                                f"({', '.join(sorted(vehicles)) or 'none'}) has men per truck "
+                                f"under lift.truck of {mv}; fix: give `lift:` (`vehicle`, "
+                                "`count`, `men`, `men_per_vehicle`), or add the truck with its "
+                                f"`men_per_vehicle:` under lift.truck of {mv}")
                 continue
             lift_vehicle, lift_trucks, per = max(cap, key=lambda t: t[1])
             lift_men = int(min(men, lift_trucks * per))

@@ -79,10 +79,19 @@ Season = Literal["dry", "wet"]
 def _check_vehicle(name: str) -> str:
     """``name`` if it is the id of a vehicle file, else an error naming the folder read and
     the fix (a copied configs tree is read only when ``LOGISTICS_CONFIG_DIR`` points at it)."""
-    from logistics.vehicles import list_vehicles, vehicles_dir
+    from logistics.errors import UnknownNameError
+    from logistics.vehicles import list_vehicles, load_vehicle, vehicles_dir
 
     known = list(list_vehicles())
     if name not in known:
+        try:  # its display name or an alias (what `route --vehicle` and `sample` take)
+            vid = load_vehicle(name).id
+        except UnknownNameError:
+            vid = None
+        if vid is not None:
+            raise ValueError(f"{name!r} is a name of vehicle {vid!r}, but an army file names "
+                             f"a vehicle by its id, the file name of {vehicles_dir()}"
+                             f"/{vid}.yaml; fix: write {vid}")
         near = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
         hint = f"did you mean {', '.join(map(repr, near))}?" if near else f"known: {known}"
         folder = vehicles_dir()

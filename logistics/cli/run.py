@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("config", help="an army .yaml file, or a folder: every *.yaml in it "
-                                  "(not in subfolders)")
+                                  "(not in subfolders) but sources.yaml and "
+                                  "fortified-regions.yaml, which are data")
     p.add_argument("--out", default=None,
                    help="run folder for one config (default out/<axis_id>); for a folder of "
                         "configs, the parent of the run folders (default out). A run folder "
