@@ -36,6 +36,7 @@ from logistics.errors import ConfigError, UnknownNameError, listed, range_fix
 from logistics.sources import PROVENANCE_KEYS, provenance_problem, read_provenance
 
 __all__ = [
+    "no_tank_capacity",
     "Vehicle",
     "FuelTarget",
     "CalibrateLike",
@@ -526,3 +527,13 @@ def _calibrate_like(raw: Any, bad) -> CalibrateLike | None:
     if not isinstance(vehicle, str) or factor is None:
         return None
     return CalibrateLike(vehicle.lower(), float(factor), citation)
+
+
+def no_tank_capacity(vehicle: Vehicle, movement_yaml: str | Path) -> str:
+    """'no tank capacity ...; fix: ...' for a motor vehicle whose fuel in its own tanks no file
+    gives: where it may be given, the vehicle's own file first (a newly added vehicle). One
+    wording for the army file's check (``army.load.check_army``) and the plan."""
+    return (f"no tank capacity: no tank_l in its file {vehicle.path} nor under "
+            f"fuel.tank_l_when_vehicle_file_has_none of {movement_yaml}; fix: give tank_l "
+            f"(litres, with cite: or assumed:) in {vehicle.path}, or {vehicle.id}: under "
+            f"fuel.tank_l_when_vehicle_file_has_none of {movement_yaml}")

@@ -335,6 +335,34 @@ def test_a_vehicle_without_a_tank_names_every_place_to_give_one(config_copy, whe
     assert ("truck_tank_l" in fix) == (where == "supply")
 
 
+@pytest.mark.parametrize("where", ["supply", "formation"])
+def test_a_vehicle_without_a_tank_is_found_with_the_army_file_before_any_terrain(config_copy,
+                                                                                  where):
+    """The missing tank capacity was found only when the plan first needed the litres, after
+    the terrain was built; the army file's own check finds it now, with the same fix, among
+    the file's other problems."""
+    from logistics.army.load import check_army
+
+    data = _template()
+    if where == "supply":
+        data["supply"]["trucks"][0]["vehicle"] = "gaz-aa"
+    else:
+        data["formations"][0]["vehicles"] = [
+            {"vehicle": "t-34-85", "count": {"value": 65, "assumed": "a software check"}},
+            {"vehicle": "gaz-aa", "count": {"value": 20, "assumed": "a software check"}}]
+    with pytest.raises(ConfigError) as err:
+        check_army(validate_army(data, source="mine.yaml"))
+    msg = str(err.value)
+    assert "problem(s) in the army file" in msg and "'gaz-aa' has no tank capacity" in msg
+    key = "supply.trucks.0.vehicle" if where == "supply" else "formations.0 ("
+    assert f"mine.yaml: {key}" in msg
+    assert str(config_copy / "vehicles" / "gaz-aa.yaml") in msg
+    # a column's own truck_tank_l is enough for a supply column
+    if where == "supply":
+        data["supply"]["trucks"][0]["truck_tank_l"] = {"value": 60, "assumed": "a software check"}
+        check_army(validate_army(data, source="mine.yaml"))
+
+
 @pytest.mark.parametrize("lift", [False, True])
 def test_a_new_truck_that_carries_men_names_the_norms_file_read_and_both_fixes(config_copy,
                                                                              lift):

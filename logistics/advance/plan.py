@@ -28,6 +28,7 @@ from logistics.army.resolve import FOOT, MEN_CLASSES, ResolvedFormation
 from logistics.cost.models import CostModels
 from logistics.errors import ConfigError, NoRouteError
 from logistics.geodesy import lat_lon_text
+from logistics.vehicles import no_tank_capacity
 
 __all__ = ["CrossingStop", "FortifiedPass", "FormationPlan", "ArmyPlan", "build_army_plan",
            "army_bbox", "scenario_bbox", "PlanOptions"]
@@ -264,7 +265,7 @@ def _classes(unit: ResolvedFormation, army, norms) -> tuple:
             tank = v.tank_l if v.tank_l is not None else norms.tank_l.get(cid)
             if tank is None:
                 raise ConfigError(f"{army.source}: formation {unit.id}: vehicle {cid!r} has "
-                                  + _no_tank(v, norms.files[1]))
+                                  + no_tank_capacity(v, norms.files[1]))
             extra = army.fuel.extra_fuel_l.get(cid)
             fts.append(v.fuel_type)
             tanks.append(float(tank))
@@ -1001,15 +1002,6 @@ def _railhead_named(leg, where: str):
     return named
 
 
-def _no_tank(vehicle, movement_yaml: str) -> str:
-    """'no tank capacity ...; fix: ...' for a motor vehicle whose fuel in its own tanks no file
-    gives: where it may be given, the vehicle's own file first (a newly added vehicle)."""
-    return (f"no tank capacity: no tank_l in its file {vehicle.path} nor under "
-            f"fuel.tank_l_when_vehicle_file_has_none of {movement_yaml}; fix: give tank_l "
-            f"(litres, with cite: or assumed:) in {vehicle.path}, or {vehicle.id}: under "
-            f"fuel.tank_l_when_vehicle_file_has_none of {movement_yaml}")
-
-
 def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) -> TruckSpec:
     """The spec of ``supply.trucks[i]`` with its leg function over the army's route cells;
     its convoys drive no faster than ``convoy_kmh`` (the motor column's march norm: supply
@@ -1029,7 +1021,7 @@ def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) ->
         tank = norms.tank_l.get(vehicle.id)
         if tank is None:
             raise ConfigError(f"{army.source}: supply.trucks.{i}.vehicle: {vehicle.id!r} has "
-                              + _no_tank(vehicle, norms.files[1])
+                              + no_tank_capacity(vehicle, norms.files[1])
                               + ", or truck_tank_l on this column (the litres each truck "
                                 "carries for itself)")
     where = f"{army.source}: supply.trucks.{i}"

@@ -342,6 +342,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                      if line.strip().startswith("- ")]
     else:
         problems += _lift_problems(army, units)
+        problems += _tank_problems(army, units, norms)
     known = set(list_vehicles())
     for v in army.fuel.extra_fuel_l:
         if v not in known:
@@ -394,6 +395,39 @@ def _lift_problems(army: Army, units) -> list[str]:
                 + (" after what its children draw from it" if drawn else "")
                 + f"; fix: at most {u.men // bodies}" + (" a body" if bodies > 1 else "")
                 + ", or more `men:`")
+    return problems
+
+
+def _tank_problems(army: Army, units, norms) -> list[str]:
+    """A motor vehicle of a formation or of a supply column with no tank capacity in any file
+    (its own ``tank_l``, the norms' table, a column's ``truck_tank_l``): found here, before
+    the terrain is built, not when the plan first needs the litres."""
+    from logistics.errors import LogisticsError
+    from logistics.vehicles import load_vehicle, no_tank_capacity
+
+    def tank_missing(cid: str):
+        try:
+            v = load_vehicle(cid)
+        except LogisticsError:
+            return None  # an unknown vehicle is its own problem, reported where it is named
+        if v.fuel_type == "none" or v.tank_l is not None or norms.tank_l.get(v.id) is not None:
+            return None
+        return v
+
+    problems: list[str] = []
+    for n, (f, u) in enumerate(zip(army.formations, units)):
+        for cid, _ in u.motor_classes:
+            v = tank_missing(cid)
+            if v is not None:
+                problems.append(f"{army.source}: formations.{n} ({f.id}): vehicle {cid!r} has "
+                                + no_tank_capacity(v, norms.files[1]))
+    for i, tr in enumerate(army.supply.trucks):
+        v = None if tr.truck_tank_l is not None else tank_missing(tr.vehicle)
+        if v is not None:
+            problems.append(f"{army.source}: supply.trucks.{i}.vehicle: {v.id!r} has "
+                            + no_tank_capacity(v, norms.files[1])
+                            + ", or truck_tank_l on this column (the litres each truck "
+                              "carries for itself)")
     return problems
 
 
