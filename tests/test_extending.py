@@ -310,13 +310,9 @@ def config_copy(tmp_path, monkeypatch) -> Path:
     return root
 
 
-@pytest.mark.parametrize("where", ["supply", "formation"])
-def test_a_vehicle_without_a_tank_names_every_place_to_give_one(config_copy, where):
-    """The supply column's message named only the column's truck_tank_l and the formation's
-    ended 'fix: add one there' after naming two files: neither said that tank_l in the new
-    vehicle's own file is the usual fix, nor which file that is."""
-    from logistics.runner import run_scenario
-
+def _with_gazaa(where: str) -> dict:
+    """The template with GAZAA (no tank capacity anywhere) on its supply column or in its
+    first formation."""
     data = _template()
     if where == "supply":
         data["supply"]["trucks"][0]["vehicle"] = "gaz-aa"
@@ -324,6 +320,17 @@ def test_a_vehicle_without_a_tank_names_every_place_to_give_one(config_copy, whe
         data["formations"][0]["vehicles"] = [
             {"vehicle": "t-34-85", "count": {"value": 65, "assumed": "a software check"}},
             {"vehicle": "gaz-aa", "count": {"value": 20, "assumed": "a software check"}}]
+    return data
+
+
+@pytest.mark.parametrize("where", ["supply", "formation"])
+def test_a_vehicle_without_a_tank_names_every_place_to_give_one(config_copy, where):
+    """The supply column's message named only the column's truck_tank_l and the formation's
+    ended 'fix: add one there' after naming two files: neither said that tank_l in the new
+    vehicle's own file is the usual fix, nor which file that is."""
+    from logistics.runner import run_scenario
+
+    data = _with_gazaa(where)
     with pytest.raises(ConfigError) as err:
         run_scenario(validate_army(data, source="mine.yaml"), resolution_m=25000)
     msg = str(err.value)
@@ -343,13 +350,7 @@ def test_a_vehicle_without_a_tank_is_found_with_the_army_file_before_any_terrain
     the file's other problems."""
     from logistics.army.load import check_army
 
-    data = _template()
-    if where == "supply":
-        data["supply"]["trucks"][0]["vehicle"] = "gaz-aa"
-    else:
-        data["formations"][0]["vehicles"] = [
-            {"vehicle": "t-34-85", "count": {"value": 65, "assumed": "a software check"}},
-            {"vehicle": "gaz-aa", "count": {"value": 20, "assumed": "a software check"}}]
+    data = _with_gazaa(where)
     with pytest.raises(ConfigError) as err:
         check_army(validate_army(data, source="mine.yaml"))
     msg = str(err.value)
