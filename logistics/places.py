@@ -215,6 +215,24 @@ _NAME_1945: dict[str, str] = {
     "Pogranichny": "Grodekovo",
     "Lüshun": "Port Arthur",
     "Dalian": "Dairen",
+    # the Soviet-side and railway names of 1945 the reference gives (railways-1945.md, the
+    # stations' 1945 names, configs/network/stations-1945.csv; campaign-facts.md §0a), where the
+    # Soviet literature this project reads uses them; the Japanese romanisations of the South
+    # Manchuria line (Kinshū, Gabōten, ...) stay aliases only
+    "Zabaykalsk": "Otpor",
+    "Jalai Nur": "Zhalainor",
+    "Boketu": "Bukhedu",
+    "Ang'angxi": "Angangchi",
+    "Baicheng": "Tao'an",
+    "Shuangliao": "Zhengjiatun",
+    "Siping": "Supingkai",
+    "Dandong": "Andong",
+    "Chengde": "Jehol",
+    "Shangzhi": "Zhuhe",
+    "Daqing": "Sartu",
+    "Suifenhe": "Pogranichnaya",
+    "Ussuriysk": "Voroshilov",
+    "Dalnerechensk": "Iman",
 }
 
 _CSV = "configs/history/documented-advances.csv"
