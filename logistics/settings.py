@@ -17,6 +17,7 @@ unset. A bad value never becomes a silent default: reading that setting raises
 | ``LOGISTICS_RESOLUTION_M`` | ``DEFAULT_RESOLUTION_M`` | metres, 1 .. 100 000 |
 | ``LOGISTICS_CHUNK_CELLS`` | ``CHUNK_CELLS`` | whole number, 16 .. 65 536 |
 | ``LOGISTICS_MAX_IN_MEMORY_CELLS`` | ``MAX_IN_MEMORY_CELLS`` | whole number >= 1 |
+| ``LOGISTICS_MEMORY_BUDGET_BYTES`` | ``MEMORY_BUDGET_BYTES`` | whole number of bytes >= 1 |
 | ``LOGISTICS_N_WORKERS`` | ``N_WORKERS`` | whole number >= 1 |
 | ``LOGISTICS_SCHEDULER`` | ``SCHEDULER_ADDRESS`` | ``tcp://host:port`` (or tls, ucx, ws, wss, inproc) |
 | ``LOGISTICS_PROGRESS`` | ``PROGRESS`` | 1/0, true/false, yes/no, on/off |
@@ -177,10 +178,8 @@ MAX_IN_MEMORY_CELLS: int = _env("MAX_IN_MEMORY_CELLS", "LOGISTICS_MAX_IN_MEMORY_
 
 #: Bytes one in-memory solve may use before ``logistics.cost.accumulate`` takes the chunked
 #: solver; None = half the memory available when the solve starts.
-MEMORY_BUDGET_BYTES: int | None = (
-    int(os.environ["LOGISTICS_MEMORY_BUDGET_BYTES"])
-    if "LOGISTICS_MEMORY_BUDGET_BYTES" in os.environ else None
-)
+MEMORY_BUDGET_BYTES: int | None = _env("MEMORY_BUDGET_BYTES", "LOGISTICS_MEMORY_BUDGET_BYTES",
+                                       _whole(1, None, "bytes"), None)
 
 #: Workers for a LocalCluster (dask.distributed); None lets dask choose.
 N_WORKERS: int | None = _env("N_WORKERS", "LOGISTICS_N_WORKERS", _whole(1, None, "workers"),

@@ -1032,7 +1032,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         ({"LOGISTICS_CACHE_DIR": v}, ["sample", "Hailar"]) for v in ("thesis.txt/x", "/proc/x")
     ] + [({"LOGISTICS_PROGRESS": "maybe"}, ["sample", "Hailar"])] + [
         # found from outside (helper hunt): a limit no grid fits (searched into infinity)
-        ({"LOGISTICS_MAX_IN_MEMORY_CELLS": "1"}, ["sample", "Hailar"])]
+        ({"LOGISTICS_MAX_IN_MEMORY_CELLS": "1"}, ["sample", "Hailar"])] + [
+        # found from outside (helper badhunt14): read with a bare int() at import (a traceback)
+        ({"LOGISTICS_MEMORY_BUDGET_BYTES": v}, ["sample", "Hailar"]) for v in ("abc", "1e9", "0")]
     for i, (env, argv) in enumerate(env_cases):
         name = next(iter(env)).removeprefix("LOGISTICS_").lower()
         # an unwritable cache only costs time; an empty variable counts as unset
