@@ -41,3 +41,57 @@ def test_a_good_memory_budget_is_read_and_an_empty_one_is_unset():
                              env=_env_without_logistics(LOGISTICS_MEMORY_BUDGET_BYTES=value),
                              timeout=120)
         assert res.stdout.strip() == shown, res.stderr
+
+
+# --- a user's text drawn on a figure is drawn as written, never parsed as mathtext -------------
+
+#: Two pairs of dollar signs round text matplotlib's mathtext cannot parse: it raised a
+#: ParseException (a traceback after the whole run, or out of `logistics map`).
+_DOLLARS = r"cost $\frac{1}{0}$ and $$"
+
+
+def test_a_map_title_with_dollar_signs_is_drawn_as_written(tmp_path, capsys):
+    from logistics.cli import main
+
+    out = tmp_path / "m.png"
+    code = main(["map", "--bbox", "119,46,121,47.5", "--resolution-m", "20000", "--dpi", "30",
+                 "--no-labels", "--title", _DOLLARS, "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    assert out.is_file() and out.stat().st_size > 0
+
+
+def test_an_army_name_with_dollar_signs_is_drawn_as_written(tmp_path):
+    from tests.test_run_map_layout import _result
+    import logistics.report.run_plots as rp
+
+    result = _result()
+    result.scenario.name = _DOLLARS
+    rp.plot_advance(result, tmp_path / "advance.png")
+    rp.plot_map(result, tmp_path / "map.png", basemap=False)
+    assert (tmp_path / "advance.png").stat().st_size > 0
+    assert (tmp_path / "map.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("title, shown", [("a\x1b[31mred", r"'\x1b'"), ("bell\x07", r"'\x07'"),
+                                          ("cr\rx", r"'\r'")])
+def test_a_map_title_with_a_control_character_is_refused_before_the_work(tmp_path, capsys,
+                                                                         title, shown):
+    """The font has no glyph for them: matplotlib warned on stderr and drew a box."""
+    from logistics.cli import main
+
+    out = tmp_path / "m.png"
+    assert main(["map", "--resolution-m", "20000", "--title", title, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("logistics map: error: --title holds a control character")
+    assert shown in err and "line break" in err
+    assert not out.exists()
+
+
+def test_a_map_title_of_two_lines_is_drawn(tmp_path, capsys):
+    from logistics.cli import main
+
+    out = tmp_path / "m.png"
+    code = main(["map", "--bbox", "119,46,121,47.5", "--resolution-m", "20000", "--dpi", "30",
+                 "--no-labels", "--title", "first line\nsecond line", "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    assert out.is_file()

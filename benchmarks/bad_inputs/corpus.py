@@ -1180,6 +1180,18 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("vehicle-file-fifo", "vehicles", ["sample", "Hailar"], env=cenv,
              setup=_configs(lambda d: os.mkfifo(d / "vehicles" / "zz.yaml")), timeout_s=60))
 
+    # ---- found from outside (helper badhunt14) -----------------------------------------------
+    # two pairs of dollar signs round text mathtext cannot parse, in a map title and an army's
+    # name (a ParseException traceback, after the whole run); a control character in a title
+    dollars = "'$\\frac{1}{0}$ and $$'"
+    add(Case("nonsense-name-mathtext", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+             expect="either", setup=_scenario("tbf-39a.yaml", {"name": dollars}), timeout_s=150))
+    add(Case("cli-map-title-mathtext", "cli", ["map", "--title", "$\\frac{1}{0}$ and $$", R,
+                                               "20000", "--dpi", "30", "--out", "m.png"],
+             allowed=("m.png",), expect="either", timeout_s=200))
+    add(Case("cli-map-title-escape", "cli", ["map", "--title", "a\x1b[31mred", R, "20000",
+                                             "--dpi", "30", "--out", "m.png"], timeout_s=200))
+
     return cases
 
 

@@ -6,6 +6,7 @@ The file is written atomically: it appears complete or not at all.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from logistics.cli import add_overwrite, int_in, out_path, resolution_m
@@ -50,6 +51,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run)
 
 
+#: Control characters other than a line break, refused in a title.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
+
+
 def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import atomic_path, check_output_file
     from logistics.progress import progress
@@ -61,6 +66,10 @@ def _run(args: argparse.Namespace) -> int:
                           f"got {args.out[:80]!r}")
     if args.title is not None and len(args.title) > _MAX_TITLE:
         raise ConfigError(f"--title has {len(args.title):,} characters; at most {_MAX_TITLE}")
+    odd = _CONTROL.search(args.title or "")
+    if odd:  # no font has a glyph for them: a box on the map and a warning on stderr
+        raise ConfigError(f"--title holds a control character ({odd.group()!r}); write the "
+                          "title in plain text (a line break may split it in two lines)")
     check_output_file(out, overwrite=args.overwrite, ours=_is_our_map, **named)  # before work
     bbox = _parse_bbox(args.bbox) if args.bbox else None
     with progress(2, "map") as bar:

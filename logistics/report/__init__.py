@@ -19,4 +19,13 @@ This folder stands above every stage it draws (no stage imports it):
 | ``compare_page`` | the comparison's report.md, fuel sections included |
 | ``compare_outputs`` | the comparison's folder, written atomically |
 | ``route_map`` | a multimodal route and the railway network on the base map |
+
+User text on every figure is drawn as written (``text.parse_math`` off, below).
 """
+
+import matplotlib
+
+#: A user's text on a figure (an army's name or id, a place, ``logistics map --title``) is
+#: drawn as written: with mathtext on, two dollar signs round text it cannot parse raised a
+#: ParseException after the whole run. No figure of ours writes mathtext.
+matplotlib.rcParams["text.parse_math"] = False
