@@ -2,15 +2,24 @@
 
 ``LOGISTICS_MEMORY_BUDGET_BYTES`` was read with a bare ``int()`` at import (a traceback before
 any command for ``abc``, ``1e9`` or an empty value; 0 and negative budgets were taken).
+A flotilla whose route's first port is where it starts (a river path of no length) was a
+shapely traceback; a formation listed twice in a flotilla's ``carries`` was taken.
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+import yaml
+
+from logistics import settings
+from logistics.army import load_army
+from logistics.errors import ConfigError
 
 
 def _env_without_logistics(**extra: str) -> dict[str, str]:
@@ -95,3 +104,52 @@ def test_a_map_title_of_two_lines_is_drawn(tmp_path, capsys):
                  "--no-labels", "--title", "first line\nsecond line", "--out", str(out)])
     assert code == 0, capsys.readouterr().err
     assert out.is_file()
+
+
+# --- a flotilla's route and load ---------------------------------------------------------------
+
+def _fef15() -> dict:
+    return yaml.safe_load((settings.SHIPPED_CONFIG_DIR / "2fef-15a.yaml").read_text(
+        encoding="utf-8"))
+
+
+def _refused(tmp_path: Path, data: dict, *fragments: str) -> str:
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_army(path)
+    msg = str(err.value)
+    for fragment in (str(path), "fix", *fragments):
+        assert fragment in msg, msg
+    return msg
+
+
+@pytest.mark.parametrize("route, key, place", [
+    # its first port is its start (Leninskoye): a river path of no length
+    (lambda b: [copy.deepcopy(b["start"])], "route.0", "Leninskoye"),
+    # a port given twice in a row
+    (lambda b: [b["route"][0], copy.deepcopy(b["route"][0]), b["route"][1]], "route.1", "Fujin"),
+])
+def test_a_flotilla_port_where_the_brigade_already_is_is_refused(tmp_path, route, key, place):
+    data = _fef15()
+    brigade = data["flotilla"][0]
+    brigade["route"] = route(brigade)
+    _refused(tmp_path, data, f"flotilla.0 (1st-river-ship-brigade).{key}", place,
+             "where the brigade already is")
+
+
+def test_a_formation_carried_twice_by_one_brigade_is_refused(tmp_path):
+    data = _fef15()
+    data["flotilla"][0]["carries"] = ["15a-landing", "15a-landing"]
+    _refused(tmp_path, data, "flotilla.0 (1st-river-ship-brigade).carries", "'15a-landing'",
+             "twice")
+
+
+def test_a_river_move_to_where_the_ships_are_is_no_move():
+    from logistics.network import plan_river_move
+    from logistics.places import resolve
+
+    here = resolve("Fujin")
+    lonlat = (float(here.lon), float(here.lat))
+    move = plan_river_move(lonlat, lonlat, ships={"monitor-shkval": 1}, men=1, depart_h=0.0)
+    assert not move.ok and "same point" in move.reason, move.reason

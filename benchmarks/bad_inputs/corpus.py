@@ -1192,6 +1192,20 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("cli-map-title-escape", "cli", ["map", "--title", "a\x1b[31mred", R, "20000",
                                              "--dpi", "30", "--out", "m.png"], timeout_s=200))
 
+    # a flotilla's first port at its start (a shapely traceback: a river path of no length),
+    # a port twice in a row, a formation carried twice (taken)
+    def port_at_start(d: dict) -> None:
+        d["flotilla"][0]["route"] = [dict(d["flotilla"][0]["start"])]
+
+    def port_twice(d: dict) -> None:
+        r = d["flotilla"][0]["route"]
+        d["flotilla"][0]["route"] = [r[0], dict(r[0]), *r[1:]]
+
+    for key, edit in (("port-at-start", port_at_start), ("port-twice", port_twice),
+                      ("carries-twice", flotilla("carries", ["15a-landing", "15a-landing"]))):
+        add(Case(f"nonsense-flotilla-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data("2fef-15a.yaml", edit), timeout_s=150))
+
     return cases
 
 

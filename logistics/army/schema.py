@@ -769,6 +769,27 @@ def _known(ids) -> str:
     return f"{names[:20]}{more}"
 
 
+def _ports_where_it_is(n: int, brigade: FlotillaSpec) -> list[str]:
+    """A port of a flotilla's route at the point the brigade already is (its start, or the
+    port before): a river path of no length, which nothing can sail."""
+    from logistics.errors import LogisticsError
+
+    problems = []
+    stops = [brigade.start, *brigade.route]
+    for k in range(1, len(stops)):
+        try:
+            a, b = stops[k - 1].location(), stops[k].location()
+        except LogisticsError:  # an unknown place: said where places are resolved
+            continue
+        if (round(float(a.lon), 6), round(float(a.lat), 6)) == (round(float(b.lon), 6),
+                                                                round(float(b.lat), 6)):
+            before = "its start" if k == 1 else f"route.{k - 2}"
+            problems.append(f"flotilla.{n} ({brigade.id}).route.{k - 1}: {b.name} is where "
+                            f"the brigade already is ({before}, {a.name}); "
+                            "fix: drop it, or give the next port along the rivers")
+    return problems
+
+
 def _reference_problems(army: Army) -> list[str]:
     """Ids and references that do not resolve, parent cycles, dates out of order."""
     problems: list[str] = []
@@ -841,6 +862,11 @@ def _reference_problems(army: Army) -> list[str]:
                 if i not in known:
                     problems.append(f"flotilla.{n} ({b.id}).{key}: {_short(i)} names no formation; "
                                     f"fix: one of {_known(known)}")
+        twice = sorted({i for i in b.carries if b.carries.count(i) > 1})
+        if twice:
+            problems.append(f"flotilla.{n} ({b.id}).carries: {', '.join(map(_short, twice))} "
+                            "listed twice; fix: name each formation once")
+        problems += _ports_where_it_is(n, b)
         for i in b.carries:
             if i in known and army.formation(i).carried_by != b.id:
                 problems.append(f"flotilla.{n} ({b.id}).carries: {_short(i)} is not `carried_by: "

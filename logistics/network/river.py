@@ -372,6 +372,10 @@ def plan_river_move(
     if pieces is None:
         return RiverMove(False, "the rivers at the origin and at the destination do not join",
                          depart_h=depart_h)
+    pieces = [p for p in pieces if p[0].length > 0]
+    if not pieces:  # both ends on one point of the river: a path of no length
+        return RiverMove(False, "the origin and the destination are the same point on the "
+                         "river: there is nothing to sail", depart_h=depart_h)
     km_down = sum(p.length for p, down in pieces if down) / 1000.0
     km_up = sum(p.length for p, down in pieces if not down) / 1000.0
     sail_h, back_h = {}, {}
