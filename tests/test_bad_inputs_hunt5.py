@@ -153,3 +153,25 @@ def test_a_river_move_to_where_the_ships_are_is_no_move():
     lonlat = (float(here.lon), float(here.lat))
     move = plan_river_move(lonlat, lonlat, ships={"monitor-shkval": 1}, men=1, depart_h=0.0)
     assert not move.ok and "same point" in move.reason, move.reason
+
+
+# --- seasons that can never apply ---------------------------------------------------------------
+
+def _fef39() -> dict:
+    return yaml.safe_load((settings.SHIPPED_CONFIG_DIR / "tbf-39a.yaml").read_text(
+        encoding="utf-8"))
+
+
+def test_two_seasons_starting_at_the_same_time_are_refused(tmp_path):
+    # the first of the two never applied: the run took the second from its start on
+    data = _fef39()
+    data["seasons"][1]["start"]["value"] = data["seasons"][0]["start"]["value"]
+    _refused(tmp_path, data, "seasons", "start at the same time", "1945-08-09 00:10:00")
+
+
+def test_a_season_starting_after_the_run_is_refused(tmp_path):
+    # the wet season of 39th Army set to 30 September: the run (to 26 August) never reached it
+    data = _fef39()
+    data["seasons"][1]["start"]["value"] = "1945-09-30T00:00"
+    _refused(tmp_path, data, "seasons.1.start (1945-09-30 00:00:00)", "after the run",
+             "never apply")

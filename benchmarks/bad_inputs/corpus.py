@@ -1205,6 +1205,11 @@ def build_cases(ctx: Ctx) -> list[Case]:
                       ("carries-twice", flotilla("carries", ["15a-landing", "15a-landing"]))):
         add(Case(f"nonsense-flotilla-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
                  setup=_scenario_data("2fef-15a.yaml", edit), timeout_s=150))
+    # seasons that never apply: one starting after the run, two starting together (taken)
+    for key, edits in (("season-after-run", {"seasons.1.start.value": "1945-09-30T00:00"}),
+                       ("seasons-same-start", {"seasons.1.start.value": "1945-08-09T00:10"})):
+        add(Case(f"dates-{key}", "dates", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario("tbf-39a.yaml", edits), timeout_s=150))
 
     return cases
 

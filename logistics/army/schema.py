@@ -899,9 +899,13 @@ def _reference_problems(army: Army) -> list[str]:
     except ValueError as exc:
         problems.append(str(exc))
     starts = [s.start.value for s in army.seasons]
+    same = sorted({str(s) for s in starts if starts.count(s) > 1})
     if starts != sorted(starts):
         problems.append(f"seasons must be in date order, got {[str(s) for s in starts]}; "
                         "fix: list the seasons by their start, earliest first")
+    elif same:  # the first of them would never apply
+        problems.append(f"seasons: two seasons start at the same time ({', '.join(same)}); "
+                        "fix: keep one of them, or give the later its own start")
     elif starts[0] > t0:
         problems.append(f"seasons[0].start ({starts[0]}) must be at or before h_hour ({t0}); "
                         f"fix: start the first season at h_hour, e.g. {t0.isoformat()}")
@@ -927,6 +931,10 @@ def _dates_outside_the_run(army: Army) -> list[str]:
         if f.start.time is not None and f.start.time.value >= run_end:
             problems.append(f"formations.{n} ({f.id}).start.time ({f.start.time.value}) is after "
                             f"{span}: the formation would never move; fix: a time within it")
+    for n, season in enumerate(army.seasons):
+        if season.start.value >= run_end:
+            problems.append(f"seasons.{n}.start ({season.start.value}) is after {span}: the "
+                            f"season would never apply; fix: a time within it, or drop it")
     for n, tr in enumerate(army.supply.trucks):
         start = tr.start.value
         if start >= run_end:
