@@ -2,6 +2,9 @@
 
 ``LOGISTICS_MEMORY_BUDGET_BYTES`` was read with a bare ``int()`` at import (a traceback before
 any command for ``abc``, ``1e9`` or an empty value; 0 and negative budgets were taken).
+A documented distance of 400 digits (read as infinity) was a matplotlib traceback out of
+`compare`, and one of 1e300 km was scored; a documented row with more cells than the header
+has was read with its first cells as pandas' index (every column shifted by the extra cells).
 A flotilla whose route's first port is where it starts (a river path of no length) was a
 shapely traceback; a formation listed twice in a flotilla's ``carries`` was taken.
 """
@@ -175,3 +178,84 @@ def test_a_season_starting_after_the_run_is_refused(tmp_path):
     data["seasons"][1]["start"]["value"] = "1945-09-30T00:00"
     _refused(tmp_path, data, "seasons.1.start (1945-09-30 00:00:00)", "after the run",
              "never apply")
+
+
+# --- documented-advances: distances beyond any advance, rows wider than the header ---------------
+
+def _documented_file(tmp_path: Path, edit) -> Path:
+    import csv
+    import io
+
+    text = (settings.SHIPPED_CONFIG_DIR / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], [r for r in rows[1:] if r[0] == "TBF-39A"]
+    header, body = edit(header, body)
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows([header, *body])
+    path = tmp_path / "doc.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def _km(text: str = "", lo: str = "", hi: str = ""):
+    def edit(header, body):
+        i, j, k = (header.index(c) for c in ("cumulative_km_from_start_documented", "km_min",
+                                              "km_max"))
+        for r in body:
+            r[i], r[j], r[k] = text, lo, hi
+        return header, body
+    return edit
+
+
+@pytest.mark.parametrize("edit, column", [
+    (_km(text="9" * 400), "cumulative_km_from_start_documented"),  # float(): inf
+    (_km(text="1" + "0" * 300), "cumulative_km_from_start_documented"),
+    (_km(text="100-1e300".replace("1e300", "1" + "0" * 30)), "cumulative_km_from_start_documented"),
+    (_km(lo="1e300", hi="1e301"), "km_min"),
+    (_km(lo="10", hi="25000"), "km_max"),
+])
+def test_a_documented_distance_beyond_any_advance_is_a_row_problem(tmp_path, edit, column):
+    from logistics.history.documented import load_documented
+
+    doc = load_documented(_documented_file(tmp_path, edit))
+    assert [p.column for p in doc.problems] == [column] * len(doc.table), doc.report()
+    assert all("20,000 km" in p.message and p.consequence.endswith("ignored")
+               for p in doc.problems)
+    assert doc.table["km_min"].isna().all() and doc.table["km_max"].isna().all()
+    assert doc.table["usable"].all()  # the row's date and place are still scored
+
+
+def test_a_documented_distance_of_a_campaign_is_read(tmp_path):
+    from logistics.history.documented import load_documented
+
+    doc = load_documented(_documented_file(tmp_path, _km(text="120-19999")))
+    assert doc.problems == () and doc.table["km_max"].tolist() == [19999.0] * len(doc.table)
+
+
+def test_a_documented_file_whose_row_is_wider_than_its_header_is_refused(tmp_path):
+    from logistics.errors import DataError
+    from logistics.history.documented import load_documented
+
+    def wider(header, body):
+        body[0] = body[0] + ["x", "y", "z"]
+        return header, body
+
+    with pytest.raises(DataError) as err:
+        load_documented(_documented_file(tmp_path, wider))
+    msg = str(err.value)
+    for fragment in ("doc.csv", "row 2", "21 cells", "header names 18", "fix"):
+        assert fragment in msg, msg
+
+
+def test_empty_cells_beyond_the_header_are_read_as_nothing(tmp_path):
+    # a spreadsheet's export may close every row with empty cells (a trailing comma)
+    from logistics.history.documented import load_documented
+
+    def trailing(header, body):
+        return header, [r + ["", ""] for r in body]
+
+    doc = load_documented(_documented_file(tmp_path, trailing))
+    plain = load_documented(_documented_file(tmp_path, lambda h, b: (h, b)))
+    assert doc.problems == () and doc.table["axis_id"].tolist() == ["TBF-39A"] * len(doc.table)
+    assert doc.table.drop(columns="row").equals(plain.table.drop(columns="row"))

@@ -42,7 +42,9 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import csv
 import hashlib
+import io
 import json
 import os
 import random
@@ -1205,6 +1207,33 @@ def build_cases(ctx: Ctx) -> list[Case]:
                       ("carries-twice", flotilla("carries", ["15a-landing", "15a-landing"]))):
         add(Case(f"nonsense-flotilla-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
                  setup=_scenario_data("2fef-15a.yaml", edit), timeout_s=150))
+    # documented distances beyond any advance (400 digits: infinity, a matplotlib traceback;
+    # 1e300 km scored), a row wider than the header (its first cells became pandas' index and
+    # every column shifted), empty cells beyond the header (the same shift; now read)
+    def km_col(value: str):
+        def fn(t: str) -> str:
+            lines = t.splitlines()
+            out = [lines[0]]
+            for ln in lines[1:]:
+                cells = next(csv.reader([ln]))
+                cells[7], cells[16], cells[17] = value, "", ""
+                buf = io.StringIO()
+                csv.writer(buf, lineterminator="").writerow(cells)
+                out.append(buf.getvalue())
+            return "\n".join(out) + "\n"
+        return fn
+
+    for key, fn, expect in (
+            ("km-400-digits", km_col("9" * 400), "either"),
+            ("km-1e300", km_col("1" + "0" * 300), "either"),
+            ("row-wider-than-header", lambda t: "\n".join(
+                ln + (",x,y,z" if i == 1 else "") for i, ln in enumerate(t.splitlines())) + "\n",
+             "error"),
+            ("empty-cells-beyond-header", lambda t: "\n".join(
+                ln + (",," if i else "") for i, ln in enumerate(t.splitlines())) + "\n",
+             "either")):
+        add(Case(f"csv-{key}", "csv", CMP + ["--out", "o"], setup=doc(fn), allowed=("o",),
+                 expect=expect, timeout_s=300))
     # seasons that never apply: one starting after the run, two starting together (taken)
     for key, edits in (("season-after-run", {"seasons.1.start.value": "1945-09-30T00:00"}),
                        ("seasons-same-start", {"seasons.1.start.value": "1945-08-09T00:10"})):

@@ -16,6 +16,7 @@ import csv
 import io
 import math
 import re
+import warnings
 from dataclasses import dataclass, field
 from datetime import date as _date
 from pathlib import Path
@@ -278,9 +279,14 @@ def _read_csv(p: Path) -> pd.DataFrame:
     if twice:
         raise DataError(f"{p}: column(s) {', '.join(map(repr, twice))} appear more than once in "
                         "the header; keep one of each (which copy holds the data would be a guess)")
+    _check_row_widths(p, text, len(header))
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                         skipinitialspace=True)
+        with warnings.catch_warnings():  # empty cells beyond the header: dropped, as checked
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            # index_col=False: without it pandas takes a row's first cells as its index when
+            # the row is wider than the header, and every column shifts
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                             skipinitialspace=True, index_col=False)
     except pd.errors.EmptyDataError:
         raise DataError(f"{p}: the file is empty; expected a header row with the format's columns") from None
     except (pd.errors.ParserError, csv.Error, ValueError) as exc:
@@ -292,6 +298,26 @@ def _read_csv(p: Path) -> pd.DataFrame:
                         "is it the right file? split it by axis_id, or keep the rows you score")
     df.columns = [str(c).strip() for c in df.columns]
     return df.apply(lambda s: s.str.strip())
+
+
+def _check_row_widths(p: Path, text: str, width: int) -> None:
+    """DataError when a row holds text in cells beyond the header's ``width`` columns: which
+    column each of its cells belongs to would be a guess. Empty cells there (a spreadsheet's
+    trailing commas) are nothing and pass."""
+    wide = []
+    try:
+        records = (r for r in csv.reader(io.StringIO(text), skipinitialspace=True) if r)
+        for row, rec in enumerate(records, start=1):  # the header is row 1, as a sheet shows
+            if row > 1 and len(rec) > width and any(c.strip() for c in rec[width:]):
+                wide.append((row, len(rec)))
+    except csv.Error:  # unreadable quoting: said by the reader below
+        return
+    if wide:
+        row, cells = wide[0]
+        more = f" (and {len(wide) - 1} more row(s))" if len(wide) > 1 else ""
+        raise DataError(f"{p}: row {row} has {cells} cells but the header names {width} "
+                        f"columns{more}, so its cells cannot be matched to columns; fix: quote "
+                        "a cell that holds a comma (\"a, b\"), or remove the extra cells")
 
 
 def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[str, object]:
@@ -424,6 +450,14 @@ def _parse_point(rec, lat_col, lon_col, bad, consequence) -> tuple[float, float]
     return (lat, lon) if ok else (math.nan, math.nan)
 
 
+#: Longest documented distance read (km): half the Earth's circumference (20,037 km) is farther
+#: than any two points on Earth lie apart, so a campaign's advance beyond it is a typo (a
+#: distance of 400 digits read as infinity was a traceback out of the plots).
+MAX_KM = 20_000.0
+_BEYOND = (f"a distance beyond any advance (at most {MAX_KM:,.0f} km, half the Earth's "
+           "circumference; a typo?)")
+
+
 def _parse_km(rec, bad) -> tuple[float, float]:
     """Distance bounds from km_min/km_max, else from the text column; NaN when unusable."""
     text_col = "cumulative_km_from_start_documented"
@@ -431,11 +465,17 @@ def _parse_km(rec, bad) -> tuple[float, float]:
     if parsed is None:
         bad(text_col, "unreadable distance (expected e.g. '120-150', '>450', '250 (up to)', "
             "'88.5' or empty)", "text ignored")
+    elif any(v > MAX_KM for v in parsed):  # (NaN compares False) 400 digits read as inf
+        bad(text_col, _BEYOND, "text ignored")
+        parsed = None
     nums: list[float] = []
     for col in ("km_min", "km_max"):
         v = _parse_float(rec[col])
         if v is None or v < 0:
             bad(col, "not a non-negative number of km", "distance ignored")
+            return (math.nan, math.nan)
+        if v > MAX_KM:
+            bad(col, _BEYOND, "distance ignored")
             return (math.nan, math.nan)
         nums.append(v)
     lo, hi = nums
