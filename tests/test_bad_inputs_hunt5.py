@@ -259,3 +259,31 @@ def test_empty_cells_beyond_the_header_are_read_as_nothing(tmp_path):
     plain = load_documented(_documented_file(tmp_path, lambda h, b: (h, b)))
     assert doc.problems == () and doc.table["axis_id"].tolist() == ["TBF-39A"] * len(doc.table)
     assert doc.table.drop(columns="row").equals(plain.table.drop(columns="row"))
+
+
+# --- a name given twice in a list option ----------------------------------------------------------
+
+@pytest.mark.parametrize("argv, fragments", [
+    # the second copy was dropped without a word (bounds: the last one won)
+    (["calibrate", "--params", "speed_scale,speed_scale"], ["--params", "'speed_scale'", "once"]),
+    (["calibrate", "--params", "speed_scale", "--axes", "TBF-39A,TBF-39A"],
+     ["--axes", "'TBF-39A'", "once"]),
+    (["calibrate", "--params", "speed_scale", "--bound", "speed_scale=0.5:1",
+      "--bound", "speed_scale=1:2"], ["--bound", "speed_scale", "0.5:1", "1:2"]),
+    # an empty --axes fitted on every axis, as if it had not been given
+    (["calibrate", "--params", "speed_scale", "--axes", ","], ["--axes", "names no axis"]),
+    (["bench", "--sizes", "400", "--repeat", "1", "--engines", "ours-aniso8,ours-aniso8"],
+     ["--engines", "'ours-aniso8'", "once"]),
+])
+def test_a_list_option_naming_one_thing_twice_is_refused_before_the_work(tmp_path, capsys,
+                                                                        argv, fragments):
+    from logistics.cli import main
+
+    out = tmp_path / "o"
+    assert main([*argv, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    line = err.splitlines()[0]
+    assert line.startswith(f"logistics {argv[0]}: error: "), err
+    for fragment in fragments:
+        assert fragment in line, line
+    assert not out.exists()

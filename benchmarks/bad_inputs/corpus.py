@@ -1234,6 +1234,18 @@ def build_cases(ctx: Ctx) -> list[Case]:
              "either")):
         add(Case(f"csv-{key}", "csv", CMP + ["--out", "o"], setup=doc(fn), allowed=("o",),
                  expect=expect, timeout_s=300))
+    # a list option naming one thing twice (the copy was dropped, a second --bound won), an
+    # --axes naming none (fitted every axis)
+    params = calib.index("--params") + 1
+    for key, argv in (
+            ("params-twice", calib[:params] + ["speed_scale,speed_scale"] + calib[params + 1:]),
+            ("axes-twice", calib + ["--axes", "TBF-39A,TBF-39A"]),
+            ("axes-none", calib + ["--axes", ","]),
+            ("bound-twice", calib + ["--bound", "speed_scale=0.5:1", "--bound",
+                                     "speed_scale=1:2"]),
+            ("bench-engines-twice", bench + ["--engines", "ours-aniso8,ours-aniso8"])):
+        add(Case(f"cli-{key}", "cli", argv + ["--out", "o"], allowed=("o",), timeout_s=200,
+                 setup=None if key.startswith("bench") else _compare_inputs))
     # seasons that never apply: one starting after the run, two starting together (taken)
     for key, edits in (("season-after-run", {"seasons.1.start.value": "1945-09-30T00:00"}),
                        ("seasons-same-start", {"seasons.1.start.value": "1945-08-09T00:10"})):

@@ -360,5 +360,16 @@ def check_identifier(value: str, what: str) -> str:
     return value
 
 
+def names_once(text: str, option: str) -> list[str]:
+    """The names of a comma-separated option (``--engines a,b``), stripped, empty ones dropped;
+    ConfigError when one is given twice (its second copy would be dropped without a word)."""
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ConfigError(f"{option} names {', '.join(repr(n[:60]) for n in twice)} more than "
+                          f"once; name each once")
+    return names
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())

@@ -7,7 +7,7 @@ import json
 import stat
 from pathlib import Path
 
-from logistics.cli import check_identifier, int_in, seed
+from logistics.cli import check_identifier, int_in, names_once, seed
 from logistics.errors import OutputError
 
 __all__ = ["register", "MAX_REPEAT"]
@@ -54,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
 
     check_identifier(args.name, "--name")
     _check_out(Path(args.out), args.name)
-    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    engines = names_once(args.engines, "--engines")
     if not engines:
         from logistics.cost.bench import ENGINES
         from logistics.errors import ConfigError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from logistics.cli import out_path, positive_int
+from logistics.cli import names_once, out_path, positive_int
 from logistics.cli.compare import add_run_arguments
 from logistics.errors import ConfigError
 
@@ -74,9 +74,14 @@ def parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
             low, high = float(lo), float(hi)
             if not (math.isfinite(low) and math.isfinite(high) and low <= high):
                 raise ValueError
-            out[name.strip()] = (low, high)
         except ValueError:
             bad.append(item)
+            continue
+        if name.strip() in out:  # the last would win without a word
+            was = out[name.strip()]
+            raise ConfigError(f"--bound {name.strip()} given twice ({was[0]:g}:{was[1]:g} and "
+                              f"{low:g}:{high:g}); give each parameter's bounds once")
+        out[name.strip()] = (low, high)
     if bad:
         raise ConfigError(f"expected NAME=LOW:HIGH with finite LOW <= HIGH, got "
                           f"{', '.join(repr(b[:60]) for b in bad)} (e.g. --bound "
@@ -91,8 +96,11 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.history.calibrate import calibrate
     from logistics.history.inputs import load_inputs
 
-    axes = [a.strip() for a in args.axes.split(",") if a.strip()] if args.axes else None
-    params = [p.strip() for p in args.params.split(",") if p.strip()]
+    axes = names_once(args.axes, "--axes") if args.axes is not None else None
+    if axes == []:  # given, yet naming none: not the default of every axis
+        raise ConfigError(f"--axes {args.axes!r} names no axis; give A,B,... (axis ids of the "
+                          "documented file), or leave --axes out for every documented axis")
+    params = names_once(args.params, "--params")
     bounds = parse_bounds(args.bound)
     if params and args.points ** min(len(params), 3) > MAX_GRID_POINTS:
         raise ConfigError(f"--points {args.points} with {len(params)} parameter(s) makes "
