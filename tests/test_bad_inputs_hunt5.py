@@ -287,3 +287,48 @@ def test_a_list_option_naming_one_thing_twice_is_refused_before_the_work(tmp_pat
     for fragment in fragments:
         assert fragment in line, line
     assert not out.exists()
+
+
+# --- a documented date years from the run: the figure's day ticks -----------------------------
+
+def test_day_ticks_follow_what_is_drawn_not_only_the_run(caplog):
+    """A documented row dated 1950 on an axis of 1945 asked matplotlib for a tick a day over
+    five years: "Locator attempting to generate 2015 ticks" 63 times on stderr."""
+    import matplotlib.pyplot  # noqa: F401  (the Agg canvas below needs no display)
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from logistics.report.compare_plots import _day_ticks
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    h, t_end = pd.Timestamp("1945-08-09"), pd.Timestamp("1945-08-26")
+    ax.plot([h, t_end], [0, 300])
+    ax.plot([pd.Timestamp("1950-08-15")], [250], marker="D")
+    _day_ticks(ax, h, t_end)
+    with caplog.at_level("WARNING"):
+        fig.canvas.draw()
+    assert not [r for r in caplog.records if "Locator" in r.getMessage()]
+    assert 3 <= len(ax.get_xticks()) <= 20 and len(ax.xaxis.get_minorticklocs()) <= 200
+
+
+def test_day_ticks_of_a_run_are_still_daily():
+    import pandas as pd
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from logistics.report.compare_plots import _day_ticks
+
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    h, t_end = pd.Timestamp("1945-08-09"), pd.Timestamp("1945-08-26")
+    ax.plot([h, t_end], [0, 300])
+    _day_ticks(ax, h, t_end)
+    fig.canvas.draw()
+    # a major tick every 2 days (17 days / 12, rounded up), a minor tick on the days between
+    assert [t.get_text() for t in ax.get_xticklabels()] == [
+        "09 Aug", "11 Aug", "13 Aug", "15 Aug", "17 Aug", "19 Aug", "21 Aug", "23 Aug", "25 Aug"]
+    assert len(ax.xaxis.get_minorticklocs()) == 9

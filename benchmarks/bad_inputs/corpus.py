@@ -1229,6 +1229,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
             ("row-wider-than-header", lambda t: "\n".join(
                 ln + (",x,y,z" if i == 1 else "") for i, ln in enumerate(t.splitlines())) + "\n",
              "error"),
+            # a date five years after the run: 63 "Locator attempting to generate 2015
+            # ticks" lines on stderr of a successful comparison
+            ("date-1950", lambda t: re.sub(r"1945-08-(\d\d)", r"1950-08-\1", t, count=1),
+             "either"),
             ("empty-cells-beyond-header", lambda t: "\n".join(
                 ln + (",," if i else "") for i, ln in enumerate(t.splitlines())) + "\n",
              "either")):

@@ -218,11 +218,18 @@ def _figure(size: tuple[float, float]) -> tuple[Figure, object]:
     return fig, fig.add_subplot()
 
 
+#: Widest axis (days) that gets a minor tick every day.
+_DAILY_MINOR_DAYS = 120
+
+
 def _day_ticks(ax, start, end) -> None:
-    """Day ticks, thinned so that about a dozen labels show."""
-    span_days = max(1, int((pd.Timestamp(end) - pd.Timestamp(start)) / _DAY))
+    """Day ticks, thinned so that about a dozen labels show, over what is drawn (the run, and
+    a documented row dated years away, which asked for thousands of daily ticks)."""
+    lo, hi = ax.get_xlim()  # days, matplotlib's date numbers
+    span_days = max(1, int((pd.Timestamp(end) - pd.Timestamp(start)) / _DAY), int(hi - lo))
     ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, -(-span_days // 12))))
-    ax.xaxis.set_minor_locator(mdates.DayLocator())
+    if span_days <= _DAILY_MINOR_DAYS:
+        ax.xaxis.set_minor_locator(mdates.DayLocator())
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
 
 
