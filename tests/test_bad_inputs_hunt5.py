@@ -294,7 +294,6 @@ def test_a_list_option_naming_one_thing_twice_is_refused_before_the_work(tmp_pat
 def test_day_ticks_follow_what_is_drawn_not_only_the_run(caplog):
     """A documented row dated 1950 on an axis of 1945 asked matplotlib for a tick a day over
     five years: "Locator attempting to generate 2015 ticks" 63 times on stderr."""
-    import matplotlib.pyplot  # noqa: F401  (the Agg canvas below needs no display)
     import pandas as pd
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
