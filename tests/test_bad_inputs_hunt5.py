@@ -5,6 +5,8 @@ any command for ``abc``, ``1e9`` or an empty value; 0 and negative budgets were 
 A documented distance of 400 digits (read as infinity) was a matplotlib traceback out of
 `compare`, and one of 1e300 km was scored; a documented row with more cells than the header
 has was read with its first cells as pandas' index (every column shifted by the extra cells).
+A DEM of elevations no land has (30 000 m, infinity: RuntimeWarnings on stderr) or of one
+cell over the whole theatre was taken as terrain.
 A flotilla whose route's first port is where it starts (a river path of no length) was a
 shapely traceback; a formation listed twice in a flotilla's ``carries`` was taken.
 """
@@ -17,6 +19,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 
@@ -331,3 +334,77 @@ def test_day_ticks_of_a_run_are_still_daily():
     assert [t.get_text() for t in ax.get_xticklabels()] == [
         "09 Aug", "11 Aug", "13 Aug", "15 Aug", "17 Aug", "19 Aug", "21 Aug", "23 Aug", "25 Aug"]
     assert len(ax.xaxis.get_minorticklocs()) == 9
+
+
+# --- a DEM no land can have ---------------------------------------------------------------------
+
+_BOX = (119.5, 47.0, 120.5, 47.6)  # a small box near Solun: a few hundred cells at 5 km
+
+
+@pytest.fixture()
+def spoilt_dem(tmp_path, monkeypatch):
+    """``spoil(array_fn, **profile)``: the shipped layers with their DEM rewritten, as
+    settings.RASTER_DIR."""
+    import shutil
+
+    import numpy as np
+    import rasterio
+
+    dst = tmp_path / "rasters"
+    shutil.copytree(settings.RASTER_DIR, dst, ignore=shutil.ignore_patterns("*.py", "_cache"))
+    monkeypatch.setattr(settings, "RASTER_DIR", dst)
+    path = dst / "dem_merged_30s.tif"
+
+    def spoil(array_fn, **over):
+        with rasterio.open(path) as src:
+            profile, arr = src.profile.copy(), src.read()
+        arr = np.asarray(array_fn(arr))
+        profile.update(count=arr.shape[0], height=arr.shape[1], width=arr.shape[2],
+                       dtype=str(arr.dtype), **over)
+        with rasterio.open(path, "w", **profile) as out:
+            out.write(arr)
+    return spoil
+
+
+@pytest.mark.parametrize("array_fn, nodata, fragments", [
+    (lambda a: np.full(a.shape, 30000, np.int16), -32768, ["30000", "-500 to 9000 m"]),
+    (lambda a: np.full(a.shape, -3000, np.int16), -32768, ["-3000", "-500 to 9000 m"]),
+    # at 5 km the cells are box means first: the infinities became holes of nodata
+    (lambda a: np.where(np.indices(a.shape)[2] % 7 == 0, np.inf, 300.0).astype(np.float32), None,
+     ["infinite values (inf)"]),
+])
+@pytest.mark.parametrize("resolution_m", [1000, 5000])
+def test_a_dem_of_elevations_no_land_has_is_one_data_error(spoilt_dem, array_fn, nodata,
+                                                           fragments, resolution_m):
+    from logistics.errors import DataError
+    from logistics.terrain import load_terrain
+
+    spoilt_dem(array_fn, nodata=nodata)
+    with pytest.raises(DataError) as err:
+        load_terrain(_BOX, resolution_m=resolution_m)
+    msg = str(err.value)
+    for f in ("dem_merged_30s.tif", *fragments, "rasters/build.py"):
+        assert f in msg, msg
+
+
+def test_a_dem_of_one_cell_over_the_theatre_is_one_data_error(spoilt_dem):
+    from rasterio.transform import from_bounds
+
+    from logistics.errors import DataError
+    from logistics.terrain import load_terrain
+
+    spoilt_dem(lambda a: np.full((1, 1, 1), 500, np.int16),
+               transform=from_bounds(108, 38, 136, 54, 1, 1))
+    with pytest.raises(DataError) as err:
+        load_terrain(_BOX, resolution_m=5000)
+    msg = str(err.value)
+    for f in ("dem_merged_30s.tif", "28", "16", "15 arc-minutes", "rasters/build.py"):
+        assert f in msg, msg
+
+
+def test_the_shipped_dems_pass(spoilt_dem):
+    from logistics.terrain import load_terrain
+
+    for dem in ("merged", "etopo5"):
+        ds = load_terrain(_BOX, resolution_m=5000, dem=dem)
+        assert 300 < float(ds["elevation_m"].mean()) < 2000

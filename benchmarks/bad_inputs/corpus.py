@@ -1250,6 +1250,37 @@ def build_cases(ctx: Ctx) -> list[Case]:
             ("bench-engines-twice", bench + ["--engines", "ours-aniso8,ours-aniso8"])):
         add(Case(f"cli-{key}", "cli", argv + ["--out", "o"], allowed=("o",), timeout_s=200,
                  setup=None if key.startswith("bench") else _compare_inputs))
+    # a DEM no land can have: 30 000 m everywhere (taken), infinities (RuntimeWarnings on
+    # stderr at 1 km, nodata holes at coarser cells), one cell over the theatre (flat ground)
+    def dem_rewrite(fn: Callable, **over):
+        def m(d: Path) -> None:
+            import numpy as np
+            import rasterio
+
+            p = d / "dem_merged_30s.tif"
+            with rasterio.open(p) as src:
+                profile, arr = src.profile.copy(), src.read()
+            arr = np.asarray(fn(np, arr))
+            kw = dict(over)
+            if "transform" in kw:  # six numbers: an Affine
+                kw["transform"] = rasterio.Affine(*kw["transform"])
+            profile.update(count=arr.shape[0], height=arr.shape[1], width=arr.shape[2],
+                           dtype=str(arr.dtype), **kw)
+            with rasterio.open(p, "w", **profile) as out:
+                out.write(arr)
+        return m
+
+    for key, mut in (
+            ("dem-30000-m", dem_rewrite(lambda np, a: np.full(a.shape, 30000, np.int16))),
+            ("dem-inf", dem_rewrite(lambda np, a: np.where(np.indices(a.shape)[2] % 7 == 0,
+                                                           np.inf, 300.0).astype(np.float32),
+                                    nodata=None)),
+            ("dem-one-cell", dem_rewrite(lambda np, a: np.full((1, 1, 1), 500, np.int16),
+                                         transform=(28.0, 0.0, 108.0, 0.0, -16.0, 54.0)))):
+        add(Case(f"rasters-{key}-sample", "rasters", ["sample", "Hailar"], env=renv,
+                 setup=_rasters(mut), timeout_s=150))
+        add(Case(f"rasters-{key}-run", "rasters", RUN + ["--out", "o"], env=renv,
+                 setup=_chain(_rasters(mut), _good_scenario), allowed=("o",), timeout_s=200))
     # seasons that never apply: one starting after the run, two starting together (taken)
     for key, edits in (("season-after-run", {"seasons.1.start.value": "1945-09-30T00:00"}),
                        ("seasons-same-start", {"seasons.1.start.value": "1945-08-09T00:10"})):

@@ -37,7 +37,8 @@ from logistics import settings
 from logistics.errors import DataError, ResourceError, UnknownNameError
 from logistics.geodesy import degrees_for_km
 from logistics.terrain.classes import RiverClass, TerrainClass
-from logistics.terrain.dem import DEM_FILES, corridor_bbox, corridor_polygon, raster_path
+from logistics.terrain.dem import (DEM_FILES, check_dem_cells, check_elevations, corridor_bbox,
+                                    corridor_polygon, raster_path)
 from logistics.terrain.derive import derive_surface, local_relief
 from logistics.terrain.grid import (
     MetricGrid,
@@ -149,10 +150,13 @@ def load_terrain(
         )
         raise ResourceError(msg)
 
+    check_dem_cells(DEM_FILES[dem])
     elevation = resample_to_grid(DEM_FILES[dem], grid, kind="bilinear", chunks=chunks)
     if corridor is not None:
         inside = _corridor_cells(grid, corridor, corridor_width_km, chunks)
         elevation = elevation.where(inside)
+    if chunks is None:
+        check_elevations(elevation.values, DEM_FILES[dem])
     if chunks is None and not np.isfinite(elevation.values).any():
         w, s, e, n = bbox
         where = f"{w:.2f}-{e:.2f} E, {s:.2f}-{n:.2f} N"

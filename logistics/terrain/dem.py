@@ -22,6 +22,10 @@ from logistics.terrain.grid import check_bbox, to_lonlat, to_metric
 
 __all__ = [
     "DEM_FILES",
+    "ELEVATION_RANGE_M",
+    "MAX_DEM_CELL_DEG",
+    "check_dem_cells",
+    "check_elevations",
     "raster_path",
     "reading",
     "read_layer",
@@ -120,6 +124,43 @@ def open_raster(name: str | Path, *, chunks=None, masked: bool = True) -> xr.Dat
     da.name = da.name or path.stem
     da.attrs["source_file"] = path.name
     return da
+
+
+#: Elevations of land on Earth (m): the Dead Sea shore (-430 m) and Everest (8,849 m), rounded
+#: outward. A DEM value beyond them is a damaged file or no elevation model in metres.
+ELEVATION_RANGE_M: tuple[float, float] = (-500.0, 9000.0)
+#: Coarsest DEM cell read (degrees). **Assumed**: 15 arc-minutes (about 28 x 19 km here), three
+#: times the ETOPO5 baseline's 5'; coarser, no slope a march meets is left in the cells.
+MAX_DEM_CELL_DEG: float = 0.25
+
+
+def check_dem_cells(name: str | Path) -> None:
+    """DataError (:func:`layer_error`) when the lon/lat DEM ``name`` has cells coarser than
+    :data:`MAX_DEM_CELL_DEG` (a DEM of one cell over the theatre was read as flat ground)."""
+    import rasterio
+
+    path = raster_path(name)
+    with reading(path), rasterio.open(path) as src:
+        if not (src.crs and src.crs.is_geographic):
+            return
+        dx, dy = abs(src.transform.a), abs(src.transform.e)
+    if max(dx, dy) > MAX_DEM_CELL_DEG:
+        raise layer_error(path, f"its cells are {dx:g} x {dy:g} degrees, coarser than "
+                                f"{MAX_DEM_CELL_DEG * 60:g} arc-minutes (no slope a march meets is "
+                                "left in them)")
+
+
+def check_elevations(values: np.ndarray, name: str | Path) -> None:
+    """DataError (:func:`layer_error`) when the elevations read from the DEM ``name`` hold a
+    value beyond :data:`ELEVATION_RANGE_M` (NaN is nodata and passes)."""
+    lo_ok, hi_ok = ELEVATION_RANGE_M
+    allowed = f"land on Earth lies at {lo_ok:g} to {hi_ok:g} m"
+    v = np.asarray(values)
+    finite = v[np.isfinite(v)]  # (an infinity is refused where the DEM is read)
+    if finite.size and (finite.min() < lo_ok or finite.max() > hi_ok):
+        raise layer_error(raster_path(name), f"it holds elevations of {finite.min():g} to "
+                                             f"{finite.max():g} m; {allowed} (is it a DEM in "
+                                             "metres?)")
 
 
 def raster_bbox(da: xr.DataArray) -> tuple[float, float, float, float]:

@@ -33,7 +33,7 @@ import xarray as xr
 
 from logistics.errors import DataError
 from logistics.geodesy import degrees_for_km
-from logistics.terrain.dem import raster_path, reading
+from logistics.terrain.dem import layer_error, raster_path, reading
 from logistics.terrain.grid import MetricGrid, grid_array, grid_lonlat
 
 __all__ = ["sample_raster", "resample_to_grid"]
@@ -148,6 +148,8 @@ def _read_points(
     z = arr.astype(np.float64)
     if nodata is not None:
         z[arr == nodata] = np.nan
+    if np.isinf(z).any():  # no continuous layer holds one; a box mean would hide it as nodata
+        raise layer_error(path, "it holds infinite values (inf) where a number is due")
     if box > 1:
         z = _box_mean(z, box)
     out[ok] = _bilinear(z, rows - 0.5, cols - 0.5)
