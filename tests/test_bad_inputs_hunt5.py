@@ -5,7 +5,7 @@ any command for ``abc``, ``1e9`` or an empty value; 0 and negative budgets were 
 A documented distance of 400 digits (read as infinity) was a matplotlib traceback out of
 `compare`, and one of 1e300 km was scored; a documented row with more cells than the header
 has was read with its first cells as pandas' index (every column shifted by the extra cells).
-A DEM of elevations no land has (30 000 m, infinity: RuntimeWarnings on stderr) or of one
+A DEM of elevations the Earth has nowhere (30 000 m, infinity: RuntimeWarnings on stderr) or of one
 cell over the whole theatre was taken as terrain.
 A flotilla whose route's first port is where it starts (a river path of no length) was a
 shapely traceback; a formation listed twice in a flotilla's ``carries`` was taken.
@@ -367,8 +367,8 @@ def spoilt_dem(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("array_fn, nodata, fragments", [
-    (lambda a: np.full(a.shape, 30000, np.int16), -32768, ["30000", "-500 to 9000 m"]),
-    (lambda a: np.full(a.shape, -3000, np.int16), -32768, ["-3000", "-500 to 9000 m"]),
+    (lambda a: np.full(a.shape, 30000, np.int16), -32768, ["30000", "-11000 (the sea floor) to 9000 m"]),
+    (lambda a: np.full(a.shape, -30000, np.int16), -32768, ["-30000", "-11000 (the sea floor) to 9000 m"]),
     # at 5 km the cells are box means first: the infinities became holes of nodata
     (lambda a: np.where(np.indices(a.shape)[2] % 7 == 0, np.inf, 300.0).astype(np.float32), None,
      ["infinite values (inf)"]),
@@ -402,9 +402,9 @@ def test_a_dem_of_one_cell_over_the_theatre_is_one_data_error(spoilt_dem):
         assert f in msg, msg
 
 
-def test_the_shipped_dems_pass(spoilt_dem):
+def test_the_shipped_dems_pass_over_the_whole_theatre_sea_floor_included(spoilt_dem):
     from logistics.terrain import load_terrain
 
-    for dem in ("merged", "etopo5"):
-        ds = load_terrain(_BOX, resolution_m=5000, dem=dem)
-        assert 300 < float(ds["elevation_m"].mean()) < 2000
+    for dem in ("merged", "etopo5"):  # ETOPO5's file holds the Sea of Japan's floor, -3,718 m
+        ds = load_terrain(None, resolution_m=25000, dem=dem)
+        assert float(ds["elevation_m"].max()) > 1000  # the Khingan, Changbai: 25 km means

@@ -126,9 +126,10 @@ def open_raster(name: str | Path, *, chunks=None, masked: bool = True) -> xr.Dat
     return da
 
 
-#: Elevations of land on Earth (m): the Dead Sea shore (-430 m) and Everest (8,849 m), rounded
-#: outward. A DEM value beyond them is a damaged file or no elevation model in metres.
-ELEVATION_RANGE_M: tuple[float, float] = (-500.0, 9000.0)
+#: Elevations of the Earth's surface (m): the Challenger Deep (-10,994 m: ETOPO5 holds the sea
+#: floor) and Everest (8,849 m), rounded outward. A DEM value beyond them is a damaged file or
+#: no elevation model in metres.
+ELEVATION_RANGE_M: tuple[float, float] = (-11000.0, 9000.0)
 #: Coarsest DEM cell read (degrees). **Assumed**: 15 arc-minutes (about 28 x 19 km here), three
 #: times the ETOPO5 baseline's 5'; coarser, no slope a march meets is left in the cells.
 MAX_DEM_CELL_DEG: float = 0.25
@@ -154,7 +155,7 @@ def check_elevations(values: np.ndarray, name: str | Path) -> None:
     """DataError (:func:`layer_error`) when the elevations read from the DEM ``name`` hold a
     value beyond :data:`ELEVATION_RANGE_M` (NaN is nodata and passes)."""
     lo_ok, hi_ok = ELEVATION_RANGE_M
-    allowed = f"land on Earth lies at {lo_ok:g} to {hi_ok:g} m"
+    allowed = f"the Earth's surface lies at {lo_ok:g} (the sea floor) to {hi_ok:g} m"
     v = np.asarray(values)
     finite = v[np.isfinite(v)]  # (an infinity is refused where the DEM is read)
     if finite.size and (finite.min() < lo_ok or finite.max() > hi_ok):
