@@ -6,7 +6,8 @@ A documented distance of 400 digits (read as infinity) was a matplotlib tracebac
 `compare`, and one of 1e300 km was scored; a documented row with more cells than the header
 has was read with its first cells as pandas' index (every column shifted by the extra cells).
 A DEM of elevations the Earth has nowhere (30 000 m, infinity: RuntimeWarnings on stderr) or of one
-cell over the whole theatre was taken as terrain.
+cell over the whole theatre was taken as terrain; a land cover of codes IGBP has not was
+read as nodata everywhere ("no terrain data ... sea or outside the DEM", blaming the DEM).
 A flotilla whose route's first port is where it starts (a river path of no length) was a
 shapely traceback; a formation listed twice in a flotilla's ``carries`` was taken.
 """
@@ -408,3 +409,40 @@ def test_the_shipped_dems_pass_over_the_whole_theatre_sea_floor_included(spoilt_
     for dem in ("merged", "etopo5"):  # ETOPO5's file holds the Sea of Japan's floor, -3,718 m
         ds = load_terrain(None, resolution_m=25000, dem=dem)
         assert float(ds["elevation_m"].max()) > 1000  # the Khingan, Changbai: 25 km means
+
+
+@pytest.fixture()
+def spoilt_layers(tmp_path, monkeypatch):
+    """``spoil(name, value)``: the shipped layers with the class layer ``name`` set to one
+    code everywhere, as settings.RASTER_DIR."""
+    import shutil
+
+    import rasterio
+
+    dst = tmp_path / "rasters"
+    shutil.copytree(settings.RASTER_DIR, dst, ignore=shutil.ignore_patterns("*.py", "_cache"))
+    monkeypatch.setattr(settings, "RASTER_DIR", dst)
+
+    def spoil(name: str, value: int) -> None:
+        with rasterio.open(dst / name) as src:
+            profile, arr = src.profile.copy(), src.read()
+        with rasterio.open(dst / name, "w", **profile) as out:
+            out.write(np.full_like(arr, value))
+    return spoil
+
+
+@pytest.mark.parametrize("name, value, fragments", [
+    ("landcover_igbp_2019.tif", 200, ["200", "IGBP codes 0-16"]),
+    ("landmask_30s.tif", 7, ["7", "0 (sea), 1 (land) or 2 (lake)"]),
+])
+def test_a_class_layer_of_codes_it_cannot_hold_is_one_data_error(spoilt_layers, name, value,
+                                                                 fragments):
+    from logistics.errors import DataError
+    from logistics.terrain import load_terrain
+
+    spoilt_layers(name, value)
+    with pytest.raises(DataError) as err:
+        load_terrain(_BOX, resolution_m=5000)
+    msg = str(err.value)
+    for f in (name, *fragments, "rasters/build.py"):
+        assert f in msg, msg

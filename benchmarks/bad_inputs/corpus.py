@@ -1281,6 +1281,19 @@ def build_cases(ctx: Ctx) -> list[Case]:
                  setup=_rasters(mut), timeout_s=150))
         add(Case(f"rasters-{key}-run", "rasters", RUN + ["--out", "o"], env=renv,
                  setup=_chain(_rasters(mut), _good_scenario), allowed=("o",), timeout_s=200))
+    # a land cover of codes IGBP has not (read as nodata everywhere, blamed on the DEM)
+    def landcover_200(d: Path) -> None:
+        import numpy as np
+        import rasterio
+
+        p = d / "landcover_igbp_2019.tif"
+        with rasterio.open(p) as src:
+            profile, arr = src.profile.copy(), src.read()
+        with rasterio.open(p, "w", **profile) as out:
+            out.write(np.full_like(arr, 200))
+
+    add(Case("rasters-landcover-code-200-sample", "rasters", ["sample", "Hailar"], env=renv,
+             setup=_rasters(landcover_200), timeout_s=150))
     # seasons that never apply: one starting after the run, two starting together (taken)
     for key, edits in (("season-after-run", {"seasons.1.start.value": "1945-09-30T00:00"}),
                        ("seasons-same-start", {"seasons.1.start.value": "1945-08-09T00:10"})):

@@ -37,8 +37,8 @@ from logistics import settings
 from logistics.errors import DataError, ResourceError, UnknownNameError
 from logistics.geodesy import degrees_for_km
 from logistics.terrain.classes import RiverClass, TerrainClass
-from logistics.terrain.dem import (DEM_FILES, check_dem_cells, check_elevations, corridor_bbox,
-                                    corridor_polygon, raster_path)
+from logistics.terrain.dem import (DEM_FILES, check_codes, check_dem_cells, check_elevations,
+                                    corridor_bbox, corridor_polygon, raster_path)
 from logistics.terrain.derive import derive_surface, local_relief
 from logistics.terrain.grid import (
     MetricGrid,
@@ -206,6 +206,11 @@ def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: Wet
     res = grid.resolution_m
     igbp = resample_to_grid(LANDCOVER_FILE, grid, kind="nearest", chunks=chunks, fill=_UNKNOWN)
     landmask = resample_to_grid(LANDMASK_FILE, grid, kind="nearest", chunks=chunks, fill=_UNKNOWN)
+    if chunks is None:
+        check_codes(igbp.values, LANDCOVER_FILE, range(17), "IGBP codes 0-16 (255: nodata)",
+                    _UNKNOWN)
+        check_codes(landmask.values, LANDMASK_FILE, (0, 1, 2), "0 (sea), 1 (land) or 2 (lake)",
+                    _UNKNOWN)
     layers = landcover_1945_layers(grid, elevation, lc1945, chunks=chunks, rivers=rivers)
     if rule.enabled:
         perm = grid_array(

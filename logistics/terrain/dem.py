@@ -24,6 +24,7 @@ __all__ = [
     "DEM_FILES",
     "ELEVATION_RANGE_M",
     "MAX_DEM_CELL_DEG",
+    "check_codes",
     "check_dem_cells",
     "check_elevations",
     "raster_path",
@@ -162,6 +163,19 @@ def check_elevations(values: np.ndarray, name: str | Path) -> None:
         raise layer_error(raster_path(name), f"it holds elevations of {finite.min():g} to "
                                              f"{finite.max():g} m; {allowed} (is it a DEM in "
                                              "metres?)")
+
+
+def check_codes(values: np.ndarray, name: str | Path, allowed: Sequence[int], what: str,
+                fill: int) -> None:
+    """DataError (:func:`layer_error`) when the class layer ``name`` holds a code outside
+    ``allowed`` (``fill``: outside the raster, passes); ``what`` words the allowed codes. A
+    foreign code was read as nodata, a barrier, and blamed on the DEM."""
+    codes = np.unique(np.asarray(values))
+    odd = [int(c) for c in codes if int(c) not in allowed and int(c) != fill]
+    if odd:
+        shown = ", ".join(map(str, odd[:10])) + (f" and {len(odd) - 10} more" if len(odd) > 10
+                                                  else "")
+        raise layer_error(raster_path(name), f"it holds code(s) {shown}; its cells are {what}")
 
 
 def raster_bbox(da: xr.DataArray) -> tuple[float, float, float, float]:
