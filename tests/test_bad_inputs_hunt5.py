@@ -446,3 +446,51 @@ def test_a_class_layer_of_codes_it_cannot_hold_is_one_data_error(spoilt_layers, 
     msg = str(err.value)
     for f in (name, *fragments, "rasters/build.py"):
         assert f in msg, msg
+
+
+# --- a scheduler address where something answers, but no dask scheduler -------------------------
+
+@pytest.fixture()
+def silent_port():
+    """A loopback port that accepts connections and never says a word (bounded: the test's)."""
+    import socket
+    import threading
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    srv.settimeout(0.2)
+    held, stop = [], threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                held.append(srv.accept()[0])
+            except OSError:
+                pass
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    yield srv.getsockname()[1]
+    stop.set()
+    t.join(5)
+    for c in held:
+        c.close()
+    srv.close()
+
+
+def test_a_scheduler_address_that_never_answers_is_one_error_in_bounded_time(silent_port):
+    """distributed's Client waited for the handshake for ever (a compare hung past 300 s)."""
+    import time
+
+    from logistics.cost.cluster import get_client
+    from logistics.errors import ResourceError
+
+    t0 = time.monotonic()
+    with pytest.raises(ResourceError) as err:
+        get_client(f"tcp://127.0.0.1:{silent_port}", timeout_s=2.0)
+    assert time.monotonic() - t0 < 30
+    msg = str(err.value)
+    for f in (f"tcp://127.0.0.1:{silent_port}", "no dask scheduler answered", "2 s",
+              "dask scheduler"):
+        assert f in msg, msg

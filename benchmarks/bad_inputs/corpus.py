@@ -1294,6 +1294,32 @@ def build_cases(ctx: Ctx) -> list[Case]:
 
     add(Case("rasters-landcover-code-200-sample", "rasters", ["sample", "Hailar"], env=renv,
              setup=_rasters(landcover_200), timeout_s=150))
+    # LOGISTICS_SCHEDULER at a port that accepts and never speaks (distributed's Client waited
+    # for the handshake for ever: a compare hung past 300 s). The silent listener is on the
+    # loopback only and stops by itself after 150 s.
+    silent_port = 47_899
+
+    def silent_listener(work: Path, ctx: Ctx) -> None:
+        import socket
+
+        _compare_inputs(work, ctx)
+        code = ("import socket,sys,time\ns=socket.socket()\n"
+                "s.setsockopt(socket.SOL_SOCKET,socket.SO_REUSEADDR,1)\n"
+                "s.bind(('127.0.0.1',int(sys.argv[1])));s.listen(16);s.settimeout(1)\n"
+                "held=[];t=time.time()\nwhile time.time()-t<150:\n"
+                " try: held.append(s.accept()[0])\n except OSError: pass\n")
+        subprocess.Popen([sys.executable, "-c", code, str(silent_port)], start_new_session=True,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(50):  # until it listens
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", silent_port)) == 0:
+                    return
+            time.sleep(0.1)
+
+    add(Case("env-scheduler-silent-port", "env",
+             [a for a in CMP if a not in ("--workers", "0")] + ["--samples", "1", "--out", "o"],
+             env={"LOGISTICS_SCHEDULER": f"tcp://127.0.0.1:{silent_port}"}, allowed=("o",),
+             setup=silent_listener, timeout_s=120))
     # seasons that never apply: one starting after the run, two starting together (taken)
     for key, edits in (("season-after-run", {"seasons.1.start.value": "1945-09-30T00:00"}),
                        ("seasons-same-start", {"seasons.1.start.value": "1945-08-09T00:10"})):

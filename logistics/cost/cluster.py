@@ -210,6 +210,7 @@ def get_client(
     from distributed import Client
 
     try:
+        _scheduler_answers(address, timeout_s)
         return Client(address, timeout=timeout_s)
     except (OSError, TimeoutError, ValueError) as exc:
         msg = (
@@ -221,6 +222,44 @@ def get_client(
             raise ResourceError(msg) from None
         warnings.warn(msg + "; falling back to a LocalCluster", RuntimeWarning, stacklevel=2)
         return _local_client(workers, memory_limit, processes)
+
+
+def _scheduler_answers(address: str, timeout_s: float) -> None:
+    """Return when a dask scheduler at ``address`` answers an identity request within
+    ``timeout_s``; else TimeoutError or OSError. distributed's Client waits for the handshake
+    for ever when a port accepts and never speaks (another service, a stuck scheduler), so the
+    question is asked first, on its own event loop in a thread that cannot keep the caller."""
+    import asyncio
+    import threading
+
+    from distributed.core import rpc
+
+    async def ask() -> dict:
+        remote = rpc(address, timeout=timeout_s)
+        try:
+            return await asyncio.wait_for(remote.identity(), timeout_s)
+        finally:
+            await remote.close_rpc()
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["info"] = asyncio.run(ask())
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller below
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="logistics-scheduler-probe", daemon=True)
+    thread.start()
+    thread.join(timeout_s * 2 + 5)
+    info = outcome.get("info")
+    if isinstance(info, dict) and info.get("type") == "Scheduler":
+        return
+    error = outcome.get("error")
+    if isinstance(error, OSError) and not isinstance(error, TimeoutError) and str(error):
+        raise error  # refused, unreachable: distributed's words
+    said = "" if error is None or isinstance(error, TimeoutError) else f" ({error})"
+    raise TimeoutError(f"no dask scheduler answered within {timeout_s:g} s{said}")
 
 
 #: A dask scheduler address: ``[protocol://]host:port`` (host a name, IPv4 or [IPv6]).
