@@ -494,3 +494,32 @@ def test_a_scheduler_address_that_never_answers_is_one_error_in_bounded_time(sil
     for f in (f"tcp://127.0.0.1:{silent_port}", "no dask scheduler answered", "2 s",
               "dask scheduler"):
         assert f in msg, msg
+
+
+# --- an empty path (an unset shell variable: --network "$NET") ----------------------------------
+
+@pytest.mark.parametrize("argv", [
+    # the shipped network, silently
+    ["route", "--from", "Harbin", "--to", "Mutanchiang", "--vehicle", "zis-5", "--network", ""],
+    # the current folder ('.'), silently: its army files were compared
+    ["compare", "--configs", " ", "--no-map", "--workers", "0"],
+    ["compare", "--documented", "", "--no-map", "--workers", "0"],
+    ["calibrate", "--configs", "", "--params", "speed_scale"],
+    # the shipped configs folder, silently
+    ["schema", "--configs", ""],
+    # the current folder for the benchmark's files
+    ["bench", "--sizes", "400", "--repeat", "1", "--engines", "ours-aniso8", "--out", ""],
+    ["run", "configs/tbf-39a.yaml", "--out", " "],
+    ["map", "--out", ""],
+])
+def test_an_empty_path_option_is_refused_as_written(tmp_path, monkeypatch, capsys, argv):
+    from logistics.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.iterdir())
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    option = next(a for a, b in zip(argv, argv[1:]) if not b.strip())
+    assert err.startswith(f"logistics {argv[0]}: error: argument {option}: an empty path"), err
+    assert sorted(tmp_path.iterdir()) == before

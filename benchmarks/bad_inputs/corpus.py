@@ -1320,6 +1320,15 @@ def build_cases(ctx: Ctx) -> list[Case]:
              [a for a in CMP if a not in ("--workers", "0")] + ["--samples", "1", "--out", "o"],
              env={"LOGISTICS_SCHEDULER": f"tcp://127.0.0.1:{silent_port}"}, allowed=("o",),
              setup=silent_listener, timeout_s=120))
+    # an empty path option (an unset shell variable): the shipped network, the current folder
+    # or the shipped configs were taken in its place without a word
+    for key, argv in (
+            ("network", route + ["--network", "", "--out", "o"]),
+            ("compare-configs", [a if a != "cfg" else "" for a in CMP] + ["--out", "o"]),
+            ("schema-configs", ["schema", "--configs", ""]),
+            ("bench-out", bench + ["--out", ""])):
+        add(Case(f"cli-empty-path-{key}", "cli", argv, allowed=("o",), timeout_s=150,
+                 setup=_compare_inputs if argv[0] == "compare" else None))
     # seasons that never apply: one starting after the run, two starting together (taken)
     for key, edits in (("season-after-run", {"seasons.1.start.value": "1945-09-30T00:00"}),
                        ("seasons-same-start", {"seasons.1.start.value": "1945-08-09T00:10"})):

@@ -333,6 +333,22 @@ def float_in(lo: float, hi: float, *, unit: str = "", lo_open: bool = False):
 resolution_m = float_in(1.0, 100_000.0, unit="m")
 
 
+def path_text(text: str) -> str:
+    """A path option as typed (argparse ``type``); an empty one (an unset shell variable, as
+    in ``--network "$NET"``) is refused: read as '.' or as the option left out, it silently
+    chose the current folder or the shipped default."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            f"an empty path ({text!r}); give a file or folder, or leave the option out for its "
+            "default")
+    return text
+
+
+def path_value(text: str) -> Path:
+    """:func:`path_text` as a Path (argparse ``type``)."""
+    return Path(path_text(text))
+
+
 def out_path(value, default: str, *, kind: str = "output folder") -> tuple[Path, dict]:
     """(the output path, keywords naming it in :func:`logistics._atomic.check_output_dir` and
     ``check_output_file`` messages): ``--out`` as given, else ``default``, named "the default

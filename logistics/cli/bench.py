@@ -7,7 +7,7 @@ import json
 import stat
 from pathlib import Path
 
-from logistics.cli import check_identifier, int_in, names_once, seed
+from logistics.cli import check_identifier, int_in, names_once, path_text, seed
 from logistics.errors import OutputError
 
 __all__ = ["register", "MAX_REPEAT"]
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--repeat", type=int_in(1, MAX_REPEAT), default=3,
                    help=f"runs per engine and size, 1-{MAX_REPEAT}; the median is reported "
                         "(default 3)")
-    p.add_argument("--out", default="out/bench",
+    p.add_argument("--out", default="out/bench", type=path_text,
                    help="output folder, created if missing; <name>.json and "
                         "<name>_scaling.png in it are replaced only when they are earlier "
                         "benchmark results (default out/bench; the project's recorded runs "

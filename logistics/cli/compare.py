@@ -7,7 +7,8 @@ import math
 import sys
 from pathlib import Path
 
-from logistics.cli import add_overwrite, float_in, non_negative_int, out_path, resolution_m, seed
+from logistics.cli import (add_overwrite, float_in, non_negative_int, out_path, path_value,
+                           resolution_m, seed)
 from logistics.cli._cluster import WORKER_GIB, cluster_for, max_workers
 from logistics.cli.run import other_tree_note
 from logistics.errors import ConfigError, DataError
@@ -44,13 +45,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
     """Arguments shared by ``compare`` and ``calibrate``: inputs, output, how runs are made."""
-    p.add_argument("--documented", metavar="FILE", type=Path, default=None,
+    p.add_argument("--documented", metavar="FILE", type=path_value, default=None,
                    help="documented-advances CSV (default: history/documented-advances.csv "
                         "of the configs folder: configs/, or LOGISTICS_CONFIG_DIR when set)")
-    p.add_argument("--configs", metavar="DIR", type=Path, default=None,
+    p.add_argument("--configs", metavar="DIR", type=path_value, default=None,
                    help="folder of scenario *.yaml (default: the configs folder: configs/, or "
                         "LOGISTICS_CONFIG_DIR when set)")
-    p.add_argument("--out", metavar="DIR", type=Path, default=None,
+    p.add_argument("--out", metavar="DIR", type=path_value, default=None,
                    help=f"output folder, written atomically; it must not exist yet or be empty, or be an "
                         f"earlier output folder and --overwrite given (default: {out_default})")
     p.set_defaults(default_out=out_default)

@@ -9,7 +9,7 @@ import argparse
 import re
 from pathlib import Path
 
-from logistics.cli import add_overwrite, int_in, out_path, resolution_m
+from logistics.cli import add_overwrite, int_in, out_path, path_text, resolution_m
 from logistics.errors import ConfigError
 
 __all__ = ["register"]
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--bbox", metavar="W,S,E,N", default=None,
                    help="lon/lat box in degrees, e.g. 118,45,123,48.5 (default: the theatre)")
-    p.add_argument("--out", default=None, metavar="FILE",
+    p.add_argument("--out", default=None, metavar="FILE", type=path_text,
                    help="output image, .png/.pdf/.svg; it must not exist yet, or be a map this "
                         f"command made and --overwrite given (default: {_DEFAULT_OUT})")
     add_overwrite(p, "a map image")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from logistics.cli import add_overwrite, resolution_m
+from logistics.cli import add_overwrite, path_text, resolution_m
 
 __all__ = ["register"]
 
@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="movement mode (default: any = the fastest mix)")
     p.add_argument("--via", action="extend", nargs="+", default=[], metavar="PLACE",
                    help="places to pass through, in order")
-    p.add_argument("--out", metavar="DIR", help="write route.geojson, legs.csv and map.png into "
+    p.add_argument("--out", metavar="DIR", type=path_text, help="write route.geojson, legs.csv and map.png into "
                                                 "this folder (it must not exist yet or be empty)")
     add_overwrite(p, "a route folder")
     p.add_argument("--resolution-m", type=resolution_m, default=None,
@@ -48,7 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "LOGISTICS_RESOLUTION_M)")
     p.add_argument("--season", default="dry", choices=("dry", "wet"),
                    help="terrain season for cross-country legs and roads (default: dry)")
-    p.add_argument("--network", metavar="FILE.osm",
+    p.add_argument("--network", metavar="FILE.osm", type=path_text,
                    help="another OSM XML network (railway and highway ways) instead of the "
                         "shipped 1945 railways")
     p.add_argument("--json", action="store_true", help="print the route as GeoJSON")

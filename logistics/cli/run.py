@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from logistics import settings
-from logistics.cli import add_overwrite, out_path, resolution_m, seed
+from logistics.cli import add_overwrite, out_path, path_text, resolution_m, seed
 from logistics.errors import ConfigError, LogisticsError
 
 __all__ = ["register", "scenario_files", "other_tree_note"]
@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("config", help="an army .yaml file, or a folder: every *.yaml in it "
                                   "(not in subfolders) but sources.yaml and "
                                   "fortified-regions.yaml, which are data")
-    p.add_argument("--out", default=None,
+    p.add_argument("--out", default=None, type=path_text,
                    help="run folder for one config (default out/<axis_id>); for a folder of "
                         "configs, the parent of the run folders (default out). A run folder "
                         "must not exist yet or be empty, or be an earlier run folder and "

@@ -12,6 +12,7 @@ import argparse
 from pathlib import Path
 
 from logistics import settings
+from logistics.cli import path_text
 
 __all__ = ["register"]
 
@@ -28,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "check keys. Files already up to date are left alone."
         ),
     )
-    p.add_argument("--configs", default=None,
+    p.add_argument("--configs", default=None, type=path_text,
                    help=f"the configs folder (default {settings.CONFIG_DIR.name}/ of the "
                         "checkout, or LOGISTICS_CONFIG_DIR)")
     p.add_argument("--no-modelines", action="store_true",
