@@ -523,3 +523,21 @@ def test_an_empty_path_option_is_refused_as_written(tmp_path, monkeypatch, capsy
     option = next(a for a, b in zip(argv, argv[1:]) if not b.strip())
     assert err.startswith(f"logistics {argv[0]}: error: argument {option}: an empty path"), err
     assert sorted(tmp_path.iterdir()) == before
+
+
+# --- a home folder that cannot be written ---------------------------------------------------------
+
+def test_a_home_that_cannot_be_written_leaves_stderr_to_the_command(tmp_path):
+    """matplotlib, finding no writable config folder, logged two warnings ("mkdir -p failed
+    ...", "Matplotlib created a temporary cache directory ...") on stderr of a good map."""
+    env = _env_without_logistics(HOME=str(tmp_path / "home-is-a-file"))
+    (tmp_path / "home-is-a-file").write_text("not a folder\n")
+    for var in ("MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        env.pop(var, None)
+    out = tmp_path / "m.png"
+    res = subprocess.run([sys.executable, "-m", "logistics", "map", "--bbox", "119,46,121,47.5",
+                          "--resolution-m", "20000", "--dpi", "30", "--no-labels", "--out",
+                          str(out)], env=env, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert out.is_file()
+    assert [ln for ln in res.stderr.splitlines() if not ln.startswith("progress:")] == []

@@ -222,10 +222,21 @@ def _stdout_reader_gone() -> bool:
     return gone
 
 
+def _quiet_libraries() -> None:
+    """matplotlib logs its own troubles on stderr through ``logging`` (no writable config folder
+    under HOME: "mkdir -p failed ...", "created a temporary cache directory ..."): its errors
+    only, so stderr keeps to the command's progress and its one error line."""
+    import logging
+
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the process exit code."""
     signals = _Signals(redeliver=argv is None)
     signals.install()
+    if argv is None:  # the command's own process (not one embedding it)
+        _quiet_libraries()
     try:
         return _main(list(sys.argv[1:] if argv is None else argv), signals)
     finally:
