@@ -541,3 +541,31 @@ def test_a_home_that_cannot_be_written_leaves_stderr_to_the_command(tmp_path):
     assert res.returncode == 0, res.stderr
     assert out.is_file()
     assert [ln for ln in res.stderr.splitlines() if not ln.startswith("progress:")] == []
+
+
+# --- an army of many formations: its figures --------------------------------------------------
+
+def test_figures_of_an_army_of_200_formations_warn_nothing(tmp_path):
+    """tight_layout could not fit the legends of 200 formations: two UserWarnings (four lines)
+    on stderr of a good run."""
+    import warnings
+
+    import pandas as pd
+
+    import logistics.report.run_plots as rp
+    from tests.test_run_map_layout import _formation, _result
+
+    result = _result()
+    parts = [_formation(f"f{i}", 121.65, 45.6 + i * 0.002, 0.3, 0.05, 10.0 + i % 7,
+                        ["moving"] * 4) for i in range(200)]
+    result.routes, result.tracks, result.daily = (pd.concat(p, ignore_index=True)
+                                                  for p in zip(*parts))
+    result.formations = pd.DataFrame({"formation_id": [f"f{i}" for i in range(200)],
+                                      "name": [f"F{i}" for i in range(200)], "kind": "corps"})
+    result.daily["refills_on_hand"] = 1.0
+    result.headline = "f0"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        rp.plot_advance(result, tmp_path / "advance.png")
+        rp.plot_fuel(result, tmp_path / "fuel.png")
+    assert (tmp_path / "advance.png").stat().st_size > 0

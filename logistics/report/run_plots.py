@@ -8,6 +8,7 @@ byte-identical; map.png is cropped to what is drawn, so its size follows the map
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +71,15 @@ def _rows(frame: pd.DataFrame, fid: str) -> pd.DataFrame:
 def _save(fig, path: Path, **kwargs) -> None:
     fig.savefig(path, dpi=_DPI, metadata=_META, **kwargs)
     plt.close(fig)
+
+
+def _tight(fig) -> None:
+    """``fig.tight_layout()`` where it fits: the legend of hundreds of formations is taller than
+    the figure, and matplotlib then keeps the layout as it is with a UserWarning on stderr."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Tight layout not applied",
+                                category=UserWarning)
+        fig.tight_layout()
 
 
 def _title(result) -> str:
@@ -177,7 +187,7 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
         _key_below_legend(ax)
     ax.set_title(_title(result), fontsize=10, loc="left")
     if tx is _identity:  # (the base map's layout was fixed before it labelled its places)
-        fig.tight_layout()
+        _tight(fig)
         if waypoints:  # the base map labels the places itself
             _place_texts(ax, [name for name, *_ in waypoints],
                          (np.array([w[1] for w in waypoints], float),
@@ -444,7 +454,7 @@ def advance_figure(result):
                     else "elevation (m)")
     prof.set_xlim(left=0)
     prof.grid(alpha=0.3)
-    fig.tight_layout()
+    _tight(fig)
     return fig
 
 
@@ -540,7 +550,7 @@ def fuel_figure(result):
     last = axes[-1]
     last.set_xlabel("date (local clock)")
     last.xaxis.set_major_formatter(mdates.DateFormatter("%d %b"))
-    fig.tight_layout()
+    _tight(fig)
     return fig
 
 
