@@ -403,6 +403,22 @@ def test_a_dem_of_one_cell_over_the_theatre_is_one_data_error(spoilt_dem):
         assert f in msg, msg
 
 
+def test_a_dem_labelled_with_the_wrong_crs_names_its_file(spoilt_dem):
+    """The lon/lat DEM relabelled EPSG:3857 lies within a few hundred metres of 0 E 0 N: every
+    point of the theatre read as 'no terrain data at ... (sea or outside the DEM)', naming no
+    file. Its own bounds, taken to lon/lat, now say where it lies and ask about its label."""
+    from logistics.errors import DataError
+    from logistics.terrain import load_terrain
+
+    spoilt_dem(lambda a: a, crs="EPSG:3857")
+    with pytest.raises(DataError) as err:
+        load_terrain(_BOX, resolution_m=5000)
+    msg = str(err.value)
+    for f in ("dem_merged_30s.tif", "EPSG:3857", "nowhere on the theatre", "108..136 E",
+              "is its CRS label right?", "rasters/build.py"):
+        assert f in msg, msg
+
+
 def test_the_shipped_dems_pass_over_the_whole_theatre_sea_floor_included(spoilt_dem):
     from logistics.terrain import load_terrain
 
