@@ -529,11 +529,15 @@ def _calibrate_like(raw: Any, bad) -> CalibrateLike | None:
     return CalibrateLike(vehicle.lower(), float(factor), citation)
 
 
-def no_tank_capacity(vehicle: Vehicle, movement_yaml: str | Path) -> str:
+def no_tank_capacity(vehicle: Vehicle, movement_yaml: str | Path, *,
+                     column: bool = False) -> str:
     """'no tank capacity ...; fix: ...' for a motor vehicle whose fuel in its own tanks no file
-    gives: where it may be given, the vehicle's own file first (a newly added vehicle). One
-    wording for the army file's check (``army.load.check_army``) and the plan."""
+    gives: where it may be given, the vehicle's own file first (a newly added vehicle), and for
+    a supply ``column`` its own ``truck_tank_l``. One wording for the army file's check
+    (``army.load.check_army``) and the plan."""
     return (f"no tank capacity: no tank_l in its file {vehicle.path} nor under "
             f"fuel.tank_l_when_vehicle_file_has_none of {movement_yaml}; fix: give tank_l "
             f"(litres, with cite: or assumed:) in {vehicle.path}, or {vehicle.id}: under "
-            f"fuel.tank_l_when_vehicle_file_has_none of {movement_yaml}")
+            f"fuel.tank_l_when_vehicle_file_has_none of {movement_yaml}"
+            + (", or truck_tank_l on this column (the litres each truck carries for itself)"
+               if column else ""))

@@ -84,6 +84,30 @@ def metric_terrain(elevation_m, terrain_class, river_class=None, *, x, y, slope_
                       attrs=dict(attrs or {}))
 
 
+def write_army_yaml(tmp_path: Path, data: dict, name: str = "army.yaml") -> Path:
+    """``data`` written as the army file ``tmp_path/name`` (YAML, keys in order)."""
+    import yaml
+
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def army_refused(tmp_path: Path, data: dict, *fragments: str) -> str:
+    """The ConfigError message of loading ``data`` as an army file; it must name the file,
+    give a fix and hold every one of ``fragments``."""
+    from logistics.army.load import load_army
+    from logistics.errors import ConfigError
+
+    path = write_army_yaml(tmp_path, data)
+    with pytest.raises(ConfigError) as err:
+        load_army(path)
+    msg = str(err.value)
+    for fragment in (str(path), "fix", *fragments):
+        assert fragment in msg, msg
+    return msg
+
+
 def _synth_terrain(ny: int = 12, nx: int = 14, res_m: float = 1000.0, *, seed: int = 0,
                    tclass: int | None = None, slope: float = 0.0) -> xr.Dataset:
     """A small metric terrain: a ramp rising east (``slope`` m/m) plus optional noise, random

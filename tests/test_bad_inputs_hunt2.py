@@ -18,7 +18,8 @@ import yaml
 
 from logistics import settings
 from logistics.army.load import apply_army_overrides, army_paths, load_army
-from logistics.errors import ConfigError
+from tests.conftest import army_refused as _refused
+from tests.conftest import write_army_yaml as _write
 
 
 def _shipped(name: str) -> dict:
@@ -32,22 +33,6 @@ def fef5() -> dict:
 
 def _formation(data: dict, fid: str) -> dict:
     return next(f for f in data["formations"] if f["id"] == fid)
-
-
-def _write(tmp_path: Path, data: dict) -> Path:
-    path = tmp_path / "army.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
-
-
-def _refused(tmp_path: Path, data: dict, *fragments: str) -> str:
-    path = _write(tmp_path, data)
-    with pytest.raises(ConfigError) as err:
-        load_army(path)
-    msg = str(err.value)
-    for fragment in (str(path), "fix", *fragments):
-        assert fragment in msg, msg
-    return msg
 
 
 def _edit(base: dict, fid: str, change) -> dict:

@@ -25,8 +25,7 @@ import pytest
 import yaml
 
 from logistics import settings
-from logistics.army import load_army
-from logistics.errors import ConfigError
+from tests.conftest import army_refused as _refused
 
 
 def _env_without_logistics(**extra: str) -> dict[str, str]:
@@ -118,17 +117,6 @@ def test_a_map_title_of_two_lines_is_drawn(tmp_path, capsys):
 def _fef15() -> dict:
     return yaml.safe_load((settings.SHIPPED_CONFIG_DIR / "2fef-15a.yaml").read_text(
         encoding="utf-8"))
-
-
-def _refused(tmp_path: Path, data: dict, *fragments: str) -> str:
-    path = tmp_path / "army.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(ConfigError) as err:
-        load_army(path)
-    msg = str(err.value)
-    for fragment in (str(path), "fix", *fragments):
-        assert fragment in msg, msg
-    return msg
 
 
 @pytest.mark.parametrize("route, key, place", [

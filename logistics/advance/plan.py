@@ -262,7 +262,7 @@ def _classes(unit: ResolvedFormation, army, norms) -> tuple:
             extras.append(0.0)
             idle.append(0.0)
         else:
-            tank = v.tank_l if v.tank_l is not None else norms.tank_l.get(cid)
+            tank = norms.refill_l(v)
             if tank is None:
                 raise ConfigError(f"{army.source}: formation {unit.id}: vehicle {cid!r} has "
                                   + no_tank_capacity(v, norms.files[1]))
@@ -1018,12 +1018,10 @@ def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) ->
         from logistics.army.norms import load_norms
 
         norms = load_norms()
-        tank = norms.tank_l.get(vehicle.id)
+        tank = norms.refill_l(vehicle)
         if tank is None:
             raise ConfigError(f"{army.source}: supply.trucks.{i}.vehicle: {vehicle.id!r} has "
-                              + no_tank_capacity(vehicle, norms.files[1])
-                              + ", or truck_tank_l on this column (the litres each truck "
-                                "carries for itself)")
+                              + no_tank_capacity(vehicle, norms.files[1], column=True))
     where = f"{army.source}: supply.trucks.{i}"
     try:
         payload = payload_l(tr, vehicle)

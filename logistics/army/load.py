@@ -410,7 +410,7 @@ def _tank_problems(army: Army, units, norms) -> list[str]:
             v = load_vehicle(cid)
         except LogisticsError:
             return None  # an unknown vehicle is its own problem, reported where it is named
-        if v.fuel_type == "none" or v.tank_l is not None or norms.tank_l.get(v.id) is not None:
+        if v.fuel_type == "none" or norms.refill_l(v) is not None:
             return None
         return v
 
@@ -425,9 +425,7 @@ def _tank_problems(army: Army, units, norms) -> list[str]:
         v = None if tr.truck_tank_l is not None else tank_missing(tr.vehicle)
         if v is not None:
             problems.append(f"{army.source}: supply.trucks.{i}.vehicle: {v.id!r} has "
-                            + no_tank_capacity(v, norms.files[1])
-                            + ", or truck_tank_l on this column (the litres each truck "
-                              "carries for itself)")
+                            + no_tank_capacity(v, norms.files[1], column=True))
     return problems
 
 

@@ -156,6 +156,11 @@ class Norms:
     density_kg_per_l: Mapping[str, float] = field(default_factory=dict)
     files: tuple[str, ...] = ()
 
+    def refill_l(self, vehicle) -> float | None:
+        """Litres of one refill of ``vehicle`` (a :class:`logistics.vehicles.Vehicle`): its
+        file's ``tank_l``, else this table's ``tank_l``; None when neither gives it."""
+        return vehicle.tank_l if vehicle.tank_l is not None else self.tank_l.get(vehicle.id)
+
     def norm_for(self, movement: str, norm_id: str | None = None) -> MarchNorm:
         """The march norm ``norm_id``, else the default of ``movement``."""
         key = norm_id or self.default_norm.get(movement)

@@ -37,7 +37,7 @@ from logistics import settings
 from logistics.errors import DataError, ResourceError, UnknownNameError
 from logistics.geodesy import degrees_for_km
 from logistics.terrain.classes import RiverClass, TerrainClass
-from logistics.terrain.dem import (DEM_FILES, check_codes, check_dem_cells, check_elevations,
+from logistics.terrain.dem import (DEM_FILES, check_codes, check_dem_file, check_elevations,
                                     corridor_bbox, corridor_polygon, raster_path)
 from logistics.terrain.derive import derive_surface, local_relief
 from logistics.terrain.grid import (
@@ -150,7 +150,7 @@ def load_terrain(
         )
         raise ResourceError(msg)
 
-    check_dem_cells(DEM_FILES[dem])
+    check_dem_file(DEM_FILES[dem])
     elevation = resample_to_grid(DEM_FILES[dem], grid, kind="bilinear", chunks=chunks)
     if corridor is not None:
         inside = _corridor_cells(grid, corridor, corridor_width_km, chunks)

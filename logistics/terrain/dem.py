@@ -25,7 +25,7 @@ __all__ = [
     "ELEVATION_RANGE_M",
     "MAX_DEM_CELL_DEG",
     "check_codes",
-    "check_dem_cells",
+    "check_dem_file",
     "check_elevations",
     "raster_path",
     "reading",
@@ -136,12 +136,11 @@ ELEVATION_RANGE_M: tuple[float, float] = (-11000.0, 9000.0)
 MAX_DEM_CELL_DEG: float = 0.25
 
 
-def check_dem_cells(name: str | Path) -> None:
+def check_dem_file(name: str | Path) -> None:
     """DataError (:func:`layer_error`) when the DEM ``name`` lies nowhere on the theatre in its
     own CRS (a wrong CRS label), or, in lon/lat, has cells coarser than
     :data:`MAX_DEM_CELL_DEG` (a DEM of one cell over the theatre was read as flat ground)."""
     import rasterio
-
     from rasterio.warp import transform_bounds
 
     from logistics import settings
