@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -140,3 +141,44 @@ def test_a_bare_number_for_a_figure_says_how_to_write_the_figure(tmp_path, key, 
     assert f"fuel.{key}: " in text and f"(got {bare})" in text
     assert f"fix: write it as a figure: {shape}cite: " in text and "assumed: " in text
     assert "Figure" not in text  # no class name of the code
+
+
+@pytest.mark.parametrize("axis, carrier", [("tbf-39a", "39a-main-rds"), ("tbf-17a", "17a-rds"),
+                                           ("tbf-36a", "36a-main-rds")])
+def test_the_transbaikal_armies_reserves_ride_with_their_main_bodies(axis, carrier):
+    """[DAINES-TA]: the Transbaikal Front's combined-arms armies, like the tank army, waited for
+    fuel after 13-14 August; their reserves ride as the tank army's does, with the main body
+    (an assumption: which formation their transport followed is not found), at its reach."""
+    gta = load_army(settings.CONFIG_DIR / "tbf-6gta.yaml").fuel.reserve_reach_km
+    army = load_army(settings.CONFIG_DIR / f"{axis}.yaml")
+    reach = army.fuel.reserve_reach_km
+    assert reach.carrier == carrier
+    assert next(f for f in army.formations if f.id == carrier).role == "main_body"
+    assert "DAINES-TA" in reach.assumed and "ожидать подвоза горючего" in reach.assumed
+    assert reach.value == gta.value
+
+
+def test_the_39th_army_outruns_its_reserve_and_waits_for_fuel(tmp_path):
+    """With its reserve behind the rifle divisions, the 39th Army's mobile formations are held
+    for fuel, first when they are beyond its reach, never the carrier, and not before
+    13 August (the tanks' own refill lasts ~250 km: configs/norms/movement.yaml
+    km_per_refill_normal); with the same reserve drawn anywhere no formation is held."""
+    from logistics.history.fuel import DRY_STATUS
+    from logistics.runner import run_scenario
+
+    path = settings.CONFIG_DIR / "tbf-39a.yaml"
+    reach = load_army(path).fuel.reserve_reach_km
+    r = run_scenario(path)
+    t = r.tracks.sort_values(["time", "formation_id"])
+    held = t[t["status"] == DRY_STATUS]
+    assert len(held), "no formation of the 39th Army was held for fuel"
+    assert "39a-main-rds" not in set(held["formation_id"])
+    assert held["time"].min() >= pd.Timestamp("1945-08-13")
+    assert held["reserve_km"].iloc[0] > reach.value
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del doc["fuel"]["reserve_reach_km"]
+    doc["uncertain"].pop("fuel.reserve_reach_km")
+    anywhere = tmp_path / "tbf-39a.yaml"
+    anywhere.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    r2 = run_scenario(anywhere)
+    assert not (r2.tracks["status"] == DRY_STATUS).any()

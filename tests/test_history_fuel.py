@@ -14,7 +14,14 @@ from logistics.history.uncertainty import run_monte_carlo
 
 def test_shipped_fuel_states_are_cited():
     states = load_fuel_states()
-    assert (states["axis_id"] == "TBF-6GTA").all()
+    # the 6th Guards Tank Army's states, and [DAINES-TA]'s wait for fuel of the Transbaikal
+    # Front's combined-arms armies and the Cavalry-Mechanized Group, each a shipped scenario
+    assert set(states["axis_id"]) == {"TBF-6GTA", "TBF-39A", "TBF-36A", "TBF-17A", "TBF-CMG"}
+    from logistics import settings
+    shipped = {f.stem.upper() for f in settings.CONFIG_DIR.glob("*.yaml")}
+    assert set(states["axis_id"]) <= shipped
+    wait = states[states["axis_id"] != "TBF-6GTA"]
+    assert (wait["date"] == pd.Timestamp("1945-08-15")).all() and wait["refills"].isna().all()
     assert (states["source"].str.len() > 10).all() and (states["quote"].str.len() > 10).all()
     by_date = states.set_index(["date_text", "formation"])["refills"]
     assert by_date[("end of 12 Aug", "7th Mechanized Corps (6th Guards Tank Army)")] == 0.25

@@ -47,6 +47,9 @@ def _army(doc: dict, formations: list[dict]) -> dict:
     doc = copy.deepcopy(doc)
     doc["formations"] = formations
     doc["fuel"]["priority"]["order"] = [f["id"] for f in formations]
+    reach = doc["fuel"].get("reserve_reach_km")
+    if reach is not None and reach["carrier"] not in doc["fuel"]["priority"]["order"]:
+        del doc["fuel"]["reserve_reach_km"]  # its carrier is cut: the reserve is drawn anywhere
     doc["uncertain"] = {}
     return doc
 
