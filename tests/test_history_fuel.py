@@ -167,3 +167,21 @@ def test_verdict_vehicles_dry_but_no_formation_held():
     assert not v.runs_dry and v.first_vehicles_dry == pd.Timestamp("1945-08-12 09:00")
     text = fuel_markdown(v, load_fuel_states())
     assert "No formation is held for fuel" in text and "Vehicles run dry" in text
+
+
+def test_a_wait_for_fuel_is_read_against_the_hours_held_that_day():
+    """A documented wait that gives no refills ([DAINES-TA]'s 'ожидать подвоза горючего') is
+    read against the hours each matched formation was held for fuel that day: the corps of
+    the two-formation trace is held in the steps ending 14:00 and 15:00 of 12 Aug (2 h), the
+    forward detachment never; the day before the trace begins, nothing to read (empty)."""
+    from logistics.history.fuel import score_fuel_states
+
+    states = pd.DataFrame([
+        {"axis_id": "T", "date": pd.Timestamp(day), "date_text": day, "formation": fid,
+         "place": "", "state": "waited for fuel", "refills": float("nan"), "source": "t",
+         "quote": "q"} for day in ("1945-08-12", "1945-08-11") for fid in ("corps", "fd")])
+    f = score_fuel_states(states, _two_formation_trace())
+    assert list(f["model_held_h"]) == ["corps 2 h", "fd 0 h", "", ""]
+    assert f["refills_error"].isna().all() and f["within_tolerance"].isna().all()
+    text = fuel_markdown(fuel_verdict("T", _two_formation_trace()), f, scored=f)
+    assert "hours held for fuel that day" in text and "| corps 2 h |" in text

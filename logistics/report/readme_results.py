@@ -144,10 +144,10 @@ def _fuel(folder: Path) -> list[str]:
     path = folder / "fuel_states.csv"
     if not path.is_file():
         return []
-    f = pd.read_csv(path)
-    f = f[f["refills"].notna()]
+    every = pd.read_csv(path)
+    f = every[every["refills"].notna()]
     if f.empty:
-        return []
+        return _held(every)
     ok = f["within_tolerance"].astype(str).str.lower().eq("true")
     lines = [f"**Fuel on hand** (`configs/history/fuel-states.csv`, refills at the end of the "
              f"documented day; within ±0.25 refill: {int(ok.sum())} of {len(f)}):", "",
@@ -157,6 +157,24 @@ def _fuel(folder: Path) -> list[str]:
         lines.append(f"| {r['axis_id']} | {r['date']} | {r['formation']} | {r['matched_formation']} | "
                      f"{r['refills']:g} | {_cell(r['model_refills'], '{:.2f}')} | "
                      f"{_cell(r['refills_error'], '{:+.2f}')} | {'yes' if flag else 'no'} |")
+    return lines + [""] + _held(every)
+
+
+def _held(states: pd.DataFrame) -> list[str]:
+    """The documented states that give no figure (a corps stopped, an army waiting for fuel)
+    beside the hours each matched formation was held for fuel that day (``model_held_h``)."""
+    if "model_held_h" not in states:
+        return []
+    f = states[states["refills"].isna()]
+    if f.empty:
+        return []
+    lines = ["**Documented fuel states without a figure** (the same file), beside the hours each "
+             "matched formation was held for fuel in the model that day:", "",
+             "| axis | date | formation (documented) | state | hours held for fuel (model) |",
+             "|---|---|---|---|---|"]
+    for r in f.to_dict("records"):
+        held = r["model_held_h"] if isinstance(r["model_held_h"], str) and r["model_held_h"] else "-"
+        lines.append(f"| {r['axis_id']} | {r['date']} | {r['formation']} | {r['state']} | {held} |")
     return lines + [""]
 
 
