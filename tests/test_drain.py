@@ -182,3 +182,18 @@ def test_the_39th_army_outruns_its_reserve_and_waits_for_fuel(tmp_path):
     anywhere.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     r2 = run_scenario(anywhere)
     assert not (r2.tracks["status"] == DRY_STATUS).any()
+
+
+def test_the_9th_guards_mech_corps_marches_in_two_columns():
+    """[LOZA-TANKIST]: the corps crossed the Khingan by two river valleys, so its column is
+    two road columns (half the length to close up each evening); the other corps keep the
+    standard's one (the 5th Guards Tank Corps climbed 'по одной дороге', [DAINES-TA])."""
+    from logistics.army.fortified import load_fortified
+    from logistics.army.norms import load_norms
+    from logistics.army.resolve import resolve_formations
+
+    army = load_army(settings.CONFIG_DIR / "tbf-6gta.yaml")
+    f = next(x for x in army.formations if x.id == "9gmc")
+    assert f.column.routes.value == 2 and "LOZA-TANKIST" in f.column.routes.cite
+    routes = {u.id: u.routes for u in resolve_formations(army, load_norms(), load_fortified().rule)}
+    assert routes["9gmc"] == 2 and routes["5gtc"] == 1 and routes["7mc"] == 1
