@@ -388,6 +388,34 @@ def test_a_new_truck_that_carries_men_names_the_norms_file_read_and_both_fixes(c
     assert ("give `lift:`" in fix) == (not lift)
 
 
+@pytest.mark.parametrize("key", ["pace_vehicle", "lift"])
+@pytest.mark.parametrize("own_list", [False, True])
+def test_a_vehicle_the_formation_lacks_says_where_its_vehicles_come_from(key, own_list):
+    """A lift on a truck its standard lacks said "'zis-5' is not one of its vehicles
+    ['studebaker-us6', 't-34-85']; fix: list the trucks in `vehicles:`" (a pace vehicle it lacks
+    had no fix at all): a user who never wrote a `vehicles:` list did not learn that those come
+    from its standard, nor that a list of its own replaces the standard's whole list."""
+    data = _template()
+    f = data["formations"][0]  # standard tank_brigade: t-34-85 and studebaker-us6
+    if own_list:
+        f["vehicles"] = [{"vehicle": "t-34-85", "count": {"value": 65, "assumed": "a check"}},
+                         {"vehicle": "studebaker-us6", "count": {"value": 60,
+                                                                "assumed": "a check"}}]
+    if key == "pace_vehicle":
+        f["pace_vehicle"] = "is-2"
+    else:
+        f["lift"] = {"vehicle": "zis-5", "count": {"value": 10, "assumed": "a check"},
+                     "men": {"value": 200, "assumed": "a check"}}
+    wrong = "is-2" if key == "pace_vehicle" else "zis-5"
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if f"'{wrong}' is not one of" in ln]
+    assert "['studebaker-us6', 't-34-85']" in line and "fix:" in line
+    assert ("from its standard 'tank_brigade'" in line) == (not own_list)
+    assert ("formations.yaml" in line) == (not own_list)
+    assert ("replaces the standard's whole list" in line) == (not own_list)
+
+
 def test_an_unknown_standard_names_the_norms_file_read_and_the_near_one(config_copy):
     """It named configs/norms/formations.yaml though a copy's was read, and gave only the
     whole list of standards, no near match for a slip."""
