@@ -416,6 +416,24 @@ def test_a_vehicle_the_formation_lacks_says_where_its_vehicles_come_from(key, ow
     assert ("replaces the standard's whole list" in line) == (not own_list)
 
 
+def test_the_army_cross_checks_list_each_problem_on_its_own_line():
+    """A parent and a fuel priority naming no formation came as "1 problem(s)": one line
+    "mine.yaml: <top>: formations.0 (tpl-tb).parent: ...; fix: ...; fuel.priority.order: ...",
+    the two fixes run together under a '<top>' no file has."""
+    data = _template()
+    data["formations"][0]["parent"] = "tpl-corps"
+    data["fuel"]["priority"]["order"] = ["tpl-tb", "tpl-xx"]
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    msg = str(err.value)
+    assert "2 problem(s)" in msg and "<top>" not in msg
+    lines = [ln for ln in msg.splitlines() if ln.startswith("  - ")]
+    assert len(lines) == 2
+    assert lines[0].startswith("  - mine.yaml: formations.0 (tpl-tb).parent: 'tpl-corps'")
+    assert lines[1].startswith("  - mine.yaml: fuel.priority.order: 'tpl-xx'")
+    assert all(ln.count("fix:") == 1 for ln in lines)
+
+
 def test_an_unknown_standard_names_the_norms_file_read_and_the_near_one(config_copy):
     """It named configs/norms/formations.yaml though a copy's was read, and gave only the
     whole list of standards, no near match for a slip."""

@@ -171,6 +171,9 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
             if near:
                 fix = (f"; fix: did you mean {near[0]!r}? correct its spelling, or remove it "
                        "(every key: configs/armies/README.md)")
+    if not where and kind == "value_error":
+        # the army's cross-checks: each problem names its own key path; one line each
+        return "\n".join(f"{source}: {p}" for p in msg.splitlines())
     return f"{source}: {where or '<top>'}: {msg}{got_txt}{fix}"
 
 
@@ -292,7 +295,8 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     try:
         army = Army.model_validate(dict(data))
     except ValidationError as exc:
-        lines = list(dict.fromkeys(_describe(source, e, data) for e in exc.errors()))
+        lines = list(dict.fromkeys(line for e in exc.errors()
+                                   for line in _describe(source, e, data).splitlines()))
         raise ConfigError(f"{source}: {len(lines)} problem(s) in the army file:\n  - "
                           + listed(lines) + "\n(key reference: configs/armies/README.md; "
                           "value rules: configs/README.md)"
