@@ -434,6 +434,18 @@ def test_the_army_cross_checks_list_each_problem_on_its_own_line():
     assert all(ln.count("fix:") == 1 for ln in lines)
 
 
+@pytest.mark.parametrize("key", ["supply.trucks.3.count", "formations.tpl-xx.men"])
+def test_an_uncertain_key_naming_no_figure_says_how_to_name_one(key):
+    """With a near path it said only "did you mean ...?", with no fix; without, a bare example."""
+    data = _template()
+    data["uncertain"][key] = {"low": 1, "high": 2, "assumed": "a check"}
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if key in ln]
+    assert "names no figure" in line and "fix:" in line and "formations.<id>" in line
+    assert ("did you mean 'supply.trucks.0.count'" in line) == key.startswith("supply")
+
+
 def test_an_unknown_standard_names_the_norms_file_read_and_the_near_one(config_copy):
     """It named configs/norms/formations.yaml though a copy's was read, and gave only the
     whole list of standards, no near match for a slip."""

@@ -370,8 +370,10 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         if key not in paths:
             near = difflib.get_close_matches(key, sorted(paths), n=3)
             problems.append(f"{src}: uncertain: {key!r} names no figure of this army file"
-                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else
-                               "; fix: give a dotted path like fuel.carried_refills"))
+                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else "")
+                            + "; fix: the dotted path of one of its figures (formation ids "
+                            "for list positions: formations.<id>.men, supply.trucks.0.count), "
+                            "or remove the entry")
     if not problems:
         problems += _range_problems(army)
     if problems:
