@@ -446,6 +446,18 @@ def test_an_uncertain_key_naming_no_figure_says_how_to_name_one(key):
     assert ("did you mean 'supply.trucks.0.count'" in line) == key.startswith("supply")
 
 
+def test_a_slip_in_a_long_choice_lists_the_choices_once():
+    """A formation `kind:` slip printed the 23 kinds twice on one line ("Input should be ...
+    (got ...); fix: write one of ..."), the near one at the very end."""
+    data = _template()
+    data["formations"][0]["kind"] = "tank_brigad"
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if "tank_brigad'" in ln]
+    assert line.count("'motorcycle_battalion'") == 1
+    assert "fix: did you mean 'tank_brigade'?" in line
+
+
 def test_an_unknown_standard_names_the_norms_file_read_and_the_near_one(config_copy):
     """It named configs/norms/formations.yaml though a copy's was read, and gave only the
     whole list of standards, no near match for a slip."""

@@ -158,9 +158,14 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
         fix = "; " + range_fix(name, got, whole=whole, **limits)
     elif kind == "literal_error" and err.get("ctx", {}).get("expected"):
         expected = err["ctx"]["expected"]
-        near = difflib.get_close_matches(str(got), re.findall(r"'([^']*)'", expected), n=1)
-        fix = f"; fix: write one of {expected}" + (f" (did you mean {near[0]!r}?)" if near
-                                                    else "")
+        options = re.findall(r"'([^']*)'", expected)
+        near = difflib.get_close_matches(str(got), options, n=1)
+        if len(options) > 6 and expected in msg:  # a long list is shown once, in the message
+            fix = "; fix: " + (f"did you mean {near[0]!r}? " if near else "") + (
+                "write one of the values listed")
+        else:
+            fix = f"; fix: write one of {expected}" + (f" (did you mean {near[0]!r}?)" if near
+                                                        else "")
     else:
         fix = f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
         what = _description(loc) if kind == "missing" else None
