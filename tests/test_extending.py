@@ -624,6 +624,31 @@ def test_compare_suggests_the_axis_id_a_documented_row_nearly_names(tmp_path, ca
     assert not (tmp_path / "c").exists()
 
 
+def test_compare_prints_the_problems_scoring_found(tmp_path, capsys):
+    """A row naming a formation by its id was scored on a fallback rule while the console said
+    "0 problem(s) in mine.csv": what scoring found was only in problems.csv."""
+    from logistics.cli import main
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(TEMPLATE, folder / "my-axis.yaml")
+    csv_path = tmp_path / "mine.csv"
+    header = (CONFIGS / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8").splitlines()[0]  # every column of the format: no file problem
+    row = dict.fromkeys(header.split(","), "")
+    row.update(axis_id="TEMPLATE-AXIS", formation="tpl-tb", date="1945-08-12",
+               place_reached="Qiqihar", confidence="low")
+    csv_path.write_text(header + "\n" + ",".join(row.values()) + "\n", encoding="utf-8")
+    assert main(["compare", "--configs", str(folder), "--documented", str(csv_path),
+                 "--out", str(tmp_path / "c"), "--workers", "0", "--no-map",
+                 "--resolution-m", "25000"]) == 0
+    out = capsys.readouterr().out
+    assert "0 problem(s) in" in out, out  # the file itself is sound
+    assert "1 problem(s) found scoring the rows" in out
+    line = next(ln for ln in out.splitlines() if ln.startswith("  row 2, formation"))
+    assert "is the id of formation tpl-tb" in line and "fix:" in line
+
+
 def test_compare_help_says_its_defaults_follow_logistics_config_dir(capsys):
     """The help said 'default: configs/', but with LOGISTICS_CONFIG_DIR set compare reads the
     scenarios and the documented file of that folder (a copied tree needs no --configs)."""
