@@ -569,6 +569,22 @@ def test_a_vehicle_without_fuel_calibration_names_both_ways_to_give_it(tmp_path)
     assert "calibrate_like: {vehicle:" in msg and "l_per_100km" in msg
 
 
+def test_a_misspelt_vehicle_key_gives_the_near_one_as_a_fix(tmp_path):
+    """It said "power_hpp: expected a known key (power_hp?), got 'unknown key'": no fix, unlike
+    the army file's "fix: did you mean ...? correct its spelling, or remove it"."""
+    from logistics.vehicles import load_vehicle_file
+
+    path = tmp_path / "su-100.yaml"
+    path.write_text(SU100.replace("power_hp:", "power_hpp:"), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_vehicle_file(path)
+    (line,) = [ln for ln in str(err.value).splitlines() if "power_hpp" in ln]
+    assert "fix: did you mean 'power_hp'?" in line and "configs/vehicles/README.md" in line
+    path.write_text(SU100.replace("power_hp:", "zzz_qqq: 1\npower_hp:"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"zzz_qqq: .*fix: remove it"):
+        load_vehicle_file(path)
+
+
 def test_a_missing_vehicle_figure_names_the_keys_a_new_file_uses(tmp_path):
     from logistics.vehicles import load_vehicle_file
 
