@@ -363,7 +363,9 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
 
     for key in sorted(set(raw) - _TOP_KEYS):
         near = difflib.get_close_matches(key, sorted(_TOP_KEYS), n=1)
-        bad(key, f"a known key{' (' + near[0] + '?)' if near else ''}", "unknown key")
+        bad(key, "a known key", "unknown key",
+            "fix: " + (f"did you mean {near[0]!r}? correct its spelling, or remove it" if near
+                       else "remove it") + " (every key: configs/vehicles/README.md)")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         bad("name", "a non-empty display name", name)

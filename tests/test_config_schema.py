@@ -97,7 +97,10 @@ def test_schema_command_writes_schemas_and_modelines_once(tmp_path, capsys):
     (configs / "vehicles").mkdir(parents=True)
     shutil.copy(CONFIGS / "tbf-cmg.yaml", configs / "a.yaml")
     shutil.copy(CONFIGS / "vehicles" / "zis-5.yaml", configs / "vehicles" / "zis-5.yaml")
+    capsys.readouterr()
     assert main(["schema", "--configs", str(configs)]) == 0
+    # the folder it changed in full: "in configs/" could be the checkout's as well as a copy's
+    assert f"file(s) changed in {configs}/" in capsys.readouterr().out
     assert sorted(p.name for p in (configs / "schema").iterdir()) == sorted(SCHEMA_FILES.values())
     text = (configs / "a.yaml").read_text()
     assert text.startswith(MODELINE.format("schema/scenario.schema.json") + "\n")

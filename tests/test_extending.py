@@ -388,6 +388,76 @@ def test_a_new_truck_that_carries_men_names_the_norms_file_read_and_both_fixes(c
     assert ("give `lift:`" in fix) == (not lift)
 
 
+@pytest.mark.parametrize("key", ["pace_vehicle", "lift"])
+@pytest.mark.parametrize("own_list", [False, True])
+def test_a_vehicle_the_formation_lacks_says_where_its_vehicles_come_from(key, own_list):
+    """A lift on a truck its standard lacks said "'zis-5' is not one of its vehicles
+    ['studebaker-us6', 't-34-85']; fix: list the trucks in `vehicles:`" (a pace vehicle it lacks
+    had no fix at all): a user who never wrote a `vehicles:` list did not learn that those come
+    from its standard, nor that a list of its own replaces the standard's whole list."""
+    data = _template()
+    f = data["formations"][0]  # standard tank_brigade: t-34-85 and studebaker-us6
+    if own_list:
+        f["vehicles"] = [{"vehicle": "t-34-85", "count": {"value": 65, "assumed": "a check"}},
+                         {"vehicle": "studebaker-us6", "count": {"value": 60,
+                                                                "assumed": "a check"}}]
+    if key == "pace_vehicle":
+        f["pace_vehicle"] = "is-2"
+    else:
+        f["lift"] = {"vehicle": "zis-5", "count": {"value": 10, "assumed": "a check"},
+                     "men": {"value": 200, "assumed": "a check"}}
+    wrong = "is-2" if key == "pace_vehicle" else "zis-5"
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if f"'{wrong}' is not one of" in ln]
+    assert "['studebaker-us6', 't-34-85']" in line and "fix:" in line
+    assert ("from its standard 'tank_brigade'" in line) == (not own_list)
+    assert ("formations.yaml" in line) == (not own_list)
+    assert ("replaces the standard's whole list" in line) == (not own_list)
+
+
+def test_the_army_cross_checks_list_each_problem_on_its_own_line():
+    """A parent and a fuel priority naming no formation came as "1 problem(s)": one line
+    "mine.yaml: <top>: formations.0 (tpl-tb).parent: ...; fix: ...; fuel.priority.order: ...",
+    the two fixes run together under a '<top>' no file has."""
+    data = _template()
+    data["formations"][0]["parent"] = "tpl-corps"
+    data["fuel"]["priority"]["order"] = ["tpl-tb", "tpl-xx"]
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    msg = str(err.value)
+    assert "2 problem(s)" in msg and "<top>" not in msg
+    lines = [ln for ln in msg.splitlines() if ln.startswith("  - ")]
+    assert len(lines) == 2
+    assert lines[0].startswith("  - mine.yaml: formations.0 (tpl-tb).parent: 'tpl-corps'")
+    assert lines[1].startswith("  - mine.yaml: fuel.priority.order: 'tpl-xx'")
+    assert all(ln.count("fix:") == 1 for ln in lines)
+
+
+@pytest.mark.parametrize("key", ["supply.trucks.3.count", "formations.tpl-xx.men"])
+def test_an_uncertain_key_naming_no_figure_says_how_to_name_one(key):
+    """With a near path it said only "did you mean ...?", with no fix; without, a bare example."""
+    data = _template()
+    data["uncertain"][key] = {"low": 1, "high": 2, "assumed": "a check"}
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if key in ln]
+    assert "names no figure" in line and "fix:" in line and "formations.<id>" in line
+    assert ("did you mean 'supply.trucks.0.count'" in line) == key.startswith("supply")
+
+
+def test_a_slip_in_a_long_choice_lists_the_choices_once():
+    """A formation `kind:` slip printed the 23 kinds twice on one line ("Input should be ...
+    (got ...); fix: write one of ..."), the near one at the very end."""
+    data = _template()
+    data["formations"][0]["kind"] = "tank_brigad"
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if "tank_brigad'" in ln]
+    assert line.count("'motorcycle_battalion'") == 1
+    assert "fix: did you mean 'tank_brigade'?" in line
+
+
 def test_an_unknown_standard_names_the_norms_file_read_and_the_near_one(config_copy):
     """It named configs/norms/formations.yaml though a copy's was read, and gave only the
     whole list of standards, no near match for a slip."""
@@ -499,6 +569,22 @@ def test_a_vehicle_without_fuel_calibration_names_both_ways_to_give_it(tmp_path)
     assert "calibrate_like: {vehicle:" in msg and "l_per_100km" in msg
 
 
+def test_a_misspelt_vehicle_key_gives_the_near_one_as_a_fix(tmp_path):
+    """It said "power_hpp: expected a known key (power_hp?), got 'unknown key'": no fix, unlike
+    the army file's "fix: did you mean ...? correct its spelling, or remove it"."""
+    from logistics.vehicles import load_vehicle_file
+
+    path = tmp_path / "su-100.yaml"
+    path.write_text(SU100.replace("power_hp:", "power_hpp:"), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_vehicle_file(path)
+    (line,) = [ln for ln in str(err.value).splitlines() if "power_hpp" in ln]
+    assert "fix: did you mean 'power_hp'?" in line and "configs/vehicles/README.md" in line
+    path.write_text(SU100.replace("power_hp:", "zzz_qqq: 1\npower_hp:"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"zzz_qqq: .*fix: remove it"):
+        load_vehicle_file(path)
+
+
 def test_a_missing_vehicle_figure_names_the_keys_a_new_file_uses(tmp_path):
     from logistics.vehicles import load_vehicle_file
 
@@ -552,6 +638,31 @@ def test_compare_suggests_the_axis_id_a_documented_row_nearly_names(tmp_path, ca
     assert "case included" in line
     assert "AAA-7, ...)" in line  # the list is cut, and says so
     assert not (tmp_path / "c").exists()
+
+
+def test_compare_prints_the_problems_scoring_found(tmp_path, capsys):
+    """A row naming a formation by its id was scored on a fallback rule while the console said
+    "0 problem(s) in mine.csv": what scoring found was only in problems.csv."""
+    from logistics.cli import main
+
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    shutil.copy(TEMPLATE, folder / "my-axis.yaml")
+    csv_path = tmp_path / "mine.csv"
+    header = (CONFIGS / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8").splitlines()[0]  # every column of the format: no file problem
+    row = dict.fromkeys(header.split(","), "")
+    row.update(axis_id="TEMPLATE-AXIS", formation="tpl-tb", date="1945-08-12",
+               place_reached="Qiqihar", confidence="low")
+    csv_path.write_text(header + "\n" + ",".join(row.values()) + "\n", encoding="utf-8")
+    assert main(["compare", "--configs", str(folder), "--documented", str(csv_path),
+                 "--out", str(tmp_path / "c"), "--workers", "0", "--no-map",
+                 "--resolution-m", "25000"]) == 0
+    out = capsys.readouterr().out
+    assert "0 problem(s) in" in out, out  # the file itself is sound
+    assert "1 problem(s) found scoring the rows" in out
+    line = next(ln for ln in out.splitlines() if ln.startswith("  row 2, formation"))
+    assert "is the id of formation tpl-tb" in line and "fix:" in line
 
 
 def test_compare_help_says_its_defaults_follow_logistics_config_dir(capsys):

@@ -108,8 +108,8 @@ def test_many_problems_in_one_report(tmp_path):
 def test_missing_columns_reported_and_other_rows_kept(tmp_path):
     cols = [c for c in COLUMNS if c not in ("quote", "km_min", "km_max")]
     doc = load_documented(write(tmp_path / "d.csv", [{"cumulative_km_from_start_documented": "88.5"}], cols))
-    missing = {p.column for p in doc.problems if p.row is None}
-    assert missing == {"quote", "km_min", "km_max"}
+    missing = {c for p in doc.problems if p.row is None for c in p.column.split(", ")}
+    assert missing == {"quote", "km_min", "km_max"}  # the columns of one cost share a problem
     r = doc.table.iloc[0]
     assert r["usable"] and r["km_min"] == r["km_max"] == 88.5
 
@@ -156,3 +156,25 @@ def test_a_row_without_coordinates_is_located_by_an_exact_gazetteer_name(tmp_pat
     assert math.isnan(t.loc[2, "lat"]) and math.isnan(t.loc[3, "lat"])
     assert (t.loc[4, "lat"], t.loc[4, "lon"]) == (45.0, 121.0)
     assert math.isnan(t.loc[5, "lat"]) and any(p.row == 7 and p.column == "lat" for p in doc.problems)
+
+
+def test_a_short_file_lists_its_missing_columns_once_per_cost(tmp_path):
+    """A user's file with only the columns it needs (axis_id, formation, date, place, lat, lon)
+    gave 12 problems, one per missing column, each repeating the format's 18 columns."""
+    from logistics.history.documented import check_columns
+
+    path = tmp_path / "mine.csv"
+    path.write_text("axis_id,formation,date,place_reached,lat,lon\n"
+                    "TEMPLATE-AXIS,Template tank brigade,1945-08-12,Qiqihar,,\n", encoding="utf-8")
+    doc = load_documented(path)
+    missing = [p for p in doc.problems if p.row is None]
+    assert [p.consequence for p in missing] == [
+        "treated as empty", "distances only from km_min/km_max", "distances only from the text column"]
+    assert missing[0].column.split(", ") == ["front", "start_place", "start_lat", "start_lon",
+                                             "source", "quote", "confidence", "notes",
+                                             "coord_quality"]
+    assert sum(", ".join(COLUMNS) in p.message for p in missing) == 1
+    # the columns no row can be scored without are still named one by one
+    path.write_text("formation,place_reached\nx,Qiqihar\n", encoding="utf-8")
+    with pytest.raises(DataError, match="missing column\\(s\\) 'axis_id', 'date', so no row"):
+        check_columns(load_documented(path))

@@ -158,9 +158,14 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
         fix = "; " + range_fix(name, got, whole=whole, **limits)
     elif kind == "literal_error" and err.get("ctx", {}).get("expected"):
         expected = err["ctx"]["expected"]
-        near = difflib.get_close_matches(str(got), re.findall(r"'([^']*)'", expected), n=1)
-        fix = f"; fix: write one of {expected}" + (f" (did you mean {near[0]!r}?)" if near
-                                                    else "")
+        options = re.findall(r"'([^']*)'", expected)
+        near = difflib.get_close_matches(str(got), options, n=1)
+        if len(options) > 6 and expected in msg:  # a long list is shown once, in the message
+            fix = "; fix: " + (f"did you mean {near[0]!r}? " if near else "") + (
+                "write one of the values listed")
+        else:
+            fix = f"; fix: write one of {expected}" + (f" (did you mean {near[0]!r}?)" if near
+                                                        else "")
     else:
         fix = f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
         what = _description(loc) if kind == "missing" else None
@@ -171,6 +176,9 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
             if near:
                 fix = (f"; fix: did you mean {near[0]!r}? correct its spelling, or remove it "
                        "(every key: configs/armies/README.md)")
+    if not where and kind == "value_error":
+        # the army's cross-checks: each problem names its own key path; one line each
+        return "\n".join(f"{source}: {p}" for p in msg.splitlines())
     return f"{source}: {where or '<top>'}: {msg}{got_txt}{fix}"
 
 
@@ -292,7 +300,8 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     try:
         army = Army.model_validate(dict(data))
     except ValidationError as exc:
-        lines = list(dict.fromkeys(_describe(source, e, data) for e in exc.errors()))
+        lines = list(dict.fromkeys(line for e in exc.errors()
+                                   for line in _describe(source, e, data).splitlines()))
         raise ConfigError(f"{source}: {len(lines)} problem(s) in the army file:\n  - "
                           + listed(lines) + "\n(key reference: configs/armies/README.md; "
                           "value rules: configs/README.md)"
@@ -366,8 +375,10 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         if key not in paths:
             near = difflib.get_close_matches(key, sorted(paths), n=3)
             problems.append(f"{src}: uncertain: {key!r} names no figure of this army file"
-                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else
-                               "; fix: give a dotted path like fuel.carried_refills"))
+                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else "")
+                            + "; fix: the dotted path of one of its figures (formation ids "
+                            "for list positions: formations.<id>.men, supply.trucks.0.count), "
+                            "or remove the entry")
     if not problems:
         problems += _range_problems(army)
     if problems:

@@ -131,6 +131,23 @@ def _norms_file(norms: Norms, name: str) -> str:
     return next((f for f in norms.files if Path(f).name == name), f"configs/norms/{name}")
 
 
+def _vehicles_origin(f, norms: Norms) -> str:
+    """Where a formation's vehicles come from, for a message: its standard's when it gives
+    no `vehicles:` of its own (a user who never wrote them should learn where they are)."""
+    if f.vehicles is not None or f.standard is None:
+        return ""
+    return (f" (from its standard {f.standard!r} in {_norms_file(norms, 'formations.yaml')}: "
+            "it gives no `vehicles:` of its own)")
+
+
+def _replaces_standard(f) -> str:
+    """The clause a fix needs when a formation would first get a `vehicles:` list: it
+    replaces the standard's whole list (configs/armies/README.md, Formations)."""
+    if f.vehicles is not None or f.standard is None:
+        return ""
+    return " (a `vehicles:` list replaces the standard's whole list: list the ones it keeps too)"
+
+
 def _tracked(classes: dict[str, int]) -> list[str]:
     """The tracked vehicle classes among ``classes`` (tanks and SP guns men can ride)."""
     from logistics.vehicles import load_vehicle
@@ -242,7 +259,9 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
                 continue
             if pace not in classes and pace not in MEN_CLASSES:
                 problems.append(f"{where}.pace_vehicle: {pace!r} is not one of its vehicles "
-                                f"{sorted(classes)}")
+                                f"{sorted(classes)}{_vehicles_origin(f, norms)}; fix: one of "
+                                f"those, or leave pace_vehicle out, or list {pace} in "
+                                f"`vehicles:`{_replaces_standard(f)}")
                 continue
         lift_vehicle, lift_trucks, lift_men, per, riders = None, 0, 0, 0.0, 0
         lift = f.lift
@@ -272,7 +291,8 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
                 continue
             if lift_vehicle not in classes:
                 problems.append(f"{where}.lift.vehicle: {lift_vehicle!r} is not one of its "
-                                f"vehicles {sorted(classes)}; fix: list the trucks in `vehicles:`")
+                                f"vehicles {sorted(classes)}{_vehicles_origin(f, norms)}; fix: "
+                                f"list the trucks in `vehicles:`{_replaces_standard(f)}")
                 continue
             if lift_trucks > classes[lift_vehicle]:
                 mult, have = r["mult"], classes[lift_vehicle]

@@ -757,8 +757,8 @@ class Army(_Model):
     @model_validator(mode="after")
     def _cross_checks(self) -> Army:
         problems = _reference_problems(self)
-        if problems:
-            raise ValueError("; ".join(problems))
+        if problems:  # one per line: the loader lists each as its own problem
+            raise ValueError("\n".join(problems))
         return self
 
 

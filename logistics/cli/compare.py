@@ -148,6 +148,14 @@ def _run(args: argparse.Namespace) -> int:
         print(f"  {problem}")
     if len(doc.problems) > _SHOWN_PROBLEMS:
         print(f"  ... {len(doc.problems) - _SHOWN_PROBLEMS} more in problems.csv")
+    found = [p for p in comp.problems.to_dict("records") if p["column"] != "axis_id"]
+    if found:  # what scoring found (axes with no scenario are said below)
+        print(f"{len(found)} problem(s) found scoring the rows (problems.csv, report.md):")
+        for p in found[:_SHOWN_PROBLEMS]:
+            print(f"  row {p['row']}, {p['column']} {p['value']!r}: {p['message']} "
+                  f"({p['consequence']})")
+        if len(found) > _SHOWN_PROBLEMS:
+            print(f"  ... {len(found) - _SHOWN_PROBLEMS} more in problems.csv")
     if comp.inputs.unmodeled:
         print(f"axes with no scenario: {', '.join(comp.inputs.unmodeled)}"
               + _near_axes(comp.inputs))

@@ -53,6 +53,6 @@ def _schema(args: argparse.Namespace) -> int:
     for path in skipped:
         print(f"left alone: {path.relative_to(root).as_posix()} (no axis_id: not a scenario "
               "file)")
-    print(f"{len(changed)} file(s) changed in {root.name}/" if changed
+    print(f"{len(changed)} file(s) changed in {root}/" if changed
           else "schemas and modelines up to date")
     return 0

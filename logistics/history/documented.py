@@ -199,13 +199,17 @@ def load_documented(path: str | Path) -> Documented:
     for col in OPTIONAL_COLUMNS:
         if col not in raw.columns:
             raw[col] = ""
+    lost: dict[str, list[str]] = {}  # consequence -> the missing columns that cost it
     for col in COLUMNS:
         if col not in raw.columns:
-            problems.append(Problem(
-                None, col, "", f"missing column (expected the format's columns: {', '.join(COLUMNS)})",
-                _MISSING_CONSEQUENCE.get(col, "treated as empty"),
-            ))
+            lost.setdefault(_MISSING_CONSEQUENCE.get(col, "treated as empty"), []).append(col)
             raw[col] = ""
+    for n, (consequence, cols) in enumerate(lost.items()):  # one problem per cost: a short
+        # file's 12 metadata columns were 12 lines, each repeating the whole format
+        problems.append(Problem(
+            None, ", ".join(cols), "",
+            f"missing column(s) (the format's columns: {', '.join(COLUMNS)})" if n == 0
+            else "missing column(s) of the format (configs/history/README.md)", consequence))
     records = [_parse_row(int(i) + 2, rec, problems) for i, rec in enumerate(raw.to_dict("records"))]
     table = pd.DataFrame(records, columns=list(_TABLE_COLUMNS))  # a header-only file: no rows
     table["date"] = pd.to_datetime(table["date"])
@@ -219,8 +223,8 @@ def check_columns(doc: Documented) -> Documented:
     """``doc``, unless it lacks a column no row can be scored without (``axis_id``, ``date``):
     then a DataError naming the file and the columns. Such a file is damaged (a wrong file, a
     spreadsheet's export with other headers); reading it would only give an empty table."""
-    missing = [p.column for p in doc.problems
-               if p.row is None and p.consequence == "no row can be scored"]
+    missing = [c for p in doc.problems if p.row is None and p.consequence == "no row can be scored"
+               for c in p.column.split(", ")]
     if missing:
         raise DataError(
             f"{doc.path}: missing column(s) {', '.join(map(repr, missing))}, so no row can be "

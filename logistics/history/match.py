@@ -264,6 +264,14 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
     # 4. the army as a whole
     why = ("names the army as a whole" if named_armies or _WHOLE.search(text) or spans
            else "names no formation of the army")
+    written = str(formation_text or "").strip().lower()
+    for i in ids:  # a user's own file naming a formation by the id of its army file
+        if written == i.lower():
+            problems.append(f"{str(formation_text).strip()!r} is the id of formation {i}, and "
+                            "rows are matched by a formation's name or aliases, not its id "
+                            f"(fix: write its name, {by_id[i].get('name')!r}, in the row, or add "
+                            f"{str(formation_text).strip()!r} to its `aliases:` in the army "
+                            "file)")  # no '; ': the compare splits a row's problems on it
     return Match(tuple(ids), f"rule 4: {why}", "; ".join(problems), "; ".join(notes))
 
 
