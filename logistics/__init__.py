@@ -1,7 +1,8 @@
 """logistics: historical GIS logistics on real terrain (Manchuria, August 1945).
 
 The notebook API (``logistics.api``, imported on first use so ``import logistics`` stays
-light): ``load_scenario``, ``run``, ``layers`` (a run's GeoDataFrames), ``route``, ``sample``,
+light): ``load_scenario``, ``run``, ``layers`` (a run's GeoDataFrames), ``write_run`` (the
+run folder), ``route``, ``sample``,
 ``compare``, ``load_terrain`` (xarray with CRS), ``load_vehicle``, ``build_cost_model``,
 ``accumulate``/``path`` and ``find_costs``/``traceback``. The README's "Python API" section
 shows them at work (and the test suite runs it).
@@ -39,7 +40,8 @@ def _version() -> str:
 __version__ = _version()
 
 #: The notebook API, served from ``logistics.api`` on first use.
-_API: tuple[str, ...] = ("load_scenario", "run", "layers", "route", "sample", "compare",
+_API: tuple[str, ...] = ("load_scenario", "run", "layers", "write_run", "route", "sample",
+                         "compare",
                          "load_terrain", "load_vehicle", "build_cost_model", "accumulate",
                          "path", "find_costs", "traceback")
 

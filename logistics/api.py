@@ -9,6 +9,7 @@ here is a thin door to the stage that does the work; nothing is computed twice.
 | ``load_scenario(path)`` | the validated army (``logistics.army.Army``) of a scenario file |
 | ``run(scenario, ...)`` | ``RunResult`` (plain data; ``layers(result)`` gives its geometry) |
 | ``layers(result)`` | ``{name: GeoDataFrame}`` in EPSG:4326: routes, tracks, days, halts, ... |
+| ``write_run(result, folder)`` | the run folder ``logistics run`` writes (CSV, GeoPackage, COG, maps) |
 | ``route(origin, destination, vehicle, ...)`` | GeoDataFrame of legs in EPSG:4326 |
 | ``sample(place, ...)`` | dict of what the model knows at a point |
 | ``compare(...)`` | the comparison with dated history (``Comparison``) |
@@ -33,7 +34,7 @@ from logistics.terrain import load_terrain
 from logistics.terrain.grid import check_resolution_m
 from logistics.vehicles import load_vehicle
 
-__all__ = ["load_scenario", "run", "layers", "route", "sample", "compare", "load_terrain",
+__all__ = ["load_scenario", "run", "layers", "write_run", "route", "sample", "compare", "load_terrain",
            "load_vehicle", "build_cost_model", "accumulate", "path", "find_costs",
            "traceback"]
 
@@ -114,6 +115,26 @@ def layers(result) -> dict:
         raise ConfigError(f"layers needs the result of logistics.run(...), got "
                           f"{_shown(result)}; fix: layers(logistics.run('configs/tbf-6gta.yaml'))")
     return run_layers(result)
+
+
+def write_run(result, folder: str | Path, *, overwrite: bool = False) -> Path:
+    """Write the run folder of ``result`` (a ``logistics.run(...)``) into ``folder``, as
+    ``logistics run --out folder`` does: every file or none (atomic), the map with the configs
+    tree's documented positions. ``folder`` must not exist, be empty, or (``overwrite=True``)
+    be a folder this tool wrote; anything else is an ``OutputError`` before any work.
+    Returns the folder."""
+    from logistics._atomic import check_output_dir
+    from logistics.history.inputs import configured_documented
+    from logistics.report.run_outputs import write_run as _write_run
+    from logistics.runner import RunResult
+
+    if not isinstance(result, RunResult):
+        raise ConfigError(f"write_run needs the result of logistics.run(...), got "
+                          f"{_shown(result)}; fix: write_run(logistics.run('configs/tbf-6gta.yaml'), "
+                          "'out/my-run')")
+    out = check_output_dir(_path_arg(folder, "folder", "out/my-run"), overwrite=bool(overwrite),
+                           what="folder", flag="overwrite=True")
+    return _write_run(result, out, documented=configured_documented())
 
 
 def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: str = "dry",

@@ -313,3 +313,25 @@ def test_bench_sizes_given_twice_or_beyond_count_are_refused_before_any_work(tmp
     err = capsys.readouterr().err
     assert err.startswith("logistics bench: error: --sizes") and fragment in err, err
     assert not (tmp_path / "b").exists()
+
+
+def test_write_run_refuses_what_is_no_run_and_a_folder_it_did_not_write(tmp_path):
+    """``logistics.write_run`` (the API's door to the run folder) refuses a non-result and a
+    non-path before any work, and a folder holding a user's file (as ``run --out`` does),
+    leaving that file as it was."""
+    with pytest.raises(ConfigError, match=r"write_run needs the result of logistics.run.*None"):
+        logistics.write_run(None, tmp_path / "x")
+    result = logistics.run(CFG, resolution_m=25000)
+    with pytest.raises(ConfigError, match=r"folder must be a path .*got 5"):
+        logistics.write_run(result, 5)
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep", encoding="utf-8")
+    with pytest.raises(OutputError):
+        logistics.write_run(result, mine, overwrite=True)
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    out = logistics.write_run(result, tmp_path / "run")
+    assert (out / "tracks.csv").is_file() and (out / "run.gpkg").is_file()
+    with pytest.raises(OutputError):
+        logistics.write_run(result, out)  # a folder it wrote, without overwrite=True
+    assert logistics.write_run(result, out, overwrite=True) == out

@@ -21,7 +21,6 @@ from logistics.config_schema import (
     config_files,
     schema_texts,
     with_modeline,
-    write_schemas,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
