@@ -202,3 +202,28 @@ def test_an_arrived_formation_reports_its_rate_up_to_arrival_not_over_the_horizo
     assert "km/day to arrival; arrived" in line and days < 17
     assert rate == pytest.approx(km / days, abs=1.0)  # printed rounded to the km
     assert rate > km / 18 + 5  # not the horizon's average
+
+
+def test_run_draws_the_documented_file_it_is_given(tmp_path, capsys):
+    """``run --documented FILE``: a user's own dated positions of the run's axis are drawn on
+    its layers (run.gpkg ``documented``) instead of the shipped file's; a file that is not
+    there is one error before any run, and no run folder is written."""
+    import geopandas as gpd
+
+    shipped = pd.read_csv(settings.CONFIG_DIR / "history" / "documented-advances.csv", dtype=str,
+                          keep_default_na=False)
+    mine = shipped[(shipped["axis_id"] == "TBF-6GTA") & (shipped["lat"] != "")].head(1)
+    mine = mine.assign(axis_id="TBF-CMG")
+    path = tmp_path / "mine.csv"
+    mine.to_csv(path, index=False)
+    out = tmp_path / "run"
+    assert main(["run", str(CMG), "--resolution-m", "25000", "--out", str(out),
+                 "--documented", str(path)]) == 0
+    layer = gpd.read_file(out / "run.gpkg", layer="documented")
+    assert len(layer) == 1 and layer["place_reached"].iloc[0] == mine["place_reached"].iloc[0]
+    capsys.readouterr()
+    out2 = tmp_path / "run2"
+    assert main(["run", str(CMG), "--out", str(out2), "--documented",
+                 str(tmp_path / "none.csv")]) != 0
+    err = capsys.readouterr().err
+    assert "none.csv" in err and "Traceback" not in err and not out2.exists()

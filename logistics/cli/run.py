@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from logistics import settings
-from logistics.cli import add_overwrite, out_path, path_text, resolution_m, seed
+from logistics.cli import add_overwrite, out_path, path_text, path_value, resolution_m, seed
 from logistics.errors import ConfigError, LogisticsError
 
 __all__ = ["register", "scenario_files", "other_tree_note"]
@@ -60,6 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="accumulated-cost solver: in memory, the exact chunked one (dask tiles "
                         "of LOGISTICS_CHUNK_CELLS, for grids larger than memory), or auto: "
                         "in memory when the grid fits (default)")
+    p.add_argument("--documented", metavar="FILE", type=path_value, default=None,
+                   help="documented-advances CSV whose rows of the run's axis are drawn on its "
+                        "maps and layers (default: history/documented-advances.csv of the "
+                        "configs folder); read and checked before any run; `logistics compare "
+                        "--documented FILE` scores them")
     p.set_defaults(func=_run)
 
 
@@ -133,13 +138,16 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.report.run_page import summary_lines
     from logistics.army import load_army
     from logistics.runner import run_scenario
+    from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import configured_documented
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
     for note in dict.fromkeys(filter(None, (other_tree_note(p.parent) for p in files))):
         print(f"logistics run: {note}", file=sys.stderr)
-    documented = configured_documented()  # drawn on every run's map: a damaged file fails now
+    # drawn on every run's map: a damaged file fails now, before any run
+    documented = (configured_documented() if args.documented is None
+                  else check_columns(load_documented(args.documented)))
     if many:
         _check_parent_folder(Path(args.out or "out"))
     elif args.out is not None:
