@@ -107,7 +107,11 @@ def _army_result(axis="TBF-6GTA"):
         scenario=sc, formations=formations, tracks=tracks, routes=pd.DataFrame(routes),
         daily=pd.DataFrame(daily), crossings=crossings, deliveries=deliveries,
         track=head, route_points=pd.DataFrame(routes)[lambda r: r.formation_id == "fd-1"],
-        segments=pd.DataFrame(), summary={}, provenance={})
+        segments=pd.DataFrame(), summary={}, provenance={},
+        plan=SimpleNamespace(formations=[SimpleNamespace(
+            unit=SimpleNamespace(id="fd-1"), objectives=((60.0, "Alpha"), (160.0, "Beta")))]),
+        reached=pd.DataFrame([{"time": T0 + pd.Timedelta(hours=20), "formation_id": "fd-1",
+                               "kind": "objective", "name": "Alpha", "cum_km": 60.0}]))
 
 
 def _documented(axis):
@@ -165,6 +169,10 @@ def test_geopackage_layers_read_back_with_crs_fields_time_order_and_counts(tmp_p
     dl = got["deliveries"]
     assert len(dl) == 1 and dl["litres"].iloc[0] == 4000.0
     assert dl.geometry.iloc[0].x == pytest.approx(117.0 + 50.0 / 76.0)  # km 50 of fd-1's route
+    obj = got["objectives"]  # fd-1's two objectives in order, where its route reaches them
+    assert obj["objective"].tolist() == ["Alpha", "Beta"] and obj["order"].tolist() == [1, 2]
+    assert obj.geometry.iloc[0].x == pytest.approx(117.0 + 60.0 / 76.0)
+    assert obj["reached"].iloc[0] == T0 + pd.Timedelta(hours=20) and pd.isna(obj["reached"].iloc[1])
     doc = got["documented"]
     assert len(doc) == _documented("TBF-6GTA") > 0
     assert {"source", "quote", "place_reached", "date"} <= set(doc.columns)

@@ -62,7 +62,11 @@ def _result(axis: str = AXIS):
         crossings=pd.DataFrame(), deliveries=deliveries,
         track=tracks[tracks["formation_id"] == "fd-1"],
         route_points=pd.DataFrame(routes)[lambda r: r.formation_id == "fd-1"],
-        segments=pd.DataFrame(), summary={}, provenance={})
+        segments=pd.DataFrame(), summary={}, provenance={},
+        plan=SimpleNamespace(formations=[SimpleNamespace(
+            unit=SimpleNamespace(id="fd-1"), objectives=((10.0, "Alpha"), (30.0, "Beta")))]),
+        reached=pd.DataFrame([{"time": pd.Timestamp("1945-08-09 12:00"), "formation_id": "fd-1",
+                               "kind": "objective", "name": "Alpha", "cum_km": 10.0}]))
 
 
 def test_run_map_is_offline_and_byte_identical(tmp_path):
@@ -122,6 +126,7 @@ def test_headless_chromium_draws_every_layer_without_a_script_error(tmp_path):
         # the slider starts on the last day: every formation's every day is drawn
         assert page.count("path.day-position") == len(FORMS) * len(DAYS)
         assert page.count("path.documented-position") == len(docs)
+        assert page.count("path.objective") == 2  # fd-1's two objectives
         assert page.count(".day-slider input[type=range]") == 1
         rail = page.run("return document.querySelectorAll("
                         "'.leaflet-overlay-pane path.leaflet-interactive').length")

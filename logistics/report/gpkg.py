@@ -24,6 +24,7 @@ __all__ = ["write_gpkg", "GEOMETRY_TYPES"]
 GEOMETRY_TYPES: dict[str, str] = {
     "routes": "LineString", "track_lines": "LineString", "track": "Point", "daily": "Point",
     "halts": "Point", "deliveries": "Point", "crossings": "Point", "documented": "Point",
+    "objectives": "Point",
     # context (report.context_layers): the theatre's layers cut to the run's extent
     "fortified_regions": "MultiPolygon", "railways_1945": "MultiLineString",
 }

@@ -53,6 +53,8 @@ STYLES: dict[str, Style] = {
     "deliveries": Style("marker", "44,160,44,255", 3.0, "diamond",
                         label="round(\"litres\") || ' L'"),
     "crossings": Style("marker", "23,190,207,255", 2.8, "triangle"),
+    "objectives": Style("marker", "0,0,0,255", 3.0, "square",
+                        label="\"formation_id\" || ': ' || \"objective\""),
     "documented": Style("marker", "255,127,14,255", 4.0, "star",
                         label="\"place_reached\" || ' ' || format_date(\"date\", 'd MMM')"),
     # context layers (report.context_layers)

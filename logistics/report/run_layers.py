@@ -1,4 +1,5 @@
-"""A run's vector layers as GeoDataFrames in EPSG:4326: routes, tracks, days, halts, crossings.
+"""A run's vector layers as GeoDataFrames in EPSG:4326: routes, tracks, days, halts, crossings,
+objectives.
 
 ``run_layers(result)`` is the one place a :class:`~logistics.runner.RunResult` becomes
 geometry; the GeoPackage (``report/gpkg``), the interactive map (``report/web_map``) and the
@@ -20,6 +21,7 @@ Layers (each a GeoDataFrame, possibly empty but always with its columns and CRS)
 | ``deliveries`` | Point | delivery and formation that took part of it (``delivery_id``, ``litres`` its share; placed at its ``cum_km`` along its route) |
 | ``crossings`` | Point | river crossing (``river_class``, ``crossing_h`` where the run says) |
 | ``documented`` | Point | documented position of the run's axis that has coordinates |
+| ``objectives`` | Point | formation and objective, in order (``objective``, ``order``), where its route reaches it (``cum_km``), ``reached`` (when; empty if never) |
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ __all__ = ["LAYERS", "LONLAT_CRS", "FIELD_TYPES", "run_layers", "formation_views
 #: Every layer's name, in the order the GeoPackage, the QGIS project and the map draw them
 #: (bottom to top).
 LAYERS: tuple[str, ...] = ("routes", "track_lines", "track", "daily", "halts", "deliveries",
-                           "crossings", "documented")
+                           "crossings", "objectives", "documented")
 
 #: The CRS of every vector layer (lon/lat, WGS84): what QGIS, folium and GeoJSON expect.
 LONLAT_CRS = "EPSG:4326"
@@ -46,7 +48,7 @@ FIELD_TYPES: dict[str, str] = {
     "time": "datetime64[ms]", "start": "datetime64[ms]", "end": "datetime64[ms]",
     "date": "datetime64[ms]", "length_km": "float64", "cum_km": "float64",
     "hours": "float64", "litres": "float64", "delivery_id": "int64", "fuel_l": "float64", "refills_on_hand": "float64",
-    "crossing_h": "float64", "river_class": "int64",
+    "crossing_h": "float64", "river_class": "int64", "reached": "datetime64[ms]", "order": "int64",
 }
 
 
@@ -196,8 +198,37 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
     layers["crossings"] = _gdf(cr, map(Point, zip(cr.get("lon", []), cr.get("lat", []))),
                                ["formation_id", "time", "cum_km", "river_class", "crossing_h"])
 
+    layers["objectives"] = _objectives(result, v["routes"], names)
     layers["documented"] = documented_points(result.scenario.axis_id, documented)
     return layers
+
+
+def _objectives(result, routes: pd.DataFrame, names: dict):
+    """Each formation's objectives in order, placed where its route reaches them (the plan's
+    km along the route), with when it did (``result.reached``, kind ``objective``; NaT when
+    it never did)."""
+    plan = getattr(result, "plan", None)
+    reached = getattr(result, "reached", None)
+    done: dict[tuple[str, str], pd.Timestamp] = {}
+    if reached is not None and len(reached) and {"kind", "formation_id", "name"} <= set(reached):
+        for r in reached[reached["kind"] == "objective"].itertuples():
+            done.setdefault((str(r.formation_id), str(r.name)), pd.Timestamp(r.time))
+    rows, points = [], []
+    for fp in (plan.formations if plan is not None else ()):
+        fid = fp.unit.id
+        r = routes[routes["formation_id"] == fid]
+        if not len(r):
+            continue
+        for order, (km, name) in enumerate(fp.objectives, start=1):
+            x, y = _point_at_km(r, float(km))
+            rows.append({"formation_id": fid, "name": names.get(fid, ""), "objective": name,
+                         "order": order, "cum_km": float(km),
+                         "reached": done.get((fid, name), pd.NaT)})
+            points.append(Point(float(x), float(y)))
+    frame = pd.DataFrame(rows, columns=["formation_id", "name", "objective", "order", "cum_km",
+                                        "reached"])
+    frame["reached"] = pd.to_datetime(frame["reached"])
+    return _gdf(frame, points, ["formation_id", "name", "objective", "order", "cum_km", "reached"])
 
 
 def _first_formation(fid, default: str) -> str:

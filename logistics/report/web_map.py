@@ -293,6 +293,19 @@ def run_map(result, layers: dict | None = None, *, elevation=None, context: bool
                         color=colours.get(r.formation_id, PALETTE[0]), weight=2, dash_array="4 4",
                         tooltip=html.escape(f"{r.formation_id}: moved {r.cum_km:.0f} km"),
                         class_name="track").add_to(group)
+    objectives = layers.get("objectives")
+    if objectives is not None and len(objectives):
+        group = folium.FeatureGroup(name="objectives").add_to(m)
+        for o in objectives.itertuples():
+            when = (f"reached {o.reached:%d %b %H:%M}" if not pd.isna(o.reached)
+                    else "not reached")
+            folium.CircleMarker(  # (RegularPolygonMarker would fetch a plugin: not offline)
+                (round(o.geometry.y, 6), round(o.geometry.x, 6)), radius=6, color="black",
+                weight=2,
+                fill_color=colours.get(o.formation_id, PALETTE[0]), fill_opacity=0.9,
+                tooltip=html.escape(f"{o.formation_id}: objective {o.order}, {o.objective} "
+                                    f"(km {o.cum_km:.0f}), {when}"),
+                class_name="objective").add_to(group)
     if len(daily):
         _day_slider(m, daily, colours)
     if len(documented):
