@@ -9,7 +9,7 @@ This folder stands above every stage it draws (no stage imports it):
 | ``run_plots`` | a run's map, advance and fuel figures |
 | ``run_page`` | a run's report.md and the one-screen summary ``logistics run`` prints |
 | ``rasters`` | Cloud-Optimised GeoTIFFs (nodata, units, description) and hillshade |
-| ``run_layers`` | a run's vector layers as GeoDataFrames (routes, tracks, days, halts, crossings, documented) |
+| ``run_layers`` | a run's vector layers as GeoDataFrames (routes, tracks, days, halts, crossings, objectives, documented) |
 | ``context_layers`` | the theatre's 1945 railways and fortified regions as GeoDataFrames |
 | ``context_draw`` | those two layers drawn on a map's axes, under the routes (run and comparison maps) |
 | ``qgis`` | QML layer styles and the QGIS project (.qgz) of a run folder |
