@@ -102,6 +102,8 @@ def test_many_problems_in_one_report(tmp_path):
     assert [p.row for p in doc.problems] == [2, 3, 4]
     text = doc.report()
     assert "4 rows, 3 usable, 3 problem(s)" in text and text.count("\n") == 3
+    # an empty confidence is said as such, not as an unknown one (new-user trial)
+    assert "no confidence given (expected one of" in text and "unknown confidence" not in text
     assert list(doc.problems_frame().columns) == ["row", "column", "value", "message", "consequence"]
 
 

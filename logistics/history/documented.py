@@ -361,7 +361,8 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
                         has_coordinate=not (math.isnan(lat) or math.isnan(lon)))
     confidence = rec["confidence"].lower()
     if confidence not in CONFIDENCE_LEVELS:
-        bad("confidence", f"unknown confidence (expected one of {', '.join(CONFIDENCE_LEVELS)})",
+        what = "no confidence given" if not confidence.strip() else "unknown confidence"
+        bad("confidence", f"{what} (expected one of {', '.join(CONFIDENCE_LEVELS)})",
             "kept as given")
     problems.extend(mine)
     return {
