@@ -191,10 +191,15 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
             "(set LOGISTICS_CONFIG_DIR to the folder holding 'vehicles/')"
         )
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    if not files:
+        raise ConfigError(
+            f"vehicle folder {folder} holds no vehicle file (*.yaml); fix: copy the shipped "
+            "configs/vehicles/*.yaml into it, or set LOGISTICS_CONFIG_DIR to a configs folder "
+            "that has them")
     key = (str(folder), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
     if key in _CACHE:
         return _CACHE[key]
-    problems: list[str] = []
+    problems = _id_twins(files)
     vehicles: dict[str, Vehicle] = {}
     for f in files:
         try:
@@ -202,7 +207,7 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
         except ConfigError as exc:
             problems.append(str(exc))
             continue
-        vehicles[v.id] = v
+        vehicles.setdefault(v.id, v)
     problems += _check_names(vehicles)
     if problems:
         lines = [line for p in problems for line in p.split("\n")]  # a file's, one a line
@@ -211,6 +216,18 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
     _CACHE.clear()
     _CACHE[key] = vehicles
     return vehicles
+
+
+def _id_twins(files: list[Path]) -> list[str]:
+    """Two files of one id (the lower-cased stem: ``zis-5.yaml`` and ``zis-5.yml``, or
+    ``ZIS-5.yaml`` and ``zis-5.yaml``): one would silently replace the other."""
+    by_id: dict[str, list[Path]] = {}
+    for f in files:
+        by_id.setdefault(f.stem.lower(), []).append(f)
+    return [f"{twin}: vehicle id {vid!r} is also the id of {twins[0]} (the id is the file "
+            "name without .yaml/.yml, in lower case); expected one file per vehicle; fix: "
+            "remove or rename one of them"
+            for vid, twins in by_id.items() for twin in twins[1:]]
 
 
 def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:

@@ -1,0 +1,132 @@
+"""Bad inputs found from outside, sixth pass (helper "badhunt15"): each ends in one clear error.
+
+Two vehicle files of one id (``zis-5.yaml`` beside ``zis-5.yml``, or ``ZIS-5.yaml`` beside
+``zis-5.yaml``: the id is the lower-cased stem) were both read and one silently replaced the
+other, whichever sorted last; a vehicles folder with no vehicle file in it was taken (``sample``
+printed pandas' "Empty DataFrame", a run failed later on an unknown vehicle). A fuel state whose
+``refills`` was no number (``0,25`` from a spreadsheet with a decimal comma, ``1/4``, ``a
+quarter``) was read as "the source gives no figure", and a column named twice was renamed by
+pandas (``refills.1``) and its second copy dropped. A station list that was missing or a
+folder read as a network of no lines, blaming the army file ("'R23a' is no line ...; fix: use
+one of []").
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from logistics import settings
+from logistics.errors import ConfigError, DataError, LogisticsError
+
+SHIPPED_VEHICLES = Path(settings.SHIPPED_CONFIG_DIR) / "vehicles"
+SHIPPED_FUEL_STATES = Path(settings.SHIPPED_CONFIG_DIR) / "history" / "fuel-states.csv"
+
+
+# --- vehicle files: one id, one file ----------------------------------------------------------
+
+def _vehicles_copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "vehicles"
+    shutil.copytree(SHIPPED_VEHICLES, folder)
+    return folder
+
+
+@pytest.mark.parametrize("twin", ["zis-5.yml", "ZIS-5.yaml"])
+def test_two_files_of_one_vehicle_id_are_one_error_naming_both(tmp_path, twin):
+    from logistics.vehicles import _load_all
+
+    folder = _vehicles_copy(tmp_path)
+    text = (folder / "zis-5.yaml").read_text(encoding="utf-8")
+    (folder / twin).write_text(text.replace("name: ZIS-5\n", "name: ZIS-5 heavy\n")
+                               .replace("aliases: [ZIS5, ZIS-5V, Zakhar, ZiS-5]", "aliases: []"),
+                               encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        _load_all(folder)
+    msg = str(err.value)
+    assert "'zis-5'" in msg and str(folder / twin) in msg and str(folder / "zis-5.yaml") in msg
+    assert "fix:" in msg and "Traceback" not in msg
+
+
+def test_a_vehicles_folder_without_vehicle_files_is_one_error(tmp_path):
+    from logistics.vehicles import _load_all
+
+    folder = tmp_path / "vehicles"
+    folder.mkdir()
+    (folder / "README.md").write_text("# notes\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        _load_all(folder)
+    msg = str(err.value)
+    assert str(folder) in msg and "no vehicle file" in msg and "fix:" in msg
+
+
+def test_the_shipped_vehicles_still_load():
+    from logistics.vehicles import _load_all
+
+    assert "zis-5" in _load_all(SHIPPED_VEHICLES)
+
+
+# --- history/fuel-states.csv --------------------------------------------------------------------
+
+def _fuel_states(tmp_path: Path, edit) -> Path:
+    p = tmp_path / "fuel-states.csv"
+    p.write_text(edit(SHIPPED_FUEL_STATES.read_text(encoding="utf-8")), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("cell", ['"0,25"', "1/4", "a quarter", "nan", "0.25 refills"])
+def test_a_fuel_state_whose_refills_is_no_number_is_one_error(tmp_path, cell):
+    from logistics.history.fuel import load_fuel_states
+
+    p = _fuel_states(tmp_path, lambda t: t.replace(",0.25,", f",{cell},", 1))
+    with pytest.raises(DataError) as err:
+        load_fuel_states(p)
+    msg = str(err.value)
+    assert str(p) in msg and "refills" in msg and "row 3" in msg and "fix:" in msg, msg
+    assert "np." not in msg
+
+
+def test_a_fuel_state_column_named_twice_is_one_error(tmp_path):
+    from logistics.history.fuel import load_fuel_states
+
+    p = _fuel_states(tmp_path, lambda t: t.replace("confidence\n", "confidence,refills\n", 1))
+    with pytest.raises(DataError) as err:
+        load_fuel_states(p)
+    msg = str(err.value)
+    assert str(p) in msg and "refills" in msg and "twice" in msg and "fix:" in msg, msg
+
+
+def test_a_bad_fuel_state_date_names_its_row_as_a_plain_number(tmp_path):
+    from logistics.history.fuel import load_fuel_states
+
+    p = _fuel_states(tmp_path, lambda t: t.replace("1945-08-12", "12.08.1945", 1))
+    with pytest.raises(DataError) as err:
+        load_fuel_states(p)
+    msg = str(err.value)
+    assert "rows [3]" in msg and "np." not in msg, msg
+
+
+def test_the_shipped_fuel_states_still_load_with_their_empty_refills():
+    from logistics.history.fuel import load_fuel_states
+
+    df = load_fuel_states(SHIPPED_FUEL_STATES)
+    assert df["refills"].isna().sum() >= 1  # "the source gives no figure" stays allowed
+    assert 0.25 in set(df["refills"])
+
+
+# --- network/stations-1945.csv ------------------------------------------------------------------
+
+@pytest.mark.parametrize("damage", ["missing", "folder"])
+def test_a_missing_station_list_is_named_not_blamed_on_the_army(tmp_path, monkeypatch, damage):
+    from logistics.army.load import _station_rows
+
+    configs = tmp_path / "configs"
+    (configs / "network").mkdir(parents=True)
+    if damage == "folder":
+        (configs / "network" / "stations-1945.csv").mkdir()
+    monkeypatch.setattr(settings, "CONFIG_DIR", configs)
+    with pytest.raises(LogisticsError) as err:
+        _station_rows()
+    msg = str(err.value)
+    assert "stations-1945.csv" in msg and ("folder" if damage == "folder" else "missing") in msg
