@@ -130,3 +130,36 @@ def test_a_missing_station_list_is_named_not_blamed_on_the_army(tmp_path, monkey
         _station_rows()
     msg = str(err.value)
     assert "stations-1945.csv" in msg and ("folder" if damage == "folder" else "missing") in msg
+
+
+# --- sources.yaml -------------------------------------------------------------------------------
+
+_ENTRY = "  - {key: GLANTZ-LP7, title: August Storm}\n"
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("sources:\n" + _ENTRY + "  - {key: GLANTZ-LP7, title: Another book}\n", "twice"),
+    ("", "no source"),
+    ("# all cut away\n", "no source"),
+    ("sources: []\n", "no source"),
+    ("sources:\n  - {key: glantz-lp7, title: August Storm}\n", "upper case"),
+    ("sources:\n  - {key: 'GLANTZ LP7', title: August Storm}\n", "upper case"),
+])
+def test_a_bibliography_that_would_check_nothing_or_two_ways_is_one_error(tmp_path, text,
+                                                                          fragment):
+    # an empty sources.yaml turned every citation check off (no bibliography: nothing is
+    # unknown); a key given twice kept the later entry; a lower-case key is never cited
+    from logistics.sources import load_bibliography
+
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_bibliography(path)
+    msg = str(err.value)
+    assert str(path) in msg and fragment in msg and "fix" in msg, msg
+
+
+def test_the_shipped_bibliography_still_loads():
+    from logistics.sources import load_bibliography
+
+    assert "GLANTZ-LP7" in load_bibliography(Path(settings.SHIPPED_CONFIG_DIR) / "sources.yaml").sources
