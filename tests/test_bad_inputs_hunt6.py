@@ -163,3 +163,61 @@ def test_the_shipped_bibliography_still_loads():
     from logistics.sources import load_bibliography
 
     assert "GLANTZ-LP7" in load_bibliography(Path(settings.SHIPPED_CONFIG_DIR) / "sources.yaml").sources
+
+
+# --- fortified-regions.yaml ---------------------------------------------------------------------
+
+SHIPPED_FORTIFIED = Path(settings.SHIPPED_CONFIG_DIR) / "fortified-regions.yaml"
+_MANCHOULI_POLYGON = ("polygon: [[117.321, 49.681], [117.890, 49.484], [117.811, 49.389], "
+                      "[117.243, 49.585], [117.321, 49.681]]")
+
+
+def _fortified_refused(tmp_path: Path, edit) -> str:
+    from logistics.army.fortified import load_fortified
+
+    text = SHIPPED_FORTIFIED.read_text(encoding="utf-8")
+    edited = edit(text)
+    assert edited != text
+    (tmp_path / "fortified-regions.yaml").write_text(edited, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_fortified(tmp_path)
+    msg = str(err.value)
+    assert str(tmp_path / "fortified-regions.yaml") in msg and "fix" in msg, msg
+    return msg
+
+
+@pytest.mark.parametrize("edit", [
+    lambda t: t.replace(_MANCHOULI_POLYGON, "polygon: []"),
+    lambda t: t.replace(_MANCHOULI_POLYGON, "poligon: [[117.321, 49.681]]"),
+])
+def test_a_drawn_region_without_an_extent_is_one_error_not_dropped(tmp_path, edit):
+    # status generic_extent, no polygon and no radius: the region vanished from every run (no
+    # formation was delayed there), with no word
+    msg = _fortified_refused(tmp_path, edit)
+    assert "manchouli-zhalainor" in msg and "extent" in msg and "not_located" in msg, msg
+
+
+def test_a_circle_without_a_location_is_one_error_not_dropped(tmp_path):
+    msg = _fortified_refused(tmp_path, lambda t: t.replace(
+        "    location:\n      place: Hailar\n", "    location_of: {place: Hailar}\n", 1)
+        .replace("    location_of: {place: Hailar}\n      cite:", "    loc_cite:", 1))
+    assert "hailar" in msg and "location" in msg, msg
+
+
+@pytest.mark.parametrize("typo", ["fortified_region", "Fortified_regions", "rules_note"])
+def test_an_unknown_top_level_key_of_the_layer_is_one_error(tmp_path, typo):
+    # `fortified_region:` (a letter short) read as a layer of no regions: every run went
+    # through the fortified regions undelayed
+    msg = _fortified_refused(tmp_path, lambda t: t.replace(
+        "\nfortified_regions:\n", f"\n{typo}:\n", 1) if typo != "rules_note"
+        else t + "\nrules_note: x\n")
+    assert repr(typo) in msg, msg
+    if typo != "rules_note":
+        assert "fortified_regions" in msg
+
+
+def test_the_shipped_fortified_layer_still_loads():
+    from logistics.army.fortified import load_fortified
+
+    ids = {r.id for r in load_fortified(SHIPPED_FORTIFIED.parent).regions}
+    assert {"hailar", "manchouli-zhalainor", "linkou"} <= ids
