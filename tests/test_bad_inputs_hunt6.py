@@ -221,3 +221,26 @@ def test_the_shipped_fortified_layer_still_loads():
 
     ids = {r.id for r in load_fortified(SHIPPED_FORTIFIED.parent).regions}
     assert {"hailar", "manchouli-zhalainor", "linkou"} <= ids
+
+
+# --- documented-advances.csv: a marker row with a spreadsheet's date -----------------------------
+
+def test_a_marker_row_with_a_bad_date_is_listed_not_a_traceback(tmp_path):
+    # a date saved by a spreadsheet (12.08.1945) on a row whose note flags it as a marker: the
+    # row is reported and not scored, but the report page formatted its date (NaT) and `compare`
+    # ended in "ValueError: NaTType does not support strftime"
+    from types import SimpleNamespace
+
+    from logistics.history.documented import COLUMNS, load_documented
+    from logistics.report.compare_page import _markers
+
+    header = ",".join(COLUMNS)
+    cells = {c: "" for c in COLUMNS}
+    cells.update(axis_id="TBF-36A", date="18.08.1945", place_reached="Hailar",
+                 notes="a marker: the garrison's surrender, not an advance")
+    p = tmp_path / "doc.csv"
+    p.write_text(header + "\n" + ",".join(cells[c] for c in COLUMNS) + "\n", encoding="utf-8")
+    doc = load_documented(p)
+    assert any(pr.column == "date" for pr in doc.problems)  # reported as a bad date
+    lines = _markers(SimpleNamespace(inputs=SimpleNamespace(documented=doc)))
+    assert any("row 2 (TBF-36A, no date, Hailar)" in ln for ln in lines), lines
