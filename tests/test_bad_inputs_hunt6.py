@@ -244,3 +244,47 @@ def test_a_marker_row_with_a_bad_date_is_listed_not_a_traceback(tmp_path):
     assert any(pr.column == "date" for pr in doc.problems)  # reported as a bad date
     lines = _markers(SimpleNamespace(inputs=SimpleNamespace(documented=doc)))
     assert any("row 2 (TBF-36A, no date, Hailar)" in ln for ln in lines), lines
+
+
+# --- the notebook API: grid cells that are no whole numbers ---------------------------------------
+
+def _tiny_model():
+    import numpy as np
+
+    from logistics.cost.physics import CostModel
+
+    return CostModel(np.zeros((4, 5), np.uint8), np.array([[1.0]]), 0.0, 1.0, (10.0, 10.0))
+
+
+@pytest.mark.parametrize("cell", [(0.5, 1.5), (0, 2.7), (True, False)])
+def test_a_source_cell_that_is_no_whole_number_is_one_error(cell):
+    # (0.5, 1.5), e.g. a fractional index from ~transform * (x, y), was cut to (0, 1): the
+    # cost was accumulated from another cell than the one meant, with no word
+    import logistics
+
+    with pytest.raises(ConfigError) as err:
+        logistics.accumulate(_tiny_model(), [cell])
+    assert "(row, col) pair of integers" in str(err.value) and "source 0" in str(err.value)
+
+
+@pytest.mark.parametrize("cell", [(1.5, 2.5), (1, 2.000001)])
+def test_a_target_cell_that_is_no_whole_number_is_one_error(cell):
+    import logistics
+
+    acc = logistics.accumulate(_tiny_model(), [(0, 0)])
+    with pytest.raises(ConfigError) as err:
+        logistics.path(acc, cell)
+    assert "target" in str(err.value) and "integers" in str(err.value)
+
+
+def test_whole_numbers_as_floats_are_still_cells():
+    import numpy as np
+
+    import logistics
+
+    m = _tiny_model()
+    a = logistics.accumulate(m, [(0.0, 1.0)]).cost
+    b = logistics.accumulate(m, [(0, 1)]).cost
+    assert np.array_equal(a, b) and a[0, 1] == 0.0 and a[0, 3] == 20.0
+    acc = logistics.accumulate(m, [(0, 0)])
+    assert logistics.path(acc, (np.float64(2.0), 3.0)).tolist()[-1] == [2, 3]
