@@ -288,3 +288,12 @@ def test_whole_numbers_as_floats_are_still_cells():
     assert np.array_equal(a, b) and a[0, 1] == 0.0 and a[0, 3] == 20.0
     acc = logistics.accumulate(m, [(0, 0)])
     assert logistics.path(acc, (np.float64(2.0), 3.0)).tolist()[-1] == [2, 3]
+
+
+@pytest.mark.parametrize("chunks", [0, [], (0, 0)])
+def test_chunks_of_no_cells_are_one_error_not_the_default_tile(chunks):
+    import logistics
+
+    with pytest.raises(ConfigError) as err:
+        logistics.accumulate(_tiny_model(), [(0, 0)], engine="chunked", chunks=chunks)
+    assert "chunks must be a positive cell count" in str(err.value)
