@@ -297,3 +297,34 @@ def test_chunks_of_no_cells_are_one_error_not_the_default_tile(chunks):
     with pytest.raises(ConfigError) as err:
         logistics.accumulate(_tiny_model(), [(0, 0)], engine="chunked", chunks=chunks)
     assert "chunks must be a positive cell count" in str(err.value)
+
+
+# --- norms/movement.yaml: tanks of vehicles the norms cannot give one ---------------------------
+
+def _norms_refused(tmp_path: Path, old: str, new: str) -> str:
+    from logistics.army.norms import load_norms
+
+    cfg = tmp_path / "configs"
+    shutil.copytree(Path(settings.SHIPPED_CONFIG_DIR) / "norms", cfg / "norms")
+    p = cfg / "norms" / "movement.yaml"
+    text = p.read_text(encoding="utf-8")
+    assert old in text
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_norms(cfg)
+    msg = str(err.value)
+    assert str(p) in msg and "fuel.tank_l_when_vehicle_file_has_none" in msg and "fix" in msg
+    return msg
+
+
+def test_a_tank_for_no_vehicle_is_one_error(tmp_path):
+    # `bz-44:` (a typo) was never read: the BZ-43 had no tank and the typo no word
+    msg = _norms_refused(tmp_path, "\n    bz-43:\n", "\n    bz-44:\n")
+    assert "'bz-44'" in msg and "did you mean 'bz-43'" in msg, msg
+
+
+def test_a_tank_for_a_vehicle_whose_file_gives_one_is_one_error(tmp_path):
+    # the vehicle file's tank_l wins: the norms' figure was silently never used
+    msg = _norms_refused(tmp_path, "\n    bz-43:\n",
+                         "\n    t-34-85:\n      value: 5\n      assumed: x\n    bz-43:\n")
+    assert "'t-34-85'" in msg and "t-34-85.yaml" in msg, msg

@@ -421,6 +421,7 @@ def _movement(r: _Reader) -> dict[str, Any]:
         )
     tank_l = {str(v): r.figure("fuel", "tank_l_when_vehicle_file_has_none", v, lo=1, hi=10_000)
               for v in r.mapping("fuel", "tank_l_when_vehicle_file_has_none")}
+    _check_tank_keys(r, tank_l)
     density = {str(f): r.figure("fuel", "density_kg_per_l", f, lo=0.3, hi=1.5)
                for f in r.mapping("fuel", "density_kg_per_l")}
     return dict(
@@ -439,6 +440,27 @@ def _movement(r: _Reader) -> dict[str, Any]:
         tank_l=tank_l,
         density_kg_per_l=density,
     )
+
+
+def _check_tank_keys(r: _Reader, tank_l: dict[str, float]) -> None:
+    """Each key of ``fuel.tank_l_when_vehicle_file_has_none`` must be a vehicle whose file gives
+    no ``tank_l``: a typo was never read, and a vehicle's own ``tank_l`` wins over the norms'."""
+    from logistics.vehicles import list_vehicles, load_vehicle
+
+    where = f"{r.path}: fuel.tank_l_when_vehicle_file_has_none"
+    known = list_vehicles()
+    for vid in tank_l:
+        if vid not in known:
+            near = difflib.get_close_matches(vid, known, n=1)
+            raise ConfigError(f"{where}.{vid}: {vid!r} is no vehicle id (configs/vehicles: "
+                              f"{', '.join(known)}), so its tank is never read; fix: "
+                              + (f"did you mean {near[0]!r}?" if near else
+                                 "use the vehicle file's name without .yaml"))
+        own = load_vehicle(vid)
+        if own.tank_l is not None:
+            raise ConfigError(f"{where}.{vid}: {own.path} gives its own tank_l "
+                              f"({own.tank_l:g} L), which is the one used; fix: remove {vid!r} "
+                              "here, or change tank_l in the vehicle file")
 
 
 _FILES: tuple[str, ...] = ("march.yaml", "movement.yaml", "formations.yaml")
