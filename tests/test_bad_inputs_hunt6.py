@@ -328,3 +328,18 @@ def test_a_tank_for_a_vehicle_whose_file_gives_one_is_one_error(tmp_path):
     msg = _norms_refused(tmp_path, "\n    bz-43:\n",
                          "\n    t-34-85:\n      value: 5\n      assumed: x\n    bz-43:\n")
     assert "'t-34-85'" in msg and "t-34-85.yaml" in msg, msg
+
+
+def test_men_per_truck_of_no_vehicle_is_one_error(tmp_path):
+    from logistics.army.norms import load_norms
+
+    cfg = tmp_path / "configs"
+    shutil.copytree(Path(settings.SHIPPED_CONFIG_DIR) / "norms", cfg / "norms")
+    p = cfg / "norms" / "movement.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("\n    zis-5:\n      men_per_vehicle:",
+                                                       "\n    zis-6:\n      men_per_vehicle:", 1),
+                 encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_norms(cfg)
+    msg = str(err.value)
+    assert str(p) in msg and "lift.truck.zis-6" in msg and "did you mean 'zis-5'" in msg, msg
