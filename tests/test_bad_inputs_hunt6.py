@@ -343,3 +343,33 @@ def test_men_per_truck_of_no_vehicle_is_one_error(tmp_path):
         load_norms(cfg)
     msg = str(err.value)
     assert str(p) in msg and "lift.truck.zis-6" in msg and "did you mean 'zis-5'" in msg, msg
+
+
+# --- history/planned-rates.yaml: keys that are never read ----------------------------------------
+
+@pytest.mark.parametrize("old, new, fragment", [
+    ("\nby_movement:\n", "\nby_movment:\n", "'by_movment'"),   # the whole mapping unread
+    ("\n  tank_corps: mobile\n", "\n  tank_corp: mobile\n", "kinds.tank_corp"),
+    ("\n  truck_borne: mobile\n", "\n  trucks: mobile\n", "by_movement.trucks"),
+])
+def test_a_planned_rates_key_that_is_never_read_is_one_error(tmp_path, old, new, fragment):
+    # a misspelt key was silently unread: its formations took the default (rifle) rate, and
+    # the baseline every skill is measured against changed with no word
+    from logistics.history.baseline import load_planned_rates
+
+    src = Path(settings.SHIPPED_CONFIG_DIR) / "history" / "planned-rates.yaml"
+    text = src.read_text(encoding="utf-8")
+    assert old in text
+    p = tmp_path / "planned-rates.yaml"
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_planned_rates(p)
+    msg = str(err.value)
+    assert str(p) in msg and fragment in msg and "fix" in msg, msg
+
+
+def test_the_shipped_planned_rates_still_load():
+    from logistics.history.baseline import load_planned_rates
+
+    rates = load_planned_rates(Path(settings.SHIPPED_CONFIG_DIR) / "history" / "planned-rates.yaml")
+    assert rates.by_movement["truck_borne"] == "mobile" and rates.default == "rifle"
