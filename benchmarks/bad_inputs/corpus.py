@@ -1388,6 +1388,34 @@ def build_cases(ctx: Ctx) -> list[Case]:
         add(Case(f"file-configs-{key}", "files", argv, allowed=("o",), env=cenv, timeout_s=150,
                  setup=_chain(None if cmd == "sample" else _scenario("tbf-36a.yaml"),
                               _configs(spoil))))
+    # keys never read: a tank or men per truck of no vehicle (a typo), a tank of a vehicle
+    # whose file gives its own (the file's wins), a misspelt top-level key or kind of the
+    # planned rates (formations took the default rate: the baseline changed with no word)
+    def add_before(rel: str, anchor_text: str, text: str):
+        return text_edit(rel, lambda t: t.replace(anchor_text, text + anchor_text, 1))
+
+    unread = {
+        "norms-tank-no-vehicle": ("run", text_edit("norms/movement.yaml", lambda t: t.replace(
+            "\n    bz-43:\n", "\n    bz-44:\n", 1))),
+        "norms-tank-vehicle-has-own": ("run", add_before(
+            "norms/movement.yaml", "    bz-43:\n", "    t-34-85:\n      value: 5\n"
+            "      assumed: x\n")),
+        "norms-men-per-truck-no-vehicle": ("run", text_edit("norms/movement.yaml", lambda t: (
+            t.replace("\n    zis-5:\n      men_per_vehicle:", "\n    zis-6:\n      men_per_vehicle:",
+                      1)))),
+        "planned-rates-top-key-typo": ("compare", text_edit(
+            "history/planned-rates.yaml", lambda t: t.replace("\nby_movement:\n",
+                                                              "\nby_movment:\n", 1))),
+        "planned-rates-kind-typo": ("compare", text_edit(
+            "history/planned-rates.yaml", lambda t: t.replace("\n  tank_corps: mobile\n",
+                                                              "\n  tank_corp: mobile\n", 1))),
+    }
+    for key, (cmd, spoil) in unread.items():
+        argv = (RUN + ["--out", "o"] if cmd == "run"
+                else ["compare", "--workers", "0", "--no-map", "--out", "o"])
+        add(Case(f"file-configs-{key}", "files", argv, allowed=("o",), env=cenv, timeout_s=300,
+                 setup=_chain(_scenario("tbf-36a.yaml") if cmd == "run" else None,
+                              _configs(spoil))))
     # fuel states from a spreadsheet: a decimal comma or words as refills (read as "no figure",
     # the state unscored), a column named twice (pandas dropped the second copy)
     for key, fn in (
