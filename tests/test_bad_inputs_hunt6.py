@@ -373,3 +373,32 @@ def test_the_shipped_planned_rates_still_load():
 
     rates = load_planned_rates(Path(settings.SHIPPED_CONFIG_DIR) / "history" / "planned-rates.yaml")
     assert rates.by_movement["truck_borne"] == "mobile" and rates.default == "rifle"
+
+
+# --- schema: a configs folder whose vehicles/ or schema/ is a link to a folder outside it --------
+
+@pytest.mark.parametrize("linked", ["vehicles", "schema"])
+def test_schema_writes_nothing_through_a_folder_linked_from_outside(tmp_path, capsys, linked):
+    # vehicles/ linked to a folder shared by several trees: `schema` rewrote every vehicle
+    # file there (a write outside the folder it was given; the modeline's ../schema/ path
+    # then pointed nowhere from the shared folder)
+    from logistics.cli import main
+
+    configs, shared = tmp_path / "configs", tmp_path / "shared"
+    configs.mkdir()
+    shutil.copy(Path(settings.SHIPPED_CONFIG_DIR) / "tbf-cmg.yaml", configs / "a.yaml")
+    if linked == "vehicles":
+        shutil.copytree(SHIPPED_VEHICLES, shared)
+        for f in shared.glob("*.yaml"):  # without their modelines: each would be rewritten
+            f.write_text(f.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")
+    else:
+        shutil.copytree(SHIPPED_VEHICLES, configs / "vehicles")
+        shared.mkdir()
+    (configs / linked).symlink_to(shared, target_is_directory=True)
+    before = {f.name: f.read_bytes() for f in shared.iterdir()}
+    a_before = (configs / "a.yaml").read_bytes()
+    assert main(["schema", "--configs", str(configs)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"{configs / linked}" in err and "outside" in err, err
+    assert {f.name: f.read_bytes() for f in shared.iterdir()} == before
+    assert (configs / "a.yaml").read_bytes() == a_before  # nothing written at all
