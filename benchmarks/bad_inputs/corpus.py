@@ -1425,6 +1425,16 @@ def build_cases(ctx: Ctx) -> list[Case]:
         add(Case(f"file-configs-fuel-states-{key}", "files",
                  ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",),
                  env=cenv, timeout_s=300, setup=_configs(states(fn))))
+    # `schema` over a configs folder whose vehicles/ is a link to a folder shared by other trees
+    # (every vehicle file there was rewritten: outside the folder given)
+    def linked_vehicles(work: Path, ctx: Ctx) -> None:
+        _put(work / "cfgs" / "tbf-39a.yaml", _cfg_text(ctx, "tbf-39a.yaml"))
+        _put(work / "shared" / "zis-5.yaml", _cfg_text(ctx, "vehicles/zis-5.yaml").split("\n", 1)[1])
+        (work / "cfgs" / "vehicles").symlink_to(work / "shared", target_is_directory=True)
+
+    add(Case("dataloss-schema-vehicles-linked-from-outside", "dataloss",
+             ["schema", "--configs", "cfgs"], setup=linked_vehicles, allowed=("cfgs",),
+             timeout_s=60))
     # a row the sources flag as a marker, its date saved by a spreadsheet (18.08.1945): the
     # report page formatted NaT, a traceback after every row was read
     def marker_excel_date(t: str) -> str:
