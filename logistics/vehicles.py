@@ -256,6 +256,29 @@ def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:
                 f"(one of {sorted(vehicles)}), got {v.calibrate_like.vehicle!r}"
                 + (f"; did you mean {near[0]!r}?" if near else "")
             )
+    return problems + _calibrate_circles(vehicles)
+
+
+def _calibrate_circles(vehicles: dict[str, Vehicle]) -> list[str]:
+    """``calibrate_like`` chains that come back to where they began (a vehicle borrowing its
+    own engine, two borrowing each other's): no engine is ever fitted (a RecursionError)."""
+    problems, reported = [], set()
+    for v in vehicles.values():
+        chain = [v.id]
+        while (cl := vehicles[chain[-1]].calibrate_like) is not None and cl.vehicle in vehicles:
+            if cl.vehicle in chain:
+                circle = chain[chain.index(cl.vehicle):]
+                if frozenset(circle) not in reported:
+                    reported.add(frozenset(circle))
+                    first = vehicles[circle[0]]
+                    problems.append(
+                        f"{first.path}: calibrate_like.vehicle: the engines borrowed go round in "
+                        f"a circle ({' -> '.join([*circle, circle[0]])}), so none is fitted; "
+                        "expected a chain ending at a vehicle with fuel_targets; fix: give one "
+                        "of them its documented consumption (fuel_targets) or borrow from a "
+                        "vehicle that has it")
+                break
+            chain.append(cl.vehicle)
     return problems
 
 

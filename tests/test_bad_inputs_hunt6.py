@@ -402,3 +402,31 @@ def test_schema_writes_nothing_through_a_folder_linked_from_outside(tmp_path, ca
     assert "Traceback" not in err and f"{configs / linked}" in err and "outside" in err, err
     assert {f.name: f.read_bytes() for f in shared.iterdir()} == before
     assert (configs / "a.yaml").read_bytes() == a_before  # nothing written at all
+
+
+# --- vehicle files: calibrate_like round in a circle ----------------------------------------------
+
+@pytest.mark.parametrize("links", [
+    {"su-76m.yaml": "su-76m"},                                      # itself
+    {"studebaker-us6.yaml": "bz-43", "bz-43.yaml": "studebaker-us6"},  # two borrowing each other
+])
+def test_calibrate_like_in_a_circle_is_one_error(tmp_path, links):
+    # a vehicle borrowing its own engine (or two borrowing each other's) was a RecursionError
+    # traceback out of `sample` and every run
+    import re
+
+    from logistics.vehicles import _load_all
+
+    folder = _vehicles_copy(tmp_path)
+    for name, other in links.items():
+        p = folder / name
+        text, n = re.subn(r"(calibrate_like:\n(?:.*\n)*?\s+vehicle: )\S+", rf"\g<1>{other}",
+                          p.read_text(encoding="utf-8"), count=1)
+        assert n == 1
+        p.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        _load_all(folder)
+    msg = str(err.value)
+    assert any(str(folder / name) in msg for name in links), msg
+    assert "calibrate_like.vehicle" in msg and "circle" in msg and msg.count("circle") == 1, msg
+    assert "fuel_targets" in msg  # the fix: one of them documents its consumption
