@@ -1425,6 +1425,18 @@ def build_cases(ctx: Ctx) -> list[Case]:
         add(Case(f"file-configs-fuel-states-{key}", "files",
                  ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",),
                  env=cenv, timeout_s=300, setup=_configs(states(fn))))
+    # calibrate_like round in a circle: a vehicle borrowing its own engine, two borrowing each
+    # other's (a RecursionError traceback out of `sample` and every run)
+    def borrow(name: str, other: str):
+        return _vehicle_edit(name, lambda t: re.sub(
+            r"(calibrate_like:\n(?:.*\n)*?\s+vehicle: )\S+", rf"\g<1>{other}", t, count=1))
+
+    for key, spoil in (
+            ("calibrate-like-self", borrow("su-76m.yaml", "su-76m")),
+            ("calibrate-like-circle", lambda d: (borrow("studebaker-us6.yaml", "bz-43")(d),
+                                                 borrow("bz-43.yaml", "studebaker-us6")(d)))):
+        add(Case(f"vehicle-{key}", "vehicles", ["sample", "Hailar"], env=cenv, timeout_s=150,
+                 setup=_configs(spoil)))
     # `schema` over a configs folder whose vehicles/ is a link to a folder shared by other trees
     # (every vehicle file there was rewritten: outside the folder given)
     def linked_vehicles(work: Path, ctx: Ctx) -> None:
