@@ -256,6 +256,13 @@ def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:
                 f"(one of {sorted(vehicles)}), got {v.calibrate_like.vehicle!r}"
                 + (f"; did you mean {near[0]!r}?" if near else "")
             )
+        elif v.calibrate_like and not vehicles[v.calibrate_like.vehicle].is_motorised:
+            other = vehicles[v.calibrate_like.vehicle]
+            problems.append(
+                f"{v.path}: calibrate_like.vehicle: expected a vehicle with an engine (kind "
+                f"tracked or wheeled) to borrow it from, got {other.id!r} (kind {other.kind!r}: "
+                "it burns no fuel); fix: name a tank, gun or truck of the same fuel, e.g. "
+                "t-34-85 (diesel) or zis-5 (petrol)")
     return problems + _calibrate_circles(vehicles)
 
 

@@ -430,3 +430,22 @@ def test_calibrate_like_in_a_circle_is_one_error(tmp_path, links):
     assert any(str(folder / name) in msg for name in links), msg
     assert "calibrate_like.vehicle" in msg and "circle" in msg and msg.count("circle") == 1, msg
     assert "fuel_targets" in msg  # the fix: one of them documents its consumption
+
+
+@pytest.mark.parametrize("other", ["foot-infantry", "horse-cavalry"])
+def test_calibrate_like_a_vehicle_without_an_engine_names_the_file(tmp_path, other):
+    # it said only "Foot infantry has no engine (kind 'foot'); it burns no fuel": not which
+    # file, nor which key, nor a fix
+    import re
+
+    from logistics.vehicles import _load_all
+
+    folder = _vehicles_copy(tmp_path)
+    p = folder / "su-76m.yaml"
+    p.write_text(re.sub(r"(calibrate_like:\n(?:.*\n)*?\s+vehicle: )\S+", rf"\g<1>{other}",
+                        p.read_text(encoding="utf-8"), count=1), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        _load_all(folder)
+    msg = str(err.value)
+    assert str(p) in msg and "calibrate_like.vehicle" in msg and repr(other) in msg, msg
+    assert "engine" in msg and "fix" in msg, msg
