@@ -449,3 +449,30 @@ def test_calibrate_like_a_vehicle_without_an_engine_names_the_file(tmp_path, oth
     msg = str(err.value)
     assert str(p) in msg and "calibrate_like.vehicle" in msg and repr(other) in msg, msg
     assert "engine" in msg and "fix" in msg, msg
+
+
+# --- the notebook API's compare: what the command refuses -----------------------------------------
+
+def test_api_compare_with_no_scenario_for_any_axis_is_one_error(tmp_path):
+    # logistics.compare(configs_dir=<a folder of no army file>) returned an empty Comparison
+    # (every row unscored) where `logistics compare --configs` says "nothing to compare"
+    import logistics
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "todo.yaml").write_text("todo: [check the dates]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        logistics.compare(configs_dir=folder)
+    msg = str(err.value)
+    assert "nothing to compare" in msg and str(folder) in msg and "configs_dir" in msg, msg
+
+
+def test_api_compare_of_a_documented_file_without_rows_is_one_error(tmp_path):
+    import logistics
+    from logistics.history.documented import COLUMNS
+
+    p = tmp_path / "doc.csv"
+    p.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        logistics.compare(p)
+    assert str(p) in str(err.value) and "no rows" in str(err.value)
