@@ -195,6 +195,12 @@ def _read(path: str, mtime_ns: int) -> Bibliography:
         first[key] = n
     sources = {str(e["key"]): MappingProxyType(dict(e)) for e in entries}
     pointers = {str(p): tuple(t.get("keys") or ()) for p, t in pointing.items()}
+    for p, keys in pointers.items():  # a report citing the pointer looked each key up: KeyError
+        lost = [k for k in keys if k not in sources]
+        if lost:
+            raise ConfigError(f"{path}: pointers.{p}: keys {lost} are no source of the file (a "
+                              "page citing the pointer lists each key's reference); fix: add "
+                              "the sources, or correct or remove the keys")
     return Bibliography(MappingProxyType(sources), MappingProxyType(pointers))
 
 

@@ -476,3 +476,17 @@ def test_api_compare_of_a_documented_file_without_rows_is_one_error(tmp_path):
     with pytest.raises(DataError) as err:
         logistics.compare(p)
     assert str(p) in str(err.value) and "no rows" in str(err.value)
+
+
+def test_a_pointer_to_a_key_the_bibliography_lacks_is_one_error(tmp_path):
+    # `"[SEED-000]": {keys: [NOSUCH-KEY]}`: the citation passed (the pointer is known), and the
+    # report page of the run or comparison citing it ended in KeyError: 'NOSUCH-KEY'
+    from logistics.sources import load_bibliography
+
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n" + _ENTRY + "pointers:\n  '[SEED-000]': {keys: [GLANTZ-LP7, "
+                    "NOSUCH-KEY]}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_bibliography(path)
+    msg = str(err.value)
+    assert str(path) in msg and "[SEED-000]" in msg and "NOSUCH-KEY" in msg and "fix" in msg, msg
