@@ -1378,6 +1378,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "sources-key-twice": ("run", text_edit("sources.yaml", sources_key_twice)),
         "sources-key-lower": ("run", text_edit("sources.yaml", lambda t: t.replace(
             "  - key: DAINES-TA\n", "  - key: daines-ta\n", 1))),
+        "sources-pointer-to-no-key": ("run", text_edit("sources.yaml", lambda t: re.sub(
+            r'^(  "(?:\[SEED-00[01]\]|CF \d+[a-z]?)": \{keys: \[)', r"\1NOSUCH-KEY, ", t,
+            flags=re.MULTILINE))),
         "fortified-polygon-empty": ("run", text_edit("fortified-regions.yaml", lambda t: re.sub(
             r"polygon: \[\[117\.321.*", "polygon: []", t, count=1))),
         "fortified-top-key-typo": ("run", text_edit("fortified-regions.yaml", lambda t: t.replace(
