@@ -188,7 +188,7 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     """Score every documented row against its axis's modelled run and the planned-rate
     baseline (``logistics compare``) -> ``Comparison`` (``.table``, ``.summary``, ``.axes``)."""
     from logistics.history.compare import compare as _compare
-
+    from logistics.history.inputs import check_comparable, check_scorable
     from logistics.history.uncertainty import MAX_SAMPLES
 
     if not (isinstance(samples, numbers.Integral) and not isinstance(samples, bool)
@@ -199,6 +199,9 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
         documented = _path_arg(documented, "documented", "configs/history/documented-advances.csv")
     if configs_dir is not None:
         configs_dir = _path_arg(configs_dir, "configs_dir", "configs")
-    return _compare(documented, configs_dir=configs_dir,
+    check_scorable(documented)  # as `logistics compare`: refused, not an empty comparison
+    comp = _compare(documented, configs_dir=configs_dir,
                     resolution_m=_resolution_arg(resolution_m), samples=int(samples),
                     seed=_seed_arg(seed))
+    check_comparable(comp.inputs, modeled=bool(comp.axes))
+    return comp

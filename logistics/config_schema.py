@@ -168,6 +168,22 @@ def with_modeline(text: str, schema_path: str) -> str:
 _SCENARIO_KEY_RE = re.compile(r"^axis_id\s*:", re.MULTILINE)
 
 
+def _inside(root: Path, folders) -> None:
+    """ConfigError, before anything is written, for a folder of ``folders`` that lies outside
+    ``root`` (``vehicles/`` or ``schema/`` a symbolic link to a folder shared by other trees:
+    its files would be rewritten there, outside the folder the command was given)."""
+    from logistics.errors import ConfigError
+
+    top = root.resolve()
+    for d in sorted(folders):
+        real = d.resolve()
+        if real != top and top not in real.parents:
+            raise ConfigError(f"{d} is a link to {real}, outside {root}; schema writes only "
+                              "inside the configs folder, and nothing was written; fix: copy "
+                              f"that folder into {root} (or run schema on the folder it belongs "
+                              "to), or give --no-modelines if only vehicles/ is linked")
+
+
 def write_schemas(config_dir: str | Path, *,
                   modelines: tuple[str, ...] = ("scenario", "vehicle"),
                   left_alone: list[Path] | None = None) -> list[Path]:
@@ -206,6 +222,7 @@ def write_schemas(config_dir: str | Path, *,
             del texts[f]
             if left_alone is not None:
                 left_alone.append(f)
+    _inside(root, [root / "schema", *{f.parent for f in texts}])
     for name, text in schema_texts().items():
         put(root / "schema" / name, text)
     for f, (kind, text) in texts.items():

@@ -177,8 +177,30 @@ def _read(path: str, mtime_ns: int) -> Bibliography:
             for t in pointing.values()):
         raise ConfigError(f"{path}: pointers: expected a mapping of pointer -> {{keys: [...]}}, "
                           f"got {str(pointing)[:80]!r}; {fix}")
+    if not entries:  # an empty bibliography checks nothing: every citation would pass
+        raise ConfigError(f"{path}: holds no source (an empty `sources:` list); every citation "
+                          f"key would go unchecked; {fix}, or remove the file to use the "
+                          "shipped one")
+    first: dict[str, int] = {}
+    for n, e in enumerate(entries):
+        key = e["key"]
+        if not KEY_RE.fullmatch(f"[{key}]"):
+            raise ConfigError(f"{path}: sources.{n}.key: {key[:80]!r} is no citation key; "
+                              "expected upper case letters, digits and inner hyphens, as "
+                              "configs cite it ([GLANTZ-LP7]); fix: write the key in that form")
+        if key in first:
+            raise ConfigError(f"{path}: sources.{n}.key: {key!r} is given twice (also "
+                              f"sources.{first[key]}); a citation would name one of two "
+                              "references; fix: merge the two entries or give one its own key")
+        first[key] = n
     sources = {str(e["key"]): MappingProxyType(dict(e)) for e in entries}
     pointers = {str(p): tuple(t.get("keys") or ()) for p, t in pointing.items()}
+    for p, keys in pointers.items():  # a report citing the pointer looked each key up: KeyError
+        lost = [k for k in keys if k not in sources]
+        if lost:
+            raise ConfigError(f"{path}: pointers.{p}: keys {lost} are no source of the file (a "
+                              "page citing the pointer lists each key's reference); fix: add "
+                              "the sources, or correct or remove the keys")
     return Bibliography(MappingProxyType(sources), MappingProxyType(pointers))
 
 

@@ -191,10 +191,15 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
             "(set LOGISTICS_CONFIG_DIR to the folder holding 'vehicles/')"
         )
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    if not files:
+        raise ConfigError(
+            f"vehicle folder {folder} holds no vehicle file (*.yaml); fix: copy the shipped "
+            "configs/vehicles/*.yaml into it, or set LOGISTICS_CONFIG_DIR to a configs folder "
+            "that has them")
     key = (str(folder), tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files))
     if key in _CACHE:
         return _CACHE[key]
-    problems: list[str] = []
+    problems = _id_twins(files)
     vehicles: dict[str, Vehicle] = {}
     for f in files:
         try:
@@ -202,7 +207,7 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
         except ConfigError as exc:
             problems.append(str(exc))
             continue
-        vehicles[v.id] = v
+        vehicles.setdefault(v.id, v)
     problems += _check_names(vehicles)
     if problems:
         lines = [line for p in problems for line in p.split("\n")]  # a file's, one a line
@@ -211,6 +216,18 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
     _CACHE.clear()
     _CACHE[key] = vehicles
     return vehicles
+
+
+def _id_twins(files: list[Path]) -> list[str]:
+    """Two files of one id (the lower-cased stem: ``zis-5.yaml`` and ``zis-5.yml``, or
+    ``ZIS-5.yaml`` and ``zis-5.yaml``): one would silently replace the other."""
+    by_id: dict[str, list[Path]] = {}
+    for f in files:
+        by_id.setdefault(f.stem.lower(), []).append(f)
+    return [f"{twin}: vehicle id {vid!r} is also the id of {twins[0]} (the id is the file "
+            "name without .yaml/.yml, in lower case); expected one file per vehicle; fix: "
+            "remove or rename one of them"
+            for vid, twins in by_id.items() for twin in twins[1:]]
 
 
 def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:
@@ -239,6 +256,36 @@ def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:
                 f"(one of {sorted(vehicles)}), got {v.calibrate_like.vehicle!r}"
                 + (f"; did you mean {near[0]!r}?" if near else "")
             )
+        elif v.calibrate_like and not vehicles[v.calibrate_like.vehicle].is_motorised:
+            other = vehicles[v.calibrate_like.vehicle]
+            problems.append(
+                f"{v.path}: calibrate_like.vehicle: expected a vehicle with an engine (kind "
+                f"tracked or wheeled) to borrow it from, got {other.id!r} (kind {other.kind!r}: "
+                "it burns no fuel); fix: name a tank, gun or truck of the same fuel, e.g. "
+                "t-34-85 (diesel) or zis-5 (petrol)")
+    return problems + _calibrate_circles(vehicles)
+
+
+def _calibrate_circles(vehicles: dict[str, Vehicle]) -> list[str]:
+    """``calibrate_like`` chains that come back to where they began (a vehicle borrowing its
+    own engine, two borrowing each other's): no engine is ever fitted (a RecursionError)."""
+    problems, reported = [], set()
+    for v in vehicles.values():
+        chain = [v.id]
+        while (cl := vehicles[chain[-1]].calibrate_like) is not None and cl.vehicle in vehicles:
+            if cl.vehicle in chain:
+                circle = chain[chain.index(cl.vehicle):]
+                if frozenset(circle) not in reported:
+                    reported.add(frozenset(circle))
+                    first = vehicles[circle[0]]
+                    problems.append(
+                        f"{first.path}: calibrate_like.vehicle: the engines borrowed go round in "
+                        f"a circle ({' -> '.join([*circle, circle[0]])}), so none is fitted; "
+                        "expected a chain ending at a vehicle with fuel_targets; fix: give one "
+                        "of them its documented consumption (fuel_targets) or borrow from a "
+                        "vehicle that has it")
+                break
+            chain.append(cl.vehicle)
     return problems
 
 

@@ -1335,6 +1335,135 @@ def build_cases(ctx: Ctx) -> list[Case]:
         add(Case(f"dates-{key}", "dates", RUN + ["--out", "o"], allowed=("o",),
                  setup=_scenario("tbf-39a.yaml", edits), timeout_s=150))
 
+    # ---- found from outside (helper badhunt15) -----------------------------------------------
+    # a configs tree edited badly: two vehicle files of one id (one silently replaced the
+    # other), a vehicles folder without a vehicle (taken: "Empty DataFrame"), a station list
+    # missing or a folder (blamed on the army: "use one of []"), a bibliography that is empty
+    # (every citation check off), names a key twice or a key in lower case, a fortified region
+    # with an empty polygon (dropped from the run) or a misspelt top-level key (no regions)
+    def text_edit(rel: str, fn: Callable[[str], str]):
+        def spoil(d: Path) -> None:
+            p = d / rel
+            p.write_text(fn(p.read_text(encoding="utf-8")), encoding="utf-8")
+        return spoil
+
+    def twin(name: str):
+        def spoil(d: Path) -> None:
+            text = (d / "vehicles" / "zis-5.yaml").read_text(encoding="utf-8")
+            (d / "vehicles" / name).write_text(text.replace("speed_cc_kmh:\n  value: 30",
+                                                            "speed_cc_kmh:\n  value: 5"),
+                                               encoding="utf-8")
+        return spoil
+
+    def no_vehicles(d: Path) -> None:
+        for f in (d / "vehicles").glob("*.yaml"):
+            f.unlink()
+
+    def stations_folder(d: Path) -> None:
+        (d / "network" / "stations-1945.csv").unlink()
+        (d / "network" / "stations-1945.csv").mkdir()
+
+    def sources_key_twice(t: str) -> str:
+        i = t.index("  - key: DAINES-TA\n")
+        j = t.index("  - key:", i + 5)
+        return t[:j] + t[i:j].replace("title:", "title: another book,", 1) + t[j:]
+
+    tree15 = {
+        "vehicle-id-twin-yml": ("sample", twin("zis-5.yml")),
+        "vehicle-id-twin-case": ("sample", twin("ZIS-5.yaml")),
+        "vehicle-folder-empty": ("sample", no_vehicles),
+        "stations-missing": ("run", lambda d: (d / "network" / "stations-1945.csv").unlink()),
+        "stations-folder": ("run", stations_folder),
+        "sources-empty": ("run", text_edit("sources.yaml", lambda t: "# cut\n")),
+        "sources-key-twice": ("run", text_edit("sources.yaml", sources_key_twice)),
+        "sources-key-lower": ("run", text_edit("sources.yaml", lambda t: t.replace(
+            "  - key: DAINES-TA\n", "  - key: daines-ta\n", 1))),
+        "sources-pointer-to-no-key": ("run", text_edit("sources.yaml", lambda t: re.sub(
+            r'^(  "(?:\[SEED-00[01]\]|CF \d+[a-z]?)": \{keys: \[)', r"\1NOSUCH-KEY, ", t,
+            flags=re.MULTILINE))),
+        "fortified-polygon-empty": ("run", text_edit("fortified-regions.yaml", lambda t: re.sub(
+            r"polygon: \[\[117\.321.*", "polygon: []", t, count=1))),
+        "fortified-top-key-typo": ("run", text_edit("fortified-regions.yaml", lambda t: t.replace(
+            "\nfortified_regions:\n", "\nfortified_region:\n", 1))),
+    }
+    for key, (cmd, spoil) in tree15.items():
+        argv = ["sample", "Hailar"] if cmd == "sample" else RUN + ["--out", "o"]
+        add(Case(f"file-configs-{key}", "files", argv, allowed=("o",), env=cenv, timeout_s=150,
+                 setup=_chain(None if cmd == "sample" else _scenario("tbf-36a.yaml"),
+                              _configs(spoil))))
+    # keys never read: a tank or men per truck of no vehicle (a typo), a tank of a vehicle
+    # whose file gives its own (the file's wins), a misspelt top-level key or kind of the
+    # planned rates (formations took the default rate: the baseline changed with no word)
+    def add_before(rel: str, anchor_text: str, text: str):
+        return text_edit(rel, lambda t: t.replace(anchor_text, text + anchor_text, 1))
+
+    unread = {
+        "norms-tank-no-vehicle": ("run", text_edit("norms/movement.yaml", lambda t: t.replace(
+            "\n    bz-43:\n", "\n    bz-44:\n", 1))),
+        "norms-tank-vehicle-has-own": ("run", add_before(
+            "norms/movement.yaml", "    bz-43:\n", "    t-34-85:\n      value: 5\n"
+            "      assumed: x\n")),
+        "norms-men-per-truck-no-vehicle": ("run", text_edit("norms/movement.yaml", lambda t: (
+            t.replace("\n    zis-5:\n      men_per_vehicle:", "\n    zis-6:\n      men_per_vehicle:",
+                      1)))),
+        "planned-rates-top-key-typo": ("compare", text_edit(
+            "history/planned-rates.yaml", lambda t: t.replace("\nby_movement:\n",
+                                                              "\nby_movment:\n", 1))),
+        "planned-rates-kind-typo": ("compare", text_edit(
+            "history/planned-rates.yaml", lambda t: t.replace("\n  tank_corps: mobile\n",
+                                                              "\n  tank_corp: mobile\n", 1))),
+    }
+    for key, (cmd, spoil) in unread.items():
+        argv = (RUN + ["--out", "o"] if cmd == "run"
+                else ["compare", "--workers", "0", "--no-map", "--out", "o"])
+        add(Case(f"file-configs-{key}", "files", argv, allowed=("o",), env=cenv, timeout_s=300,
+                 setup=_chain(_scenario("tbf-36a.yaml") if cmd == "run" else None,
+                              _configs(spoil))))
+    # fuel states from a spreadsheet: a decimal comma or words as refills (read as "no figure",
+    # the state unscored), a column named twice (pandas dropped the second copy)
+    for key, fn in (
+            ("refills-decimal-comma", lambda b: b.replace(b",0.25,", b',"0,25",', 1)),
+            ("refills-words", lambda b: b.replace(b",0.25,", b",a quarter,", 1)),
+            ("column-twice", lambda b: b.replace(b"confidence", b"confidence,refills", 1))):
+        add(Case(f"file-configs-fuel-states-{key}", "files",
+                 ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",),
+                 env=cenv, timeout_s=300, setup=_configs(states(fn))))
+    # calibrate_like round in a circle: a vehicle borrowing its own engine, two borrowing each
+    # other's (a RecursionError traceback out of `sample` and every run)
+    def borrow(name: str, other: str):
+        return _vehicle_edit(name, lambda t: re.sub(
+            r"(calibrate_like:\n(?:.*\n)*?\s+vehicle: )\S+", rf"\g<1>{other}", t, count=1))
+
+    for key, spoil in (
+            ("calibrate-like-self", borrow("su-76m.yaml", "su-76m")),
+            ("calibrate-like-circle", lambda d: (borrow("studebaker-us6.yaml", "bz-43")(d),
+                                                 borrow("bz-43.yaml", "studebaker-us6")(d)))):
+        add(Case(f"vehicle-{key}", "vehicles", ["sample", "Hailar"], env=cenv, timeout_s=150,
+                 setup=_configs(spoil)))
+    # `schema` over a configs folder whose vehicles/ is a link to a folder shared by other trees
+    # (every vehicle file there was rewritten: outside the folder given)
+    def linked_vehicles(work: Path, ctx: Ctx) -> None:
+        _put(work / "cfgs" / "tbf-39a.yaml", _cfg_text(ctx, "tbf-39a.yaml"))
+        _put(work / "shared" / "zis-5.yaml", _cfg_text(ctx, "vehicles/zis-5.yaml").split("\n", 1)[1])
+        (work / "cfgs" / "vehicles").symlink_to(work / "shared", target_is_directory=True)
+
+    add(Case("dataloss-schema-vehicles-linked-from-outside", "dataloss",
+             ["schema", "--configs", "cfgs"], setup=linked_vehicles, allowed=("cfgs",),
+             timeout_s=60))
+    # a row the sources flag as a marker, its date saved by a spreadsheet (18.08.1945): the
+    # report page formatted NaT, a traceback after every row was read
+    def marker_excel_date(t: str) -> str:
+        lines = t.splitlines()
+        cells = next(csv.reader([lines[1]]))
+        cells[3] = "18.08.1945"
+        cells[14] = "a marker, not an advance"
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="").writerow(cells)
+        return "\n".join([lines[0], buf.getvalue(), *lines[2:]]) + "\n"
+
+    add(Case("csv-marker-row-spreadsheet-date", "csv", CMP + ["--out", "o"],
+             setup=doc(marker_excel_date), allowed=("o",), expect="either", timeout_s=300))
+
     return cases
 
 

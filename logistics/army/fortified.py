@@ -31,6 +31,7 @@ outputs say so.
 
 from __future__ import annotations
 
+import difflib
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -258,8 +259,14 @@ def _extent(path: Path, key: str, node: dict) -> BaseGeometry | None:
                               "distinct corners")
         return shape
     town = _town(path, key, node)
-    if town is None or "radius_km" not in ext:
-        return None
+    if "radius_km" not in ext or town is None:  # it was dropped from every run, with no word
+        missing = ("a polygon or a radius" if "radius_km" not in ext
+                   else "a location for its radius")
+        raise ConfigError(
+            f"{path}: {key}.extent: a region of status {node.get('status', 'sourced')!r} is "
+            f"drawn, but it has no extent ({missing}, extent: {_short(ext)}); fix: give "
+            "extent.polygon [[lon, lat], ...] or extent.radius_km {value, cite|assumed} round "
+            "its location, or status: not_located (named, not drawn)")
     radius_km = _figure(path, ext["radius_km"], f"{key}.extent.radius_km")
     if not 0 < radius_km <= _MAX_RADIUS_KM:
         raise ConfigError(f"{path}: {key}.extent.radius_km: {radius_km:g} km, expected a radius "
@@ -440,6 +447,10 @@ def _split_overlaps(regions: list[Region], towns: dict[str, tuple[float, float] 
 #: ``generic_extent`` are drawn; ``not_located`` and ``named_only`` are not.
 _STATUSES = ("sourced", "generic_extent", "not_located", "named_only")
 
+#: The top-level keys of the layer (the shipped file's): any other is a typo or a stray note.
+_TOP_KEYS = ("generic_extent", "theatre", "fortified_regions", "field_positions", "rule",
+             "not_inputs")
+
 
 def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Region]:
     """The regions one entry of the layer stands for (none when it is not located or not
@@ -482,6 +493,13 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: expected a mapping of keys (fortified_regions, "
                           f"field_positions, rule), got {type(doc).__name__}; {_PATTERN}")
+    unknown = [k for k in doc if k not in _TOP_KEYS]
+    if unknown:  # `fortified_region:` read as a layer without regions
+        near = difflib.get_close_matches(str(unknown[0]), _TOP_KEYS, n=1, cutoff=0.6)
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} at the top level; expected "
+                          f"{', '.join(_TOP_KEYS)}; fix: "
+                          + (f"did you mean {near[0]!r}?" if near else "remove it, or put "
+                             "notes under a region's notes:"))
     _check_generic_extent(path, doc.get("generic_extent"))
     regions = []
     towns: dict[str, tuple[float, float] | None] = {}

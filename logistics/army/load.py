@@ -484,8 +484,12 @@ def _station_rows() -> list[dict]:
     from logistics._textfile import read_text
 
     path = settings.CONFIG_DIR / "network" / "stations-1945.csv"
-    if not path.is_file():
-        return []
+    if not path.is_file():  # read as no lines, it blamed the army: "'R01' is no line; use one of []"
+        kind = ("a folder" if path.is_dir() else "not a regular file" if path.exists()
+                else "missing")
+        raise ConfigError(f"station list {path} is {kind}; the railheads' line: and "
+                          "supply.rail.advance_along are checked against it; fix: restore it "
+                          "from the shipped configs/network/stations-1945.csv")
     text = read_text(path, what="station list", max_bytes=_STATIONS_MAX_BYTES, error=ConfigError)
     reader = csv.DictReader((ln for ln in text.splitlines() if not ln.startswith("#")),
                             restval="")  # a short row (a cut file) reads as empty cells

@@ -411,6 +411,7 @@ def _movement(r: _Reader) -> dict[str, Any]:
         if "men_per_vehicle" in node:
             men_per_truck[str(vid)] = r.figure("lift", "truck", vid, "men_per_vehicle",
                                                lo=0.1, hi=200)
+    _check_vehicle_keys(r, men_per_truck, "lift.truck", "men per truck")
     ships = {}
     for cid in r.mapping("river", "ship_classes"):
         ships[cid] = ShipClass(
@@ -421,6 +422,8 @@ def _movement(r: _Reader) -> dict[str, Any]:
         )
     tank_l = {str(v): r.figure("fuel", "tank_l_when_vehicle_file_has_none", v, lo=1, hi=10_000)
               for v in r.mapping("fuel", "tank_l_when_vehicle_file_has_none")}
+    _check_vehicle_keys(r, tank_l, "fuel.tank_l_when_vehicle_file_has_none", "tank")
+    _check_tank_keys(r, tank_l)
     density = {str(f): r.figure("fuel", "density_kg_per_l", f, lo=0.3, hi=1.5)
                for f in r.mapping("fuel", "density_kg_per_l")}
     return dict(
@@ -439,6 +442,35 @@ def _movement(r: _Reader) -> dict[str, Any]:
         tank_l=tank_l,
         density_kg_per_l=density,
     )
+
+
+def _check_vehicle_keys(r: _Reader, figures: dict[str, float], section: str, what: str) -> None:
+    """Each key of ``figures`` (read from ``section``) must be a vehicle id: a typo's figure
+    was never read, with no word."""
+    from logistics.vehicles import list_vehicles
+
+    known = list_vehicles()
+    for vid in figures:
+        if vid not in known:
+            near = difflib.get_close_matches(vid, known, n=1)
+            raise ConfigError(f"{r.path}: {section}.{vid}: {vid!r} is no vehicle id "
+                              f"(configs/vehicles: {', '.join(known)}), so its {what} is never "
+                              "read; fix: " + (f"did you mean {near[0]!r}?" if near else
+                                               "use the vehicle file's name without .yaml"))
+
+
+def _check_tank_keys(r: _Reader, tank_l: dict[str, float]) -> None:
+    """A vehicle of ``fuel.tank_l_when_vehicle_file_has_none`` must be one whose file gives no
+    ``tank_l``: the vehicle's own ``tank_l`` wins over the norms', which is never used."""
+    from logistics.vehicles import load_vehicle
+
+    where = f"{r.path}: fuel.tank_l_when_vehicle_file_has_none"
+    for vid in tank_l:
+        own = load_vehicle(vid)
+        if own.tank_l is not None:
+            raise ConfigError(f"{where}.{vid}: {own.path} gives its own tank_l "
+                              f"({own.tank_l:g} L), which is the one used; fix: remove {vid!r} "
+                              "here, or change tank_l in the vehicle file")
 
 
 _FILES: tuple[str, ...] = ("march.yaml", "movement.yaml", "formations.yaml")

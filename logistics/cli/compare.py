@@ -11,7 +11,7 @@ from logistics.cli import (add_overwrite, float_in, non_negative_int, out_path, 
                            resolution_m, seed)
 from logistics.cli._cluster import WORKER_GIB, cluster_for, max_workers
 from logistics.cli.run import other_tree_note
-from logistics.errors import ConfigError, DataError
+from logistics.errors import ConfigError
 from logistics.history.uncertainty import MAX_SAMPLES
 
 __all__ = ["register", "add_run_arguments", "parse_assignments", "cluster_for", "max_workers",
@@ -111,6 +111,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.progress import progress
 
     from logistics._atomic import check_output_dir
+    from logistics.history.inputs import check_comparable, check_scorable, near_axes
 
     if args.samples > MAX_SAMPLES:
         raise ConfigError(f"--samples {args.samples}: at most {MAX_SAMPLES} draws per axis (each "
@@ -118,7 +119,7 @@ def _run(args: argparse.Namespace) -> int:
     overrides = parse_assignments(args.overrides)
     out, named = out_path(args.out, args.default_out)
     check_output_dir(out, overwrite=args.overwrite, **named)  # before the work, not after
-    _check_scorable(args.documented)
+    check_scorable(args.documented)
     if args.configs is not None and (note := other_tree_note(Path(args.configs))):
         print(f"logistics compare: {note}", file=sys.stderr)
     with progress(2, "compare") as bar:
@@ -128,14 +129,7 @@ def _run(args: argparse.Namespace) -> int:
                            resolution_m=args.resolution_m, tolerance_km=args.tolerance_km,
                            samples=args.samples, seed=args.seed, dem=args.dem,
                            overrides=overrides, client=client, progress=settings.PROGRESS)
-        unmodeled = comp.inputs.unmodeled
-        if unmodeled and not comp.axes:
-            raise ConfigError(
-                f"no axis of {comp.inputs.documented.path} ({_first(unmodeled)}) has a "
-                f"scenario config in {comp.inputs.configs_dir}: nothing to compare; give "
-                "--configs the folder of their scenarios, or check the axis_id column"
-                + _near_axes(comp.inputs) + _undocumented_fix(comp.inputs)
-                + comp.inputs.not_loaded())
+        check_comparable(comp.inputs, modeled=bool(comp.axes))
         bar.step(f"writing {out}/")
         out = write_comparison(comp, out, map_resolution_m=args.map_resolution_m,
                                draw_map=not args.no_map)
@@ -158,7 +152,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"  ... {len(found) - _SHOWN_PROBLEMS} more in problems.csv")
     if comp.inputs.unmodeled:
         print(f"axes with no scenario: {', '.join(comp.inputs.unmodeled)}"
-              + _near_axes(comp.inputs))
+              + near_axes(comp.inputs))
     if comp.inputs.undocumented:
         print(f"scenarios with no documented rows (not run, not scored): "
               f"{', '.join(comp.inputs.undocumented)}")
@@ -170,49 +164,4 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _first(axes, n: int = 8) -> str:
-    """The first ``n`` axis ids, comma-separated, with ', ...' when more were left out."""
-    return ", ".join(axes[:n]) + (", ..." if len(axes) > n else "")
-
-
-def _near_axes(inputs) -> str:
-    """'; did you mean 'X' for 'x'? ...' for documented axes that a scenario's axis_id nearly
-    matches (another case, a typo), else '': the match is exact and a near miss looks like a
-    missing scenario."""
-    import difflib
-
-    known = {a.upper(): a for a in (*inputs.scenarios, *inputs.undocumented)}
-    pairs = []
-    for axis in inputs.unmodeled:
-        near = difflib.get_close_matches(axis.upper(), list(known), n=1, cutoff=0.8)
-        if near:
-            pairs.append(f"{known[near[0]]!r} for {axis!r}")
-    if not pairs:
-        return ""
-    return (f"; did you mean {', '.join(pairs)}? (axis_id is matched exactly, case included: "
-            "write the scenario's axis_id in the CSV)")
-
-
-def _undocumented_fix(inputs) -> str:
-    """'; its scenarios X, Y have no documented rows ...' when the configs folder holds only
-    axes the documented file does not name (a new axis of one's own), else ''."""
-    if not inputs.undocumented:
-        return ""
-    return (f"; the folder's scenarios ({_first(inputs.undocumented)}) have no row in "
-            "it: to score them, give --documented a CSV of their dated positions in the same "
-            "format (configs/history/README.md); `logistics run` runs them without scoring")
-
-
 _SHOWN_PROBLEMS = 10  # problems of the documented file printed on the console (all in report.md)
-
-
-def _check_scorable(path) -> None:
-    """Fail before any run when the documented file lacks a column no row can be scored without
-    (axis_id, date): the run would only produce an empty table. Lists every problem of the file."""
-    from logistics.history.documented import check_columns, load_documented
-    from logistics.history.inputs import default_documented_path
-
-    doc = check_columns(load_documented(path if path is not None else default_documented_path()))
-    if doc.table.empty:
-        raise DataError(f"{doc.path}: a header but no rows; add the documented positions, one "
-                        "row each (see configs/history/documented-advances.csv)")

@@ -124,7 +124,9 @@ def accumulate(
                           reverse=reverse, barriers=barriers, stop_at=stop_at)
     from logistics.cost.chunked import find_costs_chunked
 
-    return find_costs_chunked(model, sources, chunks=chunks or settings.CHUNK_CELLS,
+    # chunks=0 (or []) was read as 'not given' and the default tile taken without a word
+    tile = settings.CHUNK_CELLS if chunks is None else chunks
+    return find_costs_chunked(model, sources, chunks=tile,
                               start_costs=start_costs, stencil=stencil, reverse=reverse,
                               barriers=barriers, client=client, out=out)
 

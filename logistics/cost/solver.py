@@ -430,10 +430,15 @@ def _flat_cells(cells, shape: tuple[int, int], what: str) -> np.ndarray:
 def _grid_cell(cell, shape: tuple[int, int], what: str) -> tuple[int, int]:
     """``cell`` as (row, col) ints inside ``shape``: ConfigError if malformed, else ExtentError."""
     ny, nx = shape
-    try:
-        r, c = (int(v) for v in np.asarray(cell).ravel())
-    except (TypeError, ValueError):
-        raise ConfigError(f"{what} must be a (row, col) pair of integers, got {cell!r}") from None
+    try:  # whole numbers only: int() cut (0.5, 1.5) to (0, 1), another cell than the one meant
+        values = [v.item() if isinstance(v, np.generic) else v for v in np.asarray(cell).ravel()]
+        if any(isinstance(v, (bool, str)) or not float(v).is_integer() for v in values):
+            raise ValueError(cell)
+        r, c = (int(v) for v in values)
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(f"{what} must be a (row, col) pair of integers, got {cell!r}; fix: "
+                          "whole cell indices, e.g. logistics.terrain.grid.cell_of(terrain, x, y) "
+                          "for a point in metres") from None
     if not (0 <= r < ny and 0 <= c < nx):
         raise ExtentError(
             f"{what} cell (row {r}, col {c}) is outside the grid of {ny} rows x {nx} cols; "

@@ -90,6 +90,18 @@ def _default_path() -> Path:
 _RATE_KM_PER_DAY = (0.1, 5000.0)
 
 
+#: The keys of the planned-rates file.
+_TOP_KEYS: tuple[str, ...] = ("rates", "kinds", "by_movement", "default")
+
+
+def _near(name: str, choices) -> str:
+    """'did you mean X?' for the nearest of ``choices``, else the list of them."""
+    import difflib
+
+    near = difflib.get_close_matches(name, list(choices), n=1)
+    return f"did you mean {near[0]!r}?" if near else f"use one of {', '.join(choices)}"
+
+
 def load_planned_rates(path: str | Path | None = None) -> PlannedRates:
     """Read the planned-rates file (default ``configs/history/planned-rates.yaml``).
 
@@ -102,7 +114,8 @@ def load_planned_rates(path: str | Path | None = None) -> PlannedRates:
     if not isinstance(data, dict) or not isinstance(data.get("rates"), dict):
         raise ConfigError(f"{p}: rates: missing (a mapping of rate classes, e.g. rates: {{rifle: "
                           "{rate_km_per_day: 23.33, basis: documented, source: ..., reason: ...}}})")
-    problems: list[str] = []
+    problems: list[str] = [f"unknown key {k!r} at the top level, never read; fix: "
+                           + _near(str(k), _TOP_KEYS) for k in data if k not in _TOP_KEYS]
     rates: dict[str, PlannedRate] = {}
     for name, entry in data["rates"].items():
         entry = entry if isinstance(entry, dict) else {}
@@ -124,6 +137,11 @@ def load_planned_rates(path: str | Path | None = None) -> PlannedRates:
         rates[str(name)] = PlannedRate(str(name), float(rate), str(basis),
                                        " ".join(str(entry.get("reason", "")).split()),
                                        str(entry.get("source", "")), str(entry.get("quote", "")))
+    from typing import get_args
+
+    from logistics.army.schema import KINDS, MOVEMENTS
+
+    known = {"kinds": get_args(KINDS), "by_movement": get_args(MOVEMENTS)}
     maps = {}
     for key, what in (("kinds", "formation kind"), ("by_movement", "movement")):
         m = data.get(key) or {}
@@ -133,6 +151,9 @@ def load_planned_rates(path: str | Path | None = None) -> PlannedRates:
                             f"<rate>' a line under {key}:, each rate one of {', '.join(rates)}")
             m = {}
         for k, v in m.items():
+            if str(k) not in known[key]:  # a misspelt kind took the default rate, with no word
+                problems.append(f"{key}.{k}: no {what} of the army files, never read; fix: "
+                                + _near(str(k), known[key]))
             if not isinstance(v, str) or v not in rates:
                 problems.append(f"{key}.{k}: {v!r} is not a rate; fix: one of "
                                 f"{', '.join(rates)}")

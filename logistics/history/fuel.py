@@ -154,14 +154,27 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
         raise DataError(f"{p}: empty (no header line); {fix}") from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
         raise DataError(f"{p}: cannot be read as CSV ({str(exc).strip()[:200]}); {fix}") from None
+    twice = _named_twice(p)
+    if twice:
+        raise DataError(f"{p}: columns named twice in the header: {', '.join(twice)} (pandas "
+                        "would keep one and rename the other); fix: keep one column of each "
+                        f"name, {', '.join(_STATE_COLUMNS)}")
     missing = [c for c in _STATE_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(f"{p}: missing columns {', '.join(missing)} (expected {', '.join(_STATE_COLUMNS)})")
     df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
     if df["date"].isna().any():
-        bad = [i + 2 for i in np.flatnonzero(df["date"].isna())]
+        bad = [int(i) + 2 for i in np.flatnonzero(df["date"].isna())]
         raise DataError(f"{p}: bad date (expected YYYY-MM-DD) in rows {bad}")
-    df["refills"] = pd.to_numeric(df["refills"].replace("", np.nan), errors="coerce")
+    given = df["refills"].str.strip() != ""
+    refills = pd.to_numeric(df["refills"].where(given, np.nan), errors="coerce")
+    text = [int(i) + 2 for i in np.flatnonzero(given & refills.isna())]
+    if text:
+        shown = ", ".join(f"row {r}: {df['refills'].iloc[r - 2][:40]!r}" for r in text[:5])
+        raise DataError(f"{p}: refills must be a number (refills of the norm's full load, a "
+                        f"decimal point: 0.25) or empty, got {shown}; fix: the figure the "
+                        "source gives, written as a number, or leave it empty (no figure)")
+    df["refills"] = refills
     odd = np.isinf(df["refills"]) | (df["refills"] < 0)
     bad = [int(i) + 2 for i in np.flatnonzero(odd)]
     if bad:
@@ -169,6 +182,16 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
                         f"load) or empty, in rows {bad}; fix: the figure the source gives, or "
                         "leave it empty")
     return df
+
+
+def _named_twice(p: Path) -> list[str]:
+    """Names the header line of the CSV ``p`` gives more than once."""
+    import csv
+
+    with open(p, encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f), [])
+    names = [h.strip() for h in header]
+    return sorted({n for n in names if names.count(n) > 1})
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from logistics import settings
 from logistics.errors import ConfigError, DataError, LogisticsError
 from logistics.history.documented import Documented, load_documented
 
-__all__ = ["Inputs", "default_documented_path", "configured_documented", "load_inputs"]
+__all__ = ["Inputs", "default_documented_path", "configured_documented", "load_inputs",
+           "check_scorable", "check_comparable", "near_axes", "first_axes", "undocumented_fix"]
 
 
 @dataclass(frozen=True)
@@ -143,3 +144,62 @@ def departure_line(scenario: Any) -> tuple[tuple[float, float], ...]:
         place = resolve(where)
         out.append((float(place.lon), float(place.lat)))
     return tuple(out)
+
+
+# --------------------------------------------------------------------------------------------
+# what `logistics compare` and logistics.compare(...) refuse (one check for both)
+
+def first_axes(axes, n: int = 8) -> str:
+    """The first ``n`` axis ids, comma-separated, with ', ...' when more were left out."""
+    return ", ".join(axes[:n]) + (", ..." if len(axes) > n else "")
+
+
+def near_axes(inputs: Inputs) -> str:
+    """'; did you mean 'X' for 'x'? ...' for documented axes that a scenario's axis_id nearly
+    matches (another case, a typo), else '': the match is exact and a near miss looks like a
+    missing scenario."""
+    import difflib
+
+    known = {a.upper(): a for a in (*inputs.scenarios, *inputs.undocumented)}
+    pairs = []
+    for axis in inputs.unmodeled:
+        near = difflib.get_close_matches(axis.upper(), list(known), n=1, cutoff=0.8)
+        if near:
+            pairs.append(f"{known[near[0]]!r} for {axis!r}")
+    if not pairs:
+        return ""
+    return (f"; did you mean {', '.join(pairs)}? (axis_id is matched exactly, case included: "
+            "write the scenario's axis_id in the CSV)")
+
+
+def undocumented_fix(inputs: Inputs) -> str:
+    """'; its scenarios X, Y have no documented rows ...' when the configs folder holds only
+    axes the documented file does not name (a new axis of one's own), else ''."""
+    if not inputs.undocumented:
+        return ""
+    return (f"; the folder's scenarios ({first_axes(inputs.undocumented)}) have no row in "
+            "it: to score them, give --documented a CSV of their dated positions in the same "
+            "format (configs/history/README.md); `logistics run` runs them without scoring")
+
+
+def check_scorable(path) -> None:
+    """Fail before any run when the documented file lacks a column no row can be scored without
+    (axis_id, date), or has no row: the run would only produce an empty table. Lists every
+    problem of the file."""
+    from logistics.history.documented import check_columns
+
+    doc = check_columns(load_documented(path if path is not None else default_documented_path()))
+    if doc.table.empty:
+        raise DataError(f"{doc.path}: a header but no rows; add the documented positions, one "
+                        "row each (see configs/history/documented-advances.csv)")
+
+
+def check_comparable(inputs: Inputs, *, modeled: bool) -> None:
+    """ConfigError when no documented axis has a scenario (``modeled`` False): every row would
+    go unscored, an empty comparison (the notebook's ``logistics.compare`` returned one)."""
+    if inputs.unmodeled and not modeled:
+        raise ConfigError(
+            f"no axis of {inputs.documented.path} ({first_axes(inputs.unmodeled)}) has a "
+            f"scenario config in {inputs.configs_dir}: nothing to compare; give --configs "
+            "(configs_dir= in Python) the folder of their scenarios, or check the axis_id "
+            "column" + near_axes(inputs) + undocumented_fix(inputs) + inputs.not_loaded())

@@ -162,9 +162,15 @@ def _markers(comp) -> list[str]:
         return []
     out = ["## Rows the sources flag as markers, not advances", "",
            "Scored like every other row (nothing is dropped); read their errors with the note:", ""]
-    out += [f"- row {r['row']} ({r['axis_id']}, {r['date']:%Y-%m-%d}, {_short(r['place_reached'])}): "
+    out += [f"- row {r['row']} ({r['axis_id']}, {_day(r['date'])}, {_short(r['place_reached'])}): "
             f"{_short(r['notes'], 160)}" for r in flagged.to_dict("records")]
     return out + [""]
+
+
+def _day(v) -> str:
+    """A documented row's date as YYYY-MM-DD; "no date" where the file's was unreadable (the
+    row is listed among the file's problems and not scored)."""
+    return "no date" if pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d}"
 
 
 def _disagreements(table: pd.DataFrame) -> list[str]:
