@@ -115,6 +115,10 @@ def result(toy_army, army, tmp_path_factory):
          "formation": "1st Mech Corps", "place": "Alpha; forward detachment 15 km west of Bravo",
          "state": "0.9 of a refill", "refills": 0.9, "source": "test", "quote": "q",
          "confidence": "high"},
+        # an axis that is not run (a misspelt id): not scored, and said so
+        {"axis_id": "TOY-B", "date": pd.Timestamp("1945-08-09"), "date_text": "9 Aug",
+         "formation": "1st Toy Army", "place": "", "state": "waited for fuel",
+         "refills": float("nan"), "source": "test", "quote": "q", "confidence": "high"},
     ])
     return compare(path, configs_dir=folder, loader=lambda p: army, runner=toy_army.runner,
                    railways=False, fuel_states=states)
@@ -269,6 +273,7 @@ def test_fuel_states_against_the_matched_formations(result):
     assert f.loc[1, "model_refills"] == pytest.approx((0.70 + 0.88 + 0.94) / 3)
     assert math.isnan(f.loc[1, "refills_error"]) and f.loc[1, "within_tolerance"] is None
     assert f.loc[2, "matched_formation"] == "body"
+    assert len(f) == 3 and result.fuel_not_run == {"TOY-B": 1}
 
 
 def test_calibration_scores_rows_on_their_formations_like_compare(army, toy_army):

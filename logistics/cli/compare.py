@@ -156,6 +156,10 @@ def _run(args: argparse.Namespace) -> int:
     if comp.inputs.undocumented:
         print(f"scenarios with no documented rows (not run, not scored): "
               f"{', '.join(comp.inputs.undocumented)}")
+    if comp.fuel_not_run:
+        print("fuel states not scored, their axis not run: " + ", ".join(
+            f"{a or '(empty axis_id)'} ({n} row{'s' if n > 1 else ''})"
+            for a, n in comp.fuel_not_run.items()))
     for line in comp.inputs.config_problems:
         print(f"config not loaded: {line}")
     if not args.samples:

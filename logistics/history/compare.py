@@ -83,6 +83,9 @@ class Comparison:
     problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
         columns=["row", "column", "value", "message", "consequence"]))
     fuel: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(FUEL_COLUMNS)))
+    #: documented fuel states not scored because their axis was not run: ``{axis_id: rows}``
+    #: (an axis runs when it has documented rows and a scenario; a misspelt axis never does)
+    fuel_not_run: dict[str, int] = field(default_factory=dict)
 
 
 def compare(documented: str | Path | Documented | None = None, *, configs_dir: str | Path | None = None,
@@ -160,7 +163,10 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     probs = pd.DataFrame(problems, columns=["row", "column", "value", "message", "consequence"])
     fuel_table = (pd.concat(fuel, ignore_index=True) if fuel
                   else pd.DataFrame(columns=list(FUEL_COLUMNS)))
-    return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table)
+    idle = states[~states["axis_id"].isin(list(inputs.scenarios))]["axis_id"].value_counts()
+    not_run = {str(a): int(n) for a, n in sorted(idle.items())}
+    return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table,
+                      not_run)
 
 
 def score_axis(rows: pd.DataFrame, army: RunTrace, rates: PlannedRates, routes: IndependentRoutes, *,
