@@ -117,13 +117,15 @@ def layers(result) -> dict:
     return run_layers(result)
 
 
-def write_run(result, folder: str | Path, *, overwrite: bool = False) -> Path:
+def write_run(result, folder: str | Path, *, overwrite: bool = False,
+              documented: str | Path | None = None) -> Path:
     """Write the run folder of ``result`` (a ``logistics.run(...)``) into ``folder``, as
-    ``logistics run --out folder`` does: every file or none (atomic), the map with the configs
-    tree's documented positions. ``folder`` must not exist, be empty, or (``overwrite=True``)
-    be a folder this tool wrote; anything else is an ``OutputError`` before any work.
-    Returns the folder."""
+    ``logistics run --out folder`` does: every file or none (atomic), the map with the dated
+    positions of ``documented`` (a documented-advances CSV; default the configs tree's).
+    ``folder`` must not exist, be empty, or (``overwrite=True``) be a folder this tool wrote;
+    anything else is an ``OutputError`` before any work. Returns the folder."""
     from logistics._atomic import check_output_dir
+    from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import configured_documented
     from logistics.report.run_outputs import write_run as _write_run
     from logistics.runner import RunResult
@@ -132,9 +134,14 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False) -> Path:
         raise ConfigError(f"write_run needs the result of logistics.run(...), got "
                           f"{_shown(result)}; fix: write_run(logistics.run('configs/tbf-6gta.yaml'), "
                           "'out/my-run')")
-    out = check_output_dir(_path_arg(folder, "folder", "out/my-run"), overwrite=bool(overwrite),
-                           what="folder", flag="overwrite=True")
-    return _write_run(result, out, documented=configured_documented())
+    if not isinstance(overwrite, bool):  # bool("no") is True: a string would overwrite
+        raise ConfigError(f"overwrite must be True or False, got {_shown(overwrite)}; fix: "
+                          "overwrite=True to replace a folder this tool wrote")
+    where = _path_arg(folder, "folder", "out/my-run")
+    positions = (configured_documented() if documented is None else check_columns(
+        load_documented(_path_arg(documented, "documented", "my-positions.csv"))))
+    out = check_output_dir(where, overwrite=overwrite, what="folder", flag="overwrite=True")
+    return _write_run(result, out, documented=positions)
 
 
 def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: str = "dry",

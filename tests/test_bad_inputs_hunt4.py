@@ -335,3 +335,8 @@ def test_write_run_refuses_what_is_no_run_and_a_folder_it_did_not_write(tmp_path
     with pytest.raises(OutputError):
         logistics.write_run(result, out)  # a folder it wrote, without overwrite=True
     assert logistics.write_run(result, out, overwrite=True) == out
+    with pytest.raises(ConfigError, match=r"overwrite must be True or False, got 'no'"):
+        logistics.write_run(result, out, overwrite="no")  # bool('no') is True
+    with pytest.raises(DataError, match="none.csv"):
+        logistics.write_run(result, tmp_path / "run4", documented=tmp_path / "none.csv")
+    assert not (tmp_path / "run4").exists()

@@ -182,6 +182,11 @@ def test_a_wait_for_fuel_is_read_against_the_hours_held_that_day():
          "quote": "q"} for day in ("1945-08-12", "1945-08-11") for fid in ("corps", "fd")])
     f = score_fuel_states(states, _two_formation_trace())
     assert list(f["model_held_h"]) == ["corps 2 h", "fd 0 h", "", ""]
+    # ... and the classes each left dry that day: the corps' trucks from 10:00
+    assert list(f["model_dry_classes"]) == ["corps: zis-5", "fd: -", "", ""]
+    # a day after the trace ends: no record that day, nothing said (not "0 h")
+    late = states.head(1).assign(date=pd.Timestamp("1945-08-20"))
+    assert score_fuel_states(late, _two_formation_trace())["model_held_h"].tolist() == [""]
     assert f["refills_error"].isna().all() and f["within_tolerance"].isna().all()
     text = fuel_markdown(fuel_verdict("T", _two_formation_trace()), f, scored=f)
     assert "hours held for fuel that day" in text and "| corps 2 h |" in text

@@ -43,7 +43,8 @@ def folders(tmp_path):
          "within_tolerance": True},
         {"axis_id": "AX", "date": "1945-08-13", "formation": "the army", "matched_formation": "a,b",
          "refills": math.nan, "model_refills": 0.3, "refills_error": math.nan, "within_tolerance": None,
-         "state": "waited for fuel", "model_held_h": "a 14 h; b 0 h"},
+         "state": "waited for fuel", "model_held_h": "a 14 h; b 0 h",
+         "model_dry_classes": "a: zis-5; b: -"},
     ]).to_csv(cmp_dir / "fuel_states.csv", index=False)
     pd.DataFrame([
         {"scored_as": "nominal", "speed_scale": math.nan, "mae_km": 100.0, "n_km": 4, "grid": "g"},
@@ -65,9 +66,9 @@ def test_block_carries_the_folders_figures(folders):
     assert "AX: speed_scale 0.75" in text
     # a state without a documented figure is not scored
     assert "within ±0.25 refill: 1 of 1" in text
-    assert "| AX | 1945-08-12 | 7th Mechanized Corps | 7mc | 0.25 | 0.40 | +0.15 | yes |" in text
+    assert "| AX | 1945-08-12 | 7th Mechanized Corps | 7mc | 0.25 | 0.400 | +0.150 | yes |" in text
     # ... it is listed beside the hours the model held each matched formation for fuel that day
-    assert "| AX | 1945-08-13 | the army | waited for fuel | a 14 h; b 0 h |" in text
+    assert "| AX | 1945-08-13 | the army | waited for fuel | a 14 h; b 0 h | a: zis-5; b: - |" in text
 
 
 def test_splice_replaces_only_the_block(folders, tmp_path):

@@ -227,3 +227,10 @@ def test_run_draws_the_documented_file_it_is_given(tmp_path, capsys):
                  str(tmp_path / "none.csv")]) != 0
     err = capsys.readouterr().err
     assert "none.csv" in err and "Traceback" not in err and not out2.exists()
+    # a file with no row of the run's axis (here: TBF-6GTA's only) is said, not drawn silently
+    other = tmp_path / "other.csv"
+    shipped[shipped["axis_id"] == "TBF-6GTA"].to_csv(other, index=False)
+    assert main(["run", str(CMG), "--resolution-m", "25000", "--out", str(tmp_path / "run3"),
+                 "--documented", str(other)]) == 0
+    err = capsys.readouterr().err
+    assert "has no row of axis TBF-CMG with lat and lon to draw (its axes: TBF-6GTA)" in err

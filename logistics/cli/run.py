@@ -68,6 +68,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_run)
 
 
+def _say_undrawn(documented, axis_id: str) -> None:
+    """On stderr, when ``--documented`` has no row of this run's axis with a coordinate to
+    draw (a misspelt axis_id, or rows of other axes only): nothing would be drawn unsaid."""
+    import difflib
+
+    rows = documented.usable
+    mine = rows[(rows["axis_id"] == axis_id) & rows["lat"].notna() & rows["lon"].notna()]
+    if len(mine):
+        return
+    axes = list(documented.axes)
+    near = difflib.get_close_matches(axis_id, axes, n=1)
+    hint = f"; did you mean {near[0]!r} for {axis_id!r}?" if near and near[0] != axis_id else ""
+    print(f"logistics run: {documented.path} has no row of axis {axis_id} with lat and lon to "
+          f"draw (its axes: {', '.join(axes) or 'none'}){hint}; the maps show none",
+          file=sys.stderr)
+
+
 def scenario_files(target: str | Path) -> list[Path]:
     """The scenario files named by ``target``: the file itself, every *.yaml in the folder, or
     a bare name (``tbf-6gta``) of a shipped scenario in ``settings.CONFIG_DIR``."""
@@ -177,6 +194,8 @@ def _run(args: argparse.Namespace) -> int:
                 else:
                     out, named = out_path(args.out, str(Path("out") / sc.run_id))
                 check_output_dir(out, overwrite=args.overwrite, **named)  # before the work
+                if args.documented is not None:
+                    _say_undrawn(documented, sc.axis_id)
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                       resolution_m=args.resolution_m, events=not args.no_events,

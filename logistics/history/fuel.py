@@ -55,7 +55,7 @@ FUEL_TOLERANCE_REFILLS: float = 0.25
 FUEL_COLUMNS: tuple[str, ...] = (
     "axis_id", "date", "date_text", "formation", "place", "state", "refills",
     "matched_formation", "match_rule", "model_refills", "model_by_formation", "refills_error",
-    "within_tolerance", "model_status", "model_held_h", "source", "quote",
+    "within_tolerance", "model_status", "model_held_h", "model_dry_classes", "source", "quote",
 )
 
 
@@ -75,8 +75,10 @@ def _with_drawn_parts(candidates: Sequence[str], formations: pd.DataFrame) -> li
 def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
     """Each documented fuel state of one axis against the matched formations' modeled refills
     on hand at the end of its day (see the module docstring), with the hours each was held for
-    fuel in that day (``model_held_h``: a documented wait for fuel that gives no refills is
-    read against these). A state of several formations
+    fuel in that day (``model_held_h``) and the vehicle classes it left dry that day
+    (``model_dry_classes``): a documented wait for fuel, or vehicles stopped without it, that
+    gives no refills is read against these (nothing for a formation with no record that day).
+    A state of several formations
     (a corps with the parts drawn from it, or the whole army) is their fuel on hand over their
     refills together: litres over litres, not a mean of shares."""
     from logistics.history.match import match_row
@@ -86,7 +88,7 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
         m = match_row(s.get("formation", ""), "", trace.formations,
                       army_name=getattr(trace, "army_name", ""))
         end = pd.Timestamp(s["date"]).normalize() + pd.Timedelta(days=1)
-        values, statuses, litres, refill, held = {}, {}, {}, {}, {}
+        values, statuses, litres, refill, held, dry = {}, {}, {}, {}, {}, {}
         for fid in _with_drawn_parts(m.candidates, trace.formations):
             tr = trace.track_of(fid)
             times = pd.to_datetime(tr["time"])
@@ -94,8 +96,10 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
             if upto.empty:
                 continue
             day = (times > end - pd.Timedelta(days=1)) & (times <= end)
-            if "status" in tr:
+            if "status" in tr and day.any():  # no record that day (after the run): nothing said
                 held[fid] = float((tr["status"][day] == DRY_STATUS).sum()) * _step_hours(tr)
+            if "dry_classes" in tr and day.any():
+                dry[fid] = ",".join(dict.fromkeys(_classes(tr["dry_classes"][day])))
             last = upto.iloc[-1]
             if "refills_on_hand" in upto and not pd.isna(last["refills_on_hand"]):
                 values[fid] = float(last["refills_on_hand"])
@@ -118,6 +122,7 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
             "within_tolerance": bool(abs(err) <= FUEL_TOLERANCE_REFILLS) if not math.isnan(err) else None,
             "model_status": "; ".join(f"{k}: {v}" for k, v in statuses.items()),
             "model_held_h": "; ".join(f"{k} {v:g} h" for k, v in held.items()),
+            "model_dry_classes": "; ".join(f"{k}: {v or '-'}" for k, v in dry.items()),
         })
     return pd.DataFrame(out, columns=list(FUEL_COLUMNS))
 

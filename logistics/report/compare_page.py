@@ -263,17 +263,18 @@ def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None
         within = int(numeric["within_tolerance"].astype(bool).sum())
         lines += ["", "Documented fuel states (configs/history/fuel-states.csv) against the matched "
                   "formation's refills on hand at the end of that day (one refill = one full set of "
-                  "its tanks; several formations: their mean):", "",
+                  "its tanks; several formations: their litres over their refills together):", "",
                   "| date | formation (documented) | place | state | refills | matched (model) | "
-                  "model refills | error | model status | hours held for fuel that day | source |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "model refills | error | model status | hours held for fuel that day | "
+                  "classes left dry that day | source |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for s in scored.to_dict("records"):
             lines.append(
                 f"| {s['date_text']} | {s['formation']} | {s['place'] or '-'} | {s['state']} | "
                 f"{_f(s['refills'], '{:.2f}')} | {s['matched_formation']} | "
                 f"{s['model_by_formation'] or '-'} | {_f(s['refills_error'], '{:+.2f}')} | "
                 f"{_short(s['model_status'], 60)} | {s.get('model_held_h') or '-'} | "
-                f"{s['source']}: \"{s['quote']}\" |")
+                f"{s.get('model_dry_classes') or '-'} | {s['source']}: \"{s['quote']}\" |")
         lines += ["", f"Within ±{FUEL_TOLERANCE_REFILLS:g} refill: {within} of {len(numeric)} documented "
                   "states that give a figure.", ""]
         return "\n".join(lines)

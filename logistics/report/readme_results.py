@@ -155,8 +155,8 @@ def _fuel(folder: Path) -> list[str]:
              "|---|---|---|---|---|---|---|---|"]
     for r, flag in zip(f.to_dict("records"), ok):
         lines.append(f"| {r['axis_id']} | {r['date']} | {r['formation']} | {r['matched_formation']} | "
-                     f"{r['refills']:g} | {_cell(r['model_refills'], '{:.2f}')} | "
-                     f"{_cell(r['refills_error'], '{:+.2f}')} | {'yes' if flag else 'no'} |")
+                     f"{r['refills']:g} | {_cell(r['model_refills'], '{:.3f}')} | "
+                     f"{_cell(r['refills_error'], '{:+.3f}')} | {'yes' if flag else 'no'} |")
     return lines + [""] + _held(every)
 
 
@@ -169,12 +169,18 @@ def _held(states: pd.DataFrame) -> list[str]:
     if f.empty:
         return []
     lines = ["**Documented fuel states without a figure** (the same file), beside the hours each "
-             "matched formation was held for fuel in the model that day:", "",
-             "| axis | date | formation (documented) | state | hours held for fuel (model) |",
-             "|---|---|---|---|---|"]
+             "matched formation was held for fuel in the model that day (the whole formation "
+             "stopped) and the vehicle classes it left dry that day (they stay behind while the "
+             "rest moves on):", "",
+             "| axis | date | formation (documented) | state | hours held for fuel (model) | "
+             "classes left dry (model) |", "|---|---|---|---|---|---|"]
+
+    def text(value) -> str:
+        return value if isinstance(value, str) and value else "-"
+
     for r in f.to_dict("records"):
-        held = r["model_held_h"] if isinstance(r["model_held_h"], str) and r["model_held_h"] else "-"
-        lines.append(f"| {r['axis_id']} | {r['date']} | {r['formation']} | {r['state']} | {held} |")
+        lines.append(f"| {r['axis_id']} | {r['date']} | {r['formation']} | {r['state']} | "
+                     f"{text(r['model_held_h'])} | {text(r.get('model_dry_classes'))} |")
     return lines + [""]
 
 
