@@ -73,9 +73,9 @@ def _say_undrawn(documented, axis_id: str) -> None:
     draw (a misspelt axis_id, or rows of other axes only): nothing would be drawn unsaid."""
     import difflib
 
-    rows = documented.usable
-    mine = rows[(rows["axis_id"] == axis_id) & rows["lat"].notna() & rows["lon"].notna()]
-    if len(mine):
+    from logistics.report.run_layers import documented_points
+
+    if len(documented_points(axis_id, documented.usable)):  # what the maps draw, one rule
         return
     axes = list(documented.axes)
     near = difflib.get_close_matches(axis_id, axes, n=1)

@@ -96,10 +96,11 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
             if upto.empty:
                 continue
             day = (times > end - pd.Timedelta(days=1)) & (times <= end)
-            if "status" in tr and day.any():  # no record that day (after the run): nothing said
-                held[fid] = float((tr["status"][day] == DRY_STATUS).sum()) * _step_hours(tr)
-            if "dry_classes" in tr and day.any():
-                dry[fid] = ",".join(dict.fromkeys(_classes(tr["dry_classes"][day])))
+            if day.any():  # no record that day (after the run's end): nothing said
+                if "status" in tr:
+                    held[fid] = float((tr["status"][day] == DRY_STATUS).sum()) * _step_hours(tr)
+                if "dry_classes" in tr:
+                    dry[fid] = ",".join(dict.fromkeys(_classes(tr["dry_classes"][day])))
             last = upto.iloc[-1]
             if "refills_on_hand" in upto and not pd.isna(last["refills_on_hand"]):
                 values[fid] = float(last["refills_on_hand"])
