@@ -82,12 +82,89 @@ def test_the_washed_out_plain_caps_columns_on_the_wet_plain_only():
     np.testing.assert_allclose(hours("foot", "wet"), [0, 0, 0, 0], atol=1e-3)
 
 
+def test_the_taiga_belt_cap_holds_away_from_a_railway_only():
+    """[BELOBORODOV]'s 0.5-0.7 km/h is roadless taiga without settlements: in the forest belt
+    near the departure line it holds farther than ``min_km_from_railway`` (10 km, assumed)
+    from a 1945 railway on the Japanese side, not in a railway corridor; a route without the
+    ``railway_km`` column (no railway known) keeps the cap everywhere in the belt."""
+    import numpy as np
+    import pandas as pd
+
+    from logistics.advance.pace import capped_step_times
+    from logistics.army.norms import load_norms
+    from logistics.terrain.classes import TerrainClass
+
+    norms = load_norms()
+    (cap,) = [c for c in norms.observed if c.id == "taiga_without_roads_kmh"]
+    assert cap.when["min_km_from_railway"] == 10.0
+    forest = int(TerrainClass.FOREST)
+    # five 1 km forest steps in the belt: 30, 30, 5, 10 (on the bound: corridor), 11 km away
+    seg = pd.DataFrame({"dist_m": [0.0, 1000, 1000, 1000, 1000], "grade": [0.0] * 5,
+                        "terrain_class": [forest] * 5, "elev_m": [500.0] * 5,
+                        "lon": [130.0] * 5, "railway_km": [30.0, 30.0, 5.0, 10.0, 11.0]})
+    fast = np.full((1, 5), 1.0)
+    kms = np.arange(5.0)
+
+    def hours(frame, from_departure):
+        t, _ = capped_step_times(frame, fast, norm=None, movement="tracked", season="dry",
+                                 caps=norms.observed, from_departure_km=from_departure)
+        return t[0, 1:] / 3600.0
+
+    np.testing.assert_allclose(hours(seg, kms), [1 / 0.6, 0, 0, 1 / 0.6], atol=1e-3)
+    # beyond the belt (19 km from the departure line) the cap never holds
+    np.testing.assert_allclose(hours(seg, kms + 19.5), [0, 0, 0, 0], atol=1e-3)
+    np.testing.assert_allclose(hours(seg.drop(columns="railway_km"), kms), [1 / 0.6] * 4,
+                               atol=1e-3)
+
+
+def test_railway_distance_counts_lines_on_the_japanese_side_only():
+    """``railway_distance_km``: km from a point to the nearest railway cell of the terrain on
+    the Japanese side of the 1945 frontier; a Soviet line across the frontier opens no road on
+    the Manchurian bank (inf when no such cell)."""
+    import numpy as np
+    import xarray as xr
+
+    from logistics.terrain import to_metric
+    from logistics.terrain.railways import railway_distance_km
+
+    # 1 km cells round Harbin (Japanese side) and round Khabarovsk (Soviet side)
+    def terrain_at(lon, lat):
+        x0, y0 = to_metric(np.array([lon]), np.array([lat]))
+        x = x0[0] + np.arange(-10, 11) * 1000.0
+        y = y0[0] + np.arange(10, -11, -1) * 1000.0
+        rail = np.zeros((21, 21), np.uint8)
+        rail[10, :] = 1  # an east-west line through the middle row
+        return xr.Dataset({"railway": (("y", "x"), rail)}, coords={"y": y, "x": x}), x, y
+
+    t, x, y = terrain_at(126.65, 45.75)
+    d = railway_distance_km(t, np.array([x[10], x[10], x[0]]), np.array([y[10], y[3], y[20]]))
+    np.testing.assert_allclose(d, [0.0, 7.0, 10.0], atol=1e-6)
+    t, x, y = terrain_at(135.07, 48.48)
+    assert np.isinf(railway_distance_km(t, np.array([x[10]]), np.array([y[10]]))).all()
+    assert np.isinf(railway_distance_km(t.drop_vars("railway"), np.array([x[10]]),
+                                        np.array([y[10]]))).all()
+
+
+def test_the_5th_army_sector_is_no_roadless_taiga_but_the_1st_red_banner_armys_is():
+    """On the shipped routes the taiga cap holds on the 1st Red Banner Army's roadless belt
+    ([BELOBORODOV]'s own sector) and not on the 5th Army's first km along the Grodekovo-
+    Pogranichnaya railway (it held there before the railway condition)."""
+    def capped(name):
+        return {n for n in run_scenario(settings.CONFIG_DIR / name).notes
+                if "taiga_without_roads_kmh" in n}
+
+    assert not capped("1fef-5a.yaml")
+    assert any(n.startswith("1rba-rds:") for n in capped("1fef-1rba.yaml"))
+
+
 @pytest.mark.parametrize("when, match", [
     ({"max_elev": {"value": 300, "assumed": "typo"}}, r"when\.max_elev: unknown condition"),
     ({"season": "monsoon"}, r"when\.season: 'monsoon' is not one of"),
     ({"max_elev_m": 300}, r"when\.max_elev_m: expected a figure"),
     ({"max_lon": {"value": 999, "assumed": "x"}}, r"when\.max_lon: value must be within"),
     ({"terrain_class": "road"}, r"when\.terrain_class: 'road' is not one of"),
+    ({"min_km_from_railway": {"value": -1, "assumed": "x"}},
+     r"when\.min_km_from_railway: value must be within"),
     ("wet", r"when: expected a mapping"),
 ])
 def test_a_bad_observed_condition_is_one_config_error(tmp_path, when, match):

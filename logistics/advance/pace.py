@@ -7,7 +7,8 @@ classes on that step (the cost engine), (b) its norm's ``max_speed_kmh`` (by day
 under a named condition (``configs/norms/march.yaml observed``) where the condition holds: a
 tracked or wheeled column climbing (a step rising ``min_grade`` or more), tracked columns on
 wet slopes, any column in the roadless forest belt within ``within_km_of_departure`` of the
-departure line, tracked and wheeled columns on the central Manchurian plain in the wet season
+departure line and farther than ``min_km_from_railway`` from a 1945 railway on the Japanese
+side (the route's ``railway_km``, :func:`logistics.terrain.railways.railway_distance_km`), tracked and wheeled columns on the central Manchurian plain in the wet season
 (``max_elev_m``, ``max_lon``). Its day is ``hours_per_day`` under way from ``start_hour``; foot columns under
 the heat rule march at night (``heat_rule``: its season, on the fronts it names). The column
 closes up every evening: its length (motor vehicles over its routes, ``gap_m`` apart) over its
@@ -60,6 +61,9 @@ def _condition(cap: ObservedCap, seg, season: str, from_departure_km: np.ndarray
             ok &= np.nan_to_num(elev, nan=np.inf) <= float(v)
         elif k == "max_lon":
             ok &= seg["lon"].to_numpy(dtype=np.float64) <= float(v)
+        elif k == "min_km_from_railway":  # no railway_km column: no railway known anywhere
+            if "railway_km" in seg:
+                ok &= seg["railway_km"].to_numpy(dtype=np.float64) > float(v)
         else:
             raise ValueError(f"observed cap {cap.id}: unknown condition {k!r}")
     return ok

@@ -716,6 +716,7 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
                     obj_km, ferry_by, brigades, notes, by_id, segs, taiga_km) -> FormationPlan:
     """The plan of one formation (a carried one gets its timetable instead of a route)."""
     from logistics.advance.pace import capped_step_times, column_km, march_schedule_for
+    from logistics.terrain.railways import railway_distance_km
 
     ids, fts, tanks, extras, counts, pace, idle = _classes(u, army, norms)
     front = army.front
@@ -753,6 +754,10 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
     for (cid, season), kmi in impassable.items():
         notes.append(f"{u.id}: {cid} cannot make {kmi:.0f} km of the route on its own ({season});"
                      " helped across at its worst going on the route")
+    # how far each step lies from a 1945 railway on the Japanese side (the taiga cap's
+    # condition: a railway corridor is no roadless taiga)
+    seg = seg.assign(railway_km=railway_distance_km(terrain, seg["x_m"].to_numpy(float),
+                                                    seg["y_m"].to_numpy(float)))
     kms = seg["cum_km"].to_numpy(dtype=np.float64)
     step_time, cap_notes = {}, []
     for season, t in times.items():

@@ -90,7 +90,7 @@ class ObservedCap:
     """A column speed observed in Manchuria under a named condition (``march.yaml observed``):
     ``kmh`` for the ``applies_to`` kinds of column (``tracked``, ``wheeled``, ``foot``,
     ``horse``) where the ``when`` condition holds (figures by name: grade, season, km from
-    the departure line, terrain class)."""
+    the departure line, km from a 1945 railway, terrain class)."""
 
     id: str
     kmh: float
@@ -268,7 +268,7 @@ class _Reader:
 _WHEN_FIGURES: dict[str, tuple[float, float]] = {
     "min_grade": (-1.0, 1.0), "min_abs_grade": (0.0, 1.0),
     "within_km_of_departure": (0.0, 10_000.0), "max_elev_m": (-500.0, 9_000.0),
-    "max_lon": (-180.0, 180.0)}
+    "max_lon": (-180.0, 180.0), "min_km_from_railway": (0.0, 10_000.0)}
 _WHEN_WORDS: dict[str, frozenset[str]] = {
     "season": frozenset({"dry", "wet"}),
     "terrain_class": frozenset({"steppe", "forest", "wetland", "sand", "cropland", "urban"})}

@@ -16,7 +16,7 @@ from logistics import settings
 from logistics.errors import DataError
 from logistics.terrain.grid import MetricGrid, grid_array
 
-__all__ = ["RAILWAYS_FILE", "shipped_railways", "railway_cells"]
+__all__ = ["RAILWAYS_FILE", "shipped_railways", "railway_cells", "railway_distance_km"]
 
 RAILWAYS_FILE = "network/railways-1945.osm"  #: in ``settings.CONFIG_DIR``
 
@@ -65,3 +65,37 @@ def _railway_lines(path: str, mtime_ns: int) -> tuple:
         gdf = gdf[gdf["railway"].notna()]
     gdf = gdf.set_crs("EPSG:4326", allow_override=False) if gdf.crs is None else gdf
     return tuple(gdf.to_crs(settings.METRIC_CRS).geometry.to_numpy())
+
+
+def railway_distance_km(terrain, x_m, y_m) -> np.ndarray:
+    """Distance (km) from each point (metric ``x_m``, ``y_m`` of ``terrain``'s grid) to the
+    nearest cell of a 1945 railway line on the Japanese side of the frontier (the terrain's
+    ``railway`` overlay; :mod:`logistics.terrain.sides`); ``inf`` where the terrain has no
+    railway overlay or no such cell.
+
+    Why the Japanese side only: the distance tells a column on Manchurian ground whether a
+    railway corridor (the line, its service road, its stations) is near; a Soviet line behind
+    the frontier river opens no road on the far bank. Cell centres, so good to about half a
+    cell. Nearest neighbour by scipy's cKDTree (no library gives the distance to a raster's
+    set cells at arbitrary points; a distance transform of the whole grid would do far more).
+    """
+    from scipy.spatial import cKDTree
+
+    from logistics.terrain import to_lonlat
+    from logistics.terrain.sides import JAPANESE, side_of
+
+    x = np.asarray(x_m, dtype=np.float64)
+    y = np.asarray(y_m, dtype=np.float64)
+    if "railway" not in terrain or x.size == 0:
+        return np.full(x.shape, np.inf)
+    rows, cols = np.nonzero(np.asarray(terrain["railway"].values))
+    if rows.size == 0:
+        return np.full(x.shape, np.inf)
+    rx = np.asarray(terrain["x"].values, dtype=np.float64)[cols]
+    ry = np.asarray(terrain["y"].values, dtype=np.float64)[rows]
+    lon, lat = to_lonlat(rx, ry)
+    ours = side_of(lon, lat) == JAPANESE
+    if not ours.any():
+        return np.full(x.shape, np.inf)
+    d_m, _ = cKDTree(np.column_stack([rx[ours], ry[ours]])).query(np.column_stack([x, y]))
+    return np.asarray(d_m, dtype=np.float64) / 1000.0
