@@ -81,7 +81,7 @@ def railway_distance_km(terrain, x_m, y_m) -> np.ndarray:
     """
     from scipy.spatial import cKDTree
 
-    from logistics.terrain import to_lonlat
+    from logistics.terrain.grid import to_lonlat
     from logistics.terrain.sides import JAPANESE, side_of
 
     x = np.asarray(x_m, dtype=np.float64)
