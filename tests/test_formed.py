@@ -118,3 +118,36 @@ def test_formed_formation_is_priced_as_its_own_vehicles_on_its_parents_stretch(
     np.testing.assert_allclose(got, gaz["fuel_l"].to_numpy()[shared], rtol=1e-9)
     # and so well below the tank's litres on the same steps
     assert got.sum() < 0.5 * tank["fuel_l"].to_numpy()[shared].sum()
+
+
+def test_an_attached_support_unit_keeps_to_its_parents_share_of_the_route(tmp_path,
+                                                                         box_terrain,
+                                                                         test_army_doc):
+    """``role: support`` with a ``parent`` (an SP battalion of rifle divisions): never farther
+    along its own route than the parent's head along the parent's, until the parent arrives;
+    the same wheeled unit without the role runs far ahead on the first day."""
+    def run(role):
+        child, parent = _army_doc(lambda fs: fs)
+        child.pop("formed")
+        child.update(role=role)
+        doc = test_army_doc([child, parent])
+        path = tmp_path / f"army-{role}.yaml"
+        path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
+                        encoding="utf-8")
+        army = load_army(path)
+        r = run_scenario(army, terrain=box_terrain(army_bbox(army), 5000.0, _ridge),
+                         own_sector=False)
+        t = r.tracks
+        lengths = r.routes.groupby("formation_id")["cum_km"].max()
+        share = {f: t[t["formation_id"] == f].set_index("time")["cum_km"] / lengths[f]
+                 for f in ("fd", "corps")}
+        return share["fd"], share["corps"]
+
+    fd, corps = run("support")
+    going = corps < 1.0 - 1e-9
+    assert going.sum() >= 24
+    assert (fd[going] <= corps[going] + 1e-6).all()
+    assert fd.iloc[-1] == pytest.approx(1.0)  # it arrives once the parent has
+    free, corps_free = run("main_body")
+    first_day = free.index[:24]
+    assert (free[first_day] - corps_free[first_day]).max() > 0.2

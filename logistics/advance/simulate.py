@@ -581,10 +581,27 @@ class _Loop:
         start of the hour."""
         fp = self.fp[fid]
         parent = fp.unit.parent
-        if fp.formed_km <= 0.0 or parent not in self.fp:
+        if parent not in self.fp:
             return math.inf
+        if fp.formed_km <= 0.0:
+            return self.support_held_at(fid) if fp.unit.role == "support" else math.inf
         s = float(self.lead(parent).s)
         return math.inf if s >= fp.formed_km - _EPS_KM else s
+
+    def support_held_at(self, fid: str) -> float:
+        """Km a support formation attached to a parent (``role: support`` with a ``parent``,
+        e.g. an SP artillery battalion of rifle divisions) may not pass: as far along its own
+        route as its parent's head is along the parent's (the same share of each route: the
+        two routes join the same start to the same objectives, priced for different
+        vehicles); inf once the parent has arrived. Assumed (configs/armies/README.md
+        ``role``): an attached unit fights in its parent's formation and does not run ahead
+        of it; no source has one leave its division."""
+        fp, pp = self.fp[fid], self.fp[self.fp[fid].unit.parent]
+        total, parent_total = float(fp.km[-1]), float(pp.km[-1])
+        if parent_total <= 0.0 or self.state[fp.unit.parent].arrived_h is not None:
+            return math.inf
+        share = float(self.lead(fp.unit.parent).s) / parent_total
+        return math.inf if share >= 1.0 - 1e-9 else share * total
 
     def stops_after(self, fid: str, e: Element) -> float:
         """Km of the next stop of the formation at or beyond ``e.s`` (inf if none)."""
@@ -712,7 +729,7 @@ class _Loop:
                 break
             lead = self.lead(fid)
             cap = end_km if e is lead else lead.s  # never past the formation's head
-            cap = min(cap, self.held_at(fid))  # not formed yet: never past its parent's head
+            cap = min(cap, self.held_at(fid))  # not formed yet / attached: not past its parent
             t_here = float(np.interp(e.s, fp.km, p.time_s))
             target = t_here + budget
             s_time = end_km if target >= p.time_s[-1] else float(np.interp(target, p.time_s, fp.km))
