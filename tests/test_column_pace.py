@@ -50,11 +50,12 @@ def test_tank_column_moves_its_norm_pace_times_its_march_hours(tmp_path, box_ter
     assert step.max() <= 6.6 + 1e-6
 
 
-def test_the_washed_out_plain_caps_columns_on_the_wet_plain_only():
+def test_the_washed_out_plain_caps_columns_on_wet_low_ground_only():
     """[DAINES-TA]'s 4-5 km/h of tanks (5-6 of trucks) on the central Manchurian plain when
     the rains had washed out every dirt road (configs/norms/march.yaml observed): it holds in
-    the wet season below the plain's 300 m and west of 127 E, nowhere else, and never for
-    foot columns."""
+    the wet season below 300 m, on the plain and on the eastern low ground alike (the Sungari's
+    washed-out riverside roads, [HELPIKS-SOVHIST]), nowhere else, and never for foot
+    columns."""
     import numpy as np
     import pandas as pd
 
@@ -62,8 +63,8 @@ def test_the_washed_out_plain_caps_columns_on_the_wet_plain_only():
     from logistics.army.norms import load_norms
 
     norms = load_norms()
-    # five 1 km steps (the first is the start): plain, plain, foothills (350 m), plain east
-    # of 127 E (a valley of the eastern ranges), plain
+    # five 1 km steps (the first is the start): plain, plain, foothills (350 m), low ground
+    # east of 127 E (a valley of the eastern ranges), plain
     seg = pd.DataFrame({"dist_m": [0.0, 1000, 1000, 1000, 1000],
                         "grade": [0.0] * 5, "terrain_class": [0] * 5,
                         "elev_m": [150.0, 150.0, 350.0, 150.0, 150.0],
@@ -76,8 +77,10 @@ def test_the_washed_out_plain_caps_columns_on_the_wet_plain_only():
                                  caps=norms.observed, from_departure_km=kms + 100.0)
         return t[0, 1:] / 3600.0
 
-    np.testing.assert_allclose(hours("tracked", "wet"), [1 / 4.5, 0, 0, 1 / 4.5], atol=1e-3)
-    np.testing.assert_allclose(hours("motor", "wet"), [1 / 5.5, 0, 0, 1 / 5.5], atol=1e-3)
+    np.testing.assert_allclose(hours("tracked", "wet"), [1 / 4.5, 0, 1 / 4.5, 1 / 4.5],
+                               atol=1e-3)
+    np.testing.assert_allclose(hours("motor", "wet"), [1 / 5.5, 0, 1 / 5.5, 1 / 5.5],
+                               atol=1e-3)
     np.testing.assert_allclose(hours("tracked", "dry"), [0, 0, 0, 0], atol=1e-3)
     np.testing.assert_allclose(hours("foot", "wet"), [0, 0, 0, 0], atol=1e-3)
 

@@ -8,8 +8,9 @@ under a named condition (``configs/norms/march.yaml observed``) where the condit
 tracked or wheeled column climbing (a step rising ``min_grade`` or more), tracked columns on
 wet slopes, any column in the roadless forest belt within ``within_km_of_departure`` of the
 departure line and farther than ``min_km_from_railway`` from a 1945 railway on the Japanese
-side (the route's ``railway_km``, :func:`logistics.terrain.railways.railway_distance_km`), tracked and wheeled columns on the central Manchurian plain in the wet season
-(``max_elev_m``, ``max_lon``). Its day is ``hours_per_day`` under way from ``start_hour``; foot columns under
+side (the route's ``railway_km``, :func:`logistics.terrain.railways.railway_distance_km`),
+tracked and wheeled columns on low ground in the wet season (``max_elev_m``; ``max_lon`` may
+bound a cap to the west). Its day is ``hours_per_day`` under way from ``start_hour``; foot columns under
 the heat rule march at night (``heat_rule``: its season, on the fronts it names). The column
 closes up every evening: its length (motor vehicles over its routes, ``gap_m`` apart) over its
 mean pace is taken off the head's march hours (:mod:`logistics.advance.formation`).
