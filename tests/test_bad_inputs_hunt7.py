@@ -1,0 +1,240 @@
+"""Bad inputs found from outside, seventh pass (helper "hunt16"): each ends in one clear error.
+
+``--out o/..`` with no folder ``o`` passed the checks as a new path: the whole run was done,
+the folder ``o`` made, and the write then failed ("Device or resource busy") into the current
+folder, leaving ``o`` behind. A documented position (``run --documented FILE``, or the configs
+tree's file) outside the data extent (a sign slip: 46.6, -121.21) or within 0.6 degrees of its
+edge (38.2 N) failed ``map.png`` after the whole run with "bbox ... is not inside the data
+extent", naming neither the file nor the row. An objective listed twice in a row, or at the
+formation's very start, was taken (a run note then suggested a finer grid, which cannot help).
+A documented fuel state of 1e300 refills was scored (report.md printed 300 digits), and one
+dated after the run's end (a year slip, or a run cut short by its ``end:``) was scored against
+the run's last record.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from logistics import settings
+from logistics.errors import DataError, OutputError
+from tests.conftest import army_refused as _refused
+
+SHIPPED = Path(settings.SHIPPED_CONFIG_DIR)
+
+
+# --- an output path through a folder that does not exist and back up ---------------------------
+
+@pytest.mark.parametrize("out", ["o/..", "o/../x", "q/../r/.."])
+def test_dotdot_after_a_missing_folder_is_refused_and_makes_nothing(tmp_path, monkeypatch, out):
+    from logistics._atomic import check_output_dir
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q").mkdir()
+    with pytest.raises(OutputError) as err:
+        check_output_dir(out)
+    msg = str(err.value)
+    assert repr(out) in msg and "does not exist" in msg and "fix:" in msg, msg
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q"]
+
+
+def test_run_out_dotdot_after_a_missing_folder_fails_before_the_work(tmp_path, monkeypatch,
+                                                                       capsys):
+    from logistics.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sc.yaml").write_text((SHIPPED / "tbf-39a.yaml").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    assert main(["run", "sc.yaml", "--resolution-m", "25000", "--out", "o/.."]) == 2
+    err = capsys.readouterr().err
+    assert "logistics run: error: --out 'o/..'" in err and "Traceback" not in err, err
+    assert "[2/3]" not in err, err  # refused before the run, not after it
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sc.yaml"]
+
+
+def test_dotdot_through_existing_folders_is_still_read_as_the_path_it_names(tmp_path,
+                                                                            monkeypatch):
+    from logistics._atomic import check_output_dir
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "q").mkdir()
+    assert check_output_dir("q/../new") == Path("q/../new")
+
+
+# --- documented positions the maps cannot draw --------------------------------------------------
+
+def _documented(tmp_path: Path, axis: str, lat: str, lon: str) -> tuple[Path, int]:
+    """The shipped documented file with the first row of ``axis`` moved to (lat, lon)."""
+    import csv
+    import io
+
+    text = (SHIPPED / "history" / "documented-advances.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text)))
+    head = rows[0]
+    i = next(k for k, r in enumerate(rows) if k and r[0] == axis and r[head.index("lat")])
+    rows[i][head.index("lat")], rows[i][head.index("lon")] = lat, lon
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    p = tmp_path / "doc.csv"
+    p.write_text(buf.getvalue(), encoding="utf-8")
+    return p, i + 1  # the row as a spreadsheet numbers it (the header is row 1)
+
+
+@pytest.fixture(scope="module")
+def run_39a():
+    import logistics
+
+    return logistics.run(logistics.load_scenario(SHIPPED / "tbf-39a.yaml"), resolution_m=25000)
+
+
+@pytest.mark.parametrize("lat, lon", [("46.6", "-121.21"), ("-46.6", "121.21"),
+                                      ("55.5", "121.21")])
+def test_a_documented_position_outside_the_data_extent_is_refused_before_the_run(
+        tmp_path, monkeypatch, capsys, lat, lon):
+    from logistics.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    doc, row = _documented(tmp_path, "TBF-39A", lat, lon)
+    (tmp_path / "sc.yaml").write_text((SHIPPED / "tbf-39a.yaml").read_text(encoding="utf-8"),
+                                      encoding="utf-8")
+    assert main(["run", "sc.yaml", "--resolution-m", "25000", "--out", "o",
+                 "--documented", str(doc)]) == 2
+    err = capsys.readouterr().err
+    line = next(ln for ln in err.splitlines() if ln.startswith("logistics run: error:"))
+    assert str(doc) in line and f"row {row}" in line and "TBF-39A" in line, line
+    assert f"lat {float(lat):g}, lon {float(lon):g}" in line and "fix:" in line, line
+    assert "[2/3]" not in err and not (tmp_path / "o").exists(), err
+
+
+def test_write_run_refuses_a_documented_position_outside_the_data_extent(tmp_path, run_39a):
+    import logistics
+
+    doc, row = _documented(tmp_path, "TBF-39A", "46.6", "-121.21")
+    with pytest.raises(DataError) as err:
+        logistics.write_run(run_39a, tmp_path / "o", documented=doc)
+    assert str(doc) in str(err.value) and f"row {row}" in str(err.value)
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_documented_position_near_the_edge_of_the_data_is_drawn(tmp_path, run_39a):
+    # 38.2 N is inside the data (38-54 N), but the map's 0.6 degree margin went past its edge
+    import logistics
+
+    doc, _ = _documented(tmp_path, "TBF-39A", "38.2", "121.0")
+    out = logistics.write_run(run_39a, tmp_path / "o", documented=doc)
+    assert (out / "map.png").stat().st_size > 10_000
+
+
+# --- objectives where the formation already is --------------------------------------------------
+
+def _army(name: str) -> dict:
+    return yaml.safe_load((SHIPPED / name).read_text(encoding="utf-8"))
+
+
+def _formation(data: dict, fid: str) -> dict:
+    return next(f for f in data["formations"] if f["id"] == fid)
+
+
+def test_an_objective_listed_twice_in_a_row_is_refused(tmp_path):
+    data = _army("tbf-39a.yaml")
+    f = _formation(data, "94rc")
+    f["objectives"] = [f["objectives"][0], copy.deepcopy(f["objectives"][0])]
+    _refused(tmp_path, data, "formations.4 (94rc).objectives.1", "Hailar",
+             "where the formation already is (objectives.0")
+
+
+def test_an_objective_at_the_formations_start_is_refused(tmp_path):
+    data = _army("tbf-39a.yaml")
+    f = _formation(data, "94rc")
+    f["objectives"] = [{"place": "jump-off", "lon": f["start"]["lon"], "lat": f["start"]["lat"],
+                        "assumed": "x"}, *f["objectives"]]
+    _refused(tmp_path, data, "formations.4 (94rc).objectives.0", "jump-off",
+             "where the formation already is (its start")
+
+
+def test_an_objective_returned_to_later_is_a_plan_not_a_slip(tmp_path):
+    from logistics.army.load import load_army
+    from tests.conftest import write_army_yaml
+
+    data = _army("tbf-39a.yaml")
+    f = _formation(data, "94rc")
+    f["objectives"] = [f["objectives"][0], {"place": "Solun", "assumed": "x"},
+                       copy.deepcopy(f["objectives"][0])]
+    load_army(write_army_yaml(tmp_path, data))
+
+
+# --- history/fuel-states.csv: refills beyond any army, days outside the run ---------------------
+
+def _states(tmp_path: Path, old: str, new: str) -> Path:
+    p = tmp_path / "fuel-states.csv"
+    text = (SHIPPED / "history" / "fuel-states.csv").read_text(encoding="utf-8")
+    assert old in text
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("value", ["1e300", "101", "1e6"])
+def test_a_fuel_state_of_more_refills_than_any_army_carries_is_refused(tmp_path, value):
+    from logistics.history.fuel import load_fuel_states
+
+    p = _states(tmp_path, ",0.25,", f",{value},")
+    with pytest.raises(DataError) as err:
+        load_fuel_states(p)
+    msg = str(err.value)
+    assert str(p) in msg and "refills" in msg and f"row 3: {float(value):g}" in msg, msg
+    assert "fix:" in msg and "100" in msg, msg
+
+
+def test_a_fuel_state_of_a_hundred_refills_is_read(tmp_path):
+    from logistics.history.fuel import load_fuel_states
+
+    assert 100.0 in set(load_fuel_states(_states(tmp_path, ",0.25,", ",100,"))["refills"])
+
+
+def _trace():
+    """One formation, 13 Aug 00:00 to 14 Aug 00:00, half a refill on hand throughout."""
+    from logistics.history.runs import FORMATION_COLUMNS, RunTrace
+
+    times = pd.date_range("1945-08-13 01:00", "1945-08-14 00:00", freq="h")
+    tracks = pd.DataFrame({"time": times, "formation_id": "7mc", "cum_km": 1.0, "lon": 120.0,
+                           "lat": 46.0, "status": "moving", "fuel_l": 500.0,
+                           "refills_on_hand": 0.5, "dry_classes": ""})
+    forms = pd.DataFrame([{c: "" for c in FORMATION_COLUMNS} | {
+        "formation_id": "7mc", "name": "7th Mechanized Corps", "kind": "mech_corps",
+        "aliases": (), "drawn_from_parent": False, "start_lon": 120.0, "start_lat": 46.0}])
+    head = tracks.drop(columns="formation_id")
+    return RunTrace(track=head, route_points=head[["cum_km", "lon", "lat"]],
+                    daily=pd.DataFrame(), formations=forms, tracks=tracks,
+                    routes=tracks[["formation_id", "cum_km", "lon", "lat"]])
+
+
+@pytest.mark.parametrize("day", ["1950-08-13", "1945-08-20", "1945-08-01"])
+def test_a_fuel_state_of_a_day_outside_the_run_is_not_scored_and_says_why(day):
+    from logistics.history.fuel import score_fuel_states
+
+    states = pd.DataFrame([{"axis_id": "X", "date": pd.Timestamp(day), "date_text": day,
+                            "formation": "7th Mechanized Corps", "place": "", "state": "0.5",
+                            "refills": 0.5, "source": "t", "quote": "q"}])
+    f = score_fuel_states(states, _trace())
+    assert math.isnan(f.loc[0, "model_refills"]) and math.isnan(f.loc[0, "refills_error"])
+    assert f.loc[0, "within_tolerance"] is None
+    assert "no record that day" in f.loc[0, "model_status"], f.loc[0, "model_status"]
+    assert "1945-08-14 00:00" in f.loc[0, "model_status"]
+
+
+def test_a_fuel_state_of_a_day_in_the_run_is_still_scored():
+    from logistics.history.fuel import score_fuel_states
+
+    states = pd.DataFrame([{"axis_id": "X", "date": pd.Timestamp("1945-08-13"),
+                            "date_text": "13 Aug", "formation": "7th Mechanized Corps",
+                            "place": "", "state": "0.5", "refills": 0.4, "source": "t",
+                            "quote": "q"}])
+    f = score_fuel_states(states, _trace())
+    assert f.loc[0, "model_refills"] == pytest.approx(0.5)
+    assert f.loc[0, "refills_error"] == pytest.approx(0.1) and f.loc[0, "within_tolerance"]
