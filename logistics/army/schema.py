@@ -769,24 +769,48 @@ def _known(ids) -> str:
     return f"{names[:20]}{more}"
 
 
-def _ports_where_it_is(n: int, brigade: FlotillaSpec) -> list[str]:
-    """A port of a flotilla's route at the point the brigade already is (its start, or the
-    port before): a river path of no length, which nothing can sail."""
+def _repeats(stops: list) -> list[tuple[int, object, object]]:
+    """``(k, place before, place k)`` for each stop at the very point of the stop before it
+    (to 1e-6 degrees); a stop that is no point (an ``any_of`` area) or an unknown place (said
+    where places are resolved) compares with nothing."""
     from logistics.errors import LogisticsError
 
-    problems = []
-    stops = [brigade.start, *brigade.route]
+    out = []
     for k in range(1, len(stops)):
+        if not all(hasattr(s, "location") for s in stops[k - 1:k + 1]):
+            continue
         try:
             a, b = stops[k - 1].location(), stops[k].location()
-        except LogisticsError:  # an unknown place: said where places are resolved
+        except LogisticsError:
             continue
         if (round(float(a.lon), 6), round(float(a.lat), 6)) == (round(float(b.lon), 6),
                                                                 round(float(b.lat), 6)):
-            before = "its start" if k == 1 else f"route.{k - 2}"
-            problems.append(f"flotilla.{n} ({brigade.id}).route.{k - 1}: {b.name} is where "
-                            f"the brigade already is ({before}, {a.name}); "
-                            "fix: drop it, or give the next port along the rivers")
+            out.append((k, a, b))
+    return out
+
+
+def _ports_where_it_is(n: int, brigade: FlotillaSpec) -> list[str]:
+    """A port of a flotilla's route at the point the brigade already is (its start, or the
+    port before): a river path of no length, which nothing can sail."""
+    problems = []
+    for k, a, b in _repeats([brigade.start, *brigade.route]):
+        before = "its start" if k == 1 else f"route.{k - 2}"
+        problems.append(f"flotilla.{n} ({brigade.id}).route.{k - 1}: {b.name} is where "
+                        f"the brigade already is ({before}, {a.name}); "
+                        "fix: drop it, or give the next port along the rivers")
+    return problems
+
+
+def _objectives_where_it_is(n: int, f: FormationSpec) -> list[str]:
+    """An objective at the very point the formation already is (its start, or the objective
+    before it: a place listed twice in a row): a leg of no length, "reached" with no march,
+    which a run only noted, suggesting a finer grid that could not help."""
+    problems = []
+    for k, a, b in _repeats([f.start, *f.objectives]):
+        before = "its start" if k == 1 else f"objectives.{k - 2}"
+        problems.append(f"formations.{n} ({f.id}).objectives.{k - 1}: {b.name} is where the "
+                        f"formation already is ({before}, {a.name}); fix: drop it, or give "
+                        "the next place it was to reach")
     return problems
 
 
@@ -879,6 +903,7 @@ def _reference_problems(army: Army) -> list[str]:
                 problems.append(f"formations.{n} ({f.id}).carried_by: {b.id} does not list it "
                                 "in `carries`; fix: add it there, or change its "
                                 "`carried_by:`")
+        problems += _objectives_where_it_is(n, f)
         if f.start.time is not None and f.start.time.value < army.h_hour.value:
             problems.append(f"formations.{n} ({f.id}).start.time ({f.start.time.value}) is "
                             f"before h_hour ({army.h_hour.value}); fix: a time at or after "
