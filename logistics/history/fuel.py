@@ -93,14 +93,17 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
             tr = trace.track_of(fid)
             times = pd.to_datetime(tr["time"])
             upto = tr[times <= end]
-            if upto.empty:
-                continue
             day = (times > end - pd.Timedelta(days=1)) & (times <= end)
-            if day.any():  # no record that day (after the run's end): nothing said
-                if "status" in tr:
-                    held[fid] = float((tr["status"][day] == DRY_STATUS).sum()) * _step_hours(tr)
-                if "dry_classes" in tr:
-                    dry[fid] = ",".join(dict.fromkeys(_classes(tr["dry_classes"][day])))
+            if not day.any():  # a day outside the run (a date slip, or a run cut short by its
+                # `end:`): the model says nothing then; its last record was scored as if it did
+                if len(times):
+                    statuses[fid] = (f"no record that day (the run: {times.min():%Y-%m-%d %H:%M}"
+                                     f" to {times.max():%Y-%m-%d %H:%M}), not scored")
+                continue
+            if "status" in tr:
+                held[fid] = float((tr["status"][day] == DRY_STATUS).sum()) * _step_hours(tr)
+            if "dry_classes" in tr:
+                dry[fid] = ",".join(dict.fromkeys(_classes(tr["dry_classes"][day])))
             last = upto.iloc[-1]
             if "refills_on_hand" in upto and not pd.isna(last["refills_on_hand"]):
                 values[fid] = float(last["refills_on_hand"])
@@ -140,6 +143,11 @@ def _refill_l(track: pd.DataFrame) -> float | None:
 
 _STATE_COLUMNS = ("axis_id", "date", "date_text", "formation", "place", "state", "refills",
                   "source", "quote", "confidence")
+
+#: Most refills a documented fuel state can give: the army files' own bound on the refills an
+#: army carries (``fuel.carried_refills`` <= 100, logistics/army/schema.py). A state of 1e300
+#: refills was scored (an error of -1e300, printed as 300 digits in report.md): a typo.
+MAX_REFILLS: float = 100.0
 
 
 def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
@@ -181,12 +189,13 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
                         f"decimal point: 0.25) or empty, got {shown}; fix: the figure the "
                         "source gives, written as a number, or leave it empty (no figure)")
     df["refills"] = refills
-    odd = np.isinf(df["refills"]) | (df["refills"] < 0)
+    odd = np.isinf(df["refills"]) | (df["refills"] < 0) | (df["refills"] > MAX_REFILLS)
     bad = [int(i) + 2 for i in np.flatnonzero(odd)]
     if bad:
-        raise DataError(f"{p}: refills must be a finite number >= 0 (refills of the norm's full "
-                        f"load) or empty, in rows {bad}; fix: the figure the source gives, or "
-                        "leave it empty")
+        shown = ", ".join(f"row {r}: {df['refills'].iloc[r - 2]:g}" for r in bad[:5])
+        raise DataError(f"{p}: refills must be a number from 0 to {MAX_REFILLS:g} (refills of "
+                        f"the norm's full load) or empty, got {shown}; fix: the figure the "
+                        "source gives, or leave it empty")
     return df
 
 
