@@ -1464,6 +1464,87 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("csv-marker-row-spreadsheet-date", "csv", CMP + ["--out", "o"],
              setup=doc(marker_excel_date), allowed=("o",), expect="either", timeout_s=300))
 
+    # ---- found from outside (helper hunt16) --------------------------------------------------
+    # an output path through a folder that does not exist and back up (`o/..`): read as a new
+    # path, the whole run was done, `o` made, and the write failed into the current folder
+    for key, out in (("dotdot-after-missing", "o/.."), ("dotdot-missing-then-name", "o/../x")):
+        add(Case(f"dataloss-run-out-{key}", "dataloss", RUN + ["--out", out],
+                 setup=_good_scenario, timeout_s=150))
+    # `run --documented FILE`: files no run can draw from (the compare corpus reads the same
+    # files; the run reads them before its work), and a documented position outside the data
+    # extent (a sign slip: map.png failed after the whole run, "bbox ... is not inside the data
+    # extent", naming neither file nor row) or near its edge (the same failure; now drawn)
+    def moved_row(lat: str, lon: str):
+        def fn(t: str) -> str:
+            lines = t.splitlines()
+            cells = next(csv.reader([lines[2]]))
+            cells[5], cells[6] = lat, lon
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="").writerow(cells)
+            return "\n".join([*lines[:2], buf.getvalue(), *lines[3:]]) + "\n"
+        return fn
+
+    def run_doc(data_fn: Callable[[str], str | bytes] | None, name: str = "doc.csv"):
+        def setup(work: Path, ctx: Ctx) -> None:
+            _good_scenario(work, ctx)
+            if data_fn is not None:
+                _put(work / name, data_fn(_doc_rows(ctx, "TBF-39A")))
+        return setup
+
+    run_docs = {
+        "empty": (run_doc(lambda t: ""), "doc.csv", "error"),
+        "no-columns": (run_doc(lambda t: "a,b,c\n1,2,3\n"), "doc.csv", "error"),
+        "binary": (run_doc(lambda t: bytes(range(256)) * 8), "doc.csv", "error"),
+        "folder": (_chain(_good_scenario, _dir_with_thesis("docs")), "docs", "error"),
+        "is-the-out-folder": (_good_scenario, "o", "error"),
+        "header-only": (run_doc(lambda t: t.splitlines()[0] + "\n"), "doc.csv", "either"),
+        "outside-data-west": (run_doc(moved_row("46.6", "-121.21")), "doc.csv", "error"),
+        "outside-data-south": (run_doc(moved_row("-46.6", "121.21")), "doc.csv", "error"),
+        "near-data-edge": (run_doc(moved_row("38.2", "121.0")), "doc.csv", "either"),
+    }
+    def drawn(work: Path) -> list[str]:  # a position inside the data is drawn, not refused
+        return [] if (work / "o" / "map.png").is_file() else ["no o/map.png"]
+
+    for key, (setup, name, expect) in run_docs.items():
+        add(Case(f"csv-run-documented-{key}", "csv", RUN + ["--out", "o", "--documented", name],
+                 setup=setup, allowed=("o",), expect=expect, timeout_s=150,
+                 check=drawn if key == "near-data-edge" else None))
+    # an objective at the very point the formation already is: listed twice in a row, or at its
+    # start (taken; a run note suggested a finer grid, which cannot help)
+    def objective_twice(d: dict) -> None:
+        f = next(x for x in d["formations"] if x["id"] == "94rc")
+        f["objectives"] = [f["objectives"][0], dict(f["objectives"][0])]
+
+    def objective_at_start(d: dict) -> None:
+        f = next(x for x in d["formations"] if x["id"] == "94rc")
+        f["objectives"] = [{"place": "jump-off", "lon": f["start"]["lon"],
+                            "lat": f["start"]["lat"], "assumed": "x"}, *f["objectives"]]
+
+    for key, edit in (("objective-twice-in-a-row", objective_twice),
+                      ("objective-at-start", objective_at_start)):
+        add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data("tbf-39a.yaml", edit), timeout_s=150))
+    # fuel states: refills beyond any army (1e300 was scored, 300 digits in report.md); a date
+    # after the run (a year slip) was scored against the run's last record: now not scored
+    for key, fn in (("refills-1e300", lambda b: b.replace(b",0.25,", b",1e300,", 1)),
+                    ("refills-101", lambda b: b.replace(b",0.25,", b",101,", 1))):
+        add(Case(f"file-configs-fuel-states-{key}", "files",
+                 ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",),
+                 env=cenv, timeout_s=300, setup=_configs(states(fn))))
+
+    def unscored_1950(work: Path) -> list[str]:
+        p = work / "o" / "fuel_states.csv"
+        if not p.is_file():
+            return []  # refused: nothing to check
+        rows = [r for r in csv.DictReader(p.open(encoding="utf-8")) if r["date"].startswith("1950")]
+        return [f"a 1950 fuel state scored: {r['model_refills']}" for r in rows
+                if r["model_refills"] not in ("", "nan")]
+
+    add(Case("file-configs-fuel-states-date-after-run", "files",
+             ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",), env=cenv,
+             expect="either", timeout_s=300, check=unscored_1950, setup=_configs(states(
+                 lambda b: b.replace(b"TBF-39A,1945-08-15", b"TBF-39A,1950-08-15", 1)))))
+
     return cases
 
 
