@@ -381,6 +381,8 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                             "or remove the entry")
     if not problems:
         problems += _range_problems(army)
+    if not problems:
+        problems += _value_outside_problems(army)
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
                           + listed(problems) + "\n(key reference: configs/armies/README.md; "
@@ -455,6 +457,21 @@ def _range_problems(army: Army) -> list[str]:
                 problems.append(f"{army.source}: uncertain: {key}: its {end} end {value:g} is a "
                                 f"value the figure cannot take ({why}); fix: a range the "
                                 "figure allows")
+    return problems
+
+
+def _value_outside_problems(army: Army) -> list[str]:
+    """``uncertain:`` ranges that leave out their figure's own value (``in_tanks_refills``
+    1.0 with a range 0.1..0.2): Monte Carlo's bands would hold every draw but the run as
+    written. Refused as the norms files' ranges are (:func:`logistics.ranges.uncertain_problems`)."""
+    figures = army_figure_paths(army)
+    problems = []
+    for key, span in army.uncertain.items():
+        value = figures[key].value if key in figures else None
+        if value is not None and not span.low <= value <= span.high:
+            problems.append(f"{army.source}: uncertain: {key}: the figure's value {value:g} lies "
+                            f"outside its range [{span.low:g}, {span.high:g}]; fix: widen the "
+                            "range to hold it, or correct the value")
     return problems
 
 
