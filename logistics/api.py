@@ -44,7 +44,11 @@ _SEED_MAX = 2**32 - 1
 
 
 def _shown(value) -> str:
+    """``value`` for an error message: its repr on one line, at most 80 characters (a
+    DataFrame's repr is many lines: its type is said instead)."""
     text = repr(value)
+    if "\n" in text:
+        return f"a {type(value).__name__}"
     return text if len(text) <= 80 else text[:77] + "..."
 
 

@@ -238,3 +238,49 @@ def test_a_fuel_state_of_a_day_in_the_run_is_still_scored():
     f = score_fuel_states(states, _trace())
     assert f.loc[0, "model_refills"] == pytest.approx(0.5)
     assert f.loc[0, "refills_error"] == pytest.approx(0.1) and f.loc[0, "within_tolerance"]
+
+
+# --- uncertain: a range that leaves out the figure's own value ----------------------------------
+
+@pytest.mark.parametrize("key, span", [("fuel.in_tanks_refills", (0.1, 0.2)),
+                                       ("fuel.reserve_reach_km", (150.0, 200.0))])
+def test_an_uncertain_range_without_the_figures_value_is_refused(tmp_path, key, span):
+    # the norms files refused it already; an army file's Monte Carlo bands held every draw
+    # but the run as written (tbf-39a: tanks full, 1.0; the reserve's reach 100 km)
+    data = _army("tbf-39a.yaml")
+    data["uncertain"][key] = {"low": span[0], "high": span[1], "assumed": "x"}
+    _refused(tmp_path, data, f"uncertain: {key}", "lies outside its range",
+             f"[{span[0]:g}, {span[1]:g}]")
+
+
+def test_an_uncertain_range_at_the_figures_value_is_read(tmp_path):
+    from logistics.army.load import load_army
+    from tests.conftest import write_army_yaml
+
+    data = _army("tbf-39a.yaml")
+    data["uncertain"]["fuel.reserve_reach_km"] = {"low": 100, "high": 100, "assumed": "x"}
+    load_army(write_army_yaml(tmp_path, data))
+
+
+def test_write_run_with_a_table_for_documented_says_so_on_one_line(tmp_path, run_39a):
+    # it printed the DataFrame's repr, several lines, into the error
+    import logistics
+    from logistics.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        logistics.write_run(run_39a, tmp_path / "o", documented=pd.DataFrame({"a": [1, 2]}))
+    msg = str(err.value)
+    assert "\n" not in msg and "documented must be a path" in msg and "a DataFrame" in msg, msg
+    assert "fix:" in msg and not (tmp_path / "o").exists()
+
+
+# --- calibrate --points 1 -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("points", ["0", "1"])
+def test_calibrate_points_below_two_is_one_argument_error(capsys, points):
+    # '--points 0' said "a whole number >= 1", then '--points 1' "an integer >= 2"
+    from logistics.cli import main
+
+    assert main(["calibrate", "--points", points, "--out", "never"]) == 2
+    err = capsys.readouterr().err
+    assert f"argument --points: expected a whole number >= 2, got '{points}'" in err, err
