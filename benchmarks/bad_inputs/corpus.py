@@ -1540,6 +1540,17 @@ def build_cases(ctx: Ctx) -> list[Case]:
         return [f"a 1950 fuel state scored: {r['model_refills']}" for r in rows
                 if r["model_refills"] not in ("", "nan")]
 
+    # an uncertain: range leaving out its figure's value (the norms files refused it; an army
+    # file's bands held every draw but the run as written); calibrate --points 1 (said >= 1)
+    for key, span in (("fuel.in_tanks_refills", {"low": 0.1, "high": 0.2}),
+                      ("fuel.reserve_reach_km", {"low": 150, "high": 200})):
+        add(Case(f"nonsense-uncertain-without-value-{key.split('.')[-1]}", "nonsense",
+                 RUN + ["--out", "o"], allowed=("o",), timeout_s=150,
+                 setup=_scenario_data("tbf-39a.yaml", lambda d, k=key, s=span: d["uncertain"]
+                                      .__setitem__(k, {**s, "assumed": "x"}))))
+    points = calib.index("--points") + 1
+    add(Case("cli-calibrate-points-1", "cli", calib[:points] + ["1"] + calib[points + 1:]
+             + ["--out", "o"], allowed=("o",), setup=_compare_inputs, timeout_s=200))
     add(Case("file-configs-fuel-states-date-after-run", "files",
              ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",), env=cenv,
              expect="either", timeout_s=300, check=unscored_1950, setup=_configs(states(
