@@ -284,3 +284,43 @@ def test_calibrate_points_below_two_is_one_argument_error(capsys, points):
     assert main(["calibrate", "--points", points, "--out", "never"]) == 2
     err = capsys.readouterr().err
     assert f"argument --points: expected a whole number >= 2, got '{points}'" in err, err
+
+
+# --- compare --set a figure one army of several lacks ---------------------------------------------
+
+def _two_armies(tmp_path: Path) -> tuple[Path, Path]:
+    configs = tmp_path / "cfg"
+    configs.mkdir()
+    for name in ("tbf-39a.yaml", "1fef-35a.yaml"):  # a reserve's reach; none
+        (configs / name).write_text((SHIPPED / name).read_text(encoding="utf-8"),
+                                    encoding="utf-8")
+    lines = (SHIPPED / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8").splitlines()
+    doc = tmp_path / "doc.csv"
+    doc.write_text("\n".join([lines[0]] + [ln for ln in lines[1:] if ln.startswith(
+        ("TBF-39A,", "1FEF-35A,"))]) + "\n", encoding="utf-8")
+    return configs, doc
+
+
+@pytest.mark.parametrize("overrides, fragments", [
+    ({"fuel.reserve_reach_km": 150.0}, ["1FEF-35A", "1fef-35a.yaml", "names no figure"]),
+    ({"fuel.reserve_reach_km": 0.0}, ["TBF-39A", "must be > 0", "1FEF-35A"]),
+])
+def test_an_override_one_army_cannot_take_is_refused_before_any_run(tmp_path, overrides,
+                                                                     fragments):
+    # it failed in the runs ("bad overrides: override 'fuel.reserve_reach_km' names no
+    # figure"), after the armies before it had run, naming neither the army nor a fix
+    from logistics.errors import ConfigError
+    from logistics.history.compare import compare
+
+    def never(*args, **kwargs):
+        raise AssertionError("an army was run before the overrides were checked")
+
+    configs, doc = _two_armies(tmp_path)
+    with pytest.raises(ConfigError) as err:
+        compare(doc, configs_dir=configs, overrides=overrides, runner=never,
+                resolution_m=25000)
+    msg = str(err.value)
+    assert "--set fuel.reserve_reach_km=" in msg and "fix:" in msg and "\n" not in msg, msg
+    for fragment in fragments:
+        assert fragment in msg, msg

@@ -33,6 +33,7 @@ __all__ = [
     "army_paths",
     "army_figure_paths",
     "apply_army_overrides",
+    "override_problem",
     "sample_army_overrides",
     "line_ids",
     "GLOBAL_OVERRIDE_RANGES",
@@ -449,10 +450,10 @@ def _range_problems(army: Army) -> list[str]:
     problems: list[str] = []
     for end in ("low", "high"):
         draw = {k: getattr(u, end) for k, u in army.uncertain.items()}
-        if not draw or _override_problem(army, draw) is None:
+        if not draw or override_problem(army, draw) is None:
             continue
         for key, value in draw.items():
-            why = _override_problem(army, {key: value})
+            why = override_problem(army, {key: value})
             if why is not None:
                 problems.append(f"{army.source}: uncertain: {key}: its {end} end {value:g} is a "
                                 f"value the figure cannot take ({why}); fix: a range the "
@@ -475,7 +476,7 @@ def _value_outside_problems(army: Army) -> list[str]:
     return problems
 
 
-def _override_problem(army: Army, overrides: dict[str, float]) -> str | None:
+def override_problem(army: Army, overrides: dict[str, float]) -> str | None:
     """Why the army with ``overrides`` is invalid (the schema's words), or None."""
     try:
         apply_army_overrides(army, overrides)
