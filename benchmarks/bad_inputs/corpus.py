@@ -1551,6 +1551,17 @@ def build_cases(ctx: Ctx) -> list[Case]:
     points = calib.index("--points") + 1
     add(Case("cli-calibrate-points-1", "cli", calib[:points] + ["1"] + calib[points + 1:]
              + ["--out", "o"], allowed=("o",), setup=_compare_inputs, timeout_s=200))
+    # compare --set a figure one army of two lacks (the reserve's reach: 1FEF-35A has none):
+    # it failed in the runs, after the first army had run, naming neither the army nor a fix
+    def two_armies(work: Path, ctx: Ctx) -> None:
+        _compare_inputs(work, ctx)
+        _put(work / "cfg" / "1fef-35a.yaml", _cfg_text(ctx, "1fef-35a.yaml"))
+        rows = _doc_rows(ctx, "1FEF-35A").splitlines()[1:]
+        _put(work / "doc.csv", _doc_rows(ctx, "TBF-39A") + "\n".join(rows) + "\n")
+
+    add(Case("cli-set-figure-one-army-lacks", "cli", CMP + ["--set", "fuel.reserve_reach_km=150",
+                                                          "--out", "o"],
+             allowed=("o",), setup=two_armies, timeout_s=200))
     add(Case("file-configs-fuel-states-date-after-run", "files",
              ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",), env=cenv,
              expect="either", timeout_s=300, check=unscored_1950, setup=_configs(states(
