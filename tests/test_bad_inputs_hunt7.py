@@ -324,3 +324,56 @@ def test_an_override_one_army_cannot_take_is_refused_before_any_run(tmp_path, ov
     assert "--set fuel.reserve_reach_km=" in msg and "fix:" in msg and "\n" not in msg, msg
     for fragment in fragments:
         assert fragment in msg, msg
+
+
+# --- norms/march.yaml: an observed speed whose keys would be read otherwise than meant ---------
+
+def _march_tree(tmp_path: Path, edit) -> Path:
+    import shutil
+
+    cfg = tmp_path / "configs"
+    shutil.copytree(SHIPPED / "norms", cfg / "norms")
+    p = cfg / "norms" / "march.yaml"
+    p.write_text(edit(p.read_text(encoding="utf-8")), encoding="utf-8")
+    return cfg
+
+
+def _in_cap(cap: str, old: str, new: str):
+    def edit(text: str) -> str:
+        i = text.index(f"\n  {cap}:\n")
+        j = text.index(old, i)
+        return text[:j] + new + text[j + len(old):]
+    return edit
+
+
+@pytest.mark.parametrize("cap, old, new, fragments", [
+    # `whn:` left the cap with no condition: 5.5 km/h on every wheeled step, dry season too
+    ("washed_out_plain_wheeled_kmh", "    when: *washed_out_plain", "    whn: *washed_out_plain",
+     ["observed.washed_out_plain_wheeled_kmh.whn", "did you mean 'when'"]),
+    # `apply_to:` made it an informative line: never applied
+    ("mountain_pass_climb_kmh", "    applies_to:", "    apply_to:",
+     ["observed.mountain_pass_climb_kmh.apply_to", "did you mean 'applies_to'"]),
+    ("mountain_pass_climb_kmh", "    applies_to: [tracked, wheeled]", "    applies_to: []",
+     ["observed.mountain_pass_climb_kmh.applies_to", "empty"]),
+    ("mountain_pass_climb_kmh", "    value: 5.5", "    valu: 5.5",
+     ["observed.mountain_pass_climb_kmh.valu", "did you mean 'value'"]),
+])
+def test_an_observed_speed_misread_is_refused(tmp_path, cap, old, new, fragments):
+    from logistics.army.norms import load_norms
+    from logistics.errors import ConfigError
+
+    cfg = _march_tree(tmp_path, _in_cap(cap, old, new))
+    with pytest.raises(ConfigError) as err:
+        load_norms(cfg)
+    msg = str(err.value)
+    assert str(cfg / "norms" / "march.yaml") in msg and "fix:" in msg, msg
+    for fragment in fragments:
+        assert fragment in msg, msg
+
+
+def test_the_shipped_observed_speeds_and_notes_still_load(tmp_path):
+    from logistics.army.norms import load_norms
+
+    caps = {c.id for c in load_norms(_march_tree(tmp_path, lambda t: t)).observed}
+    assert {"mountain_pass_climb_kmh", "washed_out_plain_wheeled_kmh"} <= caps
+    assert "khingan_route_factor" not in caps  # a value alone: informative

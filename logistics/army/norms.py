@@ -275,6 +275,39 @@ _WHEN_WORDS: dict[str, frozenset[str]] = {
 _COLUMN_KINDS = frozenset({"tracked", "wheeled", "foot", "horse"})
 
 
+#: Keys of an ``observed`` entry: a cap (``value``, ``applies_to``, optional ``when``), or an
+#: informative observation (its provenance and ``condition`` only, or a ``value`` alone).
+_OBSERVED_KEYS = frozenset({"value", "applies_to", "when", "condition", "quote", "source",
+                            "derived", "cite", "assumed"})
+
+
+def _observed_shape(path: Path, cid: str, node: Any) -> None:
+    """ConfigError for an ``observed`` entry whose keys would be read otherwise than meant: an
+    unknown key (``whn:`` for ``when:`` left the cap with no condition, so it held every step,
+    dry season too; ``apply_to:`` made it an informative line, never applied), or a cap half
+    given (``applies_to`` or ``when`` without ``value``, ``when`` without ``applies_to``, an
+    empty ``applies_to``)."""
+    if not isinstance(node, dict):
+        return
+    where = f"{path}: observed.{cid}"
+    for key in sorted(map(str, set(node) - _OBSERVED_KEYS)):
+        near = difflib.get_close_matches(key, sorted(_OBSERVED_KEYS), n=1)
+        raise ConfigError(f"{where}.{key}: not a key of an observed speed"
+                          + (f"; did you mean {near[0]!r}?" if near else "")
+                          + f"; fix: correct its spelling or remove it (keys: "
+                          f"{', '.join(sorted(_OBSERVED_KEYS))})")
+    if ("applies_to" in node or "when" in node) and "value" not in node:
+        raise ConfigError(f"{where}: a cap (applies_to, when) without `value:`, so it would "
+                          "never apply; fix: add value: <km/h> with its cite, or remove "
+                          "applies_to and when to keep it informative")
+    if "when" in node and "applies_to" not in node:
+        raise ConfigError(f"{where}: `when:` without `applies_to:`, so the cap would never "
+                          f"apply; fix: add applies_to: a list of {sorted(_COLUMN_KINDS)}")
+    if "applies_to" in node and not node["applies_to"]:
+        raise ConfigError(f"{where}.applies_to: empty, so the cap would apply to no column; "
+                          f"fix: a list of {sorted(_COLUMN_KINDS)}, or remove the cap")
+
+
 def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[ObservedCap, ...]]:
     norms = {}
     for nid in r.mapping("norms"):
@@ -321,6 +354,7 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
                               f"known: {sorted(norms)}; fix: one of those")
     caps = []
     for cid, node in r.mapping("observed", required=False).items():
+        _observed_shape(r.path, cid, node)
         if not isinstance(node, dict) or "value" not in node or "applies_to" not in node:
             continue  # an informative observation, not a speed the engine applies
         when = {}
