@@ -1562,6 +1562,27 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("cli-set-figure-one-army-lacks", "cli", CMP + ["--set", "fuel.reserve_reach_km=150",
                                                           "--out", "o"],
              allowed=("o",), setup=two_armies, timeout_s=200))
+    # norms/march.yaml observed speeds misread: 'whn:' for 'when:' (the cap held every step,
+    # dry season too: the 39th Army's rifle divisions 3 days late), 'apply_to:' (never
+    # applied), an empty applies_to
+    def in_cap(cap: str, old: str, new: str):
+        def fn(t: str) -> str:
+            i = t.index(f"\n  {cap}:\n")
+            j = t.index(old, i)
+            return t[:j] + new + t[j + len(old):]
+        return fn
+
+    for key, fn in (
+            ("when-typo", in_cap("washed_out_plain_wheeled_kmh", "    when: *washed_out_plain",
+                                 "    whn: *washed_out_plain")),
+            ("applies-to-typo", in_cap("mountain_pass_climb_kmh", "    applies_to:",
+                                       "    apply_to:")),
+            ("applies-to-empty", in_cap("mountain_pass_climb_kmh",
+                                        "    applies_to: [tracked, wheeled]",
+                                        "    applies_to: []"))):
+        add(Case(f"file-configs-norms-observed-{key}", "files", RUN + ["--out", "o"],
+                 allowed=("o",), env=cenv, timeout_s=150, setup=_chain(
+                     _scenario("tbf-39a.yaml"), _configs(text_edit("norms/march.yaml", fn)))))
     add(Case("file-configs-fuel-states-date-after-run", "files",
              ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",), env=cenv,
              expect="either", timeout_s=300, check=unscored_1950, setup=_configs(states(
