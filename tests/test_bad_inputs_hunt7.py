@@ -377,3 +377,20 @@ def test_the_shipped_observed_speeds_and_notes_still_load(tmp_path):
     caps = {c.id for c in load_norms(_march_tree(tmp_path, lambda t: t)).observed}
     assert {"mountain_pass_climb_kmh", "washed_out_plain_wheeled_kmh"} <= caps
     assert "khingan_route_factor" not in caps  # a value alone: informative
+
+
+@pytest.mark.parametrize("old, new, near", [
+    # a misspelt optional figure was read as absent: columns of no length, no daily bound
+    ("    gap_m:\n      value: 40", "    gap:\n      value: 40", "gap_m"),
+    ("    max_km_per_day:", "    max_km_day:", "max_km_per_day"),
+])
+def test_a_misspelt_key_of_a_march_norm_is_refused(tmp_path, old, new, near):
+    from logistics.army.norms import load_norms
+    from logistics.errors import ConfigError
+
+    cfg = _march_tree(tmp_path, lambda t: t.replace(old, new, 1))
+    with pytest.raises(ConfigError) as err:
+        load_norms(cfg)
+    msg = str(err.value)
+    assert "march.yaml: norms.tank_column." + new.split(":")[0].strip() in msg, msg
+    assert f"did you mean {near!r}" in msg and "fix:" in msg, msg

@@ -308,9 +308,33 @@ def _observed_shape(path: Path, cid: str, node: Any) -> None:
                           f"fix: a list of {sorted(_COLUMN_KINDS)}, or remove the cap")
 
 
+#: Keys of a march norm (``march.yaml norms.<id>``): those the engine reads, and the
+#: informative ones the shipped file gives (halts, comparators, a night rule in words ...).
+_NORM_KEYS_READ = frozenset({"max_speed_kmh", "march_hours_per_day", "march_start_hour",
+                             "night_speed_factor", "gap_m", "unit_interval_m", "max_km_per_day",
+                             "heat_rule", "embark_h", "debark_h", "shuttle_bound_km"})
+_NORM_KEYS_INFORMATIVE = frozenset({"description", "halts", "big_halt_h", "night_rule",
+                                    "normal_km_per_day", "routes_per_corps", "comparators"})
+
+
+def _unknown_norm_keys(path: Path, nid: str, node: Any) -> None:
+    """ConfigError for a key of a march norm that nothing reads: a misspelt optional figure
+    (``gap:`` for ``gap_m:`` gave columns of no length, ``max_km_day:`` no daily bound) was
+    taken as absent, its default in its place, without a word."""
+    known = _NORM_KEYS_READ | _NORM_KEYS_INFORMATIVE
+    for key in sorted(map(str, set(node) - known)) if isinstance(node, dict) else ():
+        near = difflib.get_close_matches(key, sorted(known), n=1)
+        raise ConfigError(f"{path}: norms.{nid}.{key}: not a key of a march norm"
+                          + (f"; did you mean {near[0]!r}?" if near else "")
+                          + f"; fix: correct its spelling or remove it (read: "
+                          f"{', '.join(sorted(_NORM_KEYS_READ))}; informative: "
+                          f"{', '.join(sorted(_NORM_KEYS_INFORMATIVE))})")
+
+
 def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[ObservedCap, ...]]:
     norms = {}
     for nid in r.mapping("norms"):
+        _unknown_norm_keys(r.path, nid, r.mapping("norms", nid))
         def fig(key, required=True, lo=0.0, hi=math.inf, nid=nid):
             return r.figure("norms", nid, key, required=required, lo=lo, hi=hi)
 
