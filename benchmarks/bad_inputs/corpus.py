@@ -1579,7 +1579,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
                                        "    apply_to:")),
             ("applies-to-empty", in_cap("mountain_pass_climb_kmh",
                                         "    applies_to: [tracked, wheeled]",
-                                        "    applies_to: []"))):
+                                        "    applies_to: []")),
+            # a misspelt optional figure of a march norm (taken as absent: no column length)
+            ("norm-gap-typo", lambda t: t.replace("    gap_m:\n      value: 40",
+                                                  "    gap:\n      value: 40", 1))):
         add(Case(f"file-configs-norms-observed-{key}", "files", RUN + ["--out", "o"],
                  allowed=("o",), env=cenv, timeout_s=150, setup=_chain(
                      _scenario("tbf-39a.yaml"), _configs(text_edit("norms/march.yaml", fn)))))
