@@ -394,3 +394,36 @@ def test_a_misspelt_key_of_a_march_norm_is_refused(tmp_path, old, new, near):
     msg = str(err.value)
     assert "march.yaml: norms.tank_column." + new.split(":")[0].strip() in msg, msg
     assert f"did you mean {near!r}" in msg and "fix:" in msg, msg
+
+
+# --- norms/formations.yaml: a standard's key that nothing reads ---------------------------------
+
+_RIFLE_DIVISION_TAIL = ("    movement: foot\n    march_norm: foot_column\n    column:\n"
+                        "      routes:\n        value: 2")
+
+
+@pytest.mark.parametrize("new, key, near", [
+    # one road for the division's two column tracks: its column twice as long
+    (_RIFLE_DIVISION_TAIL.replace("    column:", "    colum:"), "colum", "column"),
+    (_RIFLE_DIVISION_TAIL.replace("    movement:", "    movment:"), "movment", "movement"),
+    # a column gap in a standard: never read (the march norm's gap_m is)
+    (_RIFLE_DIVISION_TAIL.replace("    column:\n", "    column:\n      gap_m: {value: 5, "
+                                  "assumed: x}\n"), "column.gap_m", None),
+])
+def test_a_key_of_a_standard_that_nothing_reads_is_refused(tmp_path, new, key, near):
+    import shutil
+
+    from logistics.army.norms import load_norms
+    from logistics.errors import ConfigError
+
+    cfg = tmp_path / "configs"
+    shutil.copytree(SHIPPED / "norms", cfg / "norms")
+    p = cfg / "norms" / "formations.yaml"
+    text = p.read_text(encoding="utf-8")
+    assert _RIFLE_DIVISION_TAIL in text
+    p.write_text(text.replace(_RIFLE_DIVISION_TAIL, new, 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_norms(cfg)
+    msg = str(err.value)
+    assert f"formations.yaml: standards.rifle_division.{key}: not a key" in msg, msg
+    assert "fix:" in msg and (near is None or f"did you mean {near!r}" in msg), msg

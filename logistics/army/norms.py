@@ -317,24 +317,28 @@ _NORM_KEYS_INFORMATIVE = frozenset({"description", "halts", "big_halt_h", "night
                                     "normal_km_per_day", "routes_per_corps", "comparators"})
 
 
-def _unknown_norm_keys(path: Path, nid: str, node: Any) -> None:
-    """ConfigError for a key of a march norm that nothing reads: a misspelt optional figure
-    (``gap:`` for ``gap_m:`` gave columns of no length, ``max_km_day:`` no daily bound) was
-    taken as absent, its default in its place, without a word."""
-    known = _NORM_KEYS_READ | _NORM_KEYS_INFORMATIVE
+def _unknown_keys(where: str, node: Any, read: frozenset[str], informative: frozenset[str],
+                  what: str) -> None:
+    """ConfigError for a key of ``node`` (a mapping at ``where``) that nothing reads and no
+    file gives as information: a misspelt optional key was taken as absent, its default in its
+    place, without a word (``gap:`` for ``gap_m:`` gave columns of no length; a standard's
+    ``colum:`` one road for two)."""
+    known = read | informative
     for key in sorted(map(str, set(node) - known)) if isinstance(node, dict) else ():
         near = difflib.get_close_matches(key, sorted(known), n=1)
-        raise ConfigError(f"{path}: norms.{nid}.{key}: not a key of a march norm"
+        raise ConfigError(f"{where}.{key}: not a key of {what}"
                           + (f"; did you mean {near[0]!r}?" if near else "")
                           + f"; fix: correct its spelling or remove it (read: "
-                          f"{', '.join(sorted(_NORM_KEYS_READ))}; informative: "
-                          f"{', '.join(sorted(_NORM_KEYS_INFORMATIVE))})")
+                          f"{', '.join(sorted(read))}"
+                          + (f"; informative: {', '.join(sorted(informative))}"
+                             if informative else "") + ")")
 
 
 def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[ObservedCap, ...]]:
     norms = {}
     for nid in r.mapping("norms"):
-        _unknown_norm_keys(r.path, nid, r.mapping("norms", nid))
+        _unknown_keys(f"{r.path}: norms.{nid}", r.mapping("norms", nid), _NORM_KEYS_READ,
+                      _NORM_KEYS_INFORMATIVE, "a march norm")
         def fig(key, required=True, lo=0.0, hi=math.inf, nid=nid):
             return r.figure("norms", nid, key, required=required, lo=lo, hi=hi)
 
@@ -429,12 +433,22 @@ def _vehicle_id(r: _Reader, node: Any, *keys: str) -> str:
     return vid
 
 
+#: Keys of a standard (``formations.yaml standards.<id>``) the resolver reads.
+_STANDARD_KEYS_READ = frozenset({"men", "vehicles", "lift", "ships", "movement", "march_norm",
+                                 "column", "on_fortified_region"})
+
+
 def _standards(r: _Reader) -> dict[str, Standard]:
     out = {}
     for sid, node in r.mapping("standards").items():
         if not isinstance(node, dict):
             raise ConfigError(f"{r.path}: standards.{sid}: expected a mapping of the standard's "
                               f"keys (men, vehicles, movement, ...), got {node!r:.80}")
+        _unknown_keys(f"{r.path}: standards.{sid}", node, _STANDARD_KEYS_READ,
+                      frozenset({"description", "composition"}), "a standard")
+        _unknown_keys(f"{r.path}: standards.{sid}.column", node.get("column"),
+                      frozenset({"routes"}), frozenset(), "a standard's column (its gap "
+                      "between vehicles is the march norm's gap_m)")
         listed = node.get("vehicles") or []
         if not isinstance(listed, list):
             raise ConfigError(f"{r.path}: standards.{sid}.vehicles: expected a list of "
