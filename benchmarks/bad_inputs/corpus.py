@@ -1586,6 +1586,14 @@ def build_cases(ctx: Ctx) -> list[Case]:
         add(Case(f"file-configs-norms-observed-{key}", "files", RUN + ["--out", "o"],
                  allowed=("o",), env=cenv, timeout_s=150, setup=_chain(
                      _scenario("tbf-39a.yaml"), _configs(text_edit("norms/march.yaml", fn)))))
+    # a standard's key misspelt (a rifle division on one road for two: 'colum:')
+    tail = "    movement: foot\n    march_norm: foot_column\n    column:\n"
+    for key, new in (("column-typo", tail.replace("column:", "colum:")),
+                     ("movement-typo", tail.replace("movement:", "movment:"))):
+        add(Case(f"file-configs-norms-standard-{key}", "files", RUN + ["--out", "o"],
+                 allowed=("o",), env=cenv, timeout_s=150, setup=_chain(
+                     _scenario("tbf-39a.yaml"), _configs(text_edit(
+                         "norms/formations.yaml", lambda t, new=new: t.replace(tail, new, 1))))))
     add(Case("file-configs-fuel-states-date-after-run", "files",
              ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",), env=cenv,
              expect="either", timeout_s=300, check=unscored_1950, setup=_configs(states(
