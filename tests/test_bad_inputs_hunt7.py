@@ -328,12 +328,13 @@ def test_an_override_one_army_cannot_take_is_refused_before_any_run(tmp_path, ov
 
 # --- norms/march.yaml: an observed speed whose keys would be read otherwise than meant ---------
 
-def _march_tree(tmp_path: Path, edit) -> Path:
+def _norms_tree(tmp_path: Path, edit, name: str = "march.yaml") -> Path:
+    """A configs folder of the shipped norms, ``norms/<name>`` edited by ``edit(text)``."""
     import shutil
 
     cfg = tmp_path / "configs"
     shutil.copytree(SHIPPED / "norms", cfg / "norms")
-    p = cfg / "norms" / "march.yaml"
+    p = cfg / "norms" / name
     p.write_text(edit(p.read_text(encoding="utf-8")), encoding="utf-8")
     return cfg
 
@@ -362,7 +363,7 @@ def test_an_observed_speed_misread_is_refused(tmp_path, cap, old, new, fragments
     from logistics.army.norms import load_norms
     from logistics.errors import ConfigError
 
-    cfg = _march_tree(tmp_path, _in_cap(cap, old, new))
+    cfg = _norms_tree(tmp_path, _in_cap(cap, old, new))
     with pytest.raises(ConfigError) as err:
         load_norms(cfg)
     msg = str(err.value)
@@ -374,7 +375,7 @@ def test_an_observed_speed_misread_is_refused(tmp_path, cap, old, new, fragments
 def test_the_shipped_observed_speeds_and_notes_still_load(tmp_path):
     from logistics.army.norms import load_norms
 
-    caps = {c.id for c in load_norms(_march_tree(tmp_path, lambda t: t)).observed}
+    caps = {c.id for c in load_norms(_norms_tree(tmp_path, lambda t: t)).observed}
     assert {"mountain_pass_climb_kmh", "washed_out_plain_wheeled_kmh"} <= caps
     assert "khingan_route_factor" not in caps  # a value alone: informative
 
@@ -388,7 +389,7 @@ def test_a_misspelt_key_of_a_march_norm_is_refused(tmp_path, old, new, near):
     from logistics.army.norms import load_norms
     from logistics.errors import ConfigError
 
-    cfg = _march_tree(tmp_path, lambda t: t.replace(old, new, 1))
+    cfg = _norms_tree(tmp_path, lambda t: t.replace(old, new, 1))
     with pytest.raises(ConfigError) as err:
         load_norms(cfg)
     msg = str(err.value)
@@ -411,17 +412,13 @@ _RIFLE_DIVISION_TAIL = ("    movement: foot\n    march_norm: foot_column\n    co
                                   "assumed: x}\n"), "column.gap_m", None),
 ])
 def test_a_key_of_a_standard_that_nothing_reads_is_refused(tmp_path, new, key, near):
-    import shutil
-
     from logistics.army.norms import load_norms
     from logistics.errors import ConfigError
 
-    cfg = tmp_path / "configs"
-    shutil.copytree(SHIPPED / "norms", cfg / "norms")
-    p = cfg / "norms" / "formations.yaml"
-    text = p.read_text(encoding="utf-8")
-    assert _RIFLE_DIVISION_TAIL in text
-    p.write_text(text.replace(_RIFLE_DIVISION_TAIL, new, 1), encoding="utf-8")
+    assert _RIFLE_DIVISION_TAIL in (SHIPPED / "norms" / "formations.yaml").read_text(
+        encoding="utf-8")
+    cfg = _norms_tree(tmp_path, lambda t: t.replace(_RIFLE_DIVISION_TAIL, new, 1),
+                      "formations.yaml")
     with pytest.raises(ConfigError) as err:
         load_norms(cfg)
     msg = str(err.value)

@@ -789,29 +789,15 @@ def _repeats(stops: list) -> list[tuple[int, object, object]]:
     return out
 
 
-def _ports_where_it_is(n: int, brigade: FlotillaSpec) -> list[str]:
-    """A port of a flotilla's route at the point the brigade already is (its start, or the
-    port before): a river path of no length, which nothing can sail."""
-    problems = []
-    for k, a, b in _repeats([brigade.start, *brigade.route]):
-        before = "its start" if k == 1 else f"route.{k - 2}"
-        problems.append(f"flotilla.{n} ({brigade.id}).route.{k - 1}: {b.name} is where "
-                        f"the brigade already is ({before}, {a.name}); "
-                        "fix: drop it, or give the next port along the rivers")
-    return problems
-
-
-def _objectives_where_it_is(n: int, f: FormationSpec) -> list[str]:
-    """An objective at the very point the formation already is (its start, or the objective
-    before it: a place listed twice in a row): a leg of no length, "reached" with no march,
-    which a run only noted, suggesting a finer grid that could not help."""
-    problems = []
-    for k, a, b in _repeats([f.start, *f.objectives]):
-        before = "its start" if k == 1 else f"objectives.{k - 2}"
-        problems.append(f"formations.{n} ({f.id}).objectives.{k - 1}: {b.name} is where the "
-                        f"formation already is ({before}, {a.name}); fix: drop it, or give "
-                        "the next place it was to reach")
-    return problems
+def _where_it_is(key: str, stops: list, who: str, fix: str) -> list[str]:
+    """A stop of ``stops`` (a start, then the list at ``key``) at the very point ``who``
+    already is (its start, or the stop before): a leg of no length. A flotilla's port there
+    is a river path nothing can sail; a formation's objective there was "reached" with no
+    march, which a run only noted, suggesting a finer grid that could not help."""
+    listed = key.rsplit(".", 1)[-1]
+    return [f"{key}.{k - 1}: {b.name} is where {who} already is "
+            f"({'its start' if k == 1 else f'{listed}.{k - 2}'}, {a.name}); fix: {fix}"
+            for k, a, b in _repeats(stops)]
 
 
 def _reference_problems(army: Army) -> list[str]:
@@ -890,7 +876,9 @@ def _reference_problems(army: Army) -> list[str]:
         if twice:
             problems.append(f"flotilla.{n} ({b.id}).carries: {', '.join(map(_short, twice))} "
                             "listed twice; fix: name each formation once")
-        problems += _ports_where_it_is(n, b)
+        problems += _where_it_is(f"flotilla.{n} ({b.id}).route", [b.start, *b.route],
+                                 "the brigade", "drop it, or give the next port along the "
+                                 "rivers")
         for i in b.carries:
             if i in known and army.formation(i).carried_by != b.id:
                 problems.append(f"flotilla.{n} ({b.id}).carries: {_short(i)} is not `carried_by: "
@@ -903,7 +891,9 @@ def _reference_problems(army: Army) -> list[str]:
                 problems.append(f"formations.{n} ({f.id}).carried_by: {b.id} does not list it "
                                 "in `carries`; fix: add it there, or change its "
                                 "`carried_by:`")
-        problems += _objectives_where_it_is(n, f)
+        problems += _where_it_is(f"formations.{n} ({f.id}).objectives",
+                                 [f.start, *f.objectives], "the formation",
+                                 "drop it, or give the next place it was to reach")
         if f.start.time is not None and f.start.time.value < army.h_hour.value:
             problems.append(f"formations.{n} ({f.id}).start.time ({f.start.time.value}) is "
                             f"before h_hour ({army.h_hour.value}); fix: a time at or after "
