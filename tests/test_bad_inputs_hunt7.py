@@ -424,3 +424,23 @@ def test_a_key_of_a_standard_that_nothing_reads_is_refused(tmp_path, new, key, n
     msg = str(err.value)
     assert f"formations.yaml: standards.rifle_division.{key}: not a key" in msg, msg
     assert "fix:" in msg and (near is None or f"did you mean {near!r}" in msg), msg
+
+
+def test_fuel_state_cells_are_read_without_a_spreadsheets_spaces(tmp_path):
+    # "1945-08-12 " was refused as a bad date without showing the cell (the documented
+    # positions' reader strips its cells)
+    from logistics.history.fuel import load_fuel_states
+
+    df = load_fuel_states(_states(tmp_path, "TBF-6GTA,1945-08-12,", " TBF-6GTA , 1945-08-12 ,"))
+    assert df["axis_id"].iloc[1] == "TBF-6GTA"
+    assert df["date"].iloc[1] == pd.Timestamp("1945-08-12")
+
+
+def test_a_bad_fuel_state_date_shows_the_cell_and_a_fix(tmp_path):
+    from logistics.history.fuel import load_fuel_states
+
+    p = _states(tmp_path, "TBF-6GTA,1945-08-12,", "TBF-6GTA,12.08.1945,")
+    with pytest.raises(DataError) as err:
+        load_fuel_states(p)
+    msg = str(err.value)
+    assert "rows [3]: '12.08.1945'" in msg and "fix:" in msg, msg

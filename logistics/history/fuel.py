@@ -173,13 +173,20 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
         raise DataError(f"{p}: columns named twice in the header: {', '.join(twice)} (pandas "
                         "would keep one and rename the other); fix: keep one column of each "
                         f"name, {', '.join(_STATE_COLUMNS)}")
+    # cells as the documented-advances reader takes them: a spreadsheet's spaces round a
+    # date or an axis id ("1945-08-12 ") are no part of it (the date was refused unseen)
+    df.columns = [str(c).strip() for c in df.columns]
+    df = df.apply(lambda col: col.str.strip())
     missing = [c for c in _STATE_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(f"{p}: missing columns {', '.join(missing)} (expected {', '.join(_STATE_COLUMNS)})")
-    df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+    text = df["date"]
+    df["date"] = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     if df["date"].isna().any():
         bad = [int(i) + 2 for i in np.flatnonzero(df["date"].isna())]
-        raise DataError(f"{p}: bad date (expected YYYY-MM-DD) in rows {bad}")
+        shown = ", ".join(f"{text.iloc[r - 2][:20]!r}" for r in bad[:5])
+        raise DataError(f"{p}: bad date (expected YYYY-MM-DD) in rows {bad}: {shown}; fix: "
+                        "the day the source gives, e.g. 1945-08-12")
     given = df["refills"].str.strip() != ""
     refills = pd.to_numeric(df["refills"].where(given, np.nan), errors="coerce")
     text = [int(i) + 2 for i in np.flatnonzero(given & refills.isna())]
