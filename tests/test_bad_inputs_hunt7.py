@@ -444,3 +444,16 @@ def test_a_bad_fuel_state_date_shows_the_cell_and_a_fix(tmp_path):
         load_fuel_states(p)
     msg = str(err.value)
     assert "rows [3]: '12.08.1945'" in msg and "fix:" in msg, msg
+
+
+def test_a_fuel_state_given_twice_is_refused(tmp_path):
+    # a row pasted twice was scored twice and counted twice among the states within tolerance
+    from logistics.history.fuel import load_fuel_states
+
+    lines = (SHIPPED / "history" / "fuel-states.csv").read_text(encoding="utf-8").splitlines()
+    p = tmp_path / "fuel-states.csv"
+    p.write_text("\n".join([*lines, lines[2]]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_fuel_states(p)
+    msg = str(err.value)
+    assert f"rows [3, {len(lines) + 1}]" in msg and "fix:" in msg, msg

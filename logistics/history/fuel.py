@@ -180,6 +180,12 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
     missing = [c for c in _STATE_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(f"{p}: missing columns {', '.join(missing)} (expected {', '.join(_STATE_COLUMNS)})")
+    twins = df[df.duplicated(keep=False)]
+    if len(twins):  # a row pasted twice was scored twice, counted twice among those within
+        rows = [int(i) + 2 for i in twins.index]
+        raise DataError(f"{p}: rows {rows[:10]} are the same state given more than once (every "
+                        "cell alike), so it would be scored and counted more than once; fix: "
+                        "keep one of them")
     text = df["date"]
     df["date"] = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     if df["date"].isna().any():
