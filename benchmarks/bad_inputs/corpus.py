@@ -1527,7 +1527,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
     # fuel states: refills beyond any army (1e300 was scored, 300 digits in report.md); a date
     # after the run (a year slip) was scored against the run's last record: now not scored
     for key, fn in (("refills-1e300", lambda b: b.replace(b",0.25,", b",1e300,", 1)),
-                    ("refills-101", lambda b: b.replace(b",0.25,", b",101,", 1))):
+                    ("refills-101", lambda b: b.replace(b",0.25,", b",101,", 1)),
+                    # a row pasted twice: scored and counted twice
+                    ("row-twice", lambda b: b + b.splitlines(keepends=True)[2])):
         add(Case(f"file-configs-fuel-states-{key}", "files",
                  ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",),
                  env=cenv, timeout_s=300, setup=_configs(states(fn))))
