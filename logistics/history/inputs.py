@@ -218,8 +218,8 @@ def check_overrides(inputs: Inputs, overrides: dict[str, float] | None) -> None:
                 for why in [override_problem(army, overrides)] if why]
     if problems:
         raise ConfigError(
-            f"--set {', '.join(f'{k}={v:g}' for k, v in overrides.items())} (overrides= in "
-            f"Python) does not fit {len(problems)} of the {len(inputs.scenarios)} armies "
-            "compared: " + "; ".join(problems) + "; fix: set only figures every army file has, "
-            f"or a global parameter ({', '.join(GLOBAL_OVERRIDES)}), or compare those axes "
-            "apart (--configs a folder of them)")
+            f"--set {', '.join(f'{k}={v:g}' for k, v in overrides.items())} does not fit "
+            f"{len(problems)} of the {len(inputs.scenarios)} armies compared: "
+            + "; ".join(problems) + "; fix: set only figures every army file has, or a global "
+            f"parameter ({', '.join(GLOBAL_OVERRIDES)}), or compare those axes apart "
+            "(--configs a folder of them)")
