@@ -457,3 +457,19 @@ def test_a_fuel_state_given_twice_is_refused(tmp_path):
         load_fuel_states(p)
     msg = str(err.value)
     assert f"rows [3, {len(lines) + 1}]" in msg and "fix:" in msg, msg
+
+
+# --- lists of formations: a name twice, a list nothing reads --------------------------------------
+
+@pytest.mark.parametrize("edit, fragments", [
+    (lambda d: d["fuel"]["drain_stalled"].update(value=False),
+     ["fuel.drain_stalled", "with value false", "never read"]),
+    (lambda d: d["fuel"]["drain_stalled"].update(formations=["5gtc", "5gtc"]),
+     ["fuel.drain_stalled", "'5gtc' twice"]),
+    (lambda d: d["supply"]["air"][0].update(priority_to=["fd-5gtc", "fd-7mc", "fd-5gtc"]),
+     ["supply.air.0", "priority_to names 'fd-5gtc' twice"]),
+])
+def test_a_formation_list_read_otherwise_than_written_is_refused(tmp_path, edit, fragments):
+    data = _army("tbf-6gta.yaml")
+    edit(data)
+    _refused(tmp_path, data, *fragments)

@@ -243,6 +243,18 @@ class DrainFigure(BoolFigure):
 
     formations: list[str] = Field(default_factory=list, max_length=200)
 
+    @model_validator(mode="after")
+    def _formations_read(self) -> DrainFigure:
+        if self.formations and self.value is False:  # never read: nothing drains
+            raise ValueError(f"formations {self.formations} with value false: nothing drains, "
+                             "so the list is never read; fix: value: true to drain in those "
+                             "families, or leave formations out")
+        twice = sorted({i for i in self.formations if self.formations.count(i) > 1})
+        if twice:
+            raise ValueError(f"formations names {', '.join(map(repr, twice))} twice; fix: "
+                             "name each formation once")
+        return self
+
 
 class ReserveReachFigure(FloatFigure):
     """``reserve_reach_km``: how far (km, great circle) from the head of ``carrier`` (the
@@ -574,6 +586,10 @@ class ArmyAirlift(Airlift):
         if self.priority_to and not (self.priority_cite or "").strip():
             raise ValueError("priority_to needs `priority_cite:` (why these formations first); fix: "
                              "add priority_cite with its source, or drop priority_to")
+        twice = sorted({i for i in self.priority_to if self.priority_to.count(i) > 1})
+        if twice:
+            raise ValueError(f"priority_to names {', '.join(map(repr, twice))} twice; fix: name "
+                             "each formation once, in the order fuel goes to them")
         return self
 
 
