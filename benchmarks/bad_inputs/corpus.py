@@ -1524,6 +1524,15 @@ def build_cases(ctx: Ctx) -> list[Case]:
                       ("objective-at-start", objective_at_start)):
         add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
                  setup=_scenario_data("tbf-39a.yaml", edit), timeout_s=150))
+    # fuel lists read otherwise than written: drain_stalled.formations with value false (never
+    # read), a formation twice in an airlift's priority_to
+    for key, edit in (
+            ("drain-false-with-formations",
+             lambda d: d["fuel"]["drain_stalled"].update(value=False)),
+            ("air-priority-twice",
+             lambda d: d["supply"]["air"][0].update(priority_to=["fd-5gtc", "fd-5gtc"]))):
+        add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data("tbf-6gta.yaml", edit), timeout_s=150))
     # fuel states: refills beyond any army (1e300 was scored, 300 digits in report.md); a date
     # after the run (a year slip) was scored against the run's last record: now not scored
     for key, fn in (("refills-1e300", lambda b: b.replace(b",0.25,", b",1e300,", 1)),
