@@ -232,6 +232,11 @@ _NOT_OWN_TRANSPORT = ("river", "rail")
 ON_FORTIFIED_REGION = Literal["bypass", "assault", "besiege"]
 
 
+def _named_twice(ids: list[str]) -> list[str]:
+    """The ids a list of formations names more than once, sorted."""
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
 class BoolFigure(Figure[bool]):
     """A yes/no with its provenance."""
 
@@ -249,7 +254,7 @@ class DrainFigure(BoolFigure):
             raise ValueError(f"formations {self.formations} with value false: nothing drains, "
                              "so the list is never read; fix: value: true to drain in those "
                              "families, or leave formations out")
-        twice = sorted({i for i in self.formations if self.formations.count(i) > 1})
+        twice = _named_twice(self.formations)
         if twice:
             raise ValueError(f"formations names {', '.join(map(repr, twice))} twice; fix: "
                              "name each formation once")
@@ -586,7 +591,7 @@ class ArmyAirlift(Airlift):
         if self.priority_to and not (self.priority_cite or "").strip():
             raise ValueError("priority_to needs `priority_cite:` (why these formations first); fix: "
                              "add priority_cite with its source, or drop priority_to")
-        twice = sorted({i for i in self.priority_to if self.priority_to.count(i) > 1})
+        twice = _named_twice(self.priority_to)
         if twice:
             raise ValueError(f"priority_to names {', '.join(map(repr, twice))} twice; fix: name "
                              "each formation once, in the order fuel goes to them")
@@ -888,7 +893,7 @@ def _reference_problems(army: Army) -> list[str]:
                 if i not in known:
                     problems.append(f"flotilla.{n} ({b.id}).{key}: {_short(i)} names no formation; "
                                     f"fix: one of {_known(known)}")
-        twice = sorted({i for i in b.carries if b.carries.count(i) > 1})
+        twice = _named_twice(b.carries)
         if twice:
             problems.append(f"flotilla.{n} ({b.id}).carries: {', '.join(map(_short, twice))} "
                             "listed twice; fix: name each formation once")
