@@ -9,7 +9,13 @@ extent", naming neither the file nor the row. An objective listed twice in a row
 formation's very start, was taken (a run note then suggested a finer grid, which cannot help).
 A documented fuel state of 1e300 refills was scored (report.md printed 300 digits), and one
 dated after the run's end (a year slip, or a run cut short by its ``end:``) was scored against
-the run's last record.
+the run's last record; a state pasted twice was scored twice, and a spreadsheet's space round a
+date refused it unseen. An army file's ``uncertain:`` range could leave out its figure's value
+(the norms files refused it). ``compare --set`` a figure one army of several lacks failed in
+the runs, after the armies before it. Keys nothing reads in the norms were taken as absent:
+an observed speed's ``whn:`` (the cap then held every step, dry season too), ``apply_to:``, a
+march norm's ``gap:``, a standard's ``colum:``; so were ``drain_stalled.formations`` with
+``value: false`` and a formation named twice in an airlift's ``priority_to``.
 """
 
 from __future__ import annotations
