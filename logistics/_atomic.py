@@ -146,6 +146,7 @@ def check_parent(path: str | os.PathLike[str], *, what: str = "--out") -> Path:
             f"{what} {str(p)!r}: its path holds characters this system's locale does not "
             "decode (the GIS writers need UTF-8 file names); set a UTF-8 locale (export "
             "LC_ALL=C.UTF-8) or choose a path of plain ASCII letters, e.g. out/run1") from None
+    _check_dotdot(p, what)
     for anc in reversed(p.parents if not p.is_absolute() else p.parents[:-1]):
         st = _lstat(anc, f"check {what}")
         if st is None:
@@ -159,6 +160,20 @@ def check_parent(path: str | os.PathLike[str], *, what: str = "--out") -> Path:
             "choose an output path inside a folder"
         )
     return p
+
+
+def _check_dotdot(p: Path, what: str) -> None:
+    """A ``..`` right after a folder that does not exist (``--out o/..``, ``new/../x``) is
+    refused: the path names nothing until that folder is made, so the checks read it as new,
+    the folder was made, and the outputs then went to its parent (the current folder: an
+    error after the whole run, and an empty folder left behind)."""
+    built = Path(p.anchor)
+    for part in p.parts[1 if p.anchor else 0:]:
+        if part == ".." and not os.path.lexists(built):
+            raise OutputError(
+                f"{what} {str(p)!r}: {str(built)!r} does not exist, so '..' after it names no "
+                f"folder; fix: give the path without '..', e.g. {what} out/run1")
+        built = built / part
 
 
 def check_writable(folder: str | os.PathLike[str], *, what: str = "--out",

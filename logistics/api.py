@@ -44,7 +44,11 @@ _SEED_MAX = 2**32 - 1
 
 
 def _shown(value) -> str:
+    """``value`` for an error message: its repr on one line, at most 80 characters (a
+    DataFrame's repr is many lines: its type is said instead)."""
     text = repr(value)
+    if "\n" in text:
+        return f"a {type(value).__name__}"
     return text if len(text) <= 80 else text[:77] + "..."
 
 
@@ -127,6 +131,7 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False,
     from logistics._atomic import check_output_dir
     from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import configured_documented
+    from logistics.report.run_layers import check_drawable
     from logistics.report.run_outputs import write_run as _write_run
     from logistics.runner import RunResult
 
@@ -140,6 +145,7 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False,
     where = _path_arg(folder, "folder", "out/my-run")
     positions = (configured_documented() if documented is None else check_columns(
         load_documented(_path_arg(documented, "documented", "my-positions.csv"))))
+    check_drawable(positions, result.scenario.axis_id)
     out = check_output_dir(where, overwrite=overwrite, what="folder", flag="overwrite=True")
     return _write_run(result, out, documented=positions)
 

@@ -33,6 +33,7 @@ __all__ = [
     "army_paths",
     "army_figure_paths",
     "apply_army_overrides",
+    "override_problem",
     "sample_army_overrides",
     "line_ids",
     "GLOBAL_OVERRIDE_RANGES",
@@ -381,6 +382,8 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                             "or remove the entry")
     if not problems:
         problems += _range_problems(army)
+    if not problems:
+        problems += _value_outside_problems(army)
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
                           + listed(problems) + "\n(key reference: configs/armies/README.md; "
@@ -447,10 +450,10 @@ def _range_problems(army: Army) -> list[str]:
     problems: list[str] = []
     for end in ("low", "high"):
         draw = {k: getattr(u, end) for k, u in army.uncertain.items()}
-        if not draw or _override_problem(army, draw) is None:
+        if not draw or override_problem(army, draw) is None:
             continue
         for key, value in draw.items():
-            why = _override_problem(army, {key: value})
+            why = override_problem(army, {key: value})
             if why is not None:
                 problems.append(f"{army.source}: uncertain: {key}: its {end} end {value:g} is a "
                                 f"value the figure cannot take ({why}); fix: a range the "
@@ -458,7 +461,22 @@ def _range_problems(army: Army) -> list[str]:
     return problems
 
 
-def _override_problem(army: Army, overrides: dict[str, float]) -> str | None:
+def _value_outside_problems(army: Army) -> list[str]:
+    """``uncertain:`` ranges that leave out their figure's own value (``in_tanks_refills``
+    1.0 with a range 0.1..0.2): Monte Carlo's bands would hold every draw but the run as
+    written. Refused as the norms files' ranges are (:func:`logistics.ranges.uncertain_problems`)."""
+    figures = army_figure_paths(army)
+    problems = []
+    for key, span in army.uncertain.items():
+        value = figures[key].value if key in figures else None
+        if value is not None and not span.low <= value <= span.high:
+            problems.append(f"{army.source}: uncertain: {key}: the figure's value {value:g} lies "
+                            f"outside its range [{span.low:g}, {span.high:g}]; fix: widen the "
+                            "range to hold it, or correct the value")
+    return problems
+
+
+def override_problem(army: Army, overrides: dict[str, float]) -> str | None:
     """Why the army with ``overrides`` is invalid (the schema's words), or None."""
     try:
         apply_army_overrides(army, overrides)

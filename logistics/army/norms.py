@@ -275,9 +275,70 @@ _WHEN_WORDS: dict[str, frozenset[str]] = {
 _COLUMN_KINDS = frozenset({"tracked", "wheeled", "foot", "horse"})
 
 
+#: Keys of an ``observed`` entry: a cap (``value``, ``applies_to``, optional ``when``), or an
+#: informative observation (its provenance and ``condition`` only, or a ``value`` alone).
+_OBSERVED_KEYS = frozenset({"value", "applies_to", "when", "condition", "quote", "source",
+                            "derived", "cite", "assumed"})
+
+
+def _observed_shape(path: Path, cid: str, node: Any) -> None:
+    """ConfigError for an ``observed`` entry whose keys would be read otherwise than meant: an
+    unknown key (``whn:`` for ``when:`` left the cap with no condition, so it held every step,
+    dry season too; ``apply_to:`` made it an informative line, never applied), or a cap half
+    given (``applies_to`` or ``when`` without ``value``, ``when`` without ``applies_to``, an
+    empty ``applies_to``)."""
+    if not isinstance(node, dict):
+        return
+    where = f"{path}: observed.{cid}"
+    for key in sorted(map(str, set(node) - _OBSERVED_KEYS)):
+        near = difflib.get_close_matches(key, sorted(_OBSERVED_KEYS), n=1)
+        raise ConfigError(f"{where}.{key}: not a key of an observed speed"
+                          + (f"; did you mean {near[0]!r}?" if near else "")
+                          + f"; fix: correct its spelling or remove it (keys: "
+                          f"{', '.join(sorted(_OBSERVED_KEYS))})")
+    if ("applies_to" in node or "when" in node) and "value" not in node:
+        raise ConfigError(f"{where}: a cap (applies_to, when) without `value:`, so it would "
+                          "never apply; fix: add value: <km/h> with its cite, or remove "
+                          "applies_to and when to keep it informative")
+    if "when" in node and "applies_to" not in node:
+        raise ConfigError(f"{where}: `when:` without `applies_to:`, so the cap would never "
+                          f"apply; fix: add applies_to: a list of {sorted(_COLUMN_KINDS)}")
+    if "applies_to" in node and not node["applies_to"]:
+        raise ConfigError(f"{where}.applies_to: empty, so the cap would apply to no column; "
+                          f"fix: a list of {sorted(_COLUMN_KINDS)}, or remove the cap")
+
+
+#: Keys of a march norm (``march.yaml norms.<id>``): those the engine reads, and the
+#: informative ones the shipped file gives (halts, comparators, a night rule in words ...).
+_NORM_KEYS_READ = frozenset({"max_speed_kmh", "march_hours_per_day", "march_start_hour",
+                             "night_speed_factor", "gap_m", "unit_interval_m", "max_km_per_day",
+                             "heat_rule", "embark_h", "debark_h", "shuttle_bound_km"})
+_NORM_KEYS_INFORMATIVE = frozenset({"description", "halts", "big_halt_h", "night_rule",
+                                    "normal_km_per_day", "routes_per_corps", "comparators"})
+
+
+def _unknown_keys(where: str, node: Any, read: frozenset[str], informative: frozenset[str],
+                  what: str) -> None:
+    """ConfigError for a key of ``node`` (a mapping at ``where``) that nothing reads and no
+    file gives as information: a misspelt optional key was taken as absent, its default in its
+    place, without a word (``gap:`` for ``gap_m:`` gave columns of no length; a standard's
+    ``colum:`` one road for two)."""
+    known = read | informative
+    for key in sorted(map(str, set(node) - known)) if isinstance(node, dict) else ():
+        near = difflib.get_close_matches(key, sorted(known), n=1)
+        raise ConfigError(f"{where}.{key}: not a key of {what}"
+                          + (f"; did you mean {near[0]!r}?" if near else "")
+                          + f"; fix: correct its spelling or remove it (read: "
+                          f"{', '.join(sorted(read))}"
+                          + (f"; informative: {', '.join(sorted(informative))}"
+                             if informative else "") + ")")
+
+
 def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[ObservedCap, ...]]:
     norms = {}
     for nid in r.mapping("norms"):
+        _unknown_keys(f"{r.path}: norms.{nid}", r.mapping("norms", nid), _NORM_KEYS_READ,
+                      _NORM_KEYS_INFORMATIVE, "a march norm")
         def fig(key, required=True, lo=0.0, hi=math.inf, nid=nid):
             return r.figure("norms", nid, key, required=required, lo=lo, hi=hi)
 
@@ -321,6 +382,7 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
                               f"known: {sorted(norms)}; fix: one of those")
     caps = []
     for cid, node in r.mapping("observed", required=False).items():
+        _observed_shape(r.path, cid, node)
         if not isinstance(node, dict) or "value" not in node or "applies_to" not in node:
             continue  # an informative observation, not a speed the engine applies
         when = {}
@@ -371,12 +433,22 @@ def _vehicle_id(r: _Reader, node: Any, *keys: str) -> str:
     return vid
 
 
+#: Keys of a standard (``formations.yaml standards.<id>``) the resolver reads.
+_STANDARD_KEYS_READ = frozenset({"men", "vehicles", "lift", "ships", "movement", "march_norm",
+                                 "column", "on_fortified_region"})
+
+
 def _standards(r: _Reader) -> dict[str, Standard]:
     out = {}
     for sid, node in r.mapping("standards").items():
         if not isinstance(node, dict):
             raise ConfigError(f"{r.path}: standards.{sid}: expected a mapping of the standard's "
                               f"keys (men, vehicles, movement, ...), got {node!r:.80}")
+        _unknown_keys(f"{r.path}: standards.{sid}", node, _STANDARD_KEYS_READ,
+                      frozenset({"description", "composition"}), "a standard")
+        _unknown_keys(f"{r.path}: standards.{sid}.column", node.get("column"),
+                      frozenset({"routes"}), frozenset(), "a standard's column (its gap "
+                      "between vehicles is the march norm's gap_m)")
         listed = node.get("vehicles") or []
         if not isinstance(listed, list):
             raise ConfigError(f"{r.path}: standards.{sid}.vehicles: expected a list of "

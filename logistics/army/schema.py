@@ -232,6 +232,11 @@ _NOT_OWN_TRANSPORT = ("river", "rail")
 ON_FORTIFIED_REGION = Literal["bypass", "assault", "besiege"]
 
 
+def _named_twice(ids: list[str]) -> list[str]:
+    """The ids a list of formations names more than once, sorted."""
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
 class BoolFigure(Figure[bool]):
     """A yes/no with its provenance."""
 
@@ -242,6 +247,18 @@ class DrainFigure(BoolFigure):
     every formation of the army."""
 
     formations: list[str] = Field(default_factory=list, max_length=200)
+
+    @model_validator(mode="after")
+    def _formations_read(self) -> DrainFigure:
+        if self.formations and self.value is False:  # never read: nothing drains
+            raise ValueError(f"formations {self.formations} with value false: nothing drains, "
+                             "so the list is never read; fix: value: true to drain in those "
+                             "families, or leave formations out")
+        twice = _named_twice(self.formations)
+        if twice:
+            raise ValueError(f"formations names {', '.join(map(repr, twice))} twice; fix: "
+                             "name each formation once")
+        return self
 
 
 class ReserveReachFigure(FloatFigure):
@@ -574,6 +591,10 @@ class ArmyAirlift(Airlift):
         if self.priority_to and not (self.priority_cite or "").strip():
             raise ValueError("priority_to needs `priority_cite:` (why these formations first); fix: "
                              "add priority_cite with its source, or drop priority_to")
+        twice = _named_twice(self.priority_to)
+        if twice:
+            raise ValueError(f"priority_to names {', '.join(map(repr, twice))} twice; fix: name "
+                             "each formation once, in the order fuel goes to them")
         return self
 
 
@@ -769,25 +790,35 @@ def _known(ids) -> str:
     return f"{names[:20]}{more}"
 
 
-def _ports_where_it_is(n: int, brigade: FlotillaSpec) -> list[str]:
-    """A port of a flotilla's route at the point the brigade already is (its start, or the
-    port before): a river path of no length, which nothing can sail."""
+def _repeats(stops: list) -> list[tuple[int, object, object]]:
+    """``(k, place before, place k)`` for each stop at the very point of the stop before it
+    (to 1e-6 degrees); a stop that is no point (an ``any_of`` area) or an unknown place (said
+    where places are resolved) compares with nothing."""
     from logistics.errors import LogisticsError
 
-    problems = []
-    stops = [brigade.start, *brigade.route]
+    out = []
     for k in range(1, len(stops)):
+        if not all(hasattr(s, "location") for s in stops[k - 1:k + 1]):
+            continue
         try:
             a, b = stops[k - 1].location(), stops[k].location()
-        except LogisticsError:  # an unknown place: said where places are resolved
+        except LogisticsError:
             continue
         if (round(float(a.lon), 6), round(float(a.lat), 6)) == (round(float(b.lon), 6),
                                                                 round(float(b.lat), 6)):
-            before = "its start" if k == 1 else f"route.{k - 2}"
-            problems.append(f"flotilla.{n} ({brigade.id}).route.{k - 1}: {b.name} is where "
-                            f"the brigade already is ({before}, {a.name}); "
-                            "fix: drop it, or give the next port along the rivers")
-    return problems
+            out.append((k, a, b))
+    return out
+
+
+def _where_it_is(key: str, stops: list, who: str, fix: str) -> list[str]:
+    """A stop of ``stops`` (a start, then the list at ``key``) at the very point ``who``
+    already is (its start, or the stop before): a leg of no length. A flotilla's port there
+    is a river path nothing can sail; a formation's objective there was "reached" with no
+    march, which a run only noted, suggesting a finer grid that could not help."""
+    listed = key.rsplit(".", 1)[-1]
+    return [f"{key}.{k - 1}: {b.name} is where {who} already is "
+            f"({'its start' if k == 1 else f'{listed}.{k - 2}'}, {a.name}); fix: {fix}"
+            for k, a, b in _repeats(stops)]
 
 
 def _reference_problems(army: Army) -> list[str]:
@@ -862,11 +893,13 @@ def _reference_problems(army: Army) -> list[str]:
                 if i not in known:
                     problems.append(f"flotilla.{n} ({b.id}).{key}: {_short(i)} names no formation; "
                                     f"fix: one of {_known(known)}")
-        twice = sorted({i for i in b.carries if b.carries.count(i) > 1})
+        twice = _named_twice(b.carries)
         if twice:
             problems.append(f"flotilla.{n} ({b.id}).carries: {', '.join(map(_short, twice))} "
                             "listed twice; fix: name each formation once")
-        problems += _ports_where_it_is(n, b)
+        problems += _where_it_is(f"flotilla.{n} ({b.id}).route", [b.start, *b.route],
+                                 "the brigade", "drop it, or give the next port along the "
+                                 "rivers")
         for i in b.carries:
             if i in known and army.formation(i).carried_by != b.id:
                 problems.append(f"flotilla.{n} ({b.id}).carries: {_short(i)} is not `carried_by: "
@@ -879,6 +912,9 @@ def _reference_problems(army: Army) -> list[str]:
                 problems.append(f"formations.{n} ({f.id}).carried_by: {b.id} does not list it "
                                 "in `carries`; fix: add it there, or change its "
                                 "`carried_by:`")
+        problems += _where_it_is(f"formations.{n} ({f.id}).objectives",
+                                 [f.start, *f.objectives], "the formation",
+                                 "drop it, or give the next place it was to reach")
         if f.start.time is not None and f.start.time.value < army.h_hour.value:
             problems.append(f"formations.{n} ({f.id}).start.time ({f.start.time.value}) is "
                             f"before h_hour ({army.h_hour.value}); fix: a time at or after "

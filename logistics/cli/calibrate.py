@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import math
 
-from logistics.cli import names_once, out_path, positive_int
+from logistics.cli import int_in, names_once, out_path
 from logistics.cli.compare import add_run_arguments
 from logistics.errors import ConfigError
 
@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"{','.join(DEFAULT_PARAMS)}; march_hours_scale multiplies every "
                         "march norm's hours, march_hours_per_day replaces them all by one "
                         "figure)")
-    p.add_argument("--points", metavar="N", type=positive_int, default=3,
+    p.add_argument("--points", metavar="N", type=int_in(2, None), default=3,
                    help="grid points per parameter, bounds included; points ** parameters at "
                         f"most {MAX_GRID_POINTS} (default 3)")
     p.add_argument("--bound", metavar="NAME=LO:HI", action="append", default=[],

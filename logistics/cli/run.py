@@ -151,6 +151,7 @@ def _did_you_mean(path: Path) -> str:
 def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import check_output_dir
     from logistics.progress import progress
+    from logistics.report.run_layers import check_drawable
     from logistics.report.run_outputs import write_run
     from logistics.report.run_page import summary_lines
     from logistics.army import load_army
@@ -194,6 +195,7 @@ def _run(args: argparse.Namespace) -> int:
                 else:
                     out, named = out_path(args.out, str(Path("out") / sc.run_id))
                 check_output_dir(out, overwrite=args.overwrite, **named)  # before the work
+                check_drawable(documented, sc.axis_id)
                 if args.documented is not None:
                     _say_undrawn(documented, sc.axis_id)
                 bar.step("terrain, route, supply, advance")

@@ -23,7 +23,7 @@ from logistics.history.baseline import (IndependentRoutes, PlannedRates, load_pl
                                         score_baselines)
 from logistics.history.documented import Documented
 from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
-from logistics.history.inputs import Inputs, load_inputs
+from logistics.history.inputs import Inputs, check_overrides, load_inputs
 from logistics.history.runs import Job, RunTrace, run_jobs
 from logistics.history.score import DEFAULT_TOLERANCE_KM, find_disagreements, score_army
 from logistics.history.summary import summarize
@@ -107,6 +107,7 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     """
     fixed = dict(overrides or {})
     inputs = load_inputs(documented, configs_dir=configs_dir, loader=loader)
+    check_overrides(inputs, fixed)  # before any run
     rates = load_planned_rates(rates_path)
     states = fuel_states if fuel_states is not None else load_fuel_states()
     routes = IndependentRoutes(tolerance_km=tolerance_km, network=railways)

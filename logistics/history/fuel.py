@@ -93,14 +93,17 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
             tr = trace.track_of(fid)
             times = pd.to_datetime(tr["time"])
             upto = tr[times <= end]
-            if upto.empty:
-                continue
             day = (times > end - pd.Timedelta(days=1)) & (times <= end)
-            if day.any():  # no record that day (after the run's end): nothing said
-                if "status" in tr:
-                    held[fid] = float((tr["status"][day] == DRY_STATUS).sum()) * _step_hours(tr)
-                if "dry_classes" in tr:
-                    dry[fid] = ",".join(dict.fromkeys(_classes(tr["dry_classes"][day])))
+            if not day.any():  # a day outside the run (a date slip, or a run cut short by its
+                # `end:`): the model says nothing then; its last record was scored as if it did
+                if len(times):
+                    statuses[fid] = (f"no record that day (the run: {times.min():%Y-%m-%d %H:%M}"
+                                     f" to {times.max():%Y-%m-%d %H:%M}), not scored")
+                continue
+            if "status" in tr:
+                held[fid] = float((tr["status"][day] == DRY_STATUS).sum()) * _step_hours(tr)
+            if "dry_classes" in tr:
+                dry[fid] = ",".join(dict.fromkeys(_classes(tr["dry_classes"][day])))
             last = upto.iloc[-1]
             if "refills_on_hand" in upto and not pd.isna(last["refills_on_hand"]):
                 values[fid] = float(last["refills_on_hand"])
@@ -141,6 +144,11 @@ def _refill_l(track: pd.DataFrame) -> float | None:
 _STATE_COLUMNS = ("axis_id", "date", "date_text", "formation", "place", "state", "refills",
                   "source", "quote", "confidence")
 
+#: Most refills a documented fuel state can give: the army files' own bound on the refills an
+#: army carries (``fuel.carried_refills`` <= 100, logistics/army/schema.py). A state of 1e300
+#: refills was scored (an error of -1e300, printed as 300 digits in report.md): a typo.
+MAX_REFILLS: float = 100.0
+
 
 def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
     """Documented fuel states (default ``configs/history/fuel-states.csv``); ``date`` parsed,
@@ -165,13 +173,26 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
         raise DataError(f"{p}: columns named twice in the header: {', '.join(twice)} (pandas "
                         "would keep one and rename the other); fix: keep one column of each "
                         f"name, {', '.join(_STATE_COLUMNS)}")
+    # cells as the documented-advances reader takes them: a spreadsheet's spaces round a
+    # date or an axis id ("1945-08-12 ") are no part of it (the date was refused unseen)
+    df.columns = [str(c).strip() for c in df.columns]
+    df = df.apply(lambda col: col.str.strip())
     missing = [c for c in _STATE_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(f"{p}: missing columns {', '.join(missing)} (expected {', '.join(_STATE_COLUMNS)})")
-    df["date"] = pd.to_datetime(df["date"], format="%Y-%m-%d", errors="coerce")
+    twins = df[df.duplicated(keep=False)]
+    if len(twins):  # a row pasted twice was scored twice, counted twice among those within
+        rows = [int(i) + 2 for i in twins.index]
+        raise DataError(f"{p}: rows {rows[:10]} are the same state given more than once (every "
+                        "cell alike), so it would be scored and counted more than once; fix: "
+                        "keep one of them")
+    text = df["date"]
+    df["date"] = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
     if df["date"].isna().any():
         bad = [int(i) + 2 for i in np.flatnonzero(df["date"].isna())]
-        raise DataError(f"{p}: bad date (expected YYYY-MM-DD) in rows {bad}")
+        shown = ", ".join(f"{text.iloc[r - 2][:20]!r}" for r in bad[:5])
+        raise DataError(f"{p}: bad date (expected YYYY-MM-DD) in rows {bad}: {shown}; fix: "
+                        "the day the source gives, e.g. 1945-08-12")
     given = df["refills"].str.strip() != ""
     refills = pd.to_numeric(df["refills"].where(given, np.nan), errors="coerce")
     text = [int(i) + 2 for i in np.flatnonzero(given & refills.isna())]
@@ -181,12 +202,13 @@ def load_fuel_states(path: str | Path | None = None) -> pd.DataFrame:
                         f"decimal point: 0.25) or empty, got {shown}; fix: the figure the "
                         "source gives, written as a number, or leave it empty (no figure)")
     df["refills"] = refills
-    odd = np.isinf(df["refills"]) | (df["refills"] < 0)
+    odd = np.isinf(df["refills"]) | (df["refills"] < 0) | (df["refills"] > MAX_REFILLS)
     bad = [int(i) + 2 for i in np.flatnonzero(odd)]
     if bad:
-        raise DataError(f"{p}: refills must be a finite number >= 0 (refills of the norm's full "
-                        f"load) or empty, in rows {bad}; fix: the figure the source gives, or "
-                        "leave it empty")
+        shown = ", ".join(f"row {r}: {df['refills'].iloc[r - 2]:g}" for r in bad[:5])
+        raise DataError(f"{p}: refills must be a number from 0 to {MAX_REFILLS:g} (refills of "
+                        f"the norm's full load) or empty, got {shown}; fix: the figure the "
+                        "source gives, or leave it empty")
     return df
 
 

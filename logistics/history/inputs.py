@@ -203,3 +203,23 @@ def check_comparable(inputs: Inputs, *, modeled: bool) -> None:
             f"scenario config in {inputs.configs_dir}: nothing to compare; give --configs "
             "(configs_dir= in Python) the folder of their scenarios, or check the axis_id "
             "column" + near_axes(inputs) + undocumented_fix(inputs) + inputs.not_loaded())
+
+
+def check_overrides(inputs: Inputs, overrides: dict[str, float] | None) -> None:
+    """ConfigError before any run when an override (``--set NAME=VALUE``) does not fit every
+    army of the comparison: a figure path one army file lacks (``fuel.reserve_reach_km`` on an
+    axis without a reserve's reach), or a value a figure cannot take. It failed in the runs,
+    after the armies before it had run, naming neither the army nor the fix."""
+    from logistics.army.load import GLOBAL_OVERRIDES, override_problem
+
+    if not overrides:
+        return
+    problems = [f"{axis} ({army.source}): {why}" for axis, army in inputs.scenarios.items()
+                for why in [override_problem(army, overrides)] if why]
+    if problems:
+        raise ConfigError(
+            f"--set {', '.join(f'{k}={v:g}' for k, v in overrides.items())} does not fit "
+            f"{len(problems)} of the {len(inputs.scenarios)} armies compared: "
+            + "; ".join(problems) + "; fix: set only figures every army file has, or a global "
+            f"parameter ({', '.join(GLOBAL_OVERRIDES)}), or compare those axes apart "
+            "(--configs a folder of them)")

@@ -281,3 +281,31 @@ def documented_points(axis_id: str, documented: pd.DataFrame | None = None):
     d["date"] = pd.to_datetime(d["date"])
     cols = ["axis_id", "formation", "date", "place_reached", "source", "quote", "confidence"]
     return _gdf(d, map(Point, zip(d["lon"].astype(float), d["lat"].astype(float))), cols)
+
+
+def check_drawable(documented, axis_id: str) -> None:
+    """A DataError naming the file, the rows and their lat/lon when a documented position of
+    ``axis_id`` (``documented``: a :class:`~logistics.history.documented.Documented`) lies
+    outside the data extent (``settings.THEATRE_BBOX``): map.png frames every position on the
+    base map of that extent, so such a row (a sign or digit slip: 46.6, -121.2) failed the
+    write after the whole run, saying only "bbox ... is not inside the data extent". Called
+    before the run."""
+    from logistics import settings
+    from logistics.errors import DataError
+
+    w, s, e, n = settings.THEATRE_BBOX
+    d = documented.usable[documented.usable["axis_id"] == axis_id]
+    lat = pd.to_numeric(d["lat"], errors="coerce").to_numpy(float)
+    lon = pd.to_numeric(d["lon"], errors="coerce").to_numpy(float)
+    out = np.isfinite(lat) & np.isfinite(lon) & ~((lon >= w) & (lon <= e) & (lat >= s)
+                                                   & (lat <= n))
+    if not out.any():
+        return
+    shown = "; ".join(f"row {int(r)}: lat {la:g}, lon {lo:g}"
+                      for r, la, lo in list(zip(d["row"].to_numpy()[out], lat[out], lon[out]))[:5])
+    more = f" (and {int(out.sum()) - 5} more)" if out.sum() > 5 else ""
+    raise DataError(
+        f"{documented.path}: documented position(s) of axis {axis_id} outside the data extent "
+        f"{w:g}-{e:g} E, {s:g}-{n:g} N, where the run's maps cannot draw them ({shown}{more}; "
+        "a sign or digit slip?); fix: correct the row's lat and lon (decimal degrees, north "
+        "and east positive), or leave both empty to keep the row undrawn")

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from logistics import settings  # noqa: E402
 from logistics.report.compare_plots import place_label  # noqa: E402
 from logistics.report.daylabels import day_spans, place_labels  # noqa: E402
 from logistics.report.run_layers import formation_views  # noqa: E402
@@ -127,7 +128,9 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
                              + [f.daily["lat"].to_numpy(float) for f in forms]
                              + [doc["lat"].to_numpy(float)])
     extent = (all_lon.min() - pad, all_lat.min() - pad, all_lon.max() + pad, all_lat.max() + pad)
-    fig, ax, tx = (*_base_map(extent), _metric) if basemap else (None, None, None)
+    tw, ts, te, tn = settings.THEATRE_BBOX  # the base map's data: a position near its edge
+    framed = (max(tw, extent[0]), max(ts, extent[1]), min(te, extent[2]), min(tn, extent[3]))
+    fig, ax, tx = (*_base_map(framed), _metric) if basemap else (None, None, None)
     if ax is None:
         fig, ax = plt.subplots(figsize=(8, 7), dpi=_DPI)
         tx = _identity
