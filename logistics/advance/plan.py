@@ -148,6 +148,10 @@ class ArmyPlan:
     track_cells: np.ndarray = field(default_factory=lambda: np.zeros((0, 2), np.int64))
     cell_index: dict = field(default_factory=dict)
     ferry_brigades: tuple[str, ...] = ()
+    #: how far beyond its crossing (km along its route) a ferried formation's head may be
+    #: before the flotilla has ferried all of it (configs/norms/march.yaml
+    #: ``truck_borne_infantry.shuttle_bound_km``: one day's march, assumed; inf: no hold)
+    ferry_bridgehead_km: float = math.inf
     speed_scale: float = 1.0
     fuel_scale: float = 1.0
     departure_line: tuple[tuple[float, float], ...] = ()
@@ -667,6 +671,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         trucks=trucks, airlifts=airlifts, air_priority=air_priority,
         depots=depots, track_cells=track, cell_index=index,
         ferry_brigades=tuple(brigades), speed_scale=opt.speed_scale, fuel_scale=opt.fuel_scale,
+        ferry_bridgehead_km=_bridgehead_km(norms, src) if ferried else math.inf,
         departure_line=departure, notes=tuple(dict.fromkeys(notes)), rail=opt.rail,
         truck_leg_at=(_truck_leg_at(army, terrain, track, models, opt, convoy_kmh)
                       if opt.rail is not None and army.supply.trucks else None),
@@ -674,6 +679,21 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     extras = {"routes": segs, "waypoints": waypoints, "units": units, "route_solves":
               cache.solves, "norms": norms, "fortified": fort}
     return plan, extras
+
+
+def _bridgehead_km(norms, src) -> float:
+    """Km beyond its crossing a ferried formation's head may be before the flotilla has ferried
+    all of it: one day's march, the truck shuttle's bound (configs/norms/march.yaml
+    ``truck_borne_infantry.shuttle_bound_km``; assumed, range: the crossing site itself to no
+    hold; advance/simulate.py)."""
+    bound = norms.norm_for("truck_borne", "truck_borne_infantry").shuttle_bound_km
+    if bound is None:
+        where = norms.files[0] if norms.files else "configs/norms/march.yaml"
+        raise ConfigError(f"{src}: the flotilla ferries formations (ferries_for), but {where} "
+                          "gives no norms.truck_borne_infantry.shuttle_bound_km, the bridgehead a "
+                          "ferried formation's head holds until all of it is across; fix: give "
+                          "it (value and cite or assumed)")
+    return float(bound)
 
 
 def _route_days(seg: pd.DataFrame, u: ResolvedFormation, regions, rate_km_per_day: float

@@ -26,7 +26,17 @@ One step is one clock hour (the first starts at H-hour). In each step:
    An element with no pace class never passes its formation's leading element; elements at one
    place with fuel join up again. A formation formed out of its parent (``formed``) never
    passes its parent's head until that head is past the point where it is formed (it moves
-   with its parent until then).
+   with its parent until then). A formation the flotilla ferries across a major river
+   (``ferry_by``) joins its brigade's queue when its head reaches the crossing; the brigade
+   ferries one formation at a time (``ferry_h``, :func:`~logistics.network.ferry_time_h`),
+   and when it comes free it takes the first in fuel priority order of those waiting for it
+   (forward detachments first, :meth:`_Loop.ferry_take`). Until its ferrying is done its head
+   stays in the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing (its
+   status ``carried`` while it waits there; its tail stays at the crossing), and moves on at
+   its own pace once it is released (:meth:`_Loop.held_at`). **Assumed**: the sources give the
+   ferrying rate, not what the part already across did; a bridgehead of one day's march
+   (configs/norms/march.yaml ``truck_borne_infantry.shuttle_bound_km``, the shuttle's bound)
+   is the assumption; range: the crossing site itself to no hold.
 
 Carried formations (``advance/movement``) are placed on the :class:`Timetable` their means
 give: the flotilla's river move and a truck shuttle are planned with the army; a rail move is
@@ -63,7 +73,8 @@ from logistics.supply.trucks import TruckColumn
 
 __all__ = ["ArmySim", "simulate_army", "STATUSES", "DELIVERY_COLUMNS"]
 
-#: Status values of the tracks and the daily table.
+#: Status values of the tracks and the daily table (``carried``: on its means of movement, or
+#: a marching formation's head held in the bridgehead while the flotilla ferries it).
 STATUSES: tuple[str, ...] = ("moving", "rest", "halted: no fuel", "assault", "detached",
                              "carried", "arrived", "not started")
 
@@ -110,8 +121,12 @@ class _FState:
     objectives_done: int = 0
     crossings_done: int = 0
     depots_done: set = field(default_factory=set)
-    ferry_release_h: float | None = None
+    #: its ferrying across a major river: the crossing's km and when its head reached it (it
+    #: waits for the brigade from then), and when the brigade has ferried all of it (None
+    #: until the brigade takes it)
     ferry_km: float | None = None
+    ferry_arrived_h: float | None = None
+    ferry_release_h: float | None = None
     arrived_h: float | None = None
     first_dry_h: float | None = None
     en_route_l: float = 0.0
@@ -190,6 +205,8 @@ class _Loop:
         self.crossing_times: dict[tuple[str, int], float] = {}
         self.depots_taken: set[int] = set()
         self.ferry_free_h: dict[str, float] = {b: 0.0 for b in plan.ferry_brigades}
+        #: formations waiting for each brigade to ferry them (:meth:`ferry_take`)
+        self.ferry_waiting: dict[str, list[str]] = {b: [] for b in plan.ferry_brigades}
         self.notes: list[str] = []
         self.army_day = self._new_army_day()
         self.pos_lon: list[float] = []
@@ -572,21 +589,74 @@ class _Loop:
         return moved
 
     # -- movement -------------------------------------------------------------------------
-    def held_at(self, fid: str) -> float:
-        """Km a formation formed out of its parent (``formed``) may not pass yet: its parent's
-        head, until that head is past the point where the formation is formed (``formed_km``
-        on the parent's route, which the formation's route shares up to there); inf once it is
-        formed, or for a formation with no ``formed``. Formations move in priority order, so a
-        formation that moves before its parent keeps to where the parent's head was at the
-        start of the hour."""
+    def held_at(self, fid: str, t_h: float) -> float:
+        """Km a formation's head may not pass at hour ``t_h`` (inf: none), the nearer of:
+
+        * formed out of its parent (``formed``): its parent's head, until that head is past
+          the point where it is formed (``formed_km`` on the parent's route, which the
+          formation's route shares up to there). Formations move in priority order, so a
+          formation that moves before its parent keeps to where the parent's head was at the
+          start of the hour;
+        * a support formation attached to its parent: :meth:`support_held_at`;
+        * ferried across a major river and not yet all across (:meth:`ferrying`): the
+          bridgehead, ``plan.ferry_bridgehead_km`` beyond the crossing (assumed, see the
+          module docstring)."""
         fp = self.fp[fid]
+        held = math.inf
         parent = fp.unit.parent
-        if parent not in self.fp:
+        if parent in self.fp and fp.formed_km > 0.0:
+            s = float(self.lead(parent).s)
+            held = math.inf if s >= fp.formed_km - _EPS_KM else s
+        elif parent in self.fp and fp.unit.role == "support":
+            held = self.support_held_at(fid)
+        return min(held, self.bridgehead_km(fid, t_h))
+
+    def bridgehead_km(self, fid: str, t_h: float) -> float:
+        """Km a ferried formation's head may not pass at hour ``t_h`` while not all of it is
+        across (:meth:`ferrying`): ``plan.ferry_bridgehead_km`` beyond its crossing; else
+        inf."""
+        if not self.ferrying(fid, t_h):
             return math.inf
-        if fp.formed_km <= 0.0:
-            return self.support_held_at(fid) if fp.unit.role == "support" else math.inf
-        s = float(self.lead(parent).s)
-        return math.inf if s >= fp.formed_km - _EPS_KM else s
+        return self.state[fid].ferry_km + self.plan.ferry_bridgehead_km
+
+    def ferrying(self, fid: str, t_h: float) -> bool:
+        """Whether the formation's head has reached the crossing where the flotilla ferries it
+        and not all of it is across at hour ``t_h`` (waiting for the brigade, or ferried)."""
+        st = self.state[fid]
+        return st.ferry_km is not None and (st.ferry_release_h is None
+                                            or t_h < st.ferry_release_h - _EPS_S / 3600.0)
+
+    def ferry_take(self, brigade: str, now_h: float) -> None:
+        """Let ``brigade`` take the formations waiting for it up to ``now_h``: one at a time,
+        each for its ``ferry_h``; whenever it comes free it takes the first in fuel priority
+        order (``fuel.priority.order``: forward detachments first; the forward detachments
+        crossed the Ussuri first, [REF-MOVEMENT-FACTS]) of those whose head was at their
+        crossing by then, else, idle, the first to arrive. Kept simple: one queue per
+        brigade, wherever its formations cross (the brigade's own passage between crossing
+        sites is not modelled, as before); a formation arriving later within the same hour
+        but moved earlier in it (higher priority) may take a brigade that came free before
+        the other arrived."""
+        waiting = self.ferry_waiting.get(brigade, [])
+        while waiting and self.ferry_free_h[brigade] <= now_h + _EPS_S / 3600.0:
+            free = self.ferry_free_h[brigade]
+            ready = [f for f in waiting if self.state[f].ferry_arrived_h <= free] or \
+                [min(waiting, key=lambda f: (self.state[f].ferry_arrived_h, self.rank[f]))]
+            fid = min(ready, key=lambda f: self.rank[f])
+            st, fp = self.state[fid], self.fp[fid]
+            start = max(free, st.ferry_arrived_h)
+            st.ferry_release_h = start + fp.ferry_h
+            self.ferry_free_h[brigade] = st.ferry_release_h
+            waiting.remove(fid)
+            release = self.plan.start + timedelta(hours=st.ferry_release_h)
+            wait = (f"after {start - st.ferry_arrived_h:.1f} h waiting for the brigade; "
+                    if start > st.ferry_arrived_h + 1e-9 else "")
+            self.reached.append({
+                "time": self.plan.start + timedelta(hours=start), "formation_id": fid,
+                "kind": "ferry",
+                "name": f"ferried by {brigade} for {fp.ferry_h:.1f} h, {wait}all across "
+                        f"{release:%d %b %H:%M}; until then its head holds within "
+                        f"{self.plan.ferry_bridgehead_km:g} km of the crossing",
+                "cum_km": st.ferry_km})
 
     def support_held_at(self, fid: str) -> float:
         """Km a support formation attached to a parent (``role: support`` with a ``parent``,
@@ -633,14 +703,11 @@ class _Loop:
                 fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
             c = fp.crossings[st.crossings_done]
             self.crossing_times[(fid, st.crossings_done)] = t_h
-            if fp.ferry_by and st.ferry_release_h is None and c.river_class in (1, 2):
-                start = max(t_h, self.ferry_free_h.get(fp.ferry_by, 0.0))
-                st.ferry_release_h = start + fp.ferry_h
-                st.ferry_km = c.km
-                self.ferry_free_h[fp.ferry_by] = st.ferry_release_h
-                self.reached.append({"time": when, "formation_id": fid, "kind": "ferry",
-                                     "name": f"ferried by {fp.ferry_by} for {fp.ferry_h:.1f} h",
-                                     "cum_km": c.km})
+            if fp.ferry_by and st.ferry_km is None and c.river_class in (1, 2):
+                st.ferry_km, st.ferry_arrived_h = c.km, t_h  # it waits for the brigade
+                self.ferry_waiting.setdefault(fp.ferry_by, []).append(fid)
+                self.ferry_free_h.setdefault(fp.ferry_by, 0.0)
+                self.ferry_take(fp.ferry_by, t_h)
             st.crossings_done += 1
         while st.breach is None and st.passes_done < len(fp.fortified) and \
                 fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
@@ -729,7 +796,16 @@ class _Loop:
                 break
             lead = self.lead(fid)
             cap = end_km if e is lead else lead.s  # never past the formation's head
-            cap = min(cap, self.held_at(fid))  # not formed yet / attached: not past its parent
+            # not formed yet / attached: not past its parent; not all ferried: bridgehead
+            now = b - budget / rate
+            cap = min(cap, self.held_at(fid, now))
+            rel = st.ferry_release_h
+            if e is lead and e.s >= cap - _EPS_KM and rel is not None and rel < b \
+                    and self.ferrying(fid, now):  # all across within the hour: on from then
+                left = sched.moving_hours(self.c0 + rel, self.c0 + b) * rate
+                if left < budget - _EPS_S:
+                    budget = left
+                    continue
             t_here = float(np.interp(e.s, fp.km, p.time_s))
             target = t_here + budget
             s_time = end_km if target >= p.time_s[-1] else float(np.interp(target, p.time_s, fp.km))
@@ -823,7 +899,15 @@ class _Loop:
             if t >= b - _EPS_S / 3600.0:
                 break
             s_stop = self.stops_after(fid, e)
-            s_want = min(p_fort.km_out, e.s + kmh * (b - t), s_stop)
+            held = self.bridgehead_km(fid, t)  # not all ferried: no farther than that
+            if held <= e.s + _EPS_KM:
+                st.day["event"] += t - t0
+                rel = st.ferry_release_h
+                if rel is not None and t < rel < b:  # all across within the hour: on from then
+                    t = t0 = rel
+                    continue
+                return b, "rest"
+            s_want = min(p_fort.km_out, e.s + kmh * (b - t), s_stop, held)
             s_fuel = self.fuel_limit(e, fp, prof, s_want)
             s_new = min(s_want, s_fuel)
             if s_new > e.s:
@@ -1057,6 +1141,8 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
     for fid in loop.order:
         loop.state[fid].day["start_km"] = 0.0
     for a, b in zip(bounds[:-1], bounds[1:]):
+        for brigade in loop.ferry_waiting:  # a brigade come free takes the next in priority
+            loop.ferry_take(brigade, a)
         loop.locate_reserve()
         loop.book_due(a)
         loop.dispatch(a)
@@ -1074,6 +1160,8 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 loop.join_up(fid)
                 head = loop.lead(fid)
                 head_status = head.status
+                if head_status == "rest" and loop.ferrying(fid, b):
+                    head_status = "carried"  # held in the bridgehead: its ferrying goes on
             tracks.append(_track_row(loop, fid, t_b, head_status, b))
             if tracks[-1]["dry_classes"]:
                 st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))
@@ -1105,11 +1193,11 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
     )
 
 
-def _mode(fp: FormationPlan, status: str) -> str:
+def _mode(fp: FormationPlan, status: str, ferried: bool = False) -> str:
     if status in ("moving", "assault"):
         return MOVEMENT_MODE.get(fp.unit.movement, "halt")
     if status == "carried":
-        return MOVEMENT_MODE.get(fp.unit.movement, "river")
+        return "river" if ferried else MOVEMENT_MODE.get(fp.unit.movement, "river")
     return "halt"
 
 
@@ -1127,14 +1215,15 @@ def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
         tail = min(tail, st.tail_s)
     elif tt is not None and tt.ok and tt.tail_km is not None:
         tail = min(tail, tt.tail_at(b))
-    if st.ferry_release_h is not None and b < st.ferry_release_h and st.ferry_km is not None:
+    ferried = loop.ferrying(fid, b)
+    if ferried:  # not all across: its tail is still at the crossing
         tail = min(tail, st.ferry_km)
     dry = sorted({c for e in st.elements if not e.detached for c in e.dry.split(",") if c
                   and e.status == "halted: no fuel"})
     if status == "halted: no fuel" and head.dry:
         dry = sorted(set(dry) | set(head.dry.split(",")))
     return {"time": t_b, "formation_id": fid, "cum_km": s, "lon": lon, "lat": lat,
-            "status": status, "mode": _mode(fp, status), "fuel_l": fuel,
+            "status": status, "mode": _mode(fp, status, ferried), "fuel_l": fuel,
             "refills_on_hand": fuel / fp.refill_l if burns else np.nan, "tail_km": float(tail),
             "elements": len(st.elements), "dry_classes": ",".join(dry),
             # great-circle km from its head to the army's reserve at the hour's end (set by

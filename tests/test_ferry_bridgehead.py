@@ -1,0 +1,167 @@
+"""A formation the flotilla ferries across a major river: its head holds a bridgehead until all
+of it is across, and one brigade ferries the formations waiting for it in fuel priority order.
+
+Synthetic cases on the test corridor (``tests/conftest.py``: 1 km steps, 20 km/h, march window
+06:00-16:00 from H-hour 9 Aug 00:00, tanks that never run dry), with a major river at km 10
+and a bridgehead of 35 km: the answers follow by hand from those figures. Then the shipped
+5th Separate Rifle Corps (``configs/2fef-5rc.yaml``), end to end."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+import math
+
+import pandas as pd
+import pytest
+
+from logistics.advance.plan import CrossingStop, FortifiedPass
+from logistics.advance.simulate import simulate_army
+from logistics.errors import ConfigError
+
+RIVER_KM, BOUND_KM = 10.0, 35.0
+H0 = datetime(1945, 8, 9, 0, 0)
+
+
+def _ferried(fp, fid: str, ferry_h: float, start_h: float = 0.0, fortified=()):
+    unit = SimpleNamespace(**{**vars(fp.unit), "id": fid, "name": fid, "start_h": start_h})
+    return replace(fp, unit=unit, crossings=(CrossingStop(RIVER_KM, 117.1, 47.0, 1, 0.75),),
+                   ferry_by="bde", ferry_h=ferry_h, fortified=tuple(fortified))
+
+
+def _army(corridor, specs, *, bound_km=BOUND_KM, days=6):
+    """An army of the corridor's formation, once per ``(id, ferry_h, start_h)`` in priority
+    order, each ferried by one brigade ``bde`` at km 10."""
+    plan = corridor(tank_l=1e6, length_km=400, days=days)
+    fp = plan.formations[0]
+    forms = tuple(_ferried(fp, *s) for s in specs)
+    return replace(plan, formations=forms, priority=tuple(f.id for f in forms),
+                   ferry_brigades=("bde",), ferry_bridgehead_km=bound_km)
+
+
+def _track(r, fid: str) -> pd.DataFrame:
+    t = r.tracks[r.tracks["formation_id"] == fid]
+    return t.assign(time=pd.to_datetime(t["time"])).set_index("time")
+
+
+def _ferry_starts(r) -> dict[str, pd.Timestamp]:
+    rows = r.reached[r.reached["kind"] == "ferry"]
+    return dict(zip(rows["formation_id"], pd.to_datetime(rows["time"])))
+
+
+def test_the_head_holds_the_bridgehead_until_all_is_across_then_moves_on(corridor):
+    """One formation reaches the river at 06:30 (0.5 h at 20 km/h from the 06:00 window) and
+    is ferried for 30 h: all across 10 Aug 12:30. Its head stops at km 45 (10 + 35) from
+    08:15 and stays there, status carried on the river, its tail at the crossing; it moves on
+    at 12:30, 10 km by 13:00 and 70 km by 16:00."""
+    r = simulate_army(_army(corridor, [("fd", 30.0)]))
+    t = _track(r, "fd")
+    release = H0 + timedelta(hours=6.5 + 30.0)
+    assert _ferry_starts(r)["fd"] == H0 + timedelta(hours=6.5)
+    held = t[t.index <= release]
+    assert held["cum_km"].max() == pytest.approx(RIVER_KM + BOUND_KM)
+    assert t.loc[H0 + timedelta(hours=9), "cum_km"] == pytest.approx(45.0)
+    at_bound = held[held.index >= H0 + timedelta(hours=10)]
+    assert set(at_bound["status"]) == {"carried"} and set(at_bound["mode"]) == {"river"}
+    assert (at_bound["tail_km"] == RIVER_KM).all()
+    assert t.loc[H0 + timedelta(hours=37), "cum_km"] == pytest.approx(55.0)
+    assert t.loc[H0 + timedelta(hours=40), "cum_km"] == pytest.approx(115.0)
+    assert t.loc[H0 + timedelta(hours=40), "status"] == "moving"
+
+
+def test_without_the_hold_the_head_runs_on_while_it_is_ferried(corridor):
+    """The rule's other end (no hold): the head is at km 145 by the first evening although
+    its ferrying ends the next day; what the hold changes."""
+    r = simulate_army(_army(corridor, [("fd", 30.0)], bound_km=math.inf))
+    assert _track(r, "fd").loc[H0 + timedelta(hours=16), "cum_km"] == pytest.approx(200.0)
+
+
+def test_a_bridgehead_of_nothing_holds_the_head_at_the_crossing(corridor):
+    r = simulate_army(_army(corridor, [("fd", 30.0)], bound_km=0.0))
+    t = _track(r, "fd")
+    assert t[t.index <= H0 + timedelta(hours=36.5)]["cum_km"].max() == pytest.approx(RIVER_KM)
+
+
+def test_the_brigade_come_free_takes_the_forward_detachment_before_a_main_body_waiting_longer(
+        corridor):
+    """``sp`` reaches the river first (06:30) and takes the idle brigade for 10 h; the main
+    body arrives at 07:30 and the forward detachment (first in priority) at 08:30. At 16:30
+    the brigade takes the forward detachment (30 h, all across 10 Aug 22:30), then the main
+    body (50 h, all across 13 Aug 00:30, at night: it moves on at 06:00, 20 km by 07:00):
+    first come first served would have taken the main body first."""
+    r = simulate_army(_army(corridor, [("fd", 30.0, 8.0), ("sp", 10.0, 0.0),
+                                       ("main", 50.0, 7.0)]))
+    starts = _ferry_starts(r)
+    assert starts["sp"] == H0 + timedelta(hours=6.5)
+    assert starts["fd"] == H0 + timedelta(hours=16.5)
+    assert starts["main"] == H0 + timedelta(hours=46.5)
+    main = _track(r, "main")
+    assert main[main.index <= H0 + timedelta(hours=96.5)]["cum_km"].max() \
+        == pytest.approx(RIVER_KM + BOUND_KM)
+    assert main.loc[H0 + timedelta(hours=103), "cum_km"] == pytest.approx(65.0)
+    cross = r.crossings.set_index("formation_id")["ferry_h"]
+    assert cross.to_dict() == {"fd": 30.0, "sp": 10.0, "main": 50.0}
+
+
+def test_a_fortified_depth_in_the_bridgehead_is_assaulted_no_farther_than_the_bound(corridor):
+    """A fortified stretch from km 20 to 80 across the bridgehead's edge: the head enters it
+    at 07:00 and crosses it at the shipped breakthrough rate (10 km a day, round the clock) to
+    km 45 by 11 Aug 19:00, and no farther until all of it is across (100 h: 13 Aug 10:30);
+    then on at the rate (37.5 h to the run's end: 15.6 km)."""
+    plan = _army(corridor, [("fd", 100.0)])
+    fp = replace(plan.formations[0],
+                 fortified=(FortifiedPass(20.0, 80.0, "ur", "UR", "assault", False),))
+    r = simulate_army(replace(plan, formations=(fp,)))
+    t = _track(r, "fd")
+    held = t[t.index <= H0 + timedelta(hours=106.5)]
+    assert held["cum_km"].max() == pytest.approx(RIVER_KM + BOUND_KM)
+    assert t.loc[H0 + timedelta(hours=67), "cum_km"] == pytest.approx(45.0)
+    assert (held[held.index > H0 + timedelta(hours=67)]["status"] == "carried").all()
+    assert t["cum_km"].iloc[-1] == pytest.approx(45.0 + 37.5 * 10.0 / 24.0)
+
+
+def test_the_bound_is_the_shuttle_bound_of_the_norms_and_a_missing_one_is_refused():
+    from logistics.advance.plan import _bridgehead_km
+    from logistics.army.norms import load_norms
+
+    norms = load_norms()
+    tbi = norms.norm_for("truck_borne", "truck_borne_infantry")
+    assert _bridgehead_km(norms, "army.yaml") == tbi.shuttle_bound_km == 35.0
+    none = replace(norms, march={**norms.march,
+                                 "truck_borne_infantry": replace(tbi, shuttle_bound_km=None)})
+    with pytest.raises(ConfigError, match="shuttle_bound_km"):
+        _bridgehead_km(none, "army.yaml")
+
+
+@pytest.fixture(scope="module")
+def corps_5rc():
+    from logistics.runner import run_scenario
+
+    return run_scenario("configs/2fef-5rc.yaml")
+
+
+@pytest.mark.slow
+def test_5rc_no_ferried_head_beyond_the_bridgehead_before_its_release(corps_5rc):
+    """The 5th Separate Rifle Corps: one brigade ferries the tank brigade (the forward
+    detachment), the SP battalions and the rifle divisions across the Ussuri. No head is more
+    than the bound beyond its crossing before all of it is across; each is held there (status
+    carried) at some hour; the forward detachment is ferried before the rifle divisions."""
+    from logistics.army.norms import load_norms
+
+    r = corps_5rc
+    bound = load_norms().norm_for("truck_borne", "truck_borne_infantry").shuttle_bound_km
+    cross = r.crossings[r.crossings["ferry_h"] > 0]
+    starts = _ferry_starts(r)
+    assert set(cross["formation_id"]) == {"5rc-tank-brigade", "5rc-sp", "5rc-rds"}
+    end = pd.to_datetime(r.tracks["time"]).max()
+    for c in cross.itertuples():
+        release = starts[c.formation_id] + timedelta(hours=float(c.ferry_h))
+        t = _track(r, c.formation_id)
+        before = t[t.index < release]
+        assert before["cum_km"].max() <= c.cum_km + bound + 1e-6, c.formation_id
+        assert (before["status"] == "carried").any(), c.formation_id
+        if release < end - timedelta(days=1):  # released within the run: it moves on
+            assert t["cum_km"].iloc[-1] > c.cum_km + bound, c.formation_id
+    assert starts["5rc-tank-brigade"] < starts["5rc-rds"]
