@@ -25,15 +25,17 @@ RIVER_KM, BOUND_KM = 10.0, 35.0
 H0 = datetime(1945, 8, 9, 0, 0)
 
 
-def _ferried(fp, fid: str, ferry_h: float, start_h: float = 0.0, fortified=()):
-    unit = SimpleNamespace(**{**vars(fp.unit), "id": fid, "name": fid, "start_h": start_h})
+def _ferried(fp, fid: str, ferry_h: float, start_h: float = 0.0, parent=None,
+             formed_km: float = 0.0):
+    unit = SimpleNamespace(**{**vars(fp.unit), "id": fid, "name": fid, "start_h": start_h,
+                              "parent": parent})
     return replace(fp, unit=unit, crossings=(CrossingStop(RIVER_KM, 117.1, 47.0, 1, 0.75),),
-                   ferry_by="bde", ferry_h=ferry_h, fortified=tuple(fortified))
+                   ferry_by="bde", ferry_h=ferry_h, formed_km=formed_km)
 
 
 def _army(corridor, specs, *, bound_km=BOUND_KM, days=6):
-    """An army of the corridor's formation, once per ``(id, ferry_h, start_h)`` in priority
-    order, each ferried by one brigade ``bde`` at km 10."""
+    """An army of the corridor's formation, once per ``(id, ferry_h, start_h[, parent,
+    formed_km])`` in priority order, each ferried by one brigade ``bde`` at km 10."""
     plan = corridor(tank_l=1e6, length_km=400, days=days)
     fp = plan.formations[0]
     forms = tuple(_ferried(fp, *s) for s in specs)
@@ -105,6 +107,22 @@ def test_the_brigade_come_free_takes_the_forward_detachment_before_a_main_body_w
     assert cross.to_dict() == {"fd": 30.0, "sp": 10.0, "main": 50.0}
 
 
+def test_a_forward_detachment_formed_after_the_crossing_is_ferried_before_its_parent(corridor):
+    """A forward detachment formed out of the main body just beyond the river (km 11: its
+    parent's head must pass it first) is in its parent's column when the parent's head
+    reaches the river at 06:30, so it waits for the idle brigade from then too, and goes
+    first in priority order (30 h: all across 10 Aug 12:30); the main body then (50 h: all
+    across 12 Aug 14:30). Before, the main body, alone at the river, took the brigade."""
+    r = simulate_army(_army(corridor, [("fd", 30.0, 0.0, "main", 11.0), ("main", 50.0)]))
+    starts = _ferry_starts(r)
+    assert starts["fd"] == H0 + timedelta(hours=6.5)
+    assert starts["main"] == H0 + timedelta(hours=36.5)
+    fd = _track(r, "fd")
+    assert fd[fd.index <= H0 + timedelta(hours=36.5)]["cum_km"].max() \
+        == pytest.approx(RIVER_KM + BOUND_KM)
+    assert fd.loc[H0 + timedelta(hours=40), "cum_km"] == pytest.approx(115.0)
+
+
 def test_a_fortified_depth_in_the_bridgehead_is_assaulted_no_farther_than_the_bound(corridor):
     """A fortified stretch from km 20 to 80 across the bridgehead's edge: the head enters it
     at 07:00 and crosses it at the shipped breakthrough rate (10 km a day, round the clock) to
@@ -145,9 +163,10 @@ def corps_5rc():
 @pytest.mark.slow
 def test_5rc_no_ferried_head_beyond_the_bridgehead_before_its_release(corps_5rc):
     """The 5th Separate Rifle Corps: one brigade ferries the tank brigade (the forward
-    detachment), the SP battalions and the rifle divisions across the Ussuri. No head is more
-    than the bound beyond its crossing before all of it is across; each is held there (status
-    carried) at some hour; the forward detachment is ferried before the rifle divisions."""
+    detachment, formed out of the rifle divisions after the crossing), the SP battalions and
+    the rifle divisions across the Ussuri. No head is more than the bound beyond its crossing
+    before all of it is across; each is held there (status carried) at some hour; the forward
+    detachment is ferried first and then moves on beyond the bridgehead."""
     from logistics.army.norms import load_norms
 
     r = corps_5rc
@@ -162,6 +181,7 @@ def test_5rc_no_ferried_head_beyond_the_bridgehead_before_its_release(corps_5rc)
         before = t[t.index < release]
         assert before["cum_km"].max() <= c.cum_km + bound + 1e-6, c.formation_id
         assert (before["status"] == "carried").any(), c.formation_id
-        if release < end - timedelta(days=1):  # released within the run: it moves on
-            assert t["cum_km"].iloc[-1] > c.cum_km + bound, c.formation_id
-    assert starts["5rc-tank-brigade"] < starts["5rc-rds"]
+        if c.formation_id == "5rc-tank-brigade":  # released within the run: it moves on
+            assert release < end and t["cum_km"].iloc[-1] > c.cum_km + bound
+    assert starts["5rc-tank-brigade"] == min(starts.values())
+    assert starts["5rc-tank-brigade"] < starts["5rc-sp"] < starts["5rc-rds"]

@@ -30,7 +30,9 @@ One step is one clock hour (the first starts at H-hour). In each step:
    (``ferry_by``) joins its brigade's queue when its head reaches the crossing; the brigade
    ferries one formation at a time (``ferry_h``, :func:`~logistics.network.ferry_time_h`),
    and when it comes free it takes the first in fuel priority order of those waiting for it
-   (forward detachments first, :meth:`_Loop.ferry_take`). Until its ferrying is done its head
+   (forward detachments first, :meth:`_Loop.ferry_take`); a formation still in its parent's
+   column (not formed yet, or attached) waits from when its parent's head reaches the same
+   crossing site (:meth:`_Loop.in_column`). Until its ferrying is done its head
    stays in the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing (its
    status ``carried`` while it waits there; its tail stays at the crossing), and moves on at
    its own pace once it is released (:meth:`_Loop.held_at`). **Assumed**: the sources give the
@@ -626,6 +628,39 @@ class _Loop:
         return st.ferry_km is not None and (st.ferry_release_h is None
                                             or t_h < st.ferry_release_h - _EPS_S / 3600.0)
 
+    def ferry_queue(self, fid: str, crossing, t_h: float) -> None:
+        """Put the formation in its brigade's queue at hour ``t_h``, to be ferried at its
+        route's ``crossing`` (a :class:`~logistics.advance.plan.CrossingStop`)."""
+        st, fp = self.state[fid], self.fp[fid]
+        st.ferry_km, st.ferry_arrived_h = crossing.km, t_h  # it waits for the brigade from now
+        self.ferry_waiting.setdefault(fp.ferry_by, []).append(fid)
+        self.ferry_free_h.setdefault(fp.ferry_by, 0.0)
+
+    def in_column(self, fid: str, crossing, t_h: float) -> list[tuple[str, object]]:
+        """(id, its crossing) of the formations the same brigade ferries that still move in
+        ``fid``'s column when its head reaches the river at ``crossing``: formed out of it
+        and not formed yet, or attached to it (``support``), held behind it (:meth:`held_at`),
+        whose own next major or large river's crossing is at the same site (within
+        ``FERRY_SITE_KM``). They are at the river when it is, so they wait for the brigade
+        from then, and the brigade's priority order holds among them: a forward detachment
+        formed out of the rifle divisions 'after the crossing' (its parent's head must be
+        across first) is not queued behind them."""
+        from logistics.advance.ferry_sites import FERRY_SITE_KM
+        from logistics.geodesy import great_circle_km
+
+        brigade, out = self.fp[fid].ferry_by, []
+        for c in self.order:
+            fp, st = self.fp[c], self.state[c]
+            if c == fid or fp.unit.parent != fid or fp.ferry_by != brigade \
+                    or st.ferry_km is not None or not math.isfinite(self.held_at(c, t_h)):
+                continue
+            at = next((x for x in fp.crossings[st.crossings_done:] if x.river_class in (1, 2)),
+                      None)
+            if at is not None and float(great_circle_km(at.lon, at.lat, crossing.lon,
+                                                        crossing.lat)) <= FERRY_SITE_KM:
+                out.append((c, at))
+        return out
+
     def ferry_take(self, brigade: str, now_h: float) -> None:
         """Let ``brigade`` take the formations waiting for it up to ``now_h``: one at a time,
         each for its ``ferry_h``; whenever it comes free it takes the first in fuel priority
@@ -704,9 +739,9 @@ class _Loop:
             c = fp.crossings[st.crossings_done]
             self.crossing_times[(fid, st.crossings_done)] = t_h
             if fp.ferry_by and st.ferry_km is None and c.river_class in (1, 2):
-                st.ferry_km, st.ferry_arrived_h = c.km, t_h  # it waits for the brigade
-                self.ferry_waiting.setdefault(fp.ferry_by, []).append(fid)
-                self.ferry_free_h.setdefault(fp.ferry_by, 0.0)
+                self.ferry_queue(fid, c, t_h)
+                for child, at in self.in_column(fid, c, t_h):  # at the river with it
+                    self.ferry_queue(child, at, t_h)
                 self.ferry_take(fp.ferry_by, t_h)
             st.crossings_done += 1
         while st.breach is None and st.passes_done < len(fp.fortified) and \
