@@ -53,6 +53,17 @@ def _ferry_starts(r) -> dict[str, pd.Timestamp]:
     return dict(zip(rows["formation_id"], pd.to_datetime(rows["time"])))
 
 
+def _starts_h(r) -> dict[str, float]:
+    """Hours after H-hour at which the brigade takes each formation."""
+    return {f: (t - H0).total_seconds() / 3600.0 for f, t in _ferry_starts(r).items()}
+
+
+def _farthest_before_km(r, fid: str, hours: float) -> float:
+    """The farthest km the formation's head reached up to ``hours`` after H-hour."""
+    t = _track(r, fid)
+    return float(t[t.index <= H0 + timedelta(hours=hours)]["cum_km"].max())
+
+
 def test_the_head_holds_the_bridgehead_until_all_is_across_then_moves_on(corridor):
     """One formation reaches the river at 06:30 (0.5 h at 20 km/h from the 06:00 window) and
     is ferried for 30 h: all across 10 Aug 12:30. Its head stops at km 45 (10 + 35) from
@@ -95,14 +106,9 @@ def test_the_brigade_come_free_takes_the_forward_detachment_before_a_main_body_w
     first come first served would have taken the main body first."""
     r = simulate_army(_army(corridor, [("fd", 30.0, 8.0), ("sp", 10.0, 0.0),
                                        ("main", 50.0, 7.0)]))
-    starts = _ferry_starts(r)
-    assert starts["sp"] == H0 + timedelta(hours=6.5)
-    assert starts["fd"] == H0 + timedelta(hours=16.5)
-    assert starts["main"] == H0 + timedelta(hours=46.5)
-    main = _track(r, "main")
-    assert main[main.index <= H0 + timedelta(hours=96.5)]["cum_km"].max() \
-        == pytest.approx(RIVER_KM + BOUND_KM)
-    assert main.loc[H0 + timedelta(hours=103), "cum_km"] == pytest.approx(65.0)
+    assert _starts_h(r) == {"sp": 6.5, "fd": 16.5, "main": 46.5}
+    assert _farthest_before_km(r, "main", 96.5) == pytest.approx(RIVER_KM + BOUND_KM)
+    assert _track(r, "main").loc[H0 + timedelta(hours=103), "cum_km"] == pytest.approx(65.0)
     cross = r.crossings.set_index("formation_id")["ferry_h"]
     assert cross.to_dict() == {"fd": 30.0, "sp": 10.0, "main": 50.0}
 
@@ -114,13 +120,9 @@ def test_a_forward_detachment_formed_after_the_crossing_is_ferried_before_its_pa
     first in priority order (30 h: all across 10 Aug 12:30); the main body then (50 h: all
     across 12 Aug 14:30). Before, the main body, alone at the river, took the brigade."""
     r = simulate_army(_army(corridor, [("fd", 30.0, 0.0, "main", 11.0), ("main", 50.0)]))
-    starts = _ferry_starts(r)
-    assert starts["fd"] == H0 + timedelta(hours=6.5)
-    assert starts["main"] == H0 + timedelta(hours=36.5)
-    fd = _track(r, "fd")
-    assert fd[fd.index <= H0 + timedelta(hours=36.5)]["cum_km"].max() \
-        == pytest.approx(RIVER_KM + BOUND_KM)
-    assert fd.loc[H0 + timedelta(hours=40), "cum_km"] == pytest.approx(115.0)
+    assert _starts_h(r) == {"fd": 6.5, "main": 36.5}
+    assert _farthest_before_km(r, "fd", 36.5) == pytest.approx(RIVER_KM + BOUND_KM)
+    assert _track(r, "fd").loc[H0 + timedelta(hours=40), "cum_km"] == pytest.approx(115.0)
 
 
 def test_a_fortified_depth_in_the_bridgehead_is_assaulted_no_farther_than_the_bound(corridor):
