@@ -360,7 +360,7 @@ def _in_cap(cap: str, old: str, new: str):
     # `apply_to:` made it an informative line: never applied
     ("mountain_pass_climb_kmh", "    applies_to:", "    apply_to:",
      ["observed.mountain_pass_climb_kmh.apply_to", "did you mean 'applies_to'"]),
-    ("mountain_pass_climb_kmh", "    applies_to: [tracked, wheeled]", "    applies_to: []",
+    ("mountain_pass_climb_kmh", "    applies_to: [tracked]", "    applies_to: []",
      ["observed.mountain_pass_climb_kmh.applies_to", "empty"]),
     ("mountain_pass_climb_kmh", "    value: 5.5", "    valu: 5.5",
      ["observed.mountain_pass_climb_kmh.valu", "did you mean 'value'"]),

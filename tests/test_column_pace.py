@@ -85,6 +85,31 @@ def test_the_washed_out_plain_caps_columns_on_wet_low_ground_only():
     np.testing.assert_allclose(hours("foot", "wet"), [0, 0, 0, 0], atol=1e-3)
 
 
+def test_the_pass_climb_caps_tank_and_mixed_columns_not_trucks_alone():
+    """[DAINES-TA]'s 5-6 km/h is a tank corps climbing a Khingan pass: it caps a tracked column
+    (its trucks go at its pace) on a step rising 3 % or more, not a column of trucks alone."""
+    import numpy as np
+    import pandas as pd
+
+    from logistics.advance.pace import capped_step_times
+    from logistics.army.norms import load_norms
+
+    norms = load_norms()
+    seg = pd.DataFrame({"dist_m": [0.0, 1000, 1000], "grade": [0.0, 0.05, 0.01],
+                        "terrain_class": [0] * 3, "elev_m": [900.0, 950.0, 960.0],
+                        "lon": [120.0] * 3})
+    fast = np.full((1, 3), 1.0)
+
+    def hours(movement):
+        t, _ = capped_step_times(seg, fast, norm=None, movement=movement, season="dry",
+                                 caps=norms.observed, from_departure_km=np.arange(3.0) + 100)
+        return t[0, 1:] / 3600.0
+
+    np.testing.assert_allclose(hours("tracked"), [1 / 5.5, 0], atol=1e-3)
+    np.testing.assert_allclose(hours("motor"), [0, 0], atol=1e-3)
+    np.testing.assert_allclose(hours("truck_borne"), [0, 0], atol=1e-3)
+
+
 def test_the_taiga_belt_cap_holds_away_from_a_railway_only():
     """[BELOBORODOV]'s 0.5-0.7 km/h is roadless taiga without settlements: in the forest belt
     near the departure line it holds farther than ``min_km_from_railway`` (10 km, assumed)

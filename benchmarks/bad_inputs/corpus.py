@@ -1589,7 +1589,7 @@ def build_cases(ctx: Ctx) -> list[Case]:
             ("applies-to-typo", in_cap("mountain_pass_climb_kmh", "    applies_to:",
                                        "    apply_to:")),
             ("applies-to-empty", in_cap("mountain_pass_climb_kmh",
-                                        "    applies_to: [tracked, wheeled]",
+                                        "    applies_to: [tracked]",
                                         "    applies_to: []")),
             # a misspelt optional figure of a march norm (taken as absent: no column length)
             ("norm-gap-typo", lambda t: t.replace("    gap_m:\n      value: 40",
