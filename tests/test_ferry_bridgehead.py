@@ -84,6 +84,17 @@ def test_the_head_holds_the_bridgehead_until_all_is_across_then_moves_on(corrido
     assert t.loc[H0 + timedelta(hours=40), "status"] == "moving"
 
 
+def test_a_head_reaching_the_bridgehead_edge_moves_on_when_released_in_the_same_hour(corridor):
+    """Reached the river at 06:30 and ferried for 2.25 h: all across 08:45. Its head reaches
+    km 45 (the bound) at 08:15 and moves on at 08:45 within the same hour: 5 km more by 09:00
+    (20 km/h x 0.25 h), 70 km by 10:00. Before, a head that reached the edge in the hour of
+    its release stood there for the rest of the hour (km 45 at 09:00)."""
+    r = simulate_army(_army(corridor, [("fd", 2.25)]))
+    t = _track(r, "fd")
+    assert t.loc[H0 + timedelta(hours=9), "cum_km"] == pytest.approx(50.0)
+    assert t.loc[H0 + timedelta(hours=10), "cum_km"] == pytest.approx(70.0)
+
+
 def test_without_the_hold_the_head_runs_on_while_it_is_ferried(corridor):
     """The rule's other end (no hold): the head is at km 145 by the first evening although
     its ferrying ends the next day; what the hold changes."""

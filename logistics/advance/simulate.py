@@ -628,6 +628,13 @@ class _Loop:
         return st.ferry_km is not None and (st.ferry_release_h is None
                                             or t_h < st.ferry_release_h - _EPS_S / 3600.0)
 
+    def released_by(self, fid: str, t_h: float, b: float) -> bool:
+        """Whether the formation is still being ferried at hour ``t_h`` and all of it is
+        across before ``b`` (the end of the step): its head held in the bridgehead moves on
+        from then, within the step."""
+        rel = self.state[fid].ferry_release_h
+        return rel is not None and rel < b and self.ferrying(fid, t_h)
+
     def ferry_queue(self, fid: str, crossing, t_h: float) -> None:
         """Put the formation in its brigade's queue at hour ``t_h``, to be ferried at its
         route's ``crossing`` (a :class:`~logistics.advance.plan.CrossingStop`)."""
@@ -834,10 +841,9 @@ class _Loop:
             # not formed yet / attached: not past its parent; not all ferried: bridgehead
             now = b - budget / rate
             cap = min(cap, self.held_at(fid, now))
-            rel = st.ferry_release_h
-            if e is lead and e.s >= cap - _EPS_KM and rel is not None and rel < b \
-                    and self.ferrying(fid, now):  # all across within the hour: on from then
-                left = sched.moving_hours(self.c0 + rel, self.c0 + b) * rate
+            if e is lead and e.s >= cap - _EPS_KM and self.released_by(fid, now, b):
+                # all across within the hour: on from then
+                left = sched.moving_hours(self.c0 + st.ferry_release_h, self.c0 + b) * rate
                 if left < budget - _EPS_S:
                     budget = left
                     continue
@@ -869,6 +875,8 @@ class _Loop:
                 st.arrived_h = st.arrived_h if st.arrived_h is not None else b - budget / rate
                 return "arrived"
             if e.s >= cap - _EPS_KM:
+                if e is lead and self.released_by(fid, b - budget / rate, b):
+                    continue  # at the bridgehead's edge, all across later in the hour
                 break
             if s_fuel < s_want - _EPS_KM:
                 short = self.short_of_fuel(fid, e, b - budget / rate)
@@ -937,9 +945,8 @@ class _Loop:
             held = self.bridgehead_km(fid, t)  # not all ferried: no farther than that
             if held <= e.s + _EPS_KM:
                 st.day["event"] += t - t0
-                rel = st.ferry_release_h
-                if rel is not None and t < rel < b:  # all across within the hour: on from then
-                    t = t0 = rel
+                if self.released_by(fid, t, b):  # all across within the hour: on from then
+                    t = t0 = st.ferry_release_h
                     continue
                 return b, "rest"
             s_want = min(p_fort.km_out, e.s + kmh * (b - t), s_stop, held)
