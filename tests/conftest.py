@@ -310,7 +310,7 @@ def _corridor(
     step_f[:, 0] = 0.0
     fill = 1.0 if start_l is None else start_l / (count * tank_l)
     unit = SimpleNamespace(id="corridor", name="corridor", kind="brigade", parent=None,
-                           movement="motor", start_h=0.0, headline=True)
+                           role="main_body", movement="motor", start_h=0.0, headline=True)
     cells = np.stack([np.zeros(n, np.int64), np.arange(n, dtype=np.int64)], axis=1)
     fp = FormationPlan(
         unit=unit, km=km, lon=117.0 + km / 100.0, lat=np.full(n, 47.0),

@@ -609,8 +609,8 @@ class _Loop:
         if parent in self.fp and fp.formed_km > 0.0:
             s = float(self.lead(parent).s)
             held = math.inf if s >= fp.formed_km - _EPS_KM else s
-        elif parent in self.fp and fp.unit.role == "support":
-            held = self.support_held_at(fid)
+        if parent in self.fp and fp.unit.role == "support":  # formed or not: until it arrives
+            held = min(held, self.support_held_at(fid))
         return min(held, self.bridgehead_km(fid, t_h))
 
     def bridgehead_km(self, fid: str, t_h: float) -> float:
