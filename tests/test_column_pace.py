@@ -173,6 +173,32 @@ def test_railway_distance_counts_lines_on_the_japanese_side_only():
                                         np.array([y[10]]))).all()
 
 
+def test_railway_distance_keeps_the_points_shape_and_says_nan_without_coordinates():
+    """A grid of points gives a grid of km (it was refused by the KD-tree: 'x must consist of
+    vectors of length 2'), a scalar a scalar, and a point without finite coordinates nan (it
+    failed the whole query: 'x must be finite'), with or without a railway overlay."""
+    import numpy as np
+    import xarray as xr
+
+    from logistics.terrain import to_metric
+    from logistics.terrain.railways import railway_distance_km
+
+    x0, y0 = to_metric(np.array([126.65]), np.array([45.75]))  # Harbin: Japanese side
+    x = x0[0] + np.arange(-10, 11) * 1000.0
+    y = y0[0] + np.arange(10, -11, -1) * 1000.0
+    rail = np.zeros((21, 21), np.uint8)
+    rail[10, :] = 1  # an east-west line through the middle row (y[10])
+    t = xr.Dataset({"railway": (("y", "x"), rail)}, coords={"y": y, "x": x})
+    grid = railway_distance_km(t, np.tile(x[:3], (2, 1)), np.array([[y[3]] * 3, [y[8]] * 3]))
+    np.testing.assert_allclose(grid, [[7.0] * 3, [2.0] * 3], atol=1e-6)
+    assert np.ndim(railway_distance_km(t, x[0], y[3])) == 0
+    d = railway_distance_km(t, np.array([x[0], np.nan]), np.array([y[3], y[3]]))
+    assert d[0] == pytest.approx(7.0) and np.isnan(d[1])
+    d = railway_distance_km(t.drop_vars("railway"), np.array([x[0], np.nan]),
+                            np.array([y[3], y[3]]))
+    assert np.isinf(d[0]) and np.isnan(d[1])
+
+
 def test_the_5th_army_sector_is_no_roadless_taiga_but_the_1st_red_banner_armys_is():
     """On the shipped routes the taiga cap holds on the 1st Red Banner Army's roadless belt
     ([BELOBORODOV]'s own sector) and not on the 5th Army's first km along the Grodekovo-

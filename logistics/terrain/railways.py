@@ -70,8 +70,9 @@ def _railway_lines(path: str, mtime_ns: int) -> tuple:
 def railway_distance_km(terrain, x_m, y_m) -> np.ndarray:
     """Distance (km) from each point (metric ``x_m``, ``y_m`` of ``terrain``'s grid) to the
     nearest cell of a 1945 railway line on the Japanese side of the frontier (the terrain's
-    ``railway`` overlay; :mod:`logistics.terrain.sides`); ``inf`` where the terrain has no
-    railway overlay or no such cell.
+    ``railway`` overlay; :mod:`logistics.terrain.sides`), in the shape of ``x_m``; ``inf``
+    where the terrain has no railway overlay or no such cell, ``nan`` at a point without
+    finite coordinates.
 
     Why the Japanese side only: the distance tells a column on Manchurian ground whether a
     railway corridor (the line, its service road, its stations) is near; a Soviet line behind
@@ -84,18 +85,23 @@ def railway_distance_km(terrain, x_m, y_m) -> np.ndarray:
     from logistics.terrain.grid import to_lonlat
     from logistics.terrain.sides import JAPANESE, side_of
 
-    x = np.asarray(x_m, dtype=np.float64)
-    y = np.asarray(y_m, dtype=np.float64)
+    x, y = np.broadcast_arrays(np.asarray(x_m, dtype=np.float64),
+                               np.asarray(y_m, dtype=np.float64))
+    ok = np.isfinite(x) & np.isfinite(y)
+    far = np.where(ok, np.inf, np.nan)  # no railway cell known: every point is far from one
     if "railway" not in terrain or x.size == 0:
-        return np.full(x.shape, np.inf)
+        return far
     rows, cols = np.nonzero(np.asarray(terrain["railway"].values))
     if rows.size == 0:
-        return np.full(x.shape, np.inf)
+        return far
     rx = np.asarray(terrain["x"].values, dtype=np.float64)[cols]
     ry = np.asarray(terrain["y"].values, dtype=np.float64)[rows]
     lon, lat = to_lonlat(rx, ry)
     ours = side_of(lon, lat) == JAPANESE
     if not ours.any():
-        return np.full(x.shape, np.inf)
-    d_m, _ = cKDTree(np.column_stack([rx[ours], ry[ours]])).query(np.column_stack([x, y]))
-    return np.asarray(d_m, dtype=np.float64) / 1000.0
+        return far
+    out = np.full(x.shape, np.nan)
+    d_m, _ = cKDTree(np.column_stack([rx[ours], ry[ours]])).query(
+        np.column_stack([x[ok], y[ok]]))
+    out[ok] = np.asarray(d_m, dtype=np.float64) / 1000.0
+    return out
