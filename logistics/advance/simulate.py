@@ -38,7 +38,8 @@ One step is one clock hour (the first starts at H-hour). In each step:
    its own pace once it is released (:meth:`_Loop.held_at`). **Assumed**: the sources give the
    ferrying rate, not what the part already across did; a bridgehead of one day's march
    (configs/norms/march.yaml ``truck_borne_infantry.shuttle_bound_km``, the shuttle's bound)
-   is the assumption; range: the crossing site itself to no hold.
+   is the assumption; range: the crossing site itself to no hold (the Monte Carlo draws it
+   only with the shuttle bound's own range).
 
 Carried formations (``advance/movement``) are placed on the :class:`Timetable` their means
 give: the flotilla's river move and a truck shuttle are planned with the army; a rail move is
