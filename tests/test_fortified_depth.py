@@ -167,3 +167,39 @@ def test_the_step_loop_crosses_the_depth_then_marches_on_inside_the_extent(corri
     assert t.loc[pd.Timestamp("1945-08-09 16:00"), "cum_km"] == pytest.approx(86.0, abs=1e-6)
     (name,) = r.reached.loc[r.reached["kind"] == "fortified region", "name"]
     assert "6.0 km of depth" in name and "80.0 km of the route lie inside" in name
+
+
+def _tasked(*kms: float):
+    """A rifle formation whose objectives lie on the synthetic route at ``kms``."""
+    from logistics.army.resolve import ObjectiveSpec
+
+    u = _unit()
+    u.objectives = tuple(ObjectiveSpec(f"o{k:g}", ((f"o{k:g}", 117.0 + k / 100.0, 47.0),), 5.0)
+                         for k in kms)
+    return u
+
+
+def test_a_formation_fights_on_to_its_own_objective_inside_the_region():
+    """80 km inside a region 20 km deep whose town (the formation's objective) lies at km 60:
+    the formation's task is the region, so it fights its way to km 60 at the rate; beyond, its
+    own pace. An objective past the extent (km 95) changes nothing: the depth alone."""
+    r = Region("d", "D", _strip(10.0, 90.0), (), "sourced", depth_km=20.0)
+    (p,) = _fortified_passes(_seg(), [r], _tasked(60.0, 95.0))
+    assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(60.0))
+    (q,) = _fortified_passes(_seg(), [r], _tasked(95.0))
+    assert (q.km_in, q.km_out) == (pytest.approx(10.0), pytest.approx(30.0))
+    (s,) = _fortified_passes(_seg(), [r], _tasked(20.0))  # inside the depth: the depth
+    assert (s.km_in, s.km_out) == (pytest.approx(10.0), pytest.approx(30.0))
+
+
+def test_a_formation_tasked_with_the_region_itself_fights_through_all_of_it():
+    """An objective named for the region (the Otpor group's 'разгромить ... укрепрайон'): all
+    80 km inside at the rate, wherever the objective's point lies."""
+    from logistics.army.resolve import ObjectiveSpec
+
+    r = Region("mz", "M-Z fortified region", _strip(10.0, 90.0), (), "sourced", depth_km=20.0)
+    u = _unit()
+    u.objectives = (ObjectiveSpec("M-Z fortified region",
+                                  (("M-Z fortified region", 117.3, 47.0),), 5.0),)
+    (p,) = _fortified_passes(_seg(), [r], u)
+    assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(90.0))

@@ -385,19 +385,50 @@ def _merged(spans) -> list[list[float]]:
     return out
 
 
-def _charged(spans, depth_km: float | None) -> list[tuple[float, float]]:
+def _charged(spans, depth_km: float | None, through_km: float = -np.inf
+             ) -> list[tuple[float, float]]:
     """The part of a region's ``spans`` (its route km inside the extent in one stretch, in
     order) crossed at the breakthrough rate: the first ``depth_km`` of them from where the
-    route enters (all of them when ``depth_km`` is None)."""
+    route enters (all of them when ``depth_km`` is None), and in any case every span up to
+    route km ``through_km`` (an objective inside the region: the formation fights its way to
+    it, however far along the region it lies)."""
     if depth_km is None:
         return [(a, b) for a, b in spans]
     out, left = [], float(depth_km)
     for a, b in spans:
-        if left <= 0:
+        if left <= 0 and a >= through_km:
             break
-        out.append((a, min(b, a + left)))
-        left -= min(b, a + left) - a
+        end = max(min(b, a + max(left, 0.0)), min(b, through_km))
+        out.append((a, end))
+        left -= end - a
     return out
+
+
+def _objective_km_inside(region, unit: ResolvedFormation, lon: np.ndarray, lat: np.ndarray,
+                         kms: np.ndarray) -> float:
+    """Route km of the last of ``unit``'s objectives (any option) that lies inside ``region``'s
+    extent: the route point nearest to it (a route passes through its objectives); -inf when
+    none lies inside; +inf when an objective is the region itself (its ``name``, e.g.
+    "Manchouli-Zhalainor fortified region": the whole of the route inside it; not its ``id``,
+    which is often the name of its town, a place inside it). Why: a formation whose task is a place inside a
+    fortified region (the 25th Army's Dongning) fights through the region to it, and one whose
+    task is the region (the 36th Army's Otpor group, [SHIROKORAD-RK] 'с целью разгромить
+    Маньчжуро-Чжалайнорский укрепрайон') fights through all of it; the depth cap is for a
+    formation crossing the region on its way elsewhere."""
+    import shapely
+
+    best = -np.inf
+    coslat = np.cos(np.radians(lat))
+    names = {str(region.name).casefold()}
+    for ob in getattr(unit, "objectives", ()) or ():
+        for label, olon, olat in ob.options:
+            if str(label).casefold() in names or str(ob.name).casefold() in names:
+                return np.inf
+            if not shapely.contains_xy(region.shape, olon, olat):
+                continue
+            d2 = ((lon - olon) * coslat) ** 2 + (lat - olat) ** 2
+            best = max(best, float(kms[int(np.argmin(d2))]))
+    return best
 
 
 def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedPass, ...]:
@@ -409,7 +440,9 @@ def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedP
     it; touching stretches join into one). Inside a stretch each region charges at most its
     ``depth_km`` of the route, from where the route enters it (:func:`_charged`): a drawn
     extent is an approximation, and a route running along its front inside it is not crossing
-    that much defended depth; where extents overlap each km counts once. The charged km of a
+    that much defended depth; but a formation fights on through the region as far as its own
+    objectives inside it (:func:`_objective_km_inside`); where extents overlap each km counts
+    once. The charged km of a
     stretch are its passes (one where they join, else one per piece); the detachment of the
     stretch is left at the first of them (one per stretch, as before the cap)."""
     import shapely
@@ -462,7 +495,8 @@ def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedP
         besieged = tuple(r.id for r in held if getattr(r, "besieged", True))
         slow = {r.id: _charged(_merged((max(a, k0), min(b, k1)) for a, b in own.get(r.id, ())
                                        if min(b, k1) >= max(a, k0)),
-                               getattr(r, "depth_km", None)) for r in held}
+                               getattr(r, "depth_km", None),
+                               _objective_km_inside(r, unit, lon, lat, kms)) for r in held}
         pieces = _merged(s for spans in slow.values() for s in spans) or [[k0, k0]]
         for n, (a, b) in enumerate(pieces):
             mine = [r for r in held if any(x < b + 1e-6 and y > a - 1e-6 for x, y in slow[r.id])]
