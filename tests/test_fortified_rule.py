@@ -214,9 +214,11 @@ def test_a_forward_detachment_whose_objective_is_in_an_extent_follows_the_breach
         i1 = i0 + int(np.flatnonzero(~fight[i0:])[0])
         km = t["cum_km"].to_numpy()
         steps = np.diff(np.r_[0.0, km])
-        # inside the first depth (its first and last steps may march up to it and on)
+        # inside the first depth (its first and last steps may march up to it and on): the
+        # region's 10.5 km depth (rule.breakthrough.depth_cap) at 10 km a day is 25.2 h, so
+        # at least 23 whole hours between those two
         inner = steps[i0 + 1:i1 - 1]
-        assert len(inner) > 24, fid
+        assert len(inner) >= 23, fid
         assert (inner <= rate_kmh + 1e-6).all(), fid
         assert (inner > 0.0).all(), f"{fid} stands still in the depth"
     fd = r.tracks[(r.tracks["formation_id"] == "fd-5a") & (r.tracks["status"] == "moving")]

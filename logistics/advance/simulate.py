@@ -164,6 +164,19 @@ def _step_bounds(plan: ArmyPlan) -> list[float]:
     return bounds
 
 
+def _depth_text(p, rate_km_per_day: float) -> str:
+    """What the run's events say of a fortified depth ``p`` (a plan's ``FortifiedPass``): the
+    km charged at the breakthrough rate and, where the route runs on inside the extents
+    beyond the regions' depths, how much of it does (crossed at its own pace)."""
+    depth = p.km_out - p.km_in
+    text = f"{p.region_name}: {p.action}, {depth:.1f} km of depth at {rate_km_per_day:g} km a day"
+    inside = float(getattr(p, "inside_km", 0.0) or 0.0)
+    if inside > depth + 0.05:
+        text += (f" (at most each region's depth; {inside:.1f} km of the route lie inside the "
+                 "extents here, the rest at its own pace)")
+    return text
+
+
 def _new_day() -> dict:
     return {"moving": 0.0, "no_fuel": 0.0, "event": 0.0, "delivered": 0.0, "consumed": 0.0,
             "from_reserve": 0.0, "drained": 0.0, "start_km": None, "dry": set()}
@@ -759,10 +772,8 @@ class _Loop:
                 st.passes_done += 1
                 continue
             st.breach = st.passes_done
-            depth = p.km_out - p.km_in
             self.reached.append({"time": when, "formation_id": fid, "kind": "fortified region",
-                                 "name": f"{p.region_name}: {p.action}, {depth:.1f} km of depth "
-                                         f"at {self._rule.rate_km_per_day:g} km a day",
+                                 "name": _depth_text(p, self._rule.rate_km_per_day),
                                  "cum_km": p.km_in})
             self.detach(fid, e, p, when)
         for k, n in fp.depots:
@@ -1042,9 +1053,7 @@ class _Loop:
                 when = self.plan.start + timedelta(hours=b)
                 self.reached.append({"time": when, "formation_id": fid,
                                      "kind": "fortified region",
-                                     "name": f"{p.region_name}: {p.action}, "
-                                             f"{p.km_out - p.km_in:.1f} km of depth at "
-                                             f"{self._rule.rate_km_per_day:g} km a day",
+                                     "name": _depth_text(p, self._rule.rate_km_per_day),
                                      "cum_km": p.km_in})
                 self.detach(fid, e, p, when)
                 st.passes_done += 1

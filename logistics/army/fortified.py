@@ -16,8 +16,11 @@ fortified regions whose drawings overlap are split half way between their towns
   breakthrough does, and leaves no detachment;
 * ``assault`` (``rule.breakthrough.kinds``): the formation's head advances through the depth
   along its route at ``rule.breakthrough.rate_km_per_day`` (a sourced comparator), hour by
-  hour round the clock, instead of its march pace; the depth is the length of the route inside
-  the union of the extents (overlapping extents count each km once); a kind of
+  hour round the clock, instead of its march pace; the depth charged is, per stretch of the
+  route inside the union of the extents, the route inside each region's extent but at most
+  that region's ``depth_km`` (``Region.depth_km``: its ``extent.depth_km``, a circle's
+  diameter) from where the route enters it, each km once where extents overlap
+  (``rule.breakthrough.depth_cap``; :func:`logistics.advance.plan._fortified_passes`); a kind of
   ``rule.detach.kinds`` leaves ``rule.detach.fraction_of_men`` of its men and vehicles at each
   stretch of its route inside fortified regions, one for overlapping extents (none at a field
   position's belts, whose defenders are not left encircled in permanent nodes:
@@ -66,6 +69,10 @@ class Region:
     #: a fortified region's resistance nodes are encircled and besieged by detachments
     #: (rule.detach); a field position's belts are not (False)
     besieged: bool = True
+    #: the region's depth, km: the most of a route's stretch inside the extent that is crossed
+    #: at the breakthrough rate (``extent.depth_km``; a circle's diameter; None: the whole
+    #: stretch, for an extent drawn without one)
+    depth_km: float | None = None
 
 
 @dataclass(frozen=True)
@@ -223,6 +230,29 @@ def _circle(lon: float, lat: float, radius_km: float) -> BaseGeometry:
     return _lonlat(centre.buffer(radius_km * 1000.0, quad_segs=16))
 
 
+def _depth_of(path: Path, key: str, node: dict) -> float:
+    """The region's depth in km, the most of a route's stretch inside its extent that the rule
+    charges at the breakthrough rate (``rule.breakthrough``): ``extent.depth_km`` (the sourced
+    depth, or the placement rule's); for a circle without one, its diameter (a circle has no
+    front to run along: a route inside it crosses it, by at most the diameter). A polygon
+    without ``depth_km`` is a ConfigError: the drawing's length is not a depth."""
+    ext = node.get("extent") or {}
+    if "depth_km" in ext:
+        depth = _figure(path, ext["depth_km"], f"{key}.extent.depth_km")
+        if not 0 < depth <= _MAX_RADIUS_KM:
+            raise ConfigError(f"{path}: {key}.extent.depth_km: {depth:g} km, expected a depth "
+                              f"> 0 and at most {_MAX_RADIUS_KM:g} km; "
+                              + range_fix("depth_km", depth, gt=0.0, le=_MAX_RADIUS_KM))
+        return depth
+    if ext.get("polygon"):
+        raise ConfigError(f"{path}: {key}.extent.depth_km: missing; a drawn polygon needs the "
+                          "region's depth (the rule crosses at most that much of a route inside "
+                          "the extent at the breakthrough rate, however long the route runs in "
+                          "the drawing); fix: add depth_km {value: <km>, cite: ...} or "
+                          "{value: <km>, assumed: ...}")
+    return 2.0 * _figure(path, ext["radius_km"], f"{key}.extent.radius_km")
+
+
 def _town(path: Path, key: str, node: dict) -> tuple[float, float] | None:
     """(lon, lat) of the region's ``location`` (``place`` from the gazetteer, or ``lon`` and
     ``lat``), or None when it has none."""
@@ -375,7 +405,7 @@ def _further_belts(path: Path, key: str, node: dict) -> list[Region]:
             break
         out.append(Region(f"{node['id']}-{i + 2}", f"{node.get('name', node['id'])}, belt {i + 2}",
                           _semi_annulus(lon, lat, r_out, r_in), tuple(node.get("axes") or ()),
-                          str(node.get("status", "")), besieged=False))
+                          str(node.get("status", "")), besieged=False, depth_km=depth))
         inner = r_in
     return out
 
@@ -475,7 +505,7 @@ def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Reg
     shape = _japanese_side_only(path, key, shape)
     region = Region(str(node["id"]), str(node.get("name", node["id"])), shape,
                     tuple(node.get("axes") or ()), str(node.get("status", "")),
-                    besieged=besieged)
+                    besieged=besieged, depth_km=_depth_of(path, key, node))
     return [region, *_further_belts(path, key, node)]
 
 

@@ -1,0 +1,205 @@
+"""A fortified region's depth is charged once, not along its drawn front
+(configs/fortified-regions.yaml ``rule.breakthrough``): inside one region's extent a route is
+crossed at the breakthrough rate for at most the region's ``depth_km``, from where it enters;
+the rest of the stretch at the formation's own pace. On a straight synthetic route east along
+47 N (1 km steps, 0.01 degree a km as the corridor's), with expectations worked by hand."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from logistics.advance.plan import _fortified_passes, _route_days
+from logistics.army.fortified import Region
+
+RATE = 12.0  # km a day
+
+
+def _seg(n_km: int = 100) -> pd.DataFrame:
+    km = np.arange(n_km + 1, dtype=float)
+    return pd.DataFrame({"lon": 117.0 + km / 100.0, "lat": np.full(len(km), 47.0),
+                         "cum_km": km, "dist_m": np.r_[0.0, np.full(n_km, 1000.0)],
+                         "time_s": np.r_[0.0, np.full(n_km, 180.0)]})
+
+
+def _strip(k0: float, k1: float):
+    """An extent over route km ``k0`` .. ``k1`` (the route runs along it for k1 - k0 km)."""
+    return box(117.0 + k0 / 100.0, 46.9, 117.0 + k1 / 100.0, 47.1)
+
+
+def _unit(kind="rifle_division", action="assault", detaches=True):
+    return SimpleNamespace(kind=kind, fortified_action=action, detaches=detaches,
+                           norm=SimpleNamespace(max_speed_kmh=25.0, hours_per_day=10.0))
+
+
+def test_a_route_along_the_front_is_charged_the_regions_depth_only():
+    """80 km of route inside an extent whose region is 20 km deep (the route runs along its
+    drawn front): 20 km at the breakthrough rate from where it enters (km 10 .. 30), the other
+    60 km at its own pace; one detachment."""
+    r = Region("d", "D", _strip(10.0, 90.0), (), "sourced", depth_km=20.0)
+    (p,) = _fortified_passes(_seg(), [r], _unit())
+    assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(30.0))
+    assert p.detaches and p.detach_ids == ("d",)
+
+
+def test_a_route_straight_through_is_charged_as_before():
+    """15 km inside a region 30 km deep (and one with no depth given): the whole stretch."""
+    deep = Region("d", "D", _strip(10.0, 25.0), (), "sourced", depth_km=30.0)
+    (p,) = _fortified_passes(_seg(), [deep], _unit())
+    assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(25.0))
+    (q,) = _fortified_passes(_seg(), [Region("n", "N", _strip(10.0, 25.0), (), "sourced")],
+                             _unit())
+    assert (q.km_in, q.km_out) == (pytest.approx(10.0), pytest.approx(25.0))
+
+
+def test_touching_regions_each_charge_their_own_depth_and_leave_one_detachment():
+    """Two regions split where they touch (km 10 .. 40 of depth 5, km 40 .. 60 of depth 50):
+    5 km of the first from km 10, all 20 of the second from km 40: two passes, one stretch,
+    so the one detachment (at both regions) is left at the first."""
+    a = Region("a", "A", _strip(10.0, 40.0), (), "generic_extent", depth_km=5.0)
+    b = Region("b", "B", _strip(40.0, 60.0), (), "sourced", depth_km=50.0)
+    p, q = _fortified_passes(_seg(), [a, b], _unit())
+    assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(15.0))
+    assert (q.km_in, q.km_out) == (pytest.approx(40.0), pytest.approx(60.0))
+    assert (p.region_ids, q.region_ids) == (("a",), ("b",))
+    assert (p.detaches, p.detach_ids) == (True, ("a", "b"))
+    assert (q.detaches, q.detach_ids) == (False, ())
+
+
+def test_overlapping_extents_count_each_charged_km_once():
+    """Extents over km 0 .. 10.5 (depth 10.5) and 4.25 .. 52.5 (depth 20): charged km 0 .. 10.5
+    and 4.25 .. 24.25, overlapping: one pass km 0 .. 24.25 (not 30.5 km)."""
+    p_ = Region("p", "P", _strip(-5.0, 10.5), (), "generic_extent", depth_km=10.5)
+    d = Region("d", "D", _strip(4.25, 52.5), (), "sourced", depth_km=20.0)
+    (p,) = _fortified_passes(_seg(), [p_, d], _unit())
+    assert (p.km_in, p.km_out) == (pytest.approx(0.0), pytest.approx(24.25))
+    assert p.region_ids == ("p", "d")
+
+
+def test_every_kind_meets_the_same_cap():
+    """A formation that cannot go round follows the same charged km (no detachment); the
+    bypass rule's comparison prices them the same: 20 km at 12 km a day (5/3 d) and the other
+    80 km at 20 km/h over 10 h a day (0.4 d)."""
+    r = Region("d", "D", _strip(10.0, 90.0), (), "sourced", depth_km=20.0)
+    fd = _unit("forward_detachment", "bypass", False)
+    (p,) = _fortified_passes(_seg(), [r], fd)
+    assert (p.km_in, p.km_out, p.action, p.detaches) == (pytest.approx(10.0),
+                                                         pytest.approx(30.0), "follow", False)
+    assert _route_days(_seg(), fd, [r], RATE) == pytest.approx(20.0 / RATE + 80.0 / 20.0 / 10.0)
+
+
+def test_a_ship_borne_path_crosses_only_the_charged_depth():
+    """The flotilla's timetable (10 km/h along the same path) re-timed through the charged
+    km only: 20 km at 0.5 km/h is 40 h instead of 2 h, so 38 h later at the end (not 76 h
+    for the whole 80 km stretch)."""
+    from logistics.advance.movement import Timetable, through_depths
+
+    r = Region("d", "D", _strip(10.0, 90.0), (), "sourced", depth_km=20.0)
+    seg = _seg()
+    passes = _fortified_passes(seg, [r], _unit("rifle_division", "assault", False))
+    tt = Timetable("river", seg["cum_km"].to_numpy(), seg["lon"].to_numpy(),
+                   seg["lat"].to_numpy(), seg["cum_km"].to_numpy() / 10.0)
+    out = through_depths(tt, [(p.km_in, p.km_out) for p in passes], RATE)
+    assert out.end_h - tt.end_h == pytest.approx(40.0 - 2.0)
+
+
+def test_the_shipped_regions_carry_their_depths():
+    """Each drawn region's depth is its extent.depth_km (Dongning 52.5 km, [BBGSM-DONGNING]/
+    [DANVIET-DONGNING]; Mishan 27.6 and Manchouli-Zhalainor 12.0, the placement rule; the
+    Mudanjiang belts 4 and 3 km, [MERETSKOV-BIO]); a circle's is its diameter (Linkou 25 km,
+    Hailar 5.2 km)."""
+    from logistics.army.fortified import load_fortified
+
+    depth = {r.id: r.depth_km for r in load_fortified().regions}
+    assert depth["dongning"] == pytest.approx(52.5)
+    assert depth["mishan"] == pytest.approx(27.6)
+    assert depth["manchouli-zhalainor"] == pytest.approx(12.0)
+    assert depth["hutou"] == pytest.approx(6.0)
+    assert depth["mudanjiang-line"] == pytest.approx(4.0)
+    assert depth["mudanjiang-line-2"] == pytest.approx(3.0)
+    assert depth["linkou"] == pytest.approx(25.0)
+    assert depth["hailar"] == pytest.approx(5.2)
+
+
+def test_a_polygon_without_its_depth_is_one_config_error(tmp_path):
+    import yaml
+
+    from logistics import settings
+    from logistics.army.fortified import load_fortified
+    from logistics.errors import ConfigError
+
+    doc = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text("utf-8"))
+    mishan = next(r for r in doc["fortified_regions"] if r["id"] == "mishan")
+    mishan["extent"].pop("depth_km")
+    (tmp_path / "fortified-regions.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),
+                                                    encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"fortified_regions\.\d+ \(mishan\)\.extent\.depth_km: "
+                                          r"missing.*fix: add depth_km"):
+        load_fortified(tmp_path)
+
+
+def test_the_step_loop_crosses_the_depth_then_marches_on_inside_the_extent(corridor):
+    """The corridor (1 km steps along 47 N, 20 km/h, 10 march hours from 06:00) runs 80 km
+    inside an extent 6 km deep: 6 km at 12 km a day (0.5 km an hour from H-hour, through at
+    12:00), then the march pace inside the extent too: 6 + 4 x 20 = 86 km at 16:00 (the whole
+    80 km at the rate would leave it at km 8 then); the event says how much lies inside."""
+    import dataclasses
+
+    from logistics.advance.simulate import simulate_army
+    from logistics.army.fortified import FortifiedRule
+
+    rule = FortifiedRule(bypass_kinds=frozenset(), breakthrough_kinds=frozenset({"brigade"}),
+                         detach_kinds=frozenset(), rate_km_per_day=RATE, fraction_of_men=0.1,
+                         rate_cite="test", detach_cite="test")
+    plan = corridor()
+    fp = plan.formations[0]
+    seg = pd.DataFrame({"lon": fp.lon, "lat": fp.lat, "cum_km": fp.km})
+    passes = _fortified_passes(seg, [Region("d", "D", _strip(-1.0, 80.0), (), "sourced",
+                                            depth_km=6.0)], _unit(detaches=False))
+    plan = dataclasses.replace(plan, formations=(dataclasses.replace(fp, fortified=passes),))
+    r = simulate_army(plan, rule=rule)
+    t = r.tracks.set_index("time")
+    assert t.loc[pd.Timestamp("1945-08-09 12:00"), "cum_km"] == pytest.approx(6.0, abs=1e-6)
+    assert t.loc[pd.Timestamp("1945-08-09 16:00"), "cum_km"] == pytest.approx(86.0, abs=1e-6)
+    (name,) = r.reached.loc[r.reached["kind"] == "fortified region", "name"]
+    assert "6.0 km of depth" in name and "80.0 km of the route lie inside" in name
+
+
+def _tasked(*kms: float):
+    """A rifle formation whose objectives lie on the synthetic route at ``kms``."""
+    from logistics.army.resolve import ObjectiveSpec
+
+    u = _unit()
+    u.objectives = tuple(ObjectiveSpec(f"o{k:g}", ((f"o{k:g}", 117.0 + k / 100.0, 47.0),), 5.0)
+                         for k in kms)
+    return u
+
+
+def test_a_formation_fights_on_to_its_own_objective_inside_the_region():
+    """80 km inside a region 20 km deep whose town (the formation's objective) lies at km 60:
+    the formation's task is the region, so it fights its way to km 60 at the rate; beyond, its
+    own pace. An objective past the extent (km 95) changes nothing: the depth alone."""
+    r = Region("d", "D", _strip(10.0, 90.0), (), "sourced", depth_km=20.0)
+    (p,) = _fortified_passes(_seg(), [r], _tasked(60.0, 95.0))
+    assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(60.0))
+    (q,) = _fortified_passes(_seg(), [r], _tasked(95.0))
+    assert (q.km_in, q.km_out) == (pytest.approx(10.0), pytest.approx(30.0))
+    (s,) = _fortified_passes(_seg(), [r], _tasked(20.0))  # inside the depth: the depth
+    assert (s.km_in, s.km_out) == (pytest.approx(10.0), pytest.approx(30.0))
+
+
+def test_a_formation_tasked_with_the_region_itself_fights_through_all_of_it():
+    """An objective named for the region (the Otpor group's 'разгромить ... укрепрайон'): all
+    80 km inside at the rate, wherever the objective's point lies."""
+    from logistics.army.resolve import ObjectiveSpec
+
+    r = Region("mz", "M-Z fortified region", _strip(10.0, 90.0), (), "sourced", depth_km=20.0)
+    u = _unit()
+    u.objectives = (ObjectiveSpec("M-Z fortified region",
+                                  (("M-Z fortified region", 117.3, 47.0),), 5.0),)
+    (p,) = _fortified_passes(_seg(), [r], u)
+    assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(90.0))
