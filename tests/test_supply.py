@@ -152,6 +152,22 @@ def test_trucks_do_not_go_after_the_road_closes_or_when_unreachable():
     assert lost.notes and "out of the trucks' reach" in lost.notes[0]
 
 
+def test_no_convoy_sets_out_on_a_road_that_closes_before_it_arrives():
+    """``until`` closes the road (configs/README.md: 'road closed'; the Transbaikal armies'
+    trucks: [LOZA-TANKIST] the Khingan roads impassable for all motor transport): a convoy
+    that would still be on it then is not sent. Before, only the hour it began to load was
+    checked, so a convoy loading 2 h before the closure drove its whole 10 h after it."""
+    col = make_column(lambda i, s: TruckLeg(10 * 3600.0, 10 * 3600.0, 0.0))  # until 100 h
+    rng = np.random.default_rng(0)
+    assert col.dispatch(95.0, 0, "dry", rng, 1.0, 1.0) == []  # would arrive at 107 h
+    assert col.notes and "before the road closes at +100 h" in col.notes[0]
+    (d,) = col.dispatch(88.0, 0, "dry", rng, 1.0, 1.0)  # arrives as the road closes
+    assert d.time_h == pytest.approx(100.0)
+    slow = make_column(lambda i, s: TruckLeg(10 * 3600.0, 10 * 3600.0, 0.0), driving=12.0)
+    assert slow.dispatch(88.0, 0, "dry", rng, 1.0, 1.0) == []  # 2 + 20 h: 110 h
+    assert slow.dispatch(78.0, 0, "dry", rng, 1.0, 1.0) != []  # 100 h
+
+
 def test_convoys_split_the_column_and_leave_staggered():
     col = make_column(lambda i, s: TruckLeg(3600.0, 3600.0, 0.0), count=10, convoys=3)
     assert col.sizes == [4, 3, 3]

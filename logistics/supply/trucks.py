@@ -6,6 +6,9 @@ the ledger when they fall due.
 
 A column of ``count`` trucks is split into ``convoys``; each convoy loads at the
 railhead (``load_h``), drives to where the formation is when it leaves, unloads and drives back.
+``until`` closes the road: a convoy that would not reach the formation by then is not sent (it
+would drive on a closed road; the whole out leg is checked, since where on it the closure bites
+is not known).
 Drive times come from the cost engine (:class:`TruckLeg`, one accumulated-cost surface from the
 railhead, read at the formation's position) and stretch by ``24 / driving_hours_per_day`` for
 the hours the drivers rest. Each truck burns its own fuel on the round trip; what goes beyond
@@ -84,17 +87,24 @@ class TruckColumn:
         #: why the last dispatch attempt sent nothing ("" when it sent or had nothing ready)
         self.blocked = ""
         self.reasons: dict[str, None] = {}
+        #: first hour a convoy was ready but could not arrive before the road closes (until_h)
+        self.closed_h: float | None = None
 
     @property
     def notes(self) -> list[str]:
-        """What went wrong for this column (one line, not one per hour)."""
+        """What went wrong for this column (one line each, not one per hour)."""
+        out = []
+        if self.closed_h is not None:
+            out.append(f"{self.name}: from +{self.closed_h:.0f} h no convoy was sent: it would "
+                       f"not reach its formation before the road closes at "
+                       f"+{self.until_h:.0f} h (until)")
         if not self.unreachable_h:
-            return []
+            return out
         h = self.unreachable_h
         why = "; ".join(self.reasons)
-        return [f"{self.name}: the formation was out of the trucks' reach in {len(h)} dispatch "
-                f"hour(s), from +{h[0]:.0f} h to +{h[-1]:.0f} h, so they delivered nothing "
-                f"then" + (f" ({why})" if why else "")]
+        return out + [f"{self.name}: the formation was out of the trucks' reach in {len(h)} "
+                      f"dispatch hour(s), from +{h[0]:.0f} h to +{h[-1]:.0f} h, so they "
+                      f"delivered nothing then" + (f" ({why})" if why else "")]
 
     def dispatch(
         self,
@@ -122,6 +132,10 @@ class TruckColumn:
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
             jitter = abs(rng.normal(0.0, self.jitter_h)) if self.jitter_h > 0 else 0.0
             arrive = now_h + self.load_h + out_h + jitter
+            if arrive > self.until_h:  # the road closes before it gets there: not sent
+                if self.closed_h is None:
+                    self.closed_h = now_h
+                continue
             own = leg.fuel_l * fuel_scale
             per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
             n = self.sizes[i]
