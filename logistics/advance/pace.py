@@ -17,6 +17,10 @@ mean pace is taken off the head's march hours (:mod:`logistics.advance.formation
 
 A vehicle that moves slower than it could (in column behind a slower class, or under a cap)
 burns its idle flow for the extra time (``idle_fuel_l_per_h`` of its vehicle file).
+
+A formation that carries its men on its vehicles (``march.yaml dismount.movements``) is never
+slower than its men on foot (:func:`dismounted_step_times`): on a step where its vehicles'
+day's progress falls below the foot march's, the step takes the foot march's progress.
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ from logistics.advance.schedule import MarchSchedule
 from logistics.army.norms import MarchNorm, ObservedCap
 from logistics.terrain.classes import TerrainClass
 
-__all__ = ["column_kind", "capped_step_times", "march_schedule_for", "column_km"]
+__all__ = ["column_kind", "capped_step_times", "march_schedule_for", "column_km",
+           "dismounted_step_times"]
 
 #: Kind of column (for ``observed`` caps' ``applies_to``) by movement.
 _KIND = {"tracked": "tracked", "tank_riders": "tracked", "motor": "wheeled",
@@ -91,6 +96,35 @@ def capped_step_times(seg, step_time_s: np.ndarray, *, norm: MarchNorm | None, m
             notes.append(f"{cap.id} ({cap.kmh:g} km/h) on {dist[where].sum() / 1000:.0f} km "
                          f"({season})")
     return np.maximum(np.asarray(step_time_s, dtype=np.float64), floor[None, :]), notes
+
+
+def dismounted_step_times(step_time_s: np.ndarray, pace_mask: np.ndarray, foot_step_s: np.ndarray,
+                          *, vehicle_day: MarchSchedule, foot_day: MarchSchedule
+                          ) -> tuple[np.ndarray, np.ndarray]:
+    """Per-class step times (n_classes, n, s) of a column whose men ride its vehicles, with
+    its men dismounted where they march farther a day than the column drives
+    (``march.yaml dismount``, assumed).
+
+    A step's day's progress is its km over its time times the schedule's
+    :attr:`~MarchSchedule.progress_hours_per_day`: the column's (the slowest ``pace_mask``
+    class's time, ``vehicle_day``) against its men's on foot (``foot_step_s``: the foot
+    column's time on the step, its norm's speed and caps, ``foot_day``). Where the men's is
+    greater, every pace class takes the foot time x ``vehicle_day`` / ``foot_day`` hours, so a
+    day of the column's own window covers what the men march in theirs; elsewhere, and for
+    the other classes, nothing changes. Returns the times and the dismounted steps (bool).
+    No idle flow follows (the vehicles' own time is the new one): they burn their own going's
+    litres for the step, manhandled through at the men's pace."""
+    t = np.asarray(step_time_s, dtype=np.float64)
+    pace = np.asarray(pace_mask, dtype=bool)
+    if not pace.any():  # as the step loop: every class bounds the column then
+        pace = np.ones(len(t), dtype=bool)
+    column = t[pace].max(axis=0)
+    ratio = vehicle_day.progress_hours_per_day / foot_day.progress_hours_per_day \
+        if foot_day.progress_hours_per_day > 0 else np.inf
+    on_foot = np.asarray(foot_step_s, dtype=np.float64) * ratio
+    where = np.isfinite(on_foot) & (column > on_foot)
+    rows = np.where(pace[:, None] & where[None, :], np.minimum(t, on_foot[None, :]), t)
+    return rows, where
 
 
 def march_schedule_for(norm: MarchNorm | None, *, movement: str, season: str, front: str,

@@ -832,7 +832,8 @@ def _holds_any(shape, points) -> bool:
 def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models, opt,
                     obj_km, ferry_by, brigades, notes, by_id, segs, taiga_km) -> FormationPlan:
     """The plan of one formation (a carried one gets its timetable instead of a route)."""
-    from logistics.advance.pace import capped_step_times, column_km, march_schedule_for
+    from logistics.advance.pace import (capped_step_times, column_km, dismounted_step_times,
+                                        march_schedule_for)
     from logistics.terrain.railways import railway_distance_km
 
     ids, fts, tanks, extras, counts, pace, idle = _classes(u, army, norms)
@@ -923,24 +924,35 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
                 "a formation with no river on its route)")
         if opt.ferry_time is not None:
             ferry_h = float(opt.ferry_time(u.men, u.vehicle_count, 0))
+    shuttled = u.movement == "truck_borne" and 0 < u.lift_men < u.men
+    dismounts = u.movement in norms.dismount_movements and u.men > 0
+    foot_day, foot_s = {}, {}
+    if shuttled or dismounts:
+        foot_day, foot_s = _on_foot(u, army, terrain, cells, seg, seasons, norms, opt, models,
+                                    kms, length)
+    if dismounts and not shuttled:  # a shuttle keeps the rule in its trucks' legs (_shuttle)
+        step_time = _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes)
     shuttle = None
-    if u.movement == "truck_borne" and 0 < u.lift_men < u.men:
+    if shuttled:
         # the men on foot set a shuttled formation's day: trucks and marchers keep the foot
         # column's march window (its hours, and the heat rule's night marches where it
-        # applies), not the truck-borne norm's, or the marchers walked 16 h a day
-        foot = norms.norm_for("foot")
-        foot_day = march_schedule_for(foot, movement="foot", season=first, front=army.front,
-                                      column_length_km=length, mean_kmh=foot.max_speed_kmh,
-                                      speed_scale=opt.speed_scale)
-        # the men on foot walk at a foot column's going on this route (the cost engine's
-        # foot-infantry, capped by the foot norm and the observed speeds), as a marching
-        # rifle division does: not at the norm's road pace everywhere
-        foot_t, _, _ = _season_tables(terrain, cells, seg, (FOOT,), [(0.0, first)], None, models)
-        foot_s, _ = capped_step_times(seg, foot_t[first], norm=foot, movement="foot",
-                                      season=first, caps=norms.observed, from_departure_km=kms)
-        shuttle = _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, first, kms,
-                           seg, foot_day, fortified, fort.rule.rate_km_per_day,
-                           foot_step_s=foot_s[0])
+        # applies), not the truck-borne norm's, or the marchers walked 16 h a day; the men on
+        # foot walk at a foot column's going on this route (the cost engine's foot-infantry,
+        # capped by the foot norm and the observed speeds), as a marching rifle division
+        # does: not at the norm's road pace everywhere
+        legs = step_time
+        if dismounts:  # in the same window, a loaded truck slower than a walker is walked
+            rows, where = dismounted_step_times(
+                step_time[first], np.array([c == u.lift_vehicle for c in ids]),
+                foot_s[first], vehicle_day=foot_day[first], foot_day=foot_day[first])
+            legs = {first: rows}
+            if where.any():
+                km_on_foot = seg["dist_m"].to_numpy(dtype=np.float64)[where].sum() / 1000.0
+                notes.append(f"{u.id}: its lift's trucks go at a walker's pace where they are "
+                             f"slower (manhandled through): {km_on_foot:.0f} km ({first})")
+        shuttle = _shuttle(u, army, norms, opt, notes, ids, fts, legs, fuels, first, kms,
+                           seg, foot_day[first], fortified, fort.rule.rate_km_per_day,
+                           foot_step_s=foot_s[first])
     return FormationPlan(
         unit=u, km=kms, lon=seg["lon"].to_numpy(float), lat=seg["lat"].to_numpy(float),
         elev_m=seg["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
@@ -951,6 +963,50 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         column_length_km=length, timetable=shuttle,
         notes=(formed_note,) if formed_note else (),
     )
+
+
+def _on_foot(u, army, terrain, cells, seg, seasons, norms, opt, models, kms, length
+             ) -> tuple[dict, dict]:
+    """Per season: the march window of the formation's men on foot (the foot norm's hours,
+    the heat rule where it applies, closed up for its column at the foot pace) and their
+    step times on its route (the cost engine's foot-infantry, held to the foot norm's speed
+    and the observed caps for foot columns), (n,) s."""
+    from logistics.advance.pace import capped_step_times, march_schedule_for
+
+    foot = norms.norm_for("foot")
+    day, step_s = {}, {}
+    times, _, _ = _season_tables(terrain, cells, seg, (FOOT,), seasons, None, models)
+    for _, season in seasons:
+        day[season] = march_schedule_for(foot, movement="foot", season=season,
+                                         front=army.front, column_length_km=length,
+                                         mean_kmh=foot.max_speed_kmh,
+                                         speed_scale=opt.speed_scale)
+        capped, _ = capped_step_times(seg, times[season], norm=foot, movement="foot",
+                                      season=season, caps=norms.observed,
+                                      from_departure_km=kms)
+        step_s[season] = capped[0]
+    return day, step_s
+
+
+def _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes) -> dict:
+    """``step_time`` per season with the formation's men dismounted where they march farther
+    a day than its vehicles drive (``march.yaml dismount``; advance/pace.py
+    :func:`~logistics.advance.pace.dismounted_step_times`); a note of the km per season."""
+    from logistics.advance.pace import dismounted_step_times
+
+    dist_km = seg["dist_m"].to_numpy(dtype=np.float64) / 1000.0
+    out, said = {}, []
+    for season, t in step_time.items():
+        out[season], where = dismounted_step_times(t, pace, foot_s[season],
+                                                   vehicle_day=schedule[season],
+                                                   foot_day=foot_day[season])
+        if where.any():
+            said.append(f"{dist_km[where].sum():.0f} km ({season})")
+    if said:
+        notes.append(f"{u.id}: its men dismount and march where its vehicles make less a day "
+                     "than they do on foot (the vehicles manhandled through): "
+                     + "; ".join(said))
+    return out
 
 
 def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms, seg,

@@ -41,6 +41,16 @@ class MarchSchedule:
         """Hours per day the head of the column is on the move."""
         return max(0.0, self.hours_per_day - self.close_up_h)
 
+    @property
+    def progress_hours_per_day(self) -> float:
+        """Hours of full-pace progress a day (h): the moving hours, each night hour counted at
+        ``night_speed_factor`` (a day's km are the pace times these hours)."""
+        moving = self.moving_hours_per_day
+        start, end = self.night_hours
+        night = _overlap_with_daily(self.start_hour, self.start_hour + moving, start,
+                                    (end - start) % 24.0)
+        return moving - night * (1.0 - self.night_speed_factor)
+
     def moving_hours(self, clock0_h: float, clock1_h: float) -> float:
         """Hours of [clock0_h, clock1_h) inside the daily windows (clock hours from day 0 00:00).
 

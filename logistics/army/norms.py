@@ -136,7 +136,7 @@ class Norms:
     vehicle file gives no tank; ``standards``; ``ships``; ``ferry_per_day``: (men, guns,
     vehicles) a brigade ferries a day; ``current_kmh``, ``ship_speed_factor`` (river);
     ``railhead_delay_h``, ``railhead_km_per_day``, ``transshipment_h`` (rail);
-    ``density_kg_per_l`` per fuel.
+    ``density_kg_per_l`` per fuel; ``dismount_movements`` (``march.yaml dismount``).
     """
 
     march: Mapping[str, MarchNorm]
@@ -155,6 +155,9 @@ class Norms:
     transshipment_h: float
     density_kg_per_l: Mapping[str, float] = field(default_factory=dict)
     files: tuple[str, ...] = ()
+    #: movements whose men ride the formation's vehicles and dismount where they march
+    #: farther a day than the vehicles drive (``march.yaml dismount``; empty: no such rule)
+    dismount_movements: tuple[str, ...] = ()
 
     def refill_l(self, vehicle) -> float | None:
         """Litres of one refill of ``vehicle`` (a :class:`logistics.vehicles.Vehicle`): its
@@ -413,6 +416,30 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
     return norms, defaults, tuple(caps)
 
 
+def _dismount(r: _Reader, movements: frozenset[str]) -> tuple[str, ...]:
+    """The movements of ``march.yaml dismount`` (() when the file states no such rule), each
+    one ``default_by_movement`` knows; the rule needs its provenance like a figure."""
+    node = r.mapping("dismount", required=False)
+    if not node:
+        return ()
+    where = f"{r.path}: dismount"
+    # read: the movements and the provenance; informative: the words on fuel and vehicles
+    _unknown_keys(where, node, frozenset({"movements", "assumed", "cite"}),
+                  frozenset({"fuel", "vehicles"}), "the dismount rule")
+    problem = provenance_problem(node)
+    if problem is not None:
+        raise ConfigError(f"{where}: expected {problem[0]}; fix: {problem[1]}")
+    listed_ = node.get("movements")
+    if not isinstance(listed_, list) or not all(isinstance(m, str) for m in listed_):
+        raise ConfigError(f"{where}.movements: expected a list of movements, got "
+                          f"{listed_!r:.80}; fix: e.g. [truck_borne, motor]")
+    for m in listed_:
+        if m not in movements:
+            raise ConfigError(f"{where}.movements: {m!r} is no movement of "
+                              f"default_by_movement; fix: one of {sorted(movements)}")
+    return tuple(listed_)
+
+
 def _vehicle_id(r: _Reader, node: Any, *keys: str) -> str:
     """The vehicle id under ``keys`` (``node`` is its mapping), checked against the vehicle
     files: a standard's vehicle is the norms file's key, not the army file's that uses it."""
@@ -554,6 +581,7 @@ def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((),
     d = Path(folder)
     readers = [_Reader(d / n, p) for n, p in zip(_FILES, patches)]
     march, defaults, observed = _march(readers[0])
+    dismount = _dismount(readers[0], frozenset(defaults))
     mv = _movement(readers[1])
     standards = _standards(readers[2])
     for r in readers:
@@ -563,6 +591,7 @@ def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((),
             raise ConfigError(f"{d / 'formations.yaml'}: standards.{sid}.march_norm: "
                               f"{st.march_norm!r} is no norm of march.yaml; known: {sorted(march)}")
     return Norms(march=march, default_norm=defaults, observed=observed, standards=standards,
+                 dismount_movements=dismount,
                  files=tuple(str(d / n) for n in ("march.yaml", "movement.yaml",
                                                   "formations.yaml")), **mv)
 
