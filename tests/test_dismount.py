@@ -115,7 +115,7 @@ def test_the_rule_is_stated_in_march_yaml(norms_with, tmp_path):
     from logistics.army.norms import load_norms
     from logistics.errors import ConfigError
 
-    assert load_norms().dismount_movements == ("truck_borne", "motor")
+    assert load_norms().dismount_movements == ("truck_borne",)
 
     def no_reason(d):
         d["dismount"].pop("assumed")
