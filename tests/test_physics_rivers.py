@@ -289,10 +289,11 @@ def test_a_path_without_rivers_has_no_crossings():
     assert len(out) == 0 and tuple(out.columns[:len(CROSSING_COLUMNS)]) == CROSSING_COLUMNS
 
 
-def test_where_rivers_meet_the_dearer_crossing_is_paid_in_full():
-    """A MEDIUM tributary joins a MAJOR river: a path through the junction pays the MAJOR
-    river's crossing (entering the tributary, then the rise to the main river), no less; the
-    tributary's own price is not added (the rule's named limit: touching rivers are one body)."""
+def test_where_rivers_meet_each_river_is_paid_in_full():
+    """A MEDIUM tributary joins a MAJOR river: a path from dry land down the tributary's cells
+    into the main river pays the tributary's crossing, then the main river's in full (two
+    rivers, two crossings; with the old rise rule it paid only the difference for the main
+    river); both are listed."""
     from logistics.cost.physics import build_cost_model, river_crossing
     from logistics.cost.route import river_crossings
     from logistics.terrain.classes import RiverClass
@@ -305,8 +306,10 @@ def test_where_rivers_meet_the_dearer_crossing_is_paid_in_full():
     terrain = terrain.assign(river_class=(("y", "x"), rc))
     path = np.array([(8, 17), (9, 18), (9, 19), (9, 20), (9, 21)])  # from dry land
     out = river_crossings(terrain, path, "T-34-85")
+    medium_s, _ = river_crossing("T-34-85", RiverClass.MEDIUM)
     major_s, _ = river_crossing("T-34-85", RiverClass.MAJOR)
-    assert out["crossing_s_t-34-85"].sum() == pytest.approx(major_s)
+    assert list(out.river) == ["MEDIUM", "MAJOR"]
+    np.testing.assert_allclose(out["crossing_s_t-34-85"], [medium_s, major_s], rtol=1e-6)
     model = build_cost_model(terrain, "T-34-85")
     assert model.enter[9, 19] < model.enter[9, 20] == pytest.approx(major_s)
 
