@@ -23,7 +23,7 @@ def lazy_terrain():
 def test_lazy_model_fields_equal_the_eager_build_and_solve_alike(lazy_terrain) -> None:
     eager = build_cost_model(lazy_terrain.compute(), "bt-7", objective="time", season="wet")
     lazy = lazy_cost_model(lazy_terrain, "bt-7", objective="time", season="wet")
-    for name in ("class_index", "elevation_m", "enter"):
+    for name in ("class_index", "elevation_m", "enter", "river"):
         field = getattr(lazy, name)
         assert hasattr(field, "dask"), f"{name} should stay lazy"
         assert field.dtype == getattr(eager, name).dtype

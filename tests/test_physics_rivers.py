@@ -289,10 +289,11 @@ def test_a_path_without_rivers_has_no_crossings():
     assert len(out) == 0 and tuple(out.columns[:len(CROSSING_COLUMNS)]) == CROSSING_COLUMNS
 
 
-def test_where_rivers_meet_the_dearer_crossing_is_paid_in_full():
-    """A MEDIUM tributary joins a MAJOR river: a path through the junction pays the MAJOR
-    river's crossing (entering the tributary, then the rise to the main river), no less; the
-    tributary's own price is not added (the rule's named limit: touching rivers are one body)."""
+def test_where_rivers_meet_each_river_is_paid_in_full():
+    """A MEDIUM tributary joins a MAJOR river: a path from dry land down the tributary's cells
+    into the main river pays the tributary's crossing, then the main river's in full (two
+    rivers, two crossings; with the old rise rule it paid only the difference for the main
+    river); both are listed."""
     from logistics.cost.physics import build_cost_model, river_crossing
     from logistics.cost.route import river_crossings
     from logistics.terrain.classes import RiverClass
@@ -305,7 +306,93 @@ def test_where_rivers_meet_the_dearer_crossing_is_paid_in_full():
     terrain = terrain.assign(river_class=(("y", "x"), rc))
     path = np.array([(8, 17), (9, 18), (9, 19), (9, 20), (9, 21)])  # from dry land
     out = river_crossings(terrain, path, "T-34-85")
+    medium_s, _ = river_crossing("T-34-85", RiverClass.MEDIUM)
     major_s, _ = river_crossing("T-34-85", RiverClass.MAJOR)
-    assert out["crossing_s_t-34-85"].sum() == pytest.approx(major_s)
+    assert list(out.river) == ["MEDIUM", "MAJOR"]
+    np.testing.assert_allclose(out["crossing_s_t-34-85"], [medium_s, major_s], rtol=1e-6)
     model = build_cost_model(terrain, "T-34-85")
     assert model.enter[9, 19] < model.enter[9, 20] == pytest.approx(major_s)
+
+
+# ----------------------------------------------------------------------------------------------
+# A change of river pays the new river in full (the creek beside the Amur)
+# ----------------------------------------------------------------------------------------------
+
+
+def _east_steps(enter, river):
+    """Kernel tolls (edge cost minus 1 m of going) of the east moves along a 1-row grid."""
+    enter = np.asarray([enter], np.float32)
+    m = CostModel(np.zeros(enter.shape, np.uint8), np.array([[1.0]]), 0.0, 1.0, (1.0, 1.0),
+                  enter=enter, river=np.asarray([river], np.uint8))
+    east = int(np.flatnonzero((OFFSETS_16 == (0, 1)).all(axis=1))[0])
+    n = enter.shape[1] - 1
+    return edge_costs(m, [0] * n, list(range(n)), [east] * n) - 1.0
+
+
+def test_stepping_from_a_creek_into_another_river_of_equal_price_pays_it_in_full():
+    # dry, creek (code 4), major river (code 1), dry: both rivers cost one 45 min bridge wait
+    np.testing.assert_allclose(_east_steps([0, 2700, 2700, 0], [0, 4, 1, 0]), [2700, 2700, 0])
+    # a cheaper river after a dearer one pays its own price, not nothing
+    np.testing.assert_allclose(_east_steps([0, 2700, 600, 0], [0, 1, 3, 0]), [2700, 600, 0])
+    # and a dearer one after a cheaper one its whole price, not the difference
+    np.testing.assert_allclose(_east_steps([0, 600, 2700, 0], [0, 3, 1, 0]), [600, 2700, 0])
+
+
+def test_moving_along_one_river_pays_once():
+    """Cells of one river (one code, one price) are one crossing: entering pays, moving along or
+    leaving does not (so a route running down a river's cells is not charged per cell)."""
+    np.testing.assert_allclose(_east_steps([0, 50, 50, 50, 0], [0, 2, 2, 2, 0]),
+                               [50, 0, 0, 0])
+
+
+def test_a_diagonal_move_pays_the_cheaper_way_round_the_corner_by_rivers():
+    """(0, 0) -> (1, 1) with a creek at (0, 1) and a major river at (1, 1): round (1, 0) it pays
+    the major river only; round (0, 1) the creek and the major river: it pays the cheaper."""
+    enter = np.array([[0.0, 100.0], [0.0, 100.0]], np.float32)
+    river = np.array([[0, 4], [0, 1]], np.uint8)
+    m = CostModel(np.zeros((2, 2), np.uint8), np.array([[1.0]]), 0.0, 1.0, (1.0, 1.0),
+                  enter=enter, river=river)
+    k = int(np.flatnonzero((OFFSETS_16 == (1, 1)).all(axis=1))[0])
+    assert edge_costs(m, [0], [0], [k])[0] == pytest.approx(math.sqrt(2) + 100.0)
+    river[1, 0], enter[1, 0] = 4, 100.0  # the creek on both sides: both ways pay twice
+    m = CostModel(m.class_index, m.table, 0.0, 1.0, (1.0, 1.0), enter=enter, river=river)
+    assert edge_costs(m, [0], [0], [k])[0] == pytest.approx(math.sqrt(2) + 200.0)
+
+
+def _creek_beside_major(rivers: bool = True):
+    """Flat steppe 20 x 30 cells of 1 km: an INTERMITTENT creek down column 14 right beside a
+    MAJOR river down column 15 (no gap: the creek's cells touch the river's); no river at all
+    when ``rivers`` is False."""
+    from logistics.terrain.classes import RiverClass
+
+    terrain = _river_terrain()
+    rc = np.zeros(terrain.river_class.shape, np.uint8)
+    if rivers:
+        rc[:, 14] = RiverClass.INTERMITTENT
+        rc[:, 15] = RiverClass.MAJOR
+    return terrain.assign(river_class=(("y", "x"), rc))
+
+
+@pytest.mark.parametrize("stencil", [8, 16])
+def test_in_the_wet_a_creek_beside_a_major_river_does_not_make_the_river_free(stencil):
+    """Wet season, ZIS-5 (fording 0.6 m): the creek (0.3 m + 1 m of rain) and the major river
+    both need the 45 min bridge wait (parameters.md §3.4). Every cell beyond both pays both,
+    and the path's crossings list both, each at its full price."""
+    from logistics.cost.physics import BRIDGE_WAIT_S, build_cost_model, river_crossing
+    from logistics.cost.route import river_crossings
+    from logistics.terrain.classes import RiverClass
+
+    for rc in (RiverClass.INTERMITTENT, RiverClass.MAJOR):
+        assert river_crossing("ZIS-5", rc, season="wet")[0] == BRIDGE_WAIT_S
+    terrain = _creek_beside_major()
+    dry_land = _creek_beside_major(False)
+    wet = build_cost_model(terrain, "ZIS-5", season="wet")
+    none = build_cost_model(dry_land, "ZIS-5", season="wet")
+    src = (6, 3)
+    acc = find_costs(wet, [src], stencil=stencil)
+    extra = acc.cost[:, 16:] - find_costs(none, [src], stencil=stencil).cost[:, 16:]
+    assert extra.min() >= 2 * BRIDGE_WAIT_S * (1 - 1e-6), "the major river was crossed free"
+    np.testing.assert_allclose(extra[6], 2 * BRIDGE_WAIT_S, rtol=1e-6)  # straight east
+    out = river_crossings(terrain, traceback(acc, (6, 25)), "ZIS-5", season="wet")
+    assert list(out.river) == ["INTERMITTENT", "MAJOR"]
+    np.testing.assert_allclose(out["crossing_s_zis-5"], [BRIDGE_WAIT_S, BRIDGE_WAIT_S])

@@ -78,7 +78,7 @@ def _ref_move_cost(m: CostModel, r: int, c: int, di: int, dj: int) -> float:
     cost = length * (total / len(cells))
     if m.enter is not None:  # the river toll, from the segment's geometry (tests/segment_trace)
         enter = np.where(np.isnan(m.enter), np.inf, m.enter)
-        cost += reference_toll(enter, r, c, di, dj)
+        cost += reference_toll(enter, r, c, di, dj, m.river)
     return cost if math.isfinite(cost) else math.inf
 
 
@@ -141,7 +141,11 @@ def _models(draw, isotropic: bool = False):
     if not isotropic and draw(st.booleans()):
         enter = rng.uniform(0.0, 3.0, (ny, nx)).astype(np.float32)
         enter[rng.random((ny, nx)) < 0.08] = np.inf
-    model = CostModel(ci, table, grade_min, step, (dx, dy), elev, scale, enter)
+        enter[rng.random((ny, nx)) < 0.3] = 0.0  # dry land between the rivers
+    river = None
+    if enter is not None and draw(st.booleans()):  # rivers of several codes side by side
+        river = rng.integers(0, 3, (ny, nx)).astype(np.uint8)
+    model = CostModel(ci, table, grade_min, step, (dx, dy), elev, scale, enter, river=river)
     barriers = None
     if draw(st.booleans()):
         barriers = rng.random((ny, nx)) < 0.1
@@ -161,7 +165,7 @@ def _with_barriers(model: CostModel, barriers) -> CostModel:
         return model
     ci = np.where(barriers, np.uint8(BARRIER_CLASS), model.class_index).astype(np.uint8)
     return CostModel(ci, model.table, model.grade_min, model.grade_step, model.cellsize_m,
-                     model.elevation_m, model.scale, model.enter)
+                     model.elevation_m, model.scale, model.enter, river=model.river)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -170,8 +170,8 @@ def test_stale_scratch_rows_do_not_leak_into_values(synth_terrain):
         pos_i0 = np.full((1, 9), fill, dtype=np.int64)
         pos_frac = np.full((1, 9), 0.5 * fill, dtype=np.float64)
         outs.append(block_costs(inp.class_index, tables, inp.grade_min, inp.inv_grade_step,
-                                inp.elevation_m, inp.scale, enters, OFFSETS_16, lengths, out,
-                                pos_i0, pos_frac))
+                                inp.elevation_m, inp.scale, enters, inp.river, OFFSETS_16,
+                                lengths, out, pos_i0, pos_frac))
     np.testing.assert_array_equal(outs[0], outs[1])
     np.testing.assert_array_equal(outs[0][0], surface_array(
         build_cost_model(terrain, "T-34-85", objective="time"), stencil=16, dtype=np.float64))

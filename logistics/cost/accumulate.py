@@ -57,7 +57,7 @@ def memory_budget_bytes() -> int:
 
 def _in_memory(model: CostModel) -> bool:
     """True when every per-cell field of ``model`` is a numpy array (not dask, not a file)."""
-    fields = (model.class_index, model.elevation_m, model.scale, model.enter)
+    fields = (model.class_index, model.elevation_m, model.scale, model.enter, model.river)
     return all(f is None or type(f) is np.ndarray for f in fields)
 
 

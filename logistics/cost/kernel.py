@@ -52,6 +52,7 @@ __all__ = [
 _GRADE_EDGE_TOL: float = 1e-9
 
 _EMPTY_F32 = np.empty((0, 0), dtype=np.float32)
+_EMPTY_U8 = np.empty((0, 0), dtype=np.uint8)
 
 #: numba options of every hot loop that calls :func:`move_cost` (solvers, surfaces). ``_nrt``
 #: off removes numba's atomic reference counting of the array arguments, which it otherwise
@@ -71,7 +72,9 @@ class KernelInputs(NamedTuple):
     """A CostModel as the plain arrays the compiled kernel reads (dtypes fixed, C-contiguous).
 
     ``elevation_m``, ``scale`` and ``enter`` are ``(0, 0)`` float32 arrays when the model has
-    none (isotropic, unscaled, no entry cost). ``inv_grade_step`` is ``1 / grade_step``.
+    none (isotropic, unscaled, no entry cost). ``river`` is the model's river code per cell
+    when it has ``enter`` (zeros when the model gives none: one river), else ``(0, 0)``.
+    ``inv_grade_step`` is ``1 / grade_step``.
     """
 
     class_index: np.ndarray  # uint8 (ny, nx); 255 = barrier
@@ -81,13 +84,14 @@ class KernelInputs(NamedTuple):
     elevation_m: np.ndarray  # float32 (ny, nx) or (0, 0)
     scale: np.ndarray  # float32 (ny, nx) or (0, 0)
     enter: np.ndarray  # float32 (ny, nx) or (0, 0)
+    river: np.ndarray  # uint8 (ny, nx) where enter is given, else (0, 0)
     dx_m: float
     dy_m: float
 
     def args(self) -> tuple:
         """The leading positional arguments of :func:`move_cost` and :func:`offset_costs`."""
         return (self.class_index, self.table, self.grade_min, self.inv_grade_step,
-                self.elevation_m, self.scale, self.enter)
+                self.elevation_m, self.scale, self.enter, self.river)
 
 
 def _grid(name: str, arr: np.ndarray | None, shape: tuple[int, int]) -> np.ndarray:
@@ -103,13 +107,38 @@ def _grid(name: str, arr: np.ndarray | None, shape: tuple[int, int]) -> np.ndarr
     return out
 
 
+def _river_codes(river: np.ndarray | None, enter: np.ndarray,
+                 shape: tuple[int, int]) -> np.ndarray:
+    """The river code per cell as C-contiguous uint8 where there is an entry cost, else (0, 0).
+
+    A model with ``enter`` but no ``river`` gets zeros: all its river cells are one river.
+    """
+    if not enter.size:
+        return _EMPTY_U8
+    if river is None:
+        return np.zeros(shape, dtype=np.uint8)
+    arr = np.asarray(river)
+    if arr.shape != shape or not (np.issubdtype(arr.dtype, np.integer) or arr.dtype == bool):
+        raise ConfigError(
+            f"CostModel.river must be an integer array of the grid shape {shape}, got "
+            f"{arr.dtype} of shape {arr.shape}; give the river code of each cell (0 = none)"
+        )
+    if arr.size and (int(arr.min()) < 0 or int(arr.max()) > 255):
+        raise ConfigError(
+            f"CostModel.river holds codes {int(arr.min())}..{int(arr.max())}; river codes "
+            "must be 0..255 (uint8)"
+        )
+    return np.ascontiguousarray(arr, dtype=np.uint8)
+
+
 def kernel_inputs(model: CostModel, *, class_index: np.ndarray | None = None) -> KernelInputs:
     """Validate ``model`` and return it as :class:`KernelInputs` (no copies of float32 inputs).
 
     ``class_index`` replaces the model's (same shape), e.g. with user barriers burnt in as 255.
     Raises ConfigError for what would make the kernel read out of bounds or price a move at zero
     or below: a table that is not 2-D, a finite table entry <= 0, a class index without a table
-    row, a bad grade axis or cell size, a finite ``scale`` <= 0 or ``enter`` < 0.
+    row, a bad grade axis or cell size, a finite ``scale`` <= 0 or ``enter`` < 0, a ``river``
+    not of the grid's shape or not of codes 0..255.
     NaN/inf entries of ``table``, ``scale``, ``enter`` and ``elevation_m`` are barriers (a cell
     of NaN/inf ``enter`` is returned with class 255 and ``enter`` inf, in copies).
     """
@@ -177,6 +206,7 @@ def kernel_inputs(model: CostModel, *, class_index: np.ndarray | None = None) ->
         _grid("elevation_m", model.elevation_m, shape),
         scale,
         enter,
+        _river_codes(model.river, enter, shape),
         dx,
         dy,
     )
@@ -242,8 +272,11 @@ def _crossed_cells(r, c, di, dj):
 
 
 @njit(inline="always", **HOT_JIT)
-def _rise(a, b):
-    """``max(0, b - a)``: what stepping from a cell of entry cost ``a`` into one of ``b`` pays."""
+def _step(a, b, ka, kb):
+    """What stepping from a cell of entry cost ``a`` and river ``ka`` into one of ``b``, ``kb``
+    pays: ``b`` in full into another river, ``max(0, b - a)`` within one river."""
+    if ka != kb:
+        return b
     d = b - a
     return d if d > 0.0 else 0.0
 
@@ -266,44 +299,50 @@ def _move_kind(di, dj):
 
 
 @njit(inline="always", **HOT_JIT)
-def _river_toll(enter, r, c, qr, qc, di, dj, kind):
+def _river_toll(enter, river, r, c, qr, qc, di, dj, kind):
     """The river toll of the move (r, c) -> (qr, qc) = (r + di, c + dj) of kind ``kind``
-    (:func:`_move_kind`): the rises of ``enter`` along the cells its segment passes, in order
-    (the rule of :mod:`logistics.cost.model`).
+    (:func:`_move_kind`): the steps (:func:`_step`) of ``enter`` and ``river`` along the cells
+    its segment passes, in order (the rule of :mod:`logistics.cost.model`): each step into
+    another river pays that river's entry cost in full, a step within one river its rise.
 
     A straight move passes p, q; a knight move p, the two cells beside it (the one next to p
     first), q; a diagonal move passes its two side cells' shared corner, and pays the cheaper of
     the two ways round it (p, side, q). ``inf`` if it passes a cell of infinite entry cost
     (:func:`kernel_inputs` makes such cells class 255, so p itself is never one on a possible
     move). Most moves touch no river: when every cell after p is dry the toll is 0 whatever p
-    holds (a rise into 0 is 0), so p's own entry cost is read only when needed.
+    holds (a step into 0 pays 0), so p's own entry cost and the river codes are read only when
+    needed.
     """
     eq = np.float64(enter[_u(qr), _u(qc)])
     if kind == _STRAIGHT:
         if eq == 0.0:
             return 0.0
-        return _rise(np.float64(enter[_u(r), _u(c)]), eq)
+        return _step(np.float64(enter[_u(r), _u(c)]), eq, river[_u(r), _u(c)],
+                     river[_u(qr), _u(qc)])
     if kind == _KNIGHT_ROWS:
-        ea = np.float64(enter[_u(r + di // 2), _u(c)])
-        eb = np.float64(enter[_u(r + di // 2), _u(qc)])
+        ar, ac, br, bc = r + di // 2, c, r + di // 2, qc
     elif kind == _KNIGHT_COLS:
-        ea = np.float64(enter[_u(r), _u(c + dj // 2)])
-        eb = np.float64(enter[_u(qr), _u(c + dj // 2)])
+        ar, ac, br, bc = r, c + dj // 2, qr, c + dj // 2
     else:
-        ea = np.float64(enter[_u(qr), _u(c)])
-        eb = np.float64(enter[_u(r), _u(qc)])
+        ar, ac, br, bc = qr, c, r, qc
+    ea = np.float64(enter[_u(ar), _u(ac)])
+    eb = np.float64(enter[_u(br), _u(bc)])
     if ea == 0.0 and eb == 0.0 and eq == 0.0:
         return 0.0
     ep = np.float64(enter[_u(r), _u(c)])
+    kp = river[_u(r), _u(c)]
+    ka = river[_u(ar), _u(ac)]
+    kb = river[_u(br), _u(bc)]
+    kq = river[_u(qr), _u(qc)]
     if kind == _DIAGONAL:
-        via_a = _rise(ep, ea) + _rise(ea, eq)
-        via_b = _rise(ep, eb) + _rise(eb, eq)
+        via_a = _step(ep, ea, kp, ka) + _step(ea, eq, ka, kq)
+        via_b = _step(ep, eb, kp, kb) + _step(eb, eq, kb, kq)
         return via_a if via_a < via_b else via_b
-    return _rise(ep, ea) + _rise(ea, eb) + _rise(eb, eq)
+    return _step(ep, ea, kp, ka) + _step(ea, eb, ka, kb) + _step(eb, eq, kb, kq)
 
 
 @njit(inline="always", **HOT_JIT)
-def _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc, n_cells,
+def _priced_move(class_index, table, scale, enter, river, r, c, qr, qc, ar, ac, br, bc, n_cells,
                  weight, i0, frac, length_m, di, dj, kind):
     """Cost of a move whose table position (i0, frac) and crossed cells are known; inf if impossible."""
     s = 0.0
@@ -328,14 +367,14 @@ def _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc,
         s += v
     cost = length_m * (s * weight)  # the mean: exact, weights are powers of two
     if enter.shape[0] != 0:
-        cost += _river_toll(enter, r, c, qr, qc, di, dj, kind)
+        cost += _river_toll(enter, river, r, c, qr, qc, di, dj, kind)
     if not (cost < np.inf):  # inf or NaN: impossible
         return np.inf
     return cost
 
 
 @njit(inline="always", **HOT_JIT)
-def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter, river,
               r, c, di, dj, length_m, columns_per_m_rise):
     """Cost (model units) of the move from cell (r, c) to (r + di, c + dj); inf if impossible.
 
@@ -343,7 +382,8 @@ def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
     ``(z[q] - z[p]) / length_m`` (0 when ``elevation_m`` is empty), per-metre cost interpolated
     linearly in ``table`` per crossed cell times ``scale``, mean over the crossed cells (p, q,
     and for a knight move the two cells beside the segment), times ``length_m``, plus the river
-    toll (:func:`_river_toll`: the rises of ``enter`` along the cells the move passes). Both
+    toll (:func:`_river_toll`: ``enter`` along the cells the move passes, paid in full into
+    another ``river``, by its rise within one). Both
     cells must be inside the grid (the caller checks). Never returns NaN.
 
     ``columns_per_m_rise`` must be ``inv_grade_step / length_m`` (:func:`columns_per_m_rise`):
@@ -362,13 +402,13 @@ def move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
     if i0 < 0:
         return np.inf
     ar, ac, br, bc, n_cells, weight = _crossed_cells(r, c, di, dj)
-    return _priced_move(class_index, table, scale, enter, r, c, qr, qc, ar, ac, br, bc,
+    return _priced_move(class_index, table, scale, enter, river, r, c, qr, qc, ar, ac, br, bc,
                         n_cells, weight, i0, frac, length_m, di, dj, _move_kind(di, dj))
 
 
 @njit(**HOT_JIT)
 def offset_costs(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
-                 di, dj, length_m, out):
+                 river, di, dj, length_m, out):
     """Fill ``out`` (float64, grid shape) with the cost of moving from each cell by (di, dj).
 
     Cells whose neighbour falls outside the grid get inf. This is the block kernel of the
@@ -380,7 +420,8 @@ def offset_costs(class_index, table, grade_min, inv_grade_step, elevation_m, sca
         for c in range(nx):
             if 0 <= r + di < ny and 0 <= c + dj < nx:
                 out[r, c] = move_cost(class_index, table, grade_min, inv_grade_step,
-                                      elevation_m, scale, enter, r, c, di, dj, length_m, per_m)
+                                      elevation_m, scale, enter, river, r, c, di, dj, length_m,
+                                      per_m)
             else:
                 out[r, c] = np.inf
     return out
@@ -388,7 +429,7 @@ def offset_costs(class_index, table, grade_min, inv_grade_step, elevation_m, sca
 
 @njit(inline="always", **HOT_JIT)
 def _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-              out, r, k, di, dj, length_m, c0, c1, n_cells, weight, kind, pos_i0, pos_frac):
+              river, out, r, k, di, dj, length_m, c0, c1, n_cells, weight, kind, pos_i0, pos_frac):
     """Cells ``c0 <= c < c1`` of row ``r`` of ``out[:, k]`` (neighbour inside the grid).
 
     Two passes over the row: the table position of every move into the scratch rows
@@ -418,13 +459,13 @@ def _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale
         ar, ac, br, bc, _, _ = _crossed_cells(r, c, di, dj)
         for t in range(n_tables):
             out[_u(t), _u(k), _u(r), _u(c)] = _priced_move(
-                class_index, tables[t], scale, enters[t], r, c, qr, qc, ar, ac, br, bc,
+                class_index, tables[t], scale, enters[t], river, r, c, qr, qc, ar, ac, br, bc,
                 n_cells, weight, i0, frac, length_m, di, dj, kind)
 
 
 @njit(inline="always", **HOT_JIT)
 def _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-               offsets, lengths_m, out, r, pos_i0, pos_frac):
+               river, offsets, lengths_m, out, r, pos_i0, pos_frac):
     """Fill row ``r`` of ``out[t, k]``: the cost of moving by ``offsets[k]`` under table t.
 
     The body of the fused block kernel of the explicit cost surface: one pass over a row prices
@@ -432,7 +473,7 @@ def _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scal
     table position and crossed cells once, with the steps :func:`move_cost` is made of (so every
     value equals ``move_cost`` with ``tables[t]`` and ``enters[t]``). Cells whose neighbour
     falls outside the grid get inf. ``enters`` is (T, ny, nx), or (T, 0, 0) when no table has
-    an entry cost.
+    an entry cost; ``river`` (ny, nx), shared by the tables, or (0, 0) with no entry cost.
     """
     ny, nx = class_index.shape
     for k in range(offsets.shape[0]):
@@ -449,25 +490,25 @@ def _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scal
         kind = _move_kind(di, dj)  # one literal-specialised copy of the row loop per kind
         if kind == _STRAIGHT:
             _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
-                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 2, 0.5, _STRAIGHT,
+                      enters, river, out, r, k, di, dj, lengths_m[k], c0, c1, 2, 0.5, _STRAIGHT,
                       pos_i0, pos_frac)
         elif kind == _DIAGONAL:
             _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
-                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 2, 0.5, _DIAGONAL,
+                      enters, river, out, r, k, di, dj, lengths_m[k], c0, c1, 2, 0.5, _DIAGONAL,
                       pos_i0, pos_frac)
         elif kind == _KNIGHT_ROWS:
             _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
-                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 4, 0.25, _KNIGHT_ROWS,
+                      enters, river, out, r, k, di, dj, lengths_m[k], c0, c1, 4, 0.25, _KNIGHT_ROWS,
                       pos_i0, pos_frac)
         else:
             _row_span(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
-                      enters, out, r, k, di, dj, lengths_m[k], c0, c1, 4, 0.25, _KNIGHT_COLS,
+                      enters, river, out, r, k, di, dj, lengths_m[k], c0, c1, 4, 0.25, _KNIGHT_COLS,
                       pos_i0, pos_frac)
 
 
 @njit(**HOT_JIT)
 def block_costs(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-                offsets, lengths_m, out, pos_i0, pos_frac):
+                river, offsets, lengths_m, out, pos_i0, pos_frac):
     """Fused block kernel (see :func:`_block_row`) on the calling thread; returns ``out``.
 
     ``tables`` (T, n_classes, n_grades) float64, ``out`` (T, K, ny, nx). ``pos_i0`` (int64)
@@ -476,13 +517,13 @@ def block_costs(class_index, tables, grade_min, inv_grade_step, elevation_m, sca
     """
     for r in range(class_index.shape[0]):
         _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-                   offsets, lengths_m, out, r, pos_i0[0], pos_frac[0])
+                   river, offsets, lengths_m, out, r, pos_i0[0], pos_frac[0])
     return out
 
 
 @njit(parallel=True, **HOT_JIT)
 def block_costs_parallel(class_index, tables, grade_min, inv_grade_step, elevation_m, scale,
-                         enters, offsets, lengths_m, out, pos_i0, pos_frac):
+                         enters, river, offsets, lengths_m, out, pos_i0, pos_frac):
     """:func:`block_costs` with rows shared among numba's threads (``numba.set_num_threads``).
 
     The scratch rows need one row per thread: shape (numba.get_num_threads(), nx) at least.
@@ -490,13 +531,13 @@ def block_costs_parallel(class_index, tables, grade_min, inv_grade_step, elevati
     for r in prange(class_index.shape[0]):
         tid = numba.get_thread_id()
         _block_row(class_index, tables, grade_min, inv_grade_step, elevation_m, scale, enters,
-                   offsets, lengths_m, out, r, pos_i0[tid], pos_frac[tid])
+                   river, offsets, lengths_m, out, r, pos_i0[tid], pos_frac[tid])
     return out
 
 
 @njit(**HOT_JIT)
 def _edge_values(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
-                 rows, cols, k, offsets, lengths_m, out, toll_only):
+                 river, rows, cols, k, offsets, lengths_m, out, toll_only):
     """Cost (or, with ``toll_only``, only the river toll) of each move; inf off the grid."""
     ny, nx = class_index.shape
     for n in range(rows.shape[0]):
@@ -506,10 +547,11 @@ def _edge_values(class_index, table, grade_min, inv_grade_step, elevation_m, sca
         c = cols[n]
         if 0 <= r < ny and 0 <= c < nx and 0 <= r + di < ny and 0 <= c + dj < nx:
             if toll_only:
-                out[n] = _river_toll(enter, r, c, r + di, c + dj, di, dj, _move_kind(di, dj))
+                out[n] = _river_toll(enter, river, r, c, r + di, c + dj, di, dj,
+                                     _move_kind(di, dj))
             else:
                 out[n] = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m,
-                                   scale, enter, r, c, di, dj, lengths_m[k[n]],
+                                   scale, enter, river, r, c, di, dj, lengths_m[k[n]],
                                    inv_grade_step / lengths_m[k[n]])
         else:
             out[n] = np.inf

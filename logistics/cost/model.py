@@ -16,16 +16,21 @@ The rule, for a move from cell ``p`` to neighbour ``q`` along offset ``(di, dj)`
   the 8 knight moves of the 16-neighbour stencil);
 * ``cost = L * mean_c + toll``. The river **toll** makes crossing a river (or any band of cells
   with an ``enter`` cost) cost its crossing once, however wide the band and whichever stencil:
-  along the cells the segment passes, in order, every step from a cell into one of higher
-  ``enter`` pays the rise, ``max(0, enter[next] - enter[prev])``. A straight move passes
+  along the cells the segment passes, in order, every step from a cell into one of another
+  ``river`` code pays the new cell's ``enter`` in full, and every step within one ``river`` code
+  pays the rise, ``max(0, enter[next] - enter[prev])``. A straight move passes
   ``p, q``; a knight move ``p``, the cell beside it next to ``p``, the one next to ``q``, then
   ``q`` (a 4-connected chain: the segment crosses exactly these cells); a diagonal king move
   runs through the corner it shares with its two side cells and pays the cheaper of the chains
   ``p, side, q`` (so it pays a river whose cells meet diagonally across its path, and does not
   pay one it only touches at a corner). So entering a river pays its ``enter`` once, moving
   within it pays nothing, leaving it pays nothing, and no move gets past a river cell without
-  paying. Rivers whose cells touch count as one water body (the dearer one's ``enter`` is
-  paid); a move from one into a dearer one pays the difference.
+  paying. Rivers of different codes are different crossings even where their cells touch: a
+  move from a creek's cells into a major river's pays the major river in full (with the rise,
+  a creek beside the Amur made the Amur free whenever both cost one bridge wait, as in the wet
+  season). Rivers of one code whose cells touch are one water body (the code is the river's
+  class, not its name: the terrain carries no names). Without ``river`` every cell is of one
+  code (0), and a move from one river into a dearer one pays the difference.
 
 A move is impossible when any of those values is ``inf`` or ``NaN``: ``class_index == 255`` or
 ``scale`` NaN/inf of a crossed cell, ``enter`` NaN/inf of a cell the move passes (or of ``p``:
@@ -69,6 +74,10 @@ class CostModel:
     enter : float32 array (ny, nx) or None
         Entry cost of the cell's band (e.g. the crossing of the river in it), in ``units``,
         paid by the river toll (see the rule above); NaN/inf = barrier.
+    river : integer array (ny, nx) of codes 0..255, or None
+        Which river a cell of ``enter`` belongs to (the physics gives the ``RiverClass`` code;
+        0 = none): a step into a cell of another code pays its ``enter`` in full (the rule
+        above). None: one code for every cell. Read only where ``enter`` is given.
     units : str
         ``"s"`` (time), ``"L"`` (fuel) or ``"mixed"`` (weighted sum; see ``attrs``).
     attrs : dict
@@ -85,6 +94,7 @@ class CostModel:
     enter: np.ndarray | None = None
     units: str = "s"
     attrs: dict = field(default_factory=dict)
+    river: np.ndarray | None = None
 
     @property
     def shape(self) -> tuple[int, int]:

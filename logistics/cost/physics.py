@@ -95,7 +95,8 @@ Rivers
     river class's assumed depth, otherwise waiting for a bridge (N2P ferries: 30-45 min,
     parameters.md §3.4, N2P-3); fuel for it is the idle rate over that time. The kernel's river
     toll charges it once per crossing, however many cells wide the river and whichever
-    stencil (:mod:`logistics.cost.model`); :func:`logistics.cost.route.river_crossings` lists a
+    stencil, and a river entered from another class's cells (a creek beside the Amur) is paid
+    in full (:mod:`logistics.cost.model`); :func:`logistics.cost.route.river_crossings` lists a
     path's crossings with their price.
 """
 
@@ -708,8 +709,8 @@ def build_cost_model(
     embankment is faster than its ground for this vehicle (module docstring).
     WATER and NODATA cells (and cells without elevation) get class 255 (barrier). Grades run
     from ``-grade_max`` to ``+grade_max`` in ``grade_step`` (rise/run); steeper is impassable.
-    River cells carry an ``enter`` cost (:func:`river_crossing`), paid once per crossing by the
-    kernel's river toll.
+    River cells carry an ``enter`` cost (:func:`river_crossing`) and their ``river`` class code,
+    paid once per crossing of each river by the kernel's river toll.
     """
     v = load_vehicle(vehicle)
     w = _weight(objective)
@@ -744,7 +745,7 @@ def build_cost_model(
         on &= time_t[EMBANKMENT_CODE, n] < own_s_per_m
         class_index[on] = EMBANKMENT_CODE
 
-    enter = None
+    enter = river = None
     if "river_class" in terrain:
         rclass = np.asarray(terrain["river_class"].values).astype(np.int64)
         codes = np.flatnonzero(np.bincount(rclass.ravel()))  # the classes present, in order
@@ -754,6 +755,7 @@ def build_cost_model(
             lut[c] = w * t_s + (1.0 - w) * f_l
         if lut.any():
             enter = lut[rclass].astype(np.float32)
+            river = rclass.astype(np.uint8)  # a step into another class pays it in full
 
     units = {1.0: "s", 0.0: "L"}.get(w, "mixed")
     attrs = dict(
@@ -779,6 +781,7 @@ def build_cost_model(
         elevation_m=elevation,
         scale=None,
         enter=enter,
+        river=river,
         units=units,
         attrs=attrs,
     )

@@ -177,9 +177,9 @@ def _heapify(heap, size):
 
 
 @njit(inline="always", **HOT_JIT)
-def _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter, lengths_m,
-          per_m_rise, dflat, link_of, ny, nx, flat, links, reverse, heap, size, shift, i, r, c,
-          d, inner, k, di, dj):
+def _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter, river,
+          lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links, reverse, heap, size, shift,
+          i, r, c, d, inner, k, di, dj):
     """Relax the move by offset k = (di, dj) out of expanded cell i = (r, c) of cost d; push
     the neighbour if it got cheaper. Returns the new heap size."""
     if not inner:
@@ -190,10 +190,10 @@ def _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale, ent
         return size  # settled or already cheaper: a positive edge cannot improve it
     if reverse:
         e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
-                      r + di, c + dj, -di, -dj, lengths_m[k], per_m_rise[k])
+                      river, r + di, c + dj, -di, -dj, lengths_m[k], per_m_rise[k])
     else:
         e = move_cost(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
-                      r, c, di, dj, lengths_m[k], per_m_rise[k])
+                      river, r, c, di, dj, lengths_m[k], per_m_rise[k])
     nd = d + e
     if nd < flat[_u(j)]:
         flat[_u(j)] = nd
@@ -212,7 +212,7 @@ def _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale, ent
 
 
 @njit(**HOT_JIT)
-def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter,
+def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, enter, river,
             offsets, dflat, lengths_m, per_m_rise, link_of, ny, nx, flat, links, reverse,
             stops, stops_final, bound, heap, size, index_bits, counts, unrolled8):
     """Run Dijkstra from ``heap[:size]`` until it is empty or nearly full.
@@ -281,35 +281,35 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
         inner = reach <= r < ny - reach and reach <= c < nx - reach
         if unrolled8:  # OFFSETS_8 spelt out: each move's offsets are constants (see _move)
             size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
-                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
                          reverse, heap, size, shift, i, r, c, d, inner, 0, -1, 0)
             size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
-                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
                          reverse, heap, size, shift, i, r, c, d, inner, 1, 1, 0)
             size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
-                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
                          reverse, heap, size, shift, i, r, c, d, inner, 2, 0, -1)
             size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
-                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
                          reverse, heap, size, shift, i, r, c, d, inner, 3, 0, 1)
             size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
-                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
                          reverse, heap, size, shift, i, r, c, d, inner, 4, -1, -1)
             size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
-                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
                          reverse, heap, size, shift, i, r, c, d, inner, 5, -1, 1)
             size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
-                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
                          reverse, heap, size, shift, i, r, c, d, inner, 6, 1, -1)
             size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
-                         enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
+                         enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
                          reverse, heap, size, shift, i, r, c, d, inner, 7, 1, 1)
         else:
             for k in range(n_off):
                 size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
-                             enter, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
-                             reverse, heap, size, shift, i, r, c, d, inner, k, offsets[k, 0],
-                             offsets[k, 1])
+                             enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat,
+                             links, reverse, heap, size, shift, i, r, c, d, inner, k,
+                             offsets[k, 0], offsets[k, 1])
     return 0
 
 

@@ -44,21 +44,26 @@ __all__ = ["cost_surface", "surface_array", "surface_arrays"]
 DEPTH: int = 2
 
 
-def _stack(inps: Sequence[KernelInputs]) -> tuple[np.ndarray, np.ndarray]:
-    """Tables and entry costs of models sharing one grid, stacked for :func:`block_costs`.
+def _stack(inps: Sequence[KernelInputs]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Tables, entry costs and the river codes of models sharing one grid, for
+    :func:`block_costs`.
 
-    A model without entry cost gets zeros when another has one (``cost + 0.0`` is ``cost``).
+    A model without entry cost gets zeros when another has one (``cost + 0.0`` is ``cost``);
+    the river codes are those of the models with an entry cost (one grid: the same codes).
     """
     tables = np.stack([i.table for i in inps])
     if not any(i.enter.size for i in inps):
-        return tables, np.empty((len(inps), 0, 0), dtype=np.float32)
+        return (tables, np.empty((len(inps), 0, 0), dtype=np.float32),
+                np.empty((0, 0), dtype=np.uint8))
     shape = inps[0].class_index.shape
+    river = next(i.river for i in inps if i.enter.size)
     return tables, np.stack([i.enter if i.enter.size else np.zeros(shape, np.float32)
-                             for i in inps])
+                             for i in inps]), river
 
 
 def _check_fusable(inps: Sequence[KernelInputs]) -> None:
-    """ConfigError unless the models differ only in table values and entry costs."""
+    """ConfigError unless the models differ only in table values and entry costs (the river
+    codes of those with an entry cost must agree too)."""
     first = inps[0]
     for other in inps[1:]:
         same = (
@@ -70,11 +75,13 @@ def _check_fusable(inps: Sequence[KernelInputs]) -> None:
             and np.array_equal(other.elevation_m, first.elevation_m, equal_nan=True)
             and np.array_equal(other.scale, first.scale, equal_nan=True)
         )
+        rivers = [i.river for i in (first, other) if i.enter.size]
+        same = same and all(np.array_equal(rivers[0], r) for r in rivers[1:])
         if not same:
             raise ConfigError(
                 "surface_arrays prices several models in one pass and needs them on one grid: "
                 "same class_index, elevation_m, scale, grade axis, table shape and cellsize_m "
-                "(e.g. the time and fuel models of one vehicle and terrain); call "
+                "and river codes (e.g. the time and fuel models of one vehicle and terrain); call "
                 "surface_array on each model instead"
             )
 
@@ -85,13 +92,13 @@ def _scratch_rows(workers: int, nx: int) -> tuple[np.ndarray, np.ndarray]:
     return np.empty((n, nx), dtype=np.int64), np.empty((n, nx), dtype=np.float64)
 
 
-def _block(inp: KernelInputs, tables, enters, offs: np.ndarray, dtype: np.dtype,
+def _block(inp: KernelInputs, tables, enters, river, offs: np.ndarray, dtype: np.dtype,
            workers: int = 1) -> np.ndarray:
     """(T, K, ny, nx) costs of every offset of ``offs`` under every table on ``inp``'s grid."""
     lengths = offset_lengths_m(inp.dx_m, inp.dy_m, offs)
     out = np.empty((len(tables), len(offs), *inp.class_index.shape), dtype=dtype)
     args = (inp.class_index, tables, inp.grade_min, inp.inv_grade_step, inp.elevation_m,
-            inp.scale, enters, np.ascontiguousarray(offs, dtype=np.int64), lengths, out,
+            inp.scale, enters, river, np.ascontiguousarray(offs, dtype=np.int64), lengths, out,
             *_scratch_rows(workers, inp.class_index.shape[1]))
     if workers <= 1:
         return block_costs(*args)
@@ -114,7 +121,9 @@ def _dask_block(ci, *grids, names, inp: KernelInputs, tables, offs, out_dtype):
     )
     enters = np.ascontiguousarray(parts["enters"]) if "enters" in parts else (
         np.empty((len(tables), 0, 0), dtype=np.float32))
-    out = _block(block, tables, enters, offs, out_dtype)
+    river = np.ascontiguousarray(parts["river"]) if "river" in parts else (
+        np.empty((0, 0), dtype=np.uint8))
+    out = _block(block, tables, enters, river, offs, out_dtype)
     return out.reshape(-1, *out.shape[2:])[:, DEPTH:-DEPTH, DEPTH:-DEPTH]
 
 
@@ -141,17 +150,19 @@ def surface_arrays(
         raise ConfigError("surface_arrays needs at least one CostModel, got none")
     _check_fusable(inps)
     inp = inps[0]
-    tables, enters = _stack(inps)
+    tables, enters, river = _stack(inps)
     if chunks is None:
         n = workers or settings.N_WORKERS or os.cpu_count() or 1
-        return list(_block(inp, tables, enters, offs, np.dtype(dtype), workers=n))
+        return list(_block(inp, tables, enters, river, offs, np.dtype(dtype), workers=n))
 
     import dask.array as da
 
     from dask.array.overlap import ensure_minimum_chunksize
 
-    pad = {"class_index": BARRIER_CLASS, "elevation_m": np.nan, "scale": np.nan, "enters": 0.0}
-    grids = {"elevation_m": inp.elevation_m, "scale": inp.scale, "enters": enters}
+    pad = {"class_index": BARRIER_CLASS, "elevation_m": np.nan, "scale": np.nan, "enters": 0.0,
+           "river": 0}
+    grids = {"elevation_m": inp.elevation_m, "scale": inp.scale, "enters": enters,
+             "river": river}
     names = [n for n, g in grids.items() if g.size]
     base = da.from_array(inp.class_index, chunks=chunks)
     blocks = tuple(ensure_minimum_chunksize(DEPTH, c) for c in base.chunks)  # >= overlap depth
@@ -168,7 +179,8 @@ def surface_arrays(
     n_k = len(offs)
     stacked = da.map_blocks(
         _dask_block, *lazy, names=names, inp=inp._replace(
-            class_index=inp.class_index[:0, :0], elevation_m=empty, scale=empty, enter=empty),
+            class_index=inp.class_index[:0, :0], elevation_m=empty, scale=empty, enter=empty,
+            river=inp.river[:0, :0]),
         tables=tables, offs=offs, out_dtype=np.dtype(dtype), dtype=np.dtype(dtype),
         new_axis=0 if "enters" not in names else None,
         chunks=((len(tables) * n_k,), *blocks), meta=np.empty((0, 0, 0), dtype=dtype),

@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 #: Fields of a CostModel that are per-cell arrays (the rest is the rule's small table).
-FIELDS: tuple[str, ...] = ("class_index", "elevation_m", "scale", "enter")
+FIELDS: tuple[str, ...] = ("class_index", "elevation_m", "scale", "enter", "river")
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def _block_field(*blocks: np.ndarray, names: tuple[str, ...], field: str, x_m: n
     )
     value = getattr(build_cost_model(block, vehicle, **options), field)
     if value is None:  # no entry cost in this block (e.g. no river): 0 adds nothing
-        value = np.zeros((r1 - r0, c1 - c0), dtype=np.float32)
+        value = np.zeros((r1 - r0, c1 - c0), dtype=np.uint8 if field == "river" else np.float32)
     return value
 
 
@@ -49,8 +49,9 @@ def lazy_cost_model(terrain: Any, vehicle: Any, **options: Any) -> CostModel:
     ``terrain`` is a chunked Dataset from ``load_terrain(..., chunks=N)`` (blocks of at least
     2 x 2 cells); ``options`` are build_cost_model's (objective, season, ...). The table, grade
     axis, cell size, units and provenance come from the same function run on a 2 x 2 corner;
-    ``class_index``, ``elevation_m`` and ``enter`` (zeros where no entry cost) are dask arrays
-    built per block, to be solved with :func:`find_costs_chunked`.
+    ``class_index``, ``elevation_m``, ``enter`` (zeros where no entry cost) and ``river`` (its
+    river codes, zeros there too) are dask arrays built per block, to be solved with
+    :func:`find_costs_chunked`.
     """
     import dask.array as da
 
@@ -79,6 +80,6 @@ def lazy_cost_model(terrain: Any, vehicle: Any, **options: Any) -> CostModel:
     fields = {
         field: da.map_blocks(_block_field, *arrays, field=field, dtype=dtype, **common)
         for field, dtype in (("class_index", np.uint8), ("elevation_m", np.float32),
-                             ("enter", np.float32))
+                             ("enter", np.float32), ("river", np.uint8))
     }
     return dataclasses.replace(probe, scale=None, **fields)

@@ -92,7 +92,8 @@ def find_costs_chunked(
     check_memory(model, tile, stencil, client)
     grid = TileGrid(shape, tile, halo)
     template = dataclasses.replace(
-        model, class_index=np.zeros((0, 0), np.uint8), elevation_m=None, scale=None, enter=None
+        model, class_index=np.zeros((0, 0), np.uint8), elevation_m=None, scale=None, enter=None,
+        river=None,
     )
     seeds = _checked_sources(client, cells, start_costs, template, pick_cells(fields, cells))
     attrs = {
