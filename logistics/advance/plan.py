@@ -1219,4 +1219,5 @@ def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) ->
         unload_h=tr.unload_h.value, driving_hours_per_day=tr.driving_hours_per_day.value,
         start_h=hours_since(t0, tr.start.value), until_h=hours_since(t0, until),
         convoys=tr.convoys, jitter_h=tr.jitter_h.value if tr.jitter_h else 0.0, leg=leg,
+        road_closes=tr.until is not None,
     )
