@@ -203,3 +203,21 @@ def test_a_formation_tasked_with_the_region_itself_fights_through_all_of_it():
                                   (("M-Z fortified region", 117.3, 47.0),), 5.0),)
     (p,) = _fortified_passes(_seg(), [r], u)
     assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(90.0))
+
+
+def test_an_objective_option_the_route_does_not_take_is_not_fought_to():
+    """An objective of two options (``any_of``), one inside the region 10 km off the route
+    (its point at km 60, 0.09 degree north: ~10 km, beyond its 5 km radius) and one past the
+    extent on the route (km 95): the route takes the one it reaches (routes.py), so the
+    formation crosses the depth alone (km 10 .. 30), not on to km 60 at the rate for a place
+    it never goes to. The option inside on the route (km 60) is fought to as before."""
+    from logistics.army.resolve import ObjectiveSpec
+
+    r = Region("d", "D", _strip(10.0, 90.0), (), "sourced", depth_km=20.0)
+    u = _unit()
+    u.objectives = (ObjectiveSpec("x", (("in", 117.60, 47.09), ("out", 117.95, 47.0)), 5.0),)
+    (p,) = _fortified_passes(_seg(), [r], u)
+    assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(30.0))
+    u.objectives = (ObjectiveSpec("x", (("in", 117.60, 47.0), ("out", 117.95, 47.0)), 5.0),)
+    (q,) = _fortified_passes(_seg(), [r], u)
+    assert (q.km_in, q.km_out) == (pytest.approx(10.0), pytest.approx(60.0))

@@ -404,21 +404,23 @@ def _charged(spans, depth_km: float | None, through_km: float = -np.inf
     return out
 
 
-def _objective_km_inside(region, unit: ResolvedFormation, lon: np.ndarray, lat: np.ndarray,
-                         kms: np.ndarray) -> float:
-    """Route km of the last of ``unit``'s objectives (any option) that lies inside ``region``'s
-    extent: the route point nearest to it (a route passes through its objectives); -inf when
-    none lies inside; +inf when an objective is the region itself (its ``name``, e.g.
-    "Manchouli-Zhalainor fortified region": the whole of the route inside it; not its ``id``,
-    which is often the name of its town, a place inside it). Why: a formation whose task is a place inside a
-    fortified region (the 25th Army's Dongning) fights through the region to it, and one whose
-    task is the region (the 36th Army's Otpor group, [SHIROKORAD-RK] 'с целью разгромить
-    Маньчжуро-Чжалайнорский укрепрайон') fights through all of it; the depth cap is for a
-    formation crossing the region on its way elsewhere."""
+def _objective_km_inside(region, unit: ResolvedFormation, seg: pd.DataFrame) -> float:
+    """Route km of the last of ``unit``'s objectives that lies inside ``region``'s extent and
+    that its route ``seg`` (``lon, lat, cum_km``) reaches (an option within its ``radius_km``
+    of the route: an area's other options are not on the route, which takes the one it
+    reaches first, advance/routes.py); -inf when none does; +inf when an objective is the
+    region itself (its ``name``, e.g. "Manchouli-Zhalainor fortified region": the whole of
+    the route inside it; not its ``id``, which is often the name of its town, a place inside
+    it). Why: a formation whose task is a place inside a fortified region (the 25th Army's
+    Dongning) fights through the region to it, and one whose task is the region (the 36th
+    Army's Otpor group, [SHIROKORAD-RK] 'с целью разгромить Маньчжуро-Чжалайнорский
+    укрепрайон') fights through all of it; the depth cap is for a formation crossing the
+    region on its way elsewhere."""
     import shapely
 
+    from logistics.geodesy import locate_on_route
+
     best = -np.inf
-    coslat = np.cos(np.radians(lat))
     names = {str(region.name).casefold()}
     for ob in getattr(unit, "objectives", ()) or ():
         for label, olon, olat in ob.options:
@@ -426,8 +428,9 @@ def _objective_km_inside(region, unit: ResolvedFormation, lon: np.ndarray, lat: 
                 return np.inf
             if not shapely.contains_xy(region.shape, olon, olat):
                 continue
-            d2 = ((lon - olon) * coslat) ** 2 + (lat - olat) ** 2
-            best = max(best, float(kms[int(np.argmin(d2))]))
+            fix = locate_on_route(seg, float(olon), float(olat), tolerance_km=ob.radius_km)
+            if fix.reached:
+                best = max(best, float(fix.route_km))
     return best
 
 
@@ -496,7 +499,7 @@ def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedP
         slow = {r.id: _charged(_merged((max(a, k0), min(b, k1)) for a, b in own.get(r.id, ())
                                        if min(b, k1) >= max(a, k0)),
                                getattr(r, "depth_km", None),
-                               _objective_km_inside(r, unit, lon, lat, kms)) for r in held}
+                               _objective_km_inside(r, unit, seg)) for r in held}
         pieces = _merged(s for spans in slow.values() for s in spans) or [[k0, k0]]
         for n, (a, b) in enumerate(pieces):
             mine = [r for r in held if any(x < b + 1e-6 and y > a - 1e-6 for x, y in slow[r.id])]
