@@ -221,3 +221,21 @@ def test_an_objective_option_the_route_does_not_take_is_not_fought_to():
     u.objectives = (ObjectiveSpec("x", (("in", 117.60, 47.0), ("out", 117.95, 47.0)), 5.0),)
     (q,) = _fortified_passes(_seg(), [r], u)
     assert (q.km_in, q.km_out) == (pytest.approx(10.0), pytest.approx(60.0))
+
+
+def test_a_route_leaving_and_reentering_a_region_is_charged_its_depth_once():
+    """A route along a region's drawn edge, out of the extent and back in (a notch across it
+    at km 30 .. 35, and one every 10 km from km 20 to 70): the region's 20 km are charged
+    once from where the route first enters it (km 10 .. 30), not again at each re-entry
+    (40 km, and 64 km for the wiggles, when each stretch charged its own depth)."""
+    c = box(117.10, 46.9, 117.80, 47.1).difference(box(117.30, 46.95, 117.35, 47.2))
+    passes = _fortified_passes(_seg(), [Region("d", "D", c, (), "sourced", depth_km=20.0)],
+                               _unit())
+    assert (passes[0].km_in, passes[0].km_out) == (pytest.approx(10.0), pytest.approx(30.0))
+    assert sum(p.km_out - p.km_in for p in passes) == pytest.approx(20.0)
+    wiggle = box(117.10, 46.9, 117.80, 47.1)
+    for k in range(20, 80, 10):
+        wiggle = wiggle.difference(box(117.0 + k / 100.0, 46.95, 117.01 + k / 100.0, 47.2))
+    passes = _fortified_passes(_seg(), [Region("d", "D", wiggle, (), "sourced", depth_km=20.0)],
+                               _unit())
+    assert sum(p.km_out - p.km_in for p in passes) == pytest.approx(20.0)

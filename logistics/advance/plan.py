@@ -52,7 +52,7 @@ class FortifiedPass:
     route, each km once where extents overlap) by ``action`` (``assault``/``besiege``/
     ``follow``: see :func:`logistics.army.fortified.crossing_action`): the charged part of a
     stretch of the route inside the union of the extents, at most each region's depth from
-    where the route enters it (:func:`_fortified_passes`); ``region_ids`` are the extents it
+    where the route first enters it (:func:`_fortified_passes`); ``region_ids`` are the extents it
     lies in (``region_id``/``region_name`` join them); ``detaches`` when it leaves a detachment
     at each of ``detach_ids`` (the first pass of a stretch only)."""
 
@@ -387,8 +387,8 @@ def _merged(spans) -> list[list[float]]:
 
 def _charged(spans, depth_km: float | None, through_km: float = -np.inf
              ) -> list[tuple[float, float]]:
-    """The part of a region's ``spans`` (its route km inside the extent in one stretch, in
-    order) crossed at the breakthrough rate: the first ``depth_km`` of them from where the
+    """The part of a region's ``spans`` (its route km inside the extent, in order, on the
+    whole route) crossed at the breakthrough rate: the first ``depth_km`` of them from where the
     route enters (all of them when ``depth_km`` is None), and in any case every span up to
     route km ``through_km`` (an objective inside the region: the formation fights its way to
     it, however far along the region it lies)."""
@@ -440,8 +440,9 @@ def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedP
 
     A stretch is the route inside the union of the extents (each step between two route
     points cut by it, so a step that crosses an extent without a point inside it still meets
-    it; touching stretches join into one). Inside a stretch each region charges at most its
-    ``depth_km`` of the route, from where the route enters it (:func:`_charged`): a drawn
+    it; touching stretches join into one). Each region charges at most its ``depth_km`` of
+    the route, from where the route first enters it, once however often the route leaves and
+    re-enters the extent (:func:`_charged` over the whole route): a drawn
     extent is an approximation, and a route running along its front inside it is not crossing
     that much defended depth; but a formation fights on through the region as far as its own
     objectives inside it (:func:`_objective_km_inside`); where extents overlap each km counts
@@ -492,14 +493,18 @@ def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedP
     action = crossing_action(unit.fortified_action)
     detaches = unit.detaches and action != "follow"
     order = {r.id: n for n, r in enumerate(regions)}
+    # each region's charged km over the whole route: its depth once, from where the route
+    # first enters it (a route leaving and re-entering the extent runs in ground the breach
+    # has opened, like one running on inside it), and on to its objectives inside
+    charged = {r.id: _charged(_merged(own[r.id]), getattr(r, "depth_km", None),
+                              _objective_km_inside(r, unit, seg))
+               for r in regions if r.id in own}
     out = []
     for k0, k1, held in joined:
         held = sorted(held, key=lambda r: order[r.id])
         besieged = tuple(r.id for r in held if getattr(r, "besieged", True))
-        slow = {r.id: _charged(_merged((max(a, k0), min(b, k1)) for a, b in own.get(r.id, ())
-                                       if min(b, k1) >= max(a, k0)),
-                               getattr(r, "depth_km", None),
-                               _objective_km_inside(r, unit, seg)) for r in held}
+        slow = {r.id: [(max(a, k0), min(b, k1)) for a, b in charged[r.id]
+                       if min(b, k1) >= max(a, k0)] for r in held}
         pieces = _merged(s for spans in slow.values() for s in spans) or [[k0, k0]]
         for n, (a, b) in enumerate(pieces):
             mine = [r for r in held if any(x < b + 1e-6 and y > a - 1e-6 for x, y in slow[r.id])]
