@@ -239,3 +239,30 @@ def test_a_route_leaving_and_reentering_a_region_is_charged_its_depth_once():
     passes = _fortified_passes(_seg(), [Region("d", "D", wiggle, (), "sourced", depth_km=20.0)],
                                _unit())
     assert sum(p.km_out - p.km_in for p in passes) == pytest.approx(20.0)
+
+
+def test_the_step_loop_is_not_held_where_the_route_reenters_a_region(corridor):
+    """The corridor of the step-loop test above, the extent notched across the route at km
+    30 .. 35: the depth (6 km) is crossed once from H-hour (through at 12:00), the re-entry
+    at km 35 charges nothing (a pass of no length), so the column is at km 86 at 16:00 as
+    without the notch."""
+    import dataclasses
+
+    from logistics.advance.simulate import simulate_army
+    from logistics.army.fortified import FortifiedRule
+
+    rule = FortifiedRule(bypass_kinds=frozenset(), breakthrough_kinds=frozenset({"brigade"}),
+                         detach_kinds=frozenset(), rate_km_per_day=RATE, fraction_of_men=0.1,
+                         rate_cite="test", detach_cite="test")
+    plan = corridor()
+    fp = plan.formations[0]
+    seg = pd.DataFrame({"lon": fp.lon, "lat": fp.lat, "cum_km": fp.km})
+    notched = _strip(-1.0, 80.0).difference(box(117.30, 46.95, 117.35, 47.2))
+    passes = _fortified_passes(seg, [Region("d", "D", notched, (), "sourced", depth_km=6.0)],
+                               _unit(detaches=False))
+    assert [(p.km_in, p.km_out) for p in passes] == [pytest.approx((0.0, 6.0)),
+                                                      pytest.approx((35.0, 35.0))]
+    plan = dataclasses.replace(plan, formations=(dataclasses.replace(fp, fortified=passes),))
+    t = simulate_army(plan, rule=rule).tracks.set_index("time")
+    assert t.loc[pd.Timestamp("1945-08-09 12:00"), "cum_km"] == pytest.approx(6.0, abs=1e-6)
+    assert t.loc[pd.Timestamp("1945-08-09 16:00"), "cum_km"] == pytest.approx(86.0, abs=1e-6)
