@@ -142,11 +142,9 @@ def test_a_polygon_without_its_depth_is_one_config_error(tmp_path):
         load_fortified(tmp_path)
 
 
-def test_the_step_loop_crosses_the_depth_then_marches_on_inside_the_extent(corridor):
-    """The corridor (1 km steps along 47 N, 20 km/h, 10 march hours from 06:00) runs 80 km
-    inside an extent 6 km deep: 6 km at 12 km a day (0.5 km an hour from H-hour, through at
-    12:00), then the march pace inside the extent too: 6 + 4 x 20 = 86 km at 16:00 (the whole
-    80 km at the rate would leave it at km 8 then); the event says how much lies inside."""
+def _run_through(plan, shape):
+    """(passes, run) of the corridor's formation (a brigade, assaulting at ``RATE``, no
+    detachment) through a region of ``shape`` 6 km deep."""
     import dataclasses
 
     from logistics.advance.simulate import simulate_army
@@ -155,13 +153,20 @@ def test_the_step_loop_crosses_the_depth_then_marches_on_inside_the_extent(corri
     rule = FortifiedRule(bypass_kinds=frozenset(), breakthrough_kinds=frozenset({"brigade"}),
                          detach_kinds=frozenset(), rate_km_per_day=RATE, fraction_of_men=0.1,
                          rate_cite="test", detach_cite="test")
-    plan = corridor()
     fp = plan.formations[0]
     seg = pd.DataFrame({"lon": fp.lon, "lat": fp.lat, "cum_km": fp.km})
-    passes = _fortified_passes(seg, [Region("d", "D", _strip(-1.0, 80.0), (), "sourced",
-                                            depth_km=6.0)], _unit(detaches=False))
+    passes = _fortified_passes(seg, [Region("d", "D", shape, (), "sourced", depth_km=6.0)],
+                               _unit(detaches=False))
     plan = dataclasses.replace(plan, formations=(dataclasses.replace(fp, fortified=passes),))
-    r = simulate_army(plan, rule=rule)
+    return passes, simulate_army(plan, rule=rule)
+
+
+def test_the_step_loop_crosses_the_depth_then_marches_on_inside_the_extent(corridor):
+    """The corridor (1 km steps along 47 N, 20 km/h, 10 march hours from 06:00) runs 80 km
+    inside an extent 6 km deep: 6 km at 12 km a day (0.5 km an hour from H-hour, through at
+    12:00), then the march pace inside the extent too: 6 + 4 x 20 = 86 km at 16:00 (the whole
+    80 km at the rate would leave it at km 8 then); the event says how much lies inside."""
+    passes, r = _run_through(corridor(), _strip(-1.0, 80.0))
     t = r.tracks.set_index("time")
     assert t.loc[pd.Timestamp("1945-08-09 12:00"), "cum_km"] == pytest.approx(6.0, abs=1e-6)
     assert t.loc[pd.Timestamp("1945-08-09 16:00"), "cum_km"] == pytest.approx(86.0, abs=1e-6)
@@ -246,23 +251,10 @@ def test_the_step_loop_is_not_held_where_the_route_reenters_a_region(corridor):
     30 .. 35: the depth (6 km) is crossed once from H-hour (through at 12:00), the re-entry
     at km 35 charges nothing (a pass of no length), so the column is at km 86 at 16:00 as
     without the notch."""
-    import dataclasses
-
-    from logistics.advance.simulate import simulate_army
-    from logistics.army.fortified import FortifiedRule
-
-    rule = FortifiedRule(bypass_kinds=frozenset(), breakthrough_kinds=frozenset({"brigade"}),
-                         detach_kinds=frozenset(), rate_km_per_day=RATE, fraction_of_men=0.1,
-                         rate_cite="test", detach_cite="test")
-    plan = corridor()
-    fp = plan.formations[0]
-    seg = pd.DataFrame({"lon": fp.lon, "lat": fp.lat, "cum_km": fp.km})
     notched = _strip(-1.0, 80.0).difference(box(117.30, 46.95, 117.35, 47.2))
-    passes = _fortified_passes(seg, [Region("d", "D", notched, (), "sourced", depth_km=6.0)],
-                               _unit(detaches=False))
+    passes, r = _run_through(corridor(), notched)
     assert [(p.km_in, p.km_out) for p in passes] == [pytest.approx((0.0, 6.0)),
                                                       pytest.approx((35.0, 35.0))]
-    plan = dataclasses.replace(plan, formations=(dataclasses.replace(fp, fortified=passes),))
-    t = simulate_army(plan, rule=rule).tracks.set_index("time")
+    t = r.tracks.set_index("time")
     assert t.loc[pd.Timestamp("1945-08-09 12:00"), "cum_km"] == pytest.approx(6.0, abs=1e-6)
     assert t.loc[pd.Timestamp("1945-08-09 16:00"), "cum_km"] == pytest.approx(86.0, abs=1e-6)
