@@ -142,11 +142,9 @@ def test_a_polygon_without_its_depth_is_one_config_error(tmp_path):
         load_fortified(tmp_path)
 
 
-def test_the_step_loop_crosses_the_depth_then_marches_on_inside_the_extent(corridor):
-    """The corridor (1 km steps along 47 N, 20 km/h, 10 march hours from 06:00) runs 80 km
-    inside an extent 6 km deep: 6 km at 12 km a day (0.5 km an hour from H-hour, through at
-    12:00), then the march pace inside the extent too: 6 + 4 x 20 = 86 km at 16:00 (the whole
-    80 km at the rate would leave it at km 8 then); the event says how much lies inside."""
+def _run_through(plan, shape):
+    """(passes, run) of the corridor's formation (a brigade, assaulting at ``RATE``, no
+    detachment) through a region of ``shape`` 6 km deep."""
     import dataclasses
 
     from logistics.advance.simulate import simulate_army
@@ -155,13 +153,20 @@ def test_the_step_loop_crosses_the_depth_then_marches_on_inside_the_extent(corri
     rule = FortifiedRule(bypass_kinds=frozenset(), breakthrough_kinds=frozenset({"brigade"}),
                          detach_kinds=frozenset(), rate_km_per_day=RATE, fraction_of_men=0.1,
                          rate_cite="test", detach_cite="test")
-    plan = corridor()
     fp = plan.formations[0]
     seg = pd.DataFrame({"lon": fp.lon, "lat": fp.lat, "cum_km": fp.km})
-    passes = _fortified_passes(seg, [Region("d", "D", _strip(-1.0, 80.0), (), "sourced",
-                                            depth_km=6.0)], _unit(detaches=False))
+    passes = _fortified_passes(seg, [Region("d", "D", shape, (), "sourced", depth_km=6.0)],
+                               _unit(detaches=False))
     plan = dataclasses.replace(plan, formations=(dataclasses.replace(fp, fortified=passes),))
-    r = simulate_army(plan, rule=rule)
+    return passes, simulate_army(plan, rule=rule)
+
+
+def test_the_step_loop_crosses_the_depth_then_marches_on_inside_the_extent(corridor):
+    """The corridor (1 km steps along 47 N, 20 km/h, 10 march hours from 06:00) runs 80 km
+    inside an extent 6 km deep: 6 km at 12 km a day (0.5 km an hour from H-hour, through at
+    12:00), then the march pace inside the extent too: 6 + 4 x 20 = 86 km at 16:00 (the whole
+    80 km at the rate would leave it at km 8 then); the event says how much lies inside."""
+    passes, r = _run_through(corridor(), _strip(-1.0, 80.0))
     t = r.tracks.set_index("time")
     assert t.loc[pd.Timestamp("1945-08-09 12:00"), "cum_km"] == pytest.approx(6.0, abs=1e-6)
     assert t.loc[pd.Timestamp("1945-08-09 16:00"), "cum_km"] == pytest.approx(86.0, abs=1e-6)
@@ -203,3 +208,53 @@ def test_a_formation_tasked_with_the_region_itself_fights_through_all_of_it():
                                   (("M-Z fortified region", 117.3, 47.0),), 5.0),)
     (p,) = _fortified_passes(_seg(), [r], u)
     assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(90.0))
+
+
+def test_an_objective_option_the_route_does_not_take_is_not_fought_to():
+    """An objective of two options (``any_of``), one inside the region 10 km off the route
+    (its point at km 60, 0.09 degree north: ~10 km, beyond its 5 km radius) and one past the
+    extent on the route (km 95): the route takes the one it reaches (routes.py), so the
+    formation crosses the depth alone (km 10 .. 30), not on to km 60 at the rate for a place
+    it never goes to. The option inside on the route (km 60) is fought to as before."""
+    from logistics.army.resolve import ObjectiveSpec
+
+    r = Region("d", "D", _strip(10.0, 90.0), (), "sourced", depth_km=20.0)
+    u = _unit()
+    u.objectives = (ObjectiveSpec("x", (("in", 117.60, 47.09), ("out", 117.95, 47.0)), 5.0),)
+    (p,) = _fortified_passes(_seg(), [r], u)
+    assert (p.km_in, p.km_out) == (pytest.approx(10.0), pytest.approx(30.0))
+    u.objectives = (ObjectiveSpec("x", (("in", 117.60, 47.0), ("out", 117.95, 47.0)), 5.0),)
+    (q,) = _fortified_passes(_seg(), [r], u)
+    assert (q.km_in, q.km_out) == (pytest.approx(10.0), pytest.approx(60.0))
+
+
+def test_a_route_leaving_and_reentering_a_region_is_charged_its_depth_once():
+    """A route along a region's drawn edge, out of the extent and back in (a notch across it
+    at km 30 .. 35, and one every 10 km from km 20 to 70): the region's 20 km are charged
+    once from where the route first enters it (km 10 .. 30), not again at each re-entry
+    (40 km, and 64 km for the wiggles, when each stretch charged its own depth)."""
+    c = box(117.10, 46.9, 117.80, 47.1).difference(box(117.30, 46.95, 117.35, 47.2))
+    passes = _fortified_passes(_seg(), [Region("d", "D", c, (), "sourced", depth_km=20.0)],
+                               _unit())
+    assert (passes[0].km_in, passes[0].km_out) == (pytest.approx(10.0), pytest.approx(30.0))
+    assert sum(p.km_out - p.km_in for p in passes) == pytest.approx(20.0)
+    wiggle = box(117.10, 46.9, 117.80, 47.1)
+    for k in range(20, 80, 10):
+        wiggle = wiggle.difference(box(117.0 + k / 100.0, 46.95, 117.01 + k / 100.0, 47.2))
+    passes = _fortified_passes(_seg(), [Region("d", "D", wiggle, (), "sourced", depth_km=20.0)],
+                               _unit())
+    assert sum(p.km_out - p.km_in for p in passes) == pytest.approx(20.0)
+
+
+def test_the_step_loop_is_not_held_where_the_route_reenters_a_region(corridor):
+    """The corridor of the step-loop test above, the extent notched across the route at km
+    30 .. 35: the depth (6 km) is crossed once from H-hour (through at 12:00), the re-entry
+    at km 35 charges nothing (a pass of no length), so the column is at km 86 at 16:00 as
+    without the notch."""
+    notched = _strip(-1.0, 80.0).difference(box(117.30, 46.95, 117.35, 47.2))
+    passes, r = _run_through(corridor(), notched)
+    assert [(p.km_in, p.km_out) for p in passes] == [pytest.approx((0.0, 6.0)),
+                                                      pytest.approx((35.0, 35.0))]
+    t = r.tracks.set_index("time")
+    assert t.loc[pd.Timestamp("1945-08-09 12:00"), "cum_km"] == pytest.approx(6.0, abs=1e-6)
+    assert t.loc[pd.Timestamp("1945-08-09 16:00"), "cum_km"] == pytest.approx(86.0, abs=1e-6)

@@ -122,11 +122,12 @@ def test_airlift_spreads_the_total_and_keeps_it_with_variability():
     assert len({round(d.litres, 6) for d in varied}) > 1
 
 
-def make_column(leg, *, count=10, convoys=1, payload=1000.0, tank=100.0, driving=24.0):
+def make_column(leg, *, count=10, convoys=1, payload=1000.0, tank=100.0, driving=24.0,
+                **more):
     return TruckColumn(name="t", count=count, payload_l=payload, truck_tank_l=tank,
                        fuel_type="any", load_h=2.0, unload_h=1.0,
                        driving_hours_per_day=driving, start_h=0.0, until_h=100.0,
-                       convoys=convoys, jitter_h=0.0, leg=leg)
+                       convoys=convoys, jitter_h=0.0, leg=leg, **more)
 
 
 def test_truck_cycle_times_and_the_load_eaten_by_the_trucks_own_fuel():
@@ -166,6 +167,16 @@ def test_no_convoy_sets_out_on_a_road_that_closes_before_it_arrives():
     slow = make_column(lambda i, s: TruckLeg(10 * 3600.0, 10 * 3600.0, 0.0), driving=12.0)
     assert slow.dispatch(88.0, 0, "dry", rng, 1.0, 1.0) == []  # 2 + 20 h: 110 h
     assert slow.dispatch(78.0, 0, "dry", rng, 1.0, 1.0) != []  # 100 h
+
+
+def test_a_column_without_until_says_nothing_of_a_road_closing():
+    """Without ``until`` the column's last hour is the run's end (plan._truck_spec), not a
+    road closing: a convoy that would arrive after the run is not sent, but no run note says
+    the road closes (the 2nd Far Eastern Front's 15th Army, which gives no until, had 'before
+    the road closes at +432 h (until)')."""
+    col = make_column(lambda i, s: TruckLeg(10 * 3600.0, 10 * 3600.0, 0.0), road_closes=False)
+    assert col.dispatch(95.0, 0, "dry", np.random.default_rng(0), 1.0, 1.0) == []
+    assert col.notes == []
 
 
 def test_convoys_split_the_column_and_leave_staggered():

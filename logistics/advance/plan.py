@@ -52,7 +52,7 @@ class FortifiedPass:
     route, each km once where extents overlap) by ``action`` (``assault``/``besiege``/
     ``follow``: see :func:`logistics.army.fortified.crossing_action`): the charged part of a
     stretch of the route inside the union of the extents, at most each region's depth from
-    where the route enters it (:func:`_fortified_passes`); ``region_ids`` are the extents it
+    where the route first enters it (:func:`_fortified_passes`); ``region_ids`` are the extents it
     lies in (``region_id``/``region_name`` join them); ``detaches`` when it leaves a detachment
     at each of ``detach_ids`` (the first pass of a stretch only)."""
 
@@ -387,8 +387,8 @@ def _merged(spans) -> list[list[float]]:
 
 def _charged(spans, depth_km: float | None, through_km: float = -np.inf
              ) -> list[tuple[float, float]]:
-    """The part of a region's ``spans`` (its route km inside the extent in one stretch, in
-    order) crossed at the breakthrough rate: the first ``depth_km`` of them from where the
+    """The part of a region's ``spans`` (its route km inside the extent, in order, on the
+    whole route) crossed at the breakthrough rate: the first ``depth_km`` of them from where the
     route enters (all of them when ``depth_km`` is None), and in any case every span up to
     route km ``through_km`` (an objective inside the region: the formation fights its way to
     it, however far along the region it lies)."""
@@ -404,21 +404,23 @@ def _charged(spans, depth_km: float | None, through_km: float = -np.inf
     return out
 
 
-def _objective_km_inside(region, unit: ResolvedFormation, lon: np.ndarray, lat: np.ndarray,
-                         kms: np.ndarray) -> float:
-    """Route km of the last of ``unit``'s objectives (any option) that lies inside ``region``'s
-    extent: the route point nearest to it (a route passes through its objectives); -inf when
-    none lies inside; +inf when an objective is the region itself (its ``name``, e.g.
-    "Manchouli-Zhalainor fortified region": the whole of the route inside it; not its ``id``,
-    which is often the name of its town, a place inside it). Why: a formation whose task is a place inside a
-    fortified region (the 25th Army's Dongning) fights through the region to it, and one whose
-    task is the region (the 36th Army's Otpor group, [SHIROKORAD-RK] 'с целью разгромить
-    Маньчжуро-Чжалайнорский укрепрайон') fights through all of it; the depth cap is for a
-    formation crossing the region on its way elsewhere."""
+def _objective_km_inside(region, unit: ResolvedFormation, seg: pd.DataFrame) -> float:
+    """Route km of the last of ``unit``'s objectives that lies inside ``region``'s extent and
+    that its route ``seg`` (``lon, lat, cum_km``) reaches (an option within its ``radius_km``
+    of the route: an area's other options are not on the route, which takes the one it
+    reaches first, advance/routes.py); -inf when none does; +inf when an objective is the
+    region itself (its ``name``, e.g. "Manchouli-Zhalainor fortified region": the whole of
+    the route inside it; not its ``id``, which is often the name of its town, a place inside
+    it). Why: a formation whose task is a place inside a fortified region (the 25th Army's
+    Dongning) fights through the region to it, and one whose task is the region (the 36th
+    Army's Otpor group, [SHIROKORAD-RK] 'с целью разгромить Маньчжуро-Чжалайнорский
+    укрепрайон') fights through all of it; the depth cap is for a formation crossing the
+    region on its way elsewhere."""
     import shapely
 
+    from logistics.geodesy import locate_on_route
+
     best = -np.inf
-    coslat = np.cos(np.radians(lat))
     names = {str(region.name).casefold()}
     for ob in getattr(unit, "objectives", ()) or ():
         for label, olon, olat in ob.options:
@@ -426,8 +428,9 @@ def _objective_km_inside(region, unit: ResolvedFormation, lon: np.ndarray, lat: 
                 return np.inf
             if not shapely.contains_xy(region.shape, olon, olat):
                 continue
-            d2 = ((lon - olon) * coslat) ** 2 + (lat - olat) ** 2
-            best = max(best, float(kms[int(np.argmin(d2))]))
+            fix = locate_on_route(seg, float(olon), float(olat), tolerance_km=ob.radius_km)
+            if fix.reached:
+                best = max(best, float(fix.route_km))
     return best
 
 
@@ -437,8 +440,9 @@ def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedP
 
     A stretch is the route inside the union of the extents (each step between two route
     points cut by it, so a step that crosses an extent without a point inside it still meets
-    it; touching stretches join into one). Inside a stretch each region charges at most its
-    ``depth_km`` of the route, from where the route enters it (:func:`_charged`): a drawn
+    it; touching stretches join into one). Each region charges at most its ``depth_km`` of
+    the route, from where the route first enters it, once however often the route leaves and
+    re-enters the extent (:func:`_charged` over the whole route): a drawn
     extent is an approximation, and a route running along its front inside it is not crossing
     that much defended depth; but a formation fights on through the region as far as its own
     objectives inside it (:func:`_objective_km_inside`); where extents overlap each km counts
@@ -489,14 +493,18 @@ def _fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedP
     action = crossing_action(unit.fortified_action)
     detaches = unit.detaches and action != "follow"
     order = {r.id: n for n, r in enumerate(regions)}
+    # each region's charged km over the whole route: its depth once, from where the route
+    # first enters it (a route leaving and re-entering the extent runs in ground the breach
+    # has opened, like one running on inside it), and on to its objectives inside
+    charged = {r.id: _charged(_merged(own[r.id]), getattr(r, "depth_km", None),
+                              _objective_km_inside(r, unit, seg))
+               for r in regions if r.id in own}
     out = []
     for k0, k1, held in joined:
         held = sorted(held, key=lambda r: order[r.id])
         besieged = tuple(r.id for r in held if getattr(r, "besieged", True))
-        slow = {r.id: _charged(_merged((max(a, k0), min(b, k1)) for a, b in own.get(r.id, ())
-                                       if min(b, k1) >= max(a, k0)),
-                               getattr(r, "depth_km", None),
-                               _objective_km_inside(r, unit, lon, lat, kms)) for r in held}
+        slow = {r.id: [(max(a, k0), min(b, k1)) for a, b in charged[r.id]
+                       if min(b, k1) >= max(a, k0)] for r in held}
         pieces = _merged(s for spans in slow.values() for s in spans) or [[k0, k0]]
         for n, (a, b) in enumerate(pieces):
             mine = [r for r in held if any(x < b + 1e-6 and y > a - 1e-6 for x, y in slow[r.id])]
@@ -1219,4 +1227,5 @@ def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) ->
         unload_h=tr.unload_h.value, driving_hours_per_day=tr.driving_hours_per_day.value,
         start_h=hours_since(t0, tr.start.value), until_h=hours_since(t0, until),
         convoys=tr.convoys, jitter_h=tr.jitter_h.value if tr.jitter_h else 0.0, leg=leg,
+        road_closes=tr.until is not None,
     )

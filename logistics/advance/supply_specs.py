@@ -37,6 +37,8 @@ class TruckSpec:
     convoys: int
     jitter_h: float
     leg: LegFunction
+    #: whether ``until_h`` is the column's ``until`` (the road closes then) or the run's end
+    road_closes: bool = True
 
 
 @dataclass(frozen=True)

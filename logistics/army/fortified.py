@@ -16,10 +16,10 @@ fortified regions whose drawings overlap are split half way between their towns
   breakthrough does, and leaves no detachment;
 * ``assault`` (``rule.breakthrough.kinds``): the formation's head advances through the depth
   along its route at ``rule.breakthrough.rate_km_per_day`` (a sourced comparator), hour by
-  hour round the clock, instead of its march pace; the depth charged is, per stretch of the
-  route inside the union of the extents, the route inside each region's extent but at most
-  that region's ``depth_km`` (``Region.depth_km``: its ``extent.depth_km``, a circle's
-  diameter) from where the route enters it, each km once where extents overlap
+  hour round the clock, instead of its march pace; the depth charged is the route inside each
+  region's extent but at most that region's ``depth_km`` (``Region.depth_km``: its
+  ``extent.depth_km``, a circle's diameter) from where the route first enters it, once however
+  often the route leaves and re-enters it, each km once where extents overlap
   (``rule.breakthrough.depth_cap``; :func:`logistics.advance.plan._fortified_passes`); a kind of
   ``rule.detach.kinds`` leaves ``rule.detach.fraction_of_men`` of its men and vehicles at each
   stretch of its route inside fortified regions, one for overlapping extents (none at a field

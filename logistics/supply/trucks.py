@@ -8,7 +8,8 @@ A column of ``count`` trucks is split into ``convoys``; each convoy loads at the
 railhead (``load_h``), drives to where the formation is when it leaves, unloads and drives back.
 ``until`` closes the road: a convoy that would not reach the formation by then is not sent (it
 would drive on a closed road; the whole out leg is checked, since where on it the closure bites
-is not known).
+is not known). Without ``until`` the column runs to the run's end (``road_closes`` False): a
+convoy that would arrive after it is not sent either, and no note speaks of a closed road.
 Drive times come from the cost engine (:class:`TruckLeg`, one accumulated-cost surface from the
 railhead, read at the formation's position) and stretch by ``24 / driving_hours_per_day`` for
 the hours the drivers rest. Each truck burns its own fuel on the round trip; what goes beyond
@@ -68,6 +69,7 @@ class TruckColumn:
         convoys: int,
         jitter_h: float,
         leg: LegFunction,
+        road_closes: bool = True,
     ) -> None:
         self.name = name
         self.payload_l = payload_l
@@ -77,6 +79,8 @@ class TruckColumn:
         self.unload_h = unload_h
         self.stretch = 24.0 / driving_hours_per_day
         self.until_h = until_h
+        #: whether ``until_h`` is a configured ``until`` (the road closes) or the run's end
+        self.road_closes = road_closes
         self.jitter_h = jitter_h
         self.leg = leg
         sizes = [count // convoys + (1 if i < count % convoys else 0) for i in range(convoys)]
@@ -94,7 +98,7 @@ class TruckColumn:
     def notes(self) -> list[str]:
         """What went wrong for this column (one line each, not one per hour)."""
         out = []
-        if self.closed_h is not None:
+        if self.closed_h is not None and self.road_closes:
             out.append(f"{self.name}: from +{self.closed_h:.0f} h no convoy was sent: it would "
                        f"not reach its formation before the road closes at "
                        f"+{self.until_h:.0f} h (until)")
