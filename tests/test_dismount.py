@@ -131,6 +131,13 @@ def test_the_rule_is_stated_in_march_yaml(norms_with, tmp_path):
     with pytest.raises(ConfigError, match=r"dismount.movements: 'lorry' is no movement"):
         load_norms(norms_with(tmp_path / "b", "march.yaml", bad_movement).parent)
 
+    def on_foot(d):
+        d["dismount"]["movements"] = ["foot"]
+
+    (tmp_path / "c").mkdir()
+    with pytest.raises(ConfigError, match=r"dismount.movements: 'foot': its men already march"):
+        load_norms(norms_with(tmp_path / "c", "march.yaml", on_foot).parent)
+
 
 @pytest.mark.slow
 def test_a_truck_borne_column_in_the_taiga_belt_makes_its_mens_day(tmp_path, box_terrain,

@@ -432,11 +432,14 @@ def _dismount(r: _Reader, movements: frozenset[str]) -> tuple[str, ...]:
     listed_ = node.get("movements")
     if not isinstance(listed_, list) or not all(isinstance(m, str) for m in listed_):
         raise ConfigError(f"{where}.movements: expected a list of movements, got "
-                          f"{listed_!r:.80}; fix: e.g. [truck_borne, motor]")
+                          f"{listed_!r:.80}; fix: e.g. [truck_borne]")
     for m in listed_:
         if m not in movements:
             raise ConfigError(f"{where}.movements: {m!r} is no movement of "
                               f"default_by_movement; fix: one of {sorted(movements)}")
+        if m == "foot":
+            raise ConfigError(f"{where}.movements: 'foot': its men already march, there is "
+                              "nothing to get down from; fix: remove it (e.g. [truck_borne])")
     return tuple(listed_)
 
 
