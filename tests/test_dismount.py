@@ -169,3 +169,63 @@ def test_a_truck_borne_column_in_the_taiga_belt_makes_its_mens_day(tmp_path, box
     days = r.daily[r.daily["formation_id"] == "lorries"].reset_index(drop=True)
     assert days["km_day"].iloc[0] == pytest.approx(0.6 * 12, abs=0.3)
     assert days["km_day"].iloc[1] == pytest.approx(0.6 * 12, abs=0.3)
+
+
+def test_allowed_keeps_the_rule_to_some_steps():
+    """``allowed`` (march.yaml dismount.where_caps): a column slower than its men on two steps
+    dismounts only on the one allowed; the other keeps its own time."""
+    from logistics.advance.pace import dismounted_step_times
+
+    truck_sched, foot_sched = _schedules()
+    slow = 3600.0 / 0.6  # both steps: 0.6 km/h for the vehicles (6.5 h a day: 3.9 km)
+    trucks = np.array([[0.0, slow, slow]])
+    foot = np.array([0.0, slow, slow])  # men at 0.6 km/h too, over 12 h: 7.2 km a day
+    t, where = dismounted_step_times(trucks, np.array([True]), foot, vehicle_day=truck_sched,
+                                     foot_day=foot_sched,
+                                     allowed=np.array([False, True, False]))
+    assert where.tolist() == [False, True, False]
+    assert t[0, 1] == pytest.approx(slow * TRUCK_DAY_H / FOOT_DAY_H)
+    assert t[0, 2] == pytest.approx(slow)
+
+
+def test_motor_formations_dismount_only_where_the_taiga_cap_holds():
+    """The shipped rule: truck-borne men dismount anywhere; a motor formation's only in the
+    roadless taiga belt (its vehicles are its equipment; there the tracks are cut on foot);
+    an unknown cap id or a movement listed twice is one ConfigError."""
+    from logistics.advance.pace import caps_hold
+    from logistics.army.norms import load_norms
+
+    norms = load_norms()
+    assert norms.dismount_where_caps == {"motor": ("taiga_without_roads_kmh",)}
+    import pandas as pd
+
+    from logistics.terrain.classes import TerrainClass
+    forest, steppe = int(TerrainClass.FOREST), int(TerrainClass.STEPPE)
+    seg = pd.DataFrame({"grade": np.zeros(4), "terrain_class": [forest, forest, forest, steppe],
+                        "elev_m": np.full(4, 500.0), "lon": np.zeros(4),
+                        "railway_km": np.full(4, 50.0)})
+    kms = np.array([0.0, 5.0, 25.0, 30.0])  # the belt is the first 19 km from the departure
+    assert caps_hold(norms.observed, ("taiga_without_roads_kmh",), seg, "wet",
+                     kms).tolist() == [False, True, False, False]
+
+
+def test_where_caps_is_validated(norms_with, tmp_path):
+    """A bad ``dismount.where_caps`` is one ConfigError naming the key and the fix."""
+    from logistics.army.norms import load_norms
+    from logistics.errors import ConfigError
+
+    cases = {
+        "a": ({"motor": ["no_such_cap"]}, r"dismount.where_caps.motor: expected a list of ids"),
+        "b": ({"truck_borne": ["taiga_without_roads_kmh"]}, r"where_caps.truck_borne: .* not "
+                                                             r"already under movements"),
+        "c": ({"foot": ["taiga_without_roads_kmh"]}, r"where_caps.foot"),
+        "d": (["motor"], r"dismount.where_caps: expected a mapping"),
+    }
+    for sub, (value, match) in cases.items():
+        (tmp_path / sub).mkdir()
+
+        def edit(d, value=value):
+            d["dismount"]["where_caps"] = value
+
+        with pytest.raises(ConfigError, match=match):
+            load_norms(norms_with(tmp_path / sub, "march.yaml", edit).parent)

@@ -75,6 +75,17 @@ def _condition(cap: ObservedCap, seg, season: str, from_departure_km: np.ndarray
     return ok
 
 
+def caps_hold(caps: tuple[ObservedCap, ...], ids: tuple[str, ...], seg, season: str,
+              from_departure_km: np.ndarray) -> np.ndarray:
+    """Bool per step of the route ``seg``: where the condition of any of the observed caps
+    ``ids`` holds on ``season`` ground (whatever kind of column they apply to)."""
+    out = np.zeros(len(seg), dtype=bool)
+    for cap in caps:
+        if cap.id in ids:
+            out |= _condition(cap, seg, season, from_departure_km)
+    return out
+
+
 def capped_step_times(seg, step_time_s: np.ndarray, *, norm: MarchNorm | None, movement: str,
                       season: str, caps: tuple[ObservedCap, ...],
                       from_departure_km: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -99,7 +110,8 @@ def capped_step_times(seg, step_time_s: np.ndarray, *, norm: MarchNorm | None, m
 
 
 def dismounted_step_times(step_time_s: np.ndarray, pace_mask: np.ndarray, foot_step_s: np.ndarray,
-                          *, vehicle_day: MarchSchedule, foot_day: MarchSchedule
+                          *, vehicle_day: MarchSchedule, foot_day: MarchSchedule,
+                          allowed: np.ndarray | None = None
                           ) -> tuple[np.ndarray, np.ndarray]:
     """Per-class step times (n_classes, n, s) of a column whose men ride its vehicles, with
     its men dismounted where they march farther a day than the column drives
@@ -111,7 +123,9 @@ def dismounted_step_times(step_time_s: np.ndarray, pace_mask: np.ndarray, foot_s
     column's time on the step, its norm's speed and caps, ``foot_day``). Where the men's is
     greater, every pace class takes the foot time x ``vehicle_day`` / ``foot_day`` hours, so a
     day of the column's own window covers what the men march in theirs; elsewhere, and for
-    the other classes, nothing changes. Returns the times and the dismounted steps (bool).
+    the other classes, nothing changes; ``allowed`` (bool per step, None: every step) keeps
+    the rule to some steps (``dismount.where_caps``). Returns the times and the dismounted
+    steps (bool).
     No idle flow follows (the vehicles' own time is the new one): they burn their own going's
     litres for the step, manhandled through at the men's pace."""
     t = np.asarray(step_time_s, dtype=np.float64)
@@ -123,6 +137,8 @@ def dismounted_step_times(step_time_s: np.ndarray, pace_mask: np.ndarray, foot_s
         if foot_day.progress_hours_per_day > 0 else np.inf
     on_foot = np.asarray(foot_step_s, dtype=np.float64) * ratio
     where = np.isfinite(on_foot) & (column > on_foot)
+    if allowed is not None:
+        where &= np.asarray(allowed, dtype=bool)
     rows = np.where(pace[:, None] & where[None, :], np.minimum(t, on_foot[None, :]), t)
     return rows, where
 

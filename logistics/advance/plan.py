@@ -933,13 +933,20 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         if opt.ferry_time is not None:
             ferry_h = float(opt.ferry_time(u.men, u.vehicle_count, 0))
     shuttled = u.movement == "truck_borne" and 0 < u.lift_men < u.men
-    dismounts = u.movement in norms.dismount_movements and u.men > 0
+    only_caps = norms.dismount_where_caps.get(u.movement, ())
+    dismounts = (u.movement in norms.dismount_movements or bool(only_caps)) and u.men > 0
     foot_day, foot_s = {}, {}
     if shuttled or dismounts:
         foot_day, foot_s = _on_foot(u, army, terrain, cells, seg, seasons, norms, opt, models,
                                     kms, length)
     if dismounts and not shuttled:  # a shuttle keeps the rule in its trucks' legs (_shuttle)
-        step_time = _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes)
+        allowed = None
+        if only_caps:  # only where those caps' conditions hold (march.yaml dismount.where_caps)
+            from logistics.advance.pace import caps_hold
+            allowed = {season: caps_hold(norms.observed, only_caps, seg, season, kms)
+                       for _, season in seasons}
+        step_time = _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes,
+                                allowed)
     shuttle = None
     if shuttled:
         # the men on foot set a shuttled formation's day: trucks and marchers keep the foot
@@ -996,10 +1003,12 @@ def _on_foot(u, army, terrain, cells, seg, seasons, norms, opt, models, kms, len
     return day, step_s
 
 
-def _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes) -> dict:
+def _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes,
+                allowed: dict | None = None) -> dict:
     """``step_time`` per season with the formation's men dismounted where they march farther
     a day than its vehicles drive (``march.yaml dismount``; advance/pace.py
-    :func:`~logistics.advance.pace.dismounted_step_times`); a note of the km per season."""
+    :func:`~logistics.advance.pace.dismounted_step_times`), on the steps ``allowed`` per
+    season only when given (``dismount.where_caps``); a note of the km per season."""
     from logistics.advance.pace import dismounted_step_times
 
     dist_km = seg["dist_m"].to_numpy(dtype=np.float64) / 1000.0
@@ -1007,7 +1016,9 @@ def _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes) -> d
     for season, t in step_time.items():
         out[season], where = dismounted_step_times(t, pace, foot_s[season],
                                                    vehicle_day=schedule[season],
-                                                   foot_day=foot_day[season])
+                                                   foot_day=foot_day[season],
+                                                   allowed=None if allowed is None
+                                                   else allowed[season])
         if where.any():
             said.append(f"{dist_km[where].sum():.0f} km ({season})")
     if said:

@@ -158,6 +158,10 @@ class Norms:
     #: movements whose men ride the formation's vehicles and dismount where they march
     #: farther a day than the vehicles drive (``march.yaml dismount``; empty: no such rule)
     dismount_movements: tuple[str, ...] = ()
+    #: movement -> observed cap ids: movements whose men dismount only on steps where one of
+    #: those caps' conditions holds (``march.yaml dismount.where_caps``; e.g. motor formations
+    #: in the roadless taiga belt, where everyone works at cutting the column tracks)
+    dismount_where_caps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def refill_l(self, vehicle) -> float | None:
         """Litres of one refill of ``vehicle`` (a :class:`logistics.vehicles.Vehicle`): its
@@ -416,15 +420,18 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
     return norms, defaults, tuple(caps)
 
 
-def _dismount(r: _Reader, movements: frozenset[str]) -> tuple[str, ...]:
+def _dismount(r: _Reader, movements: frozenset[str], caps: tuple[ObservedCap, ...]
+              ) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     """The movements of ``march.yaml dismount`` (() when the file states no such rule), each
-    one ``default_by_movement`` knows; the rule needs its provenance like a figure."""
+    one ``default_by_movement`` knows, and its ``where_caps`` (movement -> ids of ``observed``
+    caps: those movements dismount only where one of the caps' conditions holds); the rule
+    needs its provenance like a figure."""
     node = r.mapping("dismount", required=False)
     if not node:
-        return ()
+        return (), {}
     where = f"{r.path}: dismount"
-    # read: the movements and the provenance; informative: the words on fuel and vehicles
-    _unknown_keys(where, node, frozenset({"movements", "assumed", "cite"}),
+    # read: the movements, where_caps and the provenance; informative: fuel and vehicles
+    _unknown_keys(where, node, frozenset({"movements", "where_caps", "assumed", "cite"}),
                   frozenset({"fuel", "vehicles"}), "the dismount rule")
     problem = provenance_problem(node)
     if problem is not None:
@@ -440,7 +447,23 @@ def _dismount(r: _Reader, movements: frozenset[str]) -> tuple[str, ...]:
         if m == "foot":
             raise ConfigError(f"{where}.movements: 'foot': its men already march, there is "
                               "nothing to get down from; fix: remove it (e.g. [truck_borne])")
-    return tuple(listed_)
+    only = node.get("where_caps", {}) or {}
+    if not isinstance(only, dict):
+        raise ConfigError(f"{where}.where_caps: expected a mapping movement -> [observed cap "
+                          f"ids], got {only!r:.80}; fix: e.g. {{motor: [taiga_without_roads_kmh]}}")
+    known = {c.id for c in caps}
+    out: dict[str, tuple[str, ...]] = {}
+    for m, ids in only.items():
+        if m not in movements or m == "foot" or m in listed_:
+            raise ConfigError(f"{where}.where_caps.{m}: {m!r} must be a movement of "
+                              "default_by_movement other than foot and not already under "
+                              f"movements (which dismount everywhere); fix: one of "
+                              f"{sorted(set(movements) - {'foot'} - set(listed_))}")
+        if not isinstance(ids, list) or not ids or not all(i in known for i in ids):
+            raise ConfigError(f"{where}.where_caps.{m}: expected a list of ids of observed "
+                              f"caps, got {ids!r:.80}; fix: any of {sorted(known)}")
+        out[m] = tuple(ids)
+    return tuple(listed_), out
 
 
 def _vehicle_id(r: _Reader, node: Any, *keys: str) -> str:
@@ -584,7 +607,7 @@ def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((),
     d = Path(folder)
     readers = [_Reader(d / n, p) for n, p in zip(_FILES, patches)]
     march, defaults, observed = _march(readers[0])
-    dismount = _dismount(readers[0], frozenset(defaults))
+    dismount, dismount_where = _dismount(readers[0], frozenset(defaults), observed)
     mv = _movement(readers[1])
     standards = _standards(readers[2])
     for r in readers:
@@ -594,7 +617,7 @@ def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((),
             raise ConfigError(f"{d / 'formations.yaml'}: standards.{sid}.march_norm: "
                               f"{st.march_norm!r} is no norm of march.yaml; known: {sorted(march)}")
     return Norms(march=march, default_norm=defaults, observed=observed, standards=standards,
-                 dismount_movements=dismount,
+                 dismount_movements=dismount, dismount_where_caps=dismount_where,
                  files=tuple(str(d / n) for n in ("march.yaml", "movement.yaml",
                                                   "formations.yaml")), **mv)
 
