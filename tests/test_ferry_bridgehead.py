@@ -17,7 +17,8 @@ import math
 import pandas as pd
 import pytest
 
-from logistics.advance.plan import CrossingStop, FortifiedPass
+from logistics.advance.depths import FortifiedPass
+from logistics.advance.plan import CrossingStop
 from logistics.advance.simulate import simulate_army
 from logistics.errors import ConfigError
 

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from logistics.advance.plan import _fortified_passes, _route_days
+from logistics.advance.depths import fortified_passes as _fortified_passes
+from logistics.advance.plan import _route_days
 from logistics.army.fortified import Region
 
 RATE = 12.0  # km a day

@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from logistics.advance.plan import FortifiedPass, _fortified_passes
+from logistics.advance.depths import FortifiedPass
+from logistics.advance.depths import fortified_passes as _fortified_passes
 from logistics.advance.simulate import simulate_army
 from logistics.army.fortified import FortifiedRule, Region, crossing_action
 

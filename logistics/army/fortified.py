@@ -20,7 +20,7 @@ fortified regions whose drawings overlap are split half way between their towns
   region's extent but at most that region's ``depth_km`` (``Region.depth_km``: its
   ``extent.depth_km``, a circle's diameter) from where the route first enters it, once however
   often the route leaves and re-enters it, each km once where extents overlap
-  (``rule.breakthrough.depth_cap``; :func:`logistics.advance.plan._fortified_passes`); a kind of
+  (``rule.breakthrough.depth_cap``; :func:`logistics.advance.depths.fortified_passes`); a kind of
   ``rule.detach.kinds`` leaves ``rule.detach.fraction_of_men`` of its men and vehicles at each
   stretch of its route inside fortified regions, one for overlapping extents (none at a field
   position's belts, whose defenders are not left encircled in permanent nodes:
