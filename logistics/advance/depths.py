@@ -193,7 +193,7 @@ def fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedPa
     # each region's charged km over the whole route: its depth once, from where the route
     # first enters it (a route leaving and re-entering the extent runs in ground the breach
     # has opened, like one running on inside it), and on to its objectives inside
-    charged = {r.id: _charged(_merged(own[r.id]), getattr(r, "depth_km", None),
+    charged = {r.id: _charged(_merged(own[r.id]), r.depth_km,
                               _objective_km_inside(r, unit, seg))
                for r in regions if r.id in own}
     out = []

@@ -170,7 +170,7 @@ def _depth_text(p, rate_km_per_day: float) -> str:
     beyond the regions' depths, how much of it does (crossed at its own pace)."""
     depth = p.km_out - p.km_in
     text = f"{p.region_name}: {p.action}, {depth:.1f} km of depth at {rate_km_per_day:g} km a day"
-    inside = float(getattr(p, "inside_km", 0.0) or 0.0)
+    inside = p.inside_km
     if inside > depth + 0.5:  # not for the few hundred metres of an oblique belt crossing
         text += (f" (at most each region's depth; {inside:.1f} km of the route lie inside the "
                  "extents here, the rest at its own pace)")
