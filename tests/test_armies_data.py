@@ -479,6 +479,9 @@ def test_fortified_regions_have_placed_extents_and_one_rule():
             if ur["id"] not in field:  # a field position lies in front of its town
                 assert poly.buffer(0.05).contains(_lonlat_point(ur["location"])), \
                     f"{ur['id']}: the town it is named for lies outside its extent"
+        elif extent["shape"] == "semi_annulus":  # a field zone drawn from its figures
+            assert ur["id"] in field, ur["id"]
+            assert float(extent["radius_km"]["value"]) > float(extent["depth_km"]["value"]) > 0
         else:
             assert extent["shape"] == "circle" and float(extent["radius_km"]["value"]) > 0, ur["id"]
     rule = doc["rule"]

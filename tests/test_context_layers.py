@@ -45,11 +45,11 @@ def test_fortified_regions_are_the_extents_the_advance_uses():
     data = yaml.safe_load((settings.CONFIG_DIR / "fortified-regions.yaml").read_text())
     ids = {r["id"] for r in data["fortified_regions"]}
     fields = {p.get("id") for p in data.get("field_positions", [])}
-    # a field position's further belts are drawn as '<id>-2', '<id>-3', ...
-    belts = {i for i in regions["id"] if i.rsplit("-", 1)[0] in fields
-             and i.rsplit("-", 1)[-1].isdigit()}
-    assert set(regions["id"]) - belts <= ids | fields
-    assert "mudanjiang-line-2" in belts
+    # a field position is one extent, its whole defended zone (no '<id>-2' belts)
+    assert set(regions["id"]) <= ids | fields
+    assert "mudanjiang-line" in set(regions["id"])
+    line = regions.set_index("id").loc["mudanjiang-line"]
+    assert line["kind"] == "field position"
     hutou = regions.set_index("id").loc["hutou"]
     assert hutou.geometry.contains(Point(133.661, 45.979))  # the fortress's own coordinates
     assert set(regions["status"]) <= {"sourced", "generic_extent"}

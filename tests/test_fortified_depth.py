@@ -110,9 +110,10 @@ def test_a_ship_borne_path_crosses_only_the_charged_depth():
 
 def test_the_shipped_regions_carry_their_depths():
     """Each drawn region's depth is its extent.depth_km (Dongning 52.5 km, [BBGSM-DONGNING]/
-    [DANVIET-DONGNING]; Mishan 27.6 and Manchouli-Zhalainor 12.0, the placement rule; the
-    Mudanjiang belts 4 and 3 km, [MERETSKOV-BIO]); a circle's is its diameter (Linkou 25 km,
-    Hailar 5.2 km)."""
+    [DANVIET-DONGNING]; Mishan 27.6 and Manchouli-Zhalainor 12.0, the placement rule); the
+    Mudanjiang field position's is its whole zone, 5 + 4 + 15 + 3 = 27 km ([MERETSKOV-BIO]
+    security zone, belts and interval), one region with no '-2' belt; a circle's is its
+    diameter (Linkou 25 km, Hailar 5.2 km)."""
     from logistics.army.fortified import load_fortified
 
     depth = {r.id: r.depth_km for r in load_fortified().regions}
@@ -120,8 +121,8 @@ def test_the_shipped_regions_carry_their_depths():
     assert depth["mishan"] == pytest.approx(27.6)
     assert depth["manchouli-zhalainor"] == pytest.approx(12.0)
     assert depth["hutou"] == pytest.approx(6.0)
-    assert depth["mudanjiang-line"] == pytest.approx(4.0)
-    assert depth["mudanjiang-line-2"] == pytest.approx(3.0)
+    assert depth["mudanjiang-line"] == pytest.approx(27.0)
+    assert "mudanjiang-line-2" not in depth
     assert depth["linkou"] == pytest.approx(25.0)
     assert depth["hailar"] == pytest.approx(5.2)
 

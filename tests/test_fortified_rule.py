@@ -248,44 +248,109 @@ def test_route_days_price_the_depth_at_the_rate_and_the_rest_at_the_column_pace(
 
 @pytest.mark.slow
 def test_a_mobile_formation_goes_round_only_when_that_is_quicker():
-    """On the shipped 5th Army at 2 km (at 10 km the 4 km belt falls between the route's
-    points): the forward detachment follows the breach through the
-    4 km Mudanjiang belt rather than drive round its 250 km arc (a note says which way was
-    quicker), so its route is the armour's; on the shipped 39th Army the forward detachment
-    still goes round the Halung-Arshan fortified region ([LYUDNIKOV] 'обходя главными силами с
-    юга'): its route enters no extent."""
+    """On the shipped 5th Army at 2 km: the Mudanjiang position is one 27 km zone (69.4 to
+    42.4 km from the city), 2.7 days at the breakthrough rate for the armour that assaults it;
+    the forward detachment, a bypass kind, finds going round quicker than following that
+    breach (rule.bypass.quicker_way: no 'it follows the breach' note) and is charged at most
+    the edge its route clips where the barrier's 2 km cells fall inside the drawn outline (under
+    one cell; before the zone it followed the breach through the 4 and 3 km belts). On the
+    shipped 39th Army the forward detachment still goes round the Halung-Arshan fortified
+    region ([LYUDNIKOV] 'обходя главными силами с юга'): its route enters no extent."""
     from logistics import settings
     from logistics.runner import run_scenario
 
     r = run_scenario(settings.CONFIG_DIR / "1fef-5a.yaml", resolution_m=2_000.0)
-    fd = r.plan.formation("fd-5a")
-    assert "mudanjiang-line" in {p.region_id for p in fd.fortified}
-    assert {p.action for p in fd.fortified} == {"follow"}
-    assert any("fd-5a: going round the fortified regions takes" in n for n in r.notes), r.notes
+
+    def charged_km(fid):
+        return sum(p.km_out - p.km_in for p in r.plan.formation(fid).fortified
+                   if p.region_id == "mudanjiang-line")
+
+    assert charged_km("5a-armour") == pytest.approx(27.0)
+    assert charged_km("fd-5a") < 2.0
+    assert not any(n.startswith("fd-5a: going round the fortified regions takes")
+                   for n in r.notes), r.notes
     r39 = run_scenario(settings.CONFIG_DIR / "tbf-39a.yaml", resolution_m=10_000.0)
     for fid in ("fd-39a", "39a-tank-brigades"):
         assert not r39.plan.formation(fid).fortified, fid
 
 
-def test_the_mudanjiang_position_has_its_further_belt():
-    """[MERETSKOV-BIO]: 15 km beyond the 4 km main belt, a new belt 3 km deep: the layer draws
-    it round the same city (outer edge 64.4 - 4 - 15 = 45.4 km, inner 42.4 km, facing east),
-    so rifle forces cross it at the breakthrough rate like the main belt."""
+def _radii_km(shape, lon: float, lat: float) -> np.ndarray:
+    """Geodesic distances (km) of ``shape``'s outline corners from (lon, lat)."""
     from pyproj import Geod
 
+    lons, lats = np.asarray(shape.exterior.coords.xy)
+    _, _, d_m = Geod(ellps="WGS84").inv(np.full(len(lons), lon), np.full(len(lons), lat),
+                                        lons, lats)
+    return d_m / 1000.0
+
+
+def test_the_mudanjiang_position_is_its_whole_defended_zone():
+    """[MERETSKOV-BIO]: a ~5 km security zone, the 4 km main belt, 15 km on a new belt 3 km
+    deep. The breakthrough rate ([RUNOV-UR]) is an average over a defence's whole depth, so the
+    position is ONE extent from the security zone's front edge, 64.4 + 5 = 69.4 km from the
+    city, to the further belt's inner edge, 64.4 - 4 - 15 - 3 = 42.4 km, facing east, its
+    depth 5 + 4 + 15 + 3 = 27 km (hand-computed); no separate '-2' belt."""
     from logistics.army.fortified import load_fortified
     from logistics.places import lookup
 
     regions = {r.id: r for r in load_fortified().regions}
-    belt = regions["mudanjiang-line-2"]
+    zone = regions["mudanjiang-line"]
+    assert not any(i.startswith("mudanjiang-line-") for i in regions)
+    assert zone.depth_km == pytest.approx(27.0)
+    assert zone.besieged is False
     city = lookup("Mudanjiang")
-    lons, lats = np.asarray(belt.shape.exterior.coords.xy)
-    _, _, d_m = Geod(ellps="WGS84").inv(np.full(len(lons), city.lon), np.full(len(lons), city.lat),
-                                        lons, lats)
-    assert d_m.max() / 1000 == pytest.approx(45.4, abs=0.05)
-    assert d_m.min() / 1000 == pytest.approx(42.4, abs=0.05)
+    d_km = _radii_km(zone.shape, city.lon, city.lat)
+    assert d_km.max() == pytest.approx(69.4, abs=0.05)
+    assert d_km.min() == pytest.approx(42.4, abs=0.05)
+    lons = np.asarray(zone.shape.exterior.coords.xy[0])
     assert (lons >= city.lon - 1e-6).all()  # east of the city: the side the attack came from
-    assert not belt.shape.intersects(regions["mudanjiang-line"].shape)
+
+
+def test_a_synthetic_field_position_sums_its_parts(tmp_path):
+    """A position 30 km out with a 1 km security zone, a 2 km main belt and two further belts
+    1 km deep at 5 km intervals: one zone from 31 km to 30 - 2 - 2 x (5 + 1) = 16 km, its depth
+    1 + 2 + 2 x 6 = 15 km; without security zone and belts it is the main belt alone (30 to
+    28 km, 2 km)."""
+    from logistics.army.fortified import load_fortified
+
+    doc = _layer_doc()
+    doc["field_positions"] = [{
+        "id": "test-line", "name": "Test line", "axes": ["1FEF-5A"], "status": "sourced",
+        "location": {"lon": 129.0, "lat": 44.0, "assumed": "test"},
+        "extent": {"shape": "semi_annulus", "radius_km": {"value": 30, "assumed": "test"},
+                   "depth_km": {"value": 2, "assumed": "test"}},
+        "security_zone_km": {"value": 1, "assumed": "test"},
+        "further_belts": {"depth_km": {"value": 1, "assumed": "test"},
+                          "interval_km": {"value": 5, "assumed": "test"},
+                          "count": {"value": 2, "assumed": "test"}}}]
+    zone = {r.id: r for r in load_fortified(_write_layer(tmp_path, doc)).regions}["test-line"]
+    assert zone.depth_km == pytest.approx(15.0)
+    d_km = _radii_km(zone.shape, 129.0, 44.0)
+    assert (d_km.max(), d_km.min()) == (pytest.approx(31.0, abs=0.01), pytest.approx(16.0, abs=0.01))
+    line = doc["field_positions"][0]
+    del line["security_zone_km"], line["further_belts"]
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    zone = {r.id: r for r in load_fortified(_write_layer(bare, doc)).regions}["test-line"]
+    d_km = _radii_km(zone.shape, 129.0, 44.0)
+    assert zone.depth_km == pytest.approx(2.0)
+    assert (d_km.max(), d_km.min()) == (pytest.approx(30.0, abs=0.01), pytest.approx(28.0, abs=0.01))
+
+
+def test_the_fortified_regions_do_not_depend_on_the_field_positions(tmp_path):
+    """The zone is a field position's only: the layer without its field positions has the same
+    fortified regions, each with the same extent and depth (field positions are not split
+    against regions, and the URs' depths are their own extent.depth_km or diameters)."""
+    from logistics.army.fortified import load_fortified
+
+    shipped = {r.id: r for r in load_fortified().regions if r.besieged}
+    doc = _layer_doc()
+    doc["field_positions"] = []
+    alone = {r.id: r for r in load_fortified(_write_layer(tmp_path, doc)).regions}
+    assert set(alone) == set(shipped)
+    for rid, r in shipped.items():
+        assert alone[rid].depth_km == r.depth_km, rid
+        assert alone[rid].shape.equals(r.shape), rid
 
 
 def test_a_field_position_is_crossed_at_the_rate_but_not_besieged():
@@ -310,11 +375,21 @@ def test_a_field_position_is_crossed_at_the_rate_but_not_besieged():
     lambda f: f["extent"].pop("radius_km"),
     lambda f: f.__setitem__("location", "Mudanjiang"),
     lambda f: f.__setitem__("location", {"lon": "x", "lat": 44.5}),
+    lambda f: f["further_belts"].__setitem__("count", {"value": 4, "assumed": "x"}),
+    lambda f: f.__setitem__("security_zone_km", {"value": -5, "assumed": "x"}),
+    lambda f: f.__setitem__("security_zone_km", 5),
+    lambda f: f["extent"]["depth_km"].__setitem__("value", 0),
+    lambda f: f["extent"].__setitem__("polygon", [[129.6, 45.1], [130.4, 44.5], [129.6, 44.0],
+                                                  [129.6, 45.1]]),
 ], ids=["count-huge", "count-text", "depth-zero", "no-interval", "a-list", "no-radius",
-        "location-text", "lon-text"])
-def test_a_bad_further_belt_is_one_config_error(tmp_path, mutate):
-    """A further belt the layer cannot draw is one ConfigError naming the file and the key
-    (never a hang on a billion belts, never a traceback)."""
+        "location-text", "lon-text", "past-the-city", "security-negative", "security-bare",
+        "main-belt-zero", "polygon-too"])
+def test_a_bad_field_zone_is_one_config_error(tmp_path, mutate):
+    """A zone the layer cannot draw is one ConfigError naming the file and the key (never a
+    hang on a billion belts, never a traceback): among them four belts of 15 + 3 km behind the
+    4 km main belt 64.4 km out (inner radius 64.4 - 4 - 4 x 18 = -11.6 km: past the city; the
+    old code dropped such belts without a word), a negative or bare security zone, and a polygon
+    beside the semi_annulus it would contradict (the zone is drawn from its figures)."""
     import copy
 
     from logistics.army.fortified import load_fortified
@@ -498,9 +573,16 @@ def _nan_corner(f):
      r"location\.lat"),
     ("linkou", lambda f: f.__setitem__("location", {"place": "Atlantis", "cite": "x"}),
      r"location\.place"),
+    ("linkou", lambda f: f.__setitem__("security_zone_km", {"value": 5, "assumed": "x"}),
+     r"security_zone_km"),
+    ("hutou", lambda f: f.__setitem__("further_belts", {"depth_km": {"value": 3, "assumed": "x"},
+                                                        "interval_km": {"value": 15,
+                                                                        "assumed": "x"}}),
+     r"further_belts"),
 ], ids=["radius-0", "radius-negative", "radius-1e4", "radius-1e6", "corner-nan", "corner-lat-95",
         "corner-3-numbers", "corner-text", "polygon-text", "town-lat-95-polygon",
-        "town-lon-400-polygon", "town-lat-95-circle", "place-unknown"])
+        "town-lon-400-polygon", "town-lat-95-circle", "place-unknown", "security-on-a-circle",
+        "belts-on-a-polygon"])
 def test_a_bad_extent_or_town_is_one_config_error_naming_the_key(tmp_path, rid, mutate, key):
     """An extent or town the layer cannot draw (a radius of 0, a negative one or one wider than
     the theatre, a corner that is not two numbers on the theatre, a town off it, a place the

@@ -2,7 +2,9 @@
 one (``configs/fortified-regions.yaml``).
 
 The layer: each region (and each located field position) is an extent in lon/lat — the file's
-``polygon``, or a circle of ``radius_km`` round its location computed in the metric CRS — cut
+``polygon``, or a circle of ``radius_km`` round its location computed in the metric CRS, or for
+a ``semi_annulus`` field position its whole defended zone (security zone, belts and the ground
+between them, :func:`_field_zone`: one extent whose depth is the sum of the parts) — cut
 at the 1945 frontier (its Soviet-Mongolian side removed: :func:`_japanese_side_only`); two
 fortified regions whose drawings overlap are split half way between their towns
 (:func:`_split_overlaps`). The rule, from doctrine and sourced rates, the same on every axis
@@ -23,7 +25,7 @@ fortified regions whose drawings overlap are split half way between their towns
   (``rule.breakthrough.depth_cap``; :func:`logistics.advance.depths.fortified_passes`); a kind of
   ``rule.detach.kinds`` leaves ``rule.detach.fraction_of_men`` of its men and vehicles at each
   stretch of its route inside fortified regions, one for overlapping extents (none at a field
-  position's belts, whose defenders are not left encircled in permanent nodes:
+  position's zone, whose defenders are not left encircled in permanent nodes:
   ``Region.besieged``); they stay there to the end of the run;
 * ``besiege``: as ``assault``, and the detachment is always left.
 
@@ -67,11 +69,11 @@ class Region:
     axes: tuple[str, ...]
     status: str
     #: a fortified region's resistance nodes are encircled and besieged by detachments
-    #: (rule.detach); a field position's belts are not (False)
+    #: (rule.detach); a field position's zone is not (False)
     besieged: bool = True
     #: the region's depth, km: the most of a route's stretch inside the extent that is crossed
-    #: at the breakthrough rate (``extent.depth_km``; a circle's diameter; None: the whole
-    #: stretch, for an extent drawn without one)
+    #: at the breakthrough rate (``extent.depth_km``; a circle's diameter; a field zone's sum of
+    #: parts, :class:`FieldZone`; None: the whole stretch, for an extent drawn without one)
     depth_km: float | None = None
 
 
@@ -276,7 +278,7 @@ def _town(path: Path, key: str, node: dict) -> tuple[float, float] | None:
     return float(p.lon), float(p.lat)
 
 
-def _extent(path: Path, key: str, node: dict) -> BaseGeometry | None:
+def _extent(path: Path, key: str, node: dict) -> BaseGeometry:
     ext = node.get("extent") or {}
     if ext.get("polygon"):
         shape = Polygon(_corners(path, f"{key}.extent.polygon", ext["polygon"]))
@@ -362,52 +364,102 @@ def _semi_annulus(lon: float, lat: float, r_out_km: float, r_in_km: float,
     return Polygon(ring)
 
 
-def _further_belts(path: Path, key: str, node: dict) -> list[Region]:
-    """The further belts of a semi-annular field position (``further_belts: depth_km,
-    interval_km, count``): each a belt ``depth_km`` deep whose outer edge lies ``interval_km``
-    inside the inner edge of the belt before it, round the same place, facing the same way
-    (the position's azimuths 0-180, its ``facing``)."""
+@dataclass(frozen=True)
+class FieldZone:
+    """The whole defended zone of a semi-annular field position, km from its place: from the
+    front edge of its security zone (``outer_km``) to the inner edge of its last belt
+    (``inner_km``); ``depth_km`` is the sum of its sourced parts (security zone, main belt,
+    each interval and further belt), the depth charged at the breakthrough rate. Why whole:
+    the rate ([RUNOV-UR]) is an average over the whole depth of a defence, belts and the
+    ground between them (``rule.field_positions`` of the layer)."""
+
+    outer_km: float
+    inner_km: float
+    depth_km: float
+
+
+def _part_km(path: Path, node: dict, key: str, *, positive: bool) -> float:
+    """One part of a field zone's depth, km: a figure ``> 0`` (``positive``) or ``>= 0``, at most
+    ``_MAX_RADIUS_KM``; ConfigError naming ``key`` otherwise."""
+    v = _figure(path, node, key)
+    ok = (v > 0 if positive else v >= 0) and v <= _MAX_RADIUS_KM
+    if not ok:
+        name = key.rsplit(".", 1)[-1]
+        fix = (range_fix(name, v, gt=0.0, le=_MAX_RADIUS_KM) if positive
+               else range_fix(name, v, ge=0.0, le=_MAX_RADIUS_KM))
+        raise ConfigError(f"{path}: {key}: {v:g} km, expected a length "
+                          f"{'> 0' if positive else '>= 0'} and at most {_MAX_RADIUS_KM:g} km; "
+                          + fix)
+    return v
+
+
+def _field_zone(path: Path, key: str, node: dict) -> FieldZone:
+    """The defended zone of a ``semi_annulus`` position (``extent.radius_km``, the main belt's
+    front edge from the place, and ``extent.depth_km``, its depth; optional
+    ``security_zone_km`` in front of it and ``further_belts: {depth_km, interval_km, count}``
+    behind it, each further belt ``interval_km`` inside the belt before). One extent, its depth
+    the sum of the parts: for the shipped Mudanjiang line 5 + 4 + 15 + 3 = 27 km, from 69.4 to
+    42.4 km from the city. ConfigError naming the key when a figure is bad or the zone would
+    reach past its place."""
     ext = node.get("extent") or {}
-    more = node.get("further_belts")
-    if not more or ext.get("shape") != "semi_annulus":
-        return []
     loc = node.get("location") or {}
     if not isinstance(loc, dict) or not ("place" in loc or {"lon", "lat"} <= set(loc)) \
             or "radius_km" not in ext or "depth_km" not in ext:
-        raise ConfigError(f"{path}: {key}.further_belts: the position needs a location (place, "
-                          "or lon and lat) and extent.radius_km and extent.depth_km to draw its "
-                          "further belts round; fix: add them or remove further_belts")
-    lon, lat = _town(path, key, node)
-    inner = (_figure(path, ext["radius_km"], f"{key}.extent.radius_km")
-             - _figure(path, ext["depth_km"], f"{key}.extent.depth_km"))
-    if not isinstance(more, dict) or "depth_km" not in more or "interval_km" not in more:
-        raise ConfigError(f"{path}: {key}.further_belts: expected depth_km and interval_km "
-                          "(figures {value, cite|assumed}) and an optional count; fix: add them "
-                          "or remove further_belts")
-    depth = _figure(path, more["depth_km"], f"{key}.further_belts.depth_km")
-    gap = _figure(path, more["interval_km"], f"{key}.further_belts.interval_km")
-    count = _figure(path, more["count"], f"{key}.further_belts.count") if "count" in more else 1
-    bad = [(k, v, fix) for k, v, ok, fix in (
-        ("depth_km", depth, depth > 0, range_fix("depth_km", depth, gt=0)),
-        ("interval_km", gap, gap >= 0, range_fix("interval_km", gap, ge=0)),
-        ("count", count, float(count).is_integer() and 0 <= count <= 20,
-         range_fix("count", count, ge=0, le=20, whole=True))) if not ok]
-    if bad:
-        raise ConfigError(f"{path}: {key}.further_belts: depth_km must be > 0, interval_km >= 0 "
-                          f"and count a whole number 0-20, got {depth:g}, {gap:g}, {count:g}; "
-                          + "; ".join(f"{key}.further_belts.{k} {v:g}: {fix}" for k, v, fix in bad))
-    count = int(count)
-    out = []
-    for i in range(count):
-        r_out = inner - gap
-        r_in = r_out - depth
-        if r_in <= 0:
-            break
-        out.append(Region(f"{node['id']}-{i + 2}", f"{node.get('name', node['id'])}, belt {i + 2}",
-                          _semi_annulus(lon, lat, r_out, r_in), tuple(node.get("axes") or ()),
-                          str(node.get("status", "")), besieged=False, depth_km=depth))
-        inner = r_in
-    return out
+        raise ConfigError(f"{path}: {key}.extent: a semi_annulus needs a location (place, or lon "
+                          "and lat) and extent.radius_km and extent.depth_km (its main belt) to "
+                          "draw its zone round; fix: add them, or draw the extent as a polygon "
+                          "with its depth_km")
+    if ext.get("polygon"):
+        raise ConfigError(f"{path}: {key}.extent.polygon: a semi_annulus is drawn from its "
+                          "radius_km and depths (the whole defended zone, "
+                          "logistics/army/fortified.py _field_zone), not from corners; fix: "
+                          "remove the polygon, or give the extent the shape the polygon "
+                          "was drawn as (e.g. rectangle) with its depth_km")
+    radius = _part_km(path, ext["radius_km"], f"{key}.extent.radius_km", positive=True)
+    main = _part_km(path, ext["depth_km"], f"{key}.extent.depth_km", positive=True)
+    security = (_part_km(path, node["security_zone_km"], f"{key}.security_zone_km",
+                         positive=False) if "security_zone_km" in node else 0.0)
+    behind = 0.0
+    more = node.get("further_belts")
+    if more is not None:
+        if not isinstance(more, dict) or "depth_km" not in more or "interval_km" not in more:
+            raise ConfigError(f"{path}: {key}.further_belts: expected depth_km and interval_km "
+                              "(figures {value, cite|assumed}) and an optional count; fix: add "
+                              "them or remove further_belts")
+        depth = _figure(path, more["depth_km"], f"{key}.further_belts.depth_km")
+        gap = _figure(path, more["interval_km"], f"{key}.further_belts.interval_km")
+        count = (_figure(path, more["count"], f"{key}.further_belts.count")
+                 if "count" in more else 1.0)
+        bad = [(k, v, fix) for k, v, ok, fix in (
+            ("depth_km", depth, depth > 0, range_fix("depth_km", depth, gt=0)),
+            ("interval_km", gap, gap >= 0, range_fix("interval_km", gap, ge=0)),
+            ("count", count, float(count).is_integer() and 0 <= count <= 20,
+             range_fix("count", count, ge=0, le=20, whole=True))) if not ok]
+        if bad:
+            raise ConfigError(f"{path}: {key}.further_belts: depth_km must be > 0, interval_km "
+                              f">= 0 and count a whole number 0-20, got {depth:g}, {gap:g}, "
+                              f"{count:g}; " + "; ".join(f"{key}.further_belts.{k} {v:g}: {fix}"
+                                                         for k, v, fix in bad))
+        behind = count * (gap + depth)
+    inner = radius - main - behind
+    if not inner > 0:
+        raise ConfigError(f"{path}: {key}: the zone reaches past its place: the main belt "
+                          f"({main:g} km) and the intervals and further belts behind it "
+                          f"({behind:g} km) from a front {radius:g} km out leave its inner edge "
+                          f"at {inner:g} km; fix: check extent.radius_km, extent.depth_km and "
+                          "further_belts (the inner edge must stay > 0 km from the place)")
+    return FieldZone(radius + security, inner, security + main + behind)
+
+
+def _check_zone_keys(path: Path, key: str, node: dict) -> None:
+    """``security_zone_km`` and ``further_belts`` are parts of a ``semi_annulus`` zone's depth:
+    on another shape they would be read by nothing, so they are a ConfigError."""
+    shape = (node.get("extent") or {}).get("shape")
+    for part in ("security_zone_km", "further_belts"):
+        if part in node and shape != "semi_annulus":
+            raise ConfigError(f"{path}: {key}.{part}: read only for extent.shape semi_annulus "
+                              f"(got shape {_short(shape)}), where it is part of the zone's "
+                              "depth; fix: remove it, or fold it into extent.depth_km")
 
 
 #: The fix every message about a damaged layer ends with.
@@ -483,8 +535,9 @@ _TOP_KEYS = ("generic_extent", "theatre", "fortified_regions", "field_positions"
 
 
 def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Region]:
-    """The regions one entry of the layer stands for (none when it is not located or not
-    applied; its further belts after it)."""
+    """The region one entry of the layer stands for (none when it is not located or not
+    applied): a ``semi_annulus`` field position is its whole defended zone (:func:`_field_zone`),
+    any other extent its polygon or circle with its depth (:func:`_depth_of`)."""
     status = node.get("status")
     if status is not None and status not in _STATUSES:
         raise ConfigError(f"{path}: {key}.status: {_short(status)}, not a status of the layer; "
@@ -499,14 +552,18 @@ def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Reg
     if status in ("not_located", "named_only") or (isinstance(apply, dict)
                                                    and apply.get("value") is False):
         return []
-    shape = _extent(path, key, node)
-    if shape is None:
-        return []
+    _check_zone_keys(path, key, node)
+    if (node.get("extent") or {}).get("shape") == "semi_annulus":
+        zone = _field_zone(path, key, node)
+        shape = _semi_annulus(*_town(path, key, node), zone.outer_km, zone.inner_km)
+        depth_km = zone.depth_km
+    else:
+        shape = _extent(path, key, node)
+        depth_km = _depth_of(path, key, node)
     shape = _japanese_side_only(path, key, shape)
-    region = Region(str(node["id"]), str(node.get("name", node["id"])), shape,
-                    tuple(node.get("axes") or ()), str(node.get("status", "")),
-                    besieged=besieged, depth_km=_depth_of(path, key, node))
-    return [region, *_further_belts(path, key, node)]
+    return [Region(str(node["id"]), str(node.get("name", node["id"])), shape,
+                   tuple(node.get("axes") or ()), str(node.get("status", "")),
+                   besieged=besieged, depth_km=depth_km)]
 
 
 @functools.lru_cache(maxsize=4)
