@@ -73,7 +73,8 @@ ARMY_DAILY_COLUMNS: tuple[str, ...] = (
 )
 #: Columns of ``RunResult.crossings``: each river crossing of each formation, once, priced by
 #: the cost engine (``crossing_h`` is what the pace vehicle's route time includes for it;
-#: ``ferry_h`` the flotilla's ferrying of the whole formation where it ferries it, else 0).
+#: ``ferry_h`` where the flotilla ferries it, the hours of the means that put all of it across,
+#: its brigade or its crossing site's own means, else 0).
 CROSSING_COLUMNS: tuple[str, ...] = (
     "formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h", "ferry_h",
 )
