@@ -73,7 +73,8 @@ ARMY_DAILY_COLUMNS: tuple[str, ...] = (
 )
 #: Columns of ``RunResult.crossings``: each river crossing of each formation, once, priced by
 #: the cost engine (``crossing_h`` is what the pace vehicle's route time includes for it;
-#: ``ferry_h`` the flotilla's ferrying of the whole formation where it ferries it, else 0).
+#: ``ferry_h`` where the flotilla ferries it, the hours of the means that put all of it across,
+#: its brigade or its crossing site's own means, else 0).
 CROSSING_COLUMNS: tuple[str, ...] = (
     "formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h", "ferry_h",
 )
@@ -177,8 +178,8 @@ def run_scenario(
     ``own_sector=False`` leaves out the rule that keeps a formation jumping off from the home
     side to its own sector (:mod:`logistics.advance.frontier`; a sensitivity run, or a synthetic
     army on the line). ``planners`` gives the means planners of
-    :mod:`logistics.advance.movement` (``river_planner``, ``ferry_time``, ``shuttle_planner``,
-    ``railhead_at``; the shipped ones by default).
+    :mod:`logistics.advance.movement` (``river_planner``, ``ferry_time``, ``own_means_time``,
+    ``shuttle_planner``, ``railhead_at``; the shipped ones by default).
     """
     army = scenario if isinstance(scenario, Army) else load_army(scenario)  # checked as written
     with norms_overrides(overrides) as own:  # drawn norm values: this run only (ranges.py)
@@ -249,11 +250,11 @@ def default_planners(army=None) -> dict[str, object]:
     :mod:`logistics.advance.means`): river moves, ferrying, truck shuttles and, for an army
     with a railhead on the shipped 1945 network, its railway (rail moves, moving railheads)."""
     from logistics.advance.means import means_options, river_planner, ferry_time, \
-        shuttle_planner
+        own_means_time, shuttle_planner
 
     if army is None:
         return {"river_planner": river_planner, "ferry_time": ferry_time,
-                "shuttle_planner": shuttle_planner}
+                "own_means_time": own_means_time, "shuttle_planner": shuttle_planner}
     return means_options(army)
 
 

@@ -3,8 +3,8 @@ of ``network/`` and ``advance/shuttle`` behind the signatures of ``advance/movem
 
 The planners themselves are pure functions built elsewhere (``network.plan_rail_move``,
 ``network.railhead_at``, ``network.plan_river_move``, ``network.ferry_time_h``,
-``advance.shuttle.shuttle_timetable``); this module only adapts them: it turns their results
-into :class:`~logistics.advance.movement.Timetable` and
+``network.own_means_time_h``, ``advance.shuttle.shuttle_timetable``); this module only
+adapts them: it turns their results into :class:`~logistics.advance.movement.Timetable` and
 :class:`~logistics.advance.movement.Railhead`, chains a river move through several waypoints,
 and keeps an army's railway (:class:`ArmyRail`: its own railheads on the shipped 1945 network,
 the lines it may restore, which stations it holds from the formations' positions so far).
@@ -22,8 +22,8 @@ import numpy as np
 from logistics.advance.movement import Railhead, Reached, Timetable
 from logistics.army.load import line_ids
 
-__all__ = ["river_planner", "ferry_time", "shuttle_planner", "ArmyRail", "line_ids",
-           "means_options"]
+__all__ = ["river_planner", "ferry_time", "own_means_time", "shuttle_planner", "ArmyRail",
+           "line_ids", "means_options"]
 
 #: A railhead the army file names lies on the shipped network when a station is this close
 #: (km). assumed: the file's points are station names resolved by the gazetteer, which places a
@@ -87,6 +87,26 @@ def ferry_time(men: int, vehicles: int, guns: int = 0) -> float:
     from logistics.network import ferry_time_h
 
     return float(ferry_time_h(int(men), int(vehicles), int(guns)))
+
+
+def own_means_time(men: int, motor_classes, guns: int = 0) -> float:
+    """``OwnMeansTime``: hours the army's own means at one crossing site need to put the
+    formation across (:func:`~logistics.network.own_means_time_h`: its men, its vehicles'
+    ``mass_t`` from configs/vehicles, ``motor_classes`` as ``((class, count), ...)``, and its
+    guns)."""
+    from logistics.errors import ConfigError
+    from logistics.network import own_means_time_h
+    from logistics.vehicles import load_vehicle
+
+    vehicles_t = 0.0
+    for cid, n in motor_classes:
+        mass_t = load_vehicle(cid).mass_t
+        if mass_t is None:
+            raise ConfigError(f"configs/vehicles/{cid}.yaml: mass_t missing; the army's own "
+                              "crossing means carry a formation by its tonnes (river.own_means); "
+                              "fix: give `mass_t: {value: ..., source: ...}`")
+        vehicles_t += int(n) * float(mass_t)
+    return float(own_means_time_h(int(men), vehicles_t, int(guns)))
 
 
 def shuttle_planner(*, men: int, lift_men: int, route_km: float, start_h: float, end_h: float,
@@ -196,7 +216,8 @@ class ArmyRail:
 
 def means_options(army, *, rail_graph=None) -> dict:
     """The planners of an army as :class:`~logistics.advance.plan.PlanOptions` keywords:
-    ``river_planner``, ``ferry_time``, ``shuttle_planner``, and ``rail`` (its
+    ``river_planner``, ``ferry_time``, ``own_means_time``, ``shuttle_planner``, and ``rail`` (its
     :class:`ArmyRail`, None without a railhead on the shipped network)."""
     return {"river_planner": river_planner, "ferry_time": ferry_time,
-            "shuttle_planner": shuttle_planner, "rail": ArmyRail.for_army(army, rail_graph)}
+            "own_means_time": own_means_time, "shuttle_planner": shuttle_planner,
+            "rail": ArmyRail.for_army(army, rail_graph)}

@@ -53,6 +53,7 @@ __all__ = [
     "RailheadAt",
     "RiverMovePlanner",
     "FerryTime",
+    "OwnMeansTime",
     "ShuttlePlanner",
     "through_depths",
 ]
@@ -337,6 +338,16 @@ class FerryTime(Protocol):
     long after its head reaches the crossing."""
 
     def __call__(self, men: int, vehicles: int, guns: int = 0) -> float: ...
+
+
+class OwnMeansTime(Protocol):
+    """Hours the army's own crossing means at one crossing site (one pontoon park) need to put
+    a formation (``men``, ``motor_classes`` as ``((vehicle class, count), ...)``, ``guns``)
+    across a river a flotilla ferries; the formation goes with whichever of its brigade and
+    the park has all of it across first."""
+
+    def __call__(self, men: int, motor_classes: Sequence[tuple[str, int]],
+                 guns: int = 0) -> float: ...
 
 
 class ShuttlePlanner(Protocol):

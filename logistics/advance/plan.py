@@ -78,6 +78,9 @@ class FormationPlan:
     depots: tuple[tuple[float, int], ...] = ()
     ferry_by: str | None = None
     ferry_h: float = 0.0
+    #: hours the army's own means at a crossing site take to put all of it across
+    #: (:func:`~logistics.network.own_means_time_h`; inf: none, only its brigade ferries it)
+    own_means_h: float = math.inf
     formed_km: float = 0.0
     timetable: Timetable | None = None
     column_length_km: float = 0.0
@@ -171,6 +174,7 @@ class PlanOptions:
     engine: str = "auto"
     river_planner: object | None = None
     ferry_time: object | None = None
+    own_means_time: object | None = None
     shuttle_planner: object | None = None
     railhead_at: object | None = None
     rail: object | None = None
@@ -725,7 +729,7 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         fix = locate_on_route(seg, float(loc.lon), float(loc.lat), tolerance_km=d.at.radius_km)
         if fix.reached:
             depots.append((fix.route_km, n))
-    ferry_h = 0.0
+    ferry_h, own_means_h = 0.0, math.inf
     if ferry_by is not None:
         on_route = np.isin(seg["river_class"].to_numpy(), (1, 2)).any()
         if not any(c.river_class in (1, 2) for c in crossings) and on_route:
@@ -738,6 +742,8 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
                 "a formation with no river on its route)")
         if opt.ferry_time is not None:
             ferry_h = float(opt.ferry_time(u.men, u.vehicle_count, 0))
+        if opt.own_means_time is not None:
+            own_means_h = float(opt.own_means_time(u.men, u.motor_classes, 0))
     shuttled = u.movement == "truck_borne" and 0 < u.lift_men < u.men
     only_caps = norms.dismount_where_caps.get(u.movement, ())
     dismounts = (u.movement in norms.dismount_movements or bool(only_caps)) and u.men > 0
@@ -780,7 +786,8 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         tank_l=tanks, extra_l=extras, counts=counts, pace_mask=pace, idle_l_per_h=idle,
         step_time_s=step_time, step_fuel_l=fuels, schedule=schedule,
         objectives=tuple((k, n) for n, k in obj_km), crossings=crossings, fortified=fortified,
-        depots=tuple(sorted(depots)), ferry_by=ferry_by, ferry_h=ferry_h, formed_km=formed_km,
+        depots=tuple(sorted(depots)), ferry_by=ferry_by, ferry_h=ferry_h,
+        own_means_h=own_means_h, formed_km=formed_km,
         column_length_km=length, timetable=shuttle,
         notes=(formed_note,) if formed_note else (),
     )

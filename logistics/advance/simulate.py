@@ -27,12 +27,15 @@ One step is one clock hour (the first starts at H-hour). In each step:
    place with fuel join up again. A formation formed out of its parent (``formed``) never
    passes its parent's head until that head is past the point where it is formed (it moves
    with its parent until then). A formation the flotilla ferries across a major river
-   (``ferry_by``) joins its brigade's queue when its head reaches the crossing; the brigade
-   ferries one formation at a time (``ferry_h``, :func:`~logistics.network.ferry_time_h`),
-   and when it comes free it takes the first in fuel priority order of those waiting for it
-   (forward detachments first, :meth:`_Loop.ferry_take`); a formation still in its parent's
-   column (not formed yet, or attached) waits from when its parent's head reaches the same
-   crossing site (:meth:`_Loop.in_column`). Until its ferrying is done its head
+   (``ferry_by``) joins its brigade's queue and its crossing site's park's (the army's own
+   crossing means, one pontoon park a site) when its head reaches the crossing; each means
+   takes one formation at a time, whole (``ferry_h``, :func:`~logistics.network.ferry_time_h`;
+   ``own_means_h``, :func:`~logistics.network.own_means_time_h`), and when one comes free it
+   takes the first in fuel priority order of those waiting for it (forward detachments
+   first), which goes with whichever of its two means has all of it across first
+   (:meth:`_Loop.ferry_take`, :mod:`~logistics.advance.ferry_queue`); a formation still in
+   its parent's column (not formed yet, or attached) waits from when its parent's head
+   reaches the same crossing site (:meth:`_Loop.in_column`). Until it is all across its head
    stays in the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing (its
    status ``carried`` while it waits there; its tail stays at the crossing), and moves on at
    its own pace once it is released (:meth:`_Loop.held_at`). **Assumed**: the sources give the
@@ -65,6 +68,8 @@ import numpy as np
 import pandas as pd
 
 from logistics.advance.elements import Element, Profile, merge, profile, split
+from logistics.advance.ferry_queue import FerryQueues
+from logistics.advance.ferry_sites import FERRY_SITE_KM
 from logistics.advance.movement import MOVEMENT_MODE, Reached
 from logistics.advance.plan import ArmyPlan, FormationPlan
 from logistics.army.resolve import MEN_CLASSES
@@ -125,11 +130,15 @@ class _FState:
     crossings_done: int = 0
     depots_done: set = field(default_factory=set)
     #: its ferrying across a major river: the crossing's km and when its head reached it (it
-    #: waits for the brigade from then), and when the brigade has ferried all of it (None
-    #: until the brigade takes it)
+    #: waits for its brigade and its site's park from then), and when all of it is across
+    #: (None until one of them takes it)
     ferry_km: float | None = None
     ferry_arrived_h: float | None = None
     ferry_release_h: float | None = None
+    #: the crossing site of that crossing (one park of the army's own means each), and the
+    #: hours the means that took it needed (its brigade's ``ferry_h`` or ``own_means_h``)
+    ferry_site: int | None = None
+    ferry_used_h: float = 0.0
     arrived_h: float | None = None
     first_dry_h: float | None = None
     en_route_l: float = 0.0
@@ -220,9 +229,8 @@ class _Loop:
         self.reached: list[dict] = []
         self.crossing_times: dict[tuple[str, int], float] = {}
         self.depots_taken: set[int] = set()
-        self.ferry_free_h: dict[str, float] = {b: 0.0 for b in plan.ferry_brigades}
-        #: formations waiting for each brigade to ferry them (:meth:`ferry_take`)
-        self.ferry_waiting: dict[str, list[str]] = {b: [] for b in plan.ferry_brigades}
+        #: the brigades' and the crossing sites' own means' queues (:meth:`ferry_take`)
+        self.ferries = FerryQueues(self.rank, FERRY_SITE_KM)
         self.notes: list[str] = []
         self.army_day = self._new_army_day()
         self.pos_lon: list[float] = []
@@ -649,13 +657,17 @@ class _Loop:
         rel = self.state[fid].ferry_release_h
         return rel is not None and rel < b and self.ferrying(fid, t_h)
 
-    def ferry_queue(self, fid: str, crossing, t_h: float) -> None:
-        """Put the formation in its brigade's queue at hour ``t_h``, to be ferried at its
-        route's ``crossing`` (a :class:`~logistics.advance.plan.CrossingStop`)."""
+    def ferry_queue(self, fid: str, crossing, t_h: float, site: int | None = None) -> None:
+        """Put the formation in its brigade's queue and in its crossing site's park's (the
+        army's own means, where the plan gives it ``own_means_h``) at hour ``t_h``, to be
+        taken across at its route's ``crossing`` (a
+        :class:`~logistics.advance.plan.CrossingStop`; ``site`` its crossing site, by default
+        the site of ``crossing``)."""
         st, fp = self.state[fid], self.fp[fid]
         st.ferry_km, st.ferry_arrived_h = crossing.km, t_h  # it waits for the brigade from now
-        self.ferry_waiting.setdefault(fp.ferry_by, []).append(fid)
-        self.ferry_free_h.setdefault(fp.ferry_by, 0.0)
+        st.ferry_site = self.ferries.site_of(crossing.lon, crossing.lat) if site is None else site
+        self.ferries.join(fid, t_h, brigade=fp.ferry_by, ferry_h=fp.ferry_h,
+                          site=st.ferry_site, own_h=fp.own_means_h)
 
     def in_column(self, fid: str, crossing, t_h: float) -> list[tuple[str, object]]:
         """(id, its crossing) of the formations the same brigade ferries that still move in
@@ -666,7 +678,6 @@ class _Loop:
         from then, and the brigade's priority order holds among them: a forward detachment
         formed out of the rifle divisions 'after the crossing' (its parent's head must be
         across first) is not queued behind them."""
-        from logistics.advance.ferry_sites import FERRY_SITE_KM
         from logistics.geodesy import great_circle_km
 
         brigade, out = self.fp[fid].ferry_by, []
@@ -682,34 +693,32 @@ class _Loop:
                 out.append((c, at))
         return out
 
-    def ferry_take(self, brigade: str, now_h: float) -> None:
-        """Let ``brigade`` take the formations waiting for it up to ``now_h``: one at a time,
-        each for its ``ferry_h``; whenever it comes free it takes the first in fuel priority
+    def ferry_take(self, now_h: float) -> None:
+        """Let the brigades and the sites' parks take the formations waiting for them up to
+        ``now_h`` (:class:`~logistics.advance.ferry_queue.FerryQueues`: each means one
+        formation at a time, whole; when it comes free it takes the first in fuel priority
         order (``fuel.priority.order``: forward detachments first; the forward detachments
         crossed the Ussuri first, [REF-MOVEMENT-FACTS]) of those whose head was at their
-        crossing by then, else, idle, the first to arrive. Kept simple: one queue per
-        brigade, wherever its formations cross (the brigade's own passage between crossing
-        sites is not modelled, as before); a formation arriving later within the same hour
-        but moved earlier in it (higher priority) may take a brigade that came free before
+        crossing by then, else, idle, the first to arrive; the formation goes to whichever
+        of its means has all of it across first). A formation arriving later within the same
+        hour but moved earlier in it (higher priority) may take a means that came free before
         the other arrived."""
-        waiting = self.ferry_waiting.get(brigade, [])
-        while waiting and self.ferry_free_h[brigade] <= now_h + _EPS_S / 3600.0:
-            free = self.ferry_free_h[brigade]
-            ready = [f for f in waiting if self.state[f].ferry_arrived_h <= free] or \
-                [min(waiting, key=lambda f: (self.state[f].ferry_arrived_h, self.rank[f]))]
-            fid = min(ready, key=lambda f: self.rank[f])
-            st, fp = self.state[fid], self.fp[fid]
-            start = max(free, st.ferry_arrived_h)
-            st.ferry_release_h = start + fp.ferry_h
-            self.ferry_free_h[brigade] = st.ferry_release_h
-            waiting.remove(fid)
-            release = self.plan.start + timedelta(hours=st.ferry_release_h)
-            wait = (f"after {start - st.ferry_arrived_h:.1f} h waiting for the brigade; "
-                    if start > st.ferry_arrived_h + 1e-9 else "")
+        for took in self.ferries.take(now_h):
+            st, fp = self.state[took.fid], self.fp[took.fid]
+            st.ferry_release_h, st.ferry_used_h = took.release_h, took.hours
+            release = self.plan.start + timedelta(hours=took.release_h)
+            wait = (f"after {took.start_h - took.arrived_h:.1f} h waiting; "
+                    if took.start_h > took.arrived_h + 1e-9 else "")
+            other = (f" (its brigade {fp.ferry_by} would take {fp.ferry_h:.1f} h)"
+                     if took.by_park and fp.ferry_by else
+                     f" (its crossing site's own means would take {fp.own_means_h:.1f} h)"
+                     if math.isfinite(fp.own_means_h) else "")
+            means = (f"across by the army's own means at crossing site {st.ferry_site + 1} "
+                     "(one pontoon park)" if took.by_park else f"ferried by {took.means}")
             self.reached.append({
-                "time": self.plan.start + timedelta(hours=start), "formation_id": fid,
-                "kind": "ferry",
-                "name": f"ferried by {brigade} for {fp.ferry_h:.1f} h, {wait}all across "
+                "time": self.plan.start + timedelta(hours=took.start_h),
+                "formation_id": took.fid, "kind": "ferry",
+                "name": f"{means} for {took.hours:.1f} h{other}, {wait}all across "
                         f"{release:%d %b %H:%M}; until then its head holds within "
                         f"{self.plan.ferry_bridgehead_km:g} km of the crossing",
                 "cum_km": st.ferry_km})
@@ -762,8 +771,8 @@ class _Loop:
             if fp.ferry_by and st.ferry_km is None and c.river_class in (1, 2):
                 self.ferry_queue(fid, c, t_h)
                 for child, at in self.in_column(fid, c, t_h):  # at the river with it
-                    self.ferry_queue(child, at, t_h)
-                self.ferry_take(fp.ferry_by, t_h)
+                    self.ferry_queue(child, at, t_h, site=st.ferry_site)
+                self.ferry_take(t_h)
             st.crossings_done += 1
         while st.breach is None and st.passes_done < len(fp.fortified) and \
                 fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
@@ -1193,8 +1202,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
     for fid in loop.order:
         loop.state[fid].day["start_km"] = 0.0
     for a, b in zip(bounds[:-1], bounds[1:]):
-        for brigade in loop.ferry_waiting:  # a brigade come free takes the next in priority
-            loop.ferry_take(brigade, a)
+        loop.ferry_take(a)  # a brigade or park come free takes the next in priority
         loop.locate_reserve()
         loop.book_due(a)
         loop.dispatch(a)
@@ -1364,8 +1372,11 @@ def _crossings(loop: _Loop) -> pd.DataFrame:
         fp, st = loop.fp[fid], loop.state[fid]
         for n, c in enumerate(fp.crossings):
             t = loop.crossing_times.get((fid, n))
-            ferry = fp.ferry_h if (fp.ferry_by and st.ferry_km is not None
-                                   and abs(st.ferry_km - c.km) < 1e-9) else 0.0
+            ferry = 0.0
+            if fp.ferry_by and st.ferry_km is not None and abs(st.ferry_km - c.km) < 1e-9:
+                # the means that took it; still waiting at the end: the quicker of its means
+                ferry = (st.ferry_used_h if st.ferry_release_h is not None
+                         else min(fp.ferry_h, fp.own_means_h))
             rows.append({"formation_id": fid,
                          "time": loop.plan.start + timedelta(hours=t) if t is not None else pd.NaT,
                          "cum_km": c.km, "lon": c.lon, "lat": c.lat, "river_class": c.river_class,

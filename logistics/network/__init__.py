@@ -14,7 +14,8 @@ cross-country movement.
 * :mod:`~logistics.network.railmove`: a formation's rail move (``plan_rail_move`` ->
   ``RailMove``) and the army's moving railhead (``railhead_at`` -> ``Railhead``);
 * :mod:`~logistics.network.river`: the navigable rivers (``load_waterways``), a flotilla move
-  (``plan_river_move`` -> ``RiverMove``) and ferrying at a crossing (``ferry_time_h``).
+  (``plan_river_move`` -> ``RiverMove``), ferrying at a crossing (``ferry_time_h``) and the
+  army's own crossing means there (``own_means_time_h``, ``own_means_t_per_day``).
 
 The shipped ``railways-1945.osm`` is built from the reference's station lists by
 ``configs/network/build.py``, which lives beside the data it makes (not in the package).
@@ -27,7 +28,8 @@ from logistics.network.osm import check_osm, load_network, load_railways
 from logistics.network.params import LineInfo, NetworkParams, load_lines, load_params
 from logistics.network.railhold import RailHold, rail_hold, reached_stations
 from logistics.network.railmove import Railhead, RailMove, plan_rail_move, railhead_at
-from logistics.network.river import RiverMove, ferry_time_h, load_waterways, plan_river_move
+from logistics.network.river import (RiverMove, ferry_time_h, load_waterways, own_means_t_per_day,
+                                     own_means_time_h, plan_river_move)
 from logistics.network.stations import Station, find_station, nearest_station, station_nodes, station_table
 
 __all__ = [
@@ -57,5 +59,7 @@ __all__ = [
     "RiverMove",
     "plan_river_move",
     "ferry_time_h",
+    "own_means_t_per_day",
+    "own_means_time_h",
     "load_waterways",
 ]

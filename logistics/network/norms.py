@@ -24,7 +24,7 @@ from logistics.errors import ConfigError, listed
 from logistics.ranges import active_patch, patched, uncertain_problems
 from logistics.sources import provenance_problem
 
-__all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "MeansNorms",
+__all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "OwnMeans", "MeansNorms",
            "load_means_norms"]
 
 _MOVEMENT_YAML = Path("norms") / "movement.yaml"
@@ -68,8 +68,27 @@ class FerryRate:
 
 
 @dataclass(frozen=True)
+class OwnMeans:
+    """The army's own crossing means at one crossing site (``river.own_means``): one N2P
+    pontoon park's pontoons used as ferries. Buoyancy and masses in tonnes, the river's width
+    in km, the towing speed through the water in km/h, hours per trip and per working day."""
+
+    pontoon_vehicles: float
+    pontoons_per_vehicle: float
+    pontoon_buoyancy_t: float
+    usable_share: float
+    width_km: float
+    towing_speed_kmh: float
+    load_unload_h: float
+    hours_per_day: float
+    man_t: float
+    gun_t: float
+
+
+@dataclass(frozen=True)
 class RiverNorms:
-    """River movement: ship classes, current, operating factor, embarking, navigable rivers."""
+    """River movement: ship classes, current, operating factor, embarking, navigable rivers,
+    the flotilla's ferrying rate and the army's own crossing means."""
 
     ships: dict[str, ShipClass]
     current_kmh: float
@@ -79,6 +98,8 @@ class RiverNorms:
     navigable_levels: tuple[int, ...]
     max_access_km: float
     ferry: FerryRate
+    #: the army's own crossing means at a site (None: not given, as in hand-made norms)
+    own_means: OwnMeans | None = None
 
 
 @dataclass(frozen=True)
@@ -133,11 +154,38 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
             men_per_day=reader.number("river.ferrying.men_per_day"),
             guns_per_day=reader.number("river.ferrying.guns_per_day"),
             vehicles_per_day=reader.number("river.ferrying.vehicles_per_day")),
+        own_means=_own_means(reader),
     )
     if not reader.problems:  # a damaged section is named as such, not as ranges of no figure
         reader.problems += uncertain_problems(reader.data)
     reader.finish()
     return MeansNorms(rail=rail, river=river, path=path)
+
+
+def _own_means(reader: _Reader) -> OwnMeans:
+    """``river.own_means``; a towing speed not above the current is a problem (a ferry
+    heading upstream to hold its line would never get across)."""
+    key = "river.own_means"
+    means = OwnMeans(
+        pontoon_vehicles=reader.number(f"{key}.pontoon_vehicles"),
+        pontoons_per_vehicle=reader.number(f"{key}.pontoons_per_vehicle"),
+        pontoon_buoyancy_t=reader.number(f"{key}.pontoon_buoyancy_t"),
+        usable_share=reader.number(f"{key}.usable_share", upper=1.0),
+        width_km=reader.number(f"{key}.width_km"),
+        towing_speed_kmh=reader.number(f"{key}.towing_speed_kmh"),
+        load_unload_h=reader.number(f"{key}.load_unload_h", zero_ok=True),
+        hours_per_day=reader.number(f"{key}.hours_per_day", upper=24.0),
+        man_t=reader.number(f"{key}.man_t"),
+        gun_t=reader.number(f"{key}.gun_t"),
+    )
+    current = reader.raw("river.current_kmh.value")
+    if isinstance(current, (int, float)) and not isinstance(current, bool) \
+            and means.towing_speed_kmh <= current:
+        reader.problems.append(
+            f"{key}.towing_speed_kmh: value {means.towing_speed_kmh:g}, not above "
+            f"river.current_kmh {current:g}: a ferry holding its line across would never reach "
+            "the far bank; fix: a towing speed above the current (or a lower current)")
+    return means
 
 
 class _Reader:

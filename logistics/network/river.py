@@ -22,7 +22,10 @@ and ``disembark_h``.
 **Ferrying** (:func:`ferry_time_h`): how long a river-ship brigade takes to put a formation
 across a river, from the one sourced figure (the 3rd brigade on the Ussuri: ~6,000 men, 50
 guns and mortars, 150 vehicles in four days, [SHIROKORAD-RK]) and the rule in
-``river.ferrying.rule``.
+``river.ferrying.rule``. **Own means** (:func:`own_means_time_h`): how long the army's own
+crossing means at one crossing site (one N2P pontoon park's pontoons used as ferries,
+``river.own_means``, every figure but the park's a named assumption) take to put a formation
+across, from its load in tonnes.
 """
 
 from __future__ import annotations
@@ -40,10 +43,10 @@ from shapely.ops import substring
 
 from logistics import settings
 from logistics.errors import ConfigError
-from logistics.network.norms import FerryRate, RiverNorms, load_means_norms
+from logistics.network.norms import FerryRate, OwnMeans, RiverNorms, load_means_norms
 
 __all__ = ["RiverMove", "load_waterways", "waterways_from_lines", "plan_river_move",
-           "ferry_time_h"]
+           "ferry_time_h", "own_means_t_per_day", "own_means_time_h"]
 
 #: Shore densification (m) for the river-lake centre line; river ends within this distance
 #: (m) of the river-lake join its centre line.
@@ -160,6 +163,43 @@ def ferry_time_h(men: int, vehicles: int = 0, guns: int = 0, *, brigades: float 
     days = max(men / rate.men_per_day, guns / rate.guns_per_day,
                vehicles / rate.vehicles_per_day)
     return 24.0 * days / brigades
+
+
+def own_means_t_per_day(means: OwnMeans | None = None, current_kmh: float | None = None
+                        ) -> float:
+    """Tonnes a day one crossing site's own means put across a river (``river.own_means``):
+
+    ``payload_t = pontoon_vehicles x pontoons_per_vehicle x pontoon_buoyancy_t x usable_share``
+    (every pontoon of the park in ferries at once), ``across_kmh = sqrt(towing_speed_kmh^2 -
+    current_kmh^2)`` (a ferry heads upstream to hold its line across the current),
+    ``trip_h = 2 x width_km / across_kmh + load_unload_h`` (there and back, loading and
+    unloading), ``t_per_day = payload_t x hours_per_day / trip_h``."""
+    norms = load_means_norms().river if means is None or current_kmh is None else None
+    means = means or norms.own_means
+    current_kmh = norms.current_kmh if current_kmh is None else current_kmh
+    if not (0.0 <= current_kmh < means.towing_speed_kmh):
+        raise ConfigError(f"own means: current {current_kmh!r} km/h, expected >= 0 and below "
+                          f"the towing speed {means.towing_speed_kmh:g} km/h")
+    payload_t = (means.pontoon_vehicles * means.pontoons_per_vehicle
+                 * means.pontoon_buoyancy_t * means.usable_share)
+    across_kmh = math.sqrt(means.towing_speed_kmh ** 2 - current_kmh ** 2)
+    trip_h = 2.0 * means.width_km / across_kmh + means.load_unload_h
+    return payload_t * means.hours_per_day / trip_h
+
+
+def own_means_time_h(men: int, vehicles_t: float = 0.0, guns: int = 0, *,
+                     means: OwnMeans | None = None, current_kmh: float | None = None) -> float:
+    """Hours a crossing site's own means need to put a formation across a river:
+    ``24 x (men x man_t + vehicles_t + guns x gun_t) / t_per_day``
+    (:func:`own_means_t_per_day`; ``vehicles_t`` the formation's vehicles' masses summed, from
+    their configs/vehicles files). One park carries one formation whole at a time."""
+    means = means or load_means_norms().river.own_means
+    for name, value in (("men", men), ("vehicles_t", vehicles_t), ("guns", guns)):
+        if not (isinstance(value, (int, float, np.integer, np.floating))
+                and not isinstance(value, bool) and math.isfinite(value) and value >= 0):
+            raise ConfigError(f"own means: {name} {value!r}, expected a finite number >= 0")
+    load_t = men * means.man_t + vehicles_t + guns * means.gun_t
+    return 24.0 * load_t / own_means_t_per_day(means, current_kmh)
 
 
 # --------------------------------------------------------------------------------------------
