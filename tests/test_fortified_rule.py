@@ -251,7 +251,7 @@ def test_a_mobile_formation_goes_round_only_when_that_is_quicker():
     """On the shipped 5th Army at 2 km: the Mudanjiang position is one 27 km zone (69.4 to
     42.4 km from the city), 2.7 days at the breakthrough rate for the armour that assaults it;
     the forward detachment, a bypass kind, finds going round quicker than following that
-    breach (rule.bypass.quicker_way: no 'it follows the breach' note) and is charged at most
+    breach (rule.bypass.quicker_way: the run note says it goes round) and is charged at most
     the edge its route clips where the barrier's 2 km cells fall inside the drawn outline (under
     one cell; before the zone it followed the breach through the 4 and 3 km belts). On the
     shipped 39th Army the forward detachment still goes round the Halung-Arshan fortified
@@ -267,8 +267,9 @@ def test_a_mobile_formation_goes_round_only_when_that_is_quicker():
 
     assert charged_km("5a-armour") == pytest.approx(27.0)
     assert charged_km("fd-5a") < 2.0
-    assert not any(n.startswith("fd-5a: going round the fortified regions takes")
-                   for n in r.notes), r.notes
+    said = [n for n in r.notes if n.startswith("fd-5a: going round the fortified regions takes")]
+    assert len(said) == 1 and said[0].endswith(
+        "it goes round (fortified-regions.yaml rule.bypass.quicker_way)"), r.notes
     r39 = run_scenario(settings.CONFIG_DIR / "tbf-39a.yaml", resolution_m=10_000.0)
     for fid in ("fd-39a", "39a-tank-brigades"):
         assert not r39.plan.formation(fid).fortified, fid

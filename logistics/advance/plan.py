@@ -524,6 +524,11 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                     round_days = _route_days(round_[0], u, regions, fort.rule.rate_km_per_day)
                     if round_days <= direct_days:
                         chosen = round_
+                        notes.append(
+                            f"{u.id}: going round the fortified regions takes "
+                            f"{round_days:.1f} d, following the breach through them "
+                            f"{direct_days:.1f} d: it goes round "
+                            "(fortified-regions.yaml rule.bypass.quicker_way)")
                     else:
                         notes.append(
                             f"{u.id}: going round the fortified regions takes "
