@@ -103,3 +103,13 @@ def test_a_null_figure_elsewhere_in_the_movement_norms_is_refused_too(tmp_path):
     p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"river\.current_kmh: value None, expected a finite"):
         load_means_norms(p)
+
+
+def test_the_shipped_figures_give_the_throughput_movement_yaml_states():
+    """movement.yaml river.own_means's comment works the shipped figures through by hand:
+    48 x 1 x 12.2 x 0.5 = 292.8 t a trip, sqrt(10^2 - 5^2) = 8.66 km/h across, 2 x 1.5 / 8.66
+    + 1.0 = 1.346 h a trip, 292.8 x 20 / 1.346 = 4,350 t a day; the code must agree."""
+    river = load_means_norms().river
+    assert river.current_kmh == 5
+    assert own_means_t_per_day() == pytest.approx(292.8 * 20 / (3.0 / math.sqrt(75.0) + 1.0))
+    assert own_means_t_per_day() == pytest.approx(4350.0, abs=5.0)
