@@ -103,10 +103,11 @@ def uncertain_problems(data: Any, section: str = "uncertain") -> list[str]:
             problems.append(f"{where}: expected {problem[0]}; {problem[1]}")
         figure = _node(data, str(key))
         if not isinstance(figure, dict) or "value" not in figure:
-            problems.append(f"{where}: names no figure {{value, cite|assumed}} of this file; "
-                            "fix: write the dotted key path of a figure (list items by their "
-                            "index, e.g. standards.tank_corps.vehicles.0.count) or remove the "
-                            "line")
+            problems.append(f"{where}: names no figure {{value, cite|assumed}} of this file "
+                            f"(the figure missing, or the key misspelt); fix: restore the figure "
+                            f"{key} if it was removed, else write the dotted key path of a "
+                            "figure (list items by their index, e.g. "
+                            "standards.tank_corps.vehicles.0.count) or remove the line")
         elif low is not None and high is not None and low <= high:
             value = figure["value"]
             if _number(value) and not low <= value <= high:

@@ -55,6 +55,11 @@ CASES = [
     # a key that names no figure of the file (a typo) would never be drawn
     ("march.yaml", _set("norms.tank_colum.max_speed_kmh", {"low": 1, "high": 2, "assumed": "x"}),
      ("uncertain.norms.tank_colum.max_speed_kmh", "names no figure", "fix:")),
+    # the figure itself deleted (its range left): the fix must not be only to drop the range
+    # (review18: river.own_means.width_km removed said "remove the line")
+    ("movement.yaml", lambda d: d["river"]["own_means"].pop("width_km"),
+     ("uncertain.river.own_means.width_km", "names no figure", "missing",
+      "fix: restore the figure river.own_means.width_km")),
     ("march.yaml", lambda d: d.update(uncertain=[1, 2]),
      ("uncertain", "expected a mapping", "fix:")),
     ("movement.yaml", _set(_CURRENT, {"low": 8, "high": 3, "cite": "[TYL-1977] x"}),

@@ -81,8 +81,35 @@ def _refused(tmp_path: Path, key: str, value) -> str:
     ("usable_share", 1.5, "<= 1"),
     ("hours_per_day", 30, "<= 24"),
     ("towing_speed_kmh", 4, "not above river.current_kmh 5"),
+    # a null value (a figure emptied by mistake) is refused, not read as NaN: a NaN payload
+    # left every formation to its brigade with no word; a NaN towing speed failed with no file
+    ("width_km", None, "expected a finite number > 0"),
+    ("towing_speed_kmh", None, "expected a finite number > 0"),
 ])
 def test_a_bad_own_means_figure_is_one_config_error(tmp_path, key, value, words):
     msg = _refused(tmp_path, key, value)
     assert repr(value) in msg or f"{value:g}" in msg, msg
     assert words in msg, msg
+
+
+def test_a_null_figure_elsewhere_in_the_movement_norms_is_refused_too(tmp_path):
+    """The reader's check is one for every figure of the file: a null river.current_kmh
+    (pre-existing figure) would otherwise pass as NaN."""
+    cfg = tmp_path / "configs"
+    shutil.copytree(Path(settings.SHIPPED_CONFIG_DIR) / "norms", cfg / "norms")
+    p = cfg / "norms" / "movement.yaml"
+    data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    data["river"]["current_kmh"]["value"] = None
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"river\.current_kmh: value None, expected a finite"):
+        load_means_norms(p)
+
+
+def test_the_shipped_figures_give_the_throughput_movement_yaml_states():
+    """movement.yaml river.own_means's comment works the shipped figures through by hand:
+    48 x 1 x 12.2 x 0.5 = 292.8 t a trip, sqrt(10^2 - 5^2) = 8.66 km/h across, 2 x 1.5 / 8.66
+    + 1.0 = 1.346 h a trip, 292.8 x 20 / 1.346 = 4,350 t a day; the code must agree."""
+    river = load_means_norms().river
+    assert river.current_kmh == 5
+    assert own_means_t_per_day() == pytest.approx(292.8 * 20 / (3.0 / math.sqrt(75.0) + 1.0))
+    assert own_means_t_per_day() == pytest.approx(4350.0, abs=5.0)

@@ -836,6 +836,12 @@ def build_cases(ctx: Ctx) -> list[Case]:
                                        at("forest", "railways", v="../sources.yaml")),
         "norms-lift-list": ("norms/movement.yaml", at("lift", "truck", v=["zis-5"])),
         "norms-lift-entry-text": ("norms/movement.yaml", at("lift", "truck", "zis-5", v="20")),
+        # (review18) the army's own crossing means: a null figure ran as NaN (exit 0), a
+        # towing speed in words
+        "norms-own-means-null": ("norms/movement.yaml",
+                                 at("river", "own_means", "width_km", "value", v=None)),
+        "norms-own-means-towing-text": ("norms/movement.yaml", at(
+            "river", "own_means", "towing_speed_kmh", "value", v="fast")),
         "norms-observed-list": ("norms/march.yaml", at("observed", v=[1, 2])),
         "norms-defaults-list": ("norms/march.yaml", at("default_by_movement", v=["x"])),
         "norms-standard-vehicles-text": ("norms/formations.yaml",
@@ -875,6 +881,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
     def radius(v):
         return reg("linkou", lambda r: r["extent"]["radius_km"].__setitem__("value", v))
 
+    def zone(edit: Callable[[dict], None]):
+        return lambda d: edit(next(f for f in d["field_positions"]
+                                   if f.get("id") == "mudanjiang-line"))
+
     def town(rid: str, loc: dict):
         return reg(rid, lambda r: r.__setitem__("location", {**loc, "cite": "x"}))
 
@@ -895,6 +905,15 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "polygon-theatre": reg("hutou", lambda r: r["extent"].__setitem__("polygon", [
             [108.5, 38.5], [135.5, 38.5], [135.5, 53.5], [108.5, 53.5], [108.5, 38.5]])),
         "apply-text": reg("jiamusi", lambda r: r.__setitem__("apply", "no")),
+        # (review18) the field position as one zone: belts reaching past the city, a zone key
+        # on a circle, corners beside the figures, a fraction of a belt
+        "zone-radius-small": zone(lambda z: z["extent"]["radius_km"].__setitem__("value", 20)),
+        "zone-security-on-circle": reg("linkou", lambda r: r.__setitem__(
+            "security_zone_km", {"value": 5, "assumed": "x"})),
+        "zone-polygon-beside": zone(lambda z: z["extent"].__setitem__("polygon", [
+            [129.6, 45.1], [130.4, 44.5], [129.6, 44.0], [129.6, 45.1]])),
+        "zone-count-fraction": zone(lambda z: z["further_belts"]["count"].__setitem__(
+            "value", 2.5)),
     }
     # a heat rule that can never apply (fronts as one text: read letter by letter; a season
     # that is none): the rule was silently off on the Transbaikal axes

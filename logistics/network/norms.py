@@ -29,6 +29,10 @@ __all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "OwnMeans"
 
 _MOVEMENT_YAML = Path("norms") / "movement.yaml"
 
+#: What :meth:`_Reader._figure` returns for a figure whose problem it has already noted (not
+#: None: a ``value: null`` is a value, and a wrong one, to be named by the caller's check)
+_NOTED = object()
+
 
 @dataclass(frozen=True)
 class RailRestoration:
@@ -207,16 +211,16 @@ class _Reader:
         if not isinstance(entry, dict) or "value" not in entry:
             self.problems.append(f"{dotted}: missing; expected {{value: ..., cite: '...'}} or "
                                  "{value: ..., assumed: '<reason>'}")
-            return None
+            return _NOTED
         problem = provenance_problem(entry)
         if problem is not None:
             self.problems.append(f"{dotted}: expected {problem[0]}; {problem[1]}")
-            return None
+            return _NOTED
         return entry["value"]
 
     def number(self, dotted: str, *, zero_ok: bool = False, upper: float | None = None) -> float:
         value = self._figure(dotted)
-        if value is None:
+        if value is _NOTED:
             return math.nan
         ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
               and math.isfinite(value) and (value >= 0 if zero_ok else value > 0)
@@ -229,7 +233,7 @@ class _Reader:
 
     def items(self, dotted: str, kind: type) -> list:
         value = self._figure(dotted)
-        if value is None:
+        if value is _NOTED:
             return []
         if not isinstance(value, list) or not value or not all(
                 isinstance(v, kind) and not isinstance(v, bool) for v in value):
