@@ -218,3 +218,35 @@ def test_every_drawn_norms_range_reaches_what_the_engine_reads(key):
     with norms_overrides({key: value}):
         drawn = (load_norms(), load_means_norms())
     assert drawn != base, f"{key}: drawn to {value} (nominal {nominal}) but nothing read changes"
+
+
+def test_a_norms_draw_in_which_a_ship_cannot_stem_the_current_is_made_again():
+    """The flotilla sailed up the Sungari ([SHIROKORAD-JP] Fujin 70 km above its mouth): a draw
+    of the assumed ship speed, operating factor and current leaving a ship unable to make
+    headway upstream contradicts that, and ran into a ConfigError in 2FEF-15A's plan (about one
+    draw in five). Such a draw is made again, deterministically; a consistent first draw is
+    kept as it was."""
+    import numpy as np
+
+    from logistics.history.uncertainty import _consistent_norms, _sample_norms
+    from logistics.network import ships_stem_current
+    from logistics.network.norms import load_means_norms
+    from logistics.ranges import norms_overrides, sample_norms_overrides
+
+    assert ships_stem_current()  # the shipped values: the slowest ship 15 x 0.5 > 5 km/h
+    key = "norms/movement:river.operating_speed_factor"
+    with norms_overrides({key: 0.3, "norms/movement:river.current_kmh": 8.0}):
+        assert not ships_stem_current(load_means_norms().river)  # 15 x 0.3 = 4.5 <= 8
+    seen_bad = 0
+    for i in range(60):
+        seed = int(np.random.SeedSequence(i).generate_state(1)[0])
+        first = sample_norms_overrides(seed)
+        draw = _sample_norms(seed)
+        assert _consistent_norms(draw)
+        assert draw == _sample_norms(seed)  # deterministic
+        if _consistent_norms(first):
+            assert draw == first
+        else:
+            seen_bad += 1
+            assert draw != first
+    assert seen_bad > 0  # the shipped ranges do produce such draws: the check is exercised

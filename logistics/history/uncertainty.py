@@ -5,7 +5,9 @@ Each draw takes a value uniformly in every ``uncertain:`` range of the army file
 movement norms (``configs/norms/{march,movement}.yaml``; :func:`logistics.ranges.sample_norms_overrides`, keys prefixed by
 their file: ``norms/march:norms.tank_column.max_speed_kmh``), and one of the DEMs (merged 30"
 or ETOPO5, equal odds: a modelling choice, neither is known to be better for 1945 routes), and
-runs the scenario with its own seed. The drawn values travel in the job's ``overrides`` (to a
+runs the scenario with its own seed. A draw of the norms that contradicts a source (a ship of the
+flotilla that cannot stem the current, which sailed up the Sungari) is made again
+(:func:`_sample_norms`). The drawn values travel in the job's ``overrides`` (to a
 dask worker too) and hold for that run only. Seeds come from one
 ``numpy.random.SeedSequence(seed)``, so the same ``seed`` gives the same draws and, because
 results are collected in draw order, the same bands on one process or on any dask.distributed
@@ -44,12 +46,46 @@ DEMS: tuple[str, ...] = ("merged", "etopo5")
 QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
 
 
-def _sample_overrides(scenario: Any, seed: int, norms_seed: int) -> dict[str, float]:
-    """The army file's draw, then the norms files' (each from its own seed)."""
-    from logistics.army import sample_army_overrides
+#: Most draws of the norms made for one job before giving up on a consistent one (each is
+#: independent; at the shipped ranges about one in five fails the flotilla's check).
+MAX_NORMS_REDRAWS = 100
+
+
+def _consistent_norms(draw: dict[str, float]) -> bool:
+    """Whether a draw of the norms agrees with what the sources say happened with them: every
+    ship of the flotilla stems the current (:func:`logistics.network.ships_stem_current`)."""
+    from logistics.network import ships_stem_current
+    from logistics.ranges import norms_overrides
+
+    with norms_overrides(draw):
+        return ships_stem_current()
+
+
+def _sample_norms(norms_seed: int) -> dict[str, float]:
+    """The norms files' draw from ``norms_seed``; a draw that contradicts a source
+    (:func:`_consistent_norms`) is made again from the next seed of ``norms_seed``'s sequence,
+    so a consistent first draw is the one made before this check existed."""
     from logistics.ranges import sample_norms_overrides
 
-    return {**sample_army_overrides(scenario, seed), **sample_norms_overrides(norms_seed)}
+    draw = sample_norms_overrides(norms_seed)
+    seeds = np.random.SeedSequence(norms_seed).spawn(MAX_NORMS_REDRAWS)
+    for child in seeds:
+        if _consistent_norms(draw):
+            return draw
+        draw = sample_norms_overrides(int(child.generate_state(1)[0]))
+    raise ConfigError(f"Monte Carlo: {MAX_NORMS_REDRAWS} draws of the norms' uncertain: ranges "
+                      "in a row leave a ship of the flotilla unable to stem the current "
+                      "(river.ship_classes.*.speed_kmh x river.operating_speed_factor <= "
+                      "river.current_kmh); fix: ranges in configs/norms/movement.yaml under "
+                      "which the flotilla can sail upstream, as it did")
+
+
+def _sample_overrides(scenario: Any, seed: int, norms_seed: int) -> dict[str, float]:
+    """The army file's draw, then the norms files' (each from its own seed; the norms' made
+    again where it contradicts a source, :func:`_sample_norms`)."""
+    from logistics.army import sample_army_overrides
+
+    return {**sample_army_overrides(scenario, seed), **_sample_norms(norms_seed)}
 
 
 #: Most Monte Carlo draws per axis: each draw is a whole scenario run (seconds to a minute), so

@@ -29,7 +29,7 @@ from logistics.network.params import LineInfo, NetworkParams, load_lines, load_p
 from logistics.network.railhold import RailHold, rail_hold, reached_stations
 from logistics.network.railmove import Railhead, RailMove, plan_rail_move, railhead_at
 from logistics.network.river import (RiverMove, ferry_time_h, load_waterways, own_means_t_per_day,
-                                     own_means_time_h, plan_river_move)
+                                     own_means_time_h, plan_river_move, ships_stem_current)
 from logistics.network.stations import Station, find_station, nearest_station, station_nodes, station_table
 
 __all__ = [
@@ -61,5 +61,6 @@ __all__ = [
     "ferry_time_h",
     "own_means_t_per_day",
     "own_means_time_h",
+    "ships_stem_current",
     "load_waterways",
 ]

@@ -46,7 +46,7 @@ from logistics.errors import ConfigError
 from logistics.network.norms import FerryRate, OwnMeans, RiverNorms, load_means_norms
 
 __all__ = ["RiverMove", "load_waterways", "waterways_from_lines", "plan_river_move",
-           "ferry_time_h", "own_means_t_per_day", "own_means_time_h"]
+           "ferry_time_h", "own_means_t_per_day", "own_means_time_h", "ships_stem_current"]
 
 #: Shore densification (m) for the river-lake centre line; river ends within this distance
 #: (m) of the river-lake join its centre line.
@@ -163,6 +163,18 @@ def ferry_time_h(men: int, vehicles: int = 0, guns: int = 0, *, brigades: float 
     days = max(men / rate.men_per_day, guns / rate.guns_per_day,
                vehicles / rate.vehicles_per_day)
     return 24.0 * days / brigades
+
+
+def ships_stem_current(norms: RiverNorms | None = None) -> bool:
+    """Whether every ship class makes headway upstream: ``speed_kmh x operating_speed_factor >
+    current_kmh``. The flotilla did sail up the Sungari in August 1945 (Fujin, 70 km above its
+    mouth, [SHIROKORAD-JP]), so a Monte Carlo draw of the assumed speeds, factor and current
+    in which a ship cannot stem the current contradicts that source: the draw is made again
+    (:func:`logistics.history.uncertainty.draw_jobs`). ``norms``: the movement norms (default
+    the file's, patched inside a run with drawn values)."""
+    norms = norms or load_means_norms().river
+    return all(ship.speed_kmh * norms.operating_speed_factor > norms.current_kmh
+               for ship in norms.ships.values())
 
 
 def own_means_t_per_day(means: OwnMeans | None = None, current_kmh: float | None = None
