@@ -322,8 +322,31 @@ def _with(what: str, option: str) -> str:
     return "" if option == what else f" with {option}"
 
 
+def _check_not_in_inputs(text: str, p: Path, what: str, option: str) -> None:
+    """Refuse an output path inside the folders the tool reads its inputs from (the config and
+    raster trees, shipped or set by ``LOGISTICS_CONFIG_DIR``/``LOGISTICS_RASTER_DIR``): outputs
+    there mix with the inputs (a later ``logistics run configs/`` or a package build would
+    take them along)."""
+    from logistics import settings
+
+    real = p.resolve()
+    for name, folder in (("configs", settings.CONFIG_DIR), ("rasters", settings.RASTER_DIR),
+                         ("configs", settings.SHIPPED_CONFIG_DIR),
+                         ("rasters", settings.SHIPPED_RASTER_DIR)):
+        try:
+            inputs = Path(folder).resolve()
+        except (OSError, RuntimeError):
+            continue
+        if real == inputs or inputs in real.parents:
+            raise OutputError(
+                f"{what} {text!r} lies inside the {name} folder the tool reads its inputs from "
+                f"({inputs}); outputs there would mix with the inputs: give a folder outside "
+                f"it, e.g. {option} out/run1")
+
+
 def _check_output_dir(path, overwrite: bool, what: str, flag: str, option: str) -> Path:
     text, p, st = _existing(path, what, "out/run1")
+    _check_not_in_inputs(text, p, what, option)
     if st is None:
         return p
     if stat.S_ISLNK(st.st_mode):
@@ -386,6 +409,7 @@ def check_output_file(path: str | os.PathLike[str], *, overwrite: bool = False,
     """
     option = option or what
     text, p, st = _existing(path, what, "map.png")
+    _check_not_in_inputs(text, p, what, option)
     if st is None:
         check_writable(p.parent, what=what, option=option)
         return p

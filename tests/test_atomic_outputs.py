@@ -362,3 +362,26 @@ def test_a_stop_the_instant_the_temporary_is_made_leaves_nothing(tmp_path, monke
             pass
     monkeypatch.setattr(os, "mkdir", real_mkdir)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_output_inside_the_input_folders_is_refused(tmp_path, monkeypatch):
+    """An --out inside the config or raster tree (shipped, or the one LOGISTICS_CONFIG_DIR
+    names) is refused before anything is written: a new user's `--out configs/my-run` put a
+    run among the shipped army files, where `git status`, a package build and later runs
+    would take it along."""
+    from logistics import settings
+    from logistics.errors import OutputError
+
+    for folder in (settings.SHIPPED_CONFIG_DIR / "my-run", settings.SHIPPED_RASTER_DIR / "x",
+                   settings.SHIPPED_CONFIG_DIR):
+        with pytest.raises(OutputError, match="inside the (configs|rasters) folder"):
+            _atomic.check_output_dir(folder)
+        assert not (settings.SHIPPED_CONFIG_DIR / "my-run").exists()
+    with pytest.raises(OutputError, match="inside the rasters folder"):
+        _atomic.check_output_file(settings.SHIPPED_RASTER_DIR / "map.png")
+    mine = tmp_path / "cfg"
+    mine.mkdir()
+    monkeypatch.setattr(settings, "CONFIG_DIR", mine)
+    with pytest.raises(OutputError, match="inside the configs folder"):
+        _atomic.check_output_dir(mine / "out")
+    assert _atomic.check_output_dir(tmp_path / "out") == tmp_path / "out"
