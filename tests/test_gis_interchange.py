@@ -246,9 +246,9 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
                               "refills_on_hand": 1.0})
         crossings = pd.DataFrame([{"formation_id": "a", "time": hours[1], "cum_km": 10.0,
                                    "lon": 117.1, "lat": 47.0, "river_class": 2,
-                                   "crossing_h": 1.5}] if events else [],
+                                   "crossing_h": 1.5, "ferry_h": 0.0}] if events else [],
                                  columns=["formation_id", "time", "cum_km", "lon", "lat",
-                                          "river_class", "crossing_h"])
+                                          "river_class", "crossing_h", "ferry_h"])
         deliveries = pd.DataFrame([{"delivery_id": 1, "time": hours[4], "source": "railhead",
                                     "kind": "truck",
                                     "offered_l": 10.0, "litres": 9.0, "fuel_type": "diesel",
@@ -277,7 +277,7 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
         "halts": {"formation_id": "TEXT", "reason": "TEXT", "start": "DATETIME",
                   "end": "DATETIME", "hours": "REAL", "cum_km": "REAL"},
         "crossings": {"formation_id": "TEXT", "time": "DATETIME", "cum_km": "REAL",
-                      "river_class": "INTEGER", "crossing_h": "REAL"},
+                      "river_class": "INTEGER", "crossing_h": "REAL", "ferry_h": "REAL"},
         "deliveries": {"delivery_id": "INTEGER", "formation_id": "TEXT", "time": "DATETIME",
                        "source": "TEXT",
                        "kind": "TEXT", "litres": "REAL", "fuel_type": "TEXT", "cum_km": "REAL",

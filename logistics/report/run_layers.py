@@ -19,7 +19,7 @@ Layers (each a GeoDataFrame, possibly empty but always with its columns and CRS)
 | ``daily`` | Point | formation per date (end-of-day position, ``date``, ``time`` at 24:00) |
 | ``halts`` | Point | halt spell (``reason``, ``start``, ``end``, ``hours``) |
 | ``deliveries`` | Point | delivery and formation that took part of it (``delivery_id``, ``litres`` its share; placed at its ``cum_km`` along its route) |
-| ``crossings`` | Point | river crossing (``river_class``, ``crossing_h`` where the run says) |
+| ``crossings`` | Point | river crossing (``river_class``, ``crossing_h`` and ``ferry_h`` where the run says) |
 | ``documented`` | Point | documented position of the run's axis that has coordinates |
 | ``objectives`` | Point | formation and objective, in order (``objective``, ``order``), where its route reaches it (``cum_km``), ``reached`` (when; empty if never) |
 """
@@ -48,7 +48,7 @@ FIELD_TYPES: dict[str, str] = {
     "time": "datetime64[ms]", "start": "datetime64[ms]", "end": "datetime64[ms]",
     "date": "datetime64[ms]", "length_km": "float64", "cum_km": "float64",
     "hours": "float64", "litres": "float64", "delivery_id": "int64", "fuel_l": "float64", "refills_on_hand": "float64",
-    "crossing_h": "float64", "river_class": "int64", "reached": "datetime64[ms]", "order": "int64",
+    "crossing_h": "float64", "ferry_h": "float64", "river_class": "int64", "reached": "datetime64[ms]", "order": "int64",
 }
 
 
@@ -94,7 +94,7 @@ def _crossings_from_segments(result, fid: str) -> pd.DataFrame:
     """Where the one-column route steps onto a river cell (``river_class`` rising from 0),
     timed by the track's km: the crossings a result without a ``crossings`` table made."""
     seg = getattr(result, "segments", None)
-    cols = ["formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h"]
+    cols = ["formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h", "ferry_h"]
     if seg is None or not len(seg) or "river_class" not in seg:
         return pd.DataFrame(columns=cols)
     rc = seg["river_class"].to_numpy()
@@ -106,7 +106,7 @@ def _crossings_from_segments(result, fid: str) -> pd.DataFrame:
         "formation_id": fid, "time": _time_at_km(result.track, rows["cum_km"].to_numpy(float)),
         "cum_km": rows["cum_km"].to_numpy(float), "lon": rows["lon"].to_numpy(float),
         "lat": rows["lat"].to_numpy(float), "river_class": rows["river_class"].to_numpy(int),
-        "crossing_h": np.nan})
+        "crossing_h": np.nan, "ferry_h": np.nan})
 
 
 def _time_at_km(track: pd.DataFrame, km: np.ndarray) -> list:
@@ -196,7 +196,8 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
     if len(cr):
         cr["time"] = pd.to_datetime(cr["time"])
     layers["crossings"] = _gdf(cr, map(Point, zip(cr.get("lon", []), cr.get("lat", []))),
-                               ["formation_id", "time", "cum_km", "river_class", "crossing_h"])
+                               ["formation_id", "time", "cum_km", "river_class", "crossing_h",
+                                "ferry_h"])
 
     layers["objectives"] = _objectives(result, v["routes"], names)
     layers["documented"] = documented_points(result.scenario.axis_id, documented)

@@ -82,7 +82,7 @@ def summary_lines(result) -> list[str]:
         lines.append(
             f"  highest point of {s['formation_id']}'s route: {hi['elev_m']:.0f} m, "
             f"{hi['near']} ({hi['lat']:.3f} N, {hi['lon']:.3f} E), km {hi['cum_km']:.0f}, "
-            f"passed {_fmt_time(hi['time'])}"
+            + (f"passed {_fmt_time(hi['time'])}" if hi["time"] is not None else "not reached")
         )
     reached = result.reached[result.reached["kind"] == "objective"]
     if len(reached):
@@ -140,7 +140,8 @@ def _table(df: pd.DataFrame) -> str:
     cols = list(df.columns)
     out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for rec in df.itertuples(index=False):
-        cells = [f"{v:.1f}" if isinstance(v, float) else str(v) for v in rec]
+        cells = [("-" if v != v else f"{v:.1f}") if isinstance(v, float) else str(v)
+                 for v in rec]  # NaN (no value: a railhead's km, a carried party's fuel): "-"
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
 
