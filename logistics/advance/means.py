@@ -60,7 +60,7 @@ def river_planner(waypoints: Sequence[tuple[float, float]], *, depart_h: float, 
 
     if len(waypoints) < 2:
         return _failed("river", "a river move needs a start and at least one port on its route")
-    parts, t, k0 = [], float(depart_h), 0.0
+    parts, t, k0, trips, spread_h, last = [], float(depart_h), 0.0, 0, 0.0, ""
     for a, b in zip(waypoints[:-1], waypoints[1:]):
         mv = plan_river_move(tuple(a), tuple(b), ships={c: int(n) for c, n in ships.items()},
                              men=int(men), depart_h=t)
@@ -73,12 +73,20 @@ def river_planner(waypoints: Sequence[tuple[float, float]], *, depart_h: float, 
                       np.asarray(tt["time_h"], float), tail, tuple(tt.get("stations") or ())))
         k0 = float(km[-1])
         t = float(max(np.asarray(tt["time_h"], float)[-1], mv.all_ashore_h))
+        if len(mv.waves):
+            trips = max(trips, int(mv.waves["trip"].max()))
+            if mv.all_ashore_h - mv.head_ashore_h > spread_h:
+                spread_h = mv.all_ashore_h - mv.head_ashore_h
+                last = str(mv.waves.loc[mv.waves["ashore_h"].idxmax(), "ship_class"])
     km, lon, lat, time_h, tail = (np.concatenate([p[i] for p in parts]) for i in range(5))
     order = np.argsort(time_h, kind="stable")
     return Timetable(mode="river", km=km[order], lon=lon[order], lat=lat[order],
                      time_h=time_h[order], tail_km=tail[order],
                      stations=tuple(s for p in parts for s in p[5]),
-                     notes=(f"carried {k0:.0f} km by river in {len(parts)} leg(s)",))
+                     notes=(f"carried {k0:.0f} km by river in {len(parts)} leg(s), up to "
+                            f"{trips} trip(s) of the ships a leg; the last men are ashore up to "
+                            f"{spread_h:.0f} h after the first (those of the {last or '-'}, the "
+                            "last to land): the formation arrives with them",))
 
 
 def ferry_time(men: int, vehicles: int, guns: int = 0) -> float:

@@ -967,6 +967,7 @@ def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None
                 f"start and route ({tt.reason}); fix: a start and route ports on navigable "
                 f"rivers, or another `movement:` for {u.id}")
         _objectives_on_the_river(u, army, b.id, tt)
+        notes += [f"{u.id}: {n}" for n in tt.notes]
         return tt
     if u.movement == "rail":
         return None  # planned by the step loop when it departs (the lines held by then)
