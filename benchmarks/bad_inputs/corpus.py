@@ -1897,7 +1897,6 @@ def run_case(ctx: Ctx, case: Case, mem_cap_bytes: int) -> dict:
             for k in range(case.parallel)]
     rec["stderr_tail"] = [e[-1500:] for e in errs]
     flags = []
-    allowed = [a for a in case.allowed] + [f"work/{a}" for a in case.allowed]
 
     def under(rel: str, prefixes) -> bool:
         return any(rel == f"work/{a}" or rel.startswith(f"work/{a}/") for a in prefixes)
