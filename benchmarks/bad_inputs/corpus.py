@@ -1201,6 +1201,12 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("vehicle-file-fifo", "vehicles", ["sample", "Hailar"], env=cenv,
              setup=_configs(lambda d: os.mkfifo(d / "vehicles" / "zz.yaml")), timeout_s=60))
 
+    # ---- found by a new user (helper newuser18): an --out inside the configs the run reads ------
+    add(Case("cli-out-inside-configs", "cli", ["run", "../configs/tbf-39a.yaml",
+                                               "--resolution-m", "10000", "--out", "../configs/o"],
+             env={"LOGISTICS_CONFIG_DIR": "{root}/configs"}, setup=_configs(lambda d: None),
+             timeout_s=150))
+
     # ---- found from outside (helper badhunt14) -----------------------------------------------
     # two pairs of dollar signs round text mathtext cannot parse, in a map title and an army's
     # name (a ParseException traceback, after the whole run); a control character in a title
