@@ -656,3 +656,30 @@ def test_an_extent_over_the_whole_theatre_is_one_config_error(tmp_path):
     with pytest.raises(ConfigError, match=r"fortified-regions\.yaml: fortified_regions\.\d+ "
                                           r"\(hutou\).*fix: "):
         load_fortified(tmp_path)
+
+
+def test_a_ferried_formation_does_not_go_round_back_through_the_ussr():
+    """rule.bypass.ferried: after its first step onto a major or large river (where it is
+    ferried), a route back on the Soviet side is no way round for a ferried formation. Points
+    by logistics/terrain/sides.py: Blagoveshchensk's bank (127.53 E 50.27 N) and 127.474 E
+    50.276 N are Soviet, Sunwu (127.33 E 49.42 N) Japanese. On the shipped 2nd Red Banner
+    Army the Blagoveshchensk tank brigade, formed after the crossing, follows the breach
+    through the Sakhalyan region instead of its detour on the Soviet bank (km 14-26)."""
+    from logistics.advance.plan import _back_across_km
+
+    def seg(points):
+        return pd.DataFrame({"cum_km": [10.0 * i for i in range(len(points))],
+                             "lon": [p[0] for p in points], "lat": [p[1] for p in points],
+                             "river_class": [p[2] for p in points]})
+
+    start, river = (127.53, 50.2736, 0), (127.51, 50.255, 1)
+    sunwu, soviet_bank = (127.33, 49.42, 0), (127.474, 50.2761, 0)
+    assert _back_across_km(seg([start, river, sunwu, soviet_bank, sunwu])) == 30.0
+    assert _back_across_km(seg([start, river, sunwu, sunwu])) is None
+    assert _back_across_km(seg([start, soviet_bank, start])) is None  # never ferried across
+    from logistics import settings
+    from logistics.runner import run_scenario
+
+    r = run_scenario(settings.CONFIG_DIR / "2fef-2rba.yaml")
+    assert any(n.startswith("blag-tb: going round the fortified regions takes it back to the "
+                            "Soviet side") for n in r.notes), r.notes

@@ -522,7 +522,14 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                                  "(fortified-regions.yaml rule.bypass.no_way_round)")
                 else:
                     round_days = _route_days(round_[0], u, regions, fort.rule.rate_km_per_day)
-                    if round_days <= direct_days:
+                    back_km = _back_across_km(round_[0]) if u.id in ferried else None
+                    if back_km is not None:
+                        notes.append(
+                            f"{u.id}: going round the fortified regions takes it back to the "
+                            f"Soviet side at km {back_km:.0f}, across the river it is ferried "
+                            "over: it follows the breach (fortified-regions.yaml "
+                            "rule.bypass.ferried)")
+                    elif round_days <= direct_days:
                         chosen = round_
                         notes.append(
                             f"{u.id}: going round the fortified regions takes "
@@ -612,6 +619,24 @@ def _bridgehead_km(norms, src) -> float:
                           "ferried formation's head holds until all of it is across; fix: give "
                           "it (value and cite or assumed)")
     return float(bound)
+
+
+def _back_across_km(seg: pd.DataFrame) -> float | None:
+    """Route km where a route, after its first step onto a major or large river (the crossing
+    a ferried formation is ferried at), is back on the Soviet-Mongolian side of the frontier
+    (:func:`logistics.terrain.sides.side_of`); None when it never is. A ferried formation is
+    carried across once; a way round a fortified region back through the USSR would cross the
+    river twice more, unferried (fortified-regions.yaml rule.bypass.ferried)."""
+    from logistics.terrain.sides import SOVIET, side_of
+
+    rc = seg["river_class"].to_numpy() if "river_class" in seg else np.zeros(len(seg))
+    onto = np.flatnonzero(np.isin(rc, (1, 2)))
+    if not onto.size:
+        return None
+    rest = seg.iloc[int(onto[0]):]
+    back = np.flatnonzero(side_of(rest["lon"].to_numpy(float), rest["lat"].to_numpy(float))
+                          == SOVIET)
+    return float(rest["cum_km"].iloc[int(back[0])]) if back.size else None
 
 
 def _route_days(seg: pd.DataFrame, u: ResolvedFormation, regions, rate_km_per_day: float
