@@ -529,18 +529,14 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                             f"Soviet side at km {back_km:.0f}, across the river it is ferried "
                             "over: it follows the breach (fortified-regions.yaml "
                             "rule.bypass.ferried)")
-                    elif round_days <= direct_days:
-                        chosen = round_
-                        notes.append(
-                            f"{u.id}: going round the fortified regions takes "
-                            f"{round_days:.1f} d, following the breach through them "
-                            f"{direct_days:.1f} d: it goes round "
-                            "(fortified-regions.yaml rule.bypass.quicker_way)")
                     else:
+                        if round_days <= direct_days:
+                            chosen = round_
                         notes.append(
                             f"{u.id}: going round the fortified regions takes "
                             f"{round_days:.1f} d, following the breach through them "
-                            f"{direct_days:.1f} d: it follows the breach "
+                            f"{direct_days:.1f} d: it "
+                            f"{'goes round' if chosen is round_ else 'follows the breach'} "
                             "(fortified-regions.yaml rule.bypass.quicker_way)")
         except NoRouteError as exc:  # its text names ``who`` already when snap_point raised it
             text = str(exc)

@@ -165,16 +165,23 @@ def ferry_time_h(men: int, vehicles: int = 0, guns: int = 0, *, brigades: float 
     return 24.0 * days / brigades
 
 
+def _water_kmh(norms: RiverNorms, ship_class: str) -> float:
+    """A ship class's speed through the water on the flooded rivers, km/h: its still-water
+    ``speed_kmh`` x ``operating_speed_factor`` (the current is added downstream, taken off
+    upstream)."""
+    return norms.ships[ship_class].speed_kmh * norms.operating_speed_factor
+
+
 def ships_stem_current(norms: RiverNorms | None = None) -> bool:
-    """Whether every ship class makes headway upstream: ``speed_kmh x operating_speed_factor >
-    current_kmh``. The flotilla did sail up the Sungari in August 1945 (Fujin, 70 km above its
-    mouth, [SHIROKORAD-JP]), so a Monte Carlo draw of the assumed speeds, factor and current
-    in which a ship cannot stem the current contradicts that source: the draw is made again
-    (:func:`logistics.history.uncertainty.draw_jobs`). ``norms``: the movement norms (default
-    the file's, patched inside a run with drawn values)."""
+    """Whether every ship class makes headway upstream: its speed through the water
+    (:func:`_water_kmh`) above ``current_kmh``. The flotilla did sail up the Sungari in August
+    1945 (Fujin, 70 km above its mouth, [SHIROKORAD-JP]), so a Monte Carlo draw of the assumed
+    speeds, factor and current in which a ship cannot stem the current contradicts that
+    source: the draw is made again (:func:`logistics.history.uncertainty._sample_norms`).
+    ``norms``: the movement norms (default the file's, patched inside a run with drawn
+    values)."""
     norms = norms or load_means_norms().river
-    return all(ship.speed_kmh * norms.operating_speed_factor > norms.current_kmh
-               for ship in norms.ships.values())
+    return all(_water_kmh(norms, c) > norms.current_kmh for c in norms.ships)
 
 
 def own_means_t_per_day(means: OwnMeans | None = None, current_kmh: float | None = None
@@ -432,7 +439,7 @@ def plan_river_move(
     km_up = sum(p.length for p, down in pieces if not down) / 1000.0
     sail_h, back_h = {}, {}
     for c in fleet:
-        v = norms.ships[c].speed_kmh * norms.operating_speed_factor
+        v = _water_kmh(norms, c)
         up = v - norms.current_kmh
         if km_up > 0 and up <= 0:
             return RiverMove(False, (
@@ -448,8 +455,7 @@ def plan_river_move(
     for line, down in pieces:
         legs.append((k, k + line.length / 1000.0, down))
         k += line.length / 1000.0
-    speeds = {c: (norms.ships[c].speed_kmh * norms.operating_speed_factor + norms.current_kmh,
-                  norms.ships[c].speed_kmh * norms.operating_speed_factor - norms.current_kmh)
+    speeds = {c: (_water_kmh(norms, c) + norms.current_kmh, _water_kmh(norms, c) - norms.current_kmh)
               for c in fleet}
     from logistics.terrain import to_lonlat
 
