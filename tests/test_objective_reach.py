@@ -102,6 +102,25 @@ def test_an_objective_in_the_start_cell_with_no_river_between_is_reached_at_h_ho
     assert "in the same cell" in note and "at H-hour" in note
 
 
+def test_a_formation_formed_at_its_first_objective_gets_no_note(box_terrain):
+    # a forward detachment formed on its parent's route where its first objective lies (the
+    # 5th Rifle Corps' tank brigade, formed at Raohe after the Ussuri crossing) reaches it
+    # when it is formed, not "at H-hour", and that is no config slip: no note; the same leg
+    # from a start keeps its note (the test above)
+    a, b = (117.60, 47.30), (117.602, 47.301)  # about 180 m apart: one 1 km cell
+    terrain = box_terrain((117.4, 47.1, 117.8, 47.5), 1000.0)
+    objective = [ObjectiveSpec("Hill", (("Hill", *b),), 10.0)]
+    formed = plan_route(terrain, load_vehicle("t-34-85"), "dry", ("x formed", *a, 0.0),
+                        objective, models=CostModels(), who="f.yaml: formations (x)",
+                        start_key="formed")
+    assert formed.objective_km == (("Hill", 0.0),)
+    assert formed.reach_notes == ()
+    assert not any("same cell" in n for n in formed.notes)
+    started = plan_route(terrain, load_vehicle("t-34-85"), "dry", ("start", *a, 0.0),
+                         objective, models=CostModels(), who="f.yaml: formations (x)")
+    assert len(started.reach_notes) == 1
+
+
 def test_a_march_to_a_near_objective_with_no_river_gets_no_note(box_terrain):
     a, b = (117.60, 47.30), (117.66, 47.33)  # about 5.5 km, within the default radius
     assert rivers_between(a, b) == ()

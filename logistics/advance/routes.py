@@ -237,7 +237,9 @@ def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, fl
         leg = path(acc, best[3])
         pieces.append(np.asarray(leg[1:], dtype=np.int64))
         reach_notes += _reach_check(terrain, vehicle, season, models, origin, best[4], leg,
-                                    obj.radius_km, f"{who}.{okey}", at_start=i == 0)
+                                    obj.radius_km, f"{who}.{okey}",
+                                    at_start=i == 0 and start_key == "start",
+                                    formed=i == 0 and start_key == "formed")
         origin = best[4]
         cur = best[3]
         waypoints.append((best[0], best[1], best[2]))
@@ -284,11 +286,17 @@ def _resolution_m(terrain) -> float:
 
 def _reach_check(terrain, vehicle, season: str, models: CostModels,
                  origin: tuple[str, float, float], target: tuple[str, float, float],
-                 leg: np.ndarray, radius_km: float, where: str, *, at_start: bool) -> list[str]:
+                 leg: np.ndarray, radius_km: float, where: str, *, at_start: bool,
+                 formed: bool = False) -> list[str]:
     """Run notes on a leg from ``origin`` to an objective ``target`` within its ``radius_km``
     (both (name, lon, lat) as written) that this grid cannot march: a permanent river between
     them whose crossing the leg's cells (``leg``) do not pay, or a leg of no length (the
-    objective reached where the leg begins). Empty when the leg is sound."""
+    objective reached where the leg begins). Empty when the leg is sound.
+
+    ``at_start``: the leg begins at the formation's start (reached at H-hour); ``formed``:
+    it begins where the formation is formed on its parent's route (a forward detachment
+    formed at its first objective, after its parent's crossing: a leg of no length there is
+    how it is meant, not a slip, so it gets no note)."""
     from logistics.cost.route import river_crossings
     from logistics.geodesy import great_circle_km
     from logistics.terrain import RiverClass
@@ -296,7 +304,7 @@ def _reach_check(terrain, vehicle, season: str, models: CostModels,
     d_km = float(great_circle_km(origin[1], origin[2], target[1], target[2]))
     if d_km > radius_km:
         return []
-    frm = "its start" if at_start else origin[0]
+    frm = "its start" if at_start else "where it is formed" if formed else origin[0]
     res = _resolution_m(terrain)
     moved = len(leg) >= 2
     finer = max(100, int(d_km * 1000.0 / 3.0 // 100) * 100)  # three cells between them
@@ -314,7 +322,7 @@ def _reach_check(terrain, vehicle, season: str, models: CostModels,
                     f"{'at H-hour, ' if at_start and not moved else ''}without the crossing; "
                     f"fix: a grid that parts the banks, e.g. --resolution-m {finer} (a third "
                     "of the distance), to march and price the crossing"]
-    if not moved:
+    if not moved and not formed:
         return [f"{where}: {target[0]} lies {d_km:.1f} km from {frm}, in the same cell on "
                 f"this {res:g} m grid: reached {'at H-hour' if at_start else 'with it'}, with no "
                 "march (an objective counts as reached where the route arrives at it); "
