@@ -695,7 +695,7 @@ def test_the_sector_note_is_written_only_when_the_free_route_is_taken():
     from logistics.errors import NoRouteError
 
     def none_ruled():
-        raise NoRouteError("none in its sector")
+        raise NoRouteError("none in its sector; fix: a start in its sector")
 
     def none_free():
         raise NoRouteError("none round the regions")
@@ -708,3 +708,18 @@ def test_the_sector_note_is_written_only_when_the_free_route_is_taken():
     assert _ruled_or_free(none_ruled, lambda: "free", "fd", notes) == "free"
     assert notes == ["fd: no route keeps to its own sector and ferry sites (none in its "
                      "sector); it takes the free route"]
+
+
+def test_a_recovered_route_error_is_quoted_without_its_fix():
+    """The run goes on by the rule a note names (it follows the breach, it takes the free
+    route), so the quoted error's 'fix:' would send the reader to change what needs no
+    change."""
+    from logistics.advance.plan import _cause
+    from logistics.errors import ConfigError
+
+    exc = ConfigError("a.yaml: formations (75tb).objectives.0: 'Mudanjiang' cannot be reached "
+                      "round the fortified regions it bypasses; fix: an objective on the same "
+                      "land; or on_fortified_region: assault")
+    assert _cause(exc) == ("a.yaml: formations (75tb).objectives.0: 'Mudanjiang' cannot be "
+                           "reached round the fortified regions it bypasses")
+    assert _cause(ValueError("no fix here")) == "no fix here"

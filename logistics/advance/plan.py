@@ -515,7 +515,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                 try:
                     round_ = route(own_regions_barrier, bkey)
                 except (NoRouteError, ConfigError) as exc:
-                    notes.append(f"{u.id}: no route goes round the fortified regions ({exc}); "
+                    notes.append(f"{u.id}: no route goes round the fortified regions "
+                                 f"({_cause(exc)}); "
                                  "it follows the breach through them "
                                  "(fortified-regions.yaml rule.bypass.no_way_round)")
                 else:
@@ -627,9 +628,17 @@ def _ruled_or_free(ruled, free, fid: str, notes: list[str]):
     except (NoRouteError, ConfigError) as exc:
         why = exc
     out = free()
-    notes.append(f"{fid}: no route keeps to its own sector and ferry sites ({why}); it takes "
-                 "the free route")
+    notes.append(f"{fid}: no route keeps to its own sector and ferry sites ({_cause(why)}); "
+                 "it takes the free route")
     return out
+
+
+def _cause(exc: Exception) -> str:
+    """An error the plan recovers from, quoted in a run note without its "; fix: ...": the
+    run went on by the rule the note names, so there is nothing to fix (the 1st Red Banner
+    Army's tank brigades were told to move Mudanjiang or assault the fortified regions,
+    though they reached Mudanjiang following the breach, rule.bypass.no_way_round)."""
+    return str(exc).split("; fix:", 1)[0]
 
 
 def _back_across_km(seg: pd.DataFrame) -> float | None:
