@@ -295,7 +295,8 @@ def summarize(plan: ArmyPlan, sim: ArmySim, routes: pd.DataFrame, head: str) -> 
         t = sim.tracks[sim.tracks["formation_id"] == fp.id].reset_index(drop=True)
         d = sim.daily[sim.daily["formation_id"] == fp.id]
         per.append(_one_summary(plan, fp, t, d, routes[routes["formation_id"] == fp.id],
-                                _objectives_of(sim.reached, fp.id)))
+                                _objectives_of(sim.reached, fp.id),
+                                _stops_of(sim.reached, fp.id, "dry")))
     for p in per:  # "held with the reserve away" only while the reserve held fuel that day
         d = p["first_dry"]
         if d and "reserve_km" in d and len(sim.army_daily) and "reserve_l" in sim.army_daily:
@@ -311,16 +312,40 @@ def summarize(plan: ArmyPlan, sim: ArmySim, routes: pd.DataFrame, head: str) -> 
     return out
 
 
+def _first_left_dry(dry_stops: pd.DataFrame | None, began, ended) -> dict | None:
+    """The first vehicles left dry as the stops table has them (the step loop's ``dry``
+    stop: the hour and the km where they stood, "<classes> dry; they stay behind ..."), when
+    one lies in the step from ``began`` to ``ended`` where the track first shows classes
+    dry; None otherwise. Why: the track row gives only the step's start and its head's km
+    at the step's end, a place the dry vehicles never reached (the 17th Army's forward
+    detachment: 'from 12 Aug 11:00 at km 368' for trucks left at km 365.1 at 11:34)."""
+    if dry_stops is None or not len(dry_stops):
+        return None
+    t = pd.to_datetime(dry_stops["time"])
+    inside = dry_stops[(t >= pd.Timestamp(began)) & (t <= pd.Timestamp(ended))]
+    if not len(inside):
+        return None
+    r = inside.iloc[0]
+    return {"time": pd.Timestamp(r["time"]), "cum_km": float(r["cum_km"]),
+            "class": str(r["name"]).split(" dry;", 1)[0]}
+
+
 def _objectives_of(reached: pd.DataFrame, fid: str) -> pd.DataFrame:
     """The objectives a formation reached (time, cum_km), in order."""
+    return _stops_of(reached, fid, "objective")[["time", "cum_km"]]
+
+
+def _stops_of(reached: pd.DataFrame, fid: str, kind: str) -> pd.DataFrame:
+    """A formation's stops of one ``kind`` (time, cum_km, name), in order."""
     if reached is None or reached.empty or "kind" not in reached:
-        return pd.DataFrame(columns=["time", "cum_km"])
-    r = reached[(reached["formation_id"] == fid) & (reached["kind"] == "objective")]
-    return r[["time", "cum_km"]].reset_index(drop=True)
+        return pd.DataFrame(columns=["time", "cum_km", "name"])
+    r = reached[(reached["formation_id"] == fid) & (reached["kind"] == kind)]
+    return r[["time", "cum_km", "name"]].reset_index(drop=True)
 
 
 def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
-                 route: pd.DataFrame, objectives: pd.DataFrame | None = None) -> dict:
+                 route: pd.DataFrame, objectives: pd.DataFrame | None = None,
+                 dry_stops: pd.DataFrame | None = None) -> dict:
     total_km = float(daily["cum_km"].iloc[-1]) if len(daily) else 0.0
     moving_days = int((daily["km_day"] > 0.05).sum()) if len(daily) else 0
     out: dict = {
@@ -365,6 +390,9 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
             began = track["time"].iloc[pos - 1] if pos > 0 else pd.Timestamp(plan.start)
             out["first_vehicles_dry"] = {"time": began, "cum_km": float(row["cum_km"]),
                                          "class": str(row["dry_classes"])}
+            first = _first_left_dry(dry_stops, began, pd.Timestamp(row["time"]))
+            if first is not None:  # when and where they were left (the stops table's row)
+                out["first_vehicles_dry"] = first
     elev = route["elev_m"].to_numpy(float)
     if len(elev) and np.isfinite(elev).any():
         i = int(np.nanargmax(elev))
@@ -406,7 +434,11 @@ def near_place(lon: float, lat: float) -> str:
 def _halts(track: pd.DataFrame, start) -> list[dict]:
     """Spells of ``halted: ...`` (rest hours inside a spell do not end it), from the start of
     their first halted track step to the end of their last (track times are step ends, so a
-    spell is known to the step; ``start`` is the time the first step begins)."""
+    spell is known to the step; ``start`` is the time the first step begins). ``to_end``: no
+    step but rest follows the spell, so the formation is still halted when the run ends (its
+    ``end`` is its last halted step, which a reader would otherwise take for when it moved
+    on: the 39th Army's forward detachment 'halted: no fuel: 17 Aug 01:00 - 26 Aug 16:00',
+    dry to the end)."""
     spells: list[dict] = []
     current = None
     step_start = pd.Timestamp(start)
@@ -417,11 +449,13 @@ def _halts(track: pd.DataFrame, start) -> list[dict]:
             else:
                 current = {"reason": row.status, "start": step_start, "end": row.time,
                            "cum_km": float(row.cum_km), "lon": float(row.lon),
-                           "lat": float(row.lat)}
+                           "lat": float(row.lat), "to_end": False}
                 spells.append(current)
         elif row.status != "rest":
             current = None
         step_start = row.time
+    if current is not None:  # the last spell, with only rest after it
+        current["to_end"] = True
     return [s for s in spells if s["end"] > s["start"]]
 
 

@@ -66,6 +66,11 @@ def test_a_column_cut_off_from_the_formation_delivers_nothing_and_says_why(corri
     leg = truck_leg_function(ds, zis, hailar_terrain.lonlat(ds, 2, 2), _route_cells(), stencil=16)
     cut = leg(5, "dry")
     assert not cut.reachable and "no way for zis-5" in cut.reason
+    # the cause is the railhead's own ground, and the note says so (not one place of the
+    # formation after another: the 5th Separate Rifle Corps' Bikin in the 1945 marsh)
+    assert cut.reason.startswith("no way for zis-5 out of the railhead at ")
+    assert "every cell round it is water, impassable to it" in cut.reason
+    assert leg(9, "dry").reason == cut.reason  # the same for every place of the formation
 
     trucks = (TruckSpec(
         name="island trucks", count=10, payload_l=1000.0, truck_tank_l=100.0,
@@ -81,6 +86,19 @@ def test_a_column_cut_off_from_the_formation_delivers_nothing_and_says_why(corri
     assert d["supply_blocked"].str.contains("island trucks: no way for zis-5").all()
     assert d["supply_blocked"].iloc[-1].endswith("(km 5)")
     assert any("island trucks" in n and "delivered nothing" in n for n in res.notes)
+
+
+def test_a_column_that_leaves_its_railhead_but_not_the_formation_says_where(hailar_terrain):
+    """Trucks that can leave the railhead but find no way to the formation: the note names
+    the formation's place (the railhead's ground is not the cause)."""
+    ds = hailar_terrain()
+    ds["terrain_class"][:, 5] = TerrainClass.WATER  # a lake across the whole grid at column 5
+    zis = load_vehicle("zis-5")
+    leg = truck_leg_function(ds, zis, hailar_terrain.lonlat(ds, 2, 2), [(ROW, 12)],
+                             stencil=16)
+    cut = leg(0, "dry")
+    assert not cut.reachable and "between the railhead at" in cut.reason
+    assert "out of the railhead" not in cut.reason
 
 
 def test_a_convoy_drives_no_faster_than_its_column_norm(hailar_terrain):

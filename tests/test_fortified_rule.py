@@ -683,3 +683,43 @@ def test_a_ferried_formation_does_not_go_round_back_through_the_ussr():
     r = run_scenario(settings.CONFIG_DIR / "2fef-2rba.yaml")
     assert any(n.startswith("blag-tb: going round the fortified regions takes it back to the "
                             "Soviet side") for n in r.notes), r.notes
+
+
+def test_the_sector_note_is_written_only_when_the_free_route_is_taken():
+    """A formation's route kept to its own sector and ferry sites, else the free one with a
+    note naming those rules. When the free route fails too the rules did not cause it: no
+    note (the 1st Red Banner Army's tank brigades were told they 'take the free route' round
+    the fortified regions and then, in the next note, that there was no way round them), and
+    the free route's error goes to the caller's rule (rule.bypass.no_way_round)."""
+    from logistics.advance.plan import _ruled_or_free
+    from logistics.errors import NoRouteError
+
+    def none_ruled():
+        raise NoRouteError("none in its sector; fix: a start in its sector")
+
+    def none_free():
+        raise NoRouteError("none round the regions")
+
+    notes: list[str] = []
+    assert _ruled_or_free(lambda: "ruled", none_free, "fd", notes) == "ruled" and notes == []
+    with pytest.raises(NoRouteError, match="none round the regions"):
+        _ruled_or_free(none_ruled, none_free, "75tb", notes)
+    assert notes == []
+    assert _ruled_or_free(none_ruled, lambda: "free", "fd", notes) == "free"
+    assert notes == ["fd: no route keeps to its own sector and ferry sites (none in its "
+                     "sector); it takes the free route"]
+
+
+def test_a_recovered_route_error_is_quoted_without_its_fix():
+    """The run goes on by the rule a note names (it follows the breach, it takes the free
+    route), so the quoted error's 'fix:' would send the reader to change what needs no
+    change."""
+    from logistics.advance.plan import _cause
+    from logistics.errors import ConfigError
+
+    exc = ConfigError("a.yaml: formations (75tb).objectives.0: 'Mudanjiang' cannot be reached "
+                      "round the fortified regions it bypasses; fix: an objective on the same "
+                      "land; or on_fortified_region: assault")
+    assert _cause(exc) == ("a.yaml: formations (75tb).objectives.0: 'Mudanjiang' cannot be "
+                           "reached round the fortified regions it bypasses")
+    assert _cause(ValueError("no fix here")) == "no fix here"

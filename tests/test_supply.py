@@ -256,3 +256,27 @@ def test_the_reserve_is_drawn_anywhere_until_a_carrier_places_it():
     _, _, m = Geod(ellps="WGS84").inv(121.0, 45.0, 122.0, 45.5)
     assert r.km_from(122.0, 45.5) == pytest.approx(m / 1000.0, rel=5e-3)
     assert r.in_reach(121.5, 45.2) and not r.in_reach(123.0, 45.0)
+
+
+def test_a_column_cut_off_at_many_places_quotes_a_few_of_them_not_all():
+    """Each reason a column could not reach its formation names the formation's place, so a
+    column cut off all run long had one reason per place (the 5th Separate Rifle Corps'
+    run note quoted 54 in a row, 8 kB). The note quotes the first and the last, counts the
+    rest; three or fewer are quoted whole."""
+    def leg(i, s):
+        return TruckLeg(math.inf, math.inf, math.inf, reason=f"no way to place {i}")
+
+    col = make_column(leg)
+    rng = np.random.default_rng(0)
+    for h in range(10):
+        col.ready_h = [float(h)]
+        col.dispatch(float(h), h, "wet", rng, 1.0, 1.0)
+    (note,) = col.notes
+    assert "in 10 dispatch hour(s)" in note
+    assert "no way to place 0; ... 8 more like it" in note and note.endswith("no way to place 9)")
+    assert "no way to place 5" not in note
+    few = make_column(leg)
+    for h in range(3):
+        few.ready_h = [float(h)]
+        few.dispatch(float(h), h, "wet", rng, 1.0, 1.0)
+    assert few.notes[0].endswith("(no way to place 0; no way to place 1; no way to place 2)")

@@ -470,14 +470,12 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         def route(bar, key, u=u, vehicle=vehicle, who=who, start=start, ruled=ruled):
             """(segments, waypoints, objective km, notes) of ``u``'s route round ``bar`` and
             the ``ruled`` cells; the free route, with a note, if none is left under them."""
-            if ruled is not None:
-                try:
-                    return _route(bar | ruled if bar is not None else ruled,
-                                  f"{key}|{rules_key}", u, vehicle, who, start)
-                except (NoRouteError, ConfigError) as exc:
-                    notes.append(f"{u.id}: no route keeps to its own sector and ferry sites "
-                                 f"({exc}); it takes the free route")
-            return _route(bar, key, u, vehicle, who, start)
+            if ruled is None:
+                return _route(bar, key, u, vehicle, who, start)
+            return _ruled_or_free(
+                lambda: _route(bar | ruled if bar is not None else ruled,
+                               f"{key}|{rules_key}", u, vehicle, who, start),
+                lambda: _route(bar, key, u, vehicle, who, start), u.id, notes)
 
         def _route(bar, key, u, vehicle, who, start):
             if u.formed_when and u.parent in segs:
@@ -517,7 +515,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                 try:
                     round_ = route(own_regions_barrier, bkey)
                 except (NoRouteError, ConfigError) as exc:
-                    notes.append(f"{u.id}: no route goes round the fortified regions ({exc}); "
+                    notes.append(f"{u.id}: no route goes round the fortified regions "
+                                 f"({_cause(exc)}); "
                                  "it follows the breach through them "
                                  "(fortified-regions.yaml rule.bypass.no_way_round)")
                 else:
@@ -615,6 +614,31 @@ def _bridgehead_km(norms, src) -> float:
                           "ferried formation's head holds until all of it is across; fix: give "
                           "it (value and cite or assumed)")
     return float(bound)
+
+
+def _ruled_or_free(ruled, free, fid: str, notes: list[str]):
+    """The route ``ruled()`` gives (kept to the formation's own sector and ferry sites), else
+    the one ``free()`` gives, with a run note naming the sector rules as the cause. Only then:
+    when ``free()`` finds no route either, the sector rules did not cause it and the note
+    would be false (the 1st Red Banner Army's tank brigades were told they 'take the free
+    route' round the fortified regions that they then could not go round); ``free()``'s
+    error is raised for the caller's own rule (e.g. rule.bypass.no_way_round) to name."""
+    try:
+        return ruled()
+    except (NoRouteError, ConfigError) as exc:
+        why = exc
+    out = free()
+    notes.append(f"{fid}: no route keeps to its own sector and ferry sites ({_cause(why)}); "
+                 "it takes the free route")
+    return out
+
+
+def _cause(exc: Exception) -> str:
+    """An error the plan recovers from, quoted in a run note without its "; fix: ...": the
+    run went on by the rule the note names, so there is nothing to fix (the 1st Red Banner
+    Army's tank brigades were told to move Mudanjiang or assault the fortified regions,
+    though they reached Mudanjiang following the breach, rule.bypass.no_way_round)."""
+    return str(exc).split("; fix:", 1)[0]
 
 
 def _back_across_km(seg: pd.DataFrame) -> float | None:

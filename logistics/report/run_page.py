@@ -37,6 +37,13 @@ def _fmt_time(t) -> str:
     return "-" if t is None else pd.Timestamp(t).strftime("%d %b %H:%M")
 
 
+def _halt_text(h: dict) -> str:
+    """A halt spell: 'start - end at km K', and that it lasts to the run's end when no march
+    follows it (``runner._halts`` ``to_end``)."""
+    return (f"{_fmt_time(h['start'])} - {_fmt_time(h['end'])} at km {h['cum_km']:.0f}"
+            + (", still halted when the run ends" if h.get("to_end") else ""))
+
+
 def summary_lines(result) -> list[str]:
     """The one-screen summary printed by ``logistics run`` (also the report's headline): the
     army, then one line per formation (km, arrival, first fuel halt), then the headline
@@ -73,8 +80,7 @@ def summary_lines(result) -> list[str]:
     else:
         lines.append("  no formation was held for fuel")
     for h in s["halts"][:6]:
-        lines.append(f"  {s['formation_id']} {h['reason']}: {_fmt_time(h['start'])} - "
-                     f"{_fmt_time(h['end'])} at km {h['cum_km']:.0f}")
+        lines.append(f"  {s['formation_id']} {h['reason']}: {_halt_text(h)}")
     if len(s["halts"]) > 6:
         lines.append(f"  ... {len(s['halts']) - 6} more halts (see report.md)")
     hi = s["highest"]
@@ -174,8 +180,7 @@ def run_report(result) -> str:
                for ln in summary_lines(result)]
     lines += ["## Summary", "", "```", *summary, "```", ""]
     if len(result.summary.get("halts", [])) > 6:
-        lines += ["## Halts", "", *(f"- {h['reason']}: {_fmt_time(h['start'])} - "
-                                   f"{_fmt_time(h['end'])} at km {h['cum_km']:.0f}"
+        lines += ["## Halts", "", *(f"- {h['reason']}: {_halt_text(h)}"
                                    for h in result.summary["halts"]), ""]
     offset = utc_offset_h(sc)
     if offset is not None:  # every table, layer and line of this page

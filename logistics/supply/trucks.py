@@ -49,6 +49,20 @@ class TruckLeg:
 #: leg(route_step_index, season) -> TruckLeg for one truck at scale 1.
 LegFunction = Callable[[int, str], TruckLeg]
 
+#: distinct reasons a run note quotes whole; beyond them, the first and the last and a count
+REASONS_QUOTED = 3
+
+
+def _reasons_text(reasons: list[str]) -> str:
+    """The distinct reasons a column could not reach its formation, for its one run note:
+    all of them up to :data:`REASONS_QUOTED`, else the first, how many others, and the last.
+    Why: each reason names the formation's place, so a column cut off all run long had one per
+    place it stood (the 5th Separate Rifle Corps' note quoted 54 in a row, 8 kB)."""
+    if len(reasons) <= REASONS_QUOTED:
+        return "; ".join(reasons)
+    return (f"{reasons[0]}; ... {len(reasons) - 2} more like it at other places of the "
+            f"formation ...; {reasons[-1]}")
+
 
 class TruckColumn:
     """Runtime state of one truck column (convoys cycling between railhead and formation)."""
@@ -105,7 +119,7 @@ class TruckColumn:
         if not self.unreachable_h:
             return out
         h = self.unreachable_h
-        why = "; ".join(self.reasons)
+        why = _reasons_text(list(self.reasons))
         return out + [f"{self.name}: the formation was out of the trucks' reach in {len(h)} "
                       f"dispatch hour(s), from +{h[0]:.0f} h to +{h[-1]:.0f} h, so they "
                       f"delivered nothing then" + (f" ({why})" if why else "")]

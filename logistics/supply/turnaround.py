@@ -42,6 +42,29 @@ def worst_going_per_m(model: CostModel) -> float:
     return float(finite.max()) if finite.size else math.inf
 
 
+def _stuck_at_railhead(terrain, cost, source: tuple[int, int]) -> str:
+    """The ground round the railhead (its neighbours' terrain classes, e.g. "wetland") when
+    the trucks cannot leave it: no cell within two of it (a knight move's reach) has a finite
+    time from it; "" when they can. Why: then no place of the formation is reachable, and a
+    note naming each of them (the 5th Separate Rifle Corps: Bikin in the 1945 marsh, 431
+    dispatch hours 'no way ... even along the formation's track') hides the one cause."""
+    from logistics.terrain.classes import TerrainClass
+
+    r, c = source
+    r0, c0 = max(r - 2, 0), max(c - 2, 0)
+    window = np.array(np.asarray(cost[r0:r + 3, c0:c + 3]), dtype=np.float64)
+    window[r - r0, c - c0] = np.inf  # the railhead's own cell
+    if np.isfinite(window).any():
+        return ""
+    n0, m0 = max(r - 1, 0), max(c - 1, 0)  # its eight neighbours: the ground it must enter
+    around = np.asarray(terrain["terrain_class"].values[n0:r + 2, m0:c + 2])
+    mask = np.ones(around.shape, dtype=bool)
+    mask[r - n0, c - m0] = False
+    names = sorted({TerrainClass(int(v)).name.lower() for v in np.unique(around[mask])
+                    if int(v) in TerrainClass._value2member_map_})
+    return " or ".join(names) or "impassable"
+
+
 def along_track(model: CostModel, track: np.ndarray) -> CostModel:
     """``model`` with the cells of ``track`` (bool mask) passable at no worse than its worst going.
 
@@ -141,7 +164,11 @@ def truck_leg_function(
         out, back, worst_fuel_per_m = surfaces[season]
         t_out, t_back = float(out.cost[r, c]), float(back.cost[r, c])
         if not (math.isfinite(t_out) and math.isfinite(t_back)):
+            stuck = _stuck_at_railhead(terrain, out.cost, source)
             legs[key] = TruckLeg(math.inf, math.inf, math.inf, reason=(
+                f"no way for {vehicle.id} out of the railhead at {where(*source)} on "
+                f"{season} ground: every cell round it is {stuck}, impassable to it, and the "
+                "formation's track does not pass there" if stuck else
                 f"no way for {vehicle.id} between the railhead at {where(*source)} and the "
                 f"formation at {where(r, c)} on {season} ground, even along the formation's "
                 "track"))
