@@ -1,9 +1,9 @@
 """Supply trucks that cannot reach the formation on their own: helped along the track, or cut off.
 
 The 2FEF-5RC case at 1 km: the railhead (Bikin) sits in the Ussuri marsh, so the trucks' way to
-the formation runs only over the formation's track, where they make no step on their own. The
-run must go on: the trip is priced at the trucks' worst going, and a column with no way at all
-delivers nothing while the daily records say why.
+the formation runs only over the army's approach from its railhead and the formation's track,
+where they make no step on their own. The run must go on: the trip is priced at the trucks'
+worst going, and a column with no way at all delivers nothing while the daily records say why.
 """
 
 from __future__ import annotations
@@ -86,6 +86,40 @@ def test_a_column_cut_off_from_the_formation_delivers_nothing_and_says_why(corri
     assert d["supply_blocked"].str.contains("island trucks: no way for zis-5").all()
     assert d["supply_blocked"].iloc[-1].endswith("(km 5)")
     assert any("island trucks" in n and "delivered nothing" in n for n in res.notes)
+
+
+def test_approach_cells_run_straight_to_the_nearest_route_cell_without_gaps():
+    from logistics.supply.turnaround import approach_cells
+
+    way = approach_cells((0, 0), np.array([(3, 6), (10, 10)]))
+    rows = {tuple(int(v) for v in c) for c in way}
+    assert (0, 0) in rows and (3, 6) in rows and (10, 10) not in rows  # the nearer one
+    # an 8-connected chain: one cell per column from 0 to 6, rows never jumping
+    by_col = sorted(rows, key=lambda rc: rc[1])
+    assert [c for _, c in by_col] == list(range(7))
+    assert all(abs(a[0] - b[0]) <= 1 for a, b in zip(by_col, by_col[1:]))
+    # the railhead on the route itself: just its cell
+    assert approach_cells((4, 4), np.array([(4, 4), (9, 9)])).tolist() == [[4, 4]]
+
+
+def test_trucks_leave_a_railhead_in_the_marsh_by_the_armys_approach(hailar_terrain):
+    """The 5th Separate Rifle Corps' case: its railhead (Bikin) lies in wetland the ZIS-5 cannot
+    drive in the wet, 8 km off the formation's route. Alone the trucks cannot leave it; the
+    army came to its start that way (``approach=True``), so they drive it at their worst
+    going, and the trip costs at least the straight line and at most the way along it."""
+    ds = hailar_terrain()
+    ds["terrain_class"][:] = TerrainClass.WETLAND
+    zis = load_vehicle("zis-5")
+    railhead = hailar_terrain.lonlat(ds, 2, 0)  # 8 cells (km) north of the route's row
+    cut = truck_leg_function(ds, zis, railhead, _route_cells(), stencil=16)(10, "wet")
+    assert not cut.reachable and "out of the railhead" in cut.reason
+    leg = truck_leg_function(ds, zis, railhead, _route_cells(), stencil=16, approach=True)(
+        10, "wet")
+    assert leg.reachable
+    worst = worst_going_per_m(build_cost_model(ds, zis, objective="fuel", season="wet"))
+    straight_m = np.hypot(8, 10) * 1000.0  # railhead (2, 0) to the place (10, 10), 1 km cells
+    along_m = (8 + 10) * 1000.0  # down the approach, then along the route
+    assert 2 * straight_m * worst <= leg.fuel_l <= 2 * along_m * worst * 1.0001
 
 
 def test_a_column_that_leaves_its_railhead_but_not_the_formation_says_where(hailar_terrain):

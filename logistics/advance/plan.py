@@ -1092,7 +1092,8 @@ def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) ->
     if note:
         notes.append(f"supply.trucks.{i}: {note}")
     leg = truck_leg_function(terrain, vehicle, (lon, lat), track, stencil=army.routing.stencil,
-                             engine=opt.engine, models=models, max_speed_kmh=convoy_kmh)
+                             engine=opt.engine, models=models, max_speed_kmh=convoy_kmh,
+                             approach=True)
     leg = _railhead_named(leg, f"{where}.railhead ({tr.railhead.place!r}, "
                                f"{lat_lon_text(lat, lon, 3, sep=' ')})")
     until = tr.until.value if tr.until is not None else _run_end(army)

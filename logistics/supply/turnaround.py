@@ -9,7 +9,14 @@ The formation's track is open to its trucks: where the column went, its engineer
 way (bridges, corduroy over marsh, [SEED-000] 'roads made of logs and brush'), so where the
 truck could not move on its own along the planned route it is given its worst going, and where
 it could it keeps its own (:func:`along_track`); steps it could not make are priced by
-:func:`~logistics.cost.route.helped_across`, the rule the column itself follows.
+:func:`~logistics.cost.route.helped_across`, the rule the column itself follows. So is the
+army's **approach** from its own railhead to its route (``approach=True``, the railhead a
+column is configured with, not one the railway moved forward): the army concentrated from there
+to its departure line before H-hour, on roads the grid does not show, so its trucks can drive
+that way back. The straight line from the railhead to the nearest cell of the route stands in
+for that road (an assumption: the road's course is not known), on the same terms as the track.
+Without it a railhead on ground the trucks cannot leave in the wet (Bikin, the 5th Separate
+Rifle Corps' jump-off, in the Ussuri's wetland) cut its army off from all supply.
 The surfaces come from the one door to the solvers (:func:`logistics.cost.accumulate.accumulate`,
 ``engine`` picks the in-memory or the chunked solver) and the models from the run's
 :class:`~logistics.cost.models.CostModels`.
@@ -28,7 +35,8 @@ from logistics.cost.models import CostModels
 from logistics.cost.route import helped_across
 from logistics.supply.trucks import LegFunction, TruckLeg
 
-__all__ = ["truck_leg_function", "along_track", "worst_going_per_m", "column_paced"]
+__all__ = ["truck_leg_function", "along_track", "approach_cells", "worst_going_per_m",
+           "column_paced"]
 
 
 def worst_going_per_m(model: CostModel) -> float:
@@ -46,8 +54,10 @@ def _stuck_at_railhead(terrain, cost, source: tuple[int, int]) -> str:
     """The ground round the railhead (its neighbours' terrain classes, e.g. "wetland") when
     the trucks cannot leave it: no cell within two of it (a knight move's reach) has a finite
     time from it; "" when they can. Why: then no place of the formation is reachable, and a
-    note naming each of them (the 5th Separate Rifle Corps: Bikin in the 1945 marsh, 431
-    dispatch hours 'no way ... even along the formation's track') hides the one cause."""
+    note naming each of them (the 5th Separate Rifle Corps' Bikin in the marsh, before the
+    approach was open: 431 dispatch hours 'no way ... even along the formation's track')
+    hides the one cause. With ``approach`` only a railhead the railway moved forward can be
+    stuck so."""
     from logistics.terrain.classes import TerrainClass
 
     r, c = source
@@ -63,6 +73,22 @@ def _stuck_at_railhead(terrain, cost, source: tuple[int, int]) -> str:
     names = sorted({TerrainClass(int(v)).name.lower() for v in np.unique(around[mask])
                     if int(v) in TerrainClass._value2member_map_})
     return " or ".join(names) or "impassable"
+
+
+def approach_cells(source: tuple[int, int], cells: np.ndarray) -> np.ndarray:
+    """``(row, col)`` cells of the straight line from ``source`` to the nearest of ``cells``
+    (an ``(n, 2)`` array), both ends included: the army's approach from its railhead (see the
+    module docstring). Sampled at half a cell so that no cell the line crosses is skipped
+    diagonally by more than a corner."""
+    cells = np.asarray(cells, dtype=np.int64).reshape(-1, 2)
+    if not len(cells):
+        return np.asarray([source], dtype=np.int64)
+    d = np.hypot(cells[:, 0] - source[0], cells[:, 1] - source[1])
+    end = cells[int(np.argmin(d))]
+    steps = 2 * int(max(abs(end[0] - source[0]), abs(end[1] - source[1]))) + 1
+    rr = np.rint(np.linspace(source[0], end[0], steps)).astype(np.int64)
+    cc = np.rint(np.linspace(source[1], end[1], steps)).astype(np.int64)
+    return np.unique(np.stack([rr, cc], axis=1), axis=0)
 
 
 def along_track(model: CostModel, track: np.ndarray) -> CostModel:
@@ -115,7 +141,7 @@ def column_paced(model: CostModel, max_speed_kmh: float | None) -> CostModel:
 def truck_leg_function(
     terrain, vehicle, railhead_lonlat: tuple[float, float], route_cells: np.ndarray, *,
     stencil: int = 16, engine: str = "auto", models: CostModels | None = None,
-    max_speed_kmh: float | None = None,
+    max_speed_kmh: float | None = None, approach: bool = False,
 ) -> LegFunction:
     """``leg(route_index, season) -> TruckLeg`` for one truck between railhead and route cell.
 
@@ -124,7 +150,8 @@ def truck_leg_function(
     raises, so a supply column cut off from the formation delivers nothing and the run goes on.
     ``models`` is the run's cost-model cache (a new one when None). ``max_speed_kmh``: the
     convoy's column pace on good going (its march norm, :func:`column_paced`; None: the lone
-    vehicle's physics speed).
+    vehicle's physics speed). ``approach``: the straight line from the railhead to the route
+    is open to the trucks as the track is (:func:`approach_cells`; the column's own railhead).
     """
     from logistics.cost.accumulate import accumulate, path
     from logistics.cost.route import evaluate_path
@@ -135,6 +162,9 @@ def truck_leg_function(
     cells = np.asarray(route_cells, dtype=np.int64)
     track = np.zeros((terrain.sizes["y"], terrain.sizes["x"]), dtype=bool)
     track[cells[:, 0], cells[:, 1]] = True
+    if approach:
+        way = approach_cells(source, cells)
+        track[way[:, 0], way[:, 1]] = True
     # a knight move is priced over the two cells beside it too: widen the track by one cell
     track = binary_dilation(track, structure=np.ones((3, 3), dtype=bool))
     surfaces: dict[str, tuple] = {}
