@@ -70,8 +70,8 @@ import pandas as pd
 from logistics.advance.elements import Element, Profile, merge, profile, split
 from logistics.advance.ferry_queue import FerryQueues
 from logistics.advance.ferry_sites import FERRY_SITE_KM
-from logistics.advance.movement import MOVEMENT_MODE, Reached
 from logistics.advance.plan import ArmyPlan, FormationPlan
+from logistics.advance.records import StepRecords, new_day
 from logistics.army.resolve import MEN_CLASSES
 from logistics.supply.airlift import airlift_deliveries
 from logistics.supply.delivery import Delivery
@@ -186,12 +186,7 @@ def _depth_text(p, rate_km_per_day: float) -> str:
     return text
 
 
-def _new_day() -> dict:
-    return {"moving": 0.0, "no_fuel": 0.0, "event": 0.0, "delivered": 0.0, "consumed": 0.0,
-            "from_reserve": 0.0, "drained": 0.0, "start_km": None, "dry": set()}
-
-
-class _Loop:
+class _Loop(StepRecords):
     """Mutable state of one army run; :func:`simulate_army` drives it."""
 
     def __init__(self, plan: ArmyPlan, seed: int) -> None:
@@ -213,7 +208,7 @@ class _Loop:
                         cap.astype(np.float64), serial=self._serial())
             self.state[f.id] = _FState([e])
             tanks0 += float(tanks.sum())
-            self.state[f.id].day = _new_day()
+            self.state[f.id].day = new_day()
         self.ledger = ArmyLedger(plan.reserve_l, plan.reserve_capacity_l, tanks0)
         self.queue: list = []
         self.seq = 0
@@ -482,7 +477,7 @@ class _Loop:
         """Load every truck column at the army's railhead nearest ``toward`` once the railway
         has moved forward past its configured railhead (``plan.rail``): the leg function from
         there (the cost engine) replaces the column's."""
-        rh = self.plan.rail.railhead_at(t_h, reached_of(self), toward)
+        rh = self.plan.rail.railhead_at(t_h, self.reached_so_far(), toward)
         if rh is None or "moved forward" not in rh.note:
             return
         for i, col in enumerate(self.trucks):
@@ -1094,7 +1089,7 @@ class _Loop:
         dest = u.objectives[-1].options[0]
         vehicles = {c: int(n) for c, n in u.motor_classes}
         tt = self.plan.rail((u.start_lon, u.start_lat), (float(dest[1]), float(dest[2])),
-                            reached=reached_of(self), depart_h=depart_h, men=u.men,
+                            reached=self.reached_so_far(), depart_h=depart_h, men=u.men,
                             vehicles=vehicles)
         when = self.plan.start + timedelta(hours=depart_h)
         if tt.ok:
@@ -1222,7 +1217,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 head_status = head.status
                 if head_status == "rest" and loop.ferrying(fid, b):
                     head_status = "carried"  # held in the bridgehead: its ferrying goes on
-            tracks.append(_track_row(loop, fid, t_b, head_status, b))
+            tracks.append(loop.track_row(fid, t_b, head_status, b))
             if tracks[-1]["dry_classes"]:
                 st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))
         if loop.reserve_place.located:  # the row's time is the hour's end: where the
@@ -1230,14 +1225,14 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
             for row in tracks[-len(loop.order):]:
                 row["reserve_km"] = loop.reserve_km(row["formation_id"],
                                                     loop.lead(row["formation_id"]))
-        _record_positions(loop, b)
+        loop.record_positions(b)
         c0b = (loop.c0 + b) / 24.0
         if abs(c0b - round(c0b)) < 1e-9 or b == bounds[-1]:
             date = (t_b - timedelta(microseconds=1)).date()
-            army_daily.append(_army_day_record(loop, date))
+            army_daily.append(loop.army_day_record(date))
             for fid in loop.order:
-                daily.append(_day_record(loop, fid, date, tracks))
-                loop.state[fid].day = _new_day()
+                daily.append(loop.day_record(fid, date, tracks))
+                loop.state[fid].day = new_day()
                 loop.state[fid].day["start_km"] = float(loop.lead(fid).s)
             loop.army_day = loop._new_army_day()
     notes = [n for col in loop.trucks for n in col.notes] + loop.notes
@@ -1248,138 +1243,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
         deliveries=pd.DataFrame(loop.deliveries, columns=list(DELIVERY_COLUMNS)),
         reached=pd.DataFrame(loop.reached, columns=["time", "formation_id", "kind", "name",
                                                     "cum_km"]),
-        crossings=_crossings(loop),
+        crossings=loop.crossings_table(),
         notes=tuple(dict.fromkeys(notes)),
     )
 
-
-def _mode(fp: FormationPlan, status: str, ferried: bool = False) -> str:
-    if status in ("moving", "assault"):
-        return MOVEMENT_MODE.get(fp.unit.movement, "halt")
-    if status == "carried":
-        return "river" if ferried else MOVEMENT_MODE.get(fp.unit.movement, "river")
-    return "halt"
-
-
-def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
-    fp, st = loop.fp[fid], loop.state[fid]
-    head = loop.lead(fid)
-    s = float(head.s)
-    lon, lat = loop.lonlat(fid, s)
-    burns = bool((np.array(fp.fuel_types) != "none").any()) and fp.refill_l > 0
-    fuel = float(sum(e.tanks.sum() for e in st.elements)) if burns else np.nan
-    live = [e for e in st.elements if not e.detached] or st.elements
-    tail = min(e.s for e in live)
-    tt = loop.timetable(fid)
-    if st.tail_s is not None:
-        tail = min(tail, st.tail_s)
-    elif tt is not None and tt.ok and tt.tail_km is not None:
-        tail = min(tail, tt.tail_at(b))
-    ferried = loop.ferrying(fid, b)
-    if ferried:  # not all across: its tail is still at the crossing
-        tail = min(tail, st.ferry_km)
-    dry = sorted({c for e in st.elements if not e.detached for c in e.dry.split(",") if c
-                  and e.status == "halted: no fuel"})
-    if status == "halted: no fuel" and head.dry:
-        dry = sorted(set(dry) | set(head.dry.split(",")))
-    return {"time": t_b, "formation_id": fid, "cum_km": s, "lon": lon, "lat": lat,
-            "status": status, "mode": _mode(fp, status, ferried), "fuel_l": fuel,
-            "refills_on_hand": fuel / fp.refill_l if burns else np.nan, "tail_km": float(tail),
-            "elements": len(st.elements), "dry_classes": ",".join(dry),
-            # great-circle km from its head to the army's reserve at the hour's end (set by
-            # simulate_army once every formation has moved; NaN: drawn anywhere)
-            "reserve_km": np.nan}
-
-
-def _record_positions(loop: _Loop, b: float) -> None:
-    for fid in loop.order:
-        lon, lat = loop.lonlat(fid, loop.lead(fid).s)
-        loop.pos_lon.append(lon)
-        loop.pos_lat.append(lat)
-        loop.pos_t.append(b)
-        loop.pos_f.append(fid)
-
-
-def reached_of(loop: _Loop) -> Reached:
-    """The army's positions so far as :class:`~logistics.advance.movement.Reached`."""
-    return Reached(np.array(loop.pos_lon), np.array(loop.pos_lat), np.array(loop.pos_t),
-                   tuple(loop.pos_f))
-
-
-def _day_status(day: dict, last: str) -> str:
-    if last in ("arrived", "detached", "carried", "not started"):
-        return last
-    h = {"moving": day["moving"], "halted: no fuel": day["no_fuel"], "assault": day["event"]}
-    if max(h.values()) <= 0:
-        return "rest"
-    return max(("halted: no fuel", "assault", "moving"), key=lambda k: h[k])
-
-
-def _day_record(loop: _Loop, fid: str, date, tracks: list[dict]) -> dict:
-    fp, st = loop.fp[fid], loop.state[fid]
-    last = next(r for r in reversed(tracks) if r["formation_id"] == fid)
-    day = st.day
-    men_detached = st.men_left
-    for e in st.elements:
-        if e.detached:
-            men_detached += int(sum(n for c, n in zip(fp.class_ids, e.counts)
-                                    if c in MEN_CLASSES))
-    start_km = day["start_km"] if day["start_km"] is not None else 0.0
-    rec = {
-        "date": date.isoformat(), "formation_id": fid, "lon": last["lon"], "lat": last["lat"],
-        "cum_km": last["cum_km"], "km_day": last["cum_km"] - start_km,
-        "status": _day_status(day, last["status"]),
-        "refills_on_hand": last["refills_on_hand"], "fuel_l": last["fuel_l"],
-        "hours_moving": day["moving"], "hours_halted_no_fuel": day["no_fuel"],
-        "hours_halted_event": day["event"], "delivered_l": day["delivered"],
-        "consumed_l": day["consumed"], "from_reserve_l": day["from_reserve"],
-        "drained_l": day["drained"],
-        # every class left dry at some hour of the day (at the day's end the column may rest)
-        "dry_classes": ",".join(sorted(day.get("dry") or ())) or last["dry_classes"],
-        "men_detached": men_detached, "tail_km": last["tail_km"],
-        "reserve_km": last["reserve_km"],
-    }
-    # legacy names of the single-column table
-    rec["refills_total"] = rec["refills_on_hand"]
-    rec["fuel_l_total"] = rec["fuel_l"]
-    return rec
-
-
-def _army_day_record(loop: _Loop, date) -> dict:
-    d = loop.army_day
-    tanks = loop.tanks_total()
-    on_hand = loop.ledger.on_hand(tanks)
-    delivered = sum(d["delivered"].values())
-    error = d["carried"] + delivered - d["consumed"] - on_hand
-    if abs(error) > 1e-6 * max(1.0, d["carried"] + delivered):
-        raise RuntimeError(f"army fuel ledger out of balance by {error:.6f} L on {date}")
-    rec = {
-        "date": date.isoformat(), "carried_l": d["carried"], "delivered_l": delivered,
-        "delivered_truck_l": d["delivered"]["truck"], "delivered_air_l": d["delivered"]["air"],
-        "delivered_depot_l": d["delivered"]["depot"], "consumed_l": d["consumed"],
-        "on_hand_l": on_hand, "tanks_l": tanks, "reserve_l": float(loop.ledger.reserve_l.sum()),
-        "returned_l": d["returned"], "truck_fuel_l": d["truck_fuel"], "drained_l": d["drained"],
-        "supply_blocked": "; ".join(d["blocked"].values()),
-    }
-    for ft, v in zip(loop.ledger.reserve_types, loop.ledger.reserve_l):
-        rec[f"reserve_l_{ft}"] = float(v)
-    return rec
-
-
-def _crossings(loop: _Loop) -> pd.DataFrame:
-    rows = []
-    for fid in loop.order:
-        fp, st = loop.fp[fid], loop.state[fid]
-        for n, c in enumerate(fp.crossings):
-            t = loop.crossing_times.get((fid, n))
-            ferry = 0.0
-            if fp.ferry_by and st.ferry_km is not None and abs(st.ferry_km - c.km) < 1e-9:
-                # the means that took it; still waiting at the end: the quicker of its means
-                ferry = (st.ferry_used_h if st.ferry_release_h is not None
-                         else min(fp.ferry_h, fp.own_means_h))
-            rows.append({"formation_id": fid,
-                         "time": loop.plan.start + timedelta(hours=t) if t is not None else pd.NaT,
-                         "cum_km": c.km, "lon": c.lon, "lat": c.lat, "river_class": c.river_class,
-                         "crossing_h": c.crossing_h, "ferry_h": ferry})
-    return pd.DataFrame(rows, columns=["formation_id", "time", "cum_km", "lon", "lat",
-                                       "river_class", "crossing_h", "ferry_h"])
