@@ -178,7 +178,16 @@ def _step_bounds(plan: ArmyPlan) -> list[float]:
 
 
 class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
-    """Mutable state of one army run; :func:`simulate_army` drives it."""
+    """Mutable state of one army run and its marching step; :func:`simulate_army` drives it.
+
+    The state is set here (``__init__``); the loop's other jobs are parts of their own, each
+    in its module and each reading and changing this state: the tables it writes
+    (:class:`~logistics.advance.records.StepRecords`), fuel reaching the army
+    (:class:`~logistics.advance.resupply.Resupply`), fuel drawn within a step
+    (:class:`~logistics.advance.fuel_draw.FuelDraw`), how far a head may go and its ferrying
+    (:class:`~logistics.advance.holds.Holds`), the stops on a route
+    (:class:`~logistics.advance.stops.Stops`) and formations on a timetable
+    (:class:`~logistics.advance.carried.Carried`)."""
 
     def __init__(self, plan: ArmyPlan, seed: int) -> None:
         self.plan = plan
