@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from logistics import settings
-from logistics.advance.simulate import _Loop
+from logistics.advance.fuel_draw import FuelDraw
 from logistics.army.load import load_army
 from logistics.errors import ConfigError
 
@@ -26,10 +26,10 @@ def test_only_the_named_families_drain():
     """[DAINES-TV] names the 5th Guards Tank Corps: it and its forward detachment drain; the
     9th Guards Mechanized Corps does not. No list: every formation drains."""
     named = _loop(("5gtc",))
-    assert _Loop.may_drain(named, "5gtc") and _Loop.may_drain(named, "fd-5gtc")
-    assert not _Loop.may_drain(named, "9gmc") and not _Loop.may_drain(named, "fd-9gmc")
+    assert FuelDraw.may_drain(named, "5gtc") and FuelDraw.may_drain(named, "fd-5gtc")
+    assert not FuelDraw.may_drain(named, "9gmc") and not FuelDraw.may_drain(named, "fd-9gmc")
     every = _loop(())
-    assert all(_Loop.may_drain(every, f) for f in ("5gtc", "fd-5gtc", "9gmc", "fd-9gmc"))
+    assert all(FuelDraw.may_drain(every, f) for f in ("5gtc", "fd-5gtc", "9gmc", "fd-9gmc"))
 
 
 def test_the_shipped_6th_gta_drains_only_the_corps_its_source_names():

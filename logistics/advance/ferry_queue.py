@@ -19,8 +19,8 @@ would have all of it across first (that means is then busy until then), and leav
 queues. So for formations taken in priority order the flotilla can only help: each is across
 no later than with the park alone (by induction: the park is never busier than alone).
 As in any queue that does not interrupt a crossing, a formation of higher priority arriving
-later can find both means taken. Plain numbers in and out; the step loop
-(:mod:`logistics.advance.simulate`) queues the formations and reads who took them.
+later can find both means taken. Plain numbers in and out; the step loop's holds
+(:mod:`logistics.advance.holds`) queue the formations and read who took them.
 """
 
 from __future__ import annotations

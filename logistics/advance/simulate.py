@@ -10,39 +10,41 @@ One step is one clock hour (the first starts at H-hour). In each step:
    engine to the head of the first formation in ``fuel.priority`` whose tanks, less what is
    already on its way, are not full, and on arrival its load is shared out in priority order
    from that formation on among every formation the convoys serve (marching ones and shuttles),
-   then the reserve; only what fits nowhere goes back (:meth:`_Loop.dispatch`);
+   then the reserve; only what fits nowhere goes back
+   (:meth:`~logistics.advance.resupply.Resupply.dispatch`);
 3. the elements move, formations in priority order (so the reserve serves them in that order):
    during the formation's march window, at the pace of its slowest class on each step (its
-   profile), slower at night, until the march time is used up, a stop is reached (an
-   objective, a fortified region, a depot, the crossing where the flotilla ferries it), the
-   route ends, or fuel runs out. Through the depth of a fortified region (the plan's
-   ``fortified`` stretches) the formation's head advances at the rule's breakthrough rate, hour
-   by hour round the clock, instead of its march pace (:meth:`_Loop.breach`). Fuel comes
-   from the element's tanks, then the army's reserve of that fuel (with ``reserve_carrier``,
-   only within ``reserve_reach_km`` of the carrier's head at the hour's start: the reserve
-   rides on a formation's transport, :meth:`_Loop.reach`); with ``drain_stalled`` an
-   element that would stop takes the fuel of the lower-priority elements of its own formation
-   family. Classes that are still dry stay behind as an element of their own; the rest go on.
-   An element with no pace class never passes its formation's leading element; elements at one
-   place with fuel join up again. A formation formed out of its parent (``formed``) never
-   passes its parent's head until that head is past the point where it is formed (it moves
-   with its parent until then). A formation the flotilla ferries across a major river
-   (``ferry_by``) joins its brigade's queue and its crossing site's park's (the army's own
-   crossing means, one pontoon park a site) when its head reaches the crossing; each means
-   takes one formation at a time, whole (``ferry_h``, :func:`~logistics.network.ferry_time_h`;
-   ``own_means_h``, :func:`~logistics.network.own_means_time_h`), and when one comes free it
-   takes the first in fuel priority order of those waiting for it (forward detachments
-   first), which goes with whichever of its two means has all of it across first
-   (:meth:`_Loop.ferry_take`, :mod:`~logistics.advance.ferry_queue`); a formation still in
-   its parent's column (not formed yet, or attached) waits from when its parent's head
-   reaches the same crossing site (:meth:`_Loop.in_column`). Until it is all across its head
-   stays in the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing (its
-   status ``carried`` while it waits there; its tail stays at the crossing), and moves on at
-   its own pace once it is released (:meth:`_Loop.held_at`). **Assumed**: the sources give the
-   ferrying rate, not what the part already across did; a bridgehead of one day's march
-   (configs/norms/march.yaml ``truck_borne_infantry.shuttle_bound_km``, the shuttle's bound)
-   is the assumption; range: the crossing site itself to no hold (the Monte Carlo draws it
-   only with the shuttle bound's own range).
+   profile), slower at night, until the march time is used up, a stop is reached (an objective,
+   a fortified region, a depot, the crossing where the flotilla ferries it), the route ends, or
+   fuel runs out. Through the depth of a fortified region (the plan's ``fortified`` stretches)
+   the formation's head advances at the rule's breakthrough rate, hour by hour round the clock,
+   instead of its march pace (:meth:`_Loop.breach`). Fuel comes from the element's tanks, then
+   the army's reserve of that fuel (with ``reserve_carrier``, only within ``reserve_reach_km``
+   of the carrier's head at the hour's start: the reserve rides on a formation's transport,
+   :meth:`~logistics.advance.fuel_draw.FuelDraw.reach`); with ``drain_stalled`` an element that
+   would stop takes the fuel of the lower-priority elements of its own formation family. Classes
+   that are still dry stay behind as an element of their own; the rest go on. An element with no
+   pace class never passes its formation's leading element; elements at one place with fuel join
+   up again. A formation formed out of its parent (``formed``) never passes its parent's head
+   until that head is past the point where it is formed (it moves with its parent until then). A
+   formation the flotilla ferries across a major river (``ferry_by``) joins its brigade's queue
+   and its crossing site's park's (the army's own crossing means, one pontoon park a site) when
+   its head reaches the crossing; each means takes one formation at a time, whole (``ferry_h``,
+   :func:`~logistics.network.ferry_time_h`; ``own_means_h``,
+   :func:`~logistics.network.own_means_time_h`), and when one comes free it takes the first in
+   fuel priority order of those waiting for it (forward detachments first), which goes with
+   whichever of its two means has all of it across first
+   (:meth:`~logistics.advance.holds.Holds.ferry_take`, :mod:`~logistics.advance.ferry_queue`); a
+   formation still in its parent's column (not formed yet, or attached) waits from when its
+   parent's head reaches the same crossing site
+   (:meth:`~logistics.advance.holds.Holds.in_column`). Until it is all across its head stays in
+   the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing (its status
+   ``carried`` while it waits there; its tail stays at the crossing), and moves on at its own
+   pace once it is released (:meth:`~logistics.advance.holds.Holds.held_at`). **Assumed**: the
+   sources give the ferrying rate, not what the part already across did; a bridgehead of one
+   day's march (configs/norms/march.yaml ``truck_borne_infantry.shuttle_bound_km``, the
+   shuttle's bound) is the assumption; range: the crossing site itself to no hold (the Monte
+   Carlo draws it only with the shuttle bound's own range).
 
 Carried formations (``advance/movement``) are placed on the :class:`Timetable` their means
 give: the flotilla's river move and a truck shuttle are planned with the army; a rail move is
@@ -67,12 +69,16 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+from logistics.advance.carried import Carried
 from logistics.advance.elements import Element, Profile, merge, profile, split
 from logistics.advance.ferry_queue import FerryQueues
 from logistics.advance.ferry_sites import FERRY_SITE_KM
-from logistics.advance.movement import MOVEMENT_MODE, Reached
+from logistics.advance.fuel_draw import FuelDraw
+from logistics.advance.holds import Holds
 from logistics.advance.plan import ArmyPlan, FormationPlan
-from logistics.army.resolve import MEN_CLASSES
+from logistics.advance.records import StepRecords, new_day
+from logistics.advance.resupply import Resupply
+from logistics.advance.stops import Stops
 from logistics.supply.airlift import airlift_deliveries
 from logistics.supply.delivery import Delivery
 from logistics.supply.ledger import ArmyLedger
@@ -98,8 +104,6 @@ _EPS_KM = 1e-6
 _EPS_S = 1e-3
 #: Elements closer than this (km) on one route join up.
 _JOIN_KM = 0.05
-#: Litres per vehicle below which a class counts as dry (a rounding remainder, not fuel).
-_DRY_L = 0.01
 
 
 @dataclass(frozen=True)
@@ -173,26 +177,17 @@ def _step_bounds(plan: ArmyPlan) -> list[float]:
     return bounds
 
 
-def _depth_text(p, rate_km_per_day: float) -> str:
-    """What the run's events say of a fortified depth ``p`` (a plan's ``FortifiedPass``): the
-    km charged at the breakthrough rate and, where the route runs on inside the extents
-    beyond the regions' depths, how much of it does (crossed at its own pace)."""
-    depth = p.km_out - p.km_in
-    text = f"{p.region_name}: {p.action}, {depth:.1f} km of depth at {rate_km_per_day:g} km a day"
-    inside = p.inside_km
-    if inside > depth + 0.5:  # not for the few hundred metres of an oblique belt crossing
-        text += (f" (at most each region's depth; {inside:.1f} km of the route lie inside the "
-                 "extents here, the rest at its own pace)")
-    return text
+class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
+    """Mutable state of one army run and its marching step; :func:`simulate_army` drives it.
 
-
-def _new_day() -> dict:
-    return {"moving": 0.0, "no_fuel": 0.0, "event": 0.0, "delivered": 0.0, "consumed": 0.0,
-            "from_reserve": 0.0, "drained": 0.0, "start_km": None, "dry": set()}
-
-
-class _Loop:
-    """Mutable state of one army run; :func:`simulate_army` drives it."""
+    The state is set here (``__init__``); the loop's other jobs are parts of their own, each
+    in its module and each reading and changing this state: the tables it writes
+    (:class:`~logistics.advance.records.StepRecords`), fuel reaching the army
+    (:class:`~logistics.advance.resupply.Resupply`), fuel drawn within a step
+    (:class:`~logistics.advance.fuel_draw.FuelDraw`), how far a head may go and its ferrying
+    (:class:`~logistics.advance.holds.Holds`), the stops on a route
+    (:class:`~logistics.advance.stops.Stops`) and formations on a timetable
+    (:class:`~logistics.advance.carried.Carried`)."""
 
     def __init__(self, plan: ArmyPlan, seed: int) -> None:
         self.plan = plan
@@ -213,7 +208,7 @@ class _Loop:
                         cap.astype(np.float64), serial=self._serial())
             self.state[f.id] = _FState([e])
             tanks0 += float(tanks.sum())
-            self.state[f.id].day = _new_day()
+            self.state[f.id].day = new_day()
         self.ledger = ArmyLedger(plan.reserve_l, plan.reserve_capacity_l, tanks0)
         self.queue: list = []
         self.seq = 0
@@ -301,108 +296,6 @@ class _Loop:
             level = can_go or level
         return min(level, key=lambda e: e.serial)
 
-    def accounts(self, fid: str, season: str, *, detached: bool = False):
-        """(tanks, capacity, L/km ahead, types) of every element of a formation."""
-        fp = self.fp[fid]
-        out = []
-        for e in self.state[fid].elements:
-            if e.detached and not detached:
-                continue
-            if len(fp.km) > 1:
-                p = self.prof(e, fp, season)
-                s1 = min(e.s + 100.0, float(fp.km[-1]))
-                s0 = e.s if s1 - e.s >= 1.0 else 0.0
-                s1 = s1 if s1 - e.s >= 1.0 else float(fp.km[-1])
-                span = max(s1 - s0, 1e-9)
-                per = np.array([np.interp(s1, fp.km, f) - np.interp(s0, fp.km, f)
-                                for f in p.fuel_l]) / span
-                rate = e.counts * np.maximum(per, 1e-9)
-            else:
-                rate = e.counts * 1.0
-            rate = np.where(np.array(fp.fuel_types) == "none", 0.0, rate)
-            out.append((e.tanks, e.capacity, rate, fp.fuel_types))
-        return out
-
-    # -- supply ---------------------------------------------------------------------------
-    def book_due(self, t_h: float) -> None:
-        while self.queue and self.queue[0][0] <= t_h:
-            _, _, d = heapq.heappop(self.queue)
-            self.book(d)
-
-    def book(self, d: Delivery) -> None:
-        """Book a delivery: into the formations it is for (their elements' tanks; an airlift's
-        also into those that outran the reserve, :meth:`outran_reserve`), then the army's
-        reserve; the rest goes back to the supplier."""
-        season = self.season(d.time_h)
-        targets = [x for x in d.formation_id.split(",") if x in self.fp] if d.formation_id else []
-        # one by one in the delivery's order; then, for an airlift, every formation that
-        # outran the reserve together (shortest range first: no order among them is sourced)
-        groups = [[fid] for fid in targets]
-        if d.kind == "air":
-            groups += [g for g in [self.outran_reserve(targets)] if g]
-        taken, by = 0.0, []
-        shares = self.expected.pop(id(d), {})
-        for group in groups:
-            before = {fid: self.tanks_of(fid) for fid in group}
-            taken += self.ledger.fill([a for fid in group for a in self.accounts(fid, season)],
-                                      d.litres - taken, d.fuel_type)
-            for fid in group:
-                t = self.tanks_of(fid) - before[fid]
-                if t > 0:
-                    by.append((fid, t))
-                    self.state[fid].day["delivered"] += t
-                if d.kind == "truck":
-                    self.state[fid].en_route_l = max(
-                        0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
-        reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
-        taken += reserve
-        if reserve > 0 or not by:
-            by.append(("(reserve)", reserve))
-        self.ledger.book_delivery(d.litres, taken)
-        self.army_day["delivered"][d.kind] += taken
-        self.army_day["returned"] += d.litres - taken
-        self.army_day["truck_fuel"] += d.truck_fuel_l
-        # tidy: one row per delivery and taker (a formation, or the army's reserve), the
-        # litres each took; the delivery's own figures repeat on each of its rows
-        delivery_id = 1 + (self.deliveries[-1]["delivery_id"] if self.deliveries else 0)
-        for fid, litres in by:
-            self.deliveries.append({
-                "delivery_id": delivery_id,
-                "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
-                "kind": d.kind, "offered_l": d.litres, "litres": litres,
-                "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
-                "note": d.note,
-            })
-
-    def tanks_of(self, fid: str) -> float:
-        """Litres in the tanks of a formation's elements (detached ones too)."""
-        return float(sum(e.tanks.sum() for e in self.state[fid].elements))
-
-    def outran_reserve(self, skip: list[str]) -> list[str]:
-        """The formations, in fuel priority order, that have outrun the army's reserve (beyond
-        ``reserve_reach_km`` of its carrier) and that the convoys serve, less ``skip``: an
-        airlift's load goes to them after its own ``priority_to`` and before the reserve
-        ([WIKI-SEED001] 'aircraft ferried fuel to those units that had outrun their supply
-        lines'); none when the reserve is drawn anywhere."""
-        if not self.reserve_place.located:
-            return []
-        return [fid for fid in self.order if fid not in skip and self.fuelled_by_convoy(fid)
-                and not self.reserve_place.in_reach(*self.lonlat(fid, self.lead(fid).s))]
-
-    def need_l(self, fid: str) -> float:
-        """Litres a formation's tanks lack, less what is already on its way."""
-        fp = self.fp[fid]
-        burn = np.array(fp.fuel_types) != "none"
-        lack = sum(float(((e.capacity - e.tanks) * burn).sum())
-                   for e in self.state[fid].elements if not e.detached)
-        return lack - self.state[fid].en_route_l
-
-    def active(self, fid: str, t_h: float) -> bool:
-        st = self.state[fid]
-        return (st.arrived_h is None and self.timetable(fid) is None
-                and self.fp[fid].unit.movement != "rail"
-                and any(not e.detached for e in st.elements))
-
     def timetable(self, fid: str):
         """The formation's timetable: planned in the loop (rail), else the plan's."""
         return self.state[fid].timetable or self.fp[fid].timetable
@@ -414,96 +307,6 @@ class _Loop:
             return tt.km, tt.lon, tt.lat
         return fp.km, fp.lon, fp.lat
 
-    def fuelled_by_convoy(self, fid: str) -> bool:
-        """Whether the army's convoys serve a formation: one still on its way whose vehicles
-        burn fuel (marching, or a shuttle whose trucks burn the army's fuel; not one carried
-        by rail or a flotilla)."""
-        st, fp = self.state[fid], self.fp[fid]
-        if st.arrived_h is not None or fp.refill_l <= 0 or fp.unit.movement == "rail" \
-                or not any(not e.detached for e in st.elements):
-            return False
-        tt = self.timetable(fid)
-        return tt is None or getattr(tt, "fuel_l", None) is not None
-
-    def wants_fuel(self, fid: str) -> bool:
-        """Whether the convoys serve a formation whose tanks lack more than 1 % of its refill
-        (less what is already on its way)."""
-        return self.fuelled_by_convoy(fid) and self.need_l(fid) > 0.01 * self.fp[fid].refill_l
-
-    def dispatch(self, t_h: float) -> None:
-        """Send every convoy back at its railhead to the army: its legs are timed to the head
-        of the first formation in priority order that needs fuel, and on arrival its load
-        is shared out from that formation on, in priority order, among every formation the
-        convoys serve (what their tanks lack then), then the reserve: the army's one account
-        ("forward detachments first, then the main bodies"). The formations after the first
-        are served at the same hour: an approximation (the convoy passes those behind the
-        first on its way out)."""
-        if not self.trucks:
-            return
-        served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]
-        target = next((fid for fid in served if self.wants_fuel(fid)), None)
-        targets = served[served.index(target):] + served[:served.index(target)] \
-            if target else []
-        reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
-        if target is None:
-            if reserve_room <= 1.0:
-                return
-            movers = [fid for fid in self.order if self.active(fid, t_h) and len(self.fp[fid].cells)]
-            if not movers:
-                return
-            where, to = movers[0], ""
-        else:
-            where, to = target, ",".join(targets)
-        fp = self.fp[where]
-        if not len(fp.cells):
-            return
-        e = self.lead(where)
-        i = int(min(np.searchsorted(fp.km, e.s, side="right") - 1, len(fp.km) - 1))
-        r, c = (int(v) for v in fp.cells[max(i, 0)])
-        idx = self.plan.cell_index.get((r, c), 0)
-        if self.plan.rail is not None and self.plan.truck_leg_at is not None:
-            self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
-                                      float(np.interp(e.s, fp.km, fp.lat))))
-        for col in self.trucks:
-            for d in col.dispatch(t_h, idx, self.season(t_h), self.rng, self.plan.speed_scale,
-                                  self.plan.fuel_scale):
-                d = replace(d, formation_id=to)
-                left, shares = d.litres, {}
-                for fid in targets:  # what each formation can expect of it, in order
-                    shares[fid] = min(left, max(self.need_l(fid), 0.0))
-                    self.state[fid].en_route_l += shares[fid]
-                    left -= shares[fid]
-                self.expected[id(d)] = shares
-                self._push(d)
-            if col.blocked:  # the day's record says why this column delivered nothing
-                self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
-
-    def move_railheads(self, t_h: float, toward: tuple[float, float]) -> None:
-        """Load every truck column at the army's railhead nearest ``toward`` once the railway
-        has moved forward past its configured railhead (``plan.rail``): the leg function from
-        there (the cost engine) replaces the column's."""
-        rh = self.plan.rail.railhead_at(t_h, reached_of(self), toward)
-        if rh is None or "moved forward" not in rh.note:
-            return
-        for i, col in enumerate(self.trucks):
-            if self.railheads.get(i) == rh.name:
-                continue
-            leg = self.plan.truck_leg_at(i, (rh.lon, rh.lat))
-            if leg is None:
-                continue
-            col.leg = leg
-            self.railheads[i] = rh.name
-            self.reached.append({"time": self.plan.start + timedelta(hours=t_h),
-                                 "formation_id": "", "kind": "railhead",
-                                 "name": f"{col.name} loads at {rh.name}: {rh.note}",
-                                 "cum_km": np.nan})
-
-    # -- fuel limits, drain, split ---------------------------------------------------------
-    def need(self, e: Element, fp: FormationPlan, p: Profile, s1: float) -> np.ndarray:
-        per = np.array([np.interp(s1, fp.km, f) - np.interp(e.s, fp.km, f) for f in p.fuel_l])
-        burn = np.array(fp.fuel_types) != "none"
-        return np.where(burn, e.counts * self.plan.fuel_scale * per, 0.0)
-
     def lonlat(self, fid: str, km: float) -> tuple[float, float]:
         """(lon, lat) of km ``km`` of the formation's path."""
         pk, plon, plat = self.path(fid)
@@ -511,317 +314,7 @@ class _Loop:
             return float(plon[0]), float(plat[0])
         return float(np.interp(km, pk, plon)), float(np.interp(km, pk, plat))
 
-    def locate_reserve(self) -> None:
-        """Put the army's reserve where its carrier's head is now (``fuel.reserve_reach_km``)."""
-        carrier = self.reserve_place.carrier
-        if carrier is not None and carrier in self.fp:
-            self.reserve_place.place(*self.lonlat(carrier, self.lead(carrier).s))
-
-    def reserve_km(self, fid: str, e: Element) -> float:
-        """Great-circle km from element ``e`` of ``fid`` to the army's reserve (0: the reserve
-        is drawn anywhere)."""
-        return self.reserve_place.km_from(*self.lonlat(fid, e.s))
-
-    def reach(self, fid: str, e: Element) -> bool:
-        """Open the army's reserve to element ``e`` of ``fid`` only within
-        ``plan.reserve_reach_km`` of the transport carrying it ([VELIKAYA-POBEDA]: the motor
-        transport that carried the fuel fell behind the tank columns); returns whether it is
-        open. Every draw on the reserve (fuel limit, burning, dry classes) sees this."""
-        self.ledger.out_of_reach = (self.reserve_place.located and  # else: drawn anywhere
-                                    not self.reserve_place.in_reach(*self.lonlat(fid, e.s)))
-        return not self.ledger.out_of_reach
-
-    def fuel_limit(self, e, fp, p, s_want) -> float:
-        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, self.need(e, fp, p, s_want))
-        if short <= 1e-9:
-            return math.inf
-        lo, hi = e.s, s_want
-        for _ in range(60):
-            mid = 0.5 * (lo + hi)
-            if self.ledger.shortfall(e.tanks, fp.fuel_types, self.need(e, fp, p, mid))[0] <= 1e-9:
-                lo = mid
-            else:
-                hi = mid
-            if hi - lo < 1e-6:
-                break
-        return lo
-
-    def dry_classes(self, e: Element, fp: FormationPlan) -> np.ndarray:
-        """Bool per class: present, burns fuel, and neither tanks nor the reserve within its
-        reach hold any."""
-        was = self.ledger.out_of_reach
-        self.reach(fp.id, e)
-        out = np.zeros(len(fp.class_ids), dtype=bool)
-        for i, ft in enumerate(fp.fuel_types):
-            if ft != "none" and e.counts[i] > 0 \
-                    and e.tanks[i] + self.ledger.reserve(ft) < _DRY_L * e.counts[i]:
-                out[i] = True
-        self.ledger.out_of_reach = was
-        return out
-
-    def may_drain(self, fid: str) -> bool:
-        """Whether the formation drains stalled vehicles (``drain_stalled.formations`` names it
-        or a formation above it; an empty list names every one)."""
-        names = self.plan.drain_families
-        if not names:
-            return True
-        cur: str | None = fid
-        seen: set[str] = set()
-        while cur is not None and cur not in seen:
-            if cur in names:
-                return True
-            seen.add(cur)
-            cur = self.fp[cur].unit.parent if cur in self.fp else None
-        return False
-
-    def drain(self, e: Element, fp: FormationPlan, dry: np.ndarray) -> float:
-        """Fill the dry classes of ``e`` from lower-priority vehicles of the same fuel: first
-        the element's own classes that do not set its pace, then the elements of lower-priority
-        formations of its family (``fuel.drain_stalled``). Returns the litres moved."""
-        moved = 0.0
-        for i in np.flatnonzero(dry):
-            ft = fp.fuel_types[i]
-            want = float(e.capacity[i] - e.tanks[i])
-            donors = []
-            for j, t in enumerate(fp.fuel_types):
-                if j != i and t == ft and not fp.pace_mask[j] and e.tanks[j] > 0:
-                    donors.append((fp.id, e, j))
-            my_rank = self.rank.get(fp.id, 0)
-            family = [fid for fid in self.order if self.root[fid] == self.root[fp.id]
-                      and self.rank[fid] > my_rank]
-            for fid in reversed(family):
-                dfp = self.fp[fid]
-                for de in self.state[fid].elements:
-                    if de.detached:
-                        continue
-                    for j, t in enumerate(dfp.fuel_types):
-                        if t == ft and de.tanks[j] > 0:
-                            donors.append((fid, de, j))
-            for donor, de, j in donors:
-                if want <= 1e-9:
-                    break
-                take = min(want, float(de.tanks[j]))
-                de.tanks[j] -= take
-                e.tanks[i] += take
-                want -= take
-                moved += take
-                self.state[donor].day["drained"] -= take
-                self.state[fp.id].day["drained"] += take
-        if moved > 0:
-            self.ledger.drained(moved)
-            self.army_day["drained"] += moved
-        return moved
-
     # -- movement -------------------------------------------------------------------------
-    def held_at(self, fid: str, t_h: float) -> float:
-        """Km a formation's head may not pass at hour ``t_h`` (inf: none), the nearer of:
-
-        * formed out of its parent (``formed``): its parent's head, until that head is past
-          the point where it is formed (``formed_km`` on the parent's route, which the
-          formation's route shares up to there). Formations move in priority order, so a
-          formation that moves before its parent keeps to where the parent's head was at the
-          start of the hour;
-        * a support formation attached to its parent: :meth:`support_held_at`;
-        * ferried across a major river and not yet all across (:meth:`ferrying`): the
-          bridgehead, ``plan.ferry_bridgehead_km`` beyond the crossing (assumed, see the
-          module docstring)."""
-        fp = self.fp[fid]
-        held = math.inf
-        parent = fp.unit.parent
-        if parent in self.fp and fp.formed_km > 0.0:
-            s = float(self.lead(parent).s)
-            held = math.inf if s >= fp.formed_km - _EPS_KM else s
-        if parent in self.fp and fp.unit.role == "support":  # formed or not: until it arrives
-            held = min(held, self.support_held_at(fid))
-        return min(held, self.bridgehead_km(fid, t_h))
-
-    def bridgehead_km(self, fid: str, t_h: float) -> float:
-        """Km a ferried formation's head may not pass at hour ``t_h`` while not all of it is
-        across (:meth:`ferrying`): ``plan.ferry_bridgehead_km`` beyond its crossing; else
-        inf."""
-        if not self.ferrying(fid, t_h):
-            return math.inf
-        return self.state[fid].ferry_km + self.plan.ferry_bridgehead_km
-
-    def ferrying(self, fid: str, t_h: float) -> bool:
-        """Whether the formation's head has reached the crossing where the flotilla ferries it
-        and not all of it is across at hour ``t_h`` (waiting for the brigade, or ferried)."""
-        st = self.state[fid]
-        return st.ferry_km is not None and (st.ferry_release_h is None
-                                            or t_h < st.ferry_release_h - _EPS_S / 3600.0)
-
-    def released_by(self, fid: str, t_h: float, b: float) -> bool:
-        """Whether the formation is still being ferried at hour ``t_h`` and all of it is
-        across before ``b`` (the end of the step): its head held in the bridgehead moves on
-        from then, within the step."""
-        rel = self.state[fid].ferry_release_h
-        return rel is not None and rel < b and self.ferrying(fid, t_h)
-
-    def ferry_queue(self, fid: str, crossing, t_h: float, site: int | None = None) -> None:
-        """Put the formation in its brigade's queue and in its crossing site's park's (the
-        army's own means, where the plan gives it ``own_means_h``) at hour ``t_h``, to be
-        taken across at its route's ``crossing`` (a
-        :class:`~logistics.advance.plan.CrossingStop`; ``site`` its crossing site, by default
-        the site of ``crossing``)."""
-        st, fp = self.state[fid], self.fp[fid]
-        st.ferry_km, st.ferry_arrived_h = crossing.km, t_h  # it waits for the brigade from now
-        st.ferry_site = self.ferries.site_of(crossing.lon, crossing.lat) if site is None else site
-        self.ferries.join(fid, t_h, brigade=fp.ferry_by, ferry_h=fp.ferry_h,
-                          site=st.ferry_site, own_h=fp.own_means_h)
-
-    def in_column(self, fid: str, crossing, t_h: float) -> list[tuple[str, object]]:
-        """(id, its crossing) of the formations the same brigade ferries that still move in
-        ``fid``'s column when its head reaches the river at ``crossing``: formed out of it
-        and not formed yet, or attached to it (``support``), held behind it (:meth:`held_at`),
-        whose own next major or large river's crossing is at the same site (within
-        ``FERRY_SITE_KM``). They are at the river when it is, so they wait for the brigade
-        from then, and the brigade's priority order holds among them: a forward detachment
-        formed out of the rifle divisions 'after the crossing' (its parent's head must be
-        across first) is not queued behind them."""
-        from logistics.geodesy import great_circle_km
-
-        brigade, out = self.fp[fid].ferry_by, []
-        for c in self.order:
-            fp, st = self.fp[c], self.state[c]
-            if c == fid or fp.unit.parent != fid or fp.ferry_by != brigade \
-                    or st.ferry_km is not None or not math.isfinite(self.held_at(c, t_h)):
-                continue
-            at = next((x for x in fp.crossings[st.crossings_done:] if x.river_class in (1, 2)),
-                      None)
-            if at is not None and float(great_circle_km(at.lon, at.lat, crossing.lon,
-                                                        crossing.lat)) <= FERRY_SITE_KM:
-                out.append((c, at))
-        return out
-
-    def ferry_take(self, now_h: float) -> None:
-        """Let the brigades and the sites' parks take the formations waiting for them up to
-        ``now_h`` (:class:`~logistics.advance.ferry_queue.FerryQueues`: each means one
-        formation at a time, whole; when it comes free it takes the first in fuel priority
-        order (``fuel.priority.order``: forward detachments first; the forward detachments
-        crossed the Ussuri first, [REF-MOVEMENT-FACTS]) of those whose head was at their
-        crossing by then, else, idle, the first to arrive; the formation goes to whichever
-        of its means has all of it across first). A formation arriving later within the same
-        hour but moved earlier in it (higher priority) may take a means that came free before
-        the other arrived."""
-        for took in self.ferries.take(now_h):
-            st, fp = self.state[took.fid], self.fp[took.fid]
-            st.ferry_release_h, st.ferry_used_h = took.release_h, took.hours
-            release = self.plan.start + timedelta(hours=took.release_h)
-            wait = (f"after {took.start_h - took.arrived_h:.1f} h waiting; "
-                    if took.start_h > took.arrived_h + 1e-9 else "")
-            other = (f" (its brigade {fp.ferry_by} would take {fp.ferry_h:.1f} h)"
-                     if took.by_park and fp.ferry_by else
-                     f" (its crossing site's own means would take {fp.own_means_h:.1f} h)"
-                     if math.isfinite(fp.own_means_h) else "")
-            means = (f"across by the army's own means at crossing site {st.ferry_site + 1} "
-                     "(one pontoon park)" if took.by_park else f"ferried by {took.means}")
-            self.reached.append({
-                "time": self.plan.start + timedelta(hours=took.start_h),
-                "formation_id": took.fid, "kind": "ferry",
-                "name": f"{means} for {took.hours:.1f} h{other}, {wait}all across "
-                        f"{release:%d %b %H:%M}; until then its head holds within "
-                        f"{self.plan.ferry_bridgehead_km:g} km of the crossing",
-                "cum_km": st.ferry_km})
-
-    def support_held_at(self, fid: str) -> float:
-        """Km a support formation attached to a parent (``role: support`` with a ``parent``,
-        e.g. an SP artillery battalion of rifle divisions) may not pass: as far along its own
-        route as its parent's head is along the parent's (the same share of each route: the
-        two routes join the same start to the same objectives, priced for different
-        vehicles); inf once the parent has arrived. Assumed (configs/armies/README.md
-        ``role``): an attached unit fights in its parent's formation and does not run ahead
-        of it; no source has one leave its division."""
-        fp, pp = self.fp[fid], self.fp[self.fp[fid].unit.parent]
-        total, parent_total = float(fp.km[-1]), float(pp.km[-1])
-        if parent_total <= 0.0 or self.state[fp.unit.parent].arrived_h is not None:
-            return math.inf
-        share = float(self.lead(fp.unit.parent).s) / parent_total
-        return math.inf if share >= 1.0 - 1e-9 else share * total
-
-    def stops_after(self, fid: str, e: Element) -> float:
-        """Km of the next stop of the formation at or beyond ``e.s`` (inf if none)."""
-        st, fp = self.state[fid], self.fp[fid]
-        kms = [math.inf]
-        if st.objectives_done < len(fp.objectives):
-            kms.append(fp.objectives[st.objectives_done][0])
-        if st.breach is None and st.passes_done < len(fp.fortified):
-            kms.append(max(fp.fortified[st.passes_done].km_in, e.s))
-        for k, n in fp.depots:
-            if n not in self.depots_taken and k >= e.s - _EPS_KM:
-                kms.append(k)
-                break
-        if st.crossings_done < len(fp.crossings):
-            kms.append(fp.crossings[st.crossings_done].km)
-        return min(k for k in kms if k >= e.s - _EPS_KM) if len(kms) > 1 else math.inf
-
-    def at_stops(self, fid: str, e: Element, t_h: float, lead: bool) -> None:
-        """Act on every stop at the element's km."""
-        st, fp = self.state[fid], self.fp[fid]
-        when = self.plan.start + timedelta(hours=t_h)
-        while st.objectives_done < len(fp.objectives) and \
-                fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
-            km, name = fp.objectives[st.objectives_done]
-            self.reached.append({"time": when, "formation_id": fid, "kind": "objective",
-                                 "name": name, "cum_km": km})
-            st.objectives_done += 1
-        while st.crossings_done < len(fp.crossings) and \
-                fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
-            c = fp.crossings[st.crossings_done]
-            self.crossing_times[(fid, st.crossings_done)] = t_h
-            if fp.ferry_by and st.ferry_km is None and c.river_class in (1, 2):
-                self.ferry_queue(fid, c, t_h)
-                for child, at in self.in_column(fid, c, t_h):  # at the river with it
-                    self.ferry_queue(child, at, t_h, site=st.ferry_site)
-                self.ferry_take(t_h)
-            st.crossings_done += 1
-        while st.breach is None and st.passes_done < len(fp.fortified) and \
-                fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
-            p = fp.fortified[st.passes_done]
-            if e.s >= p.km_out - _EPS_KM:  # already through (a stretch of no length)
-                st.passes_done += 1
-                continue
-            st.breach = st.passes_done
-            self.reached.append({"time": when, "formation_id": fid, "kind": "fortified region",
-                                 "name": _depth_text(p, self._rule.rate_km_per_day),
-                                 "cum_km": p.km_in})
-            self.detach(fid, e, p, when)
-        for k, n in fp.depots:
-            if n in self.depots_taken or k > e.s + _EPS_KM:
-                continue
-            self.depots_taken.add(n)
-            name, litres, ft = self.plan.depots[n]
-            self.book(Delivery(t_h, name, "depot", litres, ft, formation_id=fid))
-
-    def detach(self, fid: str, e: Element, p, when) -> None:
-        """Leave ``rule.detach.fraction_of_men`` of ``e`` at the fortified stretch ``p`` (when
-        ``p.detaches``): one detachment per stretch, however many overlapping extents it lies
-        in (the union counts each km once, and so each defended zone once), none where every
-        one of them already has this formation's detachment."""
-        if not p.detaches:
-            return
-        st = self.state[fid]
-        rids = tuple(p.detach_ids or p.region_ids or (p.region_id,))
-        if all(rid in st.taken_regions for rid in rids):
-            return
-        st.taken_regions.update(rids)
-        fp = self.fp[fid]
-        take = np.floor(e.counts * self._rule.fraction_of_men + 0.5)
-        men = 0
-        if not any(c in MEN_CLASSES for c in fp.class_ids):
-            men = int(math.floor(getattr(fp.unit, "men", 0) * self._rule.fraction_of_men
-                                 + 0.5))
-            st.men_left += men
-        if take.sum() > 0 or men > 0:
-            d = split(e, take, serial=self._serial(), detached=True)
-            d.status = "detached"
-            st.elements.append(d)
-            what = (f"{men} men and {int(take.sum())} vehicles" if men
-                    else f"{int(take.sum())} (men and vehicles)")
-            self.reached.append({"time": when, "formation_id": fid, "kind": "detached",
-                                 "name": f"{what} left at {'+'.join(rids)}; the siege's end "
-                                         "is not modelled",
-                                 "cum_km": e.s})
-
     def move(self, fid: str, e: Element, a: float, b: float) -> str:
         """Move one element during [a, b); return its status."""
         fp, st = self.fp[fid], self.state[fid]
@@ -1023,171 +516,6 @@ class _Loop:
                 kept.append(e)
         st.elements = kept + [e for e in st.elements if e.detached]
 
-    def carried(self, fid: str, a: float, b: float) -> tuple[float, str]:
-        """Km and status of a carried formation (a timetable) at ``b``; a rail move is
-        planned here when the formation departs; a shuttle's trucks burn the army's fuel."""
-        fp, st = self.fp[fid], self.state[fid]
-        e = st.elements[0]
-        self.reach(fid, e)
-        if fp.unit.movement == "rail" and st.timetable is None and self.plan.rail is not None \
-                and b > fp.unit.start_h and a >= st.rail_tried_h + 24.0:
-            self.plan_rail(fid, max(a, fp.unit.start_h))
-        tt = self.timetable(fid)
-        if tt is None or not tt.ok:
-            return e.s, "not started"
-        if st.arrived_h is not None:
-            return e.s, "arrived"  # a shuttle's trucks need not drive their last trips back
-        s0 = e.s
-        if tt.walk is not None and tt.fuel_l is not None:
-            self.shuttle_step(fid, e, tt, a, b)
-        else:
-            if tt.fuel_l is not None:
-                self.burn_carried(fid, e, tt.fuel_between(a, b))
-            e.s = tt.km_at(b)
-        if fp.objectives and st.timetable is None:
-            while st.objectives_done < len(fp.objectives) and \
-                    fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
-                km, name = fp.objectives[st.objectives_done]
-                self.reached.append({"time": self.plan.start + timedelta(hours=b),
-                                     "formation_id": fid, "kind": "objective", "name": name,
-                                     "cum_km": km})
-                st.objectives_done += 1
-        if st.timetable is None:
-            # a shuttle's or a ship-borne formation's timetable already crosses fortified
-            # stretches at the breakthrough rate (plan._shuttle, movement.through_depths);
-            # here its head meets the rule's detachment like a marching column's (at_stops)
-            while st.passes_done < len(fp.fortified) and \
-                    fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
-                p = fp.fortified[st.passes_done]
-                when = self.plan.start + timedelta(hours=b)
-                self.reached.append({"time": when, "formation_id": fid,
-                                     "kind": "fortified region",
-                                     "name": _depth_text(p, self._rule.rate_km_per_day),
-                                     "cum_km": p.km_in})
-                self.detach(fid, e, p, when)
-                st.passes_done += 1
-        if b < tt.start_h:
-            return e.s, "not started"
-        # arrived when the timetable ends, or when head and tail are both at the route's end
-        # (a shuttle's timetable may end later, with its trucks' last trip back)
-        end_km = float(fp.km[-1]) if len(fp.km) else math.inf
-        tail = st.tail_s if st.tail_s is not None else (
-            tt.tail_at(b) if tt.tail_km is not None else None)
-        whole = tail is None or tail >= end_km - _EPS_KM
-        end_h = tt.end_h + st.tt_offset_h
-        if (b >= end_h and st.paused_h is None) or \
-                (len(fp.km) > 1 and e.s >= end_km - _EPS_KM and whole):
-            if st.arrived_h is None:
-                st.arrived_h = min(b, end_h)
-            return e.s, "arrived"
-        if e.s > s0 + _EPS_KM or tt.mode in ("rail", "river"):
-            st.day["moving"] += b - a
-            return e.s, "carried" if tt.mode in ("rail", "river") else "moving"
-        return e.s, "rest"
-
-    def plan_rail(self, fid: str, depart_h: float) -> None:
-        """Plan a formation's rail move at ``depart_h`` from its start to its last objective
-        over the lines the army holds by then; when no train can run yet, retry in a day."""
-        fp, st = self.fp[fid], self.state[fid]
-        u = fp.unit
-        st.rail_tried_h = depart_h
-        dest = u.objectives[-1].options[0]
-        vehicles = {c: int(n) for c, n in u.motor_classes}
-        tt = self.plan.rail((u.start_lon, u.start_lat), (float(dest[1]), float(dest[2])),
-                            reached=reached_of(self), depart_h=depart_h, men=u.men,
-                            vehicles=vehicles)
-        when = self.plan.start + timedelta(hours=depart_h)
-        if tt.ok:
-            st.timetable = tt
-            self.reached.append({"time": when, "formation_id": fid, "kind": "rail",
-                                 "name": "; ".join(n for _, n in tt.stations) or "by rail",
-                                 "cum_km": 0.0})
-        else:
-            self.notes.append(f"{fid}: no rail move at +{depart_h:.0f} h ({tt.reason}); "
-                              "tried again a day later")
-
-    def shuttle_step(self, fid: str, e: Element, tt, a: float, b: float) -> None:
-        """Move a shuttled formation from ``a`` to ``b``: its trucks drive the timetable while
-        the army's fuel (their tanks, then the reserve) covers the hour; when it does not, the
-        trucks stand dry and every man walks on from where he is (``tt.walk``: the foot pace
-        and window), issue 13: 'vehicles that run dry stay behind ... a formation moves on
-        with what can move'. The trucks try again at the same clock hour a whole number of
-        days later (so the timetable, delayed by those days, keeps the march window) and
-        drive on when the fuel for that hour is on hand; the head and the tail are the
-        foremost of where the timetable and the walkers put them (named simplification: the
-        timetable does not re-plan the lifts for the men who walked)."""
-        st, fp = self.state[fid], self.fp[fid]
-        when = self.plan.start + timedelta(hours=a)
-        if st.paused_h is not None and a > st.paused_h:
-            days = (a - st.paused_h) / 24.0
-            if abs(days - round(days)) < 1e-9:
-                trial = st.tt_offset_h + (a - st.paused_h)
-                if self._shuttle_burn(fid, e, tt.fuel_between(a - trial, b - trial)) is not None:
-                    st.tt_offset_h, st.paused_h = trial, None
-                    self.notes.append(f"{fid}: the shuttle's trucks have fuel again on "
-                                      f"{when:%d %b %H:%M}: they shuttle on, "
-                                      f"{round(days)} day(s) behind their timetable")
-        off = st.tt_offset_h
-        if st.paused_h is None:
-            burn = self._shuttle_burn(fid, e, tt.fuel_between(a - off, b - off))
-            if burn is None:
-                tail0 = st.tail_s if st.tail_s is not None else tt.tail_at(a - off)
-                st.paused_h, st.walk_from = a, (e.s, tail0, a)
-                self.notes.append(f"{fid}: the shuttle's trucks are out of fuel on "
-                                  f"{when:%d %b %H:%M} at km {e.s:.0f}: they stand, the men "
-                                  "walk on")
-            else:
-                self.burn(fid, e, fp, burn)
-        head = e.s
-        tail = st.tail_s if st.tail_s is not None else tt.tail_at(a - off)
-        if st.paused_h is None:
-            head, tail = max(head, tt.km_at(b - off)), max(tail, tt.tail_at(b - off))
-        if st.walk_from is not None:
-            h0, t0_km, t0 = st.walk_from
-            head, tail = max(head, tt.walk(h0, t0, b)), max(tail, tt.walk(t0_km, t0, b))
-        e.s, st.tail_s = head, min(tail, head)
-
-    def _shuttle_burn(self, fid: str, e: Element, litres: float) -> np.ndarray | None:
-        """Litres per class a shuttle's trucks burn for ``litres`` of driving (its first
-        class that burns fuel: the trucks), or None when the army cannot cover them."""
-        fp = self.fp[fid]
-        burn = np.zeros(len(fp.class_ids))
-        for i, ft in enumerate(fp.fuel_types):
-            if ft != "none":
-                burn[i] = max(0.0, litres) * self.plan.fuel_scale
-                break
-        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, burn)
-        return None if short > 1e-6 else burn
-
-    def burn(self, fid: str, e: Element, fp: FormationPlan, need: np.ndarray) -> float:
-        """Burn ``need`` (litres per class) for formation ``fid``'s element ``e``: its tanks,
-        then the army's reserve. Booked to the formation's day (``consumed``, and of it
-        ``from_reserve``) and to the army's; returns the litres burned."""
-        before = self.ledger.from_reserve_l
-        got = self.ledger.consume(e.tanks, fp.fuel_types, need)
-        day = self.state[fid].day
-        day["consumed"] += got
-        day["from_reserve"] += self.ledger.from_reserve_l - before
-        self.army_day["consumed"] += got
-        return got
-
-    def burn_carried(self, fid: str, e: Element, litres: float) -> None:
-        """Book the fuel a carried formation's own vehicles burn (a shuttle's trucks) from
-        its tanks, then the army's reserve."""
-        if litres <= 0:
-            return
-        fp = self.fp[fid]
-        burn = np.zeros(len(fp.class_ids))
-        for i, ft in enumerate(fp.fuel_types):  # its first class that burns fuel: the trucks
-            if ft != "none":
-                burn[i] = litres * self.plan.fuel_scale
-                break
-        got = self.burn(fid, e, fp, burn)
-        if got < burn.sum() - 1e-6:
-            self.notes.append(f"{fid}: the shuttle's trucks ran short of fuel "
-                              f"({burn.sum() - got:.0f} L not on hand); the shuttle's timetable "
-                              "is kept (not modelled: trucks stalled by it, men walking on)")
-
 
 def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
     """Run the army's plan hour by hour (see the module docstring); ``rule`` is the
@@ -1222,7 +550,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 head_status = head.status
                 if head_status == "rest" and loop.ferrying(fid, b):
                     head_status = "carried"  # held in the bridgehead: its ferrying goes on
-            tracks.append(_track_row(loop, fid, t_b, head_status, b))
+            tracks.append(loop.track_row(fid, t_b, head_status, b))
             if tracks[-1]["dry_classes"]:
                 st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))
         if loop.reserve_place.located:  # the row's time is the hour's end: where the
@@ -1230,14 +558,14 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
             for row in tracks[-len(loop.order):]:
                 row["reserve_km"] = loop.reserve_km(row["formation_id"],
                                                     loop.lead(row["formation_id"]))
-        _record_positions(loop, b)
+        loop.record_positions(b)
         c0b = (loop.c0 + b) / 24.0
         if abs(c0b - round(c0b)) < 1e-9 or b == bounds[-1]:
             date = (t_b - timedelta(microseconds=1)).date()
-            army_daily.append(_army_day_record(loop, date))
+            army_daily.append(loop.army_day_record(date))
             for fid in loop.order:
-                daily.append(_day_record(loop, fid, date, tracks))
-                loop.state[fid].day = _new_day()
+                daily.append(loop.day_record(fid, date, tracks))
+                loop.state[fid].day = new_day()
                 loop.state[fid].day["start_km"] = float(loop.lead(fid).s)
             loop.army_day = loop._new_army_day()
     notes = [n for col in loop.trucks for n in col.notes] + loop.notes
@@ -1248,138 +576,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
         deliveries=pd.DataFrame(loop.deliveries, columns=list(DELIVERY_COLUMNS)),
         reached=pd.DataFrame(loop.reached, columns=["time", "formation_id", "kind", "name",
                                                     "cum_km"]),
-        crossings=_crossings(loop),
+        crossings=loop.crossings_table(),
         notes=tuple(dict.fromkeys(notes)),
     )
 
-
-def _mode(fp: FormationPlan, status: str, ferried: bool = False) -> str:
-    if status in ("moving", "assault"):
-        return MOVEMENT_MODE.get(fp.unit.movement, "halt")
-    if status == "carried":
-        return "river" if ferried else MOVEMENT_MODE.get(fp.unit.movement, "river")
-    return "halt"
-
-
-def _track_row(loop: _Loop, fid: str, t_b, status: str, b: float) -> dict:
-    fp, st = loop.fp[fid], loop.state[fid]
-    head = loop.lead(fid)
-    s = float(head.s)
-    lon, lat = loop.lonlat(fid, s)
-    burns = bool((np.array(fp.fuel_types) != "none").any()) and fp.refill_l > 0
-    fuel = float(sum(e.tanks.sum() for e in st.elements)) if burns else np.nan
-    live = [e for e in st.elements if not e.detached] or st.elements
-    tail = min(e.s for e in live)
-    tt = loop.timetable(fid)
-    if st.tail_s is not None:
-        tail = min(tail, st.tail_s)
-    elif tt is not None and tt.ok and tt.tail_km is not None:
-        tail = min(tail, tt.tail_at(b))
-    ferried = loop.ferrying(fid, b)
-    if ferried:  # not all across: its tail is still at the crossing
-        tail = min(tail, st.ferry_km)
-    dry = sorted({c for e in st.elements if not e.detached for c in e.dry.split(",") if c
-                  and e.status == "halted: no fuel"})
-    if status == "halted: no fuel" and head.dry:
-        dry = sorted(set(dry) | set(head.dry.split(",")))
-    return {"time": t_b, "formation_id": fid, "cum_km": s, "lon": lon, "lat": lat,
-            "status": status, "mode": _mode(fp, status, ferried), "fuel_l": fuel,
-            "refills_on_hand": fuel / fp.refill_l if burns else np.nan, "tail_km": float(tail),
-            "elements": len(st.elements), "dry_classes": ",".join(dry),
-            # great-circle km from its head to the army's reserve at the hour's end (set by
-            # simulate_army once every formation has moved; NaN: drawn anywhere)
-            "reserve_km": np.nan}
-
-
-def _record_positions(loop: _Loop, b: float) -> None:
-    for fid in loop.order:
-        lon, lat = loop.lonlat(fid, loop.lead(fid).s)
-        loop.pos_lon.append(lon)
-        loop.pos_lat.append(lat)
-        loop.pos_t.append(b)
-        loop.pos_f.append(fid)
-
-
-def reached_of(loop: _Loop) -> Reached:
-    """The army's positions so far as :class:`~logistics.advance.movement.Reached`."""
-    return Reached(np.array(loop.pos_lon), np.array(loop.pos_lat), np.array(loop.pos_t),
-                   tuple(loop.pos_f))
-
-
-def _day_status(day: dict, last: str) -> str:
-    if last in ("arrived", "detached", "carried", "not started"):
-        return last
-    h = {"moving": day["moving"], "halted: no fuel": day["no_fuel"], "assault": day["event"]}
-    if max(h.values()) <= 0:
-        return "rest"
-    return max(("halted: no fuel", "assault", "moving"), key=lambda k: h[k])
-
-
-def _day_record(loop: _Loop, fid: str, date, tracks: list[dict]) -> dict:
-    fp, st = loop.fp[fid], loop.state[fid]
-    last = next(r for r in reversed(tracks) if r["formation_id"] == fid)
-    day = st.day
-    men_detached = st.men_left
-    for e in st.elements:
-        if e.detached:
-            men_detached += int(sum(n for c, n in zip(fp.class_ids, e.counts)
-                                    if c in MEN_CLASSES))
-    start_km = day["start_km"] if day["start_km"] is not None else 0.0
-    rec = {
-        "date": date.isoformat(), "formation_id": fid, "lon": last["lon"], "lat": last["lat"],
-        "cum_km": last["cum_km"], "km_day": last["cum_km"] - start_km,
-        "status": _day_status(day, last["status"]),
-        "refills_on_hand": last["refills_on_hand"], "fuel_l": last["fuel_l"],
-        "hours_moving": day["moving"], "hours_halted_no_fuel": day["no_fuel"],
-        "hours_halted_event": day["event"], "delivered_l": day["delivered"],
-        "consumed_l": day["consumed"], "from_reserve_l": day["from_reserve"],
-        "drained_l": day["drained"],
-        # every class left dry at some hour of the day (at the day's end the column may rest)
-        "dry_classes": ",".join(sorted(day.get("dry") or ())) or last["dry_classes"],
-        "men_detached": men_detached, "tail_km": last["tail_km"],
-        "reserve_km": last["reserve_km"],
-    }
-    # legacy names of the single-column table
-    rec["refills_total"] = rec["refills_on_hand"]
-    rec["fuel_l_total"] = rec["fuel_l"]
-    return rec
-
-
-def _army_day_record(loop: _Loop, date) -> dict:
-    d = loop.army_day
-    tanks = loop.tanks_total()
-    on_hand = loop.ledger.on_hand(tanks)
-    delivered = sum(d["delivered"].values())
-    error = d["carried"] + delivered - d["consumed"] - on_hand
-    if abs(error) > 1e-6 * max(1.0, d["carried"] + delivered):
-        raise RuntimeError(f"army fuel ledger out of balance by {error:.6f} L on {date}")
-    rec = {
-        "date": date.isoformat(), "carried_l": d["carried"], "delivered_l": delivered,
-        "delivered_truck_l": d["delivered"]["truck"], "delivered_air_l": d["delivered"]["air"],
-        "delivered_depot_l": d["delivered"]["depot"], "consumed_l": d["consumed"],
-        "on_hand_l": on_hand, "tanks_l": tanks, "reserve_l": float(loop.ledger.reserve_l.sum()),
-        "returned_l": d["returned"], "truck_fuel_l": d["truck_fuel"], "drained_l": d["drained"],
-        "supply_blocked": "; ".join(d["blocked"].values()),
-    }
-    for ft, v in zip(loop.ledger.reserve_types, loop.ledger.reserve_l):
-        rec[f"reserve_l_{ft}"] = float(v)
-    return rec
-
-
-def _crossings(loop: _Loop) -> pd.DataFrame:
-    rows = []
-    for fid in loop.order:
-        fp, st = loop.fp[fid], loop.state[fid]
-        for n, c in enumerate(fp.crossings):
-            t = loop.crossing_times.get((fid, n))
-            ferry = 0.0
-            if fp.ferry_by and st.ferry_km is not None and abs(st.ferry_km - c.km) < 1e-9:
-                # the means that took it; still waiting at the end: the quicker of its means
-                ferry = (st.ferry_used_h if st.ferry_release_h is not None
-                         else min(fp.ferry_h, fp.own_means_h))
-            rows.append({"formation_id": fid,
-                         "time": loop.plan.start + timedelta(hours=t) if t is not None else pd.NaT,
-                         "cum_km": c.km, "lon": c.lon, "lat": c.lat, "river_class": c.river_class,
-                         "crossing_h": c.crossing_h, "ferry_h": ferry})
-    return pd.DataFrame(rows, columns=["formation_id", "time", "cum_km", "lon", "lat",
-                                       "river_class", "crossing_h", "ferry_h"])

@@ -1,0 +1,185 @@
+"""Formations carried on a timetable within a step: where a rail move, a flotilla's river move or a
+truck shuttle puts them at the hour's end (km along the route, its status), a rail move planned
+when the formation departs over the lines the army holds by then (retried a day later), a
+shuttle's trucks burning the army's fuel (litres), and its men walking on when the trucks run
+dry.
+
+Why a module of its own: a carried formation does not march; its means
+(:mod:`logistics.advance.movement`, :mod:`logistics.advance.means`) give its place, and the
+step loop (:mod:`logistics.advance.simulate`) only asks for it each hour. The objectives and
+fortified stretches it passes are booked here as a marching head's are at its stops.
+:class:`Carried` is one of the parts the loop is made of: its methods read and change the
+loop's state (``plan``, ``fp``, ``state``, ``ledger``, ``reached``, ``notes``, ``_rule``) and
+use its other parts (``timetable``, ``reach``, ``burn``, ``detach``, ``reached_so_far``).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import numpy as np
+
+from logistics.advance.elements import Element
+from logistics.advance.stops import depth_text
+
+__all__ = ["Carried"]
+
+_EPS_KM = 1e-6
+
+
+class Carried:
+    """Formations on a timetable, hour by hour (see the module docstring)."""
+
+    def carried(self, fid: str, a: float, b: float) -> tuple[float, str]:
+        """Km and status of a carried formation (a timetable) at ``b``; a rail move is
+        planned here when the formation departs; a shuttle's trucks burn the army's fuel."""
+        fp, st = self.fp[fid], self.state[fid]
+        e = st.elements[0]
+        self.reach(fid, e)
+        if fp.unit.movement == "rail" and st.timetable is None and self.plan.rail is not None \
+                and b > fp.unit.start_h and a >= st.rail_tried_h + 24.0:
+            self.plan_rail(fid, max(a, fp.unit.start_h))
+        tt = self.timetable(fid)
+        if tt is None or not tt.ok:
+            return e.s, "not started"
+        if st.arrived_h is not None:
+            return e.s, "arrived"  # a shuttle's trucks need not drive their last trips back
+        s0 = e.s
+        if tt.walk is not None and tt.fuel_l is not None:
+            self.shuttle_step(fid, e, tt, a, b)
+        else:
+            if tt.fuel_l is not None:
+                self.burn_carried(fid, e, tt.fuel_between(a, b))
+            e.s = tt.km_at(b)
+        if fp.objectives and st.timetable is None:
+            while st.objectives_done < len(fp.objectives) and \
+                    fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
+                km, name = fp.objectives[st.objectives_done]
+                self.reached.append({"time": self.plan.start + timedelta(hours=b),
+                                     "formation_id": fid, "kind": "objective", "name": name,
+                                     "cum_km": km})
+                st.objectives_done += 1
+        if st.timetable is None:
+            # a shuttle's or a ship-borne formation's timetable already crosses fortified
+            # stretches at the breakthrough rate (plan._shuttle, movement.through_depths);
+            # here its head meets the rule's detachment like a marching column's (at_stops)
+            while st.passes_done < len(fp.fortified) and \
+                    fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
+                p = fp.fortified[st.passes_done]
+                when = self.plan.start + timedelta(hours=b)
+                self.reached.append({"time": when, "formation_id": fid,
+                                     "kind": "fortified region",
+                                     "name": depth_text(p, self._rule.rate_km_per_day),
+                                     "cum_km": p.km_in})
+                self.detach(fid, e, p, when)
+                st.passes_done += 1
+        if b < tt.start_h:
+            return e.s, "not started"
+        # arrived when the timetable ends, or when head and tail are both at the route's end
+        # (a shuttle's timetable may end later, with its trucks' last trip back)
+        end_km = float(fp.km[-1]) if len(fp.km) else math.inf
+        tail = st.tail_s if st.tail_s is not None else (
+            tt.tail_at(b) if tt.tail_km is not None else None)
+        whole = tail is None or tail >= end_km - _EPS_KM
+        end_h = tt.end_h + st.tt_offset_h
+        if (b >= end_h and st.paused_h is None) or \
+                (len(fp.km) > 1 and e.s >= end_km - _EPS_KM and whole):
+            if st.arrived_h is None:
+                st.arrived_h = min(b, end_h)
+            return e.s, "arrived"
+        if e.s > s0 + _EPS_KM or tt.mode in ("rail", "river"):
+            st.day["moving"] += b - a
+            return e.s, "carried" if tt.mode in ("rail", "river") else "moving"
+        return e.s, "rest"
+
+    def plan_rail(self, fid: str, depart_h: float) -> None:
+        """Plan a formation's rail move at ``depart_h`` from its start to its last objective
+        over the lines the army holds by then; when no train can run yet, retry in a day."""
+        fp, st = self.fp[fid], self.state[fid]
+        u = fp.unit
+        st.rail_tried_h = depart_h
+        dest = u.objectives[-1].options[0]
+        vehicles = {c: int(n) for c, n in u.motor_classes}
+        tt = self.plan.rail((u.start_lon, u.start_lat), (float(dest[1]), float(dest[2])),
+                            reached=self.reached_so_far(), depart_h=depart_h, men=u.men,
+                            vehicles=vehicles)
+        when = self.plan.start + timedelta(hours=depart_h)
+        if tt.ok:
+            st.timetable = tt
+            self.reached.append({"time": when, "formation_id": fid, "kind": "rail",
+                                 "name": "; ".join(n for _, n in tt.stations) or "by rail",
+                                 "cum_km": 0.0})
+        else:
+            self.notes.append(f"{fid}: no rail move at +{depart_h:.0f} h ({tt.reason}); "
+                              "tried again a day later")
+
+    def shuttle_step(self, fid: str, e: Element, tt, a: float, b: float) -> None:
+        """Move a shuttled formation from ``a`` to ``b``: its trucks drive the timetable while
+        the army's fuel (their tanks, then the reserve) covers the hour; when it does not, the
+        trucks stand dry and every man walks on from where he is (``tt.walk``: the foot pace
+        and window), issue 13: 'vehicles that run dry stay behind ... a formation moves on
+        with what can move'. The trucks try again at the same clock hour a whole number of
+        days later (so the timetable, delayed by those days, keeps the march window) and
+        drive on when the fuel for that hour is on hand; the head and the tail are the
+        foremost of where the timetable and the walkers put them (named simplification: the
+        timetable does not re-plan the lifts for the men who walked)."""
+        st, fp = self.state[fid], self.fp[fid]
+        when = self.plan.start + timedelta(hours=a)
+        if st.paused_h is not None and a > st.paused_h:
+            days = (a - st.paused_h) / 24.0
+            if abs(days - round(days)) < 1e-9:
+                trial = st.tt_offset_h + (a - st.paused_h)
+                if self._shuttle_burn(fid, e, tt.fuel_between(a - trial, b - trial)) is not None:
+                    st.tt_offset_h, st.paused_h = trial, None
+                    self.notes.append(f"{fid}: the shuttle's trucks have fuel again on "
+                                      f"{when:%d %b %H:%M}: they shuttle on, "
+                                      f"{round(days)} day(s) behind their timetable")
+        off = st.tt_offset_h
+        if st.paused_h is None:
+            burn = self._shuttle_burn(fid, e, tt.fuel_between(a - off, b - off))
+            if burn is None:
+                tail0 = st.tail_s if st.tail_s is not None else tt.tail_at(a - off)
+                st.paused_h, st.walk_from = a, (e.s, tail0, a)
+                self.notes.append(f"{fid}: the shuttle's trucks are out of fuel on "
+                                  f"{when:%d %b %H:%M} at km {e.s:.0f}: they stand, the men "
+                                  "walk on")
+            else:
+                self.burn(fid, e, fp, burn)
+        head = e.s
+        tail = st.tail_s if st.tail_s is not None else tt.tail_at(a - off)
+        if st.paused_h is None:
+            head, tail = max(head, tt.km_at(b - off)), max(tail, tt.tail_at(b - off))
+        if st.walk_from is not None:
+            h0, t0_km, t0 = st.walk_from
+            head, tail = max(head, tt.walk(h0, t0, b)), max(tail, tt.walk(t0_km, t0, b))
+        e.s, st.tail_s = head, min(tail, head)
+
+    def _shuttle_burn(self, fid: str, e: Element, litres: float) -> np.ndarray | None:
+        """Litres per class a shuttle's trucks burn for ``litres`` of driving (its first
+        class that burns fuel: the trucks), or None when the army cannot cover them."""
+        fp = self.fp[fid]
+        burn = np.zeros(len(fp.class_ids))
+        for i, ft in enumerate(fp.fuel_types):
+            if ft != "none":
+                burn[i] = max(0.0, litres) * self.plan.fuel_scale
+                break
+        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, burn)
+        return None if short > 1e-6 else burn
+
+    def burn_carried(self, fid: str, e: Element, litres: float) -> None:
+        """Book the fuel a carried formation's own vehicles burn (a shuttle's trucks) from
+        its tanks, then the army's reserve."""
+        if litres <= 0:
+            return
+        fp = self.fp[fid]
+        burn = np.zeros(len(fp.class_ids))
+        for i, ft in enumerate(fp.fuel_types):  # its first class that burns fuel: the trucks
+            if ft != "none":
+                burn[i] = litres * self.plan.fuel_scale
+                break
+        got = self.burn(fid, e, fp, burn)
+        if got < burn.sum() - 1e-6:
+            self.notes.append(f"{fid}: the shuttle's trucks ran short of fuel "
+                              f"({burn.sum() - got:.0f} L not on hand); the shuttle's timetable "
+                              "is kept (not modelled: trucks stalled by it, men walking on)")

@@ -1,0 +1,148 @@
+"""Fuel drawn within a step: the litres per class an element needs to reach a km, how far its
+fuel takes it, burning it (its tanks, then the army's reserve, only within
+``reserve_reach_km`` of the reserve's carrier), which classes are dry, and stalled vehicles
+drained into the dry ones (``fuel.drain_stalled``).
+
+Why a module of its own: the step loop (:mod:`logistics.advance.simulate`) moves the elements;
+this is the one account every move draws on (litres; km along the formation's route; the
+reserve's reach in great-circle km), so every draw on the reserve sees the same reach.
+:class:`FuelDraw` is one of the parts the loop is made of: its methods read and change the
+loop's state (``plan``, ``fp``, ``state``, ``order``, ``rank``, ``root``, ``ledger``,
+``reserve_place``, ``army_day``) and use its helpers (``lead``, ``lonlat``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from logistics.advance.elements import Element, Profile
+from logistics.advance.plan import FormationPlan
+
+__all__ = ["FuelDraw"]
+
+#: Litres per vehicle below which a class counts as dry (a rounding remainder, not fuel).
+_DRY_L = 0.01
+
+
+class FuelDraw:
+    """Fuel drawn within the step (see the module docstring)."""
+
+    def need(self, e: Element, fp: FormationPlan, p: Profile, s1: float) -> np.ndarray:
+        per = np.array([np.interp(s1, fp.km, f) - np.interp(e.s, fp.km, f) for f in p.fuel_l])
+        burn = np.array(fp.fuel_types) != "none"
+        return np.where(burn, e.counts * self.plan.fuel_scale * per, 0.0)
+
+    def locate_reserve(self) -> None:
+        """Put the army's reserve where its carrier's head is now (``fuel.reserve_reach_km``)."""
+        carrier = self.reserve_place.carrier
+        if carrier is not None and carrier in self.fp:
+            self.reserve_place.place(*self.lonlat(carrier, self.lead(carrier).s))
+
+    def reserve_km(self, fid: str, e: Element) -> float:
+        """Great-circle km from element ``e`` of ``fid`` to the army's reserve (0: the reserve
+        is drawn anywhere)."""
+        return self.reserve_place.km_from(*self.lonlat(fid, e.s))
+
+    def reach(self, fid: str, e: Element) -> bool:
+        """Open the army's reserve to element ``e`` of ``fid`` only within
+        ``plan.reserve_reach_km`` of the transport carrying it ([VELIKAYA-POBEDA]: the motor
+        transport that carried the fuel fell behind the tank columns); returns whether it is
+        open. Every draw on the reserve (fuel limit, burning, dry classes) sees this."""
+        self.ledger.out_of_reach = (self.reserve_place.located and  # else: drawn anywhere
+                                    not self.reserve_place.in_reach(*self.lonlat(fid, e.s)))
+        return not self.ledger.out_of_reach
+
+    def fuel_limit(self, e, fp, p, s_want) -> float:
+        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, self.need(e, fp, p, s_want))
+        if short <= 1e-9:
+            return math.inf
+        lo, hi = e.s, s_want
+        for _ in range(60):
+            mid = 0.5 * (lo + hi)
+            if self.ledger.shortfall(e.tanks, fp.fuel_types, self.need(e, fp, p, mid))[0] <= 1e-9:
+                lo = mid
+            else:
+                hi = mid
+            if hi - lo < 1e-6:
+                break
+        return lo
+
+    def dry_classes(self, e: Element, fp: FormationPlan) -> np.ndarray:
+        """Bool per class: present, burns fuel, and neither tanks nor the reserve within its
+        reach hold any."""
+        was = self.ledger.out_of_reach
+        self.reach(fp.id, e)
+        out = np.zeros(len(fp.class_ids), dtype=bool)
+        for i, ft in enumerate(fp.fuel_types):
+            if ft != "none" and e.counts[i] > 0 \
+                    and e.tanks[i] + self.ledger.reserve(ft) < _DRY_L * e.counts[i]:
+                out[i] = True
+        self.ledger.out_of_reach = was
+        return out
+
+    def may_drain(self, fid: str) -> bool:
+        """Whether the formation drains stalled vehicles (``drain_stalled.formations`` names it
+        or a formation above it; an empty list names every one)."""
+        names = self.plan.drain_families
+        if not names:
+            return True
+        cur: str | None = fid
+        seen: set[str] = set()
+        while cur is not None and cur not in seen:
+            if cur in names:
+                return True
+            seen.add(cur)
+            cur = self.fp[cur].unit.parent if cur in self.fp else None
+        return False
+
+    def drain(self, e: Element, fp: FormationPlan, dry: np.ndarray) -> float:
+        """Fill the dry classes of ``e`` from lower-priority vehicles of the same fuel: first
+        the element's own classes that do not set its pace, then the elements of lower-priority
+        formations of its family (``fuel.drain_stalled``). Returns the litres moved."""
+        moved = 0.0
+        for i in np.flatnonzero(dry):
+            ft = fp.fuel_types[i]
+            want = float(e.capacity[i] - e.tanks[i])
+            donors = []
+            for j, t in enumerate(fp.fuel_types):
+                if j != i and t == ft and not fp.pace_mask[j] and e.tanks[j] > 0:
+                    donors.append((fp.id, e, j))
+            my_rank = self.rank.get(fp.id, 0)
+            family = [fid for fid in self.order if self.root[fid] == self.root[fp.id]
+                      and self.rank[fid] > my_rank]
+            for fid in reversed(family):
+                dfp = self.fp[fid]
+                for de in self.state[fid].elements:
+                    if de.detached:
+                        continue
+                    for j, t in enumerate(dfp.fuel_types):
+                        if t == ft and de.tanks[j] > 0:
+                            donors.append((fid, de, j))
+            for donor, de, j in donors:
+                if want <= 1e-9:
+                    break
+                take = min(want, float(de.tanks[j]))
+                de.tanks[j] -= take
+                e.tanks[i] += take
+                want -= take
+                moved += take
+                self.state[donor].day["drained"] -= take
+                self.state[fp.id].day["drained"] += take
+        if moved > 0:
+            self.ledger.drained(moved)
+            self.army_day["drained"] += moved
+        return moved
+
+    def burn(self, fid: str, e: Element, fp: FormationPlan, need: np.ndarray) -> float:
+        """Burn ``need`` (litres per class) for formation ``fid``'s element ``e``: its tanks,
+        then the army's reserve. Booked to the formation's day (``consumed``, and of it
+        ``from_reserve``) and to the army's; returns the litres burned."""
+        before = self.ledger.from_reserve_l
+        got = self.ledger.consume(e.tanks, fp.fuel_types, need)
+        day = self.state[fid].day
+        day["consumed"] += got
+        day["from_reserve"] += self.ledger.from_reserve_l - before
+        self.army_day["consumed"] += got
+        return got

@@ -1,0 +1,155 @@
+"""Where a formation's head may not go at an hour: not past its parent's head until it is formed
+(``formed``), not ahead of its parent when attached (``role: support``), and, ferried across a
+major river (``ferry_by``), not beyond the bridgehead until all of it is across; and the
+ferrying itself: the brigade's and the crossing site's park's queues it joins when its head
+reaches the river, and who takes it across when.
+
+Why a module of its own: the step loop (:mod:`logistics.advance.simulate`) asks one question
+of every move, how far may this head go now (km along the formation's route, inf: no bound;
+hours since H-hour), and this answers it in one place. The bridgehead's depth is an
+assumption (``plan.ferry_bridgehead_km``; see :mod:`logistics.advance.simulate`).
+:class:`Holds` is one of the parts the loop is made of: its methods read and change the
+loop's state (``plan``, ``fp``, ``state``, ``order``, ``ferries``, ``reached``) and use its
+helper ``lead``.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+from logistics.advance.ferry_sites import FERRY_SITE_KM
+
+__all__ = ["Holds"]
+
+_EPS_KM = 1e-6
+_EPS_S = 1e-3
+
+
+class Holds:
+    """Where a formation's head is held, and its ferrying (see the module docstring)."""
+
+    def held_at(self, fid: str, t_h: float) -> float:
+        """Km a formation's head may not pass at hour ``t_h`` (inf: none), the nearer of:
+
+        * formed out of its parent (``formed``): its parent's head, until that head is past
+          the point where it is formed (``formed_km`` on the parent's route, which the
+          formation's route shares up to there). Formations move in priority order, so a
+          formation that moves before its parent keeps to where the parent's head was at the
+          start of the hour;
+        * a support formation attached to its parent: :meth:`support_held_at`;
+        * ferried across a major river and not yet all across (:meth:`ferrying`): the
+          bridgehead, ``plan.ferry_bridgehead_km`` beyond the crossing (assumed, see
+          :mod:`logistics.advance.simulate`)."""
+        fp = self.fp[fid]
+        held = math.inf
+        parent = fp.unit.parent
+        if parent in self.fp and fp.formed_km > 0.0:
+            s = float(self.lead(parent).s)
+            held = math.inf if s >= fp.formed_km - _EPS_KM else s
+        if parent in self.fp and fp.unit.role == "support":  # formed or not: until it arrives
+            held = min(held, self.support_held_at(fid))
+        return min(held, self.bridgehead_km(fid, t_h))
+
+    def bridgehead_km(self, fid: str, t_h: float) -> float:
+        """Km a ferried formation's head may not pass at hour ``t_h`` while not all of it is
+        across (:meth:`ferrying`): ``plan.ferry_bridgehead_km`` beyond its crossing; else
+        inf."""
+        if not self.ferrying(fid, t_h):
+            return math.inf
+        return self.state[fid].ferry_km + self.plan.ferry_bridgehead_km
+
+    def ferrying(self, fid: str, t_h: float) -> bool:
+        """Whether the formation's head has reached the crossing where the flotilla ferries it
+        and not all of it is across at hour ``t_h`` (waiting for the brigade, or ferried)."""
+        st = self.state[fid]
+        return st.ferry_km is not None and (st.ferry_release_h is None
+                                            or t_h < st.ferry_release_h - _EPS_S / 3600.0)
+
+    def released_by(self, fid: str, t_h: float, b: float) -> bool:
+        """Whether the formation is still being ferried at hour ``t_h`` and all of it is
+        across before ``b`` (the end of the step): its head held in the bridgehead moves on
+        from then, within the step."""
+        rel = self.state[fid].ferry_release_h
+        return rel is not None and rel < b and self.ferrying(fid, t_h)
+
+    def ferry_queue(self, fid: str, crossing, t_h: float, site: int | None = None) -> None:
+        """Put the formation in its brigade's queue and in its crossing site's park's (the
+        army's own means, where the plan gives it ``own_means_h``) at hour ``t_h``, to be
+        taken across at its route's ``crossing`` (a
+        :class:`~logistics.advance.plan.CrossingStop`; ``site`` its crossing site, by default
+        the site of ``crossing``)."""
+        st, fp = self.state[fid], self.fp[fid]
+        st.ferry_km, st.ferry_arrived_h = crossing.km, t_h  # it waits for the brigade from now
+        st.ferry_site = self.ferries.site_of(crossing.lon, crossing.lat) if site is None else site
+        self.ferries.join(fid, t_h, brigade=fp.ferry_by, ferry_h=fp.ferry_h,
+                          site=st.ferry_site, own_h=fp.own_means_h)
+
+    def in_column(self, fid: str, crossing, t_h: float) -> list[tuple[str, object]]:
+        """(id, its crossing) of the formations the same brigade ferries that still move in
+        ``fid``'s column when its head reaches the river at ``crossing``: formed out of it
+        and not formed yet, or attached to it (``support``), held behind it (:meth:`held_at`),
+        whose own next major or large river's crossing is at the same site (within
+        ``FERRY_SITE_KM``). They are at the river when it is, so they wait for the brigade
+        from then, and the brigade's priority order holds among them: a forward detachment
+        formed out of the rifle divisions 'after the crossing' (its parent's head must be
+        across first) is not queued behind them."""
+        from logistics.geodesy import great_circle_km
+
+        brigade, out = self.fp[fid].ferry_by, []
+        for c in self.order:
+            fp, st = self.fp[c], self.state[c]
+            if c == fid or fp.unit.parent != fid or fp.ferry_by != brigade \
+                    or st.ferry_km is not None or not math.isfinite(self.held_at(c, t_h)):
+                continue
+            at = next((x for x in fp.crossings[st.crossings_done:] if x.river_class in (1, 2)),
+                      None)
+            if at is not None and float(great_circle_km(at.lon, at.lat, crossing.lon,
+                                                        crossing.lat)) <= FERRY_SITE_KM:
+                out.append((c, at))
+        return out
+
+    def ferry_take(self, now_h: float) -> None:
+        """Let the brigades and the sites' parks take the formations waiting for them up to
+        ``now_h`` (:class:`~logistics.advance.ferry_queue.FerryQueues`: each means one
+        formation at a time, whole; when it comes free it takes the first in fuel priority
+        order (``fuel.priority.order``: forward detachments first; the forward detachments
+        crossed the Ussuri first, [REF-MOVEMENT-FACTS]) of those whose head was at their
+        crossing by then, else, idle, the first to arrive; the formation goes to whichever
+        of its means has all of it across first). A formation arriving later within the same
+        hour but moved earlier in it (higher priority) may take a means that came free before
+        the other arrived."""
+        for took in self.ferries.take(now_h):
+            st, fp = self.state[took.fid], self.fp[took.fid]
+            st.ferry_release_h, st.ferry_used_h = took.release_h, took.hours
+            release = self.plan.start + timedelta(hours=took.release_h)
+            wait = (f"after {took.start_h - took.arrived_h:.1f} h waiting; "
+                    if took.start_h > took.arrived_h + 1e-9 else "")
+            other = (f" (its brigade {fp.ferry_by} would take {fp.ferry_h:.1f} h)"
+                     if took.by_park and fp.ferry_by else
+                     f" (its crossing site's own means would take {fp.own_means_h:.1f} h)"
+                     if math.isfinite(fp.own_means_h) else "")
+            means = (f"across by the army's own means at crossing site {st.ferry_site + 1} "
+                     "(one pontoon park)" if took.by_park else f"ferried by {took.means}")
+            self.reached.append({
+                "time": self.plan.start + timedelta(hours=took.start_h),
+                "formation_id": took.fid, "kind": "ferry",
+                "name": f"{means} for {took.hours:.1f} h{other}, {wait}all across "
+                        f"{release:%d %b %H:%M}; until then its head holds within "
+                        f"{self.plan.ferry_bridgehead_km:g} km of the crossing",
+                "cum_km": st.ferry_km})
+
+    def support_held_at(self, fid: str) -> float:
+        """Km a support formation attached to a parent (``role: support`` with a ``parent``,
+        e.g. an SP artillery battalion of rifle divisions) may not pass: as far along its own
+        route as its parent's head is along the parent's (the same share of each route: the
+        two routes join the same start to the same objectives, priced for different
+        vehicles); inf once the parent has arrived. Assumed (configs/armies/README.md
+        ``role``): an attached unit fights in its parent's formation and does not run ahead
+        of it; no source has one leave its division."""
+        fp, pp = self.fp[fid], self.fp[self.fp[fid].unit.parent]
+        total, parent_total = float(fp.km[-1]), float(pp.km[-1])
+        if parent_total <= 0.0 or self.state[fp.unit.parent].arrived_h is not None:
+            return math.inf
+        share = float(self.lead(fp.unit.parent).s) / parent_total
+        return math.inf if share >= 1.0 - 1e-9 else share * total

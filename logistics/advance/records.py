@@ -1,0 +1,171 @@
+"""What the step loop writes down: a track row per formation and hour, a day record per
+formation and day, the army's ledger day, the crossings table and the army's positions so far.
+
+Why a module of its own: the step loop (:mod:`logistics.advance.simulate`) moves the army; this
+is how its state reads as the run's tables, in the units of the outputs (km along the route,
+litres, hours of the day, degrees lon/lat). :class:`StepRecords` is one of the parts the loop
+is made of: its methods read the loop's state (``plan``, ``fp``, ``state``, ``order``,
+``ledger``, ``army_day``, ``crossing_times``, the ``pos_*`` lists) and its helpers (``lead``,
+``lonlat``, ``timetable``, ``ferrying``, ``tanks_total``), and change nothing but the positions
+they record.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+
+from logistics.advance.movement import MOVEMENT_MODE, Reached
+from logistics.advance.plan import FormationPlan
+from logistics.army.resolve import MEN_CLASSES
+
+__all__ = ["StepRecords", "new_day"]
+
+
+def new_day() -> dict:
+    """A formation's day as the loop adds it up (hours ``moving``, ``no_fuel``, ``event``;
+    litres ``delivered``, ``consumed``, ``from_reserve``, ``drained``; its km at the day's
+    start; the classes dry at some hour), read by :meth:`StepRecords.day_record`."""
+    return {"moving": 0.0, "no_fuel": 0.0, "event": 0.0, "delivered": 0.0, "consumed": 0.0,
+            "from_reserve": 0.0, "drained": 0.0, "start_km": None, "dry": set()}
+
+
+def _mode(fp: FormationPlan, status: str, ferried: bool = False) -> str:
+    if status in ("moving", "assault"):
+        return MOVEMENT_MODE.get(fp.unit.movement, "halt")
+    if status == "carried":
+        return "river" if ferried else MOVEMENT_MODE.get(fp.unit.movement, "river")
+    return "halt"
+
+
+def _day_status(day: dict, last: str) -> str:
+    if last in ("arrived", "detached", "carried", "not started"):
+        return last
+    h = {"moving": day["moving"], "halted: no fuel": day["no_fuel"], "assault": day["event"]}
+    if max(h.values()) <= 0:
+        return "rest"
+    return max(("halted: no fuel", "assault", "moving"), key=lambda k: h[k])
+
+
+class StepRecords:
+    """The step loop's tables, read off its state (see the module docstring)."""
+
+    def track_row(self, fid: str, t_b, status: str, b: float) -> dict:
+        fp, st = self.fp[fid], self.state[fid]
+        head = self.lead(fid)
+        s = float(head.s)
+        lon, lat = self.lonlat(fid, s)
+        burns = bool((np.array(fp.fuel_types) != "none").any()) and fp.refill_l > 0
+        fuel = float(sum(e.tanks.sum() for e in st.elements)) if burns else np.nan
+        live = [e for e in st.elements if not e.detached] or st.elements
+        tail = min(e.s for e in live)
+        tt = self.timetable(fid)
+        if st.tail_s is not None:
+            tail = min(tail, st.tail_s)
+        elif tt is not None and tt.ok and tt.tail_km is not None:
+            tail = min(tail, tt.tail_at(b))
+        ferried = self.ferrying(fid, b)
+        if ferried:  # not all across: its tail is still at the crossing
+            tail = min(tail, st.ferry_km)
+        dry = sorted({c for e in st.elements if not e.detached for c in e.dry.split(",") if c
+                      and e.status == "halted: no fuel"})
+        if status == "halted: no fuel" and head.dry:
+            dry = sorted(set(dry) | set(head.dry.split(",")))
+        return {"time": t_b, "formation_id": fid, "cum_km": s, "lon": lon, "lat": lat,
+                "status": status, "mode": _mode(fp, status, ferried), "fuel_l": fuel,
+                "refills_on_hand": fuel / fp.refill_l if burns else np.nan,
+                "tail_km": float(tail),
+                "elements": len(st.elements), "dry_classes": ",".join(dry),
+                # great-circle km from its head to the army's reserve at the hour's end (set by
+                # simulate_army once every formation has moved; NaN: drawn anywhere)
+                "reserve_km": np.nan}
+
+    def record_positions(self, b: float) -> None:
+        for fid in self.order:
+            lon, lat = self.lonlat(fid, self.lead(fid).s)
+            self.pos_lon.append(lon)
+            self.pos_lat.append(lat)
+            self.pos_t.append(b)
+            self.pos_f.append(fid)
+
+    def reached_so_far(self) -> Reached:
+        """The army's positions so far as :class:`~logistics.advance.movement.Reached`."""
+        return Reached(np.array(self.pos_lon), np.array(self.pos_lat), np.array(self.pos_t),
+                       tuple(self.pos_f))
+
+    def day_record(self, fid: str, date, tracks: list[dict]) -> dict:
+        fp, st = self.fp[fid], self.state[fid]
+        last = next(r for r in reversed(tracks) if r["formation_id"] == fid)
+        day = st.day
+        men_detached = st.men_left
+        for e in st.elements:
+            if e.detached:
+                men_detached += int(sum(n for c, n in zip(fp.class_ids, e.counts)
+                                        if c in MEN_CLASSES))
+        start_km = day["start_km"] if day["start_km"] is not None else 0.0
+        rec = {
+            "date": date.isoformat(), "formation_id": fid, "lon": last["lon"],
+            "lat": last["lat"],
+            "cum_km": last["cum_km"], "km_day": last["cum_km"] - start_km,
+            "status": _day_status(day, last["status"]),
+            "refills_on_hand": last["refills_on_hand"], "fuel_l": last["fuel_l"],
+            "hours_moving": day["moving"], "hours_halted_no_fuel": day["no_fuel"],
+            "hours_halted_event": day["event"], "delivered_l": day["delivered"],
+            "consumed_l": day["consumed"], "from_reserve_l": day["from_reserve"],
+            "drained_l": day["drained"],
+            # every class left dry at some hour of the day (at the day's end the column may rest)
+            "dry_classes": ",".join(sorted(day.get("dry") or ())) or last["dry_classes"],
+            "men_detached": men_detached, "tail_km": last["tail_km"],
+            "reserve_km": last["reserve_km"],
+        }
+        # legacy names of the single-column table
+        rec["refills_total"] = rec["refills_on_hand"]
+        rec["fuel_l_total"] = rec["fuel_l"]
+        return rec
+
+    def army_day_record(self, date) -> dict:
+        """The army's ledger for the day; raises when it does not balance (carried + delivered
+        - consumed = on hand, litres)."""
+        d = self.army_day
+        tanks = self.tanks_total()
+        on_hand = self.ledger.on_hand(tanks)
+        delivered = sum(d["delivered"].values())
+        error = d["carried"] + delivered - d["consumed"] - on_hand
+        if abs(error) > 1e-6 * max(1.0, d["carried"] + delivered):
+            raise RuntimeError(f"army fuel ledger out of balance by {error:.6f} L on {date}")
+        rec = {
+            "date": date.isoformat(), "carried_l": d["carried"], "delivered_l": delivered,
+            "delivered_truck_l": d["delivered"]["truck"],
+            "delivered_air_l": d["delivered"]["air"],
+            "delivered_depot_l": d["delivered"]["depot"], "consumed_l": d["consumed"],
+            "on_hand_l": on_hand, "tanks_l": tanks,
+            "reserve_l": float(self.ledger.reserve_l.sum()),
+            "returned_l": d["returned"], "truck_fuel_l": d["truck_fuel"],
+            "drained_l": d["drained"],
+            "supply_blocked": "; ".join(d["blocked"].values()),
+        }
+        for ft, v in zip(self.ledger.reserve_types, self.ledger.reserve_l):
+            rec[f"reserve_l_{ft}"] = float(v)
+        return rec
+
+    def crossings_table(self) -> pd.DataFrame:
+        rows = []
+        for fid in self.order:
+            fp, st = self.fp[fid], self.state[fid]
+            for n, c in enumerate(fp.crossings):
+                t = self.crossing_times.get((fid, n))
+                ferry = 0.0
+                if fp.ferry_by and st.ferry_km is not None and abs(st.ferry_km - c.km) < 1e-9:
+                    # the means that took it; still waiting at the end: the quicker of its means
+                    ferry = (st.ferry_used_h if st.ferry_release_h is not None
+                             else min(fp.ferry_h, fp.own_means_h))
+                rows.append({"formation_id": fid,
+                             "time": (self.plan.start + timedelta(hours=t) if t is not None
+                                      else pd.NaT),
+                             "cum_km": c.km, "lon": c.lon, "lat": c.lat,
+                             "river_class": c.river_class,
+                             "crossing_h": c.crossing_h, "ferry_h": ferry})
+        return pd.DataFrame(rows, columns=["formation_id", "time", "cum_km", "lon", "lat",
+                                           "river_class", "crossing_h", "ferry_h"])

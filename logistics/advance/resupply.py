@@ -1,0 +1,214 @@
+"""Fuel reaching the army within a step: deliveries that fall due booked into the formations they
+are for, then the army's reserve (litres; what fits nowhere goes back), and every truck convoy
+back at its railhead sent to the first formation in fuel priority order that needs fuel, its
+railhead moved forward first along the army's railway.
+
+Why a module of its own: this is the supply side of the step loop
+(:mod:`logistics.advance.simulate`, steps 1 and 2 of its docstring), the one place where fuel
+enters the army's account. :class:`Resupply` is one of the parts the loop is made of: its
+methods read and change the loop's state (``plan``, ``fp``, ``state``, ``order``, ``ledger``,
+``queue``, ``expected``, ``trucks``, ``railheads``, ``deliveries``, ``reached``, ``army_day``)
+and use its helpers (``season``, ``prof``, ``lead``, ``lonlat``, ``timetable``,
+``reached_so_far``, ``_push``).
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import replace
+from datetime import timedelta
+
+import numpy as np
+
+from logistics.supply.delivery import Delivery
+
+__all__ = ["Resupply"]
+
+
+class Resupply:
+    """Deliveries booked and convoys sent within the step (see the module docstring)."""
+
+    def accounts(self, fid: str, season: str, *, detached: bool = False):
+        """(tanks, capacity, L/km ahead, types) of every element of a formation."""
+        fp = self.fp[fid]
+        out = []
+        for e in self.state[fid].elements:
+            if e.detached and not detached:
+                continue
+            if len(fp.km) > 1:
+                p = self.prof(e, fp, season)
+                s1 = min(e.s + 100.0, float(fp.km[-1]))
+                s0 = e.s if s1 - e.s >= 1.0 else 0.0
+                s1 = s1 if s1 - e.s >= 1.0 else float(fp.km[-1])
+                span = max(s1 - s0, 1e-9)
+                per = np.array([np.interp(s1, fp.km, f) - np.interp(s0, fp.km, f)
+                                for f in p.fuel_l]) / span
+                rate = e.counts * np.maximum(per, 1e-9)
+            else:
+                rate = e.counts * 1.0
+            rate = np.where(np.array(fp.fuel_types) == "none", 0.0, rate)
+            out.append((e.tanks, e.capacity, rate, fp.fuel_types))
+        return out
+
+    def book_due(self, t_h: float) -> None:
+        while self.queue and self.queue[0][0] <= t_h:
+            _, _, d = heapq.heappop(self.queue)
+            self.book(d)
+
+    def book(self, d: Delivery) -> None:
+        """Book a delivery: into the formations it is for (their elements' tanks; an airlift's
+        also into those that outran the reserve, :meth:`outran_reserve`), then the army's
+        reserve; the rest goes back to the supplier."""
+        season = self.season(d.time_h)
+        targets = [x for x in d.formation_id.split(",") if x in self.fp] if d.formation_id else []
+        # one by one in the delivery's order; then, for an airlift, every formation that
+        # outran the reserve together (shortest range first: no order among them is sourced)
+        groups = [[fid] for fid in targets]
+        if d.kind == "air":
+            groups += [g for g in [self.outran_reserve(targets)] if g]
+        taken, by = 0.0, []
+        shares = self.expected.pop(id(d), {})
+        for group in groups:
+            before = {fid: self.tanks_of(fid) for fid in group}
+            taken += self.ledger.fill([a for fid in group for a in self.accounts(fid, season)],
+                                      d.litres - taken, d.fuel_type)
+            for fid in group:
+                t = self.tanks_of(fid) - before[fid]
+                if t > 0:
+                    by.append((fid, t))
+                    self.state[fid].day["delivered"] += t
+                if d.kind == "truck":
+                    self.state[fid].en_route_l = max(
+                        0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
+        reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
+        taken += reserve
+        if reserve > 0 or not by:
+            by.append(("(reserve)", reserve))
+        self.ledger.book_delivery(d.litres, taken)
+        self.army_day["delivered"][d.kind] += taken
+        self.army_day["returned"] += d.litres - taken
+        self.army_day["truck_fuel"] += d.truck_fuel_l
+        # tidy: one row per delivery and taker (a formation, or the army's reserve), the
+        # litres each took; the delivery's own figures repeat on each of its rows
+        delivery_id = 1 + (self.deliveries[-1]["delivery_id"] if self.deliveries else 0)
+        for fid, litres in by:
+            self.deliveries.append({
+                "delivery_id": delivery_id,
+                "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
+                "kind": d.kind, "offered_l": d.litres, "litres": litres,
+                "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
+                "note": d.note,
+            })
+
+    def tanks_of(self, fid: str) -> float:
+        """Litres in the tanks of a formation's elements (detached ones too)."""
+        return float(sum(e.tanks.sum() for e in self.state[fid].elements))
+
+    def outran_reserve(self, skip: list[str]) -> list[str]:
+        """The formations, in fuel priority order, that have outrun the army's reserve (beyond
+        ``reserve_reach_km`` of its carrier) and that the convoys serve, less ``skip``: an
+        airlift's load goes to them after its own ``priority_to`` and before the reserve
+        ([WIKI-SEED001] 'aircraft ferried fuel to those units that had outrun their supply
+        lines'); none when the reserve is drawn anywhere."""
+        if not self.reserve_place.located:
+            return []
+        return [fid for fid in self.order if fid not in skip and self.fuelled_by_convoy(fid)
+                and not self.reserve_place.in_reach(*self.lonlat(fid, self.lead(fid).s))]
+
+    def need_l(self, fid: str) -> float:
+        """Litres a formation's tanks lack, less what is already on its way."""
+        fp = self.fp[fid]
+        burn = np.array(fp.fuel_types) != "none"
+        lack = sum(float(((e.capacity - e.tanks) * burn).sum())
+                   for e in self.state[fid].elements if not e.detached)
+        return lack - self.state[fid].en_route_l
+
+    def active(self, fid: str, t_h: float) -> bool:
+        st = self.state[fid]
+        return (st.arrived_h is None and self.timetable(fid) is None
+                and self.fp[fid].unit.movement != "rail"
+                and any(not e.detached for e in st.elements))
+
+    def fuelled_by_convoy(self, fid: str) -> bool:
+        """Whether the army's convoys serve a formation: one still on its way whose vehicles
+        burn fuel (marching, or a shuttle whose trucks burn the army's fuel; not one carried
+        by rail or a flotilla)."""
+        st, fp = self.state[fid], self.fp[fid]
+        if st.arrived_h is not None or fp.refill_l <= 0 or fp.unit.movement == "rail" \
+                or not any(not e.detached for e in st.elements):
+            return False
+        tt = self.timetable(fid)
+        return tt is None or getattr(tt, "fuel_l", None) is not None
+
+    def wants_fuel(self, fid: str) -> bool:
+        """Whether the convoys serve a formation whose tanks lack more than 1 % of its refill
+        (less what is already on its way)."""
+        return self.fuelled_by_convoy(fid) and self.need_l(fid) > 0.01 * self.fp[fid].refill_l
+
+    def dispatch(self, t_h: float) -> None:
+        """Send every convoy back at its railhead to the army: its legs are timed to the head
+        of the first formation in priority order that needs fuel, and on arrival its load
+        is shared out from that formation on, in priority order, among every formation the
+        convoys serve (what their tanks lack then), then the reserve: the army's one account
+        ("forward detachments first, then the main bodies"). The formations after the first
+        are served at the same hour: an approximation (the convoy passes those behind the
+        first on its way out)."""
+        if not self.trucks:
+            return
+        served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]
+        target = next((fid for fid in served if self.wants_fuel(fid)), None)
+        targets = served[served.index(target):] + served[:served.index(target)] \
+            if target else []
+        reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
+        if target is None:
+            if reserve_room <= 1.0:
+                return
+            movers = [fid for fid in self.order if self.active(fid, t_h) and len(self.fp[fid].cells)]
+            if not movers:
+                return
+            where, to = movers[0], ""
+        else:
+            where, to = target, ",".join(targets)
+        fp = self.fp[where]
+        if not len(fp.cells):
+            return
+        e = self.lead(where)
+        i = int(min(np.searchsorted(fp.km, e.s, side="right") - 1, len(fp.km) - 1))
+        r, c = (int(v) for v in fp.cells[max(i, 0)])
+        idx = self.plan.cell_index.get((r, c), 0)
+        if self.plan.rail is not None and self.plan.truck_leg_at is not None:
+            self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
+                                      float(np.interp(e.s, fp.km, fp.lat))))
+        for col in self.trucks:
+            for d in col.dispatch(t_h, idx, self.season(t_h), self.rng, self.plan.speed_scale,
+                                  self.plan.fuel_scale):
+                d = replace(d, formation_id=to)
+                left, shares = d.litres, {}
+                for fid in targets:  # what each formation can expect of it, in order
+                    shares[fid] = min(left, max(self.need_l(fid), 0.0))
+                    self.state[fid].en_route_l += shares[fid]
+                    left -= shares[fid]
+                self.expected[id(d)] = shares
+                self._push(d)
+            if col.blocked:  # the day's record says why this column delivered nothing
+                self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
+
+    def move_railheads(self, t_h: float, toward: tuple[float, float]) -> None:
+        """Load every truck column at the army's railhead nearest ``toward`` once the railway
+        has moved forward past its configured railhead (``plan.rail``): the leg function from
+        there (the cost engine) replaces the column's."""
+        rh = self.plan.rail.railhead_at(t_h, self.reached_so_far(), toward)
+        if rh is None or "moved forward" not in rh.note:
+            return
+        for i, col in enumerate(self.trucks):
+            if self.railheads.get(i) == rh.name:
+                continue
+            leg = self.plan.truck_leg_at(i, (rh.lon, rh.lat))
+            if leg is None:
+                continue
+            col.leg = leg
+            self.railheads[i] = rh.name
+            self.reached.append({"time": self.plan.start + timedelta(hours=t_h),
+                                 "formation_id": "", "kind": "railhead",
+                                 "name": f"{col.name} loads at {rh.name}: {rh.note}",
+                                 "cum_km": np.nan})

@@ -1,0 +1,128 @@
+"""The stops on a formation's route and what its head does at each: an objective reached, a
+river crossed (queued for its ferrying where the flotilla takes it across), a fortified depth
+entered (its detachment left there), a depot taken (its fuel booked).
+
+Why a module of its own: the step loop (:mod:`logistics.advance.simulate`) moves a head until
+the next stop (km along the formation's route) and hands it here; what happens at a stop is
+one job, written down as the run's ``reached`` rows. :class:`Stops` is one of the parts the loop
+is made of: its methods read and change the loop's state (``plan``, ``fp``, ``state``,
+``reached``, ``crossing_times``, ``depots_taken``, ``_rule``) and use its other parts
+(:meth:`~logistics.advance.holds.Holds.ferry_queue`, ``in_column``, ``ferry_take``;
+:meth:`~logistics.advance.resupply.Resupply.book`).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import timedelta
+
+import numpy as np
+
+from logistics.advance.elements import Element, split
+from logistics.army.resolve import MEN_CLASSES
+from logistics.supply.delivery import Delivery
+
+__all__ = ["Stops", "depth_text"]
+
+_EPS_KM = 1e-6
+
+
+def depth_text(p, rate_km_per_day: float) -> str:
+    """What the run's events say of a fortified depth ``p`` (a plan's ``FortifiedPass``): the
+    km charged at the breakthrough rate and, where the route runs on inside the extents
+    beyond the regions' depths, how much of it does (crossed at its own pace)."""
+    depth = p.km_out - p.km_in
+    text = f"{p.region_name}: {p.action}, {depth:.1f} km of depth at {rate_km_per_day:g} km a day"
+    inside = p.inside_km
+    if inside > depth + 0.5:  # not for the few hundred metres of an oblique belt crossing
+        text += (f" (at most each region's depth; {inside:.1f} km of the route lie inside the "
+                 "extents here, the rest at its own pace)")
+    return text
+
+
+class Stops:
+    """The stops on a formation's route and what each does (see the module docstring)."""
+
+    def stops_after(self, fid: str, e: Element) -> float:
+        """Km of the next stop of the formation at or beyond ``e.s`` (inf if none)."""
+        st, fp = self.state[fid], self.fp[fid]
+        kms = [math.inf]
+        if st.objectives_done < len(fp.objectives):
+            kms.append(fp.objectives[st.objectives_done][0])
+        if st.breach is None and st.passes_done < len(fp.fortified):
+            kms.append(max(fp.fortified[st.passes_done].km_in, e.s))
+        for k, n in fp.depots:
+            if n not in self.depots_taken and k >= e.s - _EPS_KM:
+                kms.append(k)
+                break
+        if st.crossings_done < len(fp.crossings):
+            kms.append(fp.crossings[st.crossings_done].km)
+        return min(k for k in kms if k >= e.s - _EPS_KM) if len(kms) > 1 else math.inf
+
+    def at_stops(self, fid: str, e: Element, t_h: float, lead: bool) -> None:
+        """Act on every stop at the element's km."""
+        st, fp = self.state[fid], self.fp[fid]
+        when = self.plan.start + timedelta(hours=t_h)
+        while st.objectives_done < len(fp.objectives) and \
+                fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
+            km, name = fp.objectives[st.objectives_done]
+            self.reached.append({"time": when, "formation_id": fid, "kind": "objective",
+                                 "name": name, "cum_km": km})
+            st.objectives_done += 1
+        while st.crossings_done < len(fp.crossings) and \
+                fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
+            c = fp.crossings[st.crossings_done]
+            self.crossing_times[(fid, st.crossings_done)] = t_h
+            if fp.ferry_by and st.ferry_km is None and c.river_class in (1, 2):
+                self.ferry_queue(fid, c, t_h)
+                for child, at in self.in_column(fid, c, t_h):  # at the river with it
+                    self.ferry_queue(child, at, t_h, site=st.ferry_site)
+                self.ferry_take(t_h)
+            st.crossings_done += 1
+        while st.breach is None and st.passes_done < len(fp.fortified) and \
+                fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
+            p = fp.fortified[st.passes_done]
+            if e.s >= p.km_out - _EPS_KM:  # already through (a stretch of no length)
+                st.passes_done += 1
+                continue
+            st.breach = st.passes_done
+            self.reached.append({"time": when, "formation_id": fid, "kind": "fortified region",
+                                 "name": depth_text(p, self._rule.rate_km_per_day),
+                                 "cum_km": p.km_in})
+            self.detach(fid, e, p, when)
+        for k, n in fp.depots:
+            if n in self.depots_taken or k > e.s + _EPS_KM:
+                continue
+            self.depots_taken.add(n)
+            name, litres, ft = self.plan.depots[n]
+            self.book(Delivery(t_h, name, "depot", litres, ft, formation_id=fid))
+
+    def detach(self, fid: str, e: Element, p, when) -> None:
+        """Leave ``rule.detach.fraction_of_men`` of ``e`` at the fortified stretch ``p`` (when
+        ``p.detaches``): one detachment per stretch, however many overlapping extents it lies
+        in (the union counts each km once, and so each defended zone once), none where every
+        one of them already has this formation's detachment."""
+        if not p.detaches:
+            return
+        st = self.state[fid]
+        rids = tuple(p.detach_ids or p.region_ids or (p.region_id,))
+        if all(rid in st.taken_regions for rid in rids):
+            return
+        st.taken_regions.update(rids)
+        fp = self.fp[fid]
+        take = np.floor(e.counts * self._rule.fraction_of_men + 0.5)
+        men = 0
+        if not any(c in MEN_CLASSES for c in fp.class_ids):
+            men = int(math.floor(getattr(fp.unit, "men", 0) * self._rule.fraction_of_men
+                                 + 0.5))
+            st.men_left += men
+        if take.sum() > 0 or men > 0:
+            d = split(e, take, serial=self._serial(), detached=True)
+            d.status = "detached"
+            st.elements.append(d)
+            what = (f"{men} men and {int(take.sum())} vehicles" if men
+                    else f"{int(take.sum())} (men and vehicles)")
+            self.reached.append({"time": when, "formation_id": fid, "kind": "detached",
+                                 "name": f"{what} left at {'+'.join(rids)}; the siege's end "
+                                         "is not modelled",
+                                 "cum_km": e.s})
