@@ -295,6 +295,11 @@ def test_the_reserve_serves_only_within_reach_of_the_transport_carrying_it(corri
     assert moving["time"].min() == pd.Timestamp("1945-08-11 11:00")
     dry = r.reached[(r.reached["kind"] == "dry") & (r.reached["formation_id"] == "corridor")]
     assert "beyond its reach of 30 km" in dry["name"].iloc[0]
+    # whole km, unless they would read alike (the 39th Army: '100 km away: beyond its reach
+    # of 100 km' for a reserve 100.19 km away)
+    from logistics.advance.simulate import beyond_reach_text
+    assert beyond_reach_text(124.4, 100.0) == "124 km away: beyond its reach of 100 km"
+    assert beyond_reach_text(100.19, 100.0) == "100.2 km away: beyond its reach of 100.0 km"
     # reserve_km is where the reserve is at the row's time (the hour's end): the carrier's
     # own rows read 0, and the formation's the distance between the two heads then (the
     # corridor runs along 47 N, 100 km of it a degree of longitude; a sphere's great circle

@@ -7,6 +7,8 @@ extent. On the synthetic corridor (1 km steps east along 47 N, 20 km/h, 10 march
 
 from __future__ import annotations
 
+import re
+
 import dataclasses
 from types import SimpleNamespace
 
@@ -207,6 +209,13 @@ def test_a_forward_detachment_whose_objective_is_in_an_extent_follows_the_breach
     first = det.sort_values("cum_km").iloc[0]
     assert 0.0 < first["cum_km"] < 15.0  # entering the extents just beyond the frontier
     assert (det["cum_km"] == first["cum_km"]).sum() == 1  # one detachment for the stretch
+    # men and vehicles counted apart (the men are a class of a marching rifle formation: they
+    # were one sum, '4906 (men and vehicles)' for 4,840 men and 66 trucks), the men the
+    # daily table's men_detached
+    said = [re.match(r"(\d+) men and (\d+) vehicles left at ", n) for n in det["name"]]
+    assert all(said), list(det["name"])
+    left = r.daily[r.daily["formation_id"] == "5a-rds"]["men_detached"]
+    assert sum(int(m.group(1)) for m in said) == int(left.iloc[-1]) > 0
     for fid in keep:
         t = r.tracks[r.tracks["formation_id"] == fid].reset_index(drop=True)
         fight = (t["status"] == "assault").to_numpy()

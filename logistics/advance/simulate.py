@@ -177,6 +177,13 @@ def _step_bounds(plan: ArmyPlan) -> list[float]:
     return bounds
 
 
+def beyond_reach_text(far_km: float, reach_km: float) -> str:
+    """"X km away: beyond its reach of Y km", whole km, or one decimal where whole km would
+    read the same for both (a reserve 100.19 km away, its reach 100 km)."""
+    nd = 1 if f"{far_km:.0f}" == f"{reach_km:.0f}" else 0
+    return f"{far_km:.{nd}f} km away: beyond its reach of {reach_km:.{nd}f} km"
+
+
 class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
     """Mutable state of one army run and its marching step; :func:`simulate_army` drives it.
 
@@ -495,8 +502,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         name = f"{classes} dry; they stay behind"
         if self.ledger.out_of_reach and float(self.ledger.reserve_l.sum()) > 0:
             far = self.reserve_km(fid, self.lead(fid))
-            name += (f" (the army's reserve, with {self.plan.reserve_carrier}, is {far:.0f} km "
-                     f"away: beyond its reach of {self.plan.reserve_reach_km:.0f} km)")
+            name += (f" (the army's reserve, with {self.plan.reserve_carrier}, is "
+                     f"{beyond_reach_text(far, self.plan.reserve_reach_km)})")
         self.reached.append({"time": when, "formation_id": fid, "kind": "dry",
                              "name": name, "cum_km": km})
 

@@ -120,8 +120,12 @@ class Stops:
             d = split(e, take, serial=self._serial(), detached=True)
             d.status = "detached"
             st.elements.append(d)
-            what = (f"{men} men and {int(take.sum())} vehicles" if men
-                    else f"{int(take.sum())} (men and vehicles)")
+            is_men = np.array([c in MEN_CLASSES for c in fp.class_ids], dtype=bool)
+            men_n, veh_n = men + int(take[is_men].sum()), int(take[~is_men].sum())
+            what = " and ".join(
+                ([f"{men_n} men"] if men_n else [])
+                + ([f"{veh_n} vehicle{'' if veh_n == 1 else 's'}"] if veh_n or not men_n
+                   else []))
             self.reached.append({"time": when, "formation_id": fid, "kind": "detached",
                                  "name": f"{what} left at {'+'.join(rids)}; the siege's end "
                                          "is not modelled",
