@@ -368,6 +368,13 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
         days = (pd.Timestamp(when) - pd.Timestamp(plan.start)).total_seconds() / 86400.0
         out["arrived"] = {"time": when, "cum_km": total_km,  # km/day from H-hour to arrival
                           "km_per_day": total_km / days if days > 0 else math.nan}
+        whole = arrived["time"].iloc[0]
+        if getattr(fp, "timetable", None) is not None and \
+                pd.Timestamp(whole) - pd.Timestamp(when) > pd.Timedelta(hours=1):
+            # a carried formation's head at its last objective while the rest still comes (a
+            # truck shuttle's last trips, a flotilla's later ones): when all of it is there
+            # (a marching column's status turns within the hour its tail closes up: not said)
+            out["arrived"]["all_time"] = whole
     dry = track[track["status"] == "halted: no fuel"]
     if len(dry):
         row = dry.iloc[0]

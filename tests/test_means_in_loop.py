@@ -18,6 +18,7 @@ from logistics.army.norms import load_norms
 from logistics.geodesy import great_circle_km
 from logistics.network.norms import load_means_norms
 from logistics.places import resolve
+from logistics.report.run_page import summary_lines
 from logistics.runner import run_scenario
 
 pytestmark = pytest.mark.slow
@@ -120,6 +121,26 @@ def test_the_flotilla_carries_the_landing_along_the_river(tmp_path):
     km = t["cum_km"].to_numpy()
     hours = np.diff(t["time"].to_numpy()).astype("timedelta64[s]").astype(float) / 3600.0
     assert np.all(np.diff(km) <= vmax * hours + 1e-6)
+    # its army file's objectives (Fujin, Harbin) are stops on the ships' path, reached when
+    # its head gets there (they were not recorded: no route of its own), and the summary's
+    # arrival is its head's at the last of them, with when all of it is ashore beside it
+    obj = r.reached[(r.reached["formation_id"] == "15a-landing")
+                    & (r.reached["kind"] == "objective")]
+    assert list(obj["name"]) == ["Fujin", "Harbin"]
+    for _, o in obj.iterrows():
+        at = t[pd.to_datetime(t["time"]) == pd.Timestamp(o["time"])]["cum_km"]
+        assert float(at.iloc[0]) >= o["cum_km"] - 1e-6
+        before = t[pd.to_datetime(t["time"]) < pd.Timestamp(o["time"])]["cum_km"]
+        assert before.empty or float(before.iloc[-1]) < o["cum_km"]
+    f = next(x for x in r.summary["formations"] if x["formation_id"] == "15a-landing")
+    assert f["arrived"]["time"] == pd.Timestamp(obj["time"].iloc[-1])
+    whole = pd.Timestamp(t[t["status"] == "arrived"]["time"].iloc[0])
+    if whole - f["arrived"]["time"] > pd.Timedelta(hours=1):  # later trips bring the rest
+        assert f["arrived"]["all_time"] == whole
+        line = next(x for x in summary_lines(r) if x.startswith("  15a-landing:"))
+        assert f"(all of it {whole:%d %b %H:%M})" in line
+    else:
+        assert "all_time" not in f["arrived"]
 
 
 def test_a_truck_borne_division_short_of_lift_shuttles(tmp_path):

@@ -719,6 +719,7 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         km = tt.km if tt is not None and tt.ok else np.zeros(1)
         lon = tt.lon if tt is not None and tt.ok else np.array([u.start_lon])
         lat = tt.lat if tt is not None and tt.ok else np.array([u.start_lat])
+        objectives = _objectives_on_path(u, km, lon, lat) if tt is not None and tt.ok else ()
         zeros = {s: np.zeros((len(ids), len(km))) for _, s in seasons}
         return FormationPlan(
             unit=u, km=np.asarray(km, float), lon=np.asarray(lon, float),
@@ -729,7 +730,7 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
             schedule={s: march_schedule_for(None, movement=u.movement, season=s, front=front,
                                             column_length_km=0.0, mean_kmh=1.0)
                       for _, s in seasons},
-            objectives=(), timetable=tt, fortified=fortified,
+            objectives=objectives, timetable=tt, fortified=fortified,
         )
     cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
     # a formed formation's route begins on its parent's route, whose times and fuel are the
@@ -989,6 +990,24 @@ def _objectives_on_the_river(u, army, brigade_id: str, tt: Timetable) -> None:
                 f"{obj.radius_km:g}); a formation carried by the flotilla goes only where the "
                 "ships go; fix: an objective on the flotilla's route (a port of its `route:`), "
                 f"or another `movement:` for {u.id}")
+
+
+def _objectives_on_path(u, km, lon, lat) -> tuple[tuple[float, str], ...]:
+    """A carried formation's objectives as (km, name) along the path its carriers take (the
+    path point nearest each objective's first place), in path order; () for a path of one
+    point. Why: it has no route of its own, yet its army file gives it objectives, and the
+    run's stops, summary and comparison read them like any formation's."""
+    from logistics.geodesy import great_circle_km
+
+    km, lon, lat = (np.asarray(a, dtype=np.float64) for a in (km, lon, lat))
+    if len(km) < 2:
+        return ()
+    out = []
+    for ob in getattr(u, "objectives", ()) or ():
+        _, olon, olat = ob.options[0]
+        near = int(np.argmin(great_circle_km(lon, lat, float(olon), float(olat))))
+        out.append((float(km[near]), str(ob.name)))
+    return tuple(sorted(out, key=lambda t: t[0]))
 
 
 def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None:

@@ -207,30 +207,14 @@ def trace_of(result: Any) -> RunTrace:
 
 
 def _objectives_frame(result: Any) -> pd.DataFrame:
-    """(formation_id, name, route_km) of every formation's objectives, from the run's plan;
-    a formation carried by ships or trains has no route of its own, so its objectives are
-    placed on the path its carriers take (:func:`_objectives_on_path`)."""
+    """(formation_id, name, route_km) of every formation's objectives, from the run's plan (a
+    formation carried by ships has them on the path its carriers take,
+    ``advance.plan._objectives_on_path``)."""
     plan = getattr(result, "plan", None)
     rows = [{"formation_id": str(fp.unit.id), "name": str(name), "route_km": float(km)}
             for fp in getattr(plan, "formations", ()) or ()
-            for km, name in (getattr(fp, "objectives", ()) or _objectives_on_path(fp))]
+            for km, name in (getattr(fp, "objectives", ()) or ())]
     return pd.DataFrame(rows, columns=["formation_id", "name", "route_km"])
-
-
-def _objectives_on_path(fp: Any) -> list[tuple[float, str]]:
-    """A carried formation's objectives as km along its carriers' path (the path point
-    nearest each objective's first place), in path order; [] when it has no such path."""
-    from logistics.geodesy import great_circle_km
-
-    if getattr(fp, "timetable", None) is None or len(getattr(fp, "km", ())) < 2:
-        return []
-    km, lon, lat = (np.asarray(getattr(fp, a), float) for a in ("km", "lon", "lat"))
-    out = []
-    for ob in getattr(fp.unit, "objectives", ()) or ():
-        _, olon, olat = ob.options[0]
-        near = int(np.argmin(great_circle_km(lon, lat, float(olon), float(olat))))
-        out.append((float(km[near]), str(ob.name)))
-    return sorted(out, key=lambda t: t[0])
 
 
 def _formations_frame(f: pd.DataFrame) -> pd.DataFrame:
