@@ -330,3 +330,20 @@ def test_bad_vehicle_files_are_one_error_naming_file_and_key(vehicle_dir, fn, wo
         list_vehicles()
     msg = str(err.value)
     assert "t-34-85.yaml" in msg and words in msg
+
+
+def test_an_objective_or_a_depot_given_by_lon_lat_alone_is_read_and_labelled_by_them(base):
+    """configs/README.md and the template offer `place:` *or* `lon:`/`lat:` for every point;
+    an objective or a depot with only coordinates was refused with 'place: Field required'."""
+    data = copy.deepcopy(base)
+    data["formations"][4]["objectives"] = [{"lon": 119.7, "lat": 49.2, "assumed": "by coordinates"}]
+    data["supply"]["depots"] = [{"name": "d", "at": {"lon": 120.7, "lat": 47.2, "assumed": "x"},
+                                 "fuel_l": {"value": 1000, "assumed": "x"}, "fuel_type": "diesel"}]
+    army = validate_scenario(data, source="x.yaml")
+    objective = army.formations[4].objectives[0]
+    assert objective.place == "49.200 N 119.700 E"
+    assert (objective.location().lon, objective.location().lat) == (119.7, 49.2)
+    assert army.supply.depots[0].at.place == "47.200 N 120.700 E"
+    no_place = _edit(base, "formations.4.objectives", [{"assumed": "nowhere"}])
+    assert "x.yaml: formations.4 (94rc).objectives.0: no location; fix: give `place:`" \
+        in _problems(no_place)

@@ -1635,6 +1635,28 @@ def build_cases(ctx: Ctx) -> list[Case]:
              expect="either", timeout_s=300, check=unscored_1950, setup=_configs(states(
                  lambda b: b.replace(b"TBF-39A,1945-08-15", b"TBF-39A,1950-08-15", 1)))))
 
+    # ---- found by a new user (helper newuser19) ------------------------------------------------
+    # a point given by lon/lat alone, as configs/README.md and the template offer: an objective
+    # or a depot was refused with "place: Field required" (a start was read); now read, the
+    # objective in the Sea of Japan then refused for the sea, the depot's run going on
+    def by_coordinates(kind: str):
+        def edit(d: dict) -> None:
+            if kind == "objective-in-sea":
+                d["formations"][4]["objectives"] = [{"lon": 131.0, "lat": 40.5, "assumed": "x"}]
+            else:
+                d["supply"]["depots"] = [{"name": "d", "at": {"lon": 120.7, "lat": 47.2,
+                                                              "assumed": "x"},
+                                          "fuel_l": {"value": 1000, "assumed": "x"},
+                                          "fuel_type": "diesel"}]
+        return edit
+
+    add(Case("nonsense-objective-in-sea-by-lon-lat", "nonsense", RUN + ["--out", "o"],
+             allowed=("o",), setup=_scenario_data("tbf-39a.yaml", by_coordinates(
+                 "objective-in-sea")), timeout_s=150))
+    add(Case("nonsense-depot-by-lon-lat", "nonsense", RUN + ["--out", "o"], expect="either",
+             allowed=("o",), setup=_scenario_data("tbf-39a.yaml", by_coordinates("depot")),
+             timeout_s=150))
+
     return cases
 
 
