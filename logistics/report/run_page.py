@@ -76,7 +76,9 @@ def summary_lines(result) -> list[str]:
         lines.append(f"  {s['formation_id']} {h['reason']}: {_fmt_time(h['start'])} - "
                      f"{_fmt_time(h['end'])} at km {h['cum_km']:.0f}")
     if len(s["halts"]) > 6:
-        lines.append(f"  ... {len(s['halts']) - 6} more halts (see report.md)")
+        more = len(s["halts"]) - 6
+        lines.append(f"  ... {more} more halt{'s' * (more != 1)} of {s['formation_id']} "
+                     "(see report.md)")
     hi = s["highest"]
     if hi:
         lines.append(
@@ -165,6 +167,24 @@ def run_command(prov: dict) -> str:
     return " ".join(parts)
 
 
+def _scenario_in_copy(path: str, copy: str | None) -> str:
+    """The army file as the command names it: one inside the copied configs folder ``copy``
+    by that folder's path (``my-configs/x.yaml``), since the page's ``configs/x.yaml`` pasted
+    beside ``LOGISTICS_CONFIG_DIR=my-configs`` names the shipped file or none; else as given."""
+    from pathlib import Path
+
+    from logistics import settings
+
+    p = Path(path)
+    if copy and p.is_absolute():
+        try:
+            inside = p.resolve().relative_to(Path(settings.CONFIG_DIR).resolve())
+        except ValueError:
+            return path
+        return f"{copy}/{inside.as_posix()}"
+    return path
+
+
 def run_report(result) -> str:
     """The report page of one run (Markdown)."""
     sc, prov, plan = result.scenario, result.provenance, result.plan
@@ -173,8 +193,9 @@ def run_report(result) -> str:
     summary = [ln.replace("(see report.md)", "(all under Halts below)")  # this is report.md
                for ln in summary_lines(result)]
     lines += ["## Summary", "", "```", *summary, "```", ""]
-    if len(result.summary.get("halts", [])) > 6:
-        lines += ["## Halts", "", *(f"- {h['reason']}: {_fmt_time(h['start'])} - "
+    if len(result.summary.get("halts", [])) > 6:  # the headline's, as the summary's lines
+        lines += [f"## Halts of {result.summary['formation_id']} (the headline formation)", "",
+                  *(f"- {h['reason']}: {_fmt_time(h['start'])} - "
                                    f"{_fmt_time(h['end'])} at km {h['cum_km']:.0f}"
                                    for h in result.summary["halts"]), ""]
     offset = utc_offset_h(sc)
@@ -190,7 +211,8 @@ def run_report(result) -> str:
     if copy:
         lines += [f"- config_dir: `{copy}` (LOGISTICS_CONFIG_DIR, a copy of the configs "
                   "folder: the `configs/` files named on this page are its files)"]
-    lines += [f"- command: `{env}{run_command(prov)}`"]
+    in_copy = dict(prov, scenario_file=_scenario_in_copy(str(prov["scenario_file"]), copy))
+    lines += [f"- command: `{env}{run_command(in_copy)}`"]
     if prov.get("overrides"):
         lines += ["  (the overrides above were set through the Python API or `compare --set`: "
                   "`logistics run` has no option for them)"]
