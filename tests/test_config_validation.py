@@ -221,6 +221,16 @@ def test_bad_dates_name_the_key(base, value, words):
     assert "x.yaml: end.value: " in msg and words in msg
 
 
+@pytest.mark.parametrize("value", ["09.08.1945 00:01", "9 August 1945", 19450809, "1945-08-32"])
+def test_a_date_in_another_form_shows_the_value_once_and_the_form_to_write(base, value):
+    """A European or spelt-out date said "got '09.08.1945 00:01' (got '09.08.1945 00:01');
+    fix: see the key in configs/armies/README.md" (found by newuser19)."""
+    (line,) = [ln for ln in _problems(_edit(base, "h_hour.value", value)).splitlines()
+               if "h_hour.value" in ln]
+    assert line.count(repr(value)) == 1, line
+    assert "e.g. 1945-08-09T00:10" in line and "see the key" not in line
+
+
 def test_a_scenario_spans_at_most_the_documented_maximum(base):
     msg = _problems(_edit(base, "end.value", "2100-08-26"))
     assert f"an army run spans at most {MAX_SPAN_DAYS} days" in msg

@@ -128,7 +128,8 @@ def _check_datetime(v: Any) -> Any:
         if not _ISO_DATE.match(t):
             raise ValueError(
                 f"expected a date-time like 1945-08-09T00:01 (local time of the scenario, no time "
-                f"zone: utc_offset_h says which clock), got {_short(v)}")
+                f"zone: utc_offset_h says which clock), got {_short(v)}; fix: write year-month-"
+                "day, T, hours:minutes, e.g. 1945-08-09T00:10 (or the day alone, 1945-08-09)")
         try:
             parsed = datetime.fromisoformat(t)
         except ValueError as exc:

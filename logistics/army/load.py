@@ -180,6 +180,8 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     if not where and kind == "value_error":
         # the army's cross-checks: each problem names its own key path; one line each
         return "\n".join(f"{source}: {p}" for p in msg.splitlines())
+    if any(f"{w} {got!r:.80}" in msg for w in ("got", "number")):
+        got_txt = ""  # the message shows the value already ("got '9 Aug' (got '9 Aug')")
     return f"{source}: {where or '<top>'}: {msg}{got_txt}{fix}"
 
 
