@@ -1153,6 +1153,14 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "cr-only": (lambda t: t.replace("\n", "\r"), "either"),
         "rows-200000": (lambda t: t + "".join(t.splitlines(keepends=True)[1:2]) * 200_000,
                         "error"),
+        # found by a new user (helper newuser19): a spreadsheet's semicolon export with its
+        # BOM, a header typed 'Axis_ID'/'Date', columns 'latitude'/'longitude' (the error or
+        # problem now names what the header has and the rename)
+        "bom-semicolons": (lambda t: "\ufeff" + t.replace(",", ";"), "error"),
+        "header-capitalised": (lambda t: t.replace("axis_id,", "Axis_ID,", 1)
+                               .replace(",date,", ",Date,", 1), "error"),
+        "header-latitude": (lambda t: t.replace(",lat,lon,", ",latitude,longitude,", 1),
+                            "either"),
     }
     for key, (fn, expect) in csv_cases.items():
         add(Case(f"csv-{key}", "csv", CMP + ["--out", "o"], setup=doc(fn), allowed=("o",),
