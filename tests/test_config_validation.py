@@ -357,3 +357,15 @@ def test_an_objective_or_a_depot_given_by_lon_lat_alone_is_read_and_labelled_by_
     no_place = _edit(base, "formations.4.objectives", [{"assumed": "nowhere"}])
     assert "x.yaml: formations.4 (94rc).objectives.0: no location; fix: give `place:`" \
         in _problems(no_place)
+
+
+@pytest.mark.parametrize("rel", ["vehicles/t-34-85.yaml", "sources.yaml", "norms/march.yaml",
+                                 "norms/movement.yaml", "fortified-regions.yaml"])
+def test_another_file_of_configs_given_as_an_army_file_is_one_line(rel):
+    """`logistics run configs/vehicles/t-34-85.yaml` listed 14 'Field required' and 'Extra
+    inputs' lines of a file that is no army file at all (found by newuser19)."""
+    with pytest.raises(ConfigError) as err:
+        load_army(settings.CONFIG_DIR / rel)
+    (line,) = str(err.value).splitlines()
+    assert f"{rel}: not an army file: it has none of axis_id, departure, formations, h_hour" \
+        in line and "fix: give an army file, configs/<axis>.yaml" in line

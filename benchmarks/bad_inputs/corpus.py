@@ -1667,6 +1667,13 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("nonsense-depot-by-lon-lat", "nonsense", RUN + ["--out", "o"], expect="either",
              allowed=("o",), setup=_scenario_data("tbf-39a.yaml", by_coordinates("depot")),
              timeout_s=150))
+    # another file of configs/ given to `run` as an army file: 14 'Field required' / 'Extra
+    # inputs' lines of a file that is no army file; now one line saying so
+    for name, rel in (("vehicle", "vehicles/t-34-85.yaml"), ("sources", "sources.yaml"),
+                      ("norms", "norms/movement.yaml")):
+        add(Case(f"file-config-is-{name}-file", "files", ["run", "sc.yaml", "--out", "o"],
+                 allowed=("o",), timeout_s=60,
+                 setup=lambda w, c, rel=rel: _put(w / "sc.yaml", _cfg_text(c, rel))))
 
     return cases
 

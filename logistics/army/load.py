@@ -77,6 +77,9 @@ def global_override_problem(key: str, value: Any) -> str | None:
 #: Files in a configs folder that are data, not army files.
 NOT_ARMIES: frozenset[str] = frozenset({"sources.yaml", "fortified-regions.yaml"})
 
+#: Keys every army file has; a mapping with none of them is some other file of configs/.
+_ARMY_KEYS: frozenset[str] = frozenset({"axis_id", "h_hour", "departure", "formations"})
+
 _FIXES = {
     "missing": "add this key",
     "extra_forbidden": "remove it or correct its spelling (every key: configs/armies/README.md)",
@@ -297,6 +300,13 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: expected a mapping of keys (axis_id, h_hour, formations, "
                           f"...), got {type(data).__name__}; see configs/README.md")
+    if not set(map(str, data)) & _ARMY_KEYS:  # a vehicle, norms or bibliography file given
+        keys = ", ".join(map(str, list(data)[:6])) + (", ..." if len(data) > 6 else "")
+        raise ConfigError(
+            f"{source}: not an army file: it has none of {', '.join(sorted(_ARMY_KEYS))} "
+            f"(its keys: {keys}); fix: give an army file, configs/<axis>.yaml (start one from "
+            "configs/armies/template.yaml); vehicle, norms, sources and fortified-region files "
+            "are read by every run from its configs folder, not run")
     from logistics.sources import load_bibliography
 
     load_bibliography()  # a damaged bibliography is one error here, not one per citation
