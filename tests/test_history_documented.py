@@ -215,3 +215,15 @@ def test_renamed_coordinate_columns_are_named_in_the_problem(tmp_path):
     (problem,) = [p for p in load_documented(path).problems if p.column == "lat, lon"]
     assert "fix: rename the file's column 'latitude' to 'lat', 'longitude' to 'lon'" \
         in problem.message
+
+
+@pytest.mark.parametrize("name", ["tbf-39a.yaml", "positions.xlsx", "positions.geojson"])
+def test_a_file_that_is_no_csv_by_its_suffix_says_so(tmp_path, name):
+    """`--documented configs/tbf-39a.yaml` (an army file) said "row 3 has 3 cells but the
+    header names 1 columns ... fix: quote a cell that holds a comma" (found by newuser19)."""
+    path = tmp_path / name
+    path.write_text("axis_id: TBF-39A\nname: 39th Army\nfront: x, y, z\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_documented(path)
+    assert f"{name}: a " in str(err.value) and "not a CSV of dated positions" in str(err.value)
+    assert "quote a cell" not in str(err.value)

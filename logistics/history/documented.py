@@ -284,6 +284,13 @@ MAX_BYTES = 50_000_000
 MAX_ROWS = 5_000
 
 
+#: Files by their suffix that are no CSV (a user's likely slips for --documented).
+_NOT_CSV: dict[str, str] = {
+    ".yaml": "a YAML file", ".yml": "a YAML file", ".json": "a JSON file",
+    ".geojson": "a GeoJSON file", ".gpkg": "a GeoPackage", ".xlsx": "a spreadsheet workbook",
+    ".xls": "a spreadsheet workbook", ".ods": "a spreadsheet workbook"}
+
+
 def _read_csv(p: Path) -> pd.DataFrame:
     """The file as a frame of stripped strings; DataError if it cannot be read at all.
 
@@ -294,6 +301,12 @@ def _read_csv(p: Path) -> pd.DataFrame:
 
     if not p.exists():
         raise DataError(f"documented-advances file not found: {p} (give an existing CSV file)")
+    kind = _NOT_CSV.get(p.suffix.lower())
+    if kind:  # read as CSV it was "row 3 has 3 cells but the header names 1 columns"
+        raise DataError(f"{p}: {kind}, not a CSV of dated positions; fix: give a CSV in the "
+                        "format of configs/history/documented-advances.csv (a spreadsheet: "
+                        "save it as 'CSV (comma delimited)'; an army file goes to `logistics "
+                        "run` or to compare's --configs folder)")
     text = read_text(p, what="documented-advances file", max_bytes=MAX_BYTES, error=DataError)
     if not text.strip():
         raise DataError(f"{p}: the file is empty; expected a header row with the format's columns")
