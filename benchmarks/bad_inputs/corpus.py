@@ -1675,6 +1675,11 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("csv-documented-is-xlsx", "csv",
              ["compare", "--documented", "doc.xlsx", "--no-map", "--workers", "0", "--out", "o"],
              setup=lambda w, c: _put(w / "doc.xlsx", b"PK\x03\x04" + bytes(200)), timeout_s=60))
+    # a shipped scenario by its axis_id's case, and a folder of army files saved as *.yml
+    add(Case("cli-run-name-axis-id-case", "cli", ["run", "TBF-39A", "--out", "o"],
+             timeout_s=60))
+    add(Case("cli-run-folder-of-yml", "cli", ["run", "mine", "--out", "o"], timeout_s=60,
+             setup=lambda w, c: _put(w / "mine" / "a.yml", _cfg_text(c, "tbf-39a.yaml"))))
     # another file of configs/ given to `run` as an army file: 14 'Field required' / 'Extra
     # inputs' lines of a file that is no army file; now one line saying so
     for name, rel in (("vehicle", "vehicles/t-34-85.yaml"), ("sources", "sources.yaml"),
