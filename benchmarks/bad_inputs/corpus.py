@@ -1680,6 +1680,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
              timeout_s=60))
     add(Case("cli-run-folder-of-yml", "cli", ["run", "mine", "--out", "o"], timeout_s=60,
              setup=lambda w, c: _put(w / "mine" / "a.yml", _cfg_text(c, "tbf-39a.yaml"))))
+    # a map box written latitude first (as maps print a point): now named the right way round
+    add(Case("cli-map-bbox-latitude-first", "cli",
+             ["map", "--bbox", "45,120,50,125", "--out", "m.png"], timeout_s=60))
     # another file of configs/ given to `run` as an army file: 14 'Field required' / 'Extra
     # inputs' lines of a file that is no army file; now one line saying so
     for name, rel in (("vehicle", "vehicles/t-34-85.yaml"), ("sources", "sources.yaml"),
