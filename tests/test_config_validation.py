@@ -369,3 +369,16 @@ def test_another_file_of_configs_given_as_an_army_file_is_one_line(rel):
     (line,) = str(err.value).splitlines()
     assert f"{rel}: not an army file: it has none of axis_id, departure, formations, h_hour" \
         in line and "fix: give an army file, configs/<axis>.yaml" in line
+
+
+def test_a_figure_sourced_as_a_vehicle_file_does_says_to_write_cite(base):
+    """`{value: 2, source: "...", quote: "..."}` copied from a vehicle file into an army file
+    was told "Extra inputs are not permitted; fix: remove it or correct its spelling", which
+    leaves the figure without its source (found by newuser19)."""
+    data = _edit(base, "supply.trucks.0.count", {"value": 50, "source": "my book p. 3",
+                                                  "quote": "fifty trucks"})
+    lines = [ln for ln in _problems(data).splitlines() if "supply.trucks.0.count." in ln]
+    assert {ln.split(": ")[1] for ln in lines} == {"supply.trucks.0.count.source",
+                                                    "supply.trucks.0.count.quote"}
+    assert all("fix: an army file gives a source as one cite: " in ln and "remove it" not in ln
+               for ln in lines)

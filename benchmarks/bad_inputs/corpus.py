@@ -1680,6 +1680,13 @@ def build_cases(ctx: Ctx) -> list[Case]:
              timeout_s=60))
     add(Case("cli-run-folder-of-yml", "cli", ["run", "mine", "--out", "o"], timeout_s=60,
              setup=lambda w, c: _put(w / "mine" / "a.yml", _cfg_text(c, "tbf-39a.yaml"))))
+    # a figure of an army file sourced as a vehicle file's (source:, quote:): the fix said
+    # "remove it", which leaves the figure without its source; now: write cite:
+    add(Case("nonsense-figure-source-quote", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+             timeout_s=60, setup=_scenario_data("tbf-39a.yaml", lambda d: d["supply"]["trucks"][0]
+                                                .__setitem__("count", {"value": 50,
+                                                                      "source": "my book p. 3",
+                                                                      "quote": "fifty trucks"}))))
     # a map box written latitude first (as maps print a point): now named the right way round
     add(Case("cli-map-bbox-latitude-first", "cli",
              ["map", "--bbox", "45,120,50,125", "--out", "m.png"], timeout_s=60))

@@ -180,6 +180,11 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
             if near:
                 fix = (f"; fix: did you mean {near[0]!r}? correct its spelling, or remove it "
                        "(every key: configs/armies/README.md)")
+            elif loc[-1] in ("source", "quote", "derived") and "cite" in _keys_at(loc[:-1]):
+                fix = ("; fix: an army file gives a source as one cite: \"[<SOURCE-KEY>] 'quoted "
+                       "phrase' (what is taken from it)\" (a key of configs/sources.yaml; "
+                       "source:/quote:/derived: are the vehicle files' older spelling), or "
+                       "assumed: \"why\" (configs/README.md, Figures)")
     if not where and kind == "value_error":
         # the army's cross-checks: each problem names its own key path; one line each
         return "\n".join(f"{source}: {p}" for p in msg.splitlines())
