@@ -331,6 +331,12 @@ def _spoil(folder: Path, name: str, fn) -> None:
     (lambda t: t.replace("[200, 270]", "[200, .inf]"), "range_l_per_100km"),
     (lambda t: t.replace("[200, 270]", "[true, 270]"), "range_l_per_100km"),
     (lambda t: t.replace("  value: 32\n", "  value: 1945-02-30\n", 1), "mass_t.value"),
+    # a unit written with the number, an American word for petrol: the fix says what to write
+    # (found by newuser19: both said only "expected ..., got ...")
+    (lambda t: t.replace("  value: 32\n", "  value: 32 t\n", 1),
+     "mass_t.value: expected a number, got '32 t'; fix: write the number alone"),
+    (lambda t: t.replace("fuel_type: diesel", "fuel_type: gasoline"),
+     "got 'gasoline'; fix: write 'petrol'"),
 ])
 def test_bad_vehicle_files_are_one_error_naming_file_and_key(vehicle_dir, fn, words):
     from logistics.vehicles import list_vehicles
@@ -340,6 +346,8 @@ def test_bad_vehicle_files_are_one_error_naming_file_and_key(vehicle_dir, fn, wo
         list_vehicles()
     msg = str(err.value)
     assert "t-34-85.yaml" in msg and words in msg
+    # su-76m borrows t-34-85's engine: no second line blaming su-76m.yaml (newuser19)
+    assert "su-76m.yaml" not in msg
 
 
 def test_an_objective_or_a_depot_given_by_lon_lat_alone_is_read_and_labelled_by_them(base):

@@ -1185,6 +1185,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "mass-1e30": lambda t: _replace_value(t, "mass_t.value", "1e30"),
         "mass-neg": lambda t: _replace_value(t, "mass_t.value", "-3"),
         "mass-string": lambda t: _replace_value(t, "mass_t.value", "heavy"),
+        # found by a new user (helper newuser19): a unit with the number, petrol's US name
+        "mass-with-unit": lambda t: _replace_value(t, "mass_t.value", "32 t"),
+        "fuel-type-gasoline": lambda t: t.replace("fuel_type: diesel", "fuel_type: gasoline"),
         "duplicate-key": lambda t: t + "mass_t: {value: 1, assumed: x}\n",
         "duplicate-nested-key": lambda t: t.replace("  value: 32\n", "  value: 32\n  value: 3\n", 1),
         "empty": lambda t: "",
