@@ -390,3 +390,12 @@ def test_a_figure_sourced_as_a_vehicle_file_does_says_to_write_cite(base):
                                                     "supply.trucks.0.count.quote"}
     assert all("fix: an army file gives a source as one cite: " in ln and "remove it" not in ln
                for ln in lines)
+
+
+def test_a_config_dir_without_vehicles_is_one_error_for_an_army_file(base, tmp_path, monkeypatch):
+    """LOGISTICS_CONFIG_DIR set to a folder of army files only: one line per vehicle the file
+    names, each ending 'fix: see the key in configs/armies/README.md' (found by newuser19)."""
+    monkeypatch.setattr(settings, "CONFIG_DIR", tmp_path)
+    (line,) = _problems(base).splitlines()
+    assert f"x.yaml: the vehicles it names are read from {tmp_path / 'vehicles'}, which does " \
+        "not exist; fix: set LOGISTICS_CONFIG_DIR to a whole configs folder" in line

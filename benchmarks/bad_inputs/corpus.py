@@ -1690,6 +1690,11 @@ def build_cases(ctx: Ctx) -> list[Case]:
                                                 .__setitem__("count", {"value": 50,
                                                                       "source": "my book p. 3",
                                                                       "quote": "fifty trucks"}))))
+    # LOGISTICS_CONFIG_DIR set to a folder of army files only (no vehicles/): one line per
+    # vehicle the file names, each 'fix: see the key'; now one error naming the folder
+    add(Case("env-config-dir-army-files-only", "env", ["run", "cfg/tbf-39a.yaml", "--out", "o"],
+             env={"LOGISTICS_CONFIG_DIR": "cfg"}, timeout_s=60,
+             setup=lambda w, c: _put(w / "cfg" / "tbf-39a.yaml", _cfg_text(c, "tbf-39a.yaml"))))
     # a map box written latitude first (as maps print a point): now named the right way round
     add(Case("cli-map-bbox-latitude-first", "cli",
              ["map", "--bbox", "45,120,50,125", "--out", "m.png"], timeout_s=60))

@@ -313,8 +313,14 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
             "configs/armies/template.yaml); vehicle, norms, sources and fortified-region files "
             "are read by every run from its configs folder, not run")
     from logistics.sources import load_bibliography
+    from logistics.vehicles import vehicles_dir
 
     load_bibliography()  # a damaged bibliography is one error here, not one per citation
+    if not vehicles_dir().is_dir():  # one error, not one per vehicle the file names
+        raise ConfigError(
+            f"{source}: the vehicles it names are read from {vehicles_dir()}, which does not "
+            "exist; fix: set LOGISTICS_CONFIG_DIR to a whole configs folder with its vehicles/ "
+            "(a copy: cp -r configs my-configs), or unset it to read the shipped one")
     try:
         army = Army.model_validate(dict(data))
     except ValidationError as exc:
