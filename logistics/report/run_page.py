@@ -6,6 +6,7 @@ Deterministic text (no wall-clock time), so reruns give byte-identical reports.
 from __future__ import annotations
 
 import json
+import shlex
 
 import pandas as pd
 from pydantic import BaseModel
@@ -154,7 +155,7 @@ def run_command(prov: dict) -> str:
     (a rerun writes where its user says)."""
     from logistics import settings
 
-    parts = ["logistics", "run", str(prov["scenario_file"])]
+    parts = ["logistics", "run", shlex.quote(str(prov["scenario_file"]))]  # 'my axis.yaml'
     if int(prov.get("seed") or 0) != 0:
         parts += ["--seed", str(int(prov["seed"]))]
     res = prov.get("resolution_m")
@@ -207,7 +208,7 @@ def run_report(result) -> str:
         "scenario_file", "scenario_sha256", "dem", "resolution_m", "seed", "events",
         "overrides", "logistics_version", "git_commit", "grid_shape")]
     copy = prov.get("config_dir")  # a copied configs folder: the paths below are in it
-    env = f"LOGISTICS_CONFIG_DIR={copy} " if copy else ""
+    env = f"LOGISTICS_CONFIG_DIR={shlex.quote(copy)} " if copy else ""
     if copy:
         lines += [f"- config_dir: `{copy}` (LOGISTICS_CONFIG_DIR, a copy of the configs "
                   "folder: the `configs/` files named on this page are its files)"]
