@@ -47,6 +47,10 @@ __all__ = [
 ]
 
 KINDS: tuple[str, ...] = ("tracked", "wheeled", "foot", "horse")
+
+#: Other words for a fuel, read only to suggest the one a vehicle file writes.
+_FUEL_WORDS: dict[str, str] = {"gasoline": "petrol", "gas": "petrol", "benzine": "petrol",
+                               "benzin": "petrol", "dt": "diesel", "diesel fuel": "diesel"}
 FUEL_TYPES: tuple[str, ...] = ("diesel", "petrol", "none")
 TARGET_SURFACES: tuple[str, ...] = ("road", "cross_country")
 _MOTOR = ("tracked", "wheeled")
@@ -201,14 +205,16 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
         return _CACHE[key]
     problems = _id_twins(files)
     vehicles: dict[str, Vehicle] = {}
+    broken: set[str] = set()  # ids of files with problems of their own, listed already
     for f in files:
         try:
             v = load_vehicle_file(f)
         except ConfigError as exc:
             problems.append(str(exc))
+            broken.add(f.stem.lower())
             continue
         vehicles.setdefault(v.id, v)
-    problems += _check_names(vehicles)
+    problems += _check_names(vehicles, broken=broken)
     if problems:
         lines = [line for p in problems for line in p.split("\n")]  # a file's, one a line
         raise ConfigError(f"{len(lines)} problem(s) in the vehicle files:\n  - "
@@ -230,8 +236,10 @@ def _id_twins(files: list[Path]) -> list[str]:
             for vid, twins in by_id.items() for twin in twins[1:]]
 
 
-def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:
-    """Aliases must not collide between vehicles; calibrate_like must name a known vehicle."""
+def _check_names(vehicles: dict[str, Vehicle], *, broken: set[str] | None = None) -> list[str]:
+    """Aliases must not collide between vehicles; calibrate_like must name a known vehicle
+    (one of ``broken``, whose file has problems of its own, is no problem of the borrower's:
+    it read "expected the id of another vehicle file, got 't-34-85'" beside t-34-85's own)."""
     problems, seen = [], {}
     shared: dict[tuple[str, str], list[str]] = {}  # (vehicle, earlier vehicle) -> names
     for v in vehicles.values():
@@ -249,6 +257,8 @@ def _check_names(vehicles: dict[str, Vehicle]) -> list[str]:
             "configs/vehicles; fix: give each vehicle file its own name: and aliases: (a "
             "copied file keeps the original's)")
     for v in vehicles.values():
+        if v.calibrate_like and v.calibrate_like.vehicle in (broken or set()):
+            continue
         if v.calibrate_like and v.calibrate_like.vehicle not in vehicles:
             near = difflib.get_close_matches(v.calibrate_like.vehicle, list(vehicles), n=1)
             problems.append(
@@ -430,7 +440,11 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
     motor = kind in _MOTOR
     allowed_fuels = ("diesel", "petrol") if motor else ("none",)
     if fuel_type not in allowed_fuels:
-        bad("fuel_type", f"one of {list(allowed_fuels)} for kind {kind!r}", fuel_type)
+        word = _FUEL_WORDS.get(str(fuel_type).strip().lower(), str(fuel_type))
+        near = difflib.get_close_matches(word, list(allowed_fuels), n=1)
+        bad("fuel_type", f"one of {list(allowed_fuels)} for kind {kind!r}", fuel_type,
+            f"fix: write {near[0]!r}" if near else
+            "fix: write one of them (the fuel account the vehicle burns)")
 
     values: dict[str, float | None] = {}
     citations: dict[str, str] = {}
@@ -447,7 +461,8 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
         if value is None:
             values[key] = None
         elif isinstance(value, bool) or not isinstance(value, int | float):
-            bad(f"{key}.value", "a number", value)
+            bad(f"{key}.value", "a number", value, "fix: write the number alone (the unit is "
+                f"in the key's name: {key}), its source in cite: or assumed:")
             values[key] = None
         elif not spec.lo < float(value) <= spec.hi:
             bad(f"{key}.value", f"a number in ({spec.lo:g}, {spec.hi:g}]", value,

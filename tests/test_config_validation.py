@@ -221,6 +221,16 @@ def test_bad_dates_name_the_key(base, value, words):
     assert "x.yaml: end.value: " in msg and words in msg
 
 
+@pytest.mark.parametrize("value", ["09.08.1945 00:01", "9 August 1945", 19450809, "1945-08-32"])
+def test_a_date_in_another_form_shows_the_value_once_and_the_form_to_write(base, value):
+    """A European or spelt-out date said "got '09.08.1945 00:01' (got '09.08.1945 00:01');
+    fix: see the key in configs/armies/README.md" (found by newuser19)."""
+    (line,) = [ln for ln in _problems(_edit(base, "h_hour.value", value)).splitlines()
+               if "h_hour.value" in ln]
+    assert line.count(repr(value)) == 1, line
+    assert "e.g. 1945-08-09T00:10" in line and "see the key" not in line
+
+
 def test_a_scenario_spans_at_most_the_documented_maximum(base):
     msg = _problems(_edit(base, "end.value", "2100-08-26"))
     assert f"an army run spans at most {MAX_SPAN_DAYS} days" in msg
@@ -321,6 +331,12 @@ def _spoil(folder: Path, name: str, fn) -> None:
     (lambda t: t.replace("[200, 270]", "[200, .inf]"), "range_l_per_100km"),
     (lambda t: t.replace("[200, 270]", "[true, 270]"), "range_l_per_100km"),
     (lambda t: t.replace("  value: 32\n", "  value: 1945-02-30\n", 1), "mass_t.value"),
+    # a unit written with the number, an American word for petrol: the fix says what to write
+    # (found by newuser19: both said only "expected ..., got ...")
+    (lambda t: t.replace("  value: 32\n", "  value: 32 t\n", 1),
+     "mass_t.value: expected a number, got '32 t'; fix: write the number alone"),
+    (lambda t: t.replace("fuel_type: diesel", "fuel_type: gasoline"),
+     "got 'gasoline'; fix: write 'petrol'"),
 ])
 def test_bad_vehicle_files_are_one_error_naming_file_and_key(vehicle_dir, fn, words):
     from logistics.vehicles import list_vehicles
@@ -330,3 +346,56 @@ def test_bad_vehicle_files_are_one_error_naming_file_and_key(vehicle_dir, fn, wo
         list_vehicles()
     msg = str(err.value)
     assert "t-34-85.yaml" in msg and words in msg
+    # su-76m borrows t-34-85's engine: no second line blaming su-76m.yaml (newuser19)
+    assert "su-76m.yaml" not in msg
+
+
+def test_an_objective_or_a_depot_given_by_lon_lat_alone_is_read_and_labelled_by_them(base):
+    """configs/README.md and the template offer `place:` *or* `lon:`/`lat:` for every point;
+    an objective or a depot with only coordinates was refused with 'place: Field required'."""
+    data = copy.deepcopy(base)
+    data["formations"][4]["objectives"] = [{"lon": 119.7, "lat": 49.2, "assumed": "by coordinates"}]
+    data["supply"]["depots"] = [{"name": "d", "at": {"lon": 120.7, "lat": 47.2, "assumed": "x"},
+                                 "fuel_l": {"value": 1000, "assumed": "x"}, "fuel_type": "diesel"}]
+    army = validate_scenario(data, source="x.yaml")
+    objective = army.formations[4].objectives[0]
+    assert objective.place == "49.200 N 119.700 E"
+    assert (objective.location().lon, objective.location().lat) == (119.7, 49.2)
+    assert army.supply.depots[0].at.place == "47.200 N 120.700 E"
+    no_place = _edit(base, "formations.4.objectives", [{"assumed": "nowhere"}])
+    assert "x.yaml: formations.4 (94rc).objectives.0: no location; fix: give `place:`" \
+        in _problems(no_place)
+
+
+@pytest.mark.parametrize("rel", ["vehicles/t-34-85.yaml", "sources.yaml", "norms/march.yaml",
+                                 "norms/movement.yaml", "fortified-regions.yaml"])
+def test_another_file_of_configs_given_as_an_army_file_is_one_line(rel):
+    """`logistics run configs/vehicles/t-34-85.yaml` listed 14 'Field required' and 'Extra
+    inputs' lines of a file that is no army file at all (found by newuser19)."""
+    with pytest.raises(ConfigError) as err:
+        load_army(settings.CONFIG_DIR / rel)
+    (line,) = str(err.value).splitlines()
+    assert f"{rel}: not an army file: it has none of axis_id, departure, formations, h_hour" \
+        in line and "fix: give an army file, configs/<axis>.yaml" in line
+
+
+def test_a_figure_sourced_as_a_vehicle_file_does_says_to_write_cite(base):
+    """`{value: 2, source: "...", quote: "..."}` copied from a vehicle file into an army file
+    was told "Extra inputs are not permitted; fix: remove it or correct its spelling", which
+    leaves the figure without its source (found by newuser19)."""
+    data = _edit(base, "supply.trucks.0.count", {"value": 50, "source": "my book p. 3",
+                                                  "quote": "fifty trucks"})
+    lines = [ln for ln in _problems(data).splitlines() if "supply.trucks.0.count." in ln]
+    assert {ln.split(": ")[1] for ln in lines} == {"supply.trucks.0.count.source",
+                                                    "supply.trucks.0.count.quote"}
+    assert all("fix: an army file gives a source as one cite: " in ln and "remove it" not in ln
+               for ln in lines)
+
+
+def test_a_config_dir_without_vehicles_is_one_error_for_an_army_file(base, tmp_path, monkeypatch):
+    """LOGISTICS_CONFIG_DIR set to a folder of army files only: one line per vehicle the file
+    names, each ending 'fix: see the key in configs/armies/README.md' (found by newuser19)."""
+    monkeypatch.setattr(settings, "CONFIG_DIR", tmp_path)
+    (line,) = _problems(base).splitlines()
+    assert f"x.yaml: the vehicles it names are read from {tmp_path / 'vehicles'}, which does " \
+        "not exist; fix: set LOGISTICS_CONFIG_DIR to a whole configs folder" in line

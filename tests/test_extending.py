@@ -277,6 +277,38 @@ def test_a_report_of_a_run_on_a_copied_tree_says_so(config_copy, template_run):
     assert "LOGISTICS_CONFIG_DIR" not in shipped and "config_dir" not in shipped
 
 
+def test_the_command_of_a_run_on_a_copied_tree_names_the_army_file_in_the_copy(config_copy):
+    """A newcomer's army file in the copy, given by its full path: report.md's command read
+    'LOGISTICS_CONFIG_DIR=my-configs logistics run configs/my-axis.yaml' (the page's name of
+    the copy), which pasted beside the copy names the shipped configs or nothing."""
+    from logistics.report.references import finish_page
+    from logistics.report.run_page import run_report
+    from logistics.runner import run_scenario
+
+    mine = config_copy / "my-axis.yaml"
+    shutil.copy(TEMPLATE, mine)
+    page = finish_page(run_report(run_scenario(load_army(mine.resolve()), resolution_m=25000)))
+    assert ("command: `LOGISTICS_CONFIG_DIR=my-configs logistics run my-configs/my-axis.yaml "
+            "--resolution-m 25000`") in page
+
+
+def test_the_halts_section_names_the_formation_they_are_of(template_run):
+    """report.md's '## Halts' listed 'halted: no fuel: ...' lines under no name, after a
+    summary of every formation: they are the headline formation's, and say so; '1 more
+    halts' was the summary's count."""
+    import dataclasses
+
+    from logistics.report.run_page import run_report
+
+    halt = {"reason": "halted: no fuel", "start": "1945-08-13T03:00", "end": "1945-08-13T04:00",
+            "cum_km": 373.0}
+    result = dataclasses.replace(template_run, summary={**template_run.summary,
+                                                         "halts": [halt] * 7})
+    page = run_report(result)
+    assert "## Halts of tpl-tb (the headline formation)" in page
+    assert "... 1 more halt of tpl-tb (all under Halts below)" in page
+
+
 # --------------------------------------------------------------------------- errors on the way
 
 # A truck added without a tank capacity (the ZIS-5's file has none either: configs/norms/

@@ -180,3 +180,50 @@ def test_a_short_file_lists_its_missing_columns_once_per_cost(tmp_path):
     path.write_text("formation,place_reached\nx,Qiqihar\n", encoding="utf-8")
     with pytest.raises(DataError, match="missing column\\(s\\) 'axis_id', 'date', so no row"):
         check_columns(load_documented(path))
+
+
+@pytest.mark.parametrize("header, words", [
+    ("axis_id;front;formation;date;place_reached;lat;lon",
+     "the header is one column separated by semicolons"),
+    ("axis_id\tfront\tformation\tdate", "the header is one column separated by tabs"),
+    ("Axis_ID,front,formation,Date,place_reached,lat,lon",
+     "fix: rename the file's column 'Axis_ID' to 'axis_id', 'Date' to 'date'"),
+    ("axis-id,formation,date reached,place_reached",
+     "fix: rename the file's column 'axis-id' to 'axis_id', 'date reached' to 'date'"),
+])
+def test_missing_columns_name_what_the_header_has_instead(tmp_path, header, words):
+    """A spreadsheet's semicolon export or a header typed 'Date' said only "missing column(s)
+    'axis_id', 'date'" with the format's columns, when the file has them in another form
+    (found by newuser19)."""
+    from logistics.history.documented import check_columns
+
+    path = tmp_path / "mine.csv"
+    path.write_text(header + "\n" + header.replace("Axis_ID", "TBF-39A") + "\n",
+                    encoding="utf-8-sig")  # a spreadsheet's BOM too
+    with pytest.raises(DataError) as err:
+        check_columns(load_documented(path))
+    assert "missing column(s) 'axis_id', 'date'" in str(err.value) and words in str(err.value)
+
+
+def test_renamed_coordinate_columns_are_named_in_the_problem(tmp_path):
+    """'latitude'/'longitude' for 'lat'/'lon': the rows are read without the user's
+    coordinates (gazetteer or none), and the problem says which columns to rename."""
+    cols = [c if c not in ("lat", "lon") else {"lat": "latitude", "lon": "longitude"}[c]
+            for c in COLUMNS]
+    path = tmp_path / "d.csv"
+    path.write_text(",".join(cols) + "\n", encoding="utf-8")
+    (problem,) = [p for p in load_documented(path).problems if p.column == "lat, lon"]
+    assert "fix: rename the file's column 'latitude' to 'lat', 'longitude' to 'lon'" \
+        in problem.message
+
+
+@pytest.mark.parametrize("name", ["tbf-39a.yaml", "positions.xlsx", "positions.geojson"])
+def test_a_file_that_is_no_csv_by_its_suffix_says_so(tmp_path, name):
+    """`--documented configs/tbf-39a.yaml` (an army file) said "row 3 has 3 cells but the
+    header names 1 columns ... fix: quote a cell that holds a comma" (found by newuser19)."""
+    path = tmp_path / name
+    path.write_text("axis_id: TBF-39A\nname: 39th Army\nfront: x, y, z\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_documented(path)
+    assert f"{name}: a " in str(err.value) and "not a CSV of dated positions" in str(err.value)
+    assert "quote a cell" not in str(err.value)

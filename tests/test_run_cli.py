@@ -81,6 +81,7 @@ def test_run_a_folder_runs_each_yaml_into_its_axis_folder(tmp_path, capsys):
     ("configs/a.yml", "did you mean `logistics run configs/a.yaml`?"),  # the other suffix
     ("configs/tbf-39.yaml", "did you mean `logistics run configs/tbf-39a.yaml`?"),  # a typo
     ("tbf-cmgx", "did you mean `logistics run tbf-cmg`?"),  # a shipped scenario by name
+    ("TBF-39A", "did you mean `logistics run tbf-39a`?"),  # the axis_id's case (newuser19)
 ])
 def test_a_misspelt_scenario_names_the_nearest_one(given, near, tmp_path, capsys, monkeypatch):
     configs = tmp_path / "configs"
@@ -234,3 +235,15 @@ def test_run_draws_the_documented_file_it_is_given(tmp_path, capsys):
                  "--documented", str(other)]) == 0
     err = capsys.readouterr().err
     assert "has no row of axis TBF-CMG with lat and lon to draw (its axes: TBF-6GTA)" in err
+
+
+def test_a_folder_of_yml_files_says_to_rename_them(tmp_path, capsys):
+    """A folder of army files saved as *.yml said only "no *.yaml scenario files directly in
+    mine" (found by newuser19)."""
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    shutil.copy(CMG, mine / "a.yml")
+    assert main(["run", str(mine), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "fix: rename its a.yml to .yaml" in err
+    assert not (tmp_path / "o").exists()

@@ -41,3 +41,6 @@ def test_report_command_repeats_the_run_with_its_options():
     odd = dict(base, seed=7, resolution_m=5000.0, dem="etopo5", events=False)
     assert run_command(odd) == ("logistics run configs/tbf-17a.yaml --seed 7 --resolution-m "
                                 "5000 --dem etopo5 --no-events")
+    # a path with a space is one shell word (newuser19's 'мой план.yaml' printed bare)
+    assert run_command(dict(base, scenario_file="my axes/мой план.yaml")) == (
+        "logistics run 'my axes/мой план.yaml'")

@@ -69,3 +69,14 @@ def test_theatre_grid_size():
 def test_check_bbox_errors(bbox, match):
     with pytest.raises(ExtentError, match=match):
         check_bbox(bbox)
+
+
+def test_a_box_written_latitude_first_is_named_the_right_way_round():
+    """`logistics map --bbox 45,120,50,125` (latitude first, as maps print a point) said
+    only "not inside the data extent" (found by newuser19)."""
+    with pytest.raises(ExtentError) as err:
+        check_bbox((45, 120, 50, 125))
+    assert "did you mean 120,45,125,50?" in str(err.value)
+    with pytest.raises(ExtentError) as err:
+        check_bbox((100, 40, 110, 45))  # simply outside: no guess
+    assert "did you mean" not in str(err.value)

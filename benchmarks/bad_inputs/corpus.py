@@ -523,7 +523,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
     bad_dates = ("1945-02-30", "19450826", "1945-08-26T00:00Z", "1945-08-26T00:00+09:00",
                  "9999-12-31", "0001-01-01", "1945-13-01", "yesterday", "1945-08-26T25:00",
                  "true", ".nan", "[1945, 8, 26]", "1e10", "-1", "'1945-08-26 00:00:00 UTC'",
-                 "1945-8-6", "0000-00-00")
+                 "1945-8-6", "0000-00-00",
+                 # a European and a spelt-out date (newuser19: the value was shown twice and
+                 # the fix was 'see the key in configs/armies/README.md')
+                 "09.08.1945 00:01", "9 August 1945")
     for i, d in enumerate(bad_dates):
         for key in ("end.value", "h_hour.value", "supply.trucks.0.start.value"):
             if key.startswith("supply") and i % 3:
@@ -1150,6 +1153,14 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "cr-only": (lambda t: t.replace("\n", "\r"), "either"),
         "rows-200000": (lambda t: t + "".join(t.splitlines(keepends=True)[1:2]) * 200_000,
                         "error"),
+        # found by a new user (helper newuser19): a spreadsheet's semicolon export with its
+        # BOM, a header typed 'Axis_ID'/'Date', columns 'latitude'/'longitude' (the error or
+        # problem now names what the header has and the rename)
+        "bom-semicolons": (lambda t: "\ufeff" + t.replace(",", ";"), "error"),
+        "header-capitalised": (lambda t: t.replace("axis_id,", "Axis_ID,", 1)
+                               .replace(",date,", ",Date,", 1), "error"),
+        "header-latitude": (lambda t: t.replace(",lat,lon,", ",latitude,longitude,", 1),
+                            "either"),
     }
     for key, (fn, expect) in csv_cases.items():
         add(Case(f"csv-{key}", "csv", CMP + ["--out", "o"], setup=doc(fn), allowed=("o",),
@@ -1174,6 +1185,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "mass-1e30": lambda t: _replace_value(t, "mass_t.value", "1e30"),
         "mass-neg": lambda t: _replace_value(t, "mass_t.value", "-3"),
         "mass-string": lambda t: _replace_value(t, "mass_t.value", "heavy"),
+        # found by a new user (helper newuser19): a unit with the number, petrol's US name
+        "mass-with-unit": lambda t: _replace_value(t, "mass_t.value", "32 t"),
+        "fuel-type-gasoline": lambda t: t.replace("fuel_type: diesel", "fuel_type: gasoline"),
         "duplicate-key": lambda t: t + "mass_t: {value: 1, assumed: x}\n",
         "duplicate-nested-key": lambda t: t.replace("  value: 32\n", "  value: 32\n  value: 3\n", 1),
         "empty": lambda t: "",
@@ -1634,6 +1648,63 @@ def build_cases(ctx: Ctx) -> list[Case]:
              ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",), env=cenv,
              expect="either", timeout_s=300, check=unscored_1950, setup=_configs(states(
                  lambda b: b.replace(b"TBF-39A,1945-08-15", b"TBF-39A,1950-08-15", 1)))))
+
+    # ---- found by a new user (helper newuser19) ------------------------------------------------
+    # a point given by lon/lat alone, as configs/README.md and the template offer: an objective
+    # or a depot was refused with "place: Field required" (a start was read); now read, the
+    # objective in the Sea of Japan then refused for the sea, the depot's run going on
+    def by_coordinates(kind: str):
+        def edit(d: dict) -> None:
+            if kind == "objective-in-sea":
+                d["formations"][4]["objectives"] = [{"lon": 131.0, "lat": 40.5, "assumed": "x"}]
+            else:
+                d["supply"]["depots"] = [{"name": "d", "at": {"lon": 120.7, "lat": 47.2,
+                                                              "assumed": "x"},
+                                          "fuel_l": {"value": 1000, "assumed": "x"},
+                                          "fuel_type": "diesel"}]
+        return edit
+
+    add(Case("nonsense-objective-in-sea-by-lon-lat", "nonsense", RUN + ["--out", "o"],
+             allowed=("o",), setup=_scenario_data("tbf-39a.yaml", by_coordinates(
+                 "objective-in-sea")), timeout_s=150))
+    add(Case("nonsense-depot-by-lon-lat", "nonsense", RUN + ["--out", "o"], expect="either",
+             allowed=("o",), setup=_scenario_data("tbf-39a.yaml", by_coordinates("depot")),
+             timeout_s=150))
+    # an army file or a workbook given as the documented positions: "row 3 has 3 cells but the
+    # header names 1 columns ... fix: quote a cell that holds a comma"; now said by its suffix
+    add(Case("csv-documented-is-army-file", "csv",
+             ["compare", "--documented", "sc.yaml", "--no-map", "--workers", "0", "--out", "o"],
+             setup=_good_scenario, timeout_s=60))
+    add(Case("csv-documented-is-xlsx", "csv",
+             ["compare", "--documented", "doc.xlsx", "--no-map", "--workers", "0", "--out", "o"],
+             setup=lambda w, c: _put(w / "doc.xlsx", b"PK\x03\x04" + bytes(200)), timeout_s=60))
+    # a shipped scenario by its axis_id's case, and a folder of army files saved as *.yml
+    add(Case("cli-run-name-axis-id-case", "cli", ["run", "TBF-39A", "--out", "o"],
+             timeout_s=60))
+    add(Case("cli-run-folder-of-yml", "cli", ["run", "mine", "--out", "o"], timeout_s=60,
+             setup=lambda w, c: _put(w / "mine" / "a.yml", _cfg_text(c, "tbf-39a.yaml"))))
+    # a figure of an army file sourced as a vehicle file's (source:, quote:): the fix said
+    # "remove it", which leaves the figure without its source; now: write cite:
+    add(Case("nonsense-figure-source-quote", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+             timeout_s=60, setup=_scenario_data("tbf-39a.yaml", lambda d: d["supply"]["trucks"][0]
+                                                .__setitem__("count", {"value": 50,
+                                                                      "source": "my book p. 3",
+                                                                      "quote": "fifty trucks"}))))
+    # LOGISTICS_CONFIG_DIR set to a folder of army files only (no vehicles/): one line per
+    # vehicle the file names, each 'fix: see the key'; now one error naming the folder
+    add(Case("env-config-dir-army-files-only", "env", ["run", "cfg/tbf-39a.yaml", "--out", "o"],
+             env={"LOGISTICS_CONFIG_DIR": "cfg"}, timeout_s=60,
+             setup=lambda w, c: _put(w / "cfg" / "tbf-39a.yaml", _cfg_text(c, "tbf-39a.yaml"))))
+    # a map box written latitude first (as maps print a point): now named the right way round
+    add(Case("cli-map-bbox-latitude-first", "cli",
+             ["map", "--bbox", "45,120,50,125", "--out", "m.png"], timeout_s=60))
+    # another file of configs/ given to `run` as an army file: 14 'Field required' / 'Extra
+    # inputs' lines of a file that is no army file; now one line saying so
+    for name, rel in (("vehicle", "vehicles/t-34-85.yaml"), ("sources", "sources.yaml"),
+                      ("norms", "norms/movement.yaml")):
+        add(Case(f"file-config-is-{name}-file", "files", ["run", "sc.yaml", "--out", "o"],
+                 allowed=("o",), timeout_s=60,
+                 setup=lambda w, c, rel=rel: _put(w / "sc.yaml", _cfg_text(c, rel))))
 
     return cases
 

@@ -22,6 +22,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from logistics.errors import LogisticsError, range_fix
+from logistics.geodesy import lat_lon_text
 from logistics.sources import bibliography_path, provenance_problem
 
 __all__ = [
@@ -127,7 +128,8 @@ def _check_datetime(v: Any) -> Any:
         if not _ISO_DATE.match(t):
             raise ValueError(
                 f"expected a date-time like 1945-08-09T00:01 (local time of the scenario, no time "
-                f"zone: utc_offset_h says which clock), got {_short(v)}")
+                f"zone: utc_offset_h says which clock), got {_short(v)}; fix: write year-month-"
+                "day, T, hours:minutes, e.g. 1945-08-09T00:10 (or the day alone, 1945-08-09)")
         try:
             parsed = datetime.fromisoformat(t)
         except ValueError as exc:
@@ -300,7 +302,8 @@ def place_problem(exc: LogisticsError) -> str:
 
 
 class Point(_Model):
-    """A named place; ``lon``/``lat`` (WGS84 degrees) are looked up in the gazetteer if absent.
+    """A named place; ``lon``/``lat`` (WGS84 degrees) are looked up in the gazetteer if absent,
+    and a point given by ``lon``/``lat`` alone is labelled by them.
 
     ``cite`` (or ``assumed``) says why this point is on the axis and where its coordinates
     come from. ``radius_km``: for a depot, how close the route must come to take it; for a
@@ -310,17 +313,33 @@ class Point(_Model):
     radius: ``logistics/advance/routes.py``).
     """
 
-    place: str = Field(min_length=1)
+    place: str = Field(default="", min_length=1)
     lon: float | None = Field(default=None, ge=-180, le=180)
     lat: float | None = Field(default=None, ge=-90, le=90)
     cite: str | None = None
     assumed: str | None = None
     radius_km: float = Field(default=10.0, gt=0, le=500)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _label_from_coordinates(cls, data: Any) -> Any:
+        """A point given by ``lon``/``lat`` alone is labelled by them, ``46.620 N 121.240 E``,
+        as a start or a point of ``departure.line`` is: configs/README.md and the template
+        offer ``place:`` *or* ``lon:``/``lat:`` for every point."""
+        if isinstance(data, dict) and data.get("place") is None:
+            lon, lat = data.get("lon"), data.get("lat")
+            if all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+                   and abs(v) <= 180 for v in (lon, lat)):
+                return {**data, "place": lat_lon_text(float(lat), float(lon), 3, sep=" ")}
+        return data
+
     @model_validator(mode="after")
     def _coords_and_provenance(self) -> Point:
         if (self.lon is None) != (self.lat is None):
             raise ValueError("give both `lon` and `lat`, or neither (then the gazetteer is used)")
+        if not self.place:
+            raise ValueError("no location; fix: give `place:` (a name the gazetteer knows) or "
+                             "`lon:`/`lat:`")
         _check_provenance(f"point {self.place!r} (source of the place and its coordinates)",
                           self.cite, self.assumed)
         try:

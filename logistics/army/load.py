@@ -77,6 +77,9 @@ def global_override_problem(key: str, value: Any) -> str | None:
 #: Files in a configs folder that are data, not army files.
 NOT_ARMIES: frozenset[str] = frozenset({"sources.yaml", "fortified-regions.yaml"})
 
+#: Keys every army file has; a mapping with none of them is some other file of configs/.
+_ARMY_KEYS: frozenset[str] = frozenset({"axis_id", "h_hour", "departure", "formations"})
+
 _FIXES = {
     "missing": "add this key",
     "extra_forbidden": "remove it or correct its spelling (every key: configs/armies/README.md)",
@@ -177,9 +180,16 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
             if near:
                 fix = (f"; fix: did you mean {near[0]!r}? correct its spelling, or remove it "
                        "(every key: configs/armies/README.md)")
+            elif loc[-1] in ("source", "quote", "derived") and "cite" in _keys_at(loc[:-1]):
+                fix = ("; fix: an army file gives a source as one cite: \"[<SOURCE-KEY>] 'quoted "
+                       "phrase' (what is taken from it)\" (a key of configs/sources.yaml; "
+                       "source:/quote:/derived: are the vehicle files' older spelling), or "
+                       "assumed: \"why\" (configs/README.md, Figures)")
     if not where and kind == "value_error":
         # the army's cross-checks: each problem names its own key path; one line each
         return "\n".join(f"{source}: {p}" for p in msg.splitlines())
+    if any(f"{w} {got!r:.80}" in msg for w in ("got", "number")):
+        got_txt = ""  # the message shows the value already ("got '9 Aug' (got '9 Aug')")
     return f"{source}: {where or '<top>'}: {msg}{got_txt}{fix}"
 
 
@@ -295,9 +305,22 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: expected a mapping of keys (axis_id, h_hour, formations, "
                           f"...), got {type(data).__name__}; see configs/README.md")
+    if not set(map(str, data)) & _ARMY_KEYS:  # a vehicle, norms or bibliography file given
+        keys = ", ".join(map(str, list(data)[:6])) + (", ..." if len(data) > 6 else "")
+        raise ConfigError(
+            f"{source}: not an army file: it has none of {', '.join(sorted(_ARMY_KEYS))} "
+            f"(its keys: {keys}); fix: give an army file, configs/<axis>.yaml (start one from "
+            "configs/armies/template.yaml); vehicle, norms, sources and fortified-region files "
+            "are read by every run from its configs folder, not run")
     from logistics.sources import load_bibliography
+    from logistics.vehicles import vehicles_dir
 
     load_bibliography()  # a damaged bibliography is one error here, not one per citation
+    if not vehicles_dir().is_dir():  # one error, not one per vehicle the file names
+        raise ConfigError(
+            f"{source}: the vehicles it names are read from {vehicles_dir()}, which does not "
+            "exist; fix: set LOGISTICS_CONFIG_DIR to a whole configs folder with its vehicles/ "
+            "(a copy: cp -r configs my-configs), or unset it to read the shipped one")
     try:
         army = Army.model_validate(dict(data))
     except ValidationError as exc:

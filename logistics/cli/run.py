@@ -102,8 +102,12 @@ def scenario_files(target: str | Path) -> list[Path]:
     if path.is_dir():
         files = army_paths(path)
         if not files:
+            yml = sorted(p.name for p in path.glob("*.yml"))
             raise ConfigError(f"no *.yaml scenario files directly in {path}; give a file or a "
-                              "folder holding scenario configs (e.g. configs/)")
+                              "folder holding scenario configs (e.g. configs/)" + (
+                                  f"; fix: rename its {', '.join(yml[:3])}"
+                                  f"{', ...' if len(yml) > 3 else ''} to .yaml (a folder run "
+                                  "reads *.yaml only)" if yml else ""))
         return files
     if not path.is_file():
         raise ConfigError(f"{path} is neither a scenario file nor a folder;"
@@ -137,8 +141,8 @@ def _did_you_mean(path: Path) -> str:
     bare = len(path.parts) == 1
     folder = settings.CONFIG_DIR if bare else path.parent
     stems = [p.stem for p in army_paths(folder)] if folder.is_dir() else []
-    near = difflib.get_close_matches(path.stem if path.suffix in (".yml", ".yaml", ".") else
-                                     path.name, stems, n=1, cutoff=0.6)
+    near = difflib.get_close_matches((path.stem if path.suffix in (".yml", ".yaml", ".") else
+                                      path.name).lower(), stems, n=1, cutoff=0.6)  # TBF-39A
     hint = ""
     if near:
         shown = near[0] if bare else str(folder / f"{near[0]}.yaml")

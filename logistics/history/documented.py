@@ -208,8 +208,9 @@ def load_documented(path: str | Path) -> Documented:
         # file's 12 metadata columns were 12 lines, each repeating the whole format
         problems.append(Problem(
             None, ", ".join(cols), "",
-            f"missing column(s) (the format's columns: {', '.join(COLUMNS)})" if n == 0
-            else "missing column(s) of the format (configs/history/README.md)", consequence))
+            (f"missing column(s) (the format's columns: {', '.join(COLUMNS)})" if n == 0
+             else "missing column(s) of the format (configs/history/README.md)")
+            + column_hint(cols, list(raw.columns)), consequence))
     records = [_parse_row(int(i) + 2, rec, problems) for i, rec in enumerate(raw.to_dict("records"))]
     table = pd.DataFrame(records, columns=list(_TABLE_COLUMNS))  # a header-only file: no rows
     table["date"] = pd.to_datetime(table["date"])
@@ -226,12 +227,36 @@ def check_columns(doc: Documented) -> Documented:
     missing = [c for p in doc.problems if p.row is None and p.consequence == "no row can be scored"
                for c in p.column.split(", ")]
     if missing:
+        try:
+            names = list(_read_csv(Path(doc.path)).columns)
+        except DataError:  # read once already; only the hint is lost
+            names = []
         raise DataError(
             f"{doc.path}: missing column(s) {', '.join(map(repr, missing))}, so no row can be "
             f"scored; the format's columns are {', '.join(COLUMNS)} (see "
-            "configs/history/documented-advances.csv)"
+            f"configs/history/documented-advances.csv){column_hint(missing, names)}"
         )
     return doc
+
+
+def column_hint(missing: list[str], names: list[str]) -> str:
+    """What a header has in place of the format's ``missing`` columns, as text to append to
+    the error ("" when nothing is near): a header of one column holding semicolons or tabs
+    (a spreadsheet's other separator), or a column whose name differs only in case, spaces or
+    '-' or is the long form (``Date``, ``axis-id``, ``latitude`` for ``lat``)."""
+    if len(names) == 1:
+        for sep, what in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in names[0]:
+                return (f"; the header is one column separated by {what} ({names[0][:40]!r}...):"
+                        " fix: save the file comma-separated (a spreadsheet's 'CSV (comma "
+                        "delimited)')")
+    own = [n for n in names if n not in COLUMNS and n not in OPTIONAL_COLUMNS]
+    pairs = []
+    for col in missing:
+        near = [n for n in own if n.lower().replace(" ", "_").replace("-", "_").startswith(col)]
+        if near:
+            pairs.append(f"{near[0]!r} to {col!r}")
+    return f"; fix: rename the file's column {', '.join(pairs)}" if pairs else ""
 
 
 def empty_documented(path: str | Path) -> Documented:
@@ -259,6 +284,13 @@ MAX_BYTES = 50_000_000
 MAX_ROWS = 5_000
 
 
+#: Files by their suffix that are no CSV (a user's likely slips for --documented).
+_NOT_CSV: dict[str, str] = {
+    ".yaml": "a YAML file", ".yml": "a YAML file", ".json": "a JSON file",
+    ".geojson": "a GeoJSON file", ".gpkg": "a GeoPackage", ".xlsx": "a spreadsheet workbook",
+    ".xls": "a spreadsheet workbook", ".ods": "a spreadsheet workbook"}
+
+
 def _read_csv(p: Path) -> pd.DataFrame:
     """The file as a frame of stripped strings; DataError if it cannot be read at all.
 
@@ -269,6 +301,12 @@ def _read_csv(p: Path) -> pd.DataFrame:
 
     if not p.exists():
         raise DataError(f"documented-advances file not found: {p} (give an existing CSV file)")
+    kind = _NOT_CSV.get(p.suffix.lower())
+    if kind:  # read as CSV it was "row 3 has 3 cells but the header names 1 columns"
+        raise DataError(f"{p}: {kind}, not a CSV of dated positions; fix: give a CSV in the "
+                        "format of configs/history/documented-advances.csv (a spreadsheet: "
+                        "save it as 'CSV (comma delimited)'; an army file goes to `logistics "
+                        "run` or to compare's --configs folder)")
     text = read_text(p, what="documented-advances file", max_bytes=MAX_BYTES, error=DataError)
     if not text.strip():
         raise DataError(f"{p}: the file is empty; expected a header row with the format's columns")

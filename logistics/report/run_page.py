@@ -6,6 +6,7 @@ Deterministic text (no wall-clock time), so reruns give byte-identical reports.
 from __future__ import annotations
 
 import json
+import shlex
 
 import pandas as pd
 from pydantic import BaseModel
@@ -84,7 +85,9 @@ def summary_lines(result) -> list[str]:
     for h in s["halts"][:6]:
         lines.append(f"  {s['formation_id']} {h['reason']}: {_halt_text(h)}")
     if len(s["halts"]) > 6:
-        lines.append(f"  ... {len(s['halts']) - 6} more halts (see report.md)")
+        more = len(s["halts"]) - 6
+        lines.append(f"  ... {more} more halt{'s' * (more != 1)} of {s['formation_id']} "
+                     "(see report.md)")
     hi = s["highest"]
     if hi:
         lines.append(
@@ -160,7 +163,7 @@ def run_command(prov: dict) -> str:
     (a rerun writes where its user says)."""
     from logistics import settings
 
-    parts = ["logistics", "run", str(prov["scenario_file"])]
+    parts = ["logistics", "run", shlex.quote(str(prov["scenario_file"]))]  # 'my axis.yaml'
     if int(prov.get("seed") or 0) != 0:
         parts += ["--seed", str(int(prov["seed"]))]
     res = prov.get("resolution_m")
@@ -173,6 +176,24 @@ def run_command(prov: dict) -> str:
     return " ".join(parts)
 
 
+def _scenario_in_copy(path: str, copy: str | None) -> str:
+    """The army file as the command names it: one inside the copied configs folder ``copy``
+    by that folder's path (``my-configs/x.yaml``), since the page's ``configs/x.yaml`` pasted
+    beside ``LOGISTICS_CONFIG_DIR=my-configs`` names the shipped file or none; else as given."""
+    from pathlib import Path
+
+    from logistics import settings
+
+    p = Path(path)
+    if copy and p.is_absolute():
+        try:
+            inside = p.resolve().relative_to(Path(settings.CONFIG_DIR).resolve())
+        except ValueError:
+            return path
+        return f"{copy}/{inside.as_posix()}"
+    return path
+
+
 def run_report(result) -> str:
     """The report page of one run (Markdown)."""
     sc, prov, plan = result.scenario, result.provenance, result.plan
@@ -181,9 +202,10 @@ def run_report(result) -> str:
     summary = [ln.replace("(see report.md)", "(all under Halts below)")  # this is report.md
                for ln in summary_lines(result)]
     lines += ["## Summary", "", "```", *summary, "```", ""]
-    if len(result.summary.get("halts", [])) > 6:
-        lines += ["## Halts", "", *(f"- {h['reason']}: {_halt_text(h)}"
-                                   for h in result.summary["halts"]), ""]
+    if len(result.summary.get("halts", [])) > 6:  # the headline's, as the summary's lines
+        lines += [f"## Halts of {result.summary['formation_id']} (the headline formation)", "",
+                  *(f"- {h['reason']}: {_halt_text(h)}"
+                    for h in result.summary["halts"]), ""]
     offset = utc_offset_h(sc)
     if offset is not None:  # every table, layer and line of this page
         lines += [f"All {clock_note(offset)}; distances in km along each formation's own "
@@ -193,11 +215,12 @@ def run_report(result) -> str:
         "scenario_file", "scenario_sha256", "dem", "resolution_m", "seed", "events",
         "overrides", "logistics_version", "git_commit", "grid_shape")]
     copy = prov.get("config_dir")  # a copied configs folder: the paths below are in it
-    env = f"LOGISTICS_CONFIG_DIR={copy} " if copy else ""
+    env = f"LOGISTICS_CONFIG_DIR={shlex.quote(copy)} " if copy else ""
     if copy:
         lines += [f"- config_dir: `{copy}` (LOGISTICS_CONFIG_DIR, a copy of the configs "
                   "folder: the `configs/` files named on this page are its files)"]
-    lines += [f"- command: `{env}{run_command(prov)}`"]
+    in_copy = dict(prov, scenario_file=_scenario_in_copy(str(prov["scenario_file"]), copy))
+    lines += [f"- command: `{env}{run_command(in_copy)}`"]
     if prov.get("overrides"):
         lines += ["  (the overrides above were set through the Python API or `compare --set`: "
                   "`logistics run` has no option for them)"]

@@ -95,6 +95,9 @@ def check_bbox(bbox, *, extent=None, what: str = "bbox"):
             f"{what} ({w:g}, {s:g}, {e:g}, {n:g}) is not inside the data extent "
             f"{ew:g}-{ee:g} E, {es:g}-{en:g} N; choose a box inside it"
         )
+        if ew <= s < n <= ee and es <= w < e <= en:  # latitude first, as maps print a point
+            msg += (f"; did you mean {s:g},{w:g},{n:g},{e:g}? (the order is west, south, east, "
+                    "north: longitude first)")
         raise ExtentError(msg)
     return (w, s, e, n)
 
