@@ -179,3 +179,24 @@ def test_every_other_point_refuses_a_radius_nothing_reads(where):
     msg = str(err.value)
     assert key in msg and "(got 5)" in msg and "fix: remove this radius_km" in msg, msg
     assert ".point." not in msg and "any_of.any_of" not in msg
+
+
+def test_an_objective_in_the_sea_offers_radius_km_for_what_it_is(box_terrain):
+    """The fix offered for an objective on water: move it, or give it ``radius_km``, which
+    is how far it may be moved onto passable ground, not how near counts as reached
+    (configs/armies/README.md 'objectives'; found by newuser19)."""
+    from logistics.errors import NoRouteError
+    from logistics.terrain.classes import TerrainClass
+
+    terrain = box_terrain((117.4, 47.1, 117.8, 47.5), 1000.0)
+    cls = terrain["terrain_class"].values
+    cls[:, cls.shape[1] // 2:] = TerrainClass.WATER  # the east half is sea
+    sea = (117.75, 47.30)
+    with pytest.raises(NoRouteError) as err:
+        plan_route(terrain, load_vehicle("t-34-85"), "dry", ("start", 117.45, 47.30, 0.0),
+                   [ObjectiveSpec("Sea", (("Sea", *sea),), 2.0)], models=CostModels(),
+                   who="f.yaml: formations.0 (x)")
+    msg = str(err.value)
+    assert "objectives.0: 'Sea'" in msg and "no passable cell is within 2 km" in msg
+    assert "or give it radius_km: " in msg and "how far it may be moved onto passable ground" in msg
+    assert "how near counts as reached" not in msg

@@ -139,7 +139,8 @@ def snap_point(terrain, blocked: np.ndarray, name: str, lon: float, lat: float,
             fix = f"move {what} onto passable ground, e.g. lon {nlon:.3f}, lat {nlat:.3f} " \
                   f"({km:.0f} km away, the nearest passable cell on this grid)"
             if kind != "start" and np.ceil(km) <= 500:
-                fix += f", or give it radius_km: {np.ceil(km):.0f} (how near counts as reached)"
+                fix += (f", or give it radius_km: {np.ceil(km):.0f} (how far it may be moved "
+                        "onto passable ground)")
         raise NoRouteError(
             f"{who}{'.' + key if key else ''}: {name!r} (lon {lon:.3f}, lat {lat:.3f}) lies on "
             f"ground its pace vehicle cannot enter (water, a barrier or a fortified region it "
