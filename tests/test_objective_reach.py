@@ -200,3 +200,29 @@ def test_an_objective_in_the_sea_offers_radius_km_for_what_it_is(box_terrain):
     assert "objectives.0: 'Sea'" in msg and "no passable cell is within 2 km" in msg
     assert "or give it radius_km: " in msg and "how far it may be moved onto passable ground" in msg
     assert "how near counts as reached" not in msg
+
+
+def test_a_named_point_far_from_its_name_is_refused_naming_file_key_and_fix(tmp_path):
+    """With lon/lat given, ``place:`` is only a label, so a typo in the coordinates moved the
+    point silently ('place: Qiqihar, lon: 126.0, lat: 40.0': 817 km from Qiqihar; found by
+    newuser19). More than LABEL_OFFSET_KM from the gazetteer's place is refused; a label the
+    gazetteer does not know, or coordinates near the name, are read."""
+    from logistics.army.base import LABEL_OFFSET_KM
+
+    text = TEMPLATE.read_text(encoding="utf-8")
+    old = '- {place: Qiqihar, assumed: "template placeholder"}'
+    assert text.count(old) == 1
+    path = tmp_path / "army.yaml"
+    path.write_text(text.replace(old, '- {place: Qiqihar, lon: 126.0, lat: 40.0, assumed: "x"}'),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_army(path)
+    msg = str(err.value)
+    assert f"{path}: formations.0 (tpl-tb).objectives.1" in msg
+    km = float(re.search(r"lie (\d+) km from 'Qiqihar' of the gazetteer", msg).group(1))
+    assert km == pytest.approx(great_circle_km(126.0, 40.0, 123.96, 47.34), abs=2.0)
+    assert km > LABEL_OFFSET_KM and "fix: correct lon/lat" in msg
+    for ok in ('- {place: Qiqihar, lon: 123.90, lat: 47.30, assumed: "x"}',  # ~6 km off
+               '- {place: my bridgehead, lon: 126.0, lat: 46.0, assumed: "x"}'):  # own label
+        path.write_text(text.replace(old, ok), encoding="utf-8")
+        load_army(path)

@@ -1670,6 +1670,16 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("nonsense-depot-by-lon-lat", "nonsense", RUN + ["--out", "o"], expect="either",
              allowed=("o",), setup=_scenario_data("tbf-39a.yaml", by_coordinates("depot")),
              timeout_s=150))
+
+    # a named point whose own lon/lat (which win over the name) lie far from the named place:
+    # 'place: Qiqihar, lon: 126.0, lat: 40.0' (a typo) was run 817 km from Qiqihar silently
+    def far_from_its_name(d: dict) -> None:
+        d["formations"][4]["objectives"] = [{"place": "Qiqihar", "lon": 126.0, "lat": 40.0,
+                                             "assumed": "x"}]
+
+    add(Case("nonsense-objective-far-from-its-name", "nonsense", RUN + ["--out", "o"],
+             allowed=("o",), setup=_scenario_data("tbf-39a.yaml", far_from_its_name),
+             timeout_s=60))
     # an army file or a workbook given as the documented positions: "row 3 has 3 cells but the
     # header names 1 columns ... fix: quote a cell that holds a comma"; now said by its suffix
     add(Case("csv-documented-is-army-file", "csv",

@@ -301,6 +301,37 @@ def place_problem(exc: LogisticsError) -> str:
             "point's own `lon:` and `lat:` in WGS84 degrees, `place:` then only its label")
 
 
+#: How far a point's own ``lon``/``lat`` may lie from the gazetteer's place of its ``place:``
+#: name. Assumed: the shipped army files' points lie at most 6.8 km from the place they name
+#: (Lubei); one 50 km or more away is a typo in its coordinates (they win over the name).
+LABEL_OFFSET_KM: float = 50.0
+
+
+def label_offset_problem(place: str | None, lon: float | None, lat: float | None) -> str:
+    """"" unless the point's own coordinates lie more than :data:`LABEL_OFFSET_KM` from the
+    gazetteer's place of its name; then the problem with its fix. Why: with ``lon``/``lat``
+    given, ``place:`` is only a label, so ``place: Qiqihar, lon: 126.0, lat: 40.0`` (a typo)
+    put the objective 817 km from Qiqihar without a word. A name the gazetteer does not know
+    (a label of the user's own) is not checked."""
+    from logistics.geodesy import great_circle_km
+    from logistics.places import lookup
+
+    if not place or lon is None or lat is None:
+        return ""
+    try:
+        known = lookup(place)
+    except LogisticsError:
+        return ""
+    d_km = float(great_circle_km(float(lon), float(lat), known.lon, known.lat))
+    if d_km <= LABEL_OFFSET_KM:
+        return ""
+    return (f"lon {lon:g}, lat {lat:g} lie {d_km:.0f} km from {place!r} of the gazetteer "
+            f"({known.lat:.2f} N, {known.lon:.2f} E), and with lon/lat given they win over the "
+            f"name; fix: correct lon/lat (a typo?), or remove them to use the gazetteer's "
+            f"{known.name}, or give a point meant to lie elsewhere a name of its own (place: "
+            "is then only its label)")
+
+
 class Point(_Model):
     """A named place; ``lon``/``lat`` (WGS84 degrees) are looked up in the gazetteer if absent,
     and a point given by ``lon``/``lat`` alone is labelled by them.
@@ -346,6 +377,9 @@ class Point(_Model):
             self.location()
         except LogisticsError as exc:
             raise ValueError(place_problem(exc)) from None
+        far = label_offset_problem(self.place, self.lon, self.lat)
+        if far:
+            raise ValueError(far)
         return self
 
     def location(self):

@@ -33,6 +33,7 @@ from logistics.army.base import (
     _check_provenance,
     _Model,
     _short,
+    label_offset_problem,
     place_problem,
 )
 from logistics.errors import LogisticsError, range_fix
@@ -303,6 +304,9 @@ class LinePoint(_Model):
             self.location()
         except LogisticsError as exc:
             raise ValueError(place_problem(exc)) from None
+        far = label_offset_problem(self.place, self.lon, self.lat)
+        if far:
+            raise ValueError(far)
         return self
 
     @property
