@@ -300,6 +300,7 @@ def test_the_reserve_serves_only_within_reach_of_the_transport_carrying_it(corri
     from logistics.advance.simulate import beyond_reach_text
     assert beyond_reach_text(124.4, 100.0) == "124 km away: beyond its reach of 100 km"
     assert beyond_reach_text(100.19, 100.0) == "100.2 km away: beyond its reach of 100.0 km"
+    assert beyond_reach_text(100.04, 100.0) == "100.04 km away: beyond its reach of 100.00 km"
     # reserve_km is where the reserve is at the row's time (the hour's end): the carrier's
     # own rows read 0, and the formation's the distance between the two heads then (the
     # corridor runs along 47 N, 100 km of it a degree of longitude; a sphere's great circle

@@ -102,6 +102,33 @@ def test_approach_cells_run_straight_to_the_nearest_route_cell_without_gaps():
     assert approach_cells((4, 4), np.array([(4, 4), (9, 9)])).tolist() == [[4, 4]]
 
 
+def test_the_approach_keeps_to_the_home_side_of_a_railhead_at_home(box_terrain):
+    """The army came to its start through its own territory: from a railhead on the Soviet
+    bank (Blagoveshchensk) the approach to a route cell across the Amur keeps only its
+    home-side cells (the 15th Army's line from Khabarovsk ran 105 km through the Manchurian
+    wetland); from a railhead across the frontier (Heihe) the whole line stands."""
+    from logistics.supply.turnaround import _on_home_side, approach_cells
+    from logistics.terrain import cell_of, to_lonlat, to_metric
+    from logistics.terrain.sides import JAPANESE, side_of
+
+    terrain = box_terrain((127.2, 49.95, 127.85, 50.55), 1000.0)
+    xs, ys = terrain["x"].values, terrain["y"].values
+
+    def sides(cells):
+        lon, lat = to_lonlat(xs[cells[:, 1]], ys[cells[:, 0]])
+        return np.asarray(side_of(np.asarray(lon), np.asarray(lat)))
+
+    home = cell_of(terrain, *to_metric(127.53, 50.30))  # Blagoveshchensk, Soviet bank
+    across = np.array([cell_of(terrain, *to_metric(127.30, 50.05))])  # the Manchurian side
+    way = approach_cells(home, across)
+    assert (sides(way) == JAPANESE).any() and not (sides(way) == JAPANESE).all()
+    kept = _on_home_side(terrain, home, way)
+    assert 0 < len(kept) < len(way) and not (sides(kept) == JAPANESE).any()
+    abroad = tuple(int(v) for v in across[0])
+    back = approach_cells(abroad, np.array([home]))
+    assert len(_on_home_side(terrain, abroad, back)) == len(back)
+
+
 def test_trucks_leave_a_railhead_in_the_marsh_by_the_armys_approach(hailar_terrain):
     """The 5th Separate Rifle Corps' case: its railhead (Bikin) lies in wetland the ZIS-5 cannot
     drive in the wet, 8 km off the formation's route. Alone the trucks cannot leave it; the

@@ -178,9 +178,10 @@ def _step_bounds(plan: ArmyPlan) -> list[float]:
 
 
 def beyond_reach_text(far_km: float, reach_km: float) -> str:
-    """"X km away: beyond its reach of Y km", whole km, or one decimal where whole km would
-    read the same for both (a reserve 100.19 km away, its reach 100 km)."""
-    nd = 1 if f"{far_km:.0f}" == f"{reach_km:.0f}" else 0
+    """"X km away: beyond its reach of Y km" in whole km, or with as many decimals (up to
+    three) as it takes for the two to read apart (a reserve 100.19 km away, its reach 100 km:
+    "100.2 ... 100.0")."""
+    nd = next((n for n in range(4) if f"{far_km:.{n}f}" != f"{reach_km:.{n}f}"), 3)
     return f"{far_km:.{nd}f} km away: beyond its reach of {reach_km:.{nd}f} km"
 
 

@@ -56,8 +56,7 @@ def _stuck_at_railhead(terrain, cost, source: tuple[int, int]) -> str:
     time from it; "" when they can. Why: then no place of the formation is reachable, and a
     note naming each of them (the 5th Separate Rifle Corps' Bikin in the marsh, before the
     approach was open: 431 dispatch hours 'no way ... even along the formation's track')
-    hides the one cause. With ``approach`` only a railhead the railway moved forward can be
-    stuck so."""
+    hides the one cause."""
     from logistics.terrain.classes import TerrainClass
 
     r, c = source
@@ -89,6 +88,25 @@ def approach_cells(source: tuple[int, int], cells: np.ndarray) -> np.ndarray:
     rr = np.rint(np.linspace(source[0], end[0], steps)).astype(np.int64)
     cc = np.rint(np.linspace(source[1], end[1], steps)).astype(np.int64)
     return np.unique(np.stack([rr, cc], axis=1), axis=0)
+
+
+def _on_home_side(terrain, source: tuple[int, int], way: np.ndarray) -> np.ndarray:
+    """The cells of ``way`` an army came along to its start: where its railhead (``source``)
+    is on the Soviet-Mongolian side, none on the Japanese side (:mod:`logistics.terrain.sides`):
+    the army concentrated at home before H-hour. Why: the 15th Army's line from Khabarovsk to
+    its start on the Amur runs 105 km through the Manchurian bank's wetland, no road it took."""
+    from logistics.terrain import to_lonlat
+    from logistics.terrain.sides import JAPANESE, side_of
+
+    xs = np.asarray(terrain["x"].values, dtype=np.float64)
+    ys = np.asarray(terrain["y"].values, dtype=np.float64)
+    rows = np.r_[source[0], way[:, 0]]
+    cols = np.r_[source[1], way[:, 1]]
+    lon, lat = to_lonlat(xs[cols], ys[rows])
+    sides = np.asarray(side_of(np.asarray(lon), np.asarray(lat)))
+    if sides[0] == JAPANESE:  # a railhead across the frontier: the army came from there
+        return way
+    return way[sides[1:] != JAPANESE]
 
 
 def along_track(model: CostModel, track: np.ndarray) -> CostModel:
@@ -163,7 +181,7 @@ def truck_leg_function(
     track = np.zeros((terrain.sizes["y"], terrain.sizes["x"]), dtype=bool)
     track[cells[:, 0], cells[:, 1]] = True
     if approach:
-        way = approach_cells(source, cells)
+        way = _on_home_side(terrain, source, approach_cells(source, cells))
         track[way[:, 0], way[:, 1]] = True
     # a knight move is priced over the two cells beside it too: widen the track by one cell
     track = binary_dilation(track, structure=np.ones((3, 3), dtype=bool))
@@ -197,8 +215,9 @@ def truck_leg_function(
             stuck = _stuck_at_railhead(terrain, out.cost, source)
             legs[key] = TruckLeg(math.inf, math.inf, math.inf, reason=(
                 f"no way for {vehicle.id} out of the railhead at {where(*source)} on "
-                f"{season} ground: every cell round it is {stuck}, impassable to it, and the "
-                "formation's track does not pass there" if stuck else
+                f"{season} ground: every cell round it is {stuck}, impassable to it, and "
+                + ("no way the army came by opens it" if approach else
+                   "the formation's track does not pass there") if stuck else
                 f"no way for {vehicle.id} between the railhead at {where(*source)} and the "
                 f"formation at {where(r, c)} on {season} ground, even along the formation's "
                 "track"))
