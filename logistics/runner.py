@@ -360,20 +360,24 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
         "notes": list(fp.notes),
     }
     arrived = track[track["status"] == "arrived"]
-    if len(arrived):
-        when = arrived["time"].iloc[0]  # the end of the hour step it arrived in
-        last = objectives.iloc[-1] if objectives is not None and len(objectives) else None
-        if last is not None and float(last["cum_km"]) >= fp.route_km - 0.5:
-            when = min(when, pd.Timestamp(last["time"]))  # the hour it reached its last objective
+    last = objectives.iloc[-1] if objectives is not None and len(objectives) else None
+    at_end = last is not None and float(last["cum_km"]) >= fp.route_km - 0.5
+    carried = getattr(fp, "timetable", None) is not None
+    if len(arrived) or (carried and at_end):
+        # the hour it reached its last objective, or the end of the hour step it arrived in
+        whole = arrived["time"].iloc[0] if len(arrived) else None
+        when = pd.Timestamp(last["time"]) if at_end else whole
+        if whole is not None:
+            when = min(when, whole)
         days = (pd.Timestamp(when) - pd.Timestamp(plan.start)).total_seconds() / 86400.0
         out["arrived"] = {"time": when, "cum_km": total_km,  # km/day from H-hour to arrival
                           "km_per_day": total_km / days if days > 0 else math.nan}
-        whole = arrived["time"].iloc[0]
-        if getattr(fp, "timetable", None) is not None and \
-                pd.Timestamp(whole) - pd.Timestamp(when) > pd.Timedelta(hours=1):
+        if carried and (whole is None or pd.Timestamp(whole) - pd.Timestamp(when)
+                        > pd.Timedelta(hours=1)):
             # a carried formation's head at its last objective while the rest still comes (a
-            # truck shuttle's last trips, a flotilla's later ones): when all of it is there
-            # (a marching column's status turns within the hour its tail closes up: not said)
+            # truck shuttle's last trips, a flotilla's later ones): when all of it is there,
+            # None when not by the run's end (a marching column's status turns within the
+            # hour its tail closes up: not said)
             out["arrived"]["all_time"] = whole
     dry = track[track["status"] == "halted: no fuel"]
     if len(dry):

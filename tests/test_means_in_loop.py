@@ -274,3 +274,23 @@ def test_the_landing_party_crosses_the_fujin_depth_at_the_breakthrough_rate():
     h_in = float(np.interp(k_in, km, hours))  # km non-decreasing: the first time there
     h_out = hours[np.searchsorted(km, k_in + depth - 1e-6)]
     assert h_out - h_in >= (depth - 1.0) / rate * 24.0
+
+
+def test_a_carried_head_at_its_last_objective_arrives_when_the_rest_does_not_by_the_end(
+        tmp_path):
+    """The landing party's head reaches Harbin; its later trips bring the rest only days after.
+    A run that ends between the two says it arrived, at the head's hour, with the rest not
+    landed by the run's end (it said 'not arrived' though its head stood at its last
+    objective, while a marching head there is arrived; found by review19)."""
+    full = run_scenario(settings.CONFIG_DIR / "2fef-15a.yaml", resolution_m=RES_M)
+    f = next(x for x in full.summary["formations"] if x["formation_id"] == "15a-landing")
+    head, whole = f["arrived"]["time"], f["arrived"].get("all_time")
+    assert whole is not None and whole - head > pd.Timedelta(days=1)
+    doc = _base("2fef-15a.yaml")
+    end = head + pd.Timedelta(hours=12)
+    doc["end"] = {"value": end.strftime("%Y-%m-%dT%H:%M"), "assumed": "test: head in, rest not"}
+    r = run_scenario(_write(tmp_path, doc), resolution_m=RES_M)
+    g = next(x for x in r.summary["formations"] if x["formation_id"] == "15a-landing")
+    assert g["arrived"]["time"] == head and g["arrived"]["all_time"] is None
+    line = next(x for x in summary_lines(r) if x.startswith("  15a-landing:"))
+    assert f"arrived {head:%d %b %H:%M} (the rest not by the run's end)" in line

@@ -56,8 +56,10 @@ def summary_lines(result) -> list[str]:
              f"{s['route_km']:.0f} km route"]
     for f in s.get("formations", []):
         arr = f"arrived {_fmt_time(f['arrived']['time'])}" if f["arrived"] else "not arrived"
-        if f["arrived"] and f["arrived"].get("all_time") is not None:
-            arr += f" (all of it {_fmt_time(f['arrived']['all_time'])})"
+        if f["arrived"] and "all_time" in f["arrived"]:  # a carried formation's rest
+            whole = f["arrived"]["all_time"]
+            arr += (f" (all of it {_fmt_time(whole)})" if whole is not None
+                    else " (the rest not by the run's end)")
         dry = (f"held for fuel from {_fmt_time(f['first_dry']['time'])} at km "
                f"{f['first_dry']['cum_km']:.0f} ({f['first_dry']['class']})"
                if f["first_dry"] else "never held for fuel")
