@@ -134,13 +134,19 @@ def test_a_march_to_a_near_objective_with_no_river_gets_no_note(box_terrain):
     assert rt.reach_notes == ()
 
 
-def test_a_start_refuses_radius_km_naming_file_key_value_and_fix(tmp_path):
+def _template_with(tmp_path, old: str, new: str):
+    """The template army file with its one ``old`` text replaced by ``new``, written to
+    ``tmp_path``; its path."""
     text = TEMPLATE.read_text(encoding="utf-8")
-    old = 'start: {place: Blagoveshchensk, assumed:'
     assert text.count(old) == 1
     path = tmp_path / "army.yaml"
-    path.write_text(text.replace(old, 'start: {place: Blagoveshchensk, radius_km: 5, assumed:'),
-                    encoding="utf-8")
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def test_a_start_refuses_radius_km_naming_file_key_value_and_fix(tmp_path):
+    path = _template_with(tmp_path, 'start: {place: Blagoveshchensk, assumed:',
+                          'start: {place: Blagoveshchensk, radius_km: 5, assumed:')
     with pytest.raises(ConfigError) as err:
         load_army(path)
     msg = str(err.value)
@@ -209,12 +215,8 @@ def test_a_named_point_far_from_its_name_is_refused_naming_file_key_and_fix(tmp_
     gazetteer does not know, or coordinates near the name, are read."""
     from logistics.army.base import LABEL_OFFSET_KM
 
-    text = TEMPLATE.read_text(encoding="utf-8")
     old = '- {place: Qiqihar, assumed: "template placeholder"}'
-    assert text.count(old) == 1
-    path = tmp_path / "army.yaml"
-    path.write_text(text.replace(old, '- {place: Qiqihar, lon: 126.0, lat: 40.0, assumed: "x"}'),
-                    encoding="utf-8")
+    path = _template_with(tmp_path, old, '- {place: Qiqihar, lon: 126.0, lat: 40.0, assumed: "x"}')
     with pytest.raises(ConfigError) as err:
         load_army(path)
     msg = str(err.value)
@@ -224,5 +226,4 @@ def test_a_named_point_far_from_its_name_is_refused_naming_file_key_and_fix(tmp_
     assert km > LABEL_OFFSET_KM and "fix: correct lon/lat" in msg
     for ok in ('- {place: Qiqihar, lon: 123.90, lat: 47.30, assumed: "x"}',  # ~6 km off
                '- {place: my bridgehead, lon: 126.0, lat: 46.0, assumed: "x"}'):  # own label
-        path.write_text(text.replace(old, ok), encoding="utf-8")
-        load_army(path)
+        load_army(_template_with(tmp_path, old, ok))
