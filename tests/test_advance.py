@@ -217,6 +217,48 @@ def test_a_convoy_is_shared_out_by_priority_not_taken_back(corridor):
     assert dl["litres"].sum() == pytest.approx(r.army_daily["delivered_l"].sum(), rel=1e-9)
 
 
+def test_a_second_column_is_not_sent_for_room_the_first_already_fills(corridor):
+    """A convoy goes only for fuel the army wants that nothing on the road brings yet: the
+    formations' lack and the reserve's room, less the loads already sent for them
+    (supply/trucks.py WANTED_MIN_L). Full tanks and 3,000 L of room in the reserve at 00:00,
+    the march from 06:00: the first column (5,000 L) is sent for the room, the second waits
+    at its railhead until the formation has burned fuel. Before, the second went in the same
+    hour for the room the first's load filled, and its whole load came back (the Cavalry-
+    Mechanized Group's front auto regiment: six such trips, 0 L delivered)."""
+    first = truck_column(10, payload_l=500.0)
+    second = dataclasses.replace(truck_column(10, payload_l=500.0), name="second column")
+    plan = dataclasses.replace(corridor(trucks=(first, second), days=2),
+                               reserve_l={"diesel": 0.0}, reserve_capacity_l={"diesel": 3000.0})
+    r = simulate_army(plan)
+    dl = r.deliveries[r.deliveries["kind"] == "truck"]
+    sent = dl.groupby("delivery_id").agg(source=("source", "first"), time=("time", "first"),
+                                         litres=("litres", "sum"))
+    firsts = sent.groupby("source")["time"].min()
+    assert firsts["second column"] > firsts["trucks"]
+    first_loads = sent.sort_values("time").groupby("source")["litres"].first()
+    assert (first_loads > 1.0).all()  # neither came back with its whole load
+    # the reserve got its room from the first convoy, and kept it for the formation
+    assert dl[dl["formation_id"] == "(reserve)"]["litres"].iloc[0] == pytest.approx(3000.0)
+
+
+def test_a_column_sends_nothing_when_nothing_is_wanted():
+    """TruckColumn.dispatch with ``wanted_l``: a ready convoy goes while the army wants more
+    than 1 L, each sent load coming off the want; the others wait at the railhead, ready."""
+    from logistics.supply.trucks import TruckColumn
+
+    col = TruckColumn(name="t", count=20, payload_l=500.0, truck_tank_l=1000.0,
+                      fuel_type="any", load_h=2.0, unload_h=1.0, driving_hours_per_day=24.0,
+                      start_h=0.0, until_h=100.0, convoys=2, jitter_h=0.0,
+                      leg=lambda i, s: TruckLeg(3600.0, 3600.0, 0.0))
+    col.ready_h = [0.0, 0.0]
+    rng = np.random.default_rng(0)
+    assert col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=0.5) == []
+    assert col.ready_h == [0.0, 0.0]
+    (d,) = col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=4000.0)  # one convoy fills it
+    assert d.litres == pytest.approx(5000.0) and col.ready_h[1] == 0.0
+    assert len(col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9)) == 1  # the other
+
+
 def test_a_shuttle_out_of_fuel_walks_on_then_shuttles_on_when_fuel_comes(corridor):
     """A shuttle (400 men, lift 100, 300 km) whose trucks start with fuel for 50 km of
     driving: on day 1 they run dry and every man walks on (5 km/h, 06-16 h); fuel flown in at

@@ -24,6 +24,9 @@ from logistics.supply.delivery import Delivery
 
 __all__ = ["Resupply"]
 
+#: the key of the army's reserve among a convoy's expected shares (formation ids are the others)
+RESERVE = "(reserve)"
+
 
 class Resupply:
     """Deliveries booked and convoys sent within the step (see the module docstring)."""
@@ -80,10 +83,11 @@ class Resupply:
                 if d.kind == "truck":
                     self.state[fid].en_route_l = max(
                         0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
+        self.reserve_en_route_l = max(0.0, self.reserve_en_route_l - shares.get(RESERVE, 0.0))
         reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
         taken += reserve
         if reserve > 0 or not by:
-            by.append(("(reserve)", reserve))
+            by.append((RESERVE, reserve))
         self.ledger.book_delivery(d.litres, taken)
         self.army_day["delivered"][d.kind] += taken
         self.army_day["returned"] += d.litres - taken
@@ -152,7 +156,9 @@ class Resupply:
         convoys serve (what their tanks lack then), then the reserve: the army's one account
         ("forward detachments first, then the main bodies"). The formations after the first
         are served at the same hour: an approximation (the convoy passes those behind the
-        first on its way out)."""
+        first on its way out). A column is sent only while the army wants fuel that nothing on
+        the road brings yet (the formations' lack and the reserve's room, less the loads already
+        sent for them): a ready convoy nobody wants waits at its railhead."""
         if not self.trucks:
             return
         served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]
@@ -161,7 +167,7 @@ class Resupply:
             if target else []
         reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
         if target is None:
-            if reserve_room <= 1.0:
+            if reserve_room - self.reserve_en_route_l <= 1.0:
                 return
             movers = [fid for fid in self.order if self.active(fid, t_h) and len(self.fp[fid].cells)]
             if not movers:
@@ -180,14 +186,19 @@ class Resupply:
             self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
                                       float(np.interp(e.s, fp.km, fp.lat))))
         for col in self.trucks:
+            wanted_l = sum(max(self.need_l(fid), 0.0) for fid in targets) \
+                + max(reserve_room - self.reserve_en_route_l, 0.0)
             for d in col.dispatch(t_h, idx, self.season(t_h), self.rng, self.plan.speed_scale,
-                                  self.plan.fuel_scale):
+                                  self.plan.fuel_scale, wanted_l=wanted_l):
                 d = replace(d, formation_id=to)
                 left, shares = d.litres, {}
                 for fid in targets:  # what each formation can expect of it, in order
                     shares[fid] = min(left, max(self.need_l(fid), 0.0))
                     self.state[fid].en_route_l += shares[fid]
                     left -= shares[fid]
+                # then the reserve's room, less what is already on the road for it
+                shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
+                self.reserve_en_route_l += shares[RESERVE]
                 self.expected[id(d)] = shares
                 self._push(d)
             if col.blocked:  # the day's record says why this column delivered nothing

@@ -222,6 +222,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         self.seq = 0
         #: litres each formation expects of a convoy on its way (by the delivery's id)
         self.expected: dict[int, dict[str, float]] = {}
+        #: litres on the road for the army's reserve (convoys sent for its room, not yet in)
+        self.reserve_en_route_l = 0.0
         self.trucks = [TruckColumn(**{k: v for k, v in vars(t).items()}) for t in plan.trucks]
         for a, prio in zip(plan.airlifts, plan.air_priority or [()] * len(plan.airlifts)):
             for d in airlift_deliveries(name=a.name, first_day_h=a.first_day_h, n_days=a.n_days,

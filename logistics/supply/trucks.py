@@ -52,6 +52,18 @@ LegFunction = Callable[[int, str], TruckLeg]
 #: distinct reasons a run note quotes whole; beyond them, the first and the last and a count
 REASONS_QUOTED = 3
 
+#: Litres the army must still want (its formations' lack and its reserve's room, less the loads
+#: already on the road for them) for a ready convoy to be sent; less is rounding, the 1 L the step
+#: loop already treats as a full reserve. Before, every ready convoy went: the Cavalry-
+#: Mechanized Group's second column left in the same hour as the first for the reserve's room
+#: the first's load already filled (six trips, 0 L delivered). Any want sends a whole convoy (what
+#: its load does not fill goes back, as before): the want grows while it drives, and no source
+#: says how a column was dispatched. Tried and not kept (December 2026, `logistics run
+#: configs/`): waiting for a want of half a convoy's load changed every army (fewer deliveries
+#: while formations burn fuel on the way), and sending only the trucks wanted split the convoys
+#: hour by hour into hundreds of small ones (runs 1.5 times as long).
+WANTED_MIN_L = 1.0
+
 
 def _reasons_text(reasons: list[str]) -> str:
     """The distinct reasons a column could not reach its formation, for its one run note:
@@ -132,13 +144,18 @@ class TruckColumn:
         rng: np.random.Generator,
         speed_scale: float,
         fuel_scale: float,
+        wanted_l: float = float("inf"),
     ) -> list[Delivery]:
-        """Send every convoy that is ready at ``now_h``; return their future deliveries."""
+        """Send convoys ready at ``now_h`` while the army still wants fuel (``wanted_l``,
+        litres it lacks that nothing on the road brings yet; :data:`WANTED_MIN_L`); each sent
+        convoy's load comes off it. Return their future deliveries."""
         out: list[Delivery] = []
         self.blocked = ""
         for i, ready in enumerate(self.ready_h):
             if ready > now_h or now_h >= self.until_h:
                 continue
+            if wanted_l <= WANTED_MIN_L:
+                break
             leg = self.leg(step_index, season)
             if not leg.reachable:
                 if not self.blocked:
@@ -146,6 +163,9 @@ class TruckColumn:
                 self.blocked = leg.reason or "no way between railhead and formation"
                 self.reasons[self.blocked] = None
                 continue
+            own = leg.fuel_l * fuel_scale
+            per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
+            n = self.sizes[i]
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
             jitter = abs(rng.normal(0.0, self.jitter_h)) if self.jitter_h > 0 else 0.0
@@ -154,9 +174,6 @@ class TruckColumn:
                 if self.closed_h is None:
                     self.closed_h = now_h
                 continue
-            own = leg.fuel_l * fuel_scale
-            per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
-            n = self.sizes[i]
             out.append(
                 Delivery(
                     time_h=arrive,
@@ -169,4 +186,5 @@ class TruckColumn:
                 )
             )
             self.ready_h[i] = arrive + self.unload_h + back_h
+            wanted_l -= n * per_truck
         return out
