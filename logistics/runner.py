@@ -35,6 +35,7 @@ from logistics.army.norms import load_norms
 from logistics.army.schema import Army
 from logistics.cost.models import CostModels
 from logistics.ranges import norms_overrides
+from logistics.track_events import first_left_dry, held_at, passed_at
 
 __all__ = ["RunResult", "run_scenario", "summarize", "near_place", "default_planners",
            "FORMATION_COLUMNS", "TRACK_COLUMNS", "ROUTE_COLUMNS", "DAILY_COLUMNS",
@@ -312,24 +313,6 @@ def summarize(plan: ArmyPlan, sim: ArmySim, routes: pd.DataFrame, head: str) -> 
     return out
 
 
-def _first_left_dry(dry_stops: pd.DataFrame | None, began, ended) -> dict | None:
-    """The first vehicles left dry as the stops table has them (the step loop's ``dry``
-    stop: the hour and the km where they stood, "<classes> dry; they stay behind ..."), when
-    one lies in the step from ``began`` to ``ended`` where the track first shows classes
-    dry; None otherwise. Why: the track row gives only the step's start and its head's km
-    at the step's end, a place the dry vehicles never reached (the 17th Army's forward
-    detachment: 'from 12 Aug 11:00 at km 368' for trucks left at km 365.1 at 11:34)."""
-    if dry_stops is None or not len(dry_stops):
-        return None
-    t = pd.to_datetime(dry_stops["time"])
-    inside = dry_stops[(t >= pd.Timestamp(began)) & (t <= pd.Timestamp(ended))]
-    if not len(inside):
-        return None
-    r = inside.iloc[0]
-    return {"time": pd.Timestamp(r["time"]), "cum_km": float(r["cum_km"]),
-            "class": str(r["name"]).split(" dry;", 1)[0]}
-
-
 def _objectives_of(reached: pd.DataFrame, fid: str) -> pd.DataFrame:
     """The objectives a formation reached (time, cum_km), in order."""
     return _stops_of(reached, fid, "objective")[["time", "cum_km"]]
@@ -354,7 +337,7 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
         "km_per_day": total_km / len(daily) if len(daily) else 0.0,
         "km_per_moving_day": total_km / moving_days if moving_days else 0.0,
         "arrived": None, "first_dry": None, "first_vehicles_dry": None, "highest": None,
-        "halts": _halts(track, plan.start), "started_dry": None,
+        "halts": _halts(track, plan.start, dry_stops), "started_dry": None,
         "column_length_km": fp.column_length_km,
         "moving_hours_per_day": fp.schedule[plan.seasons[0][1]].moving_hours_per_day,
         "notes": list(fp.notes),
@@ -382,9 +365,8 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
     dry = track[track["status"] == "halted: no fuel"]
     if len(dry):
         row = dry.iloc[0]
-        pos = int(dry.index[0])
-        began = track["time"].iloc[pos - 1] if pos > 0 else pd.Timestamp(plan.start)
-        out["first_dry"] = {"time": began, "cum_km": float(row["cum_km"]),
+        held = held_at(track, int(dry.index[0]), plan.start, dry_stops)  # one hour and km
+        out["first_dry"] = {"time": held["time"], "cum_km": held["cum_km"],
                             "lon": float(row["lon"]), "lat": float(row["lat"]),
                             "class": row.get("dry_classes", ""),
                             "near": near_place(float(row["lon"]), float(row["lat"]))}
@@ -401,18 +383,17 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
             began = track["time"].iloc[pos - 1] if pos > 0 else pd.Timestamp(plan.start)
             out["first_vehicles_dry"] = {"time": began, "cum_km": float(row["cum_km"]),
                                          "class": str(row["dry_classes"])}
-            first = _first_left_dry(dry_stops, began, pd.Timestamp(row["time"]))
+            first = first_left_dry(dry_stops, began, pd.Timestamp(row["time"]))
             if first is not None:  # when and where they were left (the stops table's row)
                 out["first_vehicles_dry"] = first
     elev = route["elev_m"].to_numpy(float)
     if len(elev) and np.isfinite(elev).any():
         i = int(np.nanargmax(elev))
         km = float(route["cum_km"].iloc[i])
-        passed = track[track["cum_km"] >= km - 1e-9]
         out["highest"] = {
             "cum_km": km, "lon": float(route["lon"].iloc[i]),
             "lat": float(route["lat"].iloc[i]), "elev_m": float(elev[i]),
-            "time": passed["time"].iloc[0] if len(passed) else None,
+            "time": passed_at(track, km, plan.start),
             "near": near_place(float(route["lon"].iloc[i]), float(route["lat"].iloc[i])),
         }
     burns = fp.refill_l > 0
@@ -442,32 +423,32 @@ def near_place(lon: float, lat: float) -> str:
     return f"{km:.0f} km {compass[int((bearing + 22.5) // 45) % 8]} of {places[i].label}"
 
 
-def _halts(track: pd.DataFrame, start) -> list[dict]:
-    """Spells of ``halted: ...`` (rest hours inside a spell do not end it), from the start of
-    their first halted track step to the end of their last (track times are step ends, so a
-    spell is known to the step; ``start`` is the time the first step begins). ``to_end``: no
-    step but rest follows the spell, so the formation is still halted when the run ends (its
-    ``end`` is its last halted step, which a reader would otherwise take for when it moved
-    on: the 39th Army's forward detachment 'halted: no fuel: 17 Aug 01:00 - 26 Aug 16:00',
-    dry to the end)."""
+def _halts(track: pd.DataFrame, start, dry_stops: pd.DataFrame | None = None) -> list[dict]:
+    """Spells of ``halted: ...`` (rest hours inside a spell do not end it), to the end of
+    their last halted track step (track times are step ends; ``start`` is the time the first
+    step begins), from when and where the head was held (``track_events.held_at``: the km it
+    stood at and the first time the records have it there; ``dry_stops``: the formation's
+    ``dry`` stops). ``to_end``: no step but rest follows the spell, so the formation is still
+    halted when the run ends (its ``end`` is its last halted step, which a reader would
+    otherwise take for when it moved on: the 39th Army's forward detachment 'halted: no fuel:
+    17 Aug 01:00 - 26 Aug 16:00', dry to the end)."""
     spells: list[dict] = []
     current = None
-    step_start = pd.Timestamp(start)
-    for row in track.itertuples(index=False):
+    for pos, row in enumerate(track.itertuples(index=False)):
         if row.status.startswith("halted"):
             if current is not None and current["reason"] == row.status:
                 current["end"] = row.time
             else:
-                current = {"reason": row.status, "start": step_start, "end": row.time,
-                           "cum_km": float(row.cum_km), "lon": float(row.lon),
+                held = held_at(track, pos, start, dry_stops)
+                current = {"reason": row.status, "start": held["time"], "end": row.time,
+                           "cum_km": held["cum_km"], "lon": float(row.lon),
                            "lat": float(row.lat), "to_end": False}
                 spells.append(current)
         elif row.status != "rest":
             current = None
-        step_start = row.time
     if current is not None:  # the last spell, with only rest after it
         current["to_end"] = True
-    return [s for s in spells if s["end"] > s["start"]]
+    return spells
 
 
 @functools.lru_cache(maxsize=1)

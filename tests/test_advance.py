@@ -167,7 +167,10 @@ def test_ledger_and_track_invariants(corridor, start_frac, l_per_km, n_trucks, a
         assert r.tracks["cum_km"].max() == 0.0
 
 
-def test_halt_spells_run_from_their_first_step_start_and_are_never_zero_length():
+def test_halt_spells_of_a_head_standing_there_run_from_their_first_step_start():
+    """A head that stood where it was held through its first halted step was held from that
+    step's start, so a one-step spell is an hour, not '09:00 - 09:00' (one that drove part of
+    the step: test_run_summary)."""
     from logistics.runner import _halts
 
     times = pd.date_range("1945-08-09 07:00", periods=5, freq="h")

@@ -276,3 +276,40 @@ def test_cli_default_calibration_parameters_are_the_library_defaults():
 
     assert tuple(cli_default) == tuple(DEFAULT_PARAMS)
     assert set(DEFAULT_PARAMS) <= set(PARAMETERS) and len(DEFAULT_PARAMS) <= 3
+
+
+def test_the_pace_note_counts_each_km_of_the_route_once_under_its_slowest_cap():
+    """The run note 'column pace held to observed speeds' gives km of the route: where the
+    conditions of several caps hold (a tracked column climbing 6 % on low ground in the wet:
+    the pass climb, the wet slope and the washed-out plain), the km count once, under the
+    slowest (4.5 km/h), so the note's km never exceed the route (the 5th Separate Rifle
+    Corps' guns read 1 + 208 km on a 207.6 km route; this one read 4 + 4 + 4 km of 5)."""
+    import re
+
+    import numpy as np
+    import pandas as pd
+
+    from logistics.advance.pace import capped_step_times
+    from logistics.army.norms import load_norms
+
+    norms = load_norms()
+    # four 1 km steps after the start, all climbing 6 % below 300 m; a fifth at 2 % above it
+    seg = pd.DataFrame({"dist_m": [0.0, 1000, 1000, 1000, 1000, 1000],
+                        "grade": [0.0, 0.06, 0.06, 0.06, 0.06, 0.02],
+                        "terrain_class": [0] * 6,
+                        "elev_m": [100.0, 120.0, 180.0, 240.0, 290.0, 400.0],
+                        "lon": [125.0] * 6})
+    route_km = seg["dist_m"].sum() / 1000.0
+    for season in ("wet", "dry"):
+        t, notes = capped_step_times(seg, np.full((1, 6), 1.0), norm=None, movement="tracked",
+                                     season=season, caps=norms.observed,
+                                     from_departure_km=np.arange(6.0) + 100.0)
+        km = [float(k) for n in notes for k in re.findall(r"on (\d+) km", n)]
+        assert sum(km) <= route_km, notes
+        held = (t[0, 1:] > 1.0).sum()  # the steps some cap slowed
+        assert sum(km) == held, notes
+    assert notes == ["mountain_pass_climb_kmh (5.5 km/h) on 4 km (dry)"]
+    _, wet = capped_step_times(seg, np.full((1, 6), 1.0), norm=None, movement="tracked",
+                               season="wet", caps=norms.observed,
+                               from_departure_km=np.arange(6.0) + 100.0)
+    assert wet == ["washed_out_plain_tracked_kmh (4.5 km/h) on 4 km (wet)"]

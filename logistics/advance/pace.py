@@ -91,22 +91,36 @@ def capped_step_times(seg, step_time_s: np.ndarray, *, norm: MarchNorm | None, m
                       from_departure_km: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """Per-class step times (n_classes, n) slowed to the column's day pace: the norm's speed
     and the observed condition caps that apply to this kind of column on this season.
-    Returns the times and one note per cap that bound somewhere (with its km)."""
+    Returns the times and one note per cap that is the slowest bound somewhere, with the km
+    of the route where it is (each km under one cap at most: where the conditions of several
+    hold, the slowest bounds the pace; where the norm's own speed is slower, none). Why: a
+    note per cap of the km where its condition held counted a km under two caps twice, and
+    the 5th Separate Rifle Corps' self-propelled guns read '1 km' climbing plus '208 km'
+    washed out on a 207.6 km route."""
     dist = seg["dist_m"].to_numpy(dtype=np.float64)
     floor = np.zeros_like(dist)
-    notes = []
     if norm is not None and norm.max_speed_kmh > 0:
         floor = np.maximum(floor, dist / (norm.max_speed_kmh / 3.6))
     kind = column_kind(movement)
+    bound_by = np.full(len(dist), -1)  # per step: the index in ``held`` of its slowest cap
+    held: list[ObservedCap] = []
     for cap in caps:
         if kind not in cap.applies_to:
             continue
         where = _condition(cap, seg, season, from_departure_km)
         if where.any():
-            floor = np.where(where, np.maximum(floor, dist / (cap.kmh / 3.6)), floor)
-            notes.append(f"{cap.id} ({cap.kmh:g} km/h) on {dist[where].sum() / 1000:.0f} km "
-                         f"({season})")
+            capped = dist / (cap.kmh / 3.6)
+            bound_by[where & (capped > floor)] = len(held)
+            held.append(cap)
+            floor = np.where(where, np.maximum(floor, capped), floor)
+    notes = [f"{cap.id} ({cap.kmh:g} km/h) on {_km_text(dist[bound_by == i].sum() / 1000)} "
+             f"({season})" for i, cap in enumerate(held) if (bound_by == i).any()]
     return np.maximum(np.asarray(step_time_s, dtype=np.float64), floor[None, :]), notes
+
+
+def _km_text(km: float) -> str:
+    """km of a note, whole ('208 km'), and 'under 1 km' rather than '0 km'."""
+    return f"{km:.0f} km" if km >= 0.5 else "under 1 km"
 
 
 def dismounted_step_times(step_time_s: np.ndarray, pace_mask: np.ndarray, foot_step_s: np.ndarray,

@@ -753,7 +753,8 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
         step_time[season] = capped
         cap_notes += cn
     if cap_notes:
-        notes.append(f"{u.id}: column pace held to observed speeds: " + "; ".join(cap_notes))
+        notes.append(f"{u.id}: column pace held to observed speeds (km of its route under "
+                     "each, the slowest where several hold): " + "; ".join(cap_notes))
     # until formed it moves with its parent: the step loop holds it behind its parent's head
     # up to formed_km (simulate._Loop.held_at)
     formed = bool(u.formed_when and u.parent in segs)

@@ -226,7 +226,8 @@ def _named_twice(p: Path) -> list[str]:
 class FuelVerdict:
     """Whether a run went dry, over every formation of the army.
 
-    ``first_dry``: when the first step (its start, as the run summary says it; or None) at which
+    ``first_dry``: when the first step (its start; or None; the run summary says the hour from
+    ``track_events.held_at``, up to the step's end) at which
     a formation was held for lack of fuel began, ``dry_formation`` which, and where (``dry_lon``, ``dry_lat``, ``dry_km`` along its
     route); ``hours_dry``: hours at which any formation was held, ``days_dry`` their dates.
     ``first_vehicles_dry``: the first step at which any vehicle class stood dry and was left
@@ -316,7 +317,7 @@ def fuel_verdict(axis_id: str, trace: RunTrace) -> FuelVerdict:
 
 def _began(tracks: pd.DataFrame, row: pd.Series) -> pd.Timestamp:
     """When the step recorded in ``row`` began: the time of its formation's previous record
-    (records are step ends), as the run's summary reports it; the row's own time when it is
+    (records are step ends); the row's own time when it is
     the formation's first record."""
     mine = tracks[tracks["formation_id"] == row["formation_id"]] if "formation_id" in tracks else tracks
     before = pd.to_datetime(mine["time"])

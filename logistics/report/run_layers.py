@@ -252,14 +252,17 @@ def _km_at(tracks: pd.DataFrame, fid, time, default: str) -> float:
 
 
 def _halts(tr: pd.DataFrame, result) -> object:
-    """Halt spells per formation, by the runner's own spell rule (``runner._halts``)."""
+    """Halt spells per formation, by the runner's own spell rule (``runner._halts``, with the
+    formation's ``dry`` stops, as the run summary's halts)."""
     from logistics.runner import _halts as spells_of
+    from logistics.runner import _stops_of
 
+    reached = getattr(result, "reached", None)
     rows = []
     for fid, t in tr.groupby("formation_id", sort=False):
         start = t["time"].iloc[0] - (t["time"].iloc[1] - t["time"].iloc[0] if len(t) > 1
                                      else pd.Timedelta(hours=1))
-        for s in spells_of(t, start):
+        for s in spells_of(t, start, _stops_of(reached, fid, "dry")):
             rows.append({"formation_id": fid, "reason": s["reason"], "start": s["start"],
                          "end": s["end"], "hours": (s["end"] - s["start"]).total_seconds() / 3600,
                          "cum_km": s["cum_km"], "lon": s["lon"], "lat": s["lat"]})

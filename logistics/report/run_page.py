@@ -40,8 +40,12 @@ def _fmt_time(t) -> str:
 
 def _halt_text(h: dict) -> str:
     """A halt spell: 'start - end at km K', and that it lasts to the run's end when no march
-    follows it (``runner._halts`` ``to_end``)."""
-    return (f"{_fmt_time(h['start'])} - {_fmt_time(h['end'])} at km {h['cum_km']:.0f}"
+    follows it (``runner._halts`` ``to_end``); a spell the track first shows at its one
+    halted step's end (the head drove part of that hour, then stood): 'under an hour to
+    end', not 'end - end'."""
+    span = (f"under an hour to {_fmt_time(h['end'])}" if h["end"] <= h["start"]
+            else f"{_fmt_time(h['start'])} - {_fmt_time(h['end'])}")
+    return (f"{span} at km {h['cum_km']:.0f}"
             + (", still halted when the run ends" if h.get("to_end") else ""))
 
 
