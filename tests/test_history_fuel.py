@@ -144,10 +144,12 @@ def test_verdict_reads_every_formation_not_only_the_headline():
     """The headline never stops, yet another formation's trucks are left dry in the step
     ending 10:00 (begun 09:00) and that formation is held for the steps ending 14:00 and 15:00
     (the first begun 13:00): the verdict must say both, with who and where, as the run summary
-    times them (the start of the step); two hours held, on 12 Aug."""
+    times them (``track_events.held_at``: it drove from km 4 to km 5 in the step begun 13:00
+    and then stood, so the first hour the records have it standing at km 5 is 14:00; the
+    vehicles, with no stops table, the step's start); two hours held, on 12 Aug."""
     v = fuel_verdict("T", _two_formation_trace())
     assert v.runs_dry and v.dry_formation == "corps"
-    assert v.first_dry == pd.Timestamp("1945-08-12 13:00") and v.dry_km == 5.0
+    assert v.first_dry == pd.Timestamp("1945-08-12 14:00") and v.dry_km == 5.0
     assert v.hours_dry == 2.0 and v.days_dry == ("1945-08-12",)
     assert v.first_vehicles_dry == pd.Timestamp("1945-08-12 09:00")
     assert v.vehicles_dry_formation == "corps" and v.vehicles_dry_classes == "zis-5"
@@ -155,7 +157,30 @@ def test_verdict_reads_every_formation_not_only_the_headline():
     text = fuel_markdown(v, load_fuel_states())
     assert "does not run dry" not in text
     assert "Vehicles run dry" in text and "1945-08-12 09:00" in text and "`corps`" in text
-    assert "A formation is held for fuel" in text and "1945-08-12 13:00" in text
+    assert "A formation is held for fuel" in text and "1945-08-12 14:00" in text
+
+
+def test_verdict_reads_the_stops_table_as_the_run_summary_does():
+    """With the run's dry stops (``RunTrace.dry_stops``) the verdict's first vehicles left dry
+    are the stop's hour and km (09:38 at km 0.6, inside the step 09:00-10:00 whose track row
+    has km 1), as the run summary prints them; before, the step's start with the step end's
+    km (09:00, km 1: a place the vehicles never reached). A dry stop of the held formation at
+    the km it stands at gives the held hour too (13:20 at km 4 in a trace held from 13:00)."""
+    from dataclasses import replace
+
+    tr = _two_formation_trace()
+    stops = pd.DataFrame({"formation_id": ["corps"], "time": [pd.Timestamp("1945-08-12 09:38")],
+                          "cum_km": [0.6], "name": ["zis-5 dry; they stay behind"]})
+    v = fuel_verdict("T", replace(tr, dry_stops=stops))
+    assert v.first_vehicles_dry == pd.Timestamp("1945-08-12 09:38")
+    assert v.vehicles_dry_km == pytest.approx(0.6)
+    t = tr.tracks.copy()
+    corps = t["formation_id"] == "corps"
+    t.loc[corps & (t["time"] >= pd.Timestamp("1945-08-12 13:00")), "cum_km"] = 4.0
+    held = pd.DataFrame({"formation_id": ["corps"], "time": [pd.Timestamp("1945-08-12 13:20")],
+                         "cum_km": [4.0], "name": ["t-34-85 dry; they stay behind"]})
+    v2 = fuel_verdict("T", replace(tr, tracks=t, dry_stops=held))
+    assert v2.first_dry == pd.Timestamp("1945-08-12 13:20") and v2.dry_km == 4.0
 
 
 def test_verdict_vehicles_dry_but_no_formation_held():

@@ -33,6 +33,7 @@ from logistics import settings
 from logistics.errors import DataError
 from logistics.history.runs import RunTrace
 from logistics.history.uncertainty import QUANTILES
+from logistics.track_events import first_left_dry, held_at
 
 __all__ = [
     "DRY_STATUS",
@@ -226,14 +227,16 @@ def _named_twice(p: Path) -> list[str]:
 class FuelVerdict:
     """Whether a run went dry, over every formation of the army.
 
-    ``first_dry``: when the first step (its start; or None; the run summary says the hour from
-    ``track_events.held_at``, up to the step's end) at which
-    a formation was held for lack of fuel began, ``dry_formation`` which, and where (``dry_lon``, ``dry_lat``, ``dry_km`` along its
-    route); ``hours_dry``: hours at which any formation was held, ``days_dry`` their dates.
-    ``first_vehicles_dry``: the first step at which any vehicle class stood dry and was left
-    behind while its formation moved on (``vehicles_dry_formation``, ``vehicles_dry_classes``,
-    ``vehicles_dry_km``): vehicles run dry before a whole formation is held (see
-    ``advance/simulate.py``). ``dry_classes``: every class empty at some hour of the run.
+    ``first_dry``: when a formation was first held for lack of fuel (or None), read as the
+    run summary reads it (``track_events.held_at``: one hour and the km the head stood at
+    then), ``dry_formation`` which, and where (``dry_lon``, ``dry_lat`` of that hour's track
+    row, ``dry_km`` along its route); ``hours_dry``: hours at which any formation was held,
+    ``days_dry`` their dates. ``first_vehicles_dry``: when vehicles first stood dry and were
+    left behind while their formation moved on (``vehicles_dry_formation``,
+    ``vehicles_dry_classes``, ``vehicles_dry_km``): the stops table's hour and km, as the run
+    summary has them (``track_events.first_left_dry``), else the step's start with its km;
+    vehicles run dry before a whole formation is held (see ``advance/simulate.py``).
+    ``dry_classes``: every class empty at some hour of the run.
     ``daily``: the headline formation's daily fuel table (date, cum_km, status, refills)."""
 
     axis_id: str
@@ -285,8 +288,9 @@ def fuel_verdict(axis_id: str, trace: RunTrace) -> FuelVerdict:
         held = tr[tr["status"] == DRY_STATUS]
         if len(held):
             r = held.iloc[0]
-            first, lon, lat, km = _began(tr, r), float(r["lon"]), float(r["lat"]), float(r["cum_km"])
             who = str(r.get("formation_id", ""))
+            lon, lat = float(r["lon"]), float(r["lat"])
+            first, km = _held(trace, tr, r)
             times = pd.to_datetime(held["time"]).drop_duplicates().sort_values()
             hours = float(len(times)) * _step_hours(tr)
             days = tuple(dict.fromkeys(str(t)[:10] for t in (times - pd.Timedelta(seconds=1))))
@@ -305,6 +309,9 @@ def fuel_verdict(axis_id: str, trace: RunTrace) -> FuelVerdict:
             r = left.iloc[0]
             vfirst, vkm = _began(tr, r), float(r["cum_km"])
             vwho, vclasses = str(r.get("formation_id", "")), str(r["dry_classes"])
+            stop = first_left_dry(_stops_of(trace, vwho), vfirst, pd.Timestamp(r["time"]))
+            if stop is not None:  # the hour and km the stops table has (the run summary's)
+                vfirst, vkm = stop["time"], stop["cum_km"]
             names += _classes(left["dry_classes"])
     keep = [c for c in daily.columns if c in ("date", "cum_km", "status", "hours_halted_no_fuel",
                                              "refills_total", "fuel_l_total", "delivered_l", "dry_classes")
@@ -313,6 +320,27 @@ def fuel_verdict(axis_id: str, trace: RunTrace) -> FuelVerdict:
                        days, daily[keep].copy(), dry_formation=who, first_vehicles_dry=vfirst,
                        vehicles_dry_formation=vwho, vehicles_dry_classes=vclasses,
                        vehicles_dry_km=vkm)
+
+
+def _stops_of(trace: RunTrace, fid: str) -> pd.DataFrame | None:
+    """One formation's dry stops of the run (None when the run gives none)."""
+    stops = getattr(trace, "dry_stops", None)
+    if stops is None or not len(stops):
+        return None
+    return stops[stops["formation_id"] == fid]
+
+
+def _held(trace: RunTrace, tracks: pd.DataFrame, row: pd.Series) -> tuple[pd.Timestamp, float]:
+    """When and at what km the formation of the halted track ``row`` was held: the run
+    summary's reading (``track_events.held_at``: one hour and the km the head stood at then),
+    else the step's start with the row's km (a track without formations)."""
+    if "formation_id" not in tracks:
+        return _began(tracks, row), float(row["cum_km"])
+    fid = str(row["formation_id"])
+    mine = tracks[tracks["formation_id"] == row["formation_id"]].reset_index(drop=True)
+    pos = int(np.flatnonzero(pd.to_datetime(mine["time"]) == pd.Timestamp(row["time"]))[0])
+    h = held_at(mine, pos, mine["time"].iloc[0], _stops_of(trace, fid))
+    return pd.Timestamp(h["time"]), float(h["cum_km"])
 
 
 def _began(tracks: pd.DataFrame, row: pd.Series) -> pd.Timestamp:

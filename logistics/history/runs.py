@@ -78,7 +78,9 @@ class RunTrace:
     terrain Dataset, or None), ``seasons`` (((start, "dry"|"wet"), ...)) and ``speed_scale``:
     what the off-route timing needs. ``army_name``: how sources name the army.
     ``objectives``: each formation's objectives in order (formation_id, name, route_km: where
-    its route takes each), empty when the runner gives none.
+    its route takes each), empty when the runner gives none. ``dry_stops``: the step loop's
+    stops where vehicles ran dry (formation_id, time, cum_km, name: the hour and the km where
+    they stood), None when the runner gives none.
     """
 
     track: pd.DataFrame
@@ -93,6 +95,7 @@ class RunTrace:
     speed_scale: float = 1.0
     army_name: str = ""
     objectives: pd.DataFrame | None = None
+    dry_stops: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.formations is None:
@@ -202,8 +205,19 @@ def trace_of(result: Any) -> RunTrace:
                         routes=result.routes[["formation_id", "cum_km", "lon", "lat"]].reset_index(drop=True),
                         departure_line=tuple((float(a), float(b))
                                              for a, b in (getattr(result, "departure_line", None) or ())),
-                        objectives=_objectives_frame(result))
+                        objectives=_objectives_frame(result), dry_stops=_dry_stops(result))
     return RunTrace(**common)
+
+
+def _dry_stops(result: Any) -> pd.DataFrame | None:
+    """The run's ``dry`` stops (formation_id, time, cum_km, name), None when it has none."""
+    reached = getattr(result, "reached", None)
+    if not isinstance(reached, pd.DataFrame) or reached.empty or "kind" not in reached:
+        return None
+    r = reached[reached["kind"] == "dry"][["formation_id", "time", "cum_km", "name"]].copy()
+    r["time"] = pd.to_datetime(r["time"])
+    r["formation_id"] = r["formation_id"].astype(str)
+    return r.reset_index(drop=True)
 
 
 def _objectives_frame(result: Any) -> pd.DataFrame:
