@@ -739,3 +739,63 @@ def test_the_comparison_page_says_the_shipped_folder_by_default():
     from logistics.report.compare_page import _config_dir_line
 
     assert _config_dir_line().endswith("the shipped configs folder")
+
+
+def _horse_cart(config_copy: Path) -> None:
+    """A horse-drawn cart as a newcomer adds one: horse-cavalry.yaml copied under its own name
+    and aliases (configs/vehicles/README.md)."""
+    text = (config_copy / "vehicles" / "horse-cavalry.yaml").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^name: .*$", "name: Horse-drawn cart", text)
+    text = re.sub(r"(?m)^aliases: .*$", "aliases: [cart, povozka]", text)
+    (config_copy / "vehicles" / "horse-cart.yaml").write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize("where", ["vehicles", "lift", "trucks", "pace_vehicle"])
+def test_a_horse_or_foot_vehicle_file_where_a_motor_vehicle_belongs_is_refused(config_copy,
+                                                                               where):
+    """Found by newuser20: a horse-drawn cart (a copy of horse-cavalry.yaml) in a jeep
+    battalion's `vehicles:` ran, the battalion at 20 km/day (the horses' going for the motor
+    column's hours) without a word; as a supply column's truck it asked for a tank capacity,
+    then failed with the cost engine's "burns no fuel ... use objective='time'"; as a horse
+    formation's pace_vehicle the fix said to list it in `vehicles:`. Each names the key, the
+    file and a fix that works now."""
+    _horse_cart(config_copy)
+    data = _template()
+    f = data["formations"][0]
+    cart = {"vehicle": "horse-cart", "count": {"value": 10, "assumed": "a check"}}
+    if where == "vehicles":
+        f["vehicles"] = [{"vehicle": "t-34-85", "count": {"value": 65, "assumed": "a check"}},
+                         cart]
+        key = "formations.0 (tpl-tb).vehicles.1.vehicle"
+    elif where == "lift":
+        f["lift"] = dict(cart, men={"value": 100, "assumed": "a check"})
+        key = "formations.0 (tpl-tb).lift.vehicle"
+    elif where == "trucks":
+        data["supply"]["trucks"][0]["vehicle"] = "horse-cart"
+        key = "supply.trucks.0.vehicle"
+    else:
+        f.update(movement="horse", kind="cavalry_division", standard="cavalry_division",
+                 pace_vehicle="horse-cart")
+        key = "formations.0 (tpl-tb).pace_vehicle"
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if "'horse-cart'" in ln]
+    assert f"mine.yaml: {key}" in line
+    fix = line[line.index("fix:"):]
+    assert "list horse-cart" not in fix and "tank_l" not in line
+    assert "logistics route --vehicle" in line  # what a horse file of one's own is for
+    if where != "pace_vehicle":
+        assert str(config_copy / "vehicles" / "horse-cart.yaml") in line
+
+
+def test_a_shipped_men_class_in_vehicles_is_refused_too():
+    """foot-infantry in `vehicles:` is men counted as vehicles: refused with the fix."""
+    data = _template()
+    data["formations"][0]["vehicles"] = [
+        {"vehicle": "t-34-85", "count": {"value": 65, "assumed": "a check"}},
+        {"vehicle": "foot-infantry", "count": {"value": 300, "assumed": "a check"}}]
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if "'foot-infantry'" in ln]
+    assert "is a foot vehicle" in line and "count its men in `men:`" in line
+

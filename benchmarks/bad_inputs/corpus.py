@@ -577,6 +577,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "echelon-bad": {"notes": "x\nechelon: rear"},
         "vehicle-unknown": {"supply.trucks.0.vehicle": "tiger"},
         "vehicle-path": {"supply.trucks.0.vehicle": "'../../etc/passwd'"},
+        # found by newuser20: horses as a supply column's trucks asked for a tank, then failed
+        # in the cost engine ("burns no fuel ... use objective='time'")
+        "vehicle-horse-trucks": {"supply.trucks.0.vehicle": "horse-cavalry"},
         "movement-unknown": {f"{tb}.movement": "teleport"},
         "parent-unknown": {"formations.0.parent": "nobody"},
         "parent-cycle": {f"{tb}.id": "fd-39a"},
@@ -748,6 +751,14 @@ def build_cases(ctx: Ctx) -> list[Case]:
             del d["uncertain"][k]
 
     issue13["reserve-carrier-on-foot"] = ("tbf-6gta.yaml", carrier_on_foot)
+
+    def horses_in_vehicles(d: dict) -> None:  # found by newuser20: the run went on, the
+        # forward detachment at the horses' going for the motor column's hours
+        f = next(x for x in d["formations"] if x["id"] == "fd-5a")
+        f["vehicles"] = list(f["vehicles"]) + [{"vehicle": "horse-cavalry", "count": fig(10)}]
+
+    issue13["horse-in-vehicles"] = ("1fef-5a.yaml", horses_in_vehicles)
+    issue13["lift-on-horses"] = ("1fef-5a.yaml", lift("fd-5a", "vehicle", "horse-cavalry"))
     for key, (base, edit) in issue13.items():
         add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
                  setup=_scenario_data(base, edit), timeout_s=150))
