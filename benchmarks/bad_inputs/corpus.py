@@ -1214,6 +1214,12 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "utf16": lambda t: t.encode("utf-16"),
         "citation-number": lambda t: t.replace('source: "parameters.md §1.1, C muzeumgryf.pl/en/exhibits/t-3485/"', "source: 12", 1),
         "bad-yaml": lambda t: t + "mass_t: [\n",
+        # found by a new user (helper newuser20): a fuel figure's speed as a bare number, a
+        # surface of its own name, no `choice:` (each one problem with its fix)
+        "target-speed-bare": lambda t: t.replace("l_per_100km: 235\n",
+                                                 "l_per_100km: 235\n    speed_kmh: 20\n", 1),
+        "target-surface-highway": lambda t: t.replace("  road:\n", "  highway:\n", 1),
+        "target-no-choice": lambda t: re.sub(r"\n    choice: [^\n]*", "", t, count=1),
     }
     for key, fn in veh.items():
         add(Case(f"vehicle-{key}", "vehicles", ["sample", "Hailar"], env=cenv,
