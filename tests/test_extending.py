@@ -812,3 +812,25 @@ def test_the_vehicles_readme_fit_check_prints_documented_beside_modelled(capsys)
     row = out.splitlines()[1].split()
     assert row[1] == "road" and float(row[2]) == 18.0 and row[4] == "model"
     assert 8.0 < float(row[5]) < 10.0  # the table's 9: the 400 g/kWh bound at 90 km/h
+
+
+def test_a_start_across_the_frontier_is_named_in_the_run_notes():
+    """Found by newuser20: the template's brigade started on the Manchurian bank of the Amur,
+    7 km from the line's Blagoveshchensk (within its 10 km tolerance), ran without a word. The
+    run says so now (the side: logistics/terrain/sides.py, independent of the grid); the
+    template's own start says nothing. (Heihe's gazetteer point lies on the river itself,
+    neither side: no note.)"""
+    from logistics.runner import run_scenario
+    from logistics.terrain.sides import JAPANESE, side_of
+
+    assert int(side_of([127.45], [50.22])[0]) == JAPANESE
+    data = _template()
+    data["formations"][0]["start"] = {"place": "Manchurian bank", "lon": 127.45, "lat": 50.22,
+                                      "assumed": "a check"}
+    notes = run_scenario(validate_army(data, source="mine.yaml"), resolution_m=25000).notes
+    (note,) = [n for n in notes if "Japanese-held side of the frontier" in n]
+    assert note.startswith("tpl-tb: its start (50.220 N, 127.450 E)")
+
+
+def test_the_templates_own_start_is_on_the_home_side(template_run):
+    assert not [n for n in template_run.notes if "Japanese-held side" in n]
