@@ -482,7 +482,8 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
 
     targets = _fuel_targets(raw.get("fuel_targets"), bad) if "fuel_targets" in raw else ()
     like = _calibrate_like(raw["calibrate_like"], bad) if "calibrate_like" in raw else None
-    if motor and not targets and like is None:
+    given = "fuel_targets" in raw or "calibrate_like" in raw  # its own problems are listed
+    if motor and not targets and like is None and not given:
         problems.append(
             f"{path}: fuel_targets: expected documented consumption (fuel_targets) or "
             "calibrate_like for a motorised vehicle, got neither; fix: `fuel_targets:` with a "
@@ -513,7 +514,11 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
 def _cited(entry: Any, key: str, bad) -> tuple[Any, str]:
     """(value, citation text) of a cited mapping; problems go to ``bad``."""
     if not isinstance(entry, dict) or "value" not in entry:
-        bad(key, "a mapping with 'value' and one of cite (source/derived)/assumed", entry)
+        shown = entry if not isinstance(entry, dict) else "<your number>"
+        bad(key, "a mapping with 'value' and one of cite (source/derived)/assumed", entry,
+            f"fix: write it as a figure: {{value: {_short(shown, 40)}, cite: \"[<SOURCE-KEY>] "
+            "'quote'\"} (a key of configs/sources.yaml), or assumed: \"why, with its range\" "
+            "in place of cite")
         return None, ""
     return entry["value"], _citation(entry, key, bad, extra={"value", "quote"})
 
@@ -539,7 +544,10 @@ def _fuel_targets(raw: Any, bad) -> tuple[FuelTarget, ...]:
     for surface, entry in raw.items():
         key = f"fuel_targets.{surface}"
         if surface not in TARGET_SURFACES:
-            bad(key, f"a surface in {list(TARGET_SURFACES)}", surface)
+            near = difflib.get_close_matches(str(surface), list(TARGET_SURFACES), n=1)
+            bad(key, f"a surface in {list(TARGET_SURFACES)}", surface,
+                f"fix: did you mean {near[0]!r}?" if near else
+                "fix: `road:` for a figure on roads, `cross_country:` for one off them")
             continue
         if not isinstance(entry, dict):
             bad(key, "a mapping with l_per_100km, choice and a citation", entry)
@@ -558,13 +566,17 @@ def _fuel_targets(raw: Any, bad) -> tuple[FuelTarget, ...]:
             rng = None
         choice = entry.get("choice")
         if not isinstance(choice, str) or not choice.strip():
-            bad(f"{key}.choice", "a text saying which figure is targeted and why", choice)
+            bad(f"{key}.choice", "a text saying which figure is targeted and why", choice,
+                "fix: add `choice:`, e.g. \"single published figure; taken as on a road\" "
+                "or \"midpoint of the placard range: the placard states no conditions\"")
         citation = _citation(entry, key, bad, extra={"l_per_100km", "range_l_per_100km",
                                                      "choice", "quote", "speed_kmh"})
         speed, speed_citation = None, ""
         if "speed_kmh" in entry:
             speed, speed_citation = _cited(entry["speed_kmh"], f"{key}.speed_kmh", bad)
-            if isinstance(speed, bool) or not isinstance(speed, int | float) or speed <= 0:
+            shaped = isinstance(entry["speed_kmh"], dict) and "value" in entry["speed_kmh"]
+            if shaped and (isinstance(speed, bool) or not isinstance(speed, int | float)
+                           or speed <= 0):
                 bad(f"{key}.speed_kmh.value", "a positive speed (km/h)", speed)
                 speed = None
         if value is not None:

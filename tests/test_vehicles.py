@@ -217,3 +217,34 @@ def test_an_empty_vehicle_file_says_it_is_empty(tmp_path: Path):
     with pytest.raises(ConfigError) as exc:
         list_vehicles(config_dir=root)
     assert "new.yaml: the file is empty" in str(exc.value)
+
+
+@pytest.mark.parametrize("edit, key, fix", [
+    (("l_per_100km: 235\n", "l_per_100km: 235\n    speed_kmh: 20\n"), "fuel_targets.road.speed_kmh",
+     "fix: write it as a figure: {value: 20, cite: \"[<SOURCE-KEY>] 'quote'\"}"),
+    (("  road:\n", "  roads:\n"), "fuel_targets.roads", "fix: did you mean 'road'?"),
+    (("  road:\n", "  highway:\n"), "fuel_targets.highway", "fix: `road:` for a figure on roads"),
+    (('    choice: "midpoint of the placard range: the placard states no conditions, so '
+      'neither end is preferred"\n', ""), "fuel_targets.road.choice", "fix: add `choice:`"),
+])
+def test_a_new_vehicles_fuel_figure_mistake_is_one_problem_with_its_fix(tmp_path: Path, edit,
+                                                                        key, fix):
+    """Found by newuser20 adding a Ford GPW: `speed_kmh: 50` said "expected a mapping ...,
+    got 50" and then "speed_kmh.value: expected a positive speed, got None"; `highway:` for
+    `road:` gave its line and "fuel_targets: expected documented consumption ... got neither"
+    beside it; a missing `choice:` said "got None": no fix in any."""
+    root = _config_copy(tmp_path)
+    path = root / "vehicles" / "new-tank.yaml"
+    text = (root / "vehicles" / "t-34-85.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: T-34-85", "name: N").replace(
+        "aliases: [T-34, T34, T-34/85, T3485]", "aliases: [NT]")
+    assert edit[0] in text
+    text = text.replace(edit[0], edit[1], 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_vehicle_file(path)
+    lines = str(exc.value).splitlines()
+    (line,) = [ln for ln in lines if f": {key}" in ln]
+    assert fix in line
+    assert not [ln for ln in lines if "got neither" in ln or "got None" in ln and
+                "speed_kmh" in ln]

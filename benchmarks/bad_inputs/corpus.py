@@ -577,6 +577,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "echelon-bad": {"notes": "x\nechelon: rear"},
         "vehicle-unknown": {"supply.trucks.0.vehicle": "tiger"},
         "vehicle-path": {"supply.trucks.0.vehicle": "'../../etc/passwd'"},
+        # found by newuser20: horses as a supply column's trucks asked for a tank, then failed
+        # in the cost engine ("burns no fuel ... use objective='time'")
+        "vehicle-horse-trucks": {"supply.trucks.0.vehicle": "horse-cavalry"},
         "movement-unknown": {f"{tb}.movement": "teleport"},
         "parent-unknown": {"formations.0.parent": "nobody"},
         "parent-cycle": {f"{tb}.id": "fd-39a"},
@@ -748,6 +751,14 @@ def build_cases(ctx: Ctx) -> list[Case]:
             del d["uncertain"][k]
 
     issue13["reserve-carrier-on-foot"] = ("tbf-6gta.yaml", carrier_on_foot)
+
+    def horses_in_vehicles(d: dict) -> None:  # found by newuser20: the run went on, the
+        # forward detachment at the horses' going for the motor column's hours
+        f = next(x for x in d["formations"] if x["id"] == "fd-5a")
+        f["vehicles"] = list(f["vehicles"]) + [{"vehicle": "horse-cavalry", "count": fig(10)}]
+
+    issue13["horse-in-vehicles"] = ("1fef-5a.yaml", horses_in_vehicles)
+    issue13["lift-on-horses"] = ("1fef-5a.yaml", lift("fd-5a", "vehicle", "horse-cavalry"))
     for key, (base, edit) in issue13.items():
         add(Case(f"nonsense-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
                  setup=_scenario_data(base, edit), timeout_s=150))
@@ -1203,6 +1214,12 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "utf16": lambda t: t.encode("utf-16"),
         "citation-number": lambda t: t.replace('source: "parameters.md §1.1, C muzeumgryf.pl/en/exhibits/t-3485/"', "source: 12", 1),
         "bad-yaml": lambda t: t + "mass_t: [\n",
+        # found by a new user (helper newuser20): a fuel figure's speed as a bare number, a
+        # surface of its own name, no `choice:` (each one problem with its fix)
+        "target-speed-bare": lambda t: t.replace("l_per_100km: 235\n",
+                                                 "l_per_100km: 235\n    speed_kmh: 20\n", 1),
+        "target-surface-highway": lambda t: t.replace("  road:\n", "  highway:\n", 1),
+        "target-no-choice": lambda t: re.sub(r"\n    choice: [^\n]*", "", t, count=1),
     }
     for key, fn in veh.items():
         add(Case(f"vehicle-{key}", "vehicles", ["sample", "Hailar"], env=cenv,

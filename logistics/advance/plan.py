@@ -372,6 +372,25 @@ def _join(a: pd.DataFrame, upto_km: float, b: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([head, tail], ignore_index=True)
 
 
+def _start_across_the_frontier(u) -> str | None:
+    """A run note when formation ``u`` starts on the Japanese-held side of the 1945 frontier
+    (``logistics.terrain.sides``, today's boundary), else None. Every shipped start lies on
+    the Soviet or Mongolian side (configs/armies/README.md, "Departure lines and start
+    points"), so the route from it pays the frontier river and belt; a start put on the far
+    bank within ``departure.tolerance_km`` of the line (newuser20: 7 km from Blagoveshchensk,
+    across the Amur) skipped them without a word. A note, not a refusal: a
+    bridgehead held before H-hour starts there on purpose."""
+    from logistics.terrain.sides import JAPANESE, side_of
+
+    if int(side_of([u.start_lon], [u.start_lat])[0]) != JAPANESE:
+        return None
+    return (f"{u.id}: its start ({u.start_lat:.3f} N, {u.start_lon:.3f} E) lies on the "
+            "Japanese-held side of the frontier (logistics/terrain/sides.py: today's "
+            "boundary), so its route crosses no frontier river or border belt; a start on the "
+            "departure line lies on the Soviet or Mongolian side (configs/armies/README.md, "
+            "'Departure lines and start points') unless the formation held a bridgehead")
+
+
 def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                     models: CostModels | None = None, config_dir=None):
     """Plan an army on a terrain Dataset; returns ``(plan, extras)``.
@@ -440,6 +459,9 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     order = sorted(units, key=lambda u: _depth(u, by_id))
     for u in order:
         who = f"{src}: formations ({u.id})"
+        far = _start_across_the_frontier(u)
+        if far:
+            notes.append(far)
         if u.movement in ("river", "rail"):
             continue
         vehicle = load_vehicle(u.pace_vehicle)

@@ -125,6 +125,13 @@ def _pace_vehicle(f: FormationSpec, movement: str, classes: dict[str, int]) -> s
     return max(cands, key=lambda t: (t[0], t[1]))[1]
 
 
+def _motor(vehicle_id: str) -> bool:
+    """Whether ``vehicle_id`` (a known vehicle file) is a motor vehicle (tracked or wheeled)."""
+    from logistics.vehicles import load_vehicle
+
+    return load_vehicle(vehicle_id).is_motorised
+
+
 def _norms_file(norms: Norms, name: str) -> str:
     """The path of the norms file ``name`` the run read (a copied configs folder's under
     LOGISTICS_CONFIG_DIR), so a message names the file to edit."""
@@ -256,6 +263,16 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
                 continue
             if pace not in known_vehicles:
                 problems.append(f"{where}.pace_vehicle: unknown vehicle {pace!r}")
+                continue
+            if pace not in classes and pace not in MEN_CLASSES and not _motor(pace):
+                problems.append(f"{where}.pace_vehicle: {pace!r} is a foot or horse vehicle "
+                                f"file, but a formation's men march as {FOOT} "
+                                f"(`movement: foot`) or {HORSE} (`movement: horse`), and "
+                                "`vehicles:` lists motor vehicles only; fix: leave "
+                                "pace_vehicle out (its `movement:` then sets the pace), or "
+                                f"one of its vehicles {sorted(classes)}; a foot or horse file "
+                                "of your own is for `logistics route --vehicle` and "
+                                "`logistics sample` (configs/vehicles/README.md)")
                 continue
             if pace not in classes and pace not in MEN_CLASSES:
                 problems.append(f"{where}.pace_vehicle: {pace!r} is not one of its vehicles "

@@ -103,6 +103,39 @@ def _check_vehicle(name: str) -> str:
     return name
 
 
+#: What each place that names a vehicle needs of it: a motor vehicle (it burns fuel, it
+#: carries), and the fix for a foot or horse file there (``_check_motor_vehicle``).
+_MOTOR_NEEDED = {
+    "vehicles": ("a formation's `vehicles:` lists its motor vehicles (kind tracked or wheeled); "
+                 "its men on foot or horsed are counted in `men:` and march as foot-infantry "
+                 "or horse-cavalry by `movement: foot` or `horse`",
+                 "drop it from `vehicles:` and count its men in `men:` (with `movement: foot` "
+                 "or `horse` when they set the pace), or list a tracked or wheeled vehicle"),
+    "lift": ("a lift is trucks that carry men",
+             "a wheeled vehicle (studebaker-us6, zis-5), or drop `lift:` (the men then march)"),
+    "trucks": ("a supply column is motor trucks: they carry fuel and burn it on the way",
+               "a wheeled vehicle (zis-5, studebaker-us6, bz-43)"),
+}
+
+
+def _check_motor_vehicle(name: str, where: str) -> str:
+    """``name`` (a known vehicle id) if that vehicle is a motor vehicle, else an error saying
+    why ``where`` (a key of ``_MOTOR_NEEDED``) needs one and the fix: a foot or horse file
+    (men marching, horsemen riding, a horse-drawn cart copied from horse-cavalry.yaml) burns no
+    fuel and carries nothing, so in a column of vehicles it silently set the pace, and as a
+    supply truck it failed deep in the cost engine (found by newuser20)."""
+    from logistics.vehicles import load_vehicle
+
+    v = load_vehicle(name)
+    if v.is_motorised:
+        return name
+    why, fix = _MOTOR_NEEDED[where]
+    raise ValueError(f"{name!r} is a {v.kind} vehicle (kind: {v.kind} in {v.path}: men and "
+                     f"horses, no engine, no load); {why}; fix: {fix}. A foot or horse file of "
+                     "your own is for `logistics route --vehicle` and `logistics sample` "
+                     "(configs/vehicles/README.md)")
+
+
 class SeasonSpan(_Model):
     """From ``start`` on, the cost engine uses ``season`` (dry or wet ground)."""
 
@@ -131,7 +164,7 @@ class Trucks(_Model):
     @field_validator("vehicle")
     @classmethod
     def _known_vehicle(cls, v: str) -> str:
-        return _check_vehicle(v)
+        return _check_motor_vehicle(_check_vehicle(v), "trucks")
 
     @model_validator(mode="after")
     def _ranges(self) -> Trucks:
@@ -392,7 +425,7 @@ class VehicleCount(_Model):
     @field_validator("vehicle")
     @classmethod
     def _known_vehicle(cls, v: str) -> str:
-        return _check_vehicle(v)
+        return _check_motor_vehicle(_check_vehicle(v), "vehicles")
 
     @model_validator(mode="after")
     def _ranges(self) -> VehicleCount:
@@ -418,7 +451,7 @@ class Lift(_Model):
     @field_validator("vehicle")
     @classmethod
     def _known_vehicle(cls, v: str | None) -> str | None:
-        return v if v is None else _check_vehicle(v)
+        return v if v is None else _check_motor_vehicle(_check_vehicle(v), "lift")
 
     @field_validator("men", "count", "men_per_vehicle")
     @classmethod
