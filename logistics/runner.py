@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 import platform
 import subprocess
 from collections.abc import Mapping
@@ -182,19 +183,21 @@ def run_scenario(
     :mod:`logistics.advance.movement` (``river_planner``, ``ferry_time``, ``own_means_time``,
     ``shuttle_planner``, ``railhead_at``; the shipped ones by default).
     """
+    commit = _git_commit()  # as the run starts: a commit made while it runs is not its code
     army = scenario if isinstance(scenario, Army) else load_army(scenario)  # checked as written
     with norms_overrides(overrides) as own:  # drawn norm values: this run only (ranges.py)
         load_norms()  # a norms override naming no figure fails here, before the terrain
         return _run_scenario(army, seed=seed, overrides=overrides, army_overrides=own,
                              dem=dem, resolution_m=resolution_m, events=events,
                              cost_surface=cost_surface, terrain=terrain, engine=engine,
-                             planners=planners, own_sector=own_sector)
+                             planners=planners, own_sector=own_sector, commit=commit)
 
 
 def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
                   resolution_m: float | None, events: bool, cost_surface: bool, terrain,
-                  engine: str, planners, own_sector: bool) -> RunResult:
-    """:func:`run_scenario` within its norms overrides: ``army_overrides`` are the others."""
+                  engine: str, planners, own_sector: bool, commit: str) -> RunResult:
+    """:func:`run_scenario` within its norms overrides: ``army_overrides`` are the others;
+    ``commit`` is the code's commit read at the run's start."""
     army, scales = apply_army_overrides(army, army_overrides)
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
     box = army_bbox(army)
@@ -229,7 +232,8 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
         segments=seg,
         summary=summarize(plan, sim, routes, head),
         provenance=_provenance(army, terrain, plan, dem=dem, resolution_m=res, seed=seed,
-                               overrides=overrides, events=events, extras=extras),
+                               overrides=overrides, events=events, extras=extras,
+                               commit=commit),
         plan=plan,
         cost_hours=cost,
         notes=tuple(dict.fromkeys(plan.notes + sim.notes)),
@@ -453,15 +457,32 @@ def _halts(track: pd.DataFrame, start, dry_stops: pd.DataFrame | None = None) ->
 
 @functools.lru_cache(maxsize=1)
 def _git_commit() -> str:
-    """The code's commit, read once per process (runs of one process report the same one)."""
+    """The code's commit, read once per process, at the start of its first run (the runs of
+    one process report the same one: the code they run was imported by then)."""
+    return checkout_commit(Path(settings.PROJECT_ROOT))
+
+
+def checkout_commit(root: Path) -> str:
+    """The short commit of the git checkout whose top folder is ``root``, else ``"unknown"``.
+
+    Only ``root``'s own checkout counts: a package installed from a wheel or unpacked from an
+    archive sits in no checkout of its own, and the repository that happens to hold it (a
+    venv inside someone's project) or the user's ``GIT_DIR`` is not the code's history."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     try:
-        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=settings.PROJECT_ROOT,
-                             capture_output=True, text=True, timeout=5, check=False)
-        return out.stdout.strip() or "unknown"
-    except (OSError, subprocess.SubprocessError):
+        out = subprocess.run(["git", "rev-parse", "--show-toplevel", "--short", "HEAD"],
+                             cwd=root, env=env, capture_output=True, text=True, timeout=5,
+                             check=False)
+    except (OSError, subprocess.SubprocessError):  # no git, no such folder, a hung git
         return "unknown"
-
-
+    lines = out.stdout.splitlines()  # the top folder, then the commit
+    if out.returncode != 0 or len(lines) != 2:
+        return "unknown"
+    try:
+        own = Path(lines[0]).resolve() == root.resolve()
+    except OSError:
+        return "unknown"
+    return lines[1] if own else "unknown"
 
 
 def _cost_hours(army: Army, terrain, plan: ArmyPlan, *, models: CostModels, engine: str):
@@ -487,7 +508,7 @@ def _cost_hours(army: Army, terrain, plan: ArmyPlan, *, models: CostModels, engi
 
 
 def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: float,
-                seed: int, overrides, events: bool, extras: dict) -> dict:
+                seed: int, overrides, events: bool, extras: dict, commit: str) -> dict:
     from logistics.vehicles import load_vehicle
 
     # every vehicle file the run read: the formations' classes and the supply columns' trucks
@@ -504,7 +525,7 @@ def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: 
         "overrides": dict(overrides or {}),
         "events": events,
         "logistics_version": __version__,
-        "git_commit": _git_commit(),
+        "git_commit": commit,
         "python": platform.python_version(),
         "numpy": np.__version__,
         "vehicles": {c: getattr(load_vehicle(c), "path", "") for c in classes},

@@ -132,6 +132,32 @@ def test_summary_per_axis_and_overall(run, tmp_path, configs):
     assert "USR-TANK" in text and "ALL" in text
 
 
+
+def test_the_screen_summary_fits_100_columns_and_keeps_every_number():
+    """It printed ~230 characters a line (cli20): two blocks with short headers now; the
+    Markdown of the reports keeps the long headers."""
+    from logistics.history.summary import SUMMARY_COLUMNS
+
+    wide = {c: 0 for c in SUMMARY_COLUMNS}
+    wide.update(axis_id="1FEF-1RBA", rows=120, scorable_rows=110, offroute_rows=12,
+                median_abs_date_error_days=12.345, share_within_1_day=1.0,
+                median_abs_rel_km_error=1.234, median_route_error_km=1234.0, mae_km=1234.0,
+                skill_date_route=-12.345, skill_date_indep=0.5, skill_route=-3.25,
+                skill_indep=math.nan)
+    frame = pd.DataFrame([wide, dict(wide, axis_id="ALL")], columns=list(SUMMARY_COLUMNS))
+    text = format_summary(frame)
+    assert max(len(line) for line in text.splitlines()) <= 100
+    for axis in ("1FEF-1RBA", "ALL"):  # each number of the row, once per row, in its block
+        cells = [ln.split() for ln in text.splitlines() if ln.startswith(axis + " ")]
+        assert len(cells) == 2
+        assert cells[0][1:] == ["120", "110", "12", "12.35", "100%", "123%", "1234", "1234"]
+        assert cells[1][1:] == ["-12.35", "+0.50", "-3.25", "-"]
+    markdown = format_summary(frame, markdown=True).splitlines()
+    assert "| median abs date err (d) |" in markdown[0]
+    assert "| km skill (indep. route) |" in markdown[0]
+    assert markdown[2].split(" | ")[1:5] == ["120", "110", "12", "12.35"]
+
+
 def test_monte_carlo_bands_and_arrival_quantiles(run, tmp_path, configs):
     comp = run(tmp_path, configs, samples=5, seed=2)
     band = comp.axes["USR-TANK"].band

@@ -67,7 +67,8 @@ def test_run_a_folder_runs_each_yaml_into_its_axis_folder(tmp_path, capsys):
     configs = tmp_path / "configs"
     (configs / "sub").mkdir(parents=True)
     shutil.copy(CMG, configs / "a.yaml")
-    shutil.copy(settings.CONFIG_DIR / "2fef-5rc.yaml", configs / "b.yaml")
+    # a .yml is an army file as a .yaml is (it was skipped without a word: cli20)
+    shutil.copy(settings.CONFIG_DIR / "2fef-5rc.yaml", configs / "b.yml")
     shutil.copy(CMG, configs / "sub" / "ignored.yaml")  # not in subfolders
     out = tmp_path / "out"
     assert main(["run", str(configs), "--resolution-m", "10000", "--out", str(out),
@@ -237,13 +238,31 @@ def test_run_draws_the_documented_file_it_is_given(tmp_path, capsys):
     assert "has no row of axis TBF-CMG with lat and lon to draw (its axes: TBF-6GTA)" in err
 
 
-def test_a_folder_of_yml_files_says_to_rename_them(tmp_path, capsys):
-    """A folder of army files saved as *.yml said only "no *.yaml scenario files directly in
-    mine" (found by newuser19)."""
+def test_army_paths_reads_yml_as_yaml_sorted_and_without_the_data_files(tmp_path):
+    from logistics.army.load import army_paths
+
+    for name in ("b.yml", "a.yaml", "c.yaml", "sources.yml", "fortified-regions.yaml",
+                 "notes.txt"):
+        (tmp_path / name).write_text("x: 1\n")
+    assert [p.name for p in army_paths(tmp_path)] == ["a.yaml", "b.yml", "c.yaml"]
+
+
+def test_a_yaml_and_a_yml_of_one_name_are_refused_before_any_run(tmp_path, capsys):
+    """``a.yaml`` beside ``a.yml`` (a user who renamed a copy and kept the old one): which is
+    the army is the user's to say; one error naming both and the fix, nothing written."""
     mine = tmp_path / "mine"
     mine.mkdir()
+    shutil.copy(CMG, mine / "a.yaml")
     shutil.copy(CMG, mine / "a.yml")
+    shutil.copy(CMG, mine / "b.yaml")
     assert main(["run", str(mine), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "fix: rename its a.yml to .yaml" in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "a.yaml and a.yml" in err and "fix: remove or rename one file of each pair" in err
     assert not (tmp_path / "o").exists()
+    # and the comparison, which lists the same folder's army files, says the same
+    assert main(["compare", "--configs", str(mine), "--workers", "0", "--no-map",
+                 "--out", str(tmp_path / "c")]) == 2
+    assert "a.yaml and a.yml" in capsys.readouterr().err and not (tmp_path / "c").exists()
+
+

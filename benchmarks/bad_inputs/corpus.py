@@ -1705,11 +1705,14 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("csv-documented-is-xlsx", "csv",
              ["compare", "--documented", "doc.xlsx", "--no-map", "--workers", "0", "--out", "o"],
              setup=lambda w, c: _put(w / "doc.xlsx", b"PK\x03\x04" + bytes(200)), timeout_s=60))
-    # a shipped scenario by its axis_id's case, and a folder of army files saved as *.yml
+    # a shipped scenario by its axis_id's case; a folder holding one army file as both a.yaml
+    # and a.yml (a folder run reads both suffixes: which is the army is the user's to say;
+    # a folder of *.yml alone is now run, no bad input)
     add(Case("cli-run-name-axis-id-case", "cli", ["run", "TBF-39A", "--out", "o"],
              timeout_s=60))
-    add(Case("cli-run-folder-of-yml", "cli", ["run", "mine", "--out", "o"], timeout_s=60,
-             setup=lambda w, c: _put(w / "mine" / "a.yml", _cfg_text(c, "tbf-39a.yaml"))))
+    add(Case("cli-run-folder-yaml-and-yml-of-one-name", "cli", ["run", "mine", "--out", "o"],
+             timeout_s=60, setup=lambda w, c: [_put(w / "mine" / f"a{s}", _cfg_text(
+                 c, "tbf-39a.yaml")) for s in (".yaml", ".yml")]))
     # a figure of an army file sourced as a vehicle file's (source:, quote:): the fix said
     # "remove it", which leaves the figure without its source; now: write cite:
     add(Case("nonsense-figure-source-quote", "nonsense", RUN + ["--out", "o"], allowed=("o",),

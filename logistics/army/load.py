@@ -77,6 +77,9 @@ def global_override_problem(key: str, value: Any) -> str | None:
 #: Files in a configs folder that are data, not army files.
 NOT_ARMIES: frozenset[str] = frozenset({"sources.yaml", "fortified-regions.yaml"})
 
+#: The suffixes of the army files a folder holds (:func:`army_paths`).
+ARMY_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
+
 #: Keys every army file has; a mapping with none of them is some other file of configs/.
 _ARMY_KEYS: frozenset[str] = frozenset({"axis_id", "h_hour", "departure", "formations"})
 
@@ -109,13 +112,27 @@ _FIXES = {
 
 
 def army_paths(folder: str | Path) -> list[Path]:
-    """The army files directly in ``folder``: every ``*.yaml``, sorted, except data files.
+    """The army files directly in ``folder``: every ``*.yaml`` and ``*.yml`` (one suffix is as
+    good as the other), sorted by name, except the data files (:data:`NOT_ARMIES`, in either
+    suffix).
 
     A link to a missing file (or a loop of links) is kept, so that loading it says what is
-    wrong rather than the file being skipped without a word."""
-    return sorted(p for p in Path(folder).glob("*.yaml")
-                  if (p.is_file() or (p.is_symlink() and not p.exists()))
-                  and p.name not in NOT_ARMIES)
+    wrong rather than the file being skipped without a word. Two files of one name but the
+    suffix (``a.yaml`` and ``a.yml``) raise one ConfigError naming both: which of them is the
+    army is the user's to say, and a folder run or a comparison must not pick one silently."""
+    data = {Path(name).stem for name in NOT_ARMIES}
+    paths = sorted(p for suffix in ARMY_SUFFIXES for p in Path(folder).glob(f"*{suffix}")
+                   if (p.is_file() or (p.is_symlink() and not p.exists()))
+                   and p.stem not in data)
+    by_stem: dict[str, list[Path]] = {}
+    for p in paths:
+        by_stem.setdefault(p.stem, []).append(p)
+    twins = [" and ".join(p.name for p in ps) for ps in by_stem.values() if len(ps) > 1]
+    if twins:
+        raise ConfigError(f"{folder}: an army file name given twice, as .yaml and .yml: "
+                          f"{'; '.join(twins)} (a folder run reads both suffixes and would run "
+                          "each); fix: remove or rename one file of each pair")
+    return paths
 
 
 def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:

@@ -1,4 +1,4 @@
-"""`logistics run CONFIG|DIR`: run one army file (or every *.yaml in a folder) and write its outputs.
+"""`logistics run CONFIG|DIR`: run one army file (or every army file of a folder) and write its outputs.
 
 Each run writes, atomically, a folder with every formation's track, route, daily table and the
 army's fuel ledger (formations.csv, tracks.csv, routes.csv, daily.csv, army_daily.csv,
@@ -38,8 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "copy's vehicles and norms). A new axis: copy configs/armies/template.yaml."
         ),
     )
-    p.add_argument("config", help="an army .yaml file, or a folder: every *.yaml in it "
-                                  "(not in subfolders) but sources.yaml and "
+    p.add_argument("config", help="an army .yaml file, or a folder: every *.yaml and *.yml "
+                                  "in it (not in subfolders) but sources.yaml and "
                                   "fortified-regions.yaml, which are data")
     p.add_argument("--out", default=None, type=path_text,
                    help="run folder for one config (default out/<axis_id>); for a folder of "
@@ -86,28 +86,25 @@ def _say_undrawn(documented, axis_id: str) -> None:
 
 
 def scenario_files(target: str | Path) -> list[Path]:
-    """The scenario files named by ``target``: the file itself, every *.yaml in the folder, or
-    a bare name (``tbf-6gta``) of a shipped scenario in ``settings.CONFIG_DIR``."""
-    from logistics.army.load import army_paths
+    """The scenario files named by ``target``: the file itself, every *.yaml and *.yml in the
+    folder (:func:`~logistics.army.load.army_paths`), or a bare name (``tbf-6gta``) of a
+    shipped scenario in ``settings.CONFIG_DIR``."""
+    from logistics.army.load import ARMY_SUFFIXES, army_paths
 
     path = Path(target)
     if not str(target).strip():
         raise ConfigError("give a scenario file or a folder of them, e.g. "
                           "`logistics run configs/tbf-6gta.yaml`")
     if not path.exists() and len(path.parts) == 1:  # a bare name: a shipped scenario
-        for name in (path.name, f"{path.name}.yaml"):  # (works from any folder, installed too)
+        for name in (path.name, *(path.name + s for s in ARMY_SUFFIXES)):  # (from any folder)
             if (settings.CONFIG_DIR / name).is_file():
                 path = settings.CONFIG_DIR / name
                 break
     if path.is_dir():
-        files = army_paths(path)
+        files = army_paths(path)  # two files of one name, .yaml and .yml: refused here
         if not files:
-            yml = sorted(p.name for p in path.glob("*.yml"))
-            raise ConfigError(f"no *.yaml scenario files directly in {path}; give a file or a "
-                              "folder holding scenario configs (e.g. configs/)" + (
-                                  f"; fix: rename its {', '.join(yml[:3])}"
-                                  f"{', ...' if len(yml) > 3 else ''} to .yaml (a folder run "
-                                  "reads *.yaml only)" if yml else ""))
+            raise ConfigError(f"no *.yaml or *.yml scenario files directly in {path}; give a "
+                              "file or a folder holding scenario configs (e.g. configs/)")
         return files
     if not path.is_file():
         raise ConfigError(f"{path} is neither a scenario file nor a folder;"
@@ -132,7 +129,7 @@ def other_tree_note(folder: Path) -> str | None:
 
 def _did_you_mean(path: Path) -> str:
     """' did you mean X?' for a scenario named with a typo (``configs/tbf-6gta.yml``,
-    ``tbf-cmgx``): the nearest *.yaml beside it, or for a bare name the nearest shipped
+    ``tbf-cmgx``): the nearest army file beside it, or for a bare name the nearest shipped
     scenario, with every shipped name listed; '' when nothing is near."""
     import difflib
 
@@ -140,12 +137,16 @@ def _did_you_mean(path: Path) -> str:
 
     bare = len(path.parts) == 1
     folder = settings.CONFIG_DIR if bare else path.parent
-    stems = [p.stem for p in army_paths(folder)] if folder.is_dir() else []
+    try:
+        files = {p.stem: p for p in army_paths(folder)} if folder.is_dir() else {}
+    except ConfigError:  # a .yaml/.yml pair in that folder: said when it is run, not here
+        files = {}
+    stems = list(files)
     near = difflib.get_close_matches((path.stem if path.suffix in (".yml", ".yaml", ".") else
                                       path.name).lower(), stems, n=1, cutoff=0.6)  # TBF-39A
     hint = ""
     if near:
-        shown = near[0] if bare else str(folder / f"{near[0]}.yaml")
+        shown = near[0] if bare else str(files[near[0]])
         hint = f" did you mean `logistics run {shown}`?"
     if bare and stems:
         hint += f" shipped scenarios: {', '.join(stems)};"

@@ -88,7 +88,8 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
         documented if documented is not None else default_documented_path())
     folder = Path(configs_dir) if configs_dir is not None else settings.CONFIG_DIR
     if not folder.is_dir():
-        raise ConfigError(f"configs folder not found: {folder} (give a folder of scenario *.yaml)")
+        raise ConfigError(f"configs folder not found: {folder} (give a folder of scenario "
+                          "*.yaml or *.yml files)")
     loader = loader or _default_loader()
     scenarios: dict[str, Any] = {}
     problems: list[str] = []

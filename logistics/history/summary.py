@@ -129,18 +129,56 @@ _HEADERS = (
 )
 
 
+#: The screen's two blocks (title, columns by key with a short header, notes): every number of
+#: :data:`_HEADERS` in :data:`SCREEN_WIDTH` columns, the axis repeated in each block; the
+#: Markdown tables of the reports keep the long headers.
+_SCREEN_BLOCKS: tuple[tuple[str, tuple[tuple[str, str], ...], str], ...] = (
+    ("", (("axis_id", "axis"), ("rows", "rows"), ("scorable_rows", "scored"),
+          ("offroute_rows", "off route"), ("median_abs_date_error_days", "date err (d)"),
+          ("share_within_1_day", "within 1 d"), ("median_abs_rel_km_error", "rel km err"),
+          ("median_route_error_km", "route err km"), ("mae_km", "MAE km")),
+     "date err, rel km err, route err km: medians of the absolute errors; MAE km: the mean "
+     "absolute km error; off route: date-scored rows at places the model's route does not pass"),
+    ("skill against the planned-rate baseline (1 perfect, 0 no better, < 0 worse)",
+     (("axis_id", "axis"), ("skill_date_route", "date, model route"),
+      ("skill_date_indep", "date, indep. route"), ("skill_route", "km, model route"),
+      ("skill_indep", "km, indep. route")), ""),
+)
+
+#: The width of the screen table (a terminal of 100 columns).
+SCREEN_WIDTH = 100
+
+
 def format_summary(summary: pd.DataFrame, *, markdown: bool = False) -> str:
-    """The summary as an aligned text table (or a Markdown table); NaN shows as '-'."""
-    cells = [[h for _, h, _ in _HEADERS]]
-    for r in summary.to_dict("records"):
-        row = []
-        for key, _, fmt in _HEADERS:
-            v = r[key]
-            row.append("-" if v is None or (isinstance(v, float) and math.isnan(v)) else fmt.format(v))
-        cells.append(row)
+    """The summary as aligned text for a screen of :data:`SCREEN_WIDTH` columns (two blocks
+    with short headers and a note), or as a Markdown table with the long headers; NaN shows
+    as '-'."""
+    fmts = {key: fmt for key, _, fmt in _HEADERS}
+    records = summary.to_dict("records")
+
+    def cells(columns) -> list[list[str]]:
+        return [[h for _, h in columns]] + [[_cell(r[k], fmts[k]) for k, _ in columns]
+                                            for r in records]
+
     if markdown:
-        lines = ["| " + " | ".join(cells[0]) + " |", "|" + "---|" * len(cells[0])]
-        return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in cells[1:]]) + "\n"
-    widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
-    return "\n".join("  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths)))
-                     for r in cells) + "\n"
+        rows = cells([(k, h) for k, h, _ in _HEADERS])
+        lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+        return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows[1:]]) + "\n"
+    import textwrap
+
+    blocks = []
+    for title, columns, note in _SCREEN_BLOCKS:
+        lines = textwrap.wrap(title, SCREEN_WIDTH) + _aligned(cells(columns))
+        blocks.append("\n".join(lines + textwrap.wrap(note, SCREEN_WIDTH)))
+    return "\n\n".join(blocks) + "\n"
+
+
+def _cell(v, fmt: str) -> str:
+    return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else fmt.format(v)
+
+
+def _aligned(rows: list[list[str]]) -> list[str]:
+    """Text rows as columns two spaces apart: the first left-aligned, the others right."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths)))
+            for r in rows]
