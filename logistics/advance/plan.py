@@ -662,12 +662,12 @@ def _route_days(seg: pd.DataFrame, u: ResolvedFormation, regions, rate_km_per_da
     caps, which both ways meet alike) over the norm's ``hours_per_day``; the charged depth
     (:func:`~logistics.advance.depths.fortified_passes`: at most each region's depth) at the breakthrough rate, round
     the clock."""
+    from logistics.advance.pace import norm_floor_s
+
     kms = seg["cum_km"].to_numpy(dtype=np.float64)
-    step_h = seg["time_s"].to_numpy(dtype=np.float64) / 3600.0
-    dist_km = seg["dist_m"].to_numpy(dtype=np.float64) / 1000.0
     norm = u.norm
-    if norm is not None and norm.max_speed_kmh > 0:
-        step_h = np.maximum(step_h, dist_km / norm.max_speed_kmh)
+    step_h = np.maximum(seg["time_s"].to_numpy(dtype=np.float64),
+                        norm_floor_s(seg["dist_m"].to_numpy(dtype=np.float64), norm)) / 3600.0
     step_h = np.where(np.isfinite(step_h), step_h, 0.0)
     hours_per_day = norm.hours_per_day if norm is not None and norm.hours_per_day > 0 else 24.0
     inside = np.zeros(len(kms), dtype=bool)
