@@ -5,6 +5,7 @@ function-level ones included."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import logistics
@@ -20,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cost",),
     ("network", "supply", "bench"),
     ("advance",),
-    ("runner",),
+    ("runner", "track_events"),
     ("history",),
     ("report",),
     ("api", "cli", "__main__", "__init__"),  # __init__ serves the notebook API (api.py)
@@ -139,3 +140,29 @@ def test_the_package_map_names_every_module_and_only_modules_that_exist():
     assert not uncovered, f"modules without a row (or a folder row) in logistics/README.md: {uncovered}"
     stale = sorted(r for r in rows if r not in files and r not in folders)
     assert not stale, f"rows of logistics/README.md naming no module or folder: {stale}"
+
+
+def test_a_folder_row_names_each_of_its_modules_here_or_in_its_init():
+    """A folder row ("`terrain/` | ...") covered every module under it, so a new module of the
+    folder needed no line anywhere (terrain's eleven modules and supply/reserve.py had none):
+    each module's name is in its folder's row of the map or in its package's docstring."""
+    text = (PACKAGE / "README.md").read_text(encoding="utf-8")
+    table = text.split("## Modules", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in table.splitlines():
+        if line.startswith("| `"):
+            for part in line.split("|")[1].replace(",", " ").split():
+                if part.strip("`").endswith("/"):
+                    rows[part.strip("`")] = line
+    unnamed = []
+    for folder, line in rows.items():
+        if folder == "cli/":  # one module per sub-command, named by the command
+            continue
+        init = ast.get_docstring(ast.parse((PACKAGE / folder / "__init__.py").read_text(
+            encoding="utf-8"))) or ""
+        for path in sorted((PACKAGE / folder).glob("*.py")):
+            name = path.stem
+            named = re.compile(rf"[`.]{name}\b")
+            if name != "__init__" and not named.search(line) and not named.search(init):
+                unnamed.append(f"{folder}{path.name}")
+    assert not unnamed, f"modules named neither in their folder's map row nor its __init__: {unnamed}"

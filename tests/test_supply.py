@@ -170,7 +170,7 @@ def test_no_convoy_sets_out_on_a_road_that_closes_before_it_arrives():
 
 
 def test_a_column_without_until_says_nothing_of_a_road_closing():
-    """Without ``until`` the column's last hour is the run's end (plan._truck_spec), not a
+    """Without ``until`` the column's last hour is the run's end (supply_specs.truck_spec), not a
     road closing: a convoy that would arrive after the run is not sent, but no run note says
     the road closes (the 2nd Far Eastern Front's 15th Army, which gives no until, had 'before
     the road closes at +432 h (until)')."""

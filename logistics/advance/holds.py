@@ -19,6 +19,7 @@ import math
 from datetime import timedelta
 
 from logistics.advance.ferry_sites import FERRY_SITE_KM
+from logistics.terrain.classes import BIG_RIVER_CLASSES
 
 __all__ = ["Holds"]
 
@@ -102,7 +103,7 @@ class Holds:
             if c == fid or fp.unit.parent != fid or fp.ferry_by != brigade \
                     or st.ferry_km is not None or not math.isfinite(self.held_at(c, t_h)):
                 continue
-            at = next((x for x in fp.crossings[st.crossings_done:] if x.river_class in (1, 2)),
+            at = next((x for x in fp.crossings[st.crossings_done:] if x.river_class in BIG_RIVER_CLASSES),
                       None)
             if at is not None and float(great_circle_km(at.lon, at.lat, crossing.lon,
                                                         crossing.lat)) <= FERRY_SITE_KM:

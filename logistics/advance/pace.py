@@ -31,7 +31,7 @@ from logistics.advance.schedule import MarchSchedule
 from logistics.army.norms import MarchNorm, ObservedCap
 from logistics.terrain.classes import TerrainClass
 
-__all__ = ["column_kind", "capped_step_times", "march_schedule_for", "column_km",
+__all__ = ["column_kind", "norm_floor_s", "capped_step_times", "march_schedule_for", "column_km",
            "dismounted_step_times"]
 
 #: Kind of column (for ``observed`` caps' ``applies_to``) by movement.
@@ -86,6 +86,16 @@ def caps_hold(caps: tuple[ObservedCap, ...], ids: tuple[str, ...], seg, season: 
     return out
 
 
+def norm_floor_s(dist_m: np.ndarray, norm: MarchNorm | None) -> np.ndarray:
+    """Seconds each step of ``dist_m`` metres takes at the march norm's ``max_speed_kmh``: the
+    least time a column's step may take (its day pace never exceeds the norm); zeros with no
+    norm or speed."""
+    dist = np.asarray(dist_m, dtype=np.float64)
+    if norm is None or not norm.max_speed_kmh > 0:
+        return np.zeros_like(dist)
+    return dist / (norm.max_speed_kmh / 3.6)
+
+
 def capped_step_times(seg, step_time_s: np.ndarray, *, norm: MarchNorm | None, movement: str,
                       season: str, caps: tuple[ObservedCap, ...],
                       from_departure_km: np.ndarray) -> tuple[np.ndarray, list[str]]:
@@ -98,9 +108,7 @@ def capped_step_times(seg, step_time_s: np.ndarray, *, norm: MarchNorm | None, m
     the 5th Separate Rifle Corps' self-propelled guns read '1 km' climbing plus '208 km'
     washed out on a 207.6 km route."""
     dist = seg["dist_m"].to_numpy(dtype=np.float64)
-    floor = np.zeros_like(dist)
-    if norm is not None and norm.max_speed_kmh > 0:
-        floor = np.maximum(floor, dist / (norm.max_speed_kmh / 3.6))
+    floor = norm_floor_s(dist, norm)
     kind = column_kind(movement)
     bound_by = np.full(len(dist), -1)  # per step: the index in ``held`` of its slowest cap
     held: list[ObservedCap] = []

@@ -24,15 +24,16 @@ from logistics import settings
 from logistics.advance.depths import FortifiedPass, fortified_passes
 from logistics.advance.movement import Timetable, through_depths
 from logistics.advance.schedule import MarchSchedule, hours_since
-from logistics.advance.supply_specs import AirSpec, TruckSpec, air_spec, railhead_lonlat
+from logistics.advance.supply_specs import (AirSpec, TruckSpec, air_spec, truck_leg_at,
+                                            truck_spec)
 from logistics.army.resolve import FOOT, MEN_CLASSES, ResolvedFormation
 from logistics.cost.models import CostModels
 from logistics.errors import ConfigError, NoRouteError
-from logistics.geodesy import lat_lon_text
+from logistics.terrain.classes import BIG_RIVER_CLASSES
 from logistics.vehicles import no_tank_capacity
 
 __all__ = ["CrossingStop", "FortifiedPass", "FormationPlan", "ArmyPlan", "build_army_plan",
-           "army_bbox", "scenario_bbox", "PlanOptions"]
+           "army_bbox", "PlanOptions"]
 
 
 @dataclass(frozen=True)
@@ -215,10 +216,6 @@ def army_bbox(army) -> tuple[float, float, float, float]:
             min(e, float(lonlat[:, 0].max()) + m), min(n, float(lonlat[:, 1].max()) + m))
 
 
-#: The name the comparison uses (``history/runs.py``): the box of an army.
-scenario_bbox = army_bbox
-
-
 # --------------------------------------------------------------------------------------------
 # building
 
@@ -329,11 +326,6 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
     return tuple(out)
 
 
-def _formed_km(parent_seg, when: str, caps_taiga_km: float) -> float:
-    """Km on the parent's route where a child formation is formed."""
-    return _formed_at(parent_seg, when, caps_taiga_km)[0]
-
-
 def _formed_at(parent_seg, when: str, caps_taiga_km: float) -> tuple[float, str]:
     """(km on the parent's route where a child formation is formed, why it is formed at km 0
     when its event is not on that route: '' when it is). Not an error: whether a route
@@ -346,13 +338,13 @@ def _formed_at(parent_seg, when: str, caps_taiga_km: float) -> tuple[float, str]
         return 0.0, "formed at km 0: no elevation on its parent's route"
     if when == "after_river_crossing":
         rc = parent_seg["river_class"].to_numpy()
-        big = np.flatnonzero((rc == 1) | (rc == 2))
+        big = np.flatnonzero(np.isin(rc, BIG_RIVER_CLASSES))
         if not len(big):
             return 0.0, ("formed at km 0: no river crossing on its parent's route (formed: "
                          "after_river_crossing; no major or large river on it at this grid's "
                          "resolution)")
         i = big[0]
-        while i + 1 < len(rc) and rc[i + 1] in (1, 2):
+        while i + 1 < len(rc) and rc[i + 1] in BIG_RIVER_CLASSES:
             i += 1
         return float(kms[min(i + 1, len(kms) - 1)]), ""
     if when == "after_taiga_belt":
@@ -502,7 +494,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         def _route(bar, key, u, vehicle, who, start):
             if u.formed_when and u.parent in segs:
                 pseg = segs[u.parent]
-                fkm = _formed_km(pseg, u.formed_when, taiga_km)
+                fkm = _formed_at(pseg, u.formed_when, taiga_km)[0]
                 i = int(np.searchsorted(pseg["cum_km"].to_numpy(), fkm, side="left"))
                 i = min(i, len(pseg) - 1)
                 fstart = (f"{u.id} formed", float(pseg["lon"].iloc[i]),
@@ -594,7 +586,9 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     track = np.unique(np.concatenate(cell_list), axis=0) if cell_list else np.zeros((0, 2), int)
     index = {(int(r), int(c)): i for i, (r, c) in enumerate(track)}
     convoy_kmh = norms.norm_for("motor").max_speed_kmh
-    trucks = tuple(_truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh)
+    run_end = _run_end(army)
+    trucks = tuple(truck_spec(army, i, terrain, track, notes, models=models, engine=opt.engine,
+                              norms=norms, run_end=run_end, convoy_kmh=convoy_kmh)
                    for i in range(len(army.supply.trucks)))
     airlifts = tuple(air_spec(a, t0) for a in army.supply.air)
     air_priority = tuple(tuple(a.priority_to) for a in army.supply.air)
@@ -603,7 +597,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     drain = bool(army.fuel.drain_stalled.value) if army.fuel.drain_stalled is not None else False
     reach = army.fuel.reserve_reach_km
     plan = ArmyPlan(
-        army=army, start=t0, end=_run_end(army), seasons=seasons, formations=tuple(plans),
+        army=army, start=t0, end=run_end, seasons=seasons, formations=tuple(plans),
         priority=order_ids, reserve_l=dict(reserve), reserve_capacity_l=dict(reserve),
         drain_stalled=drain,
         drain_families=(tuple(army.fuel.drain_stalled.formations)
@@ -615,7 +609,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         ferry_brigades=tuple(brigades), speed_scale=opt.speed_scale, fuel_scale=opt.fuel_scale,
         ferry_bridgehead_km=_bridgehead_km(norms, src) if ferried else math.inf,
         departure_line=departure, notes=tuple(dict.fromkeys(notes)), rail=opt.rail,
-        truck_leg_at=(_truck_leg_at(army, terrain, track, models, opt, convoy_kmh)
+        truck_leg_at=(truck_leg_at(army, terrain, track, models=models, engine=opt.engine,
+                                   convoy_kmh=convoy_kmh)
                       if opt.rail is not None and army.supply.trucks else None),
     )
     extras = {"routes": segs, "waypoints": waypoints, "units": units, "route_solves":
@@ -672,7 +667,7 @@ def _back_across_km(seg: pd.DataFrame) -> float | None:
     from logistics.terrain.sides import SOVIET, side_of
 
     rc = seg["river_class"].to_numpy() if "river_class" in seg else np.zeros(len(seg))
-    onto = np.flatnonzero(np.isin(rc, (1, 2)))
+    onto = np.flatnonzero(np.isin(rc, BIG_RIVER_CLASSES))
     if not onto.size:
         return None
     rest = seg.iloc[int(onto[0]):]
@@ -689,12 +684,12 @@ def _route_days(seg: pd.DataFrame, u: ResolvedFormation, regions, rate_km_per_da
     caps, which both ways meet alike) over the norm's ``hours_per_day``; the charged depth
     (:func:`~logistics.advance.depths.fortified_passes`: at most each region's depth) at the breakthrough rate, round
     the clock."""
+    from logistics.advance.pace import norm_floor_s
+
     kms = seg["cum_km"].to_numpy(dtype=np.float64)
-    step_h = seg["time_s"].to_numpy(dtype=np.float64) / 3600.0
-    dist_km = seg["dist_m"].to_numpy(dtype=np.float64) / 1000.0
     norm = u.norm
-    if norm is not None and norm.max_speed_kmh > 0:
-        step_h = np.maximum(step_h, dist_km / norm.max_speed_kmh)
+    step_h = np.maximum(seg["time_s"].to_numpy(dtype=np.float64),
+                        norm_floor_s(seg["dist_m"].to_numpy(dtype=np.float64), norm)) / 3600.0
     step_h = np.where(np.isfinite(step_h), step_h, 0.0)
     hours_per_day = norm.hours_per_day if norm is not None and norm.hours_per_day > 0 else 24.0
     inside = np.zeros(len(kms), dtype=bool)
@@ -805,11 +800,11 @@ def _formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models
             depots.append((fix.route_km, n))
     ferry_h, own_means_h = 0.0, math.inf
     if ferry_by is not None:
-        on_route = np.isin(seg["river_class"].to_numpy(), (1, 2)).any()
-        if not any(c.river_class in (1, 2) for c in crossings) and on_route:
+        on_route = np.isin(seg["river_class"].to_numpy(), BIG_RIVER_CLASSES).any()
+        if not any(c.river_class in BIG_RIVER_CLASSES for c in crossings) and on_route:
             notes.append(f"{u.id}: its route passes a major or large river but pays no crossing "
                          "of one at this grid's resolution; the flotilla does not ferry it")
-        elif not any(c.river_class in (1, 2) for c in crossings):
+        elif not any(c.river_class in BIG_RIVER_CLASSES for c in crossings):
             raise ConfigError(
                 f"{army.source}: flotilla ({ferry_by}).ferries_for names {u.id}, but its route "
                 "crosses no major or large river; fix: drop it from ferries_for (a flotilla on "
@@ -1061,89 +1056,3 @@ def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None
     notes.append(f"{u.id}: movement {u.movement} needs a planner not available in this build; "
                  "it stays at its start")
     return None
-
-
-def _truck_leg_at(army, terrain, track, models, opt, convoy_kmh=None):
-    """``leg_at(i, (lon, lat))``: the leg function of ``supply.trucks[i]`` loading at a
-    railhead the army's railway moved forward to (cached per railhead; None when the station
-    lies outside the run's terrain)."""
-    from logistics.errors import ExtentError
-    from logistics.supply.turnaround import truck_leg_function
-    from logistics.vehicles import load_vehicle
-
-    cache: dict = {}
-
-    def leg_at(i: int, lonlat: tuple[float, float]):
-        key = (i, round(float(lonlat[0]), 5), round(float(lonlat[1]), 5))
-        if key not in cache:
-            tr = army.supply.trucks[i]
-            try:
-                cache[key] = truck_leg_function(terrain, load_vehicle(tr.vehicle),
-                                                (float(lonlat[0]), float(lonlat[1])), track,
-                                                stencil=army.routing.stencil, engine=opt.engine,
-                                                models=models, max_speed_kmh=convoy_kmh)
-            except ExtentError:
-                cache[key] = None
-        return cache[key]
-
-    return leg_at
-
-
-def _railhead_named(leg, where: str):
-    """``leg`` whose error for a railhead on impassable ground (the solver's "source 0 cell
-    (row, col) lies on a barrier") names the column's key and its railhead instead."""
-    def named(index: int, season: str):
-        try:
-            return leg(index, season)
-        except NoRouteError as exc:
-            if not str(exc).startswith("source 0 cell"):
-                raise
-            raise ConfigError(f"{where} lies on ground the trucks cannot enter (water, a "
-                              "barrier or no data); fix: move the railhead onto land, e.g. the "
-                              "station it names") from None
-
-    return named
-
-
-def _truck_spec(army, i, terrain, track, notes, models, opt, convoy_kmh=None) -> TruckSpec:
-    """The spec of ``supply.trucks[i]`` with its leg function over the army's route cells;
-    its convoys drive no faster than ``convoy_kmh`` (the motor column's march norm: supply
-    columns are wheeled columns, configs/norms/march.yaml ``motor_column``)."""
-    from logistics.advance.supply_specs import payload_l
-    from logistics.supply.turnaround import truck_leg_function
-    from logistics.vehicles import load_vehicle
-
-    t0 = army.h_hour.value
-    tr = army.supply.trucks[i]
-    vehicle = load_vehicle(tr.vehicle)
-    tank = tr.truck_tank_l.value if tr.truck_tank_l is not None else vehicle.tank_l
-    if tank is None:
-        from logistics.army.norms import load_norms
-
-        norms = load_norms()
-        tank = norms.refill_l(vehicle)
-        if tank is None:
-            raise ConfigError(f"{army.source}: supply.trucks.{i}.vehicle: {vehicle.id!r} has "
-                              + no_tank_capacity(vehicle, norms.files[1], column=True))
-    where = f"{army.source}: supply.trucks.{i}"
-    try:
-        payload = payload_l(tr, vehicle)
-    except ConfigError as exc:
-        raise ConfigError(f"{where}.vehicle: {exc}") from None
-    lon, lat, note = railhead_lonlat(tr.railhead)
-    if note:
-        notes.append(f"supply.trucks.{i}: {note}")
-    leg = truck_leg_function(terrain, vehicle, (lon, lat), track, stencil=army.routing.stencil,
-                             engine=opt.engine, models=models, max_speed_kmh=convoy_kmh,
-                             approach=True)
-    leg = _railhead_named(leg, f"{where}.railhead ({tr.railhead.place!r}, "
-                               f"{lat_lon_text(lat, lon, 3, sep=' ')})")
-    until = tr.until.value if tr.until is not None else _run_end(army)
-    return TruckSpec(
-        name=tr.name, count=tr.count.value, payload_l=payload,
-        truck_tank_l=float(tank), fuel_type=tr.fuel_type, load_h=tr.load_h.value,
-        unload_h=tr.unload_h.value, driving_hours_per_day=tr.driving_hours_per_day.value,
-        start_h=hours_since(t0, tr.start.value), until_h=hours_since(t0, until),
-        convoys=tr.convoys, jitter_h=tr.jitter_h.value if tr.jitter_h else 0.0, leg=leg,
-        road_closes=tr.until is not None,
-    )

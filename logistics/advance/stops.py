@@ -21,6 +21,7 @@ import numpy as np
 from logistics.advance.elements import Element, split
 from logistics.army.resolve import MEN_CLASSES
 from logistics.supply.delivery import Delivery
+from logistics.terrain.classes import BIG_RIVER_CLASSES
 
 __all__ = ["Stops", "depth_text"]
 
@@ -73,7 +74,7 @@ class Stops:
                 fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
             c = fp.crossings[st.crossings_done]
             self.crossing_times[(fid, st.crossings_done)] = t_h
-            if fp.ferry_by and st.ferry_km is None and c.river_class in (1, 2):
+            if fp.ferry_by and st.ferry_km is None and c.river_class in BIG_RIVER_CLASSES:
                 self.ferry_queue(fid, c, t_h)
                 for child, at in self.in_column(fid, c, t_h):  # at the river with it
                     self.ferry_queue(child, at, t_h, site=st.ferry_site)

@@ -1,5 +1,6 @@
 """The fuel sources of a plan as specs the step loop turns into running supply: truck columns
-(with their legs priced by the cost engine) and airlifts.
+(:func:`truck_spec`, with their legs priced by the cost engine; :func:`truck_leg_at` for a
+railhead moved forward) and airlifts (:func:`air_spec`).
 
 Railheads: a railhead named like a station of the shipped 1945 network takes the station's
 position; otherwise its own coordinates are used and a note says so (:func:`railhead_lonlat`).
@@ -10,14 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-
 from logistics.advance.schedule import hours_since
-from logistics.errors import ConfigError
 from logistics.army.base import Point
+from logistics.errors import ConfigError, NoRouteError
+from logistics.geodesy import lat_lon_text
 from logistics.supply.delivery import litres_from_tonnes
 from logistics.supply.trucks import LegFunction
+from logistics.vehicles import no_tank_capacity
 
-__all__ = ["TruckSpec", "AirSpec", "air_spec", "railhead_lonlat", "payload_l"]
+__all__ = ["TruckSpec", "AirSpec", "air_spec", "truck_spec", "truck_leg_at", "railhead_lonlat",
+           "payload_l"]
 
 
 @dataclass(frozen=True)
@@ -109,4 +112,90 @@ def air_spec(a, t0: datetime) -> AirSpec:
         total_l=litres_from_tonnes(a.total_t.value, a.fuel_type),
         fuel_type=a.fuel_type,
         daily_cv=a.daily_cv.value if a.daily_cv else 0.0,
+    )
+
+
+def truck_leg_at(army, terrain, track, *, models, engine: str = "auto",
+                 convoy_kmh: float | None = None):
+    """``leg_at(i, (lon, lat))``: the leg function of ``supply.trucks[i]`` loading at a
+    railhead the army's railway moved forward to (cached per railhead; None when the station
+    lies outside the run's terrain)."""
+    from logistics.errors import ExtentError
+    from logistics.supply.turnaround import truck_leg_function
+    from logistics.vehicles import load_vehicle
+
+    cache: dict = {}
+
+    def leg_at(i: int, lonlat: tuple[float, float]):
+        key = (i, round(float(lonlat[0]), 5), round(float(lonlat[1]), 5))
+        if key not in cache:
+            tr = army.supply.trucks[i]
+            try:
+                cache[key] = truck_leg_function(terrain, load_vehicle(tr.vehicle),
+                                                (float(lonlat[0]), float(lonlat[1])), track,
+                                                stencil=army.routing.stencil, engine=engine,
+                                                models=models, max_speed_kmh=convoy_kmh)
+            except ExtentError:
+                cache[key] = None
+        return cache[key]
+
+    return leg_at
+
+
+def _railhead_named(leg, where: str):
+    """``leg`` whose error for a railhead on impassable ground (the solver's "source 0 cell
+    (row, col) lies on a barrier") names the column's key and its railhead instead."""
+    def named(index: int, season: str):
+        try:
+            return leg(index, season)
+        except NoRouteError as exc:
+            if not str(exc).startswith("source 0 cell"):
+                raise
+            raise ConfigError(f"{where} lies on ground the trucks cannot enter (water, a "
+                              "barrier or no data); fix: move the railhead onto land, e.g. the "
+                              "station it names") from None
+
+    return named
+
+
+def truck_spec(army, i: int, terrain, track, notes: list[str], *, models, engine: str = "auto",
+               norms, run_end: datetime, convoy_kmh: float | None = None) -> TruckSpec:
+    """The spec of ``supply.trucks[i]`` with its leg function over the army's route ``track``
+    cells; its convoys drive no faster than ``convoy_kmh`` (the motor column's march norm:
+    supply columns are wheeled columns, configs/norms/march.yaml ``motor_column``) and run to
+    ``until``, else to ``run_end``. A truck's tank: the column's ``truck_tank_l``, its vehicle
+    file's, else ``norms`` (the run's march, lift and tank norms)."""
+    from logistics.supply.turnaround import truck_leg_function
+    from logistics.vehicles import load_vehicle
+
+    t0 = army.h_hour.value
+    tr = army.supply.trucks[i]
+    vehicle = load_vehicle(tr.vehicle)
+    tank = tr.truck_tank_l.value if tr.truck_tank_l is not None else vehicle.tank_l
+    if tank is None:
+        tank = norms.refill_l(vehicle)
+        if tank is None:
+            raise ConfigError(f"{army.source}: supply.trucks.{i}.vehicle: {vehicle.id!r} has "
+                              + no_tank_capacity(vehicle, norms.files[1], column=True))
+    where = f"{army.source}: supply.trucks.{i}"
+    try:
+        payload = payload_l(tr, vehicle)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}.vehicle: {exc}") from None
+    lon, lat, note = railhead_lonlat(tr.railhead)
+    if note:
+        notes.append(f"supply.trucks.{i}: {note}")
+    leg = truck_leg_function(terrain, vehicle, (lon, lat), track, stencil=army.routing.stencil,
+                             engine=engine, models=models, max_speed_kmh=convoy_kmh,
+                             approach=True)
+    leg = _railhead_named(leg, f"{where}.railhead ({tr.railhead.place!r}, "
+                               f"{lat_lon_text(lat, lon, 3, sep=' ')})")
+    until = tr.until.value if tr.until is not None else run_end
+    return TruckSpec(
+        name=tr.name, count=tr.count.value, payload_l=payload,
+        truck_tank_l=float(tank), fuel_type=tr.fuel_type, load_h=tr.load_h.value,
+        unload_h=tr.unload_h.value, driving_hours_per_day=tr.driving_hours_per_day.value,
+        start_h=hours_since(t0, tr.start.value), until_h=hours_since(t0, until),
+        convoys=tr.convoys, jitter_h=tr.jitter_h.value if tr.jitter_h else 0.0, leg=leg,
+        road_closes=tr.until is not None,
     )

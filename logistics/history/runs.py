@@ -155,13 +155,13 @@ def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | No
     the scenario's points, resolution, DEM) is loaded once per process and passed in. Overrides
     change figures, never places, so the box is that of the scenario as loaded.
     """
-    from logistics.advance.plan import scenario_bbox
+    from logistics.advance.plan import army_bbox
     from logistics.army import Army, load_army
     from logistics.runner import run_scenario
 
     sc = scenario if isinstance(scenario, Army) else load_army(scenario)
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
-    terrain = _terrain(scenario_bbox(sc), res, dem)
+    terrain = _terrain(army_bbox(sc), res, dem)
     return run_scenario(sc, seed=seed, overrides=overrides, dem=dem, resolution_m=res, terrain=terrain)
 
 
@@ -276,9 +276,9 @@ def _terrain_ref(result: Any) -> Any:
     sc = getattr(result, "scenario", None)
     if box is None and sc is not None:
         try:
-            from logistics.advance.plan import scenario_bbox
+            from logistics.advance.plan import army_bbox
 
-            box = scenario_bbox(sc)
+            box = army_bbox(sc)
         except Exception:  # noqa: BLE001 - a scenario without points: no off-route timing
             box = None
     res = prov.get("resolution_m")

@@ -19,6 +19,10 @@ This folder stands above every stage it draws (no stage imports it):
 | ``compare_page`` | the comparison's report.md, fuel sections included |
 | ``compare_outputs`` | the comparison's folder, written atomically |
 | ``route_map`` | a multimodal route and the railway network on the base map |
+| ``web_map`` | the interactive ``map.html`` of a run or a comparison (folium, Leaflet inlined, offline) |
+| ``geojson`` | the one GeoJSON writer of the output folders (RFC 7946) |
+| ``references`` | a page finished: its citation keys expanded into references, no absolute paths |
+| ``readme_results`` | the README's results block regenerated from compare and calibrate folders |
 
 User text on every figure is drawn as written (``text.parse_math`` off, below).
 """

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-__all__ = ["TerrainClass", "RiverClass"]
+__all__ = ["TerrainClass", "RiverClass", "BIG_RIVER_CLASSES"]
 
 
 class TerrainClass(IntEnum):
@@ -33,3 +33,10 @@ class RiverClass(IntEnum):
     MEDIUM = 3  #: WDBII levels 3-4: additional and minor permanent rivers
     INTERMITTENT = 4  #: WDBII levels 5-7: intermittent streams
     CANAL = 5  #: WDBII levels 8-10: canals
+
+
+#: "A major or large river" (codes): where a flotilla ferries the formations it serves
+#: (``ferries_for``: the first such crossing of their route), the river a formation formed
+#: ``after_river_crossing`` waits for, and the crossing a way round a fortified region must
+#: not make twice (advance/plan.py, holds.py, stops.py).
+BIG_RIVER_CLASSES: tuple[int, ...] = (int(RiverClass.MAJOR), int(RiverClass.LARGE))
