@@ -225,13 +225,6 @@ def _seasons(army) -> tuple[tuple[float, str], ...]:
     return tuple((hours_since(t0, s.start.value), s.season) for s in army.seasons)
 
 
-def _run_end(army) -> datetime:
-    from datetime import timedelta
-
-    d = army.end.value
-    return datetime(d.year, d.month, d.day) + timedelta(days=1)
-
-
 def _classes(unit: ResolvedFormation, army, norms) -> tuple:
     """(ids, fuel types, tank_l, extra_l, counts, pace mask, idle L/h) of a formation."""
     from logistics.vehicles import load_vehicle
@@ -586,7 +579,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     track = np.unique(np.concatenate(cell_list), axis=0) if cell_list else np.zeros((0, 2), int)
     index = {(int(r), int(c)): i for i, (r, c) in enumerate(track)}
     convoy_kmh = norms.norm_for("motor").max_speed_kmh
-    run_end = _run_end(army)
+    run_end = army.run_end
     trucks = tuple(truck_spec(army, i, terrain, track, notes, models=models, engine=opt.engine,
                               norms=norms, run_end=run_end, convoy_kmh=convoy_kmh)
                    for i in range(len(army.supply.trucks)))
@@ -971,7 +964,7 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
 
     tt = opt.shuttle_planner(
         men=u.men, lift_men=u.lift_men, route_km=route_km, start_h=u.start_h,
-        end_h=hours_since(army.h_hour.value, _run_end(army)), truck_leg_h=leg_h,
+        end_h=hours_since(army.h_hour.value, army.run_end), truck_leg_h=leg_h,
         truck_fuel_l_per_km=per_km * opt.fuel_scale,
         march_kmh=foot.max_speed_kmh * opt.speed_scale, march_hours=march_hours,
         load_h=norm.embark_h if norm is not None else 0.0,

@@ -799,6 +799,12 @@ class Army(_Model):
         """Hours after H-hour the army's formations move off by default (``start_delay_h``)."""
         return float(self.start_delay_h.value) if self.start_delay_h is not None else 0.0
 
+    @property
+    def run_end(self) -> datetime:
+        """When the run ends: the end of ``end``'s day (midnight after it), local time."""
+        d = self.end.value
+        return datetime(d.year, d.month, d.day) + timedelta(days=1)
+
     def formation(self, formation_id: str) -> FormationSpec:
         """The formation with this id (KeyError naming the known ids)."""
         for f in self.formations:
@@ -995,8 +1001,7 @@ def _dates_outside_the_run(army: Army) -> list[str]:
     ages before it, an airlift whose days miss the run or span more than a campaign. Each would
     be silently idle, and an airlift over centuries books a delivery a day (a hang)."""
     t0 = army.h_hour.value
-    run_end = datetime(army.end.value.year, army.end.value.month, army.end.value.day) \
-        + timedelta(days=1)
+    run_end = army.run_end
     span = f"the run (h_hour {t0} to the end of end's day, {army.end.value.date()})"
     earliest = t0 - timedelta(days=MAX_SPAN_DAYS)
     problems: list[str] = []
