@@ -103,6 +103,9 @@ def test_calibrate_with_loao_on_two_axes(user_file, tmp_path, capsys):
     assert code == 0
     printed = capsys.readouterr().out
     assert "Leave-one-axis-out" in printed and "--set speed_scale=" in printed
+    # the screen gets the narrow tables (100 columns), the file the Markdown ones
+    assert "| axis |" not in printed and "| axis |" in (out / "calibration.md").read_text()
+    assert max(len(ln) for ln in printed.splitlines() if ln.startswith(("axis ", "ALL "))) <= 100
     loao = pd.read_csv(out / "loao.csv")
     assert sorted(loao["held_out"]) == ["1FEF-5A", "TBF-36A"]
     grid = pd.read_csv(out / "grid.csv")

@@ -67,6 +67,12 @@ def test_recovers_a_known_speed_scale_and_loao_is_out_of_sample(toy):
     assert cal.loao_mae_km == pytest.approx(0.0, abs=1e-6)
     text = cal.report()
     assert "Leave-one-axis-out" in text and "1.25" in text
+    # the screen's version (logistics calibrate prints it): the per-axis summaries as the
+    # compare's narrow screen tables, not the file's wide Markdown ones
+    screen = cal.report(markdown=False)
+    tables = [ln for ln in screen.splitlines() if ln.startswith(("axis ", "A0 ", "ALL "))]
+    assert tables and max(map(len, tables)) <= 100
+    assert "| axis |" not in screen and "| axis |" in text
     # every figure of merit of compare, at the fit: the documented rows are exact there
     for key in ("in_sample", "loao"):
         overall = cal.summaries[key].set_index("axis_id").loc["ALL"]

@@ -131,7 +131,7 @@ def _run(args: argparse.Namespace) -> int:
         if cal.rows is not None:
             cal.rows.to_csv(tmp / "rows.csv", index=False)
         cal.fit_table().to_csv(tmp / "fit.csv", index=False)
-    print(text, end="")
+    print(cal.report(markdown=False), end="")  # the screen's narrow tables; the file keeps Markdown
     print("\n" + fit_advice(cal))
     print(f"wrote {out}/ (calibration.md, fit.csv, grid.csv, loao.csv, summary_*.csv, rows.csv)")
     return 0

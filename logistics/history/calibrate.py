@@ -299,8 +299,10 @@ class Calibration:
         return ("Loss: pooled mean absolute km error over scorable documented rows (see "
                 "score.py); the date MAE beside it.")
 
-    def report(self) -> str:
-        """Markdown summary: bounds, fitted values, nominal vs fitted, LOAO per axis."""
+    def report(self, *, markdown: bool = True) -> str:
+        """Markdown summary: bounds, fitted values, nominal vs fitted, LOAO per axis. With
+        ``markdown=False`` (the screen) the per-axis summaries are the compare's screen tables
+        (100 columns, short headers) instead of the wide Markdown ones."""
         names = [k for k in self.bounds]
         lines = ["# Calibration of global parameters", "",
                  f"Grid: {self.points} points per parameter within "
@@ -314,7 +316,7 @@ class Calibration:
                  "| fitted on all axes (in-sample) | " + " | ".join(f"{self.fitted[k]:g}" for k in names)
                  + f" | {self.fitted['mae_km']:.1f} | {self.fitted['mae_date_days']:.2f} | {self.fitted['n_km']} |",
                  ""]
-        lines += self._summaries()
+        lines += self._summaries(markdown)
         if self.loao is None:
             lines.append("Leave-one-axis-out needs at least two axes: no out-of-sample figure.")
             return "\n".join(lines) + "\n"
@@ -357,7 +359,7 @@ class Calibration:
                          "n_date": int(self.loao["n_test_date"].sum())})
         return pd.DataFrame(rows).assign(loss=self.loss, grid=grid)
 
-    def _summaries(self) -> list[str]:
+    def _summaries(self, markdown: bool = True) -> list[str]:
         from logistics.history.summary import format_summary
 
         titles = {"nominal": "Nominal (configs as written, nothing fitted)",
@@ -366,7 +368,8 @@ class Calibration:
         out = []
         for key, title in titles.items():
             if key in self.summaries:
-                out += [f"## {title}", "", format_summary(self.summaries[key], markdown=True)]
+                out += [f"## {title}", "", format_summary(self.summaries[key], markdown=markdown)]
+                out += [] if markdown else [""]
         return out
 
 
