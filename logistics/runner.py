@@ -31,8 +31,9 @@ import pandas as pd
 from logistics import __version__, settings
 from logistics.advance.plan import ArmyPlan, PlanOptions, army_bbox, build_army_plan
 from logistics.advance.simulate import ArmySim, simulate_army
-from logistics.army.load import apply_army_overrides, load_army
+from logistics.army.load import load_army
 from logistics.army.norms import load_norms
+from logistics.army.overrides import apply_army_overrides
 from logistics.army.schema import Army
 from logistics.cost.models import CostModels
 from logistics.ranges import norms_overrides

@@ -610,7 +610,7 @@ def no_tank_capacity(vehicle: Vehicle, movement_yaml: str | Path, *,
     """'no tank capacity ...; fix: ...' for a motor vehicle whose fuel in its own tanks no file
     gives: where it may be given, the vehicle's own file first (a newly added vehicle), and for
     a supply ``column`` its own ``truck_tank_l``. One wording for the army file's check
-    (``army.load.check_army``) and the plan."""
+    (``army.checks.check_army``) and the plan."""
     return (f"no tank capacity: no tank_l in its file {vehicle.path} nor under "
             f"fuel.tank_l_when_vehicle_file_has_none of {movement_yaml}; fix: give tank_l "
             f"(litres, with cite: or assumed:) in {vehicle.path}, or {vehicle.id}: under "

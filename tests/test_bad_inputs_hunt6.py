@@ -119,7 +119,7 @@ def test_the_shipped_fuel_states_still_load_with_their_empty_refills():
 
 @pytest.mark.parametrize("damage", ["missing", "folder"])
 def test_a_missing_station_list_is_named_not_blamed_on_the_army(tmp_path, monkeypatch, damage):
-    from logistics.army.load import _station_rows
+    from logistics.army.checks import _station_rows
 
     configs = tmp_path / "configs"
     (configs / "network").mkdir(parents=True)

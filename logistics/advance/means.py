@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from logistics.advance.movement import Railhead, Reached, Timetable
-from logistics.army.load import line_ids
+from logistics.army.checks import line_ids
 
 __all__ = ["river_planner", "ferry_time", "own_means_time", "shuttle_planner", "ArmyRail",
            "line_ids", "means_options"]

@@ -11,7 +11,7 @@ truck columns from railheads, airlift, captured depots, railheads moving forward
 rules of the base model (finite numbers, safe identifiers, dates) apply to every field.
 
 Checks that need the norms (standards, march norms), the railway network or the terrain are made
-by :mod:`logistics.army.load` and the plan, before any output is written.
+by :mod:`logistics.army.checks` and the plan, before any output is written.
 """
 
 from __future__ import annotations

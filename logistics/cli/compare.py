@@ -94,7 +94,7 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         shown = ", ".join(repr(b[:60]) for b in dict.fromkeys(bad))
         raise ConfigError(f"expected NAME=NUMBER with a finite number, got {shown} "
                           "(e.g. --set speed_scale=1.2)")
-    from logistics.army.load import GLOBAL_OVERRIDES, global_override_problem
+    from logistics.army.overrides import GLOBAL_OVERRIDES, global_override_problem
 
     problems = [p for k, v in out.items() if k in GLOBAL_OVERRIDES
                 for p in [global_override_problem(k, v)] if p]

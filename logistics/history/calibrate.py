@@ -1,7 +1,7 @@
 """Fit at most three GLOBAL parameters on chosen axes; leave-one-axis-out is the honest score.
 
 The parameters are those every axis shares (``speed_scale``, ``fuel_scale``,
-``march_hours_scale``, ``march_hours_per_day``: see ``logistics.army.load.GLOBAL_OVERRIDES``);
+``march_hours_scale``, ``march_hours_per_day``: see ``logistics.army.overrides.GLOBAL_OVERRIDES``);
 never a per-axis factor. The default fit is :data:`DEFAULT_PARAMS`: the march hours by a
 *scale*, which keeps the norms' sourced differences between kinds of column (a tank column's
 16 h, a motor column's 8 h derived from the wartime 200 km a day, a foot column's 12 h);
@@ -100,7 +100,7 @@ def grid_points(bounds: Mapping[str, tuple[float, float]], points: int) -> list[
                           f"(at most three, global); got {', '.join(bounds) or 'none'}")
     if not isinstance(points, int) or points < 2:
         raise ConfigError(f"grid points per parameter must be an integer >= 2, got {points!r}")
-    from logistics.army.load import global_override_problem
+    from logistics.army.overrides import global_override_problem
 
     for k, (lo, hi) in bounds.items():
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo < hi):

@@ -211,7 +211,7 @@ def check_overrides(inputs: Inputs, overrides: dict[str, float] | None) -> None:
     army of the comparison: a figure path one army file lacks (``fuel.reserve_reach_km`` on an
     axis without a reserve's reach), or a value a figure cannot take. It failed in the runs,
     after the armies before it had run, naming neither the army nor the fix."""
-    from logistics.army.load import GLOBAL_OVERRIDES, override_problem
+    from logistics.army.overrides import GLOBAL_OVERRIDES, override_problem
 
     if not overrides:
         return

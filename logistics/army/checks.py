@@ -1,0 +1,285 @@
+"""Cross-checks of a validated army that the schema alone cannot make: formations resolve
+against the norms (lifts, tanks), vehicles and ship classes exist, railheads and
+``advance_along`` lines are on the 1945 network (configs/network/stations-1945.csv), starts lie
+on the departure line, ``uncertain:`` keys name figures and their ranges hold them. Why: these
+need the norms, the network and the army's figures; one ConfigError lists every problem.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from logistics.army.base import _short
+from logistics.army.overrides import GLOBAL_OVERRIDES, army_figure_paths, override_problem
+from logistics.army.schema import Army
+from logistics.errors import ConfigError, LogisticsError, listed
+
+__all__ = ["check_army", "line_ids"]
+
+def check_army(army: Army, config_dir: str | Path | None = None) -> None:
+    """Cross-checks that need the norms, the railway network and the army's own figures:
+    formations resolve (standards, norms, men or vehicles, lifts, pace vehicles); vehicles of
+    supply and extra fuel exist; a railhead named on a line is a station of it; flotilla
+    brigades name known ship classes; ``uncertain:`` keys name figures. One ConfigError."""
+    from logistics.army.fortified import load_fortified
+    from logistics.army.norms import load_norms
+    from logistics.army.resolve import resolve_formations
+    from logistics.vehicles import list_vehicles
+
+    src = army.source
+    norms = load_norms(config_dir)
+    problems: list[str] = []
+    try:
+        units = resolve_formations(army, norms, load_fortified(config_dir).rule)
+    except ConfigError as exc:
+        problems += [line.strip()[2:] for line in str(exc).splitlines()
+                     if line.strip().startswith("- ")]
+    else:
+        problems += _lift_problems(army, units)
+        problems += _tank_problems(army, units, norms)
+    known = set(list_vehicles())
+    for v in army.fuel.extra_fuel_l:
+        if v not in known:
+            problems.append(f"{src}: fuel.extra_fuel_l.{v}: unknown vehicle; fix: use one of "
+                            f"{sorted(known)}")
+    for n, b in enumerate(army.flotilla):
+        ships = b.ships if b.ships is not None else None
+        if b.standard is not None and b.standard not in norms.standards:
+            problems.append(f"{src}: flotilla.{n} ({b.id}).standard: {b.standard!r} is no "
+                            "standard of configs/norms/formations.yaml")
+        for s in ships or ():
+            if s.ship_class not in norms.ships:
+                problems.append(f"{src}: flotilla.{n} ({b.id}).ships: unknown ship class "
+                                f"{s.ship_class!r}; fix: use one of {sorted(norms.ships)} "
+                                "(configs/norms/movement.yaml river.ship_classes)")
+    problems += _railhead_problems(army)
+    problems += _advance_along_problems(army)
+    problems += _departure_problems(army)
+    paths = set(army_figure_paths(army)) | set(GLOBAL_OVERRIDES)
+    for key in army.uncertain:
+        if key not in paths:
+            near = difflib.get_close_matches(key, sorted(paths), n=3)
+            problems.append(f"{src}: uncertain: {key!r} names no figure of this army file"
+                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else "")
+                            + "; fix: the dotted path of one of its figures (formation ids "
+                            "for list positions: formations.<id>.men, supply.trucks.0.count), "
+                            "or remove the entry")
+    if not problems:
+        problems += _range_problems(army)
+    if not problems:
+        problems += _value_outside_problems(army)
+    if problems:
+        raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
+                          + listed(problems) + "\n(key reference: configs/armies/README.md; "
+                          "value rules: configs/README.md)")
+
+
+def _lift_problems(army: Army, units) -> list[str]:
+    """A lift (trucks or tank riders) of more men than the formation has, as the file is
+    written. Checked here, on the file, and not when resolving: Monte Carlo draws the men and
+    the lift of a formation independently (1fef-35a), and a draw with fewer men than the lift
+    is every man riding, not a mistake of the user's."""
+    problems = []
+    for n, (f, u) in enumerate(zip(army.formations, units)):
+        riding = u.riders if f.lift is not None and f.lift.kind == "tank_riders" else (
+            u.lift_men if f.lift is not None else 0)
+        if riding > u.men:
+            bodies = int(f.count.value) if f.count is not None else 1
+            drawn = any(g.parent == f.id and g.drawn_from_parent for g in army.formations)
+            problems.append(
+                f"{army.source}: formations.{n} ({f.id}).lift.men: {f.lift.men.value} men ride"
+                + (f" a body, {riding} in its {bodies} bodies (`count:`)," if bodies > 1 else "")
+                + f" but the formation has {u.men}"
+                + (" after what its children draw from it" if drawn else "")
+                + f"; fix: at most {u.men // bodies}" + (" a body" if bodies > 1 else "")
+                + ", or more `men:`")
+    return problems
+
+
+def _tank_problems(army: Army, units, norms) -> list[str]:
+    """A motor vehicle of a formation or of a supply column with no tank capacity in any file
+    (its own ``tank_l``, the norms' table, a column's ``truck_tank_l``): found here, before
+    the terrain is built, not when the plan first needs the litres."""
+    from logistics.errors import LogisticsError
+    from logistics.vehicles import load_vehicle, no_tank_capacity
+
+    def tank_missing(cid: str):
+        try:
+            v = load_vehicle(cid)
+        except LogisticsError:
+            return None  # an unknown vehicle is its own problem, reported where it is named
+        if v.fuel_type == "none" or norms.refill_l(v) is not None:
+            return None
+        return v
+
+    problems: list[str] = []
+    for n, (f, u) in enumerate(zip(army.formations, units)):
+        for cid, _ in u.motor_classes:
+            v = tank_missing(cid)
+            if v is not None:
+                problems.append(f"{army.source}: formations.{n} ({f.id}): vehicle {cid!r} has "
+                                + no_tank_capacity(v, norms.files[1]))
+    for i, tr in enumerate(army.supply.trucks):
+        v = None if tr.truck_tank_l is not None else tank_missing(tr.vehicle)
+        if v is not None:
+            problems.append(f"{army.source}: supply.trucks.{i}.vehicle: {v.id!r} has "
+                            + no_tank_capacity(v, norms.files[1], column=True))
+    return problems
+
+
+def _range_problems(army: Army) -> list[str]:
+    """``uncertain:`` ranges whose ends a figure does not allow (``in_tanks_refills`` 5..9):
+    found here, at load, rather than in the Monte Carlo draws after the runs. Every low end at
+    once, then every high end (two validations); a failure is then traced to its keys."""
+    problems: list[str] = []
+    for end in ("low", "high"):
+        draw = {k: getattr(u, end) for k, u in army.uncertain.items()}
+        if not draw or override_problem(army, draw) is None:
+            continue
+        for key, value in draw.items():
+            why = override_problem(army, {key: value})
+            if why is not None:
+                problems.append(f"{army.source}: uncertain: {key}: its {end} end {value:g} is a "
+                                f"value the figure cannot take ({why}); fix: a range the "
+                                "figure allows")
+    return problems
+
+
+def _value_outside_problems(army: Army) -> list[str]:
+    """``uncertain:`` ranges that leave out their figure's own value (``in_tanks_refills``
+    1.0 with a range 0.1..0.2): Monte Carlo's bands would hold every draw but the run as
+    written. Refused as the norms files' ranges are (:func:`logistics.ranges.uncertain_problems`)."""
+    figures = army_figure_paths(army)
+    problems = []
+    for key, span in army.uncertain.items():
+        value = figures[key].value if key in figures else None
+        if value is not None and not span.low <= value <= span.high:
+            problems.append(f"{army.source}: uncertain: {key}: the figure's value {value:g} lies "
+                            f"outside its range [{span.low:g}, {span.high:g}]; fix: widen the "
+                            "range to hold it, or correct the value")
+    return problems
+
+
+#: Columns of the station list a railhead is checked against, and its largest size (the shipped
+#: file is about 15 kB).
+_STATION_COLUMNS = ("line", "name", "name_1945", "key")
+_STATIONS_MAX_BYTES = 5_000_000
+
+
+def _station_rows() -> list[dict]:
+    """Rows of ``configs/network/stations-1945.csv`` (every station of every line R01..R23 of
+    the reference, the isolated R23 railheads included)."""
+    import csv
+
+    from logistics import settings
+    from logistics._textfile import read_text
+
+    path = settings.CONFIG_DIR / "network" / "stations-1945.csv"
+    if not path.is_file():  # read as no lines, it blamed the army: "'R01' is no line; use one of []"
+        kind = ("a folder" if path.is_dir() else "not a regular file" if path.exists()
+                else "missing")
+        raise ConfigError(f"station list {path} is {kind}; the railheads' line: and "
+                          "supply.rail.advance_along are checked against it; fix: restore it "
+                          "from the shipped configs/network/stations-1945.csv")
+    text = read_text(path, what="station list", max_bytes=_STATIONS_MAX_BYTES, error=ConfigError)
+    reader = csv.DictReader((ln for ln in text.splitlines() if not ln.startswith("#")),
+                            restval="")  # a short row (a cut file) reads as empty cells
+    missing = [c for c in _STATION_COLUMNS if c not in (reader.fieldnames or ())]
+    if missing:
+        raise ConfigError(f"{path}: the station list lacks the columns {missing}; fix: restore "
+                          f"its header ({','.join(_STATION_COLUMNS)}, ...) or take the shipped "
+                          "configs/network/stations-1945.csv")
+    rows = list(reader)
+    return rows
+
+
+def line_ids(texts: Sequence[str]) -> tuple[str, ...]:
+    """Line ids named in brackets in ``supply.rail.advance_along.lines`` (``"Manzhouli -
+    Hailar - Qiqihar (R01)"`` -> ``("R01",)``)."""
+    out = []
+    for t in texts:
+        out += re.findall(r"\(\s*([A-Za-z]\d+[A-Za-z0-9]*)\s*\)", t) or (
+            [t.strip()] if re.fullmatch(r"[A-Za-z]\d+[A-Za-z0-9]*", t.strip()) else [])
+    return tuple(dict.fromkeys(out))
+
+
+def _departure_problems(army: Army) -> list[str]:
+    """Every formation starts within ``departure.tolerance_km`` of the departure line
+    (configs/armies/README.md): depths are measured from that line."""
+    from logistics.geodesy import distance_to_line_km, lat_lon_text
+
+    line = [(float(p.location().lon), float(p.location().lat)) for p in army.departure.line]
+    tol = float(army.departure.tolerance_km.value)
+    problems = []
+    for n, f in enumerate(army.formations):
+        loc = f.start.location()
+        d = float(distance_to_line_km(float(loc.lon), float(loc.lat), line)[0])
+        if d > tol:
+            problems.append(
+                f"{army.source}: formations.{n} ({f.id}).start: {f.start.label} "
+                f"({lat_lon_text(float(loc.lat), float(loc.lon), 3)}) lies {d:.0f} km from the "
+                f"army's departure line, beyond departure.tolerance_km ({tol:g}); fix: a start "
+                "on the line, or a larger departure.tolerance_km (at most 200)")
+    return problems
+
+
+def _advance_along_problems(army: Army) -> list[str]:
+    """Each of ``supply.rail.advance_along.lines`` must name, in brackets, lines of the 1945
+    network (configs/network/stations-1945.csv): a text without one, or with an unknown id,
+    was ignored and the railheads silently stood still."""
+    rail = army.supply.rail
+    texts = rail.advance_along.lines if rail is not None and rail.advance_along else []
+    if not texts:
+        return []
+    known = {r["line"] for r in _station_rows()}
+    problems = []
+    for n, text in enumerate(texts):
+        where = f"{army.source}: supply.rail.advance_along.lines.{n} ({_short(text)})"
+        ids = line_ids([text])
+        if not ids:
+            problems.append(f"{where}: names no line id in brackets; fix: end it with the "
+                            "line's id, e.g. 'Manzhouli - Hailar - Qiqihar (R01)' (ids in "
+                            "configs/network/stations-1945.csv)")
+        for i in ids:
+            if known and i not in known:
+                problems.append(f"{where}: {i!r} is no line of configs/network/stations-1945.csv;"
+                                f" fix: one of {sorted(known)}")
+    return problems
+
+
+def _railhead_problems(army: Army) -> list[str]:
+    """A railhead named on a line must be a station of that line (configs/network/
+    stations-1945.csv): otherwise it is off the network."""
+    rail = army.supply.rail
+    if rail is None or not any(r.line for r in rail.railheads):
+        return []
+    from logistics.places import _key, lookup
+
+    rows = _station_rows()
+    line_ids = {r["line"] for r in rows}
+    problems = []
+    for n, rh in enumerate(rail.railheads):
+        if not rh.line:
+            continue
+        where = f"{army.source}: supply.rail.railheads.{n} ({rh.place})"
+        if rh.line not in line_ids:
+            problems.append(f"{where}.line: {rh.line!r} is no line of configs/network/"
+                            f"stations-1945.csv; fix: use one of {sorted(line_ids)} or null")
+            continue
+        try:
+            place = lookup(rh.place)
+            names = {_key(x) for x in (place.name, place.name_1945, *place.aliases) if x}
+        except LogisticsError:
+            names = {_key(rh.place)}
+        names.add(_key(rh.place))
+        on = [r for r in rows if r["line"] == rh.line
+              and names & {_key(r["name"]), _key(r["name_1945"]), _key(r["key"])}]
+        if not on:
+            problems.append(f"{where}: the railhead is off the network: {rh.place!r} is no "
+                            f"station of line {rh.line} (configs/network/stations-1945.csv); "
+                            "fix: name a station of that line, or give `line: null` for a "
+                            "railhead off the shipped network")
+    return problems

@@ -1,0 +1,160 @@
+"""Figure paths and overrides of an army: every numeric figure by dotted path (formation and
+flotilla ids stand for list positions, ``formations.6gta-army-units.men``), the global overrides
+(speed, fuel, march hours), an army with overrides applied, and a Monte Carlo draw of its
+``uncertain:`` ranges. Why: calibration and Monte Carlo change figures by these paths, and the
+cross-checks use them to check ``uncertain:`` keys and ranges.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from logistics.army.base import Figure
+from logistics.army.schema import Army
+from logistics.army.validate import validate_army
+from logistics.errors import ConfigError, range_fix
+
+__all__ = [
+    "GLOBAL_OVERRIDES",
+    "GLOBAL_OVERRIDE_RANGES",
+    "global_override_problem",
+    "override_problem",
+    "army_figure_paths",
+    "apply_army_overrides",
+    "sample_army_overrides",
+]
+
+#: Overrides that apply to every axis in the same way (calibration, Monte Carlo).
+GLOBAL_OVERRIDES: dict[str, str] = {
+    "speed_scale": "multiplies every ground speed (formation and supply trucks); 1 = physics",
+    "fuel_scale": "multiplies every fuel consumption (formation and supply trucks); 1 = physics",
+    "march_hours_per_day": "replaces every march norm's hours under way a day (configs/norms/march.yaml)",
+    "march_hours_scale": ("multiplies every march norm's hours under way a day (configs/norms/"
+                          "march.yaml), keeping their sourced differences; at most 24 h; 1 = the norms"),
+}
+
+#: The values a global override may take (inclusive, except march hours above 0): a sanity
+#: bound, not a prior. assumed: a scale beyond x0.05-x20 of the physics is a typing slip, not a
+#: calibration (the documented disagreements are within x0.5-x1.5, history/calibrate.py), and
+#: at 1e308 the pace overflows; a day has 24 hours.
+GLOBAL_OVERRIDE_RANGES: dict[str, tuple[float, float]] = {
+    "speed_scale": (0.05, 20.0),
+    "fuel_scale": (0.05, 20.0),
+    "march_hours_per_day": (0.0, 24.0),
+    "march_hours_scale": (0.05, 20.0),
+}
+
+
+def global_override_problem(key: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the global override ``key`` (None when it can), with the fix."""
+    lo, hi = GLOBAL_OVERRIDE_RANGES[key]
+    low = {"gt": lo} if key == "march_hours_per_day" else {"ge": lo}
+    ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
+          and math.isfinite(value) and (value > lo if "gt" in low else value >= lo)
+          and value <= hi)
+    if ok:
+        return None
+    return (f"override {key} must be a number in {'(' if 'gt' in low else '['}{lo:g}, {hi:g}], "
+            f"got {value!r}; " + range_fix(key, value, le=hi, **low))
+
+
+def override_problem(army: Army, overrides: dict[str, float]) -> str | None:
+    """Why the army with ``overrides`` is invalid (the schema's words), or None."""
+    try:
+        apply_army_overrides(army, overrides)
+    except ConfigError as exc:
+        lines = [ln.strip()[2:] for ln in str(exc).splitlines() if ln.strip().startswith("- ")]
+        return "; ".join(ln.rsplit("}: ", 1)[-1].split("; fix:")[0] for ln in lines) \
+            or str(exc).removeprefix("bad overrides: ")
+    return None
+
+
+def army_figure_paths(army: BaseModel, prefix: str = "") -> dict[str, Figure]:
+    """Every numeric figure of the army by dotted path; formations and flotilla brigades are
+    named by id (``formations.6gta-army-units.men``), other list items by position
+    (``supply.trucks.0.count``)."""
+    out: dict[str, Figure] = {}
+    if isinstance(army, Figure):
+        if isinstance(army.value, (int, float)) and not isinstance(army.value, bool):
+            out[prefix.rstrip(".")] = army
+        return out
+    for name in type(army).model_fields:
+        out.update(_paths_of(getattr(army, name), f"{prefix}{name}"))
+    return out
+
+
+def _paths_of(value: Any, path: str) -> dict[str, Figure]:
+    if isinstance(value, Figure):
+        return army_figure_paths(value, path)
+    if isinstance(value, BaseModel):
+        return army_figure_paths(value, f"{path}.")
+    if isinstance(value, (list, tuple)):
+        out: dict[str, Figure] = {}
+        for i, item in enumerate(value):
+            key = getattr(item, "id", None) if isinstance(item, BaseModel) else None
+            out.update(_paths_of(item, f"{path}.{key if isinstance(key, str) else i}"))
+        return out
+    if isinstance(value, dict):
+        out = {}
+        for k, item in value.items():
+            out.update(_paths_of(item, f"{path}.{k}"))
+        return out
+    return {}
+
+
+def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
+                         ) -> tuple[Army, dict[str, float]]:
+    """Return (army with per-figure overrides applied, the global scales).
+
+    Keys are :data:`GLOBAL_OVERRIDES` names or dotted figure paths (as in
+    ``uncertain:``). ``speed_scale``, ``fuel_scale``, ``march_hours_per_day`` and
+    ``march_hours_scale`` are returned (default 1, 1, None, None) for the engine; the others
+    are written into the army."""
+    scales: dict[str, float] = {"speed_scale": 1.0, "fuel_scale": 1.0}
+    if not overrides:
+        return army, scales
+    paths = army_figure_paths(army)
+    data = army.model_dump(mode="python", by_alias=True, exclude_none=True)
+    problems = []
+    for key, value in overrides.items():
+        if key in GLOBAL_OVERRIDES:
+            problem = global_override_problem(key, value)
+            if problem:
+                problems.append(problem)
+            else:
+                scales[key] = float(value)
+            continue
+        if key not in paths:
+            near = difflib.get_close_matches(key, sorted(set(paths) | set(GLOBAL_OVERRIDES)), n=3)
+            problems.append(f"override {key!r} names no figure"
+                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else ""))
+            continue
+        node: Any = data
+        for part in key.split("."):
+            if isinstance(node, list):
+                idx = next((i for i, it in enumerate(node) if isinstance(it, dict)
+                            and it.get("id") == part), None)
+                node = node[idx if idx is not None else int(part)]
+            else:
+                node = node[part]
+        fig = paths[key]
+        node["value"] = int(round(value)) if isinstance(fig.value, int) else float(value)
+        node.pop("cite", None)
+        node["assumed"] = f"override {key}={value} (was {fig.value})"
+    if problems:
+        raise ConfigError("bad overrides: " + "; ".join(problems))
+    new = validate_army(data, source=f"{army.source} with overrides {dict(overrides)}")
+    new._source, new._sha256 = army._source, army._sha256
+    return new, scales
+
+
+def sample_army_overrides(army: Army, seed: int) -> dict[str, float]:
+    """One Monte Carlo draw: a value uniform in [low, high] for every ``uncertain:`` key."""
+    rng = np.random.default_rng(seed)
+    return {k: float(rng.uniform(u.low, u.high)) for k, u in sorted(army.uncertain.items())}

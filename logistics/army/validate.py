@@ -1,0 +1,59 @@
+"""Validate a parsed army file (a mapping) against the schema: one ConfigError lists every
+problem, each line worded by :mod:`logistics.army.messages`. Why a module of its own: the overrides
+re-validate an army after writing their values into it, and the cross-checks apply overrides, so
+validation sits below both (in :mod:`logistics.army.load`, with the file reader above them, it
+closed an import cycle load -> checks -> overrides -> load).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from logistics.army.messages import _describe
+from logistics.army.schema import Army
+from logistics.errors import ConfigError, listed
+
+__all__ = ["validate_army"]
+
+#: Keys every army file has; a mapping with none of them is some other file of configs/.
+_ARMY_KEYS: frozenset[str] = frozenset({"axis_id", "h_hour", "departure", "formations"})
+
+
+def validate_army(data: Any, *, source: str = "<dict>") -> Army:
+    """Validate a parsed army file (a mapping); one ConfigError lists every problem."""
+    if data is None:
+        raise ConfigError(f"{source}: the file is empty; fix: start from "
+                          "configs/armies/template.yaml (every key: configs/armies/README.md)")
+    if not isinstance(data, Mapping):
+        raise ConfigError(f"{source}: expected a mapping of keys (axis_id, h_hour, formations, "
+                          f"...), got {type(data).__name__}; see configs/README.md")
+    if not set(map(str, data)) & _ARMY_KEYS:  # a vehicle, norms or bibliography file given
+        keys = ", ".join(map(str, list(data)[:6])) + (", ..." if len(data) > 6 else "")
+        raise ConfigError(
+            f"{source}: not an army file: it has none of {', '.join(sorted(_ARMY_KEYS))} "
+            f"(its keys: {keys}); fix: give an army file, configs/<axis>.yaml (start one from "
+            "configs/armies/template.yaml); vehicle, norms, sources and fortified-region files "
+            "are read by every run from its configs folder, not run")
+    from logistics.sources import load_bibliography
+    from logistics.vehicles import vehicles_dir
+
+    load_bibliography()  # a damaged bibliography is one error here, not one per citation
+    if not vehicles_dir().is_dir():  # one error, not one per vehicle the file names
+        raise ConfigError(
+            f"{source}: the vehicles it names are read from {vehicles_dir()}, which does not "
+            "exist; fix: set LOGISTICS_CONFIG_DIR to a whole configs folder with its vehicles/ "
+            "(a copy: cp -r configs my-configs), or unset it to read the shipped one")
+    try:
+        army = Army.model_validate(dict(data))
+    except ValidationError as exc:
+        lines = list(dict.fromkeys(line for e in exc.errors()
+                                   for line in _describe(source, e, data).splitlines()))
+        raise ConfigError(f"{source}: {len(lines)} problem(s) in the army file:\n  - "
+                          + listed(lines) + "\n(key reference: configs/armies/README.md; "
+                          "value rules: configs/README.md)"
+                          ) from None
+    army._source = source
+    return army
