@@ -34,7 +34,8 @@ from logistics.terrain import load_terrain
 from logistics.terrain.grid import check_resolution_m
 from logistics.vehicles import load_vehicle
 
-__all__ = ["load_scenario", "run", "layers", "write_run", "route", "sample", "compare", "load_terrain",
+__all__ = ["load_scenario", "run", "layers", "write_run", "route", "sample", "vehicle_rates",
+           "compare", "load_terrain",
            "load_vehicle", "build_cost_model", "accumulate", "path", "find_costs",
            "traceback"]
 
@@ -194,6 +195,28 @@ def sample(place, *, dem: str = "merged", resolution_m: float | None = None) -> 
     from logistics.terrain.sample import sample_point
 
     return sample_point(place, dem=dem, resolution_m=_resolution_arg(resolution_m))
+
+
+def vehicle_rates(place, *, vehicles=None, season: str = "dry", dem: str = "merged",
+                  resolution_m: float | None = None):
+    """Each vehicle's speed (km/h) and fuel (L/km) at a place, on the flat and up and down the
+    local slope, as the cost model prices that cell (``logistics sample`` prints the same
+    table) -> DataFrame, one row per vehicle. ``vehicles``: ids (or one id; default every
+    shipped vehicle); ``season``: "dry" or "wet"."""
+    from logistics.cost.physics import point_rates
+    from logistics.terrain.sample import point_terrain, resolve_point
+
+    if isinstance(vehicles, str):
+        vehicles = [vehicles]
+    if vehicles is not None and (not isinstance(vehicles, (list, tuple)) or not vehicles
+                                 or not all(isinstance(v, str) for v in vehicles)):
+        raise ConfigError(f"vehicles must be a vehicle id or a list of them, got "
+                          f"{_shown(vehicles)}; fix: e.g. vehicles=['zis-5', 't-34-85'], or "
+                          "leave it out for every shipped vehicle")
+    _, lon, lat, _ = resolve_point(place)
+    terrain = point_terrain(lon, lat, dem=dem, resolution_m=_resolution_arg(resolution_m))
+    return point_rates(terrain, lon, lat, season=season,
+                       vehicles=list(vehicles) if vehicles is not None else None)
 
 
 def compare(documented=None, *, configs_dir=None, resolution_m: float | None = None,

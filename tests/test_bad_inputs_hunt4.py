@@ -46,6 +46,12 @@ CFG = settings.SHIPPED_CONFIG_DIR / "tbf-39a.yaml"
     (lambda: logistics.sample("Hailar", resolution_m=[1000]), ["resolution_m", "[1000]"]),
     (lambda: logistics.sample("Hailar", resolution_m=float("nan")), ["resolution_m", "nan"]),
     (lambda: logistics.sample("Hailar", resolution_m=float("inf")), ["resolution_m", "inf"]),
+    (lambda: logistics.vehicle_rates("Hailar", vehicles=5), ["vehicles must be a vehicle id",
+                                                               "5", "fix"]),
+    (lambda: logistics.vehicle_rates("Hailar", vehicles=[]), ["vehicles must be", "[]"]),
+    (lambda: logistics.vehicle_rates("Hailar", vehicles=["zis-5", None]), ["vehicles must be"]),
+    (lambda: logistics.vehicle_rates("Hailar", season="monsoon"), ["season", "monsoon"]),
+    (lambda: logistics.vehicle_rates("Hailar", resolution_m="1000"), ["resolution_m", "'1000'"]),
     (lambda: logistics.layers(None), ["layers needs the result of logistics.run", "None"]),
     (lambda: logistics.layers({}), ["layers needs the result", "{}"]),
     (lambda: logistics.route("Hailar", "Yakeshi", "zis-5", via=5), ["via must be a list", "5"]),
@@ -69,6 +75,17 @@ def test_the_api_refuses_a_wrong_argument_with_its_name_and_value(call, fragment
     assert isinstance(info.value, (ConfigError, DataError))
     for fragment in fragments:
         assert fragment in str(info.value), str(info.value)
+
+
+def test_vehicle_rates_names_an_unknown_vehicle_and_takes_one_id():
+    """``logistics.vehicle_rates``: an unknown id is the vehicles' own UnknownNameError (as
+    ``load_vehicle``), and one id alone is a list of one."""
+    from logistics.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError, match="tiger-ii"):
+        logistics.vehicle_rates("Hailar", vehicles="tiger-ii")
+    one = logistics.vehicle_rates("Hailar", vehicles="zis-5", resolution_m=5000)
+    assert list(one["vehicle"]) == ["zis-5"] and one["fuel_flat_l_per_km"].iloc[0] > 0
 
 
 def test_the_api_takes_a_cell_size_of_numpy_and_one_place_as_via():

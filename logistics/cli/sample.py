@@ -2,14 +2,13 @@
 latitude first; a negative one is read as a place, not an option).
 
 Elevation (bilinear, native DEM), slope, gradient, roughness, terrain and river class of the
-point's cell, the nearest river and the DEM source; then, when the cost physics is installed
-(``logistics.cost.physics.point_rates``), each vehicle's speed and fuel per km there.
+point's cell, the nearest river and the DEM source; then each vehicle's speed and fuel per km
+there (``logistics.cost.physics.point_rates``; ``logistics.vehicle_rates`` in Python).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 
 from logistics.cli import resolution_m
@@ -59,6 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
+    from logistics.cost.physics import point_rates
     from logistics.progress import progress
     from logistics.terrain.sample import point_terrain, resolve_point, sample_point
 
@@ -72,32 +72,18 @@ def _run(args: argparse.Namespace) -> int:
         facts = sample_point(query, dem=args.dem, resolution_m=args.resolution_m,
                              terrain=terrain)
         bar.step("vehicle rates")
-        rates = _vehicle_rates(terrain, lon, lat, args.season)
+        rates = point_rates(terrain, lon, lat, season=args.season)  # logistics.vehicle_rates in Python
     if args.json:
-        if rates is not None:
-            facts["vehicles"] = json.loads(rates.to_json(orient="records"))
+        facts["vehicles"] = json.loads(rates.to_json(orient="records"))
         print(json.dumps(facts, ensure_ascii=False, indent=1))
         return 0
     width = max(len(k) for k in facts)
     for key, value in facts.items():
         print(f"{key:<{width}}  {_fmt(value)}{' ' + _UNITS[key] if key in _UNITS and value is not None else ''}")
-    if rates is not None:
-        print()
-        print(f"vehicle rates here ({args.season} season; speed km/h, fuel L/km):")
-        print(rates.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
+    print()
+    print(f"vehicle rates here ({args.season} season; speed km/h, fuel L/km):")
+    print(rates.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     return 0
-
-
-def _vehicle_rates(terrain, lon: float, lat: float, season: str):
-    """The hook for the cost physics: a DataFrame, or None when it is not installed yet."""
-    try:
-        physics = importlib.import_module("logistics.cost.physics")
-    except ImportError:
-        return None
-    point_rates = getattr(physics, "point_rates", None)
-    if point_rates is None:
-        return None
-    return point_rates(terrain, lon, lat, season=season)
 
 
 def _fmt(value) -> str:
