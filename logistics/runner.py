@@ -37,7 +37,7 @@ from logistics.army.overrides import apply_army_overrides
 from logistics.army.schema import Army
 from logistics.cost.models import CostModels
 from logistics.ranges import norms_overrides
-from logistics.track_events import first_left_dry, held_at, passed_at
+from logistics.track_events import held_at, left_dry_at, passed_at
 
 __all__ = ["RunResult", "run_scenario", "summarize", "near_place", "default_planners",
            "FORMATION_COLUMNS", "TRACK_COLUMNS", "ROUTE_COLUMNS", "DAILY_COLUMNS",
@@ -382,15 +382,9 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
     # behind and rejoin when fuel reaches them): the first step any are
     if "dry_classes" in track:
         left = track[track["dry_classes"].fillna("").astype(str) != ""]
-        if len(left):
-            row = left.iloc[0]
-            pos = int(left.index[0])
-            began = track["time"].iloc[pos - 1] if pos > 0 else pd.Timestamp(plan.start)
-            out["first_vehicles_dry"] = {"time": began, "cum_km": float(row["cum_km"]),
-                                         "class": str(row["dry_classes"])}
-            first = first_left_dry(dry_stops, began, pd.Timestamp(row["time"]))
-            if first is not None:  # when and where they were left (the stops table's row)
-                out["first_vehicles_dry"] = first
+        if len(left):  # when and where they were left (the stops table's row, if any)
+            out["first_vehicles_dry"] = left_dry_at(track, int(left.index[0]), plan.start,
+                                                    dry_stops)
     elev = route["elev_m"].to_numpy(float)
     if len(elev) and np.isfinite(elev).any():
         i = int(np.nanargmax(elev))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["first_left_dry", "held_at", "passed_at", "STOOD_KM"]
+__all__ = ["first_left_dry", "left_dry_at", "held_at", "passed_at", "STOOD_KM"]
 
 #: km a head may move in a step and still count as standing where it was (assumed: 50 m,
 #: far below the whole km the summary prints; the step loop leaves dust such as the 39th
@@ -37,6 +37,20 @@ def first_left_dry(dry_stops: pd.DataFrame | None, began, ended) -> dict | None:
     r = inside.iloc[0]
     return {"time": pd.Timestamp(r["time"]), "cum_km": float(r["cum_km"]),
             "class": str(r["name"]).split(" dry;", 1)[0]}
+
+
+def left_dry_at(track: pd.DataFrame, pos: int, start, dry_stops: pd.DataFrame | None = None
+                ) -> dict:
+    """When and where vehicles were left dry in the step of ``track`` row ``pos`` (a row with
+    ``dry_classes``; rows in time order, ``start`` the time the first step begins): the stops
+    table's ``dry`` stop in that step (:func:`first_left_dry`: its hour, km and classes), else
+    the step's start with the row's km and ``dry_classes`` (the records keep nothing finer)."""
+    row = track.iloc[pos]
+    began = pd.Timestamp(track["time"].iloc[pos - 1]) if pos > 0 else pd.Timestamp(start)
+    stop = first_left_dry(dry_stops, began, pd.Timestamp(row["time"]))
+    if stop is not None:
+        return stop
+    return {"time": began, "cum_km": float(row["cum_km"]), "class": str(row["dry_classes"])}
 
 
 def held_at(track: pd.DataFrame, pos: int, start, dry_stops: pd.DataFrame | None = None

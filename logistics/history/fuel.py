@@ -33,7 +33,7 @@ from logistics import settings
 from logistics.errors import DataError
 from logistics.history.runs import RunTrace
 from logistics.history.uncertainty import QUANTILES
-from logistics.track_events import first_left_dry, held_at
+from logistics.track_events import held_at, left_dry_at
 
 __all__ = [
     "DRY_STATUS",
@@ -234,7 +234,7 @@ class FuelVerdict:
     ``days_dry`` their dates. ``first_vehicles_dry``: when vehicles first stood dry and were
     left behind while their formation moved on (``vehicles_dry_formation``,
     ``vehicles_dry_classes``, ``vehicles_dry_km``): the stops table's hour and km, as the run
-    summary has them (``track_events.first_left_dry``), else the step's start with its km;
+    summary has them (``track_events.left_dry_at``), else the step's start with its km;
     vehicles run dry before a whole formation is held (see ``advance/simulate.py``).
     ``dry_classes``: every class empty at some hour of the run.
     ``daily``: the headline formation's daily fuel table (date, cum_km, status, refills)."""
@@ -307,11 +307,10 @@ def fuel_verdict(axis_id: str, trace: RunTrace) -> FuelVerdict:
         left = tr[tr["dry_classes"].fillna("").astype(str) != ""]
         if len(left):
             r = left.iloc[0]
-            vfirst, vkm = _began(tr, r), float(r["cum_km"])
             vwho, vclasses = str(r.get("formation_id", "")), str(r["dry_classes"])
-            stop = first_left_dry(_stops_of(trace, vwho), vfirst, pd.Timestamp(r["time"]))
-            if stop is not None:  # the hour and km the stops table has (the run summary's)
-                vfirst, vkm = stop["time"], stop["cum_km"]
+            mine, pos = _own(tr, r)  # the hour and km the run summary has (track_events)
+            at = left_dry_at(mine, pos, mine["time"].iloc[0], _stops_of(trace, vwho))
+            vfirst, vkm = pd.Timestamp(at["time"]), float(at["cum_km"])
             names += _classes(left["dry_classes"])
     keep = [c for c in daily.columns if c in ("date", "cum_km", "status", "hours_halted_no_fuel",
                                              "refills_total", "fuel_l_total", "delivered_l", "dry_classes")
@@ -336,11 +335,18 @@ def _held(trace: RunTrace, tracks: pd.DataFrame, row: pd.Series) -> tuple[pd.Tim
     else the step's start with the row's km (a track without formations)."""
     if "formation_id" not in tracks:
         return _began(tracks, row), float(row["cum_km"])
-    fid = str(row["formation_id"])
-    mine = tracks[tracks["formation_id"] == row["formation_id"]].reset_index(drop=True)
-    pos = int(np.flatnonzero(pd.to_datetime(mine["time"]) == pd.Timestamp(row["time"]))[0])
-    h = held_at(mine, pos, mine["time"].iloc[0], _stops_of(trace, fid))
+    mine, pos = _own(tracks, row)
+    h = held_at(mine, pos, mine["time"].iloc[0], _stops_of(trace, str(row["formation_id"])))
     return pd.Timestamp(h["time"]), float(h["cum_km"])
+
+
+def _own(tracks: pd.DataFrame, row: pd.Series) -> tuple[pd.DataFrame, int]:
+    """The track of ``row``'s formation (all of ``tracks`` without formations; index reset,
+    in time order) and ``row``'s position in it."""
+    mine = tracks[tracks["formation_id"] == row["formation_id"]] if "formation_id" in tracks \
+        else tracks
+    mine = mine.reset_index(drop=True)
+    return mine, int(np.flatnonzero(pd.to_datetime(mine["time"]) == pd.Timestamp(row["time"]))[0])
 
 
 def _began(tracks: pd.DataFrame, row: pd.Series) -> pd.Timestamp:
