@@ -156,6 +156,13 @@ def test_the_screen_summary_fits_100_columns_and_keeps_every_number():
     assert "| median abs date err (d) |" in markdown[0]
     assert "| km skill (indep. route) |" in markdown[0]
     assert markdown[2].split(" | ")[1:5] == ["120", "110", "12", "12.35"]
+    # a user's long axis id is cut on the screen (the files keep it whole)
+    long_id = "MY-VERY-LONG-SCENARIO-NAME-FOR-THE-FIRST-FAR-EASTERN-FRONT-5TH-ARMY"
+    text = format_summary(pd.DataFrame([dict(wide, axis_id=long_id)], columns=list(SUMMARY_COLUMNS)))
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert long_id[:20] in text and long_id not in text
+    assert long_id in format_summary(pd.DataFrame([dict(wide, axis_id=long_id)],
+                                                  columns=list(SUMMARY_COLUMNS)), markdown=True)
 
 
 def test_monte_carlo_bands_and_arrival_quantiles(run, tmp_path, configs):

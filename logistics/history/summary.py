@@ -168,7 +168,7 @@ def format_summary(summary: pd.DataFrame, *, markdown: bool = False) -> str:
 
     blocks = []
     for title, columns, note in _SCREEN_BLOCKS:
-        lines = textwrap.wrap(title, SCREEN_WIDTH) + _aligned(cells(columns))
+        lines = textwrap.wrap(title, SCREEN_WIDTH) + _aligned(cells(columns), SCREEN_WIDTH)
         blocks.append("\n".join(lines + textwrap.wrap(note, SCREEN_WIDTH)))
     return "\n\n".join(blocks) + "\n"
 
@@ -177,8 +177,15 @@ def _cell(v, fmt: str) -> str:
     return "-" if v is None or (isinstance(v, float) and math.isnan(v)) else fmt.format(v)
 
 
-def _aligned(rows: list[list[str]]) -> list[str]:
-    """Text rows as columns two spaces apart: the first left-aligned, the others right."""
+def _aligned(rows: list[list[str]], width: int | None = None) -> list[str]:
+    """Text rows as columns two spaces apart: the first left-aligned, the others right; when
+    the rows would pass ``width`` characters, the first column's long names (the axis ids a
+    user chose) are cut to fit, ending in '~' (at least 8 characters are kept)."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    over = sum(widths) + 2 * (len(widths) - 1) - width if width else 0
+    if over > 0 and widths[0] > 8:
+        keep = max(8, widths[0] - over)
+        rows = [[r[0] if len(r[0]) <= keep else r[0][:keep - 1] + "~", *r[1:]] for r in rows]
+        widths[0] = keep
     return ["  ".join(v.rjust(w) if i else v.ljust(w) for i, (v, w) in enumerate(zip(r, widths)))
             for r in rows]
