@@ -57,8 +57,8 @@ __all__ = [
     "FormationSpec",
     "Priority",
     "FuelAccount",
-    "ArmyTrucks",
-    "ArmyAirlift",
+    "Trucks",
+    "Airlift",
     "RailheadPoint",
     "AdvanceAlong",
     "Rail",
@@ -144,7 +144,9 @@ class SeasonSpan(_Model):
 
 
 class Trucks(_Model):
-    """A truck column shuttling fuel from a railhead to wherever the formation is."""
+    """A truck column of the army shuttling fuel from a railhead to wherever its formations
+    are (``supply.trucks`` of configs/README.md); ``cite_unit`` names the sourced unit it
+    stands for."""
 
     name: str
     railhead: Point
@@ -160,6 +162,7 @@ class Trucks(_Model):
     until: TimeFigure | None = None
     convoys: int = Field(default=1, ge=1, le=1000)
     jitter_h: FloatFigure | None = None
+    cite_unit: str | None = None
 
     @field_validator("vehicle")
     @classmethod
@@ -185,7 +188,9 @@ class Trucks(_Model):
 
 
 class Airlift(_Model):
-    """Fuel flown in: ``total_t`` spread evenly over the days ``start``..``end`` (inclusive)."""
+    """Fuel flown in (``supply.air`` of configs/README.md): ``total_t`` spread evenly over the
+    days ``start``..``end`` (inclusive); ``priority_to``: formations it goes to first
+    (``priority_cite`` says why); ``sorties_per_day`` informative."""
 
     name: str
     start: TimeFigure
@@ -194,6 +199,9 @@ class Airlift(_Model):
     fuel_type: FuelType = "any"
     hour: float = Field(default=12.0, ge=0, lt=24)
     daily_cv: FloatFigure | None = None
+    sorties_per_day: FloatFigure | None = None
+    priority_to: list[str] = Field(default_factory=list)
+    priority_cite: str | None = None
 
     @model_validator(mode="after")
     def _ranges(self) -> Airlift:
@@ -202,6 +210,17 @@ class Airlift(_Model):
                              "fix: an end on or after start (both days are flown)")
         _check(("total_t", self.total_t, ">=", 0), ("total_t", self.total_t, "<=", 1e6),
                ("daily_cv", self.daily_cv, ">=", 0), ("daily_cv", self.daily_cv, "<=", 10))
+        return self
+
+    @model_validator(mode="after")
+    def _priority(self) -> Airlift:
+        if self.priority_to and not (self.priority_cite or "").strip():
+            raise ValueError("priority_to needs `priority_cite:` (why these formations first); fix: "
+                             "add priority_cite with its source, or drop priority_to")
+        twice = _named_twice(self.priority_to)
+        if twice:
+            raise ValueError(f"priority_to names {', '.join(map(repr, twice))} twice; fix: name "
+                             "each formation once, in the order fuel goes to them")
         return self
 
 
@@ -608,33 +627,6 @@ class FuelAccount(_Model):
         return self
 
 
-class ArmyTrucks(Trucks):
-    """A truck column of the army (as ``supply.trucks`` of configs/README.md); ``cite_unit``
-    names the sourced unit it stands for."""
-
-    cite_unit: str | None = None
-
-
-class ArmyAirlift(Airlift):
-    """Fuel flown in (as ``supply.air`` of configs/README.md); ``priority_to``: formations it
-    goes to first (``priority_cite`` says why); ``sorties_per_day`` informative."""
-
-    sorties_per_day: FloatFigure | None = None
-    priority_to: list[str] = Field(default_factory=list)
-    priority_cite: str | None = None
-
-    @model_validator(mode="after")
-    def _priority(self) -> ArmyAirlift:
-        if self.priority_to and not (self.priority_cite or "").strip():
-            raise ValueError("priority_to needs `priority_cite:` (why these formations first); fix: "
-                             "add priority_cite with its source, or drop priority_to")
-        twice = _named_twice(self.priority_to)
-        if twice:
-            raise ValueError(f"priority_to names {', '.join(map(repr, twice))} twice; fix: name "
-                             "each formation once, in the order fuel goes to them")
-        return self
-
-
 class RailheadPoint(Point):
     """A railhead: a station of line ``line`` (an id of configs/network, or null when the
     station is not on the shipped network) of class ``line_class``
@@ -668,8 +660,8 @@ class Rail(_Model):
 class ArmySupply(_Model):
     """Every fuel source of the army."""
 
-    trucks: list[ArmyTrucks] = Field(default_factory=list)
-    air: list[ArmyAirlift] = Field(default_factory=list)
+    trucks: list[Trucks] = Field(default_factory=list)
+    air: list[Airlift] = Field(default_factory=list)
     depots: list[Depot] = Field(default_factory=list)
     rail: Rail | None = None
 
