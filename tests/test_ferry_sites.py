@@ -8,7 +8,6 @@ the Soviet bank of the Amur before the rule.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from logistics.advance.ferry_sites import FERRY_SITE_KM, ferry_barrier, open_ferry_water
@@ -77,11 +76,13 @@ def test_the_default_radius_is_the_named_assumption():
     assert FERRY_SITE_KM == 20.0
 
 
-@pytest.mark.parametrize("axis", ["2fef-15a", "2fef-2rba"])
-def test_a_ferried_formation_crosses_a_major_river_only_where_its_flotilla_is(axis):
-    """Shipped armies: the ferried crossing (the first of a major or large river) and every
-    major-river crossing of every formation the flotilla ferries lie within FERRY_SITE_KM (+ a
-    cell) of its own start or of where its brigade is (its start and river path). Before the rule the 15th Army's crossed the Amur 130 km west of Leninskoye."""
+@pytest.mark.parametrize("axis", ["2fef-15a", "2fef-2rba", "2fef-5rc"])
+def test_a_ferried_formation_crosses_a_big_river_only_where_its_flotilla_is(axis):
+    """Shipped armies: every crossing of a major or large river (BIG_RIVER_CLASSES; the first
+    is the ferried one) of every formation the flotilla ferries lies within FERRY_SITE_KM (+ a
+    cell) of its own start or of where its brigade is (its start and river path). Before the
+    rule the 15th Army's crossed the Amur 130 km west of Leninskoye."""
+    from logistics.terrain.classes import BIG_RIVER_CLASSES
     from logistics.advance.ferry_sites import brigade_ships, flotilla_points
     from logistics.api import run
     from logistics.army.load import load_army
@@ -99,15 +100,12 @@ def test_a_ferried_formation_crosses_a_major_river_only_where_its_flotilla_is(ax
     for fid in sorted(ferried):
         route = routes[routes["formation_id"] == fid]
         mine = cross[cross["formation_id"] == fid].sort_values("cum_km")
-        major = mine[mine["river_class"] == int(RiverClass.MAJOR)]
-        # the crossing the flotilla ferries: its first of a major or large river
-        ferried_at = mine[mine["river_class"].isin([int(RiverClass.MAJOR),
-                                                     int(RiverClass.LARGE)])].head(1)
-        assert len(route) and len(ferried_at), fid
+        # the first is the crossing the flotilla ferries
+        big = mine[mine["river_class"].isin(BIG_RIVER_CLASSES)]
+        assert len(route) and len(big), fid
         pts = np.asarray([(float(route["lon"].iloc[0]), float(route["lat"].iloc[0]))]
                          + list(sites[fid]))
-        for lon, lat in zip(pd.concat([ferried_at, major])["lon"],
-                            pd.concat([ferried_at, major])["lat"]):
+        for lon, lat in zip(big["lon"], big["lat"]):
             d = great_circle_km(pts[:, 0], pts[:, 1], float(lon), float(lat)).min()
             assert d <= FERRY_SITE_KM + 1.5, (fid, lon, lat, d)
         checked += 1
