@@ -8,11 +8,10 @@ the Soviet bank of the Amur before the rule.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from logistics.advance.ferry_sites import FERRY_SITE_KM, ferry_barrier, open_ferry_water
-from logistics.terrain import to_lonlat
+from logistics.terrain import to_lonlat, to_metric
 from logistics.terrain.classes import RiverClass, TerrainClass
 
 _BOX = (124.0, 46.0, 125.6, 46.6)  # about 120 x 65 km
@@ -77,11 +76,13 @@ def test_the_default_radius_is_the_named_assumption():
     assert FERRY_SITE_KM == 20.0
 
 
-@pytest.mark.parametrize("axis", ["2fef-15a", "2fef-2rba"])
-def test_a_ferried_formation_crosses_a_major_river_only_where_its_flotilla_is(axis):
-    """Shipped armies: the ferried crossing (the first of a major or large river) and every
-    major-river crossing of every formation the flotilla ferries lie within FERRY_SITE_KM (+ a
-    cell) of its own start or of where its brigade is (its start and river path). Before the rule the 15th Army's crossed the Amur 130 km west of Leninskoye."""
+@pytest.mark.parametrize("axis", ["2fef-15a", "2fef-2rba", "2fef-5rc"])
+def test_a_ferried_formation_crosses_a_big_river_only_where_its_flotilla_is(axis):
+    """Shipped armies: every crossing of a major or large river (BIG_RIVER_CLASSES; the first
+    is the ferried one) of every formation the flotilla ferries lies within FERRY_SITE_KM (+ a
+    cell) of its own start or of where its brigade is (its start and river path). Before the
+    rule the 15th Army's crossed the Amur 130 km west of Leninskoye."""
+    from logistics.terrain.classes import BIG_RIVER_CLASSES
     from logistics.advance.ferry_sites import brigade_ships, flotilla_points
     from logistics.api import run
     from logistics.army.load import load_army
@@ -99,16 +100,109 @@ def test_a_ferried_formation_crosses_a_major_river_only_where_its_flotilla_is(ax
     for fid in sorted(ferried):
         route = routes[routes["formation_id"] == fid]
         mine = cross[cross["formation_id"] == fid].sort_values("cum_km")
-        major = mine[mine["river_class"] == int(RiverClass.MAJOR)]
-        # the crossing the flotilla ferries: its first of a major or large river
-        ferried_at = mine[mine["river_class"].isin([int(RiverClass.MAJOR),
-                                                     int(RiverClass.LARGE)])].head(1)
-        assert len(route) and len(ferried_at), fid
+        # the first is the crossing the flotilla ferries
+        big = mine[mine["river_class"].isin(BIG_RIVER_CLASSES)]
+        assert len(route) and len(big), fid
         pts = np.asarray([(float(route["lon"].iloc[0]), float(route["lat"].iloc[0]))]
                          + list(sites[fid]))
-        for lon, lat in zip(pd.concat([ferried_at, major])["lon"],
-                            pd.concat([ferried_at, major])["lat"]):
+        for lon, lat in zip(big["lon"], big["lat"]):
             d = great_circle_km(pts[:, 0], pts[:, 1], float(lon), float(lat)).min()
             assert d <= FERRY_SITE_KM + 1.5, (fid, lon, lat, d)
         checked += 1
     assert checked >= 3
+
+
+def test_large_river_cells_far_from_the_flotilla_are_barred_too(box_terrain):
+    """A large river (class 2, WDBII level 2: the Ussuri, the Sungari at Harbin) is one the
+    flotilla sails and ferries across (BIG_RIVER_CLASSES), so it is barred away from it as a
+    major one is; a medium river (class 3) its formations cross by their own means anywhere."""
+    from logistics.terrain.classes import BIG_RIVER_CLASSES
+
+    t = box_terrain(_BOX, 1000.0)
+    rc = np.zeros(t["river_class"].shape, dtype=t["river_class"].dtype)
+    rc[:, 30] = int(RiverClass.LARGE)
+    rc[:, 90] = int(RiverClass.MEDIUM)
+    t = t.copy()
+    t["river_class"] = t["river_class"].copy(data=rc)
+    bar = ferry_barrier(t, [_lonlat(t, 10, 30)], radius_km=10.0)
+    assert int(RiverClass.LARGE) in BIG_RIVER_CLASSES
+    assert not bar[:, 90].any() and not (bar & (rc == 0)).any()
+    # 10 km along the river from row 10 on a 1 km grid: rows 0..20 open, row 21 on barred
+    assert not bar[:21, 30].any() and bar[21:, 30].all()
+
+
+def test_the_classes_barred_and_ferried_are_the_rivers_the_flotilla_sails():
+    """BIG_RIVER_CLASSES (what ferry_barrier bars and where the ferrying is triggered) are the
+    river classes of movement.yaml river.navigable_levels (WDBII 0-2): a flotilla ferries
+    across the rivers it sails. Changing one without the other breaks the rule's ground."""
+    from logistics.network.norms import load_means_norms
+    from logistics.terrain.classes import BIG_RIVER_CLASSES
+    from logistics.terrain.rivers import river_class_of_level
+
+    levels = load_means_norms().river.navigable_levels
+    assert {int(c) for c in river_class_of_level(list(levels))} == set(BIG_RIVER_CLASSES)
+
+
+# ----------------------------------------------------------- a large river far from the ships
+
+_START, _GOAL = (118.2, 46.7), (119.2, 46.7)
+_RIVER_LON = 118.7  # about 38 km east of the start, so beyond FERRY_SITE_KM of it
+_SHIPS = (118.7, 47.0)  # on the river about 33 km north of the direct line: beyond it too
+
+
+def _ferried_army_doc(doc_of) -> dict:
+    """A tank column from ``_START`` to ``_GOAL`` that a brigade with no route, at
+    ``_SHIPS``, ferries (the 5th Rifle Corps' brigade, moved)."""
+    import yaml
+
+    from logistics import settings
+
+    col = doc_of.tank_column(_GOAL)
+    col["start"] = {"lon": _START[0], "lat": _START[1], "assumed": "test"}
+    doc = doc_of([col])
+    rc5 = yaml.safe_load((settings.CONFIG_DIR / "2fef-5rc.yaml").read_text(encoding="utf-8"))
+    bde = dict(rc5["flotilla"][0])
+    bde.update(start={"lon": _SHIPS[0], "lat": _SHIPS[1], "assumed": "test"}, route=[],
+               ferries_for=[col["id"]])
+    doc["flotilla"] = [bde]
+    return doc
+
+
+@pytest.mark.slow
+def test_a_first_big_crossing_on_a_large_river_is_made_where_the_flotilla_is(
+        tmp_path, box_terrain, test_army_doc):
+    """A ferried column whose straight way east crosses a large river (class 2) 33 km from its
+    brigade and 38 km from its own start: it waits for the ferrying at its first big crossing
+    (advance/stops.py), so that crossing must lie within FERRY_SITE_KM (+ a 2 km cell's
+    diagonal) of where the brigade is. Before the rule barred large rivers too, the column
+    crossed straight east and queued for ships 33 km away."""
+    import yaml
+
+    from logistics.advance.plan import army_bbox
+    from logistics.army.load import load_army
+    from logistics.geodesy import great_circle_km
+    from logistics.runner import run_scenario
+    from logistics.terrain.classes import BIG_RIVER_CLASSES
+
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(_ferried_army_doc(test_army_doc), allow_unicode=True,
+                                   sort_keys=False), encoding="utf-8")
+    army = load_army(path)
+    t = box_terrain(army_bbox(army), 2000.0)
+    x_river, _ = to_metric(np.array([_RIVER_LON]), np.array([_START[1]]))
+    col = int(np.argmin(np.abs(t["x"].values - float(x_river[0]))))
+    rc = np.zeros(t["river_class"].shape, dtype=t["river_class"].dtype)
+    rc[:, col] = int(RiverClass.LARGE)
+    t = t.copy()
+    t["river_class"] = t["river_class"].copy(data=rc)
+    r = run_scenario(army, terrain=t, own_sector=False)
+    cross = r.crossings.sort_values("cum_km")
+    big = cross[cross["river_class"].isin(BIG_RIVER_CLASSES)]
+    assert len(big), "the column's route crosses the large river"
+    first = big.iloc[0]
+    assert float(first["ferry_h"]) > 0.0  # ferried there
+    d = float(great_circle_km(_SHIPS[0], _SHIPS[1], float(first["lon"]), float(first["lat"])))
+    assert d <= FERRY_SITE_KM + 2.0 * 2 ** 0.5, (float(first["lon"]), float(first["lat"]), d)
+    ferry = r.reached[r.reached["kind"] == "ferry"]
+    assert len(ferry) == 1 and float(ferry["cum_km"].iloc[0]) == pytest.approx(
+        float(first["cum_km"]))

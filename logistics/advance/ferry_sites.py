@@ -1,4 +1,12 @@
-"""Where a flotilla ferries the formations it serves: the only places they cross a major river.
+"""Where a flotilla ferries the formations it serves: the only places they cross a big river.
+
+A big river is a major or large one (``terrain.classes.BIG_RIVER_CLASSES``, WDBII levels 0-2):
+the rivers the flotilla sails, the Amur, the Sungari, the Ussuri (level 2 at the 5th Rifle
+Corps' sourced crossing), so the ones it ferries its formations across; the first one on a
+ferried formation's route is where it waits for the ferrying (advance/stops.py). The same
+classes are barred away from the flotilla, or a formation whose first big river is a large one
+far from it would queue there for ships that are not there. Smaller rivers its formations
+cross by their own means wherever their routes meet them, as every formation does.
 
 A flotilla ferries a formation where the flotilla is: at the crossing the sources name for the
 formation (its start: the 2nd Red Banner Army's three crossings at Blagoveshchensk,
@@ -11,8 +19,8 @@ brigade ``ferries_for``:
   enters; within :data:`FERRY_SITE_KM` of where the flotilla is, its water cells become a major
   river crossing on the ground of the nearest bank (the flotilla ferries across them; the
   crossing is priced as every major river's, and the simulation adds the ferrying time);
-* **no crossing elsewhere** (:func:`ferry_barrier`): a major river's cells farther than that
-  from the flotilla are a barrier to them.
+* **no crossing elsewhere** (:func:`ferry_barrier`): a big river's cells (major or large)
+  farther than that from the flotilla are a barrier to them.
 
 Without them the 15th Army's least-time route drove 150 km up the Soviet bank of the Amur to
 where the river narrows to a line on the 1 km grid, and the flotilla "ferried" it at a place it
@@ -29,7 +37,7 @@ import xarray as xr
 __all__ = ["FERRY_SITE_KM", "brigade_ships", "flotilla_points", "ferry_barrier",
            "open_ferry_water"]
 
-#: Km from where its flotilla is within which a ferried formation may cross a major river.
+#: Km from where its flotilla is within which a ferried formation may cross a big river.
 #: **Assumed**: 20 km is the 10 km a start may be moved to passable ground plus the river's
 #: width and its islands on a 1 km grid (the crossing sectors the sources name:
 #: Blagoveshchensk, Konstantinovka, Poyarkovo, Leninskoye-Tongjiang, the 5th Corps' Ussuri
@@ -66,7 +74,7 @@ def flotilla_points(brigade, ships: dict[str, int], *, river_path: bool = True,
         if not move.ok or move.geometry is None:
             if notes is not None:
                 notes.append(f"{brigade.id}: no river path from {a} to {b} ({move.reason}); "
-                             "the formations it ferries cross major rivers only near its ports")
+                             "the formations it ferries cross big rivers only near its ports")
             continue
         lon, lat = np.asarray(move.geometry.coords, dtype=np.float64).T
         x, y = to_metric(lon, lat)
@@ -105,12 +113,13 @@ def _distance_m(terrain: xr.Dataset, points: Sequence[tuple[float, float]]) -> n
 
 def ferry_barrier(terrain: xr.Dataset, points: Sequence[tuple[float, float]],
                   radius_km: float = FERRY_SITE_KM) -> np.ndarray:
-    """Bool grid: major-river cells farther than ``radius_km`` from every one of ``points``
-    (:func:`flotilla_points`), where the formations the brigade ferries cannot cross."""
-    from logistics.terrain.classes import RiverClass
+    """Bool grid: big-river cells (``BIG_RIVER_CLASSES``: major or large) farther than
+    ``radius_km`` from every one of ``points`` (:func:`flotilla_points`), where the formations
+    the brigade ferries cannot cross: the classes whose first crossing they wait at for it."""
+    from logistics.terrain.classes import BIG_RIVER_CLASSES
 
-    major = np.asarray(terrain["river_class"].values) == int(RiverClass.MAJOR)
-    return major & (_distance_m(terrain, points) > radius_km * 1000.0)
+    big = np.isin(np.asarray(terrain["river_class"].values), BIG_RIVER_CLASSES)
+    return big & (_distance_m(terrain, points) > radius_km * 1000.0)
 
 
 def open_ferry_water(terrain: xr.Dataset, points: Sequence[tuple[float, float]],

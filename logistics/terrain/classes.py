@@ -28,15 +28,21 @@ class RiverClass(IntEnum):
     """River crossing class of a cell (from WDBII river levels)."""
 
     NONE = 0
-    MAJOR = 1  #: WDBII level 1: double-lined major rivers (Amur, Sungari, Nen, Argun, Ussuri)
-    LARGE = 2  #: WDBII level 2: additional major rivers
+    MAJOR = 1  #: WDBII levels 0-1: the Amur, the Argun, the Hailar, the Sungari below Jiamusi
+    LARGE = 2  #: WDBII level 2: more major rivers (the Ussuri, the Sungari at Harbin, the Nen)
     MEDIUM = 3  #: WDBII levels 3-4: additional and minor permanent rivers
     INTERMITTENT = 4  #: WDBII levels 5-7: intermittent streams
     CANAL = 5  #: WDBII levels 8-10: canals
 
 
-#: "A major or large river" (codes): where a flotilla ferries the formations it serves
-#: (``ferries_for``: the first such crossing of their route), the river a formation formed
-#: ``after_river_crossing`` waits for, and the crossing a way round a fortified region must
-#: not make twice (advance/plan.py, holds.py, stops.py).
+#: "A major or large river" (codes): the rivers a flotilla sails (WDBII levels 0-2,
+#: configs/norms/movement.yaml ``river.navigable_levels``: the Amur, the Argun, the Sungari, the
+#: Ussuri, the Nen; rasters/README.md), and so the rivers it ferries the formations it serves
+#: across. The one definition of what a ferried formation crosses only where its flotilla is
+#: (advance/ferry_sites.py ``ferry_barrier`` bars these classes elsewhere), the first such
+#: crossing of its route where the flotilla ferries it (holds.py, stops.py), the river a
+#: formation formed ``after_river_crossing`` waits for, and the crossing a way round a fortified
+#: region must not make twice (advance/plan.py). Smaller rivers (MEDIUM and below) every
+#: formation crosses by its own means (ford or bridge, the cost engine's price) wherever its
+#: route meets them.
 BIG_RIVER_CLASSES: tuple[int, ...] = (int(RiverClass.MAJOR), int(RiverClass.LARGE))
