@@ -260,7 +260,9 @@ GOING: dict[str, dict[str, dict[str, Going]]] = {
 }
 
 #: Assumed August depth (m) at a chosen crossing point, by river class: not found
-#: (parameters.md §3.4 and §6). MAJOR rivers (Amur, Sungari, Nen, Argun) are never forded.
+#: (parameters.md §3.4 and §6). MAJOR rivers (the Amur, the Argun, the Hailar, the Sungari below
+#: Jiamusi: terrain/classes.py RiverClass) are never forded; LARGE ones (the Ussuri, the Sungari at
+#: Harbin, the Nen) only by a vehicle fording 1.2 m, in the dry season.
 RIVER_DEPTH_M: dict[int, float] = {
     int(RiverClass.MAJOR): math.inf,
     int(RiverClass.LARGE): 1.2,
