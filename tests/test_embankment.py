@@ -10,6 +10,7 @@ through the code under test.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ import yaml
 from logistics import settings
 from logistics.cost import physics
 from logistics.cost.accumulate import accumulate, path
+from logistics.cost.models import CostModels
 from logistics.errors import ConfigError
 from logistics.terrain.classes import TerrainClass
 from tests.conftest import metric_terrain
@@ -149,19 +151,90 @@ def test_fuel_on_the_embankment_is_the_engine_at_the_sourced_speed():
     assert float(fuel) == pytest.approx(float(expected), rel=1e-9)
 
 
+def _configs_copy(tmp_path: Path, edit) -> Path:
+    """A copy of the shipped configs folder whose ``norms/march.yaml`` is ``edit(text)``."""
+    import shutil
+
+    cfg = tmp_path / "configs"
+    shutil.copytree(settings.SHIPPED_CONFIG_DIR, cfg)
+    march = cfg / "norms" / "march.yaml"
+    text = march.read_text(encoding="utf-8")
+    changed = edit(text)
+    assert changed != text, "premise: the edit changes the file"
+    march.write_text(changed, encoding="utf-8")
+    return cfg
+
+
+def _cap_at(cap: str, old: float | str, new: float | str, *, widen: bool = False):
+    """Edit: ``value: old`` of the ``observed.<cap>`` entry made ``value: new``; with
+    ``widen``, its ``uncertain:`` range's high end ``new`` too (so the file stays valid)."""
+    def edit(text: str) -> str:
+        i = text.index(f"\n  {cap}:\n")
+        text = text[:i] + text[i:].replace(f"\n    value: {old}\n", f"\n    value: {new}\n", 1)
+        if widen:
+            head = f"  observed.{cap}: {{low: "
+            j = text.index(head)
+            k = text.index("high: ", j) + len("high: ")
+            text = text[:k] + str(new) + text[text.index(",", k):]
+        return text
+    return edit
+
+
+def test_the_embankment_speed_is_read_from_the_runs_configs_folder(tmp_path):
+    # embankment_kmh parsed settings.CONFIG_DIR's march.yaml itself: a run given another
+    # configs folder (build_army_plan(config_dir=...)) priced its embankments with the
+    # shipped speeds, its march norms with its own
+    cfg = _configs_copy(tmp_path, _cap_at("washed_out_plain_wheeled_kmh", 5.5, 8.0, widen=True))
+    assert physics.embankment_kmh(cfg) == {"tracked": 4.5, "wheeled": 8.0}
+    assert physics.embankment_kmh() == _sourced_kmh()  # the shipped folder is untouched
+    terrain = _plain(TerrainClass.WETLAND)
+    distance_m = (NX - 1) * RES_M
+    for model in (physics.build_cost_model(terrain, "studebaker-us6", season="wet",
+                                           config_dir=cfg),
+                  CostModels(cfg).get(terrain, "studebaker-us6", season="wet")):
+        acc = accumulate(model, [(LINE_ROW, 0)], stencil=16)
+        # the wet marsh stops a truck: the whole way is the embankment, at 8 km/h
+        assert acc.cost[LINE_ROW, NX - 1] == pytest.approx(distance_m / (8.0 / 3.6), rel=1e-9)
+        assert model.attrs["embankment_kmh"]["wheeled"] == 8.0
+    speed, _ = physics.embankment_rates("studebaker-us6", 0.0, config_dir=cfg)
+    assert float(speed) == pytest.approx(8.0)
+
+
+def test_a_plan_refuses_models_of_another_configs_folder(tmp_path):
+    from logistics.advance.plan import build_army_plan
+
+    with pytest.raises(ConfigError, match=r"config_dir=.*CostModels"):
+        build_army_plan(None, None, models=CostModels(tmp_path), config_dir=None)
+
+
+def test_the_embankment_speed_is_checked_as_every_march_norm(tmp_path):
+    # its own parser took a value outside the file's uncertain: range, which load_norms
+    # refuses: one reader now, one rule
+    cfg = _configs_copy(tmp_path, _cap_at("washed_out_plain_wheeled_kmh", 5.5, 9.0))
+    with pytest.raises(ConfigError, match=r"washed_out_plain_wheeled_kmh.*outside its range"):
+        physics.embankment_kmh(cfg)
+
+
 def test_a_march_norms_file_without_the_speed_is_one_config_error(tmp_path, monkeypatch):
-    (tmp_path / "norms").mkdir()
-    (tmp_path / "norms" / "march.yaml").write_text(
-        "observed:\n  washed_out_plain_tracked_kmh: {value: 4.5, cite: '[DAINES-TA] x'}\n"
-        "  washed_out_plain_wheeled_kmh: {value: 5.5}\n", encoding="utf-8")
-    monkeypatch.setattr(settings, "CONFIG_DIR", tmp_path)
-    with pytest.raises(ConfigError, match=r"observed\.washed_out_plain_wheeled_kmh.*cite"):
+    def without_cap(text: str) -> str:
+        i = text.index("\n  washed_out_plain_wheeled_kmh:\n")
+        j = text.index("\n  khingan_route_factor:\n")
+        text = text[:i] + text[j:]
+        return "\n".join(ln for ln in text.split("\n")
+                         if not ln.startswith("  observed.washed_out_plain_wheeled_kmh:"))
+    cfg = _configs_copy(tmp_path, without_cap)
+    monkeypatch.setattr(settings, "CONFIG_DIR", cfg)  # as LOGISTICS_CONFIG_DIR sets it
+    with pytest.raises(ConfigError) as err:
         physics.embankment_kmh()
-    (tmp_path / "norms" / "march.yaml").write_text(
-        "observed:\n  washed_out_plain_tracked_kmh: {value: .nan, cite: '[DAINES-TA] x'}\n",
-        encoding="utf-8")
-    with pytest.raises(ConfigError, match=r"washed_out_plain_tracked_kmh\.value"):
-        physics.embankment_kmh()
+    msg = str(err.value)
+    assert f"{cfg / 'norms' / 'march.yaml'}: observed.washed_out_plain_wheeled_kmh" in msg, msg
+    assert "fix:" in msg, msg
+
+
+def test_an_embankment_speed_that_is_no_number_is_one_config_error(tmp_path):
+    cfg = _configs_copy(tmp_path, _cap_at("washed_out_plain_tracked_kmh", 4.5, ".nan"))
+    with pytest.raises(ConfigError, match=r"washed_out_plain_tracked_kmh: value must be a finite"):
+        physics.embankment_kmh(cfg)
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -376,6 +377,18 @@ def _start_across_the_frontier(u) -> str | None:
             "'Departure lines and start points') unless the formation held a bridgehead")
 
 
+def _check_models_dir(models: CostModels, config_dir) -> None:
+    """ConfigError when ``models`` price with the norms of another configs folder than the
+    plan reads (the embankment speeds of one, the march norms of the other)."""
+    def folder(d) -> Path:
+        return Path(d if d is not None else settings.CONFIG_DIR).resolve()
+
+    if folder(models.config_dir) != folder(config_dir):
+        raise ConfigError(f"build_army_plan: config_dir={str(config_dir)!r} but its models were "
+                          f"made with config_dir={str(models.config_dir)!r}; fix: pass "
+                          f"CostModels({str(config_dir)!r}), or no models")
+
+
 def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                     models: CostModels | None = None, config_dir=None):
     """Plan an army on a terrain Dataset; returns ``(plan, extras)``.
@@ -384,7 +397,9 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     ((name, lon, lat), ...)), ``units`` (the resolved formations), ``notes``. Raises
     ConfigError (naming the file, the formation and the fix) for an objective its formation
     cannot reach, a flotilla on a formation with no river on its route, and the like: before
-    the step loop, so no output is written.
+    the step loop, so no output is written. ``config_dir``: the configs folder whose norms
+    and fortified regions it reads, and whose march norms ``models`` price the cost engine
+    with (``settings.CONFIG_DIR`` when None; ``models`` made for another folder is refused).
     """
     from logistics.advance.lanes import share_objective_areas
     from logistics.advance.ferry_sites import (brigade_ships, ferry_barrier, flotilla_points,
@@ -397,7 +412,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     from logistics.vehicles import load_vehicle
 
     opt = options or PlanOptions()
-    models = models if models is not None else CostModels()
+    models = models if models is not None else CostModels(config_dir)
+    _check_models_dir(models, config_dir)
     norms = load_norms(config_dir)
     if opt.march_hours_per_day is not None:
         norms = norms.with_march_hours(opt.march_hours_per_day)

@@ -55,8 +55,8 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                 problems.append(f"{src}: flotilla.{n} ({b.id}).ships: unknown ship class "
                                 f"{s.ship_class!r}; fix: use one of {sorted(norms.ships)} "
                                 "(configs/norms/movement.yaml river.ship_classes)")
-    problems += _railhead_problems(army)
-    problems += _advance_along_problems(army)
+    problems += _railhead_problems(army, config_dir)
+    problems += _advance_along_problems(army, config_dir)
     problems += _departure_problems(army)
     paths = set(army_figure_paths(army)) | set(GLOBAL_OVERRIDES)
     for key in army.uncertain:
@@ -169,15 +169,17 @@ _STATION_COLUMNS = ("line", "name", "name_1945", "key")
 _STATIONS_MAX_BYTES = 5_000_000
 
 
-def _station_rows() -> list[dict]:
-    """Rows of ``configs/network/stations-1945.csv`` (every station of every line R01..R23 of
-    the reference, the isolated R23 railheads included)."""
+def _station_rows(config_dir: str | Path | None = None) -> list[dict]:
+    """Rows of ``<config_dir>/network/stations-1945.csv`` (``settings.CONFIG_DIR`` by default:
+    every station of every line R01..R23 of the reference, the isolated R23 railheads
+    included), the station list of the folder whose norms the army is checked against."""
     import csv
 
     from logistics import settings
     from logistics._textfile import read_text
 
-    path = settings.CONFIG_DIR / "network" / "stations-1945.csv"
+    path = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "network" \
+        / "stations-1945.csv"
     if not path.is_file():  # read as no lines, it blamed the army: "'R01' is no line; use one of []"
         kind = ("a folder" if path.is_dir() else "not a regular file" if path.exists()
                 else "missing")
@@ -226,7 +228,7 @@ def _departure_problems(army: Army) -> list[str]:
     return problems
 
 
-def _advance_along_problems(army: Army) -> list[str]:
+def _advance_along_problems(army: Army, config_dir: str | Path | None = None) -> list[str]:
     """Each of ``supply.rail.advance_along.lines`` must name, in brackets, lines of the 1945
     network (configs/network/stations-1945.csv): a text without one, or with an unknown id,
     was ignored and the railheads silently stood still."""
@@ -234,7 +236,7 @@ def _advance_along_problems(army: Army) -> list[str]:
     texts = rail.advance_along.lines if rail is not None and rail.advance_along else []
     if not texts:
         return []
-    known = {r["line"] for r in _station_rows()}
+    known = {r["line"] for r in _station_rows(config_dir)}
     problems = []
     for n, text in enumerate(texts):
         where = f"{army.source}: supply.rail.advance_along.lines.{n} ({_short(text)})"
@@ -250,7 +252,7 @@ def _advance_along_problems(army: Army) -> list[str]:
     return problems
 
 
-def _railhead_problems(army: Army) -> list[str]:
+def _railhead_problems(army: Army, config_dir: str | Path | None = None) -> list[str]:
     """A railhead named on a line must be a station of that line (configs/network/
     stations-1945.csv): otherwise it is off the network."""
     rail = army.supply.rail
@@ -258,7 +260,7 @@ def _railhead_problems(army: Army) -> list[str]:
         return []
     from logistics.places import _key, lookup
 
-    rows = _station_rows()
+    rows = _station_rows(config_dir)
     line_ids = {r["line"] for r in rows}
     problems = []
     for n, rh in enumerate(rail.railheads):

@@ -12,6 +12,7 @@ sharing them is safe.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import xarray as xr
@@ -22,19 +23,22 @@ __all__ = ["CostModels"]
 
 
 class CostModels:
-    """The cost models of one run, built on first use (see the module docstring).
+    """The cost models of one run, built on first use (see the module docstring), with the
+    norms of the run's configs folder ``config_dir`` (``settings.CONFIG_DIR`` when None).
 
     ``builds`` counts the models built (one per distinct key); ``requests`` every ask.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, config_dir: str | Path | None = None) -> None:
+        self.config_dir = config_dir
         self._models: dict[tuple, tuple[xr.Dataset, CostModel]] = {}
         self.builds = 0
         self.requests = 0
 
     def get(self, terrain: xr.Dataset, vehicle: Any, *, objective: str | float = "time",
             season: str = "dry") -> CostModel:
-        """``build_cost_model(terrain, vehicle, objective=, season=)``, built once per key."""
+        """``build_cost_model(terrain, vehicle, objective=, season=, config_dir=)``, built once
+        per key."""
         from logistics.cost.physics import build_cost_model
         from logistics.vehicles import load_vehicle
 
@@ -44,7 +48,8 @@ class CostModels:
         self.requests += 1
         if key not in self._models:
             self._models[key] = (terrain, build_cost_model(terrain, v, objective=objective,
-                                                           season=season))
+                                                           season=season,
+                                                           config_dir=self.config_dir))
             self.builds += 1
         return self._models[key][1]
 

@@ -111,11 +111,9 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from logistics import settings
 from logistics.cost.engine import Engine, TargetPoint, fit_engine
 from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.errors import ConfigError, DataError
-from logistics.sources import read_provenance
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.grid import cellsize_m
 from logistics.vehicles import Vehicle, list_vehicles, load_vehicle
@@ -480,73 +478,58 @@ def fit_wheeled_dry_steppe_crr(vehicle: Vehicle | str, target_l_per_100km: float
 # --------------------------------------------------------------------------------------------
 # railway embankments (module docstring, "Railway embankments")
 
-#: Where the sourced embankment speeds live (in ``settings.CONFIG_DIR``, else the shipped file),
-#: and the key of each motor kind's figure under its ``observed:`` section.
-EMBANKMENT_NORMS_FILE = "norms/march.yaml"
+#: The ``observed:`` cap of ``norms/march.yaml`` that holds each motor kind's embankment speed.
 _EMBANKMENT_KEYS: dict[str, str] = {
     "tracked": "washed_out_plain_tracked_kmh",  # [DAINES-TA] 'танки шли со скоростью 4–5 км в час'
     "wheeled": "washed_out_plain_wheeled_kmh",  # [DAINES-TA] 'а автомашины – 5–6 км'
 }
 
 
-def embankment_kmh() -> dict[str, float]:
+def embankment_kmh(config_dir: str | Path | None = None) -> dict[str, float]:
     """{"tracked": km/h, "wheeled": km/h}: the sourced column speeds along a railway embankment
-    in the rains (``configs/norms/march.yaml`` ``observed:``, each value cited there)."""
-    p = Path(settings.CONFIG_DIR) / EMBANKMENT_NORMS_FILE
-    if not p.exists():  # a user configs folder without norms: the shipped ones
-        p = Path(settings.PROJECT_ROOT) / "configs" / EMBANKMENT_NORMS_FILE
-    if not p.exists():
-        raise ConfigError(f"{p}: march norms not found; restore configs/{EMBANKMENT_NORMS_FILE} "
-                          "from the repository (it holds the embankment speeds)")
-    from logistics.ranges import active_patch
+    in the rains, the ``observed:`` caps of ``<config_dir>/norms/march.yaml`` (each cited
+    there) as :func:`logistics.army.norms.load_norms` reads them: one reader of the file, so
+    the cost engine prices the march norms the run's folder holds (``settings.CONFIG_DIR`` by
+    default), checked and patched (Monte Carlo draws) as every other figure of it."""
+    from logistics.army.norms import load_norms
 
-    return dict(_embankment_kmh(str(p.resolve()), p.stat().st_mtime_ns, active_patch(p.name)))
-
-
-@functools.lru_cache(maxsize=4)
-def _embankment_kmh(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()
-                    ) -> tuple[tuple[str, float], ...]:
-    from logistics._yaml import load_yaml
-    from logistics.ranges import patched
-
-    data = load_yaml(path, what="march norms file") or {}
-    observed = (patched(data, patch, path) if isinstance(data, dict) else {}).get("observed")
-    out = []
+    norms = load_norms(config_dir)
+    caps = {c.id: c.kmh for c in norms.observed}
+    out = {}
     for kind, key in _EMBANKMENT_KEYS.items():
-        entry = observed.get(key) if isinstance(observed, dict) else None
-        where = f"{path}: observed.{key}"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where} is missing; give the embankment speed (km/h) of "
-                              f"{kind} columns with its cite")
-        value = entry.get("value")
-        if isinstance(value, bool) or not isinstance(value, int | float) or not (
-                math.isfinite(value) and 0 < value <= 100):
-            raise ConfigError(f"{where}.value = {value!r}; give a speed in km/h in (0, 100]")
-        try:
-            read_provenance(entry)
-        except ValueError as exc:
-            raise ConfigError(f"{where}: {exc}; add its cite: (or assumed:)") from None
-        out.append((kind, float(value)))
-    return tuple(out)
+        if key not in caps:
+            raise ConfigError(f"{norms.files[0]}: observed.{key}: missing (or without value: "
+                              f"and applies_to:); fix: give the embankment speed (km/h) of "
+                              f"{kind} columns with its cite, as the shipped "
+                              "configs/norms/march.yaml does")
+        out[kind] = caps[key]
+    return out
 
 
 def embankment_rates(
-    vehicle: Vehicle | str, grade: np.ndarray | float
+    vehicle: Vehicle | str, grade: np.ndarray | float, *,
+    config_dir: str | Path | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(speed_kmh, fuel_l_per_km) of a motor vehicle along a railway embankment, in either
     season, like :func:`move_rates` (module docstring, "Railway embankments").
 
-    The sourced speed of its kind (:func:`embankment_kmh`) under its own power, slope and grip
-    limits on dry dirt-road going; fuel from its engine at that speed. ``ConfigError`` for men
-    and horses (not priced on the embankment).
+    The sourced speed of its kind (:func:`embankment_kmh` of ``config_dir``) under its own
+    power, slope and grip limits on dry dirt-road going; fuel from its engine at that speed.
+    ``ConfigError`` for men and horses (not priced on the embankment).
     """
     v = load_vehicle(vehicle)
     if not v.is_motorised:
         raise ConfigError(f"{v.name} ({v.kind}) is not priced on railway embankments: no source "
                           "gives the pace of men or horses there; its cells keep their ground")
+    return _embankment_rates(v, grade, embankment_kmh(config_dir)[v.kind])
+
+
+def _embankment_rates(v: Vehicle, grade: np.ndarray | float, kmh: float
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`embankment_rates` of motor vehicle ``v`` at the embankment speed ``kmh``."""
     road = GOING[v.kind]["road"]["dry"]
     # the surface cap speed_cc x speed_factor is the sourced speed itself
-    going = Going(road.crr, road.phi, embankment_kmh()[v.kind] / v.speed_cc_kmh)
+    going = Going(road.crr, road.phi, kmh / v.speed_cc_kmh)
     return _point_rates(v, going, v.kind, "embankment", np.asarray(grade, dtype=float), "tobler")
 
 
@@ -682,7 +665,7 @@ def _rate_tables(v: Vehicle, n: int, grade_step: float, season: str, walking: st
                 time_t[code + N_CODES * b] = np.where(speed > 0, 3.6 / speed, np.inf)
             fuel_t[code + N_CODES * b] = fuel / 1000.0
     if v.is_motorised:
-        speed, fuel = embankment_rates(v, grades)
+        speed, fuel = _embankment_rates(v, grades, dict(embankment)[v.kind])
         with np.errstate(divide="ignore"):
             time_t[EMBANKMENT_CODE::N_CODES] = np.where(speed > 0, 3.6 / speed, np.inf)
         fuel_t[EMBANKMENT_CODE::N_CODES] = fuel / 1000.0
@@ -700,8 +683,11 @@ def build_cost_model(
     grade_step: float = 0.005,
     grade_max: float = 1.0,
     walking: str = "tobler",
+    config_dir: str | Path | None = None,
 ) -> CostModel:
-    """The CostModel of ``vehicle`` on ``terrain`` for ``objective`` in ``season``.
+    """The CostModel of ``vehicle`` on ``terrain`` for ``objective`` in ``season``; the march
+    norms it reads (the embankment speeds) are those of ``config_dir`` (``settings.CONFIG_DIR``
+    by default).
 
     ``objective``: "time" (seconds), "fuel" (litres) or a weight ``w`` in [0, 1] giving
     ``w * time_s + (1 - w) * fuel_l`` (units "mixed"). Table rows are ``code + N_CODES * bin``:
@@ -726,8 +712,9 @@ def build_cost_model(
         raise ConfigError(f"need 0 < grade_step < grade_max <= 5, got {grade_step}, {grade_max}")
     _require(terrain, ("elevation_m", "terrain_class"))
     n = int(round(grade_max / grade_step))
+    on_line = embankment_kmh(config_dir)
     time_t, fuel_t = _rate_tables(v, n, float(grade_step), season, walking,
-                                  tuple(embankment_kmh().items()))
+                                  tuple(on_line.items()))
     with np.errstate(invalid="ignore"):
         table = w * time_t + (1.0 - w) * fuel_t if 0 < w < 1 else (time_t if w == 1 else fuel_t)
     table = np.array(table)  # the model's own (writeable) copy
@@ -770,7 +757,7 @@ def build_cost_model(
         walking=walking if not v.is_motorised else "",
         **(_engine_attrs(engine(v)) if v.is_motorised else {}),
         subgrid_relief="subgrid_grade" in terrain,
-        embankment_kmh=embankment_kmh() if embankment else {},
+        embankment_kmh=on_line if embankment else {},
         physics="logistics.cost.physics (see module docstring for sources and assumptions)",
         terrain=dict(terrain.attrs),
     )
