@@ -33,6 +33,7 @@ def test_railheads_are_checked_against_the_station_list_of_the_given_folder(tmp_
     stations.write_text("".join(kept), encoding="utf-8")
     army = load_army(settings.SHIPPED_CONFIG_DIR / "1fef-25a.yaml")  # checked on the shipped
     assert any(r.line == "R23b" for r in army.supply.rail.railheads)
-    with pytest.raises(ConfigError, match=r"railheads\.\d+ \(.*\)\.line: 'R23b' is no line"):
+    with pytest.raises(ConfigError, match=r"railheads\.\d+ \(.*\)\.line: 'R23b' is no line") as e:
         check_army(army, config_dir=cfg)
+    assert str(stations) in str(e.value)  # the message names the list it read, not the shipped one
     check_army(army)  # the shipped list has it

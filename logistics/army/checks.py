@@ -169,17 +169,24 @@ _STATION_COLUMNS = ("line", "name", "name_1945", "key")
 _STATIONS_MAX_BYTES = 5_000_000
 
 
+def stations_path(config_dir: str | Path | None = None) -> Path:
+    """The station list the army is checked against: ``<config_dir>/network/stations-1945.csv``
+    (``settings.CONFIG_DIR`` by default), named as such in every message about it."""
+    from logistics import settings
+
+    return Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "network" \
+        / "stations-1945.csv"
+
+
 def _station_rows(config_dir: str | Path | None = None) -> list[dict]:
     """Rows of ``<config_dir>/network/stations-1945.csv`` (``settings.CONFIG_DIR`` by default:
     every station of every line R01..R23 of the reference, the isolated R23 railheads
     included), the station list of the folder whose norms the army is checked against."""
     import csv
 
-    from logistics import settings
     from logistics._textfile import read_text
 
-    path = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "network" \
-        / "stations-1945.csv"
+    path = stations_path(config_dir)
     if not path.is_file():  # read as no lines, it blamed the army: "'R01' is no line; use one of []"
         kind = ("a folder" if path.is_dir() else "not a regular file" if path.exists()
                 else "missing")
@@ -237,6 +244,7 @@ def _advance_along_problems(army: Army, config_dir: str | Path | None = None) ->
     if not texts:
         return []
     known = {r["line"] for r in _station_rows(config_dir)}
+    stations = stations_path(config_dir)
     problems = []
     for n, text in enumerate(texts):
         where = f"{army.source}: supply.rail.advance_along.lines.{n} ({_short(text)})"
@@ -244,11 +252,11 @@ def _advance_along_problems(army: Army, config_dir: str | Path | None = None) ->
         if not ids:
             problems.append(f"{where}: names no line id in brackets; fix: end it with the "
                             "line's id, e.g. 'Manzhouli - Hailar - Qiqihar (R01)' (ids in "
-                            "configs/network/stations-1945.csv)")
+                            f"{stations})")
         for i in ids:
             if known and i not in known:
-                problems.append(f"{where}: {i!r} is no line of configs/network/stations-1945.csv;"
-                                f" fix: one of {sorted(known)}")
+                problems.append(f"{where}: {i!r} is no line of {stations}; fix: one of "
+                                f"{sorted(known)}")
     return problems
 
 
@@ -261,6 +269,7 @@ def _railhead_problems(army: Army, config_dir: str | Path | None = None) -> list
     from logistics.places import _key, lookup
 
     rows = _station_rows(config_dir)
+    stations = stations_path(config_dir)
     line_ids = {r["line"] for r in rows}
     problems = []
     for n, rh in enumerate(rail.railheads):
@@ -268,8 +277,8 @@ def _railhead_problems(army: Army, config_dir: str | Path | None = None) -> list
             continue
         where = f"{army.source}: supply.rail.railheads.{n} ({rh.place})"
         if rh.line not in line_ids:
-            problems.append(f"{where}.line: {rh.line!r} is no line of configs/network/"
-                            f"stations-1945.csv; fix: use one of {sorted(line_ids)} or null")
+            problems.append(f"{where}.line: {rh.line!r} is no line of {stations}; fix: use one "
+                            f"of {sorted(line_ids)} or null")
             continue
         try:
             place = lookup(rh.place)
@@ -281,7 +290,7 @@ def _railhead_problems(army: Army, config_dir: str | Path | None = None) -> list
               and names & {_key(r["name"]), _key(r["name_1945"]), _key(r["key"])}]
         if not on:
             problems.append(f"{where}: the railhead is off the network: {rh.place!r} is no "
-                            f"station of line {rh.line} (configs/network/stations-1945.csv); "
+                            f"station of line {rh.line} ({stations}); "
                             "fix: name a station of that line, or give `line: null` for a "
                             "railhead off the shipped network")
     return problems
