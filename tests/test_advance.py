@@ -479,3 +479,19 @@ def test_the_summary_says_how_far_the_reserve_was_when_a_formation_was_held(corr
             assert held["reserve_km"] == pytest.approx(75.8, rel=1e-2)
         else:
             assert "reserve_km" not in held
+
+
+def test_a_head_that_reaches_its_last_objective_at_the_routes_end_has_arrived(corridor):
+    # review21: the last objective is a stop at the route's end; the head reached it at 13:30
+    # (150 km at 20 km/h from 06:00) but its step read "moving" and the formation never
+    # counted as arrived, so the convoys went on serving it (fuelled_by_convoy) after arrival
+    plan = corridor(length_km=150, tank_l=1000.0,
+                    trucks=(dataclasses.replace(truck_column(1, payload_l=10_000.0),
+                                                start_h=20.0),))
+    fp = dataclasses.replace(plan.formations[0], objectives=((150.0, "end"),))
+    r = simulate_army(dataclasses.replace(plan, formations=(fp,)))
+    first = r.tracks[r.tracks["status"] == "arrived"].iloc[0]
+    assert first["time"] == pd.Timestamp("1945-08-09 14:00")  # the step holding 13:30
+    # 3000 L burned on the way, none delivered after arrival (the trucks start at 20:00)
+    assert r.deliveries["litres"].sum() == 0.0
+    assert r.daily["fuel_l"].iloc[-1] == pytest.approx(10 * 1000.0 - 150 * 2.0 * 10)
