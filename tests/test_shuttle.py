@@ -248,3 +248,33 @@ def test_the_marchers_follow_the_foot_columns_going_when_it_is_given():
     assert done(going) > done(norm)
     with pytest.raises(DataError, match="marching men's leg hours"):
         shuttle_timetable(**kw, march_leg_h=lambda a, b: float("nan"))
+
+
+def test_the_timetable_stands_still_outside_a_window_that_is_not_on_its_hours():
+    # review21: H-hour at 00:10 (every shipped axis), the march window 00-12 h of the clock,
+    # so its edges fall at 11.833 h and 23.833 h after H-hour, between the timetable's hourly
+    # points (0, 1, 2 ... h after H-hour). Nothing may move from the window's end (clock 12:00)
+    # to its next start (clock 24:00), nor before its end be held back by the points after it
+    c0 = 10.0 / 60.0
+
+    def window(t0, t1):
+        return _twelve_of_24(c0 + t0, c0 + t1)
+
+    tt = shuttle_timetable(men=400, lift_men=100, route_km=90.0, start_h=0.0, end_h=200.0,
+                           truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=2.0,
+                           march_kmh=5.0, march_hours=window, load_h=0.5, unload_h=0.5)
+
+    def at(t_h):
+        return [float(np.interp(t_h, tt["time_h"], tt[k])) for k in ("km", "tail_km", "fuel_l")]
+
+    end, restart = 12.0 - c0, 24.0 - c0
+    for t in (end + 0.5, 18.0, restart - 0.5, restart):
+        assert at(t) == pytest.approx(at(end), abs=1e-9)
+    # under way up to the window's end: 11.833 h under way from H-hour, as a shuttle laid on
+    # the hours under way with no offset gives at 11.833 h
+    plain = shuttle_timetable(men=400, lift_men=100, route_km=90.0, start_h=0.0, end_h=200.0,
+                              truck_leg_h=lambda a, b: abs(b - a) / 30.0,
+                              truck_fuel_l_per_km=2.0, march_kmh=5.0,
+                              march_hours=lambda t0, t1: t1 - t0, load_h=0.5, unload_h=0.5)
+    for k, v in zip(("km", "tail_km", "fuel_l"), at(end)):
+        assert v == pytest.approx(float(np.interp(end, plain["time_h"], plain[k])), abs=1e-9)
