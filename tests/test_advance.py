@@ -479,3 +479,44 @@ def test_the_summary_says_how_far_the_reserve_was_when_a_formation_was_held(corr
             assert held["reserve_km"] == pytest.approx(75.8, rel=1e-2)
         else:
             assert "reserve_km" not in held
+
+
+def test_a_head_that_reaches_its_last_objective_at_the_routes_end_has_arrived(corridor):
+    # review21: the last objective is a stop at the route's end; the head reached it at 13:30
+    # (150 km at 20 km/h from 06:00) but its step read "moving" and the formation never
+    # counted as arrived, so the convoys went on serving it (fuelled_by_convoy) after arrival
+    plan = corridor(length_km=150, tank_l=1000.0,
+                    trucks=(dataclasses.replace(truck_column(1, payload_l=10_000.0),
+                                                start_h=20.0),))
+    fp = dataclasses.replace(plan.formations[0], objectives=((150.0, "end"),))
+    r = simulate_army(dataclasses.replace(plan, formations=(fp,)))
+    first = r.tracks[r.tracks["status"] == "arrived"].iloc[0]
+    assert first["time"] == pd.Timestamp("1945-08-09 14:00")  # the step holding 13:30
+    # 3000 L burned on the way, none delivered after arrival (the trucks start at 20:00)
+    assert r.deliveries["litres"].sum() == 0.0
+    assert r.daily["fuel_l"].iloc[-1] == pytest.approx(10 * 1000.0 - 150 * 2.0 * 10)
+
+
+def test_a_shuttle_books_the_litres_of_its_timetable_once_whatever_the_fuel_scale(corridor):
+    # review21: the plan prices a shuttle's trucks with the run's fuel_scale already
+    # (plan._shuttle: truck_fuel_l_per_km = per_km x fuel_scale), and the loop books "the fuel
+    # the timetable says the army's own vehicles burn" (advance/movement.py); the loop
+    # multiplied by fuel_scale again, so a calibration's or a draw's fuel_scale of 2 made the
+    # shuttles burn 4 times the litres
+    from types import SimpleNamespace
+
+    from logistics.advance.means import _timetable
+    from logistics.advance.shuttle import shuttle_timetable
+
+    tt = _timetable("truck", shuttle_timetable(
+        men=400, lift_men=100, route_km=300.0, start_h=0.0, end_h=24.0 * 6,
+        truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=2.0 * 2.0,
+        march_kmh=5.0, march_hours=lambda t0, t1: t1 - t0, load_h=0.5, unload_h=0.5,
+        route=(np.array([0.0, 300.0]), np.array([117.0, 120.0]), np.array([47.0, 47.0]))))
+    plan = corridor(length_km=300, count=1, tank_l=1e6)
+    fp = dataclasses.replace(
+        plan.formations[0], timetable=tt,
+        unit=SimpleNamespace(**{**vars(plan.formations[0].unit), "movement": "truck_borne"}))
+    r = simulate_army(dataclasses.replace(plan, formations=(fp,), fuel_scale=2.0))
+    assert r.daily["consumed_l"].sum() == pytest.approx(float(tt.fuel_l[-1]), rel=1e-9)
+    assert float(tt.fuel_l[-1]) > 0.0

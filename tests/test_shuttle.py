@@ -3,9 +3,11 @@ closed-form reference for constant speeds, varying speeds along the route, bad i
 
 from __future__ import annotations
 
+from datetime import datetime
 from fractions import Fraction as F
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
@@ -248,3 +250,69 @@ def test_the_marchers_follow_the_foot_columns_going_when_it_is_given():
     assert done(going) > done(norm)
     with pytest.raises(DataError, match="marching men's leg hours"):
         shuttle_timetable(**kw, march_leg_h=lambda a, b: float("nan"))
+
+
+def test_the_timetable_stands_still_outside_a_window_that_is_not_on_its_hours():
+    # review21: H-hour at 00:10 (every shipped axis), the march window 00-12 h of the clock,
+    # so its edges fall at 11.833 h and 23.833 h after H-hour, between the timetable's hourly
+    # points (0, 1, 2 ... h after H-hour). Nothing may move from the window's end (clock 12:00)
+    # to its next start (clock 24:00), nor before its end be held back by the points after it
+    c0 = 10.0 / 60.0
+
+    def window(t0, t1):
+        return _twelve_of_24(c0 + t0, c0 + t1)
+
+    tt = shuttle_timetable(men=400, lift_men=100, route_km=90.0, start_h=0.0, end_h=200.0,
+                           truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=2.0,
+                           march_kmh=5.0, march_hours=window, load_h=0.5, unload_h=0.5)
+
+    def at(t_h):
+        return [float(np.interp(t_h, tt["time_h"], tt[k])) for k in ("km", "tail_km", "fuel_l")]
+
+    end, restart = 12.0 - c0, 24.0 - c0
+    for t in (end + 0.5, 18.0, restart - 0.5, restart):
+        assert at(t) == pytest.approx(at(end), abs=1e-9)
+    # under way up to the window's end: 11.833 h under way from H-hour, as a shuttle laid on
+    # the hours under way with no offset gives at 11.833 h
+    plain = shuttle_timetable(men=400, lift_men=100, route_km=90.0, start_h=0.0, end_h=200.0,
+                              truck_leg_h=lambda a, b: abs(b - a) / 30.0,
+                              truck_fuel_l_per_km=2.0, march_kmh=5.0,
+                              march_hours=lambda t0, t1: t1 - t0, load_h=0.5, unload_h=0.5)
+    for k, v in zip(("km", "tail_km", "fuel_l"), at(end)):
+        assert v == pytest.approx(float(np.interp(end, plain["time_h"], plain[k])), abs=1e-9)
+
+
+def test_a_shuttle_crosses_a_fortified_depth_at_the_rules_rate_a_day():
+    # review21: a shuttle is laid on its window's hours under way, so a day of the rule's
+    # breakthrough rate takes the window's moving hours (its hours less the close-up), not
+    # its hours: a 12 h window closed up 2 h is 10 h under way a day, and 10 km a day through
+    # a 30 km depth is 10 km at the end of the first day and 20 km at the end of the second
+    # (before: 12 h under way a day per 10 km, so 8.3 and 16.7 km)
+    from types import SimpleNamespace
+
+    from logistics.advance.means import shuttle_planner
+    from logistics.advance.plan import _shuttle
+    from logistics.advance.schedule import MarchSchedule
+
+    n = 101
+    kms = np.arange(n, dtype=float)
+    truck_s = np.full((1, n), 120.0)  # 30 km/h
+    truck_s[0, 0] = 0.0
+    foot_s = np.full(n, 800.0)  # 4.5 km/h
+    foot_s[0] = 0.0
+    u = SimpleNamespace(id="rd", men=400, lift_men=100, lift_vehicle="truck", lift_trucks=5,
+                        start_h=0.0, norm=SimpleNamespace(embark_h=0.0, debark_h=0.0,
+                                                          shuttle_bound_km=None))
+    army = SimpleNamespace(h_hour=SimpleNamespace(value=datetime(1945, 8, 9, 0, 0)),
+                           run_end=datetime(1945, 8, 20))
+    norms = SimpleNamespace(norm_for=lambda kind: SimpleNamespace(max_speed_kmh=4.5))
+    opt = SimpleNamespace(shuttle_planner=shuttle_planner, speed_scale=1.0, fuel_scale=1.0)
+    seg = pd.DataFrame({"lon": 120.0 + kms / 100.0, "lat": np.full(n, 45.0)})
+    sched = MarchSchedule(start_hour=0.0, hours_per_day=12.0, close_up_h=2.0)
+    depth = SimpleNamespace(km_in=0.0, km_out=30.0)
+    tt = _shuttle(u, army, norms, opt, [], ("truck",), ("petrol",), {"dry": truck_s},
+                  {"dry": np.full((1, n), 0.5)}, "dry", kms, seg, sched, (depth,),
+                  breach_km_per_day=10.0, foot_step_s=foot_s)
+    assert tt is not None and tt.ok
+    assert tt.km_at(24.0) == pytest.approx(10.0, abs=1e-6)
+    assert tt.km_at(48.0) == pytest.approx(20.0, abs=1e-6)

@@ -157,26 +157,29 @@ class Carried:
 
     def _shuttle_burn(self, fid: str, e: Element, litres: float) -> np.ndarray | None:
         """Litres per class a shuttle's trucks burn for ``litres`` of driving (its first
-        class that burns fuel: the trucks), or None when the army cannot cover them."""
+        class that burns fuel: the trucks), or None when the army cannot cover them. The
+        timetable's litres are the run's already (``plan._shuttle`` prices the trucks with its
+        ``fuel_scale``): not scaled again (review21: they were, fuel_scale squared)."""
         fp = self.fp[fid]
         burn = np.zeros(len(fp.class_ids))
         for i, ft in enumerate(fp.fuel_types):
             if ft != "none":
-                burn[i] = max(0.0, litres) * self.plan.fuel_scale
+                burn[i] = max(0.0, litres)
                 break
         short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, burn)
         return None if short > 1e-6 else burn
 
     def burn_carried(self, fid: str, e: Element, litres: float) -> None:
         """Book the fuel a carried formation's own vehicles burn (a shuttle's trucks) from
-        its tanks, then the army's reserve."""
+        its tanks, then the army's reserve: the timetable's litres, already the run's (see
+        :meth:`_shuttle_burn`)."""
         if litres <= 0:
             return
         fp = self.fp[fid]
         burn = np.zeros(len(fp.class_ids))
         for i, ft in enumerate(fp.fuel_types):  # its first class that burns fuel: the trucks
             if ft != "none":
-                burn[i] = litres * self.plan.fuel_scale
+                burn[i] = litres
                 break
         got = self.burn(fid, e, fp, burn)
         if got < burn.sum() - 1e-6:

@@ -931,7 +931,8 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
     embark/debark from its march norm. Through a ``fortified`` stretch the trucks and the men
     (who are never faster than the trucks) cross at the rule's breakthrough rate, as the step
     loop moves a formation there (``simulate._Loop.breach``): a shuttle is laid on hours under
-    way, so a day of ``breach_km_per_day`` takes the window's hours a day."""
+    way, so a day of ``breach_km_per_day`` takes the window's moving hours a day (its hours
+    less the close-up)."""
     if opt.shuttle_planner is None:
         notes.append(f"{u.id}: its lift carries {u.lift_men} of {u.men} men, but no shuttle "
                      "planner is available in this build; it moves at the trucks' pace")
@@ -948,7 +949,9 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
         inside = np.zeros(len(kms), dtype=bool)
         for fp in fortified:
             inside |= (mid > fp.km_in) & (mid < fp.km_out)
-        breach_s = step_km / breach_km_per_day * sched.hours_per_day * 3600.0
+        # a day under way is the window's moving hours (its hours less the close-up: the
+        # shuttle is laid on sched.moving_hours), not its hours (review21)
+        breach_s = step_km / breach_km_per_day * sched.moving_hours_per_day * 3600.0
         t = np.where(inside, np.maximum(t, breach_s), t)
     cum_h = np.cumsum(t) / 3600.0
     cum_h -= cum_h[0]

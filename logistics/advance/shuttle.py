@@ -323,9 +323,10 @@ def shuttle_timetable(
     foot_h = np.concatenate([[0.0], np.cumsum(np.maximum(walk, fwd))])
     s = shuttle_advance(men, lift_men, km, truck_h, foot_h, truck_back_h=back_h,
                         load_h=load_h, unload_h=unload_h, bound_km=bound_km)
-    # clock <-> hours under way, hour by hour over the window
+    # clock <-> hours under way, hour by hour over the window, and at the window's edges
     clock = np.arange(float(start_h), float(end_h) + 1.0, 1.0)
     under = np.array([march_hours(start_h, t) for t in clock], dtype=float)
+    clock, under = _with_window_edges(clock, under, lambda t: march_hours(start_h, t))
     events = set(np.arange(0.0, s.finish_h, 1.0)) | {s.finish_h}
     for col in ("pickup_h", "depart_h", "arrive_h", "free_h"):
         events.update(s.trips[col].tolist())
@@ -359,6 +360,49 @@ def shuttle_timetable(
 
     return dict(km=head, lon=lon, lat=lat, time_h=t, tail_km=tail, fuel_l=fuel,
                 fuel_type="petrol", reason="", stations=(), notes=notes, walk=walk)
+
+
+def _with_window_edges(clock: np.ndarray, under: np.ndarray, under_at, *, depth: int = 12
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """``clock`` and ``under`` (hours under way at each clock point) with the points where the
+    march window opens or closes between two of them added (``under_at(t)``: hours under way
+    at ``t``). Why (review21): the points are hours after H-hour, and the window's edges are
+    clock hours; with H-hour at 00:10 an hour's share of the window was spread over the whole
+    hour between two points, so the shuttle moved up to 50 minutes outside its window. Between
+    two points the hours under way grow at slope 1 inside the window and 0 outside; a piece
+    with one edge closes at ``t0 + du`` or opens at ``t1 - du`` (checked exactly), else it is
+    halved (at most ``depth`` times)."""
+    extra_t: list[float] = []
+    extra_u: list[float] = []
+
+    def edges(t0: float, t1: float, u0: float, u1: float, level: int) -> None:
+        du = u1 - u0
+        if du <= _EPS_H or du >= (t1 - t0) - _EPS_H:
+            return  # all outside or all inside the window: linear already
+        # closes inside (under way before e, not after), or opens inside (the other way)
+        for e, before, after in ((t0 + du, du, 0.0), (t1 - du, 0.0, du)):
+            ue = under_at(e)
+            if abs(ue - u0 - before) <= _EPS_H and abs(u1 - ue - after) <= _EPS_H:
+                extra_t.append(e)
+                extra_u.append(ue)
+                return
+        if level >= depth:
+            return
+        tm = 0.5 * (t0 + t1)
+        um = under_at(tm)
+        edges(t0, tm, u0, um, level + 1)
+        extra_t.append(tm)
+        extra_u.append(um)
+        edges(tm, t1, um, u1, level + 1)
+
+    for k in range(len(clock) - 1):
+        edges(float(clock[k]), float(clock[k + 1]), float(under[k]), float(under[k + 1]), 0)
+    if not extra_t:
+        return clock, under
+    t = np.concatenate([clock, extra_t])
+    u = np.concatenate([under, extra_u])
+    order = np.argsort(t, kind="stable")
+    return t[order], u[order]
 
 
 def _clock_of(u: np.ndarray, under: np.ndarray, clock: np.ndarray) -> np.ndarray:

@@ -335,15 +335,17 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             return "not started"
         self.reach(fid, e)
         end_km = float(fp.km[-1])
-        if e.s >= end_km - _EPS_KM and len(fp.km) > 1:
-            return "arrived"
         u0 = max(a, u.start_h)
+        if e.s >= end_km - _EPS_KM and len(fp.km) > 1:
+            return self.arrived(st, u0)
         through = False
         if st.breach is None and e is self.lead(fid) and self.stops_after(fid, e) <= e.s + _EPS_KM:
             # a stop where it stands (a depth it starts in or halted at): crossed round the clock
             self.at_stops(fid, e, u0, lead=True)
         if st.breach is not None and e is self.lead(fid):
             u0, status = self.breach(fid, e, u0, b)
+            if status == "assault" and e.s >= end_km - _EPS_KM:
+                return self.arrived(st, u0)  # through the depth to the route's end
             if u0 >= b - _EPS_S / 3600.0 or status != "assault":
                 return status
             through = True  # out of the depth within this step: on at its own pace
@@ -393,11 +395,11 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                 self.at_stops(fid, e, b - budget / rate, lead=True)
                 if st.breach is not None:  # into a fortified depth: the rest of the step there
                     return self.move(fid, e, b - budget / rate, b)
-                p = self.prof(e, fp, season)
-                continue
+                if e.s < end_km - _EPS_KM:  # a stop at the route's end: arrived, below
+                    p = self.prof(e, fp, season)
+                    continue
             if e.s >= end_km - _EPS_KM:
-                st.arrived_h = st.arrived_h if st.arrived_h is not None else b - budget / rate
-                return "arrived"
+                return self.arrived(st, b - budget / rate)
             if e.s >= cap - _EPS_KM:
                 if e is lead and self.released_by(fid, b - budget / rate, b):
                     continue  # at the bridgehead's edge, all across later in the hour
@@ -421,6 +423,18 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                 st.day["no_fuel"] += window
             return "halted: no fuel"
         return status
+
+    @staticmethod
+    def arrived(st: _FState, t_h: float) -> str:
+        """The formation's head is at its route's end: it has arrived at ``t_h`` (the first
+        time it is found there) and its status is ``arrived``. Why one place (review21): a
+        head that reached its last objective at the route's end (a stop), or came out of a
+        fortified depth there, returned ``moving``/``rest`` and never set ``arrived_h``, so
+        the convoys went on serving it after arrival (``Resupply.fuelled_by_convoy``) and
+        its track read ``arrived`` an hour late."""
+        if st.arrived_h is None:
+            st.arrived_h = t_h
+        return "arrived"
 
     def short_of_fuel(self, fid: str, e: Element, t_h: float) -> str:
         """The element cannot go as far as it wants for want of fuel at ``t_h``: drain the
