@@ -302,13 +302,17 @@ def test_a_shuttle_crosses_a_fortified_depth_at_the_rules_rate_a_day():
     foot_s[0] = 0.0
     u = SimpleNamespace(id="rd", men=400, lift_men=100, lift_vehicle="truck", lift_trucks=5,
                         start_h=0.0, norm=SimpleNamespace(embark_h=0.0, debark_h=0.0,
-                                                          shuttle_bound_km=None))
+                                                          shuttle_bound_km=None,
+                                                          night_hours=(21.0, 5.0),
+                                                          night_speed_factor=0.7))
     army = SimpleNamespace(h_hour=SimpleNamespace(value=datetime(1945, 8, 9, 0, 0)),
                            run_end=datetime(1945, 8, 20))
     norms = SimpleNamespace(norm_for=lambda kind: SimpleNamespace(max_speed_kmh=4.5))
     opt = SimpleNamespace(shuttle_planner=shuttle_planner, speed_scale=1.0, fuel_scale=1.0)
     seg = pd.DataFrame({"lon": 120.0 + kms / 100.0, "lat": np.full(n, 45.0)})
-    sched = MarchSchedule(start_hour=0.0, hours_per_day=12.0, close_up_h=2.0)
+    # a day window (06-18 h, closed up 2 h: 06-16 h) has no night hour: the trucks' night
+    # factor does not act, the breach alone sets the pace
+    sched = MarchSchedule(start_hour=6.0, hours_per_day=12.0, close_up_h=2.0)
     depth = SimpleNamespace(km_in=0.0, km_out=30.0)
     tt = _shuttle(u, army, norms, opt, [], ("truck",), ("petrol",), {"dry": truck_s},
                   {"dry": np.full((1, n), 0.5)}, "dry", kms, seg, sched, (depth,),
@@ -316,3 +320,43 @@ def test_a_shuttle_crosses_a_fortified_depth_at_the_rules_rate_a_day():
     assert tt is not None and tt.ok
     assert tt.km_at(24.0) == pytest.approx(10.0, abs=1e-6)
     assert tt.km_at(48.0) == pytest.approx(20.0, abs=1e-6)
+
+
+def test_a_shuttles_trucks_drive_at_their_norms_night_factor_in_a_night_window():
+    # review21: a shuttle keeps the foot column's window (19-07 h in the heat), and its trucks
+    # drove the night hours at the day speed where a truck-borne formation that is not
+    # shuttled goes at its norm's night factor; the legs now take the window's mean factor:
+    # 8 night hours (21-05) of 12 at 0.7 is 0.8, so a 30 km/h leg takes 1 / 0.8 as long
+    from types import SimpleNamespace
+
+    from logistics.advance.plan import _shuttle
+    from logistics.advance.schedule import MarchSchedule
+
+    n = 101
+    kms = np.arange(n, dtype=float)
+    truck_s = np.full((1, n), 120.0)  # 30 km/h
+    truck_s[0, 0] = 0.0
+    seen = {}
+
+    def planner(**kw):
+        seen.update(kw)
+        return SimpleNamespace(ok=False, reason="recorded")
+
+    def leg_h(sched, factor):
+        u = SimpleNamespace(id="rd", men=400, lift_men=100, lift_vehicle="truck", lift_trucks=5,
+                            start_h=0.0, norm=SimpleNamespace(
+                                embark_h=0.0, debark_h=0.0, shuttle_bound_km=None,
+                                night_hours=(21.0, 5.0), night_speed_factor=factor))
+        army = SimpleNamespace(h_hour=SimpleNamespace(value=datetime(1945, 8, 9, 0, 10)),
+                               run_end=datetime(1945, 8, 20))
+        norms = SimpleNamespace(norm_for=lambda kind: SimpleNamespace(max_speed_kmh=4.5))
+        opt = SimpleNamespace(shuttle_planner=planner, speed_scale=1.0, fuel_scale=1.0)
+        seg = pd.DataFrame({"lon": 120.0 + kms / 100.0, "lat": np.full(n, 45.0)})
+        assert _shuttle(u, army, norms, opt, [], ("truck",), ("petrol",), {"dry": truck_s},
+                        {"dry": np.full((1, n), 0.5)}, "dry", kms, seg, sched) is None
+        return seen["truck_leg_h"](0.0, 60.0)
+
+    night = MarchSchedule(start_hour=19.0, hours_per_day=12.0)
+    assert leg_h(night, 1.0) == pytest.approx(2.0)
+    assert leg_h(night, 0.7) == pytest.approx(2.0 / 0.8)
+    assert leg_h(MarchSchedule(start_hour=6.0, hours_per_day=12.0), 0.7) == pytest.approx(2.0)

@@ -927,7 +927,8 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
     for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
     engine's times of the lift's truck class on this route (the first season), its fuel the
     class's litres per km on it; the marching men's pace the foot norm; trucks and marchers
-    keep ``sched``, the foot column's march window (the men on foot set the formation's day);
+    keep ``sched``, the foot column's march window (the men on foot set the formation's day;
+    the trucks drive it at their own norm's night factor, as the window's mean);
     embark/debark from its march norm. Through a ``fortified`` stretch the trucks and the men
     (who are never faster than the trucks) cross at the rule's breakthrough rate, as the step
     loop moves a formation there (``simulate._Loop.breach``): a shuttle is laid on hours under
@@ -943,6 +944,17 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
         return None
     i = ids.index(u.lift_vehicle)
     t = np.where(np.isfinite(step_time[season][i]), step_time[season][i], 0.0)
+    norm = u.norm
+    if norm is not None:
+        # the trucks drive in the foot column's window at their own norm's night factor
+        # (blacked-out driving): a truck-borne formation that is not shuttled gets it from the
+        # step loop; here the shuttle is laid on one clock of hours under way for trucks and
+        # marchers, so its legs take the window's mean factor (a named simplification: the
+        # night hours' slower going spread over the window's hours; review21 saw the shuttles'
+        # trucks at 24.5 km/h at night where the norm gives 25 x 0.7)
+        trucks_day = replace(sched, night_hours=norm.night_hours,
+                             night_speed_factor=norm.night_speed_factor)
+        t = t / trucks_day.mean_speed_factor
     if fortified and math.isfinite(breach_km_per_day) and breach_km_per_day > 0:
         step_km = np.diff(kms, prepend=kms[0])  # step k ends at kms[k]
         mid = kms - step_km / 2.0
@@ -971,7 +983,6 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
         return sched.moving_hours(c0 + t0, c0 + t1)
 
     foot = norms.norm_for("foot")
-    norm = u.norm
     walk_h = None
     if foot_step_s is not None:
         walk_h = np.cumsum(np.where(np.isfinite(foot_step_s), foot_step_s, 0.0)) / 3600.0

@@ -51,6 +51,18 @@ class MarchSchedule:
                                     (end - start) % 24.0)
         return moving - night * (1.0 - self.night_speed_factor)
 
+    @property
+    def mean_speed_factor(self) -> float:
+        """The day's mean of :meth:`speed_factor` over the moving hours (1 when it has none):
+        a day's progress hours over its moving hours.
+
+        >>> round(MarchSchedule(start_hour=19, hours_per_day=12, night_speed_factor=0.7)
+        ...       .mean_speed_factor, 6)  # 8 night hours (21-05) of 12 at 0.7
+        0.8
+        """
+        moving = self.moving_hours_per_day
+        return self.progress_hours_per_day / moving if moving > 0 else 1.0
+
     def moving_hours(self, clock0_h: float, clock1_h: float) -> float:
         """Hours of [clock0_h, clock1_h) inside the daily windows (clock hours from day 0 00:00).
 
