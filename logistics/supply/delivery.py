@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from logistics.cost.engine import FUEL_DENSITY_KG_PER_L
+
 __all__ = ["Delivery", "litres_from_tonnes", "DENSITY_KG_PER_L"]
 
-#: Fuel densities (kg/L) to turn tonnes into litres.
-#: diesel 0.832: universal-converter.org/fuels/diesel (parameters.md 3.2, "832.361 kg/m3");
-#: petrol 0.74: worked example "44 x 0.74" (parameters.md 3.2, grade C);
+#: Fuel densities (kg/L) to turn tonnes into litres: the cost engine's
+#: (:data:`logistics.cost.engine.FUEL_DENSITY_KG_PER_L`, cited there), one figure for both;
 #: "any" (POL of unstated kind) uses the diesel density: assumption, most of the 6 GTA's
 #: armour (T-34-85, M4A2) burned diesel (campaign-facts 2).
-DENSITY_KG_PER_L: dict[str, float] = {"diesel": 0.832, "petrol": 0.74, "any": 0.832}
+DENSITY_KG_PER_L: dict[str, float] = {**FUEL_DENSITY_KG_PER_L,
+                                      "any": FUEL_DENSITY_KG_PER_L["diesel"]}
 
 
 def litres_from_tonnes(tonnes: float, fuel_type: str) -> float:
