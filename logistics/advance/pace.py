@@ -15,8 +15,11 @@ the heat rule march at night (``heat_rule``: its season, on the fronts it names)
 closes up every evening: its length (motor vehicles over its routes, ``gap_m`` apart) over its
 mean pace is taken off the head's march hours (:mod:`logistics.advance.formation`).
 
-A vehicle that moves slower than it could (in column behind a slower class, or under a cap)
-burns its idle flow for the extra time (``idle_fuel_l_per_h`` of its vehicle file).
+A vehicle that moves slower than it could in column behind a slower class burns its idle flow
+for the extra time (``idle_fuel_l_per_h`` of its vehicle file: :func:`logistics.advance.
+elements.profile`). Under a cap (its norm's speed, an observed speed) it is not waiting: the cap
+is its going on the step, and it burns the step's litres of the cost engine (per km, the
+physics speed's), no idle flow on top.
 
 A formation that carries its men on its vehicles (``march.yaml dismount.movements``) is never
 slower than its men on foot (:func:`dismounted_step_times`): on a step where its vehicles'
