@@ -29,6 +29,14 @@ def test_a_timetable_places_the_body_by_time_waits_included():
     assert tt.fuel_between(0.0, 20.0) == 0.0  # a train burns nothing of the army's fuel
 
 
+def test_a_timetable_says_when_its_body_first_reaches_a_km():
+    tt = _rail()
+    assert tt.first_time_at_km(0.0) == 10.0  # at the boarding station from the first point
+    assert tt.first_time_at_km(25.0) == pytest.approx(13.0)  # a quarter of the 4 h run
+    assert tt.first_time_at_km(100.0) == pytest.approx(16.0)  # arrives; detraining is later
+    assert tt.first_time_at_km(150.0) == 17.0  # beyond the path: its last point
+
+
 def test_a_shuttle_has_a_tail_and_burns_its_trucks_fuel():
     tt = Timetable(mode="truck", km=np.array([0.0, 40.0, 80.0]), lon=np.zeros(3),
                    lat=np.zeros(3), time_h=np.array([0.0, 10.0, 20.0]),

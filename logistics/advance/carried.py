@@ -56,7 +56,8 @@ class Carried:
             while st.objectives_done < len(fp.objectives) and \
                     fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
                 km, name = fp.objectives[st.objectives_done]
-                self.reached.append({"time": self.plan.start + timedelta(hours=b),
+                self.reached.append({"time": self.plan.start + timedelta(
+                                         hours=self._passed_h(st, tt, km, a, b)),
                                      "formation_id": fid, "kind": "objective", "name": name,
                                      "cum_km": km})
                 st.objectives_done += 1
@@ -67,7 +68,7 @@ class Carried:
             while st.passes_done < len(fp.fortified) and \
                     fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
                 p = fp.fortified[st.passes_done]
-                when = self.plan.start + timedelta(hours=b)
+                when = self.plan.start + timedelta(hours=self._passed_h(st, tt, p.km_in, a, b))
                 self.reached.append({"time": when, "formation_id": fid,
                                      "kind": "fortified region",
                                      "name": depth_text(p, self._rule.rate_km_per_day),
@@ -92,6 +93,15 @@ class Carried:
             st.day["moving"] += b - a
             return e.s, "carried" if tt.mode in ("rail", "river") else "moving"
         return e.s, "rest"
+
+    @staticmethod
+    def _passed_h(st, tt, km: float, a: float, b: float) -> float:
+        """Hour within the step ``(a, b]`` the carried body reached ``km``: from its timetable
+        while it keeps it (behind it by ``st.tt_offset_h`` after a dry spell); the step's end
+        while its men walk on without the trucks, whose timetable does not place them."""
+        if st.walk_from is not None or st.paused_h is not None:
+            return b
+        return min(b, max(a, tt.first_time_at_km(km) + st.tt_offset_h))
 
     def plan_rail(self, fid: str, depart_h: float) -> None:
         """Plan a formation's rail move at ``depart_h`` from its start to its last objective

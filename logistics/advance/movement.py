@@ -127,6 +127,12 @@ class Timetable:
         after it)."""
         return float(_interp_time(time_h, self.time_h, self.km))
 
+    def first_time_at_km(self, km: float) -> float:
+        """Hour the body first reaches ``km`` of its path (its km are non-decreasing): the
+        first point's time before the path, the last point's beyond it."""
+        return _first_time(np.asarray(self.km, dtype=np.float64),
+                           np.asarray(self.time_h, dtype=np.float64), km)
+
     def tail_at(self, time_h: float) -> float:
         """Km of the formation's tail at ``time_h`` (the body's km when it moves whole)."""
         if self.tail_km is None:
@@ -144,6 +150,17 @@ class Timetable:
         f0 = _interp_time(t0_h, self.time_h, self.fuel_l)
         f1 = _interp_time(t1_h, self.time_h, self.fuel_l)
         return float(max(0.0, f1 - f0))
+
+
+def _first_time(km: np.ndarray, t: np.ndarray, x: float) -> float:
+    """Hour a body timed by (``km``, ``t``) (km non-decreasing) first reaches km ``x``."""
+    i = int(np.searchsorted(km, x, side="left"))
+    if i <= 0:
+        return float(t[0])
+    if i >= len(km):
+        return float(t[-1])
+    k0, k1 = km[i - 1], km[i]
+    return float(t[i] if k1 <= k0 else t[i - 1] + (t[i] - t[i - 1]) * (x - k0) / (k1 - k0))
 
 
 def _interp_time(t: float, times: np.ndarray, values: np.ndarray) -> float:
@@ -188,13 +205,7 @@ def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
 
     def first_time(x: float) -> float:
         """Hour the body first reaches km ``x`` (its path's km are non-decreasing)."""
-        i = int(np.searchsorted(km, x, side="left"))
-        if i <= 0:
-            return float(t[0])
-        if i >= len(km):
-            return float(t[-1])
-        k0, k1 = km[i - 1], km[i]
-        return float(t[i] if k1 <= k0 else t[i - 1] + (t[i] - t[i - 1]) * (x - k0) / (k1 - k0))
+        return _first_time(km, t, x)
 
     # the delay accrued by the time the body reaches km x: piecewise linear between knots
     merged: list[list[float]] = []  # overlapping stretches are one depth (each km once)
