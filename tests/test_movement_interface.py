@@ -37,6 +37,16 @@ def test_a_timetable_says_when_its_body_first_reaches_a_km():
     assert tt.first_time_at_km(150.0) == 17.0  # beyond the path: its last point
 
 
+def test_a_timetables_moving_hours_leave_out_its_waits():
+    # review21: a carried formation's hours under way counted every hour of a rail or river
+    # timetable (15a-landing: 24 h a day while its ships waited at ports)
+    tt = _rail()
+    assert tt.moving_hours(0.0, 30.0) == pytest.approx(4.0)  # the run; not entraining/detraining
+    assert tt.moving_hours(13.0, 20.0) == pytest.approx(3.0)
+    assert tt.moving_hours(0.0, 11.5) == 0.0 and tt.moving_hours(16.0, 17.0) == 0.0
+    assert tt.moving_hours(15.0, 14.0) == 0.0
+
+
 def test_a_shuttle_has_a_tail_and_burns_its_trucks_fuel():
     tt = Timetable(mode="truck", km=np.array([0.0, 40.0, 80.0]), lon=np.zeros(3),
                    lat=np.zeros(3), time_h=np.array([0.0, 10.0, 20.0]),

@@ -90,7 +90,12 @@ class Carried:
                 st.arrived_h = min(b, end_h)
             return e.s, "arrived"
         if e.s > s0 + _EPS_KM or tt.mode in ("rail", "river"):
-            st.day["moving"] += b - a
+            # hours under way: the timetable's moving time in the step while the formation
+            # keeps it (a train's or a ship's waits at stations and ports are not moving); a
+            # whole hour in which its men walked on without their trucks
+            on_tt = st.walk_from is None and st.paused_h is None
+            st.day["moving"] += (tt.moving_hours(a - st.tt_offset_h, b - st.tt_offset_h)
+                                 if on_tt else (b - a))
             return e.s, "carried" if tt.mode in ("rail", "river") else "moving"
         return e.s, "rest"
 

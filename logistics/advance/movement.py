@@ -133,6 +133,16 @@ class Timetable:
         return _first_time(np.asarray(self.km, dtype=np.float64),
                            np.asarray(self.time_h, dtype=np.float64), km)
 
+    def moving_hours(self, t0_h: float, t1_h: float) -> float:
+        """Hours of ``[t0_h, t1_h]`` in which the body moves (its km rising between points):
+        not its waits at a station or a port, nor the hours before its start or after its end."""
+        t = np.asarray(self.time_h, dtype=np.float64)
+        if t1_h <= t0_h or len(t) < 2:
+            return 0.0
+        rising = np.diff(np.asarray(self.km, dtype=np.float64)) > 0.0
+        lo, hi = np.maximum(t[:-1], t0_h), np.minimum(t[1:], t1_h)
+        return float(np.sum(np.where(rising, np.maximum(hi - lo, 0.0), 0.0)))
+
     def tail_at(self, time_h: float) -> float:
         """Km of the formation's tail at ``time_h`` (the body's km when it moves whole)."""
         if self.tail_km is None:
