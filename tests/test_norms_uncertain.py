@@ -83,7 +83,7 @@ def test_a_bad_uncertain_range_names_file_key_value_and_fix(tmp_path, name, chan
 
 
 def test_the_movement_norms_reader_checks_its_uncertain_section_too(tmp_path, norms_with):
-    """The rail and river moves read movement.yaml on their own (network/norms.py)."""
+    """The rail and river moves read movement.yaml through load_means_norms alone."""
     from logistics.army.means_norms import load_means_norms
 
     norms = norms_with(tmp_path, "movement.yaml",

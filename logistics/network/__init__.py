@@ -16,7 +16,8 @@ cross-country movement.
   army's own crossing means there (``own_means_time_h``, ``own_means_t_per_day``).
 
 The rail-restoration, river and ferrying figures these moves use (``configs/norms/movement.yaml``)
-are read by :mod:`logistics.army.means_norms` (``load_means_norms``).
+are read and checked in one place, :mod:`logistics.army.means_norms` (``load_means_norms``;
+``logistics.army.norms.load_norms`` takes them from there too).
 
 The shipped ``railways-1945.osm`` is built from the reference's station lists by
 ``configs/network/build.py``, which lives beside the data it makes (not in the package).
