@@ -103,7 +103,7 @@ def test_the_flotilla_can_only_help(seed):
 
 def test_a_formations_tonnes_come_from_its_vehicle_files():
     from logistics.advance.means import own_means_time
-    from logistics.network.norms import load_means_norms
+    from logistics.army.means_norms import load_means_norms
     from logistics.network.river import own_means_t_per_day, own_means_time_h
     from logistics.vehicles import load_vehicle
 

@@ -135,7 +135,7 @@ def test_the_classes_barred_and_ferried_are_the_rivers_the_flotilla_sails():
     """BIG_RIVER_CLASSES (what ferry_barrier bars and where the ferrying is triggered) are the
     river classes of movement.yaml river.navigable_levels (WDBII 0-2): a flotilla ferries
     across the rivers it sails. Changing one without the other breaks the rule's ground."""
-    from logistics.network.norms import load_means_norms
+    from logistics.army.means_norms import load_means_norms
     from logistics.terrain.classes import BIG_RIVER_CLASSES
     from logistics.terrain.rivers import river_class_of_level
 

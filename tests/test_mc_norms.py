@@ -104,7 +104,7 @@ def test_draws_travel_with_the_job_to_a_cluster(toy, sc):
 
 def test_without_overrides_the_norms_are_the_files(monkeypatch):
     from logistics.army.norms import load_norms
-    from logistics.network.norms import load_means_norms
+    from logistics.army.means_norms import load_means_norms
     from logistics.ranges import norms_overrides
 
     march = _yaml("march.yaml")
@@ -206,7 +206,7 @@ def test_every_drawn_norms_range_reaches_what_the_engine_reads(key):
     norms of ``load_norms``, the rail and river figures of ``load_means_norms``): a draw of a
     figure nobody reads would widen nothing and still be listed in draws.csv as if it did."""
     from logistics.army.norms import load_norms
-    from logistics.network.norms import load_means_norms
+    from logistics.army.means_norms import load_means_norms
     from logistics.ranges import norms_overrides
 
     lo, hi = _shipped_ranges()[key]
@@ -230,7 +230,7 @@ def test_a_norms_draw_in_which_a_ship_cannot_stem_the_current_is_made_again():
 
     from logistics.history.uncertainty import _consistent_norms, _sample_norms
     from logistics.network import ships_stem_current
-    from logistics.network.norms import load_means_norms
+    from logistics.army.means_norms import load_means_norms
     from logistics.ranges import norms_overrides, sample_norms_overrides
 
     assert ships_stem_current()  # the shipped values: the slowest ship 15 x 0.5 > 5 km/h

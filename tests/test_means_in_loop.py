@@ -16,7 +16,7 @@ import yaml
 from logistics import settings
 from logistics.army.norms import load_norms
 from logistics.geodesy import great_circle_km
-from logistics.network.norms import load_means_norms
+from logistics.army.means_norms import load_means_norms
 from logistics.places import resolve
 from logistics.report.run_page import summary_lines
 from logistics.runner import run_scenario

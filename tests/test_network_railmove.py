@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from logistics.network import find_station, load_network, load_params, load_railways
-from logistics.network.norms import RailRestoration, load_means_norms
+from logistics.army.means_norms import RailRestoration, load_means_norms
 from logistics.network.railhold import rail_hold, reached_stations
 from logistics.network.railmove import plan_rail_move, railhead_at
 

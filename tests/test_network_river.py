@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import LineString, box
 
 from logistics.errors import ConfigError
-from logistics.network.norms import FerryRate, RiverNorms, ShipClass, load_means_norms
+from logistics.army.means_norms import FerryRate, RiverNorms, ShipClass, load_means_norms
 from logistics.network.river import (ferry_time_h, load_waterways, plan_river_move,
                                      waterways_from_lines)
 from logistics.terrain import to_lonlat, to_metric

@@ -83,8 +83,8 @@ def test_a_bad_uncertain_range_names_file_key_value_and_fix(tmp_path, name, chan
 
 
 def test_the_movement_norms_reader_checks_its_uncertain_section_too(tmp_path, norms_with):
-    """The rail and river moves read movement.yaml on their own (network/norms.py)."""
-    from logistics.network.norms import load_means_norms
+    """The rail and river moves read movement.yaml through load_means_norms alone."""
+    from logistics.army.means_norms import load_means_norms
 
     norms = norms_with(tmp_path, "movement.yaml",
                         _set(_CURRENT, {"low": 8, "high": 3, "assumed": "x"}))
@@ -94,7 +94,7 @@ def test_the_movement_norms_reader_checks_its_uncertain_section_too(tmp_path, no
 
 def test_the_shipped_norms_and_an_absent_section_pass(tmp_path, norms_with):
     from logistics.army.norms import load_norms
-    from logistics.network.norms import load_means_norms
+    from logistics.army.means_norms import load_means_norms
 
     load_norms(settings.SHIPPED_CONFIG_DIR)
     load_means_norms(settings.SHIPPED_CONFIG_DIR / "norms" / "movement.yaml")

@@ -15,7 +15,7 @@ import yaml
 
 from logistics import settings
 from logistics.errors import ConfigError
-from logistics.network.norms import OwnMeans, load_means_norms
+from logistics.army.means_norms import OwnMeans, load_means_norms
 from logistics.network.river import own_means_t_per_day, own_means_time_h
 
 #: Round figures: 10 pontoons of 10 t, half usable -> 50 t a trip; towing 5 km/h against a

@@ -15,7 +15,7 @@ from logistics import settings
 from logistics._yaml import load_yaml
 from logistics.errors import ConfigError
 from logistics.history.baseline import load_planned_rates
-from logistics.network.norms import load_means_norms
+from logistics.army.means_norms import load_means_norms
 from logistics.network.params import load_lines, load_params
 from logistics.terrain.landcover1945 import load_landcover_1945
 

@@ -51,9 +51,10 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
             problems.append(f"{src}: flotilla.{n} ({b.id}).standard: {b.standard!r} is no "
                             "standard of configs/norms/formations.yaml")
         for s in ships or ():
-            if s.ship_class not in norms.ships:
+            if s.ship_class not in norms.means.river.ships:
                 problems.append(f"{src}: flotilla.{n} ({b.id}).ships: unknown ship class "
-                                f"{s.ship_class!r}; fix: use one of {sorted(norms.ships)} "
+                                f"{s.ship_class!r}; fix: use one of "
+                                f"{sorted(norms.means.river.ships)} "
                                 "(configs/norms/movement.yaml river.ship_classes)")
     problems += _railhead_problems(army, config_dir)
     problems += _advance_along_problems(army, config_dir)

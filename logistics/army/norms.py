@@ -1,14 +1,16 @@
 """The norms the army files lean on, read once into plain data: march norms per kind of column,
-truck lift and tank riders, ship classes and ferrying, tanks for vehicles whose file has none,
-and the generic compositions (standards).
+truck lift and tank riders, tanks for vehicles whose file has none, fuel densities, the
+generic compositions (standards), and the rail and river figures (ship classes, ferrying ...).
 
 Files (``configs/norms/``; keys in ``configs/armies/README.md``): ``march.yaml`` (column pace and
 march schedule per kind of column, the heat rule, speeds observed in Manchuria under named
 conditions), ``movement.yaml`` (lift, rail, river, fuel) and ``formations.yaml`` (one standard
 per kind of formation). Every figure the engine reads is checked here (a value with exactly one
 of ``cite``/``assumed``); a missing or bad one is one :class:`~logistics.errors.ConfigError`
-naming the file, the key and the fix. Informative entries (comparators, halts, hazards) are kept
-in the files for readers and not read.
+naming the file, the key and the fix. The rail and river figures of ``movement.yaml`` are read
+and checked by :mod:`logistics.army.means_norms` (the one reader the rail and river moves use
+too) and kept whole in ``Norms.means``. Informative entries (comparators, halts, hazards) are
+kept in the files for readers and not read.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 
 from logistics import settings
+from logistics.army.means_norms import MeansNorms, load_means_norms
 from logistics.errors import ConfigError, listed, range_fix
 from logistics.ranges import active_patch, patched, uncertain_problems
 from logistics.sources import provenance_problem
@@ -32,7 +35,6 @@ __all__ = [
     "HeatRule",
     "ObservedCap",
     "Standard",
-    "ShipClass",
     "Norms",
     "load_norms",
     "norms_dir",
@@ -117,25 +119,15 @@ class Standard:
 
 
 @dataclass(frozen=True)
-class ShipClass:
-    """A river ship class: still-water ``speed_kmh``, ``draught_m``, ``troops`` per ship."""
-
-    id: str
-    speed_kmh: float
-    draught_m: float
-    troops: float
-
-
-@dataclass(frozen=True)
 class Norms:
     """Everything the engine reads from ``configs/norms/``.
 
     ``march``: norm id -> :class:`MarchNorm`; ``default_norm``: movement -> norm id;
     ``observed``: the condition caps; ``men_per_truck``: vehicle -> men it lifts;
     ``men_per_tank``: tank riders per tank; ``tank_l``: vehicle -> one refill for classes whose
-    vehicle file gives no tank; ``standards``; ``ships``; ``ferry_per_day``: (men, guns,
-    vehicles) a brigade ferries a day; ``current_kmh``, ``ship_speed_factor`` (river);
-    ``railhead_delay_h``, ``railhead_km_per_day``, ``transshipment_h`` (rail);
+    vehicle file gives no tank; ``standards``; ``means``: the rail and river figures of
+    ``movement.yaml`` (ship classes, ferrying, current, railhead advance ...: read by
+    :func:`logistics.army.means_norms.load_means_norms` from the same folder);
     ``density_kg_per_l`` per fuel; ``dismount_movements`` (``march.yaml dismount``).
     """
 
@@ -146,13 +138,7 @@ class Norms:
     men_per_tank: float
     tank_l: Mapping[str, float]
     standards: Mapping[str, Standard]
-    ships: Mapping[str, ShipClass]
-    ferry_per_day: tuple[float, float, float]
-    current_kmh: float
-    ship_speed_factor: float
-    railhead_delay_h: float
-    railhead_km_per_day: float
-    transshipment_h: float
+    means: MeansNorms
     density_kg_per_l: Mapping[str, float] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     #: movements whose men ride the formation's vehicles and dismount where they march
@@ -529,6 +515,9 @@ def _standards(r: _Reader) -> dict[str, Standard]:
 
 
 def _movement(r: _Reader) -> dict[str, Any]:
+    """The figures of ``movement.yaml`` only the army's norms read: truck lift, tank riders,
+    tanks for vehicles whose file has none, fuel densities (its rail and river figures:
+    :mod:`logistics.army.means_norms`)."""
     men_per_truck = {}
     for vid, node in r.mapping("lift", "truck").items():
         if not isinstance(node, dict):  # a damaged entry would drop the truck's norm silently
@@ -537,14 +526,6 @@ def _movement(r: _Reader) -> dict[str, Any]:
             men_per_truck[str(vid)] = r.figure("lift", "truck", vid, "men_per_vehicle",
                                                lo=0.1, hi=200)
     _check_vehicle_keys(r, men_per_truck, "lift.truck", "men per truck")
-    ships = {}
-    for cid in r.mapping("river", "ship_classes"):
-        ships[cid] = ShipClass(
-            id=cid,
-            speed_kmh=r.figure("river", "ship_classes", cid, "speed_kmh", lo=0.1, hi=200),
-            draught_m=r.figure("river", "ship_classes", cid, "draught_m", lo=0, hi=20),
-            troops=r.figure("river", "ship_classes", cid, "troops", lo=0, hi=10_000),
-        )
     tank_l = {str(v): r.figure("fuel", "tank_l_when_vehicle_file_has_none", v, lo=1, hi=10_000)
               for v in r.mapping("fuel", "tank_l_when_vehicle_file_has_none")}
     _check_vehicle_keys(r, tank_l, "fuel.tank_l_when_vehicle_file_has_none", "tank")
@@ -554,16 +535,6 @@ def _movement(r: _Reader) -> dict[str, Any]:
     return dict(
         men_per_truck=men_per_truck,
         men_per_tank=r.figure("lift", "tank_riders", "men_per_tank", lo=0.1, hi=50),
-        ships=ships,
-        ferry_per_day=(r.figure("river", "ferrying", "men_per_day", lo=1),
-                       r.figure("river", "ferrying", "guns_per_day", lo=0.01),
-                       r.figure("river", "ferrying", "vehicles_per_day", lo=0.01)),
-        current_kmh=r.figure("river", "current_kmh", lo=0, hi=50),
-        ship_speed_factor=r.figure("river", "operating_speed_factor", lo=0.01, hi=1),
-        railhead_delay_h=24.0 * r.figure("rail", "railhead_advance", "delay_days", lo=0, hi=365),
-        railhead_km_per_day=r.figure("rail", "railhead_advance", "restore_km_per_day", lo=0,
-                                     hi=10_000),
-        transshipment_h=r.figure("rail", "gauge", "transshipment_h", lo=0, hi=24 * 30),
         tank_l=tank_l,
         density_kg_per_l=density,
     )
@@ -612,12 +583,15 @@ def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((),
     standards = _standards(readers[2])
     for r in readers:
         r.check_uncertain()
+    # the rail and river figures: their one reader, on this folder's file (after the uncertain
+    # check above, so a figure deleted with its range left is named as such first)
+    means = load_means_norms(d / "movement.yaml")
     for sid, st in standards.items():
         if st.march_norm is not None and st.march_norm not in march:
             raise ConfigError(f"{d / 'formations.yaml'}: standards.{sid}.march_norm: "
                               f"{st.march_norm!r} is no norm of march.yaml; known: {sorted(march)}")
     return Norms(march=march, default_norm=defaults, observed=observed, standards=standards,
-                 dismount_movements=dismount, dismount_where_caps=dismount_where,
+                 means=means, dismount_movements=dismount, dismount_where_caps=dismount_where,
                  files=tuple(str(d / n) for n in ("march.yaml", "movement.yaml",
                                                   "formations.yaml")), **mv)
 

@@ -7,8 +7,6 @@ cross-country movement.
 * :mod:`~logistics.network.multimodal`: ``route_multimodal`` -> ``MultiRoute`` (legs by mode);
 * :mod:`~logistics.network.params`: routing parameters and line facts from ``configs/network``;
 * :mod:`~logistics.network.trains`: the wait for a train and the break of gauge (one rule);
-* :mod:`~logistics.network.norms`: rail-restoration, river and ferrying figures of
-  ``configs/norms/movement.yaml``;
 * :mod:`~logistics.network.railhold`: which stations an army holds and from when trains use
   them (``rail_hold``, ``reached_stations``);
 * :mod:`~logistics.network.railmove`: a formation's rail move (``plan_rail_move`` ->
@@ -16,6 +14,10 @@ cross-country movement.
 * :mod:`~logistics.network.river`: the navigable rivers (``load_waterways``), a flotilla move
   (``plan_river_move`` -> ``RiverMove``), ferrying at a crossing (``ferry_time_h``) and the
   army's own crossing means there (``own_means_time_h``, ``own_means_t_per_day``).
+
+The rail-restoration, river and ferrying figures these moves use (``configs/norms/movement.yaml``)
+are read and checked in one place, :mod:`logistics.army.means_norms` (``load_means_norms``;
+``logistics.army.norms.load_norms`` takes them from there too).
 
 The shipped ``railways-1945.osm`` is built from the reference's station lists by
 ``configs/network/build.py``, which lives beside the data it makes (not in the package).

@@ -34,7 +34,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from logistics.network.norms import RailRestoration, load_means_norms
+from logistics.army.means_norms import RailRestoration, load_means_norms
 from logistics.network.stations import lines_at
 
 __all__ = ["RailHold", "rail_hold", "reached_stations", "edge_refs"]

@@ -43,7 +43,7 @@ from shapely.ops import substring
 
 from logistics import settings
 from logistics.errors import ConfigError
-from logistics.network.norms import FerryRate, OwnMeans, RiverNorms, load_means_norms
+from logistics.army.means_norms import FerryRate, OwnMeans, RiverNorms, load_means_norms
 
 __all__ = ["RiverMove", "load_waterways", "waterways_from_lines", "plan_river_move",
            "ferry_time_h", "own_means_t_per_day", "own_means_time_h", "ships_stem_current"]

@@ -1,12 +1,15 @@
 """Read the rail-restoration, river and ferrying figures of ``configs/norms/movement.yaml`` once.
 
-The rail and river moves (:mod:`~logistics.network.railmove`, :mod:`~logistics.network.river`)
-take their figures from here as small frozen dataclasses, never from literals in code. Every
-figure must carry ``cite:`` or ``assumed:`` (the one rule of :mod:`logistics.sources`); a bad
-file gets one :class:`~logistics.errors.ConfigError` naming the file, each bad key, the value
-seen and the fix. Only the keys these moves use are read; the rest of the file (lift, fuel,
-airlift ...) belongs to the formation engine's reader. Its ``uncertain:`` ranges are checked
-too (:func:`logistics.ranges.uncertain_problems`).
+The one reader and check of these figures: the rail and river moves
+(:mod:`~logistics.network.railmove`, :mod:`~logistics.network.river`) take them from here as
+small frozen dataclasses, never from literals in code, and so does the army's norms reader
+(:func:`logistics.army.norms.load_norms`, its ``Norms.means``, for the ship classes an army
+file names). It lives in ``army/`` because the army's reader, which may not import ``network/``
+(the package's layers), needs it. Every figure must carry ``cite:`` or ``assumed:`` (the one
+rule of :mod:`logistics.sources`); a bad file gets one :class:`~logistics.errors.ConfigError`
+naming the file, each bad key, the value seen and the fix. Only the keys these moves use are
+read; the lift, tank riders, tanks and fuel densities belong to :mod:`logistics.army.norms`.
+Its ``uncertain:`` ranges are checked too (:func:`logistics.ranges.uncertain_problems`).
 """
 
 from __future__ import annotations
@@ -54,12 +57,14 @@ class RailRestoration:
 
 @dataclass(frozen=True)
 class ShipClass:
-    """One ship class of the flotilla: still-water speed (km/h) and troops carried per ship."""
+    """One ship class of the flotilla: still-water speed (km/h), troops carried per ship and
+    draught (m; checked, not used: the river lines give no depth; None in hand-made norms)."""
 
     id: str
     name: str
     speed_kmh: float
     troops: int
+    draught_m: float | None = None
 
 
 @dataclass(frozen=True)
@@ -133,31 +138,37 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
         data = patched(data, patch, path)
     reader = _Reader(path, data if isinstance(data, dict) else {})
     rail = RailRestoration(
-        delay_h=24.0 * reader.number("rail.railhead_advance.delay_days", zero_ok=True),
-        restore_kmh=reader.number("rail.railhead_advance.restore_km_per_day") / 24.0,
+        delay_h=24.0 * reader.number("rail.railhead_advance.delay_days", zero_ok=True,
+                                     upper=365.0),
+        restore_kmh=reader.number("rail.railhead_advance.restore_km_per_day",
+                                  upper=10_000.0) / 24.0,
         capture_radius_km=reader.number("rail.railhead_advance.capture_radius_km"),
         regauged_lines=tuple(str(v) for v in reader.items("rail.gauge.regauged_lines", str)),
-        transshipment_h=reader.number("rail.gauge.transshipment_h", zero_ok=True),
+        transshipment_h=reader.number("rail.gauge.transshipment_h", zero_ok=True,
+                                      upper=24.0 * 30),
     )
     ships = {}
     for sid in sorted(reader.mapping("river.ship_classes")):
         key = f"river.ship_classes.{sid}"
+        troops = reader.number(f"{key}.troops", zero_ok=True, upper=10_000.0)
         ships[sid] = ShipClass(
             id=sid, name=str(reader.raw(f"{key}.name") or sid),
-            speed_kmh=reader.number(f"{key}.speed_kmh"),
-            troops=int(reader.number(f"{key}.troops", zero_ok=True)))
+            speed_kmh=reader.number(f"{key}.speed_kmh", lower=0.1, upper=200.0),
+            troops=int(troops) if math.isfinite(troops) else 0,  # NaN: a problem noted
+            draught_m=reader.number(f"{key}.draught_m", zero_ok=True, upper=20.0))
     river = RiverNorms(
         ships=ships,
-        current_kmh=reader.number("river.current_kmh", zero_ok=True),
-        operating_speed_factor=reader.number("river.operating_speed_factor", upper=1.0),
+        current_kmh=reader.number("river.current_kmh", zero_ok=True, upper=50.0),
+        operating_speed_factor=reader.number("river.operating_speed_factor", lower=0.01,
+                                             upper=1.0),
         embark_h=reader.number("river.embark_h", zero_ok=True),
         disembark_h=reader.number("river.disembark_h", zero_ok=True),
         navigable_levels=tuple(int(v) for v in reader.items("river.navigable_levels", int)),
         max_access_km=reader.number("river.max_access_km"),
         ferry=FerryRate(
-            men_per_day=reader.number("river.ferrying.men_per_day"),
-            guns_per_day=reader.number("river.ferrying.guns_per_day"),
-            vehicles_per_day=reader.number("river.ferrying.vehicles_per_day")),
+            men_per_day=reader.number("river.ferrying.men_per_day", lower=1.0),
+            guns_per_day=reader.number("river.ferrying.guns_per_day", lower=0.01),
+            vehicles_per_day=reader.number("river.ferrying.vehicles_per_day", lower=0.01)),
         own_means=_own_means(reader),
     )
     if not reader.problems:  # a damaged section is named as such, not as ranges of no figure
@@ -218,15 +229,20 @@ class _Reader:
             return _NOTED
         return entry["value"]
 
-    def number(self, dotted: str, *, zero_ok: bool = False, upper: float | None = None) -> float:
+    def number(self, dotted: str, *, zero_ok: bool = False, lower: float | None = None,
+               upper: float | None = None) -> float:
+        """The figure's value: finite, > 0 (>= 0 if ``zero_ok``; >= ``lower`` if given) and
+        <= ``upper`` if given; NaN with its problem noted otherwise."""
         value = self._figure(dotted)
         if value is _NOTED:
             return math.nan
         ok = (isinstance(value, (int, float)) and not isinstance(value, bool)
-              and math.isfinite(value) and (value >= 0 if zero_ok else value > 0)
+              and math.isfinite(value)
+              and (value >= lower if lower is not None else value >= 0 if zero_ok else value > 0)
               and (upper is None or value <= upper))
         if not ok:
-            bound = f"{'>= 0' if zero_ok else '> 0'}" + (f" and <= {upper:g}" if upper else "")
+            bound = (f">= {lower:g}" if lower is not None else ">= 0" if zero_ok else "> 0") \
+                + (f" and <= {upper:g}" if upper is not None else "")
             self.problems.append(f"{dotted}: value {value!r}, expected a finite number {bound}")
             return math.nan
         return float(value)
