@@ -165,17 +165,19 @@ def close_names(name: object, known: Iterable[object], *, n: int = 1, cutoff: fl
     return [by_fold[f] for f in near]
 
 
-def offer(shown: Sequence[str]) -> str:
-    """``did you mean a, b?`` for the already formatted suggestions ``shown``; '' for none.
-    The one wording of a hint: :func:`did_you_mean` builds it, and a caller that shows more
-    than a name (a place with its other name, an axis with the one it corrects) calls this."""
-    return f"did you mean {', '.join(shown)}?" if shown else ""
+def offer(shown: Sequence[str], *, lead: str = "") -> str:
+    """``did you mean a, b?`` for the already formatted suggestions ``shown``, after ``lead``
+    (``"; "`` to append it to a message); '' for none. The one wording of a hint:
+    :func:`did_you_mean` builds it, and a caller that shows more than a name (a place with its
+    other name, an axis with the one it corrects) calls this."""
+    return f"{lead}did you mean {', '.join(shown)}?" if shown else ""
 
 
 def did_you_mean(name: object, known: Iterable[object], *, n: int = 1, cutoff: float = 0.6,
                  fold: Callable[[str], str] = str.casefold,
-                 show: Callable[[str], str] = repr) -> str:
+                 show: Callable[[str], str] = repr, lead: str = "") -> str:
     """``did you mean 'a', 'b'?``: the :func:`close_names` of ``name`` among ``known``, each
-    shown by ``show`` (quoted by default); '' when none is close, so a caller writes
-    ``msg + (f"; {hint}" if hint else "")`` or the fix it gives instead."""
-    return offer([show(k) for k in close_names(name, known, n=n, cutoff=cutoff, fold=fold)])
+    shown by ``show`` (quoted by default), after ``lead``; '' when none is close, so a caller
+    writes ``msg + did_you_mean(name, known, lead="; ")``, or ``did_you_mean(...) or fix``."""
+    return offer([show(k) for k in close_names(name, known, n=n, cutoff=cutoff, fold=fold)],
+                 lead=lead)

@@ -6,6 +6,9 @@ Similarities quoted are difflib.SequenceMatcher ratios, 2*matches/(len a + len b
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import logistics
 from logistics.errors import close_names, did_you_mean, offer
 
 KEYS = ["supply.trucks", "supply.rucks", "supply.fuel"]
@@ -61,7 +64,21 @@ def test_show_and_offer_word_other_suggestions_the_same_way():
     assert offer([]) == ""
 
 
+def test_lead_comes_before_a_hint_and_not_before_none():
+    assert did_you_mean("roads", ["road"], lead="; ") == "; did you mean 'road'?"
+    assert did_you_mean("zzzz", ["road"], lead="; ") == ""
+    assert offer(["'a'"], lead=" (") == " (did you mean 'a'?"
+    assert offer([], lead="; ") == ""
+
+
 def test_non_string_names_are_compared_as_text():
     assert did_you_mean(None, ["none", "diesel"]) == "did you mean 'none'?"
     assert did_you_mean(7, ["7a", "x"]) == "did you mean '7a'?"
 
+
+def test_no_module_builds_its_own_hint():
+    """Every near-name hint goes through errors.did_you_mean: one wording, one matching."""
+    package = Path(logistics.__file__).parent
+    own = [str(p.relative_to(package)) for p in package.rglob("*.py")
+           if p.name != "errors.py" and "get_close_matches" in p.read_text(encoding="utf-8")]
+    assert own == []
