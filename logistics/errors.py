@@ -2,13 +2,16 @@
 
 Every error a user can cause ends in one of these, with a message that states what was
 expected, the value seen and how to fix it (:func:`range_fix` words the fix of a number out
-of its range the same way everywhere). Callers may catch either the project type or the
+of its range the same way everywhere, :func:`did_you_mean` the near names offered for an
+unknown one). Callers may catch either the project type or the
 builtin (``except ValueError`` still works for a ``ConfigError``).
 """
 
 from __future__ import annotations
 
+import difflib
 import math
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 __all__ = [
@@ -22,6 +25,9 @@ __all__ = [
     "ResourceError",
     "OutputError",
     "MAX_LISTED",
+    "close_names",
+    "did_you_mean",
+    "offer",
     "listed",
     "range_fix",
     "unit_of",
@@ -138,3 +144,40 @@ def range_fix(name: str, got: Any, *, ge: float | None = None, gt: float | None 
     if example is not None:
         text += f", e.g. {_fmt(example)}"
     return text
+
+
+def close_names(name: object, known: Iterable[object], *, n: int = 1, cutoff: float = 0.6,
+                fold: Callable[[str], str] = str.casefold) -> list[str]:
+    """Up to ``n`` names of ``known`` closest to the unknown ``name``, nearest first, each in
+    its spelling in ``known``; [] when none is close enough. ``name`` itself, when known, is
+    its own closest: a caller whose name may be known for another reason (a file of that
+    name with the other suffix) checks that first.
+
+    Names are compared by ``fold`` (case by default; a caller with its own normal form, e.g.
+    accents and punctuation dropped, passes it), so a name typed in the other case is offered
+    rather than missed. ``cutoff`` is :func:`difflib.get_close_matches`' similarity in [0, 1]
+    (0.6 its default): raise it where a loose guess would mislead.
+    """
+    by_fold: dict[str, str] = {}
+    for k in map(str, known):
+        by_fold.setdefault(fold(k), k)  # the first spelling of a folded name is the one shown
+    near = difflib.get_close_matches(fold(str(name)), list(by_fold), n=n, cutoff=cutoff)
+    return [by_fold[f] for f in near]
+
+
+def offer(shown: Sequence[str], *, lead: str = "") -> str:
+    """``did you mean a, b?`` for the already formatted suggestions ``shown``, after ``lead``
+    (``"; "`` to append it to a message); '' for none. The one wording of a hint:
+    :func:`did_you_mean` builds it, and a caller that shows more than a name (a place with its
+    other name, an axis with the one it corrects) calls this."""
+    return f"{lead}did you mean {', '.join(shown)}?" if shown else ""
+
+
+def did_you_mean(name: object, known: Iterable[object], *, n: int = 1, cutoff: float = 0.6,
+                 fold: Callable[[str], str] = str.casefold,
+                 show: Callable[[str], str] = repr, lead: str = "") -> str:
+    """``did you mean 'a', 'b'?``: the :func:`close_names` of ``name`` among ``known``, each
+    shown by ``show`` (quoted by default), after ``lead``; '' when none is close, so a caller
+    writes ``msg + did_you_mean(name, known, lead="; ")``, or ``did_you_mean(...) or fix``."""
+    return offer([show(k) for k in close_names(name, known, n=n, cutoff=cutoff, fold=fold)],
+                 lead=lead)

@@ -22,7 +22,6 @@ numbers in range, longitude first, inside the theatre the rasters cover.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -34,7 +33,8 @@ from pathlib import Path
 
 from logistics import settings
 from logistics._atomic import atomic_path
-from logistics.errors import ConfigError, DataError, ExtentError, UnknownNameError
+from logistics.errors import (ConfigError, DataError, ExtentError, UnknownNameError, close_names,
+                              offer)
 from logistics.geodesy import lat_lon_text
 
 __all__ = ["Place", "lookup", "resolve", "all_places", "find_places", "unlocated_names", "check_in_theatre", "display_name",
@@ -317,14 +317,13 @@ def lookup(query: str) -> Place:
             raise UnknownNameError(f"{text!r} is named in the sources but has no coordinate: {why}")
     names = sorted({p.name for p in index.values()} | {a for p in index.values() for a in p.aliases})
     by_key = {_key(n): n for n in names}
-    near = difflib.get_close_matches(key, list(by_key), n=8, cutoff=0.6)
     shown: dict[str, str] = {}  # one per place: its nearest spelling, and its name if other
-    for k in near:
-        place = index[k]
+    for spelling in close_names(text, by_key.values(), n=8, fold=_key):
+        place = index[_key(spelling)]
         if place.name not in shown:
-            shown[place.name] = repr(by_key[k]) + (
-                f" ({place.name})" if by_key[k] != place.name else "")
-    hint = f"; did you mean {', '.join(list(shown.values())[:4])}?" if shown else ""
+            shown[place.name] = repr(spelling) + (
+                f" ({place.name})" if spelling != place.name else "")
+    hint = offer(list(shown.values())[:4], lead="; ")
     raise UnknownNameError(f"unknown place {text!r}{hint}{UNKNOWN_PLACE_HINT}")
 
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import difflib
 import math
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
@@ -32,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from logistics import settings
-from logistics.errors import ConfigError, range_fix
+from logistics.errors import ConfigError, did_you_mean, range_fix
 from logistics.sources import PROVENANCE_KEYS, provenance_problem
 
 __all__ = ["uncertain_problems", "RANGE_KEYS", "NORMS_FILES", "DRAWN_NORMS", "norms_key", "split_norms_overrides",
@@ -154,12 +153,12 @@ def split_norms_overrides(overrides: Mapping[str, float] | None
             continue
         prefix, sep, dotted = str(key).partition(":")
         if prefix not in NORMS_FILES or not sep or not dotted:
-            near = difflib.get_close_matches(prefix, sorted(NORMS_FILES), n=1)
+            hint = did_you_mean(prefix, sorted(NORMS_FILES)) if prefix not in NORMS_FILES else ""
             raise ConfigError(
                 f"override {key!r}: not a norms figure; fix: write <file>:<dotted key path> "
                 f"with <file> one of {sorted(NORMS_FILES)}, e.g. "
                 "norms/march:norms.tank_column.max_speed_kmh"
-                + (f" (did you mean {near[0]!r}?)" if near and near[0] != prefix else ""))
+                + (f" ({hint})" if hint else ""))
         norms.setdefault(NORMS_FILES[prefix], []).append((dotted, float(value)))
     return rest, {f: tuple(sorted(v)) for f, v in norms.items()}
 

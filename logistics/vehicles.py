@@ -23,7 +23,6 @@ Fuel calibration data: ``fuel_targets`` (documented level consumption on ``road`
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -32,7 +31,8 @@ from types import MappingProxyType
 from typing import Any
 
 from logistics import settings
-from logistics.errors import ConfigError, UnknownNameError, listed, range_fix
+from logistics.errors import (ConfigError, UnknownNameError, close_names, did_you_mean, listed,
+                              offer, range_fix)
 from logistics.sources import PROVENANCE_KEYS, provenance_problem, read_provenance
 
 __all__ = [
@@ -260,11 +260,10 @@ def _check_names(vehicles: dict[str, Vehicle], *, broken: set[str] | None = None
         if v.calibrate_like and v.calibrate_like.vehicle in (broken or set()):
             continue
         if v.calibrate_like and v.calibrate_like.vehicle not in vehicles:
-            near = difflib.get_close_matches(v.calibrate_like.vehicle, list(vehicles), n=1)
             problems.append(
                 f"{v.path}: calibrate_like.vehicle: expected the id of another vehicle file "
                 f"(one of {sorted(vehicles)}), got {v.calibrate_like.vehicle!r}"
-                + (f"; did you mean {near[0]!r}?" if near else "")
+                + did_you_mean(v.calibrate_like.vehicle, vehicles, lead="; ")
             )
         elif v.calibrate_like and not vehicles[v.calibrate_like.vehicle].is_motorised:
             other = vehicles[v.calibrate_like.vehicle]
@@ -322,10 +321,9 @@ def load_vehicle(name: str | Vehicle, *, config_dir: str | Path | None = None) -
     key = _norm(name)
     if key in index:
         return vehicles[index[key]]
-    hint = sorted(_of_kind(name, vehicles) or {
-        vehicles[index[n]].name for n in difflib.get_close_matches(key, list(index), n=4, cutoff=0.65)})
-    msg = f"unknown vehicle {name!r}; "
-    msg += f"did you mean {', '.join(hint)}? " if hint else ""
+    hint = offer([repr(n) for n in sorted(_of_kind(name, vehicles) or {
+        vehicles[index[k]].name for k in close_names(name, index, n=4, cutoff=0.65, fold=_norm)})])
+    msg = f"unknown vehicle {name!r}; " + (f"{hint} " if hint else "")
     msg += (f"known vehicles: {', '.join(sorted(vehicles))} (to add one, copy the file of a "
             f"vehicle of the same kind in {vehicles_dir(config_dir)}/ and give its figures "
             "with their sources)")
@@ -419,9 +417,9 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
         raise ConfigError("\n".join(problems))
 
     for key in sorted(set(raw) - _TOP_KEYS):
-        near = difflib.get_close_matches(key, sorted(_TOP_KEYS), n=1)
+        hint = did_you_mean(key, sorted(_TOP_KEYS))
         bad(key, "a known key", "unknown key",
-            "fix: " + (f"did you mean {near[0]!r}? correct its spelling, or remove it" if near
+            "fix: " + (f"{hint} correct its spelling, or remove it" if hint
                        else "remove it") + " (every key: configs/vehicles/README.md)")
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
@@ -432,19 +430,18 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
         aliases = []
     kind = raw.get("kind")
     if kind not in KINDS:  # every later check depends on the kind: stop at this one
-        near = difflib.get_close_matches(str(kind), list(KINDS), n=1)
-        bad("kind", f"one of {list(KINDS)}", kind, f"fix: did you mean {near[0]!r}?" if near
-            else "fix: write one of them (its running gear)")
+        bad("kind", f"one of {list(KINDS)}", kind,
+            "fix: " + (did_you_mean(kind, KINDS) or "write one of them (its running gear)"))
         raise ConfigError("\n".join(problems))
     fuel_type = raw.get("fuel_type")
     motor = kind in _MOTOR
     allowed_fuels = ("diesel", "petrol") if motor else ("none",)
     if fuel_type not in allowed_fuels:
         word = _FUEL_WORDS.get(str(fuel_type).strip().lower(), str(fuel_type))
-        near = difflib.get_close_matches(word, list(allowed_fuels), n=1)
         bad("fuel_type", f"one of {list(allowed_fuels)} for kind {kind!r}", fuel_type,
-            f"fix: write {near[0]!r}" if near else
-            "fix: write one of them (the fuel account the vehicle burns)")
+            f"fix: write {word!r}" if word in allowed_fuels else  # a synonym: no guess
+            "fix: " + (did_you_mean(word, allowed_fuels)
+                       or "write one of them (the fuel account the vehicle burns)"))
 
     values: dict[str, float | None] = {}
     citations: dict[str, str] = {}
@@ -544,10 +541,9 @@ def _fuel_targets(raw: Any, bad) -> tuple[FuelTarget, ...]:
     for surface, entry in raw.items():
         key = f"fuel_targets.{surface}"
         if surface not in TARGET_SURFACES:
-            near = difflib.get_close_matches(str(surface), list(TARGET_SURFACES), n=1)
-            bad(key, f"a surface in {list(TARGET_SURFACES)}", surface,
-                f"fix: did you mean {near[0]!r}?" if near else
-                "fix: `road:` for a figure on roads, `cross_country:` for one off them")
+            bad(key, f"a surface in {list(TARGET_SURFACES)}", surface, "fix: " + (
+                did_you_mean(surface, TARGET_SURFACES)
+                or "`road:` for a figure on roads, `cross_country:` for one off them"))
             continue
         if not isinstance(entry, dict):
             bad(key, "a mapping with l_per_100km, choice and a citation", entry)

@@ -189,7 +189,7 @@ def test_unknown_vehicle_suggests_by_kind_not_by_letters(query, suggested, not_s
         load_vehicle(query)
     msg = str(err.value)
     hint = msg.split("did you mean ")[1].split("?")[0] if "did you mean" in msg else ""
-    assert suggested <= set(hint.split(", ")) if suggested else hint == ""
+    assert suggested <= {h.strip("'") for h in hint.split(", ")} if suggested else hint == ""
     assert not any(n in hint for n in not_suggested)
     assert "configs/vehicles" in msg  # where to add one
 

@@ -7,7 +7,6 @@ need the norms, the network and the army's figures; one ConfigError lists every 
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +14,7 @@ from pathlib import Path
 from logistics.army.base import _short
 from logistics.army.overrides import GLOBAL_OVERRIDES, army_figure_paths, override_problem
 from logistics.army.schema import Army
-from logistics.errors import ConfigError, LogisticsError, listed
+from logistics.errors import ConfigError, LogisticsError, did_you_mean, listed
 
 __all__ = ["check_army", "line_ids"]
 
@@ -62,9 +61,8 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     paths = set(army_figure_paths(army)) | set(GLOBAL_OVERRIDES)
     for key in army.uncertain:
         if key not in paths:
-            near = difflib.get_close_matches(key, sorted(paths), n=3)
             problems.append(f"{src}: uncertain: {key!r} names no figure of this army file"
-                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else "")
+                            + did_you_mean(key, sorted(paths), n=3, lead="; ")
                             + "; fix: the dotted path of one of its figures (formation ids "
                             "for list positions: formations.<id>.men, supply.trucks.0.count), "
                             "or remove the entry")

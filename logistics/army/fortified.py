@@ -36,7 +36,6 @@ outputs say so.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,7 +49,7 @@ from shapely.geometry.base import BaseGeometry
 
 from logistics import settings
 from logistics.army.base import _short
-from logistics.errors import ConfigError, LogisticsError, range_fix
+from logistics.errors import ConfigError, LogisticsError, did_you_mean, range_fix
 from logistics.sources import provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
@@ -582,11 +581,10 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
                           f"field_positions, rule), got {type(doc).__name__}; {_PATTERN}")
     unknown = [k for k in doc if k not in _TOP_KEYS]
     if unknown:  # `fortified_region:` read as a layer without regions
-        near = difflib.get_close_matches(str(unknown[0]), _TOP_KEYS, n=1, cutoff=0.6)
         raise ConfigError(f"{path}: unknown key {unknown[0]!r} at the top level; expected "
                           f"{', '.join(_TOP_KEYS)}; fix: "
-                          + (f"did you mean {near[0]!r}?" if near else "remove it, or put "
-                             "notes under a region's notes:"))
+                          + (did_you_mean(unknown[0], _TOP_KEYS)
+                             or "remove it, or put notes under a region's notes:"))
     _check_generic_extent(path, doc.get("generic_extent"))
     regions = []
     towns: dict[str, tuple[float, float] | None] = {}

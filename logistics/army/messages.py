@@ -6,14 +6,13 @@ bounds, descriptions, allowed keys) to say the fix, which is a job apart from re
 
 from __future__ import annotations
 
-import difflib
 import re
 import typing
 from collections.abc import Mapping
 from typing import Any
 
 from logistics.army.schema import Army
-from logistics.errors import range_fix
+from logistics.errors import did_you_mean, range_fix
 
 _FIXES = {
     "missing": "add this key",
@@ -88,22 +87,20 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     elif kind == "literal_error" and err.get("ctx", {}).get("expected"):
         expected = err["ctx"]["expected"]
         options = re.findall(r"'([^']*)'", expected)
-        near = difflib.get_close_matches(str(got), options, n=1)
+        hint = did_you_mean(got, options)
         if len(options) > 6 and expected in msg:  # a long list is shown once, in the message
-            fix = "; fix: " + (f"did you mean {near[0]!r}? " if near else "") + (
-                "write one of the values listed")
+            fix = "; fix: " + (f"{hint} " if hint else "") + "write one of the values listed"
         else:
-            fix = f"; fix: write one of {expected}" + (f" (did you mean {near[0]!r}?)" if near
-                                                        else "")
+            fix = f"; fix: write one of {expected}" + (f" ({hint})" if hint else "")
     else:
         fix = f"; fix: {_FIXES.get(kind, 'see configs/README.md')}"
         what = _description(loc) if kind == "missing" else None
         if what:
             fix += f" ({loc[-1]}: {what})"
         if kind == "extra_forbidden" and loc:
-            near = difflib.get_close_matches(str(loc[-1]), _keys_at(loc[:-1]), n=1, cutoff=0.8)
-            if near:
-                fix = (f"; fix: did you mean {near[0]!r}? correct its spelling, or remove it "
+            hint = did_you_mean(loc[-1], _keys_at(loc[:-1]), cutoff=0.8)
+            if hint:
+                fix = (f"; fix: {hint} correct its spelling, or remove it "
                        "(every key: configs/armies/README.md)")
             elif loc[-1] in ("source", "quote", "derived") and "cite" in _keys_at(loc[:-1]):
                 fix = ("; fix: an army file gives a source as one cite: \"[<SOURCE-KEY>] 'quoted "

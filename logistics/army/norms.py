@@ -15,7 +15,6 @@ kept in the files for readers and not read.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 from collections.abc import Mapping
@@ -26,7 +25,7 @@ from typing import Any
 
 from logistics import settings
 from logistics.army.means_norms import MeansNorms, load_means_norms
-from logistics.errors import ConfigError, listed, range_fix
+from logistics.errors import ConfigError, did_you_mean, listed, range_fix
 from logistics.ranges import active_patch, patched, uncertain_problems
 from logistics.sources import provenance_problem
 
@@ -284,9 +283,8 @@ def _observed_shape(path: Path, cid: str, node: Any) -> None:
         return
     where = f"{path}: observed.{cid}"
     for key in sorted(map(str, set(node) - _OBSERVED_KEYS)):
-        near = difflib.get_close_matches(key, sorted(_OBSERVED_KEYS), n=1)
         raise ConfigError(f"{where}.{key}: not a key of an observed speed"
-                          + (f"; did you mean {near[0]!r}?" if near else "")
+                          + did_you_mean(key, sorted(_OBSERVED_KEYS), lead="; ")
                           + f"; fix: correct its spelling or remove it (keys: "
                           f"{', '.join(sorted(_OBSERVED_KEYS))})")
     if ("applies_to" in node or "when" in node) and "value" not in node:
@@ -318,9 +316,8 @@ def _unknown_keys(where: str, node: Any, read: frozenset[str], informative: froz
     ``colum:`` one road for two)."""
     known = read | informative
     for key in sorted(map(str, set(node) - known)) if isinstance(node, dict) else ():
-        near = difflib.get_close_matches(key, sorted(known), n=1)
         raise ConfigError(f"{where}.{key}: not a key of {what}"
-                          + (f"; did you mean {near[0]!r}?" if near else "")
+                          + did_you_mean(key, sorted(known), lead="; ")
                           + f"; fix: correct its spelling or remove it (read: "
                           f"{', '.join(sorted(read))}"
                           + (f"; informative: {', '.join(sorted(informative))}"
@@ -465,10 +462,8 @@ def _vehicle_id(r: _Reader, node: Any, *keys: str) -> str:
     vid = node["vehicle"]
     known = list(list_vehicles())
     if vid not in known:
-        near = difflib.get_close_matches(vid, known, n=1)
         raise ConfigError(f"{where}.vehicle: unknown vehicle {vid!r}; fix: use one of "
-                          f"configs/vehicles ({known})"
-                          + (f", did you mean {near[0]!r}?" if near else ""))
+                          f"configs/vehicles ({known})" + did_you_mean(vid, known, lead="; "))
     return vid
 
 
@@ -548,11 +543,10 @@ def _check_vehicle_keys(r: _Reader, figures: dict[str, float], section: str, wha
     known = list_vehicles()
     for vid in figures:
         if vid not in known:
-            near = difflib.get_close_matches(vid, known, n=1)
             raise ConfigError(f"{r.path}: {section}.{vid}: {vid!r} is no vehicle id "
                               f"(configs/vehicles: {', '.join(known)}), so its {what} is never "
-                              "read; fix: " + (f"did you mean {near[0]!r}?" if near else
-                                               "use the vehicle file's name without .yaml"))
+                              "read; fix: " + (did_you_mean(vid, known)
+                                               or "use the vehicle file's name without .yaml"))
 
 
 def _check_tank_keys(r: _Reader, tank_l: dict[str, float]) -> None:

@@ -7,7 +7,6 @@ cross-checks use them to check ``uncertain:`` keys and ranges.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from typing import Any
@@ -18,7 +17,7 @@ from pydantic import BaseModel
 from logistics.army.base import Figure
 from logistics.army.schema import Army
 from logistics.army.validate import validate_army
-from logistics.errors import ConfigError, range_fix
+from logistics.errors import ConfigError, did_you_mean, range_fix
 
 __all__ = [
     "GLOBAL_OVERRIDES",
@@ -131,9 +130,8 @@ def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
                 scales[key] = float(value)
             continue
         if key not in paths:
-            near = difflib.get_close_matches(key, sorted(set(paths) | set(GLOBAL_OVERRIDES)), n=3)
-            problems.append(f"override {key!r} names no figure"
-                            + (f"; did you mean {', '.join(map(repr, near))}?" if near else ""))
+            problems.append(f"override {key!r} names no figure" + did_you_mean(
+                key, sorted(set(paths) | set(GLOBAL_OVERRIDES)), n=3, lead="; "))
             continue
         node: Any = data
         for part in key.split("."):

@@ -20,14 +20,13 @@ Rules (configs/armies/README.md, the same for every army):
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
 from logistics.army.fortified import FortifiedRule, action_for, detaches
 from logistics.army.norms import MarchNorm, Norms
 from logistics.army.schema import AnyOf, Army, FormationSpec
-from logistics.errors import ConfigError, listed
+from logistics.errors import ConfigError, did_you_mean, listed
 
 __all__ = ["ObjectiveSpec", "ResolvedFormation", "resolve_formations", "FOOT", "HORSE",
            "MEN_CLASSES"]
@@ -181,10 +180,9 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
         if f.standard is not None:
             st = norms.standards.get(f.standard)
             if st is None:
-                near = difflib.get_close_matches(f.standard, list(norms.standards), n=1)
                 problems.append(f"{where}.standard: {f.standard!r} is no standard of "
                                 f"{_norms_file(norms, 'formations.yaml')}"
-                                + (f"; did you mean {near[0]!r}?" if near else "")
+                                + did_you_mean(f.standard, norms.standards, lead="; ")
                                 + f"; fix: use one of {sorted(norms.standards)}")
                 continue
         mult = f.count.value if f.count is not None else 1

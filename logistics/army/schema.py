@@ -16,7 +16,6 @@ by :mod:`logistics.army.checks` and the plan, before any output is written.
 
 from __future__ import annotations
 
-import difflib
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
@@ -36,7 +35,7 @@ from logistics.army.base import (
     label_offset_problem,
     place_problem,
 )
-from logistics.errors import LogisticsError, range_fix
+from logistics.errors import LogisticsError, did_you_mean, range_fix
 from logistics.geodesy import lat_lon_text
 
 __all__ = [
@@ -93,8 +92,7 @@ def _check_vehicle(name: str) -> str:
             raise ValueError(f"{name!r} is a name of vehicle {vid!r}, but an army file names "
                              f"a vehicle by its id, the file name of {vehicles_dir()}"
                              f"/{vid}.yaml; fix: write {vid}")
-        near = difflib.get_close_matches(name, known, n=3, cutoff=0.5)
-        hint = f"did you mean {', '.join(map(repr, near))}?" if near else f"known: {known}"
+        hint = did_you_mean(name, known, n=3, cutoff=0.5) or f"known: {known}"
         folder = vehicles_dir()
         raise ValueError(f"unknown vehicle {name!r}; {hint} (vehicles are the <id>.yaml files "
                          f"of {folder}); fix: the id of one of them, or add {name}.yaml there "

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from logistics import settings
 from logistics.cli import add_overwrite, out_path, path_text, path_value, resolution_m, seed
-from logistics.errors import ConfigError, LogisticsError
+from logistics.errors import ConfigError, LogisticsError, close_names, did_you_mean, offer
 
 __all__ = ["register", "scenario_files", "other_tree_note"]
 
@@ -71,15 +71,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _say_undrawn(documented, axis_id: str) -> None:
     """On stderr, when ``--documented`` has no row of this run's axis with a coordinate to
     draw (a misspelt axis_id, or rows of other axes only): nothing would be drawn unsaid."""
-    import difflib
-
     from logistics.report.run_layers import documented_points
 
     if len(documented_points(axis_id, documented.usable)):  # what the maps draw, one rule
         return
     axes = list(documented.axes)
-    near = difflib.get_close_matches(axis_id, axes, n=1)
-    hint = f"; did you mean {near[0]!r} for {axis_id!r}?" if near and near[0] != axis_id else ""
+    near = close_names(axis_id, axes) if axis_id not in axes else []  # (or its rows lack lat/lon)
+    hint = offer([f"{near[0]!r} for {axis_id!r}"] if near else [], lead="; ")  # as compare says
     print(f"logistics run: {documented.path} has no row of axis {axis_id} with lat and lon to "
           f"draw (its axes: {', '.join(axes) or 'none'}){hint}; the maps show none",
           file=sys.stderr)
@@ -131,8 +129,6 @@ def _did_you_mean(path: Path) -> str:
     """' did you mean X?' for a scenario named with a typo (``configs/tbf-6gta.yml``,
     ``tbf-cmgx``): the nearest army file beside it, or for a bare name the nearest shipped
     scenario, with every shipped name listed; '' when nothing is near."""
-    import difflib
-
     from logistics.army.load import army_paths
 
     bare = len(path.parts) == 1
@@ -142,12 +138,9 @@ def _did_you_mean(path: Path) -> str:
     except ConfigError:  # a .yaml/.yml pair in that folder: said when it is run, not here
         files = {}
     stems = list(files)
-    near = difflib.get_close_matches((path.stem if path.suffix in (".yml", ".yaml", ".") else
-                                      path.name).lower(), stems, n=1, cutoff=0.6)  # TBF-39A
-    hint = ""
-    if near:
-        shown = near[0] if bare else str(files[near[0]])
-        hint = f" did you mean `logistics run {shown}`?"
+    typed = path.stem if path.suffix in (".yml", ".yaml", ".") else path.name  # a.yml: a.yaml
+    hint = did_you_mean(typed, stems, show=lambda s: f"`logistics run {s if bare else files[s]}`",
+                        lead=" ")
     if bare and stems:
         hint += f" shipped scenarios: {', '.join(stems)};"
     return hint

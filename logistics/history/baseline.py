@@ -32,7 +32,7 @@ import pandas as pd
 
 from logistics import settings
 from logistics._yaml import load_yaml
-from logistics.errors import ConfigError, range_fix
+from logistics.errors import ConfigError, did_you_mean, range_fix
 
 __all__ = ["JOIN_KM", "MAX_DETOUR", "PlannedRate", "PlannedRates", "load_planned_rates", "plan_score",
            "IndependentRoutes", "BASELINE_COLUMNS", "score_baselines", "skill"]
@@ -96,10 +96,7 @@ _TOP_KEYS: tuple[str, ...] = ("rates", "kinds", "by_movement", "default")
 
 def _near(name: str, choices) -> str:
     """'did you mean X?' for the nearest of ``choices``, else the list of them."""
-    import difflib
-
-    near = difflib.get_close_matches(name, list(choices), n=1)
-    return f"did you mean {near[0]!r}?" if near else f"use one of {', '.join(choices)}"
+    return did_you_mean(name, choices) or f"use one of {', '.join(choices)}"
 
 
 def load_planned_rates(path: str | Path | None = None) -> PlannedRates:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from logistics import settings
-from logistics.errors import ConfigError, DataError, LogisticsError
+from logistics.errors import ConfigError, DataError, LogisticsError, close_names, offer
 from logistics.history.documented import Documented, load_documented
 
 __all__ = ["Inputs", "default_documented_path", "configured_documented", "load_inputs",
@@ -159,17 +159,12 @@ def near_axes(inputs: Inputs) -> str:
     """'; did you mean 'X' for 'x'? ...' for documented axes that a scenario's axis_id nearly
     matches (another case, a typo), else '': the match is exact and a near miss looks like a
     missing scenario."""
-    import difflib
-
-    known = {a.upper(): a for a in (*inputs.scenarios, *inputs.undocumented)}
-    pairs = []
-    for axis in inputs.unmodeled:
-        near = difflib.get_close_matches(axis.upper(), list(known), n=1, cutoff=0.8)
-        if near:
-            pairs.append(f"{known[near[0]]!r} for {axis!r}")
+    known = (*inputs.scenarios, *inputs.undocumented)
+    pairs = [f"{near[0]!r} for {axis!r}" for axis in inputs.unmodeled
+             if (near := close_names(axis, known, cutoff=0.8))]
     if not pairs:
         return ""
-    return (f"; did you mean {', '.join(pairs)}? (axis_id is matched exactly, case included: "
+    return (f"; {offer(pairs)} (axis_id is matched exactly, case included: "
             "write the scenario's axis_id in the CSV)")
 
 

@@ -8,7 +8,6 @@ such tags every rail node counts. Names match case- and accent-insensitively aga
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ import networkx as nx
 import numpy as np
 
 from logistics import settings
-from logistics.errors import NoRouteError, UnknownNameError
+from logistics.errors import NoRouteError, UnknownNameError, close_names, offer
 
 __all__ = ["Station", "station_nodes", "station_table", "find_station", "nearest_station",
            "lines_at", "station_at", "STATION_VALUES"]
@@ -101,9 +100,10 @@ def find_station(graph: nx.MultiDiGraph, name: str) -> Station:
         return station_at(graph, index[key])
     labels = {_fold(graph.nodes[n].get("name", n)): graph.nodes[n].get("name", n)
               for n in index.values()}
-    near = difflib.get_close_matches(key, list(index), n=3, cutoff=0.6)
-    hint = (" did you mean " + ", ".join(repr(str(graph.nodes[index[k]].get("name"))) for k in near)
-            + "?") if near else f" the network has {len(labels)} stations"
+    near = close_names(name, list(index), n=3, fold=_fold)  # index's keys are folded already
+    hint = " " + (offer(list(dict.fromkeys(repr(str(graph.nodes[index[k]].get("name")))
+                                           for k in near)))
+                  or f"the network has {len(labels)} stations")
     raise UnknownNameError(f"no station named {name!r} on the network;{hint}")
 
 

@@ -25,7 +25,6 @@ path (tests assert equal results). Nothing is cached on disk.
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 
@@ -34,7 +33,7 @@ import rioxarray  # noqa: F401  (registers the .rio accessor used to write the C
 import xarray as xr
 
 from logistics import settings
-from logistics.errors import DataError, ResourceError, UnknownNameError
+from logistics.errors import DataError, ResourceError, UnknownNameError, did_you_mean
 from logistics.geodesy import degrees_for_km
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.dem import (DEM_FILES, check_codes, check_dem_file, check_elevations,
@@ -118,8 +117,7 @@ def load_terrain(
     if landcover_1945 is None:
         landcover_1945 = load_landcover_1945()
     if dem not in DEM_FILES:
-        near = difflib.get_close_matches(str(dem), DEM_FILES, n=2, cutoff=0.3)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
+        hint = did_you_mean(dem, DEM_FILES, cutoff=0.3, lead="; ")
         raise UnknownNameError(f"unknown dem {dem!r}: choose one of {sorted(DEM_FILES)}{hint}")
     if corridor is not None:
         cw, cs, ce, cn = corridor_bbox(corridor, corridor_width_km)
