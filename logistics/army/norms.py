@@ -127,7 +127,8 @@ class Norms:
     vehicle file gives no tank; ``standards``; ``means``: the rail and river figures of
     ``movement.yaml`` (ship classes, ferrying, current, railhead advance ...: read by
     :func:`logistics.army.means_norms.load_means_norms` from the same folder);
-    ``density_kg_per_l`` per fuel; ``dismount_movements`` (``march.yaml dismount``).
+    ``dismount_movements`` (``march.yaml dismount``). (Fuel densities are the cost engine's
+    constants, :data:`logistics.cost.engine.FUEL_DENSITY_KG_PER_L`.)
     """
 
     march: Mapping[str, MarchNorm]
@@ -138,7 +139,6 @@ class Norms:
     tank_l: Mapping[str, float]
     standards: Mapping[str, Standard]
     means: MeansNorms
-    density_kg_per_l: Mapping[str, float] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     #: movements whose men ride the formation's vehicles and dismount where they march
     #: farther a day than the vehicles drive (``march.yaml dismount``; empty: no such rule)
@@ -525,13 +525,10 @@ def _movement(r: _Reader) -> dict[str, Any]:
               for v in r.mapping("fuel", "tank_l_when_vehicle_file_has_none")}
     _check_vehicle_keys(r, tank_l, "fuel.tank_l_when_vehicle_file_has_none", "tank")
     _check_tank_keys(r, tank_l)
-    density = {str(f): r.figure("fuel", "density_kg_per_l", f, lo=0.3, hi=1.5)
-               for f in r.mapping("fuel", "density_kg_per_l")}
     return dict(
         men_per_truck=men_per_truck,
         men_per_tank=r.figure("lift", "tank_riders", "men_per_tank", lo=0.1, hi=50),
         tank_l=tank_l,
-        density_kg_per_l=density,
     )
 
 

@@ -51,8 +51,10 @@ __all__ = [
     "ZERO_LOAD_MAX_SHARE",
 ]
 
-#: Fuel density, kg/L. diesel: B universal-converter.org/fuels/diesel "832.361 kg/m³";
-#: petrol: C snowdaycalculatornow.com "44 × 0.74 = 32.56 MJ/L" (parameters.md §3.2).
+#: Fuel density, kg/L. diesel: [UNIVERSAL-CONVERTER] universal-converter.org/fuels/diesel
+#: "832.361 kg/m³"; petrol: [CALC-GASOLINE] snowdaycalculatornow.com "44 × 0.74 = 32.56 MJ/L"
+#: (parameters.md §3.2). The one copy: the supply's tonnes-to-litres
+#: (logistics/supply/delivery.py) reads it; configs/norms/movement.yaml points here.
 FUEL_DENSITY_KG_PER_L: dict[str, float] = {"diesel": 0.832, "petrol": 0.74}
 
 #: Specific fuel consumption at full power a 1940s engine may have, g/kWh: the bound of issue 10
