@@ -5,8 +5,7 @@ One step is one clock hour (the first starts at H-hour). In each step:
 
 1. deliveries that have fallen due are booked (truck convoys, airlift): into the formation they
    were sent to (its elements' tanks, the shortest range first), then the army's reserve; what
-   fits nowhere is returned (what falls due within a step is booked at its end, in the day's
-   records of the hour it arrived in);
+   fits nowhere is returned;
 2. every truck convoy back at its railhead is sent to the army: its legs are timed by the cost
    engine to the head of the first formation in ``fuel.priority`` whose tanks, less what is
    already on its way, are not full, and on arrival its load is shared out in priority order
@@ -584,10 +583,6 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 row["reserve_km"] = loop.reserve_km(row["formation_id"],
                                                     loop.lead(row["formation_id"]))
         loop.record_positions(b)
-        # what fell due within the step is booked at its end, into the day it arrived in (a
-        # convoy at 23:03 was booked at the next step's start, into the next day's records;
-        # review21): the fuel is on hand from the same hour as before
-        loop.book_due(b)
         c0b = (loop.c0 + b) / 24.0
         if abs(c0b - round(c0b)) < 1e-9 or b == bounds[-1]:
             date = (t_b - timedelta(microseconds=1)).date()
