@@ -93,18 +93,23 @@ class Carried:
             # hours under way: the timetable's moving time in the step while the formation
             # keeps it (a train's or a ship's waits at stations and ports are not moving); a
             # whole hour in which its men walked on without their trucks
-            on_tt = st.walk_from is None and st.paused_h is None
             st.day["moving"] += (tt.moving_hours(a - st.tt_offset_h, b - st.tt_offset_h)
-                                 if on_tt else (b - a))
+                                 if self._on_timetable(st) else (b - a))
             return e.s, "carried" if tt.mode in ("rail", "river") else "moving"
         return e.s, "rest"
 
     @staticmethod
-    def _passed_h(st, tt, km: float, a: float, b: float) -> float:
+    def _on_timetable(st) -> bool:
+        """Whether a carried formation keeps its timetable (behind it by ``st.tt_offset_h``
+        after a dry spell): not while a shuttle's trucks stand dry and its men walk on."""
+        return st.walk_from is None and st.paused_h is None
+
+    @classmethod
+    def _passed_h(cls, st, tt, km: float, a: float, b: float) -> float:
         """Hour within the step ``(a, b]`` the carried body reached ``km``: from its timetable
-        while it keeps it (behind it by ``st.tt_offset_h`` after a dry spell); the step's end
-        while its men walk on without the trucks, whose timetable does not place them."""
-        if st.walk_from is not None or st.paused_h is not None:
+        while it keeps it; the step's end while its men walk on without the trucks, whose
+        timetable does not place them."""
+        if not cls._on_timetable(st):
             return b
         return min(b, max(a, tt.first_time_at_km(km) + st.tt_offset_h))
 
@@ -176,13 +181,20 @@ class Carried:
         timetable's litres are the run's already (``plan._shuttle`` prices the trucks with its
         ``fuel_scale``): not scaled again (review21: they were, fuel_scale squared)."""
         fp = self.fp[fid]
+        burn = self._trucks_burn(fp, max(0.0, litres))
+        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, burn)
+        return None if short > 1e-6 else burn
+
+    @staticmethod
+    def _trucks_burn(fp, litres: float) -> np.ndarray:
+        """Litres per class for ``litres`` a shuttle's trucks burn: all on the formation's
+        first class that burns fuel (the trucks)."""
         burn = np.zeros(len(fp.class_ids))
         for i, ft in enumerate(fp.fuel_types):
             if ft != "none":
-                burn[i] = max(0.0, litres)
+                burn[i] = litres
                 break
-        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, burn)
-        return None if short > 1e-6 else burn
+        return burn
 
     def burn_carried(self, fid: str, e: Element, litres: float) -> None:
         """Book the fuel a carried formation's own vehicles burn (a shuttle's trucks) from
@@ -191,11 +203,7 @@ class Carried:
         if litres <= 0:
             return
         fp = self.fp[fid]
-        burn = np.zeros(len(fp.class_ids))
-        for i, ft in enumerate(fp.fuel_types):  # its first class that burns fuel: the trucks
-            if ft != "none":
-                burn[i] = litres
-                break
+        burn = self._trucks_burn(fp, litres)
         got = self.burn(fid, e, fp, burn)
         if got < burn.sum() - 1e-6:
             self.notes.append(f"{fid}: the shuttle's trucks ran short of fuel "
