@@ -101,6 +101,33 @@ def test_ledger_balances_every_day(corridor):
     assert 0 < depot_row["litres"] < 5000.0  # the 5000 L depot only tops the tanks up
 
 
+def test_an_hour_the_head_moved_in_reads_its_mode_however_it_ends(corridor):
+    """A track row's ``mode`` is the formation's own (``motor`` here) for every hour its head
+    moved in, ``halt`` only for one it did not move in: 180 L a vehicle at 2 L/km run dry at
+    km 90, at 10:30 (06:00 + 90 km at 20 km/h), so the 10:00-11:00 hour reads "halted: no
+    fuel" at km 90 but it went 10 km in it (before, its mode read ``halt``); the next hour
+    stands. Likewise a 50 km route ends at 08:30: the hour to 09:00 reads "arrived", its
+    mode ``motor``, the hours after ``halt``."""
+    r = simulate_army(corridor(tank_l=180.0, days=1))
+    t = r.tracks.set_index("time")
+    at = t.loc[pd.Timestamp("1945-08-09 11:00")]
+    assert at["status"] == "halted: no fuel" and at["cum_km"] == pytest.approx(90.0)
+    assert t.loc[pd.Timestamp("1945-08-09 10:00"), "cum_km"] == pytest.approx(80.0)
+    assert at["mode"] == "motor"
+    assert t.loc[pd.Timestamp("1945-08-09 12:00"), ["status", "mode"]].tolist() == \
+        ["halted: no fuel", "halt"]
+    # every hour: moved <=> not "halt", whatever the status
+    moved = t["cum_km"].diff().fillna(t["cum_km"]) > 1e-6
+    assert ((t["mode"] != "halt") == moved).all()
+
+    r = simulate_army(corridor(length_km=50, days=1))
+    t = r.tracks.set_index("time")
+    assert t.loc[pd.Timestamp("1945-08-09 09:00"), ["status", "mode"]].tolist() == \
+        ["arrived", "motor"]
+    assert t.loc[pd.Timestamp("1945-08-09 10:00"), ["status", "mode"]].tolist() == \
+        ["arrived", "halt"]
+
+
 def test_arrival_and_fuel_burn_by_hand(corridor):
     # 150 km corridor, plenty of fuel, 20 km/h for 10 h/day: 150 km reached on day 1 at 13:30
     r = simulate_army(corridor(length_km=150, tank_l=1000.0))
