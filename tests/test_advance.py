@@ -455,8 +455,7 @@ def test_an_airlift_skips_a_formation_that_has_arrived_as_the_convoys_do(corrido
     formations, full tanks of 2,000 L at 2 L/km for 10 vehicles (100 km): "near" has a 50 km
     route and arrives on 9 Aug at 08:30 (06:00 + 50 km at 20 km/h) with 1,000 L burned;
     "corridor" runs dry at km 100. 1,000 L flown in at noon on 10 Aug for both, "near" named
-    first: all of it goes to "corridor", which goes 50 km on (4 hours of its window left).
-    The convoys' load is booked by the same rule (below)."""
+    first: all of it goes to "corridor", which goes 50 km on (4 hours of its window left)."""
     from types import SimpleNamespace
 
     air = AirSpec("air", first_day_h=24.0, n_days=1, hour_offset_h=12.0, total_l=1000.0,
@@ -480,18 +479,6 @@ def test_an_airlift_skips_a_formation_that_has_arrived_as_the_convoys_do(corrido
     assert day.loc[("1945-08-10", "corridor"), "cum_km"] == pytest.approx(150.0, abs=1e-6)
     assert day.loc[("1945-08-10", "near"), "delivered_l"] == 0.0
 
-    # the same rule for a convoy sent before it arrived and in after: 2,000 L sent at 07:00
-    # for "near" (it lacked 400 L) and "corridor", in at 09:38 (2 h loading, 20 km at
-    # 30 km/h), booked at 10:00 when "near" has arrived: "corridor" takes what it burned
-    # from 06:00 (4 h x 20 km/h x 2 L/km x 10 = 1,600 L), the rest goes back (no reserve)
-    plan = corridor(days=1, trucks=(truck_column(4, km_per_h=30.0),))
-    r = simulate_army(dataclasses.replace(plan, formations=(near, far),
-                                          priority=("near", "corridor")))
-    first = r.deliveries[r.deliveries["delivery_id"] == 1]
-    assert first["time"].iloc[0] == pd.Timestamp("1945-08-09 09:38")
-    assert list(first["formation_id"]) == ["corridor"]
-    assert first["litres"].iloc[0] == pytest.approx(1600.0)
-    assert "near" not in set(r.deliveries["formation_id"])
 
 
 def test_a_dry_element_at_the_head_does_not_hold_back_the_vehicles_level_with_it(corridor):

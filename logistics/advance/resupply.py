@@ -63,17 +63,18 @@ class Resupply:
         also into those that outran the reserve, :meth:`outran_reserve`), then the army's
         reserve; the rest goes back to the supplier.
 
-        A convoy's or an airlift's load fills only formations the convoys serve when it
-        arrives (:meth:`fuelled_by_convoy`: not one that has arrived at its route's end), the
-        rule :meth:`dispatch` sends convoys by: one rule for all the army's supply; what they
-        do not take goes on to the others, then the reserve. Why: in the 6th GTA the airlift's
-        ``priority_to`` topped up forward detachments already at Mukden and Hsinking before the
-        formations still on the road. A captured depot's fuel goes to the formation that took
-        it, wherever it is."""
+        Who the army's supply serves is decided by one rule, :meth:`fuelled_by_convoy` (not a
+        formation that has arrived at its route's end), when a load is shared out: a convoy's
+        when it is sent (:meth:`dispatch`), an airlift's when it lands (it is not sent for
+        anyone): its ``priority_to`` formations the convoys no longer serve take none of it,
+        and it goes on to the others, then the reserve. Why: in the 6th GTA the airlift topped
+        up forward detachments already at Mukden and Hsinking before the formations still on
+        the road. A convoy on its way when a formation arrives still hands over its share, and
+        a captured depot's fuel goes to the formation that took it, wherever it is."""
         season = self.season(d.time_h)
         named = [x for x in d.formation_id.split(",") if x in self.fp] if d.formation_id else []
-        targets = named if d.kind == "depot" else [
-            fid for fid in named if self.fuelled_by_convoy(fid)]
+        targets = [fid for fid in named if self.fuelled_by_convoy(fid)] if d.kind == "air" \
+            else named
         # one by one in the delivery's order; then, for an airlift, every formation that
         # outran the reserve together (shortest range first: no order among them is sourced)
         groups = [[fid] for fid in targets]

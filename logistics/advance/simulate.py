@@ -4,9 +4,9 @@ drawing on one fuel account, recorded hour by hour.
 One step is one clock hour (the first starts at H-hour). In each step:
 
 1. deliveries that have fallen due are booked (truck convoys, airlift): into the formation they
-   were sent to (its elements' tanks, the shortest range first; not one that has arrived:
-   :meth:`~logistics.advance.resupply.Resupply.book`), then the army's reserve; what fits
-   nowhere is returned;
+   were sent to (its elements' tanks, the shortest range first; an airlift's not to one that
+   has arrived: :meth:`~logistics.advance.resupply.Resupply.book`), then the army's reserve;
+   what fits nowhere is returned;
 2. every truck convoy back at its railhead is sent to the army: its legs are timed by the cost
    engine to the head of the first formation in ``fuel.priority`` whose tanks, less what is
    already on its way, are not full, and on arrival its load is shared out in priority order
