@@ -101,6 +101,33 @@ def test_ledger_balances_every_day(corridor):
     assert 0 < depot_row["litres"] < 5000.0  # the 5000 L depot only tops the tanks up
 
 
+def test_an_hour_the_head_moved_in_reads_its_mode_however_it_ends(corridor):
+    """A track row's ``mode`` is the formation's own (``motor`` here) for every hour its head
+    moved in, ``halt`` only for one it did not move in: 180 L a vehicle at 2 L/km run dry at
+    km 90, at 10:30 (06:00 + 90 km at 20 km/h), so the 10:00-11:00 hour reads "halted: no
+    fuel" at km 90 but it went 10 km in it (before, its mode read ``halt``); the next hour
+    stands. Likewise a 50 km route ends at 08:30: the hour to 09:00 reads "arrived", its
+    mode ``motor``, the hours after ``halt``."""
+    r = simulate_army(corridor(tank_l=180.0, days=1))
+    t = r.tracks.set_index("time")
+    at = t.loc[pd.Timestamp("1945-08-09 11:00")]
+    assert at["status"] == "halted: no fuel" and at["cum_km"] == pytest.approx(90.0)
+    assert t.loc[pd.Timestamp("1945-08-09 10:00"), "cum_km"] == pytest.approx(80.0)
+    assert at["mode"] == "motor"
+    assert t.loc[pd.Timestamp("1945-08-09 12:00"), ["status", "mode"]].tolist() == \
+        ["halted: no fuel", "halt"]
+    # every hour: moved <=> not "halt", whatever the status
+    moved = t["cum_km"].diff().fillna(t["cum_km"]) > 1e-6
+    assert ((t["mode"] != "halt") == moved).all()
+
+    r = simulate_army(corridor(length_km=50, days=1))
+    t = r.tracks.set_index("time")
+    assert t.loc[pd.Timestamp("1945-08-09 09:00"), ["status", "mode"]].tolist() == \
+        ["arrived", "motor"]
+    assert t.loc[pd.Timestamp("1945-08-09 10:00"), ["status", "mode"]].tolist() == \
+        ["arrived", "halt"]
+
+
 def test_arrival_and_fuel_burn_by_hand(corridor):
     # 150 km corridor, plenty of fuel, 20 km/h for 10 h/day: 150 km reached on day 1 at 13:30
     r = simulate_army(corridor(length_km=150, tank_l=1000.0))
@@ -419,6 +446,39 @@ def test_an_airlift_goes_to_the_formations_that_outran_the_reserve(corridor):
     anywhere = simulate_army(base)
     took = anywhere.deliveries.set_index("formation_id")["litres"]
     assert took.get("(reserve)") == pytest.approx(1000.0) and "corridor" not in took
+
+
+def test_an_airlift_skips_a_formation_that_has_arrived_as_the_convoys_do(corridor):
+    """An airlift's ``priority_to`` fills only formations the convoys serve (not one at its
+    route's end), one rule with the convoys (found in the 6th GTA: the airlift topped up
+    forward detachments already at Mukden while corps on the road were held for fuel). Two
+    formations, full tanks of 2,000 L at 2 L/km for 10 vehicles (100 km): "near" has a 50 km
+    route and arrives on 9 Aug at 08:30 (06:00 + 50 km at 20 km/h) with 1,000 L burned;
+    "corridor" runs dry at km 100. 1,000 L flown in at noon on 10 Aug for both, "near" named
+    first: all of it goes to "corridor", which goes 50 km on (4 hours of its window left)."""
+    from types import SimpleNamespace
+
+    air = AirSpec("air", first_day_h=24.0, n_days=1, hour_offset_h=12.0, total_l=1000.0,
+                  fuel_type="any", daily_cv=0.0)
+    plan = corridor(days=3, airlifts=(air,))
+    far = plan.formations[0]
+    n = 51  # km 0..50
+    near = dataclasses.replace(
+        far, unit=SimpleNamespace(**{**vars(far.unit), "id": "near", "headline": False}),
+        km=far.km[:n], lon=far.lon[:n], lat=far.lat[:n], elev_m=far.elev_m[:n],
+        cells=far.cells[:n], step_time_s={"dry": far.step_time_s["dry"][:, :n]},
+        step_fuel_l={"dry": far.step_fuel_l["dry"][:, :n]})
+    r = simulate_army(dataclasses.replace(plan, formations=(near, far),
+                                          priority=("near", "corridor"),
+                                          air_priority=(("near", "corridor"),)))
+    day = r.daily.set_index(["date", "formation_id"])
+    assert day.loc[("1945-08-09", "near"), "status"] == "arrived"
+    assert day.loc[("1945-08-09", "near"), "fuel_l"] == pytest.approx(1000.0)
+    took = r.deliveries.groupby("formation_id")["litres"].sum()
+    assert "near" not in took and took.get("corridor") == pytest.approx(1000.0)
+    assert day.loc[("1945-08-10", "corridor"), "cum_km"] == pytest.approx(150.0, abs=1e-6)
+    assert day.loc[("1945-08-10", "near"), "delivered_l"] == 0.0
+
 
 
 def test_a_dry_element_at_the_head_does_not_hold_back_the_vehicles_level_with_it(corridor):

@@ -32,8 +32,12 @@ def new_day() -> dict:
             "from_reserve": 0.0, "drained": 0.0, "start_km": None, "dry": set()}
 
 
-def _mode(fp: FormationPlan, status: str, ferried: bool = False) -> str:
-    if status in ("moving", "assault"):
+def _mode(fp: FormationPlan, status: str, ferried: bool = False, moved: bool = False) -> str:
+    """The track row's ``mode``: the formation's own (``movement:``) while it moves or
+    assaults, or when its head went on in the hour whatever the hour's end reads (it ran dry
+    or arrived part-way through: it moved, the hour is not a halt); the river while the
+    flotilla ferries it; ``halt`` only for an hour its head did not move."""
+    if status in ("moving", "assault") or (moved and status != "carried"):
         return MOVEMENT_MODE.get(fp.unit.movement, "halt")
     if status == "carried":
         return "river" if ferried else MOVEMENT_MODE.get(fp.unit.movement, "river")
@@ -52,7 +56,9 @@ def _day_status(day: dict, last: str) -> str:
 class StepRecords:
     """The step loop's tables, read off its state (see the module docstring)."""
 
-    def track_row(self, fid: str, t_b, status: str, b: float) -> dict:
+    def track_row(self, fid: str, t_b, status: str, b: float, km0: float) -> dict:
+        """The formation's row for the hour ending at ``b`` (``t_b``): its head's km, place,
+        status and mode, fuel, tail; ``km0`` is its head's km at the hour's start."""
         fp, st = self.fp[fid], self.state[fid]
         head = self.lead(fid)
         s = float(head.s)
@@ -74,7 +80,8 @@ class StepRecords:
         if status == "halted: no fuel" and head.dry:
             dry = sorted(set(dry) | set(head.dry.split(",")))
         return {"time": t_b, "formation_id": fid, "cum_km": s, "lon": lon, "lat": lat,
-                "status": status, "mode": _mode(fp, status, ferried), "fuel_l": fuel,
+                "status": status, "mode": _mode(fp, status, ferried, moved=s > km0 + 1e-6),
+                "fuel_l": fuel,
                 "refills_on_hand": fuel / fp.refill_l if burns else np.nan,
                 "tail_km": float(tail),
                 "elements": len(st.elements), "dry_classes": ",".join(dry),

@@ -61,9 +61,20 @@ class Resupply:
     def book(self, d: Delivery) -> None:
         """Book a delivery: into the formations it is for (their elements' tanks; an airlift's
         also into those that outran the reserve, :meth:`outran_reserve`), then the army's
-        reserve; the rest goes back to the supplier."""
+        reserve; the rest goes back to the supplier.
+
+        Who the army's supply serves is decided by one rule, :meth:`fuelled_by_convoy` (not a
+        formation that has arrived at its route's end), when a load is shared out: a convoy's
+        when it is sent (:meth:`dispatch`), an airlift's when it lands (it is not sent for
+        anyone): its ``priority_to`` formations the convoys no longer serve take none of it,
+        and it goes on to the others, then the reserve. Why: in the 6th GTA the airlift topped
+        up forward detachments already at Mukden and Hsinking before the formations still on
+        the road. A convoy on its way when a formation arrives still hands over its share, and
+        a captured depot's fuel goes to the formation that took it, wherever it is."""
         season = self.season(d.time_h)
-        targets = [x for x in d.formation_id.split(",") if x in self.fp] if d.formation_id else []
+        named = [x for x in d.formation_id.split(",") if x in self.fp] if d.formation_id else []
+        targets = [fid for fid in named if self.fuelled_by_convoy(fid)] if d.kind == "air" \
+            else named
         # one by one in the delivery's order; then, for an airlift, every formation that
         # outran the reserve together (shortest range first: no order among them is sourced)
         groups = [[fid] for fid in targets]
@@ -80,9 +91,10 @@ class Resupply:
                 if t > 0:
                     by.append((fid, t))
                     self.state[fid].day["delivered"] += t
-                if d.kind == "truck":
-                    self.state[fid].en_route_l = max(
-                        0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
+        if d.kind == "truck":  # what it was sent for is no longer on the road, taken or not
+            for fid in named:
+                self.state[fid].en_route_l = max(
+                    0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
         self.reserve_en_route_l = max(0.0, self.reserve_en_route_l - shares.get(RESERVE, 0.0))
         reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
         taken += reserve

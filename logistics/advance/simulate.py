@@ -4,8 +4,9 @@ drawing on one fuel account, recorded hour by hour.
 One step is one clock hour (the first starts at H-hour). In each step:
 
 1. deliveries that have fallen due are booked (truck convoys, airlift): into the formation they
-   were sent to (its elements' tanks, the shortest range first), then the army's reserve; what
-   fits nowhere is returned;
+   were sent to (its elements' tanks, the shortest range first; an airlift's not to one that
+   has arrived: :meth:`~logistics.advance.resupply.Resupply.book`), then the army's reserve;
+   what fits nowhere is returned;
 2. every truck convoy back at its railhead is sent to the army: its legs are timed by the cost
    engine to the head of the first formation in ``fuel.priority`` whose tanks, less what is
    already on its way, are not full, and on arrival its load is shared out in priority order
@@ -561,6 +562,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
         t_b = plan.start + timedelta(hours=b)
         for fid in loop.order:
             fp, st = loop.fp[fid], loop.state[fid]
+            km0 = float(loop.lead(fid).s)  # the head's km at the hour's start (its row's mode)
             if fp.timetable is not None or (fp.unit.movement in ("river", "rail")):
                 km, status = loop.carried(fid, a, b)
                 head_status = status
@@ -574,7 +576,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 head_status = head.status
                 if head_status == "rest" and loop.ferrying(fid, b):
                     head_status = "carried"  # held in the bridgehead: its ferrying goes on
-            tracks.append(loop.track_row(fid, t_b, head_status, b))
+            tracks.append(loop.track_row(fid, t_b, head_status, b, km0))
             if tracks[-1]["dry_classes"]:
                 st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))
         if loop.reserve_place.located:  # the row's time is the hour's end: where the
