@@ -256,6 +256,9 @@ def test_a_shuttle_without_fuel_walks_on_and_burns_nothing(tmp_path):
     assert (d["km_day"] <= foot.max_speed_kmh * foot.hours_per_day + 1e-6).all(), d
     t = r.tracks[r.tracks["formation_id"] == "shuttle-rd"]
     assert t["cum_km"].is_monotonic_increasing and (t["tail_km"] <= t["cum_km"] + 1e-6).all()
+    # the hours its men walk read mode foot, not the trucks' (they stand dry)
+    walked = t[t["cum_km"].diff().fillna(t["cum_km"]) > 1e-6]
+    assert len(walked) and (walked["mode"] == "foot").all(), walked["mode"].value_counts()
 
 
 def test_the_landing_party_crosses_the_fujin_depth_at_the_breakthrough_rate():

@@ -32,13 +32,15 @@ def new_day() -> dict:
             "from_reserve": 0.0, "drained": 0.0, "start_km": None, "dry": set()}
 
 
-def _mode(fp: FormationPlan, status: str, ferried: bool = False, moved: bool = False) -> str:
+def _mode(fp: FormationPlan, status: str, ferried: bool = False, moved: bool = False,
+          walking: bool = False) -> str:
     """The track row's ``mode``: the formation's own (``movement:``) while it moves or
     assaults, or when its head went on in the hour whatever the hour's end reads (it ran dry
-    or arrived part-way through: it moved, the hour is not a halt); the river while the
+    or arrived part-way through: it moved, the hour is not a halt); ``foot`` while a
+    shuttle's trucks stand dry and its men walk on (``walking``); the river while the
     flotilla ferries it; ``halt`` only for an hour its head did not move."""
     if status in ("moving", "assault") or (moved and status != "carried"):
-        return MOVEMENT_MODE.get(fp.unit.movement, "halt")
+        return "foot" if walking else MOVEMENT_MODE.get(fp.unit.movement, "halt")
     if status == "carried":
         return "river" if ferried else MOVEMENT_MODE.get(fp.unit.movement, "river")
     return "halt"
@@ -80,7 +82,8 @@ class StepRecords:
         if status == "halted: no fuel" and head.dry:
             dry = sorted(set(dry) | set(head.dry.split(",")))
         return {"time": t_b, "formation_id": fid, "cum_km": s, "lon": lon, "lat": lat,
-                "status": status, "mode": _mode(fp, status, ferried, moved=s > km0 + 1e-6),
+                "status": status, "mode": _mode(fp, status, ferried, moved=s > km0 + 1e-6,
+                              walking=st.paused_h is not None and st.walk_from is not None),
                 "fuel_l": fuel,
                 "refills_on_hand": fuel / fp.refill_l if burns else np.nan,
                 "tail_km": float(tail),
