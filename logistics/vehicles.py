@@ -219,7 +219,8 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
         lines = [line for p in problems for line in p.split("\n")]  # a file's, one a line
         raise ConfigError(f"{len(lines)} problem(s) in the vehicle files:\n  - "
                           + listed(lines))
-    _CACHE.clear()
+    for stale in [k for k in _CACHE if k[0] == key[0]]:  # this folder's older versions only:
+        del _CACHE[stale]  # a run reading one copied folder keeps the shipped one's too
     _CACHE[key] = vehicles
     return vehicles
 
