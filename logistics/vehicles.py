@@ -322,6 +322,8 @@ def load_vehicle(name: str | Vehicle, *, config_dir: str | Path | None = None) -
     key = _norm(name)
     if key in index:
         return vehicles[index[key]]
+    # 0.65: the names and aliases, folded, share letters widely: at 0.6 'Panther' is offered
+    # the BZ-43 fuel tanker, 'Willys' the GAZ-67B
     hint = offer([repr(n) for n in sorted(_of_kind(name, vehicles) or {
         vehicles[index[k]].name for k in close_names(name, index, n=4, cutoff=0.65, fold=_norm)})])
     msg = f"unknown vehicle {name!r}; " + (f"{hint} " if hint else "")
