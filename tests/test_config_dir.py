@@ -138,3 +138,18 @@ def test_a_plan_and_its_run_read_nothing_of_settings_config_dir(tmp_path, monkey
         assert plan.rail is not None and plan.truck_leg_at is not None
     sim = simulate_army(plan, seed=0, rule=extras["fortified"].rule)
     assert len(sim.tracks)
+
+
+def test_vehicles_are_checked_against_the_vehicle_files_of_the_given_folder(tmp_path):
+    # check_army(army, config_dir) read the norms of config_dir but the vehicle files of
+    # settings.CONFIG_DIR: a copied T-34-85 without a tank passed
+    cfg = _configs_copy(tmp_path)
+    path = cfg / "vehicles" / "t-34-85.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("tank_l:\n")
+    end = text.index("\n", text.index("quote:", start)) + 1
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    army = load_army(settings.SHIPPED_CONFIG_DIR / "tbf-6gta.yaml")  # checked on the shipped
+    with pytest.raises(ConfigError, match=r"vehicle 't-34-85' has "):
+        check_army(army, config_dir=cfg)
+    check_army(army)  # the shipped T-34-85 has its tank
