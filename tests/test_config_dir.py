@@ -117,7 +117,8 @@ def test_a_plan_and_its_run_read_nothing_of_settings_config_dir(tmp_path, monkey
     # their routing parameters, river norms: the 15th Army has a river move and a flotilla that
     # ferries, the 2nd Red Banner Army a flotilla that ferries and railheads on the network)
     # and its step loop reads (moving railheads) comes from the folder given, not
-    # settings.CONFIG_DIR, which points nowhere here
+    # settings.CONFIG_DIR, which points nowhere here (and so does the shipped folder, the
+    # railways' fallback)
     from logistics.advance.means import means_options
     from logistics.advance.plan import PlanOptions, army_bbox, build_army_plan
     from logistics.advance.simulate import simulate_army
@@ -128,6 +129,7 @@ def test_a_plan_and_its_run_read_nothing_of_settings_config_dir(tmp_path, monkey
     army = load_army(settings.SHIPPED_CONFIG_DIR / f"{axis}.yaml")  # checked on the shipped
     terrain = load_terrain(army_bbox(army), resolution_m=5000.0)
     monkeypatch.setattr(settings, "CONFIG_DIR", tmp_path / "nowhere")
+    monkeypatch.setattr(settings, "SHIPPED_CONFIG_DIR", tmp_path / "nowhere")
     plan, extras = build_army_plan(army, terrain,
                                    options=PlanOptions(**means_options(army, config_dir=cfg)),
                                    models=CostModels(cfg), config_dir=cfg)
