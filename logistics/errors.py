@@ -25,6 +25,7 @@ __all__ = [
     "ResourceError",
     "OutputError",
     "MAX_LISTED",
+    "NEAR_CUTOFF",
     "close_names",
     "did_you_mean",
     "offer",
@@ -146,7 +147,18 @@ def range_fix(name: str, got: Any, *, ge: float | None = None, gt: float | None 
     return text
 
 
-def close_names(name: object, known: Iterable[object], *, n: int = 1, cutoff: float = 0.6,
+#: The similarity (:func:`difflib.get_close_matches`, in [0, 1]) a known name needs to be
+#: offered for an unknown one, at every call that gives no other. Why 0.6, difflib's own
+#: default: on this package's names (vehicle ids, places, keys, axis ids, option values) it
+#: keeps one or two slips in a short id ('zis5' -> 'zis-5', 'T34' -> 't-34-85') and leaves out
+#: a different name of the same kind ('su-100' is not 'su-76m', 'gmted' not 'merged', which
+#: 0.5 and 0.3 offered). A call whose names share more than that (ids of one pattern, the keys
+#: of one mapping) passes a higher cutoff with its reason beside it.
+NEAR_CUTOFF: float = 0.6
+
+
+def close_names(name: object, known: Iterable[object], *, n: int = 1,
+                cutoff: float = NEAR_CUTOFF,
                 fold: Callable[[str], str] = str.casefold) -> list[str]:
     """Up to ``n`` names of ``known`` closest to the unknown ``name``, nearest first, each in
     its spelling in ``known``; [] when none is close enough. ``name`` itself, when known, is
@@ -156,7 +168,8 @@ def close_names(name: object, known: Iterable[object], *, n: int = 1, cutoff: fl
     Names are compared by ``fold`` (case by default; a caller with its own normal form, e.g.
     accents and punctuation dropped, passes it), so a name typed in the other case is offered
     rather than missed. ``cutoff`` is :func:`difflib.get_close_matches`' similarity in [0, 1]
-    (0.6 its default): raise it where a loose guess would mislead.
+    (:data:`NEAR_CUTOFF` by default, the reason there): raise it where a loose guess would
+    mislead, saying why at the call.
     """
     by_fold: dict[str, str] = {}
     for k in map(str, known):
@@ -173,7 +186,8 @@ def offer(shown: Sequence[str], *, lead: str = "") -> str:
     return f"{lead}did you mean {', '.join(shown)}?" if shown else ""
 
 
-def did_you_mean(name: object, known: Iterable[object], *, n: int = 1, cutoff: float = 0.6,
+def did_you_mean(name: object, known: Iterable[object], *, n: int = 1,
+                 cutoff: float = NEAR_CUTOFF,
                  fold: Callable[[str], str] = str.casefold,
                  show: Callable[[str], str] = repr, lead: str = "") -> str:
     """``did you mean 'a', 'b'?``: the :func:`close_names` of ``name`` among ``known``, each

@@ -219,7 +219,8 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
         lines = [line for p in problems for line in p.split("\n")]  # a file's, one a line
         raise ConfigError(f"{len(lines)} problem(s) in the vehicle files:\n  - "
                           + listed(lines))
-    _CACHE.clear()
+    for stale in [k for k in _CACHE if k[0] == key[0]]:  # this folder's older versions only:
+        del _CACHE[stale]  # a run reading one copied folder keeps the shipped one's too
     _CACHE[key] = vehicles
     return vehicles
 
@@ -321,6 +322,8 @@ def load_vehicle(name: str | Vehicle, *, config_dir: str | Path | None = None) -
     key = _norm(name)
     if key in index:
         return vehicles[index[key]]
+    # 0.65: the names and aliases, folded, share letters widely: at 0.6 'Panther' is offered
+    # the BZ-43 fuel tanker, 'Willys' the GAZ-67B
     hint = offer([repr(n) for n in sorted(_of_kind(name, vehicles) or {
         vehicles[index[k]].name for k in close_names(name, index, n=4, cutoff=0.65, fold=_norm)})])
     msg = f"unknown vehicle {name!r}; " + (f"{hint} " if hint else "")

@@ -19,7 +19,8 @@ No test imports another test file: what several tests share is here, reached as 
   that never binds (runs of one or two synthetic columns on ``box_terrain``).
 * ``broken_tile``: a lazy cost model whose DEM fails in one tile (chunked-solver tests).
 * ``norms_with``: ``norms_with(tmp_path, name, change)`` copies the shipped norms files into
-  ``tmp_path/norms``, the one called ``name`` after ``change(data)`` (bad-norms tests).
+  ``tmp_path/norms``, the one called ``name`` after ``change(data)`` (bad-norms tests), and
+  the shipped vehicles into ``tmp_path/vehicles``.
 * The railway builder (``configs/network/``) is a script folder, not a package; its modules
   import each other by file name, so it is put on ``sys.path`` for the tests that import them.
 """
@@ -696,7 +697,11 @@ def _dask_default_scheduler():
 
 
 def _norms_with(tmp_path: Path, name: str, change) -> Path:
-    """``tmp_path/norms``: the shipped norms files, ``name`` after ``change`` (its data)."""
+    """``tmp_path/norms``: the shipped norms files, ``name`` after ``change`` (its data),
+    beside the shipped ``tmp_path/vehicles`` (the vehicle ids the norms name are checked
+    against the vehicles of their own configs folder)."""
+    import shutil
+
     import yaml
 
     from logistics import settings
@@ -710,6 +715,8 @@ def _norms_with(tmp_path: Path, name: str, change) -> Path:
             change(data)
             text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
         (norms / n).write_text(text, encoding="utf-8")
+    if not (tmp_path / "vehicles").exists():
+        shutil.copytree(settings.SHIPPED_CONFIG_DIR / "vehicles", tmp_path / "vehicles")
     return norms
 
 

@@ -386,6 +386,7 @@ def test_a_heat_rule_that_can_never_apply_is_refused_naming_the_key(tmp_path, ke
 
     cfg = tmp_path / "configs"
     shutil.copytree(settings.CONFIG_DIR / "norms", cfg / "norms")
+    shutil.copytree(settings.CONFIG_DIR / "vehicles", cfg / "vehicles")  # its norms name them
     p = cfg / "norms" / "march.yaml"
     doc = yaml.safe_load(p.read_text(encoding="utf-8"))
     doc["norms"]["foot_column"]["heat_rule"][key] = value

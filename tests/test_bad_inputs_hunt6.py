@@ -306,6 +306,7 @@ def _norms_refused(tmp_path: Path, old: str, new: str) -> str:
 
     cfg = tmp_path / "configs"
     shutil.copytree(Path(settings.SHIPPED_CONFIG_DIR) / "norms", cfg / "norms")
+    shutil.copytree(Path(settings.SHIPPED_CONFIG_DIR) / "vehicles", cfg / "vehicles")  # named
     p = cfg / "norms" / "movement.yaml"
     text = p.read_text(encoding="utf-8")
     assert old in text
@@ -335,6 +336,7 @@ def test_men_per_truck_of_no_vehicle_is_one_error(tmp_path):
 
     cfg = tmp_path / "configs"
     shutil.copytree(Path(settings.SHIPPED_CONFIG_DIR) / "norms", cfg / "norms")
+    shutil.copytree(Path(settings.SHIPPED_CONFIG_DIR) / "vehicles", cfg / "vehicles")  # named
     p = cfg / "norms" / "movement.yaml"
     p.write_text(p.read_text(encoding="utf-8").replace("\n    zis-5:\n      men_per_vehicle:",
                                                        "\n    zis-6:\n      men_per_vehicle:", 1),

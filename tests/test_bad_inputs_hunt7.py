@@ -340,6 +340,7 @@ def _norms_tree(tmp_path: Path, edit, name: str = "march.yaml") -> Path:
 
     cfg = tmp_path / "configs"
     shutil.copytree(SHIPPED / "norms", cfg / "norms")
+    shutil.copytree(SHIPPED / "vehicles", cfg / "vehicles")  # the vehicles its norms name
     p = cfg / "norms" / name
     p.write_text(edit(p.read_text(encoding="utf-8")), encoding="utf-8")
     return cfg

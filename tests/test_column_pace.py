@@ -231,6 +231,7 @@ def test_a_bad_observed_condition_is_one_config_error(tmp_path, when, match):
 
     folder = tmp_path / "configs"
     shutil.copytree(settings.CONFIG_DIR / "norms", folder / "norms")
+    shutil.copytree(settings.CONFIG_DIR / "vehicles", folder / "vehicles")  # its norms name them
     doc = yaml.safe_load((folder / "norms" / "march.yaml").read_text(encoding="utf-8"))
     doc["observed"]["washed_out_plain_tracked_kmh"]["when"] = when
     (folder / "norms" / "march.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True),

@@ -37,3 +37,121 @@ def test_railheads_are_checked_against_the_station_list_of_the_given_folder(tmp_
         check_army(army, config_dir=cfg)
     assert str(stations) in str(e.value)  # the message names the list it read, not the shipped one
     check_army(army)  # the shipped list has it
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    """Replace the one ``old`` of ``path`` by ``new`` (the premise: it is there once)."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"premise: {old!r} once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _tank_army(tmp_path: Path, test_army_doc):
+    """A column of ten T-34-85 on the 6th Guards Tank Army's front (conftest), loaded."""
+    import yaml
+
+    doc = test_army_doc([test_army_doc.tank_column((119.0, 46.8))])
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return load_army(path)
+
+
+def test_a_plan_reads_the_vehicles_of_its_configs_folder(tmp_path, box_terrain, test_army_doc):
+    # build_army_plan(config_dir=X) read X's norms but the vehicle files of
+    # settings.CONFIG_DIR: a copied folder's T-34-85 with a bigger tank was never seen
+    from logistics.advance.plan import army_bbox, build_army_plan
+
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "vehicles" / "t-34-85.yaml", "tank_l:\n  value: 630\n", "tank_l:\n  value: 700\n")
+    army = _tank_army(tmp_path, test_army_doc)
+    terrain = box_terrain(army_bbox(army), 5000.0)
+
+    def tank_l(**kw) -> float:
+        plan, _ = build_army_plan(army, terrain, **kw)
+        fp = plan.formation("tank-col")
+        return float(fp.tank_l[fp.class_ids.index("t-34-85")])
+
+    assert tank_l(config_dir=cfg) == 700.0
+    assert tank_l() == 630.0  # the shipped file's
+
+
+def test_the_means_planners_read_the_movement_norms_and_vehicles_of_their_folder(tmp_path):
+    # ferry_time and own_means_time read settings.CONFIG_DIR's movement.yaml and vehicles
+    # whatever folder the plan was given
+    from types import SimpleNamespace
+
+    from logistics.advance.means import means_options
+
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "norms" / "movement.yaml", "men_per_day:\n      value: 1500\n",
+          "men_per_day:\n      value: 3000\n")
+    _edit(cfg / "vehicles" / "studebaker-us6.yaml", "mass_t:\n  value: ", "mass_t:\n  value: 2")
+    army = SimpleNamespace(supply=SimpleNamespace(rail=None))
+    mine, shipped = means_options(army, config_dir=cfg), means_options(army)
+    # 6000 men at 1500 a day take four days ([SHIROKORAD-RK]'s Ussuri figure), at 3000 two
+    assert shipped["ferry_time"](6000, 0) == pytest.approx(96.0)
+    assert mine["ferry_time"](6000, 0) == pytest.approx(48.0)
+    # a heavier truck (its mass_t with a 2 in front) takes the site's own means longer
+    trucks = (("studebaker-us6", 100),)
+    assert mine["own_means_time"](1000, trucks) > shipped["own_means_time"](1000, trucks)
+    assert mine["own_means_time"](1000, ()) == pytest.approx(shipped["own_means_time"](1000, ()))
+
+
+def test_a_plan_refuses_means_planners_of_another_configs_folder(tmp_path):
+    from types import SimpleNamespace
+
+    from logistics.advance.means import means_options
+    from logistics.advance.plan import PlanOptions, build_army_plan
+    from logistics.cost.models import CostModels
+
+    army = SimpleNamespace(supply=SimpleNamespace(rail=None))
+    with pytest.raises(ConfigError, match=r"options\.river_planner .*means_options\(army, "
+                                          r"config_dir="):
+        build_army_plan(None, None, options=PlanOptions(**means_options(army)),
+                        models=CostModels(tmp_path), config_dir=tmp_path)
+
+
+@pytest.mark.parametrize("axis", ["2fef-15a", "2fef-2rba"])
+def test_a_plan_and_its_run_read_nothing_of_settings_config_dir(tmp_path, monkeypatch, axis):
+    # every file under configs/ a plan reads (vehicles, norms, fortified regions, railways and
+    # their routing parameters, river norms: the 15th Army has a river move and a flotilla that
+    # ferries, the 2nd Red Banner Army a flotilla that ferries and railheads on the network)
+    # and its step loop reads (moving railheads) comes from the folder given, not
+    # settings.CONFIG_DIR, which points nowhere here (and so does the shipped folder, the
+    # railways' fallback)
+    from logistics.advance.means import means_options
+    from logistics.advance.plan import PlanOptions, army_bbox, build_army_plan
+    from logistics.advance.simulate import simulate_army
+    from logistics.cost.models import CostModels
+    from logistics.terrain import load_terrain
+
+    cfg = _configs_copy(tmp_path)
+    army = load_army(settings.SHIPPED_CONFIG_DIR / f"{axis}.yaml")  # checked on the shipped
+    terrain = load_terrain(army_bbox(army), resolution_m=5000.0)
+    monkeypatch.setattr(settings, "CONFIG_DIR", tmp_path / "nowhere")
+    monkeypatch.setattr(settings, "SHIPPED_CONFIG_DIR", tmp_path / "nowhere")
+    plan, extras = build_army_plan(army, terrain,
+                                   options=PlanOptions(**means_options(army, config_dir=cfg)),
+                                   models=CostModels(cfg), config_dir=cfg)
+    assert plan.ferry_brigades  # premise: the flotilla ferries (ferry_time, own_means_time)
+    if axis == "2fef-15a":  # premise: a river move (river_planner)
+        assert any(f.timetable is not None for f in plan.formations)
+    else:  # premise: its railway moves its railheads (ArmyRail)
+        assert plan.rail is not None and plan.truck_leg_at is not None
+    sim = simulate_army(plan, seed=0, rule=extras["fortified"].rule)
+    assert len(sim.tracks)
+
+
+def test_vehicles_are_checked_against_the_vehicle_files_of_the_given_folder(tmp_path):
+    # check_army(army, config_dir) read the norms of config_dir but the vehicle files of
+    # settings.CONFIG_DIR: a copied T-34-85 without a tank passed
+    cfg = _configs_copy(tmp_path)
+    path = cfg / "vehicles" / "t-34-85.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("tank_l:\n")
+    end = text.index("\n", text.index("quote:", start)) + 1
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    army = load_army(settings.SHIPPED_CONFIG_DIR / "tbf-6gta.yaml")  # checked on the shipped
+    with pytest.raises(ConfigError, match=r"vehicle 't-34-85' has "):
+        check_army(army, config_dir=cfg)
+    check_army(army)  # the shipped T-34-85 has its tank

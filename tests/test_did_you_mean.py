@@ -82,3 +82,32 @@ def test_no_module_builds_its_own_hint():
     own = [str(p.relative_to(package)) for p in package.rglob("*.py")
            if p.name != "errors.py" and "get_close_matches" in p.read_text(encoding="utf-8")]
     assert own == []
+
+
+def test_one_cutoff_unless_a_call_says_why():
+    """The calls passed cutoffs from 0.3 to 0.8 with no word why: the loose ones offered a
+    different name of the same kind. A call with its own cutoff says why on the line above."""
+    import pytest
+
+    from logistics.army.schema import _check_vehicle
+    from logistics.errors import NEAR_CUTOFF, UnknownNameError
+    from logistics.terrain import load_terrain
+
+    assert NEAR_CUTOFF == 0.6  # difflib's own default
+    # 'su-100' ~ 'su-76m' 0.55: another gun, which the army file's vehicle check offered (0.5)
+    assert close_names("su-100", ["su-76m", "t-34-85"]) == []
+    with pytest.raises(ValueError) as err:  # an army file's vehicle: key
+        _check_vehicle("su-100")
+    assert "unknown vehicle 'su-100'" in str(err.value) and "did you mean" not in str(err.value)
+    # 'gmted' ~ 'merged' 0.36: another elevation model, which load_terrain offered (0.3)
+    with pytest.raises(UnknownNameError) as err:
+        load_terrain((120.0, 45.0, 120.5, 45.5), dem="gmted")
+    assert "did you mean" not in str(err.value) and "etopo5" in str(err.value)
+    # every other cutoff has its reason in a comment on the line above the call
+    package = Path(logistics.__file__).parent
+    for p in package.rglob("*.py"):
+        lines = p.read_text(encoding="utf-8").splitlines()
+        for i, line in enumerate(lines):
+            if re.search(r"\bcutoff=(0\.\d+|[A-Z_]+)", line) and "def " not in line:
+                said = "\n".join(lines[max(0, i - 3):i])
+                assert "#" in said or "CUTOFF" in line, f"{p.name}:{i + 1}: {line.strip()}"

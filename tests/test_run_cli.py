@@ -235,7 +235,60 @@ def test_run_draws_the_documented_file_it_is_given(tmp_path, capsys):
     assert main(["run", str(CMG), "--resolution-m", "25000", "--out", str(tmp_path / "run3"),
                  "--documented", str(other)]) == 0
     err = capsys.readouterr().err
-    assert "has no row of axis TBF-CMG with lat and lon to draw (its axes: TBF-6GTA)" in err
+    assert ("has no row of axis TBF-CMG (its 11 row(s), all of other axes: TBF-6GTA); the maps "
+            "draw no documented position") in err
+
+
+SHIPPED_DOCUMENTED = settings.SHIPPED_CONFIG_DIR / "history" / "documented-advances.csv"
+
+
+def _undrawn(path, axis_id: str, capsys) -> str:
+    """What `logistics run --documented path` says before running an army of ``axis_id``."""
+    from logistics.cli.run import _say_undrawn
+    from logistics.history.documented import load_documented
+
+    capsys.readouterr()
+    _say_undrawn(load_documented(path), axis_id)
+    return capsys.readouterr().err
+
+
+def test_an_axis_the_documented_file_does_not_name_is_said_plainly_without_a_guess(tmp_path,
+                                                                                    capsys):
+    # the 17th Army's positions are withheld: the shipped file has no row of TBF-17A. It said
+    # "did you mean 'TBF-39A' for 'TBF-17A'?", a guess at another army's axis
+    err = _undrawn(SHIPPED_DOCUMENTED, "TBF-17A", capsys)
+    assert (f"{SHIPPED_DOCUMENTED} has no row of axis TBF-17A (its 34 row(s), all of other "
+            "axes: TBF-6GTA, TBF-39A, TBF-36A, 1FEF-1RBA, 1FEF-5A, 1FEF-35A); the maps draw no "
+            "documented position") in err
+    assert "did you mean" not in err
+    # TBF-36A and TBF-39A differ in one digit (0.86 alike), yet are two armies: no guess
+    shipped = pd.read_csv(SHIPPED_DOCUMENTED, dtype=str, keep_default_na=False)
+    only_39 = _csv(shipped[shipped["axis_id"] == "TBF-39A"], tmp_path / "39a.csv")
+    err = _undrawn(only_39, "TBF-36A", capsys)
+    assert "has no row of axis TBF-36A (its 2 row(s), all of other axes: TBF-39A)" in err
+    assert "did you mean" not in err
+
+
+def _csv(rows: pd.DataFrame, path) -> str:
+    rows.to_csv(path, index=False)
+    return str(path)
+
+
+def test_a_misspelt_axis_id_is_guessed_on_the_side_that_is_no_army(tmp_path, capsys):
+    shipped = pd.read_csv(SHIPPED_DOCUMENTED, dtype=str, keep_default_na=False)
+    # the run's axis_id is no army file's (a copied army file's slip): the file's is offered
+    err = _undrawn(SHIPPED_DOCUMENTED, "TBF-6GTAA", capsys)
+    assert "has no row of axis TBF-6GTAA" in err
+    assert "did you mean 'TBF-6GTA' for 'TBF-6GTAA'?" in err
+    # the file's axis_id is the slip (another case): the army's is offered for it
+    lower = shipped.assign(axis_id=shipped["axis_id"].replace("TBF-6GTA", "tbf-6gta"))
+    err = _undrawn(_csv(lower, tmp_path / "lower.csv"), "TBF-6GTA", capsys)
+    assert "did you mean 'TBF-6GTA' for its 'tbf-6gta'? (axis_id is matched exactly" in err
+    # rows of the axis, none with a place to draw: said as such, no guess
+    blind = shipped[shipped["axis_id"] == "TBF-36A"].head(1).assign(lat="", lon="")
+    err = _undrawn(_csv(blind, tmp_path / "blind.csv"), "TBF-36A", capsys)
+    assert "has 1 row(s) of axis TBF-36A but none with a date, lat and lon to draw" in err
+    assert "did you mean" not in err
 
 
 def test_army_paths_reads_yml_as_yaml_sorted_and_without_the_data_files(tmp_path):

@@ -55,10 +55,11 @@ def brigade_ships(b, norms) -> dict[str, int]:
 
 
 def flotilla_points(brigade, ships: dict[str, int], *, river_path: bool = True,
-                    notes: list[str] | None = None) -> list[tuple[float, float]]:
+                    notes: list[str] | None = None, norms=None) -> list[tuple[float, float]]:
     """(lon, lat) points where ``brigade`` is: its start and, when it has a route (and
     ``river_path``), its river path through the route's ports every ~1 km
-    (:func:`logistics.network.plan_river_move`)."""
+    (:func:`logistics.network.plan_river_move`, with the river norms ``norms``: the run's
+    ``Norms.means.river``; None: ``settings.CONFIG_DIR``'s)."""
     from shapely import LineString, segmentize
 
     way = [(float(brigade.start.location().lon), float(brigade.start.location().lat))]
@@ -70,7 +71,7 @@ def flotilla_points(brigade, ships: dict[str, int], *, river_path: bool = True,
     from logistics.terrain import to_lonlat, to_metric
 
     for a, b in zip(way[:-1], way[1:]):
-        move = plan_river_move(a, b, ships=ships, men=1, depart_h=0.0)
+        move = plan_river_move(a, b, ships=ships, men=1, depart_h=0.0, norms=norms)
         if not move.ok or move.geometry is None:
             if notes is not None:
                 notes.append(f"{brigade.id}: no river path from {a} to {b} ({move.reason}); "

@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import partial
+from pathlib import Path
 
 import numpy as np
 
 from logistics.advance.movement import Railhead, Reached, Timetable
 from logistics.army.checks import line_ids
+from logistics.army.means_norms import load_means_norms, movement_yaml
 
 __all__ = ["river_planner", "ferry_time", "own_means_time", "shuttle_planner", "ArmyRail",
-           "line_ids", "means_options"]
+           "line_ids", "means_options", "planner_config_dir"]
 
 #: A railhead the army file names lies on the shipped network when a station is this close
 #: (km). assumed: the file's points are station names resolved by the gazetteer, which places a
@@ -52,18 +55,21 @@ def _failed(mode: str, reason: str) -> Timetable:
 
 
 def river_planner(waypoints: Sequence[tuple[float, float]], *, depart_h: float, men: int,
-                  ships: Mapping[str, int]) -> Timetable:
+                  ships: Mapping[str, int], config_dir: str | Path | None = None) -> Timetable:
     """``RiverMovePlanner``: the flotilla carries ``men`` through ``waypoints`` in order, one
-    :func:`~logistics.network.plan_river_move` per leg; each leg leaves when the last wave of
-    the one before is ashore (the brigade carries the formation whole from port to port)."""
+    :func:`~logistics.network.plan_river_move` per leg (the river norms of ``config_dir``'s
+    movement.yaml); each leg leaves when the last wave of the one before is ashore (the
+    brigade carries the formation whole from port to port)."""
     from logistics.network import plan_river_move
+
+    norms = load_means_norms(movement_yaml(config_dir)).river
 
     if len(waypoints) < 2:
         return _failed("river", "a river move needs a start and at least one port on its route")
     parts, t, k0, trips, spread_h, last = [], float(depart_h), 0.0, 0, 0.0, ""
     for a, b in zip(waypoints[:-1], waypoints[1:]):
         mv = plan_river_move(tuple(a), tuple(b), ships={c: int(n) for c, n in ships.items()},
-                             men=int(men), depart_h=t)
+                             men=int(men), depart_h=t, norms=norms)
         if not mv.ok:
             return _failed("river", mv.reason)
         tt = mv.timetable()
@@ -89,32 +95,38 @@ def river_planner(waypoints: Sequence[tuple[float, float]], *, depart_h: float, 
                             "last to land): the formation arrives with them",))
 
 
-def ferry_time(men: int, vehicles: int, guns: int = 0) -> float:
+def ferry_time(men: int, vehicles: int, guns: int = 0, *,
+               config_dir: str | Path | None = None) -> float:
     """``FerryTime``: hours one river-ship brigade needs to ferry the formation across
-    (:func:`~logistics.network.ferry_time_h`, the Ussuri figure of the movement norms)."""
+    (:func:`~logistics.network.ferry_time_h`, the Ussuri figure of ``config_dir``'s movement
+    norms)."""
     from logistics.network import ferry_time_h
 
-    return float(ferry_time_h(int(men), int(vehicles), int(guns)))
+    rate = load_means_norms(movement_yaml(config_dir)).river.ferry
+    return float(ferry_time_h(int(men), int(vehicles), int(guns), rate=rate))
 
 
-def own_means_time(men: int, motor_classes, guns: int = 0) -> float:
+def own_means_time(men: int, motor_classes, guns: int = 0, *,
+                   config_dir: str | Path | None = None) -> float:
     """``OwnMeansTime``: hours the army's own means at one crossing site need to put the
     formation across (:func:`~logistics.network.own_means_time_h`: its men, its vehicles'
-    ``mass_t`` from configs/vehicles, ``motor_classes`` as ``((class, count), ...)``, and its
-    guns)."""
+    ``mass_t`` from ``config_dir``'s vehicles, ``motor_classes`` as ``((class, count), ...)``,
+    and its guns; the means and current of its movement norms)."""
     from logistics.errors import ConfigError
     from logistics.network import own_means_time_h
     from logistics.vehicles import load_vehicle
 
     vehicles_t = 0.0
     for cid, n in motor_classes:
-        mass_t = load_vehicle(cid).mass_t
+        mass_t = load_vehicle(cid, config_dir=config_dir).mass_t
         if mass_t is None:
             raise ConfigError(f"configs/vehicles/{cid}.yaml: mass_t missing; the army's own "
                               "crossing means carry a formation by its tonnes (river.own_means); "
                               "fix: give `mass_t: {value: ..., source: ...}`")
         vehicles_t += int(n) * float(mass_t)
-    return float(own_means_time_h(int(men), vehicles_t, int(guns)))
+    river = load_means_norms(movement_yaml(config_dir)).river
+    return float(own_means_time_h(int(men), vehicles_t, int(guns), means=river.own_means,
+                                  current_kmh=river.current_kmh))
 
 
 def shuttle_planner(*, men: int, lift_men: int, route_km: float, start_h: float, end_h: float,
@@ -147,8 +159,12 @@ class ArmyRail:
     (where a truck column loads: the usable station nearest the formation it serves)."""
 
     def __init__(self, graph, home: Mapping, lines: Sequence[str] | None, *,
-                 every_h: float = 24.0, names: Mapping | None = None) -> None:
+                 every_h: float = 24.0, names: Mapping | None = None,
+                 config_dir: str | Path | None = None) -> None:
         self.graph = graph
+        #: the configs folder of its rail norms (movement.yaml) and routing parameters
+        #: (network/network.yaml, lines-1945.yaml); None: ``settings.CONFIG_DIR``'s
+        self.config_dir = config_dir
         self.home = dict(home)
         self.lines = tuple(lines) if lines is not None else None
         self.every_h = float(every_h)
@@ -158,16 +174,18 @@ class ArmyRail:
         self._stations = None
 
     @classmethod
-    def for_army(cls, army, graph=None) -> ArmyRail | None:
+    def for_army(cls, army, graph=None, config_dir: str | Path | None = None
+                 ) -> ArmyRail | None:
         """The railway of an army file (``supply.rail``): its railheads that lie on the
-        shipped network (within :data:`RAILHEAD_SNAP_KM` of a station) and its
+        1945 network of ``config_dir`` (within :data:`RAILHEAD_SNAP_KM` of a station) and its
         ``advance_along`` lines. None when it has no railhead on the network."""
         rail = getattr(army.supply, "rail", None)
         if rail is None or not rail.railheads:
             return None
         from logistics.network import load_railways, nearest_station
+        from logistics.terrain.railways import shipped_railways
 
-        g = graph if graph is not None else load_railways()
+        g = graph if graph is not None else load_railways(shipped_railways(config_dir))
         home, names = {}, {}
         for rh in rail.railheads:
             loc = rh.location()
@@ -178,16 +196,19 @@ class ArmyRail:
         if not home:
             return None
         lines = line_ids(rail.advance_along.lines) if rail.advance_along is not None else ()
-        return cls(g, home, lines, names=names)
+        return cls(g, home, lines, names=names, config_dir=config_dir)
 
     def hold(self, time_h: float, reached: Reached):
         """The army's :class:`~logistics.network.RailHold` from what it has reached so far."""
         from logistics.network import rail_hold, reached_stations
 
         if self._hold is None or time_h >= self._hold_h + self.every_h:
-            got = reached_stations(self.graph, reached) if len(reached.time_h) else {}
+            rule = load_means_norms(movement_yaml(self.config_dir)).rail
+            got = (reached_stations(self.graph, reached, radius_km=rule.capture_radius_km)
+                   if len(reached.time_h) else {})
             self._hold = rail_hold(self.graph, home=self.home, reached=got,
-                                   lines=list(self.lines) if self.lines is not None else None)
+                                   lines=list(self.lines) if self.lines is not None else None,
+                                   rule=rule)
             self._hold_h = float(time_h)
         return self._hold
 
@@ -198,10 +219,17 @@ class ArmyRail:
         from logistics.network import plan_rail_move
 
         mv = plan_rail_move(self.graph, tuple(origin), tuple(dest),
-                            held=self.hold(depart_h, reached), depart_h=float(depart_h))
+                            held=self.hold(depart_h, reached), depart_h=float(depart_h),
+                            params=self._params())
         if not mv.ok:
             return _failed("rail", mv.reason)
         return _timetable("rail", mv.timetable())
+
+    def _params(self):
+        """The routing parameters of its configs folder (``network/network.yaml``)."""
+        from logistics.network import load_params
+
+        return load_params(config_dir=self.config_dir)
 
     def railhead_at(self, time_h: float, reached: Reached,
                     toward: tuple[float, float] | None = None) -> Railhead | None:
@@ -216,16 +244,41 @@ class ArmyRail:
 
             self._stations = station_nodes(self.graph, mode="rail")
         rh = railhead_at(float(time_h), self.graph, self.hold(time_h, reached), tuple(toward),
-                         stations=self._stations)
+                         stations=self._stations, params=self._params())
         if rh is None:
             return None
         return Railhead(lon=rh.lon, lat=rh.lat, name=rh.name, line=rh.line, note=rh.note)
 
 
-def means_options(army, *, rail_graph=None) -> dict:
+def means_options(army, *, rail_graph=None, config_dir: str | Path | None = None) -> dict:
     """The planners of an army as :class:`~logistics.advance.plan.PlanOptions` keywords:
     ``river_planner``, ``ferry_time``, ``own_means_time``, ``shuttle_planner``, and ``rail`` (its
-    :class:`ArmyRail`, None without a railhead on the shipped network)."""
-    return {"river_planner": river_planner, "ferry_time": ferry_time,
-            "own_means_time": own_means_time, "shuttle_planner": shuttle_planner,
-            "rail": ArmyRail.for_army(army, rail_graph)}
+    :class:`ArmyRail`, None without a railhead on the network), reading the movement norms,
+    vehicles and railways of ``config_dir`` (``settings.CONFIG_DIR``'s when None: the plain
+    functions, as before)."""
+    if config_dir is None:
+        return {"river_planner": river_planner, "ferry_time": ferry_time,
+                "own_means_time": own_means_time, "shuttle_planner": shuttle_planner,
+                "rail": ArmyRail.for_army(army, rail_graph)}
+    return {"river_planner": partial(river_planner, config_dir=config_dir),
+            "ferry_time": partial(ferry_time, config_dir=config_dir),
+            "own_means_time": partial(own_means_time, config_dir=config_dir),
+            "shuttle_planner": shuttle_planner,  # reads no configs file
+            "rail": ArmyRail.for_army(army, rail_graph, config_dir)}
+
+
+def planner_config_dir(planner):
+    """The configs folder ``planner`` reads (a planner of :func:`means_options`): its bound
+    ``config_dir``, None for this module's plain functions (``settings.CONFIG_DIR``), and
+    :data:`UNKNOWN` for any other callable (a caller's own planner: it reads what it reads)."""
+    if isinstance(planner, ArmyRail):
+        return planner.config_dir
+    if isinstance(planner, partial) and "config_dir" in planner.keywords:
+        return planner.keywords["config_dir"]
+    if planner in (river_planner, ferry_time, own_means_time):
+        return None
+    return UNKNOWN
+
+
+#: :func:`planner_config_dir` of a planner whose configs folder cannot be told.
+UNKNOWN = object()

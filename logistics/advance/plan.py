@@ -232,7 +232,7 @@ def _classes(unit: ResolvedFormation, army, norms) -> tuple:
 
     ids, fts, tanks, extras, counts, pace, idle = [], [], [], [], [], [], []
     for cid, n in unit.classes:
-        v = load_vehicle(cid)
+        v = load_vehicle(cid, config_dir=norms.config_dir)
         ids.append(cid)
         counts.append(float(n))
         if v.fuel_type == "none":
@@ -299,7 +299,7 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
 
     if pace_vehicle is None or len(seg) < 2:
         return ()
-    vid = load_vehicle(pace_vehicle).id
+    vid = load_vehicle(pace_vehicle, config_dir=models.config_dir).id
     cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
     kms = seg["cum_km"].to_numpy(dtype=np.float64)
     jump = np.flatnonzero(np.abs(np.diff(cells, axis=0)).max(axis=1) > 2) + 1
@@ -389,6 +389,25 @@ def _check_models_dir(models: CostModels, config_dir) -> None:
                           f"CostModels({str(config_dir)!r}), or no models")
 
 
+def _check_planners_dir(opt: PlanOptions, config_dir) -> None:
+    """ConfigError when a means planner of ``opt`` reads another configs folder than the plan
+    (:func:`~logistics.advance.means.planner_config_dir`: the movement norms, vehicles and
+    railways of one folder, the march norms of the other). A caller's own planner, whose
+    folder cannot be told, is taken as given."""
+    from logistics.advance.means import UNKNOWN, planner_config_dir
+
+    def folder(d) -> Path:
+        return Path(d if d is not None else settings.CONFIG_DIR).resolve()
+
+    for name in ("river_planner", "ferry_time", "own_means_time", "rail"):
+        got = planner_config_dir(getattr(opt, name))
+        if getattr(opt, name) is None or got is UNKNOWN or folder(got) == folder(config_dir):
+            continue
+        raise ConfigError(f"build_army_plan: config_dir={str(config_dir)!r} but its "
+                          f"options.{name} reads config_dir={str(got)!r}; fix: build the "
+                          f"options with means_options(army, config_dir={str(config_dir)!r})")
+
+
 def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                     models: CostModels | None = None, config_dir=None):
     """Plan an army on a terrain Dataset; returns ``(plan, extras)``.
@@ -397,9 +416,11 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     ((name, lon, lat), ...)), ``units`` (the resolved formations), ``notes``. Raises
     ConfigError (naming the file, the formation and the fix) for an objective its formation
     cannot reach, a flotilla on a formation with no river on its route, and the like: before
-    the step loop, so no output is written. ``config_dir``: the configs folder whose norms
-    and fortified regions it reads, and whose march norms ``models`` price the cost engine
-    with (``settings.CONFIG_DIR`` when None; ``models`` made for another folder is refused).
+    the step loop, so no output is written. ``config_dir``: the configs folder whose norms,
+    vehicles, railways and fortified regions it reads, and whose march norms ``models`` price
+    the cost engine with (``settings.CONFIG_DIR`` when None; ``models`` or means planners of
+    ``options`` made for another folder are refused: build them with ``CostModels(config_dir)``
+    and :func:`~logistics.advance.means.means_options` ``(army, config_dir=config_dir)``).
     """
     from logistics.advance.lanes import share_objective_areas
     from logistics.advance.ferry_sites import (brigade_ships, ferry_barrier, flotilla_points,
@@ -414,6 +435,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     opt = options or PlanOptions()
     models = models if models is not None else CostModels(config_dir)
     _check_models_dir(models, config_dir)
+    _check_planners_dir(opt, config_dir)
     norms = load_norms(config_dir)
     if opt.march_hours_per_day is not None:
         norms = norms.with_march_hours(opt.march_hours_per_day)
@@ -444,7 +466,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     # a flotilla ferries where it is (advance/ferry_sites.py): its water opens there, and its
     # formations cross a major river nowhere else
     ferry_points = {b.id: flotilla_points(b, brigade_ships(b, norms),
-                                          river_path=opt.river_planner is not None, notes=notes)
+                                          river_path=opt.river_planner is not None, notes=notes,
+                                          norms=norms.means.river)
                     for b in army.flotilla if b.ferries_for}
     # ... and at each ferried formation's own start: the crossing the sources name for it
     own_sites = {u.id: [(u.start_lon, u.start_lat)] for u in units if u.id in ferried}
@@ -465,7 +488,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
             notes.append(far)
         if u.movement in ("river", "rail"):
             continue
-        vehicle = load_vehicle(u.pace_vehicle)
+        vehicle = load_vehicle(u.pace_vehicle, config_dir=config_dir)
         own_regions_barrier, keep = None, []
         if barrier_all is not None and u.fortified_action == "bypass":
             pts = [(u.start_lon, u.start_lat)] + [(o[1], o[2]) for ob in u.objectives

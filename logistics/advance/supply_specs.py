@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from logistics.advance.schedule import hours_since
 from logistics.army.base import Point
@@ -57,8 +58,10 @@ class AirSpec:
     daily_cv: float
 
 
-def railhead_lonlat(p: Point) -> tuple[float, float, str | None]:
-    """(lon, lat, note) of a railhead: a station of the shipped 1945 network if it is one.
+def railhead_lonlat(p: Point, config_dir: str | Path | None = None
+                    ) -> tuple[float, float, str | None]:
+    """(lon, lat, note) of a railhead: a station of the 1945 network of ``config_dir``
+    (:func:`~logistics.terrain.railways.shipped_railways`) if it is one.
 
     A railhead named like a station (any of its names) takes the station's position. Otherwise
     the point's own coordinates (or the gazetteer's) are used and the note says that it is not
@@ -67,8 +70,9 @@ def railhead_lonlat(p: Point) -> tuple[float, float, str | None]:
     """
     from logistics.errors import UnknownNameError
     from logistics.network import find_station, load_railways, nearest_station
+    from logistics.terrain.railways import shipped_railways
 
-    graph = load_railways()
+    graph = load_railways(shipped_railways(config_dir))
     if p.lon is None:
         try:
             st = find_station(graph, p.place)
@@ -129,9 +133,9 @@ def truck_leg_at(army, terrain, track, *, models, engine: str = "auto",
     def leg_at(i: int, lonlat: tuple[float, float]):
         key = (i, round(float(lonlat[0]), 5), round(float(lonlat[1]), 5))
         if key not in cache:
-            tr = army.supply.trucks[i]
+            vehicle = load_vehicle(army.supply.trucks[i].vehicle, config_dir=models.config_dir)
             try:
-                cache[key] = truck_leg_function(terrain, load_vehicle(tr.vehicle),
+                cache[key] = truck_leg_function(terrain, vehicle,
                                                 (float(lonlat[0]), float(lonlat[1])), track,
                                                 stencil=army.routing.stencil, engine=engine,
                                                 models=models, max_speed_kmh=convoy_kmh)
@@ -170,7 +174,7 @@ def truck_spec(army, i: int, terrain, track, notes: list[str], *, models, engine
 
     t0 = army.h_hour.value
     tr = army.supply.trucks[i]
-    vehicle = load_vehicle(tr.vehicle)
+    vehicle = load_vehicle(tr.vehicle, config_dir=norms.config_dir)
     tank = tr.truck_tank_l.value if tr.truck_tank_l is not None else vehicle.tank_l
     if tank is None:
         tank = norms.refill_l(vehicle)
@@ -182,7 +186,7 @@ def truck_spec(army, i: int, terrain, track, notes: list[str], *, models, engine
         payload = payload_l(tr, vehicle)
     except ConfigError as exc:
         raise ConfigError(f"{where}.vehicle: {exc}") from None
-    lon, lat, note = railhead_lonlat(tr.railhead)
+    lon, lat, note = railhead_lonlat(tr.railhead, norms.config_dir)
     if note:
         notes.append(f"supply.trucks.{i}: {note}")
     leg = truck_leg_function(terrain, vehicle, (lon, lat), track, stencil=army.routing.stencil,

@@ -39,7 +39,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     else:
         problems += _lift_problems(army, units)
         problems += _tank_problems(army, units, norms)
-    known = set(list_vehicles())
+    known = set(list_vehicles(config_dir=config_dir))
     for v in army.fuel.extra_fuel_l:
         if v not in known:
             problems.append(f"{src}: fuel.extra_fuel_l.{v}: unknown vehicle; fix: use one of "
@@ -107,7 +107,7 @@ def _tank_problems(army: Army, units, norms) -> list[str]:
 
     def tank_missing(cid: str):
         try:
-            v = load_vehicle(cid)
+            v = load_vehicle(cid, config_dir=norms.config_dir)
         except LogisticsError:
             return None  # an unknown vehicle is its own problem, reported where it is named
         if v.fuel_type == "none" or norms.refill_l(v) is not None:

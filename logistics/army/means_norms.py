@@ -28,7 +28,7 @@ from logistics.ranges import active_patch, patched, uncertain_problems
 from logistics.sources import provenance_problem
 
 __all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "OwnMeans", "MeansNorms",
-           "load_means_norms"]
+           "load_means_norms", "movement_yaml"]
 
 _MOVEMENT_YAML = Path("norms") / "movement.yaml"
 
@@ -118,6 +118,12 @@ class MeansNorms:
     rail: RailRestoration
     river: RiverNorms
     path: str
+
+
+def movement_yaml(config_dir: str | os.PathLike[str] | None = None) -> Path | None:
+    """The movement norms file of the configs folder ``config_dir``; None (the default of
+    :func:`load_means_norms`, ``settings.CONFIG_DIR``'s as set when read) when it is None."""
+    return Path(config_dir) / _MOVEMENT_YAML if config_dir is not None else None
 
 
 def load_means_norms(path: str | os.PathLike[str] | None = None) -> MeansNorms:

@@ -98,6 +98,7 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
         if what:
             fix += f" ({loc[-1]}: {what})"
         if kind == "extra_forbidden" and loc:
+            # 0.8: an unknown key is often another word, not a slip ('colour' is not 'column')
             hint = did_you_mean(loc[-1], _keys_at(loc[:-1]), cutoff=0.8)
             if hint:
                 fix = (f"; fix: {hint} correct its spelling, or remove it "

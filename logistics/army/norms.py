@@ -148,6 +148,12 @@ class Norms:
     #: in the roadless taiga belt, where everyone works at cutting the column tracks)
     dismount_where_caps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
+    @property
+    def config_dir(self) -> Path | None:
+        """The configs folder these norms were read from (its ``vehicles/`` are the ones they
+        name); None for norms built by hand (``settings.CONFIG_DIR``)."""
+        return Path(self.files[0]).parent.parent if self.files else None
+
     def refill_l(self, vehicle) -> float | None:
         """Litres of one refill of ``vehicle`` (a :class:`logistics.vehicles.Vehicle`): its
         file's ``tank_l``, else this table's ``tank_l``; None when neither gives it."""
@@ -449,6 +455,12 @@ def _dismount(r: _Reader, movements: frozenset[str], caps: tuple[ObservedCap, ..
     return tuple(listed_), out
 
 
+def _configs_of(r: _Reader) -> Path:
+    """The configs folder of a norms file (``<configs>/norms/<file>``): the vehicle ids it
+    names are those of its own ``<configs>/vehicles``, not ``settings.CONFIG_DIR``'s."""
+    return Path(r.path).parent.parent
+
+
 def _vehicle_id(r: _Reader, node: Any, *keys: str) -> str:
     """The vehicle id under ``keys`` (``node`` is its mapping), checked against the vehicle
     files: a standard's vehicle is the norms file's key, not the army file's that uses it."""
@@ -460,7 +472,7 @@ def _vehicle_id(r: _Reader, node: Any, *keys: str) -> str:
                           f"`count:`, got {node!r:.80}; fix: write it as the shipped "
                           "configs/norms/formations.yaml does")
     vid = node["vehicle"]
-    known = list(list_vehicles())
+    known = list(list_vehicles(config_dir=_configs_of(r)))
     if vid not in known:
         raise ConfigError(f"{where}.vehicle: unknown vehicle {vid!r}; fix: use one of "
                           f"configs/vehicles ({known})" + did_you_mean(vid, known, lead="; "))
@@ -537,7 +549,7 @@ def _check_vehicle_keys(r: _Reader, figures: dict[str, float], section: str, wha
     was never read, with no word."""
     from logistics.vehicles import list_vehicles
 
-    known = list_vehicles()
+    known = list_vehicles(config_dir=_configs_of(r))
     for vid in figures:
         if vid not in known:
             raise ConfigError(f"{r.path}: {section}.{vid}: {vid!r} is no vehicle id "
@@ -553,7 +565,7 @@ def _check_tank_keys(r: _Reader, tank_l: dict[str, float]) -> None:
 
     where = f"{r.path}: fuel.tank_l_when_vehicle_file_has_none"
     for vid in tank_l:
-        own = load_vehicle(vid)
+        own = load_vehicle(vid, config_dir=_configs_of(r))
         if own.tank_l is not None:
             raise ConfigError(f"{where}.{vid}: {own.path} gives its own tank_l "
                               f"({own.tank_l:g} L), which is the one used; fix: remove {vid!r} "

@@ -105,7 +105,8 @@ def _objective(o) -> ObjectiveSpec:
     return ObjectiveSpec(o.place, ((o.place, float(loc.lon), float(loc.lat)),), float(o.radius_km))
 
 
-def _pace_vehicle(f: FormationSpec, movement: str, classes: dict[str, int]) -> str | None:
+def _pace_vehicle(f: FormationSpec, movement: str, classes: dict[str, int],
+                  config_dir: Path | None = None) -> str | None:
     from logistics.vehicles import load_vehicle
 
     if f.pace_vehicle:
@@ -118,17 +119,18 @@ def _pace_vehicle(f: FormationSpec, movement: str, classes: dict[str, int]) -> s
         return None
     want = "tracked" if movement in ("tracked", "tank_riders") else "wheeled"
     cands = [(n, c) for c, n in classes.items() if c not in MEN_CLASSES and n > 0
-             and load_vehicle(c).kind == want]
+             and load_vehicle(c, config_dir=config_dir).kind == want]
     if not cands:
         return None
     return max(cands, key=lambda t: (t[0], t[1]))[1]
 
 
-def _motor(vehicle_id: str) -> bool:
-    """Whether ``vehicle_id`` (a known vehicle file) is a motor vehicle (tracked or wheeled)."""
+def _motor(vehicle_id: str, config_dir: Path | None = None) -> bool:
+    """Whether ``vehicle_id`` (a known vehicle file of ``config_dir``) is a motor vehicle
+    (tracked or wheeled)."""
     from logistics.vehicles import load_vehicle
 
-    return load_vehicle(vehicle_id).is_motorised
+    return load_vehicle(vehicle_id, config_dir=config_dir).is_motorised
 
 
 def _norms_file(norms: Norms, name: str) -> str:
@@ -154,12 +156,12 @@ def _replaces_standard(f) -> str:
     return " (a `vehicles:` list replaces the standard's whole list: list the ones it keeps too)"
 
 
-def _tracked(classes: dict[str, int]) -> list[str]:
+def _tracked(classes: dict[str, int], config_dir: Path | None = None) -> list[str]:
     """The tracked vehicle classes among ``classes`` (tanks and SP guns men can ride)."""
     from logistics.vehicles import load_vehicle
 
     return [c for c, n in classes.items() if c not in MEN_CLASSES and n > 0
-            and load_vehicle(c).kind == "tracked"]
+            and load_vehicle(c, config_dir=config_dir).kind == "tracked"]
 
 
 def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[ResolvedFormation, ...]:
@@ -169,7 +171,7 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
     from logistics.vehicles import list_vehicles
 
     src = army.source
-    known_vehicles = set(list_vehicles())
+    known_vehicles = set(list_vehicles(config_dir=norms.config_dir))
     problems: list[str] = []
     order = list(army.fuel.priority.order) if army.fuel.priority else []
     order += [f.id for f in army.formations if f.id not in order]
@@ -252,7 +254,7 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
             classes[FOOT] = men
         elif movement == "horse" and men > 0:
             classes[HORSE] = men
-        pace = _pace_vehicle(f, movement, classes)
+        pace = _pace_vehicle(f, movement, classes, norms.config_dir)
         if movement not in ("river", "rail"):
             if pace is None:
                 want = "tracked" if movement in ("tracked", "tank_riders") else "wheeled"
@@ -262,7 +264,8 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
             if pace not in known_vehicles:
                 problems.append(f"{where}.pace_vehicle: unknown vehicle {pace!r}")
                 continue
-            if pace not in classes and pace not in MEN_CLASSES and not _motor(pace):
+            if (pace not in classes and pace not in MEN_CLASSES
+                    and not _motor(pace, norms.config_dir)):
                 problems.append(f"{where}.pace_vehicle: {pace!r} is a foot or horse vehicle "
                                 f"file, but a formation's men march as {FOOT} "
                                 f"(`movement: foot`) or {HORSE} (`movement: horse`), and "
@@ -286,7 +289,7 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
             lift_men = int(min(men, lift_trucks * per)) if per else 0
         elif lift is not None and lift.kind == "tank_riders":
             riders = int(lift.men.value) * r["mult"]
-            if not _tracked(classes):
+            if not _tracked(classes, norms.config_dir):
                 problems.append(f"{where}.lift.kind: tank_riders, but the formation has no "
                                 f"tanks to ride ({', '.join(sorted(classes)) or 'no vehicles'}); "
                                 "fix: give its tanks in `vehicles:`, or a truck lift (`vehicle:`, "

@@ -92,7 +92,7 @@ def _check_vehicle(name: str) -> str:
             raise ValueError(f"{name!r} is a name of vehicle {vid!r}, but an army file names "
                              f"a vehicle by its id, the file name of {vehicles_dir()}"
                              f"/{vid}.yaml; fix: write {vid}")
-        hint = did_you_mean(name, known, n=3, cutoff=0.5) or f"known: {known}"
+        hint = did_you_mean(name, known, n=3) or f"known: {known}"
         folder = vehicles_dir()
         raise ValueError(f"unknown vehicle {name!r}; {hint} (vehicles are the <id>.yaml files "
                          f"of {folder}); fix: the id of one of them, or add {name}.yaml there "

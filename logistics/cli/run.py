@@ -70,17 +70,67 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _say_undrawn(documented, axis_id: str) -> None:
     """On stderr, when ``--documented`` has no row of this run's axis with a coordinate to
-    draw (a misspelt axis_id, or rows of other axes only): nothing would be drawn unsaid."""
+    draw: nothing would be drawn unsaid. Plainly when the file has no row of the axis at all
+    (an axis it does not document, e.g. one whose positions are withheld), with the rows it
+    has of others; a guess of a near axis only when that looks like a misspelling
+    (:func:`_misspelt_axis`)."""
     from logistics.report.run_layers import documented_points
 
     if len(documented_points(axis_id, documented.usable)):  # what the maps draw, one rule
         return
+    own = int((documented.table["axis_id"] == axis_id).sum())
+    if own:  # its rows lack lat/lon, or a valid date
+        print(f"logistics run: {documented.path} has {own} row(s) of axis {axis_id} but none "
+              "with a date, lat and lon to draw; the maps draw no documented position",
+              file=sys.stderr)
+        return
     axes = list(documented.axes)
-    near = close_names(axis_id, axes) if axis_id not in axes else []  # (or its rows lack lat/lon)
-    hint = offer([f"{near[0]!r} for {axis_id!r}"] if near else [], lead="; ")  # as compare says
-    print(f"logistics run: {documented.path} has no row of axis {axis_id} with lat and lon to "
-          f"draw (its axes: {', '.join(axes) or 'none'}){hint}; the maps show none",
-          file=sys.stderr)
+    rows = (f"its {len(documented.usable)} row(s), all of other axes: {', '.join(axes)}"
+            if axes else "it has no usable row")
+    print(f"logistics run: {documented.path} has no row of axis {axis_id} ({rows})"
+          f"{_axis_hint(axis_id, axes)}; the maps draw no documented position", file=sys.stderr)
+
+
+def _axis_hint(axis_id: str, axes: list[str]) -> str:
+    """'; did you mean ...' when the run's ``axis_id`` and an axis of ``axes`` (a documented
+    file's, none of them ``axis_id``) look like one axis misspelt: near each other
+    (:data:`~logistics.history.inputs.AXIS_CUTOFF`) and not both the axes of army files of the
+    configs folder. Two such axes are two armies: the file does not document the run's
+    (TBF-17A is the 17th Army's, whose positions are withheld, not a slip for the 39th's
+    TBF-39A); '' then, and when none is near. The id offered is an army file's when one of
+    the two is (the other is the slip), as ``logistics compare`` offers the scenario's."""
+    from logistics.history.inputs import AXIS_CUTOFF
+
+    armies = _configured_axes()
+    near = [a for a in close_names(axis_id, axes, cutoff=AXIS_CUTOFF)
+            if not (a in armies and axis_id in armies)]
+    if not near:
+        return ""
+    if axis_id in armies:  # the file's id is the slip
+        return offer([f"{axis_id!r} for its {near[0]!r}"], lead="; ") + \
+            " (axis_id is matched exactly, case included)"
+    return offer([f"{near[0]!r} for {axis_id!r}"], lead="; ")
+
+
+def _configured_axes() -> set[str]:
+    """The ``axis_id`` of every army file of ``settings.CONFIG_DIR`` (read as YAML only: a
+    file that does not parse, or gives none, adds nothing)."""
+    from logistics._yaml import load_yaml
+    from logistics.army.load import army_paths
+
+    axes: set[str] = set()
+    try:
+        paths = army_paths(settings.CONFIG_DIR)
+    except LogisticsError:  # its own error is said when its armies are run
+        return axes
+    for path in paths:
+        try:
+            doc = load_yaml(path)
+        except LogisticsError:
+            continue
+        if isinstance(doc, dict) and isinstance(doc.get("axis_id"), str):
+            axes.add(doc["axis_id"])
+    return axes
 
 
 def scenario_files(target: str | Path) -> list[Path]:

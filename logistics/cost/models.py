@@ -38,11 +38,11 @@ class CostModels:
     def get(self, terrain: xr.Dataset, vehicle: Any, *, objective: str | float = "time",
             season: str = "dry") -> CostModel:
         """``build_cost_model(terrain, vehicle, objective=, season=, config_dir=)``, built once
-        per key."""
+        per key; a vehicle named is one of ``config_dir``'s vehicle files."""
         from logistics.cost.physics import build_cost_model
         from logistics.vehicles import load_vehicle
 
-        v = load_vehicle(vehicle)
+        v = load_vehicle(vehicle, config_dir=self.config_dir)
         grid = (id(terrain), int(terrain.sizes["y"]), int(terrain.sizes["x"]))
         key = (v.id, season, objective, grid)
         self.requests += 1

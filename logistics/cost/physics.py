@@ -517,7 +517,7 @@ def embankment_rates(
     power, slope and grip limits on dry dirt-road going; fuel from its engine at that speed.
     ``ConfigError`` for men and horses (not priced on the embankment).
     """
-    v = load_vehicle(vehicle)
+    v = load_vehicle(vehicle, config_dir=config_dir)
     if not v.is_motorised:
         raise ConfigError(f"{v.name} ({v.kind}) is not priced on railway embankments: no source "
                           "gives the pace of men or horses there; its cells keep their ground")
@@ -686,8 +686,8 @@ def build_cost_model(
     config_dir: str | Path | None = None,
 ) -> CostModel:
     """The CostModel of ``vehicle`` on ``terrain`` for ``objective`` in ``season``; the march
-    norms it reads (the embankment speeds) are those of ``config_dir`` (``settings.CONFIG_DIR``
-    by default).
+    norms it reads (the embankment speeds) and a vehicle given by name are those of
+    ``config_dir`` (``settings.CONFIG_DIR`` by default).
 
     ``objective``: "time" (seconds), "fuel" (litres) or a weight ``w`` in [0, 1] giving
     ``w * time_s + (1 - w) * fuel_l`` (units "mixed"). Table rows are ``code + N_CODES * bin``:
@@ -700,7 +700,7 @@ def build_cost_model(
     River cells carry an ``enter`` cost (:func:`river_crossing`) and their ``river`` class code,
     paid once per crossing of each river by the kernel's river toll.
     """
-    v = load_vehicle(vehicle)
+    v = load_vehicle(vehicle, config_dir=config_dir)
     w = _weight(objective)
     _check_choice("season", season, SEASONS)
     if not v.is_motorised and w < 1.0:

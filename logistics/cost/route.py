@@ -93,7 +93,7 @@ def _models(terrain: xr.Dataset, vehicle, season: str,
     from logistics.vehicles import load_vehicle
 
     models = models if models is not None else CostModels()
-    v = load_vehicle(vehicle)
+    v = load_vehicle(vehicle, config_dir=models.config_dir)
     time_model = models.get(terrain, v, objective="time", season=season)
     fuel_model = models.get(terrain, v, objective="fuel", season=season) if v.is_motorised \
         else None
@@ -252,7 +252,9 @@ def river_crossings(terrain: xr.Dataset, cells, vehicles, *, season: str = "dry"
     from logistics.terrain import RiverClass, to_lonlat
     from logistics.vehicles import load_vehicle
 
-    vs = [load_vehicle(v) for v in ([vehicles] if isinstance(vehicles, str) else vehicles)]
+    models = models if models is not None else CostModels()
+    vs = [load_vehicle(v, config_dir=models.config_dir)
+          for v in ([vehicles] if isinstance(vehicles, str) else vehicles)]
     if not vs:
         raise ConfigError("river_crossings needs at least one vehicle, got none")
     shape = (terrain.sizes["y"], terrain.sizes["x"])
@@ -260,7 +262,6 @@ def river_crossings(terrain: xr.Dataset, cells, vehicles, *, season: str = "dry"
     k = _step_offsets(path)
     rows, cols = path[:-1, 0], path[:-1, 1]
     prices = {}
-    models = models if models is not None else CostModels()
     for v in vs:
         time_model, fuel_model = _models(terrain, v, season, models)
         prices[f"crossing_s_{v.id}"] = edge_tolls(time_model, rows, cols, k)

@@ -20,7 +20,8 @@ from logistics.errors import ConfigError, DataError, LogisticsError, close_names
 from logistics.history.documented import Documented, load_documented
 
 __all__ = ["Inputs", "default_documented_path", "configured_documented", "load_inputs",
-           "check_scorable", "check_comparable", "near_axes", "first_axes", "undocumented_fix"]
+           "check_scorable", "check_comparable", "near_axes", "first_axes", "undocumented_fix",
+           "AXIS_CUTOFF"]
 
 
 @dataclass(frozen=True)
@@ -155,13 +156,20 @@ def first_axes(axes, n: int = 8) -> str:
     return ", ".join(axes[:n]) + (", ..." if len(axes) > n else "")
 
 
+#: The likeness an axis id needs to be taken for a misspelling of another (``close_names``'
+#: cutoff): axis ids are short codes of one pattern (front-army), so two different axes
+#: score above the default ('TBF-17A' ~ 'TBF-39A' 0.71); a case or one-character slip of
+#: the same id scores above 0.8 ('TBF-6GTA' ~ 'TBF-6GT' 0.93).
+AXIS_CUTOFF: float = 0.8
+
+
 def near_axes(inputs: Inputs) -> str:
     """'; did you mean 'X' for 'x'? ...' for documented axes that a scenario's axis_id nearly
     matches (another case, a typo), else '': the match is exact and a near miss looks like a
     missing scenario."""
     known = (*inputs.scenarios, *inputs.undocumented)
     pairs = [f"{near[0]!r} for {axis!r}" for axis in inputs.unmodeled
-             if (near := close_names(axis, known, cutoff=0.8))]
+             if (near := close_names(axis, known, cutoff=AXIS_CUTOFF))]
     if not pairs:
         return ""
     return (f"; {offer(pairs)} (axis_id is matched exactly, case included: "

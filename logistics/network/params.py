@@ -54,6 +54,9 @@ class NetworkParams:
     margin_km: float
     tracing: TracingParams
     provenance: dict[str, str] = field(default_factory=dict)
+    #: the folder ``network.yaml`` was read from: its ``lines-1945.yaml`` gives the lines'
+    #: train pairs (``trains.py``); "" (hand-made params): ``settings.CONFIG_DIR``'s
+    folder: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,9 +108,14 @@ _MAX = {"rail_speed_kmh": 150.0, "default_train_pairs_per_day": 500.0, "entrain_
         "tracing.window_margin_km": 3000.0}
 
 
-def load_params(path: str | os.PathLike[str] | None = None) -> NetworkParams:
-    """Read ``network.yaml`` (default: ``settings.CONFIG_DIR/network/network.yaml``)."""
-    path = Path(path) if path is not None else settings.CONFIG_DIR / "network" / _NETWORK_YAML
+def load_params(path: str | os.PathLike[str] | None = None, *,
+                config_dir: str | os.PathLike[str] | None = None) -> NetworkParams:
+    """Read ``network.yaml`` (default: ``<config_dir>/network/network.yaml``,
+    ``settings.CONFIG_DIR``'s when ``config_dir`` is None)."""
+    if path is None:
+        path = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) \
+            / "network" / _NETWORK_YAML
+    path = Path(path)
     return _load_params(str(path), _mtime(path))
 
 
@@ -169,7 +177,8 @@ def _load_params(path: str, mtime_ns: int) -> NetworkParams:
         raise ConfigError(f"{path}: {len(problems)} problem(s):\n  " + listed(problems, sep="\n  "))
     tracing = TracingParams(**{k: values.pop(f"tracing.{k}") for k in _TRACING})
     tracing = TracingParams(**{**tracing.__dict__, "stencil": int(tracing.stencil)})
-    return NetworkParams(**values, tracing=tracing, provenance=provenance)
+    return NetworkParams(**values, tracing=tracing, provenance=provenance,
+                         folder=str(Path(path).parent))
 
 
 @lru_cache(maxsize=4)

@@ -12,6 +12,8 @@ One place for what :mod:`~logistics.network.multimodal` (``logistics route``) an
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 
 from logistics.network.params import NetworkParams, load_lines
@@ -21,8 +23,10 @@ __all__ = ["train_pairs_at", "wait_h", "gauge_break_h"]
 
 
 def train_pairs_at(graph: nx.MultiDiGraph, node, params: NetworkParams) -> float:
-    """Train pairs a day of the best-served line through ``node``."""
-    pairs = {ref: info.train_pairs_per_day for ref, info in load_lines().items()
+    """Train pairs a day of the best-served line through ``node`` (the lines file beside
+    ``params``' network.yaml)."""
+    lines = load_lines(Path(params.folder) / "lines-1945.yaml" if params.folder else None)
+    pairs = {ref: info.train_pairs_per_day for ref, info in lines.items()
              if info.train_pairs_per_day}
     return max((pairs.get(r, params.default_train_pairs_per_day) for r in lines_at(graph, node)),
                default=params.default_train_pairs_per_day)

@@ -117,7 +117,7 @@ def load_terrain(
     if landcover_1945 is None:
         landcover_1945 = load_landcover_1945()
     if dem not in DEM_FILES:
-        hint = did_you_mean(dem, DEM_FILES, cutoff=0.3, lead="; ")
+        hint = did_you_mean(dem, DEM_FILES, lead="; ")
         raise UnknownNameError(f"unknown dem {dem!r}: choose one of {sorted(DEM_FILES)}{hint}")
     if corridor is not None:
         cw, cs, ce, cn = corridor_bbox(corridor, corridor_width_km)

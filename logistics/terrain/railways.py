@@ -21,12 +21,12 @@ __all__ = ["RAILWAYS_FILE", "shipped_railways", "railway_cells", "railway_distan
 RAILWAYS_FILE = "network/railways-1945.osm"  #: in ``settings.CONFIG_DIR``
 
 
-def shipped_railways() -> Path:
+def shipped_railways(config_dir: str | Path | None = None) -> Path:
     """The 1945 railway file (``python configs/network/build.py`` writes it): the one of
-    ``settings.CONFIG_DIR`` as set when called, else the shipped one (a user's configs folder
-    without railways runs on the shipped network). The one path every reader of it uses
-    (terrain overlay, land-cover rule, osmnx network)."""
-    p = Path(settings.CONFIG_DIR) / RAILWAYS_FILE
+    ``config_dir`` (``settings.CONFIG_DIR`` as set when called), else the shipped one (a
+    user's configs folder without railways runs on the shipped network). The one path every
+    reader of it uses (terrain overlay, land-cover rule, osmnx network)."""
+    p = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / RAILWAYS_FILE
     return p if p.exists() else Path(settings.SHIPPED_CONFIG_DIR) / RAILWAYS_FILE
 
 
