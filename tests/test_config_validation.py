@@ -399,3 +399,20 @@ def test_a_config_dir_without_vehicles_is_one_error_for_an_army_file(base, tmp_p
     (line,) = _problems(base).splitlines()
     assert f"x.yaml: the vehicles it names are read from {tmp_path / 'vehicles'}, which does " \
         "not exist; fix: set LOGISTICS_CONFIG_DIR to a whole configs folder" in line
+
+
+def test_a_broken_vehicle_file_is_one_error_when_an_army_file_is_loaded(tmp_path, monkeypatch):
+    """A vehicle file with a mistake was listed once per key of the army file naming any
+    vehicle (the 17th Army's two: '4 problem(s) in the army file', each ending "(got 'zis-5');
+    fix: see the key in configs/armies/README.md", the army file's key, not the vehicle file's);
+    `logistics sample` lists it once (found by newuser22)."""
+    configs = tmp_path / "configs"
+    shutil.copytree(settings.SHIPPED_CONFIG_DIR, configs)
+    monkeypatch.setattr(settings, "CONFIG_DIR", configs)
+    _spoil(configs / "vehicles", "zis-5.yaml", lambda t: t.replace("power_hp:", "power_hpp:"))
+    with pytest.raises(ConfigError) as err:
+        load_army(configs / "tbf-17a.yaml")
+    msg = str(err.value)
+    assert msg.startswith("2 problem(s) in the vehicle files:"), msg
+    assert msg.count("zis-5.yaml: power_hpp:") == 1 and "did you mean 'power_hp'?" in msg
+    assert "in the army file" not in msg and "armies/README.md" not in msg
