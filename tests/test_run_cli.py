@@ -238,6 +238,34 @@ def test_run_draws_the_documented_file_it_is_given(tmp_path, capsys):
     assert "has no row of axis TBF-CMG with lat and lon to draw (its axes: TBF-6GTA)" in err
 
 
+def test_run_says_which_rows_of_its_documented_file_it_cannot_draw(tmp_path, capsys):
+    """A row of ``--documented`` with a refused value (a date 1945-13-40, a lat of 99) was
+    left off the maps without a word: the reader keeps its problems for `compare` to print.
+    The run now names the row, the column, the value and what was expected (newuser22); a
+    clean row says nothing."""
+    import geopandas as gpd
+
+    shipped = pd.read_csv(settings.CONFIG_DIR / "history" / "documented-advances.csv", dtype=str,
+                          keep_default_na=False)
+    good = shipped[(shipped["axis_id"] == "TBF-6GTA") & (shipped["lat"] != "")].head(1)
+    good = good.assign(axis_id="TBF-CMG")
+    bad = good.assign(date="1945-13-40", lat="99")
+    path = tmp_path / "mine.csv"
+    pd.concat([good, bad]).to_csv(path, index=False)  # rows 2 (good) and 3 (bad)
+    out = tmp_path / "run"
+    assert main(["run", str(CMG), "--resolution-m", "25000", "--out", str(out),
+                 "--documented", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "1 row(s) of axis TBF-CMG not drawn" in err
+    assert "row 3, column 'date' = '1945-13-40': bad date" in err
+    assert "row 3, column 'lat' = '99': out of range" in err and "row 2," not in err
+    assert len(gpd.read_file(out / "run.gpkg", layer="documented")) == 1
+    good.to_csv(path, index=False)
+    assert main(["run", str(CMG), "--resolution-m", "25000", "--out", str(tmp_path / "run2"),
+                 "--documented", str(path)]) == 0
+    assert "not drawn" not in capsys.readouterr().err
+
+
 def test_army_paths_reads_yml_as_yaml_sorted_and_without_the_data_files(tmp_path):
     from logistics.army.load import army_paths
 
