@@ -416,3 +416,17 @@ def test_a_broken_vehicle_file_is_one_error_when_an_army_file_is_loaded(tmp_path
     assert msg.startswith("2 problem(s) in the vehicle files:"), msg
     assert msg.count("zis-5.yaml: power_hpp:") == 1 and "did you mean 'power_hp'?" in msg
     assert "in the army file" not in msg and "armies/README.md" not in msg
+
+
+def test_headline_true_on_two_formations_is_refused(base):
+    """Two formations marked `headline: true` ran, the summary leading with the first of them
+    without a word (found by newuser22); one is kept, or none (the first of the file)."""
+    data = copy.deepcopy(base)
+    data["formations"][1]["headline"] = True
+    data["formations"][3]["headline"] = True
+    ids = [data["formations"][i]["id"] for i in (1, 3)]
+    msg = _problems(data)
+    assert (f"formations: `headline: true` on 2 formations (formations.1 ({ids[0]}), "
+            f"formations.3 ({ids[1]}))") in msg and "fix: keep it on one formation" in msg
+    data["formations"][1]["headline"] = False
+    assert validate_scenario(data, source="x.yaml").headline_id == ids[1]

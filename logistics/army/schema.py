@@ -865,6 +865,12 @@ def _reference_problems(army: Army) -> list[str]:
                             "files); fix: make them unique")
         seen.add(i)
     known = set(ids)
+    marked = [f"formations.{n} ({f.id})" for n, f in enumerate(army.formations) if f.headline]
+    if len(marked) > 1:  # headline_id would take the first without a word
+        problems.append(f"formations: `headline: true` on {len(marked)} formations "
+                        f"({', '.join(marked)}); the summary, route.geojson and track.csv lead "
+                        "with one; fix: keep it on one formation (without it, the first of the "
+                        "file)")
     fleet = [b.id for b in army.flotilla]
     for b in fleet:
         if b in known:
