@@ -294,3 +294,25 @@ def test_a_yaml_and_a_yml_of_one_name_are_refused_before_any_run(tmp_path, capsy
     assert "a.yaml and a.yml" in capsys.readouterr().err and not (tmp_path / "c").exists()
 
 
+
+
+def test_a_depot_no_route_passes_is_a_run_note(tmp_path):
+    """A depot no formation's route passes within its radius_km (here the 39th Army's Solun
+    depot moved into Lake Hulun) is never taken; the run said so nowhere (found by
+    newuser22). The shipped depot, on the route, gets no such note."""
+    import yaml
+
+    shipped = settings.CONFIG_DIR / "tbf-39a.yaml"
+    data = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    data["supply"]["depots"][0]["at"] = {"lon": 117.4, "lat": 48.95, "radius_km": 15,
+                                         "assumed": "a depot in a lake: no route comes near"}
+    moved = tmp_path / "tbf-39a-moved.yaml"
+    moved.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    note = ("supply.depots.0 (Japanese fuel depot at Solun): no formation's route passes "
+            "within its radius_km of 15 km (the nearest, ")
+    for army, out in ((moved, tmp_path / "moved"), (shipped, tmp_path / "shipped")):
+        assert main(["run", str(army), "--resolution-m", "25000", "--out", str(out)]) == 0
+        report = (out / "report.md").read_text(encoding="utf-8")
+        assert (note in report) == (army == moved), army
+    deliveries = pd.read_csv(tmp_path / "moved" / "deliveries.csv")
+    assert not (deliveries["kind"] == "depot").any()
