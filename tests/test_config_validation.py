@@ -430,3 +430,15 @@ def test_headline_true_on_two_formations_is_refused(base):
             f"formations.3 ({ids[1]}))") in msg and "fix: keep it on one formation" in msg
     data["formations"][1]["headline"] = False
     assert validate_scenario(data, source="x.yaml").headline_id == ids[1]
+
+
+@pytest.mark.parametrize("value, words", [
+    (0, "0 men riding: a lift of zero carries no one"),
+    (-3000, "-3000 men riding: a lift of fewer than zero carries no one"),
+])
+def test_a_lift_of_no_men_says_zero_or_fewer_than_zero(base, value, words):
+    """-3000 men riding was refused as 'a lift of zero' (newuser22): the message names
+    what was written."""
+    data = copy.deepcopy(base)
+    data["formations"][3]["lift"]["men"]["value"] = value
+    assert f"formations.3 (39a-main-rds).lift.men: {words}" in _problems(data)

@@ -478,7 +478,8 @@ class Lift(_Model):
         if v is not None and not v.value > 0:
             what = {"men": "men riding", "count": "trucks",
                     "men_per_vehicle": "men a truck"}[info.field_name]
-            raise ValueError(f"{v.value} {what}: a lift of zero carries no one; fix: a value "
+            none = "zero" if v.value == 0 else "fewer than zero"  # -3000 men is no "zero"
+            raise ValueError(f"{v.value} {what}: a lift of {none} carries no one; fix: a value "
                              "above 0, or drop `lift:` (the men then march)")
         return v
 
