@@ -442,3 +442,16 @@ def test_a_lift_of_no_men_says_zero_or_fewer_than_zero(base, value, words):
     data = copy.deepcopy(base)
     data["formations"][3]["lift"]["men"]["value"] = value
     assert f"formations.3 (39a-main-rds).lift.men: {words}" in _problems(data)
+
+
+def test_a_cycle_of_parents_is_one_problem(base):
+    """Two formations each the other's parent were listed twice, once from each end
+    (newuser22); a third formation hanging under the cycle adds no line either."""
+    data = copy.deepcopy(base)
+    ids = [f["id"] for f in data["formations"]]
+    data["formations"][1]["parent"] = ids[2]
+    data["formations"][2]["parent"] = ids[1]
+    data["formations"][3]["parent"] = ids[1]
+    lines = [ln for ln in _problems(data).splitlines() if "the parents form a cycle" in ln]
+    assert len(lines) == 1, lines
+    assert f"{ids[1]} -> {ids[2]} -> {ids[1]}" in lines[0]

@@ -889,10 +889,15 @@ def _reference_problems(army: Army) -> list[str]:
             problems.append(f"formations.{n} ({f.id}).carried_by: {_short(f.carried_by)} names no "
                             f"flotilla brigade; known: {_known(fleet)}; fix: one of those")
     parents = {f.id: f.parent for f in army.formations}
+    cycles: set[frozenset] = set()  # each cycle once, not once per formation on it
     for f in army.formations:
         chain, cur = [f.id], f.parent
         while cur is not None and cur in parents:
             if cur in chain:
+                members = frozenset(chain[chain.index(cur):])
+                if members in cycles:
+                    break
+                cycles.add(members)
                 problems.append("formations: the parents form a cycle "
                                 + " -> ".join([*chain[chain.index(cur):], cur])
                                 + "; a formation cannot belong to its own subordinate; fix: leave "
