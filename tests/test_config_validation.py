@@ -399,3 +399,59 @@ def test_a_config_dir_without_vehicles_is_one_error_for_an_army_file(base, tmp_p
     (line,) = _problems(base).splitlines()
     assert f"x.yaml: the vehicles it names are read from {tmp_path / 'vehicles'}, which does " \
         "not exist; fix: set LOGISTICS_CONFIG_DIR to a whole configs folder" in line
+
+
+def test_a_broken_vehicle_file_is_one_error_when_an_army_file_is_loaded(tmp_path, monkeypatch):
+    """A vehicle file with a mistake was listed once per key of the army file naming any
+    vehicle (the 17th Army's two: '4 problem(s) in the army file', each ending "(got 'zis-5');
+    fix: see the key in configs/armies/README.md", the army file's key, not the vehicle file's);
+    `logistics sample` lists it once (found by newuser22)."""
+    configs = tmp_path / "configs"
+    shutil.copytree(settings.SHIPPED_CONFIG_DIR, configs)
+    monkeypatch.setattr(settings, "CONFIG_DIR", configs)
+    _spoil(configs / "vehicles", "zis-5.yaml", lambda t: t.replace("power_hp:", "power_hpp:"))
+    with pytest.raises(ConfigError) as err:
+        load_army(configs / "tbf-17a.yaml")
+    msg = str(err.value)
+    assert msg.startswith("2 problem(s) in the vehicle files:"), msg
+    assert msg.count("zis-5.yaml: power_hpp:") == 1 and "did you mean 'power_hp'?" in msg
+    assert "in the army file" not in msg and "armies/README.md" not in msg
+
+
+def test_headline_true_on_two_formations_is_refused(base):
+    """Two formations marked `headline: true` ran, the summary leading with the first of them
+    without a word (found by newuser22); one is kept, or none (the first of the file)."""
+    data = copy.deepcopy(base)
+    data["formations"][1]["headline"] = True
+    data["formations"][3]["headline"] = True
+    ids = [data["formations"][i]["id"] for i in (1, 3)]
+    msg = _problems(data)
+    assert (f"formations: `headline: true` on 2 formations (formations.1 ({ids[0]}), "
+            f"formations.3 ({ids[1]}))") in msg and "fix: keep it on one formation" in msg
+    data["formations"][1]["headline"] = False
+    assert validate_scenario(data, source="x.yaml").headline_id == ids[1]
+
+
+@pytest.mark.parametrize("value, words", [
+    (0, "0 men riding: a lift of zero carries no one"),
+    (-3000, "-3000 men riding: a lift of fewer than zero carries no one"),
+])
+def test_a_lift_of_no_men_says_zero_or_fewer_than_zero(base, value, words):
+    """-3000 men riding was refused as 'a lift of zero' (newuser22): the message names
+    what was written."""
+    data = copy.deepcopy(base)
+    data["formations"][3]["lift"]["men"]["value"] = value
+    assert f"formations.3 (39a-main-rds).lift.men: {words}" in _problems(data)
+
+
+def test_a_cycle_of_parents_is_one_problem(base):
+    """Two formations each the other's parent were listed twice, once from each end
+    (newuser22); a third formation hanging under the cycle adds no line either."""
+    data = copy.deepcopy(base)
+    ids = [f["id"] for f in data["formations"]]
+    data["formations"][1]["parent"] = ids[2]
+    data["formations"][2]["parent"] = ids[1]
+    data["formations"][3]["parent"] = ids[1]
+    lines = [ln for ln in _problems(data).splitlines() if "the parents form a cycle" in ln]
+    assert len(lines) == 1, lines
+    assert f"{ids[1]} -> {ids[2]} -> {ids[1]}" in lines[0]

@@ -814,6 +814,20 @@ def test_the_vehicles_readme_fit_check_prints_documented_beside_modelled(capsys)
     assert 8.0 < float(row[5]) < 10.0  # the table's 9: the 400 g/kWh bound at 90 km/h
 
 
+def test_the_fit_check_of_a_calibrate_like_copy_is_empty_and_method_says_whose_fit(capsys):
+    """The vehicles README recommends copying studebaker-us6.yaml for a truck; its one-line
+    fit check then printed only 'Empty DataFrame' (newuser22), now explained beside it:
+    no documented figure, and `engine(id).method` names the vehicle it borrows from."""
+    from logistics.cost.physics import engine
+
+    text = (CONFIGS / "vehicles" / "README.md").read_text(encoding="utf-8")
+    (cmd,) = re.findall(r'\.venv/bin/python -c "(.+?)"\n', text)
+    exec(cmd.replace("ford-gpw", "studebaker-us6"), {})
+    assert capsys.readouterr().out.startswith("Empty DataFrame")
+    assert "no documented figure: the check prints `Empty DataFrame`" in " ".join(text.split())
+    assert engine("studebaker-us6").method.startswith("borrowed from zis-5")
+
+
 def test_a_start_across_the_frontier_is_named_in_the_run_notes():
     """Found by newuser20: the template's brigade started on the Manchurian bank of the Amur,
     7 km from the line's Blagoveshchensk (within its 10 km tolerance), ran without a word. The

@@ -348,3 +348,30 @@ def test_cog_carries_band_statistics_without_its_nodata(tmp_path):
     finite = v[np.isfinite(v)].astype(np.float64)
     assert float(tags["STATISTICS_MEAN"]) == pytest.approx(finite.mean(), rel=1e-9)
     assert tags["UNITS"] == "h"
+
+
+def test_a_crossing_without_a_time_is_one_the_formation_had_not_reached():
+    """README ("What the tables hold"): crossings.csv lists every crossing of a formation's
+    planned route, and its `time` is empty exactly where the formation's head had not come to
+    it by the run's end (newuser22 found empty times the README did not explain). The 6th
+    Guards Tank Army's corps end the run short of their last rivers."""
+    import logistics
+
+    result = logistics.run(str(settings.CONFIG_DIR / "tbf-6gta.yaml"), resolution_m=10000)
+    c = result.crossings
+    reached_km = c["formation_id"].map(result.tracks.groupby("formation_id")["cum_km"].max())
+    assert c["time"].isna().any() and c["time"].notna().any()
+    assert (c["time"].isna() == (c["cum_km"] > reached_km + 1e-6)).all()
+
+
+def test_the_readme_says_where_a_non_editable_install_keeps_its_configs(capsys):
+    """A wheel user told to copy configs/armies/template.yaml has no configs/ folder of their
+    own (newuser22); the README's one-liner prints the folder, whose template is there."""
+    from pathlib import Path
+
+    readme = (settings.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    (cmd,) = re.findall(r'`python -c "(from logistics import settings; [^"]+)"`', readme)
+    exec(cmd, {})
+    folder = Path(capsys.readouterr().out.strip())
+    assert folder == Path(settings.CONFIG_DIR)
+    assert (folder / "armies" / "template.yaml").is_file()

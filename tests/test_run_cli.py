@@ -291,6 +291,34 @@ def test_a_misspelt_axis_id_is_guessed_on_the_side_that_is_no_army(tmp_path, cap
     assert "did you mean" not in err
 
 
+def test_run_says_which_rows_of_its_documented_file_it_cannot_draw(tmp_path, capsys):
+    """A row of ``--documented`` with a refused value (a date 1945-13-40, a lat of 99) was
+    left off the maps without a word: the reader keeps its problems for `compare` to print.
+    The run now names the row, the column, the value and what was expected (newuser22); a
+    clean row says nothing."""
+    import geopandas as gpd
+
+    shipped = pd.read_csv(settings.CONFIG_DIR / "history" / "documented-advances.csv", dtype=str,
+                          keep_default_na=False)
+    good = shipped[(shipped["axis_id"] == "TBF-6GTA") & (shipped["lat"] != "")].head(1)
+    good = good.assign(axis_id="TBF-CMG")
+    bad = good.assign(date="1945-13-40", lat="99")
+    path = tmp_path / "mine.csv"
+    pd.concat([good, bad]).to_csv(path, index=False)  # rows 2 (good) and 3 (bad)
+    out = tmp_path / "run"
+    assert main(["run", str(CMG), "--resolution-m", "25000", "--out", str(out),
+                 "--documented", str(path)]) == 0
+    err = capsys.readouterr().err
+    assert "1 row(s) of axis TBF-CMG not drawn" in err
+    assert "row 3, column 'date' = '1945-13-40': bad date" in err
+    assert "row 3, column 'lat' = '99': out of range" in err and "row 2," not in err
+    assert len(gpd.read_file(out / "run.gpkg", layer="documented")) == 1
+    good.to_csv(path, index=False)
+    assert main(["run", str(CMG), "--resolution-m", "25000", "--out", str(tmp_path / "run2"),
+                 "--documented", str(path)]) == 0
+    assert "not drawn" not in capsys.readouterr().err
+
+
 def test_army_paths_reads_yml_as_yaml_sorted_and_without_the_data_files(tmp_path):
     from logistics.army.load import army_paths
 
@@ -319,3 +347,25 @@ def test_a_yaml_and_a_yml_of_one_name_are_refused_before_any_run(tmp_path, capsy
     assert "a.yaml and a.yml" in capsys.readouterr().err and not (tmp_path / "c").exists()
 
 
+
+
+def test_a_depot_no_route_passes_is_a_run_note(tmp_path):
+    """A depot no formation's route passes within its radius_km (here the 39th Army's Solun
+    depot moved into Lake Hulun) is never taken; the run said so nowhere (found by
+    newuser22). The shipped depot, on the route, gets no such note."""
+    import yaml
+
+    shipped = settings.CONFIG_DIR / "tbf-39a.yaml"
+    data = yaml.safe_load(shipped.read_text(encoding="utf-8"))
+    data["supply"]["depots"][0]["at"] = {"lon": 117.4, "lat": 48.95, "radius_km": 15,
+                                         "assumed": "a depot in a lake: no route comes near"}
+    moved = tmp_path / "tbf-39a-moved.yaml"
+    moved.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    note = ("supply.depots.0 (Japanese fuel depot at Solun): no formation's route passes "
+            "within its radius_km of 15 km (the nearest, ")
+    for army, out in ((moved, tmp_path / "moved"), (shipped, tmp_path / "shipped")):
+        assert main(["run", str(army), "--resolution-m", "25000", "--out", str(out)]) == 0
+        report = (out / "report.md").read_text(encoding="utf-8")
+        assert (note in report) == (army == moved), army
+    deliveries = pd.read_csv(tmp_path / "moved" / "deliveries.csv")
+    assert not (deliveries["kind"] == "depot").any()

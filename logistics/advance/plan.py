@@ -350,6 +350,26 @@ def _formed_at(parent_seg, when: str, caps_taiga_km: float) -> tuple[float, str]
     return 0.0, ""
 
 
+def _depots_off_every_route(army, plans, segs: dict) -> list[str]:
+    """A run note for each depot no formation's route passes within its ``radius_km``: it is
+    never taken (a depot in a lake, or off every axis), which a run said nowhere."""
+    from logistics.geodesy import locate_on_route
+
+    taken = {n for fp in plans for _, n in fp.depots}
+    out = []
+    for n, d in enumerate(army.supply.depots):
+        if n in taken:
+            continue
+        loc = d.at.location()
+        near = min(((locate_on_route(seg, float(loc.lon), float(loc.lat),
+                                     tolerance_km=d.at.radius_km).miss_km, fid)
+                    for fid, seg in segs.items() if seg is not None and len(seg)), default=None)
+        where = f" (the nearest, {near[1]}'s, {near[0]:.0f} km away)" if near else ""
+        out.append(f"supply.depots.{n} ({d.name}): no formation's route passes within its "
+                   f"radius_km of {d.at.radius_km:g} km{where}: it is never taken")
+    return out
+
+
 def _join(a: pd.DataFrame, upto_km: float, b: pd.DataFrame) -> pd.DataFrame:
     """Segment table ``a`` up to ``upto_km`` followed by ``b`` (which starts there)."""
     head = a[a["cum_km"] <= upto_km + 1e-9]
@@ -605,6 +625,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         if reach_notes.get(u.id):  # also on the formation's line of the run summary
             fp = replace(fp, notes=fp.notes + tuple(reach_notes[u.id]))
         plans.append(fp)
+    notes += _depots_off_every_route(army, plans, segs)
     # the army's fuel account at H-hour
     refill_by_type: dict[str, float] = {}
     for fp in plans:

@@ -478,7 +478,8 @@ class Lift(_Model):
         if v is not None and not v.value > 0:
             what = {"men": "men riding", "count": "trucks",
                     "men_per_vehicle": "men a truck"}[info.field_name]
-            raise ValueError(f"{v.value} {what}: a lift of zero carries no one; fix: a value "
+            none = "zero" if v.value == 0 else "fewer than zero"  # -3000 men is no "zero"
+            raise ValueError(f"{v.value} {what}: a lift of {none} carries no one; fix: a value "
                              "above 0, or drop `lift:` (the men then march)")
         return v
 
@@ -865,6 +866,12 @@ def _reference_problems(army: Army) -> list[str]:
                             "files); fix: make them unique")
         seen.add(i)
     known = set(ids)
+    marked = [f"formations.{n} ({f.id})" for n, f in enumerate(army.formations) if f.headline]
+    if len(marked) > 1:  # headline_id would take the first without a word
+        problems.append(f"formations: `headline: true` on {len(marked)} formations "
+                        f"({', '.join(marked)}); the summary, route.geojson and track.csv lead "
+                        "with one; fix: keep it on one formation (without it, the first of the "
+                        "file)")
     fleet = [b.id for b in army.flotilla]
     for b in fleet:
         if b in known:
@@ -882,10 +889,15 @@ def _reference_problems(army: Army) -> list[str]:
             problems.append(f"formations.{n} ({f.id}).carried_by: {_short(f.carried_by)} names no "
                             f"flotilla brigade; known: {_known(fleet)}; fix: one of those")
     parents = {f.id: f.parent for f in army.formations}
+    cycles: set[frozenset] = set()  # each cycle once, not once per formation on it
     for f in army.formations:
         chain, cur = [f.id], f.parent
         while cur is not None and cur in parents:
             if cur in chain:
+                members = frozenset(chain[chain.index(cur):])
+                if members in cycles:
+                    break
+                cycles.add(members)
                 problems.append("formations: the parents form a cycle "
                                 + " -> ".join([*chain[chain.index(cur):], cur])
                                 + "; a formation cannot belong to its own subordinate; fix: leave "

@@ -38,7 +38,7 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
             "configs/armies/template.yaml); vehicle, norms, sources and fortified-region files "
             "are read by every run from its configs folder, not run")
     from logistics.sources import load_bibliography
-    from logistics.vehicles import vehicles_dir
+    from logistics.vehicles import list_vehicles, vehicles_dir
 
     load_bibliography()  # a damaged bibliography is one error here, not one per citation
     if not vehicles_dir().is_dir():  # one error, not one per vehicle the file names
@@ -46,6 +46,9 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
             f"{source}: the vehicles it names are read from {vehicles_dir()}, which does not "
             "exist; fix: set LOGISTICS_CONFIG_DIR to a whole configs folder with its vehicles/ "
             "(a copy: cp -r configs my-configs), or unset it to read the shipped one")
+    # A broken vehicle file is one error naming it (as `logistics sample` gives), not one per
+    # key of the army file naming any vehicle, each ending "fix: see the key" of the army file
+    list_vehicles()
     try:
         army = Army.model_validate(dict(data))
     except ValidationError as exc:

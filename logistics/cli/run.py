@@ -133,6 +133,26 @@ def _configured_axes() -> set[str]:
     return axes
 
 
+def _say_dropped(documented, axis_id: str) -> None:
+    """On stderr, the rows of ``axis_id`` in ``--documented`` that are not drawn because a
+    value in them is refused (a date like 1945-13-40, a lat of 99): the file's reader keeps
+    such problems for `logistics compare` to print, so a run dropped the row without a word."""
+    rows = set(documented.table.loc[documented.table["axis_id"] == axis_id, "row"])
+    bad = [p for p in documented.problems
+           if p.row in rows and p.column in _DRAWN_COLUMNS]
+    if not bad:
+        return
+    print(f"logistics run: {documented.path}: {len({p.row for p in bad})} row(s) of axis "
+          f"{axis_id} not drawn, a value refused (fix the value; `logistics compare "
+          "--documented` lists the file's other problems):", file=sys.stderr)
+    for problem in bad:
+        print(f"  {problem}", file=sys.stderr)
+
+
+#: The columns a documented row needs to be drawn: a bad one drops the row from the maps.
+_DRAWN_COLUMNS = frozenset({"date", "lat", "lon"})
+
+
 def scenario_files(target: str | Path) -> list[Path]:
     """The scenario files named by ``target``: the file itself, every *.yaml and *.yml in the
     folder (:func:`~logistics.army.load.army_paths`), or a bare name (``tbf-6gta``) of a
@@ -246,6 +266,7 @@ def _run(args: argparse.Namespace) -> int:
                 check_drawable(documented, sc.axis_id)
                 if args.documented is not None:
                     _say_undrawn(documented, sc.axis_id)
+                    _say_dropped(documented, sc.axis_id)
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                       resolution_m=args.resolution_m, events=not args.no_events,
