@@ -151,3 +151,21 @@ def test_an_attached_support_unit_keeps_to_its_parents_share_of_the_route(tmp_pa
     free, corps_free = run("main_body")
     first_day = free.index[:24]
     assert (free[first_day] - corps_free[first_day]).max() > 0.2
+
+
+def test_a_formed_formation_does_not_turn_back_for_an_objective_its_parent_passed():
+    """A formation formed on its parent's route routed from there to its first objective even
+    when its parent's column had passed that place before forming it: the 2nd Red Banner
+    Army's tank brigade, formed after the Amur crossing, drove back to Heihe (km 150 of its
+    route at 25 km cells, 75 km past where it was formed; 23 km more at 5 km cells), and a
+    forward detachment formed at the Xiliao turned 300 km back to Daban (found by
+    newuser22). Such an objective is reached in its parent's column, at its parent's km."""
+    import logistics
+
+    result = logistics.run(str(settings.CONFIG_DIR / "2fef-2rba.yaml"), resolution_m=25000)
+    o = logistics.layers(result)["objectives"].set_index(["formation_id", "objective"])
+    assert o.loc[("blag-tb", "Heihe"), "cum_km"] == o.loc[("blag-rds", "Heihe"), "cum_km"]
+    # the same objectives from the same start: its route is its parent's, not longer
+    for place in ("Sunwu", "Bei'an", "Qiqihar"):
+        assert o.loc[("blag-tb", place), "cum_km"] == pytest.approx(
+            o.loc[("blag-rds", place), "cum_km"], abs=1.0)

@@ -370,6 +370,21 @@ def _depots_off_every_route(army, plans, segs: dict) -> list[str]:
     return out
 
 
+def _passed_with_parent(own, parents, parent_km, k0: float) -> tuple[tuple[str, float], ...]:
+    """``(name, km)`` of a formed formation's leading objectives that are its parent's first
+    ones too (the same places, in the same order) and that the parent's route reaches by
+    ``k0``, the km where the formation is formed: it passed them in its parent's column, so
+    its own route starts beyond them (a forward detachment formed after a river crossing
+    turned 300 km back for its first objective, before the river). The last objective is
+    always left to its own route (it needs one leg)."""
+    done = []
+    for mine, theirs, (name, km) in zip(own[:-1], parents, parent_km):
+        if mine.options != theirs.options or km > k0 + 1e-9:
+            break
+        done.append((name, float(km)))
+    return tuple(done)
+
+
 def _join(a: pd.DataFrame, upto_km: float, b: pd.DataFrame) -> pd.DataFrame:
     """Segment table ``a`` up to ``upto_km`` followed by ``b`` (which starts there)."""
     head = a[a["cum_km"] <= upto_km + 1e-9]
@@ -558,14 +573,16 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                     bar = bar.copy()
                     bar[cell] = False
                     key = f"{key}|formed:{cell[0]},{cell[1]}"
-                own = plan_route(terrain, vehicle, first, fstart, u.objectives, models=models,
-                                 stencil=army.routing.stencil, engine=opt.engine,
-                                 barriers=bar, barrier_key=key, cache=cache, who=who,
-                                 start_key="formed")
                 k0 = float(pseg["cum_km"].iloc[i])
+                done = _passed_with_parent(u.objectives, by_id[u.parent].objectives,
+                                           objective_km.get(u.parent, ()), k0)
+                own = plan_route(terrain, vehicle, first, fstart, u.objectives[len(done):],
+                                 models=models, stencil=army.routing.stencil,
+                                 engine=opt.engine, barriers=bar, barrier_key=key,
+                                 cache=cache, who=who, start_key="formed")
                 return (_join(pseg, k0, own.segments), tuple(own.waypoints),
-                        tuple((n, k + k0) for n, k in own.objective_km), list(own.notes),
-                        own.reach_notes)
+                        done + tuple((n, k + k0) for n, k in own.objective_km),
+                        list(own.notes), own.reach_notes)
             rt = plan_route(terrain, vehicle, first, start, u.objectives, models=models,
                             stencil=army.routing.stencil, engine=opt.engine, barriers=bar,
                             barrier_key=key, cache=cache, who=who)
