@@ -8,6 +8,7 @@ and cross-checks, the readers of the data a user may swap in).
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 import yaml
@@ -232,7 +233,7 @@ def test_absurd_route_factor_of_a_way_is_refused(tmp_path, factor):
     assert load_network(path).number_of_edges() == 2  # both directions
 
 
-def _configs_with(tmp_path, make) -> "Path":
+def _configs_with(tmp_path, make) -> Path:
     import shutil
 
     root = tmp_path / "configs"
