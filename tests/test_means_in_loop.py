@@ -282,6 +282,11 @@ def test_the_landing_party_crosses_the_fujin_depth_at_the_breakthrough_rate():
     h_in = float(np.interp(k_in, km, hours))  # km non-decreasing: the first time there
     h_out = hours[np.searchsorted(km, k_in + depth - 1e-6)]
     assert h_out - h_in >= (depth - 1.0) / rate * 24.0
+    # the Project 1125 boats' sourced range (463 km) is shorter than the 666 km river path;
+    # ships have no fuel stops: the run says so rather than sail past the figure unsaid
+    assert any(n.startswith("15a-landing: bk-1125: its range on one load of fuel, 463 km")
+               for n in r.notes), [n for n in r.notes if "landing" in n]
+    assert not any("bk-1124: its range" in n for n in r.notes)  # no range found for it
 
 
 def test_a_carried_head_at_its_last_objective_arrives_when_the_rest_does_not_by_the_end(

@@ -63,6 +63,7 @@ BAD = [
     ("river.ship_classes.gunboat.speed_kmh", 250, "<= 200"),          # network: no upper
     ("river.ship_classes.gunboat.draught_m", 25, "<= 20"),            # network: not read
     ("river.ship_classes.gunboat.troops", 20_000, "<= 10000"),        # network: no upper
+    ("river.ship_classes.bk-1125.range_km", 0, ">= 1"),               # read since s22
     ("river.ferrying.men_per_day", 0.5, ">= 1"),                      # network: > 0
     ("river.ferrying.guns_per_day", 0.001, ">= 0.01"),                # network: > 0
     ("rail.railhead_advance.delay_days", 400, "<= 365"),              # network: no upper
@@ -92,3 +93,13 @@ def test_a_bad_rail_or_river_figure_is_one_config_error_both_ways_in(tmp_path, n
         load_norms(tmp_path)
     msg = str(err.value)
     assert [w for w in (str(path.resolve()), key, str(value), "fix") if w not in msg] == [], msg
+
+
+def test_a_ship_range_is_read_where_a_source_gives_it():
+    """bk-1125's sourced range (250 nm at 15 kn = 463 km, [KCHF-BK]) is read; a class
+    without one has None (no range assumed)."""
+    from logistics.army.means_norms import load_means_norms
+
+    ships = load_means_norms().river.ships
+    assert ships["bk-1125"].range_km == pytest.approx(463.0)
+    assert ships["monitor-shkval"].range_km is None and ships["bk-1124"].range_km is None

@@ -92,7 +92,25 @@ def river_planner(waypoints: Sequence[tuple[float, float]], *, depart_h: float, 
                      notes=(f"carried {k0:.0f} km by river in {len(parts)} leg(s), up to "
                             f"{trips} trip(s) of the ships a leg; the last men are ashore up to "
                             f"{spread_h:.0f} h after the first (those of the {last or '-'}, the "
-                            "last to land): the formation arrives with them",))
+                            "last to land): the formation arrives with them",
+                            *_beyond_range(norms, ships, k0)))
+
+
+def _beyond_range(norms, ships: Mapping[str, int], km: float) -> tuple[str, ...]:
+    """A note for each ship class of ``ships`` whose range on one load of fuel (``range_km``
+    of the river norms, where a source gives it) is shorter than the ``km`` it sails one
+    way: no fuel stops are modelled for ships, so its times are as if it refuelled on the
+    way without losing an hour (early by whatever refuelling took)."""
+    out = []
+    for cid, n in sorted(ships.items()):
+        rng = norms.ships[cid].range_km if cid in norms.ships else None
+        if int(n) > 0 and rng is not None and rng < km:
+            out.append(f"{cid}: its range on one load of fuel, {rng:.0f} km "
+                       "(configs/norms/movement.yaml river.ship_classes), is shorter than the "
+                       f"{km:.0f} km it sails: the model has no fuel stops for ships, so it "
+                       "sails on as if refuelled on the way without delay (its times are early "
+                       "by whatever refuelling took)")
+    return tuple(out)
 
 
 def ferry_time(men: int, vehicles: int, guns: int = 0, *,

@@ -58,13 +58,17 @@ class RailRestoration:
 @dataclass(frozen=True)
 class ShipClass:
     """One ship class of the flotilla: still-water speed (km/h), troops carried per ship and
-    draught (m; checked, not used: the river lines give no depth; None in hand-made norms)."""
+    draught (m; checked, not used: the river lines give no depth; None in hand-made norms);
+    ``range_km`` on one load of fuel where a source gives it (None otherwise): no fuel stops
+    are modelled for ships, so a river move longer than it gets a run note
+    (:func:`logistics.advance.means.river_planner`)."""
 
     id: str
     name: str
     speed_kmh: float
     troops: int
     draught_m: float | None = None
+    range_km: float | None = None
 
 
 @dataclass(frozen=True)
@@ -161,7 +165,9 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
             id=sid, name=str(reader.raw(f"{key}.name") or sid),
             speed_kmh=reader.number(f"{key}.speed_kmh", lower=0.1, upper=200.0),
             troops=int(troops) if math.isfinite(troops) else 0,  # NaN: a problem noted
-            draught_m=reader.number(f"{key}.draught_m", zero_ok=True, upper=20.0))
+            draught_m=reader.number(f"{key}.draught_m", zero_ok=True, upper=20.0),
+            range_km=(reader.number(f"{key}.range_km", lower=1.0, upper=20_000.0)
+                      if reader.raw(f"{key}.range_km") is not None else None))
     river = RiverNorms(
         ships=ships,
         current_kmh=reader.number("river.current_kmh", zero_ok=True, upper=50.0),
