@@ -92,7 +92,8 @@ def river_planner(waypoints: Sequence[tuple[float, float]], *, depart_h: float, 
                      notes=(f"carried {k0:.0f} km by river in {len(parts)} leg(s), up to "
                             f"{trips} trip(s) of the ships a leg; the last men are ashore up to "
                             f"{spread_h:.0f} h after the first (those of the {last or '-'}, the "
-                            "last to land): the formation arrives with them",
+                            "last to land): the formation arrives with its first men ashore "
+                            "and is all there with the last",
                             *_beyond_range(norms, ships, k0)))
 
 
