@@ -1,8 +1,9 @@
 """Cross-checks of a validated army that the schema alone cannot make: formations resolve
-against the norms (lifts, tanks), vehicles and ship classes exist, railheads and
-``advance_along`` lines are on the 1945 network (configs/network/stations-1945.csv), starts lie
-on the departure line, ``uncertain:`` keys name figures and their ranges hold them. Why: these
-need the norms, the network and the army's figures; one ConfigError lists every problem.
+against the norms (lifts, a motor formation's seats, tanks), vehicles and ship classes exist,
+railheads and ``advance_along`` lines are on the 1945 network (configs/network/stations-1945.csv),
+starts lie on the departure line, ``uncertain:`` keys name figures and their ranges hold
+them. Why: these need the norms, the network and the army's figures; one ConfigError lists
+every problem.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ __all__ = ["check_army", "line_ids"]
 
 def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     """Cross-checks that need the norms, the railway network and the army's own figures:
-    formations resolve (standards, norms, men or vehicles, lifts, pace vehicles); vehicles of
+    formations resolve (standards, norms, men or vehicles, lifts, pace vehicles); a motor
+    formation's men fit in its vehicles' seats (:mod:`logistics.army.seats`); vehicles of
     supply and extra fuel exist; a railhead named on a line is a station of it; flotilla
     brigades name known ship classes; ``uncertain:`` keys name figures. One ConfigError."""
     from logistics.army.fortified import load_fortified
     from logistics.army.norms import load_norms
     from logistics.army.resolve import resolve_formations
+    from logistics.army.seats import seat_problems
     from logistics.vehicles import list_vehicles
 
     src = army.source
@@ -38,6 +41,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                      if line.strip().startswith("- ")]
     else:
         problems += _lift_problems(army, units)
+        problems += seat_problems(army, units, norms)
         problems += _tank_problems(army, units, norms)
     known = set(list_vehicles(config_dir=config_dir))
     for v in army.fuel.extra_fuel_l:

@@ -1,0 +1,95 @@
+"""The seat rule of a ``movement: motor`` formation: its men must fit in its own vehicles.
+
+Why: a motor formation moves at its wheeled vehicles' pace and nothing shuttles it (only
+``truck_borne`` does, configs/armies/README.md "Means of movement"), so a man without a seat
+would travel at motor speed on nothing (3000 men on 5 GAZ-67B drove 447 km at 195 km/day).
+Seats per vehicle (men, crews and drivers included) come from configs/norms/movement.yaml:
+``lift.truck.<vehicle>.men_per_vehicle`` for a wheeled vehicle (the formation's own
+``lift.men_per_vehicle`` for its lift vehicle), ``lift.tank_riders.men_per_tank`` for a
+tracked one (riders only: no vehicle file gives a crew, so the count errs low); a vehicle with
+no figure there seats no one (the check counts only seats a figure gives; the message says
+how to give one). Checked on the file as written, as the lift (Monte Carlo draws of men and
+counts are not re-checked: a draw is a range's end, not a user's mistake).
+"""
+
+from __future__ import annotations
+
+import math
+
+from logistics.army.norms import Norms
+from logistics.army.resolve import _norms_file
+from logistics.army.schema import Army
+
+__all__ = ["SEATED_MOVEMENTS", "vehicle_seats", "seat_problems"]
+
+#: Movements whose men ride their own vehicles with no shuttle: they must fit in the seats.
+SEATED_MOVEMENTS = ("motor",)
+
+
+def vehicle_seats(unit, norms: Norms) -> tuple[tuple[str, int, float | None, str], ...]:
+    """``(vehicle, count, men per vehicle or None, where the figure comes from)`` for each
+    motor vehicle class of a resolved formation ``unit``; None: no figure (seats no one)."""
+    from logistics.vehicles import load_vehicle
+
+    out = []
+    for cid, n in unit.motor_classes:
+        if cid == unit.lift_vehicle and unit.men_per_truck > 0:
+            out.append((cid, n, float(unit.men_per_truck), "its lift"))
+            continue
+        kind = load_vehicle(cid, config_dir=norms.config_dir).kind
+        if kind == "tracked":
+            out.append((cid, n, float(norms.men_per_tank), "tank riders"))
+        elif cid in norms.men_per_truck:
+            out.append((cid, n, float(norms.men_per_truck[cid]), "lift.truck"))
+        else:
+            out.append((cid, n, None, "none"))
+    return tuple(out)
+
+
+def _term(cid: str, n: int, per: float | None, origin: str, mv: str) -> str:
+    """One vehicle class's seats, worded for the message."""
+    if per is None:
+        return (f"{n} {cid} x 0 (no men per vehicle under lift.truck of {mv}: seats no one "
+                f"until you add {cid}: {{men_per_vehicle: {{value: ..., cite|assumed: ...}}}} "
+                "there)")
+    what = {"its lift": "its lift's men_per_vehicle",
+            "tank riders": f"lift.tank_riders.men_per_tank of {mv}; crews not counted",
+            "lift.truck": f"lift.truck of {mv}"}[origin]
+    return f"{n} {cid} x {per:g} ({what})"
+
+
+def seat_problems(army: Army, units, norms: Norms) -> list[str]:
+    """One problem per formation of a seated movement (``motor``) whose men outnumber its
+    vehicles' seats, naming the numbers and the fixes. ``units``: ``resolve_formations``'s
+    result for ``army`` (the same order as its formations)."""
+    mv = _norms_file(norms, "movement.yaml")
+    problems: list[str] = []
+    for n, (f, u) in enumerate(zip(army.formations, units)):
+        if u.movement not in SEATED_MOVEMENTS:
+            continue
+        rows = vehicle_seats(u, norms)
+        seats = int(sum(c * (per or 0.0) for _, c, per, _ in rows))
+        if u.men <= seats:
+            continue
+        bodies = int(f.count.value) if f.count is not None else 1
+        drawn = any(g.parent == f.id and g.drawn_from_parent for g in army.formations)
+        known = [(cid, per) for cid, _, per, _ in rows if per]
+        short = u.men - seats
+        more = ", ".join(f"{math.ceil(short / per / bodies)} more {cid}" for cid, per in known)
+        each = " a body" if bodies > 1 else ""
+        origin = (f" (from its standard {f.standard!r})"
+                  if f.men is None and f.standard is not None else "")
+        own = (" (a `vehicles:` list replaces the standard's whole list: list the ones it keeps "
+               "too)" if f.vehicles is None and f.standard is not None else "")
+        problems.append(
+            f"{army.source}: formations.{n} ({f.id}).men: {u.men} men{origin}"
+            + (f" in its {bodies} bodies (`count:`)" if bodies > 1 else "")
+            + f" do not fit in the {seats} seats of its vehicles"
+            + (" after what its children draw from it" if drawn else "")
+            + f" ({'; '.join(_term(c, k, p, o, mv) for c, k, p, o in rows) or 'none'}):"
+            " a `movement: motor` formation's men ride its own vehicles and nothing shuttles "
+            "them; fix: `movement: truck_borne` (its trucks, or a `lift:`, shuttle the men "
+            "they cannot carry), or more vehicles in `vehicles:`"
+            + (f" ({more}{each})" if more else "") + own
+            + f", or at most {seats // bodies} `men:`{each}")
+    return problems
