@@ -315,6 +315,15 @@ def lookup(query: str) -> Place:
     for name, why in NOT_LOCATED.items():
         if key and (key == _key(name) or key == _key(name.replace(" pass", ""))):
             raise UnknownNameError(f"{text!r} is named in the sources but has no coordinate: {why}")
+    raise UnknownNameError(f"unknown place {text!r}{near_places(text, lead='; ')}"
+                           f"{UNKNOWN_PLACE_HINT}")
+
+
+def near_places(text: str, *, lead: str = "") -> str:
+    """``did you mean 'Hailar', ...?`` for a name the gazetteer does not know: up to four
+    places, each by its spelling nearest ``text`` (and its name when that is another), after
+    ``lead``; '' when none is close. What :func:`lookup` and ``logistics places`` offer."""
+    index = _index()
     names = sorted({p.name for p in index.values()} | {a for p in index.values() for a in p.aliases})
     by_key = {_key(n): n for n in names}
     shown: dict[str, str] = {}  # one per place: its nearest spelling, and its name if other
@@ -323,8 +332,7 @@ def lookup(query: str) -> Place:
         if place.name not in shown:
             shown[place.name] = repr(spelling) + (
                 f" ({place.name})" if spelling != place.name else "")
-    hint = offer(list(shown.values())[:4], lead="; ")
-    raise UnknownNameError(f"unknown place {text!r}{hint}{UNKNOWN_PLACE_HINT}")
+    return offer(list(shown.values())[:4], lead=lead)
 
 
 #: What the command line's message of an unknown place adds: how to give one there (an army
