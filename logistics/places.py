@@ -388,9 +388,13 @@ def check_in_theatre(lon: float, lat: float, name: str | None = None) -> None:
         return
     where = lat_lon_text(lat, lon, 4)
     label = where if not name or name == f"{lat:.4f}, {lon:.4f}" else f"{name} ({where})"
+    mid_lon, mid_lat = (w + e) / 2, (s + n) / 2
     raise ExtentError(
-        f"{label} lies outside the theatre {w:g}-{e:g} E, {s:g}-{n:g} N covered by the "
-        "shipped rasters; give a place inside it"
+        f"{label} lies outside the theatre {w:g}-{e:g} E, {s:g}-{n:g} N (the longitude and "
+        "latitude box the shipped rasters cover); fix: give a place inside that box, by a "
+        "name (`logistics places TEXT` lists the known ones) or by its coordinates in decimal "
+        "degrees: lon:/lat: in an army file, 'LAT,LON' (latitude first) on the command line, "
+        f"e.g. lon: {mid_lon:g}, lat: {mid_lat:g} or '{mid_lat:g},{mid_lon:g}' (the box's middle)"
     )
 
 
