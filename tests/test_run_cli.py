@@ -143,7 +143,8 @@ def test_a_start_in_a_lake_is_one_error_naming_the_file_and_formation_once(tmp_p
     out = tmp_path / "out"
     assert main(["run", str(army), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.count("formations (35a-rds)") == 1 and "fix: move the start" in err
+    assert err.count("formations.1 (35a-rds)") == 1 and "fix: move the start" in err
+    assert "formations (35a-rds)" not in err  # the key path other messages use: n and id
     assert not out.exists()
 
 
