@@ -44,6 +44,7 @@ __all__ = [
     "scratch_dir",
     "MIN_FREE_BYTES",
     "check_writable",
+    "probe_write",
     "atomic_path",
     "atomic_dir",
     "check_output_dir",
@@ -94,9 +95,12 @@ def _os_error(exc: OSError, path: Path | str, doing: str, fix: str = "") -> Outp
         errno.EDQUOT: "free some space (disk quota) or choose --out on another disk",
         errno.EFBIG: "a file grew past the size limit of this filesystem or process; choose "
                      "--out elsewhere",
-        errno.EROFS: "the filesystem is read-only; choose a writable --out",
-        errno.EACCES: "no permission; choose a folder you can write",
-        errno.EPERM: "not permitted; choose a folder you can write",
+        errno.EROFS: "choose --out on a writable filesystem",
+        errno.EACCES: "give yourself write permission there, or choose --out in a folder you "
+                      "can write",
+        errno.EPERM: "the folder refuses changes even to root when it is immutable or "
+                     "append-only (`lsattr -d` shows an i or a; `chattr -i -a` lifts them), or "
+                     "a security policy forbids it; choose --out in a folder you can write",
         errno.ENAMETOOLONG: "the name is too long for the filesystem; choose a shorter --out",
         errno.ENOTDIR: "a part of the path is a file, not a folder; fix the path",
         errno.ELOOP: "too many symbolic links in the path; give the real path",
@@ -104,6 +108,8 @@ def _os_error(exc: OSError, path: Path | str, doing: str, fix: str = "") -> Outp
         errno.EBUSY: "the path is in use (a mount point?); choose another --out",
         errno.EIO: "an input/output error on the disk; check it, or choose another --out",
     }
+    # the remedy says what to do, not the reason again ("not permitted" after "Operation not
+    # permitted" read as a stutter)
     reason = exc.strerror or str(exc)
     hint = fix or remedies.get(exc.errno or 0, "check the path, or choose another --out")
     return OutputError(f"cannot {doing} {str(path)!r}: {reason} (errno {exc.errno}); {hint}")
@@ -196,12 +202,32 @@ def check_writable(folder: str | os.PathLike[str], *, what: str = "--out",
     if not os.access(anc, os.W_OK | os.X_OK):
         raise OutputError(f"{what}: no permission to write into {str(anc)!r}; choose a folder "
                           "you can write")
+    probe_write(anc, what=what)
     free = fs.f_bavail * fs.f_frsize
     if free < MIN_FREE_BYTES:
         raise OutputError(
             f"{what}: only {free / 2**20:.1f} MB free on the filesystem of {str(anc)!r}; the "
             f"outputs need a few MB (at least {MIN_FREE_BYTES // 2**20} MB free is asked): free "
             f"some space or choose {option} on another disk")
+
+
+def probe_write(folder: str | os.PathLike[str], *, what: str = "--out") -> None:
+    """Create and remove a file in ``folder``: the one proof that the outputs can go there.
+
+    Why a probe: ``os.access`` and the mode bits do not see an immutable or append-only folder
+    (``chattr +i``/``+a``), a security policy, or a read-only bind mount, and root passes every
+    mode check; such a folder passed the checks, and the run failed only when it moved its
+    outputs into place, after all the work. The file is named like a temporary of this
+    module (:func:`sweep` removes it if the process is killed between the two steps)."""
+    folder = Path(os.path.abspath(folder))
+    probe = _free_name(folder, f".logistics-probe.tmp.{os.getpid()}.")
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        os.unlink(probe)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(probe)
+        raise OutputError(f"{what}: {_os_error(exc, folder, 'write into')}") from None
 
 
 def _entries(folder: Path, *, dirs: bool = False) -> list[str]:
@@ -308,6 +334,8 @@ def check_output_dir(path: str | os.PathLike[str], *, overwrite: bool = False,
     p = _check_output_dir(path, overwrite, what, flag, option or what)
     if writable:
         check_writable(p.parent, what=what, option=option)
+        if p.is_dir():  # an empty or own folder is replaced: it must take changes too
+            probe_write(p, what=what)
     return p
 
 

@@ -315,6 +315,15 @@ def lookup(query: str) -> Place:
     for name, why in NOT_LOCATED.items():
         if key and (key == _key(name) or key == _key(name.replace(" pass", ""))):
             raise UnknownNameError(f"{text!r} is named in the sources but has no coordinate: {why}")
+    raise UnknownNameError(f"unknown place {text!r}{near_places(text, lead='; ')}"
+                           f"{UNKNOWN_PLACE_HINT}")
+
+
+def near_places(text: str, *, lead: str = "") -> str:
+    """``did you mean 'Hailar', ...?`` for a name the gazetteer does not know: up to four
+    places, each by its spelling nearest ``text`` (and its name when that is another), after
+    ``lead``; '' when none is close. What :func:`lookup` and ``logistics places`` offer."""
+    index = _index()
     names = sorted({p.name for p in index.values()} | {a for p in index.values() for a in p.aliases})
     by_key = {_key(n): n for n in names}
     shown: dict[str, str] = {}  # one per place: its nearest spelling, and its name if other
@@ -323,8 +332,7 @@ def lookup(query: str) -> Place:
         if place.name not in shown:
             shown[place.name] = repr(spelling) + (
                 f" ({place.name})" if spelling != place.name else "")
-    hint = offer(list(shown.values())[:4], lead="; ")
-    raise UnknownNameError(f"unknown place {text!r}{hint}{UNKNOWN_PLACE_HINT}")
+    return offer(list(shown.values())[:4], lead=lead)
 
 
 #: What the command line's message of an unknown place adds: how to give one there (an army
@@ -380,9 +388,13 @@ def check_in_theatre(lon: float, lat: float, name: str | None = None) -> None:
         return
     where = lat_lon_text(lat, lon, 4)
     label = where if not name or name == f"{lat:.4f}, {lon:.4f}" else f"{name} ({where})"
+    mid_lon, mid_lat = (w + e) / 2, (s + n) / 2
     raise ExtentError(
-        f"{label} lies outside the theatre {w:g}-{e:g} E, {s:g}-{n:g} N covered by the "
-        "shipped rasters; give a place inside it"
+        f"{label} lies outside the theatre {w:g}-{e:g} E, {s:g}-{n:g} N (the longitude and "
+        "latitude box the shipped rasters cover); fix: give a place inside that box, by a "
+        "name (`logistics places TEXT` lists the known ones) or by its coordinates in decimal "
+        "degrees: lon:/lat: in an army file, 'LAT,LON' (latitude first) on the command line, "
+        f"e.g. lon: {mid_lon:g}, lat: {mid_lat:g} or '{mid_lat:g},{mid_lon:g}' (the box's middle)"
     )
 
 

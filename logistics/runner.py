@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from logistics import __version__, settings
+from logistics.advance.coarse_grid import coarse_grid_note
 from logistics.advance.plan import ArmyPlan, PlanOptions, army_bbox, build_army_plan
 from logistics.advance.simulate import ArmySim, simulate_army
 from logistics.army.load import load_army
@@ -237,7 +238,8 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
                                commit=commit),
         plan=plan,
         cost_hours=cost,
-        notes=tuple(dict.fromkeys(plan.notes + sim.notes)),
+        notes=tuple(dict.fromkeys(filter(None, (coarse_grid_note(army, res), *plan.notes,
+                                                *sim.notes)))),
         formations=_formations_frame(plan),
         tracks=tracks,
         routes=routes,

@@ -410,6 +410,9 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
                           f"{_short(raw)}")
 
     def bad(key: str, expected: str, seen: Any, fix: str = "") -> None:
+        if expected is _UNKNOWN_KEY:  # the key itself is the problem: say its name, not "got"
+            problems.append(f"{path}: {key}: {seen}" + (f"; {fix}" if fix else ""))
+            return
         problems.append(f"{path}: {key}: expected {expected}, got {_short(seen)}"
                         + (f"; {fix}" if fix else ""))
 
@@ -420,10 +423,7 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
         raise ConfigError("\n".join(problems))
 
     for key in sorted(set(raw) - _TOP_KEYS):
-        hint = did_you_mean(key, sorted(_TOP_KEYS))
-        bad(key, "a known key", "unknown key",
-            "fix: " + (f"{hint} correct its spelling, or remove it" if hint
-                       else "remove it") + " (every key: configs/vehicles/README.md)")
+        _unknown_key(bad, key, sorted(_TOP_KEYS))
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         bad("name", "a non-empty display name", name)
@@ -523,11 +523,27 @@ def _cited(entry: Any, key: str, bad) -> tuple[Any, str]:
     return entry["value"], _citation(entry, key, bad, extra={"value", "quote"})
 
 
+#: ``bad``'s ``expected`` for a key that is not one of the file's: the message names the key.
+_UNKNOWN_KEY: Any = object()
+
+
+def _unknown_key(bad, key: str, known: list[str]) -> None:
+    """Report the unknown key ``key`` (its dotted path) by its name, with the known key of that
+    mapping it is closest to: a slip ('qoute') is a figure silently left out otherwise."""
+    name = key.rsplit(".", 1)[-1]
+    where = f"in {key.rsplit('.', 1)[0]}" if "." in key else "at the top level"
+    hint = did_you_mean(name, known)
+    fix = (f"fix: {hint} correct its spelling, or remove it" if hint
+           else f"fix: remove it, or write one of {', '.join(known)}")
+    bad(key, _UNKNOWN_KEY, f"unknown key {name!r} {where}, never read",
+        fix + " (every key: configs/vehicles/README.md)")
+
+
 def _citation(entry: dict, key: str, bad, *, extra: set[str]) -> str:
     """The one citation of a mapping (:func:`logistics.sources.read_provenance`) as text,
     ``"<key>: <text>"`` plus the quote; problems go to ``bad``."""
     for k in sorted(set(entry) - set(PROVENANCE_KEYS) - extra):
-        bad(f"{key}.{k}", "no other keys", "unknown key")
+        _unknown_key(bad, f"{key}.{k}", sorted(set(PROVENANCE_KEYS) | extra))
     problem = provenance_problem(entry)
     if problem is not None:
         bad(key, *problem)

@@ -62,6 +62,27 @@ def test_army_start_outside_the_theatre_is_a_config_error_naming_the_key(gta):
         validate_scenario(bad, source="x.yaml")
 
 
+def test_a_place_outside_the_theatre_says_the_box_and_how_to_give_a_place(gta):
+    """An objective typed as "10.0,10.0": the fix says the theatre's lon/lat box and the ways
+    to give a place (it said "give a place inside it; fix: see the key in
+    configs/armies/README.md", which holds no theatre)."""
+    bad = copy.deepcopy(gta)
+    objectives = copy.deepcopy(bad["formations"][1]["objectives"])
+    objectives[1] = {"place": "10.0,10.0", "assumed": "x"}
+    bad["formations"][1]["objectives"] = objectives
+    with pytest.raises(ConfigError) as err:
+        validate_scenario(bad, source="x.yaml")
+    msg = str(err.value)
+    assert ("x.yaml: formations.1 (5gtc).objectives.1: 10.0000 N, 10.0000 E lies outside the "
+            "theatre 108-136 E, 38-54 N (the longitude and latitude box") in msg, msg
+    fix = msg.split("fix: ", 1)[1]
+    for words in ("inside that box", "`logistics places TEXT`", "lon:/lat: in an army file",
+                  "'LAT,LON' (latitude first)", "e.g. lon: 122, lat: 46 or '46,122'"):
+        assert words in fix, (words, msg)
+    assert "see the key" not in msg and msg.count("fix:") == 1, msg
+    check_in_theatre(122.0, 46.0)  # the example given is inside
+
+
 def test_dates_out_of_order_reported_once(gta):
     bad = copy.deepcopy(gta)
     bad["end"]["value"] = "1945-08-05"

@@ -62,7 +62,7 @@ def test_a_start_in_a_lake_names_the_start_key_its_lon_lat_and_a_passable_point(
     _formation(data, "35a-rds")["start"] = {"lon": KHANKA[0], "lat": KHANKA[1],
                                            "assumed": "in the lake"}
     line = _run_refused(tmp_path, data, capsys)
-    for fragment in ("army.yaml", "formations (35a-rds).start", "lon 132.420", "lat 44.950",
+    for fragment in ("army.yaml", "formations.1 (35a-rds).start", "lon 132.420", "lat 44.950",
                      "fix: move the start"):
         assert fragment in line, line
     # a start's radius_km is not how far the plan looks for land: the fix must not offer it
@@ -76,13 +76,13 @@ def test_a_start_in_a_lake_names_the_start_key_its_lon_lat_and_a_passable_point(
     # one place in the lake: its key, its name and lon/lat, and a radius that would reach land
     ({"place": "Khanka-middle", "lon": KHANKA[0], "lat": KHANKA[1], "radius_km": 5,
       "assumed": "x"},
-     ("formations (35a-rds).objectives.1", "'Khanka-middle'", "lon 132.420", "lat 44.950",
+     ("formations.1 (35a-rds).objectives.1", "'Khanka-middle'", "lon 132.420", "lat 44.950",
       "fix: move the objective", "radius_km")),
     # an objective area whose every point is in the lake: the area's key and its points
     ({"any_of": [{"place": "Khanka-a", "lon": KHANKA[0], "lat": KHANKA[1]},
                  {"place": "Khanka-b", "lon": 132.5, "lat": 45.0}],
       "radius_km": 3, "assumed": "x"},
-     ("formations (35a-rds).objectives.1", "Khanka-a", "Khanka-b", "lon 132.500",
+     ("formations.1 (35a-rds).objectives.1", "Khanka-a", "Khanka-b", "lon 132.500",
       "fix: move")),
 ])
 def test_an_objective_in_a_lake_names_its_key_value_and_fix(tmp_path, fef35, capsys,

@@ -211,6 +211,41 @@ def test_a_read_only_or_full_disk_is_said_before_any_work(tmp_path, opts, words)
     assert res.stderr.count("\n") == 1 and res.stdout == ""  # no run was started
 
 
+def _immutable(folder: Path) -> bool:
+    """Make ``folder`` immutable (``chattr +i``: root too is refused); False where it cannot."""
+    try:
+        return subprocess.run(["chattr", "+i", str(folder)], capture_output=True,
+                              timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.parametrize("command", [["run", str(CMG)], ["compare", "--no-map"], ["calibrate"]])
+def test_an_immutable_empty_folder_as_out_is_refused_before_any_work(tmp_path, capsys, command):
+    """An empty folder nobody may change (chattr +i) passed the checks (its parent is
+    writable, and root passes every mode check); the command did all its work and failed when
+    it moved its outputs onto the folder, saying "Operation not permitted (errno 1); not
+    permitted". It is refused before any work, the reason said once, with the fix."""
+    out = tmp_path / "out"
+    out.mkdir()
+    if not _immutable(out):
+        pytest.skip("chattr +i is not available here (needs root and a filesystem with it)")
+    try:
+        assert main([*command, "--out", str(out)]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == ""
+        lines = [ln for ln in captured.err.splitlines() if not ln.startswith("progress:")]
+        assert lines == [
+            f"logistics {command[0]}: error: --out: cannot write into {str(out)!r}: Operation not "
+            "permitted (errno 1); the folder refuses changes even to root when it is immutable "
+            "or append-only (`lsattr -d` shows an i or a; `chattr -i -a` lifts them), or a "
+            "security policy forbids it; choose --out in a folder you can write"], captured.err
+        assert "[2/" not in captured.err  # no work started
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"] and not any(out.iterdir())
+    finally:
+        subprocess.run(["chattr", "-i", str(out)], check=True, timeout=30)
+
+
 def test_compare_with_no_axis_that_has_a_scenario_is_an_error(tmp_path, capsys):
     lines = (settings.CONFIG_DIR / "history" / "documented-advances.csv").read_text(
         encoding="utf-8").splitlines()

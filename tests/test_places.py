@@ -238,10 +238,26 @@ def test_places_command_lists_the_known_names(capsys):
     assert main(["places", "--json", "tumen"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert [p["name"] for p in data["places"]] == ["Tumen"] and data["not_located"] == {}
-    assert main(["places", "qqqq"]) == 0
-    assert "no place name contains 'qqqq'" in capsys.readouterr().out
     assert main(["places"]) == 0
     assert len(capsys.readouterr().out.splitlines()) > 100
+
+
+def test_places_matching_nothing_fails_with_the_near_names(capsys):
+    """A TEXT no name contains is an error (exit 2, as `sample` of an unknown name), said on
+    stderr with the names near it: it printed the message on stdout and exited 0, so a script
+    `logistics places X && ...` went on as if X were a place."""
+    from logistics.cli import main
+
+    for argv in (["places", "hailr"], ["places", "--json", "hailr"]):
+        assert main(argv) == 2
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert err.startswith("logistics places: error: no place name contains 'hailr' (did "
+                              "you mean 'Hailar'"), err
+        assert "fix: give a shorter part of the name" in err
+    assert main(["places", "qqqq"]) == 2
+    err = capsys.readouterr().err
+    assert "no place name contains 'qqqq'; fix:" in err  # nothing near: no empty offer
 
 
 def test_an_unknown_place_points_at_the_places_command():

@@ -19,6 +19,23 @@ pytestmark = pytest.mark.slow
 CMG = settings.CONFIG_DIR / "tbf-cmg.yaml"  # the smallest grid of the twelve
 
 
+def test_a_grid_too_coarse_for_the_army_is_warned_on_before_the_work(tmp_path, capsys):
+    """--resolution-m 100000 ran the army on a handful of cells without a word: a warning on
+    stderr, before the work starts, with the reason and the fix; the report notes it too. The
+    shipped grids (10 km here) are not warned on."""
+    out = tmp_path / "cmg"
+    assert main(["run", str(CMG), "--resolution-m", "100000", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    warned = [ln for ln in err.splitlines() if ln.startswith("logistics run: warning:")]
+    assert len(warned) == 1, err
+    assert ("too coarse for TBF-CMG: its margin round the army" in warned[0]
+            and "fix: --resolution-m " in warned[0]), warned
+    assert err.index(warned[0]) < err.index("[2/3]"), err  # before the work
+    assert warned[0].removeprefix("logistics run: warning: ") in (out / "report.md").read_text()
+    assert main(["run", str(CMG), "--resolution-m", "10000", "--out", str(tmp_path / "f")]) == 0
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_run_one_config_writes_every_file_and_prints_the_summary(tmp_path, capsys):
     out = tmp_path / "cmg"
     assert main(["run", str(CMG), "--resolution-m", "10000", "--out", str(out)]) == 0
@@ -143,7 +160,8 @@ def test_a_start_in_a_lake_is_one_error_naming_the_file_and_formation_once(tmp_p
     out = tmp_path / "out"
     assert main(["run", str(army), "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.count("formations (35a-rds)") == 1 and "fix: move the start" in err
+    assert err.count("formations.1 (35a-rds)") == 1 and "fix: move the start" in err
+    assert "formations (35a-rds)" not in err  # the key path other messages use: n and id
     assert not out.exists()
 
 

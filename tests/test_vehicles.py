@@ -96,12 +96,46 @@ def test_bad_file_lists_every_problem_in_one_error(tmp_path: Path):
         "power_hp: expected exactly one of 'cite'",
         "speed_road_kmh: expected exactly one of",
         "speed_cc_kmh: expected a value for kind 'tracked'",
-        "mass_kg: expected a known key",
+        "mass_kg: unknown key 'mass_kg' at the top level",
         "driveline_efficiency.value: expected a number in (0, 1]",
         "fuel_targets: expected documented consumption",
     ]:
         assert expected in msg, (expected, msg)
     assert msg.count(str(path)) == 8, msg  # every line names the file
+
+
+def test_a_mistyped_key_is_named_with_the_key_it_is_close_to(tmp_path: Path):
+    """A slip in a key ('mas_t', a quote spelt 'qoute') is said by its name with the key it is
+    close to, at the top level and inside a figure or a fuel target alike (it read "expected a
+    known key, got 'unknown key'", and inside a mapping offered nothing)."""
+    text = (vehicles_dir(settings.CONFIG_DIR) / "gaz-67b.yaml").read_text()
+    for old in ("mass_t:", "  quote: \"Range", "    choice:"):
+        assert text.count(old) == 1, old
+    text = (text.replace("mass_t:", "mas_t:").replace("  quote: \"Range", "  qoute: \"Range")
+            .replace("    choice:", "    choise:"))
+    path = tmp_path / "gaz-67b.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as exc:
+        load_vehicle_file(path)
+    msg = str(exc.value)
+    assert "got 'unknown key'" not in msg, msg
+    for line in ("mas_t: unknown key 'mas_t' at the top level, never read; fix: did you mean "
+                 "'mass_t'? correct its spelling",
+                 "range_road_km.qoute: unknown key 'qoute' in range_road_km, never read; fix: "
+                 "did you mean 'quote'?",
+                 "fuel_targets.road.choise: unknown key 'choise' in fuel_targets.road, never "
+                 "read; fix: did you mean 'choice'?"):
+        assert f"{path}: {line}" in msg, (line, msg)
+
+
+def test_an_unknown_key_far_from_every_known_one_lists_them(tmp_path: Path):
+    text = (vehicles_dir(settings.CONFIG_DIR) / "gaz-67b.yaml").read_text()
+    path = tmp_path / "gaz-67b.yaml"
+    path.write_text(text.replace("  quote: \"Range", "  zzzz: \"Range"))
+    with pytest.raises(ConfigError, match=r"range_road_km.zzzz: unknown key 'zzzz' in "
+                       r"range_road_km, never read; fix: remove it, or write one of assumed, "
+                       r"cite, derived, quote, source, value"):
+        load_vehicle_file(path)
 
 
 def _config_copy(tmp_path: Path) -> Path:

@@ -517,7 +517,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     # parents before children (a formed child starts from its parent's route)
     order = sorted(units, key=lambda u: _depth(u, by_id))
     for u in order:
-        who = f"{src}: formations ({u.id})"
+        who = f"{src}: {_formation_key(army, u.id)}"
         far = _start_across_the_frontier(u)
         if far:
             notes.append(far)
@@ -632,8 +632,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     brigades = {b.id: b for b in army.flotilla}
     for u in units:
         if u.movement == "rail" and opt.rail is None:
-            raise ConfigError(f"{src}: formations ({u.id}).movement: rail, but the army has no "
-                              "railhead on the shipped 1945 network (supply.rail.railheads); "
+            raise ConfigError(f"{src}: {_formation_key(army, u.id)}.movement: rail, but the "
+                              "army has no railhead on the shipped 1945 network (supply.rail.railheads); "
                               "fix: name a station of configs/network as its railhead, or give "
                               "the formation another movement")
         fp = _formation_plan(u, army, terrain, segs.get(u.id), seasons, norms, fort,
@@ -768,6 +768,14 @@ def _route_days(seg: pd.DataFrame, u: ResolvedFormation, regions, rate_km_per_da
         inside |= (kms > p.km_in) & (kms <= p.km_out)
         depth += p.km_out - p.km_in
     return float(step_h[~inside].sum()) / hours_per_day + depth / rate_km_per_day
+
+
+def _formation_key(army, formation_id: str) -> str:
+    """The army file's key path of a formation, ``formations.<n> (<id>)``: the form the
+    file's other messages name it by (``army.messages``, ``army.checks``), so a user finds
+    the n-th entry; ``formations (<id>)`` for one the file does not list itself."""
+    n = next((i for i, f in enumerate(army.formations) if f.id == formation_id), None)
+    return f"formations ({formation_id})" if n is None else f"formations.{n} ({formation_id})"
 
 
 def _depth(u: ResolvedFormation, by_id: dict) -> int:
@@ -1082,12 +1090,11 @@ def _objectives_on_the_river(u, army, brigade_id: str, tt: Timetable) -> None:
 
     x, y = to_metric(np.asarray(tt.lon, float), np.asarray(tt.lat, float))
     path = LineString(np.column_stack([x, y])) if len(x) > 1 else Point(x[0], y[0])
-    n = next(i for i, f in enumerate(army.formations) if f.id == u.id)
     for k, obj in enumerate(u.objectives):
         gaps = [path.distance(Point(*to_metric(lon, lat))) / 1000.0 for _, lon, lat in obj.options]
         if min(gaps) > obj.radius_km:
             raise ConfigError(
-                f"{army.source}: formations.{n} ({u.id}).objectives.{k}: {obj.name} lies "
+                f"{army.source}: {_formation_key(army, u.id)}.objectives.{k}: {obj.name} lies "
                 f"{min(gaps):.0f} km from the rivers its flotilla {brigade_id} sails (radius_km "
                 f"{obj.radius_km:g}); a formation carried by the flotilla goes only where the "
                 "ships go; fix: an objective on the flotilla's route (a port of its `route:`), "

@@ -1,6 +1,7 @@
 """`logistics places TEXT...`: list the place names the gazetteer knows (the names an army
 file's ``place:``, ``route --from`` or ``sample`` take), with their coordinates and other
-names; with TEXT, only those whose name, 1945 name or an alias contains it."""
+names; with TEXT, only those whose name, 1945 name or an alias contains it (none: an error,
+exit status 2, with the near names)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
             "longitude (degrees), other names. These are the names an army file's `place:`, "
             "`route --from/--to` and `sample` take. With TEXT, only the places whose name, "
             "1945 name or an alias contains it (any case or accents). Names the sources give "
-            "without a coordinate are listed last."
+            "without a coordinate are listed last. A TEXT no name contains is an error "
+            "(exit status 2, as an unknown place is for `sample`), with the names near it."
         ),
     )
     p.add_argument("text", nargs="*", metavar="TEXT", help="part of a name, e.g. harb or Хайлар")
@@ -28,11 +30,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from logistics.places import find_places, unlocated_names
+    from logistics.errors import UnknownNameError
+    from logistics.places import find_places, near_places, unlocated_names
 
     text = " ".join(args.text)
     found = find_places(text)
     missing = unlocated_names(text)
+    if not found and not missing:  # nothing found is an error, as `sample` of an unknown name
+        near = near_places(text)
+        raise UnknownNameError(
+            f"no place name contains {text!r}" + (f" ({near})" if near else "") + "; fix: give "
+            "a shorter part of the name, or the point itself: lon:/lat: in an army file, "
+            "LAT,LON on the command line")
     if args.json:
         print(json.dumps({
             "places": [{"name": p.name, "name_1945": p.name_1945, "lat": p.lat, "lon": p.lon,
@@ -45,7 +54,4 @@ def _run(args: argparse.Namespace) -> int:
         print(f"{p.name}{old}  {p.lat:.4f} N {p.lon:.4f} E{other}")
     for name, why in missing.items():
         print(f"{name}  (no coordinate: {why})")
-    if not found and not missing:
-        print(f"no place name contains {text!r}; give the point as lon:/lat: in an army file, "
-              "or LAT,LON on the command line")
     return 0

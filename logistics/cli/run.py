@@ -50,7 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=seed, default=0,
                    help="seed of the run's random parts, 0 .. 4294967295 (default 0)")
     p.add_argument("--resolution-m", type=resolution_m, default=None,
-                   help="grid cell size in metres (default 1000, or LOGISTICS_RESOLUTION_M)")
+                   help="grid cell size in metres (default 1000, or LOGISTICS_RESOLUTION_M; "
+                        "one too coarse for the army's routes, about 35 km and up on the "
+                        "shipped armies, is warned on)")
     p.add_argument("--dem", choices=("merged", "etopo5"), default="merged",
                    help="elevation model: merged 30\" (default) or the ETOPO5 baseline")
     p.add_argument("--no-events", action="store_true",
@@ -66,6 +68,16 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "configs folder); read and checked before any run; `logistics compare "
                         "--documented FILE` scores them")
     p.set_defaults(func=_run)
+
+
+def _say_coarse(army, resolution_m: float | None) -> None:
+    """On stderr, before the work, when the grid is too coarse for the army's routes
+    (:mod:`logistics.advance.coarse_grid`; the run goes on, and its report notes it too)."""
+    from logistics.advance.coarse_grid import coarse_grid_note
+
+    note = coarse_grid_note(army, resolution_m or settings.DEFAULT_RESOLUTION_M)
+    if note:
+        print(f"logistics run: warning: {note}", file=sys.stderr)
 
 
 def _say_undrawn(documented, axis_id: str) -> None:
@@ -267,6 +279,7 @@ def _run(args: argparse.Namespace) -> int:
                 if args.documented is not None:
                     _say_undrawn(documented, sc.axis_id)
                     _say_dropped(documented, sc.axis_id)
+                _say_coarse(sc, args.resolution_m)
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                       resolution_m=args.resolution_m, events=not args.no_events,
