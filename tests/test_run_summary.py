@@ -178,3 +178,15 @@ def test_a_halt_the_track_first_shows_at_its_only_step_end_lasts_under_an_hour()
     (spell,) = _halts(track, pd.Timestamp("1945-08-19 00:00"))
     assert spell["start"] == spell["end"] == pd.Timestamp("1945-08-19 02:00")
     assert _halt_text(spell) == "under an hour to 19 Aug 02:00 at km 444"
+
+
+def test_objectives_read_in_time_order():
+    """The loop books objectives by hour step, then in the army's formation order: three
+    reached in one hour came out 01:45, 01:40, 01:17 (the 6th GTA's corps at Tungliao). The
+    summary lists them in time order, the same hour keeping the loop's order."""
+    r = _result(3)
+    r.reached["time"] = pd.to_datetime(["1945-08-22 01:45", "1945-08-22 01:40",
+                                        "1945-08-22 01:17"])
+    line = next(t for t in summary_lines(r) if t.startswith("  objectives: "))
+    assert [e.split()[0] for e in line.removeprefix("  objectives: ").split("; ")] == \
+        ["formation-02", "formation-01", "formation-00"], line

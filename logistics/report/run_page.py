@@ -101,7 +101,10 @@ def summary_lines(result) -> list[str]:
             f"{hi['near']} ({hi['lat']:.3f} N, {hi['lon']:.3f} E), km {hi['cum_km']:.0f}, "
             + (f"passed {_fmt_time(hi['time'])}" if hi["time"] is not None else "not reached")
         )
-    reached = result.reached[result.reached["kind"] == "objective"]
+    # in time order: the loop books them by hour step, then in the army's formation order,
+    # so two reached within one hour read out of order (5gtc 01:45 before 9gmc 01:17)
+    reached = result.reached[result.reached["kind"] == "objective"].sort_values(
+        "time", kind="stable")
     if len(reached):
         lines.append("  objectives: " + _cut_between("; ", [
             f"{r.formation_id} {display_name(r.name)} {_fmt_time(r.time)}"
