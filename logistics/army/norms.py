@@ -152,7 +152,7 @@ class Norms:
     def config_dir(self) -> Path | None:
         """The configs folder these norms were read from (its ``vehicles/`` are the ones they
         name); None for norms built by hand (``settings.CONFIG_DIR``)."""
-        return Path(self.files[0]).parent.parent if self.files else None
+        return _configs_folder(self.files[0]) if self.files else None
 
     def refill_l(self, vehicle) -> float | None:
         """Litres of one refill of ``vehicle`` (a :class:`logistics.vehicles.Vehicle`): its
@@ -455,10 +455,15 @@ def _dismount(r: _Reader, movements: frozenset[str], caps: tuple[ObservedCap, ..
     return tuple(listed_), out
 
 
-def _configs_of(r: _Reader) -> Path:
+def _configs_folder(norms_file) -> Path:
     """The configs folder of a norms file (``<configs>/norms/<file>``): the vehicle ids it
     names are those of its own ``<configs>/vehicles``, not ``settings.CONFIG_DIR``'s."""
-    return Path(r.path).parent.parent
+    return Path(norms_file).parent.parent
+
+
+def _configs_of(r: _Reader) -> Path:
+    """:func:`_configs_folder` of the file ``r`` reads."""
+    return _configs_folder(r.path)
 
 
 def _vehicle_id(r: _Reader, node: Any, *keys: str) -> str:
