@@ -256,32 +256,53 @@ def test_route_days_price_the_depth_at_the_rate_and_the_rest_at_the_column_pace(
 
 
 @pytest.mark.slow
-def test_a_mobile_formation_goes_round_only_when_that_is_quicker():
+def test_a_mobile_formation_tasked_with_the_city_a_field_position_defends_follows_its_breach():
     """On the shipped 5th Army at 2 km: the Mudanjiang position is one 27 km zone (69.4 to
-    42.4 km from the city), 2.7 days at the breakthrough rate for the armour that assaults it;
-    the forward detachment, a bypass kind, finds going round quicker than following that
-    breach (rule.bypass.quicker_way: the run note says it goes round) and is charged at most
-    the edge its route clips where the barrier's 2 km cells fall inside the drawn outline (under
-    one cell; before the zone it followed the breach through the 4 and 3 km belts). On the
-    shipped 39th Army the forward detachment still goes round the Halung-Arshan fortified
-    region ([LYUDNIKOV] 'обходя главными силами с юга'): its route enters no extent."""
+    42.4 km from the city), 2.7 days at the breakthrough rate. The armour assaults it; the
+    forward detachment, a bypass kind tasked with Mudanjiang, follows that breach
+    (rule.bypass.no_way_round.defended_place): it no longer goes round the semicircle's drawn
+    southern end, which comes from the assumed facing, not from a source. The same for the
+    10th Mechanized Corps' forward detachment (25th Army file). On the shipped 39th Army the
+    forward detachment still goes round the Halung-Arshan fortified region ([LYUDNIKOV]
+    'обходя главными силами с юга'), which defends none of its objectives: its route enters no
+    extent (rule.bypass.quicker_way)."""
     from logistics import settings
     from logistics.runner import run_scenario
 
-    r = run_scenario(settings.CONFIG_DIR / "1fef-5a.yaml", resolution_m=2_000.0)
-
-    def charged_km(fid):
+    def charged_km(r, fid):
         return sum(p.km_out - p.km_in for p in r.plan.formation(fid).fortified
                    if p.region_id == "mudanjiang-line")
 
-    assert charged_km("5a-armour") == pytest.approx(27.0)
-    assert charged_km("fd-5a") < 2.0
-    said = [n for n in r.notes if n.startswith("fd-5a: going round the fortified regions takes")]
-    assert len(said) == 1 and said[0].endswith(
-        "it goes round (fortified-regions.yaml rule.bypass.quicker_way)"), r.notes
+    r = run_scenario(settings.CONFIG_DIR / "1fef-5a.yaml", resolution_m=2_000.0)
+    assert charged_km(r, "5a-armour") == pytest.approx(27.0)
+    assert charged_km(r, "fd-5a") == pytest.approx(27.0)
+    said = [n for n in r.notes if n.startswith("fd-5a: bypasses fortified regions but an "
+                                               "objective lies in the ground mudanjiang-line")]
+    assert len(said) == 1 and said[0].endswith("rule.bypass.no_way_round.defended_place)")
+    assert not [n for n in r.notes if n.startswith("fd-5a: going round")], r.notes
+    r25 = run_scenario(settings.CONFIG_DIR / "1fef-25a.yaml", resolution_m=2_000.0)
+    assert charged_km(r25, "fd-10mc") == pytest.approx(27.0)
     r39 = run_scenario(settings.CONFIG_DIR / "tbf-39a.yaml", resolution_m=10_000.0)
     for fid in ("fd-39a", "39a-tank-brigades"):
         assert not r39.plan.formation(fid).fortified, fid
+
+
+def test_a_field_position_shields_the_place_it_is_drawn_round_and_a_region_none():
+    """Region.shields: the disc inside a semi-annular zone's inner edge round its place (the
+    Mudanjiang line: 42.4 km), holding the city and the ground west of it the semicircle leaves
+    open; a fortified region has none (its extent holds its town)."""
+    from logistics.army.fortified import load_fortified
+    from logistics.places import lookup
+    from shapely import contains_xy
+
+    regions = {r.id: r for r in load_fortified().regions}
+    line = regions["mudanjiang-line"]
+    city = lookup("Mudanjiang")
+    assert contains_xy(line.shields, city.lon, city.lat)
+    assert not contains_xy(line.shape, city.lon, city.lat)
+    radii = _radii_km(line.shields, city.lon, city.lat)
+    assert radii.min() > 41.4 and radii.max() < 43.4  # drawn in the metric CRS
+    assert regions["hailar"].shields is None
 
 
 def _radii_km(shape, lon: float, lat: float) -> np.ndarray:

@@ -528,13 +528,20 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         if barrier_all is not None and u.fortified_action == "bypass":
             pts = [(u.start_lon, u.start_lat)] + [(o[1], o[2]) for ob in u.objectives
                                                    for o in ob.options]
-            keep = [r for r in regions if not _holds_any(r.shape, pts)]
+            held = [r for r in regions if _holds_any(r.shape, pts)]
+            defends = [r for r in regions if r not in held and r.shields is not None
+                       and _holds_any(r.shields, pts)]
+            keep = [r for r in regions if r not in held and r not in defends]
             own_regions_barrier = barrier_cells(terrain, [r.shape for r in keep]) if keep else None
-            if len(keep) < len(regions):
-                held = [r.id for r in regions if r not in keep]
+            if held:
                 notes.append(f"{u.id}: bypasses fortified regions but its own start or objective "
-                             f"lies in {', '.join(held)}: it follows the breach through them "
-                             "(fortified-regions.yaml rule.bypass.no_way_round)")
+                             f"lies in {', '.join(r.id for r in held)}: it follows the breach "
+                             "through them (fortified-regions.yaml rule.bypass.no_way_round)")
+            if defends:
+                notes.append(f"{u.id}: bypasses fortified regions but an objective lies in the "
+                             f"ground {', '.join(r.id for r in defends)} defends: it follows the "
+                             "breach through it (fortified-regions.yaml "
+                             "rule.bypass.no_way_round.defended_place)")
         bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(r.id for r in keep)
         start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
         # the rules of where its route may go: across a major river only where its flotilla

@@ -12,7 +12,8 @@ fortified regions whose drawings overlap are split half way between their towns
 
 * ``bypass`` (the mobile kinds of ``rule.bypass.kinds``): the extent is a barrier for the
   formation's route search; no delay. Where it cannot go round (an extent holds its start or
-  an objective, or every route meets one), or going round takes longer than following the
+  an objective, a field position is drawn round the place an objective names
+  (``Region.shields``), or every route meets one), or going round takes longer than following the
   breach (``rule.bypass.quicker_way``: :func:`logistics.advance.plan._route_days`), it follows
   the breach (action ``follow``, ``rule.bypass.no_way_round``): it crosses the depth as a
   breakthrough does, and leaves no detachment;
@@ -74,6 +75,11 @@ class Region:
     #: at the breakthrough rate (``extent.depth_km``; a circle's diameter; a field zone's sum of
     #: parts, :class:`FieldZone`; None: the whole stretch, for an extent drawn without one)
     depth_km: float | None = None
+    #: the ground a field position drawn round a place defends, in lon/lat: the disc inside its
+    #: zone's inner edge round that place (``rule.bypass.no_way_round.defended_place``); an
+    #: objective there is taken by breaking the position, not by going round its drawn ends.
+    #: None for a fortified region (its extent holds its town)
+    shields: BaseGeometry | None = None
 
 
 @dataclass(frozen=True)
@@ -554,15 +560,18 @@ def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Reg
     _check_zone_keys(path, key, node)
     if (node.get("extent") or {}).get("shape") == "semi_annulus":
         zone = _field_zone(path, key, node)
-        shape = _semi_annulus(*_town(path, key, node), zone.outer_km, zone.inner_km)
+        town = _town(path, key, node)
+        shape = _semi_annulus(*town, zone.outer_km, zone.inner_km)
         depth_km = zone.depth_km
+        shields = _circle(*town, zone.inner_km)
     else:
         shape = _extent(path, key, node)
         depth_km = _depth_of(path, key, node)
+        shields = None
     shape = _japanese_side_only(path, key, shape)
     return [Region(str(node["id"]), str(node.get("name", node["id"])), shape,
                    tuple(node.get("axes") or ()), str(node.get("status", "")),
-                   besieged=besieged, depth_km=depth_km)]
+                   besieged=besieged, depth_km=depth_km, shields=shields)]
 
 
 @functools.lru_cache(maxsize=4)
