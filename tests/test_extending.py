@@ -673,18 +673,19 @@ def test_compare_suggests_the_axis_id_a_documented_row_nearly_names(tmp_path, ca
 
 
 def test_compare_prints_the_problems_scoring_found(tmp_path, capsys):
-    """A row naming a formation by its id was scored on a fallback rule while the console said
-    "0 problem(s) in mine.csv": what scoring found was only in problems.csv."""
+    """A row naming another army was scored on a fallback rule while the
+    console said "0 problem(s) in mine.csv": what scoring found was only in problems.csv."""
     from logistics.cli import main
 
     folder = tmp_path / "mine"
     folder.mkdir()
-    shutil.copy(TEMPLATE, folder / "my-axis.yaml")
+    (folder / "my-axis.yaml").write_text(TEMPLATE.read_text(encoding="utf-8").replace(
+        "name: Template army (hypothetical)", "name: 1st Army"), encoding="utf-8")
     csv_path = tmp_path / "mine.csv"
     header = (CONFIGS / "history" / "documented-advances.csv").read_text(
         encoding="utf-8").splitlines()[0]  # every column of the format: no file problem
     row = dict.fromkeys(header.split(","), "")
-    row.update(axis_id="TEMPLATE-AXIS", formation="tpl-tb", date="1945-08-12",
+    row.update(axis_id="TEMPLATE-AXIS", formation="39th Army", date="1945-08-12",
                place_reached="Qiqihar", confidence="low")
     csv_path.write_text(header + "\n" + ",".join(row.values()) + "\n", encoding="utf-8")
     assert main(["compare", "--configs", str(folder), "--documented", str(csv_path),
@@ -694,7 +695,7 @@ def test_compare_prints_the_problems_scoring_found(tmp_path, capsys):
     assert "0 problem(s) in" in out, out  # the file itself is sound
     assert "1 problem(s) found scoring the rows" in out
     line = next(ln for ln in out.splitlines() if ln.startswith("  row 2, formation"))
-    assert "is the id of formation tpl-tb" in line and "fix:" in line
+    assert "names 39 army, not this axis's army" in line, line
 
 
 def test_compare_help_says_its_defaults_follow_logistics_config_dir(capsys):

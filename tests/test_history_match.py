@@ -153,12 +153,12 @@ def test_an_alias_within_the_armys_own_name_does_not_name_a_formation():
                      army_name="").candidates == ("mpra", "43tb")
 
 
-def test_a_row_naming_a_formation_by_its_id_says_to_write_its_name():
+def test_a_row_naming_a_formation_by_its_id_is_that_formation():
     """A user's own CSV naming a formation by the id of the army file ('9gmc') fell silently
-    to rule 4 (the army as a whole) and was scored on whichever formation got there first."""
+    to rule 4 (the army as a whole) and was scored on whichever formation got there first;
+    then it was told to write the name. An id is unambiguous: it is that formation (rule 0)."""
     m = match_row("9gmc", "Lubei", oob(), army_name=ARMY)
-    assert m.rule == "rule 4: names no formation of the army"
-    assert "'9gmc' is the id of formation 9gmc" in m.problem
-    assert "9th Guards Mechanized Corps" in m.problem and "aliases" in m.problem
-    assert "; " not in m.problem  # the comparison splits a row's problems on it
+    assert m.rule == "rule 0: the formation's id"
+    assert m.candidates == ("9gmc",) and m.problem == ""
+    assert match_row(" 9GMC ", "Lubei", oob(), army_name=ARMY).candidates == ("9gmc",)
     assert match_row("the 9gmc group", "Lubei", oob(), army_name=ARMY).problem == ""

@@ -7,6 +7,8 @@ vocabulary ("5th Gds Tank Corps", «5-й гвардейский танковый
 "5 guards tank corps"; «мехкорпус» "mech corps"; «63-я мбр» "63 mech brigade"). Then, in
 order (:data:`RULES`):
 
+0. **a formation's id**: a row whose whole ``formation`` text is the id of a formation in the
+   army file (any case; a user's own file naming "9gmc") is that formation;
 1. **numbered formations** below the army (corps, divisions, brigades, battalions, with their
    arm when given): the formations whose name or aliases carry the same number and level. A
    row that also says "forward detachment" («передовой отряд», "forward units") takes the
@@ -43,6 +45,7 @@ import pandas as pd
 __all__ = ["RULES", "Ref", "Match", "normalise", "refs_in", "match_row", "match_rows"]
 
 RULES: str = (
+    "(0) the whole text is a formation's id in the army file (e.g. '9gmc') -> that formation; "
     "(1) numbered corps, divisions, brigades and battalions named in the row's formation text "
     "(English or Russian, e.g. '5th Gds Tank Corps', «5-й гвардейский танковый корпус», "
     "«63-я мбр», «мехкорпус») -> the formations with that number and level in their name or "
@@ -185,6 +188,10 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
     forms = formations.to_dict("records")
     ids = [str(f["formation_id"]) for f in forms]
     by_id = dict(zip(ids, forms))
+    written = str(formation_text or "").strip().lower()
+    for i in ids:  # a user's own file naming a formation by the id of its army file
+        if written and written == i.lower():
+            return Match((i,), "rule 0: the formation's id", "", "")
     text = normalise(formation_text)
     both = text + " " + normalise(place_text)
     wants_fd = bool(_FD.search(both))
@@ -264,14 +271,6 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
     # 4. the army as a whole
     why = ("names the army as a whole" if named_armies or _WHOLE.search(text) or spans
            else "names no formation of the army")
-    written = str(formation_text or "").strip().lower()
-    for i in ids:  # a user's own file naming a formation by the id of its army file
-        if written == i.lower():
-            problems.append(f"{str(formation_text).strip()!r} is the id of formation {i}, and "
-                            "rows are matched by a formation's name or aliases, not its id "
-                            f"(fix: write its name, {by_id[i].get('name')!r}, in the row, or add "
-                            f"{str(formation_text).strip()!r} to its `aliases:` in the army "
-                            "file)")  # no '; ': the compare splits a row's problems on it
     return Match(tuple(ids), f"rule 4: {why}", "; ".join(problems), "; ".join(notes))
 
 
