@@ -165,20 +165,24 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False,
 
 
 def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: str = "dry",
-          resolution_m: float | None = None, engine: str = "auto"):
+          resolution_m: float | None = None, engine: str = "auto",
+          config_dir: str | Path | None = None):
     """Fastest route by rail, road, cross-country or any mix -> GeoDataFrame of legs.
 
     Columns ``leg, mode, start, end, distance_km, time_h, fuel_l, lines, notes`` and the leg's
     geometry (lon/lat, EPSG:4326); ``.attrs`` holds the totals (``distance_km``, ``time_h``,
     ``fuel_l``), the ``vehicle``, ``mode`` and ``places``. Places are names (1945 or modern),
-    ``"LAT,LON"`` strings or ``(lon, lat)`` pairs.
+    ``"LAT,LON"`` strings or ``(lon, lat)`` pairs. ``config_dir``: the configs folder whose
+    vehicles, railways, network parameters and norms it reads (default
+    ``settings.CONFIG_DIR``).
     """
     import geopandas as gpd
 
     from logistics.network import route_multimodal
 
     r = route_multimodal(origin, destination, vehicle, mode=mode, via=_via_arg(via),
-                         season=season, resolution_m=_resolution_arg(resolution_m), engine=engine)
+                         season=season, resolution_m=_resolution_arg(resolution_m), engine=engine,
+                         config_dir=_config_dir_arg(config_dir))
     table = r.table()
     table.insert(0, "leg", range(1, len(table) + 1))
     gdf = gpd.GeoDataFrame(table, geometry=[leg.geometry for leg in r.legs], crs="EPSG:4326")

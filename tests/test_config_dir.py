@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from logistics import settings
@@ -224,4 +225,60 @@ def test_a_run_reads_the_vehicles_of_its_configs_folder(tmp_path, box_terrain, t
     result = run_scenario(path, terrain=terrain, config_dir=cfg)
     assert Path(result.provenance["vehicles"]["t-34-85"]).parent == cfg / "vehicles"
     assert result.scenario.config_dir == cfg and result.provenance["config_dir"] == "configs"
+    from logistics.history.runs import trace_of
 
+    assert trace_of(result).config_dir == cfg  # what compare's off-route timing prices with
+
+
+def _slow_tank_copy(tmp_path: Path) -> Path:
+    """A configs copy whose T-34-85 goes 15 km/h cross-country (30 shipped)."""
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "vehicles" / "t-34-85.yaml", "speed_cc_kmh:\n  value: 30\n",
+          "speed_cc_kmh:\n  value: 15\n")
+    return cfg
+
+
+def test_a_route_reads_the_vehicles_of_its_configs_folder(tmp_path, box_terrain):
+    # route_multimodal (logistics.route, `logistics route`) read settings.CONFIG_DIR's vehicle,
+    # network parameters and railways whatever folder the caller used
+    import logistics
+
+    cfg = _slow_tank_copy(tmp_path)
+    a, b = (119.0, 46.5), (119.6, 46.5)  # about 46 km of flat dry steppe, east
+    terrain = box_terrain((118.5, 46.0, 120.1, 47.0), 2000.0)
+
+    def hours(**kw) -> float:
+        from logistics.network import route_multimodal
+
+        return route_multimodal(a, b, "t-34-85", mode="cross-country", terrain=terrain,
+                                **kw).time_h
+
+    shipped, mine = hours(), hours(config_dir=cfg)
+    # on flat steppe the tank drives at its cross-country speed: half of it, twice the time
+    assert mine == pytest.approx(2.0 * shipped, rel=0.05)
+    assert logistics.route(a, b, "t-34-85", mode="cross-country", resolution_m=5000,
+                           config_dir=cfg).attrs["time_h"] > 1.5 * logistics.route(
+        a, b, "t-34-85", mode="cross-country", resolution_m=5000).attrs["time_h"]
+
+
+def test_off_route_timing_prices_with_the_run_s_configs_folder(tmp_path, box_terrain):
+    # compare's off-route timer priced legs with settings.CONFIG_DIR's vehicles, whatever
+    # folder the run read: the trace names the run's folder and the timer reads it
+    import pandas as pd
+
+    from logistics.history.offroute import timer_for
+    from logistics.history.runs import RunTrace
+
+    cfg = _slow_tank_copy(tmp_path)
+    terrain = box_terrain((118.5, 46.0, 120.1, 47.0), 2000.0)
+    empty = pd.DataFrame({"time": [], "cum_km": [], "lon": [], "lat": []})
+
+    def hours(folder) -> float:
+        trace = RunTrace(empty, empty, empty, terrain=terrain, config_dir=folder)
+        timer = timer_for(trace, [(119.6, 46.5)])
+        assert timer.config_dir == folder
+        h = timer.travel_hours("t-34-85", "dry", 119.6, 46.5, 0.0)
+        return float(h[timer._cells(np.array([119.0]), np.array([46.5]))[:2]][0])
+
+    shipped, mine = hours(None), hours(cfg)
+    assert np.isfinite(shipped) and mine == pytest.approx(2.0 * shipped, rel=0.05)

@@ -31,8 +31,10 @@ fuel are reported per leg.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -159,6 +161,7 @@ def route_multimodal(
     resolution_m: float | None = None,
     params: NetworkParams | None = None,
     engine: str = "auto",
+    config_dir: str | os.PathLike[str] | None = None,
 ) -> MultiRoute:
     """Fastest route from ``origin`` to ``destination`` (through ``via``) for ``vehicle``.
 
@@ -166,7 +169,9 @@ def route_multimodal(
     pairs. ``terrain`` (a ``load_terrain`` Dataset covering every place) replaces the windows
     loaded round each section at ``resolution_m``. ``network`` defaults to the shipped 1945
     railways. ``engine`` picks the cross-country solver
-    (:func:`logistics.cost.accumulate.accumulate`). Raises ConfigError (bad mode or engine),
+    (:func:`logistics.cost.accumulate.accumulate`). ``config_dir``: the configs folder whose
+    vehicle, network parameters, 1945 railways and march norms (embankments) it reads
+    (``settings.CONFIG_DIR`` when None). Raises ConfigError (bad mode or engine),
     UnknownNameError (place, vehicle), NoRouteError (a place not served by the mode, or no path).
     """
     from logistics.cost.models import CostModels
@@ -174,18 +179,19 @@ def route_multimodal(
 
     if mode not in MODES:
         raise ConfigError(f"mode must be one of {list(MODES)}, got {mode!r}")
-    veh = load_vehicle(vehicle)
-    params = params or load_params()
+    veh = load_vehicle(vehicle, config_dir=config_dir)
+    params = params or load_params(config_dir=config_dir)
     if network is None:
         from logistics.network.osm import load_railways
+        from logistics.terrain.railways import shipped_railways
 
-        network = load_railways()
+        network = load_railways(shipped_railways(config_dir))
     points = [_resolve(p) for p in (origin, *via, destination)]
     for a, b in zip(points, points[1:]):
         if math.hypot(a.x - b.x, a.y - b.y) < 1.0:
             raise ConfigError(f"{a.name} and {b.name} are the same point; give distinct places")
     ctx = _Context(veh, mode, network, params, season, terrain,
-                   resolution_m or settings.DEFAULT_RESOLUTION_M, engine, CostModels())
+                   resolution_m or settings.DEFAULT_RESOLUTION_M, engine, CostModels(config_dir))
     legs: list[Leg] = []
     for a, b in zip(points, points[1:]):
         legs.extend(_route_section(ctx, a, b))
@@ -194,7 +200,8 @@ def route_multimodal(
         season=season,
         provenance={"network": network.graph.get("source_file", "in-memory graph"),
                     "resolution_m": ctx.resolution_m if terrain is None else "given terrain",
-                    "parameters": "configs/network/network.yaml"})
+                    "parameters": ("configs/network/network.yaml" if config_dir is None
+                                   else str(Path(config_dir) / "network" / "network.yaml"))})
 
 
 # --------------------------------------------------------------------------------------------
