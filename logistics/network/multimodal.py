@@ -51,7 +51,7 @@ from logistics.network.stations import nearest_station, station_nodes
 from logistics.network.trains import gauge_break_h, train_pairs_at
 from logistics.network.trains import wait_h as wait_h_at
 
-__all__ = ["MODES", "Leg", "MultiRoute", "route_multimodal"]
+__all__ = ["MODES", "Leg", "MultiRoute", "route_multimodal", "coarse_grid_note"]
 
 MODES: tuple[str, ...] = ("any", "rail", "road", "cross-country")
 _ORIGIN, _GOAL = "origin", "destination"
@@ -202,6 +202,34 @@ def route_multimodal(
                     "resolution_m": ctx.resolution_m if terrain is None else "given terrain",
                     "parameters": ("configs/network/network.yaml" if config_dir is None
                                    else str(Path(config_dir) / "network" / "network.yaml"))})
+
+
+def coarse_grid_note(origin, destination, *, via: Sequence = (), mode: str = "any",
+                     resolution_m: float | None = None,
+                     config_dir: str | os.PathLike[str] | None = None) -> str | None:
+    """The warning (:func:`logistics.advance.coarse_grid.grid_note`, the words of every
+    command) for a route of :func:`route_multimodal` on a grid of ``resolution_m`` metres too
+    coarse for it: the window round its places (the least pad of a section for ``mode``:
+    network.yaml ``access.margin_km``, or ``access.max_access_km`` plus an access pad for a
+    rail or road route's ends) under 2 cells, or, off the network (``any``, ``cross-country``),
+    the places straight through under 4 cells (a rail or road leg's km are the network's).
+    None when neither."""
+    from logistics.advance.coarse_grid import grid_note
+
+    params = load_params(config_dir=config_dir)
+    points = [_resolve(p) for p in (origin, *via, destination)]
+    access_km = params.max_access_km + _ACCESS_PAD_KM
+    cross = mode in ("any", "cross-country")
+    margin_km, key = ((max(params.margin_km, access_km), "access.margin_km") if cross
+                      else (access_km, "access.max_access_km"))
+    route_km = sum(math.hypot(a.x - b.x, a.y - b.y) for a, b in zip(points, points[1:])) / 1000.0
+    names = " -> ".join(p.name for p in points)
+    return grid_note(
+        f"the route {names}", resolution_m or settings.DEFAULT_RESOLUTION_M,
+        margin_km=margin_km,
+        margin_of=f"its margin round the places (network.yaml {key}, {margin_km:.0f} km)",
+        obstacles="a lake or a marsh", route_km=route_km if cross else None,
+        route_of=f"the route, {route_km:.0f} km straight through its places")
 
 
 # --------------------------------------------------------------------------------------------
