@@ -20,6 +20,13 @@ coarsest resolution both bounds allow:
 On the shipped armies both bounds lie between 35 and 40 km (the margin: 1 degree is 71-79 km
 east-west at their northmost points, 45-50 N; the shortest headline route, the 5th Rifle
 Corps' 155 km), so the 1-25 km grids of the shipped commands and tests pass.
+
+Every command that takes ``--resolution-m`` for routes says it in these words
+(:func:`grid_note`): ``run``, and ``compare`` and ``calibrate`` for each army they run
+(:func:`coarse_grid_note`); ``route`` for its places (the room of its window round them, the
+places straight through: ``network.multimodal.coarse_grid_note``). ``sample`` and ``map`` are
+not warned: they route nothing (``sample`` reports the point's cell at the resolution asked,
+and says it, in a window at least 3 cells wide each side; ``map`` draws a base map).
 """
 
 from __future__ import annotations
