@@ -76,37 +76,50 @@ def _resolution_arg(resolution_m) -> float | None:
     return None if resolution_m is None else check_resolution_m(resolution_m)
 
 
-def load_scenario(path: str | Path):
+def _config_dir_arg(config_dir) -> Path | None:
+    """None (``settings.CONFIG_DIR``: LOGISTICS_CONFIG_DIR or the shipped configs) or the path
+    of a configs folder (a copy of ``configs/``)."""
+    return None if config_dir is None else _path_arg(config_dir, "config_dir", "my-configs")
+
+
+def load_scenario(path: str | Path, *, config_dir: str | Path | None = None):
     """The validated army of a scenario file (``configs/<axis>.yaml``): ``logistics.army.Army``
-    with its formations resolved against the norms; one ConfigError listing every problem."""
+    with its formations resolved against the norms; one ConfigError listing every problem.
+    ``config_dir``: the configs folder whose vehicles and norms it is checked against, and
+    that :func:`run` reads for it (default ``settings.CONFIG_DIR``)."""
     from logistics.army import load_army
 
-    return load_army(_path_arg(path, "path", "configs/tbf-6gta.yaml"))
+    return load_army(_path_arg(path, "path", "configs/tbf-6gta.yaml"),
+                     config_dir=_config_dir_arg(config_dir))
 
 
 def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str = "merged",
-        engine: str = "auto", cost_surface: bool = False):
+        engine: str = "auto", cost_surface: bool = False,
+        config_dir: str | Path | None = None):
     """Run one scenario (an army from :func:`load_scenario`, or the path of its file) ->
     ``RunResult`` with every formation's tracks, routes and daily rows.
 
     ``resolution_m`` is the grid cell size (default ``settings.DEFAULT_RESOLUTION_M``);
     ``cost_surface=True`` also computes the accumulated-time raster (``result.cost_hours``,
     xarray with CRS). The result's tables are plain DataFrames; :func:`layers` gives them as
-    GeoDataFrames. Writes nothing (``logistics run`` writes the run folder).
+    GeoDataFrames. Writes nothing (``logistics run`` writes the run folder). ``config_dir``:
+    the configs folder the run reads (default: the army's, as loaded; else
+    ``settings.CONFIG_DIR``).
     """
     from logistics.army import Army
     from logistics.runner import run_scenario
 
     seed, resolution_m = _seed_arg(seed), _resolution_arg(resolution_m)  # before any loading
+    config_dir = _config_dir_arg(config_dir)
     if not isinstance(scenario, Army):
         if not isinstance(scenario, (str, os.PathLike)):
             raise ConfigError(
                 f"scenario must be an army (logistics.load_scenario(path)) or the path of its "
                 f".yaml file, got {_shown(scenario)}; fix: e.g. "
                 "logistics.run('configs/tbf-6gta.yaml')")
-        scenario = load_scenario(scenario)
+        scenario = load_scenario(scenario, config_dir=config_dir)
     return run_scenario(scenario, seed=seed, resolution_m=resolution_m, dem=dem, engine=engine,
-                        cost_surface=bool(cost_surface))
+                        cost_surface=bool(cost_surface), config_dir=config_dir)
 
 
 def layers(result) -> dict:
@@ -152,20 +165,24 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False,
 
 
 def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: str = "dry",
-          resolution_m: float | None = None, engine: str = "auto"):
+          resolution_m: float | None = None, engine: str = "auto",
+          config_dir: str | Path | None = None):
     """Fastest route by rail, road, cross-country or any mix -> GeoDataFrame of legs.
 
     Columns ``leg, mode, start, end, distance_km, time_h, fuel_l, lines, notes`` and the leg's
     geometry (lon/lat, EPSG:4326); ``.attrs`` holds the totals (``distance_km``, ``time_h``,
     ``fuel_l``), the ``vehicle``, ``mode`` and ``places``. Places are names (1945 or modern),
-    ``"LAT,LON"`` strings or ``(lon, lat)`` pairs.
+    ``"LAT,LON"`` strings or ``(lon, lat)`` pairs. ``config_dir``: the configs folder whose
+    vehicles, railways, network parameters and norms it reads (default
+    ``settings.CONFIG_DIR``).
     """
     import geopandas as gpd
 
     from logistics.network import route_multimodal
 
     r = route_multimodal(origin, destination, vehicle, mode=mode, via=_via_arg(via),
-                         season=season, resolution_m=_resolution_arg(resolution_m), engine=engine)
+                         season=season, resolution_m=_resolution_arg(resolution_m), engine=engine,
+                         config_dir=_config_dir_arg(config_dir))
     table = r.table()
     table.insert(0, "leg", range(1, len(table) + 1))
     gdf = gpd.GeoDataFrame(table, geometry=[leg.geometry for leg in r.legs], crs="EPSG:4326")

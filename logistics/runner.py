@@ -40,7 +40,7 @@ from logistics.cost.models import CostModels
 from logistics.ranges import norms_overrides
 from logistics.track_events import held_at, left_dry_at, passed_at
 
-__all__ = ["RunResult", "run_scenario", "summarize", "near_place", "default_planners",
+__all__ = ["RunResult", "run_scenario", "army_for", "summarize", "near_place", "default_planners",
            "FORMATION_COLUMNS", "TRACK_COLUMNS", "ROUTE_COLUMNS", "DAILY_COLUMNS",
            "ARMY_DAILY_COLUMNS", "CROSSING_COLUMNS"]
 
@@ -169,6 +169,7 @@ def run_scenario(
     engine: str = "auto",
     planners: Mapping[str, object] | None = None,
     own_sector: bool = True,
+    config_dir: str | Path | None = None,
 ) -> RunResult:
     """Run one army on the shipped terrain and return its :class:`RunResult`.
 
@@ -183,12 +184,17 @@ def run_scenario(
     side to its own sector (:mod:`logistics.advance.frontier`; a sensitivity run, or a synthetic
     army on the line). ``planners`` gives the means planners of
     :mod:`logistics.advance.movement` (``river_planner``, ``ferry_time``, ``own_means_time``,
-    ``shuttle_planner``, ``railhead_at``; the shipped ones by default).
+    ``shuttle_planner``, ``railhead_at``; the shipped ones by default, reading the run's
+    configs folder). ``config_dir``: the configs folder the run reads (vehicles, norms,
+    fortified regions, railways, rail and river figures): an army file is loaded and checked
+    against it; a loaded army runs on the folder it was loaded with (``Army.config_dir``), and
+    is checked again when ``config_dir`` names another. None: ``settings.CONFIG_DIR``
+    (``LOGISTICS_CONFIG_DIR``), or the loaded army's folder.
     """
     commit = _git_commit()  # as the run starts: a commit made while it runs is not its code
-    army = scenario if isinstance(scenario, Army) else load_army(scenario)  # checked as written
+    army = army_for(scenario, config_dir)  # checked as written, against the run's folder
     with norms_overrides(overrides) as own:  # drawn norm values: this run only (ranges.py)
-        load_norms()  # a norms override naming no figure fails here, before the terrain
+        load_norms(army.config_dir)  # a norms override naming no figure fails here
         return _run_scenario(army, seed=seed, overrides=overrides, army_overrides=own,
                              dem=dem, resolution_m=resolution_m, events=events,
                              cost_surface=cost_surface, terrain=terrain, engine=engine,
@@ -201,20 +207,22 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     """:func:`run_scenario` within its norms overrides: ``army_overrides`` are the others;
     ``commit`` is the code's commit read at the run's start."""
     army, scales = apply_army_overrides(army, army_overrides)
+    folder = army.config_dir  # every configs file of the run from here
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
     box = army_bbox(army)
     if terrain is None:
         from logistics.terrain import load_terrain
 
         terrain = load_terrain(box, resolution_m=res, dem=dem)
-    models = CostModels()
-    means = dict(default_planners(army))
+    models = CostModels(folder)
+    means = dict(default_planners(army, config_dir=folder))
     means.update(planners or {})
     options = PlanOptions(speed_scale=scales["speed_scale"], fuel_scale=scales["fuel_scale"],
                           march_hours_per_day=scales.get("march_hours_per_day"),
                           march_hours_scale=scales.get("march_hours_scale"),
                           fortified=events, own_sector=own_sector, engine=engine, **means)
-    plan, extras = build_army_plan(army, terrain, options=options, models=models)
+    plan, extras = build_army_plan(army, terrain, options=options, models=models,
+                                   config_dir=folder)
     sim = simulate_army(plan, seed=seed, rule=extras["fortified"].rule)
     head = army.headline_id
     routes = _routes_frame(plan)
@@ -253,17 +261,40 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     )
 
 
-def default_planners(army=None) -> dict[str, object]:
+def army_for(scenario: Army | str | Path, config_dir: str | Path | None = None) -> Army:
+    """The army a run of ``scenario`` (a file or a loaded army) on ``config_dir`` runs: the
+    file loaded and checked against that folder; a loaded army as it is when ``config_dir`` is
+    None or its own folder, else validated and checked again against ``config_dir`` (its
+    vehicles, norms and stations are that folder's), keeping its file and digest."""
+    from logistics.army.load import check_army, validate_army
+
+    if not isinstance(scenario, Army):
+        return load_army(scenario, config_dir=config_dir)
+    if config_dir is None or (settings.configs_folder(scenario.config_dir)
+                              == settings.configs_folder(config_dir)):
+        return scenario
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    army = validate_army(data, source=scenario.source, config_dir=config_dir)
+    army._source, army._sha256 = scenario._source, scenario._sha256
+    check_army(army, config_dir)
+    return army
+
+
+def default_planners(army=None, *, config_dir: str | Path | None = None) -> dict[str, object]:
     """The shipped means planners (:mod:`logistics.advance.movement`, adapted by
     :mod:`logistics.advance.means`): river moves, ferrying, truck shuttles and, for an army
-    with a railhead on the shipped 1945 network, its railway (rail moves, moving railheads)."""
-    from logistics.advance.means import means_options, river_planner, ferry_time, \
-        own_means_time, shuttle_planner
+    with a railhead on the shipped 1945 network, its railway (rail moves, moving railheads),
+    reading the configs folder ``config_dir`` (``settings.CONFIG_DIR`` when None)."""
+    from types import SimpleNamespace
 
-    if army is None:
-        return {"river_planner": river_planner, "ferry_time": ferry_time,
-                "own_means_time": own_means_time, "shuttle_planner": shuttle_planner}
-    return means_options(army)
+    from logistics.advance.means import means_options
+
+    if army is None:  # no railway: that is an army's railheads'
+        opts = means_options(SimpleNamespace(supply=SimpleNamespace(rail=None)),
+                             config_dir=config_dir)
+        del opts["rail"]
+        return opts
+    return means_options(army, config_dir=config_dir)
 
 
 def _formations_frame(plan: ArmyPlan) -> pd.DataFrame:
@@ -509,8 +540,10 @@ def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: 
     from logistics.vehicles import load_vehicle
 
     # every vehicle file the run read: the formations' classes and the supply columns' trucks
+    folder = army.config_dir
     classes = sorted({c for fp in plan.formations for c in fp.class_ids}
-                     | {load_vehicle(tr.vehicle).id for tr in army.supply.trucks})
+                     | {load_vehicle(tr.vehicle, config_dir=folder).id
+                        for tr in army.supply.trucks})
     waypoints = extras["waypoints"].get(army.headline_id, ())
     return {
         "axis_id": army.axis_id,
@@ -525,7 +558,7 @@ def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: 
         "git_commit": commit,
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "vehicles": {c: getattr(load_vehicle(c), "path", "") for c in classes},
+        "vehicles": {c: getattr(load_vehicle(c, config_dir=folder), "path", "") for c in classes},
         "terrain": {k: (v if isinstance(v, (str, int, float)) else str(v))
                     for k, v in dict(getattr(terrain, "attrs", {})).items()},
         "grid_shape": [int(terrain.sizes["y"]), int(terrain.sizes["x"])],
@@ -533,15 +566,16 @@ def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: 
         "route_solves": extras.get("route_solves", 0),
         "norms": list(extras["norms"].files),
         "fortified_regions": extras["fortified"].path,
-        "config_dir": copied_config_dir(),
+        "config_dir": copied_config_dir(folder),
     }
 
 
-def copied_config_dir() -> str | None:
-    """The configs folder the run read, when it is not the shipped one (LOGISTICS_CONFIG_DIR):
-    relative to the working folder when under it, else by its name (a page names no absolute
-    path); None for the shipped folder."""
-    here = Path(settings.CONFIG_DIR).resolve()
+def copied_config_dir(config_dir: str | Path | None = None) -> str | None:
+    """The configs folder the run read (``config_dir``; ``settings.CONFIG_DIR``,
+    LOGISTICS_CONFIG_DIR, when None), when it is not the shipped one: relative to the working
+    folder when under it, else by its name (a page names no absolute path); None for the
+    shipped folder."""
+    here = settings.configs_folder(config_dir)
     if here == Path(settings.SHIPPED_CONFIG_DIR).resolve():
         return None
     try:

@@ -37,7 +37,7 @@ from logistics.errors import ConfigError
 __all__ = [
     "PROJECT_ROOT", "RASTER_DIR", "CONFIG_DIR", "CACHE_DIR", "THEATRE_BBOX", "METRIC_CRS",
     "SHIPPED_RESOLUTION_M", "DEFAULT_RESOLUTION_M", "CHUNK_CELLS", "MAX_IN_MEMORY_CELLS", "N_WORKERS",
-    "SCHEDULER_ADDRESS", "PROGRESS", "check", "problems",
+    "SCHEDULER_ADDRESS", "PROGRESS", "check", "problems", "configs_folder",
 ]
 
 #: Problems of environment variables, by the setting they spoil (filled at import).
@@ -145,6 +145,15 @@ RASTER_DIR: Path = _env("RASTER_DIR", "LOGISTICS_RASTER_DIR", _path, SHIPPED_RAS
 
 #: Folder of shipped configs (vehicles, scenarios).
 CONFIG_DIR: Path = _env("CONFIG_DIR", "LOGISTICS_CONFIG_DIR", _path, SHIPPED_CONFIG_DIR)
+
+
+
+def configs_folder(config_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The configs folder ``config_dir`` names (:data:`CONFIG_DIR` as set when called, when
+    None), resolved: what two readers of one run are compared by (a plan and its cost models,
+    an army and the run given it)."""
+    return Path(config_dir if config_dir is not None else CONFIG_DIR).resolve()
+
 
 #: Cache folder for derived products (reprojected terrain, cost surfaces).
 CACHE_DIR: Path = _env("CACHE_DIR", "LOGISTICS_CACHE_DIR", _path,

@@ -44,3 +44,57 @@ def test_a_short_headline_route_names_its_cells(armies):
     assert "margin round the army" in note  # 76 km: 1.5 cells
     assert note.endswith("fix: --resolution-m 38000 or finer (resolution_m=38000)"), note
 
+
+
+def test_a_route_on_a_grid_too_coarse_for_its_places_is_warned_in_the_same_words():
+    """`logistics route` computes least-time legs on a grid round its places: the same two
+    bounds, with the route's own room (network.yaml access.margin_km 60 km round the places:
+    0.6 cells of 100 km) and length (Hailar to Bukhedu 169 km straight: 1.7 cells)."""
+    from logistics.network.multimodal import coarse_grid_note as route_note
+
+    note = route_note("Hailar", "Bukhedu", resolution_m=100000)
+    assert note.startswith("a grid of 100000 m cells is too coarse for the route Hailar -> "
+                           "Bukhedu (Boketu): its margin round the places (network.yaml "
+                           "access.margin_km, 60 km) is 0.6 cells, under the 2 a route needs "
+                           "to step round a lake or a marsh near the grid's edge; and the "
+                           "route, 169 km straight through its places, spans 1.7 cells, under "
+                           "4"), note
+    # the words every command shares, and the coarsest grid keeping both bounds (60 / 2 km)
+    assert note.endswith("its routes, times and fuel are set more by the grid than by the "
+                         "terrain (advance/coarse_grid.py); fix: --resolution-m 30000 or finer "
+                         "(resolution_m=30000)"), note
+    assert route_note("Hailar", "Bukhedu", resolution_m=30000) is None  # the fix passes
+    assert route_note("Hailar", "Bukhedu") is None  # the default 1 km grid
+    # by rail the km are the network's: only the room round the ends (30 + 20 km access)
+    rail = route_note("Hailar", "Bukhedu", mode="rail", resolution_m=100000)
+    assert "access.max_access_km, 50 km) is 0.5 cells" in rail and "straight" not in rail
+    assert rail.endswith("fix: --resolution-m 25000 or finer (resolution_m=25000)"), rail
+
+
+def test_logistics_route_warns_before_the_work(capsys):
+    from logistics.cli import main
+
+    assert main(["route", "--from", "Hailar", "--to", "Bukhedu", "--vehicle", "T-34-85",
+                 "--mode", "cross-country", "--resolution-m", "100000"]) == 0
+    err = capsys.readouterr().err
+    assert ("logistics route: warning: a grid of 100000 m cells is too coarse for the route "
+            "Hailar -> Bukhedu (Boketu)") in err, err
+
+
+def test_compare_warns_each_army_before_its_runs():
+    """`logistics compare --resolution-m` runs every documented axis: each army's note, the
+    `run` one, is given to ``warn`` before any run starts."""
+    from logistics.history.compare import compare
+
+    class Ran(Exception):
+        pass
+
+    def runner(*args, **kwargs):
+        raise Ran
+
+    notes: list[str] = []
+    with pytest.raises(Ran):
+        compare(resolution_m=100000, runner=runner, warn=notes.append)
+    assert notes and all(n.startswith("a grid of 100000 m cells is too coarse for ")
+                         for n in notes), notes
+    assert any("for TBF-6GTA: its margin round the army" in n for n in notes), notes

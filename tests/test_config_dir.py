@@ -7,6 +7,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from logistics import settings
@@ -155,3 +156,129 @@ def test_vehicles_are_checked_against_the_vehicle_files_of_the_given_folder(tmp_
     with pytest.raises(ConfigError, match=r"vehicle 't-34-85' has "):
         check_army(army, config_dir=cfg)
     check_army(army)  # the shipped T-34-85 has its tank
+
+
+def _copied_vehicle(cfg: Path, new_id: str, name: str) -> None:
+    """A vehicle ``new_id`` in ``cfg``'s vehicles only: the shipped T-34-85's file under its own
+    id, name and no aliases (names are unique across a folder)."""
+    text = (cfg / "vehicles" / "t-34-85.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: T-34-85\naliases: [T-34, T34, T-34/85, T3485]\n",
+                        f"name: {name}\naliases: []\n")
+    assert f"name: {name}\n" in text, "premise: the shipped file's name and aliases"
+    (cfg / "vehicles" / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+
+
+def _army_file(tmp_path: Path, test_army_doc, vehicle: str) -> Path:
+    """The test tank column's army file with ``vehicle`` (a tank) for its T-34-85s."""
+    import yaml
+
+    doc = test_army_doc([test_army_doc.tank_column((119.0, 46.8))])
+    doc["formations"][0]["vehicles"][0]["vehicle"] = vehicle
+    path = tmp_path / f"army-{vehicle}.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_an_army_is_loaded_against_the_vehicles_of_the_given_folder(tmp_path, test_army_doc):
+    # load_army checked vehicle names against settings.CONFIG_DIR only: an army naming a
+    # vehicle of a copied folder could not be loaded for that folder, and one naming a vehicle
+    # the copy lacks passed
+    cfg = _configs_copy(tmp_path)
+    _copied_vehicle(cfg, "t-34-85-copy", "T-34-85 copy")
+    mine = _army_file(tmp_path, test_army_doc, "t-34-85-copy")
+    army = load_army(mine, config_dir=cfg)
+    assert army.config_dir == cfg
+    with pytest.raises(ConfigError, match=r"unknown vehicle 't-34-85-copy'") as e:
+        load_army(mine)  # the shipped folder has no such vehicle
+    assert str(settings.CONFIG_DIR / "vehicles") in str(e.value)
+    (cfg / "vehicles" / "is-2.yaml").unlink()  # the copy without the shipped IS-2
+    shipped = _army_file(tmp_path, test_army_doc, "is-2")
+    with pytest.raises(ConfigError, match=r"unknown vehicle 'is-2'") as e:
+        load_army(shipped, config_dir=cfg)
+    assert f"files of {cfg / 'vehicles'}" in str(e.value)  # the folder read, named
+    assert load_army(shipped).config_dir is None  # settings.CONFIG_DIR's
+
+
+def test_a_run_reads_the_vehicles_of_its_configs_folder(tmp_path, box_terrain, test_army_doc):
+    # run_scenario had no config_dir: it read settings.CONFIG_DIR's vehicles whatever folder
+    # its army was loaded against. A copied T-34-85 with a 700 L tank (630 shipped) is the
+    # one run, from the file, the army loaded with the folder, or an army loaded on the
+    # shipped folder and given the copy
+    from logistics.advance.plan import army_bbox
+    from logistics.runner import run_scenario
+
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "vehicles" / "t-34-85.yaml", "tank_l:\n  value: 630\n", "tank_l:\n  value: 700\n")
+    path = _army_file(tmp_path, test_army_doc, "t-34-85")
+    shipped = load_army(path)
+    terrain = box_terrain(army_bbox(shipped), 5000.0)
+
+    def tank_l(scenario, **kw) -> float:
+        result = run_scenario(scenario, terrain=terrain, **kw)
+        fp = result.plan.formation("tank-col")
+        return float(fp.tank_l[fp.class_ids.index("t-34-85")])
+
+    assert tank_l(path, config_dir=cfg) == 700.0
+    assert tank_l(load_army(path, config_dir=cfg)) == 700.0
+    assert tank_l(shipped, config_dir=cfg) == 700.0
+    assert tank_l(shipped) == 630.0  # the shipped file's
+    result = run_scenario(path, terrain=terrain, config_dir=cfg)
+    assert Path(result.provenance["vehicles"]["t-34-85"]).parent == cfg / "vehicles"
+    assert result.scenario.config_dir == cfg and result.provenance["config_dir"] == "configs"
+    from logistics.history.runs import trace_of
+
+    assert trace_of(result).config_dir == cfg  # what compare's off-route timing prices with
+
+
+def _slow_tank_copy(tmp_path: Path) -> Path:
+    """A configs copy whose T-34-85 goes 15 km/h cross-country (30 shipped)."""
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "vehicles" / "t-34-85.yaml", "speed_cc_kmh:\n  value: 30\n",
+          "speed_cc_kmh:\n  value: 15\n")
+    return cfg
+
+
+def test_a_route_reads_the_vehicles_of_its_configs_folder(tmp_path, box_terrain):
+    # route_multimodal (logistics.route, `logistics route`) read settings.CONFIG_DIR's vehicle,
+    # network parameters and railways whatever folder the caller used
+    import logistics
+
+    cfg = _slow_tank_copy(tmp_path)
+    a, b = (119.0, 46.5), (119.6, 46.5)  # about 46 km of flat dry steppe, east
+    terrain = box_terrain((118.5, 46.0, 120.1, 47.0), 2000.0)
+
+    def hours(**kw) -> float:
+        from logistics.network import route_multimodal
+
+        return route_multimodal(a, b, "t-34-85", mode="cross-country", terrain=terrain,
+                                **kw).time_h
+
+    shipped, mine = hours(), hours(config_dir=cfg)
+    # on flat steppe the tank drives at its cross-country speed: half of it, twice the time
+    assert mine == pytest.approx(2.0 * shipped, rel=0.05)
+    assert logistics.route(a, b, "t-34-85", mode="cross-country", resolution_m=5000,
+                           config_dir=cfg).attrs["time_h"] > 1.5 * logistics.route(
+        a, b, "t-34-85", mode="cross-country", resolution_m=5000).attrs["time_h"]
+
+
+def test_off_route_timing_prices_with_the_run_s_configs_folder(tmp_path, box_terrain):
+    # compare's off-route timer priced legs with settings.CONFIG_DIR's vehicles, whatever
+    # folder the run read: the trace names the run's folder and the timer reads it
+    import pandas as pd
+
+    from logistics.history.offroute import timer_for
+    from logistics.history.runs import RunTrace
+
+    cfg = _slow_tank_copy(tmp_path)
+    terrain = box_terrain((118.5, 46.0, 120.1, 47.0), 2000.0)
+    empty = pd.DataFrame({"time": [], "cum_km": [], "lon": [], "lat": []})
+
+    def hours(folder) -> float:
+        trace = RunTrace(empty, empty, empty, terrain=terrain, config_dir=folder)
+        timer = timer_for(trace, [(119.6, 46.5)])
+        assert timer.config_dir == folder
+        h = timer.travel_hours("t-34-85", "dry", 119.6, 46.5, 0.0)
+        return float(h[timer._cells(np.array([119.0]), np.array([46.5]))[:2]][0])
+
+    shipped, mine = hours(None), hours(cfg)
+    assert np.isfinite(shipped) and mine == pytest.approx(2.0 * shipped, rel=0.05)

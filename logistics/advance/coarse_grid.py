@@ -20,6 +20,13 @@ coarsest resolution both bounds allow:
 On the shipped armies both bounds lie between 35 and 40 km (the margin: 1 degree is 71-79 km
 east-west at their northmost points, 45-50 N; the shortest headline route, the 5th Rifle
 Corps' 155 km), so the 1-25 km grids of the shipped commands and tests pass.
+
+Every command that takes ``--resolution-m`` for routes says it in these words
+(:func:`grid_note`): ``run``, and ``compare`` and ``calibrate`` for each army they run
+(:func:`coarse_grid_note`); ``route`` for its places (the room of its window round them, the
+places straight through: ``network.multimodal.coarse_grid_note``). ``sample`` and ``map`` are
+not warned: they route nothing (``sample`` reports the point's cell at the resolution asked,
+and says it, in a window at least 3 cells wide each side; ``map`` draws a base map).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ import math
 
 from logistics.geodesy import great_circle_km
 
-__all__ = ["MIN_MARGIN_CELLS", "MIN_ROUTE_CELLS", "coarse_grid_note"]
+__all__ = ["MIN_MARGIN_CELLS", "MIN_ROUTE_CELLS", "coarse_grid_note", "grid_note"]
 
 #: Cells of ``routing.margin_deg`` a route needs round the army's points: the 16-cell stencil's
 #: longest step spans 2 cells (module docstring). A bound of the code, not a figure of 1945.
@@ -56,27 +63,43 @@ def coarse_grid_note(army, resolution_m: float) -> str | None:
     keeps both; None when it keeps both."""
     from logistics.advance.plan import army_points
 
-    cell_km = float(resolution_m) / 1000.0
     lat = max(abs(p[1]) for p in army_points(army))
     margin_km = great_circle_km(0.0, lat, army.routing.margin_deg, lat)
     route_km = _headline_route_km(army)
+    return grid_note(
+        army.axis_id, resolution_m, margin_km=margin_km,
+        margin_of=(f"its margin round the army (routing.margin_deg {army.routing.margin_deg:g}"
+                   f", {margin_km:.0f} km east-west)"),
+        obstacles="a lake or a fortified region", route_km=route_km,
+        route_of=(f"the headline formation {army.headline_id}'s route, {route_km:.0f} km "
+                  "straight from its start through its objectives" if route_km is not None
+                  else ""))
+
+
+def grid_note(subject: str, resolution_m: float, *, margin_km: float, margin_of: str,
+              obstacles: str, route_km: float | None = None, route_of: str = "") -> str | None:
+    """The one warning of every command for a grid of ``resolution_m`` metres too coarse for
+    ``subject`` (an army's axis, a route's places): ``margin_km`` is the room its grid leaves
+    round its points (``margin_of`` says which, ``obstacles`` what a route steps round there),
+    ``route_km`` the length of its route straight through its points (``route_of`` says
+    which; None: no such bound). Each bound broken is named with its reason, and the coarsest
+    resolution keeping both; None when it keeps both."""
+    cell_km = float(resolution_m) / 1000.0
     bounds, why = [margin_km / MIN_MARGIN_CELLS], []
     if margin_km < MIN_MARGIN_CELLS * cell_km:
-        why.append(f"its margin round the army (routing.margin_deg {army.routing.margin_deg:g}"
-                   f", {margin_km:.0f} km east-west) is {margin_km / cell_km:.1f} cells, under "
-                   f"the {MIN_MARGIN_CELLS:g} a route needs to step round a lake or a fortified "
-                   "region near the grid's edge")
+        why.append(f"{margin_of} is {margin_km / cell_km:.1f} cells, under the "
+                   f"{MIN_MARGIN_CELLS:g} a route needs to step round {obstacles} near the "
+                   "grid's edge")
     if route_km is not None:
         bounds.append(route_km / MIN_ROUTE_CELLS)
         if route_km < MIN_ROUTE_CELLS * cell_km:
-            why.append(f"the headline formation {army.headline_id}'s route, {route_km:.0f} km "
-                       f"straight from its start through its objectives, spans "
-                       f"{route_km / cell_km:.1f} cells, under {MIN_ROUTE_CELLS:g}: moving its "
-                       "ends to cell centres changes it by more than a third")
+            why.append(f"{route_of}, spans {route_km / cell_km:.1f} cells, under "
+                       f"{MIN_ROUTE_CELLS:g}: moving its ends to cell centres changes it by "
+                       "more than a third")
     if not why:
         return None
     finest = max(1, math.floor(min(bounds))) * 1000  # whole km, at least 1 km
-    return (f"a grid of {resolution_m:g} m cells is too coarse for {army.axis_id}: "
+    return (f"a grid of {resolution_m:g} m cells is too coarse for {subject}: "
             f"{'; and '.join(why)}; its routes, times and fuel are set more by the grid "
             f"than by the terrain (advance/coarse_grid.py); fix: --resolution-m {finest} or finer "
             f"(resolution_m={finest})")

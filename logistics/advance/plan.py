@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -412,16 +411,10 @@ def _start_across_the_frontier(u) -> str | None:
             "'Departure lines and start points') unless the formation held a bridgehead")
 
 
-def _folder(config_dir) -> Path:
-    """The configs folder ``config_dir`` names (``settings.CONFIG_DIR`` when None), resolved:
-    what two parts of a plan are compared by."""
-    return Path(config_dir if config_dir is not None else settings.CONFIG_DIR).resolve()
-
-
 def _check_models_dir(models: CostModels, config_dir) -> None:
     """ConfigError when ``models`` price with the norms of another configs folder than the
     plan reads (the embankment speeds of one, the march norms of the other)."""
-    if _folder(models.config_dir) != _folder(config_dir):
+    if settings.configs_folder(models.config_dir) != settings.configs_folder(config_dir):
         raise ConfigError(f"build_army_plan: config_dir={str(config_dir)!r} but its models were "
                           f"made with config_dir={str(models.config_dir)!r}; fix: pass "
                           f"CostModels({str(config_dir)!r}), or no models")
@@ -436,7 +429,8 @@ def _check_planners_dir(opt: PlanOptions, config_dir) -> None:
 
     for name in ("river_planner", "ferry_time", "own_means_time", "rail"):
         got = planner_config_dir(getattr(opt, name))
-        if getattr(opt, name) is None or got is UNKNOWN or _folder(got) == _folder(config_dir):
+        if (getattr(opt, name) is None or got is UNKNOWN
+                or settings.configs_folder(got) == settings.configs_folder(config_dir)):
             continue
         raise ConfigError(f"build_army_plan: config_dir={str(config_dir)!r} but its "
                           f"options.{name} reads config_dir={str(got)!r}; fix: build the "

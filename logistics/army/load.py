@@ -73,8 +73,12 @@ def army_paths(folder: str | Path) -> list[Path]:
     return paths
 
 
-def load_army(path: str | Path, *, check: bool = True) -> Army:
-    """Read, validate and (``check``) cross-check one army file; see :func:`check_army`."""
+def load_army(path: str | Path, *, check: bool = True,
+              config_dir: str | Path | None = None) -> Army:
+    """Read, validate and (``check``) cross-check one army file; see :func:`check_army`.
+    ``config_dir``: the configs folder whose vehicles, norms, fortified regions and station
+    list it is checked against (``settings.CONFIG_DIR`` when None); the army keeps it, and
+    :func:`~logistics.runner.run_scenario` runs it on that folder."""
     p = Path(path)
     if not p.exists():  # anything else that is no regular file: the one reader says so
         if p.is_symlink():
@@ -87,8 +91,8 @@ def load_army(path: str | Path, *, check: bool = True) -> Army:
 
     data = load_yaml(p, what="army file")  # the one safe reader (bounded, no duplicate keys)
     raw = p.read_bytes()
-    army = validate_army(data, source=str(p))
+    army = validate_army(data, source=str(p), config_dir=config_dir)
     army._sha256 = hashlib.sha256(raw).hexdigest()
     if check:
-        check_army(army)
+        check_army(army, config_dir)
     return army

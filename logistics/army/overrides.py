@@ -147,7 +147,8 @@ def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
         node["assumed"] = f"override {key}={value} (was {fig.value})"
     if problems:
         raise ConfigError("bad overrides: " + "; ".join(problems))
-    new = validate_army(data, source=f"{army.source} with overrides {dict(overrides)}")
+    new = validate_army(data, source=f"{army.source} with overrides {dict(overrides)}",
+                        config_dir=army.config_dir)  # the folder it was checked against
     new._source, new._sha256 = army._source, army._sha256
     return new, scales
 

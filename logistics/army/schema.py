@@ -19,7 +19,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, PrivateAttr, Tag, field_validator, model_validator
+from pydantic import (Discriminator, Field, PrivateAttr, Tag, ValidationInfo, field_validator,
+                      model_validator)
 
 from logistics.army.base import (
     MAX_SPAN_DAYS,
@@ -76,28 +77,40 @@ FuelType = Literal["diesel", "petrol", "any"]
 Season = Literal["dry", "wet"]
 
 
-def _check_vehicle(name: str) -> str:
-    """``name`` if it is the id of a vehicle file, else an error naming the folder read and
-    the fix (a copied configs tree is read only when ``LOGISTICS_CONFIG_DIR`` points at it)."""
+def _folder_of(info: Any) -> Any:
+    """The configs folder a validation reads vehicles from: ``config_dir`` of the validation
+    context (:func:`~logistics.army.validate.validate_army`), None for
+    ``settings.CONFIG_DIR``."""
+    context = getattr(info, "context", None)
+    return context.get("config_dir") if isinstance(context, dict) else None
+
+
+def _check_vehicle(name: str, config_dir: Any = None) -> str:
+    """``name`` if it is the id of a vehicle file of ``config_dir`` (``settings.CONFIG_DIR``
+    when None), else an error naming the folder read and the fix (a copied configs tree is
+    read only when ``LOGISTICS_CONFIG_DIR`` points at it, or when it is the ``config_dir``
+    the army is loaded with)."""
     from logistics.errors import UnknownNameError
     from logistics.vehicles import list_vehicles, load_vehicle, vehicles_dir
 
-    known = list(list_vehicles())
+    known = list(list_vehicles(config_dir=config_dir))
+    folder = vehicles_dir(config_dir)
     if name not in known:
         try:  # its display name or an alias (what `route --vehicle` and `sample` take)
-            vid = load_vehicle(name).id
+            vid = load_vehicle(name, config_dir=config_dir).id
         except UnknownNameError:
             vid = None
         if vid is not None:
             raise ValueError(f"{name!r} is a name of vehicle {vid!r}, but an army file names "
-                             f"a vehicle by its id, the file name of {vehicles_dir()}"
+                             f"a vehicle by its id, the file name of {folder}"
                              f"/{vid}.yaml; fix: write {vid}")
         hint = did_you_mean(name, known, n=3) or f"known: {known}"
-        folder = vehicles_dir()
+        copy = ("or, if it is in a copy of the configs folder, set LOGISTICS_CONFIG_DIR to that "
+                "copy" if config_dir is None else
+                "or, if it is in another configs folder, load the army with that config_dir")
         raise ValueError(f"unknown vehicle {name!r}; {hint} (vehicles are the <id>.yaml files "
                          f"of {folder}); fix: the id of one of them, or add {name}.yaml there "
-                         "(copy a vehicle of the same kind), or, if it is in a copy of the "
-                         "configs folder, set LOGISTICS_CONFIG_DIR to that copy")
+                         f"(copy a vehicle of the same kind), {copy}")
     return name
 
 
@@ -116,7 +129,7 @@ _MOTOR_NEEDED = {
 }
 
 
-def _check_motor_vehicle(name: str, where: str) -> str:
+def _check_motor_vehicle(name: str, where: str, config_dir: Any = None) -> str:
     """``name`` (a known vehicle id) if that vehicle is a motor vehicle, else an error saying
     why ``where`` (a key of ``_MOTOR_NEEDED``) needs one and the fix: a foot or horse file
     (men marching, horsemen riding, a horse-drawn cart copied from horse-cavalry.yaml) burns no
@@ -124,7 +137,7 @@ def _check_motor_vehicle(name: str, where: str) -> str:
     supply truck it failed deep in the cost engine (found by newuser20)."""
     from logistics.vehicles import load_vehicle
 
-    v = load_vehicle(name)
+    v = load_vehicle(name, config_dir=config_dir)
     if v.is_motorised:
         return name
     why, fix = _MOTOR_NEEDED[where]
@@ -164,8 +177,9 @@ class Trucks(_Model):
 
     @field_validator("vehicle")
     @classmethod
-    def _known_vehicle(cls, v: str) -> str:
-        return _check_motor_vehicle(_check_vehicle(v), "trucks")
+    def _known_vehicle(cls, v: str, info: ValidationInfo) -> str:
+        folder = _folder_of(info)
+        return _check_motor_vehicle(_check_vehicle(v, folder), "trucks", folder)
 
     @model_validator(mode="after")
     def _ranges(self) -> Trucks:
@@ -441,8 +455,9 @@ class VehicleCount(_Model):
 
     @field_validator("vehicle")
     @classmethod
-    def _known_vehicle(cls, v: str) -> str:
-        return _check_motor_vehicle(_check_vehicle(v), "vehicles")
+    def _known_vehicle(cls, v: str, info: ValidationInfo) -> str:
+        folder = _folder_of(info)
+        return _check_motor_vehicle(_check_vehicle(v, folder), "vehicles", folder)
 
     @model_validator(mode="after")
     def _ranges(self) -> VehicleCount:
@@ -467,8 +482,9 @@ class Lift(_Model):
 
     @field_validator("vehicle")
     @classmethod
-    def _known_vehicle(cls, v: str | None) -> str | None:
-        return v if v is None else _check_motor_vehicle(_check_vehicle(v), "lift")
+    def _known_vehicle(cls, v: str | None, info: ValidationInfo) -> str | None:
+        folder = _folder_of(info)
+        return v if v is None else _check_motor_vehicle(_check_vehicle(v, folder), "lift", folder)
 
     @field_validator("men", "count", "men_per_vehicle")
     @classmethod
@@ -769,6 +785,14 @@ class Army(_Model):
 
     _source: str = PrivateAttr(default="<dict>")
     _sha256: str = PrivateAttr(default="")
+    _config_dir: Any = PrivateAttr(default=None)
+
+    @property
+    def config_dir(self) -> Any:
+        """The configs folder whose vehicles the army was checked against, and a run of it
+        reads (:func:`~logistics.army.load.load_army`'s ``config_dir``); None:
+        ``settings.CONFIG_DIR``."""
+        return self._config_dir
 
     @property
     def source(self) -> str:

@@ -7,6 +7,7 @@ closed an import cycle load -> checks -> overrides -> load).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,8 +23,12 @@ __all__ = ["validate_army"]
 _ARMY_KEYS: frozenset[str] = frozenset({"axis_id", "h_hour", "departure", "formations"})
 
 
-def validate_army(data: Any, *, source: str = "<dict>") -> Army:
-    """Validate a parsed army file (a mapping); one ConfigError lists every problem."""
+def validate_army(data: Any, *, source: str = "<dict>",
+                  config_dir: str | os.PathLike[str] | None = None) -> Army:
+    """Validate a parsed army file (a mapping); one ConfigError lists every problem. The
+    vehicles it names are checked against the vehicle files of ``config_dir``
+    (``settings.CONFIG_DIR`` when None), which the army keeps as its ``config_dir``: a run of
+    it reads that folder."""
     if data is None:
         raise ConfigError(f"{source}: the file is empty; fix: start from "
                           "configs/armies/template.yaml (every key: configs/armies/README.md)")
@@ -41,16 +46,20 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
     from logistics.vehicles import list_vehicles, vehicles_dir
 
     load_bibliography()  # a damaged bibliography is one error here, not one per citation
-    if not vehicles_dir().is_dir():  # one error, not one per vehicle the file names
-        raise ConfigError(
-            f"{source}: the vehicles it names are read from {vehicles_dir()}, which does not "
-            "exist; fix: set LOGISTICS_CONFIG_DIR to a whole configs folder with its vehicles/ "
-            "(a copy: cp -r configs my-configs), or unset it to read the shipped one")
+    folder = vehicles_dir(config_dir)
+    if not folder.is_dir():  # one error, not one per vehicle the file names
+        fix = ("set LOGISTICS_CONFIG_DIR to a whole configs folder with its vehicles/ (a copy: "
+               "cp -r configs my-configs), or unset it to read the shipped one"
+               if config_dir is None else
+               "give config_dir a whole configs folder with its vehicles/ (a copy: cp -r "
+               "configs my-configs), or None to read settings.CONFIG_DIR")
+        raise ConfigError(f"{source}: the vehicles it names are read from {folder}, which does "
+                          f"not exist; fix: {fix}")
     # A broken vehicle file is one error naming it (as `logistics sample` gives), not one per
     # key of the army file naming any vehicle, each ending "fix: see the key" of the army file
-    list_vehicles()
+    list_vehicles(config_dir=config_dir)
     try:
-        army = Army.model_validate(dict(data))
+        army = Army.model_validate(dict(data), context={"config_dir": config_dir})
     except ValidationError as exc:
         lines = list(dict.fromkeys(line for e in exc.errors()
                                    for line in _describe(source, e, data).splitlines()))
@@ -59,4 +68,5 @@ def validate_army(data: Any, *, source: str = "<dict>") -> Army:
                           "value rules: configs/README.md)"
                           ) from None
     army._source = source
+    army._config_dir = config_dir
     return army

@@ -344,6 +344,14 @@ def float_in(lo: float, hi: float, *, unit: str = "", lo_open: bool = False):
 resolution_m = float_in(1.0, 100_000.0, unit="m")
 
 
+def warn_coarse(command: str, note: str | None) -> None:
+    """On stderr, before the work, the warning for a grid too coarse for what ``command``
+    computes (:mod:`logistics.advance.coarse_grid`, one wording for every command; the work
+    goes on); nothing when ``note`` is None."""
+    if note:
+        print(f"logistics {command}: warning: {note}", file=sys.stderr)
+
+
 def path_text(text: str) -> str:
     """A path option as typed (argparse ``type``); an empty one (an unset shell variable, as
     in ``--network "$NET"``) is refused: read as '.' or as the option left out, it silently

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import math
+from functools import partial
 
-from logistics.cli import int_in, names_once, out_path
+from logistics.cli import int_in, names_once, out_path, warn_coarse
 from logistics.cli.compare import add_run_arguments
 from logistics.errors import ConfigError
 
@@ -94,6 +95,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import atomic_dir, check_output_dir
     from logistics.cli.compare import cluster_for
     from logistics.history.calibrate import calibrate
+    from logistics.history.compare import warn_coarse_armies
     from logistics.history.inputs import load_inputs
 
     axes = names_once(args.axes, "--axes") if args.axes is not None else None
@@ -115,6 +117,8 @@ def _run(args: argparse.Namespace) -> int:
     if not chosen:
         raise ConfigError(f"no documented axis of {inputs.documented.path} has a scenario in "
                           f"{inputs.configs_dir}: nothing to calibrate" + inputs.not_loaded())
+    warn_coarse_armies([sc for sc, *_ in chosen.values()], args.resolution_m,
+                       partial(warn_coarse, "calibrate"))  # before the work
     with cluster_for(args.workers, True) as client:
         cal = calibrate(chosen, params=params, bounds=bounds or None, points=args.points,
                         client=client, tolerance_km=args.tolerance_km,

@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from functools import partial
 from pathlib import Path
 
 from logistics.cli import (add_overwrite, float_in, non_negative_int, out_path, path_value,
-                           resolution_m, seed)
+                           resolution_m, seed, warn_coarse)
 from logistics.cli._cluster import WORKER_GIB, cluster_for, max_workers
 from logistics.cli.run import other_tree_note
 from logistics.errors import ConfigError
@@ -57,7 +58,8 @@ def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.set_defaults(default_out=out_default)
     add_overwrite(p)
     p.add_argument("--resolution-m", metavar="M", type=resolution_m, default=None,
-                   help="grid resolution of the runs in metres (default: the runner's)")
+                   help="grid resolution of the runs in metres (default: the runner's; one too "
+                        "coarse for an army's routes is warned on, as by `logistics run`)")
     p.add_argument("--tolerance-km", metavar="KM", type=float_in(0.0, 1000.0, unit="km",
                                                                  lo_open=True), default=15.0,
                    help="how close the route must pass a documented place to reach it, "
@@ -128,7 +130,8 @@ def _run(args: argparse.Namespace) -> int:
             comp = compare(args.documented, configs_dir=args.configs,
                            resolution_m=args.resolution_m, tolerance_km=args.tolerance_km,
                            samples=args.samples, seed=args.seed, dem=args.dem,
-                           overrides=overrides, client=client, progress=settings.PROGRESS)
+                           overrides=overrides, client=client, progress=settings.PROGRESS,
+                           warn=partial(warn_coarse, "compare"))
         check_comparable(comp.inputs, modeled=bool(comp.axes))
         bar.step(f"writing {out}/")
         out = write_comparison(comp, out, map_resolution_m=args.map_resolution_m,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from logistics.cli import add_overwrite, path_text, resolution_m
+from logistics.cli import add_overwrite, path_text, resolution_m, warn_coarse
 
 __all__ = ["register"]
 
@@ -45,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_overwrite(p, "a route folder")
     p.add_argument("--resolution-m", type=resolution_m, default=None,
                    help="terrain grid cell size in metres (default 1000, or "
-                        "LOGISTICS_RESOLUTION_M)")
+                        "LOGISTICS_RESOLUTION_M; one too coarse for the route's places is "
+                        "warned on)")
     p.add_argument("--season", default="dry", choices=("dry", "wet"),
                    help="terrain season for cross-country legs and roads (default: dry)")
     p.add_argument("--network", metavar="FILE.osm", type=path_text,
@@ -63,6 +64,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics import settings
     from logistics._atomic import atomic_dir, check_output_dir
     from logistics.network import load_network, load_railways, route_multimodal
+    from logistics.network.multimodal import coarse_grid_note
     from logistics.progress import progress
 
     from logistics.places import resolve
@@ -76,6 +78,8 @@ def _run(args: argparse.Namespace) -> int:
         check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
     if args.resolution_m is None:
         args.resolution_m = settings.DEFAULT_RESOLUTION_M
+    warn_coarse("route", coarse_grid_note(args.origin, args.destination, via=args.via,
+                                          mode=args.mode, resolution_m=args.resolution_m))
     with progress(3 if args.out else 2, "route") as bar:
         bar.step(f"loading the network ({args.network or 'the 1945 railways'})")
         network = load_network(args.network) if args.network else load_railways()

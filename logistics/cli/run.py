@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 
 from logistics import settings
-from logistics.cli import add_overwrite, out_path, path_text, path_value, resolution_m, seed
+from logistics.cli import (add_overwrite, out_path, path_text, path_value, resolution_m, seed,
+                           warn_coarse)
 from logistics.errors import ConfigError, LogisticsError, close_names, did_you_mean, offer
 
 __all__ = ["register", "scenario_files", "other_tree_note"]
@@ -75,9 +76,7 @@ def _say_coarse(army, resolution_m: float | None) -> None:
     (:mod:`logistics.advance.coarse_grid`; the run goes on, and its report notes it too)."""
     from logistics.advance.coarse_grid import coarse_grid_note
 
-    note = coarse_grid_note(army, resolution_m or settings.DEFAULT_RESOLUTION_M)
-    if note:
-        print(f"logistics run: warning: {note}", file=sys.stderr)
+    warn_coarse("run", coarse_grid_note(army, resolution_m or settings.DEFAULT_RESOLUTION_M))
 
 
 def _say_undrawn(documented, axis_id: str) -> None:

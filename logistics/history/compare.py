@@ -94,7 +94,7 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
             overrides: dict[str, float] | None = None, runner: Callable[..., Any] | None = None, client: Any = None,
             loader: Callable[[Path], Any] | None = None, rates_path: str | Path | None = None,
             railways: Any = None, offroute: bool = True, fuel_states: pd.DataFrame | None = None,
-            progress: bool = False) -> Comparison:
+            progress: bool = False, warn: Callable[[str], None] | None = None) -> Comparison:
     """Score every documented row against its axis's army and the planned-rate baselines.
 
     ``samples`` > 0 adds that many Monte Carlo draws per axis (bands, event-time quantiles),
@@ -103,11 +103,15 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     every draw. ``railways`` is the rail graph of the independent baseline route (None: the
     shipped 1945 network; False: straight lines only). ``offroute=False`` leaves places off a
     formation's route unscored (no cost-engine timing). ``fuel_states``: documented fuel
-    states (default ``configs/history/fuel-states.csv``).
+    states (default ``configs/history/fuel-states.csv``). ``warn`` is called, before any run,
+    with each axis's warning of a grid too coarse for its army
+    (:func:`~logistics.advance.coarse_grid.coarse_grid_note`).
     """
     fixed = dict(overrides or {})
     inputs = load_inputs(documented, configs_dir=configs_dir, loader=loader)
     check_overrides(inputs, fixed)  # before any run
+    if warn is not None:
+        warn_coarse_armies(inputs.scenarios.values(), resolution_m, warn)
     rates = load_planned_rates(rates_path)
     states = fuel_states if fuel_states is not None else load_fuel_states()
     routes = IndependentRoutes(tolerance_km=tolerance_km, network=railways)
@@ -168,6 +172,20 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     not_run = {str(a): int(n) for a, n in sorted(idle.items())}
     return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table,
                       not_run)
+
+
+def warn_coarse_armies(armies, resolution_m: float | None, warn: Callable[[str], None]) -> None:
+    """``warn`` each army's note of a grid of ``resolution_m`` (the runner's default when None)
+    too coarse for it, before its runs (``compare``, ``calibrate``)."""
+    from logistics import settings
+    from logistics.advance.coarse_grid import coarse_grid_note
+    from logistics.army.schema import Army
+
+    res = resolution_m if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
+    for army in armies:
+        note = coarse_grid_note(army, res) if isinstance(army, Army) else None  # (toy runs)
+        if note:
+            warn(note)
 
 
 def score_axis(rows: pd.DataFrame, army: RunTrace, rates: PlannedRates, routes: IndependentRoutes, *,

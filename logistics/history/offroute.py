@@ -76,12 +76,15 @@ class OffRouteTimer:
     """Reverse accumulations on one terrain, cached per (vehicle, season, place, radius).
 
     ``terrain`` is a terrain Dataset (metric, north-up); ``stencil`` the solver's neighbours;
-    ``engine`` as :func:`~logistics.cost.accumulate.accumulate`.
+    ``engine`` as :func:`~logistics.cost.accumulate.accumulate`; ``config_dir`` the configs
+    folder whose vehicles and norms price the legs: the run's (``settings.CONFIG_DIR`` when
+    None).
     """
 
     terrain: Any
     stencil: int = 8
     engine: str = "auto"
+    config_dir: Any = None
     _models: Any = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
 
@@ -147,8 +150,9 @@ class OffRouteTimer:
         if centre not in sources:
             sources.append(centre)
         if self._models is None:
-            self._models = CostModels()
-        model = self._models.get(self.terrain, load_vehicle(vehicle), objective="time", season=season)
+            self._models = CostModels(self.config_dir)
+        model = self._models.get(self.terrain, load_vehicle(vehicle, config_dir=self.config_dir),
+                                 objective="time", season=season)
         sources = _passable(model, sources, centre)
         if not sources:
             return np.full(model.class_index.shape, np.inf)
@@ -222,21 +226,23 @@ def _with(o: OffRoute, note: str) -> OffRoute:
 
 
 @lru_cache(maxsize=8)
-def _timer(ref: Any) -> OffRouteTimer:
-    return OffRouteTimer(ref.load(), stencil=16)
+def _timer(ref: Any, config_dir: Any = None) -> OffRouteTimer:
+    return OffRouteTimer(ref.load(), stencil=16, config_dir=config_dir)
 
 
 def timer_for(trace: Any, points: list[tuple[float, float]], *,
               margin_deg: float = 0.5) -> OffRouteTimer | None:
-    """An off-route timer on the run's terrain, widened to hold ``points`` (lon, lat): a
+    """An off-route timer on the run's terrain, widened to hold ``points`` (lon, lat), pricing
+    with the vehicles and norms of the configs folder the run read (``trace.config_dir``): a
     Dataset is used as it is; a :class:`TerrainRef` is loaded once per process and box."""
     t = trace.terrain
     if t is None:
         return None
     from logistics.history.runs import TerrainRef
 
+    folder = getattr(trace, "config_dir", None)
     if not isinstance(t, TerrainRef):
-        return OffRouteTimer(t)
+        return OffRouteTimer(t, config_dir=folder)
     from logistics import settings
 
     w, s, e, n = t.bbox
@@ -245,4 +251,4 @@ def timer_for(trace: Any, points: list[tuple[float, float]], *,
         w, s = min(w, lon - margin_deg), min(s, lat - margin_deg)
         e, n = max(e, lon + margin_deg), max(n, lat + margin_deg)
     box = (round(max(w, W), 2), round(max(s, S), 2), round(min(e, E), 2), round(min(n, N), 2))
-    return _timer(TerrainRef(box, t.resolution_m, t.dem))
+    return _timer(TerrainRef(box, t.resolution_m, t.dem), folder)

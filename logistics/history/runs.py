@@ -80,7 +80,9 @@ class RunTrace:
     ``objectives``: each formation's objectives in order (formation_id, name, route_km: where
     its route takes each), empty when the runner gives none. ``dry_stops``: the step loop's
     stops where vehicles ran dry (formation_id, time, cum_km, name: the hour and the km where
-    they stood), None when the runner gives none.
+    they stood), None when the runner gives none. ``config_dir``: the configs folder the run
+    read (its army's, :attr:`~logistics.army.schema.Army.config_dir`; None:
+    ``settings.CONFIG_DIR``), whose vehicles and norms the off-route timing prices with.
     """
 
     track: pd.DataFrame
@@ -96,6 +98,7 @@ class RunTrace:
     army_name: str = ""
     objectives: pd.DataFrame | None = None
     dry_stops: pd.DataFrame | None = None
+    config_dir: Any = None
 
     def __post_init__(self) -> None:
         if self.formations is None:
@@ -197,7 +200,8 @@ def trace_of(result: Any) -> RunTrace:
     daily = daily if isinstance(daily, pd.DataFrame) and len(daily) else result.daily
     common = dict(track=track, route_points=route, daily=daily.reset_index(drop=True),
                   terrain=_terrain_ref(result), seasons=_seasons(result),
-                  speed_scale=_speed_scale(result), army_name=_army_name(result))
+                  speed_scale=_speed_scale(result), army_name=_army_name(result),
+                  config_dir=getattr(getattr(result, "scenario", None), "config_dir", None))
     formations = getattr(result, "formations", None)
     if isinstance(formations, pd.DataFrame) and len(formations):
         return RunTrace(**common, formations=_formations_frame(formations),

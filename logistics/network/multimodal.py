@@ -31,8 +31,10 @@ fuel are reported per leg.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -49,7 +51,7 @@ from logistics.network.stations import nearest_station, station_nodes
 from logistics.network.trains import gauge_break_h, train_pairs_at
 from logistics.network.trains import wait_h as wait_h_at
 
-__all__ = ["MODES", "Leg", "MultiRoute", "route_multimodal"]
+__all__ = ["MODES", "Leg", "MultiRoute", "route_multimodal", "coarse_grid_note"]
 
 MODES: tuple[str, ...] = ("any", "rail", "road", "cross-country")
 _ORIGIN, _GOAL = "origin", "destination"
@@ -159,6 +161,7 @@ def route_multimodal(
     resolution_m: float | None = None,
     params: NetworkParams | None = None,
     engine: str = "auto",
+    config_dir: str | os.PathLike[str] | None = None,
 ) -> MultiRoute:
     """Fastest route from ``origin`` to ``destination`` (through ``via``) for ``vehicle``.
 
@@ -166,7 +169,9 @@ def route_multimodal(
     pairs. ``terrain`` (a ``load_terrain`` Dataset covering every place) replaces the windows
     loaded round each section at ``resolution_m``. ``network`` defaults to the shipped 1945
     railways. ``engine`` picks the cross-country solver
-    (:func:`logistics.cost.accumulate.accumulate`). Raises ConfigError (bad mode or engine),
+    (:func:`logistics.cost.accumulate.accumulate`). ``config_dir``: the configs folder whose
+    vehicle, network parameters, 1945 railways and march norms (embankments) it reads
+    (``settings.CONFIG_DIR`` when None). Raises ConfigError (bad mode or engine),
     UnknownNameError (place, vehicle), NoRouteError (a place not served by the mode, or no path).
     """
     from logistics.cost.models import CostModels
@@ -174,18 +179,19 @@ def route_multimodal(
 
     if mode not in MODES:
         raise ConfigError(f"mode must be one of {list(MODES)}, got {mode!r}")
-    veh = load_vehicle(vehicle)
-    params = params or load_params()
+    veh = load_vehicle(vehicle, config_dir=config_dir)
+    params = params or load_params(config_dir=config_dir)
     if network is None:
         from logistics.network.osm import load_railways
+        from logistics.terrain.railways import shipped_railways
 
-        network = load_railways()
+        network = load_railways(shipped_railways(config_dir))
     points = [_resolve(p) for p in (origin, *via, destination)]
     for a, b in zip(points, points[1:]):
         if math.hypot(a.x - b.x, a.y - b.y) < 1.0:
             raise ConfigError(f"{a.name} and {b.name} are the same point; give distinct places")
     ctx = _Context(veh, mode, network, params, season, terrain,
-                   resolution_m or settings.DEFAULT_RESOLUTION_M, engine, CostModels())
+                   resolution_m or settings.DEFAULT_RESOLUTION_M, engine, CostModels(config_dir))
     legs: list[Leg] = []
     for a, b in zip(points, points[1:]):
         legs.extend(_route_section(ctx, a, b))
@@ -194,7 +200,36 @@ def route_multimodal(
         season=season,
         provenance={"network": network.graph.get("source_file", "in-memory graph"),
                     "resolution_m": ctx.resolution_m if terrain is None else "given terrain",
-                    "parameters": "configs/network/network.yaml"})
+                    "parameters": ("configs/network/network.yaml" if config_dir is None
+                                   else str(Path(config_dir) / "network" / "network.yaml"))})
+
+
+def coarse_grid_note(origin, destination, *, via: Sequence = (), mode: str = "any",
+                     resolution_m: float | None = None,
+                     config_dir: str | os.PathLike[str] | None = None) -> str | None:
+    """The warning (:func:`logistics.advance.coarse_grid.grid_note`, the words of every
+    command) for a route of :func:`route_multimodal` on a grid of ``resolution_m`` metres too
+    coarse for it: the window round its places (the least pad of a section for ``mode``:
+    network.yaml ``access.margin_km``, or ``access.max_access_km`` plus an access pad for a
+    rail or road route's ends) under 2 cells, or, off the network (``any``, ``cross-country``),
+    the places straight through under 4 cells (a rail or road leg's km are the network's).
+    None when neither."""
+    from logistics.advance.coarse_grid import grid_note
+
+    params = load_params(config_dir=config_dir)
+    points = [_resolve(p) for p in (origin, *via, destination)]
+    access_km = params.max_access_km + _ACCESS_PAD_KM
+    cross = mode in ("any", "cross-country")
+    margin_km, key = ((max(params.margin_km, access_km), "access.margin_km") if cross
+                      else (access_km, "access.max_access_km"))
+    route_km = sum(math.hypot(a.x - b.x, a.y - b.y) for a, b in zip(points, points[1:])) / 1000.0
+    names = " -> ".join(p.name for p in points)
+    return grid_note(
+        f"the route {names}", resolution_m or settings.DEFAULT_RESOLUTION_M,
+        margin_km=margin_km,
+        margin_of=f"its margin round the places (network.yaml {key}, {margin_km:.0f} km)",
+        obstacles="a lake or a marsh", route_km=route_km if cross else None,
+        route_of=f"the route, {route_km:.0f} km straight through its places")
 
 
 # --------------------------------------------------------------------------------------------
