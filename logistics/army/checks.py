@@ -22,18 +22,21 @@ __all__ = ["check_army", "line_ids"]
 def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     """Cross-checks that need the norms, the railway network and the army's own figures:
     formations resolve (standards, norms, men or vehicles, lifts, pace vehicles); a motor
-    formation's men fit in its vehicles' seats (:mod:`logistics.army.seats`); vehicles of
+    formation's men fit in its vehicles' seats (:mod:`logistics.army.seats`), at every corner of
+    its ``uncertain:`` ranges too (:mod:`logistics.army.seat_draws`); vehicles of
     supply and extra fuel exist; a railhead named on a line is a station of it; flotilla
     brigades name known ship classes; ``uncertain:`` keys name figures. One ConfigError."""
     from logistics.army.fortified import load_fortified
     from logistics.army.norms import load_norms
     from logistics.army.resolve import resolve_formations
+    from logistics.army.seat_draws import seat_range_problems
     from logistics.army.seats import seat_problems
     from logistics.vehicles import list_vehicles
 
     src = army.source
     norms = load_norms(config_dir)
     problems: list[str] = []
+    units = ()
     try:
         units = resolve_formations(army, norms, load_fortified(config_dir).rule)
     except ConfigError as exc:
@@ -74,6 +77,8 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         problems += _range_problems(army)
     if not problems:
         problems += _value_outside_problems(army)
+    if not problems:
+        problems += seat_range_problems(army, units, norms, load_fortified(config_dir).rule)
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
                           + listed(problems) + "\n(key reference: configs/armies/README.md; "

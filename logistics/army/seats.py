@@ -8,19 +8,22 @@ Seats per vehicle (men, crews and drivers included) come from configs/norms/move
 ``lift.men_per_vehicle`` for its lift vehicle), ``lift.tank_riders.men_per_tank`` for a
 tracked one (riders only: no vehicle file gives a crew, so the count errs low); a vehicle with
 no figure there seats no one (the check counts only seats a figure gives; the message says
-how to give one). Checked on the file as written, as the lift (Monte Carlo draws of men and
-counts are not re-checked: a draw is a range's end, not a user's mistake).
+how to give one). Checked on the file as written; its ``uncertain:`` ranges and the Monte
+Carlo's draws are checked by the same rule in :mod:`logistics.army.seat_draws`.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 from logistics.army.norms import Norms
 from logistics.army.resolve import _norms_file
 from logistics.army.schema import Army
 
-__all__ = ["SEATED_MOVEMENTS", "vehicle_seats", "seat_problems"]
+__all__ = ["SEATED_MOVEMENTS", "Shortfall", "vehicle_seats", "seats_of", "seat_shortfalls",
+           "seats_text", "seat_problems"]
 
 #: Movements whose men ride their own vehicles with no shuttle: they must fit in the seats.
 SEATED_MOVEMENTS = ("motor",)
@@ -58,23 +61,61 @@ def _term(cid: str, n: int, per: float | None, origin: str, mv: str) -> str:
     return f"{n} {cid} x {per:g} ({what})"
 
 
+@dataclass(frozen=True)
+class Shortfall:
+    """A seated formation whose men outnumber its vehicles' seats: ``index`` its position in
+    ``formations:``, ``men`` and ``seats`` all its bodies', ``rows`` :func:`vehicle_seats`'s,
+    ``bodies`` its ``count:``, ``drawn`` whether children draw men and vehicles from it."""
+
+    index: int
+    formation: Any
+    men: int
+    seats: int
+    rows: tuple[tuple[str, int, float | None, str], ...]
+    bodies: int
+    drawn: bool
+
+
+def seats_of(unit, norms: Norms) -> int:
+    """Seats (men) of a resolved formation's own vehicles: the sum of :func:`vehicle_seats`."""
+    return int(sum(c * (per or 0.0) for _, c, per, _ in vehicle_seats(unit, norms)))
+
+
+def seat_shortfalls(army: Army, units, norms: Norms) -> list[Shortfall]:
+    """Every formation of a seated movement (``motor``) whose men outnumber its vehicles'
+    seats. ``units``: ``resolve_formations``'s result for ``army`` (same order)."""
+    out: list[Shortfall] = []
+    for n, (f, u) in enumerate(zip(army.formations, units)):
+        if u.movement not in SEATED_MOVEMENTS:
+            continue
+        seats = seats_of(u, norms)
+        if u.men <= seats:
+            continue
+        bodies = int(f.count.value) if f.count is not None else 1
+        drawn = any(g.parent == f.id and g.drawn_from_parent for g in army.formations)
+        out.append(Shortfall(n, f, int(u.men), seats, vehicle_seats(u, norms), bodies, drawn))
+    return out
+
+
+def seats_text(s: Shortfall, mv: str) -> str:
+    """``"3000 men in its 2 bodies (`count:`) do not fit in the 2400 seats of its vehicles
+    (120 studebaker-us6 x 20 (...))"``: the numbers of a shortfall, for a message."""
+    return (f"{s.men} men" + (f" in its {s.bodies} bodies (`count:`)" if s.bodies > 1 else "")
+            + f" do not fit in the {s.seats} seats of its vehicles"
+            + (" after what its children draw from it" if s.drawn else "")
+            + f" ({'; '.join(_term(c, k, p, o, mv) for c, k, p, o in s.rows) or 'none'})")
+
+
 def seat_problems(army: Army, units, norms: Norms) -> list[str]:
     """One problem per formation of a seated movement (``motor``) whose men outnumber its
     vehicles' seats, naming the numbers and the fixes. ``units``: ``resolve_formations``'s
     result for ``army`` (the same order as its formations)."""
     mv = _norms_file(norms, "movement.yaml")
     problems: list[str] = []
-    for n, (f, u) in enumerate(zip(army.formations, units)):
-        if u.movement not in SEATED_MOVEMENTS:
-            continue
-        rows = vehicle_seats(u, norms)
-        seats = int(sum(c * (per or 0.0) for _, c, per, _ in rows))
-        if u.men <= seats:
-            continue
-        bodies = int(f.count.value) if f.count is not None else 1
-        drawn = any(g.parent == f.id and g.drawn_from_parent for g in army.formations)
-        known = [(cid, per) for cid, _, per, _ in rows if per]
-        short = u.men - seats
+    for s in seat_shortfalls(army, units, norms):
+        f, bodies = s.formation, s.bodies
+        known = [(cid, per) for cid, _, per, _ in s.rows if per]
+        short = s.men - s.seats
         more = ", ".join(f"{math.ceil(short / per / bodies)} more {cid}" for cid, per in known)
         each = " a body" if bodies > 1 else ""
         origin = (f" (from its standard {f.standard!r})"
@@ -82,14 +123,11 @@ def seat_problems(army: Army, units, norms: Norms) -> list[str]:
         own = (" (a `vehicles:` list replaces the standard's whole list: list the ones it keeps "
                "too)" if f.vehicles is None and f.standard is not None else "")
         problems.append(
-            f"{army.source}: formations.{n} ({f.id}).men: {u.men} men{origin}"
-            + (f" in its {bodies} bodies (`count:`)" if bodies > 1 else "")
-            + f" do not fit in the {seats} seats of its vehicles"
-            + (" after what its children draw from it" if drawn else "")
-            + f" ({'; '.join(_term(c, k, p, o, mv) for c, k, p, o in rows) or 'none'}):"
+            f"{army.source}: formations.{s.index} ({f.id}).men: "
+            + seats_text(s, mv).replace(" men", f" men{origin}", 1) + ":"
             " a `movement: motor` formation's men ride its own vehicles and nothing shuttles "
             "them; fix: `movement: truck_borne` (its trucks, or a `lift:`, shuttle the men "
             "they cannot carry), or more vehicles in `vehicles:`"
             + (f" ({more}{each})" if more else "") + own
-            + f", or at most {seats // bodies} `men:`{each}")
+            + f", or at most {s.seats // bodies} `men:`{each}")
     return problems

@@ -34,13 +34,15 @@ __all__ = ["Job", "RunTrace", "TerrainRef", "FORMATION_COLUMNS", "trace_of",
 @dataclass(frozen=True)
 class Job:
     """One army evaluation: ``scenario`` (path or loaded Army) run with ``overrides``
-    (global scales or dotted figure paths), on ``dem``, with the runner's ``seed``."""
+    (global scales or dotted figure paths), on ``dem``, with the runner's ``seed``; ``note``:
+    how its Monte Carlo draw was made, when it says more than its values (a redraw)."""
 
     scenario: Any
     overrides: dict[str, float] = field(default_factory=dict)
     dem: str = "merged"
     seed: int = 0
     resolution_m: float | None = None
+    note: str = ""
 
 
 #: Columns of :attr:`RunTrace.formations` (the formations contract of ``RunResult``).

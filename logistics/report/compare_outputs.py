@@ -6,7 +6,7 @@ between them; EPSG:4326, opens in QGIS), ``summary.csv`` (per axis and ALL), ``p
 (problems of the documented file and those found while scoring: row, column, value, why),
 ``rates.csv`` (planned rates per class with basis and source), ``fuel_states.csv`` (documented
 fuel states against the matched formation's modeled refills), ``draws.csv`` (Monte Carlo draws,
-when sampled), ``advance_<axis>.png``, ``map.png``, ``map.html``
+when sampled; ``note``: why a draw was made again), ``advance_<axis>.png``, ``map.png``, ``map.html``
 (interactive, offline), ``fuel_<axis>.png`` (axes with documented
 fuel states), ``report.md``.
 """

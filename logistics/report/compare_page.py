@@ -53,7 +53,9 @@ rows scored for both, in km and in days; 1 = perfect, 0 = no better than the pla
 **Uncertainty** (with `--samples N`): each draw takes every `uncertain:` figure of the army file
 and of the march and movement norms (`configs/norms/march.yaml`, `movement.yaml`) uniformly in
 its range and one of the two DEMs, with its own seed (the drawn values: draws.csv, norms figures
-as `norms/<file>:<key path>`); the band is P10-P90 of the
+as `norms/<file>:<key path>`; a draw that leaves a ship of the flotilla unable to stem the
+current, or a `movement: motor` formation more men than seats, is made again; the second
+kind is named in the draw's `note`); the band is P10-P90 of the
 headline formation's km over the draws, and the quantiles in comparison.csv
 (`mc_arrival_p10/p50/p90`) are order statistics of each row's modeled event time, scored in
 every draw like the nominal run (empty where fewer draws than that quantile get there).
