@@ -6,6 +6,10 @@ Guards Tank Army at 100 km cells: a 9 x 9 grid, its highest point "km 0"). Two b
 how the plan uses the grid; a grid coarser than either is warned on, with the reason and the
 coarsest resolution both bounds allow:
 
+The bounds and the one wording are :mod:`logistics.cost.grid_check`'s (a fact of the cost grid,
+below the network layer whose ``route`` warns in the same words); this module applies them
+to an army.
+
 * **room round the army** (:data:`MIN_MARGIN_CELLS`): the grid is the army's points plus
   ``routing.margin_deg`` on every side (``advance.plan.army_bbox``), the room a route has to go
   round a lake, a marsh or a fortified region it bypasses. The cost engine's longest step (the
@@ -31,20 +35,10 @@ and says it, in a window at least 3 cells wide each side; ``map`` draws a base m
 
 from __future__ import annotations
 
-import math
-
+from logistics.cost.grid_check import MIN_MARGIN_CELLS, MIN_ROUTE_CELLS, grid_note
 from logistics.geodesy import great_circle_km
 
 __all__ = ["MIN_MARGIN_CELLS", "MIN_ROUTE_CELLS", "coarse_grid_note", "grid_note"]
-
-#: Cells of ``routing.margin_deg`` a route needs round the army's points: the 16-cell stencil's
-#: longest step spans 2 cells (module docstring). A bound of the code, not a figure of 1945.
-MIN_MARGIN_CELLS: float = 2.0
-#: Cells the headline formation's straight route (start through its objectives) must span.
-#: **Assumed**: 4, so that moving its ends to cell centres (up to 1.4 cells a leg) changes it
-#: by at most about a third (module docstring).
-MIN_ROUTE_CELLS: float = 4.0
-
 
 def _headline_route_km(army) -> float | None:
     """Great-circle km from the headline formation's start through its objectives (the first
@@ -74,32 +68,3 @@ def coarse_grid_note(army, resolution_m: float) -> str | None:
         route_of=(f"the headline formation {army.headline_id}'s route, {route_km:.0f} km "
                   "straight from its start through its objectives" if route_km is not None
                   else ""))
-
-
-def grid_note(subject: str, resolution_m: float, *, margin_km: float, margin_of: str,
-              obstacles: str, route_km: float | None = None, route_of: str = "") -> str | None:
-    """The one warning of every command for a grid of ``resolution_m`` metres too coarse for
-    ``subject`` (an army's axis, a route's places): ``margin_km`` is the room its grid leaves
-    round its points (``margin_of`` says which, ``obstacles`` what a route steps round there),
-    ``route_km`` the length of its route straight through its points (``route_of`` says
-    which; None: no such bound). Each bound broken is named with its reason, and the coarsest
-    resolution keeping both; None when it keeps both."""
-    cell_km = float(resolution_m) / 1000.0
-    bounds, why = [margin_km / MIN_MARGIN_CELLS], []
-    if margin_km < MIN_MARGIN_CELLS * cell_km:
-        why.append(f"{margin_of} is {margin_km / cell_km:.1f} cells, under the "
-                   f"{MIN_MARGIN_CELLS:g} a route needs to step round {obstacles} near the "
-                   "grid's edge")
-    if route_km is not None:
-        bounds.append(route_km / MIN_ROUTE_CELLS)
-        if route_km < MIN_ROUTE_CELLS * cell_km:
-            why.append(f"{route_of}, spans {route_km / cell_km:.1f} cells, under "
-                       f"{MIN_ROUTE_CELLS:g}: moving its ends to cell centres changes it by "
-                       "more than a third")
-    if not why:
-        return None
-    finest = max(1, math.floor(min(bounds))) * 1000  # whole km, at least 1 km
-    return (f"a grid of {resolution_m:g} m cells is too coarse for {subject}: "
-            f"{'; and '.join(why)}; its routes, times and fuel are set more by the grid "
-            f"than by the terrain (advance/coarse_grid.py); fix: --resolution-m {finest} or finer "
-            f"(resolution_m={finest})")

@@ -207,14 +207,14 @@ def route_multimodal(
 def coarse_grid_note(origin, destination, *, via: Sequence = (), mode: str = "any",
                      resolution_m: float | None = None,
                      config_dir: str | os.PathLike[str] | None = None) -> str | None:
-    """The warning (:func:`logistics.advance.coarse_grid.grid_note`, the words of every
+    """The warning (:func:`logistics.cost.grid_check.grid_note`, the words of every
     command) for a route of :func:`route_multimodal` on a grid of ``resolution_m`` metres too
     coarse for it: the window round its places (the least pad of a section for ``mode``:
     network.yaml ``access.margin_km``, or ``access.max_access_km`` plus an access pad for a
     rail or road route's ends) under 2 cells, or, off the network (``any``, ``cross-country``),
     the places straight through under 4 cells (a rail or road leg's km are the network's).
     None when neither."""
-    from logistics.advance.coarse_grid import grid_note
+    from logistics.cost.grid_check import grid_note
 
     params = load_params(config_dir=config_dir)
     points = [_resolve(p) for p in (origin, *via, destination)]
