@@ -282,3 +282,33 @@ def test_off_route_timing_prices_with_the_run_s_configs_folder(tmp_path, box_ter
 
     shipped, mine = hours(None), hours(cfg)
     assert np.isfinite(shipped) and mine == pytest.approx(2.0 * shipped, rel=0.05)
+
+
+def _cited_army(tmp_path: Path, test_army_doc, key: str) -> Path:
+    """The test tank column's army file with its H-hour cited to ``[key]``."""
+    import yaml
+
+    doc = test_army_doc([test_army_doc.tank_column((119.0, 46.8))])
+    doc["h_hour"] = {"value": "1945-08-09T00:00", "cite": f"[{key}] 'at midnight'"}
+    path = tmp_path / f"army-{key.lower()}.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_an_army_s_citations_are_checked_against_the_bibliography_of_its_folder(
+        tmp_path, test_army_doc):
+    # load_army(config_dir=X) checked the army's citation keys against settings.CONFIG_DIR's
+    # sources.yaml: a source added to the copy's bibliography could not be cited in an army
+    # loaded for the copy, and an error named the shipped bibliography
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "sources.yaml", "\npointers:", "\n  - key: MY-DIARY\n    author: me\n"
+          "    title: my diary\n\npointers:")
+    mine = _cited_army(tmp_path, test_army_doc, "MY-DIARY")
+    assert load_army(mine, config_dir=cfg).h_hour.cite.startswith("[MY-DIARY]")
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) \[MY-DIARY\]") as e:
+        load_army(mine)  # the shipped bibliography has no such source
+    assert str(settings.CONFIG_DIR / "sources.yaml") in str(e.value)
+    other = _cited_army(tmp_path, test_army_doc, "NOT-A-SOURCE")
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) \[NOT-A-SOURCE\]") as e:
+        load_army(other, config_dir=cfg)
+    assert str(cfg / "sources.yaml") in str(e.value)  # the bibliography read, named
