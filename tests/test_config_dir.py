@@ -312,3 +312,55 @@ def test_an_army_s_citations_are_checked_against_the_bibliography_of_its_folder(
     with pytest.raises(ConfigError, match=r"unknown key\(s\) \[NOT-A-SOURCE\]") as e:
         load_army(other, config_dir=cfg)
     assert str(cfg / "sources.yaml") in str(e.value)  # the bibliography read, named
+
+
+def _marsh_copy(tmp_path: Path) -> Path:
+    """A configs copy whose 1945 marsh rule takes every crop or grass cell up to 30 m above a
+    river as marsh (4.1 m shipped)."""
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "terrain" / "landcover-1945.yaml", "max_hand_m: 4.1 ", "max_hand_m: 30.0 ")
+    return cfg
+
+
+_SANJIANG = (132.0, 46.6, 133.2, 47.4)  #: a box of the Sanjiang plain, inside the marsh rule
+
+
+def _marsh_cells(terrain) -> int:
+    from logistics.terrain import TerrainClass
+
+    return int((terrain["terrain_class"].values == TerrainClass.WETLAND).sum())
+
+
+def test_terrain_reads_the_1945_land_cover_of_its_configs_folder(tmp_path):
+    # load_terrain read settings.CONFIG_DIR's terrain/landcover-1945.yaml whatever folder the
+    # run read; a run's terrain, and the per-process terrain cache of compare and calibrate,
+    # now take the run's folder (the cache keyed on what it read)
+    from logistics.history.runs import TerrainRef, _terrain
+    from logistics.terrain import load_terrain
+
+    cfg = _marsh_copy(tmp_path)
+    shipped = _marsh_cells(load_terrain(_SANJIANG, resolution_m=5000.0))
+    mine = _marsh_cells(load_terrain(_SANJIANG, resolution_m=5000.0, config_dir=cfg))
+    assert 0 < shipped < mine  # a marsh up to 30 m above the rivers holds more of the plain
+    assert _marsh_cells(_terrain(_SANJIANG, 5000.0, "merged")) == shipped
+    assert _marsh_cells(TerrainRef(_SANJIANG, 5000.0, "merged", cfg).load()) == mine
+    _edit(cfg / "terrain" / "landcover-1945.yaml", "max_hand_m: 30.0 ", "max_hand_m: 4.1 ")
+    assert _marsh_cells(_terrain(_SANJIANG, 5000.0, "merged", cfg)) == shipped  # edited: anew
+
+
+def test_a_run_loads_its_terrain_from_its_configs_folder(tmp_path, monkeypatch, test_army_doc):
+    # run_scenario loaded its terrain with settings.CONFIG_DIR's land cover and railways
+    import logistics.terrain as terrain_mod
+    from logistics.runner import run_scenario
+
+    seen = []
+
+    def spy(*args, **kw):
+        seen.append(kw.get("config_dir"))
+        raise ConfigError("stop: terrain asked for")
+
+    monkeypatch.setattr(terrain_mod, "load_terrain", spy)
+    cfg = _configs_copy(tmp_path)
+    with pytest.raises(ConfigError, match="stop"):
+        run_scenario(_army_file(tmp_path, test_army_doc, "t-34-85"), config_dir=cfg)
+    assert seen == [cfg]

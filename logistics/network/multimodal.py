@@ -325,7 +325,8 @@ def _field(ctx: _Context, pts: list[_Point], pad_km: float) -> _Field:
     if terrain is None:
         from logistics.terrain import load_terrain
 
-        terrain = load_terrain(_bbox(pts, pad_km), resolution_m=ctx.resolution_m)
+        terrain = load_terrain(_bbox(pts, pad_km), resolution_m=ctx.resolution_m,
+                               config_dir=ctx.models.config_dir)
     model = ctx.models.get(terrain, ctx.vehicle, objective="time", season=ctx.season)
     return _Field(terrain=terrain, model=model)
 
