@@ -364,3 +364,21 @@ def test_a_run_loads_its_terrain_from_its_configs_folder(tmp_path, monkeypatch, 
     with pytest.raises(ConfigError, match="stop"):
         run_scenario(_army_file(tmp_path, test_army_doc, "t-34-85"), config_dir=cfg)
     assert seen == [cfg]
+
+
+def test_a_route_names_the_network_parameters_it_read(tmp_path, monkeypatch, box_terrain):
+    # the route's "parameters" named configs/network/network.yaml whenever config_dir was None,
+    # though LOGISTICS_CONFIG_DIR (settings.CONFIG_DIR) pointed at a copy whose file was read
+    from logistics.network import route_multimodal
+
+    cfg = _configs_copy(tmp_path)
+    terrain = box_terrain((118.5, 46.0, 120.1, 47.0), 5000.0)
+
+    def named(**kw) -> str:
+        return route_multimodal((119.0, 46.5), (119.6, 46.5), "t-34-85", mode="cross-country",
+                                terrain=terrain, **kw).provenance["parameters"]
+
+    assert named() == "configs/network/network.yaml"  # the shipped file, as before
+    assert named(config_dir=cfg) == str(cfg / "network" / "network.yaml")
+    monkeypatch.setattr(settings, "CONFIG_DIR", cfg)
+    assert named() == str(cfg / "network" / "network.yaml")
