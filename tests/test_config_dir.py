@@ -382,3 +382,21 @@ def test_a_route_names_the_network_parameters_it_read(tmp_path, monkeypatch, box
     assert named(config_dir=cfg) == str(cfg / "network" / "network.yaml")
     monkeypatch.setattr(settings, "CONFIG_DIR", cfg)
     assert named() == str(cfg / "network" / "network.yaml")
+
+
+def test_monte_carlo_draws_the_norms_of_the_army_s_configs_folder(tmp_path):
+    # a draw of the norms (compare --samples) read settings.CONFIG_DIR's uncertain: ranges
+    # and movement norms whatever folder the army was loaded for
+    from types import SimpleNamespace
+
+    from logistics.history.uncertainty import _sample_overrides
+
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "norms" / "march.yaml", "tank_column.max_speed_kmh: {low: 6.6, high: 22.5,",
+          "tank_column.max_speed_kmh: {low: 6.6, high: 6.6,")
+    key = "norms/march:norms.tank_column.max_speed_kmh"
+    army = SimpleNamespace(uncertain={}, config_dir=cfg)
+    draws = [_sample_overrides(army, 0, seed)[key] for seed in range(3)]
+    assert draws == [6.6] * 3  # the copy's range holds its value only
+    shipped = _sample_overrides(SimpleNamespace(uncertain={}, config_dir=None), 0, 0)[key]
+    assert 6.6 < shipped <= 22.5
