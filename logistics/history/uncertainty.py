@@ -117,7 +117,8 @@ def _seated_overrides(scenario: Any, seed: int, norms_seed: int) -> tuple[dict[s
 
     draw = _sample_overrides(scenario, seed, norms_seed)
     # a scenario that is no army file (a custom runner's) has no formations to seat
-    short = draw_shortfalls(scenario, draw) if isinstance(scenario, Army) else []
+    folder = getattr(scenario, "config_dir", None)  # the norms the army runs on
+    short = draw_shortfalls(scenario, draw, folder) if isinstance(scenario, Army) else []
     if not short:
         return draw, ""
     first = shortfall_note(short)
@@ -125,7 +126,7 @@ def _seated_overrides(scenario: Any, seed: int, norms_seed: int) -> tuple[dict[s
     for n, child in enumerate(seeds, 1):
         s_army, s_norms = (int(v) for v in child.generate_state(2))
         draw = _sample_overrides(scenario, s_army, s_norms)
-        if not draw_shortfalls(scenario, draw):
+        if not draw_shortfalls(scenario, draw, folder):
             return draw, (f"made again {n} time(s): a `movement: motor` formation had more "
                           f"men than seats ({first} the first time)")
     raise ConfigError(f"{getattr(scenario, 'source', scenario)}: Monte Carlo: "
