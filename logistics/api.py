@@ -237,9 +237,13 @@ def vehicle_rates(place, *, vehicles=None, season: str = "dry", dem: str = "merg
 
 
 def compare(documented=None, *, configs_dir=None, resolution_m: float | None = None,
-            samples: int = 0, seed: int = 0):
+            samples: int = 0, seed: int = 0, config_dir=None):
     """Score every documented row against its axis's modelled run and the planned-rate
-    baseline (``logistics compare``) -> ``Comparison`` (``.table``, ``.summary``, ``.axes``)."""
+    baseline (``logistics compare``) -> ``Comparison`` (``.table``, ``.summary``, ``.axes``).
+    ``configs_dir``: the folder of the army files (``--configs``); ``config_dir``: the configs
+    folder read (LOGISTICS_CONFIG_DIR of the command; default ``settings.CONFIG_DIR``): its
+    documented file, planned rates, fuel states and railways, its army files unless
+    ``configs_dir`` is given, and the vehicles, norms and terrain every run reads."""
     from logistics.history.compare import compare as _compare
     from logistics.history.inputs import check_comparable, check_scorable
     from logistics.history.uncertainty import MAX_SAMPLES
@@ -252,9 +256,10 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
         documented = _path_arg(documented, "documented", "configs/history/documented-advances.csv")
     if configs_dir is not None:
         configs_dir = _path_arg(configs_dir, "configs_dir", "configs")
-    check_scorable(documented)  # as `logistics compare`: refused, not an empty comparison
+    config_dir = _config_dir_arg(config_dir)
+    check_scorable(documented, config_dir)  # as `logistics compare`: refused, not an empty one
     comp = _compare(documented, configs_dir=configs_dir,
                     resolution_m=_resolution_arg(resolution_m), samples=int(samples),
-                    seed=_seed_arg(seed))
+                    seed=_seed_arg(seed), config_dir=config_dir)
     check_comparable(comp.inputs, modeled=bool(comp.axes))
     return comp

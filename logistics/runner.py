@@ -213,7 +213,7 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     if terrain is None:
         from logistics.terrain import load_terrain
 
-        terrain = load_terrain(box, resolution_m=res, dem=dem)
+        terrain = load_terrain(box, resolution_m=res, dem=dem, config_dir=folder)
     models = CostModels(folder)
     means = dict(default_planners(army, config_dir=folder))
     means.update(planners or {})

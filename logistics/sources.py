@@ -64,17 +64,20 @@ class Provenance:
         return f"{self.key}: {self.text}" + (f' | quote: "{self.quote}"' if self.quote else "")
 
 
-def provenance_problem(entry: Mapping[str, Any]) -> tuple[str, str] | None:
+def provenance_problem(entry: Mapping[str, Any], *,
+                       config_dir: str | Path | None = None) -> tuple[str, str] | None:
     """What is wrong with the provenance of ``entry`` (a figure's mapping) as ``(expected,
     seen)``, e.g. ``("exactly one of 'cite' ... or 'assumed' ...", "both were given")``; None
-    when it is right. Empty or blank texts count as not given."""
+    when it is right. Empty or blank texts count as not given. Citation keys are checked
+    against the bibliography of the configs folder ``config_dir`` (:func:`bibliography_path`)."""
     given = [k for k in PROVENANCE_KEYS if isinstance(entry.get(k), str) and entry[k].strip()]
     if len(given) == 1:
         if entry.get("quote") is not None and given[0] not in ("cite", "source"):
             return "a 'quote' only with a citation ('cite' or 'source')", f"one with {given[0]!r}"
-        unknown = unknown_keys(" ".join(str(entry.get(k) or "") for k in (*CITE_KEYS, "quote")))
+        unknown = unknown_keys(" ".join(str(entry.get(k) or "") for k in (*CITE_KEYS, "quote")),
+                               load_bibliography(config_dir=config_dir))
         if unknown:
-            return (f"citation keys of {bibliography_path()} in brackets ([GLANTZ-LP7]); add "
+            return (f"citation keys of {bibliography_path(config_dir)} in brackets ([GLANTZ-LP7]); add "
                     "the source there or correct the key", "unknown key(s) " + ", ".join(
                         f"[{k}]" for k in unknown))
         return None
@@ -117,12 +120,12 @@ POINTER_RES: tuple[tuple[re.Pattern, str], ...] = (
 _FILE = "sources.yaml"
 
 
-def bibliography_path() -> Path:
-    """``sources.yaml`` of ``settings.CONFIG_DIR``; the shipped one when a user's configs folder
-    has none."""
+def bibliography_path(config_dir: str | Path | None = None) -> Path:
+    """``sources.yaml`` of the configs folder ``config_dir`` (``settings.CONFIG_DIR`` as set
+    when None); the shipped one when a user's configs folder has none."""
     from logistics import settings
 
-    own = Path(settings.CONFIG_DIR) / _FILE
+    own = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / _FILE
     return own if own.is_file() else Path(settings.SHIPPED_CONFIG_DIR) / _FILE
 
 
@@ -204,10 +207,12 @@ def _read(path: str, mtime_ns: int) -> Bibliography:
     return Bibliography(MappingProxyType(sources), MappingProxyType(pointers))
 
 
-def load_bibliography(path: str | Path | None = None) -> Bibliography:
-    """The bibliography of ``path`` (default :func:`bibliography_path`), read once per change;
-    an empty one when there is no file (a config tree of its own without sources)."""
-    p = Path(path) if path is not None else bibliography_path()
+def load_bibliography(path: str | Path | None = None, *,
+                      config_dir: str | Path | None = None) -> Bibliography:
+    """The bibliography of ``path`` (default :func:`bibliography_path` of ``config_dir``), read
+    once per change; an empty one when there is no file (a config tree of its own without
+    sources)."""
+    p = Path(path) if path is not None else bibliography_path(config_dir)
     if not p.is_file():
         return Bibliography(MappingProxyType({}), MappingProxyType({}))
     return _read(str(p), p.stat().st_mtime_ns)

@@ -282,3 +282,121 @@ def test_off_route_timing_prices_with_the_run_s_configs_folder(tmp_path, box_ter
 
     shipped, mine = hours(None), hours(cfg)
     assert np.isfinite(shipped) and mine == pytest.approx(2.0 * shipped, rel=0.05)
+
+
+def _cited_army(tmp_path: Path, test_army_doc, key: str) -> Path:
+    """The test tank column's army file with its H-hour cited to ``[key]``."""
+    import yaml
+
+    doc = test_army_doc([test_army_doc.tank_column((119.0, 46.8))])
+    doc["h_hour"] = {"value": "1945-08-09T00:00", "cite": f"[{key}] 'at midnight'"}
+    path = tmp_path / f"army-{key.lower()}.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_an_army_s_citations_are_checked_against_the_bibliography_of_its_folder(
+        tmp_path, test_army_doc):
+    # load_army(config_dir=X) checked the army's citation keys against settings.CONFIG_DIR's
+    # sources.yaml: a source added to the copy's bibliography could not be cited in an army
+    # loaded for the copy, and an error named the shipped bibliography
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "sources.yaml", "\npointers:", "\n  - key: MY-DIARY\n    author: me\n"
+          "    title: my diary\n\npointers:")
+    mine = _cited_army(tmp_path, test_army_doc, "MY-DIARY")
+    assert load_army(mine, config_dir=cfg).h_hour.cite.startswith("[MY-DIARY]")
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) \[MY-DIARY\]") as e:
+        load_army(mine)  # the shipped bibliography has no such source
+    assert str(settings.CONFIG_DIR / "sources.yaml") in str(e.value)
+    other = _cited_army(tmp_path, test_army_doc, "NOT-A-SOURCE")
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) \[NOT-A-SOURCE\]") as e:
+        load_army(other, config_dir=cfg)
+    assert str(cfg / "sources.yaml") in str(e.value)  # the bibliography read, named
+
+
+def _marsh_copy(tmp_path: Path) -> Path:
+    """A configs copy whose 1945 marsh rule takes every crop or grass cell up to 30 m above a
+    river as marsh (4.1 m shipped)."""
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "terrain" / "landcover-1945.yaml", "max_hand_m: 4.1 ", "max_hand_m: 30.0 ")
+    return cfg
+
+
+_SANJIANG = (132.0, 46.6, 133.2, 47.4)  #: a box of the Sanjiang plain, inside the marsh rule
+
+
+def _marsh_cells(terrain) -> int:
+    from logistics.terrain import TerrainClass
+
+    return int((terrain["terrain_class"].values == TerrainClass.WETLAND).sum())
+
+
+def test_terrain_reads_the_1945_land_cover_of_its_configs_folder(tmp_path):
+    # load_terrain read settings.CONFIG_DIR's terrain/landcover-1945.yaml whatever folder the
+    # run read; a run's terrain, and the per-process terrain cache of compare and calibrate,
+    # now take the run's folder (the cache keyed on what it read)
+    from logistics.history.runs import TerrainRef, _terrain
+    from logistics.terrain import load_terrain
+
+    cfg = _marsh_copy(tmp_path)
+    shipped = _marsh_cells(load_terrain(_SANJIANG, resolution_m=5000.0))
+    mine = _marsh_cells(load_terrain(_SANJIANG, resolution_m=5000.0, config_dir=cfg))
+    assert 0 < shipped < mine  # a marsh up to 30 m above the rivers holds more of the plain
+    assert _marsh_cells(_terrain(_SANJIANG, 5000.0, "merged")) == shipped
+    assert _marsh_cells(TerrainRef(_SANJIANG, 5000.0, "merged", cfg).load()) == mine
+    _edit(cfg / "terrain" / "landcover-1945.yaml", "max_hand_m: 30.0 ", "max_hand_m: 4.1 ")
+    assert _marsh_cells(_terrain(_SANJIANG, 5000.0, "merged", cfg)) == shipped  # edited: anew
+
+
+def test_a_run_loads_its_terrain_from_its_configs_folder(tmp_path, monkeypatch, test_army_doc):
+    # run_scenario loaded its terrain with settings.CONFIG_DIR's land cover and railways
+    import logistics.terrain as terrain_mod
+    from logistics.runner import run_scenario
+
+    seen = []
+
+    def spy(*args, **kw):
+        seen.append(kw.get("config_dir"))
+        raise ConfigError("stop: terrain asked for")
+
+    monkeypatch.setattr(terrain_mod, "load_terrain", spy)
+    cfg = _configs_copy(tmp_path)
+    with pytest.raises(ConfigError, match="stop"):
+        run_scenario(_army_file(tmp_path, test_army_doc, "t-34-85"), config_dir=cfg)
+    assert seen == [cfg]
+
+
+def test_a_route_names_the_network_parameters_it_read(tmp_path, monkeypatch, box_terrain):
+    # the route's "parameters" named configs/network/network.yaml whenever config_dir was None,
+    # though LOGISTICS_CONFIG_DIR (settings.CONFIG_DIR) pointed at a copy whose file was read
+    from logistics.network import route_multimodal
+
+    cfg = _configs_copy(tmp_path)
+    terrain = box_terrain((118.5, 46.0, 120.1, 47.0), 5000.0)
+
+    def named(**kw) -> str:
+        return route_multimodal((119.0, 46.5), (119.6, 46.5), "t-34-85", mode="cross-country",
+                                terrain=terrain, **kw).provenance["parameters"]
+
+    assert named() == "configs/network/network.yaml"  # the shipped file, as before
+    assert named(config_dir=cfg) == str(cfg / "network" / "network.yaml")
+    monkeypatch.setattr(settings, "CONFIG_DIR", cfg)
+    assert named() == str(cfg / "network" / "network.yaml")
+
+
+def test_monte_carlo_draws_the_norms_of_the_army_s_configs_folder(tmp_path):
+    # a draw of the norms (compare --samples) read settings.CONFIG_DIR's uncertain: ranges
+    # and movement norms whatever folder the army was loaded for
+    from types import SimpleNamespace
+
+    from logistics.history.uncertainty import _sample_overrides
+
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "norms" / "march.yaml", "tank_column.max_speed_kmh: {low: 6.6, high: 22.5,",
+          "tank_column.max_speed_kmh: {low: 6.6, high: 6.6,")
+    key = "norms/march:norms.tank_column.max_speed_kmh"
+    army = SimpleNamespace(uncertain={}, config_dir=cfg)
+    draws = [_sample_overrides(army, 0, seed)[key] for seed in range(3)]
+    assert draws == [6.6] * 3  # the copy's range holds its value only
+    shipped = _sample_overrides(SimpleNamespace(uncertain={}, config_dir=None), 0, 0)[key]
+    assert 6.6 < shipped <= 22.5

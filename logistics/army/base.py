@@ -212,14 +212,26 @@ class _Model(BaseModel):
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 
 
-def _check_provenance(what: str, cite: str | None, assumed: str | None) -> None:
-    """Raise ValueError naming ``what`` unless exactly one of ``cite``/``assumed`` is given."""
-    problem = provenance_problem({"cite": cite, "assumed": assumed})
+def folder_of(info: Any) -> Any:
+    """The configs folder a validation reads (vehicles, bibliography): ``config_dir`` of the
+    validation context (:func:`~logistics.army.validate.validate_army`), None for
+    ``settings.CONFIG_DIR``."""
+    context = getattr(info, "context", None)
+    return context.get("config_dir") if isinstance(context, dict) else None
+
+
+def _check_provenance(what: str, cite: str | None, assumed: str | None,
+                      info: Any = None) -> None:
+    """Raise ValueError naming ``what`` unless exactly one of ``cite``/``assumed`` is given,
+    its citation keys those of the bibliography of the validation's configs folder (``info``:
+    the validator's ValidationInfo, :func:`folder_of`)."""
+    folder = folder_of(info)
+    problem = provenance_problem({"cite": cite, "assumed": assumed}, config_dir=folder)
     if problem is not None:
         expected, seen = problem
         if seen.startswith("unknown key"):
-            fix = f"add the source to {bibliography_path()}, or correct the key"
-            expected = f"citation keys of {bibliography_path()} in brackets ([GLANTZ-LP7])"
+            fix = f"add the source to {bibliography_path(folder)}, or correct the key"
+            expected = f"citation keys of {bibliography_path(folder)} in brackets ([GLANTZ-LP7])"
         elif seen.startswith("neither"):
             fix = ("add cite: \"[GLANTZ-LP7] 'the quote'\" (a key of configs/sources.yaml: a source "
                    "gives it) or assumed: \"why\"")
@@ -264,8 +276,8 @@ class Figure(_Model, Generic[T]):
     assumed: str | None = None
 
     @model_validator(mode="after")
-    def _one_provenance(self) -> Figure:
-        _check_provenance("a figure", self.cite, self.assumed)
+    def _one_provenance(self, info: ValidationInfo) -> Figure:
+        _check_provenance("a figure", self.cite, self.assumed, info)
         return self
 
     @property
@@ -365,14 +377,14 @@ class Point(_Model):
         return data
 
     @model_validator(mode="after")
-    def _coords_and_provenance(self) -> Point:
+    def _coords_and_provenance(self, info: ValidationInfo) -> Point:
         if (self.lon is None) != (self.lat is None):
             raise ValueError("give both `lon` and `lat`, or neither (then the gazetteer is used)")
         if not self.place:
             raise ValueError("no location; fix: give `place:` (a name the gazetteer knows) or "
                              "`lon:`/`lat:`")
         _check_provenance(f"point {self.place!r} (source of the place and its coordinates)",
-                          self.cite, self.assumed)
+                          self.cite, self.assumed, info)
         try:
             self.location()
         except LogisticsError as exc:

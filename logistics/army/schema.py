@@ -31,6 +31,7 @@ from logistics.army.base import (
     TimeFigure,
     _check,
     _check_provenance,
+    folder_of,
     _Model,
     _short,
     label_offset_problem,
@@ -75,14 +76,6 @@ __all__ = [
 
 FuelType = Literal["diesel", "petrol", "any"]
 Season = Literal["dry", "wet"]
-
-
-def _folder_of(info: Any) -> Any:
-    """The configs folder a validation reads vehicles from: ``config_dir`` of the validation
-    context (:func:`~logistics.army.validate.validate_army`), None for
-    ``settings.CONFIG_DIR``."""
-    context = getattr(info, "context", None)
-    return context.get("config_dir") if isinstance(context, dict) else None
 
 
 def _check_vehicle(name: str, config_dir: Any = None) -> str:
@@ -178,7 +171,7 @@ class Trucks(_Model):
     @field_validator("vehicle")
     @classmethod
     def _known_vehicle(cls, v: str, info: ValidationInfo) -> str:
-        folder = _folder_of(info)
+        folder = folder_of(info)
         return _check_motor_vehicle(_check_vehicle(v, folder), "trucks", folder)
 
     @model_validator(mode="after")
@@ -259,11 +252,11 @@ class Uncertain(_Model):
     assumed: str | None = None
 
     @model_validator(mode="after")
-    def _ok(self) -> Uncertain:
+    def _ok(self, info: ValidationInfo) -> Uncertain:
         if not self.low <= self.high:
             raise ValueError(f"low ({self.low}) must be <= high ({self.high}); fix: swap "
                              "them, or give low <= high in the figure's unit")
-        _check_provenance("a range", self.cite, self.assumed)
+        _check_provenance("a range", self.cite, self.assumed, info)
         return self
 
 
@@ -394,9 +387,9 @@ class SourcedPoint(LinePoint):
     assumed: str | None = None
 
     @model_validator(mode="after")
-    def _provenance(self) -> SourcedPoint:
+    def _provenance(self, info: ValidationInfo) -> SourcedPoint:
         _check_provenance(f"point {self.label!r} (source of the place and its coordinates)",
-                          self.cite, self.assumed)
+                          self.cite, self.assumed, info)
         return self
 
 
@@ -430,8 +423,8 @@ class AnyOf(_Model):
     assumed: str | None = None
 
     @model_validator(mode="after")
-    def _provenance(self) -> AnyOf:
-        _check_provenance("an objective area (any_of)", self.cite, self.assumed)
+    def _provenance(self, info: ValidationInfo) -> AnyOf:
+        _check_provenance("an objective area (any_of)", self.cite, self.assumed, info)
         return self
 
 
@@ -456,7 +449,7 @@ class VehicleCount(_Model):
     @field_validator("vehicle")
     @classmethod
     def _known_vehicle(cls, v: str, info: ValidationInfo) -> str:
-        folder = _folder_of(info)
+        folder = folder_of(info)
         return _check_motor_vehicle(_check_vehicle(v, folder), "vehicles", folder)
 
     @model_validator(mode="after")
@@ -483,7 +476,7 @@ class Lift(_Model):
     @field_validator("vehicle")
     @classmethod
     def _known_vehicle(cls, v: str | None, info: ValidationInfo) -> str | None:
-        folder = _folder_of(info)
+        folder = folder_of(info)
         return v if v is None else _check_motor_vehicle(_check_vehicle(v, folder), "lift", folder)
 
     @field_validator("men", "count", "men_per_vehicle")
@@ -530,8 +523,8 @@ class Formed(_Model):
     assumed: str | None = None
 
     @model_validator(mode="after")
-    def _provenance(self) -> Formed:
-        _check_provenance("formed", self.cite, self.assumed)
+    def _provenance(self, info: ValidationInfo) -> Formed:
+        _check_provenance("formed", self.cite, self.assumed, info)
         return self
 
 
@@ -575,9 +568,9 @@ class FormationSpec(_Model):
         return v
 
     @model_validator(mode="after")
-    def _shape(self) -> FormationSpec:
+    def _shape(self, info: ValidationInfo) -> FormationSpec:
         _check_provenance(f"formation {self.id!r} (why it exists, where its composition comes "
-                          "from)", self.cite, self.assumed)
+                          "from)", self.cite, self.assumed, info)
         _check(("count", self.count, ">=", 1), ("count", self.count, "<=", 1000),
                ("men", self.men, "<=", 1_000_000))
         if self.drawn_from_parent and self.parent is None:
@@ -601,8 +594,8 @@ class Priority(_Model):
     assumed: str | None = None
 
     @model_validator(mode="after")
-    def _provenance(self) -> Priority:
-        _check_provenance("fuel.priority", self.cite, self.assumed)
+    def _provenance(self, info: ValidationInfo) -> Priority:
+        _check_provenance("fuel.priority", self.cite, self.assumed, info)
         if len(set(self.order)) != len(self.order):
             raise ValueError(f"fuel.priority.order names a formation twice: {self.order}; fix: list "
                              "each formation once")
@@ -660,8 +653,8 @@ class AdvanceAlong(_Model):
     assumed: str | None = None
 
     @model_validator(mode="after")
-    def _provenance(self) -> AdvanceAlong:
-        _check_provenance("supply.rail.advance_along", self.cite, self.assumed)
+    def _provenance(self, info: ValidationInfo) -> AdvanceAlong:
+        _check_provenance("supply.rail.advance_along", self.cite, self.assumed, info)
         return self
 
 
@@ -706,8 +699,8 @@ class Sourced(_Model):
     assumed: str | None = None
 
     @model_validator(mode="after")
-    def _provenance(self) -> Sourced:
-        _check_provenance("a statement", self.cite, self.assumed)
+    def _provenance(self, info: ValidationInfo) -> Sourced:
+        _check_provenance("a statement", self.cite, self.assumed, info)
         return self
 
 
@@ -733,8 +726,8 @@ class FlotillaSpec(_Model):
     hazards: Sourced | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> FlotillaSpec:
-        _check_provenance(f"flotilla {self.id!r}", self.cite, self.assumed)
+    def _shape(self, info: ValidationInfo) -> FlotillaSpec:
+        _check_provenance(f"flotilla {self.id!r}", self.cite, self.assumed, info)
         if (self.standard is None) == (self.ships is None):
             raise ValueError("a flotilla brigade gives exactly one of `standard:` (a "
                              "river_ship_brigade of configs/norms/formations.yaml) or `ships:`; "
@@ -756,8 +749,8 @@ class Departure(_Model):
     assumed: str | None = None
 
     @model_validator(mode="after")
-    def _shape(self) -> Departure:
-        _check_provenance("departure (how the line was placed)", self.cite, self.assumed)
+    def _shape(self, info: ValidationInfo) -> Departure:
+        _check_provenance("departure (how the line was placed)", self.cite, self.assumed, info)
         _check(("tolerance_km", self.tolerance_km, ">", 0),
                ("tolerance_km", self.tolerance_km, "<=", 200))
         return self

@@ -45,7 +45,7 @@ def validate_army(data: Any, *, source: str = "<dict>",
     from logistics.sources import load_bibliography
     from logistics.vehicles import list_vehicles, vehicles_dir
 
-    load_bibliography()  # a damaged bibliography is one error here, not one per citation
+    load_bibliography(config_dir=config_dir)  # a damaged bibliography is one error here, not one per citation
     folder = vehicles_dir(config_dir)
     if not folder.is_dir():  # one error, not one per vehicle the file names
         fix = ("set LOGISTICS_CONFIG_DIR to a whole configs folder with its vehicles/ (a copy: "

@@ -80,8 +80,10 @@ class PlannedRates:
         return self.rates[name]
 
 
-def _default_path() -> Path:
-    return settings.CONFIG_DIR / "history" / "planned-rates.yaml"
+def _default_path(config_dir: str | Path | None = None) -> Path:
+    """``history/planned-rates.yaml`` of ``config_dir`` (``settings.CONFIG_DIR`` when None)."""
+    return Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "history" \
+        / "planned-rates.yaml"
 
 
 #: The range a planned rate may take, km a day: the bounds the march norms allow a day's march
@@ -99,14 +101,16 @@ def _near(name: str, choices) -> str:
     return did_you_mean(name, choices) or f"use one of {', '.join(choices)}"
 
 
-def load_planned_rates(path: str | Path | None = None) -> PlannedRates:
-    """Read the planned-rates file (default ``configs/history/planned-rates.yaml``).
+def load_planned_rates(path: str | Path | None = None, *,
+                       config_dir: str | Path | None = None) -> PlannedRates:
+    """Read the planned-rates file (default ``history/planned-rates.yaml`` of the configs folder
+    ``config_dir``, ``settings.CONFIG_DIR`` when None).
 
     Every rate needs ``rate_km_per_day`` (> 0), ``basis`` (documented/assumed) and ``reason``;
     a documented one also ``source``; every kind must name a rate. All problems are raised
     together, each naming the file and the key.
     """
-    p = Path(path) if path is not None else _default_path()
+    p = Path(path) if path is not None else _default_path(config_dir)
     data = load_yaml(p, what="planned-rates file") or {}
     if not isinstance(data, dict) or not isinstance(data.get("rates"), dict):
         raise ConfigError(f"{p}: rates: missing (a mapping of rate classes, e.g. rates: {{rifle: "
@@ -192,12 +196,14 @@ class IndependentRoutes:
 
     ``length(line, lon, lat)`` -> ``(km, how)``: ``how`` is ``"rail"`` (a 1945 line joins the
     departure line to the place, :data:`JOIN_KM`) or ``"straight"``. ``network`` is a rail
-    graph (``logistics.network.load_railways``; the shipped one when None, loaded on first use;
-    ``False`` for no railways at all).
+    graph (``logistics.network.load_railways``; when None the 1945 railways of the configs folder
+    ``config_dir``, ``settings.CONFIG_DIR`` when None, loaded on first use; ``False`` for no
+    railways at all).
     """
 
     tolerance_km: float = 15.0
     network: Any = None
+    config_dir: Any = None
     _cache: dict = field(default_factory=dict, repr=False)
 
     def length(self, line, lon: float, lat: float) -> tuple[float, str]:
@@ -218,7 +224,10 @@ class IndependentRoutes:
         if self.network is False:
             return None
         if self.network is None:
-            self.network = _rail_lengths()
+            from logistics.terrain.railways import shipped_railways
+
+            path = shipped_railways(self.config_dir)
+            self.network = _rail_lengths(str(path), path.stat().st_mtime_ns)
         return self.network
 
     def _rail(self, line, lon: float, lat: float) -> float | None:
@@ -246,15 +255,16 @@ class IndependentRoutes:
         return None if best is None else float(best + to_place[k])
 
 
-@lru_cache(maxsize=1)
-def _rail_lengths():
-    """The shipped 1945 railways as an undirected graph of stations and junctions, edges
-    weighted by their length in km (``km``), nodes with ``lon``, ``lat``."""
+@lru_cache(maxsize=2)
+def _rail_lengths(path: str, mtime_ns: int):
+    """The 1945 railways of ``path`` (its version ``mtime_ns``) as an undirected graph of
+    stations and junctions, edges weighted by their length in km (``km``), nodes with ``lon``,
+    ``lat``."""
     import networkx as nx
 
     from logistics.network import load_railways
 
-    net = load_railways()
+    net = load_railways(path)
     g = nx.Graph()
     for n, d in net.nodes(data=True):
         g.add_node(n, lon=float(d["lon"]), lat=float(d["lat"]))

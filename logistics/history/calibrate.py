@@ -138,7 +138,7 @@ def score_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, 
                runner: Callable[..., Any] | None = None, client: Any = None,
                tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
                dem: str = "merged", seed: int = 0, progress: bool = False,
-               railways: Any = None, rates_path: Any = None,
+               railways: Any = None, rates_path: Any = None, config_dir: Any = None,
                ) -> tuple[pd.DataFrame, dict[tuple[int, str], pd.DataFrame]]:
     """Run every axis at every point (and once nominal) and tabulate its error sums.
 
@@ -147,7 +147,9 @@ def score_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, 
     module docstring). Returns one row per (point, axis): ``point`` (-1 = nominal), the
     parameter values, ``axis_id``, ``n_km``, ``sum_abs_km``, ``n_date``, ``sum_abs_date_days``;
     and each (point, axis)'s comparison rows (the table of `logistics compare`: model and both
-    baselines), from which every figure of merit is summarised.
+    baselines), from which every figure of merit is summarised. ``config_dir``: the configs
+    folder whose planned rates and railways the baselines read (``settings.CONFIG_DIR`` when
+    None); the armies run on their own folders (:func:`calibrate` gives them this one).
     """
     from logistics.history.baseline import IndependentRoutes, load_planned_rates
     from logistics.history.compare import score_axis
@@ -157,8 +159,8 @@ def score_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, 
     jobs = [Job(axes[a][0], p, dem, seed, resolution_m) for _, p, a in keys]
     traces = dict(zip(((i, a) for i, _, a in keys),
                       run_jobs(jobs, runner=runner, client=client, progress=progress)))
-    rates = load_planned_rates(rates_path)
-    routes = IndependentRoutes(tolerance_km=tolerance_km, network=railways)
+    rates = load_planned_rates(rates_path, config_dir=config_dir)
+    routes = IndependentRoutes(tolerance_km=tolerance_km, network=railways, config_dir=config_dir)
     names = list(points[0]) if points else []
     rows, scored_rows = [], {}
     for i, p in plan:
@@ -180,6 +182,17 @@ def score_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, 
                          "n_km": len(km), "sum_abs_km": float(km.sum()),
                          "n_date": len(dd), "sum_abs_date_days": float(dd.sum())})
     return pd.DataFrame(rows), scored_rows
+
+
+def _on_folder(army: Any, config_dir: Any) -> Any:
+    """``army`` (a loaded army or its file) to run on the configs folder ``config_dir``
+    (:func:`logistics.runner.army_for`); anything else (a toy runner's scenario) as it is."""
+    from pathlib import Path
+
+    from logistics.army import Army
+    from logistics.runner import army_for
+
+    return army_for(army, config_dir) if isinstance(army, (Army, str, Path)) else army
 
 
 def _complete(rows: pd.DataFrame, axis: str) -> pd.DataFrame:
@@ -378,12 +391,16 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
               runner: Callable[..., Any] | None = None, client: Any = None,
               tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
               dem: str = "merged", seed: int = 0, progress: bool = False,
-              railways: Any = None, loss: str = DEFAULT_LOSS) -> Calibration:
+              railways: Any = None, loss: str = DEFAULT_LOSS,
+              config_dir: Any = None) -> Calibration:
     """Fit ``params`` (at most three global ones) on ``axes`` by grid search; LOAO beside it.
 
     ``axes`` maps axis_id -> (army, documented rows[, departure line]); ``railways`` as in
     ``compare`` (the independent baseline's rail graph). ``bounds`` default to the union of the scenarios' ``uncertain:`` ranges, else
-    :data:`DEFAULT_BOUNDS`. ``loss``: ``"date"`` or ``"km"`` (:data:`LOSSES`).
+    :data:`DEFAULT_BOUNDS`. ``loss``: ``"date"`` or ``"km"`` (:data:`LOSSES`). ``config_dir``:
+    the configs folder read (``settings.CONFIG_DIR`` when None): each army runs on it (checked
+    again against it when loaded on another, ``runner.army_for``), and the baselines read its
+    planned rates and railways.
     """
     if loss not in LOSSES:
         raise ConfigError(f"unknown loss {loss!r}; fix: one of {', '.join(LOSSES)}")
@@ -395,12 +412,14 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
     if extra:
         raise ConfigError(f"bounds given for {', '.join(extra)}, which is not being fitted "
                           f"(fitting {', '.join(params)}); add it to the parameters or drop it")
+    if config_dir is not None:
+        axes = {a: (_on_folder(entry[0], config_dir), *entry[1:]) for a, entry in axes.items()}
     auto = bounds_from_scenarios(params, [entry[0] for entry in axes.values()])
     b = {k: tuple(bounds[k]) if bounds and k in bounds else auto[k] for k in params}
     grid = grid_points(b, points)
     table, scored = score_grid(axes, grid, runner=runner, client=client, tolerance_km=tolerance_km,
                                resolution_m=resolution_m, dem=dem, seed=seed, progress=progress,
-                               railways=railways)
+                               railways=railways, config_dir=config_dir)
     fitted = fit(table, list(axes), loss)
     nom = _at(table, _NOMINAL, list(axes))
     nominal = {"mae_km": float(nom["mae_km"]), "mae_date_days": float(nom["mae_date_days"]),

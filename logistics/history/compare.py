@@ -94,7 +94,8 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
             overrides: dict[str, float] | None = None, runner: Callable[..., Any] | None = None, client: Any = None,
             loader: Callable[[Path], Any] | None = None, rates_path: str | Path | None = None,
             railways: Any = None, offroute: bool = True, fuel_states: pd.DataFrame | None = None,
-            progress: bool = False, warn: Callable[[str], None] | None = None) -> Comparison:
+            progress: bool = False, warn: Callable[[str], None] | None = None,
+            config_dir: str | Path | None = None) -> Comparison:
     """Score every documented row against its axis's army and the planned-rate baselines.
 
     ``samples`` > 0 adds that many Monte Carlo draws per axis (bands, event-time quantiles),
@@ -105,16 +106,21 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     formation's route unscored (no cost-engine timing). ``fuel_states``: documented fuel
     states (default ``configs/history/fuel-states.csv``). ``warn`` is called, before any run,
     with each axis's warning of a grid too coarse for its army
-    (:func:`~logistics.advance.coarse_grid.coarse_grid_note`).
+    (:func:`~logistics.advance.coarse_grid.coarse_grid_note`). ``config_dir``: the configs
+    folder read (``settings.CONFIG_DIR``, LOGISTICS_CONFIG_DIR, when None), for what is not
+    given: the documented file, planned rates, fuel states and baseline railways under it, its
+    army files (unless ``configs_dir`` names another folder of them), each loaded against it
+    and run on it (vehicles, norms, terrain's 1945 land cover, ...).
     """
     fixed = dict(overrides or {})
-    inputs = load_inputs(documented, configs_dir=configs_dir, loader=loader)
+    inputs = load_inputs(documented, configs_dir=configs_dir, loader=loader,
+                         config_dir=config_dir)
     check_overrides(inputs, fixed)  # before any run
     if warn is not None:
         warn_coarse_armies(inputs.scenarios.values(), resolution_m, warn)
-    rates = load_planned_rates(rates_path)
-    states = fuel_states if fuel_states is not None else load_fuel_states()
-    routes = IndependentRoutes(tolerance_km=tolerance_km, network=railways)
+    rates = load_planned_rates(rates_path, config_dir=config_dir)
+    states = fuel_states if fuel_states is not None else load_fuel_states(config_dir=config_dir)
+    routes = IndependentRoutes(tolerance_km=tolerance_km, network=railways, config_dir=config_dir)
     jobs: list[Job] = []
     spans: dict[str, list[int]] = {}
     for axis, sc in inputs.scenarios.items():

@@ -51,9 +51,11 @@ class Inputs:
                 + "\n".join(textwrap.indent(p, "  ") for p in self.config_problems))
 
 
-def default_documented_path() -> Path:
-    """The shipped file, ``configs/history/documented-advances.csv``."""
-    return settings.CONFIG_DIR / "history" / "documented-advances.csv"
+def default_documented_path(config_dir: str | Path | None = None) -> Path:
+    """``history/documented-advances.csv`` of the configs folder ``config_dir``
+    (``settings.CONFIG_DIR`` when None: the shipped file, or LOGISTICS_CONFIG_DIR's)."""
+    return Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "history" \
+        / "documented-advances.csv"
 
 
 def configured_documented() -> Documented:
@@ -69,29 +71,38 @@ def configured_documented() -> Documented:
     return check_columns(load_documented(path))
 
 
-def _default_loader() -> Callable[[Path], Any]:
+def _default_loader(config_dir: str | Path | None = None) -> Callable[[Path], Any]:
+    """``load_army`` against the configs folder ``config_dir`` (its vehicles, norms, stations,
+    bibliography; the armies run on it)."""
+    from functools import partial
+
     from logistics.army import load_army
 
-    return load_army
+    return load_army if config_dir is None else partial(load_army, config_dir=config_dir)
 
 
 def load_inputs(documented: str | Path | Documented | None = None, *,
                 configs_dir: str | Path | None = None,
                 loader: Callable[[Path], Any] | None = None,
-                axes: list[str] | None = None) -> Inputs:
+                axes: list[str] | None = None,
+                config_dir: str | Path | None = None) -> Inputs:
     """Read the documented file and the scenario configs; match them by ``axis_id``.
 
     ``axes`` restricts the match to those axis ids (each must be documented and modeled).
+    ``config_dir``: the configs folder read (``settings.CONFIG_DIR`` when None): the default
+    documented file is its ``history/documented-advances.csv``, the scenarios are its army
+    files unless ``configs_dir`` names another folder of them, and each is loaded against it.
     """
     from logistics.army import army_paths
 
     doc = documented if isinstance(documented, Documented) else load_documented(
-        documented if documented is not None else default_documented_path())
-    folder = Path(configs_dir) if configs_dir is not None else settings.CONFIG_DIR
+        documented if documented is not None else default_documented_path(config_dir))
+    folder = Path(configs_dir if configs_dir is not None
+                  else config_dir if config_dir is not None else settings.CONFIG_DIR)
     if not folder.is_dir():
         raise ConfigError(f"configs folder not found: {folder} (give a folder of scenario "
                           "*.yaml or *.yml files)")
-    loader = loader or _default_loader()
+    loader = loader or _default_loader(config_dir)
     scenarios: dict[str, Any] = {}
     problems: list[str] = []
     for path in army_paths(folder):
@@ -186,13 +197,14 @@ def undocumented_fix(inputs: Inputs) -> str:
             "format (configs/history/README.md); `logistics run` runs them without scoring")
 
 
-def check_scorable(path) -> None:
-    """Fail before any run when the documented file lacks a column no row can be scored without
-    (axis_id, date), or has no row: the run would only produce an empty table. Lists every
-    problem of the file."""
+def check_scorable(path, config_dir: str | Path | None = None) -> None:
+    """Fail before any run when the documented file (None: that of the configs folder
+    ``config_dir``) lacks a column no row can be scored without (axis_id, date), or has no row:
+    the run would only produce an empty table. Lists every problem of the file."""
     from logistics.history.documented import check_columns
 
-    doc = check_columns(load_documented(path if path is not None else default_documented_path()))
+    doc = check_columns(load_documented(path if path is not None
+                                        else default_documented_path(config_dir)))
     if doc.table.empty:
         raise DataError(f"{doc.path}: a header but no rows; add the documented positions, one "
                         "row each (see configs/history/documented-advances.csv)")

@@ -251,4 +251,4 @@ def timer_for(trace: Any, points: list[tuple[float, float]], *,
         w, s = min(w, lon - margin_deg), min(s, lat - margin_deg)
         e, n = max(e, lon + margin_deg), max(n, lat + margin_deg)
     box = (round(max(w, W), 2), round(max(s, S), 2), round(min(e, E), 2), round(min(n, N), 2))
-    return _timer(TerrainRef(box, t.resolution_m, t.dem), folder)
+    return _timer(TerrainRef(box, t.resolution_m, t.dem, t.config_dir), folder)

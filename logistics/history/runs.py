@@ -54,15 +54,18 @@ FORMATION_COLUMNS: tuple[str, ...] = (
 
 @dataclass(frozen=True)
 class TerrainRef:
-    """Which terrain a run was made on: ``bbox`` (lon/lat), ``resolution_m``, ``dem``; loaded
-    (and cached per process) by :meth:`load`."""
+    """Which terrain a run was made on: ``bbox`` (lon/lat), ``resolution_m``, ``dem`` and the
+    configs folder it read (``config_dir``: its 1945 land cover and railways; None:
+    ``settings.CONFIG_DIR``); loaded (and cached per process) by :meth:`load`."""
 
     bbox: tuple[float, float, float, float]
     resolution_m: float
     dem: str = "merged"
+    config_dir: Any = None
 
     def load(self) -> Any:
-        return _terrain(tuple(float(v) for v in self.bbox), float(self.resolution_m), self.dem)
+        return _terrain(tuple(float(v) for v in self.bbox), float(self.resolution_m), self.dem,
+                        self.config_dir)
 
 
 @dataclass(frozen=True)
@@ -157,8 +160,9 @@ def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | No
     """``logistics.runner.run_scenario``, reusing the terrain of earlier runs.
 
     Calibration and Monte Carlo run the same axis many times on one grid; the terrain (box of
-    the scenario's points, resolution, DEM) is loaded once per process and passed in. Overrides
-    change figures, never places, so the box is that of the scenario as loaded.
+    the scenario's points, resolution, DEM, what it read of the army's configs folder) is
+    loaded once per process and passed in. Overrides change figures, never places, so the box
+    is that of the scenario as loaded.
     """
     from logistics.advance.plan import army_bbox
     from logistics.army import Army, load_army
@@ -166,15 +170,26 @@ def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | No
 
     sc = scenario if isinstance(scenario, Army) else load_army(scenario)
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
-    terrain = _terrain(army_bbox(sc), res, dem)
+    terrain = _terrain(army_bbox(sc), res, dem, sc.config_dir)
     return run_scenario(sc, seed=seed, overrides=overrides, dem=dem, resolution_m=res, terrain=terrain)
 
 
+def _terrain(bbox: tuple[float, float, float, float], resolution_m: float, dem: str,
+             config_dir: Any = None) -> Any:
+    """The terrain of ``bbox`` on the configs folder ``config_dir``, cached per process on the
+    box, grid, DEM and what it reads of the folder (``terrain.configs_read``)."""
+    from logistics.terrain import configs_read
+
+    return _terrain_cached(bbox, resolution_m, dem, config_dir, configs_read(config_dir))
+
+
 @lru_cache(maxsize=16)
-def _terrain(bbox: tuple[float, float, float, float], resolution_m: float, dem: str) -> Any:
+def _terrain_cached(bbox: tuple[float, float, float, float], resolution_m: float, dem: str,
+                    config_dir: Any, read: tuple) -> Any:
     from logistics.terrain import load_terrain
 
-    return load_terrain(bbox, resolution_m=resolution_m, dem=dem)
+    return load_terrain(bbox, resolution_m=resolution_m, dem=dem, landcover_1945=read[0],
+                        config_dir=config_dir)
 
 
 #: Optional track columns kept when the runner provides them (the fuel question reads them).
@@ -290,7 +305,8 @@ def _terrain_ref(result: Any) -> Any:
     res = prov.get("resolution_m")
     if box is None or res is None:
         return None
-    return TerrainRef(tuple(float(v) for v in box), float(res), str(prov.get("dem", "merged")))
+    return TerrainRef(tuple(float(v) for v in box), float(res), str(prov.get("dem", "merged")),
+                      getattr(sc, "config_dir", None))
 
 
 def _seasons(result: Any) -> tuple[tuple[pd.Timestamp, str], ...]:

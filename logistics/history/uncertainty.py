@@ -52,28 +52,34 @@ QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
 MAX_NORMS_REDRAWS = 100
 
 
-def _consistent_norms(draw: dict[str, float]) -> bool:
+def _consistent_norms(draw: dict[str, float], config_dir: Any = None) -> bool:
     """Whether a draw of the norms agrees with what the sources say happened with them: every
-    ship of the flotilla stems the current (:func:`logistics.network.ships_stem_current`)."""
+    ship of the flotilla stems the current (:func:`logistics.network.ships_stem_current`), with
+    the movement norms of the configs folder ``config_dir``."""
+    from logistics.army.means_norms import load_means_norms, movement_yaml
     from logistics.network import ships_stem_current
     from logistics.ranges import norms_overrides
 
     with norms_overrides(draw):
-        return ships_stem_current()
+        return ships_stem_current(load_means_norms(movement_yaml(config_dir)).river)
 
 
-def _sample_norms(norms_seed: int) -> dict[str, float]:
-    """The norms files' draw from ``norms_seed``; a draw that contradicts a source
+def _sample_norms(norms_seed: int, config_dir: Any = None) -> dict[str, float]:
+    """The draw of the norms files of the configs folder ``config_dir``
+    (``settings.CONFIG_DIR`` when None) from ``norms_seed``; a draw that contradicts a source
     (:func:`_consistent_norms`) is made again from the next seed of ``norms_seed``'s sequence,
     so a consistent first draw is the one made before this check existed."""
+    from pathlib import Path
+
     from logistics.ranges import sample_norms_overrides
 
-    draw = sample_norms_overrides(norms_seed)
+    norms = Path(config_dir) / "norms" if config_dir is not None else None  # (its default)
+    draw = sample_norms_overrides(norms_seed, norms)
     seeds = np.random.SeedSequence(norms_seed).spawn(MAX_NORMS_REDRAWS)
     for child in seeds:
-        if _consistent_norms(draw):
+        if _consistent_norms(draw, config_dir):
             return draw
-        draw = sample_norms_overrides(int(child.generate_state(1)[0]))
+        draw = sample_norms_overrides(int(child.generate_state(1)[0]), norms)
     raise ConfigError(f"Monte Carlo: {MAX_NORMS_REDRAWS} draws of the norms' uncertain: ranges "
                       "in a row leave a ship of the flotilla unable to stem the current "
                       "(river.ship_classes.*.speed_kmh x river.operating_speed_factor <= "
@@ -94,7 +100,8 @@ def _sample_overrides(scenario: Any, seed: int, norms_seed: int) -> dict[str, fl
     again where it contradicts a source, :func:`_sample_norms`)."""
     from logistics.army import sample_army_overrides
 
-    return {**sample_army_overrides(scenario, seed), **_sample_norms(norms_seed)}
+    return {**sample_army_overrides(scenario, seed),
+            **_sample_norms(norms_seed, getattr(scenario, "config_dir", None))}
 
 
 def _seated_overrides(scenario: Any, seed: int, norms_seed: int) -> tuple[dict[str, float], str]:
@@ -110,7 +117,8 @@ def _seated_overrides(scenario: Any, seed: int, norms_seed: int) -> tuple[dict[s
 
     draw = _sample_overrides(scenario, seed, norms_seed)
     # a scenario that is no army file (a custom runner's) has no formations to seat
-    short = draw_shortfalls(scenario, draw) if isinstance(scenario, Army) else []
+    folder = getattr(scenario, "config_dir", None)  # the norms the army runs on
+    short = draw_shortfalls(scenario, draw, folder) if isinstance(scenario, Army) else []
     if not short:
         return draw, ""
     first = shortfall_note(short)
@@ -118,7 +126,7 @@ def _seated_overrides(scenario: Any, seed: int, norms_seed: int) -> tuple[dict[s
     for n, child in enumerate(seeds, 1):
         s_army, s_norms = (int(v) for v in child.generate_state(2))
         draw = _sample_overrides(scenario, s_army, s_norms)
-        if not draw_shortfalls(scenario, draw):
+        if not draw_shortfalls(scenario, draw, folder):
             return draw, (f"made again {n} time(s): a `movement: motor` formation had more "
                           f"men than seats ({first} the first time)")
     raise ConfigError(f"{getattr(scenario, 'source', scenario)}: Monte Carlo: "

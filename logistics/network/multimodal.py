@@ -200,8 +200,18 @@ def route_multimodal(
         season=season,
         provenance={"network": network.graph.get("source_file", "in-memory graph"),
                     "resolution_m": ctx.resolution_m if terrain is None else "given terrain",
-                    "parameters": ("configs/network/network.yaml" if config_dir is None
-                                   else str(Path(config_dir) / "network" / "network.yaml"))})
+                    "parameters": _parameters_file(params)})
+
+
+def _parameters_file(params: NetworkParams) -> str:
+    """The ``network.yaml`` a route's ``params`` were read from (``NetworkParams.folder``):
+    ``configs/network/network.yaml`` for the shipped one, else its path (a copied folder,
+    LOGISTICS_CONFIG_DIR or ``config_dir``); parameters made by hand name no file."""
+    if not params.folder:
+        return "parameters given (NetworkParams made by hand)"
+    path = Path(params.folder) / "network.yaml"
+    shipped = Path(settings.SHIPPED_CONFIG_DIR) / "network" / "network.yaml"
+    return "configs/network/network.yaml" if path.resolve() == shipped.resolve() else str(path)
 
 
 def coarse_grid_note(origin, destination, *, via: Sequence = (), mode: str = "any",
@@ -325,7 +335,8 @@ def _field(ctx: _Context, pts: list[_Point], pad_km: float) -> _Field:
     if terrain is None:
         from logistics.terrain import load_terrain
 
-        terrain = load_terrain(_bbox(pts, pad_km), resolution_m=ctx.resolution_m)
+        terrain = load_terrain(_bbox(pts, pad_km), resolution_m=ctx.resolution_m,
+                               config_dir=ctx.models.config_dir)
     model = ctx.models.get(terrain, ctx.vehicle, objective="time", season=ctx.season)
     return _Field(terrain=terrain, model=model)
 

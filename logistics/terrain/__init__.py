@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import numpy as np
 import rioxarray  # noqa: F401  (registers the .rio accessor used to write the CRS)
@@ -74,6 +75,7 @@ __all__ = [
     "WetlandRule",
     "Landcover1945",
     "load_landcover_1945",
+    "configs_read",
     "DEM_FILES",
 ]
 
@@ -98,6 +100,7 @@ def load_terrain(
     landcover_1945: Landcover1945 | None = None,
     railways: bool = True,
     classes_2019: bool = False,
+    config_dir=None,
 ) -> xr.Dataset:
     """The terrain Dataset of a lon/lat box on the metric grid (see module docstring).
 
@@ -108,14 +111,16 @@ def load_terrain(
     ``corridor`` (lon/lat points) limits the grid to the line through them buffered to
     ``corridor_width_km``; cells outside get NaN elevation and class NODATA (a barrier).
     ``wetland_rule`` is the 1945 floodplain wetland assumption (:class:`WetlandRule`).
-    ``landcover_1945`` is the 1945 marsh and forest reconstruction (None = the shipped
-    ``configs/terrain/landcover-1945.yaml``; ``Landcover1945.off()`` keeps 2019 land cover).
-    ``railways=False`` leaves the ``railway`` overlay empty. ``classes_2019=True`` adds
+    ``landcover_1945`` is the 1945 marsh and forest reconstruction (None = the
+    ``terrain/landcover-1945.yaml`` of ``config_dir``; ``Landcover1945.off()`` keeps 2019 land
+    cover). ``railways=False`` leaves the ``railway`` overlay empty, else it is the 1945 railways
+    of ``config_dir``. ``config_dir``: the configs folder read (``settings.CONFIG_DIR`` as set
+    when None; a file it lacks is the shipped one's): :func:`configs_read` says what. ``classes_2019=True`` adds
     ``terrain_class_2019``: the classes ``Landcover1945.off()`` gives, from the same inputs in
     the same pass (a map showing what the 1945 reconstruction changed).
     """
     if landcover_1945 is None:
-        landcover_1945 = load_landcover_1945()
+        landcover_1945 = load_landcover_1945(config_dir=config_dir)
     if dem not in DEM_FILES:
         hint = did_you_mean(dem, DEM_FILES, lead="; ")
         raise UnknownNameError(f"unknown dem {dem!r}: choose one of {sorted(DEM_FILES)}{hint}")
@@ -169,8 +174,8 @@ def load_terrain(
     river = grid_array(lambda g: rasterize_rivers(rivers, g), grid, chunks=chunks, dtype=np.uint8)
     # the chain of cells along each line (not every cell it touches): the cells a column moving
     # along the embankment passes, so a diagonal line is not priced as a 2-cell-wide causeway
-    railway = railway_cells(grid, shipped_railways() if railways else None, chunks=chunks,
-                            all_touched=False)
+    railway = railway_cells(grid, shipped_railways(config_dir) if railways else None,
+                            chunks=chunks, all_touched=False)
 
     ds = xr.Dataset(coords={"y": grid.y_m, "x": grid.x_m})
     ds["elevation_m"] = elevation.astype(np.float32)
@@ -192,8 +197,21 @@ def load_terrain(
     ds = ds.rio.write_transform(grid.transform)
     ds.attrs.update(_provenance(dem, bbox, grid, wetland_rule))
     ds.attrs["landcover_1945"] = json.dumps(landcover_1945.describe())
-    ds.attrs["railways_file"] = shipped_railways().name if railways else "none"
+    ds.attrs["railways_file"] = shipped_railways(config_dir).name if railways else "none"
     return ds
+
+
+def configs_read(config_dir=None) -> tuple:
+    """What :func:`load_terrain` reads of the configs folder ``config_dir`` (None:
+    ``settings.CONFIG_DIR`` as set): its 1945 land-cover rule (by value) and each railway file
+    (the overlay's, the forest rule's logging belt's) as ``(path, mtime_ns)``. Hashable: the key
+    of a terrain cache, so a run on another folder, or after an edit, loads its own terrain."""
+    rule = load_landcover_1945(config_dir=config_dir)
+    files = {shipped_railways(config_dir)}
+    if rule.forest is not None and rule.forest.railways is not None:
+        files.add(Path(rule.forest.railways))
+    return (rule, tuple(sorted((str(f), f.stat().st_mtime_ns if f.exists() else -1)
+                               for f in files)))
 
 
 def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: WetlandRule,

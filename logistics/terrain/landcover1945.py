@@ -38,13 +38,14 @@ __all__ = [
     "MarshRule",
     "ForestRule",
     "Landcover1945",
+    "landcover_1945_path",
     "load_landcover_1945",
     "landcover_1945_layers",
     "region_mask",
     "cell_area_km2",
 ]
 
-LANDCOVER_1945_FILE = "terrain/landcover-1945.yaml"  #: in ``settings.CONFIG_DIR``
+LANDCOVER_1945_FILE = "terrain/landcover-1945.yaml"  #: in a configs folder
 _PRC_CODE = 1  #: dem_source_30s.tif: meteva 30" grid, i.e. inside the PRC
 
 
@@ -136,15 +137,19 @@ class Landcover1945:
 
 # --- loading and validation (once, at the edge) -------------------------------------------
 
-def load_landcover_1945(path: str | Path | None = None) -> Landcover1945:
-    """The rule of ``path`` (default ``terrain/landcover-1945.yaml`` of ``settings.CONFIG_DIR``,
-    else the shipped one), validated."""
-    if path is None:
-        p = Path(settings.CONFIG_DIR) / LANDCOVER_1945_FILE
-        if not p.exists():  # a user configs folder without one: the shipped rule
-            p = Path(settings.SHIPPED_CONFIG_DIR) / LANDCOVER_1945_FILE
-    else:
-        p = Path(path)
+def landcover_1945_path(config_dir: str | Path | None = None) -> Path:
+    """``terrain/landcover-1945.yaml`` of the configs folder ``config_dir``
+    (``settings.CONFIG_DIR`` as set when None), else the shipped one (a user's configs folder
+    without one runs on the shipped rule)."""
+    p = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / LANDCOVER_1945_FILE
+    return p if p.exists() else Path(settings.SHIPPED_CONFIG_DIR) / LANDCOVER_1945_FILE
+
+
+def load_landcover_1945(path: str | Path | None = None, *,
+                        config_dir: str | Path | None = None) -> Landcover1945:
+    """The rule of ``path`` (default :func:`landcover_1945_path` of ``config_dir``),
+    validated."""
+    p = Path(path) if path is not None else landcover_1945_path(config_dir)
     if not p.exists():
         raise ConfigError(f"{p}: 1945 land-cover file not found; restore it from the repository "
                           "or pass Landcover1945.off() to run on 2019 land cover")
