@@ -202,7 +202,7 @@ def check_writable(folder: str | os.PathLike[str], *, what: str = "--out",
     if not os.access(anc, os.W_OK | os.X_OK):
         raise OutputError(f"{what}: no permission to write into {str(anc)!r}; choose a folder "
                           "you can write")
-    probe_write(anc, what=what)
+    probe_write(anc, what=what, option=option)
     free = fs.f_bavail * fs.f_frsize
     if free < MIN_FREE_BYTES:
         raise OutputError(
@@ -211,14 +211,16 @@ def check_writable(folder: str | os.PathLike[str], *, what: str = "--out",
             f"some space or choose {option} on another disk")
 
 
-def probe_write(folder: str | os.PathLike[str], *, what: str = "--out") -> None:
+def probe_write(folder: str | os.PathLike[str], *, what: str = "--out",
+                option: str | None = None) -> None:
     """Create and remove a file in ``folder``: the one proof that the outputs can go there.
 
     Why a probe: ``os.access`` and the mode bits do not see an immutable or append-only folder
     (``chattr +i``/``+a``), a security policy, or a read-only bind mount, and root passes every
     mode check; such a folder passed the checks, and the run failed only when it moved its
     outputs into place, after all the work. The file is named like a temporary of this
-    module (:func:`sweep` removes it if the process is killed between the two steps)."""
+    module (:func:`sweep` removes it if the process is killed between the two steps).
+    ``option`` (default ``what``) is how the user chooses another folder."""
     folder = Path(os.path.abspath(folder))
     probe = _free_name(folder, f".logistics-probe.tmp.{os.getpid()}.")
     try:
@@ -227,7 +229,36 @@ def probe_write(folder: str | os.PathLike[str], *, what: str = "--out") -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(probe)
-        raise OutputError(f"{what}: {_os_error(exc, folder, 'write into')}") from None
+        raise _refused(exc, folder, what, option or what) from None
+
+
+def _storage_less(folder: Path) -> bool:
+    """True when ``folder`` is on a file system with no storage (``statvfs``: 0 blocks), as
+    ``/proc`` and ``/sys`` are: the kernel's views, which take no file of a user's."""
+    try:
+        return os.statvfs(folder).f_blocks == 0
+    except OSError:
+        return False
+
+
+def _refused(exc: OSError, folder: Path, what: str, option: str) -> OutputError:
+    """The OutputError of a probe file ``folder`` refused, with the true reason. Why not the
+    errno's text alone: in an existing folder of /proc the OS answers "No such file or
+    directory" (errno 2) and in /sys "Permission denied" even to root, which named a folder
+    that is there, or a permission nobody can give; that text is said only when it is about
+    the folder (a full disk, a read-only or immutable folder, no permission)."""
+    where = f"{what}: cannot write into {str(folder)!r}"
+    if exc.errno in (errno.ENOENT, errno.EACCES, errno.EPERM) and _storage_less(folder):
+        return OutputError(
+            f"{where}: the system refuses to create files there: it is not a real file system "
+            "(it has no storage, as /proc and /sys, which show only what the kernel puts "
+            f"there); choose {option} in a folder on a disk, e.g. {option} out/run1")
+    if exc.errno == errno.ENOENT and folder.is_dir():
+        return OutputError(
+            f"{where}: the system refused to create a file in this existing folder (errno 2, "
+            "ENOENT: its file system takes no new files there); choose "
+            f"{option} in a folder on a disk, e.g. {option} out/run1")
+    return OutputError(f"{what}: {_os_error(exc, folder, 'write into')}")
 
 
 def _entries(folder: Path, *, dirs: bool = False) -> list[str]:

@@ -385,3 +385,43 @@ def test_an_output_inside_the_input_folders_is_refused(tmp_path, monkeypatch):
     with pytest.raises(OutputError, match="inside the configs folder"):
         _atomic.check_output_dir(mine / "out")
     assert _atomic.check_output_dir(tmp_path / "out") == tmp_path / "out"
+
+
+def test_a_folder_of_proc_says_it_is_no_real_file_system_not_no_such_file():
+    """``--out /proc/x``: the probe file in /proc, a folder that exists, is refused with
+    ENOENT; the message said "cannot write into '/proc': No such file or directory", a
+    reason about a folder that is there. It says why: /proc has no storage (0 blocks)."""
+    if not os.path.isdir("/proc") or os.statvfs("/proc").f_blocks != 0:
+        pytest.skip("no Linux /proc here")
+    with pytest.raises(OutputError) as err:
+        check_output_dir("/proc/msgs23-new-user")
+    msg = str(err.value)
+    assert msg.startswith("--out: cannot write into '/proc': ") and "No such file" not in msg, msg
+    assert "not a real file system" in msg and "choose --out in a folder on a disk" in msg, msg
+
+
+def test_enoent_in_an_existing_folder_is_not_said_as_no_such_file(tmp_path, monkeypatch):
+    """A file system that answers ENOENT to a new file in a folder that exists (and has
+    storage): the errno's text is not about the folder, so it is not the reason given."""
+    real_open = os.open
+
+    def refuse(path, flags, *args):
+        if ".logistics-probe" in os.fspath(path):
+            raise FileNotFoundError(errno.ENOENT, "No such file or directory", os.fspath(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(_atomic.os, "open", refuse)
+    with pytest.raises(OutputError) as err:
+        _atomic.probe_write(tmp_path, what="--out")
+    msg = str(err.value)
+    assert "No such file" not in msg and "refused to create a file in this existing" in msg, msg
+
+
+def test_a_full_disk_at_the_probe_still_says_the_errno_text(tmp_path, monkeypatch):
+    """The errno's own text stays where it is about the folder (here: its disk is full)."""
+    def full(path, flags, *args):
+        raise OSError(errno.ENOSPC, "No space left on device", os.fspath(path))
+
+    monkeypatch.setattr(_atomic.os, "open", full)
+    with pytest.raises(OutputError, match="No space left on device .errno 28.; free some"):
+        _atomic.probe_write(tmp_path, what="--out")
