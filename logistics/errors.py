@@ -115,7 +115,10 @@ def _fmt(x: float) -> str:
 def range_fix(name: str, got: Any, *, ge: float | None = None, gt: float | None = None,
               le: float | None = None, lt: float | None = None, whole: bool = False) -> str:
     """``fix: ...`` text for ``name`` outside its range: the allowed range with the unit its
-    name states, and the allowed value nearest to ``got`` as the example."""
+    name states, and the allowed value nearest to ``got`` as the example, unless the mistake
+    shows in the value (:func:`_slip`): a tonnes key given kilograms (``mass_t: 1320``, about
+    1000 times the range) takes the value / 1000, a value below a range of positive numbers
+    that fits it without its minus sign (``count: -50``) takes that value."""
     lo, lo_in = (ge, True) if ge is not None else (gt, False)
     hi, hi_in = (le, True) if le is not None else (lt, False)
     unit = unit_of(name)
@@ -133,7 +136,10 @@ def range_fix(name: str, got: Any, *, ge: float | None = None, gt: float | None 
     except (TypeError, ValueError):
         v = math.nan
     example = None
-    if math.isfinite(v) and lo is not None and (v < lo or (v == lo and not lo_in)):
+    slip = _slip(unit, v, lo, lo_in, hi, hi_in)
+    if slip is not None:
+        example = slip[0]
+    elif math.isfinite(v) and lo is not None and (v < lo or (v == lo and not lo_in)):
         example = lo if lo_in else lo + step
     elif math.isfinite(v) and hi is not None and (v > hi or (v == hi and not hi_in)):
         example = hi if hi_in else hi - step
@@ -142,9 +148,32 @@ def range_fix(name: str, got: Any, *, ge: float | None = None, gt: float | None 
         else f"fix: give {name} {what} {span}"
     if unit:
         text += f" {unit}"
-    if example is not None:
+    if slip is not None:
+        text += f"; {_fmt(v)} looks like {slip[1]}: e.g. {_fmt(example)}{slip[2]}"
+    elif example is not None:
         text += f", e.g. {_fmt(example)}"
     return text
+
+
+def _inside(x: float, lo: float | None, lo_in: bool, hi: float | None, hi_in: bool) -> bool:
+    """True when ``x`` lies in the range (None: no bound on that side)."""
+    return ((lo is None or x > lo or (lo_in and x == lo))
+            and (hi is None or x < hi or (hi_in and x == hi)))
+
+
+def _slip(unit: str, v: float, lo: float | None, lo_in: bool, hi: float | None,
+          hi_in: bool) -> tuple[float, str, str] | None:
+    """(the value meant, what the slip looks like, a note after it) for a value out of its range whose mistake
+    shows: kilograms in a tonnes key (the value / 1000 fits), or a minus sign before a range
+    of numbers >= 0 (the value without it fits); None otherwise. Why: the nearest bound
+    ("e.g. 200" for 1320 kg, "e.g. 0" for -50 trucks) is a value the user did not mean."""
+    if not math.isfinite(v) or _inside(v, lo, lo_in, hi, hi_in):
+        return None
+    if unit == "tonnes" and hi is not None and v > hi and _inside(v / 1000, lo, lo_in, hi, hi_in):
+        return v / 1000, "kilograms", " (tonnes = kg / 1000)"
+    if lo is not None and lo >= 0 and v < 0 and _inside(-v, lo, lo_in, hi, hi_in):
+        return -v, "a slipped minus sign", ""
+    return None
 
 
 #: The similarity (:func:`difflib.get_close_matches`, in [0, 1]) a known name needs to be

@@ -167,10 +167,15 @@ def _load_refused(tmp_path: Path, data: dict) -> str:
      ("supply.trucks.0", "load_h", "[0, 240] hours", "e.g. 240")),
     (lambda d: d["supply"]["trucks"][0]["driving_hours_per_day"].update(value=25),
      ("driving_hours_per_day", "(0, 24] hours a day", "e.g. 24")),
-    (lambda d: d["supply"]["trucks"][0]["count"].update(value=-1),
-     ("supply.trucks.0", "a whole number in [0, 100 000]", "e.g. 0")),
+    # a minus sign before a count: the value without it (newuser23: -50 trucks said "e.g. 0",
+    # a column of none), the nearest bound only when that does not fit either
+    (lambda d: d["supply"]["trucks"][0]["count"].update(value=-50),
+     ("supply.trucks.0", "a whole number in [0, 100 000]; -50 looks like a slipped minus "
+      "sign: e.g. 50")),
+    (lambda d: d["supply"]["trucks"][0]["count"].update(value=-500_000),
+     ("supply.trucks.0", "a whole number in [0, 100 000], e.g. 0")),
     (lambda d: d.update(start_delay_h={"value": -3, "assumed": "x"}),
-     ("start_delay_h", "[0, 720] hours", "e.g. 0")),
+     ("start_delay_h", "[0, 720] hours; -3 looks like a slipped minus sign: e.g. 3")),
     # a choice: the choices and the nearest of them
     (lambda d: d["supply"]["trucks"][0].update(fuel_type="diesl"),
      ("supply.trucks.0.fuel_type", "fix: write one of 'diesel', 'petrol' or 'any'",
@@ -240,7 +245,14 @@ def test_a_vehicle_figure_out_of_range_names_the_range_unit_and_an_example(tmp_p
 def test_range_fix_words_the_range_and_the_nearest_allowed_value():
     from logistics.errors import range_fix
 
-    assert range_fix("depth_km", -2, gt=0) == "fix: give depth_km a number > 0 km, e.g. 1"
+    assert range_fix("depth_km", -2, gt=0) == \
+        "fix: give depth_km a number > 0 km; -2 looks like a slipped minus sign: e.g. 2"
+    assert range_fix("depth_km", 0, gt=0) == "fix: give depth_km a number > 0 km, e.g. 1"
+    assert range_fix("mass_t", 1320, gt=0, le=200) == \
+        "fix: give mass_t a number in (0, 200] tonnes; 1320 looks like kilograms: e.g. 1.32 " \
+        "(tonnes = kg / 1000)"
+    assert range_fix("lat", -127.99, ge=-90, le=90) == \
+        "fix: give lat a number in [-90, 90] degrees north, e.g. -90"  # no sign slip below 0
     assert range_fix("count", 30, ge=0, le=20, whole=True) == \
         "fix: give count a whole number in [0, 20], e.g. 20"
     assert range_fix("x_h", 0.5, gt=0, lt=1) == "fix: give x_h a number in (0, 1) hours"
@@ -461,7 +473,8 @@ def _network_refused(tmp_path: Path, name: str, change, loader, fragments) -> No
     (lambda d: d["access"]["margin_km"].update(value=1e9),
      ("access.margin_km", "fix: give margin_km a number in (0, 3000] km, e.g. 3000")),
     (lambda d: d["rail"]["entrain_h"].update(value=-1),
-     ("rail.entrain_h", "fix: give entrain_h a number in [0, 240] hours, e.g. 0")),
+     ("rail.entrain_h", "fix: give entrain_h a number in [0, 240] hours; -1 looks like a "
+      "slipped minus sign: e.g. 1")),
 ])
 def test_a_network_figure_beyond_sense_is_refused_with_its_range(tmp_path, change, fragments):
     from logistics.network.params import load_params

@@ -337,6 +337,13 @@ def _spoil(folder: Path, name: str, fn) -> None:
      "mass_t.value: expected a number, got '32 t'; fix: write the number alone"),
     (lambda t: t.replace("fuel_type: diesel", "fuel_type: gasoline"),
      "got 'gasoline'; fix: write 'petrol'"),
+    # kilograms in mass_t (newuser23: 1320 said "e.g. 200", the top of the range): the value
+    # / 1000 where it fits the range, else the nearest bound
+    (lambda t: t.replace("  value: 32\n", "  value: 1320\n", 1),
+     "fix: give mass_t a number in (0, 200] tonnes; 1320 looks like kilograms: e.g. 1.32 "
+     "(tonnes = kg / 1000)"),
+    (lambda t: t.replace("  value: 32\n", "  value: 900000\n", 1),
+     "fix: give mass_t a number in (0, 200] tonnes, e.g. 200"),
 ])
 def test_bad_vehicle_files_are_one_error_naming_file_and_key(vehicle_dir, fn, words):
     from logistics.vehicles import list_vehicles
