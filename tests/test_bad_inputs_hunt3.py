@@ -158,6 +158,13 @@ def _load_refused(tmp_path: Path, data: dict) -> str:
       "e.g. 1")),
     (lambda d: d["formations"][0]["objectives"][0].update(lon=200, lat=45),
      ("objectives.0.lon", "[-180, 180] degrees east", "e.g. 180")),
+    # lon and lat swapped (newuser23: lat 127.99 said "e.g. 90"): the test of `logistics
+    # route`'s LAT,LON; a lat whose lon could not be a latitude keeps the nearest bound
+    (lambda d: d["departure"]["line"][1].update(lon=49.62, lat=127.99),
+     ("departure.line.1.lat", "(got 127.99); fix: lon and lat look swapped (lat is north, "
+      "-90..90 degrees); write lon: 127.99, lat: 49.62")),
+    (lambda d: d["departure"]["line"][1].update(lon=120.0, lat=127.99),
+     ("departure.line.1.lat", "fix: give lat a number in [-90, 90] degrees north, e.g. 90")),
     (lambda d: d.setdefault("routing", {}).update(margin_deg=100),
      ("routing.margin_deg", "fix: give margin_deg a number in [0.1, 10] degrees", "e.g. 10")),
     # the schema's own range rules: every rule of the key makes the range

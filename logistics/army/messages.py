@@ -83,7 +83,8 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
                     "the value")
         limits, whole = _field_limits(loc)
         limits.setdefault(_RANGE_KINDS[kind], err.get("ctx", {}).get(_RANGE_KINDS[kind]))
-        fix = "; " + range_fix(name, got, whole=whole, **limits)
+        fix = "; " + (_swapped_fix(data, loc, got) or range_fix(name, got, whole=whole,
+                                                                 **limits))
     elif kind == "literal_error" and err.get("ctx", {}).get("expected"):
         expected = err["ctx"]["expected"]
         options = re.findall(r"'([^']*)'", expected)
@@ -114,6 +115,34 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     if any(f"{w} {got!r:.80}" in msg for w in ("got", "number")):
         got_txt = ""  # the message shows the value already ("got '9 Aug' (got '9 Aug')")
     return f"{source}: {where or '<top>'}: {msg}{got_txt}{fix}"
+
+
+def _swapped_fix(data: Any, loc: list, got: Any) -> str | None:
+    """``fix: swap them ...`` for a point's ``lat`` out of range whose ``lon`` beside it would
+    be a valid latitude and the ``lat`` a valid longitude (:func:`logistics.places.
+    lat_lon_swapped`, the test of ``logistics route``'s LAT,LON); None otherwise. Why: the
+    nearest bound ("e.g. 90" for lat 127.99) is no place the user meant."""
+    from logistics.places import lat_lon_swapped
+
+    if not loc or loc[-1] != "lat" or isinstance(got, bool) or not isinstance(got, (int, float)):
+        return None
+    point = data
+    for k in loc[:-1]:
+        if isinstance(point, dict) and isinstance(k, str) and k not in point:
+            continue  # a union's tag (an objective's `point`), not a key of the file
+        try:
+            point = point[k]
+        except (KeyError, IndexError, TypeError):
+            return None
+    lon = point.get("lon") if isinstance(point, dict) else None
+    if isinstance(lon, bool) or not isinstance(lon, (int, float)):
+        return None
+    limits, _ = _field_limits([*loc[:-1], "lon"])
+    if not lat_lon_swapped(float(got), float(lon), lon_range=(limits.get("ge", -180.0),
+                                                               limits.get("le", 180.0))):
+        return None
+    return (f"fix: lon and lat look swapped (lat is north, -90..90 degrees); write "
+            f"lon: {got:g}, lat: {lon:g}")
 
 
 def _models(annotation) -> list[type]:
