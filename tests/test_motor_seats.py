@@ -67,6 +67,18 @@ def test_a_vehicle_without_a_men_figure_seats_no_one(tmp_path):
              "the 20 seats", "10 bz-43 x 0", "add bz-43: {men_per_vehicle:")
 
 
+def test_vehicles_that_seat_no_one_get_seats_lift_or_movement_as_the_fix(tmp_path):
+    """Only bz-43 (no lift.truck figure): 0 seats. The fix said "or at most 0 `men:`", a value
+    the schema refuses (men >= 1), and "more vehicles", which would seat no one either
+    (newuser23); it offers seats (a figure, a lift, seated vehicles) and the movement."""
+    msg = _refused(tmp_path, _motor(100, {"bz-43": 5}), "the 0 seats",
+                   "fix: `movement: truck_borne`",
+                   "or seats for its men: men_per_vehicle for bz-43 under lift.truck of",
+                   "vehicles that seat men in `vehicles:` (tanks carry riders; trucks with a "
+                   "lift.truck figure: gaz-67b, studebaker-us6, zis-5)")
+    assert "at most 0" not in msg and "more vehicles" not in msg, msg
+
+
 def test_tanks_seat_their_riders_and_a_lift_its_own_men_per_vehicle(tmp_path):
     # 2 t-34-85 x 6 riders + 1 gaz-67b x 4 = 16
     load_army(_write(tmp_path, _motor(16, {"gaz-67b": 1, "t-34-85": 2})))

@@ -122,12 +122,28 @@ def seat_problems(army: Army, units, norms: Norms) -> list[str]:
                   if f.men is None and f.standard is not None else "")
         own = (" (a `vehicles:` list replaces the standard's whole list: list the ones it keeps "
                "too)" if f.vehicles is None and f.standard is not None else "")
+        # never a fix the schema refuses (men >= 1: "at most 0 `men:`"), nor more of
+        # vehicles that seat no one
+        most = s.seats // bodies
+        vehicles = (f", or more vehicles in `vehicles:` ({more}{each}){own}" if more else
+                    _seats_fix(norms, mv, s.rows))
         problems.append(
             f"{army.source}: formations.{s.index} ({f.id}).men: "
             + seats_text(s, mv).replace(" men", f" men{origin}", 1) + ":"
             " a `movement: motor` formation's men ride its own vehicles and nothing shuttles "
             "them; fix: `movement: truck_borne` (its trucks, or a `lift:`, shuttle the men "
-            "they cannot carry), or more vehicles in `vehicles:`"
-            + (f" ({more}{each})" if more else "") + own
-            + f", or at most {s.seats // bodies} `men:`{each}")
+            "they cannot carry)" + vehicles
+            + (f", or at most {most} `men:`{each}" if most >= 1 else ""))
     return problems
+
+
+def _seats_fix(norms: Norms, mv: str, rows) -> str:
+    """The fix of a formation whose vehicles seat no one: seats for its men (a figure for its
+    vehicles, a `lift:`, or vehicles that seat men), not more of the same vehicles."""
+    seated = sorted(norms.men_per_truck)
+    unseated = [cid for cid, _, per, _ in rows if not per]
+    return (", or seats for its men: " + (f"men_per_vehicle for {', '.join(unseated)} under "
+                                          f"lift.truck of {mv} or in a `lift:`, or " if unseated
+                                          else "")
+            + "vehicles that seat men in `vehicles:` (tanks carry riders; trucks with a "
+            f"lift.truck figure: {', '.join(seated)})")
