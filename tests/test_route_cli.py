@@ -142,3 +142,13 @@ def test_route_geojson_names_no_absolute_path(tmp_path, capsys):
 
     for root in {str(settings.PROJECT_ROOT), str(settings.CONFIG_DIR), str(tmp_path)}:
         assert root not in text
+
+
+def test_a_route_from_a_place_to_itself_is_refused_before_any_warning(capsys):
+    """`--from Hailar --to Hailar` printed the coarse-grid warning of a 0 km route (its fix
+    the grid already used) before the error that it is no route (newuser23): the places are
+    validated first, so the one line is the error."""
+    assert main(["route", "--from", "Hailar", "--to", "Hailar", "--vehicle", "T-34-85"]) == 2
+    err = capsys.readouterr().err
+    assert err == ("logistics route: error: Hailar and Hailar are the same point; give "
+                   "distinct places\n"), err

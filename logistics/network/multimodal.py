@@ -186,10 +186,7 @@ def route_multimodal(
         from logistics.terrain.railways import shipped_railways
 
         network = load_railways(shipped_railways(config_dir))
-    points = [_resolve(p) for p in (origin, *via, destination)]
-    for a, b in zip(points, points[1:]):
-        if math.hypot(a.x - b.x, a.y - b.y) < 1.0:
-            raise ConfigError(f"{a.name} and {b.name} are the same point; give distinct places")
+    points = _distinct([_resolve(p) for p in (origin, *via, destination)])
     ctx = _Context(veh, mode, network, params, season, terrain,
                    resolution_m or settings.DEFAULT_RESOLUTION_M, engine, CostModels(config_dir))
     legs: list[Leg] = []
@@ -201,6 +198,16 @@ def route_multimodal(
         provenance={"network": network.graph.get("source_file", "in-memory graph"),
                     "resolution_m": ctx.resolution_m if terrain is None else "given terrain",
                     "parameters": _parameters_file(params)})
+
+
+def _distinct(points: list[_Point]) -> list[_Point]:
+    """``points``, each a metre or more from the one before; else ConfigError (a route from
+    a place to itself). Checked by :func:`coarse_grid_note` too, before its warning: the
+    warning of a 0 km route came before the error that it is no route."""
+    for a, b in zip(points, points[1:]):
+        if math.hypot(a.x - b.x, a.y - b.y) < 1.0:
+            raise ConfigError(f"{a.name} and {b.name} are the same point; give distinct places")
+    return points
 
 
 def _parameters_file(params: NetworkParams) -> str:
@@ -223,11 +230,12 @@ def coarse_grid_note(origin, destination, *, via: Sequence = (), mode: str = "an
     network.yaml ``access.margin_km``, or ``access.max_access_km`` plus an access pad for a
     rail or road route's ends) under 2 cells, or, off the network (``any``, ``cross-country``),
     the places straight through under 4 cells (a rail or road leg's km are the network's).
-    None when neither."""
+    None when neither. Raises ConfigError for places :func:`route_multimodal` refuses (the
+    same point twice in a row), so that a command validates before it warns."""
     from logistics.cost.grid_check import grid_note
 
     params = load_params(config_dir=config_dir)
-    points = [_resolve(p) for p in (origin, *via, destination)]
+    points = _distinct([_resolve(p) for p in (origin, *via, destination)])
     access_km = params.max_access_km + _ACCESS_PAD_KM
     cross = mode in ("any", "cross-country")
     margin_km, key = ((max(params.margin_km, access_km), "access.margin_km") if cross
