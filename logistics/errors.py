@@ -36,7 +36,13 @@ __all__ = [
 
 
 class LogisticsError(Exception):
-    """Root of every error this package raises on purpose."""
+    """Root of every error this package raises on purpose.
+
+    ``command_line``: the message as the command line says it, where its fix differs there
+    (a fix only the Python API has, e.g. ``chunks=``, is no fix to a command-line user); None
+    when the message is the same. The command line prints it instead of ``str(exc)``."""
+
+    command_line: str | None = None
 
 
 class ConfigError(LogisticsError, ValueError):
@@ -163,9 +169,9 @@ def _inside(x: float, lo: float | None, lo_in: bool, hi: float | None, hi_in: bo
 
 def _slip(unit: str, v: float, lo: float | None, lo_in: bool, hi: float | None,
           hi_in: bool) -> tuple[float, str, str] | None:
-    """(the value meant, what the slip looks like, a note after it) for a value out of its range whose mistake
-    shows: kilograms in a tonnes key (the value / 1000 fits), or a minus sign before a range
-    of numbers >= 0 (the value without it fits); None otherwise. Why: the nearest bound
+    """(the value meant, what the slip looks like, a note after it) for a value out of its
+    range whose mistake shows: kilograms in a tonnes key (the value / 1000 fits), or a minus
+    sign before a range of numbers >= 0 (the value without it fits); None otherwise. Why: the nearest bound
     ("e.g. 200" for 1320 kg, "e.g. 0" for -50 trucks) is a value the user did not mean."""
     if not math.isfinite(v) or _inside(v, lo, lo_in, hi, hi_in):
         return None

@@ -361,6 +361,28 @@ def test_a_grid_beyond_memory_names_the_coarsest_resolution_that_fits(monkeypatc
     assert shape[0] * shape[1] > 10_000
 
 
+@pytest.mark.parametrize("limit, fix", [
+    (None, "fix: --resolution-m 21 or coarser over this box (the command line holds the "
+           "terrain grid in memory, even with --engine chunked)"),
+    (1, "fix: raise the limit (LOGISTICS_MAX_IN_MEMORY_CELLS, default 120000000, or unset it) "
+        "(the command line holds the terrain grid in memory, even with --engine chunked)")])
+def test_a_grid_beyond_memory_offers_the_command_line_no_python_keyword(monkeypatch, capsys,
+                                                                        limit, fix):
+    """`logistics route --resolution-m 1` suggested "chunks=True (Python API)" to a
+    command-line user (newuser23), who has no way to it (--engine chunked tiles the solver,
+    the terrain is still loaded whole): the command line says its own fix; the API keeps
+    chunks= (the test above)."""
+    from logistics.cli import main
+
+    if limit is not None:
+        monkeypatch.setattr(settings, "MAX_IN_MEMORY_CELLS", limit)
+    assert main(["route", "--from", "Hailar", "--to", "Manzhouli", "--vehicle", "T-34-85",
+                 "--resolution-m", "1", "--engine", "chunked"]) == 2
+    err = [ln for ln in capsys.readouterr().err.splitlines() if not ln.startswith("progress:")]
+    assert len(err) == 1 and err[0].startswith("logistics route: error: ") and fix in err[0], err
+    assert "chunks=" not in err[0] and "Python" not in err[0], err
+
+
 # --- `logistics schema` over a folder that is no configs tree ----------------------------------
 
 def test_schema_over_a_folder_without_vehicles_is_refused_and_writes_nothing(tmp_path, capsys):

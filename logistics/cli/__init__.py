@@ -263,7 +263,7 @@ def _main(args_list: list[str], signals: _Signals) -> int:
         _say(exc.prog, "error", f"{exc} (see `{exc.prog} --help`)")
         return 2
     except LogisticsError as exc:
-        _say(prefix, "error", str(exc))
+        _say(prefix, "error", exc.command_line or str(exc))
         return 2
     except KeyboardInterrupt as exc:
         return _cancelled(prefix, signal.SIGTERM if isinstance(exc, _Terminated) else

@@ -138,20 +138,27 @@ def load_terrain(
         while (coarsest <= _COARSEST_M
                and math.prod(metric_grid(bbox, coarsest).shape) > settings.MAX_IN_MEMORY_CELLS):
             coarsest = math.ceil(coarsest * 1.01)  # the grid's edges round up: a few % more
+        what = (f"{grid.shape[0]} x {grid.shape[1]} cells at {resolution_m:g} m exceed the "
+                f"in-memory limit of {settings.MAX_IN_MEMORY_CELLS} cells")
+        # the command line holds every terrain grid in memory (--engine chunked tiles the
+        # solver, not the terrain): chunks= is no fix there, so it is not offered there
+        in_memory = ("(the command line holds the terrain grid in memory, even with --engine "
+                     "chunked)")
         if coarsest > _COARSEST_M:  # a limit of a handful of cells: no grid fits it
-            raise ResourceError(
-                f"{grid.shape[0]} x {grid.shape[1]} cells at {resolution_m:g} m exceed the "
-                f"in-memory limit of {settings.MAX_IN_MEMORY_CELLS} cells, and no grid of this "
-                f"box fits it even at {_COARSEST_M:,} m cells; fix: raise the limit "
-                "(LOGISTICS_MAX_IN_MEMORY_CELLS, default 120000000, or unset it), or chunks=True "
-                "(Python API) for a dask Dataset")
-        msg = (
-            f"{grid.shape[0]} x {grid.shape[1]} cells at {resolution_m:g} m exceed the in-memory "
-            f"limit of {settings.MAX_IN_MEMORY_CELLS} cells; fix: a resolution of at least "
-            f"{coarsest} m over this box (--resolution-m, resolution_m), a smaller box, or "
-            "chunks=True (Python API) for a dask Dataset"
-        )
-        raise ResourceError(msg)
+            limit = ("fix: raise the limit (LOGISTICS_MAX_IN_MEMORY_CELLS, default 120000000, "
+                     "or unset it)")
+            err = ResourceError(f"{what}, and no grid of this box fits it even at "
+                                f"{_COARSEST_M:,} m cells; {limit}, or chunks=True (Python API) "
+                                "for a dask Dataset")
+            err.command_line = (f"{what}, and no grid of this box fits it even at "
+                                f"{_COARSEST_M:,} m cells; {limit} {in_memory}")
+            raise err
+        err = ResourceError(f"{what}; fix: a resolution of at least {coarsest} m over this box "
+                            "(--resolution-m, resolution_m), a smaller box, or chunks=True "
+                            "(Python API) for a dask Dataset")
+        err.command_line = (f"{what}; fix: --resolution-m {coarsest} or coarser over this box "
+                            f"{in_memory}")
+        raise err
 
     check_dem_file(DEM_FILES[dem])
     elevation = resample_to_grid(DEM_FILES[dem], grid, kind="bilinear", chunks=chunks)
