@@ -34,7 +34,7 @@ from typing import Any
 
 __all__ = ["CITE_KEYS", "PROVENANCE_KEYS", "Provenance", "read_provenance",
            "provenance_problem", "Bibliography", "load_bibliography", "bibliography_path",
-           "unknown_keys", "cited_keys", "KEY_RE", "POINTER_RES"]
+           "unknown_key_fix", "unknown_keys", "cited_keys", "KEY_RE", "POINTER_RES"]
 
 #: Keys that cite a source: ``cite`` and its older spellings ``source`` and ``derived``.
 CITE_KEYS: tuple[str, ...] = ("cite", "source", "derived")
@@ -77,9 +77,9 @@ def provenance_problem(entry: Mapping[str, Any], *,
         unknown = unknown_keys(" ".join(str(entry.get(k) or "") for k in (*CITE_KEYS, "quote")),
                                load_bibliography(config_dir=config_dir))
         if unknown:
-            return (f"citation keys of {bibliography_path(config_dir)} in brackets ([GLANTZ-LP7]); add "
-                    "the source there or correct the key", "unknown key(s) " + ", ".join(
-                        f"[{k}]" for k in unknown))
+            return (f"citation keys of {bibliography_path(config_dir)} in brackets "
+                    f"([GLANTZ-LP7]); {unknown_key_fix(config_dir)}", "unknown key(s) "
+                    + ", ".join(f"[{k}]" for k in unknown))
         return None
     if not given:
         blank = [k for k in PROVENANCE_KEYS if k in entry]
@@ -127,6 +127,24 @@ def bibliography_path(config_dir: str | Path | None = None) -> Path:
 
     own = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / _FILE
     return own if own.is_file() else Path(settings.SHIPPED_CONFIG_DIR) / _FILE
+
+
+def unknown_key_fix(config_dir: str | Path | None = None) -> str:
+    """The fix of a citation key the bibliography of ``config_dir`` lacks, naming the file
+    read: add the source to it; or, when the configs folder (``settings.CONFIG_DIR`` when
+    None) is a copy with no ``sources.yaml`` of its own (the shipped one was read), add one
+    to the copy. Why: the fix told such a user to edit the shipped file, inside the install,
+    which a later install replaces and other folders share."""
+    from logistics import settings
+
+    folder = Path(config_dir if config_dir is not None else settings.CONFIG_DIR)
+    read = bibliography_path(config_dir)
+    if not (folder / _FILE).is_file() and \
+            folder.resolve() != Path(settings.SHIPPED_CONFIG_DIR).resolve():
+        return (f"{folder} has no {_FILE} of its own, so {read} was read: add a {_FILE} to "
+                f"{folder} (a copy of {read}, the sources its other files cite, with this "
+                "source added), or correct the key")
+    return f"add the source to {read}, or correct the key"
 
 
 @dataclass(frozen=True)

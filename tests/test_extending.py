@@ -581,6 +581,32 @@ def test_an_unknown_citation_key_names_the_bibliography_read(config_copy, where,
     assert " configs/sources.yaml" not in line
 
 
+@pytest.mark.parametrize("where", ["army", "vehicle"])
+def test_an_unknown_key_in_a_copy_without_sources_says_add_one_to_the_copy(config_copy, where,
+                                                                           tmp_path):
+    """A copied configs folder without a sources.yaml of its own is checked against the
+    shipped one; the fix told the user to add the source to that shipped file, inside the
+    install (newuser23). It names the file read and says to add a sources.yaml to the copy."""
+    from logistics.vehicles import load_vehicle_file
+
+    (config_copy / "sources.yaml").unlink()
+    shipped = settings.SHIPPED_CONFIG_DIR / "sources.yaml"
+    with pytest.raises(ConfigError) as err:
+        if where == "army":
+            data = _template()
+            data["fuel"]["carried_refills"] = {"value": 1.0, "cite": "[MY-BOOK] 'one refill'"}
+            load_army_data(data)
+        else:
+            path = tmp_path / "gaz-aa.yaml"
+            path.write_text(GAZAA.replace('assumed: "a software check"',
+                                          "cite: \"[MY-BOOK] '40 hp'\"", 1), encoding="utf-8")
+            load_vehicle_file(path)
+    (line,) = [ln for ln in str(err.value).splitlines() if "[MY-BOOK]" in ln]
+    assert (f"{config_copy} has no sources.yaml of its own, so {shipped} was read: add a "
+            f"sources.yaml to {config_copy} (a copy of {shipped}") in line, line
+    assert f"add the source to {shipped}" not in line, line
+
+
 def load_army_data(data: dict):
     from logistics.army.load import check_army
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from logistics.errors import LogisticsError, range_fix
 from logistics.geodesy import lat_lon_text
-from logistics.sources import bibliography_path, provenance_problem
+from logistics.sources import bibliography_path, provenance_problem, unknown_key_fix
 
 __all__ = [
     "Figure",
@@ -230,7 +230,7 @@ def _check_provenance(what: str, cite: str | None, assumed: str | None,
     if problem is not None:
         expected, seen = problem
         if seen.startswith("unknown key"):
-            fix = f"add the source to {bibliography_path(folder)}, or correct the key"
+            fix = unknown_key_fix(folder)
             expected = f"citation keys of {bibliography_path(folder)} in brackets ([GLANTZ-LP7])"
         elif seen.startswith("neither"):
             fix = ("add cite: \"[GLANTZ-LP7] 'the quote'\" (a key of configs/sources.yaml: a source "
