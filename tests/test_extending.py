@@ -559,10 +559,8 @@ def test_a_bare_place_name_where_a_point_goes_shows_the_point(where):
     assert ("cite:" in fix and "assumed:" in fix) == (where != "departure")
 
 
-@pytest.mark.parametrize("where", ["army", "vehicle"])
-def test_an_unknown_citation_key_names_the_bibliography_read(config_copy, where, tmp_path):
-    """It said "add the source to configs/sources.yaml" while a copied tree's sources.yaml
-    was the one read: the source added as told stayed unknown."""
+def _unknown_key_line(where: str, tmp_path) -> str:
+    """The problem line of an army (``where`` "army") or vehicle file citing [MY-BOOK]."""
     from logistics.vehicles import load_vehicle_file
 
     with pytest.raises(ConfigError) as err:
@@ -576,6 +574,14 @@ def test_an_unknown_citation_key_names_the_bibliography_read(config_copy, where,
                                           "cite: \"[MY-BOOK] '40 hp'\"", 1), encoding="utf-8")
             load_vehicle_file(path)
     (line,) = [ln for ln in str(err.value).splitlines() if "[MY-BOOK]" in ln]
+    return line
+
+
+@pytest.mark.parametrize("where", ["army", "vehicle"])
+def test_an_unknown_citation_key_names_the_bibliography_read(config_copy, where, tmp_path):
+    """It said "add the source to configs/sources.yaml" while a copied tree's sources.yaml
+    was the one read: the source added as told stayed unknown."""
+    line = _unknown_key_line(where, tmp_path)
     assert f"add the source to {config_copy / 'sources.yaml'}" in line or (
         f"{config_copy / 'sources.yaml'} in brackets" in line and "add the source there" in line)
     assert " configs/sources.yaml" not in line
@@ -587,21 +593,9 @@ def test_an_unknown_key_in_a_copy_without_sources_says_add_one_to_the_copy(confi
     """A copied configs folder without a sources.yaml of its own is checked against the
     shipped one; the fix told the user to add the source to that shipped file, inside the
     install (newuser23). It names the file read and says to add a sources.yaml to the copy."""
-    from logistics.vehicles import load_vehicle_file
-
     (config_copy / "sources.yaml").unlink()
     shipped = settings.SHIPPED_CONFIG_DIR / "sources.yaml"
-    with pytest.raises(ConfigError) as err:
-        if where == "army":
-            data = _template()
-            data["fuel"]["carried_refills"] = {"value": 1.0, "cite": "[MY-BOOK] 'one refill'"}
-            load_army_data(data)
-        else:
-            path = tmp_path / "gaz-aa.yaml"
-            path.write_text(GAZAA.replace('assumed: "a software check"',
-                                          "cite: \"[MY-BOOK] '40 hp'\"", 1), encoding="utf-8")
-            load_vehicle_file(path)
-    (line,) = [ln for ln in str(err.value).splitlines() if "[MY-BOOK]" in ln]
+    line = _unknown_key_line(where, tmp_path)
     assert (f"{config_copy} has no sources.yaml of its own, so {shipped} was read: add a "
             f"sources.yaml to {config_copy} (a copy of {shipped}") in line, line
     assert f"add the source to {shipped}" not in line, line
