@@ -137,8 +137,9 @@ def test_unreadable_files_raise_one_data_error(tmp_path):
 def test_a_row_without_coordinates_is_located_by_an_exact_gazetteer_name(tmp_path):
     """A place the gazetteer knows by name gets its coordinate (its GeoNames point, checked
     against logistics.places here) when the row gives none; an approach keeps its event; a
-    name the sources leave unlocated, a description, a row with its own coordinate or with a
-    bad one are left as they are (a bad coordinate is a problem, never silently replaced)."""
+    name the sources leave unlocated, a description, a row with its own coordinate are left
+    as they are. A bad coordinate is a problem, never silently replaced: the row falls back on
+    the gazetteer as if it gave none, and its problem says so (the next test)."""
     from logistics.places import lookup
 
     doc = load_documented(write(tmp_path / "d.csv", [
@@ -157,7 +158,31 @@ def test_a_row_without_coordinates_is_located_by_an_exact_gazetteer_name(tmp_pat
     assert t.loc[1, "event"] == "approach"
     assert math.isnan(t.loc[2, "lat"]) and math.isnan(t.loc[3, "lat"])
     assert (t.loc[4, "lat"], t.loc[4, "lon"]) == (45.0, 121.0)
-    assert math.isnan(t.loc[5, "lat"]) and any(p.row == 7 and p.column == "lat" for p in doc.problems)
+    assert (t.loc[5, "lat"], t.loc[5, "lon"]) == (pytest.approx(hailar.lat), pytest.approx(hailar.lon))
+    assert any(p.row == 7 and p.column == "lat" for p in doc.problems)
+
+
+@pytest.mark.parametrize("lat, lon, column", [
+    ("49.2", "", "lon"), ("200", "119.7", "lat"), ("north", "", "lat"), ("", "119.7", "lat")])
+def test_a_refused_coordinate_falls_back_on_the_gazetteer_and_stays_a_problem(tmp_path, lat,
+                                                                             lon, column):
+    """`lat` set and `lon` empty (or lat 200) dropped the coordinate, and the row went unscored
+    though its place, Hailar, is in the gazetteer (the fallback was only for two empty
+    cells). The refused cell is still a problem, whose consequence names the fallback; a
+    place the gazetteer does not know keeps the old consequence."""
+    from logistics.places import lookup
+
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {"place_reached": "Hailar", "lat": lat, "lon": lon, "coord_quality": "approx"},
+        {"place_reached": "Somewhere", "lat": lat, "lon": lon}]))
+    hailar, t = lookup("Hailar"), doc.table
+    assert (t.loc[0, "lat"], t.loc[0, "lon"]) == (pytest.approx(hailar.lat), pytest.approx(hailar.lon))
+    assert t.loc[0, "usable"] and t.loc[0, "coord_quality"].startswith("gazetteer (Hailar")
+    assert "refused" in t.loc[0, "coord_quality"]
+    assert [(p.row, p.column) for p in doc.problems] == [(2, column), (3, column)]
+    assert doc.problems[0].consequence == "coordinate ignored; the gazetteer's Hailar used instead"
+    assert doc.problems[1].consequence == "coordinate ignored"
+    assert math.isnan(t.loc[1, "lat"]) and math.isnan(t.loc[1, "lon"])
 
 
 def test_a_short_file_lists_its_missing_columns_once_per_cost(tmp_path):

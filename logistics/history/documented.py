@@ -17,7 +17,7 @@ import io
 import math
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as _date
 from pathlib import Path
 
@@ -382,11 +382,15 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
         day = None
     lat, lon = _parse_point(rec, "lat", "lon", bad, "coordinate ignored")
     coord_quality = rec["coord_quality"]
-    if math.isnan(lat) and rec["lat"] == "" and rec["lon"] == "":
+    if math.isnan(lat):  # none given, or refused (lat 200, lon empty): a known place was lost
         found = gazetteer_point(rec["place_reached"])
         if found is not None:
             lat, lon = found[1], found[0]
-            coord_quality = f"gazetteer ({found[2]})"
+            refused = rec["lat"] != "" or rec["lon"] != ""
+            coord_quality = f"gazetteer ({found[2]}{GAZETTEER_FOR_REFUSED if refused else ''})"
+            instead = f"coordinate ignored; the gazetteer's {found[2]} used instead"
+            mine[:] = [replace(q, consequence=instead) if q.consequence == "coordinate ignored"
+                       else q for q in mine]
     start_lat, start_lon = _parse_point(rec, "start_lat", "start_lon", bad, "start ignored")
     km_min, km_max = _parse_km(rec, bad)
     override = parse_event(rec.get("event", ""))
@@ -416,6 +420,11 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
         "usable": axis != "" and day is not None,
         "issues": "; ".join(f"{p.column}: {p.message} ({p.consequence})" for p in mine),
     }
+
+
+#: What ``coord_quality`` adds after the gazetteer's name when the row's own coordinate was
+#: refused (a problem) and the place located by its name instead (the score's note says so).
+GAZETTEER_FOR_REFUSED: str = "; the row's lat/lon refused"
 
 
 #: The days pandas' nanosecond timestamps hold (1677-09-21 .. 2262-04-11), whole years.
@@ -449,8 +458,9 @@ _LEADING_PHRASE = re.compile(r"^(?:the\s+)?(?:distant\s+)?(?:approaches\s+to|out
 
 
 def gazetteer_point(place_text: str) -> tuple[float, float, str] | None:
-    """(lon, lat, name) of a row's ``place_reached`` when the row gives no coordinate and the
-    text is a gazetteer name (:func:`logistics.places.lookup`): the whole text, or its part
+    """(lon, lat, name) of a row's ``place_reached`` when the row gives no usable coordinate
+    (none, or one refused as a problem) and the text is a gazetteer name
+    (:func:`logistics.places.lookup`): the whole text, or its part
     before a bracket or a comma ("Hailar (town)", "Dolon Nur, Chahar"), after a leading
     "approaches to" or "outskirts of" the event rules read ("approaches to Hailar"). Exact names only, no
     near matches: a place the sources name without a coordinate stays unlocated (None)."""

@@ -50,6 +50,7 @@ import pandas as pd
 
 from logistics.geodesy import great_circle_km, locate_on_route
 from logistics.history.depth import crossing_km, depth_flag
+from logistics.history.documented import GAZETTEER_FOR_REFUSED
 
 __all__ = [
     "DEFAULT_TOLERANCE_KM",
@@ -341,9 +342,13 @@ def _score_one(r: dict, fid: str, ctx: _Context) -> dict:
         res["error_km"] = res["km_error"]
     elif not np.isnan(res["place_km_error"]):
         res["error_km"] = res["place_km_error"]
-    if has_place and str(r.get("coord_quality", "")).startswith("gazetteer"):
-        notes.append(f"the row gives no coordinate: its place located by the project's "
-                     f"{r['coord_quality']}")
+    quality = str(r.get("coord_quality", ""))
+    if has_place and quality.startswith("gazetteer") and GAZETTEER_FOR_REFUSED in quality:
+        notes.append("the row's coordinate is refused (a problem, in problems.csv): its place "
+                     "located by the project's " + quality.replace(GAZETTEER_FOR_REFUSED, "")
+                     + ", as when the row gives none")
+    elif has_place and quality.startswith("gazetteer"):
+        notes.append(f"the row gives no coordinate: its place located by the project's {quality}")
     if not (has_place or has_km) and kind != "air_landing" and not res["depth_flag"]:
         notes.append("no coordinate and no distance in the source: reported, not scored")
     res["scorable"] = bool(res["scorable_date"] or res["scorable_km"])
