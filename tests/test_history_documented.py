@@ -23,11 +23,13 @@ GOOD = {
 
 
 def write(path: Path, rows, columns=COLUMNS) -> Path:
+    """``rows`` over :data:`GOOD`, each dated a day after the one before unless it says (the
+    same position twice is a duplicate, not scored)."""
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
         w.writeheader()
-        for r in rows:
-            w.writerow({**GOOD, **r})
+        for n, r in enumerate(rows):
+            w.writerow({**GOOD, "date": f"1945-08-{10 + n:02d}", **r})
     return path
 
 
@@ -183,6 +185,37 @@ def test_a_refused_coordinate_falls_back_on_the_gazetteer_and_stays_a_problem(tm
     assert doc.problems[0].consequence == "coordinate ignored; the gazetteer's Hailar used instead"
     assert doc.problems[1].consequence == "coordinate ignored"
     assert math.isnan(t.loc[1, "lat"]) and math.isnan(t.loc[1, "lon"])
+
+
+def test_a_duplicate_row_is_a_problem_and_not_scored(tmp_path):
+    """Rows giving the same position twice were scored twice, silently. The later copy is a
+    problem naming the first and is not scored (reported, not refused as the fuel-states file
+    refuses a state given twice: this reader refuses no row's content); case and spaces of
+    the place or formation do not make a row new; another date, formation, place, distance
+    or event does."""
+    doc = load_documented(write(tmp_path / "d.csv", [{"date": "1945-08-10", **r} for r in [
+        {},                                                       # 2
+        {},                                                       # 3: every cell alike
+        {"source": "another book", "place_reached": "somewhere"},  # 4: the same position
+        {"formation": " 1st  ARMY"},                              # 5: the same formation
+        {"date": "1945-08-11"},                                   # 6
+        {"formation": "2nd Army"},                                # 7
+        {"place_reached": "Elsewhere"},                           # 8
+        {"km_min": "130"},                                        # 9: another distance
+        {"event": "approach"},                                    # 10: another event
+        {"date": "x"},                                            # 11: bad date, no copy
+        {"date": "x"},                                            # 12
+    ]], columns=(*COLUMNS, "event")))
+    t = doc.table.set_index("row")
+    dup = [p for p in doc.problems if p.message.startswith("duplicate")]
+    assert [p.row for p in dup] == [3, 4, 5]
+    assert all(p.message.startswith("duplicate of row 2 ") and p.consequence == "row not scored"
+               for p in dup)
+    assert "every cell alike" in dup[0].message
+    assert "differing only in place_reached, source" in dup[1].message
+    assert dup[0].value == "X-1, 1st Army, 1945-08-10, Somewhere" and "fix:" in dup[0].message
+    assert not t.loc[[3, 4, 5], "usable"].any() and t.loc[[2, 6, 7, 8, 9, 10], "usable"].all()
+    assert t.loc[3, "issues"].startswith("axis_id, formation, date, place_reached: duplicate")
 
 
 def test_a_short_file_lists_its_missing_columns_once_per_cost(tmp_path):
