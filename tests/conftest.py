@@ -94,6 +94,20 @@ def write_army_yaml(tmp_path: Path, data: dict, name: str = "army.yaml") -> Path
     return path
 
 
+def write_documented(path: Path, rows: list[dict]) -> Path:
+    """``rows`` (dicts of the format's columns) written as the documented-advances CSV
+    ``path``, as a user's spreadsheet saves it."""
+    import csv
+
+    from logistics.history.documented import COLUMNS
+
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
 def army_refused(tmp_path: Path, data: dict, *fragments: str) -> str:
     """The ConfigError message of loading ``data`` as an army file; it must name the file,
     give a fix and hold every one of ``fragments``."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 
 import pandas as pd
@@ -12,6 +11,7 @@ from logistics.history.compare import COMPARISON_COLUMNS, compare
 from logistics.history.documented import COLUMNS
 from logistics.report.compare_outputs import write_comparison
 from logistics.history.summary import format_summary
+from tests.conftest import write_documented
 
 @pytest.fixture(scope="module")
 def scenarios(toy):
@@ -46,11 +46,7 @@ def user_csv(path, toy, scenarios):
         _row("USR-FOOT", "1945-08-12", lat=95, lon=121, km_min=80, km_max=70),
         _row("USR-GHOST", "1945-8-10"),
     ]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
-        w.writeheader()
-        w.writerows(rows)
-    return path
+    return write_documented(path, rows)
 
 
 @pytest.fixture()
@@ -241,3 +237,44 @@ def test_a_row_with_a_place_and_a_depth_is_labelled_once(tmp_path, configs, run)
     assert texts.count("Town A") == 1, texts
     other = [t for t in texts if t != "Town A"]
     assert other, "the depth-only rows keep their labels"
+
+
+def test_a_row_dated_outside_the_run_is_a_problem_and_not_scored(toy, scenarios, tmp_path):
+    """A year slip (1845 for 1945) was scored: a date error of 48,575 days, the axis's median
+    thousands of days, and the console said '0 problem(s)'; a day after the run was timed
+    against its last record (-50.6 days). The toy run covers 9 Aug 00:00 to 21 Aug 00:00
+    (12 days): its first and last days are scored, the days around them are not."""
+    lon150, lat = toy.lonlat_at(scenarios["USR-TANK"], 150.0)
+    place = dict(place_reached="Town A", lat=lat, lon=float(lon150))
+    path = write_documented(tmp_path / "slips.csv", [
+        _row("USR-TANK", "1945-08-10", **place),                        # 2: in the run
+        _row("USR-TANK", "1845-08-10", **place),                        # 3: the year slip
+        _row("USR-TANK", "1945-09-30", **place),                        # 4: after the run
+        _row("USR-TANK", "1945-08-08", km_min=10, km_max=20),           # 5: the eve of H-hour
+        _row("USR-TANK", "1945-08-21", km_min=900, km_max=1000),        # 6: from the run's end
+        _row("USR-TANK", "1945-08-09", km_min=70, km_max=90),           # 7: the first day
+        _row("USR-TANK", "1945-08-20", km_min=250, km_max=350),         # 8: the last day
+    ])
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "USR-TANK.yaml").write_text("toy\n")
+    comp = compare(path, configs_dir=configs, loader=lambda p: scenarios[p.stem],
+                   runner=toy.runner, railways=False, samples=2)
+    t = comp.table.set_index("row")
+    assert t.loc[[2, 7, 8], "scorable"].all()
+    assert t.loc[2, "date_error_days"] == 0.0 and t.loc[8, "km_error"] == 0.0  # dry at 300 km
+    for row, when in ((3, "before the run's start"), (4, "after the run's end"),
+                      (5, "before the run's start"), (6, "after the run's end")):
+        assert not t.loc[row, "scorable"] and pd.isna(t.loc[row, "date_error_days"])
+        assert pd.isna(t.loc[row, "error_km"]) and pd.isna(t.loc[row, "baseline_route_error_km"])
+        assert when in t.loc[row, "note"] and t.loc[row, "note"].startswith("not scored")
+        assert math.isnan(t.loc[row, "mc_share_reached"])  # not 0: the draws miss the day too
+    p = comp.problems.set_index("row")
+    assert sorted(p.index) == [3, 4, 5, 6]
+    assert (p["column"] == "date").all() and (p["consequence"] == "row not scored").all()
+    assert p.loc[3, "value"] == "1845-08-10"
+    msg = p.loc[3, "message"]
+    assert "1945-08-09 00:00 to 1945-08-21 00:00" in msg and "h_hour" in msg and "Fix:" in msg
+    s = comp.summary.set_index("axis_id")
+    assert s.loc["USR-TANK", "scorable_rows"] == 3 and s.loc["USR-TANK", "date_rows"] == 1
+    assert s.loc["USR-TANK", "median_abs_date_error_days"] == 0.0

@@ -3,13 +3,12 @@ scoring a documented file the project has never seen (written here, in the users
 
 from __future__ import annotations
 
-import csv
-
 import pandas as pd
 import pytest
 
 from logistics.cli import main
 from logistics.history.documented import COLUMNS
+from tests.conftest import write_documented
 
 pytestmark = pytest.mark.slow
 
@@ -43,11 +42,7 @@ def user_file(tmp_path_factory):
         _row(axis_id="1FEF-5A", date="1945-08-14", place_reached="bad lat", lat=144.6, lon=129.6,
              confidence="sure"),
     ]
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
-        w.writeheader()
-        w.writerows(rows)
-    return path
+    return write_documented(path, rows)
 
 
 def test_compare_scores_a_file_it_has_never_seen(user_file, tmp_path, capsys):
@@ -111,3 +106,45 @@ def test_calibrate_with_loao_on_two_axes(user_file, tmp_path, capsys):
     grid = pd.read_csv(out / "grid.csv")
     assert len(grid) == (2 + 1) * 2  # two grid points and the nominal run, per axis
     assert main(["calibrate", "--documented", str(user_file), "--axes", "XX-INVENTED"]) == 2
+
+
+def test_a_first_time_users_slips_are_problems_on_the_console(tmp_path, capsys):
+    """A user's own file on a shipped army (TBF-36A: h_hour 9 Aug 00:10, end 26 Aug): a row
+    of 1845 (a year slip) and one after the run were scored ("0 problem(s)"; 48,575 days), a
+    row pasted twice was scored twice, and Hailar with its lon left empty lost its place.
+    Now the slips are problems the console counts, the copy is one of the file's problems,
+    and Hailar falls back on the gazetteer; the run's first and last days are scored."""
+    path = tmp_path / "mine.csv"
+    hailar = dict(axis_id="TBF-36A", formation="36th Army", place_reached="Hailar")
+    rows = [
+        _row(**hailar, date="1945-08-12", lat=49.2, lon=119.7),          # 2
+        _row(**hailar, date="1945-08-12", lat=49.2, lon=119.7),          # 3: pasted twice
+        _row(**hailar, date="1845-08-12", lat=49.2, lon=119.7),          # 4: the year slip
+        _row(**hailar, date="1945-09-30", lat=49.2, lon=119.7),          # 5: after the run
+        _row(**hailar, date="1945-08-13", lat=49.2, lon=""),             # 6: lon left empty
+        _row(axis_id="TBF-36A", formation="36th Army", date="1945-08-09",  # 7: first day
+             place_reached="(none)", km_min=0, km_max=300),
+        _row(axis_id="TBF-36A", formation="36th Army", date="1945-08-26",  # 8: last day
+             place_reached="(none)", km_min=0, km_max=2000),
+        _row(axis_id="TBF-36A", formation="36th Army", date="1945-08-27",  # 9: the day after
+             place_reached="(none)", km_min=0, km_max=2000),
+    ]
+    write_documented(path, rows)
+    out = tmp_path / "cmp"
+    assert main(["compare", "--documented", str(path), "--out", str(out), "--no-map",
+                 "--resolution-m", COARSE, "--workers", "0"]) == 0
+    printed = capsys.readouterr().out
+    assert "2 problem(s) in " in printed  # the copy (row 3), the empty lon (row 6)
+    assert "3 problem(s) found scoring the rows" in printed, printed
+    assert "row 4, date '1845-08-12': documented date outside the run" in printed
+    assert "1945-08-09 00:10 to 1945-08-27 00:00" in printed  # h_hour to the end of 26 Aug
+    t = pd.read_csv(out / "comparison.csv").set_index("row")
+    assert not t.loc[[3, 4, 5, 9], "scorable"].any()
+    assert t.loc[[7, 8], "scorable"].all() and (t.loc[[7, 8], "km_error"] == 0).all()
+    assert t.loc[[4, 5], "date_error_days"].isna().all()
+    assert "duplicate of row 2" in t.loc[3, "note"]
+    assert "coordinate is refused" in t.loc[6, "note"] and "gazetteer (Hailar)" in t.loc[6, "note"]
+    assert t.loc[6, "scorable"] and t.loc[6, "lat"] == pytest.approx(49.2, abs=0.1)
+    problems = pd.read_csv(out / "problems.csv").set_index("row")
+    assert sorted(problems.index) == [3, 4, 5, 6, 9]
+    assert problems.loc[6, "consequence"] == "coordinate ignored; the gazetteer's Hailar used instead"

@@ -23,11 +23,13 @@ GOOD = {
 
 
 def write(path: Path, rows, columns=COLUMNS) -> Path:
+    """``rows`` over :data:`GOOD`, each dated a day after the one before unless it says (the
+    same position twice is a duplicate, not scored)."""
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=list(columns), extrasaction="ignore")
         w.writeheader()
-        for r in rows:
-            w.writerow({**GOOD, **r})
+        for n, r in enumerate(rows):
+            w.writerow({**GOOD, "date": f"1945-08-{10 + n:02d}", **r})
     return path
 
 
@@ -137,8 +139,9 @@ def test_unreadable_files_raise_one_data_error(tmp_path):
 def test_a_row_without_coordinates_is_located_by_an_exact_gazetteer_name(tmp_path):
     """A place the gazetteer knows by name gets its coordinate (its GeoNames point, checked
     against logistics.places here) when the row gives none; an approach keeps its event; a
-    name the sources leave unlocated, a description, a row with its own coordinate or with a
-    bad one are left as they are (a bad coordinate is a problem, never silently replaced)."""
+    name the sources leave unlocated, a description, a row with its own coordinate are left
+    as they are. A bad coordinate is a problem, never silently replaced: the row falls back on
+    the gazetteer as if it gave none, and its problem says so (the next test)."""
     from logistics.places import lookup
 
     doc = load_documented(write(tmp_path / "d.csv", [
@@ -157,7 +160,62 @@ def test_a_row_without_coordinates_is_located_by_an_exact_gazetteer_name(tmp_pat
     assert t.loc[1, "event"] == "approach"
     assert math.isnan(t.loc[2, "lat"]) and math.isnan(t.loc[3, "lat"])
     assert (t.loc[4, "lat"], t.loc[4, "lon"]) == (45.0, 121.0)
-    assert math.isnan(t.loc[5, "lat"]) and any(p.row == 7 and p.column == "lat" for p in doc.problems)
+    assert (t.loc[5, "lat"], t.loc[5, "lon"]) == (pytest.approx(hailar.lat), pytest.approx(hailar.lon))
+    assert any(p.row == 7 and p.column == "lat" for p in doc.problems)
+
+
+@pytest.mark.parametrize("lat, lon, column", [
+    ("49.2", "", "lon"), ("200", "119.7", "lat"), ("north", "", "lat"), ("", "119.7", "lat")])
+def test_a_refused_coordinate_falls_back_on_the_gazetteer_and_stays_a_problem(tmp_path, lat,
+                                                                             lon, column):
+    """`lat` set and `lon` empty (or lat 200) dropped the coordinate, and the row went unscored
+    though its place, Hailar, is in the gazetteer (the fallback was only for two empty
+    cells). The refused cell is still a problem, whose consequence names the fallback; a
+    place the gazetteer does not know keeps the old consequence."""
+    from logistics.places import lookup
+
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {"place_reached": "Hailar", "lat": lat, "lon": lon, "coord_quality": "approx"},
+        {"place_reached": "Somewhere", "lat": lat, "lon": lon}]))
+    hailar, t = lookup("Hailar"), doc.table
+    assert (t.loc[0, "lat"], t.loc[0, "lon"]) == (pytest.approx(hailar.lat), pytest.approx(hailar.lon))
+    assert t.loc[0, "usable"] and t.loc[0, "coord_quality"].startswith("gazetteer (Hailar")
+    assert "refused" in t.loc[0, "coord_quality"]
+    assert [(p.row, p.column) for p in doc.problems] == [(2, column), (3, column)]
+    assert doc.problems[0].consequence == "coordinate ignored; the gazetteer's Hailar used instead"
+    assert doc.problems[1].consequence == "coordinate ignored"
+    assert math.isnan(t.loc[1, "lat"]) and math.isnan(t.loc[1, "lon"])
+
+
+def test_a_duplicate_row_is_a_problem_and_not_scored(tmp_path):
+    """Rows giving the same position twice were scored twice, silently. The later copy is a
+    problem naming the first and is not scored (reported, not refused as the fuel-states file
+    refuses a state given twice: this reader refuses no row's content); case and spaces of
+    the place or formation do not make a row new; another date, formation, place, distance
+    or event does."""
+    doc = load_documented(write(tmp_path / "d.csv", [{"date": "1945-08-10", **r} for r in [
+        {},                                                       # 2
+        {},                                                       # 3: every cell alike
+        {"source": "another book", "place_reached": "somewhere"},  # 4: the same position
+        {"formation": " 1st  ARMY"},                              # 5: the same formation
+        {"date": "1945-08-11"},                                   # 6
+        {"formation": "2nd Army"},                                # 7
+        {"place_reached": "Elsewhere"},                           # 8
+        {"km_min": "130"},                                        # 9: another distance
+        {"event": "approach"},                                    # 10: another event
+        {"date": "x"},                                            # 11: bad date, no copy
+        {"date": "x"},                                            # 12
+    ]], columns=(*COLUMNS, "event")))
+    t = doc.table.set_index("row")
+    dup = [p for p in doc.problems if p.message.startswith("duplicate")]
+    assert [p.row for p in dup] == [3, 4, 5]
+    assert all(p.message.startswith("duplicate of row 2 ") and p.consequence == "row not scored"
+               for p in dup)
+    assert "every cell alike" in dup[0].message
+    assert "differing only in place_reached, source" in dup[1].message
+    assert dup[0].value == "X-1, 1st Army, 1945-08-10, Somewhere" and "fix:" in dup[0].message
+    assert not t.loc[[3, 4, 5], "usable"].any() and t.loc[[2, 6, 7, 8, 9, 10], "usable"].all()
+    assert t.loc[3, "issues"].startswith("axis_id, formation, date, place_reached: duplicate")
 
 
 def test_a_short_file_lists_its_missing_columns_once_per_cost(tmp_path):

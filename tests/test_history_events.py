@@ -115,7 +115,7 @@ def test_event_column_overrides_and_bad_values_are_reported_per_row(tmp_path):
     path = _write(tmp_path / "d.csv", [
         _row(event="", quote="взяли город"),
         _row(event="arrival", quote="взяли город"),
-        _row(event="ambush", quote="взяли город"),
+        _row(event="ambush", quote="взяли город", date="1945-08-11"),  # else a copy of row 2
     ], cols)
     doc = load_documented(path)
     assert list(doc.table["event"]) == ["capture", "arrival", "capture"]

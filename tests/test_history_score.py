@@ -115,9 +115,27 @@ def test_place_not_reached_gives_a_censored_lower_bound():
 
 
 def test_no_later_than_does_not_penalise_early_arrival():
-    s = score([row(2, "1945-08-20", km=150, basis="no_later_than"), row(3, "1945-08-20", km=150)])
+    # a run of 12 days (to 21 Aug): a day after the run's end is a problem, not scored
+    s = score([row(2, "1945-08-20", km=150, basis="no_later_than"), row(3, "1945-08-20", km=150)],
+              days=12)
     assert s.loc[2, "date_error_days"] == 0.0
     assert s.loc[3, "date_error_days"] == pytest.approx(-8.5)
+
+
+def test_a_day_the_run_does_not_cover_is_a_problem_not_a_score():
+    """The corridor runs 9 Aug 00:00 to 19 Aug 00:00: its first and last days are scored; the
+    day before, the day it ends on and a year slip are problems (scored, the slip was a
+    date error of some 36,500 days, and 19 Aug -7.5 days against the run's last record)."""
+    days = ["1945-08-09", "1945-08-18", "1945-08-08", "1945-08-19", "1845-08-11"]
+    s = score([row(n, d, km=150) for n, d in enumerate(days, start=2)])
+    assert s.loc[[2, 3], "scorable"].all()
+    assert s.loc[3, "date_error_days"] == pytest.approx(-6.5)  # 11 Aug 12:00 vs 18 Aug
+    for n, when in ((4, "before the run's start"), (5, "after the run's end"),
+                    (6, "before the run's start")):
+        assert not s.loc[n, "scorable"] and math.isnan(s.loc[n, "date_error_days"])
+        assert s.loc[n, "problem"].startswith("documented date outside the run") and when in s.loc[n, "problem"]
+        assert s.loc[n, "note"] == f"not scored: {s.loc[n, 'problem']}"
+    assert "1945-08-09 00:00 to 1945-08-19 00:00" in s.loc[4, "problem"]
 
 
 def test_row_without_place_or_distance_is_reported_not_scored():

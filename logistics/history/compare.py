@@ -25,7 +25,8 @@ from logistics.history.documented import Documented
 from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
 from logistics.history.inputs import Inputs, check_overrides, load_inputs
 from logistics.history.runs import Job, RunTrace, run_jobs
-from logistics.history.score import DEFAULT_TOLERANCE_KM, find_disagreements, score_army
+from logistics.history.score import (DEFAULT_TOLERANCE_KM, OUTSIDE_RUN, find_disagreements,
+                                     score_army)
 from logistics.history.summary import summarize
 from logistics.history.uncertainty import DEMS, QUANTILES, MonteCarlo, advance_bands, draw_jobs
 
@@ -219,19 +220,24 @@ def _assemble(rows: pd.DataFrame, scored: pd.DataFrame, base: pd.DataFrame, army
 
 
 def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
-    """Per-row problems that scoring found: a formation no army has, a place no one reaches."""
+    """Per-row problems that scoring found: a formation no army has, a place no one reaches,
+    a date the run does not cover."""
     out = []
     by_row = rows.set_index("row")
     for r in scored.to_dict("records"):
         for part in [p for p in str(r.get("problem") or "").split("; ") if p]:
-            place = part.startswith("no way to the place")
             src = by_row.loc[r["row"]]
-            out.append({
-                "row": int(r["row"]), "column": "lat, lon" if place else "formation",
-                "value": f"{src['lat']:g}, {src['lon']:g}" if place else str(src["formation"]),
-                "message": part,
-                "consequence": "date not scored" if place else "scored by the next matching rule",
-            })
+            if part.startswith(OUTSIDE_RUN):
+                column, value, consequence = ("date", f"{src['date']:%Y-%m-%d}",
+                                              "row not scored")
+            elif part.startswith("no way to the place"):
+                column, value, consequence = ("lat, lon", f"{src['lat']:g}, {src['lon']:g}",
+                                              "date not scored")
+            else:
+                column, value, consequence = ("formation", str(src["formation"]),
+                                              "scored by the next matching rule")
+            out.append({"row": int(r["row"]), "column": column, "value": value,
+                        "message": part, "consequence": consequence})
     return out
 
 
@@ -239,9 +245,11 @@ def _mc_quantiles(rows: pd.DataFrame, mc: MonteCarlo, line, tol: float, offroute
     """Share of draws that get to each row's place and P10/P50/P90 of the modeled event time
     (order statistics; a draw that never gets there counts as later than any)."""
     times = []
+    outside = np.zeros(len(rows), bool)
     for draw in mc.runs:
         s = score_army(rows, draw, line=line, tolerance_km=tol, offroute=offroute)
         times.append([np.inf if pd.isna(t) else float(pd.Timestamp(t).value) for t in s["arrival_time"]])
+        outside |= s["problem"].astype(str).str.startswith(OUTSIDE_RUN).to_numpy()
     arr = np.asarray(times, dtype=float)
     out = []
     for j, row in enumerate(rows["row"]):
@@ -250,7 +258,7 @@ def _mc_quantiles(rows: pd.DataFrame, mc: MonteCarlo, line, tol: float, offroute
         rec = {"row": row, "mc_share_reached": float(np.isfinite(col).mean())}
         for name, v in zip(("p10", "p50", "p90"), q):
             rec[f"mc_arrival_{name}"] = pd.Timestamp(int(v)) if np.isfinite(v) else pd.NaT
-        if np.isnan(rows["lat"].iloc[j]):
+        if np.isnan(rows["lat"].iloc[j]) or outside[j]:  # no place, or a day the runs miss
             rec["mc_share_reached"] = np.nan
         out.append(rec)
     return pd.DataFrame(out)

@@ -17,7 +17,7 @@ import io
 import math
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date as _date
 from pathlib import Path
 
@@ -211,7 +211,10 @@ def load_documented(path: str | Path) -> Documented:
             (f"missing column(s) (the format's columns: {', '.join(COLUMNS)})" if n == 0
              else "missing column(s) of the format (configs/history/README.md)")
             + column_hint(cols, list(raw.columns)), consequence))
-    records = [_parse_row(int(i) + 2, rec, problems) for i, rec in enumerate(raw.to_dict("records"))]
+    records, seen = [], {}
+    for i, rec in enumerate(raw.to_dict("records")):
+        records.append(_parse_row(int(i) + 2, rec, problems))
+        _check_duplicate(records[-1], rec, seen, problems)
     table = pd.DataFrame(records, columns=list(_TABLE_COLUMNS))  # a header-only file: no rows
     table["date"] = pd.to_datetime(table["date"])
     table["usable"] = table["usable"].astype(bool)  # also when there are no rows
@@ -382,11 +385,15 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
         day = None
     lat, lon = _parse_point(rec, "lat", "lon", bad, "coordinate ignored")
     coord_quality = rec["coord_quality"]
-    if math.isnan(lat) and rec["lat"] == "" and rec["lon"] == "":
+    if math.isnan(lat):  # none given, or refused (lat 200, lon empty): a known place was lost
         found = gazetteer_point(rec["place_reached"])
         if found is not None:
             lat, lon = found[1], found[0]
-            coord_quality = f"gazetteer ({found[2]})"
+            refused = rec["lat"] != "" or rec["lon"] != ""
+            coord_quality = f"gazetteer ({found[2]}{GAZETTEER_FOR_REFUSED if refused else ''})"
+            instead = f"coordinate ignored; the gazetteer's {found[2]} used instead"
+            mine[:] = [replace(q, consequence=instead) if q.consequence == "coordinate ignored"
+                       else q for q in mine]
     start_lat, start_lon = _parse_point(rec, "start_lat", "start_lon", bad, "start ignored")
     km_min, km_max = _parse_km(rec, bad)
     override = parse_event(rec.get("event", ""))
@@ -416,6 +423,49 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
         "usable": axis != "" and day is not None,
         "issues": "; ".join(f"{p.column}: {p.message} ({p.consequence})" for p in mine),
     }
+
+
+def _check_duplicate(parsed: dict[str, object], rec: dict[str, str],
+                     seen: dict[tuple, tuple[int, dict[str, str]]], problems: list[Problem]) -> None:
+    """Make ``parsed`` a problem, not scored, when an earlier usable row gives the same
+    position: axis, formation, date, place (text, case and spacing aside), coordinate,
+    distance and event kind. Scored twice, it counted twice in every mean and skill, silently.
+    Reported, not refused (the fuel-states file refuses a state given twice): this reader
+    refuses no row's content, so the rest of the file is still scored; which copy to keep is
+    the user's call (the sources may differ)."""
+    if not parsed["usable"]:
+        return
+    key = (parsed["axis_id"], _same_text(rec["formation"]), parsed["date"],
+           _same_text(rec["place_reached"]),
+           *(None if math.isnan(v) else round(v, 6)
+             for v in (parsed["lat"], parsed["lon"], parsed["km_min"], parsed["km_max"])),
+           parsed["event"])
+    if key not in seen:
+        seen[key] = (int(parsed["row"]), rec)
+        return
+    first, other = seen[key]
+    differ = [c for c in rec if rec[c] != other.get(c)]
+    alike = f"differing only in {', '.join(differ)}" if differ else "every cell alike"
+    p = Problem(int(parsed["row"]), "axis_id, formation, date, place_reached",
+                f"{rec['axis_id']}, {rec['formation']}, {rec['date']}, {rec['place_reached']}",
+                f"duplicate of row {first} (the same axis, formation, date, place, coordinate, "
+                f"distance and event; {alike}): scored twice it would count twice in every mean; "
+                f"fix: delete one of them, or keep row {first} and add this row's source to it",
+                "row not scored")
+    problems.append(p)
+    parsed["usable"] = False
+    issue = f"{p.column}: {p.message} ({p.consequence})"
+    parsed["issues"] = f"{parsed['issues']}; {issue}" if parsed["issues"] else issue
+
+
+def _same_text(text: str) -> str:
+    """``text`` as compared for duplicates: case and runs of spaces aside."""
+    return " ".join(str(text).casefold().split())
+
+
+#: What ``coord_quality`` adds after the gazetteer's name when the row's own coordinate was
+#: refused (a problem) and the place located by its name instead (the score's note says so).
+GAZETTEER_FOR_REFUSED: str = "; the row's lat/lon refused"
 
 
 #: The days pandas' nanosecond timestamps hold (1677-09-21 .. 2262-04-11), whole years.
@@ -449,8 +499,9 @@ _LEADING_PHRASE = re.compile(r"^(?:the\s+)?(?:distant\s+)?(?:approaches\s+to|out
 
 
 def gazetteer_point(place_text: str) -> tuple[float, float, str] | None:
-    """(lon, lat, name) of a row's ``place_reached`` when the row gives no coordinate and the
-    text is a gazetteer name (:func:`logistics.places.lookup`): the whole text, or its part
+    """(lon, lat, name) of a row's ``place_reached`` when the row gives no usable coordinate
+    (none, or one refused as a problem) and the text is a gazetteer name
+    (:func:`logistics.places.lookup`): the whole text, or its part
     before a bracket or a comma ("Hailar (town)", "Dolon Nur, Chahar"), after a leading
     "approaches to" or "outskirts of" the event rules read ("approaches to Hailar"). Exact names only, no
     near matches: a place the sources name without a coordinate stays unlocated (None)."""

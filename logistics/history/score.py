@@ -23,6 +23,8 @@ Definitions (the report repeats them):
   error is 0 inside the window, else days from the nearest window edge (positive = model late).
   A place the model had not reached when its run ended gives a *censored* error: the error is
   at least (run end - window end), flagged ``date_censored``.
+  A row whose day the run does not cover (the army file's h_hour to the end of its ``end:``
+  day) is a problem and not scored (:func:`outside_run`).
 * **Distances** (``km_min``/``km_max``): the formation's *depth* at the end of D, its km along
   its route less the km where it crosses the departure line (:mod:`~logistics.history.depth`),
   against the range: 0 inside, else the signed km beyond the violated bound; a missing bound
@@ -48,6 +50,7 @@ import pandas as pd
 
 from logistics.geodesy import great_circle_km, locate_on_route
 from logistics.history.depth import crossing_km, depth_flag
+from logistics.history.documented import GAZETTEER_FOR_REFUSED
 
 __all__ = [
     "DEFAULT_TOLERANCE_KM",
@@ -57,6 +60,9 @@ __all__ = [
     "range_error_km",
     "score_rows",
     "score_army",
+    "run_span",
+    "outside_run",
+    "OUTSIDE_RUN",
     "find_disagreements",
     "SCORE_COLUMNS",
 ]
@@ -130,7 +136,8 @@ def score_rows(rows: pd.DataFrame, trace: Any, *, tolerance_km: float = DEFAULT_
     places off the formation's route; ``line`` is the departure line (default the trace's).
     Returns one row per input row with :data:`SCORE_COLUMNS`; rows that cannot be scored have
     ``scorable`` False and the reason in ``note``; ``problem`` names what is wrong with the
-    row itself (a formation no army has, a place no formation can reach).
+    row itself (a formation no army has, a place no formation can reach, a date whose day the
+    run does not cover: :func:`outside_run`, not scored).
     """
     from logistics.history.match import match_rows
 
@@ -138,6 +145,7 @@ def score_rows(rows: pd.DataFrame, trace: Any, *, tolerance_km: float = DEFAULT_
     usable = rows[rows["usable"]] if "usable" in rows else rows
     matches = match_rows(usable, trace.formations, army_name=getattr(trace, "army_name", ""))
     ctx = _Context(trace, tolerance_km, timer, line)
+    span = run_span(trace)
     out = []
     for r in rows.to_dict("records"):
         if not r.get("usable", True):
@@ -145,10 +153,46 @@ def score_rows(rows: pd.DataFrame, trace: Any, *, tolerance_km: float = DEFAULT_
             res["note"] = f"not scored: {r.get('issues') or 'invalid row'}"
             out.append(res)
             continue
+        outside = outside_run(r["date"], *span)
+        if outside:  # a year slip (1845) was scored: an error of 48,575 days, "0 problems"
+            res = _blank(r)
+            res["note"] = f"not scored: {outside}"
+            res["problem"] = outside
+            out.append(res)
+            continue
         out.append(_score_matched(r, matches[int(r["row"])], ctx))
     frame = pd.DataFrame(out, columns=list(SCORE_COLUMNS))
     return frame.astype({"date_censored": bool, "scorable_date": bool, "scorable_km": bool,
                          "scorable": bool})
+
+
+#: How :func:`outside_run`'s problem begins (``compare`` files it under the ``date`` column).
+OUTSIDE_RUN: str = "documented date outside the run"
+
+
+def run_span(trace: Any) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(first, last) time of the army's run: its tracks' span, every formation's. A run from
+    an army file starts at its ``h_hour`` (``trace_of`` starts each track there) and ends at
+    the end of its ``end:`` day (``Army.run_end``)."""
+    times = pd.to_datetime(pd.concat([trace.track["time"], trace.tracks["time"]]))
+    return pd.Timestamp(times.min()), pd.Timestamp(times.max())
+
+
+def outside_run(day: Any, start: pd.Timestamp, end: pd.Timestamp) -> str:
+    """Why a documented ``day`` cannot be scored against a run of ``start`` to ``end``: its
+    window (the day, 00:00 to 24:00) ends at or before the run's start, or begins at or after
+    its end, so the run has no position that day ('' when it overlaps the run). Scored, a
+    year slip (1845 for 1945) was a date error of 48,575 days that swamped the axis's median,
+    and a day after the run was timed against the run's last record."""
+    d = pd.Timestamp(day).normalize()
+    if d + _DAY > start and d < end:
+        return ""
+    when = "before the run's start" if d + _DAY <= start else "after the run's end"
+    # no '; ' in it: a row's problems are joined by it
+    return (f"{OUTSIDE_RUN}: {d:%Y-%m-%d} is {when} (the run covers {start:%Y-%m-%d %H:%M} to "
+            f"{end:%Y-%m-%d %H:%M}, the army file's h_hour to the end of its end: day), so the "
+            "model has no position that day. Fix: the date the source gives (a slip of the "
+            "year or month?), or an army file whose h_hour and end span it")
 
 
 def score_army(rows: pd.DataFrame, trace: Any, *, line=(), tolerance_km: float = DEFAULT_TOLERANCE_KM,
@@ -263,7 +307,7 @@ def _score_one(r: dict, fid: str, ctx: _Context) -> dict:
     if track.empty:
         res["note"] = f"formation {fid} has no track"
         return res
-    run_start, run_end = pd.Timestamp(track["time"].iloc[0]), pd.Timestamp(track["time"].iloc[-1])
+    run_end = pd.Timestamp(track["time"].iloc[-1])
     kind = r.get("event") or ("distance" if math.isnan(r["lat"]) else "arrival")
     res["event"] = kind
     res["crossing_km"] = cross
@@ -298,13 +342,15 @@ def _score_one(r: dict, fid: str, ctx: _Context) -> dict:
         res["error_km"] = res["km_error"]
     elif not np.isnan(res["place_km_error"]):
         res["error_km"] = res["place_km_error"]
-    if has_place and str(r.get("coord_quality", "")).startswith("gazetteer"):
-        notes.append(f"the row gives no coordinate: its place located by the project's "
-                     f"{r['coord_quality']}")
+    quality = str(r.get("coord_quality", ""))
+    if has_place and quality.startswith("gazetteer") and GAZETTEER_FOR_REFUSED in quality:
+        notes.append("the row's coordinate is refused (a problem, in problems.csv): its place "
+                     "located by the project's " + quality.replace(GAZETTEER_FOR_REFUSED, "")
+                     + ", as when the row gives none")
+    elif has_place and quality.startswith("gazetteer"):
+        notes.append(f"the row gives no coordinate: its place located by the project's {quality}")
     if not (has_place or has_km) and kind != "air_landing" and not res["depth_flag"]:
         notes.append("no coordinate and no distance in the source: reported, not scored")
-    if run_start > end:
-        notes.append("documented date before the run's start")
     res["scorable"] = bool(res["scorable_date"] or res["scorable_km"])
     res["note"] = "; ".join(dict.fromkeys(n for n in notes if n))
     return res
