@@ -462,3 +462,15 @@ def test_a_cycle_of_parents_is_one_problem(base):
     lines = [ln for ln in _problems(data).splitlines() if "the parents form a cycle" in ln]
     assert len(lines) == 1, lines
     assert f"{ids[1]} -> {ids[2]} -> {ids[1]}" in lines[0]
+
+
+def test_a_bad_priority_cite_names_its_key_once(base):
+    """The priority's provenance check named itself 'fuel.priority' as the error's key path
+    did: "fuel.priority: fuel.priority: expected citation keys ..." (newuser23/msgs23)."""
+    data = copy.deepcopy(base)
+    data["fuel"]["priority"]["cite"] = "[NO-SUCH-KEY] 'x'"
+    data["fuel"]["priority"].pop("assumed", None)
+    text = _problems(data)
+    assert "fuel.priority: fuel.priority" not in text, text
+    assert "fuel.priority: the priority order (its source): expected citation keys" in text, text
+    assert "[NO-SUCH-KEY]" in text

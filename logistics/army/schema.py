@@ -595,7 +595,7 @@ class Priority(_Model):
 
     @model_validator(mode="after")
     def _provenance(self, info: ValidationInfo) -> Priority:
-        _check_provenance("fuel.priority", self.cite, self.assumed, info)
+        _check_provenance("the priority order (its source)", self.cite, self.assumed, info)
         if len(set(self.order)) != len(self.order):
             raise ValueError(f"fuel.priority.order names a formation twice: {self.order}; fix: list "
                              "each formation once")
