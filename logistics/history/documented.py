@@ -5,8 +5,8 @@ Users (historians) bring their own files in the format described in
 ``documented-advances-format.md`` with what this reader adds, e.g. duplicate rows and dates
 outside a run). A bad cell never raises: it becomes one :class:`Problem` (row, column, value,
 what was expected, what happens to the row) and only the unusable field is dropped, so every
-other row, and every other field of the same row, is still scored. Only a file that cannot be read as CSV at all raises
-:class:`~logistics.errors.DataError`.
+other row, and every other field of the same row, is still scored. Only a file that cannot be
+read as CSV at all raises :class:`~logistics.errors.DataError`.
 
 Row numbers are those a spreadsheet shows: the header is row 1, the first record row 2.
 """

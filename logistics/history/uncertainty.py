@@ -69,11 +69,10 @@ def _sample_norms(norms_seed: int, config_dir: Any = None) -> dict[str, float]:
     (``settings.CONFIG_DIR`` when None) from ``norms_seed``; a draw that contradicts a source
     (:func:`_consistent_norms`) is made again from the next seed of ``norms_seed``'s sequence,
     so a consistent first draw is the one made before this check existed."""
-    from pathlib import Path
-
+    from logistics.army.norms import norms_dir
     from logistics.ranges import sample_norms_overrides
 
-    norms = Path(config_dir) / "norms" if config_dir is not None else None  # (its default)
+    norms = norms_dir(config_dir)
     draw = sample_norms_overrides(norms_seed, norms)
     seeds = np.random.SeedSequence(norms_seed).spawn(MAX_NORMS_REDRAWS)
     for child in seeds:
