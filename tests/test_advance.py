@@ -559,7 +559,7 @@ def test_a_head_that_reaches_its_last_objective_at_the_routes_end_has_arrived(co
 
 def test_a_shuttle_books_the_litres_of_its_timetable_once_whatever_the_fuel_scale(corridor):
     # review21: the plan prices a shuttle's trucks with the run's fuel_scale already
-    # (plan._shuttle: truck_fuel_l_per_km = per_km x fuel_scale), and the loop books "the fuel
+    # (formation_plan._shuttle: truck_fuel_l_per_km = per_km x fuel_scale), and the loop books "the fuel
     # the timetable says the army's own vehicles burn" (advance/movement.py); the loop
     # multiplied by fuel_scale again, so a calibration's or a draw's fuel_scale of 2 made the
     # shuttles burn 4 times the litres

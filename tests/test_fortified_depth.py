@@ -14,7 +14,7 @@ import pytest
 from shapely.geometry import box
 
 from logistics.advance.depths import fortified_passes as _fortified_passes
-from logistics.advance.plan import _route_days
+from logistics.advance.route_choice import _route_days
 from logistics.army.fortified import Region
 
 RATE = 12.0  # km a day

@@ -239,7 +239,7 @@ def test_route_days_price_the_depth_at_the_rate_and_the_rest_at_the_column_pace(
     """The bypass rule's comparison (rule.bypass.quicker_way): 100 km at 20 km/h (the pace
     vehicle's time) under a 25 km/h norm, 10 march hours a day; an extent over km 20 .. 50.
     Outside: 70 km / 20 km/h = 3.5 h -> 0.35 d; inside: 30 km at 12 km a day = 2.5 d."""
-    from logistics.advance.plan import _route_days
+    from logistics.advance.route_choice import _route_days
 
     seg = _seg(100)
     seg["dist_m"] = np.r_[0.0, np.full(100, 1000.0)]
@@ -695,7 +695,7 @@ def test_a_ferried_formation_does_not_go_round_back_through_the_ussr():
     50.276 N are Soviet, Sunwu (127.33 E 49.42 N) Japanese. On the shipped 2nd Red Banner
     Army the Blagoveshchensk tank brigade, formed after the crossing, follows the breach
     through the Sakhalyan region instead of its detour on the Soviet bank (km 14-26)."""
-    from logistics.advance.plan import _back_across_km
+    from logistics.advance.route_choice import _back_across_km
 
     def seg(points):
         return pd.DataFrame({"cum_km": [10.0 * i for i in range(len(points))],
@@ -721,7 +721,7 @@ def test_the_sector_note_is_written_only_when_the_free_route_is_taken():
     note (the 1st Red Banner Army's tank brigades were told they 'take the free route' round
     the fortified regions and then, in the next note, that there was no way round them), and
     the free route's error goes to the caller's rule (rule.bypass.no_way_round)."""
-    from logistics.advance.plan import _ruled_or_free
+    from logistics.advance.route_choice import _ruled_or_free
     from logistics.errors import NoRouteError
 
     def none_ruled():
@@ -744,7 +744,7 @@ def test_a_recovered_route_error_is_quoted_without_its_fix():
     """The run goes on by the rule a note names (it follows the breach, it takes the free
     route), so the quoted error's 'fix:' would send the reader to change what needs no
     change."""
-    from logistics.advance.plan import _cause
+    from logistics.advance.route_choice import _cause
     from logistics.errors import ConfigError
 
     exc = ConfigError("a.yaml: formations (75tb).objectives.0: 'Mudanjiang' cannot be reached "

@@ -291,7 +291,7 @@ def test_a_shuttle_crosses_a_fortified_depth_at_the_rules_rate_a_day():
     from types import SimpleNamespace
 
     from logistics.advance.means import shuttle_planner
-    from logistics.advance.plan import _shuttle
+    from logistics.advance.formation_plan import _shuttle
     from logistics.advance.schedule import MarchSchedule
 
     n = 101
@@ -329,7 +329,7 @@ def test_a_shuttles_trucks_drive_at_their_norms_night_factor_in_a_night_window()
     # 8 night hours (21-05) of 12 at 0.7 is 0.8, so a 30 km/h leg takes 1 / 0.8 as long
     from types import SimpleNamespace
 
-    from logistics.advance.plan import _shuttle
+    from logistics.advance.formation_plan import _shuttle
     from logistics.advance.schedule import MarchSchedule
 
     n = 101

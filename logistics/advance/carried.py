@@ -63,7 +63,7 @@ class Carried:
                 st.objectives_done += 1
         if st.timetable is None:
             # a shuttle's or a ship-borne formation's timetable already crosses fortified
-            # stretches at the breakthrough rate (plan._shuttle, movement.through_depths);
+            # stretches at the breakthrough rate (formation_plan._shuttle, movement.through_depths);
             # here its head meets the rule's detachment like a marching column's (at_stops)
             while st.passes_done < len(fp.fortified) and \
                     fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
@@ -178,7 +178,7 @@ class Carried:
     def _shuttle_burn(self, fid: str, e: Element, litres: float) -> np.ndarray | None:
         """Litres per class a shuttle's trucks burn for ``litres`` of driving (its first
         class that burns fuel: the trucks), or None when the army cannot cover them. The
-        timetable's litres are the run's already (``plan._shuttle`` prices the trucks with its
+        timetable's litres are the run's already (``formation_plan._shuttle`` prices the trucks with its
         ``fuel_scale``): not scaled again (review21: they were, fuel_scale squared)."""
         fp = self.fp[fid]
         burn = self._trucks_burn(fp, max(0.0, litres))

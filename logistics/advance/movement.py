@@ -202,7 +202,7 @@ def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
     the ships cannot carry it past a defended town before the depth is taken. The delay is a
     function of the km along the path, so the tail (the last trips) is delayed the same way at
     the same km. A timetable that books the army's fuel (a shuttle's) is not re-timed here:
-    the shuttle planner crosses its depths itself (``advance.plan._shuttle``).
+    the shuttle planner crosses its depths itself (``advance.formation_plan._shuttle``).
     """
     if not tt.ok or not depths or not math.isfinite(rate_km_per_day) or rate_km_per_day <= 0:
         return tt

@@ -244,7 +244,7 @@ def _dry_stops(result: Any) -> pd.DataFrame | None:
 def _objectives_frame(result: Any) -> pd.DataFrame:
     """(formation_id, name, route_km) of every formation's objectives, from the run's plan (a
     formation carried by ships has them on the path its carriers take,
-    ``advance.plan._objectives_on_path``)."""
+    ``advance.formation_plan._objectives_on_path``)."""
     plan = getattr(result, "plan", None)
     rows = [{"formation_id": str(fp.unit.id), "name": str(name), "route_km": float(km)}
             for fp in getattr(plan, "formations", ()) or ()

@@ -42,7 +42,7 @@ class RiverClass(IntEnum):
 #: (advance/ferry_sites.py ``ferry_barrier`` bars these classes elsewhere), the first such
 #: crossing of its route where the flotilla ferries it (holds.py, stops.py), the river a
 #: formation formed ``after_river_crossing`` waits for, and the crossing a way round a fortified
-#: region must not make twice (advance/plan.py). Smaller rivers (MEDIUM and below) every
+#: region must not make twice (advance/route_choice.py). Smaller rivers (MEDIUM and below) every
 #: formation crosses by its own means (ford or bridge, the cost engine's price) wherever its
 #: route meets them.
 BIG_RIVER_CLASSES: tuple[int, ...] = (int(RiverClass.MAJOR), int(RiverClass.LARGE))

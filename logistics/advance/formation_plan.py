@@ -1,0 +1,549 @@
+"""One formation's plan: its vehicle classes, the step times and fuel of every class along its
+route per season at the column's pace, its march window, its stops (objectives, river
+crossings priced once by the cost engine, fortified depths, depots), its ferrying, and the
+means that move it other than its own wheels and tracks (a truck shuttle, men dismounted, a
+flotilla's or a train's timetable).
+
+Plain data out (:class:`FormationPlan`); :func:`formation_plan` is called by
+:func:`logistics.advance.plan.build_army_plan` for each formation once its route is chosen
+(:mod:`~logistics.advance.route_choice`). It calls the cost engine; the step loop
+(:mod:`logistics.advance.simulate`) only reads what it returns.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from logistics.advance.depths import FortifiedPass, fortified_passes
+from logistics.advance.movement import Timetable, through_depths
+from logistics.advance.route_choice import formation_key, formed_at
+from logistics.advance.schedule import MarchSchedule, hours_since
+from logistics.army.resolve import FOOT, MEN_CLASSES, ResolvedFormation
+from logistics.errors import ConfigError
+from logistics.terrain.classes import BIG_RIVER_CLASSES
+from logistics.vehicles import no_tank_capacity
+
+__all__ = ["CrossingStop", "FormationPlan", "formation_plan"]
+
+
+@dataclass(frozen=True)
+class CrossingStop:
+    """A river crossing of a formation's route, priced once by the cost engine: ``crossing_h``
+    is what the pace vehicle's route time already holds for it (no stop is added)."""
+
+    km: float
+    lon: float
+    lat: float
+    river_class: int
+    crossing_h: float
+
+
+@dataclass(frozen=True)
+class FormationPlan:
+    """One formation's plan (see the module docstring). Arrays over the route's points:
+    ``km``, ``lon``, ``lat``, ``elev_m``; per class (``class_ids``): ``fuel_types``,
+    ``tank_l`` (one refill per vehicle, 0 for men), ``extra_l``, ``counts``, ``pace_mask``
+    (classes that bound the column's pace), ``idle_l_per_h``; per season: ``step_time_s``
+    (n_classes, n) at the column's day pace and ``step_fuel_l`` (n_classes, n) per vehicle;
+    ``schedule`` per season."""
+
+    unit: ResolvedFormation
+    km: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    elev_m: np.ndarray
+    cells: np.ndarray
+    class_ids: tuple[str, ...]
+    fuel_types: tuple[str, ...]
+    tank_l: np.ndarray
+    extra_l: np.ndarray
+    counts: np.ndarray
+    pace_mask: np.ndarray
+    idle_l_per_h: np.ndarray
+    step_time_s: dict[str, np.ndarray]
+    step_fuel_l: dict[str, np.ndarray]
+    schedule: dict[str, MarchSchedule]
+    objectives: tuple[tuple[float, str], ...]
+    crossings: tuple[CrossingStop, ...] = ()
+    fortified: tuple[FortifiedPass, ...] = ()
+    depots: tuple[tuple[float, int], ...] = ()
+    ferry_by: str | None = None
+    ferry_h: float = 0.0
+    #: hours the army's own means at a crossing site take to put all of it across
+    #: (:func:`~logistics.network.own_means_time_h`; inf: none, only its brigade ferries it)
+    own_means_h: float = math.inf
+    formed_km: float = 0.0
+    timetable: Timetable | None = None
+    column_length_km: float = 0.0
+    #: what the run summary says of this formation beside its numbers (e.g. formed at km 0)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        """The formation's id."""
+        return self.unit.id
+
+    @property
+    def route_km(self) -> float:
+        """Length of the route (km)."""
+        return float(self.km[-1]) if len(self.km) else 0.0
+
+    @property
+    def refill_l(self) -> float:
+        """Litres in one refill of the whole formation (every tank full once)."""
+        return float(np.sum(self.counts * self.tank_l))
+
+
+def _classes(unit: ResolvedFormation, army, norms) -> tuple:
+    """(ids, fuel types, tank_l, extra_l, counts, pace mask, idle L/h) of a formation."""
+    from logistics.vehicles import load_vehicle
+
+    ids, fts, tanks, extras, counts, pace, idle = [], [], [], [], [], [], []
+    for cid, n in unit.classes:
+        v = load_vehicle(cid, config_dir=norms.config_dir)
+        ids.append(cid)
+        counts.append(float(n))
+        if v.fuel_type == "none":
+            fts.append("none")
+            tanks.append(0.0)
+            extras.append(0.0)
+            idle.append(0.0)
+        else:
+            tank = norms.refill_l(v)
+            if tank is None:
+                raise ConfigError(f"{army.source}: formation {unit.id}: vehicle {cid!r} has "
+                                  + no_tank_capacity(v, norms.files[1]))
+            extra = army.fuel.extra_fuel_l.get(cid)
+            fts.append(v.fuel_type)
+            tanks.append(float(tank))
+            extras.append(float(extra.value) if extra is not None else 0.0)
+            idle.append(float(v.idle_fuel_l_per_h or 0.0))
+        if unit.movement in ("foot", "horse"):
+            pace.append(cid in MEN_CLASSES)
+        else:
+            pace.append(cid not in MEN_CLASSES)
+    return (tuple(ids), tuple(fts), np.array(tanks), np.array(extras), np.array(counts),
+            np.array(pace, dtype=bool), np.array(idle))
+
+
+def _season_tables(terrain, cells, seg_first, class_ids, seasons, pace_vehicle, models):
+    """Per season: raw (n_classes, n) step time and per-vehicle step fuel of every class on
+    the route's cells (non-finite steps helped across, the rule of cost.route.helped_across)."""
+    from logistics.cost.route import evaluate_path, helped_across
+
+    dist = seg_first["dist_m"].to_numpy(dtype=np.float64)
+    first = seasons[0][1]
+    times, fuels, impassable = {}, {}, {}
+    for season in dict.fromkeys(s for _, s in seasons):
+        t_rows, f_rows = [], []
+        for cid in class_ids:
+            if cid == pace_vehicle and season == first:
+                ev = seg_first
+            else:
+                ev = evaluate_path(terrain, cells, cid, season=season, models=models)
+            t = ev["time_s"].to_numpy(dtype=np.float64)
+            f = ev["fuel_l"].to_numpy(dtype=np.float64)
+            bad = ~(np.isfinite(t) & np.isfinite(f))
+            if bad.any():
+                impassable[(cid, season)] = float(dist[bad].sum() / 1000.0)
+                if (~bad & (dist > 0)).any():
+                    t, f = helped_across(t, dist), helped_across(f, dist)
+                else:  # not one step it makes on its own: the column's pace vehicle's going
+                    t = np.where(np.isfinite(t), t, np.inf)
+            t_rows.append(t)
+            f_rows.append(np.where(np.isfinite(f), f, 0.0))
+        times[season] = np.array(t_rows)
+        fuels[season] = np.array(f_rows)
+    return times, fuels, impassable
+
+
+def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop, ...]:
+    """The route's river crossings, each once, with the pace vehicle's crossing time: the
+    cost engine's own toll (:func:`logistics.cost.route.river_crossings`, the one place a
+    crossing is priced; already inside the route's time). A route joined from its parent's
+    (a formed formation) is read piece by piece where its cells are not one path."""
+    from logistics.cost.route import river_crossings
+    from logistics.vehicles import load_vehicle
+
+    if pace_vehicle is None or len(seg) < 2:
+        return ()
+    vid = load_vehicle(pace_vehicle, config_dir=models.config_dir).id
+    cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
+    kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    jump = np.flatnonzero(np.abs(np.diff(cells, axis=0)).max(axis=1) > 2) + 1
+    out = []
+    for lo, hi in zip(np.r_[0, jump], np.r_[jump, len(cells)]):
+        piece = cells[lo:hi]
+        keep = np.r_[True, np.any(np.diff(piece, axis=0) != 0, axis=1)]
+        idx = np.arange(lo, hi)[keep]
+        if len(idx) < 2:
+            continue
+        df = river_crossings(terrain, cells[idx], pace_vehicle, season=season, models=models)
+        secs = df[f"crossing_s_{vid}"].to_numpy(dtype=np.float64)
+        for j, step in enumerate(df["step"].to_numpy(dtype=np.int64)):
+            i = int(idx[min(step, len(idx) - 1)])
+            out.append(CrossingStop(float(kms[i]), float(df["lon"].iloc[j]),
+                                    float(df["lat"].iloc[j]), int(df["river_class"].iloc[j]),
+                                    float(secs[j]) / 3600.0))
+    return tuple(out)
+
+
+def formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models, opt,
+                   obj_km, ferry_by, brigades, notes, by_id, segs, taiga_km) -> FormationPlan:
+    """The plan of one formation (a carried one gets its timetable instead of a route)."""
+    from logistics.advance.pace import (capped_step_times, column_km, dismounted_step_times,
+                                        march_schedule_for)
+    from logistics.terrain.railways import railway_distance_km
+
+    ids, fts, tanks, extras, counts, pace, idle = _classes(u, army, norms)
+    front = army.front
+    if seg is None:  # carried by river ships or by rail: no route of its own
+        tt = _carried_timetable(u, army, brigades, norms, opt, notes)
+        fortified = ()
+        if tt is not None and tt.ok and regions and u.movement == "river":
+            # the rule is the same for a formation carried by ships: its river path is its
+            # route, and it crosses a fortified depth on it at the breakthrough rate
+            fortified = fortified_passes(
+                pd.DataFrame({"lon": tt.lon, "lat": tt.lat, "cum_km": tt.km}), regions, u)
+            tt = through_depths(tt, [(p.km_in, p.km_out) for p in fortified],
+                                fort.rule.rate_km_per_day)
+        km = tt.km if tt is not None and tt.ok else np.zeros(1)
+        lon = tt.lon if tt is not None and tt.ok else np.array([u.start_lon])
+        lat = tt.lat if tt is not None and tt.ok else np.array([u.start_lat])
+        objectives = _objectives_on_path(u, km, lon, lat) if tt is not None and tt.ok else ()
+        zeros = {s: np.zeros((len(ids), len(km))) for _, s in seasons}
+        return FormationPlan(
+            unit=u, km=np.asarray(km, float), lon=np.asarray(lon, float),
+            lat=np.asarray(lat, float), elev_m=np.full(len(km), np.nan),
+            cells=np.zeros((0, 2), np.int64), class_ids=ids, fuel_types=fts, tank_l=tanks,
+            extra_l=extras, counts=counts, pace_mask=pace, idle_l_per_h=idle,
+            step_time_s=zeros, step_fuel_l=dict(zeros),
+            schedule={s: march_schedule_for(None, movement=u.movement, season=s, front=front,
+                                            column_length_km=0.0, mean_kmh=1.0)
+                      for _, s in seasons},
+            objectives=objectives, timetable=tt, fortified=fortified,
+        )
+    cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
+    # a formed formation's route begins on its parent's route, whose times and fuel are the
+    # parent's pace vehicle's: every class of it is priced by the cost engine on the cells
+    joined = bool(u.formed_when and u.parent in segs)
+    times, fuels, impassable = _season_tables(terrain, cells, seg, ids, seasons,
+                                              None if joined else u.pace_vehicle, models)
+    for (cid, season), kmi in impassable.items():
+        notes.append(f"{u.id}: {cid} cannot make {kmi:.0f} km of the route on its own ({season});"
+                     " helped across at its worst going on the route")
+    # how far each step lies from a 1945 railway on the Japanese side (the taiga cap's
+    # condition: a railway corridor is no roadless taiga)
+    seg = seg.assign(railway_km=railway_distance_km(terrain, seg["x_m"].to_numpy(float),
+                                                    seg["y_m"].to_numpy(float)))
+    kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    step_time, cap_notes = {}, []
+    for season, t in times.items():
+        capped, cn = capped_step_times(seg, t, norm=u.norm, movement=u.movement, season=season,
+                                       caps=norms.observed, from_departure_km=kms)
+        step_time[season] = capped
+        cap_notes += cn
+    if cap_notes:
+        notes.append(f"{u.id}: column pace held to observed speeds (km of its route under "
+                     "each, the slowest where several hold): " + "; ".join(cap_notes))
+    # until formed it moves with its parent: the step loop holds it behind its parent's head
+    # up to formed_km (simulate._Loop.held_at)
+    formed = bool(u.formed_when and u.parent in segs)
+    formed_km, formed_note = (formed_at(segs[u.parent], u.formed_when, taiga_km) if formed
+                              else (0.0, ""))
+    if formed_note:  # a run note (report.md) and the formation's line of the run summary
+        notes.append(f"{u.id}: {formed_note}")
+    motor = int(sum(n for c, n in u.classes if c not in MEN_CLASSES))
+    length = column_km(motor, u.routes, u.gap_m)
+    first = seasons[0][1]
+    pace_t = step_time[first][pace].max(axis=0) if pace.any() else step_time[first].max(axis=0)
+    total_h = float(np.sum(pace_t[np.isfinite(pace_t)])) / 3600.0
+    mean_kmh = kms[-1] / total_h if total_h > 0 else 1.0
+    schedule = {s: march_schedule_for(u.norm, movement=u.movement, season=s, front=army.front,
+                                      column_length_km=length, mean_kmh=mean_kmh,
+                                      speed_scale=opt.speed_scale) for _, s in seasons}
+    crossings = _crossings(seg, terrain, u.pace_vehicle, first, models)
+    fortified = fortified_passes(seg, regions, u) if regions else ()
+    depots = []
+    from logistics.geodesy import locate_on_route
+
+    for n, d in enumerate(army.supply.depots):
+        loc = d.at.location()
+        fix = locate_on_route(seg, float(loc.lon), float(loc.lat), tolerance_km=d.at.radius_km)
+        if fix.reached:
+            depots.append((fix.route_km, n))
+    ferry_h, own_means_h = 0.0, math.inf
+    if ferry_by is not None:
+        on_route = np.isin(seg["river_class"].to_numpy(), BIG_RIVER_CLASSES).any()
+        if not any(c.river_class in BIG_RIVER_CLASSES for c in crossings) and on_route:
+            notes.append(f"{u.id}: its route passes a major or large river but pays no crossing "
+                         "of one at this grid's resolution; the flotilla does not ferry it")
+        elif not any(c.river_class in BIG_RIVER_CLASSES for c in crossings):
+            raise ConfigError(
+                f"{army.source}: flotilla ({ferry_by}).ferries_for names {u.id}, but its route "
+                "crosses no major or large river; fix: drop it from ferries_for (a flotilla on "
+                "a formation with no river on its route)")
+        if opt.ferry_time is not None:
+            ferry_h = float(opt.ferry_time(u.men, u.vehicle_count, 0))
+        if opt.own_means_time is not None:
+            own_means_h = float(opt.own_means_time(u.men, u.motor_classes, 0))
+    shuttled = u.movement == "truck_borne" and 0 < u.lift_men < u.men
+    only_caps = norms.dismount_where_caps.get(u.movement, ())
+    dismounts = (u.movement in norms.dismount_movements or bool(only_caps)) and u.men > 0
+    foot_day, foot_s = {}, {}
+    if shuttled or dismounts:
+        foot_day, foot_s = _on_foot(u, army, terrain, cells, seg, seasons, norms, opt, models,
+                                    kms, length)
+    if dismounts and not shuttled:  # a shuttle keeps the rule in its trucks' legs (_shuttle)
+        allowed = None
+        if only_caps:  # only where those caps' conditions hold (march.yaml dismount.where_caps)
+            from logistics.advance.pace import caps_hold
+            allowed = {season: caps_hold(norms.observed, only_caps, seg, season, kms)
+                       for _, season in seasons}
+        step_time = _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes,
+                                allowed)
+    shuttle = None
+    if shuttled:
+        # the men on foot set a shuttled formation's day: trucks and marchers keep the foot
+        # column's march window (its hours, and the heat rule's night marches where it
+        # applies), not the truck-borne norm's, or the marchers walked 16 h a day; the men on
+        # foot walk at a foot column's going on this route (the cost engine's foot-infantry,
+        # capped by the foot norm and the observed speeds), as a marching rifle division
+        # does: not at the norm's road pace everywhere
+        legs = step_time
+        if dismounts:  # in the same window, a loaded truck slower than a walker is walked
+            rows, where = dismounted_step_times(
+                step_time[first], np.array([c == u.lift_vehicle for c in ids]),
+                foot_s[first], vehicle_day=foot_day[first], foot_day=foot_day[first])
+            legs = {first: rows}
+            if where.any():
+                km_on_foot = seg["dist_m"].to_numpy(dtype=np.float64)[where].sum() / 1000.0
+                notes.append(f"{u.id}: its lift's trucks go at a walker's pace where they are "
+                             f"slower (manhandled through): {km_on_foot:.0f} km ({first})")
+        shuttle = _shuttle(u, army, norms, opt, notes, ids, fts, legs, fuels, first, kms,
+                           seg, foot_day[first], fortified, fort.rule.rate_km_per_day,
+                           foot_step_s=foot_s[first])
+    return FormationPlan(
+        unit=u, km=kms, lon=seg["lon"].to_numpy(float), lat=seg["lat"].to_numpy(float),
+        elev_m=seg["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
+        tank_l=tanks, extra_l=extras, counts=counts, pace_mask=pace, idle_l_per_h=idle,
+        step_time_s=step_time, step_fuel_l=fuels, schedule=schedule,
+        objectives=tuple((k, n) for n, k in obj_km), crossings=crossings, fortified=fortified,
+        depots=tuple(sorted(depots)), ferry_by=ferry_by, ferry_h=ferry_h,
+        own_means_h=own_means_h, formed_km=formed_km,
+        column_length_km=length, timetable=shuttle,
+        notes=(formed_note,) if formed_note else (),
+    )
+
+
+def _on_foot(u, army, terrain, cells, seg, seasons, norms, opt, models, kms, length
+             ) -> tuple[dict, dict]:
+    """Per season: the march window of the formation's men on foot (the foot norm's hours,
+    the heat rule where it applies, closed up for its column at the foot pace) and their
+    step times on its route (the cost engine's foot-infantry, held to the foot norm's speed
+    and the observed caps for foot columns), (n,) s."""
+    from logistics.advance.pace import capped_step_times, march_schedule_for
+
+    foot = norms.norm_for("foot")
+    day, step_s = {}, {}
+    times, _, _ = _season_tables(terrain, cells, seg, (FOOT,), seasons, None, models)
+    for _, season in seasons:
+        day[season] = march_schedule_for(foot, movement="foot", season=season,
+                                         front=army.front, column_length_km=length,
+                                         mean_kmh=foot.max_speed_kmh,
+                                         speed_scale=opt.speed_scale)
+        capped, _ = capped_step_times(seg, times[season], norm=foot, movement="foot",
+                                      season=season, caps=norms.observed,
+                                      from_departure_km=kms)
+        step_s[season] = capped[0]
+    return day, step_s
+
+
+def _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes,
+                allowed: dict | None = None) -> dict:
+    """``step_time`` per season with the formation's men dismounted where they march farther
+    a day than its vehicles drive (``march.yaml dismount``; advance/pace.py
+    :func:`~logistics.advance.pace.dismounted_step_times`), on the steps ``allowed`` per
+    season only when given (``dismount.where_caps``); a note of the km per season."""
+    from logistics.advance.pace import dismounted_step_times
+
+    dist_km = seg["dist_m"].to_numpy(dtype=np.float64) / 1000.0
+    out, said = {}, []
+    for season, t in step_time.items():
+        out[season], where = dismounted_step_times(t, pace, foot_s[season],
+                                                   vehicle_day=schedule[season],
+                                                   foot_day=foot_day[season],
+                                                   allowed=None if allowed is None
+                                                   else allowed[season])
+        if where.any():
+            said.append(f"{dist_km[where].sum():.0f} km ({season})")
+    if said:
+        notes.append(f"{u.id}: its men dismount and march where its vehicles make less a day "
+                     "than they do on foot (the vehicles manhandled through): "
+                     + "; ".join(said))
+    return out
+
+
+def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms, seg,
+             sched, fortified=(), breach_km_per_day: float = math.inf,
+             foot_step_s: np.ndarray | None = None) -> Timetable | None:
+    """The shuttle of a truck-borne formation whose lift carries only part of its men: the
+    lift's trucks carry ``lift_men`` forward along the formation's own route and drive back
+    for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
+    engine's times of the lift's truck class on this route (the first season), its fuel the
+    class's litres per km on it; the marching men's pace the foot norm; trucks and marchers
+    keep ``sched``, the foot column's march window (the men on foot set the formation's day;
+    the trucks drive it at their own norm's night factor, as the window's mean);
+    embark/debark from its march norm. Through a ``fortified`` stretch the trucks and the men
+    (who are never faster than the trucks) cross at the rule's breakthrough rate, as the step
+    loop moves a formation there (``simulate._Loop.breach``): a shuttle is laid on hours under
+    way, so a day of ``breach_km_per_day`` takes the window's moving hours a day (its hours
+    less the close-up)."""
+    if opt.shuttle_planner is None:
+        notes.append(f"{u.id}: its lift carries {u.lift_men} of {u.men} men, but no shuttle "
+                     "planner is available in this build; it moves at the trucks' pace")
+        return None
+    if u.lift_vehicle not in ids:
+        notes.append(f"{u.id}: its lift vehicle {u.lift_vehicle} is not among its vehicles; no "
+                     "shuttle")
+        return None
+    i = ids.index(u.lift_vehicle)
+    t = np.where(np.isfinite(step_time[season][i]), step_time[season][i], 0.0)
+    norm = u.norm
+    if norm is not None:
+        # the trucks drive in the foot column's window at their own norm's night factor
+        # (blacked-out driving): a truck-borne formation that is not shuttled gets it from the
+        # step loop; here the shuttle is laid on one clock of hours under way for trucks and
+        # marchers, so its legs take the window's mean factor (a named simplification: the
+        # night hours' slower going spread over the window's hours; review21 saw the shuttles'
+        # trucks at 24.5 km/h at night where the norm gives 25 x 0.7)
+        trucks_day = replace(sched, night_hours=norm.night_hours,
+                             night_speed_factor=norm.night_speed_factor)
+        t = t / trucks_day.mean_speed_factor
+    if fortified and math.isfinite(breach_km_per_day) and breach_km_per_day > 0:
+        step_km = np.diff(kms, prepend=kms[0])  # step k ends at kms[k]
+        mid = kms - step_km / 2.0
+        inside = np.zeros(len(kms), dtype=bool)
+        for fp in fortified:
+            inside |= (mid > fp.km_in) & (mid < fp.km_out)
+        # a day under way is the window's moving hours (its hours less the close-up: the
+        # shuttle is laid on sched.moving_hours), not its hours (review21)
+        breach_s = step_km / breach_km_per_day * sched.moving_hours_per_day * 3600.0
+        t = np.where(inside, np.maximum(t, breach_s), t)
+    cum_h = np.cumsum(t) / 3600.0
+    cum_h -= cum_h[0]
+    route_km = float(kms[-1])
+    if route_km <= 0:
+        return None
+    f = np.where(np.isfinite(fuels[season][i]), fuels[season][i], 0.0)
+    per_km = float(np.sum(f)) / route_km * u.lift_trucks
+
+    def leg_h(a: float, b: float) -> float:
+        return abs(float(np.interp(b, kms, cum_h)) - float(np.interp(a, kms, cum_h))) \
+            / opt.speed_scale
+
+    c0 = army.h_hour.value.hour + army.h_hour.value.minute / 60.0
+
+    def march_hours(t0: float, t1: float) -> float:
+        return sched.moving_hours(c0 + t0, c0 + t1)
+
+    foot = norms.norm_for("foot")
+    walk_h = None
+    if foot_step_s is not None:
+        walk_h = np.cumsum(np.where(np.isfinite(foot_step_s), foot_step_s, 0.0)) / 3600.0
+        walk_h -= walk_h[0]
+
+    def walk_leg_h(a: float, b: float) -> float:
+        return abs(float(np.interp(b, kms, walk_h)) - float(np.interp(a, kms, walk_h))) \
+            / opt.speed_scale
+
+    tt = opt.shuttle_planner(
+        men=u.men, lift_men=u.lift_men, route_km=route_km, start_h=u.start_h,
+        end_h=hours_since(army.h_hour.value, army.run_end), truck_leg_h=leg_h,
+        truck_fuel_l_per_km=per_km * opt.fuel_scale,
+        march_kmh=foot.max_speed_kmh * opt.speed_scale, march_hours=march_hours,
+        load_h=norm.embark_h if norm is not None else 0.0,
+        unload_h=norm.debark_h if norm is not None else 0.0,
+        route=(kms, seg["lon"].to_numpy(float), seg["lat"].to_numpy(float)), fuel_type=fts[i],
+        bound_km=norm.shuttle_bound_km if norm is not None else None,
+        march_leg_h=walk_leg_h if walk_h is not None else None)
+    if not tt.ok:
+        notes.append(f"{u.id}: the truck shuttle cannot be made ({tt.reason}); it moves at the "
+                     "trucks' pace")
+        return None
+    notes.append(f"{u.id}: {u.lift_trucks} {u.lift_vehicle} lift {u.lift_men} of {u.men} men: "
+                 "the trucks shuttle; " + "; ".join(tt.notes))
+    return tt
+
+
+def _objectives_on_the_river(u, army, brigade_id: str, tt: Timetable) -> None:
+    """A formation carried by the flotilla goes where its ships go: each of its objectives
+    must lie within its ``radius_km`` of the river path the flotilla sails (``tt``), or the
+    formation would "arrive" at the end of the route, far from its objective (ConfigError)."""
+    from shapely import LineString, Point
+
+    from logistics.terrain import to_metric
+
+    x, y = to_metric(np.asarray(tt.lon, float), np.asarray(tt.lat, float))
+    path = LineString(np.column_stack([x, y])) if len(x) > 1 else Point(x[0], y[0])
+    for k, obj in enumerate(u.objectives):
+        gaps = [path.distance(Point(*to_metric(lon, lat))) / 1000.0 for _, lon, lat in obj.options]
+        if min(gaps) > obj.radius_km:
+            raise ConfigError(
+                f"{army.source}: {formation_key(army, u.id)}.objectives.{k}: {obj.name} lies "
+                f"{min(gaps):.0f} km from the rivers its flotilla {brigade_id} sails (radius_km "
+                f"{obj.radius_km:g}); a formation carried by the flotilla goes only where the "
+                "ships go; fix: an objective on the flotilla's route (a port of its `route:`), "
+                f"or another `movement:` for {u.id}")
+
+
+def _objectives_on_path(u, km, lon, lat) -> tuple[tuple[float, str], ...]:
+    """A carried formation's objectives as (km, name) along the path its carriers take (the
+    path point nearest each objective's first place), in path order; () for a path of one
+    point. Why: it has no route of its own, yet its army file gives it objectives, and the
+    run's stops, summary and comparison read them like any formation's."""
+    from logistics.geodesy import great_circle_km
+
+    km, lon, lat = (np.asarray(a, dtype=np.float64) for a in (km, lon, lat))
+    if len(km) < 2:
+        return ()
+    out = []
+    for ob in getattr(u, "objectives", ()) or ():
+        _, olon, olat = ob.options[0]
+        near = int(np.argmin(great_circle_km(lon, lat, float(olon), float(olat))))
+        out.append((float(km[near]), str(ob.name)))
+    return tuple(sorted(out, key=lambda t: t[0]))
+
+
+def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None:
+    """The timetable of a formation carried by the flotilla (``movement: river``)."""
+    if u.movement == "river":
+        b = brigades.get(u.carried_by)
+        if opt.river_planner is None or b is None:
+            notes.append(f"{u.id}: carried by {u.carried_by}, but no river planner is available "
+                         "in this build; it stays at its start")
+            return None
+        from logistics.advance.ferry_sites import brigade_ships
+
+        ships = brigade_ships(b, norms)
+        way = [(float(b.start.location().lon), float(b.start.location().lat))]
+        way += [(float(p.location().lon), float(p.location().lat)) for p in b.route]
+        tt = opt.river_planner(way, depart_h=u.start_h, men=u.men, ships=ships)
+        n = [x.id for x in army.flotilla].index(b.id)
+        if not tt.ok:  # issue 13: a flotilla on a formation with no river on its route
+            raise ConfigError(
+                f"{army.source}: flotilla.{n} ({b.id}) carries {u.id}, but it cannot sail its "
+                f"start and route ({tt.reason}); fix: a start and route ports on navigable "
+                f"rivers, or another `movement:` for {u.id}")
+        _objectives_on_the_river(u, army, b.id, tt)
+        notes += [f"{u.id}: {n}" for n in tt.notes]
+        return tt
+    if u.movement == "rail":
+        return None  # planned by the step loop when it departs (the lines held by then)
+    notes.append(f"{u.id}: movement {u.movement} needs a planner not available in this build; "
+                 "it stays at its start")
+    return None

@@ -1,0 +1,329 @@
+"""Which route each formation takes: through or round the fortified regions, kept to its own
+sector and its flotilla's ferry sites, and a formed formation's from its parent's route.
+
+:mod:`~logistics.advance.routes` solves one route (least time through the objectives round
+given barriers); this module decides which barriers hold for each formation, by the one rule
+of ``configs/fortified-regions.yaml`` ``rule.bypass``: a formation of a bypass kind goes round
+the fortified regions where that is quicker (``quicker_way``: :func:`_route_days`), follows
+the breach where it is not or cannot go round (``no_way_round``, ``defended_place``: an
+objective in or shielded by a region), and never goes back across the river it is ferried
+over (``ferried``: :func:`_back_across_km`); every formation keeps to its own sector and
+ferry sites where a route allows (:func:`_ruled_or_free`). Called by
+:func:`logistics.advance.plan.build_army_plan`; each decision is a run note.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from logistics.advance.depths import fortified_passes
+from logistics.army.resolve import ResolvedFormation
+from logistics.errors import ConfigError, NoRouteError
+from logistics.terrain.classes import BIG_RIVER_CLASSES
+
+__all__ = ["choose_routes", "formed_at", "formation_key"]
+
+
+def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, models, options,
+                  cache, first_season: str, taiga_km: float, ferry_sites: dict,
+                  sides, notes: list[str], config_dir=None) -> tuple[dict, dict, dict, dict]:
+    """The route of every formation that has one (not carried by river or rail), parents
+    before children, as ``(segments, waypoints, objective_km, reach_notes)``, each keyed by
+    formation id (see the module docstring for the rules). ``ferry_sites``: formation id ->
+    the points where its flotilla ferries it; ``sides``: the home-side grid of the own-sector
+    rule (None: not applied). Run notes are appended to ``notes``. Raises ConfigError naming
+    the file and the formation for a start or objective no route reaches."""
+    from logistics.advance.ferry_sites import ferry_barrier
+    from logistics.advance.frontier import home_barrier
+    from logistics.advance.routes import barrier_cells, plan_route
+    from logistics.vehicles import load_vehicle
+
+    opt = options
+    src = army.source
+    first = first_season
+    barrier_all = barrier_cells(terrain, [r.shape for r in regions]) if regions else None
+    segs: dict[str, pd.DataFrame] = {}
+    waypoints: dict[str, tuple] = {}
+    objective_km: dict[str, tuple] = {}
+    reach_notes: dict[str, tuple] = {}  # objectives reached at the start or without a crossing
+    by_id = {u.id: u for u in units}
+    # parents before children (a formed child starts from its parent's route)
+    order = sorted(units, key=lambda u: _depth(u, by_id))
+    for u in order:
+        who = f"{src}: {formation_key(army, u.id)}"
+        far = _start_across_the_frontier(u)
+        if far:
+            notes.append(far)
+        if u.movement in ("river", "rail"):
+            continue
+        vehicle = load_vehicle(u.pace_vehicle, config_dir=config_dir)
+        own_regions_barrier, keep = None, []
+        if barrier_all is not None and u.fortified_action == "bypass":
+            pts = [(u.start_lon, u.start_lat)] + [(o[1], o[2]) for ob in u.objectives
+                                                   for o in ob.options]
+            held = [r for r in regions if _holds_any(r.shape, pts)]
+            defends = [r for r in regions if r not in held and r.shields is not None
+                       and _holds_any(r.shields, pts)]
+            keep = [r for r in regions if r not in held and r not in defends]
+            own_regions_barrier = barrier_cells(terrain, [r.shape for r in keep]) if keep else None
+            if held:
+                notes.append(f"{u.id}: bypasses fortified regions but its own start or objective "
+                             f"lies in {', '.join(r.id for r in held)}: it follows the breach "
+                             "through them (fortified-regions.yaml rule.bypass.no_way_round)")
+            if defends:
+                notes.append(f"{u.id}: bypasses fortified regions but an objective lies in the "
+                             f"ground {', '.join(r.id for r in defends)} defends: it follows the "
+                             "breach through it (fortified-regions.yaml "
+                             "rule.bypass.no_way_round.defended_place)")
+        bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(r.id for r in keep)
+        start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
+        # the rules of where its route may go: across a major river only where its flotilla
+        # ferries it (advance/ferry_sites.py), and not along the home side of the frontier
+        # beyond the way to its own sector (advance/frontier.py)
+        rules = [b for b in (
+            ferry_barrier(terrain, ferry_sites[u.id])
+            if u.id in ferry_sites else None,
+            home_barrier(terrain, sides, u.start_lon, u.start_lat) if sides is not None
+            else None) if b is not None]
+        ruled = np.logical_or.reduce(rules) if rules else None
+        rules_key = f"rules:{u.id in ferry_sites}@{u.start_lon:.4f},{u.start_lat:.4f}"
+
+        def route(bar, key, u=u, vehicle=vehicle, who=who, start=start, ruled=ruled):
+            """(segments, waypoints, objective km, notes) of ``u``'s route round ``bar`` and
+            the ``ruled`` cells; the free route, with a note, if none is left under them."""
+            if ruled is None:
+                return _route(bar, key, u, vehicle, who, start)
+            return _ruled_or_free(
+                lambda: _route(bar | ruled if bar is not None else ruled,
+                               f"{key}|{rules_key}", u, vehicle, who, start),
+                lambda: _route(bar, key, u, vehicle, who, start), u.id, notes)
+
+        def _route(bar, key, u, vehicle, who, start):
+            if u.formed_when and u.parent in segs:
+                pseg = segs[u.parent]
+                fkm = formed_at(pseg, u.formed_when, taiga_km)[0]
+                i = int(np.searchsorted(pseg["cum_km"].to_numpy(), fkm, side="left"))
+                i = min(i, len(pseg) - 1)
+                fstart = (f"{u.id} formed", float(pseg["lon"].iloc[i]),
+                          float(pseg["lat"].iloc[i]), 10.0)
+                cell = (int(pseg["row"].iloc[i]), int(pseg["col"].iloc[i]))
+                if bar is not None and bar[cell]:
+                    # it is formed on its parent's route: that cell is open to it (moved off
+                    # it, its route would not join its parent's)
+                    bar = bar.copy()
+                    bar[cell] = False
+                    key = f"{key}|formed:{cell[0]},{cell[1]}"
+                k0 = float(pseg["cum_km"].iloc[i])
+                done = _passed_with_parent(u.objectives, by_id[u.parent].objectives,
+                                           objective_km.get(u.parent, ()), k0)
+                own = plan_route(terrain, vehicle, first, fstart, u.objectives[len(done):],
+                                 models=models, stencil=army.routing.stencil,
+                                 engine=opt.engine, barriers=bar, barrier_key=key,
+                                 cache=cache, who=who, start_key="formed")
+                return (_join(pseg, k0, own.segments), tuple(own.waypoints),
+                        done + tuple((n, k + k0) for n, k in own.objective_km),
+                        list(own.notes), own.reach_notes)
+            rt = plan_route(terrain, vehicle, first, start, u.objectives, models=models,
+                            stencil=army.routing.stencil, engine=opt.engine, barriers=bar,
+                            barrier_key=key, cache=cache, who=who)
+            return (rt.segments, tuple(rt.waypoints), rt.objective_km, list(rt.notes),
+                    rt.reach_notes)
+
+        try:
+            # the direct route (through every extent): the one route of a formation that
+            # does not bypass, and the breach a bypassing one follows if going round is slower
+            chosen = route(None, "")
+            if own_regions_barrier is not None and fortified_passes(chosen[0], keep, u):
+                direct_days = _route_days(chosen[0], u, regions, rate_km_per_day)
+                try:
+                    round_ = route(own_regions_barrier, bkey)
+                except (NoRouteError, ConfigError) as exc:
+                    notes.append(f"{u.id}: no route goes round the fortified regions "
+                                 f"({_cause(exc)}); "
+                                 "it follows the breach through them "
+                                 "(fortified-regions.yaml rule.bypass.no_way_round)")
+                else:
+                    round_days = _route_days(round_[0], u, regions, rate_km_per_day)
+                    back_km = _back_across_km(round_[0]) if u.id in ferry_sites else None
+                    if back_km is not None:
+                        notes.append(
+                            f"{u.id}: going round the fortified regions takes it back to the "
+                            f"Soviet side at km {back_km:.0f}, across the river it is ferried "
+                            "over: it follows the breach (fortified-regions.yaml "
+                            "rule.bypass.ferried)")
+                    else:
+                        if round_days <= direct_days:
+                            chosen = round_
+                        notes.append(
+                            f"{u.id}: going round the fortified regions takes "
+                            f"{round_days:.1f} d, following the breach through them "
+                            f"{direct_days:.1f} d: it "
+                            f"{'goes round' if chosen is round_ else 'follows the breach'} "
+                            "(fortified-regions.yaml rule.bypass.quicker_way)")
+        except NoRouteError as exc:  # its text names ``who`` already when snap_point raised it
+            text = str(exc)
+            raise ConfigError(text if text.startswith(who) else f"{who}: {text}") from None
+        seg, waypoints[u.id], objective_km[u.id], more, reach_notes[u.id] = chosen
+        notes += more
+        segs[u.id] = seg
+    return segs, waypoints, objective_km, reach_notes
+
+
+def formed_at(parent_seg, when: str, caps_taiga_km: float) -> tuple[float, str]:
+    """(km on the parent's route where a child formation is formed, why it is formed at km 0
+    when its event is not on that route: '' when it is). Not an error: whether a route
+    crosses a major river can depend on the grid's resolution, so the run says so instead."""
+    kms = parent_seg["cum_km"].to_numpy(dtype=np.float64)
+    if when == "after_range_crossing":
+        elev = parent_seg["elev_m"].to_numpy(dtype=np.float64)
+        if np.isfinite(elev).any():
+            return float(kms[int(np.nanargmax(elev))]), ""
+        return 0.0, "formed at km 0: no elevation on its parent's route"
+    if when == "after_river_crossing":
+        rc = parent_seg["river_class"].to_numpy()
+        big = np.flatnonzero(np.isin(rc, BIG_RIVER_CLASSES))
+        if not len(big):
+            return 0.0, ("formed at km 0: no river crossing on its parent's route (formed: "
+                         "after_river_crossing; no major or large river on it at this grid's "
+                         "resolution)")
+        i = big[0]
+        while i + 1 < len(rc) and rc[i + 1] in BIG_RIVER_CLASSES:
+            i += 1
+        return float(kms[min(i + 1, len(kms) - 1)]), ""
+    if when == "after_taiga_belt":
+        from logistics.terrain.classes import TerrainClass
+
+        forest = parent_seg["terrain_class"].to_numpy() == int(TerrainClass.FOREST)
+        beyond = np.flatnonzero((kms >= caps_taiga_km) & ~forest)
+        return (float(kms[beyond[0]]) if len(beyond) else float(min(caps_taiga_km, kms[-1]))), ""
+    return 0.0, ""
+
+def _passed_with_parent(own, parents, parent_km, k0: float) -> tuple[tuple[str, float], ...]:
+    """``(name, km)`` of a formed formation's leading objectives that are its parent's first
+    ones too (the same places, in the same order) and that the parent's route reaches by
+    ``k0``, the km where the formation is formed: it passed them in its parent's column, so
+    its own route starts beyond them (a forward detachment formed after a river crossing
+    turned 300 km back for its first objective, before the river). The last objective is
+    always left to its own route (it needs one leg)."""
+    done = []
+    for mine, theirs, (name, km) in zip(own[:-1], parents, parent_km):
+        if mine.options != theirs.options or km > k0 + 1e-9:
+            break
+        done.append((name, float(km)))
+    return tuple(done)
+
+
+def _join(a: pd.DataFrame, upto_km: float, b: pd.DataFrame) -> pd.DataFrame:
+    """Segment table ``a`` up to ``upto_km`` followed by ``b`` (which starts there)."""
+    head = a[a["cum_km"] <= upto_km + 1e-9]
+    tail = b.iloc[1:].copy()
+    tail["cum_km"] = tail["cum_km"] + float(head["cum_km"].iloc[-1])
+    return pd.concat([head, tail], ignore_index=True)
+
+
+def _start_across_the_frontier(u) -> str | None:
+    """A run note when formation ``u`` starts on the Japanese-held side of the 1945 frontier
+    (``logistics.terrain.sides``, today's boundary), else None. Every shipped start lies on
+    the Soviet or Mongolian side (configs/armies/README.md, "Departure lines and start
+    points"), so the route from it pays the frontier river and belt; a start put on the far
+    bank within ``departure.tolerance_km`` of the line (newuser20: 7 km from Blagoveshchensk,
+    across the Amur) skipped them without a word. A note, not a refusal: a
+    bridgehead held before H-hour starts there on purpose."""
+    from logistics.terrain.sides import JAPANESE, side_of
+
+    if int(side_of([u.start_lon], [u.start_lat])[0]) != JAPANESE:
+        return None
+    return (f"{u.id}: its start ({u.start_lat:.3f} N, {u.start_lon:.3f} E) lies on the "
+            "Japanese-held side of the frontier (logistics/terrain/sides.py: today's "
+            "boundary), so its route crosses no frontier river or border belt; a start on the "
+            "departure line lies on the Soviet or Mongolian side (configs/armies/README.md, "
+            "'Departure lines and start points') unless the formation held a bridgehead")
+
+def _ruled_or_free(ruled, free, fid: str, notes: list[str]):
+    """The route ``ruled()`` gives (kept to the formation's own sector and ferry sites), else
+    the one ``free()`` gives, with a run note naming the sector rules as the cause. Only then:
+    when ``free()`` finds no route either, the sector rules did not cause it and the note
+    would be false (the 1st Red Banner Army's tank brigades were told they 'take the free
+    route' round the fortified regions that they then could not go round); ``free()``'s
+    error is raised for the caller's own rule (e.g. rule.bypass.no_way_round) to name."""
+    try:
+        return ruled()
+    except (NoRouteError, ConfigError) as exc:
+        why = exc
+    out = free()
+    notes.append(f"{fid}: no route keeps to its own sector and ferry sites ({_cause(why)}); "
+                 "it takes the free route")
+    return out
+
+
+def _cause(exc: Exception) -> str:
+    """An error the plan recovers from, quoted in a run note without its "; fix: ...": the
+    run went on by the rule the note names, so there is nothing to fix (the 1st Red Banner
+    Army's tank brigades were told to move Mudanjiang or assault the fortified regions,
+    though they reached Mudanjiang following the breach, rule.bypass.no_way_round)."""
+    return str(exc).split("; fix:", 1)[0]
+
+
+def _back_across_km(seg: pd.DataFrame) -> float | None:
+    """Route km where a route, after its first step onto a major or large river (the crossing
+    a ferried formation is ferried at), is back on the Soviet-Mongolian side of the frontier
+    (:func:`logistics.terrain.sides.side_of`); None when it never is. A ferried formation is
+    carried across once; a way round a fortified region back through the USSR would cross the
+    river twice more, unferried (fortified-regions.yaml rule.bypass.ferried)."""
+    from logistics.terrain.sides import SOVIET, side_of
+
+    rc = seg["river_class"].to_numpy() if "river_class" in seg else np.zeros(len(seg))
+    onto = np.flatnonzero(np.isin(rc, BIG_RIVER_CLASSES))
+    if not onto.size:
+        return None
+    rest = seg.iloc[int(onto[0]):]
+    back = np.flatnonzero(side_of(rest["lon"].to_numpy(float), rest["lat"].to_numpy(float))
+                          == SOVIET)
+    return float(rest["cum_km"].iloc[int(back[0])]) if back.size else None
+
+
+def _route_days(seg: pd.DataFrame, u: ResolvedFormation, regions, rate_km_per_day: float
+                ) -> float:
+    """Days a formation needs for its whole route (the bypass rule's comparison of going round
+    with following the breach): outside the fortified extents each step at the column's pace
+    (the pace vehicle's time, not faster than the norm's ``max_speed_kmh``; before the observed
+    caps, which both ways meet alike) over the norm's ``hours_per_day``; the charged depth
+    (:func:`~logistics.advance.depths.fortified_passes`: at most each region's depth) at the breakthrough rate, round
+    the clock."""
+    from logistics.advance.pace import norm_floor_s
+
+    kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    norm = u.norm
+    step_h = np.maximum(seg["time_s"].to_numpy(dtype=np.float64),
+                        norm_floor_s(seg["dist_m"].to_numpy(dtype=np.float64), norm)) / 3600.0
+    step_h = np.where(np.isfinite(step_h), step_h, 0.0)
+    hours_per_day = norm.hours_per_day if norm is not None and norm.hours_per_day > 0 else 24.0
+    inside = np.zeros(len(kms), dtype=bool)
+    depth = 0.0
+    for p in fortified_passes(seg, regions, u) if regions else ():
+        inside |= (kms > p.km_in) & (kms <= p.km_out)
+        depth += p.km_out - p.km_in
+    return float(step_h[~inside].sum()) / hours_per_day + depth / rate_km_per_day
+
+
+def formation_key(army, formation_id: str) -> str:
+    """The army file's key path of a formation, ``formations.<n> (<id>)``: the form the
+    file's other messages name it by (``army.messages``, ``army.checks``), so a user finds
+    the n-th entry; ``formations (<id>)`` for one the file does not list itself."""
+    n = next((i for i, f in enumerate(army.formations) if f.id == formation_id), None)
+    return f"formations ({formation_id})" if n is None else f"formations.{n} ({formation_id})"
+
+
+def _depth(u: ResolvedFormation, by_id: dict) -> int:
+    d, cur = 0, u.parent
+    while cur is not None and cur in by_id and d < 100:
+        d, cur = d + 1, by_id[cur].parent
+    return d
+
+
+def _holds_any(shape, points) -> bool:
+    from shapely import contains_xy
+
+    pts = np.asarray(points, dtype=np.float64)
+    return bool(contains_xy(shape, pts[:, 0], pts[:, 1]).any()) if len(pts) else False
