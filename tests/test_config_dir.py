@@ -400,3 +400,17 @@ def test_monte_carlo_draws_the_norms_of_the_army_s_configs_folder(tmp_path):
     assert draws == [6.6] * 3  # the copy's range holds its value only
     shipped = _sample_overrides(SimpleNamespace(uncertain={}, config_dir=None), 0, 0)[key]
     assert 6.6 < shipped <= 22.5
+
+
+def test_the_railway_lines_are_read_from_the_given_folder(tmp_path):
+    # load_lines had no config_dir (load_params beside it had): its default was
+    # settings.CONFIG_DIR's lines-1945.yaml, whatever folder the caller meant
+    from logistics.network import load_lines
+
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "network" / "lines-1945.yaml",
+          "name: Chinese Eastern Railway, western branch (Manzhouli-Harbin)\n",
+          "name: the copy's western branch\n")
+    assert load_lines(config_dir=cfg)["R01"].name == "the copy's western branch"
+    assert load_lines()["R01"].name.startswith("Chinese Eastern Railway")  # the shipped file's
+

@@ -119,9 +119,15 @@ def load_params(path: str | os.PathLike[str] | None = None, *,
     return _load_params(str(path), _mtime(path))
 
 
-def load_lines(path: str | os.PathLike[str] | None = None) -> dict[str, LineInfo]:
-    """Read ``lines-1945.yaml`` into ``{ref: LineInfo}``."""
-    path = Path(path) if path is not None else settings.CONFIG_DIR / "network" / _LINES_YAML
+def load_lines(path: str | os.PathLike[str] | None = None, *,
+               config_dir: str | os.PathLike[str] | None = None) -> dict[str, LineInfo]:
+    """Read ``lines-1945.yaml`` into ``{ref: LineInfo}`` (default:
+    ``<config_dir>/network/lines-1945.yaml``, ``settings.CONFIG_DIR``'s when ``config_dir`` is
+    None), as :func:`load_params` reads ``network.yaml``."""
+    if path is None:
+        path = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) \
+            / "network" / _LINES_YAML
+    path = Path(path)
     return dict(_load_lines(str(path), _mtime(path)))
 
 
