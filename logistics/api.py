@@ -139,13 +139,14 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False,
               documented: str | Path | None = None) -> Path:
     """Write the run folder of ``result`` (a ``logistics.run(...)``) into ``folder``, as
     ``logistics run --out folder`` does: every file or none (atomic), the map with the dated
-    positions of ``documented`` (a documented-advances CSV; default the configs tree's).
+    positions of ``documented`` (a documented-advances CSV; default the one of the configs
+    folder the run read, as its railways, fortified regions and sources).
     ``folder`` must not exist, be empty, or (``overwrite=True``) be a folder this tool wrote;
     anything else is an ``OutputError`` before any work. Returns the folder."""
     from logistics._atomic import check_output_dir
     from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import configured_documented
-    from logistics.report.run_layers import check_drawable
+    from logistics.report.run_layers import check_drawable, run_config_dir
     from logistics.report.run_outputs import write_run as _write_run
     from logistics.runner import RunResult
 
@@ -157,8 +158,9 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False,
         raise ConfigError(f"overwrite must be True or False, got {_shown(overwrite)}; fix: "
                           "overwrite=True to replace a folder this tool wrote")
     where = _path_arg(folder, "folder", "out/my-run")
-    positions = (configured_documented() if documented is None else check_columns(
-        load_documented(_path_arg(documented, "documented", "my-positions.csv"))))
+    positions = (configured_documented(run_config_dir(result)) if documented is None
+                 else check_columns(load_documented(
+                     _path_arg(documented, "documented", "my-positions.csv"))))
     check_drawable(positions, result.scenario.axis_id)
     out = check_output_dir(where, overwrite=overwrite, what="folder", flag="overwrite=True")
     return _write_run(result, out, documented=positions)

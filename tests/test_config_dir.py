@@ -414,3 +414,53 @@ def test_the_railway_lines_are_read_from_the_given_folder(tmp_path):
     assert load_lines(config_dir=cfg)["R01"].name == "the copy's western branch"
     assert load_lines()["R01"].name.startswith("Chinese Eastern Railway")  # the shipped file's
 
+
+def _documented_copy(tmp_path: Path) -> Path:
+    """A configs copy whose documented file holds one TBF-6GTA row, at 'Copy Hill' (a place
+    of the test tank column's box), whose bibliography's titles all start 'COPY ', and whose
+    Halung-Arshan fortified region is named 'the copy's region'."""
+    import csv
+    import io
+    import re
+
+    cfg = _configs_copy(tmp_path)
+    path = cfg / "history" / "documented-advances.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if r["axis_id"] == "TBF-6GTA" and r["lat"])
+    row.update(place_reached="Copy Hill", lat="46.9", lon="119.3")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(row)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    bib = cfg / "sources.yaml"
+    bib.write_text(re.sub(r"(\n    title: \"?)", r"\1COPY ", bib.read_text(encoding="utf-8")),
+                   encoding="utf-8")
+    _edit(cfg / "fortified-regions.yaml", 'name: "Halung-Arshan (Halun-Arshan) fortified region"',
+          "name: \"the copy's region\"")
+    return cfg
+
+
+def test_a_run_s_map_and_report_read_the_run_s_configs_folder(tmp_path, test_army_doc):
+    # a run on a copied configs folder (config_dir=) was drawn and written with
+    # settings.CONFIG_DIR's documented positions, fortified regions and bibliography: its
+    # layers, map and report.md showed the default folder's, not the folder the run read
+    import geopandas as gpd
+
+    import logistics
+    from logistics.runner import run_scenario
+
+    cfg = _documented_copy(tmp_path)
+    path = _army_file(tmp_path, test_army_doc, "t-34-85")
+    result = run_scenario(path, resolution_m=5000.0, config_dir=cfg)
+    assert list(logistics.layers(result)["documented"]["place_reached"]) == ["Copy Hill"]
+    out = logistics.write_run(result, tmp_path / "run")
+    assert list(gpd.read_file(out / "run.gpkg", layer="documented")["place_reached"]) \
+        == ["Copy Hill"]
+    regions = set(gpd.read_file(out / "run.gpkg", layer="fortified_regions")["name"])
+    assert "the copy's region" in regions  # premise: Halung-Arshan lies within the map's reach
+    report = (out / "report.md").read_text(encoding="utf-8")
+    references = report[report.index("## References"):]
+    assert references.count("COPY ") >= 1 and "Copy Hill" not in references
+    assert all("COPY " in line for line in references.splitlines() if line.startswith("- ["))
+
