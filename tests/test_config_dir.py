@@ -323,6 +323,9 @@ def _marsh_copy(tmp_path: Path) -> Path:
 
 
 _SANJIANG = (132.0, 46.6, 133.2, 47.4)  #: a box of the Sanjiang plain, inside the marsh rule
+#: A cropland cell of the Sanjiang plain on a 5 km grid that the copy's marsh rule (30 m above
+#: a river) makes marsh (found by sampling the box's cells; cropland with the shipped 4.1 m)
+_MARSH_ONLY_IN_COPY = "47.353,132.558"
 
 
 def _marsh_cells(terrain) -> int:
@@ -464,3 +467,29 @@ def test_a_run_s_map_and_report_read_the_run_s_configs_folder(tmp_path, test_arm
     assert references.count("COPY ") >= 1 and "Copy Hill" not in references
     assert all("COPY " in line for line in references.splitlines() if line.startswith("- ["))
 
+
+def test_sample_and_vehicle_rates_read_the_given_folder(tmp_path):
+    # logistics.sample and logistics.vehicle_rates had no config_dir: they read
+    # settings.CONFIG_DIR's land cover and vehicles whatever folder the other calls were given
+    import logistics
+
+    cfg = _marsh_copy(tmp_path)
+    _edit(cfg / "vehicles" / "t-34-85.yaml", "speed_cc_kmh:\n  value: 30\n",
+          "speed_cc_kmh:\n  value: 15\n")
+    place = _MARSH_ONLY_IN_COPY
+    assert logistics.sample(place, resolution_m=5000)["terrain_class"] != "WETLAND"
+    assert logistics.sample(place, resolution_m=5000, config_dir=cfg)["terrain_class"] \
+        == "WETLAND"  # within 30 m of a river: the copy's marsh rule takes it
+    steppe = "47.0,119.5"  # dry steppe: the tank runs at its cross-country speed on the flat
+
+    def flat_kmh(**kw) -> float:
+        rates = logistics.vehicle_rates(steppe, vehicles="t-34-85", resolution_m=5000, **kw)
+        return float(rates["speed_flat_kmh"].iloc[0])
+
+    assert flat_kmh(config_dir=cfg) == pytest.approx(0.5 * flat_kmh(), rel=0.05)
+    assert "t-34-85" in set(logistics.vehicle_rates(steppe, resolution_m=5000,
+                                                    config_dir=cfg)["vehicle"])
+    with pytest.raises(ConfigError, match=r"config_dir must be a path"):
+        logistics.sample(place, config_dir=5)
+    with pytest.raises(ConfigError, match=r"config_dir must be a path"):
+        logistics.vehicle_rates(place, config_dir=5)
