@@ -418,6 +418,76 @@ def test_the_railway_lines_are_read_from_the_given_folder(tmp_path):
     assert load_lines()["R01"].name.startswith("Chinese Eastern Railway")  # the shipped file's
 
 
+#: A key no shipped source has, added to a copy's bibliography (the tests below).
+_MY_SOURCE = "\n  - key: MY-DIARY\n    author: me\n    title: my diary\n\npointers:"
+
+#: Per configs file of a copy: its first citation given the copy's own source [MY-DIARY] too,
+#: and the reader of it (given the copy).
+_CITED_IN = {
+    "norms/march.yaml": ('      cite: "[BOOKSONLINE-51107]',
+                         "      cite: \"[MY-DIARY] 'a note'; [BOOKSONLINE-51107]"),
+    "norms/movement.yaml": ('        cite: "[MODELIST-1985]',  # a river ship's speed
+                            "        cite: \"[MY-DIARY] 'a note'; [MODELIST-1985]"),
+    "vehicles/t-34-85.yaml": ('  source: "parameters.md §1.1, C muzeumgryf.pl/en/exhibits/t-3485/"',
+                              "  source: \"[MY-DIARY] 'a note'; parameters.md §1.1, C "
+                              "muzeumgryf.pl/en/exhibits/t-3485/\""),
+    "network/network.yaml": ("    value: 30\n    assumed: >-\n",
+                             "    value: 30\n    cite: >-\n      [MY-DIARY] 'thirty km/h';\n"),
+    "fortified-regions.yaml": ('    cite: "derived: the median of the sourced frontages:',
+                               "    cite: \"[MY-DIARY] 'a note'; derived: the median of the "
+                               "sourced frontages:"),
+}
+
+
+def _read_in(cfg: Path, name: str):
+    """The reader of the configs file ``name`` of the folder ``cfg`` (None: the shipped)."""
+    from logistics.army.fortified import load_fortified
+    from logistics.army.means_norms import load_means_norms
+    from logistics.army.norms import load_norms
+    from logistics.network import load_params
+    from logistics.vehicles import load_vehicle
+
+    return {"norms/march.yaml": lambda: load_norms(cfg),
+            "norms/movement.yaml": lambda: load_means_norms(
+                cfg / "norms" / "movement.yaml" if cfg else None),
+            "vehicles/t-34-85.yaml": lambda: load_vehicle("t-34-85", config_dir=cfg),
+            "network/network.yaml": lambda: load_params(config_dir=cfg),
+            "fortified-regions.yaml": lambda: load_fortified(cfg)}[name]()
+
+
+@pytest.mark.parametrize("name", sorted(_CITED_IN))
+def test_a_configs_file_cites_the_sources_of_its_own_folder(tmp_path, name):
+    # the readers of the norms, vehicles, network parameters and fortified regions checked a
+    # copy's citation keys against settings.CONFIG_DIR's sources.yaml: a source added to the
+    # copy's bibliography could not be cited in its files (refused as an unknown key), though
+    # the army files of that copy could cite it
+    cfg, other = _configs_copy(tmp_path / "a"), _configs_copy(tmp_path / "b")
+    _edit(cfg / "sources.yaml", "\npointers:", _MY_SOURCE)
+    for folder in (cfg, other):  # the file's first such citation
+        text = (folder / name).read_text(encoding="utf-8")
+        assert _CITED_IN[name][0] in text, f"premise: a citation to extend in {name}"
+        (folder / name).write_text(text.replace(*_CITED_IN[name], 1), encoding="utf-8")
+    _read_in(cfg, name)  # no error: [MY-DIARY] is a source of the copy
+    _read_in(None, name)  # the shipped file, unchanged
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) \[MY-DIARY\]") as e:
+        _read_in(other, name)  # a copy whose bibliography lacks it: refused, naming it
+    assert str(other / "sources.yaml") in str(e.value)
+
+
+def test_an_uncertain_range_cites_the_sources_of_its_own_folder(tmp_path):
+    # the uncertain: ranges of a copy's norms were checked against settings.CONFIG_DIR's
+    # bibliography (load_norms and the Monte Carlo's norms_ranges)
+    from logistics.army.norms import load_norms
+    from logistics.ranges import norms_ranges
+
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "sources.yaml", "\npointers:", _MY_SOURCE)
+    _edit(cfg / "norms" / "march.yaml", "high: 22.5, cite: \"[BOOKSONLINE-51107]",
+          "high: 22.5, cite: \"[MY-DIARY] 'a note'; [BOOKSONLINE-51107]")
+    load_norms(cfg)
+    assert "norms/march:norms.tank_column.max_speed_kmh" in norms_ranges(cfg / "norms")
+
+
 def _documented_copy(tmp_path: Path) -> Path:
     """A configs copy whose documented file holds one TBF-6GTA row, at 'Copy Hill' (a place
     of the test tank column's box), whose bibliography's titles all start 'COPY ', and whose

@@ -19,7 +19,7 @@ from logistics import settings
 from logistics._yaml import load_yaml
 from logistics.army.base import _short
 from logistics.errors import ConfigError, listed, range_fix
-from logistics.sources import provenance_problem, read_provenance
+from logistics.sources import configs_folder_of, provenance_problem, read_provenance
 
 __all__ = ["NetworkParams", "TracingParams", "LineInfo", "load_params", "load_lines"]
 
@@ -148,6 +148,7 @@ def _read_yaml(path: str) -> dict:
 @lru_cache(maxsize=4)
 def _load_params(path: str, mtime_ns: int) -> NetworkParams:
     data = _read_yaml(path)
+    folder = configs_folder_of(path)  # the bibliography its citations name keys of
     problems: list[str] = []
     values: dict[str, float] = {}
     provenance: dict[str, str] = {}
@@ -170,12 +171,12 @@ def _load_params(path: str, mtime_ns: int) -> NetworkParams:
                             f"{'>= 0' if ok_zero else '> 0'} and <= {top:g}; "
                             + range_fix(key, value, le=top, **bound))
             continue
-        problem = provenance_problem(entry)
+        problem = provenance_problem(entry, config_dir=folder)
         if problem is not None:
             problems.append(f"{where}: expected {problem[0]}; {problem[1]}")
             continue
         values[name] = float(value)
-        provenance[name] = read_provenance(entry).text.strip()
+        provenance[name] = read_provenance(entry, config_dir=folder).text.strip()
     if "tracing.stencil" in values and values["tracing.stencil"] not in (8, 16):
         problems.append(f"tracing.stencil: value {values['tracing.stencil']:g}, expected 8 or 16;"
                         " fix: write 8 or 16")
