@@ -139,13 +139,14 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False,
               documented: str | Path | None = None) -> Path:
     """Write the run folder of ``result`` (a ``logistics.run(...)``) into ``folder``, as
     ``logistics run --out folder`` does: every file or none (atomic), the map with the dated
-    positions of ``documented`` (a documented-advances CSV; default the configs tree's).
+    positions of ``documented`` (a documented-advances CSV; default the one of the configs
+    folder the run read, as its railways, fortified regions and sources).
     ``folder`` must not exist, be empty, or (``overwrite=True``) be a folder this tool wrote;
     anything else is an ``OutputError`` before any work. Returns the folder."""
     from logistics._atomic import check_output_dir
     from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import configured_documented
-    from logistics.report.run_layers import check_drawable
+    from logistics.report.run_layers import check_drawable, run_config_dir
     from logistics.report.run_outputs import write_run as _write_run
     from logistics.runner import RunResult
 
@@ -157,8 +158,9 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False,
         raise ConfigError(f"overwrite must be True or False, got {_shown(overwrite)}; fix: "
                           "overwrite=True to replace a folder this tool wrote")
     where = _path_arg(folder, "folder", "out/my-run")
-    positions = (configured_documented() if documented is None else check_columns(
-        load_documented(_path_arg(documented, "documented", "my-positions.csv"))))
+    positions = (configured_documented(run_config_dir(result)) if documented is None
+                 else check_columns(load_documented(
+                     _path_arg(documented, "documented", "my-positions.csv"))))
     check_drawable(positions, result.scenario.axis_id)
     out = check_output_dir(where, overwrite=overwrite, what="folder", flag="overwrite=True")
     return _write_run(result, out, documented=positions)
@@ -206,20 +208,25 @@ def _via_arg(via) -> tuple:
                           f"pairs), got {_shown(via)}; fix: e.g. via=['Hailar']") from None
 
 
-def sample(place, *, dem: str = "merged", resolution_m: float | None = None) -> dict:
+def sample(place, *, dem: str = "merged", resolution_m: float | None = None,
+           config_dir: str | Path | None = None) -> dict:
     """What the model knows at a place (name, ``"LAT,LON"`` or ``(lon, lat)``): elevation,
-    slope, terrain and river class, the nearest river, the DEM source (``logistics sample``)."""
+    slope, terrain and river class, the nearest river, the DEM source (``logistics sample``).
+    ``config_dir``: the configs folder whose 1945 land cover and railways it reads (default
+    ``settings.CONFIG_DIR``)."""
     from logistics.terrain.sample import sample_point
 
-    return sample_point(place, dem=dem, resolution_m=_resolution_arg(resolution_m))
+    return sample_point(place, dem=dem, resolution_m=_resolution_arg(resolution_m),
+                        config_dir=_config_dir_arg(config_dir))
 
 
 def vehicle_rates(place, *, vehicles=None, season: str = "dry", dem: str = "merged",
-                  resolution_m: float | None = None):
+                  resolution_m: float | None = None, config_dir: str | Path | None = None):
     """Each vehicle's speed (km/h) and fuel (L/km) at a place, on the flat and up and down the
     local slope, as the cost model prices that cell (``logistics sample`` prints the same
     table) -> DataFrame, one row per vehicle. ``vehicles``: ids (or one id; default every
-    shipped vehicle); ``season``: "dry" or "wet"."""
+    vehicle of the folder); ``season``: "dry" or "wet". ``config_dir``: the configs folder
+    whose vehicles, 1945 land cover and railways it reads (default ``settings.CONFIG_DIR``)."""
     from logistics.cost.physics import point_rates
     from logistics.terrain.sample import point_terrain, resolve_point
 
@@ -230,10 +237,13 @@ def vehicle_rates(place, *, vehicles=None, season: str = "dry", dem: str = "merg
         raise ConfigError(f"vehicles must be a vehicle id or a list of them, got "
                           f"{_shown(vehicles)}; fix: e.g. vehicles=['zis-5', 't-34-85'], or "
                           "leave it out for every shipped vehicle")
+    config_dir = _config_dir_arg(config_dir)
     _, lon, lat, _ = resolve_point(place)
-    terrain = point_terrain(lon, lat, dem=dem, resolution_m=_resolution_arg(resolution_m))
+    terrain = point_terrain(lon, lat, dem=dem, resolution_m=_resolution_arg(resolution_m),
+                            config_dir=config_dir)
     return point_rates(terrain, lon, lat, season=season,
-                       vehicles=list(vehicles) if vehicles is not None else None)
+                       vehicles=list(vehicles) if vehicles is not None else None,
+                       config_dir=config_dir)
 
 
 def compare(documented=None, *, configs_dir=None, resolution_m: float | None = None,

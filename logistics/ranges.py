@@ -32,7 +32,7 @@ import numpy as np
 
 from logistics import settings
 from logistics.errors import ConfigError, did_you_mean, range_fix
-from logistics.sources import PROVENANCE_KEYS, provenance_problem
+from logistics.sources import PROVENANCE_KEYS, configs_folder_of, provenance_problem
 
 __all__ = ["uncertain_problems", "RANGE_KEYS", "NORMS_FILES", "DRAWN_NORMS", "norms_key", "split_norms_overrides",
            "norms_ranges", "sample_norms_overrides", "norms_overrides", "active_patch",
@@ -62,12 +62,14 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def uncertain_problems(data: Any, section: str = "uncertain") -> list[str]:
+def uncertain_problems(data: Any, section: str = "uncertain", *,
+                       config_dir: str | Path | None = None) -> list[str]:
     """Every problem of ``data[section]`` (a config file's parsed YAML) as ``"<key path>:
     <what>; fix: ..."`` lines, [] when it is right or absent. An entry must be a mapping with
     numeric ``low <= high``, exactly one provenance key (``cite`` or ``assumed``; :mod:`
-    logistics.sources`) and no other key, and name a figure (``{value, ...}``) of the same file
-    whose value lies in ``[low, high]``."""
+    logistics.sources`, citing keys of the bibliography of the configs folder ``config_dir``,
+    ``settings.CONFIG_DIR``'s when None) and no other key, and name a figure (``{value,
+    ...}``) of the same file whose value lies in ``[low, high]``."""
     if not isinstance(data, dict) or data.get(section) is None:
         return []
     ranges = data[section]
@@ -97,7 +99,7 @@ def uncertain_problems(data: Any, section: str = "uncertain") -> list[str]:
         if low is not None and high is not None and low > high:
             problems.append(f"{where}: low {low:g} > high {high:g}; fix: give low <= high "
                             f"(swap them: {{low: {high:g}, high: {low:g}}})")
-        problem = provenance_problem(entry)
+        problem = provenance_problem(entry, config_dir=config_dir)
         if problem is not None:
             problems.append(f"{where}: expected {problem[0]}; {problem[1]}")
         figure = _node(data, str(key))
@@ -180,7 +182,7 @@ def norms_ranges(folder: str | Path | None = None,
     for prefix in files:
         name = NORMS_FILES[prefix]
         data = _read(d, name)
-        problems = uncertain_problems(data)
+        problems = uncertain_problems(data, config_dir=configs_folder_of(d / name))
         if problems:
             raise ConfigError(f"{d / name}: {len(problems)} problem(s) in its uncertain: ranges "
                               "(fix each key as said):\n  " + "\n  ".join(problems))

@@ -34,7 +34,8 @@ from typing import Any
 
 __all__ = ["CITE_KEYS", "PROVENANCE_KEYS", "Provenance", "read_provenance",
            "provenance_problem", "Bibliography", "load_bibliography", "bibliography_path",
-           "unknown_key_fix", "unknown_keys", "cited_keys", "KEY_RE", "POINTER_RES"]
+           "configs_folder_of", "unknown_key_fix", "unknown_keys", "cited_keys", "KEY_RE",
+           "POINTER_RES"]
 
 #: Keys that cite a source: ``cite`` and its older spellings ``source`` and ``derived``.
 CITE_KEYS: tuple[str, ...] = ("cite", "source", "derived")
@@ -89,10 +90,12 @@ def provenance_problem(entry: Mapping[str, Any], *,
     return _EXPECTED, seen
 
 
-def read_provenance(entry: Mapping[str, Any]) -> Provenance:
+def read_provenance(entry: Mapping[str, Any], *,
+                    config_dir: str | Path | None = None) -> Provenance:
     """The :class:`Provenance` of a figure's mapping; ``ValueError("expected ...; seen")`` if
-    it has none, several, or a ``quote`` without a citation (:func:`provenance_problem`)."""
-    problem = provenance_problem(entry)
+    it has none, several, or a ``quote`` without a citation (:func:`provenance_problem`, its
+    keys those of the bibliography of ``config_dir``)."""
+    problem = provenance_problem(entry, config_dir=config_dir)
     if problem is not None:
         raise ValueError(f"expected {problem[0]}; {problem[1]}")
     key = next(k for k in PROVENANCE_KEYS
@@ -127,6 +130,20 @@ def bibliography_path(config_dir: str | Path | None = None) -> Path:
 
     own = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / _FILE
     return own if own.is_file() else Path(settings.SHIPPED_CONFIG_DIR) / _FILE
+
+
+def configs_folder_of(config_file: str | Path, levels: int = 2) -> Path | None:
+    """The configs folder ``config_file`` lies ``levels`` folders below (1:
+    ``<configs>/fortified-regions.yaml``; 2: ``<configs>/norms/march.yaml``), whose
+    bibliography its citation keys are checked against; None when it is
+    ``settings.CONFIG_DIR`` (the default of :func:`provenance_problem`, read as ever). Why: a
+    reader given a copied folder's file checked its keys against ``settings.CONFIG_DIR``'s
+    ``sources.yaml``, so a source added to the copy's could not be cited in its norms,
+    vehicles, network parameters or fortified regions."""
+    from logistics import settings
+
+    folder = Path(config_file).parents[levels - 1]
+    return None if folder.resolve() == settings.configs_folder() else folder
 
 
 def unknown_key_fix(config_dir: str | Path | None = None) -> str:

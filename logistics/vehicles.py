@@ -208,7 +208,7 @@ def _load_all(folder: Path) -> dict[str, Vehicle]:
     broken: set[str] = set()  # ids of files with problems of their own, listed already
     for f in files:
         try:
-            v = load_vehicle_file(f)
+            v = load_vehicle_file(f, config_dir=folder.parent)
         except ConfigError as exc:
             problems.append(str(exc))
             broken.add(f.stem.lower())
@@ -391,11 +391,13 @@ def _generic_problems(node: Any, key: str = "") -> list[tuple[str, str, Any]]:
     return out
 
 
-def load_vehicle_file(path: str | Path) -> Vehicle:
+def load_vehicle_file(path: str | Path, *, config_dir: str | Path | None = None) -> Vehicle:
     """Read and validate one vehicle YAML file; every problem is listed in one ConfigError.
 
     The file is read by :func:`logistics._yaml.load_yaml` (UTF-8, no duplicate keys, bounded
-    aliases); every number in it must be finite, and true/false is never a number.
+    aliases); every number in it must be finite, and true/false is never a number. Its
+    citation keys are checked against the bibliography of the configs folder ``config_dir``
+    (the one whose ``vehicles/`` holds it; ``settings.CONFIG_DIR`` when None).
     """
     from logistics._yaml import load_yaml
 
@@ -456,7 +458,7 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
                     "`assumed:`)", "missing")
             values[key] = None
             continue
-        value, citation = _cited(entry, key, bad)
+        value, citation = _cited(entry, key, bad, config_dir)
         citations[key] = citation
         if value is None:
             values[key] = None
@@ -474,14 +476,16 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
     gear = kind if isinstance(kind, str) else ""
     if "road_running_gear" in raw:
         g, citations["road_running_gear"] = _cited(raw["road_running_gear"], "road_running_gear",
-                                                    bad)
+                                                    bad, config_dir)
         if g not in _MOTOR or not motor:
             bad("road_running_gear.value", "'tracked' or 'wheeled' (motorised vehicles only)", g)
         else:
             gear = g
 
-    targets = _fuel_targets(raw.get("fuel_targets"), bad) if "fuel_targets" in raw else ()
-    like = _calibrate_like(raw["calibrate_like"], bad) if "calibrate_like" in raw else None
+    targets = (_fuel_targets(raw.get("fuel_targets"), bad, config_dir)
+               if "fuel_targets" in raw else ())
+    like = (_calibrate_like(raw["calibrate_like"], bad, config_dir)
+            if "calibrate_like" in raw else None)
     given = "fuel_targets" in raw or "calibrate_like" in raw  # its own problems are listed
     if motor and not targets and like is None and not given:
         problems.append(
@@ -511,8 +515,9 @@ def load_vehicle_file(path: str | Path) -> Vehicle:
     )
 
 
-def _cited(entry: Any, key: str, bad) -> tuple[Any, str]:
-    """(value, citation text) of a cited mapping; problems go to ``bad``."""
+def _cited(entry: Any, key: str, bad, config_dir=None) -> tuple[Any, str]:
+    """(value, citation text) of a cited mapping (keys of ``config_dir``'s bibliography);
+    problems go to ``bad``."""
     if not isinstance(entry, dict) or "value" not in entry:
         shown = entry if not isinstance(entry, dict) else "<your number>"
         bad(key, "a mapping with 'value' and one of cite (source/derived)/assumed", entry,
@@ -520,7 +525,8 @@ def _cited(entry: Any, key: str, bad) -> tuple[Any, str]:
             "'quote'\"} (a key of configs/sources.yaml), or assumed: \"why, with its range\" "
             "in place of cite")
         return None, ""
-    return entry["value"], _citation(entry, key, bad, extra={"value", "quote"})
+    return entry["value"], _citation(entry, key, bad, extra={"value", "quote"},
+                                     config_dir=config_dir)
 
 
 #: ``bad``'s ``expected`` for a key that is not one of the file's: the message names the key.
@@ -539,20 +545,22 @@ def _unknown_key(bad, key: str, known: list[str]) -> None:
         fix + " (every key: configs/vehicles/README.md)")
 
 
-def _citation(entry: dict, key: str, bad, *, extra: set[str]) -> str:
+def _citation(entry: dict, key: str, bad, *, extra: set[str], config_dir=None) -> str:
     """The one citation of a mapping (:func:`logistics.sources.read_provenance`) as text,
-    ``"<key>: <text>"`` plus the quote; problems go to ``bad``."""
+    ``"<key>: <text>"`` plus the quote, its keys those of the bibliography of ``config_dir``
+    (``settings.CONFIG_DIR`` when None); problems go to ``bad``."""
     for k in sorted(set(entry) - set(PROVENANCE_KEYS) - extra):
         _unknown_key(bad, f"{key}.{k}", sorted(set(PROVENANCE_KEYS) | extra))
-    problem = provenance_problem(entry)
+    problem = provenance_problem(entry, config_dir=config_dir)
     if problem is not None:
         bad(key, *problem)
         return ""
-    return str(read_provenance(entry))
+    return str(read_provenance(entry, config_dir=config_dir))
 
 
-def _fuel_targets(raw: Any, bad) -> tuple[FuelTarget, ...]:
-    """Documented consumptions by surface ('road', 'cross_country')."""
+def _fuel_targets(raw: Any, bad, config_dir=None) -> tuple[FuelTarget, ...]:
+    """Documented consumptions by surface ('road', 'cross_country'), cited from the
+    bibliography of ``config_dir``."""
     if not isinstance(raw, dict) or not raw:
         bad("fuel_targets", f"a mapping of {list(TARGET_SURFACES)} to consumption entries", raw)
         return ()
@@ -585,10 +593,12 @@ def _fuel_targets(raw: Any, bad) -> tuple[FuelTarget, ...]:
                 "fix: add `choice:`, e.g. \"single published figure; taken as on a road\" "
                 "or \"midpoint of the placard range: the placard states no conditions\"")
         citation = _citation(entry, key, bad, extra={"l_per_100km", "range_l_per_100km",
-                                                     "choice", "quote", "speed_kmh"})
+                                                     "choice", "quote", "speed_kmh"},
+                             config_dir=config_dir)
         speed, speed_citation = None, ""
         if "speed_kmh" in entry:
-            speed, speed_citation = _cited(entry["speed_kmh"], f"{key}.speed_kmh", bad)
+            speed, speed_citation = _cited(entry["speed_kmh"], f"{key}.speed_kmh", bad,
+                                           config_dir)
             shaped = isinstance(entry["speed_kmh"], dict) and "value" in entry["speed_kmh"]
             if shaped and (isinstance(speed, bool) or not isinstance(speed, int | float)
                            or speed <= 0):
@@ -601,8 +611,9 @@ def _fuel_targets(raw: Any, bad) -> tuple[FuelTarget, ...]:
     return tuple(out)
 
 
-def _calibrate_like(raw: Any, bad) -> CalibrateLike | None:
-    """Borrowed engine: another vehicle id, a fuel volume factor and why."""
+def _calibrate_like(raw: Any, bad, config_dir=None) -> CalibrateLike | None:
+    """Borrowed engine: another vehicle id, a fuel volume factor and why (cited from the
+    bibliography of ``config_dir``)."""
     if not isinstance(raw, dict):
         bad("calibrate_like", "a mapping with vehicle, fuel_volume_factor and a citation", raw)
         return None
@@ -614,7 +625,7 @@ def _calibrate_like(raw: Any, bad) -> CalibrateLike | None:
         bad("calibrate_like.fuel_volume_factor", "a positive number up to 10", factor)
         factor = None
     citation = _citation(raw, "calibrate_like", bad,
-                         extra={"vehicle", "fuel_volume_factor", "quote"})
+                         extra={"vehicle", "fuel_volume_factor", "quote"}, config_dir=config_dir)
     if not isinstance(vehicle, str) or factor is None:
         return None
     return CalibrateLike(vehicle.lower(), float(factor), citation)

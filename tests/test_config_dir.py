@@ -323,6 +323,9 @@ def _marsh_copy(tmp_path: Path) -> Path:
 
 
 _SANJIANG = (132.0, 46.6, 133.2, 47.4)  #: a box of the Sanjiang plain, inside the marsh rule
+#: A cropland cell of the Sanjiang plain on a 5 km grid that the copy's marsh rule (30 m above
+#: a river) makes marsh (found by sampling the box's cells; cropland with the shipped 4.1 m)
+_MARSH_ONLY_IN_COPY = "47.353,132.558"
 
 
 def _marsh_cells(terrain) -> int:
@@ -400,3 +403,163 @@ def test_monte_carlo_draws_the_norms_of_the_army_s_configs_folder(tmp_path):
     assert draws == [6.6] * 3  # the copy's range holds its value only
     shipped = _sample_overrides(SimpleNamespace(uncertain={}, config_dir=None), 0, 0)[key]
     assert 6.6 < shipped <= 22.5
+
+
+def test_the_railway_lines_are_read_from_the_given_folder(tmp_path):
+    # load_lines had no config_dir (load_params beside it had): its default was
+    # settings.CONFIG_DIR's lines-1945.yaml, whatever folder the caller meant
+    from logistics.network import load_lines
+
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "network" / "lines-1945.yaml",
+          "name: Chinese Eastern Railway, western branch (Manzhouli-Harbin)\n",
+          "name: the copy's western branch\n")
+    assert load_lines(config_dir=cfg)["R01"].name == "the copy's western branch"
+    assert load_lines()["R01"].name.startswith("Chinese Eastern Railway")  # the shipped file's
+
+
+#: A key no shipped source has, added to a copy's bibliography (the tests below).
+_MY_SOURCE = "\n  - key: MY-DIARY\n    author: me\n    title: my diary\n\npointers:"
+
+#: Per configs file of a copy: its first citation given the copy's own source [MY-DIARY] too,
+#: and the reader of it (given the copy).
+_CITED_IN = {
+    "norms/march.yaml": ('      cite: "[BOOKSONLINE-51107]',
+                         "      cite: \"[MY-DIARY] 'a note'; [BOOKSONLINE-51107]"),
+    "norms/movement.yaml": ('        cite: "[MODELIST-1985]',  # a river ship's speed
+                            "        cite: \"[MY-DIARY] 'a note'; [MODELIST-1985]"),
+    "vehicles/t-34-85.yaml": ('  source: "parameters.md §1.1, C muzeumgryf.pl/en/exhibits/t-3485/"',
+                              "  source: \"[MY-DIARY] 'a note'; parameters.md §1.1, C "
+                              "muzeumgryf.pl/en/exhibits/t-3485/\""),
+    "network/network.yaml": ("    value: 30\n    assumed: >-\n",
+                             "    value: 30\n    cite: >-\n      [MY-DIARY] 'thirty km/h';\n"),
+    "fortified-regions.yaml": ('    cite: "derived: the median of the sourced frontages:',
+                               "    cite: \"[MY-DIARY] 'a note'; derived: the median of the "
+                               "sourced frontages:"),
+}
+
+
+def _read_in(cfg: Path, name: str):
+    """The reader of the configs file ``name`` of the folder ``cfg`` (None: the shipped)."""
+    from logistics.army.fortified import load_fortified
+    from logistics.army.means_norms import load_means_norms
+    from logistics.army.norms import load_norms
+    from logistics.network import load_params
+    from logistics.vehicles import load_vehicle
+
+    return {"norms/march.yaml": lambda: load_norms(cfg),
+            "norms/movement.yaml": lambda: load_means_norms(
+                cfg / "norms" / "movement.yaml" if cfg else None),
+            "vehicles/t-34-85.yaml": lambda: load_vehicle("t-34-85", config_dir=cfg),
+            "network/network.yaml": lambda: load_params(config_dir=cfg),
+            "fortified-regions.yaml": lambda: load_fortified(cfg)}[name]()
+
+
+@pytest.mark.parametrize("name", sorted(_CITED_IN))
+def test_a_configs_file_cites_the_sources_of_its_own_folder(tmp_path, name):
+    # the readers of the norms, vehicles, network parameters and fortified regions checked a
+    # copy's citation keys against settings.CONFIG_DIR's sources.yaml: a source added to the
+    # copy's bibliography could not be cited in its files (refused as an unknown key), though
+    # the army files of that copy could cite it
+    cfg, other = _configs_copy(tmp_path / "a"), _configs_copy(tmp_path / "b")
+    _edit(cfg / "sources.yaml", "\npointers:", _MY_SOURCE)
+    for folder in (cfg, other):  # the file's first such citation
+        text = (folder / name).read_text(encoding="utf-8")
+        assert _CITED_IN[name][0] in text, f"premise: a citation to extend in {name}"
+        (folder / name).write_text(text.replace(*_CITED_IN[name], 1), encoding="utf-8")
+    _read_in(cfg, name)  # no error: [MY-DIARY] is a source of the copy
+    _read_in(None, name)  # the shipped file, unchanged
+    with pytest.raises(ConfigError, match=r"unknown key\(s\) \[MY-DIARY\]") as e:
+        _read_in(other, name)  # a copy whose bibliography lacks it: refused, naming it
+    assert str(other / "sources.yaml") in str(e.value)
+
+
+def test_an_uncertain_range_cites_the_sources_of_its_own_folder(tmp_path):
+    # the uncertain: ranges of a copy's norms were checked against settings.CONFIG_DIR's
+    # bibliography (load_norms and the Monte Carlo's norms_ranges)
+    from logistics.army.norms import load_norms
+    from logistics.ranges import norms_ranges
+
+    cfg = _configs_copy(tmp_path)
+    _edit(cfg / "sources.yaml", "\npointers:", _MY_SOURCE)
+    _edit(cfg / "norms" / "march.yaml", "high: 22.5, cite: \"[BOOKSONLINE-51107]",
+          "high: 22.5, cite: \"[MY-DIARY] 'a note'; [BOOKSONLINE-51107]")
+    load_norms(cfg)
+    assert "norms/march:norms.tank_column.max_speed_kmh" in norms_ranges(cfg / "norms")
+
+
+def _documented_copy(tmp_path: Path) -> Path:
+    """A configs copy whose documented file holds one TBF-6GTA row, at 'Copy Hill' (a place
+    of the test tank column's box), whose bibliography's titles all start 'COPY ', and whose
+    Halung-Arshan fortified region is named 'the copy's region'."""
+    import csv
+    import io
+    import re
+
+    cfg = _configs_copy(tmp_path)
+    path = cfg / "history" / "documented-advances.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    row = next(r for r in rows if r["axis_id"] == "TBF-6GTA" and r["lat"])
+    row.update(place_reached="Copy Hill", lat="46.9", lon="119.3")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(row)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    bib = cfg / "sources.yaml"
+    bib.write_text(re.sub(r"(\n    title: \"?)", r"\1COPY ", bib.read_text(encoding="utf-8")),
+                   encoding="utf-8")
+    _edit(cfg / "fortified-regions.yaml", 'name: "Halung-Arshan (Halun-Arshan) fortified region"',
+          "name: \"the copy's region\"")
+    return cfg
+
+
+def test_a_run_s_map_and_report_read_the_run_s_configs_folder(tmp_path, test_army_doc):
+    # a run on a copied configs folder (config_dir=) was drawn and written with
+    # settings.CONFIG_DIR's documented positions, fortified regions and bibliography: its
+    # layers, map and report.md showed the default folder's, not the folder the run read
+    import geopandas as gpd
+
+    import logistics
+    from logistics.runner import run_scenario
+
+    cfg = _documented_copy(tmp_path)
+    path = _army_file(tmp_path, test_army_doc, "t-34-85")
+    result = run_scenario(path, resolution_m=5000.0, config_dir=cfg)
+    assert list(logistics.layers(result)["documented"]["place_reached"]) == ["Copy Hill"]
+    out = logistics.write_run(result, tmp_path / "run")
+    assert list(gpd.read_file(out / "run.gpkg", layer="documented")["place_reached"]) \
+        == ["Copy Hill"]
+    regions = set(gpd.read_file(out / "run.gpkg", layer="fortified_regions")["name"])
+    assert "the copy's region" in regions  # premise: Halung-Arshan lies within the map's reach
+    report = (out / "report.md").read_text(encoding="utf-8")
+    references = report[report.index("## References"):]
+    assert references.count("COPY ") >= 1 and "Copy Hill" not in references
+    assert all("COPY " in line for line in references.splitlines() if line.startswith("- ["))
+
+
+def test_sample_and_vehicle_rates_read_the_given_folder(tmp_path):
+    # logistics.sample and logistics.vehicle_rates had no config_dir: they read
+    # settings.CONFIG_DIR's land cover and vehicles whatever folder the other calls were given
+    import logistics
+
+    cfg = _marsh_copy(tmp_path)
+    _edit(cfg / "vehicles" / "t-34-85.yaml", "speed_cc_kmh:\n  value: 30\n",
+          "speed_cc_kmh:\n  value: 15\n")
+    place = _MARSH_ONLY_IN_COPY
+    assert logistics.sample(place, resolution_m=5000)["terrain_class"] != "WETLAND"
+    assert logistics.sample(place, resolution_m=5000, config_dir=cfg)["terrain_class"] \
+        == "WETLAND"  # within 30 m of a river: the copy's marsh rule takes it
+    steppe = "47.0,119.5"  # dry steppe: the tank runs at its cross-country speed on the flat
+
+    def flat_kmh(**kw) -> float:
+        rates = logistics.vehicle_rates(steppe, vehicles="t-34-85", resolution_m=5000, **kw)
+        return float(rates["speed_flat_kmh"].iloc[0])
+
+    assert flat_kmh(config_dir=cfg) == pytest.approx(0.5 * flat_kmh(), rel=0.05)
+    assert "t-34-85" in set(logistics.vehicle_rates(steppe, resolution_m=5000,
+                                                    config_dir=cfg)["vehicle"])
+    with pytest.raises(ConfigError, match=r"config_dir must be a path"):
+        logistics.sample(place, config_dir=5)
+    with pytest.raises(ConfigError, match=r"config_dir must be a path"):
+        logistics.vehicle_rates(place, config_dir=5)

@@ -51,7 +51,7 @@ from shapely.geometry.base import BaseGeometry
 from logistics import settings
 from logistics.army.base import _short
 from logistics.errors import ConfigError, LogisticsError, did_you_mean, range_fix
-from logistics.sources import provenance_problem
+from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
            "action_for", "crossing_action", "detaches"]
@@ -143,7 +143,7 @@ def _figure(path: Path, node, key: str) -> float:
         raise ConfigError(f"{path}: {key}: expected a figure {{value, cite|assumed}}, got "
                           f"{_short(node)}; fix: write {{value: <number>, cite: ...}} or "
                           "{value: <number>, assumed: ...}")
-    problem = provenance_problem(node)
+    problem = provenance_problem(node, config_dir=configs_folder_of(path, 1))
     if problem is not None:
         raise ConfigError(f"{path}: {key}: expected {problem[0]}; fix: {problem[1]}")
     v = node["value"]

@@ -25,7 +25,7 @@ from logistics import settings
 from logistics._yaml import load_yaml
 from logistics.errors import ConfigError, listed
 from logistics.ranges import active_patch, patched, uncertain_problems
-from logistics.sources import provenance_problem
+from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "OwnMeans", "MeansNorms",
            "load_means_norms", "movement_yaml"]
@@ -184,7 +184,8 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
         own_means=_own_means(reader),
     )
     if not reader.problems:  # a damaged section is named as such, not as ranges of no figure
-        reader.problems += uncertain_problems(reader.data)
+        reader.problems += uncertain_problems(reader.data,
+                                              config_dir=configs_folder_of(path))
     reader.finish()
     return MeansNorms(rail=rail, river=river, path=path)
 
@@ -235,7 +236,7 @@ class _Reader:
             self.problems.append(f"{dotted}: missing; expected {{value: ..., cite: '...'}} or "
                                  "{value: ..., assumed: '<reason>'}")
             return _NOTED
-        problem = provenance_problem(entry)
+        problem = provenance_problem(entry, config_dir=configs_folder_of(self.path))
         if problem is not None:
             self.problems.append(f"{dotted}: expected {problem[0]}; {problem[1]}")
             return _NOTED

@@ -27,7 +27,7 @@ from logistics import settings
 from logistics.army.means_norms import MeansNorms, load_means_norms
 from logistics.errors import ConfigError, did_you_mean, listed, range_fix
 from logistics.ranges import active_patch, patched, uncertain_problems
-from logistics.sources import provenance_problem
+from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = [
     "MarchNorm",
@@ -207,7 +207,7 @@ class _Reader:
     def check_uncertain(self) -> None:
         """The file's ``uncertain:`` ranges (:func:`logistics.ranges.uncertain_problems`),
         checked after its figures were read (a damaged section is named as such first)."""
-        problems = uncertain_problems(self.data)
+        problems = uncertain_problems(self.data, config_dir=configs_folder_of(self.path))
         if problems:
             raise ConfigError(f"{self.path}: {len(problems)} problem(s) in its uncertain: "
                               "ranges (fix each key as said):\n  "
@@ -249,7 +249,7 @@ class _Reader:
         where = f"{self.path}: {'.'.join(map(str, keys))}"
         if not isinstance(node, dict) or "value" not in node:
             raise ConfigError(f"{where}: expected a figure {{value, cite|assumed}}, got {node!r}")
-        problem = provenance_problem(node)
+        problem = provenance_problem(node, config_dir=configs_folder_of(self.path))
         if problem is not None:
             raise ConfigError(f"{where}: expected {problem[0]}; fix: {problem[1]}")
         v = node["value"]
@@ -422,7 +422,7 @@ def _dismount(r: _Reader, movements: frozenset[str], caps: tuple[ObservedCap, ..
     # read: the movements, where_caps and the provenance; informative: fuel and vehicles
     _unknown_keys(where, node, frozenset({"movements", "where_caps", "assumed", "cite"}),
                   frozenset({"fuel", "vehicles"}), "the dismount rule")
-    problem = provenance_problem(node)
+    problem = provenance_problem(node, config_dir=configs_folder_of(r.path))
     if problem is not None:
         raise ConfigError(f"{where}: expected {problem[0]}; fix: {problem[1]}")
     listed_ = node.get("movements")

@@ -790,8 +790,11 @@ def point_rates(
     *,
     season: str = "dry",
     vehicles: list[str] | None = None,
+    config_dir=None,
 ) -> pd.DataFrame:
     """Each vehicle's speed and fuel at a point: on the flat, and up/down the local slope.
+    ``vehicles``: ids of vehicle files of the configs folder ``config_dir``
+    (``settings.CONFIG_DIR`` when None; default: every one of them).
 
     Columns: vehicle, name, terrain_class, slope_deg, speed_flat_kmh, fuel_flat_l_per_km,
     speed_up_kmh, fuel_up_l_per_km, speed_down_kmh, fuel_down_l_per_km (0 km/h and inf L/km
@@ -811,8 +814,8 @@ def point_rates(
     sub = float(subgrid_bins(terrain["subgrid_grade"].values[row, col]) * SUBGRID_STEP
                 ) if "subgrid_grade" in terrain else 0.0
     rows = []
-    for vid in vehicles or list_vehicles():
-        v = load_vehicle(vid)
+    for vid in vehicles or list_vehicles(config_dir=config_dir):
+        v = load_vehicle(vid, config_dir=config_dir)
         if surface is None:
             speed, fuel = np.zeros(3), np.full(3, np.inf)
         else:

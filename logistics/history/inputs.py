@@ -58,14 +58,15 @@ def default_documented_path(config_dir: str | Path | None = None) -> Path:
         / "documented-advances.csv"
 
 
-def configured_documented() -> Documented:
-    """The documented positions of the configs tree (:func:`default_documented_path`) that a
-    run draws on its map, read and checked once, before any run: a damaged file (not UTF-8, a
-    folder, without the format's columns) is a DataError naming it; a tree without the file
-    (one's own, for a theatre with no documented positions) gives no rows."""
+def configured_documented(config_dir: str | Path | None = None) -> Documented:
+    """The documented positions of the configs folder ``config_dir`` (its
+    :func:`default_documented_path`; ``settings.CONFIG_DIR`` when None) that a run on it draws
+    on its map, read and checked once, before any run: a damaged file (not UTF-8, a folder,
+    without the format's columns) is a DataError naming it; a tree without the file (one's
+    own, for a theatre with no documented positions) gives no rows."""
     from logistics.history.documented import check_columns, empty_documented
 
-    path = default_documented_path()
+    path = default_documented_path(config_dir)
     if not path.exists() and not path.is_symlink():
         return empty_documented(path)
     return check_columns(load_documented(path))

@@ -19,7 +19,7 @@ from logistics import settings
 from logistics._yaml import load_yaml
 from logistics.army.base import _short
 from logistics.errors import ConfigError, listed, range_fix
-from logistics.sources import provenance_problem, read_provenance
+from logistics.sources import configs_folder_of, provenance_problem, read_provenance
 
 __all__ = ["NetworkParams", "TracingParams", "LineInfo", "load_params", "load_lines"]
 
@@ -119,9 +119,15 @@ def load_params(path: str | os.PathLike[str] | None = None, *,
     return _load_params(str(path), _mtime(path))
 
 
-def load_lines(path: str | os.PathLike[str] | None = None) -> dict[str, LineInfo]:
-    """Read ``lines-1945.yaml`` into ``{ref: LineInfo}``."""
-    path = Path(path) if path is not None else settings.CONFIG_DIR / "network" / _LINES_YAML
+def load_lines(path: str | os.PathLike[str] | None = None, *,
+               config_dir: str | os.PathLike[str] | None = None) -> dict[str, LineInfo]:
+    """Read ``lines-1945.yaml`` into ``{ref: LineInfo}`` (default:
+    ``<config_dir>/network/lines-1945.yaml``, ``settings.CONFIG_DIR``'s when ``config_dir`` is
+    None), as :func:`load_params` reads ``network.yaml``."""
+    if path is None:
+        path = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) \
+            / "network" / _LINES_YAML
+    path = Path(path)
     return dict(_load_lines(str(path), _mtime(path)))
 
 
@@ -142,6 +148,7 @@ def _read_yaml(path: str) -> dict:
 @lru_cache(maxsize=4)
 def _load_params(path: str, mtime_ns: int) -> NetworkParams:
     data = _read_yaml(path)
+    folder = configs_folder_of(path)  # the bibliography its citations name keys of
     problems: list[str] = []
     values: dict[str, float] = {}
     provenance: dict[str, str] = {}
@@ -164,12 +171,12 @@ def _load_params(path: str, mtime_ns: int) -> NetworkParams:
                             f"{'>= 0' if ok_zero else '> 0'} and <= {top:g}; "
                             + range_fix(key, value, le=top, **bound))
             continue
-        problem = provenance_problem(entry)
+        problem = provenance_problem(entry, config_dir=folder)
         if problem is not None:
             problems.append(f"{where}: expected {problem[0]}; {problem[1]}")
             continue
         values[name] = float(value)
-        provenance[name] = read_provenance(entry).text.strip()
+        provenance[name] = read_provenance(entry, config_dir=folder).text.strip()
     if "tracing.stencil" in values and values["tracing.stencil"] not in (8, 16):
         problems.append(f"tracing.stencil: value {values['tracing.stencil']:g}, expected 8 or 16;"
                         " fix: write 8 or 16")

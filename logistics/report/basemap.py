@@ -130,6 +130,7 @@ def base_map(
     dem: str = "merged",
     legend: bool = True,
     trim_nodata: bool | None = None,
+    config_dir=None,
 ):
     """Draw the base map of a lon/lat box (None = the theatre) -> ``(Figure, Axes)``.
 
@@ -140,6 +141,8 @@ def base_map(
     the right of the axes). ``trim_nodata`` trims edges that lie mostly outside the terrain
     data (white wedges where the metric envelope of a large box reaches past the data); it
     may cut the box's corners, so it is for overview maps (None: on for the whole theatre).
+    ``config_dir``: the configs folder whose 1945 land cover the relief tints (a run's map:
+    the folder it read; ``settings.CONFIG_DIR`` when None).
     """
     from logistics.terrain import load_terrain
 
@@ -150,7 +153,7 @@ def base_map(
         resolution_m = _auto_resolution(bbox)
     # the relief, and the 2019 land cover beside the 1945 classes (no railway overlay: not drawn)
     terrain = load_terrain(bbox, resolution_m=resolution_m, dem=dem, railways=False,
-                           classes_2019=True)
+                           classes_2019=True, config_dir=config_dir)
     if ax is None:
         fig = Figure(figsize=(12, 9.5), dpi=150)
         FigureCanvasAgg(fig)

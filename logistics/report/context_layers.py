@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from logistics.report.run_layers import LONLAT_CRS
 
-__all__ = ["railway_lines", "fortified_regions", "context_layers", "CONTEXT_LAYERS"]
+__all__ = ["railway_lines", "fortified_regions", "folder_railways", "context_layers",
+           "CONTEXT_LAYERS"]
 
 _RAIL_COLUMNS = ["ref", "name", "gauge", "unverified", "source", "length_km"]
 
@@ -70,17 +71,31 @@ def fortified_regions(config_dir=None):
         geometry=[r.shape for r in regions], crs=LONLAT_CRS)
 
 
+def folder_railways(config_dir=None):
+    """The 1945 railway network of the configs folder ``config_dir`` (the file the advance's
+    rail moves read, ``terrain.railways.shipped_railways``); None (:func:`railway_lines`'
+    default) when ``config_dir`` is None."""
+    if config_dir is None:
+        return None
+    from logistics.network import load_railways
+    from logistics.terrain.railways import shipped_railways
+
+    return load_railways(shipped_railways(config_dir))
+
+
 #: The context layers a run folder carries (GeoPackage, QGIS project, PNG map), bottom first.
 CONTEXT_LAYERS: tuple[str, ...] = ("fortified_regions", "railways_1945")
 
 
-def context_layers(bbox: tuple[float, float, float, float] | None = None) -> dict:
+def context_layers(bbox: tuple[float, float, float, float] | None = None, *,
+                   config_dir=None) -> dict:
     """``{"fortified_regions": ..., "railways_1945": ...}``: :func:`fortified_regions` and
-    :func:`railway_lines` (the shipped network) as multi-part geometries, cut to ``bbox``
+    :func:`railway_lines` (the 1945 network) of the configs folder ``config_dir``
+    (``settings.CONFIG_DIR`` when None) as multi-part geometries, cut to ``bbox``
     (lon/lat ``(west, south, east, north)``; None: the whole theatre), rows whose geometry
     falls outside dropped (a railway's ``length_km`` stays the whole line's). What a GIS user
     overlays on a run: the extents the advance used and the lines its rail moves and railheads
-    follow."""
+    follow (a run's: the folder it read)."""
     from shapely.geometry import MultiLineString, MultiPolygon, box
 
     def multi(g):
@@ -90,7 +105,8 @@ def context_layers(bbox: tuple[float, float, float, float] | None = None) -> dic
             return MultiLineString([g])
         return g
 
-    out = {"fortified_regions": fortified_regions(), "railways_1945": railway_lines()}
+    out = {"fortified_regions": fortified_regions(config_dir),
+           "railways_1945": railway_lines(folder_railways(config_dir))}
     for name, gdf in out.items():
         if bbox is not None and len(gdf):
             gdf = gdf.clip(box(*bbox))

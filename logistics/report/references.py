@@ -57,10 +57,12 @@ def portable_paths(text: str) -> str:
     return _ABS_PATH.sub(lambda m: portable_path(m.group(0)), text)
 
 
-def references_section(text: str, *, heading: str = "## References") -> list[str]:
+def references_section(text: str, *, heading: str = "## References",
+                       config_dir: str | Path | None = None) -> list[str]:
     """Lines of a Markdown section with the full reference of every source ``text`` cites
-    (empty when it cites none)."""
-    bib = load_bibliography()
+    (empty when it cites none), from the bibliography of the configs folder ``config_dir``
+    (``settings.CONFIG_DIR`` when None: a run's page, the folder it read)."""
+    bib = load_bibliography(config_dir=config_dir)
     keys = cited_keys([text], bib)
     if not keys:
         return []
@@ -72,10 +74,11 @@ def references_section(text: str, *, heading: str = "## References") -> list[str
     return lines + [""]
 
 
-def finish_page(text: str) -> str:
-    """A Markdown page ready to write: its references appended, absolute paths made portable."""
+def finish_page(text: str, *, config_dir: str | Path | None = None) -> str:
+    """A Markdown page ready to write: its references (the bibliography of ``config_dir``,
+    ``settings.CONFIG_DIR`` when None) appended, absolute paths made portable."""
     text = text.rstrip("\n") + "\n"
-    refs = references_section(text)
+    refs = references_section(text, config_dir=config_dir)
     if refs:
         text += "\n" + "\n".join(refs)
     return portable_paths(text)

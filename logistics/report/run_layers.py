@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString, Point
 
-__all__ = ["LAYERS", "LONLAT_CRS", "FIELD_TYPES", "run_layers", "formation_views", "documented_points"]
+__all__ = ["LAYERS", "LONLAT_CRS", "FIELD_TYPES", "run_layers", "formation_views", "documented_points",
+           "run_config_dir"]
 
 #: Every layer's name, in the order the GeoPackage, the QGIS project and the map draw them
 #: (bottom to top).
@@ -128,7 +129,9 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
     """Every layer of :data:`LAYERS` for ``result`` -> ``{name: GeoDataFrame}`` in EPSG:4326.
 
     ``documented`` is a documented-positions table (``load_documented(...).usable``); None
-    reads the shipped one. Rows of other axes and rows without coordinates are left out.
+    reads the one of the run's configs folder (``result.scenario.config_dir``,
+    ``settings.CONFIG_DIR`` when None). Rows of other axes and rows without coordinates are
+    left out.
     """
     v = formation_views(result)
     names = dict(zip(v["formations"]["formation_id"], v["formations"].get("name", "")))
@@ -200,7 +203,8 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
                                 "ferry_h"])
 
     layers["objectives"] = _objectives(result, v["routes"], names)
-    layers["documented"] = documented_points(result.scenario.axis_id, documented)
+    layers["documented"] = documented_points(result.scenario.axis_id, documented,
+                                             config_dir=run_config_dir(result))
     return layers
 
 
@@ -272,13 +276,22 @@ def _halts(tr: pd.DataFrame, result) -> object:
                 ["formation_id", "reason", "start", "end", "hours", "cum_km"])
 
 
-def documented_points(axis_id: str, documented: pd.DataFrame | None = None):
+def run_config_dir(result):
+    """The configs folder ``result`` was run on (its army's ``config_dir``; None:
+    ``settings.CONFIG_DIR``)."""
+    return getattr(result.scenario, "config_dir", None)
+
+
+def documented_points(axis_id: str, documented: pd.DataFrame | None = None, *,
+                      config_dir=None):
     """The documented positions of ``axis_id`` that have coordinates, with source and quote
-    (``date`` as datetime) -> GeoDataFrame in EPSG:4326 (empty when the axis has none)."""
+    (``date`` as datetime) -> GeoDataFrame in EPSG:4326 (empty when the axis has none).
+    ``documented``: a documented-positions table; None reads the one of the configs folder
+    ``config_dir`` (``settings.CONFIG_DIR`` when None)."""
     if documented is None:
         from logistics.history.inputs import configured_documented
 
-        documented = configured_documented().usable
+        documented = configured_documented(config_dir).usable
     d = documented[(documented["axis_id"] == axis_id)].copy()
     d = d[np.isfinite(pd.to_numeric(d["lat"], errors="coerce"))
           & np.isfinite(pd.to_numeric(d["lon"], errors="coerce"))]

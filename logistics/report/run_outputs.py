@@ -75,6 +75,7 @@ def _terrain_elevation(result):
     """Elevation (m) of the run's area on its grid, for the hillshade of the QGIS project and
     the interactive map: the run's own (``result.elevation_m``), else the terrain box the run
     used loaded again, else the route's box padded 0.6 deg."""
+    from logistics.report.run_layers import run_config_dir
     from logistics.terrain import load_terrain
 
     if getattr(result, "elevation_m", None) is not None:
@@ -87,7 +88,7 @@ def _terrain_elevation(result):
                float(rp["lon"].max()) + pad, float(rp["lat"].max()) + pad)
     prov = result.provenance
     terrain = load_terrain(box, resolution_m=prov.get("resolution_m"),
-                           dem=prov.get("dem", "merged"))
+                           dem=prov.get("dem", "merged"), config_dir=run_config_dir(result))
     return terrain["elevation_m"]
 
 
@@ -105,8 +106,11 @@ def _documented_rows(axis_id: str, positions: pd.DataFrame | None = None):
 def write_run(result, folder: str | Path, *, basemap: bool = True, documented=None) -> Path:
     """Write every file of a run into ``folder`` atomically; return the folder. The map shows
     the axis's documented positions when there are any: ``documented`` (a
-    :class:`~logistics.history.documented.Documented`), by default the configs tree's
-    (``history.inputs.configured_documented``; the command line reads it before the runs)."""
+    :class:`~logistics.history.documented.Documented`), by default the one of the configs
+    folder the run read (``history.inputs.configured_documented`` of
+    ``result.scenario.config_dir``; the command line reads it before the runs). The fortified
+    regions, 1945 railways, land cover and bibliography drawn and cited are that folder's
+    too."""
     from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
     from logistics.report.references import finish_page
     from logistics.report.run_page import run_report, utc_offset_h
@@ -114,7 +118,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     from logistics.report.gpkg import write_gpkg
     from logistics.report.qgis import write_qgz
     from logistics.report.rasters import write_cog
-    from logistics.report.run_layers import run_layers
+    from logistics.report.run_layers import run_config_dir, run_layers
     from logistics.report.web_map import run_map, write_map
 
     from logistics.history.inputs import configured_documented
@@ -122,7 +126,9 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     from logistics.report.context_layers import CONTEXT_LAYERS, context_layers
 
     folder = Path(folder)
-    positions = (documented if documented is not None else configured_documented()).usable
+    config_dir = run_config_dir(result)
+    positions = (documented if documented is not None
+                 else configured_documented(config_dir)).usable
     layers = run_layers(result, documented=positions)
     stamp = _stamp(result)
     box = tuple(float(v) for v in layers["routes"].total_bounds) if len(layers["routes"]) \
@@ -134,8 +140,8 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     if len(layers["documented"]):
         d = layers["documented"].total_bounds
         seen = (min(box[0], d[0]), min(box[1], d[1]), max(box[2], d[2]), max(box[3], d[3]))
-    gis = {**context_layers((seen[0] - 1.0, seen[1] - 1.0, seen[2] + 1.0, seen[3] + 1.0)),
-           **layers}
+    gis = {**context_layers((seen[0] - 1.0, seen[1] - 1.0, seen[2] + 1.0, seen[3] + 1.0),
+                            config_dir=config_dir), **layers}
     with atomic_dir(folder) as tmp:
         write_geojson(route_frame(result, layers), tmp / "route.geojson")
         write_table(result.daily, tmp / "daily.csv", float_format="%.6f")
@@ -172,7 +178,8 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
                  context={k: gis[k] for k in CONTEXT_LAYERS})
         plot_advance(result, tmp / "advance.png")
         plot_fuel(result, tmp / "fuel.png")
-        (tmp / "report.md").write_text(finish_page(run_report(result)), encoding="utf-8")
+        (tmp / "report.md").write_text(finish_page(run_report(result), config_dir=config_dir),
+                                       encoding="utf-8")
     return folder
 
 

@@ -185,10 +185,11 @@ def run_command(prov: dict) -> str:
     return " ".join(parts)
 
 
-def _scenario_in_copy(path: str, copy: str | None) -> str:
+def _scenario_in_copy(path: str, copy: str | None, config_dir=None) -> str:
     """The army file as the command names it: one inside the copied configs folder ``copy``
-    by that folder's path (``my-configs/x.yaml``), since the page's ``configs/x.yaml`` pasted
-    beside ``LOGISTICS_CONFIG_DIR=my-configs`` names the shipped file or none; else as given."""
+    (the run's ``config_dir``, ``settings.CONFIG_DIR`` when None) by that folder's path
+    (``my-configs/x.yaml``), since the page's ``configs/x.yaml`` pasted beside
+    ``LOGISTICS_CONFIG_DIR=my-configs`` names the shipped file or none; else as given."""
     from pathlib import Path
 
     from logistics import settings
@@ -196,7 +197,7 @@ def _scenario_in_copy(path: str, copy: str | None) -> str:
     p = Path(path)
     if copy and p.is_absolute():
         try:
-            inside = p.resolve().relative_to(Path(settings.CONFIG_DIR).resolve())
+            inside = p.resolve().relative_to(settings.configs_folder(config_dir))
         except ValueError:
             return path
         return f"{copy}/{inside.as_posix()}"
@@ -228,7 +229,8 @@ def run_report(result) -> str:
     if copy:
         lines += [f"- config_dir: `{copy}` (LOGISTICS_CONFIG_DIR, a copy of the configs "
                   "folder: the `configs/` files named on this page are its files)"]
-    in_copy = dict(prov, scenario_file=_scenario_in_copy(str(prov["scenario_file"]), copy))
+    in_copy = dict(prov, scenario_file=_scenario_in_copy(
+        str(prov["scenario_file"]), copy, getattr(sc, "config_dir", None)))
     lines += [f"- command: `{env}{run_command(in_copy)}`"]
     if prov.get("overrides"):
         lines += ["  (the overrides above were set through the Python API or `compare --set`: "

@@ -23,7 +23,7 @@ import pandas as pd  # noqa: E402
 from logistics import settings  # noqa: E402
 from logistics.report.compare_plots import place_label  # noqa: E402
 from logistics.report.daylabels import day_spans, place_labels  # noqa: E402
-from logistics.report.run_layers import formation_views  # noqa: E402
+from logistics.report.run_layers import formation_views, run_config_dir  # noqa: E402
 
 __all__ = ["plot_map", "map_figure", "plot_advance", "advance_figure", "plot_fuel", "fuel_figure"]
 
@@ -130,7 +130,8 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
     extent = (all_lon.min() - pad, all_lat.min() - pad, all_lon.max() + pad, all_lat.max() + pad)
     tw, ts, te, tn = settings.THEATRE_BBOX  # the base map's data: a position near its edge
     framed = (max(tw, extent[0]), max(ts, extent[1]), min(te, extent[2]), min(tn, extent[3]))
-    fig, ax, tx = (*_base_map(framed), _metric) if basemap else (None, None, None)
+    fig, ax, tx = ((*_base_map(framed, config_dir=run_config_dir(result)), _metric) if basemap
+                   else (None, None, None))
     if ax is None:
         fig, ax = plt.subplots(figsize=(8, 7), dpi=_DPI)
         tx = _identity
@@ -340,14 +341,15 @@ _MAP_PAGE_IN = (12.0, 9.5)
 _MAP_BOX_IN = (0.1, 0.45, 9.6, 8.75)
 
 
-def _base_map(extent):
+def _base_map(extent, *, config_dir=None):
     """``(fig, ax)`` of the project base map of ``extent`` (lon/lat box), metric axes, without
     its layer key (the run's legend takes its place beside the map, the key goes under it).
 
     The figure's layout is fixed before the base map is drawn, because the base map places its
     labels by their size on the page. The relief is drawn about 500 cells across (rounded to
     500 m, 1-5 km): enough for a map of a whole axis, and several times faster than the base
-    map's finer default.
+    map's finer default. ``config_dir``: the configs folder whose land cover it tints (the
+    run's).
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -365,7 +367,8 @@ def _base_map(extent):
     left, bottom, width, height = _MAP_BOX_IN
     ax = fig.add_axes((left / page_w, bottom / page_h, width / page_w, height / page_h))
     ax.set_anchor("NW")  # the map's top left corner stays put: the legend stands by its top
-    return base_map(extent, ax=ax, title="", resolution_m=relief_m, legend=False)
+    return base_map(extent, ax=ax, title="", resolution_m=relief_m, legend=False,
+                    config_dir=config_dir)
 
 
 def plot_advance(result, path: str | Path) -> None:

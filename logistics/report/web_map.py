@@ -158,16 +158,18 @@ def _hillshade(m, elevation, *, max_px: int = 1200, z_factor: float = 3.0) -> No
                                       origin="upper").add_to(m)
 
 
-def _context(m, *, railways=True, fortified=True) -> list[str]:
-    """Railways and fortified regions (each when available) -> the names of layers left out
-    and why."""
+def _context(m, *, railways=True, fortified=True, config_dir=None) -> list[str]:
+    """Railways and fortified regions (each when available) of the configs folder
+    ``config_dir`` (``settings.CONFIG_DIR`` when None) -> the names of layers left out and
+    why."""
     import folium
 
-    from logistics.report.context_layers import fortified_regions, railway_lines
+    from logistics.report.context_layers import (folder_railways, fortified_regions,
+                                                 railway_lines)
 
     missing = []
     if railways:
-        rail = railway_lines()
+        rail = railway_lines(folder_railways(config_dir))
         if len(rail):
             folium.GeoJson(
                 _rounded(rail), name="railways 1945",
@@ -179,7 +181,7 @@ def _context(m, *, railways=True, fortified=True) -> list[str]:
             ).add_to(m)
     if fortified:
         try:
-            regions = fortified_regions()
+            regions = fortified_regions(config_dir)
         except ModuleNotFoundError:  # the reader arrives with the formations engine
             missing.append("fortified regions (no fortified-region reader on this install)")
         else:
@@ -260,12 +262,13 @@ def run_map(result, layers: dict | None = None, *, elevation=None, context: bool
     """The interactive map of a run -> :class:`folium.Map`.
 
     ``layers`` is ``report.run_layers.run_layers(result)`` (computed when None); ``elevation``
-    (metric ``xarray`` with CRS, m) draws a hillshade under everything; ``context=False``
-    leaves out railways and fortified regions.
+    (metric ``xarray`` with CRS, m) draws a hillshade under everything; the railways and
+    fortified regions are those of the configs folder the run read (``context=False`` leaves
+    them out).
     """
     import folium
 
-    from logistics.report.run_layers import run_layers
+    from logistics.report.run_layers import run_config_dir, run_layers
 
     layers = layers or run_layers(result)
     routes, tracks, daily = layers["routes"], layers["track_lines"], layers["daily"]
@@ -275,7 +278,8 @@ def run_map(result, layers: dict | None = None, *, elevation=None, context: bool
     m = _new_map(bounds)
     if elevation is not None:
         _hillshade(m, elevation)
-    missing = _context(m, railways=context, fortified=context)
+    missing = _context(m, railways=context, fortified=context,
+                       config_dir=run_config_dir(result))
     colours = _colours(list(routes["formation_id"]) + list(daily["formation_id"]))
     head = (getattr(result, "summary", None) or {}).get("formation_id")
     group = folium.FeatureGroup(name="planned routes").add_to(m)

@@ -39,11 +39,14 @@ def sample_point(
     resolution_m: float | None = None,
     wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE,
     terrain=None,
+    config_dir=None,
 ) -> dict:
     """Facts at a place name, a "LAT,LON" string or a ``(lon, lat)`` pair (degrees).
 
     ``terrain`` is an already loaded terrain Dataset holding the point (e.g. from
-    :func:`point_terrain`); by default a window round the point is loaded.
+    :func:`point_terrain`); by default a window round the point is loaded, with the 1945 land
+    cover and railways of the configs folder ``config_dir`` (``settings.CONFIG_DIR`` when
+    None).
 
     Keys: ``name, lon, lat, x_m, y_m, elevation_m, dem, dem_source, slope_deg, dzdx, dzdy,
     roughness_m, terrain_class, terrain_class_code, river_class, river_class_code,
@@ -58,7 +61,8 @@ def sample_point(
     name, lon, lat, place_source = resolve_point(query_or_lonlat)
     ds = terrain
     if ds is None:
-        ds = point_terrain(lon, lat, dem=dem, resolution_m=resolution_m, wetland_rule=wetland_rule)
+        ds = point_terrain(lon, lat, dem=dem, resolution_m=resolution_m, wetland_rule=wetland_rule,
+                           config_dir=config_dir)
     elevation = float(sample_raster(DEM_FILES.get(dem, dem), lon, lat))
     x, y = to_metric(lon, lat)
     row, col = cell_of(ds, x, y)
@@ -99,17 +103,21 @@ def point_terrain(
     dem: str = "merged",
     resolution_m: float | None = None,
     wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE,
+    config_dir=None,
 ):
     """The terrain Dataset of a window round a point, wide enough that every layer (wetland
-    rule included) has the values a full-theatre load would give at the point."""
+    rule included) has the values a full-theatre load would give at the point; the 1945 land
+    cover and railways of the configs folder ``config_dir`` (``settings.CONFIG_DIR`` when
+    None)."""
     from logistics.terrain import load_terrain
 
     if resolution_m is None:  # read at call time
         resolution_m = settings.DEFAULT_RESOLUTION_M
     _check_in_theatre(f"{lat:.4f}, {lon:.4f}", lon, lat)
-    box = _window(lon, lat, resolution_m, wetland_rule)
+    box = _window(lon, lat, resolution_m, wetland_rule, config_dir)
     try:
-        return load_terrain(box, resolution_m=resolution_m, dem=dem, wetland_rule=wetland_rule)
+        return load_terrain(box, resolution_m=resolution_m, dem=dem, wetland_rule=wetland_rule,
+                            config_dir=config_dir)
     except DataError as err:
         if "no elevation data" not in str(err):
             raise
@@ -139,13 +147,14 @@ def resolve_point(query) -> tuple[str, float, float, str]:
     return place.label, float(place.lon), float(place.lat), place.source
 
 
-def _window(lon: float, lat: float, resolution_m: float, rule: WetlandRule):
+def _window(lon: float, lat: float, resolution_m: float, rule: WetlandRule, config_dir=None):
     """A lon/lat box round the point wide enough for the wetland rule's river buffer and
-    relief window, and for the reach of the 1945 marsh/forest rule, plus a few cells, clamped
-    to the theatre."""
+    relief window, and for the reach of the 1945 marsh/forest rule (``config_dir``'s),
+    plus a few cells, clamped to the theatre."""
     from logistics.terrain.landcover1945 import load_landcover_1945
 
-    reach_km = max(rule.river_buffer_km + rule.relief_radius_km, load_landcover_1945().reach_km)
+    reach_km = max(rule.river_buffer_km + rule.relief_radius_km,
+                   load_landcover_1945(config_dir=config_dir).reach_km)
     half_km = reach_km + 3 * resolution_m / 1000.0
     dlon, dlat = degrees_for_km(half_km, lat)
     w, s, e, n = settings.THEATRE_BBOX
