@@ -38,6 +38,20 @@ def _row(**kw):
     return r
 
 
+def _files(tmp, rows, armies):
+    """A documented CSV of ``rows`` and a configs folder of the toy ``armies`` (file stems)."""
+    path = tmp / "toy.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
+        w.writeheader()
+        w.writerows(rows)
+    folder = tmp / "configs"
+    folder.mkdir()
+    for name in armies:
+        (folder / f"{name}.yaml").write_text("toy\n")
+    return path, folder
+
+
 def _at(toy_army, army, fid, km, dlat=0.0):
     f = next(f for f in army.forms if f.formation_id == fid)
     lon, lat = toy_army.lonlat(f, km)
@@ -318,14 +332,7 @@ def test_the_army_takes_a_place_with_the_formation_sent_to_take_it(toy_army, tmp
                  place_reached="Mike", quote="entered Mike",
                  **{k: v for k, v in zip(("lon", "lat"), (f"{float(toy_army.lonlat(forms[0], 60.0)[0]):.5f}",
                                                            f"{45.5:.5f}"))})]
-    path = tmp_path / "toy-b.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(COLUMNS))
-        w.writeheader()
-        w.writerows(rows)
-    folder = tmp_path / "configs"
-    folder.mkdir()
-    (folder / "toy-b.yaml").write_text("toy\n")
+    path, folder = _files(tmp_path, rows, ["toy-b"])
     t = compare(path, configs_dir=folder, loader=lambda p: army, runner=toy_army.runner,
                 railways=False).table.set_index("row")
     assert t.loc[2, "matched_formation"] == "rifles", t.loc[2, "note"]
@@ -333,3 +340,48 @@ def test_the_army_takes_a_place_with_the_formation_sent_to_take_it(toy_army, tmp
     assert near(t.loc[2, "modeled_arrival"], H + pd.Timedelta(hours=40))  # 40 km at 24 km/day
     # a place that is nobody's objective: still the first to reach it
     assert t.loc[3, "matched_formation"] == "fast", t.loc[3, "note"]
+
+
+def test_a_row_naming_another_axiss_formation_is_reported_and_not_scored(toy_army, army, tmp_path):
+    """A TOY-A row naming the 2nd Tank Corps of TOY-B (an army file of the folder, with no
+    documented row yet) was scored on TOY-A as a whole: it is a problem naming TOY-B and the
+    fix, and not scored; the row beside it that names TOY-A's corps by its id ('body
+    forward detachment') is scored on that corps' detachment."""
+    from dataclasses import dataclass
+    from types import SimpleNamespace
+
+    @dataclass(frozen=True)
+    class Filed(toy_army.Army):  # an army file's formations, as load_army gives them
+        @property
+        def formations(self):
+            return tuple(SimpleNamespace(id=f.formation_id, name=f.name, kind=f.kind,
+                                         parent=f.parent, role=f.role, aliases=f.aliases)
+                         for f in self.forms)
+
+    other = Filed("TOY-B", "2nd Toy Army", (toy_army.Form(
+        "2tc", "2nd Tank Corps", "tank_corps", 45.5, aliases=("2nd Tk Corps",)),))
+    armies = {"toy-a": Filed(army.axis_id, army.name, army.forms), "toy-b": other}
+    rows = [_row(formation="2nd Tank Corps", date="1945-08-09", place_reached="Alpha",
+                 quote="reached Alpha", **_at(toy_army, army, "fd", 100)),
+            _row(formation="body forward detachment", date="1945-08-09", place_reached="Alpha",
+                 quote="reached Alpha", **_at(toy_army, army, "fd", 100))]
+    path, folder = _files(tmp_path, rows, list(armies))
+    res = compare(path, configs_dir=folder, loader=lambda p: armies[p.stem],
+                  runner=toy_army.runner, railways=False, offroute=False)
+    t, p = res.table.set_index("row"), res.problems.set_index("row")
+    assert not t.loc[2, "scorable"] and t.loc[2, "matched_formation"] == ""
+    assert "TOY-B" in t.loc[2, "problem"] and t.loc[2, "note"].startswith("not scored")
+    assert p.loc[2, "column"] == "formation" and p.loc[2, "consequence"] == "row not scored"
+    assert "2tc of TOY-B" in p.loc[2, "message"] and "Fix: give the row axis_id TOY-B" in \
+        p.loc[2, "message"]
+    assert t.loc[3, "scorable"] and t.loc[3, "matched_formation"] == "fd"
+    assert 3 not in p.index
+    assert res.summary.set_index("axis_id").loc["TOY-A", "scorable_rows"] == 1
+    # calibrate scores the same rows the same way: the row of TOY-B counts in no error sum
+    from logistics.history.calibrate import score_grid
+
+    usable = res.inputs.documented.usable
+    _, scored = score_grid({"TOY-A": (armies["toy-a"], usable)}, [], runner=toy_army.runner,
+                           railways=False, armies=res.inputs.armies)
+    cal = scored[-1, "TOY-A"].set_index("row")
+    assert not cal.loc[2, "scorable"] and cal.loc[3, "scorable"]

@@ -162,3 +162,73 @@ def test_a_row_naming_a_formation_by_its_id_is_that_formation():
     assert m.candidates == ("9gmc",) and m.problem == ""
     assert match_row(" 9GMC ", "Lubei", oob(), army_name=ARMY).candidates == ("9gmc",)
     assert match_row("the 9gmc group", "Lubei", oob(), army_name=ARMY).problem == ""
+
+
+def test_an_id_inside_a_longer_text_names_that_formation_as_its_number_would():
+    """'7mc forward detachment' fell to rule 3 (every forward detachment of the army, the
+    first to reach scored) and 'fd-7mc (main)' to rule 4 (every formation): the id was read
+    only as the whole text. An id holding a digit or a hyphen is no word of prose: it names
+    its formation as a number does (rule 1), "forward detachment" taking the body's."""
+    m = match_row("7mc forward detachment", "x", oob(), army_name=ARMY)
+    assert m.candidates == ("fd-7mc",) and m.rule.startswith("rule 1") and "7mc" in m.rule
+    assert match_row("fd-7mc (main)", "x", oob(), army_name=ARMY).candidates == ("fd-7mc",)
+    assert match_row("9GMC, lead brigades", "x", oob(), army_name=ARMY).candidates == ("9gmc",)
+    # within 'fd-7mc' stands no '7mc'; with a number of another formation, both are named
+    assert match_row("fd-7mc", "x", oob(), army_name=ARMY).rule.startswith("rule 0")
+    assert set(match_row("9gmc and 5th Gds Tank Corps", "x", oob(), army_name=ARMY)
+               .candidates) == {"9gmc", "5gtc"}
+    # an id that is a bare word ('rifle') is not read inside prose: only as the whole text
+    m = match_row("rifle units of the army", "x", oob(), army_name=ARMY)
+    assert m.rule.startswith("rule 4")
+
+
+def _thirty_sixth():
+    return pd.DataFrame([
+        {"formation_id": "205tb", "name": "205th Tank Brigade", "kind": "tank_brigade",
+         "parent": None, "role": "forward_detachment",
+         "aliases": ("205th Tank Bde", "36th Army forward detachment")},
+        {"formation_id": "36a-rds", "name": "36th Army main forces", "kind": "rifle_division",
+         "parent": None, "role": "main_body", "aliases": ("36th Army",)},
+    ])
+
+
+@pytest.mark.parametrize("text", [
+    "9gmc", "9th Guards Mechanized Corps", "9gmc forward detachment", "9-й гв. мехкорпус",
+    "36th Army (9th Gds Mech Corps)", "46th Gds Tank Bde", "6th Guards Tank Army"])
+def test_a_row_naming_another_axiss_formation_is_a_problem_not_scored(text):
+    """A TBF-36A row naming the 9th Guards Mechanized Corps (of TBF-6GTA) was scored on the
+    36th Army as a whole (rule 4), or on its forward detachment (rule 3: '9gmc forward
+    detachment'), with at most 'no formation of the army is the 9 mech corps': a position of
+    another army counted in this one's errors. It is that axis's row: a problem naming the
+    axis and the fix, no candidate (not scored)."""
+    from logistics.history.match import OTHER_AXIS, OtherArmy
+
+    sixth = OtherArmy("TBF-6GTA", ARMY, oob())
+    m = match_row(text, "Lubei", _thirty_sixth(), army_name="36th Army", others=[sixth])
+    assert m.candidates == () and m.problem.startswith(OTHER_AXIS)
+    assert "TBF-6GTA" in m.problem and "Fix: give the row axis_id TBF-6GTA" in m.problem
+    assert "; " not in m.problem  # a row's problems are joined by '; '
+
+
+def test_a_row_of_its_own_army_may_name_another_beside_it():
+    """What names this army's formation by rules 0-2, or the army itself beside another army
+    as a whole (the shipped '36th Army (with left-flank formations of 39th Army)'), stays this
+    axis's row; the looser every-word rule yields to another axis's whole name."""
+    from logistics.history.match import OtherArmy
+
+    others = [OtherArmy("TBF-6GTA", ARMY, oob())]
+    own = _thirty_sixth()
+    m = match_row("36th Army (with left-flank formations of 6th Guards Tank Army)", "x", own,
+                  army_name="36th Army", others=others)
+    assert m.candidates == ("205tb", "36a-rds") and m.problem == ""
+    m = match_row("205th Tank Bde with the 9th Gds Mech Corps", "x", own,
+                  army_name="36th Army", others=others)
+    assert m.candidates == ("205tb",)
+    assert match_row("36th Army forward detachment", "x", own, army_name="36th Army",
+                     others=others).candidates == ("205tb",)
+    # a number both armies carry (a corps '5th' of either) is this army's when it has it
+    fifth = own.copy()
+    fifth.loc[len(fifth)] = {"formation_id": "5rc", "name": "5th Rifle Corps", "kind": "",
+                             "parent": None, "role": "main_body", "aliases": ()}
+    assert match_row("5th Corps", "x", fifth, army_name="36th Army",
+                     others=others).candidates == ("5rc",)

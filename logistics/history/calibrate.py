@@ -139,6 +139,7 @@ def score_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, 
                tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
                dem: str = "merged", seed: int = 0, progress: bool = False,
                railways: Any = None, rates_path: Any = None, config_dir: Any = None,
+               armies: Mapping[str, Any] | None = None,
                ) -> tuple[pd.DataFrame, dict[tuple[int, str], pd.DataFrame]]:
     """Run every axis at every point (and once nominal) and tabulate its error sums.
 
@@ -150,9 +151,17 @@ def score_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, 
     baselines), from which every figure of merit is summarised. ``config_dir``: the configs
     folder whose planned rates and railways the baselines read (``settings.CONFIG_DIR`` when
     None); the armies run on their own folders (:func:`calibrate` gives them this one).
+    ``armies``: axis_id -> the formations of every army file loaded
+    (:attr:`~logistics.history.inputs.Inputs.armies`), whose formations a row may name
+    instead of its own army's (then not scored, as compare does); None: those of ``axes``.
     """
     from logistics.history.baseline import IndependentRoutes, load_planned_rates
     from logistics.history.compare import score_axis
+    from logistics.history.match import army_formations
+
+    if armies is None:
+        armies = {a: oob for a, entry in axes.items()
+                  if (oob := army_formations(entry[0])) is not None}
 
     plan = [(i, dict(p)) for i, p in enumerate(points)] + [(_NOMINAL, {})]
     keys = [(i, p, a) for i, p in plan for a in axes]
@@ -170,7 +179,8 @@ def score_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, 
             line = army.departure_line or _line(axes[a])
             if len(documented):
                 table, _ = score_axis(documented, army, rates, routes, line=line,
-                                      tolerance_km=tolerance_km)
+                                      tolerance_km=tolerance_km,
+                                      others=tuple(o for k, o in armies.items() if k != a))
             else:
                 table = pd.DataFrame(columns=["row", "axis_id", "error_km", "scorable_date",
                                               "date_error_days"])
@@ -392,7 +402,7 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
               tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
               dem: str = "merged", seed: int = 0, progress: bool = False,
               railways: Any = None, loss: str = DEFAULT_LOSS,
-              config_dir: Any = None) -> Calibration:
+              config_dir: Any = None, armies: Mapping[str, Any] | None = None) -> Calibration:
     """Fit ``params`` (at most three global ones) on ``axes`` by grid search; LOAO beside it.
 
     ``axes`` maps axis_id -> (army, documented rows[, departure line]); ``railways`` as in
@@ -400,7 +410,8 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
     :data:`DEFAULT_BOUNDS`. ``loss``: ``"date"`` or ``"km"`` (:data:`LOSSES`). ``config_dir``:
     the configs folder read (``settings.CONFIG_DIR`` when None): each army runs on it (checked
     again against it when loaded on another, ``runner.army_for``), and the baselines read its
-    planned rates and railways.
+    planned rates and railways. ``armies``: as :func:`score_grid`'s (the CLI gives every
+    army file of the folder).
     """
     if loss not in LOSSES:
         raise ConfigError(f"unknown loss {loss!r}; fix: one of {', '.join(LOSSES)}")
@@ -419,7 +430,7 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
     grid = grid_points(b, points)
     table, scored = score_grid(axes, grid, runner=runner, client=client, tolerance_km=tolerance_km,
                                resolution_m=resolution_m, dem=dem, seed=seed, progress=progress,
-                               railways=railways, config_dir=config_dir)
+                               railways=railways, config_dir=config_dir, armies=armies)
     fitted = fit(table, list(axes), loss)
     nom = _at(table, _NOMINAL, list(axes))
     nominal = {"mae_km": float(nom["mae_km"]), "mae_date_days": float(nom["mae_date_days"]),

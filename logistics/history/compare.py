@@ -24,6 +24,7 @@ from logistics.history.baseline import (IndependentRoutes, PlannedRates, load_pl
 from logistics.history.documented import Documented
 from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
 from logistics.history.inputs import Inputs, check_overrides, load_inputs
+from logistics.history.match import OTHER_AXIS
 from logistics.history.runs import Job, RunTrace, run_jobs
 from logistics.history.score import (DEFAULT_TOLERANCE_KM, OUTSIDE_RUN, find_disagreements,
                                      score_army)
@@ -150,10 +151,12 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
         band = advance_bands(mc.runs, _band_times(start, end)) if mc else None
         res = AxisResult(axis, sc, army, rates, tuple(line), mc, band, _start_note(usable, army, tolerance_km))
         results[axis] = res
+        others = inputs.others(axis)
         table, scored = score_axis(usable, army, rates, routes, line=line, tolerance_km=tolerance_km,
-                                   offroute=offroute)
+                                   offroute=offroute, others=others)
         if mc is not None:
-            table = table.merge(_mc_quantiles(usable, mc, line, tolerance_km, offroute), on="row", how="left")
+            table = table.merge(_mc_quantiles(usable, mc, line, tolerance_km, offroute, others),
+                                on="row", how="left")
         problems += _row_problems(usable, scored)
         parts.append(table)
         mine = states[states["axis_id"] == axis]
@@ -197,11 +200,14 @@ def warn_coarse_armies(armies, resolution_m: float | None, warn: Callable[[str],
 
 def score_axis(rows: pd.DataFrame, army: RunTrace, rates: PlannedRates, routes: IndependentRoutes, *,
                line=(), tolerance_km: float = DEFAULT_TOLERANCE_KM,
-               offroute: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+               offroute: bool = True, others=()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One axis's usable documented ``rows`` scored on its ``army``: the comparison rows
     (model, both planned-rate baselines, disagreements) and the raw per-row scores. The one
-    scoring of `logistics compare` and `logistics calibrate`."""
-    scored = score_army(rows, army, line=line, tolerance_km=tolerance_km, offroute=offroute)
+    scoring of `logistics compare` and `logistics calibrate`. ``others``: the other axes'
+    armies (:meth:`~logistics.history.inputs.Inputs.others`): a row naming only their
+    formations is a problem, not scored."""
+    scored = score_army(rows, army, line=line, tolerance_km=tolerance_km, offroute=offroute,
+                        others=others)
     base = score_baselines(rows, scored, army, rates, routes, line=line, tolerance_km=tolerance_km)
     table = _assemble(rows, scored, base, army, find_disagreements(rows, tolerance_km=tolerance_km))
     return table, scored
@@ -220,8 +226,8 @@ def _assemble(rows: pd.DataFrame, scored: pd.DataFrame, base: pd.DataFrame, army
 
 
 def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
-    """Per-row problems that scoring found: a formation no army has, a place no one reaches,
-    a date the run does not cover."""
+    """Per-row problems that scoring found: a formation no army has, one of another axis
+    only (not scored), a place no one reaches, a date the run does not cover."""
     out = []
     by_row = rows.set_index("row")
     for r in scored.to_dict("records"):
@@ -229,6 +235,9 @@ def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
             src = by_row.loc[r["row"]]
             if part.startswith(OUTSIDE_RUN):
                 column, value, consequence = ("date", f"{src['date']:%Y-%m-%d}",
+                                              "row not scored")
+            elif part.startswith(OTHER_AXIS):
+                column, value, consequence = ("formation", str(src["formation"]),
                                               "row not scored")
             elif part.startswith("no way to the place"):
                 column, value, consequence = ("lat, lon", f"{src['lat']:g}, {src['lon']:g}",
@@ -241,13 +250,14 @@ def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _mc_quantiles(rows: pd.DataFrame, mc: MonteCarlo, line, tol: float, offroute: bool) -> pd.DataFrame:
+def _mc_quantiles(rows: pd.DataFrame, mc: MonteCarlo, line, tol: float, offroute: bool,
+                  others=()) -> pd.DataFrame:
     """Share of draws that get to each row's place and P10/P50/P90 of the modeled event time
     (order statistics; a draw that never gets there counts as later than any)."""
     times = []
     outside = np.zeros(len(rows), bool)
     for draw in mc.runs:
-        s = score_army(rows, draw, line=line, tolerance_km=tol, offroute=offroute)
+        s = score_army(rows, draw, line=line, tolerance_km=tol, offroute=offroute, others=others)
         times.append([np.inf if pd.isna(t) else float(pd.Timestamp(t).value) for t in s["arrival_time"]])
         outside |= s["problem"].astype(str).str.startswith(OUTSIDE_RUN).to_numpy()
     arr = np.asarray(times, dtype=float)

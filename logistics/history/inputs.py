@@ -30,7 +30,10 @@ class Inputs:
     file), ``unmodeled`` (documented axes no config models), ``config_problems`` (one line per
     config that failed to load or was ignored), ``configs_dir``, ``departure_lines`` (axis_id ->
     the army's departure line as ((lon, lat), ...), when known before any run), ``undocumented``
-    (axis ids of configs that loaded but have no row in the file: not run, not scored)."""
+    (axis ids of configs that loaded but have no row in the file: not run, not scored),
+    ``armies`` (axis_id -> the formations of every config that loaded, documented or not,
+    :class:`~logistics.history.match.OtherArmy`: what a row naming another axis's formation
+    is told apart by, :meth:`others`)."""
 
     documented: Documented
     scenarios: dict[str, Any]
@@ -39,6 +42,11 @@ class Inputs:
     configs_dir: str
     departure_lines: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
     undocumented: tuple[str, ...] = ()
+    armies: dict[str, Any] = field(default_factory=dict)
+
+    def others(self, axis: str) -> tuple[Any, ...]:
+        """The formations of every loaded army but ``axis``'s (``armies``)."""
+        return tuple(a for k, a in self.armies.items() if k != axis)
 
     def not_loaded(self) -> str:
         """The configs that did not load and why, as indented lines under an error that says
@@ -95,6 +103,7 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
     files unless ``configs_dir`` names another folder of them, and each is loaded against it.
     """
     from logistics.army import army_paths
+    from logistics.history.match import army_formations
 
     doc = documented if isinstance(documented, Documented) else load_documented(
         documented if documented is not None else default_documented_path(config_dir))
@@ -138,7 +147,9 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
         if line:
             lines[a] = line
     undocumented = tuple(sorted(a for a in scenarios if a not in doc.axes))
-    return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), lines, undocumented)
+    armies = {a: oob for a, sc in scenarios.items() if (oob := army_formations(sc)) is not None}
+    return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), lines, undocumented,
+                  armies)
 
 
 def departure_line(scenario: Any) -> tuple[tuple[float, float], ...]:

@@ -10,10 +10,15 @@ order (:data:`RULES`):
 0. **a formation's id**: a row whose whole ``formation`` text is the id of a formation in the
    army file (any case; a user's own file naming "9gmc") is that formation;
 1. **numbered formations** below the army (corps, divisions, brigades, battalions, with their
-   arm when given): the formations whose name or aliases carry the same number and level. A
+   arm when given): the formations whose name or aliases carry the same number and level;
+   and **a formation's id standing in a longer text** as a whole (hyphenated) word, read as
+   its number would be ("9gmc forward detachment", "fd-9gmc (main)"): only an id holding a
+   digit or a hyphen, since a bare word ("main", "rifle") cannot be told from the prose. A
    row that also says "forward detachment" («передовой отряд», "forward units") takes the
-   forward detachment *of* a named body; otherwise a forward detachment whose parent is also
-   named gives way to its parent ("7th Mechanized Corps" is the corps, not its detachment);
+   forward detachment *of* a named body ("9gmc forward detachment" is fd-9gmc); otherwise a
+   forward detachment whose parent is also named gives way to its parent ("7th Mechanized
+   Corps" is the corps, not its detachment); several named (two numbers, an id and a
+   number) are all candidates, as "63rd & 64th Mech Bdes" are;
 2. **a name or alias** of a formation contained in the text as whole (hyphenated) words (the
    longest wins), except those that are only the army's name, and not within the army's own
    name where the text gives it; failing that, a name or alias of two or more words whose
@@ -31,6 +36,17 @@ that have the place as an objective if any has (the formation sent to take it, n
 skirting it on its way elsewhere); a distance row: the one deepest at the end of the day. The
 report says which. A row naming a numbered formation or an army that the army's order of battle does not have
 is reported as a problem (row, column, value, why) and scored by the next rule that applies.
+
+**Another axis's formation** (``others``: the armies of the other axes, read from their army
+files, :func:`army_formations`): a row that names none of its own army's formations by rules
+0-2 (a whole name or alias; not every word in any order) yet names a formation of another
+axis (its id, its number and level, its whole name or alias) is that axis's row with the
+wrong ``axis_id``, or a slip of the text: a problem naming the other axis and the fix, and
+**not scored** (rule 2's every-word match, rules 3 and 4 would score it on some formation of
+this army, silently).
+Another army named as a whole ("39th Army", "6 GTA") is the same problem when the row does
+not also name its own army; beside it ("36th Army (with left-flank formations of 39th Army)")
+it is a joint position, scored on this army's rules as before.
 """
 
 from __future__ import annotations
@@ -39,17 +55,21 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 import pandas as pd
 
-__all__ = ["RULES", "Ref", "Match", "normalise", "refs_in", "match_row", "match_rows"]
+__all__ = ["RULES", "OTHER_AXIS", "Ref", "Match", "OtherArmy", "army_formations", "normalise",
+           "refs_in", "match_row", "match_rows"]
 
 RULES: str = (
     "(0) the whole text is a formation's id in the army file (e.g. '9gmc') -> that formation; "
     "(1) numbered corps, divisions, brigades and battalions named in the row's formation text "
     "(English or Russian, e.g. '5th Gds Tank Corps', «5-й гвардейский танковый корпус», "
     "«63-я мбр», «мехкорпус») -> the formations with that number and level in their name or "
-    "aliases ('forward detachment', «передовой отряд» in the text -> that body's forward "
+    "aliases, and an id with a digit or hyphen standing as a word in a longer text "
+    "('9gmc forward detachment') -> that formation "
+    "('forward detachment', «передовой отряд» in the text -> that body's forward "
     "detachment; otherwise the body itself); (2) a formation's name or alias contained in the "
     "text as whole words (longest first; not one that is only the army's name, nor one inside "
     "the army's own name in the text), else one of two or more words "
@@ -60,7 +80,9 @@ RULES: str = (
     "'Soviet troops', or nothing recognisable) -> every formation. Several formations: scored "
     "against the first to reach the place, among those whose route passes it if any does, "
     "and of those among the ones that have it as an objective if any has (a distance row: the "
-    "deepest at the end of the day)."
+    "deepest at the end of the day). A row naming no formation of its army by (0)-(2) (whole "
+    "names) but one of another axis (id, number, whole name or alias; or another army alone) "
+    "is a problem naming that axis, not scored."
 )
 
 _LEVELS = ("army", "corps", "division", "brigade", "regiment", "battalion")
@@ -133,9 +155,51 @@ class Match:
         return self.candidates[0] if len(self.candidates) == 1 else None
 
 
+#: How the problem of a row naming another axis's formation begins (``compare`` files it under
+#: the ``formation`` column, the row not scored).
+OTHER_AXIS: str = "names a formation of another axis"
+
+
+@dataclass(frozen=True)
+class OtherArmy:
+    """Another axis's army as a row's text may name it: ``axis_id``, the army's ``name`` and
+    its ``formations`` (``formation_id, name, kind, parent, role, aliases``, the columns the
+    matcher reads of ``RunTrace.formations``)."""
+
+    axis_id: str
+    name: str
+    formations: pd.DataFrame
+
+    @cached_property
+    def records(self) -> list[dict]:
+        """``formations`` as records, read once (every row of every axis reads them)."""
+        return self.formations.to_dict("records")
+
+
+def army_formations(army: object) -> OtherArmy | None:
+    """A loaded army file's formations as the matcher reads them, without a run (its
+    ``formations:``; the army files are loaded for compare anyway); None for an object that
+    has none (a toy runner's scenario)."""
+    specs = getattr(army, "formations", None)
+    if not isinstance(specs, (list, tuple)) or not getattr(army, "axis_id", ""):
+        return None
+    rows = [{"formation_id": str(f.id), "name": str(f.name), "kind": str(getattr(f, "kind", "")),
+             "parent": getattr(f, "parent", None), "role": str(getattr(f, "role", "") or ""),
+             "aliases": tuple(getattr(f, "aliases", ()) or ())} for f in specs]
+    return OtherArmy(str(army.axis_id), str(getattr(army, "name", "") or ""), pd.DataFrame(
+        rows, columns=["formation_id", "name", "kind", "parent", "role", "aliases"]))
+
+
 def normalise(text: object) -> str:
     """Lower-case text in one vocabulary (see the module docstring)."""
-    t = " " + str(text or "").lower().replace("ё", "е") + " "
+    return _normalised(str(text or ""))
+
+
+@lru_cache(maxsize=8192)
+def _normalised(text: str) -> str:
+    """:func:`normalise` of a string, kept: every row reads every alias of every army again
+    (45 ms a row for the shipped armies' aliases before, 5000 rows allowed)."""
+    t = " " + text.lower().replace("ё", "е") + " "
     t = _ORDINAL.sub(r"\1", t)
     for pattern, repl in _WORDS:
         t = re.sub(pattern, repl, t)
@@ -145,15 +209,21 @@ def normalise(text: object) -> str:
 
 def refs_in(text: object) -> list[Ref]:
     """Numbered formations named in a text ("63rd & 64th Mech Bdes" gives two)."""
+    return list(_refs(normalise(text)))
+
+
+@lru_cache(maxsize=8192)
+def _refs(text: str) -> tuple[Ref, ...]:
+    """:func:`refs_in` of a normalised text, kept (see :func:`_normalised`)."""
     out: list[Ref] = []
-    for m in _REF.finditer(normalise(text)):
+    for m in _REF.finditer(text):
         arm_words = [w for w in m.group(3).split() if w in _ARMS]
         arm = arm_words[-1] if arm_words else ""
         for n in re.findall(r"\d+", m.group(1)):
             ref = Ref(int(n), m.group(4), arm)
             if ref not in out:
                 out.append(ref)
-    return out
+    return tuple(out)
 
 
 def _formation_refs(f: dict) -> list[Ref]:
@@ -183,8 +253,10 @@ def _army_alias(alias: str, army_refs: list[Ref]) -> bool:
 
 
 def match_row(formation_text: object, place_text: object, formations: pd.DataFrame, *,
-              army_name: str = "") -> Match:
-    """Apply :data:`RULES` to one row against one army's ``formations`` frame."""
+              army_name: str = "", others: Iterable[OtherArmy] = ()) -> Match:
+    """Apply :data:`RULES` to one row against one army's ``formations`` frame; ``others``:
+    the armies of the other axes, whose formations the row may name instead (then a problem
+    and no candidates: the row is not scored)."""
     forms = formations.to_dict("records")
     ids = [str(f["formation_id"]) for f in forms]
     by_id = dict(zip(ids, forms))
@@ -203,14 +275,17 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
     named_armies = [r for r in row_refs if r.level == "army"]
     if named_armies and army_refs and not any(r.same(a) for r in named_armies for a in army_refs):
         problems.append(f"names {_say(named_armies)}, not this axis's army ({army_name})")
-    # 1. numbered formations
-    if unit_refs:
-        hits = [i for i in ids if any(r.same(fr) for r in unit_refs for fr in _formation_refs(by_id[i]))]
+    # 1. numbered formations, and ids standing in a longer text
+    id_hits = _ids_in(written, ids)
+    if unit_refs or id_hits:
+        hits = [i for i in ids if i in id_hits or any(
+            r.same(fr) for r in unit_refs for fr in _formation_refs(by_id[i]))]
         missing = [r for r in unit_refs if not any(r.same(fr) for i in ids for fr in _formation_refs(by_id[i]))]
         if hits:
             chosen = _fd_of(hits, by_id, ids) if wants_fd else _bodies(hits, by_id)
-            return Match(tuple(chosen), f"rule 1: numbered formation ({_say(unit_refs)})",
-                         "; ".join(problems))
+            named = ([f"numbered formation ({_say(unit_refs)})"] if unit_refs else []) + (
+                [f"the formation's id in the text ({', '.join(id_hits)})"] if id_hits else [])
+            return Match(tuple(chosen), f"rule 1: {' and '.join(named)}", "; ".join(problems))
         if any(_formation_refs(f) for f in forms):
             problems.append(f"no formation of the army is the {_say(missing)}")
         else:
@@ -245,12 +320,19 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
             need = Counter(w for w in re.findall(r"[\w-]+", a) if w not in _FILLER)
             if sum(need.values()) >= 2 and not need - words and need & words_outside:
                 loose.append((sum(need.values()), i))
-    for found, how in ((best, "name or alias in the text"),
-                       (loose, "every word of a name or alias in the text")):
-        if found:
-            top = max(n for n, _ in found)
-            chosen = list(dict.fromkeys(i for n, i in found if n == top))
-            return Match(tuple(chosen), f"rule 2: {how}", "; ".join(problems), "; ".join(notes))
+    if best:
+        return _longest(best, "name or alias in the text", problems, notes)
+    # another axis's formation, named where no formation of this army is (by rules 0-2)
+    elsewhere = _other_axes(written, text, wants_fd, others, ids, by_id, army_refs, spans)
+    if elsewhere:
+        axes = list(dict.fromkeys(a for _, a in elsewhere))
+        return Match((), "not scored: names another axis's formation", (
+            f"{OTHER_AXIS}: {', '.join(w for w, _ in elsewhere)}, and this axis's army "
+            f"({army_name or 'its army file'}) has no formation of that name, so the row is "
+            f"not scored against it. Fix: give the row axis_id {' or '.join(axes)} (the "
+            "formation's axis), or correct its formation text"))
+    if loose:
+        return _longest(loose, "every word of a name or alias in the text", problems, notes)
     # 3. roles at army level
     if wants_fd:
         fds = [i for i in ids if _role(by_id[i]) == "forward_detachment"]
@@ -274,6 +356,88 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
     return Match(tuple(ids), f"rule 4: {why}", "; ".join(problems), "; ".join(notes))
 
 
+def _longest(found: list[tuple[int, str]], how: str, problems: list[str],
+             notes: list[str]) -> Match:
+    """Rule 2's match: the formations of the longest name or alias found."""
+    top = max(n for n, _ in found)
+    chosen = list(dict.fromkeys(i for n, i in found if n == top))
+    return Match(tuple(chosen), f"rule 2: {how}", "; ".join(problems), "; ".join(notes))
+
+
+def _ids_in(written: str, ids: Iterable[str]) -> list[str]:
+    """The ``ids`` standing in the lower-cased text ``written`` as whole (hyphenated) words:
+    those holding a digit or a hyphen ('9gmc', 'fd-9gmc'; not 'fd-9gmc' for '9gmc'); a bare
+    word id ('main', 'rifle') cannot be told from the prose, only rule 0 (the whole text)
+    reads it."""
+    return [i for i in ids if re.search(r"[\d-]", i) and re.search(
+        r"(?<![\w-])" + re.escape(i.lower()) + r"(?![\w-])", written)]
+
+
+def _other_axes(written: str, text: str, wants_fd: bool, others: Iterable[OtherArmy],
+                ids: list[str], by_id: dict, army_refs: list[Ref],
+                own_spans: list[tuple[int, int]]) -> list[tuple[str, str]]:
+    """``(what, axis_id)`` for each other army whose formations the row names where this army
+    has none of that name: an id (the whole text, or a word as :func:`_ids_in` reads it), a
+    numbered formation (number and level) none of this army carries, a whole name or alias
+    outside this army's own names and aliases in the text; another army named as a whole
+    only when the row does not name its own (see the module docstring). Read as rule 1 reads
+    this army's: "forward detachment" takes the named body's. ``written`` is the raw text
+    lower-cased, ``text`` normalised, ``own_spans`` where the army's own name stands in it."""
+    own_refs = [fr for i in ids for fr in _formation_refs(by_id[i])]
+    row_refs = refs_in(written)
+    foreign_refs = [r for r in row_refs if r.level != "army"
+                    and not any(r.same(fr) for fr in own_refs)]
+    own_ids = {i.lower() for i in ids}
+    # where this army's names and aliases stand in the text: another army's alias within one
+    # of them is this army's ('Mongolian cavalry' inside a name of the group)
+    spans = list(own_spans)
+    own_named = bool(own_spans) or any(r.same(a) for r in row_refs if r.level == "army"
+                                       for a in army_refs)
+    for i in ids:
+        for alias in (by_id[i].get("name") or "", *(by_id[i].get("aliases") or ())):
+            a = normalise(alias)
+            for m in re.finditer(r"(?<![\w-])" + re.escape(a) + r"(?![\w-])", text) if a else ():
+                spans.append(m.span())
+                own_named = own_named or _army_alias(alias, army_refs)
+    out: list[tuple[str, str]] = []
+    for other in others:
+        forms = other.records
+        their = [str(f["formation_id"]) for f in forms]
+        their_by_id = dict(zip(their, forms))
+        their_army = refs_in(other.name)
+        hits: dict[str, str] = {}  # formation -> what of the text names it
+        for fid, f in their_by_id.items():
+            if fid.lower() not in own_ids and (written == fid.lower() or _ids_in(written, [fid])):
+                hits[fid] = f"'{fid}'"
+                continue
+            names = (f.get("name") or "", *(f.get("aliases") or ()))
+            for alias in sorted(names, key=lambda n: -len(normalise(n))):  # the name first
+                a = normalise(alias)
+                if not a or (own_named and _army_alias(alias, their_army)):
+                    continue
+                if any(not any(s0 <= m.start() and m.end() <= s1 for s0, s1 in spans) for m in
+                       re.finditer(r"(?<![\w-])" + re.escape(a) + r"(?![\w-])", text)):
+                    hits[fid] = f"'{alias}'"
+                    break
+            else:
+                refs = [r for r in foreign_refs if any(r.same(fr) for fr in _formation_refs(f))]
+                if refs:
+                    hits[fid] = f"the {_say(refs)}"
+        named = [r for r in row_refs if r.level == "army" and any(r.same(a) for a in their_army)]
+        if not hits and named and not own_named:
+            out.append((f"the {_say(named)} is the army of {other.axis_id} ({other.name})",
+                        other.axis_id))
+        if not hits:
+            continue
+        chosen = (_fd_of(list(hits), their_by_id, their) if wants_fd
+                  else _bodies(list(hits), their_by_id))
+        said = [hits.get(c) or hits.get(str(their_by_id[c].get("parent") or ""), "") for c in chosen]
+        out.append((f"{', '.join(dict.fromkeys(w for w in said if w))} "
+                    f"{'is' if len(chosen) == 1 else 'are'} {', '.join(chosen)} of "
+                    f"{other.axis_id} ({other.name})", other.axis_id))
+    return out
+
+
 def _fd_of(hits: list[str], by_id: dict, ids: list[str]) -> list[str]:
     """Forward detachments among ``hits``, or of the bodies in ``hits``; else ``hits``."""
     out = [i for i in hits if _role(by_id[i]) == "forward_detachment"]
@@ -293,8 +457,11 @@ def _say(refs: Iterable[Ref]) -> str:
     return ", ".join(f"{r.number} {(r.arm + ' ') if r.arm else ''}{r.level}" for r in refs)
 
 
-def match_rows(rows: pd.DataFrame, formations: pd.DataFrame, *, army_name: str = "") -> dict[int, Match]:
-    """``{row: Match}`` for every row of one axis (``row``, ``formation``, ``place_reached``)."""
+def match_rows(rows: pd.DataFrame, formations: pd.DataFrame, *, army_name: str = "",
+               others: Iterable[OtherArmy] = ()) -> dict[int, Match]:
+    """``{row: Match}`` for every row of one axis (``row``, ``formation``, ``place_reached``);
+    ``others``: the other axes' armies (:func:`match_row`)."""
+    others = tuple(others)
     return {int(r["row"]): match_row(r.get("formation", ""), r.get("place_reached", ""),
-                                     formations, army_name=army_name)
+                                     formations, army_name=army_name, others=others)
             for r in rows.to_dict("records")}

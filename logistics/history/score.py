@@ -126,7 +126,8 @@ def range_error_km(modeled_km: float, km_min: float, km_max: float) -> tuple[flo
 
 
 def score_rows(rows: pd.DataFrame, trace: Any, *, tolerance_km: float = DEFAULT_TOLERANCE_KM,
-               timer: Any = None, line: Sequence[tuple[float, float]] | None = None) -> pd.DataFrame:
+               timer: Any = None, line: Sequence[tuple[float, float]] | None = None,
+               others: Sequence[Any] = ()) -> pd.DataFrame:
     """Score documented rows (as parsed by ``load_documented``) of one axis against one army.
 
     ``trace`` is a :class:`~logistics.history.runs.RunTrace`; each row is matched to its
@@ -137,13 +138,16 @@ def score_rows(rows: pd.DataFrame, trace: Any, *, tolerance_km: float = DEFAULT_
     Returns one row per input row with :data:`SCORE_COLUMNS`; rows that cannot be scored have
     ``scorable`` False and the reason in ``note``; ``problem`` names what is wrong with the
     row itself (a formation no army has, a place no formation can reach, a date whose day the
-    run does not cover: :func:`outside_run`, not scored).
+    run does not cover: :func:`outside_run`, not scored; a formation of another axis only,
+    ``others`` being the other axes' armies, :class:`~logistics.history.match.OtherArmy`: not
+    scored).
     """
     from logistics.history.match import match_rows
 
     line = tuple(line) if line is not None else tuple(trace.departure_line)
     usable = rows[rows["usable"]] if "usable" in rows else rows
-    matches = match_rows(usable, trace.formations, army_name=getattr(trace, "army_name", ""))
+    matches = match_rows(usable, trace.formations, army_name=getattr(trace, "army_name", ""),
+                         others=others)
     ctx = _Context(trace, tolerance_km, timer, line)
     span = run_span(trace)
     out = []
@@ -196,15 +200,15 @@ def outside_run(day: Any, start: pd.Timestamp, end: pd.Timestamp) -> str:
 
 
 def score_army(rows: pd.DataFrame, trace: Any, *, line=(), tolerance_km: float = DEFAULT_TOLERANCE_KM,
-               offroute: bool = True) -> pd.DataFrame:
+               offroute: bool = True, others: Sequence[Any] = ()) -> pd.DataFrame:
     """:func:`~logistics.history.score.score_rows` with the off-route timer and departure line
-    of the axis (the run's own line first)."""
+    of the axis (the run's own line first); ``others``: the other axes' armies."""
     from logistics.history.offroute import timer_for
 
     pts = [(float(a), float(b)) for a, b in zip(rows["lon"], rows["lat"]) if not (np.isnan(a) or np.isnan(b))]
     timer = timer_for(trace, pts) if offroute and pts else None
     return score_rows(rows, trace, tolerance_km=tolerance_km, timer=timer,
-                      line=trace.departure_line or line)
+                      line=trace.departure_line or line, others=others)
 
 
 @dataclass
@@ -238,6 +242,9 @@ def _score_matched(r: dict, match: Any, ctx: _Context) -> dict:
     if not tried:
         res = _blank(r)
         res["note"] = "the army has no formation to score against"
+        if match.problem:  # a formation of another axis (match.OTHER_AXIS): not scored here
+            res.update(note=f"not scored: {match.problem}", problem=match.problem,
+                       match_rule=match.rule)
         return res
     if len(tried) == 1:
         best = tried[0]
