@@ -385,3 +385,18 @@ def test_a_row_naming_another_axiss_formation_is_reported_and_not_scored(toy_arm
                            railways=False, armies=res.inputs.armies)
     cal = scored[-1, "TOY-A"].set_index("row")
     assert not cal.loc[2, "scorable"] and cal.loc[3, "scorable"]
+
+
+def test_a_row_naming_nothing_is_scored_on_the_army_and_listed(toy_army, army, tmp_path):
+    """newuser24: formation 'nobody' was scored on the whole army (rule 4) with no word in
+    problems.csv; it is still scored, and now listed with its consequence."""
+    rows = [_row(formation="nobody", date="1945-08-09", place_reached="Alpha",
+                 quote="reached Alpha", **_at(toy_army, army, "fd", 100))]
+    path, folder = _files(tmp_path, rows, ["toy-a"])
+    res = compare(path, configs_dir=folder, loader=lambda p: army, runner=toy_army.runner,
+                  railways=False, offroute=False)
+    t, p = res.table.set_index("row"), res.problems.set_index("row")
+    assert t.loc[2, "scorable"] and t.loc[2, "match_rule"].startswith("rule 4")
+    assert p.loc[2, "column"] == "formation" and p.loc[2, "value"] == "nobody"
+    assert p.loc[2, "consequence"] == "scored against the army as a whole"
+    assert "Fix:" in p.loc[2, "message"] and len(p.loc[[2]]) == 1

@@ -87,8 +87,11 @@ def test_unknown_numbered_formation_is_a_problem_and_falls_back():
     assert "86 rifle corps" in m.problem and m.rule.startswith("rule 4")
     m = match_row("17th Army", "x", oob(), army_name=ARMY)
     assert "17 army" in m.problem and len(m.candidates) == len(oob())
+    # a text naming nothing at all is scored on the whole army as before, and now said
+    # (newuser24: a typo was scored silently)
     m = match_row("someone", "somewhere", oob(), army_name=ARMY)
-    assert m.rule == "rule 4: names no formation of the army" and m.problem == ""
+    assert m.rule == "rule 4: names no formation of the army"
+    assert m.problem.startswith("names no formation of the army")
 
 
 def test_mobile_group_prefers_formations_of_that_role():
@@ -232,3 +235,23 @@ def test_a_row_of_its_own_army_may_name_another_beside_it():
                              "parent": None, "role": "main_body", "aliases": ()}
     assert match_row("5th Corps", "x", fifth, army_name="36th Army",
                      others=others).candidates == ("5rc",)
+
+
+@pytest.mark.parametrize("text", ["nobody", "5th Guards Tank Copr", "xyz"])
+def test_a_text_naming_nothing_is_scored_on_the_army_and_said(text):
+    """newuser24: a mistyped formation ('nobody') was matched to the whole army (rule 4) and
+    scored with no word anywhere; it still is (rule 4's contract), but it is a problem."""
+    from logistics.history.match import NAMES_NOTHING
+
+    m = match_row(text, "Lubei", oob(), army_name=ARMY)
+    assert m.rule == f"rule 4: {NAMES_NOTHING}"
+    assert len(m.candidates) == len(oob())
+    assert m.problem.startswith(NAMES_NOTHING) and repr(text) in m.problem and "Fix:" in m.problem
+    assert "; " not in m.problem  # compare splits a row's problems on "; "
+
+
+@pytest.mark.parametrize("text", ["6th Guards Tank Army", "Soviet troops", "Transbaikal Front", ""])
+def test_the_army_as_a_whole_is_no_problem(text):
+    m = match_row(text, "Lubei", oob(), army_name=ARMY)
+    assert m.rule.startswith("rule 4") or m.rule.startswith("rule 2")
+    assert "names no formation" not in m.problem

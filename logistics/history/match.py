@@ -28,7 +28,8 @@ order (:data:`RULES`):
    "mobile group" («подвижная группа») -> its mobile groups, else its forward detachments and
    tank/mechanised formations; "main forces" («главные силы») -> its main bodies;
 4. **the army as a whole** (its name, its front, "Soviet troops", or nothing recognisable):
-   every formation of the army.
+   every formation of the army. A text that names nothing recognisable (a typo: "nobody") is
+   scored so too, and listed as a problem (``NAMES_NOTHING``).
 
 When a rule yields several formations the row is scored against **the one that reached the
 place first**, among those whose route passes it if any does and, of those, among the ones
@@ -77,7 +78,8 @@ RULES: str = (
     "'forward units' -> the army's forward detachments; 'mobile group', «подвижная группа» -> "
     "its mobile groups, else its forward detachments and tank/mechanised formations; 'main "
     "forces', «главные силы» -> its main bodies; (4) the army as a whole (its name, its front, "
-    "'Soviet troops', or nothing recognisable) -> every formation. Several formations: scored "
+    "'Soviet troops', or nothing recognisable, which is listed as a problem) -> every "
+    "formation. Several formations: scored "
     "against the first to reach the place, among those whose route passes it if any does, "
     "and of those among the ones that have it as an objective if any has (a distance row: the "
     "deepest at the end of the day). A row naming no formation of its army by (0)-(2) (whole "
@@ -158,6 +160,11 @@ class Match:
 #: How the problem of a row naming another axis's formation begins (``compare`` files it under
 #: the ``formation`` column, the row not scored).
 OTHER_AXIS: str = "names a formation of another axis"
+
+#: How the problem of a row whose formation text names nothing the rules know begins (a typo
+#: such as "nobody", "5th Guards Tank Copr"): scored against the army as a whole (rule 4), as
+#: before, but said, for it is more often a slip than a position of the whole army.
+NAMES_NOTHING: str = "names no formation of the army"
 
 
 @dataclass(frozen=True)
@@ -351,8 +358,14 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
             return Match(tuple(mains), "rule 3: the army's main forces", "; ".join(problems),
                          "; ".join(notes))
     # 4. the army as a whole
-    why = ("names the army as a whole" if named_armies or _WHOLE.search(text) or spans
-           else "names no formation of the army")
+    whole = bool(named_armies or _WHOLE.search(text) or spans)
+    why = "names the army as a whole" if whole else NAMES_NOTHING
+    if not whole and not row_refs and text.strip():  # a number not in the army: said above
+        problems.append(
+            f"{NAMES_NOTHING}, nor the army, its front or 'Soviet troops' "
+            f"({str(formation_text).strip()!r}): scored "
+            "against the army as a whole. Fix: the formation's name, id or alias as in the "
+            "army file, or the army's name for a position of the whole army")
     return Match(tuple(ids), f"rule 4: {why}", "; ".join(problems), "; ".join(notes))
 
 
