@@ -1,0 +1,70 @@
+"""A new user's tryout (helper "msgs24"), each message or output fixed at its root.
+
+A folder of army files given as ``config_dir`` (or LOGISTICS_CONFIG_DIR) failed on the first
+file it lacks ("planned-rates file ... is missing") with no word of the mix-up.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from logistics import settings
+from logistics.errors import ConfigError
+
+SHIPPED = Path(settings.SHIPPED_CONFIG_DIR)
+
+
+# --- a folder of army files given as the configs folder ----------------------------------------
+
+@pytest.fixture
+def army_folder(tmp_path) -> Path:
+    """The user's folder of army files (two shipped ones) under a name with a space and a ü."""
+    folder = tmp_path / "my armies ü"
+    folder.mkdir()
+    for name in ("tbf-36a.yaml", "tbf-cmg.yaml"):
+        shutil.copy(SHIPPED / name, folder / name)
+    return folder
+
+
+def test_compare_says_a_folder_of_army_files_is_not_a_configs_folder(army_folder):
+    import logistics
+
+    with pytest.raises(ConfigError) as err:
+        logistics.compare(configs_dir=army_folder, config_dir=army_folder)
+    msg = str(err.value)
+    assert f"config_dir={str(army_folder)!r}" in msg
+    assert "has no history/, norms/, vehicles/ but holds 2 army files" in msg
+    assert "looks like a folder of army files" in msg
+    assert "use configs_dir= for a folder of army files" in msg and "whole copy of configs/" in msg
+
+
+@pytest.mark.parametrize("call", ["run", "load_scenario"])
+def test_a_run_says_a_folder_of_army_files_is_not_a_configs_folder(army_folder, call):
+    import logistics
+
+    with pytest.raises(ConfigError, match="looks like a folder of army files.*give one of its "
+                                          "files as the scenario"):
+        getattr(logistics, call)(army_folder / "tbf-36a.yaml", config_dir=army_folder)
+
+
+def test_a_whole_configs_copy_and_a_folder_without_army_files_pass(tmp_path, army_folder):
+    assert settings.army_files_folder(SHIPPED) is None
+    (tmp_path / "empty").mkdir()
+    assert settings.army_files_folder(tmp_path / "empty") is None  # the readers say what lacks
+    (army_folder / "vehicles").mkdir()  # a partial copy still names what it lacks
+    assert "has no history/, norms/ but" in settings.army_files_folder(army_folder)
+
+
+def test_logistics_config_dir_set_to_a_folder_of_army_files_is_a_bad_variable(army_folder):
+    from tests.test_settings_env import _settings
+
+    code = ("from logistics.errors import ConfigError\n"
+            "try:\n    settings.check()\nexcept ConfigError as e:\n    print(e)\n")
+    res = _settings({"LOGISTICS_CONFIG_DIR": str(army_folder)}, code)
+    assert res.returncode == 0, res.stderr
+    assert "environment variable LOGISTICS_CONFIG_DIR=" in res.stdout
+    assert "looks like a folder of army files" in res.stdout
+    assert "logistics compare --configs FOLDER" in res.stdout
