@@ -68,3 +68,27 @@ def test_logistics_config_dir_set_to_a_folder_of_army_files_is_a_bad_variable(ar
     assert "environment variable LOGISTICS_CONFIG_DIR=" in res.stdout
     assert "looks like a folder of army files" in res.stdout
     assert "logistics compare --configs FOLDER" in res.stdout
+
+
+# --- an uncertain: range of a figure a formation takes from its standard ----------------------
+
+def test_a_range_of_a_figure_taken_from_the_standard_says_to_write_it(tmp_path):
+    """'uncertain: formations.36a-main-rds.men names no figure ... fix: ... formations.<id>.men'
+    told the user to write what they had written: the formation's men come from its standard."""
+    import yaml
+
+    from tests.conftest import army_refused
+
+    doc = yaml.safe_load((SHIPPED / "tbf-36a.yaml").read_text(encoding="utf-8"))
+    (rds,) = [f for f in doc["formations"] if f["id"] == "36a-main-rds"]
+    assert "men" not in rds and rds["standard"] == "rifle_division", "premise"
+    doc.setdefault("uncertain", {})["formations.36a-main-rds.men"] = {
+        "low": 8000, "high": 11000, "assumed": "a tryout"}
+    msg = army_refused(tmp_path, doc)
+    line = next(ln for ln in msg.splitlines() if "formations.36a-main-rds.men" in ln)
+    assert "names no figure" not in line
+    assert "writes no `men:`, it takes its standard's (rifle_division: " \
+        "configs/norms/formations.yaml standards.rifle_division.men)" in line
+    assert "give the formation its own `men:`" in line
+    assert "its range 7000 .. 12000 is in formations.yaml's `uncertain:`" in line
+    assert "--set norms/formations:standards.rifle_division.men=VALUE" in line
