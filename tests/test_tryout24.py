@@ -92,3 +92,32 @@ def test_a_range_of_a_figure_taken_from_the_standard_says_to_write_it(tmp_path):
     assert "give the formation its own `men:`" in line
     assert "its range 7000 .. 12000 is in formations.yaml's `uncertain:`" in line
     assert "--set norms/formations:standards.rifle_division.men=VALUE" in line
+
+
+# --- a documented position with lat and lon swapped -------------------------------------------
+
+def _documented_rows(tmp_path, **cells):
+    """The shipped documented file's first located row with ``cells`` replaced, read back."""
+    import pandas as pd
+
+    from logistics.history.documented import load_documented
+
+    shipped = pd.read_csv(SHIPPED / "history" / "documented-advances.csv", dtype=str,
+                          keep_default_na=False)
+    row = shipped[(shipped["lat"] != "") & (shipped["start_lat"] != "")].head(1)
+    path = tmp_path / "mine.csv"
+    row.assign(**cells).to_csv(path, index=False)
+    return [str(p) for p in load_documented(path).problems]
+
+
+def test_a_documented_position_with_lat_and_lon_swapped_says_so(tmp_path):
+    (problem,) = _documented_rows(tmp_path, lat="126.6", lon="48.27")
+    assert "column 'lat' = '126.6': out of range" in problem
+    assert "lat and lon look swapped" in problem and "write lat 48.27, lon 126.6" in problem
+    (start,) = _documented_rows(tmp_path, start_lat="126.6", start_lon="48.27")
+    assert "write start_lat 48.27, start_lon 126.6" in start
+
+
+def test_a_latitude_out_of_range_that_is_no_swap_says_no_swap(tmp_path):
+    (problem,) = _documented_rows(tmp_path, lat="99", lon="126.6")  # 126.6 is no latitude
+    assert "out of range" in problem and "swapped" not in problem
