@@ -121,3 +121,32 @@ def test_a_documented_position_with_lat_and_lon_swapped_says_so(tmp_path):
 def test_a_latitude_out_of_range_that_is_no_swap_says_no_swap(tmp_path):
     (problem,) = _documented_rows(tmp_path, lat="99", lon="126.6")  # 126.6 is no latitude
     assert "out of range" in problem and "swapped" not in problem
+
+
+# --- an output folder inside the package's own source folder ----------------------------------
+
+@pytest.mark.parametrize("where", ["run1", "report/run1", ""])
+def test_an_output_inside_the_package_folder_is_refused(where):
+    """`logistics run tbf-cmg --out logistics/run1` wrote a run among the modules; configs/ and
+    rasters/ were refused already."""
+    import logistics
+    from logistics import _atomic
+    from logistics.errors import OutputError
+
+    package = Path(logistics.__file__).resolve().parent
+    target = package / where if where else package
+    with pytest.raises(OutputError, match=r"lies inside the package folder the tool runs from"):
+        _atomic.check_output_dir(target)
+    with pytest.raises(OutputError, match="inside the package folder"):
+        _atomic.check_output_file(package / "map.png")
+    assert not (package / "run1").exists()
+
+
+def test_the_command_line_refuses_an_out_in_the_package_before_any_work(capsys, monkeypatch):
+    import logistics
+    from logistics.cli import main
+
+    monkeypatch.chdir(Path(logistics.__file__).resolve().parent.parent)
+    assert main(["run", "tbf-cmg", "--out", "logistics/run1"]) != 0
+    assert "'logistics/run1' lies inside the package folder" in capsys.readouterr().err
+    assert not Path("logistics/run1").exists()
