@@ -150,3 +150,23 @@ def test_the_command_line_refuses_an_out_in_the_package_before_any_work(capsys, 
     assert main(["run", "tbf-cmg", "--out", "logistics/run1"]) != 0
     assert "'logistics/run1' lies inside the package folder" in capsys.readouterr().err
     assert not Path("logistics/run1").exists()
+
+
+# --- the summary's outputs line: an absolute path ---------------------------------------------
+
+CMG = SHIPPED / "tbf-cmg.yaml"
+
+
+def test_a_quoted_tilde_out_is_a_folder_here_and_the_summary_says_where(tmp_path, monkeypatch,
+                                                                         capsys):
+    """`--out '~/tilde-run'` (quoted: no shell expansion) makes a folder named '~' in the
+    current folder, as a shell would; the summary printed 'outputs: ~/tilde-run/', which reads
+    like home. It prints the absolute path."""
+    from logistics.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(CMG), "--resolution-m", "25000", "--out", "~/tilde-run"]) == 0
+    printed = capsys.readouterr().out
+    assert (tmp_path / "~" / "tilde-run" / "daily.csv").is_file()
+    assert f"  outputs: {tmp_path}/~/tilde-run/ (run and written in " in printed
+    assert "outputs: ~/" not in printed

@@ -13,6 +13,7 @@ the mountains) and the wall seconds the army took.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -227,6 +228,14 @@ def _did_you_mean(path: Path) -> str:
     return hint
 
 
+def absolute(path: Path) -> str:
+    """``path`` as the summary prints it: absolute and normalised, so where the run went is
+    unambiguous from any folder. A quoted ``'~/x'`` is a folder named ``~`` in the current one
+    (shell semantics, as the output rule writes it, not home): printed as ``/cwd/~/x``, it no
+    longer reads like home."""
+    return os.path.abspath(path)
+
+
 def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import check_output_dir
     from logistics.progress import progress
@@ -292,10 +301,11 @@ def _run(args: argparse.Namespace) -> int:
             failures.append(f"{path.name}: {exc}")
             continue
         print("\n".join(summary_lines(result)))
-        print(f"  outputs: {out}/ (run and written in {time.perf_counter() - t0:.1f} s)")
+        print(f"  outputs: {absolute(out)}/ (run and written in "
+              f"{time.perf_counter() - t0:.1f} s)")
     if many and written:
         print(f"{len(written)} of {len(files)} armies run and written under "
-              f"{Path(args.out or 'out')}/ in {time.perf_counter() - started:.0f} s")
+              f"{absolute(Path(args.out or 'out'))}/ in {time.perf_counter() - started:.0f} s")
     if failures:  # one error line, each failed file's problems indented under it
         import textwrap
 
