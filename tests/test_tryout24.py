@@ -170,3 +170,33 @@ def test_a_quoted_tilde_out_is_a_folder_here_and_the_summary_says_where(tmp_path
     assert (tmp_path / "~" / "tilde-run" / "daily.csv").is_file()
     assert f"  outputs: {tmp_path}/~/tilde-run/ (run and written in " in printed
     assert "outputs: ~/" not in printed
+
+
+# --- report.md's command line -----------------------------------------------------------------
+
+def test_the_report_command_reruns_the_run_with_its_out_and_names_as_written(tmp_path,
+                                                                              monkeypatch):
+    """report.md's command omitted --out, and 'What was run' showed the army file's ü as a JSON
+    escape (\\u00fc); a path with a space was one shell word but the page's rewrite of absolute
+    paths (none may be on a page) stopped at the space."""
+    from logistics.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "my configs ü"
+    mine.mkdir()
+    shutil.copy(CMG, mine / "my cmg.yaml")
+    assert main(["run", str(mine / "my cmg.yaml"), "--resolution-m", "25000",
+                 "--out", str(tmp_path / "out ü" / "r")]) == 0
+    page = (tmp_path / "out ü" / "r" / "report.md").read_text(encoding="utf-8")
+    assert ("- command: `logistics run 'my configs ü/my cmg.yaml' --resolution-m 25000 "
+            "--out 'out ü/r'` (paths relative to the folder the run was made in)") in page
+    assert "\\u00fc" not in page and '- scenario_file: `"my configs ü/my cmg.yaml"`' in page
+    assert str(tmp_path) not in page  # still no absolute path on the page
+
+
+def test_run_command_quotes_the_out_folder():
+    from logistics.report.run_page import run_command
+
+    prov = {"scenario_file": "configs/tbf-17a.yaml", "seed": 0, "resolution_m": 1000.0}
+    assert run_command(prov, "out/my run") == "logistics run configs/tbf-17a.yaml --out 'out/my run'"
+    assert run_command(prov) == "logistics run configs/tbf-17a.yaml"

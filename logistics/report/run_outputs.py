@@ -172,7 +172,8 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
                  context={k: gis[k] for k in CONTEXT_LAYERS})
         plot_advance(result, tmp / "advance.png")
         plot_fuel(result, tmp / "fuel.png")
-        (tmp / "report.md").write_text(finish_page(run_report(result)), encoding="utf-8")
+        (tmp / "report.md").write_text(finish_page(run_report(result, folder)),
+                                       encoding="utf-8")
     return folder
 
 
