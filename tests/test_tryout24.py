@@ -200,3 +200,14 @@ def test_run_command_quotes_the_out_folder():
     prov = {"scenario_file": "configs/tbf-17a.yaml", "seed": 0, "resolution_m": 1000.0}
     assert run_command(prov, "out/my run") == "logistics run configs/tbf-17a.yaml --out 'out/my run'"
     assert run_command(prov) == "logistics run configs/tbf-17a.yaml"
+
+
+# --- the note of a copied configs tree: a path with a space is one shell word -----------------
+
+def test_the_copied_tree_note_quotes_the_folder(tmp_path):
+    from logistics.cli.run import other_tree_note
+
+    copy = tmp_path / "my configs ü"
+    (copy / "vehicles").mkdir(parents=True)
+    note = other_tree_note(copy)
+    assert note.endswith(f"set LOGISTICS_CONFIG_DIR='{copy.resolve()}'"), note

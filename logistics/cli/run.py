@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -204,7 +205,8 @@ def other_tree_note(folder: Path) -> str | None:
         return None
     return (f"note: {folder} has its own {' and '.join(d + '/' for d in own)}, but vehicles, "
             f"norms, sources.yaml and fortified-regions.yaml are read from {settings.CONFIG_DIR}"
-            f"; to use the copy's, set LOGISTICS_CONFIG_DIR={folder.resolve()}")
+            f"; to use the copy's, set LOGISTICS_CONFIG_DIR="
+            f"{shlex.quote(str(folder.resolve()))}")  # 'my configs ü': one shell word
 
 
 def _did_you_mean(path: Path) -> str:
