@@ -211,3 +211,30 @@ def test_the_copied_tree_note_quotes_the_folder(tmp_path):
     (copy / "vehicles").mkdir(parents=True)
     note = other_tree_note(copy)
     assert note.endswith(f"set LOGISTICS_CONFIG_DIR='{copy.resolve()}'"), note
+
+
+# --- README: what route.geojson and daily.geojson hold -----------------------------------------
+
+def test_readme_says_the_geojson_files_hold_every_formation(tmp_path, monkeypatch):
+    """The README called route.geojson and daily.geojson 'the headline formation's'; both hold
+    every formation (checked on a run), only track.csv is the headline's."""
+    import json
+    import re
+
+    from logistics.cli import main
+
+    text = " ".join((Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert "headline formation's `route.geojson`" not in text
+    assert "`route.geojson` (every formation's planned route" in text
+    assert "`daily.geojson` (every formation's end-of-day positions" in text
+    assert re.search(r"the headline formation's `track.csv`", text)
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(SHIPPED / "tbf-36a.yaml"), "--resolution-m", "25000",
+                 "--out", "o"]) == 0
+    formations = {ln.split(",")[0] for ln in
+                  (tmp_path / "o" / "formations.csv").read_text().splitlines()[1:]}
+    assert len(formations) > 1, "premise: an army of several formations"
+    for name, kind in (("route.geojson", "route"), ("daily.geojson", None)):
+        feats = json.loads((tmp_path / "o" / name).read_text())["features"]
+        assert {f["properties"]["formation_id"] for f in feats
+                if kind is None or f["properties"]["kind"] == kind} == formations, name
