@@ -238,3 +238,27 @@ def test_readme_says_the_geojson_files_hold_every_formation(tmp_path, monkeypatc
         feats = json.loads((tmp_path / "o" / name).read_text())["features"]
         assert {f["properties"]["formation_id"] for f in feats
                 if kind is None or f["properties"]["kind"] == kind} == formations, name
+
+
+# --- run.gpkg's track and deliveries layers carry the CSV's columns ----------------------------
+
+def test_the_gpkg_track_and_deliveries_layers_carry_every_csv_column(tmp_path):
+    """run.gpkg's track layer lacked tail_km, elements, dry_classes and reserve_km of
+    tracks.csv; its deliveries layer lacked offered_l and truck_fuel_l of deliveries.csv."""
+    import geopandas as gpd
+    import pandas as pd
+
+    import logistics
+
+    result = logistics.run(SHIPPED / "tbf-36a.yaml", resolution_m=25000)
+    out = logistics.write_run(result, tmp_path / "run")
+    for layer, csv in (("track", "tracks.csv"), ("deliveries", "deliveries.csv")):
+        table = pd.read_csv(out / csv)
+        gis = gpd.read_file(out / "run.gpkg", layer=layer)
+        assert len(table) and len(gis) == len(table), layer  # premise: rows to compare
+        missing = set(table.columns) - {"lon", "lat"} - set(gis.columns)
+        assert not missing, (layer, missing)
+    track = gpd.read_file(out / "run.gpkg", layer="track")
+    tracks = pd.read_csv(out / "tracks.csv")
+    assert (track["elements"].to_numpy() == tracks.sort_values(
+        ["formation_id", "time"], kind="stable")["elements"].to_numpy()).all()
