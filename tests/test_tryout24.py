@@ -262,3 +262,25 @@ def test_the_gpkg_track_and_deliveries_layers_carry_every_csv_column(tmp_path):
     tracks = pd.read_csv(out / "tracks.csv")
     assert (track["elements"].to_numpy() == tracks.sort_values(
         ["formation_id", "time"], kind="stable")["elements"].to_numpy()).all()
+
+
+# --- a copied vehicle file with its original's aliases: the copy is the one to fix -------------
+
+def test_a_copied_vehicle_file_named_before_its_original_is_the_one_to_fix(tmp_path):
+    """cp bt-7.yaml bt-5.yaml: the problem named bt-7.yaml (the later by name) as the file at
+    fault; the copy is, being the newer file."""
+    import os
+
+    from logistics.vehicles import list_vehicles
+
+    root = tmp_path / "my configs ü"
+    shutil.copytree(SHIPPED, root)
+    original = root / "vehicles" / "bt-7.yaml"
+    os.utime(original, (1e9, 1e9))  # the original is older than the copy made now
+    shutil.copy(original, root / "vehicles" / "bt-5.yaml")
+    with pytest.raises(ConfigError) as err:
+        list_vehicles(config_dir=root)
+    (line,) = [ln for ln in str(err.value).splitlines() if "also used by" in ln]
+    assert line.startswith(f"  - {root / 'vehicles' / 'bt-5.yaml'}: "), line
+    assert f"also used by vehicle 'bt-7' ({original})" in line
+    assert "fix: give bt-5.yaml (the newer file" in line
