@@ -6,6 +6,7 @@ file it lacks ("planned-rates file ... is missing") with no word of the mix-up.
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
@@ -284,3 +285,54 @@ def test_a_copied_vehicle_file_named_before_its_original_is_the_one_to_fix(tmp_p
     assert line.startswith(f"  - {root / 'vehicles' / 'bt-5.yaml'}: "), line
     assert f"also used by vehicle 'bt-7' ({original})" in line
     assert "fix: give bt-5.yaml (the newer file" in line
+
+
+# --- a grid too fine for the memory: refused before the terrain is built ------------------------
+
+def test_a_run_too_fine_for_the_memory_is_refused_before_the_terrain(monkeypatch, capsys):
+    """`run --resolution-m 100` on an army grew to 7+ GB before any message. The grid's cells
+    times the measured bytes a cell are compared with the memory available first."""
+    import logistics.terrain
+    from logistics import run_memory
+    from logistics.advance.plan import army_bbox
+    from logistics.army.load import load_army
+    from logistics.cli import main
+    from logistics.errors import ResourceError
+    from logistics.terrain.grid import metric_grid
+
+    box = army_bbox(load_army(CMG))
+    cells_10km = math.prod(metric_grid(box, 10_000).shape)
+    have = run_memory.run_bytes(cells_10km)  # exactly what a 10 km grid needs
+    monkeypatch.setattr(run_memory, "available_bytes", lambda: have)
+
+    def no_terrain(*a, **k):
+        raise AssertionError("the terrain was built before the check")
+
+    monkeypatch.setattr(logistics.terrain, "load_terrain", no_terrain)
+    with pytest.raises(ResourceError) as err:
+        logistics.run(CMG, resolution_m=5000)
+    msg = str(err.value)
+    cells_5km = math.prod(metric_grid(box, 5000).shape)
+    assert f"({cells_5km:,}) at 5000 m needs about " in msg and "256 B a cell" in msg
+    fits = int(msg.split("fix: a resolution of at least ")[1].split(" m")[0])
+    assert 5000 < fits <= 10_000  # 10 km fits exactly: the fix is no coarser
+    run_memory.check_run_fits(box, fits)  # the suggested grid passes the same check
+    with pytest.raises(ResourceError):
+        run_memory.check_run_fits(box, fits - 1)  # and a metre finer does not
+    assert main(["run", str(CMG), "--resolution-m", "5000", "--out", "/tmp/msgs24-never"]) != 0
+    text = capsys.readouterr().err
+    assert f"fix: --resolution-m {fits} or coarser" in text and "--engine chunked" in text
+    assert not Path("/tmp/msgs24-never").exists()
+
+
+def test_the_default_grid_of_every_shipped_army_fits_in_a_few_gib():
+    """The check keeps default runs: every shipped army's 1 km grid needs under 2 GiB by the
+    allowance (the measured tbf-36a run peaked at 685 MiB)."""
+    from logistics import run_memory
+    from logistics.advance.plan import army_bbox
+    from logistics.army.load import army_paths, load_army
+    from logistics.terrain.grid import metric_grid
+
+    for path in army_paths(SHIPPED):
+        cells = math.prod(metric_grid(army_bbox(load_army(path)), 1000).shape)
+        assert run_memory.run_bytes(cells) < 2 * 2**30, path.name
