@@ -336,3 +336,18 @@ def test_the_default_grid_of_every_shipped_army_fits_in_a_few_gib():
     for path in army_paths(SHIPPED):
         cells = math.prod(metric_grid(army_bbox(load_army(path)), 1000).shape)
         assert run_memory.run_bytes(cells) < 2 * 2**30, path.name
+
+
+def test_the_report_command_says_which_path_it_names_by_name_only(tmp_path, monkeypatch):
+    """An --out outside the working folder is named by its last part (a page names no
+    absolute path): the page says so rather than calling it relative."""
+    from logistics.report.run_page import _paths_note, run_command
+
+    monkeypatch.chdir(tmp_path)
+    prov = {"scenario_file": "configs/tbf-17a.yaml", "seed": 0}
+    assert run_command(prov, "/elsewhere/run 1") == (
+        "logistics run configs/tbf-17a.yaml --out 'run 1'")
+    assert _paths_note(prov, "/elsewhere/run 1") == (
+        "paths relative to the folder the run was made in; --out run 1 by name only: it was "
+        "outside it, and a page names no absolute path")
+    assert _paths_note(prov, tmp_path / "o") == "paths relative to the folder the run was made in"

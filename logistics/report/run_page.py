@@ -208,6 +208,20 @@ def _scenario_in_copy(path: str, copy: str | None) -> str:
     return path
 
 
+def _paths_note(prov: dict, out) -> str:
+    """How the command's paths read: relative to the folder the run was made in, and which
+    of them lay outside it and the known folders (named by their last part: a page names no
+    absolute path, issue 15 item 5)."""
+    from logistics.report.references import path_kept
+
+    cut = [f"--out {Path(out).name}" if k == "out" else Path(p).name
+           for k, p in (("scenario", prov["scenario_file"]), ("out", out))
+           if p is not None and not path_kept(p)]
+    return ("paths relative to the folder the run was made in" + (
+        f"; {' and '.join(cut)} by name only: {'it was' if len(cut) == 1 else 'they were'} "
+        "outside it, and a page names no absolute path" if cut else ""))
+
+
 def run_report(result, out: str | Path | None = None) -> str:
     """The report page of one run (Markdown); ``out``: the folder it is written into (the
     command line's ``--out``)."""
@@ -235,8 +249,7 @@ def run_report(result, out: str | Path | None = None) -> str:
         lines += [f"- config_dir: `{copy}` (LOGISTICS_CONFIG_DIR, a copy of the configs "
                   "folder: the `configs/` files named on this page are its files)"]
     in_copy = dict(prov, scenario_file=_scenario_in_copy(str(prov["scenario_file"]), copy))
-    lines += [f"- command: `{env}{run_command(in_copy, out)}` (paths relative to the folder "
-              "the run was made in)"]
+    lines += [f"- command: `{env}{run_command(in_copy, out)}` ({_paths_note(in_copy, out)})"]
     if prov.get("overrides"):
         lines += ["  (the overrides above were set through the Python API or `compare --set`: "
                   "`logistics run` has no option for them)"]
