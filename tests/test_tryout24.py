@@ -1,7 +1,15 @@
 """A new user's tryout (helper "msgs24"), each message or output fixed at its root.
 
 A folder of army files given as ``config_dir`` (or LOGISTICS_CONFIG_DIR) failed on the first
-file it lacks ("planned-rates file ... is missing") with no word of the mix-up.
+file it lacks ("planned-rates file ... is missing") with no word of the mix-up. An
+``uncertain:`` range of a formation's men taken from its standard said "names no figure ...
+fix: formations.<id>.men", what was written. A documented position with lat and lon swapped
+said "out of range" only. ``--out logistics/run1`` wrote into the package's source. A quoted
+``--out '~/x'`` printed "outputs: ~/x/", reading like home. report.md's command left out
+--out and showed ü as \u00fc; the copied-configs note printed its folder unquoted. The README
+called route.geojson and daily.geojson the headline's. run.gpkg's track and deliveries layers
+lacked columns of their CSVs. A copied vehicle file blamed its original. A grid too fine for
+the memory grew to gigabytes before any message.
 """
 
 from __future__ import annotations
