@@ -385,22 +385,26 @@ def _check_not_in_inputs(text: str, p: Path, what: str, option: str) -> None:
     """Refuse an output path inside the folders the tool reads its inputs from (the config and
     raster trees, shipped or set by ``LOGISTICS_CONFIG_DIR``/``LOGISTICS_RASTER_DIR``): outputs
     there mix with the inputs (a later ``logistics run configs/`` or a package build would
-    take them along)."""
+    take them along), and inside the package's own source folder (``--out logistics/run1``
+    wrote a run among the modules: ``git status``, the package build and its install carry it)."""
     from logistics import settings
 
+    inputs_of = "the tool reads its inputs from"
     real = p.resolve()
-    for name, folder in (("configs", settings.CONFIG_DIR), ("rasters", settings.RASTER_DIR),
-                         ("configs", settings.SHIPPED_CONFIG_DIR),
-                         ("rasters", settings.SHIPPED_RASTER_DIR)):
+    for name, folder, role in (
+            ("configs", settings.CONFIG_DIR, inputs_of), ("rasters", settings.RASTER_DIR, inputs_of),
+            ("configs", settings.SHIPPED_CONFIG_DIR, inputs_of),
+            ("rasters", settings.SHIPPED_RASTER_DIR, inputs_of),
+            ("package", Path(settings.__file__).parent, "the tool runs from (its source code)")):
         try:
             inputs = Path(folder).resolve()
         except (OSError, RuntimeError):
             continue
         if real == inputs or inputs in real.parents:
             raise OutputError(
-                f"{what} {text!r} lies inside the {name} folder the tool reads its inputs from "
-                f"({inputs}); outputs there would mix with the inputs: give a folder outside "
-                f"it, e.g. {option} out/run1")
+                f"{what} {text!r} lies inside the {name} folder {role} ({inputs}); outputs "
+                f"there would mix with {'its code' if name == 'package' else 'the inputs'}: "
+                f"give a folder outside it, e.g. {option} out/run1")
 
 
 def _check_output_dir(path, overwrite: bool, what: str, flag: str, option: str) -> Path:

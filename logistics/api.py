@@ -76,10 +76,26 @@ def _resolution_arg(resolution_m) -> float | None:
     return None if resolution_m is None else check_resolution_m(resolution_m)
 
 
-def _config_dir_arg(config_dir) -> Path | None:
+def _config_dir_arg(config_dir, armies: str = "") -> Path | None:
     """None (``settings.CONFIG_DIR``: LOGISTICS_CONFIG_DIR or the shipped configs) or the path
-    of a configs folder (a copy of ``configs/``)."""
-    return None if config_dir is None else _path_arg(config_dir, "config_dir", "my-configs")
+    of a configs folder (a copy of ``configs/``). A folder of army files is refused as one, with
+    ``armies`` (how the caller takes army files) in the fix."""
+    from logistics import settings
+
+    if config_dir is None:
+        return None
+    path = _path_arg(config_dir, "config_dir", "my-configs")
+    problem = settings.army_files_folder(path)
+    if problem:
+        raise ConfigError(f"config_dir={str(path)!r}: {problem}; fix: "
+                          f"{armies + ', and ' if armies else ''}config_dir= for a whole copy of "
+                          "configs/ (cp -r configs my-configs), or leave config_dir out for "
+                          "settings.CONFIG_DIR")
+    return path
+
+
+#: How the functions of one army take an army file (the fix of a folder of them as config_dir).
+_ONE_ARMY = "give one of its files as the scenario (e.g. logistics.run('FOLDER/tbf-36a.yaml'))"
 
 
 def load_scenario(path: str | Path, *, config_dir: str | Path | None = None):
@@ -90,7 +106,7 @@ def load_scenario(path: str | Path, *, config_dir: str | Path | None = None):
     from logistics.army import load_army
 
     return load_army(_path_arg(path, "path", "configs/tbf-6gta.yaml"),
-                     config_dir=_config_dir_arg(config_dir))
+                     config_dir=_config_dir_arg(config_dir, _ONE_ARMY))
 
 
 def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str = "merged",
@@ -110,7 +126,7 @@ def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str 
     from logistics.runner import run_scenario
 
     seed, resolution_m = _seed_arg(seed), _resolution_arg(resolution_m)  # before any loading
-    config_dir = _config_dir_arg(config_dir)
+    config_dir = _config_dir_arg(config_dir, _ONE_ARMY)
     if not isinstance(scenario, Army):
         if not isinstance(scenario, (str, os.PathLike)):
             raise ConfigError(
@@ -266,7 +282,7 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
         documented = _path_arg(documented, "documented", "configs/history/documented-advances.csv")
     if configs_dir is not None:
         configs_dir = _path_arg(configs_dir, "configs_dir", "configs")
-    config_dir = _config_dir_arg(config_dir)
+    config_dir = _config_dir_arg(config_dir, "use configs_dir= for a folder of army files")
     check_scorable(documented, config_dir)  # as `logistics compare`: refused, not an empty one
     comp = _compare(documented, configs_dir=configs_dir,
                     resolution_m=_resolution_arg(resolution_m), samples=int(samples),

@@ -211,8 +211,10 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
     box = army_bbox(army)
     if terrain is None:
+        from logistics.run_memory import check_run_fits
         from logistics.terrain import load_terrain
 
+        check_run_fits(box, res)  # before the grid is built: refused with numbers, not grown to GBs
         terrain = load_terrain(box, resolution_m=res, dem=dem, config_dir=folder)
     models = CostModels(folder)
     means = dict(default_planners(army, config_dir=folder))

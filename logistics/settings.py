@@ -37,7 +37,8 @@ from logistics.errors import ConfigError
 __all__ = [
     "PROJECT_ROOT", "RASTER_DIR", "CONFIG_DIR", "CACHE_DIR", "THEATRE_BBOX", "METRIC_CRS",
     "SHIPPED_RESOLUTION_M", "DEFAULT_RESOLUTION_M", "CHUNK_CELLS", "MAX_IN_MEMORY_CELLS", "N_WORKERS",
-    "SCHEDULER_ADDRESS", "PROGRESS", "check", "problems", "configs_folder",
+    "SCHEDULER_ADDRESS", "PROGRESS", "check", "problems", "configs_folder", "CONFIG_PARTS",
+    "army_files_folder",
 ]
 
 #: Problems of environment variables, by the setting they spoil (filled at import).
@@ -136,6 +137,45 @@ def _shipped(name: str) -> Path:
     return Path(__file__).resolve().parent / f"_{name}"
 
 
+#: The sub-folders of a whole configs folder that the readers of a run or a comparison need.
+CONFIG_PARTS: tuple[str, ...] = ("history", "norms", "vehicles")
+#: Files directly in a configs folder that are data, not army files (``army.load.NOT_ARMIES``).
+_CONFIG_DATA_FILES = frozenset({"sources", "fortified-regions"})
+
+
+def army_files_folder(folder: str | os.PathLike[str]) -> str | None:
+    """What makes ``folder``, given as a configs folder, look like a folder of army files
+    instead (it lacks some of :data:`CONFIG_PARTS` but holds army files): the readers would
+    otherwise fail on the first missing file (``history/planned-rates.yaml`` is missing) with
+    no word of the mix-up. None when it has its parts, holds no army file or is no folder."""
+    p = Path(folder)
+    if not p.is_dir():
+        return None
+    missing = [f"{d}/" for d in CONFIG_PARTS if not (p / d).is_dir()]
+    try:
+        armies = sorted(f.name for f in p.iterdir() if f.suffix in (".yaml", ".yml")
+                        and f.stem not in _CONFIG_DATA_FILES and f.is_file())
+    except OSError:  # unreadable: the reader that needs it says so
+        return None
+    if not missing or not armies:
+        return None
+    shown = ", ".join(armies[:3]) + (", ..." if len(armies) > 3 else "")
+    return (f"{p} has no {', '.join(missing)} but holds {len(armies)} army file"
+            f"{'s' if len(armies) != 1 else ''} ({shown}): it looks like a folder of army "
+            "files, not a whole copy of configs/")
+
+
+def _config_path(text: str) -> Path:
+    """LOGISTICS_CONFIG_DIR: a folder path, not a folder of army files only."""
+    path = _path(text)
+    problem = army_files_folder(path)
+    if problem:
+        raise ValueError(f"{problem}; set it to a whole copy of configs/ (cp -r configs "
+                         "my-configs) and give the army files to the command (`logistics run "
+                         "FOLDER`, `logistics compare --configs FOLDER`)")
+    return path
+
+
 #: The shipped configs and rasters, wherever the package was installed from.
 SHIPPED_CONFIG_DIR: Path = _shipped("configs")
 SHIPPED_RASTER_DIR: Path = _shipped("rasters")
@@ -144,7 +184,8 @@ SHIPPED_RASTER_DIR: Path = _shipped("rasters")
 RASTER_DIR: Path = _env("RASTER_DIR", "LOGISTICS_RASTER_DIR", _path, SHIPPED_RASTER_DIR)
 
 #: Folder of shipped configs (vehicles, scenarios).
-CONFIG_DIR: Path = _env("CONFIG_DIR", "LOGISTICS_CONFIG_DIR", _path, SHIPPED_CONFIG_DIR)
+CONFIG_DIR: Path = _env("CONFIG_DIR", "LOGISTICS_CONFIG_DIR", _config_path,
+                       SHIPPED_CONFIG_DIR)
 
 
 

@@ -237,6 +237,20 @@ def _id_twins(files: list[Path]) -> list[str]:
             for vid, twins in by_id.items() for twin in twins[1:]]
 
 
+def _newer(a: Vehicle, b: Vehicle) -> tuple[Vehicle, Vehicle]:
+    """(the one to fix, the other) of two vehicles sharing a name: the file modified last (a
+    copy, ``cp bt-7.yaml bt-5.yaml``, is newer than its original, whatever their names'
+    order), else the later by name. Why: the problem was put on the later file by name, so
+    a copy named before its original (bt-5 before bt-7) blamed the original."""
+    def when(v: Vehicle) -> float:
+        try:
+            return Path(v.path).stat().st_mtime
+        except (OSError, TypeError):
+            return float("-inf")
+
+    return (a, b) if (when(a), str(a.path)) >= (when(b), str(b.path)) else (b, a)
+
+
 def _check_names(vehicles: dict[str, Vehicle], *, broken: set[str] | None = None) -> list[str]:
     """Aliases must not collide between vehicles; calibrate_like must name a known vehicle
     (one of ``broken``, whose file has problems of its own, is no problem of the borrower's:
@@ -252,11 +266,12 @@ def _check_names(vehicles: dict[str, Vehicle], *, broken: set[str] | None = None
     for (vid, other), names in shared.items():  # one problem per pair: a copied file
         which = "name or alias" if len(names) == 1 else "names or aliases"
         verb = "is" if len(names) == 1 else "are"
+        new, old = _newer(vehicles[vid], vehicles[other])
         problems.append(
-            f"{vehicles[vid].path}: {which} {', '.join(map(repr, names))} {verb} also used by "
-            f"vehicle {other!r} ({vehicles[other].path}); expected names unique across "
-            "configs/vehicles; fix: give each vehicle file its own name: and aliases: (a "
-            "copied file keeps the original's)")
+            f"{new.path}: {which} {', '.join(map(repr, names))} {verb} also used by "
+            f"vehicle {old.id!r} ({old.path}); expected names unique across "
+            f"configs/vehicles; fix: give {Path(new.path).name} (the newer file: a copy keeps "
+            "the original's name: and aliases:) its own name: and aliases:")
     for v in vehicles.values():
         if v.calibrate_like and v.calibrate_like.vehicle in (broken or set()):
             continue

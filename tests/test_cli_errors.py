@@ -120,7 +120,8 @@ def test_a_signal_while_writing_is_one_line_and_leaves_nothing(tmp_path, sig, co
             os.killpg(proc.pid, signal.SIGKILL)
     assert "Traceback" not in err, err
     if proc.returncode == 0:  # finished before the signal came: a complete run folder
-        assert "outputs: o/" in out and (tmp_path / "o" / "daily.csv").exists(), (out, err)
+        assert f"outputs: {tmp_path / 'o'}/" in out, (out, err)  # absolute, as printed
+        assert (tmp_path / "o" / "daily.csv").exists(), (out, err)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["o"]
         return
     assert proc.returncode == code

@@ -281,7 +281,7 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
         "deliveries": {"delivery_id": "INTEGER", "formation_id": "TEXT", "time": "DATETIME",
                        "source": "TEXT",
                        "kind": "TEXT", "litres": "REAL", "fuel_type": "TEXT", "cum_km": "REAL",
-                       "note": "TEXT"},
+                       "note": "TEXT", "offered_l": "REAL", "truck_fuel_l": "REAL"},
     }
     for layer, types in expected.items():
         assert _field_types(full, layer) == types, layer

@@ -21,7 +21,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cost",),
     ("network", "supply", "bench"),
     ("advance",),
-    ("runner", "track_events"),
+    ("runner", "track_events", "run_memory"),
     ("history",),
     ("report",),
     ("api", "cli", "__main__", "__init__"),  # __init__ serves the notebook API (api.py)

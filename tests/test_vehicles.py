@@ -184,7 +184,7 @@ def test_a_copied_vehicle_file_with_its_original_names_is_one_problem_naming_bot
     msg = str(exc.value)
     assert "1 problem(s)" in msg and str(copied) in msg and "zis-5.yaml" in msg
     assert "'zis5', 'zis5v', 'zakhar'" in msg
-    assert "fix: give each vehicle file its own name: and aliases:" in msg
+    assert "fix: give gaz-aa.yaml (the newer file: a copy keeps the original" in msg
 
 
 def test_missing_folder_is_a_config_error(tmp_path: Path):

@@ -67,7 +67,9 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     problems += _departure_problems(army)
     paths = set(army_figure_paths(army)) | set(GLOBAL_OVERRIDES)
     for key in army.uncertain:
-        if key not in paths:
+        if key not in paths and (hint := _standard_figure_problem(army, key, config_dir)):
+            problems.append(hint)
+        elif key not in paths:
             problems.append(f"{src}: uncertain: {key!r} names no figure of this army file"
                             + did_you_mean(key, sorted(paths), n=3, lead="; ")
                             + "; fix: the dotted path of one of its figures (formation ids "
@@ -83,6 +85,37 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         raise ConfigError(f"{src}: {len(problems)} problem(s) in the army file:\n  - "
                           + listed(problems) + "\n(key reference: configs/armies/README.md; "
                           "value rules: configs/README.md)")
+
+
+def _standard_figure_problem(army: Army, key: str, config_dir) -> str | None:
+    """The problem of an ``uncertain:`` key naming a figure a formation does not write but
+    takes from its ``standard:`` (``formations.my-rd.men``): the file has no such figure to
+    range, and 'names no figure ... formations.<id>.men' told the user to write what they had
+    written. None when ``key`` is not of that kind."""
+    from logistics.ranges import norms_key, norms_ranges
+
+    parts = key.split(".")
+    f = next((f for f in army.formations if len(parts) > 2 and parts[:2] == ["formations", f.id]),
+             None)
+    if (f is None or f.standard is None or parts[2] not in type(f).model_fields
+            or getattr(f, parts[2]) is not None):
+        return None
+    std_key = ".".join(["standards", f.standard, *parts[3:]]) if len(parts) > 3 else \
+        f"standards.{f.standard}.{parts[2]}"
+    folder = Path(config_dir) / "norms" if config_dir is not None else None
+    try:
+        ranged = norms_ranges(folder, files=("norms/formations",)).get(
+            norms_key("norms/formations", std_key))
+    except LogisticsError:  # a broken norms file is reported by its own reader
+        ranged = None
+    standard = (f"its range {ranged[0]:g} .. {ranged[1]:g} is in formations.yaml's "
+                "`uncertain:`" if ranged else "formations.yaml's `uncertain:` can range it")
+    return (f"{army.source}: uncertain: {key!r}: formation {f.id} writes no `{parts[2]}:`, it "
+            f"takes its standard's ({f.standard}: configs/norms/formations.yaml {std_key}), "
+            "so this file has no figure to range; fix: give the formation its own "
+            f"`{parts[2]}:` {{value, cite|assumed}} and keep the entry, or remove the entry "
+            f"(the standard's figure: {standard}, not drawn by the Monte Carlo; set it by hand "
+            f"with `logistics compare --set {norms_key('norms/formations', std_key)}=VALUE`)")
 
 
 def _lift_problems(army: Army, units) -> list[str]:

@@ -13,6 +13,8 @@ the mountains) and the wall seconds the army took.
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -203,7 +205,8 @@ def other_tree_note(folder: Path) -> str | None:
         return None
     return (f"note: {folder} has its own {' and '.join(d + '/' for d in own)}, but vehicles, "
             f"norms, sources.yaml and fortified-regions.yaml are read from {settings.CONFIG_DIR}"
-            f"; to use the copy's, set LOGISTICS_CONFIG_DIR={folder.resolve()}")
+            f"; to use the copy's, set LOGISTICS_CONFIG_DIR="
+            f"{shlex.quote(str(folder.resolve()))}")  # 'my configs ü': one shell word
 
 
 def _did_you_mean(path: Path) -> str:
@@ -225,6 +228,14 @@ def _did_you_mean(path: Path) -> str:
     if bare and stems:
         hint += f" shipped scenarios: {', '.join(stems)};"
     return hint
+
+
+def absolute(path: Path) -> str:
+    """``path`` as the summary prints it: absolute and normalised, so where the run went is
+    unambiguous from any folder. A quoted ``'~/x'`` is a folder named ``~`` in the current one
+    (shell semantics, as the output rule writes it, not home): printed as ``/cwd/~/x``, it no
+    longer reads like home."""
+    return os.path.abspath(path)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -292,10 +303,11 @@ def _run(args: argparse.Namespace) -> int:
             failures.append(f"{path.name}: {exc}")
             continue
         print("\n".join(summary_lines(result)))
-        print(f"  outputs: {out}/ (run and written in {time.perf_counter() - t0:.1f} s)")
+        print(f"  outputs: {absolute(out)}/ (run and written in "
+              f"{time.perf_counter() - t0:.1f} s)")
     if many and written:
         print(f"{len(written)} of {len(files)} armies run and written under "
-              f"{Path(args.out or 'out')}/ in {time.perf_counter() - started:.0f} s")
+              f"{absolute(Path(args.out or 'out'))}/ in {time.perf_counter() - started:.0f} s")
     if failures:  # one error line, each failed file's problems indented under it
         import textwrap
 

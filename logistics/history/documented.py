@@ -528,6 +528,8 @@ def gazetteer_point(place_text: str) -> tuple[float, float, str] | None:
 
 def _parse_point(rec, lat_col, lon_col, bad, consequence) -> tuple[float, float]:
     """Both coordinates or neither; each a number within its range, else NaN and a problem."""
+    from logistics.places import lat_lon_swapped
+
     lat, lon = _parse_float(rec[lat_col]), _parse_float(rec[lon_col])
     ok = True
     for col, v, limit in ((lat_col, lat, 90.0), (lon_col, lon, 180.0)):
@@ -535,7 +537,11 @@ def _parse_point(rec, lat_col, lon_col, bad, consequence) -> tuple[float, float]
             bad(col, "not a number (expected decimal degrees, e.g. 45.38)", consequence)
             ok = False
         elif abs(v) > limit:
-            bad(col, f"out of range (expected decimal degrees within +-{limit:g})", consequence)
+            swapped = (col == lat_col and lon is not None
+                       and lat_lon_swapped(v, lon, lon_range=(-180.0, 180.0)))
+            bad(col, f"out of range (expected decimal degrees within +-{limit:g})"
+                + (f"; {lat_col} and {lon_col} look swapped (latitude is north, -90..90): "
+                   f"write {lat_col} {lon:g}, {lon_col} {v:g}" if swapped else ""), consequence)
             ok = False
     if ok and (math.isnan(lat) != math.isnan(lon)):
         empty = lat_col if math.isnan(lat) else lon_col

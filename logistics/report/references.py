@@ -52,6 +52,13 @@ def portable_path(path: str | Path) -> str:
     return p.name
 
 
+def path_kept(path: str | Path) -> bool:
+    """True when :func:`portable_path` keeps where ``path`` is (relative, or under a known
+    folder); False when it cuts it to its file name (an absolute path elsewhere)."""
+    p = Path(path)
+    return not p.is_absolute() or any(p == root or root in p.parents for root, _ in _roots())
+
+
 def portable_paths(text: str) -> str:
     """``text`` with every absolute path replaced by :func:`portable_path` of it."""
     return _ABS_PATH.sub(lambda m: portable_path(m.group(0)), text)

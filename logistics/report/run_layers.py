@@ -15,10 +15,10 @@ Layers (each a GeoDataFrame, possibly empty but always with its columns and CRS)
 |---|---|---|
 | ``routes`` | LineString | formation: its planned route (``length_km``) |
 | ``track_lines`` | LineString | formation: the path it actually moved, start to last step (``cum_km``: the farthest it got along its route) |
-| ``track`` | Point | formation per hour step, ``time`` (datetime: QGIS's temporal controller plays it) |
+| ``track`` | Point | formation per hour step, ``time`` (datetime: QGIS's temporal controller plays it); every column of ``tracks.csv`` |
 | ``daily`` | Point | formation per date (end-of-day position, ``date``, ``time`` at 24:00) |
 | ``halts`` | Point | halt spell (``reason``, ``start``, ``end``, ``hours``) |
-| ``deliveries`` | Point | delivery and formation that took part of it (``delivery_id``, ``litres`` its share; placed at its ``cum_km`` along its route) |
+| ``deliveries`` | Point | delivery and formation that took part of it (``delivery_id``, ``litres`` its share; placed at its ``cum_km`` along its route); every column of ``deliveries.csv`` |
 | ``crossings`` | Point | river crossing (``river_class``, ``crossing_h`` and ``ferry_h`` where the run says) |
 | ``documented`` | Point | documented position of the run's axis that has coordinates |
 | ``objectives`` | Point | formation and objective, in order (``objective``, ``order``), where its route reaches it (``cum_km``), ``reached`` (when; empty if never) |
@@ -50,6 +50,8 @@ FIELD_TYPES: dict[str, str] = {
     "date": "datetime64[ms]", "length_km": "float64", "cum_km": "float64",
     "hours": "float64", "litres": "float64", "delivery_id": "int64", "fuel_l": "float64", "refills_on_hand": "float64",
     "crossing_h": "float64", "ferry_h": "float64", "river_class": "int64", "reached": "datetime64[ms]", "order": "int64",
+    "tail_km": "float64", "elements": "int64", "reserve_km": "float64", "offered_l": "float64",
+    "truck_fuel_l": "float64",
 }
 
 
@@ -159,8 +161,10 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
                           "geometry": LineString(zip(moved["lon"], moved["lat"]))})
     layers["track_lines"] = _gdf(pd.DataFrame(lines), [r.pop("geometry") for r in lines],
                                  ["formation_id", "name", "start", "end", "cum_km"])
-    cols = ["formation_id", "time"] + [c for c in ("cum_km", "status", "mode", "fuel_l",
-                                                    "refills_on_hand") if c in tr]
+    # every column of tracks.csv (tail_km, elements, dry_classes, reserve_km too), the
+    # position as the geometry
+    cols = ["formation_id", "time"] + [c for c in tr.columns if c not in (
+        "formation_id", "time", "lon", "lat")]
     layers["track"] = _gdf(tr, map(Point, zip(tr["lon"], tr["lat"])), cols)
 
     d = v["daily"].copy()
@@ -190,10 +194,10 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
         x, y = _point_at_km(r if len(r) else v["routes"], km)
         lon.append(float(x))
         lat.append(float(y))
+    first = ["delivery_id", "formation_id", "time", "source", "kind", "litres", "fuel_type",
+             "cum_km", "note"]  # then the rest of deliveries.csv's (offered_l, truck_fuel_l)
     layers["deliveries"] = _gdf(dl, map(Point, zip(lon, lat)),
-                                ["delivery_id", "formation_id", "time", "source", "kind",
-                                 "litres",
-                                 "fuel_type", "cum_km", "note"])
+                                first + [c for c in dl.columns if c not in first])
 
     cr = v["crossings"].copy()
     if len(cr):

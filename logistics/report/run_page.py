@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shlex
+from pathlib import Path
 
 import pandas as pd
 from pydantic import BaseModel
@@ -166,13 +167,17 @@ def _table(df: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
-def run_command(prov: dict) -> str:
-    """The ``logistics run`` command line that repeats a run: the army file and every option
-    whose value differs from its default (seed, grid, DEM, events); ``--out`` is left out
-    (a rerun writes where its user says)."""
+def run_command(prov: dict, out: str | Path | None = None) -> str:
+    """The ``logistics run`` command line that repeats a run: the army file, every option
+    whose value differs from its default (seed, grid, DEM, events) and ``--out`` (the folder
+    written, when known). Each path is one shell word (``'my axis.yaml'``) in the page's
+    portable form (:func:`~logistics.report.references.portable_path`: relative to the working
+    folder of the run, a page names no absolute path), made portable before it is quoted: the
+    page's rewrite of absolute paths stops at a space and cut a quoted path in two."""
     from logistics import settings
+    from logistics.report.references import portable_path
 
-    parts = ["logistics", "run", shlex.quote(str(prov["scenario_file"]))]  # 'my axis.yaml'
+    parts = ["logistics", "run", shlex.quote(portable_path(str(prov["scenario_file"])))]
     if int(prov.get("seed") or 0) != 0:
         parts += ["--seed", str(int(prov["seed"]))]
     res = prov.get("resolution_m")
@@ -182,6 +187,8 @@ def run_command(prov: dict) -> str:
         parts += ["--dem", str(prov["dem"])]
     if prov.get("events") is False:
         parts += ["--no-events"]
+    if out is not None:
+        parts += ["--out", shlex.quote(portable_path(out))]
     return " ".join(parts)
 
 
@@ -190,8 +197,6 @@ def _scenario_in_copy(path: str, copy: str | None, config_dir=None) -> str:
     (the run's ``config_dir``, ``settings.CONFIG_DIR`` when None) by that folder's path
     (``my-configs/x.yaml``), since the page's ``configs/x.yaml`` pasted beside
     ``LOGISTICS_CONFIG_DIR=my-configs`` names the shipped file or none; else as given."""
-    from pathlib import Path
-
     from logistics import settings
 
     p = Path(path)
@@ -204,8 +209,23 @@ def _scenario_in_copy(path: str, copy: str | None, config_dir=None) -> str:
     return path
 
 
-def run_report(result) -> str:
-    """The report page of one run (Markdown)."""
+def _paths_note(prov: dict, out) -> str:
+    """How the command's paths read: relative to the folder the run was made in, and which
+    of them lay outside it and the known folders (named by their last part: a page names no
+    absolute path, issue 15 item 5)."""
+    from logistics.report.references import path_kept
+
+    cut = [f"--out {Path(out).name}" if k == "out" else Path(p).name
+           for k, p in (("scenario", prov["scenario_file"]), ("out", out))
+           if p is not None and not path_kept(p)]
+    return ("paths relative to the folder the run was made in" + (
+        f"; {' and '.join(cut)} by name only: {'it was' if len(cut) == 1 else 'they were'} "
+        "outside it, and a page names no absolute path" if cut else ""))
+
+
+def run_report(result, out: str | Path | None = None) -> str:
+    """The report page of one run (Markdown); ``out``: the folder it is written into (the
+    command line's ``--out``)."""
     sc, prov, plan = result.scenario, result.provenance, result.plan
     assumed, cited = _provenance_rows(sc)
     lines = [f"# {sc.axis_id}: {sc.name}", "", f"{sc.front}. {sc.notes}".strip(), ""]
@@ -221,7 +241,7 @@ def run_report(result) -> str:
         lines += [f"All {clock_note(offset)}; distances in km along each formation's own "
                   f"route from its start.", ""]
     lines += ["## What was run", ""]
-    lines += [f"- {k}: `{json.dumps(prov[k], default=str)}`" for k in (
+    lines += [f"- {k}: `{json.dumps(prov[k], default=str, ensure_ascii=False)}`" for k in (
         "scenario_file", "scenario_sha256", "dem", "resolution_m", "seed", "events",
         "overrides", "logistics_version", "git_commit", "grid_shape")]
     copy = prov.get("config_dir")  # a copied configs folder: the paths below are in it
@@ -231,7 +251,7 @@ def run_report(result) -> str:
                   "folder: the `configs/` files named on this page are its files)"]
     in_copy = dict(prov, scenario_file=_scenario_in_copy(
         str(prov["scenario_file"]), copy, getattr(sc, "config_dir", None)))
-    lines += [f"- command: `{env}{run_command(in_copy)}`"]
+    lines += [f"- command: `{env}{run_command(in_copy, out)}` ({_paths_note(in_copy, out)})"]
     if prov.get("overrides"):
         lines += ["  (the overrides above were set through the Python API or `compare --set`: "
                   "`logistics run` has no option for them)"]
