@@ -133,11 +133,16 @@ def silence_distributed() -> None:
     """Show nothing more of dask's logging in this process (it is ending on the user's stop).
     Every ``distributed`` logger is set, not only the parent: dask configures some children
     (``distributed.client``) with their own level and handler, and the client's close after a
-    SIGTERM logs a CancelledError traceback through it."""
+    SIGTERM logs a CancelledError traceback through it. The event loops under the client are
+    silenced too: a dask wait cut by the stop leaves tasks that asyncio logs as "Task exception
+    was never retrieved ... AllExit" when they are collected, and distributed's ``sync`` logs
+    its own cancel's NameError through ``tornado.application`` when the stop comes before its
+    coroutine started (dask 2026.8)."""
     import logging
 
-    names = ["distributed"] + [n for n in list(logging.root.manager.loggerDict)
-                               if n.startswith("distributed.")]
+    names = ["distributed", "asyncio", "tornado"] + [
+        n for n in list(logging.root.manager.loggerDict)
+        if n.startswith(("distributed.", "tornado."))]
     for name in names:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
