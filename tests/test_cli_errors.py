@@ -206,6 +206,37 @@ def test_ctrl_c_while_the_workers_run_jobs_prints_no_dask_traceback(tmp_path):
     assert list(tmp_path.iterdir()) == [doc]  # no output folder, no temporary one
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists() or not Path("/bin/sh").exists(),
+                    reason="reads a child's ignored signals from /proc; the wrapper needs /bin/sh")
+def test_ctrl_c_while_the_workers_start_stops_the_command_and_they_ignore_it():
+    """This process ignored SIGINT while dask spawned the workers (so they inherited it): a
+    Ctrl-C in those seconds was lost and ``compare --workers 2`` ran to its end, exit 0, its
+    outputs written. The workers still start with SIGINT ignored; this process keeps its
+    handler, so the Ctrl-C is raised where it lands."""
+    import multiprocessing
+
+    from logistics.cost.cluster import _workers_ignore_ctrl_c
+
+    def ignores_sigint(pid: int) -> bool:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+        mask = int(next(ln for ln in status.splitlines() if ln.startswith("SigIgn:")).split()[1], 16)
+        return bool(mask & (1 << (signal.SIGINT - 1)))
+
+    child = None
+    with pytest.raises(KeyboardInterrupt):
+        with _workers_ignore_ctrl_c():
+            child = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(60,))
+            child.start()
+            try:  # the wrapper's shell sets the trap, then executes Python
+                assert _wait_for(lambda: ignores_sigint(child.pid), 60, poll_s=0.05)
+            finally:
+                child.kill()
+                child.join()
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # not reached: the interrupt is raised in the sleep
+    assert child is not None and child.exitcode == -signal.SIGKILL
+
+
 def test_whatever_an_interrupt_breaks_on_the_way_out_is_one_cancelled_line(monkeypatch, capsys):
     """Ctrl-C in the middle of a C extension's import left it half-registered, and the next
     import raised ImportError: after a signal, any exception is reported as the cancellation."""
