@@ -162,8 +162,9 @@ def _workers_ignore_ctrl_c() -> Iterator[None]:
     signal stays ignored across ``exec``, and Python then installs no handler of its own);
     this process keeps its own handler, so a Ctrl-C while the cluster starts stops the command
     (this process ignoring SIGINT during the start, it was lost: the command ran on to its end,
-    exit 0, outputs written). Elsewhere, or without ``/bin/sh``, this process ignores SIGINT
-    while the workers start (they inherit it), in the main thread only.
+    exit 0, outputs written). Elsewhere (no ``/bin/sh``, a temporary folder mounted noexec),
+    this process ignores SIGINT while the workers start (they inherit it), in the main thread
+    only.
 
     The workers also start with dask's ``distributed`` logger at ``critical`` (the environment
     variable is read when the child imports distributed): when this process is cancelled
@@ -180,9 +181,10 @@ def _workers_ignore_ctrl_c() -> Iterator[None]:
     env_key, env_old = "DASK_LOGGING__DISTRIBUTED", os.environ.get("DASK_LOGGING__DISTRIBUTED")
     os.environ[env_key] = "critical"
     try:
-        if os.name == "posix" and Path("/bin/sh").exists():
+        wrapper = _wrapper() if os.name == "posix" and Path("/bin/sh").exists() else None
+        if wrapper is not None and os.access(wrapper, os.X_OK):  # not on a noexec /tmp
             old_exe = spawn.get_executable()
-            spawn.set_executable(str(_wrapper()))
+            spawn.set_executable(str(wrapper))
             try:
                 yield
             finally:
