@@ -74,8 +74,9 @@ def test_too_many_workers_are_refused_naming_the_limit(monkeypatch):
         cluster_for(None, True)
 
 
-def _start(args: list[str], cwd: Path, **kw) -> subprocess.Popen:
-    env = dict(os.environ, MPLBACKEND="Agg")
+def _start(args: list[str], cwd: Path, env: dict[str, str] | None = None,
+           **kw) -> subprocess.Popen:
+    env = dict(os.environ, MPLBACKEND="Agg", **(env or {}))
     return subprocess.Popen([sys.executable, "-m", "logistics", *args], cwd=cwd, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, **kw)
@@ -129,14 +130,20 @@ def test_a_signal_while_writing_is_one_line_and_leaves_nothing(tmp_path, sig, co
     assert list(tmp_path.iterdir()) == []  # no temporary folder, no half-written run
 
 
-@pytest.mark.slow
-def test_ctrl_c_with_dask_workers_is_one_line(tmp_path):
-    """Ctrl-C reaches every process of the terminal's group, the workers included."""
-    doc = tmp_path / "doc.csv"
+def _one_axis(folder: Path) -> Path:
+    """A documented-positions file of the shipped rows of one axis (TBF-39A), in ``folder``."""
+    doc = folder / "doc.csv"
     lines = (settings.CONFIG_DIR / "history" / "documented-advances.csv").read_text(
         encoding="utf-8").splitlines()
     doc.write_text("\n".join([lines[0], *[ln for ln in lines if ln.startswith("TBF-39A,")]]) + "\n",
                    encoding="utf-8")
+    return doc
+
+
+@pytest.mark.slow
+def test_ctrl_c_with_dask_workers_is_one_line(tmp_path):
+    """Ctrl-C reaches every process of the terminal's group, the workers included."""
+    doc = _one_axis(tmp_path)
     proc = _start(["compare", "--documented", str(doc), "--workers", "2", "--samples", "400",
                    "--no-map", "--resolution-m", "10000", "--out", "o"], tmp_path)
     try:
@@ -155,6 +162,80 @@ def test_ctrl_c_with_dask_workers_is_one_line(tmp_path):
     assert proc.returncode == 130
     assert _without_progress(err) == "logistics compare: cancelled", err[-3000:]
     assert not (tmp_path / "o").exists()
+
+
+def _running_a_job(parent) -> bool:
+    """True once a process under ``parent`` (a dask worker) has GDAL loaded: a worker imports
+    it only when a job of the command loads its terrain, so the work is under way."""
+    import psutil
+
+    for proc in parent.children(recursive=True):
+        try:
+            if any("libgdal" in m.path for m in proc.memory_maps()):
+                return True
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return False
+
+
+@pytest.mark.slow
+def test_ctrl_c_while_the_workers_run_jobs_prints_no_dask_traceback(tmp_path):
+    """Ctrl-C while the workers run the jobs, the command waiting for their results (progress
+    off: no bar between it and dask): the interrupted ``client.gather`` left one waiting task
+    per job, and asyncio printed "Task exception was never retrieved ... AllExit" with a
+    traceback for each (5 to 23 under the one line, a new user's report). Sent to the whole
+    group, as a terminal does, once a worker is seen running a job."""
+    import psutil
+
+    doc = _one_axis(tmp_path)
+    proc = _start(["compare", "--documented", str(doc), "--workers", "2", "--samples", "5",
+                   "--no-map", "--resolution-m", "20000", "--out", "o"], tmp_path,
+                  env={"LOGISTICS_PROGRESS": "0"})
+    try:
+        parent = psutil.Process(proc.pid)
+        busy = _wait_for(lambda: proc.poll() is not None or _running_a_job(parent), 240,
+                         poll_s=0.1)
+        assert busy and proc.poll() is None, "the command ended before a worker ran a job"
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert "Traceback" not in err and "never retrieved" not in err, err[-3000:]
+    assert proc.returncode == 130, err[-3000:]
+    assert err.strip() == "logistics compare: cancelled", err[-3000:]
+    assert list(tmp_path.iterdir()) == [doc]  # no output folder, no temporary one
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists() or not Path("/bin/sh").exists(),
+                    reason="reads a child's ignored signals from /proc; the wrapper needs /bin/sh")
+def test_ctrl_c_while_the_workers_start_stops_the_command_and_they_ignore_it():
+    """This process ignored SIGINT while dask spawned the workers (so they inherited it): a
+    Ctrl-C in those seconds was lost and ``compare --workers 2`` ran to its end, exit 0, its
+    outputs written. The workers still start with SIGINT ignored; this process keeps its
+    handler, so the Ctrl-C is raised where it lands."""
+    import multiprocessing
+
+    from logistics.cost.cluster import _workers_ignore_ctrl_c
+
+    def ignores_sigint(pid: int) -> bool:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="utf-8")
+        mask = int(next(ln for ln in status.splitlines() if ln.startswith("SigIgn:")).split()[1], 16)
+        return bool(mask & (1 << (signal.SIGINT - 1)))
+
+    child = None
+    with pytest.raises(KeyboardInterrupt):
+        with _workers_ignore_ctrl_c():
+            child = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(60,))
+            child.start()
+            try:  # the wrapper's shell sets the trap, then executes Python
+                assert _wait_for(lambda: ignores_sigint(child.pid), 60, poll_s=0.05)
+            finally:
+                child.kill()
+                child.join()
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(5)  # not reached: the interrupt is raised in the sleep
+    assert child is not None and child.exitcode == -signal.SIGKILL
 
 
 def test_whatever_an_interrupt_breaks_on_the_way_out_is_one_cancelled_line(monkeypatch, capsys):
@@ -431,7 +512,8 @@ def test_a_cancelled_command_silences_dask_even_when_the_interrupt_arrived_elsew
     wait, not as an interrupt of the cluster's block: the client then closed in its loop thread
     after "cancelled (SIGTERM)" and logged a CancelledError traceback through
     distributed.client (corpus case signal-term-compare-workers). Saying "cancelled" silences
-    every distributed logger first."""
+    every distributed logger first, and the event loops' (asyncio's "Task exception was never
+    retrieved", tornado's callback errors) which a stop in a dask wait leaves behind."""
     import logging
     import signal
 
@@ -439,7 +521,7 @@ def test_a_cancelled_command_silences_dask_even_when_the_interrupt_arrived_elsew
 
     from logistics.cli import _cancelled
 
-    names = ["distributed", "distributed.client"]
+    names = ["distributed", "distributed.client", "asyncio", "tornado.application"]
     levels = {n: logging.getLogger(n).level for n in names}
     try:
         for n in names:  # as dask configures them (an earlier cancelled command may not have)

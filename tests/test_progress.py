@@ -86,6 +86,26 @@ def test_runs_on_a_dask_client_log_plain_lines_not_dask_redraws(capsys):
     assert 1 <= len(lines) <= 10 and lines[-1].startswith("progress: runs 40/40 runs done in ")
 
 
+def test_runs_on_a_dask_client_raise_a_failed_job_s_error_without_a_bar(capsys):
+    """The wait for the runs is the command's own (Ctrl-C lands there, not in dask), with or
+    without a bar: a job's error still reaches the caller, and nothing is printed."""
+    distributed = pytest.importorskip("distributed")
+    from logistics.history import runs
+
+    def fail_on_3(runner, job):
+        if job == 3:
+            raise ValueError("job 3 failed")
+        return job
+
+    with pytest.MonkeyPatch.context() as mp, distributed.Client(
+            processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as client:
+        mp.setattr(runs, "_run_one", fail_on_3)
+        assert runs.run_jobs([1, 2], runner=object(), client=client) == [1, 2]
+        with pytest.raises(ValueError, match="job 3 failed"):
+            runs.run_jobs([1, 2, 3, 4], runner=object(), client=client)
+    assert capsys.readouterr().err == ""
+
+
 @pytest.mark.slow
 def test_map_command_reports_its_steps_in_a_redirected_log(tmp_path):
     """`logistics map` run as a user would, stderr into a file (not a terminal)."""

@@ -149,6 +149,8 @@ class _Signals:
 
     def _raise(self, signum, frame):  # pragma: no cover - exercised in a subprocess
         self.received = signum
+        if self._redeliver:  # the command's own process, which now ends on the user's stop
+            _quiet_stop()
         raise _Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
     def _unraisable(self, args) -> None:
@@ -196,6 +198,17 @@ class _Signals:
             signal.signal(sig, signal.SIG_IGN if process_ends else old)  # type: ignore[arg-type]
         if self._previous_hook is not None and not process_ends:
             sys.unraisablehook = self._previous_hook
+
+
+def _quiet_stop() -> None:
+    """From the user's stop on, dask and the event loops under its client say nothing more.
+    Done in the signal handler, before the interrupt is raised: the client's loop thread logs
+    what the stop breaks (a wait cut short, its cancel) at once, before any ``except`` of the
+    command could silence it."""
+    if "distributed" in sys.modules:
+        from logistics.cli._cluster import silence_distributed
+
+        silence_distributed()
 
 
 def _os_message(exc: OSError) -> str:
@@ -286,10 +299,7 @@ def _main(args_list: list[str], signals: _Signals) -> int:
 
 
 def _cancelled(prefix: str, signum: int) -> int:
-    if "distributed" in sys.modules:  # its client may still be closing in its own thread
-        from logistics.cli._cluster import silence_distributed
-
-        silence_distributed()
+    _quiet_stop()  # a client may still be closing in its own thread
     if signum == signal.SIGTERM:
         print(f"{prefix}: cancelled (SIGTERM)", file=sys.stderr)
         return 143

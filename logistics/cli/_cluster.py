@@ -4,28 +4,22 @@
   (:func:`max_workers`); ``--workers`` or ``LOGISTICS_N_WORKERS`` beyond that is refused with a
   :class:`~logistics.errors.ResourceError` naming the limit, before anything starts.
 * Ctrl-C: a terminal sends SIGINT to every process of its group, the workers included, and
-  each would print its own traceback (hundreds of lines). The workers are therefore started
-  through a two-line shell wrapper that sets SIGINT to "ignore" before it executes Python (an
-  ignored signal stays ignored across ``exec``, and Python then installs no handler of its
-  own), so only this process sees Ctrl-C: it closes the client, which stops the workers in
-  order, and the command prints one line. A Ctrl-C while the cluster is still starting closes
-  what was started, quietly. The workers log errors only (``DASK_LOGGING__DISTRIBUTED=error``
-  in their environment): their warnings while being stopped are not the user's concern.
+  each would print its own traceback (hundreds of lines). The workers therefore start with
+  SIGINT ignored (:func:`logistics.cost.cluster.get_client`: through a two-line shell wrapper,
+  this process keeping its own handler), so only this process sees Ctrl-C: it closes the
+  client, which stops the workers in order, and the command prints one line. A Ctrl-C while
+  the cluster is still starting closes what was started, quietly. The workers log errors only
+  (``DASK_LOGGING__DISTRIBUTED=error`` in their environment): their warnings while being
+  stopped are not the user's concern. From the stop on, this process's dask and event-loop
+  logging is silent (:func:`silence_distributed`, called by the command's signal handler).
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
-import shlex
-import shutil
-import stat
-import sys
-import tempfile
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from logistics.errors import ConfigError, ResourceError
@@ -77,7 +71,7 @@ def cluster_for(workers: int | None, needed: bool):
 
     # the workers log errors only: their warnings when the command stops them are not news
     quiet = {"distributed.nanny.pre-spawn-environ.DASK_LOGGING__DISTRIBUTED": "error"}
-    with _workers_ignore_ctrl_c(), dask.config.set(quiet), warnings.catch_warnings():
+    with dask.config.set(quiet), warnings.catch_warnings():
         # a loaded machine is slow to make the workers' scratch folders: not the user's concern
         warnings.filterwarnings("ignore", message="Creating scratch directories")
         try:
@@ -133,48 +127,18 @@ def silence_distributed() -> None:
     """Show nothing more of dask's logging in this process (it is ending on the user's stop).
     Every ``distributed`` logger is set, not only the parent: dask configures some children
     (``distributed.client``) with their own level and handler, and the client's close after a
-    SIGTERM logs a CancelledError traceback through it."""
+    SIGTERM logs a CancelledError traceback through it. The event loops under the client are
+    silenced too: a dask wait cut by the stop leaves tasks that asyncio logs as "Task exception
+    was never retrieved ... AllExit" when they are collected, and distributed's ``sync`` logs
+    its own cancel's NameError through ``tornado.application`` when the stop comes before its
+    coroutine started (dask 2026.8)."""
     import logging
 
-    names = ["distributed"] + [n for n in list(logging.root.manager.loggerDict)
-                               if n.startswith("distributed.")]
+    names = ["distributed", "asyncio", "tornado"] + [
+        n for n in list(logging.root.manager.loggerDict)
+        if n.startswith(("distributed.", "tornado."))]
     for name in names:
         logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-
-
-_WRAPPER: Path | None = None
-
-
-def _wrapper() -> Path:
-    """The shell wrapper (made once per process, removed at exit) that starts Python with
-    SIGINT ignored."""
-    global _WRAPPER
-    if _WRAPPER is None or not _WRAPPER.exists():
-        folder = Path(tempfile.mkdtemp(prefix="logistics-workers-"))
-        atexit.register(shutil.rmtree, folder, True)
-        path = folder / "python"
-        path.write_text("#!/bin/sh\n# a dask worker of logistics: Ctrl-C is left to the command\n"
-                        f"trap '' INT\nexec {shlex.quote(sys.executable)} \"$@\"\n",
-                        encoding="utf-8")
-        path.chmod(stat.S_IRWXU)
-        _WRAPPER = path
-    return _WRAPPER
-
-
-@contextlib.contextmanager
-def _workers_ignore_ctrl_c() -> Iterator[None]:
-    """Processes multiprocessing starts inside the block start through :func:`_wrapper`."""
-    import multiprocessing.spawn as spawn
-
-    if os.name != "posix" or not Path("/bin/sh").exists():
-        yield
-        return
-    old = spawn.get_executable()
-    spawn.set_executable(str(_wrapper()))
-    try:
-        yield
-    finally:
-        spawn.set_executable(old)
 
 
 def _close_half_started() -> None:

@@ -153,9 +153,18 @@ def _captured_errors(logger: str, into: list[str]) -> Iterator[None]:
 
 @contextlib.contextmanager
 def _workers_ignore_ctrl_c() -> Iterator[None]:
-    """Start worker processes with SIGINT ignored (they inherit it), so Ctrl-C reaches only
-    this process, which stops the run and the cluster: without it every worker printed its
-    own KeyboardInterrupt traceback (hundreds of lines) before the one-line message.
+    """Start worker processes with SIGINT ignored, so Ctrl-C reaches only this process, which
+    stops the run and the cluster: without it every worker printed its own KeyboardInterrupt
+    traceback (hundreds of lines) before the one-line message.
+
+    On POSIX the processes multiprocessing spawns inside the block start through a two-line
+    shell wrapper (:func:`_wrapper`) that ignores SIGINT before it executes Python (an ignored
+    signal stays ignored across ``exec``, and Python then installs no handler of its own);
+    this process keeps its own handler, so a Ctrl-C while the cluster starts stops the command
+    (this process ignoring SIGINT during the start, it was lost: the command ran on to its end,
+    exit 0, outputs written). Elsewhere (no ``/bin/sh``, a temporary folder mounted noexec),
+    this process ignores SIGINT while the workers start (they inherit it), in the main thread
+    only.
 
     The workers also start with dask's ``distributed`` logger at ``critical`` (the environment
     variable is read when the child imports distributed): when this process is cancelled
@@ -163,13 +172,24 @@ def _workers_ignore_ctrl_c() -> Iterator[None]:
     that heartbeat's CommClosedError traceback under the one ``cancelled`` line (corpus case
     signal-term-compare-workers). A failing task still reaches this process as an exception,
     and a worker that dies as a ResourceError from :class:`Watch`."""
+    import multiprocessing.spawn as spawn
     import os
     import signal
     import threading
+    from pathlib import Path
 
     env_key, env_old = "DASK_LOGGING__DISTRIBUTED", os.environ.get("DASK_LOGGING__DISTRIBUTED")
     os.environ[env_key] = "critical"
     try:
+        wrapper = _wrapper() if os.name == "posix" and Path("/bin/sh").exists() else None
+        if wrapper is not None and os.access(wrapper, os.X_OK):  # not on a noexec /tmp
+            old_exe = spawn.get_executable()
+            spawn.set_executable(str(wrapper))
+            try:
+                yield
+            finally:
+                spawn.set_executable(old_exe)
+            return
         if threading.current_thread() is not threading.main_thread():
             yield
             return
@@ -183,6 +203,33 @@ def _workers_ignore_ctrl_c() -> Iterator[None]:
             os.environ.pop(env_key, None)
         else:
             os.environ[env_key] = env_old
+
+
+_WRAPPER: Any = None
+
+
+def _wrapper() -> Any:
+    """The shell wrapper (made once per process, removed at exit) that starts this Python with
+    SIGINT ignored; its path."""
+    import atexit
+    import shlex
+    import shutil
+    import stat
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    global _WRAPPER
+    if _WRAPPER is None or not _WRAPPER.exists():
+        folder = Path(tempfile.mkdtemp(prefix="logistics-workers-"))
+        atexit.register(shutil.rmtree, folder, True)
+        path = folder / "python"
+        path.write_text("#!/bin/sh\n# a dask worker of logistics: Ctrl-C is left to the command\n"
+                        f"trap '' INT\nexec {shlex.quote(sys.executable)} \"$@\"\n",
+                        encoding="utf-8")
+        path.chmod(stat.S_IRWXU)
+        _WRAPPER = path
+    return _WRAPPER
 
 
 def get_client(

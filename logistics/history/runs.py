@@ -359,24 +359,36 @@ def run_jobs(jobs: Sequence[Job], *, runner: Callable[..., Any] | None = None,
     if client is None:
         return _run_here(runner, jobs, progress)
     futures = client.map(_run_one, [runner] * len(jobs), list(jobs), pure=False)
-    if progress:
-        # Our own bar, not distributed.progress: that one redraws with carriage returns,
-        # hundreds of times, into a redirected log. The futures' state is read locally (no
-        # scheduler call) between short sleeps, which Ctrl-C interrupts cleanly (iterating
-        # distributed.as_completed did not: the process died by the signal after "cancelled").
-        import time
+    _wait_done(futures, progress)
+    return client.gather(futures)  # all done (or one failed): no wait inside dask
 
-        from logistics.progress import progress as _progress
 
-        with _progress(len(futures), "runs", unit="run") as bar:
-            done = 0
-            while done < len(futures):
-                now = sum(f.done() for f in futures)
-                bar.update(now - done)
-                done = now
-                if done < len(futures):
-                    time.sleep(0.2)
-    return client.gather(futures)
+def _wait_done(futures: list, progress: bool) -> None:
+    """Return when every future is done or one has failed, with a progress bar when
+    ``progress``.
+
+    The futures' state is read locally (no scheduler call) between short sleeps, so Ctrl-C or
+    SIGTERM lands in this process's own sleep, never inside a dask wait: an interrupted
+    ``client.gather`` leaves one waiting task per job in the client's event loop, each then
+    logged as "Task exception was never retrieved ... AllExit" with its traceback while the
+    client closes; iterating ``distributed.as_completed`` let the process die by the signal.
+    Our own bar, not ``distributed.progress``: that one redraws with carriage returns,
+    hundreds of times, into a redirected log.
+    """
+    import time
+
+    from logistics.progress import progress as _progress
+
+    with _progress(len(futures), "runs", unit="run", enabled=progress) as bar:
+        done = 0
+        while done < len(futures):
+            now = sum(f.done() for f in futures)
+            bar.update(now - done)
+            done = now
+            if any(f.status == "error" for f in futures):
+                return  # the caller's gather raises its error
+            if done < len(futures):
+                time.sleep(0.2)
 
 
 def _run_here(runner: Callable[..., Any], jobs: Sequence[Job], progress: bool) -> list[RunTrace]:
