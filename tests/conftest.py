@@ -708,6 +708,12 @@ def _dask_default_scheduler():
             except Exception:  # noqa: BLE001 - a dead client may fail to close; forget it
                 _global_clients.pop(key, None)
     _forget_dead_default_scheduler()
+    # a test that stopped a command (or called its cancel path) silenced dask's logging, as a
+    # process ending on the user's stop does; the next test's cluster errors need it back
+    if "logistics.cli._cluster" in sys.modules:
+        from logistics.cli._cluster import restore_distributed
+
+        restore_distributed()
 
 
 def _norms_with(tmp_path: Path, name: str, change) -> Path:

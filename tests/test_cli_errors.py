@@ -405,6 +405,9 @@ def test_ctrl_c_whose_cluster_close_times_out_is_not_retried_at_exit():
         for n in names:
             assert not logging.getLogger(n).isEnabledFor(logging.CRITICAL), n
     finally:
+        from logistics.cli._cluster import restore_distributed
+
+        restore_distributed()  # every distributed.* logger it silenced, not only these four
         for n, level in levels.items():
             logging.getLogger(n).setLevel(level)
     # without an interrupt the client is closed the ordinary way and errors are not hidden
@@ -531,8 +534,36 @@ def test_a_cancelled_command_silences_dask_even_when_the_interrupt_arrived_elsew
         for n in names:
             assert not logging.getLogger(n).isEnabledFor(logging.CRITICAL), n
     finally:
+        from logistics.cli._cluster import restore_distributed
+
+        restore_distributed()  # every distributed.* logger it silenced, not only these four
         for n, level in levels.items():
             logging.getLogger(n).setLevel(level)
+
+
+def test_a_command_run_in_process_gives_dask_its_voice_back(capsys):
+    """A stopped command silences dask's logging for the rest of its process (it is ending);
+    run in-process (``main(argv)``) the caller goes on, so its levels are put back when main
+    returns: a later test's cluster that cannot start lost the cause it reads from dask's
+    log (test_chunked_cluster, after this file, in one pytest process)."""
+    import logging
+
+    import distributed  # noqa: F401
+
+    from logistics.cli import main
+    from logistics.cli._cluster import silence_distributed
+
+    log = logging.getLogger("distributed.nanny")
+    before = log.level
+    log.setLevel(logging.INFO)
+    try:
+        silence_distributed()  # as a cancelled command does
+        assert not log.isEnabledFor(logging.CRITICAL)
+        main(["places", "harb"])
+        capsys.readouterr()
+        assert log.level == logging.INFO
+    finally:
+        log.setLevel(before)
 
 
 def test_a_swallowed_interrupt_is_sent_again_and_stops_the_command():

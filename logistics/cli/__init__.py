@@ -254,6 +254,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _main(list(sys.argv[1:] if argv is None else argv), signals)
     finally:
         signals.finish(process_ends=argv is None)
+        if argv is not None and "logistics.cli._cluster" in sys.modules:
+            # run in-process: the caller goes on, and dask's later errors are its own
+            from logistics.cli._cluster import restore_distributed
+
+            restore_distributed()
 
 
 def _main(args_list: list[str], signals: _Signals) -> int:

@@ -138,7 +138,25 @@ def silence_distributed() -> None:
         n for n in list(logging.root.manager.loggerDict)
         if n.startswith(("distributed.", "tornado."))]
     for name in names:
-        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        log = logging.getLogger(name)
+        _SILENCED.setdefault(name, log.level)
+        log.setLevel(logging.CRITICAL + 1)
+
+
+#: Logger name -> its level before :func:`silence_distributed` (what
+#: :func:`restore_distributed` puts back).
+_SILENCED: dict[str, int] = {}
+
+
+def restore_distributed() -> None:
+    """Undo :func:`silence_distributed`: for a process that goes on after a command it ran
+    in-process was stopped (``logistics.cli.main(argv)`` from Python or a test), whose later
+    dask errors must still be shown (a cluster that cannot start, said with its cause)."""
+    import logging
+
+    while _SILENCED:
+        name, level = _SILENCED.popitem()
+        logging.getLogger(name).setLevel(level)
 
 
 def _close_half_started() -> None:
