@@ -270,6 +270,11 @@ def test_a_row_dated_outside_the_run_is_a_problem_and_not_scored(toy, scenarios,
         assert when in t.loc[row, "note"] and t.loc[row, "note"].startswith("not scored")
         assert math.isnan(t.loc[row, "mc_share_reached"])  # not 0: the draws miss the day too
     p = comp.problems.set_index("row")
+    # rows in the run that name nobody ('someone') are scored on the army and listed as such
+    named = p[p["column"] == "formation"]
+    assert sorted(named.index) == [2, 7, 8]
+    assert (named["consequence"] == "scored against the army as a whole").all()
+    p = p[p["column"] != "formation"]
     assert sorted(p.index) == [3, 4, 5, 6]
     assert (p["column"] == "date").all() and (p["consequence"] == "row not scored").all()
     assert p.loc[3, "value"] == "1845-08-10"

@@ -66,7 +66,11 @@ def test_compare_scores_a_file_it_has_never_seen(user_file, tmp_path, capsys):
     # Row 9 loses its coordinate (lat out of range) and has no distance: reported, not scored.
     assert not t.loc[9, "scorable"]
     problems = pd.read_csv(out / "problems.csv")
-    assert set(problems["column"]) == {"date", "lat", "confidence", "axis_id"}
+    assert set(problems["column"]) == {"date", "lat", "confidence", "axis_id", "formation"}
+    # "a user's formation" names none of the army's: scored on the army as a whole, and said
+    named = problems[problems["column"] == "formation"]
+    assert (named["consequence"] == "scored against the army as a whole").all()
+    assert (named["value"] == "a user's formation").all() and len(named)
     assert problems.loc[problems["column"] == "axis_id", "row"].tolist() == [7]
     # Every scored place row names its event and the formation it was scored against.
     assert t.loc[6, "event"] == "arrival" and isinstance(t.loc[6, "matched_formation"], str)

@@ -183,9 +183,8 @@ def test_a_quoted_tilde_out_is_a_folder_here_and_the_summary_says_where(tmp_path
 
 # --- report.md's command line -----------------------------------------------------------------
 
-def test_the_report_command_reruns_the_run_with_its_out_and_names_as_written(tmp_path,
-                                                                              monkeypatch):
-    """report.md's command omitted --out, and 'What was run' showed the army file's ü as a JSON
+def test_the_report_command_reruns_the_run_and_names_as_written(tmp_path, monkeypatch):
+    """report.md's command did not say to add --out, and 'What was run' showed the army file's ü as a JSON
     escape (\\u00fc); a path with a space was one shell word but the page's rewrite of absolute
     paths (none may be on a page) stopped at the space."""
     from logistics.cli import main
@@ -197,8 +196,10 @@ def test_the_report_command_reruns_the_run_with_its_out_and_names_as_written(tmp
     assert main(["run", str(mine / "my cmg.yaml"), "--resolution-m", "25000",
                  "--out", str(tmp_path / "out ü" / "r")]) == 0
     page = (tmp_path / "out ü" / "r" / "report.md").read_text(encoding="utf-8")
-    assert ("- command: `logistics run 'my configs ü/my cmg.yaml' --resolution-m 25000 "
-            "--out 'out ü/r'` (paths relative to the folder the run was made in)") in page
+    # the folder written is left out (a page is the same bytes wherever the run is written)
+    # and the note says to add it
+    assert ("- command: `logistics run 'my configs ü/my cmg.yaml' --resolution-m 25000` "
+            "(paths relative to the folder the run was made in; add `--out DIR`") in page
     assert "\\u00fc" not in page and '- scenario_file: `"my configs ü/my cmg.yaml"`' in page
     assert str(tmp_path) not in page  # still no absolute path on the page
 
@@ -347,15 +348,13 @@ def test_the_default_grid_of_every_shipped_army_fits_in_a_few_gib():
 
 
 def test_the_report_command_says_which_path_it_names_by_name_only(tmp_path, monkeypatch):
-    """An --out outside the working folder is named by its last part (a page names no
+    """An army file outside the working folder is named by its last part (a page names no
     absolute path): the page says so rather than calling it relative."""
-    from logistics.report.run_page import _paths_note, run_command
+    from logistics.report.run_page import _paths_note
 
     monkeypatch.chdir(tmp_path)
-    prov = {"scenario_file": "configs/tbf-17a.yaml", "seed": 0}
-    assert run_command(prov, "/elsewhere/run 1") == (
-        "logistics run configs/tbf-17a.yaml --out 'run 1'")
-    assert _paths_note(prov, "/elsewhere/run 1") == (
-        "paths relative to the folder the run was made in; --out run 1 by name only: it was "
+    assert _paths_note({"scenario_file": "/elsewhere/my axis.yaml"}) == (
+        "paths relative to the folder the run was made in; my axis.yaml by name only: it was "
         "outside it, and a page names no absolute path")
-    assert _paths_note(prov, tmp_path / "o") == "paths relative to the folder the run was made in"
+    assert _paths_note({"scenario_file": str(tmp_path / "a.yaml")}) == (
+        "paths relative to the folder the run was made in")

@@ -178,7 +178,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
                  context={k: gis[k] for k in CONTEXT_LAYERS})
         plot_advance(result, tmp / "advance.png")
         plot_fuel(result, tmp / "fuel.png")
-        (tmp / "report.md").write_text(finish_page(run_report(result, folder),
+        (tmp / "report.md").write_text(finish_page(run_report(result),
                                                    config_dir=config_dir),
                                        encoding="utf-8")
     return folder

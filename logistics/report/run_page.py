@@ -209,23 +209,21 @@ def _scenario_in_copy(path: str, copy: str | None, config_dir=None) -> str:
     return path
 
 
-def _paths_note(prov: dict, out) -> str:
-    """How the command's paths read: relative to the folder the run was made in, and which
-    of them lay outside it and the known folders (named by their last part: a page names no
+def _paths_note(prov: dict) -> str:
+    """How the command's paths read: relative to the folder the run was made in, and the army
+    file named by its last part when it lay outside it and the known folders (a page names no
     absolute path, issue 15 item 5)."""
     from logistics.report.references import path_kept
 
-    cut = [f"--out {Path(out).name}" if k == "out" else Path(p).name
-           for k, p in (("scenario", prov["scenario_file"]), ("out", out))
-           if p is not None and not path_kept(p)]
+    p = prov["scenario_file"]
+    cut = Path(p).name if p is not None and not path_kept(p) else ""
     return ("paths relative to the folder the run was made in" + (
-        f"; {' and '.join(cut)} by name only: {'it was' if len(cut) == 1 else 'they were'} "
-        "outside it, and a page names no absolute path" if cut else ""))
+        f"; {cut} by name only: it was outside it, and a page names no absolute path"
+        if cut else ""))
 
 
-def run_report(result, out: str | Path | None = None) -> str:
-    """The report page of one run (Markdown); ``out``: the folder it is written into (the
-    command line's ``--out``)."""
+def run_report(result) -> str:
+    """The report page of one run (Markdown): the same bytes wherever the run is written."""
     sc, prov, plan = result.scenario, result.provenance, result.plan
     assumed, cited = _provenance_rows(sc)
     lines = [f"# {sc.axis_id}: {sc.name}", "", f"{sc.front}. {sc.notes}".strip(), ""]
@@ -251,7 +249,10 @@ def run_report(result, out: str | Path | None = None) -> str:
                   "folder: the `configs/` files named on this page are its files)"]
     in_copy = dict(prov, scenario_file=_scenario_in_copy(
         str(prov["scenario_file"]), copy, getattr(sc, "config_dir", None)))
-    lines += [f"- command: `{env}{run_command(in_copy, out)}` ({_paths_note(in_copy, out)})"]
+    # no --out: the page is the same bytes wherever the run is written (the same seed, the
+    # same files: tests/test_advance_khingan.py), so the folder is the reader's to add
+    lines += [f"- command: `{env}{run_command(in_copy)}` ({_paths_note(in_copy)}; "
+              "add `--out DIR`, a new folder, to write it again)"]
     if prov.get("overrides"):
         lines += ["  (the overrides above were set through the Python API or `compare --set`: "
                   "`logistics run` has no option for them)"]
