@@ -11,7 +11,7 @@ import json
 import numpy as np
 import pytest
 
-from logistics.cost import bench, bench_grass
+from logistics.cost import bench, bench_engines, bench_grass, bench_grid
 from logistics.cli import main
 from logistics.errors import ConfigError
 
@@ -84,7 +84,8 @@ def test_missing_scikit_image_names_the_bench_extra(monkeypatch):
 
 
 def test_compiled_reference_is_skipped_with_the_reason_when_missing(monkeypatch):
-    monkeypatch.setattr(bench, "CPP_SOURCE", bench.CPP_SOURCE.with_name("nothing-here.cpp"))
+    monkeypatch.setattr(bench_engines, "CPP_SOURCE",
+                        bench_engines.CPP_SOURCE.with_name("nothing-here.cpp"))
     why = bench._cannot_run(bench.ENGINES["cpp-4ary-iso8"], 400)
     assert why is not None and "nothing-here.cpp" in why and "missing" in why
     monkeypatch.setattr("shutil.which", lambda name: None)
@@ -176,7 +177,7 @@ def test_our_anisotropic_engine_equals_grass_r_walk(tmp_path, stencil, flag):
 
     rng = np.random.default_rng(7)
     n, cell = 70, 30.0
-    elev = (120.0 * bench._value_noise((n, n), rng, 16)).astype(np.float32)
+    elev = (120.0 * bench_grid._value_noise((n, n), rng, 16)).astype(np.float32)
     a, b, c = 0.72, 6.0, 1.9998  # r.walk's defaults (Langmuir)
     grades = np.round(np.arange(-0.35, 0.6001, 0.05), 10)
     assert 0.0 in grades

@@ -35,7 +35,8 @@ from pathlib import Path
 
 import numpy as np
 
-from logistics.cost.bench import CELL_M, BenchGrid, Engine, register_engine
+from logistics.cost.bench_grid import CELL_M, BenchGrid
+from logistics.cost.bench_registry import Engine, register_engine
 
 __all__ = ["grass_unavailable"]
 

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from logistics.cost.bench import BenchGrid, Engine, register_engine
+from logistics.cost.bench_grid import BenchGrid
+from logistics.cost.bench_registry import Engine, register_engine
 
 __all__ = ["whitebox_unavailable"]
 
@@ -72,7 +73,7 @@ def _prepare(grid: BenchGrid) -> dict:
     import whitebox_workflows as wb
 
     folder = Path(tempfile.mkdtemp(prefix="logistics-whitebox-"))
-    cost = grid.isotropic_cell_costs().astype(np.float32)  # float32-exact table (bench.py)
+    cost = grid.isotropic_cell_costs().astype(np.float32)  # float32-exact table (bench_grid.py)
     cost[~np.isfinite(cost)] = _NODATA
     source = np.zeros(cost.shape, dtype=np.uint8)
     source[grid.source] = 1
