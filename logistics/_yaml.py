@@ -151,6 +151,20 @@ def load_yaml(path: str | Path, *, what: str = "config file") -> Any:
         raise fast_error from None
 
 
+#: The likeliest cause of a YAML error a newcomer meets, by the words of its problem: a text
+#: value holding ": " (``name: 36th Army: main forces``) reads as a second mapping there.
+_HINTS: dict[str, str] = {
+    "mapping values are not allowed here":
+        "a text holding ': ' (a colon and a space) must be quoted, as in "
+        "name: \"36th Army: main forces\"",
+}
+
+
+def _hint(problem: str) -> str:
+    """``" (likely: ...)"`` for a problem of :data:`_HINTS`, else nothing."""
+    return "".join(f" (likely: {h})" for words, h in _HINTS.items() if words in problem)
+
+
 def _parse(text: str, source: str, cls) -> Any:
     """One document of ``text`` read by the loader class ``cls``; ConfigError on any problem."""
     loader = None
@@ -166,7 +180,7 @@ def _parse(text: str, source: str, cls) -> Any:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = " ".join(str(x) for x in (exc.context, exc.problem) if x)
         if not problem.startswith("duplicate key"):
-            problem = f"not valid YAML: {problem}; fix the file there"
+            problem = f"not valid YAML: {problem}; fix the file there{_hint(problem)}"
         raise ConfigError(f"{source}: {where}{problem}") from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1

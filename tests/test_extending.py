@@ -869,3 +869,21 @@ def test_a_start_across_the_frontier_is_named_in_the_run_notes():
 
 def test_the_templates_own_start_is_on_the_home_side(template_run):
     assert not [n for n in template_run.notes if "Japanese-held side" in n]
+
+
+@pytest.mark.parametrize("movement", ["tracked", None])
+def test_a_standard_changed_under_a_kept_movement_says_the_standard_moves_otherwise(movement):
+    """The template's tank brigade made a cavalry division by its `standard:` alone kept the
+    template's `movement: tracked`, refused as "tracked but the formation has no tracked
+    vehicle" without saying that the new standard moves `horse`; a movement left out takes it."""
+    data = _template()
+    f = data["formations"][0]
+    f["kind"] = f["standard"] = "cavalry_division"
+    if movement is None:
+        del f["movement"]
+        load_army_data(data)
+        return
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if ".movement: tracked" in ln]
+    assert "its standard 'cavalry_division' moves `horse`: leave `movement:` out" in line

@@ -166,3 +166,23 @@ def test_a_folder_row_names_each_of_its_modules_here_or_in_its_init():
             if name != "__init__" and not named.search(line) and not named.search(init):
                 unnamed.append(f"{folder}{path.name}")
     assert not unnamed, f"modules named neither in their folder's map row nor its __init__: {unnamed}"
+
+
+def test_the_package_map_states_the_layers_this_file_checks():
+    """The package map's opening paragraph names the layers of ``LAYERS`` in their order (it
+    said "a module imports only what stands above it in this list", which the rows, in no
+    import order within a folder, and ``config_schema`` above ``army/`` contradicted)."""
+    text = (PACKAGE / "README.md").read_text(encoding="utf-8")
+    intro = text.split("\n## ", 1)[0]
+    last = -1
+    for layer in LAYERS[1:]:
+        found = []
+        for name in layer:
+            if name.startswith("__") or not ((PACKAGE / name).is_dir()
+                                             or (PACKAGE / f"{name}.py").exists()):
+                continue  # __main__, __init__; "bench" names no module of its own
+            shown = f"`{name}/`" if (PACKAGE / name).is_dir() else f"`{name}`"
+            assert shown in intro, f"layer {layer}: {shown} not named in logistics/README.md's intro"
+            found.append(intro.index(shown))
+        assert min(found) > last, f"layer {layer} named before the layer under it"
+        last = max(found)

@@ -80,3 +80,22 @@ def test_an_error_is_worded_by_the_pure_python_parser(tmp_path):
     f.write_text("a:\n\t- 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"line 2, column 1: .*'\\t'"):
         load_yaml(f)
+
+
+def test_an_unquoted_colon_in_a_text_is_named_as_the_likely_cause(tmp_path):
+    """``name: Reader try: a cavalry division`` (a newcomer's first army file) read as a
+    mapping inside a value; the error said only "mapping values are not allowed here"."""
+    f = tmp_path / "colon.yaml"
+    f.write_text("axis_id: TRY\nname: Reader try: a cavalry division\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 2, column 17: not valid YAML: mapping values "
+                       r"are not allowed here; fix the file there \(likely: a text holding ': '"
+                       r" \(a colon and a space\) must be quoted"):
+        load_yaml(f)
+
+
+def test_other_yaml_errors_get_no_colon_hint(tmp_path):
+    f = tmp_path / "bracket.yaml"
+    f.write_text("a: [1, 2\nb: 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"not valid YAML") as err:
+        load_yaml(f)
+    assert "likely" not in str(err.value)

@@ -258,8 +258,12 @@ def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[R
         if movement not in ("river", "rail"):
             if pace is None:
                 want = "tracked" if movement in ("tracked", "tank_riders") else "wheeled"
+                own = (f"; its standard {f.standard!r} moves `{st.movement}`: leave "
+                       "`movement:` out to take it" if st is not None and st.movement
+                       and st.movement != movement else "")
                 problems.append(f"{where}.movement: {movement} but the formation has no {want} "
-                                f"vehicle; fix: give it one in `vehicles:` or change `movement:`")
+                                f"vehicle; fix: give it one in `vehicles:` or change "
+                                f"`movement:`{own}")
                 continue
             if pace not in known_vehicles:
                 problems.append(f"{where}.pace_vehicle: unknown vehicle {pace!r}")
