@@ -19,7 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("places", "vehicles"),
     ("army", "terrain", "config_schema"),
     ("cost",),
-    ("network", "supply", "bench"),
+    ("network", "supply"),
     ("advance",),
     ("runner", "track_events", "run_memory"),
     ("history",),
@@ -180,7 +180,7 @@ def test_the_package_map_states_the_layers_this_file_checks():
         for name in layer:
             if name.startswith("__") or not ((PACKAGE / name).is_dir()
                                              or (PACKAGE / f"{name}.py").exists()):
-                continue  # __main__, __init__; "bench" names no module of its own
+                continue  # __main__, __init__
             shown = f"`{name}/`" if (PACKAGE / name).is_dir() else f"`{name}`"
             assert shown in intro, f"layer {layer}: {shown} not named in logistics/README.md's intro"
             found.append(intro.index(shown))
