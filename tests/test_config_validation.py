@@ -439,6 +439,25 @@ def test_headline_true_on_two_formations_is_refused(base):
     assert validate_scenario(data, source="x.yaml").headline_id == ids[1]
 
 
+def test_a_name_or_alias_of_two_formations_is_refused(base):
+    """A formation split out of another that kept its aliases loaded without a word, and a
+    documented row naming the alias was scored against whichever reached the place first
+    (found by reader25). Case, spacing and ё/е do not make two names different; a formation
+    whose name is also its alias is fine."""
+    data = copy.deepcopy(base)
+    first, second = data["formations"][0], data["formations"][2]
+    validate_scenario(data, source="x.yaml")  # the shipped file passes
+    second.setdefault("aliases", []).append("  " + first["name"].upper() + " ")
+    msg = _problems(data)
+    k = len(second["aliases"]) - 1
+    assert (f"formations.2 ({second['id']}).aliases.{k}:" in msg
+            and f"is also a name or alias of formations.0 ({first['id']})" in msg
+            and "fix: keep it on one of them" in msg)
+    second["aliases"].pop()
+    first.setdefault("aliases", []).append(first["name"])  # its own name again: fine
+    validate_scenario(data, source="x.yaml")
+
+
 @pytest.mark.parametrize("value, words", [
     (0, "0 men riding: a lift of zero carries no one"),
     (-3000, "-3000 men riding: a lift of fewer than zero carries no one"),

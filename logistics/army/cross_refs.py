@@ -66,6 +66,36 @@ def _where_it_is(key: str, stops: list, who: str, fix: str) -> list[str]:
             for k, a, b in _repeats(stops)]
 
 
+def _name_key(text: str) -> str:
+    """A name as a documented row's reader compares it: case, spacing and ё/е aside."""
+    return " ".join(str(text).casefold().replace("ё", "е").split())
+
+
+def _shared_names(army: Any) -> list[str]:
+    """A name or alias carried by two formations or brigades of the file. A documented row
+    naming it would match both, and be scored against whichever reached the place first
+    (``history/match.py``), so a formation split out of another that kept its aliases would
+    take the other's rows without a word."""
+    owners: dict[str, str] = {}
+    problems = []
+    bodies = [(f"formations.{n} ({f.id})", f) for n, f in enumerate(army.formations)]
+    bodies += [(f"flotilla.{n} ({b.id})", b) for n, b in enumerate(army.flotilla)]
+    for where, body in bodies:
+        texts = [("name", getattr(body, "name", None))]
+        texts += [(f"aliases.{k}", a) for k, a in enumerate(getattr(body, "aliases", None) or [])]
+        for key, text in texts:
+            if not text or not _name_key(text):
+                continue
+            first = owners.setdefault(_name_key(text), where)
+            if first.split(" ", 1)[0] != where.split(" ", 1)[0]:
+                problems.append(
+                    f"{where}.{key}: {_short(text)} is also a name or alias of {first}; a "
+                    "documented row naming it would be scored against whichever of the two "
+                    "reached the place first; fix: keep it on one of them (a formation split "
+                    "out of another needs aliases of its own)")
+    return problems
+
+
 def reference_problems(army: Any) -> list[str]:
     """Ids and references of ``army`` (a :class:`~logistics.army.schema.Army` whose sections
     each parsed; not imported here, the schema imports this module) that do not resolve,
@@ -85,6 +115,7 @@ def reference_problems(army: Any) -> list[str]:
                         f"({', '.join(marked)}); the summary, route.geojson and track.csv lead "
                         "with one; fix: keep it on one formation (without it, the first of the "
                         "file)")
+    problems += _shared_names(army)
     fleet = [b.id for b in army.flotilla]
     for b in fleet:
         if b in known:
