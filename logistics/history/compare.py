@@ -24,7 +24,7 @@ from logistics.history.baseline import (IndependentRoutes, PlannedRates, load_pl
 from logistics.history.documented import Documented
 from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
 from logistics.history.inputs import Inputs, check_overrides, load_inputs
-from logistics.history.match import NAMES_NOTHING, OTHER_AXIS
+from logistics.history.match import NAMES_NOTHING, NAMES_TWO, OTHER_AXIS
 from logistics.history.runs import Job, RunTrace, run_jobs
 from logistics.history.score import (DEFAULT_TOLERANCE_KM, OUTSIDE_RUN, find_disagreements,
                                      score_army)
@@ -227,7 +227,8 @@ def _assemble(rows: pd.DataFrame, scored: pd.DataFrame, base: pd.DataFrame, army
 
 def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
     """Per-row problems that scoring found: a formation no army has, one of another axis
-    only (not scored), a place no one reaches, a date the run does not cover."""
+    only (not scored), two that disagree (scored as several), a place no one reaches, a date
+    the run does not cover."""
     out = []
     by_row = rows.set_index("row")
     for r in scored.to_dict("records"):
@@ -242,6 +243,9 @@ def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
             elif part.startswith(NAMES_NOTHING):
                 column, value, consequence = ("formation", str(src["formation"]),
                                               "scored against the army as a whole")
+            elif part.startswith(NAMES_TWO):
+                column, value, consequence = ("formation", str(src["formation"]),
+                                              "scored against the first candidate to reach")
             elif part.startswith("no way to the place"):
                 column, value, consequence = ("lat, lon", f"{src['lat']:g}, {src['lon']:g}",
                                               "date not scored")
