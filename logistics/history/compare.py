@@ -161,7 +161,7 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
         parts.append(table)
         mine = states[states["axis_id"] == axis]
         if len(mine):
-            fuel.append(score_fuel_states(mine, army))
+            fuel.append(score_fuel_states(mine, army, others=others))
     for axis in inputs.unmodeled:
         rows = doc.table[(doc.table["axis_id"] == axis) & doc.table["usable"]]
         parts.append(_unscored(rows, f"no scenario in {inputs.configs_dir} models axis {axis!r}"))
