@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from logistics.geodesy import great_circle_km
+from logistics.settings import configs_folder
 from logistics.history.baseline import (IndependentRoutes, PlannedRates, load_planned_rates,
                                         score_baselines)
 from logistics.history.documented import Documented
@@ -88,6 +89,10 @@ class Comparison:
     #: documented fuel states not scored because their axis was not run: ``{axis_id: rows}``
     #: (an axis runs when it has documented rows and a scenario; a misspelt axis never does)
     fuel_not_run: dict[str, int] = field(default_factory=dict)
+    #: the configs folder the comparison read (``compare``'s ``config_dir``, else
+    #: ``settings.CONFIG_DIR`` as it was then, resolved): its page draws that folder's land
+    #: cover, railways, fortified regions and bibliography (None: ``settings.CONFIG_DIR``)
+    config_dir: Path | None = None
 
 
 def compare(documented: str | Path | Documented | None = None, *, configs_dir: str | Path | None = None,
@@ -181,7 +186,7 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     idle = states[~states["axis_id"].isin(list(inputs.scenarios))]["axis_id"].value_counts()
     not_run = {str(a): int(n) for a, n in sorted(idle.items())}
     return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table,
-                      not_run)
+                      not_run, configs_folder(config_dir))
 
 
 def warn_coarse_armies(armies, resolution_m: float | None, warn: Callable[[str], None]) -> None:
