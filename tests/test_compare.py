@@ -283,3 +283,16 @@ def test_a_row_dated_outside_the_run_is_a_problem_and_not_scored(toy, scenarios,
     s = comp.summary.set_index("axis_id")
     assert s.loc["USR-TANK", "scorable_rows"] == 3 and s.loc["USR-TANK", "date_rows"] == 1
     assert s.loc["USR-TANK", "median_abs_date_error_days"] == 0.0
+
+
+def test_a_row_naming_two_formations_that_disagree_is_filed_as_scored_on_the_first():
+    """problems.csv said 'scored by the next matching rule' of every formation problem it did
+    not know; a text naming two formations that disagree is scored on rule 1's candidates."""
+    from logistics.history.compare import _row_problems
+    from logistics.history.match import NAMES_TWO
+
+    rows = pd.DataFrame({"row": [7], "formation": ["9gmc (7th Mech Corps)"]})
+    scored = pd.DataFrame({"row": [7], "problem": [f"{NAMES_TWO}: 9gmc and 7mc. Fix: keep one"]})
+    (p,) = _row_problems(rows, scored)
+    assert p["column"] == "formation" and p["value"] == "9gmc (7th Mech Corps)"
+    assert p["consequence"] == "scored against the first candidate to reach"

@@ -563,3 +563,59 @@ def test_sample_and_vehicle_rates_read_the_given_folder(tmp_path):
         logistics.sample(place, config_dir=5)
     with pytest.raises(ConfigError, match=r"config_dir must be a path"):
         logistics.vehicle_rates(place, config_dir=5)
+
+
+def _one_railway_copy(tmp_path: Path) -> Path:
+    """A configs copy whose 1945 railways file keeps only its first way (1001: R01, the
+    Chinese Eastern Railway's western branch, Manzhouli-Harbin)."""
+    import re
+
+    cfg = _configs_copy(tmp_path)
+    osm = cfg / "network" / "railways-1945.osm"
+    text = osm.read_text(encoding="utf-8")
+    ways = re.findall(r"  <way id=\"\d+\">.*?</way>\n", text, flags=re.S)
+    assert len(ways) > 10 and 'id="1001"' in ways[0]  # premise: the shipped file's ways
+    for way in ways[1:]:
+        text = text.replace(way, "")
+    osm.write_text(text, encoding="utf-8")
+    return cfg
+
+
+def test_a_comparison_s_page_draws_the_railways_of_the_folder_it_read(tmp_path, toy):
+    # compare on a copied folder (config_dir=) drew its map.png's base map and context
+    # layers and its map.html's railways and fortified regions from settings.CONFIG_DIR:
+    # the page showed the shipped railways, not the copy's; Comparison now records its folder
+    import dataclasses
+    import re
+
+    from logistics.history.compare import compare
+    from logistics.report.compare_plots import plot_positions_map
+    from logistics.report.web_map import comparison_map
+    from tests.conftest import write_documented
+    from logistics.history.documented import COLUMNS
+
+    cfg = _one_railway_copy(tmp_path)
+    sc = toy.Scenario("USR-TANK", base_km_per_day=80.0)
+    armies = tmp_path / "armies"
+    armies.mkdir()
+    (armies / "USR-TANK.yaml").write_text("toy\n")
+    lon, lat = toy.lonlat_at(sc, 150.0)
+    row = {c: "" for c in COLUMNS} | dict(
+        axis_id="USR-TANK", front="F", formation="someone", date="1945-08-10",
+        place_reached="Town A", lat=str(lat), lon=str(float(lon)), source="s", quote="q",
+        confidence="medium")
+    doc = write_documented(tmp_path / "mine.csv", [row])
+    comp = compare(doc, configs_dir=armies, loader=lambda p: sc, runner=toy.runner,
+                   railways=False, config_dir=cfg)
+    assert comp.config_dir == cfg.resolve()
+    shipped = dataclasses.replace(comp, config_dir=None)  # settings.CONFIG_DIR's
+
+    def rail_lines(c) -> int:
+        ax = plot_positions_map(c, resolution_m=25000).axes[0]
+        return sum(1 for ln in ax.lines if ln.get_color() == "#333333" and ln.get_zorder() == 4.5)
+
+    # the toy's box (119-130 E, 44-46 N) holds the end of R01 at Harbin and many more lines
+    assert rail_lines(comp) == 1 < rail_lines(shipped)
+    html, shipped_html = (comparison_map(c).get_root().render() for c in (comp, shipped))
+    refs = set(re.findall(r'"ref": "(R\d+)"', html))
+    assert refs == {"R01"} and len(set(re.findall(r'"ref": "(R\d+)"', shipped_html))) > 5

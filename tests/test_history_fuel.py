@@ -215,3 +215,44 @@ def test_a_wait_for_fuel_is_read_against_the_hours_held_that_day():
     assert f["refills_error"].isna().all() and f["within_tolerance"].isna().all()
     text = fuel_markdown(fuel_verdict("T", _two_formation_trace()), f, scored=f)
     assert "hours held for fuel that day" in text and "| corps 2 h |" in text
+
+
+@pytest.mark.parametrize("text", ["7th Mechanized Corps (6th Guards Tank Army)", "7mc",
+                                  "9th Gds Mech Corps"])
+def test_a_fuel_state_naming_another_axiss_formation_is_that_axiss_not_scored(text):
+    """docmatch24 made a position naming only another axis's formation a problem, not scored;
+    a fuel state was still matched loosely to its own axis: a TBF-36A state of the 7th Mech
+    Corps (TBF-6GTA's) fell to rule 4 and was scored on every formation of the 36th Army. The
+    same rule, through the same matcher: no formation, no refills, the problem (the axis and
+    the fix) in ``model_status``; a state of its own formation beside it is scored."""
+    import math
+
+    from logistics.history.fuel import score_fuel_states
+    from logistics.history.match import OTHER_AXIS, OtherArmy
+    from logistics.history.runs import FORMATION_COLUMNS
+
+    sixth = OtherArmy("TBF-6GTA", "6th Guards Tank Army", pd.DataFrame([
+        {c: "" for c in FORMATION_COLUMNS} | {"formation_id": i, "name": n, "kind": k,
+                                              "parent": None, "aliases": a}
+        for i, n, k, a in (("7mc", "7th Mechanized Corps", "mech_corps", ("7th Mech Corps",)),
+                           ("9gmc", "9th Guards Mechanized Corps", "mech_corps", ()))]))
+    trace = _two_formation_trace()
+    object.__setattr__(trace, "army_name", "36th Army")  # its formations named as the 36th's
+    object.__setattr__(trace, "formations", trace.formations.assign(
+        name=["205th Tank Brigade", "36th Army rifle divisions"]))
+    states = pd.DataFrame([
+        {"axis_id": "TBF-36A", "date": pd.Timestamp("1945-08-12"), "date_text": "12 Aug",
+         "formation": f, "place": "", "state": "0.5", "refills": 0.5, "source": "t",
+         "quote": "q"} for f in (text, "205th Tank Bde")])
+    f = score_fuel_states(states, trace, others=[sixth])
+    status = f.loc[0, "model_status"]
+    assert status.startswith(f"not scored: {OTHER_AXIS}"), status
+    assert "Fix: give the row axis_id TBF-6GTA" in status
+    assert f.loc[0, "matched_formation"] == "" and math.isnan(f.loc[0, "model_refills"])
+    assert math.isnan(f.loc[0, "refills_error"]) and f.loc[0, "within_tolerance"] is None
+    brigade = str(trace.formations["formation_id"].iloc[0])  # named the 205th Tank Brigade
+    assert f.loc[1, "matched_formation"] == brigade
+    assert not f.loc[1, "model_status"].startswith("not scored")
+    # without the other axes (the call before), the state is read on this army: the change
+    before = score_fuel_states(states, trace).loc[0]
+    assert before["matched_formation"] != "" and before["match_rule"].startswith("rule 4")

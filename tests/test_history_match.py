@@ -255,3 +255,67 @@ def test_the_army_as_a_whole_is_no_problem(text):
     m = match_row(text, "Lubei", oob(), army_name=ARMY)
     assert m.rule.startswith("rule 4") or m.rule.startswith("rule 2")
     assert "names no formation" not in m.problem
+
+
+def test_another_axiss_flotilla_brigade_is_another_axiss_formation():
+    """A 2FEF-5RC row naming the 1st River Ship Brigade (2FEF-15A's flotilla) was not flagged:
+    the index of the other axes' formations (``army_formations``) read only ``formations:``,
+    not ``flotilla:``, so the row fell to this army's rule 4. A brigade is named as a
+    formation is: by its id, its name or an alias."""
+    from types import SimpleNamespace
+
+    from logistics.history.match import OTHER_AXIS, army_formations
+
+    brigade = SimpleNamespace(id="1st-river-ship-brigade",
+                              name="1st River-Ship Brigade, Amur Red Banner Flotilla",
+                              aliases=["1st River Ship Brigade", "1-я бригада речных кораблей"])
+    corps = SimpleNamespace(id="15a-rds", name="15th Army rifle divisions", kind="rifle_division",
+                            parent=None, role="main_body", aliases=[])
+    other = army_formations(SimpleNamespace(axis_id="2FEF-15A", name="15th Army",
+                                            formations=[corps], flotilla=[brigade]))
+    assert "1st-river-ship-brigade" in set(other.formations["formation_id"])
+    for text in ("1st River Ship Brigade", "1st-river-ship-brigade (Sungari)",
+                 "1-я бригада речных кораблей"):
+        m = match_row(text, "Fujin", _thirty_sixth(), army_name="36th Army", others=[other])
+        assert m.candidates == () and m.problem.startswith(OTHER_AXIS), (text, m)
+        assert "2FEF-15A" in m.problem
+    # an army file without a flotilla (most of them) reads as before
+    plain = army_formations(SimpleNamespace(axis_id="X", name="x", formations=[corps]))
+    assert list(plain.formations["formation_id"]) == ["15a-rds"]
+
+
+def test_the_shipped_flotillas_are_in_the_other_axes_index():
+    """The shipped 2nd Far Eastern Front armies' river-ship brigades, as compare reads them."""
+    from logistics import settings
+    from logistics.army.load import load_army
+    from logistics.history.match import army_formations
+
+    ids = set(army_formations(load_army(settings.SHIPPED_CONFIG_DIR / "2fef-15a.yaml"))
+              .formations["formation_id"])
+    assert "1st-river-ship-brigade" in ids
+
+
+@pytest.mark.parametrize("text", ["9gmc (7th Mech Corps)", "9th Gds Mech Corps (7th Mech Corps)",
+                                  "7th Mech Corps [9gmc]", "5th Gds Tank Corps (9gmc; lead)"])
+def test_a_formation_glossed_by_another_that_disagrees_is_a_problem_scored_as_several(text):
+    """'9gmc (7th Mech Corps)' gave both corps as candidates with no word: the bracket says
+    what the first is, and the two disagree. A problem naming both and the fix; scored as a
+    row naming several formations is (rule 1's candidates, the first to reach)."""
+    from logistics.history.match import NAMES_TWO
+
+    m = match_row(text, "Lubei", oob(), army_name=ARMY)
+    assert m.problem.startswith(NAMES_TWO) and "Fix: keep one" in m.problem, m
+    assert len(m.candidates) == 2 and m.rule.startswith("rule 1")
+    assert "; " not in m.problem  # compare splits a row's problems on "; "
+
+
+@pytest.mark.parametrize("text", [
+    "9gmc and 7th Mech Corps", "9gmc (with 7th Mech Corps)", "9gmc (& 7th Mech Corps)",
+    "7th Mech Corps (63rd & 64th Mech Bdes)", "7th Mechanized Corps (6th Guards Tank Army)",
+    "7th Mech Corps (fd-7mc)", "9th Guards Mechanized Corps (46th Guards Tank Brigade)",
+    "7th Mech Corps forward detachment (7th Mech Corps)"])
+def test_a_list_a_part_or_the_same_formation_in_brackets_is_no_problem(text):
+    """A bracket that lists ('with', '&'), names the army, a part of the formation (its
+    forward detachment, its brigade) or the same formation by another name agrees."""
+    m = match_row(text, "Lubei", oob(), army_name=ARMY)
+    assert m.problem == "", m

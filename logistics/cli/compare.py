@@ -108,6 +108,7 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
     from logistics.history.compare import compare
+    from logistics.history.match import OTHER_AXIS
     from logistics.report.compare_outputs import write_comparison
     from logistics.history.summary import format_summary
     from logistics.progress import progress
@@ -159,6 +160,13 @@ def _run(args: argparse.Namespace) -> int:
     if comp.inputs.undocumented:
         print(f"scenarios with no documented rows (not run, not scored): "
               f"{', '.join(comp.inputs.undocumented)}")
+    fuel = getattr(comp, "fuel", None)
+    elsewhere = ([] if fuel is None or not len(fuel) else [
+        s for s in fuel.to_dict("records")
+        if str(s["model_status"]).startswith(f"not scored: {OTHER_AXIS}")])
+    for s in elsewhere:  # the positions' rule (problems.csv) on the fuel states
+        print(f"fuel state of {s['axis_id']} {s['date_text']!r}, formation "
+              f"{s['formation']!r}: {s['model_status']}")
     if comp.fuel_not_run:
         print("fuel states not scored, their axis not run: " + ", ".join(
             f"{a or '(empty axis_id)'} ({n} row{'s' if n > 1 else ''})"

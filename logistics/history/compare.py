@@ -19,12 +19,13 @@ import numpy as np
 import pandas as pd
 
 from logistics.geodesy import great_circle_km
+from logistics.settings import configs_folder
 from logistics.history.baseline import (IndependentRoutes, PlannedRates, load_planned_rates,
                                         score_baselines)
 from logistics.history.documented import Documented
 from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
 from logistics.history.inputs import Inputs, check_overrides, load_inputs
-from logistics.history.match import NAMES_NOTHING, OTHER_AXIS
+from logistics.history.match import NAMES_NOTHING, NAMES_TWO, OTHER_AXIS
 from logistics.history.runs import Job, RunTrace, run_jobs
 from logistics.history.score import (DEFAULT_TOLERANCE_KM, OUTSIDE_RUN, find_disagreements,
                                      score_army)
@@ -88,6 +89,10 @@ class Comparison:
     #: documented fuel states not scored because their axis was not run: ``{axis_id: rows}``
     #: (an axis runs when it has documented rows and a scenario; a misspelt axis never does)
     fuel_not_run: dict[str, int] = field(default_factory=dict)
+    #: the configs folder the comparison read (``compare``'s ``config_dir``, else
+    #: ``settings.CONFIG_DIR`` as it was then, resolved): its page draws that folder's land
+    #: cover, railways, fortified regions and bibliography (None: ``settings.CONFIG_DIR``)
+    config_dir: Path | None = None
 
 
 def compare(documented: str | Path | Documented | None = None, *, configs_dir: str | Path | None = None,
@@ -161,7 +166,7 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
         parts.append(table)
         mine = states[states["axis_id"] == axis]
         if len(mine):
-            fuel.append(score_fuel_states(mine, army))
+            fuel.append(score_fuel_states(mine, army, others=others))
     for axis in inputs.unmodeled:
         rows = doc.table[(doc.table["axis_id"] == axis) & doc.table["usable"]]
         parts.append(_unscored(rows, f"no scenario in {inputs.configs_dir} models axis {axis!r}"))
@@ -181,7 +186,7 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     idle = states[~states["axis_id"].isin(list(inputs.scenarios))]["axis_id"].value_counts()
     not_run = {str(a): int(n) for a, n in sorted(idle.items())}
     return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table,
-                      not_run)
+                      not_run, configs_folder(config_dir))
 
 
 def warn_coarse_armies(armies, resolution_m: float | None, warn: Callable[[str], None]) -> None:
@@ -227,7 +232,8 @@ def _assemble(rows: pd.DataFrame, scored: pd.DataFrame, base: pd.DataFrame, army
 
 def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
     """Per-row problems that scoring found: a formation no army has, one of another axis
-    only (not scored), a place no one reaches, a date the run does not cover."""
+    only (not scored), two that disagree (scored as several), a place no one reaches, a date
+    the run does not cover."""
     out = []
     by_row = rows.set_index("row")
     for r in scored.to_dict("records"):
@@ -242,6 +248,9 @@ def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
             elif part.startswith(NAMES_NOTHING):
                 column, value, consequence = ("formation", str(src["formation"]),
                                               "scored against the army as a whole")
+            elif part.startswith(NAMES_TWO):
+                column, value, consequence = ("formation", str(src["formation"]),
+                                              "scored against the first candidate to reach")
             elif part.startswith("no way to the place"):
                 column, value, consequence = ("lat, lon", f"{src['lat']:g}, {src['lon']:g}",
                                               "date not scored")

@@ -9,7 +9,9 @@ formation or its parts were, e.g. "forward detachment 15 km west of Tuquan", not
 it was) and scored (:func:`score_fuel_states`) against the matched
 formation's ``refills_on_hand`` (fuel on hand / one full set of its tanks) at the end of the
 documented day; several formations (a corps with the forward detachment drawn from it, a
-state of the whole army): their litres on hand over their refills together, each listed.
+state of the whole army): their litres on hand over their refills together, each listed. A
+state naming no formation of its own axis's army but one of another axis (the positions' rule,
+``match.OTHER_AXIS``) is that axis's: not scored, its ``model_status`` naming the axis and the fix.
 Within ``FUEL_TOLERANCE_REFILLS`` (0.25 of a refill, the issue's target) counts as agreeing.
 Its report section is written by ``logistics.report.compare_page.fuel_markdown``.
 
@@ -73,7 +75,8 @@ def _with_drawn_parts(candidates: Sequence[str], formations: pd.DataFrame) -> li
     return out
 
 
-def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
+def score_fuel_states(states: pd.DataFrame, trace: RunTrace, *,
+                      others: Sequence[object] = ()) -> pd.DataFrame:
     """Each documented fuel state of one axis against the matched formations' modeled refills
     on hand at the end of its day (see the module docstring), with the hours each was held for
     fuel in that day (``model_held_h``) and the vehicle classes it left dry that day
@@ -81,13 +84,25 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace) -> pd.DataFrame:
     gives no refills is read against these (nothing for a formation with no record that day).
     A state of several formations
     (a corps with the parts drawn from it, or the whole army) is their fuel on hand over their
-    refills together: litres over litres, not a mean of shares."""
+    refills together: litres over litres, not a mean of shares.
+    ``others``: the other axes' armies (``history.match.OtherArmy``): a state naming only
+    their formations is matched by the positions' rule (``match.OTHER_AXIS``): no formation,
+    not scored, the problem (naming that axis and the fix) in ``model_status``."""
     from logistics.history.match import match_row
 
     out = []
     for s in states.to_dict("records"):
         m = match_row(s.get("formation", ""), "", trace.formations,
-                      army_name=getattr(trace, "army_name", ""))
+                      army_name=getattr(trace, "army_name", ""), others=others)
+        if not m.candidates:  # another axis's formation: that axis's state, not this one's
+            out.append({**{k: s.get(k) for k in ("axis_id", "date", "date_text", "formation",
+                                                 "place", "state", "refills", "source", "quote")},
+                        "matched_formation": "", "match_rule": m.rule, "model_refills": math.nan,
+                        "model_by_formation": "", "refills_error": math.nan,
+                        "within_tolerance": None, "model_held_h": "", "model_dry_classes": "",
+                        "model_status": f"not scored: {m.problem}" if m.problem
+                        else "not scored: the army has no formation to score against"})
+            continue
         end = pd.Timestamp(s["date"]).normalize() + pd.Timedelta(days=1)
         values, statuses, litres, refill, held, dry = {}, {}, {}, {}, {}, {}
         for fid in _with_drawn_parts(m.candidates, trace.formations):

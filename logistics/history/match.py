@@ -18,7 +18,14 @@ order (:data:`RULES`):
    forward detachment *of* a named body ("9gmc forward detachment" is fd-9gmc); otherwise a
    forward detachment whose parent is also named gives way to its parent ("7th Mechanized
    Corps" is the corps, not its detachment); several named (two numbers, an id and a
-   number) are all candidates, as "63rd & 64th Mech Bdes" are;
+   number) are all candidates, as "63rd & 64th Mech Bdes" are. One named in brackets after
+   another that is neither it nor a part of it ("9gmc (7th Mech Corps)": the bracket says
+   what the first is, and the two disagree; not "(with ...)", "(and ...)", which list) is a
+   problem (``NAMES_TWO``: "names two formations ... Fix: keep one"), and **scored** as
+   several candidates are: by the existing rules a row of this army naming formations of
+   this army is scored (an unknown number by the next rule, a text naming nothing on the
+   whole army, both said), and only a row that is another axis's is not; which of the two is
+   the slip the text cannot tell, and the first to reach is the rule for several;
 2. **a name or alias** of a formation contained in the text as whole (hyphenated) words (the
    longest wins), except those that are only the army's name, and not within the army's own
    name where the text gives it; failing that, a name or alias of two or more words whose
@@ -39,7 +46,8 @@ report says which. A row naming a numbered formation or an army that the army's 
 is reported as a problem (row, column, value, why) and scored by the next rule that applies.
 
 **Another axis's formation** (``others``: the armies of the other axes, read from their army
-files, :func:`army_formations`): a row that names none of its own army's formations by rules
+files, :func:`army_formations`: their ``formations:`` and their ``flotilla:`` river-ship
+brigades): a row that names none of its own army's formations by rules
 0-2 (a whole name or alias; not every word in any order) yet names a formation of another
 axis (its id, its number and level, its whole name or alias) is that axis's row with the
 wrong ``axis_id``, or a slip of the text: a problem naming the other axis and the fix, and
@@ -60,8 +68,8 @@ from functools import cached_property, lru_cache
 
 import pandas as pd
 
-__all__ = ["RULES", "OTHER_AXIS", "Ref", "Match", "OtherArmy", "army_formations", "normalise",
-           "refs_in", "match_row", "match_rows"]
+__all__ = ["RULES", "OTHER_AXIS", "NAMES_NOTHING", "NAMES_TWO", "Ref", "Match", "OtherArmy",
+           "army_formations", "normalise", "refs_in", "match_row", "match_rows"]
 
 RULES: str = (
     "(0) the whole text is a formation's id in the army file (e.g. '9gmc') -> that formation; "
@@ -83,8 +91,10 @@ RULES: str = (
     "against the first to reach the place, among those whose route passes it if any does, "
     "and of those among the ones that have it as an objective if any has (a distance row: the "
     "deepest at the end of the day). A row naming no formation of its army by (0)-(2) (whole "
-    "names) but one of another axis (id, number, whole name or alias; or another army alone) "
-    "is a problem naming that axis, not scored."
+    "names) but one of another axis (id, number, whole name or alias, a flotilla brigade's "
+    "too; or another army alone) is a problem naming that axis, not scored. One formation named "
+    "in brackets after another that is neither it nor a part of it ('9gmc (7th Mech Corps)') "
+    "is a problem, scored as several."
 )
 
 _LEVELS = ("army", "corps", "division", "brigade", "regiment", "battalion")
@@ -166,6 +176,16 @@ OTHER_AXIS: str = "names a formation of another axis"
 #: before, but said, for it is more often a slip than a position of the whole army.
 NAMES_NOTHING: str = "names no formation of the army"
 
+#: How the problem of a row whose text names one formation and, in brackets after it, another
+#: that disagrees ("9gmc (7th Mech Corps)") begins: scored as several formations are (the
+#: first to reach), but said, for one of the two is a slip.
+NAMES_TWO: str = "names two formations"
+
+#: A bracketed part of a formation text, and the words that make it a list, not a gloss.
+_BRACKET = re.compile(r"[(\[]([^()\[\]]*)[)\]]")
+_JOINS = re.compile(r"\s*(?:(?:with|and|plus|also|together|incl\w*|и|с|со|вместе|включая)"
+                    r"(?![\w-])|[&+])")
+
 
 @dataclass(frozen=True)
 class OtherArmy:
@@ -185,14 +205,20 @@ class OtherArmy:
 
 def army_formations(army: object) -> OtherArmy | None:
     """A loaded army file's formations as the matcher reads them, without a run (its
-    ``formations:``; the army files are loaded for compare anyway); None for an object that
-    has none (a toy runner's scenario)."""
+    ``formations:``, and its ``flotilla:`` brigades as formations of kind ``flotilla``: a row
+    may name a river-ship brigade as it names a corps; the army files are loaded for compare
+    anyway); None for an object that has none (a toy runner's scenario)."""
     specs = getattr(army, "formations", None)
     if not isinstance(specs, (list, tuple)) or not getattr(army, "axis_id", ""):
         return None
+    ships = getattr(army, "flotilla", None)
+    ships = list(ships) if isinstance(ships, (list, tuple)) else []
     rows = [{"formation_id": str(f.id), "name": str(f.name), "kind": str(getattr(f, "kind", "")),
              "parent": getattr(f, "parent", None), "role": str(getattr(f, "role", "") or ""),
              "aliases": tuple(getattr(f, "aliases", ()) or ())} for f in specs]
+    rows += [{"formation_id": str(b.id), "name": str(b.name), "kind": "flotilla",
+              "parent": None, "role": "", "aliases": tuple(getattr(b, "aliases", ()) or ())}
+             for b in ships]
     return OtherArmy(str(army.axis_id), str(getattr(army, "name", "") or ""), pd.DataFrame(
         rows, columns=["formation_id", "name", "kind", "parent", "role", "aliases"]))
 
@@ -290,6 +316,9 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
         missing = [r for r in unit_refs if not any(r.same(fr) for i in ids for fr in _formation_refs(by_id[i]))]
         if hits:
             chosen = _fd_of(hits, by_id, ids) if wants_fd else _bodies(hits, by_id)
+            two = _two_named(str(formation_text or "").strip(), ids, by_id)
+            if two:
+                problems.append(two)
             named = ([f"numbered formation ({_say(unit_refs)})"] if unit_refs else []) + (
                 [f"the formation's id in the text ({', '.join(id_hits)})"] if id_hits else [])
             return Match(tuple(chosen), f"rule 1: {' and '.join(named)}", "; ".join(problems))
@@ -384,6 +413,49 @@ def _ids_in(written: str, ids: Iterable[str]) -> list[str]:
     reads it."""
     return [i for i in ids if re.search(r"[\d-]", i) and re.search(
         r"(?<![\w-])" + re.escape(i.lower()) + r"(?![\w-])", written)]
+
+
+def _numbered_in(written: str, ids: list[str], by_id: dict) -> list[str]:
+    """The formations rule 1 reads in the lower-cased text ``written``: the whole text an id,
+    an id standing in it (:func:`_ids_in`), or a number and level of the formation's name or
+    aliases (not an army's)."""
+    refs = [r for r in refs_in(written) if r.level != "army"]
+    named = set(_ids_in(written, ids)) | {i for i in ids if written.strip() == i.lower()}
+    return [i for i in ids if i in named or any(
+        r.same(fr) for r in refs for fr in _formation_refs(by_id[i]))]
+
+
+def _lineage(i: str, by_id: dict) -> set[str]:
+    """``i`` and the formations it is part of (its parent, theirs ...)."""
+    out = {i}
+    while (p := str(by_id.get(i, {}).get("parent") or "")) and p in by_id and p not in out:
+        out.add(p)
+        i = p
+    return out
+
+
+def _two_named(text: str, ids: list[str], by_id: dict) -> str:
+    """The problem of a text naming, by rule 1, one formation and in brackets after it
+    another that is neither it nor one part of the other ("9gmc (7th Mech Corps)": the
+    bracket says what the first is, and the two disagree); '' when none. A bracket that
+    joins ("(with the 5th Gds Tank Corps)", "(and ...)", "(& ...)") lists, as "63rd & 64th
+    Mech Bdes" does: several candidates, no problem. ``text``: the row's formation text."""
+    glosses = [g for g in _BRACKET.findall(text) if not _JOINS.match(g.lower())]
+    outside = _BRACKET.sub(" ", text)
+    first = _numbered_in(outside.lower(), ids, by_id)
+    for gloss in glosses:
+        second = [i for i in _numbered_in(gloss.lower(), ids, by_id) if i not in first]
+        if not first or not second:
+            continue
+        if any(a in _lineage(b, by_id) or b in _lineage(a, by_id) for a in first for b in second):
+            continue  # the corps and its forward detachment, a brigade of the corps
+        said = [", ".join(_bodies(who, by_id)) + f" ({' '.join(part.replace(';', ',').split())!r})"
+                for who, part in ((first, outside), (second, gloss))]  # no '; ': joins problems
+        return (f"{NAMES_TWO}: {said[0]} and, in brackets, {said[1]}, neither the other nor "
+                "a part of it: scored as a row naming several formations is (the first of its "
+                "candidates to reach the place). Fix: keep one of them in the formation text, "
+                "or join them ('... and ...') when the position is both formations'")
+    return ""
 
 
 def _other_axes(written: str, text: str, wants_fd: bool, others: Iterable[OtherArmy],

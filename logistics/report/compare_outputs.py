@@ -45,7 +45,8 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
     ``map_resolution_m`` sets the base map's resolution (coarser is faster); ``draw_map=False``
     skips the map (e.g. where the shipped rasters are not installed).
     """
-    states = fuel_states if fuel_states is not None else load_fuel_states()
+    folder = getattr(comp, "config_dir", None)  # the configs folder compare read
+    states = fuel_states if fuel_states is not None else load_fuel_states(config_dir=folder)
     scored_states = getattr(comp, "fuel", None)
     out = Path(out_dir)
     with atomic_dir(out) as tmp:
@@ -93,7 +94,8 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
         from logistics.report.references import finish_page
 
         page = report_markdown(comp, files=files, fuel_sections=sections)
-        (tmp / "report.md").write_text(finish_page(page), encoding="utf-8")  # refs, no /abs
+        (tmp / "report.md").write_text(finish_page(page, config_dir=folder),
+                                       encoding="utf-8")  # refs, no /abs
     return out
 
 

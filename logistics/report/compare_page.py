@@ -72,11 +72,12 @@ def _axes_text(doc) -> str:
     return text
 
 
-def _config_dir_line() -> str:
-    """Which configs folder the runs read their vehicles, norms and fortified regions from."""
+def _config_dir_line(config_dir=None) -> str:
+    """Which configs folder the runs read their vehicles, norms and fortified regions from
+    (``config_dir``, the comparison's; ``settings.CONFIG_DIR`` when None)."""
     from logistics.runner import copied_config_dir
 
-    copy = copied_config_dir()
+    copy = copied_config_dir(config_dir)
     if copy is None:
         return "- vehicles, norms and fortified regions: the shipped configs folder"
     return (f"- vehicles, norms and fortified regions: `{copy}` (LOGISTICS_CONFIG_DIR, a copy "
@@ -94,7 +95,7 @@ def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) ->
         f"{len(doc.problems)} problem(s) in the file)",
         f"- scenario configs: `{inp.configs_dir}` ({len(inp.scenarios)} documented axes modeled: "
         f"{', '.join(inp.scenarios) or 'none'})",
-        _config_dir_line(),
+        _config_dir_line(getattr(comp, "config_dir", None)),
         f"- resolution: {str(s.get('resolution_m')) + ' m' if s.get('resolution_m') else 'the runner default'}; DEM of the nominal run: "
         f"{s.get('dem')}; place tolerance {s.get('tolerance_km'):g} km; Monte Carlo draws per "
         f"axis: {s.get('samples')} (seed {s.get('seed')}); global overrides: "

@@ -119,7 +119,8 @@ def plot_advance(axis: object, rows: pd.DataFrame) -> Figure:
 def plot_positions_map(comparison: object, *, resolution_m: float | None = None) -> Figure:
     """Documented places vs the matched formation's modeled position at the end of each
     documented day, joined by a line, with every formation's route, on the base map with the
-    fortified regions and the 1945 railways under them."""
+    fortified regions and the 1945 railways under them: those of the configs folder the
+    comparison read (``Comparison.config_dir``), as its relief's 1945 land cover."""
     from logistics.report.basemap import base_map, legend_beside, plot_lonlat
 
     table = comparison.table
@@ -131,13 +132,15 @@ def plot_positions_map(comparison: object, *, resolution_m: float | None = None)
     w, s, e, n = settings.THEATRE_BBOX
     bbox = (max(w, float(lon_all.min()) - 1), max(s, float(lat_all.min()) - 1),
             min(e, float(lon_all.max()) + 1), min(n, float(lat_all.max()) + 1))
+    folder = getattr(comparison, "config_dir", None)  # the folder compare read
     fig, ax = base_map(bbox, resolution_m=resolution_m, labels=True, trim_nodata=True,
-                       title="Documented places vs the matched formation at the end of the same day")
+                       title="Documented places vs the matched formation at the end of the same day",
+                       config_dir=folder)
     from logistics.report.context_draw import draw_context
     from logistics.report.context_layers import context_layers
     from logistics.terrain import to_metric
 
-    context = draw_context(ax, to_metric, context_layers(bbox))
+    context = draw_context(ax, to_metric, context_layers(bbox, config_dir=folder))
     for i, (axis_id, res) in enumerate(comparison.axes.items()):
         color = f"C{i % 10}"
         for k, fid in enumerate(res.trace.formation_ids):

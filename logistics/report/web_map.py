@@ -362,7 +362,8 @@ def comparison_map(comp, *, context: bool = True):
     docs = _comparison_documented(comp)
     bounds = _bounds([g for g in (routes, daily, docs) if g is not None and len(g)])
     m = _new_map(bounds)
-    missing = _context(m, railways=context, fortified=context)
+    missing = _context(m, railways=context, fortified=context,
+                       config_dir=getattr(comp, "config_dir", None))  # the folder it read
     colours = _colours(comp.axes)
     group = folium.FeatureGroup(name="modeled routes").add_to(m)
     for r in (routes.itertuples() if routes is not None else ()):
