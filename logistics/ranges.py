@@ -35,8 +35,8 @@ from logistics.errors import ConfigError, did_you_mean, range_fix
 from logistics.sources import PROVENANCE_KEYS, configs_folder_of, provenance_problem
 
 __all__ = ["uncertain_problems", "RANGE_KEYS", "NORMS_FILES", "DRAWN_NORMS", "norms_key", "split_norms_overrides",
-           "norms_ranges", "sample_norms_overrides", "norms_overrides", "active_patch",
-           "patched"]
+           "norms_ranges", "norms_values", "sample_norms_overrides", "norms_overrides",
+           "active_patch", "patched"]
 
 #: The keys an ``uncertain:`` entry may have besides its provenance.
 RANGE_KEYS: tuple[str, ...] = ("low", "high")
@@ -188,6 +188,21 @@ def norms_ranges(folder: str | Path | None = None,
                               "(fix each key as said):\n  " + "\n  ".join(problems))
         for key, entry in sorted((data.get("uncertain") or {}).items()):
             out[norms_key(prefix, str(key))] = (float(entry["low"]), float(entry["high"]))
+    return out
+
+
+def norms_values(folder: str | Path | None = None,
+                 files: tuple[str, ...] = DRAWN_NORMS) -> dict[str, float | None]:
+    """The nominal value of each figure :func:`norms_ranges` gives a range, by the same override
+    key (None where the key's node holds no number: a ``when:`` bound's own key, say)."""
+    d = Path(folder) if folder is not None else Path(settings.CONFIG_DIR) / "norms"
+    out: dict[str, float | None] = {}
+    for prefix in files:
+        data = _read(d, NORMS_FILES[prefix])
+        for key in sorted(data.get("uncertain") or {}):
+            node = _node(data, str(key))
+            node = node.get("value") if isinstance(node, dict) else node
+            out[norms_key(prefix, str(key))] = float(node) if _number(node) else None
     return out
 
 

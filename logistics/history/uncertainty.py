@@ -38,6 +38,7 @@ __all__ = [
     "MonteCarlo",
     "run_monte_carlo",
     "advance_bands",
+    "one_sided_ranges",
 ]
 
 #: DEM choices drawn with equal odds (names accepted by ``run_scenario(dem=...)``).
@@ -134,6 +135,32 @@ def _seated_overrides(scenario: Any, seed: int, norms_seed: int) -> tuple[dict[s
                       "of its men and vehicle counts (uncertain:) and of men a vehicle "
                       "(configs/norms/movement.yaml uncertain: lift.truck, lift.tank_riders) "
                       "under which its men ride its vehicles, or `movement: truck_borne`")
+
+
+def one_sided_ranges(scenario: Any, config_dir: Any = None) -> list[tuple[str, float, float, float]]:
+    """``(key, value, low, high)`` of each drawn range whose value lies at one of its ends: the
+    army file's (``scenario``, a loaded army) and the drawn norms' of ``config_dir``. Every
+    draw moves such a figure one way (the tank column's pace: the one wartime figure at the
+    bottom of a range reaching the post-war norm), so the P10-P90 band can lie beside the
+    nominal run; the compare page lists them."""
+    from pathlib import Path
+
+    from logistics.army.overrides import army_figure_paths
+    from logistics.army.schema import Army
+    from logistics.ranges import norms_ranges, norms_values
+
+    out = []
+    if isinstance(scenario, Army):
+        figures = army_figure_paths(scenario)
+        for key, r in sorted(scenario.uncertain.items()):
+            fig = figures.get(key)
+            out.append((key, getattr(fig, "value", None), float(r.low), float(r.high)))
+    folder = Path(config_dir) / "norms" if config_dir is not None else None
+    values = norms_values(folder)
+    out += [(k, values.get(k), lo, hi) for k, (lo, hi) in norms_ranges(folder).items()]
+    return [(k, float(v), lo, hi) for k, v, lo, hi in out
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and lo < hi
+            and (abs(v - lo) <= 1e-9 * max(1.0, abs(lo)) or abs(v - hi) <= 1e-9 * max(1.0, abs(hi)))]
 
 
 #: Most Monte Carlo draws per axis: each draw is a whole scenario run (seconds to a minute), so

@@ -58,7 +58,9 @@ current, or a `movement: motor` formation more men than seats, is made again; th
 kind is named in the draw's `note`); the band is P10-P90 of the
 headline formation's km over the draws, and the quantiles in comparison.csv
 (`mc_arrival_p10/p50/p90`) are order statistics of each row's modeled event time, scored in
-every draw like the nominal run (empty where fewer draws than that quantile get there).
+every draw like the nominal run (empty where fewer draws than that quantile get there). The
+band need not hold the nominal run: a range whose value lies at one of its ends is drawn one
+way only (listed under "The band and the nominal run").
 """.format(join=JOIN_KM)
 
 
@@ -112,6 +114,7 @@ def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) ->
         lines += _axis_section(axis, res, comp.table[comp.table["axis_id"] == axis], files)
     lines += fuel_sections
     lines += _markers(comp)
+    lines += _band_and_nominal(comp)
     lines += _disagreements(comp.table)
     lines += _not_scored(comp)
     return "\n".join(lines).rstrip() + "\n"
@@ -167,6 +170,42 @@ def _markers(comp) -> list[str]:
            "Scored like every other row (nothing is dropped); read their errors with the note:", ""]
     out += [f"- row {r['row']} ({r['axis_id']}, {_day(r['date'])}, {_short(r['place_reached'])}): "
             f"{_short(r['notes'], 160)}" for r in flagged.to_dict("records")]
+    return out + [""]
+
+
+def _band_and_nominal(comp) -> list[str]:
+    """With Monte Carlo draws: in how many rows the nominal run lies outside its P10-P90 band,
+    and the ranges drawn one way (value at one end), which put it there."""
+    from logistics.history.uncertainty import one_sided_ranges
+
+    if not (comp.settings or {}).get("samples"):
+        return []
+    t = comp.table
+    cols = ("modeled_arrival", "mc_arrival_p10", "mc_arrival_p90")
+    if not all(c in t.columns for c in cols):
+        return []
+    nominal, p10, p90 = (pd.to_datetime(t[c], errors="coerce") for c in cols)
+    banded = nominal.notna() & p10.notna() & p90.notna()
+    early, late = int((banded & (nominal < p10)).sum()), int((banded & (nominal > p90)).sum())
+    out = ["## The band and the nominal run", "",
+           f"The nominal run's arrival lies outside its P10-P90 band in {early + late} of "
+           f"{int(banded.sum())} rows with a band ({early} before P10, {late} after P90). A "
+           "range whose value lies at one of its ends is drawn one way only, so the band can "
+           "lie beside the nominal run; these are:", ""]
+    folder = getattr(comp, "config_dir", None)
+    common: dict[str, tuple] = {}
+    for axis, army in comp.inputs.scenarios.items():
+        own = []
+        for key, value, lo, hi in one_sided_ranges(army, folder):
+            if key.startswith("norms/"):
+                common[key] = (value, lo, hi)
+            else:
+                own.append(f"`{key}` {value:g} in {lo:g}-{hi:g}")
+        if own:
+            out.append(f"- {axis}: " + "; ".join(own))
+    if common:
+        out.append("- every axis (configs/norms): " + "; ".join(
+            f"`{k}` {v:g} in {lo:g}-{hi:g}" for k, (v, lo, hi) in common.items()))
     return out + [""]
 
 
