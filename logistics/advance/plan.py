@@ -245,7 +245,6 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     cache = RouteCache()
     taiga_km = next((float(c.when.get("within_km_of_departure", 0.0)) for c in norms.observed
                      if "within_km_of_departure" in c.when), 0.0)
-    by_id = {u.id: u for u in units}
     ferried = {fid: b.id for b in army.flotilla for fid in b.ferries_for}
     # a flotilla ferries where it is (advance/ferry_sites.py): its water opens there, and its
     # formations cross a major river nowhere else
@@ -278,9 +277,12 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                               "army has no railhead on the shipped 1945 network (supply.rail.railheads); "
                               "fix: name a station of configs/network as its railhead, or give "
                               "the formation another movement")
-        fp = formation_plan(u, army, terrain, segs.get(u.id), seasons, norms, fort,
-                            regions, models, opt, objective_km.get(u.id, ()),
-                            ferried.get(u.id), brigades, notes, by_id, segs, taiga_km)
+        fp = formation_plan(
+            unit=u, army=army, terrain=terrain, route=segs.get(u.id),
+            objective_km=objective_km.get(u.id, ()), ferried_by=ferried.get(u.id),
+            seasons=seasons, norms=norms, fortified_regions=regions,
+            breakthrough_km_per_day=fort.rule.rate_km_per_day, models=models, options=opt,
+            flotillas=brigades, all_routes=segs, taiga_belt_km=taiga_km, notes=notes)
         if reach_notes.get(u.id):  # also on the formation's line of the run summary
             fp = replace(fp, notes=fp.notes + tuple(reach_notes[u.id]))
         plans.append(fp)
