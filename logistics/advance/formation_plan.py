@@ -13,7 +13,9 @@ Plain data out (:class:`FormationPlan`); :func:`formation_plan` is called by
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,14 @@ from logistics.army.resolve import FOOT, MEN_CLASSES, ResolvedFormation
 from logistics.errors import ConfigError
 from logistics.terrain.classes import BIG_RIVER_CLASSES
 from logistics.vehicles import no_tank_capacity
+
+if TYPE_CHECKING:
+    import xarray as xr
+
+    from logistics.army.fortified import Region
+    from logistics.army.norms import Norms
+    from logistics.army.schema import Army, FlotillaSpec
+    from logistics.cost.models import CostModels
 
 __all__ = ["CrossingStop", "FormationPlan", "formation_plan"]
 
@@ -192,119 +202,152 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
     return tuple(out)
 
 
-def formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models, opt,
-                   obj_km, ferry_by, brigades, notes, by_id, segs, taiga_km) -> FormationPlan:
-    """The plan of one formation (a carried one gets its timetable instead of a route)."""
+def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
+                   route: pd.DataFrame | None, objective_km: tuple[tuple[str, float], ...],
+                   ferried_by: str | None, seasons: tuple[tuple[float, str], ...], norms: Norms,
+                   fortified_regions: Sequence[Region], breakthrough_km_per_day: float,
+                   models: CostModels, options, flotillas: Mapping[str, FlotillaSpec],
+                   all_routes: Mapping[str, pd.DataFrame], taiga_belt_km: float,
+                   notes: list[str]) -> FormationPlan:
+    """The plan of one formation (a carried one gets its timetable instead of a route).
+
+    The formation:
+
+    - ``unit``: the formation, resolved (its classes, norm, movement, parent).
+    - ``route``: its route's segment table (one row per step: ``row``, ``col``, ``lon``,
+      ``lat``, ``cum_km``, ``dist_m``, ``time_s`` ...; :mod:`~logistics.advance.route_choice`),
+      None for a formation carried by river ships or rail (no route of its own).
+    - ``objective_km``: ``(name, km along the route)`` of each objective its route reaches.
+    - ``ferried_by``: the id of the flotilla that ferries it across a major river, or None.
+
+    The army, the same for each of its formations:
+
+    - ``army``, ``terrain`` (the terrain grid), ``seasons`` (``(hours after H-hour, season)``
+      from which each season holds), ``norms`` (the march and means norms), ``models`` (the
+      cost engine's), ``options`` (the plan's :class:`~logistics.advance.plan.PlanOptions`;
+      not annotated: that module imports this one).
+    - ``fortified_regions``: the regions of the fortified-region rule (empty: not applied);
+      ``breakthrough_km_per_day``: the rule's breakthrough rate through their depths.
+    - ``flotillas``: flotilla id -> its spec (the ships that carry a ``movement: river``
+      formation).
+    - ``all_routes``: formation id -> route segment table of every routed formation (a formed
+      formation's parent's route says where it is formed).
+    - ``taiga_belt_km``: km from the departure line within which the observed taiga cap holds
+      (where an ``after_taiga_belt`` formation is formed).
+    - ``notes``: the run's notes; this formation's are appended.
+    """
     from logistics.advance.pace import (capped_step_times, column_km, dismounted_step_times,
                                         march_schedule_for)
     from logistics.terrain.railways import railway_distance_km
 
-    ids, fts, tanks, extras, counts, pace, idle = _classes(u, army, norms)
+    ids, fts, tanks, extras, counts, pace, idle = _classes(unit, army, norms)
     front = army.front
-    if seg is None:  # carried by river ships or by rail: no route of its own
-        tt = _carried_timetable(u, army, brigades, norms, opt, notes)
+    if route is None:  # carried by river ships or by rail: no route of its own
+        tt = _carried_timetable(unit, army, flotillas, norms, options, notes)
         fortified = ()
-        if tt is not None and tt.ok and regions and u.movement == "river":
+        if tt is not None and tt.ok and fortified_regions and unit.movement == "river":
             # the rule is the same for a formation carried by ships: its river path is its
             # route, and it crosses a fortified depth on it at the breakthrough rate
             fortified = fortified_passes(
-                pd.DataFrame({"lon": tt.lon, "lat": tt.lat, "cum_km": tt.km}), regions, u)
+                pd.DataFrame({"lon": tt.lon, "lat": tt.lat, "cum_km": tt.km}),
+                fortified_regions, unit)
             tt = through_depths(tt, [(p.km_in, p.km_out) for p in fortified],
-                                fort.rule.rate_km_per_day)
+                                breakthrough_km_per_day)
         km = tt.km if tt is not None and tt.ok else np.zeros(1)
-        lon = tt.lon if tt is not None and tt.ok else np.array([u.start_lon])
-        lat = tt.lat if tt is not None and tt.ok else np.array([u.start_lat])
-        objectives = _objectives_on_path(u, km, lon, lat) if tt is not None and tt.ok else ()
+        lon = tt.lon if tt is not None and tt.ok else np.array([unit.start_lon])
+        lat = tt.lat if tt is not None and tt.ok else np.array([unit.start_lat])
+        objectives = _objectives_on_path(unit, km, lon, lat) if tt is not None and tt.ok else ()
         zeros = {s: np.zeros((len(ids), len(km))) for _, s in seasons}
         return FormationPlan(
-            unit=u, km=np.asarray(km, float), lon=np.asarray(lon, float),
+            unit=unit, km=np.asarray(km, float), lon=np.asarray(lon, float),
             lat=np.asarray(lat, float), elev_m=np.full(len(km), np.nan),
             cells=np.zeros((0, 2), np.int64), class_ids=ids, fuel_types=fts, tank_l=tanks,
             extra_l=extras, counts=counts, pace_mask=pace, idle_l_per_h=idle,
             step_time_s=zeros, step_fuel_l=dict(zeros),
-            schedule={s: march_schedule_for(None, movement=u.movement, season=s, front=front,
+            schedule={s: march_schedule_for(None, movement=unit.movement, season=s, front=front,
                                             column_length_km=0.0, mean_kmh=1.0)
                       for _, s in seasons},
             objectives=objectives, timetable=tt, fortified=fortified,
         )
-    cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
+    cells = route[["row", "col"]].to_numpy(dtype=np.int64)
     # a formed formation's route begins on its parent's route, whose times and fuel are the
     # parent's pace vehicle's: every class of it is priced by the cost engine on the cells
-    joined = bool(u.formed_when and u.parent in segs)
-    times, fuels, impassable = _season_tables(terrain, cells, seg, ids, seasons,
-                                              None if joined else u.pace_vehicle, models)
+    joined = bool(unit.formed_when and unit.parent in all_routes)
+    times, fuels, impassable = _season_tables(terrain, cells, route, ids, seasons,
+                                              None if joined else unit.pace_vehicle, models)
     for (cid, season), kmi in impassable.items():
-        notes.append(f"{u.id}: {cid} cannot make {kmi:.0f} km of the route on its own ({season});"
-                     " helped across at its worst going on the route")
+        notes.append(f"{unit.id}: {cid} cannot make {kmi:.0f} km of the route on its own "
+                     f"({season}); helped across at its worst going on the route")
     # how far each step lies from a 1945 railway on the Japanese side (the taiga cap's
     # condition: a railway corridor is no roadless taiga)
-    seg = seg.assign(railway_km=railway_distance_km(terrain, seg["x_m"].to_numpy(float),
-                                                    seg["y_m"].to_numpy(float)))
-    kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    route = route.assign(railway_km=railway_distance_km(terrain, route["x_m"].to_numpy(float),
+                                                        route["y_m"].to_numpy(float)))
+    kms = route["cum_km"].to_numpy(dtype=np.float64)
     step_time, cap_notes = {}, []
     for season, t in times.items():
-        capped, cn = capped_step_times(seg, t, norm=u.norm, movement=u.movement, season=season,
-                                       caps=norms.observed, from_departure_km=kms)
+        capped, cn = capped_step_times(route, t, norm=unit.norm, movement=unit.movement,
+                                       season=season, caps=norms.observed,
+                                       from_departure_km=kms)
         step_time[season] = capped
         cap_notes += cn
     if cap_notes:
-        notes.append(f"{u.id}: column pace held to observed speeds (km of its route under "
+        notes.append(f"{unit.id}: column pace held to observed speeds (km of its route under "
                      "each, the slowest where several hold): " + "; ".join(cap_notes))
     # until formed it moves with its parent: the step loop holds it behind its parent's head
     # up to formed_km (simulate._Loop.held_at)
-    formed = bool(u.formed_when and u.parent in segs)
-    formed_km, formed_note = (formed_at(segs[u.parent], u.formed_when, taiga_km) if formed
-                              else (0.0, ""))
+    formed = bool(unit.formed_when and unit.parent in all_routes)
+    formed_km, formed_note = (formed_at(all_routes[unit.parent], unit.formed_when,
+                                        taiga_belt_km) if formed else (0.0, ""))
     if formed_note:  # a run note (report.md) and the formation's line of the run summary
-        notes.append(f"{u.id}: {formed_note}")
-    motor = int(sum(n for c, n in u.classes if c not in MEN_CLASSES))
-    length = column_km(motor, u.routes, u.gap_m)
+        notes.append(f"{unit.id}: {formed_note}")
+    motor = int(sum(n for c, n in unit.classes if c not in MEN_CLASSES))
+    length = column_km(motor, unit.routes, unit.gap_m)
     first = seasons[0][1]
     pace_t = step_time[first][pace].max(axis=0) if pace.any() else step_time[first].max(axis=0)
     total_h = float(np.sum(pace_t[np.isfinite(pace_t)])) / 3600.0
     mean_kmh = kms[-1] / total_h if total_h > 0 else 1.0
-    schedule = {s: march_schedule_for(u.norm, movement=u.movement, season=s, front=army.front,
+    schedule = {s: march_schedule_for(unit.norm, movement=unit.movement, season=s, front=army.front,
                                       column_length_km=length, mean_kmh=mean_kmh,
-                                      speed_scale=opt.speed_scale) for _, s in seasons}
-    crossings = _crossings(seg, terrain, u.pace_vehicle, first, models)
-    fortified = fortified_passes(seg, regions, u) if regions else ()
+                                      speed_scale=options.speed_scale) for _, s in seasons}
+    crossings = _crossings(route, terrain, unit.pace_vehicle, first, models)
+    fortified = fortified_passes(route, fortified_regions, unit) if fortified_regions else ()
     depots = []
     from logistics.geodesy import locate_on_route
 
     for n, d in enumerate(army.supply.depots):
         loc = d.at.location()
-        fix = locate_on_route(seg, float(loc.lon), float(loc.lat), tolerance_km=d.at.radius_km)
+        fix = locate_on_route(route, float(loc.lon), float(loc.lat), tolerance_km=d.at.radius_km)
         if fix.reached:
             depots.append((fix.route_km, n))
     ferry_h, own_means_h = 0.0, math.inf
-    if ferry_by is not None:
-        on_route = np.isin(seg["river_class"].to_numpy(), BIG_RIVER_CLASSES).any()
+    if ferried_by is not None:
+        on_route = np.isin(route["river_class"].to_numpy(), BIG_RIVER_CLASSES).any()
         if not any(c.river_class in BIG_RIVER_CLASSES for c in crossings) and on_route:
-            notes.append(f"{u.id}: its route passes a major or large river but pays no crossing "
+            notes.append(f"{unit.id}: its route passes a major or large river but pays no crossing "
                          "of one at this grid's resolution; the flotilla does not ferry it")
         elif not any(c.river_class in BIG_RIVER_CLASSES for c in crossings):
             raise ConfigError(
-                f"{army.source}: flotilla ({ferry_by}).ferries_for names {u.id}, but its route "
-                "crosses no major or large river; fix: drop it from ferries_for (a flotilla on "
-                "a formation with no river on its route)")
-        if opt.ferry_time is not None:
-            ferry_h = float(opt.ferry_time(u.men, u.vehicle_count, 0))
-        if opt.own_means_time is not None:
-            own_means_h = float(opt.own_means_time(u.men, u.motor_classes, 0))
-    shuttled = u.movement == "truck_borne" and 0 < u.lift_men < u.men
-    only_caps = norms.dismount_where_caps.get(u.movement, ())
-    dismounts = (u.movement in norms.dismount_movements or bool(only_caps)) and u.men > 0
+                f"{army.source}: flotilla ({ferried_by}).ferries_for names {unit.id}, but its "
+                "route crosses no major or large river; fix: drop it from ferries_for (a "
+                "flotilla on a formation with no river on its route)")
+        if options.ferry_time is not None:
+            ferry_h = float(options.ferry_time(unit.men, unit.vehicle_count, 0))
+        if options.own_means_time is not None:
+            own_means_h = float(options.own_means_time(unit.men, unit.motor_classes, 0))
+    shuttled = unit.movement == "truck_borne" and 0 < unit.lift_men < unit.men
+    only_caps = norms.dismount_where_caps.get(unit.movement, ())
+    dismounts = (unit.movement in norms.dismount_movements or bool(only_caps)) and unit.men > 0
     foot_day, foot_s = {}, {}
     if shuttled or dismounts:
-        foot_day, foot_s = _on_foot(u, army, terrain, cells, seg, seasons, norms, opt, models,
-                                    kms, length)
+        foot_day, foot_s = _on_foot(unit, army, terrain, cells, route, seasons, norms, options,
+                                    models, kms, length)
     if dismounts and not shuttled:  # a shuttle keeps the rule in its trucks' legs (_shuttle)
         allowed = None
         if only_caps:  # only where those caps' conditions hold (march.yaml dismount.where_caps)
             from logistics.advance.pace import caps_hold
-            allowed = {season: caps_hold(norms.observed, only_caps, seg, season, kms)
+            allowed = {season: caps_hold(norms.observed, only_caps, route, season, kms)
                        for _, season in seasons}
-        step_time = _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes,
+        step_time = _dismounted(unit, step_time, pace, foot_s, schedule, foot_day, route, notes,
                                 allowed)
     shuttle = None
     if shuttled:
@@ -317,23 +360,23 @@ def formation_plan(u, army, terrain, seg, seasons, norms, fort, regions, models,
         legs = step_time
         if dismounts:  # in the same window, a loaded truck slower than a walker is walked
             rows, where = dismounted_step_times(
-                step_time[first], np.array([c == u.lift_vehicle for c in ids]),
+                step_time[first], np.array([c == unit.lift_vehicle for c in ids]),
                 foot_s[first], vehicle_day=foot_day[first], foot_day=foot_day[first])
             legs = {first: rows}
             if where.any():
-                km_on_foot = seg["dist_m"].to_numpy(dtype=np.float64)[where].sum() / 1000.0
-                notes.append(f"{u.id}: its lift's trucks go at a walker's pace where they are "
+                km_on_foot = route["dist_m"].to_numpy(dtype=np.float64)[where].sum() / 1000.0
+                notes.append(f"{unit.id}: its lift's trucks go at a walker's pace where they are "
                              f"slower (manhandled through): {km_on_foot:.0f} km ({first})")
-        shuttle = _shuttle(u, army, norms, opt, notes, ids, fts, legs, fuels, first, kms,
-                           seg, foot_day[first], fortified, fort.rule.rate_km_per_day,
+        shuttle = _shuttle(unit, army, norms, options, notes, ids, fts, legs, fuels, first, kms,
+                           route, foot_day[first], fortified, breakthrough_km_per_day,
                            foot_step_s=foot_s[first])
     return FormationPlan(
-        unit=u, km=kms, lon=seg["lon"].to_numpy(float), lat=seg["lat"].to_numpy(float),
-        elev_m=seg["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
+        unit=unit, km=kms, lon=route["lon"].to_numpy(float), lat=route["lat"].to_numpy(float),
+        elev_m=route["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
         tank_l=tanks, extra_l=extras, counts=counts, pace_mask=pace, idle_l_per_h=idle,
         step_time_s=step_time, step_fuel_l=fuels, schedule=schedule,
-        objectives=tuple((k, n) for n, k in obj_km), crossings=crossings, fortified=fortified,
-        depots=tuple(sorted(depots)), ferry_by=ferry_by, ferry_h=ferry_h,
+        objectives=tuple((k, n) for n, k in objective_km), crossings=crossings, fortified=fortified,
+        depots=tuple(sorted(depots)), ferry_by=ferried_by, ferry_h=ferry_h,
         own_means_h=own_means_h, formed_km=formed_km,
         column_length_km=length, timetable=shuttle,
         notes=(formed_note,) if formed_note else (),

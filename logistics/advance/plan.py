@@ -245,7 +245,6 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     cache = RouteCache()
     taiga_km = next((float(c.when.get("within_km_of_departure", 0.0)) for c in norms.observed
                      if "within_km_of_departure" in c.when), 0.0)
-    by_id = {u.id: u for u in units}
     ferried = {fid: b.id for b in army.flotilla for fid in b.ferries_for}
     # a flotilla ferries where it is (advance/ferry_sites.py): its water opens there, and its
     # formations cross a major river nowhere else
@@ -263,11 +262,12 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         if n_open:
             notes.append(f"{n_open} water cells within the flotilla's reach are crossed by its "
                          "ferries (advance/ferry_sites.py)")
-    segs, waypoints, objective_km, reach_notes = choose_routes(
+    chosen = choose_routes(
         army, terrain, units, regions=regions, rate_km_per_day=fort.rule.rate_km_per_day,
         models=models, options=opt, cache=cache, first_season=first, taiga_km=taiga_km,
         ferry_sites={fid: ferry_points[b] + own_sites.get(fid, []) for fid, b in ferried.items()},
         sides=sides, notes=notes, config_dir=config_dir)
+    segs = {fid: r.segments for fid, r in chosen.items()}
     departure = tuple((float(p.location().lon), float(p.location().lat))
                       for p in army.departure.line)
     plans = []
@@ -278,11 +278,16 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                               "army has no railhead on the shipped 1945 network (supply.rail.railheads); "
                               "fix: name a station of configs/network as its railhead, or give "
                               "the formation another movement")
-        fp = formation_plan(u, army, terrain, segs.get(u.id), seasons, norms, fort,
-                            regions, models, opt, objective_km.get(u.id, ()),
-                            ferried.get(u.id), brigades, notes, by_id, segs, taiga_km)
-        if reach_notes.get(u.id):  # also on the formation's line of the run summary
-            fp = replace(fp, notes=fp.notes + tuple(reach_notes[u.id]))
+        chosen_route = chosen.get(u.id)  # None: carried by river or rail, no route of its own
+        fp = formation_plan(
+            unit=u, army=army, terrain=terrain, route=segs.get(u.id),
+            objective_km=chosen_route.objective_km if chosen_route is not None else (),
+            ferried_by=ferried.get(u.id),
+            seasons=seasons, norms=norms, fortified_regions=regions,
+            breakthrough_km_per_day=fort.rule.rate_km_per_day, models=models, options=opt,
+            flotillas=brigades, all_routes=segs, taiga_belt_km=taiga_km, notes=notes)
+        if chosen_route is not None and chosen_route.reach_notes:  # also on its summary line
+            fp = replace(fp, notes=fp.notes + tuple(chosen_route.reach_notes))
         plans.append(fp)
     notes += _depots_off_every_route(army, plans, segs)
     # the army's fuel account at H-hour
@@ -325,8 +330,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                                    convoy_kmh=convoy_kmh)
                       if opt.rail is not None and army.supply.trucks else None),
     )
-    extras = {"routes": segs, "waypoints": waypoints, "units": units, "route_solves":
-              cache.solves, "norms": norms, "fortified": fort}
+    extras = {"routes": segs, "waypoints": {fid: r.waypoints for fid, r in chosen.items()},
+              "units": units, "route_solves": cache.solves, "norms": norms, "fortified": fort}
     return plan, extras
 
 

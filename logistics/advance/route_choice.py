@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from logistics.advance.depths import fortified_passes
+from logistics.advance.routes import PlannedRoute
 from logistics.army.resolve import ResolvedFormation
 from logistics.errors import ConfigError, NoRouteError
 from logistics.terrain.classes import BIG_RIVER_CLASSES
@@ -27,15 +28,14 @@ __all__ = ["choose_routes", "formed_at", "formation_key"]
 
 def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, models, options,
                   cache, first_season: str, taiga_km: float, ferry_sites: dict,
-                  sides, notes: list[str], config_dir=None) -> tuple[dict, dict, dict, dict]:
-    """The route of every formation that has one (not carried by river or rail), parents
-    before children, as ``(segments, waypoints, objective_km, reach_notes)``, each keyed by
-    formation id (see the module docstring for the rules). ``ferry_sites``: formation id ->
-    the points where its flotilla ferries it; ``sides``: the home-side grid of the own-sector
-    rule (None: not applied). Run notes are appended to ``notes``. Raises ConfigError naming
-    the file and the formation for a start or objective no route reaches."""
-    from logistics.advance.ferry_sites import ferry_barrier
-    from logistics.advance.frontier import home_barrier
+                  sides, notes: list[str], config_dir=None) -> dict[str, PlannedRoute]:
+    """The route of every formation that has one (not carried by river or rail): formation id
+    -> its chosen :class:`~logistics.advance.routes.PlannedRoute` (segment table, waypoints,
+    objective km, notes, reach notes), parents before children (see the module docstring for
+    the rules). ``ferry_sites``: formation id -> the points where its flotilla ferries it;
+    ``sides``: the home-side grid of the own-sector rule (None: not applied). Run notes,
+    each route's own among them, are appended to ``notes``. Raises ConfigError naming the
+    file and the formation for a start or objective no route reaches."""
     from logistics.advance.routes import barrier_cells, plan_route
     from logistics.vehicles import load_vehicle
 
@@ -43,10 +43,7 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
     src = army.source
     first = first_season
     barrier_all = barrier_cells(terrain, [r.shape for r in regions]) if regions else None
-    segs: dict[str, pd.DataFrame] = {}
-    waypoints: dict[str, tuple] = {}
-    objective_km: dict[str, tuple] = {}
-    reach_notes: dict[str, tuple] = {}  # objectives reached at the start or without a crossing
+    chosen_routes: dict[str, PlannedRoute] = {}
     by_id = {u.id: u for u in units}
     # parents before children (a formed child starts from its parent's route)
     order = sorted(units, key=lambda u: _depth(u, by_id))
@@ -60,38 +57,17 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
         vehicle = load_vehicle(u.pace_vehicle, config_dir=config_dir)
         own_regions_barrier, keep = None, []
         if barrier_all is not None and u.fortified_action == "bypass":
-            pts = [(u.start_lon, u.start_lat)] + [(o[1], o[2]) for ob in u.objectives
-                                                   for o in ob.options]
-            held = [r for r in regions if _holds_any(r.shape, pts)]
-            defends = [r for r in regions if r not in held and r.shields is not None
-                       and _holds_any(r.shields, pts)]
-            keep = [r for r in regions if r not in held and r not in defends]
+            keep = _regions_to_go_round(u, regions, notes)
             own_regions_barrier = barrier_cells(terrain, [r.shape for r in keep]) if keep else None
-            if held:
-                notes.append(f"{u.id}: bypasses fortified regions but its own start or objective "
-                             f"lies in {', '.join(r.id for r in held)}: it follows the breach "
-                             "through them (fortified-regions.yaml rule.bypass.no_way_round)")
-            if defends:
-                notes.append(f"{u.id}: bypasses fortified regions but an objective lies in the "
-                             f"ground {', '.join(r.id for r in defends)} defends: it follows the "
-                             "breach through it (fortified-regions.yaml "
-                             "rule.bypass.no_way_round.defended_place)")
         bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(r.id for r in keep)
         start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
-        # the rules of where its route may go: across a major river only where its flotilla
-        # ferries it (advance/ferry_sites.py), and not along the home side of the frontier
-        # beyond the way to its own sector (advance/frontier.py)
-        rules = [b for b in (
-            ferry_barrier(terrain, ferry_sites[u.id])
-            if u.id in ferry_sites else None,
-            home_barrier(terrain, sides, u.start_lon, u.start_lat) if sides is not None
-            else None) if b is not None]
-        ruled = np.logical_or.reduce(rules) if rules else None
+        ruled = _sector_rule_cells(terrain, u, ferry_sites, sides)
         rules_key = f"rules:{u.id in ferry_sites}@{u.start_lon:.4f},{u.start_lat:.4f}"
 
-        def route(bar, key, u=u, vehicle=vehicle, who=who, start=start, ruled=ruled):
-            """(segments, waypoints, objective km, notes) of ``u``'s route round ``bar`` and
-            the ``ruled`` cells; the free route, with a note, if none is left under them."""
+        def route(bar, key, u=u, vehicle=vehicle, who=who, start=start, ruled=ruled
+                  ) -> PlannedRoute:
+            """``u``'s route round ``bar`` and the ``ruled`` cells; the free route, with a
+            note, if none is left under them."""
             if ruled is None:
                 return _route(bar, key, u, vehicle, who, start)
             return _ruled_or_free(
@@ -99,9 +75,9 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
                                f"{key}|{rules_key}", u, vehicle, who, start),
                 lambda: _route(bar, key, u, vehicle, who, start), u.id, notes)
 
-        def _route(bar, key, u, vehicle, who, start):
-            if u.formed_when and u.parent in segs:
-                pseg = segs[u.parent]
+        def _route(bar, key, u, vehicle, who, start) -> PlannedRoute:
+            if u.formed_when and u.parent in chosen_routes:
+                pseg = chosen_routes[u.parent].segments
                 fkm = formed_at(pseg, u.formed_when, taiga_km)[0]
                 i = int(np.searchsorted(pseg["cum_km"].to_numpy(), fkm, side="left"))
                 i = min(i, len(pseg) - 1)
@@ -116,26 +92,26 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
                     key = f"{key}|formed:{cell[0]},{cell[1]}"
                 k0 = float(pseg["cum_km"].iloc[i])
                 done = _passed_with_parent(u.objectives, by_id[u.parent].objectives,
-                                           objective_km.get(u.parent, ()), k0)
+                                           chosen_routes[u.parent].objective_km, k0)
                 own = plan_route(terrain, vehicle, first, fstart, u.objectives[len(done):],
                                  models=models, stencil=army.routing.stencil,
                                  engine=opt.engine, barriers=bar, barrier_key=key,
                                  cache=cache, who=who, start_key="formed")
-                return (_join(pseg, k0, own.segments), tuple(own.waypoints),
-                        done + tuple((n, k + k0) for n, k in own.objective_km),
-                        list(own.notes), own.reach_notes)
+                return PlannedRoute(
+                    segments=_join(pseg, k0, own.segments), waypoints=tuple(own.waypoints),
+                    objective_km=done + tuple((n, k + k0) for n, k in own.objective_km),
+                    notes=tuple(own.notes), reach_notes=own.reach_notes)
             rt = plan_route(terrain, vehicle, first, start, u.objectives, models=models,
                             stencil=army.routing.stencil, engine=opt.engine, barriers=bar,
                             barrier_key=key, cache=cache, who=who)
-            return (rt.segments, tuple(rt.waypoints), rt.objective_km, list(rt.notes),
-                    rt.reach_notes)
+            return rt
 
         try:
             # the direct route (through every extent): the one route of a formation that
             # does not bypass, and the breach a bypassing one follows if going round is slower
             chosen = route(None, "")
-            if own_regions_barrier is not None and fortified_passes(chosen[0], keep, u):
-                direct_days = _route_days(chosen[0], u, regions, rate_km_per_day)
+            if own_regions_barrier is not None and fortified_passes(chosen.segments, keep, u):
+                direct_days = _route_days(chosen.segments, u, regions, rate_km_per_day)
                 try:
                     round_ = route(own_regions_barrier, bkey)
                 except (NoRouteError, ConfigError) as exc:
@@ -144,8 +120,9 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
                                  "it follows the breach through them "
                                  "(fortified-regions.yaml rule.bypass.no_way_round)")
                 else:
-                    round_days = _route_days(round_[0], u, regions, rate_km_per_day)
-                    back_km = _back_across_km(round_[0]) if u.id in ferry_sites else None
+                    round_days = _route_days(round_.segments, u, regions, rate_km_per_day)
+                    back_km = (_back_across_km(round_.segments) if u.id in ferry_sites
+                               else None)
                     if back_km is not None:
                         notes.append(
                             f"{u.id}: going round the fortified regions takes it back to the "
@@ -164,10 +141,51 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
         except NoRouteError as exc:  # its text names ``who`` already when snap_point raised it
             text = str(exc)
             raise ConfigError(text if text.startswith(who) else f"{who}: {text}") from None
-        seg, waypoints[u.id], objective_km[u.id], more, reach_notes[u.id] = chosen
-        notes += more
-        segs[u.id] = seg
-    return segs, waypoints, objective_km, reach_notes
+        notes += chosen.notes
+        chosen_routes[u.id] = chosen
+    return chosen_routes
+
+
+def _regions_to_go_round(u: ResolvedFormation, regions, notes: list[str]) -> list:
+    """The fortified regions a formation of a bypass kind goes round where that is quicker:
+    every one but those holding its start or an objective (``rule.bypass.no_way_round``) and
+    those whose shielded ground holds one (``no_way_round.defended_place``), whose
+    breach it follows; a run note names each of those."""
+    pts = [(u.start_lon, u.start_lat)] + [(o[1], o[2]) for ob in u.objectives
+                                           for o in ob.options]
+    held = [r for r in regions if _holds_any(r.shape, pts)]
+    defends = [r for r in regions if r not in held and r.shields is not None
+               and _holds_any(r.shields, pts)]
+    if held:
+        notes.append(f"{u.id}: bypasses fortified regions but its own start or objective "
+                     f"lies in {', '.join(r.id for r in held)}: it follows the breach "
+                     "through them (fortified-regions.yaml rule.bypass.no_way_round)")
+    if defends:
+        notes.append(f"{u.id}: bypasses fortified regions but an objective lies in the "
+                     f"ground {', '.join(r.id for r in defends)} defends: it follows the "
+                     "breach through it (fortified-regions.yaml "
+                     "rule.bypass.no_way_round.defended_place)")
+    return [r for r in regions if r not in held and r not in defends]
+
+
+def _sector_rule_cells(terrain, u: ResolvedFormation, ferry_sites: dict, sides
+                       ) -> np.ndarray | None:
+    """Bool grid of the cells the sector rules close to formation ``u``'s route, or None when
+    no rule applies: a major river is crossed only where its flotilla ferries it
+    (``ferry_sites``, advance/ferry_sites.py), and the home side of the frontier is left
+    only on the way to its own sector (``sides``, advance/frontier.py; None: not applied).
+    Why one grid: a route that cannot keep to them all is taken free of them all
+    (:func:`_ruled_or_free`)."""
+    from logistics.advance.ferry_sites import ferry_barrier
+    from logistics.advance.frontier import home_barrier
+
+    closed = []
+    if u.id in ferry_sites:
+        closed.append(ferry_barrier(terrain, ferry_sites[u.id]))
+    if sides is not None:
+        closed.append(home_barrier(terrain, sides, u.start_lon, u.start_lat))
+    closed = [b for b in closed if b is not None]
+    return np.logical_or.reduce(closed) if closed else None
 
 
 def formed_at(parent_seg, when: str, caps_taiga_km: float) -> tuple[float, str]:

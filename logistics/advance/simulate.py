@@ -196,7 +196,37 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
     (:class:`~logistics.advance.fuel_draw.FuelDraw`), how far a head may go and its ferrying
     (:class:`~logistics.advance.holds.Holds`), the stops on a route
     (:class:`~logistics.advance.stops.Stops`) and formations on a timetable
-    (:class:`~logistics.advance.carried.Carried`)."""
+    (:class:`~logistics.advance.carried.Carried`).
+
+    Where to find what ``self`` has (the mixins set no attribute of their own; they read and
+    change this state):
+
+    =====================  =========================================================================
+    module (class)         attributes and methods
+    =====================  =========================================================================
+    simulate (``_Loop``)   state, set in ``__init__``: ``plan``, ``rng``, ``c0`` (H-hour's clock
+                           hour), ``fp`` (id -> FormationPlan), ``order``, ``rank``, ``root``,
+                           ``state`` (id -> ``_FState``), ``ledger``, ``queue``, ``expected``,
+                           ``reserve_en_route_l``, ``trucks``, ``deliveries``, ``reached``,
+                           ``crossing_times``, ``depots_taken``, ``ferries``, ``notes``,
+                           ``army_day``, ``pos_lon``/``pos_lat``/``pos_t``/``pos_f``,
+                           ``railheads``, ``reserve_place``; the march: ``season``, ``prof``,
+                           ``lead``, ``timetable``, ``path``, ``lonlat``, ``move``, ``arrived``,
+                           ``short_of_fuel``, ``breach``, ``notes_dry``, ``join_up``,
+                           ``tanks_total``, ``on_hand``
+    records                ``track_row``, ``record_positions``, ``reached_so_far``,
+    (``StepRecords``)      ``day_record``, ``army_day_record``, ``crossings_table``
+    resupply               ``accounts``, ``book_due``, ``book``, ``tanks_of``, ``outran_reserve``,
+    (``Resupply``)         ``need_l``, ``active``, ``fuelled_by_convoy``, ``wants_fuel``,
+                           ``dispatch``, ``move_railheads``
+    fuel_draw              ``need``, ``locate_reserve``, ``reserve_km``, ``reach``,
+    (``FuelDraw``)         ``fuel_limit``, ``dry_classes``, ``may_drain``, ``drain``, ``burn``
+    holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``released_by``,
+                           ``ferry_queue``, ``in_column``, ``ferry_take``, ``support_held_at``
+    stops (``Stops``)      ``stops_after``, ``at_stops``, ``detach``
+    carried (``Carried``)  ``carried``, ``plan_rail``, ``shuttle_step``, ``burn_carried``
+    =====================  =========================================================================
+    """
 
     def __init__(self, plan: ArmyPlan, seed: int) -> None:
         self.plan = plan
