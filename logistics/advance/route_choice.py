@@ -42,7 +42,6 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
     opt = options
     src = army.source
     first = first_season
-    barrier_all = barrier_cells(terrain, [r.shape for r in regions]) if regions else None
     chosen_routes: dict[str, PlannedRoute] = {}
     by_id = {u.id: u for u in units}
     # parents before children (a formed child starts from its parent's route)
@@ -56,7 +55,7 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
             continue
         vehicle = load_vehicle(u.pace_vehicle, config_dir=config_dir)
         own_regions_barrier, keep = None, []
-        if barrier_all is not None and u.fortified_action == "bypass":
+        if regions and u.fortified_action == "bypass":
             keep = _regions_to_go_round(u, regions, notes)
             own_regions_barrier = barrier_cells(terrain, [r.shape for r in keep]) if keep else None
         bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(r.id for r in keep)
