@@ -260,13 +260,16 @@ def get_client(
         _scheduler_answers(address, timeout_s)
         return Client(address, timeout=timeout_s)
     except (OSError, TimeoutError, ValueError) as exc:
-        msg = (
-            f"cannot reach the dask scheduler at {address!r} ({setting}) within {timeout_s:g} s "
-            f"({exc}); start it (`dask scheduler`), fix {setting}, or pass fallback=True to run "
-            "on a LocalCluster"
-        )
+        what = (f"cannot reach the dask scheduler at {address!r} ({setting}) within "
+                f"{timeout_s:g} s ({exc}); start it (`dask scheduler`)")
+        msg = f"{what}, fix {setting}, or pass fallback=True to run on a LocalCluster"
         if not fallback:
-            raise ResourceError(msg) from None
+            err = ResourceError(msg)
+            # the command line has no fallback=: its fix is the environment variable
+            err.command_line = (f"{what}, correct LOGISTICS_SCHEDULER, or unset it (`unset "
+                                "LOGISTICS_SCHEDULER`) to run on a LocalCluster of this "
+                                "machine")
+            raise err from None
         warnings.warn(msg + "; falling back to a LocalCluster", RuntimeWarning, stacklevel=2)
         return _local_client(workers, memory_limit, processes)
 
