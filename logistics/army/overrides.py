@@ -73,7 +73,8 @@ def override_name_problem(key: str) -> str | None:
     if key in GLOBAL_OVERRIDES or key.split(".")[0] in Army.model_fields:
         return None
     return (f"override {key!r} names no figure of any army file (a global parameter: "
-            f"{', '.join(GLOBAL_OVERRIDES)}; or a figure path of the army file, as under uncertain:)"
+            f"{', '.join(GLOBAL_OVERRIDES)}; or a figure path of the army file, as under "
+            "uncertain:)"
             + did_you_mean(key, sorted(set(GLOBAL_OVERRIDES) | set(Army.model_fields)), n=3,
                            lead="; "))
 
