@@ -38,7 +38,7 @@ __all__ = [
     "PROJECT_ROOT", "RASTER_DIR", "CONFIG_DIR", "CACHE_DIR", "THEATRE_BBOX", "METRIC_CRS",
     "SHIPPED_RESOLUTION_M", "DEFAULT_RESOLUTION_M", "CHUNK_CELLS", "MAX_IN_MEMORY_CELLS", "N_WORKERS",
     "SCHEDULER_ADDRESS", "PROGRESS", "check", "problems", "configs_folder", "CONFIG_PARTS",
-    "army_files_folder",
+    "army_files_folder", "scheduler_address",
 ]
 
 #: Problems of environment variables, by the setting they spoil (filled at import).
@@ -102,7 +102,10 @@ _ADDRESS = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9a-fA-F:.]+\]|[
                       r"(?::(?P<port>\d{1,5}))?$")
 
 
-def _address(text: str) -> str:
+def scheduler_address(text: str) -> str:
+    """A dask scheduler address as dask reads it: ``[protocol://]host:port`` (``inproc://``
+    without a port), a bare ``host:port`` returned as ``tcp://host:port``; ValueError
+    otherwise. The one check of ``LOGISTICS_SCHEDULER`` and of ``get_client(address=)``."""
     m = _ADDRESS.match(text)
     fix = "expected a dask scheduler address like tcp://HOST:8786"
     if not m:
@@ -237,7 +240,7 @@ N_WORKERS: int | None = _env("N_WORKERS", "LOGISTICS_N_WORKERS", _whole(1, None,
 
 #: Address of an existing dask scheduler (e.g. ``tcp://host:8786``; ``host:8786`` is read as
 #: that); None starts a LocalCluster.
-SCHEDULER_ADDRESS: str | None = _env("SCHEDULER_ADDRESS", "LOGISTICS_SCHEDULER", _address, None)
+SCHEDULER_ADDRESS: str | None = _env("SCHEDULER_ADDRESS", "LOGISTICS_SCHEDULER", scheduler_address, None)
 
 #: Show progress bars (tqdm) on long steps; off when not on a terminal or when set to 0.
 PROGRESS: bool = _env("PROGRESS", "LOGISTICS_PROGRESS", _flag, True)

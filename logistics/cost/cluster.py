@@ -54,7 +54,6 @@ Running a continental grid on a cluster
 from __future__ import annotations
 
 import contextlib
-import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -253,7 +252,7 @@ def get_client(
     workers = n_workers if n_workers is not None else settings.N_WORKERS
     if address is None:
         return _local_client(workers, memory_limit, processes)
-    _check_address(address, setting)
+    address = _check_address(address, setting)
     from distributed import Client
 
     try:
@@ -312,18 +311,20 @@ def _scheduler_answers(address: str, timeout_s: float) -> None:
     raise TimeoutError(f"no dask scheduler answered within {timeout_s:g} s{said}")
 
 
-#: A dask scheduler address: ``[protocol://]host:port`` (host a name, IPv4 or [IPv6]).
-_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx|inproc)://)?(?:[\w.-]+|\[[0-9a-fA-F:.]+\]):\d{1,5}")
-
-
-def _check_address(address: str, setting: str) -> None:
-    """ConfigError naming ``setting`` unless ``address`` reads as a scheduler address."""
-    if not isinstance(address, str) or not _ADDRESS.fullmatch(address.strip()):
-        raise ConfigError(
-            f"{setting}={address!r} is not a dask scheduler address; expected "
-            "[tcp://]HOST:PORT, e.g. tcp://127.0.0.1:8786 (what `dask scheduler` prints), or "
-            f"unset {setting} to start a LocalCluster"
-        )
+def _check_address(address: str, setting: str) -> str:
+    """``address`` as dask reads it (:func:`logistics.settings.scheduler_address`, the one
+    check: a bare host:port is tcp://host:port); ConfigError naming ``setting`` unless it
+    reads as a scheduler address."""
+    try:
+        if isinstance(address, str):
+            return settings.scheduler_address(address.strip())
+    except ValueError:
+        pass
+    raise ConfigError(
+        f"{setting}={address!r} is not a dask scheduler address; expected [tcp://]HOST:PORT, "
+        "e.g. tcp://127.0.0.1:8786 (what `dask scheduler` prints), or "
+        + (f"unset {setting}" if setting.startswith("LOGISTICS_") else f"{setting}=None")
+        + " to start a LocalCluster")
 
 
 def worker_memory_bytes(client: Any) -> int:
