@@ -216,12 +216,14 @@ def _distinct(points: list[_Point], cell_m: float | None = None) -> list[_Point]
             from logistics.cost.grid_check import MIN_ROUTE_CELLS
 
             finer = max(1, math.floor(apart_m / MIN_ROUTE_CELLS))
-            raise ConfigError(
-                f"{a.name} and {b.name} are {apart_m / 1000:.1f} km apart, within one cell of "
-                f"the {cell_m:g} m grid: nearly the same place, no route between them on this "
-                f"grid; fix: give places farther apart (at least {MIN_ROUTE_CELLS:g} cells, "
-                f"{MIN_ROUTE_CELLS * cell_m / 1000:g} km on this grid), or route so short a way "
-                f"on a finer grid, --resolution-m {finer} (resolution_m={finer})")
+            said = (f"{a.name} and {b.name} are {apart_m / 1000:.1f} km apart, within one cell "
+                    f"of the {cell_m:g} m grid: nearly the same place, no route between them "
+                    f"on this grid; fix: give places farther apart (at least "
+                    f"{MIN_ROUTE_CELLS:g} cells, {MIN_ROUTE_CELLS * cell_m / 1000:g} km on this "
+                    "grid), or route so short a way on a finer grid, ")
+            err = ConfigError(said + f"resolution_m={finer}")
+            err.command_line = said + f"--resolution-m {finer}"  # each interface its own fix
+            raise err
     return points
 
 
