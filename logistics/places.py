@@ -416,12 +416,18 @@ def all_places() -> list[Place]:
 
 
 def find_places(text: str = "") -> list[Place]:
-    """The gazetteer's places whose name, 1945 name or an alias contains ``text`` (any case,
-    accents, spaces or punctuation; every place for an empty text), sorted by name: how a
-    user finds the name an army file's ``place:`` takes."""
+    """The gazetteer's places one of whose names contains ``text`` (any case, accents, spaces
+    or punctuation; every place for an empty text), sorted by name: how a user finds the name
+    an army file's ``place:`` takes. The names are those :func:`lookup` resolves (name,
+    aliases, the GeoNames alternates of :func:`_index`: Чанчунь, Тунляо) and the 1945 name;
+    it searched only the first three, so `places Чанчунь` found nothing `sample` resolves."""
     key = _key(str(text))
-    return [p for p in all_places()
-            if not key or any(key in _key(n) for n in (p.name, p.name_1945, *p.aliases) if n)]
+    if not key:
+        return all_places()
+    index = _index()
+    found = {p for k, p in index.items() if key in k}
+    found |= {p for p in index.values() if p.name_1945 and key in _key(p.name_1945)}
+    return sorted(found, key=lambda p: p.name)
 
 
 def unlocated_names(text: str = "") -> dict[str, str]:

@@ -19,7 +19,7 @@ unset. A bad value never becomes a silent default: reading that setting raises
 | ``LOGISTICS_MAX_IN_MEMORY_CELLS`` | ``MAX_IN_MEMORY_CELLS`` | whole number >= 1 |
 | ``LOGISTICS_MEMORY_BUDGET_BYTES`` | ``MEMORY_BUDGET_BYTES`` | whole number of bytes >= 1 |
 | ``LOGISTICS_N_WORKERS`` | ``N_WORKERS`` | whole number >= 1 |
-| ``LOGISTICS_SCHEDULER`` | ``SCHEDULER_ADDRESS`` | ``tcp://host:port`` (or tls, ucx, ws, wss, inproc) |
+| ``LOGISTICS_SCHEDULER`` | ``SCHEDULER_ADDRESS`` | ``[tcp://]host:port`` (or tls, ucx, ws, wss, inproc); a bare ``host:port`` is read as ``tcp://host:port``, as dask reads it |
 | ``LOGISTICS_PROGRESS`` | ``PROGRESS`` | 1/0, true/false, yes/no, on/off |
 """
 
@@ -38,7 +38,7 @@ __all__ = [
     "PROJECT_ROOT", "RASTER_DIR", "CONFIG_DIR", "CACHE_DIR", "THEATRE_BBOX", "METRIC_CRS",
     "SHIPPED_RESOLUTION_M", "DEFAULT_RESOLUTION_M", "CHUNK_CELLS", "MAX_IN_MEMORY_CELLS", "N_WORKERS",
     "SCHEDULER_ADDRESS", "PROGRESS", "check", "problems", "configs_folder", "CONFIG_PARTS",
-    "army_files_folder",
+    "army_files_folder", "scheduler_address",
 ]
 
 #: Problems of environment variables, by the setting they spoil (filled at import).
@@ -102,7 +102,10 @@ _ADDRESS = re.compile(r"^(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9a-fA-F:.]+\]|[
                       r"(?::(?P<port>\d{1,5}))?$")
 
 
-def _address(text: str) -> str:
+def scheduler_address(text: str) -> str:
+    """A dask scheduler address as dask reads it: ``[protocol://]host:port`` (``inproc://``
+    without a port), a bare ``host:port`` returned as ``tcp://host:port``; ValueError
+    otherwise. The one check of ``LOGISTICS_SCHEDULER`` and of ``get_client(address=)``."""
     m = _ADDRESS.match(text)
     fix = "expected a dask scheduler address like tcp://HOST:8786"
     if not m:
@@ -111,7 +114,7 @@ def _address(text: str) -> str:
         raise ValueError(f"{fix} (scheme one of {', '.join(_SCHEMES)})")
     if m["scheme"] != "inproc" and (m["port"] is None or not 1 <= int(m["port"]) <= 65535):
         raise ValueError(f"{fix} (a port 1-65535)")
-    return text
+    return text if m["scheme"] else f"tcp://{text}"  # dask's default protocol, said in messages
 
 
 def _flag(text: str) -> bool:
@@ -235,8 +238,9 @@ MEMORY_BUDGET_BYTES: int | None = _env("MEMORY_BUDGET_BYTES", "LOGISTICS_MEMORY_
 N_WORKERS: int | None = _env("N_WORKERS", "LOGISTICS_N_WORKERS", _whole(1, None, "workers"),
                              None)
 
-#: Address of an existing dask scheduler (e.g. ``tcp://host:8786``); None starts a LocalCluster.
-SCHEDULER_ADDRESS: str | None = _env("SCHEDULER_ADDRESS", "LOGISTICS_SCHEDULER", _address, None)
+#: Address of an existing dask scheduler (e.g. ``tcp://host:8786``; ``host:8786`` is read as
+#: that); None starts a LocalCluster.
+SCHEDULER_ADDRESS: str | None = _env("SCHEDULER_ADDRESS", "LOGISTICS_SCHEDULER", scheduler_address, None)
 
 #: Show progress bars (tqdm) on long steps; off when not on a terminal or when set to 0.
 PROGRESS: bool = _env("PROGRESS", "LOGISTICS_PROGRESS", _flag, True)

@@ -473,6 +473,19 @@ def test_the_same_override_set_twice_is_refused(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+
+def test_a_misspelt_override_is_said_once_not_once_per_army(tmp_path, capsys):
+    """--set speedscale=1.2 (no army has such a figure: a figure path begins with a field of
+    the army file) printed the same 'did you mean' once per army compared, six times."""
+    from logistics.cli import main
+
+    assert main(["compare", "--set", "speedscale=1.2", "--no-map", "--workers", "0",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("did you mean") == 1 and "'speed_scale'" in err, err
+    assert err.count("\n") == 1 and not (tmp_path / "o").exists()
+
+
 # --- the network's figures (configs/network/network.yaml, lines-1945.yaml) ---------------------
 
 def _network_file(tmp_path: Path, name: str, change) -> Path:

@@ -287,3 +287,30 @@ def test_a_worker_paused_while_another_runs_is_waited_for(client, tmp_path) -> N
             dask_worker.status = Status.running
 
         client.run(_resume, workers=[first])
+
+
+def test_unreachable_scheduler_from_the_command_line_names_its_fix(monkeypatch, tmp_path,
+                                                                    capsys) -> None:
+    """The command line has no ``fallback=``: its message names the variable to correct or
+    unset, the Python API's keeps ``fallback=True``."""
+    from logistics.cli import main
+
+    monkeypatch.setattr(settings, "SCHEDULER_ADDRESS", "tcp://127.0.0.1:9")
+    assert main(["compare", "--samples", "2", "--no-map", "--out", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err
+    assert "tcp://127.0.0.1:9" in err and "unset LOGISTICS_SCHEDULER" in err
+    assert "fallback" not in err
+    with pytest.raises(ResourceError, match="fallback=True") as api:
+        get_client(timeout_s=1)
+    assert "fallback" not in api.value.command_line
+
+
+def test_one_check_of_a_scheduler_address_for_the_variable_and_the_argument() -> None:
+    """get_client(address=) and LOGISTICS_SCHEDULER are checked by one rule
+    (settings.scheduler_address), a bare host:port read as tcp:// as dask reads it."""
+    from logistics.cost.cluster import _check_address
+
+    assert _check_address("127.0.0.1:8786", "address") == "tcp://127.0.0.1:8786"
+    assert settings.scheduler_address("tls://h:1") == "tls://h:1"
+    with pytest.raises(ConfigError, match=r"address='h:99999'.*or address=None"):
+        _check_address("h:99999", "address")

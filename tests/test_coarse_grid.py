@@ -71,6 +71,37 @@ def test_a_route_on_a_grid_too_coarse_for_its_places_is_warned_in_the_same_words
     assert rail.endswith("fix: --resolution-m 25000 or finer (resolution_m=25000)"), rail
 
 
+
+def test_the_fix_never_suggests_the_grid_already_in_use():
+    """A route 2 km straight needs cells of 500 m: the fix said "--resolution-m 1000 or finer"
+    on the 1000 m grid (whole km, at least 1), the value in use; under a km it is in metres."""
+    from logistics.cost.grid_check import grid_note
+
+    note = grid_note("a route", 1000, margin_km=60, margin_of="its margin", obstacles="a lake",
+                     route_km=2.0, route_of="the route, 2 km straight")
+    assert note.endswith("fix: --resolution-m 500 or finer (resolution_m=500)"), note
+
+
+def test_places_within_one_cell_are_said_nearly_the_same_place(capsys):
+    """`route --from "46.62 121.24" --to Solun` (0.3 km apart) printed an empty legs table,
+    total 0.0, and a warning whose fix was the 1000 m already in use (newuser25); with --out
+    it failed drawing no leg. One error before the work, naming the distance and the fix."""
+    from logistics.cli import main
+    from logistics.errors import ConfigError
+    from logistics.network.multimodal import coarse_grid_note as route_note
+
+    with pytest.raises(ConfigError, match=r"0\.3 km apart, within one cell of the 1000 m grid: "
+                                          r"nearly the same place.*resolution_m=65$"):
+        route_note("46.62 121.24", "Solun")
+    assert main(["route", "--from", "46.62 121.24", "--to", "Solun", "--vehicle",
+                 "studebaker"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "warning" not in captured.err
+    (line,) = captured.err.splitlines()
+    assert "nearly the same place" in line and "farther apart" in line, line
+    assert "--resolution-m 1000" not in line and line.endswith("--resolution-m 65"), line
+
+
 def test_logistics_route_warns_before_the_work(capsys):
     from logistics.cli import main
 

@@ -386,6 +386,27 @@ def test_another_file_of_configs_given_as_an_army_file_is_one_line(rel):
         in line and "fix: give an army file, configs/<axis>.yaml" in line
 
 
+
+@pytest.mark.parametrize("name, text", [
+    ("mine.csv", "axis_id,date,place_reached\nTBF-6GTA,1945-08-10,Tuquan\n"),
+    ("mine.yaml", "axis_id,date,place_reached\nTBF-6GTA,1945-08-10,Tuquan\n"),  # misnamed
+    ("shipped.csv", None),  # the shipped documented file: YAML could not even parse it
+])
+def test_a_csv_given_as_an_army_file_is_named_a_csv_with_where_it_goes(tmp_path, name, text):
+    """`logistics run my-positions.csv` said "expected a mapping ..., got str" (newuser25), the
+    shipped documented file a YAML syntax error at some column: one line naming a CSV and
+    the command that reads documented positions."""
+    path = tmp_path / name
+    path.write_text(text if text is not None else (
+        settings.CONFIG_DIR / "history" / "documented-advances.csv").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_army(path)
+    (line,) = str(err.value).splitlines()
+    assert f"{path}: a CSV file" in line and "not an army file" in line and "got str" not in line
+    assert "`logistics compare --documented FILE`" in line and "configs/<axis>.yaml" in line
+
+
 def test_a_figure_sourced_as_a_vehicle_file_does_says_to_write_cite(base):
     """`{value: 2, source: "...", quote: "..."}` copied from a vehicle file into an army file
     was told "Extra inputs are not permitted; fix: remove it or correct its spelling", which

@@ -225,6 +225,19 @@ def test_find_places_matches_names_1945_names_and_aliases_in_any_case():
     assert unlocated_names("harbin") == {}
 
 
+
+@pytest.mark.parametrize("text, name", [("Чанчунь", "Changchun"), ("Тунляо", "Tongliao"),
+                                        ("чанч", "Changchun")])
+def test_places_finds_every_name_sample_resolves(text, name):
+    """`places Чанчунь` said "no place name contains" though `sample Чанчунь` resolved it
+    (a GeoNames alternate, newuser25): the search runs over lookup's names."""
+    from logistics.places import find_places, lookup
+
+    if len(text) > 4:
+        assert lookup(text).name == name
+    assert [p.name for p in find_places(text)] == [name]
+
+
 def test_places_command_lists_the_known_names(capsys):
     """`logistics places TEXT`: how a user finds the name an army file's place: takes (a
     newcomer could only guess names one by one with `sample`)."""
@@ -237,7 +250,9 @@ def test_places_command_lists_the_known_names(capsys):
     assert out.startswith("Harbin  45.") and "Харбин" in out
     assert main(["places", "--json", "tumen"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [p["name"] for p in data["places"]] == ["Tumen"] and data["not_located"] == {}
+    # Choibalsan was Bayan Tumen: a GeoNames spelling `sample "Bayan Tumen"` resolves
+    assert [p["name"] for p in data["places"]] == ["Choibalsan", "Tumen"]
+    assert lookup("Bayan Tumen").name == "Choibalsan" and data["not_located"] == {}
     assert main(["places"]) == 0
     assert len(capsys.readouterr().out.splitlines()) > 100
 

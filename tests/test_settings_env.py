@@ -73,3 +73,12 @@ def test_the_command_line_says_it_in_one_line_before_any_work():
     assert res.stderr.startswith("logistics sample: error: environment variable "
                                  "LOGISTICS_RESOLUTION_M='abc'")
     assert res.stderr.count("\n") == 1 and res.stdout == ""
+
+
+def test_a_bare_scheduler_host_port_is_read_as_tcp_as_dask_reads_it():
+    """``LOGISTICS_SCHEDULER=localhost:8786`` is accepted (dask connects to it as
+    tcp://localhost:8786); the setting holds the address with its protocol, so every message
+    and the doc table say the same address."""
+    res = _settings({"LOGISTICS_SCHEDULER": "localhost:8786"},
+                    "print(settings.SCHEDULER_ADDRESS)\nprint(settings.problems())")
+    assert res.stdout.split("\n")[:2] == ["tcp://localhost:8786", "[]"], res.stderr

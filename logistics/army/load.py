@@ -24,7 +24,7 @@ from logistics.army.overrides import (
     sample_army_overrides,
 )
 from logistics.army.schema import Army
-from logistics.army.validate import validate_army
+from logistics.army.validate import csv_given, validate_army
 from logistics.errors import ConfigError
 
 __all__ = [
@@ -87,6 +87,8 @@ def load_army(path: str | Path, *, check: bool = True,
                               "an army file, or remove it")
         raise ConfigError(f"army file {str(p)!r} does not exist; give the path of a .yaml file "
                           "(e.g. configs/tbf-6gta.yaml)")
+    if p.suffix.lower() in (".csv", ".tsv"):  # before YAML reads it: no syntax error at a column
+        raise csv_given(str(p))
     from logistics._yaml import load_yaml
 
     data = load_yaml(p, what="army file")  # the one safe reader (bounded, no duplicate keys)

@@ -23,6 +23,7 @@ __all__ = [
     "GLOBAL_OVERRIDES",
     "GLOBAL_OVERRIDE_RANGES",
     "global_override_problem",
+    "override_name_problem",
     "override_problem",
     "army_figure_paths",
     "apply_army_overrides",
@@ -61,6 +62,21 @@ def global_override_problem(key: str, value: Any) -> str | None:
         return None
     return (f"override {key} must be a number in {'(' if 'gt' in low else '['}{lo:g}, {hi:g}], "
             f"got {value!r}; " + range_fix(key, value, le=hi, **low))
+
+
+def override_name_problem(key: str) -> str | None:
+    """Why ``key`` can name no figure of any army file (None when some army could have it),
+    with the near names. Every figure path begins with a field of :class:`Army`
+    (:func:`army_figure_paths`), so a key that is no global override and begins with none is
+    refused once, before any army is read (``--set speedscale=1.2`` was refused by each army
+    of a comparison in turn, the same hint once per army)."""
+    if key in GLOBAL_OVERRIDES or key.split(".")[0] in Army.model_fields:
+        return None
+    return (f"override {key!r} names no figure of any army file (a global parameter: "
+            f"{', '.join(GLOBAL_OVERRIDES)}; or a figure path of the army file, as under "
+            "uncertain:)"
+            + did_you_mean(key, sorted(set(GLOBAL_OVERRIDES) | set(Army.model_fields)), n=3,
+                           lead="; "))
 
 
 def override_problem(army: Army, overrides: dict[str, float]) -> str | None:

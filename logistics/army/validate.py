@@ -17,10 +17,27 @@ from logistics.army.messages import _describe
 from logistics.army.schema import Army
 from logistics.errors import ConfigError, listed
 
-__all__ = ["validate_army"]
+__all__ = ["validate_army", "csv_given"]
 
 #: Keys every army file has; a mapping with none of them is some other file of configs/.
 _ARMY_KEYS: frozenset[str] = frozenset({"axis_id", "h_hour", "departure", "formations"})
+
+
+def csv_given(source: str) -> ConfigError:
+    """The error for a CSV file given where an army file is read: a documented-positions file
+    (the likeliest CSV) is scored by ``logistics compare --documented``. Without it, a CSV read
+    as YAML was "got str", or a YAML syntax error at some column of its first data line."""
+    return ConfigError(
+        f"{source}: a CSV file (comma-separated text), not an army file; fix: give an army file, configs/<axis>.yaml "
+        "(start one from configs/armies/template.yaml); a file of documented positions is "
+        "scored by `logistics compare --documented FILE`, and drawn on a run's maps by "
+        "`logistics run ARMY --documented FILE`")
+
+
+def _looks_like_csv(data: Any) -> bool:
+    """A YAML document that is one plain text holding commas: how YAML reads a CSV file (its
+    lines folded into one text)."""
+    return isinstance(data, str) and "," in data
 
 
 def validate_army(data: Any, *, source: str = "<dict>",
@@ -32,6 +49,9 @@ def validate_army(data: Any, *, source: str = "<dict>",
     if data is None:
         raise ConfigError(f"{source}: the file is empty; fix: start from "
                           "configs/armies/template.yaml (every key: configs/armies/README.md)")
+    if _looks_like_csv(data) or (not isinstance(data, Mapping)
+                                 and source.lower().endswith((".csv", ".tsv"))):
+        raise csv_given(source)
     if not isinstance(data, Mapping):
         raise ConfigError(f"{source}: expected a mapping of keys (axis_id, h_hour, formations, "
                           f"...), got {type(data).__name__}; see configs/README.md")

@@ -38,9 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(default 0: none)")
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="overrides",
                    help="global parameter for every run, e.g. --set speed_scale=1.2 (repeatable)")
-    p.add_argument("--no-map", action="store_true", help="skip the map (faster; no rasters needed)")
+    p.add_argument("--no-map", action="store_true",
+                   help="skip map.png, the static map over the shipped rasters (faster; the "
+                        "rasters are not needed); map.html, the interactive map, is still "
+                        "written")
     p.add_argument("--map-resolution-m", metavar="M", type=resolution_m, default=5000.0,
-                   help="resolution of the map's base map in metres (default 5000)")
+                   help="resolution of map.png's base map in metres (default 5000)")
     p.set_defaults(func=_run)
 
 
@@ -96,10 +99,12 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         shown = ", ".join(repr(b[:60]) for b in dict.fromkeys(bad))
         raise ConfigError(f"expected NAME=NUMBER with a finite number, got {shown} "
                           "(e.g. --set speed_scale=1.2)")
-    from logistics.army.overrides import GLOBAL_OVERRIDES, global_override_problem
+    from logistics.army.overrides import (GLOBAL_OVERRIDES, global_override_problem,
+                                          override_name_problem)
 
-    problems = [p for k, v in out.items() if k in GLOBAL_OVERRIDES
-                for p in [global_override_problem(k, v)] if p]
+    problems = [p for k, v in out.items()
+                for p in [global_override_problem(k, v) if k in GLOBAL_OVERRIDES
+                          else override_name_problem(k)] if p]
     if problems:  # before any run (a figure path is checked against each army file)
         raise ConfigError("--set: " + "; ".join(problems))
     return out

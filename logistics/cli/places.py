@@ -1,7 +1,7 @@
 """`logistics places TEXT...`: list the place names the gazetteer knows (the names an army
 file's ``place:``, ``route --from`` or ``sample`` take), with their coordinates and other
-names; with TEXT, only those whose name, 1945 name or an alias contains it (none: an error,
-exit status 2, with the near names)."""
+names; with TEXT, only those one of whose names contains it, the names ``sample`` resolves
+(none: an error, exit status 2, with the near names)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "List the places the gazetteer knows, one per line: name, 1945 name, latitude and "
             "longitude (degrees), other names. These are the names an army file's `place:`, "
-            "`route --from/--to` and `sample` take. With TEXT, only the places whose name, "
-            "1945 name or an alias contains it (any case or accents). Names the sources give "
+            "`route --from/--to` and `sample` take. With TEXT, only the places one of whose "
+            "names contains it (any case or accents): the name, 1945 name, other names and "
+            "the GeoNames spellings `sample` resolves (e.g. Чанчунь). Names the sources give "
             "without a coordinate are listed last. A TEXT no name contains is an error "
             "(exit status 2, as an unknown place is for `sample`), with the names near it."
         ),

@@ -32,7 +32,7 @@ from logistics._atomic import atomic_path
 # the engines register themselves on import, in this order (the run order)
 from logistics.cost import bench_engines, bench_grass, bench_whitebox  # noqa: F401
 from logistics.cost.bench_grid import BenchGrid, load_grid, make_grid, save_grid
-from logistics.cost.bench_registry import ENGINES, Engine, register_engine
+from logistics.cost.bench_registry import ENGINES, Engine, extra_install, register_engine
 from logistics.errors import ConfigError, ResourceError
 
 __all__ = [
@@ -255,8 +255,8 @@ def _check_extras(names: Sequence[str]) -> None:
         users = [n for n in names if n in _NEEDS and _NEEDS[n][1] in missing]
         raise ConfigError(
             f"--engines {','.join(users)} needs {', '.join(missing)}, which is not installed; "
-            "install the benchmark extra: pip install 'logistics[bench]' (or leave those "
-            "engines out of --engines)"
+            f"install the benchmark extra: {extra_install(' '.join(missing))} (or leave "
+            "those engines out of --engines)"
         )
 
 

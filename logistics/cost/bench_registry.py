@@ -15,7 +15,15 @@ import numpy as np
 
 from logistics.cost.bench_grid import BenchGrid
 
-__all__ = ["Engine", "ENGINES", "register_engine"]
+__all__ = ["Engine", "ENGINES", "register_engine", "extra_install"]
+
+
+def extra_install(package: str) -> str:
+    """How to install an engine's optional ``package``: the ``bench`` extra of the checkout
+    (``pip install -e '.[bench]'`` run in it; this project is not on PyPI, where
+    ``pip install 'logistics[bench]'`` would fetch whatever holds that name), or the package
+    alone in an installed environment."""
+    return f"pip install -e '.[bench]' in the checkout, or pip install {package}"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ WhiteboxTools is named by our users beside GRASS; its runtime ships compiled ins
 wheel ``whitebox-workflows`` (MIT OR Apache-2.0, no download on first use), so ``logistics
 bench`` times it beside our engines, on the same synthetic grid, in the same run: ratios, not
 absolute times. It is never a dependency: the engine is skipped, with the reason, when
-``whitebox_workflows`` cannot be imported (``pip install 'logistics[bench]'``).
+``whitebox_workflows`` cannot be imported (``pip install -e '.[bench]'`` in the checkout).
 
 * ``whitebox-costdist-iso8``: ``cost_distance`` (open licence tier) on the isotropic per-cell
   costs of the grid (s/m, lakes nodata) with the source cell as the one positive cell of the
@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from logistics.cost.bench_grid import BenchGrid
-from logistics.cost.bench_registry import Engine, register_engine
+from logistics.cost.bench_registry import Engine, extra_install, register_engine
 
 __all__ = ["whitebox_unavailable"]
 
@@ -49,8 +49,7 @@ def whitebox_unavailable() -> str | None:
     try:
         import_module("whitebox_workflows")  # its compiled runtime loads, not only the files
     except ImportError as exc:
-        return (f"whitebox-workflows is not installed ({exc}; pip install 'logistics[bench]' "
-                "or pip install whitebox-workflows)")
+        return f"whitebox-workflows is not installed ({exc}; {extra_install('whitebox-workflows')})"
     return None
 
 

@@ -54,7 +54,6 @@ Running a continental grid on a cluster
 from __future__ import annotations
 
 import contextlib
-import re
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -253,20 +252,23 @@ def get_client(
     workers = n_workers if n_workers is not None else settings.N_WORKERS
     if address is None:
         return _local_client(workers, memory_limit, processes)
-    _check_address(address, setting)
+    address = _check_address(address, setting)
     from distributed import Client
 
     try:
         _scheduler_answers(address, timeout_s)
         return Client(address, timeout=timeout_s)
     except (OSError, TimeoutError, ValueError) as exc:
-        msg = (
-            f"cannot reach the dask scheduler at {address!r} ({setting}) within {timeout_s:g} s "
-            f"({exc}); start it (`dask scheduler`), fix {setting}, or pass fallback=True to run "
-            "on a LocalCluster"
-        )
+        what = (f"cannot reach the dask scheduler at {address!r} ({setting}) within "
+                f"{timeout_s:g} s ({exc}); start it (`dask scheduler`)")
+        msg = f"{what}, fix {setting}, or pass fallback=True to run on a LocalCluster"
         if not fallback:
-            raise ResourceError(msg) from None
+            err = ResourceError(msg)
+            # the command line has no fallback=: its fix is the environment variable
+            err.command_line = (f"{what}, correct LOGISTICS_SCHEDULER, or unset it (`unset "
+                                "LOGISTICS_SCHEDULER`) to run on a LocalCluster of this "
+                                "machine")
+            raise err from None
         warnings.warn(msg + "; falling back to a LocalCluster", RuntimeWarning, stacklevel=2)
         return _local_client(workers, memory_limit, processes)
 
@@ -309,18 +311,20 @@ def _scheduler_answers(address: str, timeout_s: float) -> None:
     raise TimeoutError(f"no dask scheduler answered within {timeout_s:g} s{said}")
 
 
-#: A dask scheduler address: ``[protocol://]host:port`` (host a name, IPv4 or [IPv6]).
-_ADDRESS = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx|inproc)://)?(?:[\w.-]+|\[[0-9a-fA-F:.]+\]):\d{1,5}")
-
-
-def _check_address(address: str, setting: str) -> None:
-    """ConfigError naming ``setting`` unless ``address`` reads as a scheduler address."""
-    if not isinstance(address, str) or not _ADDRESS.fullmatch(address.strip()):
-        raise ConfigError(
-            f"{setting}={address!r} is not a dask scheduler address; expected "
-            "[tcp://]HOST:PORT, e.g. tcp://127.0.0.1:8786 (what `dask scheduler` prints), or "
-            f"unset {setting} to start a LocalCluster"
-        )
+def _check_address(address: str, setting: str) -> str:
+    """``address`` as dask reads it (:func:`logistics.settings.scheduler_address`, the one
+    check: a bare host:port is tcp://host:port); ConfigError naming ``setting`` unless it
+    reads as a scheduler address."""
+    try:
+        if isinstance(address, str):
+            return settings.scheduler_address(address.strip())
+    except ValueError:
+        pass
+    raise ConfigError(
+        f"{setting}={address!r} is not a dask scheduler address; expected [tcp://]HOST:PORT, "
+        "e.g. tcp://127.0.0.1:8786 (what `dask scheduler` prints), or "
+        + (f"unset {setting}" if setting.startswith("LOGISTICS_") else f"{setting}=None")
+        + " to start a LocalCluster")
 
 
 def worker_memory_bytes(client: Any) -> int:

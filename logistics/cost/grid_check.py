@@ -43,6 +43,8 @@ def grid_note(subject: str, resolution_m: float, *, margin_km: float, margin_of:
     if not why:
         return None
     finest = max(1, math.floor(min(bounds))) * 1000  # whole km, at least 1 km
+    if finest >= resolution_m:  # under a km: whole metres, never the value already in use
+        finest = max(1, math.floor(min(bounds) * 1000))
     return (f"a grid of {resolution_m:g} m cells is too coarse for {subject}: "
             f"{'; and '.join(why)}; its routes, times and fuel are set more by the grid "
             f"than by the terrain (advance/coarse_grid.py); fix: --resolution-m {finest} or finer "

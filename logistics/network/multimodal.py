@@ -186,7 +186,9 @@ def route_multimodal(
         from logistics.terrain.railways import shipped_railways
 
         network = load_railways(shipped_railways(config_dir))
-    points = _distinct([_resolve(p) for p in (origin, *via, destination)])
+    cell_m = resolution_m or settings.DEFAULT_RESOLUTION_M
+    points = _distinct([_resolve(p) for p in (origin, *via, destination)],
+                       cell_m if terrain is None else None)  # (given terrain: its own grid)
     ctx = _Context(veh, mode, network, params, season, terrain,
                    resolution_m or settings.DEFAULT_RESOLUTION_M, engine, CostModels(config_dir))
     legs: list[Leg] = []
@@ -200,13 +202,28 @@ def route_multimodal(
                     "parameters": _parameters_file(params)})
 
 
-def _distinct(points: list[_Point]) -> list[_Point]:
-    """``points``, each a metre or more from the one before; else ConfigError (a route from
-    a place to itself). Checked by :func:`coarse_grid_note` too, before its warning: the
-    warning of a 0 km route came before the error that it is no route."""
+def _distinct(points: list[_Point], cell_m: float | None = None) -> list[_Point]:
+    """``points``, each a metre or more from the one before, and a cell or more when
+    ``cell_m`` (the grid's cell, metres) is given; else ConfigError (a route from a place to
+    itself, or to one in the same or the next cell: its legs were an empty table, total 0 km,
+    and ``--out`` failed drawing no leg). Checked by :func:`coarse_grid_note` too, before its
+    warning: the warning of a 0 km route came before the error that it is no route."""
     for a, b in zip(points, points[1:]):
-        if math.hypot(a.x - b.x, a.y - b.y) < 1.0:
+        apart_m = math.hypot(a.x - b.x, a.y - b.y)
+        if apart_m < 1.0:
             raise ConfigError(f"{a.name} and {b.name} are the same point; give distinct places")
+        if cell_m is not None and apart_m < cell_m:
+            from logistics.cost.grid_check import MIN_ROUTE_CELLS
+
+            finer = max(1, math.floor(apart_m / MIN_ROUTE_CELLS))
+            said = (f"{a.name} and {b.name} are {apart_m / 1000:.1f} km apart, within one cell "
+                    f"of the {cell_m:g} m grid: nearly the same place, no route between them "
+                    f"on this grid; fix: give places farther apart (at least "
+                    f"{MIN_ROUTE_CELLS:g} cells, {MIN_ROUTE_CELLS * cell_m / 1000:g} km on this "
+                    "grid), or route so short a way on a finer grid, ")
+            err = ConfigError(said + f"resolution_m={finer}")
+            err.command_line = said + f"--resolution-m {finer}"  # each interface its own fix
+            raise err
     return points
 
 
@@ -235,7 +252,8 @@ def coarse_grid_note(origin, destination, *, via: Sequence = (), mode: str = "an
     from logistics.cost.grid_check import grid_note
 
     params = load_params(config_dir=config_dir)
-    points = _distinct([_resolve(p) for p in (origin, *via, destination)])
+    points = _distinct([_resolve(p) for p in (origin, *via, destination)],
+                       resolution_m or settings.DEFAULT_RESOLUTION_M)
     access_km = params.max_access_km + _ACCESS_PAD_KM
     cross = mode in ("any", "cross-country")
     margin_km, key = ((max(params.margin_km, access_km), "access.margin_km") if cross

@@ -43,7 +43,8 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
     """Write every output of ``comp`` (a ``compare.Comparison``) into ``out_dir`` atomically.
 
     ``map_resolution_m`` sets the base map's resolution (coarser is faster); ``draw_map=False``
-    skips the map (e.g. where the shipped rasters are not installed).
+    skips map.png, the static map over the rasters (e.g. where the shipped rasters are not
+    installed); map.html, which needs no raster, is written either way.
     """
     folder = getattr(comp, "config_dir", None)  # the configs folder compare read
     states = fuel_states if fuel_states is not None else load_fuel_states(config_dir=folder)
