@@ -486,6 +486,20 @@ def test_a_misspelt_override_is_said_once_not_once_per_army(tmp_path, capsys):
     assert err.count("\n") == 1 and not (tmp_path / "o").exists()
 
 
+def test_a_misspelt_override_is_said_once_through_the_python_api_too():
+    """compare(overrides={"speedscale": 1.2}) repeated the hint once per army (msgs25 fixed the
+    command line only): the name check now runs once in check_overrides, before any run."""
+    from logistics.history.compare import compare
+
+    def runner(*a, **k):  # never reached: the overrides are refused before any run
+        raise AssertionError("ran")
+
+    with pytest.raises(ConfigError) as err:
+        compare(overrides={"speedscale": 1.2}, runner=runner, offroute=False)
+    msg = str(err.value)
+    assert msg.count("did you mean") == 1 and "'speed_scale'" in msg, msg
+
+
 # --- the network's figures (configs/network/network.yaml, lines-1945.yaml) ---------------------
 
 def _network_file(tmp_path: Path, name: str, change) -> Path:

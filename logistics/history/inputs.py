@@ -238,10 +238,14 @@ def check_overrides(inputs: Inputs, overrides: dict[str, float] | None) -> None:
     army of the comparison: a figure path one army file lacks (``fuel.reserve_reach_km`` on an
     axis without a reserve's reach), or a value a figure cannot take. It failed in the runs,
     after the armies before it had run, naming neither the army nor the fix."""
-    from logistics.army.overrides import GLOBAL_OVERRIDES, override_problem
+    from logistics.army.overrides import (GLOBAL_OVERRIDES, override_name_problem,
+                                          override_problem)
 
     if not overrides:
         return
+    named = [why for key in overrides for why in [override_name_problem(key)] if why]
+    if named:  # a name no army file can have: said once, not once per army
+        raise ConfigError("overrides: " + "; ".join(named))
     problems = [f"{axis} ({army.source}): {why}" for axis, army in inputs.scenarios.items()
                 for why in [override_problem(army, overrides)] if why]
     if problems:
