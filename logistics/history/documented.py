@@ -85,7 +85,10 @@ _KM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^{_NUM}\s*\(?\s*(?:about|approx\.?|approximately|около)\s*\)?$"), "exact"),
 )
 _KM_UNITS = re.compile(r"километр\w*|kilomet(?:re|er)s?|км\.?|\bkm\b\.?|(?<=\d)km\.?")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A date as the format gives it (YYYY-MM-DD), its month and day also unpadded ("1945-8-11",
+#: as a spreadsheet writes it: year first, it reads one way only); "8/11/1945" stays refused
+#: (month or day first is a guess).
+_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NO_LATER_RE = re.compile(r"\bno later than\b", re.IGNORECASE)
 
 
@@ -474,10 +477,13 @@ _FIRST_DAY, _LAST_DAY = _date(1678, 1, 1), _date(2261, 12, 31)
 
 
 def _parse_date(text: str) -> _date | None:
-    if not _DATE_RE.match(text):
+    """The day of ``text`` (YYYY-MM-DD or YYYY-M-D), None when it is not one (a day the
+    calendar lacks, 1945-02-30, or another order, 8/11/1945)."""
+    m = _DATE_RE.match(text)
+    if not m:
         return None
     try:
-        return _date.fromisoformat(text)
+        return _date(*(int(g) for g in m.groups()))
     except ValueError:
         return None
 
