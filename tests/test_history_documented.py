@@ -285,3 +285,22 @@ def test_a_file_that_is_no_csv_by_its_suffix_says_so(tmp_path, name):
         load_documented(path)
     assert f"{name}: a " in str(err.value) and "not a CSV of dated positions" in str(err.value)
     assert "quote a cell" not in str(err.value)
+
+
+# --- (c) a date without zero padding ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, day", [("1945-8-11", "1945-08-11"), ("1945-08-9", "1945-08-09"),
+                                       ("1945-8-09", "1945-08-09")])
+def test_an_unpadded_iso_date_is_read(tmp_path, text, day):
+    doc = load_documented(write(tmp_path / "d.csv", [{"date": text}]))
+    assert doc.problems == (), doc.report()
+    assert doc.table["usable"].all() and str(doc.table["date"].iloc[0].date()) == day
+
+
+@pytest.mark.parametrize("text", ["8/11/1945", "11.8.1945", "1945-8-32", "1945-2-30", "45-8-11",
+                                  "1945-008-11"])
+def test_a_date_in_another_order_or_not_on_the_calendar_stays_refused(tmp_path, text):
+    doc = load_documented(write(tmp_path / "d.csv", [{"date": text}]))
+    assert [(p.row, p.column, p.consequence) for p in doc.problems] == [
+        (2, "date", "row not scored")], doc.report()
+    assert not doc.table["usable"].any()
