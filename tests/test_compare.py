@@ -296,3 +296,22 @@ def test_a_row_naming_two_formations_that_disagree_is_filed_as_scored_on_the_fir
     (p,) = _row_problems(rows, scored)
     assert p["column"] == "formation" and p["value"] == "9gmc (7th Mech Corps)"
     assert p["consequence"] == "scored against the first candidate to reach"
+
+
+def test_a_place_never_reached_says_the_run_ended_at_the_end_of_its_last_day(toy, scenarios,
+                                                                              tmp_path):
+    """The censored note said "the run's end (1945-08-21)" of a run whose last day is 20 Aug
+    (its last record is stamped 21 Aug 00:00): a day the army file does not give. The toy
+    tank runs dry at 300 km, so a place at 400 km is never reached."""
+    lon, lat = toy.lonlat_at(scenarios["USR-TANK"], 400.0)
+    path = write_documented(tmp_path / "far.csv", [
+        _row("USR-TANK", "1945-08-15", place_reached="Far Town", lat=lat, lon=float(lon))])
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "USR-TANK.yaml").write_text("toy\n")
+    comp = compare(path, configs_dir=configs, loader=lambda p: scenarios[p.stem],
+                   runner=toy.runner, railways=False)
+    row = comp.table.iloc[0]
+    assert row["date_censored"] and row["date_error_days"] == pytest.approx(5.0)
+    assert "place not reached by the run's end (end of 20 Aug 1945)" in row["note"], row["note"]
+    assert "1945-08-21" not in row["note"]
