@@ -887,3 +887,17 @@ def test_a_standard_changed_under_a_kept_movement_says_the_standard_moves_otherw
         load_army_data(data)
     (line,) = [ln for ln in str(err.value).splitlines() if ".movement: tracked" in ln]
     assert "its standard 'cavalry_division' moves `horse`: leave `movement:` out" in line
+
+
+def test_the_comparison_page_says_a_folder_given_through_the_api_as_such(tmp_path):
+    """A comparison run with compare(config_dir=...) said '(LOGISTICS_CONFIG_DIR ...); rerun
+    with LOGISTICS_CONFIG_DIR set to it' though the variable was never set: the page names
+    the way the folder was given."""
+    from logistics.report.compare_page import _config_dir_line
+
+    mine = tmp_path / "api-configs"
+    mine.mkdir()
+    line = _config_dir_line(mine)
+    assert "`api-configs`" in line and "config_dir=" in line and "through the API" in line
+    assert "(LOGISTICS_CONFIG_DIR, a copy" not in line
+    assert _config_dir_line(settings.CONFIG_DIR).endswith("the shipped configs folder")

@@ -74,14 +74,22 @@ def _axes_text(doc) -> str:
 
 def _config_dir_line(config_dir=None) -> str:
     """Which configs folder the runs read their vehicles, norms and fortified regions from
-    (``config_dir``, the comparison's; ``settings.CONFIG_DIR`` when None)."""
+    (``config_dir``, the comparison's; ``settings.CONFIG_DIR`` when None), and how it was
+    given, so the rerun says the same: LOGISTICS_CONFIG_DIR (``settings.CONFIG_DIR``, the
+    command line's way) or ``compare(config_dir=...)`` through the API, whose folder a rerun
+    with LOGISTICS_CONFIG_DIR alone would not read."""
+    from logistics import settings
     from logistics.runner import copied_config_dir
 
     copy = copied_config_dir(config_dir)
     if copy is None:
         return "- vehicles, norms and fortified regions: the shipped configs folder"
-    return (f"- vehicles, norms and fortified regions: `{copy}` (LOGISTICS_CONFIG_DIR, a copy "
-            "of the configs folder); rerun with LOGISTICS_CONFIG_DIR set to it")
+    if config_dir is None or settings.configs_folder(config_dir) == settings.configs_folder():
+        return (f"- vehicles, norms and fortified regions: `{copy}` (LOGISTICS_CONFIG_DIR, a "
+                "copy of the configs folder); rerun with LOGISTICS_CONFIG_DIR set to it")
+    return (f"- vehicles, norms and fortified regions: `{copy}` (compare's config_dir=, a copy "
+            "of the configs folder, given through the API); rerun with config_dir= set to it "
+            "(on the command line: LOGISTICS_CONFIG_DIR set to it)")
 
 
 def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) -> str:
