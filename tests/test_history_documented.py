@@ -304,3 +304,16 @@ def test_a_date_in_another_order_or_not_on_the_calendar_stays_refused(tmp_path, 
     assert [(p.row, p.column, p.consequence) for p in doc.problems] == [
         (2, "date", "row not scored")], doc.report()
     assert not doc.table["usable"].any()
+
+
+# --- (i) a row that says nothing of where it comes from ------------------------------------------
+
+def test_a_row_with_no_source_and_no_quote_is_scored_and_listed(tmp_path):
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {"source": "", "quote": ""}, {"source": "", "quote": "they took it"},
+        {"source": "a book, p. 3", "quote": ""}, {"source": "  ", "quote": " "}]))
+    assert [(p.row, p.column, p.consequence) for p in doc.problems] == [
+        (2, "source", "scored, but cite where it comes from"),
+        (5, "source", "scored, but cite where it comes from")], doc.report()
+    assert "no source" in doc.problems[0].message and "fix:" in doc.problems[0].message
+    assert doc.table["usable"].all()

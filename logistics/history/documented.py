@@ -413,6 +413,10 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
         what = "no confidence given" if not confidence.strip() else "unknown confidence"
         bad("confidence", f"{what} (expected one of {', '.join(CONFIDENCE_LEVELS)})",
             "kept as given")
+    if not rec["source"].strip() and not rec["quote"].strip():  # a position from nowhere
+        bad("source", "no source and no quote: the position cannot be checked against where it "
+            "comes from; fix: give the source (author, title, page or URL) and, best, the quote",
+            "scored, but cite where it comes from")
     problems.extend(mine)
     return {
         "row": row, "axis_id": axis, "front": rec["front"], "formation": rec["formation"],
