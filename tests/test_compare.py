@@ -315,3 +315,27 @@ def test_a_place_never_reached_says_the_run_ended_at_the_end_of_its_last_day(toy
     assert row["date_censored"] and row["date_error_days"] == pytest.approx(5.0)
     assert "place not reached by the run's end (end of 20 Aug 1945)" in row["note"], row["note"]
     assert "1945-08-21" not in row["note"]
+
+
+def test_a_formation_the_army_lacks_says_what_the_row_was_scored_as():
+    """'11th Guards Tank Corps' on TBF-6GTA was filed 'scored by the next matching rule',
+    not saying it was scored as fd-5gtc (rule 2's every word of a name) nor why that one."""
+    from logistics.history.compare import _row_problems
+    from logistics.history.match import NAMES_UNKNOWN
+
+    rows = pd.DataFrame({"row": [4, 5, 6], "lat": [44.5, float("nan"), 44.5], "formation": [
+        "11th Guards Tank Corps", "36th Army (86th Rifle Corps)", "9gmc (86th Rifle Corps)"]})
+    scored = pd.DataFrame({
+        "row": [4, 5, 6], "matched_formation": ["fd-5gtc", "205tb", "9gmc"],
+        "match_rule": ["rule 2: every word of a name or alias in the text",
+                       "rule 4: names the army as a whole", "rule 1: numbered formation"],
+        "candidates": ["fd-5gtc", "205tb,36a-rds", "9gmc"],
+        "problem": ["no formation of the army is the 11 tank corps",
+                    "no formation of the army is the 86 rifle corps",
+                    f"{NAMES_UNKNOWN}: the 86 rifle corps"]})
+    p = {x["row"]: x["consequence"] for x in _row_problems(rows, scored)}
+    assert p[4] == ("scored by the next matching rule (rule 2: every word of a name or alias in "
+                    "the text) as fd-5gtc")
+    assert p[5] == ("scored by the next matching rule (rule 4: names the army as a whole) as "
+                    "205tb, the deepest of its candidates (205tb, 36a-rds) at the end of the day")
+    assert p[6] == "scored on 9gmc"

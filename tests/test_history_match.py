@@ -319,3 +319,15 @@ def test_a_list_a_part_or_the_same_formation_in_brackets_is_no_problem(text):
     forward detachment, its brigade) or the same formation by another name agrees."""
     m = match_row(text, "Lubei", oob(), army_name=ARMY)
     assert m.problem == "", m
+
+
+@pytest.mark.parametrize("text", ["9gmc (86th Rifle Corps)", "9th Gds Mech Corps and 86th Rifle Corps"])
+def test_a_number_the_army_lacks_beside_one_it_has_is_said(text):
+    """Rule 1 scored '9gmc (86th Rifle Corps)' on 9gmc and dropped the 86th without a word."""
+    from logistics.history.match import NAMES_UNKNOWN
+
+    m = match_row(text, "x", oob(), army_name=ARMY)
+    assert m.candidates == ("9gmc",) and m.rule.startswith("rule 1")
+    assert m.problem.startswith(NAMES_UNKNOWN) and "86 rifle corps" in m.problem, m
+    assert "scored on 9gmc alone" in m.problem and "Fix:" in m.problem
+    assert match_row("9gmc (46th Guards Tank Brigade)", "x", oob(), army_name=ARMY).problem == ""

@@ -68,7 +68,7 @@ from functools import cached_property, lru_cache
 
 import pandas as pd
 
-__all__ = ["RULES", "OTHER_AXIS", "NAMES_NOTHING", "NAMES_TWO", "Ref", "Match", "OtherArmy",
+__all__ = ["RULES", "OTHER_AXIS", "NAMES_NOTHING", "NAMES_TWO", "NAMES_UNKNOWN", "Ref", "Match", "OtherArmy",
            "army_formations", "normalise", "refs_in", "match_row", "match_rows"]
 
 RULES: str = (
@@ -175,6 +175,11 @@ OTHER_AXIS: str = "names a formation of another axis"
 #: such as "nobody", "5th Guards Tank Copr"): scored against the army as a whole (rule 4), as
 #: before, but said, for it is more often a slip than a position of the whole army.
 NAMES_NOTHING: str = "names no formation of the army"
+
+#: How the problem of a row whose text names, beside formations of the army (rule 1), a
+#: numbered one the army does not have ("9gmc (86th Rifle Corps)") begins: scored on those it
+#: has, but said (the number was dropped without a word).
+NAMES_UNKNOWN: str = "also names a formation the army does not have"
 
 #: How the problem of a row whose text names one formation and, in brackets after it, another
 #: that disagrees ("9gmc (7th Mech Corps)") begins: scored as several formations are (the
@@ -319,6 +324,12 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
             two = _two_named(str(formation_text or "").strip(), ids, by_id)
             if two:
                 problems.append(two)
+            if missing:  # "9gmc (86th Rifle Corps)": the 86th was dropped without a word
+                problems.append(
+                    f"{NAMES_UNKNOWN}: the {_say(missing)}, beside {', '.join(chosen)} that it "
+                    f"has: scored on {', '.join(chosen)} alone. Fix: correct the number or the "
+                    "level, or drop it from the formation text (another axis's formation: a "
+                    "row of its own with that axis_id)")
             named = ([f"numbered formation ({_say(unit_refs)})"] if unit_refs else []) + (
                 [f"the formation's id in the text ({', '.join(id_hits)})"] if id_hits else [])
             return Match(tuple(chosen), f"rule 1: {' and '.join(named)}", "; ".join(problems))
