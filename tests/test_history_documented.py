@@ -317,3 +317,36 @@ def test_a_row_with_no_source_and_no_quote_is_scored_and_listed(tmp_path):
         (5, "source", "scored, but cite where it comes from")], doc.report()
     assert "no source" in doc.problems[0].message and "fix:" in doc.problems[0].message
     assert doc.table["usable"].all()
+
+
+# --- (d) of two duplicates, the one without a problem is kept ------------------------------------
+
+def test_of_duplicates_the_row_without_a_problem_is_kept(tmp_path):
+    """Row 2's swapped lat/lon is refused and the gazetteer's Lubei used: the same position
+    as row 3's correct one. Row 2 was kept and row 3, the good one, dropped as its duplicate."""
+    from logistics.history.documented import gazetteer_point
+
+    lon, lat, _ = gazetteer_point("Lubei")
+    day = {"date": "1945-08-11", "place_reached": "Lubei", "formation": "fd-5gtc"}
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {**day, "lat": f"{lon}", "lon": f"{lat}", "source": "p.1c"},   # 2: swapped
+        {**day, "lat": f"{lat}", "lon": f"{lon}", "source": "p.1d"},   # 3: correct
+        {**day, "lat": f"{lat}", "lon": f"{lon}", "source": "p.1e"},   # 4: a copy of 3
+    ]))
+    t = doc.table.set_index("row")
+    assert t.loc[3, "usable"] and not t.loc[2, "usable"] and not t.loc[4, "usable"], doc.report()
+    dup = {p.row: p.message for p in doc.problems if p.message.startswith("duplicate")}
+    assert sorted(dup) == [2, 4]
+    assert dup[2].startswith("duplicate of row 3 ") and "row 3 is kept, not this earlier one" in dup[2]
+    assert "this row has a problem (lat: out of range" in dup[2]
+    assert dup[4].startswith("duplicate of row 3 ") and "row 3 is kept;" in dup[4]
+    assert [p.row for p in doc.problems] == sorted(p.row for p in doc.problems)  # row by row
+
+
+def test_of_duplicates_that_all_have_a_problem_the_first_is_kept(tmp_path):
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {"date": "1945-08-10", "confidence": "sure"}, {"date": "1945-08-10", "confidence": "x"}]))
+    t = doc.table.set_index("row")
+    assert t.loc[2, "usable"] and not t.loc[3, "usable"]
+    (dup,) = [p for p in doc.problems if p.message.startswith("duplicate")]
+    assert dup.row == 3 and "has a problem too" in dup.message

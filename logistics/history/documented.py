@@ -215,10 +215,10 @@ def load_documented(path: str | Path) -> Documented:
             (f"missing column(s) (the format's columns: {', '.join(COLUMNS)})" if n == 0
              else "missing column(s) of the format (configs/history/README.md)")
             + column_hint(cols, list(raw.columns)), consequence))
-    records, seen = [], {}
-    for i, rec in enumerate(raw.to_dict("records")):
-        records.append(_parse_row(int(i) + 2, rec, problems))
-        _check_duplicate(records[-1], rec, seen, problems)
+    raws = raw.to_dict("records")
+    records = [_parse_row(int(i) + 2, rec, problems) for i, rec in enumerate(raws)]
+    _check_duplicates(records, raws, problems)
+    problems.sort(key=lambda q: -1 if q.row is None else q.row)  # each row's together, stable
     table = pd.DataFrame(records, columns=list(_TABLE_COLUMNS))  # a header-only file: no rows
     table["date"] = pd.to_datetime(table["date"])
     table["usable"] = table["usable"].astype(bool)  # also when there are no rows
@@ -433,37 +433,54 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
     }
 
 
-def _check_duplicate(parsed: dict[str, object], rec: dict[str, str],
-                     seen: dict[tuple, tuple[int, dict[str, str]]], problems: list[Problem]) -> None:
-    """Make ``parsed`` a problem, not scored, when an earlier usable row gives the same
-    position: axis, formation, date, place (text, case and spacing aside), coordinate,
-    distance and event kind. Scored twice, it counted twice in every mean and skill, silently.
-    Reported, not refused (the fuel-states file refuses a state given twice): this reader
-    refuses no row's content, so the rest of the file is still scored; which copy to keep is
-    the user's call (the sources may differ)."""
-    if not parsed["usable"]:
-        return
-    key = (parsed["axis_id"], _same_text(rec["formation"]), parsed["date"],
-           _same_text(rec["place_reached"]),
-           *(None if math.isnan(v) else round(v, 6)
-             for v in (parsed["lat"], parsed["lon"], parsed["km_min"], parsed["km_max"])),
-           parsed["event"])
-    if key not in seen:
-        seen[key] = (int(parsed["row"]), rec)
-        return
-    first, other = seen[key]
-    differ = [c for c in rec if rec[c] != other.get(c)]
-    alike = f"differing only in {', '.join(differ)}" if differ else "every cell alike"
-    p = Problem(int(parsed["row"]), "axis_id, formation, date, place_reached",
-                f"{rec['axis_id']}, {rec['formation']}, {rec['date']}, {rec['place_reached']}",
-                f"duplicate of row {first} (the same axis, formation, date, place, coordinate, "
-                f"distance and event; {alike}): scored twice it would count twice in every mean; "
-                f"fix: delete one of them, or keep row {first} and add this row's source to it",
-                "row not scored")
-    problems.append(p)
-    parsed["usable"] = False
-    issue = f"{p.column}: {p.message} ({p.consequence})"
-    parsed["issues"] = f"{parsed['issues']}; {issue}" if parsed["issues"] else issue
+def _check_duplicates(records: list[dict[str, object]], raws: list[dict[str, str]],
+                      problems: list[Problem]) -> None:
+    """Make a row a problem, not scored, when another usable row gives the same position:
+    axis, formation, date, place (text, case and spacing aside), coordinate, distance and event
+    kind. Scored twice, it counted twice in every mean and skill, silently. Of such rows the
+    first without a problem of its own is kept (the first of all when each has one): a row
+    whose swapped lat/lon the gazetteer replaced was kept and the correct copy after it
+    dropped. Reported, not refused (the fuel-states file refuses a state given twice): this
+    reader refuses no row's content, so the rest of the file is still scored; which copy to
+    keep is the user's call (the sources may differ)."""
+    groups: dict[tuple, list[int]] = {}
+    for j, parsed in enumerate(records):
+        if parsed["usable"]:
+            groups.setdefault(_duplicate_key(parsed, raws[j]), []).append(j)
+    for same in groups.values():
+        keep = next((j for j in same if not records[j]["issues"]), same[0])
+        first, other = int(records[keep]["row"]), raws[keep]
+        for j in same:
+            if j == keep:
+                continue
+            parsed, rec = records[j], raws[j]
+            differ = [c for c in rec if rec[c] != other.get(c)]
+            alike = f"differing only in {', '.join(differ)}" if differ else "every cell alike"
+            why = (f"; row {first} is kept, not this earlier one: this row has a problem "
+                   f"({parsed['issues']}) and row {first} none" if j < keep else
+                   f"; row {first} is kept" + (", though it has a problem too (none of the "
+                                               "copies is without one)"
+                                               if records[keep]["issues"] else ""))
+            p = Problem(int(parsed["row"]), "axis_id, formation, date, place_reached",
+                        f"{rec['axis_id']}, {rec['formation']}, {rec['date']}, "
+                        f"{rec['place_reached']}",
+                        f"duplicate of row {first} (the same axis, formation, date, place, "
+                        f"coordinate, distance and event; {alike}): scored twice it would count "
+                        f"twice in every mean{why}; fix: delete one of them, or keep row "
+                        f"{first} and add this row's source to it", "row not scored")
+            problems.append(p)
+            parsed["usable"] = False
+            issue = f"{p.column}: {p.message} ({p.consequence})"
+            parsed["issues"] = f"{parsed['issues']}; {issue}" if parsed["issues"] else issue
+
+
+def _duplicate_key(parsed: dict[str, object], rec: dict[str, str]) -> tuple:
+    """What two rows giving the same position share (see :func:`_check_duplicates`)."""
+    return (parsed["axis_id"], _same_text(rec["formation"]), parsed["date"],
+            _same_text(rec["place_reached"]),
+            *(None if math.isnan(v) else round(v, 6)
+              for v in (parsed["lat"], parsed["lon"], parsed["km_min"], parsed["km_max"])),
+            parsed["event"])
 
 
 def _same_text(text: str) -> str:
