@@ -17,7 +17,6 @@ import csv
 import io
 import math
 import re
-import warnings
 from dataclasses import dataclass, field, replace
 from datetime import date as _date
 from pathlib import Path
@@ -216,7 +215,17 @@ def load_documented(path: str | Path) -> Documented:
              else "missing column(s) of the format (configs/history/README.md)")
             + column_hint(cols, list(raw.columns)), consequence))
     raws = raw.to_dict("records")
-    records = [_parse_row(int(i) + 2, rec, problems) for i, rec in enumerate(raws)]
+    widths, width = raw.attrs.get("widths", {}), raw.attrs.get("width", len(raw.columns))
+    records = []
+    for i, rec in enumerate(raws):
+        row = int(i) + 2
+        if row not in widths:
+            records.append(_parse_row(row, rec, problems))
+            continue
+        records.append(_parse_row(row, rec, []))  # its cells' own problems: of shifted cells
+        wrong = width_problem(row, widths[row], width)
+        problems.append(wrong)
+        records[-1].update(usable=False, issues=f"{wrong.message} ({wrong.consequence})")
     _check_duplicates(records, raws, problems)
     problems.sort(key=lambda q: -1 if q.row is None else q.row)  # each row's together, stable
     table = pd.DataFrame(records, columns=list(_TABLE_COLUMNS))  # a header-only file: no rows
@@ -318,55 +327,51 @@ def _read_csv(p: Path) -> pd.DataFrame:
     if not text.strip():
         raise DataError(f"{p}: the file is empty; expected a header row with the format's columns")
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends
-    try:
-        header = next(csv.reader(io.StringIO(text)))
-    except (csv.Error, StopIteration) as exc:
-        raise DataError(f"{p}: not a readable comma-separated file ({exc}); check quoting") \
-            from None
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))  # a huge cell: a problem, shown
+    try:  # strict: a quote left open swallowed the rest of the file as one cell
+        records = [r for r in csv.reader(io.StringIO(text), skipinitialspace=True, strict=True)
+                   if r and not (len(r) == 1 and not r[0].strip())]  # blank lines skipped
+    except csv.Error as exc:
+        raise DataError(f"{p}: not a readable comma-separated file ({str(exc)[:200]}); check "
+                        "quoting") from None
+    if not records:
+        raise DataError(f"{p}: the file is empty; expected a header row with the format's columns")
+    header, body = records[0], records[1:]
     names = [h.strip() for h in header]
-    twice = sorted({n for n in names if names.count(n) > 1})
+    twice = sorted({n for n in names if n and names.count(n) > 1})
     if twice:
         raise DataError(f"{p}: column(s) {', '.join(map(repr, twice))} appear more than once in "
                         "the header; keep one of each (which copy holds the data would be a guess)")
-    _check_row_widths(p, text, len(header))
-    try:
-        with warnings.catch_warnings():  # empty cells beyond the header: dropped, as checked
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            # index_col=False: without it pandas takes a row's first cells as its index when
-            # the row is wider than the header, and every column shifts
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                             skipinitialspace=True, index_col=False)
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{p}: the file is empty; expected a header row with the format's columns") from None
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise DataError(f"{p}: not a readable comma-separated file ({str(exc)[:200]}); check "
-                        "quoting") from None
-    if len(df) > MAX_ROWS:
-        raise DataError(f"{p}: {len(df):,} rows; a documented-advances file holds at most "
+    if len(body) > MAX_ROWS:
+        raise DataError(f"{p}: {len(body):,} rows; a documented-advances file holds at most "
                         f"{MAX_ROWS:,} dated positions (scoring each takes tens of milliseconds); "
                         "is it the right file? split it by axis_id, or keep the rows you score")
-    df.columns = [str(c).strip() for c in df.columns]
-    return df.apply(lambda s: s.str.strip())
+    width = len(names)
+    # a row of another width is kept (listed, not scored) with its cells as they fall: which
+    # column each belongs to is a guess (an unquoted decimal comma, '44,556', shifted every
+    # cell after it into the next column and the row was scored on them)
+    cells = [(r + [""] * width)[:width] for r in body]
+    df = pd.DataFrame(cells, columns=[n or f"(unnamed {i + 1})" for i, n in enumerate(names)],
+                      dtype=object)
+    df = df.apply(lambda col: col.str.strip()) if len(df) else df.astype(str)
+    df.attrs["widths"] = {i + 2: len(r) for i, r in enumerate(body) if len(r) != width}
+    df.attrs["width"] = width
+    return df
 
 
-def _check_row_widths(p: Path, text: str, width: int) -> None:
-    """DataError when a row holds text in cells beyond the header's ``width`` columns: which
-    column each of its cells belongs to would be a guess. Empty cells there (a spreadsheet's
-    trailing commas) are nothing and pass."""
-    wide = []
-    try:
-        records = (r for r in csv.reader(io.StringIO(text), skipinitialspace=True) if r)
-        for row, rec in enumerate(records, start=1):  # the header is row 1, as a sheet shows
-            if row > 1 and len(rec) > width and any(c.strip() for c in rec[width:]):
-                wide.append((row, len(rec)))
-    except csv.Error:  # unreadable quoting: said by the reader below
-        return
-    if wide:
-        row, cells = wide[0]
-        more = f" (and {len(wide) - 1} more row(s))" if len(wide) > 1 else ""
-        raise DataError(f"{p}: row {row} has {cells} cells but the header names {width} "
-                        f"columns{more}, so its cells cannot be matched to columns; fix: quote "
-                        "a cell that holds a comma (\"a, b\"), or remove the extra cells")
+def width_problem(row: int, cells: int, width: int) -> Problem:
+    """The problem of a row of ``cells`` fields under a header of ``width`` columns: which
+    column each of its cells belongs to would be a guess, so it is not scored."""
+    more = cells > width
+    return Problem(
+        row, "(row)", f"{cells} fields",
+        f"{cells} fields where the header names {width} columns: "
+        + ("a value holding a comma (a decimal comma, 44,556, or a list) splits into two cells "
+           "and shifts every cell after it" if more else "cells are missing, and those after "
+           "the gap fall into the wrong columns")
+        + "; fix: quote a value that holds a comma (\"44,556\"), or use a point as the decimal "
+          "mark (44.556)" + ("" if more else ", and give every column's cell (empty ones too)"),
+        "row not scored")
 
 
 def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[str, object]:
