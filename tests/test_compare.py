@@ -339,3 +339,38 @@ def test_a_formation_the_army_lacks_says_what_the_row_was_scored_as():
     assert p[5] == ("scored by the next matching rule (rule 4: names the army as a whole) as "
                     "205tb, the deepest of its candidates (205tb, 36a-rds) at the end of the day")
     assert p[6] == "scored on 9gmc"
+
+
+def test_a_row_not_scored_shows_what_the_file_gave_on_the_page(toy, scenarios, tmp_path):
+    """report.md showed 'nan' for the formation and timing of a bad-date row and an empty
+    date in comparison.csv: the file's formation and date text are shown instead."""
+    from logistics.report.compare_page import report_markdown
+
+    path = write_documented(tmp_path / "bad.csv", [
+        _row("USR-TANK", "1945-08-10", cumulative_km_from_start_documented="70-90", km_min=70,
+             km_max=90),
+        _row("USR-TANK", "8/11/1945", formation="2nd Guards Tank Brigade")])
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "USR-TANK.yaml").write_text("toy\n")
+    comp = compare(path, configs_dir=configs, loader=lambda p: scenarios[p.stem],
+                   runner=toy.runner, railways=False)
+    t = comp.table.set_index("row")
+    assert t.loc[3, "date"] == "8/11/1945" and t.loc[3, "formation"] == "2nd Guards Tank Brigade"
+    page = report_markdown(comp, files={}, fuel_sections=[])
+    (line,) = [ln for ln in page.splitlines() if ln.startswith("| 3 |")]
+    assert "| 8/11/1945 |" in line and "2nd Guards Tank Brigade (as given; not matched)" in line
+    assert "nan" not in line, line
+
+
+@pytest.mark.parametrize("text, n, expected", [
+    ("the row's coordinate is refused: its place located by the gazetteer", 40,
+     "the row's coordinate is refused: its…"),
+    ("short", 40, "short"),
+    ("x" * 50, 10, "x" * 9 + "…"),            # one word: cut inside it
+    (float("nan"), 10, ""),
+])
+def test_a_long_note_is_cut_at_a_word(text, n, expected):
+    from logistics.report.compare_page import _short
+
+    assert _short(text, n) == expected

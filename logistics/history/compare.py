@@ -326,7 +326,10 @@ def _documented_part(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _unscored(rows: pd.DataFrame, reason: str | None) -> pd.DataFrame:
     out = _documented_part(rows)
-    out["date"] = [d.strftime("%Y-%m-%d") if not pd.isna(d) else "" for d in rows["date"]]
+    given = rows["date_text"] if "date_text" in rows else pd.Series("", index=rows.index)
+    # a date the reader could not read: as the file gave it (the note says why), not blank
+    out["date"] = [d.strftime("%Y-%m-%d") if not pd.isna(d) else str(g or "")
+                   for d, g in zip(rows["date"], given)]
     out["event"] = rows["event"].to_numpy() if "event" in rows else ""
     for flag in ("scorable", "scorable_date", "scorable_km", "date_censored"):
         out[flag] = False

@@ -120,6 +120,7 @@ class Documented:
 
     ``table`` has one row per record of the file with the format's columns parsed:
     ``row`` (int), ``axis_id`` (str, "" when missing), ``date`` (datetime64, NaT when bad),
+    ``date_text`` (the date as the file gives it, shown where it could not be read),
     ``lat``/``lon``/``start_lat``/``start_lon`` (float degrees, NaN when absent or invalid),
     ``km_min``/``km_max`` (float km, NaN when absent or invalid), ``date_basis``
     (``"end_of_day"`` or ``"no_later_than"``, from ``notes``), ``event`` (what the row records,
@@ -285,7 +286,7 @@ def empty_documented(path: str | Path) -> Documented:
 
 
 _TABLE_COLUMNS: tuple[str, ...] = (
-    "row", "axis_id", "front", "formation", "date", "place_reached", "lat", "lon",
+    "row", "axis_id", "front", "formation", "date", "date_text", "place_reached", "lat", "lon",
     "cumulative_km_from_start_documented", "km_min", "km_max", "start_place", "start_lat",
     "start_lon", "source", "quote", "confidence", "notes", "coord_quality", "date_basis",
     "event", "event_short_km", "event_rule", "usable", "issues",
@@ -425,7 +426,7 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
     problems.extend(mine)
     return {
         "row": row, "axis_id": axis, "front": rec["front"], "formation": rec["formation"],
-        "date": day, "place_reached": rec["place_reached"], "lat": lat, "lon": lon,
+        "date": day, "date_text": rec["date"], "place_reached": rec["place_reached"], "lat": lat, "lon": lon,
         "cumulative_km_from_start_documented": rec["cumulative_km_from_start_documented"],
         "km_min": km_min, "km_max": km_max, "start_place": rec["start_place"],
         "start_lat": start_lat, "start_lon": start_lon, "source": rec["source"],
