@@ -25,7 +25,7 @@ from logistics.history.baseline import (IndependentRoutes, PlannedRates, load_pl
 from logistics.history.documented import Documented
 from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
 from logistics.history.inputs import Inputs, check_overrides, load_inputs
-from logistics.history.match import NAMES_NOTHING, NAMES_TWO, NAMES_UNKNOWN, OTHER_AXIS
+from logistics.history.match import FLOTILLA, NAMES_NOTHING, NAMES_TWO, NAMES_UNKNOWN, OTHER_AXIS
 from logistics.history.runs import Job, RunTrace, run_jobs
 from logistics.history.score import (DEFAULT_TOLERANCE_KM, OUTSIDE_RUN, find_disagreements,
                                      score_army)
@@ -242,7 +242,7 @@ def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
             if part.startswith(OUTSIDE_RUN):
                 column, value, consequence = ("date", f"{src['date']:%Y-%m-%d}",
                                               "row not scored")
-            elif part.startswith(OTHER_AXIS):
+            elif part.startswith(OTHER_AXIS) or part.startswith(FLOTILLA):
                 column, value, consequence = ("formation", str(src["formation"]),
                                               "row not scored")
             elif part.startswith(NAMES_NOTHING):

@@ -147,7 +147,7 @@ def score_rows(rows: pd.DataFrame, trace: Any, *, tolerance_km: float = DEFAULT_
     line = tuple(line) if line is not None else tuple(trace.departure_line)
     usable = rows[rows["usable"]] if "usable" in rows else rows
     matches = match_rows(usable, trace.formations, army_name=getattr(trace, "army_name", ""),
-                         others=others)
+                         others=others, flotilla=getattr(trace, "flotilla", None))
     ctx = _Context(trace, tolerance_km, timer, line)
     span = run_span(trace)
     out = []
