@@ -21,7 +21,10 @@ order (:data:`RULES`):
    number) are all candidates, as "63rd & 64th Mech Bdes" are. One named in brackets after
    another that is neither it nor a part of it ("9gmc (7th Mech Corps)": the bracket says
    what the first is, and the two disagree; not "(with ...)", "(and ...)", which list) is a
-   problem (``NAMES_TWO``: "names two formations ... Fix: keep one"), and **scored** as
+   problem (``NAMES_TWO``: "names two formations ... Fix: keep one"; one the army does not
+   have at all, "9gmc (86th Rifle Corps)": ``NAMES_UNKNOWN``, scored on the first; a list
+   naming formations the army file leaves out, "26th Rifle Corps / 257th Tank Bde", is none:
+   an army file models a part of its army), and **scored** as
    several candidates are: by the existing rules a row of this army naming formations of
    this army is scored (an unknown number by the next rule, a text naming nothing on the
    whole army, both said), and only a row that is another axis's is not; which of the two is
@@ -44,6 +47,12 @@ that have the place as an objective if any has (the formation sent to take it, n
 skirting it on its way elsewhere); a distance row: the one deepest at the end of the day. The
 report says which. A row naming a numbered formation or an army that the army's order of battle does not have
 is reported as a problem (row, column, value, why) and scored by the next rule that applies.
+
+**The army's own flotilla brigade** (``flotilla``, ``RunTrace.flotilla``: the run records
+no track of a brigade, and its formations leave brigades out): a row naming one (id, whole
+name or alias) and no formation of the army by rules 0-2 is scored on the formations the
+brigade carries on its route (their tracks are the ships' path); a brigade that carries
+none (it ferries at a crossing) makes the row a problem (``FLOTILLA``), not scored.
 
 **Another axis's formation** (``others``: the armies of the other axes, read from their army
 files, :func:`army_formations`: their ``formations:`` and their ``flotilla:`` river-ship
