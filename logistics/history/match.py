@@ -103,7 +103,10 @@ RULES: str = (
     "names) but one of another axis (id, number, whole name or alias, a flotilla brigade's "
     "too; or another army alone) is a problem naming that axis, not scored. One formation named "
     "in brackets after another that is neither it nor a part of it ('9gmc (7th Mech Corps)') "
-    "is a problem, scored as several."
+    "is a problem, scored as several; so is a number the army lacks in brackets after one it "
+    "has ('9gmc (86th Rifle Corps)'), scored on that one. A row naming the army's own flotilla "
+    "brigade (of which the run records no track): the formations it carries on its route; "
+    "carrying none (it ferries at a crossing), a problem, not scored."
 )
 
 _LEVELS = ("army", "corps", "division", "brigade", "regiment", "battalion")
