@@ -706,7 +706,7 @@ def test_compare_prints_the_problems_scoring_found(tmp_path, capsys):
         encoding="utf-8").splitlines()[0]  # every column of the format: no file problem
     row = dict.fromkeys(header.split(","), "")
     row.update(axis_id="TEMPLATE-AXIS", formation="39th Army", date="1945-08-12",
-               place_reached="Qiqihar", confidence="low")
+               place_reached="Qiqihar", confidence="low", source="my notes p. 3")
     csv_path.write_text(header + "\n" + ",".join(row.values()) + "\n", encoding="utf-8")
     assert main(["compare", "--configs", str(folder), "--documented", str(csv_path),
                  "--out", str(tmp_path / "c"), "--workers", "0", "--no-map",
