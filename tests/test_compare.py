@@ -342,8 +342,9 @@ def test_a_formation_the_army_lacks_says_what_the_row_was_scored_as():
 
 
 def test_a_row_not_scored_shows_what_the_file_gave_on_the_page(toy, scenarios, tmp_path):
-    """report.md showed 'nan' for the formation and timing of a bad-date row and an empty
-    date in comparison.csv: the file's formation and date text are shown instead."""
+    """report.md showed 'nan' for the formation and timing of a bad-date row, and nothing
+    of its date: the file's formation is shown, its date text in the note (comparison.csv's
+    `date` column stays a date: plots and maps read it)."""
     from logistics.report.compare_page import report_markdown
 
     path = write_documented(tmp_path / "bad.csv", [
@@ -356,10 +357,12 @@ def test_a_row_not_scored_shows_what_the_file_gave_on_the_page(toy, scenarios, t
     comp = compare(path, configs_dir=configs, loader=lambda p: scenarios[p.stem],
                    runner=toy.runner, railways=False)
     t = comp.table.set_index("row")
-    assert t.loc[3, "date"] == "8/11/1945" and t.loc[3, "formation"] == "2nd Guards Tank Brigade"
+    assert t.loc[3, "date"] == "" and t.loc[3, "formation"] == "2nd Guards Tank Brigade"
+    assert t.loc[3, "note"].startswith("not scored (the file's date: '8/11/1945'): date: bad")
     page = report_markdown(comp, files={}, fuel_sections=[])
     (line,) = [ln for ln in page.splitlines() if ln.startswith("| 3 |")]
-    assert "| 8/11/1945 |" in line and "2nd Guards Tank Brigade (as given; not matched)" in line
+    assert "| 3 | - |" in line and "2nd Guards Tank Brigade (as given; not matched)" in line
+    assert "8/11/1945" in line
     assert "nan" not in line, line
 
 

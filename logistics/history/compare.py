@@ -326,15 +326,17 @@ def _documented_part(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _unscored(rows: pd.DataFrame, reason: str | None) -> pd.DataFrame:
     out = _documented_part(rows)
-    given = rows["date_text"] if "date_text" in rows else pd.Series("", index=rows.index)
-    # a date the reader could not read: as the file gave it (the note says why), not blank
-    out["date"] = [d.strftime("%Y-%m-%d") if not pd.isna(d) else str(g or "")
-                   for d, g in zip(rows["date"], given)]
+    out["date"] = [d.strftime("%Y-%m-%d") if not pd.isna(d) else "" for d in rows["date"]]
     out["event"] = rows["event"].to_numpy() if "event" in rows else ""
     for flag in ("scorable", "scorable_date", "scorable_km", "date_censored"):
         out[flag] = False
     out["disagreement"] = ""
-    out["note"] = [reason or f"not scored: {i}" for i in rows["issues"]]
+    given = rows["date_text"] if "date_text" in rows else pd.Series("", index=rows.index)
+    # the column `date` stays a date (plots and maps read it); a date the reader could not
+    # read is said in the note as the file gave it
+    out["note"] = [reason or (f"not scored (the file's date: {g!r}): {i}"
+                              if pd.isna(d) and str(g or "") else f"not scored: {i}")
+                   for i, d, g in zip(rows["issues"], rows["date"], given)]
     return out
 
 
