@@ -225,27 +225,49 @@ def test_a_documented_distance_of_a_campaign_is_read(tmp_path):
     assert doc.problems == () and doc.table["km_max"].tolist() == [19999.0] * len(doc.table)
 
 
-def test_a_documented_file_whose_row_is_wider_than_its_header_is_refused(tmp_path):
-    from logistics.errors import DataError
+@pytest.mark.parametrize("extra, cells", [(["x", "y", "z"], 21), (["", ""], 20), ([], 17)])
+def test_a_documented_row_of_another_width_than_its_header_is_one_problem(tmp_path, extra,
+                                                                          cells):
+    """A row wider than its header (an unquoted decimal comma, 44,556: 20 or 22 fields for
+    18 columns) had its cells shifted into the next columns and was scored on them when the
+    cells beyond the header were empty, and refused the whole file when they were not; a
+    shorter row ([] below: one cell cut) was read with its cells in the wrong columns."""
     from logistics.history.documented import load_documented
 
-    def wider(header, body):
-        body[0] = body[0] + ["x", "y", "z"]
+    def edit(header, body):
+        body[0] = body[0] + extra if extra else body[0][:-1]
         return header, body
 
-    with pytest.raises(DataError) as err:
-        load_documented(_documented_file(tmp_path, wider))
-    msg = str(err.value)
-    for fragment in ("doc.csv", "row 2", "21 cells", "header names 18", "fix"):
-        assert fragment in msg, msg
+    doc = load_documented(_documented_file(tmp_path, edit))
+    (p,) = doc.problems
+    assert (p.row, p.consequence) == (2, "row not scored") and p.value == f"{cells} fields"
+    for fragment in (f"{cells} fields where the header names 18 columns", "fix: quote",
+                     "point as the decimal mark"):
+        assert fragment in p.message, p.message
+    t = doc.table.set_index("row")
+    assert not t.loc[2, "usable"] and t.drop(index=2)["usable"].all()
 
 
-def test_empty_cells_beyond_the_header_are_read_as_nothing(tmp_path):
-    # a spreadsheet's export may close every row with empty cells (a trailing comma)
+def test_the_new_users_decimal_commas_are_one_problem_not_a_scored_row(tmp_path):
+    from logistics.history.documented import load_documented
+
+    path = tmp_path / "commas.csv"
+    from logistics.history.documented import COLUMNS
+
+    path.write_text(",".join(COLUMNS) + "\nTBF-6GTA,Transbaikal Front,fd-5gtc,1945-08-11,Lubei,"
+                    "44,556,120,914,,Tamsag-Bulag,47.23,117.28,My notes p.1,they took Lubei,"
+                    "medium,,approx_uncertain,,\n", encoding="utf-8")
+    doc = load_documented(path)
+    assert [(p.row, p.value) for p in doc.problems] == [(2, "20 fields")], doc.report()
+    assert not doc.table["usable"].any()
+
+
+def test_empty_cells_beyond_the_header_are_read_as_nothing_when_the_header_has_them(tmp_path):
+    # a spreadsheet's export closes every row, the header too, with empty cells
     from logistics.history.documented import load_documented
 
     def trailing(header, body):
-        return header, [r + ["", ""] for r in body]
+        return header + ["", ""], [r + ["", ""] for r in body]
 
     doc = load_documented(_documented_file(tmp_path, trailing))
     plain = load_documented(_documented_file(tmp_path, lambda h, b: (h, b)))

@@ -239,7 +239,9 @@ def test_a_marker_row_with_a_bad_date_is_listed_not_a_traceback(tmp_path):
     cells.update(axis_id="TBF-36A", date="18.08.1945", place_reached="Hailar",
                  notes="a marker: the garrison's surrender, not an advance")
     p = tmp_path / "doc.csv"
-    p.write_text(header + "\n" + ",".join(cells[c] for c in COLUMNS) + "\n", encoding="utf-8")
+    # the note holds a comma: quoted (unquoted, the row's 19 fields are one problem of width)
+    p.write_text(header + "\n" + ",".join(f'"{cells[c]}"' for c in COLUMNS) + "\n",
+                 encoding="utf-8")
     doc = load_documented(p)
     assert any(pr.column == "date" for pr in doc.problems)  # reported as a bad date
     lines = _markers(SimpleNamespace(inputs=SimpleNamespace(documented=doc)))

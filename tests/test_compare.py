@@ -296,3 +296,84 @@ def test_a_row_naming_two_formations_that_disagree_is_filed_as_scored_on_the_fir
     (p,) = _row_problems(rows, scored)
     assert p["column"] == "formation" and p["value"] == "9gmc (7th Mech Corps)"
     assert p["consequence"] == "scored against the first candidate to reach"
+
+
+def test_a_place_never_reached_says_the_run_ended_at_the_end_of_its_last_day(toy, scenarios,
+                                                                              tmp_path):
+    """The censored note said "the run's end (1945-08-21)" of a run whose last day is 20 Aug
+    (its last record is stamped 21 Aug 00:00): a day the army file does not give. The toy
+    tank runs dry at 300 km, so a place at 400 km is never reached."""
+    lon, lat = toy.lonlat_at(scenarios["USR-TANK"], 400.0)
+    path = write_documented(tmp_path / "far.csv", [
+        _row("USR-TANK", "1945-08-15", place_reached="Far Town", lat=lat, lon=float(lon))])
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "USR-TANK.yaml").write_text("toy\n")
+    comp = compare(path, configs_dir=configs, loader=lambda p: scenarios[p.stem],
+                   runner=toy.runner, railways=False)
+    row = comp.table.iloc[0]
+    assert row["date_censored"] and row["date_error_days"] == pytest.approx(5.0)
+    assert "place not reached by the run's end (end of 20 Aug 1945)" in row["note"], row["note"]
+    assert "1945-08-21" not in row["note"]
+
+
+def test_a_formation_the_army_lacks_says_what_the_row_was_scored_as():
+    """'11th Guards Tank Corps' on TBF-6GTA was filed 'scored by the next matching rule',
+    not saying it was scored as fd-5gtc (rule 2's every word of a name) nor why that one."""
+    from logistics.history.compare import _row_problems
+    from logistics.history.match import NAMES_UNKNOWN
+
+    rows = pd.DataFrame({"row": [4, 5, 6], "lat": [44.5, float("nan"), 44.5], "formation": [
+        "11th Guards Tank Corps", "36th Army (86th Rifle Corps)", "9gmc (86th Rifle Corps)"]})
+    scored = pd.DataFrame({
+        "row": [4, 5, 6], "matched_formation": ["fd-5gtc", "205tb", "9gmc"],
+        "match_rule": ["rule 2: every word of a name or alias in the text",
+                       "rule 4: names the army as a whole", "rule 1: numbered formation"],
+        "candidates": ["fd-5gtc", "205tb,36a-rds", "9gmc"],
+        "problem": ["no formation of the army is the 11 tank corps",
+                    "no formation of the army is the 86 rifle corps",
+                    f"{NAMES_UNKNOWN}: the 86 rifle corps"]})
+    p = {x["row"]: x["consequence"] for x in _row_problems(rows, scored)}
+    assert p[4] == ("scored by the next matching rule (rule 2: every word of a name or alias in "
+                    "the text) as fd-5gtc")
+    assert p[5] == ("scored by the next matching rule (rule 4: names the army as a whole) as "
+                    "205tb, the deepest of its candidates (205tb, 36a-rds) at the end of the day")
+    assert p[6] == "scored on 9gmc"
+
+
+def test_a_row_not_scored_shows_what_the_file_gave_on_the_page(toy, scenarios, tmp_path):
+    """report.md showed 'nan' for the formation and timing of a bad-date row, and nothing
+    of its date: the file's formation is shown, its date text in the note (comparison.csv's
+    `date` column stays a date: plots and maps read it)."""
+    from logistics.report.compare_page import report_markdown
+
+    path = write_documented(tmp_path / "bad.csv", [
+        _row("USR-TANK", "1945-08-10", cumulative_km_from_start_documented="70-90", km_min=70,
+             km_max=90),
+        _row("USR-TANK", "8/11/1945", formation="2nd Guards Tank Brigade")])
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    (configs / "USR-TANK.yaml").write_text("toy\n")
+    comp = compare(path, configs_dir=configs, loader=lambda p: scenarios[p.stem],
+                   runner=toy.runner, railways=False)
+    t = comp.table.set_index("row")
+    assert t.loc[3, "date"] == "" and t.loc[3, "formation"] == "2nd Guards Tank Brigade"
+    assert t.loc[3, "note"].startswith("not scored (the file's date: '8/11/1945'): date: bad")
+    page = report_markdown(comp, files={}, fuel_sections=[])
+    (line,) = [ln for ln in page.splitlines() if ln.startswith("| 3 |")]
+    assert "| 3 | - |" in line and "2nd Guards Tank Brigade (as given; not matched)" in line
+    assert "8/11/1945" in line
+    assert "nan" not in line, line
+
+
+@pytest.mark.parametrize("text, n, expected", [
+    ("the row's coordinate is refused: its place located by the gazetteer", 40,
+     "the row's coordinate is refused: its…"),
+    ("short", 40, "short"),
+    ("x" * 50, 10, "x" * 9 + "…"),            # one word: cut inside it
+    (float("nan"), 10, ""),
+])
+def test_a_long_note_is_cut_at_a_word(text, n, expected):
+    from logistics.report.compare_page import _short
+
+    assert _short(text, n) == expected

@@ -59,7 +59,7 @@ def test_a_utf8_bom_and_crlf_read_as_the_shipped_file(tmp_path):
 
 def test_a_huge_bad_cell_is_shown_cut_short(tmp_path):
     p = tmp_path / "long.csv"
-    p.write_text(",".join(COLUMNS) + "\nTBF-39A,f,f," + "x" * 2_000_000 + "\n",  # the date
+    p.write_text(",".join(COLUMNS) + "\nTBF-39A,f,f," + "x" * 2_000_000 + "," * 14 + "\n",  # the date
                  encoding="utf-8")
     doc = load_documented(p)
     shown = [str(problem) for problem in doc.problems]

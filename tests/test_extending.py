@@ -706,7 +706,7 @@ def test_compare_prints_the_problems_scoring_found(tmp_path, capsys):
         encoding="utf-8").splitlines()[0]  # every column of the format: no file problem
     row = dict.fromkeys(header.split(","), "")
     row.update(axis_id="TEMPLATE-AXIS", formation="39th Army", date="1945-08-12",
-               place_reached="Qiqihar", confidence="low")
+               place_reached="Qiqihar", confidence="low", source="my notes p. 3")
     csv_path.write_text(header + "\n" + ",".join(row.values()) + "\n", encoding="utf-8")
     assert main(["compare", "--configs", str(folder), "--documented", str(csv_path),
                  "--out", str(tmp_path / "c"), "--workers", "0", "--no-map",
@@ -887,3 +887,17 @@ def test_a_standard_changed_under_a_kept_movement_says_the_standard_moves_otherw
         load_army_data(data)
     (line,) = [ln for ln in str(err.value).splitlines() if ".movement: tracked" in ln]
     assert "its standard 'cavalry_division' moves `horse`: leave `movement:` out" in line
+
+
+def test_the_comparison_page_says_a_folder_given_through_the_api_as_such(tmp_path):
+    """A comparison run with compare(config_dir=...) said '(LOGISTICS_CONFIG_DIR ...); rerun
+    with LOGISTICS_CONFIG_DIR set to it' though the variable was never set: the page names
+    the way the folder was given."""
+    from logistics.report.compare_page import _config_dir_line
+
+    mine = tmp_path / "api-configs"
+    mine.mkdir()
+    line = _config_dir_line(mine)
+    assert "`api-configs`" in line and "config_dir=" in line and "through the API" in line
+    assert "(LOGISTICS_CONFIG_DIR, a copy" not in line
+    assert _config_dir_line(settings.CONFIG_DIR).endswith("the shipped configs folder")

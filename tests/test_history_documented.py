@@ -285,3 +285,68 @@ def test_a_file_that_is_no_csv_by_its_suffix_says_so(tmp_path, name):
         load_documented(path)
     assert f"{name}: a " in str(err.value) and "not a CSV of dated positions" in str(err.value)
     assert "quote a cell" not in str(err.value)
+
+
+# --- (c) a date without zero padding ------------------------------------------------------------
+
+@pytest.mark.parametrize("text, day", [("1945-8-11", "1945-08-11"), ("1945-08-9", "1945-08-09"),
+                                       ("1945-8-09", "1945-08-09")])
+def test_an_unpadded_iso_date_is_read(tmp_path, text, day):
+    doc = load_documented(write(tmp_path / "d.csv", [{"date": text}]))
+    assert doc.problems == (), doc.report()
+    assert doc.table["usable"].all() and str(doc.table["date"].iloc[0].date()) == day
+
+
+@pytest.mark.parametrize("text", ["8/11/1945", "11.8.1945", "1945-8-32", "1945-2-30", "45-8-11",
+                                  "1945-008-11"])
+def test_a_date_in_another_order_or_not_on_the_calendar_stays_refused(tmp_path, text):
+    doc = load_documented(write(tmp_path / "d.csv", [{"date": text}]))
+    assert [(p.row, p.column, p.consequence) for p in doc.problems] == [
+        (2, "date", "row not scored")], doc.report()
+    assert not doc.table["usable"].any()
+
+
+# --- (i) a row that says nothing of where it comes from ------------------------------------------
+
+def test_a_row_with_no_source_and_no_quote_is_scored_and_listed(tmp_path):
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {"source": "", "quote": ""}, {"source": "", "quote": "they took it"},
+        {"source": "a book, p. 3", "quote": ""}, {"source": "  ", "quote": " "}]))
+    assert [(p.row, p.column, p.consequence) for p in doc.problems] == [
+        (2, "source", "scored, but cite where it comes from"),
+        (5, "source", "scored, but cite where it comes from")], doc.report()
+    assert "no source" in doc.problems[0].message and "fix:" in doc.problems[0].message
+    assert doc.table["usable"].all()
+
+
+# --- (d) of two duplicates, the one without a problem is kept ------------------------------------
+
+def test_of_duplicates_the_row_without_a_problem_is_kept(tmp_path):
+    """Row 2's swapped lat/lon is refused and the gazetteer's Lubei used: the same position
+    as row 3's correct one. Row 2 was kept and row 3, the good one, dropped as its duplicate."""
+    from logistics.history.documented import gazetteer_point
+
+    lon, lat, _ = gazetteer_point("Lubei")
+    day = {"date": "1945-08-11", "place_reached": "Lubei", "formation": "fd-5gtc"}
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {**day, "lat": f"{lon}", "lon": f"{lat}", "source": "p.1c"},   # 2: swapped
+        {**day, "lat": f"{lat}", "lon": f"{lon}", "source": "p.1d"},   # 3: correct
+        {**day, "lat": f"{lat}", "lon": f"{lon}", "source": "p.1e"},   # 4: a copy of 3
+    ]))
+    t = doc.table.set_index("row")
+    assert t.loc[3, "usable"] and not t.loc[2, "usable"] and not t.loc[4, "usable"], doc.report()
+    dup = {p.row: p.message for p in doc.problems if p.message.startswith("duplicate")}
+    assert sorted(dup) == [2, 4]
+    assert dup[2].startswith("duplicate of row 3 ") and "row 3 is kept, not this earlier one" in dup[2]
+    assert "this row has a problem (lat: out of range" in dup[2]
+    assert dup[4].startswith("duplicate of row 3 ") and "row 3 is kept;" in dup[4]
+    assert [p.row for p in doc.problems] == sorted(p.row for p in doc.problems)  # row by row
+
+
+def test_of_duplicates_that_all_have_a_problem_the_first_is_kept(tmp_path):
+    doc = load_documented(write(tmp_path / "d.csv", [
+        {"date": "1945-08-10", "confidence": "sure"}, {"date": "1945-08-10", "confidence": "x"}]))
+    t = doc.table.set_index("row")
+    assert t.loc[2, "usable"] and not t.loc[3, "usable"]
+    (dup,) = [p for p in doc.problems if p.message.startswith("duplicate")]
+    assert dup.row == 3 and "has a problem too" in dup.message

@@ -319,3 +319,75 @@ def test_a_list_a_part_or_the_same_formation_in_brackets_is_no_problem(text):
     forward detachment, its brigade) or the same formation by another name agrees."""
     m = match_row(text, "Lubei", oob(), army_name=ARMY)
     assert m.problem == "", m
+
+
+@pytest.mark.parametrize("text", ["9gmc (86th Rifle Corps)", "9th Gds Mech Corps [86th RD]"])
+def test_a_number_the_army_lacks_glossing_one_it_has_is_said(text):
+    """Rule 1 scored '9gmc (86th Rifle Corps)' on 9gmc and dropped the 86th without a word."""
+    from logistics.history.match import NAMES_UNKNOWN
+
+    m = match_row(text, "x", oob(), army_name=ARMY)
+    assert m.candidates == ("9gmc",) and m.rule.startswith("rule 1")
+    assert m.problem.startswith(NAMES_UNKNOWN) and "86 rifle" in m.problem, m
+    assert "scored on 9gmc alone" in m.problem and "Fix:" in m.problem
+    assert match_row("9gmc (46th Guards Tank Brigade)", "x", oob(), army_name=ARMY).problem == ""
+
+
+@pytest.mark.parametrize("text", [
+    "6th Guards Tank Army, 26th Rifle Corps / 46th Guards Tank Bde",  # the shipped rows' shape
+    "26th Rifle Corps (22nd & 300th RD, 46th Gds Tank Bde)",
+    "9gmc (with the 86th Rifle Corps)",
+])
+def test_a_list_naming_formations_the_army_file_leaves_out_is_no_problem(text):
+    """An army file models a part of its army: the shipped 1RBA rows name the 26th Rifle
+    Corps beside the 257th Tank Brigade, the one modeled."""
+    m = match_row(text, "x", oob(), army_name=ARMY)
+    assert m.candidates == ("9gmc",) and m.problem == "", m
+
+
+def _ships() -> pd.DataFrame:
+    """Two brigades of the army: one carrying a landing party up its rivers, one ferrying a
+    corps at its crossing (the shape of ``RunTrace.flotilla``)."""
+    return pd.DataFrame([
+        {"formation_id": "1st-river-ship-brigade", "name": "1st River-Ship Brigade",
+         "aliases": ("1st River Ship Brigade", "1-я бригада речных кораблей"),
+         "carries": ("9gmc",), "ferries": ()},
+        {"formation_id": "3rd-river-ship-brigade", "name": "3rd River-Ship Brigade",
+         "aliases": ("3rd River Ship Brigade", "3-я бригада речных кораблей"),
+         "carries": (), "ferries": ("7mc",)}])
+
+
+@pytest.mark.parametrize("text", ["1st River Ship Brigade", "1-я бригада речных кораблей",
+                                  "1st-river-ship-brigade", "ships of the 1st River-Ship Brigade"])
+def test_a_row_naming_its_own_flotilla_brigade_is_scored_on_what_it_carries(text):
+    """The run records no track of a flotilla brigade and trace.formations leaves them out:
+    a row naming its own brigade fell to rule 4 (every formation) as naming nothing."""
+    m = match_row(text, "Fujin", oob(), army_name=ARMY, flotilla=_ships())
+    assert m.candidates == ("9gmc",) and "flotilla brigade" in m.rule, m
+    assert m.problem == "" and "no track" in m.note and "9gmc" in m.note
+
+
+@pytest.mark.parametrize("text", ["3rd River Ship Brigade", "3-я бригада речных кораблей"])
+def test_a_row_naming_a_brigade_that_carries_nothing_is_a_problem_not_scored(text):
+    from logistics.history.match import FLOTILLA
+
+    m = match_row(text, "Zhaohe", oob(), army_name=ARMY, flotilla=_ships())
+    assert m.candidates == () and m.problem.startswith(FLOTILLA), m
+    assert "no track" in m.problem and "ferries 7mc" in m.problem and "Fix:" in m.problem
+    assert "3 brigade" not in m.problem  # the brigade's number is no missing formation's
+    # a formation of the army named beside it is scored as before
+    assert match_row(f"{text} with the 7th Mech Corps", "x", oob(), army_name=ARMY,
+                     flotilla=_ships()).candidates == ("7mc",)
+
+
+def test_the_run_lists_the_flotilla_brigades_with_what_they_carry_and_ferry():
+    from logistics.army.load import load_army
+    from logistics.history.runs import _flotilla_frame
+    from logistics.settings import SHIPPED_CONFIG_DIR
+
+    f15 = _flotilla_frame(load_army(SHIPPED_CONFIG_DIR / "2fef-15a.yaml")).set_index("formation_id")
+    assert f15.loc["1st-river-ship-brigade", "carries"] == ("15a-landing",)
+    assert f15.loc["1st-river-ship-brigade", "ferries"] == ("15a-tank-brigades", "15a-sp", "15a-rds")
+    f5 = _flotilla_frame(load_army(SHIPPED_CONFIG_DIR / "2fef-5rc.yaml")).set_index("formation_id")
+    assert f5.loc["3rd-river-ship-brigade", "carries"] == ()
+    assert _flotilla_frame(load_army(SHIPPED_CONFIG_DIR / "tbf-36a.yaml")) is None

@@ -25,7 +25,7 @@ from logistics.history.baseline import (IndependentRoutes, PlannedRates, load_pl
 from logistics.history.documented import Documented
 from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
 from logistics.history.inputs import Inputs, check_overrides, load_inputs
-from logistics.history.match import NAMES_NOTHING, NAMES_TWO, OTHER_AXIS
+from logistics.history.match import FLOTILLA, NAMES_NOTHING, NAMES_TWO, NAMES_UNKNOWN, OTHER_AXIS
 from logistics.history.runs import Job, RunTrace, run_jobs
 from logistics.history.score import (DEFAULT_TOLERANCE_KM, OUTSIDE_RUN, find_disagreements,
                                      score_army)
@@ -242,7 +242,7 @@ def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
             if part.startswith(OUTSIDE_RUN):
                 column, value, consequence = ("date", f"{src['date']:%Y-%m-%d}",
                                               "row not scored")
-            elif part.startswith(OTHER_AXIS):
+            elif part.startswith(OTHER_AXIS) or part.startswith(FLOTILLA):
                 column, value, consequence = ("formation", str(src["formation"]),
                                               "row not scored")
             elif part.startswith(NAMES_NOTHING):
@@ -254,12 +254,32 @@ def _row_problems(rows: pd.DataFrame, scored: pd.DataFrame) -> list[dict]:
             elif part.startswith("no way to the place"):
                 column, value, consequence = ("lat, lon", f"{src['lat']:g}, {src['lon']:g}",
                                               "date not scored")
+            elif part.startswith(NAMES_UNKNOWN):
+                column, value, consequence = ("formation", str(src["formation"]),
+                                              f"scored on {r.get('matched_formation') or 'the others'}")
             else:
                 column, value, consequence = ("formation", str(src["formation"]),
-                                              "scored by the next matching rule")
+                                              _scored_as(r, src))
             out.append({"row": int(r["row"]), "column": column, "value": value,
                         "message": part, "consequence": consequence})
     return out
+
+
+def _scored_as(r: dict, src: pd.Series) -> str:
+    """What a row naming a numbered formation the army lacks was scored as (``r``: its score,
+    ``src``: the documented row): the rule that took it and the formation, and why that one
+    of several (the first to reach the place, the deepest for a distance)."""
+    rule, fid = str(r.get("match_rule") or ""), str(r.get("matched_formation") or "")
+    cands = [c for c in str(r.get("candidates") or "").split(",") if c]
+    said = f"scored by the next matching rule ({rule})" if rule else "scored by the next matching rule"
+    if not fid:
+        return said + (f" on {', '.join(cands)}" if cands else "")
+    if len(cands) <= 1:
+        return f"{said} as {fid}"
+    listed = f"its candidates ({', '.join(cands)})"
+    how = (f"the first of {listed} to reach the place" if pd.notna(src.get("lat"))
+           else f"the deepest of {listed} at the end of the day")
+    return f"{said} as {fid}, {how}"
 
 
 def _mc_quantiles(rows: pd.DataFrame, mc: MonteCarlo, line, tol: float, offroute: bool,
@@ -311,7 +331,12 @@ def _unscored(rows: pd.DataFrame, reason: str | None) -> pd.DataFrame:
     for flag in ("scorable", "scorable_date", "scorable_km", "date_censored"):
         out[flag] = False
     out["disagreement"] = ""
-    out["note"] = [reason or f"not scored: {i}" for i in rows["issues"]]
+    given = rows["date_text"] if "date_text" in rows else pd.Series("", index=rows.index)
+    # the column `date` stays a date (plots and maps read it); a date the reader could not
+    # read is said in the note as the file gave it
+    out["note"] = [reason or (f"not scored (the file's date: {g!r}): {i}"
+                              if pd.isna(d) and str(g or "") else f"not scored: {i}")
+                   for i, d, g in zip(rows["issues"], rows["date"], given)]
     return out
 
 

@@ -17,7 +17,6 @@ import csv
 import io
 import math
 import re
-import warnings
 from dataclasses import dataclass, field, replace
 from datetime import date as _date
 from pathlib import Path
@@ -85,7 +84,10 @@ _KM_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"^{_NUM}\s*\(?\s*(?:about|approx\.?|approximately|около)\s*\)?$"), "exact"),
 )
 _KM_UNITS = re.compile(r"километр\w*|kilomet(?:re|er)s?|км\.?|\bkm\b\.?|(?<=\d)km\.?")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: A date as the format gives it (YYYY-MM-DD), its month and day also unpadded ("1945-8-11",
+#: as a spreadsheet writes it: year first, it reads one way only); "8/11/1945" stays refused
+#: (month or day first is a guess).
+_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _NO_LATER_RE = re.compile(r"\bno later than\b", re.IGNORECASE)
 
 
@@ -118,6 +120,7 @@ class Documented:
 
     ``table`` has one row per record of the file with the format's columns parsed:
     ``row`` (int), ``axis_id`` (str, "" when missing), ``date`` (datetime64, NaT when bad),
+    ``date_text`` (the date as the file gives it, shown where it could not be read),
     ``lat``/``lon``/``start_lat``/``start_lon`` (float degrees, NaN when absent or invalid),
     ``km_min``/``km_max`` (float km, NaN when absent or invalid), ``date_basis``
     (``"end_of_day"`` or ``"no_later_than"``, from ``notes``), ``event`` (what the row records,
@@ -212,10 +215,20 @@ def load_documented(path: str | Path) -> Documented:
             (f"missing column(s) (the format's columns: {', '.join(COLUMNS)})" if n == 0
              else "missing column(s) of the format (configs/history/README.md)")
             + column_hint(cols, list(raw.columns)), consequence))
-    records, seen = [], {}
-    for i, rec in enumerate(raw.to_dict("records")):
-        records.append(_parse_row(int(i) + 2, rec, problems))
-        _check_duplicate(records[-1], rec, seen, problems)
+    raws = raw.to_dict("records")
+    widths, width = raw.attrs.get("widths", {}), raw.attrs.get("width", len(raw.columns))
+    records = []
+    for i, rec in enumerate(raws):
+        row = int(i) + 2
+        if row not in widths:
+            records.append(_parse_row(row, rec, problems))
+            continue
+        records.append(_parse_row(row, rec, []))  # its cells' own problems: of shifted cells
+        wrong = width_problem(row, widths[row], width)
+        problems.append(wrong)
+        records[-1].update(usable=False, issues=f"{wrong.message} ({wrong.consequence})")
+    _check_duplicates(records, raws, problems)
+    problems.sort(key=lambda q: -1 if q.row is None else q.row)  # each row's together, stable
     table = pd.DataFrame(records, columns=list(_TABLE_COLUMNS))  # a header-only file: no rows
     table["date"] = pd.to_datetime(table["date"])
     table["usable"] = table["usable"].astype(bool)  # also when there are no rows
@@ -273,7 +286,7 @@ def empty_documented(path: str | Path) -> Documented:
 
 
 _TABLE_COLUMNS: tuple[str, ...] = (
-    "row", "axis_id", "front", "formation", "date", "place_reached", "lat", "lon",
+    "row", "axis_id", "front", "formation", "date", "date_text", "place_reached", "lat", "lon",
     "cumulative_km_from_start_documented", "km_min", "km_max", "start_place", "start_lat",
     "start_lon", "source", "quote", "confidence", "notes", "coord_quality", "date_basis",
     "event", "event_short_km", "event_rule", "usable", "issues",
@@ -315,55 +328,51 @@ def _read_csv(p: Path) -> pd.DataFrame:
     if not text.strip():
         raise DataError(f"{p}: the file is empty; expected a header row with the format's columns")
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # Windows and old Mac line ends
-    try:
-        header = next(csv.reader(io.StringIO(text)))
-    except (csv.Error, StopIteration) as exc:
-        raise DataError(f"{p}: not a readable comma-separated file ({exc}); check quoting") \
-            from None
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))  # a huge cell: a problem, shown
+    try:  # strict: a quote left open swallowed the rest of the file as one cell
+        records = [r for r in csv.reader(io.StringIO(text), skipinitialspace=True, strict=True)
+                   if r and not (len(r) == 1 and not r[0].strip())]  # blank lines skipped
+    except csv.Error as exc:
+        raise DataError(f"{p}: not a readable comma-separated file ({str(exc)[:200]}); check "
+                        "quoting") from None
+    if not records:
+        raise DataError(f"{p}: the file is empty; expected a header row with the format's columns")
+    header, body = records[0], records[1:]
     names = [h.strip() for h in header]
-    twice = sorted({n for n in names if names.count(n) > 1})
+    twice = sorted({n for n in names if n and names.count(n) > 1})
     if twice:
         raise DataError(f"{p}: column(s) {', '.join(map(repr, twice))} appear more than once in "
                         "the header; keep one of each (which copy holds the data would be a guess)")
-    _check_row_widths(p, text, len(header))
-    try:
-        with warnings.catch_warnings():  # empty cells beyond the header: dropped, as checked
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            # index_col=False: without it pandas takes a row's first cells as its index when
-            # the row is wider than the header, and every column shifts
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
-                             skipinitialspace=True, index_col=False)
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{p}: the file is empty; expected a header row with the format's columns") from None
-    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
-        raise DataError(f"{p}: not a readable comma-separated file ({str(exc)[:200]}); check "
-                        "quoting") from None
-    if len(df) > MAX_ROWS:
-        raise DataError(f"{p}: {len(df):,} rows; a documented-advances file holds at most "
+    if len(body) > MAX_ROWS:
+        raise DataError(f"{p}: {len(body):,} rows; a documented-advances file holds at most "
                         f"{MAX_ROWS:,} dated positions (scoring each takes tens of milliseconds); "
                         "is it the right file? split it by axis_id, or keep the rows you score")
-    df.columns = [str(c).strip() for c in df.columns]
-    return df.apply(lambda s: s.str.strip())
+    width = len(names)
+    # a row of another width is kept (listed, not scored) with its cells as they fall: which
+    # column each belongs to is a guess (an unquoted decimal comma, '44,556', shifted every
+    # cell after it into the next column and the row was scored on them)
+    cells = [(r + [""] * width)[:width] for r in body]
+    df = pd.DataFrame(cells, columns=[n or f"(unnamed {i + 1})" for i, n in enumerate(names)],
+                      dtype=object)
+    df = df.apply(lambda col: col.str.strip()) if len(df) else df.astype(str)
+    df.attrs["widths"] = {i + 2: len(r) for i, r in enumerate(body) if len(r) != width}
+    df.attrs["width"] = width
+    return df
 
 
-def _check_row_widths(p: Path, text: str, width: int) -> None:
-    """DataError when a row holds text in cells beyond the header's ``width`` columns: which
-    column each of its cells belongs to would be a guess. Empty cells there (a spreadsheet's
-    trailing commas) are nothing and pass."""
-    wide = []
-    try:
-        records = (r for r in csv.reader(io.StringIO(text), skipinitialspace=True) if r)
-        for row, rec in enumerate(records, start=1):  # the header is row 1, as a sheet shows
-            if row > 1 and len(rec) > width and any(c.strip() for c in rec[width:]):
-                wide.append((row, len(rec)))
-    except csv.Error:  # unreadable quoting: said by the reader below
-        return
-    if wide:
-        row, cells = wide[0]
-        more = f" (and {len(wide) - 1} more row(s))" if len(wide) > 1 else ""
-        raise DataError(f"{p}: row {row} has {cells} cells but the header names {width} "
-                        f"columns{more}, so its cells cannot be matched to columns; fix: quote "
-                        "a cell that holds a comma (\"a, b\"), or remove the extra cells")
+def width_problem(row: int, cells: int, width: int) -> Problem:
+    """The problem of a row of ``cells`` fields under a header of ``width`` columns: which
+    column each of its cells belongs to would be a guess, so it is not scored."""
+    more = cells > width
+    return Problem(
+        row, "(row)", f"{cells} fields",
+        f"{cells} fields where the header names {width} columns: "
+        + ("a value holding a comma (a decimal comma, 44,556, or a list) splits into two cells "
+           "and shifts every cell after it" if more else "cells are missing, and those after "
+           "the gap fall into the wrong columns")
+        + "; fix: quote a value that holds a comma (\"44,556\"), or use a point as the decimal "
+          "mark (44.556)" + ("" if more else ", and give every column's cell (empty ones too)"),
+        "row not scored")
 
 
 def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[str, object]:
@@ -410,10 +419,14 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
         what = "no confidence given" if not confidence.strip() else "unknown confidence"
         bad("confidence", f"{what} (expected one of {', '.join(CONFIDENCE_LEVELS)})",
             "kept as given")
+    if not rec["source"].strip() and not rec["quote"].strip():  # a position from nowhere
+        bad("source", "no source and no quote: the position cannot be checked against where it "
+            "comes from; fix: give the source (author, title, page or URL) and, best, the quote",
+            "scored, but cite where it comes from")
     problems.extend(mine)
     return {
         "row": row, "axis_id": axis, "front": rec["front"], "formation": rec["formation"],
-        "date": day, "place_reached": rec["place_reached"], "lat": lat, "lon": lon,
+        "date": day, "date_text": rec["date"], "place_reached": rec["place_reached"], "lat": lat, "lon": lon,
         "cumulative_km_from_start_documented": rec["cumulative_km_from_start_documented"],
         "km_min": km_min, "km_max": km_max, "start_place": rec["start_place"],
         "start_lat": start_lat, "start_lon": start_lon, "source": rec["source"],
@@ -426,37 +439,54 @@ def _parse_row(row: int, rec: dict[str, str], problems: list[Problem]) -> dict[s
     }
 
 
-def _check_duplicate(parsed: dict[str, object], rec: dict[str, str],
-                     seen: dict[tuple, tuple[int, dict[str, str]]], problems: list[Problem]) -> None:
-    """Make ``parsed`` a problem, not scored, when an earlier usable row gives the same
-    position: axis, formation, date, place (text, case and spacing aside), coordinate,
-    distance and event kind. Scored twice, it counted twice in every mean and skill, silently.
-    Reported, not refused (the fuel-states file refuses a state given twice): this reader
-    refuses no row's content, so the rest of the file is still scored; which copy to keep is
-    the user's call (the sources may differ)."""
-    if not parsed["usable"]:
-        return
-    key = (parsed["axis_id"], _same_text(rec["formation"]), parsed["date"],
-           _same_text(rec["place_reached"]),
-           *(None if math.isnan(v) else round(v, 6)
-             for v in (parsed["lat"], parsed["lon"], parsed["km_min"], parsed["km_max"])),
-           parsed["event"])
-    if key not in seen:
-        seen[key] = (int(parsed["row"]), rec)
-        return
-    first, other = seen[key]
-    differ = [c for c in rec if rec[c] != other.get(c)]
-    alike = f"differing only in {', '.join(differ)}" if differ else "every cell alike"
-    p = Problem(int(parsed["row"]), "axis_id, formation, date, place_reached",
-                f"{rec['axis_id']}, {rec['formation']}, {rec['date']}, {rec['place_reached']}",
-                f"duplicate of row {first} (the same axis, formation, date, place, coordinate, "
-                f"distance and event; {alike}): scored twice it would count twice in every mean; "
-                f"fix: delete one of them, or keep row {first} and add this row's source to it",
-                "row not scored")
-    problems.append(p)
-    parsed["usable"] = False
-    issue = f"{p.column}: {p.message} ({p.consequence})"
-    parsed["issues"] = f"{parsed['issues']}; {issue}" if parsed["issues"] else issue
+def _check_duplicates(records: list[dict[str, object]], raws: list[dict[str, str]],
+                      problems: list[Problem]) -> None:
+    """Make a row a problem, not scored, when another usable row gives the same position:
+    axis, formation, date, place (text, case and spacing aside), coordinate, distance and event
+    kind. Scored twice, it counted twice in every mean and skill, silently. Of such rows the
+    first without a problem of its own is kept (the first of all when each has one): a row
+    whose swapped lat/lon the gazetteer replaced was kept and the correct copy after it
+    dropped. Reported, not refused (the fuel-states file refuses a state given twice): this
+    reader refuses no row's content, so the rest of the file is still scored; which copy to
+    keep is the user's call (the sources may differ)."""
+    groups: dict[tuple, list[int]] = {}
+    for j, parsed in enumerate(records):
+        if parsed["usable"]:
+            groups.setdefault(_duplicate_key(parsed, raws[j]), []).append(j)
+    for same in groups.values():
+        keep = next((j for j in same if not records[j]["issues"]), same[0])
+        first, other = int(records[keep]["row"]), raws[keep]
+        for j in same:
+            if j == keep:
+                continue
+            parsed, rec = records[j], raws[j]
+            differ = [c for c in rec if rec[c] != other.get(c)]
+            alike = f"differing only in {', '.join(differ)}" if differ else "every cell alike"
+            why = (f"; row {first} is kept, not this earlier one: this row has a problem "
+                   f"({parsed['issues']}) and row {first} none" if j < keep else
+                   f"; row {first} is kept" + (", though it has a problem too (none of the "
+                                               "copies is without one)"
+                                               if records[keep]["issues"] else ""))
+            p = Problem(int(parsed["row"]), "axis_id, formation, date, place_reached",
+                        f"{rec['axis_id']}, {rec['formation']}, {rec['date']}, "
+                        f"{rec['place_reached']}",
+                        f"duplicate of row {first} (the same axis, formation, date, place, "
+                        f"coordinate, distance and event; {alike}): scored twice it would count "
+                        f"twice in every mean{why}; fix: delete one of them, or keep row "
+                        f"{first} and add this row's source to it", "row not scored")
+            problems.append(p)
+            parsed["usable"] = False
+            issue = f"{p.column}: {p.message} ({p.consequence})"
+            parsed["issues"] = f"{parsed['issues']}; {issue}" if parsed["issues"] else issue
+
+
+def _duplicate_key(parsed: dict[str, object], rec: dict[str, str]) -> tuple:
+    """What two rows giving the same position share (see :func:`_check_duplicates`)."""
+    return (parsed["axis_id"], _same_text(rec["formation"]), parsed["date"],
+            _same_text(rec["place_reached"]),
+            *(None if math.isnan(v) else round(v, 6)
+              for v in (parsed["lat"], parsed["lon"], parsed["km_min"], parsed["km_max"])),
+            parsed["event"])
 
 
 def _same_text(text: str) -> str:
@@ -474,10 +504,13 @@ _FIRST_DAY, _LAST_DAY = _date(1678, 1, 1), _date(2261, 12, 31)
 
 
 def _parse_date(text: str) -> _date | None:
-    if not _DATE_RE.match(text):
+    """The day of ``text`` (YYYY-MM-DD or YYYY-M-D), None when it is not one (a day the
+    calendar lacks, 1945-02-30, or another order, 8/11/1945)."""
+    m = _DATE_RE.match(text)
+    if not m:
         return None
     try:
-        return _date.fromisoformat(text)
+        return _date(*(int(g) for g in m.groups()))
     except ValueError:
         return None
 

@@ -21,7 +21,10 @@ order (:data:`RULES`):
    number) are all candidates, as "63rd & 64th Mech Bdes" are. One named in brackets after
    another that is neither it nor a part of it ("9gmc (7th Mech Corps)": the bracket says
    what the first is, and the two disagree; not "(with ...)", "(and ...)", which list) is a
-   problem (``NAMES_TWO``: "names two formations ... Fix: keep one"), and **scored** as
+   problem (``NAMES_TWO``: "names two formations ... Fix: keep one"; one the army does not
+   have at all, "9gmc (86th Rifle Corps)": ``NAMES_UNKNOWN``, scored on the first; a list
+   naming formations the army file leaves out, "26th Rifle Corps / 257th Tank Bde", is none:
+   an army file models a part of its army), and **scored** as
    several candidates are: by the existing rules a row of this army naming formations of
    this army is scored (an unknown number by the next rule, a text naming nothing on the
    whole army, both said), and only a row that is another axis's is not; which of the two is
@@ -44,6 +47,12 @@ that have the place as an objective if any has (the formation sent to take it, n
 skirting it on its way elsewhere); a distance row: the one deepest at the end of the day. The
 report says which. A row naming a numbered formation or an army that the army's order of battle does not have
 is reported as a problem (row, column, value, why) and scored by the next rule that applies.
+
+**The army's own flotilla brigade** (``flotilla``, ``RunTrace.flotilla``: the run records
+no track of a brigade, and its formations leave brigades out): a row naming one (id, whole
+name or alias) and no formation of the army by rules 0-2 is scored on the formations the
+brigade carries on its route (their tracks are the ships' path); a brigade that carries
+none (it ferries at a crossing) makes the row a problem (``FLOTILLA``), not scored.
 
 **Another axis's formation** (``others``: the armies of the other axes, read from their army
 files, :func:`army_formations`: their ``formations:`` and their ``flotilla:`` river-ship
@@ -68,7 +77,7 @@ from functools import cached_property, lru_cache
 
 import pandas as pd
 
-__all__ = ["RULES", "OTHER_AXIS", "NAMES_NOTHING", "NAMES_TWO", "Ref", "Match", "OtherArmy",
+__all__ = ["RULES", "OTHER_AXIS", "NAMES_NOTHING", "NAMES_TWO", "NAMES_UNKNOWN", "FLOTILLA", "Ref", "Match", "OtherArmy",
            "army_formations", "normalise", "refs_in", "match_row", "match_rows"]
 
 RULES: str = (
@@ -94,7 +103,10 @@ RULES: str = (
     "names) but one of another axis (id, number, whole name or alias, a flotilla brigade's "
     "too; or another army alone) is a problem naming that axis, not scored. One formation named "
     "in brackets after another that is neither it nor a part of it ('9gmc (7th Mech Corps)') "
-    "is a problem, scored as several."
+    "is a problem, scored as several; so is a number the army lacks in brackets after one it "
+    "has ('9gmc (86th Rifle Corps)'), scored on that one. A row naming the army's own flotilla "
+    "brigade (of which the run records no track): the formations it carries on its route; "
+    "carrying none (it ferries at a crossing), a problem, not scored."
 )
 
 _LEVELS = ("army", "corps", "division", "brigade", "regiment", "battalion")
@@ -175,6 +187,16 @@ OTHER_AXIS: str = "names a formation of another axis"
 #: such as "nobody", "5th Guards Tank Copr"): scored against the army as a whole (rule 4), as
 #: before, but said, for it is more often a slip than a position of the whole army.
 NAMES_NOTHING: str = "names no formation of the army"
+
+#: How the problem of a row naming its own army's flotilla brigade, which carries no formation
+#: (it ferries at a crossing) and of which the run records no track, begins: not scored.
+FLOTILLA: str = "names the army's flotilla brigade"
+
+#: How the problem of a row whose text names a formation of the army (rule 1) and, in
+#: brackets after it, a numbered one the army does not have ("9gmc (86th Rifle Corps)")
+#: begins: scored on the one it has, but said (the number was dropped without a word). A
+#: list of formations of which the army file models some is no problem (its rows name them).
+NAMES_UNKNOWN: str = "also names a formation the army does not have"
 
 #: How the problem of a row whose text names one formation and, in brackets after it, another
 #: that disagrees ("9gmc (7th Mech Corps)") begins: scored as several formations are (the
@@ -286,10 +308,14 @@ def _army_alias(alias: str, army_refs: list[Ref]) -> bool:
 
 
 def match_row(formation_text: object, place_text: object, formations: pd.DataFrame, *,
-              army_name: str = "", others: Iterable[OtherArmy] = ()) -> Match:
+              army_name: str = "", others: Iterable[OtherArmy] = (),
+              flotilla: pd.DataFrame | None = None) -> Match:
     """Apply :data:`RULES` to one row against one army's ``formations`` frame; ``others``:
     the armies of the other axes, whose formations the row may name instead (then a problem
-    and no candidates: the row is not scored)."""
+    and no candidates: the row is not scored); ``flotilla``: the army's own river-ship
+    brigades (:attr:`~logistics.history.runs.RunTrace.flotilla`), which the run gives no
+    track: a row naming one (and none of the army's formations by rules 0-2) is scored on the
+    formations it carries, or, carrying none, is a problem (``FLOTILLA``), not scored."""
     forms = formations.to_dict("records")
     ids = [str(f["formation_id"]) for f in forms]
     by_id = dict(zip(ids, forms))
@@ -298,6 +324,7 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
         if written and written == i.lower():
             return Match((i,), "rule 0: the formation's id", "", "")
     text = normalise(formation_text)
+    ships = _ships_named(written, text, flotilla)
     both = text + " " + normalise(place_text)
     wants_fd = bool(_FD.search(both))
     row_refs = refs_in(formation_text)
@@ -319,9 +346,18 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
             two = _two_named(str(formation_text or "").strip(), ids, by_id)
             if two:
                 problems.append(two)
+            glossed = _unknown_gloss(str(formation_text or "").strip(), missing, ids, by_id)
+            if glossed:  # "9gmc (86th Rifle Corps)": the 86th was dropped without a word
+                problems.append(
+                    f"{NAMES_UNKNOWN}: the {_say(glossed)}, in brackets after "
+                    f"{', '.join(chosen)} that it has: scored on {', '.join(chosen)} alone. "
+                    "Fix: correct the number or the level, or drop it from the formation text "
+                    "(another axis's formation: a row of its own with that axis_id)")
             named = ([f"numbered formation ({_say(unit_refs)})"] if unit_refs else []) + (
                 [f"the formation's id in the text ({', '.join(id_hits)})"] if id_hits else [])
             return Match(tuple(chosen), f"rule 1: {' and '.join(named)}", "; ".join(problems))
+        if ships:  # «3-я бригада речных кораблей» reads as a 3rd brigade: the army has none
+            return _ship_match(ships, ids, problems)
         if any(_formation_refs(f) for f in forms):
             problems.append(f"no formation of the army is the {_say(missing)}")
         else:
@@ -358,6 +394,8 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
                 loose.append((sum(need.values()), i))
     if best:
         return _longest(best, "name or alias in the text", problems, notes)
+    if ships:
+        return _ship_match(ships, ids, problems)
     # another axis's formation, named where no formation of this army is (by rules 0-2)
     elsewhere = _other_axes(written, text, wants_fd, others, ids, by_id, army_refs, spans)
     if elsewhere:
@@ -398,6 +436,43 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
     return Match(tuple(ids), f"rule 4: {why}", "; ".join(problems), "; ".join(notes))
 
 
+def _ships_named(written: str, text: str, flotilla: pd.DataFrame | None) -> list[dict]:
+    """The army's flotilla brigades a row's text names: by id (the whole text, or a word as
+    :func:`_ids_in` reads it) or by a whole name or alias (``written``: the raw text
+    lower-cased; ``text``: normalised)."""
+    if flotilla is None or not len(flotilla):
+        return []
+    out = []
+    for b in flotilla.to_dict("records"):
+        fid = str(b["formation_id"])
+        names = [normalise(n) for n in (b.get("name") or "", *(b.get("aliases") or ())) if n]
+        if written == fid.lower() or _ids_in(written, [fid]) or any(
+                re.search(r"(?<![\w-])" + re.escape(a) + r"(?![\w-])", text) for a in names if a):
+            out.append(b)
+    return out
+
+
+def _ship_match(ships: list[dict], ids: list[str], problems: list[str]) -> Match:
+    """A row naming the army's own flotilla brigades (:func:`_ships_named`): the run records
+    no track of a brigade, so the row is scored on the formations they carry along their
+    route (their tracks are the ships' path); a brigade that carries none (it ferries at a
+    crossing, or only fights) is a problem, not scored."""
+    said = ", ".join(f"{b['name']} ({b['formation_id']})" for b in ships)
+    carried = list(dict.fromkeys(c for b in ships for c in (b.get("carries") or ()) if c in ids))
+    if carried:
+        return Match(tuple(carried), "rule 2: the army's flotilla brigade, by the formations it "
+                     "carries", "; ".join(problems),
+                     f"{said}: the run records no track of a flotilla brigade; scored on the "
+                     f"formations it carries on its route ({', '.join(carried)})")
+    ferried = [c for b in ships for c in (b.get("ferries") or ()) if c in ids]
+    what = (f"it ferries {', '.join(ferried)} across at a crossing, and their advance is not "
+            "the brigade's" if ferried else "it carries no formation")
+    problems.append(f"{FLOTILLA}: {said}, and the run records no track of a flotilla brigade "
+                    f"({what}), so the row is not scored. Fix: name the formation the position "
+                    "is about (its id or name as in the army file)")
+    return Match((), "not scored: names the army's flotilla brigade", "; ".join(problems))
+
+
 def _longest(found: list[tuple[int, str]], how: str, problems: list[str],
              notes: list[str]) -> Match:
     """Rule 2's match: the formations of the longest name or alias found."""
@@ -432,6 +507,20 @@ def _lineage(i: str, by_id: dict) -> set[str]:
         out.add(p)
         i = p
     return out
+
+
+def _unknown_gloss(text: str, missing: list[Ref], ids: list[str], by_id: dict) -> list[Ref]:
+    """The numbered formations of ``missing`` (none of the army's) that a bracket names as what
+    a formation of the army named before it is ("9gmc (86th Rifle Corps)": the two disagree,
+    as :func:`_two_named`'s do). A list ("26th Rifle Corps / 257th Tank Bde", "(22nd & 300th
+    RD, 77th & 257th Tank Bdes)" after a corps the army lacks) is no problem: an army file
+    models a part of the army, and the shipped rows name the rest beside it."""
+    outside = _BRACKET.sub(" ", text)
+    if not _numbered_in(outside.lower(), ids, by_id):
+        return []
+    glossed = [r for g in _BRACKET.findall(text) if not _JOINS.match(g.lower())
+               for r in refs_in(g) if r in missing]
+    return list(dict.fromkeys(glossed))
 
 
 def _two_named(text: str, ids: list[str], by_id: dict) -> str:
@@ -543,10 +632,12 @@ def _say(refs: Iterable[Ref]) -> str:
 
 
 def match_rows(rows: pd.DataFrame, formations: pd.DataFrame, *, army_name: str = "",
-               others: Iterable[OtherArmy] = ()) -> dict[int, Match]:
+               others: Iterable[OtherArmy] = (),
+               flotilla: pd.DataFrame | None = None) -> dict[int, Match]:
     """``{row: Match}`` for every row of one axis (``row``, ``formation``, ``place_reached``);
-    ``others``: the other axes' armies (:func:`match_row`)."""
+    ``others``: the other axes' armies, ``flotilla`` the army's brigades (:func:`match_row`)."""
     others = tuple(others)
     return {int(r["row"]): match_row(r.get("formation", ""), r.get("place_reached", ""),
-                                     formations, army_name=army_name, others=others)
+                                     formations, army_name=army_name, others=others,
+                                     flotilla=flotilla)
             for r in rows.to_dict("records")}

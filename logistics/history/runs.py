@@ -88,6 +88,10 @@ class RunTrace:
     they stood), None when the runner gives none. ``config_dir``: the configs folder the run
     read (its army's, :attr:`~logistics.army.schema.Army.config_dir`; None:
     ``settings.CONFIG_DIR``), whose vehicles and norms the off-route timing prices with.
+    ``flotilla``: the army's river-ship brigades (formation_id, name, aliases, carries: the
+    formations it carries on its route, ferries: those it ferries at a crossing), which the
+    run gives no track of their own (a row naming one is matched by what it carries); None
+    when the army has none.
     """
 
     track: pd.DataFrame
@@ -104,6 +108,7 @@ class RunTrace:
     objectives: pd.DataFrame | None = None
     dry_stops: pd.DataFrame | None = None
     config_dir: Any = None
+    flotilla: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.formations is None:
@@ -218,7 +223,8 @@ def trace_of(result: Any) -> RunTrace:
     common = dict(track=track, route_points=route, daily=daily.reset_index(drop=True),
                   terrain=_terrain_ref(result), seasons=_seasons(result),
                   speed_scale=_speed_scale(result), army_name=_army_name(result),
-                  config_dir=getattr(getattr(result, "scenario", None), "config_dir", None))
+                  config_dir=getattr(getattr(result, "scenario", None), "config_dir", None),
+                  flotilla=_flotilla_frame(getattr(result, "scenario", None)))
     formations = getattr(result, "formations", None)
     if isinstance(formations, pd.DataFrame) and len(formations):
         return RunTrace(**common, formations=_formations_frame(formations),
@@ -228,6 +234,22 @@ def trace_of(result: Any) -> RunTrace:
                                              for a, b in (getattr(result, "departure_line", None) or ())),
                         objectives=_objectives_frame(result), dry_stops=_dry_stops(result))
     return RunTrace(**common)
+
+
+def _flotilla_frame(army: Any) -> pd.DataFrame | None:
+    """The army's flotilla brigades as :attr:`RunTrace.flotilla` has them (None: none). A
+    brigade carries the formations of its ``carries:`` and those whose ``carried_by:`` names
+    it; it ferries those of its ``ferries_for:``."""
+    ships = getattr(army, "flotilla", None)
+    if not isinstance(ships, (list, tuple)) or not ships:
+        return None
+    forms = getattr(army, "formations", None) or ()
+    rows = [{"formation_id": str(b.id), "name": str(b.name),
+             "aliases": tuple(getattr(b, "aliases", ()) or ()),
+             "carries": tuple(dict.fromkeys([*map(str, getattr(b, "carries", ()) or ()), *(
+                 str(f.id) for f in forms if getattr(f, "carried_by", None) == b.id)])),
+             "ferries": tuple(map(str, getattr(b, "ferries_for", ()) or ()))} for b in ships]
+    return pd.DataFrame(rows, columns=["formation_id", "name", "aliases", "carries", "ferries"])
 
 
 def _dry_stops(result: Any) -> pd.DataFrame | None:

@@ -147,7 +147,7 @@ def score_rows(rows: pd.DataFrame, trace: Any, *, tolerance_km: float = DEFAULT_
     line = tuple(line) if line is not None else tuple(trace.departure_line)
     usable = rows[rows["usable"]] if "usable" in rows else rows
     matches = match_rows(usable, trace.formations, army_name=getattr(trace, "army_name", ""),
-                         others=others)
+                         others=others, flotilla=getattr(trace, "flotilla", None))
     ctx = _Context(trace, tolerance_km, timer, line)
     span = run_span(trace)
     out = []
@@ -321,7 +321,7 @@ def _score_one(r: dict, fid: str, ctx: _Context) -> dict:
     res["modeled_km"] = km_at_time(track, end) - cross
     res["modeled_lon"], res["modeled_lat"] = _lonlat_at(track, end)
     if end > run_end:
-        notes.append(f"documented date after the run's end ({run_end:%Y-%m-%d %H:%M}): "
+        notes.append(f"documented date after the run's end ({run_end_text(run_end)}): "
                      "modeled position held at its last value")
     has_place = not (math.isnan(r["lat"]) or math.isnan(r["lon"]))
     has_km = not (math.isnan(r["km_min"]) and math.isnan(r["km_max"]))
@@ -439,9 +439,20 @@ def _censor_or_drop(res: dict, notes: list[str], track: pd.DataFrame, run_end: p
         res["scorable_date"] = True
         if res["timing"] == "route":
             res["place_km_error"] = km_at_time(track, end) - float(res["route_km_at_place"])
-        notes.append(f"place not reached by the run's end ({run_end:%Y-%m-%d}): date error is a lower bound")
+        notes.append(f"place not reached by the run's end ({run_end_text(run_end)}): date error "
+                     "is a lower bound")
     else:
         notes.append("run ended before the documented date without reaching the place")
+
+
+def run_end_text(run_end: pd.Timestamp) -> str:
+    """When a run ended, as a reader of the army file says it: "end of 26 Aug 1945" for a
+    run ending at midnight (the end of its ``end:`` day; its last record is stamped 27 Aug
+    00:00, and "1945-08-27" read as a day the army file does not give), else the instant."""
+    t = pd.Timestamp(run_end)
+    if t == t.normalize():
+        return f"end of {t - _DAY:%d %b %Y}"
+    return f"{t:%Y-%m-%d %H:%M}"
 
 
 def _km_behind(track, arrival, leave, leg_km, day, basis) -> float:

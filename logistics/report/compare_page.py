@@ -76,14 +76,22 @@ def _axes_text(doc) -> str:
 
 def _config_dir_line(config_dir=None) -> str:
     """Which configs folder the runs read their vehicles, norms and fortified regions from
-    (``config_dir``, the comparison's; ``settings.CONFIG_DIR`` when None)."""
+    (``config_dir``, the comparison's; ``settings.CONFIG_DIR`` when None), and how it was
+    given, so the rerun says the same: LOGISTICS_CONFIG_DIR (``settings.CONFIG_DIR``, the
+    command line's way) or ``compare(config_dir=...)`` through the API, whose folder a rerun
+    with LOGISTICS_CONFIG_DIR alone would not read."""
+    from logistics import settings
     from logistics.runner import copied_config_dir
 
     copy = copied_config_dir(config_dir)
     if copy is None:
         return "- vehicles, norms and fortified regions: the shipped configs folder"
-    return (f"- vehicles, norms and fortified regions: `{copy}` (LOGISTICS_CONFIG_DIR, a copy "
-            "of the configs folder); rerun with LOGISTICS_CONFIG_DIR set to it")
+    if config_dir is None or settings.configs_folder(config_dir) == settings.configs_folder():
+        return (f"- vehicles, norms and fortified regions: `{copy}` (LOGISTICS_CONFIG_DIR, a "
+                "copy of the configs folder); rerun with LOGISTICS_CONFIG_DIR set to it")
+    return (f"- vehicles, norms and fortified regions: `{copy}` (compare's config_dir=, a copy "
+            "of the configs folder, given through the API); rerun with config_dir= set to it "
+            "(on the command line: LOGISTICS_CONFIG_DIR set to it)")
 
 
 def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) -> str:
@@ -143,11 +151,11 @@ def _axis_section(axis, res, rows, files) -> list[str]:
             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for x in rows.to_dict("records"):
         out.append(
-            f"| {x['row']} | {x['date']} | {_short(x['place_reached'])} | {x.get('event') or '-'} | "
-            f"{_short(x.get('matched_name') or x.get('matched_formation') or '-', 40)} | "
-            f"{x['documented_km_text'] or '-'} | "
+            f"| {x['row']} | {_text(x['date']) or '-'} | {_short(x['place_reached'])} | "
+            f"{_text(x.get('event')) or '-'} | {_formation_cell(x)} | "
+            f"{_text(x['documented_km_text']) or '-'} | "
             f"{_f(x['modeled_km'], '{:.0f}')} | {_f(x['km_error'], '{:+.0f}')} | "
-            f"{_f(x.get('route_error_km'), '{:.0f}')} | {x.get('timing') or '-'} | "
+            f"{_f(x.get('route_error_km'), '{:.0f}')} | {_text(x.get('timing')) or '-'} | "
             f"{_t(x['modeled_arrival'])} | {_f(x['date_error_days'], '{:+.2f}')}"
             f"{' (censored)' if x['date_censored'] else ''} | "
             f"{_f(x.get('baseline_route_date_error_days'), '{:+.2f}')} / "
@@ -257,9 +265,31 @@ def _t(v) -> str:
     return "-" if v is None or pd.isna(v) else f"{pd.Timestamp(v):%d %b %H:%M}"
 
 
+def _text(v) -> str:
+    """A cell as text: "" for an empty one (None, NaN: a row not scored has no match, no
+    timing; the page showed 'nan')."""
+    return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
+def _formation_cell(x: dict) -> str:
+    """The formation a row was matched to (its name), else the formation the file gave, said
+    as such (a row not scored keeps what the file named)."""
+    matched = _text(x.get("matched_name")) or _text(x.get("matched_formation"))
+    if matched:
+        return _short(matched, 40)
+    given = _text(x.get("formation"))
+    return f"{_short(given, 40)} (as given; not matched)" if given else "-"
+
+
 def _short(text, n: int = 60) -> str:
-    text = str(text or "").replace("|", "/").replace("\n", " ")
-    return text if len(text) <= n else text[: n - 1] + "…"
+    """``text`` on one line, cut to at most ``n`` characters at a word ('…' for the rest):
+    a note cut mid-word ("its place lo…") read as another word."""
+    text = " ".join(_text(text).replace("|", "/").split())
+    if len(text) <= n:
+        return text
+    cut = text[: n - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > n // 2 else cut).rstrip(" ,;:") + "…"
 
 
 def fuel_markdown(verdict: FuelVerdict, states: pd.DataFrame, *, mc: dict | None = None,
