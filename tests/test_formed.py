@@ -40,7 +40,9 @@ def _army_doc(doc_of) -> dict:
     parent = copy.deepcopy(base)
     for k in ("standard", "parent", "drawn_from_parent", "formed", "march_norm"):
         parent.pop(k, None)
-    parent.update(id="corps", kind="mech_corps", role="main_body", movement="tracked",
+    # a name and no aliases of its own: two formations may not share one (army/cross_refs.py)
+    parent.update(id="corps", name="test corps", aliases=[], kind="mech_corps",
+                  role="main_body", movement="tracked",
                   march_norm="tank_column", start=start, objectives=goal,
                   men={"value": 40, "assumed": "test"},
                   vehicles=[{"vehicle": "t-34-85", "count": {"value": 10, "assumed": "test"}}],
