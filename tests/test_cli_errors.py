@@ -224,17 +224,26 @@ def test_ctrl_c_while_the_workers_start_stops_the_command_and_they_ignore_it():
         return bool(mask & (1 << (signal.SIGINT - 1)))
 
     child = None
-    with pytest.raises(KeyboardInterrupt):
-        with _workers_ignore_ctrl_c():
-            child = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(60,))
-            child.start()
-            try:  # the wrapper's shell sets the trap, then executes Python
-                assert _wait_for(lambda: ignores_sigint(child.pid), 60, poll_s=0.05)
-            finally:
-                child.kill()
-                child.join()
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(5)  # not reached: the interrupt is raised in the sleep
+    # Python's own handler to start from: a handler another test of this process left behind
+    # (one that records the press instead of raising) failed this test in some test orders
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with _workers_ignore_ctrl_c():
+                # this process keeps its handler while the workers start
+                assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+                child = multiprocessing.get_context("spawn").Process(target=time.sleep,
+                                                                     args=(60,))
+                child.start()
+                try:  # the wrapper's shell sets the trap, then executes Python
+                    assert _wait_for(lambda: ignores_sigint(child.pid), 60, poll_s=0.05)
+                finally:
+                    child.kill()
+                    child.join()
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(5)  # not reached: the interrupt is raised in the sleep
+    finally:
+        signal.signal(signal.SIGINT, old)
     assert child is not None and child.exitcode == -signal.SIGKILL
 
 
