@@ -1282,9 +1282,11 @@ def build_cases(ctx: Ctx) -> list[Case]:
     for key, fn, expect in (
             ("km-400-digits", km_col("9" * 400), "either"),
             ("km-1e300", km_col("1" + "0" * 300), "either"),
+            # a row wider than the header is that row's problem (not scored, in problems.csv)
+            # since docrows25, as an unquoted decimal comma's row is; it refused the whole file
             ("row-wider-than-header", lambda t: "\n".join(
                 ln + (",x,y,z" if i == 1 else "") for i, ln in enumerate(t.splitlines())) + "\n",
-             "error"),
+             "either"),
             # a date five years after the run: 63 "Locator attempting to generate 2015
             # ticks" lines on stderr of a successful comparison
             ("date-1950", lambda t: re.sub(r"1945-08-(\d\d)", r"1950-08-\1", t, count=1),
