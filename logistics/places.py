@@ -426,7 +426,7 @@ def find_places(text: str = "") -> list[Place]:
         return all_places()
     index = _index()
     found = {p for k, p in index.items() if key in k}
-    found |= {p for p in index.values() if p.name_1945 and key in _key(p.name_1945)}
+    found |= {p for p in all_places() if p.name_1945 and key in _key(p.name_1945)}
     return sorted(found, key=lambda p: p.name)
 
 

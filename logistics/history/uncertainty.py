@@ -137,9 +137,11 @@ def _seated_overrides(scenario: Any, seed: int, norms_seed: int) -> tuple[dict[s
                       "under which its men ride its vehicles, or `movement: truck_borne`")
 
 
-def one_sided_ranges(scenario: Any, config_dir: Any = None) -> list[tuple[str, float, float, float]]:
+def one_sided_ranges(scenario: Any, config_dir: Any = None, *,
+                     norms: bool = True) -> list[tuple[str, float, float, float]]:
     """``(key, value, low, high)`` of each drawn range whose value lies at one of its ends: the
-    army file's (``scenario``, a loaded army) and the drawn norms' of ``config_dir``. Every
+    army file's (``scenario``, a loaded army; None: none) and, with ``norms``, the drawn
+    norms' of ``config_dir`` (the same for every army of a folder). Every
     draw moves such a figure one way (the tank column's pace: the one wartime figure at the
     bottom of a range reaching the post-war norm), so the P10-P90 band can lie beside the
     nominal run; the compare page lists them."""
@@ -155,9 +157,10 @@ def one_sided_ranges(scenario: Any, config_dir: Any = None) -> list[tuple[str, f
         for key, r in sorted(scenario.uncertain.items()):
             fig = figures.get(key)
             out.append((key, getattr(fig, "value", None), float(r.low), float(r.high)))
-    folder = Path(config_dir) / "norms" if config_dir is not None else None
-    values = norms_values(folder)
-    out += [(k, values.get(k), lo, hi) for k, (lo, hi) in norms_ranges(folder).items()]
+    if norms:
+        folder = Path(config_dir) / "norms" if config_dir is not None else None
+        values = norms_values(folder)
+        out += [(k, values.get(k), lo, hi) for k, (lo, hi) in norms_ranges(folder).items()]
     return [(k, float(v), lo, hi) for k, v, lo, hi in out
             if isinstance(v, (int, float)) and not isinstance(v, bool) and lo < hi
             and (abs(v - lo) <= 1e-9 * max(1.0, abs(lo)) or abs(v - hi) <= 1e-9 * max(1.0, abs(hi)))]

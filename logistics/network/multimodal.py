@@ -189,8 +189,8 @@ def route_multimodal(
     cell_m = resolution_m or settings.DEFAULT_RESOLUTION_M
     points = _distinct([_resolve(p) for p in (origin, *via, destination)],
                        cell_m if terrain is None else None)  # (given terrain: its own grid)
-    ctx = _Context(veh, mode, network, params, season, terrain,
-                   resolution_m or settings.DEFAULT_RESOLUTION_M, engine, CostModels(config_dir))
+    ctx = _Context(veh, mode, network, params, season, terrain, cell_m, engine,
+                   CostModels(config_dir))
     legs: list[Leg] = []
     for a, b in zip(points, points[1:]):
         legs.extend(_route_section(ctx, a, b))

@@ -201,19 +201,15 @@ def _band_and_nominal(comp) -> list[str]:
            "range whose value lies at one of its ends is drawn one way only, so the band can "
            "lie beside the nominal run; these are:", ""]
     folder = getattr(comp, "config_dir", None)
-    common: dict[str, tuple] = {}
     for axis, army in comp.inputs.scenarios.items():
-        own = []
-        for key, value, lo, hi in one_sided_ranges(army, folder):
-            if key.startswith("norms/"):
-                common[key] = (value, lo, hi)
-            else:
-                own.append(f"`{key}` {value:g} in {lo:g}-{hi:g}")
+        own = one_sided_ranges(army, folder, norms=False)
         if own:
-            out.append(f"- {axis}: " + "; ".join(own))
-    if common:
+            out.append(f"- {axis}: " + "; ".join(f"`{k}` {v:g} in {lo:g}-{hi:g}"
+                                                   for k, v, lo, hi in own))
+    common = one_sided_ranges(None, folder) if comp.inputs.scenarios else []
+    if common:  # the norms: one folder for every army of the comparison
         out.append("- every axis (configs/norms): " + "; ".join(
-            f"`{k}` {v:g} in {lo:g}-{hi:g}" for k, (v, lo, hi) in common.items()))
+            f"`{k}` {v:g} in {lo:g}-{hi:g}" for k, v, lo, hi in common))
     return out + [""]
 
 
