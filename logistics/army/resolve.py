@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from logistics.army.fortified import FortifiedRule, action_for, detaches
-from logistics.army.norms import MarchNorm, Norms
+from logistics.army.norms import MarchNorm, Norms, Standard
 from logistics.army.schema import AnyOf, Army, FormationSpec
 from logistics.errors import ConfigError, did_you_mean, listed
 
@@ -164,231 +164,357 @@ def _tracked(classes: dict[str, int], config_dir: Path | None = None) -> list[st
             and load_vehicle(c, config_dir=config_dir).kind == "tracked"]
 
 
+#: Movements carried by others' means (ships, trains): no pace vehicle, march norm or lift.
+_CARRIED = ("river", "rail")
+
+
+@dataclass
+class _Draft:
+    """One formation's first pass: its spec, its standard, its ``bodies`` (``count:``, 1 when
+    not given), its movement, and its men and vehicles multiplied out; ``where`` names it in
+    every message. Mutable because the men and vehicles its children drawn from it take are
+    subtracted afterwards (:func:`_subtract_drawn`)."""
+
+    spec: FormationSpec
+    standard: Standard | None
+    bodies: int
+    movement: str
+    men: int
+    vehicles: dict[str, int]
+    where: str
+
+
+@dataclass(frozen=True)
+class _Lift:
+    """How a formation's men ride (none: they march or ride their tracked/motor vehicles):
+    ``vehicle`` its lift's truck class with ``trucks`` of them carrying ``men`` at
+    ``per_truck`` each, or ``riders`` men on its tanks."""
+
+    vehicle: str | None = None
+    trucks: int = 0
+    men: int = 0
+    per_truck: float = 0.0
+    riders: int = 0
+
+
+def _priority_order(army: Army) -> list[str]:
+    """Formation ids in fuel priority order: ``fuel.priority.order`` first, then the others
+    in file order (a formation's ``priority`` is its index here)."""
+    order = list(army.fuel.priority.order) if army.fuel.priority else []
+    return order + [f.id for f in army.formations if f.id not in order]
+
+
+def _draft(f: FormationSpec, n: int, src: str, norms: Norms, known_vehicles: set[str],
+           problems: list[str]) -> _Draft | None:
+    """Formation ``f`` (``formations.<n>`` of the army file ``src``) with its standard's
+    figures filled in and its bodies multiplied out; its problems appended to ``problems``.
+    None when it has no standard or movement to resolve from (nothing further can be said of
+    it); an unknown vehicle is a problem, yet it is drafted so its other problems are listed
+    too."""
+    where = f"{src}: formations.{n} ({f.id})"
+    st = None
+    if f.standard is not None:
+        st = norms.standards.get(f.standard)
+        if st is None:
+            problems.append(f"{where}.standard: {f.standard!r} is no standard of "
+                            f"{_norms_file(norms, 'formations.yaml')}"
+                            + did_you_mean(f.standard, norms.standards, lead="; ")
+                            + f"; fix: use one of {sorted(norms.standards)}")
+            return None
+    bodies = f.count.value if f.count is not None else 1
+    movement = f.movement or (st.movement if st else None)
+    if movement is None:
+        problems.append(f"{where}.movement: missing (no standard gives it); fix: add "
+                        "`movement:` (tracked, motor, truck_borne, tank_riders, foot, horse, "
+                        "rail, river)")
+        return None
+    men = (f.men.value if f.men is not None else (st.men if st else 0)) * bodies
+    if f.vehicles is not None:
+        vehicles = [(v.vehicle, v.count.value * bodies) for v in f.vehicles]
+    else:
+        vehicles = [(v, c * bodies) for v, c in (st.vehicles if st else ())]
+    for v, _ in vehicles:
+        if v not in known_vehicles:
+            problems.append(f"{where}.vehicles: unknown vehicle {v!r}; fix: use one of "
+                            f"configs/vehicles ({sorted(known_vehicles)})")
+    merged: dict[str, int] = {}
+    for v, c in vehicles:
+        merged[v] = merged.get(v, 0) + int(c)
+    return _Draft(spec=f, standard=st, bodies=bodies, movement=movement, men=int(men),
+                  vehicles=merged, where=where)
+
+
+def _subtract_drawn(drafts: dict[str, _Draft], problems: list[str]) -> None:
+    """Take each ``drawn_from_parent`` formation's men and vehicles out of its parent's draft,
+    in file order (never below zero); a child that draws more than its parent has left is a
+    problem. Why: the army file gives the parent its whole establishment and the child is a
+    part of it, so the two are not counted twice."""
+    for child in drafts.values():
+        f = child.spec
+        if not f.drawn_from_parent or f.parent not in drafts:
+            continue
+        parent = drafts[f.parent]
+        if child.men > parent.men:
+            problems.append(f"{child.where}: drawn_from_parent but its {child.men} men exceed "
+                            f"its parent {f.parent}'s {parent.men}; fix: give the parent its "
+                            "whole establishment or drop drawn_from_parent")
+        parent.men = max(0, parent.men - child.men)
+        for v, c in child.vehicles.items():
+            have = parent.vehicles.get(v, 0)
+            if c > have:
+                problems.append(f"{child.where}: drawn_from_parent but its {c} {v} exceed its "
+                                f"parent {f.parent}'s {have}; fix: give the parent that many "
+                                "or drop drawn_from_parent")
+            parent.vehicles[v] = max(0, have - c)
+
+
+def _crew_problem(d: _Draft, vehicles: dict[str, int], drawn: bool) -> str | None:
+    """Why a formation left with ``d.men`` men and ``vehicles`` (after what its children,
+    ``drawn``, take) cannot move: nothing at all, or vehicles without crews; None if it can."""
+    if d.men <= 0 and not vehicles:
+        return (f"{d.where}: a formation without men or vehicles (after its standard"
+                + (" and what its children draw from it" if drawn else "")
+                + "); fix: give it `men:` or `vehicles:` (or a `standard:`)")
+    if d.men > 0:
+        return None
+    # vehicles without crews (men: 0 itself is refused by the schema)
+    if drawn:
+        return (f"{d.where}.men: its children drawn_from_parent take all its men "
+                f"and leave its vehicles ({', '.join(sorted(vehicles))}) "
+                "without crews; fix: give it its whole establishment, or move "
+                "the vehicles to the children")
+    return (f"{d.where}.men: missing, and no standard gives it: its vehicles "
+            f"({', '.join(sorted(vehicles))}) would move without crews; "
+            "fix: give `men:` (its strength, crews included) or a "
+            "`standard:`")
+
+
+def _classes(vehicles: dict[str, int], movement: str, men: int) -> dict[str, int]:
+    """The formation's classes: its vehicles, and its men as their own class when they march
+    (``foot-infantry``) or ride horses (``horse-cavalry``), counted in men."""
+    classes = dict(vehicles)
+    if movement == "foot" and men > 0:
+        classes[FOOT] = men
+    elif movement == "horse" and men > 0:
+        classes[HORSE] = men
+    return classes
+
+
+def _pace_problems(d: _Draft, pace: str | None, classes: dict[str, int], norms: Norms,
+                   known_vehicles: set[str]) -> str | None:
+    """Why ``pace`` cannot be the pace vehicle of a formation moving on its own (not carried):
+    none of the kind its movement needs, an unknown vehicle, a foot or horse file given as
+    ``pace_vehicle``, or a vehicle it does not have; None if it can."""
+    f, st, where, movement = d.spec, d.standard, d.where, d.movement
+    if pace is None:
+        want = "tracked" if movement in ("tracked", "tank_riders") else "wheeled"
+        own = (f"; its standard {f.standard!r} moves `{st.movement}`: leave "
+               "`movement:` out to take it" if st is not None and st.movement
+               and st.movement != movement else "")
+        return (f"{where}.movement: {movement} but the formation has no {want} "
+                f"vehicle; fix: give it one in `vehicles:` or change "
+                f"`movement:`{own}")
+    if pace not in known_vehicles:
+        return f"{where}.pace_vehicle: unknown vehicle {pace!r}"
+    if pace in classes or pace in MEN_CLASSES:
+        return None
+    if not _motor(pace, norms.config_dir):
+        return (f"{where}.pace_vehicle: {pace!r} is a foot or horse vehicle "
+                f"file, but a formation's men march as {FOOT} "
+                f"(`movement: foot`) or {HORSE} (`movement: horse`), and "
+                "`vehicles:` lists motor vehicles only; fix: leave "
+                "pace_vehicle out (its `movement:` then sets the pace), or "
+                f"one of its vehicles {sorted(classes)}; a foot or horse file "
+                "of your own is for `logistics route --vehicle` and "
+                "`logistics sample` (configs/vehicles/README.md)")
+    return (f"{where}.pace_vehicle: {pace!r} is not one of its vehicles "
+            f"{sorted(classes)}{_vehicles_origin(f, norms)}; fix: one of "
+            f"those, or leave pace_vehicle out, or list {pace} in "
+            f"`vehicles:`{_replaces_standard(f)}")
+
+
+def _lift(d: _Draft, classes: dict[str, int], vehicles: dict[str, int], drawn: bool,
+          norms: Norms) -> _Lift | str:
+    """How the formation's men ride, or the one problem (a str) that refuses its lift.
+
+    In order: its standard's trucks when it gives no ``lift:`` (they carry what their seats
+    hold, at most its men); tank riders (it needs tanks); its own truck lift (men per truck
+    from the lift or the norms; the trucks among its vehicles, after what its children
+    ``drawn`` take); then a ``truck_borne`` formation with none of these rides the most
+    numerous of its own ``vehicles`` the norms give seats for. Lift figures are per body,
+    multiplied by its bodies. A lift that carries no one is refused."""
+    f, st, where, n_bodies, men = d.spec, d.standard, d.where, d.bodies, d.men
+    lift_vehicle, lift_trucks, lift_men, per, riders = None, 0, 0, 0.0, 0
+    lift = f.lift
+    if lift is None and st is not None and st.lift is not None:
+        lift_vehicle, lift_trucks = st.lift[0], st.lift[1] * n_bodies
+        per = norms.men_per_truck.get(lift_vehicle, 0.0)
+        lift_men = int(min(men, lift_trucks * per)) if per else 0
+    elif lift is not None and lift.kind == "tank_riders":
+        riders = int(lift.men.value) * n_bodies
+        if not _tracked(classes, norms.config_dir):
+            return (f"{where}.lift.kind: tank_riders, but the formation has no "
+                    f"tanks to ride ({', '.join(sorted(classes)) or 'no vehicles'}); "
+                    "fix: give its tanks in `vehicles:`, or a truck lift (`vehicle:`, "
+                    "`count:`)")
+    elif lift is not None:  # per body, as `men` and `vehicles`: `count` bodies each lift
+        lift_vehicle, lift_trucks = lift.vehicle, int(lift.count.value) * n_bodies
+        per = (lift.men_per_vehicle.value if lift.men_per_vehicle is not None
+               else norms.men_per_truck.get(lift_vehicle, 0.0))
+        lift_men = int(lift.men.value) * n_bodies
+        if per <= 0:
+            mv = _norms_file(norms, "movement.yaml")
+            return (f"{where}.lift: no men per vehicle for {lift_vehicle!r} (none "
+                    f"under lift.truck of {mv}); fix: give `men_per_vehicle:` in "
+                    f"this `lift:`, or add {lift_vehicle}: {{men_per_vehicle: ...}} "
+                    f"under lift.truck of {mv}")
+        if lift_vehicle not in classes:
+            return (f"{where}.lift.vehicle: {lift_vehicle!r} is not one of its "
+                    f"vehicles {sorted(classes)}{_vehicles_origin(f, norms)}; fix: "
+                    f"list the trucks in `vehicles:`{_replaces_standard(f)}")
+        if lift_trucks > classes[lift_vehicle]:
+            have = classes[lift_vehicle]
+            bodies = (f" a body, {lift_trucks} in its {n_bodies} bodies (`count:`),"
+                      if n_bodies > 1 else "")
+            return (f"{where}.lift.count: {lift.count.value} {lift_vehicle}{bodies} "
+                    f"lift men, but the formation has {have} {lift_vehicle}"
+                    + (" after what its children draw from it" if drawn else "")
+                    + f"; fix: at most {have // n_bodies}"
+                    + (" a body" if n_bodies > 1 else "")
+                    + f", or more {lift_vehicle} in `vehicles:`")
+    if lift_vehicle is None and riders == 0 and d.movement == "truck_borne":
+        # men ride the formation's own trucks: every wheeled class the norms give a lift for
+        cap = [(v, c, norms.men_per_truck[v]) for v, c in vehicles.items()
+               if v in norms.men_per_truck]
+        if not cap:
+            mv = _norms_file(norms, "movement.yaml")
+            return (f"{where}: truck_borne but none of its vehicles "
+                    f"({', '.join(sorted(vehicles)) or 'none'}) has men per truck "
+                    f"under lift.truck of {mv}; fix: give `lift:` (`vehicle`, "
+                    "`count`, `men`, `men_per_vehicle`), or add the truck with its "
+                    f"`men_per_vehicle:` under lift.truck of {mv}")
+        lift_vehicle, lift_trucks, per = max(cap, key=lambda t: t[1])
+        lift_men = int(min(men, lift_trucks * per))
+    if lift_vehicle is not None and lift_trucks * per <= 0:
+        return (f"{where}.lift: the lift carries no one (capacity zero); fix: give "
+                "trucks and men per truck above zero, or drop `lift:`")
+    return _Lift(vehicle=lift_vehicle, trucks=int(lift_trucks), men=int(lift_men),
+                 per_truck=float(per), riders=riders)
+
+
+def _column(d: _Draft, norm: MarchNorm | None) -> tuple[int, float]:
+    """The column's parallel routes and its gap between vehicles, m: the formation's
+    ``column:``, else its standard's routes (per body: ``count`` bodies march on that many
+    routes each; 1 without) and its march norm's gap (0 without a norm)."""
+    f, st = d.spec, d.standard
+    routes = (f.column.routes.value if f.column
+              else (st.routes * d.bodies if st and st.routes else 1))
+    gap = (f.column.gap_m.value if f.column and f.column.gap_m is not None
+           else (norm.gap_m if norm else 0.0))
+    return int(routes), float(gap)
+
+
+def _start_h(f: FormationSpec, army: Army) -> float:
+    """Hours from H-hour the formation sets off: its ``start.time``, else the army's start."""
+    if f.start.time is None:
+        return float(army.start_h)
+    return float((f.start.time.value - army.h_hour.value).total_seconds() / 3600.0)
+
+
+def _resolved(fid: str, d: _Draft, drafts: dict[str, _Draft], army: Army, norms: Norms,
+              rule: FortifiedRule, known_vehicles: set[str],
+              order: list[str]) -> ResolvedFormation | str:
+    """The draft ``d`` of formation ``fid`` as the engine plans it, or its first problem (a
+    str): crews, pace vehicle, lift, march norm are checked in that order, and a formation is
+    refused at its first problem (the later checks read what the earlier ones settle)."""
+    f = d.spec
+    vehicles = {v: c for v, c in d.vehicles.items() if c > 0}
+    drawn = any(x.spec.parent == fid and x.spec.drawn_from_parent for x in drafts.values())
+    problem = _crew_problem(d, vehicles, drawn)
+    if problem is not None:
+        return problem
+    classes = _classes(vehicles, d.movement, d.men)
+    pace = _pace_vehicle(f, d.movement, classes, norms.config_dir)
+    if d.movement not in _CARRIED:
+        problem = _pace_problems(d, pace, classes, norms, known_vehicles)
+        if problem is not None:
+            return problem
+    lift = _lift(d, classes, vehicles, drawn, norms)
+    if isinstance(lift, str):
+        return lift
+    norm = None
+    if d.movement not in _CARRIED:
+        nid = f.march_norm or (d.standard.march_norm if d.standard else None)
+        try:
+            norm = norms.norm_for(d.movement, nid)
+        except ConfigError as exc:
+            return f"{d.where}.march_norm: {exc}"
+    routes, gap = _column(d, norm)
+    explicit = f.on_fortified_region or (d.standard.on_fortified_region if d.standard else None)
+    action = action_for(f.kind, explicit, rule, f.standard)
+    loc = f.start.location()
+    return ResolvedFormation(
+        id=fid, name=f.name, kind=f.kind, role=f.role, parent=f.parent,
+        aliases=tuple(f.aliases), headline=(fid == army.headline_id), movement=d.movement,
+        pace_vehicle=pace, men=d.men, classes=tuple(classes.items()),
+        lift_vehicle=lift.vehicle, lift_trucks=lift.trucks, lift_men=lift.men,
+        men_per_truck=lift.per_truck, riders=lift.riders, norm=norm, routes=routes,
+        gap_m=gap, fortified_action=action, detaches=detaches(action, f.kind, rule, f.standard),
+        formed_when=f.formed.when if f.formed else None, start_lon=float(loc.lon),
+        start_lat=float(loc.lat), start_h=_start_h(f, army),
+        objectives=tuple(_objective(o) for o in f.objectives), carried_by=f.carried_by,
+        priority=order.index(fid), drawn_from_parent=f.drawn_from_parent,
+    )
+
+
+def _reserve_carrier_problem(army: Army, out: list[ResolvedFormation]) -> str | None:
+    """Why ``fuel.reserve_reach_km.carrier`` cannot carry the army's reserve: it has men only
+    (the reserve rides with the carrier's transport, configs/armies/README.md: men on foot or
+    horsed alone carry no army's fuel); None if it can or none is named."""
+    reach = army.fuel.reserve_reach_km
+    carrier = next((u for u in out if reach is not None and u.id == reach.carrier), None)
+    if carrier is None or not all(c in MEN_CLASSES for c, _ in carrier.classes):
+        return None
+    land = [u.id for u in out if u.movement not in _CARRIED
+            and any(c not in MEN_CLASSES for c, _ in u.classes)]
+    return (f"{army.source}: fuel.reserve_reach_km.carrier: {reach.carrier!r} has no "
+            f"vehicle (only men, {carrier.movement}): the army's reserve rides with "
+            "its carrier's "
+            "transport and would ride on nothing; fix: the formation whose "
+            f"transport carries the reserve, one of {land}")
+
+
 def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[ResolvedFormation, ...]:
     """Every formation of ``army`` resolved against ``norms`` and the fortified-region
     ``rule``; one ConfigError lists every formation that cannot be resolved (no men or
-    vehicles, an unknown standard or norm, a lift of zero, a pace vehicle it does not have)."""
+    vehicles, an unknown standard or norm, a lift of zero, a pace vehicle it does not have).
+
+    Three passes: each formation drafted from its own keys and its standard
+    (:func:`_draft`); the men and vehicles of formations drawn from their parent taken out of
+    the parent's (:func:`_subtract_drawn`, which needs every draft); then each draft checked
+    and resolved (:func:`_resolved`), and the reserve's carrier checked among the results."""
     from logistics.vehicles import list_vehicles
 
     src = army.source
     known_vehicles = set(list_vehicles(config_dir=norms.config_dir))
     problems: list[str] = []
-    order = list(army.fuel.priority.order) if army.fuel.priority else []
-    order += [f.id for f in army.formations if f.id not in order]
-    raw: dict[str, dict] = {}
+    order = _priority_order(army)
+    drafts: dict[str, _Draft] = {}
     for n, f in enumerate(army.formations):
-        where = f"{src}: formations.{n} ({f.id})"
-        st = None
-        if f.standard is not None:
-            st = norms.standards.get(f.standard)
-            if st is None:
-                problems.append(f"{where}.standard: {f.standard!r} is no standard of "
-                                f"{_norms_file(norms, 'formations.yaml')}"
-                                + did_you_mean(f.standard, norms.standards, lead="; ")
-                                + f"; fix: use one of {sorted(norms.standards)}")
-                continue
-        mult = f.count.value if f.count is not None else 1
-        movement = f.movement or (st.movement if st else None)
-        if movement is None:
-            problems.append(f"{where}.movement: missing (no standard gives it); fix: add "
-                            "`movement:` (tracked, motor, truck_borne, tank_riders, foot, horse, "
-                            "rail, river)")
-            continue
-        men = (f.men.value if f.men is not None else (st.men if st else 0)) * mult
-        if f.vehicles is not None:
-            vehicles = [(v.vehicle, v.count.value * mult) for v in f.vehicles]
+        d = _draft(f, n, src, norms, known_vehicles, problems)
+        if d is not None:
+            drafts[f.id] = d
+    _subtract_drawn(drafts, problems)
+    out: list[ResolvedFormation] = []
+    for fid, d in drafts.items():
+        unit = _resolved(fid, d, drafts, army, norms, rule, known_vehicles, order)
+        if isinstance(unit, str):
+            problems.append(unit)
         else:
-            vehicles = [(v, c * mult) for v, c in (st.vehicles if st else ())]
-        for v, _ in vehicles:
-            if v not in known_vehicles:
-                problems.append(f"{where}.vehicles: unknown vehicle {v!r}; fix: use one of "
-                                f"configs/vehicles ({sorted(known_vehicles)})")
-        merged: dict[str, int] = {}
-        for v, c in vehicles:
-            merged[v] = merged.get(v, 0) + int(c)
-        raw[f.id] = dict(spec=f, st=st, mult=mult, movement=movement, men=int(men),
-                         vehicles=merged, where=where)
-    # drawn from the parent: subtract the child's men and vehicles
-    for fid, r in raw.items():
-        f = r["spec"]
-        if not f.drawn_from_parent or f.parent not in raw:
-            continue
-        p = raw[f.parent]
-        if r["men"] > p["men"]:
-            problems.append(f"{r['where']}: drawn_from_parent but its {r['men']} men exceed its "
-                            f"parent {f.parent}'s {p['men']}; fix: give the parent its whole "
-                            "establishment or drop drawn_from_parent")
-        p["men"] = max(0, p["men"] - r["men"])
-        for v, c in r["vehicles"].items():
-            have = p["vehicles"].get(v, 0)
-            if c > have:
-                problems.append(f"{r['where']}: drawn_from_parent but its {c} {v} exceed its "
-                                f"parent {f.parent}'s {have}; fix: give the parent that many "
-                                "or drop drawn_from_parent")
-            p["vehicles"][v] = max(0, have - c)
-    out = []
-    for fid, r in raw.items():
-        f, st, where, movement = r["spec"], r["st"], r["where"], r["movement"]
-        men, vehicles = r["men"], {v: c for v, c in r["vehicles"].items() if c > 0}
-        drawn = any(x["spec"].parent == fid and x["spec"].drawn_from_parent
-                    for x in raw.values())
-        if men <= 0 and not vehicles:
-            problems.append(f"{where}: a formation without men or vehicles (after its standard"
-                            + (" and what its children draw from it" if drawn else "")
-                            + "); fix: give it `men:` or `vehicles:` (or a `standard:`)")
-            continue
-        if men <= 0:  # vehicles without crews (men: 0 itself is refused by the schema)
-            if drawn:
-                problems.append(f"{where}.men: its children drawn_from_parent take all its men "
-                                f"and leave its vehicles ({', '.join(sorted(vehicles))}) "
-                                "without crews; fix: give it its whole establishment, or move "
-                                "the vehicles to the children")
-            else:
-                problems.append(f"{where}.men: missing, and no standard gives it: its vehicles "
-                                f"({', '.join(sorted(vehicles))}) would move without crews; "
-                                "fix: give `men:` (its strength, crews included) or a "
-                                "`standard:`")
-            continue
-        classes = dict(vehicles)
-        if movement == "foot" and men > 0:
-            classes[FOOT] = men
-        elif movement == "horse" and men > 0:
-            classes[HORSE] = men
-        pace = _pace_vehicle(f, movement, classes, norms.config_dir)
-        if movement not in ("river", "rail"):
-            if pace is None:
-                want = "tracked" if movement in ("tracked", "tank_riders") else "wheeled"
-                own = (f"; its standard {f.standard!r} moves `{st.movement}`: leave "
-                       "`movement:` out to take it" if st is not None and st.movement
-                       and st.movement != movement else "")
-                problems.append(f"{where}.movement: {movement} but the formation has no {want} "
-                                f"vehicle; fix: give it one in `vehicles:` or change "
-                                f"`movement:`{own}")
-                continue
-            if pace not in known_vehicles:
-                problems.append(f"{where}.pace_vehicle: unknown vehicle {pace!r}")
-                continue
-            if (pace not in classes and pace not in MEN_CLASSES
-                    and not _motor(pace, norms.config_dir)):
-                problems.append(f"{where}.pace_vehicle: {pace!r} is a foot or horse vehicle "
-                                f"file, but a formation's men march as {FOOT} "
-                                f"(`movement: foot`) or {HORSE} (`movement: horse`), and "
-                                "`vehicles:` lists motor vehicles only; fix: leave "
-                                "pace_vehicle out (its `movement:` then sets the pace), or "
-                                f"one of its vehicles {sorted(classes)}; a foot or horse file "
-                                "of your own is for `logistics route --vehicle` and "
-                                "`logistics sample` (configs/vehicles/README.md)")
-                continue
-            if pace not in classes and pace not in MEN_CLASSES:
-                problems.append(f"{where}.pace_vehicle: {pace!r} is not one of its vehicles "
-                                f"{sorted(classes)}{_vehicles_origin(f, norms)}; fix: one of "
-                                f"those, or leave pace_vehicle out, or list {pace} in "
-                                f"`vehicles:`{_replaces_standard(f)}")
-                continue
-        lift_vehicle, lift_trucks, lift_men, per, riders = None, 0, 0, 0.0, 0
-        lift = f.lift
-        if lift is None and st is not None and st.lift is not None:
-            lift_vehicle, lift_trucks = st.lift[0], st.lift[1] * r["mult"]
-            per = norms.men_per_truck.get(lift_vehicle, 0.0)
-            lift_men = int(min(men, lift_trucks * per)) if per else 0
-        elif lift is not None and lift.kind == "tank_riders":
-            riders = int(lift.men.value) * r["mult"]
-            if not _tracked(classes, norms.config_dir):
-                problems.append(f"{where}.lift.kind: tank_riders, but the formation has no "
-                                f"tanks to ride ({', '.join(sorted(classes)) or 'no vehicles'}); "
-                                "fix: give its tanks in `vehicles:`, or a truck lift (`vehicle:`, "
-                                "`count:`)")
-                continue
-        elif lift is not None:  # per body, as `men` and `vehicles`: `count` bodies each lift
-            lift_vehicle, lift_trucks = lift.vehicle, int(lift.count.value) * r["mult"]
-            per = (lift.men_per_vehicle.value if lift.men_per_vehicle is not None
-                   else norms.men_per_truck.get(lift_vehicle, 0.0))
-            lift_men = int(lift.men.value) * r["mult"]
-            if per <= 0:
-                mv = _norms_file(norms, "movement.yaml")
-                problems.append(f"{where}.lift: no men per vehicle for {lift_vehicle!r} (none "
-                                f"under lift.truck of {mv}); fix: give `men_per_vehicle:` in "
-                                f"this `lift:`, or add {lift_vehicle}: {{men_per_vehicle: ...}} "
-                                f"under lift.truck of {mv}")
-                continue
-            if lift_vehicle not in classes:
-                problems.append(f"{where}.lift.vehicle: {lift_vehicle!r} is not one of its "
-                                f"vehicles {sorted(classes)}{_vehicles_origin(f, norms)}; fix: "
-                                f"list the trucks in `vehicles:`{_replaces_standard(f)}")
-                continue
-            if lift_trucks > classes[lift_vehicle]:
-                mult, have = r["mult"], classes[lift_vehicle]
-                bodies = (f" a body, {lift_trucks} in its {mult} bodies (`count:`)," if mult > 1
-                          else "")
-                problems.append(f"{where}.lift.count: {lift.count.value} {lift_vehicle}{bodies} "
-                                f"lift men, but the formation has {have} {lift_vehicle}"
-                                + (" after what its children draw from it" if drawn else "")
-                                + f"; fix: at most {have // mult}"
-                                + (" a body" if mult > 1 else "")
-                                + f", or more {lift_vehicle} in `vehicles:`")
-                continue
-        if lift_vehicle is None and riders == 0 and movement == "truck_borne":
-            # men ride the formation's own trucks: every wheeled class the norms give a lift for
-            cap = [(v, c, norms.men_per_truck[v]) for v, c in vehicles.items()
-                   if v in norms.men_per_truck]
-            if not cap:
-                mv = _norms_file(norms, "movement.yaml")
-                problems.append(f"{where}: truck_borne but none of its vehicles "
-                                f"({', '.join(sorted(vehicles)) or 'none'}) has men per truck "
-                                f"under lift.truck of {mv}; fix: give `lift:` (`vehicle`, "
-                                "`count`, `men`, `men_per_vehicle`), or add the truck with its "
-                                f"`men_per_vehicle:` under lift.truck of {mv}")
-                continue
-            lift_vehicle, lift_trucks, per = max(cap, key=lambda t: t[1])
-            lift_men = int(min(men, lift_trucks * per))
-        if lift_vehicle is not None and lift_trucks * per <= 0:
-            problems.append(f"{where}.lift: the lift carries no one (capacity zero); fix: give "
-                            "trucks and men per truck above zero, or drop `lift:`")
-            continue
-        norm = None
-        if movement not in ("river", "rail"):
-            nid = f.march_norm or (st.march_norm if st else None)
-            try:
-                norm = norms.norm_for(movement, nid)
-            except ConfigError as exc:
-                problems.append(f"{where}.march_norm: {exc}")
-                continue
-        # a standard's routes are per body: `count` bodies march on that many routes each
-        routes = (f.column.routes.value if f.column
-                  else (st.routes * r["mult"] if st and st.routes else 1))
-        gap = (f.column.gap_m.value if f.column and f.column.gap_m is not None
-               else (norm.gap_m if norm else 0.0))
-        explicit = f.on_fortified_region or (st.on_fortified_region if st else None)
-        action = action_for(f.kind, explicit, rule, f.standard)
-        detach = detaches(action, f.kind, rule, f.standard)
-        loc = f.start.location()
-        start_h = army.start_h
-        if f.start.time is not None:
-            start_h = (f.start.time.value - army.h_hour.value).total_seconds() / 3600.0
-        out.append(ResolvedFormation(
-            id=fid, name=f.name, kind=f.kind, role=f.role, parent=f.parent,
-            aliases=tuple(f.aliases), headline=(fid == army.headline_id), movement=movement,
-            pace_vehicle=pace, men=men, classes=tuple(classes.items()),
-            lift_vehicle=lift_vehicle, lift_trucks=int(lift_trucks), lift_men=int(lift_men),
-            men_per_truck=float(per), riders=riders, norm=norm, routes=int(routes),
-            gap_m=float(gap), fortified_action=action, detaches=detach,
-            formed_when=f.formed.when if f.formed else None, start_lon=float(loc.lon),
-            start_lat=float(loc.lat), start_h=float(start_h),
-            objectives=tuple(_objective(o) for o in f.objectives), carried_by=f.carried_by,
-            priority=order.index(fid), drawn_from_parent=f.drawn_from_parent,
-        ))
-    reach = army.fuel.reserve_reach_km
-    carrier = next((u for u in out if reach is not None and u.id == reach.carrier), None)
-    if carrier is not None and all(c in MEN_CLASSES for c, _ in carrier.classes):
-        # the reserve rides with the carrier's transport (configs/armies/README.md): men on
-        # foot or horsed alone carry no army's fuel
-        land = [u.id for u in out if u.movement not in ("river", "rail")
-                and any(c not in MEN_CLASSES for c, _ in u.classes)]
-        problems.append(f"{src}: fuel.reserve_reach_km.carrier: {reach.carrier!r} has no "
-                        f"vehicle (only men, {carrier.movement}): the army's reserve rides with "
-                        "its carrier's "
-                        "transport and would ride on nothing; fix: the formation whose "
-                        f"transport carries the reserve, one of {land}")
+            out.append(unit)
+    problem = _reserve_carrier_problem(army, out)
+    if problem is not None:
+        problems.append(problem)
     if problems:
         raise ConfigError(f"{src}: {len(problems)} problem(s) with the formations:\n  - "
                           + listed(problems) + "\n(key reference: configs/armies/README.md)")
