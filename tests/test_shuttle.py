@@ -314,9 +314,11 @@ def test_a_shuttle_crosses_a_fortified_depth_at_the_rules_rate_a_day():
     # factor does not act, the breach alone sets the pace
     sched = MarchSchedule(start_hour=6.0, hours_per_day=12.0, close_up_h=2.0)
     depth = SimpleNamespace(km_in=0.0, km_out=30.0)
-    tt = _shuttle(u, army, norms, opt, [], ("truck",), ("petrol",), {"dry": truck_s},
-                  {"dry": np.full((1, n), 0.5)}, "dry", kms, seg, sched, (depth,),
-                  breach_km_per_day=10.0, foot_step_s=foot_s)
+    tt = _shuttle(unit=u, army=army, norms=norms, options=opt, notes=[], class_ids=("truck",),
+                  fuel_types=("petrol",), step_time_s={"dry": truck_s},
+                  step_fuel_l={"dry": np.full((1, n), 0.5)}, season="dry", cum_km=kms,
+                  route=seg, march_window=sched, fortified=(depth,),
+                  breakthrough_km_per_day=10.0, foot_step_s=foot_s)
     assert tt is not None and tt.ok
     assert tt.km_at(24.0) == pytest.approx(10.0, abs=1e-6)
     assert tt.km_at(48.0) == pytest.approx(20.0, abs=1e-6)
@@ -352,8 +354,10 @@ def test_a_shuttles_trucks_drive_at_their_norms_night_factor_in_a_night_window()
         norms = SimpleNamespace(norm_for=lambda kind: SimpleNamespace(max_speed_kmh=4.5))
         opt = SimpleNamespace(shuttle_planner=planner, speed_scale=1.0, fuel_scale=1.0)
         seg = pd.DataFrame({"lon": 120.0 + kms / 100.0, "lat": np.full(n, 45.0)})
-        assert _shuttle(u, army, norms, opt, [], ("truck",), ("petrol",), {"dry": truck_s},
-                        {"dry": np.full((1, n), 0.5)}, "dry", kms, seg, sched) is None
+        assert _shuttle(unit=u, army=army, norms=norms, options=opt, notes=[],
+                        class_ids=("truck",), fuel_types=("petrol",),
+                        step_time_s={"dry": truck_s}, step_fuel_l={"dry": np.full((1, n), 0.5)},
+                        season="dry", cum_km=kms, route=seg, march_window=sched) is None
         return seen["truck_leg_h"](0.0, 60.0)
 
     night = MarchSchedule(start_hour=19.0, hours_per_day=12.0)

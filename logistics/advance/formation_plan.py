@@ -367,8 +367,11 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
                 km_on_foot = route["dist_m"].to_numpy(dtype=np.float64)[where].sum() / 1000.0
                 notes.append(f"{unit.id}: its lift's trucks go at a walker's pace where they are "
                              f"slower (manhandled through): {km_on_foot:.0f} km ({first})")
-        shuttle = _shuttle(unit, army, norms, options, notes, ids, fts, legs, fuels, first, kms,
-                           route, foot_day[first], fortified, breakthrough_km_per_day,
+        shuttle = _shuttle(unit=unit, army=army, norms=norms, options=options, notes=notes,
+                           class_ids=ids, fuel_types=fts, step_time_s=legs, step_fuel_l=fuels,
+                           season=first, cum_km=kms, route=route,
+                           march_window=foot_day[first], fortified=fortified,
+                           breakthrough_km_per_day=breakthrough_km_per_day,
                            foot_step_s=foot_s[first])
     return FormationPlan(
         unit=unit, km=kms, lon=route["lon"].to_numpy(float), lat=route["lat"].to_numpy(float),
@@ -431,32 +434,50 @@ def _dismounted(u, step_time, pace, foot_s, schedule, foot_day, seg, notes,
     return out
 
 
-def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms, seg,
-             sched, fortified=(), breach_km_per_day: float = math.inf,
+def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, notes: list[str],
+             class_ids: Sequence[str], fuel_types: Sequence[str],
+             step_time_s: Mapping[str, np.ndarray], step_fuel_l: Mapping[str, np.ndarray],
+             season: str, cum_km: np.ndarray, route: pd.DataFrame, march_window: MarchSchedule,
+             fortified: Sequence[FortifiedPass] = (),
+             breakthrough_km_per_day: float = math.inf,
              foot_step_s: np.ndarray | None = None) -> Timetable | None:
     """The shuttle of a truck-borne formation whose lift carries only part of its men: the
     lift's trucks carry ``lift_men`` forward along the formation's own route and drive back
     for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
     engine's times of the lift's truck class on this route (the first season), its fuel the
     class's litres per km on it; the marching men's pace the foot norm; trucks and marchers
-    keep ``sched``, the foot column's march window (the men on foot set the formation's day;
-    the trucks drive it at their own norm's night factor, as the window's mean);
+    keep ``march_window``, the foot column's march window (the men on foot set the formation's
+    day; the trucks drive it at their own norm's night factor, as the window's mean);
     embark/debark from its march norm. Through a ``fortified`` stretch the trucks and the men
     (who are never faster than the trucks) cross at the rule's breakthrough rate, as the step
     loop moves a formation there (``simulate._Loop.breach``): a shuttle is laid on hours under
-    way, so a day of ``breach_km_per_day`` takes the window's moving hours a day (its hours
-    less the close-up)."""
-    if opt.shuttle_planner is None:
-        notes.append(f"{u.id}: its lift carries {u.lift_men} of {u.men} men, but no shuttle "
-                     "planner is available in this build; it moves at the trucks' pace")
+    way, so a day of ``breakthrough_km_per_day`` takes the window's moving hours a day (its
+    hours less the close-up).
+
+    - ``unit``: the formation (its lift, men, norm, start); ``army``: its army (H-hour, the
+      run's end); ``norms``: the march norms (the foot norm's speed); ``options``: the plan's
+      :class:`~logistics.advance.plan.PlanOptions` (the shuttle planner, speed and fuel
+      scales; not annotated: that module imports this one); ``notes``: the run's notes, this
+      shuttle's appended (also why there is none).
+    - ``class_ids``, ``fuel_types``: the formation's classes and their fuel types;
+      ``step_time_s``, ``step_fuel_l``: per season, (n_classes, n) step times, s, and litres
+      per vehicle of each class on the route; ``season``: the season whose tables price the
+      legs (the first).
+    - ``cum_km``: (n,) km of the route's points from its start; ``route``: its segment table
+      (``lon``, ``lat`` of the points); ``fortified``: the fortified depths it crosses;
+      ``foot_step_s``: (n,) step times of the men on foot, s (None: the planner walks them at
+      the foot norm's speed)."""
+    if options.shuttle_planner is None:
+        notes.append(f"{unit.id}: its lift carries {unit.lift_men} of {unit.men} men, but no "
+                     "shuttle planner is available in this build; it moves at the trucks' pace")
         return None
-    if u.lift_vehicle not in ids:
-        notes.append(f"{u.id}: its lift vehicle {u.lift_vehicle} is not among its vehicles; no "
-                     "shuttle")
+    if unit.lift_vehicle not in class_ids:
+        notes.append(f"{unit.id}: its lift vehicle {unit.lift_vehicle} is not among its "
+                     "vehicles; no shuttle")
         return None
-    i = ids.index(u.lift_vehicle)
-    t = np.where(np.isfinite(step_time[season][i]), step_time[season][i], 0.0)
-    norm = u.norm
+    i = class_ids.index(unit.lift_vehicle)
+    t = np.where(np.isfinite(step_time_s[season][i]), step_time_s[season][i], 0.0)
+    norm = unit.norm
     if norm is not None:
         # the trucks drive in the foot column's window at their own norm's night factor
         # (blacked-out driving): a truck-borne formation that is not shuttled gets it from the
@@ -464,35 +485,36 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
         # marchers, so its legs take the window's mean factor (a named simplification: the
         # night hours' slower going spread over the window's hours; review21 saw the shuttles'
         # trucks at 24.5 km/h at night where the norm gives 25 x 0.7)
-        trucks_day = replace(sched, night_hours=norm.night_hours,
+        trucks_day = replace(march_window, night_hours=norm.night_hours,
                              night_speed_factor=norm.night_speed_factor)
         t = t / trucks_day.mean_speed_factor
-    if fortified and math.isfinite(breach_km_per_day) and breach_km_per_day > 0:
-        step_km = np.diff(kms, prepend=kms[0])  # step k ends at kms[k]
-        mid = kms - step_km / 2.0
-        inside = np.zeros(len(kms), dtype=bool)
+    if fortified and math.isfinite(breakthrough_km_per_day) and breakthrough_km_per_day > 0:
+        step_km = np.diff(cum_km, prepend=cum_km[0])  # step k ends at cum_km[k]
+        mid = cum_km - step_km / 2.0
+        inside = np.zeros(len(cum_km), dtype=bool)
         for fp in fortified:
             inside |= (mid > fp.km_in) & (mid < fp.km_out)
         # a day under way is the window's moving hours (its hours less the close-up: the
-        # shuttle is laid on sched.moving_hours), not its hours (review21)
-        breach_s = step_km / breach_km_per_day * sched.moving_hours_per_day * 3600.0
+        # shuttle is laid on march_window.moving_hours), not its hours (review21)
+        breach_s = (step_km / breakthrough_km_per_day * march_window.moving_hours_per_day
+                    * 3600.0)
         t = np.where(inside, np.maximum(t, breach_s), t)
     cum_h = np.cumsum(t) / 3600.0
     cum_h -= cum_h[0]
-    route_km = float(kms[-1])
+    route_km = float(cum_km[-1])
     if route_km <= 0:
         return None
-    f = np.where(np.isfinite(fuels[season][i]), fuels[season][i], 0.0)
-    per_km = float(np.sum(f)) / route_km * u.lift_trucks
+    f = np.where(np.isfinite(step_fuel_l[season][i]), step_fuel_l[season][i], 0.0)
+    per_km = float(np.sum(f)) / route_km * unit.lift_trucks
 
     def leg_h(a: float, b: float) -> float:
-        return abs(float(np.interp(b, kms, cum_h)) - float(np.interp(a, kms, cum_h))) \
-            / opt.speed_scale
+        return abs(float(np.interp(b, cum_km, cum_h)) - float(np.interp(a, cum_km, cum_h))) \
+            / options.speed_scale
 
     c0 = army.h_hour.value.hour + army.h_hour.value.minute / 60.0
 
     def march_hours(t0: float, t1: float) -> float:
-        return sched.moving_hours(c0 + t0, c0 + t1)
+        return march_window.moving_hours(c0 + t0, c0 + t1)
 
     foot = norms.norm_for("foot")
     walk_h = None
@@ -501,25 +523,26 @@ def _shuttle(u, army, norms, opt, notes, ids, fts, step_time, fuels, season, kms
         walk_h -= walk_h[0]
 
     def walk_leg_h(a: float, b: float) -> float:
-        return abs(float(np.interp(b, kms, walk_h)) - float(np.interp(a, kms, walk_h))) \
-            / opt.speed_scale
+        return abs(float(np.interp(b, cum_km, walk_h)) - float(np.interp(a, cum_km, walk_h))) \
+            / options.speed_scale
 
-    tt = opt.shuttle_planner(
-        men=u.men, lift_men=u.lift_men, route_km=route_km, start_h=u.start_h,
+    tt = options.shuttle_planner(
+        men=unit.men, lift_men=unit.lift_men, route_km=route_km, start_h=unit.start_h,
         end_h=hours_since(army.h_hour.value, army.run_end), truck_leg_h=leg_h,
-        truck_fuel_l_per_km=per_km * opt.fuel_scale,
-        march_kmh=foot.max_speed_kmh * opt.speed_scale, march_hours=march_hours,
+        truck_fuel_l_per_km=per_km * options.fuel_scale,
+        march_kmh=foot.max_speed_kmh * options.speed_scale, march_hours=march_hours,
         load_h=norm.embark_h if norm is not None else 0.0,
         unload_h=norm.debark_h if norm is not None else 0.0,
-        route=(kms, seg["lon"].to_numpy(float), seg["lat"].to_numpy(float)), fuel_type=fts[i],
+        route=(cum_km, route["lon"].to_numpy(float), route["lat"].to_numpy(float)),
+        fuel_type=fuel_types[i],
         bound_km=norm.shuttle_bound_km if norm is not None else None,
         march_leg_h=walk_leg_h if walk_h is not None else None)
     if not tt.ok:
-        notes.append(f"{u.id}: the truck shuttle cannot be made ({tt.reason}); it moves at the "
-                     "trucks' pace")
+        notes.append(f"{unit.id}: the truck shuttle cannot be made ({tt.reason}); it moves at "
+                     "the trucks' pace")
         return None
-    notes.append(f"{u.id}: {u.lift_trucks} {u.lift_vehicle} lift {u.lift_men} of {u.men} men: "
-                 "the trucks shuttle; " + "; ".join(tt.notes))
+    notes.append(f"{unit.id}: {unit.lift_trucks} {unit.lift_vehicle} lift {unit.lift_men} of "
+                 f"{unit.men} men: the trucks shuttle; " + "; ".join(tt.notes))
     return tt
 
 
