@@ -236,6 +236,53 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
     around the new top are prefetched: on 1e7 cells the frontier's rows no longer fit in L2,
     and fetching them while the current cell is expanded made the search 13 % faster.
 
+    Parameters (all positional: numba; the first eight are ``KernelInputs.args()``, which
+    this loop hands to :func:`_move` for the move rule,
+    :func:`~logistics.cost.kernel.move_cost`):
+
+    - ``class_index``: uint8 (ny, nx), the row of ``table`` of each cell (255: barrier).
+    - ``table``: float64 (n_classes, n_grades), cost per metre (model units per m: s/m or
+      L/m) of a class at grade ``grade_min + i / inv_grade_step``.
+    - ``grade_min``: float, the grade (rise/run, m/m) of the table's first column;
+      ``inv_grade_step``: float, table columns per unit of grade (1 / grade step).
+    - ``elevation_m``: float32 (ny, nx), m, or (0, 0) (isotropic); ``scale``: float32
+      (ny, nx), dimensionless factor on a cell's cost, or (0, 0); ``enter``: float32
+      (ny, nx), the river toll of a cell's band in model units, or (0, 0); ``river``: uint8
+      (ny, nx), which river a cell of ``enter`` belongs to, or (0, 0). This loop itself
+      only prefetches rows of ``class_index``, ``elevation_m``, ``scale`` and ``enter``.
+    - ``offsets``: int64 (n_off, 2), the stencil's moves (di, dj) in (rows, cols), n_off 8 or
+      16 (:mod:`logistics.cost.stencil`); the widest gives ``reach``.
+    - ``dflat``: int64 (n_off,), move k in flat cells, ``di * nx + dj``.
+    - ``lengths_m``: float64 (n_off,), m, the length of move k on the ground.
+    - ``per_m_rise``: float64 (n_off,), table columns per metre of rise on move k
+      (``inv_grade_step / lengths_m[k]``).
+    - ``link_of``: int8 (n_off,), the backlink code stored when a cell is reached by move k
+      (k forward; the opposite move's index in reverse: ``_link_table``).
+    - ``ny``, ``nx``: int, the grid's rows and columns.
+    - ``flat``: float64 (ny * nx,), model units, the accumulated cost (inf: not reached);
+      read and lowered in place (relaxation).
+    - ``links``: int8 (ny * nx,), the backlink of each cell, written with its cost.
+    - ``reverse``: bool, False: cost from the sources to each cell (a move leaves the expanded
+      cell); True: cost from each cell to the sources (the move into the expanded cell is
+      priced, from the neighbour).
+    - ``stops``: int64 (n_stops,), flat cells to stop at once final (empty: settle all);
+      ``stops_final``: int64 (1,), in/out, how many of ``stops``, in order, are final.
+    - ``bound``: float, model units, expand only cells of cost <= bound, up to the key
+      rounding (inf: all).
+    - ``heap``: uint64 (capacity,), the 4-ary min-heap of entries (above), in/out;
+      ``size``: int, its entries in use on entry.
+    - ``index_bits``: int, low bits of an entry holding the flat index (enough for
+      ``ny * nx - 1``; tests raise it); the cost key is the top ``64 - index_bits`` bits.
+    - ``counts``: int64 (1,), in/out, cells expanded.
+    - ``unrolled8``: bool, the 8-neighbour stencil with each move spelt out as constants
+      (``offsets`` must then be ``stencil.OFFSETS_8``, in its order).
+
+    Steps of each pass of the loop: (1) return if the heap could overflow on this pop's
+    pushes; (2) stop at the bound, or when every stop cell is final; (3) pop the top (last
+    entry sifted down from the root) and prefetch the next top's rows; (4) skip a stale
+    entry; (5) expand the cell: relax each move out of it (:func:`_move`: price it, lower the
+    neighbour's cost and backlink, push it).
+
     Returns the heap size left: 0 when done, else the caller grows the heap and calls again
     (this loop cannot allocate: see HOT_JIT).
     """
@@ -243,17 +290,20 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
     reach = 0  # widest offset: cells this far from every edge need no bounds checks
     for k in range(n_off):
         reach = max(reach, abs(offsets[k, 0]), abs(offsets[k, 1]))
+    # an entry is (cost key << shift) | flat index: the mask reads the index back
     shift = np.uint64(index_bits)
     index_mask = (np.uint64(1) << shift) - np.uint64(1)
     cap = heap.shape[0] - n_off  # a pop pushes at most n_off entries
     n_cells = ny * nx
     bound_key = _order_bits(bound, shift)
     while size > 0:
-        if size > cap:
+        if size > cap:  # this pop may push n_off entries past the end: the caller grows it
             return size
         top = heap[0]
         if (top >> shift) > bound_key:
             return 0  # every entry left costs more than the bound: left for a later band
+        # stop cells are checked in order, each once: a cell whose cost is below the top's key
+        # can no longer be lowered (edges are positive), so it is final for good
         while stops_final[0] < stops.shape[0]:  # does every entry left cost more than the
             v = flat[_u(stops[_u(stops_final[0])])]  # next stop cell? then it is final
             if v < np.inf and (top >> shift) > _order_bits(v, shift):
@@ -262,6 +312,7 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
                 break
         if stops.shape[0] > 0 and stops_final[0] == stops.shape[0]:
             return 0  # every stop cell is final
+        # pop: the last entry takes the root's place and sinks to where it belongs
         size -= 1
         _sift_down(heap, size, 0, heap[_u(size)])
         if size > 0:  # the next pop is likely the new top: fetch its neighbourhood meanwhile
@@ -278,8 +329,12 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
         counts[0] += 1
         r = i // nx
         c = i - r * nx
+        # a cell at least `reach` from every edge has all its neighbours on the grid: _move
+        # then skips the bounds check
         inner = reach <= r < ny - reach and reach <= c < nx - reach
         if unrolled8:  # OFFSETS_8 spelt out: each move's offsets are constants (see _move)
+            # (k, di, dj) below must stay stencil.OFFSETS_8 row by row: link_of and dflat are
+            # indexed by k
             size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
                          enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
                          reverse, heap, size, shift, i, r, c, d, inner, 0, -1, 0)
@@ -304,7 +359,7 @@ def _settle(class_index, table, grade_min, inv_grade_step, elevation_m, scale, e
             size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
                          enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat, links,
                          reverse, heap, size, shift, i, r, c, d, inner, 7, 1, 1)
-        else:
+        else:  # any stencil (16 neighbours): the offsets read from the array
             for k in range(n_off):
                 size = _move(class_index, table, grade_min, inv_grade_step, elevation_m, scale,
                              enter, river, lengths_m, per_m_rise, dflat, link_of, ny, nx, flat,
