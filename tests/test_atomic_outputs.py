@@ -425,3 +425,35 @@ def test_a_full_disk_at_the_probe_still_says_the_errno_text(tmp_path, monkeypatc
     monkeypatch.setattr(_atomic.os, "open", full)
     with pytest.raises(OutputError, match="No space left on device .errno 28.; free some"):
         _atomic.probe_write(tmp_path, what="--out")
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_cli_without_overwrite_keeps_a_folder_written_meanwhile(tmp_path, monkeypatch, command):
+    """Two `logistics run` (or `compare`) into one --out, started together, both pass the
+    check before the work; the one that finishes second must not replace the first's finished
+    folder without --overwrite (newuser26: both exited 0 and the second silently replaced the
+    first). The other process is played by writing an own folder just before this one writes."""
+    import importlib
+
+    from logistics.cli import main
+
+    out = tmp_path / "out"
+    mod = importlib.import_module("logistics.report.run_outputs" if command == "run" else
+                                  "logistics.report.compare_outputs")
+    name = "write_run" if command == "run" else "write_comparison"
+    real = getattr(mod, name)
+
+    def other_process_first(*args, **kwargs):
+        with atomic_dir(out, overwrite=True) as tmp:
+            (tmp / "first.txt").write_text("the first run's outputs\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mod, name, other_process_first)
+    argv = (["run", "configs/tbf-36a.yaml", "--resolution-m", "25000", "--no-events"]
+            if command == "run" else
+            ["compare", "--workers", "0", "--no-map", "--resolution-m", "25000", "--documented",
+             "configs/history/documented-advances.csv"])
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    assert main([*argv, "--out", str(out)]) != 0
+    assert sorted(p.name for p in out.iterdir() if p.name != _atomic.MARKER) == ["first.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -160,3 +160,27 @@ def test_timetable_head_and_tail(straight):
     assert np.interp(30.0, t, tt["tail_km"]) == pytest.approx(0.0)
     assert np.interp(39.0, t, tt["tail_km"]) == pytest.approx(30.0, abs=0.01)
     assert t[-1] == pytest.approx(42.0, abs=1e-2) and tt["tail_km"][-1] == pytest.approx(60.0)
+
+
+def test_ships_under_way_part_of_the_day_make_less_ground(straight):
+    """river.sailing_hours_per_day: 12 h a day under way halves the speed over the ground,
+    averaged over the day (by hand: 60 km downstream at 15 x 12/24 = 7.5 km/h is 8 h; back
+    upstream at 5 x 0.5 = 2.5 km/h, 24 h), the wave positions with it; the current check is
+    still made on the speed through the water (a ship that stems it does so while under way)."""
+    half = dataclasses.replace(NORMS, sailing_hours_per_day=12.0)
+    move = plan_river_move(_ll(X0 + 10_000, Y0), _ll(X0 + 70_000, Y0), ships={"boat": 1},
+                           men=50, depart_h=0.0, waterways=straight, norms=half)
+    assert move.ok, move.reason
+    assert move.sail_h["boat"] == pytest.approx(8.0, abs=1e-3)
+    assert move.head_ashore_h == pytest.approx(1.0 + 8.0 + 1.0, abs=1e-2)
+    assert move.wave_km(0, 1.0 + 4.0) == pytest.approx(30.0, abs=0.01)
+    up = plan_river_move(_ll(X0 + 70_000, Y0), _ll(X0 + 10_000, Y0), ships={"boat": 1},
+                         men=50, depart_h=0.0, waterways=straight, norms=half)
+    assert up.ok and up.sail_h["boat"] == pytest.approx(24.0, abs=1e-3)
+
+
+def test_shipped_sailing_hours_are_read():
+    from logistics.army.means_norms import load_means_norms
+
+    hours = load_means_norms().river.sailing_hours_per_day
+    assert 12.0 <= hours < 24.0

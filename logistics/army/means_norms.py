@@ -113,6 +113,9 @@ class RiverNorms:
     ferry: FerryRate
     #: the army's own crossing means at a site (None: not given, as in hand-made norms)
     own_means: OwnMeans | None = None
+    #: hours a day the ships are under way (their speed over the ground x this / 24); 24 in
+    #: hand-made norms
+    sailing_hours_per_day: float = 24.0
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,8 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
                                              upper=1.0),
         embark_h=reader.number("river.embark_h", zero_ok=True),
         disembark_h=reader.number("river.disembark_h", zero_ok=True),
+        sailing_hours_per_day=reader.number("river.sailing_hours_per_day", lower=1.0,
+                                            upper=24.0),
         navigable_levels=tuple(int(v) for v in reader.items("river.navigable_levels", int)),
         max_access_km=reader.number("river.max_access_km"),
         ferry=FerryRate(

@@ -141,7 +141,7 @@ def _run(args: argparse.Namespace) -> int:
         check_comparable(comp.inputs, modeled=bool(comp.axes))
         bar.step(f"writing {out}/")
         out = write_comparison(comp, out, map_resolution_m=args.map_resolution_m,
-                               draw_map=not args.no_map)
+                               draw_map=not args.no_map, overwrite=args.overwrite)
     doc = comp.inputs.documented
     print(format_summary(comp.summary), end="")
     unscored = int((~comp.table["scorable"].astype(bool)).sum())

@@ -295,7 +295,7 @@ def _run(args: argparse.Namespace) -> int:
                                       resolution_m=args.resolution_m, events=not args.no_events,
                                       cost_surface=True, engine=args.engine)
                 bar.step(f"writing {out}/")
-                write_run(result, out, documented=documented)
+                write_run(result, out, documented=documented, overwrite=args.overwrite)
                 written[out] = path.name
         except LogisticsError as exc:
             if not many:

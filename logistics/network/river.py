@@ -14,7 +14,8 @@ group from one place on the rivers to another (each within ``river.max_access_km
 navigable line). Each ship class sails at its own speed over the ground: still-water speed x
 ``operating_speed_factor`` (floating logs, a flooded channel: [KORNER], a named assumption)
 plus the current downstream, minus it upstream (``current_kmh``, assumed), so the armoured
-boats arrive before the monitors. The men are shared among the classes in proportion to their
+boats arrive before the monitors; under way ``sailing_hours_per_day`` hours a day (assumed: the
+ferries' working day), so averaged over the day that speed x hours / 24. The men are shared among the classes in proportion to their
 lift (ships x troops per ship, each an assumption: no lift per ship was found); a class whose
 lift is smaller than its share sails back for more. Embarking and landing take ``embark_h``
 and ``disembark_h``.
@@ -170,6 +171,14 @@ def _water_kmh(norms: RiverNorms, ship_class: str) -> float:
     ``speed_kmh`` x ``operating_speed_factor`` (the current is added downstream, taken off
     upstream)."""
     return norms.ships[ship_class].speed_kmh * norms.operating_speed_factor
+
+
+def _ground_kmh(norms: RiverNorms, ship_class: str) -> tuple[float, float]:
+    """(downstream, upstream) km/h over the ground of ``ship_class`` averaged over the day:
+    through the water (:func:`_water_kmh`) plus or minus ``current_kmh``, x
+    ``sailing_hours_per_day`` / 24 (the ships are under way that many hours a day)."""
+    v, duty = _water_kmh(norms, ship_class), norms.sailing_hours_per_day / 24.0
+    return (v + norms.current_kmh) * duty, (v - norms.current_kmh) * duty
 
 
 def ships_stem_current(norms: RiverNorms | None = None) -> bool:
@@ -437,16 +446,15 @@ def plan_river_move(
                          "river: there is nothing to sail", depart_h=depart_h)
     km_down = sum(p.length for p, down in pieces if down) / 1000.0
     km_up = sum(p.length for p, down in pieces if not down) / 1000.0
-    sail_h, back_h = {}, {}
+    sail_h, back_h, speeds = {}, {}, {}
     for c in fleet:
         v = _water_kmh(norms, c)
-        up = v - norms.current_kmh
-        if km_up > 0 and up <= 0:
+        if km_up > 0 and v <= norms.current_kmh:
             return RiverMove(False, (
                 f"{c} makes {v:.1f} km/h through the water, no more than the current "
                 f"({norms.current_kmh:g} km/h): it cannot go {km_up:.0f} km upstream"),
                 depart_h=depart_h)
-        down = v + norms.current_kmh
+        down, up = speeds[c] = _ground_kmh(norms, c)
         sail_h[c] = km_down / down + (km_up / up if km_up else 0.0)
         back_h[c] = km_up / down + (km_down / up if km_down else 0.0)
     waves = _waves(men, lift, sail_h, back_h, depart_h, norms)
@@ -455,8 +463,6 @@ def plan_river_move(
     for line, down in pieces:
         legs.append((k, k + line.length / 1000.0, down))
         k += line.length / 1000.0
-    speeds = {c: (_water_kmh(norms, c) + norms.current_kmh, _water_kmh(norms, c) - norms.current_kmh)
-              for c in fleet}
     from logistics.terrain import to_lonlat
 
     xs, ys = np.asarray(metric.coords).T

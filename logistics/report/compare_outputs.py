@@ -39,18 +39,21 @@ def _to_the_second(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | None = None,
-                     fuel_states: pd.DataFrame | None = None, draw_map: bool = True) -> Path:
+                     fuel_states: pd.DataFrame | None = None, draw_map: bool = True,
+                     overwrite: bool = True) -> Path:
     """Write every output of ``comp`` (a ``compare.Comparison``) into ``out_dir`` atomically.
 
     ``map_resolution_m`` sets the base map's resolution (coarser is faster); ``draw_map=False``
     skips map.png, the static map over the rasters (e.g. where the shipped rasters are not
-    installed); map.html, which needs no raster, is written either way.
+    installed); map.html, which needs no raster, is written either way. ``overwrite`` False
+    (the command line without ``--overwrite``) keeps an output folder another process wrote
+    while this one worked: an OutputError instead of replacing it.
     """
     folder = getattr(comp, "config_dir", None)  # the configs folder compare read
     states = fuel_states if fuel_states is not None else load_fuel_states(config_dir=folder)
     scored_states = getattr(comp, "fuel", None)
     out = Path(out_dir)
-    with atomic_dir(out) as tmp:
+    with atomic_dir(out, overwrite=overwrite) as tmp:
         _to_the_second(comp.table).to_csv(tmp / "comparison.csv", index=False)
         comp.summary.to_csv(tmp / "summary.csv", index=False)
         write_comparison_geojson(comp.table, tmp / "comparison.geojson")

@@ -103,14 +103,16 @@ def _documented_rows(axis_id: str, positions: pd.DataFrame | None = None):
     return mine if len(mine) else None
 
 
-def write_run(result, folder: str | Path, *, basemap: bool = True, documented=None) -> Path:
+def write_run(result, folder: str | Path, *, basemap: bool = True, documented=None,
+              overwrite: bool = True) -> Path:
     """Write every file of a run into ``folder`` atomically; return the folder. The map shows
     the axis's documented positions when there are any: ``documented`` (a
     :class:`~logistics.history.documented.Documented`), by default the one of the configs
     folder the run read (``history.inputs.configured_documented`` of
     ``result.scenario.config_dir``; the command line reads it before the runs). The fortified
     regions, 1945 railways, land cover and bibliography drawn and cited are that folder's
-    too."""
+    too. ``overwrite`` False (the command line without ``--overwrite``) keeps an output folder
+    another process wrote while this one worked: an OutputError instead of replacing it."""
     from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
     from logistics.report.references import finish_page
     from logistics.report.run_page import run_report, utc_offset_h
@@ -142,7 +144,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
         seen = (min(box[0], d[0]), min(box[1], d[1]), max(box[2], d[2]), max(box[3], d[3]))
     gis = {**context_layers((seen[0] - 1.0, seen[1] - 1.0, seen[2] + 1.0, seen[3] + 1.0),
                             config_dir=config_dir), **layers}
-    with atomic_dir(folder) as tmp:
+    with atomic_dir(folder, overwrite=overwrite) as tmp:
         write_geojson(route_frame(result, layers), tmp / "route.geojson")
         write_table(result.daily, tmp / "daily.csv", float_format="%.6f")
         write_geojson(layers["daily"], tmp / "daily.geojson")
