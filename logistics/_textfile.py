@@ -8,11 +8,23 @@ characters. A UTF-8 byte-order mark is allowed and dropped.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from logistics.errors import LogisticsError
 
-__all__ = ["read_text"]
+__all__ = ["read_text", "control_character"]
+
+#: Control characters (Unicode category Cc) a config text may not hold: C0 less tab, line feed
+#: and carriage return, DEL, and C1 (U+0080-U+009F: YAML lets U+0085 NEL through as written,
+#: and a double-quoted "\x9b" is a terminal's escape; no font draws them: a warning on stderr).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_character(text: str) -> str | None:
+    """The first control character of ``text`` (tab and line ends allowed), or None."""
+    found = _CONTROL.search(text)
+    return found.group() if found else None
 
 
 def read_text(path: str | Path, *, what: str, max_bytes: int,

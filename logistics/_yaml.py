@@ -83,11 +83,11 @@ class _Rules:
 
     def construct_object(self, node, deep=False):  # noqa: D102 - PyYAML hook
         # an explicit tag on a value it cannot hold (``!!bool maybe``, ``!!int ""``) fails in
-        # PyYAML's constructors with KeyError or IndexError: one marked error instead
+        # PyYAML's constructors with KeyError or IndexError: one marked error instead (a
+        # ValueError, as of a 5000-digit number, is worded by _parse)
         try:
             return super().construct_object(node, deep=deep)
-        except (KeyError, IndexError, AttributeError, TypeError, ValueError,
-                OverflowError) as exc:
+        except (KeyError, IndexError, AttributeError, TypeError) as exc:
             tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
             shown = repr(node.value) if isinstance(node, yaml.ScalarNode) else "this value"
             if len(shown) > 60:

@@ -514,3 +514,17 @@ def test_a_bad_priority_cite_names_its_key_once(base):
     assert "fuel.priority: fuel.priority" not in text, text
     assert "fuel.priority: the priority order (its source): expected citation keys" in text, text
     assert "[NO-SUCH-KEY]" in text
+
+
+@pytest.mark.parametrize("name", ['"a\\x85b"', '"a\\Nb"', '"a\\x9b31mb"', '"a\\x7fb"'])
+def test_a_c1_control_character_in_a_text_is_refused(tmp_path, name):
+    # YAML lets U+0085 (NEL) through as written and escapes make any C1 character: the
+    # rule 'no control characters' held only for C0 (an army named so ran, warnings on
+    # stderr: no font draws them; found by helper breaker26)
+    text = (settings.SHIPPED_CONFIG_DIR / "armies" / "template.yaml").read_text(encoding="utf-8")
+    p = tmp_path / "c1.yaml"
+    p.write_text(text.replace("name: Template army (hypothetical)", f"name: {name}", 1),
+                 encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"name: a control character") as err:
+        load_scenario(p)
+    assert str(p.name) in str(err.value)

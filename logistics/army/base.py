@@ -21,6 +21,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from logistics._textfile import control_character
 from logistics.errors import LogisticsError, range_fix
 from logistics.geodesy import lat_lon_text
 from logistics.sources import bibliography_path, provenance_problem, unknown_key_fix
@@ -150,7 +151,7 @@ def _check_text(v: Any, name: str) -> Any:
         if len(v) > MAX_TEXT:
             raise ValueError(f"a text of {len(v):,} characters is too long (at most "
                              f"{MAX_TEXT:,}), got {_short(v)}")
-        bad = next((c for c in v if ord(c) < 32 and c not in "\n\r\t"), None)
+        bad = control_character(v)
         if bad is not None:
             raise ValueError(f"a control character {bad!r} in the text, got {_short(v)}")
         if name == "axis_id" or name == "id" or name.endswith("_id"):
