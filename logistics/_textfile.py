@@ -3,7 +3,8 @@
 One reader for every text input, so each refuses the same things with the same words: a
 folder, a pipe or a device (reading a pipe would wait forever), a file larger than the caller's
 limit, UTF-16 or other non-UTF-8 bytes (naming the line of the first bad byte) and NUL
-characters. A UTF-8 byte-order mark is allowed and dropped.
+characters, and a path whose name is not UTF-8 (it is written into UTF-8 outputs). A UTF-8
+byte-order mark is allowed and dropped.
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ def read_text(path: str | Path, *, what: str, max_bytes: int,
               error: type[LogisticsError]) -> str:
     """The text of ``path``; ``error`` (a project exception type) names the file and the fix."""
     p = Path(path)
+    try:
+        str(p).encode("utf-8")
+    except UnicodeEncodeError:  # bytes not UTF-8 in the name, kept by Python as surrogates
+        raise error(f"{what} {str(p)!r}: its path holds bytes that are not UTF-8 text (a name "
+                    "written under another encoding); the path is written into the outputs "
+                    "(report.md, the GIS layers), which are UTF-8: rename the file or folder "
+                    "with UTF-8 (or plain ASCII) letters") from None
     try:
         if not p.is_file():
             kind = ("a folder" if p.is_dir() else

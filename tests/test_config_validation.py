@@ -528,3 +528,14 @@ def test_a_c1_control_character_in_a_text_is_refused(tmp_path, name):
     with pytest.raises(ConfigError, match=r"name: a control character") as err:
         load_scenario(p)
     assert str(p.name) in str(err.value)
+
+
+def test_an_army_file_whose_name_is_not_utf8_is_refused_before_the_run(tmp_path):
+    # '\xe9.yaml' (a Latin-1 name): the whole run was done, then writing report.md, which
+    # names the file, failed in a UnicodeEncodeError traceback (helper breaker26)
+    name = os.fsdecode(b"\xe9.yaml")  # Python keeps the byte as the surrogate '\udce9'
+    p = tmp_path / name
+    p.write_bytes((settings.SHIPPED_CONFIG_DIR / "armies" / "template.yaml").read_bytes())
+    with pytest.raises(ConfigError, match="its path holds bytes that are not UTF-8") as err:
+        load_scenario(p)
+    assert "rename the file" in str(err.value) and repr(str(p)) in str(err.value)
