@@ -280,3 +280,16 @@ def test_an_unknown_place_points_at_the_places_command():
 
     with pytest.raises(UnknownNameError, match="logistics places TEXT"):
         lookup("Atlantis")
+
+
+@pytest.mark.parametrize("text", ["", "[", "-", "  ", "\udce9\udcff"])
+def test_places_with_nothing_to_search_for_is_an_error_not_every_place(capsys, text):
+    """A TEXT of no letter or digit ('' from an unset shell variable, '[', bytes the locale
+    did not decode) listed every place with exit 0, as if no TEXT were given (breaker26)."""
+    from logistics.cli import main
+
+    assert main(["places", text]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"logistics places: error: TEXT {text!r} holds no letter or digit"), err
+    assert "leave TEXT out to list every place" in err
