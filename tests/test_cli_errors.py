@@ -369,6 +369,22 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
     assert res.stderr == ""
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [["places", "--json"], ["places", "harb"]])
+def test_a_standard_output_that_cannot_be_written_is_named(tmp_path, argv):
+    """`logistics places > /dev/full`: 'No space left on device (errno 28); check the path'
+    named no path (the path is standard output), and Python's last flush could add its own
+    complaint (found by helper breaker26)."""
+    with open("/dev/full", "w") as full:
+        res = subprocess.run([sys.executable, "-m", "logistics", *argv], cwd=tmp_path,
+                             stdout=full, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, LOGISTICS_PROGRESS="0"), timeout=300)
+    assert res.returncode == 2, res.stderr
+    assert res.stderr == ("logistics places: error: cannot write to standard output: No space "
+                          "left on device (errno 28); fix: send it where it can be written (a "
+                          "file on a disk with free space, a terminal)\n"), res.stderr
+
+
 def test_a_broken_pipe_elsewhere_is_still_an_error(monkeypatch, capsys):
     """Only a gone reader of standard output is quiet; a pipe to anything else that breaks
     (a worker, a subprocess) is reported like any other OS failure."""

@@ -28,6 +28,7 @@ import select
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -235,6 +236,25 @@ def _stdout_reader_gone() -> bool:
     return gone
 
 
+def _stdout_fails(exc: OSError) -> bool:
+    """True when ``exc`` came out of a ``print(`` of the command's output to a standard output
+    that cannot take it (``> /dev/full``; the error names no path); standard output then
+    points at os.devnull, so the interpreter's last flush does not fail again on the way out.
+    (Every command writes its output with print; flushing again cannot tell: the failed
+    text is dropped from the buffer.)"""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames or not (frames[-1].line or "").startswith("print("):
+        return False
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # an embedding app's stream: leave it
+        return True
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+    return True
+
+
 def _quiet_libraries() -> None:
     """matplotlib logs its own troubles on stderr through ``logging`` (no writable config folder
     under HOME: "mkdir -p failed ...", "created a temporary cache directory ..."): its errors
@@ -295,6 +315,11 @@ def _main(args_list: list[str], signals: _Signals) -> int:
             return _cancelled(prefix, signals.received)
         if isinstance(exc, BrokenPipeError) and _stdout_reader_gone():
             return _EXIT_BROKEN_PIPE
+        if not exc.filename and _stdout_fails(exc):  # `> /dev/full`: it named no path at all
+            _say(prefix, "error", f"cannot write to standard output: {exc.strerror or exc} "
+                                  f"(errno {exc.errno}); fix: send it where it can be written "
+                                  "(a file on a disk with free space, a terminal)")
+            return 2
         _say(prefix, "error", _os_message(exc))
         return 2
     except Exception:
