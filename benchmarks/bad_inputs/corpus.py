@@ -1738,6 +1738,39 @@ def build_cases(ctx: Ctx) -> list[Case]:
                  allowed=("o",), timeout_s=60,
                  setup=lambda w, c, rel=rel: _put(w / "sc.yaml", _cfg_text(c, rel))))
 
+    # ---- found from outside (helper breaker26) ------------------------------------------------
+    # an explicit YAML tag on a value it cannot hold (PyYAML's constructors raised KeyError,
+    # IndexError, AttributeError: tracebacks); an explicit !!timestamp is text, as every date
+    for key, edits in (("tag-bool-maybe", {"name": "!!bool maybe"}),
+                       ("tag-int-empty", {"supply.trucks.0.count.value": '!!int ""'}),
+                       ("tag-float-empty", {"fuel.carried_refills.value": '!!float ""'}),
+                       ("tag-timestamp-word", {"h_hour.value": "!!timestamp yesterday"}),
+                       ("tag-timestamp-no-seconds", {"h_hour.value": "!!timestamp 1945-08-09T00:10"})):
+        add(Case(f"file-{key}", "files", RUN + ["--out", "o"], allowed=("o",), timeout_s=150,
+                 expect="either" if key.endswith("no-seconds") else "error",
+                 setup=_scenario("tbf-39a.yaml", edits)))
+    # a C1 control character in a text (YAML lets U+0085 through; escapes make any): the army
+    # ran, matplotlib warning on stderr of a glyph no font has
+    for i, name in enumerate(('"a\\x85b"', '"a\\x9b31mb"', '"a\\x7fb"')):
+        add(Case(f"nonsense-name-c1-control-{i}", "nonsense", RUN + ["--out", "o"],
+                 allowed=("o",), setup=_scenario("tbf-39a.yaml", {"name": name}), timeout_s=150))
+    add(Case("vehicle-name-c1-control", "vehicles", ["sample", "Hailar"], env=cenv,
+             setup=_configs(_vehicle_edit("t-34-85.yaml", lambda t: t.replace(
+                 "name: T-34-85", 'name: "T-34-85\\x85"', 1))), timeout_s=150))
+    # an army file whose name is not UTF-8 (a Latin-1 byte): the whole run, then a
+    # UnicodeEncodeError writing report.md, which names the file
+    latin1 = os.fsdecode(b"\xe9.yaml")
+    add(Case("file-config-name-not-utf8", "files", ["run", latin1, R, "10000", "--out", "o"],
+             allowed=("o",), timeout_s=150,
+             setup=lambda w, c: _put(w / latin1, _cfg_text(c, "tbf-39a.yaml"))))
+    add(Case("file-config-name-not-utf8-folder-run", "files", ["run", "cfgs", R, "10000",
+                                                                "--out", "o"],
+             allowed=("o",), timeout_s=150,
+             setup=lambda w, c: _put(w / "cfgs" / latin1, _cfg_text(c, "tbf-39a.yaml"))))
+    # `places` with nothing to search for: every place was listed, exit 0
+    for i, text in enumerate(("", "[", "-", os.fsdecode(b"\xe9\xff"))):
+        add(Case(f"cli-places-nothing-to-search-{i}", "cli", ["places", text], timeout_s=60))
+
     return cases
 
 
