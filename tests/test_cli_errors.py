@@ -385,6 +385,18 @@ def test_a_standard_output_that_cannot_be_written_is_named(tmp_path, argv):
                           "file on a disk with free space, a terminal)\n"), res.stderr
 
 
+def test_a_standard_output_without_cyrillic_gets_escapes_not_a_traceback(tmp_path):
+    """PYTHONIOENCODING=ascii (or a Latin-1 terminal): `logistics places harb` raised
+    UnicodeEncodeError at Harbin's Russian name, a traceback halfway through the listing
+    (found by helper breaker26)."""
+    res = subprocess.run([sys.executable, "-m", "logistics", "places", "harb"], cwd=tmp_path,
+                         capture_output=True, text=True, encoding="ascii", timeout=300,
+                         env=dict(os.environ, LOGISTICS_PROGRESS="0", PYTHONIOENCODING="ascii"))
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    assert "Harbin  45." in res.stdout and "\\u0425\\u0430\\u0440" in res.stdout  # Хар...
+
+
 def test_a_broken_pipe_elsewhere_is_still_an_error(monkeypatch, capsys):
     """Only a gone reader of standard output is quiet; a pipe to anything else that breaks
     (a worker, a subprocess) is reported like any other OS failure."""

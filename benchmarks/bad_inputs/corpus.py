@@ -1767,6 +1767,11 @@ def build_cases(ctx: Ctx) -> list[Case]:
                                                                 "--out", "o"],
              allowed=("o",), timeout_s=150,
              setup=lambda w, c: _put(w / "cfgs" / latin1, _cfg_text(c, "tbf-39a.yaml"))))
+    # standard output in ASCII (PYTHONIOENCODING=ascii, a Latin-1 terminal): a Russian name
+    # was a UnicodeEncodeError traceback halfway through the listing
+    for i, argv in enumerate((["places", "harb"], ["places", "\u0425\u0430\u0439\u043b\u0430\u0440"])):
+        add(Case(f"env-ascii-stdout-places-{i}", "env", argv, expect="either", timeout_s=60,
+                 env={"PYTHONIOENCODING": "ascii"}))
     # `places` with nothing to search for: every place was listed, exit 0
     for i, text in enumerate(("", "[", "-", os.fsdecode(b"\xe9\xff"))):
         add(Case(f"cli-places-nothing-to-search-{i}", "cli", ["places", text], timeout_s=60))

@@ -255,6 +255,18 @@ def _stdout_fails(exc: OSError) -> bool:
     return True
 
 
+def _escape_what_streams_cannot_encode() -> None:
+    """Standard output and error in an encoding that lacks a character the command prints
+    (PYTHONIOENCODING=ascii, a Latin-1 terminal; names are Russian and Chinese too) write it
+    as a backslash escape (``\\u0425``): it raised UnicodeEncodeError, a traceback halfway
+    through the listing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # no stream, or not a text file's
+            pass
+
+
 def _quiet_libraries() -> None:
     """matplotlib logs its own troubles on stderr through ``logging`` (no writable config folder
     under HOME: "mkdir -p failed ...", "created a temporary cache directory ..."): its errors
@@ -270,6 +282,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     signals.install()
     if argv is None:  # the command's own process (not one embedding it)
         _quiet_libraries()
+        _escape_what_streams_cannot_encode()
     try:
         return _main(list(sys.argv[1:] if argv is None else argv), signals)
     finally:
