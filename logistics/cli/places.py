@@ -35,6 +35,13 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.places import find_places, near_places, searchable, unlocated_names
 
     text = " ".join(args.text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # LC_ALL=C: Хайлар reaches Python as undecodable bytes
+        raise ConfigError(
+            f"TEXT {text!r} holds bytes this system's locale does not decode (not UTF-8, "
+            "LC_ALL=C?); fix: set a UTF-8 locale (export LC_ALL=C.UTF-8), or type the name "
+            "in Latin letters, e.g. `logistics places hail`") from None
     if args.text and not searchable(text):  # '' or '[': it listed every place
         raise ConfigError(
             f"TEXT {text!r} holds no letter or digit to search for (case, accents, spaces and "
