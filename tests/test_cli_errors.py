@@ -385,6 +385,20 @@ def test_a_standard_output_that_cannot_be_written_is_named(tmp_path, argv):
                           "file on a disk with free space, a terminal)\n"), res.stderr
 
 
+@pytest.mark.parametrize("argv", [["places", "harb"], ["sample", "Solun"]])
+def test_a_closed_standard_output_is_an_error_not_a_silent_exit_0(tmp_path, argv):
+    """`logistics sample Solun >&-`: Python makes a closed standard output None and print
+    writes nothing: exit 0, the table lost without a word (found by helper breaker26)."""
+    res = subprocess.run(["sh", "-c", 'exec "$0" -m logistics "$@" >&-', sys.executable, *argv],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         env=dict(os.environ, LOGISTICS_PROGRESS="0"))
+    assert res.returncode == 2, res.stderr
+    assert res.stderr == (f"logistics {argv[0]}: error: cannot write to standard output: Bad "
+                          "file descriptor (standard output is closed) (errno 9); fix: send it "
+                          "where it can be written (a file on a disk with free space, a "
+                          "terminal)\n"), res.stderr
+
+
 def test_a_standard_output_without_cyrillic_gets_escapes_not_a_traceback(tmp_path):
     """PYTHONIOENCODING=ascii (or a Latin-1 terminal): `logistics places harb` raised
     UnicodeEncodeError at Harbin's Russian name, a traceback halfway through the listing

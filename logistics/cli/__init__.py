@@ -21,7 +21,9 @@ A coordinate pair or list that begins with a minus sign (``sample -46.62,121.24`
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import io
 import os
 import re
 import select
@@ -242,6 +244,8 @@ def _stdout_fails(exc: OSError) -> bool:
     points at os.devnull, so the interpreter's last flush does not fail again on the way out.
     (Every command writes its output with print; flushing again cannot tell: the failed
     text is dropped from the buffer.)"""
+    if isinstance(sys.stdout, _ClosedOutput):
+        return True
     frames = traceback.extract_tb(exc.__traceback__)
     if not frames or not (frames[-1].line or "").startswith("print("):
         return False
@@ -253,6 +257,15 @@ def _stdout_fails(exc: OSError) -> bool:
     os.dup2(devnull, fd)
     os.close(devnull)
     return True
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output of a process started with it closed (``>&-``): Python makes it None
+    and ``print`` then writes nothing without a word (`sample` exited 0, its table lost).
+    Writing here fails as on a closed descriptor, and the command says so."""
+
+    def write(self, text: str) -> int:  # noqa: D102 - a stream's method
+        raise OSError(errno.EBADF, "Bad file descriptor (standard output is closed)")
 
 
 def _escape_what_streams_cannot_encode() -> None:
@@ -283,6 +296,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:  # the command's own process (not one embedding it)
         _quiet_libraries()
         _escape_what_streams_cannot_encode()
+        if sys.stdout is None:  # started with standard output closed (`>&-`)
+            sys.stdout = _ClosedOutput()
     try:
         return _main(list(sys.argv[1:] if argv is None else argv), signals)
     finally:
