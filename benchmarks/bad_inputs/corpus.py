@@ -1772,6 +1772,13 @@ def build_cases(ctx: Ctx) -> list[Case]:
     for i, argv in enumerate((["places", "harb"], ["places", "\u0425\u0430\u0439\u043b\u0430\u0440"])):
         add(Case(f"env-ascii-stdout-places-{i}", "env", argv, expect="either", timeout_s=60,
                  env={"PYTHONIOENCODING": "ascii"}))
+    # a dash as a path (the shell idiom for standard output): a whole run or comparison went
+    # into a folder named '-'
+    for key, argv, setup in (("run-out", RUN + ["--out", "-"], _good_scenario),
+                             ("compare-out", CMP + ["--out", "-"], _compare_inputs),
+                             ("compare-documented", ["compare", "--documented", "-", "--no-map",
+                                                     "--workers", "0", "--out", "o"], None)):
+        add(Case(f"cli-dash-path-{key}", "cli", argv, setup=setup, timeout_s=150))
     # `places` with nothing to search for: every place was listed, exit 0
     for i, text in enumerate(("", "[", "-", os.fsdecode(b"\xe9\xff"))):
         add(Case(f"cli-places-nothing-to-search-{i}", "cli", ["places", text], timeout_s=60))

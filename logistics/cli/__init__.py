@@ -423,11 +423,16 @@ def warn_coarse(command: str, note: str | None) -> None:
 def path_text(text: str) -> str:
     """A path option as typed (argparse ``type``); an empty one (an unset shell variable, as
     in ``--network "$NET"``) is refused: read as '.' or as the option left out, it silently
-    chose the current folder or the shipped default."""
+    chose the current folder or the shipped default; so is ``-`` (a whole run or comparison
+    went into a folder named '-', where standard output was meant)."""
     if not text.strip():
         raise argparse.ArgumentTypeError(
             f"an empty path ({text!r}); give a file or folder, or leave the option out for its "
             "default")
+    if text == "-":  # the shell idiom for standard input/output: a folder named '-' was made
+        raise argparse.ArgumentTypeError(
+            "'-' (standard input or output) is no path logistics reads or writes: its inputs "
+            "and outputs are files and folders; give one, e.g. out/run1 (./- for one named '-')")
     return text
 
 
