@@ -1772,6 +1772,20 @@ def build_cases(ctx: Ctx) -> list[Case]:
     for i, argv in enumerate((["places", "harb"], ["places", "\u0425\u0430\u0439\u043b\u0430\u0440"])):
         add(Case(f"env-ascii-stdout-places-{i}", "env", argv, expect="either", timeout_s=60,
                  env={"PYTHONIOENCODING": "ascii"}))
+    # 500 formations (copies of the template's brigade): more than 5 minutes at a 10 km grid
+    def brigades(n: int):
+        def setup(work: Path, ctx: Ctx) -> None:
+            text = _cfg_text(ctx, "armies/template.yaml")
+            block = text[text.index("  - id: tpl-tb"):text.index("\nfuel:")]
+            copies = "\n".join(block.replace("id: tpl-tb", f"id: tpl-tb{i}", 1).replace(
+                "name: Template tank brigade", f"name: Template tank brigade {i}", 1)
+                for i in range(n))
+            _put(work / "sc.yaml", text.replace(block, copies, 1).replace(
+                "order: [tpl-tb]", "order: [tpl-tb0]", 1))
+        return setup
+
+    add(Case("resource-formations-500", "resource", RUN + ["--out", "o"], allowed=("o",),
+             setup=brigades(500), timeout_s=300))
     # a dash as a path (the shell idiom for standard output): a whole run or comparison went
     # into a folder named '-'
     for key, argv, setup in (("run-out", RUN + ["--out", "-"], _good_scenario),

@@ -35,6 +35,7 @@ __all__ = [
     "identifier_problem",
     "place_problem",
     "MAX_SPAN_DAYS",
+    "MAX_FORMATIONS",
     "MAX_FIGURE",
     "YEARS",
     "MAX_TEXT",
@@ -45,6 +46,11 @@ T = TypeVar("T")
 #: Longest army run, H-hour to the end of ``end``'s day: a campaign, not a century (a longer
 #: span is refused: the hourly step loop would run for hours).
 MAX_SPAN_DAYS = 120
+#: Most formations in one army file: the shipped armies have 2 to 10, a front's whole army
+#: about 30 entries with ``count:``; the step loop's time grows with each (150 copies of the
+#: template's brigade took 3 minutes on a 10 km grid, 500 more than 5), so beyond this a file
+#: is refused before any work rather than run for a quarter of an hour.
+MAX_FORMATIONS = 100
 #: Largest magnitude of any number in an army file: no count, litre or hour figure comes near it;
 #: beyond it a value is a typing slip (``1e30`` vehicles), refused rather than simulated.
 MAX_FIGURE = 1e9
