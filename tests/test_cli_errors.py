@@ -411,6 +411,18 @@ def test_a_standard_output_without_cyrillic_gets_escapes_not_a_traceback(tmp_pat
     assert "Harbin  45." in res.stdout and "\\u0425\\u0430\\u0440" in res.stdout  # Хар...
 
 
+def test_a_matplotlib_backend_it_does_not_know_is_not_a_traceback(tmp_path):
+    """MPLBACKEND=bogus: matplotlib's import raised ValueError (a traceback out of `map`, and
+    out of `run` after its work); every figure is drawn on an Agg canvas into a file, so the
+    command draws with Agg whatever the variable says (found by helper breaker26)."""
+    res = subprocess.run([sys.executable, "-m", "logistics", "map", "--resolution-m", "25000",
+                          "--dpi", "20", "--out", "m.png"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300,
+                         env=dict(os.environ, LOGISTICS_PROGRESS="0", MPLBACKEND="bogus"))
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr and (tmp_path / "m.png").stat().st_size > 0
+
+
 def test_a_broken_pipe_elsewhere_is_still_an_error(monkeypatch, capsys):
     """Only a gone reader of standard output is quiet; a pipe to anything else that breaks
     (a worker, a subprocess) is reported like any other OS failure."""

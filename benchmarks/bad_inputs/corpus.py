@@ -1786,6 +1786,12 @@ def build_cases(ctx: Ctx) -> list[Case]:
 
     add(Case("resource-formations-500", "resource", RUN + ["--out", "o"], allowed=("o",),
              setup=brigades(500), timeout_s=300))
+    # a matplotlib backend it does not know: a ValueError traceback at matplotlib's import
+    add(Case("env-mplbackend-bogus-map", "env", ["map", R, "20000", "--dpi", "30", "--out",
+                                                 "m.png"], env={"MPLBACKEND": "bogus"},
+             allowed=("m.png",), expect="either", timeout_s=200))
+    add(Case("env-mplbackend-bogus-run", "env", RUN + ["--out", "o"], setup=_good_scenario,
+             env={"MPLBACKEND": "bogus"}, allowed=("o",), expect="either", timeout_s=200))
     # a dash as a path (the shell idiom for standard output): a whole run or comparison went
     # into a folder named '-'
     for key, argv, setup in (("run-out", RUN + ["--out", "-"], _good_scenario),

@@ -296,6 +296,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None:  # the command's own process (not one embedding it)
         _quiet_libraries()
         _escape_what_streams_cannot_encode()
+        # every figure is drawn on an Agg canvas into a file; a user's MPLBACKEND is never
+        # used, and one matplotlib does not know (MPLBACKEND=bogus) failed its import in a
+        # ValueError traceback, after the run's work
+        os.environ["MPLBACKEND"] = "Agg"
         if sys.stdout is None:  # started with standard output closed (`>&-`)
             sys.stdout = _ClosedOutput()
     try:
