@@ -1792,6 +1792,11 @@ def build_cases(ctx: Ctx) -> list[Case]:
              allowed=("m.png",), expect="either", timeout_s=200))
     add(Case("env-mplbackend-bogus-run", "env", RUN + ["--out", "o"], setup=_good_scenario,
              env={"MPLBACKEND": "bogus"}, allowed=("o",), expect="either", timeout_s=200))
+    # PROJ's database not where PROJ_DATA / PROJ_LIB say: GDAL's 'Cannot find proj.db' lines,
+    # then an error blaming the DEM ("the file is damaged ... rebuild the layers")
+    for var in ("PROJ_DATA", "PROJ_LIB"):
+        add(Case(f"env-{var.lower().replace('_', '-')}-missing", "env", ["sample", "Hailar"],
+                 env={var: "/nonexistent"}, timeout_s=60))
     # a dash as a path (the shell idiom for standard output): a whole run or comparison went
     # into a folder named '-'
     for key, argv, setup in (("run-out", RUN + ["--out", "-"], _good_scenario),
