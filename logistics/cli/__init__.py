@@ -247,7 +247,8 @@ def _stdout_fails(exc: OSError) -> bool:
     if isinstance(sys.stdout, _ClosedOutput):
         return True
     frames = traceback.extract_tb(exc.__traceback__)
-    if not frames or not (frames[-1].line or "").startswith("print("):
+    line = (frames[-1].line or "") if frames else ""
+    if not line.startswith("print(") or "file=" in line:  # progress lines go to stderr
         return False
     try:
         fd = sys.stdout.fileno()
