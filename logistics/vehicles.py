@@ -31,6 +31,7 @@ from types import MappingProxyType
 from typing import Any
 
 from logistics import settings
+from logistics._textfile import control_character
 from logistics.errors import (ConfigError, UnknownNameError, close_names, did_you_mean, listed,
                               offer, range_fix)
 from logistics.sources import PROVENANCE_KEYS, provenance_problem, read_provenance
@@ -399,7 +400,7 @@ def _generic_problems(node: Any, key: str = "") -> list[tuple[str, str, Any]]:
         out.append((key, "a finite number (not .inf or .nan)", node))
     elif isinstance(node, (int, float)) and not isinstance(node, bool) and abs(node) > MAX_NUMBER:
         out.append((key, f"a number of at most {MAX_NUMBER:.0e} in size", node))
-    elif isinstance(node, str) and any(ord(c) < 32 and c not in "\n\r\t" for c in node):
+    elif isinstance(node, str) and control_character(node) is not None:
         out.append((key, "a text without control characters", node))
     elif node is not None and not isinstance(node, (str, int, float, bool)):
         out.append((key, "a number, a text, a list or a mapping", node))

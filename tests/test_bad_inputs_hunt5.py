@@ -595,3 +595,24 @@ def test_figures_of_an_army_of_200_formations_warn_nothing(tmp_path):
         rp.plot_advance(result, tmp_path / "advance.png")
         rp.plot_fuel(result, tmp_path / "fuel.png")
     assert (tmp_path / "advance.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize("argv", [
+    ["run", "configs/tbf-39a.yaml", "--out", "-"],
+    ["compare", "--no-map", "--workers", "0", "--out", "-"],  # ran the whole comparison
+    ["compare", "--documented", "-", "--no-map", "--workers", "0"],
+    ["map", "--out", "-"],
+])
+def test_a_dash_as_a_path_is_refused_as_standard_output_is_no_path(tmp_path, monkeypatch,
+                                                                    capsys, argv):
+    """`--out -` (the shell idiom for standard output): a whole run or comparison went into a
+    folder named '-' (found by helper breaker26)."""
+    from logistics.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    option = argv[argv.index("-") - 1]
+    assert err.startswith(f"logistics {argv[0]}: error: argument {option}: '-' (standard "
+                          "input or output) is no path logistics reads or writes"), err
+    assert err.count("\n") == 1 and list(tmp_path.iterdir()) == []

@@ -369,6 +369,60 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
     assert res.stderr == ""
 
 
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [["places", "--json"], ["places", "harb"]])
+def test_a_standard_output_that_cannot_be_written_is_named(tmp_path, argv):
+    """`logistics places > /dev/full`: 'No space left on device (errno 28); check the path'
+    named no path (the path is standard output), and Python's last flush could add its own
+    complaint (found by helper breaker26)."""
+    with open("/dev/full", "w") as full:
+        res = subprocess.run([sys.executable, "-m", "logistics", *argv], cwd=tmp_path,
+                             stdout=full, stderr=subprocess.PIPE, text=True,
+                             env=dict(os.environ, LOGISTICS_PROGRESS="0"), timeout=300)
+    assert res.returncode == 2, res.stderr
+    assert res.stderr == ("logistics places: error: cannot write to standard output: No space "
+                          "left on device (errno 28); fix: send it where it can be written (a "
+                          "file on a disk with free space, a terminal)\n"), res.stderr
+
+
+@pytest.mark.parametrize("argv", [["places", "harb"], ["sample", "Solun"]])
+def test_a_closed_standard_output_is_an_error_not_a_silent_exit_0(tmp_path, argv):
+    """`logistics sample Solun >&-`: Python makes a closed standard output None and print
+    writes nothing: exit 0, the table lost without a word (found by helper breaker26)."""
+    res = subprocess.run(["sh", "-c", 'exec "$0" -m logistics "$@" >&-', sys.executable, *argv],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=300,
+                         env=dict(os.environ, LOGISTICS_PROGRESS="0"))
+    assert res.returncode == 2, res.stderr
+    assert res.stderr == (f"logistics {argv[0]}: error: cannot write to standard output: Bad "
+                          "file descriptor (standard output is closed) (errno 9); fix: send it "
+                          "where it can be written (a file on a disk with free space, a "
+                          "terminal)\n"), res.stderr
+
+
+def test_a_standard_output_without_cyrillic_gets_escapes_not_a_traceback(tmp_path):
+    """PYTHONIOENCODING=ascii (or a Latin-1 terminal): `logistics places harb` raised
+    UnicodeEncodeError at Harbin's Russian name, a traceback halfway through the listing
+    (found by helper breaker26)."""
+    res = subprocess.run([sys.executable, "-m", "logistics", "places", "harb"], cwd=tmp_path,
+                         capture_output=True, text=True, encoding="ascii", timeout=300,
+                         env=dict(os.environ, LOGISTICS_PROGRESS="0", PYTHONIOENCODING="ascii"))
+    assert res.returncode == 0, res.stderr
+    assert res.stderr == ""
+    assert "Harbin  45." in res.stdout and "\\u0425\\u0430\\u0440" in res.stdout  # Хар...
+
+
+def test_a_matplotlib_backend_it_does_not_know_is_not_a_traceback(tmp_path):
+    """MPLBACKEND=bogus: matplotlib's import raised ValueError (a traceback out of `map`, and
+    out of `run` after its work); every figure is drawn on an Agg canvas into a file, so the
+    command draws with Agg whatever the variable says (found by helper breaker26)."""
+    res = subprocess.run([sys.executable, "-m", "logistics", "map", "--resolution-m", "25000",
+                          "--dpi", "20", "--out", "m.png"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=300,
+                         env=dict(os.environ, LOGISTICS_PROGRESS="0", MPLBACKEND="bogus"))
+    assert res.returncode == 0, res.stderr
+    assert "Traceback" not in res.stderr and (tmp_path / "m.png").stat().st_size > 0
+
+
 def test_a_broken_pipe_elsewhere_is_still_an_error(monkeypatch, capsys):
     """Only a gone reader of standard output is quiet; a pipe to anything else that breaks
     (a worker, a subprocess) is reported like any other OS failure."""

@@ -514,3 +514,54 @@ def test_a_bad_priority_cite_names_its_key_once(base):
     assert "fuel.priority: fuel.priority" not in text, text
     assert "fuel.priority: the priority order (its source): expected citation keys" in text, text
     assert "[NO-SUCH-KEY]" in text
+
+
+@pytest.mark.parametrize("name", ['"a\\x85b"', '"a\\Nb"', '"a\\x9b31mb"', '"a\\x7fb"'])
+def test_a_c1_control_character_in_a_text_is_refused(tmp_path, name):
+    # YAML lets U+0085 (NEL) through as written and escapes make any C1 character: the
+    # rule 'no control characters' held only for C0 (an army named so ran, warnings on
+    # stderr: no font draws them; found by helper breaker26)
+    text = (settings.SHIPPED_CONFIG_DIR / "armies" / "template.yaml").read_text(encoding="utf-8")
+    p = tmp_path / "c1.yaml"
+    p.write_text(text.replace("name: Template army (hypothetical)", f"name: {name}", 1),
+                 encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"name: a control character") as err:
+        load_scenario(p)
+    assert str(p.name) in str(err.value)
+
+
+def test_an_army_file_whose_name_is_not_utf8_is_refused_before_the_run(tmp_path):
+    # '\xe9.yaml' (a Latin-1 name): the whole run was done, then writing report.md, which
+    # names the file, failed in a UnicodeEncodeError traceback (helper breaker26)
+    name = os.fsdecode(b"\xe9.yaml")  # Python keeps the byte as the surrogate '\udce9'
+    p = tmp_path / name
+    p.write_bytes((settings.SHIPPED_CONFIG_DIR / "armies" / "template.yaml").read_bytes())
+    with pytest.raises(ConfigError, match="its path holds bytes that are not UTF-8") as err:
+        load_scenario(p)
+    assert "rename the file" in str(err.value) and repr(str(p)) in str(err.value)
+
+
+def _template_with_brigades(n: int) -> str:
+    text = (settings.SHIPPED_CONFIG_DIR / "armies" / "template.yaml").read_text(encoding="utf-8")
+    block = text[text.index("  - id: tpl-tb"):text.index("\nfuel:")]
+    copies = "\n".join(block.replace("id: tpl-tb", f"id: tpl-tb{i}", 1).replace(
+        "name: Template tank brigade", f"name: Template tank brigade {i}", 1) for i in range(n))
+    return text.replace(block, copies, 1).replace("order: [tpl-tb]", "order: [tpl-tb0]", 1)
+
+
+def test_an_army_of_more_formations_than_a_campaign_is_refused_before_the_run(tmp_path):
+    # 500 copies of the template's brigade ran for more than 5 minutes at a 10 km grid (the
+    # hourly step loop grows with each formation); found by helper breaker26
+    from logistics.army.base import MAX_FORMATIONS
+
+    p = tmp_path / "many.yaml"
+    p.write_text(_template_with_brigades(MAX_FORMATIONS), encoding="utf-8")
+    assert len(load_scenario(p).formations) == MAX_FORMATIONS  # the limit itself is taken
+    p.write_text(_template_with_brigades(MAX_FORMATIONS + 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_scenario(p)
+    msg = str(err.value)
+    assert f"many.yaml: formations: {MAX_FORMATIONS + 1} formations; an army file holds at " \
+           f"most {MAX_FORMATIONS}" in msg
+    assert "fix: give like formations as one entry with `count:`" in msg
+    assert msg.count("\n  - ") == 1, msg  # one problem, not one per formation

@@ -280,3 +280,28 @@ def test_an_unknown_place_points_at_the_places_command():
 
     with pytest.raises(UnknownNameError, match="logistics places TEXT"):
         lookup("Atlantis")
+
+
+@pytest.mark.parametrize("text", ["", "[", "-", "  "])
+def test_places_with_nothing_to_search_for_is_an_error_not_every_place(capsys, text):
+    """A TEXT of no letter or digit ('' from an unset shell variable, '[', bytes the locale
+    did not decode) listed every place with exit 0, as if no TEXT were given (breaker26)."""
+    from logistics.cli import main
+
+    assert main(["places", text]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.startswith(f"logistics places: error: TEXT {text!r} holds no letter or digit"), err
+    assert "leave TEXT out to list every place" in err
+
+
+def test_places_of_bytes_the_locale_did_not_decode_says_so(capsys):
+    """Under LC_ALL=C, `places Хайлар` reaches Python as undecodable bytes (surrogates): it
+    listed every place, exit 0 (breaker26)."""
+    from logistics.cli import main
+
+    text = "Хайлар".encode("utf-8").decode("ascii", "surrogateescape")
+    assert main(["places", text]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "holds bytes this system's locale does not decode" in err, err
+    assert "export LC_ALL=C.UTF-8" in err

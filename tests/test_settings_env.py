@@ -30,6 +30,9 @@ def _settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
     ("LOGISTICS_SCHEDULER", "tcp://host:99999", "a port 1-65535"),
     ("LOGISTICS_SCHEDULER", "http://host:8786", "scheme one of"),
     ("LOGISTICS_PROGRESS", "maybe", "expected 1 or 0"),
+    # PROJ's own: GDAL printed 'Cannot find proj.db', then the DEM was blamed (breaker26)
+    ("PROJ_DATA", "/nonexistent", "no proj.db in it"),
+    ("PROJ_LIB", "/nonexistent", "no proj.db in it"),
 ])
 def test_a_bad_variable_is_one_config_error_naming_it(var, value, words):
     code = ("from logistics.errors import ConfigError\n"
@@ -82,3 +85,11 @@ def test_a_bare_scheduler_host_port_is_read_as_tcp_as_dask_reads_it():
     res = _settings({"LOGISTICS_SCHEDULER": "localhost:8786"},
                     "print(settings.SCHEDULER_ADDRESS)\nprint(settings.problems())")
     assert res.stdout.split("\n")[:2] == ["tcp://localhost:8786", "[]"], res.stderr
+
+
+def test_a_proj_folder_that_holds_proj_db_is_taken(tmp_path):
+    (tmp_path / "proj.db").write_bytes(b"")
+    res = _settings({"PROJ_DATA": f"/nonexistent{os.pathsep}{tmp_path}"},
+                    "settings.check()\nprint(settings.PROJ_DATA)\n")
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip().endswith(str(tmp_path))

@@ -282,3 +282,16 @@ def test_a_new_vehicles_fuel_figure_mistake_is_one_problem_with_its_fix(tmp_path
     assert fix in line
     assert not [ln for ln in lines if "got neither" in ln or "got None" in ln and
                 "speed_kmh" in ln]
+
+
+def test_a_c1_control_character_in_a_vehicle_text_is_refused(tmp_path: Path):
+    """U+0085 (NEL) passes YAML's reader as written; the vehicle files' rule 'texts without
+    control characters' held only for C0 (helper breaker26)."""
+    text = (vehicles_dir(settings.CONFIG_DIR) / "gaz-67b.yaml").read_text()
+    assert text.count("\nname: ") == 1
+    path = tmp_path / "gaz-67b.yaml"
+    path.write_text(text.replace("\nname: ", '\nname: "\\x85"\nx_name: ', 1).replace(
+        "x_name: ", "# ", 1))
+    with pytest.raises(ConfigError) as exc:
+        load_vehicle_file(path)
+    assert f"{path}: name: expected a text without control characters" in str(exc.value)

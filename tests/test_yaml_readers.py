@@ -99,3 +99,24 @@ def test_other_yaml_errors_get_no_colon_hint(tmp_path):
     with pytest.raises(ConfigError, match=r"not valid YAML") as err:
         load_yaml(f)
     assert "likely" not in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["!!bool maybe", '!!int ""', '!!float ""'])
+def test_an_explicit_tag_on_a_value_it_cannot_hold_is_one_error_naming_the_line(value, tmp_path):
+    # PyYAML's own constructors fail here with KeyError or IndexError (a traceback out of
+    # `logistics run`, found by helper breaker26)
+    path = tmp_path / "a.yaml"
+    path.write_text(f"axis_id: X\nname: {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_yaml(path)
+    msg = str(info.value)
+    assert str(path) in msg and "line 2, column 7" in msg
+    assert "remove the tag or correct the value" in msg
+
+
+def test_an_explicit_timestamp_tag_is_text_as_every_date(tmp_path):
+    # PyYAML's constructor failed with AttributeError on a time without seconds; the schema
+    # parses dates (and refuses 'yesterday'), so the tag changes nothing
+    path = tmp_path / "a.yaml"
+    path.write_text("h_hour: !!timestamp 1945-08-09T00:01\n", encoding="utf-8")
+    assert load_yaml(path) == {"h_hour": "1945-08-09T00:01"}

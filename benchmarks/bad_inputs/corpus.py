@@ -1738,6 +1738,76 @@ def build_cases(ctx: Ctx) -> list[Case]:
                  allowed=("o",), timeout_s=60,
                  setup=lambda w, c, rel=rel: _put(w / "sc.yaml", _cfg_text(c, rel))))
 
+    # ---- found from outside (helper breaker26) ------------------------------------------------
+    # an explicit YAML tag on a value it cannot hold (PyYAML's constructors raised KeyError,
+    # IndexError, AttributeError: tracebacks); an explicit !!timestamp is text, as every date
+    for key, edits in (("tag-bool-maybe", {"name": "!!bool maybe"}),
+                       ("tag-int-empty", {"supply.trucks.0.count.value": '!!int ""'}),
+                       ("tag-float-empty", {"fuel.carried_refills.value": '!!float ""'}),
+                       ("tag-timestamp-word", {"h_hour.value": "!!timestamp yesterday"}),
+                       ("tag-timestamp-no-seconds", {"h_hour.value": "!!timestamp 1945-08-09T00:10"})):
+        add(Case(f"file-{key}", "files", RUN + ["--out", "o"], allowed=("o",), timeout_s=150,
+                 expect="either" if key.endswith("no-seconds") else "error",
+                 setup=_scenario("tbf-39a.yaml", edits)))
+    # a C1 control character in a text (YAML lets U+0085 through; escapes make any): the army
+    # ran, matplotlib warning on stderr of a glyph no font has
+    for i, name in enumerate(('"a\\x85b"', '"a\\x9b31mb"', '"a\\x7fb"')):
+        add(Case(f"nonsense-name-c1-control-{i}", "nonsense", RUN + ["--out", "o"],
+                 allowed=("o",), setup=_scenario("tbf-39a.yaml", {"name": name}), timeout_s=150))
+    add(Case("vehicle-name-c1-control", "vehicles", ["sample", "Hailar"], env=cenv,
+             setup=_configs(_vehicle_edit("t-34-85.yaml", lambda t: t.replace(
+                 "name: T-34-85", 'name: "T-34-85\\x85"', 1))), timeout_s=150))
+    # an army file whose name is not UTF-8 (a Latin-1 byte): the whole run, then a
+    # UnicodeEncodeError writing report.md, which names the file
+    latin1 = os.fsdecode(b"\xe9.yaml")
+    add(Case("file-config-name-not-utf8", "files", ["run", latin1, R, "10000", "--out", "o"],
+             allowed=("o",), timeout_s=150,
+             setup=lambda w, c: _put(w / latin1, _cfg_text(c, "tbf-39a.yaml"))))
+    add(Case("file-config-name-not-utf8-folder-run", "files", ["run", "cfgs", R, "10000",
+                                                                "--out", "o"],
+             allowed=("o",), timeout_s=150,
+             setup=lambda w, c: _put(w / "cfgs" / latin1, _cfg_text(c, "tbf-39a.yaml"))))
+    # standard output in ASCII (PYTHONIOENCODING=ascii, a Latin-1 terminal): a Russian name
+    # was a UnicodeEncodeError traceback halfway through the listing
+    for i, argv in enumerate((["places", "harb"], ["places", "\u0425\u0430\u0439\u043b\u0430\u0440"])):
+        add(Case(f"env-ascii-stdout-places-{i}", "env", argv, expect="either", timeout_s=60,
+                 env={"PYTHONIOENCODING": "ascii"}))
+    # 500 formations (copies of the template's brigade): more than 5 minutes at a 10 km grid
+    def brigades(n: int):
+        def setup(work: Path, ctx: Ctx) -> None:
+            text = _cfg_text(ctx, "armies/template.yaml")
+            block = text[text.index("  - id: tpl-tb"):text.index("\nfuel:")]
+            copies = "\n".join(block.replace("id: tpl-tb", f"id: tpl-tb{i}", 1).replace(
+                "name: Template tank brigade", f"name: Template tank brigade {i}", 1)
+                for i in range(n))
+            _put(work / "sc.yaml", text.replace(block, copies, 1).replace(
+                "order: [tpl-tb]", "order: [tpl-tb0]", 1))
+        return setup
+
+    add(Case("resource-formations-500", "resource", RUN + ["--out", "o"], allowed=("o",),
+             setup=brigades(500), timeout_s=300))
+    # a matplotlib backend it does not know: a ValueError traceback at matplotlib's import
+    add(Case("env-mplbackend-bogus-map", "env", ["map", R, "20000", "--dpi", "30", "--out",
+                                                 "m.png"], env={"MPLBACKEND": "bogus"},
+             allowed=("m.png",), expect="either", timeout_s=200))
+    add(Case("env-mplbackend-bogus-run", "env", RUN + ["--out", "o"], setup=_good_scenario,
+             env={"MPLBACKEND": "bogus"}, allowed=("o",), expect="either", timeout_s=200))
+    # PROJ's database not where PROJ_DATA / PROJ_LIB say: GDAL's 'Cannot find proj.db' lines,
+    # then an error blaming the DEM ("the file is damaged ... rebuild the layers")
+    for var in ("PROJ_DATA", "PROJ_LIB"):
+        add(Case(f"env-{var.lower().replace('_', '-')}-missing", "env", ["sample", "Hailar"],
+                 env={var: "/nonexistent"}, timeout_s=60))
+    # a dash as a path (the shell idiom for standard output): a whole run or comparison went
+    # into a folder named '-'
+    for key, argv, setup in (("run-out", RUN + ["--out", "-"], _good_scenario),
+                             ("compare-out", CMP + ["--out", "-"], _compare_inputs),
+                             ("compare-documented", ["compare", "--documented", "-", "--no-map",
+                                                     "--workers", "0", "--out", "o"], None)):
+        add(Case(f"cli-dash-path-{key}", "cli", argv, setup=setup, timeout_s=150))
+    # `places` with nothing to search for: every place was listed, exit 0
+    for i, text in enumerate(("", "[", "-", os.fsdecode(b"\xe9\xff"))):
+        add(Case(f"cli-places-nothing-to-search-{i}", "cli", ["places", text], timeout_s=60))
+
     return cases
 
 

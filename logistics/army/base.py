@@ -21,6 +21,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from logistics._textfile import control_character
 from logistics.errors import LogisticsError, range_fix
 from logistics.geodesy import lat_lon_text
 from logistics.sources import bibliography_path, provenance_problem, unknown_key_fix
@@ -34,6 +35,7 @@ __all__ = [
     "identifier_problem",
     "place_problem",
     "MAX_SPAN_DAYS",
+    "MAX_FORMATIONS",
     "MAX_FIGURE",
     "YEARS",
     "MAX_TEXT",
@@ -44,6 +46,11 @@ T = TypeVar("T")
 #: Longest army run, H-hour to the end of ``end``'s day: a campaign, not a century (a longer
 #: span is refused: the hourly step loop would run for hours).
 MAX_SPAN_DAYS = 120
+#: Most formations in one army file: the shipped armies have 2 to 10, a front's whole army
+#: about 30 entries with ``count:``; the step loop's time grows with each (150 copies of the
+#: template's brigade took 3 minutes on a 10 km grid, 500 more than 5), so beyond this a file
+#: is refused before any work rather than run for a quarter of an hour.
+MAX_FORMATIONS = 100
 #: Largest magnitude of any number in an army file: no count, litre or hour figure comes near it;
 #: beyond it a value is a typing slip (``1e30`` vehicles), refused rather than simulated.
 MAX_FIGURE = 1e9
@@ -150,7 +157,7 @@ def _check_text(v: Any, name: str) -> Any:
         if len(v) > MAX_TEXT:
             raise ValueError(f"a text of {len(v):,} characters is too long (at most "
                              f"{MAX_TEXT:,}), got {_short(v)}")
-        bad = next((c for c in v if ord(c) < 32 and c not in "\n\r\t"), None)
+        bad = control_character(v)
         if bad is not None:
             raise ValueError(f"a control character {bad!r} in the text, got {_short(v)}")
         if name == "axis_id" or name == "id" or name.endswith("_id"):

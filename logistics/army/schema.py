@@ -23,6 +23,7 @@ from pydantic import (Discriminator, Field, PrivateAttr, Tag, ValidationInfo, fi
                       model_validator)
 
 from logistics.army.base import (
+    MAX_FORMATIONS,
     FloatFigure,
     Figure,
     IntFigure,
@@ -765,6 +766,17 @@ class Army(_Model):
     supply: ArmySupply = Field(default_factory=ArmySupply)
     uncertain: dict[str, Uncertain] = Field(default_factory=dict)
     routing: Routing = Field(default_factory=Routing)
+
+    @field_validator("formations", mode="before")
+    @classmethod
+    def _not_too_many(cls, v: Any) -> Any:
+        if isinstance(v, list) and len(v) > MAX_FORMATIONS:
+            raise ValueError(
+                f"{len(v):,} formations; an army file holds at most {MAX_FORMATIONS} (the "
+                "hourly step loop's time grows with each: hundreds run for a quarter of an "
+                "hour); fix: give like formations as one entry with `count:` (a division of "
+                "count 6), or split the army into files of its own")
+        return v
 
     _source: str = PrivateAttr(default="<dict>")
     _sha256: str = PrivateAttr(default="")

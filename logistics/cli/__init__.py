@@ -21,13 +21,16 @@ A coordinate pair or list that begins with a minus sign (``sample -46.62,121.24`
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import io
 import os
 import re
 import select
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -235,6 +238,49 @@ def _stdout_reader_gone() -> bool:
     return gone
 
 
+def _stdout_fails(exc: OSError) -> bool:
+    """True when ``exc`` came out of a ``print(`` of the command's output to a standard output
+    that cannot take it (``> /dev/full``; the error names no path); standard output then
+    points at os.devnull, so the interpreter's last flush does not fail again on the way out.
+    (Every command writes its output with print; flushing again cannot tell: the failed
+    text is dropped from the buffer.)"""
+    if isinstance(sys.stdout, _ClosedOutput):
+        return True
+    frames = traceback.extract_tb(exc.__traceback__)
+    line = (frames[-1].line or "") if frames else ""
+    if not line.startswith("print(") or "file=" in line:  # progress lines go to stderr
+        return False
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # an embedding app's stream: leave it
+        return True
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+    return True
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output of a process started with it closed (``>&-``): Python makes it None
+    and ``print`` then writes nothing without a word (`sample` exited 0, its table lost).
+    Writing here fails as on a closed descriptor, and the command says so."""
+
+    def write(self, text: str) -> int:  # noqa: D102 - a stream's method
+        raise OSError(errno.EBADF, "Bad file descriptor (standard output is closed)")
+
+
+def _escape_what_streams_cannot_encode() -> None:
+    """Standard output and error in an encoding that lacks a character the command prints
+    (PYTHONIOENCODING=ascii, a Latin-1 terminal; names are Russian and Chinese too) write it
+    as a backslash escape (``\\u0425``): it raised UnicodeEncodeError, a traceback halfway
+    through the listing."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError, OSError):  # no stream, or not a text file's
+            pass
+
+
 def _quiet_libraries() -> None:
     """matplotlib logs its own troubles on stderr through ``logging`` (no writable config folder
     under HOME: "mkdir -p failed ...", "created a temporary cache directory ..."): its errors
@@ -250,6 +296,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     signals.install()
     if argv is None:  # the command's own process (not one embedding it)
         _quiet_libraries()
+        _escape_what_streams_cannot_encode()
+        # every figure is drawn on an Agg canvas into a file; a user's MPLBACKEND is never
+        # used, and one matplotlib does not know (MPLBACKEND=bogus) failed its import in a
+        # ValueError traceback, after the run's work
+        os.environ["MPLBACKEND"] = "Agg"
+        if sys.stdout is None:  # started with standard output closed (`>&-`)
+            sys.stdout = _ClosedOutput()
     try:
         return _main(list(sys.argv[1:] if argv is None else argv), signals)
     finally:
@@ -295,6 +348,11 @@ def _main(args_list: list[str], signals: _Signals) -> int:
             return _cancelled(prefix, signals.received)
         if isinstance(exc, BrokenPipeError) and _stdout_reader_gone():
             return _EXIT_BROKEN_PIPE
+        if not exc.filename and _stdout_fails(exc):  # `> /dev/full`: it named no path at all
+            _say(prefix, "error", f"cannot write to standard output: {exc.strerror or exc} "
+                                  f"(errno {exc.errno}); fix: send it where it can be written "
+                                  "(a file on a disk with free space, a terminal)")
+            return 2
         _say(prefix, "error", _os_message(exc))
         return 2
     except Exception:
@@ -370,11 +428,16 @@ def warn_coarse(command: str, note: str | None) -> None:
 def path_text(text: str) -> str:
     """A path option as typed (argparse ``type``); an empty one (an unset shell variable, as
     in ``--network "$NET"``) is refused: read as '.' or as the option left out, it silently
-    chose the current folder or the shipped default."""
+    chose the current folder or the shipped default; so is ``-`` (a whole run or comparison
+    went into a folder named '-', where standard output was meant)."""
     if not text.strip():
         raise argparse.ArgumentTypeError(
             f"an empty path ({text!r}); give a file or folder, or leave the option out for its "
             "default")
+    if text == "-":  # the shell idiom for standard input/output: a folder named '-' was made
+        raise argparse.ArgumentTypeError(
+            "'-' (standard input or output) is no path logistics reads or writes: its inputs "
+            "and outputs are files and folders; give one, e.g. out/run1 (./- for one named '-')")
     return text
 
 

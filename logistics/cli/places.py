@@ -31,10 +31,22 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from logistics.errors import UnknownNameError
-    from logistics.places import find_places, near_places, unlocated_names
+    from logistics.errors import ConfigError, UnknownNameError
+    from logistics.places import find_places, near_places, searchable, unlocated_names
 
     text = " ".join(args.text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # LC_ALL=C: Хайлар reaches Python as undecodable bytes
+        raise ConfigError(
+            f"TEXT {text!r} holds bytes this system's locale does not decode (not UTF-8, "
+            "LC_ALL=C?); fix: set a UTF-8 locale (export LC_ALL=C.UTF-8), or type the name "
+            "in Latin letters, e.g. `logistics places hail`") from None
+    if args.text and not searchable(text):  # '' or '[': it listed every place
+        raise ConfigError(
+            f"TEXT {text!r} holds no letter or digit to search for (case, accents, spaces and "
+            "punctuation are ignored); fix: give part of a name, e.g. `logistics places harb`, "
+            "or leave TEXT out to list every place")
     found = find_places(text)
     missing = unlocated_names(text)
     if not found and not missing:  # nothing found is an error, as `sample` of an unknown name
