@@ -411,6 +411,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("race-three-runs", "races", RUN + ["--out", "o"], expect="either",
              setup=_good_scenario, parallel=3, allowed=("o",), check=complete("o"),
              timeout_s=400))
+    # compare writes its folder the same way (newuser26: two compares into one --out both
+    # exited 0, the second replacing the first's finished folder)
+    add(Case("race-two-compares", "races", CMP + ["--out", "o"], expect="either",
+             setup=_compare_inputs, parallel=2, allowed=("o",), timeout_s=400))
     for i, delay in enumerate((6.0, 10.0, 14.0, 18.0)):
         add(Case(f"signal-term-run-{i}", "signals", RUN + ["--out", "o"], expect="either",
                  setup=_good_scenario, signal_after=(signal.SIGTERM, delay), allowed=("o",)))
@@ -2104,6 +2108,14 @@ def run_case(ctx: Ctx, case: Case, mem_cap_bytes: int) -> dict:
     if debris:
         flags.append("debris")
         rec["debris"] = debris[:10]
+    # identical processes into one --out without --overwrite: one writes it, the others are
+    # refused; two that both succeed mean a finished output was replaced without a word
+    if (case.parallel > 1 and not hang and "--overwrite" not in case.argv
+            and sum(c == 0 for c in codes) > 1):
+        flags.append("data_loss")
+        rec["lost"] = [f"{sum(c == 0 for c in codes)} of {case.parallel} processes into one "
+                       "--out succeeded without --overwrite: the last replaced the others' "
+                       "finished outputs"]
     if case.check and not hang:
         problems = case.check(work)
         if problems:
