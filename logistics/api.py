@@ -31,7 +31,7 @@ from logistics.cost.physics import build_cost_model
 from logistics.cost.solver import find_costs, traceback
 from logistics.errors import ConfigError
 from logistics.terrain import load_terrain
-from logistics.terrain.grid import check_resolution_m
+from logistics.terrain.grid import check_grid_resolution_m
 from logistics.vehicles import load_vehicle
 
 __all__ = ["load_scenario", "run", "layers", "write_run", "route", "sample", "vehicle_rates",
@@ -72,8 +72,9 @@ def _seed_arg(seed) -> int:
 
 
 def _resolution_arg(resolution_m) -> float | None:
-    """None (the default grid) or a positive cell size in metres."""
-    return None if resolution_m is None else check_resolution_m(resolution_m)
+    """None (the default grid) or a cell size in metres within the command line's range
+    (``terrain.grid.RESOLUTION_RANGE_M``)."""
+    return None if resolution_m is None else check_grid_resolution_m(resolution_m)
 
 
 def _config_dir_arg(config_dir, armies: str = "") -> Path | None:

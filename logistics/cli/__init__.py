@@ -33,6 +33,7 @@ from pathlib import Path
 
 from logistics import __version__
 from logistics.errors import ConfigError, LogisticsError
+from logistics.terrain.grid import RESOLUTION_RANGE_M
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
@@ -355,8 +356,8 @@ def float_in(lo: float, hi: float, *, unit: str = "", lo_open: bool = False):
     return parse
 
 
-#: ``--resolution-m`` everywhere: grid cell size in metres.
-resolution_m = float_in(1.0, 100_000.0, unit="m")
+#: ``--resolution-m`` everywhere: grid cell size in metres, in the range the Python API takes.
+resolution_m = float_in(*RESOLUTION_RANGE_M, unit="m")
 
 
 def warn_coarse(command: str, note: str | None) -> None:
