@@ -27,10 +27,10 @@ import numpy as np
 
 from logistics import settings
 from logistics.cost.model import CostModel
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, choice_fix
 
-__all__ = ["ENGINES", "SOLVER_BYTES_PER_CELL", "accumulate", "choose_engine", "cost_array",
-           "memory_budget_bytes", "path"]
+__all__ = ["ENGINES", "SOLVER_BYTES_PER_CELL", "accumulate", "check_engine", "choose_engine",
+           "cost_array", "memory_budget_bytes", "path"]
 
 #: What ``engine=`` accepts.
 ENGINES: tuple[str, ...] = ("auto", "memory", "chunked")
@@ -61,13 +61,20 @@ def _in_memory(model: CostModel) -> bool:
     return all(f is None or type(f) is np.ndarray for f in fields)
 
 
-def choose_engine(model: CostModel, engine: str = "auto") -> str:
-    """``"memory"`` or ``"chunked"`` for ``model`` (see the module docstring for ``auto``)."""
+def check_engine(engine: object) -> str:
+    """``engine`` when it is one of :data:`ENGINES`; ConfigError with the fix otherwise (called
+    by the API's doors before any loading, and by :func:`choose_engine`)."""
     if engine not in ENGINES:
         raise ConfigError(
             f"engine must be one of {', '.join(ENGINES)}, got {engine!r}; 'auto' picks the "
-            "in-memory solver when the grid fits in memory, else the chunked one"
-        )
+            "in-memory solver when the grid fits in memory, else the chunked one; "
+            + choice_fix("engine", engine, ENGINES))
+    return str(engine)
+
+
+def choose_engine(model: CostModel, engine: str = "auto") -> str:
+    """``"memory"`` or ``"chunked"`` for ``model`` (see the module docstring for ``auto``)."""
+    check_engine(engine)
     if engine != "auto":
         return engine
     ny, nx = (int(s) for s in model.class_index.shape)
