@@ -105,7 +105,8 @@ def accumulate(
     ``stencil`` 8 or 16 neighbours. ``stop_at`` (a cell, or an (n, 2) array of cells) lets the
     in-memory solver stop once every one is final (the chunked solver solves the whole grid;
     their costs, and :func:`path` to each, are exact either way). ``engine``: ``"auto"``, ``"memory"`` or ``"chunked"``; ``chunks``,
-    ``client`` and ``out`` (a Zarr folder to keep) are the chunked solver's.
+    ``client`` and ``out`` (a Zarr folder to keep) are the chunked solver's: ``out`` with the
+    in-memory solver picked is a ConfigError (it would not be written).
 
     Returns :class:`~logistics.cost.solver.Accumulated` (numpy ``cost``) or
     :class:`~logistics.cost.chunked.ChunkedResult` (dask ``cost``), equal cell for cell.
@@ -126,6 +127,14 @@ def accumulate(
                           "client=distributed.Client('tcp://host:8786')")
     if choose_engine(model, engine) == "memory":
         from logistics.cost.solver import find_costs
+
+        if out is not None:  # it was dropped without a word: the result lived in memory only
+            picked = ("engine='memory'" if engine == "memory" else
+                      "engine='auto' picked the in-memory solver (the grid fits in memory)")
+            raise ConfigError(
+                f"out={str(out)!r} needs the chunked engine, which writes its result as a Zarr "
+                f"folder; {picked}; fix: engine='chunked' to keep the result in out=, or leave "
+                "out= out (the in-memory result's .cost is a numpy array: np.save it)")
 
         return find_costs(model, sources, start_costs=start_costs, stencil=stencil,
                           reverse=reverse, barriers=barriers, stop_at=stop_at)
