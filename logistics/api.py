@@ -22,8 +22,10 @@ here is a thin door to the stage that does the work; nothing is computed twice.
 
 from __future__ import annotations
 
+import math
 import numbers
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from logistics.cost.accumulate import accumulate, path
@@ -31,7 +33,7 @@ from logistics.cost.physics import build_cost_model
 from logistics.cost.solver import find_costs, traceback
 from logistics.errors import ConfigError
 from logistics.terrain import load_terrain
-from logistics.terrain.grid import check_resolution_m
+from logistics.terrain.grid import check_grid_resolution_m
 from logistics.vehicles import load_vehicle
 
 __all__ = ["load_scenario", "run", "layers", "write_run", "route", "sample", "vehicle_rates",
@@ -72,8 +74,9 @@ def _seed_arg(seed) -> int:
 
 
 def _resolution_arg(resolution_m) -> float | None:
-    """None (the default grid) or a positive cell size in metres."""
-    return None if resolution_m is None else check_resolution_m(resolution_m)
+    """None (the default grid) or a cell size in metres within the command line's range
+    (``terrain.grid.RESOLUTION_RANGE_M``)."""
+    return None if resolution_m is None else check_grid_resolution_m(resolution_m)
 
 
 def _config_dir_arg(config_dir, armies: str = "") -> Path | None:
@@ -94,6 +97,52 @@ def _config_dir_arg(config_dir, armies: str = "") -> Path | None:
     return path
 
 
+def _overrides_arg(overrides) -> dict[str, float] | None:
+    """None or ``{NAME: number}`` (``compare --set NAME=VALUE``; the names
+    ``runner.run_scenario`` takes): a mapping of names to finite numbers, each name a global
+    parameter, the start of an army figure's path or a norms figure (``norms/<file>:<key>``),
+    a global parameter within its range. Checked before any loading, as ``compare --set``
+    checks them (:func:`logistics.army.overrides.override_name_problem`, with its near
+    names); a figure path is checked against the army by :func:`_check_overrides_fit`."""
+    from logistics.army.overrides import (GLOBAL_OVERRIDES, global_override_problem,
+                                          override_name_problem)
+    from logistics.ranges import split_norms_overrides
+
+    if overrides is None:
+        return None
+    if not isinstance(overrides, Mapping) or not all(isinstance(k, str) for k in overrides):
+        raise ConfigError(f"overrides must be a dict of parameter names to numbers, got "
+                          f"{_shown(overrides)}; fix: e.g. overrides={{'speed_scale': 1.2}}")
+    numbers_only = [f"{k!r}: {_shown(v)}" for k, v in overrides.items()
+                    if not (isinstance(v, numbers.Real) and not isinstance(v, bool)
+                            and math.isfinite(float(v)))]
+    if numbers_only:
+        raise ConfigError(f"overrides must map names to finite numbers, got "
+                          f"{', '.join(numbers_only)}; fix: e.g. overrides={{'speed_scale': 1.2}}")
+    problems = [p for k, v in overrides.items() if not k.startswith("norms/")
+                for p in [global_override_problem(k, v) if k in GLOBAL_OVERRIDES
+                          else override_name_problem(k)] if p]
+    if problems:
+        raise ConfigError("overrides: " + "; ".join(problems))
+    split_norms_overrides(overrides)  # a norms/<file>: prefix naming no norms file
+    return {k: float(v) for k, v in overrides.items()}
+
+
+def _check_overrides_fit(army, overrides: dict[str, float] | None) -> None:
+    """ConfigError before the run when ``overrides`` do not fit ``army`` (a figure path its file
+    lacks, a value its schema refuses), naming the army file and the fix."""
+    from logistics.army.overrides import GLOBAL_OVERRIDES, override_problem
+    from logistics.ranges import split_norms_overrides
+
+    rest, _ = split_norms_overrides(overrides)
+    why = override_problem(army, rest) if rest else None
+    if why:
+        raise ConfigError(
+            f"overrides {rest} do not fit {army.axis_id} ({army.source}): {why}; fix: a global "
+            f"parameter ({', '.join(GLOBAL_OVERRIDES)}) or a figure path of that army file, as "
+            "under its uncertain: (e.g. overrides={'speed_scale': 1.2})")
+
+
 #: How the functions of one army take an army file (the fix of a folder of them as config_dir).
 _ONE_ARMY = "give one of its files as the scenario (e.g. logistics.run('FOLDER/tbf-36a.yaml'))"
 
@@ -111,7 +160,7 @@ def load_scenario(path: str | Path, *, config_dir: str | Path | None = None):
 
 def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str = "merged",
         engine: str = "auto", cost_surface: bool = False,
-        config_dir: str | Path | None = None):
+        config_dir: str | Path | None = None, overrides: Mapping[str, float] | None = None):
     """Run one scenario (an army from :func:`load_scenario`, or the path of its file) ->
     ``RunResult`` with every formation's tracks, routes and daily rows.
 
@@ -120,12 +169,17 @@ def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str 
     xarray with CRS). The result's tables are plain DataFrames; :func:`layers` gives them as
     GeoDataFrames. Writes nothing (``logistics run`` writes the run folder). ``config_dir``:
     the configs folder the run reads (default: the army's, as loaded; else
-    ``settings.CONFIG_DIR``).
+    ``settings.CONFIG_DIR``). ``overrides``: parameters changed for this run, as
+    ``logistics compare --set NAME=VALUE`` (``{"speed_scale": 1.2}``; the global parameters
+    of ``logistics.army.overrides.GLOBAL_OVERRIDES``, a figure path of the army file as under
+    its ``uncertain:``, or a norms figure ``norms/<file>:<key>``), checked before the run.
     """
     from logistics.army import Army
+    from logistics.cost.accumulate import check_engine
     from logistics.runner import run_scenario
 
     seed, resolution_m = _seed_arg(seed), _resolution_arg(resolution_m)  # before any loading
+    engine, overrides = check_engine(engine), _overrides_arg(overrides)
     config_dir = _config_dir_arg(config_dir, _ONE_ARMY)
     if not isinstance(scenario, Army):
         if not isinstance(scenario, (str, os.PathLike)):
@@ -134,8 +188,10 @@ def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str 
                 f".yaml file, got {_shown(scenario)}; fix: e.g. "
                 "logistics.run('configs/tbf-6gta.yaml')")
         scenario = load_scenario(scenario, config_dir=config_dir)
+    _check_overrides_fit(scenario, overrides)
     return run_scenario(scenario, seed=seed, resolution_m=resolution_m, dem=dem, engine=engine,
-                        cost_surface=bool(cost_surface), config_dir=config_dir)
+                        cost_surface=bool(cost_surface), config_dir=config_dir,
+                        overrides=overrides)
 
 
 def layers(result) -> dict:

@@ -31,6 +31,7 @@ __all__ = [
     "offer",
     "listed",
     "range_fix",
+    "choice_fix",
     "unit_of",
 ]
 
@@ -159,6 +160,15 @@ def range_fix(name: str, got: Any, *, ge: float | None = None, gt: float | None 
     elif example is not None:
         text += f", e.g. {_fmt(example)}"
     return text
+
+
+def choice_fix(name: str, got: object, allowed: Sequence[object]) -> str:
+    """``fix: ...`` text for ``name`` given ``got``, which is none of ``allowed``: every allowed
+    value as the keyword takes it (``fix: season='dry' or season='wet'``), then the near one,
+    if any. Why: "must be one of" named the values but not what to type."""
+    shown = [f"{name}={a!r}" for a in allowed]
+    which = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
+    return f"fix: {which}" + did_you_mean(got, [str(a) for a in allowed], lead="; ")
 
 
 def _inside(x: float, lo: float | None, lo_in: bool, hi: float | None, hi_in: bool) -> bool:

@@ -64,10 +64,16 @@ def _env(setting: str, var: str, parse: Callable[[str], Any], default: Any) -> A
         return None
 
 
-def _path(text: str) -> Path:
+def _path(text: str, folder: str = "the folder that holds the files") -> Path:
+    """A folder variable's path; a file there is refused, naming ``folder`` (what to give)
+    as the fix (``LOGISTICS_CONFIG_DIR=README.md`` went on to a misleading note and then
+    "README.md/vehicles does not exist")."""
     if "\x00" in text:
         raise ValueError("expected a folder path (it holds a NUL character)")
-    return Path(text).expanduser()
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"it names a file, not a folder; fix: set it to {folder}")
+    return path
 
 
 def _number(lo: float, hi: float, unit: str) -> Callable[[str], float]:
@@ -170,7 +176,7 @@ def army_files_folder(folder: str | os.PathLike[str]) -> str | None:
 
 def _config_path(text: str) -> Path:
     """LOGISTICS_CONFIG_DIR: a folder path, not a folder of army files only."""
-    path = _path(text)
+    path = _path(text, "a whole copy of configs/ (cp -r configs my-configs)")
     problem = army_files_folder(path)
     if problem:
         raise ValueError(f"{problem}; set it to a whole copy of configs/ (cp -r configs "

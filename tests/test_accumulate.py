@@ -83,6 +83,18 @@ def test_unknown_engine_names_the_choices():
         accumulate(_ramp(), [(0, 0)], engine="gpu")
 
 
+@pytest.mark.parametrize("engine", ["auto", "memory"])
+def test_out_with_the_in_memory_solver_is_refused_not_dropped(engine, tmp_path):
+    """``out=`` is the chunked solver's (a Zarr folder); the in-memory solver ignored it and
+    the user found no file. The chunked engine still writes it."""
+    with pytest.raises(ConfigError, match="needs the chunked engine.*fix: engine='chunked'"):
+        accumulate(_ramp(), [(0, 0)], engine=engine, out=tmp_path / "x.zarr")
+    assert not (tmp_path / "x.zarr").exists()
+    acc = accumulate(_ramp(), [(0, 0)], engine="chunked", chunks=4, out=tmp_path / "x.zarr")
+    assert (tmp_path / "x.zarr").is_dir()
+    np.testing.assert_allclose(np.asarray(cost_array(acc)), find_costs(_ramp(), [(0, 0)]).cost)
+
+
 def _terrain(ny: int = 6, nx: int = 7) -> xr.Dataset:
     shape = (ny, nx)
     return xr.Dataset(

@@ -42,6 +42,30 @@ CFG = settings.SHIPPED_CONFIG_DIR / "tbf-39a.yaml"
      ["resolution_m must be a positive number of metres", "array"]),
     (lambda: logistics.run(CFG, resolution_m="25000"), ["resolution_m", "'25000'"]),
     (lambda: logistics.run(CFG, resolution_m=True), ["resolution_m", "True"]),
+    # a cell of 1000 km gave a 2 x 2 grid silently, 10,000 km "no elevation data": the API now
+    # takes the command line's range (msgs26)
+    (lambda: logistics.run(CFG, resolution_m=1e6),
+     ["resolution_m=1000000 is outside 1..100000 m", "fix:"]),
+    (lambda: logistics.run(CFG, resolution_m=1e7), ["resolution_m=10000000", "1..100000"]),
+    (lambda: logistics.sample("Hailar", resolution_m=0.5), ["resolution_m=0.5", "1..100000"]),
+    (lambda: logistics.compare(resolution_m=200_000), ["resolution_m=200000", "1..100000"]),
+    # overrides= was a TypeError (msgs26); checked as compare --set checks them, before the run
+    (lambda: logistics.run(CFG, overrides={"speedscale": 1.2}),
+     ["override 'speedscale' names no figure", "did you mean 'speed_scale'"]),
+    (lambda: logistics.run(CFG, overrides={"speed_scale": 100}),
+     ["speed_scale must be a number in [0.05, 20]", "fix:"]),
+    (lambda: logistics.run(CFG, overrides={"speed_scale": "1.2"}), ["finite numbers", "fix:"]),
+    (lambda: logistics.run(CFG, overrides=[("speed_scale", 1.2)]), ["must be a dict", "fix:"]),
+    (lambda: logistics.run(CFG, overrides={"fuel.reserve_reach_kmx": 50}),
+     ["do not fit TBF-39A", "did you mean 'fuel.reserve_reach_km'", "fix:"]),
+    # the fix of a value not among the allowed ones names each (msgs26)
+    (lambda: logistics.run(CFG, engine="gpu"),
+     ["engine must be one of", "fix: engine='auto', engine='memory' or engine='chunked'"]),
+    (lambda: logistics.route("Hailar", "Yakeshi", "zis-5", mode="air"),
+     ["mode must be one of", "fix: mode='any', mode='rail', mode='road' or "
+                             "mode='cross-country'"]),
+    (lambda: logistics.vehicle_rates("Hailar", season="winter", resolution_m=25000),
+     ["season must be one of", "fix: season='dry' or season='wet'"]),
     (lambda: logistics.sample("Hailar", resolution_m="1000"), ["resolution_m", "'1000'", "fix"]),
     (lambda: logistics.sample("Hailar", resolution_m=[1000]), ["resolution_m", "[1000]"]),
     (lambda: logistics.sample("Hailar", resolution_m=float("nan")), ["resolution_m", "nan"]),
@@ -97,6 +121,36 @@ def test_the_api_takes_a_cell_size_of_numpy_and_one_place_as_via():
     assert _via_arg("Hailar") == ("Hailar",)  # one place, not its letters
     assert _via_arg(None) == ()
     assert _via_arg([(120.0, 49.2), "Hailar"]) == ((120.0, 49.2), "Hailar")
+
+
+def test_run_passes_its_overrides_to_the_runner(monkeypatch):
+    """``logistics.run(..., overrides=)`` reaches ``run_scenario`` as numbers (it raised
+    TypeError: the README's API had no way to change a parameter)."""
+    import logistics.runner
+
+    seen = {}
+    monkeypatch.setattr(logistics.runner, "run_scenario", lambda army, **kw: seen.update(kw))
+    logistics.run(CFG, resolution_m=25000, overrides={"speed_scale": 1.2, "fuel_scale": 1})
+    assert seen["overrides"] == {"speed_scale": 1.2, "fuel_scale": 1.0}
+    logistics.run(CFG, resolution_m=25000)
+    assert seen["overrides"] is None
+
+
+def test_the_api_and_the_command_line_take_the_same_cell_sizes():
+    """One range for ``resolution_m=`` and ``--resolution-m``: its ends are taken by both."""
+    import argparse
+
+    from logistics.cli import resolution_m
+    from logistics.terrain.grid import RESOLUTION_RANGE_M, check_grid_resolution_m
+
+    lo, hi = RESOLUTION_RANGE_M
+    for edge in (lo, hi):
+        assert check_grid_resolution_m(edge) == resolution_m(f"{edge:g}") == edge
+    for outside in (lo / 2, hi * 2):
+        with pytest.raises(ConfigError, match="fix:"):
+            check_grid_resolution_m(outside)
+        with pytest.raises(argparse.ArgumentTypeError):
+            resolution_m(f"{outside:g}")
 
 
 # --- output paths the GIS writers cannot take ----------------------------------------------------

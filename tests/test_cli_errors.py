@@ -62,6 +62,27 @@ def test_bad_arguments_are_one_line(argv, words, capsys, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []  # nothing written
 
 
+@pytest.mark.parametrize("argv, first, fix", [
+    (["run", str(CMG), str(CMG)], "logistics run: error: unrecognized arguments: ",
+     "fix: run takes one config file or a folder"),
+    (["run", str(CMG), "--resolutoin-m", "5000"], "logistics run: error: unrecognized arguments: "
+     "--resolutoin-m 5000; fix: ", "did you mean '--resolution-m'?"),
+    (["sample", "Solun", "--json", "Hailar"], "logistics sample: error: unrecognized arguments: "
+     "Hailar; fix: ", "sample takes the place first"),
+    (["compare", "out"], "logistics compare: error: ", "compare takes no value without its option"),
+    (["--bogus"], "logistics: error: unrecognized arguments: --bogus; fix: ", "no option of"),
+])
+def test_an_argument_no_parser_takes_names_the_command_and_the_fix(argv, first, fix, capsys,
+                                                                   tmp_path, monkeypatch):
+    """argparse said "logistics: error: unrecognized arguments" for every command, against the
+    README's rule that an error starts ``logistics <command>: error:``, and gave no fix."""
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(first) and fix in err and err.count("\n") == 1, err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_too_many_workers_are_refused_naming_the_limit(monkeypatch):
     monkeypatch.setattr(settings, "SCHEDULER_ADDRESS", None)
     cap, why = max_workers()

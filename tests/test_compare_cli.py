@@ -152,3 +152,19 @@ def test_a_first_time_users_slips_are_problems_on_the_console(tmp_path, capsys):
     problems = pd.read_csv(out / "problems.csv").set_index("row")
     assert sorted(problems.index) == [3, 4, 5, 6, 9]
     assert problems.loc[6, "consequence"] == "coordinate ignored; the gazetteer's Hailar used instead"
+
+
+def test_an_army_file_given_as_the_configs_folder_is_said_to_be_a_file(tmp_path, capsys):
+    """``compare --configs configs/tbf-36a.yaml`` said "configs folder not found" though the
+    file is there: it is said to be a file, with the two ways to score one army."""
+    from logistics import settings
+
+    army = settings.SHIPPED_CONFIG_DIR / "tbf-36a.yaml"
+    assert main(["compare", "--configs", str(army), "--workers", "0", "--no-map",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith(f"logistics compare: error: {army} is a file, not a folder: --configs "
+                          "takes a folder of army files; fix: "), err
+    assert "a folder holding that army file" in err and "--documented" in err
+    assert "not found" not in err and "configs_dir=" not in err
+    assert not (tmp_path / "o").exists()

@@ -281,3 +281,31 @@ def test_the_context_layers_are_in_the_package_and_the_project_with_their_styles
     assert order.index("routes_layer") < order.index("railways_1945_layer") \
         < order.index("fortified_regions_layer")
     assert tuple(CONTEXT_LAYERS) == ("fortified_regions", "railways_1945")
+
+
+def test_the_readme_names_every_geopackage_layer_and_its_fields():
+    """README's table of ``run.gpkg`` has a row per layer a run writes (its own and the
+    context layers) naming each of its fields; the layers of a table say "the columns of" it.
+    It had none: a GIS user met ``reason``, ``order``, ``axes``, ``unverified`` unexplained."""
+    import re
+
+    from logistics.report.context_layers import CONTEXT_LAYERS, context_layers
+
+    text = (settings.PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z_0-9]+)` \| [^|]+ \| ([^\n]+) \|$", text, flags=re.M))
+    fields = {n: list(g.columns) for n, g in run_layers(_army_result()).items()}
+    fields.update({n: list(g.columns) for n, g in context_layers((130.0, 43.5, 132.0, 45.0))
+                   .items()})
+    assert set(fields) == set(LAYERS) | set(CONTEXT_LAYERS)
+    for name, cols in fields.items():
+        assert name in rows, f"README.md has no row for the GeoPackage layer {name}"
+        if name in ("track", "daily", "deliveries"):  # "every column of tracks.csv", ...
+            assert "columns of" in rows[name], name
+            continue
+        missing = [c for c in cols if c != "geometry"
+                   and not re.search(rf"(?<![a-z_]){c}(?![a-z_])", rows[name])]
+        assert not missing, f"README.md's row of {name} does not name {missing}"
+    daily = rows["daily.csv"] if "daily.csv" in rows else re.search(
+        r"^\| `daily\.csv` \|([^\n]+)$", text, flags=re.M).group(1)
+    assert "`status` is the day's, not the last hour's" in daily  # records._day_status
+    assert "`cost.tif` holds the accumulated travel time in hours" in text

@@ -78,6 +78,23 @@ def test_the_command_line_says_it_in_one_line_before_any_work():
     assert res.stderr.count("\n") == 1 and res.stdout == ""
 
 
+@pytest.mark.parametrize("var", ["LOGISTICS_CONFIG_DIR", "LOGISTICS_RASTER_DIR"])
+def test_a_folder_variable_naming_a_file_is_said_once_before_any_work(var, tmp_path):
+    """``LOGISTICS_CONFIG_DIR=README.md`` gave a note that the army's folder had its own
+    vehicles, then "README.md/vehicles does not exist": one line now says it is a file."""
+    readme = tmp_path / "README.md"
+    readme.write_text("# not a folder\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOGISTICS_")}
+    env[var] = str(readme)
+    res = subprocess.run([sys.executable, "-m", "logistics", "sample", "Hailar"], env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and res.stdout == ""
+    assert res.stderr.startswith(f"logistics sample: error: environment variable {var}="), \
+        res.stderr
+    assert ": it names a file, not a folder; fix: set it to " in res.stderr
+    assert f"unset {var}" in res.stderr and res.stderr.count("\n") == 1, res.stderr
+
+
 def test_a_bare_scheduler_host_port_is_read_as_tcp_as_dask_reads_it():
     """``LOGISTICS_SCHEDULER=localhost:8786`` is accepted (dask connects to it as
     tcp://localhost:8786); the setting holds the address with its protocol, so every message

@@ -35,7 +35,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from logistics import __version__
-from logistics.errors import ConfigError, LogisticsError
+from logistics.errors import ConfigError, LogisticsError, did_you_mean
+from logistics.terrain.grid import RESOLUTION_RANGE_M
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
@@ -321,7 +322,9 @@ def _main(args_list: list[str], signals: _Signals) -> int:
 
         settings.check()
         parser = build_parser()
-        args = parser.parse_args(args_list)
+        args, extra = parser.parse_known_args(args_list)
+        if extra:  # argparse's own error names no command ("logistics: error: ...")
+            raise _unrecognized(parser, getattr(args, "command", None), extra)
         if not getattr(args, "func", None):
             raise _UsageError("logistics", f"give a command, one of {', '.join(COMMANDS)}")
         prefix = f"logistics {args.command}"
@@ -359,6 +362,39 @@ def _main(args_list: list[str], signals: _Signals) -> int:
         if signals.received is not None:  # a consequence of the interruption, not a bug
             return _cancelled(prefix, signals.received)
         raise
+
+
+#: What each command takes without an option, for the fix of a word it does not take.
+_POSITIONALS: dict[str, str] = {
+    "run": ("run takes one config file or a folder (it runs every army file in it): give one, "
+            "or a folder holding the files to run"),
+    "sample": "sample takes the place first (a name or LAT,LON), then the options",
+    "places": "places takes its TEXT first, before the options",
+}
+
+
+def _unrecognized(parser: argparse.ArgumentParser, command: str | None,
+                  extra: list[str]) -> _UsageError:
+    """The usage error of arguments no parser took, from the command's own parser (argparse's
+    comes from the top one: "logistics: error: ...", against the rule that every error names
+    its command), with the fix: what the command takes without an option, or the options
+    near an unknown one."""
+    sub = next((a.choices.get(command) for a in parser._actions
+                if isinstance(a, argparse._SubParsersAction)), None) if command else None
+    prog = sub.prog if sub is not None else parser.prog
+    options = sorted(o for a in (sub or parser)._actions for o in a.option_strings)
+    words = [e for i, e in enumerate(extra) if not e.startswith("-")  # not an unknown's value
+             and not (i and extra[i - 1].startswith("-") and "=" not in extra[i - 1])]
+    flags = [e for e in extra if e.startswith("-")]
+    fixes = []
+    if words:
+        fixes.append(_POSITIONALS.get(command or "", f"{command or 'logistics'} takes no "
+                                      "value without its option (e.g. --out DIR)"))
+    for flag in flags:
+        fixes.append(f"{flag[:40]} is no option of {prog}"
+                     + did_you_mean(flag.split("=")[0], options, lead="; "))
+    shown = " ".join(e[:80] for e in extra)
+    return _UsageError(prog, f"unrecognized arguments: {shown}; fix: {'; '.join(fixes)}")
 
 
 def _cancelled(prefix: str, signum: int) -> int:
@@ -413,8 +449,8 @@ def float_in(lo: float, hi: float, *, unit: str = "", lo_open: bool = False):
     return parse
 
 
-#: ``--resolution-m`` everywhere: grid cell size in metres.
-resolution_m = float_in(1.0, 100_000.0, unit="m")
+#: ``--resolution-m`` everywhere: grid cell size in metres, in the range the Python API takes.
+resolution_m = float_in(*RESOLUTION_RANGE_M, unit="m")
 
 
 def warn_coarse(command: str, note: str | None) -> None:

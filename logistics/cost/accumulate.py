@@ -27,10 +27,10 @@ import numpy as np
 
 from logistics import settings
 from logistics.cost.model import CostModel
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, choice_fix
 
-__all__ = ["ENGINES", "SOLVER_BYTES_PER_CELL", "accumulate", "choose_engine", "cost_array",
-           "memory_budget_bytes", "path"]
+__all__ = ["ENGINES", "SOLVER_BYTES_PER_CELL", "accumulate", "check_engine", "choose_engine",
+           "cost_array", "memory_budget_bytes", "path"]
 
 #: What ``engine=`` accepts.
 ENGINES: tuple[str, ...] = ("auto", "memory", "chunked")
@@ -61,13 +61,20 @@ def _in_memory(model: CostModel) -> bool:
     return all(f is None or type(f) is np.ndarray for f in fields)
 
 
-def choose_engine(model: CostModel, engine: str = "auto") -> str:
-    """``"memory"`` or ``"chunked"`` for ``model`` (see the module docstring for ``auto``)."""
+def check_engine(engine: object) -> str:
+    """``engine`` when it is one of :data:`ENGINES`; ConfigError with the fix otherwise (called
+    by the API's doors before any loading, and by :func:`choose_engine`)."""
     if engine not in ENGINES:
         raise ConfigError(
             f"engine must be one of {', '.join(ENGINES)}, got {engine!r}; 'auto' picks the "
-            "in-memory solver when the grid fits in memory, else the chunked one"
-        )
+            "in-memory solver when the grid fits in memory, else the chunked one; "
+            + choice_fix("engine", engine, ENGINES))
+    return str(engine)
+
+
+def choose_engine(model: CostModel, engine: str = "auto") -> str:
+    """``"memory"`` or ``"chunked"`` for ``model`` (see the module docstring for ``auto``)."""
+    check_engine(engine)
     if engine != "auto":
         return engine
     ny, nx = (int(s) for s in model.class_index.shape)
@@ -98,7 +105,8 @@ def accumulate(
     ``stencil`` 8 or 16 neighbours. ``stop_at`` (a cell, or an (n, 2) array of cells) lets the
     in-memory solver stop once every one is final (the chunked solver solves the whole grid;
     their costs, and :func:`path` to each, are exact either way). ``engine``: ``"auto"``, ``"memory"`` or ``"chunked"``; ``chunks``,
-    ``client`` and ``out`` (a Zarr folder to keep) are the chunked solver's.
+    ``client`` and ``out`` (a Zarr folder to keep) are the chunked solver's: ``out`` with the
+    in-memory solver picked is a ConfigError (it would not be written).
 
     Returns :class:`~logistics.cost.solver.Accumulated` (numpy ``cost``) or
     :class:`~logistics.cost.chunked.ChunkedResult` (dask ``cost``), equal cell for cell.
@@ -119,6 +127,14 @@ def accumulate(
                           "client=distributed.Client('tcp://host:8786')")
     if choose_engine(model, engine) == "memory":
         from logistics.cost.solver import find_costs
+
+        if out is not None:  # it was dropped without a word: the result lived in memory only
+            picked = ("engine='memory'" if engine == "memory" else
+                      "engine='auto' picked the in-memory solver (the grid fits in memory)")
+            raise ConfigError(
+                f"out={str(out)!r} needs the chunked engine, which writes its result as a Zarr "
+                f"folder; {picked}; fix: engine='chunked' to keep the result in out=, or leave "
+                "out= out (the in-memory result's .cost is a numpy array: np.save it)")
 
         return find_costs(model, sources, start_costs=start_costs, stencil=stencil,
                           reverse=reverse, barriers=barriers, stop_at=stop_at)

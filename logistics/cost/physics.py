@@ -113,7 +113,7 @@ import xarray as xr
 
 from logistics.cost.engine import Engine, TargetPoint, fit_engine
 from logistics.cost.model import BARRIER_CLASS, CostModel
-from logistics.errors import ConfigError, DataError
+from logistics.errors import ConfigError, DataError, choice_fix
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.grid import cellsize_m
 from logistics.vehicles import Vehicle, list_vehicles, load_vehicle
@@ -318,7 +318,8 @@ def langmuir_kmh(grade: np.ndarray | float) -> np.ndarray:
 
 def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
-        raise ConfigError(f"{name} must be one of {list(allowed)}, got {value!r}")
+        raise ConfigError(f"{name} must be one of {list(allowed)}, got {value!r}; "
+                          + choice_fix(name, value, allowed))
 
 
 def _going(vehicle: Vehicle, surface: str, season: str) -> tuple[Going, str]:

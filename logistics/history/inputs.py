@@ -90,6 +90,19 @@ def _default_loader(config_dir: str | Path | None = None) -> Callable[[Path], An
     return load_army if config_dir is None else partial(load_army, config_dir=config_dir)
 
 
+def _file_for_folder(path: Path) -> ConfigError:
+    """The error of an army file given where the folder of army files goes (``--configs``,
+    ``configs_dir=``): "configs folder not found" said nothing of the file that is there."""
+    def words(folder: str, documented: str) -> str:
+        return (f"{path} is a file, not a folder: {folder} takes a folder of army files; fix: "
+                f"to score one army, give a folder holding that army file (mkdir one && cp "
+                f"{path} one/), or {documented} a CSV with only that army's rows")
+
+    err = ConfigError(words("configs_dir=", "documented="))
+    err.command_line = words("--configs", "--documented")
+    return err
+
+
 def load_inputs(documented: str | Path | Documented | None = None, *,
                 configs_dir: str | Path | None = None,
                 loader: Callable[[Path], Any] | None = None,
@@ -109,6 +122,8 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
         documented if documented is not None else default_documented_path(config_dir))
     folder = Path(configs_dir if configs_dir is not None
                   else config_dir if config_dir is not None else settings.CONFIG_DIR)
+    if configs_dir is not None and folder.is_file():
+        raise _file_for_folder(folder)
     if not folder.is_dir():
         raise ConfigError(f"configs folder not found: {folder} (give a folder of scenario "
                           "*.yaml or *.yml files)")

@@ -170,7 +170,7 @@ def map_figure(result, *, basemap: bool = True, documented: pd.DataFrame | None 
         ax.scatter(x, y, s=70, facecolors="none", edgecolors=_HALT_COLOURS[_NO_FUEL],
                    linewidths=1.4, zorder=9)
         extras.append(Line2D([], [], marker="o", ls="", mfc="none", ms=8, mew=1.4,
-                             mec=_HALT_COLOURS[_NO_FUEL], label="end of day, halted: no fuel"))
+                             mec=_HALT_COLOURS[_NO_FUEL], label="day mostly halted: no fuel"))
     if len(doc):
         dx, dy = tx(doc["lon"].to_numpy(float), doc["lat"].to_numpy(float))
         ax.plot(dx, dy, "D", color="#ff7f0e", mec="black", ms=6, ls="", zorder=10,

@@ -35,6 +35,8 @@ __all__ = [
     "lonlat_envelope",
     "cell_of",
     "check_bbox",
+    "RESOLUTION_RANGE_M",
+    "check_grid_resolution_m",
     "grid_lonlat",
     "normalize_chunks",
     "grid_array",
@@ -165,6 +167,26 @@ def check_resolution_m(resolution_m, key: str = "resolution_m") -> float:
         raise ConfigError(f"{key} must be a positive number of metres, got {resolution_m!r}; "
                           "fix: a cell size such as 1000 (the default grid) or 25000 (coarse)")
     return float(resolution_m)
+
+
+#: The grid cell sizes a user may ask for (metres, inclusive): ``--resolution-m`` of every
+#: command and ``resolution_m=`` of the Python API (:func:`check_grid_resolution_m`).
+#: assumed: a sanity bound, not a model limit: below 1 m is a unit slip (the DEM's cells are
+#: about 900 m), and at 1000 km an army's box is a grid of 2 x 2 cells (tbf-36a) that gives a
+#: result without a route, at 10,000 km one with no elevation data at all.
+RESOLUTION_RANGE_M: tuple[float, float] = (1.0, 100_000.0)
+
+
+def check_grid_resolution_m(resolution_m, key: str = "resolution_m") -> float:
+    """:func:`check_resolution_m` within :data:`RESOLUTION_RANGE_M`, the range the command
+    line takes: ConfigError naming ``key``, the value, the range and the fix."""
+    r = check_resolution_m(resolution_m, key)
+    lo, hi = RESOLUTION_RANGE_M
+    if not lo <= r <= hi:
+        raise ConfigError(f"{key}={r:.10g} is outside {lo:g}..{hi:g} m (the grid cell sizes "
+                          f"--resolution-m takes); fix: a cell size in that range, such as "
+                          f"1000 (the default grid) or 25000 (coarse)")
+    return r
 
 
 def metric_grid(bbox, resolution_m: float) -> MetricGrid:
