@@ -74,6 +74,10 @@ def test_run_one_config_writes_every_file_and_prints_the_summary(tmp_path, capsy
                     "## Assumptions", "## Sources"):
         assert section in report
     assert "PLIEV" in report  # the cited six refills
+    data = report.split("## Data")[1].split("## Parameters")[0]
+    for norms in ("norms/march.yaml", "norms/formations.yaml", "norms/movement.yaml",
+                  "fortified-regions.yaml"):  # every run reads them, not only vehicle files
+        assert norms in data
     # the stops table reads in time order (a new user found it by formation, times jumping)
     block = report.split("Stops reached:")[1].split("\n\n")[1]
     times = [ln.split("|")[1].strip() for ln in block.splitlines()[2:] if ln.startswith("|")]

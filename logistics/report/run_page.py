@@ -260,6 +260,13 @@ def run_report(result) -> str:
     lines += ["## Data", ""]
     lines += [f"- terrain {k}: {v}" for k, v in prov.get("terrain", {}).items()]
     lines += [f"- vehicle `{k}`: {v}" for k, v in prov.get("vehicles", {}).items()]
+    # every run reads these too (a new user found the Data section named only the vehicle
+    # files, and the railhead's "+280 h" on the page came from movement.yaml unnamed)
+    lines += ["- norms and rules: `configs/norms/march.yaml` (march norms by movement), "
+              "`configs/norms/formations.yaml` (standard formations), "
+              "`configs/norms/movement.yaml` (truck lift, rail, river and fuel figures, e.g. "
+              "railhead restoration and ship speeds), `configs/fortified-regions.yaml` (the "
+              "regions and the one rule), each figure with its `cite:` or `assumed:` there"]
     lines += ["- route waypoints: " + "; ".join(
         f"{n} ({lat:.3f} N, {lon:.3f} E)" for n, lon, lat in prov.get("waypoints", [])), ""]
     lines += ["## Parameters", ""]
