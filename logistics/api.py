@@ -104,8 +104,7 @@ def _overrides_arg(overrides) -> dict[str, float] | None:
     a global parameter within its range. Checked before any loading, as ``compare --set``
     checks them (:func:`logistics.army.overrides.override_name_problem`, with its near
     names); a figure path is checked against the army by :func:`_check_overrides_fit`."""
-    from logistics.army.overrides import (GLOBAL_OVERRIDES, global_override_problem,
-                                          override_name_problem)
+    from logistics.army.overrides import overrides_problems
     from logistics.ranges import split_norms_overrides
 
     if overrides is None:
@@ -119,9 +118,8 @@ def _overrides_arg(overrides) -> dict[str, float] | None:
     if numbers_only:
         raise ConfigError(f"overrides must map names to finite numbers, got "
                           f"{', '.join(numbers_only)}; fix: e.g. overrides={{'speed_scale': 1.2}}")
-    problems = [p for k, v in overrides.items() if not k.startswith("norms/")
-                for p in [global_override_problem(k, v) if k in GLOBAL_OVERRIDES
-                          else override_name_problem(k)] if p]
+    problems = overrides_problems({k: v for k, v in overrides.items()
+                                   if not k.startswith("norms/")})
     if problems:
         raise ConfigError("overrides: " + "; ".join(problems))
     split_norms_overrides(overrides)  # a norms/<file>: prefix naming no norms file

@@ -32,6 +32,7 @@ __all__ = [
     "listed",
     "range_fix",
     "choice_fix",
+    "check_choice",
     "unit_of",
 ]
 
@@ -169,6 +170,14 @@ def choice_fix(name: str, got: object, allowed: Sequence[object]) -> str:
     shown = [f"{name}={a!r}" for a in allowed]
     which = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " or " + shown[-1]
     return f"fix: {which}" + did_you_mean(got, [str(a) for a in allowed], lead="; ")
+
+
+def check_choice(name: str, value: object, allowed: Sequence[object]) -> None:
+    """ConfigError unless ``value`` is one of ``allowed``: the values, what was given and
+    :func:`choice_fix`."""
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {list(allowed)}, got {value!r}; "
+                          + choice_fix(name, value, allowed))
 
 
 def _inside(x: float, lo: float | None, lo_in: bool, hi: float | None, hi_in: bool) -> bool:

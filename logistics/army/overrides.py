@@ -24,6 +24,7 @@ __all__ = [
     "GLOBAL_OVERRIDE_RANGES",
     "global_override_problem",
     "override_name_problem",
+    "overrides_problems",
     "override_problem",
     "army_figure_paths",
     "apply_army_overrides",
@@ -77,6 +78,16 @@ def override_name_problem(key: str) -> str | None:
             "uncertain:)"
             + did_you_mean(key, sorted(set(GLOBAL_OVERRIDES) | set(Army.model_fields)), n=3,
                            lead="; "))
+
+
+def overrides_problems(overrides: Mapping[str, Any]) -> list[str]:
+    """What is wrong with ``overrides`` before any army is read: a global parameter's value
+    out of its range (:func:`global_override_problem`) or a name no army file can have
+    (:func:`override_name_problem`); the command line's ``--set`` and the API's
+    ``overrides=`` check them here."""
+    return [p for k, v in overrides.items()
+            for p in [global_override_problem(k, v) if k in GLOBAL_OVERRIDES
+                      else override_name_problem(k)] if p]
 
 
 def override_problem(army: Army, overrides: dict[str, float]) -> str | None:

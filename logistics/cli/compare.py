@@ -99,12 +99,9 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         shown = ", ".join(repr(b[:60]) for b in dict.fromkeys(bad))
         raise ConfigError(f"expected NAME=NUMBER with a finite number, got {shown} "
                           "(e.g. --set speed_scale=1.2)")
-    from logistics.army.overrides import (GLOBAL_OVERRIDES, global_override_problem,
-                                          override_name_problem)
+    from logistics.army.overrides import overrides_problems
 
-    problems = [p for k, v in out.items()
-                for p in [global_override_problem(k, v) if k in GLOBAL_OVERRIDES
-                          else override_name_problem(k)] if p]
+    problems = overrides_problems(out)
     if problems:  # before any run (a figure path is checked against each army file)
         raise ConfigError("--set: " + "; ".join(problems))
     return out

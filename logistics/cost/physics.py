@@ -113,7 +113,7 @@ import xarray as xr
 
 from logistics.cost.engine import Engine, TargetPoint, fit_engine
 from logistics.cost.model import BARRIER_CLASS, CostModel
-from logistics.errors import ConfigError, DataError, choice_fix
+from logistics.errors import ConfigError, DataError, check_choice
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.grid import cellsize_m
 from logistics.vehicles import Vehicle, list_vehicles, load_vehicle
@@ -316,16 +316,10 @@ def langmuir_kmh(grade: np.ndarray | float) -> np.ndarray:
 # the rates
 
 
-def _check_choice(name: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ConfigError(f"{name} must be one of {list(allowed)}, got {value!r}; "
-                          + choice_fix(name, value, allowed))
-
-
 def _going(vehicle: Vehicle, surface: str, season: str) -> tuple[Going, str]:
     """(Going, gear) for the vehicle on the surface; roads use the road running gear."""
-    _check_choice("surface", surface, SURFACES)
-    _check_choice("season", season, SEASONS)
+    check_choice("surface", surface, SURFACES)
+    check_choice("season", season, SEASONS)
     if vehicle.is_motorised:
         gear = vehicle.road_running_gear if surface in _ON_PATH else vehicle.kind
     else:
@@ -359,7 +353,7 @@ def _point_rates(v: Vehicle, going: Going, gear: str, surface: str, g: np.ndarra
     """(speed_kmh, fuel_l_per_km) at grade ``g`` on smooth ground (see the module docstring)."""
     if not v.is_motorised:
         too_steep = np.abs(g) > math.tan(math.radians(v.max_grade_deg))
-        _check_choice("walking", walking, ("tobler", "langmuir"))
+        check_choice("walking", walking, ("tobler", "langmuir"))
         base = tobler_kmh(g) if walking == "tobler" else langmuir_kmh(g)
         path = 1.0 if surface in _ON_PATH else TOBLER_OFF_PATH
         horse = TOBLER_HORSEBACK if v.kind == "horse" else 1.0
@@ -579,7 +573,7 @@ def river_crossing(
 ) -> tuple[float, float]:
     """(time_s, fuel_l) to enter one cell of ``river_class``: ford or wait for a bridge."""
     v = load_vehicle(vehicle)
-    _check_choice("season", season, SEASONS)
+    check_choice("season", season, SEASONS)
     rc = int(river_class)
     if rc == RiverClass.NONE:
         return 0.0, 0.0
@@ -601,7 +595,7 @@ def river_crossing(
 def _weight(objective: str | float) -> float:
     """Weight of time in the objective: 1 = time, 0 = fuel."""
     if isinstance(objective, str):
-        _check_choice("objective", objective, ("time", "fuel"))
+        check_choice("objective", objective, ("time", "fuel"))
         return 1.0 if objective == "time" else 0.0
     if isinstance(objective, bool) or not isinstance(objective, int | float) or not (
         0.0 <= float(objective) <= 1.0
@@ -703,7 +697,7 @@ def build_cost_model(
     """
     v = load_vehicle(vehicle, config_dir=config_dir)
     w = _weight(objective)
-    _check_choice("season", season, SEASONS)
+    check_choice("season", season, SEASONS)
     if not v.is_motorised and w < 1.0:
         raise ConfigError(
             f"{v.name} burns no fuel, so objective {objective!r} has nothing to minimise; "
@@ -804,7 +798,7 @@ def point_rates(
     """
     from logistics.terrain import cell_of, to_metric
 
-    _check_choice("season", season, SEASONS)
+    check_choice("season", season, SEASONS)
     _require(terrain, ("terrain_class", "slope_deg"))
     x, y = to_metric(lon, lat)
     row, col = cell_of(terrain, float(x), float(y))

@@ -44,7 +44,7 @@ import xarray as xr
 from shapely.geometry import LineString, Point, mapping
 
 from logistics import settings
-from logistics.errors import ConfigError, NoRouteError, choice_fix
+from logistics.errors import ConfigError, NoRouteError, check_choice
 from logistics.geodesy import degrees_for_km, lat_lon_text
 from logistics.network.params import NetworkParams, load_params
 from logistics.network.stations import nearest_station, station_nodes
@@ -177,9 +177,7 @@ def route_multimodal(
     from logistics.cost.models import CostModels
     from logistics.vehicles import load_vehicle
 
-    if mode not in MODES:
-        raise ConfigError(f"mode must be one of {list(MODES)}, got {mode!r}; "
-                          + choice_fix("mode", mode, MODES))
+    check_choice("mode", mode, MODES)
     veh = load_vehicle(vehicle, config_dir=config_dir)
     params = params or load_params(config_dir=config_dir)
     if network is None:
