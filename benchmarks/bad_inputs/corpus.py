@@ -43,6 +43,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures as cf
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -1965,6 +1966,14 @@ def _tree_rss(pid: int) -> int:
         return 0
 
 
+def _limit_file_size(limit: int) -> None:
+    """In the child before it runs (``preexec_fn``): no file it writes may grow past ``limit``
+    bytes (a ``fsize:`` case: a full disk met halfway through a write)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
 def _command(ctx: Ctx, case: Case, root: Path) -> list[str]:
     cmd = [ctx.python, "-m", "logistics", *case.argv]
     if case.wrap and case.wrap.startswith(("full:", "ro:")):
@@ -2018,13 +2027,7 @@ def run_case(ctx: Ctx, case: Case, mem_cap_bytes: int) -> dict:
         env[k] = v.format(root=str(root))
     preexec = None
     if case.wrap and case.wrap.startswith("fsize:"):
-        limit = int(case.wrap.split(":", 1)[1])
-
-        def preexec():  # noqa: F811
-            import resource
-
-            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-
+        preexec = functools.partial(_limit_file_size, int(case.wrap.split(":", 1)[1]))
     procs = []
     t0 = time.monotonic()
     for k in range(case.parallel):
