@@ -24,10 +24,15 @@ def _ramp(ny: int = 9, nx: int = 11) -> CostModel:
     return CostModel(ci, table, -0.1, 0.1, (10.0, 10.0), elevation_m=elev)
 
 
+def _tiles(engine: str, chunks: int) -> dict:
+    """``chunks=`` for the chunked engine only (the in-memory one refuses it)."""
+    return {"chunks": chunks} if engine == "chunked" else {}
+
+
 def test_flat_strip_by_hand_on_both_engines():
     m = CostModel(np.zeros((1, 4), np.uint8), np.array([[1.0]]), 0.0, 1.0, (10.0, 10.0))
     for engine in ("memory", "chunked"):
-        acc = accumulate(m, [(0, 0)], engine=engine, chunks=2)
+        acc = accumulate(m, [(0, 0)], engine=engine, **_tiles(engine, 2))
         np.testing.assert_array_equal(np.asarray(cost_array(acc)), [[0.0, 10.0, 20.0, 30.0]])
         assert path(acc, (0, 3)).tolist() == [[0, 0], [0, 1], [0, 2], [0, 3]]
 
@@ -40,7 +45,7 @@ def test_both_engines_equal_the_in_memory_solver(stencil, reverse):
                      start_costs=[0.0, 5.0])
     for engine in ("memory", "chunked"):
         acc = accumulate(m, [(4, 0), (8, 10)], stencil=stencil, reverse=reverse,
-                         start_costs=[0.0, 5.0], engine=engine, chunks=4)
+                         start_costs=[0.0, 5.0], engine=engine, **_tiles(engine, 4))
         np.testing.assert_allclose(np.asarray(cost_array(acc)), ref.cost, rtol=1e-12)
         cells = path(acc, (4, 9))
         assert acc.reverse == reverse and acc.stencil == stencil
@@ -51,7 +56,7 @@ def test_unreachable_target_is_a_no_route_error_on_both_engines():
     m = CostModel(np.array([[0, 255, 0]], np.uint8), np.array([[1.0]]), 0.0, 1.0, (1.0, 1.0))
     for engine in ("memory", "chunked"):
         with pytest.raises(NoRouteError):
-            path(accumulate(m, [(0, 0)], engine=engine, chunks=2), (0, 2))
+            path(accumulate(m, [(0, 0)], engine=engine, **_tiles(engine, 2)), (0, 2))
 
 
 def test_auto_takes_memory_when_the_grid_fits_else_chunked(monkeypatch):
@@ -93,6 +98,29 @@ def test_out_with_the_in_memory_solver_is_refused_not_dropped(engine, tmp_path):
     acc = accumulate(_ramp(), [(0, 0)], engine="chunked", chunks=4, out=tmp_path / "x.zarr")
     assert (tmp_path / "x.zarr").is_dir()
     np.testing.assert_allclose(np.asarray(cost_array(acc)), find_costs(_ramp(), [(0, 0)]).cost)
+
+
+@pytest.mark.parametrize("engine", ["auto", "memory"])
+@pytest.mark.parametrize("arg, words", [
+    ({"chunks": 4}, "chunks=4 needs the chunked engine, which solves the grid in tiles"),
+    ({"client": "CLIENT"}, "client=<_Client> needs the chunked engine, which runs on that "
+                           "dask cluster"),
+])
+def test_chunks_or_client_with_the_in_memory_solver_are_refused_not_ignored(engine, arg,
+                                                                             words):
+    """``chunks=`` and ``client=`` are the chunked solver's: with the in-memory solver picked
+    they were dropped without a word (the solve ran in this process, untiled), as ``out=``
+    was; now the same error as ``out=``'s, naming the fix."""
+    class _Client:  # what accumulate checks a client by
+        def scheduler_info(self):
+            return {}
+
+    arg = {k: (_Client() if v == "CLIENT" else v) for k, v in arg.items()}
+    with pytest.raises(ConfigError) as err:
+        accumulate(_ramp(), [(0, 0)], engine=engine, **arg)
+    msg = str(err.value)
+    assert words in msg and "fix: engine='chunked'" in msg, msg
+    assert ("engine='auto' picked the in-memory solver" in msg) == (engine == "auto"), msg
 
 
 def _terrain(ny: int = 6, nx: int = 7) -> xr.Dataset:

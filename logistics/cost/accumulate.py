@@ -105,8 +105,9 @@ def accumulate(
     ``stencil`` 8 or 16 neighbours. ``stop_at`` (a cell, or an (n, 2) array of cells) lets the
     in-memory solver stop once every one is final (the chunked solver solves the whole grid;
     their costs, and :func:`path` to each, are exact either way). ``engine``: ``"auto"``, ``"memory"`` or ``"chunked"``; ``chunks``,
-    ``client`` and ``out`` (a Zarr folder to keep) are the chunked solver's: ``out`` with the
-    in-memory solver picked is a ConfigError (it would not be written).
+    ``client`` and ``out`` (a Zarr folder to keep) are the chunked solver's: any of them with
+    the in-memory solver picked is a ConfigError (it would be ignored: not written, not
+    tiled, not run there).
 
     Returns :class:`~logistics.cost.solver.Accumulated` (numpy ``cost``) or
     :class:`~logistics.cost.chunked.ChunkedResult` (dask ``cost``), equal cell for cell.
@@ -128,13 +129,24 @@ def accumulate(
     if choose_engine(model, engine) == "memory":
         from logistics.cost.solver import find_costs
 
-        if out is not None:  # it was dropped without a word: the result lived in memory only
+        # each was dropped without a word (out=: the result lived in memory only)
+        for name, value, what, fix in (
+                ("out", out, "which writes its result as a Zarr folder",
+                 "to keep the result in out=, or leave out= out (the in-memory result's .cost "
+                 "is a numpy array: np.save it)"),
+                ("chunks", chunks, "which solves the grid in tiles of that many cells",
+                 "to solve in those tiles, or leave chunks= out"),
+                ("client", client, "which runs on that dask cluster",
+                 "to solve on it, or leave client= out (the in-memory solver runs in this "
+                 "process)")):
+            if value is None:
+                continue
+            shown = (repr(str(value)) if name == "out" else
+                     f"<{type(value).__name__}>" if name == "client" else repr(value))
             picked = ("engine='memory'" if engine == "memory" else
                       "engine='auto' picked the in-memory solver (the grid fits in memory)")
-            raise ConfigError(
-                f"out={str(out)!r} needs the chunked engine, which writes its result as a Zarr "
-                f"folder; {picked}; fix: engine='chunked' to keep the result in out=, or leave "
-                "out= out (the in-memory result's .cost is a numpy array: np.save it)")
+            raise ConfigError(f"{name}={shown} needs the chunked engine, {what}; {picked}; "
+                              f"fix: engine='chunked' {fix}")
 
         return find_costs(model, sources, start_costs=start_costs, stencil=stencil,
                           reverse=reverse, barriers=barriers, stop_at=stop_at)
