@@ -44,6 +44,7 @@ from logistics.terrain.grid import (
     MetricGrid,
     cell_of,
     check_bbox,
+    check_grid_resolution_m,
     grid_array,
     lonlat_envelope,
     metric_grid,
@@ -105,9 +106,10 @@ def load_terrain(
     """The terrain Dataset of a lon/lat box on the metric grid (see module docstring).
 
     ``bbox`` is ``(lon_min, lat_min, lon_max, lat_max)`` degrees inside the theatre (None = the
-    theatre). ``resolution_m`` is the cell size (None = ``settings.DEFAULT_RESOLUTION_M``,
-    read at call time). ``dem`` is ``"merged"`` (30" meteva + 0.1 deg fill) or ``"etopo5"`` (the public-domain
-    5' baseline). ``chunks`` (int, pair, ``{"y":, "x":}`` or True) gives dask arrays.
+    theatre). ``resolution_m`` is the cell size, within ``grid.RESOLUTION_RANGE_M`` as every
+    command's ``--resolution-m`` (None = ``settings.DEFAULT_RESOLUTION_M``, read at call
+    time). ``dem`` is ``"merged"`` (30" meteva + 0.1 deg fill) or ``"etopo5"`` (the
+    public-domain 5' baseline). ``chunks`` (int, pair, ``{"y":, "x":}`` or True) gives dask arrays.
     ``corridor`` (lon/lat points) limits the grid to the line through them buffered to
     ``corridor_width_km``; cells outside get NaN elevation and class NODATA (a barrier).
     ``wetland_rule`` is the 1945 floodplain wetland assumption (:class:`WetlandRule`).
@@ -131,6 +133,8 @@ def load_terrain(
     bbox = check_bbox(bbox if bbox is not None else settings.THEATRE_BBOX)
     if resolution_m is None:  # read at call time: a changed setting counts at once
         resolution_m = settings.DEFAULT_RESOLUTION_M
+    else:  # the range of --resolution-m and logistics.run (any positive size was taken)
+        resolution_m = check_grid_resolution_m(resolution_m)
     grid = metric_grid(bbox, resolution_m)
     n_cells = grid.shape[0] * grid.shape[1]
     if chunks is None and n_cells > settings.MAX_IN_MEMORY_CELLS:
