@@ -101,11 +101,10 @@ def _overrides_arg(overrides) -> dict[str, float] | None:
     """None or ``{NAME: number}`` (``compare --set NAME=VALUE``; the names
     ``runner.run_scenario`` takes): a mapping of names to finite numbers, each name a global
     parameter, the start of an army figure's path or a norms figure (``norms/<file>:<key>``),
-    a global parameter within its range. Checked before any loading, as ``compare --set``
-    checks them (:func:`logistics.army.overrides.override_name_problem`, with its near
+    a global parameter within its range. Checked before any loading by the check of
+    ``compare --set`` (:func:`logistics.army.overrides.overrides_problems`, with its near
     names); a figure path is checked against the army by :func:`_check_overrides_fit`."""
     from logistics.army.overrides import overrides_problems
-    from logistics.ranges import split_norms_overrides
 
     if overrides is None:
         return None
@@ -118,27 +117,28 @@ def _overrides_arg(overrides) -> dict[str, float] | None:
     if numbers_only:
         raise ConfigError(f"overrides must map names to finite numbers, got "
                           f"{', '.join(numbers_only)}; fix: e.g. overrides={{'speed_scale': 1.2}}")
-    problems = overrides_problems({k: v for k, v in overrides.items()
-                                   if not k.startswith("norms/")})
+    problems = overrides_problems(overrides)
     if problems:
         raise ConfigError("overrides: " + "; ".join(problems))
-    split_norms_overrides(overrides)  # a norms/<file>: prefix naming no norms file
     return {k: float(v) for k, v in overrides.items()}
 
 
 def _check_overrides_fit(army, overrides: dict[str, float] | None) -> None:
     """ConfigError before the run when ``overrides`` do not fit ``army`` (a figure path its file
-    lacks, a value its schema refuses), naming the army file and the fix."""
-    from logistics.army.overrides import GLOBAL_OVERRIDES, override_problem
-    from logistics.ranges import split_norms_overrides
+    lacks, a value its schema refuses, a norms figure its configs folder lacks), naming the
+    army file and the fix."""
+    from logistics.army.overrides import GLOBAL_OVERRIDES, norms_fit_problem, override_problem
 
-    rest, _ = split_norms_overrides(overrides)
-    why = override_problem(army, rest) if rest else None
+    if not overrides:
+        return
+    why = [w for w in [override_problem(army, overrides),
+                       norms_fit_problem(overrides, army.config_dir)] if w]
     if why:
         raise ConfigError(
-            f"overrides {rest} do not fit {army.axis_id} ({army.source}): {why}; fix: a global "
-            f"parameter ({', '.join(GLOBAL_OVERRIDES)}) or a figure path of that army file, as "
-            "under its uncertain: (e.g. overrides={'speed_scale': 1.2})")
+            f"overrides {overrides} do not fit {army.axis_id} ({army.source}): "
+            f"{'; '.join(why)}; fix: a global parameter ({', '.join(GLOBAL_OVERRIDES)}), a "
+            "figure path of that army file, as under its uncertain:, or a norms figure "
+            "norms/<file>:<key path> (e.g. overrides={'speed_scale': 1.2})")
 
 
 #: How the functions of one army take an army file (the fix of a folder of them as config_dir).
@@ -317,17 +317,22 @@ def vehicle_rates(place, *, vehicles=None, season: str = "dry", dem: str = "merg
 
 
 def compare(documented=None, *, configs_dir=None, resolution_m: float | None = None,
-            samples: int = 0, seed: int = 0, config_dir=None):
+            samples: int = 0, seed: int = 0, config_dir=None,
+            overrides: Mapping[str, float] | None = None):
     """Score every documented row against its axis's modelled run and the planned-rate
     baseline (``logistics compare``) -> ``Comparison`` (``.table``, ``.summary``, ``.axes``).
     ``configs_dir``: the folder of the army files (``--configs``); ``config_dir``: the configs
     folder read (LOGISTICS_CONFIG_DIR of the command; default ``settings.CONFIG_DIR``): its
     documented file, planned rates, fuel states and railways, its army files unless
-    ``configs_dir`` is given, and the vehicles, norms and terrain every run reads."""
+    ``configs_dir`` is given, and the vehicles, norms and terrain every run reads.
+    ``overrides``: parameters changed for every run, as ``--set NAME=VALUE`` and
+    :func:`run`'s ``overrides`` (``{"speed_scale": 1.2}``), checked before any run: against
+    every army compared, and the norms files for ``norms/<file>:<key>``."""
     from logistics.history.compare import compare as _compare
     from logistics.history.inputs import check_comparable, check_scorable
     from logistics.history.uncertainty import MAX_SAMPLES
 
+    overrides = _overrides_arg(overrides)  # before any loading, as --set
     if not (isinstance(samples, numbers.Integral) and not isinstance(samples, bool)
             and 0 <= int(samples) <= MAX_SAMPLES):
         raise ConfigError(f"samples must be a whole number 0 .. {MAX_SAMPLES} (Monte Carlo draws "
@@ -340,6 +345,6 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     check_scorable(documented, config_dir)  # as `logistics compare`: refused, not an empty one
     comp = _compare(documented, configs_dir=configs_dir,
                     resolution_m=_resolution_arg(resolution_m), samples=int(samples),
-                    seed=_seed_arg(seed), config_dir=config_dir)
+                    seed=_seed_arg(seed), config_dir=config_dir, overrides=overrides)
     check_comparable(comp.inputs, modeled=bool(comp.axes))
     return comp

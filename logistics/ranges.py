@@ -34,7 +34,8 @@ from logistics import settings
 from logistics.errors import ConfigError, did_you_mean, range_fix
 from logistics.sources import PROVENANCE_KEYS, configs_folder_of, provenance_problem
 
-__all__ = ["uncertain_problems", "RANGE_KEYS", "NORMS_FILES", "DRAWN_NORMS", "norms_key", "split_norms_overrides",
+__all__ = ["uncertain_problems", "RANGE_KEYS", "NORMS_FILES", "DRAWN_NORMS", "norms_key",
+           "norms_override_problem", "split_norms_overrides",
            "norms_ranges", "norms_values", "sample_norms_overrides", "norms_overrides",
            "active_patch", "patched"]
 
@@ -143,6 +144,21 @@ def norms_key(prefix: str, dotted: str) -> str:
     return f"{prefix}:{dotted}"
 
 
+def norms_override_problem(key: str) -> str | None:
+    """Why ``key`` (an override key beginning ``norms/``) is not ``<file>:<dotted key path>``
+    with ``<file>`` one of :data:`NORMS_FILES` (None when it is), with the fix. The one check
+    of that shape: :func:`split_norms_overrides` raises it, and the command line's ``--set``
+    and the API's ``overrides=`` list it before any run
+    (:func:`logistics.army.overrides.overrides_problems`)."""
+    prefix, sep, dotted = str(key).partition(":")
+    if prefix in NORMS_FILES and sep and dotted:
+        return None
+    hint = did_you_mean(prefix, sorted(NORMS_FILES)) if prefix not in NORMS_FILES else ""
+    return (f"override {key!r}: not a norms figure; fix: write <file>:<dotted key path> "
+            f"with <file> one of {sorted(NORMS_FILES)}, e.g. "
+            "norms/march:norms.tank_column.max_speed_kmh" + (f" ({hint})" if hint else ""))
+
+
 def split_norms_overrides(overrides: Mapping[str, float] | None
                           ) -> tuple[dict[str, float], dict[str, tuple[tuple[str, float], ...]]]:
     """(the overrides that are not the norms', {norms file name: ((dotted, value), ...)}, sorted
@@ -153,14 +169,10 @@ def split_norms_overrides(overrides: Mapping[str, float] | None
         if not str(key).startswith("norms/"):
             rest[key] = value
             continue
-        prefix, sep, dotted = str(key).partition(":")
-        if prefix not in NORMS_FILES or not sep or not dotted:
-            hint = did_you_mean(prefix, sorted(NORMS_FILES)) if prefix not in NORMS_FILES else ""
-            raise ConfigError(
-                f"override {key!r}: not a norms figure; fix: write <file>:<dotted key path> "
-                f"with <file> one of {sorted(NORMS_FILES)}, e.g. "
-                "norms/march:norms.tank_column.max_speed_kmh"
-                + (f" ({hint})" if hint else ""))
+        problem = norms_override_problem(str(key))
+        if problem:
+            raise ConfigError(problem)
+        prefix, _, dotted = str(key).partition(":")
         norms.setdefault(NORMS_FILES[prefix], []).append((dotted, float(value)))
     return rest, {f: tuple(sorted(v)) for f, v in norms.items()}
 

@@ -9,10 +9,126 @@ them to it.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import logistics
+from logistics import settings
+from logistics.api import _overrides_arg
+from logistics.cli.compare import parse_assignments
 from logistics.errors import ConfigError
+
+SHIPPED = Path(settings.SHIPPED_CONFIG_DIR)
+NORMS_KEY = "norms/march:norms.tank_column.max_speed_kmh"  # range 6.6 .. 22.5 km/h
+
+
+class _Ran(Exception):
+    """Raised by a runner standing in for the runs: the overrides passed every check."""
+
+
+def _never(*args, **kwargs):
+    raise _Ran
+
+
+def _both(overrides: dict[str, float]) -> tuple[str | None, str | None]:
+    """What ``compare --set`` and ``logistics.run(overrides=)`` say of ``overrides`` before
+    any loading: (the command line's error or None, the API's error or None)."""
+    said = []
+    for check in (lambda: parse_assignments([f"{k}={v}" for k, v in overrides.items()]),
+                  lambda: _overrides_arg(overrides)):
+        try:
+            check()
+            said.append(None)
+        except ConfigError as exc:
+            said.append(str(exc))
+    return said[0], said[1]
+
+
+@pytest.mark.parametrize("overrides", [
+    {"speed_scale": 1.2},
+    {NORMS_KEY: 20.0},
+    {"norms/movement:rail.railhead_advance.delay_days": 3.0},
+    {"norms/formations:standards.tank_corps.vehicles.0.count": 10.0},
+    {"fuel.reserve_reach_km": 150.0},
+])
+def test_compare_set_takes_every_name_run_overrides_takes(overrides):
+    """``--set norms/march:...=20`` was "names no figure of any army file" while
+    ``logistics.run(overrides=)`` took it (and the fortified rule's own fix proposes
+    ``compare --set norms/formations:...``)."""
+    assert _both(overrides) == (None, None)
+    assert parse_assignments([f"{k}={v}" for k, v in overrides.items()]) == overrides
+
+
+@pytest.mark.parametrize("overrides, fragment", [
+    ({"norms/marhc:norms.tank_column.max_speed_kmh": 20.0}, "did you mean 'norms/march'"),
+    ({"norms/march": 20.0}, "not a norms figure; fix: write <file>:<dotted key path>"),
+    ({"speedscale": 1.2}, "did you mean 'speed_scale'"),
+    ({"speed_scale": 100.0}, "speed_scale must be a number in [0.05, 20]"),
+])
+def test_compare_set_and_run_overrides_refuse_the_same_names_in_the_same_words(overrides,
+                                                                               fragment):
+    cli, api = _both(overrides)
+    assert cli is not None and api is not None
+    assert fragment in cli and fragment in api, (cli, api)
+    assert cli.removeprefix("--set: ") == api.removeprefix("overrides: ")
+
+
+def _one_army(tmp_path: Path) -> tuple[Path, Path]:
+    """A folder of one army file (TBF-39A) and a documented file of its rows."""
+    configs = tmp_path / "cfg"
+    configs.mkdir()
+    (configs / "tbf-39a.yaml").write_text((SHIPPED / "tbf-39a.yaml").read_text(
+        encoding="utf-8"), encoding="utf-8")
+    lines = (SHIPPED / "history" / "documented-advances.csv").read_text(
+        encoding="utf-8").splitlines()
+    doc = tmp_path / "doc.csv"
+    doc.write_text("\n".join([lines[0]] + [ln for ln in lines[1:]
+                                           if ln.startswith("TBF-39A,")]) + "\n",
+                   encoding="utf-8")
+    return configs, doc
+
+
+def test_a_comparison_takes_a_norms_figure_and_checks_it_before_any_run(tmp_path):
+    """A comparison's check of its overrides refused every norms figure ("names no figure of
+    any army file"); it takes one now, and one its norms file lacks, or a value the file's
+    checks refuse, is said before any run, naming the file (it failed in the first run,
+    or in a dask worker)."""
+    from logistics.history.compare import compare
+
+    configs, doc = _one_army(tmp_path)
+    with pytest.raises(_Ran):  # passed every check: the runs were next
+        compare(doc, configs_dir=configs, overrides={NORMS_KEY: 20.0}, runner=_never,
+                resolution_m=25000)
+    for bad, words in [({NORMS_KEY + "x": 20.0}, "names no figure"),
+                       ({NORMS_KEY: -5.0}, "-5 looks like a slipped minus sign")]:
+        with pytest.raises(ConfigError) as err:
+            compare(doc, configs_dir=configs, overrides=bad, runner=_never,
+                    resolution_m=25000)
+        msg = str(err.value)
+        assert "march.yaml" in msg and words in msg and "fix:" in msg, msg
+
+
+def test_the_api_compare_takes_overrides_as_run_does(monkeypatch):
+    """``logistics.compare`` had no ``overrides=`` (a TypeError) though ``logistics.run`` and
+    ``compare --set`` take them: checked by the same check before any loading, and passed
+    on to every run."""
+    import logistics.history.compare as history_compare
+
+    with pytest.raises(ConfigError, match="did you mean 'speed_scale'"):
+        logistics.compare(overrides={"speedscale": 1.2})
+    with pytest.raises(ConfigError, match="must be a dict"):
+        logistics.compare(overrides=[("speed_scale", 1.2)])
+    seen = {}
+
+    def stand_in(*args, **kwargs):
+        seen.update(kwargs)
+        raise _Ran
+
+    monkeypatch.setattr(history_compare, "compare", stand_in)
+    with pytest.raises(_Ran):
+        logistics.compare(overrides={"speed_scale": 1.2, NORMS_KEY: 20})
+    assert seen["overrides"] == {"speed_scale": 1.2, NORMS_KEY: 20.0}
 
 
 @pytest.mark.parametrize("resolution_m", [0.5, 200_000])

@@ -18,6 +18,7 @@ from logistics.army.base import Figure
 from logistics.army.schema import Army
 from logistics.army.validate import validate_army
 from logistics.errors import ConfigError, did_you_mean, range_fix
+from logistics.ranges import norms_override_problem, split_norms_overrides
 
 __all__ = [
     "GLOBAL_OVERRIDES",
@@ -26,6 +27,7 @@ __all__ = [
     "override_name_problem",
     "overrides_problems",
     "override_problem",
+    "norms_fit_problem",
     "army_figure_paths",
     "apply_army_overrides",
     "sample_army_overrides",
@@ -82,22 +84,50 @@ def override_name_problem(key: str) -> str | None:
 
 def overrides_problems(overrides: Mapping[str, Any]) -> list[str]:
     """What is wrong with ``overrides`` before any army is read: a global parameter's value
-    out of its range (:func:`global_override_problem`) or a name no army file can have
-    (:func:`override_name_problem`); the command line's ``--set`` and the API's
-    ``overrides=`` check them here."""
+    out of its range (:func:`global_override_problem`), a norms figure's key not of the shape
+    ``norms/<file>:<key path>`` (:func:`logistics.ranges.norms_override_problem`) or another
+    name no army file can have (:func:`override_name_problem`); the command line's ``--set``
+    and the API's ``overrides=`` of ``run`` and ``compare`` check them here, so they take the
+    same names."""
     return [p for k, v in overrides.items()
             for p in [global_override_problem(k, v) if k in GLOBAL_OVERRIDES
+                      else norms_override_problem(k) if k.startswith("norms/")
                       else override_name_problem(k)] if p]
 
 
-def override_problem(army: Army, overrides: dict[str, float]) -> str | None:
-    """Why the army with ``overrides`` is invalid (the schema's words), or None."""
+def override_problem(army: Army, overrides: Mapping[str, float]) -> str | None:
+    """Why the army with ``overrides`` is invalid (the schema's words), or None. The norms
+    figures among them (``norms/<file>:<key>``) are no figures of the army: they are checked
+    against its configs folder's norms files
+    (:func:`logistics.ranges.norms_figure_problems`)."""
+    rest, _ = split_norms_overrides(overrides)
     try:
-        apply_army_overrides(army, overrides)
+        apply_army_overrides(army, rest)
     except ConfigError as exc:
         lines = [ln.strip()[2:] for ln in str(exc).splitlines() if ln.strip().startswith("- ")]
         return "; ".join(ln.rsplit("}: ", 1)[-1].split("; fix:")[0] for ln in lines) \
             or str(exc).removeprefix("bad overrides: ")
+    return None
+
+
+def norms_fit_problem(overrides: Mapping[str, float] | None,
+                      config_dir: Any = None) -> str | None:
+    """Why the norms figures among ``overrides`` (``norms/<file>:<key path>``) do not fit the
+    norms files of the configs folder ``config_dir`` (``settings.CONFIG_DIR`` when None): a key
+    path naming no figure, or a value the file's checks refuse, in the norms readers' own words
+    (the files read patched, as a run reads them, :func:`logistics.ranges.norms_overrides`).
+    None when they fit or there are none. Why: a comparison's runs read them only in each run,
+    after the armies before it or in a dask worker."""
+    from logistics.army.norms import load_norms
+    from logistics.ranges import norms_overrides
+
+    if not split_norms_overrides(overrides)[1]:
+        return None
+    try:
+        with norms_overrides(overrides):
+            load_norms(config_dir)
+    except ConfigError as exc:
+        return str(exc)
     return None
 
 

@@ -251,16 +251,22 @@ def check_comparable(inputs: Inputs, *, modeled: bool) -> None:
 def check_overrides(inputs: Inputs, overrides: dict[str, float] | None) -> None:
     """ConfigError before any run when an override (``--set NAME=VALUE``) does not fit every
     army of the comparison: a figure path one army file lacks (``fuel.reserve_reach_km`` on an
-    axis without a reserve's reach), or a value a figure cannot take. It failed in the runs,
+    axis without a reserve's reach), a value a figure cannot take, or a norms figure
+    (``norms/<file>:<key path>``) the configs folder's norms file lacks. It failed in the runs,
     after the armies before it had run, naming neither the army nor the fix."""
-    from logistics.army.overrides import (GLOBAL_OVERRIDES, override_name_problem,
-                                          override_problem)
+    from logistics.army.overrides import (GLOBAL_OVERRIDES, norms_fit_problem,
+                                          override_problem, overrides_problems)
 
     if not overrides:
         return
-    named = [why for key in overrides for why in [override_name_problem(key)] if why]
+    named = overrides_problems(overrides)
     if named:  # a name no army file can have: said once, not once per army
         raise ConfigError("overrides: " + "; ".join(named))
+    folders = dict.fromkeys(a.config_dir for a in inputs.scenarios.values()) or {None: None}
+    norms = list(dict.fromkeys(p for f in folders for p in [norms_fit_problem(overrides, f)]
+                               if p))
+    if norms:  # a norms figure a configs folder lacks: once per folder, not once per army
+        raise ConfigError("overrides: " + "; ".join(norms))
     problems = [f"{axis} ({army.source}): {why}" for axis, army in inputs.scenarios.items()
                 for why in [override_problem(army, overrides)] if why]
     if problems:
