@@ -11,9 +11,9 @@ unset. A bad value never becomes a silent default: reading that setting raises
 
 | variable | setting | accepted |
 |---|---|---|
-| ``LOGISTICS_RASTER_DIR`` | ``RASTER_DIR`` | a folder path |
-| ``LOGISTICS_CONFIG_DIR`` | ``CONFIG_DIR`` | a folder path |
-| ``LOGISTICS_CACHE_DIR`` | ``CACHE_DIR`` | a folder path |
+| ``LOGISTICS_RASTER_DIR`` | ``RASTER_DIR`` | the path of a folder that exists |
+| ``LOGISTICS_CONFIG_DIR`` | ``CONFIG_DIR`` | the path of a folder that exists (a whole configs/) |
+| ``LOGISTICS_CACHE_DIR`` | ``CACHE_DIR`` | a folder path (made when missing) |
 | ``LOGISTICS_RESOLUTION_M`` | ``DEFAULT_RESOLUTION_M`` | metres, 1 .. 100 000 |
 | ``LOGISTICS_CHUNK_CELLS`` | ``CHUNK_CELLS`` | whole number, 16 .. 65 536 |
 | ``LOGISTICS_MAX_IN_MEMORY_CELLS`` | ``MAX_IN_MEMORY_CELLS`` | whole number >= 1 |
@@ -64,16 +64,27 @@ def _env(setting: str, var: str, parse: Callable[[str], Any], default: Any) -> A
         return None
 
 
-def _path(text: str, folder: str = "the folder that holds the files") -> Path:
+def _path(text: str, folder: str = "the folder that holds the files", *,
+          must_exist: bool = False) -> Path:
     """A folder variable's path; a file there is refused, naming ``folder`` (what to give)
     as the fix (``LOGISTICS_CONFIG_DIR=README.md`` went on to a misleading note and then
-    "README.md/vehicles does not exist")."""
+    "README.md/vehicles does not exist"), and so is a folder that does not exist when
+    ``must_exist`` (the data folders: ``LOGISTICS_CONFIG_DIR=/no/such`` was "tbf-6gta is
+    neither a scenario file nor a folder", the variable unnamed; the cache folder is made)."""
     if "\x00" in text:
         raise ValueError("expected a folder path (it holds a NUL character)")
     path = Path(text).expanduser()
     if path.exists() and not path.is_dir():
         raise ValueError(f"it names a file, not a folder; fix: set it to {folder}")
+    if must_exist and not path.exists():
+        raise ValueError(f"no such folder; fix: set it to {folder}")
     return path
+
+
+def _raster_path(text: str) -> Path:
+    """LOGISTICS_RASTER_DIR: an existing folder path."""
+    return _path(text, "a folder of the built rasters (a copy of rasters/, or what "
+                       "`python rasters/build.py` writes)", must_exist=True)
 
 
 def _number(lo: float, hi: float, unit: str) -> Callable[[str], float]:
@@ -176,7 +187,7 @@ def army_files_folder(folder: str | os.PathLike[str]) -> str | None:
 
 def _config_path(text: str) -> Path:
     """LOGISTICS_CONFIG_DIR: a folder path, not a folder of army files only."""
-    path = _path(text, "a whole copy of configs/ (cp -r configs my-configs)")
+    path = _path(text, "a whole copy of configs/ (cp -r configs my-configs)", must_exist=True)
     problem = army_files_folder(path)
     if problem:
         raise ValueError(f"{problem}; set it to a whole copy of configs/ (cp -r configs "
@@ -190,7 +201,8 @@ SHIPPED_CONFIG_DIR: Path = _shipped("configs")
 SHIPPED_RASTER_DIR: Path = _shipped("rasters")
 
 #: Folder of the shipped rasters and vectors built by ``rasters/build.py``.
-RASTER_DIR: Path = _env("RASTER_DIR", "LOGISTICS_RASTER_DIR", _path, SHIPPED_RASTER_DIR)
+RASTER_DIR: Path = _env("RASTER_DIR", "LOGISTICS_RASTER_DIR", _raster_path,
+                       SHIPPED_RASTER_DIR)
 
 #: Folder of shipped configs (vehicles, scenarios).
 CONFIG_DIR: Path = _env("CONFIG_DIR", "LOGISTICS_CONFIG_DIR", _config_path,

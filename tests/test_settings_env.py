@@ -95,6 +95,34 @@ def test_a_folder_variable_naming_a_file_is_said_once_before_any_work(var, tmp_p
     assert f"unset {var}" in res.stderr and res.stderr.count("\n") == 1, res.stderr
 
 
+@pytest.mark.parametrize("var, fix", [
+    ("LOGISTICS_CONFIG_DIR", "fix: set it to a whole copy of configs/ (cp -r configs my-configs)"),
+    ("LOGISTICS_RASTER_DIR", "fix: set it to a folder of the built rasters"),
+])
+def test_a_data_folder_variable_naming_no_folder_is_said_once_before_any_work(var, fix,
+                                                                             tmp_path):
+    """``LOGISTICS_CONFIG_DIR=/no/such`` gave "tbf-6gta is neither a scenario file nor a
+    folder" (``run``) or "vehicle folder .../vehicles does not exist" (``sample``), and
+    ``LOGISTICS_RASTER_DIR`` a missing layer after the army was read: one line now names the
+    variable, its value and the fix, before any work."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOGISTICS_")}
+    env[var] = "no-such-folder"  # relative: read from the working folder, as any path
+    res = subprocess.run([sys.executable, "-m", "logistics", "sample", "Hailar"], env=env,
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 2 and res.stdout == "", res.stderr
+    assert res.stderr.startswith(f"logistics sample: error: environment variable "
+                                 f"{var}='no-such-folder': no such folder; {fix}"), res.stderr
+    assert f"unset {var}" in res.stderr and res.stderr.count("\n") == 1, res.stderr
+    assert not (tmp_path / "no-such-folder").exists()
+
+
+def test_a_cache_folder_that_does_not_exist_yet_is_taken(tmp_path):
+    """The cache folder is made when first written: one that does not exist is no error."""
+    res = _settings({"LOGISTICS_CACHE_DIR": str(tmp_path / "cache")},
+                    "print(settings.problems())\nprint(settings.CACHE_DIR)")
+    assert res.stdout.split("\n")[:2] == ["[]", str(tmp_path / "cache")], res.stderr
+
+
 def test_a_bare_scheduler_host_port_is_read_as_tcp_as_dask_reads_it():
     """``LOGISTICS_SCHEDULER=localhost:8786`` is accepted (dask connects to it as
     tcp://localhost:8786); the setting holds the address with its protocol, so every message
