@@ -69,6 +69,8 @@ def test_touching_regions_each_charge_their_own_depth_and_leave_one_detachment()
     assert (p.region_ids, q.region_ids) == (("a",), ("b",))
     assert (p.detaches, p.detach_ids) == (True, ("a", "b"))
     assert (q.detaches, q.detach_ids) == (False, ())
+    # the names of every extent the stretch lies in, for the stops table (not their ids)
+    assert p.named(p.detach_ids) == "A + B" and q.named(q.region_ids) == "B"
 
 
 def test_overlapping_extents_count_each_charged_km_once():

@@ -89,6 +89,19 @@ def test_a_detachment_is_left_once_per_stretch_and_only_by_a_detaching_action(co
     assert _track(r2).loc[at, "cum_km"] == pytest.approx(6.0, abs=1e-6)
 
 
+def test_the_stops_say_where_a_detachment_was_left_by_the_regions_names(corridor):
+    """The stops table (report.md "Stops reached") said "1 vehicles left at hutou+mishan":
+    the region ids of configs/fortified-regions.yaml where their names exist. It says the
+    names now (as the fortified-region row beside it); the ids stay in the pass's
+    ``detach_ids`` for what reads them."""
+    lay = FortifiedPass(0.0, 6.0, "a+b", "A + B", "assault", True, ("a", "b"), ("a", "b"),
+                        names=(("a", "Hutou fortress"), ("b", "Mishan fortified region")))
+    r = simulate_army(_with_passes(corridor(), lay), rule=RULE)
+    (said,) = r.reached[r.reached["kind"] == "detached"]["name"]
+    assert said.startswith("1 vehicle left at Hutou fortress + Mishan fortified region; "), said
+    assert "a+b" not in said
+
+
 def _seg(n_km: int = 100):
     """A straight route east along 47 N in 1 km steps (lon/lat on a 1 km-per-0.01 degree
     scale, as the corridor's)."""

@@ -220,7 +220,7 @@ def test_shipped_transbaikal_rifle_divisions_ride_and_shuttle():
     det = r.reached[(r.reached["formation_id"] == "36a-otpor-group")
                     & (r.reached["kind"] == "detached")]
     assert len(det) >= 1, r.reached[r.reached["formation_id"] == "36a-otpor-group"]
-    assert "manchouli-zhalainor" in " ".join(det["name"])
+    assert "Manchouli-Zhalainor fortified region" in " ".join(det["name"])  # by its name
     # its men ride the timetable (the classes are its trucks): the men left are the rule's
     # share of its men, reported in the daily table
     share = _lf().rule.fraction_of_men

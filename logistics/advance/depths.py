@@ -44,6 +44,17 @@ class FortifiedPass:
     #: km of the route inside the extents in the whole stretch this pass is charged in (more
     #: than ``km_out - km_in`` where the route runs on inside beyond the regions' depths)
     inside_km: float = 0.0
+    #: ``(id, display name)`` of every extent of the stretch (configs/fortified-regions.yaml
+    #: ``name``): what the run's stops say where a detachment was left (the ids stay in
+    #: ``region_ids`` and ``detach_ids`` for what reads them)
+    names: tuple[tuple[str, str], ...] = ()
+
+    def named(self, ids: tuple[str, ...]) -> str:
+        """The display names of the extents ``ids``, joined as ``region_name`` joins them
+        (``+``-joined ids where a name is not known: a pass made without ``names``)."""
+        label = dict(self.names)
+        return (" + ".join(label[i] for i in ids) if all(i in label for i in ids)
+                else "+".join(ids))
 
 
 def _pieces(steps, kms: np.ndarray, shape, rows) -> list[tuple[float, float, object, int]]:
@@ -212,5 +223,6 @@ def fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedPa
                                      first and detaches and bool(besieged),
                                      tuple(r.id for r in mine),
                                      besieged if detaches and first else (),
-                                     inside_km=max(k1 - k0, 0.0)))
+                                     inside_km=max(k1 - k0, 0.0),
+                                     names=tuple((r.id, r.name) for r in held)))
     return tuple(out)

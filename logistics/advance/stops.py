@@ -128,6 +128,6 @@ class Stops:
                 + ([f"{veh_n} vehicle{'' if veh_n == 1 else 's'}"] if veh_n or not men_n
                    else []))
             self.reached.append({"time": when, "formation_id": fid, "kind": "detached",
-                                 "name": f"{what} left at {'+'.join(rids)}; the siege's end "
+                                 "name": f"{what} left at {p.named(rids)}; the siege's end "
                                          "is not modelled",
                                  "cum_km": e.s})
