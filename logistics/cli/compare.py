@@ -37,7 +37,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"Monte Carlo draws per axis for uncertainty bands, at most {MAX_SAMPLES} "
                         "(default 0: none)")
     p.add_argument("--set", metavar="NAME=VALUE", action="append", default=[], dest="overrides",
-                   help="global parameter for every run, e.g. --set speed_scale=1.2 (repeatable)")
+                   help="a parameter changed for every run (repeatable): a global one, e.g. "
+                        "--set speed_scale=1.2; a figure path of the army files, as under "
+                        "their uncertain:; or a norms figure, e.g. --set "
+                        "norms/march:norms.tank_column.max_speed_kmh=20 (the names "
+                        "logistics.run(overrides=) takes)")
     p.add_argument("--no-map", action="store_true",
                    help="skip map.png, the static map over the shipped rasters (faster; the "
                         "rasters are not needed); map.html, the interactive map, is still "
