@@ -79,6 +79,31 @@ def _resolution_arg(resolution_m) -> float | None:
     return None if resolution_m is None else check_grid_resolution_m(resolution_m)
 
 
+def _dem_arg(dem) -> str:
+    """A DEM as ``--dem`` takes it: one of ``terrain.DEM_FILES`` (``"merged"``, ``"etopo5"``);
+    ConfigError naming each otherwise, before any loading (a comparison met it in its first
+    run, perhaps in a dask worker)."""
+    from logistics.errors import check_choice
+    from logistics.terrain.dem import DEM_FILES
+
+    check_choice("dem", dem, list(DEM_FILES))
+    return str(dem)
+
+
+def _tolerance_arg(tolerance_km) -> float:
+    """How close a route must pass a documented place to reach it (km), in the range
+    ``compare --tolerance-km`` takes (``history.score.TOLERANCE_RANGE_KM``, above 0)."""
+    from logistics.history.score import DEFAULT_TOLERANCE_KM, TOLERANCE_RANGE_KM
+
+    lo, hi = TOLERANCE_RANGE_KM
+    if (isinstance(tolerance_km, numbers.Real) and not isinstance(tolerance_km, bool)
+            and math.isfinite(float(tolerance_km)) and lo < float(tolerance_km) <= hi):
+        return float(tolerance_km)
+    raise ConfigError(f"tolerance_km must be a number of km in ({lo:g}, {hi:g}], got "
+                      f"{_shown(tolerance_km)}; fix: e.g. tolerance_km={DEFAULT_TOLERANCE_KM:g} "
+                      "(the default, as --tolerance-km)")
+
+
 def _config_dir_arg(config_dir, armies: str = "") -> Path | None:
     """None (``settings.CONFIG_DIR``: LOGISTICS_CONFIG_DIR or the shipped configs) or the path
     of a configs folder (a copy of ``configs/``). A folder of army files is refused as one, with
@@ -177,7 +202,7 @@ def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str 
     from logistics.runner import run_scenario
 
     seed, resolution_m = _seed_arg(seed), _resolution_arg(resolution_m)  # before any loading
-    engine, overrides = check_engine(engine), _overrides_arg(overrides)
+    engine, overrides, dem = check_engine(engine), _overrides_arg(overrides), _dem_arg(dem)
     config_dir = _config_dir_arg(config_dir, _ONE_ARMY)
     if not isinstance(scenario, Army):
         if not isinstance(scenario, (str, os.PathLike)):
@@ -318,7 +343,8 @@ def vehicle_rates(place, *, vehicles=None, season: str = "dry", dem: str = "merg
 
 def compare(documented=None, *, configs_dir=None, resolution_m: float | None = None,
             samples: int = 0, seed: int = 0, config_dir=None,
-            overrides: Mapping[str, float] | None = None):
+            overrides: Mapping[str, float] | None = None, tolerance_km: float | None = None,
+            dem: str = "merged"):
     """Score every documented row against its axis's modelled run and the planned-rate
     baseline (``logistics compare``) -> ``Comparison`` (``.table``, ``.summary``, ``.axes``).
     ``configs_dir``: the folder of the army files (``--configs``); ``config_dir``: the configs
@@ -327,12 +353,16 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     ``configs_dir`` is given, and the vehicles, norms and terrain every run reads.
     ``overrides``: parameters changed for every run, as ``--set NAME=VALUE`` and
     :func:`run`'s ``overrides`` (``{"speed_scale": 1.2}``), checked before any run: against
-    every army compared, and the norms files for ``norms/<file>:<key>``."""
+    every army compared, and the norms files for ``norms/<file>:<key>``. ``tolerance_km``
+    (how close a route must pass a documented place to reach it; default 15) and ``dem``
+    (the runs' DEM, ``"merged"`` or ``"etopo5"``) as ``--tolerance-km`` and ``--dem``."""
     from logistics.history.compare import compare as _compare
     from logistics.history.inputs import check_comparable, check_scorable
     from logistics.history.uncertainty import MAX_SAMPLES
 
     overrides = _overrides_arg(overrides)  # before any loading, as --set
+    dem = _dem_arg(dem)
+    extra = {} if tolerance_km is None else {"tolerance_km": _tolerance_arg(tolerance_km)}
     if not (isinstance(samples, numbers.Integral) and not isinstance(samples, bool)
             and 0 <= int(samples) <= MAX_SAMPLES):
         raise ConfigError(f"samples must be a whole number 0 .. {MAX_SAMPLES} (Monte Carlo draws "
@@ -345,6 +375,7 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     check_scorable(documented, config_dir)  # as `logistics compare`: refused, not an empty one
     comp = _compare(documented, configs_dir=configs_dir,
                     resolution_m=_resolution_arg(resolution_m), samples=int(samples),
-                    seed=_seed_arg(seed), config_dir=config_dir, overrides=overrides)
+                    seed=_seed_arg(seed), config_dir=config_dir, overrides=overrides,
+                    dem=dem, **extra)
     check_comparable(comp.inputs, modeled=bool(comp.axes))
     return comp

@@ -109,25 +109,31 @@ def test_a_comparison_takes_a_norms_figure_and_checks_it_before_any_run(tmp_path
         assert "march.yaml" in msg and words in msg and "fix:" in msg, msg
 
 
-def test_the_api_compare_takes_overrides_as_run_does(monkeypatch):
-    """``logistics.compare`` had no ``overrides=`` (a TypeError) though ``logistics.run`` and
-    ``compare --set`` take them: checked by the same check before any loading, and passed
-    on to every run."""
+def _passed_on(monkeypatch, **kwargs) -> dict:
+    """The keywords ``logistics.compare(**kwargs)`` hands the comparison (which is not run)."""
     import logistics.history.compare as history_compare
 
-    with pytest.raises(ConfigError, match="did you mean 'speed_scale'"):
-        logistics.compare(overrides={"speedscale": 1.2})
-    with pytest.raises(ConfigError, match="must be a dict"):
-        logistics.compare(overrides=[("speed_scale", 1.2)])
-    seen = {}
+    seen: dict = {}
 
-    def stand_in(*args, **kwargs):
-        seen.update(kwargs)
+    def stand_in(*args, **kw):
+        seen.update(kw)
         raise _Ran
 
     monkeypatch.setattr(history_compare, "compare", stand_in)
     with pytest.raises(_Ran):
-        logistics.compare(overrides={"speed_scale": 1.2, NORMS_KEY: 20})
+        logistics.compare(**kwargs)
+    return seen
+
+
+def test_the_api_compare_takes_overrides_as_run_does(monkeypatch):
+    """``logistics.compare`` had no ``overrides=`` (a TypeError) though ``logistics.run`` and
+    ``compare --set`` take them: checked by the same check before any loading, and passed
+    on to every run."""
+    with pytest.raises(ConfigError, match="did you mean 'speed_scale'"):
+        logistics.compare(overrides={"speedscale": 1.2})
+    with pytest.raises(ConfigError, match="must be a dict"):
+        logistics.compare(overrides=[("speed_scale", 1.2)])
+    seen = _passed_on(monkeypatch, overrides={"speed_scale": 1.2, NORMS_KEY: 20})
     assert seen["overrides"] == {"speed_scale": 1.2, NORMS_KEY: 20.0}
 
 
@@ -139,3 +145,27 @@ def test_load_terrain_takes_the_cell_sizes_the_command_line_takes(resolution_m):
         logistics.load_terrain((119.5, 46.5, 121.5, 47.5), resolution_m=resolution_m)
     msg = str(err.value)
     assert f"resolution_m={resolution_m:g} is outside 1..100000 m" in msg and "fix:" in msg
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"tolerance_km": 0}, "tolerance_km must be a number of km in (0, 1000], got 0"),
+    ({"tolerance_km": 5000}, "got 5000; fix: e.g. tolerance_km=15"),
+    ({"tolerance_km": "15"}, "got '15'"),
+    ({"dem": "srtm"}, "dem must be one of ['merged', 'etopo5'], got 'srtm'"),
+])
+def test_the_api_compare_takes_the_tolerance_and_dem_the_command_takes(kwargs, words,
+                                                                        monkeypatch):
+    """``compare --tolerance-km`` and ``--dem`` had no twin in ``logistics.compare`` (a
+    TypeError): taken now, in the command's range and choices, and passed on."""
+    with pytest.raises(ConfigError) as err:
+        logistics.compare(**kwargs)
+    assert words in str(err.value) and "fix:" in str(err.value), str(err.value)
+    seen = _passed_on(monkeypatch, tolerance_km=30, dem="etopo5")
+    assert (seen["tolerance_km"], seen["dem"]) == (30.0, "etopo5")
+
+
+def test_the_api_run_refuses_an_unknown_dem_before_any_loading(tmp_path):
+    """``logistics.run(dem=...)`` was checked only when the terrain was loaded, after the army
+    (a missing army file was said first): now at the door, as ``--dem``'s choices."""
+    with pytest.raises(ConfigError, match=r"dem must be one of \['merged', 'etopo5'\]"):
+        logistics.run(tmp_path / "no-army.yaml", dem="srtm")

@@ -13,6 +13,7 @@ from logistics.cli import (add_overwrite, float_in, non_negative_int, out_path, 
 from logistics.cli._cluster import WORKER_GIB, cluster_for, max_workers
 from logistics.cli.run import other_tree_note
 from logistics.errors import ConfigError
+from logistics.history.score import TOLERANCE_RANGE_KM
 from logistics.history.uncertainty import MAX_SAMPLES
 
 __all__ = ["register", "add_run_arguments", "parse_assignments", "cluster_for", "max_workers",
@@ -67,7 +68,7 @@ def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
     p.add_argument("--resolution-m", metavar="M", type=resolution_m, default=None,
                    help="grid resolution of the runs in metres (default: the runner's; one too "
                         "coarse for an army's routes is warned on, as by `logistics run`)")
-    p.add_argument("--tolerance-km", metavar="KM", type=float_in(0.0, 1000.0, unit="km",
+    p.add_argument("--tolerance-km", metavar="KM", type=float_in(*TOLERANCE_RANGE_KM, unit="km",
                                                                  lo_open=True), default=15.0,
                    help="how close the route must pass a documented place to reach it, "
                         "0 < KM <= 1000 (default 15)")

@@ -65,12 +65,18 @@ __all__ = [
     "OUTSIDE_RUN",
     "find_disagreements",
     "SCORE_COLUMNS",
+    "TOLERANCE_RANGE_KM",
 ]
 
 #: Default distance within which the modeled route counts as reaching a documented place (km).
 #: A modelling choice: coordinates of several places are only approximate (coord_quality
 #: ``approx_uncertain``) and a formation's position is an area tens of km across.
 DEFAULT_TOLERANCE_KM: float = 15.0
+
+#: The tolerances a user may give (km, above 0 and at most 1000): ``compare --tolerance-km``
+#: and ``logistics.compare(tolerance_km=)``. assumed: a sanity bound, not a model limit: at
+#: 1000 km every route "reaches" every place of its theatre.
+TOLERANCE_RANGE_KM: tuple[float, float] = (0.0, 1000.0)
 
 _DAY = pd.Timedelta(days=1)
 
