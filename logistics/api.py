@@ -28,6 +28,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
+
 from logistics.cost.accumulate import accumulate, path
 from logistics.cost.physics import build_cost_model
 from logistics.cost.solver import find_costs, traceback
@@ -77,6 +79,15 @@ def _resolution_arg(resolution_m) -> float | None:
     """None (the default grid) or a cell size in metres within the command line's range
     (``terrain.grid.RESOLUTION_RANGE_M``)."""
     return None if resolution_m is None else check_grid_resolution_m(resolution_m)
+
+
+def _flag_arg(value, key: str) -> bool:
+    """``True`` or ``False`` (numpy's too); ConfigError naming ``key`` otherwise: bool("no") is
+    True, so a string would have switched the option on."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ConfigError(f"{key} must be True or False, got {_shown(value)}; fix: {key}=True or "
+                      f"{key}=False")
 
 
 def _dem_arg(dem) -> str:
@@ -183,7 +194,8 @@ def load_scenario(path: str | Path, *, config_dir: str | Path | None = None):
 
 def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str = "merged",
         engine: str = "auto", cost_surface: bool = False,
-        config_dir: str | Path | None = None, overrides: Mapping[str, float] | None = None):
+        config_dir: str | Path | None = None, overrides: Mapping[str, float] | None = None,
+        events: bool = True):
     """Run one scenario (an army from :func:`load_scenario`, or the path of its file) ->
     ``RunResult`` with every formation's tracks, routes and daily rows.
 
@@ -196,6 +208,7 @@ def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str 
     ``logistics compare --set NAME=VALUE`` (``{"speed_scale": 1.2}``; the global parameters
     of ``logistics.army.overrides.GLOBAL_OVERRIDES``, a figure path of the army file as under
     its ``uncertain:``, or a norms figure ``norms/<file>:<key>``), checked before the run.
+    ``events=False`` leaves out the fortified-region rule, as ``logistics run --no-events``.
     """
     from logistics.army import Army
     from logistics.cost.accumulate import check_engine
@@ -203,6 +216,7 @@ def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str 
 
     seed, resolution_m = _seed_arg(seed), _resolution_arg(resolution_m)  # before any loading
     engine, overrides, dem = check_engine(engine), _overrides_arg(overrides), _dem_arg(dem)
+    cost_surface, events = _flag_arg(cost_surface, "cost_surface"), _flag_arg(events, "events")
     config_dir = _config_dir_arg(config_dir, _ONE_ARMY)
     if not isinstance(scenario, Army):
         if not isinstance(scenario, (str, os.PathLike)):
@@ -213,8 +227,8 @@ def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str 
         scenario = load_scenario(scenario, config_dir=config_dir)
     _check_overrides_fit(scenario, overrides)
     return run_scenario(scenario, seed=seed, resolution_m=resolution_m, dem=dem, engine=engine,
-                        cost_surface=bool(cost_surface), config_dir=config_dir,
-                        overrides=overrides)
+                        cost_surface=cost_surface, config_dir=config_dir,
+                        overrides=overrides, events=events)
 
 
 def layers(result) -> dict:

@@ -169,3 +169,24 @@ def test_the_api_run_refuses_an_unknown_dem_before_any_loading(tmp_path):
     (a missing army file was said first): now at the door, as ``--dem``'s choices."""
     with pytest.raises(ConfigError, match=r"dem must be one of \['merged', 'etopo5'\]"):
         logistics.run(tmp_path / "no-army.yaml", dem="srtm")
+
+
+def test_the_api_run_takes_no_events_as_the_command_does(monkeypatch):
+    """``logistics run --no-events`` (the fortified-region rule left out, a sensitivity run)
+    had no twin in ``logistics.run`` (a TypeError): ``events=False`` now, passed to the
+    runner; a flag that is no bool is refused (``cost_surface="no"`` computed the surface)."""
+    import logistics.runner as runner
+
+    seen = {}
+
+    def stand_in(*args, **kwargs):
+        seen.update(kwargs)
+        raise _Ran
+
+    monkeypatch.setattr(runner, "run_scenario", stand_in)
+    for key in ("events", "cost_surface"):
+        with pytest.raises(ConfigError, match=f"{key} must be True or False, got 'no'; fix:"):
+            logistics.run(SHIPPED / "tbf-39a.yaml", **{key: "no"})
+    with pytest.raises(_Ran):
+        logistics.run(SHIPPED / "tbf-39a.yaml", events=False)
+    assert (seen["events"], seen["cost_surface"]) == (False, False)
