@@ -182,22 +182,26 @@ _ONE_ARMY = "give one of its files as the scenario (e.g. logistics.run('FOLDER/t
 
 
 def load_scenario(path: str | Path, *, config_dir: str | Path | None = None):
-    """The validated army of a scenario file (``configs/<axis>.yaml``): ``logistics.army.Army``
+    """The validated army of a scenario file (``configs/<axis>.yaml``, or a shipped scenario's
+    name, ``"tbf-6gta"``, as ``logistics run tbf-6gta`` takes it): ``logistics.army.Army``
     with its formations resolved against the norms; one ConfigError listing every problem.
     ``config_dir``: the configs folder whose vehicles and norms it is checked against, and
-    that :func:`run` reads for it (default ``settings.CONFIG_DIR``)."""
+    that :func:`run` reads for it (default ``settings.CONFIG_DIR``); a bare name is looked up
+    there."""
     from logistics.army import load_army
+    from logistics.army.load import army_by_name
 
-    return load_army(_path_arg(path, "path", "configs/tbf-6gta.yaml"),
-                     config_dir=_config_dir_arg(config_dir, _ONE_ARMY))
+    path = _path_arg(path, "path", "configs/tbf-6gta.yaml")
+    config_dir = _config_dir_arg(config_dir, _ONE_ARMY)
+    return load_army(army_by_name(path, config_dir), config_dir=config_dir)
 
 
 def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str = "merged",
         engine: str = "auto", cost_surface: bool = False,
         config_dir: str | Path | None = None, overrides: Mapping[str, float] | None = None,
         events: bool = True):
-    """Run one scenario (an army from :func:`load_scenario`, or the path of its file) ->
-    ``RunResult`` with every formation's tracks, routes and daily rows.
+    """Run one scenario (an army from :func:`load_scenario`, the path of its file or a shipped
+    scenario's name) -> ``RunResult`` with every formation's tracks, routes and daily rows.
 
     ``resolution_m`` is the grid cell size (default ``settings.DEFAULT_RESOLUTION_M``);
     ``cost_surface=True`` also computes the accumulated-time raster (``result.cost_hours``,

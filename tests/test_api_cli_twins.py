@@ -190,3 +190,22 @@ def test_the_api_run_takes_no_events_as_the_command_does(monkeypatch):
     with pytest.raises(_Ran):
         logistics.run(SHIPPED / "tbf-39a.yaml", events=False)
     assert (seen["events"], seen["cost_surface"]) == (False, False)
+
+
+def test_the_api_loads_a_shipped_scenario_by_name_as_the_command_runs_one(tmp_path,
+                                                                           monkeypatch):
+    """``logistics run tbf-39a`` runs the shipped scenario from any folder; the API said
+    "army file 'tbf-39a' does not exist". One lookup serves both now
+    (``army.load.army_by_name``); a file of that name in the working folder comes first, and
+    a name the configs folder lacks is still refused."""
+    from logistics.cli.run import scenario_files
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("tbf-39a", "tbf-39a.yaml"):
+        assert logistics.load_scenario(name).axis_id == "TBF-39A"
+        assert scenario_files(name) == [settings.CONFIG_DIR / "tbf-39a.yaml"]
+    with pytest.raises(ConfigError, match="'tbf-39x' does not exist"):
+        logistics.load_scenario("tbf-39x")
+    (tmp_path / "tbf-39a.yaml").write_text("axis_id: [\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="tbf-39a.yaml"):  # the file here, not the shipped one
+        logistics.load_scenario("tbf-39a.yaml")

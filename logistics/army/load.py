@@ -29,6 +29,7 @@ from logistics.errors import ConfigError
 
 __all__ = [
     "load_army",
+    "army_by_name",
     "validate_army",
     "check_army",
     "army_paths",
@@ -71,6 +72,24 @@ def army_paths(folder: str | Path) -> list[Path]:
                           f"{'; '.join(twins)} (a folder run reads both suffixes and would run "
                           "each); fix: remove or rename one file of each pair")
     return paths
+
+
+def army_by_name(target: str | Path, config_dir: str | Path | None = None) -> Path:
+    """``target`` as a path, or, for a bare name that is no file here (``tbf-6gta``,
+    ``tbf-6gta.yaml``), the army file of that name in the configs folder ``config_dir``
+    (``settings.CONFIG_DIR`` when None) when it holds one: a shipped scenario by name from
+    any folder, as ``logistics run tbf-6gta`` and ``logistics.run("tbf-6gta")`` both take it
+    (the API refused the name the command took)."""
+    from logistics import settings
+
+    path = Path(target)
+    if path.exists() or len(path.parts) != 1:
+        return path
+    folder = Path(config_dir) if config_dir is not None else Path(settings.CONFIG_DIR)
+    for name in (path.name, *(path.name + s for s in ARMY_SUFFIXES)):
+        if (folder / name).is_file():
+            return folder / name
+    return path
 
 
 def load_army(path: str | Path, *, check: bool = True,

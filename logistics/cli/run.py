@@ -170,17 +170,12 @@ def scenario_files(target: str | Path) -> list[Path]:
     """The scenario files named by ``target``: the file itself, every *.yaml and *.yml in the
     folder (:func:`~logistics.army.load.army_paths`), or a bare name (``tbf-6gta``) of a
     shipped scenario in ``settings.CONFIG_DIR``."""
-    from logistics.army.load import ARMY_SUFFIXES, army_paths
+    from logistics.army.load import army_by_name, army_paths
 
-    path = Path(target)
     if not str(target).strip():
         raise ConfigError("give a scenario file or a folder of them, e.g. "
                           "`logistics run configs/tbf-6gta.yaml`")
-    if not path.exists() and len(path.parts) == 1:  # a bare name: a shipped scenario
-        for name in (path.name, *(path.name + s for s in ARMY_SUFFIXES)):  # (from any folder)
-            if (settings.CONFIG_DIR / name).is_file():
-                path = settings.CONFIG_DIR / name
-                break
+    path = army_by_name(target)  # a bare name: a shipped scenario (from any folder)
     if path.is_dir():
         files = army_paths(path)  # two files of one name, .yaml and .yml: refused here
         if not files:
