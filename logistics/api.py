@@ -281,7 +281,7 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False,
 
 def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: str = "dry",
           resolution_m: float | None = None, engine: str = "auto",
-          config_dir: str | Path | None = None):
+          config_dir: str | Path | None = None, network: str | Path | None = None):
     """Fastest route by rail, road, cross-country or any mix -> GeoDataFrame of legs.
 
     Columns ``leg, mode, start, end, distance_km, time_h, fuel_l, lines, notes`` and the leg's
@@ -289,15 +289,18 @@ def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: st
     ``fuel_l``), the ``vehicle``, ``mode`` and ``places``. Places are names (1945 or modern),
     ``"LAT,LON"`` strings or ``(lon, lat)`` pairs. ``config_dir``: the configs folder whose
     vehicles, railways, network parameters and norms it reads (default
-    ``settings.CONFIG_DIR``).
+    ``settings.CONFIG_DIR``). ``network``: another OSM XML network (railway and highway
+    ways) instead of the 1945 railways, as ``logistics route --network FILE.osm``.
     """
     import geopandas as gpd
 
-    from logistics.network import route_multimodal
+    from logistics.network import load_network, route_multimodal
 
+    graph = (None if network is None
+             else load_network(_path_arg(network, "network", "my-lines.osm")))
     r = route_multimodal(origin, destination, vehicle, mode=mode, via=_via_arg(via),
                          season=season, resolution_m=_resolution_arg(resolution_m), engine=engine,
-                         config_dir=_config_dir_arg(config_dir))
+                         config_dir=_config_dir_arg(config_dir), network=graph)
     table = r.table()
     table.insert(0, "leg", range(1, len(table) + 1))
     gdf = gpd.GeoDataFrame(table, geometry=[leg.geometry for leg in r.legs], crs="EPSG:4326")

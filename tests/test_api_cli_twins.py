@@ -209,3 +209,24 @@ def test_the_api_loads_a_shipped_scenario_by_name_as_the_command_runs_one(tmp_pa
     (tmp_path / "tbf-39a.yaml").write_text("axis_id: [\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="tbf-39a.yaml"):  # the file here, not the shipped one
         logistics.load_scenario("tbf-39a.yaml")
+
+
+def test_the_api_route_takes_another_network_as_the_command_does(tmp_path, monkeypatch):
+    """``logistics route --network FILE.osm`` had no twin in ``logistics.route`` (a
+    TypeError): ``network=`` is read by the same reader (``network.load_network``) and
+    routed on."""
+    import logistics.network as network
+
+    with pytest.raises(ConfigError, match="network must be a path"):
+        logistics.route("Hailar", "Yakeshi", "zis-5", network=5)
+    seen = {}
+
+    def stand_in(*args, **kwargs):
+        seen.update(kwargs)
+        raise _Ran
+
+    monkeypatch.setattr(network, "load_network", lambda path: f"graph of {Path(path).name}")
+    monkeypatch.setattr(network, "route_multimodal", stand_in)
+    with pytest.raises(_Ran):
+        logistics.route("Hailar", "Yakeshi", "zis-5", network=tmp_path / "lines.osm")
+    assert seen["network"] == "graph of lines.osm"
