@@ -91,14 +91,12 @@ def _flag_arg(value, key: str) -> bool:
 
 
 def _dem_arg(dem) -> str:
-    """A DEM as ``--dem`` takes it: one of ``terrain.DEM_FILES`` (``"merged"``, ``"etopo5"``);
-    ConfigError naming each otherwise, before any loading (a comparison met it in its first
-    run, perhaps in a dask worker)."""
-    from logistics.errors import check_choice
-    from logistics.terrain.dem import DEM_FILES
+    """A DEM as ``--dem`` takes it: one of ``terrain.DEM_FILES`` (``"merged"``, ``"etopo5"``),
+    checked before any loading by ``load_terrain``'s own check (a comparison met it in its
+    first run, perhaps in a dask worker)."""
+    from logistics.terrain.dem import check_dem
 
-    check_choice("dem", dem, list(DEM_FILES))
-    return str(dem)
+    return check_dem(dem)
 
 
 def _tolerance_arg(tolerance_km) -> float:

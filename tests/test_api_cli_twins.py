@@ -17,7 +17,7 @@ import logistics
 from logistics import settings
 from logistics.api import _overrides_arg
 from logistics.cli.compare import parse_assignments
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, UnknownNameError
 
 SHIPPED = Path(settings.SHIPPED_CONFIG_DIR)
 NORMS_KEY = "norms/march:norms.tank_column.max_speed_kmh"  # range 6.6 .. 22.5 km/h
@@ -151,13 +151,14 @@ def test_load_terrain_takes_the_cell_sizes_the_command_line_takes(resolution_m):
     ({"tolerance_km": 0}, "tolerance_km must be a number of km in (0, 1000], got 0"),
     ({"tolerance_km": 5000}, "got 5000; fix: e.g. tolerance_km=15"),
     ({"tolerance_km": "15"}, "got '15'"),
-    ({"dem": "srtm"}, "dem must be one of ['merged', 'etopo5'], got 'srtm'"),
+    ({"dem": "srtm"}, "unknown dem 'srtm': choose one of ['etopo5', 'merged']; fix: "
+                      "dem='merged' or dem='etopo5'"),
 ])
 def test_the_api_compare_takes_the_tolerance_and_dem_the_command_takes(kwargs, words,
                                                                         monkeypatch):
     """``compare --tolerance-km`` and ``--dem`` had no twin in ``logistics.compare`` (a
     TypeError): taken now, in the command's range and choices, and passed on."""
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises((ConfigError, UnknownNameError)) as err:
         logistics.compare(**kwargs)
     assert words in str(err.value) and "fix:" in str(err.value), str(err.value)
     seen = _passed_on(monkeypatch, tolerance_km=30, dem="etopo5")
@@ -166,8 +167,9 @@ def test_the_api_compare_takes_the_tolerance_and_dem_the_command_takes(kwargs, w
 
 def test_the_api_run_refuses_an_unknown_dem_before_any_loading(tmp_path):
     """``logistics.run(dem=...)`` was checked only when the terrain was loaded, after the army
-    (a missing army file was said first): now at the door, as ``--dem``'s choices."""
-    with pytest.raises(ConfigError, match=r"dem must be one of \['merged', 'etopo5'\]"):
+    (a missing army file was said first): now at the door, by the terrain's own check, with
+    the fix."""
+    with pytest.raises(UnknownNameError, match=r"unknown dem 'srtm'.*fix: dem='merged'"):
         logistics.run(tmp_path / "no-army.yaml", dem="srtm")
 
 

@@ -34,11 +34,11 @@ import rioxarray  # noqa: F401  (registers the .rio accessor used to write the C
 import xarray as xr
 
 from logistics import settings
-from logistics.errors import DataError, ResourceError, UnknownNameError, did_you_mean
+from logistics.errors import DataError, ResourceError
 from logistics.geodesy import degrees_for_km
 from logistics.terrain.classes import RiverClass, TerrainClass
-from logistics.terrain.dem import (DEM_FILES, check_codes, check_dem_file, check_elevations,
-                                    corridor_bbox, corridor_polygon, raster_path)
+from logistics.terrain.dem import (DEM_FILES, check_codes, check_dem, check_dem_file,
+                                    check_elevations, corridor_bbox, corridor_polygon, raster_path)
 from logistics.terrain.derive import derive_surface, local_relief
 from logistics.terrain.grid import (
     MetricGrid,
@@ -123,9 +123,7 @@ def load_terrain(
     """
     if landcover_1945 is None:
         landcover_1945 = load_landcover_1945(config_dir=config_dir)
-    if dem not in DEM_FILES:
-        hint = did_you_mean(dem, DEM_FILES, lead="; ")
-        raise UnknownNameError(f"unknown dem {dem!r}: choose one of {sorted(DEM_FILES)}{hint}")
+    check_dem(dem)
     if corridor is not None:
         cw, cs, ce, cn = corridor_bbox(corridor, corridor_width_km)
         tw, ts, te, tn = bbox if bbox is not None else settings.THEATRE_BBOX

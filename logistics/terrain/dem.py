@@ -17,11 +17,13 @@ import numpy as np
 import xarray as xr
 
 from logistics import settings
-from logistics.errors import CRSError, DataError, ExtentError, LogisticsError
+from logistics.errors import (CRSError, DataError, ExtentError, LogisticsError, UnknownNameError,
+                              choice_fix)
 from logistics.terrain.grid import check_bbox, to_lonlat, to_metric
 
 __all__ = [
     "DEM_FILES",
+    "check_dem",
     "ELEVATION_RANGE_M",
     "MAX_DEM_CELL_DEG",
     "check_codes",
@@ -43,6 +45,16 @@ DEM_FILES: dict[str, str] = {
     "merged": "dem_merged_30s.tif",  # meteva 30" inside China, height_oy 0.1 deg fill outside
     "etopo5": "etopo5.tif",  # ETOPO5 5' (NOAA NGDC, public domain): the documented baseline
 }
+
+
+def check_dem(dem: object) -> str:
+    """``dem`` when it names a DEM of :data:`DEM_FILES`; UnknownNameError naming each and the
+    fix otherwise. The one check of ``load_terrain(dem=)`` and the API's doors (``run``,
+    ``compare``: before any loading; a comparison met it in its first run)."""
+    if isinstance(dem, str) and dem in DEM_FILES:
+        return dem
+    raise UnknownNameError(f"unknown dem {dem!r}: choose one of {sorted(DEM_FILES)}; "
+                           + choice_fix("dem", dem, list(DEM_FILES)))
 
 
 def raster_path(name: str | Path) -> Path:
