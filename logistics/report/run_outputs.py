@@ -120,7 +120,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     from logistics.report.gpkg import write_gpkg
     from logistics.report.qgis import write_qgz
     from logistics.report.rasters import write_cog
-    from logistics.report.run_layers import run_config_dir, run_layers
+    from logistics.report.run_layers import formation_order, run_config_dir, run_layers
     from logistics.report.web_map import run_map, write_map
 
     from logistics.history.inputs import configured_documented
@@ -173,6 +173,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
                    utc_offset_h=utc_offset_h(result.scenario))
         write_qgz(tmp / "run.qgz", gpkg="run.gpkg", rasters=rasters,
                   vectors={n: (GEOMETRY_TYPES[n], n.replace("_", " ")) for n in gis},
+                  formations=formation_order(layers),
                   title=f"{result.scenario.axis_id}: {result.scenario.name}", extent=box)
         write_map(run_map(result, layers, elevation=elevation), tmp / "map.html")
         plot_map(result, tmp / "map.png", basemap=basemap,
