@@ -27,6 +27,7 @@ RUN_FILES: tuple[str, ...] = (
     "route.geojson", "daily.csv", "daily.geojson", "track.csv", "deliveries.csv", "cost.tif",
     "terrain.tif", "run.gpkg", "run.qgz", "map.html", "map.png", "advance.png", "fuel.png",
     "report.md", "formations.csv", "tracks.csv", "routes.csv", "army_daily.csv", "crossings.csv",
+    "arrivals.csv",
 )
 
 
@@ -113,6 +114,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     regions, 1945 railways, land cover and bibliography drawn and cited are that folder's
     too. ``overwrite`` False (the command line without ``--overwrite``) keeps an output folder
     another process wrote while this one worked: an OutputError instead of replacing it."""
+    from logistics.arrivals import run_arrivals
     from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
     from logistics.report.references import finish_page
     from logistics.report.run_page import run_report, utc_offset_h
@@ -157,6 +159,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
         write_table(result.routes, tmp / "routes.csv", float_format="%.6f")
         write_table(result.army_daily, tmp / "army_daily.csv", float_format="%.3f")
         write_table(result.crossings, tmp / "crossings.csv", float_format="%.6f")
+        write_table(run_arrivals(result), tmp / "arrivals.csv", float_format="%.3f")
         rasters = {}
         if result.cost_hours is not None:
             write_cog(result.cost_hours, tmp / "cost.tif", units="h",
