@@ -193,16 +193,73 @@ def test_every_layer_has_its_default_qml_style_in_the_package_and_beside_it(tmp_
         rows = con.execute("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles"
                            ).fetchall()
         kinds = dict(con.execute("SELECT table_name, data_type FROM gpkg_contents"))
-    assert sorted(r[0] for r in rows) == sorted(LAYERS)
+    defaults = [(name, qml) for name, qml, default in rows if default == 1]
+    assert sorted(name for name, _ in defaults) == sorted(LAYERS)  # one default each
     assert kinds["layer_styles"] == "attributes"
-    for name, qml, default in rows:
-        assert default == 1
+    for name, qml in defaults:
         root = ET.fromstring(qml.split("\n", 1)[1])
         assert root.tag == "qgis" and root.find("renderer-v2") is not None
-        assert (tmp_path / f"run.{name}.qml").read_text() == qml == layer_qml(name)
+        assert (tmp_path / f"run.{name}.qml").read_text() == qml == layer_qml(
+            name, formations=FORMS)
     track = ET.fromstring(layer_qml("track").split("\n", 1)[1])
     assert track.find("temporal").get("startField") == "time"
     assert track.find("temporal").get("enabled") == "1"
+
+
+def _categories(qml: str) -> tuple[str, list[str], list[str]]:
+    """(field, category values, their symbols' colours) of a categorized QML."""
+    root = ET.fromstring(qml.split("\n", 1)[1])
+    r = root.find("renderer-v2")
+    assert r.get("type") == "categorizedSymbol"
+    colours = {sym.get("name"): sym.find("layer/Option/Option[@name='color']")
+               if sym.find("layer/Option/Option[@name='color']") is not None
+               else sym.find("layer/Option/Option[@name='line_color']")
+               for sym in r.find("symbols")}
+    cats = r.find("categories")
+    return (r.get("attr"), [c.get("value") for c in cats],
+            [colours[c.get("symbol")].get("value") for c in cats])
+
+
+def test_tracks_and_positions_are_styled_by_formation_and_by_status_in_the_data_domain(tmp_path):
+    """The track, daily and track_lines layers are categorized by formation (map.html's
+    colours, in the run's order), track and daily also by status (a second named style): every
+    category value is one the layer's field takes (the formations of the data; the statuses
+    of the step loop), and every value in the data has its category."""
+    import geopandas as gpd
+
+    from logistics.advance.simulate import STATUSES
+    from logistics.report.web_map import PALETTE
+
+    _write(tmp_path, _army_result())
+    gpkg = tmp_path / "run.gpkg"
+    with sqlite3.connect(gpkg) as con:
+        rows = con.execute("SELECT f_table_name, styleName, styleQML, useAsDefault "
+                           "FROM layer_styles").fetchall()
+    styles = {(name, default): qml for name, _, qml, default in rows}
+    for layer, fields in (("track", ("formation_id", "status")), ("daily", ("formation_id", "status")),
+                          ("track_lines", ("formation_id",))):
+        data = gpd.read_file(gpkg, layer=layer)
+        qmls = [styles[(layer, 1)]] + [qml for name, _, qml, d in rows if name == layer and not d]
+        assert len(qmls) == len(fields), layer
+        for field, qml in zip(fields, qmls):
+            attr, values, colours = _categories(qml)
+            assert attr == field
+            domain = set(FORMS) if field == "formation_id" else set(STATUSES)
+            assert set(values) <= domain, (layer, field)
+            assert set(data[field]) <= set(values), (layer, field)
+            if field == "formation_id":  # map.html's colours, in the run's order
+                assert values == list(FORMS)
+                assert colours == [",".join(str(int(p[i:i + 2], 16)) for i in (1, 3, 5)) + ",255"
+                                   for p in PALETTE[:3]]
+        extra = sorted(tmp_path.glob(f"run.{layer}.*.qml"))
+        assert [p.name for p in extra] == [f"run.{layer}.{f}.qml" for f in fields[1:]]
+    with zipfile.ZipFile(tmp_path / "run.qgz") as zf:
+        root = ET.fromstring(zf.read("run.qgs").decode().split("\n", 1)[1])
+    track = next(ml for ml in root.iter("maplayer") if ml.findtext("id") == "track_layer")
+    manager = track.find("map-layer-style-manager")
+    assert manager.get("current") == "by formation"
+    assert [s.get("name") for s in manager] == ["by formation", "by status"]
+    assert manager[1].find("qgis/renderer-v2").get("attr") == "status"
 
 
 def test_qgis_project_points_at_the_run_folders_files_by_relative_path(tmp_path):

@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("cost",),
     ("network", "supply"),
     ("advance",),
-    ("runner", "track_events", "run_memory"),
+    ("runner", "track_events", "run_memory", "arrivals"),
     ("history",),
     ("report",),
     ("api", "cli", "__main__", "__init__"),  # __init__ serves the notebook API (api.py)

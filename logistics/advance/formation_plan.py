@@ -91,6 +91,9 @@ class FormationPlan:
     column_length_km: float = 0.0
     #: what the run summary says of this formation beside its numbers (e.g. formed at km 0)
     notes: tuple[str, ...] = ()
+    #: the march window a truck shuttle keeps (its men on foot's, the first season's: trucks
+    #: and marchers move only then); None: ``schedule``'s. Read by ``arrivals`` and the report
+    shuttle_window: MarchSchedule | None = None
 
     @property
     def id(self) -> str:
@@ -383,6 +386,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
         own_means_h=own_means_h, formed_km=formed_km,
         column_length_km=length, timetable=shuttle,
         notes=(formed_note,) if formed_note else (),
+        shuttle_window=foot_day[first] if shuttle is not None else None,
     )
 
 

@@ -54,7 +54,7 @@ from logistics.errors import ConfigError, LogisticsError, did_you_mean, range_fi
 from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
-           "action_for", "crossing_action", "detaches"]
+           "action_for", "crossing_action", "detaches", "FORTIFIED_WORDS", "IN_DEPTH_STATUS"]
 
 
 @dataclass(frozen=True)
@@ -127,6 +127,28 @@ def detaches(action: str, kind: str, rule: FortifiedRule, standard: str | None =
     rifle-division standard is made of)."""
     return action == "besiege" or (action == "assault"
                                    and bool({kind, standard} & rule.detach_kinds))
+
+
+#: The words of a fortified-region event, defined once; report.md (its Parameters), the
+#: arrivals' account and the README use these. A formation's action (the army file's
+#: ``on_fortified_region``, or its kind's by the rule) is ``bypass``, ``assault`` or
+#: ``besiege``; where its route crosses a depth, the crossing (:func:`crossing_action`, the
+#: stops' text "<region>: follow, 5.1 km of depth ...") is ``follow``, ``assault`` or
+#: ``besiege``; every hour its head spends in a depth reads :data:`IN_DEPTH_STATUS` in the
+#: tracks and days, whichever the crossing.
+FORTIFIED_WORDS: dict[str, str] = {
+    "bypass": "goes round the fortified regions where it can and that is quicker, without "
+              "delay; where it cannot, its crossing is follow",
+    "follow": "crosses the depth as assault does, behind the breach, and leaves no "
+              "detachment (a bypassing formation with no way round)",
+    "assault": "crosses the depth at the breakthrough rate, hour by hour round the clock; a "
+               "formation of the rule's detaching kinds (rifle divisions) leaves a detachment",
+    "besiege": "crosses the depth as assault does and always leaves a detachment",
+}
+
+#: The status of a track hour (and a day mostly) its head spends in a fortified depth,
+#: whichever the crossing (follow, assault or besiege): ``advance.simulate.STATUSES``' word.
+IN_DEPTH_STATUS = "assault"
 
 
 def crossing_action(action: str) -> str:

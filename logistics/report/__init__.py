@@ -12,7 +12,8 @@ This folder stands above every stage it draws (no stage imports it):
 | ``run_layers`` | a run's vector layers as GeoDataFrames (routes, tracks, days, halts, crossings, objectives, documented) |
 | ``context_layers`` | the theatre's 1945 railways and fortified regions as GeoDataFrames |
 | ``context_draw`` | those two layers drawn on a map's axes, under the routes (run and comparison maps) |
-| ``qgis`` | QML layer styles and the QGIS project (.qgz) of a run folder |
+| ``colours`` | the house's colours: one per formation, one per track status |
+| ``qgis`` | QML layer styles (single, or categorized by formation and by status) and the QGIS project (.qgz) of a run folder |
 | ``gpkg`` | a run's GeoPackage with each layer's QML in ``layer_styles`` |
 | ``run_outputs`` | a run's folder (GeoJSON, CSV, COGs, GeoPackage, QGIS project, figures, report), written atomically |
 | ``compare_plots`` | the comparison's advance, positions-map and fuel-state figures |

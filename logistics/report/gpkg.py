@@ -64,14 +64,18 @@ def _description(name: str, gdf, utc_offset_h: float | None) -> str:
 
 
 def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
-               qml_dir: str | Path | None = None, utc_offset_h: float | None = None) -> Path:
+               qml_dir: str | Path | None = None, utc_offset_h: float | None = None,
+               formations: tuple[str, ...] | None = None) -> Path:
     """Write ``layers`` (``{name: GeoDataFrame}``) into a new GeoPackage at ``path`` with
-    each layer's QML style as its default; also write ``<name>.qml`` files into ``qml_dir``
-    when given. ``timestamp`` is ``YYYY-MM-DDTHH:MM:SS`` (UTC, no zone). ``utc_offset_h``
+    each layer's QML styles (``qgis.layer_styles``: the default first, e.g. the track 'by
+    formation', then 'by status'); also write them into ``qml_dir`` when given, the default as
+    ``<stem>.<name>.qml``, another as ``<stem>.<name>.<field>.qml``. ``formations``: the run's
+    formation ids in the order of their colours (None: ``run_layers.formation_order``). ``timestamp`` is ``YYYY-MM-DDTHH:MM:SS`` (UTC, no zone). ``utc_offset_h``
     (the army's clock) is stated in the description of every layer with a time field."""
     import pyogrio
 
-    from logistics.report.qgis import layer_qml
+    from logistics.report.qgis import STYLES, layer_styles
+    from logistics.report.run_layers import formation_order
 
     path = Path(path)
     iso = f"{timestamp}.000Z" if "." not in timestamp else f"{timestamp}Z"
@@ -87,15 +91,22 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
     with sqlite3.connect(path) as con:
         con.execute(_LAYER_STYLES)
-        for name, gdf in layers.items():
-            qml = layer_qml(name)
-            con.execute(
-                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
-                "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
-                "owner, ui, update_time) VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '', ?)",
-                (name, "geom", name, qml, f"logistics default style of {name}", iso))
-            if qml_dir is not None:
-                (Path(qml_dir) / f"{path.stem}.{name}.qml").write_text(qml, encoding="utf-8")
+        order = formation_order(layers) if formations is None else tuple(formations)
+        for name in layers:
+            fields = STYLES[name].by or ("",)
+            for i, (style, qml) in enumerate(layer_styles(name, order)):
+                # the default keeps the layer's name (QGIS's own default style name)
+                con.execute(
+                    "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+                    "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, "
+                    "description, owner, ui, update_time) "
+                    "VALUES ('', '', ?, ?, ?, ?, '', ?, ?, '', '', ?)",
+                    (name, "geom", name if i == 0 else f"{name} {style}", qml, int(i == 0),
+                     f"logistics {'default ' if i == 0 else ''}style of {name}"
+                     + (f", {style}" if fields[i] else ""), iso))
+                if qml_dir is not None:
+                    stem = f"{path.stem}.{name}" + (f".{fields[i]}" if i else "")
+                    (Path(qml_dir) / f"{stem}.qml").write_text(qml, encoding="utf-8")
         con.execute(
             "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, "
             "description, last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "

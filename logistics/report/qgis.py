@@ -3,12 +3,15 @@
 Written as XML by hand because no library writes them outside QGIS itself: the QML and QGS
 formats belong to QGIS, and PyQGIS (the only API that writes them) needs a QGIS install, far
 too heavy a dependency for a file of a few kilobytes. What is written is the documented
-subset QGIS reads: ``renderer-v2`` with simple line and marker symbols, simple labelling,
+subset QGIS reads: ``renderer-v2`` with simple line and marker symbols, single or categorized
+(the formations' and statuses' colours of ``report.colours``), simple labelling,
 temporal properties (the track plays in QGIS's temporal controller), and a project with
 relative data sources, the layer tree, and a hillshade renderer on the terrain raster.
 
-``layer_qml(name)`` -> the QML text of one layer of ``report.run_layers.LAYERS`` or
-``report.context_layers.CONTEXT_LAYERS``;
+``layer_qml(name, by=DEFAULT, formations=())`` -> the QML text of one layer of
+``report.run_layers.LAYERS`` or ``report.context_layers.CONTEXT_LAYERS``, categorized by one of
+its ``Style.by`` fields; ``layer_styles(name, formations)`` -> every named style of a layer, the
+default first;
 ``write_qgz(path, vectors, rasters, title)`` -> the project file.
 """
 
@@ -16,10 +19,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-__all__ = ["STYLES", "layer_qml", "layer_style_element", "write_qgz", "QGIS_VERSION"]
+__all__ = ["STYLES", "DEFAULT", "layer_qml", "layer_style_element", "layer_styles", "category_values",
+           "style_name", "write_qgz", "QGIS_VERSION"]
 
 #: The QGIS version the files declare (the long-term release whose format they follow).
 QGIS_VERSION = "3.34.0-Prizren"
@@ -39,16 +43,21 @@ class Style:
     label: str = ""
     time_field: str = ""
     time_step_h: float = 1.0
+    #: fields the layer is categorized by, each a named style (the first the default):
+    #: ``formation_id`` (the run's formation colours) or ``status`` (the statuses' colours);
+    #: none: one symbol
+    by: tuple[str, ...] = ()
 
 
 #: The look of every layer of ``report.run_layers.LAYERS`` and of the context layers.
 STYLES: dict[str, Style] = {
     "routes": Style("line", "35,35,35,255", 0.7, "dash"),
-    "track_lines": Style("line", "31,119,180,255", 1.1, "solid"),
-    "track": Style("marker", "31,119,180,255", 1.6, "circle", time_field="time", time_step_h=1.0),
+    "track_lines": Style("line", "31,119,180,255", 1.1, "solid", by=("formation_id",)),
+    "track": Style("marker", "31,119,180,255", 1.6, "circle", time_field="time", time_step_h=1.0,
+                   by=("formation_id", "status")),
     "daily": Style("marker", "255,255,255,255", 2.6, "circle",
                    label="format_date(\"date\", 'd MMM')", time_field="time",
-                   time_step_h=24.0),
+                   time_step_h=24.0, by=("formation_id", "status")),
     "halts": Style("marker", "214,39,40,255", 3.2, "square", label="\"reason\""),
     "deliveries": Style("marker", "44,160,44,255", 3.0, "diamond",
                         label="round(\"litres\") || ' L'"),
@@ -104,13 +113,62 @@ def _symbol(style: Style) -> ET.Element:
     return sym
 
 
-def _style_children(name: str) -> list[ET.Element]:
-    """The elements QGIS reads from a QML and from a project's ``maplayer`` alike."""
-    style = STYLES[name]
-    renderer = ET.Element("renderer-v2", type="singleSymbol", symbollevels="0",
+def _rgba(hex_colour: str) -> str:
+    """``#rrggbb`` -> QGIS's ``r,g,b,255``."""
+    h = hex_colour.lstrip("#")
+    return ",".join(str(int(h[i:i + 2], 16)) for i in (0, 2, 4)) + ",255"
+
+
+def category_values(field: str, formations: tuple[str, ...] = ()) -> dict[str, str]:
+    """The categories of a style by ``field`` and their colours (``r,g,b,a``): the run's
+    ``formations`` in order (``report.colours.formation_colour``, as on map.html and the PNG
+    maps), or every status of ``advance.simulate.STATUSES`` (``report.colours.STATUS_COLOURS``):
+    the values the layers' ``status`` field takes."""
+    from logistics.advance.simulate import STATUSES
+    from logistics.report.colours import STATUS_COLOURS, formation_colour
+
+    if field == "formation_id":
+        return {f: _rgba(formation_colour(i)) for i, f in enumerate(dict.fromkeys(formations))}
+    if field == "status":
+        return {s: _rgba(STATUS_COLOURS[s]) for s in STATUSES}
+    raise ValueError(f"no categories for field {field!r}")
+
+
+def style_name(field: str | None) -> str:
+    """A named style's name in QGIS (Layer > Styles): 'by formation', 'by status'; 'default'
+    for one symbol."""
+    return {None: "default", "formation_id": "by formation"}.get(field, f"by {field}")
+
+
+def _renderer(style: Style, by: str | None, formations: tuple[str, ...]) -> ET.Element:
+    """A single-symbol renderer, or one categorized by field ``by`` (a category each value of
+    :func:`category_values`, the layer's symbol in its colour)."""
+    if by is None:
+        renderer = ET.Element("renderer-v2", type="singleSymbol", symbollevels="0",
+                              enableorderby="0", forceraster="0")
+        ET.SubElement(renderer, "symbols").append(_symbol(style))
+        return renderer
+    renderer = ET.Element("renderer-v2", type="categorizedSymbol", attr=by, symbollevels="0",
                           enableorderby="0", forceraster="0")
-    ET.SubElement(renderer, "symbols").append(_symbol(style))
-    children = [renderer]
+    cats = ET.SubElement(renderer, "categories")
+    symbols = ET.SubElement(renderer, "symbols")
+    for i, (value, colour) in enumerate(category_values(by, formations).items()):
+        ET.SubElement(cats, "category", value=value, symbol=str(i), label=value, render="true",
+                      type="string")
+        sym = _symbol(replace(style, color=colour))
+        sym.set("name", str(i))
+        symbols.append(sym)
+    ET.SubElement(renderer, "source-symbol").append(_symbol(style))
+    return renderer
+
+
+def _style_children(name: str, by: str | None = None,
+                    formations: tuple[str, ...] = ()) -> list[ET.Element]:
+    """The elements QGIS reads from a QML and from a project's ``maplayer`` alike: the layer's
+    renderer (categorized by ``by``, one of its ``Style.by``; one symbol when None), its
+    labels and its clock."""
+    style = STYLES[name]
+    children = [_renderer(style, by, formations)]
     if style.label:
         labeling = ET.Element("labeling", type="simple")
         settings = ET.SubElement(labeling, "settings", calloutType="simple")
@@ -133,20 +191,40 @@ def _style_children(name: str) -> list[ET.Element]:
     return children
 
 
-def layer_style_element(name: str) -> ET.Element:
-    """The ``<qgis>`` root of layer ``name``'s QML."""
+#: ``by`` of :func:`layer_qml`: the layer's default style (the first of its ``Style.by``).
+DEFAULT = "default"
+
+
+def _by(name: str, by: str | None) -> str | None:
+    return (STYLES[name].by or (None,))[0] if by == DEFAULT else by
+
+
+def layer_style_element(name: str, by: str | None = DEFAULT,
+                        formations: tuple[str, ...] = ()) -> ET.Element:
+    """The ``<qgis>`` root of layer ``name``'s QML, categorized by ``by`` (None: one symbol;
+    :data:`DEFAULT`: its default style)."""
     root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="AllStyleCategories")
-    root.extend(_style_children(name))
+    root.extend(_style_children(name, _by(name, by), formations))
     return root
 
 
-def layer_qml(name: str) -> str:
+def layer_qml(name: str, by: str | None = DEFAULT, formations: tuple[str, ...] = ()) -> str:
     """QML text of layer ``name`` (one of ``report.run_layers.LAYERS`` or
-    ``report.context_layers.CONTEXT_LAYERS``)."""
-    root = layer_style_element(name)
+    ``report.context_layers.CONTEXT_LAYERS``), categorized by field ``by`` (one of its
+    ``Style.by``, the run's ``formations`` in order giving their colours; None: one symbol;
+    :data:`DEFAULT`: the first of its ``Style.by``, one symbol when it has none)."""
+    root = layer_style_element(name, by, formations)
     ET.indent(root)
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + \
         ET.tostring(root, encoding="unicode") + "\n"
+
+
+def layer_styles(name: str, formations: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """Every named style of layer ``name`` as ``(style name, QML)``, the default first: one
+    per field of its ``Style.by`` ('by formation', 'by status'), else its one symbol
+    ('default')."""
+    return [(style_name(by), layer_qml(name, by, formations))
+            for by in (STYLES[name].by or (None,))]
 
 
 def _srs(parent: ET.Element, authid: str, wkt: str, description: str, *,
@@ -166,9 +244,22 @@ def _raster_renderer(kind: str) -> ET.Element:
                       gradient="BlackToWhite", opacity="0.6", alphaBand="-1", nodataColor="")
 
 
+def _style_manager(name: str, formations: tuple[str, ...]) -> ET.Element:
+    """A project layer's named styles (Layer > Styles in QGIS): the current one (its default,
+    whose renderer the ``maplayer`` holds) and each other one as its QML root."""
+    styles = STYLES[name].by or (None,)
+    manager = ET.Element("map-layer-style-manager", current=style_name(styles[0]))
+    ET.SubElement(manager, "map-layer-style", name=style_name(styles[0]))
+    for by in styles[1:]:
+        ET.SubElement(manager, "map-layer-style", name=style_name(by)).append(
+            layer_style_element(name, by, formations))
+    return manager
+
+
 def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]],
               rasters: dict[str, tuple[str, str]], title: str,
-              extent: tuple[float, float, float, float]) -> Path:
+              extent: tuple[float, float, float, float],
+              formations: tuple[str, ...] = ()) -> Path:
     """Write a QGIS project (zipped .qgs) opening the run folder's files by relative path.
 
     ``gpkg`` is the GeoPackage's file name; ``vectors`` maps each layer name to its
@@ -177,7 +268,8 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
     project to (renderer ``hillshade``/``gray``, title); ``extent`` is the lon/lat box the
     project opens on. Vector layers are in EPSG:4326, rasters in the run's metric CRS (QGIS
     reprojects on the fly); the project CRS is that metric one when there are rasters (the
-    canvas opens on ``extent`` projected to it), else EPSG:4326.
+    canvas opens on ``extent`` projected to it), else EPSG:4326. ``formations``: the run's
+    formation ids in order, the categories (and colours) of the layers styled by formation.
     """
     from pyproj import CRS, Transformer
 
@@ -217,7 +309,8 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
         ET.SubElement(ml, "layername").text = lname
         _srs(ml, "EPSG:4326", lonlat.to_wkt(), lonlat.name)
         ET.SubElement(ml, "provider", encoding="UTF-8").text = "ogr"
-        ml.extend(_style_children(name))
+        ml.extend(_style_children(name, _by(name, DEFAULT), formations))
+        ml.append(_style_manager(name, formations))
     for fname, (kind, lname) in rasters.items():
         ml = ET.SubElement(layers, "maplayer", type="raster")
         ET.SubElement(ml, "id").text = f"{Path(fname).stem}_raster"

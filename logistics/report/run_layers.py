@@ -31,7 +31,7 @@ import pandas as pd
 from shapely.geometry import LineString, Point
 
 __all__ = ["LAYERS", "LONLAT_CRS", "FIELD_TYPES", "run_layers", "formation_views", "documented_points",
-           "run_config_dir"]
+           "run_config_dir", "formation_order"]
 
 #: Every layer's name, in the order the GeoPackage, the QGIS project and the map draw them
 #: (bottom to top).
@@ -125,6 +125,17 @@ def _point_at_km(route: pd.DataFrame, km) -> tuple[np.ndarray, np.ndarray]:
     k = route["cum_km"].to_numpy(float)
     return (np.interp(km, k, route["lon"].to_numpy(float)),
             np.interp(km, k, route["lat"].to_numpy(float)))
+
+
+def formation_order(layers: dict) -> tuple[str, ...]:
+    """The run's formation ids in the order their colours go (``report.colours``): as they
+    first appear in the ``routes``, ``track_lines``, ``track`` and ``daily`` layers, the order
+    map.html keys them in."""
+    ids: list[str] = []
+    for name in ("routes", "track_lines", "track", "daily"):
+        if name in layers and "formation_id" in layers[name]:
+            ids += [str(f) for f in layers[name]["formation_id"]]
+    return tuple(dict.fromkeys(ids))
 
 
 def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:

@@ -27,6 +27,7 @@ RUN_FILES: tuple[str, ...] = (
     "route.geojson", "daily.csv", "daily.geojson", "track.csv", "deliveries.csv", "cost.tif",
     "terrain.tif", "run.gpkg", "run.qgz", "map.html", "map.png", "advance.png", "fuel.png",
     "report.md", "formations.csv", "tracks.csv", "routes.csv", "army_daily.csv", "crossings.csv",
+    "arrivals.csv",
 )
 
 
@@ -113,6 +114,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     regions, 1945 railways, land cover and bibliography drawn and cited are that folder's
     too. ``overwrite`` False (the command line without ``--overwrite``) keeps an output folder
     another process wrote while this one worked: an OutputError instead of replacing it."""
+    from logistics.arrivals import run_arrivals
     from logistics.report.run_plots import plot_advance, plot_fuel, plot_map
     from logistics.report.references import finish_page
     from logistics.report.run_page import run_report, utc_offset_h
@@ -120,7 +122,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     from logistics.report.gpkg import write_gpkg
     from logistics.report.qgis import write_qgz
     from logistics.report.rasters import write_cog
-    from logistics.report.run_layers import run_config_dir, run_layers
+    from logistics.report.run_layers import formation_order, run_config_dir, run_layers
     from logistics.report.web_map import run_map, write_map
 
     from logistics.history.inputs import configured_documented
@@ -157,6 +159,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
         write_table(result.routes, tmp / "routes.csv", float_format="%.6f")
         write_table(result.army_daily, tmp / "army_daily.csv", float_format="%.3f")
         write_table(result.crossings, tmp / "crossings.csv", float_format="%.6f")
+        write_table(run_arrivals(result), tmp / "arrivals.csv", float_format="%.3f")
         rasters = {}
         if result.cost_hours is not None:
             write_cog(result.cost_hours, tmp / "cost.tif", units="h",
@@ -173,6 +176,7 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
                    utc_offset_h=utc_offset_h(result.scenario))
         write_qgz(tmp / "run.qgz", gpkg="run.gpkg", rasters=rasters,
                   vectors={n: (GEOMETRY_TYPES[n], n.replace("_", " ")) for n in gis},
+                  formations=formation_order(layers),
                   title=f"{result.scenario.axis_id}: {result.scenario.name}", extent=box)
         write_map(run_map(result, layers, elevation=elevation), tmp / "map.html")
         plot_map(result, tmp / "map.png", basemap=basemap,

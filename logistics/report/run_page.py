@@ -273,16 +273,21 @@ def run_report(result) -> str:
     if plan is not None:
         rows = []
         for fp in plan.formations:
-            sch = fp.schedule[plan.seasons[0][1]]
+            # a truck shuttle keeps its men on foot's window, not its truck-borne norm's
+            # (the page said "0:00 +8 h" of the 36th Army's shuttles moving 20:00-07:00)
+            walks = getattr(fp, "shuttle_window", None)
+            sch = walks or fp.schedule[plan.seasons[0][1]]
             rows.append({
                 "formation": fp.id, "movement": fp.unit.movement,
                 "pace vehicle": fp.unit.pace_vehicle or "-", "men": fp.unit.men,
                 "vehicles": ", ".join(f"{int(n)} {c}" for c, n in zip(fp.class_ids, fp.counts)
                                       if c not in ("foot-infantry", "horse-cavalry")) or "-",
                 "route_km": float(fp.route_km), "column_km": float(fp.column_length_km),
-                "march": f"{sch.start_hour:g}:00 +{sch.hours_per_day:g} h",
-                "fortified": fp.unit.fortified_action, "priority": fp.unit.priority + 1})
+                "march": f"{sch.start_hour:g}:00 +{sch.hours_per_day:g} h"
+                         + (" (shuttle: its men on foot's)" if walks else ""),
+                "fortified": _fortified_cell(fp), "priority": fp.unit.priority + 1})
         lines += [_table(pd.DataFrame(rows)), ""]
+        lines += [_fortified_words()]
         drawn = [fp.unit for fp in plan.formations if fp.unit.drawn_from_parent]
         if drawn:  # else the table and the Assumptions' file figures seem to disagree
             lines += ["- men and vehicles as run: " + ", ".join(
@@ -315,6 +320,7 @@ def run_report(result) -> str:
         stops = result.reached.sort_values("time", kind="stable")  # in time order
         lines += ["Stops reached:", "", _table(stops.assign(
             time=stops["time"].map(_fmt_time))), ""]
+    lines += _arrivals_section(result)
     if len(result.deliveries):
         d = _deliveries_by_source(result.deliveries)
         lines += ["Deliveries (litres):", "", _table(d), ""]
@@ -341,3 +347,43 @@ def _deliveries_by_source(deliveries: pd.DataFrame) -> pd.DataFrame:
     litres = deliveries.groupby(["kind", "source"], as_index=False)["litres"].sum()
     fuel = once.groupby(["kind", "source"], as_index=False)["truck_fuel_l"].sum()
     return litres.merge(fuel, on=["kind", "source"], how="left")
+
+
+def _arrivals_section(result) -> list[str]:
+    """'What set each arrival': one line per formation's arrival at an objective, its hours
+    from when it set off by cause, the largest first (``arrivals.run_arrivals``, the rows of
+    ``arrivals.csv``)."""
+    from logistics.arrivals import run_arrivals
+
+    acc = run_arrivals(result)
+    if not len(acc):
+        return []
+    out = ["What set each arrival (hours from when the formation set off, from its hourly "
+           "track: `arrivals.csv`):", ""]
+    for r in acc.itertuples(index=False):
+        out.append(f"- {r.formation_id} at {display_name(r.objective)}, {_fmt_time(r.time)} "
+                   f"(km {r.cum_km:.0f}, {r.elapsed_h:.1f} h after {_fmt_time(r.start)}): "
+                   f"{r.what_set}")
+    return out + [""]
+
+
+def _fortified_cell(fp) -> str:
+    """The Parameters table's ``fortified``: the formation's action, and the crossings of its
+    route that read otherwise ('bypass; follow: Hailar FR', a bypassing formation with no way
+    round there), in the words of ``army.fortified.FORTIFIED_WORDS``."""
+    action = fp.unit.fortified_action
+    other = [p for p in getattr(fp, "fortified", ()) if p.action != action]
+    if not other:
+        return action
+    return f"{action}; " + ", ".join(f"{p.action}: {p.region_name}" for p in other)
+
+
+def _fortified_words() -> str:
+    """The fortified-region words this page and its tables use, each defined once
+    (``army.fortified.FORTIFIED_WORDS``, ``IN_DEPTH_STATUS``)."""
+    from logistics.army.fortified import FORTIFIED_WORDS, IN_DEPTH_STATUS
+
+    return ("- fortified regions (`fortified`; `configs/fortified-regions.yaml` rule): "
+            + "; ".join(f"`{w}` {d}" for w, d in FORTIFIED_WORDS.items())
+            + f". A head's hours in a depth read status `{IN_DEPTH_STATUS}` in the tables "
+            "(`hours_halted_event` in daily.csv), whichever the crossing")

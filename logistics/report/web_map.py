@@ -30,12 +30,10 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from logistics._atomic import atomic_path
+from logistics.report.colours import PALETTE, formation_colour  # PALETTE re-exported
 
 __all__ = ["run_map", "comparison_map", "write_map", "PALETTE"]
 
-#: One colour per formation / axis, in order (matplotlib's tab10, as in the PNG plots).
-PALETTE: tuple[str, ...] = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b",
-                            "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
 _WEB = resources.files("logistics.report") / "web"
 
@@ -255,7 +253,7 @@ def _day_slider(m, daily, colours: dict) -> None:
 
 
 def _colours(ids) -> dict:
-    return {f: PALETTE[i % len(PALETTE)] for i, f in enumerate(dict.fromkeys(ids))}
+    return {f: formation_colour(i) for i, f in enumerate(dict.fromkeys(ids))}
 
 
 def run_map(result, layers: dict | None = None, *, elevation=None, context: bool = True):

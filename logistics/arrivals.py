@@ -1,0 +1,224 @@
+"""What set each arrival: for every formation's arrival at each objective, the hours from when
+it set off to that arrival split by what its head was doing, read from its hourly track.
+
+Why: a reader checking one arrival (the 36th Army at Hailar) had to put together the march
+schedule, the truck shuttle, the fuel halts and the fortified depth from several tables; this
+is one account per arrival, computed from the run's own records and summing to the elapsed
+time, the largest share first.
+
+Each track row covers its step (the previous row's time to its own; H-hour for the first) and
+says what the head was doing at the step's end (``status``). The part of a step between the
+formation's start and the arrival counts under one cause, :data:`CAUSES`:
+
+- ``moving``: a ``moving`` (or ``arrived``) step's hours inside the formation's march window
+  (a truck shuttle's: its men on foot's, which its trucks keep); hours of it outside the
+  window are ``schedule`` (a step with no hour inside it counts whole, as does a train's or a
+  ship's: the timetable, not a window, sets them);
+- ``schedule``: a ``rest`` step's hours outside the march window (the march schedule's halt:
+  the night's, or the day's in the heat, as the formation's norm has it);
+- ``waiting``: a ``rest`` step's hours inside the window (the head held though its column may
+  march: waiting for the shuttle's trucks, a ferry, its parent), a ``carried`` step of a
+  formation that does not move by rail or river (ferried: held in the bridgehead), and a ``not
+  started`` step after its start (its train, ship or shuttle not yet running);
+- ``fuel``: ``halted: no fuel``;
+- ``fortified``: ``assault`` (``army.fortified.IN_DEPTH_STATUS``: crossing a fortified
+  region's depth at the breakthrough rate, whichever the crossing; the account names the
+  formation's crossings, ``follow``, ``assault`` or ``besiege``, in the words of
+  ``army.fortified.FORTIFIED_WORDS``) and ``detached``, and a truck shuttle's ``moving`` hour
+  that starts inside a depth (its timetable crosses it at the breakthrough rate);
+- ``carried``: a ``carried`` step of a formation that moves by rail or river.
+
+The records keep one status per hour, so a step that mixes two (the head ran dry at 10:40)
+counts under its end's; the arrival's own step is cut at the arrival's minute.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+__all__ = ["CAUSES", "FormationClock", "formation_clocks", "hours_by_cause",
+           "arrival_accounts", "account_text", "run_arrivals", "ARRIVAL_COLUMNS"]
+
+#: Each cause of an arrival's hours and its words on the page, in the tie order (the first
+#: named when two are equal).
+CAUSES: dict[str, str] = {
+    "moving": "moving",
+    "schedule": "halted by its march schedule",
+    "fuel": "waiting for fuel",
+    "waiting": "waiting",
+    "fortified": "in a fortified depth",
+    "carried": "by rail or river",
+}
+
+#: Columns of ``arrivals.csv``: one row per formation and objective it reached.
+ARRIVAL_COLUMNS: tuple[str, ...] = (
+    "formation_id", "objective", "time", "cum_km", "start", "elapsed_h",
+    *(f"{c}_h" for c in CAUSES), "waiting_for", "what_set")
+
+
+@dataclass(frozen=True)
+class FormationClock:
+    """What the account needs of a formation's plan: when it set off (``start``), its
+    ``movement``, what its head waits for in its march window (``waits_for``: "the shuttle",
+    "a ferry", "its train or ship", "its parent or a ferry"), whether a train or a ship's
+    timetable carries it (``timetable``: its hours count whole, not by a march window), ``window_h(t0, t1)``: hours of [t0, t1) inside its march window, and
+    ``crossings``: where and how its route crosses fortified depths (km in, and ``follow``,
+    ``assault`` or ``besiege``: ``army.fortified.crossing_action``), in route order;
+    ``moving_as``: how it moves when that is not plain (a truck shuttle and its lift)."""
+
+    start: pd.Timestamp
+    movement: str
+    waits_for: str
+    timetable: bool
+    window_h: Callable[[pd.Timestamp, pd.Timestamp], float]
+    crossings: tuple[tuple[float, str], ...] = ()
+    moving_as: str = ""
+    #: km spans (in, out) its timetable crosses at the breakthrough rate while its status
+    #: reads ``moving`` (a truck shuttle's: ``advance.movement.through_depths``): its moving
+    #: hours that start inside one count as ``fortified``
+    timed_depths: tuple[tuple[float, float], ...] = ()
+
+
+def formation_clocks(plan) -> dict[str, FormationClock]:
+    """Each formation's :class:`FormationClock` from the run's ``ArmyPlan``: its march
+    schedule of the season in force at each step's start (``plan.seasons``), on the clock of
+    H-hour (``plan.start``), as the step loop reads it; a truck shuttle's own window
+    (``FormationPlan.shuttle_window``, its men on foot's), which its timetable keeps."""
+    t0 = pd.Timestamp(plan.start)
+    c0 = t0.hour + t0.minute / 60.0 + t0.second / 3600.0
+
+    def season_at(h: float) -> str:
+        current = plan.seasons[0][1]
+        for start_h, name in plan.seasons:
+            if start_h <= h:
+                current = name
+        return current
+
+    out = {}
+    for fp in plan.formations:
+        def window_h(a, b, fp=fp) -> float:
+            ha = (pd.Timestamp(a) - t0).total_seconds() / 3600.0
+            hb = (pd.Timestamp(b) - t0).total_seconds() / 3600.0
+            sched = getattr(fp, "shuttle_window", None) or fp.schedule[season_at(ha)]
+            return float(sched.moving_hours(c0 + ha, c0 + hb))
+
+        u = fp.unit
+        shuttled = fp.timetable is not None and getattr(fp.timetable, "walk", None) is not None
+        waits = ("the shuttle" if shuttled
+                 else "its train or ship" if u.movement in ("rail", "river")
+                 else "a ferry" if getattr(fp, "ferry_by", None)
+                 else "its parent or a ferry")
+        out[fp.id] = FormationClock(
+            start=t0 + pd.Timedelta(hours=float(u.start_h)), movement=u.movement,
+            waits_for=waits, timetable=u.movement in ("rail", "river"), window_h=window_h,
+            moving_as=(f"truck shuttle, {u.lift_men:,} of {u.men:,} men a lift" if shuttled
+                       else ""),
+            crossings=tuple((float(p.km_in), p.action) for p in getattr(fp, "fortified", ())),
+            timed_depths=tuple((float(p.km_in), float(p.km_out))
+                               for p in getattr(fp, "fortified", ()) if shuttled))
+    return out
+
+
+def _step_causes(status: str, dur_h: float, win_h: float, clock: FormationClock
+                 ) -> dict[str, float]:
+    """The hours ``dur_h`` of one step (``win_h`` of them inside the march window) by cause."""
+    win_h = min(max(win_h, 0.0), dur_h)
+    if status in ("moving", "arrived"):
+        if clock.timetable or win_h <= 0:
+            return {"moving": dur_h}
+        return {"moving": win_h, "schedule": dur_h - win_h}
+    if status == "rest":
+        return {"waiting": win_h, "schedule": dur_h - win_h}
+    if status == "halted: no fuel":
+        return {"fuel": dur_h}
+    if status in ("assault", "detached"):
+        return {"fortified": dur_h}
+    if status == "carried":
+        return {"carried" if clock.movement in ("rail", "river") else "waiting": dur_h}
+    return {"waiting": dur_h}  # not started after its start: its means not yet running
+
+
+def hours_by_cause(track: pd.DataFrame, clock: FormationClock, until, *,
+                   first_step_start) -> dict[str, float]:
+    """Hours from ``clock.start`` to ``until`` by cause (:data:`CAUSES`, every key present),
+    from one formation's ``track`` rows (``time``, ``status``, ``cum_km``; in time order; the
+    first step begins at ``first_step_start``, H-hour, its head at km 0). They sum to the
+    elapsed hours."""
+    out = dict.fromkeys(CAUSES, 0.0)
+    start, until = pd.Timestamp(clock.start), pd.Timestamp(until)
+    prev, km0 = pd.Timestamp(first_step_start), 0.0
+    for t, status, km in zip(pd.to_datetime(track["time"]), track["status"], track["cum_km"]):
+        a, b = max(prev, start), min(t, until)
+        prev, was = t, km0
+        km0 = float(km)
+        if status == "moving" and any(k0 <= was < k1 for k0, k1 in clock.timed_depths):
+            status = "assault"  # a shuttle's timetable through a depth: in the depth
+        if b <= a:
+            if t >= until:
+                break
+            continue
+        dur = (b - a).total_seconds() / 3600.0
+        for cause, h in _step_causes(str(status), dur, clock.window_h(a, b), clock).items():
+            out[cause] += h
+        if t >= until:
+            break
+    return out
+
+
+def _h(x: float) -> str:
+    return f"{x:.1f}".rstrip("0").rstrip(".") + " h"
+
+
+def account_text(hours: dict[str, float], waiting_for: str,
+                 crossings: tuple[str, ...] = (), moving_as: str = "") -> str:
+    """The account in words, the largest share first (causes under 0.05 h left out):
+    '40 h moving, 30 h halted by its march schedule, 5 h waiting for fuel'; the
+    hours waiting say for what (``waiting_for``), those in a fortified depth how it was
+    crossed (``crossings``: 'in a fortified depth (assault)'), the hours moving how
+    (``moving_as``: 'moving (truck shuttle, 3,000 of 11,000 men a lift)')."""
+    shares = sorted(((h, i, c) for i, (c, h) in enumerate(hours.items()) if h >= 0.05),
+                    key=lambda t: (-round(t[0], 1), t[1]))
+    words = {**CAUSES, "waiting": f"waiting for {waiting_for}"}
+    if moving_as:
+        words["moving"] = f"{CAUSES['moving']} ({moving_as})"
+    if crossings:
+        words["fortified"] = f"{CAUSES['fortified']} ({', '.join(crossings)})"
+    return ", ".join(f"{_h(h)} {words[c]}" for h, _, c in shares) or "no time"
+
+
+def arrival_accounts(tracks: pd.DataFrame, reached: pd.DataFrame,
+                     clocks: dict[str, FormationClock], *, start) -> pd.DataFrame:
+    """One row per formation's arrival at an objective (``reached`` rows of kind
+    ``objective``, in time order): :data:`ARRIVAL_COLUMNS`, the hours from its start by
+    cause and ``what_set`` (:func:`account_text`). ``start``: H-hour, when the first
+    step begins."""
+    rows = []
+    objectives = reached[reached["kind"] == "objective"].sort_values("time", kind="stable")
+    for r in objectives.itertuples(index=False):
+        clock = clocks.get(r.formation_id)
+        if clock is None:
+            continue
+        track = tracks[tracks["formation_id"] == r.formation_id]
+        hours = hours_by_cause(track, clock, r.time, first_step_start=start)
+        elapsed = (pd.Timestamp(r.time) - clock.start).total_seconds() / 3600.0
+        rows.append({
+            "formation_id": r.formation_id, "objective": r.name, "time": pd.Timestamp(r.time),
+            "cum_km": float(r.cum_km), "start": clock.start, "elapsed_h": elapsed,
+            **{f"{c}_h": h for c, h in hours.items()},
+            "waiting_for": clock.waits_for if hours["waiting"] >= 0.05 else "",
+            "what_set": account_text(hours, clock.waits_for, tuple(dict.fromkeys(
+                a for km, a in clock.crossings if km < float(r.cum_km))), clock.moving_as)})
+    return pd.DataFrame(rows, columns=list(ARRIVAL_COLUMNS))
+
+
+def run_arrivals(result) -> pd.DataFrame:
+    """:func:`arrival_accounts` of a run (``runner.RunResult``): its tracks, stops and plan;
+    no rows when it kept no plan."""
+    plan = getattr(result, "plan", None)
+    if plan is None:
+        return pd.DataFrame(columns=list(ARRIVAL_COLUMNS))
+    return arrival_accounts(result.tracks, result.reached, formation_clocks(plan),
+                            start=plan.start)

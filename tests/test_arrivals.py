@@ -1,0 +1,108 @@
+"""What set each arrival (logistics/arrivals.py): hours from a formation's start to its arrival
+at an objective, split by cause from its hourly track, on small synthetic runs."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from logistics.advance.simulate import simulate_army
+from logistics.advance.supply_specs import AirSpec
+from logistics.arrivals import CAUSES, account_text, arrival_accounts, formation_clocks
+
+
+def _night_and_fuel_plan(corridor):
+    """One formation, 16 h march window from 06:00 (8 h nights), 20 km/h, tanks for 200 km
+    (10 x 400 L at 2 L/km), objective at km 300; H-hour 9 Aug 00:00. It marches 06:00-16:00
+    to km 200 and runs dry; 4,000 L flown in at 21:00 (5 h waiting for fuel); 21:00-22:00 to
+    km 220; night 22:00-06:00; 06:00-10:00 to km 300 on 10 Aug."""
+    plan = corridor(length_km=300, tank_l=400.0, hours=16.0, days=2, airlifts=(
+        AirSpec("air", first_day_h=0.0, n_days=1, hour_offset_h=21.0, total_l=4000.0,
+                fuel_type="any", daily_cv=0.0),))
+    fp = dataclasses.replace(plan.formations[0], objectives=((300.0, "Hailar"),))
+    return dataclasses.replace(plan, formations=(fp,))
+
+
+def test_a_formation_halting_8_h_nights_and_waiting_5_h_for_fuel(corridor):
+    plan = _night_and_fuel_plan(corridor)
+    sim = simulate_army(plan)
+    acc = arrival_accounts(sim.tracks, sim.reached, formation_clocks(plan), start=plan.start)
+    assert len(acc) == 1
+    r = acc.iloc[0]
+    assert r["objective"] == "Hailar"
+    assert r["time"] == pd.Timestamp("1945-08-10 10:00")
+    assert r["elapsed_h"] == pytest.approx(34.0)
+    # 10 + 1 + 4 h moving; 6 h before the first window opens + one 8 h night; 5 h for fuel
+    assert r["moving_h"] == pytest.approx(15.0)
+    assert r["schedule_h"] == pytest.approx(14.0)
+    assert r["fuel_h"] == pytest.approx(5.0)
+    assert sum(r[f"{c}_h"] for c in CAUSES) == pytest.approx(r["elapsed_h"])
+    assert r["what_set"] == ("15 h moving, 14 h halted by its march schedule, "
+                             "5 h waiting for fuel")
+
+
+def test_largest_share_first_and_waiting_named():
+    hours = dict.fromkeys(CAUSES, 0.0) | {"moving": 3.0, "waiting": 12.5, "fortified": 4.0}
+    assert account_text(hours, "the shuttle", ("follow",)) == (
+        "12.5 h waiting for the shuttle, 4 h in a fortified depth (follow), 3 h moving")
+
+
+def test_readme_lists_the_columns_of_arrivals_csv():
+    import re
+    from pathlib import Path
+
+    from logistics.arrivals import ARRIVAL_COLUMNS
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    (row,) = re.findall(r"^\| `arrivals\.csv`.*$", text, flags=re.M)
+    assert [c for c in ARRIVAL_COLUMNS if f"`{c}`" not in row and f" {c}`" not in row
+            and f"`{c}," not in row and f" {c}," not in row] == []
+
+
+def test_a_truck_shuttle_is_timed_by_its_own_window_not_the_column_norms(corridor):
+    """A shuttle keeps its men on foot's window (FormationPlan.shuttle_window: here 20:00 +
+    11 h, a night march), not its truck-borne norm's (the corridor's 06:00 + 10 h). It sets off
+    at 08:00, stands to 20:00 (12 h halted by its march schedule, none of it waiting), loads
+    0.5 h and drives 60 km at 30 km/h: its head at the objective at 22:30."""
+    from types import SimpleNamespace
+
+    from logistics.advance.means import _timetable
+    from logistics.advance.schedule import MarchSchedule
+    from logistics.advance.shuttle import shuttle_timetable
+
+    night = MarchSchedule(start_hour=20.0, hours_per_day=11.0)
+    tt = _timetable("truck", shuttle_timetable(
+        men=400, lift_men=100, route_km=60.0, start_h=8.0, end_h=48.0,
+        truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=0.0, march_kmh=5.0,
+        march_hours=night.moving_hours, load_h=0.5, unload_h=0.5,
+        route=(np.array([0.0, 60.0]), np.array([117.0, 117.6]), np.array([47.0, 47.0]))))
+    plan = corridor(length_km=60, count=1, days=2)
+    unit = SimpleNamespace(**{**vars(plan.formations[0].unit), "movement": "truck_borne",
+                              "start_h": 8.0, "men": 400, "lift_men": 100})
+    fp = dataclasses.replace(plan.formations[0], timetable=tt, unit=unit,
+                             objectives=((60.0, "Hailar"),), shuttle_window=night)
+    plan = dataclasses.replace(plan, formations=(fp,))
+    sim = simulate_army(plan)
+    r = arrival_accounts(sim.tracks, sim.reached, formation_clocks(plan),
+                         start=plan.start).iloc[0]
+    assert r["time"] == pd.Timestamp("1945-08-09 22:30")
+    assert r["elapsed_h"] == pytest.approx(14.5)
+    assert r["schedule_h"] == pytest.approx(12.0)
+    assert r["moving_h"] == pytest.approx(2.5)
+    assert r["waiting_h"] == pytest.approx(0.0)
+    assert r["what_set"] == ("12 h halted by its march schedule, "
+                             "2.5 h moving (truck shuttle, 100 of 400 men a lift)")
+    # its timetable through a fortified depth reads "moving": an hour that starts in one
+    # (km 15 at 21:00, a depth from km 10 to 20) counts as in the depth
+    from logistics.advance.depths import FortifiedPass
+
+    deep = dataclasses.replace(fp, fortified=(FortifiedPass(
+        km_in=10.0, km_out=20.0, region_id="h", region_name="H", action="assault",
+        detaches=False),))
+    plan = dataclasses.replace(plan, formations=(deep,))
+    r = arrival_accounts(sim.tracks, sim.reached, formation_clocks(plan),
+                         start=plan.start).iloc[0]
+    assert (r["moving_h"], r["fortified_h"]) == pytest.approx((1.5, 1.0))
