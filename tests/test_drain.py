@@ -71,6 +71,23 @@ def test_the_shipped_6th_gta_reserve_rides_with_the_army_units():
     assert 0 < reach.value <= 200
 
 
+def test_every_transbaikal_army_places_its_reserve_with_a_carrier():
+    """[DAINES-TA] puts the combined-arms armies and the Cavalry-Mechanized Group in the tank
+    army's position ('Аналогичное положение сложилось в общевойсковых армиях и
+    конномеханизированной группе'): every Transbaikal Front army file places its reserve with
+    a carrier of its own, at the one reach (the group drew anywhere: its refills were never
+    short of its head, however far its transport was)."""
+    files = sorted(settings.CONFIG_DIR.glob("tbf-*.yaml"))
+    armies = [load_army(p) for p in files]
+    transbaikal = [a for a in armies if a.front == "Transbaikal Front"]
+    assert {a.axis_id for a in transbaikal} >= {"TBF-6GTA", "TBF-CMG", "TBF-17A"}
+    for army in transbaikal:
+        reach = army.fuel.reserve_reach_km
+        assert reach is not None, army.axis_id
+        assert reach.value == 100 and reach.assumed, army.axis_id
+        assert reach.carrier in {f.id for f in army.formations}, army.axis_id
+
+
 @pytest.mark.parametrize("change, message", [
     ({"carrier": "8gtc"}, r"fuel\.reserve_reach_km\.carrier: '8gtc' names no formation.*fix"),
     ({"value": 0}, r"reserve_reach_km must be > 0, got 0"),

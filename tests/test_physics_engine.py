@@ -62,6 +62,17 @@ def test_tracked_off_road_to_road_ratio_is_in_the_sourced_range(vid):
     assert 1.2 <= steppe / road <= 2.1, (vid, steppe / road)
 
 
+@pytest.mark.parametrize("vid", ["t-34-85", "su-76m"])
+def test_sand_itself_gives_the_cited_double_consumption_of_tanks_and_spgs(vid):
+    """[NEBOLSIN-2015] tanks and SP guns burned up to 200 % of the norm in hot sand on some
+    sections: the physics' own sand going gives about that against the road, so
+    movement.yaml fuel.sand_and_heat_factor stays a check, never a factor on top."""
+    road = move_rates(vid, "road", 0.0)[1]
+    sand = move_rates(vid, "sand", 0.0)[1]
+    factor = _movement_norms()["fuel"]["refill"]["sand_and_heat_factor"]["value"]
+    assert 0.9 * factor <= sand / road <= 1.2 * factor, (vid, sand / road)
+
+
 def _movement_norms() -> dict:
     import yaml
 
