@@ -18,7 +18,7 @@ import pandas as pd
 
 from logistics.army.resolve import ResolvedFormation
 
-__all__ = ["FortifiedPass", "fortified_passes"]
+__all__ = ["FortifiedPass", "fortified_passes", "pass_regions"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,11 @@ class FortifiedPass:
     #: km of the route inside the extents in the whole stretch this pass is charged in (more
     #: than ``km_out - km_in`` where the route runs on inside beyond the regions' depths)
     inside_km: float = 0.0
+
+
+def pass_regions(p: FortifiedPass) -> tuple[str, ...]:
+    """The ids of the fortified regions (and field positions) whose extents a pass lies in."""
+    return tuple(p.region_ids) or (p.region_id,)
 
 
 def _pieces(steps, kms: np.ndarray, shape, rows) -> list[tuple[float, float, object, int]]:
