@@ -192,7 +192,8 @@ def test_a_forward_detachment_whose_objective_is_in_an_extent_follows_the_breach
     rifle division from the army's start 5 km inside the USSR, whose first objective Suifenhe
     lies inside the Pogranichnaya extent, on the shipped terrain at 10 km. Both march to the
     frontier, then cross the depth no faster than the breakthrough rate (a km a day / 24 an
-    hour) without standing still; only the rifle division leaves a detachment (one for the
+    hour) without standing still once in it (the forward detachment, there first, waits at the
+    edge until the rifle division breaks in: rule.bypass.no_way_round); only the rifle division leaves a detachment (one for the
     stretch), where its route enters the extent (not at its start: the extents stop at the
     frontier); beyond the depth the forward detachment moves faster than the rate."""
     import copy
@@ -237,6 +238,11 @@ def test_a_forward_detachment_whose_objective_is_in_an_extent_follows_the_breach
         i1 = i0 + int(np.flatnonzero(~fight[i0:])[0])
         km = t["cum_km"].to_numpy()
         steps = np.diff(np.r_[0.0, km])
+        # the forward detachment, at the frontier first, waits at the depth's edge until the
+        # rifle division breaks in (rule.bypass.no_way_round: no faster than the rifle forces
+        # break it open); from then on it crosses at the rate
+        while i0 + 1 < i1 and steps[i0 + 1] == 0.0:
+            i0 += 1
         # inside the first depth (its first and last steps may march up to it and on): the
         # region's 10.5 km depth (rule.breakthrough.depth_cap) at 10 km a day is 25.2 h, so
         # at least 23 whole hours between those two
@@ -244,6 +250,9 @@ def test_a_forward_detachment_whose_objective_is_in_an_extent_follows_the_breach
         assert len(inner) >= 23, fid
         assert (inner <= rate_kmh + 1e-6).all(), fid
         assert (inner > 0.0).all(), f"{fid} stands still in the depth"
+    waits = forts[forts["name"].str.contains("waits at the depth's edge")]
+    entered = forts[forts["formation_id"] == "5a-rds"]["time"].min()
+    assert set(waits["formation_id"]) == {"fd-5a"} and waits["time"].min() < entered
     fd = r.tracks[(r.tracks["formation_id"] == "fd-5a") & (r.tracks["status"] == "moving")]
     assert len(fd) and np.diff(fd["cum_km"].to_numpy()).max() > rate_kmh
 

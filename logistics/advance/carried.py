@@ -68,7 +68,9 @@ class Carried:
             while st.passes_done < len(fp.fortified) and \
                     fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
                 p = fp.fortified[st.passes_done]
-                when = self.plan.start + timedelta(hours=self._passed_h(st, tt, p.km_in, a, b))
+                in_h = self._passed_h(st, tt, p.km_in, a, b)
+                self.open_breach(p, in_h)
+                when = self.plan.start + timedelta(hours=in_h)
                 self.reached.append({"time": when, "formation_id": fid,
                                      "kind": "fortified region",
                                      "name": depth_text(p, self._rule.rate_km_per_day),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from logistics.army.resolve import ResolvedFormation
 
-__all__ = ["FortifiedPass", "fortified_passes"]
+__all__ = ["FortifiedPass", "fortified_passes", "pass_regions"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,11 @@ class FortifiedPass:
         label = dict(self.names)
         return (" + ".join(label[i] for i in ids) if all(i in label for i in ids)
                 else "+".join(ids))
+
+
+def pass_regions(p: FortifiedPass) -> tuple[str, ...]:
+    """The ids of the fortified regions (and field positions) whose extents a pass lies in."""
+    return tuple(p.region_ids) or (p.region_id,)
 
 
 def _pieces(steps, kms: np.ndarray, shape, rows) -> list[tuple[float, float, object, int]]:

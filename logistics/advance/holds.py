@@ -1,6 +1,8 @@
 """Where a formation's head may not go at an hour: not past its parent's head until it is formed
 (``formed``), not ahead of its parent when attached (``role: support``), and, ferried across a
-major river (``ferry_by``), not beyond the bridgehead until all of it is across; and the
+major river (``ferry_by``), not beyond the bridgehead until all of it is across; following the
+breach (``follow``), not into a fortified depth before a formation of its army breaking in has
+entered it (:meth:`Holds.breach_start_h`); and the
 ferrying itself: the brigade's and the crossing site's park's queues it joins when its head
 reaches the river, and who takes it across when.
 
@@ -18,6 +20,7 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+from logistics.advance.depths import pass_regions
 from logistics.advance.ferry_sites import FERRY_SITE_KM
 from logistics.terrain.classes import BIG_RIVER_CLASSES
 
@@ -139,6 +142,44 @@ class Holds:
                         f"{release:%d %b %H:%M}; until then its head holds within "
                         f"{self.plan.ferry_bridgehead_km:g} km of the crossing",
                 "cum_km": st.ferry_km})
+
+    def open_breach(self, p, t_h: float) -> None:
+        """A formation's head enters the fortified pass ``p`` at hour ``t_h``: when it breaks
+        in (``assault``/``besiege``, not ``follow``), each region of the pass is open from then
+        on, if not already (:meth:`breach_start_h`)."""
+        if p.action != "follow":
+            for rid in pass_regions(p):
+                self.breach_open_h.setdefault(rid, t_h)
+
+    def breach_start_h(self, fid: str, n: int, t_h: float) -> float:
+        """Hour from which the formation may cross its ``n``-th fortified pass, at hour
+        ``t_h``: ``t_h`` when it breaks in itself, when a formation of its army breaking in has
+        entered one of the pass's regions by then (the hour it entered, if later within the
+        step), or when none of the army's formations
+        breaks into them (nobody to wait for: it breaks the way itself, on its own clock);
+        else inf, it waits at the depth's edge. Why: ``rule.bypass.no_way_round``'s own reason,
+        a mobile formation 'cannot pass through a defended depth faster than the rifle forces
+        break it open'; timed on its own clock alone, a forward detachment crossed a depth
+        before any rifle formation of its army had reached it. Once open, the follower crosses
+        at the rate from where it is (the breach, moving at the same rate, is ahead of it)."""
+        p = self.fp[fid].fortified[n]
+        if p.action != "follow":
+            return t_h
+        rids = pass_regions(p)
+        opened = [self.breach_open_h[r] for r in rids if r in self.breach_open_h]
+        if opened:
+            return max(t_h, min(opened))
+        if not any(r in self.broken_by_army for r in rids):
+            return t_h
+        if (fid, n) not in self.breach_waits:
+            self.breach_waits.add((fid, n))
+            self.reached.append({
+                "time": self.plan.start + timedelta(hours=t_h), "formation_id": fid,
+                "kind": "fortified region",
+                "name": f"{p.region_name}: follows the breach, waits at the depth's edge until a "
+                        "formation of its army breaking in reaches it (fortified-regions.yaml "
+                        "rule.bypass.no_way_round)", "cum_km": p.km_in})
+        return math.inf
 
     def support_held_at(self, fid: str) -> float:
         """Km a support formation attached to a parent (``role: support`` with a ``parent``,

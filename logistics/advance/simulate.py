@@ -71,6 +71,7 @@ import numpy as np
 import pandas as pd
 
 from logistics.advance.carried import Carried
+from logistics.advance.depths import pass_regions
 from logistics.advance.elements import Element, Profile, merge, profile, split
 from logistics.advance.ferry_queue import FerryQueues
 from logistics.advance.ferry_sites import FERRY_SITE_KM
@@ -264,6 +265,13 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         self.deliveries: list[dict] = []
         self.reached: list[dict] = []
         self.crossing_times: dict[tuple[str, int], float] = {}
+        #: the hour a formation breaking in (not following) first entered each fortified
+        #: region's depth, and the regions some formation of the army breaks into
+        #: (:meth:`~logistics.advance.holds.Holds.breach_start_h`)
+        self.breach_open_h: dict[str, float] = {}
+        self.broken_by_army = {rid for f in plan.formations for p in f.fortified
+                               if p.action != "follow" for rid in pass_regions(p)}
+        self.breach_waits: set[tuple[str, int]] = set()
         self.depots_taken: set[int] = set()
         #: the brigades' and the crossing sites' own means' queues (:meth:`ferry_take`)
         self.ferries = FerryQueues(self.rank, FERRY_SITE_KM)
@@ -510,6 +518,12 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         for _ in range(200):
             if t >= b - _EPS_S / 3600.0:
                 break
+            start = self.breach_start_h(fid, st.breach, t)  # following: not before it opens
+            if start > t:
+                if start >= b - _EPS_S / 3600.0:
+                    st.day["event"] += b - t0
+                    return b, "assault"
+                t = start
             s_stop = self.stops_after(fid, e)
             held = self.bridgehead_km(fid, t)  # not all ferried: no farther than that
             if held <= e.s + _EPS_KM:

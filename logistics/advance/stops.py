@@ -87,6 +87,7 @@ class Stops:
                 st.passes_done += 1
                 continue
             st.breach = st.passes_done
+            self.open_breach(p, t_h)
             self.reached.append({"time": when, "formation_id": fid, "kind": "fortified region",
                                  "name": depth_text(p, self._rule.rate_km_per_day),
                                  "cum_km": p.km_in})
