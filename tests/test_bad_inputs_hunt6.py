@@ -468,7 +468,10 @@ def test_api_compare_with_no_scenario_for_any_axis_is_one_error(tmp_path):
     with pytest.raises(ConfigError) as err:
         logistics.compare(configs_dir=folder)
     msg = str(err.value)
-    assert "nothing to compare" in msg and str(folder) in msg and "configs_dir" in msg, msg
+    # every file of the folder must load as an army (a comparison is one output of them all):
+    # the error names the file that is not one, before any run
+    assert "nothing run" in msg and str(folder) in msg and "todo.yaml" in msg, msg
+    assert "not an army file" in msg and "fix:" in msg, msg
 
 
 def test_api_compare_of_a_documented_file_without_rows_is_one_error(tmp_path):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from logistics.errors import ConfigError
 from logistics.history.compare import COMPARISON_COLUMNS, compare
 from logistics.history.documented import COLUMNS
 from logistics.report.compare_outputs import write_comparison
@@ -55,7 +57,6 @@ def configs(tmp_path, scenarios):
     folder.mkdir()
     for axis in scenarios:
         (folder / f"{axis}.yaml").write_text("toy\n")
-    (folder / "broken.yaml").write_text("toy\n")
     return folder
 
 
@@ -106,7 +107,50 @@ def test_every_documented_row_gets_one_comparison_row(run, tmp_path, configs):
     # Row 11: bad lat and km_min > km_max drop both fields: nothing left to score.
     assert not t.loc[11, "scorable"] and "no coordinate and no distance" in t.loc[11, "note"]
     assert comp.inputs.unmodeled == ("USR-GHOST",)
-    assert any("broken.yaml" in p for p in comp.inputs.config_problems)
+
+
+def test_an_army_file_that_does_not_load_stops_the_comparison_before_any_run(
+        toy, scenarios, tmp_path, configs):
+    """A folder with a broken army file was compared without that army, exit 0, the cause one
+    line among others; a copy with an axis_id already in the folder was dropped or replaced
+    the shipped file by file name. Both now stop before any run, each file named."""
+    (configs / "broken.yaml").write_text("toy\n")
+    (configs / "USR-TANK-copy.yaml").write_text("toy\n")
+    ran = []
+
+    def loader(path):
+        if path.stem == "broken":
+            raise ConfigError("broken.yaml: axis_id: missing")
+        return scenarios[path.stem.replace("-copy", "")]
+
+    def runner(*a, **k):
+        ran.append(a)
+        return toy.runner(*a, **k)
+
+    with pytest.raises(ConfigError) as err:
+        compare(user_csv(tmp_path / "mine.csv", toy, scenarios), configs_dir=configs,
+                loader=loader, runner=runner, railways=False)
+    text = str(err.value)
+    assert "2 army file(s)" in text and "nothing run" in text
+    assert "broken.yaml: broken.yaml: axis_id: missing" in text
+    assert "USR-TANK.yaml: axis_id 'USR-TANK' is already USR-TANK-copy.yaml's" in text
+    assert "fix: give the copy a folder of its own" in text
+    assert ran == []
+
+
+@pytest.mark.parametrize("missing, scenario, offered", [
+    ("TBF-36A", "TBF-39A", False),   # another army (the number differs), not a slip
+    ("TBF-6GTA", "TBF-36A", False),
+    ("TBF-6GTAA", "TBF-6GTA", True),  # a slip of the same army
+    ("tbf-36a", "TBF-36A", True),
+])
+def test_a_near_axis_is_offered_only_for_the_same_army(missing, scenario, offered):
+    from logistics.history.documented import empty_documented
+    from logistics.history.inputs import Inputs, near_axes
+
+    inputs = Inputs(empty_documented(Path("doc.csv")), {}, (missing,), (), "configs",
+                    undocumented=(scenario,))
+    assert (f"{scenario!r} for {missing!r}" in near_axes(inputs)) is offered
 
 
 def test_disagreeing_rows_are_each_scored_and_flagged(run, tmp_path, configs):
@@ -190,7 +234,7 @@ def test_outputs_written_atomically(run, tmp_path, configs, monkeypatch):
         assert not back[c].dropna().astype(str).str.contains(r"\.").any(), c
     report = (out / "report.md").read_text()
     for part in ("## Summary", "## USR-TANK", "Where the sources disagree", "Not scored, and why",
-                 "USR-GHOST", "bad date", "broken.yaml"):
+                 "USR-GHOST", "bad date"):
         assert part in report
     # A failure half-way leaves the previous folder untouched and no temporary folder.
     import logistics.report.compare_outputs as outputs

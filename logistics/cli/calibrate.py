@@ -116,7 +116,7 @@ def _run(args: argparse.Namespace) -> int:
               for a, sc in inputs.scenarios.items()}
     if not chosen:
         raise ConfigError(f"no documented axis of {inputs.documented.path} has a scenario in "
-                          f"{inputs.configs_dir}: nothing to calibrate" + inputs.not_loaded())
+                          f"{inputs.configs_dir}: nothing to calibrate")
     warn_coarse_armies([sc for sc, *_ in chosen.values()], args.resolution_m,
                        partial(warn_coarse, "calibrate"))  # before the work
     with cluster_for(args.workers, True) as client:

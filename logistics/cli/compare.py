@@ -179,7 +179,7 @@ def _run(args: argparse.Namespace) -> int:
             f"{a or '(empty axis_id)'} ({n} row{'s' if n > 1 else ''})"
             for a, n in comp.fuel_not_run.items()))
     for line in comp.inputs.config_problems:
-        print(f"config not loaded: {line}")
+        print(f"config problem: {line}")
     if not args.samples:
         print("no uncertainty bands: add --samples N (e.g. 10) for Monte Carlo P10-P90")
     print(f"wrote {out}/ (comparison.csv, summary.csv, report.md, figures)")

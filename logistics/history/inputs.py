@@ -10,6 +10,7 @@ documented axes without an army are reported, not dropped. Each modeled axis's d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,8 @@ __all__ = ["Inputs", "default_documented_path", "configured_documented", "load_i
 class Inputs:
     """``documented`` (parsed file), ``scenarios`` (axis_id -> loaded army, for axes in the
     file), ``unmodeled`` (documented axes no config models), ``config_problems`` (one line per
-    config that failed to load or was ignored), ``configs_dir``, ``departure_lines`` (axis_id ->
+    loaded config with a problem the comparison works around: its departure line not read;
+    a config that does not load stops the comparison before any run), ``configs_dir``, ``departure_lines`` (axis_id ->
     the army's departure line as ((lon, lat), ...), when known before any run), ``undocumented``
     (axis ids of configs that loaded but have no row in the file: not run, not scored),
     ``armies`` (axis_id -> the formations of every config that loaded, documented or not,
@@ -47,16 +49,6 @@ class Inputs:
     def others(self, axis: str) -> tuple[Any, ...]:
         """The formations of every loaded army but ``axis``'s (``armies``)."""
         return tuple(a for k, a in self.armies.items() if k != axis)
-
-    def not_loaded(self) -> str:
-        """The configs that did not load and why, as indented lines under an error that says
-        nothing could be compared ('' when every config loaded): that is usually the reason."""
-        if not self.config_problems:
-            return ""
-        import textwrap
-
-        return ("; configs of the folder that did not load:\n"
-                + "\n".join(textwrap.indent(p, "  ") for p in self.config_problems))
 
 
 def default_documented_path(config_dir: str | Path | None = None) -> Path:
@@ -115,7 +107,6 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
     documented file is its ``history/documented-advances.csv``, the scenarios are its army
     files unless ``configs_dir`` names another folder of them, and each is loaded against it.
     """
-    from logistics.army import army_paths
     from logistics.history.match import army_formations
 
     doc = documented if isinstance(documented, Documented) else load_documented(
@@ -127,20 +118,8 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
     if not folder.is_dir():
         raise ConfigError(f"configs folder not found: {folder} (give a folder of scenario "
                           "*.yaml or *.yml files)")
-    loader = loader or _default_loader(config_dir)
-    scenarios: dict[str, Any] = {}
+    scenarios = _load_scenarios(folder, loader or _default_loader(config_dir))
     problems: list[str] = []
-    for path in army_paths(folder):
-        try:
-            sc = loader(path)
-        except LogisticsError as exc:
-            problems.append(f"{path.name}: not loaded ({exc})")
-            continue
-        if sc.axis_id in scenarios:
-            problems.append(f"{path.name}: axis {sc.axis_id} already modeled by another config; "
-                            "ignored (one army file per axis)")
-            continue
-        scenarios[sc.axis_id] = sc
     documented_axes = doc.axes
     if axes:
         unknown = [a for a in axes if a not in documented_axes or a not in scenarios]
@@ -165,6 +144,41 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
     armies = {a: oob for a, sc in scenarios.items() if (oob := army_formations(sc)) is not None}
     return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), lines, undocumented,
                   armies)
+
+
+def _load_scenarios(folder: Path, loader: Callable[[Path], Any]) -> dict[str, Any]:
+    """``{axis_id: army}`` of every army file of ``folder``, or one ConfigError before any run
+    listing each file that does not load and each second file of an axis, with the fix. A
+    comparison is one output: it was written without the army, exit 0, with the cause on one
+    line among the others and the missing axis offered a wrong 'did you mean'; and a what-if
+    copy with the shipped axis_id replaced the shipped file or was dropped, by file name."""
+    from logistics.army import army_paths
+
+    scenarios: dict[str, Any] = {}
+    owner: dict[str, str] = {}
+    failures: list[str] = []
+    for path in army_paths(folder):
+        try:
+            sc = loader(path)
+        except LogisticsError as exc:
+            failures.append(f"{path.name}: {exc}")
+            continue
+        if sc.axis_id in scenarios:
+            failures.append(f"{path.name}: axis_id {sc.axis_id!r} is already {owner[sc.axis_id]}'s "
+                            "(one army file per axis in a folder); fix: give the copy a folder "
+                            "of its own (--configs, configs_dir=) to score it in the axis's place, "
+                            "or its own axis_id")
+            continue
+        scenarios[sc.axis_id], owner[sc.axis_id] = sc, path.name
+    if failures:
+        import textwrap
+
+        raise ConfigError(
+            f"{len(failures)} army file(s) of {folder} cannot be compared, nothing run:\n"
+            + "\n".join(textwrap.indent(f, "  ") for f in failures)
+            + "\nfix: mend them, or move them out of the folder (a comparison is one output "
+            "of every army file in it)")
+    return scenarios
 
 
 def departure_line(scenario: Any) -> tuple[tuple[float, float], ...]:
@@ -201,13 +215,21 @@ def first_axes(axes, n: int = 8) -> str:
 AXIS_CUTOFF: float = 0.8
 
 
+def _numbers(axis: str) -> list[str]:
+    """The numbers of an axis id ('TBF-36A' -> ['36']): they name the army, so ids that differ
+    in one (TBF-36A, TBF-39A) are two armies, not a slip of one ('did you mean TBF-39A for
+    TBF-36A' sent a user to the wrong army)."""
+    return re.findall(r"\d+", axis)
+
+
 def near_axes(inputs: Inputs) -> str:
     """'; did you mean 'X' for 'x'? ...' for documented axes that a scenario's axis_id nearly
     matches (another case, a typo), else '': the match is exact and a near miss looks like a
     missing scenario."""
     known = (*inputs.scenarios, *inputs.undocumented)
     pairs = [f"{near[0]!r} for {axis!r}" for axis in inputs.unmodeled
-             if (near := close_names(axis, known, cutoff=AXIS_CUTOFF))]
+             if (near := [k for k in close_names(axis, known, n=3, cutoff=AXIS_CUTOFF)
+                          if _numbers(k) == _numbers(axis)])]
     if not pairs:
         return ""
     return (f"; {offer(pairs)} (axis_id is matched exactly, case included: "
@@ -245,7 +267,7 @@ def check_comparable(inputs: Inputs, *, modeled: bool) -> None:
             f"no axis of {inputs.documented.path} ({first_axes(inputs.unmodeled)}) has a "
             f"scenario config in {inputs.configs_dir}: nothing to compare; give --configs "
             "(configs_dir= in Python) the folder of their scenarios, or check the axis_id "
-            "column" + near_axes(inputs) + undocumented_fix(inputs) + inputs.not_loaded())
+            "column" + near_axes(inputs) + undocumented_fix(inputs))
 
 
 def check_overrides(inputs: Inputs, overrides: dict[str, float] | None) -> None:

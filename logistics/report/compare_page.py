@@ -108,7 +108,7 @@ def report_markdown(comp, *, files: dict[str, str], fuel_sections: list[str]) ->
         _config_dir_line(getattr(comp, "config_dir", None)),
         f"- resolution: {str(s.get('resolution_m')) + ' m' if s.get('resolution_m') else 'the runner default'}; DEM of the nominal run: "
         f"{s.get('dem')}; place tolerance {s.get('tolerance_km'):g} km; Monte Carlo draws per "
-        f"axis: {s.get('samples')} (seed {s.get('seed')}); global overrides: "
+        f"axis: {s.get('samples')} (seed {s.get('seed')}); overrides (--set, overrides=): "
         f"{', '.join(f'{k}={v:g}' for k, v in (s.get('overrides') or {}).items()) or 'none'}", "",
         "## Summary", "", format_summary(comp.summary, markdown=True), _DEFINITIONS,
         f"**Event kinds** (column `event`; the rule that decided is `event_rule`): {EVENT_RULES}",
@@ -247,7 +247,7 @@ def _not_scored(comp) -> list[str]:
         out += [f"- row {p['row']}, column {p['column']!r} = {p['value']!r}: {p['message']} ({p['consequence']})"
                 for p in found.to_dict("records")]
     if inp.config_problems:
-        out += ["", "Configs not loaded:", ""] + [f"- {p}" for p in inp.config_problems]
+        out += ["", "Config problems:", ""] + [f"- {p}" for p in inp.config_problems]
     if len(out) == 2:
         out.append("Every row was scored.")
     return out + [""]
