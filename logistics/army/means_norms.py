@@ -188,11 +188,43 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
             vehicles_per_day=reader.number("river.ferrying.vehicles_per_day", lower=0.01)),
         own_means=_own_means(reader),
     )
+    _check_levels(reader, river.navigable_levels)
+    _check_line_refs(reader, rail.regauged_lines)
     if not reader.problems:  # a damaged section is named as such, not as ranges of no figure
         reader.problems += uncertain_problems(reader.data,
                                               config_dir=configs_folder_of(path))
     reader.finish()
     return MeansNorms(rail=rail, river=river, path=path)
+
+
+#: The WDBII river levels (0: double-lined rivers ... 10: the smallest streams).
+_WDBII_LEVELS = range(0, 11)
+
+
+def _check_levels(reader: _Reader, levels: tuple[int, ...]) -> None:
+    """A navigable level that WDBII has not (``-1``, ``12``) matched no river, with no word."""
+    bad = [v for v in levels if v not in _WDBII_LEVELS]
+    if bad:
+        reader.problems.append(f"river.navigable_levels: {bad} are no WDBII river levels; fix: "
+                               "levels from 0 to 10 (the shipped file: [0, 1, 2])")
+
+
+def _check_line_refs(reader: _Reader, refs: tuple[str, ...]) -> None:
+    """Each re-gauged line must be a line of ``network/lines-1945.yaml`` in the same configs
+    folder (when it has one): a misspelt ref (``R1`` for ``R01``) matched no track, so the
+    trunk's trains were worked at 1,435 mm with no word."""
+    lines_file = Path(reader.path).parents[1] / "network" / "lines-1945.yaml"
+    if not lines_file.is_file():
+        return
+    known = load_yaml(lines_file, what="network config")
+    known = [str(k) for k in known] if isinstance(known, dict) else []
+    bad = [r for r in refs if r not in known]
+    if bad:
+        from logistics.errors import did_you_mean
+
+        reader.problems.append(f"rail.gauge.regauged_lines: {bad} are no lines of {lines_file}"
+                               + did_you_mean(bad[0], known, lead="; ")
+                               + "; fix: the line refs as that file names them (e.g. R01)")
 
 
 def _own_means(reader: _Reader) -> OwnMeans:
