@@ -126,7 +126,7 @@ def test_a_breakthrough_rate_beyond_any_march_is_refused(tmp_path):
     (d / "fortified-regions.yaml").write_text(
         text[:value.start_mark.index] + "1e300" + text[value.end_mark.index:], encoding="utf-8")
     _refused(load_fortified, d, "fortified-regions.yaml", "rule.breakthrough.rate_km_per_day",
-             "at most 5000")
+             "at most 5000", "beyond any march")
 
 
 def test_the_shipped_rule_kinds_are_known():

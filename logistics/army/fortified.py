@@ -669,9 +669,13 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
         raise ConfigError(f"{path}: rule: missing or not a mapping: {exc}; the rule needs "
                           "bypass.kinds, breakthrough.kinds and rate_km_per_day, detach.kinds and "
                           f"fraction_of_men; {_PATTERN}") from None
-    if not 0 < rule.rate_km_per_day <= _MAX_RATE_KM_PER_DAY:
+    if not rule.rate_km_per_day > 0:
         raise ConfigError(f"{path}: rule.breakthrough.rate_km_per_day: {rule.rate_km_per_day:g} "
-                          f"km a day, expected a rate > 0 and at most {_MAX_RATE_KM_PER_DAY:g}; "
+                          "km a day, expected a rate > 0; "
+                          + range_fix("rate_km_per_day", rule.rate_km_per_day, gt=0.0))
+    if rule.rate_km_per_day > _MAX_RATE_KM_PER_DAY:
+        raise ConfigError(f"{path}: rule.breakthrough.rate_km_per_day: {rule.rate_km_per_day:g} "
+                          f"km a day, beyond any march (at most {_MAX_RATE_KM_PER_DAY:g}); "
                           + range_fix("rate_km_per_day", rule.rate_km_per_day, gt=0.0,
                                       le=_MAX_RATE_KM_PER_DAY))
     _check_kinds(path, r)
