@@ -169,3 +169,20 @@ def test_a_lines_unverified_mark_is_true_or_false(tmp_path, flag):
         load_lines(tmp_path / "lines-1945.yaml")
     msg = str(err.value)
     assert "R01.unverified" in msg and "true or false" in msg, msg
+
+
+# --- a norms file's optional section misspelt -------------------------------------------------
+
+@pytest.mark.parametrize("rel, old, new", [
+    ("norms/march.yaml", "\nobserved:\n", "\nobserverd:\n"),
+    ("norms/march.yaml", "\ndismount:\n", "\ndismout:\n"),
+    ("norms/formations.yaml", "\nuncertain:\n", "\nuncertian:\n"),
+    ("norms/movement.yaml", "\nuncertain:\n", "\nuncertan:\n"),
+])
+def test_a_norms_files_misspelt_section_is_refused(tmp_path, rel, old, new):
+    # the observed caps, the dismount rule or the Monte Carlo ranges were silently off
+    from logistics.army.norms import load_norms
+
+    d = _tree(tmp_path, rel, old, new)
+    msg = _refused(load_norms, d, rel, "not a top-level key", new.strip().rstrip(":"))
+    assert "did you mean" in msg, msg

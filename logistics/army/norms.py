@@ -610,12 +610,38 @@ def _check_tank_keys(r: _Reader, tank_l: dict[str, float]) -> None:
 
 _FILES: tuple[str, ...] = ("march.yaml", "movement.yaml", "formations.yaml")
 
+#: The top-level keys of each norms file: those read (here or by :mod:`logistics.army.
+#: means_norms`), then those kept for readers only (the shipped files' notes and comparators).
+_TOP_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "march.yaml": (frozenset({"norms", "default_by_movement", "observed", "dismount",
+                              "uncertain"}), frozenset()),
+    "movement.yaml": (frozenset({"lift", "rail", "river", "fuel", "uncertain"}),
+                      frozenset({"bridging", "airlift", "other_supply", "maintenance",
+                                 "doctrine"})),
+    "formations.yaml": (frozenset({"standards", "uncertain"}), frozenset({"army_sizes"})),
+}
+
+
+def _check_top_keys(r: _Reader) -> None:
+    """ConfigError for a top-level key of a norms file that nothing reads: an optional
+    section misspelt (``observd:``, ``dismout:``, ``uncertin:``) was taken as absent, so the
+    observed caps, the dismount rule or the Monte Carlo ranges were silently off."""
+    read, informative = _TOP_KEYS.get(r.path.name, (frozenset(), frozenset()))
+    known = sorted(read | informative)
+    for key in sorted(map(str, set(r.data) - read - informative)) if known else ():
+        raise ConfigError(f"{r.path}: {key}: not a top-level key of the file"
+                          + did_you_mean(key, known, lead="; ")
+                          + f"; fix: correct its spelling or remove it (keys: "
+                          f"{', '.join(known)})")
+
 
 @functools.lru_cache(maxsize=8)
 def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((), (), ())
           ) -> Norms:
     d = Path(folder)
     readers = [_Reader(d / n, p) for n, p in zip(_FILES, patches)]
+    for r in readers:
+        _check_top_keys(r)
     march, defaults, observed = _march(readers[0])
     dismount, dismount_where = _dismount(readers[0], frozenset(defaults), observed)
     mv = _movement(readers[1])
