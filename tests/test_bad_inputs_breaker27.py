@@ -186,3 +186,17 @@ def test_a_norms_files_misspelt_section_is_refused(tmp_path, rel, old, new):
     d = _tree(tmp_path, rel, old, new)
     msg = _refused(load_norms, d, rel, "not a top-level key", new.strip().rstrip(":"))
     assert "did you mean" in msg, msg
+
+
+# --- sources.yaml: a source's urls ----------------------------------------------------------
+
+@pytest.mark.parametrize("urls", ["5", '"francispike.org/main.php?mode=7&p1=O8"', "{a: 1}"])
+def test_a_sources_urls_are_a_list(tmp_path, urls):
+    # a number was a TypeError traceback after the whole run (the references of report.md);
+    # a text was printed as its first letter
+    from logistics.sources import load_bibliography
+
+    old = '    urls: ["francispike.org/main.php?mode=7&p1=O8"]'
+    d = _tree(tmp_path, "sources.yaml", old, f"    urls: {urls}")
+    _refused(lambda d: load_bibliography(config_dir=d), d, "sources.yaml", ".urls",
+             "list of addresses")

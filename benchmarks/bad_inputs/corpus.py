@@ -1818,7 +1818,8 @@ def build_cases(ctx: Ctx) -> list[Case]:
     # types (tracebacks) and NaN shares, a fortified extent's misspelt shape (drawn as a circle)
     # or rule kind (matched no formation) and a breakthrough rate of 1e300, a re-gauged line the
     # lines file lacks, a river level WDBII has not, a line's `unverified: maybe` (read as
-    # true), a norms file's optional section misspelt (observed caps silently off)
+    # true), a norms file's optional section misspelt (observed caps silently off), a
+    # source's urls that are no list
     b27 = {
         "standard-march-norm-list": ("run", "norms/formations.yaml",
                                      "    march_norm: foot_column\n",
@@ -1858,6 +1859,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "march-observed-typo": ("run", "norms/march.yaml", "\nobserved:\n", "\nobserverd:\n"),
         "movement-uncertain-typo": ("run", "norms/movement.yaml", "\nuncertain:\n",
                                     "\nuncertan:\n"),
+        # a source's urls as a number: a traceback after the whole run (report.md)
+        "sources-urls-number": ("run", "sources.yaml",
+                                '    urls: ["francispike.org/main.php?mode=7&p1=O8"]',
+                                "    urls: 5"),
     }
     for key, (cmd, rel, old, new) in b27.items():
         argv = {"run": RUN + ["--out", "o"], "sample": ["sample", "Hailar"],

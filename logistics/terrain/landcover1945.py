@@ -262,7 +262,7 @@ def _pair(path: str, key: str, value) -> tuple[float, float] | None:
     if (not isinstance(value, list) or len(value) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
                        and 0 <= v <= 100 for v in value) or value[0] > value[1]):
-        raise ConfigError(f"{path}: {key} = {value!r:.80}; give [low, high] percentages "
+        raise ConfigError(f"{path}: {key} = {value!r:.80}; fix: give [low, high] percentages "
                           "(numbers from 0 to 100), low <= high")
     return float(value[0]), float(value[1])
 
