@@ -200,3 +200,23 @@ def test_a_sources_urls_are_a_list(tmp_path, urls):
     d = _tree(tmp_path, "sources.yaml", old, f"    urls: {urls}")
     _refused(lambda d: load_bibliography(config_dir=d), d, "sources.yaml", ".urls",
              "list of addresses")
+
+
+# --- an uncertain: range reaching past what its figure may be --------------------------------
+
+@pytest.mark.parametrize("rel, old, new, words", [
+    ("norms/march.yaml", "norms.tank_column.max_speed_kmh: {low: 6.6, high: 22.5,",
+     "norms.tank_column.max_speed_kmh: {low: -1, high: 22.5,",
+     ("uncertain.norms.tank_column.max_speed_kmh", "[0.1, 150]")),
+    ("norms/march.yaml", "norms.tank_column.march_hours_per_day: {low: 10, high: 20,",
+     "norms.tank_column.march_hours_per_day: {low: 10, high: 1e300,",
+     ("uncertain.norms.tank_column.march_hours_per_day", "[0, 24]")),
+    ("norms/movement.yaml", "river.current_kmh: {low: 3, high: 8,",
+     "river.current_kmh: {low: -1, high: 8,", ("uncertain.river.current_kmh", "[0, 50]")),
+])
+def test_an_uncertain_range_beyond_its_figures_bounds_is_refused(tmp_path, rel, old, new, words):
+    # a draw there failed only inside a Monte Carlo run, after the nominal runs
+    from logistics.army.norms import load_norms
+
+    d = _tree(tmp_path, rel, old, new)
+    _refused(load_norms, d, rel, "Monte Carlo draw", *words)

@@ -1859,6 +1859,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "march-observed-typo": ("run", "norms/march.yaml", "\nobserved:\n", "\nobserverd:\n"),
         "movement-uncertain-typo": ("run", "norms/movement.yaml", "\nuncertain:\n",
                                     "\nuncertan:\n"),
+        # a range a Monte Carlo draw would be refused in (a speed from -1 km/h): taken
+        "march-uncertain-below-bound": ("run", "norms/march.yaml",
+                                        "norms.tank_column.max_speed_kmh: {low: 6.6,",
+                                        "norms.tank_column.max_speed_kmh: {low: -1,"),
         # a source's urls as a number: a traceback after the whole run (report.md)
         "sources-urls-number": ("run", "sources.yaml",
                                 '    urls: ["francispike.org/main.php?mode=7&p1=O8"]',

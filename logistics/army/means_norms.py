@@ -24,7 +24,7 @@ from typing import Any
 from logistics import settings
 from logistics._yaml import load_yaml
 from logistics.errors import ConfigError, listed
-from logistics.ranges import active_patch, patched, uncertain_problems
+from logistics.ranges import active_patch, patched, range_beyond, uncertain_problems
 from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "OwnMeans", "MeansNorms",
@@ -295,6 +295,11 @@ class _Reader:
                 + (f" and <= {upper:g}" if upper is not None else "")
             self.problems.append(f"{dotted}: value {value!r}, expected a finite number {bound}")
             return math.nan
+        beyond = range_beyond(self.data, dotted, lower if lower is not None else 0.0,
+                              upper if upper is not None else math.inf,
+                              strict_lo=lower is None and not zero_ok)
+        if beyond is not None:
+            self.problems.append(beyond)
         return float(value)
 
     def items(self, dotted: str, kind: type) -> list:

@@ -26,7 +26,7 @@ from typing import Any
 from logistics import settings
 from logistics.army.means_norms import MeansNorms, load_means_norms
 from logistics.errors import ConfigError, did_you_mean, listed, range_fix
-from logistics.ranges import active_patch, patched, uncertain_problems
+from logistics.ranges import active_patch, patched, range_beyond, uncertain_problems
 from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = [
@@ -258,6 +258,9 @@ class _Reader:
             raise ConfigError(f"{where}: value must be a finite number, got {v!r}; {fix}")
         if not lo <= v <= hi:
             raise ConfigError(f"{where}: value must be within [{lo:g}, {hi:g}], got {v!r}; {fix}")
+        beyond = range_beyond(self.data, ".".join(map(str, keys)), lo, hi)
+        if beyond is not None:
+            raise ConfigError(f"{self.path}: {beyond}")
         return float(v)
 
 
