@@ -242,7 +242,7 @@ def _read(path: str, mtime_ns: int) -> Bibliography:
     sources = {str(e["key"]): MappingProxyType(dict(e)) for e in entries}
     pointers = {str(p): tuple(t.get("keys") or ()) for p, t in pointing.items()}
     for p, keys in pointers.items():  # a report citing the pointer looked each key up: KeyError
-        lost = [k for k in keys if k not in sources]
+        lost = [k for k in keys if not isinstance(k, str) or k not in sources]  # a list: TypeError
         if lost:
             raise ConfigError(f"{path}: pointers.{p}: keys {lost} are no source of the file (a "
                               "page citing the pointer lists each key's reference); fix: add "

@@ -220,3 +220,12 @@ def test_an_uncertain_range_beyond_its_figures_bounds_is_refused(tmp_path, rel, 
 
     d = _tree(tmp_path, rel, old, new)
     _refused(load_norms, d, rel, "Monte Carlo draw", *words)
+
+
+def test_a_pointers_key_that_is_no_text_is_refused(tmp_path):
+    # a list among a pointer's keys was a TypeError (unhashable) out of every loader
+    from logistics.sources import load_bibliography
+
+    old = '  "[SEED-000]": {keys: [PIKE-SEED000]}'
+    d = _tree(tmp_path, "sources.yaml", old, '  "[SEED-000]": {keys: [[PIKE-SEED000]]}')
+    _refused(lambda d: load_bibliography(config_dir=d), d, "sources.yaml", "pointers.[SEED-000]")

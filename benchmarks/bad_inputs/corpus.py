@@ -1863,6 +1863,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "march-uncertain-below-bound": ("run", "norms/march.yaml",
                                         "norms.tank_column.max_speed_kmh: {low: 6.6,",
                                         "norms.tank_column.max_speed_kmh: {low: -1,"),
+        # a pointer's key that is a list: a TypeError traceback out of every loader
+        "sources-pointer-key-list": ("run", "sources.yaml",
+                                     '  "[SEED-000]": {keys: [PIKE-SEED000]}',
+                                     '  "[SEED-000]": {keys: [[PIKE-SEED000]]}'),
         # a source's urls as a number: a traceback after the whole run (report.md)
         "sources-urls-number": ("run", "sources.yaml",
                                 '    urls: ["francispike.org/main.php?mode=7&p1=O8"]',
