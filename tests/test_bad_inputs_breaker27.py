@@ -229,3 +229,19 @@ def test_a_pointers_key_that_is_no_text_is_refused(tmp_path):
     old = '  "[SEED-000]": {keys: [PIKE-SEED000]}'
     d = _tree(tmp_path, "sources.yaml", old, '  "[SEED-000]": {keys: [[PIKE-SEED000]]}')
     _refused(lambda d: load_bibliography(config_dir=d), d, "sources.yaml", "pointers.[SEED-000]")
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("  max_access_km:\n    value: 10\n", "  max_access_km:\n    value: 1e300\n",
+     ("river.max_access_km", "<= 3000")),
+    ("    men_per_day:\n      value: 1500\n", "    men_per_day:\n      value: 1e300\n",
+     ("river.ferrying.men_per_day", "<= 1e+06")),
+])
+def test_movement_norms_bound_a_figure_beyond_the_theatre(tmp_path, old, new, words):
+    # a river move then served every place of the theatre, with no word
+    from logistics.army.means_norms import load_means_norms
+
+    d = _tree(tmp_path, "norms/movement.yaml", old, new)
+    with pytest.raises(ConfigError) as err:
+        load_means_norms(d / "norms" / "movement.yaml")
+    assert all(w in str(err.value) for w in words), str(err.value)

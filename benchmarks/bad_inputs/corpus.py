@@ -1863,6 +1863,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "march-uncertain-below-bound": ("run", "norms/march.yaml",
                                         "norms.tank_column.max_speed_kmh: {low: 6.6,",
                                         "norms.tank_column.max_speed_kmh: {low: -1,"),
+        # a river move's access from anywhere (1e300 km): taken
+        "movement-access-1e300": ("run", "norms/movement.yaml",
+                                  "  max_access_km:\n    value: 10\n",
+                                  "  max_access_km:\n    value: 1e300\n"),
         # a pointer's key that is a list: a TypeError traceback out of every loader
         "sources-pointer-key-list": ("run", "sources.yaml",
                                      '  "[SEED-000]": {keys: [PIKE-SEED000]}',

@@ -32,6 +32,15 @@ __all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "OwnMeans"
 
 _MOVEMENT_YAML = Path("norms") / "movement.yaml"
 
+#: Largest distance a figure of the file may give, km: the theatre is about 2,300 km across
+#: (assumed: a sanity bound against typing slips, as network.yaml's max_access_km; a capture
+#: radius or an access of 1e300 km reached every station or river at once).
+_THEATRE_KM = 3000.0
+#: Largest value of any other figure without its own bound (assumed: a sanity bound against
+#: typing slips, not a prior, as network.yaml's "generous 1e6"; 1e300 men ferried a day or
+#: pontoon vehicles were taken).
+_GENEROUS = 1e6
+
 #: What :meth:`_Reader._figure` returns for a figure whose problem it has already noted (not
 #: None: a ``value: null`` is a value, and a wrong one, to be named by the caller's check)
 _NOTED = object()
@@ -155,7 +164,8 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
                                      upper=365.0),
         restore_kmh=reader.number("rail.railhead_advance.restore_km_per_day",
                                   upper=10_000.0) / 24.0,
-        capture_radius_km=reader.number("rail.railhead_advance.capture_radius_km"),
+        capture_radius_km=reader.number("rail.railhead_advance.capture_radius_km",
+                                        upper=_THEATRE_KM),
         regauged_lines=tuple(str(v) for v in reader.items("rail.gauge.regauged_lines", str)),
         transshipment_h=reader.number("rail.gauge.transshipment_h", zero_ok=True,
                                       upper=24.0 * 30),
@@ -181,7 +191,7 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
         sailing_hours_per_day=reader.number("river.sailing_hours_per_day", lower=1.0,
                                             upper=24.0),
         navigable_levels=tuple(int(v) for v in reader.items("river.navigable_levels", int)),
-        max_access_km=reader.number("river.max_access_km"),
+        max_access_km=reader.number("river.max_access_km", upper=_THEATRE_KM),
         ferry=FerryRate(
             men_per_day=reader.number("river.ferrying.men_per_day", lower=1.0),
             guns_per_day=reader.number("river.ferrying.guns_per_day", lower=0.01),
@@ -280,7 +290,7 @@ class _Reader:
         return entry["value"]
 
     def number(self, dotted: str, *, zero_ok: bool = False, lower: float | None = None,
-               upper: float | None = None) -> float:
+               upper: float | None = _GENEROUS) -> float:
         """The figure's value: finite, > 0 (>= 0 if ``zero_ok``; >= ``lower`` if given) and
         <= ``upper`` if given; NaN with its problem noted otherwise."""
         value = self._figure(dotted)
