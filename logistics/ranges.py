@@ -37,7 +37,7 @@ from logistics.sources import PROVENANCE_KEYS, configs_folder_of, provenance_pro
 __all__ = ["uncertain_problems", "RANGE_KEYS", "NORMS_FILES", "DRAWN_NORMS", "norms_key",
            "norms_override_problem", "split_norms_overrides",
            "norms_ranges", "norms_values", "sample_norms_overrides", "norms_overrides",
-           "active_patch", "patched"]
+           "active_patch", "patched", "range_beyond"]
 
 #: The keys an ``uncertain:`` entry may have besides its provenance.
 RANGE_KEYS: tuple[str, ...] = ("low", "high")
@@ -136,6 +136,26 @@ DRAWN_NORMS: tuple[str, ...] = ("norms/march", "norms/movement")
 #: :func:`norms_overrides` (a nominal run reads the files as they are).
 _ACTIVE: ContextVar[Mapping[str, tuple[tuple[str, float], ...]]] = ContextVar(
     "logistics_norms_overrides", default={})
+
+
+def range_beyond(data: Any, dotted: str, lo: float, hi: float, *, strict_lo: bool = False,
+                 section: str = "uncertain") -> str | None:
+    """The problem of the ``uncertain:`` range of the figure ``dotted`` (a config file's parsed
+    YAML ``data``) when it reaches past the bounds the figure's reader allows (``lo``, ``hi``),
+    else None. Why: a draw beyond them (``low: -1`` of a speed) failed only inside a Monte
+    Carlo run, after the nominal runs, naming a value the file never gives. ``strict_lo``:
+    the figure must be above ``lo``, not at it."""
+    ranges = data.get(section) if isinstance(data, dict) else None
+    entry = ranges.get(dotted) if isinstance(ranges, dict) else None
+    if not isinstance(entry, dict) or not all(_number(entry.get(k)) for k in RANGE_KEYS):
+        return None  # no range, or one uncertain_problems names
+    low, high = float(entry["low"]), float(entry["high"])
+    if (low > lo or (low == lo and not strict_lo)) and high <= hi:
+        return None
+    bounds = f"{'(' if strict_lo else '['}{lo:g}, {hi:g}]"
+    return (f"{section}.{dotted}: {{low: {low:g}, high: {high:g}}} reaches beyond what the "
+            f"figure may be ({bounds}), so a Monte Carlo draw there would be refused; "
+            f"fix: a range within {bounds}")
 
 
 def norms_key(prefix: str, dotted: str) -> str:

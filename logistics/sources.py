@@ -226,6 +226,14 @@ def _read(path: str, mtime_ns: int) -> Bibliography:
             raise ConfigError(f"{path}: sources.{n}.key: {key[:80]!r} is no citation key; "
                               "expected upper case letters, digits and inner hyphens, as "
                               "configs cite it ([GLANTZ-LP7]); fix: write the key in that form")
+        urls = e.get("urls")
+        if urls is not None and not (isinstance(urls, list)
+                                     and all(isinstance(u, str) for u in urls)):
+            # a number was a TypeError after the whole run (report.md's references), a text
+            # was cut to its first letter
+            raise ConfigError(f"{path}: sources.{n}.urls: {str(urls)[:80]!r}, expected a list of "
+                              "addresses; fix: write it in brackets, e.g. urls: "
+                              "[\"https://example.org/book\"], or leave it out")
         if key in first:
             raise ConfigError(f"{path}: sources.{n}.key: {key!r} is given twice (also "
                               f"sources.{first[key]}); a citation would name one of two "
@@ -234,7 +242,7 @@ def _read(path: str, mtime_ns: int) -> Bibliography:
     sources = {str(e["key"]): MappingProxyType(dict(e)) for e in entries}
     pointers = {str(p): tuple(t.get("keys") or ()) for p, t in pointing.items()}
     for p, keys in pointers.items():  # a report citing the pointer looked each key up: KeyError
-        lost = [k for k in keys if k not in sources]
+        lost = [k for k in keys if not isinstance(k, str) or k not in sources]  # a list: TypeError
         if lost:
             raise ConfigError(f"{path}: pointers.{p}: keys {lost} are no source of the file (a "
                               "page citing the pointer lists each key's reference); fix: add "

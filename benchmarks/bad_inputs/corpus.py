@@ -1813,6 +1813,79 @@ def build_cases(ctx: Ctx) -> list[Case]:
     for i, text in enumerate(("", "[", "-", os.fsdecode(b"\xe9\xff"))):
         add(Case(f"cli-places-nothing-to-search-{i}", "cli", ["places", text], timeout_s=60))
 
+    # ---- found from outside (helper breaker27): the configs a user edits less ------------------
+    # a standard's words (a march_norm that is a list was a TypeError traceback; a misspelt
+    # movement or on_fortified_region, an unknown ship class ran), the 1945 land-cover rule's
+    # types (tracebacks) and NaN shares, a fortified extent's misspelt shape (drawn as a circle)
+    # or rule kind (matched no formation) and a breakthrough rate of 1e300, a re-gauged line the
+    # lines file lacks, a river level WDBII has not, a line's `unverified: maybe` (read as
+    # true), a norms file's optional section misspelt (observed caps silently off), a
+    # source's urls that are no list
+    b27 = {
+        "standard-march-norm-list": ("run", "norms/formations.yaml",
+                                     "    march_norm: foot_column\n",
+                                     "    march_norm: [foot_column]\n"),
+        "standard-movement-typo": ("run", "norms/formations.yaml", "    movement: foot\n",
+                                   "    movement: fot\n"),
+        "standard-fortified-action-typo": ("run", "norms/formations.yaml",
+                                           "    on_fortified_region: assault\n",
+                                           "    on_fortified_region: asault\n"),
+        "standard-ship-class-unknown": ("run", "norms/formations.yaml",
+                                        "      - class: monitor-shkval\n",
+                                        "      - class: monitor-shkwal\n"),
+        "landcover-share-region-mapping": ("sample", "terrain/landcover-1945.yaml",
+                                           "share_region: heilongjiang",
+                                           "share_region: {a: 1}"),
+        "landcover-railways-number": ("sample", "terrain/landcover-1945.yaml",
+                                      "railways: ../network/railways-1945.osm", "railways: 123"),
+        "landcover-year-in-words": ("sample", "terrain/landcover-1945.yaml",
+                                    "{1986: 13893, 2005: 8100}", "{nineteen-86: 13893}"),
+        "landcover-share-nan": ("sample", "terrain/landcover-1945.yaml",
+                                "sourced_share_pct: [33.6, 70.0]",
+                                "sourced_share_pct: [.nan, 70.0]"),
+        "fortified-shape-typo": ("run", "fortified-regions.yaml", "shape: semi_annulus",
+                                 "shape: semi_anulus"),
+        "fortified-kind-typo": ("run", "fortified-regions.yaml",
+                                "corps_forward_detachment, tank_brigade,",
+                                "corps_forward_detachment, tank_brigad,"),
+        "fortified-rate-1e300": ("run", "fortified-regions.yaml",
+                                 "rate_km_per_day:\n      value: 10",
+                                 "rate_km_per_day:\n      value: 1e300"),
+        "movement-regauged-unknown-line": ("run", "norms/movement.yaml", "value: [R01, R02]",
+                                           "value: [R01, R2]"),
+        "movement-navigable-level-12": ("run", "norms/movement.yaml", "value: [0, 1, 2]",
+                                        "value: [0, 1, 12]"),
+        "lines-unverified-maybe": ("route", "network/lines-1945.yaml",
+                                   "  unverified: false\n", "  unverified: maybe\n"),
+        "march-observed-typo": ("run", "norms/march.yaml", "\nobserved:\n", "\nobserverd:\n"),
+        "movement-uncertain-typo": ("run", "norms/movement.yaml", "\nuncertain:\n",
+                                    "\nuncertan:\n"),
+        # a range a Monte Carlo draw would be refused in (a speed from -1 km/h): taken
+        "march-uncertain-below-bound": ("run", "norms/march.yaml",
+                                        "norms.tank_column.max_speed_kmh: {low: 6.6,",
+                                        "norms.tank_column.max_speed_kmh: {low: -1,"),
+        # a river move's access from anywhere (1e300 km): taken
+        "movement-access-1e300": ("run", "norms/movement.yaml",
+                                  "  max_access_km:\n    value: 10\n",
+                                  "  max_access_km:\n    value: 1e300\n"),
+        # a pointer's key that is a list: a TypeError traceback out of every loader
+        "sources-pointer-key-list": ("run", "sources.yaml",
+                                     '  "[SEED-000]": {keys: [PIKE-SEED000]}',
+                                     '  "[SEED-000]": {keys: [[PIKE-SEED000]]}'),
+        # a source's urls as a number: a traceback after the whole run (report.md)
+        "sources-urls-number": ("run", "sources.yaml",
+                                '    urls: ["francispike.org/main.php?mode=7&p1=O8"]',
+                                "    urls: 5"),
+    }
+    for key, (cmd, rel, old, new) in b27.items():
+        argv = {"run": RUN + ["--out", "o"], "sample": ["sample", "Hailar"],
+                "route": ["route", "--from", "Hailar", "--to", "Harbin", "--vehicle", "zis-5", R,
+                          "25000", "--out", "o"]}[cmd]
+        add(Case(f"file-configs-b27-{key}", "files", argv, allowed=("o",), env=cenv,
+                 timeout_s=150, setup=_chain(_scenario("tbf-36a.yaml") if cmd == "run" else None,
+                                             _configs(text_edit(rel, lambda t, o=old, n=new: (
+                                                 t.replace(o, n, 1)))))))
+
     return cases
 
 

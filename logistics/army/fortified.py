@@ -556,6 +556,15 @@ def _split_overlaps(regions: list[Region], towns: dict[str, tuple[float, float] 
 #: ``generic_extent`` are drawn; ``not_located`` and ``named_only`` are not.
 _STATUSES = ("sourced", "generic_extent", "not_located", "named_only")
 
+#: The ``extent.shape`` words of the layer: ``semi_annulus`` is drawn from its radius and
+#: depths; a circle from its radius round the town, a rectangle as its polygon.
+_SHAPES = ("circle", "rectangle", "semi_annulus")
+
+#: The largest breakthrough rate, km a day: a day's march of any norm is at most 5000
+#: (``configs/norms/march.yaml max_km_per_day``); beyond, a typing slip (1e300 crossed every
+#: region at once).
+_MAX_RATE_KM_PER_DAY = 5000.0
+
 #: The top-level keys of the layer (the shipped file's): any other is a typo or a stray note.
 _TOP_KEYS = ("generic_extent", "theatre", "fortified_regions", "field_positions", "rule",
              "not_inputs")
@@ -579,8 +588,14 @@ def _regions_of(path: Path, key: str, node: dict, *, besieged: bool) -> list[Reg
     if status in ("not_located", "named_only") or (isinstance(apply, dict)
                                                    and apply.get("value") is False):
         return []
+    shape_word = (node.get("extent") or {}).get("shape")
+    if shape_word is not None and shape_word not in _SHAPES:
+        # a misspelt `semi_anulus` was drawn as a circle of the zone's radius, with no word
+        raise ConfigError(f"{path}: {key}.extent.shape: {_short(shape_word)} is no shape of the "
+                          "layer" + did_you_mean(str(shape_word), _SHAPES, lead="; ")
+                          + f"; fix: one of {', '.join(_SHAPES)}")
     _check_zone_keys(path, key, node)
-    if (node.get("extent") or {}).get("shape") == "semi_annulus":
+    if shape_word == "semi_annulus":
         zone = _field_zone(path, key, node)
         town = _town(path, key, node)
         shape = _semi_annulus(*town, zone.outer_km, zone.inner_km)
@@ -680,11 +695,41 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
         raise ConfigError(f"{path}: rule.breakthrough.rate_km_per_day: {rule.rate_km_per_day:g} "
                           "km a day, expected a rate > 0; "
                           + range_fix("rate_km_per_day", rule.rate_km_per_day, gt=0.0))
+    if rule.rate_km_per_day > _MAX_RATE_KM_PER_DAY:
+        raise ConfigError(f"{path}: rule.breakthrough.rate_km_per_day: {rule.rate_km_per_day:g} "
+                          f"km a day, beyond any march (at most {_MAX_RATE_KM_PER_DAY:g}); "
+                          + range_fix("rate_km_per_day", rule.rate_km_per_day, gt=0.0,
+                                      le=_MAX_RATE_KM_PER_DAY))
+    _check_kinds(path, r)
     if not 0 <= rule.fraction_of_men < 1:
         raise ConfigError(f"{path}: rule.detach.fraction_of_men: {rule.fraction_of_men:g}, "
                           "expected a share in [0, 1); "
                           + range_fix("fraction_of_men", rule.fraction_of_men, ge=0.0, lt=1.0))
     return Fortified(tuple(regions), rule, str(path))
+
+
+def _check_kinds(path: Path, rule: dict) -> None:
+    """ConfigError for a word of ``rule.<part>.kinds`` that is neither a formation kind of the
+    army files nor a standard of ``norms/formations.yaml`` (the folder's, else the shipped
+    one): the rule matches a formation by its kind or its standard, so a misspelt word
+    (``tank_corp``) matched none and those formations assaulted what they should go round."""
+    from typing import get_args
+
+    from logistics.army.norms import load_norms
+    from logistics.army.schema import KINDS
+
+    folder = path.parent
+    if not (folder / "norms" / "formations.yaml").is_file():
+        folder = Path(settings.SHIPPED_CONFIG_DIR)
+    known = sorted(set(get_args(KINDS)) | set(load_norms(folder).standards))
+    for part in ("bypass", "breakthrough", "detach"):
+        for word in rule[part]["kinds"]:
+            if word not in known:
+                raise ConfigError(f"{path}: rule.{part}.kinds: {word!r} is neither a formation "
+                                  f"kind nor a standard of {folder / 'norms' / 'formations.yaml'}"
+                                  + did_you_mean(word, known, lead="; ")
+                                  + "; fix: correct it or remove it (kinds: configs/armies/"
+                                  "README.md; standards: norms/formations.yaml)")
 
 
 def load_fortified(config_dir: str | Path | None = None) -> Fortified:

@@ -24,13 +24,22 @@ from typing import Any
 from logistics import settings
 from logistics._yaml import load_yaml
 from logistics.errors import ConfigError, listed
-from logistics.ranges import active_patch, patched, uncertain_problems
+from logistics.ranges import active_patch, patched, range_beyond, uncertain_problems
 from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = ["RailRestoration", "ShipClass", "RiverNorms", "FerryRate", "OwnMeans", "MeansNorms",
            "load_means_norms", "movement_yaml"]
 
 _MOVEMENT_YAML = Path("norms") / "movement.yaml"
+
+#: Largest distance a figure of the file may give, km: the theatre is about 2,300 km across
+#: (assumed: a sanity bound against typing slips, as network.yaml's max_access_km; a capture
+#: radius or an access of 1e300 km reached every station or river at once).
+_THEATRE_KM = 3000.0
+#: Largest value of any other figure without its own bound (assumed: a sanity bound against
+#: typing slips, not a prior, as network.yaml's "generous 1e6"; 1e300 men ferried a day or
+#: pontoon vehicles were taken).
+_GENEROUS = 1e6
 
 #: What :meth:`_Reader._figure` returns for a figure whose problem it has already noted (not
 #: None: a ``value: null`` is a value, and a wrong one, to be named by the caller's check)
@@ -155,7 +164,8 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
                                      upper=365.0),
         restore_kmh=reader.number("rail.railhead_advance.restore_km_per_day",
                                   upper=10_000.0) / 24.0,
-        capture_radius_km=reader.number("rail.railhead_advance.capture_radius_km"),
+        capture_radius_km=reader.number("rail.railhead_advance.capture_radius_km",
+                                        upper=_THEATRE_KM),
         regauged_lines=tuple(str(v) for v in reader.items("rail.gauge.regauged_lines", str)),
         transshipment_h=reader.number("rail.gauge.transshipment_h", zero_ok=True,
                                       upper=24.0 * 30),
@@ -181,18 +191,50 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
         sailing_hours_per_day=reader.number("river.sailing_hours_per_day", lower=1.0,
                                             upper=24.0),
         navigable_levels=tuple(int(v) for v in reader.items("river.navigable_levels", int)),
-        max_access_km=reader.number("river.max_access_km"),
+        max_access_km=reader.number("river.max_access_km", upper=_THEATRE_KM),
         ferry=FerryRate(
             men_per_day=reader.number("river.ferrying.men_per_day", lower=1.0),
             guns_per_day=reader.number("river.ferrying.guns_per_day", lower=0.01),
             vehicles_per_day=reader.number("river.ferrying.vehicles_per_day", lower=0.01)),
         own_means=_own_means(reader),
     )
+    _check_levels(reader, river.navigable_levels)
+    _check_line_refs(reader, rail.regauged_lines)
     if not reader.problems:  # a damaged section is named as such, not as ranges of no figure
         reader.problems += uncertain_problems(reader.data,
                                               config_dir=configs_folder_of(path))
     reader.finish()
     return MeansNorms(rail=rail, river=river, path=path)
+
+
+#: The WDBII river levels (0: double-lined rivers ... 10: the smallest streams).
+_WDBII_LEVELS = range(0, 11)
+
+
+def _check_levels(reader: _Reader, levels: tuple[int, ...]) -> None:
+    """A navigable level that WDBII has not (``-1``, ``12``) matched no river, with no word."""
+    bad = [v for v in levels if v not in _WDBII_LEVELS]
+    if bad:
+        reader.problems.append(f"river.navigable_levels: {bad} are no WDBII river levels; fix: "
+                               "levels from 0 to 10 (the shipped file: [0, 1, 2])")
+
+
+def _check_line_refs(reader: _Reader, refs: tuple[str, ...]) -> None:
+    """Each re-gauged line must be a line of ``network/lines-1945.yaml`` in the same configs
+    folder (when it has one): a misspelt ref (``R1`` for ``R01``) matched no track, so the
+    trunk's trains were worked at 1,435 mm with no word."""
+    lines_file = Path(reader.path).parents[1] / "network" / "lines-1945.yaml"
+    if not lines_file.is_file():
+        return
+    known = load_yaml(lines_file, what="network config")
+    known = [str(k) for k in known] if isinstance(known, dict) else []
+    bad = [r for r in refs if r not in known]
+    if bad:
+        from logistics.errors import did_you_mean
+
+        reader.problems.append(f"rail.gauge.regauged_lines: {bad} are no lines of {lines_file}"
+                               + did_you_mean(bad[0], known, lead="; ")
+                               + "; fix: the line refs as that file names them (e.g. R01)")
 
 
 def _own_means(reader: _Reader) -> OwnMeans:
@@ -248,7 +290,7 @@ class _Reader:
         return entry["value"]
 
     def number(self, dotted: str, *, zero_ok: bool = False, lower: float | None = None,
-               upper: float | None = None) -> float:
+               upper: float | None = _GENEROUS) -> float:
         """The figure's value: finite, > 0 (>= 0 if ``zero_ok``; >= ``lower`` if given) and
         <= ``upper`` if given; NaN with its problem noted otherwise."""
         value = self._figure(dotted)
@@ -263,6 +305,11 @@ class _Reader:
                 + (f" and <= {upper:g}" if upper is not None else "")
             self.problems.append(f"{dotted}: value {value!r}, expected a finite number {bound}")
             return math.nan
+        beyond = range_beyond(self.data, dotted, lower if lower is not None else 0.0,
+                              upper if upper is not None else math.inf,
+                              strict_lo=lower is None and not zero_ok)
+        if beyond is not None:
+            self.problems.append(beyond)
         return float(value)
 
     def items(self, dotted: str, kind: type) -> list:

@@ -26,7 +26,7 @@ from typing import Any
 from logistics import settings
 from logistics.army.means_norms import MeansNorms, load_means_norms
 from logistics.errors import ConfigError, did_you_mean, listed, range_fix
-from logistics.ranges import active_patch, patched, uncertain_problems
+from logistics.ranges import active_patch, patched, range_beyond, uncertain_problems
 from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = [
@@ -258,6 +258,9 @@ class _Reader:
             raise ConfigError(f"{where}: value must be a finite number, got {v!r}; {fix}")
         if not lo <= v <= hi:
             raise ConfigError(f"{where}: value must be within [{lo:g}, {hi:g}], got {v!r}; {fix}")
+        beyond = range_beyond(self.data, ".".join(map(str, keys)), lo, hi)
+        if beyond is not None:
+            raise ConfigError(f"{self.path}: {beyond}")
         return float(v)
 
 
@@ -513,6 +516,7 @@ def _standards(r: _Reader) -> dict[str, Standard]:
         if node.get("lift"):
             lift = (_vehicle_id(r, node["lift"], "standards", sid, "lift"),
                     int(r.figure("standards", sid, "lift", "count", lo=1, hi=100_000)))
+        _standard_words(r, sid, node)
         ships = tuple((str(s["class"]), int(r.figure("standards", sid, "ships", str(i), "count",
                                                      lo=0, hi=1000)))
                       for i, s in enumerate(node.get("ships") or []))
@@ -524,6 +528,36 @@ def _standards(r: _Reader) -> dict[str, Standard]:
             on_fortified_region=node.get("on_fortified_region"), lift=lift, ships=ships,
         )
     return out
+
+
+def _standard_words(r: _Reader, sid: str, node: dict) -> None:
+    """ConfigError for a standard's word the resolver would take as written: ``movement`` and
+    ``on_fortified_region`` not among the army files' own values (``movement: fot`` was
+    accepted, a formation relying on it ran without a march norm; an unknown action was
+    silently no bypass), a ``march_norm`` that is no name (a list was a TypeError traceback),
+    ``ships`` that are not a list of ``{class, count}``."""
+    from typing import get_args
+
+    from logistics.army.schema import MOVEMENTS, ON_FORTIFIED_REGION
+
+    where = f"{r.path}: standards.{sid}"
+    for key, allowed in (("movement", get_args(MOVEMENTS)),
+                         ("on_fortified_region", get_args(ON_FORTIFIED_REGION))):
+        value = node.get(key)
+        if value is not None and value not in allowed:
+            raise ConfigError(f"{where}.{key}: {value!r:.80} is not one of the army files' "
+                              f"values" + did_you_mean(str(value), allowed, lead="; ")
+                              + f"; fix: one of {', '.join(allowed)}")
+    norm = node.get("march_norm")
+    if norm is not None and not isinstance(norm, str):
+        raise ConfigError(f"{where}.march_norm: {norm!r:.80}, expected the name of a march norm "
+                          "of march.yaml; fix: write one name, e.g. march_norm: foot_column")
+    ships = node.get("ships") or []
+    if not isinstance(ships, list) or not all(isinstance(s, dict) and isinstance(
+            s.get("class"), str) for s in ships):
+        raise ConfigError(f"{where}.ships: {ships!r:.80}, expected a list of {{class: <ship "
+                          "class of movement.yaml river.ship_classes>, count: {value, cite}}}; "
+                          "fix: write it as the shipped configs/norms/formations.yaml does")
 
 
 def _movement(r: _Reader) -> dict[str, Any]:
@@ -579,12 +613,38 @@ def _check_tank_keys(r: _Reader, tank_l: dict[str, float]) -> None:
 
 _FILES: tuple[str, ...] = ("march.yaml", "movement.yaml", "formations.yaml")
 
+#: The top-level keys of each norms file: those read (here or by :mod:`logistics.army.
+#: means_norms`), then those kept for readers only (the shipped files' notes and comparators).
+_TOP_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "march.yaml": (frozenset({"norms", "default_by_movement", "observed", "dismount",
+                              "uncertain"}), frozenset()),
+    "movement.yaml": (frozenset({"lift", "rail", "river", "fuel", "uncertain"}),
+                      frozenset({"bridging", "airlift", "other_supply", "maintenance",
+                                 "doctrine"})),
+    "formations.yaml": (frozenset({"standards", "uncertain"}), frozenset({"army_sizes"})),
+}
+
+
+def _check_top_keys(r: _Reader) -> None:
+    """ConfigError for a top-level key of a norms file that nothing reads: an optional
+    section misspelt (``observd:``, ``dismout:``, ``uncertin:``) was taken as absent, so the
+    observed caps, the dismount rule or the Monte Carlo ranges were silently off."""
+    read, informative = _TOP_KEYS.get(r.path.name, (frozenset(), frozenset()))
+    known = sorted(read | informative)
+    for key in sorted(map(str, set(r.data) - read - informative)) if known else ():
+        raise ConfigError(f"{r.path}: {key}: not a top-level key of the file"
+                          + did_you_mean(key, known, lead="; ")
+                          + f"; fix: correct its spelling or remove it (keys: "
+                          f"{', '.join(known)})")
+
 
 @functools.lru_cache(maxsize=8)
 def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((), (), ())
           ) -> Norms:
     d = Path(folder)
     readers = [_Reader(d / n, p) for n, p in zip(_FILES, patches)]
+    for r in readers:
+        _check_top_keys(r)
     march, defaults, observed = _march(readers[0])
     dismount, dismount_where = _dismount(readers[0], frozenset(defaults), observed)
     mv = _movement(readers[1])
@@ -598,6 +658,12 @@ def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((),
         if st.march_norm is not None and st.march_norm not in march:
             raise ConfigError(f"{d / 'formations.yaml'}: standards.{sid}.march_norm: "
                               f"{st.march_norm!r} is no norm of march.yaml; known: {sorted(march)}")
+        for i, (cls, _) in enumerate(st.ships):  # an unknown class was taken as written
+            if cls not in means.river.ships:
+                raise ConfigError(f"{d / 'formations.yaml'}: standards.{sid}.ships.{i}.class: "
+                                  f"{cls!r} is no ship class of movement.yaml river.ship_classes"
+                                  + did_you_mean(cls, sorted(means.river.ships), lead="; ")
+                                  + f"; fix: one of {sorted(means.river.ships)}")
     return Norms(march=march, default_norm=defaults, observed=observed, standards=standards,
                  means=means, dismount_movements=dismount, dismount_where_caps=dismount_where,
                  files=tuple(str(d / n) for n in ("march.yaml", "movement.yaml",

@@ -202,6 +202,14 @@ def _load_lines(path: str, mtime_ns: int) -> tuple[tuple[str, LineInfo], ...]:
             problems.append(f"{ref}: missing {', '.join(missing)}")
             continue
         before = len(problems)
+        ways = entry.get("ways") if isinstance(entry.get("ways"), dict) else {}
+        flags = [(f"{ref}.unverified", entry["unverified"])]
+        flags += [(f"{ref}.ways.{w}.unverified", f["unverified"]) for w, f in ways.items()
+                  if isinstance(f, dict) and "unverified" in f]
+        for where, flag in flags:  # bool("no") and bool(.nan) are True: read as unverified
+            if not isinstance(flag, bool):
+                problems.append(f"{where}: {flag!r:.60}, expected true or false; fix: write "
+                                "true (the reference marks the line unverified) or false")
         for key, need in (("length_km", "length_source"), ("trains_per_day",
                                                            "trains_per_day_source")):
             if key in entry and not entry.get(need):

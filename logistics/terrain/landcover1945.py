@@ -173,11 +173,14 @@ def _marsh(path: str, d) -> MarshRule:
     _mapping(path, "marsh", d)
     levels = d.get("river_levels", [0, 1, 2, 3, 4])
     if not isinstance(levels, list) or not levels or not all(
-            isinstance(v, int) and 0 <= v <= 10 for v in levels):
+            isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10 for v in levels):
         raise ConfigError(f"{path}: marsh.river_levels = {levels!r}; give a list of WDBII levels 0-10")
     later = d.get("later_areas_km2", {}) or {}
-    if not isinstance(later, dict):
-        raise ConfigError(f"{path}: marsh.later_areas_km2 = {later!r}; give a mapping year: km2")
+    if not isinstance(later, dict) or not all(
+            isinstance(y, int) and not isinstance(y, bool) for y in later):
+        # a year in words was a ValueError traceback out of int()
+        raise ConfigError(f"{path}: marsh.later_areas_km2 = {later!r:.120}; give a mapping "
+                          "year: km2, each year a whole number (e.g. {1986: 13893})")
     return MarshRule(
         max_hand_m=_number(path, "marsh.max_hand_m", d.get("max_hand_m"), lo=0.0),
         regions=_regions(path, "marsh", d.get("regions")),
@@ -194,11 +197,14 @@ def _forest(path: str, d) -> ForestRule:
     _mapping(path, "forest", d)
     regions = _regions(path, "forest", d.get("regions"))
     share = d.get("share_region")
-    if share is not None and share not in {r.key for r in regions}:
+    if share is not None and (not isinstance(share, str) or share not in {r.key for r in regions}):
         keys = sorted(r.key for r in regions)
         raise ConfigError(f"{path}: forest.share_region = {share!r} is not a forest region; "
                           f"choose one of {keys}")
     rail = d.get("railways")
+    if rail is not None and not isinstance(rail, str):  # a number was a TypeError traceback
+        raise ConfigError(f"{path}: forest.railways = {rail!r:.80} is no path; fix: give the "
+                          "railways' .osm file as text, e.g. ../network/railways-1945.osm")
     if rail is not None:
         rail_path = Path(rail)
         if not rail_path.is_absolute():
@@ -254,8 +260,10 @@ def _pair(path: str, key: str, value) -> tuple[float, float] | None:
     if value is None:
         return None
     if (not isinstance(value, list) or len(value) != 2
-            or not all(isinstance(v, (int, float)) for v in value) or value[0] > value[1]):
-        raise ConfigError(f"{path}: {key} = {value!r}; give [low, high] percentages, low <= high")
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                       and 0 <= v <= 100 for v in value) or value[0] > value[1]):
+        raise ConfigError(f"{path}: {key} = {value!r:.80}; fix: give [low, high] percentages "
+                          "(numbers from 0 to 100), low <= high")
     return float(value[0]), float(value[1])
 
 
