@@ -331,7 +331,9 @@ def run_report(result) -> str:
               "(march norms and observed speeds bound it); its reported position is its head; "
               "vehicles that run dry stay behind and rejoin when fuel reaches them; fuel is not "
               "burned while halted; a truck convoy drives to where its formation was when it "
-              "left; a detachment left at a fortified region stays there to the end of the run "
+              "left; a truck column runs as its `convoys:` (one unless the army file splits it: "
+              "no source gives how a column's trips were staggered, and the Monte Carlo does "
+              "not vary it); a detachment left at a fortified region stays there to the end of the run "
               "(the siege's end is not modelled).", ""]
     lines += ["## Sources", ""]
     lines += [f"- {c}" for c in cited] or ["- none"]
