@@ -90,19 +90,12 @@ def formation_clocks(plan) -> dict[str, FormationClock]:
     t0 = pd.Timestamp(plan.start)
     c0 = t0.hour + t0.minute / 60.0 + t0.second / 3600.0
 
-    def season_at(h: float) -> str:
-        current = plan.seasons[0][1]
-        for start_h, name in plan.seasons:
-            if start_h <= h:
-                current = name
-        return current
-
     out = {}
     for fp in plan.formations:
         def window_h(a, b, fp=fp) -> float:
             ha = (pd.Timestamp(a) - t0).total_seconds() / 3600.0
             hb = (pd.Timestamp(b) - t0).total_seconds() / 3600.0
-            sched = getattr(fp, "shuttle_window", None) or fp.schedule[season_at(ha)]
+            sched = getattr(fp, "shuttle_window", None) or fp.schedule[plan.season_at(ha)]
             return float(sched.moving_hours(c0 + ha, c0 + hb))
 
         u = fp.unit

@@ -79,6 +79,16 @@ class ArmyPlan:
         """Hours from H-hour to the end of the run."""
         return hours_since(self.start, self.end)
 
+    def season_at(self, t_h: float) -> str:
+        """The season in force at ``t_h`` hours after H-hour (``seasons``: the last whose
+        start is at or before it): what the step loop's march and going read, and the
+        arrivals' account (:mod:`logistics.arrivals`) with it."""
+        current = self.seasons[0][1]
+        for start_h, name in self.seasons:
+            if start_h <= t_h:
+                current = name
+        return current
+
     def formation(self, formation_id: str) -> FormationPlan:
         """The plan of one formation."""
         for f in self.formations:

@@ -311,11 +311,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         self.seq += 1
 
     def season(self, t_h: float) -> str:
-        current = self.plan.seasons[0][1]
-        for start_h, name in self.plan.seasons:
-            if start_h <= t_h:
-                current = name
-        return current
+        return self.plan.season_at(t_h)
 
     def tanks_total(self) -> float:
         return float(sum(e.tanks.sum() for st in self.state.values() for e in st.elements))
