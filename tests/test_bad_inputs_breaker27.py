@@ -245,3 +245,16 @@ def test_movement_norms_bound_a_figure_beyond_the_theatre(tmp_path, old, new, wo
     with pytest.raises(ConfigError) as err:
         load_means_norms(d / "norms" / "movement.yaml")
     assert all(w in str(err.value) for w in words), str(err.value)
+
+
+# --- a march norm's day cap of 0 --------------------------------------------------------------
+
+def test_a_march_norms_day_cap_of_zero_is_refused_not_taken_as_no_cap(tmp_path):
+    # `max_km_per_day: 0` was read as "no cap" (0 or inf): a column capped at nothing marched
+    # unbounded; no cap is said by leaving the figure out
+    from logistics.army.norms import load_norms
+
+    rel = "norms/march.yaml"
+    d = _tree(tmp_path, rel, "    max_km_per_day:\n      value: 200\n",
+              "    max_km_per_day:\n      value: 0\n")
+    _refused(load_norms, d, rel, "max_km_per_day", "[1, 5000]", "got 0")

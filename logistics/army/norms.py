@@ -368,7 +368,7 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
             night_speed_factor=fig("night_speed_factor", required=False, lo=0.05, hi=1) or 1.0,
             gap_m=fig("gap_m", required=False, hi=10_000) or 0.0,
             unit_interval_m=fig("unit_interval_m", required=False, hi=100_000) or 0.0,
-            max_km_per_day=fig("max_km_per_day", required=False, hi=5000) or math.inf,
+            max_km_per_day=fig("max_km_per_day", required=False, lo=1, hi=5000) or math.inf,
             heat=heat,
             embark_h=fig("embark_h", required=False, hi=48) or 0.0,
             debark_h=fig("debark_h", required=False, hi=48) or 0.0,
