@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from logistics.army.checks import check_army, line_ids
@@ -25,7 +26,7 @@ from logistics.army.overrides import (
 )
 from logistics.army.schema import Army
 from logistics.army.validate import csv_given, validate_army
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, LogisticsError
 
 __all__ = [
     "load_army",
@@ -33,6 +34,7 @@ __all__ = [
     "validate_army",
     "check_army",
     "army_paths",
+    "load_armies",
     "army_figure_paths",
     "apply_army_overrides",
     "override_problem",
@@ -72,6 +74,30 @@ def army_paths(folder: str | Path) -> list[Path]:
                           f"{'; '.join(twins)} (a folder run reads both suffixes and would run "
                           "each); fix: remove or rename one file of each pair")
     return paths
+
+
+def load_armies(paths: list[Path], loader: Callable[[Path], Army],
+                twin: Callable[[Army, str], str]) -> tuple[dict[Path, Army], list[str]]:
+    """Every army file of ``paths`` loaded by ``loader`` before any run: ``({path: army}`` of
+    the good ones, ``["<file name>: <why>", ...]``): a file that does not load, and a second
+    file of an ``axis_id`` already loaded, in ``twin(army, first file's name)``'s words (a
+    folder run's run folder, a comparison's axis). One loop for ``logistics run <folder>`` and
+    ``logistics compare``, which each had their own."""
+    loaded: dict[Path, Army] = {}
+    owner: dict[str, str] = {}
+    failures: list[str] = []
+    for path in paths:
+        try:
+            army = loader(path)
+        except LogisticsError as exc:
+            failures.append(f"{path.name}: {exc}")
+            continue
+        if army.axis_id in owner:
+            failures.append(f"{path.name}: {twin(army, owner[army.axis_id])}")
+            continue
+        owner[army.axis_id] = path.name
+        loaded[path] = army
+    return loaded, failures
 
 
 def army_by_name(target: str | Path, config_dir: str | Path | None = None) -> Path:

@@ -320,21 +320,14 @@ def _load_all(files: list[Path], args: argparse.Namespace, failures: list[str]) 
     good ones; a bad file, or a second file with the same axis_id (the same run folder), goes
     to ``failures`` now, not after the armies before it have run."""
     from logistics.army import load_army
+    from logistics.army.load import load_armies
 
-    loaded, owner = {}, {}
-    for path in files:
-        try:
-            sc = load_army(path)
-        except LogisticsError as exc:
-            failures.append(f"{path.name}: {exc}")
-            continue
-        out = Path(args.out or "out") / sc.run_id
-        if out in owner:
-            failures.append(f"{path.name}: run folder {out} is {owner[out]}'s (same axis_id "
-                            f"{sc.axis_id!r}); give each army file its own axis_id")
-            continue
-        owner[out] = path.name
-        loaded[path] = sc
+    def twin(sc, first: str) -> str:
+        return (f"run folder {Path(args.out or 'out') / sc.run_id} is {first}'s (same axis_id "
+                f"{sc.axis_id!r}); give each army file its own axis_id")
+
+    loaded, problems = load_armies(files, load_army, twin)
+    failures.extend(problems)
     return loaded
 
 

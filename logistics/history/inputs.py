@@ -153,23 +153,14 @@ def _load_scenarios(folder: Path, loader: Callable[[Path], Any]) -> dict[str, An
     line among the others and the missing axis offered a wrong 'did you mean'; and a what-if
     copy with the shipped axis_id replaced the shipped file or was dropped, by file name."""
     from logistics.army import army_paths
+    from logistics.army.load import load_armies
 
-    scenarios: dict[str, Any] = {}
-    owner: dict[str, str] = {}
-    failures: list[str] = []
-    for path in army_paths(folder):
-        try:
-            sc = loader(path)
-        except LogisticsError as exc:
-            failures.append(f"{path.name}: {exc}")
-            continue
-        if sc.axis_id in scenarios:
-            failures.append(f"{path.name}: axis_id {sc.axis_id!r} is already {owner[sc.axis_id]}'s "
-                            "(one army file per axis in a folder); fix: give the copy a folder "
-                            "of its own (--configs, configs_dir=) to score it in the axis's place, "
-                            "or its own axis_id")
-            continue
-        scenarios[sc.axis_id], owner[sc.axis_id] = sc, path.name
+    def twin(sc, first: str) -> str:
+        return (f"axis_id {sc.axis_id!r} is already {first}'s (one army file per axis in a "
+                "folder); fix: give the copy a folder of its own (--configs, configs_dir=) to "
+                "score it in the axis's place, or its own axis_id")
+
+    loaded, failures = load_armies(army_paths(folder), loader, twin)
     if failures:
         import textwrap
 
@@ -178,7 +169,7 @@ def _load_scenarios(folder: Path, loader: Callable[[Path], Any]) -> dict[str, An
             + "\n".join(textwrap.indent(f, "  ") for f in failures)
             + "\nfix: mend them, or move them out of the folder (a comparison is one output "
             "of every army file in it)")
-    return scenarios
+    return {sc.axis_id: sc for sc in loaded.values()}
 
 
 def departure_line(scenario: Any) -> tuple[tuple[float, float], ...]:
