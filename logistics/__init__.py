@@ -3,8 +3,9 @@
 The notebook API (``logistics.api``, imported on first use so ``import logistics`` stays
 light): ``load_scenario``, ``run``, ``layers`` (a run's GeoDataFrames), ``write_run`` (the
 run folder), ``route``, ``sample``, ``vehicle_rates`` (speed and fuel at a place),
-``compare``, ``load_terrain`` (xarray with CRS), ``load_vehicle``, ``build_cost_model``,
-``accumulate``/``path`` and ``find_costs``/``traceback``. The README's "Python API" section
+``compare`` and ``write_comparison`` (its folder), ``load_terrain`` (xarray with CRS),
+``load_vehicle``, ``build_cost_model``, ``accumulate``/``path`` and
+``find_costs``/``traceback``. The README's "Python API" section
 shows them at work (and the test suite runs it).
 
 The package is laid out as the data flows:
@@ -41,7 +42,7 @@ __version__ = _version()
 
 #: The notebook API, served from ``logistics.api`` on first use.
 _API: tuple[str, ...] = ("load_scenario", "run", "layers", "write_run", "route", "sample",
-                         "vehicle_rates", "compare",
+                         "vehicle_rates", "compare", "write_comparison",
                          "load_terrain", "load_vehicle", "build_cost_model", "accumulate",
                          "path", "find_costs", "traceback")
 

@@ -13,6 +13,7 @@ here is a thin door to the stage that does the work; nothing is computed twice.
 | ``route(origin, destination, vehicle, ...)`` | GeoDataFrame of legs in EPSG:4326 |
 | ``sample(place, ...)`` | dict of what the model knows at a point |
 | ``compare(...)`` | the comparison with dated history (``Comparison``) |
+| ``write_comparison(comp, folder)`` | the folder ``logistics compare`` writes (CSV, GeoJSON, maps, report) |
 | ``load_terrain(bbox, ...)`` | ``xarray.Dataset`` in the metric CRS (rioxarray) |
 | ``load_vehicle(name)`` | ``Vehicle`` |
 | ``build_cost_model(terrain, vehicle, ...)`` | ``CostModel`` (time or fuel per move) |
@@ -39,7 +40,7 @@ from logistics.terrain.grid import check_grid_resolution_m
 from logistics.vehicles import load_vehicle
 
 __all__ = ["load_scenario", "run", "layers", "write_run", "route", "sample", "vehicle_rates",
-           "compare", "load_terrain",
+           "compare", "write_comparison", "load_terrain",
            "load_vehicle", "build_cost_model", "accumulate", "path", "find_costs",
            "traceback"]
 
@@ -363,7 +364,7 @@ def vehicle_rates(place, *, vehicles=None, season: str = "dry", dem: str = "merg
 def compare(documented=None, *, configs_dir=None, resolution_m: float | None = None,
             samples: int = 0, seed: int = 0, config_dir=None,
             overrides: Mapping[str, float] | None = None, tolerance_km: float | None = None,
-            dem: str = "merged"):
+            dem: str = "merged", workers: int | None = None):
     """Score every documented row against its axis's modelled run and the planned-rate
     baseline (``logistics compare``) -> ``Comparison`` (``.table``, ``.summary``, ``.axes``).
     ``configs_dir``: the folder of the army files (``--configs``); ``config_dir``: the configs
@@ -374,9 +375,12 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     :func:`run`'s ``overrides`` (``{"speed_scale": 1.2}``), checked before any run: against
     every army compared, and the norms files for ``norms/<file>:<key>``. ``tolerance_km``
     (how close a route must pass a documented place to reach it; default 15) and ``dem``
-    (the runs' DEM, ``"merged"`` or ``"etopo5"``) as ``--tolerance-km`` and ``--dem``."""
+    (the runs' DEM, ``"merged"`` or ``"etopo5"``) as ``--tolerance-km`` and ``--dem``.
+    ``workers``: as ``--workers``, local dask workers for the runs (0: in this process; None:
+    a cluster only when ``samples`` > 0, sized to the machine, or LOGISTICS_SCHEDULER's)."""
     from logistics.history.compare import compare as _compare
     from logistics.history.inputs import check_comparable, check_scorable
+    from logistics.cli._cluster import cluster_for
     from logistics.history.uncertainty import MAX_SAMPLES
 
     overrides = _overrides_arg(overrides)  # before any loading, as --set
@@ -391,10 +395,41 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     if configs_dir is not None:
         configs_dir = _path_arg(configs_dir, "configs_dir", "configs")
     config_dir = _config_dir_arg(config_dir, "use configs_dir= for a folder of army files")
+    if workers is not None and not (isinstance(workers, numbers.Integral)
+                                    and not isinstance(workers, bool) and int(workers) >= 0):
+        raise ConfigError(f"workers must be a whole number >= 0 (0: the runs in this process) or "
+                          f"None (a cluster only for samples), got {_shown(workers)}; fix: "
+                          "e.g. workers=2")
     check_scorable(documented, config_dir)  # as `logistics compare`: refused, not an empty one
-    comp = _compare(documented, configs_dir=configs_dir,
-                    resolution_m=_resolution_arg(resolution_m), samples=int(samples),
-                    seed=_seed_arg(seed), config_dir=config_dir, overrides=overrides,
-                    dem=dem, **extra)
+    resolution_m, seed = _resolution_arg(resolution_m), _seed_arg(seed)
+    with cluster_for(None if workers is None else int(workers), int(samples) > 0) as client:
+        comp = _compare(documented, configs_dir=configs_dir, resolution_m=resolution_m,
+                        samples=int(samples), seed=seed, config_dir=config_dir,
+                        overrides=overrides, dem=dem, client=client, **extra)
     check_comparable(comp.inputs, modeled=bool(comp.axes))
     return comp
+
+
+def write_comparison(comp, folder: str | Path, *, overwrite: bool = False,
+                     draw_map: bool = True, map_resolution_m: float = 5000.0) -> Path:
+    """Write the folder of ``comp`` (a ``logistics.compare(...)``) into ``folder``, as
+    ``logistics compare --out folder`` does: comparison.csv, summary.csv, comparison.geojson,
+    problems.csv, fuel_states.csv, plots, map.html, map.png and report.md, every file or none.
+    ``folder`` must not exist, be empty, or (``overwrite=True``) be a folder this tool wrote;
+    anything else is an ``OutputError`` before any work. ``draw_map=False`` and
+    ``map_resolution_m`` (m, the static map's cells) as ``--no-map`` and
+    ``--map-resolution-m``. Returns the folder."""
+    from logistics._atomic import check_output_dir
+    from logistics.history.compare import Comparison
+    from logistics.report.compare_outputs import write_comparison as _write_comparison
+
+    if not isinstance(comp, Comparison):
+        raise ConfigError(f"write_comparison needs the result of logistics.compare(...), got "
+                          f"{_shown(comp)}; fix: write_comparison(logistics.compare(), "
+                          "'out/my-comparison')")
+    overwrite, draw_map = _flag_arg(overwrite, "overwrite"), _flag_arg(draw_map, "draw_map")
+    map_resolution_m = check_grid_resolution_m(map_resolution_m, "map_resolution_m")
+    where = _path_arg(folder, "folder", "out/my-comparison")
+    out = check_output_dir(where, overwrite=overwrite, what="folder", flag="overwrite=True")
+    return _write_comparison(comp, out, map_resolution_m=map_resolution_m, draw_map=draw_map,
+                             overwrite=overwrite)

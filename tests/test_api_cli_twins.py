@@ -232,3 +232,60 @@ def test_the_api_route_takes_another_network_as_the_command_does(tmp_path, monke
     with pytest.raises(_Ran):
         logistics.route("Hailar", "Yakeshi", "zis-5", network=tmp_path / "lines.osm")
     assert seen["network"] == "graph of lines.osm"
+
+
+@pytest.mark.parametrize("workers, client", [(0, None), (None, None)])
+def test_the_api_compare_takes_workers_as_the_command_does(workers, client, monkeypatch):
+    """``compare --workers N`` had no twin in ``logistics.compare`` (a TypeError): 0 runs in
+    this process, None starts a cluster only for Monte Carlo draws, as the command."""
+    seen = _passed_on(monkeypatch, workers=workers)
+    assert seen["client"] is client
+
+
+@pytest.mark.parametrize("workers", [-1, 1.5, "2", True])
+def test_the_api_compare_refuses_workers_it_cannot_use(workers):
+    with pytest.raises(ConfigError) as err:
+        logistics.compare(workers=workers)
+    msg = str(err.value)
+    assert "workers must be a whole number >= 0" in msg and "fix: e.g. workers=2" in msg, msg
+
+
+def test_write_comparison_writes_the_folder_the_command_writes(tmp_path):
+    """A notebook's comparison could not be written as ``logistics compare --out`` writes it
+    (the API had no ``write_comparison``): the same folder, every file or none, a folder this
+    tool did not write refused before any work."""
+    configs, doc = _one_army(tmp_path)
+    comp = logistics.compare(doc, configs_dir=configs, resolution_m=25000, workers=0)
+    out = logistics.write_comparison(comp, tmp_path / "cmp", draw_map=False)
+    names = {p.name for p in out.iterdir()}
+    assert {"comparison.csv", "summary.csv", "comparison.geojson", "problems.csv",
+            "map.html", "report.md"} <= names, names
+    assert "map.png" not in names
+    with pytest.raises(logistics.OutputError, match="overwrite=True"):
+        logistics.write_comparison(comp, out)  # written already: overwrite is the user's call
+    assert logistics.write_comparison(comp, out, overwrite=True, draw_map=False) == out
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(logistics.OutputError):
+        logistics.write_comparison(comp, mine, overwrite=True)
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"comp": "comparison.csv"}, "write_comparison needs the result of logistics.compare(...)"),
+    ({"overwrite": "yes"}, "overwrite must be True or False, got 'yes'"),
+    ({"draw_map": 1}, "draw_map must be True or False, got 1"),
+    ({"map_resolution_m": 0}, "map_resolution_m must be a positive number of metres, got 0"),
+    ({"map_resolution_m": 1e6}, "map_resolution_m=1000000 is outside 1..100000 m"),
+])
+def test_write_comparison_refuses_what_it_cannot_write(kwargs, words, tmp_path):
+    from logistics.history.compare import Comparison
+
+    comp = kwargs.pop("comp", None)
+    if comp is None:  # an empty comparison stands for one: the checks come before any writing
+        comp = Comparison.__new__(Comparison)
+    with pytest.raises(ConfigError) as err:
+        logistics.write_comparison(comp, tmp_path / "out", **kwargs)
+    assert words in str(err.value) and "fix" in str(err.value), str(err.value)
+    assert not (tmp_path / "out").exists()
