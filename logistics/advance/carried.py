@@ -77,6 +77,12 @@ class Carried:
                                      "cum_km": p.km_in})
                 self.detach(fid, e, p, when)
                 st.passes_done += 1
+            while st.outs_done < st.passes_done and \
+                    fp.fortified[st.outs_done].km_out <= e.s + _EPS_KM:
+                # out of the depth: a breach made for the army (open_breach's other end)
+                self.breach_made(fid, st.outs_done, self._passed_h(
+                    st, tt, fp.fortified[st.outs_done].km_out, a, b))
+                st.outs_done += 1
         if b < tt.start_h:
             return e.s, "not started"
         # arrived when the timetable ends, or when head and tail are both at the route's end
