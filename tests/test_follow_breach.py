@@ -137,3 +137,46 @@ def test_a_follower_inside_when_the_breach_comes_out_at_night_keeps_the_rate(cor
     assert _km(r, "fd", "1945-08-09 18:00") == pytest.approx(12.75, abs=1e-6)
     assert _km(r, "fd", "1945-08-10 00:00") == pytest.approx(15.75, abs=1e-6)
     assert _km(r, "fd", "1945-08-10 06:00") == pytest.approx(16.0, abs=1e-6)
+
+
+def test_a_carried_breaker_opens_the_depth_and_a_carried_follower_leaves_no_detachment(corridor):
+    """``rds`` on a timetable (the ships: 10 km/h, crossing km 10 .. 16 at the rate from
+    01:00, out at 13:00 on 9 Aug) assaults and detaches; ``fd`` marches from a day later and
+    passes the open depth at its own pace (km 20 at 07:00 on 10 Aug; main: at the rate behind
+    a breach it thought still being made); ``sh``, on its own timetable planned before the run,
+    keeps the rate (in at 01:00, km 13 at 07:00) but leaves no second detachment (main: a
+    second one)."""
+    import numpy as np
+
+    from logistics.advance.movement import Timetable, through_depths
+    from logistics.advance.simulate import simulate_army
+
+    plan = corridor()
+    fp = plan.formations[0]
+    seg = pd.DataFrame({"lon": fp.lon, "lat": fp.lat, "cum_km": fp.km})
+    region = Region("d", "D", box(117.10, 46.9, 117.80, 47.1), (), "sourced", depth_km=6.0)
+    fps = []
+    for fid, action, start_h, carried in (("rds", "assault", 0.0, True),
+                                          ("sh", "assault", 24.0, True),
+                                          ("fd", "follow", 24.0, False)):
+        passes = fortified_passes(seg, [region], _unit(action, detaches=True))
+        unit = SimpleNamespace(**{**vars(fp.unit), "id": fid, "name": fid, "start_h": start_h,
+                                  "headline": fid == "fd",
+                                  "movement": "river" if carried else fp.unit.movement})
+        tt = None
+        if carried:
+            km = np.asarray(fp.km, dtype=float)
+            tt = through_depths(Timetable("river", km, np.asarray(fp.lon), np.asarray(fp.lat),
+                                          start_h + km / 10.0),
+                                [(p.km_in, p.km_out) for p in passes], RATE)
+        fps.append(dataclasses.replace(fp, unit=unit, fortified=passes, timetable=tt))
+    plan = dataclasses.replace(plan, formations=tuple(fps), priority=("rds", "sh", "fd"))
+    rule = FortifiedRule(bypass_kinds=frozenset(), breakthrough_kinds=frozenset({"brigade"}),
+                         detach_kinds=frozenset(), rate_km_per_day=RATE, fraction_of_men=0.1,
+                         rate_cite="test", detach_cite="test")
+    r = simulate_army(plan, rule=rule)
+    assert _km(r, "fd", "1945-08-10 07:00") == pytest.approx(20.0, abs=1e-6)
+    assert list(r.reached.loc[r.reached["kind"] == "detached", "formation_id"]) == ["rds"]
+    assert len(_says(r, "sh", "through the open breach, broken through by rds 09 Aug 13:00: "
+                           "no detachment; its timetable")) == 1
+    assert _km(r, "sh", "1945-08-10 07:00") == pytest.approx(13.0, abs=1e-6)  # the rate kept

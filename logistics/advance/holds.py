@@ -185,15 +185,17 @@ class Holds:
             return math.inf, ""
         return max((self.breach_through[r] for r in rids), key=lambda x: x[0])
 
-    def open_corridor_text(self, p, t_h: float) -> str:
+    def open_corridor_text(self, p, planned: bool = False) -> str:
         """What the run's stops say when a formation crosses the pass ``p`` through its open
-        breach from hour ``t_h`` (its head at the depth's edge, or inside it behind the
-        breach when the breach came out)."""
+        breach (its head at the depth's edge, or inside it behind the breach when the breach
+        came out); ``planned``: on a timetable planned before the run (a shuttle's, the
+        ships'), which crosses it at the rate as planned."""
         h, by = self.breach_through_h(p)
         when = self.plan.start + timedelta(hours=h)
+        pace = ("no detachment; its timetable, planned before the run, crosses it at the rate"
+                if planned else "at its own pace, no detachment")
         return (f"{p.region_name}: {FORTIFIED_OPEN}, broken through by {by} {when:%d %b %H:%M}: "
-                "at its own pace, no detachment (fortified-regions.yaml "
-                "rule.breakthrough.open_breach)")
+                f"{pace} (fortified-regions.yaml rule.breakthrough.open_breach)")
 
     def breach_start_h(self, fid: str, n: int, t_h: float) -> float:
         """Hour from which the formation may cross its ``n``-th fortified pass, at hour

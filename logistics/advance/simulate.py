@@ -538,7 +538,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                 st.day["event"] += t - t0
                 self.reached.append({"time": self.plan.start + timedelta(hours=t),
                                      "formation_id": fid, "kind": "fortified region",
-                                     "name": self.open_corridor_text(p_fort, t),
+                                     "name": self.open_corridor_text(p_fort),
                                      "cum_km": e.s})
                 st.breach, st.passes_done = None, st.passes_done + 1
                 self.at_stops(fid, e, t, lead=True)

@@ -92,7 +92,7 @@ class Stops:
                 # (rule.breakthrough.open_breach), no second detachment
                 self.reached.append({"time": when, "formation_id": fid,
                                      "kind": "fortified region",
-                                     "name": self.open_corridor_text(p, t_h), "cum_km": p.km_in})
+                                     "name": self.open_corridor_text(p), "cum_km": p.km_in})
                 st.passes_done += 1
                 continue
             st.breach = st.passes_done
