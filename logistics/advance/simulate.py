@@ -216,8 +216,10 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            ``army_day``, ``pos_lon``/``pos_lat``/``pos_t``/``pos_f``,
                            ``railheads``, ``reserve_place``; the march: ``season``, ``prof``,
                            ``lead``, ``timetable``, ``path``, ``lonlat``, ``move``, ``arrived``,
-                           ``short_of_fuel``, ``breach``, ``notes_dry``, ``join_up``,
-                           ``tanks_total``, ``on_hand``
+                           ``short_of_fuel``, ``breach``, ``window_from_h``, ``notes_dry``,
+                           ``join_up``, ``tanks_total``, ``on_hand``; the breaches:
+                           ``breach_open_h``, ``broken_by_army``, ``breach_waits``,
+                           ``breach_through``
     records                ``track_row``, ``record_positions``, ``reached_so_far``,
     (``StepRecords``)      ``day_record``, ``army_day_record``, ``crossings_table``
     resupply               ``accounts``, ``book_due``, ``book``, ``tanks_of``, ``outran_reserve``,
@@ -226,7 +228,9 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
     fuel_draw              ``need``, ``locate_reserve``, ``reserve_km``, ``reach``,
     (``FuelDraw``)         ``fuel_limit``, ``dry_classes``, ``may_drain``, ``drain``, ``burn``
     holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``released_by``,
-                           ``ferry_queue``, ``in_column``, ``ferry_take``, ``support_held_at``
+                           ``ferry_queue``, ``in_column``, ``ferry_take``, ``open_breach``,
+                           ``breach_made``, ``breach_through_h``, ``open_corridor_text``,
+                           ``breach_start_h``, ``support_held_at``
     stops (``Stops``)      ``stops_after``, ``at_stops``, ``detach``
     carried (``Carried``)  ``carried``, ``plan_rail``, ``shuttle_step``, ``burn_carried``
     =====================  =========================================================================
