@@ -2,7 +2,8 @@
 (``formed``), not ahead of its parent when attached (``role: support``), and, ferried across a
 major river (``ferry_by``), not beyond the bridgehead until all of it is across; following the
 breach (``follow``), not into a fortified depth before a formation of its army breaking in has
-entered it (:meth:`Holds.breach_start_h`); and the
+entered it (:meth:`Holds.breach_start_h`), and, once one has come out of a region's depth,
+through it at its own pace (:meth:`Holds.breach_through_h`); and the
 ferrying itself: the brigade's and the crossing site's park's queues it joins when its head
 reaches the river, and who takes it across when.
 
