@@ -217,7 +217,10 @@ def test_a_forward_detachment_whose_objective_is_in_an_extent_follows_the_breach
     rate_kmh = load_fortified().rule.rate_km_per_day / 24.0
     forts = r.reached[r.reached["kind"] == "fortified region"]
     assert set(forts["formation_id"]) == keep, r.notes
-    assert forts[forts["formation_id"] == "fd-5a"]["name"].str.contains("follow").all()
+    # follow, or, behind a depth the rifle division has broken through, the open breach
+    # (rule.breakthrough.open_breach)
+    assert forts[forts["formation_id"] == "fd-5a"]["name"].str.contains(
+        "follow|through the open breach, broken through by 5a-rds").all()
     det = r.reached[r.reached["kind"] == "detached"]
     assert set(det["formation_id"]) == {"5a-rds"}
     first = det.sort_values("cum_km").iloc[0]

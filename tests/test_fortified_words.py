@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 from logistics.advance.depths import FortifiedPass
 from logistics.advance.simulate import STATUSES
-from logistics.army.fortified import FORTIFIED_WORDS, IN_DEPTH_STATUS, crossing_action
+from logistics.army.fortified import (FORTIFIED_OPEN, FORTIFIED_OPEN_MEANS, FORTIFIED_WORDS,
+                                      IN_DEPTH_STATUS, crossing_action)
 from logistics.army.schema import ON_FORTIFIED_REGION
 from logistics.report.run_page import _fortified_cell, _fortified_words
 
@@ -22,6 +23,7 @@ def test_every_action_and_crossing_has_its_one_definition():
     for word, meaning in FORTIFIED_WORDS.items():
         assert f"`{word}` {meaning}" in page
     assert f"status `{IN_DEPTH_STATUS}`" in page
+    assert f"`{FORTIFIED_OPEN}` {FORTIFIED_OPEN_MEANS}" in page  # the open breach's stops
 
 
 def _fp(action: str, *passes: tuple[str, str]):

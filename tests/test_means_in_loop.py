@@ -230,9 +230,12 @@ def test_shipped_transbaikal_rifle_divisions_ride_and_shuttle():
     each = int(np.floor(men * share + 0.5))
     assert og_left.iloc[0] == each > 0  # the frontier extent, on the first day
     # one share at each stretch crossed (on its way on to Hailar it meets the 2.6 km fortress
-    # too, which its 10 km steps cross without a point inside)
-    assert og_left.iloc[-1] == each * len(det) and len(det) == len(r.plan.formation(
-        "36a-otpor-group").fortified)
+    # too, which its 10 km steps cross without a point inside), but none at one the army's
+    # main rifle divisions have already broken through (rule.breakthrough.open_breach)
+    opened = r.reached[(r.reached["formation_id"] == "36a-otpor-group")
+                       & r.reached["name"].str.contains("through the open breach")]
+    assert og_left.iloc[-1] == each * len(det) and len(det) + len(opened) == len(
+        r.plan.formation("36a-otpor-group").fortified)
 
 
 def test_a_shuttle_without_fuel_walks_on_and_burns_nothing(tmp_path):

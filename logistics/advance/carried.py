@@ -26,6 +26,7 @@ from logistics.advance.stops import depth_text
 __all__ = ["Carried"]
 
 _EPS_KM = 1e-6
+_EPS_S = 1e-3
 
 
 class Carried:
@@ -69,14 +70,28 @@ class Carried:
                     fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
                 p = fp.fortified[st.passes_done]
                 in_h = self._passed_h(st, tt, p.km_in, a, b)
-                self.open_breach(p, in_h)
                 when = self.plan.start + timedelta(hours=in_h)
+                st.passes_done += 1
+                if self.breach_through_h(p)[0] <= in_h + _EPS_S / 3600.0:
+                    # broken through already: no second detachment (its timetable keeps the
+                    # rate: rule.breakthrough.open_breach)
+                    self.reached.append({"time": when, "formation_id": fid,
+                                         "kind": "fortified region",
+                                         "name": self.open_corridor_text(p, planned=True),
+                                         "cum_km": p.km_in})
+                    continue
+                self.open_breach(p, in_h)
                 self.reached.append({"time": when, "formation_id": fid,
                                      "kind": "fortified region",
                                      "name": depth_text(p, self._rule.rate_km_per_day),
                                      "cum_km": p.km_in})
                 self.detach(fid, e, p, when)
-                st.passes_done += 1
+            while st.outs_done < st.passes_done and \
+                    fp.fortified[st.outs_done].km_out <= e.s + _EPS_KM:
+                # out of the depth: a breach made for the army (open_breach's other end)
+                self.breach_made(fid, st.outs_done, self._passed_h(
+                    st, tt, fp.fortified[st.outs_done].km_out, a, b))
+                st.outs_done += 1
         if b < tt.start_h:
             return e.s, "not started"
         # arrived when the timetable ends, or when head and tail are both at the route's end

@@ -2,7 +2,8 @@
 (``formed``), not ahead of its parent when attached (``role: support``), and, ferried across a
 major river (``ferry_by``), not beyond the bridgehead until all of it is across; following the
 breach (``follow``), not into a fortified depth before a formation of its army breaking in has
-entered it (:meth:`Holds.breach_start_h`); and the
+entered it (:meth:`Holds.breach_start_h`), and, once one has come out of a region's depth,
+through it at its own pace (:meth:`Holds.breach_through_h`); and the
 ferrying itself: the brigade's and the crossing site's park's queues it joins when its head
 reaches the river, and who takes it across when.
 
@@ -22,6 +23,7 @@ from datetime import timedelta
 
 from logistics.advance.depths import pass_regions
 from logistics.advance.ferry_sites import FERRY_SITE_KM
+from logistics.army.fortified import FORTIFIED_OPEN
 from logistics.terrain.classes import BIG_RIVER_CLASSES
 
 __all__ = ["Holds"]
@@ -150,6 +152,51 @@ class Holds:
         if p.action != "follow":
             for rid in pass_regions(p):
                 self.breach_open_h.setdefault(rid, t_h)
+
+    def breach_made(self, fid: str, n: int, t_h: float) -> None:
+        """A formation's head has come out of its ``n``-th fortified pass at hour ``t_h`` (the
+        end of the depth charged on its route, which runs on to its own objectives inside the
+        region: ``depths._charged``): when it breaks in (``assault``/``besiege``), each region
+        of the pass that no later pass of its route crosses again is broken through its whole
+        depth from then on, if not already (:meth:`breach_through_h`)."""
+        passes = self.fp[fid].fortified
+        p = passes[n]
+        if p.action == "follow":
+            return
+        later = {r for q in passes[n + 1:] for r in pass_regions(q)}
+        for rid in pass_regions(p):
+            if rid not in later:
+                self.breach_through.setdefault(rid, (t_h, fid))
+
+    def breach_through_h(self, p) -> tuple[float, str]:
+        """(hour, formation) from which the fortified pass ``p`` is an open corridor for every
+        formation of the army: the latest of its regions' :meth:`breach_made` hours and the
+        formation that made it; (inf, "") while one of them is not yet broken through.
+
+        Why (``configs/fortified-regions.yaml rule.breakthrough.open_breach``): the rate is
+        that of the breach's head through the defended depth ([RUNOV-UR] 'прорвана на всю
+        глубину ... со средним темпом до 10 километров в сутки'); once a formation has broken
+        through the whole depth the nodes left in it are encircled and reduced by the forces
+        detailed for it ([RUNOV-UR] 'Ликвидация японских войск, окруженных в узлах
+        сопротивления, осуществлялась специально выделенными ... силами'), so a later
+        formation of the army crosses the depth in the corridor at its own pace: no second
+        breakthrough at the rate, no second detachment."""
+        rids = pass_regions(p)
+        if not all(r in self.breach_through for r in rids):
+            return math.inf, ""
+        return max((self.breach_through[r] for r in rids), key=lambda x: x[0])
+
+    def open_corridor_text(self, p, planned: bool = False) -> str:
+        """What the run's stops say when a formation crosses the pass ``p`` through its open
+        breach (its head at the depth's edge, or inside it behind the breach when the breach
+        came out); ``planned``: on a timetable planned before the run (a shuttle's, the
+        ships'), which crosses it at the rate as planned."""
+        h, by = self.breach_through_h(p)
+        when = self.plan.start + timedelta(hours=h)
+        pace = ("no detachment; its timetable, planned before the run, crosses it at the rate"
+                if planned else "at its own pace, no detachment")
+        return (f"{p.region_name}: {FORTIFIED_OPEN}, broken through by {by} {when:%d %b %H:%M}: "
+                f"{pace} (fortified-regions.yaml rule.breakthrough.open_breach)")
 
     def breach_start_h(self, fid: str, n: int, t_h: float) -> float:
         """Hour from which the formation may cross its ``n``-th fortified pass, at hour

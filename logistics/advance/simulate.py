@@ -132,6 +132,9 @@ class _FState:
     #: fortified stretches (``plan.fortified``) crossed; the index of the one being crossed
     passes_done: int = 0
     breach: int | None = None
+    #: of those, the ones a carried formation's body has come out of (its timetable crosses
+    #: them: :meth:`~logistics.advance.carried.Carried.carried` books the breach made)
+    outs_done: int = 0
     objectives_done: int = 0
     crossings_done: int = 0
     depots_done: set = field(default_factory=set)
@@ -213,8 +216,10 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            ``army_day``, ``pos_lon``/``pos_lat``/``pos_t``/``pos_f``,
                            ``railheads``, ``reserve_place``; the march: ``season``, ``prof``,
                            ``lead``, ``timetable``, ``path``, ``lonlat``, ``move``, ``arrived``,
-                           ``short_of_fuel``, ``breach``, ``notes_dry``, ``join_up``,
-                           ``tanks_total``, ``on_hand``
+                           ``short_of_fuel``, ``breach``, ``window_from_h``, ``notes_dry``,
+                           ``join_up``, ``tanks_total``, ``on_hand``; the breaches:
+                           ``breach_open_h``, ``broken_by_army``, ``breach_waits``,
+                           ``breach_through``
     records                ``track_row``, ``record_positions``, ``reached_so_far``,
     (``StepRecords``)      ``day_record``, ``army_day_record``, ``crossings_table``
     resupply               ``accounts``, ``book_due``, ``book``, ``tanks_of``, ``outran_reserve``,
@@ -223,7 +228,9 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
     fuel_draw              ``need``, ``locate_reserve``, ``reserve_km``, ``reach``,
     (``FuelDraw``)         ``fuel_limit``, ``dry_classes``, ``may_drain``, ``drain``, ``burn``
     holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``released_by``,
-                           ``ferry_queue``, ``in_column``, ``ferry_take``, ``support_held_at``
+                           ``ferry_queue``, ``in_column``, ``ferry_take``, ``open_breach``,
+                           ``breach_made``, ``breach_through_h``, ``open_corridor_text``,
+                           ``breach_start_h``, ``support_held_at``
     stops (``Stops``)      ``stops_after``, ``at_stops``, ``detach``
     carried (``Carried``)  ``carried``, ``plan_rail``, ``shuttle_step``, ``burn_carried``
     =====================  =========================================================================
@@ -272,6 +279,10 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         self.broken_by_army = {rid for f in plan.formations for p in f.fortified
                                if p.action != "follow" for rid in pass_regions(p)}
         self.breach_waits: set[tuple[str, int]] = set()
+        #: the hour a formation breaking in came out of each region's depth, and which one:
+        #: from then the region is an open corridor for the army
+        #: (:meth:`~logistics.advance.holds.Holds.breach_through_h`)
+        self.breach_through: dict[str, tuple[float, str]] = {}
         self.depots_taken: set[int] = set()
         #: the brigades' and the crossing sites' own means' queues (:meth:`ferry_take`)
         self.ferries = FerryQueues(self.rank, FERRY_SITE_KM)
@@ -378,12 +389,15 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             # a stop where it stands (a depth it starts in or halted at): crossed round the clock
             self.at_stops(fid, e, u0, lead=True)
         if st.breach is not None and e is self.lead(fid):
+            u_in = u0
             u0, status = self.breach(fid, e, u0, b)
             if status == "assault" and e.s >= end_km - _EPS_KM:
                 return self.arrived(st, u0)  # through the depth to the route's end
             if u0 >= b - _EPS_S / 3600.0 or status != "assault":
                 return status
-            through = True  # out of the depth within this step: on at its own pace
+            # out of the depth within this step: on at its own pace (its status is the
+            # depth's when it spent some of the step there)
+            through = u0 > u_in + _EPS_S / 3600.0
         season = self.season(a)
         sched = fp.schedule[season]
         window = sched.moving_hours(self.c0 + u0, self.c0 + b)
@@ -520,6 +534,19 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                     st.day["event"] += b - t0
                     return b, "assault"
                 t = start
+            through_h = self.breach_through_h(p_fort)[0]
+            if math.isfinite(through_h):  # on at its own pace once its column marches
+                through_h = self.window_from_h(fid, max(through_h, t))
+            if through_h <= t + _EPS_S / 3600.0:
+                # the breach ahead has come out of the depth: on at its own pace from here
+                st.day["event"] += t - t0
+                self.reached.append({"time": self.plan.start + timedelta(hours=t),
+                                     "formation_id": fid, "kind": "fortified region",
+                                     "name": self.open_corridor_text(p_fort),
+                                     "cum_km": e.s})
+                st.breach, st.passes_done = None, st.passes_done + 1
+                self.at_stops(fid, e, t, lead=True)
+                return t, "assault"
             s_stop = self.stops_after(fid, e)
             held = self.bridgehead_km(fid, t)  # not all ferried: no farther than that
             if held <= e.s + _EPS_KM:
@@ -528,7 +555,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                     t = t0 = st.ferry_release_h
                     continue
                 return b, "rest"
-            s_want = min(p_fort.km_out, e.s + kmh * (b - t), s_stop, held)
+            s_want = min(p_fort.km_out, e.s + kmh * (min(b, through_h) - t), s_stop, held)
             s_fuel = self.fuel_limit(e, fp, prof, s_want)
             s_new = min(s_want, s_fuel)
             if s_new > e.s:
@@ -537,6 +564,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                 e.s = s_new
             if e.s >= p_fort.km_out - _EPS_KM:
                 st.day["event"] += t - t0
+                self.breach_made(fid, st.breach, t)
                 st.breach, st.passes_done = None, st.passes_done + 1
                 self.at_stops(fid, e, t, lead=True)
                 return t, "assault"
@@ -554,6 +582,20 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                 return b, "halted: no fuel"
         st.day["event"] += t - t0
         return b, "assault"
+
+    def window_from_h(self, fid: str, t_h: float) -> float:
+        """The first hour at or after ``t_h`` inside the formation's daily march window (the
+        season's at ``t_h``; inf for a schedule with no moving hours). Why: a head inside a
+        depth when the breach ahead comes out of it goes on at its own pace only when its
+        column marches; until then it keeps crossing at the rate, round the clock as the
+        breach's rate is (not slower for the breach being open)."""
+        sched = self.fp[fid].schedule[self.season(t_h)]
+        if sched.moving_hours_per_day <= 0:
+            return math.inf
+        c = self.c0 + t_h
+        if sched.moving_hours(c, c + _EPS_S / 3600.0) > 0:
+            return t_h
+        return t_h + (sched.start_hour - c) % 24.0
 
     def notes_dry(self, fid: str, classes: str, t_h: float, km: float) -> None:
         when = self.plan.start + timedelta(hours=t_h)

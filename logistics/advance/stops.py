@@ -26,6 +26,7 @@ from logistics.terrain.classes import BIG_RIVER_CLASSES
 __all__ = ["Stops", "depth_text"]
 
 _EPS_KM = 1e-6
+_EPS_S = 1e-3
 
 
 def depth_text(p, rate_km_per_day: float) -> str:
@@ -84,6 +85,14 @@ class Stops:
                 fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
             p = fp.fortified[st.passes_done]
             if e.s >= p.km_out - _EPS_KM:  # already through (a stretch of no length)
+                st.passes_done += 1
+                continue
+            if self.breach_through_h(p)[0] <= t_h + _EPS_S / 3600.0:
+                # broken through by a formation of its army: crossed at its own pace
+                # (rule.breakthrough.open_breach), no second detachment
+                self.reached.append({"time": when, "formation_id": fid,
+                                     "kind": "fortified region",
+                                     "name": self.open_corridor_text(p), "cum_km": p.km_in})
                 st.passes_done += 1
                 continue
             st.breach = st.passes_done

@@ -28,7 +28,11 @@ fortified regions whose drawings overlap are split half way between their towns
   stretch of its route inside fortified regions, one for overlapping extents (none at a field
   position's zone, whose defenders are not left encircled in permanent nodes:
   ``Region.besieged``); they stay there to the end of the run;
-* ``besiege``: as ``assault``, and the detachment is always left.
+* ``besiege``: as ``assault``, and the detachment is always left;
+* a depth broken through stays open (``rule.breakthrough.open_breach``): once a formation of
+  the army breaking in has come out of it, a later formation of the army (whatever its
+  action) crosses it at its own pace and leaves no detachment
+  (:meth:`logistics.advance.holds.Holds.breach_through_h`; :data:`FORTIFIED_OPEN`).
 
 The end of a siege is never modelled (the held-out dates of Hutou or Hailar are outcomes the
 comparison scores): a detachment is reported as ``detached`` to the end of the run, and the
@@ -54,7 +58,8 @@ from logistics.errors import ConfigError, LogisticsError, did_you_mean, range_fi
 from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
-           "action_for", "crossing_action", "detaches", "FORTIFIED_WORDS", "IN_DEPTH_STATUS"]
+           "action_for", "crossing_action", "detaches", "FORTIFIED_WORDS", "FORTIFIED_OPEN",
+           "FORTIFIED_OPEN_MEANS", "IN_DEPTH_STATUS"]
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,17 @@ FORTIFIED_WORDS: dict[str, str] = {
                "formation of the rule's detaching kinds (rifle divisions) leaves a detachment",
     "besiege": "crosses the depth as assault does and always leaves a detachment",
 }
+
+#: The crossing of a depth whose regions a formation of the army breaking in has already
+#: broken through (``rule.breakthrough.open_breach``): the stops' text "<region>: through the
+#: open breach, ..." and its meaning on the page, beside :data:`FORTIFIED_WORDS`.
+FORTIFIED_OPEN = "through the open breach"
+FORTIFIED_OPEN_MEANS = ("crosses the depth at its own pace, leaving no detachment, once a "
+                        "formation of its army breaking in (assault or besiege) has come out "
+                        "of it (whatever its own crossing; one still behind the breach's head "
+                        "when it comes out goes on at its own pace from then; a formation on a "
+                        "timetable planned before the run, a shuttle's or the ships', keeps "
+                        "its rate)")
 
 #: The status of a track hour (and a day mostly) its head spends in a fortified depth,
 #: whichever the crossing (follow, assault or besiege): ``advance.simulate.STATUSES``' word.
