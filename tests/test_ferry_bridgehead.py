@@ -258,3 +258,25 @@ def test_a_formation_with_no_flotilla_is_ferried_by_the_sites_own_means(corridor
     assert r.crossings.set_index("cum_km")["ferry_h"].to_dict() == {RIVER_KM: 5.0, 100.0: 5.0}
     text = r.reached[r.reached["kind"] == "ferry"]["name"].iloc[0]
     assert "own means" in text and "would take" not in text
+
+
+@pytest.mark.slow
+def test_35a_rifle_divisions_are_ferried_over_the_ussuri_by_own_means_and_hold_the_bridgehead():
+    """The 35th Army has no flotilla; its rifle divisions' route crosses the Ussuri (a large
+    river) near its start. They wait there for the crossing site's own means, and their head
+    holds within the bridgehead (the shipped shuttle bound, 35 km) until all are across. On
+    main the crossing was a 45-min bridge: no ferrying, ferry_h 0, the head ran on."""
+    from logistics.army.norms import load_norms
+    from logistics.runner import run_scenario
+
+    r = run_scenario("configs/1fef-35a.yaml")
+    bound = load_norms().norm_for("truck_borne", "truck_borne_infantry").shuttle_bound_km
+    c = r.crossings[(r.crossings["formation_id"] == "35a-rds")
+                    & r.crossings["river_class"].isin([1, 2])].iloc[0]
+    assert c["ferry_h"] > 0
+    start = _ferry_starts(r)["35a-rds"]
+    release = start + timedelta(hours=float(c["ferry_h"]))
+    t = _track(r, "35a-rds")
+    before = t[t.index < release]
+    assert before["cum_km"].max() <= c["cum_km"] + bound + 1e-6
+    assert (before["status"] == "carried").any()
