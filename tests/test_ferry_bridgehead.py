@@ -199,3 +199,84 @@ def test_5rc_no_ferried_head_beyond_the_bridgehead_before_its_release(corps_5rc)
             assert release < end and t["cum_km"].iloc[-1] > c.cum_km + bound
     assert starts["5rc-tank-brigade"] == min(starts.values())
     assert starts["5rc-tank-brigade"] < starts["5rc-sp"] < starts["5rc-rds"]
+
+
+# Every major or large river's crossing is a ferrying, not only the first (rivers28): such a
+# river is wider than an N2P park's bridge (movement.yaml bridging), so the route's 45-min
+# bridge price is not its crossing, at a later crossing nor for a formation with no flotilla.
+
+def _twice(corridor, second_km: float, *, ferry_by="bde", ferry_h=30.0, own_h=math.inf):
+    """The corridor's formation ``fd`` with major-river crossings at km 10 and ``second_km``
+    (sites 100 km apart), ferried by brigade ``bde`` (``ferry_h``) and/or its sites' own means
+    (``own_h``)."""
+    plan = _army(corridor, [("fd", ferry_h)])
+    fp = replace(plan.formations[0], ferry_by=ferry_by, own_means_h=own_h,
+                 crossings=(CrossingStop(RIVER_KM, 117.1, 47.0, 1, 0.75),
+                            CrossingStop(second_km, 118.5, 47.0, 1, 0.75)))
+    return replace(plan, formations=(fp,), ferry_brigades=("bde",) if ferry_by else ())
+
+
+def _ferry_rows_h(r, fid: str) -> list[float]:
+    rows = r.reached[(r.reached["kind"] == "ferry") & (r.reached["formation_id"] == fid)]
+    return [(t - H0).total_seconds() / 3600.0 for t in pd.to_datetime(rows["time"])]
+
+
+def test_a_second_major_river_crossing_waits_for_its_ferrying_too(corridor):
+    """Ferried at km 10 from 06:30 for 30 h (all across 10 Aug 12:30), the head moves on from
+    km 45 and reaches the second river at km 100 at 15:15 (55 km at 20 km/h); the brigade,
+    free since 12:30, takes it at once for 30 h (all across 11 Aug 21:15), its head held at
+    most 35 km beyond (km 135) until then. On main the second crossing was a 45-min bridge:
+    no second ferrying, its head at km 200 by 11 Aug 13:00."""
+    r = simulate_army(_twice(corridor, 100.0))
+    assert _ferry_rows_h(r, "fd") == pytest.approx([6.5, 39.25])
+    t = _track(r, "fd")
+    assert _farthest_before_km(r, "fd", 69.25) == pytest.approx(100.0 + BOUND_KM)
+    assert t.loc[H0 + timedelta(hours=61), "status"] == "carried"
+    cross = r.crossings.set_index("cum_km")["ferry_h"]
+    assert cross.to_dict() == {RIVER_KM: 30.0, 100.0: 30.0}
+
+
+def test_a_second_river_within_the_bridgehead_is_not_reached_before_the_first_ferrying_ends(
+        corridor):
+    """The second river at km 30, inside the first crossing's bridgehead (km 45): the head
+    holds just short of it until all of it is across the first (10 Aug 12:30), then is at
+    it and ferried again from then: one ferrying at a time, not two queued at once."""
+    r = simulate_army(_twice(corridor, 30.0))
+    assert _farthest_before_km(r, "fd", 36.5) == pytest.approx(30.0)
+    assert _ferry_rows_h(r, "fd") == pytest.approx([6.5, 36.5])
+    assert r.crossings.set_index("cum_km")["ferry_h"].to_dict() == {RIVER_KM: 30.0, 30.0: 30.0}
+
+
+def test_a_formation_with_no_flotilla_is_ferried_by_the_sites_own_means(corridor):
+    """No flotilla; the site's own means take 5 h: at the river at 06:30, all across 11:30,
+    its head held at km 45 from 08:15 until then (km 80 at 10:00 on main: a 45-min bridge),
+    then again at km 100 (reached 14:15, across 19:15: after the window, on at 06:00)."""
+    r = simulate_army(_twice(corridor, 100.0, ferry_by=None, ferry_h=0.0, own_h=5.0))
+    t = _track(r, "fd")
+    assert t.loc[H0 + timedelta(hours=10), "cum_km"] == pytest.approx(RIVER_KM + BOUND_KM)
+    assert _ferry_rows_h(r, "fd") == pytest.approx([6.5, 14.25])
+    assert r.crossings.set_index("cum_km")["ferry_h"].to_dict() == {RIVER_KM: 5.0, 100.0: 5.0}
+    text = r.reached[r.reached["kind"] == "ferry"]["name"].iloc[0]
+    assert "own means" in text and "would take" not in text
+
+
+@pytest.mark.slow
+def test_35a_rifle_divisions_are_ferried_over_the_ussuri_by_own_means_and_hold_the_bridgehead():
+    """The 35th Army has no flotilla; its rifle divisions' route crosses the Ussuri (a large
+    river) near its start. They wait there for the crossing site's own means, and their head
+    holds within the bridgehead (the shipped shuttle bound, 35 km) until all are across. On
+    main the crossing was a 45-min bridge: no ferrying, ferry_h 0, the head ran on."""
+    from logistics.army.norms import load_norms
+    from logistics.runner import run_scenario
+
+    r = run_scenario("configs/1fef-35a.yaml")
+    bound = load_norms().norm_for("truck_borne", "truck_borne_infantry").shuttle_bound_km
+    c = r.crossings[(r.crossings["formation_id"] == "35a-rds")
+                    & r.crossings["river_class"].isin([1, 2])].iloc[0]
+    assert c["ferry_h"] > 0
+    start = _ferry_starts(r)["35a-rds"]
+    release = start + timedelta(hours=float(c["ferry_h"]))
+    t = _track(r, "35a-rds")
+    before = t[t.index < release]
+    assert before["cum_km"].max() <= c["cum_km"] + bound + 1e-6
+    assert (before["status"] == "carried").any()

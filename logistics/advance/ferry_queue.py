@@ -1,7 +1,9 @@
-"""Who puts a ferried formation across a major river, and when: its flotilla brigade or the
+"""Who puts a formation across a major or large river, and when: its flotilla brigade or the
 army's own crossing means at the crossing site.
 
-Two kinds of *means* serve the formations a flotilla brigade ``ferries_for``:
+Two kinds of *means* serve the formations at a major or large river (every such crossing of
+every formation's route, :meth:`~logistics.advance.holds.Holds.ferried_at`); the brigade only
+those it ``ferries_for``:
 
 * the **brigade** (``ferry_h``, :func:`~logistics.network.ferry_time_h`): one queue for all
   its formations, wherever they cross (its passage between sites is not modelled);
@@ -10,7 +12,8 @@ Two kinds of *means* serve the formations a flotilla brigade ``ferries_for``:
   ``configs/norms/movement.yaml``): crossings within :data:`~logistics.advance.ferry_sites.
   FERRY_SITE_KM` of a site's first crossing are that site (:meth:`FerryQueues.site_of`).
 
-A formation waiting at a site is in both queues. Each means carries one formation at a time,
+A formation waiting at a site is in its park's queue and, if a brigade ferries it, in the
+brigade's. Each means carries one formation at a time,
 whole: they do not split one formation between them (simple, and conservative: splitting
 could only be faster). Whenever a means is free it takes the first in fuel priority order
 (``rank``: forward detachments first) of its formations waiting by then, else, idle, the

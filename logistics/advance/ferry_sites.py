@@ -2,8 +2,9 @@
 
 A big river is a major or large one (``terrain.classes.BIG_RIVER_CLASSES``, WDBII levels 0-2):
 the rivers the flotilla sails, the Amur, the Sungari, the Ussuri (level 2 at the 5th Rifle
-Corps' sourced crossing), so the ones it ferries its formations across; the first one on a
-ferried formation's route is where it waits for the ferrying (advance/stops.py). The same
+Corps' sourced crossing), so the ones it ferries its formations across; each one on a
+ferried formation's route is where it waits for the ferrying (advance/holds.py
+``Holds.ferried_at``; by the brigade or the site's own means, whichever is first). The same
 classes are barred away from the flotilla, or a formation whose first big river is a large one
 far from it would queue there for ships that are not there. Smaller rivers its formations
 cross by their own means wherever their routes meet them, as every formation does.

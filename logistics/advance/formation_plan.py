@@ -335,8 +335,11 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
                 "flotilla on a formation with no river on its route)")
         if options.ferry_time is not None:
             ferry_h = float(options.ferry_time(unit.men, unit.vehicle_count, 0))
-        if options.own_means_time is not None:
-            own_means_h = float(options.own_means_time(unit.men, unit.motor_classes, 0))
+    if options.own_means_time is not None and \
+            any(c.river_class in BIG_RIVER_CLASSES for c in crossings):
+        # every formation crossing a major or large river, flotilla or not, is ferried there
+        # by the site's own means (holds.Holds.ferried_at: wider than an N2P bridge)
+        own_means_h = float(options.own_means_time(unit.men, unit.motor_classes, 0))
     shuttled = unit.movement == "truck_borne" and 0 < unit.lift_men < unit.men
     only_caps = norms.dismount_where_caps.get(unit.movement, ())
     dismounts = (unit.movement in norms.dismount_movements or bool(only_caps)) and unit.men > 0

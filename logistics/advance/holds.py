@@ -59,15 +59,41 @@ class Holds:
 
     def bridgehead_km(self, fid: str, t_h: float) -> float:
         """Km a ferried formation's head may not pass at hour ``t_h`` while not all of it is
-        across (:meth:`ferrying`): ``plan.ferry_bridgehead_km`` beyond its crossing; else
-        inf."""
+        across (:meth:`ferrying`): ``plan.ferry_bridgehead_km`` beyond its crossing, and short
+        of its route's next crossing where it is ferried (:meth:`ferried_at`: it queues there
+        once all of it is across this one); else inf."""
         if not self.ferrying(fid, t_h):
             return math.inf
-        return self.state[fid].ferry_km + self.plan.ferry_bridgehead_km
+        st, fp = self.state[fid], self.fp[fid]
+        bound = st.ferry_km + self.plan.ferry_bridgehead_km
+        nxt = next((c.km for c in fp.crossings if c.km > st.ferry_km + _EPS_KM
+                    and self.ferried_at(fid, c)), math.inf)
+        # just short of it, so that its head does not reach that stop before it may queue
+        return min(bound, nxt - 2.0 * _EPS_KM)
+
+    def ferried_at(self, fid: str, crossing) -> bool:
+        """Whether the formation waits at its route's ``crossing`` (a
+        :class:`~logistics.advance.plan.CrossingStop`) to be ferried: a major or large river
+        (``BIG_RIVER_CLASSES``), every such crossing of its route, not only the first, and
+        whether or not a flotilla serves it. Why: such a river is wider than one N2P park's
+        bridge (movement.yaml ``bridging``: 167 m; ``river.own_means.width_km`` assumes 1.5 km,
+        range 0.8-3), so it is not the cost engine's 45-min bridge but a ferrying, by its
+        flotilla brigade (``ferry_by``: the flotilla is where it crosses,
+        :func:`~logistics.advance.ferry_sites.ferry_barrier`) or the crossing site's own means
+        (``own_means_h``). Not when it has neither (no own-means planner: the route's bridge
+        price stands), nor at the crossing it is queued for already (with its parent's column,
+        :meth:`in_column`)."""
+        fp, st = self.fp[fid], self.state[fid]
+        if crossing.river_class not in BIG_RIVER_CLASSES:
+            return False
+        if not (fp.ferry_by or math.isfinite(fp.own_means_h)):
+            return False
+        return st.ferry_km is None or abs(st.ferry_km - crossing.km) > _EPS_KM
 
     def ferrying(self, fid: str, t_h: float) -> bool:
-        """Whether the formation's head has reached the crossing where the flotilla ferries it
-        and not all of it is across at hour ``t_h`` (waiting for the brigade, or ferried)."""
+        """Whether the formation's head has reached a crossing where it is ferried
+        (:meth:`ferried_at`) and not all of it is across at hour ``t_h`` (waiting for its
+        means, or ferried)."""
         st = self.state[fid]
         return st.ferry_km is not None and (st.ferry_release_h is None
                                             or t_h < st.ferry_release_h - _EPS_S / 3600.0)
@@ -86,9 +112,10 @@ class Holds:
         :class:`~logistics.advance.plan.CrossingStop`; ``site`` its crossing site, by default
         the site of ``crossing``)."""
         st, fp = self.state[fid], self.fp[fid]
-        st.ferry_km, st.ferry_arrived_h = crossing.km, t_h  # it waits for the brigade from now
+        st.ferry_km, st.ferry_arrived_h = crossing.km, t_h  # it waits for its means from now
+        st.ferry_release_h, st.ferry_used_h = None, 0.0  # a later crossing: a new ferrying
         st.ferry_site = self.ferries.site_of(crossing.lon, crossing.lat) if site is None else site
-        self.ferries.join(fid, t_h, brigade=fp.ferry_by, ferry_h=fp.ferry_h,
+        self.ferries.join(fid, t_h, brigade=fp.ferry_by or None, ferry_h=fp.ferry_h,
                           site=st.ferry_site, own_h=fp.own_means_h)
 
     def in_column(self, fid: str, crossing, t_h: float) -> list[tuple[str, object]]:
@@ -106,12 +133,12 @@ class Holds:
         for c in self.order:
             fp, st = self.fp[c], self.state[c]
             if c == fid or fp.unit.parent != fid or fp.ferry_by != brigade \
-                    or st.ferry_km is not None or not math.isfinite(self.held_at(c, t_h)):
+                    or self.ferrying(c, t_h) or not math.isfinite(self.held_at(c, t_h)):
                 continue
             at = next((x for x in fp.crossings[st.crossings_done:] if x.river_class in BIG_RIVER_CLASSES),
                       None)
-            if at is not None and float(great_circle_km(at.lon, at.lat, crossing.lon,
-                                                        crossing.lat)) <= FERRY_SITE_KM:
+            if at is not None and self.ferried_at(c, at) and float(great_circle_km(
+                    at.lon, at.lat, crossing.lon, crossing.lat)) <= FERRY_SITE_KM:
                 out.append((c, at))
         return out
 
@@ -128,13 +155,14 @@ class Holds:
         for took in self.ferries.take(now_h):
             st, fp = self.state[took.fid], self.fp[took.fid]
             st.ferry_release_h, st.ferry_used_h = took.release_h, took.hours
+            st.ferried_h[st.ferry_km] = took.hours  # crossings.csv ferry_h, by crossing
             release = self.plan.start + timedelta(hours=took.release_h)
             wait = (f"after {took.start_h - took.arrived_h:.1f} h waiting; "
                     if took.start_h > took.arrived_h + 1e-9 else "")
             other = (f" (its brigade {fp.ferry_by} would take {fp.ferry_h:.1f} h)"
                      if took.by_park and fp.ferry_by else
                      f" (its crossing site's own means would take {fp.own_means_h:.1f} h)"
-                     if math.isfinite(fp.own_means_h) else "")
+                     if math.isfinite(fp.own_means_h) and not took.by_park else "")
             means = (f"across by the army's own means at crossing site {st.ferry_site + 1} "
                      "(one pontoon park)" if took.by_park else f"ferried by {took.means}")
             self.reached.append({

@@ -61,7 +61,7 @@ class ArmyPlan:
     cell_index: dict = field(default_factory=dict)
     ferry_brigades: tuple[str, ...] = ()
     #: how far beyond its crossing (km along its route) a ferried formation's head may be
-    #: before the flotilla has ferried all of it (configs/norms/march.yaml
+    #: before all of it is ferried (configs/norms/march.yaml
     #: ``truck_borne_infantry.shuttle_bound_km``: one day's march, assumed; inf: no hold)
     ferry_bridgehead_km: float = math.inf
     speed_scale: float = 1.0
@@ -334,7 +334,9 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         trucks=trucks, airlifts=airlifts, air_priority=air_priority,
         depots=depots, track_cells=track, cell_index=index,
         ferry_brigades=tuple(brigades), speed_scale=opt.speed_scale, fuel_scale=opt.fuel_scale,
-        ferry_bridgehead_km=_bridgehead_km(norms, src) if ferried else math.inf,
+        ferry_bridgehead_km=(_bridgehead_km(norms, src)
+                             if ferried or any(math.isfinite(p.own_means_h) for p in plans)
+                             else math.inf),
         departure_line=departure, notes=tuple(dict.fromkeys(notes)), rail=opt.rail,
         truck_leg_at=(truck_leg_at(army, terrain, track, models=models, engine=opt.engine,
                                    convoy_kmh=convoy_kmh)
@@ -346,14 +348,16 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
 
 
 def _bridgehead_km(norms, src) -> float:
-    """Km beyond its crossing a ferried formation's head may be before the flotilla has ferried
-    all of it: one day's march, the truck shuttle's bound (configs/norms/march.yaml
-    ``truck_borne_infantry.shuttle_bound_km``; assumed, range: the crossing site itself to no
-    hold; advance/simulate.py)."""
+    """Km beyond its crossing a ferried formation's head may be before its brigade or the
+    site's own means have ferried all of it (every formation crossing a major or large river,
+    flotilla or not: holds.Holds.ferried_at): one day's march, the truck shuttle's bound
+    (configs/norms/march.yaml ``truck_borne_infantry.shuttle_bound_km``; assumed, range: the
+    crossing site itself to no hold; advance/simulate.py)."""
     bound = norms.norm_for("truck_borne", "truck_borne_infantry").shuttle_bound_km
     if bound is None:
         where = norms.files[0] if norms.files else "configs/norms/march.yaml"
-        raise ConfigError(f"{src}: the flotilla ferries formations (ferries_for), but {where} "
+        raise ConfigError(f"{src}: formations are ferried (a flotilla's ferries_for, or a major "
+                          f"or large river on a route), but {where} "
                           "gives no norms.truck_borne_infantry.shuttle_bound_km, the bridgehead a "
                           "ferried formation's head holds until all of it is across; fix: give "
                           "it (value and cite or assumed)")

@@ -12,6 +12,7 @@ they record.
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 import numpy as np
@@ -166,11 +167,11 @@ class StepRecords:
             fp, st = self.fp[fid], self.state[fid]
             for n, c in enumerate(fp.crossings):
                 t = self.crossing_times.get((fid, n))
-                ferry = 0.0
-                if fp.ferry_by and st.ferry_km is not None and abs(st.ferry_km - c.km) < 1e-9:
-                    # the means that took it; still waiting at the end: the quicker of its means
-                    ferry = (st.ferry_used_h if st.ferry_release_h is not None
-                             else min(fp.ferry_h, fp.own_means_h))
+                # the means that took it; still waiting at the end: the quicker of its means
+                ferry = st.ferried_h.get(c.km, 0.0)
+                if st.ferry_km is not None and abs(st.ferry_km - c.km) < 1e-9 \
+                        and st.ferry_release_h is None:
+                    ferry = min(fp.ferry_h if fp.ferry_by else math.inf, fp.own_means_h)
                 rows.append({"formation_id": fid,
                              "time": (self.plan.start + timedelta(hours=t) if t is not None
                                       else pd.NaT),

@@ -28,18 +28,21 @@ One step is one clock hour (the first starts at H-hour). In each step:
    pace class never passes its formation's leading element; elements at one place with fuel join
    up again. A formation formed out of its parent (``formed``) never passes its parent's head
    until that head is past the point where it is formed (it moves with its parent until then). A
-   formation the flotilla ferries across a major river (``ferry_by``) joins its brigade's queue
-   and its crossing site's park's (the army's own crossing means, one pontoon park a site) when
-   its head reaches the crossing; each means takes one formation at a time, whole (``ferry_h``,
-   :func:`~logistics.network.ferry_time_h`; ``own_means_h``,
+   formation whose head reaches a major or large river's crossing (every one on its route) joins
+   its crossing site's park's queue (the army's own crossing means, one pontoon park a site)
+   and, where a flotilla ferries it (``ferry_by``), its brigade's
+   (:meth:`~logistics.advance.holds.Holds.ferried_at`: such a river is wider than a park's
+   bridge, so the route's 45-min bridge is not its crossing); each means takes one formation
+   at a time, whole (``ferry_h``, :func:`~logistics.network.ferry_time_h`; ``own_means_h``,
    :func:`~logistics.network.own_means_time_h`), and when one comes free it takes the first in
    fuel priority order of those waiting for it (forward detachments first), which goes with
-   whichever of its two means has all of it across first
+   whichever of its means has all of it across first
    (:meth:`~logistics.advance.holds.Holds.ferry_take`, :mod:`~logistics.advance.ferry_queue`); a
    formation still in its parent's column (not formed yet, or attached) waits from when its
    parent's head reaches the same crossing site
    (:meth:`~logistics.advance.holds.Holds.in_column`). Until it is all across its head stays in
-   the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing (its status
+   the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing and short of its
+   route's next big-river crossing (its status
    ``carried`` while it waits there; its tail stays at the crossing), and moves on at its own
    pace once it is released (:meth:`~logistics.advance.holds.Holds.held_at`). **Assumed**: the
    sources give the ferrying rate, not what the part already across did; a bridgehead of one
@@ -138,9 +141,9 @@ class _FState:
     objectives_done: int = 0
     crossings_done: int = 0
     depots_done: set = field(default_factory=set)
-    #: its ferrying across a major river: the crossing's km and when its head reached it (it
-    #: waits for its brigade and its site's park from then), and when all of it is across
-    #: (None until one of them takes it)
+    #: its current (or last) ferrying across a major or large river: the crossing's km and
+    #: when its head reached it (it waits for its brigade and its site's park from then), and
+    #: when all of it is across (None until one of them takes it)
     ferry_km: float | None = None
     ferry_arrived_h: float | None = None
     ferry_release_h: float | None = None
@@ -148,6 +151,9 @@ class _FState:
     #: hours the means that took it needed (its brigade's ``ferry_h`` or ``own_means_h``)
     ferry_site: int | None = None
     ferry_used_h: float = 0.0
+    #: hours each of its ferryings took, by the crossing's km (every major or large river's
+    #: crossing of its route is ferried: :meth:`~logistics.advance.holds.Holds.ferried_at`)
+    ferried_h: dict = field(default_factory=dict)
     arrived_h: float | None = None
     first_dry_h: float | None = None
     en_route_l: float = 0.0

@@ -1,5 +1,6 @@
 """The stops on a formation's route and what its head does at each: an objective reached, a
-river crossed (queued for its ferrying where the flotilla takes it across), a fortified depth
+river crossed (queued for its ferrying at every major or large river: by its flotilla brigade
+or the crossing site's own means, :meth:`~logistics.advance.holds.Holds.ferried_at`), a fortified depth
 entered (its detachment left there), a depot taken (its fuel booked).
 
 Why a module of its own: the step loop (:mod:`logistics.advance.simulate`) moves a head until
@@ -21,7 +22,6 @@ import numpy as np
 from logistics.advance.elements import Element, split
 from logistics.army.resolve import MEN_CLASSES
 from logistics.supply.delivery import Delivery
-from logistics.terrain.classes import BIG_RIVER_CLASSES
 
 __all__ = ["Stops", "depth_text"]
 
@@ -75,7 +75,7 @@ class Stops:
                 fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
             c = fp.crossings[st.crossings_done]
             self.crossing_times[(fid, st.crossings_done)] = t_h
-            if fp.ferry_by and st.ferry_km is None and c.river_class in BIG_RIVER_CLASSES:
+            if self.ferried_at(fid, c):  # every major or large river, not only the first
                 self.ferry_queue(fid, c, t_h)
                 for child, at in self.in_column(fid, c, t_h):  # at the river with it
                     self.ferry_queue(child, at, t_h, site=st.ferry_site)

@@ -39,8 +39,9 @@ class RiverClass(IntEnum):
 #: configs/norms/movement.yaml ``river.navigable_levels``: the Amur, the Argun, the Sungari, the
 #: Ussuri, the Nen; rasters/README.md), and so the rivers it ferries the formations it serves
 #: across. The one definition of what a ferried formation crosses only where its flotilla is
-#: (advance/ferry_sites.py ``ferry_barrier`` bars these classes elsewhere), the first such
-#: crossing of its route where the flotilla ferries it (holds.py, stops.py), the river a
+#: (advance/ferry_sites.py ``ferry_barrier`` bars these classes elsewhere), every such
+#: crossing of every formation's route a ferrying, by its flotilla or the crossing site's own
+#: means (holds.py ``Holds.ferried_at``: wider than an N2P park's bridge), the river a
 #: formation formed ``after_river_crossing`` waits for, and the crossing a way round a fortified
 #: region must not make twice (advance/route_choice.py). Smaller rivers (MEDIUM and below) every
 #: formation crosses by its own means (ford or bridge, the cost engine's price) wherever its
