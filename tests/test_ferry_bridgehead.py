@@ -205,14 +205,15 @@ def test_5rc_no_ferried_head_beyond_the_bridgehead_before_its_release(corps_5rc)
 # river is wider than an N2P park's bridge (movement.yaml bridging), so the route's 45-min
 # bridge price is not its crossing, at a later crossing nor for a formation with no flotilla.
 
-def _twice(corridor, second_km: float, *, ferry_by="bde", ferry_h=30.0, own_h=math.inf):
+def _twice(corridor, second_km: float, *, ferry_by="bde", ferry_h=30.0, own_h=math.inf,
+           frontier=False):
     """The corridor's formation ``fd`` with major-river crossings at km 10 and ``second_km``
     (sites 100 km apart), ferried by brigade ``bde`` (``ferry_h``) and/or its sites' own means
-    (``own_h``)."""
+    (``own_h``); ``frontier``: both crossings on the 1945 frontier."""
     plan = _army(corridor, [("fd", ferry_h)])
     fp = replace(plan.formations[0], ferry_by=ferry_by, own_means_h=own_h,
-                 crossings=(CrossingStop(RIVER_KM, 117.1, 47.0, 1, 0.75),
-                            CrossingStop(second_km, 118.5, 47.0, 1, 0.75)))
+                 crossings=(CrossingStop(RIVER_KM, 117.1, 47.0, 1, 0.75, frontier),
+                            CrossingStop(second_km, 118.5, 47.0, 1, 0.75, frontier)))
     return replace(plan, formations=(fp,), ferry_brigades=("bde",) if ferry_by else ())
 
 
@@ -251,13 +252,38 @@ def test_a_formation_with_no_flotilla_is_ferried_by_the_sites_own_means(corridor
     """No flotilla; the site's own means take 5 h: at the river at 06:30, all across 11:30,
     its head held at km 45 from 08:15 until then (km 80 at 10:00 on main: a 45-min bridge),
     then again at km 100 (reached 14:15, across 19:15: after the window, on at 06:00)."""
-    r = simulate_army(_twice(corridor, 100.0, ferry_by=None, ferry_h=0.0, own_h=5.0))
+    r = simulate_army(_twice(corridor, 100.0, ferry_by=None, ferry_h=0.0, own_h=5.0,
+                             frontier=True))
     t = _track(r, "fd")
     assert t.loc[H0 + timedelta(hours=10), "cum_km"] == pytest.approx(RIVER_KM + BOUND_KM)
     assert _ferry_rows_h(r, "fd") == pytest.approx([6.5, 14.25])
     assert r.crossings.set_index("cum_km")["ferry_h"].to_dict() == {RIVER_KM: 5.0, 100.0: 5.0}
     text = r.reached[r.reached["kind"] == "ferry"]["name"].iloc[0]
     assert "own means" in text and "would take" not in text
+
+
+def test_an_inland_big_river_with_no_flotilla_keeps_the_routes_bridge(corridor):
+    """The same formation with no flotilla, its crossings inland (not on the frontier): the
+    large-river class holds steppe rivers whose widths no source gives, crossed where the road
+    and rail net crossed them, so the route's bridge price stands: no ferrying, no hold."""
+    r = simulate_army(_twice(corridor, 100.0, ferry_by=None, ferry_h=0.0, own_h=5.0))
+    assert _ferry_rows_h(r, "fd") == []
+    assert _track(r, "fd").loc[H0 + timedelta(hours=10), "cum_km"] > RIVER_KM + BOUND_KM
+
+
+def test_a_route_across_the_frontier_marks_its_crossing_there():
+    """``_on_frontier``: a crossing is on the frontier when the route within 10 km of it lies on
+    both sides (the Ussuri at the 35th Army's jump-off), not when it lies on one (inland)."""
+    import numpy as np
+
+    from logistics.advance.formation_plan import _on_frontier
+    from logistics.terrain.sides import JAPANESE, NEITHER, SOVIET
+
+    kms = np.arange(0.0, 40.0, 2.0)
+    across = np.where(kms < 8, SOVIET, np.where(kms < 10, NEITHER, JAPANESE)).astype(np.uint8)
+    assert _on_frontier(kms, across, 9.0)
+    assert not _on_frontier(kms, across, 30.0)  # 20 km beyond: inland
+    assert not _on_frontier(kms, np.full(kms.shape, JAPANESE, np.uint8), 9.0)
 
 
 @pytest.mark.slow

@@ -27,7 +27,8 @@ def _unit(action: str, detaches: bool = False):
 
 
 def _army(corridor, *, breaker_start_h: float | None, follower_start_h: float = 0.0,
-          follower_action: str = "follow", depth_km: float = 6.0, detaches: bool = False):
+          follower_action: str = "follow", depth_km: float = 6.0, detaches: bool = False,
+          breaker_action: str = "assault"):
     """The plan: ``fd`` following the breach (or ``follower_action``) from
     ``follower_start_h``; ``rds`` (when ``breaker_start_h`` is not None) assaulting on the
     same route from that hour (both leaving a detachment when ``detaches``)."""
@@ -39,7 +40,7 @@ def _army(corridor, *, breaker_start_h: float | None, follower_start_h: float = 
     region = Region("d", "D", box(117.10, 46.9, 117.80, 47.1), (), "sourced",
                     depth_km=depth_km)
     fps, order = [], []
-    for fid, action, start_h in (("rds", "assault", breaker_start_h),
+    for fid, action, start_h in (("rds", breaker_action, breaker_start_h),
                                  ("fd", follower_action, follower_start_h)):
         if start_h is None:
             continue
@@ -105,6 +106,18 @@ def test_a_follower_after_the_breaker_came_out_passes_at_its_own_pace(corridor):
     assert _km(r, "fd", "1945-08-10 07:00") == pytest.approx(20.0, abs=1e-6)
     fd = r.tracks[r.tracks["formation_id"] == "fd"]
     assert "assault" not in set(fd["status"])
+    assert len(_says(r, "fd", "through the open breach, broken through by rds 09 Aug 18:30")) == 1
+
+
+def test_a_follower_that_broke_the_way_itself_opens_the_depth_for_the_next(corridor):
+    """No formation of the army breaks in: ``rds``, following too, breaks the way on its own
+    clock (km 10 .. 16, 06:30 .. 18:30 on 9 Aug) and so opens the depth as a breaker does;
+    ``fd``, a day later, goes on at its own pace (km 20 at 07:00 on 10 Aug; before, the depth
+    was broken anew at the rate: km 10.25). The 25th Army's 10th Mechanized Corps behind its
+    forward detachment at the Mudanjiang position."""
+    r = _army(corridor, breaker_start_h=0.0, follower_start_h=24.0, breaker_action="follow")
+    assert _km(r, "rds", "1945-08-09 18:00") == pytest.approx(15.75, abs=1e-6)
+    assert _km(r, "fd", "1945-08-10 07:00") == pytest.approx(20.0, abs=1e-6)
     assert len(_says(r, "fd", "through the open breach, broken through by rds 09 Aug 18:30")) == 1
 
 

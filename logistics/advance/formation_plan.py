@@ -43,13 +43,33 @@ __all__ = ["CrossingStop", "FormationPlan", "formation_plan"]
 @dataclass(frozen=True)
 class CrossingStop:
     """A river crossing of a formation's route, priced once by the cost engine: ``crossing_h``
-    is what the pace vehicle's route time already holds for it (no stop is added)."""
+    is what the pace vehicle's route time already holds for it (no stop is added);
+    ``frontier``: the route crosses the 1945 frontier there (:func:`_on_frontier`), where a
+    major or large river is ferried (:meth:`~logistics.advance.holds.Holds.ferried_at`)."""
 
     km: float
     lon: float
     lat: float
     river_class: int
     crossing_h: float
+    frontier: bool = False
+
+
+#: Km of route either side of a crossing within which the route must pass from one side of the
+#: 1945 frontier to the other for the crossing to be on the frontier. **Assumed**: the frontier's
+#: drawn cells are about 2 km wide (:data:`logistics.terrain.sides.SIDE_CELL_DEG`) and the
+#: WDBII river line and the boundary line of the same river, generalised differently, lie a
+#: few km apart; 10 km holds both and no inland river of the routes lies that near the line.
+FRONTIER_WINDOW_KM: float = 10.0
+
+
+def _on_frontier(kms: np.ndarray, sides: np.ndarray, km: float) -> bool:
+    """Whether the route's points within :data:`FRONTIER_WINDOW_KM` of ``km`` lie on both
+    sides of the 1945 frontier (``sides``: :func:`logistics.terrain.sides.side_of` codes)."""
+    from logistics.terrain.sides import JAPANESE, SOVIET
+
+    near = sides[np.abs(kms - km) <= FRONTIER_WINDOW_KM]
+    return bool((near == SOVIET).any() and (near == JAPANESE).any())
 
 
 @dataclass(frozen=True)
@@ -180,10 +200,12 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
     crossing is priced; already inside the route's time). A route joined from its parent's
     (a formed formation) is read piece by piece where its cells are not one path."""
     from logistics.cost.route import river_crossings
+    from logistics.terrain.sides import side_of
     from logistics.vehicles import load_vehicle
 
     if pace_vehicle is None or len(seg) < 2:
         return ()
+    sides = side_of(seg["lon"].to_numpy(float), seg["lat"].to_numpy(float))
     vid = load_vehicle(pace_vehicle, config_dir=models.config_dir).id
     cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
     kms = seg["cum_km"].to_numpy(dtype=np.float64)
@@ -201,7 +223,8 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
             i = int(idx[min(step, len(idx) - 1)])
             out.append(CrossingStop(float(kms[i]), float(df["lon"].iloc[j]),
                                     float(df["lat"].iloc[j]), int(df["river_class"].iloc[j]),
-                                    float(secs[j]) / 3600.0))
+                                    float(secs[j]) / 3600.0,
+                                    _on_frontier(kms, sides, float(kms[i]))))
     return tuple(out)
 
 
@@ -335,10 +358,11 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
                 "flotilla on a formation with no river on its route)")
         if options.ferry_time is not None:
             ferry_h = float(options.ferry_time(unit.men, unit.vehicle_count, 0))
-    if options.own_means_time is not None and \
-            any(c.river_class in BIG_RIVER_CLASSES for c in crossings):
-        # every formation crossing a major or large river, flotilla or not, is ferried there
-        # by the site's own means (holds.Holds.ferried_at: wider than an N2P bridge)
+    if options.own_means_time is not None and any(
+            c.river_class in BIG_RIVER_CLASSES and (ferried_by is not None or c.frontier)
+            for c in crossings):
+        # a formation crossing a major or large river where its flotilla sails or on the
+        # frontier is ferried there, by the site's own means too (holds.Holds.ferried_at)
         own_means_h = float(options.own_means_time(unit.men, unit.motor_classes, 0))
     shuttled = unit.movement == "truck_borne" and 0 < unit.lift_men < unit.men
     only_caps = norms.dismount_where_caps.get(unit.movement, ())

@@ -74,17 +74,25 @@ class Holds:
     def ferried_at(self, fid: str, crossing) -> bool:
         """Whether the formation waits at its route's ``crossing`` (a
         :class:`~logistics.advance.plan.CrossingStop`) to be ferried: a major or large river
-        (``BIG_RIVER_CLASSES``), every such crossing of its route, not only the first, and
-        whether or not a flotilla serves it. Why: such a river is wider than one N2P park's
-        bridge (movement.yaml ``bridging``: 167 m; ``river.own_means.width_km`` assumes 1.5 km,
-        range 0.8-3), so it is not the cost engine's 45-min bridge but a ferrying, by its
-        flotilla brigade (``ferry_by``: the flotilla is where it crosses,
+        (``BIG_RIVER_CLASSES``), every such crossing of its route, not only the first, where
+        the river is one its flotilla sails (a formation of a flotilla's ``ferries_for``,
+        ``ferry_by``: the 2nd Far Eastern Front's Amur, Ussuri and Sungari) or on the 1945
+        frontier (``crossing.frontier``: the Argun, Amur and Ussuri, with no bridge across).
+        Why: such a river is wider than one N2P park's bridge (movement.yaml ``bridging``:
+        167 m; ``river.own_means.width_km`` assumes 1.5 km, range 0.8-3, for the Amur and the
+        Ussuri), so it is not the cost engine's 45-min bridge but a ferrying, by its flotilla
+        brigade (the flotilla is where it crosses,
         :func:`~logistics.advance.ferry_sites.ferry_barrier`) or the crossing site's own means
-        (``own_means_h``). Not when it has neither (no own-means planner: the route's bridge
-        price stands), nor at the crossing it is queued for already (with its parent's column,
-        :meth:`in_column`)."""
+        (``own_means_h``). Elsewhere, inland and with no flotilla, the route's bridge stands:
+        the large-river class of the data (WDBII level 2) also holds the steppe rivers (the
+        upper Luan, the Xar Moron, the Liao) whose widths no source gives, and the big inland
+        rivers are crossed where the road and rail net crossed them. Not when it has no means
+        (no own-means planner), nor at the crossing it is queued for already (with its
+        parent's column, :meth:`in_column`)."""
         fp, st = self.fp[fid], self.state[fid]
         if crossing.river_class not in BIG_RIVER_CLASSES:
+            return False
+        if not (fp.ferry_by or crossing.frontier):
             return False
         if not (fp.ferry_by or math.isfinite(fp.own_means_h)):
             return False
@@ -177,19 +185,28 @@ class Holds:
         """A formation's head enters the fortified pass ``p`` at hour ``t_h``: when it breaks
         in (``assault``/``besiege``, not ``follow``), each region of the pass is open from then
         on, if not already (:meth:`breach_start_h`)."""
-        if p.action != "follow":
+        if self.breaks_in(p):
             for rid in pass_regions(p):
                 self.breach_open_h.setdefault(rid, t_h)
+
+    def breaks_in(self, p) -> bool:
+        """Whether the formation crossing the fortified pass ``p`` breaks the way itself:
+        ``assault``/``besiege``, or ``follow`` where no formation of its army breaks into any of
+        the pass's regions (nobody to follow: it crosses on its own clock,
+        :meth:`breach_start_h`, and so opens the depth for those behind it as a breaker
+        does)."""
+        return p.action != "follow" or not any(r in self.broken_by_army
+                                               for r in pass_regions(p))
 
     def breach_made(self, fid: str, n: int, t_h: float) -> None:
         """A formation's head has come out of its ``n``-th fortified pass at hour ``t_h`` (the
         end of the depth charged on its route, which runs on to its own objectives inside the
-        region: ``depths._charged``): when it breaks in (``assault``/``besiege``), each region
-        of the pass that no later pass of its route crosses again is broken through its whole
-        depth from then on, if not already (:meth:`breach_through_h`)."""
+        region: ``depths._charged``): when it breaks the way itself (:meth:`breaks_in`), each
+        region of the pass that no later pass of its route crosses again is broken through its
+        whole depth from then on, if not already (:meth:`breach_through_h`)."""
         passes = self.fp[fid].fortified
         p = passes[n]
-        if p.action == "follow":
+        if not self.breaks_in(p):
             return
         later = {r for q in passes[n + 1:] for r in pass_regions(q)}
         for rid in pass_regions(p):

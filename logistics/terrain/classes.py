@@ -40,8 +40,9 @@ class RiverClass(IntEnum):
 #: Ussuri, the Nen; rasters/README.md), and so the rivers it ferries the formations it serves
 #: across. The one definition of what a ferried formation crosses only where its flotilla is
 #: (advance/ferry_sites.py ``ferry_barrier`` bars these classes elsewhere), every such
-#: crossing of every formation's route a ferrying, by its flotilla or the crossing site's own
-#: means (holds.py ``Holds.ferried_at``: wider than an N2P park's bridge), the river a
+#: crossing a ferrying where the flotilla sails or on the 1945 frontier, by the flotilla or
+#: the crossing site's own means (holds.py ``Holds.ferried_at``: wider than an N2P park's
+#: bridge; inland with no flotilla the route's bridge), the river a
 #: formation formed ``after_river_crossing`` waits for, and the crossing a way round a fortified
 #: region must not make twice (advance/route_choice.py). Smaller rivers (MEDIUM and below) every
 #: formation crosses by its own means (ford or bridge, the cost engine's price) wherever its
