@@ -44,8 +44,9 @@ __all__ = ["CrossingStop", "FormationPlan", "formation_plan"]
 class CrossingStop:
     """A river crossing of a formation's route, priced once by the cost engine: ``crossing_h``
     is what the pace vehicle's route time already holds for it (no stop is added);
-    ``frontier``: the route crosses the 1945 frontier there (:func:`_on_frontier`), where a
-    major or large river is ferried (:meth:`~logistics.advance.holds.Holds.ferried_at`)."""
+    ``frontier``: the route crosses the 1945 frontier there where it is the Amur or the Ussuri
+    (:func:`_on_frontier`), where a major or large river is ferried
+    (:meth:`~logistics.advance.holds.Holds.ferried_at`)."""
 
     km: float
     lon: float
@@ -63,11 +64,23 @@ class CrossingStop:
 FRONTIER_WINDOW_KM: float = 10.0
 
 
-def _on_frontier(kms: np.ndarray, sides: np.ndarray, km: float) -> bool:
+#: Longitude east of which the frontier's big river is the Amur (and then the Ussuri), west of
+#: which it is the Argun, deg E. **Assumed**: the Argun meets the Shilka to form the Amur at
+#: about 121.5 E (53.3 N); WDBII gives no river names. Why it matters: the width a crossing
+#: site's own means ferry across (movement.yaml ``river.own_means.width_km``, 1.5 km) is
+#: assumed for the Amur and the Ussuri; the Argun, a much smaller river whose width no source
+#: gives, keeps the route's bridge (movement.yaml ``bridging``).
+AMUR_FROM_LON: float = 121.5
+
+
+def _on_frontier(kms: np.ndarray, sides: np.ndarray, km: float, lon: float) -> bool:
     """Whether the route's points within :data:`FRONTIER_WINDOW_KM` of ``km`` lie on both
-    sides of the 1945 frontier (``sides``: :func:`logistics.terrain.sides.side_of` codes)."""
+    sides of the 1945 frontier (``sides``: :func:`logistics.terrain.sides.side_of` codes) at a
+    crossing east of :data:`AMUR_FROM_LON` (``lon``, deg E): the Amur or the Ussuri."""
     from logistics.terrain.sides import JAPANESE, SOVIET
 
+    if lon < AMUR_FROM_LON:
+        return False
     near = sides[np.abs(kms - km) <= FRONTIER_WINDOW_KM]
     return bool((near == SOVIET).any() and (near == JAPANESE).any())
 
@@ -224,7 +237,8 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
             out.append(CrossingStop(float(kms[i]), float(df["lon"].iloc[j]),
                                     float(df["lat"].iloc[j]), int(df["river_class"].iloc[j]),
                                     float(secs[j]) / 3600.0,
-                                    _on_frontier(kms, sides, float(kms[i]))))
+                                    _on_frontier(kms, sides, float(kms[i]),
+                                                 float(df["lon"].iloc[j]))))
     return tuple(out)
 
 

@@ -77,7 +77,8 @@ class Holds:
         (``BIG_RIVER_CLASSES``), every such crossing of its route, not only the first, where
         the river is one its flotilla sails (a formation of a flotilla's ``ferries_for``,
         ``ferry_by``: the 2nd Far Eastern Front's Amur, Ussuri and Sungari) or on the 1945
-        frontier (``crossing.frontier``: the Argun, Amur and Ussuri, with no bridge across).
+        frontier where it is the Amur or the Ussuri (``crossing.frontier``: no bridge across;
+        the Argun, of no known width, keeps the bridge).
         Why: such a river is wider than one N2P park's bridge (movement.yaml ``bridging``:
         167 m; ``river.own_means.width_km`` assumes 1.5 km, range 0.8-3, for the Amur and the
         Ussuri), so it is not the cost engine's 45-min bridge but a ferrying, by its flotilla
