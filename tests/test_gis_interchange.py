@@ -291,6 +291,10 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
         assert _field_types(full, layer) == types, layer
         assert _field_types(empty, layer) == types, layer
     assert _field_types(empty, "documented")["date"] == "DATETIME"
+    with sqlite3.connect(full) as con:  # GeoPackage 1.2: GDAL < 3.7 (QGIS on Debian 12) warns
+        # on every layer of GDAL's newer default, 1.4 (10400)
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 10200
+        assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # 'GPKG'
 
 
 # ------------------------------------------------------------------ what the README promises
