@@ -603,6 +603,12 @@ def _fuel_targets(raw: Any, bad, config_dir=None) -> tuple[FuelTarget, ...]:
         ):
             bad(f"{key}.range_l_per_100km", "[low, high] litres per 100 km", rng)
             rng = None
+        if value is not None and rng is not None and not rng[0] <= value <= rng[1]:
+            # the figure is chosen from its source's range (`choice:`): one outside it is a
+            # slip, or a what-if that must widen the range with it (as an army's uncertain:)
+            bad(f"{key}.l_per_100km", f"a figure within its range_l_per_100km {list(rng)}",
+                value, "fix: correct the figure, or widen `range_l_per_100km` with it and say "
+                "why in `choice:`")
         choice = entry.get("choice")
         if not isinstance(choice, str) or not choice.strip():
             bad(f"{key}.choice", "a text saying which figure is targeted and why", choice,

@@ -330,6 +330,10 @@ def _spoil(folder: Path, name: str, fn) -> None:
     (lambda t: t.replace("l_per_100km: 235", "l_per_100km: .inf"), "l_per_100km"),
     (lambda t: t.replace("[200, 270]", "[200, .inf]"), "range_l_per_100km"),
     (lambda t: t.replace("[200, 270]", "[true, 270]"), "range_l_per_100km"),
+    # a figure outside its own source's range (newuser28 tried 400 of [250, 350]: taken silently)
+    (lambda t: t.replace("l_per_100km: 300", "l_per_100km: 400"),
+     "fuel_targets.cross_country.l_per_100km: expected a figure within its range_l_per_100km "
+     "[250, 350], got 400; fix: correct the figure, or widen"),
     (lambda t: t.replace("  value: 32\n", "  value: 1945-02-30\n", 1), "mass_t.value"),
     # a unit written with the number, an American word for petrol: the fix says what to write
     # (found by newuser19: both said only "expected ..., got ...")

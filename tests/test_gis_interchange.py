@@ -199,6 +199,9 @@ def test_qgis_project_opens_in_the_rasters_metric_crs_as_its_docstring_says(tmp_
 
     root = project({"terrain.tif": ("hillshade", "terrain")})
     assert CRS.from_wkt(root.find("projectCrs/spatialrefsys/wkt").text) == metric_crs()
+    # QGIS reads <projectCrs> only under this flag: without it the project has no CRS and
+    # nothing is reprojected (the lon/lat layers over one cell of the metric rasters)
+    assert root.find("properties/SpatialRefSys/ProjectionsEnabled").text == "1"
     assert root.find("mapcanvas/units").text == "meters"
     ext = {k: float(root.find(f"mapcanvas/extent/{k}").text)
            for k in ("xmin", "ymin", "xmax", "ymax")}
@@ -210,6 +213,7 @@ def test_qgis_project_opens_in_the_rasters_metric_crs_as_its_docstring_says(tmp_
     assert ext["xmax"] - ext["xmin"] < 300_000  # 3 degrees of longitude at 47 N: ~228 km
     root = project({})  # no raster: the project stays in lon/lat
     assert CRS.from_wkt(root.find("projectCrs/spatialrefsys/wkt").text).to_epsg() == 4326
+    assert root.find("properties/SpatialRefSys/ProjectionsEnabled").text == "1"
     assert root.find("mapcanvas/units").text == "degrees"
 
 
@@ -287,6 +291,10 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
         assert _field_types(full, layer) == types, layer
         assert _field_types(empty, layer) == types, layer
     assert _field_types(empty, "documented")["date"] == "DATETIME"
+    with sqlite3.connect(full) as con:  # GeoPackage 1.2: GDAL < 3.7 (QGIS on Debian 12) warns
+        # on every layer of GDAL's newer default, 1.4 (10400)
+        assert con.execute("PRAGMA user_version").fetchone()[0] == 10200
+        assert con.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # 'GPKG'
 
 
 # ------------------------------------------------------------------ what the README promises

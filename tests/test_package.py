@@ -170,3 +170,42 @@ def test_a_shipped_scenario_runs_by_name_from_any_folder(tmp_path, monkeypatch):
     assert scenario_files("tbf-cmg.yaml") == [Path("tbf-cmg.yaml")]
     with pytest.raises(errors.ConfigError, match="shipped scenario by name"):
         scenario_files("no-such-axis")
+
+
+def test_every_third_party_import_is_a_declared_dependency():
+    """A module the package imports itself is declared in pyproject.toml (a dependency, or an
+    extra for the optional paths), not left to arrive as another package's dependency: the
+    GeoPackage writer imports pyogrio, which geopandas>=0.14 does not require (before 1.0 it
+    wrote with fiona), so an environment with such a geopandas ran a whole scenario and then
+    stopped at run.gpkg on an ImportError."""
+    import ast
+    import re
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    root = Path(__file__).resolve().parents[1]
+    meta = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    specs = list(meta["dependencies"]) + [s for extra in meta["optional-dependencies"].values()
+                                          for s in extra]
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    declared = {norm(re.split(r"[\s\[<>=!~;]", s, maxsplit=1)[0]) for s in specs}
+    imported: dict[str, str] = {}
+    for path in sorted((root / "logistics").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top != "logistics" and top not in sys.stdlib_module_names:
+                    imported.setdefault(top, str(path.relative_to(root)))
+    dists = packages_distributions()
+    undeclared = {top: where for top, where in imported.items()
+                  if top in dists and not {norm(d) for d in dists[top]} & declared}
+    assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"

@@ -82,11 +82,14 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
     old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
     pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": iso})
     try:
-        for name, gdf in layers.items():
+        for i, (name, gdf) in enumerate(layers.items()):
+            # GeoPackage 1.2, not GDAL's newer default 1.4: GDAL before 3.7 (QGIS on Debian 12,
+            # Ubuntu 22.04) warns on every layer of a 1.4 file; nothing here needs 1.4
+            version = {"VERSION": "1.2"} if i == 0 else {}
             _writable(gdf).to_file(path, layer=name, driver="GPKG", engine="pyogrio",
                                    geometry_type=GEOMETRY_TYPES.get(name, "Unknown"),
                                    SPATIAL_INDEX="YES",
-                                   DESCRIPTION=_description(name, gdf, utc_offset_h))
+                                   DESCRIPTION=_description(name, gdf, utc_offset_h), **version)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
     with sqlite3.connect(path) as con:

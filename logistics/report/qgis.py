@@ -330,6 +330,11 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
         ET.SubElement(ext, key).text = f"{value:.6f}" if canvas_units == "degrees" \
             else f"{value:.1f}"
     props = ET.SubElement(qgis, "properties")
+    # QGIS reads <projectCrs> only when this legacy flag is set (QgsProject::readProjectFile);
+    # without it the project opens with no CRS: nothing reprojected, the lon/lat layers drawn in
+    # degrees over one metre-sized cell of the rasters (checked with PyQGIS 3.22).
+    srs_props = ET.SubElement(props, "SpatialRefSys")
+    ET.SubElement(srs_props, "ProjectionsEnabled", type="int").text = "1"
     paths = ET.SubElement(props, "Paths")
     ET.SubElement(paths, "Absolute", type="bool").text = "false"
     ET.indent(qgis)

@@ -1,0 +1,99 @@
+"""run.qgz as QGIS itself opens it: with PyQGIS when a Python on the machine has it (Debian:
+``apt install python3-qgis qgis-providers``), else skipped. The other project tests parse the
+XML; this one catches what only QGIS's reader knows, such as the flag without which QGIS
+ignores ``<projectCrs>`` and opens the project with no CRS (the lon/lat layers then drawn in
+degrees over one cell of the metric rasters)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from logistics import settings
+
+_OPEN = r"""
+import json, sys
+from qgis.core import QgsApplication, QgsCoordinateTransform, QgsProject
+app = QgsApplication([], False)
+app.initQgis()
+project = QgsProject.instance()
+out = {"read": project.read(sys.argv[1]), "crs_valid": project.crs().isValid(), "layers": {}}
+for layer in project.mapLayers().values():
+    to_project = QgsCoordinateTransform(layer.crs(), project.crs(), project)
+    e = to_project.transformBoundingBox(layer.extent())
+    out["layers"][layer.name()] = {"valid": layer.isValid(),
+                                   "extent": [e.xMinimum(), e.yMinimum(), e.xMaximum(), e.yMaximum()]}
+print(json.dumps(out))
+app.exitQgis()
+"""
+
+
+def _qgis_python() -> str | None:
+    """A Python interpreter that imports ``qgis.core`` (the system one, where PyQGIS lives)."""
+    for exe in dict.fromkeys(p for p in (shutil.which("python3"), "/usr/bin/python3") if p):
+        if exe == sys.executable or not os.path.exists(exe):
+            continue
+        try:
+            done = subprocess.run([exe, "-c", "import qgis.core"], capture_output=True,
+                                  timeout=60, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if done.returncode == 0:
+            return exe
+    return None
+
+
+def test_run_qgz_opens_in_qgis_from_another_folder_with_its_layers_over_the_rasters(tmp_path):
+    exe = _qgis_python()
+    if exe is None:
+        pytest.skip("no Python with PyQGIS (apt install python3-qgis qgis-providers)")
+    import geopandas as gpd
+    pytest.importorskip("rioxarray")  # the .rio accessor
+    import xarray as xr
+    from shapely.geometry import LineString, Point
+
+    from logistics.report.gpkg import GEOMETRY_TYPES, write_gpkg
+    from logistics.report.qgis import write_qgz
+    from logistics.report.rasters import write_cog
+    from logistics.terrain import to_metric
+
+    folder = tmp_path / "run"
+    folder.mkdir()
+    cx, cy = to_metric(119.5, 47.0)  # a 100 km square of terrain round the route
+    x = cx - 50_000.0 + 1000.0 * (np.arange(100) + 0.5)
+    y = cy + 50_000.0 - 1000.0 * (np.arange(100) + 0.5)
+    elev = xr.DataArray(np.add.outer(y - y.min(), x - x.min()).astype(np.float32) / 100.0,
+                        coords={"y": y, "x": x}, dims=("y", "x"))
+    write_cog(elev.rio.write_crs(settings.METRIC_CRS).rio.write_transform(),
+              folder / "terrain.tif", units="m", description="elevation")
+    t = pd.to_datetime(["1945-08-09 01:00", "1945-08-09 02:00"])
+    layers = {
+        "routes": gpd.GeoDataFrame({"formation_id": ["a"], "name": ["A"], "length_km": [30.0]},
+                                   geometry=[LineString([(119.3, 47.0), (119.7, 47.0)])], crs=4326),
+        "track": gpd.GeoDataFrame({"formation_id": ["a", "a"], "time": t},
+                                  geometry=[Point(119.3, 47.0), Point(119.4, 47.0)], crs=4326)}
+    write_gpkg(layers, folder / "run.gpkg", timestamp="1945-08-09T01:00:00", formations=("a",))
+    write_qgz(folder / "run.qgz", gpkg="run.gpkg",
+              vectors={n: (GEOMETRY_TYPES[n], n) for n in layers},
+              rasters={"terrain.tif": ("hillshade", "terrain")}, title="t",
+              extent=(119.0, 46.5, 120.0, 47.5), formations=("a",))
+    moved = shutil.move(str(folder), str(tmp_path / "elsewhere"))  # relative paths follow it
+    done = subprocess.run([exe, "-c", _OPEN, os.path.join(moved, "run.qgz")], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    opened = json.loads(done.stdout.strip().splitlines()[-1])
+    assert opened["read"] and opened["crs_valid"]
+    assert set(opened["layers"]) == {"routes", "track", "terrain"}
+    assert all(layer["valid"] for layer in opened["layers"].values()), opened["layers"]
+    tx0, ty0, tx1, ty1 = opened["layers"]["terrain"]["extent"]
+    for name in ("routes", "track"):  # in the project's CRS, inside the terrain's extent
+        x0, y0, x1, y1 = opened["layers"][name]["extent"]
+        assert tx0 <= x0 <= x1 <= tx1 and ty0 <= y0 <= y1 <= ty1, (name, opened["layers"])
