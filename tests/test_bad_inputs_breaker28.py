@@ -1,0 +1,137 @@
+"""Bad inputs left over by breaker27 (helper "breaker28"): each ends in one clear error.
+
+A copy of the configs tree (``LOGISTICS_CONFIG_DIR``) whose ``norms/march.yaml`` misspelt a key
+of a heat rule (``front:`` for ``fronts:``) ran the foot columns' night marches on every front;
+a key of ``default_by_movement`` that is no movement (``fot:``, or the shipped ``mixed:``, which
+no army file's ``movement`` can name) was never read. NaN or infinity in a figure no reader
+bounds (a comparator, a fortified region's count of pillboxes, a railway way's gauge) was taken.
+``network/network.yaml`` and ``sources.yaml`` took any top-level key (a misspelt section was
+named only as its figures missing, or not at all).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from logistics import settings
+
+from tests.conftest import configs_refused as _refused
+from tests.conftest import configs_tree_edited as _tree
+
+SHIPPED = Path(settings.SHIPPED_CONFIG_DIR)
+
+
+
+
+def _norms(d: Path):
+    from logistics.army.norms import load_norms
+
+    return load_norms(d)
+
+
+# --- norms/march.yaml: a heat rule's keys, default_by_movement's keys -------------------------
+
+@pytest.mark.parametrize("old, new, words", [
+    ("      fronts: [Transbaikal Front]\n", "      front: [Transbaikal Front]\n",
+     ("norms.foot_column.heat_rule.front", "did you mean 'fronts'", "march_start_hour")),
+    ("      season: dry\n", "      seasons: dry\n",
+     ("norms.foot_column.heat_rule.seasons", "did you mean 'season'")),
+])
+def test_a_heat_rules_misspelt_key_is_refused(tmp_path, old, new, words):
+    d = _tree(tmp_path, "norms/march.yaml", old, new)
+    _refused(_norms, d, "norms/march.yaml", *words)
+
+
+@pytest.mark.parametrize("old, new, words", [
+    # no army file's movement is `mixed` (a mixed column names its norm by march_norm:)
+    ("  horse: horse_column\n", "  horse: horse_column\n  mixed: mixed_column\n",
+     ("default_by_movement.mixed", "tank_riders", "truck_borne")),
+    ("  foot: foot_column\n", "  fot: foot_column\n",
+     ("default_by_movement.fot", "did you mean 'foot'")),
+    # rail and river formations are carried: no march norm is read for them
+    ("  horse: horse_column\n", "  horse: horse_column\n  rail: foot_column\n",
+     ("default_by_movement.rail", "carried")),
+])
+def test_default_by_movement_names_movements_only(tmp_path, old, new, words):
+    d = _tree(tmp_path, "norms/march.yaml", old, new)
+    _refused(_norms, d, "norms/march.yaml", *words)
+
+
+def test_the_shipped_defaults_cover_every_marching_movement():
+    """Every movement of the army files but rail and river has its default norm (the shipped
+    file lost `mixed:` only, which named no movement)."""
+    from typing import get_args
+
+    from logistics.army.norms import load_norms
+    from logistics.army.schema import MOVEMENTS
+
+    assert set(load_norms(SHIPPED).default_norm) == set(get_args(MOVEMENTS)) - {"rail", "river"}
+
+
+# --- NaN and infinity where no reader bounds the figure ---------------------------------------
+
+def _fortified(d: Path):
+    from logistics.army.fortified import load_fortified
+
+    return load_fortified(d)
+
+
+def _lines(d: Path):
+    from logistics.network.params import load_lines
+
+    return load_lines(config_dir=d)
+
+
+@pytest.mark.parametrize("load, rel, old, new, words", [
+    (_norms, "norms/march.yaml", "    big_halt_h:\n      value: 3\n",
+     "    big_halt_h:\n      value: .nan\n", ("norms.horse_column.big_halt_h.value", "nan")),
+    (_norms, "norms/movement.yaml", "  c47_payload_t:\n    value: 2.7\n",
+     "  c47_payload_t:\n    value: .inf\n", ("airlift.c47_payload_t.value", "inf")),
+    (_norms, "norms/formations.yaml", "  rifle_army_divisions:\n    value: 6\n",
+     "  rifle_army_divisions:\n    value: -.inf\n", ("army_sizes.rifle_army_divisions.value",)),
+    (_fortified, "fortified-regions.yaml", "    preparation_h:\n      value: 0\n",
+     "    preparation_h:\n      value: .nan\n", ("rule.breakthrough.preparation_h.value",)),
+    (_lines, "network/lines-1945.yaml", "      gauge_mm: 1520\n", "      gauge_mm: 1e400\n",
+     ("R02.ways.border.gauge_mm", "inf")),
+])
+def test_a_figure_no_reader_bounds_is_refused_when_not_finite(tmp_path, load, rel, old, new,
+                                                              words):
+    d = _tree(tmp_path, rel, old, new)
+    _refused(load, d, rel, "not a finite number", *words)
+
+
+# --- network.yaml and sources.yaml: their top-level keys --------------------------------------
+
+def _params(d: Path):
+    from logistics.network.params import load_params
+
+    return load_params(config_dir=d)
+
+
+def _sources(d: Path):
+    from logistics.sources import load_bibliography
+
+    return load_bibliography(config_dir=d)
+
+
+@pytest.mark.parametrize("load, rel, old, new, words", [
+    (_params, "network/network.yaml", "\ntracing:\n", "\ntracing:\n  stencl: 8\n",
+     ("tracing.stencl", "did you mean 'stencil'")),
+    (_params, "network/network.yaml", "\ntracing:\n", "\nnotes: [a]\ntracing:\n",
+     ("network.yaml: notes", "access, rail, road, tracing")),
+    (_sources, "sources.yaml", "\npointers:\n", "\npointer:\n  x: {keys: []}\npointers:\n",
+     ("sources.yaml: pointer", "did you mean 'pointers'", "tokens")),
+])
+def test_unknown_top_level_keys_are_refused(tmp_path, load, rel, old, new, words):
+    d = _tree(tmp_path, rel, old, new)
+    _refused(load, d, rel, *words)
+
+
+def test_the_shipped_network_and_sources_files_load():
+    from logistics.network.params import load_params
+    from logistics.sources import load_bibliography
+
+    assert load_params(config_dir=SHIPPED).rail_speed_kmh > 0
+    assert load_bibliography(config_dir=SHIPPED).sources
