@@ -6,7 +6,9 @@ a key of ``default_by_movement`` that is no movement (``fot:``, or the shipped `
 no army file's ``movement`` can name) was never read. NaN or infinity in a figure no reader
 bounds (a comparator, a fortified region's count of pillboxes, a railway way's gauge) was taken.
 ``network/network.yaml`` and ``sources.yaml`` took any top-level key (a misspelt section was
-named only as its figures missing, or not at all).
+named only as its figures missing, or not at all). An override of an army figure outside its
+``uncertain:`` range was run, where a norms figure's was refused and so is the same value
+written in a copy of the army file.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from logistics import settings
+from logistics.errors import ConfigError
 
 from tests.conftest import configs_refused as _refused
 from tests.conftest import configs_tree_edited as _tree
@@ -135,3 +138,37 @@ def test_the_shipped_network_and_sources_files_load():
 
     assert load_params(config_dir=SHIPPED).rail_speed_kmh > 0
     assert load_bibliography(config_dir=SHIPPED).sources
+
+
+# --- an override outside its uncertain: range ------------------------------------------------
+
+def test_an_army_figure_override_outside_its_range_is_refused_as_a_norms_figures():
+    """tbf-36a.yaml ranges fuel.reserve_reach_km over [50, 200]: 400 was run, while a norms
+    figure beyond its range and the same 400 written in a copy of the file are refused."""
+    import logistics
+    from logistics.army.overrides import override_problem
+
+    army = logistics.load_scenario(SHIPPED / "tbf-36a.yaml")
+    assert override_problem(army, {"fuel.reserve_reach_km": 150}) is None
+    why = override_problem(army, {"fuel.reserve_reach_km": 400})
+    assert why is not None
+    for w in ("fuel.reserve_reach_km", "400", "[50, 200]", "widen the range"):
+        assert w in why, why
+    with pytest.raises(ConfigError) as err:  # before any loading of terrain
+        logistics.run(army, overrides={"fuel.reserve_reach_km": 400})
+    assert "lies outside its range [50, 200]" in str(err.value)
+    # the norms figure's refusal, for the same shape of words
+    with pytest.raises(ConfigError) as err:
+        logistics.run(army, overrides={"norms/march:norms.tank_column.max_speed_kmh": 30})
+    assert "lies outside its range [6.6, 22.5]" in str(err.value)
+
+
+def test_a_figure_without_a_range_still_takes_any_value_the_schema_allows():
+    import logistics
+    from logistics.army.overrides import override_problem
+
+    army = logistics.load_scenario(SHIPPED / "tbf-36a.yaml")
+    assert "supply.trucks.0.unload_h" not in army.uncertain
+    assert override_problem(army, {"supply.trucks.0.unload_h": 7}) is None
+    # the README's what-if (twice the trucks) lies inside the range [30, 300]
+    assert override_problem(army, {"supply.trucks.0.count": 200}) is None

@@ -1883,7 +1883,8 @@ def build_cases(ctx: Ctx) -> list[Case]:
     # default_by_movement key that is no movement (the shipped `mixed:`, a typo `fot:`), NaN or
     # infinity in a figure no reader bounds (informative: a comparator, a fortified region's
     # preparation, a railway way's gauge), an unknown top-level key of network.yaml or
-    # sources.yaml
+    # sources.yaml; an army figure's override outside its uncertain: range (run; a norms
+    # figure's was refused)
     b28 = {
         "heat-rule-fronts-typo": ("run", "norms/march.yaml", "      fronts: [Transbaikal Front]\n",
                                   "      front: [Transbaikal Front]\n"),
@@ -1918,6 +1919,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
                      setup=_chain(_scenario("tbf-36a.yaml") if cmd == "run" else None,
                                   _configs(text_edit(rel, lambda t, o=old, n=new: (
                                       t.replace(o, n, 1)))))))
+    for key, value in (("reserve-reach-above", "fuel.reserve_reach_km=400"),
+                       ("refills-below", "fuel.in_tanks_refills=0.5")):
+        add(Case(f"cli-b28-set-outside-range-{key}", "cli", CMP + ["--set", value, "--out", "o"],
+                 allowed=("o",), setup=_compare_inputs, timeout_s=150))
 
     return cases
 
