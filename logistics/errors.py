@@ -267,3 +267,16 @@ def refuse_unknown_keys(where: str, node: Any, read: Iterable[str], informative:
                           f"{', '.join(read)}"
                           + (f"; informative: {', '.join(informative)}"
                              if informative else "") + ")")
+
+
+def check_flag(name: str, value: object) -> bool:
+    """``value`` as a bool when it is ``True`` or ``False`` (numpy's too); ConfigError naming
+    ``name`` otherwise: bool("no") is True, so a text (or 0, 1) would have switched the option
+    on or off unread."""
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+    raise ConfigError(f"{name} must be True or False, got {shown}; fix: {name}=True or "
+                      f"{name}=False")

@@ -172,3 +172,76 @@ def test_a_figure_without_a_range_still_takes_any_value_the_schema_allows():
     assert override_problem(army, {"supply.trucks.0.unload_h": 7}) is None
     # the README's what-if (twice the trucks) lies inside the range [30, 300]
     assert override_problem(army, {"supply.trucks.0.count": 200}) is None
+
+
+# --- the Python API's options (hunt) ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def small_terrain():
+    import logistics
+
+    return logistics.load_terrain((119.5, 46.5, 120.5, 47.0), resolution_m=25000)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    # 14.6 TiB asked for (a MemoryError); a finer step took GBs and minutes
+    ({"grade_step": 1e-12}, ("grade_step=1e-12", "at most 5,000", "fix: grade_step >= 0.0002")),
+    ({"grade_step": "0.01"}, ("'0.01'", "fix:")),  # a TypeError
+    # a walking function it has not, for a tank: taken
+    ({"walking": "naismith"}, ("walking", "'naismith'", "tobler")),
+])
+def test_a_cost_models_options_are_checked(small_terrain, kwargs, words):
+    import logistics
+
+    with pytest.raises(ConfigError) as err:
+        logistics.build_cost_model(small_terrain, "t-34-85", **kwargs)
+    for w in words:
+        assert w in str(err.value), str(err.value)
+
+
+def test_accumulate_takes_reverse_as_true_or_false_only(small_terrain):
+    """reverse="no" is True to bool(): the costs were solved towards the source, unasked."""
+    import logistics
+
+    model = logistics.build_cost_model(small_terrain, "t-34-85")
+    with pytest.raises(ConfigError, match="reverse must be True or False, got 'no'"):
+        logistics.accumulate(model, [(0, 0)], reverse="no")
+    assert logistics.accumulate(model, [(0, 0)], reverse=False).cost[0, 0] == 0
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"railways": "no"}, ("railways must be True or False", "'no'")),  # drew the railways
+    ({"classes_2019": 1}, ("classes_2019 must be True or False",)),
+    ({"wetland_rule": None}, ("wetland_rule must be a WetlandRule", "NoneType")),  # AttributeError
+    ({"landcover_1945": "off"}, ("landcover_1945 must be a Landcover1945", "Landcover1945.off()")),
+    ({"corridor": "Hailar"}, ("corridor points must be (lon, lat) pairs",)),  # ValueError
+    ({"corridor": [(119.6, 46.6), (120.4, 46.9)], "corridor_width_km": "60"},
+     ("corridor width_km must be a positive number", "'60'")),  # TypeError
+])
+def test_load_terrains_options_are_checked(kwargs, words):
+    import logistics
+    from logistics.errors import LogisticsError
+
+    with pytest.raises(LogisticsError) as err:
+        logistics.load_terrain((119.5, 46.5, 120.5, 47.0), resolution_m=25000, **kwargs)
+    for w in words:
+        assert w in str(err.value), str(err.value)
+
+
+def test_compare_refuses_a_map_resolution_it_cannot_draw_before_any_run(tmp_path, monkeypatch,
+                                                                       capsys):
+    """`compare --map-resolution-m 1` ran every axis (1.5 min), then failed writing map.png
+    (naming --resolution-m): refused first, with the finest that fits, or --no-map."""
+    import logistics.history.compare as history_compare
+    from logistics.cli import main
+
+    def never(*args, **kwargs):
+        raise AssertionError("the axes were run before --map-resolution-m was checked")
+
+    monkeypatch.setattr(history_compare, "compare", never)
+    assert main(["compare", "--map-resolution-m", "1", "--workers", "0",
+                 "--out", str(tmp_path / "c")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("logistics compare: error: --map-resolution-m 1:"), err
+    assert "or coarser" in err and "--no-map" in err, err
+    assert not (tmp_path / "c").exists()

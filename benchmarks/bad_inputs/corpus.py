@@ -1884,7 +1884,7 @@ def build_cases(ctx: Ctx) -> list[Case]:
     # infinity in a figure no reader bounds (informative: a comparator, a fortified region's
     # preparation, a railway way's gauge), an unknown top-level key of network.yaml or
     # sources.yaml; an army figure's override outside its uncertain: range (run; a norms
-    # figure's was refused)
+    # figure's was refused); compare --map-resolution-m finer than memory holds
     b28 = {
         "heat-rule-fronts-typo": ("run", "norms/march.yaml", "      fronts: [Transbaikal Front]\n",
                                   "      front: [Transbaikal Front]\n"),
@@ -1923,6 +1923,11 @@ def build_cases(ctx: Ctx) -> list[Case]:
                        ("refills-below", "fuel.in_tanks_refills=0.5")):
         add(Case(f"cli-b28-set-outside-range-{key}", "cli", CMP + ["--set", value, "--out", "o"],
                  allowed=("o",), setup=_compare_inputs, timeout_s=150))
+    # a base map finer than memory holds: every axis was run, then map.png failed (the map is
+    # drawn: no --no-map)
+    add(Case("cli-b28-compare-map-resolution-1", "cli",
+             [a for a in CMP if a != "--no-map"] + ["--map-resolution-m", "1", "--out", "o"],
+             allowed=("o",), setup=_compare_inputs, timeout_s=150))
 
     return cases
 
