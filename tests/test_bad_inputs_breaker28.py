@@ -62,6 +62,18 @@ def test_default_by_movement_names_movements_only(tmp_path, old, new, words):
     _refused(_norms, d, "norms/march.yaml", *words)
 
 
+@pytest.mark.parametrize("mov, norm", [("foot", "foot_column"), ("motor", "motor_column")])
+def test_the_defaults_every_run_reads_are_required(tmp_path, mov, norm):
+    """Without `foot:` an army loaded, and its run failed after its terrain and routes with
+    'no march norm None for movement 'foot'', naming no file (motor: the convoys' pace)."""
+    d = _tree(tmp_path, "norms/march.yaml", f"  {mov}: {norm}\n", "")
+    if mov == "motor":  # the dismount rule names motor too: drop it there first
+        p = d / "norms" / "march.yaml"
+        p.write_text(p.read_text(encoding="utf-8").replace(
+            "  where_caps:\n    motor: [taiga_without_roads_kmh]\n", "", 1), encoding="utf-8")
+    _refused(_norms, d, "norms/march.yaml", f"default_by_movement.{mov}: missing", norm)
+
+
 def test_the_shipped_defaults_cover_every_marching_movement():
     """Every movement of the army files but rail and river has its default norm (the shipped
     file lost `mixed:` only, which named no movement)."""

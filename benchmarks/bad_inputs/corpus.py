@@ -1892,6 +1892,8 @@ def build_cases(ctx: Ctx) -> list[Case]:
                                       "  horse: horse_column\n  mixed: mixed_column\n"),
         "default-by-movement-typo": ("run", "norms/march.yaml", "  foot: foot_column\n",
                                      "  fot: foot_column\n"),
+        # without it the run failed after its routes, naming no file
+        "default-by-movement-no-foot": ("run", "norms/march.yaml", "  foot: foot_column\n", ""),
         "march-informative-nan": ("run", "norms/march.yaml", "    big_halt_h:\n      value: 3\n",
                                   "    big_halt_h:\n      value: .nan\n"),
         "movement-informative-inf": ("run", "norms/movement.yaml",

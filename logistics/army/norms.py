@@ -325,6 +325,13 @@ _HEAT_KEYS_READ = frozenset({"season", "fronts", "march_start_hour", "march_hour
                              "cite", "assumed"})
 
 
+#: The defaults of ``default_by_movement`` the engine reads for every army, whatever its
+#: formations' movements: why (advance/formation_plan.py, advance/plan.py).
+_DEFAULTS_READ: dict[str, str] = {
+    "foot": "the pace of men on foot: dismounted men, the men a truck shuttle leaves walking",
+    "motor": "the pace of the supply convoys"}
+
+
 def _marching_movements() -> frozenset[str]:
     """The army files' movements that take a march norm (all but the carried rail and river):
     the keys ``default_by_movement`` may give."""
@@ -381,6 +388,11 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
     refuse_unknown_keys(f"{r.path}: default_by_movement", defaults, _marching_movements(), frozenset(),
                   "default_by_movement (a movement of the army files; rail and river "
                   "formations are carried and take no march norm)")
+    for mov, why in _DEFAULTS_READ.items():  # a run failed after its routes, naming no file
+        if mov not in defaults:
+            raise ConfigError(f"{r.path}: default_by_movement.{mov}: missing; every run reads "
+                              f"it ({why}); fix: add `{mov}: <a norm of norms:>` (the shipped "
+                              f"file: {mov}: {'foot_column' if mov == 'foot' else 'motor_column'})")
     for mov, nid in defaults.items():
         if nid not in norms:
             raise ConfigError(f"{r.path}: default_by_movement.{mov}: {nid!r} is no norm; "
