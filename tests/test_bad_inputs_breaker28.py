@@ -257,3 +257,16 @@ def test_compare_refuses_a_map_resolution_it_cannot_draw_before_any_run(tmp_path
     assert err.startswith("logistics compare: error: --map-resolution-m 1:"), err
     assert "or coarser" in err and "--no-map" in err, err
     assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("pair", [(True, 46.6), ("121.24", "46.62")])
+def test_a_place_pair_is_of_numbers(pair):
+    """(True, 46.6) was lon 1 (refused as outside the theatre, a puzzle); ("121.24", "46.62")
+    was taken as read: a pair is of numbers, 'LAT,LON' the text form."""
+    import numpy as np
+
+    from logistics.places import resolve
+
+    with pytest.raises(ConfigError, match="a place is a name, 'LAT,LON' or a \\(lon, lat\\) pair"):
+        resolve(pair)
+    assert resolve((np.float32(121.24), np.int64(46))).lat == 46.0
