@@ -20,6 +20,7 @@ Every problem is a :class:`~logistics.errors.ConfigError` naming the file and th
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ import yaml
 
 from logistics.errors import ConfigError
 
-__all__ = ["load_yaml", "MAX_BYTES", "MAX_NODES", "MAX_DEPTH"]
+__all__ = ["load_yaml", "refuse_non_finite", "MAX_BYTES", "MAX_NODES", "MAX_DEPTH"]
 
 #: Largest config file read (bytes): the shipped ones are under 20 kB.
 MAX_BYTES = 2_000_000
@@ -222,3 +223,26 @@ def _parse(text: str, source: str, cls) -> Any:
     finally:
         if loader is not None:
             loader.dispose()
+
+
+def refuse_non_finite(source: str | Path, data: Any, *, skip: tuple[str, ...] = ("uncertain",)
+                      ) -> None:
+    """ConfigError naming the first number of a read document (``data``, from ``source``) that
+    is NaN or infinite (``.nan``, ``.inf``, ``1e400``), by its key path (list items by their
+    index). For the figures no reader bounds (the informative ones a file keeps for its
+    readers: a comparator, a fortified region's count of pillboxes): NaN or infinity is no
+    figure, yet it was taken without a word. Top-level sections in ``skip`` are left to their
+    own check (``uncertain:``'s ranges)."""
+    stack: list[tuple[str, Any]] = [(str(k), v) for k, v in reversed(list(data.items()))
+                                    if str(k) not in skip] if isinstance(data, dict) else []
+    while stack:
+        key, node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((f"{key}.{k}", v) for k, v in reversed(list(node.items())))
+        elif isinstance(node, list):
+            stack.extend((f"{key}.{i}", v) for i, v in reversed(list(enumerate(node))))
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise ConfigError(f"{source}: {key}: {node!r} is not a finite number (NaN or "
+                              "infinity is no figure, also where the file only informs its "
+                              "readers); fix: write the number the source gives, or remove "
+                              "the figure")

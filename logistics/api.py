@@ -29,12 +29,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 
 from logistics.cost.accumulate import accumulate, path
 from logistics.cost.physics import build_cost_model
 from logistics.cost.solver import find_costs, traceback
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, check_flag
 from logistics.terrain import load_terrain
 from logistics.terrain.grid import check_grid_resolution_m
 from logistics.vehicles import load_vehicle
@@ -83,12 +82,9 @@ def _resolution_arg(resolution_m) -> float | None:
 
 
 def _flag_arg(value, key: str) -> bool:
-    """``True`` or ``False`` (numpy's too); ConfigError naming ``key`` otherwise: bool("no") is
-    True, so a string would have switched the option on."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    raise ConfigError(f"{key} must be True or False, got {_shown(value)}; fix: {key}=True or "
-                      f"{key}=False")
+    """``True`` or ``False`` (numpy's too); ConfigError naming ``key`` otherwise
+    (:func:`logistics.errors.check_flag`)."""
+    return check_flag(key, value)
 
 
 def _dem_arg(dem) -> str:

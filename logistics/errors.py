@@ -249,3 +249,34 @@ def did_you_mean(name: object, known: Iterable[object], *, n: int = 1,
     writes ``msg + did_you_mean(name, known, lead="; ")``, or ``did_you_mean(...) or fix``."""
     return offer([show(k) for k in close_names(name, known, n=n, cutoff=cutoff, fold=fold)],
                  lead=lead)
+
+
+def refuse_unknown_keys(where: str, node: Any, read: Iterable[str], informative: Iterable[str],
+                        what: str, *, top: bool = False) -> None:
+    """ConfigError for a key of ``node`` (a mapping at ``where``) that nothing reads and no
+    file gives as information: a misspelt optional key was taken as absent, its default in its
+    place, without a word (``gap:`` for ``gap_m:`` gave columns of no length; a standard's
+    ``colum:`` one road for two). ``top``: ``where`` is a file, its keys top-level ones
+    (named ``<file>: <key>``, not ``<where>.<key>``)."""
+    read, informative = sorted(read), sorted(informative)
+    known = sorted(set(read) | set(informative))
+    for key in sorted(map(str, set(node) - set(known))) if isinstance(node, dict) else ():
+        raise ConfigError(f"{where}{': ' if top else '.'}{key}: not a key of {what}"
+                          + did_you_mean(key, known, lead="; ")
+                          + f"; fix: correct its spelling or remove it (read: "
+                          f"{', '.join(read)}"
+                          + (f"; informative: {', '.join(informative)}"
+                             if informative else "") + ")")
+
+
+def check_flag(name: str, value: object) -> bool:
+    """``value`` as a bool when it is ``True`` or ``False`` (numpy's too); ConfigError naming
+    ``name`` otherwise: bool("no") is True, so a text (or 0, 1) would have switched the option
+    on or off unread."""
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    shown = repr(value) if len(repr(value)) <= 80 else repr(value)[:77] + "..."
+    raise ConfigError(f"{name} must be True or False, got {shown}; fix: {name}=True or "
+                      f"{name}=False")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import numbers
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -360,7 +361,12 @@ def resolve(where, *, name: str | None = None) -> Place:
         else:
             pair = where
         try:
-            lon, lat = (float(v) for v in pair)
+            lon, lat = pair
+            # a text or a bool is no degree ((True, 46) was lon 1, ("120", "46") taken as read)
+            if not all(isinstance(v, numbers.Real) and not isinstance(v, bool)
+                       for v in (lon, lat)):
+                raise TypeError
+            lon, lat = float(lon), float(lat)
         except (TypeError, ValueError):
             raise ConfigError(
                 f"a place is a name, 'LAT,LON' or a (lon, lat) pair in degrees, got {where!r}"

@@ -195,13 +195,15 @@ class Bibliography:
 def _read(path: str, mtime_ns: int) -> Bibliography:
     from logistics._yaml import load_yaml
 
-    from logistics.errors import ConfigError
+    from logistics.errors import ConfigError, refuse_unknown_keys
 
     doc = load_yaml(path, what="bibliography") or {}
     fix = "fix: write it as the shipped configs/sources.yaml does"
     if not isinstance(doc, dict):
         raise ConfigError(f"{path}: expected a mapping of keys (sources, pointers), got "
                           f"{type(doc).__name__}; {fix}")
+    # `tokens:` (words of older citations -> keys) informs the maintainers' checks only
+    refuse_unknown_keys(path, doc, ("sources", "pointers"), ("tokens",), "the file", top=True)
     entries, pointing = doc.get("sources") or [], doc.get("pointers") or {}
     if not isinstance(entries, list):
         raise ConfigError(f"{path}: sources: expected a list of entries, got "

@@ -123,6 +123,38 @@ def army_refused(tmp_path: Path, data: dict, *fragments: str) -> str:
     return msg
 
 
+def configs_tree_edited(tmp_path: Path, rel: str, old: str, new: str) -> Path:
+    """A copy of the shipped configs tree (without maps and notes, with the 1945 railways) with
+    ``old`` replaced by ``new`` once in its file ``rel``."""
+    import shutil
+
+    from logistics import settings
+
+    shipped = Path(settings.SHIPPED_CONFIG_DIR)
+    d = tmp_path / "configs"
+    shutil.copytree(shipped, d, ignore=shutil.ignore_patterns("*.osm", "*.png", "*.md"))
+    shutil.copy(shipped / "network" / "railways-1945.osm", d / "network")
+    p = d / rel
+    text = p.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    p.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return d
+
+
+def configs_refused(load, d: Path, rel: str, *words: str) -> str:
+    """The ConfigError message of ``load(d)`` (a configs folder); it must name the file ``rel``
+    of ``d``, give a fix and hold every one of ``words``."""
+    from logistics.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        load(d)
+    msg = str(err.value)
+    assert str(d / rel) in msg and "fix" in msg, msg
+    for w in words:
+        assert w in msg, msg
+    return msg
+
+
 def _synth_terrain(ny: int = 12, nx: int = 14, res_m: float = 1000.0, *, seed: int = 0,
                    tclass: int | None = None, slope: float = 0.0) -> xr.Dataset:
     """A small metric terrain: a ramp rising east (``slope`` m/m) plus optional noise, random

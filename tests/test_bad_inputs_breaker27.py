@@ -24,29 +24,12 @@ import pytest
 from logistics import settings
 from logistics.errors import ConfigError
 
+from tests.conftest import configs_refused as _refused
+from tests.conftest import configs_tree_edited as _tree
+
 SHIPPED = Path(settings.SHIPPED_CONFIG_DIR)
 
 
-def _tree(tmp_path: Path, rel: str, old: str, new: str) -> Path:
-    """A copy of the shipped configs tree with ``old`` replaced by ``new`` once in ``rel``."""
-    d = tmp_path / "configs"
-    shutil.copytree(SHIPPED, d, ignore=shutil.ignore_patterns("*.osm", "*.png", "*.md"))
-    shutil.copy(SHIPPED / "network" / "railways-1945.osm", d / "network")
-    p = d / rel
-    text = p.read_text(encoding="utf-8")
-    assert old in text, (rel, old)
-    p.write_text(text.replace(old, new, 1), encoding="utf-8")
-    return d
-
-
-def _refused(load, d: Path, rel: str, *words: str) -> str:
-    with pytest.raises(ConfigError) as err:
-        load(d)
-    msg = str(err.value)
-    assert str(d / rel) in msg and "fix" in msg, msg
-    for w in words:
-        assert w in msg, msg
-    return msg
 
 
 # --- norms/formations.yaml: a standard's words ----------------------------------------------

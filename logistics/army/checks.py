@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from logistics.army.base import _short
-from logistics.army.overrides import GLOBAL_OVERRIDES, army_figure_paths, override_problem
+from logistics.army.overrides import (GLOBAL_OVERRIDES, army_figure_paths, outside_range_problem,
+                                      override_problem)
 from logistics.army.schema import Army
 from logistics.errors import ConfigError, LogisticsError, did_you_mean, listed
 
@@ -194,14 +195,10 @@ def _value_outside_problems(army: Army) -> list[str]:
     1.0 with a range 0.1..0.2): Monte Carlo's bands would hold every draw but the run as
     written. Refused as the norms files' ranges are (:func:`logistics.ranges.uncertain_problems`)."""
     figures = army_figure_paths(army)
-    problems = []
-    for key, span in army.uncertain.items():
-        value = figures[key].value if key in figures else None
-        if value is not None and not span.low <= value <= span.high:
-            problems.append(f"{army.source}: uncertain: {key}: the figure's value {value:g} lies "
-                            f"outside its range [{span.low:g}, {span.high:g}]; fix: widen the "
-                            "range to hold it, or correct the value")
-    return problems
+    return [f"{army.source}: uncertain: {key}: {why}; fix: widen the range to hold it, or "
+            "correct the value"
+            for key in army.uncertain if key in figures
+            for why in [outside_range_problem(army, key, figures[key].value)] if why]
 
 
 #: Columns of the station list a railhead is checked against, and its largest size (the shipped

@@ -635,7 +635,7 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
     if not path.is_file():
         raise ConfigError(f"{path} not found: the fortified-region layer sits beside the army "
                           "files (configs/fortified-regions.yaml)")
-    from logistics._yaml import load_yaml
+    from logistics._yaml import load_yaml, refuse_non_finite
 
     doc = load_yaml(path, what="fortified-region layer") or {}
     if not isinstance(doc, dict):
@@ -721,6 +721,7 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
         raise ConfigError(f"{path}: rule.detach.fraction_of_men: {rule.fraction_of_men:g}, "
                           "expected a share in [0, 1); "
                           + range_fix("fraction_of_men", rule.fraction_of_men, ge=0.0, lt=1.0))
+    refuse_non_finite(path, doc)  # the figures read are checked above, each with its bound
     return Fortified(tuple(regions), rule, str(path))
 
 

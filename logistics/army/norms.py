@@ -24,8 +24,10 @@ from typing import Any
 
 
 from logistics import settings
+from logistics._yaml import refuse_non_finite
 from logistics.army.means_norms import MeansNorms, load_means_norms
-from logistics.errors import ConfigError, did_you_mean, listed, range_fix
+from logistics.errors import (ConfigError, did_you_mean, listed, range_fix,
+                              refuse_unknown_keys)
 from logistics.ranges import active_patch, patched, range_beyond, uncertain_problems
 from logistics.sources import configs_folder_of, provenance_problem
 
@@ -317,26 +319,33 @@ _NORM_KEYS_INFORMATIVE = frozenset({"description", "halts", "big_halt_h", "night
                                     "normal_km_per_day", "routes_per_corps", "comparators"})
 
 
-def _unknown_keys(where: str, node: Any, read: frozenset[str], informative: frozenset[str],
-                  what: str) -> None:
-    """ConfigError for a key of ``node`` (a mapping at ``where``) that nothing reads and no
-    file gives as information: a misspelt optional key was taken as absent, its default in its
-    place, without a word (``gap:`` for ``gap_m:`` gave columns of no length; a standard's
-    ``colum:`` one road for two)."""
-    known = read | informative
-    for key in sorted(map(str, set(node) - known)) if isinstance(node, dict) else ():
-        raise ConfigError(f"{where}.{key}: not a key of {what}"
-                          + did_you_mean(key, sorted(known), lead="; ")
-                          + f"; fix: correct its spelling or remove it (read: "
-                          f"{', '.join(sorted(read))}"
-                          + (f"; informative: {', '.join(sorted(informative))}"
-                             if informative else "") + ")")
+#: Keys of a heat rule (``march.yaml norms.<id>.heat_rule``): a misspelt ``fronts:`` was taken
+#: as absent, so the rule held on every front; a misspelt ``season:`` as the dry season.
+_HEAT_KEYS_READ = frozenset({"season", "fronts", "march_start_hour", "march_hours_per_day",
+                             "cite", "assumed"})
+
+
+#: The defaults of ``default_by_movement`` the engine reads for every army, whatever its
+#: formations' movements: why (advance/formation_plan.py, advance/plan.py).
+_DEFAULTS_READ: dict[str, str] = {
+    "foot": "the pace of men on foot: dismounted men, the men a truck shuttle leaves walking",
+    "motor": "the pace of the supply convoys"}
+
+
+def _marching_movements() -> frozenset[str]:
+    """The army files' movements that take a march norm (all but the carried rail and river):
+    the keys ``default_by_movement`` may give."""
+    from typing import get_args
+
+    from logistics.army.schema import MOVEMENTS
+
+    return frozenset(get_args(MOVEMENTS)) - {"rail", "river"}
 
 
 def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[ObservedCap, ...]]:
     norms = {}
     for nid in r.mapping("norms"):
-        _unknown_keys(f"{r.path}: norms.{nid}", r.mapping("norms", nid), _NORM_KEYS_READ,
+        refuse_unknown_keys(f"{r.path}: norms.{nid}", r.mapping("norms", nid), _NORM_KEYS_READ,
                       _NORM_KEYS_INFORMATIVE, "a march norm")
         def fig(key, required=True, lo=0.0, hi=math.inf, nid=nid):
             return r.figure("norms", nid, key, required=required, lo=lo, hi=hi)
@@ -345,6 +354,7 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
         h = r.mapping("norms", nid, "heat_rule", required=False)
         if h:
             where = f"{r.path}: norms.{nid}.heat_rule"
+            refuse_unknown_keys(where, h, _HEAT_KEYS_READ, frozenset({"applies"}), "a heat rule")
             season, fronts = h.get("season", "dry"), h.get("fronts") or []
             if not isinstance(season, str) or season not in _WHEN_WORDS["season"]:
                 raise ConfigError(f"{where}.season: {season!r} is no season, so the rule would "
@@ -375,6 +385,14 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
             shuttle_bound_km=fig("shuttle_bound_km", required=False, lo=0.1, hi=5000) or None,
         )
     defaults = {str(k): str(v) for k, v in r.mapping("default_by_movement").items()}
+    refuse_unknown_keys(f"{r.path}: default_by_movement", defaults, _marching_movements(), frozenset(),
+                  "default_by_movement (a movement of the army files; rail and river "
+                  "formations are carried and take no march norm)")
+    for mov, why in _DEFAULTS_READ.items():  # a run failed after its routes, naming no file
+        if mov not in defaults:
+            raise ConfigError(f"{r.path}: default_by_movement.{mov}: missing; every run reads "
+                              f"it ({why}); fix: add `{mov}: <a norm of norms:>` (the shipped "
+                              f"file: {mov}: {'foot_column' if mov == 'foot' else 'motor_column'})")
     for mov, nid in defaults.items():
         if nid not in norms:
             raise ConfigError(f"{r.path}: default_by_movement.{mov}: {nid!r} is no norm; "
@@ -423,7 +441,7 @@ def _dismount(r: _Reader, movements: frozenset[str], caps: tuple[ObservedCap, ..
         return (), {}
     where = f"{r.path}: dismount"
     # read: the movements, where_caps and the provenance; informative: fuel and vehicles
-    _unknown_keys(where, node, frozenset({"movements", "where_caps", "assumed", "cite"}),
+    refuse_unknown_keys(where, node, frozenset({"movements", "where_caps", "assumed", "cite"}),
                   frozenset({"fuel", "vehicles"}), "the dismount rule")
     problem = provenance_problem(node, config_dir=configs_folder_of(r.path))
     if problem is not None:
@@ -498,9 +516,9 @@ def _standards(r: _Reader) -> dict[str, Standard]:
         if not isinstance(node, dict):
             raise ConfigError(f"{r.path}: standards.{sid}: expected a mapping of the standard's "
                               f"keys (men, vehicles, movement, ...), got {node!r:.80}")
-        _unknown_keys(f"{r.path}: standards.{sid}", node, _STANDARD_KEYS_READ,
+        refuse_unknown_keys(f"{r.path}: standards.{sid}", node, _STANDARD_KEYS_READ,
                       frozenset({"description", "composition"}), "a standard")
-        _unknown_keys(f"{r.path}: standards.{sid}.column", node.get("column"),
+        refuse_unknown_keys(f"{r.path}: standards.{sid}.column", node.get("column"),
                       frozenset({"routes"}), frozenset(), "a standard's column (its gap "
                       "between vehicles is the march norm's gap_m)")
         listed = node.get("vehicles") or []
@@ -649,7 +667,8 @@ def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((),
     dismount, dismount_where = _dismount(readers[0], frozenset(defaults), observed)
     mv = _movement(readers[1])
     standards = _standards(readers[2])
-    for r in readers:
+    for r in readers:  # the figures read are checked above, each with its bound
+        refuse_non_finite(r.path, r.data)
         r.check_uncertain()
     # the rail and river figures: their one reader, on this folder's file (after the uncertain
     # check above, so a figure deleted with its range left is named as such first)

@@ -30,6 +30,7 @@ __all__ = [
     "norms_fit_problem",
     "army_figure_paths",
     "apply_army_overrides",
+    "outside_range_problem",
     "sample_army_overrides",
 ]
 
@@ -164,6 +165,19 @@ def _paths_of(value: Any, path: str) -> dict[str, Figure]:
     return {}
 
 
+def outside_range_problem(army: Army, key: str, value: float) -> str | None:
+    """Why ``value`` cannot be the figure ``key`` of ``army`` by its ``uncertain:`` range (it
+    lies outside it; the caller adds the fix); None when it lies inside or the figure has no
+    range. The one rule for a figure's value, written in the file
+    (:mod:`logistics.army.checks`) or given as an override (a copy of the file with that value
+    is refused, so is the override), as the norms files'
+    (:func:`logistics.ranges.uncertain_problems`)."""
+    span = army.uncertain.get(key)
+    if span is None or span.low <= value <= span.high:
+        return None
+    return f"the figure's value {value:g} lies outside its range [{span.low:g}, {span.high:g}]"
+
+
 def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
                          ) -> tuple[Army, dict[str, float]]:
     """Return (army with per-figure overrides applied, the global scales).
@@ -206,6 +220,14 @@ def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
         raise ConfigError("bad overrides: " + "; ".join(problems))
     new = validate_army(data, source=f"{army.source} with overrides {dict(overrides)}",
                         config_dir=army.config_dir)  # the folder it was checked against
+    # a value the figure may take, outside its range (the schema's words first, for 0 of a
+    # reach that must be > 0): refused as the same value written in a copy of the file is
+    outside = [f"override {key}={value:g}: {why} (uncertain: {key} of {army.source}); fix: a "
+               "value in the range, or widen the range to hold it in a copy of the file"
+               for key, value in overrides.items() if key in paths
+               for why in [outside_range_problem(army, key, value)] if why]
+    if outside:
+        raise ConfigError("bad overrides: " + "; ".join(outside))
     new._source, new._sha256 = army._source, army._sha256
     return new, scales
 

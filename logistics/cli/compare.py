@@ -112,6 +112,28 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
     return out
 
 
+def check_map_grid(resolution_m: float) -> None:
+    """ConfigError when a base map of ``--map-resolution-m`` cells may not fit in memory: the
+    map's box (the documented places and the routes, a degree around) is known only after the
+    runs and may reach the whole theatre, so the theatre's grid is checked, before any run
+    (``--map-resolution-m 1`` ran every axis, then failed writing map.png, naming
+    --resolution-m)."""
+    import math
+
+    from logistics import settings
+    from logistics.terrain.grid import metric_grid
+
+    ny, nx = metric_grid(settings.THEATRE_BBOX, resolution_m).shape
+    if ny * nx <= settings.MAX_IN_MEMORY_CELLS:
+        return
+    coarser = math.ceil(resolution_m * math.sqrt(ny * nx / settings.MAX_IN_MEMORY_CELLS) * 1.01)
+    raise ConfigError(f"--map-resolution-m {resolution_m:g}: the base map's grid over the "
+                      f"theatre, where its box may reach, is {ny} x {nx} cells, beyond the "
+                      f"in-memory limit of {settings.MAX_IN_MEMORY_CELLS} cells; fix: "
+                      f"--map-resolution-m {coarser} or coarser (a map.png needs no finer), "
+                      "or --no-map")
+
+
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
     from logistics.history.compare import compare
@@ -127,6 +149,8 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--samples {args.samples}: at most {MAX_SAMPLES} draws per axis (each "
                           "is a whole run; the P10-P90 band settles long before)")
     overrides = parse_assignments(args.overrides)
+    if not args.no_map and args.map_resolution_m is not None:
+        check_map_grid(args.map_resolution_m)
     out, named = out_path(args.out, args.default_out)
     check_output_dir(out, overwrite=args.overwrite, **named)  # before the work, not after
     check_scorable(args.documented)

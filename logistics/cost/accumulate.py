@@ -27,7 +27,7 @@ import numpy as np
 
 from logistics import settings
 from logistics.cost.model import CostModel
-from logistics.errors import ConfigError, choice_fix
+from logistics.errors import ConfigError, check_flag, choice_fix
 
 __all__ = ["ENGINES", "SOLVER_BYTES_PER_CELL", "accumulate", "check_engine", "choose_engine",
            "cost_array", "memory_budget_bytes", "path"]
@@ -122,6 +122,7 @@ def accumulate(
         raise ConfigError(
             f"accumulate needs a CostModel (from logistics.build_cost_model(terrain, vehicle)), "
             f"got {type(model).__name__}")
+    reverse = check_flag("reverse", reverse)  # reverse="no" solved towards the sources
     if client is not None and not hasattr(client, "scheduler_info"):
         raise ConfigError(f"client must be a dask.distributed Client (or None for a local "
                           f"cluster), got {type(client).__name__}; e.g. "

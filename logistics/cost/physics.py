@@ -353,7 +353,7 @@ def _point_rates(v: Vehicle, going: Going, gear: str, surface: str, g: np.ndarra
     """(speed_kmh, fuel_l_per_km) at grade ``g`` on smooth ground (see the module docstring)."""
     if not v.is_motorised:
         too_steep = np.abs(g) > math.tan(math.radians(v.max_grade_deg))
-        check_choice("walking", walking, ("tobler", "langmuir"))
+        check_choice("walking", walking, WALKING)
         base = tobler_kmh(g) if walking == "tobler" else langmuir_kmh(g)
         path = 1.0 if surface in _ON_PATH else TOBLER_OFF_PATH
         horse = TOBLER_HORSEBACK if v.kind == "horse" else 1.0
@@ -639,6 +639,33 @@ def subgrid_bins(subgrid_grade) -> np.ndarray:
     return np.clip(np.rint(s / SUBGRID_STEP), 0, SUBGRID_BINS - 1).astype(np.int64)
 
 
+#: The walking functions of men and horses (``walking=``).
+WALKING: tuple[str, ...] = ("tobler", "langmuir")
+#: Most grade steps a cost table may have on each side of level (``grade_max / grade_step``;
+#: 200 by default). assumed: a sanity bound, not a prior: at 5000 each table (144 rows of
+#: 10,001 grades) takes about 12 MB, and a step of 0.0002 (0.02 % of grade) is far finer than
+#: any DEM's grade; a step of 1e-12 asked 14.6 TiB (a MemoryError), 1e-8 GBs and minutes.
+MAX_GRADE_STEPS: int = 5000
+
+
+def check_grades(grade_step, grade_max) -> int:
+    """The grade steps on each side of level (``round(grade_max / grade_step)``) when both are
+    numbers with ``0 < grade_step < grade_max <= 5`` and at most :data:`MAX_GRADE_STEPS` steps;
+    ConfigError with the fix otherwise (a text was a TypeError)."""
+    numbers_ok = all(isinstance(g, (int, float, np.number)) and not isinstance(g, bool)
+                     and math.isfinite(g) for g in (grade_step, grade_max))
+    if not numbers_ok or not 0 < grade_step < grade_max <= 5:
+        raise ConfigError(f"need 0 < grade_step < grade_max <= 5, got {grade_step!r:.40}, "
+                          f"{grade_max!r:.40}; fix: numbers such as the defaults grade_step=0.005, "
+                          "grade_max=1.0 (rise over run)")
+    n = int(round(grade_max / grade_step))
+    if n > MAX_GRADE_STEPS:
+        raise ConfigError(f"grade_step={grade_step:g} makes {n:,} grade steps up to grade_max="
+                          f"{grade_max:g}, at most {MAX_GRADE_STEPS:,} (the cost table's columns); "
+                          f"fix: grade_step >= {grade_max / MAX_GRADE_STEPS:g} (default 0.005)")
+    return n
+
+
 @functools.lru_cache(maxsize=64)
 def _rate_tables(v: Vehicle, n: int, grade_step: float, season: str, walking: str,
                  embankment: tuple[tuple[str, float], ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -703,10 +730,9 @@ def build_cost_model(
             f"{v.name} burns no fuel, so objective {objective!r} has nothing to minimise; "
             "use objective='time'"
         )
-    if not (0 < grade_step < grade_max <= 5):
-        raise ConfigError(f"need 0 < grade_step < grade_max <= 5, got {grade_step}, {grade_max}")
+    check_choice("walking", walking, WALKING)  # also for a vehicle that does not walk
+    n = check_grades(grade_step, grade_max)
     _require(terrain, ("elevation_m", "terrain_class"))
-    n = int(round(grade_max / grade_step))
     on_line = embankment_kmh(config_dir)
     time_t, fuel_t = _rate_tables(v, n, float(grade_step), season, walking,
                                   tuple(on_line.items()))

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from logistics import settings
-from logistics._yaml import load_yaml
+from logistics._yaml import load_yaml, refuse_non_finite
 from logistics.army.base import _short
-from logistics.errors import ConfigError, listed, range_fix
+from logistics.errors import ConfigError, listed, range_fix, refuse_unknown_keys
 from logistics.sources import configs_folder_of, provenance_problem, read_provenance
 
 __all__ = ["NetworkParams", "TracingParams", "LineInfo", "load_params", "load_lines"]
@@ -154,6 +154,13 @@ def _load_params(path: str, mtime_ns: int) -> NetworkParams:
     provenance: dict[str, str] = {}
     entries = [((sec, key), name) for (sec, key), name in _FIELDS.items()]
     entries += [(("tracing", key), f"tracing.{key}") for key in _TRACING]
+    # a key nothing reads: a misspelt section was named only as its figures missing, a key
+    # added beside them (``rail.speed_kmh_night:``) was never read, without a word
+    sections = sorted({sec for (sec, _), _ in entries})
+    refuse_unknown_keys(path, data, sections, (), "the file", top=True)
+    for sec in sections:
+        refuse_unknown_keys(f"{path}: {sec}", data.get(sec),
+                            [k for (s, k), _ in entries if s == sec], (), f"the {sec} section")
     for (section, key), name in entries:
         entry = (data.get(section) or {}).get(key)
         where = f"{section}.{key}"
@@ -250,4 +257,5 @@ def _load_lines(path: str, mtime_ns: int) -> tuple[tuple[str, LineInfo], ...]:
         )))
     if problems:
         raise ConfigError(f"{path}: {len(problems)} problem(s):\n  " + listed(problems, sep="\n  "))
+    refuse_non_finite(path, data)  # a way's informative facts (its gauge_mm) too
     return tuple(lines)

@@ -34,7 +34,7 @@ import rioxarray  # noqa: F401  (registers the .rio accessor used to write the C
 import xarray as xr
 
 from logistics import settings
-from logistics.errors import DataError, ResourceError
+from logistics.errors import ConfigError, DataError, ResourceError, check_flag
 from logistics.geodesy import degrees_for_km
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.dem import (DEM_FILES, check_codes, check_dem, check_dem_file,
@@ -121,6 +121,18 @@ def load_terrain(
     ``terrain_class_2019``: the classes ``Landcover1945.off()`` gives, from the same inputs in
     the same pass (a map showing what the 1945 reconstruction changed).
     """
+    # the options' types first (an AttributeError deep in the classes; railways="no" drew them)
+    railways, classes_2019 = check_flag("railways", railways), check_flag("classes_2019",
+                                                                          classes_2019)
+    for name, value, kind, fix in (
+            ("wetland_rule", wetland_rule, WetlandRule,
+             "leave it out for the default, or WetlandRule(enabled=False) for none"),
+            ("landcover_1945", landcover_1945, (Landcover1945, type(None)),
+             "leave it out for the configs' terrain/landcover-1945.yaml, or "
+             "Landcover1945.off() for 2019 land cover")):
+        if not isinstance(value, kind):
+            raise ConfigError(f"{name} must be a {name.title().replace('_', '')} "
+                              f"(logistics.terrain), got {type(value).__name__}; fix: {fix}")
     if landcover_1945 is None:
         landcover_1945 = load_landcover_1945(config_dir=config_dir)
     check_dem(dem)

@@ -241,11 +241,15 @@ def corridor_polygon(points_lonlat: Sequence[tuple[float, float]], width_km: flo
     """
     from shapely.geometry import LineString, Point
 
-    pts = np.asarray(points_lonlat, dtype=np.float64)
+    msg = f"corridor points must be (lon, lat) pairs, got {points_lonlat!r:.80}"
+    try:  # a text or a mapping was a ValueError or TypeError out of numpy
+        pts = np.asarray(points_lonlat, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ExtentError(msg) from None
     if pts.ndim != 2 or pts.shape[1] != 2 or len(pts) < 1 or not np.isfinite(pts).all():
-        msg = f"corridor points must be (lon, lat) pairs, got {points_lonlat!r}"
         raise ExtentError(msg)
-    if not (np.isfinite(width_km) and width_km > 0):
+    if isinstance(width_km, bool) or not isinstance(width_km, (int, float, np.number)) \
+            or not (np.isfinite(width_km) and width_km > 0):
         raise ExtentError(f"corridor width_km must be a positive number, got {width_km!r}")
     x, y = to_metric(pts[:, 0], pts[:, 1])
     geom = Point(x[0], y[0]) if len(pts) == 1 else LineString(np.column_stack([x, y]))
