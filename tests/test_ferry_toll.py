@@ -18,9 +18,9 @@ import pytest
 from logistics.advance.route_choice import choose_routes
 from logistics.army.resolve import ObjectiveSpec
 from logistics.cost.models import CostModels
-from logistics.terrain import to_lonlat
 from logistics.terrain.classes import RiverClass, TerrainClass
 from logistics.terrain.sides import JAPANESE, SOVIET
+from tests.conftest import _cell_lonlat, metric_terrain
 
 _BOX = (124.0, 46.0, 125.6, 46.6)  # about 123 x 66 km on a 1 km grid
 _RIVER_ROW = 33
@@ -30,26 +30,19 @@ def _corridor(box_terrain):
     """Major river on row 33 (in marsh); north bank steppe / marsh / steppe and south bank
     marsh / steppe / marsh in thirds of the columns: the fast bank swaps twice."""
     t = box_terrain(_BOX, 1000.0)
-    tc = np.asarray(t["terrain_class"].values).copy()
-    nx = tc.shape[1]
-    a, b = nx // 3, 2 * nx // 3
+    tc = np.full(t["terrain_class"].shape, int(TerrainClass.STEPPE), np.uint8)
+    a, b = tc.shape[1] // 3, 2 * tc.shape[1] // 3
     north, south = slice(0, _RIVER_ROW), slice(_RIVER_ROW + 1, None)
-    tc[:, :] = int(TerrainClass.STEPPE)
-    tc[north, a:b] = int(TerrainClass.WETLAND)
-    tc[south, :a] = int(TerrainClass.WETLAND)
-    tc[south, b:] = int(TerrainClass.WETLAND)
+    tc[north, a:b] = tc[south, :a] = tc[south, b:] = int(TerrainClass.WETLAND)
     tc[_RIVER_ROW, :] = int(TerrainClass.WETLAND)  # its floodplain: no road along the river
     rc = np.zeros_like(tc)
     rc[_RIVER_ROW, :] = int(RiverClass.MAJOR)
-    t = t.copy()
-    t["terrain_class"] = t["terrain_class"].copy(data=tc)
-    t["river_class"] = t["river_class"].copy(data=rc)
-    return t
+    return metric_terrain(t["elevation_m"].values, tc, rc, x=t["x"].values, y=t["y"].values,
+                          attrs=t.attrs)
 
 
 def _lonlat(t, row, col):
-    lon, lat = to_lonlat(float(t["x"].values[col]), float(t["y"].values[row]))
-    return float(lon), float(lat)
+    return tuple(float(v) for v in _cell_lonlat(t, row, col))
 
 
 def _unit(t, fid: str):
