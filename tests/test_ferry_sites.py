@@ -81,7 +81,11 @@ def test_a_ferried_formation_crosses_a_big_river_only_where_its_flotilla_is(axis
     """Shipped armies: every crossing of a major or large river (BIG_RIVER_CLASSES; the first
     is the ferried one) of every formation the flotilla ferries lies within FERRY_SITE_KM (+ a
     cell) of its own start or of where its brigade is (its start and river path). Before the
-    rule the 15th Army's crossed the Amur 130 km west of Leninskoye."""
+    rule the 15th Army's crossed the Amur 130 km west of Leninskoye. And it crosses one big
+    river once (every objective of the three armies' ferried formations lies beyond one): its
+    route search prices each crossing at its ferrying (advance/ferry_toll.py), where the
+    45-min bridge had the 15th Army's tank brigades and rifle divisions ferried three times
+    (the Amur, then the Sungari at km 77 and 275-338)."""
     from logistics.terrain.classes import BIG_RIVER_CLASSES
     from logistics.advance.ferry_sites import brigade_ships, flotilla_points
     from logistics.api import run
@@ -103,6 +107,7 @@ def test_a_ferried_formation_crosses_a_big_river_only_where_its_flotilla_is(axis
         # the first is the crossing the flotilla ferries
         big = mine[mine["river_class"].isin(BIG_RIVER_CLASSES)]
         assert len(route) and len(big), fid
+        assert len(big) == 1, (fid, big[["cum_km", "lon", "lat", "river_class"]])
         pts = np.asarray([(float(route["lon"].iloc[0]), float(route["lat"].iloc[0]))]
                          + list(sites[fid]))
         for lon, lat in zip(big["lon"], big["lat"]):

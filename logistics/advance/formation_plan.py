@@ -276,6 +276,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
       (where an ``after_taiga_belt`` formation is formed).
     - ``notes``: the run's notes; this formation's are appended.
     """
+    from logistics.advance.ferry_toll import ferry_hours
     from logistics.advance.pace import (capped_step_times, column_km, dismounted_step_times,
                                         march_schedule_for)
     from logistics.terrain.railways import railway_distance_km
@@ -360,6 +361,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
         if fix.reached:
             depots.append((fix.route_km, n))
     ferry_h, own_means_h = 0.0, math.inf
+    any_ferry_h, any_own_h = ferry_hours(unit, options, flotilla=ferried_by is not None)
     if ferried_by is not None:
         on_route = np.isin(route["river_class"].to_numpy(), BIG_RIVER_CLASSES).any()
         if not any(c.river_class in BIG_RIVER_CLASSES for c in crossings) and on_route:
@@ -370,14 +372,13 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
                 f"{army.source}: flotilla ({ferried_by}).ferries_for names {unit.id}, but its "
                 "route crosses no major or large river; fix: drop it from ferries_for (a "
                 "flotilla on a formation with no river on its route)")
-        if options.ferry_time is not None:
-            ferry_h = float(options.ferry_time(unit.men, unit.vehicle_count, 0))
+        ferry_h = any_ferry_h
     if options.own_means_time is not None and any(
             c.river_class in BIG_RIVER_CLASSES and (ferried_by is not None or c.frontier)
             for c in crossings):
         # a formation crossing a major or large river where its flotilla sails or on the
         # frontier is ferried there, by the site's own means too (holds.Holds.ferried_at)
-        own_means_h = float(options.own_means_time(unit.men, unit.motor_classes, 0))
+        own_means_h = any_own_h
     shuttled = unit.movement == "truck_borne" and 0 < unit.lift_men < unit.men
     only_caps = norms.dismount_where_caps.get(unit.movement, ())
     dismounts = (unit.movement in norms.dismount_movements or bool(only_caps)) and unit.men > 0

@@ -8,7 +8,9 @@ the fortified regions where that is quicker (``quicker_way``: :func:`_route_days
 the breach where it is not or cannot go round (``no_way_round``, ``defended_place``: an
 objective in or shielded by a region), and never goes back across the river it is ferried
 over (``ferried``: :func:`_back_across_km`); every formation keeps to its own sector and
-ferry sites where a route allows (:func:`_ruled_or_free`). Called by
+ferry sites where a route allows (:func:`_ruled_or_free`); a formation ferried across a big
+river pays its ferrying there in its route search (:mod:`~logistics.advance.ferry_toll`).
+Called by
 :func:`logistics.advance.plan.build_army_plan`; each decision is a run note.
 """
 
@@ -36,10 +38,12 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
     ``sides``: the home-side grid of the own-sector rule (None: not applied). Run notes,
     each route's own among them, are appended to ``notes``. Raises ConfigError naming the
     file and the formation for a start or objective no route reaches."""
+    from logistics.advance.ferry_toll import ferry_toll
     from logistics.advance.routes import barrier_cells, plan_route
     from logistics.vehicles import load_vehicle
 
     opt = options
+    frontier = _FrontierCells(terrain, sides)
     src = army.source
     first = first_season
     chosen_routes: dict[str, PlannedRoute] = {}
@@ -62,6 +66,9 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
         start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
         ruled = _sector_rule_cells(terrain, u, ferry_sites, sides)
         rules_key = f"rules:{u.id in ferry_sites}@{u.start_lon:.4f},{u.start_lat:.4f}"
+        # its ferrying priced where it is ferried, so it crosses a big river only where worth it
+        toll = ferry_toll(terrain, u, opt, flotilla=u.id in ferry_sites,
+                          frontier_cells=frontier.cells)
 
         def route(bar, key, u=u, vehicle=vehicle, who=who, start=start, ruled=ruled
                   ) -> PlannedRoute:
@@ -74,7 +81,7 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
                                f"{key}|{rules_key}", u, vehicle, who, start),
                 lambda: _route(bar, key, u, vehicle, who, start), u.id, notes)
 
-        def _route(bar, key, u, vehicle, who, start) -> PlannedRoute:
+        def _route(bar, key, u, vehicle, who, start, toll=toll) -> PlannedRoute:
             if u.formed_when and u.parent in chosen_routes:
                 pseg = chosen_routes[u.parent].segments
                 fkm = formed_at(pseg, u.formed_when, taiga_km)[0]
@@ -95,14 +102,14 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
                 own = plan_route(terrain, vehicle, first, fstart, u.objectives[len(done):],
                                  models=models, stencil=army.routing.stencil,
                                  engine=opt.engine, barriers=bar, barrier_key=key,
-                                 cache=cache, who=who, start_key="formed")
+                                 cache=cache, who=who, start_key="formed", toll=toll)
                 return PlannedRoute(
                     segments=_join(pseg, k0, own.segments), waypoints=tuple(own.waypoints),
                     objective_km=done + tuple((n, k + k0) for n, k in own.objective_km),
                     notes=tuple(own.notes), reach_notes=own.reach_notes)
             rt = plan_route(terrain, vehicle, first, start, u.objectives, models=models,
                             stencil=army.routing.stencil, engine=opt.engine, barriers=bar,
-                            barrier_key=key, cache=cache, who=who)
+                            barrier_key=key, cache=cache, who=who, toll=toll)
             return rt
 
         try:
@@ -143,6 +150,26 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
         notes += chosen.notes
         chosen_routes[u.id] = chosen
     return chosen_routes
+
+
+class _FrontierCells:
+    """The grid's big-river cells on the 1945 frontier (:func:`~logistics.advance.ferry_toll.
+    frontier_river_cells`), drawn on first use and once per army; ``sides``: the plan's side
+    grid (None: drawn here)."""
+
+    def __init__(self, terrain, sides) -> None:
+        self.terrain, self.sides, self._cells = terrain, sides, None
+
+    def cells(self) -> np.ndarray:
+        if self._cells is None:
+            from logistics.advance.ferry_toll import frontier_river_cells
+            from logistics.advance.formation_plan import AMUR_FROM_LON, FRONTIER_WINDOW_KM
+            from logistics.advance.frontier import home_sides
+
+            sides = self.sides if self.sides is not None else home_sides(self.terrain)
+            self._cells = frontier_river_cells(self.terrain, sides, FRONTIER_WINDOW_KM,
+                                               AMUR_FROM_LON)
+        return self._cells
 
 
 def _regions_to_go_round(u: ResolvedFormation, regions, notes: list[str]) -> list:

@@ -18,8 +18,9 @@ against the distance) the plan says so in a run note naming the finer ``--resolu
 prices it, and so does a leg of no length (an objective reached at the start).
 A start or objective on ground the pace vehicle cannot enter on this grid (a jump-off on a
 river bank falls in the river at 1 km) is moved to the nearest passable cell within its
-radius, and a note says so. Formations with the same pace vehicle, season, barriers and
-waypoints share one solve (:class:`RouteCache`).
+radius, and a note says so. A formation that is ferried across a big river pays its ferrying
+there in the search (``toll``: :mod:`~logistics.advance.ferry_toll`). Formations with the same
+pace vehicle, season, barriers, toll and waypoints share one solve (:class:`RouteCache`).
 """
 
 from __future__ import annotations
@@ -63,7 +64,7 @@ class PlannedRoute:
 
 @dataclass
 class RouteCache:
-    """Routes of one run keyed by (pace vehicle, season, barrier key, waypoints)."""
+    """Routes of one run keyed by (pace vehicle, season, barrier key, waypoints, toll key)."""
 
     routes: dict = field(default_factory=dict)
     solves: int = 0
@@ -157,23 +158,31 @@ def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, fl
                objectives, *, models: CostModels, stencil: int = 16, engine: str = "auto",
                barriers: np.ndarray | None = None, barrier_key: str = "",
                cache: RouteCache | None = None, who: str = "route",
-               start_key: str = "start") -> PlannedRoute:
+               start_key: str = "start", toll=None) -> PlannedRoute:
     """The least-time route of ``vehicle`` from ``start`` ((name, lon, lat, radius_km))
     through ``objectives`` (:class:`~logistics.army.resolve.ObjectiveSpec`, in order) on
     ``season`` ground, never entering ``barriers`` (bool grid; ``barrier_key`` names it in the
     cache). ConfigError (NoRouteError for a point on blocked ground) naming ``who``, the key
-    path (``start_key``, ``objectives.<i>``), the point and the fix when it cannot be planned."""
+    path (``start_key``, ``objectives.<i>``), the point and the fix when it cannot be planned.
+    ``toll``: a :class:`~logistics.advance.ferry_toll.FerryToll` the search pays on big-river
+    cells where the formation is ferried (its ``key`` in the cache); the route's own times
+    keep the cost engine's crossing."""
     from logistics.cost.accumulate import accumulate, cost_array, path
     from logistics.cost.kernel import kernel_inputs
     from logistics.cost.route import evaluate_path
     from logistics.cost.solver import barrier_mask
 
     key = (vehicle.id, season, barrier_key, start[1:3],
-           tuple((o.options, o.radius_km) for o in objectives), stencil)
+           tuple((o.options, o.radius_km) for o in objectives), stencil,
+           toll.key if toll is not None else "")
     if cache is not None and key in cache.routes:
         return cache.routes[key]
     notes: list[str] = []
     model = models.get(terrain, vehicle, objective="time", season=season)
+    if toll is not None:
+        from logistics.advance.ferry_toll import with_toll
+
+        model = with_toll(model, terrain, toll)
     blocked = barrier_mask(kernel_inputs(model))
     if barriers is not None:
         blocked = blocked | barriers

@@ -1,0 +1,126 @@
+"""What a ferried formation's route search pays to cross a big river: its ferrying, not a bridge.
+
+A formation is ferried (it waits until all of it is across: ``advance/holds.py``
+``Holds.ferried_at``) at every major or large river (``terrain.classes.BIG_RIVER_CLASSES``)
+its route crosses where its flotilla sails (a formation of a brigade's ``ferries_for``) or on
+the 1945 frontier. The cost engine prices every such crossing as a bridge (``cost.physics``
+``BRIDGE_WAIT_S``, 45 min), so a least-time route crossed the same big river two or three
+times to save a little driving, each crossing then ferried for days (the 15th Army's tank
+brigades crossed the Sungari at km 77, 275 and 468 of their route). Here the route search of
+such a formation pays, on top of the bridge, its own ferry time on the big-river cells where
+it would be ferried (:func:`ferry_toll`): the same river toll of the cost model
+(``cost.model``: a crossing is paid once, however wide), so a route crosses a big river only
+where that is worth its ferrying.
+
+The toll is the formation's **uncontended** ferry time, ``min(ferry_h, own_means_h)``
+(:func:`ferry_hours`: its flotilla brigade's time for it, or its crossing site's own means',
+whichever has it across first, as ``movement.yaml river.ferrying.order`` takes them), not the
+queue it may meet: a lower bound of the wait, known before any route is chosen. Only the route
+search pays it; the route's own times keep the bridge (the step loop adds the ferrying), so no
+crossing is counted twice in the run's hours.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+__all__ = ["FerryToll", "ferry_hours", "ferry_toll", "frontier_river_cells", "with_toll"]
+
+
+@dataclass(frozen=True)
+class FerryToll:
+    """A formation's big-river toll for its route search: ``seconds`` paid on entering the
+    band of ``cells`` (bool grid), ``key`` naming it in a route cache."""
+
+    cells: np.ndarray
+    seconds: float
+    key: str
+
+
+def ferry_hours(unit, options, *, flotilla: bool) -> tuple[float, float]:
+    """(``ferry_h``, ``own_means_h``) of a formation: hours its flotilla brigade takes to put
+    all of it across (0 when it has no flotilla or the plan no ferry planner), and hours the
+    army's own means at a crossing site take (inf when the plan has no own-means planner).
+    ``options``: the plan's :class:`~logistics.advance.plan.PlanOptions`."""
+    ferry_h = (float(options.ferry_time(unit.men, unit.vehicle_count, 0))
+               if flotilla and options.ferry_time is not None else 0.0)
+    own_h = (float(options.own_means_time(unit.men, unit.motor_classes, 0))
+             if options.own_means_time is not None else math.inf)
+    return ferry_h, own_h
+
+
+def frontier_river_cells(terrain, sides: np.ndarray, window_km: float, from_lon: float
+                         ) -> np.ndarray:
+    """Bool grid: big-river cells east of ``from_lon`` (deg E) within ``window_km`` of both a
+    Soviet-side and a Japanese-side cell (``sides``: :func:`~logistics.advance.frontier.
+    home_sides` codes), the grid's form of a ferried crossing on the 1945 frontier
+    (``advance.formation_plan._on_frontier``: the route passes from one side to the other
+    within that many km of a crossing of the Amur or the Ussuri, east of the Argun's mouth)."""
+    from scipy.ndimage import distance_transform_edt
+
+    from logistics.terrain import to_lonlat
+    from logistics.terrain.classes import BIG_RIVER_CLASSES
+    from logistics.terrain.sides import JAPANESE, SOVIET
+
+    big = np.isin(np.asarray(terrain["river_class"].values), BIG_RIVER_CLASSES)
+    if not big.any():
+        return big
+    xs = np.asarray(terrain["x"].values, dtype=np.float64)
+    ys = np.asarray(terrain["y"].values, dtype=np.float64)
+    cell = (abs(float(ys[1] - ys[0])) if len(ys) > 1 else 1000.0,
+            abs(float(xs[1] - xs[0])) if len(xs) > 1 else 1000.0)
+    near = big.copy()
+    for side in (SOVIET, JAPANESE):
+        on = sides == side
+        if not on.any():
+            return np.zeros_like(big)
+        near &= distance_transform_edt(~on, sampling=cell) <= window_km * 1000.0
+    rows, cols = np.nonzero(near)
+    lon, _ = to_lonlat(xs[cols], ys[rows])
+    near[rows[np.asarray(lon) < from_lon], cols[np.asarray(lon) < from_lon]] = False
+    return near
+
+
+def ferry_toll(terrain, unit, options, *, flotilla: bool,
+               frontier_cells: Callable[[], np.ndarray] | None) -> FerryToll | None:
+    """The toll of ``unit``'s route search (see the module docstring), or None when it is never
+    ferried. ``flotilla``: a brigade ferries it (every big river then, where it may cross:
+    ``ferry_sites.ferry_barrier`` still bars the rest); ``frontier_cells()``: the big-river
+    cells on the frontier (:func:`frontier_river_cells`, asked only when needed; None: no
+    frontier), where it is ferried by the site's own means even without a flotilla."""
+    from logistics.terrain.classes import BIG_RIVER_CLASSES
+
+    ferry_h, own_h = ferry_hours(unit, options, flotilla=flotilla)
+    hours = min(ferry_h, own_h) if flotilla else own_h
+    if not (math.isfinite(hours) and hours > 0):
+        return None
+    if flotilla:
+        cells = np.isin(np.asarray(terrain["river_class"].values), BIG_RIVER_CLASSES)
+    elif frontier_cells is not None:
+        cells = frontier_cells()
+    else:
+        return None
+    if not cells.any():
+        return None
+    seconds = hours * 3600.0
+    kind = "flotilla" if flotilla else "frontier"
+    return FerryToll(cells, seconds, f"ferry:{kind}:{seconds:.0f}")
+
+
+def with_toll(model, terrain, toll: FerryToll):
+    """``model`` (a time :class:`~logistics.cost.model.CostModel`) with ``toll.seconds`` added
+    to the ``enter`` cost of ``toll.cells`` (each cell's river code kept, so a crossing pays it
+    once; a model without rivers gets them from ``terrain``'s ``river_class``)."""
+    if model.units != "s":
+        raise ValueError(f"a ferry toll is in seconds; the model is in {model.units!r}")
+    if model.enter is None:
+        enter = np.zeros(model.shape, dtype=np.float32)
+        river = np.asarray(terrain["river_class"].values).astype(np.uint8)
+    else:
+        enter, river = np.array(model.enter, dtype=np.float32), model.river
+    enter[toll.cells] += np.float32(toll.seconds)
+    return replace(model, enter=enter, river=river)

@@ -1,0 +1,148 @@
+"""A ferried formation's route search pays its ferrying at a big river, not a 45-min bridge.
+
+Synthetic corridor with the answer known by construction: a major river along the middle of a
+box, fast steppe and slow marsh swapping banks twice, so the bridge-priced least-time route
+crosses the river three times (from the slow bank to the fast one each time) where one
+crossing reaches the objective on the far bank. A formation ferried there (hours a crossing)
+crosses it once; one that is not ferried keeps the bridge and its three crossings.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from logistics.advance.route_choice import choose_routes
+from logistics.army.resolve import ObjectiveSpec
+from logistics.cost.models import CostModels
+from logistics.terrain.classes import RiverClass, TerrainClass
+from logistics.terrain.sides import JAPANESE, SOVIET
+from tests.conftest import _cell_lonlat, metric_terrain
+
+_BOX = (124.0, 46.0, 125.6, 46.6)  # about 123 x 66 km on a 1 km grid
+_RIVER_ROW = 33
+
+
+def _corridor(box_terrain):
+    """Major river on row 33 (in marsh); north bank steppe / marsh / steppe and south bank
+    marsh / steppe / marsh in thirds of the columns: the fast bank swaps twice."""
+    t = box_terrain(_BOX, 1000.0)
+    tc = np.full(t["terrain_class"].shape, int(TerrainClass.STEPPE), np.uint8)
+    a, b = tc.shape[1] // 3, 2 * tc.shape[1] // 3
+    north, south = slice(0, _RIVER_ROW), slice(_RIVER_ROW + 1, None)
+    tc[north, a:b] = tc[south, :a] = tc[south, b:] = int(TerrainClass.WETLAND)
+    tc[_RIVER_ROW, :] = int(TerrainClass.WETLAND)  # its floodplain: no road along the river
+    rc = np.zeros_like(tc)
+    rc[_RIVER_ROW, :] = int(RiverClass.MAJOR)
+    return metric_terrain(t["elevation_m"].values, tc, rc, x=t["x"].values, y=t["y"].values,
+                          attrs=t.attrs)
+
+
+def _lonlat(t, row, col):
+    return tuple(float(v) for v in _cell_lonlat(t, row, col))
+
+
+def _unit(t, fid: str):
+    """A tank column from the south bank's west end to the north bank's east end."""
+    start = _lonlat(t, _RIVER_ROW + 4, 2)
+    goal = _lonlat(t, _RIVER_ROW - 4, t.sizes["x"] - 3)
+    return SimpleNamespace(
+        id=fid, movement="tracked", pace_vehicle="t-34-85", fortified_action="assault",
+        start_lon=start[0], start_lat=start[1], formed_when=None, parent=None,
+        objectives=[ObjectiveSpec("Goal", (("Goal", *goal),), 10.0)],
+        men=1000, vehicle_count=60, motor_classes=(("t-34-85", 60),))
+
+
+def _options(ferry_h=40.0, own_h=60.0):
+    return SimpleNamespace(engine="auto",
+                           ferry_time=lambda men, vehicles, guns: ferry_h,
+                           own_means_time=lambda men, classes, guns: own_h)
+
+
+def _crossings(t, seg) -> int:
+    """Crossings of the major river the route pays (the cost engine's own list of them: a
+    knight move may step over the river's row)."""
+    from logistics.cost.route import river_crossings
+
+    cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
+    df = river_crossings(t, cells, ["t-34-85"], season="dry", models=CostModels())
+    return int((df["river_class"] == int(RiverClass.MAJOR)).sum())
+
+
+def _routes(t, units, ferry_sites, options):
+    army = SimpleNamespace(source="toy.yaml", routing=SimpleNamespace(stencil=16),
+                           formations=[SimpleNamespace(id=u.id) for u in units])
+    notes: list[str] = []
+    from logistics.advance.routes import RouteCache
+
+    out = choose_routes(army, t, units, regions=[], rate_km_per_day=10.0, models=CostModels(),
+                        options=options, cache=RouteCache(), first_season="dry", taiga_km=0.0,
+                        ferry_sites=ferry_sites, sides=None, notes=notes)
+    return out
+
+
+def test_a_ferried_formation_crosses_the_big_river_once_where_bridges_cross_it_thrice(
+        box_terrain):
+    t = _corridor(box_terrain)
+    ferried, bridged = _unit(t, "ferried"), _unit(t, "bridged")
+    # the flotilla sails the whole river: every crossing is at a ferry site
+    sites = [_lonlat(t, _RIVER_ROW, c) for c in range(0, t.sizes["x"], 5)]
+    routes = _routes(t, [ferried, bridged], {"ferried": sites}, _options())
+    # priced as bridges (45 min each), the least-time route takes the fast bank each time
+    assert _crossings(t, routes["bridged"].segments) == 3
+    # priced at its ferrying (40 h by its brigade, 60 by the site's own means), once
+    assert _crossings(t, routes["ferried"].segments) == 1
+    # the route's own times keep the cost engine's bridge (the step loop adds the ferrying)
+    assert routes["ferried"].segments["time_s"].sum() < 20 * 3600.0
+
+
+def test_without_a_ferry_planner_nothing_changes(box_terrain):
+    t = _corridor(box_terrain)
+    sites = [_lonlat(t, _RIVER_ROW, c) for c in range(0, t.sizes["x"], 5)]
+    opts = SimpleNamespace(engine="auto", ferry_time=None, own_means_time=None)
+    routes = _routes(t, [_unit(t, "ferried")], {"ferried": sites}, opts)
+    assert _crossings(t, routes["ferried"].segments) == 3
+
+
+def test_the_toll_is_the_quicker_of_its_means():
+    from logistics.advance.ferry_toll import ferry_hours
+
+    u = SimpleNamespace(men=1000, vehicle_count=60, motor_classes=(("t-34-85", 60),))
+    assert ferry_hours(u, _options(40.0, 60.0), flotilla=True) == (40.0, 60.0)
+    assert ferry_hours(u, _options(40.0, 60.0), flotilla=False) == (0.0, 60.0)
+    assert ferry_hours(u, SimpleNamespace(ferry_time=None, own_means_time=None),
+                       flotilla=True) == (0.0, math.inf)
+
+
+def test_flotilla_toll_on_every_big_river_frontier_toll_only_on_the_frontier(box_terrain):
+    from logistics.advance.ferry_toll import ferry_toll, frontier_river_cells
+
+    t = box_terrain(_BOX, 1000.0)
+    rc = np.zeros(t["river_class"].shape, dtype=t["river_class"].dtype)
+    rc[:, 20] = int(RiverClass.MAJOR)   # the frontier river: Soviet west of it
+    rc[:, 80] = int(RiverClass.LARGE)   # inland, 60 km into the Japanese side
+    rc[:, 50] = int(RiverClass.MEDIUM)  # no big river: never tolled
+    t = t.copy()
+    t["river_class"] = t["river_class"].copy(data=rc)
+    sides = np.full(rc.shape, JAPANESE, np.uint8)
+    sides[:, :20] = SOVIET
+    front = frontier_river_cells(t, sides, 10.0, 121.5)
+    assert front[:, 20].all() and not front[:, 80].any() and not front[:, 50].any()
+    # west of the Argun's mouth (the box lies at 124-125.6 E) the frontier river is the
+    # Argun, which keeps the bridge (formation_plan.AMUR_FROM_LON)
+    lon20 = _lonlat(t, 0, 20)[0]
+    assert not frontier_river_cells(t, sides, 10.0, lon20 + 0.5)[:, 20].any()
+    u = _unit(t, "x")
+    fl = ferry_toll(t, u, _options(40.0, 60.0), flotilla=True, frontier_cells=lambda: front)
+    assert fl.seconds == pytest.approx(40.0 * 3600.0)
+    assert fl.cells[:, 20].all() and fl.cells[:, 80].all() and not fl.cells[:, 50].any()
+    fr = ferry_toll(t, u, _options(40.0, 60.0), flotilla=False, frontier_cells=lambda: front)
+    assert fr.seconds == pytest.approx(60.0 * 3600.0)
+    assert (fr.cells == front).all()
+    assert fl.key != fr.key  # two routes of one formation never share a cache entry
+    # no own means in the plan: a formation without a flotilla is never ferried
+    assert ferry_toll(t, u, _options(40.0, math.inf), flotilla=False,
+                      frontier_cells=lambda: front) is None
