@@ -40,7 +40,8 @@ One step is one clock hour (the first starts at H-hour). In each step:
    (:meth:`~logistics.advance.holds.Holds.ferry_take`, :mod:`~logistics.advance.ferry_queue`); a
    formation still in its parent's column (not formed yet, or attached) waits from when its
    parent's head reaches the same crossing site
-   (:meth:`~logistics.advance.holds.Holds.in_column`). Until it is all across its head stays in
+   (:meth:`~logistics.advance.holds.Holds.in_column`). Its head waits at the crossing until one
+   of its means starts on it; from then until it is all across its head stays in
    the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing and short of its
    route's next big-river crossing (its status
    ``carried`` while it waits there; its tail stays at the crossing), and moves on at its own
@@ -147,6 +148,12 @@ class _FState:
     ferry_km: float | None = None
     ferry_arrived_h: float | None = None
     ferry_release_h: float | None = None
+    #: when its means starts on it (None until one takes it): its head holds at the crossing
+    #: until then, in the bridgehead after (:meth:`~logistics.advance.holds.Holds.bridgehead_km`)
+    ferry_start_h: float | None = None
+    #: formed out of its parent (``formed``) and taken across a river short of the point where
+    #: it is formed before its parent: from when it is out of its parent's column
+    formed_out_h: float | None = None
     #: the crossing site of that crossing (one park of the army's own means each), and the
     #: hours the means that took it needed (its brigade's ``ferry_h`` or ``own_means_h``)
     ferry_site: int | None = None
@@ -233,7 +240,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            ``dispatch``, ``move_railheads``
     fuel_draw              ``need``, ``locate_reserve``, ``reserve_km``, ``reach``,
     (``FuelDraw``)         ``fuel_limit``, ``dry_classes``, ``may_drain``, ``drain``, ``burn``
-    holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``released_by``,
+    holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``hold_lifts_h``,
                            ``ferry_queue``, ``in_column``, ``ferry_take``, ``open_breach``,
                            ``breach_made``, ``breach_through_h``, ``open_corridor_text``,
                            ``breach_start_h``, ``support_held_at``
@@ -422,9 +429,11 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             # not formed yet / attached: not past its parent; not all ferried: bridgehead
             now = b - budget / rate
             cap = min(cap, self.held_at(fid, now))
-            if e is lead and e.s >= cap - _EPS_KM and self.released_by(fid, now, b):
-                # all across within the hour: on from then
-                left = sched.moving_hours(self.c0 + st.ferry_release_h, self.c0 + b) * rate
+            lifts = self.hold_lifts_h(fid, now, b) if e is lead and e.s >= cap - _EPS_KM \
+                else None
+            if lifts is not None:
+                # its means starts on it, or all across, within the hour: on from then
+                left = sched.moving_hours(self.c0 + lifts, self.c0 + b) * rate
                 if left < budget - _EPS_S:
                     budget = left
                     continue
@@ -456,8 +465,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             if e.s >= end_km - _EPS_KM:
                 return self.arrived(st, b - budget / rate)
             if e.s >= cap - _EPS_KM:
-                if e is lead and self.released_by(fid, b - budget / rate, b):
-                    continue  # at the bridgehead's edge, all across later in the hour
+                if e is lead and self.hold_lifts_h(fid, b - budget / rate, b) is not None:
+                    continue  # at the crossing or the bridgehead's edge, on later in the hour
                 break
             if s_fuel < s_want - _EPS_KM:
                 short = self.short_of_fuel(fid, e, b - budget / rate)
@@ -557,8 +566,9 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             held = self.bridgehead_km(fid, t)  # not all ferried: no farther than that
             if held <= e.s + _EPS_KM:
                 st.day["event"] += t - t0
-                if self.released_by(fid, t, b):  # all across within the hour: on from then
-                    t = t0 = st.ferry_release_h
+                lifts = self.hold_lifts_h(fid, t, b)
+                if lifts is not None:  # taken, or all across, within the hour: on from then
+                    t = t0 = lifts
                     continue
                 return b, "rest"
             s_want = min(p_fort.km_out, e.s + kmh * (min(b, through_h) - t), s_stop, held)
