@@ -156,6 +156,21 @@ def test_a_formation_taken_within_the_hour_moves_on_from_the_crossing_then(corri
     assert t.loc[H0 + timedelta(hours=10), "cum_km"] == pytest.approx(RIVER_KM + BOUND_KM)
 
 
+def test_a_town_in_the_crossing_s_cell_is_reached_when_its_means_starts_on_it(corridor):
+    """A town on the far bank in the grid cell of the crossing (an objective at km 10, the
+    river's km, as Heihe and Raohe on the shipped frontier): ``fd``, taken at once at 06:30,
+    reaches it then; ``main``, waiting on the near bank until the brigade comes free (12:30 on
+    10 Aug, taken at the step loop's 13:00), reaches it at 13:00, not at 06:30 as on main."""
+    plan = _army(corridor, [("fd", 30.0), ("main", 50.0)])
+    forms = tuple(replace(f, objectives=((RIVER_KM, "Town"),) + tuple(f.objectives))
+                  for f in plan.formations)
+    r = simulate_army(replace(plan, formations=forms))
+    obj = r.reached[(r.reached["kind"] == "objective") & (r.reached["name"] == "Town")]
+    got = {f: (pd.Timestamp(t) - H0).total_seconds() / 3600.0
+           for f, t in zip(obj["formation_id"], obj["time"])}
+    assert got == pytest.approx({"fd": 6.5, "main": 37.0})
+
+
 def test_a_forward_detachment_formed_after_the_crossing_is_ferried_before_its_parent(corridor):
     """A forward detachment formed out of the main body just beyond the river (km 11: its
     parent's head must pass it first) is in its parent's column when the parent's head

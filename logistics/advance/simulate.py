@@ -244,7 +244,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            ``ferry_queue``, ``in_column``, ``ferry_take``, ``open_breach``,
                            ``breach_made``, ``breach_through_h``, ``open_corridor_text``,
                            ``breach_start_h``, ``support_held_at``
-    stops (``Stops``)      ``stops_after``, ``at_stops``, ``detach``
+    stops (``Stops``)      ``stops_after``, ``far_bank``, ``at_stops``, ``detach``
     carried (``Carried``)  ``carried``, ``plan_rail``, ``shuttle_step``, ``burn_carried``
     =====================  =========================================================================
     """
@@ -398,7 +398,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         if e.s >= end_km - _EPS_KM and len(fp.km) > 1:
             return self.arrived(st, u0)
         through = False
-        if st.breach is None and e is self.lead(fid) and self.stops_after(fid, e) <= e.s + _EPS_KM:
+        if st.breach is None and e is self.lead(fid) and \
+                self.stops_after(fid, e, u0) <= e.s + _EPS_KM:
             # a stop where it stands (a depth it starts in or halted at): crossed round the clock
             self.at_stops(fid, e, u0, lead=True)
         if st.breach is not None and e is self.lead(fid):
@@ -440,7 +441,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             t_here = float(np.interp(e.s, fp.km, p.time_s))
             target = t_here + budget
             s_time = end_km if target >= p.time_s[-1] else float(np.interp(target, p.time_s, fp.km))
-            s_stop = self.stops_after(fid, e) if e is lead else math.inf
+            s_stop = self.stops_after(fid, e, now) if e is lead else math.inf
             s_want = min(s_time, s_stop, end_km, cap)
             if s_want <= e.s + _EPS_KM and s_stop > e.s + _EPS_KM:
                 break  # behind its head: wait there
@@ -562,7 +563,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                 st.breach, st.passes_done = None, st.passes_done + 1
                 self.at_stops(fid, e, t, lead=True)
                 return t, "assault"
-            s_stop = self.stops_after(fid, e)
+            s_stop = self.stops_after(fid, e, t)
             held = self.bridgehead_km(fid, t)  # not all ferried: no farther than that
             if held <= e.s + _EPS_KM:
                 st.day["event"] += t - t0
