@@ -142,13 +142,6 @@ class Holds:
         nxt = st.ferry_start_h if self.waiting(fid, t_h) else st.ferry_release_h
         return nxt if nxt is not None and nxt < b else None
 
-    def released_by(self, fid: str, t_h: float, b: float) -> bool:
-        """Whether the formation is still being ferried at hour ``t_h`` and all of it is
-        across before ``b`` (the end of the step): its head held in the bridgehead moves on
-        from then, within the step."""
-        rel = self.state[fid].ferry_release_h
-        return rel is not None and rel < b and self.ferrying(fid, t_h)
-
     def ferry_queue(self, fid: str, crossing, t_h: float, site: int | None = None) -> None:
         """Put the formation in its brigade's queue and in its crossing site's park's (the
         army's own means, where the plan gives it ``own_means_h``) at hour ``t_h``, to be

@@ -94,7 +94,8 @@ from logistics.supply.trucks import TruckColumn
 __all__ = ["ArmySim", "simulate_army", "STATUSES", "DELIVERY_COLUMNS"]
 
 #: Status values of the tracks and the daily table (``carried``: on its means of movement, or
-#: a marching formation's head held in the bridgehead while the flotilla ferries it).
+#: a marching formation's head held at the crossing while it waits for its means, or in the
+#: bridgehead while they ferry it).
 STATUSES: tuple[str, ...] = ("moving", "rest", "halted: no fuel", "assault", "detached",
                              "carried", "arrived", "not started")
 
@@ -674,7 +675,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 head = loop.lead(fid)
                 head_status = head.status
                 if head_status == "rest" and loop.ferrying(fid, b):
-                    head_status = "carried"  # held in the bridgehead: its ferrying goes on
+                    head_status = "carried"  # held at the crossing or in the bridgehead
             tracks.append(loop.track_row(fid, t_b, head_status, b, km0))
             if tracks[-1]["dry_classes"]:
                 st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))
