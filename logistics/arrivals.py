@@ -18,7 +18,8 @@ formation's start and the arrival counts under one cause, :data:`CAUSES`:
   the night's, or the day's in the heat, as the formation's norm has it);
 - ``waiting``: a ``rest`` step's hours inside the window (the head held though its column may
   march: waiting for the shuttle's trucks, a ferry, its parent), a ``carried`` step of a
-  formation that does not move by rail or river (ferried: held in the bridgehead), and a ``not
+  formation that does not move by rail or river (ferried: held at the crossing while it waits
+  for its means, then in the bridgehead), and a ``not
   started`` step after its start (its train, ship or shuttle not yet running);
 - ``fuel``: ``halted: no fuel``;
 - ``fortified``: ``assault`` (``army.fortified.IN_DEPTH_STATUS``: crossing a fortified

@@ -125,6 +125,52 @@ def test_the_brigade_come_free_takes_the_forward_detachment_before_a_main_body_w
     assert cross.to_dict() == {"fd": 30.0, "sp": 10.0, "main": 50.0}
 
 
+def test_a_formation_waiting_for_its_means_keeps_its_head_at_the_crossing(corridor):
+    """``fd`` and ``main`` reach the river together at 06:30; the brigade takes ``fd`` (first
+    in priority) for 30 h, so ``main`` waits until 10 Aug 12:30 and is ferried 50 h (all
+    across 12 Aug 14:30). No part of ``main`` is across before the brigade starts on it: its
+    head stays at the river (km 10) until the brigade comes free at 12:30 on 10 Aug and takes
+    it (at the step loop's next take, 13:00: km 30 by 14:00), then holds the bridgehead (km
+    45) until all of it is across. On main its head was at km 45 by 08:15 on 9 Aug, across a
+    1.5 km river while the brigade carried ``fd``."""
+    r = simulate_army(_army(corridor, [("fd", 30.0), ("main", 50.0)]))
+    assert _starts_h(r) == {"fd": 6.5, "main": 36.5}
+    assert _farthest_before_km(r, "main", 36.0) == pytest.approx(RIVER_KM)
+    t = _track(r, "main")
+    assert (t[(t.index >= H0 + timedelta(hours=8)) & (t.index <= H0 + timedelta(hours=36))]
+            ["status"] == "carried").all()
+    assert t.loc[H0 + timedelta(hours=38), "cum_km"] == pytest.approx(30.0)
+    assert _farthest_before_km(r, "main", 86.5) == pytest.approx(RIVER_KM + BOUND_KM)
+    cross = r.crossings.set_index("formation_id")
+    assert cross["ferry_h"].to_dict() == {"fd": 30.0, "main": 50.0}
+
+
+def test_a_formation_taken_within_the_hour_moves_on_from_the_crossing_then(corridor):
+    """``fd`` ferried from 06:30 for 1.25 h (all across 07:45), ``main`` (at the river at
+    06:30 too) taken when the brigade comes free: into the bridgehead from 08:00 at the
+    latest (the step loop's take), km 30 by 09:00 and the bound (km 45) by 09:45."""
+    r = simulate_army(_army(corridor, [("fd", 1.25), ("main", 5.0)]))
+    t = _track(r, "main")
+    assert t.loc[H0 + timedelta(hours=7), "cum_km"] == pytest.approx(RIVER_KM)
+    assert t.loc[H0 + timedelta(hours=9), "cum_km"] >= 30.0 - 1e-6
+    assert t.loc[H0 + timedelta(hours=10), "cum_km"] == pytest.approx(RIVER_KM + BOUND_KM)
+
+
+def test_a_town_in_the_crossing_s_cell_is_reached_when_its_means_starts_on_it(corridor):
+    """A town on the far bank in the grid cell of the crossing (an objective at km 10, the
+    river's km, as Heihe and Raohe on the shipped frontier): ``fd``, taken at once at 06:30,
+    reaches it then; ``main``, waiting on the near bank until the brigade comes free (12:30 on
+    10 Aug, taken at the step loop's 13:00), reaches it at 13:00, not at 06:30 as on main."""
+    plan = _army(corridor, [("fd", 30.0), ("main", 50.0)])
+    forms = tuple(replace(f, objectives=((RIVER_KM, "Town"),) + tuple(f.objectives))
+                  for f in plan.formations)
+    r = simulate_army(replace(plan, formations=forms))
+    obj = r.reached[(r.reached["kind"] == "objective") & (r.reached["name"] == "Town")]
+    got = {f: (pd.Timestamp(t) - H0).total_seconds() / 3600.0
+           for f, t in zip(obj["formation_id"], obj["time"])}
+    assert got == pytest.approx({"fd": 6.5, "main": 37.0})
+
+
 def test_a_forward_detachment_formed_after_the_crossing_is_ferried_before_its_parent(corridor):
     """A forward detachment formed out of the main body just beyond the river (km 11: its
     parent's head must pass it first) is in its parent's column when the parent's head

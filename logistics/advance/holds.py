@@ -40,17 +40,19 @@ class Holds:
 
         * formed out of its parent (``formed``): its parent's head, until that head is past
           the point where it is formed (``formed_km`` on the parent's route, which the
-          formation's route shares up to there). Formations move in priority order, so a
-          formation that moves before its parent keeps to where the parent's head was at the
-          start of the hour;
+          formation's route shares up to there), or until it is itself taken across a river
+          short of that point ahead of its parent (:meth:`ferried_out`). Formations move in
+          priority order, so a formation that moves before its parent keeps to where the
+          parent's head was at the start of the hour;
         * a support formation attached to its parent: :meth:`support_held_at`;
         * ferried across a major river and not yet all across (:meth:`ferrying`): the
-          bridgehead, ``plan.ferry_bridgehead_km`` beyond the crossing (assumed, see
+          crossing itself while it waits for its means, then the bridgehead,
+          ``plan.ferry_bridgehead_km`` beyond the crossing (assumed, see
           :mod:`logistics.advance.simulate`)."""
         fp = self.fp[fid]
         held = math.inf
         parent = fp.unit.parent
-        if parent in self.fp and fp.formed_km > 0.0:
+        if parent in self.fp and fp.formed_km > 0.0 and not self.ferried_out(fid, t_h):
             s = float(self.lead(parent).s)
             held = math.inf if s >= fp.formed_km - _EPS_KM else s
         if parent in self.fp and fp.unit.role == "support":  # formed or not: until it arrives
@@ -59,12 +61,17 @@ class Holds:
 
     def bridgehead_km(self, fid: str, t_h: float) -> float:
         """Km a ferried formation's head may not pass at hour ``t_h`` while not all of it is
-        across (:meth:`ferrying`): ``plan.ferry_bridgehead_km`` beyond its crossing, and short
-        of its route's next crossing where it is ferried (:meth:`ferried_at`: it queues there
-        once all of it is across this one); else inf."""
+        across (:meth:`ferrying`): the crossing itself until one of its means takes it
+        (:meth:`waiting`: no part of it is across before its means starts on it; each means
+        carries one formation at a time, :mod:`~logistics.advance.ferry_queue`), then
+        ``plan.ferry_bridgehead_km`` beyond its crossing, and short of its route's next
+        crossing where it is ferried (:meth:`ferried_at`: it queues there once all of it is
+        across this one); else inf."""
         if not self.ferrying(fid, t_h):
             return math.inf
         st, fp = self.state[fid], self.fp[fid]
+        if self.waiting(fid, t_h):
+            return st.ferry_km
         bound = st.ferry_km + self.plan.ferry_bridgehead_km
         nxt = next((c.km for c in fp.crossings if c.km > st.ferry_km + _EPS_KM
                     and self.ferried_at(fid, c)), math.inf)
@@ -107,12 +114,33 @@ class Holds:
         return st.ferry_km is not None and (st.ferry_release_h is None
                                             or t_h < st.ferry_release_h - _EPS_S / 3600.0)
 
-    def released_by(self, fid: str, t_h: float, b: float) -> bool:
-        """Whether the formation is still being ferried at hour ``t_h`` and all of it is
-        across before ``b`` (the end of the step): its head held in the bridgehead moves on
-        from then, within the step."""
-        rel = self.state[fid].ferry_release_h
-        return rel is not None and rel < b and self.ferrying(fid, t_h)
+    def waiting(self, fid: str, t_h: float) -> bool:
+        """Whether the formation's head is at a crossing where it is ferried and none of its
+        means has started on it by hour ``t_h`` (not taken yet, or taken by a means that is
+        busy until later)."""
+        st = self.state[fid]
+        return st.ferry_km is not None and (
+            st.ferry_start_h is None or t_h < st.ferry_start_h - _EPS_S / 3600.0)
+
+    def ferried_out(self, fid: str, t_h: float) -> bool:
+        """Whether a formation formed out of its parent (``formed``) has been taken across a
+        river short of the point where it is formed, ahead of its parent, by hour ``t_h``
+        (:meth:`ferry_take` records when): its first boats carry it across before its parent's
+        head, so it is out of its parent's column from then (a forward detachment formed
+        'after the crossing' and ferried first in priority order)."""
+        out = self.state[fid].formed_out_h
+        return out is not None and t_h >= out - _EPS_S / 3600.0
+
+    def hold_lifts_h(self, fid: str, t_h: float, b: float) -> float | None:
+        """The hour within (``t_h``, ``b``) (``b``: the end of the step) at which the head
+        of a formation being ferried may go farther: its means starts on it (from the
+        crossing into the bridgehead), or all of it is across (on from the bridgehead); None
+        when neither falls in the step."""
+        if not self.ferrying(fid, t_h):
+            return None
+        st = self.state[fid]
+        nxt = st.ferry_start_h if self.waiting(fid, t_h) else st.ferry_release_h
+        return nxt if nxt is not None and nxt < b else None
 
     def ferry_queue(self, fid: str, crossing, t_h: float, site: int | None = None) -> None:
         """Put the formation in its brigade's queue and in its crossing site's park's (the
@@ -123,6 +151,7 @@ class Holds:
         st, fp = self.state[fid], self.fp[fid]
         st.ferry_km, st.ferry_arrived_h = crossing.km, t_h  # it waits for its means from now
         st.ferry_release_h, st.ferry_used_h = None, 0.0  # a later crossing: a new ferrying
+        st.ferry_start_h = None
         st.ferry_site = self.ferries.site_of(crossing.lon, crossing.lat) if site is None else site
         self.ferries.join(fid, t_h, brigade=fp.ferry_by or None, ferry_h=fp.ferry_h,
                           site=st.ferry_site, own_h=fp.own_means_h)
@@ -164,6 +193,9 @@ class Holds:
         for took in self.ferries.take(now_h):
             st, fp = self.state[took.fid], self.fp[took.fid]
             st.ferry_release_h, st.ferry_used_h = took.release_h, took.hours
+            st.ferry_start_h = took.start_h
+            if 0.0 < st.ferry_km <= fp.formed_km + _EPS_KM and st.formed_out_h is None:
+                st.formed_out_h = took.start_h  # across ahead of its parent: out of its column
             st.ferried_h[st.ferry_km] = took.hours  # crossings.csv ferry_h, by crossing
             release = self.plan.start + timedelta(hours=took.release_h)
             wait = (f"after {took.start_h - took.arrived_h:.1f} h waiting; "

@@ -40,7 +40,8 @@ One step is one clock hour (the first starts at H-hour). In each step:
    (:meth:`~logistics.advance.holds.Holds.ferry_take`, :mod:`~logistics.advance.ferry_queue`); a
    formation still in its parent's column (not formed yet, or attached) waits from when its
    parent's head reaches the same crossing site
-   (:meth:`~logistics.advance.holds.Holds.in_column`). Until it is all across its head stays in
+   (:meth:`~logistics.advance.holds.Holds.in_column`). Its head waits at the crossing until one
+   of its means starts on it; from then until it is all across its head stays in
    the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing and short of its
    route's next big-river crossing (its status
    ``carried`` while it waits there; its tail stays at the crossing), and moves on at its own
@@ -93,7 +94,8 @@ from logistics.supply.trucks import TruckColumn
 __all__ = ["ArmySim", "simulate_army", "STATUSES", "DELIVERY_COLUMNS"]
 
 #: Status values of the tracks and the daily table (``carried``: on its means of movement, or
-#: a marching formation's head held in the bridgehead while the flotilla ferries it).
+#: a marching formation's head held at the crossing while it waits for its means, or in the
+#: bridgehead while they ferry it).
 STATUSES: tuple[str, ...] = ("moving", "rest", "halted: no fuel", "assault", "detached",
                              "carried", "arrived", "not started")
 
@@ -147,6 +149,12 @@ class _FState:
     ferry_km: float | None = None
     ferry_arrived_h: float | None = None
     ferry_release_h: float | None = None
+    #: when its means starts on it (None until one takes it): its head holds at the crossing
+    #: until then, in the bridgehead after (:meth:`~logistics.advance.holds.Holds.bridgehead_km`)
+    ferry_start_h: float | None = None
+    #: formed out of its parent (``formed``) and taken across a river short of the point where
+    #: it is formed before its parent: from when it is out of its parent's column
+    formed_out_h: float | None = None
     #: the crossing site of that crossing (one park of the army's own means each), and the
     #: hours the means that took it needed (its brigade's ``ferry_h`` or ``own_means_h``)
     ferry_site: int | None = None
@@ -233,11 +241,11 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            ``dispatch``, ``move_railheads``
     fuel_draw              ``need``, ``locate_reserve``, ``reserve_km``, ``reach``,
     (``FuelDraw``)         ``fuel_limit``, ``dry_classes``, ``may_drain``, ``drain``, ``burn``
-    holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``released_by``,
+    holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``hold_lifts_h``,
                            ``ferry_queue``, ``in_column``, ``ferry_take``, ``open_breach``,
                            ``breach_made``, ``breach_through_h``, ``open_corridor_text``,
                            ``breach_start_h``, ``support_held_at``
-    stops (``Stops``)      ``stops_after``, ``at_stops``, ``detach``
+    stops (``Stops``)      ``stops_after``, ``far_bank``, ``at_stops``, ``detach``
     carried (``Carried``)  ``carried``, ``plan_rail``, ``shuttle_step``, ``burn_carried``
     =====================  =========================================================================
     """
@@ -391,7 +399,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         if e.s >= end_km - _EPS_KM and len(fp.km) > 1:
             return self.arrived(st, u0)
         through = False
-        if st.breach is None and e is self.lead(fid) and self.stops_after(fid, e) <= e.s + _EPS_KM:
+        if st.breach is None and e is self.lead(fid) and \
+                self.stops_after(fid, e, u0) <= e.s + _EPS_KM:
             # a stop where it stands (a depth it starts in or halted at): crossed round the clock
             self.at_stops(fid, e, u0, lead=True)
         if st.breach is not None and e is self.lead(fid):
@@ -422,16 +431,18 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             # not formed yet / attached: not past its parent; not all ferried: bridgehead
             now = b - budget / rate
             cap = min(cap, self.held_at(fid, now))
-            if e is lead and e.s >= cap - _EPS_KM and self.released_by(fid, now, b):
-                # all across within the hour: on from then
-                left = sched.moving_hours(self.c0 + st.ferry_release_h, self.c0 + b) * rate
+            lifts = self.hold_lifts_h(fid, now, b) if e is lead and e.s >= cap - _EPS_KM \
+                else None
+            if lifts is not None:
+                # its means starts on it, or all across, within the hour: on from then
+                left = sched.moving_hours(self.c0 + lifts, self.c0 + b) * rate
                 if left < budget - _EPS_S:
                     budget = left
                     continue
             t_here = float(np.interp(e.s, fp.km, p.time_s))
             target = t_here + budget
             s_time = end_km if target >= p.time_s[-1] else float(np.interp(target, p.time_s, fp.km))
-            s_stop = self.stops_after(fid, e) if e is lead else math.inf
+            s_stop = self.stops_after(fid, e, now) if e is lead else math.inf
             s_want = min(s_time, s_stop, end_km, cap)
             if s_want <= e.s + _EPS_KM and s_stop > e.s + _EPS_KM:
                 break  # behind its head: wait there
@@ -456,8 +467,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             if e.s >= end_km - _EPS_KM:
                 return self.arrived(st, b - budget / rate)
             if e.s >= cap - _EPS_KM:
-                if e is lead and self.released_by(fid, b - budget / rate, b):
-                    continue  # at the bridgehead's edge, all across later in the hour
+                if e is lead and self.hold_lifts_h(fid, b - budget / rate, b) is not None:
+                    continue  # at the crossing or the bridgehead's edge, on later in the hour
                 break
             if s_fuel < s_want - _EPS_KM:
                 short = self.short_of_fuel(fid, e, b - budget / rate)
@@ -553,12 +564,13 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                 st.breach, st.passes_done = None, st.passes_done + 1
                 self.at_stops(fid, e, t, lead=True)
                 return t, "assault"
-            s_stop = self.stops_after(fid, e)
+            s_stop = self.stops_after(fid, e, t)
             held = self.bridgehead_km(fid, t)  # not all ferried: no farther than that
             if held <= e.s + _EPS_KM:
                 st.day["event"] += t - t0
-                if self.released_by(fid, t, b):  # all across within the hour: on from then
-                    t = t0 = st.ferry_release_h
+                lifts = self.hold_lifts_h(fid, t, b)
+                if lifts is not None:  # taken, or all across, within the hour: on from then
+                    t = t0 = lifts
                     continue
                 return b, "rest"
             s_want = min(p_fort.km_out, e.s + kmh * (min(b, through_h) - t), s_stop, held)
@@ -663,7 +675,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 head = loop.lead(fid)
                 head_status = head.status
                 if head_status == "rest" and loop.ferrying(fid, b):
-                    head_status = "carried"  # held in the bridgehead: its ferrying goes on
+                    head_status = "carried"  # held at the crossing or in the bridgehead
             tracks.append(loop.track_row(fid, t_b, head_status, b, km0))
             if tracks[-1]["dry_classes"]:
                 st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))

@@ -45,11 +45,15 @@ def depth_text(p, rate_km_per_day: float) -> str:
 class Stops:
     """The stops on a formation's route and what each does (see the module docstring)."""
 
-    def stops_after(self, fid: str, e: Element) -> float:
-        """Km of the next stop of the formation at or beyond ``e.s`` (inf if none)."""
+    def stops_after(self, fid: str, e: Element, t_h: float | None = None) -> float:
+        """Km of the next stop of the formation at or beyond ``e.s`` (inf if none); at hour
+        ``t_h``, not an objective beyond the crossing where it waits for its means
+        (:meth:`far_bank`)."""
         st, fp = self.state[fid], self.fp[fid]
         kms = [math.inf]
-        if st.objectives_done < len(fp.objectives):
+        if st.objectives_done < len(fp.objectives) and not (
+                t_h is not None and self.far_bank(fid, fp.objectives[st.objectives_done][0],
+                                                  t_h)):
             kms.append(fp.objectives[st.objectives_done][0])
         if st.breach is None and st.passes_done < len(fp.fortified):
             kms.append(max(fp.fortified[st.passes_done].km_in, e.s))
@@ -61,16 +65,20 @@ class Stops:
             kms.append(fp.crossings[st.crossings_done].km)
         return min(k for k in kms if k >= e.s - _EPS_KM) if len(kms) > 1 else math.inf
 
+    def far_bank(self, fid: str, km: float, t_h: float) -> bool:
+        """Whether an objective at ``km`` of the formation's route lies across the river where
+        its head waits for its means at hour ``t_h`` (:meth:`~logistics.advance.holds.Holds.
+        waiting`): at or beyond that crossing. Why: a town on the far bank of a wide river is
+        often in the very grid cell of the route's crossing (Heihe on the Amur, Raohe on the
+        Ussuri: the same km), and a head on the near bank has not reached it."""
+        st = self.state[fid]
+        return self.waiting(fid, t_h) and km >= st.ferry_km - _EPS_KM
+
     def at_stops(self, fid: str, e: Element, t_h: float, lead: bool) -> None:
-        """Act on every stop at the element's km."""
+        """Act on every stop at the element's km (a crossing first: an objective at the same
+        km is across it, :meth:`far_bank`)."""
         st, fp = self.state[fid], self.fp[fid]
         when = self.plan.start + timedelta(hours=t_h)
-        while st.objectives_done < len(fp.objectives) and \
-                fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
-            km, name = fp.objectives[st.objectives_done]
-            self.reached.append({"time": when, "formation_id": fid, "kind": "objective",
-                                 "name": name, "cum_km": km})
-            st.objectives_done += 1
         while st.crossings_done < len(fp.crossings) and \
                 fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
             c = fp.crossings[st.crossings_done]
@@ -81,6 +89,14 @@ class Stops:
                     self.ferry_queue(child, at, t_h, site=st.ferry_site)
                 self.ferry_take(t_h)
             st.crossings_done += 1
+        while st.objectives_done < len(fp.objectives) and \
+                fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
+            km, name = fp.objectives[st.objectives_done]
+            if self.far_bank(fid, km, t_h):
+                break  # reached when its means starts on it (stops_after skips it till then)
+            self.reached.append({"time": when, "formation_id": fid, "kind": "objective",
+                                 "name": name, "cum_km": km})
+            st.objectives_done += 1
         while st.breach is None and st.passes_done < len(fp.fortified) and \
                 fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
             p = fp.fortified[st.passes_done]
