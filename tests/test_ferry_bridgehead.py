@@ -318,20 +318,20 @@ def test_an_inland_big_river_with_no_flotilla_keeps_the_routes_bridge(corridor):
 
 
 def test_a_route_across_the_frontier_marks_its_crossing_there():
-    """``_on_frontier``: a crossing is on the frontier when the route within 10 km of it lies on
+    """``on_frontier``: a crossing is on the frontier when the route within 10 km of it lies on
     both sides (the Ussuri at the 35th Army's jump-off), not when it lies on one (inland), nor
     west of the Amur's head (the Argun, whose width no source gives)."""
     import numpy as np
 
-    from logistics.advance.formation_plan import _on_frontier
+    from logistics.advance.ferry_toll import on_frontier
     from logistics.terrain.sides import JAPANESE, NEITHER, SOVIET
 
     kms = np.arange(0.0, 40.0, 2.0)
     across = np.where(kms < 8, SOVIET, np.where(kms < 10, NEITHER, JAPANESE)).astype(np.uint8)
-    assert _on_frontier(kms, across, 9.0, 133.0)  # the Ussuri
-    assert not _on_frontier(kms, across, 30.0, 133.0)  # 20 km beyond: inland
-    assert not _on_frontier(kms, np.full(kms.shape, JAPANESE, np.uint8), 9.0, 133.0)
-    assert not _on_frontier(kms, across, 9.0, 119.5)  # the Argun: no width known, a bridge
+    assert on_frontier(kms, across, 9.0, 133.0)  # the Ussuri
+    assert not on_frontier(kms, across, 30.0, 133.0)  # 20 km beyond: inland
+    assert not on_frontier(kms, np.full(kms.shape, JAPANESE, np.uint8), 9.0, 133.0)
+    assert not on_frontier(kms, across, 9.0, 119.5)  # the Argun: no width known, a bridge
 
 
 @pytest.mark.slow

@@ -28,7 +28,37 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-__all__ = ["FerryToll", "ferry_hours", "ferry_toll", "frontier_river_cells", "with_toll"]
+__all__ = ["FRONTIER_WINDOW_KM", "AMUR_FROM_LON", "on_frontier", "FerryToll", "ferry_hours",
+           "ferry_toll", "frontier_river_cells", "with_toll"]
+
+
+#: Km of route either side of a crossing within which the route must pass from one side of the
+#: 1945 frontier to the other for the crossing to be on the frontier. **Assumed**: the frontier's
+#: drawn cells are about 2 km wide (:data:`logistics.terrain.sides.SIDE_CELL_DEG`) and the
+#: WDBII river line and the boundary line of the same river, generalised differently, lie a
+#: few km apart; 10 km holds both and no inland river of the routes lies that near the line.
+FRONTIER_WINDOW_KM: float = 10.0
+
+
+#: Longitude east of which the frontier's big river is the Amur (and then the Ussuri), west of
+#: which it is the Argun, deg E. **Assumed**: the Argun meets the Shilka to form the Amur at
+#: about 121.5 E (53.3 N); WDBII gives no river names. Why it matters: the width a crossing
+#: site's own means ferry across (movement.yaml ``river.own_means.width_km``, 1.5 km) is
+#: assumed for the Amur and the Ussuri; the Argun, a much smaller river whose width no source
+#: gives, keeps the route's bridge (movement.yaml ``bridging``).
+AMUR_FROM_LON: float = 121.5
+
+
+def on_frontier(kms: np.ndarray, sides: np.ndarray, km: float, lon: float) -> bool:
+    """Whether the route's points within :data:`FRONTIER_WINDOW_KM` of ``km`` lie on both
+    sides of the 1945 frontier (``sides``: :func:`logistics.terrain.sides.side_of` codes) at a
+    crossing east of :data:`AMUR_FROM_LON` (``lon``, deg E): the Amur or the Ussuri."""
+    from logistics.terrain.sides import JAPANESE, SOVIET
+
+    if lon < AMUR_FROM_LON:
+        return False
+    near = sides[np.abs(kms - km) <= FRONTIER_WINDOW_KM]
+    return bool((near == SOVIET).any() and (near == JAPANESE).any())
 
 
 @dataclass(frozen=True)
@@ -58,7 +88,7 @@ def frontier_river_cells(terrain, sides: np.ndarray, window_km: float, from_lon:
     """Bool grid: big-river cells east of ``from_lon`` (deg E) within ``window_km`` of both a
     Soviet-side and a Japanese-side cell (``sides``: :func:`~logistics.advance.frontier.
     home_sides` codes), the grid's form of a ferried crossing on the 1945 frontier
-    (``advance.formation_plan._on_frontier``: the route passes from one side to the other
+    (:func:`on_frontier`: the route passes from one side to the other
     within that many km of a crossing of the Amur or the Ussuri, east of the Argun's mouth)."""
     from scipy.ndimage import distance_transform_edt
 

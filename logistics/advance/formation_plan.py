@@ -45,7 +45,7 @@ class CrossingStop:
     """A river crossing of a formation's route, priced once by the cost engine: ``crossing_h``
     is what the pace vehicle's route time already holds for it (no stop is added);
     ``frontier``: the route crosses the 1945 frontier there where it is the Amur or the Ussuri
-    (:func:`_on_frontier`), where a major or large river is ferried
+    (:func:`~logistics.advance.ferry_toll.on_frontier`), where a major or large river is ferried
     (:meth:`~logistics.advance.holds.Holds.ferried_at`)."""
 
     km: float
@@ -54,35 +54,6 @@ class CrossingStop:
     river_class: int
     crossing_h: float
     frontier: bool = False
-
-
-#: Km of route either side of a crossing within which the route must pass from one side of the
-#: 1945 frontier to the other for the crossing to be on the frontier. **Assumed**: the frontier's
-#: drawn cells are about 2 km wide (:data:`logistics.terrain.sides.SIDE_CELL_DEG`) and the
-#: WDBII river line and the boundary line of the same river, generalised differently, lie a
-#: few km apart; 10 km holds both and no inland river of the routes lies that near the line.
-FRONTIER_WINDOW_KM: float = 10.0
-
-
-#: Longitude east of which the frontier's big river is the Amur (and then the Ussuri), west of
-#: which it is the Argun, deg E. **Assumed**: the Argun meets the Shilka to form the Amur at
-#: about 121.5 E (53.3 N); WDBII gives no river names. Why it matters: the width a crossing
-#: site's own means ferry across (movement.yaml ``river.own_means.width_km``, 1.5 km) is
-#: assumed for the Amur and the Ussuri; the Argun, a much smaller river whose width no source
-#: gives, keeps the route's bridge (movement.yaml ``bridging``).
-AMUR_FROM_LON: float = 121.5
-
-
-def _on_frontier(kms: np.ndarray, sides: np.ndarray, km: float, lon: float) -> bool:
-    """Whether the route's points within :data:`FRONTIER_WINDOW_KM` of ``km`` lie on both
-    sides of the 1945 frontier (``sides``: :func:`logistics.terrain.sides.side_of` codes) at a
-    crossing east of :data:`AMUR_FROM_LON` (``lon``, deg E): the Amur or the Ussuri."""
-    from logistics.terrain.sides import JAPANESE, SOVIET
-
-    if lon < AMUR_FROM_LON:
-        return False
-    near = sides[np.abs(kms - km) <= FRONTIER_WINDOW_KM]
-    return bool((near == SOVIET).any() and (near == JAPANESE).any())
 
 
 @dataclass(frozen=True)
@@ -212,6 +183,7 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
     cost engine's own toll (:func:`logistics.cost.route.river_crossings`, the one place a
     crossing is priced; already inside the route's time). A route joined from its parent's
     (a formed formation) is read piece by piece where its cells are not one path."""
+    from logistics.advance.ferry_toll import on_frontier
     from logistics.cost.route import river_crossings
     from logistics.terrain.sides import side_of
     from logistics.vehicles import load_vehicle
@@ -237,8 +209,8 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
             out.append(CrossingStop(float(kms[i]), float(df["lon"].iloc[j]),
                                     float(df["lat"].iloc[j]), int(df["river_class"].iloc[j]),
                                     float(secs[j]) / 3600.0,
-                                    _on_frontier(kms, sides, float(kms[i]),
-                                                 float(df["lon"].iloc[j]))))
+                                    on_frontier(kms, sides, float(kms[i]),
+                                                float(df["lon"].iloc[j]))))
     return tuple(out)
 
 

@@ -162,8 +162,8 @@ class _FrontierCells:
 
     def cells(self) -> np.ndarray:
         if self._cells is None:
-            from logistics.advance.ferry_toll import frontier_river_cells
-            from logistics.advance.formation_plan import AMUR_FROM_LON, FRONTIER_WINDOW_KM
+            from logistics.advance.ferry_toll import (AMUR_FROM_LON, FRONTIER_WINDOW_KM,
+                                                      frontier_river_cells)
             from logistics.advance.frontier import home_sides
 
             sides = self.sides if self.sides is not None else home_sides(self.terrain)
