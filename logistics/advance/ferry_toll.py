@@ -3,7 +3,7 @@
 A formation is ferried (it waits until all of it is across: ``advance/holds.py``
 ``Holds.ferried_at``) at every major or large river (``terrain.classes.BIG_RIVER_CLASSES``)
 its route crosses where its flotilla sails (a formation of a brigade's ``ferries_for``) or on
-the 1945 frontier. The cost engine prices every such crossing as a bridge (``cost.physics``
+the 1945 frontier where it is the Amur or the Ussuri. The cost engine prices every such crossing as a bridge (``cost.physics``
 ``BRIDGE_WAIT_S``, 45 min), so a least-time route crossed the same big river two or three
 times to save a little driving, each crossing then ferried for days (the 15th Army's tank
 brigades crossed the Sungari at km 77, 275 and 468 of their route). Here the route search of

@@ -100,9 +100,7 @@ class Holds:
         fp, st = self.fp[fid], self.state[fid]
         if crossing.river_class not in BIG_RIVER_CLASSES:
             return False
-        if not (fp.ferry_by or crossing.frontier):
-            return False
-        if not (fp.ferry_by or math.isfinite(fp.own_means_h)):
+        if not fp.ferry_by and not (crossing.frontier and math.isfinite(fp.own_means_h)):
             return False
         return st.ferry_km is None or abs(st.ferry_km - crossing.km) > _EPS_KM
 

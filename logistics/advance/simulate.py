@@ -28,8 +28,9 @@ One step is one clock hour (the first starts at H-hour). In each step:
    pace class never passes its formation's leading element; elements at one place with fuel join
    up again. A formation formed out of its parent (``formed``) never passes its parent's head
    until that head is past the point where it is formed (it moves with its parent until then). A
-   formation whose head reaches a major or large river's crossing (every one on its route) joins
-   its crossing site's park's queue (the army's own crossing means, one pontoon park a site)
+   formation whose head reaches a major or large river's crossing where its flotilla sails or
+   on the Amur-Ussuri frontier (every such one on its route) joins its crossing site's park's
+   queue (the army's own crossing means, one pontoon park a site)
    and, where a flotilla ferries it (``ferry_by``), its brigade's
    (:meth:`~logistics.advance.holds.Holds.ferried_at`: such a river is wider than a park's
    bridge, so the route's 45-min bridge is not its crossing); each means takes one formation
@@ -159,8 +160,8 @@ class _FState:
     #: hours the means that took it needed (its brigade's ``ferry_h`` or ``own_means_h``)
     ferry_site: int | None = None
     ferry_used_h: float = 0.0
-    #: hours each of its ferryings took, by the crossing's km (every major or large river's
-    #: crossing of its route is ferried: :meth:`~logistics.advance.holds.Holds.ferried_at`)
+    #: hours each of its ferryings took, by the crossing's km (each crossing where it is
+    #: ferried: :meth:`~logistics.advance.holds.Holds.ferried_at`)
     ferried_h: dict = field(default_factory=dict)
     arrived_h: float | None = None
     first_dry_h: float | None = None

@@ -1,6 +1,7 @@
 """The stops on a formation's route and what its head does at each: an objective reached, a
-river crossed (queued for its ferrying at every major or large river: by its flotilla brigade
-or the crossing site's own means, :meth:`~logistics.advance.holds.Holds.ferried_at`), a fortified depth
+river crossed (queued for its ferrying at a major or large river where its flotilla sails or
+on the Amur-Ussuri frontier: by its flotilla brigade or the crossing site's own means,
+:meth:`~logistics.advance.holds.Holds.ferried_at`), a fortified depth
 entered (its detachment left there), a depot taken (its fuel booked).
 
 Why a module of its own: the step loop (:mod:`logistics.advance.simulate`) moves a head until
@@ -83,7 +84,7 @@ class Stops:
                 fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
             c = fp.crossings[st.crossings_done]
             self.crossing_times[(fid, st.crossings_done)] = t_h
-            if self.ferried_at(fid, c):  # every major or large river, not only the first
+            if self.ferried_at(fid, c):  # every such crossing, not only the first
                 self.ferry_queue(fid, c, t_h)
                 for child, at in self.in_column(fid, c, t_h):  # at the river with it
                     self.ferry_queue(child, at, t_h, site=st.ferry_site)
