@@ -4,7 +4,8 @@ sector and its flotilla's ferry sites, and a formed formation's from its parent'
 :mod:`~logistics.advance.routes` solves one route (least time through the objectives round
 given barriers); this module decides which barriers hold for each formation, by the one rule
 of ``configs/fortified-regions.yaml`` ``rule.bypass``: a formation of a bypass kind goes round
-the fortified regions where that is quicker (``quicker_way``: :func:`_route_days`), follows
+the fortified regions where that is quicker (``quicker_way``: :func:`_route_clock`, with the
+breaches its army's formations chosen before it make and its ferrying), follows
 the breach where it is not or cannot go round (``no_way_round``, ``defended_place``: an
 objective in or shielded by a region), and never goes back across the river it is ferried
 over (``ferried``: :func:`_back_across_km`); every formation keeps to its own sector and
@@ -19,7 +20,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from logistics.advance.depths import fortified_passes
+from logistics.advance.depths import fortified_passes, pass_regions
+from logistics.advance.route_clock import Breaches, RouteClock, route_clock
 from logistics.advance.routes import PlannedRoute
 from logistics.army.resolve import ResolvedFormation
 from logistics.errors import ConfigError, NoRouteError
@@ -48,8 +50,11 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
     first = first_season
     chosen_routes: dict[str, PlannedRoute] = {}
     by_id = {u.id: u for u in units}
-    # parents before children (a formed child starts from its parent's route)
-    order = sorted(units, key=lambda u: _depth(u, by_id))
+    # parents before children (a formed child starts from its parent's route), and at each
+    # depth the formations that break into fortified regions before those that may go round
+    # them: the bypass rule prices a depth by the breaches planned before it (route_clock.py)
+    order = sorted(units, key=lambda u: (_depth(u, by_id), u.fortified_action == "bypass"))
+    breaches = Breaches()
     for u in order:
         who = f"{src}: {formation_key(army, u.id)}"
         far = _start_across_the_frontier(u)
@@ -117,7 +122,9 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
             # does not bypass, and the breach a bypassing one follows if going round is slower
             chosen = route(None, "")
             if own_regions_barrier is not None and fortified_passes(chosen.segments, keep, u):
-                direct_days = _route_days(chosen.segments, u, regions, rate_km_per_day)
+                direct = _route_clock(chosen.segments, u, regions, rate_km_per_day, breaches,
+                                      toll)
+                direct_days = direct.days
                 try:
                     round_ = route(own_regions_barrier, bkey)
                 except (NoRouteError, ConfigError) as exc:
@@ -126,7 +133,8 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
                                  "it follows the breach through them "
                                  "(fortified-regions.yaml rule.bypass.no_way_round)")
                 else:
-                    round_days = _route_days(round_.segments, u, regions, rate_km_per_day)
+                    round_days = _route_clock(round_.segments, u, regions, rate_km_per_day,
+                                              breaches, toll).days
                     back_km = (_back_across_km(round_.segments) if u.id in ferry_sites
                                else None)
                     if back_km is not None:
@@ -141,7 +149,7 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
                         notes.append(
                             f"{u.id}: going round the fortified regions takes "
                             f"{round_days:.1f} d, following the breach through them "
-                            f"{direct_days:.1f} d: it "
+                            f"{direct_days:.1f} d{_open_text(direct, breaches)}: it "
                             f"{'goes round' if chosen is round_ else 'follows the breach'} "
                             "(fortified-regions.yaml rule.bypass.quicker_way)")
         except NoRouteError as exc:  # its text names ``who`` already when snap_point raised it
@@ -149,6 +157,10 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
             raise ConfigError(text if text.startswith(who) else f"{who}: {text}") from None
         notes += chosen.notes
         chosen_routes[u.id] = chosen
+        if regions:
+            # the breaches it makes: the later formations' comparisons see them
+            breaches.add(u.id, _route_clock(chosen.segments, u, regions, rate_km_per_day,
+                                            breaches, toll))
     return chosen_routes
 
 
@@ -327,28 +339,37 @@ def _back_across_km(seg: pd.DataFrame) -> float | None:
     return float(rest["cum_km"].iloc[int(back[0])]) if back.size else None
 
 
-def _route_days(seg: pd.DataFrame, u: ResolvedFormation, regions, rate_km_per_day: float
-                ) -> float:
-    """Days a formation needs for its whole route (the bypass rule's comparison of going round
-    with following the breach): outside the fortified extents each step at the column's pace
-    (the pace vehicle's time, not faster than the norm's ``max_speed_kmh``; before the observed
-    caps, which both ways meet alike) over the norm's ``hours_per_day``; the charged depth
-    (:func:`~logistics.advance.depths.fortified_passes`: at most each region's depth) at the breakthrough rate, round
-    the clock."""
-    from logistics.advance.pace import norm_floor_s
+def _route_clock(seg: pd.DataFrame, u: ResolvedFormation, regions, rate_km_per_day: float,
+                 breaches: Breaches, toll) -> RouteClock:
+    """The planned clock of a formation's whole route (the bypass rule's comparison of going
+    round with following the breach, :mod:`~logistics.advance.route_clock`): each step at the
+    column's pace over the norm's ``hours_per_day``; the charged depth
+    (:func:`~logistics.advance.depths.fortified_passes`: at most each region's depth) at the
+    breakthrough rate round the clock, after the breach's start, or at its own pace through a
+    breach the army's formations planned before it have come out of (``breaches``); and its
+    ferrying (``toll``: :func:`~logistics.advance.ferry_toll.ferry_toll`, None: not ferried)
+    at each big river it is ferried over."""
+    passes = fortified_passes(seg, regions, u) if regions else ()
+    return route_clock(seg, u, passes, rate_km_per_day, breaches=breaches,
+                       ferry_cells=None if toll is None else toll.cells,
+                       ferry_h=0.0 if toll is None else toll.seconds / 3600.0)
 
-    kms = seg["cum_km"].to_numpy(dtype=np.float64)
-    norm = u.norm
-    step_h = np.maximum(seg["time_s"].to_numpy(dtype=np.float64),
-                        norm_floor_s(seg["dist_m"].to_numpy(dtype=np.float64), norm)) / 3600.0
-    step_h = np.where(np.isfinite(step_h), step_h, 0.0)
-    hours_per_day = norm.hours_per_day if norm is not None and norm.hours_per_day > 0 else 24.0
-    inside = np.zeros(len(kms), dtype=bool)
-    depth = 0.0
-    for p in fortified_passes(seg, regions, u) if regions else ():
-        inside |= (kms > p.km_in) & (kms <= p.km_out)
-        depth += p.km_out - p.km_in
-    return float(step_h[~inside].sum()) / hours_per_day + depth / rate_km_per_day
+
+def _route_days(seg: pd.DataFrame, u: ResolvedFormation, regions, rate_km_per_day: float,
+                breaches: Breaches | None = None, toll=None) -> float:
+    """Days of :func:`_route_clock` (no breaches planned, not ferried: every depth at the
+    rate)."""
+    return _route_clock(seg, u, regions, rate_km_per_day, breaches or Breaches(), toll).days
+
+
+def _open_text(clock: RouteClock, breaches: Breaches) -> str:
+    """' (through the open breach of <formations>)' when the clock crosses a depth through
+    one, else ''."""
+    if not clock.open_passes:
+        return ""
+    by = sorted({breaches.by[r] for p, _, _ in clock.passes for r in pass_regions(p)
+                 if r in breaches.by})
+    return f" (through the open breach of {', '.join(by)})" if by else ""
 
 
 def formation_key(army, formation_id: str) -> str:

@@ -14,7 +14,7 @@ fortified regions whose drawings overlap are split half way between their towns
   formation's route search; no delay. Where it cannot go round (an extent holds its start or
   an objective, a field position is drawn round the place an objective names
   (``Region.shields``), or every route meets one), or going round takes longer than following the
-  breach (``rule.bypass.quicker_way``: :func:`logistics.advance.route_choice._route_days`), it follows
+  breach (``rule.bypass.quicker_way``: :func:`logistics.advance.route_choice._route_clock`), it follows
   the breach (action ``follow``, ``rule.bypass.no_way_round``): it crosses the depth as a
   breakthrough does, and leaves no detachment;
 * ``assault`` (``rule.breakthrough.kinds``): the formation's head advances through the depth

@@ -1,0 +1,183 @@
+"""The bypass rule's comparison (configs/fortified-regions.yaml rule.bypass.quicker_way) prices
+a fortified depth as the step loop will cross it: through the open breach at its own pace once
+a formation of its army breaking in has come out of it, after the breach's start when it
+follows, and the ferrying at each big river it is ferried over (advance/route_clock.py).
+
+The clock: 100 km of 1 km steps at 20 km/h (the pace vehicle's time) under a 25 km/h norm of 10
+march hours a day, so 3 min a step is 7.2 min of the clock (a day's 200 km of march takes a
+day); a depth over km 20 .. 50 at 12 km a day (60 h). Expectations worked by hand.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from logistics.advance.depths import fortified_passes
+from logistics.advance.route_clock import Breaches, route_clock
+from logistics.army.fortified import Region
+
+RATE = 12.0  # km a day
+STEP_H = 0.05 * 24.0 / 10.0  # 3 min a km over 10 march hours a day: 0.12 h of the clock
+
+
+def _seg(n: int = 100) -> pd.DataFrame:
+    """1 km steps east along 47 N from 117 E (about 0.01317 degree a km)."""
+    lon = 117.0 + np.arange(n + 1) * (1.0 / (111.32 * np.cos(np.radians(47.0))))
+    return pd.DataFrame({"lon": lon, "lat": np.full(n + 1, 47.0),
+                         "cum_km": np.arange(n + 1, dtype=float),
+                         "dist_m": np.r_[0.0, np.full(n, 1000.0)],
+                         "time_s": np.r_[0.0, np.full(n, 180.0)],
+                         "row": np.zeros(n + 1, np.int64), "col": np.arange(n + 1)})
+
+
+def _unit(action: str, start_h: float = 0.0, fid: str = "u"):
+    return SimpleNamespace(id=fid, kind="brigade", fortified_action=action, detaches=False,
+                           start_h=start_h, objectives=(),
+                           norm=SimpleNamespace(max_speed_kmh=25.0, hours_per_day=10.0))
+
+
+def _region():
+    seg = _seg()
+    lon = seg["lon"].to_numpy()
+    return Region("d", "D", box(lon[20], 46.9, lon[50], 47.1), (), "sourced")
+
+
+def _clock(action, start_h=0.0, breaches=None, **kw):
+    seg, u = _seg(), _unit(action, start_h)
+    passes = fortified_passes(seg, [_region()], u)
+    return route_clock(seg, u, passes, RATE, breaches=breaches, **kw)
+
+
+def test_with_no_breach_planned_the_depth_is_at_the_rate():
+    """70 km outside (8.4 h) and 30 km at 12 km a day (60 h): as the comparison priced before."""
+    c = _clock("bypass")
+    assert c.end_h == pytest.approx(70 * STEP_H + 60.0)
+    assert c.open_passes == 0
+
+
+def test_a_follower_after_the_breach_came_out_crosses_at_its_own_pace():
+    """The breaker (from H-hour) is out of the depth at 20 x 0.12 + 60 = 62.4 h; a follower
+    starting at 72 h reaches it at 74.4 h and crosses it at its own pace: 100 km, 12 h of the
+    clock (it was priced 68.4 h from its start on main, as if it broke the depth again)."""
+    b = Breaches()
+    b.add("rds", _clock("assault"))
+    assert b.through_h["d"] == pytest.approx(20 * STEP_H + 60.0)
+    c = _clock("bypass", start_h=72.0, breaches=b)
+    assert c.days == pytest.approx(100 * STEP_H / 24.0)
+    assert c.open_passes == 1
+
+
+def test_a_follower_ahead_of_the_breaker_waits_for_it_at_the_edge():
+    """The breaker starts at 48 h, so enters at 50.4 h and is out at 110.4 h; a follower from
+    H-hour is at the edge at 2.4 h, waits until 50.4 h (rule.bypass.no_way_round), crosses
+    behind it at the rate (out at 110.4 h) and marches the last 50 km (6 h): 116.4 h."""
+    b = Breaches()
+    b.add("rds", _clock("assault", start_h=48.0))
+    c = _clock("bypass", breaches=b)
+    assert c.end_h == pytest.approx(48.0 + 20 * STEP_H + 60.0 + 50 * STEP_H)
+
+
+def test_a_follower_inside_when_the_breach_comes_out_goes_on_at_its_own_pace():
+    """The breaker is out at 62.4 h; a follower starting at 32.4 h enters at 34.8 h, 27.6 h
+    of the rate (13.8 km) before the breach comes out; the other 16.2 km of its 30 at its own
+    pace (16.2 x 0.12 = 1.944 h), then 50 km (6 h)."""
+    b = Breaches()
+    b.add("rds", _clock("assault"))
+    c = _clock("bypass", start_h=32.4, breaches=b)
+    assert c.end_h == pytest.approx(62.4 + 16.2 * STEP_H + 50 * STEP_H)
+
+
+def test_the_ferrying_is_on_the_clock_once_a_river():
+    """Ferry cells at km 5 .. 6 and km 80 (two rivers): 2 x 40 h on top of the march."""
+    cells = np.zeros((1, 101), dtype=bool)
+    cells[0, [5, 6, 80]] = True
+    seg, u = _seg(), _unit("bypass")
+    c = route_clock(seg, u, (), RATE, ferry_cells=cells, ferry_h=40.0)
+    assert c.end_h == pytest.approx(100 * STEP_H + 80.0)
+    assert c.ferry_h == pytest.approx(80.0)
+
+
+def test_a_follower_that_broke_the_way_itself_opens_it_where_nobody_breaks_in():
+    """No formation breaking in: a follower from H-hour breaks it on its own clock (out at
+    62.4 h) and so opens it for one starting at 72 h (holds.Holds.breaks_in); where a breaker
+    has entered the region, the follower's own passage opens nothing."""
+    b = Breaches()
+    b.add("fd", _clock("bypass"))
+    assert _clock("bypass", start_h=72.0, breaches=b).open_passes == 1
+    b2 = Breaches()
+    b2.add("rds", _clock("assault", start_h=200.0))
+    b2.add("fd", _clock("bypass", breaches=b2))
+    assert b2.through_h["d"] == pytest.approx(200.0 + 20 * STEP_H + 60.0)
+    assert b2.by["d"] == "rds"
+
+
+# --- the choice itself, on a synthetic box (the route search as the plan runs it)
+
+_BOX = (124.0, 46.0, 125.6, 46.6)  # about 123 x 66 km of steppe on a 1 km grid
+
+
+def _box_unit(t, fid: str, action: str, start_h: float):
+    from tests.conftest import _cell_lonlat
+
+    mid = t.sizes["y"] // 2
+    start = tuple(float(v) for v in _cell_lonlat(t, mid, 2))
+    goal = tuple(float(v) for v in _cell_lonlat(t, mid, t.sizes["x"] - 3))
+    from logistics.army.resolve import ObjectiveSpec
+
+    return SimpleNamespace(
+        id=fid, kind="brigade", movement="tracked", pace_vehicle="t-34-85",
+        fortified_action=action, detaches=False, start_h=start_h,
+        start_lon=start[0], start_lat=start[1], formed_when=None, parent=None,
+        objectives=(ObjectiveSpec("Goal", (("Goal", *goal),), 5.0),),
+        men=1000, vehicle_count=60, motor_classes=(("t-34-85", 60),),
+        norm=SimpleNamespace(max_speed_kmh=25.0, hours_per_day=10.0))
+
+
+def _choose(box_terrain, fd_start_h: float):
+    """A region 20 km deep across the middle of the box (a gap of 3 km north and south); the
+    rifle forces (``rds``, assault) from H-hour, the bypassing brigade (``fd``) from
+    ``fd_start_h``."""
+    from logistics.advance.route_choice import choose_routes
+    from logistics.advance.routes import RouteCache
+    from logistics.cost.models import CostModels
+    from logistics.terrain.classes import TerrainClass
+    from tests.conftest import metric_terrain
+
+    t = box_terrain(_BOX, 1000.0)
+    tc = np.full(t["terrain_class"].shape, int(TerrainClass.STEPPE), np.uint8)
+    t = metric_terrain(t["elevation_m"].values, tc, x=t["x"].values, y=t["y"].values,
+                       attrs=t.attrs)
+    region = Region("d", "D", box(124.75, 46.025, 125.0, 46.575), (), "sourced", depth_km=20.0)
+    units = [_box_unit(t, "fd", "bypass", fd_start_h), _box_unit(t, "rds", "assault", 0.0)]
+    army = SimpleNamespace(source="toy.yaml", routing=SimpleNamespace(stencil=16),
+                           formations=[SimpleNamespace(id=u.id) for u in units])
+    notes: list[str] = []
+    opts = SimpleNamespace(engine="auto", ferry_time=None, own_means_time=None)
+    routes = choose_routes(army, t, units, regions=[region], rate_km_per_day=10.0,
+                           models=CostModels(), options=opts, cache=RouteCache(),
+                           first_season="dry", taiga_km=0.0, ferry_sites={}, sides=None,
+                           notes=notes)
+    through = bool(fortified_passes(routes["fd"].segments, [region], units[0]))
+    return through, [n for n in notes if n.startswith("fd: going round")]
+
+
+def test_a_bypassing_formation_follows_the_breach_its_army_has_already_opened(box_terrain):
+    """Starting four days after the rifle forces, the brigade would find the depth open (they
+    are through it within 3 days: 2 days of it at 10 km a day): it follows it at its own pace
+    instead of the detour round the region's end (on main it went round: the depth priced at
+    the rate, 2 d, against a detour of hours)."""
+    through, said = _choose(box_terrain, fd_start_h=96.0)
+    assert through, said
+    assert "it follows the breach" in said[0] and "through the open breach of rds" in said[0]
+
+
+def test_a_bypassing_formation_ahead_of_the_breach_still_goes_round(box_terrain):
+    """Starting with the rifle forces, the brigade would cross behind them at the rate: going
+    round is quicker, as before."""
+    _, said = _choose(box_terrain, fd_start_h=0.0)
+    assert "it goes round" in said[0] and "open breach" not in said[0]
