@@ -15,7 +15,11 @@ where that is worth its ferrying.
 The toll is the formation's **uncontended** ferry time, ``min(ferry_h, own_means_h)``
 (:func:`ferry_hours`: its flotilla brigade's time for it, or its crossing site's own means',
 whichever has it across first, as ``movement.yaml river.ferrying.order`` takes them), not the
-queue it may meet: a lower bound of the wait, known before any route is chosen. Only the route
+queue it may meet: a lower bound of the wait, known before any route is chosen. Why not the
+queue per site (a second site has a park of its own): on the shipped armies the formations that
+wait cross in their parent's column (formed out of it after the crossing, or attached to it),
+so another site would not bring them sooner; and a free one moved to a new site would get a
+park no source counts (``configs/norms/movement.yaml bridging``). Only the route
 search pays it; the route's own times keep the bridge (the step loop adds the ferrying), so no
 crossing is counted twice in the run's hours.
 """
