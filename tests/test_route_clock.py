@@ -181,3 +181,41 @@ def test_a_bypassing_formation_ahead_of_the_breach_still_goes_round(box_terrain)
     round is quicker, as before."""
     _, said = _choose(box_terrain, fd_start_h=0.0)
     assert "it goes round" in said[0] and "open breach" not in said[0]
+
+
+def test_a_bypassing_formation_pays_the_ferrying_of_the_way_round(box_terrain):
+    """The region reaches the box's south edge; the way round its north end crosses a major
+    river (a north-south reach from the box's top to the region) that the formation's flotilla
+    ferries it over in 60 h; the way through crosses no river. Going round: about 0.7 d of
+    march and 2.5 d of ferrying; following the breach (nobody ahead of it): about 2.3 d. It
+    follows (on main it went round: the ferrying was left out, 0.7 d against 2.3 d)."""
+    from logistics.advance.route_choice import choose_routes
+    from logistics.advance.routes import RouteCache
+    from logistics.cost.models import CostModels
+    from logistics.terrain import to_metric
+    from logistics.terrain.classes import RiverClass, TerrainClass
+    from tests.conftest import _cell_lonlat, metric_terrain
+
+    t = box_terrain(_BOX, 1000.0)
+    tc = np.full(t["terrain_class"].shape, int(TerrainClass.STEPPE), np.uint8)
+    rc = np.zeros_like(tc)
+    region = Region("d", "D", box(124.75, 45.9, 125.0, 46.5), (), "sourced", depth_km=20.0)
+    x, _ = to_metric(np.array([124.875]), np.array([46.55]))
+    col = int(np.argmin(np.abs(t["x"].values - x[0])))
+    rows = np.flatnonzero(t["y"].values > float(to_metric(np.array([124.875]),
+                                                          np.array([46.49]))[1][0]))
+    rc[rows, col] = int(RiverClass.MAJOR)
+    t = metric_terrain(t["elevation_m"].values, tc, rc, x=t["x"].values, y=t["y"].values,
+                       attrs=t.attrs)
+    u = _box_unit(t, "fd", "bypass", 0.0)
+    sites = [tuple(float(v) for v in _cell_lonlat(t, int(r), col)) for r in rows]
+    army = SimpleNamespace(source="toy.yaml", routing=SimpleNamespace(stencil=16),
+                           formations=[SimpleNamespace(id="fd")])
+    opts = SimpleNamespace(engine="auto", ferry_time=lambda men, vehicles, guns: 60.0,
+                           own_means_time=lambda men, classes, guns: 80.0)
+    notes: list[str] = []
+    choose_routes(army, t, [u], regions=[region], rate_km_per_day=10.0, models=CostModels(),
+                  options=opts, cache=RouteCache(), first_season="dry", taiga_km=0.0,
+                  ferry_sites={"fd": sites}, sides=None, notes=notes)
+    said = [n for n in notes if n.startswith("fd: going round")]
+    assert said and "it follows the breach" in said[0], notes
