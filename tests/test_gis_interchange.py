@@ -115,6 +115,38 @@ def test_comparison_geojson_is_rfc7946_with_iso_times_or_null(tmp_path):
     assert back["modeled_arrival"].isna().tolist() == [False, False, False, True]
 
 
+def test_geojson_times_carry_the_armys_offset_and_days_are_dates(tmp_path):
+    """daily.geojson wrote a day as a midnight (``"date": "1945-08-09T00:00:00"``: QGIS and
+    GDAL read a DateTime at 00:00, a time no one measured) and every time on the army's clock
+    without its zone, so a reader placed it on its own machine's clock; comparison.geojson's
+    ``modeled_arrival`` too. With the army's ``utc_offset_h`` a time carries its offset
+    (``...+10:00``, still the tables' clock) and a day is ``YYYY-MM-DD`` (read as a Date)."""
+    import geopandas as gpd
+    import pyogrio
+
+    from logistics.report.compare_outputs import write_comparison_geojson
+    from logistics.report.geojson import write_geojson
+
+    daily = gpd.GeoDataFrame(
+        {"formation_id": ["a", "a"], "date": pd.to_datetime(["1945-08-09", "1945-08-10"]),
+         "time": pd.to_datetime(["1945-08-10 00:00", "1945-08-11 00:00"])},
+        geometry=[Point(119, 50), Point(119.1, 50)], crs=4326)
+    path = write_geojson(daily, tmp_path / "daily.geojson", utc_offset_h=10.0)
+    props = [f["properties"] for f in json.loads(path.read_text(encoding="utf-8"))["features"]]
+    assert [(p["date"], p["time"]) for p in props] == [
+        ("1945-08-09", "1945-08-10T00:00:00+10:00"), ("1945-08-10", "1945-08-11T00:00:00+10:00")]
+    kinds = dict(zip(*[pyogrio.read_info(path)[k] for k in ("fields", "dtypes")]))
+    assert kinds["date"] == "datetime64[D]"  # GDAL's OFTDate: a day, not a midnight
+    back = gpd.read_file(path)
+    assert back["time"].iloc[0] == pd.Timestamp("1945-08-09 14:00", tz="UTC")  # the instant
+
+    cmp_path = write_comparison_geojson(_comparison_table(), tmp_path / "comparison.geojson",
+                                        utc_offset_h=10.0)
+    feats = json.loads(cmp_path.read_text(encoding="utf-8"))["features"]
+    assert feats[0]["properties"]["modeled_arrival"] == "1945-08-10T12:05:56+10:00"
+    assert feats[3]["properties"]["modeled_arrival"] is None
+
+
 # ------------------------------------------------------------------ GeoTIFFs: a named CRS
 def test_cog_crs_is_named_and_is_the_metric_grid(tmp_path):
     from logistics.report.rasters import write_cog

@@ -10,7 +10,7 @@ on every shipped axis). The GeoPackage standard's DATETIME is a UTC instant
 time less ``utc_offset_h``; QGIS's temporal controller plays it), and beside it
 ``<field>_local`` holds the army's clock as text with its offset
 (``1945-08-09T01:00:00+10:00``: the times of the CSV tables and report.md). A field of
-:data:`DATE_FIELDS` is a calendar day of the army's clock, not an instant: GeoPackage DATE
+``run_layers.DATE_FIELDS`` is a calendar day of the army's clock, not an instant: GeoPackage DATE
 (``YYYY-MM-DD``), not a midnight. Before, the local time went in without a zone
 (``1945-08-09T01:00:00.000``): not the standard's form, and read by QGIS and GDAL as the clock
 of the machine that opens it. That table is written with the standard library's ``sqlite3``
@@ -28,7 +28,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-__all__ = ["write_gpkg", "GEOMETRY_TYPES", "DATE_FIELDS", "local_suffix"]
+from logistics.report.run_layers import DATE_FIELDS
+
+__all__ = ["write_gpkg", "GEOMETRY_TYPES", "local_suffix"]
 
 #: Geometry type of each layer (declared, so an empty layer still has its type).
 GEOMETRY_TYPES: dict[str, str] = {
@@ -46,10 +48,6 @@ _LAYER_STYLES = """CREATE TABLE IF NOT EXISTS layer_styles (
  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
 
 
-#: Fields that hold a calendar day of the army's clock (a documented position's date, a day's
-#: row), written as GeoPackage DATE: a DATETIME at midnight showed a time no one measured.
-DATE_FIELDS: tuple[str, ...] = ("date",)
-
 #: The suffix of the text field beside each datetime field that holds the army's local clock.
 local_suffix = "_local"
 
@@ -60,7 +58,7 @@ _GDAL_UTC = 100
 def _fields(gdf, utc_offset_h: float | None) -> tuple[list, list, list, dict]:
     """The frame's fields as ``pyogrio.raw.write`` takes them: (names, values, masks, GDAL
     time-zone flags). Text (an empty or all-missing object column too) as str or None; a
-    field of :data:`DATE_FIELDS` as ``datetime64[D]`` (DATE); any other datetime as its UTC
+    field of ``run_layers.DATE_FIELDS`` as ``datetime64[D]`` (DATE); any other datetime as its UTC
     instant to the second (DATETIME with ``Z``; the local time less ``utc_offset_h``, a naive
     one kept naive when the clock is unknown) followed by ``<name>_local``, the army's clock
     as ISO 8601 text with its offset."""

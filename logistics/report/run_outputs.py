@@ -149,7 +149,8 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     with atomic_dir(folder, overwrite=overwrite) as tmp:
         write_geojson(route_frame(result, layers), tmp / "route.geojson")
         write_table(result.daily, tmp / "daily.csv", float_format="%.6f")
-        write_geojson(layers["daily"], tmp / "daily.geojson")
+        write_geojson(layers["daily"], tmp / "daily.geojson",
+                      utc_offset_h=utc_offset_h(result.scenario))
         write_table(result.track, tmp / "track.csv", float_format="%.6f")
         write_table(result.deliveries, tmp / "deliveries.csv", float_format="%.3f")
         formations = result.formations.assign(

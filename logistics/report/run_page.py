@@ -242,9 +242,11 @@ def run_report(result) -> str:
                   *(f"- {h['reason']}: {_halt_text(h)}"
                     for h in result.summary["halts"]), ""]
     offset = utc_offset_h(sc)
-    if offset is not None:  # every table, layer and line of this page
-        lines += [f"All {clock_note(offset)}; distances in km along each formation's own "
-                  f"route from its start.", ""]
+    if offset is not None:  # every table and line of this page, and map.html
+        lines += [f"All {clock_note(offset)} (run.gpkg, as the GeoPackage standard asks, "
+                  f"stores each as its UTC instant with this clock beside it in "
+                  f"`<field>_local`); distances in km along each formation's own route from "
+                  f"its start.", ""]
     lines += ["## What was run", ""]
     lines += [f"- {k}: `{json.dumps(prov[k], default=str, ensure_ascii=False)}`" for k in (
         "scenario_file", "scenario_sha256", "dem", "resolution_m", "seed", "events",
