@@ -1,7 +1,8 @@
 """`logistics route`: the fastest route between places by rail, road, cross-country or any mix.
 
 Prints every leg (mode, from, to, km, hours, litres of the vehicle's own fuel) and the totals;
-with ``--out DIR`` also writes ``route.geojson``, ``legs.csv``, ``map.png`` (the route on the
+with ``--out DIR`` also writes ``route.geojson``, ``route.gpkg`` (the legs as lines and the
+transfers as points, EPSG:4326, styled), ``legs.csv``, ``map.png`` (the route on the
 base map) and ``cost.tif`` (the accumulated cross-country hours from the start, a
 Cloud-Optimised GeoTIFF as r.cost or Distance Accumulation give; with ``--via`` one per
 section, ``cost-1.tif``, ``cost-2.tif`` ..., each from the section's start) atomically: the
@@ -44,7 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--via", action="extend", nargs="+", default=[], metavar="PLACE",
                    help="places to pass through, in order")
     p.add_argument("--out", metavar="DIR", type=path_text,
-                   help="write route.geojson, legs.csv, map.png and cost.tif (accumulated "
+                   help="write route.geojson, route.gpkg, legs.csv, map.png and cost.tif "
+                        "(accumulated "
                         "cross-country hours from the start; with --via one per section, "
                         "cost-1.tif ...) into this folder (it must not exist yet or be empty)")
     add_overwrite(p, "a route folder")
@@ -94,6 +96,7 @@ def _run(args: argparse.Namespace) -> int:
                                  resolution_m=args.resolution_m, engine=args.engine,
                                  cost_surface=bool(args.out))
         if args.out:
+            from logistics.report.gpkg import ROUTE_TIMESTAMP, route_layers, write_gpkg
             from logistics.report.references import portable_paths
             from logistics.report.route_map import route_map
 
@@ -104,6 +107,8 @@ def _run(args: argparse.Namespace) -> int:
             with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
                 (tmp / "route.geojson").write_text(json.dumps(gj, ensure_ascii=False),
                                                    encoding="utf-8")
+                write_gpkg(route_layers(route.frame()), tmp / "route.gpkg",
+                           timestamp=ROUTE_TIMESTAMP)
                 route.table().to_csv(tmp / "legs.csv", index=False)
                 fig = route_map(route, network)
                 fig.savefig(tmp / "map.png", dpi=110, bbox_inches="tight")
@@ -113,7 +118,8 @@ def _run(args: argparse.Namespace) -> int:
     else:
         print(format_route(route))
     if args.out:
-        print(f"wrote {args.out}/route.geojson, legs.csv, map.png, {', '.join(rasters)}")
+        print(f"wrote {args.out}/route.geojson, route.gpkg, legs.csv, map.png, "
+              f"{', '.join(rasters)}")
     return 0
 
 

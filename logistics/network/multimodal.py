@@ -119,6 +119,16 @@ class MultiRoute:
               "notes": "; ".join(g.notes)} for g in self.legs],
             columns=["mode", "start", "end", "distance_km", "time_h", "fuel_l", "lines", "notes"])
 
+    def frame(self):
+        """The legs as a GeoDataFrame in EPSG:4326: ``leg`` (1, 2 ...) and the columns of
+        :meth:`table`, the leg's geometry (a LineString, a Point for a transfer)."""
+        import geopandas as gpd
+
+        table = self.table()
+        table.insert(0, "leg", range(1, len(table) + 1))
+        return gpd.GeoDataFrame(table, geometry=[leg.geometry for leg in self.legs],
+                                crs="EPSG:4326")
+
     def to_geojson(self) -> dict:
         """A GeoJSON FeatureCollection (RFC 7946: lon/lat, 6 decimals of a degree, about 0.1 m):
         one feature per leg; the totals in the foreign member ``route`` (RFC 7946 section 7.1

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from logistics.report.run_layers import DATE_FIELDS
 
-__all__ = ["write_gpkg", "GEOMETRY_TYPES", "local_suffix"]
+__all__ = ["write_gpkg", "GEOMETRY_TYPES", "ROUTE_TIMESTAMP", "local_suffix", "route_layers"]
 
 #: Geometry type of each layer (declared, so an empty layer still has its type).
 GEOMETRY_TYPES: dict[str, str] = {
@@ -39,7 +39,22 @@ GEOMETRY_TYPES: dict[str, str] = {
     "objectives": "Point",
     # context (report.context_layers): the theatre's layers cut to the run's extent
     "fortified_regions": "MultiPolygon", "railways_1945": "MultiLineString",
+    # a route's (route_layers)
+    "legs": "LineString", "transfers": "Point",
 }
+
+#: The fixed "now" of a route's GeoPackage: a route has no date, and the same route should
+#: give the same bytes (the zip epoch, as run.qgz's entries).
+ROUTE_TIMESTAMP = "1980-01-01T00:00:00"
+
+
+def route_layers(frame) -> dict:
+    """A route's legs (``MultiRoute.frame()``) as the layers of its GeoPackage: ``legs``, the
+    rail, road and cross-country legs (lines), and ``transfers``, entraining, detraining,
+    changes of gauge, joining or leaving a road (points; no distance, their hours)."""
+    points = frame.geom_type == "Point"
+    return {"legs": frame[~points].reset_index(drop=True),
+            "transfers": frame[points].reset_index(drop=True)}
 
 _LAYER_STYLES = """CREATE TABLE IF NOT EXISTS layer_styles (
  id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
