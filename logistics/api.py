@@ -287,8 +287,6 @@ def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: st
     ``settings.CONFIG_DIR``). ``network``: another OSM XML network (railway and highway
     ways) instead of the 1945 railways, as ``logistics route --network FILE.osm``.
     """
-    import geopandas as gpd
-
     from logistics.network import load_network, route_multimodal
 
     graph = (None if network is None
@@ -296,9 +294,7 @@ def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: st
     r = route_multimodal(origin, destination, vehicle, mode=mode, via=_via_arg(via),
                          season=season, resolution_m=_resolution_arg(resolution_m), engine=engine,
                          config_dir=_config_dir_arg(config_dir), network=graph)
-    table = r.table()
-    table.insert(0, "leg", range(1, len(table) + 1))
-    gdf = gpd.GeoDataFrame(table, geometry=[leg.geometry for leg in r.legs], crs="EPSG:4326")
+    gdf = r.frame()
     gdf.attrs.update(distance_km=r.distance_km, time_h=r.time_h, fuel_l=r.fuel_l,
                      vehicle=r.vehicle, mode=r.mode, places=r.places, season=r.season)
     return gdf

@@ -518,9 +518,7 @@ def checkout_commit(root: Path) -> str:
 def _cost_hours(army: Army, terrain, plan: ArmyPlan, *, models: CostModels, engine: str):
     """Accumulated time (hours) from the headline formation's start for its pace vehicle, as a
     metric DataArray (dask-backed when the chunked solver made it)."""
-    import xarray as xr
-
-    from logistics.cost.accumulate import accumulate, cost_array
+    from logistics.cost.accumulate import accumulate, hours_raster
 
     fp = plan.formation(army.headline_id)
     if fp.unit.pace_vehicle is None or not len(fp.cells):
@@ -529,12 +527,8 @@ def _cost_hours(army: Army, terrain, plan: ArmyPlan, *, models: CostModels, engi
                        season=plan.seasons[0][1])
     start = (int(fp.cells[0, 0]), int(fp.cells[0, 1]))
     acc = accumulate(model, [start], stencil=army.routing.stencil, engine=engine)
-    hours = (cost_array(acc) / 3600.0).astype(np.float32)
-    da = xr.DataArray(hours, coords={"y": terrain["y"], "x": terrain["x"]}, dims=("y", "x"),
-                      name="time_h", attrs={"units": "h", "long_name":
-                                            f"accumulated travel time of one "
-                                            f"{fp.unit.pace_vehicle} from the start of {fp.id}"})
-    return da.rio.write_crs(settings.METRIC_CRS).rio.write_transform(terrain.rio.transform())
+    return hours_raster(acc, terrain, long_name=f"accumulated travel time of one "
+                                                f"{fp.unit.pace_vehicle} from the start of {fp.id}")
 
 
 def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: float,

@@ -115,6 +115,38 @@ def test_comparison_geojson_is_rfc7946_with_iso_times_or_null(tmp_path):
     assert back["modeled_arrival"].isna().tolist() == [False, False, False, True]
 
 
+def test_geojson_times_carry_the_armys_offset_and_days_are_dates(tmp_path):
+    """daily.geojson wrote a day as a midnight (``"date": "1945-08-09T00:00:00"``: QGIS and
+    GDAL read a DateTime at 00:00, a time no one measured) and every time on the army's clock
+    without its zone, so a reader placed it on its own machine's clock; comparison.geojson's
+    ``modeled_arrival`` too. With the army's ``utc_offset_h`` a time carries its offset
+    (``...+10:00``, still the tables' clock) and a day is ``YYYY-MM-DD`` (read as a Date)."""
+    import geopandas as gpd
+    import pyogrio
+
+    from logistics.report.compare_outputs import write_comparison_geojson
+    from logistics.report.geojson import write_geojson
+
+    daily = gpd.GeoDataFrame(
+        {"formation_id": ["a", "a"], "date": pd.to_datetime(["1945-08-09", "1945-08-10"]),
+         "time": pd.to_datetime(["1945-08-10 00:00", "1945-08-11 00:00"])},
+        geometry=[Point(119, 50), Point(119.1, 50)], crs=4326)
+    path = write_geojson(daily, tmp_path / "daily.geojson", utc_offset_h=10.0)
+    props = [f["properties"] for f in json.loads(path.read_text(encoding="utf-8"))["features"]]
+    assert [(p["date"], p["time"]) for p in props] == [
+        ("1945-08-09", "1945-08-10T00:00:00+10:00"), ("1945-08-10", "1945-08-11T00:00:00+10:00")]
+    kinds = dict(zip(*[pyogrio.read_info(path)[k] for k in ("fields", "dtypes")]))
+    assert kinds["date"] == "datetime64[D]"  # GDAL's OFTDate: a day, not a midnight
+    back = gpd.read_file(path)
+    assert back["time"].iloc[0] == pd.Timestamp("1945-08-09 14:00", tz="UTC")  # the instant
+
+    cmp_path = write_comparison_geojson(_comparison_table(), tmp_path / "comparison.geojson",
+                                        utc_offset_h=10.0)
+    feats = json.loads(cmp_path.read_text(encoding="utf-8"))["features"]
+    assert feats[0]["properties"]["modeled_arrival"] == "1945-08-10T12:05:56+10:00"
+    assert feats[3]["properties"]["modeled_arrival"] is None
+
+
 # ------------------------------------------------------------------ GeoTIFFs: a named CRS
 def test_cog_crs_is_named_and_is_the_metric_grid(tmp_path):
     from logistics.report.rasters import write_cog
@@ -163,14 +195,54 @@ def test_geopackage_layers_state_the_clock_of_their_times(tmp_path):
                                   geometry=[Point(119, 50), Point(119.1, 50)], crs=4326),
         "routes": gpd.GeoDataFrame({"formation_id": ["a"], "length_km": [7.0]},
                                    geometry=[LineString([(119, 50), (119.1, 50)])], crs=4326)}
-    path = write_gpkg(layers, tmp_path / "run.gpkg", timestamp="1945-08-09T01:00:00",
+    path = write_gpkg(layers, tmp_path / "run.gpkg", timestamp="1945-08-08T15:00:00",
                       utc_offset_h=10.0)
     with sqlite3.connect(path) as con:
         desc = dict(con.execute("SELECT table_name, description FROM gpkg_contents"))
     assert "UTC+10" in desc["track"] and "local" in desc["track"]
     assert "UTC" not in desc["routes"]  # no time field, no clock to state
     back = gpd.read_file(path, layer="track")
-    assert back["time"].tolist() == list(t)  # the stored values stay the local clock's
+    assert back["time"].tolist() == list((t - pd.Timedelta(hours=10)).tz_localize("UTC"))
+
+
+def test_geopackage_times_are_utc_instants_with_the_local_clock_beside_and_days_as_dates(
+        tmp_path):
+    """run.gpkg wrote the army's local clock (UTC+10) as DATETIME without a zone
+    (``1945-08-09T01:00:00.000``): not the GeoPackage standard's UTC ``...Z`` form, and read
+    by QGIS and GDAL as the clock of whatever machine opens it; a day (``daily.date``, a
+    documented position's date) was a DATETIME at midnight, a time no one measured. Now every
+    DATETIME is the UTC instant (``YYYY-MM-DDTHH:MM:SS.SSSZ``), ``<field>_local`` beside it
+    the army's clock with its offset (as the CSV tables and report.md read), and a day a
+    GeoPackage DATE."""
+    import geopandas as gpd
+
+    from logistics.report.gpkg import write_gpkg
+
+    layers = {
+        "daily": gpd.GeoDataFrame(
+            {"formation_id": ["a", "a"], "date": pd.to_datetime(["1945-08-09", "1945-08-10"]),
+             "time": pd.to_datetime(["1945-08-10 00:00", "1945-08-11 00:00"])},
+            geometry=[Point(119, 50), Point(119.1, 50)], crs=4326),
+        "halts": gpd.GeoDataFrame(
+            {"formation_id": ["a"], "start": pd.to_datetime(["1945-08-09 05:30:20.4"]),
+             "end": pd.Series([pd.NaT], dtype="datetime64[ms]")},
+            geometry=[Point(119, 50)], crs=4326)}
+    path = write_gpkg(layers, tmp_path / "run.gpkg", timestamp="1945-08-08T15:00:00",
+                      utc_offset_h=10.0)
+    assert _field_types(path, "daily") == {"formation_id": "TEXT", "date": "DATE",
+                                           "time": "DATETIME", "time_local": "TEXT"}
+    assert _field_types(path, "halts") == {
+        "formation_id": "TEXT", "start": "DATETIME", "start_local": "TEXT", "end": "DATETIME",
+        "end_local": "TEXT"}
+    with sqlite3.connect(path) as con:
+        daily = con.execute("SELECT date, time, time_local FROM daily ORDER BY fid").fetchall()
+        halts = con.execute("SELECT start, start_local, end, end_local FROM halts").fetchall()
+    assert daily == [("1945-08-09", "1945-08-09T14:00:00.000Z", "1945-08-10T00:00:00+10:00"),
+                     ("1945-08-10", "1945-08-10T14:00:00.000Z", "1945-08-11T00:00:00+10:00")]
+    assert halts == [("1945-08-08T19:30:20.000Z", "1945-08-09T05:30:20+10:00", None, None)]
+    # every reader takes the local text to the same instant as the DATETIME
+    back = gpd.read_file(path, layer="daily")
+    assert (pd.to_datetime(back["time_local"]).dt.tz_convert("UTC") == back["time"]).all()
 
 
 def test_run_report_states_the_clock_of_the_tables():
@@ -273,24 +345,27 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
     docs = pd.DataFrame(columns=["axis_id", "formation", "date", "place_reached", "source",
                                  "quote", "confidence", "lat", "lon"])
     full = write_gpkg(run_layers(result(True), documented=docs), tmp_path / "full.gpkg",
-                      timestamp="1945-08-09T01:00:00")
+                      timestamp="1945-08-09T01:00:00", utc_offset_h=10.0)
     empty_layers = run_layers(result(False), documented=docs)
     assert all(len(empty_layers[n]) == 0 for n in ("halts", "crossings", "deliveries"))
-    empty = write_gpkg(empty_layers, tmp_path / "empty.gpkg", timestamp="1945-08-09T01:00:00")
+    empty = write_gpkg(empty_layers, tmp_path / "empty.gpkg", timestamp="1945-08-09T01:00:00",
+                       utc_offset_h=10.0)
     expected = {  # the GeoPackage types of each field, as a run with events writes them
         "halts": {"formation_id": "TEXT", "reason": "TEXT", "start": "DATETIME",
-                  "end": "DATETIME", "hours": "REAL", "cum_km": "REAL"},
-        "crossings": {"formation_id": "TEXT", "time": "DATETIME", "cum_km": "REAL",
+                  "start_local": "TEXT", "end": "DATETIME", "end_local": "TEXT",
+                  "hours": "REAL", "cum_km": "REAL"},
+        "crossings": {"formation_id": "TEXT", "time": "DATETIME", "time_local": "TEXT",
+                      "cum_km": "REAL",
                       "river_class": "INTEGER", "crossing_h": "REAL", "ferry_h": "REAL"},
         "deliveries": {"delivery_id": "INTEGER", "formation_id": "TEXT", "time": "DATETIME",
-                       "source": "TEXT",
+                       "time_local": "TEXT", "source": "TEXT",
                        "kind": "TEXT", "litres": "REAL", "fuel_type": "TEXT", "cum_km": "REAL",
                        "note": "TEXT", "offered_l": "REAL", "truck_fuel_l": "REAL"},
     }
     for layer, types in expected.items():
         assert _field_types(full, layer) == types, layer
         assert _field_types(empty, layer) == types, layer
-    assert _field_types(empty, "documented")["date"] == "DATETIME"
+    assert _field_types(empty, "documented")["date"] == "DATE"
     with sqlite3.connect(full) as con:  # GeoPackage 1.2: GDAL < 3.7 (QGIS on Debian 12) warns
         # on every layer of GDAL's newer default, 1.4 (10400)
         assert con.execute("PRAGMA user_version").fetchone()[0] == 10200

@@ -151,6 +151,30 @@ def test_via_splits_the_route(network, terrain):
     assert r.places == ("45.0000, 125.0000", "45.0000, 125.1000", "45.0000, 125.2000")
 
 
+def test_cost_surface_is_each_sections_hours_from_its_start(network, terrain):
+    """``cost_surface=True`` keeps, per section, the accumulated cross-country hours from the
+    section's start (``logistics route --out`` writes them as cost.tif, cost-1.tif ...): 0
+    at the start, the section's cross-country leg's hours at its end, on the metric grid."""
+    from pyproj import CRS
+
+    from logistics import settings
+
+    plain = route_multimodal(ALPHA, CHARLIE, "T-34-85", mode="cross-country", via=[BRAVO],
+                             terrain=terrain, network=network)
+    assert plain.cost_hours == ()  # not asked: nothing kept
+    r = route_multimodal(ALPHA, CHARLIE, "T-34-85", mode="cross-country", via=[BRAVO],
+                         terrain=terrain, network=network, cost_surface=True)
+    assert len(r.cost_hours) == 2 and r.legs == plain.legs
+    for (start, end), hours, leg in zip([(ALPHA, BRAVO), (BRAVO, CHARLIE)], r.cost_hours,
+                                        r.legs):
+        assert hours.dtype == np.float32 and hours.attrs["units"] == "h"
+        assert CRS.from_wkt(hours.rio.crs.to_wkt()) == CRS.from_user_input(settings.METRIC_CRS)
+        grid = hours.to_numpy()
+        assert grid[cell_of(terrain, *to_metric(*start))] == 0.0
+        assert float(grid[cell_of(terrain, *to_metric(*end))]) == pytest.approx(leg.time_h,
+                                                                                 rel=1e-5)
+
+
 def test_outputs_table_and_geojson(network, terrain):
     r = route_multimodal(ALPHA, CHARLIE, "foot", mode="rail", terrain=terrain, network=network)
     frame = r.table()

@@ -22,7 +22,8 @@ def test_route_by_rail_writes_geojson_csv_and_map(tmp_path, capsys):
     assert "entrain" in text and "R02" in text and "total" in text
     assert "route factor" in text  # the rail leg says its length carries the fitted factor
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [MARKER, "legs.csv", "map.png", "route.geojson"])  # the marker: a folder logistics wrote
+        [MARKER, "cost.tif", "legs.csv", "map.png", "route.geojson", "route.gpkg"])  # the
+    # marker: a folder logistics wrote
     gj = json.loads((out / "route.geojson").read_text())
     modes = [f["properties"]["mode"] for f in gj["features"]]
     assert modes[:2] == ["entrain", "rail"]
@@ -33,6 +34,15 @@ def test_route_by_rail_writes_geojson_csv_and_map(tmp_path, capsys):
     assert 0.95 * 323 < rail["properties"]["distance_km"] < 548
     assert (out / "map.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # nothing half-made
+    # the same legs as GeoPackage layers with their CRS: lines, and the transfers as points
+    import geopandas as gpd
+
+    legs = gpd.read_file(out / "route.gpkg", layer="legs")
+    transfers = gpd.read_file(out / "route.gpkg", layer="transfers")
+    assert legs.crs.to_epsg() == 4326 and transfers.crs.to_epsg() == 4326
+    assert list(legs["mode"]) == [m for m in modes if m in ("rail", "road", "cross-country")]
+    assert {"entrain", "detrain"} <= set(transfers["mode"])
+    assert sorted([*legs["leg"], *transfers["leg"]]) == list(range(1, len(modes) + 1))
 
 
 @pytest.mark.slow
@@ -44,6 +54,52 @@ def test_cross_country_route_is_the_same_on_the_chunked_engine(capsys):
     assert main(argv + ["--engine", "chunked"]) == 0
     chunked = capsys.readouterr().out
     assert "cross-country Harbin" in memory and memory == chunked  # the exact solver agrees
+
+
+@pytest.mark.slow
+def test_route_out_writes_the_accumulated_hours_as_a_cog_beside_the_path(tmp_path, capsys):
+    """`logistics route --out` wrote the path (GeoJSON only) but no cost raster: a GIS user
+    expects the accumulated cost from the start beside it, as r.cost, r.walk or Distance
+    Accumulation give, and the path as a GeoPackage layer with its CRS. cost.tif: hours (float32, unit and description in the band), nodata where the
+    vehicle cannot go, the metric grid's named CRS, 0 at the start and the route's hours at
+    its end (the cross-country leg is the least-cost path on that very field)."""
+    import csv
+
+    import numpy as np
+    import rasterio
+    from pyproj import CRS
+
+    from logistics.places import lookup
+    from logistics.report.rasters import NODATA, metric_crs
+    from logistics.terrain import to_metric
+
+    out = tmp_path / "r"
+    assert main(["route", "--from", "Harbin", "--to", "Acheng", "--vehicle", "zis-5", "--mode",
+                 "cross-country", "--resolution-m", "4000", "--out", str(out)]) == 0
+    assert "cost.tif" in capsys.readouterr().out
+    with open(out / "legs.csv", encoding="utf-8") as f:
+        legs = list(csv.DictReader(f))
+    assert [g["mode"] for g in legs] == ["cross-country"]
+    with rasterio.open(out / "cost.tif") as src:
+        assert src.tags(ns="IMAGE_STRUCTURE").get("LAYOUT") == "COG"
+        assert src.dtypes[0] == "float32" and src.nodata == NODATA
+        assert src.units[0] == "h" and "zis-5" in src.descriptions[0].lower()
+        assert CRS.from_wkt(src.crs.to_wkt()).name == metric_crs().name
+        hours = src.read(1)
+
+        def at(place):
+            p = lookup(place)
+            return float(hours[src.index(*to_metric(p.lon, p.lat))])
+
+        assert at("Harbin") < 0.5  # the start (its cell, or the nearest passable one)
+        assert at("Acheng") == pytest.approx(float(legs[0]["time_h"]), rel=0.05, abs=0.5)
+        valid = hours[hours != NODATA]
+        assert valid.min() == 0.0 and np.isfinite(valid).all()
+    import geopandas as gpd
+
+    path = gpd.read_file(out / "route.gpkg", layer="legs")
+    assert path.crs.to_epsg() == 4326 and list(path["mode"]) == ["cross-country"]
+    assert path["time_h"].iloc[0] == pytest.approx(float(legs[0]["time_h"]))
 
 
 def _error(capsys, argv) -> str:

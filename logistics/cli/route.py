@@ -1,8 +1,12 @@
 """`logistics route`: the fastest route between places by rail, road, cross-country or any mix.
 
 Prints every leg (mode, from, to, km, hours, litres of the vehicle's own fuel) and the totals;
-with ``--out DIR`` also writes ``route.geojson``, ``legs.csv`` and ``map.png`` (the route on the
-base map) atomically: the folder appears complete or not at all.
+with ``--out DIR`` also writes ``route.geojson``, ``route.gpkg`` (the legs as lines and the
+transfers as points, EPSG:4326, styled), ``legs.csv``, ``map.png`` (the route on the
+base map) and ``cost.tif`` (the accumulated cross-country hours from the start, a
+Cloud-Optimised GeoTIFF as r.cost or Distance Accumulation give; with ``--via`` one per
+section, ``cost-1.tif``, ``cost-2.tif`` ..., each from the section's start) atomically: the
+folder appears complete or not at all.
 """
 
 from __future__ import annotations
@@ -40,8 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="movement mode (default: any = the fastest mix)")
     p.add_argument("--via", action="extend", nargs="+", default=[], metavar="PLACE",
                    help="places to pass through, in order")
-    p.add_argument("--out", metavar="DIR", type=path_text, help="write route.geojson, legs.csv and map.png into "
-                                                "this folder (it must not exist yet or be empty)")
+    p.add_argument("--out", metavar="DIR", type=path_text,
+                   help="write route.geojson, route.gpkg, legs.csv, map.png and cost.tif "
+                        "(accumulated "
+                        "cross-country hours from the start; with --via one per section, "
+                        "cost-1.tif ...) into this folder (it must not exist yet or be empty)")
     add_overwrite(p, "a route folder")
     p.add_argument("--resolution-m", type=resolution_m, default=None,
                    help="terrain grid cell size in metres (default 1000, or "
@@ -86,8 +93,10 @@ def _run(args: argparse.Namespace) -> int:
         bar.step("terrain and least-cost legs")
         route = route_multimodal(args.origin, args.destination, args.vehicle, mode=args.mode,
                                  via=args.via, network=network, season=args.season,
-                                 resolution_m=args.resolution_m, engine=args.engine)
+                                 resolution_m=args.resolution_m, engine=args.engine,
+                                 cost_surface=bool(args.out))
         if args.out:
+            from logistics.report.gpkg import ROUTE_TIMESTAMP, route_layers, write_gpkg
             from logistics.report.references import portable_paths
             from logistics.report.route_map import route_map
 
@@ -98,16 +107,42 @@ def _run(args: argparse.Namespace) -> int:
             with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
                 (tmp / "route.geojson").write_text(json.dumps(gj, ensure_ascii=False),
                                                    encoding="utf-8")
+                write_gpkg(route_layers(route.frame()), tmp / "route.gpkg",
+                           timestamp=ROUTE_TIMESTAMP)
                 route.table().to_csv(tmp / "legs.csv", index=False)
                 fig = route_map(route, network)
                 fig.savefig(tmp / "map.png", dpi=110, bbox_inches="tight")
+                rasters = write_cost_rasters(route, tmp)
     if args.json:
         print(json.dumps(route.to_geojson(), indent=1, ensure_ascii=False))
     else:
         print(format_route(route))
     if args.out:
-        print(f"wrote {args.out}/route.geojson, legs.csv, map.png")
+        print(f"wrote {args.out}/route.geojson, route.gpkg, legs.csv, map.png, "
+              f"{', '.join(rasters)}")
     return 0
+
+
+def cost_raster_names(sections: int) -> list[str]:
+    """The cost rasters' file names: ``cost.tif`` for a route of one section, else
+    ``cost-1.tif`` ... one per section."""
+    return ["cost.tif"] if sections == 1 else [f"cost-{i}.tif" for i in range(1, sections + 1)]
+
+
+def write_cost_rasters(route, folder) -> list[str]:
+    """Write ``route.cost_hours`` (``route_multimodal(..., cost_surface=True)``) into
+    ``folder`` as COGs (``report.rasters.write_cog``: hours, nodata where the vehicle cannot
+    reach, the metric grid's CRS); return their names."""
+    from pathlib import Path
+
+    from logistics.report.rasters import write_cog
+
+    names = cost_raster_names(len(route.cost_hours))
+    for name, start, hours in zip(names, route.places, route.cost_hours):
+        write_cog(hours, Path(folder) / name, units="h", description=hours.attrs["long_name"],
+                  tags={"VEHICLE": route.vehicle, "FROM": start, "SEASON": route.season,
+                        "MODE": route.mode})
+    return names
 
 
 def _cut(name: str, width: int) -> str:

@@ -30,7 +30,7 @@ from logistics.cost.model import CostModel
 from logistics.errors import ConfigError, check_flag, choice_fix
 
 __all__ = ["ENGINES", "SOLVER_BYTES_PER_CELL", "accumulate", "check_engine", "choose_engine",
-           "cost_array", "memory_budget_bytes", "path"]
+           "cost_array", "hours_raster", "memory_budget_bytes", "path"]
 
 #: What ``engine=`` accepts.
 ENGINES: tuple[str, ...] = ("auto", "memory", "chunked")
@@ -186,6 +186,21 @@ def cost_array(acc: Any) -> Any:
     if isinstance(acc, Accumulated):
         return acc.cost
     return acc.cost.map_blocks(_same, result=acc, dtype=np.float64)
+
+
+def hours_raster(acc: Any, terrain: Any, *, long_name: str) -> Any:
+    """The accumulated time of ``acc`` (a time result of :func:`accumulate`, seconds) in hours
+    as a float32 ``xarray.DataArray`` on ``terrain``'s metric grid (its ``y``, ``x``, transform
+    and ``settings.METRIC_CRS``; dask-backed for a chunked result), ``inf`` where unreachable:
+    what ``report.rasters.write_cog`` writes as a cost raster (nodata there). ``long_name``
+    says whose time from where (the band's description)."""
+    import rioxarray  # noqa: F401  (the .rio accessor)
+    import xarray as xr
+
+    hours = (cost_array(acc) / 3600.0).astype(np.float32)
+    da = xr.DataArray(hours, coords={"y": terrain["y"], "x": terrain["x"]}, dims=("y", "x"),
+                      name="time_h", attrs={"units": "h", "long_name": long_name})
+    return da.rio.write_crs(settings.METRIC_CRS).rio.write_transform(terrain.rio.transform())
 
 
 def _same(block: np.ndarray, result: Any) -> np.ndarray:

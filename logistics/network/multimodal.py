@@ -88,6 +88,10 @@ class MultiRoute:
     places: tuple[str, ...]
     season: str = "dry"
     provenance: dict = field(default_factory=dict)
+    #: With ``route_multimodal(..., cost_surface=True)``: per section (origin -> via -> ...
+    #: -> goal) the accumulated cross-country time in hours from the section's start over its
+    #: window (``cost.accumulate.hours_raster``; ``inf`` where unreachable); else empty.
+    cost_hours: tuple = field(default=(), compare=False, repr=False)
 
     @property
     def distance_km(self) -> float:
@@ -114,6 +118,16 @@ class MultiRoute:
               "time_h": g.time_h, "fuel_l": g.fuel_l, "lines": ";".join(g.lines),
               "notes": "; ".join(g.notes)} for g in self.legs],
             columns=["mode", "start", "end", "distance_km", "time_h", "fuel_l", "lines", "notes"])
+
+    def frame(self):
+        """The legs as a GeoDataFrame in EPSG:4326: ``leg`` (1, 2 ...) and the columns of
+        :meth:`table`, the leg's geometry (a LineString, a Point for a transfer)."""
+        import geopandas as gpd
+
+        table = self.table()
+        table.insert(0, "leg", range(1, len(table) + 1))
+        return gpd.GeoDataFrame(table, geometry=[leg.geometry for leg in self.legs],
+                                crs="EPSG:4326")
 
     def to_geojson(self) -> dict:
         """A GeoJSON FeatureCollection (RFC 7946: lon/lat, 6 decimals of a degree, about 0.1 m):
@@ -162,6 +176,7 @@ def route_multimodal(
     params: NetworkParams | None = None,
     engine: str = "auto",
     config_dir: str | os.PathLike[str] | None = None,
+    cost_surface: bool = False,
 ) -> MultiRoute:
     """Fastest route from ``origin`` to ``destination`` (through ``via``) for ``vehicle``.
 
@@ -171,7 +186,10 @@ def route_multimodal(
     railways. ``engine`` picks the cross-country solver
     (:func:`logistics.cost.accumulate.accumulate`). ``config_dir``: the configs folder whose
     vehicle, network parameters, 1945 railways and march norms (embankments) it reads
-    (``settings.CONFIG_DIR`` when None). Raises ConfigError (bad mode or engine),
+    (``settings.CONFIG_DIR`` when None). ``cost_surface=True`` keeps each section's
+    accumulated cross-country time from its start as a raster (``MultiRoute.cost_hours``; the
+    rail and road legs are not in it: one vehicle driving over the terrain, as r.cost
+    gives). Raises ConfigError (bad mode or engine),
     UnknownNameError (place, vehicle), NoRouteError (a place not served by the mode, or no path).
     """
     from logistics.cost.models import CostModels
@@ -191,14 +209,28 @@ def route_multimodal(
     ctx = _Context(veh, mode, network, params, season, terrain, cell_m, engine,
                    CostModels(config_dir))
     legs: list[Leg] = []
+    surfaces = []
     for a, b in zip(points, points[1:]):
-        legs.extend(_route_section(ctx, a, b))
+        section, f_a = _route_section(ctx, a, b)
+        legs.extend(section)
+        if cost_surface:
+            surfaces.append(_hours_from(f_a, a, veh.name, season))
     return MultiRoute(
         legs=tuple(legs), vehicle=veh.name, mode=mode, places=tuple(p.name for p in points),
         season=season,
         provenance={"network": network.graph.get("source_file", "in-memory graph"),
                     "resolution_m": ctx.resolution_m if terrain is None else "given terrain",
-                    "parameters": _parameters_file(params)})
+                    "parameters": _parameters_file(params)},
+        cost_hours=tuple(surfaces))
+
+
+def _hours_from(f: "_Field", a: "_Point", vehicle: str, season: str):
+    """The section's forward field from ``a`` as hours (``cost.accumulate.hours_raster``)."""
+    from logistics.cost.accumulate import hours_raster
+
+    return hours_raster(f.acc_from, f.terrain, long_name=(
+        f"accumulated cross-country travel time of one {vehicle} from {a.name} ({season} "
+        "season, 16 neighbours, without halt or rest; rail and road legs not included)"))
 
 
 def _distinct(points: list[_Point], cell_m: float | None = None) -> list[_Point]:
@@ -296,7 +328,8 @@ class _Field:
     cell_b: tuple[int, int] | None = None
 
 
-def _route_section(ctx: _Context, a: _Point, b: _Point) -> list[Leg]:
+def _route_section(ctx: _Context, a: _Point, b: _Point) -> tuple[list[Leg], _Field]:
+    """The legs from ``a`` to ``b`` and the cross-country field solved from ``a``."""
     mode = ctx.mode
     use_rail = mode in ("any", "rail")
     use_road = mode in ("any", "road")
@@ -316,7 +349,7 @@ def _route_section(ctx: _Context, a: _Point, b: _Point) -> list[Leg]:
         path = nx.dijkstra_path(graph, _ORIGIN, _GOAL, weight="time_h")
     except nx.NetworkXNoPath:
         raise NoRouteError(_no_path_message(ctx, a, b)) from None
-    return _legs(ctx, graph, path, a, b, f_a, f_b)
+    return _legs(ctx, graph, path, a, b, f_a, f_b), f_a
 
 
 def _both_ends(ctx: _Context, a: _Point, b: _Point) -> _Field:

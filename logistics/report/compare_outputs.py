@@ -56,7 +56,8 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
     with atomic_dir(out, overwrite=overwrite) as tmp:
         _to_the_second(comp.table).to_csv(tmp / "comparison.csv", index=False)
         comp.summary.to_csv(tmp / "summary.csv", index=False)
-        write_comparison_geojson(comp.table, tmp / "comparison.geojson")
+        write_comparison_geojson(comp.table, tmp / "comparison.geojson",
+                                 utc_offset_h=_one_clock(comp))
         pd.concat([comp.inputs.documented.problems_frame(), comp.problems],
                   ignore_index=True).to_csv(tmp / "problems.csv", index=False)
         if scored_states is not None and len(scored_states):
@@ -137,10 +138,22 @@ def comparison_geojson(table: pd.DataFrame):
     return gpd.GeoDataFrame(frame, geometry="geometry", crs="EPSG:4326")
 
 
-def write_comparison_geojson(table: pd.DataFrame, path: str | Path) -> Path:
+def write_comparison_geojson(table: pd.DataFrame, path: str | Path, *,
+                             utc_offset_h: float | None = None) -> Path:
     """``comparison.geojson``: :func:`comparison_geojson` of ``table`` as RFC 7946 GeoJSON
-    (``report.geojson``); ``modeled_arrival`` an ISO 8601 local time or null."""
-    return write_geojson(comparison_geojson(table), path)
+    (``report.geojson``); ``modeled_arrival`` an ISO 8601 local time or null, with the offset
+    of the armies' clock ``utc_offset_h`` when given (``1945-08-13T04:03:26+10:00``)."""
+    return write_geojson(comparison_geojson(table), path, utc_offset_h=utc_offset_h)
+
+
+def _one_clock(comp) -> float | None:
+    """The armies' one ``utc_offset_h`` when every compared axis runs on the same clock (UTC+10
+    on every shipped axis); None when they differ or one has none (times then without an
+    offset, as before)."""
+    from logistics.report.run_page import utc_offset_h
+
+    offsets = {utc_offset_h(res.scenario) for res in comp.axes.values()}
+    return offsets.pop() if len(offsets) == 1 else None
 
 
 def _near(verdict) -> str | None:

@@ -1,9 +1,19 @@
 """A run's GeoPackage: every layer of ``run_layers`` with its QML style in ``layer_styles``.
 
-``write_gpkg(layers, path, timestamp=...)`` writes the GeoDataFrames with geopandas (pyogrio,
-one layer each, datetime fields as GeoPackage DATETIME so QGIS's temporal controller plays the
-track) and then stores each layer's QML in the ``layer_styles`` table QGIS reads when it opens
-a layer (its default style). That table is written with the standard library's ``sqlite3``
+``write_gpkg(layers, path, timestamp=...)`` writes the GeoDataFrames with pyogrio (one layer
+each) and then stores each layer's QML in the ``layer_styles`` table QGIS reads when it opens
+a layer (its default style).
+
+Times. The run's frames hold the army's local clock without a zone (``utc_offset_h``, UTC+10
+on every shipped axis). The GeoPackage standard's DATETIME is a UTC instant
+(``YYYY-MM-DDTHH:MM:SS.SSSZ``), so every datetime field is written as that instant (the local
+time less ``utc_offset_h``; QGIS's temporal controller plays it), and beside it
+``<field>_local`` holds the army's clock as text with its offset
+(``1945-08-09T01:00:00+10:00``: the times of the CSV tables and report.md). A field of
+``run_layers.DATE_FIELDS`` is a calendar day of the army's clock, not an instant: GeoPackage DATE
+(``YYYY-MM-DD``), not a midnight. Before, the local time went in without a zone
+(``1945-08-09T01:00:00.000``): not the standard's form, and read by QGIS and GDAL as the clock
+of the machine that opens it. That table is written with the standard library's ``sqlite3``
 because neither GDAL nor geopandas writes it (it is QGIS's convention, not part of the
 GeoPackage standard); its schema is the one QGIS creates, and it is registered in
 ``gpkg_contents`` as an attributes table as the standard asks of extra tables.
@@ -18,7 +28,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-__all__ = ["write_gpkg", "GEOMETRY_TYPES"]
+from logistics.report.run_layers import DATE_FIELDS
+
+__all__ = ["write_gpkg", "GEOMETRY_TYPES", "ROUTE_TIMESTAMP", "local_suffix", "route_layers"]
 
 #: Geometry type of each layer (declared, so an empty layer still has its type).
 GEOMETRY_TYPES: dict[str, str] = {
@@ -27,7 +39,22 @@ GEOMETRY_TYPES: dict[str, str] = {
     "objectives": "Point",
     # context (report.context_layers): the theatre's layers cut to the run's extent
     "fortified_regions": "MultiPolygon", "railways_1945": "MultiLineString",
+    # a route's (route_layers)
+    "legs": "LineString", "transfers": "Point",
 }
+
+#: The fixed "now" of a route's GeoPackage: a route has no date, and the same route should
+#: give the same bytes (the zip epoch, as run.qgz's entries).
+ROUTE_TIMESTAMP = "1980-01-01T00:00:00"
+
+
+def route_layers(frame) -> dict:
+    """A route's legs (``MultiRoute.frame()``) as the layers of its GeoPackage: ``legs``, the
+    rail, road and cross-country legs (lines), and ``transfers``, entraining, detraining,
+    changes of gauge, joining or leaving a road (points; no distance, their hours)."""
+    points = frame.geom_type == "Point"
+    return {"legs": frame[~points].reset_index(drop=True),
+            "transfers": frame[points].reset_index(drop=True)}
 
 _LAYER_STYLES = """CREATE TABLE IF NOT EXISTS layer_styles (
  id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256), f_table_schema TEXT(256),
@@ -36,31 +63,109 @@ _LAYER_STYLES = """CREATE TABLE IF NOT EXISTS layer_styles (
  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
 
 
-def _writable(gdf):
-    """The frame as pyogrio writes it: text columns of an empty or all-missing object column
-    become strings (a type GeoPackage has), datetimes stay datetimes."""
-    out = gdf.copy()
-    for c in out.columns:
-        if c == out.geometry.name:
+#: The suffix of the text field beside each datetime field that holds the army's local clock.
+local_suffix = "_local"
+
+#: GDAL's time-zone flag of a UTC value (RFC 56).
+_GDAL_UTC = 100
+
+
+def _fields(gdf, utc_offset_h: float | None) -> tuple[list, list, list, dict]:
+    """The frame's fields as ``pyogrio.raw.write`` takes them: (names, values, masks, GDAL
+    time-zone flags). Text (an empty or all-missing object column too) as str or None; a
+    field of ``run_layers.DATE_FIELDS`` as ``datetime64[D]`` (DATE); any other datetime as its UTC
+    instant to the second (DATETIME with ``Z``; the local time less ``utc_offset_h``, a naive
+    one kept naive when the clock is unknown) followed by ``<name>_local``, the army's clock
+    as ISO 8601 text with its offset."""
+    import numpy as np
+    import pandas as pd
+
+    from logistics.report.run_page import utc_zone
+
+    names, values, masks, zones = [], [], [], {}
+
+    def add(name, data, mask=None):
+        names.append(name)
+        values.append(data)
+        masks.append(mask)
+
+    for c in gdf.columns:
+        if c == gdf.geometry.name:
             continue
-        if out[c].dtype == object or str(out[c].dtype) in ("str", "string"):
-            out[c] = out[c].map(lambda v: None if v is None or v != v else str(v)).astype(object)
-    return out
+        col = gdf[c]
+        if pd.api.types.is_datetime64_any_dtype(col):
+            if c in DATE_FIELDS:
+                naive = col.dt.tz_localize(None) if col.dt.tz is not None else col
+                add(c, naive.to_numpy().astype("datetime64[D]"))
+                continue
+            when = col.dt.round("s")
+            if when.dt.tz is not None:
+                utc = when.dt.tz_convert("UTC").dt.tz_localize(None)
+            elif utc_offset_h is not None:
+                utc = when - pd.Timedelta(hours=utc_offset_h)
+            else:  # no clock to convert from: the time as it is, without a zone
+                add(c, when.to_numpy().astype("datetime64[ms]"))
+                continue
+            add(c, utc.to_numpy().astype("datetime64[ms]"))
+            zones[c] = np.full(len(col), _GDAL_UTC, dtype=np.int64)
+            if utc_offset_h is not None:
+                local = utc + pd.Timedelta(hours=utc_offset_h)
+                zone = utc_zone(utc_offset_h, iso=True)
+                add(c + local_suffix, np.array(
+                    [None if pd.isna(t) else t.strftime("%Y-%m-%dT%H:%M:%S") + zone
+                     for t in local], dtype=object))
+        elif col.dtype == object or str(col.dtype) in ("str", "string"):
+            add(c, np.array([None if v is None or v != v else str(v) for v in col], dtype=object))
+        elif isinstance(col.array, pd.api.extensions.ExtensionArray) and not isinstance(
+                col.array, pd.arrays.NumpyExtensionArray):
+            add(c, np.asarray(col.to_numpy(dtype=object, na_value=None)), np.asarray(col.isna()))
+        else:
+            add(c, col.to_numpy())
+    return names, values, masks, zones
+
+
+def _write_layer(gdf, path: Path, name: str, *, utc_offset_h: float | None, **options) -> None:
+    """Write one layer (``gdf``, one GeoDataFrame) into the GeoPackage ``path`` with pyogrio's
+    raw writer (geopandas's ``to_file`` writes no DATE field: pandas has no day dtype)."""
+    import shapely
+    from pyogrio.raw import write
+
+    names, values, masks, zones = _fields(gdf, utc_offset_h)
+    epsg = gdf.crs.to_epsg() if gdf.crs is not None else None
+    crs = f"EPSG:{epsg}" if epsg else (gdf.crs.to_wkt("WKT1_GDAL") if gdf.crs else None)
+    write(str(path), shapely.to_wkb(gdf.geometry.values), values, names,
+          field_mask=masks, layer=name, driver="GPKG", crs=crs,
+          geometry_type=GEOMETRY_TYPES.get(name, "Unknown"), gdal_tz_offsets=zones,
+          append=path.exists(), **options)
 
 
 def _description(name: str, gdf, utc_offset_h: float | None) -> str:
-    """The layer's description in ``gpkg_contents``: the clock of its datetime fields (the
-    GeoPackage stores a local time without a zone, as GDAL writes a naive time, so the file
-    itself says which clock it is), empty for a layer without time."""
+    """The layer's description in ``gpkg_contents``: what its time fields hold (the UTC
+    instant, the army's clock beside it, a day of that clock), so the file itself says it;
+    empty for a layer without time."""
     import pandas as pd
 
-    from logistics.report.run_page import clock_note
+    from logistics.report.run_page import utc_zone
 
     times = [c for c in gdf.columns if c != gdf.geometry.name
              and pd.api.types.is_datetime64_any_dtype(gdf[c])]
-    if utc_offset_h is None or not times:
+    if not times:
         return ""
-    return f"{name}: {', '.join(times)}: {clock_note(utc_offset_h)}"
+    instants = [c for c in times if c not in DATE_FIELDS]
+    days = [c for c in times if c in DATE_FIELDS]
+    if utc_offset_h is None:
+        return (f"{name}: {', '.join(times)}: times of an unknown clock (the army file gives "
+                "no utc_offset_h), written without a time zone")
+    zone = utc_zone(utc_offset_h)
+    said = []
+    if instants:
+        said.append(f"{', '.join(instants)}: UTC (GeoPackage DATETIME); "
+                    f"{', '.join(c + local_suffix for c in instants)}: the same instants on the "
+                    f"army's local clock, {zone} (its utc_offset_h), as in the run's tables")
+    if days:
+        said.append(f"{', '.join(days)}: the day on the army's local clock, {zone} "
+                    "(GeoPackage DATE)")
+    return f"{name}: " + "; ".join(said)
 
 
 def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
@@ -86,10 +191,10 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
             # GeoPackage 1.2, not GDAL's newer default 1.4: GDAL before 3.7 (QGIS on Debian 12,
             # Ubuntu 22.04) warns on every layer of a 1.4 file; nothing here needs 1.4
             version = {"VERSION": "1.2"} if i == 0 else {}
-            _writable(gdf).to_file(path, layer=name, driver="GPKG", engine="pyogrio",
-                                   geometry_type=GEOMETRY_TYPES.get(name, "Unknown"),
-                                   SPATIAL_INDEX="YES",
-                                   DESCRIPTION=_description(name, gdf, utc_offset_h), **version)
+            # DATETIME always with its milliseconds: the standard's YYYY-MM-DDTHH:MM:SS.SSSZ
+            _write_layer(gdf, path, name, utc_offset_h=utc_offset_h, SPATIAL_INDEX="YES",
+                         DATETIME_PRECISION="MILLISECOND",
+                         DESCRIPTION=_description(name, gdf, utc_offset_h), **version)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
     with sqlite3.connect(path) as con:

@@ -49,7 +49,8 @@ class Style:
     by: tuple[str, ...] = ()
 
 
-#: The look of every layer of ``report.run_layers.LAYERS`` and of the context layers.
+#: The look of every layer of ``report.run_layers.LAYERS``, of the context layers and of a
+#: route's GeoPackage.
 STYLES: dict[str, Style] = {
     "routes": Style("line", "35,35,35,255", 0.7, "dash"),
     "track_lines": Style("line", "31,119,180,255", 1.1, "solid", by=("formation_id",)),
@@ -69,6 +70,10 @@ STYLES: dict[str, Style] = {
     # context layers (report.context_layers)
     "fortified_regions": Style("fill", "139,0,0,255", 0.4, "b_diagonal", label="\"name\""),
     "railways_1945": Style("line", "51,51,51,255", 0.5, "solid"),
+    # route.gpkg of `logistics route --out` (report.gpkg.route_layers)
+    "legs": Style("line", "214,39,40,255", 1.2, "solid",
+                  label="\"mode\" || ' ' || round(\"time_h\", 1) || ' h'"),
+    "transfers": Style("marker", "0,0,0,255", 2.4, "square", label="\"mode\""),
 }
 
 

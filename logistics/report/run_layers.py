@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import LineString, Point
 
-__all__ = ["LAYERS", "LONLAT_CRS", "FIELD_TYPES", "run_layers", "formation_views", "documented_points",
+__all__ = ["LAYERS", "LONLAT_CRS", "FIELD_TYPES", "DATE_FIELDS", "run_layers", "formation_views", "documented_points",
            "run_config_dir", "formation_order"]
 
 #: Every layer's name, in the order the GeoPackage, the QGIS project and the map draw them
@@ -53,6 +53,12 @@ FIELD_TYPES: dict[str, str] = {
     "tail_km": "float64", "elements": "int64", "reserve_km": "float64", "offered_l": "float64",
     "truck_fuel_l": "float64",
 }
+
+
+#: Fields that hold a calendar day of the army's clock (a day's row, a documented position's
+#: date), not an instant: the GeoPackage writes them as DATE, the GeoJSON as ``YYYY-MM-DD``
+#: (a datetime at midnight showed a time no one measured).
+DATE_FIELDS: tuple[str, ...] = ("date",)
 
 
 def _gdf(frame: pd.DataFrame, geometry, columns: list[str]):

@@ -149,7 +149,8 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
     with atomic_dir(folder, overwrite=overwrite) as tmp:
         write_geojson(route_frame(result, layers), tmp / "route.geojson")
         write_table(result.daily, tmp / "daily.csv", float_format="%.6f")
-        write_geojson(layers["daily"], tmp / "daily.geojson")
+        write_geojson(layers["daily"], tmp / "daily.geojson",
+                      utc_offset_h=utc_offset_h(result.scenario))
         write_table(result.track, tmp / "track.csv", float_format="%.6f")
         write_table(result.deliveries, tmp / "deliveries.csv", float_format="%.3f")
         formations = result.formations.assign(
@@ -191,10 +192,14 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
 
 
 def _stamp(result) -> str:
-    """The run's first track time as ``YYYY-MM-DDTHH:MM:SS``: the fixed "now" of the
-    GeoPackage (a timestamp from the run, so the same run gives the same bytes)."""
+    """The run's first track time in UTC as ``YYYY-MM-DDTHH:MM:SS``: the fixed "now" of the
+    GeoPackage (a timestamp from the run, so the same run gives the same bytes; the track's
+    local clock less the army's ``utc_offset_h``, as the GeoPackage stores UTC)."""
     import pandas as pd
 
+    from logistics.report.run_page import utc_offset_h
+
     t = result.track["time"]
-    return (pd.Timestamp(t.iloc[0]) if len(t) else pd.Timestamp("1945-08-09")).strftime(
-        "%Y-%m-%dT%H:%M:%S")
+    first = pd.Timestamp(t.iloc[0]) if len(t) else pd.Timestamp("1945-08-09")
+    offset = utc_offset_h(result.scenario)
+    return (first - pd.Timedelta(hours=offset or 0.0)).strftime("%Y-%m-%dT%H:%M:%S")

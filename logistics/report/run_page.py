@@ -15,7 +15,7 @@ from pydantic import BaseModel
 from logistics.places import display_name
 from logistics.army.base import Figure
 
-__all__ = ["run_report", "summary_lines", "clock_note", "utc_offset_h"]
+__all__ = ["run_report", "summary_lines", "clock_note", "utc_zone", "utc_offset_h"]
 
 
 def utc_offset_h(scenario) -> float | None:
@@ -25,14 +25,21 @@ def utc_offset_h(scenario) -> float | None:
     return None if off is None else float(off)
 
 
+def utc_zone(offset_h: float, *, iso: bool = False) -> str:
+    """The army's clock by its offset from UTC: ``UTC+10`` for ``offset_h`` 10 (``UTC-3:30``
+    for -3.5); with ``iso`` the ISO 8601 offset that follows a time, ``+10:00`` (``-03:30``)."""
+    sign = "-" if offset_h < 0 else "+"
+    h, m = divmod(round(abs(offset_h) * 60), 60)
+    if iso:
+        return f"{sign}{h:02d}:{m:02d}"
+    return f"UTC{sign}{h}" + (f":{m:02d}" if m else "")
+
+
 def clock_note(offset_h: float) -> str:
     """What the times of a run's tables and layers are: the army's local clock, ``UTC+10``
     for ``offset_h`` 10 (``UTC-3:30`` for -3.5), written without a zone."""
-    sign = "-" if offset_h < 0 else "+"
-    h, m = divmod(round(abs(offset_h) * 60), 60)
-    zone = f"UTC{sign}{h}" + (f":{m:02d}" if m else "")
-    return (f"times are local, {zone} (the army file's utc_offset_h), written without a "
-            f"time zone")
+    return (f"times are local, {utc_zone(offset_h)} (the army file's utc_offset_h), written "
+            f"without a time zone")
 
 
 def _fmt_time(t) -> str:
@@ -235,9 +242,11 @@ def run_report(result) -> str:
                   *(f"- {h['reason']}: {_halt_text(h)}"
                     for h in result.summary["halts"]), ""]
     offset = utc_offset_h(sc)
-    if offset is not None:  # every table, layer and line of this page
-        lines += [f"All {clock_note(offset)}; distances in km along each formation's own "
-                  f"route from its start.", ""]
+    if offset is not None:  # every table and line of this page, and map.html
+        lines += [f"All {clock_note(offset)} (run.gpkg, as the GeoPackage standard asks, "
+                  f"stores each as its UTC instant with this clock beside it in "
+                  f"`<field>_local`); distances in km along each formation's own route from "
+                  f"its start.", ""]
     lines += ["## What was run", ""]
     lines += [f"- {k}: `{json.dumps(prov[k], default=str, ensure_ascii=False)}`" for k in (
         "scenario_file", "scenario_sha256", "dem", "resolution_m", "seed", "events",
