@@ -901,3 +901,32 @@ def test_the_comparison_page_says_a_folder_given_through_the_api_as_such(tmp_pat
     assert "`api-configs`" in line and "config_dir=" in line and "through the API" in line
     assert "(LOGISTICS_CONFIG_DIR, a copy" not in line
     assert _config_dir_line(settings.CONFIG_DIR).endswith("the shipped configs folder")
+
+
+# --------------------------------------------------------------------------- session 29's newcomer
+
+
+def test_an_unknown_vehicle_of_the_api_and_route_says_a_copy_needs_naming(copied_tree):
+    """`logistics.load_vehicle("su-100")` (and `logistics route --vehicle su-100`, `sample`)
+    with the SU-100 in a copied tree said only "to add one, copy the file of a vehicle ... in
+    <shipped>/configs/vehicles/": a newcomer whose file is in the copy was not told the copy
+    is read only when named, as the army file's error tells them."""
+    from logistics.errors import UnknownNameError
+    from logistics.vehicles import load_vehicle
+
+    with pytest.raises(UnknownNameError) as err:
+        load_vehicle("su-100")
+    msg = str(err.value)
+    assert str(Path(settings.CONFIG_DIR) / "vehicles") in msg
+    assert "fix:" in msg and "LOGISTICS_CONFIG_DIR" in msg and "config_dir=" in msg
+    assert load_vehicle("su-100", config_dir=copied_tree).name == "SU-100"  # the fix works
+
+
+def test_an_unknown_vehicle_of_an_army_file_gives_the_python_fix_too(copied_tree):
+    """`logistics.load_scenario(path)` of an army naming a vehicle of a copied tree said
+    "set LOGISTICS_CONFIG_DIR to that copy": in Python the fix is `config_dir=`."""
+    with pytest.raises(ConfigError) as err:
+        load_army(copied_tree / "my-axis.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if "'su-100'" in ln]
+    assert "LOGISTICS_CONFIG_DIR" in line and "config_dir=" in line
+    assert load_army(copied_tree / "my-axis.yaml", config_dir=copied_tree).axis_id
