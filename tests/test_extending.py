@@ -930,3 +930,26 @@ def test_an_unknown_vehicle_of_an_army_file_gives_the_python_fix_too(copied_tree
     (line,) = [ln for ln in str(err.value).splitlines() if "'su-100'" in ln]
     assert "LOGISTICS_CONFIG_DIR" in line and "config_dir=" in line
     assert load_army(copied_tree / "my-axis.yaml", config_dir=copied_tree).axis_id
+
+
+@pytest.mark.parametrize("standard, body", [("rifle_corps", "rifle_division"),
+                                            ("rifle_army", "rifle_division")])
+def test_a_corps_as_a_standard_says_it_is_its_divisions_with_count(standard, body):
+    """`standard: rifle_corps` (a `kind:`, so a newcomer writes it as the standard too) was
+    answered "did you mean 'mech_corps'?", a tank-heavy establishment, for a corps of rifle
+    divisions; the shipped files give a corps as its divisions with `count:`."""
+    data = _template()
+    data["formations"][0]["standard"] = standard
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if repr(standard) in ln]
+    assert f"fix: `standard: {body}` with `count:" in line
+    assert "mech_corps" not in line and "army_sizes" in line
+
+
+def test_the_template_shows_count_and_truck_borne_for_a_corps_on_trucks():
+    """A newcomer's first scenario, one corps on its trucks, needs `count:` and
+    `movement: truck_borne`, which the template did not show."""
+    text = TEMPLATE.read_text(encoding="utf-8")
+    assert "# count: {value:" in text and "rifle_division" in text
+    assert "truck_borne" in text
