@@ -953,3 +953,25 @@ def test_the_template_shows_count_and_truck_borne_for_a_corps_on_trucks():
     text = TEMPLATE.read_text(encoding="utf-8")
     assert "# count: {value:" in text and "rifle_division" in text
     assert "truck_borne" in text
+
+
+@pytest.mark.parametrize("slip, key", [("ALYMER-BT6", "ALYMER-BT5"), ("PIKE-SEED00", "PIKE-SEED000")])
+def test_a_slip_in_a_citation_key_offers_the_near_one(tmp_path, slip, key):
+    """A vehicle file's `cite: "[ALYMER-BT6] '400bhp'"` (one character off the BT-5 page's
+    key) said only "unknown key(s) [ALYMER-BT6]": every other unknown name (vehicle, place,
+    standard) gets its near one."""
+    from logistics.vehicles import load_vehicle_file
+
+    path = tmp_path / "su-100.yaml"
+    path.write_text(SU100.replace('power_hp: {value: 500, assumed: "a software check"}',
+                                  f"power_hp: {{value: 500, cite: \"[{slip}] '500 hp'\"}}"),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_vehicle_file(path)
+    (line,) = [ln for ln in str(err.value).splitlines() if slip in ln]
+    assert "power_hp" in line and f"did you mean [{key}]?" in line
+    data = _template()  # an army file's figure: the same one rule
+    data["h_hour"] = {"value": "1945-08-09T00:01", "cite": f"[{slip}] 'at 00:01'"}
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    assert f"did you mean [{key}]?" in str(err.value)
