@@ -975,3 +975,28 @@ def test_a_slip_in_a_citation_key_offers_the_near_one(tmp_path, slip, key):
     with pytest.raises(ConfigError) as err:
         validate_army(data, source="mine.yaml")
     assert f"did you mean [{key}]?" in str(err.value)
+
+
+def test_the_readmes_what_if_of_a_shipped_axis_runs_and_is_scored(tmp_path, capsys):
+    """The README's what-if ("Extending it": the 36th Army with more trucks) as a newcomer
+    follows it: the army file copied into a folder of its own, `logistics compare --configs
+    that-folder --set supply.trucks.0.count=200`; on a coarse grid (seconds). It is scored on
+    the shipped axis's documented rows and its report names the override."""
+    import csv
+
+    from logistics.cli import main
+
+    readme = (Path(PROJECT_ROOT) / "README.md").read_text(encoding="utf-8")
+    assert "--set supply.trucks.0.count=200" in readme and "--configs that-folder" in readme
+    folder = tmp_path / "that-folder"
+    folder.mkdir()
+    shutil.copy(CONFIGS / "tbf-36a.yaml", folder / "tbf-36a.yaml")
+    out = tmp_path / "cmp"
+    assert main(["compare", "--configs", str(folder), "--set", "supply.trucks.0.count=200",
+                 "--resolution-m", "25000", "--workers", "0", "--no-map",
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    with open(out / "summary.csv", encoding="utf-8") as fh:
+        rows = {r["axis_id"]: r for r in csv.DictReader(fh)}
+    assert int(rows["TBF-36A"]["scorable_rows"]) > 0
+    assert "supply.trucks.0.count=200" in (out / "report.md").read_text(encoding="utf-8")
