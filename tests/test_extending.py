@@ -1000,3 +1000,25 @@ def test_the_readmes_what_if_of_a_shipped_axis_runs_and_is_scored(tmp_path, caps
         rows = {r["axis_id"]: r for r in csv.DictReader(fh)}
     assert int(rows["TBF-36A"]["scorable_rows"]) > 0
     assert "supply.trucks.0.count=200" in (out / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("word, meant", [("trucks", "'truck_borne', 'motor'"),
+                                         ("Tanks", "'tracked'"), ("on foot", "'foot'"),
+                                         ("cavalry", "'horse'"), ("train", "'rail'")])
+def test_a_movement_in_everyday_words_offers_the_value_they_mean(word, meant):
+    """`movement: trucks` for a corps on its trucks was answered "did you mean 'tracked'?",
+    the tanks' value, by likeness of spelling; the words offer what they mean."""
+    data = _template()
+    data["formations"][0]["movement"] = word
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if repr(word) in ln]
+    assert "formations.0 (tpl-tb).movement" in line and f"did you mean {meant}?" in line
+
+
+def test_a_slip_in_a_movement_still_offers_the_nearest_spelling():
+    data = _template()
+    data["formations"][0]["movement"] = "truck-borne"
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    assert "did you mean 'truck_borne'?" in str(err.value)
