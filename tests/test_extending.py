@@ -1022,3 +1022,20 @@ def test_a_slip_in_a_movement_still_offers_the_nearest_spelling():
     with pytest.raises(ConfigError) as err:
         validate_army(data, source="mine.yaml")
     assert "did you mean 'truck_borne'?" in str(err.value)
+
+
+def test_an_override_of_a_figure_taken_from_the_standard_says_where_it_is():
+    """`logistics.run(army, overrides={"formations.tpl-tb.men": 2000})` for a formation with
+    no `men:` of its own (its standard's) said "names no figure; did you mean
+    'formations.tpl-tb.vehicles...'" when it had none: the figure is the standard's, and the
+    fix is the formation's own `men:` or the standard's override (as an `uncertain:` key
+    naming it already says)."""
+    from logistics.army.overrides import apply_army_overrides
+
+    army = load_army(TEMPLATE)
+    with pytest.raises(ConfigError) as err:
+        apply_army_overrides(army, {"formations.tpl-tb.men": 2000})
+    msg = str(err.value)
+    assert "formation tpl-tb writes no `men:`" in msg
+    assert "configs/norms/formations.yaml standards.tank_brigade.men" in msg
+    assert "norms/formations:standards.tank_brigade.men" in msg and "did you mean" not in msg
