@@ -202,7 +202,7 @@ def _unwritten_fix(army: Army, key: str) -> str:
         return ""
     fid, field, std_key = found
     return (f": formation {fid} writes no `{field}:`, it takes its standard's "
-            f"(configs/norms/formations.yaml {std_key}); fix: give it its own `{field}:` "
+            f"(configs/norms/formations.yaml {std_key}): give it its own `{field}:` "
             "{value, cite|assumed} in a copy of the file, or override the standard's, "
             f"norms/formations:{std_key} (every formation of that standard)")
 
