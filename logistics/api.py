@@ -15,7 +15,7 @@ here is a thin door to the stage that does the work; nothing is computed twice.
 | ``compare(...)`` | the comparison with dated history (``Comparison``) |
 | ``write_comparison(comp, folder)`` | the folder ``logistics compare`` writes (CSV, GeoJSON, maps, report) |
 | ``load_terrain(bbox, ...)`` | ``xarray.Dataset`` in the metric CRS (rioxarray) |
-| ``load_vehicle(name)`` | ``Vehicle`` |
+| ``load_vehicle(name, config_dir=None)`` | ``Vehicle`` (of a copy of configs/: its folder) |
 | ``build_cost_model(terrain, vehicle, ...)`` | ``CostModel`` (time or fuel per move) |
 | ``accumulate(model, sources, ...)``, ``path(acc, target)`` | accumulated cost, least-cost path |
 | ``find_costs(model, sources, ...)``, ``traceback(acc, target)`` | the in-memory solver (as scikit-image's MCP) |

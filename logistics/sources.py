@@ -65,6 +65,14 @@ class Provenance:
         return f"{self.key}: {self.text}" + (f' | quote: "{self.quote}"' if self.quote else "")
 
 
+def _near_key(key: str, bib: "Bibliography") -> str:
+    """' (did you mean [ALYMER-BT5]?)' for a citation key one slip from a source key, else ''."""
+    from logistics.errors import did_you_mean
+
+    near = did_you_mean(key, bib.sources, show="[{}]".format)
+    return f" ({near})" if near else ""
+
+
 def provenance_problem(entry: Mapping[str, Any], *,
                        config_dir: str | Path | None = None) -> tuple[str, str] | None:
     """What is wrong with the provenance of ``entry`` (a figure's mapping) as ``(expected,
@@ -75,12 +83,13 @@ def provenance_problem(entry: Mapping[str, Any], *,
     if len(given) == 1:
         if entry.get("quote") is not None and given[0] not in ("cite", "source"):
             return "a 'quote' only with a citation ('cite' or 'source')", f"one with {given[0]!r}"
+        bib = load_bibliography(config_dir=config_dir)
         unknown = unknown_keys(" ".join(str(entry.get(k) or "") for k in (*CITE_KEYS, "quote")),
-                               load_bibliography(config_dir=config_dir))
-        if unknown:
+                               bib)
+        if unknown:  # a slip in a key (ALYMER-BT6) gets its near one, as every name does
             return (f"citation keys of {bibliography_path(config_dir)} in brackets "
                     f"([GLANTZ-LP7]); {unknown_key_fix(config_dir)}", "unknown key(s) "
-                    + ", ".join(f"[{k}]" for k in unknown))
+                    + ", ".join(f"[{k}]{_near_key(k, bib)}" for k in unknown))
         return None
     if not given:
         blank = [k for k in PROVENANCE_KEYS if k in entry]

@@ -185,6 +185,17 @@ def vehicles_dir(config_dir: str | Path | None = None) -> Path:
     return Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "vehicles"
 
 
+def in_a_copy_fix(config_dir: str | Path | None = None) -> str:
+    """The fix for a vehicle missing from the folder read, when its file is in another
+    configs folder: a copy made with ``cp -r configs my-configs`` is read only when named
+    (``LOGISTICS_CONFIG_DIR``, or ``config_dir=`` of the Python API), so a vehicle added there
+    is unknown until then. The one wording of every unknown-vehicle error."""
+    if config_dir is None:
+        return ("or, if it is in a copy of the configs folder, set LOGISTICS_CONFIG_DIR to that "
+                "copy (in Python: config_dir=that copy)")
+    return "or, if it is in another configs folder, give that folder as config_dir"
+
+
 _CACHE: dict[tuple, dict[str, Vehicle]] = {}
 
 
@@ -343,9 +354,10 @@ def load_vehicle(name: str | Vehicle, *, config_dir: str | Path | None = None) -
     hint = offer([repr(n) for n in sorted(_of_kind(name, vehicles) or {
         vehicles[index[k]].name for k in close_names(name, index, n=4, cutoff=0.65, fold=_norm)})])
     msg = f"unknown vehicle {name!r}; " + (f"{hint} " if hint else "")
-    msg += (f"known vehicles: {', '.join(sorted(vehicles))} (to add one, copy the file of a "
-            f"vehicle of the same kind in {vehicles_dir(config_dir)}/ and give its figures "
-            "with their sources)")
+    msg += (f"known vehicles: {', '.join(sorted(vehicles))} (read from "
+            f"{vehicles_dir(config_dir)}/); fix: to add one, copy the file of a vehicle of the "
+            "same kind there and give its figures with their sources, "
+            + in_a_copy_fix(config_dir))
     raise UnknownNameError(msg)
 
 

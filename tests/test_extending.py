@@ -901,3 +901,141 @@ def test_the_comparison_page_says_a_folder_given_through_the_api_as_such(tmp_pat
     assert "`api-configs`" in line and "config_dir=" in line and "through the API" in line
     assert "(LOGISTICS_CONFIG_DIR, a copy" not in line
     assert _config_dir_line(settings.CONFIG_DIR).endswith("the shipped configs folder")
+
+
+# --------------------------------------------------------------------------- session 29's newcomer
+
+
+def test_an_unknown_vehicle_of_the_api_and_route_says_a_copy_needs_naming(copied_tree):
+    """`logistics.load_vehicle("su-100")` (and `logistics route --vehicle su-100`, `sample`)
+    with the SU-100 in a copied tree said only "to add one, copy the file of a vehicle ... in
+    <shipped>/configs/vehicles/": a newcomer whose file is in the copy was not told the copy
+    is read only when named, as the army file's error tells them."""
+    from logistics.errors import UnknownNameError
+    from logistics.vehicles import load_vehicle
+
+    with pytest.raises(UnknownNameError) as err:
+        load_vehicle("su-100")
+    msg = str(err.value)
+    assert str(Path(settings.CONFIG_DIR) / "vehicles") in msg
+    assert "fix:" in msg and "LOGISTICS_CONFIG_DIR" in msg and "config_dir=" in msg
+    assert load_vehicle("su-100", config_dir=copied_tree).name == "SU-100"  # the fix works
+
+
+def test_an_unknown_vehicle_of_an_army_file_gives_the_python_fix_too(copied_tree):
+    """`logistics.load_scenario(path)` of an army naming a vehicle of a copied tree said
+    "set LOGISTICS_CONFIG_DIR to that copy": in Python the fix is `config_dir=`."""
+    with pytest.raises(ConfigError) as err:
+        load_army(copied_tree / "my-axis.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if "'su-100'" in ln]
+    assert "LOGISTICS_CONFIG_DIR" in line and "config_dir=" in line
+    assert load_army(copied_tree / "my-axis.yaml", config_dir=copied_tree).axis_id
+
+
+@pytest.mark.parametrize("standard, body", [("rifle_corps", "rifle_division"),
+                                            ("rifle_army", "rifle_division")])
+def test_a_corps_as_a_standard_says_it_is_its_divisions_with_count(standard, body):
+    """`standard: rifle_corps` (a `kind:`, so a newcomer writes it as the standard too) was
+    answered "did you mean 'mech_corps'?", a tank-heavy establishment, for a corps of rifle
+    divisions; the shipped files give a corps as its divisions with `count:`."""
+    data = _template()
+    data["formations"][0]["standard"] = standard
+    with pytest.raises(ConfigError) as err:
+        load_army_data(data)
+    (line,) = [ln for ln in str(err.value).splitlines() if repr(standard) in ln]
+    assert f"fix: `standard: {body}` with `count:" in line
+    assert "mech_corps" not in line and "army_sizes" in line
+
+
+def test_the_template_shows_count_and_truck_borne_for_a_corps_on_trucks():
+    """A newcomer's first scenario, one corps on its trucks, needs `count:` and
+    `movement: truck_borne`, which the template did not show."""
+    text = TEMPLATE.read_text(encoding="utf-8")
+    assert "# count: {value:" in text and "rifle_division" in text
+    assert "truck_borne" in text
+
+
+@pytest.mark.parametrize("slip, key", [("ALYMER-BT6", "ALYMER-BT5"), ("PIKE-SEED00", "PIKE-SEED000")])
+def test_a_slip_in_a_citation_key_offers_the_near_one(tmp_path, slip, key):
+    """A vehicle file's `cite: "[ALYMER-BT6] '400bhp'"` (one character off the BT-5 page's
+    key) said only "unknown key(s) [ALYMER-BT6]": every other unknown name (vehicle, place,
+    standard) gets its near one."""
+    from logistics.vehicles import load_vehicle_file
+
+    path = tmp_path / "su-100.yaml"
+    path.write_text(SU100.replace('power_hp: {value: 500, assumed: "a software check"}',
+                                  f"power_hp: {{value: 500, cite: \"[{slip}] '500 hp'\"}}"),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_vehicle_file(path)
+    (line,) = [ln for ln in str(err.value).splitlines() if slip in ln]
+    assert "power_hp" in line and f"did you mean [{key}]?" in line
+    data = _template()  # an army file's figure: the same one rule
+    data["h_hour"] = {"value": "1945-08-09T00:01", "cite": f"[{slip}] 'at 00:01'"}
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    assert f"did you mean [{key}]?" in str(err.value)
+
+
+def test_the_readmes_what_if_of_a_shipped_axis_runs_and_is_scored(tmp_path, capsys):
+    """The README's what-if ("Extending it": the 36th Army with more trucks) as a newcomer
+    follows it: the army file copied into a folder of its own, `logistics compare --configs
+    that-folder --set supply.trucks.0.count=200`; on a coarse grid (seconds). It is scored on
+    the shipped axis's documented rows and its report names the override."""
+    import csv
+
+    from logistics.cli import main
+
+    readme = (Path(PROJECT_ROOT) / "README.md").read_text(encoding="utf-8")
+    assert "--set supply.trucks.0.count=200" in readme and "--configs that-folder" in readme
+    folder = tmp_path / "that-folder"
+    folder.mkdir()
+    shutil.copy(CONFIGS / "tbf-36a.yaml", folder / "tbf-36a.yaml")
+    out = tmp_path / "cmp"
+    assert main(["compare", "--configs", str(folder), "--set", "supply.trucks.0.count=200",
+                 "--resolution-m", "25000", "--workers", "0", "--no-map",
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    with open(out / "summary.csv", encoding="utf-8") as fh:
+        rows = {r["axis_id"]: r for r in csv.DictReader(fh)}
+    assert int(rows["TBF-36A"]["scorable_rows"]) > 0
+    assert "supply.trucks.0.count=200" in (out / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("word, meant", [("trucks", "'truck_borne', 'motor'"),
+                                         ("Tanks", "'tracked'"), ("on foot", "'foot'"),
+                                         ("cavalry", "'horse'"), ("train", "'rail'")])
+def test_a_movement_in_everyday_words_offers_the_value_they_mean(word, meant):
+    """`movement: trucks` for a corps on its trucks was answered "did you mean 'tracked'?",
+    the tanks' value, by likeness of spelling; the words offer what they mean."""
+    data = _template()
+    data["formations"][0]["movement"] = word
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    (line,) = [ln for ln in str(err.value).splitlines() if repr(word) in ln]
+    assert "formations.0 (tpl-tb).movement" in line and f"did you mean {meant}?" in line
+
+
+def test_a_slip_in_a_movement_still_offers_the_nearest_spelling():
+    data = _template()
+    data["formations"][0]["movement"] = "truck-borne"
+    with pytest.raises(ConfigError) as err:
+        validate_army(data, source="mine.yaml")
+    assert "did you mean 'truck_borne'?" in str(err.value)
+
+
+def test_an_override_of_a_figure_taken_from_the_standard_says_where_it_is():
+    """`logistics.run(army, overrides={"formations.tpl-tb.men": 2000})` for a formation with
+    no `men:` of its own (its standard's) said "names no figure; did you mean
+    'formations.tpl-tb.vehicles...'" when it had none: the figure is the standard's, and the
+    fix is the formation's own `men:` or the standard's override (as an `uncertain:` key
+    naming it already says)."""
+    from logistics.army.overrides import apply_army_overrides
+
+    army = load_army(TEMPLATE)
+    with pytest.raises(ConfigError) as err:
+        apply_army_overrides(army, {"formations.tpl-tb.men": 2000})
+    msg = str(err.value)
+    assert "formation tpl-tb writes no `men:`" in msg
+    assert "configs/norms/formations.yaml standards.tank_brigade.men" in msg
+    assert "norms/formations:standards.tank_brigade.men" in msg and "did you mean" not in msg

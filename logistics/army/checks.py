@@ -14,7 +14,7 @@ from pathlib import Path
 
 from logistics.army.base import _short
 from logistics.army.overrides import (GLOBAL_OVERRIDES, army_figure_paths, outside_range_problem,
-                                      override_problem)
+                                      override_problem, standard_figure)
 from logistics.army.schema import Army
 from logistics.errors import ConfigError, LogisticsError, did_you_mean, listed
 
@@ -95,14 +95,10 @@ def _standard_figure_problem(army: Army, key: str, config_dir) -> str | None:
     written. None when ``key`` is not of that kind."""
     from logistics.ranges import norms_key, norms_ranges
 
-    parts = key.split(".")
-    f = next((f for f in army.formations if len(parts) > 2 and parts[:2] == ["formations", f.id]),
-             None)
-    if (f is None or f.standard is None or parts[2] not in type(f).model_fields
-            or getattr(f, parts[2]) is not None):
+    found = standard_figure(army, key)
+    if found is None:
         return None
-    std_key = ".".join(["standards", f.standard, *parts[3:]]) if len(parts) > 3 else \
-        f"standards.{f.standard}.{parts[2]}"
+    fid, field, std_key = found
     folder = Path(config_dir) / "norms" if config_dir is not None else None
     try:
         ranged = norms_ranges(folder, files=("norms/formations",)).get(
@@ -111,10 +107,10 @@ def _standard_figure_problem(army: Army, key: str, config_dir) -> str | None:
         ranged = None
     standard = (f"its range {ranged[0]:g} .. {ranged[1]:g} is in formations.yaml's "
                 "`uncertain:`" if ranged else "formations.yaml's `uncertain:` can range it")
-    return (f"{army.source}: uncertain: {key!r}: formation {f.id} writes no `{parts[2]}:`, it "
-            f"takes its standard's ({f.standard}: configs/norms/formations.yaml {std_key}), "
-            "so this file has no figure to range; fix: give the formation its own "
-            f"`{parts[2]}:` {{value, cite|assumed}} and keep the entry, or remove the entry "
+    return (f"{army.source}: uncertain: {key!r}: formation {fid} writes no `{field}:`, it "
+            f"takes its standard's ({std_key.split('.')[1]}: configs/norms/formations.yaml "
+            f"{std_key}), so this file has no figure to range; fix: give the formation its own "
+            f"`{field}:` {{value, cite|assumed}} and keep the entry, or remove the entry "
             f"(the standard's figure: {standard}, not drawn by the Monte Carlo; set it by hand "
             f"with `logistics compare --set {norms_key('norms/formations', std_key)}=VALUE`)")
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from logistics.army.schema import Army
-from logistics.errors import did_you_mean, range_fix
+from logistics.errors import did_you_mean, offer, range_fix
 
 _FIXES = {
     "missing": "add this key",
@@ -40,6 +40,34 @@ _FIXES = {
     "union_tag_invalid": "write a place (place:, cite:) or an area (any_of:, cite:)",
     "value_error": "see the key in configs/armies/README.md",
 }
+
+
+#: Everyday words for a means of movement -> the ``movement:`` values they mean
+#: (configs/armies/README.md, "Means of movement"). Why: by likeness of spelling alone
+#: ``trucks`` was offered ``tracked``, the tanks' value, for rifle troops on their trucks.
+_MOVEMENT_WORDS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(("truck", "trucks", "lorry", "lorries", "lorried", "motorised",
+                     "motorized", "mechanised", "mechanized", "wheeled", "wheels", "vehicles",
+                     "motor_rifle", "trucked"), ("truck_borne", "motor")),
+    **dict.fromkeys(("tank", "tanks", "armour", "armor", "armoured", "armored", "tracks"),
+                    ("tracked",)),
+    **dict.fromkeys(("march", "marching", "walk", "walking", "infantry", "on_foot",
+                     "legs"), ("foot",)),
+    **dict.fromkeys(("cavalry", "horses", "horseback", "mounted", "riding"), ("horse",)),
+    **dict.fromkeys(("train", "trains", "railway", "railroad", "railways"), ("rail",)),
+    **dict.fromkeys(("ship", "ships", "boat", "boats", "flotilla", "ferry"), ("river",)),
+}
+
+
+def _literal_hint(loc: list, got: Any, options: list[str]) -> str:
+    """``did you mean ...?`` for a value not allowed at ``loc``: a ``movement:`` given in
+    everyday words (``trucks``) gets the values those words mean; any other value the
+    allowed one nearest in spelling."""
+    if loc and loc[-1] == "movement" and isinstance(got, str):
+        meant = _MOVEMENT_WORDS.get(re.sub(r"[\s-]+", "_", got.strip().casefold()))
+        if meant:
+            return offer([repr(m) for m in meant if m in options])
+    return did_you_mean(got, options)
 
 
 def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
@@ -88,7 +116,7 @@ def _describe(source: str, err: Mapping[str, Any], data: Any) -> str:
     elif kind == "literal_error" and err.get("ctx", {}).get("expected"):
         expected = err["ctx"]["expected"]
         options = re.findall(r"'([^']*)'", expected)
-        hint = did_you_mean(got, options)
+        hint = _literal_hint(loc, got, options)
         if len(options) > 6 and expected in msg:  # a long list is shown once, in the message
             fix = "; fix: " + (f"{hint} " if hint else "") + "write one of the values listed"
         else:

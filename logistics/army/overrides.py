@@ -178,6 +178,35 @@ def outside_range_problem(army: Army, key: str, value: float) -> str | None:
     return f"the figure's value {value:g} lies outside its range [{span.low:g}, {span.high:g}]"
 
 
+def standard_figure(army: Army, key: str) -> tuple[str, str, str] | None:
+    """``(formation id, field, standards key path)`` when ``key`` names a figure a formation
+    of ``army`` does not write but takes from its ``standard:`` (``formations.my-rd.men`` ->
+    ``standards.rifle_division.men`` of configs/norms/formations.yaml); None otherwise. The
+    army file has no such figure to override or range: the formation's own key, or the
+    standard's (every formation of it), is the fix (``uncertain:`` keys and overrides alike)."""
+    parts = key.split(".")
+    f = next((f for f in army.formations if len(parts) > 2 and parts[:2] == ["formations", f.id]),
+             None)
+    if (f is None or f.standard is None or parts[2] not in type(f).model_fields
+            or getattr(f, parts[2]) is not None):
+        return None
+    return f.id, parts[2], ".".join(["standards", f.standard, *parts[2:]])
+
+
+def _unwritten_fix(army: Army, key: str) -> str:
+    """The fix for an override of a figure the formation takes from its standard (see
+    :func:`standard_figure`), or ''. Why: ``formations.my-tb.men`` of a formation with no
+    ``men:`` was offered its vehicle counts as near names."""
+    found = standard_figure(army, key)
+    if found is None:
+        return ""
+    fid, field, std_key = found
+    return (f": formation {fid} writes no `{field}:`, it takes its standard's "
+            f"(configs/norms/formations.yaml {std_key}): give it its own `{field}:` "
+            "{value, cite|assumed} in a copy of the file, or override the standard's, "
+            f"norms/formations:{std_key} (every formation of that standard)")
+
+
 def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
                          ) -> tuple[Army, dict[str, float]]:
     """Return (army with per-figure overrides applied, the global scales).
@@ -201,8 +230,9 @@ def apply_army_overrides(army: Army, overrides: Mapping[str, float] | None
                 scales[key] = float(value)
             continue
         if key not in paths:
-            problems.append(f"override {key!r} names no figure" + did_you_mean(
-                key, sorted(set(paths) | set(GLOBAL_OVERRIDES)), n=3, lead="; "))
+            problems.append(f"override {key!r} names no figure" + (
+                _unwritten_fix(army, key) or did_you_mean(
+                    key, sorted(set(paths) | set(GLOBAL_OVERRIDES)), n=3, lead="; ")))
             continue
         node: Any = data
         for part in key.split("."):

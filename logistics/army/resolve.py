@@ -204,6 +204,26 @@ def _priority_order(army: Army) -> list[str]:
     return order + [f.id for f in army.formations if f.id not in order]
 
 
+#: Groupings that are several bodies of one standard, not a standard of their own:
+#: name suffix -> the suffix of the standard they are made of (a rifle corps, a rifle army).
+_GROUPINGS = {"_corps": "_division", "_army": "_division"}
+
+
+def _grouping_fix(name: str, standards) -> str:
+    """The fix for a ``standard:`` that names a grouping of another standard's bodies
+    (``rifle_corps``, also a ``kind:``): that standard with ``count:``, as the shipped files
+    give a corps of unnamed divisions. Else ''. Why: the near-name hint offered
+    ``mech_corps`` (a tank-heavy establishment) for a rifle corps."""
+    for whole, part in _GROUPINGS.items():
+        body = name[:-len(whole)] + part if name.endswith(whole) else None
+        if body in standards:
+            return (f"; a {name.replace('_', ' ')} is several {body} bodies moving as one; "
+                    f"fix: `standard: {body}` with `count: {{value: N, cite or assumed}}`, how "
+                    "many of them (the generic counts where no source gives one: `army_sizes` "
+                    "of that file; configs/armies/README.md, Formations, `count`)")
+    return ""
+
+
 def _draft(f: FormationSpec, n: int, src: str, norms: Norms, known_vehicles: set[str],
            problems: list[str]) -> _Draft | None:
     """Formation ``f`` (``formations.<n>`` of the army file ``src``) with its standard's
@@ -218,8 +238,9 @@ def _draft(f: FormationSpec, n: int, src: str, norms: Norms, known_vehicles: set
         if st is None:
             problems.append(f"{where}.standard: {f.standard!r} is no standard of "
                             f"{_norms_file(norms, 'formations.yaml')}"
-                            + did_you_mean(f.standard, norms.standards, lead="; ")
-                            + f"; fix: use one of {sorted(norms.standards)}")
+                            + (_grouping_fix(f.standard, norms.standards)
+                               or did_you_mean(f.standard, norms.standards, lead="; ")
+                               + f"; fix: use one of {sorted(norms.standards)}"))
             return None
     bodies = f.count.value if f.count is not None else 1
     movement = f.movement or (st.movement if st else None)

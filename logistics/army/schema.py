@@ -84,7 +84,7 @@ def _check_vehicle(name: str, config_dir: Any = None) -> str:
     read only when ``LOGISTICS_CONFIG_DIR`` points at it, or when it is the ``config_dir``
     the army is loaded with)."""
     from logistics.errors import UnknownNameError
-    from logistics.vehicles import list_vehicles, load_vehicle, vehicles_dir
+    from logistics.vehicles import in_a_copy_fix, list_vehicles, load_vehicle, vehicles_dir
 
     known = list(list_vehicles(config_dir=config_dir))
     folder = vehicles_dir(config_dir)
@@ -98,9 +98,7 @@ def _check_vehicle(name: str, config_dir: Any = None) -> str:
                              f"a vehicle by its id, the file name of {folder}"
                              f"/{vid}.yaml; fix: write {vid}")
         hint = did_you_mean(name, known, n=3) or f"known: {known}"
-        copy = ("or, if it is in a copy of the configs folder, set LOGISTICS_CONFIG_DIR to that "
-                "copy" if config_dir is None else
-                "or, if it is in another configs folder, load the army with that config_dir")
+        copy = in_a_copy_fix(config_dir)
         raise ValueError(f"unknown vehicle {name!r}; {hint} (vehicles are the <id>.yaml files "
                          f"of {folder}); fix: the id of one of them, or add {name}.yaml there "
                          f"(copy a vehicle of the same kind), {copy}")
