@@ -258,9 +258,22 @@ def test_write_comparison_writes_the_folder_the_command_writes(tmp_path):
     comp = logistics.compare(doc, configs_dir=configs, resolution_m=25000, workers=0)
     out = logistics.write_comparison(comp, tmp_path / "cmp", draw_map=False)
     names = {p.name for p in out.iterdir()}
-    assert {"comparison.csv", "summary.csv", "comparison.geojson", "problems.csv",
-            "map.html", "report.md"} <= names, names
+    assert {"comparison.csv", "summary.csv", "comparison.geojson", "comparison.gpkg",
+            "comparison.qgz", "problems.csv", "map.html", "report.md"} <= names, names
     assert "map.png" not in names
+    # comparison.gpkg: a feature of each layer per row of comparison.csv with that position
+    import pandas as pd
+    import pyogrio
+
+    table = pd.read_csv(out / "comparison.csv")
+    place = table[["lon", "lat"]].notna().all(axis=1)
+    model = table[["modeled_lon", "modeled_lat"]].notna().all(axis=1)
+    assert len(table) and place.any() and model.any()
+    for layer, rows in (("documented", place), ("modeled", model), ("errors", place & model)):
+        info = pyogrio.read_info(out / "comparison.gpkg", layer=layer)
+        assert info["crs"] == "EPSG:4326" and info["features"] == int(rows.sum()), layer
+    back = pyogrio.read_dataframe(out / "comparison.gpkg", layer="documented")
+    assert sorted(back["row"]) == sorted(table.loc[place, "row"])
     with pytest.raises(logistics.OutputError, match="overwrite=True"):
         logistics.write_comparison(comp, out)  # written already: overwrite is the user's call
     assert logistics.write_comparison(comp, out, overwrite=True, draw_map=False) == out

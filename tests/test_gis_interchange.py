@@ -147,6 +147,54 @@ def test_geojson_times_carry_the_armys_offset_and_days_are_dates(tmp_path):
     assert feats[3]["properties"]["modeled_arrival"] is None
 
 
+def test_comparison_gpkg_has_documented_modeled_and_error_layers_typed_as_run_gpkg(tmp_path):
+    """`logistics compare --out` wrote comparison.geojson only: points and lines in one
+    collection (QGIS asks which to add), no styles. comparison.gpkg holds them as three layers
+    in EPSG:4326, each styled (its QML in ``layer_styles`` and beside it, with a project):
+    ``documented`` (every field of the row), ``modeled`` and ``errors`` (documented ->
+    modeled); times as run.gpkg writes them (UTC DATETIME, ``<field>_local`` on the army's
+    clock), ``date`` a DATE, flags booleans, one feature per row that has the position."""
+    import pyogrio
+
+    from logistics.report.compare_outputs import write_comparison_gpkg
+
+    table = _comparison_table().assign(candidates=["205tb", None, "205tb; 36a"])
+    path = write_comparison_gpkg(table, tmp_path / "comparison.gpkg", utc_offset_h=10.0,
+                                 qml_dir=tmp_path)
+    layers = {name: geom for name, geom in pyogrio.list_layers(path) if geom}
+    assert layers == {"documented": "Point", "modeled": "Point", "errors": "LineString"}
+    has_place = table["lat"].notna() & table["lon"].notna()
+    modeled = table["modeled_lat"].notna() & table["modeled_lon"].notna()
+    counts = {"documented": int(has_place.sum()), "modeled": int(modeled.sum()),
+              "errors": int((has_place & modeled).sum())}
+    for name, count in counts.items():
+        info = pyogrio.read_info(path, layer=name)
+        assert info["crs"] == "EPSG:4326" and info["features"] == count, (name, info)
+        kinds = dict(zip(info["fields"], info["dtypes"]))
+        assert kinds["date"] == "datetime64[D]"  # a day of the army's clock: DATE
+        assert kinds["modeled_arrival"] == "datetime64[ms]"  # DATETIME
+        assert kinds["modeled_arrival_local"] == "object"  # its local clock as text
+        assert kinds["date_error_days"] == "float64" and kinds["row"] == "int64"
+        assert kinds["scorable"] == "bool" and kinds["date_censored"] == "bool"
+    documented = pyogrio.read_info(path, layer="documented")["fields"]
+    assert {"lat", "lon", "modeled_lon", "candidates", "event"} <= set(documented)
+    with sqlite3.connect(path) as con:
+        rows = con.execute("SELECT row, date, modeled_arrival, modeled_arrival_local "
+                           "FROM modeled ORDER BY row").fetchall()
+        styled = {n for (n,) in con.execute("SELECT f_table_name FROM layer_styles")}
+    assert rows == [(2, "1945-08-10", "1945-08-10T02:05:56.000Z", "1945-08-10T12:05:56+10:00"),
+                    (4, "1945-08-13", None, None)]
+    assert styled == set(layers)
+    assert {p.name for p in tmp_path.iterdir()} == {
+        "comparison.gpkg", "comparison.qgz", "comparison.documented.qml",
+        "comparison.modeled.qml", "comparison.errors.qml"}
+    # the same table, the same bytes (a comparison has no "now" of its own)
+    (tmp_path / "again").mkdir()
+    again = write_comparison_gpkg(table, tmp_path / "again" / "comparison.gpkg",
+                                  utc_offset_h=10.0, qml_dir=tmp_path / "again")
+    assert again.read_bytes() == path.read_bytes()
+
+
 # ------------------------------------------------------------------ GeoTIFFs: a named CRS
 def test_cog_crs_is_named_and_is_the_metric_grid(tmp_path):
     from logistics.report.rasters import write_cog

@@ -41,10 +41,13 @@ GEOMETRY_TYPES: dict[str, str] = {
     "fortified_regions": "MultiPolygon", "railways_1945": "MultiLineString",
     # a route's (route_layers)
     "legs": "LineString", "transfers": "Point",
+    # a comparison's (report.compare_outputs.comparison_layers; its documented is the one above)
+    "modeled": "Point", "errors": "LineString",
 }
 
-#: The fixed "now" of a route's GeoPackage: a route has no date, and the same route should
-#: give the same bytes (the zip epoch, as run.qgz's entries).
+#: The fixed "now" of a route's and a comparison's GeoPackage: neither has a date of its own,
+#: and the same route or comparison should give the same bytes (the zip epoch, as run.qgz's
+#: entries).
 ROUTE_TIMESTAMP = "1980-01-01T00:00:00"
 
 

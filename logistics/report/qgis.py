@@ -50,7 +50,7 @@ class Style:
 
 
 #: The look of every layer of ``report.run_layers.LAYERS``, of the context layers and of a
-#: route's GeoPackage.
+#: route's and a comparison's GeoPackage.
 STYLES: dict[str, Style] = {
     "routes": Style("line", "35,35,35,255", 0.7, "dash"),
     "track_lines": Style("line", "31,119,180,255", 1.1, "solid", by=("formation_id",)),
@@ -74,6 +74,12 @@ STYLES: dict[str, Style] = {
     "legs": Style("line", "214,39,40,255", 1.2, "solid",
                   label="\"mode\" || ' ' || round(\"time_h\", 1) || ' h'"),
     "transfers": Style("marker", "0,0,0,255", 2.4, "square", label="\"mode\""),
+    # comparison.gpkg of `logistics compare --out` (report.compare_outputs.comparison_layers;
+    # its documented points take the style of a run's above)
+    "modeled": Style("marker", "31,119,180,255", 3.0, "circle",
+                     label="\"matched_formation\""),
+    "errors": Style("line", "214,39,40,255", 0.8, "dash",
+                    label="round(\"date_error_days\", 1) || ' d'"),
 }
 
 
