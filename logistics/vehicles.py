@@ -156,6 +156,12 @@ class Vehicle:
     path: str = field(default="", compare=False, hash=False, repr=False)
 
     @property
+    def carries_load(self) -> bool:
+        """True when its file says what one of it carries: ``cargo_fuel_l`` (a tanker's tank)
+        or ``payload_t``; a supply column of it needs no ``payload_l`` of its own."""
+        return bool(self.cargo_fuel_l) or bool(self.payload_t)
+
+    @property
     def is_motorised(self) -> bool:
         """True for tracked and wheeled vehicles (they burn fuel)."""
         return self.kind in _MOTOR

@@ -396,6 +396,29 @@ def test_a_vehicle_without_a_tank_is_found_with_the_army_file_before_any_terrain
         check_army(validate_army(data, source="mine.yaml"))
 
 
+def test_a_tank_as_a_supply_columns_truck_is_refused_with_the_army_file():
+    """A tracked tank (neither cargo_fuel_l nor payload_t in its file) named as
+    ``supply.trucks[].vehicle`` loaded and was refused only at run time, after the terrain and
+    the routes ("truck vehicle 't-34-85' has neither cargo_fuel_l nor payload_t; give
+    payload_l": no file, no key). Now the army file's check refuses it, naming the file, the
+    key, the value and both fixes; the column's own payload_l is enough."""
+    from logistics.army.load import check_army
+
+    data = _template()
+    data["supply"]["trucks"][0]["vehicle"] = "t-34-85"
+    data["supply"]["trucks"][0].pop("payload_l", None)
+    with pytest.raises(ConfigError) as err:
+        check_army(validate_army(data, source="mine.yaml"))
+    (line,) = [ln for ln in str(err.value).splitlines() if "carries no load" in ln]
+    assert "mine.yaml: supply.trucks.0.vehicle: 't-34-85' carries no load" in line, line
+    assert str(Path(settings.CONFIG_DIR) / "vehicles" / "t-34-85.yaml") in line
+    fix = line[line.index("fix:"):]
+    assert "zis-5" in fix and "studebaker-us6" in fix and "payload_l" in fix
+    assert "t-34-85" not in fix.split("),")[0]  # the tank is not offered as a carrier
+    data["supply"]["trucks"][0]["payload_l"] = {"value": 200, "assumed": "a software check"}
+    check_army(validate_army(data, source="mine.yaml"))
+
+
 @pytest.mark.parametrize("lift", [False, True])
 def test_a_new_truck_that_carries_men_names_the_norms_file_read_and_both_fixes(config_copy,
                                                                              lift):

@@ -94,13 +94,13 @@ def payload_l(tr, vehicle) -> float:
     """Litres one truck carries: the scenario's figure, the tanker's tank, or payload/density."""
     if tr.payload_l is not None:
         return float(tr.payload_l.value)
+    if not vehicle.carries_load:  # refused at load (army.checks); a hand-built army here
+        raise ConfigError(
+            f"truck vehicle {vehicle.id!r} has neither cargo_fuel_l nor payload_t; give payload_l"
+        )
     if vehicle.cargo_fuel_l:
         return float(vehicle.cargo_fuel_l)
-    if vehicle.payload_t:
-        return litres_from_tonnes(vehicle.payload_t, tr.fuel_type)
-    raise ConfigError(
-        f"truck vehicle {vehicle.id!r} has neither cargo_fuel_l nor payload_t; give payload_l"
-    )
+    return litres_from_tonnes(vehicle.payload_t, tr.fuel_type)
 
 
 def air_spec(a, t0: datetime) -> AirSpec:

@@ -47,6 +47,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         problems += _lift_problems(army, units)
         problems += seat_problems(army, units, norms)
         problems += _tank_problems(army, units, norms)
+    problems += _load_problems(army, config_dir)
     known = set(list_vehicles(config_dir=config_dir))
     for v in army.fuel.extra_fuel_l:
         if v not in known:
@@ -165,6 +166,39 @@ def _tank_problems(army: Army, units, norms) -> list[str]:
         if v is not None:
             problems.append(f"{army.source}: supply.trucks.{i}.vehicle: {v.id!r} has "
                             + no_tank_capacity(v, norms.files[1], column=True))
+    return problems
+
+
+def _load_problems(army: Army, config_dir: str | Path | None = None) -> list[str]:
+    """A supply column of a vehicle that carries no load (a tank: neither ``cargo_fuel_l``
+    nor ``payload_t`` in its file) and no ``payload_l`` of the column's own: found here, at
+    load, not when the run first loads its trucks (it was a ConfigError after the terrain and
+    the routes, and without the file or the key)."""
+    from logistics.vehicles import list_vehicles, load_vehicle
+
+    problems: list[str] = []
+    for i, tr in enumerate(army.supply.trucks):
+        try:
+            v = load_vehicle(tr.vehicle, config_dir=config_dir)
+        except LogisticsError:
+            continue  # an unknown vehicle is its own problem, reported where it is named
+        if tr.payload_l is not None or v.carries_load:
+            continue
+        carriers = []
+        for name in list_vehicles(config_dir=config_dir):
+            try:
+                other = load_vehicle(name, config_dir=config_dir)
+            except LogisticsError:
+                continue
+            if other.carries_load:
+                carriers.append(other.id)
+        which = ", ".join(carriers) or "none in this configs folder: add one with payload_t"
+        problems.append(
+            f"{army.source}: supply.trucks.{i}.vehicle: {v.id!r} carries no load: a {v.kind} "
+            f"vehicle whose file ({v.path}) gives neither cargo_fuel_l (a tanker's tank) nor "
+            "payload_t, and the column gives no payload_l; a supply column carries fuel to the "
+            f"formations; fix: a vehicle that carries a load ({which}), or the litres one of "
+            "it carries as the column's payload_l (with its cite: or assumed:)")
     return problems
 
 
