@@ -121,6 +121,33 @@ def test_a_misspelt_scenario_names_the_nearest_one(given, near, tmp_path, capsys
         assert "tbf-6gta, tbf-cmg" in err and "fortified-regions" not in err
 
 
+def test_a_name_is_looked_up_in_the_copy_logistics_config_dir_names_and_the_error_says_so(
+        tmp_path, capsys, monkeypatch):
+    """README: a shipped scenario runs by name from any folder, and LOGISTICS_CONFIG_DIR sets
+    your own tree. A name is looked up in that configs folder (the copy's scenario by name), but
+    a name found nowhere said only "shipped scenarios: ..." (also of a copy's), never where it
+    had looked nor that a copy's scenario runs by name once LOGISTICS_CONFIG_DIR names it."""
+    from logistics.cli.run import scenario_files
+
+    copy = tmp_path / "my-configs"
+    (copy / "vehicles").mkdir(parents=True)
+    shutil.copy(CMG, copy / "my-axis.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", "my-axis"]) == 2  # LOGISTICS_CONFIG_DIR not set: the shipped folder
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert f"the shipped configs folder ({settings.CONFIG_DIR}" in err
+    assert "LOGISTICS_CONFIG_DIR names the copy: my-configs/my-axis.yaml is one" in err
+    assert f"`LOGISTICS_CONFIG_DIR={copy.resolve()} logistics run my-axis`" in err
+    monkeypatch.setattr(settings, "CONFIG_DIR", copy)  # as LOGISTICS_CONFIG_DIR=my-configs
+    assert scenario_files("my-axis") == [copy / "my-axis.yaml"]
+    assert main(["run", "my-axs"]) == 2
+    err = capsys.readouterr().err
+    assert f"the configs folder LOGISTICS_CONFIG_DIR names ({copy})" in err
+    assert "did you mean `logistics run my-axis`? its scenarios: my-axis;" in err
+    assert "shipped scenarios" not in err
+
+
 def test_errors_are_one_clear_line_and_exit_code_2(tmp_path, capsys):
     assert main(["run", str(tmp_path / "missing.yaml")]) == 2
     err = capsys.readouterr().err

@@ -43,7 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("config", help="an army .yaml file, or a folder: every *.yaml and *.yml "
                                   "in it (not in subfolders) but sources.yaml and "
-                                  "fortified-regions.yaml, which are data")
+                                  "fortified-regions.yaml, which are data; or a scenario's "
+                                  "name (tbf-6gta): the army file of that name in the configs "
+                                  "folder LOGISTICS_CONFIG_DIR names, else the shipped one")
     p.add_argument("--out", default=None, type=path_text,
                    help="run folder for one config (default out/<axis_id>); for a folder of "
                         "configs, the parent of the run folders (default out). A run folder "
@@ -182,12 +184,58 @@ def scenario_files(target: str | Path) -> list[Path]:
             raise ConfigError(f"no *.yaml or *.yml scenario files directly in {path}; give a "
                               "file or a folder holding scenario configs (e.g. configs/)")
         return files
+    if not path.is_file() and len(path.parts) == 1:  # a bare name found nowhere
+        raise ConfigError(f"{path} is neither a scenario file nor a folder, nor a scenario "
+                          f"of {_names_folder()}, where a name is looked up;"
+                          f"{_did_you_mean(Path(target))} fix: {_name_fix(path.name)}")
     if not path.is_file():
         raise ConfigError(f"{path} is neither a scenario file nor a folder;"
                           f"{_did_you_mean(Path(target))} e.g. "
                           "`logistics run configs/tbf-6gta.yaml`, or a shipped scenario by "
                           "name: `logistics run tbf-6gta`")
     return [path]
+
+
+def _names_folder() -> str:
+    """The configs folder a bare scenario name is looked up in, in words: the copy
+    LOGISTICS_CONFIG_DIR names, else the shipped one (``settings.CONFIG_DIR`` either way)."""
+    if _a_copy():
+        return f"the configs folder LOGISTICS_CONFIG_DIR names ({settings.CONFIG_DIR})"
+    return f"the shipped configs folder ({settings.CONFIG_DIR}: LOGISTICS_CONFIG_DIR names no copy)"
+
+
+def _a_copy() -> bool:
+    """True when ``settings.CONFIG_DIR`` is not the shipped configs folder (LOGISTICS_CONFIG_DIR
+    names a copy)."""
+    return Path(settings.CONFIG_DIR).resolve() != Path(settings.SHIPPED_CONFIG_DIR).resolve()
+
+
+def _name_fix(name: str) -> str:
+    """The fix of a bare scenario name found in no configs folder: one of that folder's
+    scenarios, a file's path, or, for a scenario of a copy of configs/ (README "Working in a
+    copy of configs/"), LOGISTICS_CONFIG_DIR set to that copy, where a name is then looked up;
+    a copy here (the working folder or one folder down, with its own vehicles/) holding the
+    name is named."""
+    from logistics.army.load import army_by_name
+
+    fix = ("a scenario file's path (`logistics run my-configs/my-axis.yaml`), or the name of a "
+           "scenario of that folder")
+    if _a_copy():
+        return fix + " (its scenarios above)"
+    here = Path.cwd()
+    found = []
+    try:  # an unreadable folder here is no copy to name
+        for d in (here, *sorted(p for p in here.iterdir() if p.is_dir())):
+            if (d / "vehicles").is_dir() and army_by_name(name, d).is_file():
+                found.append(army_by_name(name, d))
+    except OSError:
+        pass
+    fix += "; a name runs a scenario of a copy of configs/ when LOGISTICS_CONFIG_DIR names the copy"
+    if found:
+        copy = shlex.quote(str(found[0].parent.resolve()))
+        fix += (f": {found[0].relative_to(here)} is one (`LOGISTICS_CONFIG_DIR={copy} logistics "
+                f"run {name}`, or `export LOGISTICS_CONFIG_DIR={copy}` once)")
+    return fix
 
 
 def other_tree_note(folder: Path) -> str | None:
@@ -221,7 +269,8 @@ def _did_you_mean(path: Path) -> str:
     hint = did_you_mean(typed, stems, show=lambda s: f"`logistics run {s if bare else files[s]}`",
                         lead=" ")
     if bare and stems:
-        hint += f" shipped scenarios: {', '.join(stems)};"
+        shipped = folder.resolve() == Path(settings.SHIPPED_CONFIG_DIR).resolve()
+        hint += f" {'shipped scenarios' if shipped else 'its scenarios'}: {', '.join(stems)};"
     return hint
 
 
