@@ -188,7 +188,36 @@ def load_scenario(path: str | Path, *, config_dir: str | Path | None = None):
 
     path = _path_arg(path, "path", "configs/tbf-6gta.yaml")
     config_dir = _config_dir_arg(config_dir, _ONE_ARMY)
-    return load_army(army_by_name(path, config_dir), config_dir=config_dir)
+    found = army_by_name(path, config_dir)
+    if len(path.parts) == 1 and not os.path.lexists(found):
+        _no_such_name(path.name, config_dir)
+    return load_army(found, config_dir=config_dir)
+
+
+def _no_such_name(name: str, config_dir) -> None:
+    """Refuse a bare scenario name that is no file here nor an army file of the configs folder
+    it is looked up in (``config_dir``, else ``settings.CONFIG_DIR``: LOGISTICS_CONFIG_DIR's
+    copy, else the shipped one), saying so, with the near names and the folder's scenarios; it
+    said only "army file 'NAME' does not exist", as if a name were never looked up."""
+    from logistics import settings
+    from logistics.army.load import army_paths
+    from logistics.errors import did_you_mean
+
+    folder = Path(config_dir) if config_dir is not None else Path(settings.CONFIG_DIR)
+    how = "config_dir" if config_dir is not None else (
+        "settings.CONFIG_DIR: LOGISTICS_CONFIG_DIR's copy, else the shipped one")
+    try:
+        stems = [p.stem for p in army_paths(folder)]
+    except ConfigError:
+        stems = []
+    stem = name[:-len(Path(name).suffix)] if Path(name).suffix in (".yaml", ".yml") else name
+    raise ConfigError(
+        f"{name!r} is no file here nor a scenario of the configs folder {folder} ({how}), "
+        "where a scenario's name is looked up" + did_you_mean(stem, stems, lead="; ")
+        + (f"; its scenarios: {', '.join(stems)}" if stems else "")
+        + "; fix: a scenario file's path, or the name of one of its scenarios; a scenario of "
+        f"a copy of configs/ by name with config_dir= that copy (logistics.run({stem!r}, "
+        "config_dir='my-configs'))")
 
 
 def run(scenario, *, seed: int = 0, resolution_m: float | None = None, dem: str = "merged",

@@ -9,6 +9,8 @@ them to it.
 
 from __future__ import annotations
 
+import shutil
+
 from pathlib import Path
 
 import pytest
@@ -206,11 +208,31 @@ def test_the_api_loads_a_shipped_scenario_by_name_as_the_command_runs_one(tmp_pa
     for name in ("tbf-39a", "tbf-39a.yaml"):
         assert logistics.load_scenario(name).axis_id == "TBF-39A"
         assert scenario_files(name) == [settings.CONFIG_DIR / "tbf-39a.yaml"]
-    with pytest.raises(ConfigError, match="'tbf-39x' does not exist"):
+    with pytest.raises(ConfigError, match="'tbf-39x' is no file here nor a scenario of"):
         logistics.load_scenario("tbf-39x")
     (tmp_path / "tbf-39a.yaml").write_text("axis_id: [\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="tbf-39a.yaml"):  # the file here, not the shipped one
         logistics.load_scenario("tbf-39a.yaml")
+
+
+def test_a_name_found_in_no_configs_folder_says_where_it_was_looked_up(tmp_path, monkeypatch):
+    """``logistics.run("my-axis")`` said "army file 'my-axis' does not exist; give the path of
+    a .yaml file", as if a name were never looked up: it names the configs folder it looked in
+    (config_dir=, else settings.CONFIG_DIR), the near names, and how a copy's scenario runs by
+    name (config_dir= the copy), as `logistics run NAME` does with LOGISTICS_CONFIG_DIR."""
+    copy = tmp_path / "my-configs"
+    shutil.copytree(SHIPPED, copy)
+    shutil.copy(SHIPPED / "tbf-39a.yaml", copy / "my-axis.yaml")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError) as err:
+        logistics.load_scenario("my-axis")
+    msg = str(err.value)
+    assert f"nor a scenario of the configs folder {settings.CONFIG_DIR}" in msg, msg
+    assert "tbf-39a" in msg and "config_dir=" in msg
+    with pytest.raises(ConfigError) as err:
+        logistics.run("my-axs", config_dir=copy)  # refused before any work
+    msg = str(err.value)
+    assert f"configs folder {copy} (config_dir)" in msg and "did you mean 'my-axis'?" in msg
 
 
 def test_the_api_route_takes_another_network_as_the_command_does(tmp_path, monkeypatch):
