@@ -434,8 +434,8 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
 def write_comparison(comp, folder: str | Path, *, overwrite: bool = False,
                      draw_map: bool = True, map_resolution_m: float = 5000.0) -> Path:
     """Write the folder of ``comp`` (a ``logistics.compare(...)``) into ``folder``, as
-    ``logistics compare --out folder`` does: comparison.csv, summary.csv, comparison.geojson,
-    problems.csv, fuel_states.csv, plots, map.html, map.png and report.md, every file or none.
+    ``logistics compare --out folder`` does: comparison.csv, summary.csv, comparison.gpkg (with
+    its QGIS styles and comparison.qgz), comparison.geojson, problems.csv, fuel_states.csv, plots, map.html, map.png and report.md, every file or none.
     ``folder`` must not exist, be empty, or (``overwrite=True``) be a folder this tool wrote;
     anything else is an ``OutputError`` before any work. ``draw_map=False`` and
     ``map_resolution_m`` (m, the static map's cells) as ``--no-map`` and

@@ -30,7 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Run the scenario of every axis in the documented file, score each documented row "
             "(date error at places, km error at dates) for the model and for the planned-rate "
-            "baseline, and write comparison.csv, summary.csv, plots, a map and report.md."
+            "baseline, and write comparison.csv, summary.csv, comparison.gpkg (QGIS layers: "
+            "documented, modeled, errors), comparison.geojson, plots, a map and report.md."
         ),
     )
     add_run_arguments(p, out_default="out/compare")
@@ -206,7 +207,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"config problem: {line}")
     if not args.samples:
         print("no uncertainty bands: add --samples N (e.g. 10) for Monte Carlo P10-P90")
-    print(f"wrote {out}/ (comparison.csv, summary.csv, report.md, figures)")
+    print(f"wrote {out}/ (comparison.csv, summary.csv, comparison.gpkg, report.md, figures)")
     return 0
 
 
