@@ -97,3 +97,44 @@ def test_run_qgz_opens_in_qgis_from_another_folder_with_its_layers_over_the_rast
     for name in ("routes", "track"):  # in the project's CRS, inside the terrain's extent
         x0, y0, x1, y1 = opened["layers"][name]["extent"]
         assert tx0 <= x0 <= x1 <= tx1 and ty0 <= y0 <= y1 <= ty1, (name, opened["layers"])
+
+
+def test_comparison_qgz_opens_in_qgis_with_its_three_layers_typed(tmp_path):
+    """comparison.gpkg and its project as QGIS opens them: the documented, modeled and errors
+    layers valid, styled and labelled, one feature per row with that position; ``date`` a
+    Date, ``modeled_arrival`` a DateTime, flags Booleans."""
+    exe = _qgis_python()
+    if exe is None:
+        pytest.skip("no Python with PyQGIS (apt install python3-qgis qgis-providers)")
+    from logistics.report.compare_outputs import write_comparison_gpkg
+
+    row = dict(axis_id="TBF-36A", event="arrival", matched_formation="205tb", scorable=True,
+               date_censored=False, date_error_days=0.5, place_reached="Hailar")
+    table = pd.DataFrame([  # a documented place with its modeled position; one without a place
+        {**row, "row": 2, "date": "1945-08-10", "lat": 49.2, "lon": 119.7, "modeled_lon": 119.6,
+         "modeled_lat": 49.3, "modeled_arrival": pd.Timestamp("1945-08-10 12:05")},
+        {**row, "row": 4, "date": "1945-08-13", "lat": np.nan, "lon": np.nan,
+         "modeled_lon": 120.0, "modeled_lat": 48.0, "modeled_arrival": pd.NaT}])
+    folder = tmp_path / "compare"
+    folder.mkdir()
+    write_comparison_gpkg(table, folder / "comparison.gpkg", utc_offset_h=10.0, qml_dir=folder)
+    script = _OPEN.replace("print(json.dumps(out))", """
+from qgis.core import QgsVectorLayer
+for layer in project.mapLayers().values():
+    out["layers"][layer.name()].update(
+        n=layer.featureCount(), labels=layer.labelsEnabled(),
+        types={f.name(): f.typeName() for f in layer.fields()})
+print(json.dumps(out))""")
+    done = subprocess.run([exe, "-c", script, str(folder / "comparison.qgz")], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    opened = json.loads(done.stdout.strip().splitlines()[-1])
+    assert opened["read"] and opened["crs_valid"]
+    layers = opened["layers"]
+    assert {n: layers[n]["n"] for n in layers} == {"documented": 1, "modeled": 2, "errors": 1}
+    for layer in layers.values():
+        assert layer["valid"] and layer["labels"], layers
+        types = layer["types"]
+        assert (types["date"], types["modeled_arrival"], types["scorable"]) == (
+            "Date", "DateTime", "Boolean"), types
