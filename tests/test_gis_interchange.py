@@ -182,6 +182,9 @@ def test_comparison_gpkg_has_documented_modeled_and_error_layers_typed_as_run_gp
         rows = con.execute("SELECT row, date, modeled_arrival, modeled_arrival_local "
                            "FROM modeled ORDER BY row").fetchall()
         styled = {n for (n,) in con.execute("SELECT f_table_name FROM layer_styles")}
+        (said,) = con.execute("SELECT description FROM gpkg_contents "
+                              "WHERE table_name = 'modeled'").fetchone()
+    assert "modeled_arrival: UTC" in said and "as in the comparison's tables" in said, said
     assert rows == [(2, "1945-08-10", "1945-08-10T02:05:56.000Z", "1945-08-10T12:05:56+10:00"),
                     (4, "1945-08-13", None, None)]
     assert styled == set(layers)

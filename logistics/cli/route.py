@@ -108,7 +108,7 @@ def _run(args: argparse.Namespace) -> int:
                 (tmp / "route.geojson").write_text(json.dumps(gj, ensure_ascii=False),
                                                    encoding="utf-8")
                 write_gpkg(route_layers(route.frame()), tmp / "route.gpkg",
-                           timestamp=ROUTE_TIMESTAMP)
+                           timestamp=ROUTE_TIMESTAMP, of="route")
                 route.table().to_csv(tmp / "legs.csv", index=False)
                 fig = route_map(route, network)
                 fig.savefig(tmp / "map.png", dpi=110, bbox_inches="tight")

@@ -254,7 +254,7 @@ def write_comparison_gpkg(table: pd.DataFrame, path: str | Path, *,
     layers = comparison_layers(table)
     # a comparison has no "now" of its own: the fixed one, so the same table gives the same bytes
     write_gpkg(layers, path, timestamp=ROUTE_TIMESTAMP, qml_dir=qml_dir,
-               utc_offset_h=utc_offset_h, formations=())
+               utc_offset_h=utc_offset_h, formations=(), of="comparison")
     if qml_dir is not None:
         placed = [g for g in layers.values() if len(g)]
         box = (tuple(float(v) for v in pd.concat(placed).total_bounds) if placed

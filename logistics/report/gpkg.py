@@ -142,7 +142,7 @@ def _write_layer(gdf, path: Path, name: str, *, utc_offset_h: float | None, **op
           append=path.exists(), **options)
 
 
-def _description(name: str, gdf, utc_offset_h: float | None) -> str:
+def _description(name: str, gdf, utc_offset_h: float | None, of: str = "run") -> str:
     """The layer's description in ``gpkg_contents``: what its time fields hold (the UTC
     instant, the army's clock beside it, a day of that clock), so the file itself says it;
     empty for a layer without time."""
@@ -164,7 +164,7 @@ def _description(name: str, gdf, utc_offset_h: float | None) -> str:
     if instants:
         said.append(f"{', '.join(instants)}: UTC (GeoPackage DATETIME); "
                     f"{', '.join(c + local_suffix for c in instants)}: the same instants on the "
-                    f"army's local clock, {zone} (its utc_offset_h), as in the run's tables")
+                    f"army's local clock, {zone} (its utc_offset_h), as in the {of}'s tables")
     if days:
         said.append(f"{', '.join(days)}: the day on the army's local clock, {zone} "
                     "(GeoPackage DATE)")
@@ -173,13 +173,14 @@ def _description(name: str, gdf, utc_offset_h: float | None) -> str:
 
 def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
                qml_dir: str | Path | None = None, utc_offset_h: float | None = None,
-               formations: tuple[str, ...] | None = None) -> Path:
+               formations: tuple[str, ...] | None = None, of: str = "run") -> Path:
     """Write ``layers`` (``{name: GeoDataFrame}``) into a new GeoPackage at ``path`` with
     each layer's QML styles (``qgis.layer_styles``: the default first, e.g. the track 'by
     formation', then 'by status'); also write them into ``qml_dir`` when given, the default as
     ``<stem>.<name>.qml``, another as ``<stem>.<name>.<field>.qml``. ``formations``: the run's
     formation ids in the order of their colours (None: ``run_layers.formation_order``). ``timestamp`` is ``YYYY-MM-DDTHH:MM:SS`` (UTC, no zone). ``utc_offset_h``
-    (the army's clock) is stated in the description of every layer with a time field."""
+    (the army's clock) is stated in the description of every layer with a time field; ``of``
+    names what the file holds in the descriptions (``run``, ``route``, ``comparison``)."""
     import pyogrio
 
     from logistics.report.qgis import STYLES, layer_styles
@@ -197,7 +198,7 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
             # DATETIME always with its milliseconds: the standard's YYYY-MM-DDTHH:MM:SS.SSSZ
             _write_layer(gdf, path, name, utc_offset_h=utc_offset_h, SPATIAL_INDEX="YES",
                          DATETIME_PRECISION="MILLISECOND",
-                         DESCRIPTION=_description(name, gdf, utc_offset_h), **version)
+                         DESCRIPTION=_description(name, gdf, utc_offset_h, of), **version)
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
     with sqlite3.connect(path) as con:
@@ -221,7 +222,7 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
         con.execute(
             "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, "
             "description, last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "
-            "'QGIS layer styles (QML) of this run', ?)", (iso,))
+            "?, ?)", (f"QGIS layer styles (QML) of this {of}", iso))
     with sqlite3.connect(path) as con:  # compact: no free pages left by the inserts
         con.execute("VACUUM")
     return path
