@@ -44,7 +44,7 @@ from logistics.cost.kernel import (
 )
 from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.cost.stencil import offsets as stencil_offsets
-from logistics.errors import ConfigError, ExtentError, NoRouteError, ResourceError
+from logistics.errors import ConfigError, ExtentError, NoRouteError, ResourceError, check_flag
 
 __all__ = ["Accumulated", "find_costs", "traceback", "barrier_mask", "check_cell",
            "start_cost_values"]
@@ -635,6 +635,7 @@ def find_costs(
         raise ConfigError(
             f"find_costs needs a CostModel (from logistics.build_cost_model(terrain, vehicle)), "
             f"got {type(model).__name__}")
+    reverse = check_flag("reverse", reverse)  # bool("no") is True: solved towards the sources
     _check_size(model.shape)
     ci = None
     if barriers is not None:
@@ -650,8 +651,8 @@ def find_costs(
     cost = _seed_costs(inp, sources, start_costs, init_cost)
     backlink = np.full(cost.shape, -1, dtype=np.int8)
     stop = () if stop_at is None else _flat_cells(stop_at, cost.shape, "stop_at")
-    _dijkstra(inp, offs, _link_table(offs, bool(reverse)), cost, backlink, bool(reverse), stop)
-    return Accumulated(cost, backlink, int(stencil), bool(reverse), model.units,
+    _dijkstra(inp, offs, _link_table(offs, reverse), cost, backlink, reverse, stop)
+    return Accumulated(cost, backlink, int(stencil), reverse, model.units,
                        (inp.dx_m, inp.dy_m))
 
 
