@@ -187,11 +187,18 @@ def load_fuel_states(path: str | Path | None = None, *,
         raise DataError(f"{p}: empty (no header line); {fix}") from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
         raise DataError(f"{p}: cannot be read as CSV ({str(exc).strip()[:200]}); {fix}") from None
-    twice = _named_twice(p)
+    twice, widths = _layout(p)
     if twice:
         raise DataError(f"{p}: columns named twice in the header: {', '.join(twice)} (pandas "
                         "would keep one and rename the other); fix: keep one column of each "
                         f"name, {', '.join(_STATE_COLUMNS)}")
+    if widths:  # pandas filled a short row's cells with NaN, and a long first row shifted
+        # every column by its extra cells ("bad date in rows [3]: 'extra'")
+        from logistics.history.documented import width_problem
+
+        row, cells, width = widths[0]
+        more = f" (and rows {[w[0] for w in widths[1:11]]})" if len(widths) > 1 else ""
+        raise DataError(f"{p}: row {row}{more}: {width_problem(row, cells, width).message}")
     # cells as the documented-advances reader takes them: a spreadsheet's spaces round a
     # date or an axis id ("1945-08-12 ") are no part of it (the date was refused unseen)
     df.columns = [str(c).strip() for c in df.columns]
@@ -199,6 +206,12 @@ def load_fuel_states(path: str | Path | None = None, *,
     missing = [c for c in _STATE_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(f"{p}: missing columns {', '.join(missing)} (expected {', '.join(_STATE_COLUMNS)})")
+    unsourced = [int(i) + 2 for i in np.flatnonzero((df["source"] == "") & (df["quote"] == ""))]
+    if unsourced:  # a state from nowhere was scored (a documented position without either
+        # is not: documented.py)
+        raise DataError(f"{p}: rows {unsourced[:10]} have no source and no quote: the state "
+                        "cannot be checked against where it comes from; fix: give the source "
+                        "(author, title, page or URL) and, best, the quote")
     twins = df[df.duplicated(keep=False)]
     if len(twins):  # a row pasted twice was scored twice, counted twice among those within
         rows = [int(i) + 2 for i in twins.index]
@@ -231,14 +244,20 @@ def load_fuel_states(path: str | Path | None = None, *,
     return df
 
 
-def _named_twice(p: Path) -> list[str]:
-    """Names the header line of the CSV ``p`` gives more than once."""
+def _layout(p: Path) -> tuple[list[str], list[tuple[int, int, int]]]:
+    """The names the header line of the CSV ``p`` gives more than once, and ``(row, cells,
+    header's columns)`` of each non-blank row of another width than the header's (rows
+    counted as the file's records, the header row 1)."""
     import csv
 
+    csv.field_size_limit(max(csv.field_size_limit(), p.stat().st_size))  # pandas read it all
     with open(p, encoding="utf-8-sig", newline="") as f:
-        header = next(csv.reader(f), [])
-    names = [h.strip() for h in header]
-    return sorted({n for n in names if names.count(n) > 1})
+        rows = (r for r in csv.reader(f) if r)  # blank lines skipped, as pandas does
+        header = next(rows, [])
+        names = [h.strip() for h in header]
+        widths = [(n, len(r), len(header)) for n, r in enumerate(rows, 2)
+                  if len(r) != len(header)]
+    return sorted({n for n in names if names.count(n) > 1}), widths
 
 
 @dataclass(frozen=True)
