@@ -1,0 +1,133 @@
+"""Bad inputs found by helper "breaker29": each ends in one clear error, before any work.
+
+``find_costs(model, sources, reverse="no")`` (and ``find_costs_chunked``'s ``reverse`` and
+``progress``) read the flag by truthiness: ``bool("no")`` is True, so the text solved towards
+the sources, silently. ``accumulate`` checked it (breaker28); the solvers it calls are public
+too (``logistics.find_costs``), and now check it with the same ``errors.check_flag``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from logistics.cost.model import CostModel
+from logistics.errors import ConfigError
+
+
+def _strip() -> CostModel:
+    """A flat 1 x 3 strip costing 1 per metre on 10 m cells (solver.find_costs' doctest)."""
+    return CostModel(np.zeros((1, 3), np.uint8), np.array([[1.0]]), 0.0, 1.0, (10.0, 10.0))
+
+
+@pytest.mark.parametrize("value", ["no", "False", 0, 1, None, [], "yes"])
+def test_find_costs_refuses_a_reverse_that_is_no_bool(value):
+    from logistics import find_costs
+
+    with pytest.raises(ConfigError, match=r"reverse must be True or False, got .*"
+                                          r"fix: reverse=True or reverse=False"):
+        find_costs(_strip(), [(0, 0)], reverse=value)
+
+
+@pytest.mark.parametrize("value", [True, False, np.bool_(True)])
+def test_find_costs_takes_a_bool_reverse(value):
+    from logistics import find_costs
+
+    acc = find_costs(_strip(), [(0, 0)], reverse=value)
+    assert acc.reverse is bool(value)
+    assert acc.cost.tolist() == [[0.0, 10.0, 20.0]]
+
+
+@pytest.mark.parametrize("key, value", [("reverse", "no"), ("reverse", 0),
+                                        ("progress", "no"), ("progress", 1)])
+def test_find_costs_chunked_refuses_flags_that_are_no_bool(tmp_path, key, value):
+    from logistics.cost.chunked import find_costs_chunked
+
+    with pytest.raises(ConfigError, match=rf"{key} must be True or False"):
+        find_costs_chunked(_strip(), [(0, 0)], chunks=2, out=tmp_path / "z", **{key: value})
+    assert not (tmp_path / "z").exists()  # refused before any work: nothing written
+
+
+# --- the Python API's overrides: numpy numbers -------------------------------------------------
+
+@pytest.mark.parametrize("value", [np.float32(1.2), np.int64(2), np.float16(1.5)])
+def test_a_numpy_number_is_a_number_of_the_overrides(tmp_path, value):
+    """{"speed_scale": np.float32(1.2)} was refused: "must be a number in [0.05, 20], got
+    np.float32(1.2)" (the range check took int and float only). Now the next check speaks:
+    the documented file that does not exist."""
+    from logistics import compare
+    from logistics.errors import DataError
+
+    with pytest.raises(DataError, match="documented-advances file not found"):
+        compare(tmp_path / "none.csv", overrides={"speed_scale": value}, workers=0)
+
+
+def test_a_numpy_number_out_of_range_is_still_refused(tmp_path):
+    from logistics import compare
+
+    with pytest.raises(ConfigError,
+                       match=r"speed_scale must be a number in \[0.05, 20\], got (np.float32\()?40"):
+        compare(tmp_path / "none.csv", overrides={"speed_scale": np.float32(40)}, workers=0)
+
+
+# --- configs/history/fuel-states.csv: rows of another width, rows without a source ------------
+
+def _states(tmp_path, edit) -> Path:
+    """A copy of the shipped fuel-states file with its records (header first) edited."""
+    import csv
+    import io
+
+    from logistics import settings
+
+    shipped = settings.SHIPPED_CONFIG_DIR / "history" / "fuel-states.csv"
+    rows = list(csv.reader(io.StringIO(shipped.read_text(encoding="utf-8"))))
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(edit(rows))
+    p = tmp_path / "fuel-states.csv"
+    p.write_text(buf.getvalue(), encoding="utf-8")
+    return p
+
+
+def _refused_states(p, *words):
+    from logistics.errors import DataError
+    from logistics.history.fuel import load_fuel_states
+
+    with pytest.raises(DataError) as err:
+        load_fuel_states(p)
+    msg = str(err.value)
+    assert str(p) in msg and "fix" in msg, msg
+    for w in words:
+        assert w in msg, msg
+
+
+def test_a_fuel_state_row_short_of_cells_is_refused(tmp_path):
+    """A row missing its last cells (source, quote, confidence) was read with them empty (NaN):
+    scored, from no source."""
+    p = _states(tmp_path, lambda rows: [*rows[:3], rows[3][:7], *rows[4:]])
+    _refused_states(p, "row 4: 7 fields where the header names 10 columns")
+
+
+def test_a_first_fuel_state_row_with_an_unquoted_decimal_comma_is_refused_as_such(tmp_path):
+    """'0,25' unquoted in the first row: pandas took its extra cell for an index and shifted
+    every column: "bad date in rows [2, 3, ..., 13]: 'end of 12 Aug', ..." of every row."""
+    p = _states(tmp_path, lambda rows: [rows[0], rows[2][:6] + ["0", "25"] + rows[2][7:],
+                                        *rows[3:]])
+    _refused_states(p, "row 2: 11 fields where the header names 10 columns", "decimal comma")
+
+
+def test_a_fuel_state_without_source_and_quote_is_refused(tmp_path):
+    """A documented position without either is not scored (documented.py); a fuel state was."""
+    def unsourced(rows):
+        r = list(rows[2])
+        r[7] = r[8] = ""
+        return [rows[0], rows[1], r, *rows[3:]]
+
+    _refused_states(_states(tmp_path, unsourced), "rows [3] have no source and no quote")
+
+
+def test_the_shipped_fuel_states_load():
+    from logistics.history.fuel import load_fuel_states
+
+    assert len(load_fuel_states()) >= 10
