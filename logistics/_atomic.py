@@ -548,24 +548,58 @@ def _write_marker(folder: Path) -> None:
 
 
 _AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2); False where the kernel or libc lacks it."""
+def _renameat2(a: Path, b: Path, flags: int) -> bool:
+    """Linux renameat2(a, b, flags); False where the kernel, libc or file system lacks it."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         fn = libc.renameat2
     except (OSError, AttributeError):
         return False
     fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    r = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    r = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), flags)
     if r == 0:
         return True
     err = ctypes.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(err, os.strerror(err), str(b))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the kernel or libc lacks it."""
+    return _renameat2(a, b, _RENAME_EXCHANGE)
+
+
+def _place_new(tmp: Path, final: Path) -> None:
+    """Move the file ``tmp`` onto ``final`` only if nothing is there, atomically (a rename that
+    does not replace, else a hard link): a file that appeared at ``final`` while ``tmp`` was
+    written (another process's output, the user's) is kept, an :class:`OutputError` raised.
+    A check before an ``os.replace`` let two ``logistics map --out m.png`` both succeed, the
+    second replacing the first's finished map."""
+    appeared = OutputError(f"output file {str(final)!r} appeared while this one was written "
+                           "(another logistics process, or yours); it is kept: choose another "
+                           "path, or add --overwrite to replace an earlier output")
+    try:
+        if _renameat2(tmp, final, _RENAME_NOREPLACE):
+            return
+    except FileExistsError:
+        raise appeared from None
+    try:
+        os.link(tmp, final)
+    except FileExistsError:
+        raise appeared from None
+    except OSError as exc:  # no hard links here (a FAT or SMB share): check, then rename
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        if os.path.lexists(final):
+            raise appeared from None
+        os.replace(tmp, final)
+        return
+    os.unlink(tmp)
 
 
 def _install(tmp: Path, final: Path, overwrite: bool) -> None:
@@ -716,7 +750,10 @@ def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iter
             if st is not None and not stat.S_ISREG(st.st_mode):
                 raise OutputError(f"output file {str(final)!r} became {_kind(st.st_mode)} while "
                                   "it was written; it is never replaced")
-            os.replace(tmp, final)
+            if overwrite:
+                os.replace(tmp, final)
+            else:
+                _place_new(tmp, final)
         except LogisticsError:
             raise
         except OSError as exc:

@@ -131,3 +131,72 @@ def test_the_shipped_fuel_states_load():
     from logistics.history.fuel import load_fuel_states
 
     assert len(load_fuel_states()) >= 10
+
+
+# --- the solvers' other arguments ---------------------------------------------------------------
+
+def test_find_costs_refuses_an_init_cost_that_is_no_array():
+    """init_cost="x" was numpy's ValueError ('could not convert string to float'), naming no
+    argument."""
+    from logistics import find_costs
+
+    with pytest.raises(ConfigError, match=r"init_cost must be a float array of the model's "
+                                          r"grid shape \(1, 3\)"):
+        find_costs(_strip(), init_cost="x")
+
+
+@pytest.mark.parametrize("value", ["1", True, ["0", "1"], b"1"])
+def test_start_costs_are_numbers_not_texts(value):
+    """start_costs="1" was read as 1.0 (and True as 1.0): numpy converts them."""
+    from logistics import find_costs
+
+    with pytest.raises(ConfigError, match="start_costs must be"):
+        find_costs(_strip(), [(0, 0)], start_costs=value)
+
+
+def test_start_costs_still_take_numbers():
+    from logistics import find_costs
+
+    got = find_costs(_strip(), [(0, 0), (0, 2)], start_costs=[np.float32(5), 1]).cost
+    assert got.tolist() == [[5.0, 11.0, 1.0]]
+
+
+@pytest.mark.parametrize("chunks", [True, (True, 2), np.bool_(True)])
+def test_chunks_true_is_no_tile_size(chunks):
+    """chunks=True was a tile of 1 x 1 cell (int(True) == 1): a 1000 x 1000 grid in a million
+    tiles."""
+    from logistics import accumulate
+
+    with pytest.raises(ConfigError, match="chunks must be a positive cell count"):
+        accumulate(_strip(), [(0, 0)], engine="chunked", chunks=chunks)
+
+
+# --- one output file written by two processes ----------------------------------------------------
+
+def test_a_file_that_appears_while_the_output_is_written_is_kept(tmp_path):
+    """atomic_path(overwrite=False) checked the path before the work and os.replace'd after it:
+    two `logistics map --out m.png` started together both exited 0, the second replacing the
+    first's map (the corpus counts that as data loss); a file of the user's made meanwhile
+    was replaced the same way."""
+    from logistics._atomic import atomic_path
+    from logistics.errors import OutputError
+
+    final = tmp_path / "m.png"
+    with pytest.raises(OutputError, match="appeared while this one was written"):
+        with atomic_path(final, overwrite=False) as tmp:
+            tmp.write_bytes(b"our map")
+            final.write_bytes(b"the user's figure")  # meanwhile
+    assert final.read_bytes() == b"the user's figure"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.png"]  # no temporary left
+
+
+def test_a_new_output_file_is_still_written(tmp_path):
+    from logistics._atomic import atomic_path
+
+    final = tmp_path / "m.png"
+    with atomic_path(final, overwrite=False) as tmp:
+        tmp.write_bytes(b"our map")
+    assert final.read_bytes() == b"our map"
+    with atomic_path(final, overwrite=True) as tmp:
+        tmp.write_bytes(b"again")
+    assert [p.name for p in tmp_path.iterdir()] == ["m.png"] and final.read_bytes() == b"again"
