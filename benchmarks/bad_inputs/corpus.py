@@ -1931,6 +1931,35 @@ def build_cases(ctx: Ctx) -> list[Case]:
              [a for a in CMP if a != "--no-map"] + ["--map-resolution-m", "1", "--out", "o"],
              allowed=("o",), setup=_compare_inputs, timeout_s=150))
 
+    # ---- found from outside (helper breaker29) ---------------------------------------------
+    # fuel states read otherwise than written: a row short of cells (scored with its source
+    # and quote lost), an unquoted decimal comma in the first row (pandas took the extra cell
+    # for an index: "bad date" in every row), a state with no source and no quote (scored,
+    # where a documented position without either is not)
+    def state_rows(edit: Callable[[list], list]) -> Callable[[bytes], bytes]:
+        def fn(b: bytes) -> bytes:
+            rows = list(csv.reader(io.StringIO(b.decode("utf-8"))))
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows(edit(rows))
+            return buf.getvalue().encode("utf-8")
+        return fn
+
+    def unsourced(rows: list) -> list:
+        row = list(rows[2])
+        row[7] = row[8] = ""
+        return [*rows[:2], row, *rows[3:]]
+
+    for key, edit in (("short-row", lambda r: [*r[:3], r[3][:7], *r[4:]]),
+                      ("decimal-comma-first-row",
+                       lambda r: [r[0], r[1][:6] + ["0", "25"] + r[1][7:], *r[2:]]),
+                      ("no-source-no-quote", unsourced)):
+        add(Case(f"file-configs-b29-fuel-states-{key}", "files",
+                 ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",),
+                 env=cenv, timeout_s=300, setup=_configs(states(state_rows(edit)))))
+    # two maps into one file at once: both exited 0, the second replacing the first's map
+    add(Case("race-b29-two-maps", "races", ["map", R, "20000", "--dpi", "30", "--out", "m.png"],
+             expect="either", parallel=2, allowed=("m.png",), timeout_s=300))
+
     return cases
 
 
