@@ -200,3 +200,32 @@ def test_a_new_output_file_is_still_written(tmp_path):
     with atomic_path(final, overwrite=True) as tmp:
         tmp.write_bytes(b"again")
     assert [p.name for p in tmp_path.iterdir()] == ["m.png"] and final.read_bytes() == b"again"
+
+
+# --- an output name or path the file system takes, but not with the temporary beside it --------
+
+def test_an_output_name_too_long_for_its_temporary_is_refused_before_the_work(tmp_path):
+    """A 240-byte --out passed every check (a name may have 255); the whole run was done, then
+    the temporary folder beside it (".<name>.tmp.<pid>.<hex>", 262 bytes) could not be made:
+    "File name too long" after the work."""
+    from logistics._atomic import check_output_dir, check_output_file
+    from logistics.errors import OutputError
+
+    with pytest.raises(OutputError, match="its name has 240 bytes.*at most 233 bytes"):
+        check_output_dir(tmp_path / ("n" * 240))
+    with pytest.raises(OutputError, match="its name has 240 bytes.*at most 229 bytes"):
+        check_output_file(tmp_path / ("m" * 236 + ".png"))
+    assert check_output_dir(tmp_path / ("n" * 233)) == tmp_path / ("n" * 233)
+
+
+def test_an_output_path_too_deep_for_its_files_is_refused_before_the_work(tmp_path):
+    """A path a few bytes under the 4096 a path may have passed; the run failed writing its
+    files inside, after the work, and left hundreds of empty folders behind."""
+    from logistics._atomic import check_output_dir
+    from logistics.errors import OutputError
+
+    room = 4096 - len(str(tmp_path)) - 30
+    deep = tmp_path.joinpath(*["abcdefgh"] * (room // 9))
+    with pytest.raises(OutputError, match="would pass this file system's 4096 bytes a path"):
+        check_output_dir(deep)
+    assert list(tmp_path.iterdir()) == []  # nothing made

@@ -1956,6 +1956,12 @@ def build_cases(ctx: Ctx) -> list[Case]:
         add(Case(f"file-configs-b29-fuel-states-{key}", "files",
                  ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",),
                  env=cenv, timeout_s=300, setup=_configs(states(state_rows(edit)))))
+    # an output name the file system takes (240 of its 255 bytes) but not its temporary's
+    # (".<name>.tmp.<pid>.<hex>", 262): the whole run was done, then "File name too long"
+    for key, argv in (("run", RUN + ["--out", "n" * 240]),
+                      ("map", ["map", R, "20000", "--dpi", "30", "--out", "m" * 236 + ".png"])):
+        add(Case(f"oserr-b29-{key}-out-name-240", "oserr", argv, timeout_s=150,
+                 setup=_good_scenario if key == "run" else None))
     # two maps into one file at once: both exited 0, the second replacing the first's map
     add(Case("race-b29-two-maps", "races", ["map", R, "20000", "--dpi", "30", "--out", "m.png"],
              expect="either", parallel=2, allowed=("m.png",), timeout_s=300))
