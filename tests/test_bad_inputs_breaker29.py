@@ -229,3 +229,45 @@ def test_an_output_path_too_deep_for_its_files_is_refused_before_the_work(tmp_pa
     with pytest.raises(OutputError, match="would pass this file system's 4096 bytes a path"):
         check_output_dir(deep)
     assert list(tmp_path.iterdir()) == []  # nothing made
+
+
+# --- army files: a key read only with another, a name of blanks ---------------------------------
+
+def _army_edited(tmp_path, base: str, edit) -> Path:
+    import yaml
+
+    from logistics import settings
+
+    data = yaml.safe_load((settings.SHIPPED_CONFIG_DIR / base).read_text(encoding="utf-8"))
+    edit(data)
+    p = tmp_path / base
+    p.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return p
+
+
+def _formation(data: dict, fid: str) -> dict:
+    return next(f for f in data["formations"] if f["id"] == fid)
+
+
+def test_formed_without_a_parent_is_refused(tmp_path):
+    """`formed: {when: after_range_crossing}` on a formation without `parent:` was ignored
+    (the plan reads it only with a parent's route): the 7th Mech Corps ran as if unformed."""
+    from logistics.army import load_army
+
+    p = _army_edited(tmp_path, "tbf-6gta.yaml", lambda d: _formation(d, "7mc").update(
+        formed={"when": "after_range_crossing", "assumed": "x"}))
+    with pytest.raises(ConfigError, match=r"formations.3 \(7mc\): formed: after_range_crossing "
+                                          r"needs a `parent:`.*fix: add `parent:`, or drop"):
+        load_army(p)
+
+
+@pytest.mark.parametrize("where", ["formation", "army"])
+def test_a_name_of_blanks_is_refused(tmp_path, where):
+    """name: '  ' passed min_length=1: a summary line and a map legend entry with no words."""
+    from logistics.army import load_army
+
+    def blank(d: dict) -> None:
+        (_formation(d, "94rc") if where == "formation" else d)["name"] = "  "
+
+    with pytest.raises(ConfigError, match="name: a name of blanks only"):
+        load_army(_army_edited(tmp_path, "tbf-39a.yaml", blank))
