@@ -1967,6 +1967,10 @@ def build_cases(ctx: Ctx) -> list[Case]:
             ("army-name-blank", "tbf-39a.yaml", lambda d: d.update(name=" \t "))):
         add(Case(f"nonsense-b29-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
                  setup=_scenario_data(base, edit), timeout_s=150))
+    # --set of a whole-number figure with a fraction: 1.5 rifle corps ran as 2 (2.5 as 2)
+    add(Case("cli-b29-set-count-fraction", "cli", CMP + ["--set", "formations.94rc.count=1.5",
+                                                         "--out", "o"],
+             allowed=("o",), setup=_compare_inputs, timeout_s=150))
     # an output name the file system takes (240 of its 255 bytes) but not its temporary's
     # (".<name>.tmp.<pid>.<hex>", 262): the whole run was done, then "File name too long"
     for key, argv in (("run", RUN + ["--out", "n" * 240]),
