@@ -289,3 +289,37 @@ def test_an_override_of_a_whole_number_figure_is_whole(key, value):
     why = override_problem(army, {key: value})
     assert why is not None and f"{key} is a whole number" in why, why
     assert override_problem(army, {key: float(round(value))}) is None
+
+
+# --- the cost API's other numpy numbers and paths ------------------------------------------------
+
+@pytest.mark.parametrize("weight, units", [(np.float32(0.5), "mixed"), (np.int64(1), "s"),
+                                           (np.int8(0), "L")])
+def test_a_numpy_weight_is_an_objective(weight, units):
+    """build_cost_model(objective=np.float32(0.5)) was refused: "a weight w in [0, 1] ... got
+    np.float32(0.5)" (int | float only; np.float64 passed, being a float)."""
+    from logistics import build_cost_model
+
+    from tests.conftest import _synth_terrain
+
+    assert build_cost_model(_synth_terrain(), "zis-5", objective=weight).units == units
+
+
+@pytest.mark.parametrize("weight", [np.bool_(True), True, float("nan"), 1.5])
+def test_what_is_no_weight_is_still_refused(weight):
+    from logistics import build_cost_model
+
+    from tests.conftest import _synth_terrain
+
+    with pytest.raises(ConfigError, match="objective must be 'time', 'fuel' or a weight"):
+        build_cost_model(_synth_terrain(), "zis-5", objective=weight)
+
+
+@pytest.mark.parametrize("config_dir", [5, b"configs", 1.5])
+def test_a_config_dir_that_is_no_path_is_one_config_error(config_dir):
+    """load_vehicle('zis-5', config_dir=5) was pathlib's TypeError ('expected str, bytes or
+    os.PathLike object, not int'), from build_cost_model too."""
+    from logistics import load_vehicle
+
+    with pytest.raises(ConfigError, match="config_dir must be the path of a configs folder"):
+        load_vehicle("zis-5", config_dir=config_dir)
