@@ -24,7 +24,6 @@ Fuel calibration data: ``fuel_targets`` (documented level consumption on ``road`
 from __future__ import annotations
 
 import math
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,12 +182,7 @@ def _norm(name: str) -> str:
 
 def vehicles_dir(config_dir: str | Path | None = None) -> Path:
     """The folder of vehicle YAML files (``settings.CONFIG_DIR / "vehicles"`` by default)."""
-    if config_dir is not None and not isinstance(config_dir, (str, os.PathLike)):
-        # load_vehicle("zis-5", config_dir=5) was pathlib's TypeError
-        raise ConfigError(f"config_dir must be the path of a configs folder (str or "
-                          f"pathlib.Path), got {config_dir!r:.80}; fix: e.g. "
-                          "config_dir='my-configs' (a copy of configs/), or leave it out")
-    return Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "vehicles"
+    return settings.config_dir_path(config_dir) / "vehicles"
 
 
 _CACHE: dict[tuple, dict[str, Vehicle]] = {}

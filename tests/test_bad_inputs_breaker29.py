@@ -323,3 +323,21 @@ def test_a_config_dir_that_is_no_path_is_one_config_error(config_dir):
 
     with pytest.raises(ConfigError, match="config_dir must be the path of a configs folder"):
         load_vehicle("zis-5", config_dir=config_dir)
+
+
+@pytest.mark.parametrize("chunks", [-5, (2, -3)])
+def test_load_terrain_refuses_negative_chunks(chunks):
+    """chunks=-5 passed dask's normalize_chunks and failed in a map_blocks: a dask ValueError
+    ('Chunks do not add up to shape'); chunks=0 was refused."""
+    from logistics import load_terrain
+
+    with pytest.raises(ConfigError, match="chunks must be positive cell counts"):
+        load_terrain((120.0, 48.0, 121.0, 49.0), resolution_m=25000, chunks=chunks)
+
+
+def test_load_terrain_refuses_a_config_dir_that_is_no_path():
+    """load_terrain(config_dir=5) was pathlib's TypeError out of the 1945 land-cover reader."""
+    from logistics import load_terrain
+
+    with pytest.raises(ConfigError, match="config_dir must be the path of a configs folder"):
+        load_terrain((120.0, 48.0, 121.0, 49.0), resolution_m=25000, config_dir=5)

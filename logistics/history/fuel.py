@@ -171,8 +171,8 @@ def load_fuel_states(path: str | Path | None = None, *,
     """Documented fuel states (default ``history/fuel-states.csv`` of the configs folder
     ``config_dir``, ``settings.CONFIG_DIR`` when None); ``date`` parsed, ``refills`` numeric
     (NaN where the source gives no figure)."""
-    p = Path(path) if path is not None else (Path(
-        config_dir if config_dir is not None else settings.CONFIG_DIR) / "history" / "fuel-states.csv")
+    p = Path(path) if path is not None else (
+        settings.config_dir_path(config_dir) / "history" / "fuel-states.csv")
     fix = ("fix: save it as UTF-8 CSV with the columns " + ", ".join(_STATE_COLUMNS)
            + " (as the shipped configs/history/fuel-states.csv)")
     try:
