@@ -341,3 +341,17 @@ def test_load_terrain_refuses_a_config_dir_that_is_no_path():
 
     with pytest.raises(ConfigError, match="config_dir must be the path of a configs folder"):
         load_terrain((120.0, 48.0, 121.0, 49.0), resolution_m=25000, config_dir=5)
+
+
+def test_an_army_file_with_its_suffix_in_capitals_is_an_army_file(tmp_path):
+    """TBF-36A.YAML was left out of a folder run and a comparison without a word (Linux's
+    glob is case-sensitive); a .YAML and a .yaml of one stem are the pair refused as two."""
+    from logistics.army.load import army_paths
+
+    (tmp_path / "TBF-36A.YAML").write_text("axis_id: X\n", encoding="utf-8")
+    (tmp_path / "b.Yml").write_text("axis_id: Y\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("not an army\n", encoding="utf-8")
+    assert [p.name for p in army_paths(tmp_path)] == ["TBF-36A.YAML", "b.Yml"]
+    (tmp_path / "b.yaml").write_text("axis_id: Y\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="b.Yml and b.yaml"):
+        army_paths(tmp_path)
