@@ -355,3 +355,24 @@ def test_an_army_file_with_its_suffix_in_capitals_is_an_army_file(tmp_path):
     (tmp_path / "b.yaml").write_text("axis_id: Y\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="b.Yml and b.yaml"):
         army_paths(tmp_path)
+
+
+def test_a_fuel_states_file_that_is_a_pipe_is_refused_not_waited_on(tmp_path):
+    """history/fuel-states.csv a named pipe (a copy of configs made with `cp -r` of a tree
+    holding one, or a process substitution): pandas opened it and waited for a writer for
+    ever, the comparison hung. It is read as every text input is (_textfile.read_text)."""
+    import os
+    import subprocess
+    import sys
+
+    pipe = tmp_path / "fuel-states.csv"
+    os.mkfifo(pipe)
+    code = ("from logistics.history.fuel import load_fuel_states\n"
+            "from logistics.errors import DataError\n"
+            f"try:\n    load_fuel_states({str(pipe)!r})\n"
+            "except DataError as exc:\n    print(exc)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         timeout=60, env=env)
+    assert "is not a regular file (a pipe or a device?)" in res.stdout, res.stdout + res.stderr
+    assert "fix:" in res.stdout

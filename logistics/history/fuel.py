@@ -23,6 +23,7 @@ status ``halted: no fuel``, until fuel arrives. The verdict reports both, over e
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from logistics import settings
+from logistics._textfile import read_text
 from logistics.errors import DataError
 from logistics.history.runs import RunTrace
 from logistics.history.uncertainty import QUANTILES
@@ -175,19 +177,22 @@ def load_fuel_states(path: str | Path | None = None, *,
         settings.config_dir_path(config_dir) / "history" / "fuel-states.csv")
     fix = ("fix: save it as UTF-8 CSV with the columns " + ", ".join(_STATE_COLUMNS)
            + " (as the shipped configs/history/fuel-states.csv)")
+    from logistics.history.documented import MAX_BYTES  # the bound of a history CSV
+
+    if not p.exists() and not p.is_symlink():
+        raise DataError(f"fuel-states file not found: {p}")
+    try:  # a pipe named fuel-states.csv: pandas waited on it for ever (the compare hung)
+        text = read_text(p, what="fuel-states file", max_bytes=MAX_BYTES,
+                         error=DataError)
+    except DataError as exc:
+        raise DataError(f"{exc}; {fix}") from None
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"fuel-states file not found: {p}") from None
-    except IsADirectoryError:
-        raise DataError(f"{p}: is a folder, not the fuel-states file; {fix}") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{p}: not UTF-8 text (byte {exc.start}: {exc.reason}); {fix}") from None
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
         raise DataError(f"{p}: empty (no header line); {fix}") from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
         raise DataError(f"{p}: cannot be read as CSV ({str(exc).strip()[:200]}); {fix}") from None
-    twice, widths = _layout(p)
+    twice, widths = _layout(text)
     if twice:
         raise DataError(f"{p}: columns named twice in the header: {', '.join(twice)} (pandas "
                         "would keep one and rename the other); fix: keep one column of each "
@@ -244,19 +249,17 @@ def load_fuel_states(path: str | Path | None = None, *,
     return df
 
 
-def _layout(p: Path) -> tuple[list[str], list[tuple[int, int, int]]]:
-    """The names the header line of the CSV ``p`` gives more than once, and ``(row, cells,
+def _layout(text: str) -> tuple[list[str], list[tuple[int, int, int]]]:
+    """The names the header line of the CSV ``text`` gives more than once, and ``(row, cells,
     header's columns)`` of each non-blank row of another width than the header's (rows
     counted as the file's records, the header row 1)."""
     import csv
 
-    csv.field_size_limit(max(csv.field_size_limit(), p.stat().st_size))  # pandas read it all
-    with open(p, encoding="utf-8-sig", newline="") as f:
-        rows = (r for r in csv.reader(f) if r)  # blank lines skipped, as pandas does
-        header = next(rows, [])
-        names = [h.strip() for h in header]
-        widths = [(n, len(r), len(header)) for n, r in enumerate(rows, 2)
-                  if len(r) != len(header)]
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))  # pandas read it all
+    rows = (r for r in csv.reader(io.StringIO(text, newline="")) if r)  # blank lines skipped,
+    header = next(rows, [])  # as pandas does
+    names = [h.strip() for h in header]
+    widths = [(n, len(r), len(header)) for n, r in enumerate(rows, 2) if len(r) != len(header)]
     return sorted({n for n in names if names.count(n) > 1}), widths
 
 
