@@ -376,3 +376,11 @@ def test_a_fuel_states_file_that_is_a_pipe_is_refused_not_waited_on(tmp_path):
                          timeout=60, env=env)
     assert "is not a regular file (a pipe or a device?)" in res.stdout, res.stdout + res.stderr
     assert "fix:" in res.stdout
+
+
+def test_a_later_fuel_state_row_with_an_unquoted_decimal_comma_is_said_as_the_first(tmp_path):
+    """A wider row after the first was pandas' own words, 'Error tokenizing data. C error:
+    Expected 10 fields in line 4, saw 11', where the first row's is named with the fix."""
+    p = _states(tmp_path, lambda rows: [*rows[:3], rows[3][:6] + ["0", "5"] + rows[3][7:],
+                                        *rows[4:]])
+    _refused_states(p, "row 4: 11 fields where the header names 10 columns", "decimal comma")

@@ -191,19 +191,10 @@ def load_fuel_states(path: str | Path | None = None, *,
     except pd.errors.EmptyDataError:
         raise DataError(f"{p}: empty (no header line); {fix}") from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
+        if "Expected" in str(exc):  # a later row wider than the first: said as the others are
+            _check_widths(p, text)
         raise DataError(f"{p}: cannot be read as CSV ({str(exc).strip()[:200]}); {fix}") from None
-    twice, widths = _layout(text)
-    if twice:
-        raise DataError(f"{p}: columns named twice in the header: {', '.join(twice)} (pandas "
-                        "would keep one and rename the other); fix: keep one column of each "
-                        f"name, {', '.join(_STATE_COLUMNS)}")
-    if widths:  # pandas filled a short row's cells with NaN, and a long first row shifted
-        # every column by its extra cells ("bad date in rows [3]: 'extra'")
-        from logistics.history.documented import width_problem
-
-        row, cells, width = widths[0]
-        more = f" (and rows {[w[0] for w in widths[1:11]]})" if len(widths) > 1 else ""
-        raise DataError(f"{p}: row {row}{more}: {width_problem(row, cells, width).message}")
+    _check_widths(p, text)
     # cells as the documented-advances reader takes them: a spreadsheet's spaces round a
     # date or an axis id ("1945-08-12 ") are no part of it (the date was refused unseen)
     df.columns = [str(c).strip() for c in df.columns]
@@ -247,6 +238,24 @@ def load_fuel_states(path: str | Path | None = None, *,
                         f"the norm's full load) or empty, got {shown}; fix: the figure the "
                         "source gives, or leave it empty")
     return df
+
+
+def _check_widths(p: Path, text: str) -> None:
+    """DataError for a header naming a column twice, or a row of another width than the
+    header's: pandas filled a short row's cells with NaN (scored from no source), made a long
+    first row's extra cell an index (every column shifted: "bad date in rows [2, ...]") and
+    said a later one in its own words ("Expected 10 fields in line 4, saw 11")."""
+    twice, widths = _layout(text)
+    if twice:
+        raise DataError(f"{p}: columns named twice in the header: {', '.join(twice)} (pandas "
+                        "would keep one and rename the other); fix: keep one column of each "
+                        f"name, {', '.join(_STATE_COLUMNS)}")
+    if widths:
+        from logistics.history.documented import width_problem
+
+        row, cells, width = widths[0]
+        more = f" (and rows {[w[0] for w in widths[1:11]]})" if len(widths) > 1 else ""
+        raise DataError(f"{p}: row {row}{more}: {width_problem(row, cells, width).message}")
 
 
 def _layout(text: str) -> tuple[list[str], list[tuple[int, int, int]]]:
