@@ -349,6 +349,56 @@ def _existing(path, what: str, example: str) -> tuple[str, Path, os.stat_result 
     return text, p, _lstat(p, f"check {what}")
 
 
+#: Bytes the longest name of a file inside an output folder may take (assumed: the longest
+#: today, ``run.fortified_regions.qml``, has 25; a folder run's <axis_id>/ adds one level).
+_INNER_NAME_BYTES = 64
+#: Bytes a temporary beside an output adds to its name: ``.`` + ``.tmp.`` (or ``.old.``) +
+#: the process id (at most 7 digits: Linux's largest pid_max is 4194304) + ``.`` + 8 hex
+#: digits (:func:`atomic_dir`, :func:`atomic_path`, :func:`_install`).
+_TEMP_EXTRA_BYTES = 1 + 5 + 7 + 1 + 8
+
+
+def _limit(folder: Path, name: str, default: int) -> int:
+    """``os.pathconf(folder, name)``, or ``default`` where the system does not say."""
+    try:
+        return int(os.pathconf(folder, name))
+    except (OSError, ValueError):
+        return default
+
+
+def _check_room(p: Path, what: str, option: str, *, suffix: str = "", inner: int = 0) -> None:
+    """The temporary written beside ``p`` (and, ``inner`` > 0, the files inside it) must fit
+    the file system's limits on a name and a path. A name of 240 characters passed every
+    check, the whole run was done, and writing failed: its temporary's name, 262 bytes, is
+    over the 255 a name may have; a path a few bytes under 4096 the same way, deep inside."""
+    full = Path(os.path.abspath(p))
+    anc = full.parent
+    while not anc.exists() and anc != anc.parent:
+        anc = anc.parent
+    extra = _TEMP_EXTRA_BYTES + len(os.fsencode(suffix))
+    name, name_max = len(os.fsencode(full.name)), _limit(anc, "PC_NAME_MAX", 255)
+    if name + extra > name_max:
+        raise OutputError(
+            f"{what} {_short_path(p)!r}: its name has {name} bytes, and the temporary "
+            f"logistics writes beside it until the outputs are complete {name + extra}, over "
+            f"this file system's {name_max} bytes a name; choose a shorter name (at most "
+            f"{name_max - extra} bytes){_with(what, option)}")
+    need = len(os.fsencode(str(full))) + extra + (1 + inner if inner else 0)
+    path_max = _limit(anc, "PC_PATH_MAX", 4096)
+    if need >= path_max:
+        raise OutputError(
+            f"{what} {_short_path(p)!r}: its path has {len(os.fsencode(str(full)))} bytes, and "
+            f"with the names of the outputs{' inside it' if inner else ''} it would pass this "
+            f"file system's {path_max} bytes a path; choose a shorter path (at most "
+            f"{path_max - 1 - extra - (1 + inner if inner else 0)} bytes){_with(what, option)}")
+
+
+def _short_path(p: Path, keep: int = 80) -> str:
+    """``p`` as typed, its middle cut when longer than ``keep`` characters."""
+    text = str(p)
+    return text if len(text) <= keep else f"{text[:keep // 2]}...{text[-keep // 2:]}"
+
+
 def check_output_dir(path: str | os.PathLike[str], *, overwrite: bool = False,
                      what: str = "--out", flag: str = "--overwrite", writable: bool = True,
                      option: str | None = None) -> Path:
@@ -364,6 +414,7 @@ def check_output_dir(path: str | os.PathLike[str], *, overwrite: bool = False,
     """
     p = _check_output_dir(path, overwrite, what, flag, option or what)
     if writable:
+        _check_room(p, what, option or what, inner=_INNER_NAME_BYTES)
         check_writable(p.parent, what=what, option=option)
         if p.is_dir():  # an empty or own folder is replaced: it must take changes too
             probe_write(p, what=what)
@@ -473,6 +524,7 @@ def check_output_file(path: str | os.PathLike[str], *, overwrite: bool = False,
     option = option or what
     text, p, st = _existing(path, what, "map.png")
     _check_not_in_inputs(text, p, what, option)
+    _check_room(p, what, option, suffix=p.suffix)
     if st is None:
         check_writable(p.parent, what=what, option=option)
         return p
@@ -548,24 +600,58 @@ def _write_marker(folder: Path) -> None:
 
 
 _AT_FDCWD = -100
+_RENAME_NOREPLACE = 1
 _RENAME_EXCHANGE = 2
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths (Linux renameat2); False where the kernel or libc lacks it."""
+def _renameat2(a: Path, b: Path, flags: int) -> bool:
+    """Linux renameat2(a, b, flags); False where the kernel, libc or file system lacks it."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         fn = libc.renameat2
     except (OSError, AttributeError):
         return False
     fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    r = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    r = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), flags)
     if r == 0:
         return True
     err = ctypes.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
     raise OSError(err, os.strerror(err), str(b))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False where the kernel or libc lacks it."""
+    return _renameat2(a, b, _RENAME_EXCHANGE)
+
+
+def _place_new(tmp: Path, final: Path) -> None:
+    """Move the file ``tmp`` onto ``final`` only if nothing is there, atomically (a rename that
+    does not replace, else a hard link): a file that appeared at ``final`` while ``tmp`` was
+    written (another process's output, the user's) is kept, an :class:`OutputError` raised.
+    A check before an ``os.replace`` let two ``logistics map --out m.png`` both succeed, the
+    second replacing the first's finished map."""
+    appeared = OutputError(f"output file {str(final)!r} appeared while this one was written "
+                           "(another logistics process, or yours); it is kept: choose another "
+                           "path, or add --overwrite to replace an earlier output")
+    try:
+        if _renameat2(tmp, final, _RENAME_NOREPLACE):
+            return
+    except FileExistsError:
+        raise appeared from None
+    try:
+        os.link(tmp, final)
+    except FileExistsError:
+        raise appeared from None
+    except OSError as exc:  # no hard links here (a FAT or SMB share): check, then rename
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+            raise
+        if os.path.lexists(final):
+            raise appeared from None
+        os.replace(tmp, final)
+        return
+    os.unlink(tmp)
 
 
 def _install(tmp: Path, final: Path, overwrite: bool) -> None:
@@ -716,7 +802,10 @@ def atomic_path(path: str | os.PathLike[str], *, overwrite: bool = True) -> Iter
             if st is not None and not stat.S_ISREG(st.st_mode):
                 raise OutputError(f"output file {str(final)!r} became {_kind(st.st_mode)} while "
                                   "it was written; it is never replaced")
-            os.replace(tmp, final)
+            if overwrite:
+                os.replace(tmp, final)
+            else:
+                _place_new(tmp, final)
         except LogisticsError:
             raise
         except OSError as exc:

@@ -148,10 +148,13 @@ def _overrides_arg(overrides) -> dict[str, float] | None:
     if numbers_only:
         raise ConfigError(f"overrides must map names to finite numbers, got "
                           f"{', '.join(numbers_only)}; fix: e.g. overrides={{'speed_scale': 1.2}}")
+    # as floats before the check: a numpy float32 (or int64) 1.2 is a number the check of
+    # the global parameters took for none ("must be a number in [0.05, 20], got 1.2")
+    overrides = {k: float(v) for k, v in overrides.items()}
     problems = overrides_problems(overrides)
     if problems:
         raise ConfigError("overrides: " + "; ".join(problems))
-    return {k: float(v) for k, v in overrides.items()}
+    return overrides
 
 
 def _check_overrides_fit(army, overrides: dict[str, float] | None) -> None:

@@ -210,11 +210,26 @@ CONFIG_DIR: Path = _env("CONFIG_DIR", "LOGISTICS_CONFIG_DIR", _config_path,
 
 
 
+def config_dir_path(config_dir: str | os.PathLike[str] | None = None) -> Path:
+    """The configs folder ``config_dir`` names, as a Path (:data:`CONFIG_DIR` as set when
+    called, when None); a ConfigError when it is no path (``config_dir=5`` was pathlib's
+    TypeError out of whichever reader met it first)."""
+    if config_dir is None:
+        return Path(CONFIG_DIR)
+    if not isinstance(config_dir, (str, os.PathLike)):
+        from logistics.errors import ConfigError
+
+        raise ConfigError(f"config_dir must be the path of a configs folder (str or "
+                          f"pathlib.Path), got {config_dir!r:.80}; fix: e.g. "
+                          "config_dir='my-configs' (a copy of configs/), or leave it out")
+    return Path(config_dir)
+
+
 def configs_folder(config_dir: str | os.PathLike[str] | None = None) -> Path:
     """The configs folder ``config_dir`` names (:data:`CONFIG_DIR` as set when called, when
     None), resolved: what two readers of one run are compared by (a plan and its cost models,
     an army and the run given it)."""
-    return Path(config_dir if config_dir is not None else CONFIG_DIR).resolve()
+    return config_dir_path(config_dir).resolve()
 
 
 #: Cache folder for derived products (reprojected terrain, cost surfaces).

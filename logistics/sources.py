@@ -137,7 +137,7 @@ def bibliography_path(config_dir: str | Path | None = None) -> Path:
     when None); the shipped one when a user's configs folder has none."""
     from logistics import settings
 
-    own = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / _FILE
+    own = settings.config_dir_path(config_dir) / _FILE
     return own if own.is_file() else Path(settings.SHIPPED_CONFIG_DIR) / _FILE
 
 
@@ -163,7 +163,7 @@ def unknown_key_fix(config_dir: str | Path | None = None) -> str:
     which a later install replaces and other folders share."""
     from logistics import settings
 
-    folder = Path(config_dir if config_dir is not None else settings.CONFIG_DIR)
+    folder = settings.config_dir_path(config_dir)
     read = bibliography_path(config_dir)
     if not (folder / _FILE).is_file() and \
             folder.resolve() != Path(settings.SHIPPED_CONFIG_DIR).resolve():

@@ -188,7 +188,7 @@ def _norm(name: str) -> str:
 
 def vehicles_dir(config_dir: str | Path | None = None) -> Path:
     """The folder of vehicle YAML files (``settings.CONFIG_DIR / "vehicles"`` by default)."""
-    return Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "vehicles"
+    return settings.config_dir_path(config_dir) / "vehicles"
 
 
 def in_a_copy_fix(config_dir: str | Path | None = None) -> str:

@@ -1931,6 +1931,65 @@ def build_cases(ctx: Ctx) -> list[Case]:
              [a for a in CMP if a != "--no-map"] + ["--map-resolution-m", "1", "--out", "o"],
              allowed=("o",), setup=_compare_inputs, timeout_s=150))
 
+    # ---- found from outside (helper breaker29) ---------------------------------------------
+    # fuel states read otherwise than written: a row short of cells (scored with its source
+    # and quote lost), an unquoted decimal comma in the first row (pandas took the extra cell
+    # for an index: "bad date" in every row), a state with no source and no quote (scored,
+    # where a documented position without either is not)
+    def state_rows(edit: Callable[[list], list]) -> Callable[[bytes], bytes]:
+        def fn(b: bytes) -> bytes:
+            rows = list(csv.reader(io.StringIO(b.decode("utf-8"))))
+            buf = io.StringIO()
+            csv.writer(buf, lineterminator="\n").writerows(edit(rows))
+            return buf.getvalue().encode("utf-8")
+        return fn
+
+    def unsourced(rows: list) -> list:
+        row = list(rows[2])
+        row[7] = row[8] = ""
+        return [*rows[:2], row, *rows[3:]]
+
+    for key, edit in (("short-row", lambda r: [*r[:3], r[3][:7], *r[4:]]),
+                      ("decimal-comma-first-row",
+                       lambda r: [r[0], r[1][:6] + ["0", "25"] + r[1][7:], *r[2:]]),
+                      ("no-source-no-quote", unsourced)):
+        add(Case(f"file-configs-b29-fuel-states-{key}", "files",
+                 ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",),
+                 env=cenv, timeout_s=300, setup=_configs(states(state_rows(edit)))))
+    # army-file keys read otherwise than written: `formed:` on a formation without `parent:`
+    # (ignored: the 7th Mech Corps ran unformed), a name of blanks (min_length passed it)
+    for key, base, edit in (
+            ("formed-without-parent", "tbf-6gta.yaml", lambda d: next(
+                f for f in d["formations"] if f["id"] == "7mc").update(
+                    formed={"when": "after_range_crossing", "assumed": "x"})),
+            ("formation-name-blank", "tbf-39a.yaml", lambda d: next(
+                f for f in d["formations"] if f["id"] == "94rc").update(name="  ")),
+            ("army-name-blank", "tbf-39a.yaml", lambda d: d.update(name=" \t "))):
+        add(Case(f"nonsense-b29-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data(base, edit), timeout_s=150))
+    # --set of a whole-number figure with a fraction: 1.5 rifle corps ran as 2 (2.5 as 2)
+    add(Case("cli-b29-set-count-fraction", "cli", CMP + ["--set", "formations.94rc.count=1.5",
+                                                         "--out", "o"],
+             allowed=("o",), setup=_compare_inputs, timeout_s=150))
+    # an output name the file system takes (240 of its 255 bytes) but not its temporary's
+    # (".<name>.tmp.<pid>.<hex>", 262): the whole run was done, then "File name too long"
+    for key, argv in (("run", RUN + ["--out", "n" * 240]),
+                      ("map", ["map", R, "20000", "--dpi", "30", "--out", "m" * 236 + ".png"])):
+        add(Case(f"oserr-b29-{key}-out-name-240", "oserr", argv, timeout_s=150,
+                 setup=_good_scenario if key == "run" else None))
+    # the fuel-states file a named pipe: pandas waited on it for ever (the comparison hung)
+    def states_pipe(d: Path) -> None:
+        p = d / "history" / "fuel-states.csv"
+        p.unlink()
+        os.mkfifo(p)
+
+    add(Case("file-configs-b29-fuel-states-fifo", "files",
+             ["compare", "--workers", "0", "--no-map", "--out", "o"], allowed=("o",), env=cenv,
+             timeout_s=120, setup=_configs(states_pipe)))
+    # two maps into one file at once: both exited 0, the second replacing the first's map
+    add(Case("race-b29-two-maps", "races", ["map", R, "20000", "--dpi", "30", "--out", "m.png"],
+             expect="either", parallel=2, allowed=("m.png",), timeout_s=300))
+
     return cases
 
 

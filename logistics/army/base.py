@@ -160,6 +160,9 @@ def _check_text(v: Any, name: str) -> Any:
         bad = control_character(v)
         if bad is not None:
             raise ValueError(f"a control character {bad!r} in the text, got {_short(v)}")
+        if name == "name" and not v.strip():  # a summary line, a legend entry with no words
+            raise ValueError(f"a name of blanks only, got {_short(v)}; fix: the name the "
+                             "sources give (e.g. '39th Army')")
         if name == "axis_id" or name == "id" or name.endswith("_id"):
             problem = identifier_problem(v)
             if problem:

@@ -242,7 +242,7 @@ def stations_path(config_dir: str | Path | None = None) -> Path:
     (``settings.CONFIG_DIR`` by default), named as such in every message about it."""
     from logistics import settings
 
-    return Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "network" \
+    return settings.config_dir_path(config_dir) / "network" \
         / "stations-1945.csv"
 
 

@@ -53,8 +53,8 @@ ARMY_SUFFIXES: tuple[str, ...] = (".yaml", ".yml")
 
 
 def army_paths(folder: str | Path) -> list[Path]:
-    """The army files directly in ``folder``: every ``*.yaml`` and ``*.yml`` (one suffix is as
-    good as the other), sorted by name, except the data files (:data:`NOT_ARMIES`, in either
+    """The army files directly in ``folder``: every ``*.yaml`` and ``*.yml``, in any case (one
+    suffix is as good as the other), sorted by name, except the data files (:data:`NOT_ARMIES`, in either
     suffix).
 
     A link to a missing file (or a loop of links) is kept, so that loading it says what is
@@ -62,8 +62,10 @@ def army_paths(folder: str | Path) -> list[Path]:
     suffix (``a.yaml`` and ``a.yml``) raise one ConfigError naming both: which of them is the
     army is the user's to say, and a folder run or a comparison must not pick one silently."""
     data = {Path(name).stem for name in NOT_ARMIES}
-    paths = sorted(p for suffix in ARMY_SUFFIXES for p in Path(folder).glob(f"*{suffix}")
-                   if (p.is_file() or (p.is_symlink() and not p.exists()))
+    # the suffix in any case: a TBF-36A.YAML was left out of a folder run and a comparison
+    # without a word on Linux (its glob is case-sensitive; macOS's and Windows' are not)
+    paths = sorted(p for p in Path(folder).glob("*.*") if p.suffix.lower() in ARMY_SUFFIXES
+                   and (p.is_file() or (p.is_symlink() and not p.exists()))
                    and p.stem not in data)
     by_stem: dict[str, list[Path]] = {}
     for p in paths:

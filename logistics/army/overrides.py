@@ -102,6 +102,15 @@ def override_problem(army: Army, overrides: Mapping[str, float]) -> str | None:
     against its configs folder's norms files
     (:func:`logistics.ranges.norms_figure_problems`)."""
     rest, _ = split_norms_overrides(overrides)
+    figures = army_figure_paths(army)
+    # a count of 1.5 rifle corps was rounded to 2 without a word (2.5 to 2: round half to
+    # even); the rounding is for the Monte Carlo draws, which are not checked here
+    fractions = [f"override {k}={v:g}: {k} is a whole number ({figures[k].value} in the "
+                 f"file): give a whole number, e.g. {k}={max(1, round(v))}"
+                 for k, v in rest.items() if k in figures
+                 and isinstance(figures[k].value, int) and not float(v).is_integer()]
+    if fractions:
+        return "; ".join(fractions)
     try:
         apply_army_overrides(army, rest)
     except ConfigError as exc:

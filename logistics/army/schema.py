@@ -568,6 +568,9 @@ class FormationSpec(_Model):
         if self.parent == self.id:
             raise ValueError(f"formation {self.id!r} names itself as its parent; fix: the id of "
                              "another formation, or no `parent:`")
+        if self.formed is not None and self.parent is None:  # read only with a parent: ignored
+            raise ValueError(f"formed: {self.formed.when} needs a `parent:` (the formation it "
+                             "moves with until then); fix: add `parent:`, or drop `formed:`")
         if (self.movement == "river") != (self.carried_by is not None):
             raise ValueError("a formation carried by the flotilla has `movement: river` and "
                              "`carried_by:` (a flotilla id), and only such a formation has "

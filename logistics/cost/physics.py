@@ -104,6 +104,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -597,7 +598,9 @@ def _weight(objective: str | float) -> float:
     if isinstance(objective, str):
         check_choice("objective", objective, ("time", "fuel"))
         return 1.0 if objective == "time" else 0.0
-    if isinstance(objective, bool) or not isinstance(objective, int | float) or not (
+    # numbers.Real: a numpy float32 or int64 weight is one too (np.float32(0.5) was refused as
+    # "got np.float32(0.5)"); a bool is no weight
+    if isinstance(objective, (bool, np.bool_)) or not isinstance(objective, numbers.Real) or not (
         0.0 <= float(objective) <= 1.0
     ):
         raise ConfigError(

@@ -44,7 +44,7 @@ from logistics.cost.kernel import (
 )
 from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.cost.stencil import offsets as stencil_offsets
-from logistics.errors import ConfigError, ExtentError, NoRouteError, ResourceError
+from logistics.errors import ConfigError, ExtentError, NoRouteError, ResourceError, check_flag
 
 __all__ = ["Accumulated", "find_costs", "traceback", "barrier_mask", "check_cell",
            "start_cost_values"]
@@ -516,7 +516,12 @@ def _seed_costs(inp: KernelInputs, sources, start_costs, init_cost) -> np.ndarra
     """The float64 (ny, nx) start raster: inf except at sources (their start cost)."""
     shape = inp.class_index.shape
     if init_cost is not None:
-        init = np.asarray(init_cost, dtype=np.float64)
+        try:
+            init = np.asarray(init_cost, dtype=np.float64)
+        except (TypeError, ValueError):  # init_cost="x": numpy's ValueError, naming no argument
+            raise ConfigError(f"init_cost must be a float array of the model's grid shape "
+                              f"{shape} (inf or NaN: not a source), got "
+                              f"{type(init_cost).__name__} {str(init_cost)[:60]!r}") from None
         if init.shape != shape:
             raise ConfigError(
                 f"init_cost has shape {init.shape}, expected the model's grid shape {shape}"
@@ -553,7 +558,10 @@ def start_cost_values(start_costs, n_sources: int) -> np.ndarray:
     if start_costs is None:
         return np.zeros(n_sources)
     try:
-        starts = np.broadcast_to(np.asarray(start_costs, dtype=float), (n_sources,))
+        given = np.asarray(start_costs)
+        if given.dtype.kind not in "iuf":  # numpy reads "1" as 1.0 and True as 1.0
+            raise TypeError(start_costs)
+        starts = np.broadcast_to(given.astype(float), (n_sources,))
     except (TypeError, ValueError):
         starts = np.full(0, np.nan)
     if starts.shape != (n_sources,) or not np.all(np.isfinite(starts)) or np.any(starts < 0):
@@ -635,6 +643,7 @@ def find_costs(
         raise ConfigError(
             f"find_costs needs a CostModel (from logistics.build_cost_model(terrain, vehicle)), "
             f"got {type(model).__name__}")
+    reverse = check_flag("reverse", reverse)  # bool("no") is True: solved towards the sources
     _check_size(model.shape)
     ci = None
     if barriers is not None:
@@ -650,8 +659,8 @@ def find_costs(
     cost = _seed_costs(inp, sources, start_costs, init_cost)
     backlink = np.full(cost.shape, -1, dtype=np.int8)
     stop = () if stop_at is None else _flat_cells(stop_at, cost.shape, "stop_at")
-    _dijkstra(inp, offs, _link_table(offs, bool(reverse)), cost, backlink, bool(reverse), stop)
-    return Accumulated(cost, backlink, int(stencil), bool(reverse), model.units,
+    _dijkstra(inp, offs, _link_table(offs, reverse), cost, backlink, reverse, stop)
+    return Accumulated(cost, backlink, int(stencil), reverse, model.units,
                        (inp.dx_m, inp.dy_m))
 
 

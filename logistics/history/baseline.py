@@ -82,7 +82,7 @@ class PlannedRates:
 
 def _default_path(config_dir: str | Path | None = None) -> Path:
     """``history/planned-rates.yaml`` of ``config_dir`` (``settings.CONFIG_DIR`` when None)."""
-    return Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "history" \
+    return settings.config_dir_path(config_dir) / "history" \
         / "planned-rates.yaml"
 
 

@@ -23,6 +23,7 @@ status ``halted: no fuel``, until fuel arrives. The verdict reports both, over e
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from logistics import settings
+from logistics._textfile import read_text
 from logistics.errors import DataError
 from logistics.history.runs import RunTrace
 from logistics.history.uncertainty import QUANTILES
@@ -171,27 +173,28 @@ def load_fuel_states(path: str | Path | None = None, *,
     """Documented fuel states (default ``history/fuel-states.csv`` of the configs folder
     ``config_dir``, ``settings.CONFIG_DIR`` when None); ``date`` parsed, ``refills`` numeric
     (NaN where the source gives no figure)."""
-    p = Path(path) if path is not None else (Path(
-        config_dir if config_dir is not None else settings.CONFIG_DIR) / "history" / "fuel-states.csv")
+    p = Path(path) if path is not None else (
+        settings.config_dir_path(config_dir) / "history" / "fuel-states.csv")
     fix = ("fix: save it as UTF-8 CSV with the columns " + ", ".join(_STATE_COLUMNS)
            + " (as the shipped configs/history/fuel-states.csv)")
+    from logistics.history.documented import MAX_BYTES  # the bound of a history CSV
+
+    if not p.exists() and not p.is_symlink():
+        raise DataError(f"fuel-states file not found: {p}")
+    try:  # a pipe named fuel-states.csv: pandas waited on it for ever (the compare hung)
+        text = read_text(p, what="fuel-states file", max_bytes=MAX_BYTES,
+                         error=DataError)
+    except DataError as exc:
+        raise DataError(f"{exc}; {fix}") from None
     try:
-        df = pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"fuel-states file not found: {p}") from None
-    except IsADirectoryError:
-        raise DataError(f"{p}: is a folder, not the fuel-states file; {fix}") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{p}: not UTF-8 text (byte {exc.start}: {exc.reason}); {fix}") from None
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.EmptyDataError:
         raise DataError(f"{p}: empty (no header line); {fix}") from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
+        if "Expected" in str(exc):  # a later row wider than the first: said as the others are
+            _check_widths(p, text)
         raise DataError(f"{p}: cannot be read as CSV ({str(exc).strip()[:200]}); {fix}") from None
-    twice = _named_twice(p)
-    if twice:
-        raise DataError(f"{p}: columns named twice in the header: {', '.join(twice)} (pandas "
-                        "would keep one and rename the other); fix: keep one column of each "
-                        f"name, {', '.join(_STATE_COLUMNS)}")
+    _check_widths(p, text)
     # cells as the documented-advances reader takes them: a spreadsheet's spaces round a
     # date or an axis id ("1945-08-12 ") are no part of it (the date was refused unseen)
     df.columns = [str(c).strip() for c in df.columns]
@@ -199,6 +202,12 @@ def load_fuel_states(path: str | Path | None = None, *,
     missing = [c for c in _STATE_COLUMNS if c not in df.columns]
     if missing:
         raise DataError(f"{p}: missing columns {', '.join(missing)} (expected {', '.join(_STATE_COLUMNS)})")
+    unsourced = [int(i) + 2 for i in np.flatnonzero((df["source"] == "") & (df["quote"] == ""))]
+    if unsourced:  # a state from nowhere was scored (a documented position without either
+        # is not: documented.py)
+        raise DataError(f"{p}: rows {unsourced[:10]} have no source and no quote: the state "
+                        "cannot be checked against where it comes from; fix: give the source "
+                        "(author, title, page or URL) and, best, the quote")
     twins = df[df.duplicated(keep=False)]
     if len(twins):  # a row pasted twice was scored twice, counted twice among those within
         rows = [int(i) + 2 for i in twins.index]
@@ -231,14 +240,36 @@ def load_fuel_states(path: str | Path | None = None, *,
     return df
 
 
-def _named_twice(p: Path) -> list[str]:
-    """Names the header line of the CSV ``p`` gives more than once."""
+def _check_widths(p: Path, text: str) -> None:
+    """DataError for a header naming a column twice, or a row of another width than the
+    header's: pandas filled a short row's cells with NaN (scored from no source), made a long
+    first row's extra cell an index (every column shifted: "bad date in rows [2, ...]") and
+    said a later one in its own words ("Expected 10 fields in line 4, saw 11")."""
+    twice, widths = _layout(text)
+    if twice:
+        raise DataError(f"{p}: columns named twice in the header: {', '.join(twice)} (pandas "
+                        "would keep one and rename the other); fix: keep one column of each "
+                        f"name, {', '.join(_STATE_COLUMNS)}")
+    if widths:
+        from logistics.history.documented import width_problem
+
+        row, cells, width = widths[0]
+        more = f" (and rows {[w[0] for w in widths[1:11]]})" if len(widths) > 1 else ""
+        raise DataError(f"{p}: row {row}{more}: {width_problem(row, cells, width).message}")
+
+
+def _layout(text: str) -> tuple[list[str], list[tuple[int, int, int]]]:
+    """The names the header line of the CSV ``text`` gives more than once, and ``(row, cells,
+    header's columns)`` of each non-blank row of another width than the header's (rows
+    counted as the file's records, the header row 1)."""
     import csv
 
-    with open(p, encoding="utf-8-sig", newline="") as f:
-        header = next(csv.reader(f), [])
+    csv.field_size_limit(max(csv.field_size_limit(), len(text)))  # pandas read it all
+    rows = (r for r in csv.reader(io.StringIO(text, newline="")) if r)  # blank lines skipped,
+    header = next(rows, [])  # as pandas does
     names = [h.strip() for h in header]
-    return sorted({n for n in names if names.count(n) > 1})
+    widths = [(n, len(r), len(header)) for n, r in enumerate(rows, 2) if len(r) != len(header)]
+    return sorted({n for n in names if names.count(n) > 1}), widths
 
 
 @dataclass(frozen=True)

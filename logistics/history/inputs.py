@@ -54,7 +54,7 @@ class Inputs:
 def default_documented_path(config_dir: str | Path | None = None) -> Path:
     """``history/documented-advances.csv`` of the configs folder ``config_dir``
     (``settings.CONFIG_DIR`` when None: the shipped file, or LOGISTICS_CONFIG_DIR's)."""
-    return Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / "history" \
+    return settings.config_dir_path(config_dir) / "history" \
         / "documented-advances.csv"
 
 

@@ -113,7 +113,7 @@ def load_params(path: str | os.PathLike[str] | None = None, *,
     """Read ``network.yaml`` (default: ``<config_dir>/network/network.yaml``,
     ``settings.CONFIG_DIR``'s when ``config_dir`` is None)."""
     if path is None:
-        path = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) \
+        path = settings.config_dir_path(config_dir) \
             / "network" / _NETWORK_YAML
     path = Path(path)
     return _load_params(str(path), _mtime(path))
@@ -125,7 +125,7 @@ def load_lines(path: str | os.PathLike[str] | None = None, *,
     ``<config_dir>/network/lines-1945.yaml``, ``settings.CONFIG_DIR``'s when ``config_dir`` is
     None), as :func:`load_params` reads ``network.yaml``."""
     if path is None:
-        path = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) \
+        path = settings.config_dir_path(config_dir) \
             / "network" / _LINES_YAML
     path = Path(path)
     return dict(_load_lines(str(path), _mtime(path)))

@@ -261,13 +261,17 @@ def normalize_chunks(chunks, shape: tuple[int, int]) -> tuple[tuple[int, ...], t
         chunks = (chunks.get("y", settings.CHUNK_CELLS), chunks.get("x", settings.CHUNK_CELLS))
     elif chunks is True or chunks == "auto":
         chunks = settings.CHUNK_CELLS
+    positive = ConfigError(f"chunks must be positive cell counts, got {chunks!r}; e.g. "
+                           f"chunks={settings.CHUNK_CELLS} (or chunks=True)")
     try:
-        return dka.core.normalize_chunks(chunks, shape)
+        out = dka.core.normalize_chunks(chunks, shape)
     except ZeroDivisionError:  # dask's word for a chunk of 0 cells
-        raise ConfigError(f"chunks must be positive cell counts, got {chunks!r}; e.g. "
-                          f"chunks={settings.CHUNK_CELLS} (or chunks=True)") from None
+        raise positive from None
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"chunks must be an int, a (y, x) pair or a dict, got {chunks!r}: {exc}") from None
+    if any(c <= 0 for axis in out for c in axis):  # chunks=-5: dask's ValueError later, in a
+        raise positive  # map_blocks ("Chunks do not add up to shape")
+    return out
 
 
 def grid_array(func, grid: MetricGrid, *, chunks=None, dtype=np.float32):

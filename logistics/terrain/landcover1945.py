@@ -141,7 +141,7 @@ def landcover_1945_path(config_dir: str | Path | None = None) -> Path:
     """``terrain/landcover-1945.yaml`` of the configs folder ``config_dir``
     (``settings.CONFIG_DIR`` as set when None), else the shipped one (a user's configs folder
     without one runs on the shipped rule)."""
-    p = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / LANDCOVER_1945_FILE
+    p = settings.config_dir_path(config_dir) / LANDCOVER_1945_FILE
     return p if p.exists() else Path(settings.SHIPPED_CONFIG_DIR) / LANDCOVER_1945_FILE
 
 

@@ -26,7 +26,7 @@ def shipped_railways(config_dir: str | Path | None = None) -> Path:
     ``config_dir`` (``settings.CONFIG_DIR`` as set when called), else the shipped one (a
     user's configs folder without railways runs on the shipped network). The one path every
     reader of it uses (terrain overlay, land-cover rule, osmnx network)."""
-    p = Path(config_dir if config_dir is not None else settings.CONFIG_DIR) / RAILWAYS_FILE
+    p = settings.config_dir_path(config_dir) / RAILWAYS_FILE
     return p if p.exists() else Path(settings.SHIPPED_CONFIG_DIR) / RAILWAYS_FILE
 
 

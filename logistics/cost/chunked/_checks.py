@@ -36,6 +36,8 @@ def as_tile(chunks: Any, shape: tuple[int, int]) -> tuple[int, int]:
     try:
         th, tw = (int(c) for c in chunks)
         ok = th == chunks[0] and tw == chunks[1] and th > 0 and tw > 0
+        # chunks=True was tiles of 1 x 1 cell (int(True) == 1): a grid of millions of tiles
+        ok = ok and not any(isinstance(c, (bool, np.bool_)) for c in chunks)
     except (TypeError, ValueError):
         ok = False
     if not ok:

@@ -33,7 +33,7 @@ from logistics.cost.chunked.result import ChunkedResult, ChunkedStats
 from logistics.cost.cluster import DeferredCtrlC
 from logistics.cost.model import CostModel
 from logistics.cost.stencil import offsets
-from logistics.errors import ConfigError
+from logistics.errors import ConfigError, check_flag
 
 __all__ = ["find_costs_chunked"]
 
@@ -80,6 +80,10 @@ def find_costs_chunked(
     cell for cell to :func:`logistics.cost.solver.find_costs` on the whole grid.
     """
     start = time.perf_counter()
+    # read by truthiness below: bool("no") is True (reverse="no" solved towards the sources)
+    reverse = check_flag("reverse", reverse)
+    if progress is not None:
+        progress = check_flag("progress", progress)
     fields = fields_of(model, barriers)
     shape = tuple(int(s) for s in model.class_index.shape)
     if len(shape) != 2 or 0 in shape:
