@@ -354,3 +354,29 @@ def test_35a_rifle_divisions_are_ferried_over_the_ussuri_by_own_means_and_hold_t
     before = t[t.index < release]
     assert before["cum_km"].max() <= c["cum_km"] + bound + 1e-6
     assert (before["status"] == "carried").any()
+
+
+def test_crossings_say_when_the_ferrying_started_and_when_all_was_across(corridor):
+    """crossings.csv: ``time`` is the head at the crossing (06:30), ``ferry_start`` when its
+    means started on it (06:30: the brigade was free) and ``all_across`` 30 h later
+    (10 Aug 12:30); a second formation behind it in the queue reaches the river at the same
+    06:30 and is taken when the brigade comes free, 12:30, all across 10 h later; a crossing
+    not ferried has neither."""
+    r = simulate_army(_army(corridor, [("fd", 30.0), ("main", 10.0)]))
+    c = r.crossings.set_index("formation_id")
+    assert list(r.crossings.columns[-2:]) == ["ferry_start", "all_across"]
+    assert c.loc["fd", "time"] == H0 + timedelta(hours=6.5)
+    assert c.loc["fd", "ferry_start"] == H0 + timedelta(hours=6.5)
+    assert c.loc["fd", "all_across"] == H0 + timedelta(hours=36.5)
+    assert c.loc["main", "ferry_start"] == H0 + timedelta(hours=36.5)
+    assert c.loc["main", "all_across"] == H0 + timedelta(hours=46.5)
+    plain = simulate_army(replace(corridor(tank_l=1e6, length_km=400, days=2)))
+    assert plain.crossings.empty or plain.crossings[["ferry_start", "all_across"]].isna().all().all()
+
+
+def test_a_ferrying_not_ended_by_the_run_s_end_has_no_all_across(corridor):
+    """Ferried for 100 h from 06:30 in a run of 2 days: started, never all across."""
+    r = simulate_army(_army(corridor, [("fd", 100.0)], days=2))
+    c = r.crossings.set_index("formation_id")
+    assert c.loc["fd", "ferry_start"] == H0 + timedelta(hours=6.5)
+    assert pd.isna(c.loc["fd", "all_across"])

@@ -195,6 +195,7 @@ class Holds:
             if 0.0 < st.ferry_km <= fp.formed_km + _EPS_KM and st.formed_out_h is None:
                 st.formed_out_h = took.start_h  # across ahead of its parent: out of its column
             st.ferried_h[st.ferry_km] = took.hours  # crossings.csv ferry_h, by crossing
+            st.ferry_span_h[st.ferry_km] = (took.start_h, took.release_h)
             release = self.plan.start + timedelta(hours=took.release_h)
             wait = (f"after {took.start_h - took.arrived_h:.1f} h waiting; "
                     if took.start_h > took.arrived_h + 1e-9 else "")

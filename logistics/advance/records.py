@@ -162,21 +162,29 @@ class StepRecords:
         return rec
 
     def crossings_table(self) -> pd.DataFrame:
+        """Each river crossing of each formation's route: ``time`` when its head reached it
+        (the near bank; NaT: not reached by the end), and where it was ferried ``ferry_start``
+        (its means started on it) and ``all_across`` (the last of it over), NaT where it was
+        not ferried or the ferrying had not started or ended by the run's end."""
         rows = []
+        at = lambda h: self.plan.start + timedelta(hours=h) if h is not None else pd.NaT  # noqa: E731
         for fid in self.order:
             fp, st = self.fp[fid], self.state[fid]
             for n, c in enumerate(fp.crossings):
                 t = self.crossing_times.get((fid, n))
                 # the means that took it; still waiting at the end: the quicker of its means
                 ferry = st.ferried_h.get(c.km, 0.0)
+                start_h, across_h = st.ferry_span_h.get(c.km, (None, None))
                 if st.ferry_km is not None and abs(st.ferry_km - c.km) < 1e-9 \
                         and st.ferry_release_h is None:
                     ferry = min(fp.ferry_h if fp.ferry_by else math.inf, fp.own_means_h)
-                rows.append({"formation_id": fid,
-                             "time": (self.plan.start + timedelta(hours=t) if t is not None
-                                      else pd.NaT),
+                if across_h is not None and across_h > self.plan.duration_h + 1e-9:
+                    across_h = None  # not all across by the run's end
+                rows.append({"formation_id": fid, "time": at(t),
                              "cum_km": c.km, "lon": c.lon, "lat": c.lat,
                              "river_class": c.river_class,
-                             "crossing_h": c.crossing_h, "ferry_h": ferry})
+                             "crossing_h": c.crossing_h, "ferry_h": ferry,
+                             "ferry_start": at(start_h), "all_across": at(across_h)})
         return pd.DataFrame(rows, columns=["formation_id", "time", "cum_km", "lon", "lat",
-                                           "river_class", "crossing_h", "ferry_h"])
+                                           "river_class", "crossing_h", "ferry_h",
+                                           "ferry_start", "all_across"])

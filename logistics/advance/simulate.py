@@ -163,6 +163,9 @@ class _FState:
     #: hours each of its ferryings took, by the crossing's km (each crossing where it is
     #: ferried: :meth:`~logistics.advance.holds.Holds.ferried_at`)
     ferried_h: dict = field(default_factory=dict)
+    #: when each of its ferryings started and when all of it was across, hours since the
+    #: start, by the crossing's km (crossings.csv ``ferry_start``, ``all_across``)
+    ferry_span_h: dict = field(default_factory=dict)
     arrived_h: float | None = None
     first_dry_h: float | None = None
     en_route_l: float = 0.0

@@ -19,7 +19,7 @@ Layers (each a GeoDataFrame, possibly empty but always with its columns and CRS)
 | ``daily`` | Point | formation per date (end-of-day position, ``date``, ``time`` at 24:00) |
 | ``halts`` | Point | halt spell (``reason``, ``start``, ``end``, ``hours``) |
 | ``deliveries`` | Point | delivery and formation that took part of it (``delivery_id``, ``litres`` its share; placed at its ``cum_km`` along its route); every column of ``deliveries.csv`` |
-| ``crossings`` | Point | river crossing (``river_class``, ``crossing_h`` and ``ferry_h`` where the run says) |
+| ``crossings`` | Point | river crossing (``river_class``, ``crossing_h``, ``ferry_h``, ``ferry_start`` and ``all_across`` where the run says) |
 | ``documented`` | Point | documented position of the run's axis that has coordinates |
 | ``objectives`` | Point | formation and objective, in order (``objective``, ``order``), where its route reaches it (``cum_km``), ``reached`` (when; empty if never) |
 """
@@ -51,7 +51,7 @@ FIELD_TYPES: dict[str, str] = {
     "hours": "float64", "litres": "float64", "delivery_id": "int64", "fuel_l": "float64", "refills_on_hand": "float64",
     "crossing_h": "float64", "ferry_h": "float64", "river_class": "int64", "reached": "datetime64[ms]", "order": "int64",
     "tail_km": "float64", "elements": "int64", "reserve_km": "float64", "offered_l": "float64",
-    "truck_fuel_l": "float64",
+    "truck_fuel_l": "float64", "ferry_start": "datetime64[ms]", "all_across": "datetime64[ms]",
 }
 
 
@@ -217,11 +217,12 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
                                 first + [c for c in dl.columns if c not in first])
 
     cr = v["crossings"].copy()
-    if len(cr):
-        cr["time"] = pd.to_datetime(cr["time"])
+    for c in ("time", "ferry_start", "all_across"):
+        if len(cr) and c in cr.columns:
+            cr[c] = pd.to_datetime(cr[c])
     layers["crossings"] = _gdf(cr, map(Point, zip(cr.get("lon", []), cr.get("lat", []))),
                                ["formation_id", "time", "cum_km", "river_class", "crossing_h",
-                                "ferry_h"])
+                                "ferry_h", "ferry_start", "all_across"])
 
     layers["objectives"] = _objectives(result, v["routes"], names)
     layers["documented"] = documented_points(result.scenario.axis_id, documented,
