@@ -152,7 +152,28 @@ class Holds:
         st.ferry_start_h = None
         st.ferry_site = self.ferries.site_of(crossing.lon, crossing.lat) if site is None else site
         self.ferries.join(fid, t_h, brigade=fp.ferry_by or None, ferry_h=fp.ferry_h,
-                          site=st.ferry_site, own_h=fp.own_means_h)
+                          site=st.ferry_site, own_h=fp.own_means_h,
+                          after=self.breakers_beyond(fid, crossing.km))
+
+    def breakers_beyond(self, fid: str, km: float) -> frozenset[str]:
+        """The formations of the army whose breach the formation will wait for at the first
+        fortified depth of its route beyond km ``km`` (its crossing): those that break into
+        (``assault``/``besiege``) a region of that depth when it follows there (``follow``,
+        with a breaker to follow: :meth:`breaks_in`) and none has entered the region yet
+        (:meth:`breach_start_h`); else none. Not a support formation attached to a parent
+        (:meth:`support_held_at`: it cannot enter the depth ahead of its parent, which is
+        listed if it breaks in). The ferry queue takes one of them across first
+        (:mod:`~logistics.advance.ferry_queue`, ``configs/norms/movement.yaml
+        river.ferrying.breaker_first``)."""
+        p = next((q for q in self.fp[fid].fortified if q.km_in > km - _EPS_KM), None)
+        if p is None or self.breaks_in(p):
+            return frozenset()
+        rids = set(pass_regions(p))
+        if rids & set(self.breach_open_h):
+            return frozenset()
+        return frozenset(c for c, f in self.fp.items() if c != fid and not (
+            f.unit.role == "support" and f.unit.parent in self.fp) and any(
+            q.action != "follow" and rids & set(pass_regions(q)) for q in f.fortified))
 
     def in_column(self, fid: str, crossing, t_h: float) -> list[tuple[str, object]]:
         """(id, its crossing) of the formations the same brigade ferries that still move in
@@ -184,7 +205,8 @@ class Holds:
         formation at a time, whole; when it comes free it takes the first in fuel priority
         order (``fuel.priority.order``: forward detachments first; the forward detachments
         crossed the Ussuri first, [REF-MOVEMENT-FACTS]) of those whose head was at their
-        crossing by then, else, idle, the first to arrive; the formation goes to whichever
+        crossing by then, else, idle, the first to arrive, a breaker before a formation that
+        will follow its breach (:meth:`breakers_beyond`); the formation goes to whichever
         of its means has all of it across first). A formation arriving later within the same
         hour but moved earlier in it (higher priority) may take a means that came free before
         the other arrived."""
