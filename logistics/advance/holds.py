@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from datetime import timedelta
 
+import numpy as np
+
 from logistics.advance.depths import pass_regions
 from logistics.advance.ferry_sites import FERRY_SITE_KM
 from logistics.army.fortified import FORTIFIED_OPEN
@@ -97,12 +99,19 @@ class Holds:
         rivers are crossed where the road and rail net crossed them. Not when it has no means
         (no own-means planner), nor at the crossing it is queued for already (with its
         parent's column, :meth:`in_column`)."""
-        fp, st = self.fp[fid], self.state[fid]
-        if crossing.river_class not in BIG_RIVER_CLASSES:
-            return False
-        if not fp.ferry_by and not (crossing.frontier and math.isfinite(fp.own_means_h)):
+        st = self.state[fid]
+        if not self.ferried_river(fid, crossing):
             return False
         return st.ferry_km is None or abs(st.ferry_km - crossing.km) > _EPS_KM
+
+    def ferried_river(self, fid: str, crossing) -> bool:
+        """Whether the river of the formation's ``crossing`` is one it is ferried over
+        (:meth:`ferried_at`, whatever it is doing now): a major or large river its flotilla
+        sails, or on the Amur-Ussuri frontier when it has own means."""
+        fp = self.fp[fid]
+        if crossing.river_class not in BIG_RIVER_CLASSES:
+            return False
+        return bool(fp.ferry_by) or (crossing.frontier and math.isfinite(fp.own_means_h))
 
     def ferrying(self, fid: str, t_h: float) -> bool:
         """Whether the formation's head has reached a crossing where it is ferried
@@ -152,7 +161,28 @@ class Holds:
         st.ferry_start_h = None
         st.ferry_site = self.ferries.site_of(crossing.lon, crossing.lat) if site is None else site
         self.ferries.join(fid, t_h, brigade=fp.ferry_by or None, ferry_h=fp.ferry_h,
-                          site=st.ferry_site, own_h=fp.own_means_h)
+                          site=st.ferry_site, own_h=fp.own_means_h,
+                          after=self.breakers_beyond(fid, crossing.km))
+
+    def breakers_beyond(self, fid: str, km: float) -> frozenset[str]:
+        """The formations of the army whose breach the formation will wait for at the first
+        fortified depth of its route beyond km ``km`` (its crossing): those that break into
+        (``assault``/``besiege``) a region of that depth when it follows there (``follow``,
+        with a breaker to follow: :meth:`breaks_in`) and none has entered the region yet
+        (:meth:`breach_start_h`); else none. Not a support formation attached to a parent
+        (:meth:`support_held_at`: it cannot enter the depth ahead of its parent, which is
+        listed if it breaks in). The ferry queue takes one of them across first
+        (:mod:`~logistics.advance.ferry_queue`, ``configs/norms/movement.yaml
+        river.ferrying.breaker_first``)."""
+        p = next((q for q in self.fp[fid].fortified if q.km_in > km - _EPS_KM), None)
+        if p is None or self.breaks_in(p):
+            return frozenset()
+        rids = set(pass_regions(p))
+        if rids & set(self.breach_open_h):
+            return frozenset()
+        return frozenset(c for c, f in self.fp.items() if c != fid and not (
+            f.unit.role == "support" and f.unit.parent in self.fp) and any(
+            q.action != "follow" and rids & set(pass_regions(q)) for q in f.fortified))
 
     def in_column(self, fid: str, crossing, t_h: float) -> list[tuple[str, object]]:
         """(id, its crossing) of the formations the same brigade ferries that still move in
@@ -184,7 +214,8 @@ class Holds:
         formation at a time, whole; when it comes free it takes the first in fuel priority
         order (``fuel.priority.order``: forward detachments first; the forward detachments
         crossed the Ussuri first, [REF-MOVEMENT-FACTS]) of those whose head was at their
-        crossing by then, else, idle, the first to arrive; the formation goes to whichever
+        crossing by then, else, idle, the first to arrive, a breaker before a formation that
+        will follow its breach (:meth:`breakers_beyond`); the formation goes to whichever
         of its means has all of it across first). A formation arriving later within the same
         hour but moved earlier in it (higher priority) may take a means that came free before
         the other arrived."""
@@ -310,12 +341,45 @@ class Holds:
         e.g. an SP artillery battalion of rifle divisions) may not pass: as far along its own
         route as its parent's head is along the parent's (the same share of each route: the
         two routes join the same start to the same objectives, priced for different
-        vehicles); inf once the parent has arrived. Assumed (configs/armies/README.md
-        ``role``): an attached unit fights in its parent's formation and does not run ahead
-        of it; no source has one leave its division."""
+        vehicles), the share taken between the rivers the two are ferried over at the same
+        site (:meth:`support_anchors`: a parent at or across its crossing holds the unit at
+        or across its own, not metres short of it); inf once the parent has arrived.
+        Assumed (configs/armies/README.md ``role``): an attached unit fights in its parent's
+        formation and does not run ahead of it; no source has one leave its division."""
         fp, pp = self.fp[fid], self.fp[self.fp[fid].unit.parent]
-        total, parent_total = float(fp.km[-1]), float(pp.km[-1])
+        parent_total = float(pp.km[-1])
         if parent_total <= 0.0 or self.state[fp.unit.parent].arrived_h is not None:
             return math.inf
-        share = float(self.lead(fp.unit.parent).s) / parent_total
-        return math.inf if share >= 1.0 - 1e-9 else share * total
+        s = float(self.lead(fp.unit.parent).s)
+        if s >= parent_total * (1.0 - 1e-9):
+            return math.inf
+        at_parent, at_own = self.support_anchors(fid)
+        return float(np.interp(s, at_parent, at_own))
+
+    def support_anchors(self, fid: str) -> tuple[list[float], list[float]]:
+        """(parent km, own km) of the points a support formation's route is matched to its
+        parent's at (:meth:`support_held_at`): the starts, each river both are ferried over
+        (:meth:`ferried_river`) at the same site (crossings within ``FERRY_SITE_KM``, in
+        route order), and the ends. Why: the share of route length alone put the 2nd Red
+        Banner Army's SP battalion 15 m short of its Amur crossing while its parent was at
+        its own, so it stayed on the near bank (the far-bank town unreached) though ferried."""
+        from logistics.geodesy import great_circle_km
+
+        parent = self.fp[fid].unit.parent
+        fp, pp = self.fp[fid], self.fp[parent]
+        at_parent, at_own = [0.0], [0.0]
+        for c in fp.crossings:
+            if not self.ferried_river(fid, c):
+                continue
+            near = [(float(great_circle_km(c.lon, c.lat, x.lon, x.lat)), x.km)
+                    for x in pp.crossings if x.km > at_parent[-1] + _EPS_KM
+                    and self.ferried_river(parent, x)]
+            near = [n for n in near if n[0] <= FERRY_SITE_KM]
+            end_ok = c.km < float(fp.km[-1]) - _EPS_KM
+            if near and end_ok and c.km > at_own[-1] + _EPS_KM \
+                    and min(near)[1] < float(pp.km[-1]) - _EPS_KM:
+                at_parent.append(float(min(near)[1]))
+                at_own.append(float(c.km))
+        at_parent.append(float(pp.km[-1]))
+        at_own.append(float(fp.km[-1]))
+        return at_parent, at_own

@@ -246,9 +246,11 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
     fuel_draw              ``need``, ``locate_reserve``, ``reserve_km``, ``reach``,
     (``FuelDraw``)         ``fuel_limit``, ``dry_classes``, ``may_drain``, ``drain``, ``burn``
     holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``hold_lifts_h``,
-                           ``ferry_queue``, ``in_column``, ``ferry_take``, ``open_breach``,
+                           ``ferry_queue``, ``breakers_beyond``, ``in_column``,
+                           ``ferry_take``, ``open_breach``,
                            ``breach_made``, ``breach_through_h``, ``open_corridor_text``,
-                           ``breach_start_h``, ``support_held_at``
+                           ``breach_start_h``, ``support_held_at``, ``support_anchors``,
+                           ``ferried_river``
     stops (``Stops``)      ``stops_after``, ``far_bank``, ``at_stops``, ``detach``
     carried (``Carried``)  ``carried``, ``plan_rail``, ``shuttle_step``, ``burn_carried``
     =====================  =========================================================================
