@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 __all__ = ["FRONTIER_WINDOW_KM", "AMUR_FROM_LON", "on_frontier", "FerryToll", "ferry_hours",
-           "ferry_toll", "frontier_river_cells", "with_toll"]
+           "uncontended_h", "ConvoyLoad", "convoy_ferry_h", "ferry_toll", "frontier_river_cells", "with_toll"]
 
 
 #: Km of route either side of a crossing within which the route must pass from one side of the
@@ -87,6 +87,57 @@ def ferry_hours(unit, options, *, flotilla: bool) -> tuple[float, float]:
     return ferry_h, own_h
 
 
+def uncontended_h(unit, options, *, flotilla: bool) -> float:
+    """Hours a formation (or a convoy, :class:`ConvoyLoad`) is ferried across one big river
+    with no queue: ``min(ferry_h, own_means_h)`` with a flotilla (whichever means has it across
+    first), ``own_means_h`` without (:func:`ferry_hours`); inf when no means is planned."""
+    ferry_h, own_h = ferry_hours(unit, options, flotilla=flotilla)
+    return min(ferry_h, own_h) if flotilla else own_h
+
+
+#: Men of a supply truck, its driver: **assumed** (no establishment of the army's motor
+#: transport is in the references; one driver a truck, the usual crew of a ZIS-5).
+CONVOY_MEN_PER_TRUCK: int = 1
+
+
+@dataclass(frozen=True)
+class ConvoyLoad:
+    """What a supply convoy puts on the ferries: ``trucks`` of class ``vehicle`` and their
+    drivers (:data:`CONVOY_MEN_PER_TRUCK`); the fields :func:`ferry_hours` reads of a unit, so
+    a convoy is ferried by the same norms as a formation."""
+
+    vehicle: str
+    trucks: int
+
+    @property
+    def men(self) -> int:
+        return CONVOY_MEN_PER_TRUCK * int(self.trucks)
+
+    @property
+    def vehicle_count(self) -> int:
+        return int(self.trucks)
+
+    @property
+    def motor_classes(self) -> tuple[tuple[str, int], ...]:
+        return ((self.vehicle, int(self.trucks)),)
+
+
+def convoy_ferry_h(vehicle: str, options) -> Callable[[int, bool], float]:
+    """``hours(trucks, flotilla)``: the uncontended ferry time (:func:`uncontended_h`) of a
+    convoy of ``trucks`` of class ``vehicle`` at one big river, by the formations' norms
+    (``options``: the plan's :class:`~logistics.advance.plan.PlanOptions`); ``flotilla``: the
+    formation it supplies is ferried by a flotilla brigade there. Cached per argument pair."""
+    cache: dict[tuple[int, bool], float] = {}
+
+    def hours(trucks: int, flotilla: bool) -> float:
+        key = (int(trucks), bool(flotilla))
+        if key not in cache:
+            cache[key] = uncontended_h(ConvoyLoad(vehicle, key[0]), options, flotilla=key[1])
+        return cache[key]
+
+    return hours
+
+
 def frontier_river_cells(terrain, sides: np.ndarray, window_km: float, from_lon: float
                          ) -> np.ndarray:
     """Bool grid: big-river cells east of ``from_lon`` (deg E) within ``window_km`` of both a
@@ -128,8 +179,7 @@ def ferry_toll(terrain, unit, options, *, flotilla: bool,
     frontier), where it is ferried by the site's own means even without a flotilla."""
     from logistics.terrain.classes import BIG_RIVER_CLASSES
 
-    ferry_h, own_h = ferry_hours(unit, options, flotilla=flotilla)
-    hours = min(ferry_h, own_h) if flotilla else own_h
+    hours = uncontended_h(unit, options, flotilla=flotilla)
     if not (math.isfinite(hours) and hours > 0):
         return None
     if flotilla:

@@ -315,7 +315,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     convoy_kmh = norms.norm_for("motor").max_speed_kmh
     run_end = army.run_end
     trucks = tuple(truck_spec(army, i, terrain, track, notes, models=models, engine=opt.engine,
-                              norms=norms, run_end=run_end, convoy_kmh=convoy_kmh)
+                              norms=norms, run_end=run_end, convoy_kmh=convoy_kmh,
+                              options=opt)
                    for i in range(len(army.supply.trucks)))
     airlifts = tuple(air_spec(a, t0) for a in army.supply.air)
     air_priority = tuple(tuple(a.priority_to) for a in army.supply.air)

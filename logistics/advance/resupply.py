@@ -28,6 +28,13 @@ __all__ = ["Resupply"]
 RESERVE = "(reserve)"
 
 
+def _within(theirs: tuple[float, ...], ours: tuple[float, ...]) -> bool:
+    """Whether a formation whose ferried rivers were all across at ``theirs`` (hours) is on
+    the convoy's side of them: a convoy ferried over ``ours`` behind the formation it drives
+    to crosses no more rivers, and none later (rule ``convoy_behind_ferrying``)."""
+    return len(theirs) <= len(ours) and (not theirs or max(theirs) <= max(ours) + 1e-9)
+
+
 class Resupply:
     """Deliveries booked and convoys sent within the step (see the module docstring)."""
 
@@ -197,14 +204,19 @@ class Resupply:
         if self.plan.rail is not None and self.plan.truck_leg_at is not None:
             self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
                                       float(np.interp(e.s, fp.km, fp.lat))))
-        for col in self.trucks:
-            wanted_l = sum(max(self.need_l(fid), 0.0) for fid in targets) \
+        for n, col in enumerate(self.trucks):
+            ferried = self.ferried_behind(where, n, t_h)
+            # not a formation beyond a river the convoy is not ferried over for ``where``
+            reach = [fid for fid in targets
+                     if fid == where or _within(self.ferried_behind(fid, n, t_h), ferried)]
+            wanted_l = sum(max(self.need_l(fid), 0.0) for fid in reach) \
                 + max(reserve_room - self.reserve_en_route_l, 0.0)
             for d in col.dispatch(t_h, idx, self.season(t_h), self.rng, self.plan.speed_scale,
-                                  self.plan.fuel_scale, wanted_l=wanted_l):
-                d = replace(d, formation_id=to)
+                                  self.plan.fuel_scale, wanted_l=wanted_l, ferried=ferried,
+                                  flotilla=bool(fp.ferry_by)):
+                d = replace(d, formation_id=",".join(reach) if to else to)
                 left, shares = d.litres, {}
-                for fid in targets:  # what each formation can expect of it, in order
+                for fid in reach:  # what each formation can expect of it, in order
                     shares[fid] = min(left, max(self.need_l(fid), 0.0))
                     self.state[fid].en_route_l += shares[fid]
                     left -= shares[fid]
@@ -215,6 +227,30 @@ class Resupply:
                 self._push(d)
             if col.blocked:  # the day's record says why this column delivered nothing
                 self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
+
+    def ferried_behind(self, fid: str, column: int, t_h: float) -> tuple[float, ...]:
+        """The hours at which the formation was (or will be) all across each big river it is
+        ferried over that its means had started on by ``t_h`` and that lies between truck
+        column ``column``'s railhead and its head: the crossings a convoy to it is ferried
+        over behind it (rule ``convoy_behind_ferrying``, :meth:`TruckColumn.dispatch
+        <logistics.supply.trucks.TruckColumn.dispatch>`). A crossing behind a railhead the
+        railway moved forward (:meth:`move_railheads`; the route's point nearest it) is not
+        between. Why: a river the formation waits to be ferried over is no 45-min bridge for
+        its trucks either."""
+        st, fp = self.state[fid], self.fp[fid]
+        if not st.ferry_span_h or not len(fp.km):
+            return ()
+        head = float(self.lead(fid).s)
+        behind = 0.0  # km of the route behind the column's railhead
+        rh = self.railhead_lonlat.get(column)
+        if rh is not None:
+            from logistics.geodesy import great_circle_km
+
+            d = great_circle_km(rh[0], rh[1], np.asarray(fp.lon), np.asarray(fp.lat))
+            behind = float(fp.km[int(np.argmin(d))])
+        eps_h = 1e-3 / 3600.0
+        return tuple(release for km, (start, release) in sorted(st.ferry_span_h.items())
+                     if start <= t_h + eps_h and behind < km <= head + 1e-6)
 
     def move_railheads(self, t_h: float, toward: tuple[float, float]) -> None:
         """Load every truck column at the army's railhead nearest ``toward`` once the railway
@@ -231,6 +267,7 @@ class Resupply:
                 continue
             col.leg = leg
             self.railheads[i] = rh.name
+            self.railhead_lonlat[i] = (rh.lon, rh.lat)
             self.reached.append({"time": self.plan.start + timedelta(hours=t_h),
                                  "formation_id": "", "kind": "railhead",
                                  "name": f"{col.name} loads at {rh.name}: {rh.note}",

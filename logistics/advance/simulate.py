@@ -315,6 +315,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         self._prof_cache: dict = {}
         self._rule = None
         self.railheads: dict[int, str] = {}
+        #: where each truck column loads once the railway moved its railhead forward
+        self.railhead_lonlat: dict[int, tuple[float, float]] = {}
         #: where the army's reserve is (``plan.reserve_carrier``'s head) and its reach
         self.reserve_place = ReservePlace(plan.reserve_carrier, plan.reserve_reach_km)
 

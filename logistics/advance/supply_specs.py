@@ -8,10 +8,12 @@ position; otherwise its own coordinates are used and a note says so (:func:`rail
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from logistics.advance.ferry_toll import convoy_ferry_h
 from logistics.advance.schedule import hours_since
 from logistics.army.base import Point
 from logistics.errors import ConfigError, NoRouteError
@@ -43,6 +45,10 @@ class TruckSpec:
     leg: LegFunction
     #: whether ``until_h`` is the column's ``until`` (the road closes then) or the run's end
     road_closes: bool = True
+    #: ``ferry_h(trucks, flotilla)``: hours a convoy of that many of the column's trucks is
+    #: ferried across one big river (:func:`~logistics.advance.ferry_toll.convoy_ferry_h`);
+    #: None: no means planned, the convoy pays none (it still waits, ``TruckColumn.dispatch``)
+    ferry_h: Callable[[int, bool], float] | None = None
 
 
 @dataclass(frozen=True)
@@ -163,12 +169,15 @@ def _railhead_named(leg, where: str):
 
 
 def truck_spec(army, i: int, terrain, track, notes: list[str], *, models, engine: str = "auto",
-               norms, run_end: datetime, convoy_kmh: float | None = None) -> TruckSpec:
+               norms, run_end: datetime, convoy_kmh: float | None = None,
+               options=None) -> TruckSpec:
     """The spec of ``supply.trucks[i]`` with its leg function over the army's route ``track``
     cells; its convoys drive no faster than ``convoy_kmh`` (the motor column's march norm:
     supply columns are wheeled columns, configs/norms/march.yaml ``motor_column``) and run to
     ``until``, else to ``run_end``. A truck's tank: the column's ``truck_tank_l``, its vehicle
-    file's, else ``norms`` (the run's march, lift and tank norms)."""
+    file's, else ``norms`` (the run's march, lift and tank norms). ``options``: the plan's
+    :class:`~logistics.advance.plan.PlanOptions`, whose ferry norms time its convoys across
+    a big river (None: not timed)."""
     from logistics.supply.turnaround import truck_leg_function
     from logistics.vehicles import load_vehicle
 
@@ -202,4 +211,5 @@ def truck_spec(army, i: int, terrain, track, notes: list[str], *, models, engine
         start_h=hours_since(t0, tr.start.value), until_h=hours_since(t0, until),
         convoys=tr.convoys, jitter_h=tr.jitter_h.value if tr.jitter_h else 0.0, leg=leg,
         road_closes=tr.until is not None,
+        ferry_h=convoy_ferry_h(vehicle.id, options) if options is not None else None,
     )

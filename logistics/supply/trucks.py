@@ -96,6 +96,7 @@ class TruckColumn:
         jitter_h: float,
         leg: LegFunction,
         road_closes: bool = True,
+        ferry_h: Callable[[int, bool], float] | None = None,
     ) -> None:
         self.name = name
         self.payload_l = payload_l
@@ -107,6 +108,8 @@ class TruckColumn:
         self.until_h = until_h
         #: whether ``until_h`` is a configured ``until`` (the road closes) or the run's end
         self.road_closes = road_closes
+        #: ``ferry_h(trucks, flotilla)``: hours a convoy is ferried across one big river
+        self.ferry_h = ferry_h
         self.jitter_h = jitter_h
         self.leg = leg
         sizes = [count // convoys + (1 if i < count % convoys else 0) for i in range(convoys)]
@@ -145,10 +148,20 @@ class TruckColumn:
         speed_scale: float,
         fuel_scale: float,
         wanted_l: float = float("inf"),
+        ferried: tuple[float, ...] = (),
+        flotilla: bool = False,
     ) -> list[Delivery]:
         """Send convoys ready at ``now_h`` while the army still wants fuel (``wanted_l``,
         litres it lacks that nothing on the road brings yet; :data:`WANTED_MIN_L`); each sent
-        convoy's load comes off it. Return their future deliveries."""
+        convoy's load comes off it. Return their future deliveries.
+
+        ``ferried``: the hours at which the formation was all across each big river it is
+        ferried over between the railhead and where it is (``flotilla``: by its flotilla
+        brigade). Rule ``convoy_behind_ferrying`` (configs/norms/movement.yaml ``river``): a
+        convoy is ferried behind the formation, so it arrives no earlier than the last of
+        them plus its own ferry time (``ferry_h``), and it pays that ferry time at each of
+        them, each way. Why: the cost engine prices such a river as a 45-min bridge, and the
+        convoys crossed it for free while the formation waited days for its means."""
         out: list[Delivery] = []
         self.blocked = ""
         for i, ready in enumerate(self.ready_h):
@@ -168,8 +181,16 @@ class TruckColumn:
             n = self.sizes[i]
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
+            ferry = 0.0
+            if ferried and self.ferry_h is not None:
+                ferry = float(self.ferry_h(n, flotilla))
+                ferry = ferry if math.isfinite(ferry) else 0.0
+            out_h += len(ferried) * ferry
+            back_h += len(ferried) * ferry
             jitter = abs(rng.normal(0.0, self.jitter_h)) if self.jitter_h > 0 else 0.0
             arrive = now_h + self.load_h + out_h + jitter
+            if ferried:  # not before the formation is all across and the convoy after it
+                arrive = max(arrive, max(ferried) + ferry)
             if arrive > self.until_h:  # the road closes before it gets there: not sent
                 if self.closed_h is None:
                     self.closed_h = now_h
@@ -182,7 +203,9 @@ class TruckColumn:
                     litres=n * per_truck,
                     fuel_type=self.fuel_type,
                     truck_fuel_l=n * own,
-                    note=f"{n} trucks, {out_h:.1f} h out, {back_h:.1f} h back",
+                    note=f"{n} trucks, {out_h:.1f} h out, {back_h:.1f} h back" + (
+                        f" ({len(ferried)} river(s) ferried, {ferry:.1f} h each way each, "
+                        "behind the formation)" if ferried else ""),
                 )
             )
             self.ready_h[i] = arrive + self.unload_h + back_h
