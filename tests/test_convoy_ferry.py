@@ -97,3 +97,22 @@ def test_a_convoy_is_ferried_by_the_formations_norms():
     assert uncontended_h(load, options, flotilla=True) == 2.0
     assert uncontended_h(load, options, flotilla=False) == 7.0
     assert timedelta(hours=uncontended_h(load, options, flotilla=False)) == timedelta(hours=7)
+
+
+def test_a_convoy_for_a_formation_on_the_near_side_leaves_none_beyond_the_river(corridor):
+    """Two formations, ``near`` first in priority and never ferried (no crossing on its
+    route), ``fd`` ferried at km 10 (all across +36.5 h). A convoy sent to ``near`` crosses
+    no river for it, so it hands nothing to ``fd`` beyond the river: every litre ``fd`` takes
+    comes no earlier than it is all across. On main the convoys to ``near`` shared their
+    loads with ``fd`` from the first morning."""
+    plan = _army(corridor, _trucks())
+    fd = plan.formations[0]
+    unit = SimpleNamespace(**{**vars(fd.unit), "id": "near", "name": "near"})
+    near = replace(fd, unit=unit, crossings=(), ferry_by=None, ferry_h=0.0)
+    fd = replace(fd, unit=SimpleNamespace(**{**vars(fd.unit), "id": "fd", "name": "fd"}))
+    r = simulate_army(replace(plan, formations=(near, fd), priority=("near", "fd")))
+    d = r.deliveries[(r.deliveries["kind"] == "truck") & (r.deliveries["litres"] > 0)]
+    to_fd = [(pd.Timestamp(t) - H0).total_seconds() / 3600.0
+             for t in d.loc[d["formation_id"] == "fd", "time"]]
+    assert (d["formation_id"] == "near").any()
+    assert all(h >= ALL_ACROSS_H - 1e-9 for h in to_fd)
