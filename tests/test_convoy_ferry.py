@@ -35,10 +35,11 @@ def _trucks(ferry_h=None) -> TruckSpec:
         leg=lambda i, season: TruckLeg(i / 30.0 * 3600.0, i / 30.0 * 3600.0, 0.0))
 
 
-def _army(corridor, trucks: TruckSpec):
+def _army(corridor, trucks: TruckSpec, river_km: float = RIVER_KM):
     plan = corridor(trucks=(trucks,))
     fp = plan.formations[0]
-    fp = replace(fp, crossings=(CrossingStop(RIVER_KM, 117.1, 47.0, 1, 0.75),),
+    fp = replace(fp, crossings=(CrossingStop(river_km, 117.0 + river_km / 100.0, 47.0, 1,
+                                             0.75),),
                  ferry_by="bde", ferry_h=FERRY_H)
     return replace(plan, formations=(fp,), ferry_brigades=("bde",), ferry_bridgehead_km=35.0)
 
@@ -116,3 +117,15 @@ def test_a_convoy_for_a_formation_on_the_near_side_leaves_none_beyond_the_river(
              for t in d.loc[d["formation_id"] == "fd", "time"]]
     assert (d["formation_id"] == "near").any()
     assert all(h >= ALL_ACROSS_H - 1e-9 for h in to_fd)
+
+
+def test_a_convoy_sent_before_the_ferrying_is_held_when_it_comes_up_during_it(corridor):
+    """The river at km 30: the head reaches it at 07:30, ferried 30 h (all across +37.5 h).
+    The first convoy is sent at 07:00 to the head on the near bank (km 20; 2 h loading, 0.7 h
+    out) and comes up at 09:40, while the formation is being ferried: it is held and ferried
+    behind it (5 h), delivering at +42.5 h, and its note says so. On main (and with the rule
+    applied only when the convoy is sent) it delivered at 09:40."""
+    r = simulate_army(_army(corridor, _trucks(ferry_h=lambda n, flotilla: 5.0), river_km=30.0))
+    assert min(_truck_hours(r)) == pytest.approx(37.5 + 5.0)
+    notes = r.deliveries.loc[r.deliveries["kind"] == "truck", "note"]
+    assert notes.str.contains("it is ferried behind (5.0 h", regex=False).any()

@@ -63,7 +63,31 @@ class Resupply:
     def book_due(self, t_h: float) -> None:
         while self.queue and self.queue[0][0] <= t_h:
             _, _, d = heapq.heappop(self.queue)
+            held = self.held_at_river(d)
+            if held is not d:  # not delivered yet: it comes up behind the formation's ferrying
+                self._push(held)
+                continue
             self.book(d)
+
+    def held_at_river(self, d: Delivery) -> Delivery:
+        """A truck delivery falling due whose formation (the one its convoy was timed to) has
+        started being ferried over a river since the convoy was sent: the delivery held until
+        the convoy is ferried behind it (:meth:`TruckColumn.held_at_river
+        <logistics.supply.trucks.TruckColumn.held_at_river>`), with its expected shares and
+        its record moved to it; else ``d``. Why: a convoy sent while its formation was on the
+        near bank came up while it was being ferried (the 2nd Red Banner Army's second convoy
+        filled the Konstantinovka tank brigade 5 h before it was all across the Amur)."""
+        meta = self.convoy_sent.pop(id(d), None)
+        if meta is None:
+            return d
+        where, column, before = meta
+        now = self.ferried_behind(where, column, d.time_h)
+        new = tuple(h for h in now if h not in before)
+        held = self.trucks[column].held_at_river(d, new, bool(self.fp[where].ferry_by))
+        if held is not d:
+            self.expected[id(held)] = self.expected.pop(id(d), {})
+            self.convoy_sent[id(held)] = (where, column, now)
+        return held
 
     def book(self, d: Delivery) -> None:
         """Book a delivery: into the formations it is for (their elements' tanks; an airlift's
@@ -224,6 +248,7 @@ class Resupply:
                 shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
                 self.reserve_en_route_l += shares[RESERVE]
                 self.expected[id(d)] = shares
+                self.convoy_sent[id(d)] = (where, n, ferried)
                 self._push(d)
             if col.blocked:  # the day's record says why this column delivered nothing
                 self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"

@@ -317,6 +317,9 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         self.railheads: dict[int, str] = {}
         #: where each truck column loads once the railway moved its railhead forward
         self.railhead_lonlat: dict[int, tuple[float, float]] = {}
+        #: a truck delivery on its way: (formation it was timed to, its column, the ferried
+        #: rivers' all-across hours it was timed behind), by ``id`` (:meth:`held_at_river`)
+        self.convoy_sent: dict[int, tuple[str, int, tuple[float, ...]]] = {}
         #: where the army's reserve is (``plan.reserve_carrier``'s head) and its reach
         self.reserve_place = ReservePlace(plan.reserve_carrier, plan.reserve_reach_km)
 

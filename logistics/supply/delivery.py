@@ -40,3 +40,4 @@ class Delivery:
     truck_fuel_l: float = 0.0  # the supply trucks' own fuel for this trip (outside the ledger)
     note: str = ""
     formation_id: str = ""  # the formation it is for ("" = the army's reserve)
+    convoy: int = -1  # a truck delivery's convoy in its column (TruckColumn.sizes index)

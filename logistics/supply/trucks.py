@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -123,6 +123,27 @@ class TruckColumn:
         #: first hour a convoy was ready but could not arrive before the road closes (until_h)
         self.closed_h: float | None = None
 
+    def held_at_river(self, d: Delivery, ferried: tuple[float, ...], flotilla: bool
+                      ) -> Delivery:
+        """``d`` (a convoy of this column on its way) when its formation has started being
+        ferried over rivers since it was sent, all across at ``ferried`` (hours): rule
+        ``convoy_behind_ferrying`` (:meth:`dispatch`), the convoy ferried behind it, delivering
+        no earlier than the last of them plus its own ferry time at each, and back that much
+        later (its convoy's ``ready_h``). ``d`` itself when ``ferried`` is empty."""
+        if not ferried:
+            return d
+        ferry = 0.0
+        if self.ferry_h is not None and 0 <= d.convoy < len(self.sizes):
+            ferry = float(self.ferry_h(self.sizes[d.convoy], flotilla))
+            ferry = ferry if math.isfinite(ferry) else 0.0
+        arrive = max(d.time_h + len(ferried) * ferry, max(ferried) + ferry)
+        if 0 <= d.convoy < len(self.ready_h):
+            self.ready_h[d.convoy] += (arrive - d.time_h) + len(ferried) * ferry
+        return replace(d, time_h=arrive, note=d.note + (
+            f"; held {arrive - d.time_h:.1f} h: its formation was being ferried over "
+            f"{len(ferried)} river(s) when it came up, it is ferried behind ({ferry:.1f} h "
+            "each way each)"))
+
     @property
     def notes(self) -> list[str]:
         """What went wrong for this column (one line each, not one per hour)."""
@@ -203,6 +224,7 @@ class TruckColumn:
                     litres=n * per_truck,
                     fuel_type=self.fuel_type,
                     truck_fuel_l=n * own,
+                    convoy=i,
                     note=f"{n} trucks, {out_h:.1f} h out, {back_h:.1f} h back" + (
                         f" ({len(ferried)} river(s) ferried, {ferry:.1f} h each way each, "
                         "behind the formation)" if ferried else ""),
