@@ -168,7 +168,8 @@ def test_a_shipped_scenario_runs_by_name_from_any_folder(tmp_path, monkeypatch):
     assert scenario_files("tbf-cmg.yaml") == [shipped]
     (tmp_path / "tbf-cmg.yaml").write_text("own: 1\n")
     assert scenario_files("tbf-cmg.yaml") == [Path("tbf-cmg.yaml")]
-    with pytest.raises(errors.ConfigError, match=r"nor a scenario of the shipped configs folder .*shipped scenarios: .*tbf-cmg"):
+    with pytest.raises(errors.ConfigError,
+                       match=r"nor a scenario of the shipped configs folder .*shipped scenarios: .*tbf-cmg"):
         scenario_files("no-such-axis")
 
 

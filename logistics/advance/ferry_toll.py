@@ -33,7 +33,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 __all__ = ["FRONTIER_WINDOW_KM", "AMUR_FROM_LON", "on_frontier", "FerryToll", "ferry_hours",
-           "uncontended_h", "ConvoyLoad", "convoy_ferry_h", "ferry_toll", "frontier_river_cells", "with_toll"]
+           "uncontended_h", "ConvoyLoad", "convoy_ferry_h", "ferry_toll", "frontier_river_cells",
+           "with_toll"]
 
 
 #: Km of route either side of a crossing within which the route must pass from one side of the
