@@ -209,3 +209,21 @@ def test_reached_from_the_loops_record_and_railhead_note(rail):
     head = railhead_at(100.0, rail, hold, CHARLIE)
     assert head.name == "Charlie" and head.line == "T1" and "moved forward" in head.note
     assert "own railhead" in railhead_at(0.0, rail, hold, CHARLIE).note
+
+
+def test_a_station_the_armys_trains_do_not_reach_is_no_railhead(rail):
+    # a hold whose usable stations include one no line the army holds joins to its railhead
+    # (Delta: on T2, which it does not hold; as Heihe beyond the Amur from Blagoveshchensk):
+    # main asked the way there and raised NetworkXNoPath, or with no railhead of its own on
+    # the graph took the nearest usable station as "the army's own railhead"
+    from logistics.network.railhold import RailHold
+
+    a, b, c, d = (_node(rail, n) for n in ("Alpha", "Bravo", "Charlie", "Delta"))
+    usable = {a: 0.0, b: 0.0, c: 0.0, d: 0.0}
+    hold = RailHold(usable_from_h=usable, reached_h=usable, lines=frozenset({"T1"}),
+                    regauged=frozenset(), home=(a,), rule=RULE)
+    head = railhead_at(10.0, rail, hold, DELTA)
+    assert head.name == "Bravo" and "moved forward" in head.note
+    assert head.rail_km == pytest.approx(_km(rail, "Alpha", "Bravo"))
+    homeless = dataclasses.replace(hold, home=())
+    assert railhead_at(10.0, rail, homeless, DELTA) is None

@@ -14,8 +14,9 @@ trunk and troops change trains where it meets the 1,435 mm lines (Qiqihar/Ang'an
 Mudanjiang, the source's transshipment districts).
 
 :func:`railhead_at` is the army's supply railhead for a formation at an hour: the usable
-station nearest the formation, with the track km and the train hours from the army's own
-railhead (freight crossing a break of gauge is transshipped: ``rail.gauge.transshipment_h``).
+station nearest the formation among those its trains reach by rail from its own railhead,
+with the track km and the train hours from there (freight crossing a break of gauge is
+transshipped: ``rail.gauge.transshipment_h``).
 As lines are reached and restored, it moves forward and the truck legs from it shorten.
 
 Plain data in and out (a graph, a :class:`RailHold`, lon/lat, hours); never raises for a move
@@ -226,21 +227,26 @@ def railhead_at(
     params: NetworkParams | None = None,
     stations: Sequence[Hashable] | None = None,
 ) -> Railhead | None:
-    """The usable station nearest ``toward_lonlat`` (the formation supplied) at ``time_h``;
-    None when the army has no usable station on ``graph`` (a railhead off the network stays
-    where the army file puts it). ``stations``: ``station_nodes(graph)`` when the caller
-    holds it (the hourly advance asks hundreds of times of one graph)."""
+    """The usable station nearest ``toward_lonlat`` (the formation supplied) at ``time_h``
+    that the army's trains reach by rail from one of its own railheads (``held.home``) over
+    the lines it holds; None when there is none (a railhead off the network stays where the
+    army file puts it). Why the reach: a captured station beyond a river no 1945 line
+    crosses is no railhead, whatever the hold says of it; its convoys would load on the far
+    bank. ``stations``: ``station_nodes(graph)`` when the caller holds it (the hourly advance
+    asks hundreds of times of one graph)."""
     p = params or load_params()
     usable = held.usable_nodes(time_h)
+    states = _state_graph(graph, held, usable, p, break_h=held.rule.transshipment_h
+                          if held.rule is not None else None)
+    homes = [(h, g) for h in held.home if h in usable for g in _gauges_at(states, h)]
+    reach = {h for h in held.home if h in usable}
+    reach |= {n for s in homes for n, _ in nx.descendants(states, s)}
     every = station_nodes(graph, mode="rail") if stations is None else stations
-    stations = [n for n in every if n in usable]
+    stations = [n for n in every if n in reach]
     if not stations:
         return None
     near = nearest_station(graph, *toward_lonlat, among=stations)
     node, dist = near.node, near.distance_km
-    states = _state_graph(graph, held, usable, p, break_h=held.rule.transshipment_h
-                          if held.rule is not None else None)
-    homes = [(h, g) for h in held.home if h in usable for g in _gauges_at(states, h)]
     targets = [(node, g) for g in _gauges_at(states, node)]
     km, transit, breaks, lines = 0.0, 0.0, (), lines_of(graph, node)
     if homes and targets and node not in held.home:
