@@ -112,11 +112,12 @@ def test_a_plan_refuses_means_planners_of_another_configs_folder(tmp_path):
                         models=CostModels(tmp_path), config_dir=tmp_path)
 
 
-@pytest.mark.parametrize("axis", ["2fef-15a", "2fef-2rba"])
+@pytest.mark.parametrize("axis", ["2fef-15a", "2fef-2rba", "tbf-36a"])
 def test_a_plan_and_its_run_read_nothing_of_settings_config_dir(tmp_path, monkeypatch, axis):
     # every file under configs/ a plan reads (vehicles, norms, fortified regions, railways and
     # their routing parameters, river norms: the 15th Army has a river move and a flotilla that
-    # ferries, the 2nd Red Banner Army a flotilla that ferries and railheads on the network)
+    # ferries, the 2nd Red Banner Army a flotilla that ferries and a railhead off the network
+    # (Blagoveshchensk: the report says why it never moves), the 36th Army railheads on it)
     # and its step loop reads (moving railheads) comes from the folder given, not
     # settings.CONFIG_DIR, which points nowhere here (and so does the shipped folder, the
     # railways' fallback)
@@ -134,9 +135,13 @@ def test_a_plan_and_its_run_read_nothing_of_settings_config_dir(tmp_path, monkey
     plan, extras = build_army_plan(army, terrain,
                                    options=PlanOptions(**means_options(army, config_dir=cfg)),
                                    models=CostModels(cfg), config_dir=cfg)
-    assert plan.ferry_brigades  # premise: the flotilla ferries (ferry_time, own_means_time)
+    if axis != "tbf-36a":  # premise: the flotilla ferries (ferry_time, own_means_time)
+        assert plan.ferry_brigades
     if axis == "2fef-15a":  # premise: a river move (river_planner)
         assert any(f.timetable is not None for f in plan.formations)
+    elif axis == "2fef-2rba":  # premise: a railhead off the network (off_network_notes)
+        assert plan.rail is None and any("not joined to the army's railway" in n
+                                         for n in plan.notes)
     else:  # premise: its railway moves its railheads (ArmyRail)
         assert plan.rail is not None and plan.truck_leg_at is not None
     sim = simulate_army(plan, seed=0, rule=extras["fortified"].rule)

@@ -22,17 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from logistics.advance.movement import Railhead, Reached, Timetable
+from logistics.advance.supply_specs import railhead_station
 from logistics.army.checks import line_ids
 from logistics.army.means_norms import load_means_norms, movement_yaml
 
 __all__ = ["river_planner", "ferry_time", "own_means_time", "shuttle_planner", "ArmyRail",
-           "line_ids", "means_options", "planner_config_dir"]
-
-#: A railhead the army file names lies on the shipped network when a station is this close
-#: (km). assumed: the file's points are station names resolved by the gazetteer, which places a
-#: town a few km from its station; 10 km keeps a town's station and excludes the next one.
-RAILHEAD_SNAP_KM = 10.0
-
+           "line_ids", "means_options", "off_network_notes", "planner_config_dir"]
 
 def _timetable(mode: str, fields: dict) -> Timetable:
     """A :class:`Timetable` from a planner's ``timetable()`` dict."""
@@ -195,21 +190,19 @@ class ArmyRail:
     @classmethod
     def for_army(cls, army, graph=None, config_dir: str | Path | None = None
                  ) -> ArmyRail | None:
-        """The railway of an army file (``supply.rail``): its railheads that lie on the
-        1945 network of ``config_dir`` (within :data:`RAILHEAD_SNAP_KM` of a station) and its
-        ``advance_along`` lines. None when it has no railhead on the network."""
+        """The railway of an army file (``supply.rail``): its railheads that are stations of
+        the 1945 network of ``config_dir`` (the station each names,
+        :func:`~logistics.advance.supply_specs.railhead_station`) and its ``advance_along``
+        lines. None when none is: no station of the network is then reached by the army's
+        trains (:func:`off_network_notes` says why in the run's report)."""
         rail = getattr(army.supply, "rail", None)
         if rail is None or not rail.railheads:
             return None
-        from logistics.network import load_railways, nearest_station
-        from logistics.terrain.railways import shipped_railways
-
-        g = graph if graph is not None else load_railways(shipped_railways(config_dir))
+        g = graph if graph is not None else _railways(config_dir)
         home, names = {}, {}
         for rh in rail.railheads:
-            loc = rh.location()
-            st = nearest_station(g, float(loc.lon), float(loc.lat))
-            if st is not None and st.distance_km <= RAILHEAD_SNAP_KM:
+            st = railhead_station(g, rh)
+            if st is not None:
                 home[st.node] = 0.0
                 names[st.node] = st.name
         if not home:
@@ -267,6 +260,45 @@ class ArmyRail:
         if rh is None:
             return None
         return Railhead(lon=rh.lon, lat=rh.lat, name=rh.name, line=rh.line, note=rh.note)
+
+
+def _railways(config_dir: str | Path | None):
+    """The 1945 rail graph of ``config_dir`` (the shipped one's when None)."""
+    from logistics.network import load_railways
+    from logistics.terrain.railways import shipped_railways
+
+    return load_railways(shipped_railways(config_dir))
+
+
+def off_network_notes(army, graph=None, config_dir: str | Path | None = None) -> list[str]:
+    """The report's notes on an army whose ``supply.rail.advance_along`` names lines while no
+    railhead of it is a station of the 1945 network (:meth:`ArmyRail.for_army` None): its
+    railhead does not move forward along them, and why. One rule for every army: a captured
+    station is a railhead only when the army's trains reach it by rail from its own
+    railhead, and no drawn line joins a railhead off the network to any station (the
+    nearest may lie across a river no 1945 bridge crossed: Blagoveshchensk and Heihe)."""
+    rail = getattr(army.supply, "rail", None)
+    if rail is None or not rail.railheads or rail.advance_along is None \
+            or not line_ids(rail.advance_along.lines):
+        return []
+    g = graph if graph is not None else _railways(config_dir)
+    if any(railhead_station(g, rh) is not None for rh in rail.railheads):
+        return []
+    from logistics.network import nearest_station
+
+    out = []
+    lines = ", ".join(line_ids(rail.advance_along.lines))
+    for i, rh in enumerate(rail.railheads):
+        loc = rh.location()
+        st = nearest_station(g, float(loc.lon), float(loc.lat))
+        out.append(
+            f"supply.rail.railheads.{i} ({rh.place}): not a station of the shipped 1945 "
+            f"network; its nearest, {st.name} ({st.distance_km:.0f} km), is not joined to the "
+            f"army's railway by a 1945 line or bridge, so the railhead does not move forward "
+            f"along {lines} (supply.rail.advance_along): a captured station is a railhead "
+            "only when the army's trains reach it by rail; the truck columns load at their "
+            "own railheads (supply.trucks) for the whole run")
+    return out
 
 
 def means_options(army, *, rail_graph=None, config_dir: str | Path | None = None) -> dict:

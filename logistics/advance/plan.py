@@ -21,6 +21,7 @@ import numpy as np
 from logistics import settings
 from logistics.advance.depths import FortifiedPass
 from logistics.advance.formation_plan import CrossingStop, FormationPlan, formation_plan
+from logistics.advance.means import off_network_notes
 from logistics.advance.route_choice import choose_routes, formation_key
 from logistics.advance.schedule import hours_since
 from logistics.advance.supply_specs import (AirSpec, TruckSpec, air_spec, truck_leg_at,
@@ -319,6 +320,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                               options=opt)
                    for i in range(len(army.supply.trucks)))
     airlifts = tuple(air_spec(a, t0) for a in army.supply.air)
+    if opt.rail is None:  # why its railhead never moves forward (ArmyRail.for_army)
+        notes += off_network_notes(army, config_dir=config_dir)
     air_priority = tuple(tuple(a.priority_to) for a in army.supply.air)
     depots = tuple((d.name, float(d.fuel_l.value), d.fuel_type) for d in army.supply.depots)
     order_ids = tuple(u.id for u in sorted(units, key=lambda u: u.priority))

@@ -23,7 +23,7 @@ from logistics.supply.trucks import LegFunction
 from logistics.vehicles import no_tank_capacity
 
 __all__ = ["TruckSpec", "AirSpec", "air_spec", "truck_spec", "truck_leg_at", "railhead_lonlat",
-           "payload_l"]
+           "railhead_station", "payload_l"]
 
 
 @dataclass(frozen=True)
@@ -64,35 +64,53 @@ class AirSpec:
     daily_cv: float
 
 
+def railhead_station(graph, p: Point):
+    """The :class:`~logistics.network.stations.Station` of the rail ``graph`` a railhead of
+    the army file is at: the station it names (any of its names; a point with coordinates of
+    its own must lie within its ``radius_km`` of it), else None.
+
+    Why by name and not the nearest station within ``radius_km``: a railhead off the drawn
+    network is joined to no line of it, and the nearest station may lie across a river no
+    1945 bridge crossed (Blagoveshchensk is 5 km from Heihe across the Amur, Iman 7 km from
+    Hutou across the Ussuri): the army's trains could not reach it, so its convoys could not
+    load there (nor its railhead move forward along the lines beyond it)."""
+    from logistics.errors import UnknownNameError
+    from logistics.geodesy import great_circle_km
+    from logistics.network import find_station
+
+    try:
+        st = find_station(graph, p.place)
+    except UnknownNameError:
+        return None
+    if p.lon is not None and great_circle_km(p.lon, p.lat, st.lon, st.lat) > p.radius_km:
+        return None  # a homonym: the point's own coordinates win
+    return st
+
+
 def railhead_lonlat(p: Point, config_dir: str | Path | None = None
                     ) -> tuple[float, float, str | None]:
     """(lon, lat, note) of a railhead: a station of the 1945 network of ``config_dir``
     (:func:`~logistics.terrain.railways.shipped_railways`) if it is one.
 
-    A railhead named like a station (any of its names) takes the station's position. Otherwise
-    the point's own coordinates (or the gazetteer's) are used and the note says that it is not
-    on the shipped network, naming the nearest station (the reference lists some railheads,
-    e.g. Tamsag-Bulag, without the line that reached them).
+    A railhead named like a station (:func:`railhead_station`) takes the station's position.
+    Otherwise the point's own coordinates (or the gazetteer's) are used and the note says
+    that it is not on the shipped network, naming the nearest station (the reference lists
+    some railheads, e.g. Tamsag-Bulag and Blagoveshchensk, without the line that reached them).
     """
-    from logistics.errors import UnknownNameError
-    from logistics.network import find_station, load_railways, nearest_station
+    from logistics.network import load_railways, nearest_station
     from logistics.terrain.railways import shipped_railways
 
     graph = load_railways(shipped_railways(config_dir))
-    if p.lon is None:
-        try:
-            st = find_station(graph, p.place)
-            return float(st.lon), float(st.lat), None
-        except UnknownNameError:
-            pass
+    st = railhead_station(graph, p)
+    if st is not None:
+        return float(st.lon), float(st.lat), None
     loc = p.location()
     lon, lat = float(loc.lon), float(loc.lat)
     st = nearest_station(graph, lon, lat)
-    if st.distance_km <= p.radius_km:
-        return float(st.lon), float(st.lat), None
     return lon, lat, (
         f"railhead {p.place!r} is not a station of the shipped 1945 network (nearest: "
-        f"{st.name}, {st.distance_km:.0f} km); placed from its own source: {p.cite or p.assumed}"
+        f"{st.name}, {st.distance_km:.0f} km, joined to it by no drawn line); placed from its "
+        f"own source: {p.cite or p.assumed}"
     )
 
 

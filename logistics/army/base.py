@@ -360,7 +360,8 @@ class Point(_Model):
 
     ``cite`` (or ``assumed``) says why this point is on the axis and where its coordinates
     come from. ``radius_km``: for a depot, how close the route must come to take it; for a
-    railhead, how near a station of the network must lie to stand for it; for an objective,
+    railhead given by ``lon``/``lat``, how near the station it names must lie to stand for it
+    (a railhead is the station it names, never merely the nearest); for an objective,
     how far a point on ground the pace vehicle cannot enter may be moved onto passable ground
     (an objective is reached where its route arrives at it, never by coming within the
     radius: ``logistics/advance/routes.py``).
