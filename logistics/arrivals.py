@@ -87,7 +87,8 @@ def formation_clocks(plan) -> dict[str, FormationClock]:
     """Each formation's :class:`FormationClock` from the run's ``ArmyPlan``: its march
     schedule of the season in force at each step's start (``plan.seasons``), on the clock of
     H-hour (``plan.start``), as the step loop reads it; a truck shuttle's own window
-    (``FormationPlan.shuttle_window``, its men on foot's), which its timetable keeps."""
+    (``FormationPlan.shuttle_windows``, its men on foot's in the season in force), which its
+    timetable keeps."""
     t0 = pd.Timestamp(plan.start)
     c0 = t0.hour + t0.minute / 60.0 + t0.second / 3600.0
 
@@ -96,7 +97,9 @@ def formation_clocks(plan) -> dict[str, FormationClock]:
         def window_h(a, b, fp=fp) -> float:
             ha = (pd.Timestamp(a) - t0).total_seconds() / 3600.0
             hb = (pd.Timestamp(b) - t0).total_seconds() / 3600.0
-            sched = getattr(fp, "shuttle_window", None) or fp.schedule[plan.season_at(ha)]
+            season = plan.season_at(ha)
+            sched = ((getattr(fp, "shuttle_windows", None) or {}).get(season)
+                     or getattr(fp, "shuttle_window", None) or fp.schedule[season])
             return float(sched.moving_hours(c0 + ha, c0 + hb))
 
         u = fp.unit

@@ -282,6 +282,39 @@ def test_the_timetable_stands_still_outside_a_window_that_is_not_on_its_hours():
         assert v == pytest.approx(float(np.interp(end, plain["time_h"], plain[k])), abs=1e-9)
 
 
+def _planned_shuttle(n: int, sched, *, night_speed_factor: float = 0.7,
+                     bound_km: float | None = None, **extra):
+    """A shuttle laid on ``sched`` by the plan (``formation_plan._shuttle``, the real
+    planner): ``n`` km points 1 km apart, trucks 30 km/h, men 4.5 km/h, 400 men 100 a lift, a
+    formation setting off at H-hour 9 Aug 00:00; ``extra``: more keywords of ``_shuttle``."""
+    from types import SimpleNamespace
+
+    from logistics.advance.formation_plan import _shuttle
+    from logistics.advance.means import shuttle_planner
+
+    kms = np.arange(n, dtype=float)
+    truck_s = np.full((1, n), 120.0)  # 30 km/h
+    truck_s[0, 0] = 0.0
+    foot_s = np.full(n, 800.0)  # 4.5 km/h
+    foot_s[0] = 0.0
+    u = SimpleNamespace(id="rd", men=400, lift_men=100, lift_vehicle="truck", lift_trucks=5,
+                        start_h=0.0, norm=SimpleNamespace(embark_h=0.0, debark_h=0.0,
+                                                          shuttle_bound_km=bound_km,
+                                                          night_hours=(21.0, 5.0),
+                                                          night_speed_factor=night_speed_factor))
+    army = SimpleNamespace(h_hour=SimpleNamespace(value=datetime(1945, 8, 9, 0, 0)),
+                           run_end=datetime(1945, 8, 20))
+    norms = SimpleNamespace(norm_for=lambda kind: SimpleNamespace(max_speed_kmh=4.5))
+    opt = SimpleNamespace(shuttle_planner=shuttle_planner, speed_scale=1.0, fuel_scale=1.0)
+    seg = pd.DataFrame({"lon": 117.0 + kms / 100.0, "lat": np.full(n, 45.0)})
+    tt = _shuttle(unit=u, army=army, norms=norms, options=opt, notes=[], class_ids=("truck",),
+                  fuel_types=("petrol",), step_time_s={"dry": truck_s},
+                  step_fuel_l={"dry": np.full((1, n), 0.5)}, season="dry", cum_km=kms,
+                  route=seg, march_window=sched, foot_step_s=foot_s, **extra)
+    assert tt is not None and tt.ok
+    return tt
+
+
 def test_a_shuttle_crosses_a_fortified_depth_at_the_rules_rate_a_day():
     # review21: a shuttle is laid on its window's hours under way, so a day of the rule's
     # breakthrough rate takes the window's moving hours (its hours less the close-up), not
@@ -290,38 +323,50 @@ def test_a_shuttle_crosses_a_fortified_depth_at_the_rules_rate_a_day():
     # (before: 12 h under way a day per 10 km, so 8.3 and 16.7 km)
     from types import SimpleNamespace
 
-    from logistics.advance.means import shuttle_planner
-    from logistics.advance.formation_plan import _shuttle
     from logistics.advance.schedule import MarchSchedule
 
-    n = 101
-    kms = np.arange(n, dtype=float)
-    truck_s = np.full((1, n), 120.0)  # 30 km/h
-    truck_s[0, 0] = 0.0
-    foot_s = np.full(n, 800.0)  # 4.5 km/h
-    foot_s[0] = 0.0
-    u = SimpleNamespace(id="rd", men=400, lift_men=100, lift_vehicle="truck", lift_trucks=5,
-                        start_h=0.0, norm=SimpleNamespace(embark_h=0.0, debark_h=0.0,
-                                                          shuttle_bound_km=None,
-                                                          night_hours=(21.0, 5.0),
-                                                          night_speed_factor=0.7))
-    army = SimpleNamespace(h_hour=SimpleNamespace(value=datetime(1945, 8, 9, 0, 0)),
-                           run_end=datetime(1945, 8, 20))
-    norms = SimpleNamespace(norm_for=lambda kind: SimpleNamespace(max_speed_kmh=4.5))
-    opt = SimpleNamespace(shuttle_planner=shuttle_planner, speed_scale=1.0, fuel_scale=1.0)
-    seg = pd.DataFrame({"lon": 120.0 + kms / 100.0, "lat": np.full(n, 45.0)})
     # a day window (06-18 h, closed up 2 h: 06-16 h) has no night hour: the trucks' night
     # factor does not act, the breach alone sets the pace
     sched = MarchSchedule(start_hour=6.0, hours_per_day=12.0, close_up_h=2.0)
     depth = SimpleNamespace(km_in=0.0, km_out=30.0)
-    tt = _shuttle(unit=u, army=army, norms=norms, options=opt, notes=[], class_ids=("truck",),
-                  fuel_types=("petrol",), step_time_s={"dry": truck_s},
-                  step_fuel_l={"dry": np.full((1, n), 0.5)}, season="dry", cum_km=kms,
-                  route=seg, march_window=sched, fortified=(depth,),
-                  breakthrough_km_per_day=10.0, foot_step_s=foot_s)
-    assert tt is not None and tt.ok
+    tt = _planned_shuttle(101, sched, fortified=(depth,), breakthrough_km_per_day=10.0)
     assert tt.km_at(24.0) == pytest.approx(10.0, abs=1e-6)
     assert tt.km_at(48.0) == pytest.approx(20.0, abs=1e-6)
+
+
+def test_a_shuttle_marches_by_day_once_the_wet_season_ends_the_heat_rule():
+    # withheld30: a shuttle keeps its men on foot's window of the season in force. The heat
+    # rule's night marches (march.yaml foot_column heat_rule: dry season only) held the 17th,
+    # 36th and 39th Armies' shuttles to 19:00-07:00 after the rains of 11-12 Aug, while every
+    # other column's window follows the season (the step loop's schedule[season]).
+    from logistics.advance.schedule import MarchSchedule
+
+    heat = MarchSchedule(start_hour=19.0, hours_per_day=12.0)
+    day = MarchSchedule(start_hour=0.0, hours_per_day=12.0)
+    # the rains from +36 h (12:00 on day 2): the foot window is 00:00 + 12 h from then
+    tt = _planned_shuttle(301, heat, night_speed_factor=1.0, bound_km=35.0,
+                          later_windows=((36.0, day),))
+    # day 2, 19:00-24:00: outside the wet window, it stands (it marched then before)
+    assert tt.km_at(48.0) == pytest.approx(tt.km_at(43.0), abs=1e-9)
+    # day 3: under way 00:00-12:00, standing to 24:00
+    assert tt.km_at(60.0) > tt.km_at(48.0) + 1.0
+    assert tt.km_at(72.0) == pytest.approx(tt.km_at(60.0), abs=1e-9)
+    # the dry days keep the night window: standing 07:00-19:00, under way 19:00-24:00
+    assert tt.km_at(12.0) == pytest.approx(tt.km_at(7.0), abs=1e-9)
+    assert tt.km_at(24.0) > tt.km_at(19.0) + 1.0
+    # with no later season it keeps its one window: under way 19:00-24:00 of day 2
+    one = _planned_shuttle(301, heat, night_speed_factor=1.0, bound_km=35.0)
+    assert one.km_at(48.0) > one.km_at(43.0) + 1.0
+
+
+def test_seasonal_window_splits_a_span_at_the_season_change():
+    from logistics.advance.schedule import MarchSchedule, SeasonalWindow
+
+    w = SeasonalWindow(((0.0, MarchSchedule(19.0, 12.0)), (36.0, MarchSchedule(0.0, 12.0))),
+                       clock0_h=0.0)
+    assert w.moving_hours(0.0, 36.0) == pytest.approx(7.0 + 5.0 + 7.0)
+    assert w.moving_hours(36.0, 72.0) == pytest.approx(12.0)
+    assert w.moving_hours(30.0, 40.0) == pytest.approx(1.0)  # 06-07 h dry; 12-16 h wet: none
 
 
 def test_a_shuttles_trucks_drive_at_their_norms_night_factor_in_a_night_window():

@@ -23,7 +23,7 @@ import pandas as pd
 from logistics.advance.depths import FortifiedPass, fortified_passes
 from logistics.advance.movement import Timetable, through_depths
 from logistics.advance.route_choice import formation_key, formed_at
-from logistics.advance.schedule import MarchSchedule, hours_since
+from logistics.advance.schedule import MarchSchedule, SeasonalWindow, hours_since
 from logistics.army.resolve import FOOT, MEN_CLASSES, ResolvedFormation
 from logistics.errors import ConfigError
 from logistics.terrain.classes import BIG_RIVER_CLASSES
@@ -96,8 +96,12 @@ class FormationPlan:
     #: what the run summary says of this formation beside its numbers (e.g. formed at km 0)
     notes: tuple[str, ...] = ()
     #: the march window a truck shuttle keeps (its men on foot's, the first season's: trucks
-    #: and marchers move only then); None: ``schedule``'s. Read by ``arrivals`` and the report
+    #: and marchers move only then); None: ``schedule``'s. Read by the report's table
     shuttle_window: MarchSchedule | None = None
+    #: per season, the window a truck shuttle keeps in that season (its men on foot's: the
+    #: heat rule's night marches only in the season it names); None: ``schedule``'s. Read by
+    #: ``arrivals`` (the season in force at each step, as the step loop reads ``schedule``)
+    shuttle_windows: dict[str, MarchSchedule] | None = None
 
     @property
     def id(self) -> str:
@@ -389,7 +393,8 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
                            season=first, cum_km=kms, route=route,
                            march_window=foot_day[first], fortified=fortified,
                            breakthrough_km_per_day=breakthrough_km_per_day,
-                           foot_step_s=foot_s[first])
+                           foot_step_s=foot_s[first],
+                           later_windows=tuple((h, foot_day[s]) for h, s in seasons[1:]))
     return FormationPlan(
         unit=unit, km=kms, lon=route["lon"].to_numpy(float), lat=route["lat"].to_numpy(float),
         elev_m=route["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
@@ -401,6 +406,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
         column_length_km=length, timetable=shuttle,
         notes=(formed_note,) if formed_note else (),
         shuttle_window=foot_day[first] if shuttle is not None else None,
+        shuttle_windows=dict(foot_day) if shuttle is not None else None,
     )
 
 
@@ -458,14 +464,18 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
              season: str, cum_km: np.ndarray, route: pd.DataFrame, march_window: MarchSchedule,
              fortified: Sequence[FortifiedPass] = (),
              breakthrough_km_per_day: float = math.inf,
-             foot_step_s: np.ndarray | None = None) -> Timetable | None:
+             foot_step_s: np.ndarray | None = None,
+             later_windows: Sequence[tuple[float, MarchSchedule]] = ()) -> Timetable | None:
     """The shuttle of a truck-borne formation whose lift carries only part of its men: the
     lift's trucks carry ``lift_men`` forward along the formation's own route and drive back
     for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
     engine's times of the lift's truck class on this route (the first season), its fuel the
     class's litres per km on it; the marching men's pace the foot norm; trucks and marchers
     keep ``march_window``, the foot column's march window (the men on foot set the formation's
-    day; the trucks drive it at their own norm's night factor, as the window's mean);
+    day; the trucks drive it at their own norm's night factor, as the window's mean), and from
+    each later season's start its window there (``later_windows``: (hours after H-hour, the
+    foot column's window in that season), in order; the heat rule's night marches hold only in
+    its season: :class:`~logistics.advance.schedule.SeasonalWindow`);
     embark/debark from its march norm. Through a ``fortified`` stretch the trucks and the men
     (who are never faster than the trucks) cross at the rule's breakthrough rate, as the step
     loop moves a formation there (``simulate._Loop.breach``): a shuttle is laid on hours under
@@ -530,9 +540,7 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
             / options.speed_scale
 
     c0 = army.h_hour.value.hour + army.h_hour.value.minute / 60.0
-
-    def march_hours(t0: float, t1: float) -> float:
-        return march_window.moving_hours(c0 + t0, c0 + t1)
+    march_hours = SeasonalWindow(((0.0, march_window), *later_windows), c0).moving_hours
 
     foot = norms.norm_for("foot")
     walk_h = None

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-__all__ = ["MarchSchedule", "hours_since"]
+__all__ = ["MarchSchedule", "SeasonalWindow", "hours_since"]
 
 
 def hours_since(t0: datetime, t: datetime) -> float:
@@ -80,6 +80,40 @@ class MarchSchedule:
         start, end = self.night_hours
         length = (end - start) % 24.0
         return self.night_speed_factor if (clock_h - start) % 24.0 < length else 1.0
+
+
+@dataclass(frozen=True)
+class SeasonalWindow:
+    """A march window that changes with the season: ``windows`` are (hours after H-hour,
+    :class:`MarchSchedule`) from which each holds, in order (the first holds from the start
+    whatever its hour), on the clock of H-hour (``clock0_h``, its clock hour).
+
+    Why: a truck shuttle is laid on its men on foot's window before the run
+    (:func:`logistics.advance.formation_plan._shuttle`); with one window, the first season's,
+    a Transbaikal shuttle kept the heat rule's night marches (``march.yaml foot_column
+    heat_rule``, dry season only) after the rains began, while every other column's window
+    follows the season in force (the step loop's ``schedule[season]``).
+
+    >>> w = SeasonalWindow(((0.0, MarchSchedule(19, 12)), (36.0, MarchSchedule(0, 12))), 0.0)
+    >>> w.moving_hours(24, 48)  # day 2: 00-07 h in the night window, none after 12:00
+    7.0
+    >>> MarchSchedule(19, 12).moving_hours(24, 48)  # the first window kept: 00-07, 19-24 h
+    12.0
+    """
+
+    windows: tuple[tuple[float, MarchSchedule], ...]
+    clock0_h: float = 0.0
+
+    def moving_hours(self, t0_h: float, t1_h: float) -> float:
+        """Hours of [t0_h, t1_h) (hours after H-hour) inside the window of the season in force
+        at each moment."""
+        total = 0.0
+        for k, (start, sched) in enumerate(self.windows):
+            a = t0_h if k == 0 else max(t0_h, start)
+            b = min(t1_h, self.windows[k + 1][0]) if k + 1 < len(self.windows) else t1_h
+            if b > a:
+                total += sched.moving_hours(self.clock0_h + a, self.clock0_h + b)
+        return total
 
 
 def _overlap_with_daily(a: float, b: float, start: float, length: float) -> float:
