@@ -117,6 +117,29 @@ def test_a_truck_off_the_steppe_still_burns_more_than_on_it():
     assert move_rates("zis-5", "steppe", 0.0, season="wet")[1] > steppe
 
 
+def test_the_wet_season_raises_every_wheeled_soil_surface_by_the_same_step():
+    # one rule (parameters.md §5, medium-hard soil 0.08 -> sand 0.15) on each soil surface's
+    # own dry figure: on main the refitted dry steppe (0.024) kept the absolute 0.15, 6.25x
+    # where cropland and forest had 1.9x
+    wheeled = physics.GOING["wheeled"]
+    for surface in ("steppe", "cropland", "forest"):
+        ratio = wheeled[surface]["wet"].crr / wheeled[surface]["dry"].crr
+        assert ratio == pytest.approx(0.15 / 0.08), surface
+    assert wheeled["cropland"]["wet"].crr == pytest.approx(0.15)  # unchanged: 0.08 dry
+
+
+@pytest.mark.parametrize("vid", ["zis-5", "studebaker-us6"])
+def test_a_loaded_truck_on_the_wet_steppe_burns_a_few_times_its_road_figure_not_six(vid):
+    # sources about means: 'more than double' the norm in the rains and mountains of the
+    # Khingan ([DZEN-KHINGAN]), 1.3x over the whole front ([TYL-1977]); on main a truck on the
+    # wet level steppe burned 6.4-6.6x its road figure (a US6 refill lasting 71 km)
+    road = move_rates(vid, "road", 0.0)[1]
+    dry = move_rates(vid, "steppe", 0.0)[1]
+    wet = move_rates(vid, "steppe", 0.0, season="wet")[1]
+    assert 2.0 <= wet / road <= 3.5, wet / road
+    assert wet > dry
+
+
 def test_t34_ranges_match_the_second_sources():
     # fitted to the muzeumgryf placard (road 200-270, cc 250-350 L/100 km); checked against
     # the ranges other sources give for 630 L: road 250-300 (B simple-wiki), 300 (C saar), 350

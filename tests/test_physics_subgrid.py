@@ -77,20 +77,20 @@ def test_relief_is_priced_as_normally_spread_pitches():
 
 
 def test_a_pitch_beyond_traction_is_taken_in_switchbacks():
-    # wheeled on wet steppe: Crr 0.15, adhesion 0.25 (GOING), so it climbs at most 0.10; with
+    # wheeled on wet cropland: Crr 0.15, adhesion 0.25 (GOING), so it climbs at most 0.10; with
     # s = 0.14 / sqrt(3) the steep sixth of the way (0.14) is climbed at 0.10 over 1.4 times
     # the way; two thirds are level, a sixth descends at 0.14
-    going = physics.GOING["wheeled"]["steppe"]["wet"]
+    going = physics.GOING["wheeled"]["cropland"]["wet"]
     assert going.phi - going.crr == pytest.approx(0.10)
-    speed, fuel = move_rates("ZIS-5", "steppe", 0.0, season="wet",
+    speed, fuel = move_rates("ZIS-5", "cropland", 0.0, season="wet",
                              subgrid_grade=0.14 / math.sqrt(3))
-    v_lim, f_lim = move_rates("ZIS-5", "steppe", 0.10 * (1 - 1e-9), season="wet")
-    v_flat, f_flat = move_rates("ZIS-5", "steppe", 0.0, season="wet")
-    v_down, f_down = move_rates("ZIS-5", "steppe", -0.14, season="wet")
+    v_lim, f_lim = move_rates("ZIS-5", "cropland", 0.10 * (1 - 1e-9), season="wet")
+    v_flat, f_flat = move_rates("ZIS-5", "cropland", 0.0, season="wet")
+    v_down, f_down = move_rates("ZIS-5", "cropland", -0.14, season="wet")
     assert 1 / speed == pytest.approx(1.4 / v_lim / 6 + 2 / 3 / v_flat + 1 / v_down / 6,
                                       rel=1e-6)
     assert fuel == pytest.approx(1.4 * f_lim / 6 + 2 / 3 * f_flat + f_down / 6, rel=1e-6)
-    assert move_rates("ZIS-5", "steppe", 0.14, season="wet")[0] == 0  # as a mean grade: no
+    assert move_rates("ZIS-5", "cropland", 0.14, season="wet")[0] == 0  # as a mean grade: no
 
 
 def test_subgrid_relief_never_makes_an_impossible_move_possible():

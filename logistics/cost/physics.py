@@ -136,6 +136,7 @@ __all__ = [
     "move_rates",
     "engine",
     "WHEELED_DRY_STEPPE_CRR",
+    "WHEELED_WET_SOIL_FACTOR",
     "fit_wheeled_dry_steppe_crr",
     "subgrid_bins",
     "river_crossing",
@@ -197,9 +198,11 @@ def _g(dry: tuple[float, float, float], wet: tuple[float, float, float]) -> dict
 #:   documented truck consumption off the road (:func:`fit_wheeled_dry_steppe_crr`, below);
 #:   cropland, forest floor 0.08 (CARVILL "Medium Hard Soil 0.08"); sand 0.15
 #:   (CARVILL "Sand 0.1 – 0.2", midpoint); wetland 0.30 (ETB "0.2 - 0.4 car tire on loose sand",
-#:   midpoint, as a proxy for soft marsh ground: an assumption). Wet: soil surfaces switch to
-#:   "sand 0.1-0.2" and marsh stays at "loose sand" as parameters.md §5 suggests for flooded or
-#:   churned ground; a wet dirt road becomes medium-hard soil (0.08, assumption).
+#:   midpoint, as a proxy for soft marsh ground: an assumption). Wet: a soil surface (steppe,
+#:   cropland, forest floor) takes the step parameters.md §5 suggests for flooded or churned
+#:   ground, from "medium-hard soil 0.08" to "sand 0.1-0.2" (0.15), as a factor on its own dry
+#:   figure (``WHEELED_WET_SOIL_FACTOR``); marsh stays at "loose sand"; a wet dirt road becomes
+#:   medium-hard soil (0.08, assumption).
 #: * tracked Crr: NOT FOUND in the corpus (parameters.md §3.1). Assumed 0.04 road, 0.05 steppe
 #:   (the illustrative value of parameters.md §5), rising for softer going. Only the ratios
 #:   between surfaces matter for fuel (eta absorbs the level): steppe/road = 1.25 sits between
@@ -227,6 +230,20 @@ def _g(dry: tuple[float, float, float], wet: tuple[float, float, float]) -> dict
 #: tracks (ETB's 0.02 "gravel - rolled new" is the nearest entry), not on fresh soil.
 WHEELED_DRY_STEPPE_CRR: float = 0.024
 
+#: The wet season's rolling resistance of a wheeled vehicle on a soil surface, as a multiple
+#: of its dry one: parameters.md §5's step for flooded or churned ground, from CARVILL "Medium
+#: Hard Soil 0.08" to "Sand 0.1 – 0.2" (midpoint 0.15), 0.15 / 0.08. A factor, not the absolute
+#: 0.15, because the dry figure it applies to need not be 0.08: the fitted dry steppe above is
+#: the steppe's packed tracks (0.024), and its wet figure is those tracks soaked (0.045), not
+#: fresh sand. Until December 2026 the wet steppe kept the absolute 0.15 after the dry figure
+#: was refitted from 0.06 to 0.024 (6.25x the dry figure where cropland and forest had 1.9x):
+#: a loaded truck on the wet steppe burned 6.6x its road figure (210 L/100 km, a US6 refill
+#: lasting 71 km), against "more than double" in the rains and mountains of the Khingan
+#: ([DZEN-KHINGAN], movement.yaml ``fuel.refill.mountain_factor``) and 1.3x over the whole
+#: front ([TYL-1977]). assumed: the same factor on every soil surface and for every wheeled
+#: vehicle (no wet-soil figure of a 1945 truck was found, parameters.md §6).
+WHEELED_WET_SOIL_FACTOR: float = 0.15 / 0.08
+
 GOING: dict[str, dict[str, dict[str, Going]]] = {
     "tracked": {
         "road": _g((0.04, 0.75, 1.0), (0.05, 0.33, 0.6)),
@@ -239,9 +256,10 @@ GOING: dict[str, dict[str, dict[str, Going]]] = {
     },
     "wheeled": {
         "road": _g((0.02, 0.60, 1.0), (0.08, 0.35, 0.5)),
-        "steppe": _g((WHEELED_DRY_STEPPE_CRR, 0.45, 1.0), (0.15, 0.25, 0.5)),
-        "cropland": _g((0.08, 0.45, 0.7), (0.15, 0.25, 0.4)),
-        "forest": _g((0.08, 0.45, 0.3), (0.15, 0.25, 0.2)),
+        "steppe": _g((WHEELED_DRY_STEPPE_CRR, 0.45, 1.0),
+                     (WHEELED_DRY_STEPPE_CRR * WHEELED_WET_SOIL_FACTOR, 0.25, 0.5)),
+        "cropland": _g((0.08, 0.45, 0.7), (0.08 * WHEELED_WET_SOIL_FACTOR, 0.25, 0.4)),
+        "forest": _g((0.08, 0.45, 0.3), (0.08 * WHEELED_WET_SOIL_FACTOR, 0.25, 0.2)),
         "sand": _g((0.15, 0.25, 0.4), (0.15, 0.25, 0.4)),
         "wetland": _g((0.30, 0.20, 0.2), (0.30, 0.15, 0.15)),
         "urban": _g((0.02, 0.65, 0.5), (0.02, 0.50, 0.45)),
