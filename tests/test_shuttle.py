@@ -283,10 +283,13 @@ def test_the_timetable_stands_still_outside_a_window_that_is_not_on_its_hours():
 
 
 def _planned_shuttle(n: int, sched, *, night_speed_factor: float = 0.7,
-                     bound_km: float | None = None, **extra):
+                     bound_km: float | None = None, later=(), wet_truck_kmh: float = 30.0,
+                     wet_l_per_km: float = 0.5, **extra):
     """A shuttle laid on ``sched`` by the plan (``formation_plan._shuttle``, the real
-    planner): ``n`` km points 1 km apart, trucks 30 km/h, men 4.5 km/h, 400 men 100 a lift, a
-    formation setting off at H-hour 9 Aug 00:00; ``extra``: more keywords of ``_shuttle``."""
+    planner): ``n`` km points 1 km apart, trucks 30 km/h (``wet_truck_kmh`` in the wet
+    season), 0.5 L/km a truck (``wet_l_per_km``), men 4.5 km/h, 400 men 100 a lift, a
+    formation setting off at H-hour 9 Aug 00:00; ``later``: (hours after H-hour, window) of
+    the wet season; ``extra``: more keywords of ``_shuttle``."""
     from types import SimpleNamespace
 
     from logistics.advance.formation_plan import _shuttle
@@ -307,10 +310,13 @@ def _planned_shuttle(n: int, sched, *, night_speed_factor: float = 0.7,
     norms = SimpleNamespace(norm_for=lambda kind: SimpleNamespace(max_speed_kmh=4.5))
     opt = SimpleNamespace(shuttle_planner=shuttle_planner, speed_scale=1.0, fuel_scale=1.0)
     seg = pd.DataFrame({"lon": 117.0 + kms / 100.0, "lat": np.full(n, 45.0)})
+    wet_s = truck_s * 30.0 / wet_truck_kmh
     tt = _shuttle(unit=u, army=army, norms=norms, options=opt, notes=[], class_ids=("truck",),
-                  fuel_types=("petrol",), step_time_s={"dry": truck_s},
-                  step_fuel_l={"dry": np.full((1, n), 0.5)}, season="dry", cum_km=kms,
-                  route=seg, march_window=sched, foot_step_s=foot_s, **extra)
+                  fuel_types=("petrol",), step_time_s={"dry": truck_s, "wet": wet_s},
+                  step_fuel_l={"dry": np.full((1, n), 0.5),
+                               "wet": np.full((1, n), wet_l_per_km)},
+                  season="dry", cum_km=kms, route=seg, march_window=sched, foot_step_s=foot_s,
+                  later_windows=tuple((h, w, "wet", foot_s) for h, w in later), **extra)
     assert tt is not None and tt.ok
     return tt
 
@@ -345,7 +351,7 @@ def test_a_shuttle_marches_by_day_once_the_wet_season_ends_the_heat_rule():
     day = MarchSchedule(start_hour=0.0, hours_per_day=12.0)
     # the rains from +36 h (12:00 on day 2): the foot window is 00:00 + 12 h from then
     tt = _planned_shuttle(301, heat, night_speed_factor=1.0, bound_km=35.0,
-                          later_windows=((36.0, day),))
+                          later=((36.0, day),))
     # day 2, 19:00-24:00: outside the wet window, it stands (it marched then before)
     assert tt.km_at(48.0) == pytest.approx(tt.km_at(43.0), abs=1e-9)
     # day 3: under way 00:00-12:00, standing to 24:00
@@ -409,3 +415,70 @@ def test_a_shuttles_trucks_drive_at_their_norms_night_factor_in_a_night_window()
     assert leg_h(night, 1.0) == pytest.approx(2.0)
     assert leg_h(night, 0.7) == pytest.approx(2.0 / 0.8)
     assert leg_h(MarchSchedule(start_hour=6.0, hours_per_day=12.0), 0.7) == pytest.approx(2.0)
+
+
+def _two_seasons_by_hand():
+    """200 men, lift 100, 60 km, no loading time; dry: trucks 30 km/h, men 5 km/h; from 1 h
+    under way wet: trucks 15 km/h, men 3 km/h (both ways). By hand: trip 1 drives 30 km dry
+    and 30 km wet, arrives at 3 h; the men walked 5 km dry and 6 km wet, to km 11. The truck
+    back from km 60 meets them after 49/18 h, at km 11 + 49/6 (= 115/6), 245/6 km from the end:
+    another 49/18 h. Last men at the end at 3 + 49/9 = 76/9 h (all dry: 2 + 20/7 = 34/7 h)."""
+    km = np.array([0.0, 60.0])
+    return km, dict(later=((1.0, km / 15.0, km / 3.0, None),))
+
+
+def test_a_shuttle_drives_and_marches_on_the_ground_of_the_season_in_force():
+    # shuttle30: a shuttle was priced on the dry cost surface for the whole run (the 17th,
+    # 36th and 39th Armies' rifle divisions kept dry going after the rains of 11 Aug)
+    km, wet = _two_seasons_by_hand()
+    s = shuttle_advance(200, 100, km, km / 30.0, km / 5.0, load_h=0.0, unload_h=0.0, **wet)
+    assert s.trips["arrive_h"].iloc[0] == pytest.approx(3.0)
+    assert s.trips["pickup_km"].iloc[1] == pytest.approx(115.0 / 6.0)
+    assert s.trips["pickup_h"].iloc[1] == pytest.approx(3.0 + 49.0 / 18.0)
+    assert s.finish_h == pytest.approx(76.0 / 9.0)
+    head, tail = s.at(np.array([1.0, 3.0]))
+    assert head[0] == pytest.approx(30.0) and tail[0] == pytest.approx(5.0)
+    assert head[1] == pytest.approx(60.0) and tail[1] == pytest.approx(11.0)
+    dry = shuttle_advance(200, 100, km, km / 30.0, km / 5.0, load_h=0.0, unload_h=0.0)
+    assert dry.finish_h == pytest.approx(34.0 / 7.0)
+
+
+def test_a_shuttles_trucks_burn_each_seasons_litres_for_the_km_they_drive_in_it():
+    # the same shuttle in the step loop's terms: 1 L/km dry, 2 L/km wet. By hand: 30 km
+    # dry, then 30 km loaded + 245/6 back + 245/6 loaded wet: 30 + 2 (30 + 245/3) = 253 1/3 L
+    km, _ = _two_seasons_by_hand()
+    tt = shuttle_timetable(men=200, lift_men=100, route_km=60.0, start_h=0.0, end_h=24.0,
+                           truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=1.0,
+                           march_kmh=5.0, march_hours=lambda t0, t1: max(0.0, t1 - t0),
+                           load_h=0.0, unload_h=0.0,
+                           later_seasons=((1.0, lambda a, b: abs(b - a) / 15.0,
+                                           lambda a, b: abs(b - a) / 3.0, 2.0),))
+    t = np.asarray(tt["time_h"])
+    assert float(np.interp(1.0, t, tt["fuel_l"])) == pytest.approx(30.0)
+    assert tt["fuel_l"][-1] == pytest.approx(30.0 + 2.0 * (30.0 + 245.0 / 3.0))
+    done = t[int(np.argmax(np.asarray(tt["tail_km"]) >= 60.0 - 1e-9))]
+    assert done == pytest.approx(76.0 / 9.0)
+    # a man setting off on foot at km 0 at 0 h: 5 km dry by 1 h, then 3 km/h
+    assert tt["walk"](0.0, 0.0, 3.0) == pytest.approx(11.0)
+
+
+def test_the_plan_lays_a_shuttle_on_the_wet_tables_from_the_rains():
+    # formation_plan._shuttle: trucks 30 km/h and 0.5 L/km a truck dry, 15 km/h and 2 L/km
+    # wet from +12 h; a 24 h window, 5 trucks never idle. Up to the change the shuttle is the
+    # all-dry one; after it its trucks drive half as far an hour at four times the litres a
+    # km: twice the litres an hour (10 L/km x 15 km/h against 2.5 L/km x 30 km/h)
+    from logistics.advance.schedule import MarchSchedule
+
+    always = MarchSchedule(start_hour=0.0, hours_per_day=24.0)
+    dry = _planned_shuttle(301, always, night_speed_factor=1.0, bound_km=35.0)
+    tt = _planned_shuttle(301, always, night_speed_factor=1.0, bound_km=35.0,
+                          later=((12.0, always),), wet_truck_kmh=15.0, wet_l_per_km=2.0)
+    for h in (6.0, 12.0):
+        assert tt.km_at(h) == pytest.approx(dry.km_at(h), abs=1e-6)
+    assert tt.km_at(24.0) < dry.km_at(24.0) - 20.0
+
+    def fuel(timetable, h):
+        return float(np.interp(h, np.asarray(timetable.time_h), np.asarray(timetable.fuel_l)))
+
+    assert fuel(tt, 12.0) == pytest.approx(fuel(dry, 12.0))
+    assert fuel(tt, 24.0) - fuel(tt, 12.0) == pytest.approx(2.0 * fuel(dry, 12.0), rel=1e-6)

@@ -378,23 +378,27 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
         # foot walk at a foot column's going on this route (the cost engine's foot-infantry,
         # capped by the foot norm and the observed speeds), as a marching rifle division
         # does: not at the norm's road pace everywhere
-        legs = step_time
+        legs = dict(step_time)
         if dismounts:  # in the same window, a loaded truck slower than a walker is walked
-            rows, where = dismounted_step_times(
-                step_time[first], np.array([c == unit.lift_vehicle for c in ids]),
-                foot_s[first], vehicle_day=foot_day[first], foot_day=foot_day[first])
-            legs = {first: rows}
-            if where.any():
-                km_on_foot = route["dist_m"].to_numpy(dtype=np.float64)[where].sum() / 1000.0
+            said = []
+            for season in legs:
+                legs[season], where = dismounted_step_times(
+                    step_time[season], np.array([c == unit.lift_vehicle for c in ids]),
+                    foot_s[season], vehicle_day=foot_day[season], foot_day=foot_day[season])
+                if where.any():
+                    km_on_foot = route["dist_m"].to_numpy(dtype=np.float64)[where].sum() / 1000.0
+                    said.append(f"{km_on_foot:.0f} km ({season})")
+            if said:
                 notes.append(f"{unit.id}: its lift's trucks go at a walker's pace where they are "
-                             f"slower (manhandled through): {km_on_foot:.0f} km ({first})")
+                             f"slower (manhandled through): {', '.join(said)}")
         shuttle = _shuttle(unit=unit, army=army, norms=norms, options=options, notes=notes,
                            class_ids=ids, fuel_types=fts, step_time_s=legs, step_fuel_l=fuels,
                            season=first, cum_km=kms, route=route,
                            march_window=foot_day[first], fortified=fortified,
                            breakthrough_km_per_day=breakthrough_km_per_day,
                            foot_step_s=foot_s[first],
-                           later_windows=tuple((h, foot_day[s]) for h, s in seasons[1:]))
+                           later_windows=tuple((h, foot_day[s], s, foot_s[s])
+                                               for h, s in seasons[1:]))
     return FormationPlan(
         unit=unit, km=kms, lon=route["lon"].to_numpy(float), lat=route["lat"].to_numpy(float),
         elev_m=route["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
@@ -465,17 +469,22 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
              fortified: Sequence[FortifiedPass] = (),
              breakthrough_km_per_day: float = math.inf,
              foot_step_s: np.ndarray | None = None,
-             later_windows: Sequence[tuple[float, MarchSchedule]] = ()) -> Timetable | None:
+             later_windows: Sequence[tuple[float, MarchSchedule, str, np.ndarray | None]] = ()
+             ) -> Timetable | None:
     """The shuttle of a truck-borne formation whose lift carries only part of its men: the
     lift's trucks carry ``lift_men`` forward along the formation's own route and drive back
     for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
-    engine's times of the lift's truck class on this route (the first season), its fuel the
-    class's litres per km on it; the marching men's pace the foot norm; trucks and marchers
+    engine's times of the lift's truck class on this route, its fuel the class's litres per km
+    on it, the marching men's going the foot column's, each of the season in force when it is
+    driven or marched (the step loop's seasons: ``season`` from the start, then each of
+    ``later_windows``; a trip across the change goes on from where it stands then on the new
+    season's going: ``advance.shuttle._Seasons``); trucks and marchers
     keep ``march_window``, the foot column's march window (the men on foot set the formation's
     day; the trucks drive it at their own norm's night factor, as the window's mean), and from
     each later season's start its window there (``later_windows``: (hours after H-hour, the
-    foot column's window in that season), in order; the heat rule's night marches hold only in
-    its season: :class:`~logistics.advance.schedule.SeasonalWindow`);
+    foot column's window in that season, the season, its men on foot's step times), in order;
+    the heat rule's night marches hold only in its season:
+    :class:`~logistics.advance.schedule.SeasonalWindow`);
     embark/debark from its march norm. Through a ``fortified`` stretch the trucks and the men
     (who are never faster than the trucks) cross at the rule's breakthrough rate, as the step
     loop moves a formation there (``simulate._Loop.breach``): a shuttle is laid on hours under
@@ -489,8 +498,8 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
       shuttle's appended (also why there is none).
     - ``class_ids``, ``fuel_types``: the formation's classes and their fuel types;
       ``step_time_s``, ``step_fuel_l``: per season, (n_classes, n) step times, s, and litres
-      per vehicle of each class on the route; ``season``: the season whose tables price the
-      legs (the first).
+      per vehicle of each class on the route; ``season``: the first season (its tables price
+      the legs until the next season of ``later_windows`` begins).
     - ``cum_km``: (n,) km of the route's points from its start; ``route``: its segment table
       (``lon``, ``lat`` of the points); ``fortified``: the fortified depths it crosses;
       ``foot_step_s``: (n,) step times of the men on foot, s (None: the planner walks them at
@@ -504,65 +513,75 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
                      "vehicles; no shuttle")
         return None
     i = class_ids.index(unit.lift_vehicle)
-    t = np.where(np.isfinite(step_time_s[season][i]), step_time_s[season][i], 0.0)
-    norm = unit.norm
-    if norm is not None:
-        # the trucks drive in the foot column's window at their own norm's night factor
-        # (blacked-out driving): a truck-borne formation that is not shuttled gets it from the
-        # step loop; here the shuttle is laid on one clock of hours under way for trucks and
-        # marchers, so its legs take the window's mean factor (a named simplification: the
-        # night hours' slower going spread over the window's hours; review21 saw the shuttles'
-        # trucks at 24.5 km/h at night where the norm gives 25 x 0.7)
-        trucks_day = replace(march_window, night_hours=norm.night_hours,
-                             night_speed_factor=norm.night_speed_factor)
-        t = t / trucks_day.mean_speed_factor
-    if fortified and math.isfinite(breakthrough_km_per_day) and breakthrough_km_per_day > 0:
-        step_km = np.diff(cum_km, prepend=cum_km[0])  # step k ends at cum_km[k]
-        mid = cum_km - step_km / 2.0
-        inside = np.zeros(len(cum_km), dtype=bool)
-        for fp in fortified:
-            inside |= (mid > fp.km_in) & (mid < fp.km_out)
-        # a day under way is the window's moving hours (its hours less the close-up: the
-        # shuttle is laid on march_window.moving_hours), not its hours (review21)
-        breach_s = (step_km / breakthrough_km_per_day * march_window.moving_hours_per_day
-                    * 3600.0)
-        t = np.where(inside, np.maximum(t, breach_s), t)
-    cum_h = np.cumsum(t) / 3600.0
-    cum_h -= cum_h[0]
     route_km = float(cum_km[-1])
     if route_km <= 0:
         return None
-    f = np.where(np.isfinite(step_fuel_l[season][i]), step_fuel_l[season][i], 0.0)
-    per_km = float(np.sum(f)) / route_km * unit.lift_trucks
+    norm = unit.norm
 
-    def leg_h(a: float, b: float) -> float:
-        return abs(float(np.interp(b, cum_km, cum_h)) - float(np.interp(a, cum_km, cum_h))) \
-            / options.speed_scale
+    def going(season: str, march_window: MarchSchedule, foot_step_s: np.ndarray | None):
+        """(truck_leg_h, march_leg_h or None, the lift's litres per km) on ``season``'s
+        ground in ``march_window``."""
+        t = np.where(np.isfinite(step_time_s[season][i]), step_time_s[season][i], 0.0)
+        if norm is not None:
+            # the trucks drive in the foot column's window at their own norm's night factor
+            # (blacked-out driving): a truck-borne formation that is not shuttled gets it
+            # from the step loop; here the shuttle is laid on one clock of hours under way
+            # for trucks and marchers, so its legs take the window's mean factor (a named
+            # simplification: the night hours' slower going spread over the window's hours;
+            # review21 saw the shuttles' trucks at 24.5 km/h at night where the norm gives
+            # 25 x 0.7)
+            trucks_day = replace(march_window, night_hours=norm.night_hours,
+                                 night_speed_factor=norm.night_speed_factor)
+            t = t / trucks_day.mean_speed_factor
+        if fortified and math.isfinite(breakthrough_km_per_day) and breakthrough_km_per_day > 0:
+            step_km = np.diff(cum_km, prepend=cum_km[0])  # step k ends at cum_km[k]
+            mid = cum_km - step_km / 2.0
+            inside = np.zeros(len(cum_km), dtype=bool)
+            for fp in fortified:
+                inside |= (mid > fp.km_in) & (mid < fp.km_out)
+            # a day under way is the window's moving hours (its hours less the close-up: the
+            # shuttle is laid on march_window.moving_hours), not its hours (review21)
+            breach_s = (step_km / breakthrough_km_per_day * march_window.moving_hours_per_day
+                        * 3600.0)
+            t = np.where(inside, np.maximum(t, breach_s), t)
+        cum_h = np.cumsum(t) / 3600.0
+        cum_h -= cum_h[0]
+        f = np.where(np.isfinite(step_fuel_l[season][i]), step_fuel_l[season][i], 0.0)
+        per_km = float(np.sum(f)) / route_km * unit.lift_trucks
 
+        def leg_h(a: float, b: float) -> float:
+            return abs(float(np.interp(b, cum_km, cum_h))
+                       - float(np.interp(a, cum_km, cum_h))) / options.speed_scale
+
+        walk_h = None
+        if foot_step_s is not None:
+            walk_h = np.cumsum(np.where(np.isfinite(foot_step_s), foot_step_s, 0.0)) / 3600.0
+            walk_h -= walk_h[0]
+
+        def walk_leg_h(a: float, b: float) -> float:
+            return abs(float(np.interp(b, cum_km, walk_h))
+                       - float(np.interp(a, cum_km, walk_h))) / options.speed_scale
+
+        return leg_h, (walk_leg_h if walk_h is not None else None), per_km * options.fuel_scale
+
+    leg_h, walk_leg_h, per_km = going(season, march_window, foot_step_s)
+    later = tuple((h, *going(s, w, fs)) for h, w, s, fs in later_windows)
     c0 = army.h_hour.value.hour + army.h_hour.value.minute / 60.0
-    march_hours = SeasonalWindow(((0.0, march_window), *later_windows), c0).moving_hours
-
+    march_hours = SeasonalWindow(((0.0, march_window), *((h, w) for h, w, *_ in later_windows)),
+                                 c0).moving_hours
     foot = norms.norm_for("foot")
-    walk_h = None
-    if foot_step_s is not None:
-        walk_h = np.cumsum(np.where(np.isfinite(foot_step_s), foot_step_s, 0.0)) / 3600.0
-        walk_h -= walk_h[0]
-
-    def walk_leg_h(a: float, b: float) -> float:
-        return abs(float(np.interp(b, cum_km, walk_h)) - float(np.interp(a, cum_km, walk_h))) \
-            / options.speed_scale
 
     tt = options.shuttle_planner(
         men=unit.men, lift_men=unit.lift_men, route_km=route_km, start_h=unit.start_h,
         end_h=hours_since(army.h_hour.value, army.run_end), truck_leg_h=leg_h,
-        truck_fuel_l_per_km=per_km * options.fuel_scale,
+        truck_fuel_l_per_km=per_km,
         march_kmh=foot.max_speed_kmh * options.speed_scale, march_hours=march_hours,
         load_h=norm.embark_h if norm is not None else 0.0,
         unload_h=norm.debark_h if norm is not None else 0.0,
         route=(cum_km, route["lon"].to_numpy(float), route["lat"].to_numpy(float)),
         fuel_type=fuel_types[i],
         bound_km=norm.shuttle_bound_km if norm is not None else None,
-        march_leg_h=walk_leg_h if walk_h is not None else None)
+        march_leg_h=walk_leg_h, later_seasons=later)
     if not tt.ok:
         notes.append(f"{unit.id}: the truck shuttle cannot be made ({tt.reason}); it moves at "
                      "the trucks' pace")

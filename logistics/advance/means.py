@@ -147,7 +147,7 @@ def shuttle_planner(*, men: int, lift_men: int, route_km: float, start_h: float,
                     truck_leg_h, truck_fuel_l_per_km: float, march_kmh: float, march_hours,
                     load_h: float, unload_h: float, route=None,
                     fuel_type: str = "petrol", bound_km: float | None = None,
-                    march_leg_h=None) -> Timetable:
+                    march_leg_h=None, later_seasons=()) -> Timetable:
     """``ShuttlePlanner``: :func:`~logistics.advance.shuttle.shuttle_timetable` as a
     :class:`Timetable` (mode ``truck``; head ``km``, ``tail_km``, the trucks' ``fuel_l``)."""
     from logistics.advance.shuttle import shuttle_timetable
@@ -157,7 +157,8 @@ def shuttle_planner(*, men: int, lift_men: int, route_km: float, start_h: float,
                                truck_leg_h=truck_leg_h, truck_fuel_l_per_km=truck_fuel_l_per_km,
                                march_kmh=float(march_kmh), march_hours=march_hours,
                                load_h=float(load_h), unload_h=float(unload_h), route=route,
-                               bound_km=bound_km, march_leg_h=march_leg_h)
+                               bound_km=bound_km, march_leg_h=march_leg_h,
+                               later_seasons=later_seasons)
     fields["fuel_type"] = fuel_type
     return _timetable("truck", fields)
 

@@ -378,11 +378,15 @@ class ShuttlePlanner(Protocol):
     engine), ``march_kmh`` the marching men's pace (``march_leg_h``: their hours between two km
     of the route from the cost engine, when given), ``march_hours`` their march window.
     ``bound_km``: each lift is dropped at most this far ahead of its pick-up (None: at the
-    route's end). Returns a :class:`Timetable` (mode ``"truck"``) with the head (``km``) and
+    route's end). ``later_seasons``: ``(from_h, truck_leg_h, march_leg_h,
+    truck_fuel_l_per_km)`` of each later season, from ``from_h`` hours after H-hour (the trucks
+    and marchers go on that season's ground from then). Returns a :class:`Timetable` (mode ``"truck"``) with the head (``km``) and
     the tail (``tail_km``), and the trucks' fuel (``fuel_l``)."""
 
     def __call__(self, *, men: int, lift_men: int, route_km: float, start_h: float,
                  end_h: float, truck_leg_h: TruckLegHours, truck_fuel_l_per_km: float,
                  march_kmh: float, march_hours: MarchHours, load_h: float,
                  unload_h: float, bound_km: float | None = None,
-                 march_leg_h: TruckLegHours | None = None) -> Timetable: ...
+                 march_leg_h: TruckLegHours | None = None,
+                 later_seasons: Sequence[tuple[float, TruckLegHours, TruckLegHours | None, float]]
+                 = ()) -> Timetable: ...

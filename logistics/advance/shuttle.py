@@ -21,6 +21,7 @@ step loop. Written by hand because no library models a shuttle of this kind.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,6 +68,82 @@ class _Profiles:
         """Hours to drive back from km ``b`` to km ``a`` (a <= b)."""
         return float(np.interp(b, self.km, self.back_h) - np.interp(a, self.km, self.back_h))
 
+    def back_to(self, km0: float, hours: float) -> float:
+        """Where an empty truck that drove ``hours`` back from ``km0`` is (stops at the start)."""
+        t = np.interp(km0, self.km, self.back_h) - max(0.0, hours)
+        return float(np.interp(t, self.back_h, self.km))
+
+    def foot_h_between(self, a: float, b: float) -> float:
+        """Hours to march forward from km ``a`` to km ``b`` (b >= a)."""
+        return float(np.interp(b, self.km, self.foot_h) - np.interp(a, self.km, self.foot_h))
+
+
+@dataclass(frozen=True)
+class _Seasons:
+    """The profiles of each season laid on hours under way: ``profiles[k]`` hold from
+    ``starts[k]`` (hours under way; the first from the start, ``-inf``) to the next start.
+    Every walk, loaded run and empty run is priced piece by piece on the profiles of the
+    season in force at each moment (exact for the profiles: a move across the change goes on
+    from where it stands at the change on the new season's ground).
+
+    Why (shuttle30): a shuttle laid on one season's profiles kept its trucks' dry-ground going
+    after the rains, while every column the step loop moves reads the season in force."""
+
+    starts: tuple[float, ...]
+    profiles: tuple[_Profiles, ...]
+
+    @property
+    def km(self) -> np.ndarray:
+        return self.profiles[0].km
+
+    @property
+    def end_km(self) -> float:
+        return self.profiles[0].end_km
+
+    def _ends(self):
+        """(profiles, start, end) of each season in hours under way."""
+        ends = (*self.starts[1:], math.inf)
+        return zip(self.profiles, self.starts, ends)
+
+    def _move(self, how: str, km0: float, t0: float, t: float) -> float:
+        pos = km0
+        for p, a, b in self._ends():
+            a, b = max(a, t0), min(b, t)
+            if b > a:
+                pos = getattr(p, how)(pos, b - a)
+        return pos
+
+    def walk_to(self, km0: float, t0: float, t: float) -> float:
+        """Where a man who set off on foot from ``km0`` at ``t0`` is at ``t``."""
+        return self._move("walk_to", km0, t0, t)
+
+    def ride_to(self, km0: float, t0: float, t: float) -> float:
+        """Where a loaded truck that set off forward from ``km0`` at ``t0`` is at ``t``."""
+        return self._move("ride_to", km0, t0, t)
+
+    def back_to(self, km0: float, t0: float, t: float) -> float:
+        """Where an empty truck that set off back from ``km0`` at ``t0`` is at ``t``."""
+        return self._move("back_to", km0, t0, t)
+
+    def _reach(self, step: str, need: str, km0: float, km1: float, t0: float) -> float:
+        pos, now = km0, t0
+        for p, _, b in self._ends():
+            if b <= now:
+                continue
+            h = getattr(p, need)(pos, km1)
+            if now + h <= b:
+                return now + h
+            pos, now = getattr(p, step)(pos, b - now), b
+        return now  # not reached: the last season has no end
+
+    def drive_until(self, a: float, b: float, t0: float) -> float:
+        """When a loaded truck that sets off from km ``a`` at ``t0`` reaches km ``b``."""
+        return self._reach("ride_to", "drive_h", a, b, t0)
+
+    def walk_until(self, a: float, b: float, t0: float) -> float:
+        """When a man who sets off on foot from km ``a`` at ``t0`` reaches km ``b``."""
+        return self._reach("walk_to", "foot_h_between", a, b, t0)
+
 
 @dataclass
 class _Group:
@@ -76,16 +153,16 @@ class _Group:
     legs: list  # (kind, t0, t1, km0, km1): kind "walk" (t1, km1 unused), "ride", "stand"
     done: bool = False  # carried to the end of the route
 
-    def position(self, p: _Profiles, t: float) -> float:
+    def position(self, p: _Seasons, t: float) -> float:
         """Km of the group at time ``t`` (at or after its first leg's start)."""
         pos = self.legs[0][3]
         for kind, t0, t1, km0, km1 in self.legs:
             if t < t0:
                 break
             if kind == "walk":
-                pos = p.walk_to(km0, t - t0)
+                pos = p.walk_to(km0, t0, t)
             elif kind == "ride":
-                pos = km1 if t >= t1 else p.ride_to(km0, t - t0)
+                pos = km1 if t >= t1 else min(km1, p.ride_to(km0, t0, t))
             else:
                 pos = km0
         return pos
@@ -113,7 +190,7 @@ class Shuttle:
     start_h: float
     truck_km: float
     _groups: tuple
-    _profiles: _Profiles
+    _profiles: _Seasons
 
     def at(self, time_h) -> tuple[np.ndarray, np.ndarray]:
         """(head_km, tail_km) of the formation at each of ``time_h`` (scalar or array):
@@ -145,6 +222,7 @@ def shuttle_advance(
     unload_h: float,
     bound_km: float | None = None,
     start_h: float = 0.0,
+    later: Sequence[tuple[float, object, object, object]] = (),
 ) -> Shuttle:
     """Shuttle ``men`` forward with trucks that lift ``lift_men`` at a time.
 
@@ -152,6 +230,10 @@ def shuttle_advance(
     ``km[0]`` at ``start_h``, the move ends at ``km[-1]``), ``truck_h``, ``foot_h`` and
     ``truck_back_h`` (default: ``truck_h``) are the cumulative hour profiles described in the
     module docstring, each strictly increasing. ``load_h``/``unload_h`` hours per trip.
+    ``later``: the profiles of each later season, ``(hours from which it holds, truck_h,
+    foot_h, truck_back_h)`` on the same ``km`` (hours on the clock of ``start_h``, in order):
+    from then every walk, loaded and empty run goes on the season's profiles
+    (:class:`_Seasons`).
     Raises ConfigError for a lift of zero or fewer men, or no men; DataError for profiles that
     are not finite and strictly increasing, or trucks slower than the men on foot on a stretch
     or faster nowhere (a stretch where both take the same time, a bridge they share, is fine).
@@ -167,7 +249,10 @@ def shuttle_advance(
             raise ConfigError(f"shuttle: {name} {value!r}, expected a finite number >= 0")
     if bound_km is not None and not (math.isfinite(bound_km) and bound_km > 0):
         raise ConfigError(f"shuttle: bound_km {bound_km!r}, expected a number > 0 or None")
-    p = _profiles(km, truck_h, truck_back_h if truck_back_h is not None else truck_h, foot_h)
+    p = _Seasons(
+        (-math.inf, *(float(h) for h, *_ in later)),
+        (_profiles(km, truck_h, truck_back_h if truck_back_h is not None else truck_h, foot_h),
+         *(_profiles(km, th, bh if bh is not None else th, fh) for _, th, fh, bh in later)))
     end = p.end_km
     groups = [_Group(int(men), [("walk", start_h, math.inf, float(p.km[0]), math.nan)])]
     truck_km, truck_h_now = float(p.km[0]), float(start_h)
@@ -194,7 +279,7 @@ def shuttle_advance(
             groups.append(carried)
         drop = end if bound_km is None else min(end, meet_km + bound_km)
         depart = meet_h + load_h
-        arrive = depart + p.drive_h(meet_km, drop)
+        arrive = p.drive_until(meet_km, drop, depart)
         free = arrive + unload_h
         carried.legs += [("stand", meet_h, depart, meet_km, meet_km),
                          ("ride", depart, arrive, meet_km, drop),
@@ -243,10 +328,29 @@ def _profiles(km, truck_h, back_h, foot_h) -> _Profiles:
     return p
 
 
-def _meet(p: _Profiles, truck_km: float, truck_h: float, walk_km: float,
+def _meet(s: _Seasons, truck_km: float, truck_h: float, walk_km: float,
           walk_h: float) -> tuple[float, float]:
     """Where and when the empty truck, driving back from ``truck_km`` at ``truck_h``, meets
-    men who began marching forward from ``walk_km`` at ``walk_h`` (behind the truck).
+    men who began marching forward from ``walk_km`` at ``walk_h`` (behind the truck), both
+    on the ground of the season in force: within a season :func:`_meet_in`; if they have not
+    met by its end, both go on from where they stand then on the next season's."""
+    here = s.walk_to(walk_km, walk_h, truck_h)
+    if here >= truck_km - _EPS_KM:
+        return truck_km, truck_h
+    x_truck, x_men, now = truck_km, here, truck_h
+    for p, _, b in s._ends():
+        if b <= now:
+            continue
+        km, h = _meet_in(p, x_truck, now, x_men, now)
+        if h <= b:
+            return km, h
+        x_truck, x_men, now = p.back_to(x_truck, b - now), p.walk_to(x_men, b - now), b
+    raise AssertionError("the last season has no end")
+
+
+def _meet_in(p: _Profiles, truck_km: float, truck_h: float, walk_km: float,
+             walk_h: float) -> tuple[float, float]:
+    """:func:`_meet` on one season's profiles ``p``.
 
     With F(x) = foot(x) + back(x) (strictly increasing): the truck reaches x at
     ``truck_h + back(truck_km) - back(x)``, the men at ``walk_h + foot(x) - foot(walk_km)``;
@@ -262,11 +366,11 @@ def _meet(p: _Profiles, truck_km: float, truck_h: float, walk_km: float,
     return x, truck_h + p.back_h_between(truck_km, x)
 
 
-def _arrival_h(p: _Profiles, g: _Group) -> float:
+def _arrival_h(p: _Seasons, g: _Group) -> float:
     """When group ``g`` reaches the end of the route."""
     kind, t0, t1, km0, km1 = g.legs[-1]
     if kind == "walk":
-        return t0 + float(p.foot_h[-1] - np.interp(km0, p.km, p.foot_h))
+        return p.walk_until(km0, p.end_km, t0)
     # the last leg is the stand after a ride that ended at the end of the route
     ride = g.legs[-2]
     return float(ride[2])
@@ -289,6 +393,7 @@ def shuttle_timetable(
     step_km: float = 1.0,
     bound_km: float | None = None,
     march_leg_h=None,
+    later_seasons: Sequence[tuple[float, object, object, float]] = (),
 ) -> dict:
     """:func:`shuttle_advance` in the step loop's terms (``advance.movement.ShuttlePlanner``):
     the fields of its ``Timetable`` (all but ``mode``, which is ``"truck"``).
@@ -304,30 +409,31 @@ def shuttle_timetable(
     ``bound_km``: each lift is dropped at most this far ahead of its pick-up (None: at the end).
     ``march_leg_h(a, b)``: hours a marching man needs from km ``a`` to km ``b`` (the foot
     column's going on this route, from the cost engine); None: ``march_kmh`` everywhere.
+    ``later_seasons``: ``(from_h, truck_leg_h, march_leg_h, truck_fuel_l_per_km)`` of each
+    later season (``from_h`` on the clock of ``start_h``, in order): the shuttle drives and
+    marches on that season's going from when it begins (:class:`_Seasons`: a walk or a run
+    across the change goes on at the new going from where it stands), its trucks burn that
+    season's litres per km for the km they drive in it.
     """
     n = max(2, int(math.ceil(route_km / step_km)) + 1)
     km = np.linspace(0.0, float(route_km), n)
-    fwd = np.array([truck_leg_h(a, b) for a, b in zip(km[:-1], km[1:])], dtype=float)
-    back = np.array([truck_leg_h(b, a) for a, b in zip(km[:-1], km[1:])], dtype=float)
-    truck_h = np.concatenate([[0.0], np.cumsum(fwd)])
-    back_h = np.concatenate([[0.0], np.cumsum(back)])
     if not (march_kmh > 0 and math.isfinite(march_kmh)):
         raise ConfigError(f"shuttle: march_kmh {march_kmh!r}, expected a number > 0")
-    # the men on foot are no faster than the loaded trucks on any step: where the trucks are
-    # held (a river's bridge, a climb at walking pace) the men cross and climb with them
-    # (assumed: they use the same bridges and tracks; the men's own pace is march_kmh)
-    walk = (np.array([march_leg_h(a, b) for a, b in zip(km[:-1], km[1:])], dtype=float)
-            if march_leg_h is not None else np.diff(km) / march_kmh)
-    if not np.all(np.isfinite(walk) & (walk >= 0)):
-        raise DataError("shuttle: the marching men's leg hours must be finite and >= 0")
-    foot_h = np.concatenate([[0.0], np.cumsum(np.maximum(walk, fwd))])
+
+    def under_at(t: float) -> float:  # hours under way from start_h to clock hour t
+        return march_hours(start_h, t) if t >= start_h else -march_hours(t, start_h)
+
+    truck_h, foot_h, back_h = _leg_profiles(km, truck_leg_h, march_leg_h, march_kmh)
+    later = [(under_at(float(h)), *_leg_profiles(km, leg, mleg, march_kmh))
+             for h, leg, mleg, _ in later_seasons]
     s = shuttle_advance(men, lift_men, km, truck_h, foot_h, truck_back_h=back_h,
-                        load_h=load_h, unload_h=unload_h, bound_km=bound_km)
+                        load_h=load_h, unload_h=unload_h, bound_km=bound_km, later=later)
     # clock <-> hours under way, hour by hour over the window, and at the window's edges
     clock = np.arange(float(start_h), float(end_h) + 1.0, 1.0)
     under = np.array([march_hours(start_h, t) for t in clock], dtype=float)
     clock, under = _with_window_edges(clock, under, lambda t: march_hours(start_h, t))
     events = set(np.arange(0.0, s.finish_h, 1.0)) | {s.finish_h}
+    events.update(h for h, *_ in later if 0.0 <= h <= s.finish_h)  # the going changes there
     for col in ("pickup_h", "depart_h", "arrive_h", "free_h"):
         events.update(s.trips[col].tolist())
     u = np.array(sorted(e for e in events if e <= under[-1]))
@@ -339,7 +445,11 @@ def shuttle_timetable(
     order = np.lexsort((u, t))
     t, u = t[order], u[order]
     head, tail = s.at(u)
-    fuel = truck_fuel_l_per_km * _odometer(s, u)
+    # each season's km at its own litres per km (the odometer within the season's hours)
+    rates = (truck_fuel_l_per_km, *(float(r) for *_, r in later_seasons))
+    ends = (*s._profiles.starts[1:], math.inf)
+    fuel = sum(r * (_odometer(s, np.clip(u, a, b)) - _odometer(s, np.array([a])))
+               for r, a, b in zip(rates, s._profiles.starts, ends))
     if route is not None:
         cum, lon_r, lat_r = (np.asarray(a, dtype=float) for a in route)
         lon, lat = np.interp(head, cum, lon_r), np.interp(head, cum, lat_r)
@@ -355,11 +465,29 @@ def shuttle_timetable(
         marchers' pace and window; the end of the route stops him)."""
         if t1_h <= t0_h:
             return float(km0)
-        h = float(np.interp(km0, km, foot_h)) + max(0.0, march_hours(t0_h, t1_h))
-        return float(np.interp(h, foot_h, km))
+        u0 = under_at(t0_h)
+        return s._profiles.walk_to(float(km0), u0, u0 + max(0.0, march_hours(t0_h, t1_h)))
 
     return dict(km=head, lon=lon, lat=lat, time_h=t, tail_km=tail, fuel_l=fuel,
                 fuel_type="petrol", reason="", stations=(), notes=notes, walk=walk)
+
+
+def _leg_profiles(km: np.ndarray, truck_leg_h, march_leg_h, march_kmh: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(truck_h, foot_h, back_h): the cumulative hour profiles of one season at ``km`` (module
+    docstring) from its one-way truck leg hours and its marchers' (None: ``march_kmh``)."""
+    fwd = np.array([truck_leg_h(a, b) for a, b in zip(km[:-1], km[1:])], dtype=float)
+    back = np.array([truck_leg_h(b, a) for a, b in zip(km[:-1], km[1:])], dtype=float)
+    # the men on foot are no faster than the loaded trucks on any step: where the trucks are
+    # held (a river's bridge, a climb at walking pace) the men cross and climb with them
+    # (assumed: they use the same bridges and tracks; the men's own pace is march_kmh)
+    walk = (np.array([march_leg_h(a, b) for a, b in zip(km[:-1], km[1:])], dtype=float)
+            if march_leg_h is not None else np.diff(km) / march_kmh)
+    if not np.all(np.isfinite(walk) & (walk >= 0)):
+        raise DataError("shuttle: the marching men's leg hours must be finite and >= 0")
+    return (np.concatenate([[0.0], np.cumsum(fwd)]),
+            np.concatenate([[0.0], np.cumsum(np.maximum(walk, fwd))]),
+            np.concatenate([[0.0], np.cumsum(back)]))
 
 
 def _with_window_edges(clock: np.ndarray, under: np.ndarray, under_at, *, depth: int = 12
@@ -423,16 +551,20 @@ def _clock_of(u: np.ndarray, under: np.ndarray, clock: np.ndarray) -> np.ndarray
 def _odometer(s: Shuttle, u: np.ndarray) -> np.ndarray:
     """Km the trucks have driven by each of ``u`` (hours under way): each trip's empty run
     back between the previous release and the pick-up, its loaded run from departure to
-    arrival, each at a steady pace."""
+    arrival, where the season's going puts the trucks along each (so each season's km are
+    the km driven in it: the shuttle's fuel prices them at its litres per km)."""
+    p = s._profiles
     km = np.zeros_like(u)
     prev_free, prev_drop = s.start_h, 0.0
-    for _, r in s.trips.iterrows():
-        empty = max(0.0, prev_drop - r["pickup_km"])
-        loaded = r["drop_km"] - r["pickup_km"]
-        for (t0, t1, d) in ((prev_free, r["pickup_h"], empty), (r["depart_h"], r["arrive_h"], loaded)):
+    for r in s.trips.itertuples():
+        runs = ((prev_free, r.pickup_h, prev_drop, r.pickup_km, p.back_to),
+                (r.depart_h, r.arrive_h, r.pickup_km, r.drop_km, p.ride_to))
+        for t0, t1, a, b, move in runs:
+            d = abs(b - a)
             if d <= 0:
                 continue
-            frac = np.clip((u - t0) / (t1 - t0), 0.0, 1.0) if t1 > t0 else (u >= t1) * 1.0
-            km += d * frac
-        prev_free, prev_drop = r["free_h"], r["drop_km"]
+            km += np.where(u >= t1, d, 0.0)
+            for j in np.flatnonzero((u > t0) & (u < t1)):
+                km[j] += min(d, abs(move(a, t0, float(u[j])) - a))
+        prev_free, prev_drop = r.free_h, r.drop_km
     return km
