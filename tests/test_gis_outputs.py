@@ -170,7 +170,7 @@ def test_geopackage_layers_read_back_with_crs_fields_time_order_and_counts(tmp_p
     assert len(dl) == 1 and dl["litres"].iloc[0] == 4000.0
     assert dl.geometry.iloc[0].x == pytest.approx(117.0 + 50.0 / 76.0)  # km 50 of fd-1's route
     obj = got["objectives"]  # fd-1's two objectives in order, where its route reaches them
-    assert obj["objective"].tolist() == ["Alpha", "Beta"] and obj["order"].tolist() == [1, 2]
+    assert obj["objective"].tolist() == ["Alpha", "Beta"] and obj["seq"].tolist() == [1, 2]
     assert obj.geometry.iloc[0].x == pytest.approx(117.0 + 60.0 / 76.0)
     assert obj["reached"].iloc[0] == T0 + pd.Timedelta(hours=20) and pd.isna(obj["reached"].iloc[1])
     doc = got["documented"]

@@ -79,6 +79,21 @@ def test_every_output_names_the_dry_vehicle_classes_dry_classes(cmg_run):
 
 
 @pytest.mark.slow
+def test_no_field_of_a_run_s_gis_files_is_a_reserved_word(cmg_run, reserved_field_names):
+    """Every layer of a real run's run.gpkg (empty ones too) and its GeoJSON files: a field
+    named ``order`` (objectives) or ``end`` (track_lines, halts) had to be quoted in
+    ``ogr2ogr -sql``, spatialite and QGIS expressions; now ``seq``, ``end_time``."""
+    found = reserved_field_names(cmg_run)
+    checked = found.pop("(checked)")
+    assert {"run.gpkg:objectives", "run.gpkg:halts", "run.gpkg:track_lines",
+            "run.gpkg:layer_styles", "daily.geojson", "route.geojson"} <= set(checked)
+    assert found == {}
+    headers = _headers(cmg_run)
+    assert "seq" in headers["run.gpkg:objectives"]
+    assert {"start_time", "end_time", "end_time_local"} <= set(headers["run.gpkg:halts"])
+
+
+@pytest.mark.slow
 def test_the_headline_track_is_its_rows_of_tracks(cmg_run):
     track = pd.read_csv(cmg_run / "track.csv", keep_default_na=False)
     tracks = pd.read_csv(cmg_run / "tracks.csv", keep_default_na=False)

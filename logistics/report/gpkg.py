@@ -54,7 +54,11 @@ ROUTE_TIMESTAMP = "1980-01-01T00:00:00"
 def route_layers(frame) -> dict:
     """A route's legs (``MultiRoute.frame()``) as the layers of its GeoPackage: ``legs``, the
     rail, road and cross-country legs (lines), and ``transfers``, entraining, detraining,
-    changes of gauge, joining or leaving a road (points; no distance, their hours)."""
+    changes of gauge, joining or leaving a road (points; no distance, their hours); the places
+    ``from_place`` and ``to_place`` (``network.multimodal.GIS_NAMES``)."""
+    from logistics.network.multimodal import GIS_NAMES
+
+    frame = frame.rename(columns=GIS_NAMES)
     points = frame.geom_type == "Point"
     return {"legs": frame[~points].reset_index(drop=True),
             "transfers": frame[points].reset_index(drop=True)}
@@ -133,7 +137,10 @@ def _write_layer(gdf, path: Path, name: str, *, utc_offset_h: float | None, **op
     import shapely
     from pyogrio.raw import write
 
+    from logistics.report.field_names import check_field_names
+
     names, values, masks, zones = _fields(gdf, utc_offset_h)
+    check_field_names(name, names)  # no field a bare SQL or QGIS expression trips on
     epsg = gdf.crs.to_epsg() if gdf.crs is not None else None
     crs = f"EPSG:{epsg}" if epsg else (gdf.crs.to_wkt("WKT1_GDAL") if gdf.crs else None)
     write(str(path), shapely.to_wkb(gdf.geometry.values), values, names,
