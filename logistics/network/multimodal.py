@@ -51,7 +51,8 @@ from logistics.network.stations import nearest_station, station_nodes
 from logistics.network.trains import gauge_break_h, train_pairs_at
 from logistics.network.trains import wait_h as wait_h_at
 
-__all__ = ["MODES", "GIS_NAMES", "Leg", "MultiRoute", "route_multimodal", "coarse_grid_note"]
+__all__ = ["MODES", "GIS_NAMES", "Leg", "MultiRoute", "route_multimodal", "railways_of",
+           "coarse_grid_note"]
 
 MODES: tuple[str, ...] = ("any", "rail", "road", "cross-country")
 
@@ -170,6 +171,15 @@ class _Point:
     y: float
 
 
+def railways_of(config_dir: str | os.PathLike[str] | None = None) -> nx.MultiDiGraph:
+    """The 1945 railways of the configs folder ``config_dir`` (``settings.CONFIG_DIR`` when
+    None) as a graph: the network a route runs on unless it is given another."""
+    from logistics.network.osm import load_railways
+    from logistics.terrain.railways import shipped_railways
+
+    return load_railways(shipped_railways(config_dir))
+
+
 def route_multimodal(
     origin,
     destination,
@@ -207,10 +217,7 @@ def route_multimodal(
     veh = load_vehicle(vehicle, config_dir=config_dir)
     params = params or load_params(config_dir=config_dir)
     if network is None:
-        from logistics.network.osm import load_railways
-        from logistics.terrain.railways import shipped_railways
-
-        network = load_railways(shipped_railways(config_dir))
+        network = railways_of(config_dir)
     cell_m = resolution_m or settings.DEFAULT_RESOLUTION_M
     points = _distinct([_resolve(p) for p in (origin, *via, destination)],
                        cell_m if terrain is None else None)  # (given terrain: its own grid)
