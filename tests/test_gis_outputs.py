@@ -206,6 +206,19 @@ def test_every_layer_has_its_default_qml_style_in_the_package_and_beside_it(tmp_
     assert track.find("temporal").get("enabled") == "1"
 
 
+def test_a_layer_with_the_army_s_clock_beside_its_times_plays_by_it():
+    """Given ``time_local`` (an army with ``utc_offset_h``), the track and the daily
+    positions play by it, not by the UTC DATETIME QGIS 3.22 reads without its zone: mode 4,
+    from ``to_datetime("time_local")`` for the layer's step (test_qgis_opens plays it)."""
+    for name, step in (("track", "1"), ("daily", "24")):
+        qml = layer_qml(name, local_clock=True)
+        temporal = ET.fromstring(qml.split("\n", 1)[1]).find("temporal")
+        assert temporal.get("mode") == "4" and temporal.get("enabled") == "1"
+        assert temporal.get("startExpression") == 'to_datetime("time_local")'
+        assert temporal.get("endExpression") == (
+            f"to_datetime(\"time_local\") + to_interval('{step} hours')")
+
+
 def _categories(qml: str) -> tuple[str, list[str], list[str]]:
     """(field, category values, their symbols' colours) of a categorized QML."""
     root = ET.fromstring(qml.split("\n", 1)[1])

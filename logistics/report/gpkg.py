@@ -213,7 +213,8 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
         order = formation_order(layers) if formations is None else tuple(formations)
         for name in layers:
             fields = STYLES[name].by or ("",)
-            for i, (style, qml) in enumerate(layer_styles(name, order)):
+            for i, (style, qml) in enumerate(layer_styles(
+                    name, order, local_clock=utc_offset_h is not None)):
                 # the default keeps the layer's name (QGIS's own default style name)
                 con.execute(
                     "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
