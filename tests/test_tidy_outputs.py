@@ -94,6 +94,26 @@ def test_no_field_of_a_run_s_gis_files_is_a_reserved_word(cmg_run, reserved_fiel
 
 
 @pytest.mark.slow
+def test_run_qgz_opens_the_layers_with_features_and_the_gpkg_keeps_every_layer(cmg_run):
+    """Round the CMG's routes the theatre has no railway and no fortified region: run.qgz
+    listed both layers empty (a GIS user's zoom to layer went nowhere). The project now
+    opens the layers that have features; run.gpkg keeps every layer with its fields."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    with zipfile.ZipFile(cmg_run / "run.qgz") as zf:
+        root = ET.fromstring(zf.read(zf.namelist()[0]).decode("utf-8").split("\n", 1)[1])
+    shown = [ml.findtext("datasource").split("layername=")[1]
+             for ml in root.iter("maplayer") if ml.get("type") == "vector"]
+    with sqlite3.connect(cmg_run / "run.gpkg") as db:
+        counts = {t: db.execute(f"SELECT count(*) FROM '{t}'").fetchone()[0] for (t,) in
+                  db.execute("SELECT table_name FROM gpkg_contents WHERE data_type='features'")}
+    assert {"railways_1945", "fortified_regions"} <= {t for t, n in counts.items() if n == 0}
+    assert sorted(shown) == sorted(t for t, n in counts.items() if n), (shown, counts)
+    assert {"track", "daily", "routes"} <= set(shown)
+
+
+@pytest.mark.slow
 def test_the_headline_track_is_its_rows_of_tracks(cmg_run):
     track = pd.read_csv(cmg_run / "track.csv", keep_default_na=False)
     tracks = pd.read_csv(cmg_run / "tracks.csv", keep_default_na=False)

@@ -266,7 +266,8 @@ def write_comparison_gpkg(table: pd.DataFrame, path: str | Path, *,
         box = (tuple(float(v) for v in pd.concat(placed).total_bounds) if placed
                else settings.THEATRE_BBOX)
         write_qgz(Path(qml_dir) / f"{path.stem}.qgz", gpkg=path.name, rasters={},
-                  vectors={n: (GEOMETRY_TYPES[n], n) for n in COMPARISON_LAYERS},
+                  vectors={n: (GEOMETRY_TYPES[n], n) for n in COMPARISON_LAYERS
+                           if len(layers[n])},  # as run.qgz: the layers with features
                   title="documented against modeled positions", extent=box)
     return path
 
