@@ -348,7 +348,8 @@ def test_write_comparison_writes_the_folder_the_command_writes(tmp_path):
         info = pyogrio.read_info(out / "comparison.gpkg", layer=layer)
         assert info["crs"] == "EPSG:4326" and info["features"] == int(rows.sum()), layer
     back = pyogrio.read_dataframe(out / "comparison.gpkg", layer="documented")
-    assert sorted(back["row"]) == sorted(table.loc[place, "row"])
+    # comparison.csv's row is documented_row there (row is a reserved word of SQLite)
+    assert sorted(back["documented_row"]) == sorted(table.loc[place, "row"])
     with pytest.raises(logistics.OutputError, match="overwrite=True"):
         logistics.write_comparison(comp, out)  # written already: overwrite is the user's call
     assert logistics.write_comparison(comp, out, overwrite=True, draw_map=False) == out
