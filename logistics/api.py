@@ -10,7 +10,7 @@ here is a thin door to the stage that does the work; nothing is computed twice.
 | ``run(scenario, ...)`` | ``RunResult`` (plain data; ``layers(result)`` gives its geometry) |
 | ``layers(result)`` | ``{name: GeoDataFrame}`` in EPSG:4326: routes, tracks, days, halts, ... |
 | ``write_run(result, folder)`` | the run folder ``logistics run`` writes (CSV, GeoPackage, COG, maps) |
-| ``route(origin, destination, vehicle, ...)`` | GeoDataFrame of legs in EPSG:4326 (``out=``: the folder ``logistics route --out`` writes) |
+| ``route(origin, destination, vehicle, ...)`` | GeoDataFrame of legs in EPSG:4326 (``out=``: a folder) |
 | ``sample(place, ...)`` | dict of what the model knows at a point |
 | ``compare(...)`` | the comparison with dated history (``Comparison``) |
 | ``write_comparison(comp, folder)`` | the folder ``logistics compare`` writes (CSV, GeoJSON, maps, report) |

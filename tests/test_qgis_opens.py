@@ -152,7 +152,8 @@ app.initQgis()
 project = QgsProject.instance()
 out = {"read": project.read(sys.argv[1])}
 span = QgsTemporalUtils.calculateTemporalRangeForProject(project)
-out["project"] = [span.begin().toString("yyyy-MM-dd HH:mm"), span.end().toString("yyyy-MM-dd HH:mm")]
+out["project"] = [span.begin().toString("yyyy-MM-dd HH:mm"),
+                  span.end().toString("yyyy-MM-dd HH:mm")]
 (layer,) = project.mapLayersByName("track")
 props = layer.temporalProperties()
 out["mode"] = int(props.mode())

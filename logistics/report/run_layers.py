@@ -52,7 +52,8 @@ FIELD_TYPES: dict[str, str] = {
     "time": "datetime64[ms]", "start_time": "datetime64[ms]", "end_time": "datetime64[ms]",
     "date": "datetime64[ms]", "length_km": "float64", "cum_km": "float64",
     "hours": "float64", "litres": "float64", "delivery_id": "int64", "fuel_l": "float64", "refills_on_hand": "float64",
-    "crossing_h": "float64", "ferry_h": "float64", "river_class": "int64", "reached": "datetime64[ms]", "seq": "int64",
+    "crossing_h": "float64", "ferry_h": "float64", "river_class": "int64",
+    "reached": "datetime64[ms]", "seq": "int64",
     "tail_km": "float64", "elements": "int64", "reserve_km": "float64", "offered_l": "float64",
     "truck_fuel_l": "float64", "ferry_start": "datetime64[ms]", "all_across": "datetime64[ms]",
 }
