@@ -28,7 +28,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["RESERVED_WORDS", "reserved_fields", "check_field_names"]
+__all__ = ["RESERVED_WORDS", "reserved_fields", "check_field_names", "local_suffix"]
+
+#: The suffix of the text field beside each datetime field that holds the army's local clock
+#: (``report.gpkg`` writes it, the QGIS styles of ``report.qgis`` play by it).
+local_suffix = "_local"
 
 _SQLITE_KEYWORDS = """
 ABORT ACTION ADD AFTER ALL ALTER ALWAYS ANALYZE AND AS ASC ATTACH AUTOINCREMENT BEFORE BEGIN

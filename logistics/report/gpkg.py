@@ -28,6 +28,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from logistics.report.field_names import local_suffix
 from logistics.report.run_layers import DATE_FIELDS
 
 __all__ = ["write_gpkg", "GEOMETRY_TYPES", "ROUTE_TIMESTAMP", "local_suffix", "route_layers"]
@@ -70,8 +71,6 @@ _LAYER_STYLES = """CREATE TABLE IF NOT EXISTS layer_styles (
  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
 
 
-#: The suffix of the text field beside each datetime field that holds the army's local clock.
-local_suffix = "_local"
 
 #: GDAL's time-zone flag of a UTC value (RFC 56).
 _GDAL_UTC = 100

@@ -191,7 +191,7 @@ def _temporal(style: Style, local_clock: bool) -> ET.Element:
             "temporal", enabled="1", mode="1", startField=style.time_field, endField="",
             durationField="", durationUnit="h", fixedDuration=f"{style.time_step_h:g}",
             accumulate="0", limitMode="0", startExpression="", endExpression="")
-    from logistics.report.gpkg import local_suffix
+    from logistics.report.field_names import local_suffix
 
     start = f'to_datetime("{style.time_field}{local_suffix}")'
     return ET.Element(
