@@ -10,7 +10,7 @@ here is a thin door to the stage that does the work; nothing is computed twice.
 | ``run(scenario, ...)`` | ``RunResult`` (plain data; ``layers(result)`` gives its geometry) |
 | ``layers(result)`` | ``{name: GeoDataFrame}`` in EPSG:4326: routes, tracks, days, halts, ... |
 | ``write_run(result, folder)`` | the run folder ``logistics run`` writes (CSV, GeoPackage, COG, maps) |
-| ``route(origin, destination, vehicle, ...)`` | GeoDataFrame of legs in EPSG:4326 |
+| ``route(origin, destination, vehicle, ...)`` | GeoDataFrame of legs in EPSG:4326 (``out=``: a folder) |
 | ``sample(place, ...)`` | dict of what the model knows at a point |
 | ``compare(...)`` | the comparison with dated history (``Comparison``) |
 | ``write_comparison(comp, folder)`` | the folder ``logistics compare`` writes (CSV, GeoJSON, maps, report) |
@@ -308,7 +308,8 @@ def write_run(result, folder: str | Path, *, overwrite: bool = False,
 
 def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: str = "dry",
           resolution_m: float | None = None, engine: str = "auto",
-          config_dir: str | Path | None = None, network: str | Path | None = None):
+          config_dir: str | Path | None = None, network: str | Path | None = None,
+          out: str | Path | None = None, overwrite: bool = False):
     """Fastest route by rail, road, cross-country or any mix -> GeoDataFrame of legs.
 
     Columns ``leg, mode, start, end, distance_km, time_h, fuel_l, lines, notes`` and the leg's
@@ -318,17 +319,37 @@ def route(origin, destination, vehicle, *, mode: str = "any", via=(), season: st
     vehicles, railways, network parameters and norms it reads (default
     ``settings.CONFIG_DIR``). ``network``: another OSM XML network (railway and highway
     ways) instead of the 1945 railways, as ``logistics route --network FILE.osm``.
+    ``out``: a folder to write as ``logistics route --out`` does (``route.geojson``,
+    ``route.gpkg``, ``legs.csv``, ``map.png`` and the cost raster ``cost.tif``, one per
+    section with ``via``), every file or none; it must not exist, be empty, or
+    (``overwrite=True``) be a folder this tool wrote, checked before any work (an
+    ``OutputError``). ``.attrs["out"]`` is then the folder and ``.attrs["files"]`` the names of
+    the files written.
     """
+    from logistics._atomic import check_output_dir
     from logistics.network import load_network, route_multimodal
+    from logistics.network.multimodal import railways_of
+    from logistics.report.route_outputs import write_route
 
+    where = None
+    if out is not None:  # before any work, as the command
+        where = check_output_dir(_path_arg(out, "out", "out/my-route"),
+                                 overwrite=_flag_arg(overwrite, "overwrite"), what="out",
+                                 flag="overwrite=True")
+    config_dir = _config_dir_arg(config_dir)
     graph = (None if network is None
              else load_network(_path_arg(network, "network", "my-lines.osm")))
+    if graph is None and where is not None:  # the map draws the lines routed on
+        graph = railways_of(config_dir)
     r = route_multimodal(origin, destination, vehicle, mode=mode, via=_via_arg(via),
                          season=season, resolution_m=_resolution_arg(resolution_m), engine=engine,
-                         config_dir=_config_dir_arg(config_dir), network=graph)
+                         config_dir=config_dir, network=graph, cost_surface=where is not None)
     gdf = r.frame()
     gdf.attrs.update(distance_km=r.distance_km, time_h=r.time_h, fuel_l=r.fuel_l,
                      vehicle=r.vehicle, mode=r.mode, places=r.places, season=r.season)
+    if where is not None:
+        gdf.attrs.update(out=where, files=write_route(r, where, network=graph,
+                                                      overwrite=overwrite))
     return gdf
 
 

@@ -22,6 +22,7 @@ cannot say well (a figure required for one vehicle kind, a unique alias, a known
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -34,7 +35,8 @@ from logistics.army.load import army_paths
 from logistics.sources import PROVENANCE_KEYS
 
 __all__ = ["SCENARIO_MODEL", "SCHEMA_FILES", "MODELINE", "scenario_schema", "vehicle_schema",
-           "schema_texts", "config_files", "with_modeline", "write_schemas"]
+           "schema_texts", "config_files", "subfolder_scenarios", "with_modeline",
+           "write_schemas"]
 
 #: The pydantic model the scenario loader validates a scenario file with.
 SCENARIO_MODEL: type[BaseModel] = Army
@@ -151,10 +153,43 @@ def schema_texts() -> dict[str, str]:
 
 
 def config_files(config_dir: str | Path) -> dict[str, list[Path]]:
-    """The YAML files of ``config_dir`` each schema describes (kind -> files)."""
+    """The YAML files of ``config_dir`` each schema describes (kind -> files): the scenarios
+    are the army files directly in it (``army.load.army_paths``) and those in its subfolders
+    (:func:`subfolder_scenarios`: ``armies/template.yaml``, a user's ``what-if/*.yaml``)."""
     root = Path(config_dir)
-    return {"scenario": army_paths(root),
+    return {"scenario": army_paths(root) + subfolder_scenarios(root),
             "vehicle": sorted((root / "vehicles").glob("*.yaml"))}
+
+
+#: Subfolders of a configs folder that hold no army file: the vehicle files (their own kind)
+#: and the schemas.
+_NOT_ARMY_FOLDERS: frozenset[str] = frozenset({"vehicles", "schema"})
+
+
+def subfolder_scenarios(config_dir: str | Path) -> list[Path]:
+    """The army files in the subfolders of ``config_dir`` at any depth (``armies/template.yaml``,
+    a user's ``what-if/my-axis.yaml``), sorted: every ``*.yaml``/``*.yml`` whose text has a
+    top-level ``axis_id:``, outside ``vehicles/``, ``schema/`` and hidden folders. The data
+    files of ``norms/``, ``history/``, ``network/`` and ``terrain/`` have none and are not
+    scenarios. Folders that are symbolic links are not entered (their files lie elsewhere)."""
+    from logistics._textfile import read_text
+    from logistics._yaml import MAX_BYTES
+    from logistics.army.load import ARMY_SUFFIXES
+    from logistics.errors import ConfigError
+
+    root = Path(config_dir)
+    found: list[Path] = []
+    for here, folders, names in os.walk(root):
+        folders[:] = sorted(d for d in folders if not d.startswith(".") and not (
+            Path(here) == root and d in _NOT_ARMY_FOLDERS))
+        if Path(here) == root:
+            continue  # army_paths' files
+        for name in sorted(names):
+            f = Path(here) / name
+            if f.suffix.lower() in ARMY_SUFFIXES and f.is_file() and _SCENARIO_KEY_RE.search(
+                    read_text(f, what="YAML file", max_bytes=MAX_BYTES, error=ConfigError)):
+                found.append(f)
+    return found
 
 
 def with_modeline(text: str, schema_path: str) -> str:
@@ -226,7 +261,7 @@ def write_schemas(config_dir: str | Path, *,
     for name, text in schema_texts().items():
         put(root / "schema" / name, text)
     for f, (kind, text) in texts.items():
-        rel = Path("schema", SCHEMA_FILES[kind]) if f.parent == root else \
-            Path("..", "schema", SCHEMA_FILES[kind])
-        put(f, with_modeline(text, rel.as_posix()))
+        # relative to the file's own folder, at any depth (../../schema/ two folders down)
+        rel = os.path.relpath(root / "schema" / SCHEMA_FILES[kind], f.parent)
+        put(f, with_modeline(text, Path(rel).as_posix()))
     return changed

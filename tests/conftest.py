@@ -775,3 +775,77 @@ def _norms_with(tmp_path: Path, name: str, change) -> Path:
 @pytest.fixture(scope="session")
 def norms_with():
     return _norms_with
+
+
+# ------------------------------------------------------------------ GIS field names (reserved)
+
+#: Reserved words of OGR SQL (GDAL's dialect: ``ILIKE``) and of QGIS expressions (``TRUE``,
+#: ``FALSE``) that SQLite's keyword list has not; with SQLite's own (below) every word a bare
+#: field name must not be (https://gdal.org/user/ogr_sql_dialect.html, QGIS 3.22's parser).
+_NOT_SQLITE_RESERVED = frozenset({"ILIKE", "TRUE", "FALSE"})
+
+
+def sqlite_keywords() -> frozenset[str]:
+    """SQLite's keywords as the library in use lists them (``sqlite3_keyword_count`` and
+    ``sqlite3_keyword_name``, which the ``sqlite3`` module does not expose: read by ctypes
+    from the module's own library); empty where ctypes cannot reach them."""
+    import ctypes
+
+    import _sqlite3
+
+    try:
+        lib = ctypes.CDLL(_sqlite3.__file__)
+        words = set()
+        for i in range(lib.sqlite3_keyword_count()):
+            name, size = ctypes.c_char_p(), ctypes.c_int()
+            lib.sqlite3_keyword_name(i, ctypes.byref(name), ctypes.byref(size))
+            words.add(name.value[:size.value].decode("ascii"))
+        return frozenset(words)
+    except (OSError, AttributeError):
+        return frozenset()
+
+
+def _reserved_field_names(*paths: Path) -> dict[str, list[str]]:
+    """Every field of the GeoPackages (every table of ``gpkg_contents``, empty ones too) and
+    GeoJSON files (every feature's property names) among ``paths`` (files, or folders: their
+    ``*.gpkg`` and ``*.geojson``) that is a reserved word (:func:`sqlite_keywords` and OGR
+    SQL's and QGIS's own), as ``{"run.gpkg:objectives": ["order"], ...}``; also
+    ``{"(checked)": [...]}``, every file:layer read, so a test sees it looked somewhere."""
+    import json
+    import sqlite3
+
+    words = (sqlite_keywords() or frozenset({"ORDER", "END", "ROW"})) | _NOT_SQLITE_RESERVED
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files += sorted([*p.glob("*.gpkg"), *p.glob("*.geojson")]) if p.is_dir() else [p]
+    found: dict[str, list[str]] = {"(checked)": []}
+
+    def check(where: str, names) -> None:
+        found["(checked)"].append(where)
+        bad = [n for n in names if n.upper() in words]
+        if bad:
+            found[where] = bad
+
+    for f in files:
+        if f.suffix == ".gpkg":
+            with sqlite3.connect(f) as db:
+                for (t,) in db.execute("SELECT table_name FROM gpkg_contents"):
+                    check(f"{f.name}:{t}", [r[1] for r in db.execute(
+                        f"PRAGMA table_info('{t}')")])
+        else:
+            feats = json.loads(f.read_text(encoding="utf-8"))["features"]
+            check(f.name, sorted({k for ft in feats for k in ft["properties"]}))
+    return found
+
+
+@pytest.fixture(scope="session")
+def reserved_field_names():
+    """:func:`_reserved_field_names`: the reserved words among the field names of GIS files."""
+    return _reserved_field_names
+
+
+@pytest.fixture(scope="session")
+def reserved_words() -> frozenset[str]:
+    """Every reserved word :func:`_reserved_field_names` looks for (upper case); SQLite's as
+    its library lists them (empty set of those where ctypes cannot reach them)."""
+    return sqlite_keywords() | _NOT_SQLITE_RESERVED

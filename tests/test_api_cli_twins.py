@@ -256,6 +256,59 @@ def test_the_api_route_takes_another_network_as_the_command_does(tmp_path, monke
     assert seen["network"] == "graph of lines.osm"
 
 
+def test_the_api_route_refuses_an_out_folder_as_the_command_does_before_any_work(
+        tmp_path, monkeypatch, capsys):
+    """``logistics route --out`` writes the route's folder (the cost raster too);
+    ``logistics.route`` had no ``out=`` (a TypeError). It takes one now and refuses a
+    folder holding other files with the command's own check and words, before routing."""
+    import logistics.network as network
+    from logistics.cli import main
+    from logistics.errors import OutputError
+
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "notes.txt").write_text("mine")
+    monkeypatch.setattr(network, "route_multimodal", _never)
+    with pytest.raises(OutputError) as err:
+        logistics.route("Harbin", "Acheng", "zis-5", out=taken)
+    assert "notes.txt" in str(err.value) and "overwrite=True" not in str(err.value)
+    assert main(["route", "--from", "Harbin", "--to", "Acheng", "--vehicle", "zis-5",
+                 "--out", str(taken)]) == 2
+    said = capsys.readouterr().err
+    same = "is an existing folder that logistics did not write (it holds notes.txt)"
+    assert same in str(err.value) and same in said, (str(err.value), said)
+    with pytest.raises(ConfigError, match="overwrite must be True or False"):
+        logistics.route("Harbin", "Acheng", "zis-5", out=tmp_path / "new", overwrite="yes")
+    with pytest.raises(ConfigError, match="out must be a path"):
+        logistics.route("Harbin", "Acheng", "zis-5", out=3)
+    assert (taken / "notes.txt").read_text() == "mine" and not (tmp_path / "new").exists()
+
+
+@pytest.mark.slow
+def test_the_api_route_writes_the_folder_the_command_writes(tmp_path, capsys):
+    """``logistics.route(..., out=)`` and ``logistics route --out``: one writer
+    (``report.route_outputs``), the same files with the same bytes, the cost raster among
+    them; the API names the files it wrote in ``.attrs["files"]``, the command prints them."""
+    from logistics._atomic import MARKER
+    from logistics.cli import main
+    from logistics.errors import OutputError
+
+    legs = logistics.route("Harbin", "Acheng", "zis-5", mode="cross-country",
+                           resolution_m=4000, out=tmp_path / "api")
+    files = ["route.geojson", "route.gpkg", "legs.csv", "map.png", "cost.tif"]
+    assert legs.attrs["files"] == files and legs.attrs["out"] == tmp_path / "api"
+    assert sorted(p.name for p in (tmp_path / "api").iterdir()) == sorted([MARKER, *files])
+    assert main(["route", "--from", "Harbin", "--to", "Acheng", "--vehicle", "zis-5", "--mode",
+                 "cross-country", "--resolution-m", "4000", "--out", str(tmp_path / "cli")]) == 0
+    assert f"wrote {tmp_path / 'cli'}/{', '.join(files)}" in capsys.readouterr().out
+    for name in ("route.geojson", "route.gpkg", "legs.csv", "cost.tif"):
+        assert (tmp_path / "api" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes()
+    # an own folder is replaced only when asked, as --overwrite
+    with pytest.raises(OutputError, match="overwrite=True"):
+        logistics.route("Harbin", "Acheng", "zis-5", mode="cross-country", resolution_m=4000,
+                        out=tmp_path / "api")
+
+
 @pytest.mark.parametrize("workers, client", [(0, None), (None, None)])
 def test_the_api_compare_takes_workers_as_the_command_does(workers, client, monkeypatch):
     """``compare --workers N`` had no twin in ``logistics.compare`` (a TypeError): 0 runs in
@@ -295,7 +348,8 @@ def test_write_comparison_writes_the_folder_the_command_writes(tmp_path):
         info = pyogrio.read_info(out / "comparison.gpkg", layer=layer)
         assert info["crs"] == "EPSG:4326" and info["features"] == int(rows.sum()), layer
     back = pyogrio.read_dataframe(out / "comparison.gpkg", layer="documented")
-    assert sorted(back["row"]) == sorted(table.loc[place, "row"])
+    # comparison.csv's row is documented_row there (row is a reserved word of SQLite)
+    assert sorted(back["documented_row"]) == sorted(table.loc[place, "row"])
     with pytest.raises(logistics.OutputError, match="overwrite=True"):
         logistics.write_comparison(comp, out)  # written already: overwrite is the user's call
     assert logistics.write_comparison(comp, out, overwrite=True, draw_map=False) == out

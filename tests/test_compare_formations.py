@@ -267,7 +267,7 @@ def test_outputs_open_as_gis_layers(result, tmp_path):
     g = gpd.read_file(out / "comparison.geojson")
     assert g.crs.to_epsg() == 4326
     assert set(g["feature"]) == {"documented", "modeled", "error"}
-    two = g[g["row"] == 2]
+    two = g[g["documented_row"] == 2]  # comparison.csv's row (reserved in SQLite)
     assert set(two.geom_type) == {"Point", "LineString"}
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "Rows matched to formations" in report and "Event kinds" in report

@@ -127,3 +127,41 @@ def test_schema_command_re_points_a_copied_template_at_the_schema(tmp_path):
     first = (configs / "my-axis.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == MODELINE.format("schema/scenario.schema.json")
     assert (configs / "schema" / "scenario.schema.json").is_file()
+
+
+def test_schema_command_points_army_files_in_subfolders_at_the_schema(tmp_path, capsys):
+    """`logistics schema` re-pointed the first line of the army files directly in configs/
+    only: configs/armies/template.yaml (and a user's configs/what-if/...) kept whatever line it
+    had, a wrong path after a move. Every army file below the folder (a top-level axis_id)
+    names the schema relative to its own folder now; the data files of norms/ are no army
+    files, untouched and not listed."""
+    configs = tmp_path / "configs"
+    (configs / "vehicles").mkdir(parents=True)
+    (configs / "armies").mkdir()
+    (configs / "what-if" / "deeper").mkdir(parents=True)
+    (configs / "norms").mkdir()
+    template = (CONFIGS / "armies" / "template.yaml").read_text(encoding="utf-8")
+    body = template.split("\n", 1)[1]
+    (configs / "armies" / "template.yaml").write_text(
+        MODELINE.format("schema/scenario.schema.json") + "\n" + body, encoding="utf-8")
+    (configs / "what-if" / "deeper" / "my-axis.yml").write_text(body, encoding="utf-8")
+    norms = (CONFIGS / "norms" / "march.yaml").read_text(encoding="utf-8")
+    (configs / "norms" / "march.yaml").write_text(norms, encoding="utf-8")
+    assert config_files(configs)["scenario"] == [configs / "armies" / "template.yaml",
+                                                 configs / "what-if" / "deeper" / "my-axis.yml"]
+    capsys.readouterr()
+    assert main(["schema", "--configs", str(configs)]) == 0
+    said = capsys.readouterr().out
+    assert "wrote armies/template.yaml" in said and "wrote what-if/deeper/my-axis.yml" in said
+    assert "norms" not in said
+    for f, rel in (("armies/template.yaml", "../schema/scenario.schema.json"),
+                   ("what-if/deeper/my-axis.yml", "../../schema/scenario.schema.json")):
+        text = (configs / f).read_text(encoding="utf-8")
+        assert text == MODELINE.format(rel) + "\n" + body, f
+        assert ((configs / f).parent / rel).resolve().is_file()
+    assert (configs / "norms" / "march.yaml").read_text(encoding="utf-8") == norms
+    # the shipped template already says so: the checkout's tree is up to date
+    assert template == MODELINE.format("../schema/scenario.schema.json") + "\n" + body
+    capsys.readouterr()
+    assert main(["schema", "--configs", str(configs)]) == 0
+    assert "up to date" in capsys.readouterr().out

@@ -98,7 +98,7 @@ def test_comparison_geojson_is_rfc7946_with_iso_times_or_null(tmp_path):
     assert "crs" not in gj and "properties" not in gj
     feats = gj["features"]
     # row 2: documented, modeled, error line; row 3: documented only; row 4: no place
-    assert [(f["properties"]["row"], f["properties"]["feature"]) for f in feats] == [
+    assert [(f["properties"]["documented_row"], f["properties"]["feature"]) for f in feats] == [
         (2, "documented"), (2, "modeled"), (2, "error"), (3, "documented")]
     arrivals = [f["properties"]["modeled_arrival"] for f in feats]
     assert arrivals[:3] == ["1945-08-10T12:05:56"] * 3  # ISO 8601, whole seconds
@@ -147,7 +147,8 @@ def test_geojson_times_carry_the_armys_offset_and_days_are_dates(tmp_path):
     assert feats[3]["properties"]["modeled_arrival"] is None
 
 
-def test_comparison_gpkg_has_documented_modeled_and_error_layers_typed_as_run_gpkg(tmp_path):
+def test_comparison_gpkg_has_documented_modeled_and_error_layers_typed_as_run_gpkg(
+        tmp_path, reserved_field_names):
     """`logistics compare --out` wrote comparison.geojson only: points and lines in one
     collection (QGIS asks which to add), no styles. comparison.gpkg holds them as three layers
     in EPSG:4326, each styled (its QML in ``layer_styles`` and beside it, with a project):
@@ -156,7 +157,7 @@ def test_comparison_gpkg_has_documented_modeled_and_error_layers_typed_as_run_gp
     clock), ``date`` a DATE, flags booleans, one feature per row that has the position."""
     import pyogrio
 
-    from logistics.report.compare_outputs import write_comparison_gpkg
+    from logistics.report.compare_outputs import write_comparison_geojson, write_comparison_gpkg
 
     table = _comparison_table().assign(candidates=["205tb", None, "205tb; 36a"])
     path = write_comparison_gpkg(table, tmp_path / "comparison.gpkg", utc_offset_h=10.0,
@@ -174,13 +175,15 @@ def test_comparison_gpkg_has_documented_modeled_and_error_layers_typed_as_run_gp
         assert kinds["date"] == "datetime64[D]"  # a day of the army's clock: DATE
         assert kinds["modeled_arrival"] == "datetime64[ms]"  # DATETIME
         assert kinds["modeled_arrival_local"] == "object"  # its local clock as text
-        assert kinds["date_error_days"] == "float64" and kinds["row"] == "int64"
+        assert kinds["date_error_days"] == "float64" and kinds["documented_row"] == "int64"
         assert kinds["scorable"] == "bool" and kinds["date_censored"] == "bool"
     documented = pyogrio.read_info(path, layer="documented")["fields"]
     assert {"lat", "lon", "modeled_lon", "candidates", "event"} <= set(documented)
     with sqlite3.connect(path) as con:
-        rows = con.execute("SELECT row, date, modeled_arrival, modeled_arrival_local "
-                           "FROM modeled ORDER BY row").fetchall()
+        # a bare name: the comparison's ``row`` is a reserved word of SQLite, quoted here
+        rows = con.execute("SELECT documented_row, date, modeled_arrival, "
+                           "modeled_arrival_local FROM modeled ORDER BY documented_row"
+                           ).fetchall()
         styled = {n for (n,) in con.execute("SELECT f_table_name FROM layer_styles")}
         (said,) = con.execute("SELECT description FROM gpkg_contents "
                               "WHERE table_name = 'modeled'").fetchone()
@@ -188,6 +191,13 @@ def test_comparison_gpkg_has_documented_modeled_and_error_layers_typed_as_run_gp
     assert rows == [(2, "1945-08-10", "1945-08-10T02:05:56.000Z", "1945-08-10T12:05:56+10:00"),
                     (4, "1945-08-13", None, None)]
     assert styled == set(layers)
+    write_comparison_geojson(table, tmp_path / "comparison.geojson")
+    found = reserved_field_names(tmp_path)
+    assert set(found.pop("(checked)")) == {
+        "comparison.gpkg:documented", "comparison.gpkg:errors", "comparison.gpkg:modeled",
+        "comparison.gpkg:layer_styles", "comparison.geojson"}
+    assert found == {}
+    (tmp_path / "comparison.geojson").unlink()
     assert {p.name for p in tmp_path.iterdir()} == {
         "comparison.gpkg", "comparison.qgz", "comparison.documented.qml",
         "comparison.modeled.qml", "comparison.errors.qml"}
@@ -275,19 +285,20 @@ def test_geopackage_times_are_utc_instants_with_the_local_clock_beside_and_days_
              "time": pd.to_datetime(["1945-08-10 00:00", "1945-08-11 00:00"])},
             geometry=[Point(119, 50), Point(119.1, 50)], crs=4326),
         "halts": gpd.GeoDataFrame(
-            {"formation_id": ["a"], "start": pd.to_datetime(["1945-08-09 05:30:20.4"]),
-             "end": pd.Series([pd.NaT], dtype="datetime64[ms]")},
+            {"formation_id": ["a"], "start_time": pd.to_datetime(["1945-08-09 05:30:20.4"]),
+             "end_time": pd.Series([pd.NaT], dtype="datetime64[ms]")},
             geometry=[Point(119, 50)], crs=4326)}
     path = write_gpkg(layers, tmp_path / "run.gpkg", timestamp="1945-08-08T15:00:00",
                       utc_offset_h=10.0)
     assert _field_types(path, "daily") == {"formation_id": "TEXT", "date": "DATE",
                                            "time": "DATETIME", "time_local": "TEXT"}
     assert _field_types(path, "halts") == {
-        "formation_id": "TEXT", "start": "DATETIME", "start_local": "TEXT", "end": "DATETIME",
-        "end_local": "TEXT"}
+        "formation_id": "TEXT", "start_time": "DATETIME", "start_time_local": "TEXT",
+        "end_time": "DATETIME", "end_time_local": "TEXT"}
     with sqlite3.connect(path) as con:
         daily = con.execute("SELECT date, time, time_local FROM daily ORDER BY fid").fetchall()
-        halts = con.execute("SELECT start, start_local, end, end_local FROM halts").fetchall()
+        halts = con.execute("SELECT start_time, start_time_local, end_time, end_time_local "
+                            "FROM halts").fetchall()
     assert daily == [("1945-08-09", "1945-08-09T14:00:00.000Z", "1945-08-10T00:00:00+10:00"),
                      ("1945-08-10", "1945-08-10T14:00:00.000Z", "1945-08-11T00:00:00+10:00")]
     assert halts == [("1945-08-08T19:30:20.000Z", "1945-08-09T05:30:20+10:00", None, None)]
@@ -402,8 +413,8 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
     empty = write_gpkg(empty_layers, tmp_path / "empty.gpkg", timestamp="1945-08-09T01:00:00",
                        utc_offset_h=10.0)
     expected = {  # the GeoPackage types of each field, as a run with events writes them
-        "halts": {"formation_id": "TEXT", "reason": "TEXT", "start": "DATETIME",
-                  "start_local": "TEXT", "end": "DATETIME", "end_local": "TEXT",
+        "halts": {"formation_id": "TEXT", "reason": "TEXT", "start_time": "DATETIME",
+                  "start_time_local": "TEXT", "end_time": "DATETIME", "end_time_local": "TEXT",
                   "hours": "REAL", "cum_km": "REAL"},
         "crossings": {"formation_id": "TEXT", "time": "DATETIME", "time_local": "TEXT",
                       "cum_km": "REAL",

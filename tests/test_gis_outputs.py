@@ -170,7 +170,7 @@ def test_geopackage_layers_read_back_with_crs_fields_time_order_and_counts(tmp_p
     assert len(dl) == 1 and dl["litres"].iloc[0] == 4000.0
     assert dl.geometry.iloc[0].x == pytest.approx(117.0 + 50.0 / 76.0)  # km 50 of fd-1's route
     obj = got["objectives"]  # fd-1's two objectives in order, where its route reaches them
-    assert obj["objective"].tolist() == ["Alpha", "Beta"] and obj["order"].tolist() == [1, 2]
+    assert obj["objective"].tolist() == ["Alpha", "Beta"] and obj["seq"].tolist() == [1, 2]
     assert obj.geometry.iloc[0].x == pytest.approx(117.0 + 60.0 / 76.0)
     assert obj["reached"].iloc[0] == T0 + pd.Timedelta(hours=20) and pd.isna(obj["reached"].iloc[1])
     doc = got["documented"]
@@ -204,6 +204,19 @@ def test_every_layer_has_its_default_qml_style_in_the_package_and_beside_it(tmp_
     track = ET.fromstring(layer_qml("track").split("\n", 1)[1])
     assert track.find("temporal").get("startField") == "time"
     assert track.find("temporal").get("enabled") == "1"
+
+
+def test_a_layer_with_the_army_s_clock_beside_its_times_plays_by_it():
+    """Given ``time_local`` (an army with ``utc_offset_h``), the track and the daily
+    positions play by it, not by the UTC DATETIME QGIS 3.22 reads without its zone: mode 4,
+    from ``to_datetime("time_local")`` for the layer's step (test_qgis_opens plays it)."""
+    for name, step in (("track", "1"), ("daily", "24")):
+        qml = layer_qml(name, local_clock=True)
+        temporal = ET.fromstring(qml.split("\n", 1)[1]).find("temporal")
+        assert temporal.get("mode") == "4" and temporal.get("enabled") == "1"
+        assert temporal.get("startExpression") == 'to_datetime("time_local")'
+        assert temporal.get("endExpression") == (
+            f"to_datetime(\"time_local\") + to_interval('{step} hours')")
 
 
 def _categories(qml: str) -> tuple[str, list[str], list[str]]:

@@ -89,6 +89,8 @@ def test_run_qgz_opens_in_qgis_from_another_folder_with_its_layers_over_the_rast
                           capture_output=True, text=True, timeout=300,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr[-2000:]
+    # the project declares the oldest QGIS it is read by (3.22 warned of a newer one's file)
+    assert "newer version" not in done.stderr, done.stderr[-2000:]
     opened = json.loads(done.stdout.strip().splitlines()[-1])
     assert opened["read"] and opened["crs_valid"]
     assert set(opened["layers"]) == {"routes", "track", "terrain"}
@@ -138,3 +140,67 @@ print(json.dumps(out))""")
         types = layer["types"]
         assert (types["date"], types["modeled_arrival"], types["scorable"]) == (
             "Date", "DateTime", "Boolean"), types
+
+
+_CLOCK = r"""
+import json, sys
+from qgis.core import (QgsApplication, QgsDateTimeRange, QgsFeatureRequest, QgsProject,
+                       QgsTemporalUtils, QgsVectorLayerTemporalContext)
+from qgis.PyQt.QtCore import QDateTime, QDate, QTime
+app = QgsApplication([], False)
+app.initQgis()
+project = QgsProject.instance()
+out = {"read": project.read(sys.argv[1])}
+span = QgsTemporalUtils.calculateTemporalRangeForProject(project)
+out["project"] = [span.begin().toString("yyyy-MM-dd HH:mm"),
+                  span.end().toString("yyyy-MM-dd HH:mm")]
+(layer,) = project.mapLayersByName("track")
+props = layer.temporalProperties()
+out["mode"] = int(props.mode())
+frame = QgsDateTimeRange(QDateTime(QDate(1945, 8, 9), QTime(1, 0)),
+                         QDateTime(QDate(1945, 8, 9), QTime(2, 0)), True, False)
+context = QgsVectorLayerTemporalContext()
+context.setLayer(layer)
+shown = QgsFeatureRequest().setFilterExpression(props.createFilterString(context, frame))
+out["shown"] = [f["time_local"] for f in layer.getFeatures(shown)]
+print(json.dumps(out))
+app.exitQgis()
+"""
+
+
+def test_the_track_plays_on_the_army_clock_in_qgis_3_22(tmp_path):
+    """QGIS 3.22 drops the zone of the GeoPackage's UTC DATETIME: the temporal controller
+    played and showed the track at 1945-08-08 15:00 for the army's 01:00 on 9 Aug (the
+    report's and tables' times), whatever the machine's zone. The layers play by
+    ``time_local`` (the army's clock with its offset) now: the project's range starts at
+    01:00 on 9 Aug, and the frame 01:00-02:00 shows the 01:00 point, on a machine in Berlin
+    too."""
+    exe = _qgis_python()
+    if exe is None:
+        pytest.skip("no Python with PyQGIS (apt install python3-qgis qgis-providers)")
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from logistics.report.gpkg import GEOMETRY_TYPES, write_gpkg
+    from logistics.report.qgis import write_qgz
+
+    t = pd.to_datetime(["1945-08-09 01:00", "1945-08-09 02:00", "1945-08-09 03:00"])
+    layers = {"track": gpd.GeoDataFrame(
+        {"formation_id": ["a"] * 3, "time": t},
+        geometry=[Point(119.3, 47.0), Point(119.4, 47.0), Point(119.5, 47.0)], crs=4326)}
+    write_gpkg(layers, tmp_path / "run.gpkg", timestamp="1945-08-08T15:00:00",
+               formations=("a",), utc_offset_h=10.0)
+    write_qgz(tmp_path / "run.qgz", gpkg="run.gpkg",
+              vectors={n: (GEOMETRY_TYPES[n], n) for n in layers}, rasters={}, title="t",
+              extent=(119.0, 46.5, 120.0, 47.5), formations=("a",), local_clock=True)
+    for zone in ("UTC", "Europe/Berlin"):
+        done = subprocess.run([exe, "-c", _CLOCK, str(tmp_path / "run.qgz")], cwd=tmp_path,
+                              capture_output=True,
+                              text=True, timeout=300,
+                              env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "TZ": zone})
+        assert done.returncode == 0, done.stderr[-2000:]
+        opened = json.loads(done.stdout.strip().splitlines()[-1])
+        assert opened["read"]
+        assert opened["project"] == ["1945-08-09 01:00", "1945-08-09 04:00"], (zone, opened)
+        assert opened["mode"] == 4  # start and end from expressions: to_datetime("time_local")
+        assert opened["shown"] == ["1945-08-09T01:00:00+10:00"], (zone, opened)

@@ -12,7 +12,7 @@ from logistics.progress import PREFIX
 
 
 @pytest.mark.slow
-def test_route_by_rail_writes_geojson_csv_and_map(tmp_path, capsys):
+def test_route_by_rail_writes_geojson_csv_and_map(tmp_path, capsys, reserved_field_names):
     out = tmp_path / "run"
     code = main(["route", "--from", "Harbin", "--to", "Mutanchiang", "--vehicle", "T-34",
                  "--mode", "rail", "--out", str(out), "--resolution-m", "2000"])
@@ -43,6 +43,14 @@ def test_route_by_rail_writes_geojson_csv_and_map(tmp_path, capsys):
     assert list(legs["mode"]) == [m for m in modes if m in ("rail", "road", "cross-country")]
     assert {"entrain", "detrain"} <= set(transfers["mode"])
     assert sorted([*legs["leg"], *transfers["leg"]]) == list(range(1, len(modes) + 1))
+    # no field a bare SQL or QGIS expression trips on (the legs' ``end`` was one): the places
+    # are from_place and to_place there; legs.csv keeps start and end
+    found = reserved_field_names(out)
+    assert set(found.pop("(checked)")) == {
+        "route.gpkg:legs", "route.gpkg:transfers", "route.gpkg:layer_styles", "route.geojson"}
+    assert found == {}
+    assert legs["to_place"].iloc[-1] == "Mutanchiang (Mudanjiang)"
+    assert rail["properties"]["from_place"] == "Harbin"
 
 
 @pytest.mark.slow

@@ -79,6 +79,41 @@ def test_every_output_names_the_dry_vehicle_classes_dry_classes(cmg_run):
 
 
 @pytest.mark.slow
+def test_no_field_of_a_run_s_gis_files_is_a_reserved_word(cmg_run, reserved_field_names):
+    """Every layer of a real run's run.gpkg (empty ones too) and its GeoJSON files: a field
+    named ``order`` (objectives) or ``end`` (track_lines, halts) had to be quoted in
+    ``ogr2ogr -sql``, spatialite and QGIS expressions; now ``seq``, ``end_time``."""
+    found = reserved_field_names(cmg_run)
+    checked = found.pop("(checked)")
+    assert {"run.gpkg:objectives", "run.gpkg:halts", "run.gpkg:track_lines",
+            "run.gpkg:layer_styles", "daily.geojson", "route.geojson"} <= set(checked)
+    assert found == {}
+    headers = _headers(cmg_run)
+    assert "seq" in headers["run.gpkg:objectives"]
+    assert {"start_time", "end_time", "end_time_local"} <= set(headers["run.gpkg:halts"])
+
+
+@pytest.mark.slow
+def test_run_qgz_opens_the_layers_with_features_and_the_gpkg_keeps_every_layer(cmg_run):
+    """Round the CMG's routes the theatre has no railway and no fortified region: run.qgz
+    listed both layers empty (a GIS user's zoom to layer went nowhere). The project now
+    opens the layers that have features; run.gpkg keeps every layer with its fields."""
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    with zipfile.ZipFile(cmg_run / "run.qgz") as zf:
+        root = ET.fromstring(zf.read(zf.namelist()[0]).decode("utf-8").split("\n", 1)[1])
+    shown = [ml.findtext("datasource").split("layername=")[1]
+             for ml in root.iter("maplayer") if ml.get("type") == "vector"]
+    with sqlite3.connect(cmg_run / "run.gpkg") as db:
+        counts = {t: db.execute(f"SELECT count(*) FROM '{t}'").fetchone()[0] for (t,) in
+                  db.execute("SELECT table_name FROM gpkg_contents WHERE data_type='features'")}
+    assert {"railways_1945", "fortified_regions"} <= {t for t, n in counts.items() if n == 0}
+    assert sorted(shown) == sorted(t for t, n in counts.items() if n), (shown, counts)
+    assert {"track", "daily", "routes"} <= set(shown)
+
+
+@pytest.mark.slow
 def test_the_headline_track_is_its_rows_of_tracks(cmg_run):
     track = pd.read_csv(cmg_run / "track.csv", keep_default_na=False)
     tracks = pd.read_csv(cmg_run / "tracks.csv", keep_default_na=False)

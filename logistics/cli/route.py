@@ -69,7 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
-    from logistics._atomic import atomic_dir, check_output_dir
+    from logistics._atomic import check_output_dir
     from logistics.network import load_network, load_railways, route_multimodal
     from logistics.network.multimodal import coarse_grid_note
     from logistics.progress import progress
@@ -96,53 +96,17 @@ def _run(args: argparse.Namespace) -> int:
                                  resolution_m=args.resolution_m, engine=args.engine,
                                  cost_surface=bool(args.out))
         if args.out:
-            from logistics.report.gpkg import ROUTE_TIMESTAMP, route_layers, write_gpkg
-            from logistics.report.references import portable_paths
-            from logistics.report.route_map import route_map
+            from logistics.report.route_outputs import write_route
 
             bar.step(f"writing {args.out}/")
-            gj = route.to_geojson()  # a file is shared and moved: no path of this machine
-            gj["route"] = {k: portable_paths(v) if isinstance(v, str) else v
-                           for k, v in gj["route"].items()}
-            with atomic_dir(args.out, overwrite=args.overwrite) as tmp:
-                (tmp / "route.geojson").write_text(json.dumps(gj, ensure_ascii=False),
-                                                   encoding="utf-8")
-                write_gpkg(route_layers(route.frame()), tmp / "route.gpkg",
-                           timestamp=ROUTE_TIMESTAMP, of="route")
-                route.table().to_csv(tmp / "legs.csv", index=False)
-                fig = route_map(route, network)
-                fig.savefig(tmp / "map.png", dpi=110, bbox_inches="tight")
-                rasters = write_cost_rasters(route, tmp)
+            written = write_route(route, args.out, network=network, overwrite=args.overwrite)
     if args.json:
         print(json.dumps(route.to_geojson(), indent=1, ensure_ascii=False))
     else:
         print(format_route(route))
     if args.out:
-        print(f"wrote {args.out}/route.geojson, route.gpkg, legs.csv, map.png, "
-              f"{', '.join(rasters)}")
+        print(f"wrote {args.out}/{', '.join(written)}")
     return 0
-
-
-def cost_raster_names(sections: int) -> list[str]:
-    """The cost rasters' file names: ``cost.tif`` for a route of one section, else
-    ``cost-1.tif`` ... one per section."""
-    return ["cost.tif"] if sections == 1 else [f"cost-{i}.tif" for i in range(1, sections + 1)]
-
-
-def write_cost_rasters(route, folder) -> list[str]:
-    """Write ``route.cost_hours`` (``route_multimodal(..., cost_surface=True)``) into
-    ``folder`` as COGs (``report.rasters.write_cog``: hours, nodata where the vehicle cannot
-    reach, the metric grid's CRS); return their names."""
-    from pathlib import Path
-
-    from logistics.report.rasters import write_cog
-
-    names = cost_raster_names(len(route.cost_hours))
-    for name, start, hours in zip(names, route.places, route.cost_hours):
-        write_cog(hours, Path(folder) / name, units="h", description=hours.attrs["long_name"],
-                  tags={"VEHICLE": route.vehicle, "FROM": start, "SEASON": route.season,
-                        "MODE": route.mode})
-    return names
 
 
 def _cut(name: str, width: int) -> str:

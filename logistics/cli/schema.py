@@ -25,8 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Generate the JSON Schemas of the scenario and vehicle files from their validators "
             "into CONFIGS/schema/ and make the first line of each scenario and vehicle file "
-            "name its schema (# yaml-language-server: $schema=...), so editors complete and "
-            "check keys. Files already up to date are left alone."
+            "name its schema (# yaml-language-server: $schema=..., relative to the file's "
+            "folder), so editors complete and check keys; the scenario files in subfolders "
+            "too (armies/template.yaml: any YAML file with a top-level axis_id outside "
+            "vehicles/ and schema/). Files already up to date are left alone."
         ),
     )
     p.add_argument("--configs", default=None, type=path_text,

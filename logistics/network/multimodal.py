@@ -51,9 +51,16 @@ from logistics.network.stations import nearest_station, station_nodes
 from logistics.network.trains import gauge_break_h, train_pairs_at
 from logistics.network.trains import wait_h as wait_h_at
 
-__all__ = ["MODES", "Leg", "MultiRoute", "route_multimodal", "coarse_grid_note"]
+__all__ = ["MODES", "GIS_NAMES", "Leg", "MultiRoute", "route_multimodal", "railways_of",
+           "coarse_grid_note"]
 
 MODES: tuple[str, ...] = ("any", "rail", "road", "cross-country")
+
+#: The legs' columns renamed in the GIS files (route.geojson, route.gpkg's ``legs`` and
+#: ``transfers``): ``start`` and ``end`` are reserved words of SQL or QGIS expressions
+#: (``report.field_names``); legs.csv, :meth:`MultiRoute.table` and ``logistics.route``'s
+#: frame keep them.
+GIS_NAMES: dict[str, str] = {"start": "from_place", "end": "to_place"}
 _ORIGIN, _GOAL = "origin", "destination"
 #: Pad (km) of a single-mode access window beyond ``max_access_km`` (room to bend round).
 _ACCESS_PAD_KM = 20.0
@@ -131,10 +138,12 @@ class MultiRoute:
 
     def to_geojson(self) -> dict:
         """A GeoJSON FeatureCollection (RFC 7946: lon/lat, 6 decimals of a degree, about 0.1 m):
-        one feature per leg; the totals in the foreign member ``route`` (RFC 7946 section 7.1
-        forbids ``properties`` on a FeatureCollection)."""
+        one feature per leg, its places ``from_place`` and ``to_place`` (:data:`GIS_NAMES`);
+        the totals in the foreign member ``route`` (RFC 7946 section 7.1 forbids
+        ``properties`` on a FeatureCollection)."""
         feats = [{"type": "Feature", "geometry": mapping(_lonlat_6(g.geometry)),
-                  "properties": {"leg": i + 1, "mode": g.mode, "start": g.start, "end": g.end,
+                  "properties": {"leg": i + 1, "mode": g.mode, GIS_NAMES["start"]: g.start,
+                                 GIS_NAMES["end"]: g.end,
                                  "distance_km": round(g.distance_km, 3),
                                  "time_h": round(g.time_h, 3), "fuel_l": round(g.fuel_l, 2),
                                  "lines": list(g.lines), "notes": list(g.notes)}}
@@ -160,6 +169,15 @@ class _Point:
     lat: float
     x: float
     y: float
+
+
+def railways_of(config_dir: str | os.PathLike[str] | None = None) -> nx.MultiDiGraph:
+    """The 1945 railways of the configs folder ``config_dir`` (``settings.CONFIG_DIR`` when
+    None) as a graph: the network a route runs on unless it is given another."""
+    from logistics.network.osm import load_railways
+    from logistics.terrain.railways import shipped_railways
+
+    return load_railways(shipped_railways(config_dir))
 
 
 def route_multimodal(
@@ -199,10 +217,7 @@ def route_multimodal(
     veh = load_vehicle(vehicle, config_dir=config_dir)
     params = params or load_params(config_dir=config_dir)
     if network is None:
-        from logistics.network.osm import load_railways
-        from logistics.terrain.railways import shipped_railways
-
-        network = load_railways(shipped_railways(config_dir))
+        network = railways_of(config_dir)
     cell_m = resolution_m or settings.DEFAULT_RESOLUTION_M
     points = _distinct([_resolve(p) for p in (origin, *via, destination)],
                        cell_m if terrain is None else None)  # (given terrain: its own grid)

@@ -20,6 +20,8 @@ This folder stands above every stage it draws (no stage imports it):
 | ``compare_page`` | the comparison's report.md, fuel sections included |
 | ``compare_outputs`` | the comparison's folder, written atomically |
 | ``route_map`` | a multimodal route and the railway network on the base map |
+| ``route_outputs`` | a route's folder (``route --out``, ``logistics.route(out=)``), atomically |
+| ``field_names`` | the reserved words of SQL and QGIS expressions no field of ours is named by |
 | ``web_map`` | the interactive ``map.html`` of a run or a comparison (folium, Leaflet inlined, offline) |
 | ``geojson`` | the one GeoJSON writer of the output folders (RFC 7946) |
 | ``references`` | a page finished: its citation keys expanded into references, no absolute paths |

@@ -111,10 +111,15 @@ def write_comparison(comp, out_dir: str | Path, *, map_resolution_m: float | Non
     return out
 
 
+#: comparison.csv's columns renamed in comparison.gpkg and comparison.geojson: ``row`` (the
+#: documented file's row) is a reserved word of SQLite (``report.field_names``); the CSV keeps
+#: its name for the scripts that read it.
+GIS_NAMES: dict[str, str] = {"row": "documented_row"}
+
 #: The fields of comparison.geojson's features and of comparison.gpkg's ``modeled`` and
 #: ``errors`` layers: the row's key figures (the ``documented`` layer has every field).
 KEY_FIELDS: tuple[str, ...] = (
-    "row", "axis_id", "date", "place_reached", "event", "matched_formation", "timing",
+    "documented_row", "axis_id", "date", "place_reached", "event", "matched_formation", "timing",
     "route_error_km", "modeled_arrival", "date_error_days", "date_censored", "km_error",
     "scorable", "note")
 
@@ -134,7 +139,8 @@ def comparison_layers(table: pd.DataFrame) -> dict:
     the row), ``modeled`` (a point at ``modeled_lon, modeled_lat``, the matched formation's
     position at the end of the documented day; :data:`KEY_FIELDS`) and ``errors`` (the line
     from the documented point to the modeled one, rows with both; :data:`KEY_FIELDS`). Typed
-    for a GIS: ``date`` a day, times datetimes to the second, flags booleans, figures numbers."""
+    for a GIS: ``date`` a day, times datetimes to the second, flags booleans, figures numbers;
+    ``row`` named ``documented_row`` (:data:`GIS_NAMES`)."""
     return {name: g for name, (g, _) in _layers(table).items()}
 
 
@@ -145,7 +151,7 @@ def _layers(table: pd.DataFrame) -> dict:
     import numpy as np
     from shapely.geometry import LineString, Point
 
-    frame = _typed(table.reset_index(drop=True))
+    frame = _typed(table.reset_index(drop=True)).rename(columns=GIS_NAMES)
 
     def at(lon_col: str, lat_col: str) -> list:
         if lon_col not in frame or lat_col not in frame:
@@ -260,7 +266,8 @@ def write_comparison_gpkg(table: pd.DataFrame, path: str | Path, *,
         box = (tuple(float(v) for v in pd.concat(placed).total_bounds) if placed
                else settings.THEATRE_BBOX)
         write_qgz(Path(qml_dir) / f"{path.stem}.qgz", gpkg=path.name, rasters={},
-                  vectors={n: (GEOMETRY_TYPES[n], n) for n in COMPARISON_LAYERS},
+                  vectors={n: (GEOMETRY_TYPES[n], n) for n in COMPARISON_LAYERS
+                           if len(layers[n])},  # as run.qgz: the layers with features
                   title="documented against modeled positions", extent=box)
     return path
 

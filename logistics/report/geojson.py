@@ -22,7 +22,10 @@ def write_geojson(gdf, path: str | Path, *, utc_offset_h: float | None = None) -
     """Write the GeoDataFrame ``gdf`` (any CRS) to ``path`` as RFC 7946 GeoJSON; return the path.
     ``utc_offset_h``: the clock of its naive times (the army's), written with their offset;
     None writes them as they are, without one."""
+    from logistics.report.field_names import check_field_names
+
     path = Path(path)
+    check_field_names(path.name, [c for c in gdf.columns if c != gdf.geometry.name])
     _clocked(gdf, utc_offset_h).to_file(path, driver="GeoJSON", engine="pyogrio",
                                         RFC7946="YES", COORDINATE_PRECISION=6, WRITE_NAME="NO")
     return path

@@ -28,6 +28,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from logistics.report.field_names import local_suffix
 from logistics.report.run_layers import DATE_FIELDS
 
 __all__ = ["write_gpkg", "GEOMETRY_TYPES", "ROUTE_TIMESTAMP", "local_suffix", "route_layers"]
@@ -54,7 +55,11 @@ ROUTE_TIMESTAMP = "1980-01-01T00:00:00"
 def route_layers(frame) -> dict:
     """A route's legs (``MultiRoute.frame()``) as the layers of its GeoPackage: ``legs``, the
     rail, road and cross-country legs (lines), and ``transfers``, entraining, detraining,
-    changes of gauge, joining or leaving a road (points; no distance, their hours)."""
+    changes of gauge, joining or leaving a road (points; no distance, their hours); the places
+    ``from_place`` and ``to_place`` (``network.multimodal.GIS_NAMES``)."""
+    from logistics.network.multimodal import GIS_NAMES
+
+    frame = frame.rename(columns=GIS_NAMES)
     points = frame.geom_type == "Point"
     return {"legs": frame[~points].reset_index(drop=True),
             "transfers": frame[points].reset_index(drop=True)}
@@ -66,8 +71,6 @@ _LAYER_STYLES = """CREATE TABLE IF NOT EXISTS layer_styles (
  update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"""
 
 
-#: The suffix of the text field beside each datetime field that holds the army's local clock.
-local_suffix = "_local"
 
 #: GDAL's time-zone flag of a UTC value (RFC 56).
 _GDAL_UTC = 100
@@ -133,7 +136,10 @@ def _write_layer(gdf, path: Path, name: str, *, utc_offset_h: float | None, **op
     import shapely
     from pyogrio.raw import write
 
+    from logistics.report.field_names import check_field_names
+
     names, values, masks, zones = _fields(gdf, utc_offset_h)
+    check_field_names(name, names)  # no field a bare SQL or QGIS expression trips on
     epsg = gdf.crs.to_epsg() if gdf.crs is not None else None
     crs = f"EPSG:{epsg}" if epsg else (gdf.crs.to_wkt("WKT1_GDAL") if gdf.crs else None)
     write(str(path), shapely.to_wkb(gdf.geometry.values), values, names,
@@ -206,7 +212,8 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
         order = formation_order(layers) if formations is None else tuple(formations)
         for name in layers:
             fields = STYLES[name].by or ("",)
-            for i, (style, qml) in enumerate(layer_styles(name, order)):
+            for i, (style, qml) in enumerate(layer_styles(
+                    name, order, local_clock=utc_offset_h is not None)):
                 # the default keeps the layer's name (QGIS's own default style name)
                 con.execute(
                     "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "

@@ -25,8 +25,12 @@ from pathlib import Path
 __all__ = ["STYLES", "DEFAULT", "layer_qml", "layer_style_element", "layer_styles", "category_values",
            "style_name", "write_qgz", "QGIS_VERSION"]
 
-#: The QGIS version the files declare (the long-term release whose format they follow).
-QGIS_VERSION = "3.34.0-Prizren"
+#: The QGIS version the files declare: the oldest long-term release still shipped by the
+#: distributions (Debian 12, Ubuntu 22.04), which reads all they hold (test_qgis_opens opens
+#: them with its PyQGIS). 3.34 was declared before: QGIS 3.22 then warned on every opening
+#: that the project was saved by a newer QGIS and "problems may occur"; a newer QGIS reads an
+#: older project without a word.
+QGIS_VERSION = "3.22.0-Białowieża"
 
 
 @dataclass(frozen=True)
@@ -173,11 +177,36 @@ def _renderer(style: Style, by: str | None, formations: tuple[str, ...]) -> ET.E
     return renderer
 
 
+def _temporal(style: Style, local_clock: bool) -> ET.Element:
+    """The layer's clock (QGIS's temporal properties): each feature shown from its time for
+    ``style.time_step_h``. ``local_clock``: the layer has ``<time_field>_local`` beside the
+    UTC DATETIME (``report.gpkg``, an army with ``utc_offset_h``), and plays by it
+    (``to_datetime("time_local")``, mode 4: start and end from expressions), so the temporal
+    controller runs on the army's clock, the times of report.md and the tables, in every QGIS:
+    QGIS 3.22 drops the DATETIME's zone (it shows and plays 1945-08-08 15:00 for the army's
+    01:00 on 9 Aug), and every QGIS compares times by their wall-clock digits. Else the field
+    itself (mode 1: the instant in the field, shown for the fixed duration)."""
+    if not local_clock:
+        return ET.Element(
+            "temporal", enabled="1", mode="1", startField=style.time_field, endField="",
+            durationField="", durationUnit="h", fixedDuration=f"{style.time_step_h:g}",
+            accumulate="0", limitMode="0", startExpression="", endExpression="")
+    from logistics.report.field_names import local_suffix
+
+    start = f'to_datetime("{style.time_field}{local_suffix}")'
+    return ET.Element(
+        "temporal", enabled="1", mode="4", startField="", endField="", durationField="",
+        durationUnit="h", fixedDuration="0", accumulate="0", limitMode="0",
+        startExpression=start,
+        endExpression=f"{start} + to_interval('{style.time_step_h:g} hours')")
+
+
 def _style_children(name: str, by: str | None = None,
-                    formations: tuple[str, ...] = ()) -> list[ET.Element]:
+                    formations: tuple[str, ...] = (), *,
+                    local_clock: bool = False) -> list[ET.Element]:
     """The elements QGIS reads from a QML and from a project's ``maplayer`` alike: the layer's
     renderer (categorized by ``by``, one of its ``Style.by``; one symbol when None), its
-    labels and its clock."""
+    labels and its clock (:func:`_temporal`)."""
     style = STYLES[name]
     children = [_renderer(style, by, formations)]
     if style.label:
@@ -194,11 +223,7 @@ def _style_children(name: str, by: str | None = None,
         ET.SubElement(settings, "rendering", scaleVisibility="0", obstacle="1")
         children.append(labeling)
     if style.time_field:
-        # mode 1 = each feature at the instant in its field, shown for the fixed duration.
-        children.append(ET.Element(
-            "temporal", enabled="1", mode="1", startField=style.time_field, endField="",
-            durationField="", durationUnit="h", fixedDuration=f"{style.time_step_h:g}",
-            accumulate="0", limitMode="0", startExpression="", endExpression=""))
+        children.append(_temporal(style, local_clock))
     return children
 
 
@@ -211,30 +236,33 @@ def _by(name: str, by: str | None) -> str | None:
 
 
 def layer_style_element(name: str, by: str | None = DEFAULT,
-                        formations: tuple[str, ...] = ()) -> ET.Element:
+                        formations: tuple[str, ...] = (), *,
+                        local_clock: bool = False) -> ET.Element:
     """The ``<qgis>`` root of layer ``name``'s QML, categorized by ``by`` (None: one symbol;
-    :data:`DEFAULT`: its default style)."""
+    :data:`DEFAULT`: its default style); ``local_clock``: see :func:`_temporal`."""
     root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="AllStyleCategories")
-    root.extend(_style_children(name, _by(name, by), formations))
+    root.extend(_style_children(name, _by(name, by), formations, local_clock=local_clock))
     return root
 
 
-def layer_qml(name: str, by: str | None = DEFAULT, formations: tuple[str, ...] = ()) -> str:
+def layer_qml(name: str, by: str | None = DEFAULT, formations: tuple[str, ...] = (), *,
+              local_clock: bool = False) -> str:
     """QML text of layer ``name`` (one of ``report.run_layers.LAYERS`` or
     ``report.context_layers.CONTEXT_LAYERS``), categorized by field ``by`` (one of its
     ``Style.by``, the run's ``formations`` in order giving their colours; None: one symbol;
     :data:`DEFAULT`: the first of its ``Style.by``, one symbol when it has none)."""
-    root = layer_style_element(name, by, formations)
+    root = layer_style_element(name, by, formations, local_clock=local_clock)
     ET.indent(root)
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + \
         ET.tostring(root, encoding="unicode") + "\n"
 
 
-def layer_styles(name: str, formations: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+def layer_styles(name: str, formations: tuple[str, ...] = (), *,
+                 local_clock: bool = False) -> list[tuple[str, str]]:
     """Every named style of layer ``name`` as ``(style name, QML)``, the default first: one
     per field of its ``Style.by`` ('by formation', 'by status'), else its one symbol
-    ('default')."""
-    return [(style_name(by), layer_qml(name, by, formations))
+    ('default'); ``local_clock``: see :func:`_temporal`."""
+    return [(style_name(by), layer_qml(name, by, formations, local_clock=local_clock))
             for by in (STYLES[name].by or (None,))]
 
 
@@ -255,7 +283,7 @@ def _raster_renderer(kind: str) -> ET.Element:
                       gradient="BlackToWhite", opacity="0.6", alphaBand="-1", nodataColor="")
 
 
-def _style_manager(name: str, formations: tuple[str, ...]) -> ET.Element:
+def _style_manager(name: str, formations: tuple[str, ...], local_clock: bool) -> ET.Element:
     """A project layer's named styles (Layer > Styles in QGIS): the current one (its default,
     whose renderer the ``maplayer`` holds) and each other one as its QML root."""
     styles = STYLES[name].by or (None,)
@@ -263,14 +291,14 @@ def _style_manager(name: str, formations: tuple[str, ...]) -> ET.Element:
     ET.SubElement(manager, "map-layer-style", name=style_name(styles[0]))
     for by in styles[1:]:
         ET.SubElement(manager, "map-layer-style", name=style_name(by)).append(
-            layer_style_element(name, by, formations))
+            layer_style_element(name, by, formations, local_clock=local_clock))
     return manager
 
 
 def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]],
               rasters: dict[str, tuple[str, str]], title: str,
               extent: tuple[float, float, float, float],
-              formations: tuple[str, ...] = ()) -> Path:
+              formations: tuple[str, ...] = (), local_clock: bool = False) -> Path:
     """Write a QGIS project (zipped .qgs) opening the run folder's files by relative path.
 
     ``gpkg`` is the GeoPackage's file name; ``vectors`` maps each layer name to its
@@ -281,6 +309,8 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
     reprojects on the fly); the project CRS is that metric one when there are rasters (the
     canvas opens on ``extent`` projected to it), else EPSG:4326. ``formations``: the run's
     formation ids in order, the categories (and colours) of the layers styled by formation.
+    ``local_clock``: the GeoPackage has the army's clock beside its times (``report.gpkg``
+    given ``utc_offset_h``), and the layers play by it (:func:`_temporal`).
     """
     from pyproj import CRS, Transformer
 
@@ -320,8 +350,9 @@ def write_qgz(path: str | Path, *, gpkg: str, vectors: dict[str, tuple[str, str]
         ET.SubElement(ml, "layername").text = lname
         _srs(ml, "EPSG:4326", lonlat.to_wkt(), lonlat.name)
         ET.SubElement(ml, "provider", encoding="UTF-8").text = "ogr"
-        ml.extend(_style_children(name, _by(name, DEFAULT), formations))
-        ml.append(_style_manager(name, formations))
+        ml.extend(_style_children(name, _by(name, DEFAULT), formations,
+                                  local_clock=local_clock))
+        ml.append(_style_manager(name, formations, local_clock))
     for fname, (kind, lname) in rasters.items():
         ml = ET.SubElement(layers, "maplayer", type="raster")
         ET.SubElement(ml, "id").text = f"{Path(fname).stem}_raster"

@@ -14,14 +14,17 @@ Layers (each a GeoDataFrame, possibly empty but always with its columns and CRS)
 | layer | geometry | one row per |
 |---|---|---|
 | ``routes`` | LineString | formation: its planned route (``length_km``) |
-| ``track_lines`` | LineString | formation: the path it actually moved, start to last step (``cum_km``: the farthest it got along its route) |
+| ``track_lines`` | LineString | formation: the path it actually moved, start to last step (``start_time``, ``end_time``; ``cum_km``: the farthest it got along its route) |
 | ``track`` | Point | formation per hour step, ``time`` (datetime: QGIS's temporal controller plays it); every column of ``tracks.csv`` |
 | ``daily`` | Point | formation per date (end-of-day position, ``date``, ``time`` at 24:00) |
-| ``halts`` | Point | halt spell (``reason``, ``start``, ``end``, ``hours``) |
+| ``halts`` | Point | halt spell (``reason``, ``start_time``, ``end_time``, ``hours``) |
 | ``deliveries`` | Point | delivery and formation that took part of it (``delivery_id``, ``litres`` its share; placed at its ``cum_km`` along its route); every column of ``deliveries.csv`` |
 | ``crossings`` | Point | river crossing (``river_class``, ``crossing_h``, ``ferry_h``, ``ferry_start`` and ``all_across`` where the run says) |
 | ``documented`` | Point | documented position of the run's axis that has coordinates |
-| ``objectives`` | Point | formation and objective, in order (``objective``, ``order``), where its route reaches it (``cum_km``), ``reached`` (when; empty if never) |
+| ``objectives`` | Point | formation and objective, in order (``objective``, ``seq``: 1, 2 ...), where its route reaches it (``cum_km``), ``reached`` (when; empty if never) |
+
+No field is named by a reserved word of SQL or QGIS expressions (``report.field_names``):
+``seq``, not ``order``; ``start_time`` and ``end_time``, not ``start`` and ``end``.
 """
 
 from __future__ import annotations
@@ -46,10 +49,11 @@ LONLAT_CRS = "EPSG:4326"
 #: with no value (a run without halts, crossings or deliveries), is written with the types a
 #: full one has (GeoPackage DATETIME, REAL, INTEGER), not as text: runs append into one layer.
 FIELD_TYPES: dict[str, str] = {
-    "time": "datetime64[ms]", "start": "datetime64[ms]", "end": "datetime64[ms]",
+    "time": "datetime64[ms]", "start_time": "datetime64[ms]", "end_time": "datetime64[ms]",
     "date": "datetime64[ms]", "length_km": "float64", "cum_km": "float64",
     "hours": "float64", "litres": "float64", "delivery_id": "int64", "fuel_l": "float64", "refills_on_hand": "float64",
-    "crossing_h": "float64", "ferry_h": "float64", "river_class": "int64", "reached": "datetime64[ms]", "order": "int64",
+    "crossing_h": "float64", "ferry_h": "float64", "river_class": "int64",
+    "reached": "datetime64[ms]", "seq": "int64",
     "tail_km": "float64", "elements": "int64", "reserve_km": "float64", "offered_l": "float64",
     "truck_fuel_l": "float64", "ferry_start": "datetime64[ms]", "all_across": "datetime64[ms]",
 }
@@ -173,11 +177,11 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
         moved = t.loc[t["cum_km"].diff().fillna(1.0) != 0.0]
         if len(moved) >= 2:
             lines.append({"formation_id": fid, "name": names.get(fid, ""),
-                          "start": t["time"].iloc[0], "end": t["time"].iloc[-1],
+                          "start_time": t["time"].iloc[0], "end_time": t["time"].iloc[-1],
                           "cum_km": float(t["cum_km"].max()),
                           "geometry": LineString(zip(moved["lon"], moved["lat"]))})
     layers["track_lines"] = _gdf(pd.DataFrame(lines), [r.pop("geometry") for r in lines],
-                                 ["formation_id", "name", "start", "end", "cum_km"])
+                                 ["formation_id", "name", "start_time", "end_time", "cum_km"])
     # every column of tracks.csv (tail_km, elements, dry_classes, reserve_km too), the
     # position as the geometry
     cols = ["formation_id", "time"] + [c for c in tr.columns if c not in (
@@ -246,16 +250,16 @@ def _objectives(result, routes: pd.DataFrame, names: dict):
         r = routes[routes["formation_id"] == fid]
         if not len(r):
             continue
-        for order, (km, name) in enumerate(fp.objectives, start=1):
+        for seq, (km, name) in enumerate(fp.objectives, start=1):
             x, y = _point_at_km(r, float(km))
             rows.append({"formation_id": fid, "name": names.get(fid, ""), "objective": name,
-                         "order": order, "cum_km": float(km),
+                         "seq": seq, "cum_km": float(km),
                          "reached": done.get((fid, name), pd.NaT)})
             points.append(Point(float(x), float(y)))
-    frame = pd.DataFrame(rows, columns=["formation_id", "name", "objective", "order", "cum_km",
+    frame = pd.DataFrame(rows, columns=["formation_id", "name", "objective", "seq", "cum_km",
                                         "reached"])
     frame["reached"] = pd.to_datetime(frame["reached"])
-    return _gdf(frame, points, ["formation_id", "name", "objective", "order", "cum_km", "reached"])
+    return _gdf(frame, points, ["formation_id", "name", "objective", "seq", "cum_km", "reached"])
 
 
 def _first_formation(fid, default: str) -> str:
@@ -289,13 +293,14 @@ def _halts(tr: pd.DataFrame, result) -> object:
         start = t["time"].iloc[0] - (t["time"].iloc[1] - t["time"].iloc[0] if len(t) > 1
                                      else pd.Timedelta(hours=1))
         for s in spells_of(t, start, _stops_of(reached, fid, "dry")):
-            rows.append({"formation_id": fid, "reason": s["reason"], "start": s["start"],
-                         "end": s["end"], "hours": (s["end"] - s["start"]).total_seconds() / 3600,
+            rows.append({"formation_id": fid, "reason": s["reason"], "start_time": s["start"],
+                         "end_time": s["end"],
+                         "hours": (s["end"] - s["start"]).total_seconds() / 3600,
                          "cum_km": s["cum_km"], "lon": s["lon"], "lat": s["lat"]})
-    frame = pd.DataFrame(rows, columns=["formation_id", "reason", "start", "end", "hours",
-                                        "cum_km", "lon", "lat"])
+    frame = pd.DataFrame(rows, columns=["formation_id", "reason", "start_time", "end_time",
+                                        "hours", "cum_km", "lon", "lat"])
     return _gdf(frame, map(Point, zip(frame["lon"], frame["lat"])),
-                ["formation_id", "reason", "start", "end", "hours", "cum_km"])
+                ["formation_id", "reason", "start_time", "end_time", "hours", "cum_km"])
 
 
 def run_config_dir(result):

@@ -173,11 +173,14 @@ def write_run(result, folder: str | Path, *, basemap: bool = True, documented=No
                   description="elevation above sea level (the run's DEM on its grid)",
                   tags={"DEM": str(result.provenance.get("dem", ""))})
         rasters["terrain.tif"] = ("hillshade", "terrain (hillshade)")
-        write_gpkg(gis, tmp / "run.gpkg", timestamp=stamp, qml_dir=tmp,
-                   utc_offset_h=utc_offset_h(result.scenario))
+        clock = utc_offset_h(result.scenario)
+        write_gpkg(gis, tmp / "run.gpkg", timestamp=stamp, qml_dir=tmp, utc_offset_h=clock)
         write_qgz(tmp / "run.qgz", gpkg="run.gpkg", rasters=rasters,
-                  vectors={n: (GEOMETRY_TYPES[n], n.replace("_", " ")) for n in gis},
-                  formations=formation_order(layers),
+                  # the layers with features: an empty one in the tree is clutter a user
+                  # zooms to in vain (run.gpkg keeps it, with its fields, for appending)
+                  vectors={n: (GEOMETRY_TYPES[n], n.replace("_", " ")) for n in gis
+                           if len(gis[n])},
+                  formations=formation_order(layers), local_clock=clock is not None,
                   title=f"{result.scenario.axis_id}: {result.scenario.name}", extent=box)
         write_map(run_map(result, layers, elevation=elevation), tmp / "map.html")
         plot_map(result, tmp / "map.png", basemap=basemap,

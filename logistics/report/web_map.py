@@ -305,7 +305,7 @@ def run_map(result, layers: dict | None = None, *, elevation=None, context: bool
                 (round(o.geometry.y, 6), round(o.geometry.x, 6)), radius=6, color="black",
                 weight=2,
                 fill_color=colours.get(o.formation_id, PALETTE[0]), fill_opacity=0.9,
-                tooltip=html.escape(f"{o.formation_id}: objective {o.order}, {o.objective} "
+                tooltip=html.escape(f"{o.formation_id}: objective {o.seq}, {o.objective} "
                                     f"(km {o.cum_km:.0f}), {when}"),
                 class_name="objective").add_to(group)
     if len(daily):
