@@ -1,0 +1,75 @@
+"""Bad inputs found by helper "breaker30": each ends in one clear error, before any work.
+
+Vehicle figures each inside their allowed range but absurd together (a driveline efficiency
+of 1e-300, 5 hp for 32 tonnes, a top speed of 1e-300 km/h, a consumption of 1e-300 L/100 km)
+loaded, and a run met them as NaN fuel and overflow warnings deep in the advance. The vehicle's
+file is now read by the physics once when loaded (``physics.level_problems``): it must hold a
+man's walking pace on the level, on its power and under its caps, and its fitted engine must
+burn a finite, positive fuel per km within a factor 4 of each documented figure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import configs_refused, configs_tree_edited
+from logistics.vehicles import list_vehicles, load_vehicle
+
+
+def _vehicles(d: Path) -> list[str]:
+    return list_vehicles(config_dir=d)
+
+
+def test_every_shipped_vehicle_still_loads():
+    """The IS-2 holds 46 km/h on its power on a level road, capped at its 37: the floor (a man's
+    walking pace, 5 km/h) refuses no shipped vehicle, nor does the fit's factor 4 (the GAZ-67B
+    misses by 2x)."""
+    from logistics.cost.physics import level_problems
+
+    ids = list_vehicles()
+    assert {"is-2", "m4a2-76w", "t-34-85", "zis-5", "foot-infantry"} <= set(ids)
+    for vid in ids:
+        assert level_problems(load_vehicle(vid)) == [], vid
+
+
+@pytest.mark.parametrize("vehicle, key, old, new, words", [
+    ("t-34-85", "driveline_efficiency", "value: 0.6", "value: 1e-300",
+     ["power_hp, mass_t, driveline_efficiency", "driveline_efficiency 1e-300", "5.0 km/h"]),
+    ("t-34-85", "power_hp", "value: 500", "value: 5",
+     ["power_hp 5", "0.633 km/h", "metric hp"]),
+    ("is-2", "speed_road_kmh", "value: 37", "value: 1e-300",
+     ["speed_road_kmh:", "got 1e-300 km/h", "top speed"]),
+    ("is-2", "speed_cc_kmh", "value: 19.3", "value: 2",
+     ["speed_cc_kmh:", "got 2", "dry steppe"]),
+])
+def test_a_vehicle_too_weak_or_too_slow_to_move_is_refused_at_load(tmp_path, vehicle, key, old,
+                                                                     new, words):
+    rel = f"vehicles/{vehicle}.yaml"
+    head = f"{key}:\n  {old}\n"
+    d = configs_tree_edited(tmp_path, rel, head, f"{key}:\n  {new}\n")
+    msg = configs_refused(_vehicles, d, rel, *words)
+    assert msg.count(str(d / rel)) == 1, msg  # one problem, not one per surface
+
+
+@pytest.mark.parametrize("value, words", [
+    ("1e-300", ["fuel_targets:", "the fit overflows", "road 1e-300", "per 100 km"]),
+    ("3.7", ["fuel_targets.road.l_per_100km:", "got 3.7", "factor 4", "not per km"]),
+])
+def test_a_consumption_no_engine_can_burn_is_refused_at_load(tmp_path, value, words):
+    """1e-300 L/100 km overflowed the engine's fit (NaN fuel in the run); 3.7 (litres per km
+    for per 100 km) was fitted 68x off, silently."""
+    rel = "vehicles/is-2.yaml"
+    d = configs_tree_edited(tmp_path, rel, "    l_per_100km: 370\n",
+                            f"    l_per_100km: {value}\n")
+    configs_refused(_vehicles, d, rel, *words)
+
+
+def test_a_borrowed_engine_on_a_weak_vehicle_is_refused_too(tmp_path):
+    """A calibrate_like vehicle (the SU-76M) has no fit of its own: the speed floor still
+    holds it."""
+    rel = "vehicles/su-76m.yaml"
+    d = configs_tree_edited(tmp_path, rel, "driveline_efficiency:\n  value: 0.6\n",
+                            "driveline_efficiency:\n  value: 1e-12\n")
+    configs_refused(_vehicles, d, rel, "driveline_efficiency 1e-12")
