@@ -10,6 +10,8 @@ burn a finite, positive fuel per km within a factor 4 of each documented figure.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,47 @@ def test_a_borrowed_engine_on_a_weak_vehicle_is_refused_too(tmp_path):
     d = configs_tree_edited(tmp_path, rel, "driveline_efficiency:\n  value: 0.6\n",
                             "driveline_efficiency:\n  value: 1e-12\n")
     configs_refused(_vehicles, d, rel, "driveline_efficiency 1e-12")
+
+
+# --- the bad-input corpus: an error after the work began stands out ----------------------------
+
+def _corpus():
+    """benchmarks/bad_inputs/corpus.py of the checkout whose code is tested, as a module (its
+    dataclasses need it in sys.modules)."""
+    import logistics
+
+    name = "bad_inputs_corpus"
+    if name not in sys.modules:
+        root = Path(logistics.__file__).resolve().parent.parent
+        path = root / "benchmarks" / "bad_inputs" / "corpus.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules[name]
+
+
+@pytest.mark.parametrize("lines, began", [
+    (["progress: run sc.yaml [1/3] loading the army file",
+      "logistics run: error: sc.yaml: bad"], False),
+    (["progress: run sc.yaml [1/3] loading the army file",
+      "progress: run sc.yaml [2/3] terrain, route, supply, advance",
+      "logistics run: error: no route"], True),
+    (["progress: compare [1/2] runs of every axis with a scenario",
+      "logistics compare: error: x"], True),
+    (["progress: runs 3/30 runs (10 %)", "logistics calibrate: error: x"], True),
+    (["progress: route [1/3] loading the network (the 1945 railways)",
+      "logistics route: error: x"], False),
+    (["logistics run: error: x"], False),
+])
+def test_corpus_tells_an_error_after_the_work_began(lines, began):
+    """The corpus could not tell "refused before the work" from "failed after it": both were
+    ``clean``. A progress step past loading before the error line is now ``late``."""
+    assert _corpus()._work_began(lines) is began
+
+
+def test_corpus_late_class_sits_before_clean():
+    corpus = _corpus()
+    assert corpus.CLASSES.index("late") < corpus.CLASSES.index("clean")
+    case = corpus.Case("x", "oserr", ["run"], wrap="full:o")
+    assert corpus._late_ok(case) and not corpus._late_ok(corpus.Case("y", "cli", ["run"]))
