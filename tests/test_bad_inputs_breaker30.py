@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import configs_refused, configs_tree_edited
+from conftest import army_refused, configs_refused, configs_tree_edited
 from logistics.vehicles import list_vehicles, load_vehicle
 
 
@@ -119,3 +119,82 @@ def test_corpus_late_class_sits_before_clean():
     assert corpus.CLASSES.index("late") < corpus.CLASSES.index("clean")
     case = corpus.Case("x", "oserr", ["run"], wrap="full:o")
     assert corpus._late_ok(case) and not corpus._late_ok(corpus.Case("y", "cli", ["run"]))
+
+
+# --- army files: the supply's railheads, the airlift, the flotilla -----------------------------
+
+def _shipped(name: str) -> dict:
+    import yaml
+
+    from logistics import settings
+
+    return yaml.safe_load((Path(settings.SHIPPED_CONFIG_DIR) / name).read_text(encoding="utf-8"))
+
+
+def test_a_railhead_line_class_that_is_no_class_is_refused(tmp_path):
+    """`line_class: maglev` was taken without a word (no code reads it: it says which of the
+    movement norms' rail.line_classes the railhead's line is)."""
+    d = _shipped("tbf-39a.yaml")
+    d["supply"]["rail"]["railheads"][0]["line_class"] = "soviet_narow_gauge"
+    army_refused(tmp_path, d, "supply.rail.railheads.0 (Tamsag-Bulag).line_class",
+                 "'soviet_narow_gauge'", "soviet_narrow_gauge", "rail.line_classes")
+
+
+@pytest.mark.parametrize("value", [-5, 0])
+def test_an_airlift_of_no_sorties_is_refused(tmp_path, value):
+    d = _shipped("tbf-6gta.yaml")
+    d["supply"]["air"][0]["sorties_per_day"]["value"] = value
+    army_refused(tmp_path, d, "sorties_per_day must be > 0", f"got {value}")
+
+
+def _ships(d: dict, ships: list | None, standard: str | None = None) -> dict:
+    brigade = d["flotilla"][0]
+    brigade.pop("standard", None)
+    brigade.pop("ships", None)
+    if standard is not None:
+        brigade["standard"] = standard
+    else:
+        brigade["ships"] = ships
+    return d
+
+
+@pytest.mark.parametrize("ships, standard, seen", [
+    ([{"class": "gunboat", "count": {"value": 0, "assumed": "x"}}], None, "{'gunboat': 0}"),
+    ([], None, "no ships"),
+    (None, "rifle_division", "no ships of standard 'rifle_division'"),
+])
+def test_a_brigade_carrying_troops_on_no_ship_is_refused_at_load(tmp_path, ships, standard,
+                                                                 seen):
+    """Refused only by the plan before ("the flotilla group has no ship that carries troops"),
+    after the terrain and every route were built."""
+    d = _ships(_shipped("2fef-15a.yaml"), ships, standard)
+    army_refused(tmp_path, d, "flotilla.0 (1st-river-ship-brigade): it carries 15a-landing",
+                 seen, "carry no troops", "river.ship_classes")
+
+
+def test_a_ship_class_named_twice_is_refused(tmp_path):
+    """{class: count} kept the last entry: 2 + 2 gunboats sailed as 2."""
+    two = {"class": "gunboat", "count": {"value": 2, "assumed": "x"}}
+    d = _ships(_shipped("2fef-15a.yaml"), [two, dict(two)])
+    army_refused(tmp_path, d, "ships names the class 'gunboat' twice")
+
+
+def test_sample_checks_the_vehicle_files_before_the_terrain(tmp_path, monkeypatch, capsys):
+    """`logistics sample` read the vehicle files in its second step, after the terrain round
+    the point was loaded: a bad file was refused after the work began."""
+    from logistics import settings
+    from logistics.cli import main
+    from logistics.terrain import sample
+
+    d = configs_tree_edited(tmp_path, "vehicles/t-34-85.yaml",
+                            "driveline_efficiency:\n  value: 0.6\n",
+                            "driveline_efficiency:\n  value: 1e-300\n")
+    monkeypatch.setattr(settings, "CONFIG_DIR", d)
+
+    def no_terrain(*a, **k):
+        raise AssertionError("the terrain was loaded before the vehicle files were checked")
+
+    monkeypatch.setattr(sample, "point_terrain", no_terrain)
+    assert main(["sample", "Hailar"]) == 2
+    err = capsys.readouterr().err
+    assert "driveline_efficiency 1e-300" in err and "Traceback" not in err, err

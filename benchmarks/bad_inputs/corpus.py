@@ -1996,6 +1996,63 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("race-b29-two-maps", "races", ["map", R, "20000", "--dpi", "30", "--out", "m.png"],
              expect="either", parallel=2, allowed=("m.png",), timeout_s=300))
 
+    # ---- found from outside (helper breaker30) ---------------------------------------------
+    # vehicle figures each inside their range, absurd together: NaN fuel and overflow warnings
+    # deep in a run (a driveline efficiency of 1e-300, 5 hp for 32 t, a top speed of 1e-300
+    # km/h), an engine fit that overflows (1e-300 L/100 km) or is 68x off (3.7: per km)
+    def figure(key: str, value: str) -> Callable[[str], str]:
+        return lambda t: _replace_value(t, f"{key}.value", value)
+
+    b30_veh = {
+        "driveline-1e-300": ("t-34-85.yaml", figure("driveline_efficiency", "1e-300")),
+        "power-5hp": ("t-34-85.yaml", figure("power_hp", "5")),
+        "road-speed-1e-300": ("is-2.yaml", figure("speed_road_kmh", "1e-300")),
+        "cc-speed-2": ("is-2.yaml", figure("speed_cc_kmh", "2")),
+        "target-1e-300": ("is-2.yaml", lambda t: t.replace("l_per_100km: 370\n",
+                                                           "l_per_100km: 1e-300\n", 1)),
+        "target-per-km": ("is-2.yaml", lambda t: t.replace("l_per_100km: 370\n",
+                                                           "l_per_100km: 3.7\n", 1)),
+        "borrower-driveline-1e-12": ("su-76m.yaml", figure("driveline_efficiency", "1e-12")),
+    }
+    for key, (name, fn) in b30_veh.items():
+        add(Case(f"vehicle-b30-{key}", "vehicles", ["sample", "Hailar"], env=cenv,
+                 setup=_configs(_vehicle_edit(name, fn)), timeout_s=150))
+    add(Case("vehicle-b30-run-truck-driveline-1e-300", "vehicles", RUN + ["--out", "o"],
+             allowed=("o",), env=cenv, timeout_s=200,
+             setup=_chain(_scenario("tbf-39a.yaml"), _configs(_vehicle_edit(
+                 "zis-5.yaml", figure("driveline_efficiency", "1e-300"))))))
+
+    # army-file keys taken without a word or refused only after the work: a railhead's
+    # line_class no class of the norms, an airlift of -5 or 0 sorties a day, a flotilla brigade
+    # carrying a formation on no ship (a count of 0, `ships: []`, a standard without ships:
+    # refused by the plan, after the terrain and the routes), a ship class named twice (the
+    # last entry kept)
+    def ships(value, standard=None):
+        def edit(d: dict) -> None:
+            b = d["flotilla"][0]
+            b.pop("standard", None)
+            b.pop("ships", None)
+            b.update({"standard": standard} if standard else {"ships": value})
+        return edit
+
+    gunboats = {"class": "gunboat", "count": {"value": 2, "assumed": "x"}}
+    b30_army = {
+        "railhead-line-class-bogus": ("tbf-39a.yaml", lambda d: d["supply"]["rail"]["railheads"][
+            0].update(line_class="maglev")),
+        "airlift-sorties-negative": ("tbf-6gta.yaml", lambda d: d["supply"]["air"][0][
+            "sorties_per_day"].update(value=-5)),
+        "airlift-sorties-0": ("tbf-6gta.yaml", lambda d: d["supply"]["air"][0][
+            "sorties_per_day"].update(value=0)),
+        "flotilla-ships-0": ("2fef-15a.yaml", ships([{"class": "gunboat",
+                                                      "count": {"value": 0, "assumed": "x"}}])),
+        "flotilla-ships-empty": ("2fef-15a.yaml", ships([])),
+        "flotilla-standard-no-ships": ("2fef-15a.yaml", ships(None, "rifle_division")),
+        "flotilla-ship-class-twice": ("2fef-15a.yaml", ships([gunboats, dict(gunboats)])),
+    }
+    for key, (base, edit) in b30_army.items():
+        add(Case(f"nonsense-b30-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data(base, edit), timeout_s=200))
+
     return cases
 
 

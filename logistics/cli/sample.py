@@ -61,11 +61,14 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.cost.physics import point_rates
     from logistics.progress import progress
     from logistics.terrain.sample import point_terrain, resolve_point, sample_point
+    from logistics.vehicles import list_vehicles
 
     if args.resolution_m is None:
         args.resolution_m = settings.DEFAULT_RESOLUTION_M
     query = " ".join(args.place)
     _, lon, lat, _ = resolve_point(query)
+    list_vehicles()  # every vehicle file read and checked before the terrain: a bad one's
+    # error came after the terrain was loaded (the bad-input corpus's `late`)
     with progress(2, "sample") as bar:
         bar.step("terrain around the point")
         terrain = point_terrain(lon, lat, dem=args.dem, resolution_m=args.resolution_m)
