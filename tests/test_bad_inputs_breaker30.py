@@ -198,3 +198,32 @@ def test_sample_checks_the_vehicle_files_before_the_terrain(tmp_path, monkeypatc
     assert main(["sample", "Hailar"]) == 2
     err = capsys.readouterr().err
     assert "driveline_efficiency 1e-300" in err and "Traceback" not in err, err
+
+
+# --- refused before the work, not in its first step (found by the corpus's `late`) ----------
+
+def test_compare_refuses_too_many_workers_before_the_runs(tmp_path, monkeypatch, capsys):
+    """`compare --workers 500` was refused once "runs of every axis" had begun."""
+    from logistics import settings
+    from logistics.cli import _cluster, main
+
+    monkeypatch.setattr(_cluster, "max_workers", lambda: (2, "this machine has 2 core(s)"))
+    doc = Path(settings.SHIPPED_CONFIG_DIR) / "history" / "documented-advances.csv"
+    assert main(["compare", "--documented", str(doc), "--no-map", "--workers", "500",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "--workers 500: this machine has 2 core(s); use --workers 2 or fewer" in err, err
+    assert "runs of every axis" not in err, err
+    assert not (tmp_path / "o").exists()
+
+
+def test_run_refuses_a_grid_beyond_memory_before_the_terrain_step(tmp_path, capsys):
+    """`run --resolution-m 1` was refused inside "terrain, route, supply, advance"."""
+    from logistics import settings
+    from logistics.cli import main
+
+    army = Path(settings.SHIPPED_CONFIG_DIR) / "tbf-39a.yaml"
+    assert main(["run", str(army), "--resolution-m", "1", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "fix: --resolution-m" in err and "terrain, route" not in err, err
+    assert not (tmp_path / "o").exists()
