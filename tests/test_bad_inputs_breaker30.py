@@ -2,10 +2,11 @@
 
 Vehicle figures each inside their allowed range but absurd together (a driveline efficiency
 of 1e-300, 5 hp for 32 tonnes, a top speed of 1e-300 km/h, a consumption of 1e-300 L/100 km)
-loaded, and a run met them as NaN fuel and overflow warnings deep in the advance. The vehicle's
-file is now read by the physics once when loaded (``physics.level_problems``): it must hold a
-man's walking pace on the level, on its power and under its caps, and its fitted engine must
-burn a finite, positive fuel per km within a factor 4 of each documented figure.
+loaded, and a run met them as NaN fuel and overflow warnings deep in the advance. The physics
+now reads every vehicle file before the work (``physics.check_vehicles``: every command that
+moves a vehicle, and the runner): it must hold a man's walking pace on the level, on its power
+and under its caps, and its fitted engine must burn a finite, positive fuel per km within a
+factor 4 of each documented figure.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ from conftest import army_refused, configs_refused, configs_tree_edited
 from logistics.vehicles import list_vehicles, load_vehicle
 
 
-def _vehicles(d: Path) -> list[str]:
-    return list_vehicles(config_dir=d)
+def _vehicles(d: Path) -> None:
+    from logistics.cost.physics import check_vehicles
+
+    check_vehicles(config_dir=d)
 
 
 def test_every_shipped_vehicle_still_loads():
@@ -30,10 +33,13 @@ def test_every_shipped_vehicle_still_loads():
     misses by 2x)."""
     from logistics.cost.physics import level_problems
 
+    from logistics.cost.physics import check_vehicles
+
     ids = list_vehicles()
     assert {"is-2", "m4a2-76w", "t-34-85", "zis-5", "foot-infantry"} <= set(ids)
     for vid in ids:
         assert level_problems(load_vehicle(vid)) == [], vid
+    check_vehicles()
 
 
 @pytest.mark.parametrize("vehicle, key, old, new, words", [
@@ -46,7 +52,7 @@ def test_every_shipped_vehicle_still_loads():
     ("is-2", "speed_cc_kmh", "value: 19.3", "value: 2",
      ["speed_cc_kmh:", "got 2", "dry steppe"]),
 ])
-def test_a_vehicle_too_weak_or_too_slow_to_move_is_refused_at_load(tmp_path, vehicle, key, old,
+def test_a_vehicle_too_weak_or_too_slow_to_move_is_refused_before_the_work(tmp_path, vehicle, key, old,
                                                                      new, words):
     rel = f"vehicles/{vehicle}.yaml"
     head = f"{key}:\n  {old}\n"
@@ -59,7 +65,7 @@ def test_a_vehicle_too_weak_or_too_slow_to_move_is_refused_at_load(tmp_path, veh
     ("1e-300", ["fuel_targets:", "the fit overflows", "road 1e-300", "per 100 km"]),
     ("3.7", ["fuel_targets.road.l_per_100km:", "got 3.7", "factor 4", "not per km"]),
 ])
-def test_a_consumption_no_engine_can_burn_is_refused_at_load(tmp_path, value, words):
+def test_a_consumption_no_engine_can_burn_is_refused_before_the_work(tmp_path, value, words):
     """1e-300 L/100 km overflowed the engine's fit (NaN fuel in the run); 3.7 (litres per km
     for per 100 km) was fitted 68x off, silently."""
     rel = "vehicles/is-2.yaml"
@@ -227,3 +233,24 @@ def test_run_refuses_a_grid_beyond_memory_before_the_terrain_step(tmp_path, caps
     err = capsys.readouterr().err
     assert "fix: --resolution-m" in err and "terrain, route" not in err, err
     assert not (tmp_path / "o").exists()
+
+
+def test_a_run_through_the_api_refuses_an_absurd_vehicle_before_the_terrain(tmp_path,
+                                                                            monkeypatch):
+    """The runner checks too (a Python caller of run_scenario passes no command line)."""
+    from logistics import runner, settings
+    from logistics.errors import ConfigError
+
+    d = configs_tree_edited(tmp_path, "vehicles/zis-5.yaml",
+                            "driveline_efficiency:\n  value: 0.7\n",
+                            "driveline_efficiency:\n  value: 1e-300\n")
+    monkeypatch.setattr(settings, "CONFIG_DIR", d)
+
+    def no_terrain(*a, **k):
+        raise AssertionError("the terrain was loaded before the vehicle files were checked")
+
+    import logistics.terrain as terrain
+
+    monkeypatch.setattr(terrain, "load_terrain", no_terrain)
+    with pytest.raises(ConfigError, match="driveline_efficiency 1e-300"):
+        runner.run_scenario(d / "tbf-39a.yaml", resolution_m=10000)

@@ -334,8 +334,7 @@ def _troop_lift_problems(army: Army, norms) -> list[str]:
     """A brigade that carries formations needs ships that carry troops: one of no ships (a
     count of 0, `ships: []`, a standard without ships) was refused only by the plan, after the
     terrain and the routes were built."""
-    from logistics.advance.ferry_sites import brigade_ships
-    from logistics.army.means_norms import troop_lift
+    from logistics.army.means_norms import brigade_ships, troop_lift
 
     river = norms.means.river
     carriers = sorted(c for c, s in river.ships.items() if s.troops > 0)

@@ -140,6 +140,16 @@ class MeansNorms:
     path: str
 
 
+def brigade_ships(b, norms) -> dict[str, int]:
+    """{ship class: count} of a flotilla brigade ``b`` of an army file: its own list, else its
+    standard's (of ``norms``, the army's :class:`~logistics.army.norms.Norms`)."""
+    if b.ships is not None:
+        return {s.ship_class: int(s.count.value) for s in b.ships}
+    if b.standard in norms.standards:
+        return dict(norms.standards[b.standard].ships)
+    return {}
+
+
 def troop_lift(ships: Mapping[str, int], river: RiverNorms) -> dict[str, int]:
     """{ship class: men it carries at once} of a flotilla group's ``ships`` ({class: count}):
     count x the class's ``troops``, for classes with ships; the one reckoning of the plan

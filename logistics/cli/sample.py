@@ -58,16 +58,15 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
-    from logistics.cost.physics import point_rates
+    from logistics.cost.physics import check_vehicles, point_rates
     from logistics.progress import progress
     from logistics.terrain.sample import point_terrain, resolve_point, sample_point
-    from logistics.vehicles import list_vehicles
 
     if args.resolution_m is None:
         args.resolution_m = settings.DEFAULT_RESOLUTION_M
     query = " ".join(args.place)
     _, lon, lat, _ = resolve_point(query)
-    list_vehicles()  # every vehicle file read and checked before the terrain: a bad one's
+    check_vehicles()  # every vehicle file read and checked before the terrain: a bad one's
     # error came after the terrain was loaded (the bad-input corpus's `late`)
     with progress(2, "sample") as bar:
         bar.step("terrain around the point")

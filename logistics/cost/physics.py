@@ -656,6 +656,29 @@ def level_problems(v: Vehicle) -> list[str]:
     return out
 
 
+_CHECKED: set[tuple] = set()
+
+
+def check_vehicles(config_dir: str | Path | None = None) -> None:
+    """One ConfigError listing every vehicle file of ``config_dir``'s ``vehicles/`` whose
+    figures cannot move it (:func:`level_problems`), each with its file, keys, values and fix.
+    The vehicle loader (:mod:`logistics.vehicles`, a layer below the physics) checks each
+    figure's range; the commands and the runner call this before their work, so that figures
+    absurd together are refused there, not met as NaN fuel in it. Once per folder version."""
+    from logistics.vehicles import list_vehicles, vehicles_dir
+
+    ids = list_vehicles(config_dir=config_dir)  # each file read and checked by its loader
+    vehicles = [load_vehicle(v, config_dir=config_dir) for v in ids]
+    key = (str(vehicles_dir(config_dir)), tuple(vehicles))
+    if key in _CHECKED:
+        return
+    problems = [f"{v.path}: {p}" for v in vehicles for p in level_problems(v)]
+    if problems:
+        raise ConfigError(f"{len(problems)} problem(s) in the vehicle files:\n  - "
+                          + "\n  - ".join(problems))
+    _CHECKED.add(key)
+
+
 # --------------------------------------------------------------------------------------------
 # rivers
 
