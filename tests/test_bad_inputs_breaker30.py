@@ -185,22 +185,30 @@ def test_a_ship_class_named_twice_is_refused(tmp_path):
     army_refused(tmp_path, d, "ships names the class 'gunboat' twice")
 
 
+def _absurd_tree(tmp_path, monkeypatch, vehicle: str, eta: float) -> Path:
+    """The configs tree read from now on: the shipped one with ``vehicle``'s driveline
+    efficiency ``eta`` made 1e-300."""
+    from logistics import settings
+
+    d = configs_tree_edited(tmp_path, f"vehicles/{vehicle}.yaml",
+                            f"driveline_efficiency:\n  value: {eta}\n",
+                            "driveline_efficiency:\n  value: 1e-300\n")
+    monkeypatch.setattr(settings, "CONFIG_DIR", d)
+    return d
+
+
+def _no_terrain(*a, **k):
+    raise AssertionError("the terrain was loaded before the vehicle files were checked")
+
+
 def test_sample_checks_the_vehicle_files_before_the_terrain(tmp_path, monkeypatch, capsys):
     """`logistics sample` read the vehicle files in its second step, after the terrain round
     the point was loaded: a bad file was refused after the work began."""
-    from logistics import settings
     from logistics.cli import main
     from logistics.terrain import sample
 
-    d = configs_tree_edited(tmp_path, "vehicles/t-34-85.yaml",
-                            "driveline_efficiency:\n  value: 0.6\n",
-                            "driveline_efficiency:\n  value: 1e-300\n")
-    monkeypatch.setattr(settings, "CONFIG_DIR", d)
-
-    def no_terrain(*a, **k):
-        raise AssertionError("the terrain was loaded before the vehicle files were checked")
-
-    monkeypatch.setattr(sample, "point_terrain", no_terrain)
+    _absurd_tree(tmp_path, monkeypatch, "t-34-85", 0.6)
+    monkeypatch.setattr(sample, "point_terrain", _no_terrain)
     assert main(["sample", "Hailar"]) == 2
     err = capsys.readouterr().err
     assert "driveline_efficiency 1e-300" in err and "Traceback" not in err, err
@@ -238,19 +246,11 @@ def test_run_refuses_a_grid_beyond_memory_before_the_terrain_step(tmp_path, caps
 def test_a_run_through_the_api_refuses_an_absurd_vehicle_before_the_terrain(tmp_path,
                                                                             monkeypatch):
     """The runner checks too (a Python caller of run_scenario passes no command line)."""
-    from logistics import runner, settings
+    import logistics.terrain as terrain
+    from logistics import runner
     from logistics.errors import ConfigError
 
-    d = configs_tree_edited(tmp_path, "vehicles/zis-5.yaml",
-                            "driveline_efficiency:\n  value: 0.7\n",
-                            "driveline_efficiency:\n  value: 1e-300\n")
-    monkeypatch.setattr(settings, "CONFIG_DIR", d)
-
-    def no_terrain(*a, **k):
-        raise AssertionError("the terrain was loaded before the vehicle files were checked")
-
-    import logistics.terrain as terrain
-
-    monkeypatch.setattr(terrain, "load_terrain", no_terrain)
+    d = _absurd_tree(tmp_path, monkeypatch, "zis-5", 0.7)
+    monkeypatch.setattr(terrain, "load_terrain", _no_terrain)
     with pytest.raises(ConfigError, match="driveline_efficiency 1e-300"):
         runner.run_scenario(d / "tbf-39a.yaml", resolution_m=10000)
