@@ -141,6 +141,10 @@ __all__ = [
     "river_crossing",
     "build_cost_model",
     "point_rates",
+    "MIN_LEVEL_KMH",
+    "FIT_MISS_FACTOR",
+    "level_problems",
+    "check_vehicles",
 ]
 
 G_M_S2: float = 9.80665
@@ -665,7 +669,7 @@ def check_vehicles(config_dir: str | Path | None = None) -> None:
     The vehicle loader (:mod:`logistics.vehicles`, a layer below the physics) checks each
     figure's range; the commands and the runner call this before their work, so that figures
     absurd together are refused there, not met as NaN fuel in it. Once per folder version."""
-    from logistics.vehicles import list_vehicles, vehicles_dir
+    from logistics.vehicles import vehicles_dir
 
     ids = list_vehicles(config_dir=config_dir)  # each file read and checked by its loader
     vehicles = [load_vehicle(v, config_dir=config_dir) for v in ids]
