@@ -37,6 +37,7 @@ from logistics.army.norms import load_norms
 from logistics.army.overrides import apply_army_overrides
 from logistics.army.schema import Army
 from logistics.cost.models import CostModels
+from logistics.cost.physics import check_vehicles
 from logistics.ranges import norms_overrides
 from logistics.track_events import held_at, left_dry_at, passed_at
 
@@ -210,6 +211,7 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     folder = army.config_dir  # every configs file of the run from here
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
     box = army_bbox(army)
+    check_vehicles(folder)  # figures that cannot move a vehicle: refused before the terrain
     if terrain is None:
         from logistics.run_memory import check_run_fits
         from logistics.terrain import load_terrain

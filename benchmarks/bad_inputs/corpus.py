@@ -12,13 +12,17 @@ then classified:
 * ``accepted``   exit 0 where the input is nonsense and an error was due (silently accepted);
 * ``traceback``  a Python traceback on stderr;
 * ``messy``      no traceback, but not one clean line either (several lines, other exit code);
+* ``late``       one clean error, but after the work began: the tool's progress lines show a
+                 step past loading and checking (``terrain, route, ...``, ``runs of every
+                 axis``) started before it, so the input was not refused before any work;
 * ``hang``       still running at the timeout, or its process tree grew past the memory cap;
 * ``data_loss``  a file that existed before the command was changed or removed;
 * ``outside``    a file appeared outside the output path the command was given;
 * ``debris``     temporary folders or files of the tool (``.X.tmp.*``, ``.X.old.*``) were left.
 
 A case gets the first class of: data_loss, hang, traceback, outside, debris, accepted, messy,
-clean/ok. The flags are counted separately too.
+late, clean/ok (a case whose error can only come during the work, a full disk, a signal, is
+marked ``late_ok`` and stays ``clean``). The flags are counted separately too.
 
 Usage (from the repository root)::
 
@@ -64,7 +68,8 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 
 #: Order of precedence of the classes (first wins).
-CLASSES = ("data_loss", "hang", "traceback", "outside", "debris", "accepted", "messy", "clean", "ok")
+CLASSES = ("data_loss", "hang", "traceback", "outside", "debris", "accepted", "messy", "late",
+           "clean", "ok")
 _DEBRIS = re.compile(r"^\..+\.(tmp|old)\.")
 _ERROR_LINE = re.compile(r"^logistics(?: [a-z]+)?: (error|cancelled)")
 
@@ -92,6 +97,7 @@ class Case:
     wrap: str | None = None  # "full:DIR" / "ro:DIR" (tmpfs in a private mount ns), "fsize:N"
     needs: tuple[str, ...] = ()  # "root", "unshare"
     check: Callable[[Path], list[str]] | None = None  # extra checks after the run: problems
+    late_ok: bool = False  # its error can only come once the work runs (a full disk, a signal)
 
 
 @dataclass
@@ -1990,6 +1996,63 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("race-b29-two-maps", "races", ["map", R, "20000", "--dpi", "30", "--out", "m.png"],
              expect="either", parallel=2, allowed=("m.png",), timeout_s=300))
 
+    # ---- found from outside (helper breaker30) ---------------------------------------------
+    # vehicle figures each inside their range, absurd together: NaN fuel and overflow warnings
+    # deep in a run (a driveline efficiency of 1e-300, 5 hp for 32 t, a top speed of 1e-300
+    # km/h), an engine fit that overflows (1e-300 L/100 km) or is 68x off (3.7: per km)
+    def figure(key: str, value: str) -> Callable[[str], str]:
+        return lambda t: _replace_value(t, f"{key}.value", value)
+
+    b30_veh = {
+        "driveline-1e-300": ("t-34-85.yaml", figure("driveline_efficiency", "1e-300")),
+        "power-5hp": ("t-34-85.yaml", figure("power_hp", "5")),
+        "road-speed-1e-300": ("is-2.yaml", figure("speed_road_kmh", "1e-300")),
+        "cc-speed-2": ("is-2.yaml", figure("speed_cc_kmh", "2")),
+        "target-1e-300": ("is-2.yaml", lambda t: t.replace("l_per_100km: 370\n",
+                                                           "l_per_100km: 1e-300\n", 1)),
+        "target-per-km": ("is-2.yaml", lambda t: t.replace("l_per_100km: 370\n",
+                                                           "l_per_100km: 3.7\n", 1)),
+        "borrower-driveline-1e-12": ("su-76m.yaml", figure("driveline_efficiency", "1e-12")),
+    }
+    for key, (name, fn) in b30_veh.items():
+        add(Case(f"vehicle-b30-{key}", "vehicles", ["sample", "Hailar"], env=cenv,
+                 setup=_configs(_vehicle_edit(name, fn)), timeout_s=150))
+    add(Case("vehicle-b30-run-truck-driveline-1e-300", "vehicles", RUN + ["--out", "o"],
+             allowed=("o",), env=cenv, timeout_s=200,
+             setup=_chain(_scenario("tbf-39a.yaml"), _configs(_vehicle_edit(
+                 "zis-5.yaml", figure("driveline_efficiency", "1e-300"))))))
+
+    # army-file keys taken without a word or refused only after the work: a railhead's
+    # line_class no class of the norms, an airlift of -5 or 0 sorties a day, a flotilla brigade
+    # carrying a formation on no ship (a count of 0, `ships: []`, a standard without ships:
+    # refused by the plan, after the terrain and the routes), a ship class named twice (the
+    # last entry kept)
+    def ships(value, standard=None):
+        def edit(d: dict) -> None:
+            b = d["flotilla"][0]
+            b.pop("standard", None)
+            b.pop("ships", None)
+            b.update({"standard": standard} if standard else {"ships": value})
+        return edit
+
+    gunboats = {"class": "gunboat", "count": {"value": 2, "assumed": "x"}}
+    b30_army = {
+        "railhead-line-class-bogus": ("tbf-39a.yaml", lambda d: d["supply"]["rail"]["railheads"][
+            0].update(line_class="maglev")),
+        "airlift-sorties-negative": ("tbf-6gta.yaml", lambda d: d["supply"]["air"][0][
+            "sorties_per_day"].update(value=-5)),
+        "airlift-sorties-0": ("tbf-6gta.yaml", lambda d: d["supply"]["air"][0][
+            "sorties_per_day"].update(value=0)),
+        "flotilla-ships-0": ("2fef-15a.yaml", ships([{"class": "gunboat",
+                                                      "count": {"value": 0, "assumed": "x"}}])),
+        "flotilla-ships-empty": ("2fef-15a.yaml", ships([])),
+        "flotilla-standard-no-ships": ("2fef-15a.yaml", ships(None, "rifle_division")),
+        "flotilla-ship-class-twice": ("2fef-15a.yaml", ships([gunboats, dict(gunboats)])),
+    }
+    for key, (base, edit) in b30_army.items():
+        add(Case(f"nonsense-b30-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data(base, edit), timeout_s=200))
+
     return cases
 
 
@@ -2163,6 +2226,21 @@ def _command(ctx: Ctx, case: Case, root: Path) -> list[str]:
 
 
 _PROGRESS = re.compile(r"^progress: ")  # the tool's own progress lines off a terminal
+#: A progress line of a step that is no longer loading and checking the inputs: ``progress: run
+#: a.yaml [2/3] terrain, route, ...``, ``progress: compare [1/2] runs of every axis ...``,
+#: ``progress: runs 3/30 runs (10 %)``. The steps named ``loading ...`` read the inputs.
+_WORK_STEP = re.compile(r"^progress: .*?(?:\[\d+/\d+\] (?!loading )|\d+/\d+ \w+s \(\d+ %\))")
+
+
+def _work_began(lines: list[str]) -> bool:
+    """True when stderr shows the work started (:data:`_WORK_STEP`) before the error line:
+    an input refused there was not refused before the work, as every input should be."""
+    for ln in lines:
+        if _ERROR_LINE.match(ln):
+            return False
+        if _WORK_STEP.match(ln):
+            return True
+    return False
 
 
 def _clean_lines(lines: list[str]) -> bool:
@@ -2173,6 +2251,14 @@ def _clean_lines(lines: list[str]) -> bool:
     if not lines or not _ERROR_LINE.match(lines[0]):
         return False
     return all(ln[:1].isspace() or ln.startswith("logistics ") for ln in lines[1:])
+
+
+def _late_ok(case: Case) -> bool:
+    """A case whose error can only come while the work runs: a disk that fills or a file-size
+    limit met while writing, a signal sent during the run, processes racing into one folder
+    (each checked it free before the work), or one marked so."""
+    return (case.late_ok or case.signal_after is not None or case.parallel > 1
+            or (case.wrap or "").startswith(("full:", "fsize:")))
 
 
 def run_case(ctx: Ctx, case: Case, mem_cap_bytes: int) -> dict:
@@ -2313,6 +2399,9 @@ def run_case(ctx: Ctx, case: Case, mem_cap_bytes: int) -> dict:
                 clean_all = False
         if not clean_all:
             flags.append("messy")
+        elif (not _late_ok(case) and any(c == 2 for c in codes)
+              and any(_work_began(e.splitlines()) for c, e in zip(codes, errs) if c == 2)):
+            flags.append("late")
         rec["cls"] = next((c for c in CLASSES if c in flags),
                           "ok" if all(c == 0 for c in codes) else "clean")
     else:
@@ -2421,7 +2510,7 @@ def summarise(results: list[dict], seconds: float, ctx: Ctx) -> str:
              f"wall: {seconds / 60:.1f} min", "",
              "class (first that applies):  " + "  ".join(f"{c} {by_cls.get(c, 0)}" for c in CLASSES),
              "flags (any case showing it): " + "  ".join(
-                 f"{c} {by_flag.get(c, 0)}" for c in CLASSES[:7]), "",
+                 f"{c} {by_flag.get(c, 0)}" for c in CLASSES[:8]), "",
              f"{'group':12}" + "".join(f"{c:>11}" for c in CLASSES)]
     for g in groups:
         cnt = Counter(r["cls"] for r in ran if r["group"] == g)

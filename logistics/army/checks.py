@@ -53,6 +53,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         if v not in known:
             problems.append(f"{src}: fuel.extra_fuel_l.{v}: unknown vehicle; fix: use one of "
                             f"{sorted(known)}")
+    problems += _troop_lift_problems(army, norms)
     for n, b in enumerate(army.flotilla):
         ships = b.ships if b.ships is not None else None
         if b.standard is not None and b.standard not in norms.standards:
@@ -65,6 +66,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                                 f"{sorted(norms.means.river.ships)} "
                                 "(configs/norms/movement.yaml river.ship_classes)")
     problems += _railhead_problems(army, config_dir)
+    problems += _line_class_problems(army, norms.means.rail.line_classes, norms.means.path)
     problems += _advance_along_problems(army, config_dir)
     problems += _departure_problems(army)
     paths = set(army_figure_paths(army)) | set(GLOBAL_OVERRIDES)
@@ -326,6 +328,44 @@ def _advance_along_problems(army: Army, config_dir: str | Path | None = None) ->
                 problems.append(f"{where}: {i!r} is no line of {stations}; fix: one of "
                                 f"{sorted(known)}")
     return problems
+
+
+def _troop_lift_problems(army: Army, norms) -> list[str]:
+    """A brigade that carries formations needs ships that carry troops: one of no ships (a
+    count of 0, `ships: []`, a standard without ships) was refused only by the plan, after the
+    terrain and the routes were built."""
+    from logistics.army.means_norms import brigade_ships, troop_lift
+
+    river = norms.means.river
+    carriers = sorted(c for c, s in river.ships.items() if s.troops > 0)
+    problems = []
+    for n, b in enumerate(army.flotilla):
+        ships = brigade_ships(b, norms)
+        if not b.carries or set(ships) - set(river.ships):  # unknown classes: named below
+            continue
+        if not sum(troop_lift(ships, river).values()):
+            problems.append(
+                f"{army.source}: flotilla.{n} ({b.id}): it carries {', '.join(b.carries)}, but "
+                f"its ships carry no troops ({ships or 'no ships'}"
+                + (f" of standard {b.standard!r}" if b.ships is None else "")
+                + "; count x troops per ship of configs/norms/movement.yaml "
+                f"river.ship_classes is 0); fix: give it ships of a class that carries troops "
+                f"({', '.join(carriers)}), or take those formations off `carries:`")
+    return problems
+
+
+def _line_class_problems(army: Army, known: Sequence[str], movement_yaml: str) -> list[str]:
+    """A railhead's ``line_class`` must be a class of the movement norms' ``rail.line_classes``
+    (``known``): a misspelt or invented one ("maglev") was taken without a word."""
+    rail = army.supply.rail
+    if rail is None or not known:
+        return []
+    return [f"{army.source}: supply.rail.railheads.{n} ({rh.place}).line_class: "
+            f"{rh.line_class!r} is no line class of {movement_yaml} (rail.line_classes)"
+            + did_you_mean(rh.line_class, known, lead="; ")
+            + f"; fix: one of {list(known)}, or leave line_class out"
+            for n, rh in enumerate(rail.railheads)
+            if rh.line_class is not None and rh.line_class not in known]
 
 
 def _railhead_problems(army: Army, config_dir: str | Path | None = None) -> list[str]:

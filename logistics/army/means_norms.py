@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -55,6 +56,8 @@ class RailRestoration:
     the yaml's km a day / 24); ``capture_radius_km`` says when a station counts as reached;
     ``regauged_lines`` run 1,520 mm trains once restored; ``transshipment_h`` is the time to
     move a train's load across a break of gauge (freight; troops detrain and entrain).
+    ``line_classes``: the ids of ``rail.line_classes`` (an army's railhead names one as its
+    ``line_class``; empty when the file has none).
     """
 
     delay_h: float
@@ -62,6 +65,7 @@ class RailRestoration:
     capture_radius_km: float
     regauged_lines: tuple[str, ...]
     transshipment_h: float
+    line_classes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,23 @@ class MeansNorms:
     path: str
 
 
+def brigade_ships(b, norms) -> dict[str, int]:
+    """{ship class: count} of a flotilla brigade ``b`` of an army file: its own list, else its
+    standard's (of ``norms``, the army's :class:`~logistics.army.norms.Norms`)."""
+    if b.ships is not None:
+        return {s.ship_class: int(s.count.value) for s in b.ships}
+    if b.standard in norms.standards:
+        return dict(norms.standards[b.standard].ships)
+    return {}
+
+
+def troop_lift(ships: Mapping[str, int], river: RiverNorms) -> dict[str, int]:
+    """{ship class: men it carries at once} of a flotilla group's ``ships`` ({class: count}):
+    count x the class's ``troops``, for classes with ships; the one reckoning of the plan
+    (:func:`logistics.network.river.plan_river_move`) and the army file's check."""
+    return {c: n * river.ships[c].troops for c, n in ships.items() if n > 0 and c in river.ships}
+
+
 def movement_yaml(config_dir: str | os.PathLike[str] | None = None) -> Path | None:
     """The movement norms file of the configs folder ``config_dir``; None (the default of
     :func:`load_means_norms`, ``settings.CONFIG_DIR``'s as set when read) when it is None."""
@@ -169,6 +190,9 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
         regauged_lines=tuple(str(v) for v in reader.items("rail.gauge.regauged_lines", str)),
         transshipment_h=reader.number("rail.gauge.transshipment_h", zero_ok=True,
                                       upper=24.0 * 30),
+        line_classes=tuple(sorted(str(k) for k in (
+            reader.raw("rail.line_classes") if isinstance(reader.raw("rail.line_classes"), dict)
+            else {}))),
     )
     ships = {}
     for sid in sorted(reader.mapping("river.ship_classes")):

@@ -211,8 +211,12 @@ class Airlift(_Model):
         if self.end.value < self.start.value:
             raise ValueError(f"end ({self.end.value}) is before start ({self.start.value}); "
                              "fix: an end on or after start (both days are flown)")
+        # sorties_per_day is informative (the tonnes are spread by day), but a figure of the
+        # report: -5 or 0 sorties a day flying 940 t was printed without a word
         _check(("total_t", self.total_t, ">=", 0), ("total_t", self.total_t, "<=", 1e6),
-               ("daily_cv", self.daily_cv, ">=", 0), ("daily_cv", self.daily_cv, "<=", 10))
+               ("daily_cv", self.daily_cv, ">=", 0), ("daily_cv", self.daily_cv, "<=", 10),
+               ("sorties_per_day", self.sorties_per_day, ">", 0),
+               ("sorties_per_day", self.sorties_per_day, "<=", 10_000))
         return self
 
     @model_validator(mode="after")
@@ -728,6 +732,10 @@ class FlotillaSpec(_Model):
             raise ValueError("a brigade that carries formations needs a `route:` along the "
                              "rivers; fix: add `route:` (its places on the rivers), or empty "
                              "`carries:`")
+        twice = named_twice([s.ship_class for s in self.ships or ()])
+        if twice:  # {class: count} kept the last entry: 2 + 2 gunboats sailed as 2
+            raise ValueError(f"ships names the class {', '.join(map(repr, twice))} twice; fix: "
+                             "one entry per ship class, its count the brigade's total")
         return self
 
 

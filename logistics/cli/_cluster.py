@@ -24,7 +24,7 @@ from typing import Any
 
 from logistics.errors import ConfigError, ResourceError
 
-__all__ = ["WORKER_GIB", "max_workers", "cluster_for", "silence_distributed"]
+__all__ = ["WORKER_GIB", "max_workers", "check_workers", "cluster_for", "silence_distributed"]
 
 #: Memory one run worker needs, GiB. Assumption: a scenario run at the default 1 km grid peaks
 #: below 1 GiB in one process (terrain of the scenario's box, cost surfaces of its classes,
@@ -44,6 +44,25 @@ def max_workers() -> tuple[int, str]:
                  f"room for {cap} worker(s) (one per core, about {WORKER_GIB:g} GiB each)")
 
 
+def check_workers(workers: int | None, needed: bool) -> int | None:
+    """The local workers :func:`cluster_for` will start (None: none, or the scheduler's), or
+    one error naming the option and the fix: a count below 0 or beyond :func:`max_workers`.
+    Cheap: a command calls it before its work (``--workers 500`` was refused only once the
+    runs of a comparison had begun)."""
+    from logistics import settings
+
+    if workers is not None and workers < 0:
+        raise ConfigError(f"--workers must be >= 0 (0 = in this process), got {workers}")
+    if workers == 0 or (not needed and workers is None) or settings.SCHEDULER_ADDRESS is not None:
+        return None
+    asked, source = ((workers, f"--workers {workers}") if workers is not None else
+                     (settings.N_WORKERS, f"LOGISTICS_N_WORKERS={settings.N_WORKERS}"))
+    cap, why = max_workers()
+    if asked is not None and asked > cap:
+        raise ResourceError(f"{source}: {why}; use --workers {cap} or fewer")
+    return asked if asked is not None else cap
+
+
 def cluster_for(workers: int | None, needed: bool):
     """A dask client context when ``needed`` or ``workers`` > 0 given; none for ``workers=0``.
 
@@ -53,19 +72,13 @@ def cluster_for(workers: int | None, needed: bool):
     """
     from logistics import settings
 
-    if workers is not None and workers < 0:
-        raise ConfigError(f"--workers must be >= 0 (0 = in this process), got {workers}")
+    n = check_workers(workers, needed)
     if workers == 0 or (not needed and workers is None):
         return contextlib.nullcontext(None)
     from logistics.cost.cluster import get_client
 
     if settings.SCHEDULER_ADDRESS is not None:
         return get_client(n_workers=workers)
-    asked, source = ((workers, f"--workers {workers}") if workers is not None else
-                     (settings.N_WORKERS, f"LOGISTICS_N_WORKERS={settings.N_WORKERS}"))
-    cap, why = max_workers()
-    if asked is not None and asked > cap:
-        raise ResourceError(f"{source}: {why}; use --workers {cap} or fewer")
     import dask
     import distributed  # noqa: F401 - its config defaults must exist before one is set below
 
@@ -75,7 +88,7 @@ def cluster_for(workers: int | None, needed: bool):
         # a loaded machine is slow to make the workers' scratch folders: not the user's concern
         warnings.filterwarnings("ignore", message="Creating scratch directories")
         try:
-            client = get_client(n_workers=asked if asked is not None else cap)
+            client = get_client(n_workers=n)
         except KeyboardInterrupt:
             _close_half_started()
             raise

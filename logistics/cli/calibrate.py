@@ -94,6 +94,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics import settings
     from logistics._atomic import atomic_dir, check_output_dir
     from logistics.cli.compare import cluster_for
+    from logistics.cost.physics import check_vehicles
     from logistics.history.calibrate import calibrate
     from logistics.history.compare import warn_coarse_armies
     from logistics.history.inputs import load_inputs
@@ -119,6 +120,7 @@ def _run(args: argparse.Namespace) -> int:
                           f"{inputs.configs_dir}: nothing to calibrate")
     warn_coarse_armies([sc for sc, *_ in chosen.values()], args.resolution_m,
                        partial(warn_coarse, "calibrate"))  # before the work
+    check_vehicles()  # figures that cannot move a vehicle: before the runs, not NaN in them
     with cluster_for(args.workers, True) as client:
         cal = calibrate(chosen, params=params, bounds=bounds or None, points=args.points,
                         client=client, tolerance_km=args.tolerance_km,

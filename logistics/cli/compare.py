@@ -10,7 +10,7 @@ from pathlib import Path
 
 from logistics.cli import (add_overwrite, float_in, non_negative_int, out_path, path_value,
                            resolution_m, seed, warn_coarse)
-from logistics.cli._cluster import WORKER_GIB, cluster_for, max_workers
+from logistics.cli._cluster import WORKER_GIB, check_workers, cluster_for, max_workers
 from logistics.cli.run import other_tree_note
 from logistics.errors import ConfigError
 from logistics.history.score import TOLERANCE_RANGE_KM
@@ -144,6 +144,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.progress import progress
 
     from logistics._atomic import check_output_dir
+    from logistics.cost.physics import check_vehicles
     from logistics.history.inputs import check_comparable, check_scorable, near_axes
 
     if args.samples > MAX_SAMPLES:
@@ -155,6 +156,8 @@ def _run(args: argparse.Namespace) -> int:
     out, named = out_path(args.out, args.default_out)
     check_output_dir(out, overwrite=args.overwrite, **named)  # before the work, not after
     check_scorable(args.documented)
+    check_workers(args.workers, args.samples > 0)  # before the runs, not once they began
+    check_vehicles()  # figures that cannot move a vehicle: before the runs, not NaN in them
     if args.configs is not None and (note := other_tree_note(Path(args.configs))):
         print(f"logistics compare: {note}", file=sys.stderr)
     with progress(2, "compare") as bar:

@@ -292,6 +292,9 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.runner import run_scenario
     from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import configured_documented
+    from logistics.advance.plan import army_bbox
+    from logistics.run_memory import check_run_fits
+    from logistics.cost.physics import check_vehicles
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
@@ -334,6 +337,9 @@ def _run(args: argparse.Namespace) -> int:
                     _say_undrawn(documented, sc.axis_id)
                     _say_dropped(documented, sc.axis_id)
                 _say_coarse(sc, args.resolution_m)
+                # a grid beyond memory: refused before the step that builds it, not in it
+                check_run_fits(army_bbox(sc), args.resolution_m or settings.DEFAULT_RESOLUTION_M)
+                check_vehicles(sc.config_dir)  # figures that cannot move a vehicle: not NaN fuel
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                       resolution_m=args.resolution_m, events=not args.no_events,

@@ -58,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
-    from logistics.cost.physics import point_rates
+    from logistics.cost.physics import check_vehicles, point_rates
     from logistics.progress import progress
     from logistics.terrain.sample import point_terrain, resolve_point, sample_point
 
@@ -66,6 +66,8 @@ def _run(args: argparse.Namespace) -> int:
         args.resolution_m = settings.DEFAULT_RESOLUTION_M
     query = " ".join(args.place)
     _, lon, lat, _ = resolve_point(query)
+    check_vehicles()  # every vehicle file read and checked before the terrain: a bad one's
+    # error came after the terrain was loaded (the bad-input corpus's `late`)
     with progress(2, "sample") as bar:
         bar.step("terrain around the point")
         terrain = point_terrain(lon, lat, dem=args.dem, resolution_m=args.resolution_m)

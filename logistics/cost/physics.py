@@ -112,7 +112,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from logistics.cost.engine import Engine, TargetPoint, fit_engine
+from logistics.cost.engine import BSFC_FULL_G_PER_KWH, Engine, TargetPoint, fit_engine
 from logistics.cost.model import BARRIER_CLASS, CostModel
 from logistics.errors import ConfigError, DataError, check_choice
 from logistics.terrain.classes import RiverClass, TerrainClass
@@ -142,6 +142,10 @@ __all__ = [
     "river_crossing",
     "build_cost_model",
     "point_rates",
+    "MIN_LEVEL_KMH",
+    "FIT_MISS_FACTOR",
+    "level_problems",
+    "check_vehicles",
 ]
 
 G_M_S2: float = 9.80665
@@ -380,10 +384,22 @@ def _point_rates(v: Vehicle, going: Going, gear: str, surface: str, g: np.ndarra
         return speed, np.where(too_steep, np.inf, 0.0)
 
     speed, impossible = _motor_speed(v, going, gear, surface, g)
-    eng = engine(v)
     with np.errstate(divide="ignore", invalid="ignore"):
-        fuel = eng.flow_l_per_h(_engine_kw(v, going.crr, g, speed)) / speed
+        fuel = _fuel_l_per_km(v, engine(v), going, g, speed)
     return np.where(impossible, 0.0, speed), np.where(impossible, np.inf, fuel)
+
+
+def _fuel_l_per_km(v: Vehicle, eng: Engine, going: Going, g, speed_kmh) -> np.ndarray:
+    """Litres per horizontal km of motor vehicle ``v`` with engine ``eng`` moving at
+    ``speed_kmh`` up grade ``g`` (tan) on ``going``: the engine's flow at the power the move
+    needs over the speed."""
+    return eng.flow_l_per_h(_engine_kw(v, going.crr, g, speed_kmh)) / speed_kmh
+
+
+def _power_kmh(v: Vehicle, resist) -> np.ndarray:
+    """Speed (km/h along the slope) at which the power reaching the ground, ``eta_d P``,
+    balances the resistance ``m g resist`` (``resist``: force per unit weight, > 0)."""
+    return 3.6 * v.driveline_efficiency * v.power_w / (v.mass_kg * G_M_S2 * resist)
 
 
 def _motor_speed(v: Vehicle, going: Going, gear: str, surface: str,
@@ -394,10 +410,7 @@ def _motor_speed(v: Vehicle, going: Going, gear: str, surface: str,
     cap_kmh = (v.speed_road_kmh if surface in _ON_PATH else v.speed_cc_kmh) * going.speed_factor
     resist = going.crr * cos + sin  # force per unit weight along the slope
     with np.errstate(divide="ignore"):
-        v_power_kmh = np.where(
-            resist > 0, 3.6 * v.driveline_efficiency * v.power_w / (v.mass_kg * G_M_S2 * resist),
-            np.inf,
-        )
+        v_power_kmh = np.where(resist > 0, _power_kmh(v, resist), np.inf)
     v_safe_kmh = cap_kmh / (1.0 + (100.0 * np.abs(g) / S_CRIT_PCT[gear]) ** 2)
     speed = np.minimum(np.minimum(cap_kmh, v_power_kmh), v_safe_kmh) * cos
     # traction on the net force: the drive (or brake) force the move needs, m g (Crr cos + sin),
@@ -581,6 +594,111 @@ def engine(vehicle: Vehicle | str) -> Engine:
     if not v.fuel_targets and v.calibrate_like is not None:
         lender = load_vehicle(v.calibrate_like.vehicle, config_dir=Path(v.path).parent.parent)
     return _engine_of(v, lender)
+
+
+#: Slowest speed a motor vehicle must hold on the level, dry road and dry steppe, both on its
+#: power and under its speed caps: a man's walking pace (Tobler's function on the level, 5.04
+#: km/h). **Assumption**, a physical floor, no source: a motor vehicle slower than the men on
+#: foot beside it is a slip of its figures (an efficiency of 1e-300, power in the wrong unit),
+#: and towards zero speed its fuel per km (flow / speed) runs to infinity. The slowest shipped
+#: vehicle on its power, the IS-2, holds 46 km/h on the level road (capped at its 37).
+MIN_LEVEL_KMH: float = float(tobler_kmh(0.0))
+
+#: Furthest a vehicle's fitted engine may miss one of its documented consumptions (model over
+#: document, either way). **Assumption**, a plain bound, no source: the engine is held to the
+#: specific consumption of a 1940s engine (``BSFC_FULL_G_PER_KWH``), so a figure it misses by
+#: more than 4x is no consumption an engine of that power burns: a slip of unit (per km for per
+#: 100 km is 100x). The shipped vehicles' fits miss by at most 2x (the GAZ-67B, -49 %).
+FIT_MISS_FACTOR: float = 4.0
+
+_LEVEL_SURFACES: dict[str, str] = {"road": "speed_road_kmh", "steppe": "speed_cc_kmh"}
+
+
+def level_problems(v: Vehicle) -> list[str]:
+    """What makes motor vehicle ``v`` unable to move on the level: ``"<keys>: expected ...,
+    got ...; fix: ..."`` each (its file's path is the caller's to add). Read once when its file
+    is loaded (:func:`logistics.vehicles.load_vehicle_file`), so that figures inside their
+    ranges but absurd together are refused there, not met as NaN fuel deep in a run.
+
+    On a dry level road and dry steppe, it must hold ``MIN_LEVEL_KMH`` under its speed cap and
+    on its power; a vehicle with its own ``fuel_targets`` must then have a fitted engine whose
+    fuel per km there is finite and positive (a borrowed engine, ``calibrate_like``, is held
+    inside ``BSFC_FULL_G_PER_KWH`` of its own power: finite whenever the speeds are).
+    """
+    if not v.is_motorised:
+        return []
+    out: list[str] = []
+    floor = (f"expected at least {MIN_LEVEL_KMH:.1f} km/h on the level (a man's walking pace: "
+             "a motor vehicle slower than that is a slip of its figures)")
+    level: dict[str, tuple[Going, float]] = {}
+    for surface, cap_key in _LEVEL_SURFACES.items():
+        going, _ = _going(v, surface, "dry")
+        cap_kmh = float(getattr(v, cap_key)) * going.speed_factor
+        power_kmh = float(_power_kmh(v, going.crr))
+        where = "a dry road" if surface == "road" else "dry steppe"
+        if not cap_kmh >= MIN_LEVEL_KMH:
+            out.append(f"{cap_key}: {floor}, got {getattr(v, cap_key)!r} km/h as its top speed "
+                       f"on {where}; fix: give its documented top speed there in km/h")
+        if not power_kmh >= MIN_LEVEL_KMH and not any(p.startswith("power_hp") for p in out):
+            out.append(
+                f"power_hp, mass_t, driveline_efficiency: {floor}, got {power_kmh:.3g} km/h on "
+                f"{where} on its power (driveline_efficiency {v.driveline_efficiency!r} x "
+                f"power_hp {v.power_hp!r} against mass_t {v.mass_t!r} on rolling resistance "
+                f"{going.crr:g}); fix: check the three figures and their units (power in "
+                "metric hp, mass in tonnes, driveline efficiency the share of the engine's "
+                "power reaching the ground: 0.6 to 0.7 in the shipped files)")
+        level[surface] = (going, min(cap_kmh, power_kmh))
+    if out or not v.fuel_targets:
+        return out
+    fix = ("fix: give each documented consumption in litres per 100 km (not per km), at the "
+           "speed_kmh (km/h) its source measured it")
+    try:
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            eng = _engine_of(v, None)
+            fuel = [float(_fuel_l_per_km(v, eng, going, 0.0, kmh))
+                    for going, kmh in level.values()]
+    except (FloatingPointError, OverflowError, ZeroDivisionError):
+        _engine_of.cache_clear()  # no half-fitted engine is kept
+        figures = ", ".join(f"{t.surface} {t.l_per_100km!r}" for t in v.fuel_targets)
+        return [f"fuel_targets: expected figures an engine can be fitted to, got l_per_100km "
+                f"of {figures}: the fit overflows (no finite fuel per km); {fix}"]
+    if not all(math.isfinite(f) and f > 0 for f in fuel):
+        return [f"fuel_targets: expected a finite, positive fuel per km on the level, got "
+                f"{', '.join(f'{f:.3g}' for f in fuel)} L/km; {fix}"]
+    for row in eng.table.itertuples():
+        ratio = row.model_l_per_100km / row.documented_l_per_100km
+        if not 1.0 / FIT_MISS_FACTOR <= ratio <= FIT_MISS_FACTOR:
+            out.append(
+                f"fuel_targets.{row.surface}.l_per_100km: expected a consumption an engine of "
+                f"its power_hp {v.power_hp!r} can burn at {row.speed_kmh:.3g} km/h (within a "
+                f"factor {FIT_MISS_FACTOR:g} of the fitted engine's "
+                f"{row.model_l_per_100km:.4g}, its specific consumption held to "
+                f"{BSFC_FULL_G_PER_KWH[0]:g}-{BSFC_FULL_G_PER_KWH[1]:g} g/kWh), got "
+                f"{row.documented_l_per_100km!r}; {fix}")
+    return out
+
+
+_CHECKED: set[tuple] = set()
+
+
+def check_vehicles(config_dir: str | Path | None = None) -> None:
+    """One ConfigError listing every vehicle file of ``config_dir``'s ``vehicles/`` whose
+    figures cannot move it (:func:`level_problems`), each with its file, keys, values and fix.
+    The vehicle loader (:mod:`logistics.vehicles`, a layer below the physics) checks each
+    figure's range; the commands and the runner call this before their work, so that figures
+    absurd together are refused there, not met as NaN fuel in it. Once per folder version."""
+    from logistics.vehicles import vehicles_dir
+
+    ids = list_vehicles(config_dir=config_dir)  # each file read and checked by its loader
+    vehicles = [load_vehicle(v, config_dir=config_dir) for v in ids]
+    key = (str(vehicles_dir(config_dir)), tuple(vehicles))
+    if key in _CHECKED:
+        return
+    problems = [f"{v.path}: {p}" for v in vehicles for p in level_problems(v)]
+    if problems:
+        raise ConfigError(f"{len(problems)} problem(s) in the vehicle files:\n  - "
+                          + "\n  - ".join(problems))
+    _CHECKED.add(key)
 
 
 # --------------------------------------------------------------------------------------------

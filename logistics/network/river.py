@@ -44,7 +44,8 @@ from shapely.ops import substring
 
 from logistics import settings
 from logistics.errors import ConfigError
-from logistics.army.means_norms import FerryRate, OwnMeans, RiverNorms, load_means_norms
+from logistics.army.means_norms import (FerryRate, OwnMeans, RiverNorms, load_means_norms,
+                                        troop_lift)
 
 __all__ = ["RiverMove", "load_waterways", "waterways_from_lines", "plan_river_move",
            "ferry_time_h", "own_means_t_per_day", "own_means_time_h", "ships_stem_current"]
@@ -418,7 +419,7 @@ def plan_river_move(
     if not (isinstance(men, (int, np.integer)) and men > 0):
         raise ConfigError(f"river move: men {men!r}, expected a whole number > 0")
     fleet = {c: n for c, n in ships.items() if n > 0}
-    lift = {c: n * norms.ships[c].troops for c, n in fleet.items()}
+    lift = troop_lift(fleet, norms)
     if not fleet or sum(lift.values()) == 0:
         return RiverMove(False, "the flotilla group has no ship that carries troops (ships x "
                          "troops per ship is 0); give it ships with a troop lift",
