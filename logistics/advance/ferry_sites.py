@@ -35,6 +35,8 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
+from logistics.army.norms import brigade_ships
+
 __all__ = ["FERRY_SITE_KM", "brigade_ships", "flotilla_points", "ferry_barrier",
            "open_ferry_water"]
 
@@ -44,15 +46,6 @@ __all__ = ["FERRY_SITE_KM", "brigade_ships", "flotilla_points", "ferry_barrier",
 #: Blagoveshchensk, Konstantinovka, Poyarkovo, Leninskoye-Tongjiang, the 5th Corps' Ussuri
 #: crossing; configs/2fef-*.yaml).
 FERRY_SITE_KM: float = 20.0
-
-
-def brigade_ships(b, norms) -> dict[str, int]:
-    """{ship class: count} of a flotilla brigade: its own list, else its standard's."""
-    if b.ships is not None:
-        return {s.ship_class: int(s.count.value) for s in b.ships}
-    if b.standard in norms.standards:
-        return dict(norms.standards[b.standard].ships)
-    return {}
 
 
 def flotilla_points(brigade, ships: dict[str, int], *, river_path: bool = True,

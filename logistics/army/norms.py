@@ -39,6 +39,8 @@ __all__ = [
     "Norms",
     "load_norms",
     "norms_dir",
+    "brigade_ships",
+    "troop_ships",
 ]
 
 
@@ -694,3 +696,26 @@ def load_norms(config_dir: str | Path | None = None) -> Norms:
     process and folder; inside a run with drawn norm values (:func:`logistics.ranges.
     norms_overrides`), the files patched with them and checked as ever."""
     return _load(str(norms_dir(config_dir).resolve()), tuple(active_patch(n) for n in _FILES))
+
+
+def brigade_ships(b, norms) -> dict[str, int]:
+    """{ship class: count} of a flotilla brigade: its own list, else its standard's."""
+    if b.ships is not None:
+        return {s.ship_class: int(s.count.value) for s in b.ships}
+    if b.standard in norms.standards:
+        return dict(norms.standards[b.standard].ships)
+    return {}
+
+
+def troop_ships(army, b, norms) -> dict[str, int]:
+    """{ship class: count} of flotilla brigade ``b`` that carry its troops: its ships
+    (:func:`brigade_ships`) less those the army's river supply sources (``supply.river``)
+    assign to carrying fuel. Why: a ship carrying fuel is not free to carry troops; the
+    named part is assigned for the whole run (assumed, simplest rule; no source says how
+    the flotilla shared its ships)."""
+    ships = brigade_ships(b, norms)
+    for r in army.supply.river:
+        if r.flotilla == b.id:
+            for s in r.ships:
+                ships[s.ship_class] = max(0, ships.get(s.ship_class, 0) - int(s.count.value))
+    return ships
