@@ -205,16 +205,23 @@ class Resupply:
         first on its way out). A column is sent only while the army wants fuel that nothing on
         the road brings yet (the formations' lack and the reserve's room, less the loads already
         sent for them): a ready convoy nobody wants waits at its railhead. The ships of a river
-        supply source (columns of kind ``river``) are sent by the same rule among the
-        formations their ships reach (:meth:`dispatch_river`)."""
+        supply source (columns of kind ``river``) are sent after the trucks, by the same rule,
+        among the formations their ships reach (:meth:`dispatch_river`): they add to the
+        trucks' schedule (no source says which went first; sent first, a boat's small load
+        took the first want and held the first truck convoy back 12 h in the 15th Army)."""
         if not self.trucks:
             return
         served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]
-        reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
+        if any(col.kind == "truck" for col in self.trucks):
+            self.dispatch_trucks(t_h, served)
         if any(col.kind == "river" for col in self.trucks):
+            reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
             self.dispatch_river(t_h, served, reserve_room)
-        if not any(col.kind == "truck" for col in self.trucks):
-            return
+
+    def dispatch_trucks(self, t_h: float, served: list[str]) -> None:
+        """The truck columns' part of :meth:`dispatch` (``served``: the formations the convoys
+        serve, in priority order)."""
+        reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
         target = next((fid for fid in served if self.wants_fuel(fid)), None)
         targets = served[served.index(target):] + served[:served.index(target)] \
             if target else []
