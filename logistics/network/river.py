@@ -46,8 +46,9 @@ from logistics import settings
 from logistics.errors import ConfigError
 from logistics.army.means_norms import FerryRate, OwnMeans, RiverNorms, load_means_norms
 
-__all__ = ["RiverMove", "Sailing", "sail", "load_waterways", "waterways_from_lines", "plan_river_move",
-           "ferry_time_h", "own_means_t_per_day", "own_means_time_h", "ships_stem_current"]
+__all__ = ["RiverMove", "Sailing", "sail", "load_waterways", "waterways_from_lines",
+           "plan_river_move", "ferry_time_h", "own_means_t_per_day", "own_means_time_h",
+           "ships_stem_current"]
 
 #: Shore densification (m) for the river-lake centre line; river ends within this distance
 #: (m) of the river-lake join its centre line.
