@@ -72,9 +72,9 @@ DAILY_COLUMNS: tuple[str, ...] = (
 #: on hand at the day's start (tanks of every formation + the army's reserve), ``on_hand_l``
 #: at its end; ``carried + delivered - consumed = on_hand`` every day or the run fails.
 ARMY_DAILY_COLUMNS: tuple[str, ...] = (
-    "date", "carried_l", "delivered_l", "delivered_truck_l", "delivered_air_l",
-    "delivered_depot_l", "consumed_l", "on_hand_l", "tanks_l", "reserve_l", "returned_l",
-    "truck_fuel_l", "drained_l",
+    "date", "carried_l", "delivered_l", "delivered_truck_l", "delivered_river_l",
+    "delivered_air_l", "delivered_depot_l", "consumed_l", "on_hand_l", "tanks_l", "reserve_l",
+    "returned_l", "truck_fuel_l", "drained_l",
 )
 #: Columns of ``RunResult.crossings``: each river crossing of each formation, once, priced by
 #: the cost engine (``crossing_h`` is what the pace vehicle's route time includes for it;

@@ -638,9 +638,9 @@ def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None
             notes.append(f"{u.id}: carried by {u.carried_by}, but no river planner is available "
                          "in this build; it stays at its start")
             return None
-        from logistics.advance.ferry_sites import brigade_ships
+        from logistics.army.norms import troop_ships
 
-        ships = brigade_ships(b, norms)
+        ships = troop_ships(army, b, norms)  # less the ships assigned to its river supply
         way = [(float(b.start.location().lon), float(b.start.location().lat))]
         way += [(float(p.location().lon), float(p.location().lat)) for p in b.route]
         tt = opt.river_planner(way, depart_h=u.start_h, men=u.men, ships=ships)

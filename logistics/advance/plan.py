@@ -24,8 +24,8 @@ from logistics.advance.formation_plan import CrossingStop, FormationPlan, format
 from logistics.advance.means import off_network_notes
 from logistics.advance.route_choice import choose_routes, formation_key
 from logistics.advance.schedule import hours_since
-from logistics.advance.supply_specs import (AirSpec, TruckSpec, air_spec, truck_leg_at,
-                                            truck_spec)
+from logistics.advance.supply_specs import (AirSpec, TruckSpec, air_spec, river_specs,
+                                            truck_leg_at, truck_spec)
 from logistics.cost.models import CostModels
 from logistics.errors import ConfigError
 
@@ -55,6 +55,9 @@ class ArmyPlan:
     reserve_carrier: str | None = None
     reserve_reach_km: float = math.inf
     trucks: tuple[TruckSpec, ...] = ()
+    #: the river supply sources' columns (one per ship class, ``kind="river"``), run after
+    #: ``trucks`` by the step loop
+    boats: tuple[TruckSpec, ...] = ()
     airlifts: tuple[AirSpec, ...] = ()
     air_priority: tuple[tuple[str, ...], ...] = ()
     depots: tuple[tuple[str, float, str], ...] = ()
@@ -319,6 +322,9 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                               norms=norms, run_end=run_end, convoy_kmh=convoy_kmh,
                               options=opt)
                    for i in range(len(army.supply.trucks)))
+    boats = tuple(spec for i in range(len(army.supply.river))
+                  for spec in river_specs(army, i, terrain, track, norms=norms,
+                                          run_end=run_end))
     airlifts = tuple(air_spec(a, t0) for a in army.supply.air)
     if opt.rail is None:  # why its railhead never moves forward (ArmyRail.for_army)
         notes += off_network_notes(army, config_dir=config_dir)
@@ -335,7 +341,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                         if army.fuel.drain_stalled is not None else ()),
         reserve_carrier=reach.carrier if reach is not None else None,
         reserve_reach_km=float(reach.value) if reach is not None else math.inf,
-        trucks=trucks, airlifts=airlifts, air_priority=air_priority,
+        trucks=trucks, boats=boats, airlifts=airlifts, air_priority=air_priority,
         depots=depots, track_cells=track, cell_index=index,
         ferry_brigades=tuple(brigades), speed_scale=opt.speed_scale, fuel_scale=opt.fuel_scale,
         ferry_bridgehead_km=(_bridgehead_km(norms, src)

@@ -149,6 +149,7 @@ class StepRecords:
         rec = {
             "date": date.isoformat(), "carried_l": d["carried"], "delivered_l": delivered,
             "delivered_truck_l": d["delivered"]["truck"],
+            "delivered_river_l": d["delivered"]["river"],
             "delivered_air_l": d["delivered"]["air"],
             "delivered_depot_l": d["delivered"]["depot"], "consumed_l": d["consumed"],
             "on_hand_l": on_hand, "tanks_l": tanks,

@@ -26,6 +26,9 @@ __all__ = ["Resupply"]
 
 #: the key of the army's reserve among a convoy's expected shares (formation ids are the others)
 RESERVE = "(reserve)"
+#: the kinds of delivery a column sends for the formations it expects to fill (their shares on
+#: the road until it arrives): truck convoys and the ships of a river supply source
+CONVOY_KINDS = ("truck", "river")
 
 
 def _within(theirs: tuple[float, ...], ours: tuple[float, ...]) -> bool:
@@ -122,7 +125,7 @@ class Resupply:
                 if t > 0:
                     by.append((fid, t))
                     self.state[fid].day["delivered"] += t
-        if d.kind == "truck":  # what it was sent for is no longer on the road, taken or not
+        if d.kind in CONVOY_KINDS:  # what it was sent for is no longer on the road, taken or not
             for fid in named:
                 self.state[fid].en_route_l = max(
                     0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
@@ -201,14 +204,27 @@ class Resupply:
         are served at the same hour: an approximation (the convoy passes those behind the
         first on its way out). A column is sent only while the army wants fuel that nothing on
         the road brings yet (the formations' lack and the reserve's room, less the loads already
-        sent for them): a ready convoy nobody wants waits at its railhead."""
+        sent for them): a ready convoy nobody wants waits at its railhead. The ships of a river
+        supply source (columns of kind ``river``) are sent after the trucks, by the same rule,
+        among the formations their ships reach (:meth:`dispatch_river`): they add to the
+        trucks' schedule (no source says which went first; sent first, a boat's small load
+        took the first want and held the first truck convoy back 12 h in the 15th Army)."""
         if not self.trucks:
             return
         served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]
+        if any(col.kind == "truck" for col in self.trucks):
+            self.dispatch_trucks(t_h, served)
+        if any(col.kind == "river" for col in self.trucks):
+            reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
+            self.dispatch_river(t_h, served, reserve_room)
+
+    def dispatch_trucks(self, t_h: float, served: list[str]) -> None:
+        """The truck columns' part of :meth:`dispatch` (``served``: the formations the convoys
+        serve, in priority order)."""
+        reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
         target = next((fid for fid in served if self.wants_fuel(fid)), None)
         targets = served[served.index(target):] + served[:served.index(target)] \
             if target else []
-        reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
         if target is None:
             if reserve_room - self.reserve_en_route_l <= 1.0:
                 return
@@ -222,36 +238,89 @@ class Resupply:
         if not len(fp.cells):
             return
         e = self.lead(where)
-        i = int(min(np.searchsorted(fp.km, e.s, side="right") - 1, len(fp.km) - 1))
-        r, c = (int(v) for v in fp.cells[max(i, 0)])
-        idx = self.plan.cell_index.get((r, c), 0)
+        idx = self.head_index(where)
         if self.plan.rail is not None and self.plan.truck_leg_at is not None:
             self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
                                       float(np.interp(e.s, fp.km, fp.lat))))
         for n, col in enumerate(self.trucks):
+            if col.kind != "truck":
+                continue
             ferried = self.ferried_behind(where, n, t_h)
             # not a formation beyond a river the convoy is not ferried over for ``where``
             reach = [fid for fid in targets
                      if fid == where or _within(self.ferried_behind(fid, n, t_h), ferried)]
-            wanted_l = sum(max(self.need_l(fid), 0.0) for fid in reach) \
-                + max(reserve_room - self.reserve_en_route_l, 0.0)
-            for d in col.dispatch(t_h, idx, self.season(t_h), self.rng, self.plan.speed_scale,
-                                  self.plan.fuel_scale, wanted_l=wanted_l, ferried=ferried,
-                                  flotilla=bool(fp.ferry_by)):
-                d = replace(d, formation_id=",".join(reach) if to else to)
-                left, shares = d.litres, {}
-                for fid in reach:  # what each formation can expect of it, in order
-                    shares[fid] = min(left, max(self.need_l(fid), 0.0))
-                    self.state[fid].en_route_l += shares[fid]
-                    left -= shares[fid]
-                # then the reserve's room, less what is already on the road for it
-                shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
-                self.reserve_en_route_l += shares[RESERVE]
-                self.expected[id(d)] = shares
+            self.send(t_h, n, where, reach if to else [], idx, reserve_room, ferried=ferried)
+
+    def head_index(self, fid: str) -> int:
+        """The index among the plan's route cells (``plan.cell_index``) of the cell a
+        formation's head is in: where a column's legs are read."""
+        fp, e = self.fp[fid], self.lead(fid)
+        i = int(min(np.searchsorted(fp.km, e.s, side="right") - 1, len(fp.km) - 1))
+        r, c = (int(v) for v in fp.cells[max(i, 0)])
+        return self.plan.cell_index.get((r, c), 0)
+
+    def dispatch_river(self, t_h: float, served: list[str], reserve_room: float) -> None:
+        """Send the ships of every river supply column ready at ``t_h``: as the trucks
+        (:meth:`dispatch`), but among the formations their ships reach (a head within
+        ``river.max_access_km`` of the rivers the ships can sail to from the port): the first
+        of them in priority order that needs fuel, its load shared from it on among those;
+        when none needs any, for the reserve's room (timed to the first formation on the move
+        they reach). Not held at a ferried river (rule ``convoy_behind_ferrying`` is the
+        trucks'): the ships sail on the river itself."""
+        season = self.season(t_h)
+        for n, col in enumerate(self.trucks):
+            if col.kind != "river" or not any(r <= t_h for r in col.ready_h):
+                continue
+            ok = [fid for fid in served if len(self.fp[fid].cells)
+                  and col.leg(self.head_index(fid), season).reachable]
+            target = next((fid for fid in ok if self.wants_fuel(fid)), None)
+            if target is not None:
+                k = ok.index(target)
+                self.send(t_h, n, target, ok[k:] + ok[:k], self.head_index(target),
+                          reserve_room)
+                continue
+            if reserve_room - self.reserve_en_route_l <= 1.0:
+                continue
+            movers = [fid for fid in self.order if self.active(fid, t_h)
+                      and len(self.fp[fid].cells)
+                      and col.leg(self.head_index(fid), season).reachable]
+            if movers:
+                self.send(t_h, n, movers[0], [], self.head_index(movers[0]), reserve_room)
+            elif served:
+                col.blocked = "no formation within reach of the rivers (river.max_access_km)"
+                e = self.lead(served[0])
+                self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} " \
+                                                     f"({served[0]} km {e.s:.0f})"
+
+    def send(self, t_h: float, n: int, where: str, reach: list[str], idx: int,
+             reserve_room: float, *, ferried: tuple[float, ...] = ()) -> None:
+        """Send the convoys of column ``n`` ready at ``t_h``, timed to formation ``where``'s
+        head (route cell ``idx``), for the formations ``reach`` in order (their lack, then the
+        reserve's room; none: for the reserve alone), ferried over the rivers ``ferried``
+        behind ``where``; each load's expected shares are booked as on the road."""
+        col, fp, e = self.trucks[n], self.fp[where], self.lead(where)
+        wanted_l = sum(max(self.need_l(fid), 0.0) for fid in reach) \
+            + max(reserve_room - self.reserve_en_route_l, 0.0)
+        ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
+        for d in col.dispatch(t_h, idx, self.season(t_h), self.rng,
+                              1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
+                              wanted_l=wanted_l, ferried=ferried,
+                              flotilla=bool(fp.ferry_by)):
+            d = replace(d, formation_id=",".join(reach))
+            left, shares = d.litres, {}
+            for fid in reach:  # what each formation can expect of it, in order
+                shares[fid] = min(left, max(self.need_l(fid), 0.0))
+                self.state[fid].en_route_l += shares[fid]
+                left -= shares[fid]
+            # then the reserve's room, less what is already on the road for it
+            shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
+            self.reserve_en_route_l += shares[RESERVE]
+            self.expected[id(d)] = shares
+            if not ships:
                 self.convoy_sent[id(d)] = (where, n, ferried)
-                self._push(d)
-            if col.blocked:  # the day's record says why this column delivered nothing
-                self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
+            self._push(d)
+        if col.blocked:  # the day's record says why this column delivered nothing
+            self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
 
     def ferried_behind(self, fid: str, column: int, t_h: float) -> tuple[float, ...]:
         """The hours at which the formation was (or will be) all across each big river it is
@@ -285,7 +354,7 @@ class Resupply:
         if rh is None or "moved forward" not in rh.note:
             return
         for i, col in enumerate(self.trucks):
-            if self.railheads.get(i) == rh.name:
+            if col.kind != "truck" or self.railheads.get(i) == rh.name:  # ships: their port
                 continue
             leg = self.plan.truck_leg_at(i, (rh.lon, rh.lat))
             if leg is None:

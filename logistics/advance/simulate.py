@@ -283,7 +283,9 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         self.expected: dict[int, dict[str, float]] = {}
         #: litres on the road for the army's reserve (convoys sent for its room, not yet in)
         self.reserve_en_route_l = 0.0
-        self.trucks = [TruckColumn(**{k: v for k, v in vars(t).items()}) for t in plan.trucks]
+        # the truck columns, then the river supply's (their indices follow the trucks')
+        self.trucks = [TruckColumn(**{k: v for k, v in vars(t).items()})
+                       for t in (*plan.trucks, *plan.boats)]
         for a, prio in zip(plan.airlifts, plan.air_priority or [()] * len(plan.airlifts)):
             for d in airlift_deliveries(name=a.name, first_day_h=a.first_day_h, n_days=a.n_days,
                                         hour_offset_h=a.hour_offset_h, total_l=a.total_l,
@@ -338,7 +340,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             cur = p
 
     def _new_army_day(self) -> dict:
-        return {"carried": self.on_hand(), "delivered": {"truck": 0.0, "air": 0.0, "depot": 0.0},
+        return {"carried": self.on_hand(), "delivered": {"truck": 0.0, "river": 0.0, "air": 0.0,
+                                                       "depot": 0.0},
                 "consumed": 0.0, "returned": 0.0, "truck_fuel": 0.0, "drained": 0.0,
                 "blocked": {}}
 

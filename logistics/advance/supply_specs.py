@@ -1,6 +1,7 @@
 """The fuel sources of a plan as specs the step loop turns into running supply: truck columns
 (:func:`truck_spec`, with their legs priced by the cost engine; :func:`truck_leg_at` for a
-railhead moved forward) and airlifts (:func:`air_spec`).
+railhead moved forward), ships carrying fuel along the rivers (:func:`river_specs`, their legs
+sailings) and airlifts (:func:`air_spec`).
 
 Railheads: a railhead named like a station of the shipped 1945 network takes the station's
 position; otherwise its own coordinates are used and a note says so (:func:`railhead_lonlat`).
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
+
 from logistics.advance.ferry_toll import convoy_ferry_h
 from logistics.advance.schedule import hours_since
 from logistics.army.base import Point
@@ -23,7 +26,7 @@ from logistics.supply.trucks import LegFunction
 from logistics.vehicles import no_tank_capacity
 
 __all__ = ["TruckSpec", "AirSpec", "air_spec", "truck_spec", "truck_leg_at", "railhead_lonlat",
-           "railhead_station", "payload_l"]
+           "railhead_station", "payload_l", "river_specs"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,9 @@ class TruckSpec:
     #: ferried across one big river (:func:`~logistics.advance.ferry_toll.convoy_ferry_h`);
     #: None: no means planned, the convoy pays none (it still waits, ``TruckColumn.dispatch``)
     ferry_h: Callable[[int, bool], float] | None = None
+    #: "truck", or "river": the ships of one class of a river supply source
+    #: (:func:`river_specs`)
+    kind: str = "truck"
 
 
 @dataclass(frozen=True)
@@ -231,3 +237,51 @@ def truck_spec(army, i: int, terrain, track, notes: list[str], *, models, engine
         road_closes=tr.until is not None,
         ferry_h=convoy_ferry_h(vehicle.id, options) if options is not None else None,
     )
+
+
+def river_specs(army, i: int, terrain, track, *, norms, run_end: datetime
+                ) -> tuple[TruckSpec, ...]:
+    """The specs of ``supply.river[i]``: one column per ship class it names (each sails at its
+    own speed; :mod:`logistics.supply.sailings`), ``count`` ships each carrying its class's
+    cargo (troops x ``river.cargo_l_per_troop_place``, :meth:`RiverNorms.cargo_l
+    <logistics.army.means_norms.RiverNorms.cargo_l>`), sailing from the port to the route
+    cells ``track`` of the plan (rows, cols of ``terrain``). ``norms``: the run's norms (its
+    river figures). A port beyond ``river.max_access_km`` of a navigable river is one
+    ConfigError naming the key, the place and the fix."""
+    from logistics.network.river import load_waterways, sail
+    from logistics.supply.sailings import SHIPS_DAY_H, river_leg_function
+    from logistics.terrain import to_lonlat
+
+    t0 = army.h_hour.value
+    r = army.supply.river[i]
+    river = norms.means.river
+    where = f"{army.source}: supply.river.{i} ({r.name})"
+    loc = r.port.location()
+    port = (float(loc.lon), float(loc.lat))
+    graph = load_waterways(river.navigable_levels)
+    classes = tuple(s.ship_class for s in r.ships if int(s.count.value) > 0)
+    at_port = sail(port, port, classes=classes, waterways=graph, norms=river)
+    if not at_port.ok:
+        raise ConfigError(f"{where}.port: {r.port.place or 'the point'!s} "
+                          f"({lat_lon_text(port[1], port[0], 3, sep=' ')}): {at_port.reason}; "
+                          "fix: a river port or a railhead on a navigable river (within "
+                          "river.max_access_km), or drop this river supply source")
+    track = np.asarray(track)
+    if len(track):
+        xs = np.asarray(terrain["x"].values)[track[:, 1]]
+        ys = np.asarray(terrain["y"].values)[track[:, 0]]
+        lon, lat = to_lonlat(xs, ys)
+        cells = np.column_stack([np.atleast_1d(lon), np.atleast_1d(lat)])
+    else:
+        cells = np.zeros((0, 2))
+    until = r.until.value if r.until is not None else run_end
+    return tuple(
+        TruckSpec(
+            name=f"{r.name} ({int(s.count.value)} {s.ship_class})",
+            count=int(s.count.value), payload_l=river.cargo_l(s.ship_class), truck_tank_l=0.0,
+            fuel_type=r.fuel_type, load_h=r.load_h.value, unload_h=r.unload_h.value,
+            driving_hours_per_day=SHIPS_DAY_H, start_h=hours_since(t0, r.start.value),
+            until_h=hours_since(t0, until), convoys=1, jitter_h=0.0,
+            leg=river_leg_function(port, cells, s.ship_class, norms=river, waterways=graph),
+            road_closes=r.until is not None, kind="river")
+        for s in r.ships if int(s.count.value) > 0)

@@ -65,6 +65,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                                 f"{s.ship_class!r}; fix: use one of "
                                 f"{sorted(norms.means.river.ships)} "
                                 "(configs/norms/movement.yaml river.ship_classes)")
+    problems += _river_supply_problems(army, norms)
     problems += _railhead_problems(army, config_dir)
     problems += _line_class_problems(army, norms.means.rail.line_classes, norms.means.path)
     problems += _advance_along_problems(army, config_dir)
@@ -402,3 +403,41 @@ def _railhead_problems(army: Army, config_dir: str | Path | None = None) -> list
                             "fix: name a station of that line, or give `line: null` for a "
                             "railhead off the shipped network")
     return problems
+
+
+def _river_supply_problems(army, norms) -> list[str]:
+    """A river supply source (``supply.river``) whose ships are not its brigade's (an unknown
+    class, more than the brigade has) or carry no fuel (the class's troop lift x
+    ``river.cargo_l_per_troop_place`` of the movement norms is 0): one line each, naming
+    the key, the value and the fix. Its port's distance from a navigable river is checked
+    when the run plans it (:func:`logistics.advance.supply_specs.river_specs`: the waterways
+    are in ``network/``)."""
+    from logistics.army.means_norms import brigade_ships
+
+    src, out = army.source, []
+    river = norms.means.river
+    brigades = {b.id: b for b in army.flotilla}
+    for n, r in enumerate(army.supply.river):
+        b = brigades.get(r.flotilla)
+        if b is None:  # named by army.cross_refs
+            continue
+        have = brigade_ships(b, norms)
+        for k, s in enumerate(r.ships):
+            key = f"{src}: supply.river.{n} ({r.name}).ships.{k}"
+            count = int(s.count.value)
+            if s.ship_class not in river.ships:
+                out.append(f"{key}.class: {s.ship_class!r} is no ship class; fix: one of "
+                           f"{sorted(river.ships)} (configs/norms/movement.yaml "
+                           "river.ship_classes)")
+            elif count > have.get(s.ship_class, 0):
+                out.append(f"{key}.count: {count} {s.ship_class}, but flotilla brigade "
+                           f"{b.id!r} has {have.get(s.ship_class, 0)}; fix: at most that many "
+                           f"(its ships: {have})")
+            elif count > 0 and not river.cargo_l(s.ship_class) > 0:
+                out.append(f"{key}: a {s.ship_class} carries {river.cargo_l(s.ship_class):g} L "
+                           f"of fuel (troops {river.ships[s.ship_class].troops} x "
+                           f"river.cargo_l_per_troop_place {river.cargo_l_per_troop:g} of "
+                           f"{norms.means.path}"
+                           "); fix: ships with a troop lift, and a cargo_l_per_troop_place "
+                           "above 0 in the movement norms")
+    return out

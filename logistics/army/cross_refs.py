@@ -132,6 +132,13 @@ def reference_problems(army: Any) -> list[str]:
         if f.carried_by is not None and f.carried_by not in fleet:
             problems.append(f"formations.{n} ({f.id}).carried_by: {_short(f.carried_by)} names no "
                             f"flotilla brigade; known: {_known(fleet)}; fix: one of those")
+    supply = getattr(army, "supply", None)
+    for n, r in enumerate(getattr(supply, "river", None) or ()):
+        if r.flotilla not in fleet:
+            problems.append(f"supply.river.{n} ({r.name}).flotilla: {_short(r.flotilla)} names "
+                            f"no flotilla brigade; known: {_known(fleet)}; fix: one of "
+                            "those (the brigade whose ships carry the fuel), or add the "
+                            "brigade under `flotilla:`")
     parents = {f.id: f.parent for f in army.formations}
     cycles: set[frozenset] = set()  # each cycle once, not once per formation on it
     for f in army.formations:

@@ -129,6 +129,15 @@ class RiverNorms:
     #: hours a day the ships are under way (their speed over the ground x this / 24); 24 in
     #: hand-made norms
     sailing_hours_per_day: float = 24.0
+    #: litres of fuel a ship carries per place of its troop lift when it carries fuel
+    #: (``river.cargo_l_per_troop_place``; 0 in hand-made norms and a file without it: no
+    #: ship carries fuel)
+    cargo_l_per_troop: float = 0.0
+
+    def cargo_l(self, ship_class: str) -> float:
+        """Litres of fuel one ship of ``ship_class`` carries: its troop lift x
+        ``cargo_l_per_troop`` (the one rule of a river supply source's load)."""
+        return self.ships[ship_class].troops * self.cargo_l_per_troop
 
 
 @dataclass(frozen=True)
@@ -221,6 +230,8 @@ def _load(path: str, mtime_ns: int, patch: tuple[tuple[str, float], ...] = ()) -
             guns_per_day=reader.number("river.ferrying.guns_per_day", lower=0.01),
             vehicles_per_day=reader.number("river.ferrying.vehicles_per_day", lower=0.01)),
         own_means=_own_means(reader),
+        cargo_l_per_troop=(reader.number("river.cargo_l_per_troop_place", upper=10_000.0)
+                           if reader.raw("river.cargo_l_per_troop_place") is not None else 0.0),
     )
     _check_levels(reader, river.navigable_levels)
     _check_line_refs(reader, rail.regauged_lines)

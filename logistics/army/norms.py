@@ -25,7 +25,7 @@ from typing import Any
 
 from logistics import settings
 from logistics._yaml import refuse_non_finite
-from logistics.army.means_norms import MeansNorms, load_means_norms
+from logistics.army.means_norms import MeansNorms, brigade_ships, load_means_norms
 from logistics.errors import (ConfigError, did_you_mean, listed, range_fix,
                               refuse_unknown_keys)
 from logistics.ranges import active_patch, patched, range_beyond, uncertain_problems
@@ -39,6 +39,8 @@ __all__ = [
     "Norms",
     "load_norms",
     "norms_dir",
+    "brigade_ships",
+    "troop_ships",
 ]
 
 
@@ -694,3 +696,17 @@ def load_norms(config_dir: str | Path | None = None) -> Norms:
     process and folder; inside a run with drawn norm values (:func:`logistics.ranges.
     norms_overrides`), the files patched with them and checked as ever."""
     return _load(str(norms_dir(config_dir).resolve()), tuple(active_patch(n) for n in _FILES))
+
+
+def troop_ships(army, b, norms) -> dict[str, int]:
+    """{ship class: count} of flotilla brigade ``b`` that carry its troops: its ships
+    (:func:`brigade_ships`) less those the army's river supply sources (``supply.river``)
+    assign to carrying fuel. Why: a ship carrying fuel is not free to carry troops; the
+    named part is assigned for the whole run (assumed, simplest rule; no source says how
+    the flotilla shared its ships)."""
+    ships = brigade_ships(b, norms)
+    for r in army.supply.river:
+        if r.flotilla == b.id:
+            for s in r.ships:
+                ships[s.ship_class] = max(0, ships.get(s.ship_class, 0) - int(s.count.value))
+    return ships

@@ -48,6 +48,7 @@ __all__ = [
     "BoolFigure",
     "LinePoint",
     "SourcedPoint",
+    "RiverSupply",
     "StartPoint",
     "AnyOf",
     "Objective",
@@ -661,15 +662,6 @@ class Rail(_Model):
     advance_along: AdvanceAlong | None = None
 
 
-class ArmySupply(_Model):
-    """Every fuel source of the army."""
-
-    trucks: list[Trucks] = Field(default_factory=list)
-    air: list[Airlift] = Field(default_factory=list)
-    depots: list[Depot] = Field(default_factory=list)
-    rail: Rail | None = None
-
-
 class ShipCount(_Model):
     """``count`` ships of ``class`` (configs/norms/movement.yaml ``river.ship_classes``)."""
 
@@ -680,6 +672,56 @@ class ShipCount(_Model):
     def _ranges(self) -> ShipCount:
         _check(("count", self.count, ">=", 0), ("count", self.count, "<=", 1000))
         return self
+
+
+class RiverSupply(_Model):
+    """Fuel carried along the navigable rivers (``supply.river`` of configs/armies/README.md):
+    the ``ships`` of flotilla brigade ``flotilla`` assigned to it (its named part: they carry
+    fuel, not troops, and sail none of the brigade's troop moves) load at ``port`` (a river
+    port or a railhead on a navigable river), sail to the formations within
+    ``river.max_access_km`` of the rivers at the troops' speeds and rules, unload and sail
+    back; each ship carries its troop lift x ``river.cargo_l_per_troop_place``
+    (configs/norms/movement.yaml). ``cite``/``assumed``: why this army's fuel went by river."""
+
+    name: str = Field(min_length=1)
+    flotilla: str = Field(min_length=1)
+    port: Point
+    ships: list[ShipCount] = Field(min_length=1)
+    fuel_type: FuelType = "any"
+    load_h: FloatFigure
+    unload_h: FloatFigure
+    start: TimeFigure
+    until: TimeFigure | None = None
+    cite: str | None = None
+    assumed: str | None = None
+
+    @model_validator(mode="after")
+    def _ranges(self, info: ValidationInfo) -> RiverSupply:
+        _check_provenance(f"river supply {self.name!r}", self.cite, self.assumed, info)
+        if self.until is not None and self.until.value <= self.start.value:
+            raise ValueError(f"until ({self.until.value}) must be after start "
+                             f"({self.start.value}); fix: an until later than start, or "
+                             "leave until out (the ships sail to the end of the run)")
+        _check(("load_h", self.load_h, ">=", 0), ("load_h", self.load_h, "<=", 240),
+               ("unload_h", self.unload_h, ">=", 0), ("unload_h", self.unload_h, "<=", 240))
+        if sum(int(s.count.value) for s in self.ships) <= 0:
+            raise ValueError("ships: no ship is assigned (every count is 0); fix: give at "
+                             "least one ship of the brigade a count above 0")
+        twice = named_twice([s.ship_class for s in self.ships])
+        if twice:
+            raise ValueError(f"ships: class {', '.join(map(repr, twice))} is listed twice; "
+                             "fix: one entry per ship class")
+        return self
+
+
+class ArmySupply(_Model):
+    """Every fuel source of the army."""
+
+    trucks: list[Trucks] = Field(default_factory=list)
+    air: list[Airlift] = Field(default_factory=list)
+    depots: list[Depot] = Field(default_factory=list)
+    rail: Rail | None = None
+    river: list[RiverSupply] = Field(default_factory=list)
 
 
 class Pointer(_Model):

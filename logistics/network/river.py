@@ -47,8 +47,9 @@ from logistics.errors import ConfigError
 from logistics.army.means_norms import (FerryRate, OwnMeans, RiverNorms, load_means_norms,
                                         troop_lift)
 
-__all__ = ["RiverMove", "load_waterways", "waterways_from_lines", "plan_river_move",
-           "ferry_time_h", "own_means_t_per_day", "own_means_time_h", "ships_stem_current"]
+__all__ = ["RiverMove", "Sailing", "sail", "load_waterways", "waterways_from_lines",
+           "plan_river_move", "ferry_time_h", "own_means_t_per_day", "own_means_time_h",
+           "ships_stem_current"]
 
 #: Shore densification (m) for the river-lake centre line; river ends within this distance
 #: (m) of the river-lake join its centre line.
@@ -389,6 +390,83 @@ def _orient(g: nx.Graph, elevation) -> None:
 # a move
 
 
+@dataclass(frozen=True)
+class Sailing:
+    """Ships of ``classes`` sailing from one place on the rivers to another, or why they
+    cannot (``ok`` False, ``reason``): ``km_down``/``km_up`` along the rivers, ``out_h`` and
+    ``back_h`` the hours each class takes there and back over the ground averaged over the day
+    (:func:`_ground_kmh`), ``speeds`` its (downstream, upstream) km/h, the places' distances
+    from the river (km) and ``pieces`` (metric LineString, downstream?) in sailing order."""
+
+    ok: bool
+    reason: str = ""
+    km_down: float = 0.0
+    km_up: float = 0.0
+    out_h: Mapping[str, float] = field(default_factory=dict)
+    back_h: Mapping[str, float] = field(default_factory=dict)
+    speeds: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    origin_access_km: float = math.nan
+    dest_access_km: float = math.nan
+    pieces: tuple = ()
+
+    @property
+    def km(self) -> float:
+        """Km sailed one way."""
+        return self.km_down + self.km_up
+
+
+def sail(origin_lonlat: tuple[float, float], dest_lonlat: tuple[float, float], *,
+         classes: Sequence[str], waterways: nx.Graph | None = None,
+         norms: RiverNorms | None = None) -> Sailing:
+    """How ships of ``classes`` (ids of ``river.ship_classes``) sail from ``origin_lonlat`` to
+    ``dest_lonlat`` and back: the one rule of every river move, troops
+    (:func:`plan_river_move`) or fuel (:mod:`logistics.supply.sailings`). Each place must lie
+    within ``river.max_access_km`` of a navigable line; each class sails at its own speed over
+    the ground (still water x ``operating_speed_factor``, plus the current downstream, minus it
+    upstream, x ``sailing_hours_per_day`` / 24). Both places at one point of the river: ``ok``
+    with no km, no ``pieces`` and no hours. Not ``ok`` (with the reason): a place far from the
+    rivers, rivers that do not join, a class that cannot stem the current."""
+    from logistics.terrain import to_metric
+
+    norms = norms or load_means_norms().river
+    g = waterways if waterways is not None else load_waterways(norms.navigable_levels)
+    a, b = Point(to_metric(*origin_lonlat)), Point(to_metric(*dest_lonlat))
+    snaps = []
+    for what, p, ll in (("origin", a, origin_lonlat), ("destination", b, dest_lonlat)):
+        snap = _snap(g, p)
+        if snap is None or snap[0] > norms.max_access_km * 1000.0:
+            far = "no navigable river" if snap is None else f"{snap[0] / 1000:.0f} km"
+            return Sailing(False, (
+                f"the {what} ({ll[0]:.3f}E {ll[1]:.3f}N) is {far} from a navigable river "
+                f"(WDBII levels {list(norms.navigable_levels)}); a river move serves places "
+                f"within {norms.max_access_km:g} km (river.max_access_km in "
+                "configs/norms/movement.yaml)"))
+        snaps.append(snap)
+    pieces = _path_pieces(g, snaps[0], snaps[1])
+    if pieces is None:
+        return Sailing(False, "the rivers at the origin and at the destination do not join")
+    pieces = [p for p in pieces if p[0].length > 0]
+    if not pieces:  # both ends on one point of the river: nothing to sail, no time
+        return Sailing(True, out_h=dict.fromkeys(classes, 0.0),
+                       back_h=dict.fromkeys(classes, 0.0), origin_access_km=snaps[0][0] / 1000.0,
+                       dest_access_km=snaps[1][0] / 1000.0)
+    km_down = sum(p.length for p, down in pieces if down) / 1000.0
+    km_up = sum(p.length for p, down in pieces if not down) / 1000.0
+    out_h, back_h, speeds = {}, {}, {}
+    for c in classes:
+        v = _water_kmh(norms, c)
+        if km_up > 0 and v <= norms.current_kmh:
+            return Sailing(False, (
+                f"{c} makes {v:.1f} km/h through the water, no more than the current "
+                f"({norms.current_kmh:g} km/h): it cannot go {km_up:.0f} km upstream"))
+        down, up = speeds[c] = _ground_kmh(norms, c)
+        out_h[c] = km_down / down + (km_up / up if km_up else 0.0)
+        back_h[c] = km_up / down + (km_down / up if km_down else 0.0)
+    return Sailing(True, km_down=km_down, km_up=km_up, out_h=out_h, back_h=back_h,
+                   speeds=speeds, origin_access_km=snaps[0][0] / 1000.0,
+                   dest_access_km=snaps[1][0] / 1000.0, pieces=tuple(pieces))
+
+
 def plan_river_move(
     origin_lonlat: tuple[float, float],
     dest_lonlat: tuple[float, float],
@@ -406,8 +484,6 @@ def plan_river_move(
     place far from any navigable river, rivers that do not join, ships that cannot stem the
     current, no troop lift) comes back with ``ok`` False and the reason.
     """
-    from logistics.terrain import to_metric
-
     norms = norms or load_means_norms().river
     unknown = sorted(set(ships) - set(norms.ships))
     if unknown:
@@ -424,40 +500,15 @@ def plan_river_move(
         return RiverMove(False, "the flotilla group has no ship that carries troops (ships x "
                          "troops per ship is 0); give it ships with a troop lift",
                          depart_h=depart_h)
-    g = waterways if waterways is not None else load_waterways(norms.navigable_levels)
-    a, b = Point(to_metric(*origin_lonlat)), Point(to_metric(*dest_lonlat))
-    snaps = []
-    for what, p, ll in (("origin", a, origin_lonlat), ("destination", b, dest_lonlat)):
-        snap = _snap(g, p)
-        if snap is None or snap[0] > norms.max_access_km * 1000.0:
-            far = "no navigable river" if snap is None else f"{snap[0] / 1000:.0f} km"
-            return RiverMove(False, (
-                f"the {what} ({ll[0]:.3f}E {ll[1]:.3f}N) is {far} from a navigable river "
-                f"(WDBII levels {list(norms.navigable_levels)}); a river move serves places "
-                f"within {norms.max_access_km:g} km (river.max_access_km in "
-                "configs/norms/movement.yaml)"), depart_h=depart_h)
-        snaps.append(snap)
-    pieces = _path_pieces(g, snaps[0], snaps[1])
-    if pieces is None:
-        return RiverMove(False, "the rivers at the origin and at the destination do not join",
-                         depart_h=depart_h)
-    pieces = [p for p in pieces if p[0].length > 0]
-    if not pieces:  # both ends on one point of the river: a path of no length
+    sailing = sail(origin_lonlat, dest_lonlat, classes=tuple(fleet), waterways=waterways,
+                   norms=norms)
+    if not sailing.ok:
+        return RiverMove(False, sailing.reason, depart_h=depart_h)
+    if not sailing.pieces:  # both ends on one point of the river: a path of no length
         return RiverMove(False, "the origin and the destination are the same point on the "
                          "river: there is nothing to sail", depart_h=depart_h)
-    km_down = sum(p.length for p, down in pieces if down) / 1000.0
-    km_up = sum(p.length for p, down in pieces if not down) / 1000.0
-    sail_h, back_h, speeds = {}, {}, {}
-    for c in fleet:
-        v = _water_kmh(norms, c)
-        if km_up > 0 and v <= norms.current_kmh:
-            return RiverMove(False, (
-                f"{c} makes {v:.1f} km/h through the water, no more than the current "
-                f"({norms.current_kmh:g} km/h): it cannot go {km_up:.0f} km upstream"),
-                depart_h=depart_h)
-        down, up = speeds[c] = _ground_kmh(norms, c)
-        sail_h[c] = km_down / down + (km_up / up if km_up else 0.0)
-        back_h[c] = km_up / down + (km_down / up if km_down else 0.0)
+    pieces, km_down, km_up = sailing.pieces, sailing.km_down, sailing.km_up
+    sail_h, back_h, speeds = dict(sailing.out_h), dict(sailing.back_h), dict(sailing.speeds)
     waves = _waves(men, lift, sail_h, back_h, depart_h, norms)
     metric = _join(pieces)
     legs, k = [], 0.0
@@ -471,8 +522,8 @@ def plan_river_move(
     return RiverMove(
         ok=True, km=km_down + km_up, km_down=km_down, km_up=km_up, depart_h=depart_h,
         head_ashore_h=float(waves["ashore_h"].min()), all_ashore_h=float(waves["ashore_h"].max()),
-        sail_h=sail_h, waves=waves, origin_access_km=snaps[0][0] / 1000.0,
-        dest_access_km=snaps[1][0] / 1000.0,
+        sail_h=sail_h, waves=waves, origin_access_km=sailing.origin_access_km,
+        dest_access_km=sailing.dest_access_km,
         geometry=LineString(list(zip(np.atleast_1d(lon).tolist(), np.atleast_1d(lat).tolist()))),
         _metric=metric, _legs=tuple(legs), _speeds=speeds, _embark_h=norms.embark_h)
 

@@ -313,7 +313,10 @@ def run_report(result) -> str:
             f"{'yes' if plan.drain_stalled else 'no'}",
             "- seasons: " + "; ".join(f"{s} from +{h:.0f} h" for h, s in plan.seasons),
             f"- truck columns: {len(plan.trucks)}; airlifts: {len(plan.airlifts)}; depots: "
-            f"{len(plan.depots)}",
+            f"{len(plan.depots)}" + (
+                f"; river supply (`supply.river`): {len(plan.boats)} column(s) of ships, "
+                + ", ".join(f"{b.name}: {b.payload_l:,.0f} L a ship" for b in plan.boats)
+                if getattr(plan, "boats", ()) else ""),
             "",
         ]
     lines += ["## Results", ""]
@@ -323,6 +326,8 @@ def run_report(result) -> str:
     if len(result.army_daily):
         cols = ["date", "carried_l", "delivered_l", "consumed_l", "on_hand_l", "reserve_l",
                 "drained_l", "returned_l"]
+        if getattr(plan, "boats", ()):  # what the ships brought, beside the total
+            cols.insert(3, "delivered_river_l")
         lines += ["The army's fuel ledger (litres):", "",
                   _table(result.army_daily[[c for c in cols if c in result.army_daily]]), ""]
     if len(result.reached):

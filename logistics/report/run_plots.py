@@ -34,7 +34,7 @@ _NO_FUEL = "halted: no fuel"
 #: Hours drawn as a band behind a formation's line on advance.png (statuses of
 #: ``logistics.advance.simulate.STATUSES``): out of fuel, and fighting at a fortified region.
 _HALT_COLOURS = {s: STATUS_COLOURS[s] for s in (_NO_FUEL, "assault")}
-_KIND_COLOURS = {"truck": "#1f77b4", "air": "#ff7f0e", "depot": "#2ca02c"}
+_KIND_COLOURS = {"truck": "#1f77b4", "river": "#17becf", "air": "#ff7f0e", "depot": "#2ca02c"}
 #: Line widths (points) of a formation's route or track: the headline's stands out.
 _LW_HEADLINE, _LW_OTHER = 2.4, 1.1
 

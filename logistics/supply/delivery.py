@@ -2,8 +2,9 @@
 from tonnes.
 
 Times are hours since H-hour (floats). Truck columns (:mod:`~logistics.supply.trucks`),
-airlift (:mod:`~logistics.supply.airlift`) and captured depots (a stop of the advance, booked
-when the head reaches it) all turn into :class:`Delivery` records that the step loop books into
+ships carrying fuel along the rivers (:mod:`~logistics.supply.sailings`), airlift
+(:mod:`~logistics.supply.airlift`) and captured depots (a stop of the advance, booked when the
+head reaches it) all turn into :class:`Delivery` records that the step loop books into
 the ledger (:mod:`~logistics.supply.ledger`) when they fall due.
 """
 
@@ -34,7 +35,7 @@ class Delivery:
 
     time_h: float
     source: str
-    kind: str  # "truck" | "air" | "depot"
+    kind: str  # "truck" | "river" | "air" | "depot"
     litres: float
     fuel_type: str
     truck_fuel_l: float = 0.0  # the supply trucks' own fuel for this trip (outside the ledger)

@@ -97,8 +97,13 @@ class TruckColumn:
         leg: LegFunction,
         road_closes: bool = True,
         ferry_h: Callable[[int, bool], float] | None = None,
+        kind: str = "truck",
     ) -> None:
         self.name = name
+        #: what carries the fuel: "truck", or "river" (ships of a river supply source,
+        #: :mod:`logistics.supply.sailings`, run as a column whose legs are sailings); the
+        #: kind of its deliveries
+        self.kind = kind
         self.payload_l = payload_l
         self.truck_tank_l = truck_tank_l
         self.fuel_type = fuel_type
@@ -156,7 +161,8 @@ class TruckColumn:
             return out
         h = self.unreachable_h
         why = _reasons_text(list(self.reasons))
-        return out + [f"{self.name}: the formation was out of the trucks' reach in {len(h)} "
+        carrier = "ships'" if self.kind == "river" else "trucks'"
+        return out + [f"{self.name}: the formation was out of the {carrier} reach in {len(h)} "
                       f"dispatch hour(s), from +{h[0]:.0f} h to +{h[-1]:.0f} h, so they "
                       f"delivered nothing then" + (f" ({why})" if why else "")]
 
@@ -220,12 +226,13 @@ class TruckColumn:
                 Delivery(
                     time_h=arrive,
                     source=self.name,
-                    kind="truck",
+                    kind=self.kind,
                     litres=n * per_truck,
                     fuel_type=self.fuel_type,
                     truck_fuel_l=n * own,
                     convoy=i,
-                    note=f"{n} trucks, {out_h:.1f} h out, {back_h:.1f} h back" + (
+                    note=f"{n} {'ships' if self.kind == 'river' else 'trucks'}, "
+                         f"{out_h:.1f} h out, {back_h:.1f} h back" + (
                         f" ({len(ferried)} river(s) ferried, {ferry:.1f} h each way each, "
                         "behind the formation)" if ferried else ""),
                 )
