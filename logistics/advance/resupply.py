@@ -100,12 +100,13 @@ class Resupply:
         anyone): its ``priority_to`` formations the convoys no longer serve take none of it,
         and it goes on to the others, then the reserve. Why: in the 6th GTA the airlift topped
         up forward detachments already at Mukden and Hsinking before the formations still on
-        the road. A convoy on its way when a formation arrives still hands over its share, and
+        the road. A convoy on its way when a formation arrives still hands over its share, but
+        only after the formations still advancing have filled (:meth:`advancing_first`), and
         a captured depot's fuel goes to the formation that took it, wherever it is."""
         season = self.season(d.time_h)
         named = [x for x in d.formation_id.split(",") if x in self.fp] if d.formation_id else []
         targets = [fid for fid in named if self.fuelled_by_convoy(fid)] if d.kind == "air" \
-            else named
+            else self.advancing_first(named)
         # one by one in the delivery's order; then, for an airlift, every formation that
         # outran the reserve together (shortest range first: no order among them is sourced)
         groups = [[fid] for fid in targets]
@@ -146,6 +147,16 @@ class Resupply:
                 "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
                 "note": d.note,
             })
+
+    def advancing_first(self, named: list[str]) -> list[str]:
+        """A convoy's formations in its order, those the convoys still serve first
+        (:meth:`fuelled_by_convoy`), then those that have arrived since it was sent (they fill
+        from what is left, before the reserve). Why: the sources' priority is the advance's
+        ("forward detachments first, then the main bodies as fuel arrives", [NEBOLSIN-2015],
+        the army files' ``priority:``); a formation at its final objective needs no fuel to
+        advance (the 1st Red Banner Army's 75th and 257th Tank Brigades, at Harbin, took a
+        convoy's 91 kL on 20 Aug while its engineers stood dry at km 221)."""
+        return sorted(named, key=lambda fid: not self.fuelled_by_convoy(fid))
 
     def tanks_of(self, fid: str) -> float:
         """Litres in the tanks of a formation's elements (detached ones too)."""
