@@ -21,6 +21,12 @@ def _near_and_far(corridor, trucks):
                                priority=("near", "corridor"))
 
 
+def _convoy(r):
+    """Litres each taker got of the first convoy (its stops at the formations on its way)."""
+    dl = r.deliveries
+    return dl[dl["time"] == dl["time"].iloc[0]].groupby("formation_id")["litres"].sum()
+
+
 def test_a_convoy_fills_the_formations_still_advancing_before_one_that_has_arrived(corridor):
     """One truck of 1,000 L, 5 km/h: sent at 07:00 for "near" (first in priority, 400 L
     short at route point 19), it comes up at 07:00 + 2 h loading + 3.8 h = 12:48, when "near" stands at
@@ -31,7 +37,7 @@ def test_a_convoy_fills_the_formations_still_advancing_before_one_that_has_arriv
     engineers stood dry)."""
     r = simulate_army(_near_and_far(corridor, (truck_column(1, km_per_h=5.0,
                                                             payload_l=1000.0),)))
-    first = r.deliveries[r.deliveries["delivery_id"] == 1].set_index("formation_id")["litres"]
+    first = _convoy(r)
     assert str(r.deliveries["time"].iloc[0]) == "1945-08-09 12:48:00"
     assert first.get("corridor") == pytest.approx(1000.0)
     assert first.get("near", 0.0) == pytest.approx(0.0)
@@ -46,6 +52,6 @@ def test_an_arrived_formation_still_takes_what_the_advancing_ones_leave(corridor
     reserve or back: nothing is thrown away that a tank could hold."""
     r = simulate_army(_near_and_far(corridor, (truck_column(1, km_per_h=5.0,
                                                             payload_l=5000.0),)))
-    first = r.deliveries[r.deliveries["delivery_id"] == 1].set_index("formation_id")["litres"]
+    first = _convoy(r)
     assert first.get("corridor") == pytest.approx(2000.0)
     assert first.get("near") == pytest.approx(1000.0)

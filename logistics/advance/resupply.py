@@ -27,6 +27,22 @@ __all__ = ["Resupply"]
 #: the key of the army's reserve among a convoy's expected shares (formation ids are the others)
 RESERVE = "(reserve)"
 
+#: km a convoy leaves its straight line from railhead to the formation it is sent for to serve
+#: another formation on the way (:meth:`Resupply.on_the_way`). assumed: about an hour at a
+#: supply column's march speed (25 km/h, configs/norms/march.yaml motor_column max_speed_kmh), the
+#: step loop's resolution; a formation further off is another trip. Not fitted to any army.
+ON_THE_WAY_DETOUR_KM = 25.0
+
+
+def detour_km(start: tuple[float, float], end: tuple[float, float],
+              via: tuple[float, float]) -> float:
+    """km by which going from ``start`` to ``end`` (lon, lat) by way of ``via`` is longer
+    than the straight (great-circle) line: 0 on the line, twice the distance beyond ``end``."""
+    from logistics.geodesy import great_circle_km
+
+    return float(great_circle_km(*start, *via) + great_circle_km(*via, *end)
+                 - great_circle_km(*start, *end))
+
 
 def _within(theirs: tuple[float, ...], ours: tuple[float, ...]) -> bool:
     """Whether a formation whose ferried rivers were all across at ``theirs`` (hours) is on
@@ -204,52 +220,45 @@ class Resupply:
         return self.fuelled_by_convoy(fid) and self.need_l(fid) > 0.01 * self.fp[fid].refill_l
 
     def dispatch(self, t_h: float) -> None:
-        """Send every convoy back at its railhead to the army: its legs are timed to the head
-        of the first formation in priority order that needs fuel, and on arrival its load
-        is shared out from that formation on, in priority order, among every formation the
-        convoys serve (what their tanks lack then), then the reserve: the army's one account
-        ("forward detachments first, then the main bodies"). The formations after the first
-        are served at the same hour: an approximation (the convoy passes those behind the
-        first on its way out). A column is sent only while the army wants fuel that nothing on
-        the road brings yet (the formations' lack and the reserve's room, less the loads already
-        sent for them): a ready convoy nobody wants waits at its railhead."""
+        """Send every convoy back at its railhead to the army: a column's convoy is timed to
+        the head of the first formation in priority order that still needs fuel (less what
+        the columns sent before it bring), and its load is shared out, in priority order from
+        that formation on, among the formations the convoys serve that are on its way
+        (:meth:`on_the_way`), then the reserve: the army's one account ("forward detachments
+        first, then the main bodies"). Each formation gets its share when the convoy reaches
+        it along its way (:meth:`stops`); what is left is unloaded at the first, and what
+        that one does not take is handed back on the way to the others (at the same hour, a
+        named simplification: the convoy drives back by them), then the reserve. A formation
+        not on its way waits for a convoy sent for it (the next column's, or the next one
+        ready). A column is sent only while the army wants fuel that nothing on the road
+        brings yet (the lack of the formations on its way and the reserve's room, less the
+        loads already sent for them): a ready convoy nobody wants waits at its railhead."""
         if not self.trucks:
             return
         served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]
-        target = next((fid for fid in served if self.wants_fuel(fid)), None)
-        targets = served[served.index(target):] + served[:served.index(target)] \
-            if target else []
-        reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
-        if target is None:
-            if reserve_room - self.reserve_en_route_l <= 1.0:
-                return
-            movers = [fid for fid in self.order if self.active(fid, t_h) and len(self.fp[fid].cells)]
-            if not movers:
-                return
-            where, to = movers[0], ""
-        else:
-            where, to = target, ",".join(targets)
-        fp = self.fp[where]
-        if not len(fp.cells):
-            return
-        e = self.lead(where)
-        i = int(min(np.searchsorted(fp.km, e.s, side="right") - 1, len(fp.km) - 1))
-        r, c = (int(v) for v in fp.cells[max(i, 0)])
-        idx = self.plan.cell_index.get((r, c), 0)
-        if self.plan.rail is not None and self.plan.truck_leg_at is not None:
-            self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
-                                      float(np.interp(e.s, fp.km, fp.lat))))
+        moved = False
         for n, col in enumerate(self.trucks):
+            aim = self.aim(t_h, served)
+            if aim is None:
+                continue
+            where, targets = aim
+            fp = self.fp[where]
+            e = self.lead(where)
+            if not moved and self.plan.rail is not None and self.plan.truck_leg_at is not None:
+                moved = True
+                self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
+                                          float(np.interp(e.s, fp.km, fp.lat))))
+            reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
             ferried = self.ferried_behind(where, n, t_h)
             # not a formation beyond a river the convoy is not ferried over for ``where``
-            reach = [fid for fid in targets
-                     if fid == where or _within(self.ferried_behind(fid, n, t_h), ferried)]
+            reach = [fid for fid in targets if fid == where or (
+                _within(self.ferried_behind(fid, n, t_h), ferried)
+                and self.on_the_way(fid, where, n))]
             wanted_l = sum(max(self.need_l(fid), 0.0) for fid in reach) \
                 + max(reserve_room - self.reserve_en_route_l, 0.0)
-            for d in col.dispatch(t_h, idx, self.season(t_h), self.rng, self.plan.speed_scale,
-                                  self.plan.fuel_scale, wanted_l=wanted_l, ferried=ferried,
-                                  flotilla=bool(fp.ferry_by)):
-                d = replace(d, formation_id=",".join(reach) if to else to)
+            for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
+                                  self.plan.speed_scale, self.plan.fuel_scale,
+                                  wanted_l=wanted_l, ferried=ferried, flotilla=bool(fp.ferry_by)):
                 left, shares = d.litres, {}
                 for fid in reach:  # what each formation can expect of it, in order
                     shares[fid] = min(left, max(self.need_l(fid), 0.0))
@@ -258,11 +267,92 @@ class Resupply:
                 # then the reserve's room, less what is already on the road for it
                 shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
                 self.reserve_en_route_l += shares[RESERVE]
-                self.expected[id(d)] = shares
-                self.convoy_sent[id(d)] = (where, n, ferried)
-                self._push(d)
+                first, others = self.stops(replace(d, formation_id=",".join(reach)
+                                                   if targets else ""), n, t_h, shares)
+                self.expected[id(first)] = {k: v for k, v in shares.items()
+                                            if k in (where, RESERVE)}
+                self.convoy_sent[id(first)] = (where, n, ferried)
+                self._push(first)
+                for other in others:
+                    self.expected[id(other)] = {other.formation_id: other.litres}
+                    self._push(other)
             if col.blocked:  # the day's record says why this column delivered nothing
                 self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
+
+    def aim(self, t_h: float, served: list[str]) -> tuple[str, list[str]] | None:
+        """(the formation a convoy sent now is timed to, the formations its load may serve in
+        order from it): the first of ``served`` (priority order) that wants fuel, else, when
+        the reserve has room nothing on the road fills, the first formation moving (for the
+        reserve only: no formations); None when nothing is wanted or it has no route cells."""
+        target = next((fid for fid in served if self.wants_fuel(fid)), None)
+        if target is not None:
+            k = served.index(target)
+            where, targets = target, served[k:] + served[:k]
+        else:
+            room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
+            if room - self.reserve_en_route_l <= 1.0:
+                return None
+            movers = [fid for fid in self.order
+                      if self.active(fid, t_h) and len(self.fp[fid].cells)]
+            if not movers:
+                return None
+            where, targets = movers[0], []
+        return (where, targets) if len(self.fp[where].cells) else None
+
+    def cell_of(self, fid: str) -> int:
+        """The index (``plan.cell_index``, a truck leg's argument) of the route cell of the
+        formation's head."""
+        fp = self.fp[fid]
+        s = self.lead(fid).s
+        i = int(min(np.searchsorted(fp.km, s, side="right") - 1, len(fp.km) - 1))
+        r, c = (int(v) for v in fp.cells[max(i, 0)])
+        return self.plan.cell_index.get((r, c), 0)
+
+    def on_the_way(self, fid: str, where: str, column: int) -> bool:
+        """Whether formation ``fid``'s head lies on the way of truck column ``column``'s
+        convoy to ``where``'s: going by it lengthens the straight line from the column's
+        railhead to ``where`` by at most :data:`ON_THE_WAY_DETOUR_KM`. True when the
+        railhead's position is not known (a synthetic column). Why: a convoy timed to one
+        formation filled others on another axis at the same hour (the 25th Army's 16 Aug
+        convoy: three formations 105-130 km apart; the Cavalry-Mechanized Group's first:
+        43rd Tank Brigade and the Mongolian forces about 200 km apart)."""
+        if fid == where:
+            return True
+        rh = self.railhead_lonlat.get(column) or self.trucks[column].railhead_lonlat
+        if rh is None:
+            return True
+        a = self.lonlat(where, self.lead(where).s)
+        b = self.lonlat(fid, self.lead(fid).s)
+        return detour_km(rh, a, b) <= ON_THE_WAY_DETOUR_KM
+
+    def stops(self, d: Delivery, column: int, t_h: float, shares: dict[str, float]
+              ) -> tuple[Delivery, list[Delivery]]:
+        """A convoy's delivery ``d`` (timed to the formation it was sent for) as the stops it
+        makes: (its unloading there, with what no other formation on its way expects, for
+        ``d``'s formations in order (:meth:`book`: those still advancing first); one
+        delivery for each other formation with a share, when the convoy reaches it). The
+        convoy reaches a formation on its way when its own leg from the railhead (the cost
+        engine's) is driven, counted from ``d``'s arrival less the difference of the two
+        legs, and not before the convoy has loaded. Named simplification: no ferry time of
+        its own is added at a formation passed before a river. The trucks' own fuel stays on
+        ``d``'s record."""
+        col = self.trucks[column]
+        season = self.season(t_h)
+        where = d.formation_id.split(",")[0]
+        there = col.leg(self.cell_of(where), season) if where else None
+        others = []
+        for fid, litres in shares.items():
+            if fid in (where, RESERVE) or litres <= 0.0 or there is None:
+                continue
+            leg = col.leg(self.cell_of(fid), season)
+            offset_h = (leg.out_s - there.out_s) / 3600.0 / self.plan.speed_scale * col.stretch
+            if not (leg.reachable and there.reachable and np.isfinite(offset_h)):
+                offset_h = 0.0
+            others.append(replace(
+                d, time_h=max(t_h + col.load_h, d.time_h + offset_h), litres=litres,
+                truck_fuel_l=0.0, formation_id=fid,
+                note=f"{d.note}; its share, on the way to {where} ({offset_h:+.1f} h)"))
+        return replace(d, litres=d.litres - sum(o.litres for o in others)), others
 
     def ferried_behind(self, fid: str, column: int, t_h: float) -> tuple[float, ...]:
         """The hours at which the formation was (or will be) all across each big river it is

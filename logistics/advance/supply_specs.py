@@ -49,6 +49,9 @@ class TruckSpec:
     #: ferried across one big river (:func:`~logistics.advance.ferry_toll.convoy_ferry_h`);
     #: None: no means planned, the convoy pays none (it still waits, ``TruckColumn.dispatch``)
     ferry_h: Callable[[int, bool], float] | None = None
+    #: (lon, lat) of the railhead it loads at (None: not known, every formation it serves is
+    #: taken to be on its way, :data:`~logistics.advance.resupply.ON_THE_WAY_DETOUR_KM`)
+    railhead_lonlat: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -230,4 +233,5 @@ def truck_spec(army, i: int, terrain, track, notes: list[str], *, models, engine
         convoys=tr.convoys, jitter_h=tr.jitter_h.value if tr.jitter_h else 0.0, leg=leg,
         road_closes=tr.until is not None,
         ferry_h=convoy_ferry_h(vehicle.id, options) if options is not None else None,
+        railhead_lonlat=(float(lon), float(lat)),
     )

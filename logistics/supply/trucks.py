@@ -97,6 +97,7 @@ class TruckColumn:
         leg: LegFunction,
         road_closes: bool = True,
         ferry_h: Callable[[int, bool], float] | None = None,
+        railhead_lonlat: tuple[float, float] | None = None,
     ) -> None:
         self.name = name
         self.payload_l = payload_l
@@ -110,6 +111,8 @@ class TruckColumn:
         self.road_closes = road_closes
         #: ``ferry_h(trucks, flotilla)``: hours a convoy is ferried across one big river
         self.ferry_h = ferry_h
+        #: (lon, lat) of its configured railhead (None: not known)
+        self.railhead_lonlat = railhead_lonlat
         self.jitter_h = jitter_h
         self.leg = leg
         sizes = [count // convoys + (1 if i < count % convoys else 0) for i in range(convoys)]
