@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from logistics.advance.simulate import simulate_army
+from logistics.supply.trucks import TruckLeg
 from tests.test_advance import truck_column
 
 RAILHEAD = (117.0, 47.0)
@@ -38,23 +39,30 @@ def test_the_detour_is_nil_on_the_line_and_twice_the_overshoot_beyond_it():
     assert detour_km((117.0, 47.0), (118.0, 47.0), (117.5, 48.0)) > ON_THE_WAY_DETOUR_KM
 
 
-def test_a_convoy_does_not_fill_a_formation_on_another_axis_at_the_same_hour(corridor):
+def test_a_formation_on_another_axis_gets_its_share_when_its_own_trucks_reach_it(corridor):
     """"corridor" (first in priority) and "side", the same march 1 degree (111 km) further
-    north: both short of fuel at 07:00. The first column's convoy, timed to "corridor",
-    leaves "side" alone (it is not on its way: a detour of 100+ km, over
-    ON_THE_WAY_DETOUR_KM); the second column, ready in the same hour, is sent for "side".
-    Before, the first convoy filled both at the hour it reached "corridor" (the 25th Army's
-    16 Aug convoy filled three formations 105-130 km apart)."""
-    plan = corridor(days=1, trucks=(_column("one"), _column("two")))
+    north, its road from the railhead 4 h longer: both short of fuel at 07:00. The convoy
+    (10 trucks of 500 L) is timed to "corridor"; "side" is not on its way (a detour of 100+
+    km, over ON_THE_WAY_DETOUR_KM), so the trucks its share fills are split off at the
+    railhead and reach it 4 h after the others reach "corridor", and the convoy is whole
+    again when they are back. Before, "side" was filled at the hour the convoy reached
+    "corridor" (the 25th Army's 16 Aug convoy filled three formations 105-130 km apart)."""
+    plan = corridor(days=1, trucks=(dataclasses.replace(
+        truck_column(10, payload_l=500.0), railhead_lonlat=RAILHEAD,
+        leg=lambda i, season: TruckLeg(*(2 * [(i % 1000 / 30.0 + 4.0 * (i >= 1000)) * 3600.0]),
+                                       0.0)),))
     far = plan.formations[0]
-    side = _other(far, "side", lat=far.lat + 1.0)
-    r = simulate_army(dataclasses.replace(plan, formations=(far, side),
+    side = _other(far, "side", lat=far.lat + 1.0, cells=far.cells + [1, 0])
+    index = {**plan.cell_index, **{(1, i): 1000 + i for i in range(len(far.km))}}
+    r = simulate_army(dataclasses.replace(plan, formations=(far, side), cell_index=index,
                                           priority=("corridor", "side")))
-    dl = r.deliveries[r.deliveries["kind"] == "truck"]
-    takers = dl[dl["litres"] > 0].groupby(["source", "time"])["formation_id"].agg(set)
+    dl = r.deliveries[(r.deliveries["kind"] == "truck") & (r.deliveries["litres"] > 0)]
+    at = dl.groupby("formation_id")["time"].min()
+    assert (at["side"] - at["corridor"]).total_seconds() / 3600.0 == pytest.approx(4.0)
+    side_first = dl[(dl["formation_id"] == "side") & (dl["time"] == at["side"])]
+    assert side_first["note"].str.contains("trucks sent straight to it").all()
+    takers = dl.groupby("time")["formation_id"].agg(set)
     assert not any({"corridor", "side"} <= t for t in takers), takers
-    first = dl.sort_values("time").groupby("formation_id")["source"].first()
-    assert first["corridor"] == "one" and first["side"] == "two"
 
 
 def test_a_formation_on_the_way_gets_its_share_when_the_convoy_reaches_it(corridor):

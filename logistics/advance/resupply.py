@@ -15,6 +15,7 @@ and use its helpers (``season``, ``prof``, ``lead``, ``lonlat``, ``timetable``,
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import replace
 from datetime import timedelta
 
@@ -28,9 +29,10 @@ __all__ = ["Resupply"]
 RESERVE = "(reserve)"
 
 #: km a convoy leaves its straight line from railhead to the formation it is sent for to serve
-#: another formation on the way (:meth:`Resupply.on_the_way`). assumed: about an hour at a
-#: supply column's march speed (25 km/h, configs/norms/march.yaml motor_column max_speed_kmh), the
-#: step loop's resolution; a formation further off is another trip. Not fitted to any army.
+#: another formation as it passes (:meth:`Resupply.on_the_way`). assumed: about an hour at a
+#: supply column's march speed (25 km/h, configs/norms/march.yaml motor_column
+#: max_speed_kmh), the step loop's resolution; a formation further off is served by trucks
+#: split off for it (:meth:`Resupply.stops`). Not fitted to any army.
 ON_THE_WAY_DETOUR_KM = 25.0
 
 
@@ -223,16 +225,16 @@ class Resupply:
         """Send every convoy back at its railhead to the army: a column's convoy is timed to
         the head of the first formation in priority order that still needs fuel (less what
         the columns sent before it bring), and its load is shared out, in priority order from
-        that formation on, among the formations the convoys serve that are on its way
-        (:meth:`on_the_way`), then the reserve: the army's one account ("forward detachments
-        first, then the main bodies"). Each formation gets its share when the convoy reaches
-        it along its way (:meth:`stops`); what is left is unloaded at the first, and what
-        that one does not take is handed back on the way to the others (at the same hour, a
-        named simplification: the convoy drives back by them), then the reserve. A formation
-        not on its way waits for a convoy sent for it (the next column's, or the next one
-        ready). A column is sent only while the army wants fuel that nothing on the road
-        brings yet (the lack of the formations on its way and the reserve's room, less the
-        loads already sent for them): a ready convoy nobody wants waits at its railhead."""
+        that formation on, among the formations the convoys serve (what they lack), then the
+        reserve: the army's one account ("forward detachments first, then the main bodies").
+        Each formation gets its share when its trucks reach it (:meth:`stops`: the convoy as
+        it passes one on its way, :meth:`on_the_way`; a part of its trucks sent straight to
+        one off it); what is left is unloaded at the first, and what that one does not take
+        is handed back to the others on its way (at the same hour, a named simplification:
+        the convoy drives back by them), then the reserve. A column is sent only while the
+        army wants fuel that nothing on the road brings yet (the formations' lack and the
+        reserve's room, less the loads already sent for them): a ready convoy nobody wants
+        waits at its railhead."""
         if not self.trucks:
             return
         served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]
@@ -251,9 +253,8 @@ class Resupply:
             reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
             ferried = self.ferried_behind(where, n, t_h)
             # not a formation beyond a river the convoy is not ferried over for ``where``
-            reach = [fid for fid in targets if fid == where or (
-                _within(self.ferried_behind(fid, n, t_h), ferried)
-                and self.on_the_way(fid, where, n))]
+            reach = [fid for fid in targets
+                     if fid == where or _within(self.ferried_behind(fid, n, t_h), ferried)]
             wanted_l = sum(max(self.need_l(fid), 0.0) for fid in reach) \
                 + max(reserve_room - self.reserve_en_route_l, 0.0)
             for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
@@ -267,7 +268,8 @@ class Resupply:
                 # then the reserve's room, less what is already on the road for it
                 shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
                 self.reserve_en_route_l += shares[RESERVE]
-                first, others = self.stops(replace(d, formation_id=",".join(reach)
+                way = [fid for fid in reach if self.on_the_way(fid, where, n)]
+                first, others = self.stops(replace(d, formation_id=",".join(way)
                                                    if targets else ""), n, t_h, shares)
                 self.expected[id(first)] = {k: v for k, v in shares.items()
                                             if k in (where, RESERVE)}
@@ -327,18 +329,22 @@ class Resupply:
 
     def stops(self, d: Delivery, column: int, t_h: float, shares: dict[str, float]
               ) -> tuple[Delivery, list[Delivery]]:
-        """A convoy's delivery ``d`` (timed to the formation it was sent for) as the stops it
-        makes: (its unloading there, with what no other formation on its way expects, for
-        ``d``'s formations in order (:meth:`book`: those still advancing first); one
-        delivery for each other formation with a share, when the convoy reaches it). The
-        convoy reaches a formation on its way when its own leg from the railhead (the cost
-        engine's) is driven, counted from ``d``'s arrival less the difference of the two
-        legs, and not before the convoy has loaded. Named simplification: no ferry time of
-        its own is added at a formation passed before a river. The trucks' own fuel stays on
-        ``d``'s record."""
+        """A convoy's delivery ``d`` (timed to the formation it was sent for; its
+        ``formation_id``: that one, then the others on its way, :meth:`on_the_way`) as the
+        stops it makes: (its unloading there, with what no other formation expects, for the
+        formations on its way in order (:meth:`book`: those still advancing first); one
+        delivery for each other formation with a share, when its trucks reach it). Every
+        share reaches its formation when that formation's own leg from the railhead (the cost
+        engine's) is driven: ``d``'s arrival less the difference of the two legs, not before
+        the convoy has loaded. A formation on the way is served by the convoy as it passes;
+        one off it by as many of the convoy's trucks as its share fills, split off at the
+        railhead, driving its leg there and back: the convoy is whole again (``ready_h``) when
+        the last part is back. Named simplifications: the trucks' own fuel is the leg to ``d``'s
+        formation's (on ``d``'s record), and no ferry time of its own is added for a part."""
         col = self.trucks[column]
         season = self.season(t_h)
-        where = d.formation_id.split(",")[0]
+        way = d.formation_id.split(",")
+        where = way[0]
         there = col.leg(self.cell_of(where), season) if where else None
         others = []
         for fid, litres in shares.items():
@@ -348,10 +354,19 @@ class Resupply:
             offset_h = (leg.out_s - there.out_s) / 3600.0 / self.plan.speed_scale * col.stretch
             if not (leg.reachable and there.reachable and np.isfinite(offset_h)):
                 offset_h = 0.0
-            others.append(replace(
-                d, time_h=max(t_h + col.load_h, d.time_h + offset_h), litres=litres,
-                truck_fuel_l=0.0, formation_id=fid,
-                note=f"{d.note}; its share, on the way to {where} ({offset_h:+.1f} h)"))
+            arrive = max(t_h + col.load_h, d.time_h + offset_h)
+            if fid in way:
+                note = f"its share, on the way to {where} ({offset_h:+.1f} h)"
+            else:  # a part of the convoy's trucks drives its own leg there and back
+                trucks = math.ceil(litres / max(d.litres / col.sizes[d.convoy], 1e-9) - 1e-9)
+                note = f"its share, {trucks} of the trucks sent straight to it (not on the " \
+                       f"way to {where}, {offset_h:+.1f} h)"
+                back_h = leg.back_s / 3600.0 / self.plan.speed_scale * col.stretch
+                if np.isfinite(back_h):
+                    col.ready_h[d.convoy] = max(col.ready_h[d.convoy],
+                                                arrive + col.unload_h + back_h)
+            others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
+                                  formation_id=fid, note=f"{d.note}; {note}"))
         return replace(d, litres=d.litres - sum(o.litres for o in others)), others
 
     def ferried_behind(self, fid: str, column: int, t_h: float) -> tuple[float, ...]:
