@@ -44,8 +44,8 @@ def test_a_formation_on_another_axis_gets_its_share_when_its_own_trucks_reach_it
     north, its road from the railhead 4 h longer: both short of fuel at 07:00. The convoy
     (10 trucks of 500 L) is timed to "corridor"; "side" is not on its way (a detour of 100+
     km, over ON_THE_WAY_DETOUR_KM), so the trucks its share fills are split off at the
-    railhead and reach it 4 h after the others reach "corridor", and the convoy is whole
-    again when they are back. Before, "side" was filled at the hour the convoy reached
+    railhead and reach it 4 h after the others reach "corridor"; the convoy's next trip
+    leaves without them while they are away. Before, "side" was filled at the hour the convoy reached
     "corridor" (the 25th Army's 16 Aug convoy filled three formations 105-130 km apart)."""
     plan = corridor(days=1, trucks=(dataclasses.replace(
         truck_column(10, payload_l=500.0), railhead_lonlat=RAILHEAD,
@@ -63,6 +63,10 @@ def test_a_formation_on_another_axis_gets_its_share_when_its_own_trucks_reach_it
     assert side_first["note"].str.contains("trucks sent straight to it").all()
     takers = dl.groupby("time")["formation_id"].agg(set)
     assert not any({"corridor", "side"} <= t for t in takers), takers
+    # the one truck sent to "side" (back 13:38 + 1 h + 4.6 h) is away when the convoy,
+    # back from "corridor" at 11:16, leaves again for it: it goes with the other 9
+    trips = dl[dl["formation_id"] == "corridor"]["note"].str.split(" trucks").str[0].tolist()
+    assert trips[:2] == ["10", "9"]
 
 
 def test_a_formation_on_the_way_gets_its_share_when_the_convoy_reaches_it(corridor):

@@ -338,9 +338,11 @@ class Resupply:
         engine's) is driven: ``d``'s arrival less the difference of the two legs, not before
         the convoy has loaded. A formation on the way is served by the convoy as it passes;
         one off it by as many of the convoy's trucks as its share fills, split off at the
-        railhead, driving its leg there and back: the convoy is whole again (``ready_h``) when
-        the last part is back. Named simplifications: the trucks' own fuel is the leg to ``d``'s
-        formation's (on ``d``'s record), and no ferry time of its own is added for a part."""
+        railhead, driving its leg there and back: the convoy's next trip leaves without them
+        if they are not back (:meth:`TruckColumn.split_off
+        <logistics.supply.trucks.TruckColumn.split_off>`). Named simplifications: the trucks'
+        own fuel is the leg to ``d``'s formation's (on ``d``'s record), no ferry time of its
+        own is added for a part, and a one-truck convoy's part does not hold it."""
         col = self.trucks[column]
         season = self.season(t_h)
         way = d.formation_id.split(",")
@@ -358,13 +360,14 @@ class Resupply:
             if fid in way:
                 note = f"its share, on the way to {where} ({offset_h:+.1f} h)"
             else:  # a part of the convoy's trucks drives its own leg there and back
-                trucks = math.ceil(litres / max(d.litres / col.sizes[d.convoy], 1e-9) - 1e-9)
+                per_truck = d.litres / max(d.trucks, 1)
+                trucks = min(max(d.trucks - 1, 1), math.ceil(litres / max(per_truck, 1e-9) - 1e-9))
                 note = f"its share, {trucks} of the trucks sent straight to it (not on the " \
                        f"way to {where}, {offset_h:+.1f} h)"
                 back_h = leg.back_s / 3600.0 / self.plan.speed_scale * col.stretch
-                if np.isfinite(back_h):
-                    col.ready_h[d.convoy] = max(col.ready_h[d.convoy],
-                                                arrive + col.unload_h + back_h)
+                if d.trucks > 1:
+                    col.split_off(d.convoy, trucks, arrive + col.unload_h + (
+                        back_h if np.isfinite(back_h) else 0.0))
             others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
                                   formation_id=fid, note=f"{d.note}; {note}"))
         return replace(d, litres=d.litres - sum(o.litres for o in others)), others

@@ -119,6 +119,9 @@ class TruckColumn:
         self.sizes = [s for s in sizes if s > 0]
         # convoys leave staggered over the first day so that deliveries spread out
         self.ready_h = [start_h + i * 24.0 / len(self.sizes) for i in range(len(self.sizes))]
+        #: each convoy's trucks split off for a formation off its way: (hour back, trucks)
+        #: (:meth:`split_off`)
+        self.away: list[list[tuple[float, int]]] = [[] for _ in self.sizes]
         self.unreachable_h: list[float] = []
         #: why the last dispatch attempt sent nothing ("" when it sent or had nothing ready)
         self.blocked = ""
@@ -146,6 +149,17 @@ class TruckColumn:
             f"; held {arrive - d.time_h:.1f} h: its formation was being ferried over "
             f"{len(ferried)} river(s) when it came up, it is ferried behind ({ferry:.1f} h "
             "each way each)"))
+
+    def split_off(self, convoy: int, trucks: int, back_h: float) -> None:
+        """``trucks`` of convoy ``convoy`` sent on a trip of their own, back at its railhead at
+        ``back_h`` (hours): until then the convoy leaves without them (:meth:`dispatch`)."""
+        self.away[convoy].append((back_h, trucks))
+
+    def present(self, convoy: int, now_h: float) -> int:
+        """Trucks of convoy ``convoy`` at its railhead at ``now_h``: its size less those split
+        off and not back yet."""
+        self.away[convoy] = [(h, k) for h, k in self.away[convoy] if h > now_h]
+        return max(0, self.sizes[convoy] - sum(k for _, k in self.away[convoy]))
 
     @property
     def notes(self) -> list[str]:
@@ -202,7 +216,9 @@ class TruckColumn:
                 continue
             own = leg.fuel_l * fuel_scale
             per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
-            n = self.sizes[i]
+            n = self.present(i, now_h)
+            if n <= 0:
+                continue
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
             ferry = 0.0
@@ -228,6 +244,7 @@ class TruckColumn:
                     fuel_type=self.fuel_type,
                     truck_fuel_l=n * own,
                     convoy=i,
+                    trucks=n,
                     note=f"{n} trucks, {out_h:.1f} h out, {back_h:.1f} h back" + (
                         f" ({len(ferried)} river(s) ferried, {ferry:.1f} h each way each, "
                         "behind the formation)" if ferried else ""),
