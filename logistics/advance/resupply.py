@@ -15,6 +15,7 @@ and use its helpers (``season``, ``prof``, ``lead``, ``lonlat``, ``timetable``,
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import replace
 from datetime import timedelta
 
@@ -29,6 +30,23 @@ RESERVE = "(reserve)"
 #: the kinds of delivery a column sends for the formations it expects to fill (their shares on
 #: the road until it arrives): truck convoys and the ships of a river supply source
 CONVOY_KINDS = ("truck", "river")
+
+#: km a convoy leaves its straight line from railhead to the formation it is sent for to serve
+#: another formation as it passes (:meth:`Resupply.on_the_way`). assumed: about an hour at a
+#: supply column's march speed (25 km/h, configs/norms/march.yaml motor_column
+#: max_speed_kmh), the step loop's resolution; a formation further off is served by trucks
+#: split off for it (:meth:`Resupply.stops`). Not fitted to any army.
+ON_THE_WAY_DETOUR_KM = 25.0
+
+
+def detour_km(start: tuple[float, float], end: tuple[float, float],
+              via: tuple[float, float]) -> float:
+    """km by which going from ``start`` to ``end`` (lon, lat) by way of ``via`` is longer
+    than the straight (great-circle) line: 0 on the line, twice the distance beyond ``end``."""
+    from logistics.geodesy import great_circle_km
+
+    return float(great_circle_km(*start, *via) + great_circle_km(*via, *end)
+                 - great_circle_km(*start, *end))
 
 
 def _within(theirs: tuple[float, ...], ours: tuple[float, ...]) -> bool:
@@ -103,12 +121,13 @@ class Resupply:
         anyone): its ``priority_to`` formations the convoys no longer serve take none of it,
         and it goes on to the others, then the reserve. Why: in the 6th GTA the airlift topped
         up forward detachments already at Mukden and Hsinking before the formations still on
-        the road. A convoy on its way when a formation arrives still hands over its share, and
+        the road. A convoy on its way when a formation arrives still hands over its share, but
+        only after the formations still advancing have filled (:meth:`advancing_first`), and
         a captured depot's fuel goes to the formation that took it, wherever it is."""
         season = self.season(d.time_h)
         named = [x for x in d.formation_id.split(",") if x in self.fp] if d.formation_id else []
         targets = [fid for fid in named if self.fuelled_by_convoy(fid)] if d.kind == "air" \
-            else named
+            else self.advancing_first(named)
         # one by one in the delivery's order; then, for an airlift, every formation that
         # outran the reserve together (shortest range first: no order among them is sourced)
         groups = [[fid] for fid in targets]
@@ -149,6 +168,16 @@ class Resupply:
                 "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
                 "note": d.note,
             })
+
+    def advancing_first(self, named: list[str]) -> list[str]:
+        """A convoy's formations in its order, those the convoys still serve first
+        (:meth:`fuelled_by_convoy`), then those that have arrived since it was sent (they fill
+        from what is left, before the reserve). Why: the sources' priority is the advance's
+        ("forward detachments first, then the main bodies as fuel arrives", [NEBOLSIN-2015],
+        the army files' ``priority:``); a formation at its final objective needs no fuel to
+        advance (the 1st Red Banner Army's 75th and 257th Tank Brigades, at Harbin, took a
+        convoy's 91 kL on 20 Aug while its engineers stood dry at km 221)."""
+        return sorted(named, key=lambda fid: not self.fuelled_by_convoy(fid))
 
     def tanks_of(self, fid: str) -> float:
         """Litres in the tanks of a formation's elements (detached ones too)."""
@@ -196,19 +225,23 @@ class Resupply:
         return self.fuelled_by_convoy(fid) and self.need_l(fid) > 0.01 * self.fp[fid].refill_l
 
     def dispatch(self, t_h: float) -> None:
-        """Send every convoy back at its railhead to the army: its legs are timed to the head
-        of the first formation in priority order that needs fuel, and on arrival its load
-        is shared out from that formation on, in priority order, among every formation the
-        convoys serve (what their tanks lack then), then the reserve: the army's one account
-        ("forward detachments first, then the main bodies"). The formations after the first
-        are served at the same hour: an approximation (the convoy passes those behind the
-        first on its way out). A column is sent only while the army wants fuel that nothing on
-        the road brings yet (the formations' lack and the reserve's room, less the loads already
-        sent for them): a ready convoy nobody wants waits at its railhead. The ships of a river
-        supply source (columns of kind ``river``) are sent after the trucks, by the same rule,
-        among the formations their ships reach (:meth:`dispatch_river`): they add to the
-        trucks' schedule (no source says which went first; sent first, a boat's small load
-        took the first want and held the first truck convoy back 12 h in the 15th Army)."""
+        """Send every convoy back at its railhead to the army: a column's convoy is timed to
+        the head of the first formation in priority order that still needs fuel (less what
+        the columns sent before it bring), and its load is shared out, in priority order from
+        that formation on, among the formations the convoys serve (what they lack), then the
+        reserve: the army's one account ("forward detachments first, then the main bodies").
+        Each formation gets its share when its trucks reach it (:meth:`stops`: the convoy as
+        it passes one on its way, :meth:`on_the_way`; a part of its trucks sent straight to
+        one off it); what is left is unloaded at the first, and what that one does not take
+        is handed back to the others on its way (at the same hour, a named simplification:
+        the convoy drives back by them), then the reserve. A column is sent only while the
+        army wants fuel that nothing on the road brings yet (the formations' lack and the
+        reserve's room, less the loads already sent for them): a ready convoy nobody wants
+        waits at its railhead. The ships of a river supply source (columns of kind ``river``)
+        are sent after the trucks, by the same rule, among the formations their ships reach
+        (:meth:`dispatch_river`): they add to the trucks' schedule (no source says which went
+        first; sent first, a boat's small load took the first want and held the first truck
+        convoy back 12 h in the 15th Army)."""
         if not self.trucks:
             return
         served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]
@@ -221,43 +254,26 @@ class Resupply:
     def dispatch_trucks(self, t_h: float, served: list[str]) -> None:
         """The truck columns' part of :meth:`dispatch` (``served``: the formations the convoys
         serve, in priority order)."""
-        reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
-        target = next((fid for fid in served if self.wants_fuel(fid)), None)
-        targets = served[served.index(target):] + served[:served.index(target)] \
-            if target else []
-        if target is None:
-            if reserve_room - self.reserve_en_route_l <= 1.0:
-                return
-            movers = [fid for fid in self.order if self.active(fid, t_h) and len(self.fp[fid].cells)]
-            if not movers:
-                return
-            where, to = movers[0], ""
-        else:
-            where, to = target, ",".join(targets)
-        fp = self.fp[where]
-        if not len(fp.cells):
-            return
-        e = self.lead(where)
-        idx = self.head_index(where)
-        if self.plan.rail is not None and self.plan.truck_leg_at is not None:
-            self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
-                                      float(np.interp(e.s, fp.km, fp.lat))))
+        moved = False
         for n, col in enumerate(self.trucks):
             if col.kind != "truck":
                 continue
+            aim = self.aim(t_h, served)
+            if aim is None:
+                continue
+            where, targets = aim
+            fp = self.fp[where]
+            e = self.lead(where)
+            if not moved and self.plan.rail is not None and self.plan.truck_leg_at is not None:
+                moved = True
+                self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
+                                          float(np.interp(e.s, fp.km, fp.lat))))
+            reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
             ferried = self.ferried_behind(where, n, t_h)
             # not a formation beyond a river the convoy is not ferried over for ``where``
             reach = [fid for fid in targets
                      if fid == where or _within(self.ferried_behind(fid, n, t_h), ferried)]
-            self.send(t_h, n, where, reach if to else [], idx, reserve_room, ferried=ferried)
-
-    def head_index(self, fid: str) -> int:
-        """The index among the plan's route cells (``plan.cell_index``) of the cell a
-        formation's head is in: where a column's legs are read."""
-        fp, e = self.fp[fid], self.lead(fid)
-        i = int(min(np.searchsorted(fp.km, e.s, side="right") - 1, len(fp.km) - 1))
-        r, c = (int(v) for v in fp.cells[max(i, 0)])
-        return self.plan.cell_index.get((r, c), 0)
+            self.send(t_h, n, where, reach, bool(targets), reserve_room, ferried=ferried)
 
     def dispatch_river(self, t_h: float, served: list[str], reserve_room: float) -> None:
         """Send the ships of every river supply column ready at ``t_h``: as the trucks
@@ -272,41 +288,39 @@ class Resupply:
             if col.kind != "river" or not any(r <= t_h for r in col.ready_h):
                 continue
             ok = [fid for fid in served if len(self.fp[fid].cells)
-                  and col.leg(self.head_index(fid), season).reachable]
+                  and col.leg(self.cell_of(fid), season).reachable]
             target = next((fid for fid in ok if self.wants_fuel(fid)), None)
             if target is not None:
                 k = ok.index(target)
-                self.send(t_h, n, target, ok[k:] + ok[:k], self.head_index(target),
-                          reserve_room)
+                self.send(t_h, n, target, ok[k:] + ok[:k], True, reserve_room)
                 continue
             if reserve_room - self.reserve_en_route_l <= 1.0:
                 continue
             movers = [fid for fid in self.order if self.active(fid, t_h)
                       and len(self.fp[fid].cells)
-                      and col.leg(self.head_index(fid), season).reachable]
+                      and col.leg(self.cell_of(fid), season).reachable]
             if movers:
-                self.send(t_h, n, movers[0], [], self.head_index(movers[0]), reserve_room)
+                self.send(t_h, n, movers[0], [], False, reserve_room)
             elif served:
                 col.blocked = "no formation within reach of the rivers (river.max_access_km)"
                 e = self.lead(served[0])
                 self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} " \
                                                      f"({served[0]} km {e.s:.0f})"
 
-    def send(self, t_h: float, n: int, where: str, reach: list[str], idx: int,
+    def send(self, t_h: float, n: int, where: str, reach: list[str], for_formations: bool,
              reserve_room: float, *, ferried: tuple[float, ...] = ()) -> None:
         """Send the convoys of column ``n`` ready at ``t_h``, timed to formation ``where``'s
-        head (route cell ``idx``), for the formations ``reach`` in order (their lack, then the
-        reserve's room; none: for the reserve alone), ferried over the rivers ``ferried``
-        behind ``where``; each load's expected shares are booked as on the road."""
+        head, for the formations ``reach`` in order (their lack, then the reserve's room;
+        ``for_formations`` False: for the reserve alone, timed to ``where``), ferried over
+        the rivers ``ferried`` behind ``where``; each load's expected shares are booked as on
+        the road, and each formation's share reaches it at its own hour (:meth:`stops`)."""
         col, fp, e = self.trucks[n], self.fp[where], self.lead(where)
+        ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
         wanted_l = sum(max(self.need_l(fid), 0.0) for fid in reach) \
             + max(reserve_room - self.reserve_en_route_l, 0.0)
-        ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
-        for d in col.dispatch(t_h, idx, self.season(t_h), self.rng,
+        for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
-                              wanted_l=wanted_l, ferried=ferried,
-                              flotilla=bool(fp.ferry_by)):
-            d = replace(d, formation_id=",".join(reach))
+                              wanted_l=wanted_l, ferried=ferried, flotilla=bool(fp.ferry_by)):
             left, shares = d.litres, {}
             for fid in reach:  # what each formation can expect of it, in order
                 shares[fid] = min(left, max(self.need_l(fid), 0.0))
@@ -315,12 +329,111 @@ class Resupply:
             # then the reserve's room, less what is already on the road for it
             shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
             self.reserve_en_route_l += shares[RESERVE]
-            self.expected[id(d)] = shares
+            way = [fid for fid in reach if self.on_the_way(fid, where, n)]
+            first, others = self.stops(replace(d, formation_id=",".join(way)
+                                               if for_formations else ""), n, t_h, shares)
+            self.expected[id(first)] = {k: v for k, v in shares.items()
+                                        if k in (where, RESERVE)}
             if not ships:
-                self.convoy_sent[id(d)] = (where, n, ferried)
-            self._push(d)
+                self.convoy_sent[id(first)] = (where, n, ferried)
+            self._push(first)
+            for other in others:
+                self.expected[id(other)] = {other.formation_id: other.litres}
+                self._push(other)
         if col.blocked:  # the day's record says why this column delivered nothing
             self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
+
+    def aim(self, t_h: float, served: list[str]) -> tuple[str, list[str]] | None:
+        """(the formation a convoy sent now is timed to, the formations its load may serve in
+        order from it): the first of ``served`` (priority order) that wants fuel, else, when
+        the reserve has room nothing on the road fills, the first formation moving (for the
+        reserve only: no formations); None when nothing is wanted or it has no route cells."""
+        target = next((fid for fid in served if self.wants_fuel(fid)), None)
+        if target is not None:
+            k = served.index(target)
+            where, targets = target, served[k:] + served[:k]
+        else:
+            room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
+            if room - self.reserve_en_route_l <= 1.0:
+                return None
+            movers = [fid for fid in self.order
+                      if self.active(fid, t_h) and len(self.fp[fid].cells)]
+            if not movers:
+                return None
+            where, targets = movers[0], []
+        return (where, targets) if len(self.fp[where].cells) else None
+
+    def cell_of(self, fid: str) -> int:
+        """The index (``plan.cell_index``, a truck leg's argument) of the route cell of the
+        formation's head."""
+        fp = self.fp[fid]
+        s = self.lead(fid).s
+        i = int(min(np.searchsorted(fp.km, s, side="right") - 1, len(fp.km) - 1))
+        r, c = (int(v) for v in fp.cells[max(i, 0)])
+        return self.plan.cell_index.get((r, c), 0)
+
+    def on_the_way(self, fid: str, where: str, column: int) -> bool:
+        """Whether formation ``fid``'s head lies on the way of truck column ``column``'s
+        convoy to ``where``'s: going by it lengthens the straight line from the column's
+        railhead to ``where`` by at most :data:`ON_THE_WAY_DETOUR_KM`. True when the
+        railhead's position is not known (a synthetic column). Why: a convoy timed to one
+        formation filled others on another axis at the same hour (the 25th Army's 16 Aug
+        convoy: three formations 105-130 km apart; the Cavalry-Mechanized Group's first:
+        43rd Tank Brigade and the Mongolian forces about 200 km apart)."""
+        if fid == where:
+            return True
+        rh = self.railhead_lonlat.get(column) or self.trucks[column].railhead_lonlat
+        if rh is None:
+            return True
+        a = self.lonlat(where, self.lead(where).s)
+        b = self.lonlat(fid, self.lead(fid).s)
+        return detour_km(rh, a, b) <= ON_THE_WAY_DETOUR_KM
+
+    def stops(self, d: Delivery, column: int, t_h: float, shares: dict[str, float]
+              ) -> tuple[Delivery, list[Delivery]]:
+        """A convoy's delivery ``d`` (timed to the formation it was sent for; its
+        ``formation_id``: that one, then the others on its way, :meth:`on_the_way`) as the
+        stops it makes: (its unloading there, with what no other formation expects, for the
+        formations on its way in order (:meth:`book`: those still advancing first); one
+        delivery for each other formation with a share, when its trucks reach it). Every
+        share reaches its formation when that formation's own leg from the railhead (the cost
+        engine's) is driven: ``d``'s arrival less the difference of the two legs, not before
+        the convoy has loaded. A formation on the way is served by the convoy as it passes;
+        one off it by as many of the convoy's trucks as its share fills, split off at the
+        railhead, driving its leg there and back: the convoy's next trip leaves without them
+        if they are not back (:meth:`TruckColumn.split_off
+        <logistics.supply.trucks.TruckColumn.split_off>`). Named simplifications: the trucks'
+        own fuel is the leg to ``d``'s formation's (on ``d``'s record), no ferry time of its
+        own is added for a part, and a one-truck convoy's part does not hold it."""
+        col = self.trucks[column]
+        scale = 1.0 if col.kind == "river" else self.plan.speed_scale  # ships: no land scale
+        season = self.season(t_h)
+        way = d.formation_id.split(",")
+        where = way[0]
+        there = col.leg(self.cell_of(where), season) if where else None
+        others = []
+        for fid, litres in shares.items():
+            if fid in (where, RESERVE) or litres <= 0.0 or there is None:
+                continue
+            leg = col.leg(self.cell_of(fid), season)
+            offset_h = (leg.out_s - there.out_s) / 3600.0 / scale * col.stretch
+            if not (leg.reachable and there.reachable and np.isfinite(offset_h)):
+                offset_h = 0.0
+            arrive = max(t_h + col.load_h, d.time_h + offset_h)
+            if fid in way:
+                note = f"its share, on the way to {where} ({offset_h:+.1f} h)"
+            else:  # a part of the convoy's trucks drives its own leg there and back
+                per_truck = d.litres / max(d.trucks, 1)
+                trucks = min(max(d.trucks - 1, 1), math.ceil(litres / max(per_truck, 1e-9) - 1e-9))
+                note = f"its share, {trucks} of the trucks sent straight to it (not on the " \
+                       f"way to {where}, {offset_h:+.1f} h)"
+                back_h = leg.back_s / 3600.0 / scale * col.stretch
+                if d.trucks > 1:
+                    col.split_off(d.convoy, trucks, arrive + col.unload_h + (
+                        back_h if np.isfinite(back_h) else 0.0))
+            others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
+                                  formation_id=fid, note=f"{d.note}; {note}"))
+        return replace(d, litres=d.litres - sum(o.litres for o in others)), others
 
     def ferried_behind(self, fid: str, column: int, t_h: float) -> tuple[float, ...]:
         """The hours at which the formation was (or will be) all across each big river it is

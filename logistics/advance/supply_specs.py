@@ -55,6 +55,9 @@ class TruckSpec:
     #: "truck", or "river": the ships of one class of a river supply source
     #: (:func:`river_specs`)
     kind: str = "truck"
+    #: (lon, lat) of the railhead it loads at (None: not known, every formation it serves is
+    #: taken to be on its way, :data:`~logistics.advance.resupply.ON_THE_WAY_DETOUR_KM`)
+    railhead_lonlat: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,7 @@ def truck_spec(army, i: int, terrain, track, notes: list[str], *, models, engine
         convoys=tr.convoys, jitter_h=tr.jitter_h.value if tr.jitter_h else 0.0, leg=leg,
         road_closes=tr.until is not None,
         ferry_h=convoy_ferry_h(vehicle.id, options) if options is not None else None,
+        railhead_lonlat=(float(lon), float(lat)),
     )
 
 

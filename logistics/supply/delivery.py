@@ -42,3 +42,4 @@ class Delivery:
     note: str = ""
     formation_id: str = ""  # the formation it is for ("" = the army's reserve)
     convoy: int = -1  # a truck delivery's convoy in its column (TruckColumn.sizes index)
+    trucks: int = 0  # a truck delivery's trucks (0: not a truck delivery)

@@ -98,6 +98,7 @@ class TruckColumn:
         road_closes: bool = True,
         ferry_h: Callable[[int, bool], float] | None = None,
         kind: str = "truck",
+        railhead_lonlat: tuple[float, float] | None = None,
     ) -> None:
         self.name = name
         #: what carries the fuel: "truck", or "river" (ships of a river supply source,
@@ -115,12 +116,17 @@ class TruckColumn:
         self.road_closes = road_closes
         #: ``ferry_h(trucks, flotilla)``: hours a convoy is ferried across one big river
         self.ferry_h = ferry_h
+        #: (lon, lat) of its configured railhead (None: not known)
+        self.railhead_lonlat = railhead_lonlat
         self.jitter_h = jitter_h
         self.leg = leg
         sizes = [count // convoys + (1 if i < count % convoys else 0) for i in range(convoys)]
         self.sizes = [s for s in sizes if s > 0]
         # convoys leave staggered over the first day so that deliveries spread out
         self.ready_h = [start_h + i * 24.0 / len(self.sizes) for i in range(len(self.sizes))]
+        #: each convoy's trucks split off for a formation off its way: (hour back, trucks)
+        #: (:meth:`split_off`)
+        self.away: list[list[tuple[float, int]]] = [[] for _ in self.sizes]
         self.unreachable_h: list[float] = []
         #: why the last dispatch attempt sent nothing ("" when it sent or had nothing ready)
         self.blocked = ""
@@ -148,6 +154,17 @@ class TruckColumn:
             f"; held {arrive - d.time_h:.1f} h: its formation was being ferried over "
             f"{len(ferried)} river(s) when it came up, it is ferried behind ({ferry:.1f} h "
             "each way each)"))
+
+    def split_off(self, convoy: int, trucks: int, back_h: float) -> None:
+        """``trucks`` of convoy ``convoy`` sent on a trip of their own, back at its railhead at
+        ``back_h`` (hours): until then the convoy leaves without them (:meth:`dispatch`)."""
+        self.away[convoy].append((back_h, trucks))
+
+    def present(self, convoy: int, now_h: float) -> int:
+        """Trucks of convoy ``convoy`` at its railhead at ``now_h``: its size less those split
+        off and not back yet."""
+        self.away[convoy] = [(h, k) for h, k in self.away[convoy] if h > now_h]
+        return max(0, self.sizes[convoy] - sum(k for _, k in self.away[convoy]))
 
     @property
     def notes(self) -> list[str]:
@@ -205,7 +222,9 @@ class TruckColumn:
                 continue
             own = leg.fuel_l * fuel_scale
             per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
-            n = self.sizes[i]
+            n = self.present(i, now_h)
+            if n <= 0:
+                continue
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
             ferry = 0.0
@@ -231,6 +250,7 @@ class TruckColumn:
                     fuel_type=self.fuel_type,
                     truck_fuel_l=n * own,
                     convoy=i,
+                    trucks=n,
                     note=f"{n} {'ships' if self.kind == 'river' else 'trucks'}, "
                          f"{out_h:.1f} h out, {back_h:.1f} h back" + (
                         f" ({len(ferried)} river(s) ferried, {ferry:.1f} h each way each, "
