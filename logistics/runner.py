@@ -215,8 +215,10 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     if terrain is None:
         from logistics.run_memory import check_run_fits
         from logistics.terrain import load_terrain
+        from logistics.terrain.layer_files import check_layer_files
 
         check_run_fits(box, res)  # before the grid is built: refused with numbers, not grown to GBs
+        check_layer_files(dem=dem)  # headers only: a damaged layer refused before the grid
         terrain = load_terrain(box, resolution_m=res, dem=dem, config_dir=folder)
     models = CostModels(folder)
     means = dict(default_planners(army, config_dir=folder))

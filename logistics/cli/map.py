@@ -59,6 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import atomic_path, check_output_file
     from logistics.progress import progress
     from logistics.report.basemap import base_map
+    from logistics.terrain.layer_files import check_layer_files
 
     out, named = out_path(args.out, _DEFAULT_OUT, kind="output file")
     if out.suffix.lower() not in _FORMATS or not out.stem:
@@ -72,6 +73,7 @@ def _run(args: argparse.Namespace) -> int:
                           "title in plain text (a line break may split it in two lines)")
     check_output_file(out, overwrite=args.overwrite, ours=_is_our_map, **named)  # before work
     bbox = _parse_bbox(args.bbox) if args.bbox else None
+    check_layer_files(dem=args.dem)  # a damaged layer: refused before the terrain step reads it
     with progress(2, "map") as bar:
         bar.step("terrain, relief, rivers, places")
         fig, _ = base_map(bbox, resolution_m=args.resolution_m, labels=not args.no_labels,

@@ -295,6 +295,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.advance.plan import army_bbox
     from logistics.run_memory import check_run_fits
     from logistics.cost.physics import check_vehicles
+    from logistics.terrain.layer_files import check_layer_files
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
@@ -340,6 +341,7 @@ def _run(args: argparse.Namespace) -> int:
                 # a grid beyond memory: refused before the step that builds it, not in it
                 check_run_fits(army_bbox(sc), args.resolution_m or settings.DEFAULT_RESOLUTION_M)
                 check_vehicles(sc.config_dir)  # figures that cannot move a vehicle: not NaN fuel
+                check_layer_files(dem=args.dem)  # a damaged layer: refused now, not in the terrain
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                       resolution_m=args.resolution_m, events=not args.no_events,

@@ -60,6 +60,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics import settings
     from logistics.cost.physics import check_vehicles, point_rates
     from logistics.progress import progress
+    from logistics.terrain.layer_files import check_layer_files
     from logistics.terrain.sample import point_terrain, resolve_point, sample_point
 
     if args.resolution_m is None:
@@ -68,6 +69,7 @@ def _run(args: argparse.Namespace) -> int:
     _, lon, lat, _ = resolve_point(query)
     check_vehicles()  # every vehicle file read and checked before the terrain: a bad one's
     # error came after the terrain was loaded (the bad-input corpus's `late`)
+    check_layer_files(dem=args.dem)  # so did a damaged layer of the rasters folder
     with progress(2, "sample") as bar:
         bar.step("terrain around the point")
         terrain = point_terrain(lon, lat, dem=args.dem, resolution_m=args.resolution_m)

@@ -1,0 +1,109 @@
+"""Check the layer files a terrain load will read, from their headers only, before any work.
+
+A missing, empty, truncated, garbage or CRS-less layer of the rasters folder
+(``settings.RASTER_DIR``) was found only when the terrain step read it, after the progress had
+passed "loading" (the bad-input corpus's ``late``). :func:`check_layer_files` opens each layer
+the way GDAL reads a header (``rasterio.open``: no pixel is read; ``pyogrio.read_info``: no
+feature is read), so it costs milliseconds, and compares each file's size with the folder's
+``MANIFEST.json`` when that lists it.
+
+A user's own folder (LOGISTICS_RASTER_DIR) with a MANIFEST.json copied from the repo: the
+manifest is the folder's own account of its files (its sources go into every run's provenance),
+so a size that differs from it is refused there too; the error says to restore the file, or to
+rebuild or delete that MANIFEST.json when the layer was replaced on purpose. A folder without a
+MANIFEST.json (or with one that is not a JSON object of ``files``) gets the header checks only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from logistics import settings
+from logistics.errors import CRSError, DataError
+from logistics.terrain.dem import DEM_FILES, check_dem, layer_error, raster_path, reading
+
+__all__ = ["OTHER_LAYERS", "terrain_layer_files", "check_layer_files"]
+
+#: Layers a terrain load and the steps after it read besides the DEM: land cover, land mask,
+#: the PRC/outside source mask of the 1945 land cover, rivers, lakes (river network), borders
+#: and coast (the sides of the frontier; the base map).
+OTHER_LAYERS: tuple[str, ...] = (
+    "landcover_igbp_2019.tif", "landmask_30s.tif", "dem_source_30s.tif",
+    "rivers.gpkg", "lakes.gpkg", "borders.gpkg", "coast.gpkg",
+)
+
+
+def terrain_layer_files(dem: str = "merged") -> tuple[str, ...]:
+    """File names of the layers a run, sample or map with DEM ``dem`` reads (only the chosen
+    DEM: a run on the merged DEM never opens ETOPO5)."""
+    return (DEM_FILES[check_dem(dem)],) + OTHER_LAYERS
+
+
+def _manifest_sizes(folder: Path) -> dict[str, int]:
+    """``{file name: size_bytes}`` from ``folder/MANIFEST.json``; empty when there is none or
+    it is not readable as the build script writes it (it only describes the layers)."""
+    try:
+        files = json.loads((folder / "MANIFEST.json").read_text(encoding="utf-8")).get("files")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    if not isinstance(files, dict):
+        return {}
+    return {name: entry["size_bytes"] for name, entry in files.items()
+            if isinstance(entry, dict) and isinstance(entry.get("size_bytes"), int)
+            and not isinstance(entry.get("size_bytes"), bool)}
+
+
+def _check_header(path: Path) -> None:
+    """Open ``path``'s header only; DataError/CRSError for one that does not open, has no
+    cells or features' CRS."""
+    if path.suffix.lower() == ".gpkg":
+        import pyogrio
+
+        with reading(path):
+            info = pyogrio.read_info(path)
+        if not info.get("crs"):
+            raise CRSError(f"the layer {path.name} ({path}) has no CRS; rebuild it with "
+                           "`python rasters/build.py`")
+        return
+    import rasterio
+
+    with reading(path), rasterio.open(path) as src:
+        crs, width, height, count = src.crs, src.width, src.height, src.count
+    if crs is None:
+        raise CRSError(f"raster {path} has no CRS; set one, e.g. "
+                       f"`da.rio.write_crs('EPSG:4326').rio.to_raster(path)`, or rebuild it with "
+                       f"`python rasters/build.py`")
+    if width <= 0 or height <= 0 or count < 1:
+        raise layer_error(path, f"it has {width} x {height} cells in {count} band(s)")
+
+
+def check_layer_files(names: tuple[str, ...] | None = None, *, dem: str = "merged") -> None:
+    """Refuse, before any work, a layer of ``names`` (default: :func:`terrain_layer_files` of
+    ``dem``) that is missing, not a regular file, empty, of another size than the folder's
+    MANIFEST.json says, or whose header does not open or has no CRS or no cells. Reads
+    headers only."""
+    folder = Path(settings.RASTER_DIR)
+    sizes = _manifest_sizes(folder)
+    for name in names if names is not None else terrain_layer_files(dem):
+        path = raster_path(name)  # DataError naming the build script when missing
+        if not path.is_file():
+            raise layer_error(path, "it is not a regular file")
+        size = path.stat().st_size
+        if size == 0:
+            raise layer_error(path, "it is empty (0 bytes)")
+        if name not in sizes or size == sizes[name]:
+            _check_header(path)
+            continue
+        try:  # a header that has no CRS or no cells says more than the size
+            _check_header(path)
+        except CRSError:
+            raise
+        except DataError:  # unreadable: the size says why (truncated, another file)
+            pass
+        raise DataError(
+            f"the layer {name} ({path}) has {size:,} bytes but {folder / 'MANIFEST.json'} "
+            f"lists {sizes[name]:,}: the file is truncated or another file; restore it "
+            "(`git checkout -- rasters/` for the shipped folder) or rebuild the layers with "
+            "`python rasters/build.py`; if you replaced the layer on purpose, rebuild that "
+            "MANIFEST.json with the build script or delete it")
