@@ -185,3 +185,21 @@ def test_a_copied_manifest_that_lists_another_size_is_refused_with_its_fix(tmp_p
     msg = str(exc.value)
     assert "landmask_30s.tif" in msg and "43,737" in msg and "43,736 bytes" in msg, msg
     assert "rebuild that MANIFEST.json" in msg, msg
+
+
+def test_route_and_compare_refuse_a_spoilt_layer_before_their_work(tmp_path, monkeypatch,
+                                                                   capsys):
+    """route said it only in "terrain and least-cost legs", compare in its first run."""
+    from logistics import network, settings
+    from logistics.cli import compare, main
+
+    _garbage(_copy(tmp_path, monkeypatch), "landcover_igbp_2019.tif")
+    monkeypatch.setattr(network, "load_railways", _stop)
+    monkeypatch.setattr(compare, "cluster_for", _stop)
+    assert main(["route", "--from", "Harbin", "--to", "Acheng", "--vehicle", "zis-5"]) == 2
+    doc = Path(settings.SHIPPED_CONFIG_DIR) / "history" / "documented-advances.csv"
+    assert main(["compare", "--documented", str(doc), "--no-map", "--workers", "0",
+                 "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("landcover_igbp_2019.tif") >= 2 and "progress" not in err, err
+    assert not (tmp_path / "o").exists()

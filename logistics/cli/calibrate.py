@@ -95,6 +95,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import atomic_dir, check_output_dir
     from logistics.cli.compare import cluster_for
     from logistics.cost.physics import check_vehicles
+    from logistics.terrain.layer_files import check_layer_files
     from logistics.history.calibrate import calibrate
     from logistics.history.compare import warn_coarse_armies
     from logistics.history.inputs import load_inputs
@@ -121,6 +122,7 @@ def _run(args: argparse.Namespace) -> int:
     warn_coarse_armies([sc for sc, *_ in chosen.values()], args.resolution_m,
                        partial(warn_coarse, "calibrate"))  # before the work
     check_vehicles()  # figures that cannot move a vehicle: before the runs, not NaN in them
+    check_layer_files(dem=args.dem)  # a damaged layer: before the runs, not in the first
     with cluster_for(args.workers, True) as client:
         cal = calibrate(chosen, params=params, bounds=bounds or None, points=args.points,
                         client=client, tolerance_km=args.tolerance_km,

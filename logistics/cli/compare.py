@@ -145,6 +145,7 @@ def _run(args: argparse.Namespace) -> int:
 
     from logistics._atomic import check_output_dir
     from logistics.cost.physics import check_vehicles
+    from logistics.terrain.layer_files import check_layer_files
     from logistics.history.inputs import check_comparable, check_scorable, near_axes
 
     if args.samples > MAX_SAMPLES:
@@ -158,6 +159,7 @@ def _run(args: argparse.Namespace) -> int:
     check_scorable(args.documented)
     check_workers(args.workers, args.samples > 0)  # before the runs, not once they began
     check_vehicles()  # figures that cannot move a vehicle: before the runs, not NaN in them
+    check_layer_files(dem=args.dem)  # a damaged layer: before the runs, not in the first
     if args.configs is not None and (note := other_tree_note(Path(args.configs))):
         print(f"logistics compare: {note}", file=sys.stderr)
     with progress(2, "compare") as bar:

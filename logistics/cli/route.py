@@ -77,12 +77,14 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.places import resolve
     from logistics.vehicles import load_vehicle
     from logistics.cost.physics import check_vehicles
+    from logistics.terrain.layer_files import check_layer_files
 
     # a misspelt place or vehicle is said at once, not after the network and terrain are loaded
     for where in (args.origin, *args.via, args.destination):
         resolve(where)
     load_vehicle(args.vehicle)
     check_vehicles()  # figures that cannot move a vehicle: refused here, not as NaN hours
+    check_layer_files()  # a damaged layer of the rasters folder: here, not in the terrain step
     if args.out is not None:
         check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
     if args.resolution_m is None:
