@@ -52,8 +52,8 @@ def test_every_shipped_vehicle_still_loads():
     ("is-2", "speed_cc_kmh", "value: 19.3", "value: 2",
      ["speed_cc_kmh:", "got 2", "dry steppe"]),
 ])
-def test_a_vehicle_too_weak_or_too_slow_to_move_is_refused_before_the_work(tmp_path, vehicle, key, old,
-                                                                     new, words):
+def test_a_vehicle_too_weak_or_too_slow_to_move_is_refused_before_the_work(
+        tmp_path, vehicle, key, old, new, words):
     rel = f"vehicles/{vehicle}.yaml"
     head = f"{key}:\n  {old}\n"
     d = configs_tree_edited(tmp_path, rel, head, f"{key}:\n  {new}\n")

@@ -45,8 +45,8 @@ def test_a_formation_on_another_axis_gets_its_share_when_its_own_trucks_reach_it
     (10 trucks of 500 L) is timed to "corridor"; "side" is not on its way (a detour of 100+
     km, over ON_THE_WAY_DETOUR_KM), so the trucks its share fills are split off at the
     railhead and reach it 4 h after the others reach "corridor"; the convoy's next trip
-    leaves without them while they are away. Before, "side" was filled at the hour the convoy reached
-    "corridor" (the 25th Army's 16 Aug convoy filled three formations 105-130 km apart)."""
+    leaves without them while they are away. Before, "side" was filled at the hour the convoy
+    reached "corridor" (the 25th Army's 16 Aug convoy filled three formations 105-130 km apart)."""
     plan = corridor(days=1, trucks=(dataclasses.replace(
         truck_column(10, payload_l=500.0), railhead_lonlat=RAILHEAD,
         leg=lambda i, season: TruckLeg(*(2 * [(i % 1000 / 30.0 + 4.0 * (i >= 1000)) * 3600.0]),

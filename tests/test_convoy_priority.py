@@ -29,8 +29,8 @@ def _convoy(r):
 
 def test_a_convoy_fills_the_formations_still_advancing_before_one_that_has_arrived(corridor):
     """One truck of 1,000 L, 5 km/h: sent at 07:00 for "near" (first in priority, 400 L
-    short at route point 19), it comes up at 07:00 + 2 h loading + 3.8 h = 12:48, when "near" stands at
-    its objective (arrived 08:30, 1,000 L short) and "corridor" is dry at km 100 (2,000 L
+    short at route point 19), it comes up at 07:00 + 2 h loading + 3.8 h = 12:48, when "near"
+    stands at its objective (arrived 08:30, 1,000 L short) and "corridor" is dry at km 100 (2,000 L
     short). The advance's priority ([NEBOLSIN-2015]): all 1,000 L go to "corridor", which
     goes 50 km on. Before, "near" took all of it because it was first when the convoy left
     (the 1st Red Banner Army's tank brigades at Harbin took 91 kL on 20 Aug while its

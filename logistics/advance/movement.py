@@ -380,8 +380,9 @@ class ShuttlePlanner(Protocol):
     ``bound_km``: each lift is dropped at most this far ahead of its pick-up (None: at the
     route's end). ``later_seasons``: ``(from_h, truck_leg_h, march_leg_h,
     truck_fuel_l_per_km)`` of each later season, from ``from_h`` hours after H-hour (the trucks
-    and marchers go on that season's ground from then). Returns a :class:`Timetable` (mode ``"truck"``) with the head (``km``) and
-    the tail (``tail_km``), and the trucks' fuel (``fuel_l``)."""
+    and marchers go on that season's ground from then). Returns a :class:`Timetable` (mode
+    ``"truck"``) with the head (``km``) and the tail (``tail_km``), and the trucks' fuel
+    (``fuel_l``)."""
 
     def __call__(self, *, men: int, lift_men: int, route_km: float, start_h: float,
                  end_h: float, truck_leg_h: TruckLegHours, truck_fuel_l_per_km: float,
