@@ -262,6 +262,30 @@ def test_trace_starts_at_h_hour_from_km_zero(toy, scenarios):
     assert len(tr) == len(res.track)
 
 
+def test_each_formations_track_starts_where_its_route_starts():
+    """The record trace_of adds at H-hour (km 0) stood at the first step's end, 1-7 km down
+    the route (every shipped formation's), and the off-route timing left from there."""
+    from types import SimpleNamespace
+
+    from logistics.history.runs import trace_of
+
+    route = pd.DataFrame({"formation_id": ["a", "a", "a"], "cum_km": [0.0, 10.0, 20.0],
+                          "lon": [120.0, 120.1, 120.2], "lat": [46.0, 46.0, 46.0]})
+    tracks = pd.DataFrame({"time": pd.to_datetime(["1945-08-09 01:00", "1945-08-09 02:00"]),
+                           "formation_id": ["a", "a"], "cum_km": [5.0, 10.0],
+                           "lon": [120.05, 120.1], "lat": [46.0, 46.0]})
+    formations = pd.DataFrame({"formation_id": ["a"], "name": ["A"], "kind": ["tank_brigade"],
+                               "aliases": [()]})
+    result = SimpleNamespace(
+        track=tracks.drop(columns="formation_id"), route_points=route.drop(columns="formation_id"),
+        daily=pd.DataFrame({"day": [1]}), formations=formations, tracks=tracks, routes=route,
+        scenario=SimpleNamespace(h_hour=SimpleNamespace(value="1945-08-09T00:10")))
+    t = trace_of(result).track_of("a")
+    assert t["time"].iloc[0] == pd.Timestamp("1945-08-09 00:10") and t["cum_km"].iloc[0] == 0.0
+    assert (t["lon"].iloc[0], t["lat"].iloc[0]) == (120.0, 46.0)  # was (120.05, 46.0)
+    assert t["lon"].tolist()[1:] == [120.05, 120.1]
+
+
 def test_a_row_with_a_place_and_a_depth_is_labelled_once(tmp_path, configs, run):
     """A documented row giving both a place on the route and a depth used to be labelled twice,
     one label over the other ("approaches to Hailar" on the 36th Army's plot)."""

@@ -228,7 +228,7 @@ def trace_of(result: Any) -> RunTrace:
     formations = getattr(result, "formations", None)
     if isinstance(formations, pd.DataFrame) and len(formations):
         return RunTrace(**common, formations=_formations_frame(formations),
-                        tracks=_tracks_frame(result.tracks, start),
+                        tracks=_tracks_frame(result.tracks, start, result.routes),
                         routes=result.routes[["formation_id", "cum_km", "lon", "lat"]].reset_index(drop=True),
                         departure_line=tuple((float(a), float(b))
                                              for a, b in (getattr(result, "departure_line", None) or ())),
@@ -290,22 +290,42 @@ _TRACKS_KEEP = ("time", "formation_id", "cum_km", "lon", "lat", "status", "mode"
                 "refills_on_hand", "dry_classes")
 
 
-def _tracks_frame(tracks: pd.DataFrame, start: pd.Timestamp | None) -> pd.DataFrame:
-    """The formations' tracks, each starting at km 0 at its first time or H-hour."""
+def _tracks_frame(tracks: pd.DataFrame, start: pd.Timestamp | None,
+                  routes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The formations' tracks, each starting at km 0 at its first time or H-hour.
+
+    The runner records each step's end, so a track whose first record is past km 0 gets a
+    record at its start: km 0 at the point where its route (``routes``: formation_id,
+    cum_km, lon, lat) has km 0, as the one-formation track gets. Its position was the first
+    record's, one step (1-7 km) down the route while its km said 0, and the off-route timing
+    read it: a leg leaving at H-hour started from there, and the formation's duty measured the
+    cost engine's hours from there. Without a route the first record's position is kept."""
     t = tracks[[c for c in _TRACKS_KEEP if c in tracks]].copy()
     t["time"] = pd.to_datetime(t["time"])
     t["formation_id"] = t["formation_id"].astype(str)
     parts = []
-    for _, g in t.groupby("formation_id", sort=False):
+    for fid, g in t.groupby("formation_id", sort=False):
         g = g.sort_values("time", kind="stable")
         if len(g) and g["cum_km"].iloc[0] > 0:
             step = (g["time"].iloc[1] - g["time"].iloc[0]) if len(g) > 1 else pd.Timedelta(hours=1)
             t0 = g["time"].iloc[0] - step
             if start is not None and start < g["time"].iloc[0]:
                 t0 = max(t0, start)
-            parts.append(g.iloc[[0]].assign(time=t0, cum_km=0.0))
+            parts.append(g.iloc[[0]].assign(time=t0, cum_km=0.0, **_route_start(routes, fid)))
         parts.append(g)
     return pd.concat(parts, ignore_index=True) if parts else t
+
+
+def _route_start(routes: pd.DataFrame | None, fid: str) -> dict[str, float]:
+    """``{lon, lat}`` of the formation's route at km 0 (``{}``: it has no route)."""
+    if routes is None or "formation_id" not in routes:
+        return {}
+    r = routes[routes["formation_id"].astype(str) == fid].sort_values("cum_km", kind="stable")
+    if r.empty:
+        return {}
+    km = r["cum_km"].to_numpy(float)
+    return {"lon": float(np.interp(0.0, km, r["lon"].to_numpy(float))),
+            "lat": float(np.interp(0.0, km, r["lat"].to_numpy(float)))}
 
 
 def _terrain_ref(result: Any) -> Any:
