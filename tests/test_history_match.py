@@ -391,3 +391,23 @@ def test_the_run_lists_the_flotilla_brigades_with_what_they_carry_and_ferry():
     f5 = _flotilla_frame(load_army(SHIPPED_CONFIG_DIR / "2fef-5rc.yaml")).set_index("formation_id")
     assert f5.loc["3rd-river-ship-brigade", "carries"] == ()
     assert _flotilla_frame(load_army(SHIPPED_CONFIG_DIR / "tbf-36a.yaml")) is None
+
+
+@pytest.mark.parametrize("formation", ["6th Guards Tank Army (corps)",
+                                       "Корпуса 6-й гвардейской танковой армии", "the army's corps"])
+def test_a_level_without_a_number_is_the_armys_formations_of_that_level(formation):
+    """'6th Guards Tank Army (corps)' (the corps advanced 120-150 km on 9 Aug, its forward
+    detachments further) read as the army as a whole, and its distance was scored on the
+    deepest formation, a forward detachment; it names the corps."""
+    m = match_row(formation, "x", oob(), army_name=ARMY)
+    assert m.candidates == ("5gtc", "7mc", "9gmc") and m.rule.startswith("rule 3")
+
+
+def test_a_level_the_army_lacks_or_a_numbered_one_is_not_a_bare_level():
+    f = oob()
+    m = match_row("6th Guards Tank Army (86th Rifle Corps elements)", "x", f, army_name=ARMY)
+    assert m.rule.startswith("rule 4")  # the 86th's 'corps' has its number
+    m = match_row("6th Guards Tank Army (brigades)", "x", f, army_name=ARMY)
+    assert m.rule.startswith("rule 4") and len(m.candidates) == len(f)  # no brigade in it
+    m = match_row("6th Guards Tank Army, forward detachments of the corps", "x", f, army_name=ARMY)
+    assert m.candidates == ("fd-5gtc", "fd-7mc")  # the role first

@@ -36,7 +36,10 @@ order (:data:`RULES`):
    People's Revolutionary Army cavalry"; the most words win);
 3. **a role at army level**: "forward detachment(s)" -> the army's forward detachments;
    "mobile group" («подвижная группа») -> its mobile groups, else its forward detachments and
-   tank/mechanised formations; "main forces" («главные силы») -> its main bodies;
+   tank/mechanised formations; "main forces" («главные силы») -> its main bodies; a level
+   named without a number ("6th Guards Tank Army (corps)", «корпуса», "brigades") -> the
+   army's formations of that level (their kind's last word: tank_corps, rifle_division ...),
+   not their forward detachments; an army with none of that level goes on to rule 4;
 4. **the army as a whole** (its name, its front, "Soviet troops", or nothing recognisable):
    every formation of the army. A text that names nothing recognisable (a typo: "nobody") is
    scored so too, and listed as a problem (``NAMES_NOTHING``).
@@ -94,7 +97,9 @@ RULES: str = (
     "whose every word is in the text, in any order (most words first); (3) 'forward detachment(s)', "
     "'forward units' -> the army's forward detachments; 'mobile group', «подвижная группа» -> "
     "its mobile groups, else its forward detachments and tank/mechanised formations; 'main "
-    "forces', «главные силы» -> its main bodies; (4) the army as a whole (its name, its front, "
+    "forces', «главные силы» -> its main bodies; a level without a number ('(corps)', "
+    "«корпуса», 'divisions', 'brigades') -> the army's formations of that level (not their "
+    "forward detachments); (4) the army as a whole (its name, its front, "
     "'Soviet troops', or nothing recognisable, which is listed as a problem) -> every "
     "formation. Several formations: scored "
     "against the first to reach the place, among those whose route passes it if any does, "
@@ -424,6 +429,14 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
         if mains:
             return Match(tuple(mains), "rule 3: the army's main forces", "; ".join(problems),
                          "; ".join(notes))
+    # 3b. a level named without a number: the army's formations of that level
+    levels = _bare_levels(text)
+    if levels:
+        of_level = [i for i in ids if _role(by_id[i]) != "forward_detachment"
+                    and str(by_id[i].get("kind") or "").rsplit("_", 1)[-1] in levels]
+        if of_level:
+            return Match(tuple(of_level), f"rule 3: the army's {', '.join(levels)} (no number)",
+                         "; ".join(problems), "; ".join(notes))
     # 4. the army as a whole
     whole = bool(named_armies or _WHOLE.search(text) or spans)
     why = "names the army as a whole" if whole else NAMES_NOTHING
@@ -434,6 +447,20 @@ def match_row(formation_text: object, place_text: object, formations: pd.DataFra
             "against the army as a whole. Fix: the formation's name, id or alias as in the "
             "army file, or the army's name for a position of the whole army")
     return Match(tuple(ids), f"rule 4: {why}", "; ".join(problems), "; ".join(notes))
+
+
+#: Levels a text may name without a number ("6th Guards Tank Army (corps)", «корпуса армии»).
+_BARE_LEVEL = re.compile(r"(?<![\w-])(corps|division|brigade)(?![\w-])")
+
+
+def _bare_levels(text: str) -> list[str]:
+    """The formation levels (corps, division, brigade) a normalised ``text`` names without a
+    number: what is left of it once its numbered formations (and armies) are taken out. Such
+    a text says which of the army's formations the row is about ("Корпуса 6-й гвардейской
+    танковой армии ... продвинулись на 120-150 км": the corps, not the forward detachments
+    the next sentence puts further on); read as the army as a whole, a distance was scored on
+    the deepest formation of the army, a forward detachment."""
+    return list(dict.fromkeys(_BARE_LEVEL.findall(_REF.sub(" ", text))))
 
 
 def _ships_named(written: str, text: str, flotilla: pd.DataFrame | None) -> list[dict]:
