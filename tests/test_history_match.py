@@ -393,8 +393,8 @@ def test_the_run_lists_the_flotilla_brigades_with_what_they_carry_and_ferry():
     assert _flotilla_frame(load_army(SHIPPED_CONFIG_DIR / "tbf-36a.yaml")) is None
 
 
-@pytest.mark.parametrize("formation", ["6th Guards Tank Army (corps)",
-                                       "Корпуса 6-й гвардейской танковой армии", "the army's corps"])
+@pytest.mark.parametrize("formation", [
+    "6th Guards Tank Army (corps)", "Корпуса 6-й гвардейской танковой армии", "the army's corps"])
 def test_a_level_without_a_number_is_the_armys_formations_of_that_level(formation):
     """'6th Guards Tank Army (corps)' (the corps advanced 120-150 km on 9 Aug, its forward
     detachments further) read as the army as a whole, and its distance was scored on the
