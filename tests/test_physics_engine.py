@@ -29,12 +29,16 @@ def _full_power_flow_l_per_h(vid: str) -> float:
     for surface in ("road", "steppe", "cropland", "sand"):
         gear = v.road_running_gear if surface == "road" else v.kind
         going = physics.GOING[gear][surface]["dry"]
+        k = physics.speed_drag_n_per_m2s2(v)  # a wheeled vehicle's air drag, N/(m/s)^2
         for g in np.linspace(0.0, 0.3, 61):
             cos, sin = 1 / math.hypot(1, g), g / math.hypot(1, g)
-            v_power = 3.6 * v.driveline_efficiency * v.power_w / (
-                v.mass_kg * 9.80665 * (going.crr * cos + sin)) * cos
+            # eta P = m g (Crr cos + sin) u + k u^3: its one positive root, u along the slope
+            roots = np.roots([k, 0.0, v.mass_kg * 9.80665 * (going.crr * cos + sin),
+                              -v.driveline_efficiency * v.power_w])
+            u = max(r.real for r in roots if abs(r.imag) < 1e-9 and r.real > 0)
+            v_power = 3.6 * u * cos
             speed, fuel = move_rates(vid, surface, g)
-            if speed > 0 and speed == pytest.approx(v_power, rel=1e-9):
+            if speed > 0 and speed == pytest.approx(v_power, rel=1e-7):
                 return float(fuel * speed)
     raise AssertionError(f"{vid}: no power-limited climb found")
 
@@ -92,8 +96,9 @@ def test_wheeled_dry_steppe_crr_is_the_fit_to_the_campaign_truck_figure():
     fitted = physics.fit_wheeled_dry_steppe_crr("zis-5", target)
     assert physics.WHEELED_DRY_STEPPE_CRR == pytest.approx(fitted, abs=0.001)
     assert physics.GOING["wheeled"]["steppe"]["dry"].crr == physics.WHEELED_DRY_STEPPE_CRR
-    # firmer than ETB's soils (0.04-0.08), no firmer than its rolled gravel (0.02)
-    assert 0.02 <= fitted < 0.04
+    # inside ETB's 'soil medium hard' (0.04-0.08): until the wheeled vehicles' air drag was
+    # priced the fit gave 0.024, firmer than any soil of ETB (an engine fitted at part load)
+    assert 0.04 <= fitted <= 0.08
 
 
 def test_a_tracked_vehicle_cannot_be_fitted_as_a_wheeled_one():
@@ -180,3 +185,54 @@ def test_fit_table_reports_each_figure_with_its_speed():
     t34 = engine("T-34-85").table.set_index("surface")
     assert (t34.speed_from == "model").all()
     assert t34.speed_kmh["road"] == pytest.approx(55.0)
+
+
+WHEELED = [v for v in MOTOR if load_vehicle(v).kind == "wheeled"]
+
+
+@pytest.mark.parametrize("vid", WHEELED)
+def test_a_wheeled_vehicle_reaches_its_top_road_speed_at_full_power(vid):
+    # the documented top road speed is where its power meets its resistance on a level dry
+    # road (physics.speed_drag_n_per_m2s2): on main a GAZ-67B ran 90 km/h on 23 % of its power
+    # (its power alone would have carried it at 387 km/h), a ZIS-5 60 km/h on 51 %
+    v = load_vehicle(vid)
+    crr = physics.GOING[v.road_running_gear]["road"]["dry"].crr
+    kw = float(physics._engine_kw(v, crr, 0.0, v.speed_road_kmh))
+    assert kw == pytest.approx(v.power_w / 1000.0, rel=1e-6)
+    assert float(move_rates(vid, "road", 0.0)[0]) == pytest.approx(v.speed_road_kmh, rel=1e-6)
+    # uphill the drag slows it below its rolling-only power limit
+    g = 0.05
+    cos, sin = 1 / math.hypot(1, g), g / math.hypot(1, g)
+    no_drag_kmh = 3.6 * v.driveline_efficiency * v.power_w / (
+        v.mass_kg * 9.80665 * (crr * cos + sin)) * cos
+    assert float(move_rates(vid, "road", g)[0]) < no_drag_kmh
+
+
+def test_the_light_car_burns_its_documented_road_figure():
+    # GAZ-67B, 18 L/100 km ([automotomuseum], parameters.md §1.7): on main the fitted engine,
+    # held at the 400 g/kWh bound, burned 9.2 at 90 km/h on a level road (-49 %): with 23 %
+    # of its power used there, no 1940s engine could burn 18
+    eng = engine("gaz-67b")
+    assert eng.table["rel_err"].abs().max() < 0.02
+    assert float(move_rates("gaz-67b", "road", 0.0)[1]) * 100 == pytest.approx(18.0, rel=0.02)
+    lo, hi = BSFC_FULL_G_PER_KWH
+    assert lo < eng.bsfc_full_g_per_kwh < hi  # inside the bound, not held at it
+
+
+def test_the_drag_rule_on_a_synthetic_car_has_the_known_root():
+    # a 1 t car, 30 kW, eta 0.7, top road speed 100 km/h: k = (0.7 * 30000 - 1000 g 0.02 u)
+    # / u^3 at u = 27.78 m/s; on a 10 % climb its power limit solves the cubic exactly
+    import dataclasses
+
+    base = load_vehicle("gaz-67b")
+    car = dataclasses.replace(base, mass_t=1.0, power_hp=30000 / 735.49875,
+                              speed_road_kmh=100.0, driveline_efficiency=0.7)
+    u_top = 100 / 3.6
+    k = (0.7 * 30000 - 1000 * 9.80665 * 0.02 * u_top) / u_top ** 3
+    assert physics.speed_drag_n_per_m2s2(car) == pytest.approx(k, rel=1e-9)
+    g = 0.10
+    cos, sin = 1 / math.hypot(1, g), g / math.hypot(1, g)
+    u = float(physics._power_limit_kmh(car, 0.02 * cos + sin)) / 3.6
+    assert k * u ** 3 + 1000 * 9.80665 * (0.02 * cos + sin) * u == pytest.approx(21000, rel=1e-9)
+    tank = load_vehicle("t-34-85")
+    assert physics.speed_drag_n_per_m2s2(tank) == 0.0

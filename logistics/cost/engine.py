@@ -8,8 +8,9 @@ each kilowatt more costs about the same extra fuel: the Willans line
 so a part-loaded engine is inefficient and fuel per km, ``flow / speed``, does *not* follow the
 rolling resistance one for one (the old model divided tractive work by an efficiency fitted on
 level road, which made a truck on steppe burn 4x its road figure and implied 6 % engines).
-``P`` is the power the move needs at the engine, ``m g (Crr + tan) v / eta_d`` (0 downhill: the
-engine turns at zero load), capped at ``P_max``: the speed physics never asks for more.
+``P`` is the power the move needs at the engine, ``m g (Crr + tan) v / eta_d`` plus a wheeled
+vehicle's air drag (``logistics.cost.physics.speed_drag_n_per_m2s2``; 0 downhill: the engine
+turns at zero load), capped at ``P_max``: the speed physics never asks for more.
 
 Two numbers per vehicle, fitted to its documented consumption (:func:`fit_engine`):
 
