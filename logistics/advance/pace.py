@@ -162,7 +162,9 @@ def engine_hours_fuel_l(physics_s: np.ndarray, column_s: np.ndarray, floor_s: np
     in a low gear, its engine at working speed (the line's own condition); the hours its
     norm's speed adds are driven in a higher gear at lower engine speed, which leaves the
     zero-load flow per km as it was, so they cost nothing here (a lower bound: a norm-paced
-    column later held by mud shifts down for the whole of its crawl)."""
+    column later held by mud shifts down for the whole of its crawl); so do the hours of the
+    night's slower pace (``night_speed_factor``, applied by the step loop: the order of the
+    march in the dark, not the ground)."""
     t = np.asarray(column_s, dtype=np.float64)
     ref = np.maximum(np.asarray(physics_s, dtype=np.float64),
                      np.asarray(floor_s, dtype=np.float64)[None, :])
