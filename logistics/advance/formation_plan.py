@@ -447,12 +447,12 @@ def _with_engine_hours(u, fuels: Mapping[str, np.ndarray], physics_s: Mapping[st
                                     zero_l_per_h)
         out[season] = f + extra
         litres = extra.sum(axis=1)
-        said += [f"{cid} +{litres[i]:.0f} L ({litres[i] / zero_l_per_h[i]:.0f} h, {season})"
+        said += [f"{cid} +{litres[i]:.0f} L ({litres[i] / zero_l_per_h[i]:.1f} h, {season})"
                  for i, (cid, _) in enumerate(u.classes) if litres[i] >= 0.5]
     if notes is not None and said:
         notes.append(f"{u.id}: its engines run longer where the ground holds its column below "
-                     "its physics speed (zero-load flow, a vehicle over its route): "
-                     + "; ".join(said))
+                     "its physics speed (zero-load flow; a vehicle over its whole route on each "
+                     "season's ground): " + "; ".join(said))
     return out
 
 
