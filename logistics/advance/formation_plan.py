@@ -370,6 +370,8 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
                        for _, season in seasons}
         step_time = _dismounted(unit, step_time, pace, foot_s, schedule, foot_day, route, notes,
                                 allowed)
+    zero = _zero_load_l_per_h(ids, fts, norms.config_dir)
+    step_fuel = _with_engine_hours(unit, fuels, times, step_time, route, zero, notes)
     shuttle = None
     if shuttled:
         # the men on foot set a shuttled formation's day: trucks and marchers keep the foot
@@ -392,7 +394,8 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
                 notes.append(f"{unit.id}: its lift's trucks go at a walker's pace where they are "
                              f"slower (manhandled through): {', '.join(said)}")
         shuttle = _shuttle(unit=unit, army=army, norms=norms, options=options, notes=notes,
-                           class_ids=ids, fuel_types=fts, step_time_s=legs, step_fuel_l=fuels,
+                           class_ids=ids, fuel_types=fts, step_time_s=legs,
+                           step_fuel_l=_with_engine_hours(unit, fuels, times, legs, route, zero),
                            season=first, cum_km=kms, route=route,
                            march_window=foot_day[first], fortified=fortified,
                            breakthrough_km_per_day=breakthrough_km_per_day,
@@ -403,7 +406,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
         unit=unit, km=kms, lon=route["lon"].to_numpy(float), lat=route["lat"].to_numpy(float),
         elev_m=route["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
         tank_l=tanks, extra_l=extras, counts=counts, pace_mask=pace, idle_l_per_h=idle,
-        step_time_s=step_time, step_fuel_l=fuels, schedule=schedule,
+        step_time_s=step_time, step_fuel_l=step_fuel, schedule=schedule,
         objectives=tuple((k, n) for n, k in objective_km), crossings=crossings, fortified=fortified,
         depots=tuple(sorted(depots)), ferry_by=ferried_by, ferry_h=ferry_h,
         own_means_h=own_means_h, formed_km=formed_km,
@@ -412,6 +415,45 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
         shuttle_window=foot_day[first] if shuttle is not None else None,
         shuttle_windows=dict(foot_day) if shuttle is not None else None,
     )
+
+
+def _zero_load_l_per_h(class_ids: Sequence[str], fuel_types: Sequence[str],
+                       config_dir) -> np.ndarray:
+    """Zero-load flow (L/h) of each class's engine, the cost engine's Willans line
+    (:func:`logistics.cost.physics.engine`); 0 for a class that burns no fuel."""
+    from logistics.cost.physics import engine
+    from logistics.vehicles import load_vehicle
+
+    return np.array([0.0 if ft == "none" else
+                     engine(load_vehicle(cid, config_dir=config_dir)).zero_load_l_per_h
+                     for cid, ft in zip(class_ids, fuel_types)])
+
+
+def _with_engine_hours(u, fuels: Mapping[str, np.ndarray], physics_s: Mapping[str, np.ndarray],
+                       step_time: Mapping[str, np.ndarray], seg: pd.DataFrame,
+                       zero_l_per_h: np.ndarray, notes: list[str] | None = None
+                       ) -> dict[str, np.ndarray]:
+    """Per season, the step litres per vehicle ``fuels`` (the cost engine's, at the physics
+    times ``physics_s``) plus the zero-load flow for the hours an observed cap adds to the
+    column's ``step_time`` (:func:`logistics.advance.pace.engine_hours_fuel_l`); with
+    ``notes``, a note of the engine hours and litres a vehicle of each class gains."""
+    from logistics.advance.pace import engine_hours_fuel_l, norm_floor_s
+
+    dist = seg["dist_m"].to_numpy(dtype=np.float64)
+    floor = norm_floor_s(dist, u.norm)
+    out, said = {}, []
+    for season, f in fuels.items():
+        extra = engine_hours_fuel_l(physics_s[season], step_time[season], floor, dist,
+                                    zero_l_per_h)
+        out[season] = f + extra
+        litres = extra.sum(axis=1)
+        said += [f"{cid} +{litres[i]:.0f} L ({litres[i] / zero_l_per_h[i]:.1f} h, {season})"
+                 for i, (cid, _) in enumerate(u.classes) if litres[i] >= 0.5]
+    if notes is not None and said:
+        notes.append(f"{u.id}: its engines run longer where the ground holds its column below "
+                     "its physics speed (zero-load flow; a vehicle over its whole route on each "
+                     "season's ground): " + "; ".join(said))
+    return out
 
 
 def _on_foot(u, army, terrain, cells, seg, seasons, norms, opt, models, kms, length

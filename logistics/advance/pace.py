@@ -17,9 +17,14 @@ mean pace is taken off the head's march hours (:mod:`logistics.advance.formation
 
 A vehicle that moves slower than it could in column behind a slower class burns its idle flow
 for the extra time (``idle_fuel_l_per_h`` of its vehicle file: :func:`logistics.advance.
-elements.profile`). Under a cap (its norm's speed, an observed speed) it is not waiting: the cap
-is its going on the step, and it burns the step's litres of the cost engine (per km, the
-physics speed's), no idle flow on top.
+elements.profile`). Under its norm's speed it burns the step's litres of the cost engine (per
+km, the physics speed's): a column held to its norm drives in a higher gear, its engine slower,
+and the zero-load flow per km stays what it was. Under an observed cap (the ground: mud,
+taiga, a climb) it burns those litres plus its engine's zero-load flow for every hour the cap
+adds over the slower of its physics and its norm (:func:`engine_hours_fuel_l`): a column
+crawling at walking pace through mud is in a low gear with its engine at working speed, and
+the cost engine's Willans line (:mod:`logistics.cost.engine`) charges that flow per hour, not
+per km (up to the hours of a crawl at :data:`CRAWL_KMH`: slower is bounds and waits).
 
 A formation that carries its men on its vehicles (``march.yaml dismount.movements``) is never
 slower than its men on foot (:func:`dismounted_step_times`): on a step where its vehicles'
@@ -35,7 +40,7 @@ from logistics.army.norms import MarchNorm, ObservedCap
 from logistics.terrain.classes import TerrainClass
 
 __all__ = ["column_kind", "norm_floor_s", "capped_step_times", "march_schedule_for", "column_km",
-           "dismounted_step_times"]
+           "dismounted_step_times", "engine_hours_fuel_l"]
 
 #: Kind of column (for ``observed`` caps' ``applies_to``) by movement.
 _KIND = {"tracked": "tracked", "tank_riders": "tracked", "motor": "wheeled",
@@ -129,6 +134,47 @@ def capped_step_times(seg, step_time_s: np.ndarray, *, norm: MarchNorm | None, m
     return np.maximum(np.asarray(step_time_s, dtype=np.float64), floor[None, :]), notes
 
 
+#: Slowest speed (km/h) at which a column drives on without stopping, in its lowest gear.
+#: assumed: no source gives it; 1940s tank and truck first gears make some 5-10 km/h at the
+#: engine's working speed and about a third of it near idle, so about 2 km/h. A cap slower
+#: than this is a rate of advance made of bounds and waits (the roadless taiga's 0.5-0.7 km/h
+#: is the pace at which the column track is cut ahead, [BELOBORODOV]), with the engines
+#: stopped between bounds: they run for the km at this speed, not for the cap's hours.
+CRAWL_KMH: float = 2.0
+
+
+def engine_hours_fuel_l(physics_s: np.ndarray, column_s: np.ndarray, floor_s: np.ndarray,
+                        dist_m: np.ndarray, zero_load_l_per_h: np.ndarray) -> np.ndarray:
+    """Litres per vehicle (n_classes, n) each class's engine burns, beyond the cost engine's
+    step litres, for the hours an observed cap adds to its step: its zero-load flow
+    (``zero_load_l_per_h`` per class, L/h; 0 for men) times its running time over the slower
+    of its physics time ``physics_s`` (the cost engine's, s) and the norm's floor ``floor_s``
+    (:func:`norm_floor_s`, s per step). Its running time is its step time ``column_s`` (s, per
+    class, as :func:`capped_step_times` and :func:`dismounted_step_times` leave it), at most
+    the step's ``dist_m`` at :data:`CRAWL_KMH`.
+
+    Why: the cost engine prices a step at the vehicle's physics speed, and its Willans line
+    burns the zero-load flow per hour; a column held to 4 km/h in mud ran its engines several
+    times as many hours per km as at its physics speed and burnt the same litres in the model.
+    With the work per km unchanged at a slower speed (the power the move needs falls with the
+    speed), those hours cost the zero-load flow each: exact on the Willans line when the
+    engine keeps its working speed. assumed: under an observed cap the ground holds the column
+    in a low gear, its engine at working speed (the line's own condition); the hours its
+    norm's speed adds are driven in a higher gear at lower engine speed, which leaves the
+    zero-load flow per km as it was, so they cost nothing here (a lower bound: a norm-paced
+    column later held by mud shifts down for the whole of its crawl); so do the hours of the
+    night's slower pace (``night_speed_factor``, applied by the step loop: the order of the
+    march in the dark, not the ground)."""
+    t = np.asarray(column_s, dtype=np.float64)
+    ref = np.maximum(np.asarray(physics_s, dtype=np.float64),
+                     np.asarray(floor_s, dtype=np.float64)[None, :])
+    crawl_s = np.asarray(dist_m, dtype=np.float64) / (CRAWL_KMH / 3.6)
+    running = np.minimum(t, np.maximum(ref, crawl_s[None, :]))
+    ok = np.isfinite(t) & np.isfinite(ref)
+    extra_s = np.where(ok, np.maximum(running - ref, 0.0), 0.0)
+    return extra_s * np.asarray(zero_load_l_per_h, dtype=np.float64)[:, None] / 3600.0
+
+
 def _km_text(km: float) -> str:
     """km of a note, whole ('208 km'), and 'under 1 km' rather than '0 km'."""
     return f"{km:.0f} km" if km >= 0.5 else "under 1 km"
@@ -152,7 +198,8 @@ def dismounted_step_times(step_time_s: np.ndarray, pace_mask: np.ndarray, foot_s
     the rule to some steps (``dismount.where_caps``). Returns the times and the dismounted
     steps (bool).
     No idle flow follows (the vehicles' own time is the new one): they burn their own going's
-    litres for the step, manhandled through at the men's pace."""
+    litres for the step, manhandled through at the men's pace, and their engines' zero-load
+    flow for the hours that pace adds (:func:`engine_hours_fuel_l`, up to a crawl)."""
     t = np.asarray(step_time_s, dtype=np.float64)
     pace = np.asarray(pace_mask, dtype=bool)
     if not pace.any():  # as the step loop: every class bounds the column then
