@@ -29,6 +29,13 @@ fortified regions whose drawings overlap are split half way between their towns
   position's zone, whose defenders are not left encircled in permanent nodes:
   ``Region.besieged``); they stay there to the end of the run;
 * ``besiege``: as ``assault``, and the detachment is always left;
+* ``follow`` (``rule.follow.kinds``: the guns and engineers supporting the rifle forces; an
+  army file's unnamed armour with the rifle divisions): as a bypassing formation with no way
+  round, it never goes round, enters a depth only once a formation of its army breaking in
+  has entered it, crosses it at the rate and leaves no detachment;
+* a kind no list names (``rule.own_role``: ``other``, ``army``, the flotilla's) has no
+  default: its formation gives its own ``on_fortified_region``, or it is refused at load
+  (:func:`no_role_problem`); a kind listed under two roles is refused in the layer;
 * a depth broken through stays open (``rule.breakthrough.open_breach``): once a formation of
   the army breaking in has come out of it, a later formation of the army (whatever its
   action) crosses it at its own pace and leaves no detachment
@@ -58,7 +65,7 @@ from logistics.errors import ConfigError, LogisticsError, did_you_mean, range_fi
 from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
-           "action_for", "crossing_action", "detaches", "FORTIFIED_WORDS", "FORTIFIED_OPEN",
+           "action_for", "no_role_problem", "crossing_action", "detaches", "FORTIFIED_WORDS", "FORTIFIED_OPEN",
            "FORTIFIED_OPEN_MEANS", "IN_DEPTH_STATUS"]
 
 
@@ -99,6 +106,21 @@ class FortifiedRule:
     fraction_of_men: float
     rate_cite: str
     detach_cite: str
+    #: kinds that support the rifle forces (``rule.follow.kinds``): they cross a depth behind
+    #: the breach, never before a formation of their army breaking in has entered it
+    follow_kinds: frozenset[str] = frozenset()
+    #: the layer file the rule was read from (named by an error about a kind it gives no role)
+    source: str = ""
+
+    def role_of(self, word: str | None) -> str | None:
+        """The action the rule gives formation kind or standard ``word`` (``bypass``,
+        ``assault`` for ``rule.breakthrough``, ``follow``), or None when no list names it."""
+        for kinds, action in ((self.bypass_kinds, "bypass"),
+                              (self.breakthrough_kinds, "assault"),
+                              (self.follow_kinds, "follow")):
+            if word in kinds:
+                return action
+        return None
 
 
 @dataclass(frozen=True)
@@ -116,13 +138,29 @@ def fortified_path(config_dir: str | Path | None = None) -> Path:
 
 
 def action_for(kind: str, explicit: str | None, rule: FortifiedRule,
-               standard: str | None = None) -> str:
+               standard: str | None = None) -> str | None:
     """What a formation of ``kind`` (built on ``standard``) does at a fortified region: its
-    explicit ``on_fortified_region``, else ``bypass`` when its kind or standard is one of the
-    rule's bypass kinds, else ``assault``."""
+    explicit ``on_fortified_region``, else the role the rule's lists give its kind
+    (``rule.bypass``, ``rule.breakthrough``: ``assault``, ``rule.follow``), else its
+    standard's; None when neither is listed. Why no default: a kind the rule does not name
+    (``other``) used to assault, so a tank army's unnamed armour broke into a depth ahead of
+    the rifle divisions it supported; the caller refuses it (:mod:`logistics.army.resolve`)."""
     if explicit:
         return explicit
-    return "bypass" if {kind, standard} & rule.bypass_kinds else "assault"
+    return rule.role_of(kind) or rule.role_of(standard)
+
+
+def no_role_problem(where: str, kind: str, standard: str | None, rule: FortifiedRule) -> str:
+    """The error text for a formation (``where``: its file and key) whose kind and standard
+    no list of the rule names and that gives no ``on_fortified_region`` of its own."""
+    built = f" (standard {standard!r})" if standard else ""
+    layer = rule.source or "configs/fortified-regions.yaml"
+    return (f"{where}.kind: {kind!r}{built} has no role at a fortified region: no list of "
+            f"{layer} rule (bypass.kinds, breakthrough.kinds, follow.kinds) names it; fix: give "
+            "the formation on_fortified_region: bypass (a mobile formation that goes round), "
+            "follow (one supporting the rifle forces: behind the breach), assault or besiege, "
+            "with its reason in its cite or assumed, or a kind the rule lists "
+            "(configs/armies/README.md, Formations)")
 
 
 def detaches(action: str, kind: str, rule: FortifiedRule, standard: str | None = None) -> bool:
@@ -136,16 +174,18 @@ def detaches(action: str, kind: str, rule: FortifiedRule, standard: str | None =
 
 #: The words of a fortified-region event, defined once; report.md (its Parameters), the
 #: arrivals' account and the README use these. A formation's action (the army file's
-#: ``on_fortified_region``, or its kind's by the rule) is ``bypass``, ``assault`` or
-#: ``besiege``; where its route crosses a depth, the crossing (:func:`crossing_action`, the
+#: ``on_fortified_region``, or its kind's by the rule) is ``bypass``, ``follow``, ``assault``
+#: or ``besiege``; where its route crosses a depth, the crossing (:func:`crossing_action`, the
 #: stops' text "<region>: follow, 5.1 km of depth ...") is ``follow``, ``assault`` or
 #: ``besiege``; every hour its head spends in a depth reads :data:`IN_DEPTH_STATUS` in the
 #: tracks and days, whichever the crossing.
 FORTIFIED_WORDS: dict[str, str] = {
     "bypass": "goes round the fortified regions where it can and that is quicker, without "
               "delay; where it cannot, its crossing is follow",
-    "follow": "crosses the depth as assault does, behind the breach, and leaves no "
-              "detachment (a bypassing formation with no way round)",
+    "follow": "crosses the depth as assault does, behind the breach (not before a formation "
+              "of its army breaking in has entered it), and leaves no detachment: a formation "
+              "supporting the rifle forces (the rule's follow kinds: tanks and guns with the "
+              "infantry, engineers), or a bypassing one with no way round",
     "assault": "crosses the depth at the breakthrough rate, hour by hour round the clock; a "
                "formation of the rule's detaching kinds (rifle divisions) leaves a detachment",
     "besiege": "crosses the depth as assault does and always leaves a detachment",
@@ -170,8 +210,8 @@ IN_DEPTH_STATUS = "assault"
 def crossing_action(action: str) -> str:
     """How a formation whose action is ``action`` takes a stretch of its route that lies inside
     fortified regions: ``bypass`` there means it found no way round, so it follows the
-    breach (``follow``, ``rule.bypass.no_way_round``); ``assault`` and ``besiege`` are
-    themselves. Every action crosses the depth at the breakthrough rate; only the detachment
+    breach (``follow``, ``rule.bypass.no_way_round``); ``follow``, ``assault`` and ``besiege``
+    are themselves. Every action crosses the depth at the breakthrough rate; only the detachment
     differs."""
     return "follow" if action == "bypass" else action
 
@@ -581,6 +621,14 @@ _SHAPES = ("circle", "rectangle", "semi_annulus")
 #: region at once).
 _MAX_RATE_KM_PER_DAY = 5000.0
 
+#: The parts of ``rule:`` that give formation kinds their role: the three roles and
+#: ``own_role`` (kinds whose formations each give their own ``on_fortified_region``); each kind
+#: in at most one. ``follow`` and ``own_role`` are optional (a layer written before them).
+_ROLE_PARTS = ("bypass", "breakthrough", "follow", "own_role")
+_OPTIONAL_PARTS = ("follow", "own_role")
+#: Every part of ``rule:`` that lists formation kinds: the roles and the detaching kinds.
+_KIND_PARTS = _ROLE_PARTS + ("detach",)
+
 #: The top-level keys of the layer (the shipped file's): any other is a typo or a stray note.
 _TOP_KEYS = ("generic_extent", "theatre", "fortified_regions", "field_positions", "rule",
              "not_inputs")
@@ -687,7 +735,9 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
     regions = _split_overlaps(regions, towns, path, keys)
     r = doc.get("rule") or {}
     try:
-        for part in ("bypass", "breakthrough", "detach"):
+        for part in _KIND_PARTS:
+            if part in _OPTIONAL_PARTS and part not in r:
+                continue  # a layer written before them gives no kind these roles
             kinds = r[part]["kinds"]
             if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
                 raise ConfigError(f"{path}: rule.{part}.kinds: expected a list of formation "
@@ -702,11 +752,14 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
                                     "rule.detach.fraction_of_men"),
             rate_cite=str(r["breakthrough"]["rate_km_per_day"].get("cite", "")),
             detach_cite=str(r["detach"].get("cite", "")),
+            follow_kinds=frozenset((r.get("follow") or {}).get("kinds") or ()),
+            source=str(path),
         )
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: rule: missing or not a mapping: {exc}; the rule needs "
                           "bypass.kinds, breakthrough.kinds and rate_km_per_day, detach.kinds and "
-                          f"fraction_of_men; {_PATTERN}") from None
+                          "fraction_of_men (follow.kinds and own_role.kinds optional); "
+                          f"{_PATTERN}") from None
     if not rule.rate_km_per_day > 0:
         raise ConfigError(f"{path}: rule.breakthrough.rate_km_per_day: {rule.rate_km_per_day:g} "
                           "km a day, expected a rate > 0; "
@@ -729,7 +782,9 @@ def _check_kinds(path: Path, rule: dict) -> None:
     """ConfigError for a word of ``rule.<part>.kinds`` that is neither a formation kind of the
     army files nor a standard of ``norms/formations.yaml`` (the folder's, else the shipped
     one): the rule matches a formation by its kind or its standard, so a misspelt word
-    (``tank_corp``) matched none and those formations assaulted what they should go round."""
+    (``tank_corp``) matched none and those formations assaulted what they should go round.
+    And for a word listed under two roles (``rule.bypass`` and ``rule.follow``, say): which
+    role it took would depend on the order the lists are read in."""
     from typing import get_args
 
     from logistics.army.norms import load_norms
@@ -739,14 +794,20 @@ def _check_kinds(path: Path, rule: dict) -> None:
     if not (folder / "norms" / "formations.yaml").is_file():
         folder = Path(settings.SHIPPED_CONFIG_DIR)
     known = sorted(set(get_args(KINDS)) | set(load_norms(folder).standards))
-    for part in ("bypass", "breakthrough", "detach"):
-        for word in rule[part]["kinds"]:
+    role: dict[str, str] = {}
+    for part in _KIND_PARTS:
+        for word in (rule.get(part) or {}).get("kinds") or ():
             if word not in known:
                 raise ConfigError(f"{path}: rule.{part}.kinds: {word!r} is neither a formation "
                                   f"kind nor a standard of {folder / 'norms' / 'formations.yaml'}"
                                   + did_you_mean(word, known, lead="; ")
                                   + "; fix: correct it or remove it (kinds: configs/armies/"
                                   "README.md; standards: norms/formations.yaml)")
+            if part in _ROLE_PARTS and role.setdefault(word, part) != part:
+                # one kind, two roles: which one it took depended on the order of the lists
+                raise ConfigError(f"{path}: rule.{part}.kinds: {word!r} is listed under "
+                                  f"rule.{role[word]}.kinds too, so its role is ambiguous; fix: "
+                                  "keep it in the one list whose doctrine fits it")
 
 
 def load_fortified(config_dir: str | Path | None = None) -> Fortified:
