@@ -56,7 +56,7 @@ import numpy as np
 from shapely import transform
 from shapely.errors import ShapelyError
 from shapely.geometry import Point as ShapelyPoint
-from shapely.geometry import Polygon
+from shapely.geometry import Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from logistics import settings
@@ -372,6 +372,14 @@ def _extent(path: Path, key: str, node: dict) -> BaseGeometry:
                               f"({explain_validity(shape)}); fix: list its corners [lon, lat] in "
                               "order round the edge (no edge crossing another), at least three "
                               "distinct corners")
+        w, s, e, n = _metric(shape).bounds
+        across_km = max(e - w, n - s) / 1000.0
+        if across_km > 2.0 * _MAX_RADIUS_KM:  # as wide as the widest circle allowed
+            raise ConfigError(f"{path}: {key}.extent.polygon: {across_km:,.0f} km across, "
+                              f"beyond any fortified region (at most {2 * _MAX_RADIUS_KM:g} km, "
+                              "the widest circle's diameter); fix: draw it the size of a "
+                              "fortified region (tens of km; the widest sourced front is "
+                              "115 km), corners [lon, lat] in order round the edge")
         return shape
     town = _town(path, key, node)
     if "radius_km" not in ext or town is None:  # it was dropped from every run, with no word
@@ -398,36 +406,112 @@ def _japanese_side_only(path: Path, key: str, shape: BaseGeometry) -> BaseGeomet
     rule draws where the border bends would otherwise reach into the USSR (the Dongning
     rectangle over the 5th Army's departure line, the Sakhalyan one across the Amur into
     Blagoveshchensk), and a formation starting there would "assault" its own rear. The side
-    comes from :mod:`logistics.terrain.sides` (cells of ``SIDE_CELL_DEG``, about 2 km; the
-    boundary's own cells are kept). Outside the theatre nothing is removed. ConfigError when
-    nothing is left (an extent wholly on the Soviet side: coordinates swapped or mistyped).
+    comes from :mod:`logistics.terrain.sides` (cells of ``SIDE_CELL_DEG``, about 2 km), and
+    the cut is made at the boundary line itself (:func:`_soviet_bank`): the boundary's own
+    cells straddle it, and kept whole they put up to 2 km of Soviet bank in the extent (the
+    Hutou depth began 0.4 km on the Soviet bank of the Ussuri). Outside the theatre nothing
+    is removed. ConfigError when nothing is left (an extent wholly on the Soviet side:
+    coordinates swapped or mistyped).
     """
     from rasterio.features import shapes
     from shapely.geometry import shape as to_shape
     from shapely.ops import unary_union
 
-    from logistics.terrain.sides import SOVIET, sides_grid
+    from logistics.terrain.sides import JAPANESE, SOVIET, sides_grid
 
     grid, tr = sides_grid()
     w, s, e, n = shape.bounds
-    c0 = max(int(np.floor((w - tr.c) / tr.a)) - 1, 0)
-    c1 = min(int(np.ceil((e - tr.c) / tr.a)) + 1, grid.shape[1])
-    r0 = max(int(np.floor((n - tr.f) / tr.e)) - 1, 0)
-    r1 = min(int(np.ceil((s - tr.f) / tr.e)) + 1, grid.shape[0])
+    m = _BANK_MARGIN_CELLS
+    c0 = max(int(np.floor((w - tr.c) / tr.a)) - m, 0)
+    c1 = min(int(np.ceil((e - tr.c) / tr.a)) + m, grid.shape[1])
+    r0 = max(int(np.floor((n - tr.f) / tr.e)) - m, 0)
+    r1 = min(int(np.ceil((s - tr.f) / tr.e)) + m, grid.shape[0])
     if c0 >= c1 or r0 >= r1:
         return shape
     soviet = grid[r0:r1, c0:c1] == SOVIET
     if not soviet.any():
         return shape
     window = tr * tr.translation(c0, r0)
-    cells = unary_union([to_shape(g) for g, _ in
-                         shapes(soviet.astype(np.uint8), mask=soviet, transform=window)])
-    out = shape.difference(cells)
+
+    def cells(mask: np.ndarray) -> BaseGeometry:
+        return unary_union([to_shape(g) for g, _ in
+                            shapes(mask.astype(np.uint8), mask=mask, transform=window)])
+
+    soviet_cells = cells(soviet)
+    out = shape.difference(soviet_cells)
+    japanese = grid[r0:r1, c0:c1] == JAPANESE
+    bank = _soviet_bank(box(*window * (0, r1 - r0), *window * (c1 - c0, 0)), soviet_cells,
+                        cells(japanese) if japanese.any() else None)
+    if bank is not None and out.intersects(bank):
+        out = out.difference(bank)
     if out.is_empty or out.area < 1e-9:
         raise ConfigError(f"{path}: {key}: its extent lies wholly on the Soviet-Mongolian side of "
                           "the 1945 frontier (rasters/borders.gpkg), where no Japanese fortified "
                           "region stood; fix: check its location or polygon (lon, lat order, "
                           "degrees east and north)")
+    return out
+
+
+#: Cells of the side grid (``SIDE_CELL_DEG``) round an extent in which the frontier line is cut:
+#: a piece of that window on one side of the line reaches past the line's own cells (at most
+#: two on a side) into cells of its side, which say which side it is.
+_BANK_MARGIN_CELLS = 5
+
+
+def _soviet_bank(window: BaseGeometry, soviet: BaseGeometry,
+                 japanese: BaseGeometry | None) -> BaseGeometry | None:
+    """The ground of ``window`` (a lon/lat box) on the Soviet-Mongolian side of the frontier
+    line itself (:func:`logistics.terrain.sides.frontier_lines`), or None where no line
+    crosses it or GEOS cannot cut it.
+
+    The window is cut along the lines; a piece is the Soviet side's when it lies over the side
+    grid's Soviet cells (``soviet``) and not over its Japanese ones (``japanese``: a piece over
+    both is one the lines do not close off, left to the cells' cut); a Japanese cell is never
+    part of the bank. Why: the side grid's cells on the line (about 2 km) are neither side, and an extent
+    kept to them reached up to 2 km onto the Soviet bank (the Hutou depth began 0.4 km on the
+    Soviet bank of the Ussuri, before the route crossed it)."""
+    from shapely import STRtree
+    from shapely.ops import split, unary_union
+
+    from logistics.terrain.sides import SIDE_CELL_DEG, frontier_lines
+
+    lines = frontier_lines()
+    near = [lines[i] for i in STRtree(lines).query(window.buffer(SIDE_CELL_DEG))] if lines else []
+    if not near:
+        return None
+    try:
+        pieces = split(window, unary_union(near + _joins(near)).intersection(window)).geoms
+        bank = []
+        for p in pieces:
+            own = p.intersection(soviet).area
+            other = 0.0 if japanese is None else p.intersection(japanese).area
+            if own > 0 and other <= 1e-6 * own:
+                bank.append(p)
+        if not bank:
+            return None
+        bank = unary_union(bank)
+        return bank if japanese is None else bank.difference(japanese)
+    except (ShapelyError, ValueError, TypeError):
+        return None
+
+
+def _joins(lines: list) -> list:
+    """Short segments closing the gaps between ``lines`` (lon/lat) that the side grid closes:
+    from each end of a line to the nearest point of another line within one cell
+    (``SIDE_CELL_DEG``). The WDBII boundary is drawn in pieces whose ends do not always meet
+    (0.6 km apart on the Amur at Heihe), and a line with a gap cuts nothing."""
+    from shapely import get_parts, shortest_line
+
+    from logistics.terrain.sides import SIDE_CELL_DEG
+
+    out = []
+    for i, a in enumerate(lines):
+        ends = [ShapelyPoint(c) for g in get_parts(a) if g.geom_type == "LineString"
+                and not g.is_empty for c in (g.coords[0], g.coords[-1])]
+        for end in ends:
+            for j, b in enumerate(lines):
+                if j != i and 0 < end.distance(b) <= SIDE_CELL_DEG:
+                    out.append(shortest_line(end, b))
     return out
 
 
