@@ -52,3 +52,47 @@ def test_the_hutou_extent_stops_at_the_ussuri():
     west = np.array([[133.670, 45.98], [133.682, 46.0]])
     assert not shapely.contains_xy(hutou.shape, east[:, 0], east[:, 1]).any()
     assert shapely.contains_xy(hutou.shape, west[:, 0], west[:, 1]).all()
+
+
+def _river_seg(river_at: tuple[int, ...]):
+    """A route east along 47 N in 1 km steps (0.01 degrees a km, as test_fortified_rule's),
+    with a major river (class 1) in the cells of ``river_at`` (route point indices)."""
+    import pandas as pd
+
+    km = np.arange(21, dtype=float)
+    rc = np.zeros(len(km), dtype=np.uint8)
+    rc[list(river_at)] = 1
+    return pd.DataFrame({"lon": 117.0 + km / 100.0, "lat": np.full(len(km), 47.0),
+                         "cum_km": km, "river_class": rc})
+
+
+def _pass(seg, west: float = 117.056):
+    from types import SimpleNamespace
+
+    from logistics.advance.depths import fortified_passes
+    from logistics.army.fortified import Region
+
+    region = Region("d", "D", box(west, 46.9, 117.2, 47.1), (), "sourced", depth_km=4.0)
+    unit = SimpleNamespace(kind="rifle_division", fortified_action="assault", detaches=True)
+    return fortified_passes(seg, [region], unit)
+
+
+def test_a_depth_on_a_frontier_river_begins_where_the_route_has_crossed_it():
+    """The extent's edge (the boundary line) runs in the river at km 5.6, between the route's
+    last near-bank cell (km 5) and its river cell (km 6): the depth begins at km 6, the
+    route's crossing, not 0.4 km on the near bank (main: km 5.6), and is charged its 4 km
+    from there; across a river two cells wide, from the last of them."""
+    (p,) = _pass(_river_seg((6,)))
+    assert (p.km_in, p.km_out) == (pytest.approx(6.0), pytest.approx(10.0))
+    (p,) = _pass(_river_seg((6, 7)))
+    assert (p.km_in, p.km_out) == (pytest.approx(7.0), pytest.approx(11.0))
+
+
+def test_a_depth_entered_on_land_or_along_a_river_is_charged_from_its_edge():
+    """No river cell where it enters (a land frontier, or a table without river cells: the
+    flotilla's path), or a run of river cells longer than a river is wide (a route along the
+    river): from the edge, as before."""
+    for seg in (_river_seg(()), _river_seg(()).drop(columns="river_class"),
+                _river_seg(tuple(range(6, 14)))):
+        (p,) = _pass(seg)
+        assert (p.km_in, p.km_out) == (pytest.approx(5.6), pytest.approx(9.6))
