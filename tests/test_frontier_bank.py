@@ -1,8 +1,11 @@
-"""A fortified region's extent is cut at the frontier line itself, not at the side grid's cells
-(logistics/army/fortified.py ``_soviet_bank``): the grid's cells on the line (about 2 km) are
-neither side, and an extent kept to them reached onto the Soviet bank, so the 35th Army's
-Hutou depth began 0.4 km on the Soviet bank of the Ussuri, before its route crossed the
-river. The same cut for every region."""
+"""Where a fortified region's depth begins at the frontier. The extent is cut at the frontier
+line itself, not at the side grid's cells (logistics/army/fortified.py ``_soviet_bank``): the
+grid's cells on the line (about 2 km) are neither side, and an extent kept to them reached onto
+the Soviet bank (Sakhalyan, Manchouli-Zhalainor, Dongning, Hutou). And a route entering an
+extent on a frontier river is charged from its crossing of the river
+(logistics/advance/depths.py ``_across``): its step into the river cell crosses the line in
+the river before the route is across, so the 35th Army's Hutou depth began 0.36 km on the
+Soviet bank of the Ussuri, before its crossing. The same rules for every region."""
 
 from __future__ import annotations
 

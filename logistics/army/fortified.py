@@ -408,8 +408,9 @@ def _japanese_side_only(path: Path, key: str, shape: BaseGeometry) -> BaseGeomet
     Blagoveshchensk), and a formation starting there would "assault" its own rear. The side
     comes from :mod:`logistics.terrain.sides` (cells of ``SIDE_CELL_DEG``, about 2 km), and
     the cut is made at the boundary line itself (:func:`_soviet_bank`): the boundary's own
-    cells straddle it, and kept whole they put up to 2 km of Soviet bank in the extent (the
-    Hutou depth began 0.4 km on the Soviet bank of the Ussuri). Outside the theatre nothing
+    cells straddle it, and kept whole they put up to 2 km of Soviet bank in the extent (21.5
+    km² of Manchouli-Zhalainor, 16.8 of Sakhalyan across the Amur, 12.6 of Dongning, 1.5 of
+    Hutou across the Ussuri). Outside the theatre nothing
     is removed. ConfigError when nothing is left (an extent wholly on the Soviet side:
     coordinates swapped or mistyped).
     """
@@ -467,9 +468,9 @@ def _soviet_bank(window: BaseGeometry, soviet: BaseGeometry,
     The window is cut along the lines; a piece is the Soviet side's when it lies over the side
     grid's Soviet cells (``soviet``) and not over its Japanese ones (``japanese``: a piece over
     both is one the lines do not close off, left to the cells' cut); a Japanese cell is never
-    part of the bank. Why: the side grid's cells on the line (about 2 km) are neither side, and an extent
-    kept to them reached up to 2 km onto the Soviet bank (the Hutou depth began 0.4 km on the
-    Soviet bank of the Ussuri, before the route crossed it)."""
+    part of the bank. Why: the side grid's cells on the line (about 2 km) are neither side,
+    and an extent kept to them reached up to 2 km onto the Soviet bank (Sakhalyan across the
+    Amur into Blagoveshchensk's bank, 16.8 km²)."""
     from shapely import STRtree
     from shapely.ops import split, unary_union
 
