@@ -48,7 +48,7 @@ def test_the_shipped_rule_gives_every_kind_one_role():
     for kind in typing.get_args(KINDS):
         where = [p for p in parts if kind in rule[p]["kinds"]]
         assert len(where) == 1, (kind, where)
-    assert rule["follow"]["cite"] and rule["follow"]["assumed"]
+    assert rule["follow"]["cite"] and rule["follow"]["behind_the_breach"]["assumed"]
     assert rule["own_role"]["assumed"]
 
 
