@@ -485,8 +485,10 @@ def test_fortified_regions_have_placed_extents_and_one_rule():
         else:
             assert extent["shape"] == "circle" and float(extent["radius_km"]["value"]) > 0, ur["id"]
     rule = doc["rule"]
-    kinds = set(_norms("formations")["standards"])
-    for part in ("bypass", "breakthrough", "detach"):
+    # the rule names formation kinds of the army files or standards (army/fortified.py
+    # _check_kinds): every kind has its role there (follow, own_role: explicit roles)
+    kinds = set(_norms("formations")["standards"]) | KINDS
+    for part in ("bypass", "breakthrough", "follow", "own_role", "detach"):
         assert set(rule[part]["kinds"]) <= kinds, part
     assert float(rule["breakthrough"]["rate_km_per_day"]["value"]) > 0
     assert doc["not_inputs"], "the outcomes left out must be listed"

@@ -3,8 +3,9 @@
 One implementation of ``configs/fortified-regions.yaml rule.breakthrough`` for every kind that
 crosses a depth (rifle forces, a mobile formation following the breach, the truck shuttle, the
 flotilla's ships, the bypass rule's comparison): the route inside the union of the extents,
-each region charged at most its depth once from where the route first enters it, and on to the
-formation's own objectives inside it (:func:`fortified_passes`). The plan
+each region charged at most its depth once from where the route first enters it (across the
+river, where it enters on a frontier river: :func:`_across`), and on to the formation's own
+objectives inside it (:func:`fortified_passes`). The plan
 (:mod:`logistics.advance.plan`) calls it; the step loop (:mod:`logistics.advance.simulate`) moves
 through the :class:`FortifiedPass` es it returns.
 """
@@ -85,6 +86,39 @@ def _pieces(steps, kms: np.ndarray, shape, rows) -> list[tuple[float, float, obj
                 f0, f1 = min(ends), max(ends)
             out.append((float(kms[i] + f0 * d), float(kms[i] + f1 * d), g, int(i)))
     return out
+
+
+def _across(seg, kms: np.ndarray):
+    """A function: the km where the route, entering an extent at route km ``k``, stands on its
+    ground: ``k``, or where the step it enters on runs into the cells of a major or large
+    river (``seg["river_class"]``), the last of those cells (the route's crossing of the
+    river, where ``crossings.csv`` puts it). Why: an extent on a frontier river is cut at the
+    boundary line (logistics/army/fortified.py), which runs in the river, and the route's
+    straight step from its last cell on the near bank into the river cell crosses that line
+    up to a cell before the route has crossed: the 35th Army's Hutou depth began 0.4 km on
+    the Soviet bank of the Ussuri, before its crossing. A route without river cells (a
+    flotilla's path, a table without the column) is charged from ``k``."""
+    from logistics.terrain.classes import BIG_RIVER_CLASSES
+
+    if "river_class" not in seg or len(kms) < 2:
+        return lambda k: k
+    big = np.isin(seg["river_class"].to_numpy(), BIG_RIVER_CLASSES)
+
+    def landed(k: float) -> float:
+        i = int(np.searchsorted(kms, k - 1e-9, side="left"))
+        if i >= len(kms) or not big[i]:
+            return k
+        while i + 1 < len(kms) and big[i + 1]:
+            i += 1
+        far = float(kms[i])
+        return max(k, far) if far - k <= _RIVER_RUN_KM else k
+    return landed
+
+
+#: The longest run of a major or large river's cells a route crosses a river in, km: the
+#: frontier rivers are at most a few km wide with their channels (the Amur); a longer run is a
+#: route along a river, not across it, and is charged from where it enters the extent.
+_RIVER_RUN_KM = 5.0
 
 
 def _merged(spans) -> list[list[float]]:
@@ -203,13 +237,20 @@ def fortified_passes(seg, regions, unit: ResolvedFormation) -> tuple[FortifiedPa
             joined[-1][2] += [r for r in held if r not in joined[-1][2]]
         else:
             joined.append([k0, k1, list(held)])
+    # each stretch, and each region's spans, entered where the route stands on its ground:
+    # across a river it enters the extent on (:func:`_across`)
+    landed = _across(seg, kms)
+    joined = [[landed(k0), k1, held] for k0, k1, held in joined if landed(k0) <= k1]
+    if not joined:
+        return ()
     action = crossing_action(unit.fortified_action)
     detaches = unit.detaches and action != "follow"
     order = {r.id: n for n, r in enumerate(regions)}
     # each region's charged km over the whole route: its depth once, from where the route
     # first enters it (a route leaving and re-entering the extent runs in ground the breach
     # has opened, like one running on inside it), and on to its objectives inside
-    charged = {r.id: _charged(_merged(own[r.id]), r.depth_km,
+    charged = {r.id: _charged([(landed(a), b) for a, b in _merged(own[r.id])
+                               if landed(a) <= b], r.depth_km,
                               _objective_km_inside(r, unit, seg))
                for r in regions if r.id in own}
     out = []

@@ -52,8 +52,10 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
     by_id = {u.id: u for u in units}
     # parents before children (a formed child starts from its parent's route), and at each
     # depth the formations that break into fortified regions before those that may go round
-    # them: the bypass rule prices a depth by the breaches planned before it (route_clock.py)
-    order = sorted(units, key=lambda u: (_depth(u, by_id), u.fortified_action == "bypass"))
+    # them or follow behind: the bypass rule prices a depth by the breaches planned before it
+    # (route_clock.py)
+    order = sorted(units, key=lambda u: (_depth(u, by_id),
+                                         u.fortified_action in ("bypass", "follow")))
     breaches = Breaches()
     for u in order:
         who = f"{src}: {formation_key(army, u.id)}"

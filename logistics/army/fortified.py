@@ -29,6 +29,13 @@ fortified regions whose drawings overlap are split half way between their towns
   position's zone, whose defenders are not left encircled in permanent nodes:
   ``Region.besieged``); they stay there to the end of the run;
 * ``besiege``: as ``assault``, and the detachment is always left;
+* ``follow`` (``rule.follow.kinds``: the guns and engineers supporting the rifle forces; an
+  army file's unnamed armour with the rifle divisions): as a bypassing formation with no way
+  round, it never goes round, enters a depth only once a formation of its army breaking in
+  has entered it, crosses it at the rate and leaves no detachment;
+* a kind no list names (``rule.own_role``: ``other``, ``army``, the flotilla's) has no
+  default: its formation gives its own ``on_fortified_region``, or it is refused at load
+  (:func:`no_role_problem`); a kind listed under two roles is refused in the layer;
 * a depth broken through stays open (``rule.breakthrough.open_breach``): once a formation of
   the army breaking in has come out of it, a later formation of the army (whatever its
   action) crosses it at its own pace and leaves no detachment
@@ -49,7 +56,7 @@ import numpy as np
 from shapely import transform
 from shapely.errors import ShapelyError
 from shapely.geometry import Point as ShapelyPoint
-from shapely.geometry import Polygon
+from shapely.geometry import Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from logistics import settings
@@ -58,7 +65,7 @@ from logistics.errors import ConfigError, LogisticsError, did_you_mean, range_fi
 from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
-           "action_for", "crossing_action", "detaches", "FORTIFIED_WORDS", "FORTIFIED_OPEN",
+           "action_for", "no_role_problem", "crossing_action", "detaches", "FORTIFIED_WORDS", "FORTIFIED_OPEN",
            "FORTIFIED_OPEN_MEANS", "IN_DEPTH_STATUS"]
 
 
@@ -99,6 +106,21 @@ class FortifiedRule:
     fraction_of_men: float
     rate_cite: str
     detach_cite: str
+    #: kinds that support the rifle forces (``rule.follow.kinds``): they cross a depth behind
+    #: the breach, never before a formation of their army breaking in has entered it
+    follow_kinds: frozenset[str] = frozenset()
+    #: the layer file the rule was read from (named by an error about a kind it gives no role)
+    source: str = ""
+
+    def role_of(self, word: str | None) -> str | None:
+        """The action the rule gives formation kind or standard ``word`` (``bypass``,
+        ``assault`` for ``rule.breakthrough``, ``follow``), or None when no list names it."""
+        for kinds, action in ((self.bypass_kinds, "bypass"),
+                              (self.breakthrough_kinds, "assault"),
+                              (self.follow_kinds, "follow")):
+            if word in kinds:
+                return action
+        return None
 
 
 @dataclass(frozen=True)
@@ -116,13 +138,29 @@ def fortified_path(config_dir: str | Path | None = None) -> Path:
 
 
 def action_for(kind: str, explicit: str | None, rule: FortifiedRule,
-               standard: str | None = None) -> str:
+               standard: str | None = None) -> str | None:
     """What a formation of ``kind`` (built on ``standard``) does at a fortified region: its
-    explicit ``on_fortified_region``, else ``bypass`` when its kind or standard is one of the
-    rule's bypass kinds, else ``assault``."""
+    explicit ``on_fortified_region``, else the role the rule's lists give its kind
+    (``rule.bypass``, ``rule.breakthrough``: ``assault``, ``rule.follow``), else its
+    standard's; None when neither is listed. Why no default: a kind the rule does not name
+    (``other``) used to assault, so a tank army's unnamed armour broke into a depth ahead of
+    the rifle divisions it supported; the caller refuses it (:mod:`logistics.army.resolve`)."""
     if explicit:
         return explicit
-    return "bypass" if {kind, standard} & rule.bypass_kinds else "assault"
+    return rule.role_of(kind) or rule.role_of(standard)
+
+
+def no_role_problem(where: str, kind: str, standard: str | None, rule: FortifiedRule) -> str:
+    """The error text for a formation (``where``: its file and key) whose kind and standard
+    no list of the rule names and that gives no ``on_fortified_region`` of its own."""
+    built = f" (standard {standard!r})" if standard else ""
+    layer = rule.source or "configs/fortified-regions.yaml"
+    return (f"{where}.kind: {kind!r}{built} has no role at a fortified region: no list of "
+            f"{layer} rule (bypass.kinds, breakthrough.kinds, follow.kinds) names it; fix: give "
+            "the formation on_fortified_region: bypass (a mobile formation that goes round), "
+            "follow (one supporting the rifle forces: behind the breach), assault or besiege, "
+            "with its reason in its cite or assumed, or a kind the rule lists "
+            "(configs/armies/README.md, Formations)")
 
 
 def detaches(action: str, kind: str, rule: FortifiedRule, standard: str | None = None) -> bool:
@@ -136,16 +174,18 @@ def detaches(action: str, kind: str, rule: FortifiedRule, standard: str | None =
 
 #: The words of a fortified-region event, defined once; report.md (its Parameters), the
 #: arrivals' account and the README use these. A formation's action (the army file's
-#: ``on_fortified_region``, or its kind's by the rule) is ``bypass``, ``assault`` or
-#: ``besiege``; where its route crosses a depth, the crossing (:func:`crossing_action`, the
+#: ``on_fortified_region``, or its kind's by the rule) is ``bypass``, ``follow``, ``assault``
+#: or ``besiege``; where its route crosses a depth, the crossing (:func:`crossing_action`, the
 #: stops' text "<region>: follow, 5.1 km of depth ...") is ``follow``, ``assault`` or
 #: ``besiege``; every hour its head spends in a depth reads :data:`IN_DEPTH_STATUS` in the
 #: tracks and days, whichever the crossing.
 FORTIFIED_WORDS: dict[str, str] = {
     "bypass": "goes round the fortified regions where it can and that is quicker, without "
               "delay; where it cannot, its crossing is follow",
-    "follow": "crosses the depth as assault does, behind the breach, and leaves no "
-              "detachment (a bypassing formation with no way round)",
+    "follow": "crosses the depth as assault does, behind the breach (not before a formation "
+              "of its army breaking in has entered it), and leaves no detachment: a formation "
+              "supporting the rifle forces (the rule's follow kinds: tanks and guns with the "
+              "infantry, engineers), or a bypassing one with no way round",
     "assault": "crosses the depth at the breakthrough rate, hour by hour round the clock; a "
                "formation of the rule's detaching kinds (rifle divisions) leaves a detachment",
     "besiege": "crosses the depth as assault does and always leaves a detachment",
@@ -170,8 +210,8 @@ IN_DEPTH_STATUS = "assault"
 def crossing_action(action: str) -> str:
     """How a formation whose action is ``action`` takes a stretch of its route that lies inside
     fortified regions: ``bypass`` there means it found no way round, so it follows the
-    breach (``follow``, ``rule.bypass.no_way_round``); ``assault`` and ``besiege`` are
-    themselves. Every action crosses the depth at the breakthrough rate; only the detachment
+    breach (``follow``, ``rule.bypass.no_way_round``); ``follow``, ``assault`` and ``besiege``
+    are themselves. Every action crosses the depth at the breakthrough rate; only the detachment
     differs."""
     return "follow" if action == "bypass" else action
 
@@ -332,6 +372,14 @@ def _extent(path: Path, key: str, node: dict) -> BaseGeometry:
                               f"({explain_validity(shape)}); fix: list its corners [lon, lat] in "
                               "order round the edge (no edge crossing another), at least three "
                               "distinct corners")
+        w, s, e, n = _metric(shape).bounds
+        across_km = max(e - w, n - s) / 1000.0
+        if across_km > 2.0 * _MAX_RADIUS_KM:  # as wide as the widest circle allowed
+            raise ConfigError(f"{path}: {key}.extent.polygon: {across_km:,.0f} km across, "
+                              f"beyond any fortified region (at most {2 * _MAX_RADIUS_KM:g} km, "
+                              "the widest circle's diameter); fix: draw it the size of a "
+                              "fortified region (tens of km; the widest sourced front is "
+                              "115 km), corners [lon, lat] in order round the edge")
         return shape
     town = _town(path, key, node)
     if "radius_km" not in ext or town is None:  # it was dropped from every run, with no word
@@ -358,36 +406,113 @@ def _japanese_side_only(path: Path, key: str, shape: BaseGeometry) -> BaseGeomet
     rule draws where the border bends would otherwise reach into the USSR (the Dongning
     rectangle over the 5th Army's departure line, the Sakhalyan one across the Amur into
     Blagoveshchensk), and a formation starting there would "assault" its own rear. The side
-    comes from :mod:`logistics.terrain.sides` (cells of ``SIDE_CELL_DEG``, about 2 km; the
-    boundary's own cells are kept). Outside the theatre nothing is removed. ConfigError when
-    nothing is left (an extent wholly on the Soviet side: coordinates swapped or mistyped).
+    comes from :mod:`logistics.terrain.sides` (cells of ``SIDE_CELL_DEG``, about 2 km), and
+    the cut is made at the boundary line itself (:func:`_soviet_bank`): the boundary's own
+    cells straddle it, and kept whole they put up to 2 km of Soviet bank in the extent (21.5
+    km² of Manchouli-Zhalainor, 16.8 of Sakhalyan across the Amur, 12.6 of Dongning, 1.5 of
+    Hutou across the Ussuri). Outside the theatre nothing
+    is removed. ConfigError when nothing is left (an extent wholly on the Soviet side:
+    coordinates swapped or mistyped).
     """
     from rasterio.features import shapes
     from shapely.geometry import shape as to_shape
     from shapely.ops import unary_union
 
-    from logistics.terrain.sides import SOVIET, sides_grid
+    from logistics.terrain.sides import JAPANESE, SOVIET, sides_grid
 
     grid, tr = sides_grid()
     w, s, e, n = shape.bounds
-    c0 = max(int(np.floor((w - tr.c) / tr.a)) - 1, 0)
-    c1 = min(int(np.ceil((e - tr.c) / tr.a)) + 1, grid.shape[1])
-    r0 = max(int(np.floor((n - tr.f) / tr.e)) - 1, 0)
-    r1 = min(int(np.ceil((s - tr.f) / tr.e)) + 1, grid.shape[0])
+    m = _BANK_MARGIN_CELLS
+    c0 = max(int(np.floor((w - tr.c) / tr.a)) - m, 0)
+    c1 = min(int(np.ceil((e - tr.c) / tr.a)) + m, grid.shape[1])
+    r0 = max(int(np.floor((n - tr.f) / tr.e)) - m, 0)
+    r1 = min(int(np.ceil((s - tr.f) / tr.e)) + m, grid.shape[0])
     if c0 >= c1 or r0 >= r1:
         return shape
     soviet = grid[r0:r1, c0:c1] == SOVIET
     if not soviet.any():
         return shape
     window = tr * tr.translation(c0, r0)
-    cells = unary_union([to_shape(g) for g, _ in
-                         shapes(soviet.astype(np.uint8), mask=soviet, transform=window)])
-    out = shape.difference(cells)
+
+    def cells(mask: np.ndarray) -> BaseGeometry:
+        return unary_union([to_shape(g) for g, _ in
+                            shapes(mask.astype(np.uint8), mask=mask, transform=window)])
+
+    soviet_cells = cells(soviet)
+    out = shape.difference(soviet_cells)
+    japanese = grid[r0:r1, c0:c1] == JAPANESE
+    bank = _soviet_bank(box(*window * (0, r1 - r0), *window * (c1 - c0, 0)), soviet_cells,
+                        cells(japanese) if japanese.any() else None)
+    if bank is not None and out.intersects(bank):
+        out = out.difference(bank)
     if out.is_empty or out.area < 1e-9:
         raise ConfigError(f"{path}: {key}: its extent lies wholly on the Soviet-Mongolian side of "
                           "the 1945 frontier (rasters/borders.gpkg), where no Japanese fortified "
                           "region stood; fix: check its location or polygon (lon, lat order, "
                           "degrees east and north)")
+    return out
+
+
+#: Cells of the side grid (``SIDE_CELL_DEG``) round an extent in which the frontier line is cut:
+#: a piece of that window on one side of the line reaches past the line's own cells (at most
+#: two on a side) into cells of its side, which say which side it is.
+_BANK_MARGIN_CELLS = 5
+
+
+def _soviet_bank(window: BaseGeometry, soviet: BaseGeometry,
+                 japanese: BaseGeometry | None) -> BaseGeometry | None:
+    """The ground of ``window`` (a lon/lat box) on the Soviet-Mongolian side of the frontier
+    line itself (:func:`logistics.terrain.sides.frontier_lines`), or None where no line
+    crosses it or GEOS cannot cut it.
+
+    The window is cut along the lines; a piece is the Soviet side's when it lies over the side
+    grid's Soviet cells (``soviet``) and not over its Japanese ones (``japanese``: a piece over
+    both is one the lines do not close off, left to the cells' cut); a Japanese cell is never
+    part of the bank. Why: the side grid's cells on the line (about 2 km) are neither side,
+    and an extent kept to them reached up to 2 km onto the Soviet bank (Sakhalyan across the
+    Amur into Blagoveshchensk's bank, 16.8 km²)."""
+    from shapely import STRtree
+    from shapely.ops import split, unary_union
+
+    from logistics.terrain.sides import SIDE_CELL_DEG, frontier_lines
+
+    lines = frontier_lines()
+    near = [lines[i] for i in STRtree(lines).query(window.buffer(SIDE_CELL_DEG))] if lines else []
+    if not near:
+        return None
+    try:
+        pieces = split(window, unary_union(near + _joins(near)).intersection(window)).geoms
+        bank = []
+        for p in pieces:
+            own = p.intersection(soviet).area
+            other = 0.0 if japanese is None else p.intersection(japanese).area
+            if own > 0 and other <= 1e-6 * own:
+                bank.append(p)
+        if not bank:
+            return None
+        bank = unary_union(bank)
+        return bank if japanese is None else bank.difference(japanese)
+    except (ShapelyError, ValueError, TypeError):
+        return None
+
+
+def _joins(lines: list) -> list:
+    """Short segments closing the gaps between ``lines`` (lon/lat) that the side grid closes:
+    from each end of a line to the nearest point of another line within one cell
+    (``SIDE_CELL_DEG``). The WDBII boundary is drawn in pieces whose ends do not always meet
+    (0.6 km apart on the Amur at Heihe), and a line with a gap cuts nothing."""
+    from shapely import get_parts, shortest_line
+
+    from logistics.terrain.sides import SIDE_CELL_DEG
+
+    out = []
+    for i, a in enumerate(lines):
+        ends = [ShapelyPoint(c) for g in get_parts(a) if g.geom_type == "LineString"
+                and not g.is_empty for c in (g.coords[0], g.coords[-1])]
+        for end in ends:
+            for j, b in enumerate(lines):
+                if j != i and 0 < end.distance(b) <= SIDE_CELL_DEG:
+                    out.append(shortest_line(end, b))
     return out
 
 
@@ -581,6 +706,14 @@ _SHAPES = ("circle", "rectangle", "semi_annulus")
 #: region at once).
 _MAX_RATE_KM_PER_DAY = 5000.0
 
+#: The parts of ``rule:`` that give formation kinds their role: the three roles and
+#: ``own_role`` (kinds whose formations each give their own ``on_fortified_region``); each kind
+#: in at most one. ``follow`` and ``own_role`` are optional (a layer written before them).
+_ROLE_PARTS = ("bypass", "breakthrough", "follow", "own_role")
+_OPTIONAL_PARTS = ("follow", "own_role")
+#: Every part of ``rule:`` that lists formation kinds: the roles and the detaching kinds.
+_KIND_PARTS = _ROLE_PARTS + ("detach",)
+
 #: The top-level keys of the layer (the shipped file's): any other is a typo or a stray note.
 _TOP_KEYS = ("generic_extent", "theatre", "fortified_regions", "field_positions", "rule",
              "not_inputs")
@@ -687,7 +820,9 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
     regions = _split_overlaps(regions, towns, path, keys)
     r = doc.get("rule") or {}
     try:
-        for part in ("bypass", "breakthrough", "detach"):
+        for part in _KIND_PARTS:
+            if part in _OPTIONAL_PARTS and part not in r:
+                continue  # a layer written before them gives no kind these roles
             kinds = r[part]["kinds"]
             if not isinstance(kinds, list) or not all(isinstance(k, str) for k in kinds):
                 raise ConfigError(f"{path}: rule.{part}.kinds: expected a list of formation "
@@ -702,11 +837,14 @@ def _load(path_text: str, frontier: tuple = ()) -> Fortified:
                                     "rule.detach.fraction_of_men"),
             rate_cite=str(r["breakthrough"]["rate_km_per_day"].get("cite", "")),
             detach_cite=str(r["detach"].get("cite", "")),
+            follow_kinds=frozenset((r.get("follow") or {}).get("kinds") or ()),
+            source=str(path),
         )
     except (KeyError, TypeError) as exc:
         raise ConfigError(f"{path}: rule: missing or not a mapping: {exc}; the rule needs "
                           "bypass.kinds, breakthrough.kinds and rate_km_per_day, detach.kinds and "
-                          f"fraction_of_men; {_PATTERN}") from None
+                          "fraction_of_men (follow.kinds and own_role.kinds optional); "
+                          f"{_PATTERN}") from None
     if not rule.rate_km_per_day > 0:
         raise ConfigError(f"{path}: rule.breakthrough.rate_km_per_day: {rule.rate_km_per_day:g} "
                           "km a day, expected a rate > 0; "
@@ -729,7 +867,9 @@ def _check_kinds(path: Path, rule: dict) -> None:
     """ConfigError for a word of ``rule.<part>.kinds`` that is neither a formation kind of the
     army files nor a standard of ``norms/formations.yaml`` (the folder's, else the shipped
     one): the rule matches a formation by its kind or its standard, so a misspelt word
-    (``tank_corp``) matched none and those formations assaulted what they should go round."""
+    (``tank_corp``) matched none and those formations assaulted what they should go round.
+    And for a word listed under two roles (``rule.bypass`` and ``rule.follow``, say): which
+    role it took would depend on the order the lists are read in."""
     from typing import get_args
 
     from logistics.army.norms import load_norms
@@ -739,14 +879,20 @@ def _check_kinds(path: Path, rule: dict) -> None:
     if not (folder / "norms" / "formations.yaml").is_file():
         folder = Path(settings.SHIPPED_CONFIG_DIR)
     known = sorted(set(get_args(KINDS)) | set(load_norms(folder).standards))
-    for part in ("bypass", "breakthrough", "detach"):
-        for word in rule[part]["kinds"]:
+    role: dict[str, str] = {}
+    for part in _KIND_PARTS:
+        for word in (rule.get(part) or {}).get("kinds") or ():
             if word not in known:
                 raise ConfigError(f"{path}: rule.{part}.kinds: {word!r} is neither a formation "
                                   f"kind nor a standard of {folder / 'norms' / 'formations.yaml'}"
                                   + did_you_mean(word, known, lead="; ")
                                   + "; fix: correct it or remove it (kinds: configs/armies/"
                                   "README.md; standards: norms/formations.yaml)")
+            if part in _ROLE_PARTS and role.setdefault(word, part) != part:
+                # one kind, two roles: which one it took depended on the order of the lists
+                raise ConfigError(f"{path}: rule.{part}.kinds: {word!r} is listed under "
+                                  f"rule.{role[word]}.kinds too, so its role is ambiguous; fix: "
+                                  "keep it in the one list whose doctrine fits it")
 
 
 def load_fortified(config_dir: str | Path | None = None) -> Fortified:

@@ -14,8 +14,10 @@ Rules (configs/armies/README.md, the same for every army):
   in men); men of tracked, motor and truck-borne formations ride their vehicles;
 * the march norm: ``march_norm``, else the standard's, else the norms' default for the
   movement; the column: ``column``, else the standard's routes and the norm's gap;
-* ``on_fortified_region``: the formation's, else the standard's, else the rule's default for
-  its kind (:func:`logistics.army.fortified.action_for`).
+* ``on_fortified_region``: the formation's, else the standard's, else the role the rule's
+  lists give its kind, else its standard (:func:`logistics.army.fortified.action_for`); a
+  formation none of them gives a role is refused (no default: a kind the rule does not name
+  is not assumed to assault).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from logistics.army.fortified import FortifiedRule, action_for, detaches
+from logistics.army.fortified import FortifiedRule, action_for, detaches, no_role_problem
 from logistics.army.norms import MarchNorm, Norms, Standard
 from logistics.army.schema import AnyOf, Army, FormationSpec
 from logistics.errors import ConfigError, did_you_mean, listed
@@ -473,6 +475,8 @@ def _resolved(fid: str, d: _Draft, drafts: dict[str, _Draft], army: Army, norms:
     routes, gap = _column(d, norm)
     explicit = f.on_fortified_region or (d.standard.on_fortified_region if d.standard else None)
     action = action_for(f.kind, explicit, rule, f.standard)
+    if action is None:
+        return no_role_problem(d.where, f.kind, f.standard, rule)
     loc = f.start.location()
     return ResolvedFormation(
         id=fid, name=f.name, kind=f.kind, role=f.role, parent=f.parent,

@@ -286,7 +286,7 @@ ROLES = Literal["forward_detachment", "main_body", "mobile_group", "reserve", "s
 MOVEMENTS = Literal["tracked", "motor", "truck_borne", "tank_riders", "foot", "horse", "rail",
                     "river"]
 #: What a formation does when its route meets a fortified region (configs/fortified-regions.yaml).
-ON_FORTIFIED_REGION = Literal["bypass", "assault", "besiege"]
+ON_FORTIFIED_REGION = Literal["bypass", "follow", "assault", "besiege"]
 
 
 class BoolFigure(Figure[bool]):

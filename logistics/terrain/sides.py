@@ -24,7 +24,7 @@ import numpy as np
 from logistics import settings
 
 __all__ = ["SIDE_CELL_DEG", "JAPANESE_ANCHORS", "JAPANESE", "SOVIET", "NEITHER", "side_of",
-           "sides_grid", "sides_stamp"]
+           "sides_grid", "sides_stamp", "frontier_lines"]
 
 #: Cell of the side grid, degrees: about 2 km, so the boundary drawn with every touched cell is a
 #: wall no 8-neighbour step slips through.
@@ -45,17 +45,10 @@ def _sides(bbox: tuple[float, float, float, float], cell: float,
     from rasterio.transform import from_origin
     from scipy.ndimage import label
 
-    from logistics.terrain.dem import raster_path, read_layer, reading
-
     w, s, e, n = bbox
     shape = (int(np.ceil((n - s) / cell)), int(np.ceil((e - w) / cell)))
     transform = from_origin(w, n, cell, cell)
-    lines = []
-    for name in ("borders.gpkg", "coast.gpkg"):
-        path = raster_path(name)
-        with reading(path):
-            gdf = read_layer(name).to_crs("EPSG:4326")
-            lines += [g for g in gdf.geometry if g is not None and not g.is_empty]
+    lines = _lines(stamp)
     wall = rasterize(((g, 1) for g in lines), out_shape=shape, transform=transform,
                      all_touched=True, dtype="uint8").astype(bool)
     parts, _ = label(~wall, structure=np.ones((3, 3), dtype=bool))
@@ -70,6 +63,28 @@ def _sides(bbox: tuple[float, float, float, float], cell: float,
     sea = _sea_parts(parts, bbox, cell, transform)
     out[np.isin(parts, list(sea - japanese))] = NEITHER
     return out, transform
+
+
+@lru_cache(maxsize=2)
+def _lines(stamp: tuple = ()) -> tuple:
+    """The boundary and coast lines the sides are drawn from (``borders.gpkg``,
+    ``coast.gpkg``), shapely geometries in lon/lat; ``stamp`` as in :func:`_sides`."""
+    from logistics.terrain.dem import raster_path, read_layer, reading
+
+    lines = []
+    for name in ("borders.gpkg", "coast.gpkg"):
+        path = raster_path(name)
+        with reading(path):
+            gdf = read_layer(name).to_crs("EPSG:4326")
+            lines += [g for g in gdf.geometry if g is not None and not g.is_empty]
+    return tuple(lines)
+
+
+def frontier_lines() -> tuple:
+    """The lines that divide the sides (the international boundary and the coast), as drawn,
+    in lon/lat: where the side grid's cells on a line (``NEITHER``, about 2 km) are too coarse,
+    e.g. to cut a fortified region's extent at the frontier river itself."""
+    return _lines(sides_stamp())
 
 
 def _sea_parts(parts: np.ndarray, bbox, cell: float, transform) -> set[int]:
