@@ -52,7 +52,7 @@ from logistics.network.trains import gauge_break_h, train_pairs_at
 from logistics.network.trains import wait_h as wait_h_at
 
 __all__ = ["MODES", "GIS_NAMES", "Leg", "MultiRoute", "route_multimodal", "railways_of",
-           "coarse_grid_note"]
+           "coarse_grid_note", "check_on_land"]
 
 MODES: tuple[str, ...] = ("any", "rail", "road", "cross-country")
 
@@ -312,6 +312,28 @@ def coarse_grid_note(origin, destination, *, via: Sequence = (), mode: str = "an
         margin_of=f"its margin round the places (network.yaml {key}, {margin_km:.0f} km)",
         obstacles="a lake or a marsh", route_km=route_km if cross else None,
         route_of=f"the route, {route_km:.0f} km straight through its places")
+
+
+def check_on_land(places: Sequence, vehicle, *, season: str = "dry",
+                  resolution_m: float | None = None,
+                  config_dir: str | os.PathLike[str] | None = None) -> None:
+    """NoRouteError, before any route, for a place of ``places`` that lies in water (a lake,
+    the sea) or outside the elevation data on the grid of ``resolution_m`` metres: its cell
+    and every cell within 3 of it impassable (the rule :func:`route_multimodal` applies to the
+    ends of every section, :func:`_passable_cell`, in its words), read on a terrain window
+    round each place as wide as the least a section loads (network.yaml
+    ``access.max_access_km`` plus an access pad), whose cells are those of the route's grid
+    (edges snapped to multiples of the cell). Why: a route to the middle of Lake Khanka
+    loaded the network and solved the start's field before it was refused."""
+    from logistics.cost.models import CostModels
+    from logistics.vehicles import load_vehicle
+
+    veh = load_vehicle(vehicle, config_dir=config_dir)
+    params = load_params(config_dir=config_dir)
+    ctx = _Context(veh, "any", nx.MultiDiGraph(), params, season, None,
+                   resolution_m or settings.DEFAULT_RESOLUTION_M, "auto", CostModels(config_dir))
+    for p in [_resolve(q) for q in places]:
+        _passable_cell(_field(ctx, [p], params.max_access_km + _ACCESS_PAD_KM), p)
 
 
 # --------------------------------------------------------------------------------------------
