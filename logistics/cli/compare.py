@@ -137,7 +137,7 @@ def check_map_grid(resolution_m: float) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
-    from logistics.history.compare import compare
+    from logistics.history.compare import compare, compare_inputs
     from logistics.history.match import OTHER_AXIS
     from logistics.report.compare_outputs import write_comparison
     from logistics.history.summary import format_summary
@@ -162,6 +162,10 @@ def _run(args: argparse.Namespace) -> int:
     check_layer_files(dem=args.dem)  # a damaged layer: before the runs, not in the first
     if args.configs is not None and (note := other_tree_note(Path(args.configs))):
         print(f"logistics compare: {note}", file=sys.stderr)
+    # the army files read and the --set figures fitted to each, before the runs' step: a
+    # --configs that is no folder, a figure one army lacks, no documented axis modeled
+    inputs = compare_inputs(args.documented, configs_dir=args.configs, overrides=overrides)
+    check_comparable(inputs, modeled=bool(inputs.scenarios))
     with progress(2, "compare") as bar:
         bar.step("runs of every axis with a scenario")
         with cluster_for(args.workers, args.samples > 0) as client:
@@ -169,8 +173,7 @@ def _run(args: argparse.Namespace) -> int:
                            resolution_m=args.resolution_m, tolerance_km=args.tolerance_km,
                            samples=args.samples, seed=args.seed, dem=args.dem,
                            overrides=overrides, client=client, progress=settings.PROGRESS,
-                           warn=partial(warn_coarse, "compare"))
-        check_comparable(comp.inputs, modeled=bool(comp.axes))
+                           warn=partial(warn_coarse, "compare"), inputs=inputs)
         bar.step(f"writing {out}/")
         out = write_comparison(comp, out, map_resolution_m=args.map_resolution_m,
                                draw_map=not args.no_map, overwrite=args.overwrite)

@@ -58,7 +58,7 @@ _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")
 def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import atomic_path, check_output_file
     from logistics.progress import progress
-    from logistics.report.basemap import base_map
+    from logistics.report.basemap import base_map, check_base_map
     from logistics.terrain.layer_files import check_layer_files
 
     out, named = out_path(args.out, _DEFAULT_OUT, kind="output file")
@@ -73,6 +73,7 @@ def _run(args: argparse.Namespace) -> int:
                           "title in plain text (a line break may split it in two lines)")
     check_output_file(out, overwrite=args.overwrite, ours=_is_our_map, **named)  # before work
     bbox = _parse_bbox(args.bbox) if args.bbox else None
+    check_base_map(bbox, args.resolution_m)  # a grid memory cannot hold: before the terrain step
     check_layer_files(dem=args.dem)  # a damaged layer: refused before the terrain step reads it
     with progress(2, "map") as bar:
         bar.step("terrain, relief, rivers, places")

@@ -71,7 +71,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics import settings
     from logistics._atomic import check_output_dir
     from logistics.network import load_network, load_railways, route_multimodal
-    from logistics.network.multimodal import coarse_grid_note
+    from logistics.network.multimodal import check_on_land, coarse_grid_note
     from logistics.progress import progress
 
     from logistics.places import resolve
@@ -89,6 +89,8 @@ def _run(args: argparse.Namespace) -> int:
         check_output_dir(args.out, overwrite=args.overwrite)  # before the work, not after
     if args.resolution_m is None:
         args.resolution_m = settings.DEFAULT_RESOLUTION_M
+    check_on_land((args.origin, *args.via, args.destination), args.vehicle,
+                  season=args.season, resolution_m=args.resolution_m)  # before the network
     warn_coarse("route", coarse_grid_note(args.origin, args.destination, via=args.via,
                                           mode=args.mode, resolution_m=args.resolution_m))
     with progress(3 if args.out else 2, "route") as bar:

@@ -32,7 +32,8 @@ from logistics.history.score import (DEFAULT_TOLERANCE_KM, OUTSIDE_RUN, find_dis
 from logistics.history.summary import summarize
 from logistics.history.uncertainty import DEMS, QUANTILES, MonteCarlo, advance_bands, draw_jobs
 
-__all__ = ["AxisResult", "Comparison", "COMPARISON_COLUMNS", "compare", "score_axis"]
+__all__ = ["AxisResult", "Comparison", "COMPARISON_COLUMNS", "compare", "compare_inputs",
+           "score_axis"]
 
 #: Columns of comparison.csv, one row per documented row.
 COMPARISON_COLUMNS: tuple[str, ...] = (
@@ -95,6 +96,23 @@ class Comparison:
     config_dir: Path | None = None
 
 
+def compare_inputs(documented: str | Path | Documented | None = None, *,
+                   configs_dir: str | Path | None = None,
+                   loader: Callable[[Path], Any] | None = None,
+                   config_dir: str | Path | None = None,
+                   overrides: dict[str, float] | None = None) -> Inputs:
+    """The documented file and the army files :func:`compare` runs
+    (:func:`~logistics.history.inputs.load_inputs`, the arguments as :func:`compare`'s), with
+    ``overrides`` checked to fit every army (:func:`~logistics.history.inputs.check_overrides`):
+    every refusal of them before any run. ``logistics compare`` calls it before its progress
+    starts (a --set one army lacks, or a --configs that is no folder, was refused after the
+    step "runs of every axis" began)."""
+    inputs = load_inputs(documented, configs_dir=configs_dir, loader=loader,
+                         config_dir=config_dir)
+    check_overrides(inputs, dict(overrides or {}))
+    return inputs
+
+
 def compare(documented: str | Path | Documented | None = None, *, configs_dir: str | Path | None = None,
             resolution_m: float | None = None, tolerance_km: float = DEFAULT_TOLERANCE_KM,
             samples: int = 0, seed: int = 0, dem: str = "merged",
@@ -102,7 +120,7 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
             loader: Callable[[Path], Any] | None = None, rates_path: str | Path | None = None,
             railways: Any = None, offroute: bool = True, fuel_states: pd.DataFrame | None = None,
             progress: bool = False, warn: Callable[[str], None] | None = None,
-            config_dir: str | Path | None = None) -> Comparison:
+            config_dir: str | Path | None = None, inputs: Inputs | None = None) -> Comparison:
     """Score every documented row against its axis's army and the planned-rate baselines.
 
     ``samples`` > 0 adds that many Monte Carlo draws per axis (bands, event-time quantiles),
@@ -117,12 +135,14 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     folder read (``settings.CONFIG_DIR``, LOGISTICS_CONFIG_DIR, when None), for what is not
     given: the documented file, planned rates, fuel states and baseline railways under it, its
     army files (unless ``configs_dir`` names another folder of them), each loaded against it
-    and run on it (vehicles, norms, terrain's 1945 land cover, ...).
+    and run on it (vehicles, norms, terrain's 1945 land cover, ...). ``inputs``: what
+    :func:`compare_inputs` read and checked of the same arguments before (a command does so
+    before its work); None reads them here.
     """
     fixed = dict(overrides or {})
-    inputs = load_inputs(documented, configs_dir=configs_dir, loader=loader,
-                         config_dir=config_dir)
-    check_overrides(inputs, fixed)  # before any run
+    if inputs is None:
+        inputs = compare_inputs(documented, configs_dir=configs_dir, loader=loader,
+                                config_dir=config_dir, overrides=fixed)
     if warn is not None:
         warn_coarse_armies(inputs.scenarios.values(), resolution_m, warn)
     rates = load_planned_rates(rates_path, config_dir=config_dir)

@@ -52,7 +52,7 @@ from logistics.network.trains import gauge_break_h, train_pairs_at
 from logistics.network.trains import wait_h as wait_h_at
 
 __all__ = ["MODES", "GIS_NAMES", "Leg", "MultiRoute", "route_multimodal", "railways_of",
-           "coarse_grid_note"]
+           "coarse_grid_note", "check_on_land"]
 
 MODES: tuple[str, ...] = ("any", "rail", "road", "cross-country")
 
@@ -64,6 +64,10 @@ GIS_NAMES: dict[str, str] = {"start": "from_place", "end": "to_place"}
 _ORIGIN, _GOAL = "origin", "destination"
 #: Pad (km) of a single-mode access window beyond ``max_access_km`` (room to bend round).
 _ACCESS_PAD_KM = 20.0
+#: assumed: the cells round a place :func:`check_on_land` reads on a fine grid (its window is
+#: otherwise a section's least): enough for the 3 cells of the rule and the nearest land its
+#: error offers, without a second terrain of the route's size before the route
+_LAND_SEARCH_CELLS = 500
 #: A rail station and a road node this close (km) are one interchange.
 _INTERCHANGE_KM = 2.0
 
@@ -312,6 +316,39 @@ def coarse_grid_note(origin, destination, *, via: Sequence = (), mode: str = "an
         margin_of=f"its margin round the places (network.yaml {key}, {margin_km:.0f} km)",
         obstacles="a lake or a marsh", route_km=route_km if cross else None,
         route_of=f"the route, {route_km:.0f} km straight through its places")
+
+
+def check_on_land(places: Sequence, vehicle, *, season: str = "dry",
+                  resolution_m: float | None = None,
+                  config_dir: str | os.PathLike[str] | None = None) -> None:
+    """NoRouteError, before any route, for a place of ``places`` that lies in water (a lake,
+    the sea) or outside the elevation data on the grid of ``resolution_m`` metres: its cell
+    and every cell within 3 of it impassable (the rule :func:`route_multimodal` applies to the
+    ends of every section, :func:`_passable_cell`, in its words), read on a terrain window
+    round each place as wide as the least a section loads (network.yaml
+    ``access.max_access_km`` plus an access pad) or :data:`_LAND_SEARCH_CELLS` cells, the
+    narrower, whose cells are those of the route's grid (edges snapped to multiples of the
+    cell). A window beyond the in-memory limit is not
+    read: the route's windows, which hold it, are refused by that limit with their own fix
+    (this window's would name too fine a grid). Why: a route to the middle of Lake Khanka
+    loaded the network and solved the start's field before it was refused."""
+    from logistics.cost.models import CostModels
+    from logistics.errors import ResourceError
+    from logistics.terrain import check_in_memory
+    from logistics.vehicles import load_vehicle
+
+    veh = load_vehicle(vehicle, config_dir=config_dir)
+    params = load_params(config_dir=config_dir)
+    ctx = _Context(veh, "any", nx.MultiDiGraph(), params, season, None,
+                   resolution_m or settings.DEFAULT_RESOLUTION_M, "auto", CostModels(config_dir))
+    pad_km = min(params.max_access_km + _ACCESS_PAD_KM,
+                 _LAND_SEARCH_CELLS * ctx.resolution_m / 1000.0)
+    for p in [_resolve(q) for q in places]:
+        try:
+            check_in_memory(_bbox([p], pad_km), ctx.resolution_m)
+        except ResourceError:
+            return
+        _passable_cell(_field(ctx, [p], pad_km), p)
 
 
 # --------------------------------------------------------------------------------------------

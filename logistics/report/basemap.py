@@ -31,7 +31,8 @@ from logistics import settings
 from logistics.terrain.classes import TerrainClass
 from logistics.terrain.grid import check_bbox, lonlat_envelope, to_lonlat, to_metric
 
-__all__ = ["base_map", "plot_lonlat", "legend_beside", "layer_key", "DEFAULT_PLACES"]
+__all__ = ["base_map", "check_base_map", "plot_lonlat", "legend_beside", "layer_key",
+           "DEFAULT_PLACES"]
 
 #: Places labelled by default: (gazetteer query, label, label offset in points, alignment).
 #: Labels give the 1945 name, with the modern one in brackets where it differs much.
@@ -148,9 +149,7 @@ def base_map(
 
     if trim_nodata is None:
         trim_nodata = bbox is None
-    bbox = check_bbox(bbox if bbox is not None else settings.THEATRE_BBOX)
-    if resolution_m is None:
-        resolution_m = _auto_resolution(bbox)
+    bbox, resolution_m = check_base_map(bbox, resolution_m)
     # the relief, and the 2019 land cover beside the 1945 classes (no railway overlay: not drawn)
     terrain = load_terrain(bbox, resolution_m=resolution_m, dem=dem, railways=False,
                            classes_2019=True, config_dir=config_dir)
@@ -192,6 +191,22 @@ def base_map(
         ha="left",
     )
     return fig, ax
+
+
+def check_base_map(bbox=None, resolution_m: float | None = None
+                   ) -> tuple[tuple[float, float, float, float], float]:
+    """``(bbox, resolution_m)`` the base map of ``bbox`` (None: the theatre) is drawn at:
+    the box checked, the relief's cell size (m; None: about 1200 cells across); a
+    ResourceError when that grid cannot be held in memory
+    (:func:`logistics.terrain.check_in_memory`). Called by :func:`base_map` and, before any
+    work, by ``logistics map``."""
+    from logistics.terrain import check_in_memory
+
+    bbox = check_bbox(bbox if bbox is not None else settings.THEATRE_BBOX)
+    if resolution_m is None:
+        resolution_m = _auto_resolution(bbox)
+    check_in_memory(bbox, resolution_m)
+    return bbox, resolution_m
 
 
 def _auto_resolution(bbox) -> float:

@@ -68,6 +68,7 @@ from logistics.terrain.rivers import near_river_mask, rasterize_rivers, read_riv
 
 __all__ = [
     "load_terrain",
+    "check_in_memory",
     "to_metric",
     "to_lonlat",
     "cell_of",
@@ -146,33 +147,8 @@ def load_terrain(
     else:  # the range of --resolution-m and logistics.run (any positive size was taken)
         resolution_m = check_grid_resolution_m(resolution_m)
     grid = metric_grid(bbox, resolution_m)
-    n_cells = grid.shape[0] * grid.shape[1]
-    if chunks is None and n_cells > settings.MAX_IN_MEMORY_CELLS:
-        coarsest = math.ceil(resolution_m * math.sqrt(n_cells / settings.MAX_IN_MEMORY_CELLS))
-        while (coarsest <= _COARSEST_M
-               and math.prod(metric_grid(bbox, coarsest).shape) > settings.MAX_IN_MEMORY_CELLS):
-            coarsest = math.ceil(coarsest * 1.01)  # the grid's edges round up: a few % more
-        what = (f"{grid.shape[0]} x {grid.shape[1]} cells at {resolution_m:g} m exceed the "
-                f"in-memory limit of {settings.MAX_IN_MEMORY_CELLS} cells")
-        # the command line holds every terrain grid in memory (--engine chunked tiles the
-        # solver, not the terrain): chunks= is no fix there, so it is not offered there
-        in_memory = ("(the command line holds the terrain grid in memory, even with --engine "
-                     "chunked)")
-        if coarsest > _COARSEST_M:  # a limit of a handful of cells: no grid fits it
-            limit = ("fix: raise the limit (LOGISTICS_MAX_IN_MEMORY_CELLS, default 120000000, "
-                     "or unset it)")
-            err = ResourceError(f"{what}, and no grid of this box fits it even at "
-                                f"{_COARSEST_M:,} m cells; {limit}, or chunks=True (Python API) "
-                                "for a dask Dataset")
-            err.command_line = (f"{what}, and no grid of this box fits it even at "
-                                f"{_COARSEST_M:,} m cells; {limit} {in_memory}")
-            raise err
-        err = ResourceError(f"{what}; fix: a resolution of at least {coarsest} m over this box "
-                            "(--resolution-m, resolution_m), a smaller box, or chunks=True "
-                            "(Python API) for a dask Dataset")
-        err.command_line = (f"{what}; fix: --resolution-m {coarsest} or coarser over this box "
-                            f"{in_memory}")
-        raise err
+    if chunks is None:
+        check_in_memory(bbox, resolution_m)
 
     check_dem_file(DEM_FILES[dem])
     elevation = resample_to_grid(DEM_FILES[dem], grid, kind="bilinear", chunks=chunks)
@@ -220,6 +196,43 @@ def load_terrain(
     ds.attrs["landcover_1945"] = json.dumps(landcover_1945.describe())
     ds.attrs["railways_file"] = shipped_railways(config_dir).name if railways else "none"
     return ds
+
+
+def check_in_memory(bbox, resolution_m: float) -> None:
+    """ResourceError when the terrain grid of the lon/lat ``bbox`` at ``resolution_m`` (m) has
+    more cells than ``settings.MAX_IN_MEMORY_CELLS``, naming the coarsest resolution that fits
+    (its command-line wording names --resolution-m). The one limit of an in-memory terrain grid:
+    :func:`load_terrain` applies it, and a command calls it before its work (``map --bbox``
+    of the theatre at 50 m was refused only in its terrain step)."""
+    grid = metric_grid(bbox, resolution_m)
+    n_cells = grid.shape[0] * grid.shape[1]
+    if n_cells <= settings.MAX_IN_MEMORY_CELLS:
+        return
+    coarsest = math.ceil(resolution_m * math.sqrt(n_cells / settings.MAX_IN_MEMORY_CELLS))
+    while (coarsest <= _COARSEST_M
+           and math.prod(metric_grid(bbox, coarsest).shape) > settings.MAX_IN_MEMORY_CELLS):
+        coarsest = math.ceil(coarsest * 1.01)  # the grid's edges round up: a few % more
+    what = (f"{grid.shape[0]} x {grid.shape[1]} cells at {resolution_m:g} m exceed the "
+            f"in-memory limit of {settings.MAX_IN_MEMORY_CELLS} cells")
+    # the command line holds every terrain grid in memory (--engine chunked tiles the
+    # solver, not the terrain): chunks= is no fix there, so it is not offered there
+    in_memory = ("(the command line holds the terrain grid in memory, even with --engine "
+                 "chunked)")
+    if coarsest > _COARSEST_M:  # a limit of a handful of cells: no grid fits it
+        limit = ("fix: raise the limit (LOGISTICS_MAX_IN_MEMORY_CELLS, default 120000000, "
+                 "or unset it)")
+        err = ResourceError(f"{what}, and no grid of this box fits it even at "
+                            f"{_COARSEST_M:,} m cells; {limit}, or chunks=True (Python API) "
+                            "for a dask Dataset")
+        err.command_line = (f"{what}, and no grid of this box fits it even at "
+                            f"{_COARSEST_M:,} m cells; {limit} {in_memory}")
+        raise err
+    err = ResourceError(f"{what}; fix: a resolution of at least {coarsest} m over this box "
+                        "(--resolution-m, resolution_m), a smaller box, or chunks=True "
+                        "(Python API) for a dask Dataset")
+    err.command_line = (f"{what}; fix: --resolution-m {coarsest} or coarser over this box "
+                        f"{in_memory}")
+    raise err
 
 
 def configs_read(config_dir=None) -> tuple:
