@@ -430,7 +430,7 @@ class Resupply:
                 back_h = leg.back_s / 3600.0 / scale * col.stretch
                 if d.trucks > 1:
                     col.split_off(d.convoy, trucks, arrive + col.unload_h + (
-                        back_h if np.isfinite(back_h) else 0.0))
+                        back_h if np.isfinite(back_h) else 0.0), trip=d.trip)
             others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
                                   formation_id=fid, note=f"{d.note}; {note}"))
         return replace(d, litres=d.litres - sum(o.litres for o in others)), others
