@@ -88,3 +88,23 @@ def test_no_convoy_drives_back_more_than_a_truckload(corridor):
     assert np.allclose(trips["truck_fuel"], 10.0 * trucks)
     assert r.army_daily["returned_l"].sum() < 500.0 * len(trips)
 
+
+def test_the_ships_are_aimed_by_the_trucks_one_rule_among_the_formations_they_reach(corridor):
+    """Resupply.aim with ``reachable`` (what Resupply.dispatch_river calls): the first
+    formation in priority that wants fuel among those the ships reach, its load shared from it
+    on among them; None when none of them wants any and the reserve has no room. Before,
+    dispatch_river repeated aim's rule in a copy of its own."""
+    from logistics.advance.simulate import _Loop
+    from tests.test_convoy_priority import _near_and_far
+
+    loop = _Loop(_near_and_far(corridor, ()), 0)
+    served = ["near", "corridor"]
+    assert loop.aim(0.0, served) is None  # full tanks, no room in the reserve
+    for e in loop.state["near"].elements:
+        e.tanks[:] = 0.0
+    assert loop.aim(0.0, served) == ("near", ["near", "corridor"])
+    assert loop.aim(0.0, served, reachable=lambda fid: fid != "near") is None
+    for e in loop.state["corridor"].elements:
+        e.tanks[:] = 0.0
+    assert loop.aim(0.0, served, reachable=lambda fid: fid != "near") == \
+        ("corridor", ["corridor"])
