@@ -203,6 +203,12 @@ class Resupply:
                    for e in self.state[fid].elements if not e.detached)
         return lack - self.state[fid].en_route_l
 
+    def burn_l_per_h(self, fid: str, t_h: float) -> float:
+        """Litres an hour a formation has burned on average since H-hour (``t_h`` hours in;
+        at least one hour): what a convoy sent for it loads on top of its lack for each hour
+        the load takes to reach it (:func:`~logistics.supply.trucks.trucks_for`)."""
+        return self.state[fid].consumed_l / max(t_h, 1.0)
+
     def active(self, fid: str, t_h: float) -> bool:
         st = self.state[fid]
         return (st.arrived_h is None and self.timetable(fid) is None
@@ -313,9 +319,11 @@ class Resupply:
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
         wanted_l = sum(max(self.need_l(fid), 0.0) for fid in reach) \
             + max(reserve_room - self.reserve_en_route_l, 0.0)
+        burn = sum(self.burn_l_per_h(fid, t_h) for fid in reach)
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
-                              wanted_l=wanted_l, ferried=ferried, flotilla=bool(fp.ferry_by)):
+                              wanted_l=wanted_l, ferried=ferried, flotilla=bool(fp.ferry_by),
+                              burn_l_per_h=burn):
             left, shares = d.litres, {}
             for fid in reach:  # what each formation can expect of it, in order
                 shares[fid] = min(left, max(self.need_l(fid), 0.0))
