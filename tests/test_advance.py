@@ -286,7 +286,8 @@ def test_a_second_column_is_not_sent_for_room_the_first_already_fills(corridor):
 
 def test_a_column_sends_nothing_when_nothing_is_wanted():
     """TruckColumn.dispatch with ``wanted_l``: a ready convoy goes while the army wants more
-    than 1 L, each sent load coming off the want; the others wait at the railhead, ready."""
+    than 1 L, each sent load coming off the want (the trucks it fills: 8 of 10 for 4,000 L,
+    tests/test_convoy_size.py); the others wait at the railhead, ready."""
     from logistics.supply.trucks import TruckColumn
 
     col = TruckColumn(name="t", count=20, payload_l=500.0, truck_tank_l=1000.0,
@@ -298,7 +299,7 @@ def test_a_column_sends_nothing_when_nothing_is_wanted():
     assert col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=0.5) == []
     assert col.ready_h == [0.0, 0.0]
     (d,) = col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=4000.0)  # one convoy fills it
-    assert d.litres == pytest.approx(5000.0) and col.ready_h[1] == 0.0
+    assert d.litres == pytest.approx(4000.0) and col.ready_h[1] == 0.0
     assert len(col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9)) == 1  # the other
 
 

@@ -73,12 +73,13 @@ def test_the_convoy_pays_its_own_ferrying_each_way(corridor):
 def test_a_column_ferried_behind_a_formation_times_its_legs():
     """TruckColumn.dispatch by hand: sent at +10 h, 2 h loading, 1 h out and back, a river
     all across at +20 h and 3 h of ferrying: delivers at max(10 + 2 + 1 + 3, 20 + 3) = +23 h
-    and is back, ready, at 23 + 1 (unloading) + 1 + 3 = +28 h."""
+    and its trucks are back at 23 + 1 (unloading) + 1 + 3 = +28 h."""
     col = TruckColumn(**{**vars(_trucks(ferry_h=lambda n, flotilla: 3.0)),
                          "leg": lambda i, s: TruckLeg(3600.0, 3600.0, 0.0)})
     out = col.dispatch(10.0, 5, "dry", np.random.default_rng(0), 1.0, 1.0, ferried=(20.0,))
     assert [d.time_h for d in out] == pytest.approx([23.0])
-    assert col.ready_h == pytest.approx([28.0])
+    assert col.ready_h == pytest.approx([23.0])  # the next load when this one is there
+    assert (col.present(0, 27.9), col.present(0, 28.0)) == (0, 4)
     col2 = TruckColumn(**{**vars(_trucks(ferry_h=lambda n, flotilla: 3.0)),
                           "leg": lambda i, s: TruckLeg(3600.0, 3600.0, 0.0)})
     out = col2.dispatch(10.0, 5, "dry", np.random.default_rng(0), 1.0, 1.0, ferried=(5.0,))

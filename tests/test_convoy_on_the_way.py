@@ -63,10 +63,15 @@ def test_a_formation_on_another_axis_gets_its_share_when_its_own_trucks_reach_it
     assert side_first["note"].str.contains("trucks sent straight to it").all()
     takers = dl.groupby("time")["formation_id"].agg(set)
     assert not any({"corridor", "side"} <= t for t in takers), takers
-    # the one truck sent to "side" (back 13:38 + 1 h + 4.6 h) is away when the convoy,
-    # back from "corridor" at 11:16, leaves again for it: it goes with the other 9
-    trips = dl[dl["formation_id"] == "corridor"]["note"].str.split(" trucks").str[0].tolist()
-    assert trips[:2] == ["10", "9"]
+    # the first load is the want's (some of the 10 trucks, one split off to "side", back
+    # 13:38 + 1 h + 4.6 h); the next leaves once it has reached "corridor" (09:38), from the
+    # trucks at the railhead: all of the first's are still away
+    trips = dl[dl["formation_id"] == "corridor"]["note"].str.extract(
+        r"^(\d+) trucks(?: of (\d+) at the railhead)?")
+    sent = trips[0].astype(int).tolist()
+    present = trips[1].fillna(trips[0]).astype(int).tolist()
+    assert sent[0] < 10 and present[0] == 10, trips
+    assert present[1] == 10 - sent[0], trips
 
 
 def test_a_formation_on_the_way_gets_its_share_when_the_convoy_reaches_it(corridor):

@@ -70,8 +70,8 @@ def test_ships_deliver_fuel_downstream_at_the_troops_speed(river):
     d = out[0]
     assert d.kind == "river" and d.time_h == pytest.approx(6.0, abs=1e-3)
     assert d.litres == pytest.approx(3 * 5000.0) and d.truck_fuel_l == 0.0
-    assert col.ready_h[0] == pytest.approx(19.0, abs=1e-3)
     assert col.dispatch(10.0, 0, "wet", np.random.default_rng(0), 1.0, 1.0) == []
+    assert (col.present(0, 18.99), col.present(0, 19.01)) == (0, 3)  # all 3 boats went
 
 
 def test_the_supply_and_the_troops_sail_by_one_rule(river):

@@ -137,8 +137,9 @@ def test_truck_cycle_times_and_the_load_eaten_by_the_trucks_own_fuel():
     assert d.time_h == pytest.approx(2.0 + 10.0)  # load + drive out
     assert d.litres == pytest.approx(10 * (1000.0 - 50.0))  # 150 L round trip, 100 L tank
     assert d.truck_fuel_l == pytest.approx(10 * 150.0)
-    assert col.ready_h == [pytest.approx(12.0 + 1.0 + 8.0)]  # unload + drive back
     assert col.dispatch(20.0, 5, "dry", rng, 1.0, 1.0) == []  # not back yet
+    assert col.present(0, 12.0 + 1.0 + 8.0 - 0.01) == 0  # unload + drive back
+    assert col.present(0, 12.0 + 1.0 + 8.0) == 10
     # drivers resting half the day double the elapsed drive; speed_scale shortens it
     slow = make_column(lambda i, s: TruckLeg(10 * 3600.0, 8 * 3600.0, 0.0), driving=12.0)
     (d2,) = slow.dispatch(0.0, 5, "dry", rng, 2.0, 1.0)

@@ -143,6 +143,7 @@ class FuelDraw:
         got = self.ledger.consume(e.tanks, fp.fuel_types, need)
         day = self.state[fid].day
         day["consumed"] += got
+        self.state[fid].consumed_l += got
         day["from_reserve"] += self.ledger.from_reserve_l - before
         self.army_day["consumed"] += got
         return got

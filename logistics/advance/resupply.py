@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
 
@@ -202,6 +203,12 @@ class Resupply:
                    for e in self.state[fid].elements if not e.detached)
         return lack - self.state[fid].en_route_l
 
+    def burn_l_per_h(self, fid: str, t_h: float) -> float:
+        """Litres an hour a formation has burned on average since H-hour (``t_h`` hours in;
+        at least one hour): what a convoy sent for it loads on top of its lack for each hour
+        the load takes to reach it (:func:`~logistics.supply.trucks.trucks_for`)."""
+        return self.state[fid].consumed_l / max(t_h, 1.0)
+
     def active(self, fid: str, t_h: float) -> bool:
         st = self.state[fid]
         return (st.arrived_h is None and self.timetable(fid) is None
@@ -277,31 +284,25 @@ class Resupply:
 
     def dispatch_river(self, t_h: float, served: list[str], reserve_room: float) -> None:
         """Send the ships of every river supply column ready at ``t_h``: as the trucks
-        (:meth:`dispatch`), but among the formations their ships reach (a head within
-        ``river.max_access_km`` of the rivers the ships can sail to from the port): the first
-        of them in priority order that needs fuel, its load shared from it on among those;
-        when none needs any, for the reserve's room (timed to the first formation on the move
-        they reach). Not held at a ferried river (rule ``convoy_behind_ferrying`` is the
-        trucks'): the ships sail on the river itself."""
+        (:meth:`dispatch`, by the one :meth:`aim`), but among the formations their ships reach
+        (a head within ``river.max_access_km`` of the rivers the ships can sail to from the
+        port). Not held at a ferried river (rule ``convoy_behind_ferrying`` is the trucks'):
+        the ships sail on the river itself."""
         season = self.season(t_h)
         for n, col in enumerate(self.trucks):
             if col.kind != "river" or not any(r <= t_h for r in col.ready_h):
                 continue
-            ok = [fid for fid in served if len(self.fp[fid].cells)
-                  and col.leg(self.cell_of(fid), season).reachable]
-            target = next((fid for fid in ok if self.wants_fuel(fid)), None)
-            if target is not None:
-                k = ok.index(target)
-                self.send(t_h, n, target, ok[k:] + ok[:k], True, reserve_room)
-                continue
-            if reserve_room - self.reserve_en_route_l <= 1.0:
-                continue
-            movers = [fid for fid in self.order if self.active(fid, t_h)
-                      and len(self.fp[fid].cells)
-                      and col.leg(self.cell_of(fid), season).reachable]
-            if movers:
-                self.send(t_h, n, movers[0], [], False, reserve_room)
-            elif served:
+
+            def reached(fid: str, col=col) -> bool:
+                return bool(len(self.fp[fid].cells)) \
+                    and col.leg(self.cell_of(fid), season).reachable
+
+            aim = self.aim(t_h, served, reachable=reached)
+            if aim is not None:
+                where, targets = aim
+                self.send(t_h, n, where, targets, bool(targets), reserve_room)
+            elif served and reserve_room - self.reserve_en_route_l > 1.0:
+                # the reserve has room, but no formation is within the ships' reach
                 col.blocked = "no formation within reach of the rivers (river.max_access_km)"
                 e = self.lead(served[0])
                 self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} " \
@@ -318,9 +319,11 @@ class Resupply:
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
         wanted_l = sum(max(self.need_l(fid), 0.0) for fid in reach) \
             + max(reserve_room - self.reserve_en_route_l, 0.0)
+        burn = sum(self.burn_l_per_h(fid, t_h) for fid in reach)
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
-                              wanted_l=wanted_l, ferried=ferried, flotilla=bool(fp.ferry_by)):
+                              wanted_l=wanted_l, ferried=ferried, flotilla=bool(fp.ferry_by),
+                              burn_l_per_h=burn):
             left, shares = d.litres, {}
             for fid in reach:  # what each formation can expect of it, in order
                 shares[fid] = min(left, max(self.need_l(fid), 0.0))
@@ -343,21 +346,26 @@ class Resupply:
         if col.blocked:  # the day's record says why this column delivered nothing
             self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
 
-    def aim(self, t_h: float, served: list[str]) -> tuple[str, list[str]] | None:
+    def aim(self, t_h: float, served: list[str], reachable: Callable[[str], bool] | None = None
+            ) -> tuple[str, list[str]] | None:
         """(the formation a convoy sent now is timed to, the formations its load may serve in
         order from it): the first of ``served`` (priority order) that wants fuel, else, when
         the reserve has room nothing on the road fills, the first formation moving (for the
-        reserve only: no formations); None when nothing is wanted or it has no route cells."""
-        target = next((fid for fid in served if self.wants_fuel(fid)), None)
+        reserve only: no formations); None when nothing is wanted or it has no route cells.
+        ``reachable``: only formations it accepts count (a river column's: those its ships
+        reach); None: every one. The one rule for trucks and ships (:meth:`dispatch`)."""
+        ok = served if reachable is None else [fid for fid in served if reachable(fid)]
+        target = next((fid for fid in ok if self.wants_fuel(fid)), None)
         if target is not None:
-            k = served.index(target)
-            where, targets = target, served[k:] + served[:k]
+            k = ok.index(target)
+            where, targets = target, ok[k:] + ok[:k]
         else:
             room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
             if room - self.reserve_en_route_l <= 1.0:
                 return None
             movers = [fid for fid in self.order
-                      if self.active(fid, t_h) and len(self.fp[fid].cells)]
+                      if self.active(fid, t_h) and len(self.fp[fid].cells)
+                      and (reachable is None or reachable(fid))]
             if not movers:
                 return None
             where, targets = movers[0], []
@@ -430,7 +438,7 @@ class Resupply:
                 back_h = leg.back_s / 3600.0 / scale * col.stretch
                 if d.trucks > 1:
                     col.split_off(d.convoy, trucks, arrive + col.unload_h + (
-                        back_h if np.isfinite(back_h) else 0.0))
+                        back_h if np.isfinite(back_h) else 0.0), trip=d.trip)
             others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
                                   formation_id=fid, note=f"{d.note}; {note}"))
         return replace(d, litres=d.litres - sum(o.litres for o in others)), others

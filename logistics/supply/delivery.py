@@ -43,3 +43,6 @@ class Delivery:
     formation_id: str = ""  # the formation it is for ("" = the army's reserve)
     convoy: int = -1  # a truck delivery's convoy in its column (TruckColumn.sizes index)
     trucks: int = 0  # a truck delivery's trucks (0: not a truck delivery)
+    #: a convoy's load: its trip's number in the column (:meth:`TruckColumn.dispatch
+    #: <logistics.supply.trucks.TruckColumn.dispatch>`, its trucks away until back); -1: not one
+    trip: int = -1

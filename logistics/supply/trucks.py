@@ -4,8 +4,10 @@ Times are hours since H-hour (floats), positions are km along the planned route.
 turns into :class:`~logistics.supply.delivery.Delivery` records that the step loop books into
 the ledger when they fall due.
 
-A column of ``count`` trucks is split into ``convoys``; each convoy loads at the
-railhead (``load_h``), drives to where the formation is when it leaves, unloads and drives back.
+A column of ``count`` trucks is split into ``convoys``; each convoy sends the trucks its
+formations' want fills (:func:`trucks_for`: the rest stay at the railhead for the next want),
+which load at the railhead (``load_h``), drive to where the formation is when they leave, unload
+and drive back.
 ``until`` closes the road: a convoy that would not reach the formation by then is not sent (it
 would drive on a closed road; the whole out leg is checked, since where on it the closure bites
 is not known). Without ``until`` the column runs to the run's end (``road_closes`` False): a
@@ -56,13 +58,30 @@ REASONS_QUOTED = 3
 #: already on the road for them) for a ready convoy to be sent; less is rounding, the 1 L the step
 #: loop already treats as a full reserve. Before, every ready convoy went: the Cavalry-
 #: Mechanized Group's second column left in the same hour as the first for the reserve's room
-#: the first's load already filled (six trips, 0 L delivered). Any want sends a whole convoy (what
-#: its load does not fill goes back, as before): the want grows while it drives, and no source
-#: says how a column was dispatched. Tried and not kept (December 2026, `logistics run
-#: configs/`): waiting for a want of half a convoy's load changed every army (fewer deliveries
-#: while formations burn fuel on the way), and sending only the trucks wanted split the convoys
-#: hour by hour into hundreds of small ones (runs 1.5 times as long).
+#: the first's load already filled (six trips, 0 L delivered). How many of its trucks go:
+#: :func:`trucks_for`.
 WANTED_MIN_L = 1.0
+
+
+def trucks_for(wanted_l: float, per_truck_l: float, present: int) -> int:
+    """Trucks of the ``present`` at the railhead sent for ``wanted_l`` litres, ``per_truck_l``
+    each: as many as the want fills, rounded up to whole trucks, at most those present (all of
+    them when a truck carries nothing: its own fuel eats its load, as before). The rest stay at
+    the railhead, free for the next want (:meth:`TruckColumn.dispatch`).
+
+    Why: a convoy went out whole for any want and drove back what nobody took (the 6th Guards
+    Tank Army on 9-10 Aug: 10 ML back against 0.5 ML delivered by truck, its 1,000 trucks
+    away 14-16 h and burning their own fuel for it). ``wanted_l`` is the want at the load's
+    arrival (:meth:`TruckColumn.dispatch`): its formations' lack when it leaves and what they
+    burn while it is loaded and driven out, at their average rate since H-hour (assumed: no
+    source says how a column was sized to its formations' requests, [REF-PARAMETERS] §2.5
+    'Soviet truck turnaround norms ... not found'). Without that margin a load was taken
+    whole but left its formations short by the burn of its trip: in `logistics run configs/`
+    the convoys delivered 8 % less and the 36th Army's rifle divisions reached Qiqihar a day
+    later. One rule for every column and army."""
+    if per_truck_l <= 0.0 or not math.isfinite(wanted_l):
+        return present
+    return max(0, min(present, math.ceil(wanted_l / per_truck_l - 1e-9)))
 
 
 def _reasons_text(reasons: list[str]) -> str:
@@ -124,9 +143,14 @@ class TruckColumn:
         self.sizes = [s for s in sizes if s > 0]
         # convoys leave staggered over the first day so that deliveries spread out
         self.ready_h = [start_h + i * 24.0 / len(self.sizes) for i in range(len(self.sizes))]
-        #: each convoy's trucks split off for a formation off its way: (hour back, trucks)
-        #: (:meth:`split_off`)
-        self.away: list[list[tuple[float, int]]] = [[] for _ in self.sizes]
+        #: each convoy's trucks away from its railhead: ``[hour back, trucks, trip]``, the
+        #: trucks sent for a want they fill (``trip``, its number in the column,
+        #: :meth:`dispatch`) or split off from them for a formation off its way (trip -1,
+        #: :meth:`split_off`)
+        self.away: list[list[list]] = [[] for _ in self.sizes]
+        #: the trip whose arrival each convoy's trucks at the railhead wait for (-1: none)
+        self.waits_for: list[int] = [-1 for _ in self.sizes]
+        self.trips = 0  # loads sent so far (the next trip's number)
         self.unreachable_h: list[float] = []
         #: why the last dispatch attempt sent nothing ("" when it sent or had nothing ready)
         self.blocked = ""
@@ -148,23 +172,33 @@ class TruckColumn:
             ferry = float(self.ferry_h(self.sizes[d.convoy], flotilla))
             ferry = ferry if math.isfinite(ferry) else 0.0
         arrive = max(d.time_h + len(ferried) * ferry, max(ferried) + ferry)
+        later_h = (arrive - d.time_h) + len(ferried) * ferry
         if 0 <= d.convoy < len(self.ready_h):
-            self.ready_h[d.convoy] += (arrive - d.time_h) + len(ferried) * ferry
+            for a in self.away[d.convoy]:  # its trucks are back later
+                if d.trip >= 0 and a[2] == d.trip:
+                    a[0] += later_h
+            if d.trip >= 0 and self.waits_for[d.convoy] == d.trip:  # those left wait for it
+                self.ready_h[d.convoy] = arrive
         return replace(d, time_h=arrive, note=d.note + (
             f"; held {arrive - d.time_h:.1f} h: its formation was being ferried over "
             f"{len(ferried)} river(s) when it came up, it is ferried behind ({ferry:.1f} h "
             "each way each)"))
 
-    def split_off(self, convoy: int, trucks: int, back_h: float) -> None:
+    def split_off(self, convoy: int, trucks: int, back_h: float, trip: int = -1) -> None:
         """``trucks`` of convoy ``convoy`` sent on a trip of their own, back at its railhead at
-        ``back_h`` (hours): until then the convoy leaves without them (:meth:`dispatch`)."""
-        self.away[convoy].append((back_h, trucks))
+        ``back_h`` (hours): until then the convoy leaves without them (:meth:`dispatch`).
+        ``trip``: the part of the convoy they are split from (its number; -1: the whole
+        convoy), which is then away with that many trucks fewer."""
+        for a in self.away[convoy]:
+            if trip >= 0 and a[2] == trip:
+                a[1] -= min(trucks, a[1])
+        self.away[convoy].append([back_h, trucks, -1])
 
     def present(self, convoy: int, now_h: float) -> int:
         """Trucks of convoy ``convoy`` at its railhead at ``now_h``: its size less those split
         off and not back yet."""
-        self.away[convoy] = [(h, k) for h, k in self.away[convoy] if h > now_h]
-        return max(0, self.sizes[convoy] - sum(k for _, k in self.away[convoy]))
+        self.away[convoy] = [a for a in self.away[convoy] if a[0] > now_h]
+        return max(0, self.sizes[convoy] - sum(a[1] for a in self.away[convoy]))
 
     @property
     def notes(self) -> list[str]:
@@ -194,10 +228,21 @@ class TruckColumn:
         wanted_l: float = float("inf"),
         ferried: tuple[float, ...] = (),
         flotilla: bool = False,
+        burn_l_per_h: float = 0.0,
     ) -> list[Delivery]:
         """Send convoys ready at ``now_h`` while the army still wants fuel (``wanted_l``,
         litres it lacks that nothing on the road brings yet; :data:`WANTED_MIN_L`); each sent
-        convoy's load comes off it. Return their future deliveries.
+        load comes off it. Return their future deliveries.
+
+        A ready convoy sends those of its trucks at the railhead the want fills, with what its
+        formations burn (``burn_l_per_h``, litres an hour) while the load is loaded and driven
+        out (:func:`trucks_for`); they are away until back (their trip, :attr:`away`), and the
+        convoy is ready again, with the trucks at the railhead then, when they reach their
+        formation (assumed: a column sends one load at a time, sized to its formations' lack
+        when it leaves; sent every hour, loads so sized split a convoy into hundreds of small
+        ones, the want growing by an hour's burn: tried in 0d64063). A convoy sent whole is
+        so ready when its first trucks are back, as before. The trucks' own fuel is that of
+        the trucks sent.
 
         ``ferried``: the hours at which the formation was all across each big river it is
         ferried over between the railhead and where it is (``flotilla``: by its flotilla
@@ -213,6 +258,9 @@ class TruckColumn:
                 continue
             if wanted_l <= WANTED_MIN_L:
                 break
+            present = self.present(i, now_h)
+            if present <= 0:
+                continue
             leg = self.leg(step_index, season)
             if not leg.reachable:
                 if not self.blocked:
@@ -222,10 +270,8 @@ class TruckColumn:
                 continue
             own = leg.fuel_l * fuel_scale
             per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
-            n = self.present(i, now_h)
-            if n <= 0:
-                continue
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
+            n = trucks_for(wanted_l + burn_l_per_h * (self.load_h + out_h), per_truck, present)
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
             ferry = 0.0
             if ferried and self.ferry_h is not None:
@@ -241,6 +287,11 @@ class TruckColumn:
                 if self.closed_h is None:
                     self.closed_h = now_h
                 continue
+            # the trucks sent are away until back; those left are ready when they get there
+            trip, self.trips = self.trips, self.trips + 1
+            self.away[i].append([arrive + self.unload_h + back_h, n, trip])
+            self.ready_h[i] = arrive
+            self.waits_for[i] = trip
             out.append(
                 Delivery(
                     time_h=arrive,
@@ -251,12 +302,13 @@ class TruckColumn:
                     truck_fuel_l=n * own,
                     convoy=i,
                     trucks=n,
-                    note=f"{n} {'ships' if self.kind == 'river' else 'trucks'}, "
-                         f"{out_h:.1f} h out, {back_h:.1f} h back" + (
+                    trip=trip,
+                    note=f"{n} {'ships' if self.kind == 'river' else 'trucks'}"
+                         + (f" of {present} at the railhead" if n < present else "")
+                         + f", {out_h:.1f} h out, {back_h:.1f} h back" + (
                         f" ({len(ferried)} river(s) ferried, {ferry:.1f} h each way each, "
                         "behind the formation)" if ferried else ""),
                 )
             )
-            self.ready_h[i] = arrive + self.unload_h + back_h
             wanted_l -= n * per_truck
         return out

@@ -1,0 +1,121 @@
+"""A convoy the size of the need: a column sends the trucks its formations' want fills
+(rounded up to whole trucks) and keeps the rest at the railhead for the next want
+(logistics/supply/trucks.py ``trucks_for``, ``TruckColumn.dispatch``). Before, a convoy went out
+whole for any want and drove back what nobody took (the 6th Guards Tank Army's 1,000 trucks on
+9-10 Aug: 10 ML back)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from logistics.advance.simulate import simulate_army
+from logistics.supply.trucks import TruckColumn, TruckLeg
+
+from tests.test_advance import truck_column
+
+
+def test_trucks_for_rounds_the_want_up_to_whole_trucks():
+    from logistics.supply.trucks import trucks_for
+
+    assert trucks_for(1200.0, 500.0, 20) == 3  # 1,500 L: the last truck's round-up
+    assert trucks_for(1500.0, 500.0, 20) == 2 + 1  # exactly three loads
+    assert trucks_for(1.5, 500.0, 20) == 1
+    assert trucks_for(1e6, 500.0, 20) == 20  # no more than are at the railhead
+    assert trucks_for(float("inf"), 500.0, 20) == 20
+    assert trucks_for(1200.0, 0.0, 20) == 20  # a truck that carries nothing: all, as before
+
+
+def _column(count: int = 20) -> TruckColumn:
+    """20 trucks of 500 L, 2 h loading, 1 h out and 1 h back, 30 L of their own fuel each."""
+    return TruckColumn(name="t", count=count, payload_l=500.0, truck_tank_l=1000.0,
+                       fuel_type="diesel", load_h=2.0, unload_h=1.0,
+                       driving_hours_per_day=24.0, start_h=0.0, until_h=100.0, convoys=1,
+                       jitter_h=0.0, leg=lambda i, s: TruckLeg(3600.0, 3600.0, 30.0))
+
+
+def test_a_column_sends_the_trucks_the_want_fills_and_keeps_the_rest():
+    """Want 1,200 L at 00:00: 3 trucks go (1,500 L, 90 L of their own fuel), arriving at
+    +3 h (2 h loading, 1 h out) and back at +5 h (1 h unloading, 1 h back); the other 17 stay
+    at the railhead, ready again when the 3 reach their formation. On main all 20 went
+    (10,000 L for a want of 1,200 L, 600 L of their own fuel) and were away until +5 h."""
+    col = _column()
+    rng = np.random.default_rng(0)
+    (d,) = col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1200.0)
+    assert (d.trucks, d.litres, d.truck_fuel_l, d.time_h) == (3, 1500.0, 90.0, 3.0)
+    assert col.present(0, 0.0) == 17
+    assert col.dispatch(1.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9) == []  # one load at a time
+    (d2,) = col.dispatch(3.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9)  # the 17 left
+    assert (d2.trucks, d2.litres, d2.time_h) == (17, 8500.0, 6.0)
+    assert col.present(0, 4.9) == 0
+    assert col.present(0, 5.0) == 3  # the first three are back
+    (d3,) = col.dispatch(6.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9)
+    assert d3.trucks == 3  # the 17 are away until +8 h
+    assert col.present(0, 8.0) == 17
+
+
+def test_a_load_carries_what_its_formations_burn_until_it_is_there():
+    """Want 1,200 L, the formations burning 150 L an hour: 2 h loading and 1 h out make
+    1,650 L at the load's arrival, 4 trucks (3 without the burn)."""
+    col = _column()
+    (d,) = col.dispatch(0.0, 1, "dry", np.random.default_rng(0), 1.0, 1.0, wanted_l=1200.0,
+                        burn_l_per_h=150.0)
+    assert (d.trucks, d.litres) == (4, 2000.0)
+
+
+def test_trucks_split_off_for_another_formation_come_out_of_their_load():
+    """Of a load of 5 trucks (trip 0), 2 sent straight to a formation off its way and back at
+    +9 h: the column counts 5 trucks away, not 7 (the 15 at the railhead stay free), and the
+    other 3 are back with their load's trip at +5 h."""
+    col = _column()
+    (d,) = col.dispatch(0.0, 1, "dry", np.random.default_rng(0), 1.0, 1.0, wanted_l=2500.0)
+    assert d.trucks == 5 and d.trip == 0
+    col.split_off(0, 2, 9.0, trip=d.trip)
+    assert col.present(0, 1.0) == 15
+    assert col.present(0, 5.0) == 18
+    assert col.present(0, 9.0) == 20
+
+
+def test_no_convoy_drives_back_a_refill(corridor):
+    """One formation (10 tanks of 200 L, full at the start: a refill of 2,000 L) supplied by 20
+    trucks of 500 L (10,000 L a trip) and no reserve: no load drives back as much as the
+    refill (a load is the lack and the burn until it is there, at the average rate, which the
+    night halts make too high or too low), and the trucks' own fuel follows the trucks sent.
+    On main the first convoy went whole for the first hour's burn and drove back more than
+    8,000 L, and every other one about as much."""
+    spec = dataclasses.replace(
+        truck_column(20, payload_l=500.0),
+        leg=lambda i, season: TruckLeg(i / 30.0 * 3600.0, i / 30.0 * 3600.0, 10.0))
+    r = simulate_army(corridor(trucks=(spec,), days=3))
+    dl = r.deliveries[r.deliveries["kind"] == "truck"]
+    assert len(dl)
+    trips = dl.groupby("delivery_id").agg(offered=("offered_l", "first"),
+                                          taken=("litres", "sum"),
+                                          truck_fuel=("truck_fuel_l", "first"),
+                                          note=("note", "first"))
+    assert (trips["offered"] - trips["taken"] < 2000.0).all()
+    trucks = trips["note"].str.extract(r"^(\d+) trucks")[0].astype(int)
+    assert np.allclose(trips["truck_fuel"], 10.0 * trucks)
+    assert r.army_daily["returned_l"].sum() < 5000.0
+
+
+def test_the_ships_are_aimed_by_the_trucks_one_rule_among_the_formations_they_reach(corridor):
+    """Resupply.aim with ``reachable`` (what Resupply.dispatch_river calls): the first
+    formation in priority that wants fuel among those the ships reach, its load shared from it
+    on among them; None when none of them wants any and the reserve has no room. Before,
+    dispatch_river repeated aim's rule in a copy of its own."""
+    from logistics.advance.simulate import _Loop
+    from tests.test_convoy_priority import _near_and_far
+
+    loop = _Loop(_near_and_far(corridor, ()), 0)
+    served = ["near", "corridor"]
+    assert loop.aim(0.0, served) is None  # full tanks, no room in the reserve
+    for e in loop.state["near"].elements:
+        e.tanks[:] = 0.0
+    assert loop.aim(0.0, served) == ("near", ["near", "corridor"])
+    assert loop.aim(0.0, served, reachable=lambda fid: fid != "near") is None
+    for e in loop.state["corridor"].elements:
+        e.tanks[:] = 0.0
+    assert loop.aim(0.0, served, reachable=lambda fid: fid != "near") == \
+        ("corridor", ["corridor"])
