@@ -79,8 +79,8 @@ def test_the_supporting_kinds_follow_and_every_shipped_formation_has_a_role():
 def test_a_formation_whose_kind_has_no_role_is_one_config_error_at_load(tmp_path):
     """The 1st Red Banner Army's armour without its on_fortified_region: refused when the file
     is loaded, naming the file, the formation's key, the kind and the fix."""
-    d = configs_tree_edited(tmp_path, "1fef-1rba.yaml",
-                            "    on_fortified_region: follow  #", "    # on_fortified_region: follow  #")
+    d = configs_tree_edited(tmp_path, "1fef-1rba.yaml", "    on_fortified_region: follow  #",
+                            "    # on_fortified_region: follow  #")
     msg = configs_refused(lambda c: load_army(c / "1fef-1rba.yaml", config_dir=c), d,
                           "1fef-1rba.yaml", "formations.3 (1rba-armour).kind", "'other'",
                           "has no role at a fortified region", "on_fortified_region: bypass",

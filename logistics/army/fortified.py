@@ -65,8 +65,8 @@ from logistics.errors import ConfigError, LogisticsError, did_you_mean, range_fi
 from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
-           "action_for", "no_role_problem", "crossing_action", "detaches", "FORTIFIED_WORDS", "FORTIFIED_OPEN",
-           "FORTIFIED_OPEN_MEANS", "IN_DEPTH_STATUS"]
+           "action_for", "no_role_problem", "crossing_action", "detaches", "FORTIFIED_WORDS",
+           "FORTIFIED_OPEN", "FORTIFIED_OPEN_MEANS", "IN_DEPTH_STATUS"]
 
 
 @dataclass(frozen=True)
