@@ -22,6 +22,9 @@ formation's start and the arrival counts under one cause, :data:`CAUSES`:
   for its means, then in the bridgehead), and a ``not
   started`` step after its start (its train, ship or shuttle not yet running);
 - ``fuel``: ``halted: no fuel``;
+- ``breach``: ``waiting for a breach`` (``army.fortified.BREACH_WAIT_STATUS``: a follower
+  held at a fortified depth's edge until a formation of its army breaking in enters it; held,
+  not in the depth, so not ``fortified``);
 - ``fortified``: ``assault`` (``army.fortified.IN_DEPTH_STATUS``: crossing a fortified
   region's depth at the breakthrough rate, whichever the crossing; the account names the
   formation's crossings, ``follow``, ``assault`` or ``besiege``, in the words of
@@ -40,6 +43,8 @@ from typing import Callable
 
 import pandas as pd
 
+from logistics.army.fortified import BREACH_WAIT_STATUS, IN_DEPTH_STATUS
+
 __all__ = ["CAUSES", "FormationClock", "formation_clocks", "hours_by_cause",
            "arrival_accounts", "account_text", "run_arrivals", "ARRIVAL_COLUMNS"]
 
@@ -50,6 +55,7 @@ CAUSES: dict[str, str] = {
     "schedule": "halted by its march schedule",
     "fuel": "waiting for fuel",
     "waiting": "waiting",
+    "breach": "waiting for a breach",
     "fortified": "in a fortified depth",
     "carried": "by rail or river",
 }
@@ -131,7 +137,9 @@ def _step_causes(status: str, dur_h: float, win_h: float, clock: FormationClock
         return {"waiting": win_h, "schedule": dur_h - win_h}
     if status == "halted: no fuel":
         return {"fuel": dur_h}
-    if status in ("assault", "detached"):
+    if status == BREACH_WAIT_STATUS:
+        return {"breach": dur_h}
+    if status in (IN_DEPTH_STATUS, "detached"):
         return {"fortified": dur_h}
     if status == "carried":
         return {"carried" if clock.movement in ("rail", "river") else "waiting": dur_h}
@@ -152,7 +160,7 @@ def hours_by_cause(track: pd.DataFrame, clock: FormationClock, until, *,
         prev, was = t, km0
         km0 = float(km)
         if status == "moving" and any(k0 <= was < k1 for k0, k1 in clock.timed_depths):
-            status = "assault"  # a shuttle's timetable through a depth: in the depth
+            status = IN_DEPTH_STATUS  # a shuttle's timetable through a depth: in the depth
         if b <= a:
             if t >= until:
                 break

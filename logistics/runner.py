@@ -64,9 +64,9 @@ ROUTE_COLUMNS: tuple[str, ...] = ("formation_id", "cum_km", "lon", "lat", "elev_
 #: them the legacy columns of the headline view, see ``RunResult``).
 DAILY_COLUMNS: tuple[str, ...] = (
     "date", "formation_id", "lon", "lat", "cum_km", "km_day", "status", "refills_on_hand",
-    "fuel_l", "hours_moving", "hours_halted_no_fuel", "hours_halted_event", "delivered_l",
-    "consumed_l", "from_reserve_l", "drained_l", "dry_classes", "men_detached", "tail_km",
-    "reserve_km",
+    "fuel_l", "hours_moving", "hours_halted_no_fuel", "hours_halted_event",
+    "hours_waiting_breach", "delivered_l", "consumed_l", "from_reserve_l", "drained_l",
+    "dry_classes", "men_detached", "tail_km", "reserve_km",
 )
 #: Columns of ``RunResult.army_daily``: the army's one fuel ledger per date. ``carried_l`` is
 #: on hand at the day's start (tanks of every formation + the army's reserve), ``on_hand_l``

@@ -26,14 +26,21 @@ def _unit(action: str, detaches: bool = False):
                            norm=SimpleNamespace(max_speed_kmh=25.0, hours_per_day=10.0))
 
 
-def _army(corridor, *, breaker_start_h: float | None, follower_start_h: float = 0.0,
-          follower_action: str = "follow", depth_km: float = 6.0, detaches: bool = False,
-          breaker_action: str = "assault"):
-    """The plan: ``fd`` following the breach (or ``follower_action``) from
-    ``follower_start_h``; ``rds`` (when ``breaker_start_h`` is not None) assaulting on the
-    same route from that hour (both leaving a detachment when ``detaches``)."""
+def _army(corridor, **kw):
+    """:func:`_army_plan` run."""
     from logistics.advance.simulate import simulate_army
 
+    plan, rule = _army_plan(corridor, **kw)
+    return simulate_army(plan, rule=rule)
+
+
+def _army_plan(corridor, *, breaker_start_h: float | None, follower_start_h: float = 0.0,
+               follower_action: str = "follow", depth_km: float = 6.0, detaches: bool = False,
+               breaker_action: str = "assault", objectives: tuple = ()):
+    """The plan and rule: ``fd`` following the breach (or ``follower_action``) from
+    ``follower_start_h``; ``rds`` (when ``breaker_start_h`` is not None) assaulting on the
+    same route from that hour (both leaving a detachment when ``detaches``); ``objectives``
+    (km, name) are ``fd``'s."""
     plan = corridor()
     fp = plan.formations[0]
     seg = pd.DataFrame({"lon": fp.lon, "lat": fp.lat, "cum_km": fp.km})
@@ -47,13 +54,14 @@ def _army(corridor, *, breaker_start_h: float | None, follower_start_h: float = 
         unit = SimpleNamespace(**{**vars(fp.unit), "id": fid, "name": fid, "start_h": start_h,
                                   "headline": fid == "fd"})
         fps.append(dataclasses.replace(fp, unit=unit, fortified=fortified_passes(
-            seg, [region], _unit(action, detaches))))
+            seg, [region], _unit(action, detaches)),
+            objectives=objectives if fid == "fd" else fp.objectives))
         order.append(fid)
     plan = dataclasses.replace(plan, formations=tuple(fps), priority=tuple(order))
     rule = FortifiedRule(bypass_kinds=frozenset(), breakthrough_kinds=frozenset({"brigade"}),
                          detach_kinds=frozenset(), rate_km_per_day=RATE, fraction_of_men=0.1,
                          rate_cite="test", detach_cite="test")
-    return simulate_army(plan, rule=rule)
+    return plan, rule
 
 
 def _km(run, fid: str, when: str) -> float:
@@ -74,6 +82,41 @@ def test_a_follower_waits_at_the_edge_for_the_formation_breaking_in(corridor):
     waits = r.reached[(r.reached["formation_id"] == "fd")
                       & r.reached["name"].str.contains("waits at the depth's edge")]
     assert len(waits) == 1 and waits["time"].iloc[0] == pd.Timestamp("1945-08-09 06:30")
+
+
+def test_a_follower_waiting_at_the_edge_reads_waiting_for_a_breach_not_assault(corridor):
+    """The same wait, as the outputs say it: ``fd``'s hours at km 10 (06:30 on 9 Aug to 06:30
+    on 10 Aug) read ``waiting for a breach`` in its track, its day and its arrival's account,
+    and only its 12 h crossing (06:30 .. 18:30 on 10 Aug; the hour to 19:00 out of its march
+    window) read ``assault``. Its arrival at km 30 (06:42 on 11 Aug, 0.7 h at 20 km/h from
+    km 16): 6 h before its first window, 24 h waiting for the breach (the steps ending 07:00 on
+    9 Aug to 06:00 on 10 Aug), 13 h in the depth, 11 h of night, 0.7 h moving. Main read all
+    37 h as ``assault``, "in a fortified depth"."""
+    from logistics.arrivals import arrival_accounts, formation_clocks
+    from logistics.advance.simulate import simulate_army
+
+    plan, rule = _army_plan(corridor, breaker_start_h=24.0, objectives=((30.0, "X"),))
+    r = simulate_army(plan, rule=rule)
+    fd = r.tracks[r.tracks["formation_id"] == "fd"].set_index("time")["status"]
+    waited = fd[(fd.index > pd.Timestamp("1945-08-09 06:00"))
+                & (fd.index <= pd.Timestamp("1945-08-10 06:00"))]
+    assert len(waited) == 24 and set(waited) == {"waiting for a breach"}
+    crossing = fd[(fd.index > pd.Timestamp("1945-08-10 06:00"))
+                  & (fd.index <= pd.Timestamp("1945-08-10 19:00"))]
+    assert len(crossing) == 13 and set(crossing) == {"assault"}
+    day = r.daily[r.daily["formation_id"] == "fd"].set_index("date")
+    assert day.loc["1945-08-09", "status"] == "waiting for a breach"
+    assert day.loc["1945-08-09", "hours_waiting_breach"] == pytest.approx(17.5)
+    assert day.loc["1945-08-09", "hours_halted_event"] == pytest.approx(0.0)
+    assert day.loc["1945-08-10", "hours_waiting_breach"] == pytest.approx(6.5)
+    assert day.loc["1945-08-10", "hours_halted_event"] == pytest.approx(12.0)
+    acc = arrival_accounts(r.tracks, r.reached, formation_clocks(plan), start=plan.start)
+    (a,) = acc.to_dict("records")
+    assert a["time"] == pd.Timestamp("1945-08-11 06:42")
+    assert (a["schedule_h"], a["breach_h"], a["fortified_h"], a["moving_h"]) == pytest.approx(
+        (17.0, 24.0, 13.0, 0.7))
+    assert a["what_set"] == ("24 h waiting for a breach, 17 h halted by its march schedule, "
+                             "13 h in a fortified depth (follow), 0.7 h moving")
 
 
 def test_a_follower_behind_the_breach_is_not_held(corridor):

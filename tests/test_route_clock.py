@@ -219,3 +219,31 @@ def test_a_bypassing_formation_pays_the_ferrying_of_the_way_round(box_terrain):
                   ferry_sites={"fd": sites}, sides=None, notes=notes)
     said = [n for n in notes if n.startswith("fd: going round")]
     assert said and "it follows the breach" in said[0], notes
+
+
+# --- a tie between the two clocks (route_choice.goes_round, QUICKER_TIE_H)
+
+def test_within_the_hour_the_shorter_route_is_taken_whichever_clock_is_a_minute_ahead():
+    """The 25th Army's fd-10mc's figures: through the breach 7.776 d and 455 km, round 7.783 d
+    and 548 km (9 minutes apart). Within the hour the two are a tie and the shorter route is
+    taken, whichever clock is a few minutes ahead: main went round as soon as the way round
+    was a minute quicker (and followed when a minute slower: the choice flipped with any
+    change elsewhere)."""
+    from logistics.advance.route_choice import QUICKER_TIE_H, goes_round
+
+    assert QUICKER_TIE_H == 1.0
+    direct_d, direct_km, round_km = 7.776, 455.0, 548.0
+    for minutes in (-50, -9, -1, 0, 1, 9, 50):
+        round_d = direct_d + minutes / 1440.0
+        assert not goes_round(round_d, round_km, direct_d, direct_km), minutes
+        # the way round the shorter (a detour on better going): it goes round on a tie
+        assert goes_round(round_d, 400.0, direct_d, direct_km), minutes
+    assert goes_round(direct_d, 455.0, direct_d, 455.0)  # as long, as quick: round, as before
+
+
+def test_beyond_the_hour_the_quicker_route_is_taken_whatever_its_length():
+    """Outside the tie the rule is the quicker way, as before (rule.bypass.quicker_way)."""
+    from logistics.advance.route_choice import goes_round
+
+    assert goes_round(7.0, 548.0, 7.1, 455.0)  # 2.4 h quicker round: round, longer or not
+    assert not goes_round(7.1, 400.0, 7.0, 455.0)  # 2.4 h slower round: through, though longer

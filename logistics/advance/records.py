@@ -20,17 +20,20 @@ import pandas as pd
 
 from logistics.advance.movement import MOVEMENT_MODE, Reached
 from logistics.advance.plan import FormationPlan
+from logistics.army.fortified import BREACH_WAIT_STATUS, IN_DEPTH_STATUS
 from logistics.army.resolve import MEN_CLASSES
 
 __all__ = ["StepRecords", "new_day"]
 
 
 def new_day() -> dict:
-    """A formation's day as the loop adds it up (hours ``moving``, ``no_fuel``, ``event``;
+    """A formation's day as the loop adds it up (hours ``moving``, ``no_fuel``, ``event`` (its
+    head in a fortified depth), ``breach_wait`` (at a depth's edge, waiting for the breach);
     litres ``delivered``, ``consumed``, ``from_reserve``, ``drained``; its km at the day's
     start; the classes dry at some hour), read by :meth:`StepRecords.day_record`."""
-    return {"moving": 0.0, "no_fuel": 0.0, "event": 0.0, "delivered": 0.0, "consumed": 0.0,
-            "from_reserve": 0.0, "drained": 0.0, "start_km": None, "dry": set()}
+    return {"moving": 0.0, "no_fuel": 0.0, "event": 0.0, "breach_wait": 0.0, "delivered": 0.0,
+            "consumed": 0.0, "from_reserve": 0.0, "drained": 0.0, "start_km": None,
+            "dry": set()}
 
 
 def _mode(fp: FormationPlan, status: str, ferried: bool = False, moved: bool = False,
@@ -48,12 +51,16 @@ def _mode(fp: FormationPlan, status: str, ferried: bool = False, moved: bool = F
 
 
 def _day_status(day: dict, last: str) -> str:
+    """The day's status: how it ended when that is ``arrived``, ``detached``, ``carried`` or
+    ``not started``, else the one its head spent most hours in (a tie to the first of: out of
+    fuel, in a fortified depth, waiting for a breach, moving), ``rest`` when none."""
     if last in ("arrived", "detached", "carried", "not started"):
         return last
-    h = {"moving": day["moving"], "halted: no fuel": day["no_fuel"], "assault": day["event"]}
+    h = {"halted: no fuel": day["no_fuel"], IN_DEPTH_STATUS: day["event"],
+         BREACH_WAIT_STATUS: day["breach_wait"], "moving": day["moving"]}
     if max(h.values()) <= 0:
         return "rest"
-    return max(("halted: no fuel", "assault", "moving"), key=lambda k: h[k])
+    return max(h, key=lambda k: h[k])
 
 
 class StepRecords:
@@ -123,7 +130,8 @@ class StepRecords:
             "status": _day_status(day, last["status"]),
             "refills_on_hand": last["refills_on_hand"], "fuel_l": last["fuel_l"],
             "hours_moving": day["moving"], "hours_halted_no_fuel": day["no_fuel"],
-            "hours_halted_event": day["event"], "delivered_l": day["delivered"],
+            "hours_halted_event": day["event"], "hours_waiting_breach": day["breach_wait"],
+            "delivered_l": day["delivered"],
             "consumed_l": day["consumed"], "from_reserve_l": day["from_reserve"],
             "drained_l": day["drained"],
             # every class left dry at some hour of the day (at the day's end the column may rest)

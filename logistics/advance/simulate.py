@@ -86,6 +86,7 @@ from logistics.advance.plan import ArmyPlan, FormationPlan
 from logistics.advance.records import StepRecords, new_day
 from logistics.advance.resupply import Resupply
 from logistics.advance.stops import Stops
+from logistics.army.fortified import BREACH_WAIT_STATUS, IN_DEPTH_STATUS
 from logistics.supply.airlift import airlift_deliveries
 from logistics.supply.delivery import Delivery
 from logistics.supply.ledger import ArmyLedger
@@ -96,9 +97,12 @@ __all__ = ["ArmySim", "simulate_army", "STATUSES", "DELIVERY_COLUMNS"]
 
 #: Status values of the tracks and the daily table (``carried``: on its means of movement, or
 #: a marching formation's head held at the crossing while it waits for its means, or in the
-#: bridgehead while they ferry it).
-STATUSES: tuple[str, ...] = ("moving", "rest", "halted: no fuel", "assault", "detached",
-                             "carried", "arrived", "not started")
+#: bridgehead while they ferry it; ``assault``: in a fortified depth,
+#: ``army.fortified.IN_DEPTH_STATUS``; ``waiting for a breach``: held at a depth's edge until
+#: a formation of its army breaking in enters it, ``army.fortified.BREACH_WAIT_STATUS``).
+STATUSES: tuple[str, ...] = ("moving", "rest", "halted: no fuel", IN_DEPTH_STATUS,
+                             BREACH_WAIT_STATUS, "detached", "carried", "arrived",
+                             "not started")
 
 #: Columns of the deliveries table: one row per delivery and taker (``formation_id``: a
 #: formation, or ``(reserve)`` for the army's reserve), ``litres`` that taker's share; the
@@ -553,7 +557,9 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         (``plan.fortified[state.breach]``) from hour ``t0`` to at most ``b`` at the rule's
         breakthrough rate (km a day, round the clock: no march window, no night pace), burning
         its vehicles' fuel for the km; objectives, crossings and depots inside the depth are
-        passed on the way. Returns (the hour it left the depth, or ``b``; its status)."""
+        passed on the way; a follower not before the breach opens (its hours until then at the
+        depth's edge are ``breach_wait``, its status :data:`BREACH_WAIT_STATUS` when it waits
+        the step out). Returns (the hour it left the depth, or ``b``; its status)."""
         fp, st = self.fp[fid], self.state[fid]
         p_fort = fp.fortified[st.breach]
         kmh = self._rule.rate_km_per_day / 24.0
@@ -563,11 +569,13 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             if t >= b - _EPS_S / 3600.0:
                 break
             start = self.breach_start_h(fid, st.breach, t)  # following: not before it opens
-            if start > t:
+            if start > t:  # held at the depth's edge: waiting, not in the depth
+                st.day["event"] += t - t0
                 if start >= b - _EPS_S / 3600.0:
-                    st.day["event"] += b - t0
-                    return b, "assault"
-                t = start
+                    st.day["breach_wait"] += b - t
+                    return b, BREACH_WAIT_STATUS
+                st.day["breach_wait"] += start - t
+                t = t0 = start
             through_h = self.breach_through_h(p_fort)[0]
             if math.isfinite(through_h):  # on at its own pace once its column marches
                 through_h = self.window_from_h(fid, max(through_h, t))

@@ -66,7 +66,8 @@ from logistics.sources import configs_folder_of, provenance_problem
 
 __all__ = ["Region", "FortifiedRule", "Fortified", "load_fortified", "fortified_path",
            "action_for", "no_role_problem", "crossing_action", "detaches", "FORTIFIED_WORDS",
-           "FORTIFIED_OPEN", "FORTIFIED_OPEN_MEANS", "IN_DEPTH_STATUS"]
+           "FORTIFIED_OPEN", "FORTIFIED_OPEN_MEANS", "IN_DEPTH_STATUS",
+           "BREACH_WAIT_STATUS"]
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,14 @@ FORTIFIED_OPEN_MEANS = ("crosses the depth at its own pace, leaving no detachmen
 #: The status of a track hour (and a day mostly) its head spends in a fortified depth,
 #: whichever the crossing (follow, assault or besiege): ``advance.simulate.STATUSES``' word.
 IN_DEPTH_STATUS = "assault"
+
+#: The status of a track hour (and a day mostly) a following formation's head spends at a
+#: depth's edge waiting for a formation of its army breaking in to enter it
+#: (``rule.bypass.no_way_round``; ``advance.holds.Holds.breach_start_h``): it is held, not
+#: in the depth. Why a word of its own: read as :data:`IN_DEPTH_STATUS`, a follower's wait
+#: (the 36th Army's 205th Tank Brigade at Hailar, most of its 48 h "in a fortified depth")
+#: looked like a breakthrough of its own.
+BREACH_WAIT_STATUS = "waiting for a breach"
 
 
 def crossing_action(action: str) -> str:

@@ -306,7 +306,10 @@ def _nz(v: float) -> float:
     return math.inf if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
-_FIGHT = re.compile(r"fortif|assault|breakthrough|besieg|siege|fight|battle|storm", re.IGNORECASE)
+#: A fortified-region status or stop text: a fight, or a follower held at the depth's edge by
+#: it (``waiting for a breach``: the place is not passed before the fight there opens it).
+_FIGHT = re.compile(r"fortif|assault|breakthrough|breach|besieg|siege|fight|battle|storm",
+                    re.IGNORECASE)
 _SIEGE = re.compile(r"besieg|siege|detached", re.IGNORECASE)
 
 

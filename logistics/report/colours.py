@@ -16,11 +16,13 @@ PALETTE: tuple[str, ...] = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd
                             "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")
 
 #: One colour per status of ``logistics.advance.simulate.STATUSES``: out of fuel red and in a
-#: fortified region's depth purple as advance.png's bands have drawn them; the others chosen
-#: here (assumed: a reader's contrast only, no meaning beyond the legend).
+#: fortified region's depth purple as advance.png's bands have drawn them, waiting at a
+#: depth's edge for the breach a light purple (held by the same depth, not in it); the others
+#: chosen here (assumed: a reader's contrast only, no meaning beyond the legend).
 STATUS_COLOURS: dict[str, str] = {
     "moving": "#2ca02c", "rest": "#7f7f7f", "halted: no fuel": "#d62728",
-    "assault": "#9467bd", "detached": "#8c564b", "carried": "#17becf",
+    "assault": "#9467bd", "waiting for a breach": "#c5b0d5", "detached": "#8c564b",
+    "carried": "#17becf",
     "arrived": "#000000", "not started": "#c7c7c7",
 }
 

@@ -396,12 +396,15 @@ def _fortified_cell(fp) -> str:
 
 def _fortified_words() -> str:
     """The fortified-region words this page and its tables use, each defined once
-    (``army.fortified.FORTIFIED_WORDS``, ``IN_DEPTH_STATUS``)."""
-    from logistics.army.fortified import (FORTIFIED_OPEN, FORTIFIED_OPEN_MEANS,
-                                          FORTIFIED_WORDS, IN_DEPTH_STATUS)
+    (``army.fortified.FORTIFIED_WORDS``, ``IN_DEPTH_STATUS``, ``BREACH_WAIT_STATUS``)."""
+    from logistics.army.fortified import (BREACH_WAIT_STATUS, FORTIFIED_OPEN,
+                                          FORTIFIED_OPEN_MEANS, FORTIFIED_WORDS,
+                                          IN_DEPTH_STATUS)
 
     return ("- fortified regions (`fortified`; `configs/fortified-regions.yaml` rule): "
             + "; ".join(f"`{w}` {d}" for w, d in FORTIFIED_WORDS.items())
             + f"; a crossing `{FORTIFIED_OPEN}` {FORTIFIED_OPEN_MEANS}"
             + f". A head's hours in a depth read status `{IN_DEPTH_STATUS}` in the tables "
-            "(`hours_halted_event` in daily.csv), whichever the crossing")
+            "(`hours_halted_event` in daily.csv), whichever the crossing; a follower's hours "
+            f"at a depth's edge before the breach opens read `{BREACH_WAIT_STATUS}` "
+            "(`hours_waiting_breach`)")

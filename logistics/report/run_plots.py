@@ -23,6 +23,7 @@ import pandas as pd  # noqa: E402
 from logistics import settings  # noqa: E402
 from logistics.report.compare_plots import place_label  # noqa: E402
 from logistics.report.daylabels import day_spans, place_labels  # noqa: E402
+from logistics.army.fortified import BREACH_WAIT_STATUS, IN_DEPTH_STATUS  # noqa: E402
 from logistics.report.colours import STATUS_COLOURS  # noqa: E402
 from logistics.report.run_layers import formation_views, run_config_dir  # noqa: E402
 
@@ -32,8 +33,9 @@ _DPI = 120
 _META = {"Software": None}
 _NO_FUEL = "halted: no fuel"
 #: Hours drawn as a band behind a formation's line on advance.png (statuses of
-#: ``logistics.advance.simulate.STATUSES``): out of fuel, and fighting at a fortified region.
-_HALT_COLOURS = {s: STATUS_COLOURS[s] for s in (_NO_FUEL, "assault")}
+#: ``logistics.advance.simulate.STATUSES``): out of fuel, fighting at a fortified region, and
+#: held at a depth's edge until the army's breach opens.
+_HALT_COLOURS = {s: STATUS_COLOURS[s] for s in (_NO_FUEL, IN_DEPTH_STATUS, BREACH_WAIT_STATUS)}
 _KIND_COLOURS = {"truck": "#1f77b4", "river": "#17becf", "air": "#ff7f0e", "depot": "#2ca02c"}
 #: Line widths (points) of a formation's route or track: the headline's stands out.
 _LW_HEADLINE, _LW_OTHER = 2.4, 1.1
