@@ -119,3 +119,40 @@ def test_the_ships_are_aimed_by_the_trucks_one_rule_among_the_formations_they_re
         e.tanks[:] = 0.0
     assert loop.aim(0.0, served, reachable=lambda fid: fid != "near") == \
         ("corridor", ["corridor"])
+
+
+def test_a_formations_next_load_waits_for_its_last_the_others_leave_with_the_trucks_left():
+    """Per formation cadence (TruckColumn.next_h): 3 trucks sent at 00:00 for formation "a"
+    (1,200 L) arrive at +3 h. At +1 h the 17 left at the railhead may not go to "a" (its load
+    is on the road) but go for "b"; "a"'s next load may leave at +3 h, when its last is there.
+    On main the 17 waited for the first load's arrival whoever wanted fuel (one load at a time
+    per convoy): the trucks left at the railhead stood a whole drive-out."""
+    col = _column()
+    rng = np.random.default_rng(0)
+    (d,) = col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1200.0, target="a")
+    assert (d.trucks, d.time_h) == (3, 3.0)
+    assert (col.free("a", 1.0), col.free("b", 1.0)) == (False, True)
+    assert col.dispatch(1.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9, target="a") == []
+    (db,) = col.dispatch(1.0, 1, "dry", rng, 1.0, 1.0, wanted_l=2000.0, target="b")
+    assert (db.trucks, db.time_h) == (4, 4.0)
+    assert col.next_h(0, "a") == 3.0 and col.next_h(0, "b") == 4.0
+    (d2,) = col.dispatch(3.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9, target="a")
+    assert d2.trucks == 13  # the 20 less the 3 (back at +5 h) and the 4 for "b"
+
+
+def test_a_convoy_is_timed_to_the_first_formation_its_column_is_free_to_send_to(corridor):
+    """Resupply.aim with ``free`` (what dispatch_trucks passes: TruckColumn.free): with a
+    load for "near" on the road, the convoy is timed to "corridor", the next that wants fuel,
+    and its load is shared from it on (then "near"); None when neither is free and the
+    reserve has no room. On main aim timed it to "near" and the column sent nothing."""
+    from logistics.advance.simulate import _Loop
+    from tests.test_convoy_priority import _near_and_far
+
+    loop = _Loop(_near_and_far(corridor, ()), 0)
+    for fid in ("near", "corridor"):
+        for e in loop.state[fid].elements:
+            e.tanks[:] = 0.0
+    served = ["near", "corridor"]
+    assert loop.aim(0.0, served, free=lambda k: k != "near") == \
+        ("corridor", ["corridor", "near"])
+    assert loop.aim(0.0, served, free=lambda k: False) is None

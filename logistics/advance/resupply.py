@@ -265,7 +265,7 @@ class Resupply:
         for n, col in enumerate(self.trucks):
             if col.kind != "truck":
                 continue
-            aim = self.aim(t_h, served)
+            aim = self.aim(t_h, served, free=lambda key, col=col: col.free(key, t_h))
             if aim is None:
                 continue
             where, targets = aim
@@ -297,11 +297,13 @@ class Resupply:
                 return bool(len(self.fp[fid].cells)) \
                     and col.leg(self.cell_of(fid), season).reachable
 
-            aim = self.aim(t_h, served, reachable=reached)
+            aim = self.aim(t_h, served, reachable=reached,
+                           free=lambda key, col=col: col.free(key, t_h))
             if aim is not None:
                 where, targets = aim
                 self.send(t_h, n, where, targets, bool(targets), reserve_room)
-            elif served and reserve_room - self.reserve_en_route_l > 1.0:
+            elif served and reserve_room - self.reserve_en_route_l > 1.0 \
+                    and self.aim(t_h, served, reachable=reached) is None:
                 # the reserve has room, but no formation is within the ships' reach
                 col.blocked = "no formation within reach of the rivers (river.max_access_km)"
                 e = self.lead(served[0])
@@ -323,7 +325,7 @@ class Resupply:
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
                               wanted_l=wanted_l, ferried=ferried, flotilla=bool(fp.ferry_by),
-                              burn_l_per_h=burn):
+                              burn_l_per_h=burn, target=where if for_formations else RESERVE):
             left, shares = d.litres, {}
             for fid in reach:  # what each formation can expect of it, in order
                 shares[fid] = min(left, max(self.need_l(fid), 0.0))
@@ -346,22 +348,28 @@ class Resupply:
         if col.blocked:  # the day's record says why this column delivered nothing
             self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
 
-    def aim(self, t_h: float, served: list[str], reachable: Callable[[str], bool] | None = None
-            ) -> tuple[str, list[str]] | None:
+    def aim(self, t_h: float, served: list[str], reachable: Callable[[str], bool] | None = None,
+            free: Callable[[str], bool] | None = None) -> tuple[str, list[str]] | None:
         """(the formation a convoy sent now is timed to, the formations its load may serve in
         order from it): the first of ``served`` (priority order) that wants fuel, else, when
         the reserve has room nothing on the road fills, the first formation moving (for the
         reserve only: no formations); None when nothing is wanted or it has no route cells.
         ``reachable``: only formations it accepts count (a river column's: those its ships
-        reach); None: every one. The one rule for trucks and ships (:meth:`dispatch`)."""
+        reach); None: every one. ``free``: whether the column may send a load timed to a
+        formation now (its id; :data:`RESERVE` for the reserve's; :meth:`TruckColumn.free
+        <logistics.supply.trucks.TruckColumn.free>`: not while its last load for it is on the
+        road): the load is timed to the first that wants fuel and is free, and shared from it
+        on among all of them; None: every one is free. The one rule for trucks and ships
+        (:meth:`dispatch`)."""
         ok = served if reachable is None else [fid for fid in served if reachable(fid)]
-        target = next((fid for fid in ok if self.wants_fuel(fid)), None)
+        target = next((fid for fid in ok if self.wants_fuel(fid)
+                       and (free is None or free(fid))), None)
         if target is not None:
             k = ok.index(target)
             where, targets = target, ok[k:] + ok[:k]
         else:
             room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
-            if room - self.reserve_en_route_l <= 1.0:
+            if room - self.reserve_en_route_l <= 1.0 or (free is not None and not free(RESERVE)):
                 return None
             movers = [fid for fid in self.order
                       if self.active(fid, t_h) and len(self.fp[fid].cells)
