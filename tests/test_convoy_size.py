@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 from logistics.advance.simulate import simulate_army
 from logistics.supply.trucks import TruckColumn, TruckLeg
@@ -156,3 +157,23 @@ def test_a_convoy_is_timed_to_the_first_formation_its_column_is_free_to_send_to(
     assert loop.aim(0.0, served, free=lambda k: k != "near") == \
         ("corridor", ["corridor", "near"])
     assert loop.aim(0.0, served, free=lambda k: False) is None
+
+
+def test_a_loads_margin_is_its_formations_burn_of_the_last_day(corridor):
+    """Resupply.burn_l_per_h from the hourly samples (Resupply.note_burn): a formation that
+    burned 100 L an hour for two days and then stood a day burns 0 L an hour at +72 h (on
+    main its average since H-hour, 4,800 / 72 = 67 L an hour, kept loading convoys for it);
+    at +48 h 100 L an hour; in the first day its average since H-hour, as before."""
+    from logistics.advance.simulate import _Loop
+    from tests.test_convoy_priority import _near_and_far
+
+    loop = _Loop(_near_and_far(corridor, ()), 0)
+    st = loop.state["near"]
+    for h in range(73):
+        st.consumed_l = 100.0 * min(h, 48)
+        loop.note_burn(float(h))
+        if h == 12:
+            assert loop.burn_l_per_h("near", 12.0) == pytest.approx(100.0)
+        if h == 48:
+            assert loop.burn_l_per_h("near", 48.0) == pytest.approx(100.0)
+    assert loop.burn_l_per_h("near", 72.0) == pytest.approx(0.0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -38,6 +39,14 @@ CONVOY_KINDS = ("truck", "river")
 #: max_speed_kmh), the step loop's resolution; a formation further off is served by trucks
 #: split off for it (:meth:`Resupply.stops`). Not fitted to any army.
 ON_THE_WAY_DETOUR_KM = 25.0
+
+#: hours of a formation's own burn a convoy's margin is read from (:meth:`Resupply.burn_l_per_h`).
+#: assumed: a day, so that the march by day and the halt by night (configs/norms/march.yaml
+#: ``march_hours_per_day`` from ``march_start_hour``, halts outside) weigh as they come;
+#: shorter, the rate read at the day's start or end swings with the hour; the average since
+#: H-hour (before) kept a formation halted or waiting burning days after it stopped. Not
+#: fitted to any army.
+RECENT_BURN_H = 24.0
 
 
 def detour_km(start: tuple[float, float], end: tuple[float, float],
@@ -204,10 +213,25 @@ class Resupply:
         return lack - self.state[fid].en_route_l
 
     def burn_l_per_h(self, fid: str, t_h: float) -> float:
-        """Litres an hour a formation has burned on average since H-hour (``t_h`` hours in;
-        at least one hour): what a convoy sent for it loads on top of its lack for each hour
-        the load takes to reach it (:func:`~logistics.supply.trucks.trucks_for`)."""
-        return self.state[fid].consumed_l / max(t_h, 1.0)
+        """Litres an hour a formation has burned over the last :data:`RECENT_BURN_H` hours to
+        ``t_h`` (since H-hour before that; at least one hour): what a convoy sent for it loads
+        on top of its lack for each hour the load takes to reach it
+        (:func:`~logistics.supply.trucks.trucks_for`). Read from the samples
+        :meth:`note_burn` took each step. Why: its average since H-hour overstated the want
+        of a formation halted (at a river, for fuel) after days of march."""
+        seen = self.burn_seen.get(fid)
+        then_h, then_l = seen[0] if seen else (0.0, 0.0)
+        return (self.state[fid].consumed_l - then_l) / max(t_h - then_h, 1.0)
+
+    def note_burn(self, t_h: float) -> None:
+        """Sample every formation's litres burned since H-hour (``consumed_l``) at ``t_h``,
+        keeping the last sample at or before ``t_h - RECENT_BURN_H`` as the first
+        (:meth:`burn_l_per_h`; H-hour's 0 L until a day has passed)."""
+        for fid, st in self.state.items():
+            seen = self.burn_seen.setdefault(fid, deque([(0.0, 0.0)]))
+            seen.append((t_h, st.consumed_l))
+            while len(seen) > 1 and seen[1][0] <= t_h - RECENT_BURN_H:
+                seen.popleft()
 
     def active(self, fid: str, t_h: float) -> bool:
         st = self.state[fid]
@@ -249,6 +273,7 @@ class Resupply:
         (:meth:`dispatch_river`): they add to the trucks' schedule (no source says which went
         first; sent first, a boat's small load took the first want and held the first truck
         convoy back 12 h in the 15th Army)."""
+        self.note_burn(t_h)
         if not self.trucks:
             return
         served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]

@@ -325,6 +325,9 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         #: a truck delivery on its way: (formation it was timed to, its column, the ferried
         #: rivers' all-across hours it was timed behind), by ``id`` (:meth:`held_at_river`)
         self.convoy_sent: dict[int, tuple[str, int, tuple[float, ...]]] = {}
+        #: each formation's (hour, litres burned since H-hour) samples of the last day
+        #: (:meth:`~logistics.advance.resupply.Resupply.burn_l_per_h`)
+        self.burn_seen: dict = {}
         #: where the army's reserve is (``plan.reserve_carrier``'s head) and its reach
         self.reserve_place = ReservePlace(plan.reserve_carrier, plan.reserve_reach_km)
 
