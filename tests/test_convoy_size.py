@@ -177,3 +177,30 @@ def test_a_loads_margin_is_its_formations_burn_of_the_last_day(corridor):
         if h == 48:
             assert loop.burn_l_per_h("near", 48.0) == pytest.approx(100.0)
     assert loop.burn_l_per_h("near", 72.0) == pytest.approx(0.0)
+
+
+def test_a_load_books_the_burn_it_carries_on_the_road_for_its_formations(corridor):
+    """Two formations, both empty (2,000 L short each) and burning 100 L an hour; 20 trucks of
+    500 L. A load timed to "near" carries each one's lack and burn until it arrives, and books
+    them on the road for each (en_route_l); a load timed to "corridor" in the same hour then
+    finds nothing wanted and is not sent. Before, the share booked was the lack alone, and
+    each load timed to another formation carried the burn of all of them again (with a load
+    on the road for each formation, 9.8 ML driven back in `logistics run configs/`)."""
+    from logistics.advance.simulate import _Loop
+    from tests.test_advance import truck_column
+    from tests.test_convoy_priority import _near_and_far
+
+    loop = _Loop(_near_and_far(corridor, (truck_column(20, payload_l=500.0),)), 0)
+    for fid in ("near", "corridor"):
+        for e in loop.state[fid].elements:
+            e.tanks[:] = 0.0
+        loop.state[fid].consumed_l = 1000.0  # 100 L an hour at +10 h
+    lack = {fid: loop.need_l(fid) for fid in ("near", "corridor")}
+    loop.send(10.0, 0, "near", ["near", "corridor"], True, 0.0)
+    (d,) = [q[2] for q in loop.queue if q[2].formation_id.startswith("near")]
+    h = d.time_h - 10.0
+    for fid in ("near", "corridor"):
+        assert loop.state[fid].en_route_l == pytest.approx(lack[fid] + 100.0 * h)
+    n = len(loop.queue)
+    loop.send(10.0, 0, "corridor", ["corridor", "near"], True, 0.0)
+    assert len(loop.queue) == n

@@ -66,6 +66,17 @@ def _within(theirs: tuple[float, ...], ours: tuple[float, ...]) -> bool:
     return len(theirs) <= len(ours) and (not theirs or max(theirs) <= max(ours) + 1e-9)
 
 
+def want_at_one(loop, fid: str, rate_l_per_h: float, h: float) -> float:
+    """Litres formation ``fid`` wants ``h`` hours from now (at least 0): its lack less what is
+    on the road for it (``loop.need_l``), and ``rate_l_per_h`` litres an hour it burns until
+    then. A convoy's share for it is so booked on the road with the burn it carries, so a load
+    sent for another formation meanwhile does not carry that burn again (with a load on the
+    road for each formation, :meth:`TruckColumn.next_h
+    <logistics.supply.trucks.TruckColumn.next_h>`, the loads drove back 9.8 ML in `logistics
+    run configs/`, main 2.9)."""
+    return max(loop.need_l(fid) + rate_l_per_h * h, 0.0)
+
+
 class Resupply:
     """Deliveries booked and convoys sent within the step (see the module docstring)."""
 
@@ -344,16 +355,21 @@ class Resupply:
         the road, and each formation's share reaches it at its own hour (:meth:`stops`)."""
         col, fp, e = self.trucks[n], self.fp[where], self.lead(where)
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
-        wanted_l = sum(max(self.need_l(fid), 0.0) for fid in reach) \
-            + max(reserve_room - self.reserve_en_route_l, 0.0)
-        burn = sum(self.burn_l_per_h(fid, t_h) for fid in reach)
+        rates = {fid: self.burn_l_per_h(fid, t_h) for fid in reach}
+        room = max(reserve_room - self.reserve_en_route_l, 0.0)
+
+        def want_at(h: float) -> float:
+            """Litres wanted at a load's arrival ``h`` hours from now: each formation's lack
+            and its burn until then, less what is on the road for it; the reserve's room."""
+            return sum(want_at_one(self, fid, rates[fid], h) for fid in reach) + room
+
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
-                              wanted_l=wanted_l, ferried=ferried, flotilla=bool(fp.ferry_by),
-                              burn_l_per_h=burn, target=where if for_formations else RESERVE):
+                              wanted_l=want_at(0.0), ferried=ferried, flotilla=bool(fp.ferry_by),
+                              target=where if for_formations else RESERVE, want_at=want_at):
             left, shares = d.litres, {}
-            for fid in reach:  # what each formation can expect of it, in order
-                shares[fid] = min(left, max(self.need_l(fid), 0.0))
+            for fid in reach:  # what each formation can expect of it at its arrival, in order
+                shares[fid] = min(left, want_at_one(self, fid, rates[fid], d.time_h - t_h))
                 self.state[fid].en_route_l += shares[fid]
                 left -= shares[fid]
             # then the reserve's room, less what is already on the road for it

@@ -254,6 +254,7 @@ class TruckColumn:
         flotilla: bool = False,
         burn_l_per_h: float = 0.0,
         target: str = "",
+        want_at: Callable[[float], float] | None = None,
     ) -> list[Delivery]:
         """Send convoys ready at ``now_h`` while the army still wants fuel (``wanted_l``,
         litres it lacks that nothing on the road brings yet; :data:`WANTED_MIN_L`); each sent
@@ -269,7 +270,11 @@ class TruckColumn:
         split a convoy into hundreds of small ones, the want growing by an hour's burn: tried
         in 0d64063); loads for other formations leave with the trucks at the railhead. A
         convoy sent whole sends again when its first trucks are back, as before. The trucks'
-        own fuel is that of the trucks sent.
+        own fuel is that of the trucks sent. ``want_at(h)``: the want at a load's arrival
+        ``h`` hours from now, when the caller knows it better than ``wanted_l`` and
+        ``burn_l_per_h`` (:meth:`Resupply.send
+        <logistics.advance.resupply.Resupply.send>`: each formation's, less what is on the
+        road for it, its burn included).
 
         ``ferried``: the hours at which the formation was all across each big river it is
         ferried over between the railhead and where it is (``flotilla``: by its flotilla
@@ -280,10 +285,11 @@ class TruckColumn:
         convoys crossed it for free while the formation waited days for its means."""
         out: list[Delivery] = []
         self.blocked = ""
+        sent_l = 0.0  # litres of the loads sent in this call
         for i in range(len(self.sizes)):
             if self.next_h(i, target) > now_h or now_h >= self.until_h:
                 continue
-            if wanted_l <= WANTED_MIN_L:
+            if wanted_l - sent_l <= WANTED_MIN_L:
                 break
             present = self.present(i, now_h)
             if present <= 0:
@@ -298,7 +304,11 @@ class TruckColumn:
             own = leg.fuel_l * fuel_scale
             per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
-            n = trucks_for(wanted_l + burn_l_per_h * (self.load_h + out_h), per_truck, present)
+            h = self.load_h + out_h
+            n = trucks_for((want_at(h) if want_at is not None else wanted_l + burn_l_per_h * h)
+                           - sent_l, per_truck, present)
+            if n <= 0:
+                continue
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
             ferry = 0.0
             if ferried and self.ferry_h is not None:
@@ -336,5 +346,5 @@ class TruckColumn:
                         "behind the formation)" if ferried else ""),
                 )
             )
-            wanted_l -= n * per_truck
+            sent_l += n * per_truck
         return out
