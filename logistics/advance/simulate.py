@@ -169,8 +169,8 @@ class _FState:
     arrived_h: float | None = None
     first_dry_h: float | None = None
     en_route_l: float = 0.0
-    #: litres it has burned since H-hour (its tanks and the army's reserve): its average
-    #: burn, what a convoy loads for the hours it takes to come up (Resupply.burn_l_per_h)
+    #: litres it has burned since H-hour (its tanks and the army's reserve): its burn of the
+    #: last day, what a convoy loads for the hours it takes to come up (Resupply.burn_l_per_h)
     consumed_l: float = 0.0
     day: dict = field(default_factory=dict)
     #: a timetable planned in the loop (a rail move), else None (the plan's, if any)

@@ -73,7 +73,7 @@ def trucks_for(wanted_l: float, per_truck_l: float, present: int) -> int:
     Tank Army on 9-10 Aug: 10 ML back against 0.5 ML delivered by truck, its 1,000 trucks
     away 14-16 h and burning their own fuel for it). ``wanted_l`` is the want at the load's
     arrival (:meth:`TruckColumn.dispatch`): its formations' lack when it leaves and what they
-    burn while it is loaded and driven out, at their average rate since H-hour (assumed: no
+    burn while it is loaded and driven out, at their rate of the last day (assumed: no
     source says how a column was sized to its formations' requests, [REF-PARAMETERS] §2.5
     'Soviet truck turnaround norms ... not found'). Without that margin a load was taken
     whole but left its formations short by the burn of its trip: in `logistics run configs/`
