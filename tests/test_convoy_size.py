@@ -204,3 +204,14 @@ def test_a_load_books_the_burn_it_carries_on_the_road_for_its_formations(corrido
     n = len(loop.queue)
     loop.send(10.0, 0, "corridor", ["corridor", "near"], True, 0.0)
     assert len(loop.queue) == n
+
+
+def test_a_load_held_at_a_river_holds_its_formations_next_load():
+    """A load for "a" due at +3 h, held behind its formation's ferrying (all across at +20 h):
+    "a"'s next load waits for it until it is there (+20 h), "b"'s does not wait at all."""
+    col = _column()
+    (d,) = col.dispatch(0.0, 1, "dry", np.random.default_rng(0), 1.0, 1.0, wanted_l=1200.0,
+                        target="a")
+    held = col.held_at_river(d, (20.0,), False)
+    assert held.time_h == 20.0
+    assert (col.next_h(0, "a"), col.next_h(0, "b")) == (20.0, 0.0)
