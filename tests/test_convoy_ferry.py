@@ -78,7 +78,7 @@ def test_a_column_ferried_behind_a_formation_times_its_legs():
                          "leg": lambda i, s: TruckLeg(3600.0, 3600.0, 0.0)})
     out = col.dispatch(10.0, 5, "dry", np.random.default_rng(0), 1.0, 1.0, ferried=(20.0,))
     assert [d.time_h for d in out] == pytest.approx([23.0])
-    assert col.ready_h == pytest.approx([23.0])  # the next load when this one is there
+    assert col.next_h(0) == pytest.approx(23.0)  # its next load when this one is there
     assert (col.present(0, 27.9), col.present(0, 28.0)) == (0, 4)
     col2 = TruckColumn(**{**vars(_trucks(ferry_h=lambda n, flotilla: 3.0)),
                           "leg": lambda i, s: TruckLeg(3600.0, 3600.0, 0.0)})

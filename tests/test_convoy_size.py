@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pytest
 
 from logistics.advance.simulate import simulate_army
 from logistics.supply.trucks import TruckColumn, TruckLeg
@@ -119,3 +120,98 @@ def test_the_ships_are_aimed_by_the_trucks_one_rule_among_the_formations_they_re
         e.tanks[:] = 0.0
     assert loop.aim(0.0, served, reachable=lambda fid: fid != "near") == \
         ("corridor", ["corridor"])
+
+
+def test_a_formations_next_load_waits_for_its_last_the_others_leave_with_the_trucks_left():
+    """Per formation cadence (TruckColumn.next_h): 3 trucks sent at 00:00 for formation "a"
+    (1,200 L) arrive at +3 h. At +1 h the 17 left at the railhead may not go to "a" (its load
+    is on the road) but go for "b"; "a"'s next load may leave at +3 h, when its last is there.
+    On main the 17 waited for the first load's arrival whoever wanted fuel (one load at a time
+    per convoy): the trucks left at the railhead stood a whole drive-out."""
+    col = _column()
+    rng = np.random.default_rng(0)
+    (d,) = col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1200.0, target="a")
+    assert (d.trucks, d.time_h) == (3, 3.0)
+    assert (col.free("a", 1.0), col.free("b", 1.0)) == (False, True)
+    assert col.dispatch(1.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9, target="a") == []
+    (db,) = col.dispatch(1.0, 1, "dry", rng, 1.0, 1.0, wanted_l=2000.0, target="b")
+    assert (db.trucks, db.time_h) == (4, 4.0)
+    assert col.next_h(0, "a") == 3.0 and col.next_h(0, "b") == 4.0
+    (d2,) = col.dispatch(3.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9, target="a")
+    assert d2.trucks == 13  # the 20 less the 3 (back at +5 h) and the 4 for "b"
+
+
+def test_a_convoy_is_timed_to_the_first_formation_its_column_is_free_to_send_to(corridor):
+    """Resupply.aim with ``free`` (what dispatch_trucks passes: TruckColumn.free): with a
+    load for "near" on the road, the convoy is timed to "corridor", the next that wants fuel,
+    and its load is shared from it on (then "near"); None when neither is free and the
+    reserve has no room. On main aim timed it to "near" and the column sent nothing."""
+    from logistics.advance.simulate import _Loop
+    from tests.test_convoy_priority import _near_and_far
+
+    loop = _Loop(_near_and_far(corridor, ()), 0)
+    for fid in ("near", "corridor"):
+        for e in loop.state[fid].elements:
+            e.tanks[:] = 0.0
+    served = ["near", "corridor"]
+    assert loop.aim(0.0, served, free=lambda k: k != "near") == \
+        ("corridor", ["corridor", "near"])
+    assert loop.aim(0.0, served, free=lambda k: False) is None
+
+
+def test_a_loads_margin_is_its_formations_burn_of_the_last_day(corridor):
+    """Resupply.burn_l_per_h from the hourly samples (Resupply.note_burn): a formation that
+    burned 100 L an hour for two days and then stood a day burns 0 L an hour at +72 h (on
+    main its average since H-hour, 4,800 / 72 = 67 L an hour, kept loading convoys for it);
+    at +48 h 100 L an hour; in the first day its average since H-hour, as before."""
+    from logistics.advance.simulate import _Loop
+    from tests.test_convoy_priority import _near_and_far
+
+    loop = _Loop(_near_and_far(corridor, ()), 0)
+    st = loop.state["near"]
+    for h in range(73):
+        st.consumed_l = 100.0 * min(h, 48)
+        loop.note_burn(float(h))
+        if h == 12:
+            assert loop.burn_l_per_h("near", 12.0) == pytest.approx(100.0)
+        if h == 48:
+            assert loop.burn_l_per_h("near", 48.0) == pytest.approx(100.0)
+    assert loop.burn_l_per_h("near", 72.0) == pytest.approx(0.0)
+
+
+def test_a_load_books_the_burn_it_carries_on_the_road_for_its_formations(corridor):
+    """Two formations, both empty (2,000 L short each) and burning 100 L an hour; 20 trucks of
+    500 L. A load timed to "near" carries each one's lack and burn until it arrives, and books
+    them on the road for each (en_route_l); a load timed to "corridor" in the same hour then
+    finds nothing wanted and is not sent. Before, the share booked was the lack alone, and
+    each load timed to another formation carried the burn of all of them again (with a load
+    on the road for each formation, 9.8 ML driven back in `logistics run configs/`)."""
+    from logistics.advance.simulate import _Loop
+    from tests.test_advance import truck_column
+    from tests.test_convoy_priority import _near_and_far
+
+    loop = _Loop(_near_and_far(corridor, (truck_column(20, payload_l=500.0),)), 0)
+    for fid in ("near", "corridor"):
+        for e in loop.state[fid].elements:
+            e.tanks[:] = 0.0
+        loop.state[fid].consumed_l = 1000.0  # 100 L an hour at +10 h
+    lack = {fid: loop.need_l(fid) for fid in ("near", "corridor")}
+    loop.send(10.0, 0, "near", ["near", "corridor"], True, 0.0)
+    (d,) = [q[2] for q in loop.queue if q[2].formation_id.startswith("near")]
+    h = d.time_h - 10.0
+    for fid in ("near", "corridor"):
+        assert loop.state[fid].en_route_l == pytest.approx(lack[fid] + 100.0 * h)
+    n = len(loop.queue)
+    loop.send(10.0, 0, "corridor", ["corridor", "near"], True, 0.0)
+    assert len(loop.queue) == n
+
+
+def test_a_load_held_at_a_river_holds_its_formations_next_load():
+    """A load for "a" due at +3 h, held behind its formation's ferrying (all across at +20 h):
+    "a"'s next load waits for it until it is there (+20 h), "b"'s does not wait at all."""
+    col = _column()
+    (d,) = col.dispatch(0.0, 1, "dry", np.random.default_rng(0), 1.0, 1.0, wanted_l=1200.0,
+                        target="a")
+    held = col.held_at_river(d, (20.0,), False)
+    assert held.time_h == 20.0
+    assert (col.next_h(0, "a"), col.next_h(0, "b")) == (20.0, 0.0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import timedelta
@@ -39,6 +40,14 @@ CONVOY_KINDS = ("truck", "river")
 #: split off for it (:meth:`Resupply.stops`). Not fitted to any army.
 ON_THE_WAY_DETOUR_KM = 25.0
 
+#: hours of a formation's own burn a convoy's margin is read from (:meth:`Resupply.burn_l_per_h`).
+#: assumed: a day, so that the march by day and the halt by night (configs/norms/march.yaml
+#: ``march_hours_per_day`` from ``march_start_hour``, halts outside) weigh as they come;
+#: shorter, the rate read at the day's start or end swings with the hour; the average since
+#: H-hour (before) kept a formation halted or waiting burning days after it stopped. Not
+#: fitted to any army.
+RECENT_BURN_H = 24.0
+
 
 def detour_km(start: tuple[float, float], end: tuple[float, float],
               via: tuple[float, float]) -> float:
@@ -55,6 +64,17 @@ def _within(theirs: tuple[float, ...], ours: tuple[float, ...]) -> bool:
     the convoy's side of them: a convoy ferried over ``ours`` behind the formation it drives
     to crosses no more rivers, and none later (rule ``convoy_behind_ferrying``)."""
     return len(theirs) <= len(ours) and (not theirs or max(theirs) <= max(ours) + 1e-9)
+
+
+def want_at_one(loop, fid: str, rate_l_per_h: float, h: float) -> float:
+    """Litres formation ``fid`` wants ``h`` hours from now (at least 0): its lack less what is
+    on the road for it (``loop.need_l``), and ``rate_l_per_h`` litres an hour it burns until
+    then. A convoy's share for it is so booked on the road with the burn it carries, so a load
+    sent for another formation meanwhile does not carry that burn again (with a load on the
+    road for each formation, :meth:`TruckColumn.next_h
+    <logistics.supply.trucks.TruckColumn.next_h>`, the loads drove back 9.8 ML in `logistics
+    run configs/`, main 2.9)."""
+    return max(loop.need_l(fid) + rate_l_per_h * h, 0.0)
 
 
 class Resupply:
@@ -204,10 +224,25 @@ class Resupply:
         return lack - self.state[fid].en_route_l
 
     def burn_l_per_h(self, fid: str, t_h: float) -> float:
-        """Litres an hour a formation has burned on average since H-hour (``t_h`` hours in;
-        at least one hour): what a convoy sent for it loads on top of its lack for each hour
-        the load takes to reach it (:func:`~logistics.supply.trucks.trucks_for`)."""
-        return self.state[fid].consumed_l / max(t_h, 1.0)
+        """Litres an hour a formation has burned over the last :data:`RECENT_BURN_H` hours to
+        ``t_h`` (since H-hour before that; at least one hour): what a convoy sent for it loads
+        on top of its lack for each hour the load takes to reach it
+        (:func:`~logistics.supply.trucks.trucks_for`). Read from the samples
+        :meth:`note_burn` took each step. Why: its average since H-hour overstated the want
+        of a formation halted (at a river, for fuel) after days of march."""
+        seen = self.burn_seen.get(fid)
+        then_h, then_l = seen[0] if seen else (0.0, 0.0)
+        return (self.state[fid].consumed_l - then_l) / max(t_h - then_h, 1.0)
+
+    def note_burn(self, t_h: float) -> None:
+        """Sample every formation's litres burned since H-hour (``consumed_l``) at ``t_h``,
+        keeping the last sample at or before ``t_h - RECENT_BURN_H`` as the first
+        (:meth:`burn_l_per_h`; H-hour's 0 L until a day has passed)."""
+        for fid, st in self.state.items():
+            seen = self.burn_seen.setdefault(fid, deque([(0.0, 0.0)]))
+            seen.append((t_h, st.consumed_l))
+            while len(seen) > 1 and seen[1][0] <= t_h - RECENT_BURN_H:
+                seen.popleft()
 
     def active(self, fid: str, t_h: float) -> bool:
         st = self.state[fid]
@@ -249,6 +284,7 @@ class Resupply:
         (:meth:`dispatch_river`): they add to the trucks' schedule (no source says which went
         first; sent first, a boat's small load took the first want and held the first truck
         convoy back 12 h in the 15th Army)."""
+        self.note_burn(t_h)
         if not self.trucks:
             return
         served = [fid for fid in self.order if self.fuelled_by_convoy(fid)]
@@ -265,7 +301,7 @@ class Resupply:
         for n, col in enumerate(self.trucks):
             if col.kind != "truck":
                 continue
-            aim = self.aim(t_h, served)
+            aim = self.aim(t_h, served, free=lambda key, col=col: col.free(key, t_h))
             if aim is None:
                 continue
             where, targets = aim
@@ -297,11 +333,13 @@ class Resupply:
                 return bool(len(self.fp[fid].cells)) \
                     and col.leg(self.cell_of(fid), season).reachable
 
-            aim = self.aim(t_h, served, reachable=reached)
+            aim = self.aim(t_h, served, reachable=reached,
+                           free=lambda key, col=col: col.free(key, t_h))
             if aim is not None:
                 where, targets = aim
                 self.send(t_h, n, where, targets, bool(targets), reserve_room)
-            elif served and reserve_room - self.reserve_en_route_l > 1.0:
+            elif served and reserve_room - self.reserve_en_route_l > 1.0 \
+                    and self.aim(t_h, served, reachable=reached) is None:
                 # the reserve has room, but no formation is within the ships' reach
                 col.blocked = "no formation within reach of the rivers (river.max_access_km)"
                 e = self.lead(served[0])
@@ -317,16 +355,21 @@ class Resupply:
         the road, and each formation's share reaches it at its own hour (:meth:`stops`)."""
         col, fp, e = self.trucks[n], self.fp[where], self.lead(where)
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
-        wanted_l = sum(max(self.need_l(fid), 0.0) for fid in reach) \
-            + max(reserve_room - self.reserve_en_route_l, 0.0)
-        burn = sum(self.burn_l_per_h(fid, t_h) for fid in reach)
+        rates = {fid: self.burn_l_per_h(fid, t_h) for fid in reach}
+        room = max(reserve_room - self.reserve_en_route_l, 0.0)
+
+        def want_at(h: float) -> float:
+            """Litres wanted at a load's arrival ``h`` hours from now: each formation's lack
+            and its burn until then, less what is on the road for it; the reserve's room."""
+            return sum(want_at_one(self, fid, rates[fid], h) for fid in reach) + room
+
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
-                              wanted_l=wanted_l, ferried=ferried, flotilla=bool(fp.ferry_by),
-                              burn_l_per_h=burn):
+                              wanted_l=want_at(0.0), ferried=ferried, flotilla=bool(fp.ferry_by),
+                              target=where if for_formations else RESERVE, want_at=want_at):
             left, shares = d.litres, {}
-            for fid in reach:  # what each formation can expect of it, in order
-                shares[fid] = min(left, max(self.need_l(fid), 0.0))
+            for fid in reach:  # what each formation can expect of it at its arrival, in order
+                shares[fid] = min(left, want_at_one(self, fid, rates[fid], d.time_h - t_h))
                 self.state[fid].en_route_l += shares[fid]
                 left -= shares[fid]
             # then the reserve's room, less what is already on the road for it
@@ -346,22 +389,28 @@ class Resupply:
         if col.blocked:  # the day's record says why this column delivered nothing
             self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
 
-    def aim(self, t_h: float, served: list[str], reachable: Callable[[str], bool] | None = None
-            ) -> tuple[str, list[str]] | None:
+    def aim(self, t_h: float, served: list[str], reachable: Callable[[str], bool] | None = None,
+            free: Callable[[str], bool] | None = None) -> tuple[str, list[str]] | None:
         """(the formation a convoy sent now is timed to, the formations its load may serve in
         order from it): the first of ``served`` (priority order) that wants fuel, else, when
         the reserve has room nothing on the road fills, the first formation moving (for the
         reserve only: no formations); None when nothing is wanted or it has no route cells.
         ``reachable``: only formations it accepts count (a river column's: those its ships
-        reach); None: every one. The one rule for trucks and ships (:meth:`dispatch`)."""
+        reach); None: every one. ``free``: whether the column may send a load timed to a
+        formation now (its id; :data:`RESERVE` for the reserve's; :meth:`TruckColumn.free
+        <logistics.supply.trucks.TruckColumn.free>`: not while its last load for it is on the
+        road): the load is timed to the first that wants fuel and is free, and shared from it
+        on among all of them; None: every one is free. The one rule for trucks and ships
+        (:meth:`dispatch`)."""
         ok = served if reachable is None else [fid for fid in served if reachable(fid)]
-        target = next((fid for fid in ok if self.wants_fuel(fid)), None)
+        target = next((fid for fid in ok if self.wants_fuel(fid)
+                       and (free is None or free(fid))), None)
         if target is not None:
             k = ok.index(target)
             where, targets = target, ok[k:] + ok[:k]
         else:
             room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
-            if room - self.reserve_en_route_l <= 1.0:
+            if room - self.reserve_en_route_l <= 1.0 or (free is not None and not free(RESERVE)):
                 return None
             movers = [fid for fid in self.order
                       if self.active(fid, t_h) and len(self.fp[fid].cells)

@@ -173,8 +173,8 @@ class _FState:
     arrived_h: float | None = None
     first_dry_h: float | None = None
     en_route_l: float = 0.0
-    #: litres it has burned since H-hour (its tanks and the army's reserve): its average
-    #: burn, what a convoy loads for the hours it takes to come up (Resupply.burn_l_per_h)
+    #: litres it has burned since H-hour (its tanks and the army's reserve): its burn of the
+    #: last day, what a convoy loads for the hours it takes to come up (Resupply.burn_l_per_h)
     consumed_l: float = 0.0
     day: dict = field(default_factory=dict)
     #: a timetable planned in the loop (a rail move), else None (the plan's, if any)
@@ -329,6 +329,9 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         #: a truck delivery on its way: (formation it was timed to, its column, the ferried
         #: rivers' all-across hours it was timed behind), by ``id`` (:meth:`held_at_river`)
         self.convoy_sent: dict[int, tuple[str, int, tuple[float, ...]]] = {}
+        #: each formation's (hour, litres burned since H-hour) samples of the last day
+        #: (:meth:`~logistics.advance.resupply.Resupply.burn_l_per_h`)
+        self.burn_seen: dict = {}
         #: where the army's reserve is (``plan.reserve_carrier``'s head) and its reach
         self.reserve_place = ReservePlace(plan.reserve_carrier, plan.reserve_reach_km)
 

@@ -73,7 +73,7 @@ def trucks_for(wanted_l: float, per_truck_l: float, present: int) -> int:
     Tank Army on 9-10 Aug: 10 ML back against 0.5 ML delivered by truck, its 1,000 trucks
     away 14-16 h and burning their own fuel for it). ``wanted_l`` is the want at the load's
     arrival (:meth:`TruckColumn.dispatch`): its formations' lack when it leaves and what they
-    burn while it is loaded and driven out, at their average rate since H-hour (assumed: no
+    burn while it is loaded and driven out, at their rate of the last day (assumed: no
     source says how a column was sized to its formations' requests, [REF-PARAMETERS] §2.5
     'Soviet truck turnaround norms ... not found'). Without that margin a load was taken
     whole but left its formations short by the burn of its trip: in `logistics run configs/`
@@ -141,15 +141,18 @@ class TruckColumn:
         self.leg = leg
         sizes = [count // convoys + (1 if i < count % convoys else 0) for i in range(convoys)]
         self.sizes = [s for s in sizes if s > 0]
-        # convoys leave staggered over the first day so that deliveries spread out
+        #: the first hour each convoy may send a load: they leave staggered over the first day
+        #: so that deliveries spread out (after it, :meth:`next_h` for each formation)
         self.ready_h = [start_h + i * 24.0 / len(self.sizes) for i in range(len(self.sizes))]
         #: each convoy's trucks away from its railhead: ``[hour back, trucks, trip]``, the
         #: trucks sent for a want they fill (``trip``, its number in the column,
         #: :meth:`dispatch`) or split off from them for a formation off its way (trip -1,
         #: :meth:`split_off`)
         self.away: list[list[list]] = [[] for _ in self.sizes]
-        #: the trip whose arrival each convoy's trucks at the railhead wait for (-1: none)
-        self.waits_for: list[int] = [-1 for _ in self.sizes]
+        #: each convoy's last load for each formation it was timed to (the ``target`` of
+        #: :meth:`dispatch`): ``target -> [hour it arrives, trip]``; its next load for that
+        #: formation waits for it (:meth:`next_h`)
+        self.due: list[dict[str, list]] = [{} for _ in self.sizes]
         self.trips = 0  # loads sent so far (the next trip's number)
         self.unreachable_h: list[float] = []
         #: why the last dispatch attempt sent nothing ("" when it sent or had nothing ready)
@@ -173,12 +176,13 @@ class TruckColumn:
             ferry = ferry if math.isfinite(ferry) else 0.0
         arrive = max(d.time_h + len(ferried) * ferry, max(ferried) + ferry)
         later_h = (arrive - d.time_h) + len(ferried) * ferry
-        if 0 <= d.convoy < len(self.ready_h):
+        if 0 <= d.convoy < len(self.ready_h) and d.trip >= 0:
             for a in self.away[d.convoy]:  # its trucks are back later
-                if d.trip >= 0 and a[2] == d.trip:
+                if a[2] == d.trip:
                     a[0] += later_h
-            if d.trip >= 0 and self.waits_for[d.convoy] == d.trip:  # those left wait for it
-                self.ready_h[d.convoy] = arrive
+            for due in self.due[d.convoy].values():  # its formation's next load waits for it
+                if due[1] == d.trip:
+                    due[0] = arrive
         return replace(d, time_h=arrive, note=d.note + (
             f"; held {arrive - d.time_h:.1f} h: its formation was being ferried over "
             f"{len(ferried)} river(s) when it came up, it is ferried behind ({ferry:.1f} h "
@@ -193,6 +197,26 @@ class TruckColumn:
             if trip >= 0 and a[2] == trip:
                 a[1] -= min(trucks, a[1])
         self.away[convoy].append([back_h, trucks, -1])
+
+    def next_h(self, convoy: int, target: str = "") -> float:
+        """The hour convoy ``convoy`` may send its next load timed to formation ``target``
+        (hours): when its last load for it arrives, not before the convoy's first hour
+        (:attr:`ready_h`). Why (the column commander's rule, assumed: no source gives a
+        column's cadence): a formation's next load is sized to its want when the last one is
+        there; the loads for the other formations leave with the trucks at the railhead.
+        Before, the trucks left at the railhead waited for any load's arrival, a whole
+        drive-out, with other formations wanting (the 25th Army's 10th Mechanized Corps
+        stopped 10 km short of Kirin)."""
+        due = self.due[convoy].get(target)
+        return max(self.ready_h[convoy], due[0] if due else -math.inf)
+
+    def free(self, target: str, now_h: float) -> bool:
+        """Whether a convoy of the column may send a load timed to ``target`` at ``now_h``: its
+        :meth:`next_h` for it has come and it has trucks at the railhead (:meth:`present`);
+        the road not closed (``until_h``)."""
+        return now_h < self.until_h and any(
+            self.next_h(i, target) <= now_h and self.present(i, now_h) > 0
+            for i in range(len(self.sizes)))
 
     def present(self, convoy: int, now_h: float) -> int:
         """Trucks of convoy ``convoy`` at its railhead at ``now_h``: its size less those split
@@ -229,6 +253,8 @@ class TruckColumn:
         ferried: tuple[float, ...] = (),
         flotilla: bool = False,
         burn_l_per_h: float = 0.0,
+        target: str = "",
+        want_at: Callable[[float], float] | None = None,
     ) -> list[Delivery]:
         """Send convoys ready at ``now_h`` while the army still wants fuel (``wanted_l``,
         litres it lacks that nothing on the road brings yet; :data:`WANTED_MIN_L`); each sent
@@ -236,13 +262,19 @@ class TruckColumn:
 
         A ready convoy sends those of its trucks at the railhead the want fills, with what its
         formations burn (``burn_l_per_h``, litres an hour) while the load is loaded and driven
-        out (:func:`trucks_for`); they are away until back (their trip, :attr:`away`), and the
-        convoy is ready again, with the trucks at the railhead then, when they reach their
-        formation (assumed: a column sends one load at a time, sized to its formations' lack
-        when it leaves; sent every hour, loads so sized split a convoy into hundreds of small
-        ones, the want growing by an hour's burn: tried in 0d64063). A convoy sent whole is
-        so ready when its first trucks are back, as before. The trucks' own fuel is that of
-        the trucks sent.
+        out (:func:`trucks_for`); they are away until back (their trip, :attr:`away`). The
+        load is timed to formation ``target`` (its id; the army's reserve has a key of its
+        own): the convoy's next load for it leaves, with the trucks at the railhead then,
+        when this one reaches it (:meth:`next_h`; assumed: a column sends one load at a time
+        to a formation, sized to its lack when it leaves; sent every hour, loads so sized
+        split a convoy into hundreds of small ones, the want growing by an hour's burn: tried
+        in 0d64063); loads for other formations leave with the trucks at the railhead. A
+        convoy sent whole sends again when its first trucks are back, as before. The trucks'
+        own fuel is that of the trucks sent. ``want_at(h)``: the want at a load's arrival
+        ``h`` hours from now, when the caller knows it better than ``wanted_l`` and
+        ``burn_l_per_h`` (:meth:`Resupply.send
+        <logistics.advance.resupply.Resupply.send>`: each formation's, less what is on the
+        road for it, its burn included).
 
         ``ferried``: the hours at which the formation was all across each big river it is
         ferried over between the railhead and where it is (``flotilla``: by its flotilla
@@ -253,10 +285,11 @@ class TruckColumn:
         convoys crossed it for free while the formation waited days for its means."""
         out: list[Delivery] = []
         self.blocked = ""
-        for i, ready in enumerate(self.ready_h):
-            if ready > now_h or now_h >= self.until_h:
+        sent_l = 0.0  # litres of the loads sent in this call
+        for i in range(len(self.sizes)):
+            if self.next_h(i, target) > now_h or now_h >= self.until_h:
                 continue
-            if wanted_l <= WANTED_MIN_L:
+            if wanted_l - sent_l <= WANTED_MIN_L:
                 break
             present = self.present(i, now_h)
             if present <= 0:
@@ -271,7 +304,11 @@ class TruckColumn:
             own = leg.fuel_l * fuel_scale
             per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
-            n = trucks_for(wanted_l + burn_l_per_h * (self.load_h + out_h), per_truck, present)
+            h = self.load_h + out_h
+            n = trucks_for((want_at(h) if want_at is not None else wanted_l + burn_l_per_h * h)
+                           - sent_l, per_truck, present)
+            if n <= 0:
+                continue
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
             ferry = 0.0
             if ferried and self.ferry_h is not None:
@@ -287,11 +324,10 @@ class TruckColumn:
                 if self.closed_h is None:
                     self.closed_h = now_h
                 continue
-            # the trucks sent are away until back; those left are ready when they get there
+            # the trucks sent are away until back; the next load for ``target`` waits for them
             trip, self.trips = self.trips, self.trips + 1
             self.away[i].append([arrive + self.unload_h + back_h, n, trip])
-            self.ready_h[i] = arrive
-            self.waits_for[i] = trip
+            self.due[i][target] = [arrive, trip]
             out.append(
                 Delivery(
                     time_h=arrive,
@@ -310,5 +346,5 @@ class TruckColumn:
                         "behind the formation)" if ferried else ""),
                 )
             )
-            wanted_l -= n * per_truck
+            sent_l += n * per_truck
         return out
