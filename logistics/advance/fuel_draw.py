@@ -1,6 +1,7 @@
 """Fuel drawn within a step: the litres per class an element needs to reach a km, how far its
 fuel takes it, burning it (its tanks, then the army's reserve, only within
-``reserve_reach_km`` of the reserve's carrier), which classes are dry, and stalled vehicles
+``reserve_reach_km`` of the reserve's carrier), which classes are dry, the fuel of one type
+shared among the classes marching together (:meth:`FuelDraw.share`), and stalled vehicles
 drained into the dry ones (``fuel.drain_stalled``).
 
 Why a module of its own: the step loop (:mod:`logistics.advance.simulate`) moves the elements;
@@ -19,11 +20,15 @@ import numpy as np
 
 from logistics.advance.elements import Element, Profile
 from logistics.advance.plan import FormationPlan
+from logistics.supply.ledger import water_fill
 
 __all__ = ["FuelDraw"]
 
 #: Litres per vehicle below which a class counts as dry (a rounding remainder, not fuel).
 _DRY_L = 0.01
+#: km of road ahead over which :meth:`FuelDraw.share` measures each class's litres per km
+#: (the span :meth:`~logistics.advance.resupply.Resupply.accounts` fills deliveries by).
+_SHARE_AHEAD_KM = 100.0
 
 
 class FuelDraw:
@@ -81,6 +86,37 @@ class FuelDraw:
                 out[i] = True
         self.ledger.out_of_reach = was
         return out
+
+    def share(self, e: Element, fp: FormationPlan, p: Profile, dry: np.ndarray) -> float:
+        """Share the fuel of each dry class's type among the classes of element ``e`` that burn
+        it, so each holds the same km of range on the road ahead (litres per class over the
+        next ``_SHARE_AHEAD_KM`` km of profile ``p``; the ledger's :func:`water_fill`, capped
+        at each class's capacity). Returns the litres moved into the classes that were short.
+
+        Why: the element is one column; a class whose tank ran out while the vehicles beside
+        it hold the same fuel was left behind with the formation still holding it (the 6th
+        Guards Tank Army's GAZ-67B cars of fd-7mc, 25 L tanks, dry at km 285 on a 155 km day
+        while its US6 trucks held 4,800 L of petrol). A column refuels at its halts, 1 h every
+        3-4 h under way ([STUDOPEDIA-MARSH], configs/norms/march.yaml ``halts``), from the
+        fuel it carries: cans and hoses take a truck's petrol into a car ([PLIEV-1965]
+        'слить бензин со всех машин', the practice of moving fuel between vehicles). The
+        total is unchanged and no class stalls for another (``drain_stalled`` does that).
+        assumed: the step loop has no halts inside its hours under way (they lie outside the
+        march window), so the share is made when a class would run dry: the same as at the
+        last halt for a class whose full tank lasts 3-4 h under way or more (the GAZ-67B's
+        140 km at 25 km/h: 5.6 h)."""
+        s1 = min(e.s + _SHARE_AHEAD_KM, float(fp.km[-1]))
+        rate = self.need(e, fp, p, s1) if s1 - e.s >= 1.0 else e.counts * 1.0
+        moved = 0.0
+        for ft in {fp.fuel_types[i] for i in np.flatnonzero(dry)} - {"none"}:
+            m = np.array([t == ft for t in fp.fuel_types]) & (e.counts > 0) & (rate > 0)
+            pool = float(e.tanks[m].sum())
+            if m.sum() < 2 or pool < _DRY_L * float(e.counts[m].sum()):
+                continue  # no other class of that fuel, or none left in the column
+            new = water_fill(np.zeros(int(m.sum())), e.capacity[m], rate[m], pool)
+            moved += float(np.maximum(new - e.tanks[m], 0.0).sum())
+            e.tanks[m] = new
+        return moved
 
     def may_drain(self, fid: str) -> bool:
         """Whether the formation drains stalled vehicles (``drain_stalled.formations`` names it

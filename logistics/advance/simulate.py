@@ -22,7 +22,10 @@ One step is one clock hour (the first starts at H-hour). In each step:
    instead of its march pace (:meth:`_Loop.breach`). Fuel comes from the element's tanks, then
    the army's reserve of that fuel (with ``reserve_carrier``, only within ``reserve_reach_km``
    of the carrier's head at the hour's start: the reserve rides on a formation's transport,
-   :meth:`~logistics.advance.fuel_draw.FuelDraw.reach`); with ``drain_stalled`` an element that
+   :meth:`~logistics.advance.fuel_draw.FuelDraw.reach`); a class that runs dry takes a share of
+   the same fuel the element's other classes hold, each left with the same km of range
+   (:meth:`~logistics.advance.fuel_draw.FuelDraw.share`: one column refuels from the fuel it
+   carries); with ``drain_stalled`` an element that
    would stop takes the fuel of the lower-priority elements of its own formation family. Classes
    that are still dry stay behind as an element of their own; the rest go on. An element with no
    pace class never passes its formation's leading element; elements at one place with fuel join
@@ -251,7 +254,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
     (``Resupply``)         ``need_l``, ``active``, ``fuelled_by_convoy``, ``wants_fuel``,
                            ``dispatch``, ``move_railheads``
     fuel_draw              ``need``, ``locate_reserve``, ``reserve_km``, ``reach``,
-    (``FuelDraw``)         ``fuel_limit``, ``dry_classes``, ``may_drain``, ``drain``, ``burn``
+    (``FuelDraw``)         ``fuel_limit``, ``dry_classes``, ``share``, ``may_drain``, ``drain``,
+                           ``burn``
     holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``hold_lifts_h``,
                            ``ferry_queue``, ``breakers_beyond``, ``in_column``,
                            ``ferry_take``, ``open_breach``,
@@ -498,7 +502,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                 short = self.short_of_fuel(fid, e, b - budget / rate)
                 if short == "none" and not (s_new > e.s - _EPS_KM and s_fuel <= e.s + _EPS_KM):
                     continue
-                if short in ("drained", "split"):
+                if short in ("shared", "drained", "split"):
                     p = self.prof(e, fp, season)
                     continue
                 # the whole element is dry, or a remainder below the dry threshold limits it
@@ -527,12 +531,16 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         return "arrived"
 
     def short_of_fuel(self, fid: str, e: Element, t_h: float) -> str:
-        """The element cannot go as far as it wants for want of fuel at ``t_h``: drain the
-        stalled (``drained``), or leave its dry classes behind as an element of their own
+        """The element cannot go as far as it wants for want of fuel at ``t_h``: share the
+        dry classes' fuel with the classes beside them that burn it (``shared``,
+        :meth:`~logistics.advance.fuel_draw.FuelDraw.share`), drain the stalled
+        (``drained``), or leave its dry classes behind as an element of their own
         (``split``), or it is dry as a whole (``dry``), or no class is dry (``none``: a
         remainder below the dry threshold limits it). Returns which."""
         fp, st = self.fp[fid], self.state[fid]
         dry = self.dry_classes(e, fp)
+        if dry.any() and self.share(e, fp, self.prof(e, fp, self.season(t_h)), dry) > 1e-6:
+            return "shared"
         if self.plan.drain_stalled and dry.any() and self.may_drain(fp.id) \
                 and self.drain(e, fp, dry) > 1e-6:
             return "drained"
@@ -620,7 +628,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                 continue
             if s_fuel < s_want - _EPS_KM:
                 short = self.short_of_fuel(fid, e, t)
-                if short in ("drained", "split"):
+                if short in ("shared", "drained", "split"):
                     prof = self.prof(e, fp, self.season(t))
                     continue
                 st.day["event"] += t - t0
