@@ -105,6 +105,20 @@ def test_an_objective_in_the_sea_by_lon_lat_is_refused_before_the_terrain_step(t
     assert "the nearest passable cell on this grid" in err, err
 
 
+def test_compare_refuses_a_start_in_a_lake_before_its_runs(tmp_path, capsys):
+    """The same start in an army of a comparison: refused before 'runs of every axis'."""
+    from tests.test_cli_before_work import _compare, _doc_rows, _refused_first
+
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    _write(cfg, _in_lake("start"))
+    doc = tmp_path / "doc.csv"
+    doc.write_text(_doc_rows("1FEF-35A"), encoding="utf-8")
+    err = _refused_first(capsys, _compare(cfg, doc, tmp_path / "o"))
+    assert "formations.1 (35a-rds).start: '35a-rds start'" in err, err
+    assert not (tmp_path / "o").exists()
+
+
 def test_the_python_run_refuses_a_start_in_a_lake_before_building_the_terrain(tmp_path,
                                                                               monkeypatch):
     import logistics

@@ -17,7 +17,8 @@ route of its own (not carried by river or rail, not formed on its parent's route
 (an objective area refused when none of its points can be taken), except a formed
 formation's leading objectives that are its parent's too (it may pass them in its parent's
 column). Called by :func:`logistics.runner.run_scenario` and ``logistics run`` before their
-terrain step.
+terrain step, and by ``logistics compare`` and ``logistics.compare`` for each army before the
+runs.
 """
 
 from __future__ import annotations
