@@ -424,6 +424,8 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     ``workers``: as ``--workers``, local dask workers for the runs (0: in this process; None:
     a cluster only when ``samples`` > 0, sized to the machine, or LOGISTICS_SCHEDULER's)."""
     from logistics.history.compare import compare as _compare
+    from logistics.history.compare import compare_inputs
+    from logistics.advance.land_check import check_points_on_land
     from logistics.history.inputs import check_comparable, check_scorable
     from logistics.cli._cluster import cluster_for
     from logistics.history.uncertainty import MAX_SAMPLES
@@ -447,12 +449,17 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
                           "e.g. workers=2")
     check_scorable(documented, config_dir)  # as `logistics compare`: refused, not an empty one
     resolution_m, seed = _resolution_arg(resolution_m), _seed_arg(seed)
+    # the army files read, the overrides fitted to each and a documented file no army models
+    # refused before the runs (and their cluster), as `logistics compare` does
+    inputs = compare_inputs(documented, configs_dir=configs_dir, config_dir=config_dir,
+                            overrides=overrides)
+    check_comparable(inputs, modeled=bool(inputs.scenarios))
+    for army in inputs.scenarios.values():  # a start or objective in water: not in its run
+        check_points_on_land(army, resolution_m=resolution_m, dem=dem)
     with cluster_for(None if workers is None else int(workers), int(samples) > 0) as client:
-        comp = _compare(documented, configs_dir=configs_dir, resolution_m=resolution_m,
+        return _compare(documented, configs_dir=configs_dir, resolution_m=resolution_m,
                         samples=int(samples), seed=seed, config_dir=config_dir,
-                        overrides=overrides, dem=dem, client=client, **extra)
-    check_comparable(comp.inputs, modeled=bool(comp.axes))
-    return comp
+                        overrides=overrides, dem=dem, client=client, inputs=inputs, **extra)
 
 
 def write_comparison(comp, folder: str | Path, *, overwrite: bool = False,

@@ -213,12 +213,16 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     box = army_bbox(army)
     check_vehicles(folder)  # figures that cannot move a vehicle: refused before the terrain
     if terrain is None:
+        from logistics.advance.land_check import check_points_on_land
         from logistics.run_memory import check_run_fits
         from logistics.terrain import load_terrain
         from logistics.terrain.layer_files import check_layer_files
 
         check_run_fits(box, res)  # before the grid is built: refused with numbers, not grown to GBs
         check_layer_files(dem=dem)  # headers only: a damaged layer refused before the grid
+        # a start or objective in a lake or the sea: the plan's refusal, before the terrain
+        check_points_on_land(army, resolution_m=res, dem=dem,
+                             river_path=(planners or {}).get("river_planner", True) is not None)
         terrain = load_terrain(box, resolution_m=res, dem=dem, config_dir=folder)
     models = CostModels(folder)
     means = dict(default_planners(army, config_dir=folder))

@@ -139,6 +139,25 @@ def test_the_api_compare_takes_overrides_as_run_does(monkeypatch):
     assert seen["overrides"] == {"speed_scale": 1.2, NORMS_KEY: 20.0}
 
 
+def test_the_api_compare_refuses_a_comparison_with_no_modeled_axis_before_its_runs(
+        tmp_path, monkeypatch):
+    """``logistics.compare`` said "no axis ... has a scenario" only after its comparison (its
+    cluster, rates, baselines and empty runs); ``logistics compare`` says it first: the API
+    now reads and checks the inputs first too, and hands them on (not read twice)."""
+    import logistics.history.compare as history_compare
+
+    configs, doc = _one_army(tmp_path)
+    doc.write_text(doc.read_text(encoding="utf-8").replace("TBF-39A,", "NOPE-1,"),
+                   encoding="utf-8")
+    ran = []
+    monkeypatch.setattr(history_compare, "compare", lambda *a, **kw: ran.append(kw))
+    with pytest.raises(ConfigError, match=r"\(NOPE-1\) has a scenario config.*nothing to "):
+        logistics.compare(doc, configs_dir=configs, workers=0)
+    assert ran == []
+    seen = _passed_on(monkeypatch, workers=0)
+    assert "TBF-39A" in seen["inputs"].scenarios
+
+
 @pytest.mark.parametrize("resolution_m", [0.5, 200_000])
 def test_load_terrain_takes_the_cell_sizes_the_command_line_takes(resolution_m):
     """``load_terrain`` took any positive size (0.5 m asked for a grid of billions of cells;

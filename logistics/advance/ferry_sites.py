@@ -38,7 +38,7 @@ import xarray as xr
 from logistics.army.means_norms import brigade_ships  # moved to the army layer; read here too
 
 __all__ = ["FERRY_SITE_KM", "brigade_ships", "flotilla_points", "ferry_barrier",
-           "open_ferry_water"]
+           "open_ferry_water", "army_ferry_sites", "may_open"]
 
 #: Km from where its flotilla is within which a ferried formation may cross a big river.
 #: **Assumed**: 20 km is the 10 km a start may be moved to passable ground plus the river's
@@ -77,6 +77,43 @@ def flotilla_points(brigade, ships: dict[str, int], *, river_path: bool = True,
         lon, lat = to_lonlat(dense[:, 0], dense[:, 1])
         points += list(zip(np.asarray(lon, float).tolist(), np.asarray(lat, float).tolist()))
     return points
+
+
+def army_ferry_sites(army, units, norms, *, river_path: bool = True,
+                     notes: list[str] | None = None) -> tuple[dict, dict]:
+    """``(ferry_points, own_sites)`` of an army: brigade id -> :func:`flotilla_points` of each
+    brigade that ``ferries_for`` formations, and ferried formation id -> its own start (the
+    crossing the sources name for it): where its water opens (:func:`open_ferry_water`).
+    ``units``: the resolved formations; ``norms``: the run's (its ``means.river``);
+    ``river_path``: the plan has a river planner (the brigade's river path is drawn)."""
+    ferried = {fid for b in army.flotilla for fid in b.ferries_for}
+    ferry_points = {b.id: flotilla_points(b, brigade_ships(b, norms), river_path=river_path,
+                                          notes=notes, norms=norms.means.river)
+                    for b in army.flotilla if b.ferries_for}
+    own_sites = {u.id: [(u.start_lon, u.start_lat)] for u in units if u.id in ferried}
+    return ferry_points, own_sites
+
+
+def may_open(terrain: xr.Dataset, points: Sequence[tuple[float, float]],
+             radius_km: float = FERRY_SITE_KM) -> np.ndarray:
+    """Bool grid: the cells of ``terrain`` (a window of a larger grid) within ``radius_km``
+    plus one cell's diagonal of a point of ``points``, on the window or off it: every water
+    cell :func:`open_ferry_water` may open on the larger grid (it measures from the centre of
+    the cell holding the point, at most that diagonal's half from it) is among them."""
+    from scipy.spatial import cKDTree
+
+    from logistics.terrain import to_metric
+
+    xs = np.asarray(terrain["x"].values, dtype=np.float64)
+    ys = np.asarray(terrain["y"].values, dtype=np.float64)
+    if not len(points) or not xs.size or not ys.size:
+        return np.zeros((ys.size, xs.size), dtype=bool)
+    lonlat = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    px, py = to_metric(lonlat[:, 0], lonlat[:, 1])
+    cell = float(terrain.attrs.get("resolution_m", abs(xs[1] - xs[0]) if xs.size > 1 else 0.0))
+    gx, gy = np.meshgrid(xs, ys)
+    d, _ = cKDTree(np.column_stack([px, py])).query(np.column_stack([gx.ravel(), gy.ravel()]))
+    return (d <= radius_km * 1000.0 + cell * np.sqrt(2.0)).reshape(gx.shape)
 
 
 def _distance_m(terrain: xr.Dataset, points: Sequence[tuple[float, float]]) -> np.ndarray:

@@ -30,7 +30,7 @@ from logistics.cost.models import CostModels
 from logistics.errors import ConfigError
 
 __all__ = ["CrossingStop", "FortifiedPass", "FormationPlan", "ArmyPlan", "build_army_plan",
-           "army_bbox", "PlanOptions"]
+           "army_bbox", "PlanOptions", "planned_units"]
 
 
 @dataclass(frozen=True)
@@ -213,6 +213,20 @@ def _check_planners_dir(opt: PlanOptions, config_dir) -> None:
                           f"options with means_options(army, config_dir={str(config_dir)!r})")
 
 
+def planned_units(army, norms, rule, notes: list[str] | None = None) -> tuple:
+    """The army's formations as the plan routes them (``ResolvedFormation``): resolved
+    against ``norms`` and the fortified-region ``rule``, each objective area given to several
+    formations shared out along the departure line (:mod:`~logistics.advance.lanes`; its run
+    notes appended to ``notes``)."""
+    from logistics.advance.lanes import share_objective_areas
+    from logistics.army.resolve import resolve_formations
+
+    units = resolve_formations(army, norms, rule)
+    return share_objective_areas(
+        units, [(float(p.location().lon), float(p.location().lat)) for p in army.departure.line],
+        notes)
+
+
 def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
                     models: CostModels | None = None, config_dir=None):
     """Plan an army on a terrain Dataset; returns ``(plan, extras)``.
@@ -227,13 +241,11 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     ``options`` made for another folder are refused: build them with ``CostModels(config_dir)``
     and :func:`~logistics.advance.means.means_options` ``(army, config_dir=config_dir)``).
     """
-    from logistics.advance.lanes import share_objective_areas
-    from logistics.advance.ferry_sites import brigade_ships, flotilla_points, open_ferry_water
+    from logistics.advance.ferry_sites import army_ferry_sites, open_ferry_water
     from logistics.advance.frontier import home_sides
     from logistics.advance.routes import RouteCache
     from logistics.army.fortified import load_fortified
     from logistics.army.norms import load_norms
-    from logistics.army.resolve import resolve_formations
 
     opt = options or PlanOptions()
     models = models if models is not None else CostModels(config_dir)
@@ -245,29 +257,23 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     if opt.march_hours_scale is not None:
         norms = norms.with_march_hours_scaled(opt.march_hours_scale)
     fort = load_fortified(config_dir)
-    units = resolve_formations(army, norms, fort.rule)
     src = army.source
     t0 = army.h_hour.value
     seasons = _seasons(army)
     first = seasons[0][1]
     notes: list[str] = []
-    # an objective area given to several formations is shared out along the departure line
-    units = share_objective_areas(
-        units, [(float(p.location().lon), float(p.location().lat)) for p in army.departure.line],
-        notes)
+    units = planned_units(army, norms, fort.rule, notes)
     regions = [r for r in fort.regions] if opt.fortified else []
     cache = RouteCache()
     taiga_km = next((float(c.when.get("within_km_of_departure", 0.0)) for c in norms.observed
                      if "within_km_of_departure" in c.when), 0.0)
     ferried = {fid: b.id for b in army.flotilla for fid in b.ferries_for}
     # a flotilla ferries where it is (advance/ferry_sites.py): its water opens there, and its
-    # formations cross a major river nowhere else
-    ferry_points = {b.id: flotilla_points(b, brigade_ships(b, norms),
-                                          river_path=opt.river_planner is not None, notes=notes,
-                                          norms=norms.means.river)
-                    for b in army.flotilla if b.ferries_for}
-    # ... and at each ferried formation's own start: the crossing the sources name for it
-    own_sites = {u.id: [(u.start_lon, u.start_lat)] for u in units if u.id in ferried}
+    # formations cross a major river nowhere else; and at each ferried formation's own start:
+    # the crossing the sources name for it
+    ferry_points, own_sites = army_ferry_sites(army, units, norms,
+                                               river_path=opt.river_planner is not None,
+                                               notes=notes)
     sides = home_sides(terrain) if opt.own_sector else None
     if ferry_points:
         sites = [p for pts in ferry_points.values() for p in pts]

@@ -22,12 +22,13 @@ import pandas as pd
 
 from logistics.advance.depths import fortified_passes, pass_regions
 from logistics.advance.route_clock import Breaches, RouteClock, route_clock
-from logistics.advance.routes import PlannedRoute
+from logistics.advance.routes import START_RADIUS_KM, PlannedRoute
 from logistics.army.resolve import ResolvedFormation
 from logistics.errors import ConfigError, NoRouteError
 from logistics.terrain.classes import BIG_RIVER_CLASSES
 
-__all__ = ["choose_routes", "formed_at", "formation_key", "goes_round", "QUICKER_TIE_H"]
+__all__ = ["choose_routes", "formed_at", "formation_key", "goes_round", "QUICKER_TIE_H",
+           "route_order"]
 
 
 def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, models, options,
@@ -50,14 +51,8 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
     first = first_season
     chosen_routes: dict[str, PlannedRoute] = {}
     by_id = {u.id: u for u in units}
-    # parents before children (a formed child starts from its parent's route), and at each
-    # depth the formations that break into fortified regions before those that may go round
-    # them or follow behind: the bypass rule prices a depth by the breaches planned before it
-    # (route_clock.py)
-    order = sorted(units, key=lambda u: (_depth(u, by_id),
-                                         u.fortified_action in ("bypass", "follow")))
     breaches = Breaches()
-    for u in order:
+    for u in route_order(units):
         who = f"{src}: {formation_key(army, u.id)}"
         far = _start_across_the_frontier(u)
         if far:
@@ -70,7 +65,7 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
             keep = _regions_to_go_round(u, regions, notes)
             own_regions_barrier = barrier_cells(terrain, [r.shape for r in keep]) if keep else None
         bkey = "" if own_regions_barrier is None else "bypass:" + ",".join(r.id for r in keep)
-        start = (f"{u.id} start", u.start_lon, u.start_lat, 10.0)
+        start = (f"{u.id} start", u.start_lon, u.start_lat, START_RADIUS_KM)
         ruled = _sector_rule_cells(terrain, u, ferry_sites, sides)
         rules_key = f"rules:{u.id in ferry_sites}@{u.start_lon:.4f},{u.start_lat:.4f}"
         # its ferrying priced where it is ferried, so it crosses a big river only where worth it
@@ -95,7 +90,7 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
                 i = int(np.searchsorted(pseg["cum_km"].to_numpy(), fkm, side="left"))
                 i = min(i, len(pseg) - 1)
                 fstart = (f"{u.id} formed", float(pseg["lon"].iloc[i]),
-                          float(pseg["lat"].iloc[i]), 10.0)
+                          float(pseg["lat"].iloc[i]), START_RADIUS_KM)
                 cell = (int(pseg["row"].iloc[i]), int(pseg["col"].iloc[i]))
                 if bar is not None and bar[cell]:
                     # it is formed on its parent's route: that cell is open to it (moved off
@@ -169,6 +164,16 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
             breaches.add(u.id, _route_clock(chosen.segments, u, regions, rate_km_per_day,
                                             breaches, toll))
     return chosen_routes
+
+
+def route_order(units) -> list[ResolvedFormation]:
+    """``units`` in the order their routes are planned: parents before children (a formed
+    child starts from its parent's route), and at each depth the formations that break into
+    fortified regions before those that may go round them or follow behind (the bypass rule
+    prices a depth by the breaches planned before it, route_clock.py)."""
+    by_id = {u.id: u for u in units}
+    return sorted(units, key=lambda u: (_depth(u, by_id),
+                                        u.fortified_action in ("bypass", "follow")))
 
 
 class _FrontierCells:

@@ -34,11 +34,17 @@ from logistics.cost.models import CostModels
 from logistics.errors import ConfigError, NoRouteError
 
 __all__ = ["PlannedRoute", "RouteCache", "plan_route", "snap_point", "barrier_cells",
-           "rivers_between", "CROSSED_RIVER_CLASSES"]
+           "rivers_between", "area_error", "CROSSED_RIVER_CLASSES", "START_RADIUS_KM"]
 
 #: The river classes a leg to a near objective must be seen to cross (permanent rivers:
 #: WDBII major, large, medium); intermittent streams and canals are left to the cost rule.
 CROSSED_RIVER_CLASSES = (1, 2, 3)
+
+#: How far (km) a formation's start, or where it is formed, may be moved onto ground its pace
+#: vehicle can enter (:func:`snap_point`). **Assumed** (the plan's value, unchanged; a jump-off
+#: on a river bank falls in the river on a 1 km grid): ``ferry_sites.FERRY_SITE_KM`` and
+#: ``frontier.HOME_SLACK_KM`` build on it.
+START_RADIUS_KM: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -154,6 +160,19 @@ def snap_point(terrain, blocked: np.ndarray, name: str, lon: float, lat: float,
     return float(new[0]), float(new[1]), rc
 
 
+def area_error(where: str, obj, vehicle_id: str) -> ConfigError:
+    """The error of an objective area ``obj`` (:class:`~logistics.army.resolve.ObjectiveSpec`,
+    key path ``where``) none of whose points has ground ``vehicle_id`` can enter within its
+    ``radius_km`` (each point's own error is dropped: another point may be taken)."""
+    points = ", ".join(f"{label!r} (lon {olon:.3f}, lat {olat:.3f})"
+                       for label, olon, olat in obj.options)
+    return ConfigError(
+        f"{where}: no point of the objective area (any_of: {points}) lies on "
+        f"ground its pace vehicle {vehicle_id} can enter, nor has passable ground within "
+        f"radius_km {obj.radius_km:g}; fix: move at least one of its points onto land, "
+        "or give the area a larger radius_km")
+
+
 def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, float],
                objectives, *, models: CostModels, stencil: int = 16, engine: str = "auto",
                barriers: np.ndarray | None = None, barrier_key: str = "",
@@ -208,13 +227,7 @@ def plan_route(terrain, vehicle, season: str, start: tuple[str, float, float, fl
                 continue
             targets.append((label, tl, ta, cell, (label, float(olon), float(olat))))
         if not targets:
-            points = ", ".join(f"{label!r} (lon {olon:.3f}, lat {olat:.3f})"
-                               for label, olon, olat in obj.options)
-            raise ConfigError(
-                f"{who}.{okey}: no point of the objective area (any_of: {points}) lies on "
-                f"ground its pace vehicle {vehicle.id} can enter, nor has passable ground within "
-                f"radius_km {obj.radius_km:g}; fix: move at least one of its points onto land, "
-                "or give the area a larger radius_km")
+            raise area_error(f"{who}.{okey}", obj, vehicle.id)
         acc = accumulate(model, [cur], stencil=stencil, barriers=barriers, engine=engine,
                          stop_at=targets[0][3] if len(targets) == 1 else None)
         if cache is not None:

@@ -147,6 +147,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.cost.physics import check_vehicles
     from logistics.terrain.layer_files import check_layer_files
     from logistics.history.inputs import check_comparable, check_scorable, near_axes
+    from logistics.advance.land_check import check_points_on_land
 
     if args.samples > MAX_SAMPLES:
         raise ConfigError(f"--samples {args.samples}: at most {MAX_SAMPLES} draws per axis (each "
@@ -166,6 +167,8 @@ def _run(args: argparse.Namespace) -> int:
     # --configs that is no folder, a figure one army lacks, no documented axis modeled
     inputs = compare_inputs(args.documented, configs_dir=args.configs, overrides=overrides)
     check_comparable(inputs, modeled=bool(inputs.scenarios))
+    for army in inputs.scenarios.values():  # a start or objective in water: not in its run
+        check_points_on_land(army, resolution_m=args.resolution_m, dem=args.dem)
     with progress(2, "compare") as bar:
         bar.step("runs of every axis with a scenario")
         with cluster_for(args.workers, args.samples > 0) as client:

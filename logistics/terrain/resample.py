@@ -41,11 +41,17 @@ __all__ = ["sample_raster", "resample_to_grid"]
 _KINDS = ("bilinear", "nearest")
 
 
-def sample_raster(name: str | Path, lon, lat, *, kind: str = "bilinear") -> np.ndarray:
+def sample_raster(name: str | Path, lon, lat, *, kind: str = "bilinear", fill=None,
+                  grid: MetricGrid | None = None) -> np.ndarray:
     """Values of a shipped lon/lat raster at points (degrees): float64 for bilinear (NaN =
-    nodata or outside), the raster dtype for nearest (its nodata outside)."""
+    nodata or outside), the raster dtype for nearest (``fill`` outside, default its nodata).
+    ``grid``: the points are cell centres of this grid and take the values
+    :func:`resample_to_grid` gives its cells (bilinear over its averaging box); None: the
+    raster read at the points themselves."""
+    path = raster_path(name)
     lon_a, lat_a = np.broadcast_arrays(np.asarray(lon, float), np.asarray(lat, float))
-    return _read_points(raster_path(name), lon_a, lat_a, kind, box=1)
+    box = _box_factor(path, grid) if grid is not None and kind == "bilinear" else 1
+    return _read_points(path, lon_a, lat_a, kind, box, fill)
 
 
 def resample_to_grid(
