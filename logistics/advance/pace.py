@@ -170,8 +170,8 @@ def engine_hours_fuel_l(physics_s: np.ndarray, column_s: np.ndarray, floor_s: np
                      np.asarray(floor_s, dtype=np.float64)[None, :])
     crawl_s = np.asarray(dist_m, dtype=np.float64) / (CRAWL_KMH / 3.6)
     running = np.minimum(t, np.maximum(ref, crawl_s[None, :]))
-    ok = np.isfinite(t) & np.isfinite(ref)
-    extra_s = np.where(ok, np.maximum(running - ref, 0.0), 0.0)
+    ok = np.isfinite(t) & np.isfinite(ref)  # a step no class can drive adds no engine hours
+    extra_s = np.maximum(np.where(ok, running, 0.0) - np.where(ok, ref, 0.0), 0.0)
     return extra_s * np.asarray(zero_load_l_per_h, dtype=np.float64)[:, None] / 3600.0
 
 
