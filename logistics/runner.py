@@ -214,6 +214,7 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     check_vehicles(folder)  # figures that cannot move a vehicle: refused before the terrain
     if terrain is None:
         from logistics.advance.land_check import check_points_on_land
+        from logistics.advance.river_carry import check_river_moves
         from logistics.run_memory import check_run_fits
         from logistics.terrain import load_terrain
         from logistics.terrain.layer_files import check_layer_files
@@ -223,6 +224,8 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
         # a start or objective in a lake or the sea: the plan's refusal, before the terrain
         check_points_on_land(army, resolution_m=res, dem=dem,
                              river_path=(planners or {}).get("river_planner", True) is not None)
+        # a flotilla that cannot sail its carried formation's ports: the plan's refusal, now
+        check_river_moves(army, (planners or {}).get("river_planner", "default"))
         terrain = load_terrain(box, resolution_m=res, dem=dem, config_dir=folder)
     models = CostModels(folder)
     means = dict(default_planners(army, config_dir=folder))

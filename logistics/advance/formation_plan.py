@@ -22,7 +22,7 @@ import pandas as pd
 
 from logistics.advance.depths import FortifiedPass, fortified_passes
 from logistics.advance.movement import Timetable, through_depths
-from logistics.advance.route_choice import formation_key, formed_at
+from logistics.advance.route_choice import formed_at
 from logistics.advance.schedule import MarchSchedule, SeasonalWindow, hours_since
 from logistics.army.resolve import FOOT, MEN_CLASSES, ResolvedFormation
 from logistics.errors import ConfigError
@@ -633,27 +633,6 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
     return tt
 
 
-def _objectives_on_the_river(u, army, brigade_id: str, tt: Timetable) -> None:
-    """A formation carried by the flotilla goes where its ships go: each of its objectives
-    must lie within its ``radius_km`` of the river path the flotilla sails (``tt``), or the
-    formation would "arrive" at the end of the route, far from its objective (ConfigError)."""
-    from shapely import LineString, Point
-
-    from logistics.terrain import to_metric
-
-    x, y = to_metric(np.asarray(tt.lon, float), np.asarray(tt.lat, float))
-    path = LineString(np.column_stack([x, y])) if len(x) > 1 else Point(x[0], y[0])
-    for k, obj in enumerate(u.objectives):
-        gaps = [path.distance(Point(*to_metric(lon, lat))) / 1000.0 for _, lon, lat in obj.options]
-        if min(gaps) > obj.radius_km:
-            raise ConfigError(
-                f"{army.source}: {formation_key(army, u.id)}.objectives.{k}: {obj.name} lies "
-                f"{min(gaps):.0f} km from the rivers its flotilla {brigade_id} sails (radius_km "
-                f"{obj.radius_km:g}); a formation carried by the flotilla goes only where the "
-                "ships go; fix: an objective on the flotilla's route (a port of its `route:`), "
-                f"or another `movement:` for {u.id}")
-
-
 def _objectives_on_path(u, km, lon, lat) -> tuple[tuple[float, str], ...]:
     """A carried formation's objectives as (km, name) along the path its carriers take (the
     path point nearest each objective's first place), in path order; () for a path of one
@@ -680,19 +659,9 @@ def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None
             notes.append(f"{u.id}: carried by {u.carried_by}, but no river planner is available "
                          "in this build; it stays at its start")
             return None
-        from logistics.army.norms import troop_ships
+        from logistics.advance.river_carry import carried_river_timetable
 
-        ships = troop_ships(army, b, norms)  # less the ships assigned to its river supply
-        way = [(float(b.start.location().lon), float(b.start.location().lat))]
-        way += [(float(p.location().lon), float(p.location().lat)) for p in b.route]
-        tt = opt.river_planner(way, depart_h=u.start_h, men=u.men, ships=ships)
-        n = [x.id for x in army.flotilla].index(b.id)
-        if not tt.ok:  # issue 13: a flotilla on a formation with no river on its route
-            raise ConfigError(
-                f"{army.source}: flotilla.{n} ({b.id}) carries {u.id}, but it cannot sail its "
-                f"start and route ({tt.reason}); fix: a start and route ports on navigable "
-                f"rivers, or another `movement:` for {u.id}")
-        _objectives_on_the_river(u, army, b.id, tt)
+        tt = carried_river_timetable(u, army, b, norms, opt.river_planner)
         notes += [f"{u.id}: {n}" for n in tt.notes]
         return tt
     if u.movement == "rail":

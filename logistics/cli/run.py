@@ -293,6 +293,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import configured_documented
     from logistics.advance.land_check import check_points_on_land
+    from logistics.advance.river_carry import check_river_moves
     from logistics.advance.plan import army_bbox
     from logistics.run_memory import check_run_fits
     from logistics.cost.physics import check_vehicles
@@ -345,6 +346,7 @@ def _run(args: argparse.Namespace) -> int:
                 check_layer_files(dem=args.dem)  # a damaged layer: refused now, not in the terrain
                 # a start or objective in a lake or the sea: refused now, not in the planning
                 check_points_on_land(sc, resolution_m=args.resolution_m, dem=args.dem)
+                check_river_moves(sc)  # a flotilla that sails no river: refused now, too
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                       resolution_m=args.resolution_m, events=not args.no_events,

@@ -1,0 +1,86 @@
+"""A flotilla that cannot sail its carried formation's start and route, or a carried
+formation's objective off the river path, refused before the terrain step (advance/river_carry).
+
+The corpus's nonsense-flotilla-start-in-desert, -flotilla-route-over-land and
+-carried-objective-inland were refused cleanly but only in the plan, after ``logistics run``'s
+progress reached "terrain, route, supply, advance". The river path reads only the river
+network, so the plan's own check (:func:`carried_river_timetable`) runs first with the run's
+river planner: it refuses what the plan refuses, in its words, and nothing the plan takes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from logistics import settings
+from logistics.errors import ConfigError
+
+STEP = "terrain, route, supply, advance"
+
+#: The corpus's three edits of the 15th Army's file (its flotilla carries 15a-landing)
+EDITS = {
+    "start-in-desert": (lambda d: d["flotilla"][0].__setitem__("start", {
+        "place": "Gobi", "lon": 110.0, "lat": 43.0, "assumed": "x"}),
+        ("flotilla.0 (1st-river-ship-brigade) carries 15a-landing, but it cannot sail its start "
+         "and route (the origin (110.000E 43.000N) is")),
+    "route-over-land": (lambda d: d["flotilla"][0].__setitem__("route", [
+        {"place": "Hailar", "assumed": "x"}, {"place": "Solun", "assumed": "x"}]),
+        "from a navigable river"),
+    "objective-inland": (lambda d: next(f for f in d["formations"] if f["id"] == "15a-landing")
+                         .__setitem__("objectives", [{"place": "Solun", "assumed": "x"}]),
+                         ("(15a-landing).objectives.0: Solun lies 423 km from the rivers its "
+                          "flotilla 1st-river-ship-brigade sails")),
+}
+
+
+def _edited(tmp_path: Path, kind: str) -> Path:
+    data = yaml.safe_load((settings.SHIPPED_CONFIG_DIR / "2fef-15a.yaml").read_text(
+        encoding="utf-8"))
+    EDITS[kind][0](data)
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", sorted(EDITS))
+def test_a_flotilla_that_sails_no_river_is_refused_before_the_terrain_step(tmp_path, capsys,
+                                                                           kind):
+    from logistics.cli import main
+
+    out = tmp_path / "o"
+    assert main(["run", str(_edited(tmp_path, kind)), "--resolution-m", "10000", "--out",
+                 str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and not out.exists(), err
+    assert STEP not in err, err  # refused before the work, not in its planning
+    line = [ln for ln in err.splitlines() if ln.startswith("logistics run: error: ")]
+    assert len(line) == 1 and "army.yaml: " in line[0], err
+    assert EDITS[kind][1] in line[0], line[0]
+
+
+def test_the_python_run_refuses_it_before_building_the_terrain(tmp_path, monkeypatch):
+    import logistics
+    import logistics.terrain
+
+    def no_terrain(*args, **kwargs):
+        raise AssertionError("the terrain was built before the refusal")
+
+    monkeypatch.setattr(logistics.terrain, "load_terrain", no_terrain)
+    with pytest.raises(ConfigError, match=r"cannot sail its start and route"):
+        logistics.run(_edited(tmp_path, "start-in-desert"), resolution_m=25000)
+
+
+def test_every_shipped_army_passes_and_no_planner_refuses_nothing(tmp_path):
+    """What the plan takes the check takes: every shipped army (15A, 2RBA and 5RC carry
+    formations by river); a run without a river planner carries nobody, so nothing is
+    refused (the plan only notes it)."""
+    from logistics.advance.river_carry import check_river_moves
+    from logistics.army import load_army
+    from logistics.army.load import army_paths
+
+    for path in army_paths(settings.SHIPPED_CONFIG_DIR):
+        check_river_moves(load_army(path))
+    check_river_moves(load_army(_edited(tmp_path, "start-in-desert")), None)
