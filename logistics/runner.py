@@ -214,7 +214,7 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     check_vehicles(folder)  # figures that cannot move a vehicle: refused before the terrain
     if terrain is None:
         from logistics.advance.land_check import check_points_on_land
-        from logistics.advance.river_carry import check_river_moves
+        from logistics.advance.land_check import check_river_moves
         from logistics.run_memory import check_run_fits
         from logistics.terrain import load_terrain
         from logistics.terrain.layer_files import check_layer_files

@@ -77,7 +77,7 @@ def test_every_shipped_army_passes_and_no_planner_refuses_nothing(tmp_path):
     """What the plan takes the check takes: every shipped army (15A, 2RBA and 5RC carry
     formations by river); a run without a river planner carries nobody, so nothing is
     refused (the plan only notes it)."""
-    from logistics.advance.river_carry import check_river_moves
+    from logistics.advance.land_check import check_river_moves
     from logistics.army import load_army
     from logistics.army.load import army_paths
 

@@ -1,4 +1,5 @@
-"""A start or an objective in a lake or the sea, refused before the terrain step.
+"""A start or an objective in a lake or the sea, and a flotilla that cannot carry its
+formation, refused before the terrain step.
 
 The plan moves a start or objective lying on ground its pace vehicle cannot enter to the
 nearest passable cell within its radius, and refuses it when there is none
@@ -29,7 +30,7 @@ import numpy as np
 
 from logistics.errors import ConfigError, NoRouteError
 
-__all__ = ["check_points_on_land"]
+__all__ = ["check_points_on_land", "check_river_moves"]
 
 
 def check_points_on_land(army, *, resolution_m: float | None = None, dem: str = "merged",
@@ -175,3 +176,30 @@ class _Water:
             half = min(whole, max(2 * half, 1, reach))
         snap_point(win, np.asarray(blocked), name, lon, lat, radius_km, [], who, key=key,
                    kind=kind)
+
+
+def check_river_moves(army, river_planner="default") -> None:
+    """ConfigError, before the terrain is built, for a formation of ``army`` carried by a
+    flotilla that cannot sail its start and route or whose objectives lie off the river path:
+    :func:`~logistics.advance.river_carry.carried_river_timetable` for each, as the plan calls it (in the plan's order of
+    formations). ``river_planner``: the run's (``"default"``: the army's own, from its configs
+    folder; None: the run has none, and the plan carries nobody, so nothing is refused)."""
+    from logistics.advance.plan import planned_units
+    from logistics.advance.river_carry import carried_river_timetable
+    from logistics.army.fortified import load_fortified
+    from logistics.army.norms import load_norms
+
+    if river_planner is None or not any(f.movement == "river" for f in army.formations):
+        return
+    if river_planner == "default":
+        from functools import partial
+
+        from logistics.advance.means import river_planner as plain
+
+        river_planner = partial(plain, config_dir=army.config_dir)
+    norms = load_norms(army.config_dir)
+    brigades = {b.id: b for b in army.flotilla}
+    for u in planned_units(army, norms, load_fortified(army.config_dir).rule):
+        b = brigades.get(u.carried_by) if u.movement == "river" else None
+        if b is not None:
+            carried_river_timetable(u, army, b, norms, river_planner)

@@ -3,7 +3,7 @@ the flotilla's start and route ports, refused when the ships cannot sail it or w
 formation's objectives lie off the river path they sail.
 
 One check for two callers: the plan (:func:`logistics.advance.formation_plan.formation_plan`,
-which places the formation on this timetable) and :func:`check_river_moves`, called by
+which places the formation on this timetable) and :func:`logistics.advance.land_check.check_river_moves`, called by
 ``logistics run`` and :func:`logistics.runner.run_scenario` before their terrain step with the
 same river planner. Why: the river path reads only the river network, not the run's terrain,
 so a flotilla that sails no river (issue 13) is refused before the work, in the plan's words.
@@ -16,7 +16,7 @@ import numpy as np
 from logistics.advance.movement import Timetable
 from logistics.errors import ConfigError
 
-__all__ = ["carried_river_timetable", "check_river_moves"]
+__all__ = ["carried_river_timetable"]
 
 
 def carried_river_timetable(u, army, b, norms, river_planner) -> Timetable:
@@ -60,29 +60,3 @@ def _objectives_on_the_river(u, army, brigade_id: str, tt: Timetable) -> None:
                 f"{obj.radius_km:g}); a formation carried by the flotilla goes only where the "
                 "ships go; fix: an objective on the flotilla's route (a port of its `route:`), "
                 f"or another `movement:` for {u.id}")
-
-
-def check_river_moves(army, river_planner="default") -> None:
-    """ConfigError, before the terrain is built, for a formation of ``army`` carried by a
-    flotilla that cannot sail its start and route or whose objectives lie off the river path:
-    :func:`carried_river_timetable` for each, as the plan calls it (in the plan's order of
-    formations). ``river_planner``: the run's (``"default"``: the army's own, from its configs
-    folder; None: the run has none, and the plan carries nobody, so nothing is refused)."""
-    from logistics.advance.plan import planned_units
-    from logistics.army.fortified import load_fortified
-    from logistics.army.norms import load_norms
-
-    if river_planner is None or not any(f.movement == "river" for f in army.formations):
-        return
-    if river_planner == "default":
-        from functools import partial
-
-        from logistics.advance.means import river_planner as plain
-
-        river_planner = partial(plain, config_dir=army.config_dir)
-    norms = load_norms(army.config_dir)
-    brigades = {b.id: b for b in army.flotilla}
-    for u in planned_units(army, norms, load_fortified(army.config_dir).rule):
-        b = brigades.get(u.carried_by) if u.movement == "river" else None
-        if b is not None:
-            carried_river_timetable(u, army, b, norms, river_planner)

@@ -293,7 +293,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import configured_documented
     from logistics.advance.land_check import check_points_on_land
-    from logistics.advance.river_carry import check_river_moves
+    from logistics.advance.land_check import check_river_moves
     from logistics.advance.plan import army_bbox
     from logistics.run_memory import check_run_fits
     from logistics.cost.physics import check_vehicles
