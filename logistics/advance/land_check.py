@@ -182,8 +182,9 @@ def check_river_moves(army, river_planner="default") -> None:
     """ConfigError, before the terrain is built, for a formation of ``army`` carried by a
     flotilla that cannot sail its start and route or whose objectives lie off the river path:
     :func:`~logistics.advance.river_carry.carried_river_timetable` for each, as the plan calls
-    it (in the plan's order of formations). ``river_planner``: the run's (``"default"``: the army's own, from its configs
-    folder; None: the run has none, and the plan carries nobody, so nothing is refused)."""
+    it (in the plan's order of formations). ``river_planner``: the run's (``"default"``: the
+    army's own, from its configs folder; None: the run has none, and the plan carries nobody,
+    so nothing is refused)."""
     from logistics.advance.plan import planned_units
     from logistics.advance.river_carry import carried_river_timetable
     from logistics.army.fortified import load_fortified

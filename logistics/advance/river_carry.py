@@ -5,8 +5,9 @@ formation's objectives lie off the river path they sail.
 One check for two callers: the plan (:func:`logistics.advance.formation_plan.formation_plan`,
 which places the formation on this timetable) and
 :func:`logistics.advance.land_check.check_river_moves`, called by ``logistics run`` and
-:func:`logistics.runner.run_scenario` before their terrain step with the same river planner. Why: the river path reads only the river network, not the run's terrain,
-so a flotilla that sails no river (issue 13) is refused before the work, in the plan's words.
+:func:`logistics.runner.run_scenario` before their terrain step with the same river planner.
+Why: the river path reads only the river network, not the run's terrain, so a flotilla that
+sails no river (issue 13) is refused before the work, in the plan's words.
 """
 
 from __future__ import annotations
