@@ -84,3 +84,48 @@ def test_every_shipped_army_passes_and_no_planner_refuses_nothing(tmp_path):
     for path in army_paths(settings.SHIPPED_CONFIG_DIR):
         check_river_moves(load_army(path))
     check_river_moves(load_army(_edited(tmp_path, "start-in-desert")), None)
+
+
+def _comparison(tmp_path: Path) -> tuple[Path, Path]:
+    """A configs folder with the 15th Army's file, its flotilla started in the Gobi, and a
+    documented file with one row of its axis (so a comparison models it)."""
+    import csv
+    import io
+
+    from tests.test_cli_before_work import _doc_rows
+
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "2fef-15a.yaml").write_text(
+        _edited(tmp_path, "start-in-desert").read_text(encoding="utf-8"), encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(_doc_rows("1FEF-35A"))))
+    rows[1][0] = "2FEF-15A"
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows[:2])
+    doc = tmp_path / "doc.csv"
+    doc.write_text(buf.getvalue(), encoding="utf-8")
+    return cfg, doc
+
+
+def test_the_python_compare_refuses_it_before_its_runs(tmp_path, monkeypatch):
+    import logistics
+    import logistics.history.compare
+
+    def no_runs(*args, **kwargs):
+        raise AssertionError("the comparison's runs began before the refusal")
+
+    monkeypatch.setattr(logistics.history.compare, "compare", no_runs)
+    cfg, doc = _comparison(tmp_path)
+    with pytest.raises(ConfigError, match="cannot sail its start and route"):
+        logistics.compare(doc, configs_dir=cfg, resolution_m=10000, workers=0)
+
+
+def test_compare_refuses_a_flotilla_that_sails_no_river_before_its_runs(tmp_path, capsys):
+    """The same flotilla in an army of a comparison: refused before 'runs of every axis'
+    (flotilla31 left it in the runs), in the plan's words."""
+    from tests.test_cli_before_work import _compare, _refused_first
+
+    cfg, doc = _comparison(tmp_path)
+    err = _refused_first(capsys, _compare(cfg, doc, tmp_path / "o"))
+    assert "carries 15a-landing, but it cannot sail its start and route" in err, err
+    assert not (tmp_path / "o").exists()

@@ -147,7 +147,7 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.cost.physics import check_vehicles
     from logistics.terrain.layer_files import check_layer_files
     from logistics.history.inputs import check_comparable, check_scorable, near_axes
-    from logistics.advance.land_check import check_points_on_land
+    from logistics.advance.land_check import check_points_on_land, check_river_moves
 
     if args.samples > MAX_SAMPLES:
         raise ConfigError(f"--samples {args.samples}: at most {MAX_SAMPLES} draws per axis (each "
@@ -169,6 +169,7 @@ def _run(args: argparse.Namespace) -> int:
     check_comparable(inputs, modeled=bool(inputs.scenarios))
     for army in inputs.scenarios.values():  # a start or objective in water: not in its run
         check_points_on_land(army, resolution_m=args.resolution_m, dem=args.dem)
+        check_river_moves(army)  # a flotilla that sails no river: not in its run either
     with progress(2, "compare") as bar:
         bar.step("runs of every axis with a scenario")
         with cluster_for(args.workers, args.samples > 0) as client:
