@@ -61,7 +61,7 @@ def test_a_load_carries_what_its_formations_burn_until_it_is_there():
     1,650 L at the load's arrival, 4 trucks (3 without the burn)."""
     col = _column()
     (d,) = col.dispatch(0.0, 1, "dry", np.random.default_rng(0), 1.0, 1.0, wanted_l=1200.0,
-                        burn_l_per_h=150.0)
+                        want_at=lambda h: 1200.0 + 150.0 * h)
     assert (d.trucks, d.litres) == (4, 2000.0)
 
 

@@ -252,7 +252,6 @@ class TruckColumn:
         wanted_l: float = float("inf"),
         ferried: tuple[float, ...] = (),
         flotilla: bool = False,
-        burn_l_per_h: float = 0.0,
         target: str = "",
         want_at: Callable[[float], float] | None = None,
     ) -> list[Delivery]:
@@ -260,21 +259,19 @@ class TruckColumn:
         litres it lacks that nothing on the road brings yet; :data:`WANTED_MIN_L`); each sent
         load comes off it. Return their future deliveries.
 
-        A ready convoy sends those of its trucks at the railhead the want fills, with what its
-        formations burn (``burn_l_per_h``, litres an hour) while the load is loaded and driven
-        out (:func:`trucks_for`); they are away until back (their trip, :attr:`away`). The
-        load is timed to formation ``target`` (its id; the army's reserve has a key of its
-        own): the convoy's next load for it leaves, with the trucks at the railhead then,
-        when this one reaches it (:meth:`next_h`; assumed: a column sends one load at a time
-        to a formation, sized to its lack when it leaves; sent every hour, loads so sized
-        split a convoy into hundreds of small ones, the want growing by an hour's burn: tried
-        in 0d64063); loads for other formations leave with the trucks at the railhead. A
-        convoy sent whole sends again when its first trucks are back, as before. The trucks'
-        own fuel is that of the trucks sent. ``want_at(h)``: the want at a load's arrival
-        ``h`` hours from now, when the caller knows it better than ``wanted_l`` and
-        ``burn_l_per_h`` (:meth:`Resupply.send
-        <logistics.advance.resupply.Resupply.send>`: each formation's, less what is on the
-        road for it, its burn included).
+        A ready convoy sends those of its trucks at the railhead the want at the load's arrival
+        fills (``want_at``, else ``wanted_l``; :func:`trucks_for`); they are away until back
+        (their trip, :attr:`away`). The load is timed to formation ``target`` (its id; the
+        army's reserve has a key of its own): the convoy's next load for it leaves, with the
+        trucks at the railhead then, when this one reaches it (:meth:`next_h`; assumed: a
+        column sends one load at a time to a formation, sized to its lack when it leaves; sent
+        every hour, loads so sized split a convoy into hundreds of small ones, the want growing
+        by an hour's burn: tried in 0d64063); loads for other formations leave with the trucks
+        at the railhead. A convoy sent whole sends again when its first trucks are back, as
+        before. The trucks' own fuel is that of the trucks sent. ``want_at(h)``: the want at a
+        load's arrival ``h`` hours from now, with what its formations burn while it is loaded
+        and driven out (:meth:`Resupply.send <logistics.advance.resupply.Resupply.send>`: each
+        formation's, less what is on the road for it, its burn included).
 
         ``ferried``: the hours at which the formation was all across each big river it is
         ferried over between the railhead and where it is (``flotilla``: by its flotilla
@@ -305,8 +302,8 @@ class TruckColumn:
             per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
             h = self.load_h + out_h
-            n = trucks_for((want_at(h) if want_at is not None else wanted_l + burn_l_per_h * h)
-                           - sent_l, per_truck, present)
+            n = trucks_for((want_at(h) if want_at is not None else wanted_l) - sent_l,
+                           per_truck, present)
             if n <= 0:
                 continue
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
