@@ -21,14 +21,14 @@ Two numbers per vehicle, fitted to its documented consumption (:func:`fit_engine
 * ``zero_load_l_per_h``: the flow at zero load, at least the vehicle's idle flow.
 
 A vehicle with two documented figures (road and cross-country) has both fitted, least squares on
-relative errors, with the zero-load share between 0 and ``ZERO_LOAD_MAX_SHARE``: exact when the
-physics allows it, else the closest fit inside the bounds, and the table says by how much it
-misses. A vehicle with
-one figure has ``zero_load = ZERO_LOAD_SHARE x full_power`` (**assumption**, named there) and
-``full_power`` solved from that figure, then held to the bounds. A vehicle without figures
-borrows its lender's specific consumption (litres per kWh, times the file's fuel volume factor)
-and zero-load share. Each figure is matched at the speed and load it was measured at: the speed
-its source gives (a trial's average speed), else the vehicle's own speed on that going in the
+relative errors, with the zero-load share between 0 and ``ZERO_LOAD_MAX_SHARE`` (0.3, a petrol
+engine's plausible top, assumed): exact when the physics allows it, else the closest fit inside the
+bounds, and the table says by how much it misses (``method`` names the bound it is held at). A
+vehicle with one figure has ``zero_load = ZERO_LOAD_SHARE x full_power`` (**assumption**, named
+there) and ``full_power`` solved from that figure, then held to the bounds. A vehicle without
+figures borrows its lender's specific consumption (litres per kWh, times the file's fuel volume
+factor) and zero-load share. Each figure is matched at the speed and load it was measured at: the
+speed its source gives (a trial's average speed), else the vehicle's own speed on that going in the
 model (**assumption**: a figure without conditions is read as driving at the vehicle's speed).
 """
 
@@ -145,10 +145,20 @@ def _table(points: list[TargetPoint], zero: float, full: float) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(_TABLE_COLUMNS))
 
 
-#: Largest zero-load share a fit may choose: an engine at zero load burns less than half of
-#: its full-power flow (assumption, a plain physical bound: its friction is less than the
-#: work it can deliver).
-ZERO_LOAD_MAX_SHARE: float = 0.5
+#: Largest zero-load share a fit may choose (zero-load flow over full-power flow at the same
+#: working speed). **Assumption**, named, no source (parameters.md §3.2 and §6: no g/kWh or
+#: part-load figure of a 1945 engine): the zero-load flow is the fuel that overcomes the
+#: engine's own friction and pumping at working speed, and a 1940s engine's friction is a
+#: fifth to a quarter of the work its cylinders do at full load; a petrol engine, throttled at
+#: zero load, pumps against its closed throttle besides, a diesel does not. Plausible range
+#: for a petrol engine 0.15-0.3 (a diesel's lower), so 0.3, its top, for every engine: the
+#: fitted diesels sit at 0.04-0.13 and the one-figure assumption ``ZERO_LOAD_SHARE`` is 0.2.
+#: Until December 2026 it was 0.5 ("less than half", friction below the work it can deliver),
+#: which the BT-7's range figures pushed the fit to: 89.5 L/h at zero load for a 450 hp petrol
+#: engine whose full-power flow is 179 L/h, charged per hour of every crawl by the engine-hours
+#: rule (logistics/advance/pace.py ``engine_hours_fuel_l``). A vehicle whose figures need more
+#: misses them, and its table and ``method`` say so.
+ZERO_LOAD_MAX_SHARE: float = 0.3
 _SHARES = np.linspace(0.0, ZERO_LOAD_MAX_SHARE, 501)
 
 
@@ -205,4 +215,7 @@ def fit_engine(v: Vehicle, points: list[TargetPoint], lender: Engine | None = No
                   f"{like.fuel_volume_factor:g} and its zero-load share")
     if math.isclose(full, hi, rel_tol=1e-9) or math.isclose(full, lo, rel_tol=1e-9):
         method += "; held at the bound of BSFC_FULL_G_PER_KWH"
+    if len(points) >= 2 and math.isclose(zero, ZERO_LOAD_MAX_SHARE * full, rel_tol=1e-9):
+        method += (f"; zero-load share held at its bound {ZERO_LOAD_MAX_SHARE:g} "
+                   "(ZERO_LOAD_MAX_SHARE)")
     return Engine(v.id, v.fuel_type, p_kw, zero, full, idle, method, _table(points, zero, full))

@@ -661,7 +661,9 @@ MIN_LEVEL_KMH: float = float(tobler_kmh(0.0))
 #: specific consumption of a 1940s engine (``BSFC_FULL_G_PER_KWH``), so a figure it misses by
 #: more than 4x is no consumption an engine of that power burns: a slip of unit (per km for per
 #: 100 km is 100x). The shipped vehicles' fits miss by a few per cent (the GAZ-67B missed by
-#: -49 % until its air drag was priced, :func:`speed_drag_n_per_m2s2`).
+#: -49 % until its air drag was priced, :func:`speed_drag_n_per_m2s2`), but for the BT-7's
+#: range figures (tank volume over range, -51 % and -56 % at its 72 and 50 km/h: README, "Where
+#: the model misses its sources").
 FIT_MISS_FACTOR: float = 4.0
 
 _LEVEL_SURFACES: dict[str, str] = {"road": "speed_road_kmh", "steppe": "speed_cc_kmh"}
