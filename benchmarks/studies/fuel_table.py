@@ -38,7 +38,7 @@ def fuel_table() -> pd.DataFrame:
         documented = "; ".join(
             f"{t.surface.replace('_', '-')} {t.l_per_100km:g}"
             + (f" at {t.speed_kmh:g} km/h" if t.speed_kmh else "")
-            + (f" (model {m:.0f})" if (m := _model_at(eng, t.surface)) is not None else "")
+            + _model_at(eng, t.surface)
             for t in v.fuel_targets
         ) or f"none (borrows {v.calibrate_like.vehicle})"
         rows.append(dict(
@@ -46,15 +46,31 @@ def fuel_table() -> pd.DataFrame:
             climb_5pct=per_100km("steppe", 0.05), ratio=steppe / road, documented=documented,
             zero_load_l_h=eng.zero_load_l_per_h, full_power_l_h=eng.full_power_l_per_h,
             g_per_kwh=eng.bsfc_full_g_per_kwh,
-            fit="held at 400 g/kWh" if "bound" in eng.method else (
-                "borrowed" if "borrowed" in eng.method else "fitted"),
+            fit=_fit_text(eng),
         ))
     return pd.DataFrame(rows)
 
 
-def _model_at(eng, surface: str) -> float | None:
+def _fit_text(eng) -> str:
+    """How the engine was obtained, with the bounds it is held at (its ``method``)."""
+    from logistics.cost.engine import ZERO_LOAD_MAX_SHARE
+
+    held = [f"{eng.bsfc_full_g_per_kwh:.0f} g/kWh"] if "BSFC_FULL" in eng.method else []
+    if "ZERO_LOAD_MAX_SHARE" in eng.method:
+        held.append(f"zero-load share {ZERO_LOAD_MAX_SHARE:g}")
+    if held:
+        return "held at " + " and ".join(held)
+    return "borrowed" if "borrowed" in eng.method else "fitted"
+
+
+def _model_at(eng, surface: str) -> str:
+    """' (model N)' for the engine's figure on ``surface``, with its miss when 2 % or more."""
     table = eng.table.set_index("surface")
-    return float(table.model_l_per_100km[surface]) if surface in table.index else None
+    if surface not in table.index:
+        return ""
+    miss = float(table.rel_err[surface])
+    return (f" (model {float(table.model_l_per_100km[surface]):.0f}"
+            + (f", {100 * miss:+.0f} %" if abs(miss) >= 0.02 else "") + ")")
 
 
 def markdown(table: pd.DataFrame) -> str:
