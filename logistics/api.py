@@ -425,8 +425,7 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     a cluster only when ``samples`` > 0, sized to the machine, or LOGISTICS_SCHEDULER's)."""
     from logistics.history.compare import compare as _compare
     from logistics.history.compare import compare_inputs
-    from logistics.advance.land_check import check_points_on_land, check_river_moves
-    from logistics.history.inputs import check_comparable, check_scorable
+    from logistics.history.inputs import check_comparable, check_runnable, check_scorable
     from logistics.cli._cluster import cluster_for
     from logistics.history.uncertainty import MAX_SAMPLES
 
@@ -454,9 +453,10 @@ def compare(documented=None, *, configs_dir=None, resolution_m: float | None = N
     inputs = compare_inputs(documented, configs_dir=configs_dir, config_dir=config_dir,
                             overrides=overrides)
     check_comparable(inputs, modeled=bool(inputs.scenarios))
-    for army in inputs.scenarios.values():  # a start or objective in water: not in its run
-        check_points_on_land(army, resolution_m=resolution_m, dem=dem)
-        check_river_moves(army)  # a flotilla that sails no river: not in its run either
+    # a start or objective in water on a DEM of the runs (the draws' too), a flotilla that
+    # sails no river: refused now, not in the runs
+    check_runnable(inputs, resolution_m=resolution_m, dem=dem, samples=int(samples),
+                   samples_key="samples=")
     with cluster_for(None if workers is None else int(workers), int(samples) > 0) as client:
         return _compare(documented, configs_dir=configs_dir, resolution_m=resolution_m,
                         samples=int(samples), seed=seed, config_dir=config_dir,

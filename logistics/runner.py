@@ -171,6 +171,7 @@ def run_scenario(
     planners: Mapping[str, object] | None = None,
     own_sector: bool = True,
     config_dir: str | Path | None = None,
+    river_timetables: Mapping | None = None,
 ) -> RunResult:
     """Run one army on the shipped terrain and return its :class:`RunResult`.
 
@@ -190,7 +191,10 @@ def run_scenario(
     fortified regions, railways, rail and river figures): an army file is loaded and checked
     against it; a loaded army runs on the folder it was loaded with (``Army.config_dir``), and
     is checked again when ``config_dir`` names another. None: ``settings.CONFIG_DIR``
-    (``LOGISTICS_CONFIG_DIR``), or the loaded army's folder.
+    (``LOGISTICS_CONFIG_DIR``), or the loaded army's folder. ``river_timetables``: what
+    :func:`~logistics.advance.land_check.check_river_moves` returned for this army before
+    (``logistics run`` checks it before its terrain step), taken rather than sailed again;
+    not taken with ``overrides`` (a drawn river norm would not be in them).
     """
     commit = _git_commit()  # as the run starts: a commit made while it runs is not its code
     army = army_for(scenario, config_dir)  # checked as written, against the run's folder
@@ -199,19 +203,23 @@ def run_scenario(
         return _run_scenario(army, seed=seed, overrides=overrides, army_overrides=own,
                              dem=dem, resolution_m=resolution_m, events=events,
                              cost_surface=cost_surface, terrain=terrain, engine=engine,
-                             planners=planners, own_sector=own_sector, commit=commit)
+                             planners=planners, own_sector=own_sector, commit=commit,
+                             river_timetables=None if overrides else river_timetables)
 
 
 def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
                   resolution_m: float | None, events: bool, cost_surface: bool, terrain,
-                  engine: str, planners, own_sector: bool, commit: str) -> RunResult:
+                  engine: str, planners, own_sector: bool, commit: str,
+                  river_timetables: Mapping | None = None) -> RunResult:
     """:func:`run_scenario` within its norms overrides: ``army_overrides`` are the others;
-    ``commit`` is the code's commit read at the run's start."""
+    ``commit`` is the code's commit read at the run's start; ``river_timetables`` the
+    carried formations' timetables sailed before (the plan takes them, and adds its own)."""
     army, scales = apply_army_overrides(army, army_overrides)
     folder = army.config_dir  # every configs file of the run from here
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
     box = army_bbox(army)
     check_vehicles(folder)  # figures that cannot move a vehicle: refused before the terrain
+    sailed = dict(river_timetables or {})
     if terrain is None:
         from logistics.advance.land_check import check_points_on_land
         from logistics.advance.land_check import check_river_moves
@@ -225,7 +233,7 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
         check_points_on_land(army, resolution_m=res, dem=dem,
                              river_path=(planners or {}).get("river_planner", True) is not None)
         # a flotilla that cannot sail its carried formation's ports: the plan's refusal, now
-        check_river_moves(army, (planners or {}).get("river_planner", "default"))
+        check_river_moves(army, (planners or {}).get("river_planner", "default"), sailed)
         terrain = load_terrain(box, resolution_m=res, dem=dem, config_dir=folder)
     models = CostModels(folder)
     means = dict(default_planners(army, config_dir=folder))
@@ -233,7 +241,8 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
     options = PlanOptions(speed_scale=scales["speed_scale"], fuel_scale=scales["fuel_scale"],
                           march_hours_per_day=scales.get("march_hours_per_day"),
                           march_hours_scale=scales.get("march_hours_scale"),
-                          fortified=events, own_sector=own_sector, engine=engine, **means)
+                          fortified=events, own_sector=own_sector, engine=engine,
+                          river_timetables=sailed, **means)
     plan, extras = build_army_plan(army, terrain, options=options, models=models,
                                    config_dir=folder)
     sim = simulate_army(plan, seed=seed, rule=extras["fortified"].rule)

@@ -117,7 +117,8 @@ def test_a_corps_state_counts_the_parts_drawn_from_it_litres_over_litres():
 
 def _two_formation_trace():
     """A headline formation that never stops and a second one whose trucks run dry at
-    10:00 (left behind) and which is itself held at 14:00 and 15:00 (nothing left to move)."""
+    10:00 (left behind) and which is itself held at 14:00 and 15:00 (nothing left to move):
+    from 13:30, its daily row says (1.5 h held for fuel on 12 Aug)."""
     from logistics.history.runs import FORMATION_COLUMNS, RunTrace
 
     times = pd.date_range("1945-08-12 09:00", periods=8, freq="h")
@@ -136,8 +137,11 @@ def _two_formation_trace():
     head = tracks[tracks["formation_id"] == "fd"].drop(columns="formation_id")
     daily = pd.DataFrame({"date": ["1945-08-12"], "cum_km": [21.0], "status": ["moving"],
                           "hours_halted_no_fuel": [0.0], "refills_total": [0.5], "dry_classes": [""]})
+    dailies = pd.DataFrame({"formation_id": ["fd", "corps"], "date": ["1945-08-12"] * 2,
+                            "hours_halted_no_fuel": [0.0, 1.5]})
     return RunTrace(track=head, route_points=head[["cum_km", "lon", "lat"]], daily=daily,
-                    formations=forms, tracks=tracks, routes=tracks[["formation_id", "cum_km", "lon", "lat"]])
+                    formations=forms, tracks=tracks, routes=tracks[["formation_id", "cum_km", "lon", "lat"]],
+                    dailies=dailies)
 
 
 def test_verdict_reads_every_formation_not_only_the_headline():
@@ -197,7 +201,7 @@ def test_verdict_vehicles_dry_but_no_formation_held():
 def test_a_wait_for_fuel_is_read_against_the_hours_held_that_day():
     """A documented wait that gives no refills ([DAINES-TA]'s 'ожидать подвоза горючего') is
     read against the hours each matched formation was held for fuel that day: the corps of
-    the two-formation trace is held in the steps ending 14:00 and 15:00 of 12 Aug (2 h), the
+    the two-formation trace is held from 13:30 of 12 Aug (1.5 h, its daily row), the
     forward detachment never; the day before the trace begins, nothing to read (empty)."""
     from logistics.history.fuel import score_fuel_states
 
@@ -206,7 +210,7 @@ def test_a_wait_for_fuel_is_read_against_the_hours_held_that_day():
          "place": "", "state": "waited for fuel", "refills": float("nan"), "source": "t",
          "quote": "q"} for day in ("1945-08-12", "1945-08-11") for fid in ("corps", "fd")])
     f = score_fuel_states(states, _two_formation_trace())
-    assert list(f["model_held_h"]) == ["corps 2 h", "fd 0 h", "", ""]
+    assert list(f["model_held_h"]) == ["corps 1.5 h", "fd 0 h", "", ""]
     # ... and the classes each left dry that day: the corps' trucks from 10:00
     assert list(f["model_dry_classes"]) == ["corps: zis-5", "fd: -", "", ""]
     # a day after the trace ends: no record that day, nothing said (not "0 h")
@@ -214,7 +218,39 @@ def test_a_wait_for_fuel_is_read_against_the_hours_held_that_day():
     assert score_fuel_states(late, _two_formation_trace())["model_held_h"].tolist() == [""]
     assert f["refills_error"].isna().all() and f["within_tolerance"].isna().all()
     text = fuel_markdown(fuel_verdict("T", _two_formation_trace()), f, scored=f)
-    assert "hours held for fuel that day" in text and "| corps 2 h |" in text
+    assert "hours held for fuel that day" in text and "| corps 1.5 h |" in text
+
+
+def test_the_hours_held_for_fuel_are_the_daily_hours_not_the_held_steps():
+    """readme_results' "hours held for fuel (model)" column (``model_held_h``) counted the
+    hour steps of the track that ended held (2 h here: the steps ending 14:00 and 15:00) where
+    the run's daily table (``daily.csv``'s ``hours_halted_no_fuel``) has the hours it stood
+    without fuel: 0.6 h, from 14:24. Read through ``trace_of`` as compare reads a run."""
+    from types import SimpleNamespace
+
+    from logistics.history.fuel import score_fuel_states
+    from logistics.report.readme_results import _held
+
+    times = pd.date_range("1945-08-12 13:00", periods=3, freq="h")
+    tracks = pd.DataFrame({"time": times, "formation_id": "a", "cum_km": [4.0, 5.0, 5.0],
+                           "lon": 120.0, "lat": 46.0,
+                           "status": ["moving", "halted: no fuel", "halted: no fuel"]})
+    route = pd.DataFrame({"formation_id": "a", "cum_km": [0.0, 10.0], "lon": [120.0, 120.1],
+                          "lat": [46.0, 46.0]})
+    daily = pd.DataFrame({"date": ["1945-08-12"], "formation_id": ["a"], "cum_km": [5.0],
+                          "hours_halted_no_fuel": [0.6]})
+    result = SimpleNamespace(
+        track=tracks.drop(columns="formation_id"), route_points=route.drop(columns="formation_id"),
+        daily=daily, routes=route, tracks=tracks,
+        formations=pd.DataFrame({"formation_id": ["a"], "name": ["A"], "kind": ["tank_corps"],
+                                 "aliases": [()]}))
+    states = pd.DataFrame([{"axis_id": "T", "date": pd.Timestamp("1945-08-12"),
+                            "date_text": "12 Aug", "formation": "a", "place": "",
+                            "state": "waited for fuel", "refills": float("nan"), "source": "t",
+                            "quote": "q"}])
+    f = score_fuel_states(states, trace_of(result))
+    assert f["model_held_h"].tolist() == ["a 0.6 h"]  # was "a 2 h"
+    assert "| waited for fuel | a 0.6 h | - |" in "\n".join(_held(f))
 
 
 @pytest.mark.parametrize("text", ["7th Mechanized Corps (6th Guards Tank Army)", "7mc",

@@ -234,3 +234,87 @@ def test_may_open_reaches_from_a_site_off_the_window():
     site = to_lonlat(500.0 - 3000.0, 2500.0)  # 3 km west of the window's west column
     got = may_open(win, [tuple(float(v) for v in site)], radius_km=4.0)
     assert got[2, 0] and got[2, 1] and not got[2, 4]
+
+
+# --- the Monte Carlo draws' other DEM -------------------------------------------------------
+
+#: The 35th Army's main forces' start (configs/1fef-35a.yaml)
+FEF35_START = (133.243, 45.481)
+
+
+@pytest.fixture
+def etopo5_hole(tmp_path, monkeypatch):
+    """The shipped layers with an ETOPO5 that has no elevation within half a degree of the
+    35th Army's start (a user's DEM with a hole): land on the merged DEM, no land on ETOPO5
+    within any start's radius. Installed as ``settings.RASTER_DIR``."""
+    import rasterio
+
+    folder = tmp_path / "rasters"
+    folder.mkdir()
+    for f in settings.SHIPPED_RASTER_DIR.iterdir():
+        if f.name not in ("etopo5.tif", "MANIFEST.json"):  # no manifest: its sizes
+            (folder / f.name).symlink_to(f)
+    with rasterio.open(settings.SHIPPED_RASTER_DIR / "etopo5.tif") as src:
+        profile, dem = src.profile, src.read(1)
+        rows, cols = np.indices(dem.shape)
+        xs, ys = rasterio.transform.xy(src.transform, rows.ravel(), cols.ravel())
+    lon, lat = np.reshape(xs, dem.shape), np.reshape(ys, dem.shape)
+    hole = (abs(lon - FEF35_START[0]) < 0.5) & (abs(lat - FEF35_START[1]) < 0.5)
+    dem[hole] = profile["nodata"]
+    with rasterio.open(folder / "etopo5.tif", "w", **profile) as dst:
+        dst.write(dem, 1)
+    monkeypatch.setattr(settings, "RASTER_DIR", folder)
+    return folder
+
+
+def _fef35_comparison(tmp_path: Path) -> tuple[Path, Path]:
+    from tests.test_cli_before_work import _doc_rows
+
+    cfg = tmp_path / "cfg"
+    cfg.mkdir()
+    (cfg / "1fef-35a.yaml").write_text(
+        (settings.SHIPPED_CONFIG_DIR / "1fef-35a.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8")
+    doc = tmp_path / "doc.csv"
+    doc.write_text(_doc_rows("1FEF-35A"), encoding="utf-8")
+    return cfg, doc
+
+
+def _no_runs(monkeypatch):
+    import logistics.history.compare
+
+    def no_runs(*args, **kwargs):
+        raise AssertionError("the comparison's runs began before the refusal")
+
+    monkeypatch.setattr(logistics.history.compare, "compare", no_runs)
+
+
+def test_compare_refuses_a_start_without_land_on_the_draws_dem_before_its_runs(
+        tmp_path, capsys, monkeypatch, etopo5_hole):
+    """--samples draws run on ETOPO5 as well as the merged DEM (uncertainty.DEMS) while the
+    early check read only --dem's: a start with no land on ETOPO5 passed it and failed in the
+    first ETOPO5 draw, after the nominal runs. Refused first, naming the DEM and the draws;
+    without --samples the same inputs pass the check (the runs are reached)."""
+    from tests.test_cli_before_work import _compare, _refused_first
+
+    _no_runs(monkeypatch)
+    cfg, doc = _fef35_comparison(tmp_path)
+    err = _refused_first(capsys, _compare(cfg, doc, tmp_path / "o", "--samples", "1"))
+    assert "1fef-35a.yaml: formations." in err and "(lon 133.243, lat 45.481)" in err, err
+    assert "fix: move the start" in err, err
+    assert "on the etopo5 DEM, one of those the Monte Carlo draws of --samples 1 run on" in err
+    assert not (tmp_path / "o").exists()
+    with pytest.raises(AssertionError, match="runs began"):  # the merged DEM's land: taken
+        from logistics.cli import main
+
+        main(_compare(cfg, doc, tmp_path / "o2"))
+
+
+def test_the_python_compare_refuses_it_before_its_runs_too(tmp_path, monkeypatch, etopo5_hole):
+    import logistics
+
+    _no_runs(monkeypatch)
+    cfg, doc = _fef35_comparison(tmp_path)
+    with pytest.raises(ConfigError, match=r"\(lon 133\.243, lat 45\.481\).*on the etopo5 "
+                                          r"DEM, one of those the Monte Carlo draws of samples=2"):
+        logistics.compare(doc, configs_dir=cfg, resolution_m=10000, samples=2, workers=0)

@@ -129,3 +129,105 @@ def test_compare_refuses_a_flotilla_that_sails_no_river_before_its_runs(tmp_path
     err = _refused_first(capsys, _compare(cfg, doc, tmp_path / "o"))
     assert "carries 15a-landing, but it cannot sail its start and route" in err, err
     assert not (tmp_path / "o").exists()
+
+
+# --- sailed once a run: the early check's timetables handed on to the plan ------------------
+
+class _Stop(Exception):
+    """Raised where a test has seen what it needs (no terrain, no plan built)."""
+
+
+def _counting_planner(calls: list):
+    """The shipped river planner, each call recorded in ``calls``."""
+    from logistics.advance.means import river_planner
+
+    def planner(way, **kw):
+        calls.append(tuple(way))
+        return river_planner(way, **kw)
+
+    return planner
+
+
+def test_the_plan_takes_the_timetable_the_check_sailed():
+    """The 15th Army's carried formation was sailed twice a run (about a second each): in
+    ``check_river_moves`` (early) and again in the plan. The check returns what it sailed and
+    the plan's ``_carried_timetable`` takes it: one call of the planner, the same timetable;
+    another planner (another key) is sailed anew."""
+    from logistics.advance.formation_plan import _carried_timetable
+    from logistics.advance.land_check import check_river_moves
+    from logistics.advance.plan import PlanOptions, planned_units
+    from logistics.army import load_army
+    from logistics.army.fortified import load_fortified
+    from logistics.army.norms import load_norms
+
+    army = load_army(settings.SHIPPED_CONFIG_DIR / "2fef-15a.yaml")
+    calls: list = []
+    planner = _counting_planner(calls)
+    sailed = check_river_moves(army, planner)
+    assert len(calls) == 1 and len(sailed) == 1
+    norms = load_norms(army.config_dir)
+    u = next(u for u in planned_units(army, norms, load_fortified(army.config_dir).rule)
+             if u.movement == "river")
+    brigades = {b.id: b for b in army.flotilla}
+    notes: list = []
+    tt = _carried_timetable(u, army, brigades, norms,
+                            PlanOptions(river_planner=planner, river_timetables=sailed), notes)
+    assert len(calls) == 1 and tt is next(iter(sailed.values()))
+    assert any("carried" in n for n in notes)  # its notes, as when sailed here
+    other = _counting_planner(calls)
+    _carried_timetable(u, army, brigades, norms,
+                       PlanOptions(river_planner=other, river_timetables=sailed), [])
+    assert len(calls) == 2
+
+
+def test_the_run_hands_the_checked_timetables_to_its_plan(monkeypatch):
+    """``run_scenario`` checks the river moves before its terrain step and builds its plan
+    with what the check sailed (``PlanOptions.river_timetables``): the planner is called
+    once; with ``overrides`` (a drawn river norm could change them) given ones are not taken."""
+    import logistics.runner
+    import logistics.terrain
+
+    seen = {}
+
+    def plan(army, terrain, *, options, **kw):
+        seen["options"] = options
+        raise _Stop
+
+    monkeypatch.setattr(logistics.terrain, "load_terrain", lambda *a, **k: object())
+    monkeypatch.setattr(logistics.runner, "build_army_plan", plan)
+    calls: list = []
+    planner = _counting_planner(calls)
+    path = settings.SHIPPED_CONFIG_DIR / "2fef-15a.yaml"
+    with pytest.raises(_Stop):
+        logistics.runner.run_scenario(path, resolution_m=25000,
+                                      planners={"river_planner": planner})
+    assert len(calls) == 1 and len(seen["options"].river_timetables) == 1
+    given = dict(seen["options"].river_timetables)
+    with pytest.raises(_Stop):  # handed in (as `logistics run` does): not sailed again
+        logistics.runner.run_scenario(path, resolution_m=25000, river_timetables=given,
+                                      planners={"river_planner": planner})
+    assert len(calls) == 1
+    with pytest.raises(_Stop):  # with overrides: sailed anew
+        logistics.runner.run_scenario(path, resolution_m=25000, river_timetables=given,
+                                      planners={"river_planner": planner},
+                                      overrides={"speed_scale": 1.1})
+    assert len(calls) == 2
+
+
+def test_logistics_run_hands_its_check_on_to_the_run(tmp_path, monkeypatch):
+    """``logistics run`` checks the river moves before its progress step and hands what it
+    sailed to ``run_scenario`` (which neither checks nor plans them again)."""
+    import logistics.runner
+    from logistics.cli import main
+
+    seen = {}
+
+    def run(*a, **kw):
+        seen.update(kw)
+        raise _Stop
+
+    monkeypatch.setattr(logistics.runner, "run_scenario", run)
+    with pytest.raises(_Stop):
+        main(["run", str(settings.SHIPPED_CONFIG_DIR / "2fef-15a.yaml"), "--resolution-m",
+              "25000", "--out", str(tmp_path / "o")])
+    assert len(seen.get("river_timetables") or {}) == 1, seen.keys()

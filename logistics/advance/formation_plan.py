@@ -661,7 +661,8 @@ def _carried_timetable(u, army, brigades, norms, opt, notes) -> Timetable | None
             return None
         from logistics.advance.river_carry import carried_river_timetable
 
-        tt = carried_river_timetable(u, army, b, norms, opt.river_planner)
+        tt = carried_river_timetable(u, army, b, norms, opt.river_planner,
+                                     opt.river_timetables)
         notes += [f"{u.id}: {n}" for n in tt.notes]
         return tt
     if u.movement == "rail":

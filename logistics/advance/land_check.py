@@ -178,29 +178,31 @@ class _Water:
                    kind=kind)
 
 
-def check_river_moves(army, river_planner="default") -> None:
+def check_river_moves(army, river_planner="default", known=None) -> dict:
     """ConfigError, before the terrain is built, for a formation of ``army`` carried by a
     flotilla that cannot sail its start and route or whose objectives lie off the river path:
     :func:`~logistics.advance.river_carry.carried_river_timetable` for each, as the plan calls
     it (in the plan's order of formations). ``river_planner``: the run's (``"default"``: the
     army's own, from its configs folder; None: the run has none, and the plan carries nobody,
-    so nothing is refused)."""
+    so nothing is refused). Returns the timetables sailed (``known``, a dict by
+    :func:`~logistics.advance.river_carry.timetable_key`, added to when given), for the plan
+    of the same run to take rather than sail again (``PlanOptions.river_timetables``)."""
     from logistics.advance.plan import planned_units
     from logistics.advance.river_carry import carried_river_timetable
     from logistics.army.fortified import load_fortified
     from logistics.army.norms import load_norms
 
+    known = {} if known is None else known
     if river_planner is None or not any(f.movement == "river" for f in army.formations):
-        return
+        return known
     if river_planner == "default":
-        from functools import partial
+        from logistics.advance.means import river_planner_of
 
-        from logistics.advance.means import river_planner as plain
-
-        river_planner = partial(plain, config_dir=army.config_dir)
+        river_planner = river_planner_of(army.config_dir)
     norms = load_norms(army.config_dir)
     brigades = {b.id: b for b in army.flotilla}
     for u in planned_units(army, norms, load_fortified(army.config_dir).rule):
         b = brigades.get(u.carried_by) if u.movement == "river" else None
         if b is not None:
-            carried_river_timetable(u, army, b, norms, river_planner)
+            carried_river_timetable(u, army, b, norms, river_planner, known)
+    return known

@@ -27,7 +27,8 @@ from logistics.army.checks import line_ids
 from logistics.army.means_norms import load_means_norms, movement_yaml
 
 __all__ = ["river_planner", "ferry_time", "own_means_time", "shuttle_planner", "ArmyRail",
-           "line_ids", "means_options", "off_network_notes", "planner_config_dir"]
+           "line_ids", "means_options", "river_planner_of", "off_network_notes",
+           "planner_config_dir"]
 
 def _timetable(mode: str, fields: dict) -> Timetable:
     """A :class:`Timetable` from a planner's ``timetable()`` dict."""
@@ -302,6 +303,14 @@ def off_network_notes(army, graph=None, config_dir: str | Path | None = None) ->
     return out
 
 
+def river_planner_of(config_dir: str | Path | None = None):
+    """The river planner of :func:`means_options` for the configs folder ``config_dir``: the
+    plain :func:`river_planner` for None, else one bound to the folder (the early check of a
+    run, ``land_check.check_river_moves``, sails with the same, so the plan takes its
+    timetables)."""
+    return river_planner if config_dir is None else partial(river_planner, config_dir=config_dir)
+
+
 def means_options(army, *, rail_graph=None, config_dir: str | Path | None = None) -> dict:
     """The planners of an army as :class:`~logistics.advance.plan.PlanOptions` keywords:
     ``river_planner``, ``ferry_time``, ``own_means_time``, ``shuttle_planner``, and ``rail`` (its
@@ -309,10 +318,10 @@ def means_options(army, *, rail_graph=None, config_dir: str | Path | None = None
     vehicles and railways of ``config_dir`` (``settings.CONFIG_DIR``'s when None: the plain
     functions, as before)."""
     if config_dir is None:
-        return {"river_planner": river_planner, "ferry_time": ferry_time,
+        return {"river_planner": river_planner_of(None), "ferry_time": ferry_time,
                 "own_means_time": own_means_time, "shuttle_planner": shuttle_planner,
                 "rail": ArmyRail.for_army(army, rail_graph)}
-    return {"river_planner": partial(river_planner, config_dir=config_dir),
+    return {"river_planner": river_planner_of(config_dir),
             "ferry_time": partial(ferry_time, config_dir=config_dir),
             "own_means_time": partial(own_means_time, config_dir=config_dir),
             "shuttle_planner": shuttle_planner,  # reads no configs file

@@ -106,7 +106,10 @@ class PlanOptions:
     """How to build a plan: global scales, whether the fortified-region rule applies
     (``fortified``) and the own-sector rule (``own_sector``, :mod:`logistics.advance.frontier`),
     the solver ``engine``, the norms (None: configs/norms) and the means planners
-    (:mod:`logistics.advance.movement`; None: not available, noted)."""
+    (:mod:`logistics.advance.movement`; None: not available, noted). ``river_timetables``:
+    the carried formations' timetables the run's early check sailed with the same
+    ``river_planner`` (``land_check.check_river_moves``' result), taken rather than sailed
+    again; None: each sailed here."""
 
     speed_scale: float = 1.0
     fuel_scale: float = 1.0
@@ -121,6 +124,7 @@ class PlanOptions:
     shuttle_planner: object | None = None
     railhead_at: object | None = None
     rail: object | None = None
+    river_timetables: object | None = None
 
 
 def army_points(army) -> list[tuple[float, float]]:

@@ -146,8 +146,8 @@ def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import check_output_dir
     from logistics.cost.physics import check_vehicles
     from logistics.terrain.layer_files import check_layer_files
-    from logistics.history.inputs import check_comparable, check_scorable, near_axes
-    from logistics.advance.land_check import check_points_on_land, check_river_moves
+    from logistics.history.inputs import (check_comparable, check_runnable, check_scorable,
+                                          near_axes, run_dems)
 
     if args.samples > MAX_SAMPLES:
         raise ConfigError(f"--samples {args.samples}: at most {MAX_SAMPLES} draws per axis (each "
@@ -160,16 +160,17 @@ def _run(args: argparse.Namespace) -> int:
     check_scorable(args.documented)
     check_workers(args.workers, args.samples > 0)  # before the runs, not once they began
     check_vehicles()  # figures that cannot move a vehicle: before the runs, not NaN in them
-    check_layer_files(dem=args.dem)  # a damaged layer: before the runs, not in the first
+    for dem in run_dems(args.dem, args.samples):  # the draws' DEMs too (--samples)
+        check_layer_files(dem=dem)  # a damaged layer: before the runs, not in the first
     if args.configs is not None and (note := other_tree_note(Path(args.configs))):
         print(f"logistics compare: {note}", file=sys.stderr)
     # the army files read and the --set figures fitted to each, before the runs' step: a
     # --configs that is no folder, a figure one army lacks, no documented axis modeled
     inputs = compare_inputs(args.documented, configs_dir=args.configs, overrides=overrides)
     check_comparable(inputs, modeled=bool(inputs.scenarios))
-    for army in inputs.scenarios.values():  # a start or objective in water: not in its run
-        check_points_on_land(army, resolution_m=args.resolution_m, dem=args.dem)
-        check_river_moves(army)  # a flotilla that sails no river: not in its run either
+    # a start or objective in water on a DEM of the runs (the draws' too), a flotilla that
+    # sails no river: refused now, not in the runs
+    check_runnable(inputs, resolution_m=args.resolution_m, dem=args.dem, samples=args.samples)
     with progress(2, "compare") as bar:
         bar.step("runs of every axis with a scenario")
         with cluster_for(args.workers, args.samples > 0) as client:

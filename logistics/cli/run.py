@@ -346,11 +346,13 @@ def _run(args: argparse.Namespace) -> int:
                 check_layer_files(dem=args.dem)  # a damaged layer: refused now, not in the terrain
                 # a start or objective in a lake or the sea: refused now, not in the planning
                 check_points_on_land(sc, resolution_m=args.resolution_m, dem=args.dem)
-                check_river_moves(sc)  # a flotilla that sails no river: refused now, too
+                # a flotilla that sails no river: refused now, too (its timetables handed on)
+                sailed = check_river_moves(sc)
                 bar.step("terrain, route, supply, advance")
                 result = run_scenario(sc, seed=args.seed, dem=args.dem,
                                       resolution_m=args.resolution_m, events=not args.no_events,
-                                      cost_surface=True, engine=args.engine)
+                                      cost_surface=True, engine=args.engine,
+                                      river_timetables=sailed)
                 bar.step(f"writing {out}/")
                 write_run(result, out, documented=documented, overwrite=args.overwrite)
                 written[out] = path.name

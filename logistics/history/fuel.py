@@ -81,12 +81,12 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace, *,
                       others: Sequence[object] = ()) -> pd.DataFrame:
     """Each documented fuel state of one axis against the matched formations' modeled refills
     on hand at the end of its day (see the module docstring), with the hours each was held for
-    fuel in that day (``model_held_h``) and the vehicle classes it left dry that day
-    (``model_dry_classes``): a documented wait for fuel, or vehicles stopped without it, that
-    gives no refills is read against these (nothing for a formation with no record that day).
-    A state of several formations
-    (a corps with the parts drawn from it, or the whole army) is their fuel on hand over their
-    refills together: litres over litres, not a mean of shares.
+    fuel in that day (``model_held_h``: its daily ``hours_halted_no_fuel``, to 0.1 h) and the
+    vehicle classes it left dry that day (``model_dry_classes``): a documented wait for fuel,
+    or vehicles stopped without it, that gives no refills is read against these (nothing for a
+    formation with no record that day). A state of several formations (a corps with the parts
+    drawn from it, or the whole army) is their fuel on hand over their refills together:
+    litres over litres, not a mean of shares.
     ``others``: the other axes' armies (``history.match.OtherArmy``): a state naming only
     their formations is matched by the positions' rule (``match.OTHER_AXIS``): no formation,
     not scored, the problem (naming that axis and the fix) in ``model_status``."""
@@ -118,8 +118,9 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace, *,
                     statuses[fid] = (f"no record that day (the run: {times.min():%Y-%m-%d %H:%M}"
                                      f" to {times.max():%Y-%m-%d %H:%M}), not scored")
                 continue
-            if "status" in tr:
-                held[fid] = float((tr["status"][day] == DRY_STATUS).sum()) * _step_hours(tr)
+            hours = _hours_held(trace, fid, s["date"])
+            if hours is not None:
+                held[fid] = hours
             if "dry_classes" in tr:
                 dry[fid] = ",".join(dict.fromkeys(_classes(tr["dry_classes"][day])))
             last = upto.iloc[-1]
@@ -143,10 +144,24 @@ def score_fuel_states(states: pd.DataFrame, trace: RunTrace, *,
             "refills_error": err,
             "within_tolerance": bool(abs(err) <= FUEL_TOLERANCE_REFILLS) if not math.isnan(err) else None,
             "model_status": "; ".join(f"{k}: {v}" for k, v in statuses.items()),
-            "model_held_h": "; ".join(f"{k} {v:g} h" for k, v in held.items()),
+            "model_held_h": "; ".join(f"{k} {round(v, 1):g} h" for k, v in held.items()),
             "model_dry_classes": "; ".join(f"{k}: {v or '-'}" for k, v in dry.items()),
         })
     return pd.DataFrame(out, columns=list(FUEL_COLUMNS))
+
+
+def _hours_held(trace: RunTrace, fid: str, date) -> float | None:
+    """Hours the formation ``fid`` was held for fuel on ``date``: its daily rows'
+    ``hours_halted_no_fuel`` (the step loop's hours, as ``daily.csv`` has them; the track's
+    hour steps that end held counted an hour it drove part of as a whole one), or None when
+    the run gives no daily row of it that day."""
+    d = trace.daily_of(fid)
+    if "hours_halted_no_fuel" not in d or "date" not in d:
+        return None
+    mine = d[d["date"].astype(str).str[:10] == f"{pd.Timestamp(date):%Y-%m-%d}"]
+    if mine.empty:
+        return None
+    return float(pd.to_numeric(mine["hours_halted_no_fuel"], errors="coerce").fillna(0.0).sum())
 
 
 def _refill_l(track: pd.DataFrame) -> float | None:

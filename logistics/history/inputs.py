@@ -22,7 +22,7 @@ from logistics.history.documented import Documented, load_documented
 
 __all__ = ["Inputs", "default_documented_path", "configured_documented", "load_inputs",
            "check_scorable", "check_comparable", "near_axes", "first_axes", "undocumented_fix",
-           "AXIS_CUTOFF"]
+           "AXIS_CUTOFF", "run_dems", "check_runnable"]
 
 
 @dataclass(frozen=True)
@@ -259,6 +259,41 @@ def check_comparable(inputs: Inputs, *, modeled: bool) -> None:
             f"scenario config in {inputs.configs_dir}: nothing to compare; give --configs "
             "(configs_dir= in Python) the folder of their scenarios, or check the axis_id "
             "column" + near_axes(inputs) + undocumented_fix(inputs))
+
+
+def run_dems(dem: str, samples: int) -> tuple[str, ...]:
+    """The DEMs a comparison's runs are made on: ``dem`` (the nominal runs', ``--dem``), and
+    with ``samples`` > 0 every DEM its Monte Carlo draws pick from (``uncertainty.DEMS``, as
+    ``history.compare.compare`` draws them)."""
+    from logistics.history.uncertainty import DEMS
+
+    return tuple(dict.fromkeys((dem, *(DEMS if samples else ()))))
+
+
+def check_runnable(inputs: Inputs, *, resolution_m: float | None, dem: str, samples: int,
+                   samples_key: str = "--samples") -> None:
+    """ConfigError before any run for an army of ``inputs`` whose start or objective lies in
+    water or outside the elevation data with no land within its radius
+    (``land_check.check_points_on_land``) on any DEM of :func:`run_dems`, or whose flotilla
+    sails no river (``land_check.check_river_moves``). Why every DEM: the draws run on the
+    other DEM too (a cell without elevation on it is no land there), and a point refused
+    only there failed in the draws, after the nominal runs. ``samples_key``: how the caller
+    names the draws in the error (``--samples``; ``samples=`` in Python)."""
+    from logistics.advance.land_check import check_points_on_land, check_river_moves
+
+    for army in inputs.scenarios.values():
+        for d in run_dems(dem, samples):
+            try:
+                check_points_on_land(army, resolution_m=resolution_m, dem=d)
+            except ConfigError as exc:
+                if d == dem:
+                    raise
+                raise ConfigError(
+                    f"{exc}; this is on the {d} DEM, one of those the Monte Carlo draws of "
+                    f"{samples_key}{'' if samples_key.endswith('=') else ' '}{samples} run on "
+                    f"({', '.join(run_dems(dem, samples))}), "
+                    f"not on the {dem} DEM of the nominal runs") from None
+        check_river_moves(army)
 
 
 def check_overrides(inputs: Inputs, overrides: dict[str, float] | None) -> None:

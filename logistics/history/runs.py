@@ -91,7 +91,10 @@ class RunTrace:
     ``flotilla``: the army's river-ship brigades (formation_id, name, aliases, carries: the
     formations it carries on its route, ferries: those it ferries at a crossing), which the
     run gives no track of their own (a row naming one is matched by what it carries); None
-    when the army has none.
+    when the army has none. ``dailies``: every formation's daily rows (formation_id, date and
+    the hours of the runner's ``daily``: ``hours_halted_no_fuel``, the hours its head stood
+    without fuel that day, to the minute); built from ``daily`` as the first formation's when
+    the runner gives none.
     """
 
     track: pd.DataFrame
@@ -109,6 +112,7 @@ class RunTrace:
     dry_stops: pd.DataFrame | None = None
     config_dir: Any = None
     flotilla: pd.DataFrame | None = None
+    dailies: pd.DataFrame | None = None
 
     def __post_init__(self) -> None:
         if self.formations is None:
@@ -118,6 +122,8 @@ class RunTrace:
             object.__setattr__(self, "tracks", self.track.assign(formation_id=fid))
         if self.routes is None:
             object.__setattr__(self, "routes", self.route_points.assign(formation_id=fid))
+        if self.dailies is None:
+            object.__setattr__(self, "dailies", self.daily.assign(formation_id=fid))
 
     @property
     def formation_ids(self) -> list[str]:
@@ -127,6 +133,13 @@ class RunTrace:
         """One formation's track (time-sorted, index reset)."""
         t = self.tracks[self.tracks["formation_id"] == formation_id]
         return t.sort_values("time", kind="stable").reset_index(drop=True)
+
+    def daily_of(self, formation_id: str) -> pd.DataFrame:
+        """One formation's daily rows (in date order, index reset; none: an empty frame)."""
+        d = self.dailies
+        if "formation_id" not in d:
+            return d.iloc[0:0]
+        return d[d["formation_id"].astype(str) == formation_id].reset_index(drop=True)
 
     def objectives_of(self, formation_id: str) -> list[tuple[float, str]]:
         """One formation's objectives as (route km, name), in route order."""
@@ -232,8 +245,23 @@ def trace_of(result: Any) -> RunTrace:
                         routes=result.routes[["formation_id", "cum_km", "lon", "lat"]].reset_index(drop=True),
                         departure_line=tuple((float(a), float(b))
                                              for a, b in (getattr(result, "departure_line", None) or ())),
-                        objectives=_objectives_frame(result), dry_stops=_dry_stops(result))
+                        objectives=_objectives_frame(result), dry_stops=_dry_stops(result),
+                        dailies=_dailies_frame(result.daily))
     return RunTrace(**common)
+
+
+#: Columns of the runner's ``daily`` kept in :attr:`RunTrace.dailies` (what scoring reads).
+_DAILIES_KEEP: tuple[str, ...] = ("formation_id", "date", "hours_halted_no_fuel")
+
+
+def _dailies_frame(daily: Any) -> pd.DataFrame | None:
+    """Every formation's daily rows as :attr:`RunTrace.dailies` keeps them (None: the
+    runner's ``daily`` has no ``formation_id``, the headline's alone)."""
+    if not isinstance(daily, pd.DataFrame) or "formation_id" not in daily:
+        return None
+    d = daily[[c for c in _DAILIES_KEEP if c in daily]].copy()
+    d["formation_id"] = d["formation_id"].astype(str)
+    return d.reset_index(drop=True)
 
 
 def _flotilla_frame(army: Any) -> pd.DataFrame | None:
