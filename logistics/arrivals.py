@@ -17,10 +17,13 @@ formation's start and the arrival counts under one cause, :data:`CAUSES`:
 - ``schedule``: a ``rest`` step's hours outside the march window (the march schedule's halt:
   the night's, or the day's in the heat, as the formation's norm has it);
 - ``waiting``: a ``rest`` step's hours inside the window (the head held though its column may
-  march: waiting for the shuttle's trucks, a ferry, its parent), a ``carried`` step of a
-  formation that does not move by rail or river (ferried: held at the crossing while it waits
-  for its means, then in the bridgehead), and a ``not
-  started`` step after its start (its train, ship or shuttle not yet running);
+  march: waiting for the shuttle's trucks, or for its parent, behind whose head a formation
+  not yet formed out of it or attached to it keeps), a ``carried`` step of a formation that
+  does not move by rail or river (ferried: held at the crossing while it waits for its means,
+  then in the bridgehead: the hours waiting for a ferry, ``hours_by_cause``'s ``ferry``), and
+  a ``not started`` step after its start (its train, ship or shuttle not yet running). The
+  account names the two apart: an SP battalion ferried in an hour and then kept behind its
+  rifle divisions for days read as days "waiting for a ferry" (withheld32);
 - ``fuel``: ``halted: no fuel``;
 - ``breach``: ``waiting for a breach`` (``army.fortified.BREACH_WAIT_STATUS``: a follower
   held at a fortified depth's edge until a formation of its army breaking in enters it; held,
@@ -45,8 +48,8 @@ import pandas as pd
 
 from logistics.army.fortified import BREACH_WAIT_STATUS, IN_DEPTH_STATUS
 
-__all__ = ["CAUSES", "FormationClock", "formation_clocks", "hours_by_cause",
-           "arrival_accounts", "account_text", "run_arrivals", "ARRIVAL_COLUMNS"]
+__all__ = ["CAUSES", "FERRY", "FormationClock", "formation_clocks", "hours_by_cause",
+           "arrival_accounts", "account_text", "waiting_parts", "run_arrivals", "ARRIVAL_COLUMNS"]
 
 #: Each cause of an arrival's hours and its words on the page, in the tie order (the first
 #: named when two are equal).
@@ -60,6 +63,9 @@ CAUSES: dict[str, str] = {
     "carried": "by rail or river",
 }
 
+#: The key of :func:`hours_by_cause` for the hours of ``waiting`` that were for a ferry.
+FERRY = "ferry"
+
 #: Columns of ``arrivals.csv``: one row per formation and objective it reached.
 ARRIVAL_COLUMNS: tuple[str, ...] = (
     "formation_id", "objective", "time", "cum_km", "start", "elapsed_h",
@@ -69,8 +75,9 @@ ARRIVAL_COLUMNS: tuple[str, ...] = (
 @dataclass(frozen=True)
 class FormationClock:
     """What the account needs of a formation's plan: when it set off (``start``), its
-    ``movement``, what its head waits for in its march window (``waits_for``: "the shuttle",
-    "a ferry", "its train or ship", "its parent or a ferry"), whether a train or a ship's
+    ``movement``, what its head waits for when held in its march window (``waits_for``: "the
+    shuttle", "its train or ship", "its parent"; a ferry's hours are named apart, from their
+    status), whether a train or a ship's
     timetable carries it (``timetable``: its hours count whole, not by a march window), ``window_h(t0, t1)``: hours of [t0, t1) inside its march window, and
     ``crossings``: where and how its route crosses fortified depths (km in, and ``follow``,
     ``assault`` or ``besiege``: ``army.fortified.crossing_action``), in route order;
@@ -112,8 +119,7 @@ def formation_clocks(plan) -> dict[str, FormationClock]:
         shuttled = fp.timetable is not None and getattr(fp.timetable, "walk", None) is not None
         waits = ("the shuttle" if shuttled
                  else "its train or ship" if u.movement in ("rail", "river")
-                 else "a ferry" if getattr(fp, "ferry_by", None)
-                 else "its parent or a ferry")
+                 else "its parent")
         out[fp.id] = FormationClock(
             start=t0 + pd.Timedelta(hours=float(u.start_h)), movement=u.movement,
             waits_for=waits, timetable=u.movement in ("rail", "river"), window_h=window_h,
@@ -142,7 +148,9 @@ def _step_causes(status: str, dur_h: float, win_h: float, clock: FormationClock
     if status in (IN_DEPTH_STATUS, "detached"):
         return {"fortified": dur_h}
     if status == "carried":
-        return {"carried" if clock.movement in ("rail", "river") else "waiting": dur_h}
+        if clock.movement in ("rail", "river"):
+            return {"carried": dur_h}
+        return {"waiting": dur_h, FERRY: dur_h}  # held for its crossing means: a ferry
     return {"waiting": dur_h}  # not started after its start: its means not yet running
 
 
@@ -151,8 +159,9 @@ def hours_by_cause(track: pd.DataFrame, clock: FormationClock, until, *,
     """Hours from ``clock.start`` to ``until`` by cause (:data:`CAUSES`, every key present),
     from one formation's ``track`` rows (``time``, ``status``, ``cum_km``; in time order; the
     first step begins at ``first_step_start``, H-hour, its head at km 0). They sum to the
-    elapsed hours."""
-    out = dict.fromkeys(CAUSES, 0.0)
+    elapsed hours; one more key, :data:`FERRY`, says how many of the ``waiting`` hours were
+    for a ferry (a ``carried`` step of a formation that marches)."""
+    out = dict.fromkeys((*CAUSES, FERRY), 0.0)
     start, until = pd.Timestamp(clock.start), pd.Timestamp(until)
     prev, km0 = pd.Timestamp(first_step_start), 0.0
     for t, status, km in zip(pd.to_datetime(track["time"]), track["status"], track["cum_km"]):
@@ -177,16 +186,29 @@ def _h(x: float) -> str:
     return f"{x:.1f}".rstrip("0").rstrip(".") + " h"
 
 
+def waiting_parts(hours: dict[str, float], waiting_for: str) -> dict[str, float]:
+    """The ``waiting`` hours of ``hours`` by what was waited for: those of :data:`FERRY` for
+    "a ferry", the rest for ``waiting_for``; parts under 0.05 h left out, in that order."""
+    ferry = min(hours.get(FERRY, 0.0), hours["waiting"])
+    parts = {"a ferry": ferry, waiting_for: hours["waiting"] - ferry}
+    return {w: h for w, h in parts.items() if h >= 0.05}
+
+
 def account_text(hours: dict[str, float], waiting_for: str,
                  crossings: tuple[str, ...] = (), moving_as: str = "") -> str:
     """The account in words, the largest share first (causes under 0.05 h left out):
     '40 h moving, 30 h halted by its march schedule, 5 h waiting for fuel'; the
-    hours waiting say for what (``waiting_for``), those in a fortified depth how it was
+    hours waiting say for what (``waiting_for``; those of :data:`FERRY` in ``hours``, if
+    given, for a ferry: :func:`waiting_parts`), those in a fortified depth how it was
     crossed (``crossings``: 'in a fortified depth (assault)'), the hours moving how
     (``moving_as``: 'moving (truck shuttle, 3,000 of 11,000 men a lift)')."""
-    shares = sorted(((h, i, c) for i, (c, h) in enumerate(hours.items()) if h >= 0.05),
+    waits = waiting_parts(hours, waiting_for)
+    items = [item for c in CAUSES for item in (
+        [(f"waiting for {w}", h) for w, h in waits.items()] if c == "waiting"
+        else [(c, hours.get(c, 0.0))])]
+    shares = sorted(((h, i, c) for i, (c, h) in enumerate(items) if h >= 0.05),
                     key=lambda t: (-round(t[0], 1), t[1]))
-    words = {**CAUSES, "waiting": f"waiting for {waiting_for}"}
+    words = {**CAUSES, **{f"waiting for {w}": f"waiting for {w}" for w in waits}}
     if moving_as:
         words["moving"] = f"{CAUSES['moving']} ({moving_as})"
     if crossings:
@@ -212,8 +234,8 @@ def arrival_accounts(tracks: pd.DataFrame, reached: pd.DataFrame,
         rows.append({
             "formation_id": r.formation_id, "objective": r.name, "time": pd.Timestamp(r.time),
             "cum_km": float(r.cum_km), "start": clock.start, "elapsed_h": elapsed,
-            **{f"{c}_h": h for c, h in hours.items()},
-            "waiting_for": clock.waits_for if hours["waiting"] >= 0.05 else "",
+            **{f"{c}_h": hours[c] for c in CAUSES},
+            "waiting_for": " and ".join(waiting_parts(hours, clock.waits_for)),
             "what_set": account_text(hours, clock.waits_for, tuple(dict.fromkeys(
                 a for km, a in clock.crossings if km < float(r.cum_km))), clock.moving_as)})
     return pd.DataFrame(rows, columns=list(ARRIVAL_COLUMNS))

@@ -9,7 +9,8 @@ Why a module of its own: a carried formation does not march; its means
 step loop (:mod:`logistics.advance.simulate`) only asks for it each hour. The objectives and
 fortified stretches it passes are booked here as a marching head's are at its stops.
 :class:`Carried` is one of the parts the loop is made of: its methods read and change the
-loop's state (``plan``, ``fp``, ``state``, ``ledger``, ``reached``, ``notes``, ``_rule``) and
+loop's state (``plan``, ``fp``, ``state``, ``ledger``, ``reached``, ``crossing_times``, ``notes``,
+``_rule``) and
 use its other parts (``timetable``, ``reach``, ``burn``, ``detach``, ``reached_so_far``).
 """
 
@@ -63,6 +64,13 @@ class Carried:
                                      "cum_km": km})
                 st.objectives_done += 1
         if st.timetable is None:
+            # the river crossings its head passes, timed as its objectives are (crossings.csv:
+            # when its head reached each; without this a truck shuttle's read "not reached")
+            while st.crossings_done < len(fp.crossings) and \
+                    fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
+                self.crossing_times[(fid, st.crossings_done)] = self._passed_h(
+                    st, tt, fp.crossings[st.crossings_done].km, a, b)
+                st.crossings_done += 1
             # a shuttle's or a ship-borne formation's timetable already crosses fortified
             # stretches at the breakthrough rate (formation_plan._shuttle, movement.through_depths);
             # here its head meets the rule's detachment like a marching column's (at_stops)
