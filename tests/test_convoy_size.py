@@ -215,3 +215,33 @@ def test_a_load_held_at_a_river_holds_its_formations_next_load():
     held = col.held_at_river(d, (20.0,), False)
     assert held.time_h == 20.0
     assert (col.next_h(0, "a"), col.next_h(0, "b")) == (20.0, 0.0)
+
+
+def test_a_column_split_into_convoys_keeps_one_load_at_a_time_to_a_formation():
+    """20 trucks of 500 L in two convoys of 10 (the second ready at +12 h), 2 h loading and
+    20 h out. At 00:00 "a" wants 15,000 L: the first convoy's 10 go (5,000 L, there at
+    +22 h). At +12 h the second convoy is ready and "a" still wants what nothing on the road
+    brings, but the column's load for "a" is on its way: its next leaves at +22 h
+    (TruckColumn.next_h), and the second convoy's trucks go for "b" meanwhile. Both convoys at
+    the railhead in the same hour send one load (+60 h, for "c"): it waits for the last of
+    their trips, one held at a river holding it. On main each convoy kept its own record: the
+    second convoy sent a second load to "a" at +12 h (a split column had as many loads on the
+    road to one formation as it had convoys), and a held trip held only its own convoy."""
+    col = TruckColumn(name="t", count=20, payload_l=500.0, truck_tank_l=1000.0,
+                      fuel_type="diesel", load_h=2.0, unload_h=1.0,
+                      driving_hours_per_day=24.0, start_h=0.0, until_h=1000.0, convoys=2,
+                      jitter_h=0.0, leg=lambda i, s: TruckLeg(20 * 3600.0, 20 * 3600.0, 0.0))
+    rng = np.random.default_rng(0)
+    (d,) = col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=15000.0, target="a")
+    assert (d.convoy, d.trucks, d.time_h) == (0, 10, 22.0)
+    assert col.ready_h == [0.0, 12.0]
+    assert not col.free("a", 12.0) and col.free("b", 12.0)
+    assert col.dispatch(12.0, 1, "dry", rng, 1.0, 1.0, wanted_l=10000.0, target="a") == []
+    (db,) = col.dispatch(12.0, 1, "dry", rng, 1.0, 1.0, wanted_l=10000.0, target="b")
+    assert (db.convoy, db.trucks) == (1, 10)
+    assert (col.next_h(1, "a"), col.free("a", 22.0)) == (22.0, False)  # its 10 are away
+    both = col.dispatch(60.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9, target="c")
+    assert [(x.convoy, x.trucks, x.time_h) for x in both] == [(0, 10, 82.0), (1, 10, 82.0)]
+    assert (col.next_h(0, "c"), col.next_h(1, "c")) == (82.0, 82.0)
+    col.held_at_river(both[1], (90.0,), False)
+    assert (col.next_h(0, "c"), col.next_h(1, "c")) == (90.0, 90.0)
