@@ -300,7 +300,11 @@ def test_a_column_sends_nothing_when_nothing_is_wanted():
     assert col.ready_h == [0.0, 0.0]
     (d,) = col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=4000.0)  # one convoy fills it
     assert d.litres == pytest.approx(4000.0) and col.ready_h[1] == 0.0
-    assert len(col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9)) == 1  # the other
+    # the column's load for that formation is on its way (one record per column,
+    # tests/test_convoy_size.py); for another, the trucks left: 2 of the first, the second's 10
+    assert col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9) == []
+    rest = col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9, target="b")
+    assert [(x.convoy, x.trucks) for x in rest] == [(0, 2), (1, 10)]
 
 
 def test_a_shuttle_out_of_fuel_walks_on_then_shuttles_on_when_fuel_comes(corridor):

@@ -12,7 +12,6 @@ from logistics import settings
 from logistics.advance.simulate import STATUSES
 from logistics.army.load import army_paths, load_army
 from logistics.geodesy import great_circle_km
-from logistics.places import resolve
 from logistics.report.run_outputs import RUN_FILES, write_run
 from logistics.runner import run_scenario
 
@@ -97,6 +96,54 @@ def test_every_formations_fuel_adds_up_day_by_day(gta):
     assert by_day["from_reserve_l"].sum() > 0  # the main bodies do burn the reserve
 
 
+def fuel_is_conserved(r, name: str = "") -> None:
+    """Every litre of a run accounted for, from railhead to tank (litres): the army's fuel on
+    hand at the start and what was delivered is what was burned and what is on hand at the
+    end, nothing lost or counted twice on the way. Delivered: the takers' rows of
+    ``deliveries.csv`` by kind, each load's offer taken or driven back, its trucks' own fuel
+    once; on hand: the formations' tanks (detached elements' too) and the army's reserve, day
+    by day; burned: the formations' ``consumed_l``; drained fuel moved between them, not made;
+    the reserve changed by what went into it (delivered, less what the formations' tanks
+    took) less what they drew from it."""
+    a, d, dl = r.army_daily, r.daily, r.deliveries
+    days = list(a["date"])
+    by_day = d.groupby("date")[["delivered_l", "consumed_l", "from_reserve_l", "drained_l",
+                                "fuel_l"]].sum().loc[days]
+
+    def close(actual, desired):
+        np.testing.assert_allclose(np.asarray(actual, dtype=float),
+                                   np.asarray(desired, dtype=float),
+                                   rtol=1e-9, atol=1e-3, err_msg=name)
+
+    close(a["carried_l"].iloc[0] + a["delivered_l"].sum(),
+          a["consumed_l"].sum() + a["on_hand_l"].iloc[-1])
+    close(a["carried_l"].iloc[1:], a["on_hand_l"].iloc[:-1])  # a day's end, the next's start
+    for kind in ("truck", "river", "air", "depot"):
+        close(dl.loc[dl["kind"] == kind, "litres"].sum(), a[f"delivered_{kind}_l"].sum())
+    once = dl.drop_duplicates("delivery_id")
+    close(once["offered_l"].sum(), dl["litres"].sum() + a["returned_l"].sum())
+    close(once["truck_fuel_l"].sum(), a["truck_fuel_l"].sum())
+    close(by_day["consumed_l"], a["consumed_l"])
+    close(by_day["fuel_l"], a["tanks_l"])
+    close(a["tanks_l"] + a["reserve_l"], a["on_hand_l"])
+    close(by_day["drained_l"], 0.0)
+    into_reserve = a["delivered_l"].to_numpy() - by_day["delivered_l"].to_numpy()
+    assert (into_reserve >= -1e-3).all(), name
+    close(into_reserve.sum(), dl.loc[dl["formation_id"] == "(reserve)", "litres"].sum())
+    close(np.diff(a["reserve_l"].to_numpy()),
+          into_reserve[1:] - by_day["from_reserve_l"].to_numpy()[1:])
+
+
+def test_no_litre_is_lost_or_counted_twice_between_railhead_and_tank(gta):
+    """The 6th Guards Tank Army's whole run (its convoys and airlift, the reserve with its
+    carrier that the main bodies draw on) balances: :func:`fuel_is_conserved`. The
+    daily ledger check of the step loop compares the ledger with the tanks; this one ties the
+    tables a reader adds up (deliveries, daily, army_daily) to each other over the run."""
+    fuel_is_conserved(gta, "TBF-6GTA")
+    assert set(gta.deliveries["kind"]) == {"truck", "air"}
+    assert gta.daily["from_reserve_l"].sum() > 0
+
+
 def test_fuel_figure_shows_what_each_formation_draws_from_the_reserve(gta):
     """fuel.png's bottom panel stacks, day by day, the litres each formation burned out of the
     army's reserve: the main bodies whose tanks read empty while they move (issue 13 note)."""
@@ -138,6 +185,7 @@ def test_every_army_file_runs_on_a_coarse_grid():
         assert r.daily["cum_km"].max() > 0, path.name
         np.testing.assert_allclose(a["carried_l"] + a["delivered_l"] - a["consumed_l"],
                                    a["on_hand_l"], rtol=1e-9, atol=1e-3, err_msg=path.name)
+        fuel_is_conserved(r, path.name)
 
 
 def test_an_army_without_fuel_and_supply_never_moves_its_vehicles_and_says_so(tmp_path):

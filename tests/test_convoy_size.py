@@ -114,12 +114,12 @@ def test_the_ships_are_aimed_by_the_trucks_one_rule_among_the_formations_they_re
     assert loop.aim(0.0, served) is None  # full tanks, no room in the reserve
     for e in loop.state["near"].elements:
         e.tanks[:] = 0.0
-    assert loop.aim(0.0, served) == ("near", ["near", "corridor"])
+    assert loop.aim(0.0, served) == ("near", ["near", "corridor"], "near")
     assert loop.aim(0.0, served, reachable=lambda fid: fid != "near") is None
     for e in loop.state["corridor"].elements:
         e.tanks[:] = 0.0
     assert loop.aim(0.0, served, reachable=lambda fid: fid != "near") == \
-        ("corridor", ["corridor"])
+        ("corridor", ["corridor"], "corridor")
 
 
 def test_a_formations_next_load_waits_for_its_last_the_others_leave_with_the_trucks_left():
@@ -155,7 +155,7 @@ def test_a_convoy_is_timed_to_the_first_formation_its_column_is_free_to_send_to(
             e.tanks[:] = 0.0
     served = ["near", "corridor"]
     assert loop.aim(0.0, served, free=lambda k: k != "near") == \
-        ("corridor", ["corridor", "near"])
+        ("corridor", ["corridor", "near"], "corridor")
     assert loop.aim(0.0, served, free=lambda k: False) is None
 
 
@@ -196,13 +196,13 @@ def test_a_load_books_the_burn_it_carries_on_the_road_for_its_formations(corrido
             e.tanks[:] = 0.0
         loop.state[fid].consumed_l = 1000.0  # 100 L an hour at +10 h
     lack = {fid: loop.need_l(fid) for fid in ("near", "corridor")}
-    loop.send(10.0, 0, "near", ["near", "corridor"], True, 0.0)
+    loop.send(10.0, 0, "near", ["near", "corridor"], "near", 0.0)
     (d,) = [q[2] for q in loop.queue if q[2].formation_id.startswith("near")]
     h = d.time_h - 10.0
     for fid in ("near", "corridor"):
         assert loop.state[fid].en_route_l == pytest.approx(lack[fid] + 100.0 * h)
     n = len(loop.queue)
-    loop.send(10.0, 0, "corridor", ["corridor", "near"], True, 0.0)
+    loop.send(10.0, 0, "corridor", ["corridor", "near"], "corridor", 0.0)
     assert len(loop.queue) == n
 
 
@@ -215,3 +215,64 @@ def test_a_load_held_at_a_river_holds_its_formations_next_load():
     held = col.held_at_river(d, (20.0,), False)
     assert held.time_h == 20.0
     assert (col.next_h(0, "a"), col.next_h(0, "b")) == (20.0, 0.0)
+
+
+def test_a_column_split_into_convoys_keeps_one_load_at_a_time_to_a_formation():
+    """20 trucks of 500 L in two convoys of 10 (the second ready at +12 h), 2 h loading and
+    20 h out. At 00:00 "a" wants 15,000 L: the first convoy's 10 go (5,000 L, there at
+    +22 h). At +12 h the second convoy is ready and "a" still wants what nothing on the road
+    brings, but the column's load for "a" is on its way: its next leaves at +22 h
+    (TruckColumn.next_h), and the second convoy's trucks go for "b" meanwhile. Both convoys at
+    the railhead in the same hour send one load (+60 h, for "c"): it waits for the last of
+    their trips, one held at a river holding it. On main each convoy kept its own record: the
+    second convoy sent a second load to "a" at +12 h (a split column had as many loads on the
+    road to one formation as it had convoys), and a held trip held only its own convoy."""
+    col = TruckColumn(name="t", count=20, payload_l=500.0, truck_tank_l=1000.0,
+                      fuel_type="diesel", load_h=2.0, unload_h=1.0,
+                      driving_hours_per_day=24.0, start_h=0.0, until_h=1000.0, convoys=2,
+                      jitter_h=0.0, leg=lambda i, s: TruckLeg(20 * 3600.0, 20 * 3600.0, 0.0))
+    rng = np.random.default_rng(0)
+    (d,) = col.dispatch(0.0, 1, "dry", rng, 1.0, 1.0, wanted_l=15000.0, target="a")
+    assert (d.convoy, d.trucks, d.time_h) == (0, 10, 22.0)
+    assert col.ready_h == [0.0, 12.0]
+    assert not col.free("a", 12.0) and col.free("b", 12.0)
+    assert col.dispatch(12.0, 1, "dry", rng, 1.0, 1.0, wanted_l=10000.0, target="a") == []
+    (db,) = col.dispatch(12.0, 1, "dry", rng, 1.0, 1.0, wanted_l=10000.0, target="b")
+    assert (db.convoy, db.trucks) == (1, 10)
+    assert (col.next_h(1, "a"), col.free("a", 22.0)) == (22.0, False)  # its 10 are away
+    both = col.dispatch(60.0, 1, "dry", rng, 1.0, 1.0, wanted_l=1e9, target="c")
+    assert [(x.convoy, x.trucks, x.time_h) for x in both] == [(0, 10, 82.0), (1, 10, 82.0)]
+    assert (col.next_h(0, "c"), col.next_h(1, "c")) == (82.0, 82.0)
+    col.held_at_river(both[1], (90.0,), False)
+    assert (col.next_h(0, "c"), col.next_h(1, "c")) == (90.0, 90.0)
+
+
+def test_a_load_for_the_reserves_room_serves_the_formations_short_of_fuel_first(corridor):
+    """Two formations ("near" first in priority) and a reserve with 3,000 L of room; 20
+    trucks of 500 L, 19 of them away until +1 h. At 00:00 "near" is empty (2,000 L short):
+    the one truck at the railhead goes for it (500 L, there at +2 h). At +1 h the 19 are back
+    and "near" still lacks 1,500 L that nothing on the road brings, but the column's load for
+    it is on its way (TruckColumn.next_h): the load leaves keyed to the reserve's room and is
+    shared as any load, "near"'s 1,500 L first, then the reserve's 3,000 (9 trucks). On main
+    it went for the reserve alone (6 trucks), unloading at "near" and giving it none."""
+    from logistics.advance.resupply import RESERVE
+    from logistics.advance.simulate import _Loop
+    from tests.test_advance import truck_column
+    from tests.test_convoy_priority import _near_and_far
+
+    plan = dataclasses.replace(_near_and_far(corridor, (truck_column(20, payload_l=500.0),)),
+                               reserve_l={"diesel": 0.0}, reserve_capacity_l={"diesel": 3000.0})
+    loop = _Loop(plan, 0)
+    col = loop.trucks[0]
+    col.split_off(0, 19, 1.0)
+    for e in loop.state["near"].elements:
+        e.tanks[:] = 0.0
+    loop.dispatch(0.0)
+    assert loop.state["near"].en_route_l == pytest.approx(500.0)
+    assert not col.free("near", 1.0) and col.free(RESERVE, 1.0)
+    before = {id(q[2]) for q in loop.queue}
+    loop.dispatch(1.0)
+    (d,) = [q[2] for q in loop.queue if id(q[2]) not in before]
+    assert (d.trucks, d.formation_id.split(",")[0]) == (9, "near")  # timed to it, then by
+    assert loop.state["near"].en_route_l == pytest.approx(2000.0)
+    assert loop.reserve_en_route_l == pytest.approx(3000.0)

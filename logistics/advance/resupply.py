@@ -304,7 +304,7 @@ class Resupply:
             aim = self.aim(t_h, served, free=lambda key, col=col: col.free(key, t_h))
             if aim is None:
                 continue
-            where, targets = aim
+            where, targets, key = aim
             fp = self.fp[where]
             e = self.lead(where)
             if not moved and self.plan.rail is not None and self.plan.truck_leg_at is not None:
@@ -316,7 +316,7 @@ class Resupply:
             # not a formation beyond a river the convoy is not ferried over for ``where``
             reach = [fid for fid in targets
                      if fid == where or _within(self.ferried_behind(fid, n, t_h), ferried)]
-            self.send(t_h, n, where, reach, bool(targets), reserve_room, ferried=ferried)
+            self.send(t_h, n, where, reach, key, reserve_room, ferried=ferried)
 
     def dispatch_river(self, t_h: float, served: list[str], reserve_room: float) -> None:
         """Send the ships of every river supply column ready at ``t_h``: as the trucks
@@ -336,8 +336,8 @@ class Resupply:
             aim = self.aim(t_h, served, reachable=reached,
                            free=lambda key, col=col: col.free(key, t_h))
             if aim is not None:
-                where, targets = aim
-                self.send(t_h, n, where, targets, bool(targets), reserve_room)
+                where, targets, key = aim
+                self.send(t_h, n, where, targets, key, reserve_room)
             elif served and reserve_room - self.reserve_en_route_l > 1.0 \
                     and self.aim(t_h, served, reachable=reached) is None:
                 # the reserve has room, but no formation is within the ships' reach
@@ -346,13 +346,15 @@ class Resupply:
                 self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} " \
                                                      f"({served[0]} km {e.s:.0f})"
 
-    def send(self, t_h: float, n: int, where: str, reach: list[str], for_formations: bool,
+    def send(self, t_h: float, n: int, where: str, reach: list[str], key: str,
              reserve_room: float, *, ferried: tuple[float, ...] = ()) -> None:
         """Send the convoys of column ``n`` ready at ``t_h``, timed to formation ``where``'s
-        head, for the formations ``reach`` in order (their lack, then the reserve's room;
-        ``for_formations`` False: for the reserve alone, timed to ``where``), ferried over
-        the rivers ``ferried`` behind ``where``; each load's expected shares are booked as on
-        the road, and each formation's share reaches it at its own hour (:meth:`stops`)."""
+        head, for the formations ``reach`` in order (their lack, then the reserve's room; none:
+        for the reserve alone), ferried over the rivers ``ferried`` behind ``where``; ``key``:
+        whose load it is in the column's cadence (:meth:`TruckColumn.next_h
+        <logistics.supply.trucks.TruckColumn.next_h>`: ``where``, or :data:`RESERVE`,
+        :meth:`aim`); each load's expected shares are booked as on the road, and each
+        formation's share reaches it at its own hour (:meth:`stops`)."""
         col, fp, e = self.trucks[n], self.fp[where], self.lead(where)
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
         rates = {fid: self.burn_l_per_h(fid, t_h) for fid in reach}
@@ -366,7 +368,7 @@ class Resupply:
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
                               wanted_l=want_at(0.0), ferried=ferried, flotilla=bool(fp.ferry_by),
-                              target=where if for_formations else RESERVE, want_at=want_at):
+                              target=key, want_at=want_at):
             left, shares = d.litres, {}
             for fid in reach:  # what each formation can expect of it at its arrival, in order
                 shares[fid] = min(left, want_at_one(self, fid, rates[fid], d.time_h - t_h))
@@ -376,8 +378,7 @@ class Resupply:
             shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
             self.reserve_en_route_l += shares[RESERVE]
             way = [fid for fid in reach if self.on_the_way(fid, where, n)]
-            first, others = self.stops(replace(d, formation_id=",".join(way)
-                                               if for_formations else ""), n, t_h, shares)
+            first, others = self.stops(replace(d, formation_id=",".join(way)), n, t_h, shares)
             self.expected[id(first)] = {k: v for k, v in shares.items()
                                         if k in (where, RESERVE)}
             if not ships:
@@ -390,24 +391,39 @@ class Resupply:
             self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
 
     def aim(self, t_h: float, served: list[str], reachable: Callable[[str], bool] | None = None,
-            free: Callable[[str], bool] | None = None) -> tuple[str, list[str]] | None:
-        """(the formation a convoy sent now is timed to, the formations its load may serve in
-        order from it): the first of ``served`` (priority order) that wants fuel, else, when
-        the reserve has room nothing on the road fills, the first formation moving (for the
-        reserve only: no formations); None when nothing is wanted or it has no route cells.
+            free: Callable[[str], bool] | None = None
+            ) -> tuple[str, list[str], str] | None:
+        """(the formation a convoy sent now is timed to, the formations its load serves in
+        order from it, whose load it is: that formation's id or :data:`RESERVE`): the first of
+        ``served`` (priority order) that wants fuel, else, when the reserve has room nothing
+        on the road fills, the first formation moving, the load the reserve's; None when
+        nothing is wanted or it has no route cells. Either way the load serves every one of
+        ``served`` from it on (wrapping round), then the reserve (:meth:`send`).
         ``reachable``: only formations it accepts count (a river column's: those its ships
-        reach); None: every one. ``free``: whether the column may send a load timed to a
+        reach); None: every one. ``free``: whether the column may send a load keyed to a
         formation now (its id; :data:`RESERVE` for the reserve's; :meth:`TruckColumn.free
         <logistics.supply.trucks.TruckColumn.free>`: not while its last load for it is on the
-        road): the load is timed to the first that wants fuel and is free, and shared from it
-        on among all of them; None: every one is free. The one rule for trucks and ships
-        (:meth:`dispatch`)."""
+        road): the load is timed to the first that wants fuel and is free; None: every one is
+        free. The one rule for trucks and ships (:meth:`dispatch`).
+
+        The reserve is a destination of its own (assumed: it is the army's fuel on its own
+        transport, ``fuel.carried_refills``, the mobile sections of the army's fuel depots the
+        front's tanker trucks filled, [TYL-1977] 'созданы подвижные отделения армейских складов
+        горючего'; that the front's columns fill it whenever they have trucks at the railhead
+        and no formation to load for is the model's reading, no source gives the rule): its
+        room is part of every load's want, and a load keyed to it leaves when no formation the
+        column is free to load for wants fuel, one at a time. Its load is shared as any load,
+        the formations' want first in priority order. Why: it went for the reserve alone, so
+        a formation whose own load on the road was short (too few trucks at the railhead) got
+        none of a convoy unloading at it, all of it going into the reserve (in `logistics run
+        configs/`, 8 of the 13 loads for the reserve alone left so, among them the 36th
+        Army's at its 205th Tank Brigade on 17 and 19 Aug and the 25th Army's at its forward
+        detachment on 17 Aug)."""
         ok = served if reachable is None else [fid for fid in served if reachable(fid)]
         target = next((fid for fid in ok if self.wants_fuel(fid)
                        and (free is None or free(fid))), None)
         if target is not None:
-            k = ok.index(target)
-            where, targets = target, ok[k:] + ok[:k]
+            where, key = target, target
         else:
             room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
             if room - self.reserve_en_route_l <= 1.0 or (free is not None and not free(RESERVE)):
@@ -417,8 +433,9 @@ class Resupply:
                       and (reachable is None or reachable(fid))]
             if not movers:
                 return None
-            where, targets = movers[0], []
-        return (where, targets) if len(self.fp[where].cells) else None
+            where, key = movers[0], RESERVE
+        k = ok.index(where) if where in ok else 0
+        return (where, ok[k:] + ok[:k], key) if len(self.fp[where].cells) else None
 
     def cell_of(self, fid: str) -> int:
         """The index (``plan.cell_index``, a truck leg's argument) of the route cell of the

@@ -149,10 +149,15 @@ class TruckColumn:
         #: :meth:`dispatch`) or split off from them for a formation off its way (trip -1,
         #: :meth:`split_off`)
         self.away: list[list[list]] = [[] for _ in self.sizes]
-        #: each convoy's last load for each formation it was timed to (the ``target`` of
-        #: :meth:`dispatch`): ``target -> [hour it arrives, trip]``; its next load for that
-        #: formation waits for it (:meth:`next_h`)
-        self.due: list[dict[str, list]] = [{} for _ in self.sizes]
+        #: the column's last load for each formation it was timed to (the ``target`` of
+        #: :meth:`dispatch`; the army's reserve has a key of its own): ``target -> {trip: hour
+        #: it arrives}``, the trips of every convoy sent for it in that hour; the column's next
+        #: load for that formation waits for the last of them (:meth:`next_h`). One record for
+        #: the whole column, not one per convoy: with one per convoy a column split into N
+        #: convoys kept up to N loads on the road to one formation (each convoy free for it
+        #: while another's load was on its way), so ``convoys:`` changed the cadence the rule
+        #: gives a column, not only how its trips are staggered
+        self.due: dict[str, dict[int, float]] = {}
         self.trips = 0  # loads sent so far (the next trip's number)
         self.unreachable_h: list[float] = []
         #: why the last dispatch attempt sent nothing ("" when it sent or had nothing ready)
@@ -180,9 +185,9 @@ class TruckColumn:
             for a in self.away[d.convoy]:  # its trucks are back later
                 if a[2] == d.trip:
                     a[0] += later_h
-            for due in self.due[d.convoy].values():  # its formation's next load waits for it
-                if due[1] == d.trip:
-                    due[0] = arrive
+            for trips in self.due.values():  # its formation's next load waits for it
+                if d.trip in trips:
+                    trips[d.trip] = arrive
         return replace(d, time_h=arrive, note=d.note + (
             f"; held {arrive - d.time_h:.1f} h: its formation was being ferried over "
             f"{len(ferried)} river(s) when it came up, it is ferried behind ({ferry:.1f} h "
@@ -200,15 +205,16 @@ class TruckColumn:
 
     def next_h(self, convoy: int, target: str = "") -> float:
         """The hour convoy ``convoy`` may send its next load timed to formation ``target``
-        (hours): when its last load for it arrives, not before the convoy's first hour
+        (hours): when the column's last load for it arrives (the last of its trips, whichever
+        convoys sent them: :attr:`due`), not before the convoy's first hour
         (:attr:`ready_h`). Why (the column commander's rule, assumed: no source gives a
         column's cadence): a formation's next load is sized to its want when the last one is
         there; the loads for the other formations leave with the trucks at the railhead.
         Before, the trucks left at the railhead waited for any load's arrival, a whole
         drive-out, with other formations wanting (the 25th Army's 10th Mechanized Corps
         stopped 10 km short of Kirin)."""
-        due = self.due[convoy].get(target)
-        return max(self.ready_h[convoy], due[0] if due else -math.inf)
+        due = self.due.get(target)
+        return max(self.ready_h[convoy], max(due.values()) if due else -math.inf)
 
     def free(self, target: str, now_h: float) -> bool:
         """Whether a convoy of the column may send a load timed to ``target`` at ``now_h``: its
@@ -262,8 +268,9 @@ class TruckColumn:
         A ready convoy sends those of its trucks at the railhead the want at the load's arrival
         fills (``want_at``, else ``wanted_l``; :func:`trucks_for`); they are away until back
         (their trip, :attr:`away`). The load is timed to formation ``target`` (its id; the
-        army's reserve has a key of its own): the convoy's next load for it leaves, with the
-        trucks at the railhead then, when this one reaches it (:meth:`next_h`; assumed: a
+        army's reserve has a key of its own): the column's next load for it leaves, with the
+        trucks at the railhead then, when this one reaches it (:meth:`next_h`; the convoys
+        ready in the same hour send theirs as one load, :attr:`due`; assumed: a
         column sends one load at a time to a formation, sized to its lack when it leaves; sent
         every hour, loads so sized split a convoy into hundreds of small ones, the want growing
         by an hour's burn: tried in 0d64063); loads for other formations leave with the trucks
@@ -324,7 +331,6 @@ class TruckColumn:
             # the trucks sent are away until back; the next load for ``target`` waits for them
             trip, self.trips = self.trips, self.trips + 1
             self.away[i].append([arrive + self.unload_h + back_h, n, trip])
-            self.due[i][target] = [arrive, trip]
             out.append(
                 Delivery(
                     time_h=arrive,
@@ -344,4 +350,6 @@ class TruckColumn:
                 )
             )
             sent_l += n * per_truck
+        if out:  # the column's load for ``target``: every convoy's trip sent for it this hour
+            self.due[target] = {d.trip: d.time_h for d in out}
         return out
