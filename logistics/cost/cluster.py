@@ -122,7 +122,10 @@ def _local_client(
             f"could not start a LocalCluster of {n_workers or 'auto'} worker(s) "
             f"(LOGISTICS_N_WORKERS / n_workers, memory_limit {memory_limit or 'auto'}): "
             f"{type(exc).__name__}: {exc}{''.join('; ' + e for e in errors[-1:])}; free memory "
-            "or ports, use fewer workers, or point LOGISTICS_SCHEDULER at a running scheduler"
+            "or ports, use fewer workers, or point LOGISTICS_SCHEDULER at a running scheduler; "
+            "in a script of your own, start it under `if __name__ == \"__main__\":` (each "
+            "worker process imports the script again: unguarded, it starts none, 'Nanny failed "
+            "to start')"
         ) from None
 
 
