@@ -26,7 +26,8 @@ Running a continental grid on a cluster
    --memory-limit 16GB`` (or a dask-jobqueue/dask-kubernetes cluster). One thread per worker:
    the numba solver holds one tile per thread.
 2. Point the tool at it: ``export LOGISTICS_SCHEDULER=tcp://HEAD:8786`` (or pass ``address``).
-3. Open the terrain lazily and cost it block by block, so nothing is ever whole in memory::
+3. Open the terrain lazily and cost it block by block, so nothing is ever whole in memory (in
+   a script, under ``if __name__ == "__main__":``: a LocalCluster's workers import it again)::
 
        from logistics.terrain import load_terrain
        from logistics.cost.cluster import get_client
