@@ -173,6 +173,21 @@ def test_a_misspelt_key_names_the_key_it_was_meant_to_be(base):
     assert "did you mean 'objectives'?" in _problems(data)
 
 
+def test_a_misspelt_required_key_is_one_problem_not_two(base):
+    """``objectivs:`` (a newcomer's typo) was two problems, the misspelling and "objectives:
+    Field required; fix: add this key": adding the key beside the typo left the typo in the
+    file. The misspelling's own line, which names the key, is the one problem."""
+    data = copy.deepcopy(base)
+    data["formations"][1]["objectivs"] = data["formations"][1].pop("objectives")
+    msg = _problems(data)
+    assert "1 problem(s)" in msg and "Field required" not in msg, msg
+    assert "objectivs: Extra inputs are not permitted; fix: did you mean 'objectives'?" in msg
+    data = copy.deepcopy(base)
+    data["zzzz"] = data.pop("h_hour")  # no near key: the missing one is still said
+    msg = _problems(data)
+    assert "h_hour: Field required" in msg and "zzzz: Extra inputs" in msg, msg
+
+
 def test_an_unrelated_extra_key_gets_no_guess(base):
     msg = _problems(_edit(base, "zzzz", 1))
     assert "x.yaml: zzzz: Extra inputs" in msg and "did you mean" not in msg
