@@ -178,11 +178,15 @@ def load_yaml(path: str | Path, *, what: str = "config file") -> Any:
 
 
 #: The likeliest cause of a YAML error a newcomer meets, by the words of its problem: a text
-#: value holding ": " (``name: 36th Army: main forces``) reads as a second mapping there.
+#: value holding ": " (``name: 36th Army: main forces``) reads as a second mapping there; a
+#: tab where YAML wants spaces (indenting with the Tab key).
 _HINTS: dict[str, str] = {
     "mapping values are not allowed here":
         "a text holding ': ' (a colon and a space) must be quoted, as in "
         "name: \"36th Army: main forces\"",
+    # a tab copied from an editor or a spreadsheet: YAML indents with spaces only
+    "found character '\\t' that cannot start any token":
+        "a tab: YAML indents with spaces only; replace the tab at this line by spaces",
 }
 
 

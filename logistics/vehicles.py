@@ -458,8 +458,10 @@ def load_vehicle_file(path: str | Path, *, config_dir: str | Path | None = None)
     if generic:
         raise ConfigError("\n".join(problems))
 
+    misspelt = set()  # keys a misspelling stands for: its "did you mean" says it, once
     for key in sorted(set(raw) - _TOP_KEYS):
         _unknown_key(bad, key, sorted(_TOP_KEYS))
+        misspelt.update(close_names(key, sorted(_TOP_KEYS)))  # as _unknown_key offers
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         bad("name", "a non-empty display name", name)
@@ -487,7 +489,7 @@ def load_vehicle_file(path: str | Path, *, config_dir: str | Path | None = None)
     for key, spec in _PARAMS.items():
         entry = raw.get(key)
         if entry is None:
-            if kind in spec.required_for:
+            if kind in spec.required_for and key not in misspelt:
                 bad(key, f"a value for kind {kind!r} (a mapping: `value:` and `cite:` or "
                     "`assumed:`)", "missing")
             values[key] = None

@@ -485,6 +485,24 @@ def test_api_compare_of_a_documented_file_without_rows_is_one_error(tmp_path):
     assert str(p) in str(err.value) and "no rows" in str(err.value)
 
 
+def test_compare_of_a_documented_file_whose_dates_none_can_read_is_one_error(tmp_path):
+    """A newcomer's CSV with dates as a spreadsheet writes them (10.08.1945): every row went
+    unscored, and the comparison was an empty table written with exit 0 (on a file without
+    coordinates, a traceback at its writing). Refused before any run, naming the rows and the
+    fix."""
+    import logistics
+
+    p = tmp_path / "doc.csv"
+    p.write_text("axis_id,date,place_reached\nTBF-36A,10.08.1945,Hailar\n"
+                 "TBF-36A,12.08.1945,Yakeshi\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        logistics.compare(p)
+    msg = str(err.value)
+    assert str(p) in msg and "no row can be scored" in msg, msg
+    assert "row 2, column 'date' = '10.08.1945'" in msg and "row 3" in msg, msg
+    assert "fix: mend the rows as each says: a date as YYYY-MM-DD" in msg, msg
+
+
 def test_a_pointer_to_a_key_the_bibliography_lacks_is_one_error(tmp_path):
     # `"[SEED-000]": {keys: [NOSUCH-KEY]}`: the citation passed (the pointer is known), and the
     # report page of the run or comparison citing it ended in KeyError: 'NOSUCH-KEY'

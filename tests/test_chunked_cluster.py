@@ -314,3 +314,27 @@ def test_one_check_of_a_scheduler_address_for_the_variable_and_the_argument() ->
     assert settings.scheduler_address("tls://h:1") == "tls://h:1"
     with pytest.raises(ConfigError, match=r"address='h:99999'.*or address=None"):
         _check_address("h:99999", "address")
+
+
+def test_a_script_starting_a_cluster_without_a_main_guard_is_told_the_guard(tmp_path) -> None:
+    """README's cluster recipe pasted into a script: with no ``if __name__ == "__main__":``
+    each spawned worker imports the script again, and the error said only "Nanny failed to
+    start ...; free memory or ports, use fewer workers", none of which is the cause."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "my_cluster.py"
+    script.write_text("from logistics.cost.cluster import get_client\n"
+                      "with get_client(n_workers=1) as client:\n"
+                      "    print('started')\n", encoding="utf-8")
+    import logistics
+
+    root = str(Path(logistics.__file__).resolve().parents[1])  # the package under test
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [root, *filter(None, [os.environ.get("PYTHONPATH")])])}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env=env, cwd=tmp_path, timeout=120)
+    assert done.returncode != 0 and "started" not in done.stdout
+    assert 'start it under `if __name__ == "__main__":`' in done.stderr, done.stderr[-2000:]

@@ -49,6 +49,11 @@ CMG = settings.CONFIG_DIR / "tbf-cmg.yaml"
     (["bench", "--sizes", "400", "--engines", ","], "names no engine"),
     ([], "give a command, one of places, sample, map"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
+    # a slip of a command or a choice is named with the near one (argparse listed them all)
+    (["rnu"], "invalid choice: 'rnu' (choose from 'places', 'sample', 'map', 'route', 'run', "
+              "'compare', 'calibrate', 'bench', 'schema'); did you mean 'run'? (see"),
+    (["sample", "Solun", "--dem", "merge"], "(choose from 'merged', 'etopo5'); did you mean "
+                                           "'merged'?"),
 ])
 def test_bad_arguments_are_one_line(argv, words, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -173,6 +173,21 @@ def test_a_misspelt_key_names_the_key_it_was_meant_to_be(base):
     assert "did you mean 'objectives'?" in _problems(data)
 
 
+def test_a_misspelt_required_key_is_one_problem_not_two(base):
+    """``objectivs:`` (a newcomer's typo) was two problems, the misspelling and "objectives:
+    Field required; fix: add this key": adding the key beside the typo left the typo in the
+    file. The misspelling's own line, which names the key, is the one problem."""
+    data = copy.deepcopy(base)
+    data["formations"][1]["objectivs"] = data["formations"][1].pop("objectives")
+    msg = _problems(data)
+    assert "1 problem(s)" in msg and "Field required" not in msg, msg
+    assert "objectivs: Extra inputs are not permitted; fix: did you mean 'objectives'?" in msg
+    data = copy.deepcopy(base)
+    data["zzzz"] = data.pop("h_hour")  # no near key: the missing one is still said
+    msg = _problems(data)
+    assert "h_hour: Field required" in msg and "zzzz: Extra inputs" in msg, msg
+
+
 def test_an_unrelated_extra_key_gets_no_guess(base):
     msg = _problems(_edit(base, "zzzz", 1))
     assert "x.yaml: zzzz: Extra inputs" in msg and "did you mean" not in msg
@@ -445,7 +460,9 @@ def test_a_broken_vehicle_file_is_one_error_when_an_army_file_is_loaded(tmp_path
     with pytest.raises(ConfigError) as err:
         load_army(configs / "tbf-17a.yaml")
     msg = str(err.value)
-    assert msg.startswith("2 problem(s) in the vehicle files:"), msg
+    # one problem: the misspelling names the key it stands for ("power_hp: ... got 'missing'"
+    # beside it was the same mistake said twice)
+    assert msg.startswith("1 problem(s) in the vehicle files:"), msg
     assert msg.count("zis-5.yaml: power_hpp:") == 1 and "did you mean 'power_hp'?" in msg
     assert "in the army file" not in msg and "armies/README.md" not in msg
 

@@ -115,6 +115,22 @@ def test_comparison_geojson_is_rfc7946_with_iso_times_or_null(tmp_path):
     assert back["modeled_arrival"].isna().tolist() == [False, False, False, True]
 
 
+def test_comparison_geojson_of_rows_without_a_documented_place_is_an_empty_collection(tmp_path):
+    """A documented CSV whose rows give no coordinate (distances only, or dates a reader could
+    not use) left the ``documented`` layer empty, and ``logistics compare`` ended in a
+    traceback (KeyError) writing comparison.geojson, after every run: an empty layer's mask
+    ``[]`` selected no columns instead of no rows."""
+    import geopandas as gpd
+
+    from logistics.report.compare_outputs import write_comparison_geojson
+
+    no_place = _comparison_table().iloc[[2]]  # row 4: a modeled position, no documented one
+    path = write_comparison_geojson(no_place, tmp_path / "comparison.geojson")
+    gj = _strict_json(path.read_text(encoding="utf-8"))
+    assert gj["type"] == "FeatureCollection" and gj["features"] == []
+    assert len(gpd.read_file(path)) == 0
+
+
 def test_geojson_times_carry_the_armys_offset_and_days_are_dates(tmp_path):
     """daily.geojson wrote a day as a midnight (``"date": "1945-08-09T00:00:00"``: QGIS and
     GDAL read a DateTime at 00:00, a time no one measured) and every time on the army's clock

@@ -257,6 +257,27 @@ def test_places_command_lists_the_known_names(capsys):
     assert len(capsys.readouterr().out.splitlines()) > 100
 
 
+def test_places_json_is_the_object_its_help_and_the_readme_describe(capsys):
+    """`--json` printed an object (``places``, ``not_located``) where the help and the README
+    promised "one JSON list": a newcomer's script indexing it as a list failed."""
+    import json
+    from pathlib import Path
+
+    from logistics.cli import main
+
+    assert main(["places", "--json", "solun"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(data) == ["not_located", "places"]
+    assert sorted(data["places"][0]) == ["aliases", "lat", "lon", "name", "name_1945", "source"]
+    with pytest.raises(SystemExit):
+        main(["places", "--help"])
+    helptext = " ".join(capsys.readouterr().out.split())
+    assert "JSON list" not in helptext and '"not_located"' in helptext, helptext
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    line = next(ln for ln in readme.splitlines() if ln.startswith("| `logistics places"))
+    assert "JSON list" not in line and "`not_located`" in line, line
+
+
 def test_places_matching_nothing_fails_with_the_near_names(capsys):
     """A TEXT no name contains is an error (exit 2, as `sample` of an unknown name), said on
     stderr with the names near it: it printed the message on stdout and exited 0, so a script

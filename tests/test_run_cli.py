@@ -214,6 +214,27 @@ def test_a_folder_with_two_files_of_one_axis_refuses_the_second_before_any_run(t
     assert captured.out.count("TBF-CMG (") == 1
 
 
+def test_a_folder_run_names_its_broken_files_before_the_others_run(tmp_path, capsys):
+    """A misspelt place in one army file of a folder was said only in the closing error, after
+    every other army had run (minutes for `logistics run configs/`): a note names it first."""
+    configs = tmp_path / "configs"
+    configs.mkdir()
+    shutil.copy(CMG, configs / "a.yaml")
+    text = (settings.CONFIG_DIR / "armies" / "template.yaml").read_text(encoding="utf-8")
+    assert "{place: Qiqihar," in text
+    (configs / "b.yaml").write_text(text.replace("{place: Qiqihar,", "{place: Qiqihr,"),
+                                    encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(configs), "--resolution-m", "10000", "--out", str(out),
+                 "--no-events"]) == 2
+    err = capsys.readouterr().err
+    note = "logistics run: note: 1 of 2 army files cannot be run (b.yaml); the others run now"
+    assert err.count(note) == 1, err
+    assert err.index(note) < err.index("1 of 2 army files failed"), err
+    assert "unknown place 'Qiqihr'" in err.split("army files failed")[1]
+    assert sorted(p.name for p in out.iterdir()) == ["TBF-CMG"]
+
+
 def test_a_folder_run_refuses_a_taken_run_folder_before_any_army_runs(tmp_path, capsys):
     """A run folder that will be refused (a folder of the user's) was noticed only when that
     army's turn came, after the armies before it had run (new-user trial): now it is one of

@@ -128,6 +128,25 @@ def test_a_mistyped_key_is_named_with_the_key_it_is_close_to(tmp_path: Path):
         assert f"{path}: {line}" in msg, (line, msg)
 
 
+def test_a_misspelt_required_key_is_one_problem_not_two(tmp_path: Path):
+    """'powr_hp:' in a newcomer's copied tank was two problems, the misspelling and "power_hp:
+    expected a value for kind 'tracked' ..., got 'missing'": the misspelling's "did you mean"
+    alone says it. A key far from every known one leaves the missing key said."""
+    text = (vehicles_dir(settings.CONFIG_DIR) / "t-34-85.yaml").read_text()
+    assert text.count("\npower_hp:") == 1
+    path = tmp_path / "t-34-85.yaml"
+    path.write_text(text.replace("\npower_hp:", "\npowr_hp:"))
+    with pytest.raises(ConfigError) as exc:
+        load_vehicle_file(path)
+    msg = str(exc.value)
+    assert "powr_hp: unknown key 'powr_hp' at the top level, never read; fix: did you mean " \
+        "'power_hp'?" in msg and "got 'missing'" not in msg, msg
+    path.write_text(text.replace("\npower_hp:", "\nzzzz:"))
+    with pytest.raises(ConfigError) as exc:
+        load_vehicle_file(path)
+    assert "power_hp: expected a value for kind 'tracked'" in str(exc.value), str(exc.value)
+
+
 def test_an_unknown_key_far_from_every_known_one_lists_them(tmp_path: Path):
     text = (vehicles_dir(settings.CONFIG_DIR) / "gaz-67b.yaml").read_text()
     path = tmp_path / "gaz-67b.yaml"

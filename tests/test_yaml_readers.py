@@ -120,3 +120,13 @@ def test_an_explicit_timestamp_tag_is_text_as_every_date(tmp_path):
     path = tmp_path / "a.yaml"
     path.write_text("h_hour: !!timestamp 1945-08-09T00:01\n", encoding="utf-8")
     assert load_yaml(path) == {"h_hour": "1945-08-09T00:01"}
+
+
+def test_a_tab_is_named_as_the_likely_cause_with_its_fix(tmp_path):
+    """A newcomer indenting with the Tab key got only "found character '\\t' that cannot start
+    any token; fix the file there": the fix (spaces) was not said."""
+    f = tmp_path / "tab.yaml"
+    f.write_text("fuel:\n\tin_tanks_refills: 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"line 2, column 1: .*\(likely: a tab: YAML indents "
+                       r"with spaces only; replace the tab at this line by spaces\)"):
+        load_yaml(f)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from logistics.army.schema import Army
-from logistics.errors import did_you_mean, offer, range_fix
+from logistics.errors import close_names, did_you_mean, offer, range_fix
 
 _FIXES = {
     "missing": "add this key",
@@ -180,6 +180,21 @@ def _models(annotation) -> list[type]:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
     return [m for a in typing.get_args(annotation) for m in _models(a)]
+
+
+def without_misspelt_missing(errors: list[dict]) -> list[dict]:
+    """pydantic's ``errors`` less each "missing" key whose misspelling stands beside it (an
+    unknown key of the same mapping that :func:`_describe` offers as "did you mean" it):
+    ``objectivs:`` gave two problems, "objectives: Field required; fix: add this key" and
+    the misspelling, and a user adding the key kept the typo. The misspelling's line says it."""
+    misspelt = set()
+    for e in errors:
+        loc = tuple(e.get("loc") or ())
+        if e.get("type") == "extra_forbidden" and loc and isinstance(loc[-1], str):
+            near = close_names(loc[-1], _keys_at(loc[:-1]), cutoff=0.8)  # as _describe offers
+            misspelt.update((loc[:-1], k) for k in near)
+    return [e for e in errors if not (e.get("type") == "missing" and e.get("loc")
+                                      and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt)]
 
 
 def _keys_at(loc) -> list[str]:

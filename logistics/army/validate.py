@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from logistics.army.messages import _describe
+from logistics.army.messages import _describe, without_misspelt_missing
 from logistics.army.schema import Army
 from logistics.errors import ConfigError, listed
 
@@ -81,7 +81,7 @@ def validate_army(data: Any, *, source: str = "<dict>",
     try:
         army = Army.model_validate(dict(data), context={"config_dir": config_dir})
     except ValidationError as exc:
-        lines = list(dict.fromkeys(line for e in exc.errors()
+        lines = list(dict.fromkeys(line for e in without_misspelt_missing(exc.errors())
                                    for line in _describe(source, e, data).splitlines()))
         raise ConfigError(f"{source}: {len(lines)} problem(s) in the army file:\n  - "
                           + listed(lines) + "\n(key reference: configs/armies/README.md; "

@@ -76,7 +76,19 @@ class _Parser(argparse.ArgumentParser):
         self._negative_number_matcher = NEGATIVE_VALUES
 
     def error(self, message: str):  # type: ignore[override]
-        raise _UsageError(self.prog, message)
+        raise _UsageError(self.prog, message + _choice_hint(message))
+
+
+def _choice_hint(message: str) -> str:
+    """``"; did you mean 'run'?"`` for argparse's "invalid choice: 'rnu' (choose from ...)"
+    (a command or an option's value typed with a slip: `logistics rnu`, `--dem merge`), which
+    listed the choices but named none; '' for any other message, or no near choice."""
+    from logistics.errors import did_you_mean
+
+    m = re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)$", message)
+    if m is None:
+        return ""
+    return did_you_mean(m.group(1), re.findall(r"'([^']*)'", m.group(2)), lead="; ")
 
 
 def build_parser() -> argparse.ArgumentParser:

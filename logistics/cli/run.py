@@ -321,6 +321,8 @@ def _run(args: argparse.Namespace) -> int:
         except LogisticsError as exc:
             failures.append(f"{path.name}: {exc}")
             del loaded[path]
+    if failures and loaded:  # said now, not only after minutes of the others' runs
+        _say_refused(failures, len(files))
     for path in files:
         if many and path not in loaded:
             continue  # its problem is among the failures already
@@ -377,6 +379,16 @@ def _run(args: argparse.Namespace) -> int:
             print(textwrap.indent(text, "  "), file=sys.stderr)
         return 2
     return 0
+
+
+def _say_refused(failures: list[str], n_files: int) -> None:
+    """On stderr, before a folder's runs: which army files are refused already (a typo in one
+    of twelve was said only at the end, after every other army had run, so a user waited
+    minutes to learn of it); the others still run, and the closing error lists each problem."""
+    names = ", ".join(f.split(":", 1)[0] for f in failures)
+    print(f"logistics run: note: {len(failures)} of {n_files} army files cannot be run "
+          f"({names}); the others run now, and the error at the end lists each problem "
+          "(Ctrl-C to stop and mend them first)", file=sys.stderr)
 
 
 def _load_all(files: list[Path], args: argparse.Namespace, failures: list[str]) -> dict:

@@ -26,7 +26,8 @@ Running a continental grid on a cluster
    --memory-limit 16GB`` (or a dask-jobqueue/dask-kubernetes cluster). One thread per worker:
    the numba solver holds one tile per thread.
 2. Point the tool at it: ``export LOGISTICS_SCHEDULER=tcp://HEAD:8786`` (or pass ``address``).
-3. Open the terrain lazily and cost it block by block, so nothing is ever whole in memory::
+3. Open the terrain lazily and cost it block by block, so nothing is ever whole in memory (in
+   a script, under ``if __name__ == "__main__":``: a LocalCluster's workers import it again)::
 
        from logistics.terrain import load_terrain
        from logistics.cost.cluster import get_client
@@ -122,7 +123,10 @@ def _local_client(
             f"could not start a LocalCluster of {n_workers or 'auto'} worker(s) "
             f"(LOGISTICS_N_WORKERS / n_workers, memory_limit {memory_limit or 'auto'}): "
             f"{type(exc).__name__}: {exc}{''.join('; ' + e for e in errors[-1:])}; free memory "
-            "or ports, use fewer workers, or point LOGISTICS_SCHEDULER at a running scheduler"
+            "or ports, use fewer workers, or point LOGISTICS_SCHEDULER at a running scheduler; "
+            "in a script of your own, start it under `if __name__ == \"__main__\":` (each "
+            "worker process imports the script again: unguarded, it starts none, 'Nanny failed "
+            "to start')"
         ) from None
 
 

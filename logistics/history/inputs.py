@@ -239,8 +239,10 @@ def undocumented_fix(inputs: Inputs) -> str:
 
 def check_scorable(path, config_dir: str | Path | None = None) -> None:
     """Fail before any run when the documented file (None: that of the configs folder
-    ``config_dir``) lacks a column no row can be scored without (axis_id, date), or has no row:
-    the run would only produce an empty table. Lists every problem of the file."""
+    ``config_dir``) lacks a column no row can be scored without (axis_id, date), or has no row,
+    or no row whose axis_id and date can be read (dates as 10.08.1945: every row unscored, an
+    empty comparison written with exit 0): the run would only produce an empty table. Lists
+    every problem of the file, or of its axis_id and date columns."""
     from logistics.history.documented import check_columns
 
     doc = check_columns(load_documented(path if path is not None
@@ -248,6 +250,14 @@ def check_scorable(path, config_dir: str | Path | None = None) -> None:
     if doc.table.empty:
         raise DataError(f"{doc.path}: a header but no rows; add the documented positions, one "
                         "row each (see configs/history/documented-advances.csv)")
+    if not doc.table["usable"].any():
+        why = ([str(p) for p in doc.problems if p.column in ("axis_id", "date")]
+               or [str(p) for p in doc.problems if p.row is not None])  # a row's field count
+        more = f"; ... ({len(why) - 5} more)" if len(why) > 5 else ""
+        raise DataError(
+            f"{doc.path}: no row can be scored, each needs an axis_id and a date that can be "
+            f"read ({'; '.join(why[:5])}{more}); fix: mend the rows as each says: a date "
+            "as YYYY-MM-DD (1945-08-11), the row's axis_id (configs/history/README.md)")
 
 
 def check_comparable(inputs: Inputs, *, modeled: bool) -> None:

@@ -214,6 +214,7 @@ def comparison_geojson(table: pd.DataFrame):
     :data:`KEY_FIELDS`. The features of :func:`comparison_layers`, a modeled point only beside
     its documented one."""
     import geopandas as gpd
+    import numpy as np
 
     layers = _layers(table)
     placed = set(layers["documented"][1].tolist())
@@ -221,7 +222,8 @@ def comparison_geojson(table: pd.DataFrame):
     for rank, (name, feature) in enumerate((("documented", "documented"),
                                             ("modeled", "modeled"), ("errors", "error"))):
         g, rows = layers[name]
-        mine = [r in placed for r in rows]
+        # a boolean mask even when the layer is empty: ``g[[]]`` selects no columns, not no rows
+        mine = np.array([r in placed for r in rows], dtype=bool)
         parts.append(g[mine].drop(columns=[c for c in g.columns
                                            if c not in KEY_FIELDS and c != "geometry"])
                      .assign(feature=feature, _row=rows[mine], _rank=rank))
