@@ -244,11 +244,13 @@ class Resupply:
             while len(seen) > 1 and seen[1][0] <= t_h - RECENT_BURN_H:
                 seen.popleft()
 
-    def active(self, fid: str, t_h: float) -> bool:
-        st = self.state[fid]
-        return (st.arrived_h is None and self.timetable(fid) is None
-                and self.fp[fid].unit.movement != "rail"
-                and any(not e.detached for e in st.elements))
+    def reserve_at(self) -> str | None:
+        """The formation whose head the army's reserve is at (its carrier,
+        ``fuel.reserve_reach_km.carrier``; :meth:`locate_reserve
+        <logistics.advance.fuel_draw.FuelDraw.locate_reserve>` places it there), None when
+        it is drawn anywhere: where a convoy brings the reserve's share (:meth:`stops`)."""
+        carrier = self.reserve_place.carrier
+        return carrier if carrier is not None and carrier in self.fp else None
 
     def fuelled_by_convoy(self, fid: str) -> bool:
         """Whether the army's convoys serve a formation: one still on its way whose vehicles
@@ -354,7 +356,8 @@ class Resupply:
         whose load it is in the column's cadence (:meth:`TruckColumn.next_h
         <logistics.supply.trucks.TruckColumn.next_h>`: ``where``, or :data:`RESERVE`,
         :meth:`aim`); each load's expected shares are booked as on the road, and each
-        formation's share reaches it at its own hour (:meth:`stops`)."""
+        formation's share reaches it at its own hour, the reserve's at its carrier's
+        (:meth:`stops`)."""
         col, fp, e = self.trucks[n], self.fp[where], self.lead(where)
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
         rates = {fid: self.burn_l_per_h(fid, t_h) for fid in reach}
@@ -378,9 +381,14 @@ class Resupply:
             shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
             self.reserve_en_route_l += shares[RESERVE]
             way = [fid for fid in reach if self.on_the_way(fid, where, n)]
-            first, others = self.stops(replace(d, formation_id=",".join(way)), n, t_h, shares)
+            if key == RESERVE:
+                d = replace(d, note=f"{d.note}; for the army's reserve" + (
+                    f", with {where}" if where == self.reserve_at() else ""))
+            first, others = self.stops(replace(d, formation_id=",".join(way)), n, t_h, shares,
+                                       where)
+            apart = {o.formation_id for o in others}
             self.expected[id(first)] = {k: v for k, v in shares.items()
-                                        if k in (where, RESERVE)}
+                                        if k in (where, RESERVE) and k not in apart}
             if not ships:
                 self.convoy_sent[id(first)] = (where, n, ferried)
             self._push(first)
@@ -394,11 +402,15 @@ class Resupply:
             free: Callable[[str], bool] | None = None
             ) -> tuple[str, list[str], str] | None:
         """(the formation a convoy sent now is timed to, the formations its load serves in
-        order from it, whose load it is: that formation's id or :data:`RESERVE`): the first of
-        ``served`` (priority order) that wants fuel, else, when the reserve has room nothing
-        on the road fills, the first formation moving, the load the reserve's; None when
-        nothing is wanted or it has no route cells. Either way the load serves every one of
-        ``served`` from it on (wrapping round), then the reserve (:meth:`send`).
+        order, whose load it is: that formation's id or :data:`RESERVE`): the first of
+        ``served`` (priority order) that wants fuel, its load serving every one of ``served``
+        from it on (wrapping round), then the reserve (:meth:`send`); else, when the reserve
+        has room nothing on the road fills and a formation still advances, the reserve's load,
+        serving ``served`` in priority order, then the reserve, and timed to its first taker:
+        the first of them still short of fuel (its own load on the road), else where the
+        reserve is (its carrier, :meth:`reserve_at`; drawn anywhere: the first of ``served``);
+        None when nothing is wanted or the formation has no route cells (or, ``reachable``,
+        out of reach).
         ``reachable``: only formations it accepts count (a river column's: those its ships
         reach); None: every one. ``free``: whether the column may send a load keyed to a
         formation now (its id; :data:`RESERVE` for the reserve's; :meth:`TruckColumn.free
@@ -418,7 +430,23 @@ class Resupply:
         none of a convoy unloading at it, all of it going into the reserve (in `logistics run
         configs/`, 8 of the 13 loads for the reserve alone left so, among them the 36th
         Army's at its 205th Tank Brigade on 17 and 19 Aug and the 25th Army's at its forward
-        detachment on 17 Aug)."""
+        detachment on 17 Aug).
+
+        Where the reserve's load goes (assumed: a convoy drives to the takers of its load, the
+        formations' want first, as any load; the reserve rides on its carrier's transport,
+        ``fuel.reserve_reach_km``, so its share is driven to the carrier's head, :meth:`stops`:
+        dropped there on the way, or by trucks split off for it; with no formation short of
+        fuel the load drives to the carrier alone). Why: it was timed to the first formation
+        moving whoever took its litres, the 36th Army's 205th Tank Brigade up to 240 km beyond
+        the rifle divisions carrying the reserve, when nobody was short too: its trucks drove
+        that far and back for the reserve's room, and the reserve's litres went into it the
+        hour they reached the brigade. (Driving the load to the carrier alone, serving only
+        the formations on its way, held the brigade for fuel from 17 Aug and kept it off
+        Harbin: the column's trucks went to the reserve while the brigade's next load waited
+        for its last, against the army's priority of the formations before the reserve.) The
+        first formation moving was read with a rule of its own (not arrived, not on a
+        timetable), which left out a truck shuttle the convoys serve (the 17th Army's rifle
+        divisions): it is now ``served``'s, the one rule (:meth:`fuelled_by_convoy`)."""
         ok = served if reachable is None else [fid for fid in served if reachable(fid)]
         target = next((fid for fid in ok if self.wants_fuel(fid)
                        and (free is None or free(fid))), None)
@@ -426,15 +454,20 @@ class Resupply:
             where, key = target, target
         else:
             room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
-            if room - self.reserve_en_route_l <= 1.0 or (free is not None and not free(RESERVE)):
+            if room - self.reserve_en_route_l <= 1.0 or (free is not None and not free(RESERVE)) \
+                    or not served:  # none advancing: the reserve is filled for the advance
                 return None
-            movers = [fid for fid in self.order
-                      if self.active(fid, t_h) and len(self.fp[fid].cells)
-                      and (reachable is None or reachable(fid))]
-            if not movers:
-                return None
-            where, key = movers[0], RESERVE
-        k = ok.index(where) if where in ok else 0
+            # timed to its first taker: the first formation short of fuel (its own load on the
+            # road), else where the reserve is (its carrier; drawn anywhere: the first formation
+            # the convoys serve, one rule with ``served``); its load shared in priority order
+            carrier = self.reserve_at()
+            places = [fid for fid in ok if self.wants_fuel(fid)][:1] + (
+                [carrier] if carrier is not None else ok)
+            where = next((fid for fid in places
+                          if len(self.fp[fid].cells) and (reachable is None or reachable(fid))),
+                         None)
+            return None if where is None else (where, ok, RESERVE)
+        k = ok.index(where)
         return (where, ok[k:] + ok[:k], key) if len(self.fp[where].cells) else None
 
     def cell_of(self, fid: str) -> int:
@@ -463,43 +496,53 @@ class Resupply:
         b = self.lonlat(fid, self.lead(fid).s)
         return detour_km(rh, a, b) <= ON_THE_WAY_DETOUR_KM
 
-    def stops(self, d: Delivery, column: int, t_h: float, shares: dict[str, float]
-              ) -> tuple[Delivery, list[Delivery]]:
-        """A convoy's delivery ``d`` (timed to the formation it was sent for; its
-        ``formation_id``: that one, then the others on its way, :meth:`on_the_way`) as the
-        stops it makes: (its unloading there, with what no other formation expects, for the
-        formations on its way in order (:meth:`book`: those still advancing first); one
-        delivery for each other formation with a share, when its trucks reach it). Every
-        share reaches its formation when that formation's own leg from the railhead (the cost
+    def stops(self, d: Delivery, column: int, t_h: float, shares: dict[str, float],
+              where: str) -> tuple[Delivery, list[Delivery]]:
+        """A convoy's delivery ``d`` (timed to formation ``where``, the one it was sent for or
+        the reserve's carrier; its ``formation_id``: the formations it serves on its way,
+        :meth:`on_the_way`) as the stops it makes: (its unloading at ``where``, with what no
+        other taker expects, for the formations on its way in order (:meth:`book`: those
+        still advancing first), then the reserve; one delivery for each other formation with a
+        share, when its trucks reach it, and one for the reserve's share (``formation_id``
+        :data:`RESERVE`) at its carrier (:meth:`reserve_at`) when that is not ``where``).
+        Every share reaches its taker when the taker's own leg from the railhead (the cost
         engine's) is driven: ``d``'s arrival less the difference of the two legs, not before
-        the convoy has loaded. A formation on the way is served by the convoy as it passes;
-        one off it by as many of the convoy's trucks as its share fills, split off at the
+        the convoy has loaded. A taker on the way is served by the convoy as it passes; one
+        off it by as many of the convoy's trucks as its share fills, split off at the
         railhead, driving its leg there and back: the convoy's next trip leaves without them
         if they are not back (:meth:`TruckColumn.split_off
-        <logistics.supply.trucks.TruckColumn.split_off>`). Named simplifications: the trucks'
-        own fuel is the leg to ``d``'s formation's (on ``d``'s record), no ferry time of its
-        own is added for a part, and a one-truck convoy's part does not hold it."""
+        <logistics.supply.trucks.TruckColumn.split_off>`). The reserve is such a taker
+        (assumed: it rides on its carrier's transport, ``fuel.reserve_reach_km``, so its
+        share is driven to where the carrier's head is, as a formation's to its own; its
+        trucks unload to the reserve's trucks there. Before, the share went into the reserve
+        wherever and whenever the convoy unloaded: the 36th Army's reserve took its litres at
+        the 205th Tank Brigade, up to 240 km beyond it, up to 22 h after the convoy had
+        passed its carrier); drawn anywhere, it stays in ``d``.
+        Named simplifications: the trucks' own fuel is the leg to ``where`` (on ``d``'s
+        record), no ferry time of its own is added for a part, and a one-truck convoy's part
+        does not hold it."""
         col = self.trucks[column]
         scale = 1.0 if col.kind == "river" else self.plan.speed_scale  # ships: no land scale
         season = self.season(t_h)
-        way = d.formation_id.split(",")
-        where = way[0]
         there = col.leg(self.cell_of(where), season) if where else None
+        carrier = self.reserve_at()
         others = []
         for fid, litres in shares.items():
-            if fid in (where, RESERVE) or litres <= 0.0 or there is None:
+            at = carrier if fid == RESERVE else fid  # the formation whose head it goes to
+            if at is None or at == where or litres <= 0.0 or there is None:
                 continue
-            leg = col.leg(self.cell_of(fid), season)
+            leg = col.leg(self.cell_of(at), season)
             offset_h = (leg.out_s - there.out_s) / 3600.0 / scale * col.stretch
             if not (leg.reachable and there.reachable and np.isfinite(offset_h)):
                 offset_h = 0.0
             arrive = max(t_h + col.load_h, d.time_h + offset_h)
-            if fid in way:
-                note = f"its share, on the way to {where} ({offset_h:+.1f} h)"
+            whose = f"the army's reserve's share, with {at}" if fid == RESERVE else "its share"
+            if self.on_the_way(at, where, column):
+                note = f"{whose}, on the way to {where} ({offset_h:+.1f} h)"
             else:  # a part of the convoy's trucks drives its own leg there and back
                 per_truck = d.litres / max(d.trucks, 1)
                 trucks = min(max(d.trucks - 1, 1), math.ceil(litres / max(per_truck, 1e-9) - 1e-9))
-                note = f"its share, {trucks} of the trucks sent straight to it (not on the " \
+                note = f"{whose}, {trucks} of the trucks sent straight to it (not on the " \
                        f"way to {where}, {offset_h:+.1f} h)"
                 back_h = leg.back_s / 3600.0 / scale * col.stretch
                 if d.trucks > 1:

@@ -251,7 +251,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
     records                ``track_row``, ``record_positions``, ``reached_so_far``,
     (``StepRecords``)      ``day_record``, ``army_day_record``, ``crossings_table``
     resupply               ``accounts``, ``book_due``, ``book``, ``tanks_of``, ``outran_reserve``,
-    (``Resupply``)         ``need_l``, ``active``, ``fuelled_by_convoy``, ``wants_fuel``,
+    (``Resupply``)         ``need_l``, ``reserve_at``, ``fuelled_by_convoy``, ``wants_fuel``,
                            ``dispatch``, ``move_railheads``
     fuel_draw              ``need``, ``locate_reserve``, ``reserve_km``, ``reach``,
     (``FuelDraw``)         ``fuel_limit``, ``dry_classes``, ``share``, ``may_drain``, ``drain``,
