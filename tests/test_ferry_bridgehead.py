@@ -380,3 +380,20 @@ def test_a_ferrying_not_ended_by_the_run_s_end_has_no_all_across(corridor):
     c = r.crossings.set_index("formation_id")
     assert c.loc["fd", "ferry_start"] == H0 + timedelta(hours=6.5)
     assert pd.isna(c.loc["fd", "all_across"])
+
+
+def test_a_forward_detachment_in_its_parent_s_column_reaches_the_bank_with_the_parent(corridor):
+    """The forward detachment above (formed at km 11, first in priority, as fast as its
+    parent): both heads are at km 0 when the window opens at 06:00 and the parent's reaches
+    the river at 06:30, where the brigade takes the detachment at once. Moved after its
+    parent within the hour (water32), the detachment's head reaches the bank at 06:30 too and
+    is at km 20 by 07:00 (into the bridgehead at 20 km/h). On main it moved first, capped
+    where its parent's head was at the hour's start (km 0): still at km 0 at 07:00, its head
+    at the bank at 07:30, an hour after the ferry had started on it."""
+    r = simulate_army(_army(corridor, [("fd", 30.0, 0.0, "main", 11.0), ("main", 50.0)]))
+    assert _starts_h(r)["fd"] == 6.5
+    assert _track(r, "fd").loc[H0 + timedelta(hours=7), "cum_km"] == pytest.approx(20.0)
+    cross = r.crossings.set_index("formation_id")
+    at_bank = pd.Timestamp(cross.loc["fd", "time"])
+    assert at_bank <= pd.Timestamp(cross.loc["fd", "ferry_start"])
+    assert at_bank == pd.Timestamp(cross.loc["main", "time"])

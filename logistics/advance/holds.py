@@ -43,9 +43,9 @@ class Holds:
         * formed out of its parent (``formed``): its parent's head, until that head is past
           the point where it is formed (``formed_km`` on the parent's route, which the
           formation's route shares up to there), or until it is itself taken across a river
-          short of that point ahead of its parent (:meth:`ferried_out`). Formations move in
-          priority order, so a formation that moves before its parent keeps to where the
-          parent's head was at the start of the hour;
+          short of that point ahead of its parent (:meth:`ferried_out`). A formation held
+          behind its parent moves after it within the hour (:meth:`step_order`), so this is
+          where the parent's head is at the same hour's end, not at its start;
         * a support formation attached to its parent: :meth:`support_held_at`;
         * ferried across a major river and not yet all across (:meth:`ferrying`): the
           crossing itself while it waits for its means, then the bridgehead,
@@ -60,6 +60,50 @@ class Holds:
         if parent in self.fp and fp.unit.role == "support":  # formed or not: until it arrives
             held = min(held, self.support_held_at(fid))
         return min(held, self.bridgehead_km(fid, t_h))
+
+    def behind_parent(self, fid: str, t_h: float) -> bool:
+        """Whether the formation's head is held behind its parent's at hour ``t_h``
+        (:meth:`held_at`): formed out of it and not formed yet (the parent's head short of
+        ``formed_km``, the formation not ferried out ahead of it), or attached to it
+        (``role: support``) while the parent has not arrived."""
+        fp = self.fp[fid]
+        parent = fp.unit.parent
+        if parent not in self.fp:
+            return False
+        if fp.unit.role == "support" and self.state[parent].arrived_h is None:
+            return True
+        return (fp.formed_km > 0.0 and not self.ferried_out(fid, t_h)
+                and float(self.lead(parent).s) < fp.formed_km - _EPS_KM)
+
+    def step_order(self, t_h: float) -> list[str]:
+        """The order the formations move in the step starting at hour ``t_h``: fuel priority
+        order (``self.order``: the army's reserve serves them in it), but a formation held
+        behind its parent (:meth:`behind_parent`) right after that parent (and its own held
+        formations after it). Why: moved before its parent, its head was capped where the
+        parent's head was at the hour's start, an hour behind the column it moves in: the
+        15th Army's tank brigades, formed out of the rifle divisions after the Amur crossing,
+        reached the bank 41-60 min after the ferry had started on them (queued when the
+        parent's head got there, :meth:`in_column`). Moved after it, it is capped where the
+        parent's head is at the hour's end, and reaches a stop of the shared route no later
+        than the parent's head when it is as fast (physically one column)."""
+        out: list[str] = []
+        done: set[str] = set()
+        waiting: dict[str, list[str]] = {}
+
+        def emit(f: str) -> None:
+            out.append(f)
+            done.add(f)
+            for c in waiting.pop(f, []):
+                emit(c)
+
+        for fid in self.order:
+            parent = self.fp[fid].unit.parent
+            if parent in self.fp and parent not in done and self.behind_parent(fid, t_h):
+                waiting.setdefault(parent, []).append(fid)
+            else:
+                emit(fid)
+        out += [f for f in self.order if f not in done]  # a parent outside the order
+        return out
 
     def bridgehead_km(self, fid: str, t_h: float) -> float:
         """Km a ferried formation's head may not pass at hour ``t_h`` while not all of it is

@@ -13,7 +13,9 @@ One step is one clock hour (the first starts at H-hour). In each step:
    from that formation on among every formation the convoys serve (marching ones and shuttles),
    then the reserve; only what fits nowhere goes back
    (:meth:`~logistics.advance.resupply.Resupply.dispatch`);
-3. the elements move, formations in priority order (so the reserve serves them in that order):
+3. the elements move, formations in priority order (so the reserve serves them in that order;
+   a formation held behind its parent right after it:
+   :meth:`~logistics.advance.holds.Holds.step_order`):
    during the formation's march window, at the pace of its slowest class on each step (its
    profile), slower at night, until the march time is used up, a stop is reached (an objective,
    a fortified region, a depot, the crossing where the flotilla ferries it), the route ends, or
@@ -696,7 +698,8 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
         loop.book_due(a)
         loop.dispatch(a)
         t_b = plan.start + timedelta(hours=b)
-        for fid in loop.order:
+        rows = {}
+        for fid in loop.step_order(a):  # priority order, a held formation after its parent
             fp, st = loop.fp[fid], loop.state[fid]
             km0 = float(loop.lead(fid).s)  # the head's km at the hour's start (its row's mode)
             if fp.timetable is not None or (fp.unit.movement in ("river", "rail")):
@@ -712,9 +715,10 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 head_status = head.status
                 if head_status == "rest" and loop.ferrying(fid, b):
                     head_status = "carried"  # held at the crossing or in the bridgehead
-            tracks.append(loop.track_row(fid, t_b, head_status, b, km0))
-            if tracks[-1]["dry_classes"]:
-                st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))
+            rows[fid] = row = loop.track_row(fid, t_b, head_status, b, km0)
+            if row["dry_classes"]:
+                st.day.setdefault("dry", set()).update(row["dry_classes"].split(","))
+        tracks += [rows[fid] for fid in loop.order]
         if loop.reserve_place.located:  # the row's time is the hour's end: where the
             loop.locate_reserve()         # reserve is then (its draws used the hour's start)
             for row in tracks[-len(loop.order):]:
