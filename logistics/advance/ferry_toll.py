@@ -21,7 +21,10 @@ wait cross in their parent's column (formed out of it after the crossing, or att
 so another site would not bring them sooner; and a free one moved to a new site would get a
 park no source counts (``configs/norms/movement.yaml bridging``). Only the route
 search pays it; the route's own times keep the bridge (the step loop adds the ferrying), so no
-crossing is counted twice in the run's hours.
+crossing is counted twice in the run's hours. Nor does the toll see the water's width: it is
+the assumed channel's, while the step loop times a ferrying by the water the chosen route
+crosses (``CrossingStop.time_factor``), so the search does not seek a ferry site's narrowest
+water (water32, left so: a per-cell toll the kernel does not have).
 """
 
 from __future__ import annotations

@@ -162,6 +162,10 @@ class _FState:
     #: when its means starts on it (None until one takes it): its head holds at the crossing
     #: until then, in the bridgehead after (:meth:`~logistics.advance.holds.Holds.bridgehead_km`)
     ferry_start_h: float | None = None
+    #: of that crossing (its ``CrossingStop``): every means' hours x ``ferry_factor`` (its
+    #: water's width), and hours from its means' start until its head lands on the far bank
+    ferry_factor: float = 1.0
+    ferry_landing_h: float = 0.0
     #: formed out of its parent (``formed``) and taken across a river short of the point where
     #: it is formed before its parent: from when it is out of its parent's column
     formed_out_h: float | None = None
