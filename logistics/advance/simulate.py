@@ -47,7 +47,9 @@ One step is one clock hour (the first starts at H-hour). In each step:
    formation still in its parent's column (not formed yet, or attached) waits from when its
    parent's head reaches the same crossing site
    (:meth:`~logistics.advance.holds.Holds.in_column`). Its head waits at the crossing until one
-   of its means starts on it; from then until it is all across its head stays in
+   of its means has landed its first trip on the far bank (the crossing's ``landing_h`` after
+   the means starts on it: ``Holds.landed_h``; every means' hours there grow with the water
+   the route crosses, ``time_factor``); from then until it is all across its head stays in
    the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing and short of its
    route's next big-river crossing (its status
    ``carried`` while it waits there; its tail stays at the crossing), and moves on at its own
