@@ -40,7 +40,8 @@ import xarray as xr
 from logistics.army.means_norms import brigade_ships  # moved to the army layer; read here too
 
 __all__ = ["FERRY_SITE_KM", "FERRY_WATER", "brigade_ships", "flotilla_points", "ferry_barrier",
-           "open_ferry_water", "crossing_water_km", "army_ferry_sites", "may_open"]
+           "open_ferry_water", "crossing_water_km", "water_beyond_channel_km", "army_ferry_sites",
+           "may_open"]
 
 #: Km from where its flotilla is within which a ferried formation may cross a big river.
 #: **Assumed**: 20 km is the 10 km a start may be moved to passable ground plus the river's
@@ -188,7 +189,6 @@ def open_ferry_water(terrain: xr.Dataset, points: Sequence[tuple[float, float]],
     return out, n
 
 
-
 def crossing_water_km(terrain: xr.Dataset, cells: np.ndarray, kms: np.ndarray,
                       i: int) -> float:
     """Km of opened water (:data:`FERRY_WATER`) a route crosses at its big-river crossing
@@ -212,3 +212,39 @@ def crossing_water_km(terrain: xr.Dataset, cells: np.ndarray, kms: np.ndarray,
         if water[r, c] and j > 0:
             km += float(kms[j] - kms[j - 1])
     return km
+
+
+def water_beyond_channel_km(terrain: xr.Dataset, channel_km: float) -> np.ndarray:
+    """Float grid, km: how much of the opened water (:data:`FERRY_WATER`) a route crossing a
+    cell of it crosses beyond the channel (``channel_km``, network/river.py
+    ``crossing_width_km``'s least width): ``clip(d - channel_km / 2, 0, cell)``, ``d`` the km
+    from the cell's centre to the nearest centre of a cell that is not water (opened or not):
+    the bank is half a cell nearer, and a cell's half a cell beyond the channel's half counts
+    in full; 0 off the opened water. Summed over a straight
+    crossing of water ``w`` km wide (whole cells) it is ``max(0, w - channel_km)`` for ``w`` of
+    two cells or more (a one-cell water: a quarter cell at the 1.5 km channel; **assumed**,
+    the grid's resolution). Why: the route search of a ferried formation pays per cell the
+    ferry time this water adds (advance/ferry_toll.py ``ferry_toll``), so it seeks a ferry
+    site's narrow water; the bank nearest a cell measured across all water, so a route along
+    the edge of the opened disc, in a lake, is not taken for a route near a bank."""
+    from scipy.ndimage import distance_transform_edt
+
+    from logistics.terrain.classes import TerrainClass
+
+    ny, nx = terrain.sizes["y"], terrain.sizes["x"]
+    if FERRY_WATER not in terrain:
+        return np.zeros((ny, nx))
+    opened = np.asarray(terrain[FERRY_WATER].values, dtype=bool)
+    if not opened.any():
+        return np.zeros((ny, nx))
+    water = opened | (np.asarray(terrain["terrain_class"].values) == int(TerrainClass.WATER))
+    xs = np.asarray(terrain["x"].values, dtype=np.float64)
+    ys = np.asarray(terrain["y"].values, dtype=np.float64)
+    cell = (abs(float(ys[1] - ys[0])) / 1000.0 if ny > 1 else 1.0,
+            abs(float(xs[1] - xs[0])) / 1000.0 if nx > 1 else 1.0)
+    if water.all():
+        d = np.full((ny, nx), np.inf)
+    else:
+        d = distance_transform_edt(water, sampling=cell)  # km to the nearest non-water centre
+    km = np.clip(d - channel_km / 2.0, 0.0, min(cell))
+    return np.where(opened, km, 0.0)
