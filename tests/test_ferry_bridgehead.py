@@ -380,3 +380,44 @@ def test_a_ferrying_not_ended_by_the_run_s_end_has_no_all_across(corridor):
     c = r.crossings.set_index("formation_id")
     assert c.loc["fd", "ferry_start"] == H0 + timedelta(hours=6.5)
     assert pd.isna(c.loc["fd", "all_across"])
+
+
+def test_a_forward_detachment_in_its_parent_s_column_reaches_the_bank_with_the_parent(corridor):
+    """The forward detachment above (formed at km 11, first in priority, as fast as its
+    parent): both heads are at km 0 when the window opens at 06:00 and the parent's reaches
+    the river at 06:30, where the brigade takes the detachment at once. Moved after its
+    parent within the hour (water32), the detachment's head reaches the bank at 06:30 too and
+    is at km 20 by 07:00 (into the bridgehead at 20 km/h). On main it moved first, capped
+    where its parent's head was at the hour's start (km 0): still at km 0 at 07:00, its head
+    at the bank at 07:30, an hour after the ferry had started on it."""
+    r = simulate_army(_army(corridor, [("fd", 30.0, 0.0, "main", 11.0), ("main", 50.0)]))
+    assert _starts_h(r)["fd"] == 6.5
+    assert _track(r, "fd").loc[H0 + timedelta(hours=7), "cum_km"] == pytest.approx(20.0)
+    cross = r.crossings.set_index("formation_id")
+    at_bank = pd.Timestamp(cross.loc["fd", "time"])
+    assert at_bank <= pd.Timestamp(cross.loc["fd", "ferry_start"])
+    assert at_bank == pd.Timestamp(cross.loc["main", "time"])
+
+
+def test_a_wide_crossing_is_ferried_longer_and_its_far_bank_reached_when_the_first_trip_lands(
+        corridor):
+    """water32: a crossing whose route crosses wide water (``time_factor`` 3, the plan's
+    ``crossing_time_factor`` of it) ferries ``fd`` 3 x 10 h = 30 h from 06:30 (all across 10
+    Aug 12:30), and its head stays on the near bank, with the town of the crossing's cell
+    unreached, until the first trip lands (``landing_h`` 1.2 h: 07:42), then goes into the
+    bridgehead: km 10 at 07:00, km 10 + 20 x (8 - 7.7) = 16 by 08:00. On main the crossing
+    was ferried in 10 h and the town reached, and the head across, at 06:30."""
+    plan = _army(corridor, [("fd", 10.0)])
+    fp = plan.formations[0]
+    wide = replace(fp.crossings[0], water_km=12.0, time_factor=3.0, landing_h=1.2)
+    fp = replace(fp, crossings=(wide,), objectives=((RIVER_KM, "Town"),) + tuple(fp.objectives))
+    r = simulate_army(replace(plan, formations=(fp,)))
+    assert _starts_h(r) == {"fd": 6.5}
+    assert r.crossings.set_index("formation_id").loc["fd", "ferry_h"] == pytest.approx(30.0)
+    obj = r.reached[(r.reached["kind"] == "objective") & (r.reached["name"] == "Town")]
+    assert (pd.Timestamp(obj["time"].iloc[0]) - H0).total_seconds() / 3600.0 == \
+        pytest.approx(7.7)
+    t = _track(r, "fd")
+    assert t.loc[H0 + timedelta(hours=7), "cum_km"] == pytest.approx(RIVER_KM)
+    assert t.loc[H0 + timedelta(hours=8), "cum_km"] == pytest.approx(16.0)
+    assert _farthest_before_km(r, "fd", 36.5) == pytest.approx(RIVER_KM + BOUND_KM)

@@ -82,7 +82,8 @@ def test_a_ferried_formation_crosses_a_big_river_only_where_its_flotilla_is(axis
     is the ferried one) of every formation the flotilla ferries lies within FERRY_SITE_KM (+ a
     cell) of its own start or of where its brigade is (its start and river path). Before the
     rule the 15th Army's crossed the Amur 130 km west of Leninskoye. And it crosses one big
-    river once (every objective of the three armies' ferried formations lies beyond one): its
+    river once, at one ferry site (every objective of the three armies' ferried formations lies
+    beyond one; its channels either side of an island are two ferryings there): its
     route search prices each crossing at its ferrying (advance/ferry_toll.py), where the
     45-min bridge had the 15th Army's tank brigades and rifle divisions ferried three times
     (the Amur, then the Sungari at km 77 and 275-338)."""
@@ -107,7 +108,11 @@ def test_a_ferried_formation_crosses_a_big_river_only_where_its_flotilla_is(axis
         # the first is the crossing the flotilla ferries
         big = mine[mine["river_class"].isin(BIG_RIVER_CLASSES)]
         assert len(route) and len(big), fid
-        assert len(big) == 1, (fid, big[["cum_km", "lon", "lat", "river_class"]])
+        # one ferry site: its channels may be two, an island between (each ferried: since
+        # watertoll32 the search pays a site's wide water, so it may hop an island), never
+        # a big river crossed again farther on
+        span_km = float(big["cum_km"].max() - big["cum_km"].min())
+        assert span_km <= 2 * FERRY_SITE_KM, (fid, big[["cum_km", "lon", "lat", "river_class"]])
         pts = np.asarray([(float(route["lon"].iloc[0]), float(route["lat"].iloc[0]))]
                          + list(sites[fid]))
         for lon, lat in zip(big["lon"], big["lat"]):
@@ -211,3 +216,41 @@ def test_a_first_big_crossing_on_a_large_river_is_made_where_the_flotilla_is(
     ferry = r.reached[r.reached["kind"] == "ferry"]
     assert len(ferry) == 1 and float(ferry["cum_km"].iloc[0]) == pytest.approx(
         float(first["cum_km"]))
+
+
+def test_the_water_a_route_crosses_at_a_ferry_site_is_measured_along_it(box_terrain):
+    """water32: the 3-cell water band opened at a site is marked (``FERRY_WATER``), and a route
+    due south across it at column 60 (rows 28 to 35, 1 km steps) crosses 3 km of it: the
+    steps into rows 30, 31, 32 (the bank rows 29 and 33 are river lines on land, the crossing
+    itself starting at row 29). A crossing of a river line on land (row 33 alone, on a copy
+    with no opened water) crosses none. On main the water the route marched over at land
+    pace was not measured: its ferries were timed for the assumed 1.5 km."""
+    from logistics.advance.ferry_sites import FERRY_WATER, crossing_water_km
+
+    t = _river_terrain(box_terrain)
+    out, n = open_ferry_water(t, [_lonlat(t, 31, 60)], radius_km=10.0)
+    opened = (t["terrain_class"].values == int(TerrainClass.WATER)) & \
+             (out["terrain_class"].values != int(TerrainClass.WATER))
+    assert (np.asarray(out[FERRY_WATER].values) == opened).all() and n == int(opened.sum())
+    cells = np.array([(r, 60) for r in range(28, 36)])
+    kms = np.arange(len(cells), dtype=float)
+    assert crossing_water_km(out, cells, kms, 1) == pytest.approx(3.0)
+    assert crossing_water_km(t, cells, kms, 5) == 0.0  # no opened water on this terrain
+    assert crossing_water_km(out, cells, kms, 5) == 0.0  # row 33: a river line on land
+
+
+def test_a_ferrying_takes_longer_and_lands_later_across_wider_water():
+    """By hand with the shipped norms (river.own_means: width 1.5 km, towing 10 km/h, load and
+    unload 1 h; river.current_kmh 5 km/h): across at sqrt(100 - 25) = 8.660 km/h, a round
+    trip 2 x 1.5 / 8.660 + 1 = 1.346 h at the assumed width, 2 x 13.5 / 8.660 + 1 = 4.118 h
+    across 13.5 km of water (x 3.058); the first trip lands 1.5 / 8.660 + 1 = 1.173 h after
+    the start. Water narrower than the assumed channel changes nothing."""
+    from logistics.network.river import (crossing_time_factor, crossing_width_km,
+                                         first_landing_h, own_means_trip_h)
+
+    assert own_means_trip_h() == pytest.approx(2 * 1.5 / 75 ** 0.5 + 1.0)
+    assert own_means_trip_h(13.5) == pytest.approx(2 * 13.5 / 75 ** 0.5 + 1.0)
+    assert crossing_time_factor(13.5) == pytest.approx(own_means_trip_h(13.5) / own_means_trip_h())
+    assert crossing_time_factor(0.4) == crossing_time_factor(0.0) == 1.0
+    assert crossing_width_km(0.4) == 1.5 and crossing_width_km(13.5) == 13.5
+    assert first_landing_h() == pytest.approx(1.5 / 75 ** 0.5 + 1.0)

@@ -146,3 +146,71 @@ def test_flotilla_toll_on_every_big_river_frontier_toll_only_on_the_frontier(box
     # no own means in the plan: a formation without a flotilla is never ferried
     assert ferry_toll(t, u, _options(40.0, math.inf), flotilla=False,
                       frontier_cells=lambda: front) is None
+
+
+def _lake(box_terrain):
+    """A ferry site's water (watertoll32): an 11 km wide lake across the box (rows 25-35),
+    narrowed to 2 km (rows 30-31) in columns 30-36, 20-26 km east of where a column going
+    north from row 40 to row 20 at column 10 meets it; the flotilla's points along row 30 open
+    all of it (``ferry_sites.open_ferry_water``)."""
+    from logistics.advance.ferry_sites import open_ferry_water
+
+    t = box_terrain(_BOX, 1000.0)
+    tc = np.array(t["terrain_class"].values)
+    tc[25:36, :] = int(TerrainClass.WATER)
+    tc[25:30, 30:37] = tc[32:36, 30:37] = int(TerrainClass.STEPPE)
+    t = t.copy()
+    t["terrain_class"] = t["terrain_class"].copy(data=tc)
+    sites = [_lonlat(t, 30, c) for c in range(0, t.sizes["x"], 5)]
+    opened, n = open_ferry_water(t, sites)
+    assert n == int((tc == int(TerrainClass.WATER)).sum())
+    return opened, sites
+
+
+def _lake_unit(t, fid: str):
+    u = _unit(t, fid)
+    u.start_lon, u.start_lat = _lonlat(t, 40, 10)
+    u.objectives = [ObjectiveSpec("Goal", (("Goal", *_lonlat(t, 20, 10)),), 3.0)]
+    return u
+
+
+def _water_km(t, seg) -> float:
+    """Km of the ferry site's water the route crosses (the step loop's measure of it)."""
+    from logistics.advance.ferry_sites import crossing_water_km
+
+    cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
+    kms = seg["cum_km"].to_numpy(dtype=np.float64)
+    return sum(crossing_water_km(t, cells, kms, i) for i in range(len(cells))
+               if i and not t["ferry_water"].values[tuple(cells[i - 1])]
+               and t["ferry_water"].values[tuple(cells[i])])
+
+
+def test_a_ferried_route_crosses_the_site_where_its_water_is_narrow_when_worth_the_detour(
+        box_terrain):
+    t, sites = _lake(box_terrain)
+    # 40 h a crossing at the 1.5 km channel: the 11 km lake adds about 65 h of ferrying
+    # (crossing_time_factor), the 2 km narrows 3.4 h; the detour there and back is ~45 km of
+    # steppe, about two hours: it crosses at the narrows
+    routes = _routes(t, [_lake_unit(t, "ferried")], {"ferried": sites}, _options(40.0, 60.0))
+    seg = routes["ferried"].segments
+    assert _water_km(t, seg) <= 3.0
+    assert (seg["col"] >= 30).any()
+    # a crossing of 0.2 h: the lake adds 20 min, less than the detour: straight across it
+    routes = _routes(t, [_lake_unit(t, "quick")], {"quick": sites}, _options(0.2, 60.0))
+    assert _water_km(t, routes["quick"].segments) >= 10.0
+
+
+def test_water_beyond_the_channel_sums_to_the_width_less_the_channel(box_terrain):
+    from logistics.advance.ferry_sites import water_beyond_channel_km
+    from logistics.advance.ferry_toll import water_toll_s
+    from logistics.network.river import crossing_time_factor
+
+    t, _ = _lake(box_terrain)
+    km = water_beyond_channel_km(t, 1.5)
+    assert km[:, 10].sum() == pytest.approx(11.0 - 1.5)   # the lake, straight across
+    assert km[:, 33].sum() == pytest.approx(2.0 - 1.5)    # the narrows
+    assert not km[:25].any() and not km[36:].any()
+    water_s = water_toll_s(t, np.ones(km.shape, bool), 3600.0)
+    # summed over a crossing: the toll's hour times the growth of the ferrying's factor
+    assert float(water_s[:, 10].sum()) == pytest.approx(
+        3600.0 * (crossing_time_factor(11.0) - 1.0), rel=1e-5)

@@ -54,7 +54,7 @@ def _army_doc(doc_of) -> dict:
                  vehicles=[{"vehicle": "gaz-67b", "count": {"value": 10, "assumed": "test"}}],
                  column={"routes": {"value": 1, "assumed": "test"}},
                  formed={"when": "after_range_crossing", "assumed": "test"})
-    return doc_of([child, parent])  # the child moves first each hour
+    return doc_of([child, parent])  # first in priority; it moves after its parent while held
 
 
 def _ridge(xx, yy):

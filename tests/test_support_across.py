@@ -66,9 +66,13 @@ def test_a_support_units_hours_behind_its_parent_are_not_hours_waiting_for_a_fer
     after 18 h in the queue). Here sp is ferried 06:30-16:30; rds, whose means take 20 h and
     whose head stays at the crossing until all of it is across (no bridgehead), is across at
     12:30 on 10 Aug, and sp, across since 16:30 the day before, stands behind it in its window
-    until then. By its hourly rows (each hour under its end's status): 8 h held at the
-    crossing for its means (status carried, 08:00-16:00) and 8 h in its window behind its
-    parent (06:00-07:00 on 9 Aug, moving after rds in the hour; 06:00-13:00 on 10 Aug)."""
+    until then. By its hourly rows (each hour under its end's status): 9 h held at the
+    crossing for its means (status carried, 07:00-16:00: at the river from 06:33) and 6 h in
+    its window behind its parent (06:00-12:00 on 10 Aug; in the 13:00 hour it moves on behind
+    rds, released at 12:30). Before water32 it moved before rds in each hour, capped where
+    rds's head was at the hour's start, so 06:00-07:00 on 9 Aug and 12:00-13:00 on 10 Aug were
+    hours behind its parent too (8 h for a ferry, 8 h for its parent); it now moves after its
+    parent (``Holds.step_order``)."""
     from logistics.advance.simulate import simulate_army
     from logistics.arrivals import arrival_accounts, formation_clocks
 
@@ -76,8 +80,8 @@ def test_a_support_units_hours_behind_its_parent_are_not_hours_waiting_for_a_fer
     r = simulate_army(plan)
     acc = arrival_accounts(r.tracks, r.reached, formation_clocks(plan), start=plan.start)
     u = acc[(acc["formation_id"] == "sp") & (acc["objective"] == "U")].iloc[0]
-    assert u["waiting_h"] == pytest.approx(16.0)
+    assert u["waiting_h"] == pytest.approx(15.0)
     assert u["waiting_for"] == "a ferry and its parent"
-    assert "8 h waiting for a ferry, 8 h waiting for its parent" in u["what_set"]
+    assert "9 h waiting for a ferry, 6 h waiting for its parent" in u["what_set"]
     t = acc[(acc["formation_id"] == "rds") & (acc["objective"] == "U")].iloc[0]
     assert t["waiting_for"] == "a ferry"  # held at its crossing for its means: no parent

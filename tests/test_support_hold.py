@@ -36,13 +36,15 @@ def _km(r, fid: str) -> np.ndarray:
 
 def test_a_formed_support_unit_stays_behind_its_parent_after_it_is_formed(corridor):
     """Formed at km 20 of its parent's route: by the first evening (16:00) the parent is at
-    km 100 (10 h at 10 km/h); the support unit, which moves first each hour, keeps to where
-    the parent was at the start of the hour, km 90. Before, once formed it ran on at its own
+    km 100 (10 h at 10 km/h); the support unit, first in priority but moved after its parent
+    each hour (``Holds.step_order``), keeps to where the parent is at the hour's end, km 100
+    (moved first, it kept to where the parent was at the hour's start, km 90, an hour behind
+    its column: water32). Before, once formed it ran on at its own
     20 km/h (km 170 by 16:00); a unit formed the same way but not attached (main_body) still
     does."""
     r = simulate_army(_army(corridor, role="support", formed_km=20.0))
     sp, main = _km(r, "sp"), _km(r, "main")
-    assert main[15] == pytest.approx(100.0) and sp[15] == pytest.approx(90.0)
+    assert main[15] == pytest.approx(100.0) and sp[15] == pytest.approx(100.0)
     assert (sp <= main + 1e-6).all()
     free = _km(simulate_army(_army(corridor, role="main_body", formed_km=20.0)), "sp")
     assert free[15] > 150.0

@@ -19,7 +19,9 @@ brigade ``ferries_for``:
   on the grid (the lower Amur and the Sungari are, for hundreds of km), which no land vehicle
   enters; within :data:`FERRY_SITE_KM` of where the flotilla is, its water cells become a major
   river crossing on the ground of the nearest bank (the flotilla ferries across them; the
-  crossing is priced as every major river's, and the simulation adds the ferrying time);
+  crossing is priced as every major river's, and the simulation adds the ferrying time,
+  timed for the water the route crosses there: :func:`crossing_water_km`, marked
+  :data:`FERRY_WATER`);
 * **no crossing elsewhere** (:func:`ferry_barrier`): a big river's cells (major or large)
   farther than that from the flotilla are a barrier to them.
 
@@ -37,8 +39,9 @@ import xarray as xr
 
 from logistics.army.means_norms import brigade_ships  # moved to the army layer; read here too
 
-__all__ = ["FERRY_SITE_KM", "brigade_ships", "flotilla_points", "ferry_barrier",
-           "open_ferry_water", "army_ferry_sites", "may_open"]
+__all__ = ["FERRY_SITE_KM", "FERRY_WATER", "brigade_ships", "flotilla_points", "ferry_barrier",
+           "open_ferry_water", "crossing_water_km", "water_beyond_channel_km", "army_ferry_sites",
+           "may_open"]
 
 #: Km from where its flotilla is within which a ferried formation may cross a big river.
 #: **Assumed**: 20 km is the 10 km a start may be moved to passable ground plus the river's
@@ -46,6 +49,9 @@ __all__ = ["FERRY_SITE_KM", "brigade_ships", "flotilla_points", "ferry_barrier",
 #: Blagoveshchensk, Konstantinovka, Poyarkovo, Leninskoye-Tongjiang, the 5th Corps' Ussuri
 #: crossing; configs/2fef-*.yaml).
 FERRY_SITE_KM: float = 20.0
+
+#: The terrain variable :func:`open_ferry_water` adds: the water cells it opened (bool).
+FERRY_WATER: str = "ferry_water"
 
 
 def flotilla_points(brigade, ships: dict[str, int], *, river_path: bool = True,
@@ -178,4 +184,67 @@ def open_ferry_water(terrain: xr.Dataset, points: Sequence[tuple[float, float]],
     out = terrain.copy()
     out["terrain_class"] = terrain["terrain_class"].copy(data=new_tc.astype(tc.dtype))
     out["river_class"] = terrain["river_class"].copy(data=rc.astype(terrain["river_class"].dtype))
+    out[FERRY_WATER] = terrain["terrain_class"].copy(data=opened)
+    out[FERRY_WATER].attrs = {"units": "1", "description": "water the ferries cross (opened)"}
     return out, n
+
+
+def crossing_water_km(terrain: xr.Dataset, cells: np.ndarray, kms: np.ndarray,
+                      i: int) -> float:
+    """Km of opened water (:data:`FERRY_WATER`) a route crosses at its big-river crossing
+    whose first cell is ``cells[i]`` (``cells``: (n, 2) rows and cols of the route's points,
+    ``kms`` their km): the steps into such cells while the route stays in big-river cells
+    (``BIG_RIVER_CLASSES``, which an opened cell is) from there. 0 on a terrain with no
+    opened water, or a crossing of a river line on land. Why: a route across a river-lake
+    (the Amur below the Sungari's mouth, 13.5 km on the 15th Army's) marches over the opened
+    water at land pace; the ferry must cross it (network/river.py ``crossing_width_km``)."""
+    from logistics.terrain.classes import BIG_RIVER_CLASSES
+
+    if FERRY_WATER not in terrain or not 0 <= i < len(cells):
+        return 0.0
+    water = np.asarray(terrain[FERRY_WATER].values)
+    rc = np.asarray(terrain["river_class"].values)
+    km = 0.0
+    for j in range(i, len(cells)):
+        r, c = int(cells[j, 0]), int(cells[j, 1])
+        if rc[r, c] not in BIG_RIVER_CLASSES:
+            break
+        if water[r, c] and j > 0:
+            km += float(kms[j] - kms[j - 1])
+    return km
+
+
+def water_beyond_channel_km(terrain: xr.Dataset, channel_km: float) -> np.ndarray:
+    """Float grid, km: how much of the opened water (:data:`FERRY_WATER`) a route crossing a
+    cell of it crosses beyond the channel (``channel_km``, network/river.py
+    ``crossing_width_km``'s least width): ``clip(d - channel_km / 2, 0, cell)``, ``d`` the km
+    from the cell's centre to the nearest centre of a cell that is not water (opened or not):
+    the bank is half a cell nearer, and a cell's half a cell beyond the channel's half counts
+    in full; 0 off the opened water. Summed over a straight
+    crossing of water ``w`` km wide (whole cells) it is ``max(0, w - channel_km)`` for ``w`` of
+    two cells or more (a one-cell water: a quarter cell at the 1.5 km channel; **assumed**,
+    the grid's resolution). Why: the route search of a ferried formation pays per cell the
+    ferry time this water adds (advance/ferry_toll.py ``ferry_toll``), so it seeks a ferry
+    site's narrow water; the bank nearest a cell measured across all water, so a route along
+    the edge of the opened disc, in a lake, is not taken for a route near a bank."""
+    from scipy.ndimage import distance_transform_edt
+
+    from logistics.terrain.classes import TerrainClass
+
+    ny, nx = terrain.sizes["y"], terrain.sizes["x"]
+    if FERRY_WATER not in terrain:
+        return np.zeros((ny, nx))
+    opened = np.asarray(terrain[FERRY_WATER].values, dtype=bool)
+    if not opened.any():
+        return np.zeros((ny, nx))
+    water = opened | (np.asarray(terrain["terrain_class"].values) == int(TerrainClass.WATER))
+    xs = np.asarray(terrain["x"].values, dtype=np.float64)
+    ys = np.asarray(terrain["y"].values, dtype=np.float64)
+    cell = (abs(float(ys[1] - ys[0])) / 1000.0 if ny > 1 else 1.0,
+            abs(float(xs[1] - xs[0])) / 1000.0 if nx > 1 else 1.0)
+    if water.all():
+        d = np.full((ny, nx), np.inf)
+    else:
+        d = distance_transform_edt(water, sampling=cell)  # km to the nearest non-water centre
+    km = np.clip(d - channel_km / 2.0, 0.0, min(cell))
+    return np.where(opened, km, 0.0)

@@ -21,7 +21,17 @@ wait cross in their parent's column (formed out of it after the crossing, or att
 so another site would not bring them sooner; and a free one moved to a new site would get a
 park no source counts (``configs/norms/movement.yaml bridging``). Only the route
 search pays it; the route's own times keep the bridge (the step loop adds the ferrying), so no
-crossing is counted twice in the run's hours.
+crossing is counted twice in the run's hours. The toll is the assumed channel's, while the
+step loop times a ferrying by the water the chosen route crosses (``CrossingStop.
+time_factor``); so on the opened water of a ferry site (``ferry_sites.FERRY_WATER``) the search
+also pays, cell by cell, the ferry time the water adds beyond the channel (:func:`water_toll_s`:
+the toll's hours times the growth of ``network/river.py crossing_time_factor`` per km of water
+beyond the channel, which is linear, over the km
+:func:`~logistics.advance.ferry_sites.water_beyond_channel_km` gives the cell), a time added to
+those cells' cost (:func:`with_cell_seconds`). A least-time route then crosses a ferry site
+where its water is narrow when the ferry time saved beats the detour (watertoll32: the 15th
+Army's rifle divisions were ferried across 12.2 km of the Amur-Sungari river-lake, x2.84,
+because the search priced it as the 1.5 km channel).
 """
 
 from __future__ import annotations
@@ -34,7 +44,7 @@ import numpy as np
 
 __all__ = ["FRONTIER_WINDOW_KM", "AMUR_FROM_LON", "on_frontier", "FerryToll", "ferry_hours",
            "uncontended_h", "ConvoyLoad", "convoy_ferry_h", "ferry_toll", "frontier_river_cells",
-           "with_toll"]
+           "water_toll_s", "with_toll", "with_cell_seconds"]
 
 
 #: Km of route either side of a crossing within which the route must pass from one side of the
@@ -69,11 +79,14 @@ def on_frontier(kms: np.ndarray, sides: np.ndarray, km: float, lon: float) -> bo
 @dataclass(frozen=True)
 class FerryToll:
     """A formation's big-river toll for its route search: ``seconds`` paid on entering the
-    band of ``cells`` (bool grid), ``key`` naming it in a route cache."""
+    band of ``cells`` (bool grid), ``key`` naming it in a route cache; ``water_s`` (float grid
+    or None): seconds more paid for crossing each cell of a ferry site's opened water, the
+    ferry time its width adds (:func:`water_toll_s`)."""
 
     cells: np.ndarray
     seconds: float
     key: str
+    water_s: np.ndarray | None = None
 
 
 def ferry_hours(unit, options, *, flotilla: bool) -> tuple[float, float]:
@@ -172,12 +185,15 @@ def frontier_river_cells(terrain, sides: np.ndarray, window_km: float, from_lon:
 
 
 def ferry_toll(terrain, unit, options, *, flotilla: bool,
-               frontier_cells: Callable[[], np.ndarray] | None) -> FerryToll | None:
+               frontier_cells: Callable[[], np.ndarray] | None, river=None
+               ) -> FerryToll | None:
     """The toll of ``unit``'s route search (see the module docstring), or None when it is never
     ferried. ``flotilla``: a brigade ferries it (every big river then, where it may cross:
     ``ferry_sites.ferry_barrier`` still bars the rest); ``frontier_cells()``: the big-river
     cells on the frontier (:func:`frontier_river_cells`, asked only when needed; None: no
-    frontier), where it is ferried by the site's own means even without a flotilla."""
+    frontier), where it is ferried by the site's own means even without a flotilla.
+    ``river``: the movement norms' ``river`` (the run's ``Norms.means.river``, whose channel
+    and ferry trip time the water: :func:`water_toll_s`; None: configs/norms')."""
     from logistics.terrain.classes import BIG_RIVER_CLASSES
 
     hours = uncontended_h(unit, options, flotilla=flotilla)
@@ -193,13 +209,35 @@ def ferry_toll(terrain, unit, options, *, flotilla: bool,
         return None
     seconds = hours * 3600.0
     kind = "flotilla" if flotilla else "frontier"
-    return FerryToll(cells, seconds, f"ferry:{kind}:{seconds:.0f}")
+    water_s = water_toll_s(terrain, cells, seconds, river)
+    wkey = "" if water_s is None else f":water{float(water_s.sum()):.0f}"
+    return FerryToll(cells, seconds, f"ferry:{kind}:{seconds:.0f}{wkey}", water_s)
+
+
+def water_toll_s(terrain, cells: np.ndarray, seconds: float, river=None) -> np.ndarray | None:
+    """Float32 grid, s: on the opened water among ``cells`` (the toll's), the ferry time beyond
+    ``seconds`` (a crossing's at the channel) that crossing a cell of it adds: ``seconds x
+    (crossing_time_factor(channel + 1 km) - 1)`` per km of the cell's
+    :func:`~logistics.advance.ferry_sites.water_beyond_channel_km` (the factor grows linearly
+    with the water, so the cells of a crossing sum to its ferrying's growth); None when no such
+    cell. ``river``: the movement norms' ``river`` (None: configs/norms')."""
+    from logistics.advance.ferry_sites import water_beyond_channel_km
+    from logistics.network.river import crossing_time_factor, crossing_width_km
+
+    kw = {} if river is None else {"means": river.own_means, "current_kmh": river.current_kmh}
+    channel_km = crossing_width_km(0.0, kw.get("means"))
+    km = water_beyond_channel_km(terrain, channel_km) * cells
+    if not (km > 0).any():
+        return None
+    per_km = crossing_time_factor(channel_km + 1.0, **kw) - 1.0
+    return (seconds * per_km * km).astype(np.float32)
 
 
 def with_toll(model, terrain, toll: FerryToll):
     """``model`` (a time :class:`~logistics.cost.model.CostModel`) with ``toll.seconds`` added
     to the ``enter`` cost of ``toll.cells`` (each cell's river code kept, so a crossing pays it
-    once; a model without rivers gets them from ``terrain``'s ``river_class``)."""
+    once; a model without rivers gets them from ``terrain``'s ``river_class``), and
+    ``toll.water_s`` to the cost of crossing each cell of it (:func:`with_cell_seconds`)."""
     if model.units != "s":
         raise ValueError(f"a ferry toll is in seconds; the model is in {model.units!r}")
     if model.enter is None:
@@ -208,4 +246,25 @@ def with_toll(model, terrain, toll: FerryToll):
     else:
         enter, river = np.array(model.enter, dtype=np.float32), model.river
     enter[toll.cells] += np.float32(toll.seconds)
-    return replace(model, enter=enter, river=river)
+    model = replace(model, enter=enter, river=river)
+    return model if toll.water_s is None else with_cell_seconds(model, toll.water_s)
+
+
+def with_cell_seconds(model, seconds: np.ndarray):
+    """``model`` (time) whose cost of crossing a cell (its side, ``cellsize_m``) grows by
+    ``seconds`` there: the cell's ``scale`` raised by ``seconds / side / c0``, ``c0`` its
+    class's per-metre cost on the level (``table`` at grade 0), since the cost engine prices a
+    move by the mean per-metre cost of its cells (``cost.model``; a move half in such a cell
+    pays half of it). Cells of no finite level cost, or of no ``seconds``, are unchanged."""
+    side_m = 0.5 * (float(model.cellsize_m[0]) + float(model.cellsize_m[1]))
+    c0 = np.array([np.interp(0.0, model.grades, row) for row in model.table], dtype=np.float64)
+    k = np.asarray(model.class_index).astype(np.int64)
+    ok = (np.asarray(seconds) > 0) & (k < len(c0))
+    level = np.full(model.shape, np.nan)
+    level[ok] = c0[k[ok]]
+    ok &= np.isfinite(level) & (level > 0)
+    scale = (np.ones(model.shape, dtype=np.float32) if model.scale is None
+             else np.array(model.scale, dtype=np.float32))
+    scale[ok] += (np.asarray(seconds, dtype=np.float64)[ok] / side_m / level[ok]).astype(
+        np.float32)
+    return replace(model, scale=scale)

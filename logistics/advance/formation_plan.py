@@ -54,6 +54,13 @@ class CrossingStop:
     river_class: int
     crossing_h: float
     frontier: bool = False
+    #: km of opened water the route crosses there (``ferry_sites.crossing_water_km``; 0: a
+    #: river line on land), and what it makes of a ferrying there (big rivers only): every
+    #: means' hours x ``time_factor`` (network/river.py ``crossing_time_factor``), the head
+    #: on the far bank ``landing_h`` after a means starts on it (``first_landing_h``)
+    water_km: float = 0.0
+    time_factor: float = 1.0
+    landing_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -182,11 +189,15 @@ def _season_tables(terrain, cells, seg_first, class_ids, seasons, pace_vehicle, 
     return times, fuels, impassable
 
 
-def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop, ...]:
+def _crossings(seg, terrain, pace_vehicle, season, models, river=None
+               ) -> tuple[CrossingStop, ...]:
     """The route's river crossings, each once, with the pace vehicle's crossing time: the
     cost engine's own toll (:func:`logistics.cost.route.river_crossings`, the one place a
     crossing is priced; already inside the route's time). A route joined from its parent's
-    (a formed formation) is read piece by piece where its cells are not one path."""
+    (a formed formation) is read piece by piece where its cells are not one path. ``river``:
+    the movement norms' river figures (``Norms.means.river``), which time a ferrying at each
+    big river's crossing by its water (:func:`_ferrying`); None: not timed."""
+    from logistics.advance.ferry_sites import crossing_water_km
     from logistics.advance.ferry_toll import on_frontier
     from logistics.cost.route import river_crossings
     from logistics.terrain.sides import side_of
@@ -210,12 +221,28 @@ def _crossings(seg, terrain, pace_vehicle, season, models) -> tuple[CrossingStop
         secs = df[f"crossing_s_{vid}"].to_numpy(dtype=np.float64)
         for j, step in enumerate(df["step"].to_numpy(dtype=np.int64)):
             i = int(idx[min(step, len(idx) - 1)])
-            out.append(CrossingStop(float(kms[i]), float(df["lon"].iloc[j]),
-                                    float(df["lat"].iloc[j]), int(df["river_class"].iloc[j]),
-                                    float(secs[j]) / 3600.0,
-                                    on_frontier(kms, sides, float(kms[i]),
-                                                float(df["lon"].iloc[j]))))
+            k = int(min(step, len(idx) - 1))
+            rclass = int(df["river_class"].iloc[j])
+            out.append(_ferrying(CrossingStop(
+                float(kms[i]), float(df["lon"].iloc[j]), float(df["lat"].iloc[j]), rclass,
+                float(secs[j]) / 3600.0,
+                on_frontier(kms, sides, float(kms[i]), float(df["lon"].iloc[j])),
+                water_km=crossing_water_km(terrain, cells[idx], kms[idx], k)
+                if rclass in BIG_RIVER_CLASSES else 0.0), river))
     return tuple(out)
+
+
+def _ferrying(c: CrossingStop, river) -> CrossingStop:
+    """``c`` with what its water makes of a ferrying there (``time_factor``, ``landing_h``,
+    by the movement norms' ``river``: the run's ``Norms.means.river``); unchanged off a big
+    river or without the norms."""
+    from logistics.network.river import crossing_time_factor, first_landing_h
+
+    if river is None or c.river_class not in BIG_RIVER_CLASSES:
+        return c
+    kw = {"means": river.own_means, "current_kmh": river.current_kmh}
+    return replace(c, time_factor=crossing_time_factor(c.water_km, **kw),
+                   landing_h=first_landing_h(c.water_km, **kw))
 
 
 def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
@@ -326,7 +353,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
     schedule = {s: march_schedule_for(unit.norm, movement=unit.movement, season=s, front=army.front,
                                       column_length_km=length, mean_kmh=mean_kmh,
                                       speed_scale=options.speed_scale) for _, s in seasons}
-    crossings = _crossings(route, terrain, unit.pace_vehicle, first, models)
+    crossings = _crossings(route, terrain, unit.pace_vehicle, first, models, norms.means.river)
     fortified = fortified_passes(route, fortified_regions, unit) if fortified_regions else ()
     depots = []
     from logistics.geodesy import locate_on_route

@@ -43,9 +43,9 @@ class Holds:
         * formed out of its parent (``formed``): its parent's head, until that head is past
           the point where it is formed (``formed_km`` on the parent's route, which the
           formation's route shares up to there), or until it is itself taken across a river
-          short of that point ahead of its parent (:meth:`ferried_out`). Formations move in
-          priority order, so a formation that moves before its parent keeps to where the
-          parent's head was at the start of the hour;
+          short of that point ahead of its parent (:meth:`ferried_out`). A formation held
+          behind its parent moves after it within the hour (:meth:`step_order`), so this is
+          where the parent's head is at the same hour's end, not at its start;
         * a support formation attached to its parent: :meth:`support_held_at`;
         * ferried across a major river and not yet all across (:meth:`ferrying`): the
           crossing itself while it waits for its means, then the bridgehead,
@@ -61,11 +61,56 @@ class Holds:
             held = min(held, self.support_held_at(fid))
         return min(held, self.bridgehead_km(fid, t_h))
 
+    def behind_parent(self, fid: str, t_h: float) -> bool:
+        """Whether the formation's head is held behind its parent's at hour ``t_h``
+        (:meth:`held_at`): formed out of it and not formed yet (the parent's head short of
+        ``formed_km``, the formation not ferried out ahead of it), or attached to it
+        (``role: support``) while the parent has not arrived."""
+        fp = self.fp[fid]
+        parent = fp.unit.parent
+        if parent not in self.fp:
+            return False
+        if fp.unit.role == "support" and self.state[parent].arrived_h is None:
+            return True
+        return (fp.formed_km > 0.0 and not self.ferried_out(fid, t_h)
+                and float(self.lead(parent).s) < fp.formed_km - _EPS_KM)
+
+    def step_order(self, t_h: float) -> list[str]:
+        """The order the formations move in the step starting at hour ``t_h``: fuel priority
+        order (``self.order``: the army's reserve serves them in it), but a formation held
+        behind its parent (:meth:`behind_parent`) right after that parent (and its own held
+        formations after it). Why: moved before its parent, its head was capped where the
+        parent's head was at the hour's start, an hour behind the column it moves in: the
+        15th Army's tank brigades, formed out of the rifle divisions after the Amur crossing,
+        reached the bank 41-60 min after the ferry had started on them (queued when the
+        parent's head got there, :meth:`in_column`). Moved after it, it is capped where the
+        parent's head is at the hour's end, and reaches a stop of the shared route no later
+        than the parent's head when it is as fast (physically one column)."""
+        out: list[str] = []
+        done: set[str] = set()
+        waiting: dict[str, list[str]] = {}
+
+        def emit(f: str) -> None:
+            out.append(f)
+            done.add(f)
+            for c in waiting.pop(f, []):
+                emit(c)
+
+        for fid in self.order:
+            parent = self.fp[fid].unit.parent
+            if parent in self.fp and parent not in done and self.behind_parent(fid, t_h):
+                waiting.setdefault(parent, []).append(fid)
+            else:
+                emit(fid)
+        out += [f for f in self.order if f not in done]  # a parent outside the order
+        return out
+
     def bridgehead_km(self, fid: str, t_h: float) -> float:
         """Km a ferried formation's head may not pass at hour ``t_h`` while not all of it is
-        across (:meth:`ferrying`): the crossing itself until one of its means takes it
-        (:meth:`waiting`: no part of it is across before its means starts on it; each means
-        carries one formation at a time, :mod:`~logistics.advance.ferry_queue`), then
+        across (:meth:`ferrying`): the crossing itself until one of its means has landed its
+        first trip on the far bank (:meth:`waiting`: no part of it is across before its means
+        starts on it; each means carries one formation at a time,
+        :mod:`~logistics.advance.ferry_queue`), then
         ``plan.ferry_bridgehead_km`` beyond its crossing, and short of its route's next
         crossing where it is ferried (:meth:`ferried_at`: it queues there once all of it is
         across this one); else inf."""
@@ -122,12 +167,26 @@ class Holds:
                                             or t_h < st.ferry_release_h - _EPS_S / 3600.0)
 
     def waiting(self, fid: str, t_h: float) -> bool:
-        """Whether the formation's head is at a crossing where it is ferried and none of its
-        means has started on it by hour ``t_h`` (not taken yet, or taken by a means that is
-        busy until later)."""
+        """Whether the formation's head is at a crossing where it is ferried and not on the
+        far bank by hour ``t_h``: none of its means has started on it (not taken yet, or taken
+        by a means that is busy until later), or its first trip has not landed
+        (:meth:`landed_h`)."""
         st = self.state[fid]
         return st.ferry_km is not None and (
-            st.ferry_start_h is None or t_h < st.ferry_start_h - _EPS_S / 3600.0)
+            st.ferry_start_h is None or t_h < self.landed_h(fid) - _EPS_S / 3600.0)
+
+    def landed_h(self, fid: str) -> float:
+        """Hour the formation's first trip lands on the far bank of the crossing it is ferried
+        at: its means' start plus the crossing's ``landing_h`` (loading, the way across,
+        unloading: network/river.py ``first_landing_h``), at the latest when all of it is
+        across; inf before a means takes it. Why: its head was in the bridgehead, and a
+        town on the far bank reached, the moment the means started (the 2nd Red Banner
+        Army's rifle divisions at Heihe 1.8 h after H-hour, the Amur crossed in no time)."""
+        st = self.state[fid]
+        if st.ferry_start_h is None:
+            return math.inf
+        landed = st.ferry_start_h + st.ferry_landing_h
+        return landed if st.ferry_release_h is None else min(landed, st.ferry_release_h)
 
     def ferried_out(self, fid: str, t_h: float) -> bool:
         """Whether a formation formed out of its parent (``formed``) has been taken across a
@@ -140,13 +199,14 @@ class Holds:
 
     def hold_lifts_h(self, fid: str, t_h: float, b: float) -> float | None:
         """The hour within (``t_h``, ``b``) (``b``: the end of the step) at which the head
-        of a formation being ferried may go farther: its means starts on it (from the
-        crossing into the bridgehead), or all of it is across (on from the bridgehead); None
-        when neither falls in the step."""
+        of a formation being ferried may go farther: its first trip lands (:meth:`landed_h`:
+        from the crossing into the bridgehead), or all of it is across (on from the
+        bridgehead); None when neither falls in the step."""
         if not self.ferrying(fid, t_h):
             return None
         st = self.state[fid]
-        nxt = st.ferry_start_h if self.waiting(fid, t_h) else st.ferry_release_h
+        nxt = self.landed_h(fid) if self.waiting(fid, t_h) else st.ferry_release_h
+        nxt = None if nxt is None or math.isinf(nxt) else nxt
         return nxt if nxt is not None and nxt < b else None
 
     def ferry_queue(self, fid: str, crossing, t_h: float, site: int | None = None) -> None:
@@ -159,9 +219,14 @@ class Holds:
         st.ferry_km, st.ferry_arrived_h = crossing.km, t_h  # it waits for its means from now
         st.ferry_release_h, st.ferry_used_h = None, 0.0  # a later crossing: a new ferrying
         st.ferry_start_h = None
+        # the water its route crosses there (the crossing's own width, at least the assumed
+        # channel: network/river.py crossing_time_factor, first_landing_h)
+        st.ferry_factor = float(getattr(crossing, "time_factor", 1.0))
+        st.ferry_landing_h = float(getattr(crossing, "landing_h", 0.0))
         st.ferry_site = self.ferries.site_of(crossing.lon, crossing.lat) if site is None else site
-        self.ferries.join(fid, t_h, brigade=fp.ferry_by or None, ferry_h=fp.ferry_h,
-                          site=st.ferry_site, own_h=fp.own_means_h,
+        self.ferries.join(fid, t_h, brigade=fp.ferry_by or None,
+                          ferry_h=fp.ferry_h * st.ferry_factor, site=st.ferry_site,
+                          own_h=fp.own_means_h * st.ferry_factor,
                           after=self.breakers_beyond(fid, crossing.km))
 
     def breakers_beyond(self, fid: str, km: float) -> frozenset[str]:
@@ -230,9 +295,11 @@ class Holds:
             release = self.plan.start + timedelta(hours=took.release_h)
             wait = (f"after {took.start_h - took.arrived_h:.1f} h waiting; "
                     if took.start_h > took.arrived_h + 1e-9 else "")
-            other = (f" (its brigade {fp.ferry_by} would take {fp.ferry_h:.1f} h)"
+            other = (f" (its brigade {fp.ferry_by} would take "
+                     f"{fp.ferry_h * st.ferry_factor:.1f} h)"
                      if took.by_park and fp.ferry_by else
-                     f" (its crossing site's own means would take {fp.own_means_h:.1f} h)"
+                     f" (its crossing site's own means would take "
+                     f"{fp.own_means_h * st.ferry_factor:.1f} h)"
                      if math.isfinite(fp.own_means_h) and not took.by_park else "")
             means = (f"across by the army's own means at crossing site {st.ferry_site + 1} "
                      "(one pontoon park)" if took.by_park else f"ferried by {took.means}")

@@ -290,7 +290,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         army, terrain, units, regions=regions, rate_km_per_day=fort.rule.rate_km_per_day,
         models=models, options=opt, cache=cache, first_season=first, taiga_km=taiga_km,
         ferry_sites={fid: ferry_points[b] + own_sites.get(fid, []) for fid, b in ferried.items()},
-        sides=sides, notes=notes, config_dir=config_dir)
+        sides=sides, notes=notes, config_dir=config_dir, river=norms.means.river)
     segs = {fid: r.segments for fid, r in chosen.items()}
     departure = tuple((float(p.location().lon), float(p.location().lat))
                       for p in army.departure.line)

@@ -186,7 +186,8 @@ class StepRecords:
                 start_h, across_h = st.ferry_span_h.get(c.km, (None, None))
                 if st.ferry_km is not None and abs(st.ferry_km - c.km) < 1e-9 \
                         and st.ferry_release_h is None:
-                    ferry = min(fp.ferry_h if fp.ferry_by else math.inf, fp.own_means_h)
+                    ferry = min(fp.ferry_h if fp.ferry_by else math.inf,
+                                fp.own_means_h) * c.time_factor  # its water (holds.py)
                 if across_h is not None and across_h > self.plan.duration_h + 1e-9:
                     across_h = None  # not all across by the run's end
                 rows.append({"formation_id": fid, "time": at(t),

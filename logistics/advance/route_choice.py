@@ -33,13 +33,16 @@ __all__ = ["choose_routes", "formed_at", "formation_key", "goes_round", "QUICKER
 
 def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, models, options,
                   cache, first_season: str, taiga_km: float, ferry_sites: dict,
-                  sides, notes: list[str], config_dir=None) -> dict[str, PlannedRoute]:
+                  sides, notes: list[str], config_dir=None, river=None
+                  ) -> dict[str, PlannedRoute]:
     """The route of every formation that has one (not carried by river or rail): formation id
     -> its chosen :class:`~logistics.advance.routes.PlannedRoute` (segment table, waypoints,
     objective km, notes, reach notes), parents before children (see the module docstring for
     the rules). ``ferry_sites``: formation id -> the points where its flotilla ferries it;
     ``sides``: the home-side grid of the own-sector rule (None: not applied). Run notes,
-    each route's own among them, are appended to ``notes``. Raises ConfigError naming the
+    each route's own among them, are appended to ``notes``. ``river``: the movement norms'
+    ``river`` that times a ferrying's water (``ferry_toll.water_toll_s``; None: configs/norms').
+    Raises ConfigError naming the
     file and the formation for a start or objective no route reaches."""
     from logistics.advance.ferry_toll import ferry_toll
     from logistics.advance.routes import barrier_cells, plan_route
@@ -70,7 +73,7 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
         rules_key = f"rules:{u.id in ferry_sites}@{u.start_lon:.4f},{u.start_lat:.4f}"
         # its ferrying priced where it is ferried, so it crosses a big river only where worth it
         toll = ferry_toll(terrain, u, opt, flotilla=u.id in ferry_sites,
-                          frontier_cells=frontier.cells)
+                          frontier_cells=frontier.cells, river=river)
 
         def route(bar, key, u=u, vehicle=vehicle, who=who, start=start, ruled=ruled
                   ) -> PlannedRoute:

@@ -13,7 +13,9 @@ One step is one clock hour (the first starts at H-hour). In each step:
    from that formation on among every formation the convoys serve (marching ones and shuttles),
    then the reserve; only what fits nowhere goes back
    (:meth:`~logistics.advance.resupply.Resupply.dispatch`);
-3. the elements move, formations in priority order (so the reserve serves them in that order):
+3. the elements move, formations in priority order (so the reserve serves them in that order;
+   a formation held behind its parent right after it:
+   :meth:`~logistics.advance.holds.Holds.step_order`):
    during the formation's march window, at the pace of its slowest class on each step (its
    profile), slower at night, until the march time is used up, a stop is reached (an objective,
    a fortified region, a depot, the crossing where the flotilla ferries it), the route ends, or
@@ -45,7 +47,9 @@ One step is one clock hour (the first starts at H-hour). In each step:
    formation still in its parent's column (not formed yet, or attached) waits from when its
    parent's head reaches the same crossing site
    (:meth:`~logistics.advance.holds.Holds.in_column`). Its head waits at the crossing until one
-   of its means starts on it; from then until it is all across its head stays in
+   of its means has landed its first trip on the far bank (the crossing's ``landing_h`` after
+   the means starts on it: ``Holds.landed_h``; every means' hours there grow with the water
+   the route crosses, ``time_factor``); from then until it is all across its head stays in
    the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing and short of its
    route's next big-river crossing (its status
    ``carried`` while it waits there; its tail stays at the crossing), and moves on at its own
@@ -160,6 +164,10 @@ class _FState:
     #: when its means starts on it (None until one takes it): its head holds at the crossing
     #: until then, in the bridgehead after (:meth:`~logistics.advance.holds.Holds.bridgehead_km`)
     ferry_start_h: float | None = None
+    #: of that crossing (its ``CrossingStop``): every means' hours x ``ferry_factor`` (its
+    #: water's width), and hours from its means' start until its head lands on the far bank
+    ferry_factor: float = 1.0
+    ferry_landing_h: float = 0.0
     #: formed out of its parent (``formed``) and taken across a river short of the point where
     #: it is formed before its parent: from when it is out of its parent's column
     formed_out_h: float | None = None
@@ -696,7 +704,8 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
         loop.book_due(a)
         loop.dispatch(a)
         t_b = plan.start + timedelta(hours=b)
-        for fid in loop.order:
+        rows = {}
+        for fid in loop.step_order(a):  # priority order, a held formation after its parent
             fp, st = loop.fp[fid], loop.state[fid]
             km0 = float(loop.lead(fid).s)  # the head's km at the hour's start (its row's mode)
             if fp.timetable is not None or (fp.unit.movement in ("river", "rail")):
@@ -712,9 +721,10 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 head_status = head.status
                 if head_status == "rest" and loop.ferrying(fid, b):
                     head_status = "carried"  # held at the crossing or in the bridgehead
-            tracks.append(loop.track_row(fid, t_b, head_status, b, km0))
-            if tracks[-1]["dry_classes"]:
-                st.day.setdefault("dry", set()).update(tracks[-1]["dry_classes"].split(","))
+            rows[fid] = row = loop.track_row(fid, t_b, head_status, b, km0)
+            if row["dry_classes"]:
+                st.day.setdefault("dry", set()).update(row["dry_classes"].split(","))
+        tracks += [rows[fid] for fid in loop.order]
         if loop.reserve_place.located:  # the row's time is the hour's end: where the
             loop.locate_reserve()         # reserve is then (its draws used the hour's start)
             for row in tracks[-len(loop.order):]:

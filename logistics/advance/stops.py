@@ -69,9 +69,10 @@ class Stops:
     def far_bank(self, fid: str, km: float, t_h: float) -> bool:
         """Whether an objective at ``km`` of the formation's route lies across the river where
         its head waits for its means at hour ``t_h`` (:meth:`~logistics.advance.holds.Holds.
-        waiting`): at or beyond that crossing. Why: a town on the far bank of a wide river is
-        often in the very grid cell of the route's crossing (Heihe on the Amur, Raohe on the
-        Ussuri: the same km), and a head on the near bank has not reached it."""
+        waiting`: until its means' first trip lands on the far bank): at or beyond that
+        crossing. Why: a town on the far bank of a wide river is often in the very grid cell
+        of the route's crossing (Heihe on the Amur, Raohe on the Ussuri: the same km), and a
+        head on the near bank has not reached it."""
         st = self.state[fid]
         return self.waiting(fid, t_h) and km >= st.ferry_km - _EPS_KM
 
@@ -94,7 +95,7 @@ class Stops:
                 fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
             km, name = fp.objectives[st.objectives_done]
             if self.far_bank(fid, km, t_h):
-                break  # reached when its means starts on it (stops_after skips it till then)
+                break  # reached when its first trip lands (stops_after skips it till then)
             self.reached.append({"time": when, "formation_id": fid, "kind": "objective",
                                  "name": name, "cum_km": km})
             st.objectives_done += 1

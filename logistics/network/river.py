@@ -49,7 +49,8 @@ from logistics.army.means_norms import (FerryRate, OwnMeans, RiverNorms, load_me
 
 __all__ = ["RiverMove", "Sailing", "sail", "load_waterways", "waterways_from_lines",
            "plan_river_move", "ferry_time_h", "own_means_t_per_day", "own_means_time_h",
-           "ships_stem_current"]
+           "ships_stem_current", "crossing_width_km", "own_means_trip_h", "first_landing_h",
+           "crossing_time_factor"]
 
 #: Shore densification (m) for the river-lake centre line; river ends within this distance
 #: (m) of the river-lake join its centre line.
@@ -203,18 +204,71 @@ def own_means_t_per_day(means: OwnMeans | None = None, current_kmh: float | None
     (every pontoon of the park in ferries at once), ``across_kmh = sqrt(towing_speed_kmh^2 -
     current_kmh^2)`` (a ferry heads upstream to hold its line across the current),
     ``trip_h = 2 x width_km / across_kmh + load_unload_h`` (there and back, loading and
-    unloading), ``t_per_day = payload_t x hours_per_day / trip_h``."""
+    unloading: :func:`own_means_trip_h` at the assumed width), ``t_per_day = payload_t x
+    hours_per_day / trip_h``. A wider crossing: :func:`crossing_time_factor`."""
+    means, current_kmh = _means(means, current_kmh)
+    payload_t = (means.pontoon_vehicles * means.pontoons_per_vehicle
+                 * means.pontoon_buoyancy_t * means.usable_share)
+    return payload_t * means.hours_per_day / own_means_trip_h(means=means,
+                                                              current_kmh=current_kmh)
+
+
+def _means(means: OwnMeans | None, current_kmh: float | None) -> tuple[OwnMeans, float]:
+    """The own means and current given, else the movement norms' (checked: a ferry holds its
+    line across the current only below its towing speed)."""
     norms = load_means_norms().river if means is None or current_kmh is None else None
     means = means or norms.own_means
     current_kmh = norms.current_kmh if current_kmh is None else current_kmh
     if not (0.0 <= current_kmh < means.towing_speed_kmh):
         raise ConfigError(f"own means: current {current_kmh!r} km/h, expected >= 0 and below "
                           f"the towing speed {means.towing_speed_kmh:g} km/h")
-    payload_t = (means.pontoon_vehicles * means.pontoons_per_vehicle
-                 * means.pontoon_buoyancy_t * means.usable_share)
+    return means, current_kmh
+
+
+def crossing_width_km(water_km: float = 0.0, means: OwnMeans | None = None) -> float:
+    """Km of water a ferry crosses one way at a crossing whose route crosses ``water_km`` of
+    water (the land mask's water cells a ferry site opens: advance/ferry_sites.py
+    ``open_ferry_water``): that, at least ``river.own_means.width_km`` (the assumed channel
+    of a major river in the flood, which a route drawn across a river line on land does not
+    measure). Why: the 15th Army's route ran 13.5 km over the Amur-Sungari river-lake at
+    land pace while its ferries were timed for 1.5 km."""
+    means = means or load_means_norms().river.own_means
+    return max(float(water_km), means.width_km)
+
+
+def own_means_trip_h(water_km: float = 0.0, *, means: OwnMeans | None = None,
+                     current_kmh: float | None = None) -> float:
+    """Hours of one round trip of a ferry of the army's own means: ``2 x width /
+    across_kmh + load_unload_h``, ``width`` :func:`crossing_width_km` of ``water_km``,
+    ``across_kmh = sqrt(towing_speed_kmh^2 - current_kmh^2)`` (the ferry heads upstream to
+    hold its line across the current)."""
+    means, current_kmh = _means(means, current_kmh)
     across_kmh = math.sqrt(means.towing_speed_kmh ** 2 - current_kmh ** 2)
-    trip_h = 2.0 * means.width_km / across_kmh + means.load_unload_h
-    return payload_t * means.hours_per_day / trip_h
+    return 2.0 * crossing_width_km(water_km, means) / across_kmh + means.load_unload_h
+
+
+def first_landing_h(water_km: float = 0.0, *, means: OwnMeans | None = None,
+                    current_kmh: float | None = None) -> float:
+    """Hours from when a means starts on a formation until its first trip lands on the far
+    bank: loading, the way across, unloading (``width / across_kmh + load_unload_h``, the
+    round trip's :func:`own_means_trip_h` less the way back). **Assumed** for the flotilla's
+    ships too (no source times their trip): the head is on the far bank from then, not
+    from the start (advance/holds.py ``Holds.waiting``)."""
+    means, current_kmh = _means(means, current_kmh)
+    across_kmh = math.sqrt(means.towing_speed_kmh ** 2 - current_kmh ** 2)
+    return crossing_width_km(water_km, means) / across_kmh + means.load_unload_h
+
+
+def crossing_time_factor(water_km: float = 0.0, *, means: OwnMeans | None = None,
+                         current_kmh: float | None = None) -> float:
+    """How many times longer every ferrying takes at a crossing whose route crosses
+    ``water_km`` of water than at the assumed width (``river.own_means.width_km``): the ratio
+    of the round trips (:func:`own_means_trip_h`), 1 at or below that width. The same factor
+    for the army's own means (their daily tonnes are set by the trip) and for a flotilla
+    brigade: **assumed**, its sourced rate (the Ussuri at Vasilyevskoe, river.ferrying) is
+    taken at the assumed width and its trips lengthen with the water as the park's do."""
+    return (own_means_trip_h(water_km, means=means, current_kmh=current_kmh)
+            / own_means_trip_h(0.0, means=means, current_kmh=current_kmh))
 
 
 def own_means_time_h(men: int, vehicles_t: float = 0.0, guns: int = 0, *,
