@@ -49,8 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "march norm's hours, march_hours_per_day replaces them all by one "
                         "figure)")
     p.add_argument("--points", metavar="N", type=int_in(2, None), default=3,
-                   help="grid points per parameter, bounds included; points ** parameters at "
-                        f"most {MAX_GRID_POINTS} (default 3)")
+                   help="grid points per parameter, bounds included, and a scale's nominal 1 "
+                        "when within its bounds (so the fit can keep the configs as written); "
+                        f"points ** parameters at most {MAX_GRID_POINTS} (default 3)")
     p.add_argument("--bound", metavar="NAME=LO:HI", action="append", default=[],
                    help="search bounds of a parameter (default: the configs' uncertain: ranges, "
                         "else the documented defaults); repeatable")
