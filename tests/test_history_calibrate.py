@@ -199,6 +199,11 @@ def test_the_closing_advice_does_not_recommend_a_fit_worse_than_the_configs():
     assert "logistics compare --set speed_scale=0.5" in worse
     better = fit_advice(_cal(40.0, 30.0, 35.0))
     assert better == "use the fit with: logistics compare --set speed_scale=0.5"
+    # a fit at the nominal 1 (every grid holds it) is the configs: nothing to set
+    same = _cal(40.0, 40.0, 40.0)
+    same.fitted["speed_scale"] = 1.0
+    assert fit_advice(same) == ("keep the configs as written: the fit is their nominal "
+                                "speed_scale 1; nothing to set")
     # one axis: no held-out figure, so the in-sample fit is what is compared
     assert fit_advice(_cal(40.0, 50.0, math.nan, axes=1)).startswith("keep the configs")
     assert fit_advice(_cal(40.0, 30.0, math.nan, axes=1)).startswith("use the fit")

@@ -147,10 +147,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def fit_advice(cal) -> str:
-    """The closing line: how to use the fit, or, when the fit's honest error in its loss
-    (held out, else in-sample; mean abs days or km) is above the configs as written on the
-    same rows, to keep them."""
+    """The closing line: how to use the fit, or, when the fit is the configs' nominal values
+    or its honest error in its loss (held out, else in-sample; mean abs days or km) is above
+    the configs as written on the same rows, to keep them."""
+    from logistics.history.calibrate import NOMINAL_VALUES
+
     sets = "logistics compare " + " ".join(f"--set {k}={cal.fitted[k]:g}" for k in cal.bounds)
+    if all(cal.fitted[k] == NOMINAL_VALUES.get(k) for k in cal.bounds):  # the grid holds it
+        return ("keep the configs as written: the fit is their nominal "
+                + ", ".join(f"{k} {cal.fitted[k]:g}" for k in cal.bounds) + "; nothing to set")
     days = getattr(cal, "loss", "km") == "date"
     held = cal.loao_mae_date_days if days else cal.loao_mae_km
     held_out = cal.loao is not None and math.isfinite(held)
