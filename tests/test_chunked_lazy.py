@@ -45,3 +45,23 @@ def test_lazy_model_fields_equal_the_eager_build_and_solve_alike(lazy_terrain) -
 def test_blocks_of_one_cell_are_refused_with_the_fix(lazy_terrain) -> None:
     with pytest.raises(ConfigError, match="rechunk"):
         lazy_cost_model(lazy_terrain.chunk(1), "bt-7")
+
+
+def test_the_cluster_recipe_emits_no_not_georeferenced_warning() -> None:
+    """README's cluster recipe (load_terrain(chunks=...), lazy_cost_model, its fields computed
+    on dask's threads) printed rasterio's NotGeoreferencedWarning although every block is
+    rasterised with its transform: rasterio hides the warning of the in-memory dataset it
+    builds before georeferencing it with warnings.catch_warnings, which one thread's exit
+    undoes for another (logistics.terrain.grid)."""
+    import warnings
+
+    import dask
+    from rasterio.errors import NotGeoreferencedWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        for _ in range(3):  # a race between threads: several tries to meet it on main
+            terrain = load_terrain(_BBOX, resolution_m=4000, chunks=6)
+            model = lazy_cost_model(terrain, "bt-7", objective="time", season="wet")
+            with dask.config.set(scheduler="threads", num_workers=4):
+                dask.compute(model.river, model.enter, model.class_index)
+    assert not [w for w in caught if issubclass(w.category, NotGeoreferencedWarning)]

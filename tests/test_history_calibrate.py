@@ -49,6 +49,28 @@ def test_grid_points_and_bad_requests(toy):
         calibrate(toy_axes(toy, [1, 1, 1]), params=["speed_scale", "fuel_scale", "march_hours_per_day", "x"])
 
 
+def test_every_grid_holds_the_nominal_value_whatever_its_points(toy):
+    """`--points 2` on 0.5..1.5 searched 0.5 and 1.5 only and fitted a speed_scale worse than
+    the configs as written; a scale's grid now holds its nominal 1 (within its bounds)."""
+    values = lambda g, k: sorted({p[k] for p in g})  # noqa: E731
+    g = grid_points({"speed_scale": (0.5, 1.5), "fuel_scale": (0.6, 1.3)}, 2)
+    assert values(g, "speed_scale") == [0.5, 1.0, 1.5] and values(g, "fuel_scale") == [0.6, 1.0, 1.3]
+    assert len(g) == 9
+    assert values(grid_points({"speed_scale": (0.5, 1.5)}, 3), "speed_scale") == [0.5, 1.0, 1.5]
+    # bounds the user set away from 1, and march_hours_per_day (no single nominal figure)
+    assert values(grid_points({"speed_scale": (1.1, 1.5)}, 2), "speed_scale") == [1.1, 1.5]
+    assert values(grid_points({"march_hours_per_day": (8.0, 20.0)}, 2),
+                  "march_hours_per_day") == [8.0, 20.0]
+    # axes whose truth is the configs as written: the fit is nominal, not a bound
+    cal = calibrate(toy_axes(toy, [1.0] * 3), params=["speed_scale"],
+                    bounds={"speed_scale": (0.5, 1.5)}, points=2, runner=toy.runner)
+    assert cal.fitted["speed_scale"] == 1.0
+    assert cal.fitted["mae_date_days"] <= cal.nominal["mae_date_days"]
+    assert set(cal.loao["speed_scale"]) == {1.0}  # the folds search the same grid
+    assert "speed_scale 0.5..1.5 (0.5, 1, 1.5)" in cal.report()
+    assert cal.fit_table()["grid"].iloc[0] == "speed_scale 0.5..1.5 x3"
+
+
 def test_bounds_come_from_configs_uncertain_ranges_else_defaults(toy):
     a = toy.Scenario("A", uncertain={"speed_scale": toy.Range(0.7, 1.2)})
     b = toy.Scenario("B", uncertain={"speed_scale": toy.Range(0.9, 1.4)})
@@ -177,6 +199,11 @@ def test_the_closing_advice_does_not_recommend_a_fit_worse_than_the_configs():
     assert "logistics compare --set speed_scale=0.5" in worse
     better = fit_advice(_cal(40.0, 30.0, 35.0))
     assert better == "use the fit with: logistics compare --set speed_scale=0.5"
+    # a fit at the nominal 1 (every grid holds it) is the configs: nothing to set
+    same = _cal(40.0, 40.0, 40.0)
+    same.fitted["speed_scale"] = 1.0
+    assert fit_advice(same) == ("keep the configs as written: the fit is their nominal "
+                                "speed_scale 1; nothing to set")
     # one axis: no held-out figure, so the in-sample fit is what is compared
     assert fit_advice(_cal(40.0, 50.0, math.nan, axes=1)).startswith("keep the configs")
     assert fit_advice(_cal(40.0, 30.0, math.nan, axes=1)).startswith("use the fit")

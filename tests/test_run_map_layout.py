@@ -255,3 +255,24 @@ def test_the_base_map_key_stands_under_the_legend_beside_the_map(synthetic, save
     fig = saved(False, tmp_path / "plain.png")
     assert not [a for a in fig.axes[0].get_children()
                 if isinstance(a, Legend) and a is not fig.axes[0].get_legend()]
+
+
+def test_a_run_label_keeps_clear_of_a_place_name_at_its_point():
+    """The 6th GTA's map printed "17-26 Aug" 1.5 pt under "Mukden (Shenyang)": the two halos
+    touched and read as one label. A run label now keeps rp._TEXT_CLEAR_PT from every text."""
+    fig = Figure(figsize=(4, 3), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    place = ax.annotate("Mukden (Shenyang)", (5.0, 5.0), xytext=(4, 3), textcoords="offset points",
+                        fontsize=7.5, ha="left")  # as the base map labels a place
+    rp._place_texts(ax, ["17-26 Aug"], (np.array([5.0]), np.array([5.0])),
+                    dict(fontsize=7, ha="left", va="bottom"))
+    renderer = fig.canvas.get_renderer()
+    (day,) = [t for t in ax.texts if t.get_text() == "17-26 Aug"]
+    a, b = place.get_window_extent(renderer), day.get_window_extent(renderer)
+    to_pt = 72.0 / fig.dpi
+    gap_x = max(a.x0 - b.x1, b.x0 - a.x1) * to_pt
+    gap_y = max(a.y0 - b.y1, b.y0 - a.y1) * to_pt
+    assert max(gap_x, gap_y) >= 2.0  # two 1 pt halos apart (main: 1.2 pt)

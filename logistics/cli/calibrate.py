@@ -49,8 +49,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "march norm's hours, march_hours_per_day replaces them all by one "
                         "figure)")
     p.add_argument("--points", metavar="N", type=int_in(2, None), default=3,
-                   help="grid points per parameter, bounds included; points ** parameters at "
-                        f"most {MAX_GRID_POINTS} (default 3)")
+                   help="grid points per parameter, bounds included, and a scale's nominal 1 "
+                        "when within its bounds (so the fit can keep the configs as written); "
+                        f"points ** parameters at most {MAX_GRID_POINTS} (default 3)")
     p.add_argument("--bound", metavar="NAME=LO:HI", action="append", default=[],
                    help="search bounds of a parameter (default: the configs' uncertain: ranges, "
                         "else the documented defaults); repeatable")
@@ -146,10 +147,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def fit_advice(cal) -> str:
-    """The closing line: how to use the fit, or, when the fit's honest error in its loss
-    (held out, else in-sample; mean abs days or km) is above the configs as written on the
-    same rows, to keep them."""
+    """The closing line: how to use the fit, or, when the fit is the configs' nominal values
+    or its honest error in its loss (held out, else in-sample; mean abs days or km) is above
+    the configs as written on the same rows, to keep them."""
+    from logistics.history.calibrate import NOMINAL_VALUES
+
     sets = "logistics compare " + " ".join(f"--set {k}={cal.fitted[k]:g}" for k in cal.bounds)
+    if all(cal.fitted[k] == NOMINAL_VALUES.get(k) for k in cal.bounds):  # the grid holds it
+        return ("keep the configs as written: the fit is their nominal "
+                + ", ".join(f"{k} {cal.fitted[k]:g}" for k in cal.bounds) + "; nothing to set")
     days = getattr(cal, "loss", "km") == "date"
     held = cal.loao_mae_date_days if days else cal.loao_mae_km
     held_out = cal.loao is not None and math.isfinite(held)

@@ -51,6 +51,7 @@ __all__ = [
     "DEFAULT_PARAMS",
     "LOSSES",
     "DEFAULT_LOSS",
+    "NOMINAL_VALUES",
     "grid_points",
     "bounds_from_scenarios",
     "evaluate_grid",
@@ -92,8 +93,32 @@ _NOMINAL = -1  # grid index of the run without overrides
 _NO_FIT = -2  # a leave-one-axis-out fold whose training axes give the loss nothing to fit
 
 
+#: The value of a parameter that leaves the configs as written: 1 for a scale. A grid holds it
+#: (within its bounds) whatever its number of points, so that a fit can return the nominal
+#: configs: ``--points 2`` on 0.5..1.5 searched 0.5 and 1.5 only and fitted 1.5, worse than
+#: nominal. ``march_hours_per_day`` has none: it replaces every norm's own hours (16, 8, 12 h
+#: by kind of column) by one figure, so no single value is the configs as written; the
+#: report's nominal row (the run without overrides) is its comparison.
+NOMINAL_VALUES: dict[str, float] = {"speed_scale": 1.0, "fuel_scale": 1.0,
+                                    "march_hours_scale": 1.0}
+
+
+def _with_nominal(name: str, values: np.ndarray) -> np.ndarray:
+    """``values`` (sorted, one parameter's grid) with its nominal value (:data:`NOMINAL_VALUES`)
+    added when it lies within them and is not already on them (snapped to it when it nearly is)."""
+    nominal = NOMINAL_VALUES.get(name)
+    if nominal is None or not values[0] <= nominal <= values[-1]:
+        return values  # assumed: bounds that exclude the nominal value are the user's choice
+    near = np.isclose(values, nominal, rtol=0.0, atol=1e-9)
+    if near.any():
+        return np.where(near, nominal, values)
+    return np.sort(np.append(values, nominal))
+
+
 def grid_points(bounds: Mapping[str, tuple[float, float]], points: int) -> list[dict[str, float]]:
-    """Cartesian grid of ``points`` evenly spaced values per parameter, bounds included."""
+    """Cartesian grid of ``points`` evenly spaced values per parameter, bounds included, and
+    each scale's nominal 1 when within its bounds (:data:`NOMINAL_VALUES`): ``points`` or
+    ``points + 1`` values per parameter."""
     bad = [k for k in bounds if k not in PARAMETERS]
     if bad or not bounds:
         raise ConfigError(f"calibration parameters must be among {', '.join(PARAMETERS)} "
@@ -109,7 +134,7 @@ def grid_points(bounds: Mapping[str, tuple[float, float]], points: int) -> list[
                     if p]
         if problems:
             raise ConfigError(f"bounds of {k} ({lo:g}..{hi:g}): {problems[0]}")
-    axes = [np.linspace(lo, hi, points) for lo, hi in bounds.values()]
+    axes = [_with_nominal(k, np.linspace(lo, hi, points)) for k, (lo, hi) in bounds.items()]
     return [dict(zip(bounds, map(float, combo))) for combo in itertools.product(*axes)]
 
 
@@ -314,6 +339,11 @@ class Calibration:
     loss: str = DEFAULT_LOSS
     loao_mae_date_days: float = math.nan
 
+    def _values(self, name: str) -> list[float]:
+        """The values of ``name`` searched (the grid's, nominal run aside), ascending."""
+        grid = self.table[self.table["point"] != _NOMINAL]
+        return sorted(set(map(float, grid[name].dropna())))
+
     def _loss_text(self) -> str:
         if self.loss == "date":
             return ("Loss: pooled mean absolute date error (days) over the dated documented "
@@ -328,8 +358,10 @@ class Calibration:
         (100 columns, short headers) instead of the wide Markdown ones."""
         names = [k for k in self.bounds]
         lines = ["# Calibration of global parameters", "",
-                 f"Grid: {self.points} points per parameter within "
-                 + ", ".join(f"{k} {lo:g}..{hi:g}" for k, (lo, hi) in self.bounds.items())
+                 f"Grid: {self.points} points per parameter and each scale's nominal 1 "
+                 "within its bounds: "
+                 + ", ".join(f"{k} {lo:g}..{hi:g} ({', '.join(f'{v:g}' for v in self._values(k))})"
+                             for k, (lo, hi) in self.bounds.items())
                  + f"; axes: {', '.join(dict.fromkeys(self.table['axis_id']))}.", "",
                  self._loss_text(), "",
                  "| | " + " | ".join(names) + " | MAE km | MAE date (days) | rows |",
@@ -367,7 +399,8 @@ class Calibration:
         :attr:`loao`), the km and date MAEs and the rows each is over, the loss the fits
         minimised and the grid it was searched on."""
         names = list(self.bounds)
-        grid = "; ".join(f"{k} {lo:g}..{hi:g} x{self.points}" for k, (lo, hi) in self.bounds.items())
+        grid = "; ".join(f"{k} {lo:g}..{hi:g} x{len(self._values(k))}"
+                         for k, (lo, hi) in self.bounds.items())
 
         def errors(d: Mapping[str, Any]) -> dict[str, Any]:
             return {k: d.get(k, math.nan) for k in ("mae_km", "n_km", "mae_date_days", "n_date")}

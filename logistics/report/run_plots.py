@@ -272,11 +272,16 @@ def _label_days(ax, daily: pd.DataFrame, xy) -> None:
 #: Labels keep this far (points) inside the map's frame, so their white halo stays inside too.
 _FRAME_INSET_PT = 1.5
 _FAR_PT = 1.0e6  # "the rest of the page" for the boxes outside the frame
+#: A label keeps this far (points) from every text already on the map: two white halos (2-2.2 pt
+#: strokes, half of each outside its glyphs) and a hair, so that two labels of one place (the
+#: base map's "Mukden (Shenyang)" and the headline's "17-26 Aug" under it, 1.5 pt apart) read
+#: as two labels, not one. A drawing choice, not a model parameter.
+_TEXT_CLEAR_PT = 2.5
 
 
 def _place_texts(ax, texts: list[str], xy, style: dict, extra_marks=None) -> None:
     """Annotate ``texts`` at data points ``xy``, each where it lies inside the map's frame and
-    overlaps no other text, the legend, a single-point mark or a scattered dot (every
+    overlaps no other text (nor comes within ``_TEXT_CLEAR_PT`` of it), the legend, a single-point mark or a scattered dot (every
     formation's end-of-day dots; ``daylabels.place_labels``), or not at all; a point outside
     the frame gets no label."""
     import matplotlib.patheffects as pe
@@ -297,7 +302,9 @@ def _place_texts(ax, texts: list[str], xy, style: dict, extra_marks=None) -> Non
     x1, y1 = x1 - _FRAME_INSET_PT, y1 - _FRAME_INSET_PT
     obstacles = [(-_FAR_PT, -_FAR_PT, x0, _FAR_PT), (x1, -_FAR_PT, _FAR_PT, _FAR_PT),
                  (-_FAR_PT, -_FAR_PT, _FAR_PT, y0), (-_FAR_PT, y1, _FAR_PT, _FAR_PT)]
-    obstacles += [_box_pt(t.get_window_extent(renderer), to_pt) for t in ax.texts]
+    c = _TEXT_CLEAR_PT
+    obstacles += [(x0_ - c, y0_ - c, x1_ + c, y1_ + c) for x0_, y0_, x1_, y1_ in
+                  (_box_pt(t.get_window_extent(renderer), to_pt) for t in ax.texts)]
     if ax.get_legend() is not None:
         obstacles.append(_box_pt(ax.get_legend().get_window_extent(renderer), to_pt))
     marks = [pts] + ([extra_marks] if extra_marks is not None else [])

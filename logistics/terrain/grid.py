@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +25,7 @@ from pyproj import Transformer
 
 from logistics import settings
 from logistics.errors import ConfigError, ExtentError
+
 
 __all__ = [
     "MetricGrid",
@@ -274,6 +276,21 @@ def normalize_chunks(chunks, shape: tuple[int, int]) -> tuple[tuple[int, ...], t
     return out
 
 
+def _ignore_spurious_georeference_warning() -> None:
+    """Ignore rasterio's "Dataset has no geotransform" from ``rasterio.features`` (idempotent).
+
+    Every rasterize of ours passes its grid's transform, yet on dask's threads rasterio printed
+    that NotGeoreferencedWarning: rasterize wraps its output array in an in-memory dataset that
+    is read before rasterio georeferences it, and rasterio hides that read's warning with
+    ``warnings.catch_warnings``, which is not thread-safe (one thread's exit restores the
+    filters while another is still inside). The arrays are georeferenced, so the warning is
+    spurious; the filter is installed from the calling thread before the blocks run, so every
+    filter list a thread's catch_warnings restores holds it.
+    """
+    warnings.filterwarnings("ignore", message="Dataset has no geotransform, gcps, or rpcs",
+                            module="rasterio.features")
+
+
 def grid_array(func, grid: MetricGrid, *, chunks=None, dtype=np.float32):
     """Apply ``func(sub_grid) -> ndarray`` to ``grid``: once (numpy) or per dask block.
 
@@ -283,6 +300,8 @@ def grid_array(func, grid: MetricGrid, *, chunks=None, dtype=np.float32):
     if chunks is None:
         return func(grid)
     import dask.array as dka
+
+    _ignore_spurious_georeference_warning()  # before dask's threads run the blocks
 
     template = dka.zeros(grid.shape, chunks=normalize_chunks(chunks, grid.shape), dtype=np.uint8)
 
