@@ -244,13 +244,16 @@ class Holds:
                         f"{self.plan.ferry_bridgehead_km:g} km of the crossing",
                 "cum_km": st.ferry_km})
 
-    def open_breach(self, p, t_h: float) -> None:
-        """A formation's head enters the fortified pass ``p`` at hour ``t_h``: when it breaks
+    def open_breach(self, fid: str, n: int, t_h: float) -> None:
+        """A formation's head enters its ``n``-th fortified pass at hour ``t_h``: when it breaks
         in (``assault``/``besiege``, not ``follow``), each region of the pass is open from then
-        on, if not already (:meth:`breach_start_h`)."""
-        if self.breaks_in(p):
+        on, if not already (:meth:`breach_start_h`), and the breach is logged for the other
+        armies of the run (``breach_log``, :meth:`breaches_made`)."""
+        p = self.fp[fid].fortified[n]
+        if self.breaks_in(p) and not self.follows_other(fid, n, t_h):
             for rid in pass_regions(p):
                 self.breach_open_h.setdefault(rid, t_h)
+            self.breach_log.setdefault((fid, n), [t_h, math.inf])
 
     def breaks_in(self, p) -> bool:
         """Whether the formation crossing the fortified pass ``p`` breaks the way itself:
@@ -269,17 +272,21 @@ class Holds:
         whole depth from then on, if not already (:meth:`breach_through_h`)."""
         passes = self.fp[fid].fortified
         p = passes[n]
-        if not self.breaks_in(p):
+        if not self.breaks_in(p) or self.follows_other(fid, n, t_h):
             return
+        if (fid, n) in self.breach_log:
+            self.breach_log[(fid, n)][1] = t_h
         later = {r for q in passes[n + 1:] for r in pass_regions(q)}
         for rid in pass_regions(p):
             if rid not in later:
                 self.breach_through.setdefault(rid, (t_h, fid))
 
-    def breach_through_h(self, p) -> tuple[float, str]:
-        """(hour, formation) from which the fortified pass ``p`` is an open corridor for every
-        formation of the army: the latest of its regions' :meth:`breach_made` hours and the
-        formation that made it; (inf, "") while one of them is not yet broken through.
+    def breach_through_h(self, fid: str, n: int) -> tuple[float, str]:
+        """(hour, formation) from which the formation's ``n``-th fortified pass is an open
+        corridor: for every formation of the army, the latest of its regions'
+        :meth:`breach_made` hours and the formation that made it (inf, "" while one of them
+        is not yet broken through); or, when earlier, from when another army's breach opens
+        it through (:meth:`shared_at`; the formation ``"<id> of <army>"``).
 
         Why (``configs/fortified-regions.yaml rule.breakthrough.open_breach``): the rate is
         that of the breach's head through the defended depth ([RUNOV-UR] 'прорвана на всю
@@ -289,20 +296,162 @@ class Holds:
         сопротивления, осуществлялась специально выделенными ... силами'), so a later
         formation of the army crosses the depth in the corridor at its own pace: no second
         breakthrough at the rate, no second detachment."""
-        rids = pass_regions(p)
-        if not all(r in self.breach_through for r in rids):
-            return math.inf, ""
-        return max((self.breach_through[r] for r in rids), key=lambda x: x[0])
+        rids = pass_regions(self.fp[fid].fortified[n])
+        own = (max((self.breach_through[r] for r in rids), key=lambda x: x[0])
+               if all(r in self.breach_through for r in rids) else (math.inf, ""))
+        other = self.shared_at(fid, n)
+        if other.through_h < own[0]:
+            b = other.through_by
+            return other.through_h, f"{b.formation_id} of {b.army}"
+        return own
 
-    def open_corridor_text(self, p, planned: bool = False) -> str:
-        """What the run's stops say when a formation crosses the pass ``p`` through its open
-        breach (its head at the depth's edge, or inside it behind the breach when the breach
-        came out); ``planned``: on a timetable planned before the run (a shuttle's, the
-        ships'), which crosses it at the rate as planned."""
-        h, by = self.breach_through_h(p)
+    def shared_at(self, fid: str, n: int):
+        """From when the formation's ``n``-th fortified pass is open by other armies' breaches
+        (:class:`~logistics.advance.shared_breaches.SharedOpen`; never when the army runs
+        alone): each breach of one of its regions, from where the pass enters them
+        (:func:`~logistics.advance.shared_breaches.shared_opening`, its assumption ``SPREAD``)."""
+        from logistics.advance.shared_breaches import SharedOpen, shared_opening
+
+        key = (fid, n)
+        if key not in self.shared_open:
+            if not self.shared:
+                self.shared_open[key] = SharedOpen()
+            else:
+                fp = self.fp[fid]
+                p = fp.fortified[n]
+                lon, lat = float(np.interp(p.km_in, fp.km, fp.lon)), float(
+                    np.interp(p.km_in, fp.km, fp.lat))
+                self.shared_open[key] = shared_opening(self.shared, pass_regions(p), lon, lat,
+                                                       self.plan.start,
+                                                       self._rule.rate_km_per_day)
+        return self.shared_open[key]
+
+    def shared_text(self, fid: str, n: int, through: bool) -> str:
+        """What the stops say of another army's breach that opens the formation's ``n``-th pass
+        (``through``: at its own pace; else to follow): whose, when, and from when here."""
+        from logistics.advance.shared_breaches import SPREAD
+
+        o = self.shared_at(fid, n)
+        b, h = (o.through_by, o.through_h) if through else (o.open_by, o.open_h)
+        made = b.through if through else b.entered
+        word = "broke through" if through else "broke in"
+        here = self.plan.start + timedelta(hours=h)
+        return (f"{b.formation_id} of {b.army} (another army of the run) {word} "
+                f"{made:%d %b %H:%M}, open here from {here:%d %b %H:%M} ({SPREAD})")
+
+    def shared_use(self, fid: str, n: int, t_h: float, how: str) -> None:
+        """Note once that the formation crossed its ``n``-th pass from hour ``t_h`` by another
+        army's breach, ``how``: ``through`` (at its own pace; its stop says so), ``follow``
+        (behind it at the rate) or ``behind`` (an assaulter arriving after it opened: as a
+        follower, no detachment); a stop for the last two. The army's notes list them
+        (:meth:`shared_notes`)."""
+        if (fid, n) in self.shared_used:
+            return
+        self.shared_used[(fid, n)] = (t_h, how)
+        if how != "through":
+            p = self.fp[fid].fortified[n]
+            self.reached.append({
+                "time": self.plan.start + timedelta(hours=t_h), "formation_id": fid,
+                "kind": "fortified region",
+                "name": f"{p.region_name}: follows the breach {self.shared_text(fid, n, False)}"
+                        ": at the rate behind it, no detachment", "cum_km": p.km_in})
+
+    def follows_other(self, fid: str, n: int, t_h: float) -> bool:
+        """Whether a follower whose army has nobody breaking into the regions of its ``n``-th
+        pass (it would break the way itself, on its own clock: :meth:`breaks_in`), at their
+        edge at hour ``t_h``, follows instead the breach a breaker of another army of the run
+        made there (:attr:`~logistics.advance.shared_breaches.SharedBreach.breaker`), from
+        when that opens where its route enters them: when it opens there before the follower
+        alone would have come out of the depth (``t_h`` + the depth at the rate). It then
+        opens nothing for its army. Decided once, when its head first reaches the depth.
+
+        Why: 'nobody to follow' was judged within its army alone, so the 25th Army's forward
+        detachment broke the Mudanjiang zone by itself, ahead of the 5th Army's rifle forces
+        breaking it beside it (``rule.bypass.no_way_round``: a mobile formation 'cannot pass
+        through a defended depth faster than the rifle forces break it open'). **Assumed**:
+        ground the other army's breach opens (sideways at the rate, ``SPREAD``) before the
+        follower could have broken through it alone is that breach's, and the follower is
+        behind it; ground it opens later is the follower's own front, broken on its own clock
+        as before (a mechanised corps entering the zone 80 km from the nearest rifle breach
+        does not wait eight days for it). Range: never follow another army's breach (each
+        army's followers break alone where it has no breaker, as before) to always."""
+        key = (fid, n)
+        if key not in self.follow_other:
+            p = self.fp[fid].fortified[n]
+            alone_out = t_h + (p.km_out - p.km_in) * 24.0 / self._rule.rate_km_per_day
+            self.follow_other[key] = p.action == "follow" and not any(
+                r in self.broken_by_army for r in pass_regions(p)) and \
+                self.shared_at(fid, n).breaker_open_h <= alone_out
+        return self.follow_other[key]
+
+    def behind_shared(self, fid: str, n: int, t_h: float) -> bool:
+        """Whether a formation breaking into its ``n``-th pass at hour ``t_h`` (assault or
+        besiege) arrives after another army's breach opened it here (:meth:`shared_at`): it
+        crosses as a follower would, at the rate behind it, and leaves no detachment (noted,
+        :meth:`shared_use`)."""
+        if self.fp[fid].fortified[n].action == "follow" or \
+                self.shared_at(fid, n).open_h > t_h + _EPS_S / 3600.0:
+            return False
+        self.shared_use(fid, n, t_h, "behind")
+        return True
+
+    def shared_notes(self) -> list[str]:
+        """One line per pass a formation crossed by another army's breach: the region, who
+        broke it and when, and how it crossed (report.md's notes)."""
+        out = []
+        for (fid, n), (t_h, how) in sorted(self.shared_used.items()):
+            p = self.fp[fid].fortified[n]
+            when = self.plan.start + timedelta(hours=t_h)
+            through = how == "through"
+            out.append(f"{p.region_name}: found broken by another army of the run: {fid} "
+                       f"crossed it from {when:%d %b %H:%M} "
+                       + ("at its own pace, through the open breach" if through else
+                          "at the rate behind the breach, no detachment")
+                       + f"; {self.shared_text(fid, n, through)}")
+        return out
+
+    def breaches_made(self) -> tuple:
+        """The army's breaches for the other armies of the run
+        (:class:`~logistics.advance.shared_breaches.SharedBreach`, one per region of each pass
+        a formation broke into, :meth:`open_breach`): when its head entered the depth and came
+        out (None for a region a later pass of its route crosses again, or when it did not),
+        and its route through the depth charged at the rate."""
+        from logistics.advance.shared_breaches import SharedBreach
+
+        out = []
+        start = self.plan.start
+        for (fid, n), (in_h, out_h) in sorted(self.breach_log.items()):
+            fp = self.fp[fid]
+            p = fp.fortified[n]
+            later = {r for q in fp.fortified[n + 1:] for r in pass_regions(q)}
+            km = np.asarray(fp.km, dtype=float)
+            inside = (km > p.km_in) & (km < p.km_out)
+            ks = [p.km_in, *km[inside].tolist(), p.km_out]
+            where = tuple((round(float(np.interp(k, fp.km, fp.lon)), 5),
+                           round(float(np.interp(k, fp.km, fp.lat)), 5)) for k in ks)
+            for rid in pass_regions(p):
+                through = (start + timedelta(hours=out_h)
+                           if math.isfinite(out_h) and rid not in later else None)
+                out.append(SharedBreach(rid, str(getattr(self.plan.army, "axis_id", "")), fid,
+                                        start + timedelta(hours=in_h), through, where,
+                                        breaker=p.action != "follow"))
+        return tuple(sorted(out, key=SharedBreach.key))
+
+    def open_corridor_text(self, fid: str, n: int, t_h: float, planned: bool = False) -> str:
+        """What the run's stops say when a formation crosses its ``n``-th pass through its open
+        breach at hour ``t_h`` (its head at the depth's edge, or inside it behind the breach
+        when the breach came out); ``planned``: on a timetable planned before the run (a
+        shuttle's, the ships'), which crosses it at the rate as planned. Opened by another
+        army of the run: whose breach, and from when here (:meth:`shared_text`)."""
+        p = self.fp[fid].fortified[n]
+        h, by = self.breach_through_h(fid, n)
         when = self.plan.start + timedelta(hours=h)
         pace = ("no detachment; its timetable, planned before the run, crosses it at the rate"
                 if planned else "at its own pace, no detachment")
+        if self.shared_at(fid, n).through_h <= h:  # another army's breach, before its own's
+            self.shared_use(fid, n, t_h, "through")
+            return (f"{p.region_name}: {FORTIFIED_OPEN}, broken through by "
+                    f"{self.shared_text(fid, n, True)}: {pace}")
         return (f"{p.region_name}: {FORTIFIED_OPEN}, broken through by {by} {when:%d %b %H:%M}: "
                 f"{pace} (fortified-regions.yaml rule.breakthrough.open_breach)")
 
@@ -312,7 +461,9 @@ class Holds:
         entered one of the pass's regions by then (the hour it entered, if later within the
         step), or when none of the army's formations
         breaks into them (nobody to wait for: it breaks the way itself, on its own clock);
-        else inf, it waits at the depth's edge. Why: ``rule.bypass.no_way_round``'s own reason,
+        else inf, it waits at the depth's edge; and from when another army's breach opens it
+        here, when that is sooner (:meth:`shared_at`: it follows that breach, never waiting
+        longer for it). Why: ``rule.bypass.no_way_round``'s own reason,
         a mobile formation 'cannot pass through a defended depth faster than the rifle forces
         break it open'; timed on its own clock alone, a forward detachment crossed a depth
         before any rifle formation of its army had reached it. Once open, the follower crosses
@@ -322,10 +473,19 @@ class Holds:
             return t_h
         rids = pass_regions(p)
         opened = [self.breach_open_h[r] for r in rids if r in self.breach_open_h]
-        if opened:
-            return max(t_h, min(opened))
-        if not any(r in self.broken_by_army for r in rids):
-            return t_h
+        own = (max(t_h, min(opened)) if opened
+               else t_h if not any(r in self.broken_by_army for r in rids) else math.inf)
+        shared = self.shared_at(fid, n)
+        other = max(t_h, shared.open_h)  # another army's breach (inf: none)
+        follows = self.follows_other(fid, n, t_h)  # nobody of its army: another's breaker
+        if follows:
+            own = max(t_h, shared.breaker_open_h)
+        if other < own or (follows and other <= own):
+            if other <= t_h:  # it goes now, behind that breach
+                self.shared_use(fid, n, t_h, "follow")
+            return other
+        if math.isfinite(own):
+            return own
         if (fid, n) not in self.breach_waits:
             self.breach_waits.add((fid, n))
             self.reached.append({
