@@ -115,6 +115,7 @@ def test_a_breach_60_km_away_leaves_the_second_army_as_alone(corridor):
     alone = simulate_army(plans["B"], rule=rule)
     shared = simulate_army(plans["B"], rule=rule, shared=(far,))
     assert_frame_equal(shared.tracks, alone.tracks)
+    assert_frame_equal(shared.reached, alone.reached)  # its wait at the edge said as alone
 
 
 def _settled(plans, rule, order):

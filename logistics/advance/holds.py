@@ -480,12 +480,11 @@ class Holds:
         follows = self.follows_other(fid, n, t_h)  # nobody of its army: another's breaker
         if follows:
             own = max(t_h, shared.breaker_open_h)
-        if other < own or (follows and other <= own):
-            if other <= t_h:  # it goes now, behind that breach
-                self.shared_use(fid, n, t_h, "follow")
-            return other
-        if math.isfinite(own):
-            return own
+        if other <= t_h and (other < own or follows):  # it goes now, behind that breach
+            self.shared_use(fid, n, t_h, "follow")
+        start = min(own, other)
+        if math.isfinite(own) or follows:
+            return start
         if (fid, n) not in self.breach_waits:
             self.breach_waits.add((fid, n))
             self.reached.append({
@@ -494,7 +493,7 @@ class Holds:
                 "name": f"{p.region_name}: follows the breach, waits at the depth's edge until a "
                         "formation of its army breaking in reaches it (fortified-regions.yaml "
                         "rule.bypass.no_way_round)", "cum_km": p.km_in})
-        return math.inf
+        return start  # inf, or when another army's breach opens it here
 
     def support_held_at(self, fid: str) -> float:
         """Km a support formation attached to a parent (``role: support`` with a ``parent``,
