@@ -130,7 +130,8 @@ def shared_opening(breaches: Iterable[SharedBreach], region_ids: Iterable[str], 
 def crossed_regions(plan) -> frozenset[str]:
     """The region ids a plan's formations cross at the rate (their fortified passes): the
     regions whose breaches by another army can change its run."""
-    return frozenset(r for fp in plan.formations for p in fp.fortified for r in pass_regions(p))
+    return frozenset(r for fp in plan.formations for p in getattr(fp, "fortified", ()) or ()
+                     for r in pass_regions(p))  # (a synthetic plan may give no passes)
 
 
 def given_to(army: str, own: Mapping[str, tuple[SharedBreach, ...]],
