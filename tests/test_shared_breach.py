@@ -223,3 +223,17 @@ def test_a_follower_alone_breaks_the_way_where_the_other_army_breaks_in_too_late
     shared = simulate_army(b, rule=rule, shared=simulate_army(a, rule=rule).breaches)
     assert_frame_equal(shared.tracks, alone.tracks)
     assert shared.breaches == alone.breaches
+
+
+def test_the_run_page_lists_the_breaches_given_and_names_none_alone():
+    """report.md's "What was run" names each breach another army of the run gave (region,
+    formation, army, when in and through) and that the page's command runs the army alone;
+    an army given none has no such line."""
+    from logistics.report.run_page import _shared_lines
+
+    b = SharedBreach("hailar", "TBF-39A", "94rc", datetime(1945, 8, 12, 1, 57),
+                     None, ((119.7, 49.2),))
+    (line,) = _shared_lines([b.as_dict()])
+    assert "hailar by 94rc of TBF-39A (broke in 12 Aug 01:57, through not by the run's end)" \
+        in line and "runs it alone" in line
+    assert _shared_lines(()) == []
