@@ -26,7 +26,7 @@ from logistics.history.documented import Documented
 from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
 from logistics.history.inputs import Inputs, check_overrides, load_inputs
 from logistics.history.match import FLOTILLA, NAMES_NOTHING, NAMES_TWO, NAMES_UNKNOWN, OTHER_AXIS
-from logistics.history.runs import Job, RunTrace, run_jobs
+from logistics.history.runs import Job, RunTrace, keeping_alone, run_jobs
 from logistics.history.score import (DEFAULT_TOLERANCE_KM, OUTSIDE_RUN, find_disagreements,
                                      score_army)
 from logistics.history.summary import summarize
@@ -154,10 +154,10 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
         spans[axis] = [len(jobs)]
         jobs.append(Job(sc, dict(fixed), dem, seed, resolution_m))
     # the nominal armies first, crossing the regions the others broke behind their breaches
-    traces = share_traces(dict(zip(inputs.scenarios, run_jobs(
-        jobs, runner=runner, client=client, progress=progress))), dict(zip(inputs.scenarios,
-                                                                           jobs)),
-        runner=runner, client=client, warn=warn)
+    with keeping_alone():  # re-run on their plans in this process (client None)
+        traces = share_traces(dict(zip(inputs.scenarios, run_jobs(
+            jobs, runner=runner, client=client, progress=progress))),
+            dict(zip(inputs.scenarios, jobs)), runner=runner, client=client, warn=warn)
     traces = [traces[axis] for axis in inputs.scenarios]
     if samples:  # each draw given the breaches its nominal army was given by the others
         drawn: list[Job] = []

@@ -18,6 +18,7 @@ formation, ``main``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -28,7 +29,7 @@ import pandas as pd
 from logistics import settings
 
 __all__ = ["Job", "RunTrace", "TerrainRef", "FORMATION_COLUMNS", "trace_of",
-           "run_jobs", "default_runner", "run_cached"]
+           "run_jobs", "default_runner", "run_cached", "keeping_alone"]
 
 
 @dataclass(frozen=True)
@@ -191,9 +192,9 @@ def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | No
     the scenario's points, resolution, DEM, what it read of the army's configs folder) is
     loaded once per process and passed in. Overrides change figures, never places, so the box
     is that of the scenario as loaded. ``breaches`` (other armies' of the run): an army this
-    process ran alone with the same arguments is run again on its plan
-    (:func:`~logistics.runner.resimulate`: the breaches change no route), else it is run
-    whole with them.
+    process ran alone with the same arguments within :func:`keeping_alone` is run again on
+    its plan (:func:`~logistics.runner.resimulate`: the breaches change no route), else it is
+    run whole with them.
     """
     from logistics.advance.plan import army_bbox
     from logistics.army import Army, load_army
@@ -208,7 +209,7 @@ def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | No
     terrain = _terrain(army_bbox(sc), res, dem, sc.config_dir)
     result = run_scenario(sc, seed=seed, overrides=overrides, dem=dem, resolution_m=res,
                           terrain=terrain, breaches=tuple(breaches))
-    if not breaches:  # the last few runs alone, for a run again with others' breaches
+    if not breaches and _KEEP[0]:  # within keeping_alone: to run it again with breaches
         _ALONE.pop(key, None)
         _ALONE[key] = result
         while len(_ALONE) > _ALONE_KEPT:
@@ -216,10 +217,26 @@ def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | No
     return result
 
 
-#: The last runs alone of :func:`run_cached` (by scenario, seed, overrides, DEM, grid), kept to
-#: run them again with the breaches other armies made (``logistics compare``'s armies).
+#: The runs alone of :func:`run_cached` within :func:`keeping_alone` (by scenario, seed,
+#: overrides, DEM, grid), to run them again with the breaches other armies made
+#: (``logistics compare``'s nominal armies); at most ``_ALONE_KEPT``, dropped at its end.
 _ALONE: dict = {}
 _ALONE_KEPT = 16
+_KEEP = [False]
+
+
+@contextmanager
+def keeping_alone():
+    """Within the block, :func:`run_cached` keeps the armies it runs alone in this process,
+    so that a run of one again with other armies' breaches re-simulates it on its plan
+    instead of planning it again; they are dropped at the block's end (a Monte Carlo or a
+    calibration outside it keeps none: each run's memory is freed as before)."""
+    _KEEP[0] = True
+    try:
+        yield
+    finally:
+        _KEEP[0] = False
+        _ALONE.clear()
 
 
 def _terrain(bbox: tuple[float, float, float, float], resolution_m: float, dem: str,
