@@ -193,26 +193,40 @@ def _lone_follower(corridor, breaker_start_h: float):
             dataclasses.replace(b, army=_with_axis(b.army, "B")), rule)
 
 
-def test_a_follower_with_nobody_of_its_army_follows_the_other_armys_breaker(corridor):
+def test_a_follower_with_nobody_of_its_army_goes_behind_a_breach_open_when_it_gets_there(
+        corridor):
     """B's ``fd`` has nobody of its army breaking into the region: alone it breaks the way on
     its own clock (in at 06:30 on 9 Aug, out at 18:30), and its army records that breach.
-    Given A's breach by its ``rds`` at the same place (in at 12:00, before ``fd`` alone would
-    be out), it waits at the depth's edge and follows it (km 10 at 12:00, km 13 at 18:00, out
-    at 00:00 on 10 Aug), and breaks nothing itself: "nobody to follow" is judged over the
-    armies of the run."""
-    a, b, rule = _lone_follower(corridor, 11.5)
+    Given A's breach by its ``rds`` at the same place, open there when ``fd`` gets there
+    (06:30), it goes behind it: out when it would be alone (the breach moves at the same
+    rate), and its crossing is no breach given to the other armies."""
+    a, b, rule = _lone_follower(corridor, 0.0)
     alone = simulate_army(b, rule=rule)
     assert _km(alone, "fd", "1945-08-09 18:00") == pytest.approx(15.75, abs=1e-6)
     assert [x.breaker for x in alone.breaches] == [False]
     given = simulate_army(a, rule=rule).breaches
+    assert [(x.breaker, x.entered) for x in given] == [(True, datetime(1945, 8, 9, 6, 30))]
+    shared = simulate_army(b, rule=rule, shared=given)
+    assert_frame_equal(shared.tracks, alone.tracks)
+    assert shared.breaches == ()
+    said = shared.reached[shared.reached["name"].str.contains("rds of A")]
+    assert len(said) == 1 and "follows the breach" in said["name"].iloc[0]
+
+
+def test_a_follower_never_waits_at_the_edge_for_another_armys_later_breach(corridor):
+    """A's ``rds`` breaks in at 12:00 on 9 Aug, after B's ``fd`` (nobody of its army breaking
+    in) is at the depth's edge (06:30), though before it would be out alone (18:30):
+    breachshare32 had it wait for it and follow at the rate (out at 00:00 on 10 Aug, 5.5 h
+    later). Waiting gains it nothing: it breaks the way itself, as alone."""
+    a, b, rule = _lone_follower(corridor, 11.5)
+    alone = simulate_army(b, rule=rule)
+    given = simulate_army(a, rule=rule).breaches
     assert [(x.breaker, x.entered) for x in given] == [(True, datetime(1945, 8, 9, 12))]
     shared = simulate_army(b, rule=rule, shared=given)
-    assert _km(shared, "fd", "1945-08-09 12:00") == pytest.approx(10.0, abs=1e-6)
-    assert _km(shared, "fd", "1945-08-09 18:00") == pytest.approx(13.0, abs=1e-6)
-    assert _km(shared, "fd", "1945-08-10 06:00") == pytest.approx(16.0, abs=1e-6)
-    assert shared.breaches == ()
-    fd = shared.tracks[shared.tracks["formation_id"] == "fd"].set_index("time")["status"]
-    assert fd[pd.Timestamp("1945-08-09 09:00")] == "waiting for a breach"
+    assert_frame_equal(shared.tracks, alone.tracks)
+    assert shared.breaches == alone.breaches
+    fd = shared.tracks[shared.tracks["formation_id"] == "fd"]
+    assert not (fd["status"] == "waiting for a breach").any()
 
 
 def test_a_follower_alone_breaks_the_way_where_the_other_army_breaks_in_too_late(corridor):

@@ -248,12 +248,15 @@ class Holds:
         """A formation's head enters its ``n``-th fortified pass at hour ``t_h``: when it breaks
         in (``assault``/``besiege``, not ``follow``), each region of the pass is open from then
         on, if not already (:meth:`breach_start_h`), and the breach is logged for the other
-        armies of the run (``breach_log``, :meth:`breaches_made`)."""
+        armies of the run (``breach_log``, :meth:`breaches_made`) unless it goes behind another
+        army's (:meth:`follows_other`: it opens the way for its army all the same, as it would
+        alone, so no formation of its army is later for the gift)."""
         p = self.fp[fid].fortified[n]
-        if self.breaks_in(p) and not self.follows_other(fid, n, t_h):
+        if self.breaks_in(p):
             for rid in pass_regions(p):
                 self.breach_open_h.setdefault(rid, t_h)
-            self.breach_log.setdefault((fid, n), [t_h, math.inf])
+            if not self.follows_other(fid, n, t_h):  # behind another army's: not its breach
+                self.breach_log.setdefault((fid, n), [t_h, math.inf])
 
     def breaks_in(self, p) -> bool:
         """Whether the formation crossing the fortified pass ``p`` breaks the way itself:
@@ -272,7 +275,7 @@ class Holds:
         whole depth from then on, if not already (:meth:`breach_through_h`)."""
         passes = self.fp[fid].fortified
         p = passes[n]
-        if not self.breaks_in(p) or self.follows_other(fid, n, t_h):
+        if not self.breaks_in(p):
             return
         if (fid, n) in self.breach_log:
             self.breach_log[(fid, n)][1] = t_h
@@ -296,14 +299,86 @@ class Holds:
         сопротивления, осуществлялась специально выделенными ... силами'), so a later
         formation of the army crosses the depth in the corridor at its own pace: no second
         breakthrough at the rate, no second detachment."""
-        rids = pass_regions(self.fp[fid].fortified[n])
-        own = (max((self.breach_through[r] for r in rids), key=lambda x: x[0])
-               if all(r in self.breach_through for r in rids) else (math.inf, ""))
+        own = self.own_through_h(fid, n)
         other = self.shared_at(fid, n)
         if other.through_h < own[0]:
             b = other.through_by
             return other.through_h, f"{b.formation_id} of {b.army}"
         return own
+
+    def own_through_h(self, fid: str, n: int) -> tuple[float, str]:
+        """(hour, formation) from which its army's own breach opens the formation's ``n``-th
+        pass through (:meth:`breach_through_h` without the other armies'; inf, "": not yet)."""
+        rids = pass_regions(self.fp[fid].fortified[n])
+        if not all(r in self.breach_through for r in rids):
+            return math.inf, ""
+        return max((self.breach_through[r] for r in rids), key=lambda x: x[0])
+
+    def through_from_h(self, fid: str, n: int, s_km: float, t_h: float,
+                       start_h: float) -> float:
+        """Hour (at or after ``t_h``) from which a head at km ``s_km`` of its ``n``-th pass at
+        hour ``t_h``, crossing at the rate from ``start_h`` (inf: waiting for its army's
+        breaker), goes on at its own pace (inf: not within the depth): its army's breach
+        through (:meth:`own_through_h`, from the hour its column marches, as alone), or
+        another army's (:meth:`shared_at`) when that brings it out of the depth, in one march,
+        no later than the rate would (:meth:`quicker_through`).
+
+        Why: a commander takes the quicker way; another army's breach taken where its march
+        would halt for the night inside the depth left the formation behind where the rate,
+        round the clock, and its own army's breach later would have had it (the 1st Red
+        Banner Army's engineers, 51 min later at Mudanjiang), so later than without it."""
+        own_h = self.own_through_h(fid, n)[0]
+        own = self.window_from_h(fid, max(own_h, t_h)) if math.isfinite(own_h) else math.inf
+        other = self.shared_at(fid, n).through_h
+        if not other < own:
+            return own
+        at = self.window_from_h(fid, max(other, t_h))
+        if not at < own:
+            return own
+        p = self.fp[fid].fortified[n]
+        kmh = self._rule.rate_km_per_day / 24.0
+        # where the head is at that hour, crossing at the rate from start_h
+        s_at = min(p.km_out, s_km + kmh * max(0.0, at - max(t_h, start_h))) \
+            if math.isfinite(start_h) and start_h <= at else s_km
+        return at if self.quicker_through(fid, p, s_at, at) else own
+
+    def quicker_through(self, fid: str, p, s_at: float, at_h: float) -> bool:
+        """Whether going on at its own pace from km ``s_at`` at hour ``at_h`` brings the
+        formation's head out of the pass ``p`` (at ``p.km_out``) within its march window, with
+        no halt, and no later than crossing the rest at the rate from there: then it is ahead
+        of where the rate would have it at every hour to the depth's end, whatever breach of
+        its own army would have opened it meanwhile. Else it keeps to the rate (round the
+        clock) and is asked again when its window next opens (:meth:`through_from_h`)."""
+        kmh = self._rule.rate_km_per_day / 24.0
+        out_h = self.own_pace_out_h(fid, s_at, p.km_out, at_h)
+        if not math.isfinite(out_h):
+            return False
+        sched = self.fp[fid].schedule[self.season(at_h)]
+        eps = _EPS_S / 3600.0
+        no_halt = sched.moving_hours(self.c0 + at_h, self.c0 + out_h) >= out_h - at_h - eps
+        return no_halt and out_h <= at_h + max(0.0, p.km_out - s_at) / kmh + eps
+
+    def own_pace_out_h(self, fid: str, s_km: float, to_km: float, t_h: float) -> float:
+        """A late estimate of when the formation's head, at km ``s_km`` at hour ``t_h``, reaches
+        km ``to_km`` at its own pace: its head's full-pace seconds for the stretch spread over
+        its march windows hour by hour (each hour's moving taken at the hour's end; night
+        speed as the step loop's); no fuel, stops or holds. Inf beyond 60 days."""
+        fp = self.fp[fid]
+        p = self.prof(self.lead(fid), fp, self.season(t_h))
+        need = float(np.interp(to_km, fp.km, p.time_s) - np.interp(s_km, fp.km, p.time_s))
+        t = t_h
+        for _ in range(24 * 60):
+            if need <= 1e-9:
+                return t
+            b = math.floor(t + 1e-9) + 1.0
+            sched = fp.schedule[self.season(t)]
+            window = sched.moving_hours(self.c0 + t, self.c0 + b)
+            rate = 3600.0 * self.plan.speed_scale * sched.speed_factor((self.c0 + t) % 24.0)
+            if window > 0 and window * rate >= need:
+                return b - window + need / rate
+            need -= window * rate
+            t = b
+        return math.inf
 
     def shared_at(self, fid: str, n: int):
         """From when the formation's ``n``-th fortified pass is open by other armies' breaches
@@ -359,29 +434,27 @@ class Holds:
     def follows_other(self, fid: str, n: int, t_h: float) -> bool:
         """Whether a follower whose army has nobody breaking into the regions of its ``n``-th
         pass (it would break the way itself, on its own clock: :meth:`breaks_in`), at their
-        edge at hour ``t_h``, follows instead the breach a breaker of another army of the run
-        made there (:attr:`~logistics.advance.shared_breaches.SharedBreach.breaker`), from
-        when that opens where its route enters them: when it opens there before the follower
-        alone would have come out of the depth (``t_h`` + the depth at the rate). It then
-        opens nothing for its army. Decided once, when its head first reaches the depth.
+        edge at hour ``t_h``, goes instead behind the breach a breaker of another army of the
+        run made there (:attr:`~logistics.advance.shared_breaches.SharedBreach.breaker`): when
+        that is open where its route enters them by ``t_h`` (:meth:`shared_at`). It then
+        crosses at the rate from ``t_h`` as it would alone, and its crossing is not a breach
+        given to the other armies (it still opens the way for its own army, as alone:
+        :meth:`open_breach`, :meth:`breach_made`). Decided once, when its head first reaches
+        the depth.
 
-        Why: 'nobody to follow' was judged within its army alone, so the 25th Army's forward
-        detachment broke the Mudanjiang zone by itself, ahead of the 5th Army's rifle forces
-        breaking it beside it (``rule.bypass.no_way_round``: a mobile formation 'cannot pass
-        through a defended depth faster than the rifle forces break it open'). **Assumed**:
-        ground the other army's breach opens (sideways at the rate, ``SPREAD``) before the
-        follower could have broken through it alone is that breach's, and the follower is
-        behind it; ground it opens later is the follower's own front, broken on its own clock
-        as before (a mechanised corps entering the zone 80 km from the nearest rifle breach
-        does not wait eight days for it). Range: never follow another army's breach (each
-        army's followers break alone where it has no breaker, as before) to always."""
+        Why: a commander takes the quicker way. Behind a breach open when it gets there the
+        follower comes out when it would alone (the breach moves at the same rate); waiting at
+        the edge for a breach opening later brings it out later than breaking the way itself
+        (breachshare32 waited: the 25th Army's forward detachment lost a day at each of the
+        Pogranichnaya and Mudanjiang zones), so it never waits for one. Range: never follow
+        another army's breach (each army's followers break alone where it has no breaker, as
+        before) to always; either way, no formation comes out later for the gift."""
         key = (fid, n)
         if key not in self.follow_other:
             p = self.fp[fid].fortified[n]
-            alone_out = t_h + (p.km_out - p.km_in) * 24.0 / self._rule.rate_km_per_day
             self.follow_other[key] = p.action == "follow" and not any(
                 r in self.broken_by_army for r in pass_regions(p)) and \
-                self.shared_at(fid, n).breaker_open_h <= alone_out
+                self.shared_at(fid, n).breaker_open_h <= t_h + _EPS_S / 3600.0
         return self.follow_other[key]
 
     def behind_shared(self, fid: str, n: int, t_h: float) -> bool:
@@ -448,7 +521,7 @@ class Holds:
         when = self.plan.start + timedelta(hours=h)
         pace = ("no detachment; its timetable, planned before the run, crosses it at the rate"
                 if planned else "at its own pace, no detachment")
-        if self.shared_at(fid, n).through_h <= h:  # another army's breach, before its own's
+        if self.own_through_h(fid, n)[0] > t_h + _EPS_S / 3600.0:  # another army's breach
             self.shared_use(fid, n, t_h, "through")
             return (f"{p.region_name}: {FORTIFIED_OPEN}, broken through by "
                     f"{self.shared_text(fid, n, True)}: {pace}")
@@ -471,19 +544,12 @@ class Holds:
         p = self.fp[fid].fortified[n]
         if p.action != "follow":
             return t_h
-        rids = pass_regions(p)
-        opened = [self.breach_open_h[r] for r in rids if r in self.breach_open_h]
-        own = (max(t_h, min(opened)) if opened
-               else t_h if not any(r in self.broken_by_army for r in rids) else math.inf)
-        shared = self.shared_at(fid, n)
-        other = max(t_h, shared.open_h)  # another army's breach (inf: none)
-        follows = self.follows_other(fid, n, t_h)  # nobody of its army: another's breaker
-        if follows:
-            own = max(t_h, shared.breaker_open_h)
-        if other <= t_h and (other < own or follows):  # it goes now, behind that breach
-            self.shared_use(fid, n, t_h, "follow")
-        start = min(own, other)
-        if math.isfinite(own) or follows:
+        own = self.alone_start_h(fid, n, t_h)
+        other = max(t_h, self.shared_at(fid, n).open_h)  # another army's breach (inf: none)
+        if other <= t_h and (other < own or self.follows_other(fid, n, t_h)):
+            self.shared_use(fid, n, t_h, "follow")  # it goes now, behind that breach
+        start = min(own, other)  # never later than without it: at the rate either way
+        if math.isfinite(own) or other <= t_h:
             return start
         if (fid, n) not in self.breach_waits:
             self.breach_waits.add((fid, n))
@@ -494,6 +560,19 @@ class Holds:
                         "formation of its army breaking in reaches it (fortified-regions.yaml "
                         "rule.bypass.no_way_round)", "cum_km": p.km_in})
         return start  # inf, or when another army's breach opens it here
+
+    def alone_start_h(self, fid: str, n: int, t_h: float) -> float:
+        """:meth:`breach_start_h` without the other armies' breaches: ``t_h`` when it breaks
+        in itself (or nobody of its army breaks into the pass's regions), from when a
+        formation of its army breaking in entered one of them, else inf (it waits)."""
+        p = self.fp[fid].fortified[n]
+        if p.action != "follow":
+            return t_h
+        rids = pass_regions(p)
+        opened = [self.breach_open_h[r] for r in rids if r in self.breach_open_h]
+        if opened:
+            return max(t_h, min(opened))
+        return t_h if not any(r in self.broken_by_army for r in rids) else math.inf
 
     def support_held_at(self, fid: str) -> float:
         """Km a support formation attached to a parent (``role: support`` with a ``parent``,

@@ -264,8 +264,10 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
     holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``hold_lifts_h``,
                            ``ferry_queue``, ``breakers_beyond``, ``in_column``,
                            ``ferry_take``, ``open_breach``,
-                           ``breach_made``, ``breach_through_h``, ``open_corridor_text``,
-                           ``breach_start_h``, ``shared_at``, ``shared_text``,
+                           ``breach_made``, ``breach_through_h``, ``own_through_h``,
+                           ``through_from_h``, ``quicker_through``, ``own_pace_out_h``,
+                           ``open_corridor_text``, ``breach_start_h``, ``alone_start_h``,
+                           ``shared_at``, ``shared_text``,
                            ``shared_use``, ``follows_other``, ``behind_shared``,
                            ``shared_notes``,
                            ``breaches_made``, ``support_held_at``, ``support_anchors``,
@@ -608,9 +610,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                     return b, BREACH_WAIT_STATUS
                 st.day["breach_wait"] += start - t
                 t = t0 = start
-            through_h = self.breach_through_h(fid, st.breach)[0]
-            if math.isfinite(through_h):  # on at its own pace once its column marches
-                through_h = self.window_from_h(fid, max(through_h, t))
+            # on at its own pace once its column marches (another army's breach: if quicker)
+            through_h = self.through_from_h(fid, st.breach, e.s, t, start)
             if through_h <= t + _EPS_S / 3600.0:
                 # the breach ahead has come out of the depth: on at its own pace from here
                 st.day["event"] += t - t0

@@ -105,10 +105,12 @@ class Stops:
                 st.passes_done += 1
                 continue
             n = st.passes_done
-            if self.breach_through_h(fid, n)[0] <= t_h + _EPS_S / 3600.0:
+            if min(self.own_through_h(fid, n)[0], self.through_from_h(
+                    fid, n, p.km_in, t_h, self.alone_start_h(fid, n, t_h))) \
+                    <= t_h + _EPS_S / 3600.0:
                 # broken through by a formation of its army (or another army's breach opens
-                # it here): crossed at its own pace (rule.breakthrough.open_breach), no
-                # second detachment
+                # it here, and that is the quicker way): crossed at its own pace
+                # (rule.breakthrough.open_breach), no second detachment
                 self.reached.append({"time": when, "formation_id": fid,
                                      "kind": "fortified region",
                                      "name": self.open_corridor_text(fid, n, t_h),
