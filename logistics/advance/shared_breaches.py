@@ -8,8 +8,9 @@ own breakers, at their own hours. A run of several armies (``logistics run confi
 ``logistics compare``) hands each army, as plain data (:class:`SharedBreach`), the breaches
 the other armies made, and its step loop lets its formations cross there as a follower
 crosses an open breach (:meth:`~logistics.advance.holds.Holds.breach_start_h`,
-:meth:`~logistics.advance.holds.Holds.breach_through_h`; :func:`shared_opening` says from
-when); :func:`settle` runs the armies to a fixed point, the same whatever their order or the
+:meth:`~logistics.advance.holds.Holds.through_from_h`; :func:`shared_opening` says from
+when), only where that is the quicker way: no formation comes out of a depth later for a
+breach given than it would without it (a commander takes the quicker way); :func:`settle` runs the armies to a fixed point, the same whatever their order or the
 number of workers. An army run alone is given nothing and runs as before.
 
 What "broken" opens (``SPREAD``): a region's drawn extent can be long (Dongning's front
@@ -60,9 +61,9 @@ class SharedBreach:
     through: datetime | None
     where: tuple[tuple[float, float], ...]
     #: broken in by its action (``assault``/``besiege``), not by a follower with nobody of
-    #: its army to follow: a follower of another army with nobody of its own waits for such
-    #: a breach, never for another follower's (:meth:`~logistics.advance.holds.Holds.
-    #: follows_other`)
+    #: its army to follow: a follower of another army with nobody of its own goes behind such
+    #: a breach when it is open where it enters (never waiting for it), never behind another
+    #: follower's (:meth:`~logistics.advance.holds.Holds.follows_other`)
     breaker: bool = True
 
     def key(self) -> tuple:
