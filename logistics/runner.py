@@ -41,7 +41,7 @@ from logistics.cost.physics import check_vehicles
 from logistics.ranges import norms_overrides
 from logistics.track_events import held_at, left_dry_at, passed_at
 
-__all__ = ["RunResult", "run_scenario", "army_for", "summarize", "near_place", "default_planners",
+__all__ = ["RunResult", "run_scenario", "resimulate", "share_breaches", "release_grids", "army_for", "summarize", "near_place", "default_planners",
            "FORMATION_COLUMNS", "TRACK_COLUMNS", "ROUTE_COLUMNS", "DAILY_COLUMNS",
            "ARMY_DAILY_COLUMNS", "CROSSING_COLUMNS"]
 
@@ -147,6 +147,11 @@ class RunResult:
     seasons: tuple[tuple[object, str], ...] = ()
     headline: str = ""
     elevation_m: object | None = None
+    #: the regions the army broke into (:class:`~logistics.advance.shared_breaches.SharedBreach`),
+    #: for the other armies of a run of several, and the breaches it was given by them
+    #: (``run_scenario(..., breaches=)``; also in ``provenance["shared_breaches"]``)
+    breaches: tuple = ()
+    given_breaches: tuple = ()
 
     @property
     def headline_daily(self) -> pd.DataFrame:
@@ -172,6 +177,7 @@ def run_scenario(
     own_sector: bool = True,
     config_dir: str | Path | None = None,
     river_timetables: Mapping | None = None,
+    breaches: tuple = (),
 ) -> RunResult:
     """Run one army on the shipped terrain and return its :class:`RunResult`.
 
@@ -194,7 +200,11 @@ def run_scenario(
     (``LOGISTICS_CONFIG_DIR``), or the loaded army's folder. ``river_timetables``: what
     :func:`~logistics.advance.land_check.check_river_moves` returned for this army before
     (``logistics run`` checks it before its terrain step), taken rather than sailed again;
-    not taken with ``overrides`` (a drawn river norm would not be in them).
+    not taken with ``overrides`` (a drawn river norm would not be in them). ``breaches``: the
+    fortified regions other armies of a run of several broke
+    (:class:`~logistics.advance.shared_breaches.SharedBreach`; none: the army alone, as
+    before), which its formations cross behind those breaches; :func:`resimulate` gives a
+    result other ones without planning again.
     """
     commit = _git_commit()  # as the run starts: a commit made while it runs is not its code
     army = army_for(scenario, config_dir)  # checked as written, against the run's folder
@@ -204,13 +214,15 @@ def run_scenario(
                              dem=dem, resolution_m=resolution_m, events=events,
                              cost_surface=cost_surface, terrain=terrain, engine=engine,
                              planners=planners, own_sector=own_sector, commit=commit,
-                             river_timetables=None if overrides else river_timetables)
+                             river_timetables=None if overrides else river_timetables,
+                             breaches=tuple(breaches))
 
 
 def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
                   resolution_m: float | None, events: bool, cost_surface: bool, terrain,
                   engine: str, planners, own_sector: bool, commit: str,
-                  river_timetables: Mapping | None = None) -> RunResult:
+                  river_timetables: Mapping | None = None,
+                  breaches: tuple = ()) -> RunResult:
     """:func:`run_scenario` within its norms overrides: ``army_overrides`` are the others;
     ``commit`` is the code's commit read at the run's start; ``river_timetables`` the
     carried formations' timetables sailed before (the plan takes them, and adds its own)."""
@@ -245,42 +257,118 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
                           river_timetables=sailed, **means)
     plan, extras = build_army_plan(army, terrain, options=options, models=models,
                                    config_dir=folder)
-    sim = simulate_army(plan, seed=seed, rule=extras["fortified"].rule)
+    sim = simulate_army(plan, seed=seed, rule=extras["fortified"].rule, shared=breaches)
     head = army.headline_id
     routes = _routes_frame(plan)
-    tracks = sim.tracks.reindex(columns=list(TRACK_COLUMNS))
-    route_points = routes[routes["formation_id"] == head].drop(columns="formation_id") \
-        .reset_index(drop=True)
     seg = extras["routes"].get(head, pd.DataFrame(columns=["cum_km", "lon", "lat", "elev_m"]))
     cost = _cost_hours(army, terrain, plan, models=models, engine=engine) if cost_surface \
         else None
+    release_grids(plan)
+    models.release()
     return RunResult(
         scenario=army,
-        daily=sim.daily,
-        track=_legacy_track(tracks, head),
-        route_points=route_points,
-        deliveries=sim.deliveries,
-        reached=sim.reached,
+        route_points=routes[routes["formation_id"] == head].drop(columns="formation_id")
+        .reset_index(drop=True),
         segments=seg,
-        summary=summarize(plan, sim, routes, head),
         provenance=_provenance(army, terrain, plan, dem=dem, resolution_m=res, seed=seed,
                                overrides=overrides, events=events, extras=extras,
-                               commit=commit),
+                               commit=commit, breaches=breaches),
         plan=plan,
         cost_hours=cost,
-        notes=tuple(dict.fromkeys(filter(None, (coarse_grid_note(army, res), *plan.notes,
-                                                *sim.notes)))),
         formations=_formations_frame(plan),
-        tracks=tracks,
         routes=routes,
-        army_daily=sim.army_daily,
-        crossings=sim.crossings,
         departure_line=plan.departure_line,
         terrain_box=tuple(float(v) for v in box),
         seasons=tuple((plan.start + timedelta(hours=max(h, 0.0)), s) for h, s in plan.seasons),
         headline=head,
         elevation_m=terrain["elevation_m"],
+        **_simulated(plan, sim, routes, head, coarse_grid_note(army, res), breaches),
     )
+
+
+def release_grids(plan: ArmyPlan) -> None:
+    """Drop the grids the plan's truck legs hold once a run is done (their accumulated
+    surfaces and cost models, :func:`~logistics.supply.turnaround.release_legs`): what a run
+    needs from them is priced; a re-run (:func:`resimulate`) asking a new leg rebuilds its
+    season's surfaces, the same numbers. Why: a run of several armies holds every army's
+    result until they have shared their breaches, and these grids were most of it (peak
+    memory of ``logistics run configs/`` 0.90 -> 1.52 GB)."""
+    from logistics.supply.turnaround import release_legs
+
+    for t in (*plan.trucks, *plan.boats):
+        release_legs(getattr(t, "leg", None))
+    release_legs(plan.truck_leg_at)
+
+
+def _simulated(plan: ArmyPlan, sim: ArmySim, routes: pd.DataFrame, head: str,
+               coarse: str | None, given: tuple) -> dict:
+    """The fields of a :class:`RunResult` that its step loop's ``sim`` makes (the rest are
+    the plan's, the terrain's and the army file's): one place for :func:`run_scenario` and
+    :func:`resimulate`. ``coarse``: the run's coarse-grid note; ``given``: the breaches other
+    armies of the run made that it was given."""
+    tracks = sim.tracks.reindex(columns=list(TRACK_COLUMNS))
+    return {"daily": sim.daily, "track": _legacy_track(tracks, head),
+            "deliveries": sim.deliveries, "reached": sim.reached,
+            "summary": summarize(plan, sim, routes, head),
+            "notes": tuple(dict.fromkeys(filter(None, (coarse, *plan.notes, *sim.notes)))),
+            "tracks": tracks, "army_daily": sim.army_daily, "crossings": sim.crossings,
+            "breaches": sim.breaches, "given_breaches": tuple(given)}
+
+
+def resimulate(result: RunResult, breaches: tuple) -> RunResult:
+    """``result`` run again through its step loop on the same plan, given the ``breaches``
+    other armies of the run made (:mod:`~logistics.advance.shared_breaches`): what
+    ``run_scenario(..., breaches=breaches)`` gives for the same army and arguments, without
+    planning its routes again (the breaches change none: the plan's bypass rule weighs its own
+    army's breaches only). Its provenance lists the breaches given
+    (``shared_breaches``)."""
+    from dataclasses import replace
+
+    from logistics.army.fortified import load_fortified
+
+    plan, prov = result.plan, result.provenance
+    with norms_overrides(prov.get("overrides")):  # the run's drawn norms, as it ran
+        sim = simulate_army(plan, seed=int(prov.get("seed", 0)),
+                            rule=load_fortified(result.scenario.config_dir).rule,
+                            shared=tuple(breaches))
+    release_grids(plan)
+    coarse = coarse_grid_note(result.scenario, float(prov["resolution_m"]))
+    provenance = {k: v for k, v in prov.items() if k != "shared_breaches"}
+    if breaches:
+        provenance["shared_breaches"] = [b.as_dict() for b in breaches]
+    return replace(result, provenance=provenance,
+                   **_simulated(plan, sim, result.routes, result.headline, coarse, breaches))
+
+
+def share_breaches(results: Mapping[str, RunResult], *, progress=None
+                   ) -> tuple[dict[str, RunResult], object]:
+    """The armies of one run (``results``: axis id -> its run alone) run again on their
+    plans (:func:`resimulate`) until each has crossed the fortified regions the others broke
+    behind their breaches (:func:`~logistics.advance.shared_breaches.settle`: the same whatever
+    their order); returns the results and the ``Settled`` record (passes, settled or not).
+    ``progress(text)`` is told each pass."""
+    from dataclasses import replace
+
+    from logistics.advance.shared_breaches import crossed_regions, settle
+
+    out = dict(results)
+
+    def rerun(gifts: dict) -> dict:
+        if progress is not None:
+            progress(f"shared breaches: {len(gifts)} arm{'y' if len(gifts) == 1 else 'ies'} "
+                     f"again ({', '.join(gifts)})")
+        for axis, given in gifts.items():
+            out[axis] = resimulate(out[axis], given)
+        return {axis: out[axis].breaches for axis in gifts}
+
+    settled = settle({a: r.breaches for a, r in out.items()},
+                     {a: crossed_regions(r.plan) for a, r in out.items()}, rerun)
+    if not settled.settled:  # said on every army's page: its crossings may be a pass behind
+        note = (f"the breaches shared between the armies of the run did not settle in "
+                f"{settled.passes} passes (advance/shared_breaches.py settle): an army's "
+                "crossings may not reflect the others' last breaches")
+        out = {a: replace(r, notes=(*r.notes, note)) for a, r in out.items()}
+    return out, settled
 
 
 def army_for(scenario: Army | str | Path, config_dir: str | Path | None = None) -> Army:
@@ -552,7 +640,8 @@ def _cost_hours(army: Army, terrain, plan: ArmyPlan, *, models: CostModels, engi
 
 
 def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: float,
-                seed: int, overrides, events: bool, extras: dict, commit: str) -> dict:
+                seed: int, overrides, events: bool, extras: dict, commit: str,
+                breaches: tuple = ()) -> dict:
     from logistics.vehicles import load_vehicle
 
     # every vehicle file the run read: the formations' classes and the supply columns' trucks
@@ -583,6 +672,7 @@ def _provenance(army: Army, terrain, plan: ArmyPlan, *, dem: str, resolution_m: 
         "norms": list(extras["norms"].files),
         "fortified_regions": extras["fortified"].path,
         "config_dir": copied_config_dir(folder),
+        **({"shared_breaches": [b.as_dict() for b in breaches]} if breaches else {}),
     }
 
 

@@ -76,24 +76,27 @@ class Carried:
             # here its head meets the rule's detachment like a marching column's (at_stops)
             while st.passes_done < len(fp.fortified) and \
                     fp.fortified[st.passes_done].km_in <= e.s + _EPS_KM:
-                p = fp.fortified[st.passes_done]
+                n = st.passes_done
+                p = fp.fortified[n]
                 in_h = self._passed_h(st, tt, p.km_in, a, b)
                 when = self.plan.start + timedelta(hours=in_h)
                 st.passes_done += 1
-                if self.breach_through_h(p)[0] <= in_h + _EPS_S / 3600.0:
+                if self.breach_through_h(fid, n)[0] <= in_h + _EPS_S / 3600.0:
                     # broken through already: no second detachment (its timetable keeps the
                     # rate: rule.breakthrough.open_breach)
                     self.reached.append({"time": when, "formation_id": fid,
                                          "kind": "fortified region",
-                                         "name": self.open_corridor_text(p, planned=True),
+                                         "name": self.open_corridor_text(fid, n, in_h,
+                                                                         planned=True),
                                          "cum_km": p.km_in})
                     continue
-                self.open_breach(p, in_h)
+                self.open_breach(fid, n, in_h)
                 self.reached.append({"time": when, "formation_id": fid,
                                      "kind": "fortified region",
                                      "name": depth_text(p, self._rule.rate_km_per_day),
                                      "cum_km": p.km_in})
-                self.detach(fid, e, p, when)
+                if not self.behind_shared(fid, n, in_h):  # behind another army's breach
+                    self.detach(fid, e, p, when)
             while st.outs_done < st.passes_done and \
                     fp.fortified[st.outs_done].km_out <= e.s + _EPS_KM:
                 # out of the depth: a breach made for the army (open_breach's other end)

@@ -311,13 +311,19 @@ class Holds:
                         f"{self.plan.ferry_bridgehead_km:g} km of the crossing",
                 "cum_km": st.ferry_km})
 
-    def open_breach(self, p, t_h: float) -> None:
-        """A formation's head enters the fortified pass ``p`` at hour ``t_h``: when it breaks
+    def open_breach(self, fid: str, n: int, t_h: float) -> None:
+        """A formation's head enters its ``n``-th fortified pass at hour ``t_h``: when it breaks
         in (``assault``/``besiege``, not ``follow``), each region of the pass is open from then
-        on, if not already (:meth:`breach_start_h`)."""
+        on, if not already (:meth:`breach_start_h`), and the breach is logged for the other
+        armies of the run (``breach_log``, :meth:`breaches_made`) unless it goes behind another
+        army's (:meth:`follows_other`: it opens the way for its army all the same, as it would
+        alone, so no formation of its army is later for the gift)."""
+        p = self.fp[fid].fortified[n]
         if self.breaks_in(p):
             for rid in pass_regions(p):
                 self.breach_open_h.setdefault(rid, t_h)
+            if not self.follows_other(fid, n, t_h):  # behind another army's: not its breach
+                self.breach_log.setdefault((fid, n), [t_h, math.inf])
 
     def breaks_in(self, p) -> bool:
         """Whether the formation crossing the fortified pass ``p`` breaks the way itself:
@@ -338,15 +344,19 @@ class Holds:
         p = passes[n]
         if not self.breaks_in(p):
             return
+        if (fid, n) in self.breach_log:
+            self.breach_log[(fid, n)][1] = t_h
         later = {r for q in passes[n + 1:] for r in pass_regions(q)}
         for rid in pass_regions(p):
             if rid not in later:
                 self.breach_through.setdefault(rid, (t_h, fid))
 
-    def breach_through_h(self, p) -> tuple[float, str]:
-        """(hour, formation) from which the fortified pass ``p`` is an open corridor for every
-        formation of the army: the latest of its regions' :meth:`breach_made` hours and the
-        formation that made it; (inf, "") while one of them is not yet broken through.
+    def breach_through_h(self, fid: str, n: int) -> tuple[float, str]:
+        """(hour, formation) from which the formation's ``n``-th fortified pass is an open
+        corridor: for every formation of the army, the latest of its regions'
+        :meth:`breach_made` hours and the formation that made it (inf, "" while one of them
+        is not yet broken through); or, when earlier, from when another army's breach opens
+        it through (:meth:`shared_at`; the formation ``"<id> of <army>"``).
 
         Why (``configs/fortified-regions.yaml rule.breakthrough.open_breach``): the rate is
         that of the breach's head through the defended depth ([RUNOV-UR] 'прорвана на всю
@@ -356,20 +366,232 @@ class Holds:
         сопротивления, осуществлялась специально выделенными ... силами'), so a later
         formation of the army crosses the depth in the corridor at its own pace: no second
         breakthrough at the rate, no second detachment."""
-        rids = pass_regions(p)
+        own = self.own_through_h(fid, n)
+        other = self.shared_at(fid, n)
+        if other.through_h < own[0]:
+            b = other.through_by
+            return other.through_h, f"{b.formation_id} of {b.army}"
+        return own
+
+    def own_through_h(self, fid: str, n: int) -> tuple[float, str]:
+        """(hour, formation) from which its army's own breach opens the formation's ``n``-th
+        pass through (:meth:`breach_through_h` without the other armies'; inf, "": not yet)."""
+        rids = pass_regions(self.fp[fid].fortified[n])
         if not all(r in self.breach_through for r in rids):
             return math.inf, ""
         return max((self.breach_through[r] for r in rids), key=lambda x: x[0])
 
-    def open_corridor_text(self, p, planned: bool = False) -> str:
-        """What the run's stops say when a formation crosses the pass ``p`` through its open
-        breach (its head at the depth's edge, or inside it behind the breach when the breach
-        came out); ``planned``: on a timetable planned before the run (a shuttle's, the
-        ships'), which crosses it at the rate as planned."""
-        h, by = self.breach_through_h(p)
+    def through_from_h(self, fid: str, n: int, s_km: float, t_h: float,
+                       start_h: float) -> float:
+        """Hour (at or after ``t_h``) from which a head at km ``s_km`` of its ``n``-th pass at
+        hour ``t_h``, crossing at the rate from ``start_h`` (inf: waiting for its army's
+        breaker), goes on at its own pace (inf: not within the depth): its army's breach
+        through (:meth:`own_through_h`, from the hour its column marches, as alone), or
+        another army's (:meth:`shared_at`) when that brings it out of the depth, in one march,
+        no later than the rate would (:meth:`quicker_through`).
+
+        Why: a commander takes the quicker way; another army's breach taken where its march
+        would halt for the night inside the depth left the formation behind where the rate,
+        round the clock, and its own army's breach later would have had it (the 1st Red
+        Banner Army's engineers, 51 min later at Mudanjiang), so later than without it."""
+        own_h = self.own_through_h(fid, n)[0]
+        own = self.window_from_h(fid, max(own_h, t_h)) if math.isfinite(own_h) else math.inf
+        other = self.shared_at(fid, n).through_h
+        if not other < own:
+            return own
+        at = self.window_from_h(fid, max(other, t_h))
+        if not at < own:
+            return own
+        p = self.fp[fid].fortified[n]
+        kmh = self._rule.rate_km_per_day / 24.0
+        # where the head is at that hour, crossing at the rate from start_h
+        s_at = min(p.km_out, s_km + kmh * max(0.0, at - max(t_h, start_h))) \
+            if math.isfinite(start_h) and start_h <= at else s_km
+        return at if self.quicker_through(fid, p, s_at, at) else own
+
+    def quicker_through(self, fid: str, p, s_at: float, at_h: float) -> bool:
+        """Whether going on at its own pace from km ``s_at`` at hour ``at_h`` brings the
+        formation's head out of the pass ``p`` (at ``p.km_out``) within its march window, with
+        no halt, and no later than crossing the rest at the rate from there: then it is ahead
+        of where the rate would have it at every hour to the depth's end, whatever breach of
+        its own army would have opened it meanwhile. Else it keeps to the rate (round the
+        clock) and is asked again when its window next opens (:meth:`through_from_h`)."""
+        kmh = self._rule.rate_km_per_day / 24.0
+        out_h = self.own_pace_out_h(fid, s_at, p.km_out, at_h)
+        if not math.isfinite(out_h):
+            return False
+        sched = self.fp[fid].schedule[self.season(at_h)]
+        eps = _EPS_S / 3600.0
+        no_halt = sched.moving_hours(self.c0 + at_h, self.c0 + out_h) >= out_h - at_h - eps
+        return no_halt and out_h <= at_h + max(0.0, p.km_out - s_at) / kmh + eps
+
+    def own_pace_out_h(self, fid: str, s_km: float, to_km: float, t_h: float) -> float:
+        """A late estimate of when the formation's head, at km ``s_km`` at hour ``t_h``, reaches
+        km ``to_km`` at its own pace: its head's full-pace seconds for the stretch spread over
+        its march windows hour by hour (each hour's moving taken at the hour's end; night
+        speed as the step loop's); no fuel, stops or holds. Inf beyond 60 days."""
+        fp = self.fp[fid]
+        p = self.prof(self.lead(fid), fp, self.season(t_h))
+        need = float(np.interp(to_km, fp.km, p.time_s) - np.interp(s_km, fp.km, p.time_s))
+        t = t_h
+        for _ in range(24 * 60):
+            if need <= 1e-9:
+                return t
+            b = math.floor(t + 1e-9) + 1.0
+            sched = fp.schedule[self.season(t)]
+            window = sched.moving_hours(self.c0 + t, self.c0 + b)
+            rate = 3600.0 * self.plan.speed_scale * sched.speed_factor((self.c0 + t) % 24.0)
+            if window > 0 and window * rate >= need:
+                return b - window + need / rate
+            need -= window * rate
+            t = b
+        return math.inf
+
+    def shared_at(self, fid: str, n: int):
+        """From when the formation's ``n``-th fortified pass is open by other armies' breaches
+        (:class:`~logistics.advance.shared_breaches.SharedOpen`; never when the army runs
+        alone): each breach of one of its regions, from where the pass enters them
+        (:func:`~logistics.advance.shared_breaches.shared_opening`, its assumption ``SPREAD``)."""
+        from logistics.advance.shared_breaches import SharedOpen, shared_opening
+
+        key = (fid, n)
+        if key not in self.shared_open:
+            if not self.shared:
+                self.shared_open[key] = SharedOpen()
+            else:
+                fp = self.fp[fid]
+                p = fp.fortified[n]
+                lon, lat = float(np.interp(p.km_in, fp.km, fp.lon)), float(
+                    np.interp(p.km_in, fp.km, fp.lat))
+                self.shared_open[key] = shared_opening(self.shared, pass_regions(p), lon, lat,
+                                                       self.plan.start,
+                                                       self._rule.rate_km_per_day)
+        return self.shared_open[key]
+
+    def shared_text(self, fid: str, n: int, through: bool) -> str:
+        """What the stops say of another army's breach that opens the formation's ``n``-th pass
+        (``through``: at its own pace; else to follow): whose, when, and from when here."""
+        from logistics.advance.shared_breaches import SPREAD
+
+        o = self.shared_at(fid, n)
+        b, h = (o.through_by, o.through_h) if through else (o.open_by, o.open_h)
+        made = b.through if through else b.entered
+        word = "broke through" if through else "broke in"
+        here = self.plan.start + timedelta(hours=h)
+        return (f"{b.formation_id} of {b.army} (another army of the run) {word} "
+                f"{made:%d %b %H:%M}, open here from {here:%d %b %H:%M} ({SPREAD})")
+
+    def shared_use(self, fid: str, n: int, t_h: float, how: str) -> None:
+        """Note once that the formation crossed its ``n``-th pass from hour ``t_h`` by another
+        army's breach, ``how``: ``through`` (at its own pace; its stop says so), ``follow``
+        (behind it at the rate) or ``behind`` (an assaulter arriving after it opened: as a
+        follower, no detachment); a stop for the last two. The army's notes list them
+        (:meth:`shared_notes`)."""
+        if (fid, n) in self.shared_used:
+            return
+        self.shared_used[(fid, n)] = (t_h, how)
+        if how != "through":
+            p = self.fp[fid].fortified[n]
+            self.reached.append({
+                "time": self.plan.start + timedelta(hours=t_h), "formation_id": fid,
+                "kind": "fortified region",
+                "name": f"{p.region_name}: follows the breach {self.shared_text(fid, n, False)}"
+                        ": at the rate behind it, no detachment", "cum_km": p.km_in})
+
+    def follows_other(self, fid: str, n: int, t_h: float) -> bool:
+        """Whether a follower whose army has nobody breaking into the regions of its ``n``-th
+        pass (it would break the way itself, on its own clock: :meth:`breaks_in`), at their
+        edge at hour ``t_h``, goes instead behind the breach a breaker of another army of the
+        run made there (:attr:`~logistics.advance.shared_breaches.SharedBreach.breaker`): when
+        that is open where its route enters them by ``t_h`` (:meth:`shared_at`). It then
+        crosses at the rate from ``t_h`` as it would alone, and its crossing is not a breach
+        given to the other armies (it still opens the way for its own army, as alone:
+        :meth:`open_breach`, :meth:`breach_made`). Decided once, when its head first reaches
+        the depth.
+
+        Why: a commander takes the quicker way. Behind a breach open when it gets there the
+        follower comes out when it would alone (the breach moves at the same rate); waiting at
+        the edge for a breach opening later brings it out later than breaking the way itself
+        (breachshare32 waited: the 25th Army's forward detachment lost a day at each of the
+        Pogranichnaya and Mudanjiang zones), so it never waits for one. Range: never follow
+        another army's breach (each army's followers break alone where it has no breaker, as
+        before) to always; either way, no formation comes out later for the gift."""
+        key = (fid, n)
+        if key not in self.follow_other:
+            p = self.fp[fid].fortified[n]
+            self.follow_other[key] = p.action == "follow" and not any(
+                r in self.broken_by_army for r in pass_regions(p)) and \
+                self.shared_at(fid, n).breaker_open_h <= t_h + _EPS_S / 3600.0
+        return self.follow_other[key]
+
+    def behind_shared(self, fid: str, n: int, t_h: float) -> bool:
+        """Whether a formation breaking into its ``n``-th pass at hour ``t_h`` (assault or
+        besiege) arrives after another army's breach opened it here (:meth:`shared_at`): it
+        crosses as a follower would, at the rate behind it, and leaves no detachment (noted,
+        :meth:`shared_use`)."""
+        if self.fp[fid].fortified[n].action == "follow" or \
+                self.shared_at(fid, n).open_h > t_h + _EPS_S / 3600.0:
+            return False
+        self.shared_use(fid, n, t_h, "behind")
+        return True
+
+    def shared_notes(self) -> list[str]:
+        """One line per pass a formation crossed by another army's breach: the region, who
+        broke it and when, and how it crossed (report.md's notes)."""
+        out = []
+        for (fid, n), (t_h, how) in sorted(self.shared_used.items()):
+            p = self.fp[fid].fortified[n]
+            when = self.plan.start + timedelta(hours=t_h)
+            through = how == "through"
+            out.append(f"{p.region_name}: found broken by another army of the run: {fid} "
+                       f"crossed it from {when:%d %b %H:%M} "
+                       + ("at its own pace, through the open breach" if through else
+                          "at the rate behind the breach, no detachment")
+                       + f"; {self.shared_text(fid, n, through)}")
+        return out
+
+    def breaches_made(self) -> tuple:
+        """The army's breaches for the other armies of the run
+        (:class:`~logistics.advance.shared_breaches.SharedBreach`, one per region of each pass
+        a formation broke into, :meth:`open_breach`): when its head entered the depth and came
+        out (None for a region a later pass of its route crosses again, or when it did not),
+        and its route through the depth charged at the rate."""
+        from logistics.advance.shared_breaches import SharedBreach
+
+        out = []
+        start = self.plan.start
+        for (fid, n), (in_h, out_h) in sorted(self.breach_log.items()):
+            fp = self.fp[fid]
+            p = fp.fortified[n]
+            later = {r for q in fp.fortified[n + 1:] for r in pass_regions(q)}
+            km = np.asarray(fp.km, dtype=float)
+            inside = (km > p.km_in) & (km < p.km_out)
+            ks = [p.km_in, *km[inside].tolist(), p.km_out]
+            where = tuple((round(float(np.interp(k, fp.km, fp.lon)), 5),
+                           round(float(np.interp(k, fp.km, fp.lat)), 5)) for k in ks)
+            for rid in pass_regions(p):
+                through = (start + timedelta(hours=out_h)
+                           if math.isfinite(out_h) and rid not in later else None)
+                out.append(SharedBreach(rid, str(getattr(self.plan.army, "axis_id", "")), fid,
+                                        start + timedelta(hours=in_h), through, where,
+                                        breaker=p.action != "follow"))
+        return tuple(sorted(out, key=SharedBreach.key))
+
+    def open_corridor_text(self, fid: str, n: int, t_h: float, planned: bool = False) -> str:
+        """What the run's stops say when a formation crosses its ``n``-th pass through its open
+        breach at hour ``t_h`` (its head at the depth's edge, or inside it behind the breach
+        when the breach came out); ``planned``: on a timetable planned before the run (a
+        shuttle's, the ships'), which crosses it at the rate as planned. Opened by another
+        army of the run: whose breach, and from when here (:meth:`shared_text`)."""
+        p = self.fp[fid].fortified[n]
+        h, by = self.breach_through_h(fid, n)
         when = self.plan.start + timedelta(hours=h)
         pace = ("no detachment; its timetable, planned before the run, crosses it at the rate"
                 if planned else "at its own pace, no detachment")
+        if self.own_through_h(fid, n)[0] > t_h + _EPS_S / 3600.0:  # another army's breach
+            self.shared_use(fid, n, t_h, "through")
+            return (f"{p.region_name}: {FORTIFIED_OPEN}, broken through by "
+                    f"{self.shared_text(fid, n, True)}: {pace}")
         return (f"{p.region_name}: {FORTIFIED_OPEN}, broken through by {by} {when:%d %b %H:%M}: "
                 f"{pace} (fortified-regions.yaml rule.breakthrough.open_breach)")
 
@@ -379,7 +601,9 @@ class Holds:
         entered one of the pass's regions by then (the hour it entered, if later within the
         step), or when none of the army's formations
         breaks into them (nobody to wait for: it breaks the way itself, on its own clock);
-        else inf, it waits at the depth's edge. Why: ``rule.bypass.no_way_round``'s own reason,
+        else inf, it waits at the depth's edge; and from when another army's breach opens it
+        here, when that is sooner (:meth:`shared_at`: it follows that breach, never waiting
+        longer for it). Why: ``rule.bypass.no_way_round``'s own reason,
         a mobile formation 'cannot pass through a defended depth faster than the rifle forces
         break it open'; timed on its own clock alone, a forward detachment crossed a depth
         before any rifle formation of its army had reached it. Once open, the follower crosses
@@ -387,12 +611,13 @@ class Holds:
         p = self.fp[fid].fortified[n]
         if p.action != "follow":
             return t_h
-        rids = pass_regions(p)
-        opened = [self.breach_open_h[r] for r in rids if r in self.breach_open_h]
-        if opened:
-            return max(t_h, min(opened))
-        if not any(r in self.broken_by_army for r in rids):
-            return t_h
+        own = self.alone_start_h(fid, n, t_h)
+        other = max(t_h, self.shared_at(fid, n).open_h)  # another army's breach (inf: none)
+        if other <= t_h and (other < own or self.follows_other(fid, n, t_h)):
+            self.shared_use(fid, n, t_h, "follow")  # it goes now, behind that breach
+        start = min(own, other)  # never later than without it: at the rate either way
+        if math.isfinite(own) or other <= t_h:
+            return start
         if (fid, n) not in self.breach_waits:
             self.breach_waits.add((fid, n))
             self.reached.append({
@@ -401,7 +626,20 @@ class Holds:
                 "name": f"{p.region_name}: follows the breach, waits at the depth's edge until a "
                         "formation of its army breaking in reaches it (fortified-regions.yaml "
                         "rule.bypass.no_way_round)", "cum_km": p.km_in})
-        return math.inf
+        return start  # inf, or when another army's breach opens it here
+
+    def alone_start_h(self, fid: str, n: int, t_h: float) -> float:
+        """:meth:`breach_start_h` without the other armies' breaches: ``t_h`` when it breaks
+        in itself (or nobody of its army breaks into the pass's regions), from when a
+        formation of its army breaking in entered one of them, else inf (it waits)."""
+        p = self.fp[fid].fortified[n]
+        if p.action != "follow":
+            return t_h
+        rids = pass_regions(p)
+        opened = [self.breach_open_h[r] for r in rids if r in self.breach_open_h]
+        if opened:
+            return max(t_h, min(opened))
+        return t_h if not any(r in self.broken_by_army for r in rids) else math.inf
 
     def support_held_at(self, fid: str) -> float:
         """Km a support formation attached to a parent (``role: support`` with a ``parent``,

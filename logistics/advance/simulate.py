@@ -138,6 +138,9 @@ class ArmySim:
     reached: pd.DataFrame
     crossings: pd.DataFrame
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: the regions the army broke into, for the other armies of a run of several
+    #: (:class:`~logistics.advance.shared_breaches.SharedBreach`, :meth:`Holds.breaches_made`)
+    breaches: tuple = ()
 
 
 @dataclass
@@ -255,7 +258,9 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            ``short_of_fuel``, ``breach``, ``window_from_h``, ``notes_dry``,
                            ``join_up``, ``tanks_total``, ``on_hand``; the breaches:
                            ``breach_open_h``, ``broken_by_army``, ``breach_waits``,
-                           ``breach_through``
+                           ``breach_through``, ``breach_log``; other armies' breaches:
+                           ``shared``, ``shared_open``, ``shared_used``,
+                           ``follow_other``
     records                ``track_row``, ``record_positions``, ``reached_so_far``,
     (``StepRecords``)      ``day_record``, ``army_day_record``, ``crossings_table``
     resupply               ``accounts``, ``book_due``, ``book``, ``tanks_of``, ``outran_reserve``,
@@ -267,15 +272,20 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
     holds (``Holds``)      ``held_at``, ``bridgehead_km``, ``ferrying``, ``hold_lifts_h``,
                            ``ferry_queue``, ``breakers_beyond``, ``in_column``,
                            ``ferry_take``, ``open_breach``,
-                           ``breach_made``, ``breach_through_h``, ``open_corridor_text``,
-                           ``breach_start_h``, ``support_held_at``, ``support_anchors``,
+                           ``breach_made``, ``breach_through_h``, ``own_through_h``,
+                           ``through_from_h``, ``quicker_through``, ``own_pace_out_h``,
+                           ``open_corridor_text``, ``breach_start_h``, ``alone_start_h``,
+                           ``shared_at``, ``shared_text``,
+                           ``shared_use``, ``follows_other``, ``behind_shared``,
+                           ``shared_notes``,
+                           ``breaches_made``, ``support_held_at``, ``support_anchors``,
                            ``ferried_river``
     stops (``Stops``)      ``stops_after``, ``far_bank``, ``at_stops``, ``detach``
     carried (``Carried``)  ``carried``, ``plan_rail``, ``shuttle_step``, ``burn_carried``
     =====================  =========================================================================
     """
 
-    def __init__(self, plan: ArmyPlan, seed: int) -> None:
+    def __init__(self, plan: ArmyPlan, seed: int, shared: tuple = ()) -> None:
         self.plan = plan
         self.rng = np.random.default_rng(seed)
         self.c0 = _clock_h(plan.start)
@@ -324,6 +334,19 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         #: from then the region is an open corridor for the army
         #: (:meth:`~logistics.advance.holds.Holds.breach_through_h`)
         self.breach_through: dict[str, tuple[float, str]] = {}
+        #: the breaches other armies of the run made of the regions it crosses
+        #: (:mod:`~logistics.advance.shared_breaches`; none when it runs alone), from when each
+        #: (formation, pass) is open by them, and the passes crossed so, with how
+        #: (:meth:`~logistics.advance.holds.Holds.shared_at`, ``shared_use``)
+        self.shared = tuple(shared)
+        self.shared_open: dict[tuple[str, int], object] = {}
+        self.shared_used: dict[tuple[str, int], tuple[float, str]] = {}
+        #: each pass a formation broke into: [hour in, hour out] (inf: not out), the army's
+        #: breaches for the others (:meth:`~logistics.advance.holds.Holds.breaches_made`)
+        self.breach_log: dict[tuple[str, int], list[float]] = {}
+        #: (formation, pass) -> whether it follows another army's breaker there
+        #: (:meth:`~logistics.advance.holds.Holds.follows_other`)
+        self.follow_other: dict[tuple[str, int], bool] = {}
         self.depots_taken: set[int] = set()
         #: the brigades' and the crossing sites' own means' queues (:meth:`ferry_take`)
         self.ferries = FerryQueues(self.rank, FERRY_SITE_KM)
@@ -595,15 +618,14 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                     return b, BREACH_WAIT_STATUS
                 st.day["breach_wait"] += start - t
                 t = t0 = start
-            through_h = self.breach_through_h(p_fort)[0]
-            if math.isfinite(through_h):  # on at its own pace once its column marches
-                through_h = self.window_from_h(fid, max(through_h, t))
+            # on at its own pace once its column marches (another army's breach: if quicker)
+            through_h = self.through_from_h(fid, st.breach, e.s, t, start)
             if through_h <= t + _EPS_S / 3600.0:
                 # the breach ahead has come out of the depth: on at its own pace from here
                 st.day["event"] += t - t0
                 self.reached.append({"time": self.plan.start + timedelta(hours=t),
                                      "formation_id": fid, "kind": "fortified region",
-                                     "name": self.open_corridor_text(p_fort),
+                                     "name": self.open_corridor_text(fid, st.breach, t),
                                      "cum_km": e.s})
                 st.breach, st.passes_done = None, st.passes_done + 1
                 self.at_stops(fid, e, t, lead=True)
@@ -686,13 +708,14 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         st.elements = kept + [e for e in st.elements if e.detached]
 
 
-def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
+def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None, shared: tuple = ()) -> ArmySim:
     """Run the army's plan hour by hour (see the module docstring); ``rule`` is the
     fortified-region rule (:class:`~logistics.army.fortified.FortifiedRule`; the shipped one
-    when None)."""
+    when None); ``shared``: the breaches other armies of the run made
+    (:class:`~logistics.advance.shared_breaches.SharedBreach`; none: it runs alone)."""
     from logistics.army.fortified import load_fortified
 
-    loop = _Loop(plan, seed)
+    loop = _Loop(plan, seed, shared)
     loop._rule = rule or load_fortified().rule
     bounds = _step_bounds(plan)
     tracks, daily, army_daily = [], [], []
@@ -740,7 +763,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                 loop.state[fid].day = new_day()
                 loop.state[fid].day["start_km"] = float(loop.lead(fid).s)
             loop.army_day = loop._new_army_day()
-    notes = [n for col in loop.trucks for n in col.notes] + loop.notes
+    notes = [n for col in loop.trucks for n in col.notes] + loop.notes + loop.shared_notes()
     return ArmySim(
         tracks=pd.DataFrame(tracks),
         daily=pd.DataFrame(daily),
@@ -750,5 +773,6 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None) -> ArmySim:
                                                     "cum_km"]),
         crossings=loop.crossings_table(),
         notes=tuple(dict.fromkeys(notes)),
+        breaches=loop.breaches_made(),
     )
 

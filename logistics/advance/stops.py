@@ -105,20 +105,26 @@ class Stops:
             if e.s >= p.km_out - _EPS_KM:  # already through (a stretch of no length)
                 st.passes_done += 1
                 continue
-            if self.breach_through_h(p)[0] <= t_h + _EPS_S / 3600.0:
-                # broken through by a formation of its army: crossed at its own pace
+            n = st.passes_done
+            if min(self.own_through_h(fid, n)[0], self.through_from_h(
+                    fid, n, p.km_in, t_h, self.alone_start_h(fid, n, t_h))) \
+                    <= t_h + _EPS_S / 3600.0:
+                # broken through by a formation of its army (or another army's breach opens
+                # it here, and that is the quicker way): crossed at its own pace
                 # (rule.breakthrough.open_breach), no second detachment
                 self.reached.append({"time": when, "formation_id": fid,
                                      "kind": "fortified region",
-                                     "name": self.open_corridor_text(p), "cum_km": p.km_in})
+                                     "name": self.open_corridor_text(fid, n, t_h),
+                                     "cum_km": p.km_in})
                 st.passes_done += 1
                 continue
-            st.breach = st.passes_done
-            self.open_breach(p, t_h)
+            st.breach = n
+            self.open_breach(fid, n, t_h)
             self.reached.append({"time": when, "formation_id": fid, "kind": "fortified region",
                                  "name": depth_text(p, self._rule.rate_km_per_day),
                                  "cum_km": p.km_in})
-            self.detach(fid, e, p, when)
+            if not self.behind_shared(fid, n, t_h):  # behind another army's: no detachment
+                self.detach(fid, e, p, when)
         for k, n in fp.depots:
             if n in self.depots_taken or k > e.s + _EPS_KM:
                 continue

@@ -158,7 +158,7 @@ def truck_leg_at(army, terrain, track, *, models, engine: str = "auto",
     railhead the army's railway moved forward to (cached per railhead; None when the station
     lies outside the run's terrain)."""
     from logistics.errors import ExtentError
-    from logistics.supply.turnaround import truck_leg_function
+    from logistics.supply.turnaround import release_legs, truck_leg_function
     from logistics.vehicles import load_vehicle
 
     cache: dict = {}
@@ -176,6 +176,12 @@ def truck_leg_at(army, terrain, track, *, models, engine: str = "auto",
                 cache[key] = None
         return cache[key]
 
+    def release() -> None:
+        """Each cached leg function's :func:`~logistics.supply.turnaround.release_legs`."""
+        for f in cache.values():
+            release_legs(f)
+
+    leg_at.release = release
     return leg_at
 
 
@@ -192,6 +198,9 @@ def _railhead_named(leg, where: str):
                               "barrier or no data); fix: move the railhead onto land, e.g. the "
                               "station it names") from None
 
+    from logistics.supply.turnaround import release_legs
+
+    named.release = lambda: release_legs(leg)
     return named
 
 

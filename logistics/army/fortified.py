@@ -39,7 +39,11 @@ fortified regions whose drawings overlap are split half way between their towns
 * a depth broken through stays open (``rule.breakthrough.open_breach``): once a formation of
   the army breaking in has come out of it, a later formation of the army (whatever its
   action) crosses it at its own pace and leaves no detachment
-  (:meth:`logistics.advance.holds.Holds.breach_through_h`; :data:`FORTIFIED_OPEN`).
+  (:meth:`logistics.advance.holds.Holds.breach_through_h`; :data:`FORTIFIED_OPEN`); in a run
+  of several armies (``logistics run configs/``, ``logistics compare``), a region another
+  army broke is crossed behind that breach as a follower would, from when it opens where the
+  route enters the region (:mod:`logistics.advance.shared_breaches`, its assumption
+  ``SPREAD``).
 
 The end of a siege is never modelled (the held-out dates of Hutou or Hailar are outcomes the
 comparison scores): a detachment is reported as ``detached`` to the end of the run, and the

@@ -323,12 +323,13 @@ def _run(args: argparse.Namespace) -> int:
             del loaded[path]
     if failures and loaded:  # said now, not only after minutes of the others' runs
         _say_refused(failures, len(files))
+    runs: dict[Path, tuple] = {}  # folder mode: (result, out, seconds), written once shared
     for path in files:
         if many and path not in loaded:
             continue  # its problem is among the failures already
         t0 = time.perf_counter()
         try:
-            with progress(3, f"run {path.name}") as bar:  # a failed step is not reported done
+            with progress(3 - int(many), f"run {path.name}") as bar:  # a failed step: not done
                 bar.step("loading the army file")
                 sc = loaded[path] if many else load_army(path)
                 if many:  # <--out>/<axis_id>: not the path the user gave
@@ -355,6 +356,9 @@ def _run(args: argparse.Namespace) -> int:
                                       resolution_m=args.resolution_m, events=not args.no_events,
                                       cost_surface=True, engine=args.engine,
                                       river_timetables=sailed)
+                if many:  # written once the armies have crossed each other's breaches
+                    runs[path] = (result, out, time.perf_counter() - t0)
+                    continue
                 bar.step(f"writing {out}/")
                 write_run(result, out, documented=documented, overwrite=args.overwrite)
                 written[out] = path.name
@@ -366,6 +370,8 @@ def _run(args: argparse.Namespace) -> int:
         print("\n".join(summary_lines(result)))
         print(f"  outputs: {absolute(out)}/ (run and written in "
               f"{time.perf_counter() - t0:.1f} s)")
+    if runs:
+        _write_shared(runs, args, documented, written, failures)
     if many and written:
         print(f"{len(written)} of {len(files)} armies run and written under "
               f"{absolute(Path(args.out or 'out'))}/ in {time.perf_counter() - started:.0f} s")
@@ -389,6 +395,41 @@ def _say_refused(failures: list[str], n_files: int) -> None:
     print(f"logistics run: note: {len(failures)} of {n_files} army files cannot be run "
           f"({names}); the others run now, and the error at the end lists each problem "
           "(Ctrl-C to stop and mend them first)", file=sys.stderr)
+
+
+def _write_shared(runs: dict, args: argparse.Namespace, documented, written: dict,
+                  failures: list[str]) -> None:
+    """Folder mode: the armies run (``runs``: path -> (result, run folder, seconds)) cross the
+    fortified regions the others broke behind their breaches
+    (:func:`~logistics.runner.share_breaches`), then each is written and summed up."""
+    from logistics.progress import progress
+    from logistics.report.run_outputs import write_run
+    from logistics.report.run_page import summary_lines
+    from logistics.runner import share_breaches
+
+    t0 = time.perf_counter()
+    by_axis = {r.scenario.axis_id: path for path, (r, _, _) in runs.items()}
+    with progress(1, "shared breaches") as bar:
+        bar.step("armies crossing the regions the others broke")
+        shared, settled = share_breaches({a: runs[p][0] for a, p in by_axis.items()})
+    each = (time.perf_counter() - t0) / max(len(runs), 1)
+    for axis, path in by_axis.items():
+        result, out, seconds = shared[axis], runs[path][1], runs[path][2] + each
+        t1 = time.perf_counter()
+        try:
+            with progress(1, f"write {path.name}") as bar:
+                bar.step(f"writing {out}/")
+                write_run(result, out, documented=documented, overwrite=args.overwrite)
+                written[out] = path.name
+        except LogisticsError as exc:
+            failures.append(f"{path.name}: {exc}")
+            continue
+        print("\n".join(summary_lines(result)))
+        print(f"  outputs: {absolute(out)}/ (run and written in "
+              f"{seconds + time.perf_counter() - t1:.1f} s)")
+    if settled.passes:
+        print(f"shared breaches: {settled.passes} pass(es) of the armies again, "
+              + ("settled" if settled.settled else "NOT settled (said on each page)"))
 
 
 def _load_all(files: list[Path], args: argparse.Namespace, failures: list[str]) -> dict:

@@ -53,5 +53,10 @@ class CostModels:
             self.builds += 1
         return self._models[key][1]
 
+    def release(self) -> None:
+        """Drop the models built (each a grid's worth of arrays); a later ask builds its model
+        again (the same one: ``builds`` counts it again)."""
+        self._models.clear()
+
     def __len__(self) -> int:
         return len(self._models)

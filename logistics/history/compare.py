@@ -26,14 +26,14 @@ from logistics.history.documented import Documented
 from logistics.history.fuel import FUEL_COLUMNS, load_fuel_states, score_fuel_states
 from logistics.history.inputs import Inputs, check_overrides, load_inputs
 from logistics.history.match import FLOTILLA, NAMES_NOTHING, NAMES_TWO, NAMES_UNKNOWN, OTHER_AXIS
-from logistics.history.runs import Job, RunTrace, run_jobs
+from logistics.history.runs import Job, RunTrace, keeping_alone, run_jobs
 from logistics.history.score import (DEFAULT_TOLERANCE_KM, OUTSIDE_RUN, find_disagreements,
                                      score_army)
 from logistics.history.summary import summarize
 from logistics.history.uncertainty import DEMS, QUANTILES, MonteCarlo, advance_bands, draw_jobs
 
 __all__ = ["AxisResult", "Comparison", "COMPARISON_COLUMNS", "compare", "compare_inputs",
-           "score_axis"]
+           "score_axis", "share_traces"]
 
 #: Columns of comparison.csv, one row per documented row.
 COMPARISON_COLUMNS: tuple[str, ...] = (
@@ -153,11 +153,21 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     for axis, sc in inputs.scenarios.items():
         spans[axis] = [len(jobs)]
         jobs.append(Job(sc, dict(fixed), dem, seed, resolution_m))
-        if samples:
+    # the nominal armies first, crossing the regions the others broke behind their breaches
+    with keeping_alone():  # re-run on their plans in this process (client None)
+        traces = share_traces(dict(zip(inputs.scenarios, run_jobs(
+            jobs, runner=runner, client=client, progress=progress))),
+            dict(zip(inputs.scenarios, jobs)), runner=runner, client=client, warn=warn)
+    traces = [traces[axis] for axis in inputs.scenarios]
+    if samples:  # each draw given the breaches its nominal army was given by the others
+        drawn: list[Job] = []
+        for axis, sc in inputs.scenarios.items():
+            given = traces[spans[axis][0]].given_breaches
             for d in draw_jobs(sc, samples, seed=seed, dems=DEMS, resolution_m=resolution_m):
-                spans[axis].append(len(jobs))
-                jobs.append(replace(d, overrides={**d.overrides, **fixed}))
-    traces = run_jobs(jobs, runner=runner, client=client, progress=progress)
+                spans[axis].append(len(jobs) + len(drawn))
+                drawn.append(replace(d, overrides={**d.overrides, **fixed}, breaches=given))
+        jobs += drawn
+        traces += run_jobs(drawn, runner=runner, client=client, progress=progress)
     doc = inputs.documented
     results: dict[str, AxisResult] = {}
     parts: list[pd.DataFrame] = []
@@ -207,6 +217,34 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     not_run = {str(a): int(n) for a, n in sorted(idle.items())}
     return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table,
                       not_run, configs_folder(config_dir))
+
+
+def share_traces(traces: dict[str, RunTrace], jobs: dict[str, Job], *,
+                 runner: Callable[..., Any] | None = None, client: Any = None,
+                 warn: Callable[[str], None] | None = None) -> dict[str, RunTrace]:
+    """The armies of a comparison (axis id -> its run alone and its job) run again until each
+    has crossed the fortified regions the others broke behind their breaches
+    (:func:`~logistics.advance.shared_breaches.settle`, the same whatever their order or the
+    workers; each pass's armies run together on ``client``); a trace whose runner gives no
+    breaches (a synthetic column) shares none. ``warn`` is told when they did not settle
+    within the bound."""
+    from logistics.advance.shared_breaches import settle
+
+    out = dict(traces)
+
+    def rerun(gifts: dict) -> dict:
+        got = run_jobs([replace(jobs[a], breaches=g) for a, g in gifts.items()],
+                       runner=runner, client=client)
+        out.update(zip(gifts, got))
+        return {a: out[a].breaches for a in gifts}
+
+    settled = settle({a: t.breaches for a, t in out.items()},
+                     {a: t.crossed for a, t in out.items()}, rerun)
+    if not settled.settled and warn is not None:
+        warn(f"the breaches shared between the armies did not settle in {settled.passes} "
+             "passes (advance/shared_breaches.py settle): an army's crossings may not "
+             "reflect the others' last breaches")
+    return out
 
 
 def warn_coarse_armies(armies, resolution_m: float | None, warn: Callable[[str], None]) -> None:

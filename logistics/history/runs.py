@@ -18,6 +18,7 @@ formation, ``main``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -28,7 +29,7 @@ import pandas as pd
 from logistics import settings
 
 __all__ = ["Job", "RunTrace", "TerrainRef", "FORMATION_COLUMNS", "trace_of",
-           "run_jobs", "default_runner", "run_cached"]
+           "run_jobs", "default_runner", "run_cached", "keeping_alone"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,9 @@ class Job:
     seed: int = 0
     resolution_m: float | None = None
     note: str = ""
+    #: the fortified regions other armies of the run broke, which it crosses behind their
+    #: breaches (:class:`~logistics.advance.shared_breaches.SharedBreach`; none: alone)
+    breaches: tuple = ()
 
 
 #: Columns of :attr:`RunTrace.formations` (the formations contract of ``RunResult``).
@@ -113,6 +117,12 @@ class RunTrace:
     config_dir: Any = None
     flotilla: pd.DataFrame | None = None
     dailies: pd.DataFrame | None = None
+    #: the regions the army broke (``RunResult.breaches``), the regions its formations cross
+    #: (:func:`~logistics.advance.shared_breaches.crossed_regions`) and the breaches of other
+    #: armies it was given (``RunResult.given_breaches``): what sharing them needs
+    breaches: tuple = ()
+    crossed: frozenset = frozenset()
+    given_breaches: tuple = ()
 
     def __post_init__(self) -> None:
         if self.formations is None:
@@ -174,22 +184,59 @@ def default_runner() -> Callable[..., Any]:
 
 
 def run_cached(scenario: Any, *, seed: int = 0, overrides: dict[str, float] | None = None,
-               dem: str = "merged", resolution_m: float | None = None) -> Any:
+               dem: str = "merged", resolution_m: float | None = None,
+               breaches: tuple = ()) -> Any:
     """``logistics.runner.run_scenario``, reusing the terrain of earlier runs.
 
     Calibration and Monte Carlo run the same axis many times on one grid; the terrain (box of
     the scenario's points, resolution, DEM, what it read of the army's configs folder) is
     loaded once per process and passed in. Overrides change figures, never places, so the box
-    is that of the scenario as loaded.
+    is that of the scenario as loaded. ``breaches`` (other armies' of the run): an army this
+    process ran alone with the same arguments within :func:`keeping_alone` is run again on
+    its plan (:func:`~logistics.runner.resimulate`: the breaches change no route), else it is
+    run whole with them.
     """
     from logistics.advance.plan import army_bbox
     from logistics.army import Army, load_army
-    from logistics.runner import run_scenario
+    from logistics.runner import resimulate, run_scenario
 
     sc = scenario if isinstance(scenario, Army) else load_army(scenario)
     res = float(resolution_m) if resolution_m is not None else settings.DEFAULT_RESOLUTION_M
+    key = (sc.source, sc.sha256, str(sc.config_dir), int(seed),
+           tuple(sorted((overrides or {}).items())), dem, res)
+    if breaches and key in _ALONE:
+        return resimulate(_ALONE[key], tuple(breaches))
     terrain = _terrain(army_bbox(sc), res, dem, sc.config_dir)
-    return run_scenario(sc, seed=seed, overrides=overrides, dem=dem, resolution_m=res, terrain=terrain)
+    result = run_scenario(sc, seed=seed, overrides=overrides, dem=dem, resolution_m=res,
+                          terrain=terrain, breaches=tuple(breaches))
+    if not breaches and _KEEP[0]:  # within keeping_alone: to run it again with breaches
+        _ALONE.pop(key, None)
+        _ALONE[key] = result
+        while len(_ALONE) > _ALONE_KEPT:
+            _ALONE.pop(next(iter(_ALONE)))
+    return result
+
+
+#: The runs alone of :func:`run_cached` within :func:`keeping_alone` (by scenario, seed,
+#: overrides, DEM, grid), to run them again with the breaches other armies made
+#: (``logistics compare``'s nominal armies); at most ``_ALONE_KEPT``, dropped at its end.
+_ALONE: dict = {}
+_ALONE_KEPT = 16
+_KEEP = [False]
+
+
+@contextmanager
+def keeping_alone():
+    """Within the block, :func:`run_cached` keeps the armies it runs alone in this process,
+    so that a run of one again with other armies' breaches re-simulates it on its plan
+    instead of planning it again; they are dropped at the block's end (a Monte Carlo or a
+    calibration outside it keeps none: each run's memory is freed as before)."""
+    _KEEP[0] = True
+    try:
+        yield
+    finally:
+        _KEEP[0] = False
+        _ALONE.clear()
 
 
 def _terrain(bbox: tuple[float, float, float, float], resolution_m: float, dem: str,
@@ -238,6 +285,13 @@ def trace_of(result: Any) -> RunTrace:
                   speed_scale=_speed_scale(result), army_name=_army_name(result),
                   config_dir=getattr(getattr(result, "scenario", None), "config_dir", None),
                   flotilla=_flotilla_frame(getattr(result, "scenario", None)))
+    plan = getattr(result, "plan", None)
+    if plan is not None and hasattr(plan, "formations"):
+        from logistics.advance.shared_breaches import crossed_regions
+
+        common.update(breaches=tuple(getattr(result, "breaches", ()) or ()),
+                      crossed=crossed_regions(plan),
+                      given_breaches=tuple(getattr(result, "given_breaches", ()) or ()))
     formations = getattr(result, "formations", None)
     if isinstance(formations, pd.DataFrame) and len(formations):
         return RunTrace(**common, formations=_formations_frame(formations),
@@ -413,8 +467,9 @@ def _start_time(result: Any) -> pd.Timestamp | None:
 
 
 def _run_one(runner: Callable[..., Any], job: Job) -> RunTrace:
+    shared = {"breaches": job.breaches} if job.breaches else {}  # a runner alone needs none
     result = runner(job.scenario, seed=job.seed, overrides=dict(job.overrides) or None,
-                    dem=job.dem, resolution_m=job.resolution_m)
+                    dem=job.dem, resolution_m=job.resolution_m, **shared)
     return trace_of(result)
 
 

@@ -229,6 +229,22 @@ def _paths_note(prov: dict) -> str:
         if cut else ""))
 
 
+def _shared_lines(given) -> list[str]:
+    """The breaches of fortified regions other armies of the run made that this one was
+    given (``provenance["shared_breaches"]``, :mod:`logistics.advance.shared_breaches`): one
+    line each, and why the command above alone does not give them."""
+    if not given:
+        return []
+
+    def when(text) -> str:
+        return "not by the run's end" if not text else f"{pd.Timestamp(text):%d %b %H:%M}"
+
+    return ["- shared breaches (run with the other armies of its folder, `logistics run "
+            "<folder>` or `logistics compare`; the command above runs it alone, without them): "
+            + "; ".join(f"{b['region_id']} by {b['formation_id']} of {b['army']} (broke in "
+                        f"{when(b['entered'])}, through {when(b['through'])})" for b in given)]
+
+
 def run_report(result) -> str:
     """The report page of one run (Markdown): the same bytes wherever the run is written."""
     sc, prov, plan = result.scenario, result.provenance, result.plan
@@ -265,6 +281,7 @@ def run_report(result) -> str:
     if prov.get("overrides"):
         lines += ["  (the overrides above were set through the Python API or `compare --set`: "
                   "`logistics run` has no option for them)"]
+    lines += _shared_lines(prov.get("shared_breaches") or ())
     lines += [""]
     lines += ["## Data", ""]
     lines += [f"- terrain {k}: {v}" for k, v in prov.get("terrain", {}).items()]

@@ -35,7 +35,7 @@ from logistics.cost.models import CostModels
 from logistics.cost.route import helped_across
 from logistics.supply.trucks import LegFunction, TruckLeg
 
-__all__ = ["truck_leg_function", "along_track", "approach_cells", "worst_going_per_m",
+__all__ = ["truck_leg_function", "release_legs", "along_track", "approach_cells", "worst_going_per_m",
            "column_paced"]
 
 
@@ -156,6 +156,14 @@ def column_paced(model: CostModel, max_speed_kmh: float | None) -> CostModel:
     return dataclasses.replace(model, table=capped)
 
 
+def release_legs(leg) -> None:
+    """``leg.release()`` when the leg function has one (:func:`truck_leg_function`'s, and the
+    functions that wrap or cache them); a river leg or a test's stub has none."""
+    release = getattr(leg, "release", None)
+    if release is not None:
+        release()
+
+
 def truck_leg_function(
     terrain, vehicle, railhead_lonlat: tuple[float, float], route_cells: np.ndarray, *,
     stencil: int = 16, engine: str = "auto", models: CostModels | None = None,
@@ -232,4 +240,13 @@ def truck_leg_function(
         legs[key] = TruckLeg(t_out, t_back, fuel)
         return legs[key]
 
+    def release() -> None:
+        """Drop the accumulated surfaces (two grids of costs and their paths a season) and the
+        run's cost models: the legs priced so far are kept; a leg asked later rebuilds its
+        season's surfaces (the same numbers). Why: a run held for re-running
+        (``runner.resimulate``) kept every army's grids (about 60 MB an army)."""
+        surfaces.clear()
+        models.release()
+
+    leg.release = release
     return leg

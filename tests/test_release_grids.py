@@ -1,0 +1,33 @@
+"""A run's truck legs drop their grids once the run is done (logistics/runner.py
+``release_grids``): a run of several armies holds every army's result until they have shared
+their breaches, and the legs' accumulated surfaces and cost models were most of it. A leg
+function released keeps the legs it priced and prices a new one as before (the same
+numbers); on main a leg function had no ``release``. The synthetic Hailar grid of
+tests/test_advance_reach.py."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from logistics.cost.models import CostModels
+from logistics.supply.turnaround import release_legs, truck_leg_function
+from logistics.vehicles import load_vehicle
+
+ROW = 10
+
+
+def test_a_released_leg_function_prices_the_same_legs_without_its_grids(hailar_terrain):
+    ds = hailar_terrain()
+    zis = load_vehicle("zis-5")
+    cells = np.array([(ROW, c) for c in range(21)], dtype=np.int64)
+    railhead = hailar_terrain.lonlat(ds, ROW, 0)
+    models = CostModels()
+    fresh = truck_leg_function(ds, zis, railhead, cells, stencil=16)
+    leg = truck_leg_function(ds, zis, railhead, cells, stencil=16, models=models)
+    before = leg(10, "wet")
+    assert len(models) > 0
+    release_legs(leg)
+    assert len(models) == 0  # the cost models' grids are gone
+    assert leg(10, "wet") == before  # priced before: kept
+    assert leg(15, "wet") == fresh(15, "wet")  # a new one: its surfaces built again
+    release_legs(lambda i, s: None)  # a leg with nothing to release (a river's): no error
