@@ -23,7 +23,11 @@ brigade ``ferries_for``:
   timed for the water the route crosses there: :func:`crossing_water_km`, marked
   :data:`FERRY_WATER`);
 * **no crossing elsewhere** (:func:`ferry_barrier`): a big river's cells (major or large)
-  farther than that from the flotilla are a barrier to them.
+  farther than that from the flotilla are a barrier to them;
+* **one ferrying a crossing**: the big-river crossings of a route within
+  :data:`CHANNELS_WITHIN_KM` of route of each other (its channels, a side channel, an island
+  between) are ferried once (:func:`channel_groups`), and the route search pays the channels
+  round an island (:func:`island_cells`) one toll.
 
 Without them the 15th Army's least-time route drove 150 km up the Soviet bank of the Amur to
 where the river narrows to a line on the 1 km grid, and the flotilla "ferried" it at a place it

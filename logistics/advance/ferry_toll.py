@@ -9,8 +9,9 @@ times to save a little driving, each crossing then ferried for days (the 15th Ar
 brigades crossed the Sungari at km 77, 275 and 468 of their route). Here the route search of
 such a formation pays, on top of the bridge, its own ferry time on the big-river cells where
 it would be ferried (:func:`ferry_toll`): the same river toll of the cost model
-(``cost.model``: a crossing is paid once, however wide), so a route crosses a big river only
-where that is worth its ferrying.
+(``cost.model``: a crossing is paid once, however wide; the channels round an island the big
+river encloses once too, as the step loop ferries them once: :func:`with_toll`), so a route
+crosses a big river only where that is worth its ferrying.
 
 The toll is the formation's **uncontended** ferry time, ``min(ferry_h, own_means_h)``
 (:func:`ferry_hours`: its flotilla brigade's time for it, or its crossing site's own means',
