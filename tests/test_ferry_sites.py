@@ -82,13 +82,13 @@ def test_a_ferried_formation_crosses_a_big_river_only_where_its_flotilla_is(axis
     is the ferried one) of every formation the flotilla ferries lies within FERRY_SITE_KM (+ a
     cell) of its own start or of where its brigade is (its start and river path). Before the
     rule the 15th Army's crossed the Amur 130 km west of Leninskoye. And it crosses one big
-    river once, at one ferry site (every objective of the three armies' ferried formations lies
-    beyond one; its channels either side of an island are two ferryings there): its
+    river once, in one ferrying (every objective of the three armies' ferried formations lies
+    beyond one; its channels at one site are one ferrying: ferry_sites.channel_groups): its
     route search prices each crossing at its ferrying (advance/ferry_toll.py), where the
     45-min bridge had the 15th Army's tank brigades and rifle divisions ferried three times
     (the Amur, then the Sungari at km 77 and 275-338)."""
     from logistics.terrain.classes import BIG_RIVER_CLASSES
-    from logistics.advance.ferry_sites import brigade_ships, flotilla_points
+    from logistics.advance.ferry_sites import CHANNELS_WITHIN_KM, brigade_ships, flotilla_points
     from logistics.api import run
     from logistics.army.load import load_army
     from logistics.army.norms import load_norms
@@ -108,11 +108,12 @@ def test_a_ferried_formation_crosses_a_big_river_only_where_its_flotilla_is(axis
         # the first is the crossing the flotilla ferries
         big = mine[mine["river_class"].isin(BIG_RIVER_CLASSES)]
         assert len(route) and len(big), fid
-        # one ferry site: its channels may be two, an island between (each ferried: since
-        # watertoll32 the search pays a site's wide water, so it may hop an island), never
-        # a big river crossed again farther on
+        # ferried once: its channels at one site (a side channel, an island between) are one
+        # ferrying (ferry_sites.channel_groups; the later ones not ferried again), and no big
+        # river is crossed again farther on
         span_km = float(big["cum_km"].max() - big["cum_km"].min())
-        assert span_km <= 2 * FERRY_SITE_KM, (fid, big[["cum_km", "lon", "lat", "river_class"]])
+        assert span_km <= CHANNELS_WITHIN_KM, (fid, big[["cum_km", "lon", "lat", "river_class"]])
+        assert int((big["ferry_h"] > 0).sum()) == 1, (fid, big[["cum_km", "ferry_h"]])
         pts = np.asarray([(float(route["lon"].iloc[0]), float(route["lat"].iloc[0]))]
                          + list(sites[fid]))
         for lon, lat in zip(big["lon"], big["lat"]):

@@ -214,3 +214,94 @@ def test_water_beyond_the_channel_sums_to_the_width_less_the_channel(box_terrain
     # summed over a crossing: the toll's hour times the growth of the ferrying's factor
     assert float(water_s[:, 10].sum()) == pytest.approx(
         3600.0 * (crossing_time_factor(11.0) - 1.0), rel=1e-5)
+
+
+def _island(box_terrain):
+    """A major river on row 33 that splits round an island (ferrygroup32): channels on rows
+    31 and 35 joined at columns 49 and 61, the island rows 32-34, columns 50-60 (3 x 11 km)."""
+    t = box_terrain(_BOX, 1000.0)
+    tc = np.full(t["terrain_class"].shape, int(TerrainClass.STEPPE), np.uint8)
+    rc = np.zeros_like(tc)
+    rc[_RIVER_ROW, :49] = rc[_RIVER_ROW, 62:] = int(RiverClass.MAJOR)
+    rc[31, 49:62] = rc[35, 49:62] = int(RiverClass.MAJOR)
+    rc[31:36, 49] = rc[31:36, 61] = int(RiverClass.MAJOR)
+    return metric_terrain(t["elevation_m"].values, tc, rc, x=t["x"].values, y=t["y"].values,
+                          attrs=t.attrs)
+
+
+def _island_unit(t, fid: str):
+    u = _unit(t, fid)
+    u.start_lon, u.start_lat = _lonlat(t, 45, 55)
+    u.objectives = [ObjectiveSpec("Goal", (("Goal", *_lonlat(t, 21, 55)),), 3.0)]
+    return u
+
+
+def test_the_island_between_two_channels_is_found(box_terrain):
+    from logistics.advance.ferry_sites import island_cells
+
+    t = _island(box_terrain)
+    big = t["river_class"].values == int(RiverClass.MAJOR)
+    isl = island_cells(t, big)
+    assert isl[32:35, 50:61].all() and int(isl.sum()) == 3 * 11
+    # an enclosed land larger than a ferry site is land between two rivers, no island
+    assert not island_cells(t, big, max_km=10.0).any()
+
+
+def test_a_ferried_route_pays_one_toll_for_the_channels_round_an_island(box_terrain):
+    """Straight north across the island: its two channels are one ferrying (40 h), not two;
+    paid twice, the search went round the island to the single channel (a detour of ~12 km)."""
+    t = _island(box_terrain)
+    sites = [_lonlat(t, _RIVER_ROW, c) for c in range(0, t.sizes["x"], 5)]
+    routes = _routes(t, [_island_unit(t, "ferried")], {"ferried": sites}, _options(40.0, 60.0))
+    seg = routes["ferried"].segments
+    on_island = seg[(seg["row"] >= 32) & (seg["row"] <= 34)]
+    assert len(on_island) and on_island["col"].between(50, 60).all()
+
+
+def test_the_channels_round_an_island_are_one_ferrying_in_the_step_loop(box_terrain):
+    """The step loop's crossings of a route straight across the island: two channels 4 km
+    apart, the second ferried with the first (``joins_km``); a formation is ferried at the
+    first only (``Holds.ferried_river``), where watertoll32 ferried it at both."""
+    import pandas as pd
+
+    from logistics.advance.formation_plan import _crossings
+    from logistics.advance.holds import Holds
+
+    t = _island(box_terrain)
+    rows = np.arange(45, 20, -1)
+    ll = np.array([_lonlat(t, r, 55) for r in rows])
+    seg = pd.DataFrame({"row": rows, "col": 55, "lon": ll[:, 0], "lat": ll[:, 1],
+                        "cum_km": np.arange(len(rows), dtype=float)})
+    cs = [c for c in _crossings(seg, t, "t-34-85", "dry", CostModels())
+          if c.river_class == int(RiverClass.MAJOR)]
+    assert len(cs) == 2
+    assert cs[0].joins_km is None and cs[1].joins_km == pytest.approx(cs[0].km)
+    holds = SimpleNamespace(fp={"f": SimpleNamespace(ferry_by="brigade", own_means_h=60.0)})
+    assert Holds.ferried_river(holds, "f", cs[0]) and not Holds.ferried_river(holds, "f", cs[1])
+
+
+def test_one_ferrying_carries_the_water_of_its_channels_and_only_within_a_site():
+    from logistics.advance.ferry_sites import CHANNELS_WITHIN_KM, FERRY_SITE_KM, channel_groups
+    from logistics.advance.formation_plan import CrossingStop, _ferrying, _one_ferrying
+    from logistics.army.norms import load_norms
+    from logistics.network.river import crossing_time_factor
+
+    assert CHANNELS_WITHIN_KM == FERRY_SITE_KM
+    # two channels 3.7 km apart, then the same river 50 km on: a second ferrying
+    assert channel_groups([23.4, 27.1, 77.0, 80.0]) == [0, 0, 2, 2]
+    assert channel_groups([0.0, 15.0, 25.0]) == [0, 0, 2]  # within 20 km of the group's first
+    major, medium = int(RiverClass.MAJOR), int(RiverClass.MEDIUM)
+    out = _one_ferrying([CrossingStop(23.4, 132.5, 47.7, major, 0.75, water_km=1.0),
+                         CrossingStop(25.0, 132.5, 47.7, medium, 0.75),
+                         CrossingStop(27.1, 132.5, 47.7, major, 0.75, water_km=2.0),
+                         CrossingStop(77.0, 132.0, 47.0, major, 0.75, water_km=1.0)])
+    assert [c.joins_km for c in out] == [None, None, 23.4, None]
+    assert out[0].water_km == 3.0 and out[3].water_km == 1.0
+    river = load_norms().means.river
+    # its ferrying timed for both channels' water (crossing_time_factor: at least the channel)
+    assert _ferrying(out[0], river).time_factor == pytest.approx(crossing_time_factor(
+        3.0, means=river.own_means, current_kmh=river.current_kmh))
+    # a crossing on the frontier and one inland are ferried differently: not one ferrying
+    out = _one_ferrying([CrossingStop(10.0, 132.5, 47.7, major, 0.75, frontier=True),
+                         CrossingStop(14.0, 132.5, 47.7, major, 0.75)])
+    assert out[1].joins_km is None

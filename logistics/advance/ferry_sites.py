@@ -23,7 +23,11 @@ brigade ``ferries_for``:
   timed for the water the route crosses there: :func:`crossing_water_km`, marked
   :data:`FERRY_WATER`);
 * **no crossing elsewhere** (:func:`ferry_barrier`): a big river's cells (major or large)
-  farther than that from the flotilla are a barrier to them.
+  farther than that from the flotilla are a barrier to them;
+* **one ferrying a crossing**: the big-river crossings of a route within
+  :data:`CHANNELS_WITHIN_KM` of route of each other (its channels, a side channel, an island
+  between) are ferried once (:func:`channel_groups`), and the route search pays the channels
+  round an island (:func:`island_cells`) one toll.
 
 Without them the 15th Army's least-time route drove 150 km up the Soviet bank of the Amur to
 where the river narrows to a line on the 1 km grid, and the flotilla "ferried" it at a place it
@@ -41,7 +45,8 @@ from logistics.army.means_norms import brigade_ships  # moved to the army layer;
 
 __all__ = ["FERRY_SITE_KM", "FERRY_WATER", "brigade_ships", "flotilla_points", "ferry_barrier",
            "open_ferry_water", "crossing_water_km", "water_beyond_channel_km", "army_ferry_sites",
-           "may_open"]
+           "may_open", "ISLAND_MAX_KM", "island_cells", "CHANNELS_WITHIN_KM",
+           "channel_groups"]
 
 #: Km from where its flotilla is within which a ferried formation may cross a big river.
 #: **Assumed**: 20 km is the 10 km a start may be moved to passable ground plus the river's
@@ -49,6 +54,12 @@ __all__ = ["FERRY_SITE_KM", "FERRY_WATER", "brigade_ships", "flotilla_points", "
 #: Blagoveshchensk, Konstantinovka, Poyarkovo, Leninskoye-Tongjiang, the 5th Corps' Ussuri
 #: crossing; configs/2fef-*.yaml).
 FERRY_SITE_KM: float = 20.0
+
+#: Km, the largest extent (rows and columns of its bounding box) of land enclosed by a big
+#: river that is an island its ferries pass on one trip bank to bank (:func:`island_cells`).
+#: **Assumed**: one ferry site's radius (:data:`FERRY_SITE_KM`): a ferrying is one site's, and
+#: a larger enclosed land (between two rivers that meet twice) is crossed as two rivers.
+ISLAND_MAX_KM: float = FERRY_SITE_KM
 
 #: The terrain variable :func:`open_ferry_water` adds: the water cells it opened (bool).
 FERRY_WATER: str = "ferry_water"
@@ -248,3 +259,55 @@ def water_beyond_channel_km(terrain: xr.Dataset, channel_km: float) -> np.ndarra
         d = distance_transform_edt(water, sampling=cell)  # km to the nearest non-water centre
     km = np.clip(d - channel_km / 2.0, 0.0, min(cell))
     return np.where(opened, km, 0.0)
+
+
+def island_cells(terrain: xr.Dataset, river: np.ndarray,
+                 max_km: float = ISLAND_MAX_KM) -> np.ndarray:
+    """Bool grid: land cells enclosed by the cells of ``river`` (bool grid, e.g. the big
+    rivers' or a ferry toll's cells), each enclosed piece within a ``max_km`` box
+    (:data:`ISLAND_MAX_KM`): the islands between a river's channels. Enclosed: not joined to
+    the grid's edge by side-neighbour land cells (a river line stepping diagonally closes
+    it, as it does for the cost engine, which pays a river whose cells meet diagonally across a
+    move). Why (ferrygroup32): a ferry going bank to bank passes such an island in one trip,
+    so the route search of a ferried formation pays the channels either side of it one toll
+    (advance/ferry_toll.py ``with_toll``), as the step loop ferries them once
+    (:func:`channel_groups`)."""
+    from scipy import ndimage
+
+    river = np.asarray(river, dtype=bool)
+    holes = ndimage.binary_fill_holes(river) & ~river
+    if not holes.any():
+        return holes
+    ny, nx = river.shape
+    xs = np.asarray(terrain["x"].values, dtype=np.float64)
+    ys = np.asarray(terrain["y"].values, dtype=np.float64)
+    dy = abs(float(ys[1] - ys[0])) / 1000.0 if ny > 1 else 1.0
+    dx = abs(float(xs[1] - xs[0])) / 1000.0 if nx > 1 else 1.0
+    lab, _ = ndimage.label(holes)
+    for k, box in enumerate(ndimage.find_objects(lab), start=1):
+        if box is None:
+            continue
+        rows, cols = box[0].stop - box[0].start, box[1].stop - box[1].start
+        if rows * dy > max_km or cols * dx > max_km:
+            holes[box] &= lab[box] != k
+    return holes
+
+
+#: Km of route from a big-river crossing within which the route's later big-river crossings
+#: are channels of the same crossing, ferried with it in one operation (:func:`channel_groups`).
+#: **Assumed**: one ferry site's radius (:data:`FERRY_SITE_KM`): the ferries of one site take
+#: a formation bank to bank past the islands and side channels there in one trip; the grid
+#: need not close an island (the 15th Army's route at Leninskoye crosses a side channel of the
+#: Amur at km 23.4 and the main one at 27.1, the land between not enclosed on the 1 km grid).
+CHANNELS_WITHIN_KM: float = FERRY_SITE_KM
+
+
+def channel_groups(kms: Sequence[float], within_km: float = CHANNELS_WITHIN_KM) -> list[int]:
+    """For each big-river crossing of a route (``kms``: their km, in route order), the index of
+    the first crossing of its ferrying: the first crossing of the group it lies within
+    ``within_km`` of (:data:`CHANNELS_WITHIN_KM`), else its own."""
+    lead: list[int] = []
+    for n, km in enumerate(kms):
+        first = lead[n - 1] if n else 0
+        lead.append(first if n and km - kms[first] <= within_km else n)
+    return lead

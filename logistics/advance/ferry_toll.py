@@ -9,8 +9,9 @@ times to save a little driving, each crossing then ferried for days (the 15th Ar
 brigades crossed the Sungari at km 77, 275 and 468 of their route). Here the route search of
 such a formation pays, on top of the bridge, its own ferry time on the big-river cells where
 it would be ferried (:func:`ferry_toll`): the same river toll of the cost model
-(``cost.model``: a crossing is paid once, however wide), so a route crosses a big river only
-where that is worth its ferrying.
+(``cost.model``: a crossing is paid once, however wide; the channels round an island the big
+river encloses once too, as the step loop ferries them once: :func:`with_toll`), so a route
+crosses a big river only where that is worth its ferrying.
 
 The toll is the formation's **uncontended** ferry time, ``min(ferry_h, own_means_h)``
 (:func:`ferry_hours`: its flotilla brigade's time for it, or its crossing site's own means',
@@ -81,12 +82,15 @@ class FerryToll:
     """A formation's big-river toll for its route search: ``seconds`` paid on entering the
     band of ``cells`` (bool grid), ``key`` naming it in a route cache; ``water_s`` (float grid
     or None): seconds more paid for crossing each cell of a ferry site's opened water, the
-    ferry time its width adds (:func:`water_toll_s`)."""
+    ferry time its width adds (:func:`water_toll_s`); ``islands`` (bool grid or None): land
+    enclosed by ``cells`` (``ferry_sites.island_cells``), one band with the river around it,
+    so the channels either side of an island pay one toll (:func:`with_toll`)."""
 
     cells: np.ndarray
     seconds: float
     key: str
     water_s: np.ndarray | None = None
+    islands: np.ndarray | None = None
 
 
 def ferry_hours(unit, options, *, flotilla: bool) -> tuple[float, float]:
@@ -194,6 +198,7 @@ def ferry_toll(terrain, unit, options, *, flotilla: bool,
     frontier), where it is ferried by the site's own means even without a flotilla.
     ``river``: the movement norms' ``river`` (the run's ``Norms.means.river``, whose channel
     and ferry trip time the water: :func:`water_toll_s`; None: configs/norms')."""
+    from logistics.advance.ferry_sites import island_cells
     from logistics.terrain.classes import BIG_RIVER_CLASSES
 
     hours = uncontended_h(unit, options, flotilla=flotilla)
@@ -211,7 +216,11 @@ def ferry_toll(terrain, unit, options, *, flotilla: bool,
     kind = "flotilla" if flotilla else "frontier"
     water_s = water_toll_s(terrain, cells, seconds, river)
     wkey = "" if water_s is None else f":water{float(water_s.sum()):.0f}"
-    return FerryToll(cells, seconds, f"ferry:{kind}:{seconds:.0f}{wkey}", water_s)
+    islands = island_cells(terrain, cells)
+    n_isl = int(islands.sum())
+    ikey = f":islands{n_isl}" if n_isl else ""
+    return FerryToll(cells, seconds, f"ferry:{kind}:{seconds:.0f}{wkey}{ikey}", water_s,
+                     islands if n_isl else None)
 
 
 def water_toll_s(terrain, cells: np.ndarray, seconds: float, river=None) -> np.ndarray | None:
@@ -237,7 +246,10 @@ def with_toll(model, terrain, toll: FerryToll):
     """``model`` (a time :class:`~logistics.cost.model.CostModel`) with ``toll.seconds`` added
     to the ``enter`` cost of ``toll.cells`` (each cell's river code kept, so a crossing pays it
     once; a model without rivers gets them from ``terrain``'s ``river_class``), and
-    ``toll.water_s`` to the cost of crossing each cell of it (:func:`with_cell_seconds`)."""
+    ``toll.water_s`` to the cost of crossing each cell of it (:func:`with_cell_seconds`); an
+    island of ``toll.islands`` takes the ``enter`` and river code of the toll's cells around
+    it (the dearest), so a route across its channels pays the toll once, as the step loop
+    ferries them once (formation_plan.py ``_one_ferrying``)."""
     if model.units != "s":
         raise ValueError(f"a ferry toll is in seconds; the model is in {model.units!r}")
     if model.enter is None:
@@ -246,8 +258,35 @@ def with_toll(model, terrain, toll: FerryToll):
     else:
         enter, river = np.array(model.enter, dtype=np.float32), model.river
     enter[toll.cells] += np.float32(toll.seconds)
+    if toll.islands is not None:
+        enter, river = _islands_as_river(enter, river, toll.cells, toll.islands)
     model = replace(model, enter=enter, river=river)
     return model if toll.water_s is None else with_cell_seconds(model, toll.water_s)
+
+
+def _islands_as_river(enter: np.ndarray, river: np.ndarray | None, cells: np.ndarray,
+                      islands: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """(``enter``, ``river``) with each island (a piece of ``islands``) given the largest
+    ``enter`` and river code of the ``cells`` beside it (side or corner), so that moving from
+    a channel onto it and on into the next pays nothing more (cost.model's river toll)."""
+    from scipy import ndimage
+
+    lab, n = ndimage.label(islands)
+    if not n:
+        return enter, river
+    ring = ndimage.grey_dilation(lab, size=(3, 3))
+    ring = np.where(cells & (lab == 0), ring, 0)
+    idx = np.arange(1, n + 1)
+    on = islands & (lab > 0)
+    finite = np.where(np.isfinite(enter), enter, np.float32(0.0))  # a barrier stays its own
+    val = np.asarray(ndimage.maximum(finite, labels=ring, index=idx), dtype=np.float32)
+    enter = enter.copy()
+    enter[on] = np.maximum(enter[on], val[lab[on] - 1])
+    if river is not None:
+        code = np.asarray(ndimage.maximum(river, labels=ring, index=idx))
+        river = np.array(river, copy=True)
+        river[on] = code[lab[on] - 1].astype(river.dtype)
+    return enter, river
 
 
 def with_cell_seconds(model, seconds: np.ndarray):

@@ -61,6 +61,10 @@ class CrossingStop:
     water_km: float = 0.0
     time_factor: float = 1.0
     landing_h: float = 0.0
+    #: km of the crossing whose ferrying takes this one too, when this is a later channel of
+    #: one big river's crossing across an island (``ferry_sites.channel_groups``; that
+    #: crossing's ``water_km`` holds this one's); None: its own
+    joins_km: float | None = None
 
 
 @dataclass(frozen=True)
@@ -223,13 +227,39 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None
             i = int(idx[min(step, len(idx) - 1)])
             k = int(min(step, len(idx) - 1))
             rclass = int(df["river_class"].iloc[j])
-            out.append(_ferrying(CrossingStop(
+            out.append(CrossingStop(
                 float(kms[i]), float(df["lon"].iloc[j]), float(df["lat"].iloc[j]), rclass,
                 float(secs[j]) / 3600.0,
                 on_frontier(kms, sides, float(kms[i]), float(df["lon"].iloc[j])),
                 water_km=crossing_water_km(terrain, cells[idx], kms[idx], k)
-                if rclass in BIG_RIVER_CLASSES else 0.0), river))
-    return tuple(out)
+                if rclass in BIG_RIVER_CLASSES else 0.0))
+    return tuple(_ferrying(c, river) for c in _one_ferrying(out))
+
+
+def _one_ferrying(out: list[CrossingStop]) -> list[CrossingStop]:
+    """``out`` (the route's crossings) with the channels of one big river's crossing (side
+    channels, an island between: big-river crossings within ``ferry_sites.CHANNELS_WITHIN_KM``
+    of route of the first, :func:`~logistics.advance.ferry_sites.channel_groups`, of the same
+    ``frontier``) made one ferrying: the
+    first carries the water of all of them (its ``water_km``; at least the channel's width
+    where it is timed: network/river.py ``crossing_time_factor``), the later ones its km
+    (``joins_km``: not ferried again, :meth:`~logistics.advance.holds.Holds.ferried_river`).
+    Why (ferrygroup32): a ferry going bank to bank passes the island in one trip; the 15th
+    Army's formations were ferried twice over the Amur at Leninskoye, its channels 3.7 km of
+    route apart, each a full operation."""
+    from logistics.advance.ferry_sites import channel_groups
+
+    big_n = [n for n, c in enumerate(out) if c.river_class in BIG_RIVER_CLASSES]
+    if len(big_n) < 2:
+        return out
+    lead = channel_groups([out[n].km for n in big_n])
+    out = list(out)
+    for m, n in enumerate(big_n):
+        first = big_n[lead[m]]
+        if first != n and out[first].frontier == out[n].frontier:  # ferried alike
+            out[first] = replace(out[first], water_km=out[first].water_km + out[n].water_km)
+            out[n] = replace(out[n], joins_km=out[first].km)
+    return out
 
 
 def _ferrying(c: CrossingStop, river) -> CrossingStop:

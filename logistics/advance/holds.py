@@ -152,9 +152,12 @@ class Holds:
     def ferried_river(self, fid: str, crossing) -> bool:
         """Whether the river of the formation's ``crossing`` is one it is ferried over
         (:meth:`ferried_at`, whatever it is doing now): a major or large river its flotilla
-        sails, or on the Amur-Ussuri frontier when it has own means."""
+        sails, or on the Amur-Ussuri frontier when it has own means. Not a later channel of a
+        crossing across an island (``crossing.joins_km``): the ferrying at its first channel
+        takes it across this one too (formation_plan.py ``_one_ferrying``)."""
         fp = self.fp[fid]
-        if crossing.river_class not in BIG_RIVER_CLASSES:
+        if crossing.river_class not in BIG_RIVER_CLASSES \
+                or getattr(crossing, "joins_km", None) is not None:
             return False
         return bool(fp.ferry_by) or (crossing.frontier and math.isfinite(fp.own_means_h))
 

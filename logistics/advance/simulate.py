@@ -34,7 +34,9 @@ One step is one clock hour (the first starts at H-hour). In each step:
    up again. A formation formed out of its parent (``formed``) never passes its parent's head
    until that head is past the point where it is formed (it moves with its parent until then). A
    formation whose head reaches a major or large river's crossing where its flotilla sails or
-   on the Amur-Ussuri frontier (every such one on its route) joins its crossing site's park's
+   on the Amur-Ussuri frontier (every such one on its route; the channels of one crossing,
+   within ``ferry_sites.CHANNELS_WITHIN_KM`` of route, are one ferrying, timed for their water
+   together: formation_plan.py ``_one_ferrying``) joins its crossing site's park's
    queue (the army's own crossing means, one pontoon park a site)
    and, where a flotilla ferries it (``ferry_by``), its brigade's
    (:meth:`~logistics.advance.holds.Holds.ferried_at`: such a river is wider than a park's
