@@ -41,7 +41,8 @@ from logistics.cost.physics import check_vehicles
 from logistics.ranges import norms_overrides
 from logistics.track_events import held_at, left_dry_at, passed_at
 
-__all__ = ["RunResult", "run_scenario", "resimulate", "share_breaches", "release_grids", "army_for", "summarize", "near_place", "default_planners",
+__all__ = ["RunResult", "run_scenario", "resimulate", "share_breaches", "release_grids",
+           "army_for", "summarize", "near_place", "default_planners",
            "FORMATION_COLUMNS", "TRACK_COLUMNS", "ROUTE_COLUMNS", "DAILY_COLUMNS",
            "ARMY_DAILY_COLUMNS", "CROSSING_COLUMNS"]
 

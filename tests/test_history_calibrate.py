@@ -54,7 +54,8 @@ def test_every_grid_holds_the_nominal_value_whatever_its_points(toy):
     the configs as written; a scale's grid now holds its nominal 1 (within its bounds)."""
     values = lambda g, k: sorted({p[k] for p in g})  # noqa: E731
     g = grid_points({"speed_scale": (0.5, 1.5), "fuel_scale": (0.6, 1.3)}, 2)
-    assert values(g, "speed_scale") == [0.5, 1.0, 1.5] and values(g, "fuel_scale") == [0.6, 1.0, 1.3]
+    assert values(g, "speed_scale") == [0.5, 1.0, 1.5]
+    assert values(g, "fuel_scale") == [0.6, 1.0, 1.3]
     assert len(g) == 9
     assert values(grid_points({"speed_scale": (0.5, 1.5)}, 3), "speed_scale") == [0.5, 1.0, 1.5]
     # bounds the user set away from 1, and march_hours_per_day (no single nominal figure)

@@ -140,7 +140,8 @@ def _two_formation_trace():
     dailies = pd.DataFrame({"formation_id": ["fd", "corps"], "date": ["1945-08-12"] * 2,
                             "hours_halted_no_fuel": [0.0, 1.5]})
     return RunTrace(track=head, route_points=head[["cum_km", "lon", "lat"]], daily=daily,
-                    formations=forms, tracks=tracks, routes=tracks[["formation_id", "cum_km", "lon", "lat"]],
+                    formations=forms, tracks=tracks,
+                    routes=tracks[["formation_id", "cum_km", "lon", "lat"]],
                     dailies=dailies)
 
 

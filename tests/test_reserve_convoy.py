@@ -81,8 +81,8 @@ def test_the_reserves_load_serves_a_formation_short_of_fuel_and_the_reserve_at_i
     to "corridor", its first taker, and the reserve's 3,000 L reach the reserve at its carrier
     (km 60) at 4 h: dropped there on the way when "corridor" is beyond it (km 300, there at
     12 h), by 6 of its trucks split off when the carrier is beyond "corridor" (km 30, there at
-    3 h; the 6 back at 7 h, the other 2 at 5 h). On main the 3,000 L went into the reserve where and when the
-    convoy unloaded at "corridor": at 12 h (km 300), at 3 h (km 30)."""
+    3 h; the 6 back at 7 h, the other 2 at 5 h). On main the 3,000 L went into the reserve
+    where and when the convoy unloaded at "corridor": at 12 h (km 300), at 3 h (km 30)."""
     from logistics.advance.resupply import RESERVE
 
     loop = _loop(corridor, front_full=False, front_km=front_km)

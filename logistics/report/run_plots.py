@@ -281,9 +281,9 @@ _TEXT_CLEAR_PT = 2.5
 
 def _place_texts(ax, texts: list[str], xy, style: dict, extra_marks=None) -> None:
     """Annotate ``texts`` at data points ``xy``, each where it lies inside the map's frame and
-    overlaps no other text (nor comes within ``_TEXT_CLEAR_PT`` of it), the legend, a single-point mark or a scattered dot (every
-    formation's end-of-day dots; ``daylabels.place_labels``), or not at all; a point outside
-    the frame gets no label."""
+    overlaps no other text (nor comes within ``_TEXT_CLEAR_PT`` of it), the legend, a
+    single-point mark or a scattered dot (every formation's end-of-day dots;
+    ``daylabels.place_labels``), or not at all; a point outside the frame gets no label."""
     import matplotlib.patheffects as pe
     from matplotlib.collections import PathCollection
 

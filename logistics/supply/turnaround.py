@@ -35,7 +35,8 @@ from logistics.cost.models import CostModels
 from logistics.cost.route import helped_across
 from logistics.supply.trucks import LegFunction, TruckLeg
 
-__all__ = ["truck_leg_function", "release_legs", "along_track", "approach_cells", "worst_going_per_m",
+__all__ = ["truck_leg_function", "release_legs", "along_track", "approach_cells",
+           "worst_going_per_m",
            "column_paced"]
 
 
