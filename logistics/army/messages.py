@@ -191,7 +191,9 @@ def without_misspelt_missing(errors: list[dict]) -> list[dict]:
     for e in errors:
         loc = tuple(e.get("loc") or ())
         if e.get("type") == "extra_forbidden" and loc and isinstance(loc[-1], str):
-            near = close_names(loc[-1], _keys_at(loc[:-1]), cutoff=0.8)  # as _describe offers
+            # 0.8: the cutoff _describe offers its 'did you mean' at (an unknown key is often
+            # another word, not a slip)
+            near = close_names(loc[-1], _keys_at(loc[:-1]), cutoff=0.8)
             misspelt.update((loc[:-1], k) for k in near)
     return [e for e in errors if not (e.get("type") == "missing" and e.get("loc")
                                       and (tuple(e["loc"][:-1]), e["loc"][-1]) in misspelt)]
