@@ -153,11 +153,15 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     for axis, sc in inputs.scenarios.items():
         spans[axis] = [len(jobs)]
         jobs.append(Job(sc, dict(fixed), dem, seed, resolution_m))
-    # the nominal armies first, crossing the regions the others broke behind their breaches
+    # the nominal armies first, crossing the regions the others broke behind their breaches,
+    # with the folder's unscored armies (run for their breaches only, as `run <folder>` does)
+    extra = {axis: Job(sc, _fitting(sc, fixed), dem, seed, resolution_m)
+             for axis, sc in inputs.unscored.items()}
+    every = {**dict(zip(inputs.scenarios, jobs)), **extra}
     with keeping_alone():  # re-run on their plans in this process (client None)
-        traces = share_traces(dict(zip(inputs.scenarios, run_jobs(
-            jobs, runner=runner, client=client, progress=progress))),
-            dict(zip(inputs.scenarios, jobs)), runner=runner, client=client, warn=warn)
+        traces = share_traces(dict(zip(every, run_jobs(
+            list(every.values()), runner=runner, client=client, progress=progress))),
+            every, runner=runner, client=client, warn=warn)
     traces = [traces[axis] for axis in inputs.scenarios]
     if samples:  # each draw given the breaches its nominal army was given by the others
         drawn: list[Job] = []
@@ -217,6 +221,19 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     not_run = {str(a): int(n) for a, n in sorted(idle.items())}
     return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table,
                       not_run, configs_folder(config_dir))
+
+
+def _fitting(army: Any, overrides: dict[str, float]) -> dict[str, float]:
+    """The ``overrides`` that fit an unscored army of the folder (each alone,
+    :func:`~logistics.army.overrides.override_problem`): the comparison's are checked against
+    the scored armies only (:func:`compare_inputs`), and a figure an unscored army lacks is
+    no reason to refuse a comparison that does not score it."""
+    from logistics.army.overrides import override_problem
+    from logistics.army.schema import Army
+
+    if not isinstance(army, Army):  # (toy runs)
+        return dict(overrides)
+    return {k: v for k, v in overrides.items() if not override_problem(army, {k: v})}
 
 
 def share_traces(traces: dict[str, RunTrace], jobs: dict[str, Job], *,
