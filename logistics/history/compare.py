@@ -156,7 +156,7 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     # the nominal armies first, crossing the regions the others broke behind their breaches,
     # with the folder's unscored armies (run for their breaches only, as `run <folder>` does)
     extra = {axis: Job(sc, _fitting(sc, fixed), dem, seed, resolution_m)
-             for axis, sc in inputs.unscored.items()}
+             for axis, sc in inputs.unscored.items() if jobs}  # (none scored: none run)
     every = {**dict(zip(inputs.scenarios, jobs)), **extra}
     with keeping_alone():  # re-run on their plans in this process (client None)
         traces = share_traces(dict(zip(every, run_jobs(

@@ -32,7 +32,8 @@ class Inputs:
     loaded config with a problem the comparison works around: its departure line not read;
     a config that does not load stops the comparison before any run), ``configs_dir``, ``departure_lines`` (axis_id ->
     the army's departure line as ((lon, lat), ...), when known before any run), ``undocumented``
-    (axis ids of configs that loaded but have no row in the file: not run, not scored),
+    (axis ids of configs that loaded but have no row in the file: not scored, run only
+    for the breaches they share, ``unscored``),
     ``armies`` (axis_id -> the formations of every config that loaded, documented or not,
     :class:`~logistics.history.match.OtherArmy`: what a row naming another axis's formation
     is told apart by, :meth:`others`), ``unscored`` (axis_id -> loaded army of every other
