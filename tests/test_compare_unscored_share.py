@@ -87,3 +87,23 @@ def test_each_monte_carlo_draw_is_given_its_nominal_armys_gift_from_an_unscored_
     assert len(scored) == 4  # alone, given the breach, and two draws given it
     assert all([b.army for b in given] == [GATE] for _, given in scored[1:])
     assert [c for c in calls if c[0] == GATE] == [(GATE, ())]
+
+
+def test_an_unscored_army_that_fails_is_left_out_with_a_warning(toy, tmp_path):
+    """A what-if army file with no documented rows that cannot run stops no comparison (it
+    was not run before): it is left out of the sharing, and the warning says so."""
+    from logistics.errors import ConfigError
+
+    doc, folder, scenarios, runner, calls = _setup(toy, tmp_path)
+
+    def failing(sc, **kw):
+        if sc.axis_id == GATE:
+            raise ConfigError("USR-GATE.yaml: start: in water")
+        return runner(sc, **kw)
+
+    said = []
+    comp = compare(doc, configs_dir=folder, loader=lambda p: scenarios[p.stem],
+                   runner=failing, railways=False, warn=said.append)
+    t = comp.table.set_index("row")
+    assert t.loc[2, "modeled_arrival"] == pd.Timestamp("1945-08-10 21:00")  # alone, 80 km/day
+    assert [w for w in said if GATE in w and "start: in water" in w and "not run" in w]

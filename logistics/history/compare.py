@@ -159,9 +159,11 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
              for axis, sc in inputs.unscored.items() if jobs}  # (none scored: none run)
     every = {**dict(zip(inputs.scenarios, jobs)), **extra}
     with keeping_alone():  # re-run on their plans in this process (client None)
-        traces = share_traces(dict(zip(every, run_jobs(
-            list(every.values()), runner=runner, client=client, progress=progress))),
-            every, runner=runner, client=client, warn=warn)
+        alone = dict(zip(inputs.scenarios, run_jobs(jobs, runner=runner, client=client,
+                                                     progress=progress)))
+        alone.update(_unscored_alone(extra, runner=runner, client=client, warn=warn))
+        traces = share_traces(alone, {a: every[a] for a in alone}, runner=runner,
+                              client=client, warn=warn)
     traces = [traces[axis] for axis in inputs.scenarios]
     if samples:  # each draw given the breaches its nominal army was given by the others
         drawn: list[Job] = []
@@ -221,6 +223,28 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     not_run = {str(a): int(n) for a, n in sorted(idle.items())}
     return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table,
                       not_run, configs_folder(config_dir))
+
+
+def _unscored_alone(jobs: dict[str, Job], *, runner: Callable[..., Any] | None, client: Any,
+                    warn: Callable[[str], None] | None) -> dict[str, RunTrace]:
+    """The folder's unscored armies (axis id -> job) run alone, for the breaches they share:
+    one that fails (a what-if army the comparison does not score) is left out with ``warn``,
+    and does not stop the comparison (it did not before they were run)."""
+    from logistics.errors import LogisticsError
+
+    try:
+        return dict(zip(jobs, run_jobs(list(jobs.values()), runner=runner, client=client)))
+    except LogisticsError:
+        pass  # find which: each alone
+    out: dict[str, RunTrace] = {}
+    for axis, job in jobs.items():
+        try:
+            out[axis] = run_jobs([job], runner=runner, client=client)[0]
+        except LogisticsError as exc:
+            if warn is not None:
+                warn(f"{axis} (no documented rows) not run for the fortified-region breaches "
+                     f"it shares: {exc}; the scored armies run without its breaches")
+    return out
 
 
 def _fitting(army: Any, overrides: dict[str, float]) -> dict[str, float]:
