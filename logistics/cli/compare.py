@@ -203,7 +203,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"axes with no scenario: {', '.join(comp.inputs.unmodeled)}"
               + near_axes(comp.inputs))
     if comp.inputs.undocumented:
-        print(f"scenarios with no documented rows (not run, not scored): "
+        print(f"scenarios with no documented rows (not scored; run only for the fortified-"
+              f"region breaches they share with the scored armies): "
               f"{', '.join(comp.inputs.undocumented)}")
     fuel = getattr(comp, "fuel", None)
     elsewhere = ([] if fuel is None or not len(fuel) else [

@@ -153,11 +153,17 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     for axis, sc in inputs.scenarios.items():
         spans[axis] = [len(jobs)]
         jobs.append(Job(sc, dict(fixed), dem, seed, resolution_m))
-    # the nominal armies first, crossing the regions the others broke behind their breaches
+    # the nominal armies first, crossing the regions the others broke behind their breaches,
+    # with the folder's unscored armies (run for their breaches only, as `run <folder>` does)
+    extra = {axis: Job(sc, _fitting(sc, fixed), dem, seed, resolution_m)
+             for axis, sc in inputs.unscored.items() if jobs}  # (none scored: none run)
+    every = {**dict(zip(inputs.scenarios, jobs)), **extra}
     with keeping_alone():  # re-run on their plans in this process (client None)
-        traces = share_traces(dict(zip(inputs.scenarios, run_jobs(
-            jobs, runner=runner, client=client, progress=progress))),
-            dict(zip(inputs.scenarios, jobs)), runner=runner, client=client, warn=warn)
+        alone = dict(zip(inputs.scenarios, run_jobs(jobs, runner=runner, client=client,
+                                                     progress=progress)))
+        alone.update(_unscored_alone(extra, runner=runner, client=client, warn=warn))
+        traces = share_traces(alone, {a: every[a] for a in alone}, runner=runner,
+                              client=client, warn=warn)
     traces = [traces[axis] for axis in inputs.scenarios]
     if samples:  # each draw given the breaches its nominal army was given by the others
         drawn: list[Job] = []
@@ -217,6 +223,41 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
     not_run = {str(a): int(n) for a, n in sorted(idle.items())}
     return Comparison(inputs, results, table, summarize(table), settings, probs, fuel_table,
                       not_run, configs_folder(config_dir))
+
+
+def _unscored_alone(jobs: dict[str, Job], *, runner: Callable[..., Any] | None, client: Any,
+                    warn: Callable[[str], None] | None) -> dict[str, RunTrace]:
+    """The folder's unscored armies (axis id -> job) run alone, for the breaches they share:
+    one that fails (a what-if army the comparison does not score) is left out with ``warn``,
+    and does not stop the comparison (it did not before they were run)."""
+    from logistics.errors import LogisticsError
+
+    try:
+        return dict(zip(jobs, run_jobs(list(jobs.values()), runner=runner, client=client)))
+    except LogisticsError:
+        pass  # find which: each alone
+    out: dict[str, RunTrace] = {}
+    for axis, job in jobs.items():
+        try:
+            out[axis] = run_jobs([job], runner=runner, client=client)[0]
+        except LogisticsError as exc:
+            if warn is not None:
+                warn(f"{axis} (no documented rows) not run for the fortified-region breaches "
+                     f"it shares: {exc}; the scored armies run without its breaches")
+    return out
+
+
+def _fitting(army: Any, overrides: dict[str, float]) -> dict[str, float]:
+    """The ``overrides`` that fit an unscored army of the folder (each alone,
+    :func:`~logistics.army.overrides.override_problem`): the comparison's are checked against
+    the scored armies only (:func:`compare_inputs`), and a figure an unscored army lacks is
+    no reason to refuse a comparison that does not score it."""
+    from logistics.army.overrides import override_problem
+    from logistics.army.schema import Army
+
+    if not isinstance(army, Army):  # (toy runs)
+        return dict(overrides)
+    return {k: v for k, v in overrides.items() if not override_problem(army, {k: v})}
 
 
 def share_traces(traces: dict[str, RunTrace], jobs: dict[str, Job], *,

@@ -32,10 +32,14 @@ class Inputs:
     loaded config with a problem the comparison works around: its departure line not read;
     a config that does not load stops the comparison before any run), ``configs_dir``, ``departure_lines`` (axis_id ->
     the army's departure line as ((lon, lat), ...), when known before any run), ``undocumented``
-    (axis ids of configs that loaded but have no row in the file: not run, not scored),
+    (axis ids of configs that loaded but have no row in the file: not scored, run only
+    for the breaches they share, ``unscored``),
     ``armies`` (axis_id -> the formations of every config that loaded, documented or not,
     :class:`~logistics.history.match.OtherArmy`: what a row naming another axis's formation
-    is told apart by, :meth:`others`)."""
+    is told apart by, :meth:`others`), ``unscored`` (axis_id -> loaded army of every other
+    army file of the folder: run by :func:`~logistics.history.compare.compare`, neither
+    scored nor written, only for the fortified-region breaches it shares with the scored
+    armies, so that a scored army's run equals its run in ``logistics run <folder>``)."""
 
     documented: Documented
     scenarios: dict[str, Any]
@@ -45,6 +49,7 @@ class Inputs:
     departure_lines: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
     undocumented: tuple[str, ...] = ()
     armies: dict[str, Any] = field(default_factory=dict)
+    unscored: dict[str, Any] = field(default_factory=dict)
 
     def others(self, axis: str) -> tuple[Any, ...]:
         """The formations of every loaded army but ``axis``'s (``armies``)."""
@@ -142,8 +147,9 @@ def load_inputs(documented: str | Path | Documented | None = None, *,
             lines[a] = line
     undocumented = tuple(sorted(a for a in scenarios if a not in doc.axes))
     armies = {a: oob for a, sc in scenarios.items() if (oob := army_formations(sc)) is not None}
+    unscored = {a: sc for a, sc in scenarios.items() if a not in matched}
     return Inputs(doc, matched, unmodeled, tuple(problems), str(folder), lines, undocumented,
-                  armies)
+                  armies, unscored)
 
 
 def _load_scenarios(folder: Path, loader: Callable[[Path], Any]) -> dict[str, Any]:
