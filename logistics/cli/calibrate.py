@@ -128,7 +128,8 @@ def _run(args: argparse.Namespace) -> int:
         cal = calibrate(chosen, params=params, bounds=bounds or None, points=args.points,
                         client=client, tolerance_km=args.tolerance_km,
                         resolution_m=args.resolution_m, dem=args.dem, seed=args.seed,
-                        progress=settings.PROGRESS, loss=args.loss, armies=inputs.armies)
+                        progress=settings.PROGRESS, loss=args.loss, armies=inputs.armies,
+                        unscored=inputs.unscored, warn=partial(warn_coarse, "calibrate"))
     text = cal.report()
     with atomic_dir(out, overwrite=args.overwrite) as tmp:
         (tmp / "calibration.md").write_text(text, encoding="utf-8")

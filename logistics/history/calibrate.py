@@ -165,6 +165,9 @@ def score_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, 
                dem: str = "merged", seed: int = 0, progress: bool = False,
                railways: Any = None, rates_path: Any = None, config_dir: Any = None,
                armies: Mapping[str, Any] | None = None,
+               unscored: Mapping[str, Any] | None = None,
+               warn: Callable[[str], None] | None = None,
+               only: Sequence[int] | None = None,
                ) -> tuple[pd.DataFrame, dict[tuple[int, str], pd.DataFrame]]:
     """Run every axis at every point (and once nominal) and tabulate its error sums.
 
@@ -179,20 +182,49 @@ def score_grid(axes: Mapping[str, Sequence[Any]], points: Sequence[Mapping[str, 
     ``armies``: axis_id -> the formations of every army file loaded
     (:attr:`~logistics.history.inputs.Inputs.armies`), whose formations a row may name
     instead of its own army's (then not scored, as compare does); None: those of ``axes``.
+    ``unscored``: axis_id -> army of the folder not scored here
+    (:attr:`~logistics.history.inputs.Inputs.unscored`): given (even empty), at each point
+    the axes run with them, at that point's parameters that fit each, and they all share
+    their fortified-region breaches, as `logistics compare` runs them
+    (:func:`~logistics.history.compare.run_sharing`); None: every army alone (the search:
+    about 6x quicker, the points' runs together). ``warn`` is told (once each) of an
+    unscored army left out of the sharing, or of breaches that did not settle. ``only``:
+    the indices of ``points`` (and -1, nominal) to run; None: all.
     """
     from logistics.history.baseline import IndependentRoutes, load_planned_rates
-    from logistics.history.compare import score_axis
+    from logistics.history.compare import run_sharing, score_axis
     from logistics.history.match import army_formations
+    from logistics.progress import progress as _progress
 
     if armies is None:
         armies = {a: oob for a, entry in axes.items()
                   if (oob := army_formations(entry[0])) is not None}
 
     plan = [(i, dict(p)) for i, p in enumerate(points)] + [(_NOMINAL, {})]
-    keys = [(i, p, a) for i, p in plan for a in axes]
-    jobs = [Job(axes[a][0], p, dem, seed, resolution_m) for _, p, a in keys]
-    traces = dict(zip(((i, a) for i, _, a in keys),
-                      run_jobs(jobs, runner=runner, client=client, progress=progress)))
+    if only is not None:
+        plan = [(i, p) for i, p in plan if i in only]
+    traces: dict[tuple[int, str], Any] = {}
+    if unscored is None:  # the search: every army alone, every point's runs together
+        keys = [(i, p, a) for i, p in plan for a in axes]
+        jobs = [Job(axes[a][0], p, dem, seed, resolution_m) for _, p, a in keys]
+        traces = dict(zip(((i, a) for i, _, a in keys),
+                          run_jobs(jobs, runner=runner, client=client, progress=progress)))
+    said: set[str] = set()
+
+    def once(message: str) -> None:  # the same at every point: one line
+        if warn is not None and message not in said:
+            said.add(message)
+            warn(message)
+
+    with _progress(len(plan) if unscored is not None else 0,
+                   "points run again with every army (breaches shared)", unit="point",
+                   enabled=progress and unscored is not None) as bar:
+        for i, p in plan if unscored is not None else ():  # one point's armies, as compare
+            got = run_sharing({a: Job(axes[a][0], dict(p), dem, seed, resolution_m)
+                               for a in axes}, dict(unscored or {}), runner=runner,
+                              client=client, warn=once)
+            traces.update(((i, a), t) for a, t in got.items())
+            bar.update(1)
     rates = load_planned_rates(rates_path, config_dir=config_dir)
     routes = IndependentRoutes(tolerance_km=tolerance_km, network=railways, config_dir=config_dir)
     names = list(points[0]) if points else []
@@ -277,12 +309,16 @@ def _at(table: pd.DataFrame, point: int, axes: Sequence[str]) -> pd.Series:
     return _pooled(table[(table["point"] == point) & table["axis_id"].isin(list(axes))]).iloc[0]
 
 
-def leave_one_axis_out(table: pd.DataFrame, loss: str = DEFAULT_LOSS) -> pd.DataFrame:
+def leave_one_axis_out(table: pd.DataFrame, loss: str = DEFAULT_LOSS,
+                       scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per held-out axis: parameters fitted on the other axes by ``loss``, the
     held-out axis's errors at them (``test_mae_km``, ``test_mae_date_days``) and at nominal
     parameters. A fold whose other axes have no row the loss can use (only distances, under
     the date loss) has no fit: its point is -2, its parameters and held-out errors NaN, and
-    ``note`` says why; the pooled figures leave it out."""
+    ``note`` says why; the pooled figures leave it out. ``scores``: the table the held-out
+    and nominal errors are read from (:func:`calibrate`'s points run again with the armies
+    sharing their breaches); None: ``table``, which the fits search."""
+    scores = table if scores is None else scores
     axes = list(dict.fromkeys(table["axis_id"]))
     if len(axes) < 2:
         raise ConfigError("leave-one-axis-out needs at least two axes with documented rows")
@@ -293,7 +329,7 @@ def leave_one_axis_out(table: pd.DataFrame, loss: str = DEFAULT_LOSS) -> pd.Data
         try:
             f = fit(table, train, loss)
         except ConfigError as exc:
-            nominal = _at(table, _NOMINAL, [held])
+            nominal = _at(scores, _NOMINAL, [held])
             out.append({"held_out": held, "point": _NO_FIT, **{k: math.nan for k in names},
                         "train_mae_km": math.nan, "n_test_km": 0, "test_sum_abs_km": 0.0,
                         "test_mae_km": math.nan, "nominal_mae_km": float(nominal["mae_km"]),
@@ -302,7 +338,7 @@ def leave_one_axis_out(table: pd.DataFrame, loss: str = DEFAULT_LOSS) -> pd.Data
                         "nominal_mae_date_days": float(nominal["mae_date_days"]),
                         "note": f"no fit without {held}: {exc}"})
             continue
-        test, nominal = _at(table, f["point"], [held]), _at(table, _NOMINAL, [held])
+        test, nominal = _at(scores, f["point"], [held]), _at(scores, _NOMINAL, [held])
         out.append({"held_out": held, "point": f["point"],
                     **{k: v for k, v in f.items() if k in PARAMETERS},
                     "train_mae_km": f["mae_km"], "n_test_km": int(test["n_km"]),
@@ -435,7 +471,9 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
               tolerance_km: float = DEFAULT_TOLERANCE_KM, resolution_m: float | None = None,
               dem: str = "merged", seed: int = 0, progress: bool = False,
               railways: Any = None, loss: str = DEFAULT_LOSS,
-              config_dir: Any = None, armies: Mapping[str, Any] | None = None) -> Calibration:
+              config_dir: Any = None, armies: Mapping[str, Any] | None = None,
+              unscored: Mapping[str, Any] | None = None,
+              warn: Callable[[str], None] | None = None) -> Calibration:
     """Fit ``params`` (at most three global ones) on ``axes`` by grid search; LOAO beside it.
 
     ``axes`` maps axis_id -> (army, documented rows[, departure line]); ``railways`` as in
@@ -443,8 +481,13 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
     :data:`DEFAULT_BOUNDS`. ``loss``: ``"date"`` or ``"km"`` (:data:`LOSSES`). ``config_dir``:
     the configs folder read (``settings.CONFIG_DIR`` when None): each army runs on it (checked
     again against it when loaded on another, ``runner.army_for``), and the baselines read its
-    planned rates and railways. ``armies``: as :func:`score_grid`'s (the CLI gives every
-    army file of the folder).
+    planned rates and railways. ``armies``: as :func:`score_grid`'s (the CLI gives every army
+    file of the folder). ``unscored`` (the folder's armies not scored; the CLI gives them):
+    the grid is searched with each army alone, then the nominal, fitted and LOAO folds'
+    points run again as `logistics compare` runs them (with the unscored armies, every army
+    sharing its fortified-region breaches, :func:`score_grid`), and every figure reported
+    (nominal, in-sample, LOAO, summaries) is theirs; ``table`` stays the search. None: no
+    sharing. ``warn``: as :func:`score_grid`'s.
     """
     if loss not in LOSSES:
         raise ConfigError(f"unknown loss {loss!r}; fix: one of {', '.join(LOSSES)}")
@@ -458,19 +501,35 @@ def calibrate(axes: Mapping[str, Sequence[Any]], *, params: Sequence[str] = DEFA
                           f"(fitting {', '.join(params)}); add it to the parameters or drop it")
     if config_dir is not None:
         axes = {a: (_on_folder(entry[0], config_dir), *entry[1:]) for a, entry in axes.items()}
+        if unscored is not None:
+            unscored = {a: _on_folder(sc, config_dir) for a, sc in unscored.items()}
     auto = bounds_from_scenarios(params, [entry[0] for entry in axes.values()])
     b = {k: tuple(bounds[k]) if bounds and k in bounds else auto[k] for k in params}
     grid = grid_points(b, points)
-    table, scored = score_grid(axes, grid, runner=runner, client=client, tolerance_km=tolerance_km,
-                               resolution_m=resolution_m, dem=dem, seed=seed, progress=progress,
-                               railways=railways, config_dir=config_dir, armies=armies)
+    run = dict(runner=runner, client=client, tolerance_km=tolerance_km,
+               resolution_m=resolution_m, dem=dem, seed=seed, progress=progress,
+               railways=railways, config_dir=config_dir, armies=armies)
+    table, scored = score_grid(axes, grid, **run)  # the search: each army alone
     fitted = fit(table, list(axes), loss)
-    nom = _at(table, _NOMINAL, list(axes))
+    scores = table
+    if unscored is not None:
+        # the points reported (nominal, the fit, each fold's) run again as `logistics compare`
+        # runs them: with the folder's unscored armies, sharing the fortified-region breaches
+        # (every point so: about 6x the time; assumed: the search's order of the points holds)
+        folds = leave_one_axis_out(table, loss)["point"] if len(axes) >= 2 else []
+        at = {_NOMINAL, fitted["point"], *(int(p) for p in folds if p != _NO_FIT)}
+        shared, again = score_grid(axes, grid, **run, unscored=unscored, warn=warn, only=at)
+        scored.update(again)
+        scores = pd.concat([table[~table["point"].isin(at)], shared], ignore_index=True)
+        best = _at(scores, fitted["point"], list(axes))
+        fitted.update({k: (int if k.startswith("n_") else float)(best[k])
+                       for k in ("mae_km", "mae_date_days", "n_km", "n_date")})
+    nom = _at(scores, _NOMINAL, list(axes))
     nominal = {"mae_km": float(nom["mae_km"]), "mae_date_days": float(nom["mae_date_days"]),
                "n_km": int(nom["n_km"]), "n_date": int(nom["n_date"])}
     loao, loao_mae, loao_days = None, math.nan, math.nan
     if len(axes) >= 2:
-        loao = leave_one_axis_out(table, loss)
+        loao = leave_one_axis_out(table, loss, scores)
         n = loao["n_test_km"].sum()
         loao_mae = float(loao["test_sum_abs_km"].sum() / n) if n else math.nan
         n = loao["n_test_date"].sum()

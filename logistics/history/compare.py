@@ -33,7 +33,7 @@ from logistics.history.summary import summarize
 from logistics.history.uncertainty import DEMS, QUANTILES, MonteCarlo, advance_bands, draw_jobs
 
 __all__ = ["AxisResult", "Comparison", "COMPARISON_COLUMNS", "compare", "compare_inputs",
-           "score_axis", "share_traces"]
+           "run_sharing", "score_axis", "share_traces"]
 
 #: Columns of comparison.csv, one row per documented row.
 COMPARISON_COLUMNS: tuple[str, ...] = (
@@ -155,15 +155,8 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
         jobs.append(Job(sc, dict(fixed), dem, seed, resolution_m))
     # the nominal armies first, crossing the regions the others broke behind their breaches,
     # with the folder's unscored armies (run for their breaches only, as `run <folder>` does)
-    extra = {axis: Job(sc, _fitting(sc, fixed), dem, seed, resolution_m)
-             for axis, sc in inputs.unscored.items() if jobs}  # (none scored: none run)
-    every = {**dict(zip(inputs.scenarios, jobs)), **extra}
-    with keeping_alone():  # re-run on their plans in this process (client None)
-        alone = dict(zip(inputs.scenarios, run_jobs(jobs, runner=runner, client=client,
-                                                     progress=progress)))
-        alone.update(_unscored_alone(extra, runner=runner, client=client, warn=warn))
-        traces = share_traces(alone, {a: every[a] for a in alone}, runner=runner,
-                              client=client, warn=warn)
+    traces = run_sharing(dict(zip(inputs.scenarios, jobs)), inputs.unscored, runner=runner,
+                         client=client, progress=progress, warn=warn)
     traces = [traces[axis] for axis in inputs.scenarios]
     if samples:  # each draw given the breaches its nominal army was given by the others
         drawn: list[Job] = []
@@ -225,15 +218,46 @@ def compare(documented: str | Path | Documented | None = None, *, configs_dir: s
                       not_run, configs_folder(config_dir))
 
 
+def run_sharing(scored: dict[str, Job], unscored: dict[str, Any], *,
+                runner: Callable[..., Any] | None = None, client: Any = None,
+                progress: bool = False, warn: Callable[[str], None] | None = None,
+                ) -> dict[str, RunTrace]:
+    """The scored armies' jobs (axis id -> job) run with the folder's ``unscored`` armies
+    (axis id -> army, each run at the scored jobs' global parameters that fit it,
+    :func:`_fitting`, for the breaches it shares), every one crossing the fortified regions
+    the others broke (:func:`share_traces`): axis id -> trace of each scored army. One
+    implementation for `compare` (its nominal runs) and `calibrate` (each grid point)."""
+    if not scored:  # (none scored: none run)
+        return {}
+    fixed = next(iter(scored.values())).overrides
+    first = next(iter(scored.values()))
+    extra = {axis: Job(sc, _fitting(sc, fixed), first.dem, first.seed, first.resolution_m)
+             for axis, sc in unscored.items()}
+    every = {**scored, **extra}
+    with keeping_alone():  # re-run on their plans in this process (client None)
+        alone = dict(zip(scored, run_jobs(list(scored.values()), runner=runner, client=client,
+                                          progress=progress)))
+        alone.update(_unscored_alone(extra, runner=runner, client=client, warn=warn,
+                                     progress=progress))
+        traces = share_traces(alone, {a: every[a] for a in alone}, runner=runner,
+                              client=client, warn=warn)
+    return {axis: traces[axis] for axis in scored}
+
+
 def _unscored_alone(jobs: dict[str, Job], *, runner: Callable[..., Any] | None, client: Any,
-                    warn: Callable[[str], None] | None) -> dict[str, RunTrace]:
+                    warn: Callable[[str], None] | None,
+                    progress: bool = False) -> dict[str, RunTrace]:
     """The folder's unscored armies (axis id -> job) run alone, for the breaches they share:
     one that fails (a what-if army the comparison does not score) is left out with ``warn``,
     and does not stop the comparison (it did not before they were run)."""
     from logistics.errors import LogisticsError
 
+    if not jobs:
+        return {}
     try:
-        return dict(zip(jobs, run_jobs(list(jobs.values()), runner=runner, client=client)))
+        return dict(zip(jobs, run_jobs(list(jobs.values()), runner=runner, client=client,
+                                       progress=progress,
+                                       desc="runs of the unscored armies (their breaches)")))
     except LogisticsError:
         pass  # find which: each alone
     out: dict[str, RunTrace] = {}

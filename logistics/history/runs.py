@@ -474,21 +474,22 @@ def _run_one(runner: Callable[..., Any], job: Job) -> RunTrace:
 
 
 def run_jobs(jobs: Sequence[Job], *, runner: Callable[..., Any] | None = None,
-             client: Any = None, progress: bool = False) -> list[RunTrace]:
-    """Run ``jobs`` and return their traces in the same order.
+             client: Any = None, progress: bool = False, desc: str = "runs") -> list[RunTrace]:
+    """Run ``jobs`` and return their traces in the same order (``desc``: their progress
+    bar's name, when ``progress``).
 
     ``client=None`` runs them one after the other in this process; a
     ``distributed.Client`` spreads them over its workers (the runner and jobs must pickle).
     """
     runner = runner or default_runner()
     if client is None:
-        return _run_here(runner, jobs, progress)
+        return _run_here(runner, jobs, progress, desc)
     futures = client.map(_run_one, [runner] * len(jobs), list(jobs), pure=False)
-    _wait_done(futures, progress)
+    _wait_done(futures, progress, desc)
     return client.gather(futures)  # all done (or one failed): no wait inside dask
 
 
-def _wait_done(futures: list, progress: bool) -> None:
+def _wait_done(futures: list, progress: bool, desc: str = "runs") -> None:
     """Return when every future is done or one has failed, with a progress bar when
     ``progress``.
 
@@ -504,7 +505,7 @@ def _wait_done(futures: list, progress: bool) -> None:
 
     from logistics.progress import progress as _progress
 
-    with _progress(len(futures), "runs", unit="run", enabled=progress) as bar:
+    with _progress(len(futures), desc, unit="run", enabled=progress) as bar:
         done = 0
         while done < len(futures):
             now = sum(f.done() for f in futures)
@@ -516,12 +517,13 @@ def _wait_done(futures: list, progress: bool) -> None:
                 time.sleep(0.2)
 
 
-def _run_here(runner: Callable[..., Any], jobs: Sequence[Job], progress: bool) -> list[RunTrace]:
+def _run_here(runner: Callable[..., Any], jobs: Sequence[Job], progress: bool,
+              desc: str = "runs") -> list[RunTrace]:
     """Run ``jobs`` in this process, with a progress bar (plain lines off a terminal) when
     ``progress``."""
     from logistics.progress import progress as _progress
 
-    with _progress(len(jobs), "runs", unit="run", enabled=progress) as bar:
+    with _progress(len(jobs), desc, unit="run", enabled=progress) as bar:
         traces = []
         for j in jobs:
             traces.append(_run_one(runner, j))
