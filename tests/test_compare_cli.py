@@ -54,7 +54,9 @@ def test_compare_scores_a_file_it_has_never_seen(user_file, tmp_path, capsys):
     assert "TBF-36A" in printed and "1FEF-5A" in printed and "ALL" in printed
     assert "axes with no scenario: XX-INVENTED" in printed
     # the shipped fuel states of axes this file does not run are said, not silently dropped
-    assert "fuel states not scored, their axis not run: " in printed
+    # (their armies have no documented row in this file: run for their breaches, not scored)
+    assert ("fuel states not scored (their army has no documented rows here: run only for the "
+            "fortified-region breaches it shares): ") in printed
     assert "TBF-6GTA (" in printed and "TBF-CMG (1 row)" in printed
     t = pd.read_csv(out / "comparison.csv").set_index("row")
     assert list(t.index) == list(range(2, 10))

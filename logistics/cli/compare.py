@@ -213,10 +213,15 @@ def _run(args: argparse.Namespace) -> int:
     for s in elsewhere:  # the positions' rule (problems.csv) on the fuel states
         print(f"fuel state of {s['axis_id']} {s['date_text']!r}, formation "
               f"{s['formation']!r}: {s['model_status']}")
-    if comp.fuel_not_run:
-        print("fuel states not scored, their axis not run: " + ", ".join(
-            f"{a or '(empty axis_id)'} ({n} row{'s' if n > 1 else ''})"
-            for a, n in comp.fuel_not_run.items()))
+    ran = getattr(comp.inputs, "unscored", {})
+    for why, axes in (("their army has no documented rows here: run only for the fortified-"
+                       "region breaches it shares", [a for a in comp.fuel_not_run if a in ran]),
+                      ("no army file here models their axis",
+                       [a for a in comp.fuel_not_run if a not in ran])):
+        if axes:  # said, not silently dropped
+            print(f"fuel states not scored ({why}): " + ", ".join(
+                f"{a or '(empty axis_id)'} ({n} row{'s' if n > 1 else ''})"
+                for a in axes for n in [comp.fuel_not_run[a]]))
     for line in comp.inputs.config_problems:
         print(f"config problem: {line}")
     if not args.samples:
