@@ -84,8 +84,8 @@ def _reached(run) -> dict:
 @pytest.mark.parametrize("seed", range(8))
 def test_a_breach_given_never_makes_a_formation_later(corridor, seed):
     """Eight random armies per seed (64 in all): every formation's exit from the depth and
-    arrival beyond it, given another army's breaches, no later than without them (reached without: reached
-    with)."""
+    arrival beyond it, given another army's breaches, no later than without them (reached
+    without: reached with)."""
     rng = np.random.default_rng(1000 + seed)
     for _ in range(8):
         plan, rule, gifts = _case(corridor, rng)

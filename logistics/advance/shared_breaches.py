@@ -11,7 +11,8 @@ crosses an open breach (:meth:`~logistics.advance.holds.Holds.breach_start_h`,
 :meth:`~logistics.advance.holds.Holds.through_from_h`; :func:`shared_opening` says from
 when), only where that is the quicker way: no formation comes out of a depth later for a
 breach given than it would without it (a commander takes the quicker way); :func:`settle`
-runs the armies to a fixed point, the same whatever their order or the number of workers. An army run alone is given nothing and runs as before.
+runs the armies to a fixed point, the same whatever their order or the number of workers. An
+army run alone is given nothing and runs as before.
 
 What "broken" opens (``SPREAD``): a region's drawn extent can be long (Dongning's front
 115 km; the Mudanjiang zone a half ring some 200 km round), and two armies' routes may cross it

@@ -26,10 +26,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("text", nargs="*", metavar="TEXT", help="part of a name, e.g. harb or Хайлар")
-    p.add_argument("--json", action="store_true", help="print one JSON object: \"places\", the list of places "
-                   "(name, name_1945, "
-                   "lat, lon, aliases, source), and \"not_located\", the names given "
-                   "without a coordinate (name: why)")
+    p.add_argument("--json", action="store_true",
+                   help="print one JSON object: \"places\", the list of places (name, "
+                   "name_1945, lat, lon, aliases, source), and \"not_located\", the names "
+                   "given without a coordinate (name: why)")
     p.set_defaults(func=_run)
 
 
