@@ -225,6 +225,12 @@ def _means(means: OwnMeans | None, current_kmh: float | None) -> tuple[OwnMeans,
     return means, current_kmh
 
 
+def _across_kmh(means: OwnMeans, current_kmh: float) -> float:
+    """A ferry's speed across the river, km/h: ``sqrt(towing_speed_kmh^2 - current_kmh^2)``
+    (it heads upstream to hold its line across the current)."""
+    return math.sqrt(means.towing_speed_kmh ** 2 - current_kmh ** 2)
+
+
 def crossing_width_km(water_km: float = 0.0, means: OwnMeans | None = None) -> float:
     """Km of water a ferry crosses one way at a crossing whose route crosses ``water_km`` of
     water (the land mask's water cells a ferry site opens: advance/ferry_sites.py
@@ -243,8 +249,8 @@ def own_means_trip_h(water_km: float = 0.0, *, means: OwnMeans | None = None,
     ``across_kmh = sqrt(towing_speed_kmh^2 - current_kmh^2)`` (the ferry heads upstream to
     hold its line across the current)."""
     means, current_kmh = _means(means, current_kmh)
-    across_kmh = math.sqrt(means.towing_speed_kmh ** 2 - current_kmh ** 2)
-    return 2.0 * crossing_width_km(water_km, means) / across_kmh + means.load_unload_h
+    return 2.0 * crossing_width_km(water_km, means) / _across_kmh(means, current_kmh) \
+        + means.load_unload_h
 
 
 def first_landing_h(water_km: float = 0.0, *, means: OwnMeans | None = None,
@@ -255,8 +261,8 @@ def first_landing_h(water_km: float = 0.0, *, means: OwnMeans | None = None,
     ships too (no source times their trip): the head is on the far bank from then, not
     from the start (advance/holds.py ``Holds.waiting``)."""
     means, current_kmh = _means(means, current_kmh)
-    across_kmh = math.sqrt(means.towing_speed_kmh ** 2 - current_kmh ** 2)
-    return crossing_width_km(water_km, means) / across_kmh + means.load_unload_h
+    return crossing_width_km(water_km, means) / _across_kmh(means, current_kmh) \
+        + means.load_unload_h
 
 
 def crossing_time_factor(water_km: float = 0.0, *, means: OwnMeans | None = None,
