@@ -340,6 +340,42 @@ def test_a_shuttle_crosses_a_fortified_depth_at_the_rules_rate_a_day():
     assert tt.km_at(48.0) == pytest.approx(20.0, abs=1e-6)
 
 
+def test_a_shuttles_head_crosses_a_fortified_depth_round_the_clock():
+    # shuttle33: the rule moves a head through a depth at the breakthrough rate hour by hour
+    # round the clock (simulate._Loop.breach), whatever moves it; a shuttle crossed it only in
+    # its window (06-16 h here), at twice the rate by day and standing at night: at 03:00 at
+    # km 0, at 16:00 at km 10, still at km 10 at 20:00 (94rc into Hailar: 2.7 km in 3.2 h)
+    from types import SimpleNamespace
+
+    from logistics.advance.schedule import MarchSchedule
+
+    sched = MarchSchedule(start_hour=6.0, hours_per_day=12.0, close_up_h=2.0)
+    depth = SimpleNamespace(km_in=0.0, km_out=30.0)
+    tt = _planned_shuttle(101, sched, fortified=(depth,), breakthrough_km_per_day=10.0)
+    for hour in (3.0, 12.0, 20.0, 30.0, 60.0):
+        assert tt.km_at(hour) == pytest.approx(10.0 * hour / 24.0, abs=1e-6)
+    assert tt.first_time_at_km(30.0) == pytest.approx(72.0, abs=1e-6)
+
+
+def test_a_shuttle_in_a_depth_when_its_window_closes_crosses_on_that_night():
+    # the shuttle's first lift reaches a depth at km 60 at 08:00 (60 km at 30 km/h from the
+    # window's opening at 06:00); a marching head crosses its 5 km at 10 km a day in 12 h
+    # round the clock, so out at 20:00, after the window (06-16 h) has closed. Before, the
+    # shuttle crossed it in 5 h of its window (twice the rate), out at 13:00
+    from types import SimpleNamespace
+
+    from logistics.advance.schedule import MarchSchedule
+
+    sched = MarchSchedule(start_hour=6.0, hours_per_day=12.0, close_up_h=2.0)
+    depth = SimpleNamespace(km_in=60.0, km_out=65.0)
+    tt = _planned_shuttle(101, sched, fortified=(depth,), breakthrough_km_per_day=10.0)
+    t_in, t_out = tt.first_time_at_km(60.0), tt.first_time_at_km(65.0)
+    assert t_out - t_in == pytest.approx(12.0, abs=1e-6)
+    for f in (0.25, 0.5, 0.75):
+        assert tt.km_at(t_in + 12.0 * f) == pytest.approx(60.0 + 5.0 * f, abs=1e-6)
+    assert np.all(tt.tail_km <= tt.km + 1e-9)
+
+
 def test_a_shuttle_marches_by_day_once_the_wet_season_ends_the_heat_rule():
     # withheld30: a shuttle keeps its men on foot's window of the season in force. The heat
     # rule's night marches (march.yaml foot_column heat_rule: dry season only) held the 17th,

@@ -584,11 +584,10 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
     foot column's window in that season, the season, its men on foot's step times), in order;
     the heat rule's night marches hold only in its season:
     :class:`~logistics.advance.schedule.SeasonalWindow`);
-    embark/debark from its march norm. Through a ``fortified`` stretch the trucks and the men
-    (who are never faster than the trucks) cross at the rule's breakthrough rate, as the step
-    loop moves a formation there (``simulate._Loop.breach``): a shuttle is laid on hours under
-    way, so a day of ``breakthrough_km_per_day`` takes the window's moving hours a day (its
-    hours less the close-up).
+    embark/debark from its march norm. Through a ``fortified`` stretch the head crosses at the
+    rule's breakthrough rate round the clock, as the step loop moves a marching head there
+    (``simulate._Loop.breach``), and the trucks and the men behind it take the window's hours
+    under way of that crossing (``advance.shuttle._through_depths``).
 
     - ``unit``: the formation (its lift, men, norm, start); ``army``: its army (H-hour, the
       run's end); ``norms``: the march norms (the foot norm's speed); ``options``: the plan's
@@ -632,17 +631,6 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
             trucks_day = replace(march_window, night_hours=norm.night_hours,
                                  night_speed_factor=norm.night_speed_factor)
             t = t / trucks_day.mean_speed_factor
-        if fortified and math.isfinite(breakthrough_km_per_day) and breakthrough_km_per_day > 0:
-            step_km = np.diff(cum_km, prepend=cum_km[0])  # step k ends at cum_km[k]
-            mid = cum_km - step_km / 2.0
-            inside = np.zeros(len(cum_km), dtype=bool)
-            for fp in fortified:
-                inside |= (mid > fp.km_in) & (mid < fp.km_out)
-            # a day under way is the window's moving hours (its hours less the close-up: the
-            # shuttle is laid on march_window.moving_hours), not its hours (review21)
-            breach_s = (step_km / breakthrough_km_per_day * march_window.moving_hours_per_day
-                        * 3600.0)
-            t = np.where(inside, np.maximum(t, breach_s), t)
         cum_h = np.cumsum(t) / 3600.0
         cum_h -= cum_h[0]
         f = np.where(np.isfinite(step_fuel_l[season][i]), step_fuel_l[season][i], 0.0)
@@ -680,7 +668,9 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
         route=(cum_km, route["lon"].to_numpy(float), route["lat"].to_numpy(float)),
         fuel_type=fuel_types[i],
         bound_km=norm.shuttle_bound_km if norm is not None else None,
-        march_leg_h=walk_leg_h, later_seasons=later)
+        march_leg_h=walk_leg_h, later_seasons=later,
+        depths=tuple((fp.km_in, fp.km_out) for fp in fortified),
+        rate_km_per_day=breakthrough_km_per_day)
     if not tt.ok:
         notes.append(f"{unit.id}: the truck shuttle cannot be made ({tt.reason}); it moves at "
                      "the trucks' pace")

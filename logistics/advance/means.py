@@ -148,7 +148,8 @@ def shuttle_planner(*, men: int, lift_men: int, route_km: float, start_h: float,
                     truck_leg_h, truck_fuel_l_per_km: float, march_kmh: float, march_hours,
                     load_h: float, unload_h: float, route=None,
                     fuel_type: str = "petrol", bound_km: float | None = None,
-                    march_leg_h=None, later_seasons=()) -> Timetable:
+                    march_leg_h=None, later_seasons=(), depths=(),
+                    rate_km_per_day: float = math.inf) -> Timetable:
     """``ShuttlePlanner``: :func:`~logistics.advance.shuttle.shuttle_timetable` as a
     :class:`Timetable` (mode ``truck``; head ``km``, ``tail_km``, the trucks' ``fuel_l``)."""
     from logistics.advance.shuttle import shuttle_timetable
@@ -159,7 +160,8 @@ def shuttle_planner(*, men: int, lift_men: int, route_km: float, start_h: float,
                                march_kmh=float(march_kmh), march_hours=march_hours,
                                load_h=float(load_h), unload_h=float(unload_h), route=route,
                                bound_km=bound_km, march_leg_h=march_leg_h,
-                               later_seasons=later_seasons)
+                               later_seasons=later_seasons, depths=depths,
+                               rate_km_per_day=rate_km_per_day)
     fields["fuel_type"] = fuel_type
     return _timetable("truck", fields)
 

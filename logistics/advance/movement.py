@@ -45,6 +45,7 @@ __all__ = [
     "MODES",
     "MOVEMENT_MODE",
     "Timetable",
+    "merged_depths",
     "Railhead",
     "Reached",
     "TruckLegHours",
@@ -189,6 +190,22 @@ def _interp_time(t: float, times: np.ndarray, values: np.ndarray) -> float:
     return float(values[i - 1] + (values[i] - values[i - 1]) * (t - t0) / (t1 - t0))
 
 
+def merged_depths(depths: Sequence[tuple[float, float]], lo: float, hi: float
+                  ) -> list[tuple[float, float]]:
+    """``(km_in, km_out)`` stretches of a path cut to ``[lo, hi]``, in order, overlapping or
+    touching ones as one (each km of a depth counted once), empty ones dropped."""
+    merged: list[list[float]] = []
+    for a, b in sorted((float(a), float(b)) for a, b in depths):
+        a, b = max(a, lo), min(b, hi)
+        if b <= a:
+            continue
+        if merged and a <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], b)
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
 def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
                    rate_km_per_day: float) -> Timetable:
     """``tt`` with its body crossing each ``(km_in, km_out)`` stretch of its path no faster
@@ -218,15 +235,7 @@ def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
         return _first_time(km, t, x)
 
     # the delay accrued by the time the body reaches km x: piecewise linear between knots
-    merged: list[list[float]] = []  # overlapping stretches are one depth (each km once)
-    for a, b in sorted((float(a), float(b)) for a, b in depths):
-        a, b = max(a, float(km[0])), min(b, float(km[-1]))
-        if b <= a:
-            continue
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
+    merged = merged_depths(depths, float(km[0]), float(km[-1]))
     knots_x, knots_d, accrued = [float(km[0])], [0.0], 0.0
     for k_in, k_out in merged:
         inner = np.unique(np.concatenate([[k_in, k_out], km[(km > k_in) & (km < k_out)]]))
@@ -380,7 +389,9 @@ class ShuttlePlanner(Protocol):
     ``bound_km``: each lift is dropped at most this far ahead of its pick-up (None: at the
     route's end). ``later_seasons``: ``(from_h, truck_leg_h, march_leg_h,
     truck_fuel_l_per_km)`` of each later season, from ``from_h`` hours after H-hour (the trucks
-    and marchers go on that season's ground from then). Returns a :class:`Timetable` (mode
+    and marchers go on that season's ground from then). ``depths``: ``(km_in, km_out)`` of the
+    fortified depths its head crosses at ``rate_km_per_day`` round the clock. Returns a
+    :class:`Timetable` (mode
     ``"truck"``) with the head (``km``) and the tail (``tail_km``), and the trucks' fuel
     (``fuel_l``)."""
 
@@ -390,4 +401,5 @@ class ShuttlePlanner(Protocol):
                  unload_h: float, bound_km: float | None = None,
                  march_leg_h: TruckLegHours | None = None,
                  later_seasons: Sequence[tuple[float, TruckLegHours, TruckLegHours | None, float]]
-                 = ()) -> Timetable: ...
+                 = (), depths: Sequence[tuple[float, float]] = (),
+                 rate_km_per_day: float = math.inf) -> Timetable: ...

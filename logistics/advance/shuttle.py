@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from logistics.advance.movement import merged_depths
 from logistics.errors import ConfigError, DataError
 
 __all__ = ["Shuttle", "shuttle_advance", "shuttle_timetable"]
@@ -394,6 +395,8 @@ def shuttle_timetable(
     bound_km: float | None = None,
     march_leg_h=None,
     later_seasons: Sequence[tuple[float, object, object, float]] = (),
+    depths: Sequence[tuple[float, float]] = (),
+    rate_km_per_day: float = math.inf,
 ) -> dict:
     """:func:`shuttle_advance` in the step loop's terms (``advance.movement.ShuttlePlanner``):
     the fields of its ``Timetable`` (all but ``mode``, which is ``"truck"``).
@@ -414,6 +417,9 @@ def shuttle_timetable(
     marches on that season's going from when it begins (:class:`_Seasons`: a walk or a run
     across the change goes on at the new going from where it stands), its trucks burn that
     season's litres per km for the km they drive in it.
+    ``depths``: ``(km_in, km_out)`` of each fortified depth the route crosses at the
+    breakthrough rate ``rate_km_per_day``, round the clock as the rule has a marching head
+    cross it (``simulate._Loop.breach``): :func:`_through_depths`.
     """
     n = max(2, int(math.ceil(route_km / step_km)) + 1)
     km = np.linspace(0.0, float(route_km), n)
@@ -423,15 +429,25 @@ def shuttle_timetable(
     def under_at(t: float) -> float:  # hours under way from start_h to clock hour t
         return march_hours(start_h, t) if t >= start_h else -march_hours(t, start_h)
 
-    truck_h, foot_h, back_h = _leg_profiles(km, truck_leg_h, march_leg_h, march_kmh)
-    later = [(under_at(float(h)), *_leg_profiles(km, leg, mleg, march_kmh))
-             for h, leg, mleg, _ in later_seasons]
-    s = shuttle_advance(men, lift_men, km, truck_h, foot_h, truck_back_h=back_h,
-                        load_h=load_h, unload_h=unload_h, bound_km=bound_km, later=later)
     # clock <-> hours under way, hour by hour over the window, and at the window's edges
     clock = np.arange(float(start_h), float(end_h) + 1.0, 1.0)
     under = np.array([march_hours(start_h, t) for t in clock], dtype=float)
     clock, under = _with_window_edges(clock, under, lambda t: march_hours(start_h, t))
+
+    def run(charged: Sequence[tuple[float, float, float]]) -> Shuttle:
+        """The shuttle with each ``(km_in, km_out, hours under way)`` of ``charged`` taking
+        at least those hours (every group crossing it)."""
+        slow = _charged_leg_h(charged)
+        truck_h, foot_h, back_h = _leg_profiles(km, truck_leg_h, march_leg_h, march_kmh, slow)
+        later = [(under_at(float(h)), *_leg_profiles(km, leg, mleg, march_kmh, slow))
+                 for h, leg, mleg, _ in later_seasons]
+        return shuttle_advance(men, lift_men, km, truck_h, foot_h, truck_back_h=back_h,
+                               load_h=load_h, unload_h=unload_h, bound_km=bound_km,
+                               later=later)
+
+    s, crossed = _through_depths(run, depths, rate_km_per_day, under_at,
+                                 lambda u: float(_clock_of(np.array([u]), under, clock)[0]))
+    later = [(under_at(float(h)),) for h, *_ in later_seasons]
     events = set(np.arange(0.0, s.finish_h, 1.0)) | {s.finish_h}
     events.update(h for h, *_ in later if 0.0 <= h <= s.finish_h)  # the going changes there
     for col in ("pickup_h", "depart_h", "arrive_h", "free_h"):
@@ -440,11 +456,21 @@ def shuttle_timetable(
     t = _clock_of(u, under, clock)
     # every clock hour too, so the timetable stands still outside the march window (events
     # alone are joined by straight lines across a night's or a day's rest)
-    t, order = np.concatenate([t, clock]), None
-    u = np.concatenate([u, under])
+    # and where the head goes into and comes out of each depth on the clock
+    edges = [x for *_, t_in, t_out in crossed for x in (t_in, t_out)
+             if clock[0] <= x <= clock[-1]]
+    t = np.concatenate([t, clock, edges])
+    u = np.concatenate([u, under, [under_at(float(x)) for x in edges]])
     order = np.lexsort((u, t))
     t, u = t[order], u[order]
     head, tail = s.at(u)
+    for k_in, k_out, t_in, t_out in crossed:
+        # through the depth the head goes at the rate round the clock, in at t_in (where the
+        # shuttle's first men reach it), out at t_out; never behind the shuttle's own head
+        inside = (t >= t_in) & (t <= t_out)
+        head[inside] = k_in + (k_out - k_in) * (t[inside] - t_in) / max(t_out - t_in, _EPS_H)
+        head[t > t_out] = np.maximum(head[t > t_out], k_out)
+    tail = np.minimum(tail, head)
     # each season's km at its own litres per km (the odometer within the season's hours)
     rates = (truck_fuel_l_per_km, *(float(r) for *_, r in later_seasons))
     ends = (*s._profiles.starts[1:], math.inf)
@@ -472,12 +498,72 @@ def shuttle_timetable(
                 fuel_type="petrol", reason="", stations=(), notes=notes, walk=walk)
 
 
-def _leg_profiles(km: np.ndarray, truck_leg_h, march_leg_h, march_kmh: float
+def _through_depths(run, depths: Sequence[tuple[float, float]], rate_km_per_day: float,
+                    under_at, clock_at) -> tuple[Shuttle, list[tuple[float, float, float, float]]]:
+    """The shuttle ``run(charged)`` with each fortified depth crossed at the breakthrough rate
+    round the clock, and ``(km_in, km_out, in_h, out_h)`` of each (clock hours).
+
+    The rule moves a head through a depth at ``rate_km_per_day`` hour by hour round the clock
+    (``simulate._Loop.breach``), whatever moves it. A shuttle is laid on hours under way of its
+    march window, so the depth is charged, for every group crossing it, the hours under way
+    the window holds between the clock hour the shuttle's head enters it (``in_h``) and the
+    hour it comes out at the rate (``out_h = in_h + depth / rate``): the head is out of it on
+    the clock the rule gives, and the timetable puts it inside at the rate (its caller). Why
+    (shuttle33): a day of the rate in the window's moving hours had the head cross 10 km in a
+    12 h window and stand at night (94rc into Hailar at twice the rate, then halted), where a
+    marching head crosses on through the night. Depths are charged in route order (each
+    head's entry follows the depths before it); overlapping ones are one. ``under_at(t)``:
+    hours under way at clock hour ``t``; ``clock_at(u)``: the earliest clock hour of ``u``."""
+    charged: list[tuple[float, float, float]] = []
+    crossed: list[tuple[float, float, float, float]] = []
+    s = run(charged)
+    if not (math.isfinite(rate_km_per_day) and rate_km_per_day > 0):
+        return s, crossed
+    for k_in, k_out in merged_depths(depths, float(s._profiles.km[0]), s.end_km):
+        t_in = clock_at(_head_reaches_h(s, k_in))
+        t_out = t_in + (k_out - k_in) * 24.0 / rate_km_per_day
+        charged.append((k_in, k_out, under_at(t_out) - under_at(t_in)))
+        crossed.append((k_in, k_out, t_in, t_out))
+        s = run(charged)
+    return s, crossed
+
+
+def _head_reaches_h(s: Shuttle, km: float) -> float:
+    """Hours under way at which the shuttle's head (its foremost men) first reaches ``km``."""
+    lo, hi = s.start_h, s.finish_h
+    if s.at(lo)[0][0] >= km - _EPS_KM:
+        return lo
+    for _ in range(100):
+        mid = 0.5 * (lo + hi)
+        if s.at(mid)[0][0] >= km - _EPS_KM:
+            hi = mid
+        else:
+            lo = mid
+        if hi - lo <= _EPS_H:
+            break
+    return hi
+
+
+def _charged_leg_h(charged: Sequence[tuple[float, float, float]]):
+    """``slow(a, b)``: the least hours under way from km ``a`` to km ``b`` in the charged
+    depths (each ``(km_in, km_out, hours)`` spread evenly over its km); 0 outside them."""
+    def slow(a: float, b: float) -> float:
+        lo, hi = min(a, b), max(a, b)
+        return sum(h * max(0.0, min(hi, k1) - max(lo, k0)) / (k1 - k0)
+                   for k0, k1, h in charged)
+    return slow
+
+
+def _leg_profiles(km: np.ndarray, truck_leg_h, march_leg_h, march_kmh: float, slow=None
                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(truck_h, foot_h, back_h): the cumulative hour profiles of one season at ``km`` (module
-    docstring) from its one-way truck leg hours and its marchers' (None: ``march_kmh``)."""
+    docstring) from its one-way truck leg hours and its marchers' (None: ``march_kmh``);
+    ``slow(a, b)``: the least hours any of them takes on a step (a fortified depth's)."""
     fwd = np.array([truck_leg_h(a, b) for a, b in zip(km[:-1], km[1:])], dtype=float)
     back = np.array([truck_leg_h(b, a) for a, b in zip(km[:-1], km[1:])], dtype=float)
+    if slow is not None:
+        least = np.array([slow(a, b) for a, b in zip(km[:-1], km[1:])], dtype=float)
+        fwd, back = np.maximum(fwd, least), np.maximum(back, least)
     # the men on foot are no faster than the loaded trucks on any step: where the trucks are
     # held (a river's bridge, a climb at walking pace) the men cross and climb with them
     # (assumed: they use the same bridges and tracks; the men's own pace is march_kmh)
