@@ -216,6 +216,23 @@ def test_formation_ids_parents_and_priority_resolve(path):
 
 
 @pytest.mark.parametrize("path", _army_paths(), ids=lambda p: p.name)
+def test_support_formations_other_than_engineers_move_with_a_parent(path):
+    """A ``support`` formation (artillery, anti-tank, mortars, AA) fights in the formation it
+    supports and does not run ahead of it (configs/armies/README.md ``role``): the hold that
+    says so (``Holds.support_held_at``) needs its ``parent``. Without one, the Cavalry-
+    Mechanized Group's 35th Anti-Tank Artillery Brigade drove alone ahead of every brigade of
+    the group and was its first at Kalgan, 16 h before any of them (whole-group rows are scored
+    on the first to reach a place). Engineers are the exception: they work ahead of the troops
+    they serve ([BELOBORODOV] the column tracks cut through the taiga)."""
+    for f in _formations(_doc(path)):
+        if f.get("role") != "support" or f.get("kind") == "engineer_sapper_brigade":
+            continue
+        assert f.get("parent"), (
+            f"{path.name}: support formation {f['id']} ({f.get('kind')}) names no parent: "
+            "nothing holds it behind the formation it supports")
+
+
+@pytest.mark.parametrize("path", _army_paths(), ids=lambda p: p.name)
 def test_formations_name_known_kinds_norms_standards_and_vehicles(path):
     doc = _doc(path)
     standards = _norms("formations")["standards"]

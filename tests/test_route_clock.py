@@ -142,6 +142,16 @@ def _choose(box_terrain, fd_start_h: float):
     """A region 20 km deep across the middle of the box (a gap of 3 km north and south); the
     rifle forces (``rds``, assault) from H-hour, the bypassing brigade (``fd``) from
     ``fd_start_h``."""
+    routes, notes, units, region = _choose_units(
+        box_terrain, lambda t: [_box_unit(t, "fd", "bypass", fd_start_h)])
+    through = bool(fortified_passes(routes["fd"].segments, [region], units[0]))
+    return through, [n for n in notes if n.startswith("fd: going round")]
+
+
+def _choose_units(box_terrain, make):
+    """The routes :func:`choose_routes` gives the formations ``make(terrain)`` with the rifle
+    forces (``rds``, assault from H-hour) on the box of :func:`_choose`: (routes, notes,
+    units, region)."""
     from logistics.advance.route_choice import choose_routes
     from logistics.advance.routes import RouteCache
     from logistics.cost.models import CostModels
@@ -153,7 +163,7 @@ def _choose(box_terrain, fd_start_h: float):
     t = metric_terrain(t["elevation_m"].values, tc, x=t["x"].values, y=t["y"].values,
                        attrs=t.attrs)
     region = Region("d", "D", box(124.75, 46.025, 125.0, 46.575), (), "sourced", depth_km=20.0)
-    units = [_box_unit(t, "fd", "bypass", fd_start_h), _box_unit(t, "rds", "assault", 0.0)]
+    units = [*make(t), _box_unit(t, "rds", "assault", 0.0)]
     army = SimpleNamespace(source="toy.yaml", routing=SimpleNamespace(stencil=16),
                            formations=[SimpleNamespace(id=u.id) for u in units])
     notes: list[str] = []
@@ -162,8 +172,7 @@ def _choose(box_terrain, fd_start_h: float):
                            models=CostModels(), options=opts, cache=RouteCache(),
                            first_season="dry", taiga_km=0.0, ferry_sites={}, sides=None,
                            notes=notes)
-    through = bool(fortified_passes(routes["fd"].segments, [region], units[0]))
-    return through, [n for n in notes if n.startswith("fd: going round")]
+    return routes, notes, units, region
 
 
 def test_a_bypassing_formation_follows_the_breach_its_army_has_already_opened(box_terrain):
@@ -181,6 +190,27 @@ def test_a_bypassing_formation_ahead_of_the_breach_still_goes_round(box_terrain)
     round is quicker, as before."""
     _, said = _choose(box_terrain, fd_start_h=0.0)
     assert "it goes round" in said[0] and "open breach" not in said[0]
+
+
+def test_a_forward_detachment_takes_its_parents_way_round_the_region(box_terrain):
+    """A forward detachment leads its main body on the body's axis (route_choice._leads): its
+    body (``body``, bypass, from H-hour) goes round the region; the detachment (``fd``, bypass,
+    four days later) would follow the breach the rifle forces have opened by then on its own
+    clock (as in the test above), and on main it did, its body round the region's end: the
+    10th Mechanized Corps round the Dongning region, its forward detachment through it, 90 km
+    apart. It goes round with its body."""
+    def make(t):
+        body, fd = _box_unit(t, "body", "bypass", 0.0), _box_unit(t, "fd", "bypass", 96.0)
+        body.role, fd.role, fd.parent = "main_body", "forward_detachment", "body"
+        return [fd, body]
+
+    routes, notes, _, _ = _choose_units(box_terrain, make)
+    said = [n for n in notes if n.startswith(("fd: going round", "body: going round"))]
+    assert any(n.startswith("body:") and "it goes round" in n for n in said), said
+    assert any(n.startswith("fd:") and "body's forward detachment" in n
+               and "it goes round too" in n for n in said), said
+    km = {f: float(routes[f].segments["cum_km"].iloc[-1]) for f in ("fd", "body")}
+    assert km["fd"] == pytest.approx(km["body"], abs=1.0), km  # one axis: the same way round
 
 
 def test_a_bypassing_formation_pays_the_ferrying_of_the_way_round(box_terrain):
