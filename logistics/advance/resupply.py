@@ -518,15 +518,18 @@ class Resupply:
         wherever and whenever the convoy unloaded: the 36th Army's reserve took its litres at
         the 205th Tank Brigade, up to 240 km beyond it, up to 22 h after the convoy had
         passed its carrier); drawn anywhere, it stays in ``d``.
-        Named simplifications: the trucks' own fuel is the leg to ``where`` (on ``d``'s
-        record), no ferry time of its own is added for a part, and a one-truck convoy's part
-        does not hold it."""
+        Every truck burns its own leg: the trucks split off for a taker burn theirs (on the
+        taker's record, :meth:`split_burn_l`), the rest of the convoy the leg to ``where`` (on
+        ``d``'s record). Named simplifications: no ferry time of its own is added for a part,
+        and a one-truck convoy's part does not hold it (its truck burns both legs)."""
         col = self.trucks[column]
         scale = 1.0 if col.kind == "river" else self.plan.speed_scale  # ships: no land scale
         season = self.season(t_h)
         there = col.leg(self.cell_of(where), season) if where else None
         carrier = self.reserve_at()
         others = []
+        own_where_l = d.truck_fuel_l / max(d.trucks, 1)  # a truck's own burn on its leg to where
+        split_trucks, eaten_l = 0, 0.0
         for fid, litres in shares.items():
             at = carrier if fid == RESERVE else fid  # the formation whose head it goes to
             if at is None or at == where or litres <= 0.0 or there is None:
@@ -548,9 +551,36 @@ class Resupply:
                 if d.trucks > 1:
                     col.split_off(d.convoy, trucks, arrive + col.unload_h + (
                         back_h if np.isfinite(back_h) else 0.0), trip=d.trip)
+                    split_trucks += trucks
+                own_l, extra_l = self.split_burn_l(col, leg, own_where_l, trucks)
+                eaten = min(litres, extra_l)
+                eaten_l += eaten
+                others.append(replace(d, time_h=arrive, litres=litres - eaten,
+                                      truck_fuel_l=own_l, formation_id=fid,
+                                      note=f"{d.note}; {note}"))
+                continue
             others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
                                   formation_id=fid, note=f"{d.note}; {note}"))
-        return replace(d, litres=d.litres - sum(o.litres for o in others)), others
+        return replace(d, litres=d.litres - sum(o.litres for o in others) - eaten_l,
+                       truck_fuel_l=max(d.truck_fuel_l - split_trucks * own_where_l, 0.0)
+                       ), others
+
+    def split_burn_l(self, col, leg, own_where_l: float, trucks: int) -> tuple[float, float]:
+        """(litres ``trucks`` trucks split off a convoy burn on their own leg ``leg`` there and
+        back, litres of their load that burn eats beyond what their trip to the convoy's
+        formation would have eaten): each truck burns its leg's fuel (the cost engine's, times
+        ``plan.fuel_scale``, as :meth:`TruckColumn.dispatch
+        <logistics.supply.trucks.TruckColumn.dispatch>`), and what goes beyond its own tank
+        comes out of its load. Why: the split-off trucks were booked with the burn of the
+        convoy's leg to its formation (``own_where_l`` a truck) and their own share booked
+        none, so a part sent 200 km beyond the convoy's formation burned no more than the
+        trucks that stayed with it (issue convoyfuel33)."""
+        per = leg.fuel_l * self.plan.fuel_scale
+        if not np.isfinite(per):
+            per = own_where_l
+        tank = col.truck_tank_l
+        extra = max(0.0, per - tank) - max(0.0, own_where_l - tank)
+        return trucks * per, trucks * max(extra, 0.0)
 
     def ferried_behind(self, fid: str, column: int, t_h: float) -> tuple[float, ...]:
         """The hours at which the formation was (or will be) all across each big river it is
