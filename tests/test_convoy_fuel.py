@@ -57,3 +57,32 @@ def test_a_share_on_the_way_burns_nothing_of_its_own(corridor):
     by = {q[2].formation_id: q[2] for q in loop.queue}
     assert by["(reserve)"].truck_fuel_l == 0.0
     assert by["corridor,carrier"].truck_fuel_l == pytest.approx(8 * 600.0)
+
+
+@pytest.mark.parametrize("burned_l, short", [(2400.0, True), (24.0, False)])
+def test_a_formation_short_by_its_burn_until_a_load_reaches_it_is_short(corridor, burned_l,
+                                                                       short):
+    """"corridor" at km 300, its tanks full (2,000 L), having burned ``burned_l`` in the last
+    day (100 L or 1 L an hour): a load sent at 24 h reaches it 2 h loading + 10 h out later,
+    when it lacks 1,200 L (short: more than 1 % of its refill) or 12 L (not short). Short,
+    the column's load is timed to it, keyed to it, and sized to its 1,200 L and the reserve's
+    3,000 L of room; else the reserve's load goes to the carrier. On main a formation full
+    now never counted as short: the reserve's load drove to the carrier and "corridor" got
+    none until its tanks lacked 20 L, its load then 12 h away."""
+    from logistics.advance.resupply import RESERVE
+
+    loop = _loop(corridor, front_full=True)
+    loop.state["corridor"].consumed_l = burned_l
+    served = ["corridor", "carrier"]
+    lead = {fid: loop.lead_h(0, fid, 24.0) for fid in served}
+    assert lead == {"corridor": pytest.approx(12.0), "carrier": pytest.approx(4.0)}
+    want = ("corridor", served, "corridor") if short else ("carrier", served, RESERVE)
+    loop.note_burn(24.0)
+    assert loop.aim(24.0, served, lead_h=lead.get) == want
+    loop.dispatch(24.0)
+    sent = sorted((round(q[2].time_h, 6), q[2].formation_id, q[2].litres) for q in loop.queue)
+    if short:  # 9 trucks: the reserve's 3,000 L dropped at the carrier on the way
+        assert sent == [(28.0, RESERVE, 3000.0), (36.0, "corridor,carrier", 1500.0)]
+        assert loop.state["corridor"].en_route_l == pytest.approx(1200.0)
+    else:  # 7 trucks for the reserve's room; the 4 L "corridor" burns meanwhile split off
+        assert [(h, litres) for h, _, litres in sent] == [(28.0, 3496.0), (36.0, 4.0)]

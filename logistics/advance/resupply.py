@@ -263,10 +263,38 @@ class Resupply:
         tt = self.timetable(fid)
         return tt is None or getattr(tt, "fuel_l", None) is not None
 
-    def wants_fuel(self, fid: str) -> bool:
-        """Whether the convoys serve a formation whose tanks lack more than 1 % of its refill
-        (less what is already on its way)."""
-        return self.fuelled_by_convoy(fid) and self.need_l(fid) > 0.01 * self.fp[fid].refill_l
+    def wants_fuel(self, fid: str, t_h: float = 0.0, ahead_h: float = 0.0) -> bool:
+        """Whether the convoys serve a formation that will lack more than 1 % of its refill
+        when a load sent at ``t_h`` can reach it, ``ahead_h`` hours later (its lack now and its
+        burn at its rate of the last day until then, less what is already on its way:
+        :func:`want_at_one`, the want a load for it is sized to).
+
+        assumed: a convoy is sent for the fuel the formation will lack when it arrives, so a
+        formation full now but burning is short by its burn over the load's loading and drive
+        out (:meth:`lead_h`); the same 1 % threshold as its lack now. Why: a formation counted
+        as short only once its tanks lacked 1 %, though the loads were sized to its want at
+        their arrival, so a formation full at a convoy's hour got no load until its next
+        hour, a whole loading and drive out later, and one near full fell short by the burn
+        of the trip (issue convoyfuel33). No source gives the rule; one rule for every army."""
+        if not self.fuelled_by_convoy(fid):
+            return False
+        rate = self.burn_l_per_h(fid, t_h) if ahead_h > 0.0 else 0.0
+        return want_at_one(self, fid, rate, ahead_h) > 0.01 * self.fp[fid].refill_l
+
+    def lead_h(self, column: int, fid: str, t_h: float) -> float:
+        """Hours a load of column ``column`` sent at ``t_h`` takes to reach formation ``fid``'s
+        head: its loading and its leg out (the cost engine's, scaled and stretched as
+        :meth:`TruckColumn.dispatch <logistics.supply.trucks.TruckColumn.dispatch>` does; no
+        jitter, no ferrying). 0 when the formation has no route cells or no way is found (the
+        column's dispatch then says why)."""
+        col = self.trucks[column]
+        if not len(self.fp[fid].cells):
+            return 0.0
+        leg = col.leg(self.cell_of(fid), self.season(t_h))
+        if not leg.reachable:
+            return 0.0
+        scale = 1.0 if col.kind == "river" else self.plan.speed_scale
+        return col.load_h + leg.out_s / 3600.0 / scale * col.stretch
 
     def dispatch(self, t_h: float) -> None:
         """Send every convoy back at its railhead to the army: a column's convoy is timed to
@@ -303,7 +331,8 @@ class Resupply:
         for n, col in enumerate(self.trucks):
             if col.kind != "truck":
                 continue
-            aim = self.aim(t_h, served, free=lambda key, col=col: col.free(key, t_h))
+            aim = self.aim(t_h, served, free=lambda key, col=col: col.free(key, t_h),
+                           lead_h=lambda fid, n=n: self.lead_h(n, fid, t_h))
             if aim is None:
                 continue
             where, targets, key = aim
@@ -336,7 +365,8 @@ class Resupply:
                     and col.leg(self.cell_of(fid), season).reachable
 
             aim = self.aim(t_h, served, reachable=reached,
-                           free=lambda key, col=col: col.free(key, t_h))
+                           free=lambda key, col=col: col.free(key, t_h),
+                           lead_h=lambda fid, n=n: self.lead_h(n, fid, t_h))
             if aim is not None:
                 where, targets, key = aim
                 self.send(t_h, n, where, targets, key, reserve_room)
@@ -399,7 +429,8 @@ class Resupply:
             self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
 
     def aim(self, t_h: float, served: list[str], reachable: Callable[[str], bool] | None = None,
-            free: Callable[[str], bool] | None = None
+            free: Callable[[str], bool] | None = None,
+            lead_h: Callable[[str], float] | None = None
             ) -> tuple[str, list[str], str] | None:
         """(the formation a convoy sent now is timed to, the formations its load serves in
         order, whose load it is: that formation's id or :data:`RESERVE`): the first of
@@ -416,7 +447,10 @@ class Resupply:
         formation now (its id; :data:`RESERVE` for the reserve's; :meth:`TruckColumn.free
         <logistics.supply.trucks.TruckColumn.free>`: not while its last load for it is on the
         road): the load is timed to the first that wants fuel and is free; None: every one is
-        free. The one rule for trucks and ships (:meth:`dispatch`).
+        free. ``lead_h``: hours a load sent now takes to reach a formation (its id;
+        :meth:`lead_h`): a formation wants fuel when it will lack it by then
+        (:meth:`wants_fuel`); None: its lack now. The one rule for trucks and ships
+        (:meth:`dispatch`).
 
         The reserve is a destination of its own (assumed: it is the army's fuel on its own
         transport, ``fuel.carried_refills``, the mobile sections of the army's fuel depots the
@@ -448,8 +482,11 @@ class Resupply:
         timetable), which left out a truck shuttle the convoys serve (the 17th Army's rifle
         divisions): it is now ``served``'s, the one rule (:meth:`fuelled_by_convoy`)."""
         ok = served if reachable is None else [fid for fid in served if reachable(fid)]
-        target = next((fid for fid in ok if self.wants_fuel(fid)
-                       and (free is None or free(fid))), None)
+
+        def short(fid: str) -> bool:
+            return self.wants_fuel(fid, t_h, 0.0 if lead_h is None else lead_h(fid))
+
+        target = next((fid for fid in ok if (free is None or free(fid)) and short(fid)), None)
         if target is not None:
             where, key = target, target
         else:
@@ -461,7 +498,7 @@ class Resupply:
             # road), else where the reserve is (its carrier; drawn anywhere: the first formation
             # the convoys serve, one rule with ``served``); its load shared in priority order
             carrier = self.reserve_at()
-            places = [fid for fid in ok if self.wants_fuel(fid)][:1] + (
+            places = [fid for fid in ok if short(fid)][:1] + (
                 [carrier] if carrier is not None else ok)
             where = next((fid for fid in places
                           if len(self.fp[fid].cells) and (reachable is None or reachable(fid))),
