@@ -86,3 +86,63 @@ def test_a_formation_short_by_its_burn_until_a_load_reaches_it_is_short(corridor
         assert loop.state["corridor"].en_route_l == pytest.approx(1200.0)
     else:  # 7 trucks for the reserve's room; the 4 L "corridor" burns meanwhile split off
         assert [(h, litres) for h, _, litres in sent] == [(28.0, 3496.0), (36.0, 4.0)]
+
+
+def _full_reserve_at_4h(corridor):
+    """The load of 8 trucks sent at 0 h for "corridor" (km 300, 1,000 L short) drops the
+    reserve's 3,000 L at its carrier (km 60) at 4 h; the reserve filled meanwhile (an airlift's
+    load, say), the carrier's tanks full."""
+    loop = _loop(corridor, front_full=False)
+    loop.dispatch(0.0)
+    loop.ledger.reserve_l[:] = loop.ledger.reserve_capacity_l
+    return loop
+
+
+def test_a_reserve_share_finding_the_reserve_full_waits_for_a_taker(corridor):
+    """The share waits at the carrier with 6 of the convoy's trucks (back at the railhead an
+    hour after it is unloaded, plus 1 h unloading and 2 h back) instead of driving back: at
+    5 h the carrier, having burned 500 L, takes 500 L; at 6 h the reserve, drawn down by
+    1,000 L, takes 1,000 L; the last 1,500 L wait on. Nothing goes back. On main the 3,000 L
+    were driven back at 4 h (returned) and the next load for the reserve's room drove them out
+    again."""
+    from logistics.advance.resupply import RESERVE
+
+    loop = _full_reserve_at_4h(corridor)
+    col = loop.trucks[0]
+    loop.book_due(4.0)
+    assert loop.army_day["returned"] == pytest.approx(0.0)
+    assert [(q[2].time_h, q[2].formation_id, q[2].litres) for q in loop.queue
+            if q[2].formation_id == RESERVE] == [(5.0, RESERVE, pytest.approx(3000.0))]
+    assert loop.reserve_en_route_l == pytest.approx(3000.0)
+    assert col.present(0, 4.5) == 12  # 6 wait, 2 drive on to "corridor"
+    loop.state["carrier"].elements[0].tanks[:] -= 500.0
+    loop.book_due(5.0)
+    assert loop.deliveries[-1]["formation_id"] == "carrier"
+    assert loop.deliveries[-1]["litres"] == pytest.approx(500.0)
+    loop.ledger.reserve_l[:] -= 1000.0
+    loop.book_due(6.0)
+    assert loop.deliveries[-1]["formation_id"] == RESERVE
+    assert loop.deliveries[-1]["litres"] == pytest.approx(1000.0)
+    assert col.present(0, 9.5) == 12  # the 6 still wait with 1,500 L (back at 7 + 3 h)
+    assert loop.army_day["returned"] == pytest.approx(0.0)
+    assert loop.reserve_en_route_l == pytest.approx(1500.0)
+
+
+def test_a_reserve_share_waits_a_day_at_most(corridor):
+    """Nobody at the carrier takes the share and the reserve stays full: it waits from 4 h to
+    28 h (WAIT_AT_CARRIER_H, a day) and then goes back, its 3,000 L returned once, its rows
+    offering 3,000 L in all; its trucks are back at 28 + 1 + 2 h."""
+    from logistics.advance.resupply import RESERVE, WAIT_AT_CARRIER_H
+
+    loop = _full_reserve_at_4h(corridor)
+    for h in range(4, 40):
+        loop.book_due(float(h))
+        loop.ledger.reserve_l[:] = loop.ledger.reserve_capacity_l
+        if h == 4 + WAIT_AT_CARRIER_H - 1:
+            assert loop.army_day["returned"] == pytest.approx(0.0)
+    assert loop.army_day["returned"] == pytest.approx(3000.0)
+    rows = [r for r in loop.deliveries if r["formation_id"] == RESERVE]
+    assert sum(r["offered_l"] for r in rows) == pytest.approx(3000.0)
+    assert sum(r["litres"] for r in rows) == pytest.approx(0.0)
+    assert loop.reserve_en_route_l == pytest.approx(0.0)
+    assert loop.trucks[0].present(0, 30.9) == 14 and loop.trucks[0].present(0, 31.0) == 20

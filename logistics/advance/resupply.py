@@ -48,6 +48,13 @@ ON_THE_WAY_DETOUR_KM = 25.0
 #: fitted to any army.
 RECENT_BURN_H = 24.0
 
+#: hours at most a convoy's share for the army's reserve that found the reserve full waits at
+#: its carrier for room or a taker there (:meth:`Resupply.wait_at_carrier`) before its trucks
+#: drive it back. assumed: a day, the march by day and the halt by night in which the
+#: formations at the carrier draw the reserve down (as :data:`RECENT_BURN_H`); not fitted to
+#: any army.
+WAIT_AT_CARRIER_H = 24.0
+
 
 def detour_km(start: tuple[float, float], end: tuple[float, float],
               via: tuple[float, float]) -> float:
@@ -129,6 +136,8 @@ class Resupply:
         if held is not d:
             self.expected[id(held)] = self.expected.pop(id(d), {})
             self.convoy_sent[id(held)] = (where, column, now)
+            if id(d) in self.reserve_shares:
+                self.reserve_shares[id(held)] = self.reserve_shares.pop(id(d))
         return held
 
     def book(self, d: Delivery) -> None:
@@ -172,11 +181,27 @@ class Resupply:
         self.reserve_en_route_l = max(0.0, self.reserve_en_route_l - shares.get(RESERVE, 0.0))
         reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
         taken += reserve
+        offered = d.litres
+        share = self.reserve_shares.pop(id(d), None)
+        if share is not None and d.litres - taken > 1.0:
+            # the reserve is full: the formations at the carrier, then it waits there
+            for fid in self.near_reserve():
+                before = self.tanks_of(fid)
+                taken += self.ledger.fill(self.accounts(fid, season), d.litres - taken,
+                                          d.fuel_type)
+                t = self.tanks_of(fid) - before
+                if t > 0:
+                    by.append((fid, t))
+                    self.state[fid].day["delivered"] += t
+            if d.litres - taken > 1.0 and self.wait_at_carrier(d, d.litres - taken, share):
+                offered = taken
+                if taken <= 0.0 and share[2] is not None:
+                    return  # still waiting: nothing taken this hour, no row
         if reserve > 0 or not by:
             by.append((RESERVE, reserve))
-        self.ledger.book_delivery(d.litres, taken)
+        self.ledger.book_delivery(offered, taken)
         self.army_day["delivered"][d.kind] += taken
-        self.army_day["returned"] += d.litres - taken
+        self.army_day["returned"] += offered - taken
         self.army_day["truck_fuel"] += d.truck_fuel_l
         # tidy: one row per delivery and taker (a formation, or the army's reserve), the
         # litres each took; the delivery's own figures repeat on each of its rows
@@ -185,10 +210,66 @@ class Resupply:
             self.deliveries.append({
                 "delivery_id": delivery_id,
                 "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
-                "kind": d.kind, "offered_l": d.litres, "litres": litres,
+                "kind": d.kind, "offered_l": offered, "litres": litres,
                 "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
                 "note": d.note,
             })
+
+    def near_reserve(self) -> list[str]:
+        """The formations the convoys serve whose heads are within the reserve's reach of its
+        place (its carrier's head, ``fuel.reserve_reach_km``), in fuel priority order: those
+        that could draw on it there, and so take a share for it the full reserve cannot
+        (:meth:`book`). None when the reserve is drawn anywhere."""
+        if not self.reserve_place.located:
+            return []
+        return [fid for fid in self.order if self.fuelled_by_convoy(fid)
+                and self.reserve_place.in_reach(*self.lonlat(fid, self.lead(fid).s))]
+
+    def wait_at_carrier(self, d: Delivery, rest_l: float,
+                        share: tuple[int, list | None, float | None]) -> bool:
+        """Whether ``rest_l`` litres of the reserve's share ``d`` that neither the full reserve
+        nor the formations at its carrier took (:meth:`book`) wait there with their trucks, an
+        hour at a time, rather than drive back; when so, they are offered again in an hour
+        (a delivery of their own, booked on the road for the reserve) and their trucks are
+        back that much later. ``share``: (column, its trucks' record or None, the hour it first
+        reached the carrier or None).
+
+        assumed: a share for the reserve is the army's fuel on its trucks at the reserve's
+        place: it waits there for room (the formations drawing the reserve down) or for a
+        formation there to want it, at most :data:`WAIT_AT_CARRIER_H` hours and while the
+        column's road is open and a formation the convoys serve is left; the trucks a convoy
+        dropping it on its way leaves with it are as many as it fills (the column's payload).
+        Why: a share that found the reserve full (filled meanwhile by an airlift or a load's
+        rest) drove its litres back to the railhead, and the next load for the reserve's room
+        drove them out again (issue convoyfuel33)."""
+        column, entry, since = share
+        col = self.trucks[column]
+        since = d.time_h if since is None else since
+        then = d.time_h + 1.0
+        if then - since > WAIT_AT_CARRIER_H or then >= col.until_h \
+                or not any(self.fuelled_by_convoy(fid) for fid in self.order):
+            return False
+        carrier = self.reserve_at()
+        back_h = 0.0
+        if carrier is not None and len(self.fp[carrier].cells):
+            leg = col.leg(self.cell_of(carrier), self.season(d.time_h))
+            scale = 1.0 if col.kind == "river" else self.plan.speed_scale
+            back_h = leg.back_s / 3600.0 / scale * col.stretch if leg.reachable else 0.0
+        back = then + col.unload_h + back_h
+        if entry is None and 0 <= d.convoy < len(col.sizes):
+            trucks = max(1, min(max(d.trucks, 1), math.ceil(rest_l / max(col.payload_l, 1e-9)
+                                                            - 1e-9)))
+            entry = col.split_off(d.convoy, trucks, back, trip=d.trip)
+        elif entry is not None:
+            entry[0] = max(entry[0], back)
+        waiting = replace(d, time_h=then, litres=rest_l, truck_fuel_l=0.0, note=(
+            d.note if since < d.time_h else
+            f"{d.note}; the reserve full, waited at its carrier"))
+        self.reserve_shares[id(waiting)] = (column, entry, since)
+        self.expected[id(waiting)] = {RESERVE: rest_l}
+        self.reserve_en_route_l += rest_l
+        self._push(waiting)
+        return True
 
     def advancing_first(self, named: list[str]) -> list[str]:
         """A convoy's formations in its order, those the convoys still serve first
@@ -421,6 +502,8 @@ class Resupply:
                                         if k in (where, RESERVE) and k not in apart}
             if not ships:
                 self.convoy_sent[id(first)] = (where, n, ferried)
+            if where == self.reserve_at() and shares.get(RESERVE, 0.0) > 0.0:
+                self.reserve_shares[id(first)] = (n, None, None)  # unloaded at the carrier
             self._push(first)
             for other in others:
                 self.expected[id(other)] = {other.formation_id: other.litres}
@@ -577,8 +660,11 @@ class Resupply:
                 offset_h = 0.0
             arrive = max(t_h + col.load_h, d.time_h + offset_h)
             whose = f"the army's reserve's share, with {at}" if fid == RESERVE else "its share"
+            entry = None  # the trucks split off for it (their record in the column's away)
             if self.on_the_way(at, where, column):
                 note = f"{whose}, on the way to {where} ({offset_h:+.1f} h)"
+                others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
+                                      formation_id=fid, note=f"{d.note}; {note}"))
             else:  # a part of the convoy's trucks drives its own leg there and back
                 per_truck = d.litres / max(d.trucks, 1)
                 trucks = min(max(d.trucks - 1, 1), math.ceil(litres / max(per_truck, 1e-9) - 1e-9))
@@ -586,7 +672,7 @@ class Resupply:
                        f"way to {where}, {offset_h:+.1f} h)"
                 back_h = leg.back_s / 3600.0 / scale * col.stretch
                 if d.trucks > 1:
-                    col.split_off(d.convoy, trucks, arrive + col.unload_h + (
+                    entry = col.split_off(d.convoy, trucks, arrive + col.unload_h + (
                         back_h if np.isfinite(back_h) else 0.0), trip=d.trip)
                     split_trucks += trucks
                 own_l, extra_l = self.split_burn_l(col, leg, own_where_l, trucks)
@@ -595,9 +681,8 @@ class Resupply:
                 others.append(replace(d, time_h=arrive, litres=litres - eaten,
                                       truck_fuel_l=own_l, formation_id=fid,
                                       note=f"{d.note}; {note}"))
-                continue
-            others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
-                                  formation_id=fid, note=f"{d.note}; {note}"))
+            if fid == RESERVE:
+                self.reserve_shares[id(others[-1])] = (column, entry, None)
         return replace(d, litres=d.litres - sum(o.litres for o in others) - eaten_l,
                        truck_fuel_l=max(d.truck_fuel_l - split_trucks * own_where_l, 0.0)
                        ), others
