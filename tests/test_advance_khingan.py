@@ -101,10 +101,11 @@ def fuel_is_conserved(r, name: str = "") -> None:
     hand at the start and what was delivered is what was burned and what is on hand at the
     end, nothing lost or counted twice on the way. Delivered: the takers' rows of
     ``deliveries.csv`` by kind, each load's offer taken or driven back, its trucks' own fuel
-    once; on hand: the formations' tanks (detached elements' too) and the army's reserve, day
-    by day; burned: the formations' ``consumed_l``; drained fuel moved between them, not made;
-    the reserve changed by what went into it (delivered, less what the formations' tanks
-    took) less what they drew from it."""
+    once (trucks split off a convoy burning their own; a share that waited at the reserve's
+    carrier burned on its first row); on hand: the formations' tanks (detached elements' too)
+    and the army's reserve, day by day; burned: the formations' ``consumed_l``; drained fuel
+    moved between them, not made; the reserve changed by what went into it (delivered, less
+    what the formations' tanks took) less what they drew from it."""
     a, d, dl = r.army_daily, r.daily, r.deliveries
     days = list(a["date"])
     by_day = d.groupby("date")[["delivered_l", "consumed_l", "from_reserve_l", "drained_l",
@@ -123,6 +124,13 @@ def fuel_is_conserved(r, name: str = "") -> None:
     once = dl.drop_duplicates("delivery_id")
     close(once["offered_l"].sum(), dl["litres"].sum() + a["returned_l"].sum())
     close(once["truck_fuel_l"].sum(), a["truck_fuel_l"].sum())
+    # every truck that drives burns its own leg: trucks split off a convoy for a taker off its
+    # way too (on main they burned nothing of their own)
+    split = once[(once["kind"] == "truck")
+                 & once["note"].str.contains(r"[1-9]\d* of the trucks sent straight to it")
+                 & ~once["note"].str.contains("waited at its carrier", regex=False)]
+    assert (split["truck_fuel_l"] > 0).all(), (name, split.loc[split["truck_fuel_l"] <= 0,
+                                                               "note"].tolist())
     close(by_day["consumed_l"], a["consumed_l"])
     close(by_day["fuel_l"], a["tanks_l"])
     close(a["tanks_l"] + a["reserve_l"], a["on_hand_l"])

@@ -48,6 +48,13 @@ ON_THE_WAY_DETOUR_KM = 25.0
 #: fitted to any army.
 RECENT_BURN_H = 24.0
 
+#: hours at most a convoy's share for the army's reserve that found the reserve full waits at
+#: its carrier for room or a taker there (:meth:`Resupply.wait_at_carrier`) before its trucks
+#: drive it back. assumed: a day, the march by day and the halt by night in which the
+#: formations at the carrier draw the reserve down (as :data:`RECENT_BURN_H`); not fitted to
+#: any army.
+WAIT_AT_CARRIER_H = 24.0
+
 
 def detour_km(start: tuple[float, float], end: tuple[float, float],
               via: tuple[float, float]) -> float:
@@ -129,6 +136,8 @@ class Resupply:
         if held is not d:
             self.expected[id(held)] = self.expected.pop(id(d), {})
             self.convoy_sent[id(held)] = (where, column, now)
+            if id(d) in self.reserve_shares:
+                self.reserve_shares[id(held)] = self.reserve_shares.pop(id(d))
         return held
 
     def book(self, d: Delivery) -> None:
@@ -172,11 +181,27 @@ class Resupply:
         self.reserve_en_route_l = max(0.0, self.reserve_en_route_l - shares.get(RESERVE, 0.0))
         reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
         taken += reserve
+        offered = d.litres
+        share = self.reserve_shares.pop(id(d), None)
+        if share is not None and d.litres - taken > 1.0:
+            # the reserve is full: the formations at the carrier, then it waits there
+            for fid in self.near_reserve():
+                before = self.tanks_of(fid)
+                taken += self.ledger.fill(self.accounts(fid, season), d.litres - taken,
+                                          d.fuel_type)
+                t = self.tanks_of(fid) - before
+                if t > 0:
+                    by.append((fid, t))
+                    self.state[fid].day["delivered"] += t
+            if d.litres - taken > 1.0 and self.wait_at_carrier(d, d.litres - taken, share):
+                offered = taken
+                if taken <= 0.0 and share[2] is not None:
+                    return  # still waiting: nothing taken this hour, no row
         if reserve > 0 or not by:
             by.append((RESERVE, reserve))
-        self.ledger.book_delivery(d.litres, taken)
+        self.ledger.book_delivery(offered, taken)
         self.army_day["delivered"][d.kind] += taken
-        self.army_day["returned"] += d.litres - taken
+        self.army_day["returned"] += offered - taken
         self.army_day["truck_fuel"] += d.truck_fuel_l
         # tidy: one row per delivery and taker (a formation, or the army's reserve), the
         # litres each took; the delivery's own figures repeat on each of its rows
@@ -185,10 +210,66 @@ class Resupply:
             self.deliveries.append({
                 "delivery_id": delivery_id,
                 "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
-                "kind": d.kind, "offered_l": d.litres, "litres": litres,
+                "kind": d.kind, "offered_l": offered, "litres": litres,
                 "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
                 "note": d.note,
             })
+
+    def near_reserve(self) -> list[str]:
+        """The formations the convoys serve whose heads are within the reserve's reach of its
+        place (its carrier's head, ``fuel.reserve_reach_km``), in fuel priority order: those
+        that could draw on it there, and so take a share for it the full reserve cannot
+        (:meth:`book`). None when the reserve is drawn anywhere."""
+        if not self.reserve_place.located:
+            return []
+        return [fid for fid in self.order if self.fuelled_by_convoy(fid)
+                and self.reserve_place.in_reach(*self.lonlat(fid, self.lead(fid).s))]
+
+    def wait_at_carrier(self, d: Delivery, rest_l: float,
+                        share: tuple[int, list | None, float | None]) -> bool:
+        """Whether ``rest_l`` litres of the reserve's share ``d`` that neither the full reserve
+        nor the formations at its carrier took (:meth:`book`) wait there with their trucks, an
+        hour at a time, rather than drive back; when so, they are offered again in an hour
+        (a delivery of their own, booked on the road for the reserve) and their trucks are
+        back that much later. ``share``: (column, its trucks' record or None, the hour it first
+        reached the carrier or None).
+
+        assumed: a share for the reserve is the army's fuel on its trucks at the reserve's
+        place: it waits there for room (the formations drawing the reserve down) or for a
+        formation there to want it, at most :data:`WAIT_AT_CARRIER_H` hours and while the
+        column's road is open and a formation the convoys serve is left; the trucks a convoy
+        dropping it on its way leaves with it are as many as it fills (the column's payload).
+        Why: a share that found the reserve full (filled meanwhile by an airlift or a load's
+        rest) drove its litres back to the railhead, and the next load for the reserve's room
+        drove them out again (issue convoyfuel33)."""
+        column, entry, since = share
+        col = self.trucks[column]
+        since = d.time_h if since is None else since
+        then = d.time_h + 1.0
+        if then - since > WAIT_AT_CARRIER_H or then >= col.until_h \
+                or not any(self.fuelled_by_convoy(fid) for fid in self.order):
+            return False
+        carrier = self.reserve_at()
+        back_h = 0.0
+        if carrier is not None and len(self.fp[carrier].cells):
+            leg = col.leg(self.cell_of(carrier), self.season(d.time_h))
+            scale = 1.0 if col.kind == "river" else self.plan.speed_scale
+            back_h = leg.back_s / 3600.0 / scale * col.stretch if leg.reachable else 0.0
+        back = then + col.unload_h + back_h
+        if entry is None and 0 <= d.convoy < len(col.sizes):
+            trucks = max(1, min(max(d.trucks, 1), math.ceil(rest_l / max(col.payload_l, 1e-9)
+                                                            - 1e-9)))
+            entry = col.split_off(d.convoy, trucks, back, trip=d.trip)
+        elif entry is not None:
+            entry[0] = max(entry[0], back)
+        waiting = replace(d, time_h=then, litres=rest_l, truck_fuel_l=0.0, note=(
+            d.note if since < d.time_h else
+            f"{d.note}; the reserve full, waited at its carrier"))
+        self.reserve_shares[id(waiting)] = (column, entry, since)
+        self.expected[id(waiting)] = {RESERVE: rest_l}
+        self.reserve_en_route_l += rest_l
+        self._push(waiting)
+        return True
 
     def advancing_first(self, named: list[str]) -> list[str]:
         """A convoy's formations in its order, those the convoys still serve first
@@ -263,10 +344,38 @@ class Resupply:
         tt = self.timetable(fid)
         return tt is None or getattr(tt, "fuel_l", None) is not None
 
-    def wants_fuel(self, fid: str) -> bool:
-        """Whether the convoys serve a formation whose tanks lack more than 1 % of its refill
-        (less what is already on its way)."""
-        return self.fuelled_by_convoy(fid) and self.need_l(fid) > 0.01 * self.fp[fid].refill_l
+    def wants_fuel(self, fid: str, t_h: float = 0.0, ahead_h: float = 0.0) -> bool:
+        """Whether the convoys serve a formation that will lack more than 1 % of its refill
+        when a load sent at ``t_h`` can reach it, ``ahead_h`` hours later (its lack now and its
+        burn at its rate of the last day until then, less what is already on its way:
+        :func:`want_at_one`, the want a load for it is sized to).
+
+        assumed: a convoy is sent for the fuel the formation will lack when it arrives, so a
+        formation full now but burning is short by its burn over the load's loading and drive
+        out (:meth:`lead_h`); the same 1 % threshold as its lack now. Why: a formation counted
+        as short only once its tanks lacked 1 %, though the loads were sized to its want at
+        their arrival, so a formation full at a convoy's hour got no load until its next
+        hour, a whole loading and drive out later, and one near full fell short by the burn
+        of the trip (issue convoyfuel33). No source gives the rule; one rule for every army."""
+        if not self.fuelled_by_convoy(fid):
+            return False
+        rate = self.burn_l_per_h(fid, t_h) if ahead_h > 0.0 else 0.0
+        return want_at_one(self, fid, rate, ahead_h) > 0.01 * self.fp[fid].refill_l
+
+    def lead_h(self, column: int, fid: str, t_h: float) -> float:
+        """Hours a load of column ``column`` sent at ``t_h`` takes to reach formation ``fid``'s
+        head: its loading and its leg out (the cost engine's, scaled and stretched as
+        :meth:`TruckColumn.dispatch <logistics.supply.trucks.TruckColumn.dispatch>` does; no
+        jitter, no ferrying). 0 when the formation has no route cells or no way is found (the
+        column's dispatch then says why)."""
+        col = self.trucks[column]
+        if not len(self.fp[fid].cells):
+            return 0.0
+        leg = col.leg(self.cell_of(fid), self.season(t_h))
+        if not leg.reachable:
+            return 0.0
+        scale = 1.0 if col.kind == "river" else self.plan.speed_scale
+        return col.load_h + leg.out_s / 3600.0 / scale * col.stretch
 
     def dispatch(self, t_h: float) -> None:
         """Send every convoy back at its railhead to the army: a column's convoy is timed to
@@ -303,7 +412,8 @@ class Resupply:
         for n, col in enumerate(self.trucks):
             if col.kind != "truck":
                 continue
-            aim = self.aim(t_h, served, free=lambda key, col=col: col.free(key, t_h))
+            aim = self.aim(t_h, served, free=lambda key, col=col: col.free(key, t_h),
+                           lead_h=lambda fid, n=n: self.lead_h(n, fid, t_h))
             if aim is None:
                 continue
             where, targets, key = aim
@@ -336,7 +446,8 @@ class Resupply:
                     and col.leg(self.cell_of(fid), season).reachable
 
             aim = self.aim(t_h, served, reachable=reached,
-                           free=lambda key, col=col: col.free(key, t_h))
+                           free=lambda key, col=col: col.free(key, t_h),
+                           lead_h=lambda fid, n=n: self.lead_h(n, fid, t_h))
             if aim is not None:
                 where, targets, key = aim
                 self.send(t_h, n, where, targets, key, reserve_room)
@@ -391,6 +502,8 @@ class Resupply:
                                         if k in (where, RESERVE) and k not in apart}
             if not ships:
                 self.convoy_sent[id(first)] = (where, n, ferried)
+            if where == self.reserve_at() and shares.get(RESERVE, 0.0) > 0.0:
+                self.reserve_shares[id(first)] = (n, None, None)  # unloaded at the carrier
             self._push(first)
             for other in others:
                 self.expected[id(other)] = {other.formation_id: other.litres}
@@ -399,7 +512,8 @@ class Resupply:
             self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
 
     def aim(self, t_h: float, served: list[str], reachable: Callable[[str], bool] | None = None,
-            free: Callable[[str], bool] | None = None
+            free: Callable[[str], bool] | None = None,
+            lead_h: Callable[[str], float] | None = None
             ) -> tuple[str, list[str], str] | None:
         """(the formation a convoy sent now is timed to, the formations its load serves in
         order, whose load it is: that formation's id or :data:`RESERVE`): the first of
@@ -416,7 +530,10 @@ class Resupply:
         formation now (its id; :data:`RESERVE` for the reserve's; :meth:`TruckColumn.free
         <logistics.supply.trucks.TruckColumn.free>`: not while its last load for it is on the
         road): the load is timed to the first that wants fuel and is free; None: every one is
-        free. The one rule for trucks and ships (:meth:`dispatch`).
+        free. ``lead_h``: hours a load sent now takes to reach a formation (its id;
+        :meth:`lead_h`): a formation wants fuel when it will lack it by then
+        (:meth:`wants_fuel`); None: its lack now. The one rule for trucks and ships
+        (:meth:`dispatch`).
 
         The reserve is a destination of its own (assumed: it is the army's fuel on its own
         transport, ``fuel.carried_refills``, the mobile sections of the army's fuel depots the
@@ -448,8 +565,11 @@ class Resupply:
         timetable), which left out a truck shuttle the convoys serve (the 17th Army's rifle
         divisions): it is now ``served``'s, the one rule (:meth:`fuelled_by_convoy`)."""
         ok = served if reachable is None else [fid for fid in served if reachable(fid)]
-        target = next((fid for fid in ok if self.wants_fuel(fid)
-                       and (free is None or free(fid))), None)
+
+        def short(fid: str) -> bool:
+            return self.wants_fuel(fid, t_h, 0.0 if lead_h is None else lead_h(fid))
+
+        target = next((fid for fid in ok if (free is None or free(fid)) and short(fid)), None)
         if target is not None:
             where, key = target, target
         else:
@@ -461,7 +581,7 @@ class Resupply:
             # road), else where the reserve is (its carrier; drawn anywhere: the first formation
             # the convoys serve, one rule with ``served``); its load shared in priority order
             carrier = self.reserve_at()
-            places = [fid for fid in ok if self.wants_fuel(fid)][:1] + (
+            places = [fid for fid in ok if short(fid)][:1] + (
                 [carrier] if carrier is not None else ok)
             where = next((fid for fid in places
                           if len(self.fp[fid].cells) and (reachable is None or reachable(fid))),
@@ -518,15 +638,18 @@ class Resupply:
         wherever and whenever the convoy unloaded: the 36th Army's reserve took its litres at
         the 205th Tank Brigade, up to 240 km beyond it, up to 22 h after the convoy had
         passed its carrier); drawn anywhere, it stays in ``d``.
-        Named simplifications: the trucks' own fuel is the leg to ``where`` (on ``d``'s
-        record), no ferry time of its own is added for a part, and a one-truck convoy's part
-        does not hold it."""
+        Every truck burns its own leg: the trucks split off for a taker burn theirs (on the
+        taker's record, :meth:`split_burn_l`), the rest of the convoy the leg to ``where`` (on
+        ``d``'s record). Named simplifications: no ferry time of its own is added for a part,
+        and a one-truck convoy's part does not hold it (its truck burns both legs)."""
         col = self.trucks[column]
         scale = 1.0 if col.kind == "river" else self.plan.speed_scale  # ships: no land scale
         season = self.season(t_h)
         there = col.leg(self.cell_of(where), season) if where else None
         carrier = self.reserve_at()
         others = []
+        own_where_l = d.truck_fuel_l / max(d.trucks, 1)  # a truck's own burn on its leg to where
+        split_trucks, eaten_l = 0, 0.0
         for fid, litres in shares.items():
             at = carrier if fid == RESERVE else fid  # the formation whose head it goes to
             if at is None or at == where or litres <= 0.0 or there is None:
@@ -537,8 +660,11 @@ class Resupply:
                 offset_h = 0.0
             arrive = max(t_h + col.load_h, d.time_h + offset_h)
             whose = f"the army's reserve's share, with {at}" if fid == RESERVE else "its share"
+            entry = None  # the trucks split off for it (their record in the column's away)
             if self.on_the_way(at, where, column):
                 note = f"{whose}, on the way to {where} ({offset_h:+.1f} h)"
+                others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
+                                      formation_id=fid, note=f"{d.note}; {note}"))
             else:  # a part of the convoy's trucks drives its own leg there and back
                 per_truck = d.litres / max(d.trucks, 1)
                 trucks = min(max(d.trucks - 1, 1), math.ceil(litres / max(per_truck, 1e-9) - 1e-9))
@@ -546,11 +672,37 @@ class Resupply:
                        f"way to {where}, {offset_h:+.1f} h)"
                 back_h = leg.back_s / 3600.0 / scale * col.stretch
                 if d.trucks > 1:
-                    col.split_off(d.convoy, trucks, arrive + col.unload_h + (
+                    entry = col.split_off(d.convoy, trucks, arrive + col.unload_h + (
                         back_h if np.isfinite(back_h) else 0.0), trip=d.trip)
-            others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
-                                  formation_id=fid, note=f"{d.note}; {note}"))
-        return replace(d, litres=d.litres - sum(o.litres for o in others)), others
+                    split_trucks += trucks
+                own_l, extra_l = self.split_burn_l(col, leg, own_where_l, trucks)
+                eaten = min(litres, extra_l)
+                eaten_l += eaten
+                others.append(replace(d, time_h=arrive, litres=litres - eaten,
+                                      truck_fuel_l=own_l, formation_id=fid,
+                                      note=f"{d.note}; {note}"))
+            if fid == RESERVE:
+                self.reserve_shares[id(others[-1])] = (column, entry, None)
+        return replace(d, litres=d.litres - sum(o.litres for o in others) - eaten_l,
+                       truck_fuel_l=max(d.truck_fuel_l - split_trucks * own_where_l, 0.0)
+                       ), others
+
+    def split_burn_l(self, col, leg, own_where_l: float, trucks: int) -> tuple[float, float]:
+        """(litres ``trucks`` trucks split off a convoy burn on their own leg ``leg`` there and
+        back, litres of their load that burn eats beyond what their trip to the convoy's
+        formation would have eaten): each truck burns its leg's fuel (the cost engine's, times
+        ``plan.fuel_scale``, as :meth:`TruckColumn.dispatch
+        <logistics.supply.trucks.TruckColumn.dispatch>`), and what goes beyond its own tank
+        comes out of its load. Why: the split-off trucks were booked with the burn of the
+        convoy's leg to its formation (``own_where_l`` a truck) and their own share booked
+        none, so a part sent 200 km beyond the convoy's formation burned no more than the
+        trucks that stayed with it (issue convoyfuel33)."""
+        per = leg.fuel_l * self.plan.fuel_scale
+        if not np.isfinite(per):
+            per = own_where_l
+        tank = col.truck_tank_l
+        extra = max(0.0, per - tank) - max(0.0, own_where_l - tank)
+        return trucks * per, trucks * max(extra, 0.0)
 
     def ferried_behind(self, fid: str, column: int, t_h: float) -> tuple[float, ...]:
         """The hours at which the formation was (or will be) all across each big river it is

@@ -193,15 +193,18 @@ class TruckColumn:
             f"{len(ferried)} river(s) when it came up, it is ferried behind ({ferry:.1f} h "
             "each way each)"))
 
-    def split_off(self, convoy: int, trucks: int, back_h: float, trip: int = -1) -> None:
+    def split_off(self, convoy: int, trucks: int, back_h: float, trip: int = -1) -> list:
         """``trucks`` of convoy ``convoy`` sent on a trip of their own, back at its railhead at
         ``back_h`` (hours): until then the convoy leaves without them (:meth:`dispatch`).
         ``trip``: the part of the convoy they are split from (its number; -1: the whole
-        convoy), which is then away with that many trucks fewer."""
+        convoy), which is then away with that many trucks fewer. Returns their record in
+        :attr:`away` (``[hour back, trucks, -1]``: moving its hour later keeps them away)."""
         for a in self.away[convoy]:
             if trip >= 0 and a[2] == trip:
                 a[1] -= min(trucks, a[1])
-        self.away[convoy].append([back_h, trucks, -1])
+        entry = [back_h, trucks, -1]
+        self.away[convoy].append(entry)
+        return entry
 
     def next_h(self, convoy: int, target: str = "") -> float:
         """The hour convoy ``convoy`` may send its next load timed to formation ``target``

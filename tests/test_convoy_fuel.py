@@ -1,0 +1,148 @@
+"""The convoys' fuel bookkeeping (logistics/advance/resupply.py): every truck that drives
+burns its own leg (``Resupply.stops``, ``Resupply.split_burn_l``).
+
+The corridor of tests/test_reserve_convoy.py: east along 47 N from the railhead at km 0; the
+trucks drive 30 km an hour and burn 2 L per km of their leg there and back (a leg to km ``k``:
+``2 k`` L a truck)."""
+
+from __future__ import annotations
+
+import pytest
+
+from logistics.supply.trucks import TruckLeg
+
+from tests.test_reserve_convoy import _loop
+
+
+def _burning(loop, tank_l: float = 1000.0):
+    """``loop``'s column with trucks burning 2 L per km of their leg (there and back) and
+    ``tank_l`` litres of their own fuel."""
+    col = loop.trucks[0]
+    col.leg = lambda i, season: TruckLeg(i / 30.0 * 3600.0, i / 30.0 * 3600.0, 2.0 * i)
+    col.truck_tank_l = tank_l
+    return loop
+
+
+@pytest.mark.parametrize("tank_l, eaten_l", [(1000.0, 0.0), (100.0, 6 * 20.0)])
+def test_trucks_split_off_burn_their_own_leg(corridor, tank_l, eaten_l):
+    """"corridor" (km 30) 1,000 L short, the reserve (carrier at km 60) 3,000 L of room: the
+    reserve's load of 8 trucks is timed to "corridor" and 6 of them are split off for the
+    reserve's share at the carrier, 60 km out: those 6 burn 6 x 120 L on their own record, the
+    2 with the convoy 2 x 60 L. With 100 L tanks the 6 burn 20 L each beyond their tank out of
+    their load, 120 L less for the reserve. On main the 6 trucks burned nothing of their own
+    (their delivery's ``truck_fuel_l`` 0) and the convoy's record 8 x 60 L: a part sent twice as
+    far as its convoy burned as if it had driven with it."""
+    from logistics.advance.resupply import RESERVE
+
+    loop = _burning(_loop(corridor, front_full=False, front_km=30.0), tank_l)
+    aim = loop.aim(0.0, ["corridor", "carrier"], free=lambda k: k == RESERVE)
+    loop.send(0.0, 0, *aim, 3000.0)
+    by = {q[2].formation_id: q[2] for q in loop.queue}
+    assert by[RESERVE].truck_fuel_l == pytest.approx(6 * 120.0)
+    assert by["corridor"].truck_fuel_l == pytest.approx(2 * 60.0)
+    assert by[RESERVE].litres == pytest.approx(3000.0 - eaten_l)
+    assert by["corridor"].litres == pytest.approx(1000.0)
+    offered = 8 * 500.0
+    assert sum(d.litres for d in by.values()) == pytest.approx(offered - eaten_l)
+    loop.book_due(12.0)
+    assert loop.army_day["truck_fuel"] == pytest.approx(6 * 120.0 + 2 * 60.0)
+
+
+def test_a_share_on_the_way_burns_nothing_of_its_own(corridor):
+    """The carrier (km 60) on the way to "corridor" (km 300): the convoy drops the reserve's
+    share as it passes; no truck leaves it, so the share has no burn of its own and the
+    convoy's 8 trucks burn their 600 L leg each on its record."""
+    loop = _burning(_loop(corridor, front_full=False))
+    loop.dispatch(0.0)
+    by = {q[2].formation_id: q[2] for q in loop.queue}
+    assert by["(reserve)"].truck_fuel_l == 0.0
+    assert by["corridor,carrier"].truck_fuel_l == pytest.approx(8 * 600.0)
+
+
+@pytest.mark.parametrize("burned_l, short", [(2400.0, True), (24.0, False)])
+def test_a_formation_short_by_its_burn_until_a_load_reaches_it_is_short(corridor, burned_l,
+                                                                       short):
+    """"corridor" at km 300, its tanks full (2,000 L), having burned ``burned_l`` in the last
+    day (100 L or 1 L an hour): a load sent at 24 h reaches it 2 h loading + 10 h out later,
+    when it lacks 1,200 L (short: more than 1 % of its refill) or 12 L (not short). Short,
+    the column's load is timed to it, keyed to it, and sized to its 1,200 L and the reserve's
+    3,000 L of room; else the reserve's load goes to the carrier. On main a formation full
+    now never counted as short: the reserve's load drove to the carrier and "corridor" got
+    none until its tanks lacked 20 L, its load then 12 h away."""
+    from logistics.advance.resupply import RESERVE
+
+    loop = _loop(corridor, front_full=True)
+    loop.state["corridor"].consumed_l = burned_l
+    served = ["corridor", "carrier"]
+    lead = {fid: loop.lead_h(0, fid, 24.0) for fid in served}
+    assert lead == {"corridor": pytest.approx(12.0), "carrier": pytest.approx(4.0)}
+    want = ("corridor", served, "corridor") if short else ("carrier", served, RESERVE)
+    loop.note_burn(24.0)
+    assert loop.aim(24.0, served, lead_h=lead.get) == want
+    loop.dispatch(24.0)
+    sent = sorted((round(q[2].time_h, 6), q[2].formation_id, q[2].litres) for q in loop.queue)
+    if short:  # 9 trucks: the reserve's 3,000 L dropped at the carrier on the way
+        assert sent == [(28.0, RESERVE, 3000.0), (36.0, "corridor,carrier", 1500.0)]
+        assert loop.state["corridor"].en_route_l == pytest.approx(1200.0)
+    else:  # 7 trucks for the reserve's room; the 4 L "corridor" burns meanwhile split off
+        assert [(h, litres) for h, _, litres in sent] == [(28.0, 3496.0), (36.0, 4.0)]
+
+
+def _full_reserve_at_4h(corridor):
+    """The load of 8 trucks sent at 0 h for "corridor" (km 300, 1,000 L short) drops the
+    reserve's 3,000 L at its carrier (km 60) at 4 h; the reserve filled meanwhile (an airlift's
+    load, say), the carrier's tanks full."""
+    loop = _loop(corridor, front_full=False)
+    loop.dispatch(0.0)
+    loop.ledger.reserve_l[:] = loop.ledger.reserve_capacity_l
+    return loop
+
+
+def test_a_reserve_share_finding_the_reserve_full_waits_for_a_taker(corridor):
+    """The share waits at the carrier with 6 of the convoy's trucks (back at the railhead an
+    hour after it is unloaded, plus 1 h unloading and 2 h back) instead of driving back: at
+    5 h the carrier, having burned 500 L, takes 500 L; at 6 h the reserve, drawn down by
+    1,000 L, takes 1,000 L; the last 1,500 L wait on. Nothing goes back. On main the 3,000 L
+    were driven back at 4 h (returned) and the next load for the reserve's room drove them out
+    again."""
+    from logistics.advance.resupply import RESERVE
+
+    loop = _full_reserve_at_4h(corridor)
+    col = loop.trucks[0]
+    loop.book_due(4.0)
+    assert loop.army_day["returned"] == pytest.approx(0.0)
+    assert [(q[2].time_h, q[2].formation_id, q[2].litres) for q in loop.queue
+            if q[2].formation_id == RESERVE] == [(5.0, RESERVE, pytest.approx(3000.0))]
+    assert loop.reserve_en_route_l == pytest.approx(3000.0)
+    assert col.present(0, 4.5) == 12  # 6 wait, 2 drive on to "corridor"
+    loop.state["carrier"].elements[0].tanks[:] -= 500.0
+    loop.book_due(5.0)
+    assert loop.deliveries[-1]["formation_id"] == "carrier"
+    assert loop.deliveries[-1]["litres"] == pytest.approx(500.0)
+    loop.ledger.reserve_l[:] -= 1000.0
+    loop.book_due(6.0)
+    assert loop.deliveries[-1]["formation_id"] == RESERVE
+    assert loop.deliveries[-1]["litres"] == pytest.approx(1000.0)
+    assert col.present(0, 9.5) == 12  # the 6 still wait with 1,500 L (back at 7 + 3 h)
+    assert loop.army_day["returned"] == pytest.approx(0.0)
+    assert loop.reserve_en_route_l == pytest.approx(1500.0)
+
+
+def test_a_reserve_share_waits_a_day_at_most(corridor):
+    """Nobody at the carrier takes the share and the reserve stays full: it waits from 4 h to
+    28 h (WAIT_AT_CARRIER_H, a day) and then goes back, its 3,000 L returned once, its rows
+    offering 3,000 L in all; its trucks are back at 28 + 1 + 2 h."""
+    from logistics.advance.resupply import RESERVE, WAIT_AT_CARRIER_H
+
+    loop = _full_reserve_at_4h(corridor)
+    for h in range(4, 40):
+        loop.book_due(float(h))
+        loop.ledger.reserve_l[:] = loop.ledger.reserve_capacity_l
+        if h == 4 + WAIT_AT_CARRIER_H - 1:
+            assert loop.army_day["returned"] == pytest.approx(0.0)
+    assert loop.army_day["returned"] == pytest.approx(3000.0)
+    rows = [r for r in loop.deliveries if r["formation_id"] == RESERVE]
+    assert sum(r["offered_l"] for r in rows) == pytest.approx(3000.0)
+    assert sum(r["litres"] for r in rows) == pytest.approx(0.0)
+    assert loop.reserve_en_route_l == pytest.approx(0.0)
+    assert loop.trucks[0].present(0, 30.9) == 14 and loop.trucks[0].present(0, 31.0) == 20
