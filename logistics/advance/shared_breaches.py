@@ -41,7 +41,8 @@ import numpy as np
 from logistics.advance.depths import pass_regions
 
 __all__ = ["SharedBreach", "SharedOpen", "SPREAD", "AT_BREACH_KM", "sideways_lag_h",
-           "shared_opening", "crossed_regions", "given_to", "settle", "Settled", "max_passes", "hours_text"]
+           "shared_opening", "crossed_regions", "given_to", "settle", "Settled", "max_passes",
+           "hours_text"]
 
 #: The assumption of the sideways opening, as the outputs name it (module docstring).
 SPREAD = ("shared breach: opened sideways from another army's breach at the breakthrough rate "
