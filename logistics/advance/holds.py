@@ -2,8 +2,9 @@
 (``formed``), not ahead of its parent when attached (``role: support``), and, ferried across a
 major river (``ferry_by``), not beyond the bridgehead until all of it is across; following the
 breach (``follow``), not into a fortified depth before a formation of its army breaking in has
-entered it (:meth:`Holds.breach_start_h`), and, once one has come out of a region's depth,
-through it at its own pace (:meth:`Holds.breach_through_h`); and the
+entered it (:meth:`Holds.breach_start_h`), and, once one has come out of a region's depth and
+the defence taken sideways from its breach has reached where the route enters it, through it at
+its own pace (:meth:`Holds.own_opening`, :meth:`Holds.breach_through_h`); and the
 ferrying itself: the brigade's and the crossing site's park's queues it joins when its head
 reaches the river, and who takes it across when.
 
@@ -356,10 +357,11 @@ class Holds:
 
     def breach_through_h(self, fid: str, n: int) -> tuple[float, str]:
         """(hour, formation) from which the formation's ``n``-th fortified pass is an open
-        corridor: for every formation of the army, the latest of its regions'
-        :meth:`breach_made` hours and the formation that made it (inf, "" while one of them
-        is not yet broken through); or, when earlier, from when another army's breach opens
-        it through (:meth:`shared_at`; the formation ``"<id> of <army>"``).
+        corridor where its route enters it: by its army's breaches (:meth:`own_opening`: at
+        once on a breach's route, else when the defence taken sideways from it at the rate
+        reaches there; inf, "" while one of its regions is not yet broken through); or, when
+        earlier, by another army's, the same way (:meth:`shared_at`; the formation
+        ``"<id> of <army>"``).
 
         Why (``configs/fortified-regions.yaml rule.breakthrough.open_breach``): the rate is
         that of the breach's head through the defended depth ([RUNOV-UR] 'прорвана на всю
@@ -438,9 +440,10 @@ class Holds:
         """Hour (at or after ``t_h``) from which a head at km ``s_km`` of its ``n``-th pass at
         hour ``t_h``, crossing at the rate from ``start_h`` (inf: waiting for its army's
         breaker), goes on at its own pace (inf: not within the depth): its army's breach
-        through (:meth:`own_through_h`, from the hour its column marches, as alone), or
-        another army's (:meth:`shared_at`) when that brings it out of the depth, in one march,
-        no later than the rate would (:meth:`quicker_through`).
+        through on its own route (:meth:`own_opening` with no lag: from the hour its column
+        marches, as before), or an opening that reaches it sideways, its army's
+        (:meth:`own_opening`) or another army's (:meth:`shared_at`), when that brings it out
+        of the depth, in one march, no later than the rate would (:meth:`quicker_through`).
 
         Why: a commander takes the quicker way; another army's breach taken where its march
         would halt for the night inside the depth left the formation behind where the rate,

@@ -25,8 +25,13 @@ nodes are reduced by detached forces, [RUNOV-UR] 'Ликвидация япон�
 another army's route enters the region is open ``d / rate`` days after the breaker entered
 (to follow, at the rate) and came out (through, at its own pace), ``d`` the km from that
 point to the breach. Range: never (0 km a day: each army breaks its own, as before) to at once
-the whole region (no limit). Within one army a region opens whole as before
-(``rule.breakthrough.open_breach``).
+the whole region (no limit). The same rule within one army (``rule.breakthrough.open_breach``):
+a region broken through by a formation of the army opens for a later one of the army where its
+route enters it ``d / rate`` after the breaker came out (:func:`sideways_lag_h`, the one
+implementation of the lag; :meth:`~logistics.advance.holds.Holds.own_opening`), at once on
+the breach's own route (as before), and away from it only where that is the quicker way
+(:meth:`~logistics.advance.holds.Holds.through_from_h`). Before, within an army the whole
+region opened at once, wherever the route entered it.
 """
 
 from __future__ import annotations
