@@ -2,8 +2,9 @@
 (``formed``), not ahead of its parent when attached (``role: support``), and, ferried across a
 major river (``ferry_by``), not beyond the bridgehead until all of it is across; following the
 breach (``follow``), not into a fortified depth before a formation of its army breaking in has
-entered it (:meth:`Holds.breach_start_h`), and, once one has come out of a region's depth,
-through it at its own pace (:meth:`Holds.breach_through_h`); and the
+entered it (:meth:`Holds.breach_start_h`), and, once one has come out of a region's depth and
+the defence taken sideways from its breach has reached where the route enters it, through it at
+its own pace (:meth:`Holds.own_opening`, :meth:`Holds.breach_through_h`); and the
 ferrying itself: the brigade's and the crossing site's park's queues it joins when its head
 reaches the river, and who takes it across when.
 
@@ -341,8 +342,8 @@ class Holds:
         """A formation's head has come out of its ``n``-th fortified pass at hour ``t_h`` (the
         end of the depth charged on its route, which runs on to its own objectives inside the
         region: ``depths._charged``): when it breaks the way itself (:meth:`breaks_in`), each
-        region of the pass that no later pass of its route crosses again is broken through its
-        whole depth from then on, if not already (:meth:`breach_through_h`)."""
+        region of the pass that no later pass of its route crosses again is broken through from
+        then on along its route, and sideways from it at the rate (:meth:`own_through_h`)."""
         passes = self.fp[fid].fortified
         p = passes[n]
         if not self.breaks_in(p):
@@ -352,14 +353,15 @@ class Holds:
         later = {r for q in passes[n + 1:] for r in pass_regions(q)}
         for rid in pass_regions(p):
             if rid not in later:
-                self.breach_through.setdefault(rid, (t_h, fid))
+                self.breach_through.setdefault(rid, []).append((t_h, fid, n))
 
     def breach_through_h(self, fid: str, n: int) -> tuple[float, str]:
         """(hour, formation) from which the formation's ``n``-th fortified pass is an open
-        corridor: for every formation of the army, the latest of its regions'
-        :meth:`breach_made` hours and the formation that made it (inf, "" while one of them
-        is not yet broken through); or, when earlier, from when another army's breach opens
-        it through (:meth:`shared_at`; the formation ``"<id> of <army>"``).
+        corridor where its route enters it: by its army's breaches (:meth:`own_opening`: at
+        once on a breach's route, else when the defence taken sideways from it at the rate
+        reaches there; inf, "" while one of its regions is not yet broken through); or, when
+        earlier, by another army's, the same way (:meth:`shared_at`; the formation
+        ``"<id> of <army>"``).
 
         Why (``configs/fortified-regions.yaml rule.breakthrough.open_breach``): the rate is
         that of the breach's head through the defended depth ([RUNOV-UR] 'прорвана на всю
@@ -378,28 +380,80 @@ class Holds:
 
     def own_through_h(self, fid: str, n: int) -> tuple[float, str]:
         """(hour, formation) from which its army's own breach opens the formation's ``n``-th
-        pass through (:meth:`breach_through_h` without the other armies'; inf, "": not yet)."""
-        rids = pass_regions(self.fp[fid].fortified[n])
-        if not all(r in self.breach_through for r in rids):
-            return math.inf, ""
-        return max((self.breach_through[r] for r in rids), key=lambda x: x[0])
+        pass through (:meth:`breach_through_h` without the other armies'; inf, "": not yet):
+        :meth:`own_opening`'s hour."""
+        h, by, _ = self.own_opening(fid, n)
+        return h, by
+
+    def own_opening(self, fid: str, n: int) -> tuple[float, str, float]:
+        """(hour, formation, lag hours) from which its army's breaches open the formation's
+        ``n``-th pass through where its route enters it: for each region of the pass, the
+        earliest of the army's breaches through it (:meth:`breach_made`) plus the time the
+        defence, taken sideways from that breach's route through the depth at the breakthrough
+        rate, takes to reach that point (the rule across armies, one implementation:
+        :func:`~logistics.advance.shared_breaches.sideways_lag_h`, its assumption ``SPREAD``;
+        0 where its route enters on the breach's); the latest of its regions (inf, "", 0: one
+        not yet broken through). Why: a region's extent can be 115-200 km long; opened whole
+        at once, a formation entering 100 km from the breach went on at its own pace the hour
+        the breaker came out, where the defence the breach had not reached still stood."""
+        from logistics.advance.shared_breaches import sideways_lag_h
+
+        p = self.fp[fid].fortified[n]
+        lon, lat = self.pass_entry(fid, n)
+        worst: tuple[float, str, float] | None = None
+        for rid in pass_regions(p):
+            made = self.breach_through.get(rid)
+            if not made:
+                return math.inf, "", 0.0
+            best: tuple[float, str, float] | None = None
+            for h, by, m in made:  # in the order they came out: the first of equals
+                key = (fid, n, by, m)
+                if key not in self.own_lag_h:
+                    self.own_lag_h[key] = sideways_lag_h(
+                        self.depth_route(by, m), lon, lat, self._rule.rate_km_per_day)
+                lag = self.own_lag_h[key]
+                if best is None or h + lag < best[0]:
+                    best = (h + lag, by, lag)
+            if worst is None or best[0] > worst[0]:
+                worst = best
+        return worst
+
+    def pass_entry(self, fid: str, n: int) -> tuple[float, float]:
+        """(lon, lat) where the formation's route enters its ``n``-th fortified pass."""
+        fp = self.fp[fid]
+        km = fp.fortified[n].km_in
+        return float(np.interp(km, fp.km, fp.lon)), float(np.interp(km, fp.km, fp.lat))
+
+    def depth_route(self, fid: str, n: int) -> tuple[tuple[float, float], ...]:
+        """(lon, lat) points of the formation's route through the depth charged at the rate of
+        its ``n``-th fortified pass: where it enters, its route's points inside, where it
+        comes out (a breach's route, from which the defence is taken sideways)."""
+        fp = self.fp[fid]
+        p = fp.fortified[n]
+        km = np.asarray(fp.km, dtype=float)
+        ks = [p.km_in, *km[(km > p.km_in) & (km < p.km_out)].tolist(), p.km_out]
+        return tuple((float(np.interp(k, fp.km, fp.lon)), float(np.interp(k, fp.km, fp.lat)))
+                     for k in ks)
 
     def through_from_h(self, fid: str, n: int, s_km: float, t_h: float,
                        start_h: float) -> float:
         """Hour (at or after ``t_h``) from which a head at km ``s_km`` of its ``n``-th pass at
         hour ``t_h``, crossing at the rate from ``start_h`` (inf: waiting for its army's
         breaker), goes on at its own pace (inf: not within the depth): its army's breach
-        through (:meth:`own_through_h`, from the hour its column marches, as alone), or
-        another army's (:meth:`shared_at`) when that brings it out of the depth, in one march,
-        no later than the rate would (:meth:`quicker_through`).
+        through on its own route (:meth:`own_opening` with no lag: from the hour its column
+        marches, as before), or an opening that reaches it sideways, its army's
+        (:meth:`own_opening`) or another army's (:meth:`shared_at`), when that brings it out
+        of the depth, in one march, no later than the rate would (:meth:`quicker_through`).
 
         Why: a commander takes the quicker way; another army's breach taken where its march
         would halt for the night inside the depth left the formation behind where the rate,
         round the clock, and its own army's breach later would have had it (the 1st Red
         Banner Army's engineers, 51 min later at Mudanjiang), so later than without it."""
-        own_h = self.own_through_h(fid, n)[0]
-        own = self.window_from_h(fid, max(own_h, t_h)) if math.isfinite(own_h) else math.inf
-        other = self.shared_at(fid, n).through_h
+        own_h, _, lag = self.own_opening(fid, n)
+        at_breach = math.isfinite(own_h) and lag <= 0.0  # on its army's breach's route
+        own = self.window_from_h(fid, max(own_h, t_h)) if at_breach else math.inf
+        # opened sideways, by its army's breach or another army's: only where quicker
+        other = min(self.shared_at(fid, n).through_h, math.inf if at_breach else own_h)
         if not other < own:
             return own
         at = self.window_from_h(fid, max(other, t_h))
@@ -462,10 +516,8 @@ class Holds:
             if not self.shared:
                 self.shared_open[key] = SharedOpen()
             else:
-                fp = self.fp[fid]
-                p = fp.fortified[n]
-                lon, lat = float(np.interp(p.km_in, fp.km, fp.lon)), float(
-                    np.interp(p.km_in, fp.km, fp.lat))
+                p = self.fp[fid].fortified[n]
+                lon, lat = self.pass_entry(fid, n)
                 self.shared_open[key] = shared_opening(self.shared, pass_regions(p), lon, lat,
                                                        self.plan.start,
                                                        self._rule.rate_km_per_day)
@@ -567,11 +619,7 @@ class Holds:
             fp = self.fp[fid]
             p = fp.fortified[n]
             later = {r for q in fp.fortified[n + 1:] for r in pass_regions(q)}
-            km = np.asarray(fp.km, dtype=float)
-            inside = (km > p.km_in) & (km < p.km_out)
-            ks = [p.km_in, *km[inside].tolist(), p.km_out]
-            where = tuple((round(float(np.interp(k, fp.km, fp.lon)), 5),
-                           round(float(np.interp(k, fp.km, fp.lat)), 5)) for k in ks)
+            where = tuple((round(x, 5), round(y, 5)) for x, y in self.depth_route(fid, n))
             for rid in pass_regions(p):
                 through = (start + timedelta(hours=out_h)
                            if math.isfinite(out_h) and rid not in later else None)
@@ -584,8 +632,9 @@ class Holds:
         """What the run's stops say when a formation crosses its ``n``-th pass through its open
         breach at hour ``t_h`` (its head at the depth's edge, or inside it behind the breach
         when the breach came out); ``planned``: on a timetable planned before the run (a
-        shuttle's, the ships'), which crosses it at the rate as planned. Opened by another
-        army of the run: whose breach, and from when here (:meth:`shared_text`)."""
+        shuttle's, the ships'), which crosses it at the rate as planned. Opened sideways (by its
+        army's breach, :meth:`own_opening`, or another army's, :meth:`shared_text`): whose
+        breach, when it came out, and from when here."""
         p = self.fp[fid].fortified[n]
         h, by = self.breach_through_h(fid, n)
         when = self.plan.start + timedelta(hours=h)
@@ -595,6 +644,14 @@ class Holds:
             self.shared_use(fid, n, t_h, "through")
             return (f"{p.region_name}: {FORTIFIED_OPEN}, broken through by "
                     f"{self.shared_text(fid, n, True)}: {pace}")
+        own_h, _, lag = self.own_opening(fid, n)
+        if 0.0 < lag and own_h <= h:  # its army's breach, reaching its route sideways
+            made = self.plan.start + timedelta(hours=h - lag)
+            return (f"{p.region_name}: {FORTIFIED_OPEN}, broken through by {by} "
+                    f"{made:%d %b %H:%M}, open here from {when:%d %b %H:%M} (opened sideways "
+                    "from the breach at the breakthrough rate: advance/shared_breaches.py "
+                    f"SPREAD, assumed): {pace} (fortified-regions.yaml "
+                    "rule.breakthrough.open_breach)")
         return (f"{p.region_name}: {FORTIFIED_OPEN}, broken through by {by} {when:%d %b %H:%M}: "
                 f"{pace} (fortified-regions.yaml rule.breakthrough.open_breach)")
 

@@ -25,8 +25,13 @@ nodes are reduced by detached forces, [RUNOV-UR] 'Ликвидация япон�
 another army's route enters the region is open ``d / rate`` days after the breaker entered
 (to follow, at the rate) and came out (through, at its own pace), ``d`` the km from that
 point to the breach. Range: never (0 km a day: each army breaks its own, as before) to at once
-the whole region (no limit). Within one army a region opens whole as before
-(``rule.breakthrough.open_breach``).
+the whole region (no limit). The same rule within one army (``rule.breakthrough.open_breach``):
+a region broken through by a formation of the army opens for a later one of the army where its
+route enters it ``d / rate`` after the breaker came out (:func:`sideways_lag_h`, the one
+implementation of the lag; :meth:`~logistics.advance.holds.Holds.own_opening`), at once on
+the breach's own route (as before), and away from it only where that is the quicker way
+(:meth:`~logistics.advance.holds.Holds.through_from_h`). Before, within an army the whole
+region opened at once, wherever the route entered it.
 """
 
 from __future__ import annotations
@@ -40,8 +45,9 @@ import numpy as np
 
 from logistics.advance.depths import pass_regions
 
-__all__ = ["SharedBreach", "SharedOpen", "SPREAD", "shared_opening", "crossed_regions",
-           "given_to", "settle", "Settled", "max_passes", "hours_text"]
+__all__ = ["SharedBreach", "SharedOpen", "SPREAD", "AT_BREACH_KM", "sideways_lag_h",
+           "shared_opening", "crossed_regions", "given_to", "settle", "Settled", "max_passes",
+           "hours_text"]
 
 #: The assumption of the sideways opening, as the outputs name it (module docstring).
 SPREAD = ("shared breach: opened sideways from another army's breach at the breakthrough rate "
@@ -101,23 +107,39 @@ def _hours(when: datetime | None, start: datetime) -> float:
     return math.inf if when is None else (when - start).total_seconds() / 3600.0
 
 
+#: km from a breach's route within which a point counts as on it (no sideways lag): a numerical
+#: tolerance for two routes through the same point, interpolated on different km (1 m)
+AT_BREACH_KM = 1e-3
+
+
+def sideways_lag_h(where: Iterable[tuple[float, float]], lon: float, lat: float,
+                   rate_km_per_day: float) -> float:
+    """Hours after a breach that the defence, taken sideways from its route at the breakthrough
+    rate (:data:`SPREAD`), reaches the point ``(lon, lat)``: ``d / rate``, ``d`` the km from the
+    point to the nearest of ``where`` (the breach's ``(lon, lat)`` points through the depth);
+    0 within :data:`AT_BREACH_KM` of it; inf with no points or no rate (never)."""
+    from logistics.geodesy import great_circle_km
+
+    pts = np.asarray(tuple(where), dtype=float).reshape(-1, 2)
+    kmh = rate_km_per_day / 24.0
+    if not len(pts) or kmh <= 0:
+        return math.inf
+    d = float(np.min(great_circle_km(lon, lat, pts[:, 0], pts[:, 1])))
+    return 0.0 if d <= AT_BREACH_KM else d / kmh
+
+
 def shared_opening(breaches: Iterable[SharedBreach], region_ids: Iterable[str], lon: float,
                    lat: float, start: datetime, rate_km_per_day: float) -> SharedOpen:
     """When a pass over ``region_ids`` entered at ``(lon, lat)`` is open by ``breaches`` (of
     other armies; the army's H-hour ``start``): each breach of one of its regions opens it
     ``d / rate`` after the breach's hours, ``d`` the km from the point to the breach's route
     (:data:`SPREAD`); the earliest of them (ties: the first in the records' order)."""
-    from logistics.geodesy import great_circle_km
-
     rids = set(region_ids)
     out = SharedOpen()
-    kmh = rate_km_per_day / 24.0
     for b in sorted(breaches, key=SharedBreach.key):
-        if b.region_id not in rids or not b.where or kmh <= 0:
+        lag = sideways_lag_h(b.where, lon, lat, rate_km_per_day)
+        if b.region_id not in rids or not math.isfinite(lag):
             continue
-        pts = np.asarray(b.where, dtype=float)
-        d = float(np.min(great_circle_km(lon, lat, pts[:, 0], pts[:, 1])))
-        lag = d / kmh
         opened = _hours(b.entered, start) + lag
         through = _hours(b.through, start) + lag
         if opened < out.open_h:

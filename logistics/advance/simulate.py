@@ -260,7 +260,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            ``short_of_fuel``, ``breach``, ``window_from_h``, ``notes_dry``,
                            ``join_up``, ``tanks_total``, ``on_hand``; the breaches:
                            ``breach_open_h``, ``broken_by_army``, ``breach_waits``,
-                           ``breach_through``, ``breach_log``; other armies' breaches:
+                           ``breach_through``, ``own_lag_h``, ``breach_log``; other
+                           armies' breaches:
                            ``shared``, ``shared_open``, ``shared_used``,
                            ``follow_other``
     records                ``track_row``, ``record_positions``, ``reached_so_far``,
@@ -275,6 +276,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            ``ferry_queue``, ``breakers_beyond``, ``in_column``,
                            ``ferry_take``, ``open_breach``,
                            ``breach_made``, ``breach_through_h``, ``own_through_h``,
+                           ``own_opening``, ``pass_entry``, ``depth_route``,
                            ``through_from_h``, ``quicker_through``, ``own_pace_out_h``,
                            ``open_corridor_text``, ``breach_start_h``, ``alone_start_h``,
                            ``shared_at``, ``shared_text``,
@@ -332,10 +334,12 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         self.broken_by_army = {rid for f in plan.formations for p in f.fortified
                                if p.action != "follow" for rid in pass_regions(p)}
         self.breach_waits: set[tuple[str, int]] = set()
-        #: the hour a formation breaking in came out of each region's depth, and which one:
-        #: from then the region is an open corridor for the army
-        #: (:meth:`~logistics.advance.holds.Holds.breach_through_h`)
-        self.breach_through: dict[str, tuple[float, str]] = {}
+        #: every (hour, formation, pass) a formation breaking in came out of each region's
+        #: depth: from then the region is an open corridor for the army along that route, and
+        #: sideways from it at the rate, and the lag of that opening to each (formation, pass,
+        #: breaker, its pass) (:meth:`~logistics.advance.holds.Holds.own_opening`)
+        self.breach_through: dict[str, list[tuple[float, str, int]]] = {}
+        self.own_lag_h: dict[tuple[str, int, str, int], float] = {}
         #: the breaches other armies of the run made of the regions it crosses
         #: (:mod:`~logistics.advance.shared_breaches`; none when it runs alone), from when each
         #: (formation, pass) is open by them, and the passes crossed so, with how

@@ -36,14 +36,17 @@ fortified regions whose drawings overlap are split half way between their towns
 * a kind no list names (``rule.own_role``: ``other``, ``army``, the flotilla's) has no
   default: its formation gives its own ``on_fortified_region``, or it is refused at load
   (:func:`no_role_problem`); a kind listed under two roles is refused in the layer;
-* a depth broken through stays open (``rule.breakthrough.open_breach``): once a formation of
-  the army breaking in has come out of it, a later formation of the army (whatever its
-  action) crosses it at its own pace and leaves no detachment
-  (:meth:`logistics.advance.holds.Holds.breach_through_h`; :data:`FORTIFIED_OPEN`); in a run
-  of several armies (``logistics run configs/``, ``logistics compare``), a region another
-  army broke is crossed behind that breach as a follower would, from when it opens where the
-  route enters the region (:mod:`logistics.advance.shared_breaches`, its assumption
-  ``SPREAD``).
+* a depth broken through stays open (``rule.breakthrough.open_breach``), one rule for a
+  breach of the formation's own army and of another army of the run (``logistics run
+  configs/``, ``logistics compare``): the region opens where a route enters it when the
+  defence, taken sideways from the breacher's route through the depth at the breakthrough
+  rate, reaches there (``d / rate`` after the breacher came out; at once on the breach's own
+  route: :func:`logistics.advance.shared_breaches.sideways_lag_h`, its assumption
+  ``SPREAD``); from then a later formation (whatever its action) crosses it at its own pace
+  and leaves no detachment, away from the breach only where that is the quicker way
+  (:meth:`logistics.advance.holds.Holds.own_opening`, ``through_from_h``,
+  ``breach_through_h``; :data:`FORTIFIED_OPEN`); another army's breach, opened so where it
+  enters, is also followed at the rate (:mod:`logistics.advance.shared_breaches`).
 
 The end of a siege is never modelled (the held-out dates of Hutou or Hailar are outcomes the
 comparison scores): a detachment is reported as ``detached`` to the end of the run, and the
