@@ -130,3 +130,27 @@ def test_a_convoy_sent_before_the_ferrying_is_held_when_it_comes_up_during_it(co
     assert min(_truck_hours(r)) == pytest.approx(37.5 + 5.0)
     notes = r.deliveries.loc[r.deliveries["kind"] == "truck", "note"]
     assert notes.str.contains("it is ferried behind (5.0 h", regex=False).any()
+
+
+def test_the_convoys_ferrying_grows_with_the_water_as_the_formations(corridor):
+    """ferrywide33: the crossing's route crosses wide water, ``time_factor`` 2 (network/
+    river.py ``crossing_time_factor``): the formation is ferried 2 x 30 h (all across at
+    06:30 + 60 h = +66.5 h) and its convoy, 5 h at the channel, 2 x 5 h behind it: the first
+    delivery at +76.5 h. On main the convoy paid the channel's 5 h (+71.5 h)."""
+    army = _army(corridor, _trucks(ferry_h=lambda n, flotilla: 5.0))
+    fp = army.formations[0]
+    fp = replace(fp, crossings=(replace(fp.crossings[0], time_factor=2.0),))
+    r = simulate_army(replace(army, formations=(fp,)))
+    assert min(_truck_hours(r)) == pytest.approx(6.5 + 2 * FERRY_H + 2 * 5.0)
+    notes = r.deliveries.loc[r.deliveries["kind"] == "truck", "note"]
+    assert notes.str.contains("1 river(s) ferried, 10.0 h each way", regex=False).any()
+
+
+def test_behind_ferrying_sums_each_crossings_factor():
+    """Two crossings all across at +20 h and +30 h, factors 3 and 1, 2 h at the channel:
+    6 + 2 = 8 h each way, beyond both at max(20 + 6, 30 + 2) = +32 h; no factors: 1 each."""
+    from logistics.supply.trucks import behind_ferrying
+
+    assert behind_ferrying(2.0, (20.0, 30.0), (3.0, 1.0)) == pytest.approx((8.0, 32.0))
+    assert behind_ferrying(2.0, (20.0, 30.0)) == pytest.approx((4.0, 32.0))
+    assert behind_ferrying(float("inf"), (20.0,), (3.0,)) == pytest.approx((0.0, 20.0))

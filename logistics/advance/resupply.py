@@ -130,9 +130,11 @@ class Resupply:
         if meta is None:
             return d
         where, column, before = meta
-        now = self.ferried_behind(where, column, d.time_h)
-        new = tuple(h for h in now if h not in before)
-        held = self.trucks[column].held_at_river(d, new, bool(self.fp[where].ferry_by))
+        now, factors = self.ferried_crossings(where, column, d.time_h)
+        new = [k for k, h in enumerate(now) if h not in before]
+        held = self.trucks[column].held_at_river(
+            d, tuple(now[k] for k in new), bool(self.fp[where].ferry_by),
+            factors=tuple(factors[k] for k in new))
         if held is not d:
             self.expected[id(held)] = self.expected.pop(id(d), {})
             self.convoy_sent[id(held)] = (where, column, now)
@@ -424,11 +426,12 @@ class Resupply:
                 self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
                                           float(np.interp(e.s, fp.km, fp.lat))))
             reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
-            ferried = self.ferried_behind(where, n, t_h)
+            ferried, factors = self.ferried_crossings(where, n, t_h)
             # not a formation beyond a river the convoy is not ferried over for ``where``
             reach = [fid for fid in targets
                      if fid == where or _within(self.ferried_behind(fid, n, t_h), ferried)]
-            self.send(t_h, n, where, reach, key, reserve_room, ferried=ferried)
+            self.send(t_h, n, where, reach, key, reserve_room, ferried=ferried,
+                      factors=factors)
 
     def dispatch_river(self, t_h: float, served: list[str], reserve_room: float) -> None:
         """Send the ships of every river supply column ready at ``t_h``: as the trucks
@@ -460,10 +463,12 @@ class Resupply:
                                                      f"({served[0]} km {e.s:.0f})"
 
     def send(self, t_h: float, n: int, where: str, reach: list[str], key: str,
-             reserve_room: float, *, ferried: tuple[float, ...] = ()) -> None:
+             reserve_room: float, *, ferried: tuple[float, ...] = (),
+             factors: tuple[float, ...] = ()) -> None:
         """Send the convoys of column ``n`` ready at ``t_h``, timed to formation ``where``'s
         head, for the formations ``reach`` in order (their lack, then the reserve's room; none:
-        for the reserve alone), ferried over the rivers ``ferried`` behind ``where``; ``key``:
+        for the reserve alone), ferried over the rivers ``ferried`` behind ``where`` (each
+        crossing's ``time_factor``: ``factors``, :meth:`ferried_crossings`); ``key``:
         whose load it is in the column's cadence (:meth:`TruckColumn.next_h
         <logistics.supply.trucks.TruckColumn.next_h>`: ``where``, or :data:`RESERVE`,
         :meth:`aim`); each load's expected shares are booked as on the road, and each
@@ -482,7 +487,7 @@ class Resupply:
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
                               wanted_l=want_at(0.0), ferried=ferried, flotilla=bool(fp.ferry_by),
-                              target=key, want_at=want_at):
+                              target=key, want_at=want_at, factors=factors):
             left, shares = d.litres, {}
             for fid in reach:  # what each formation can expect of it at its arrival, in order
                 shares[fid] = min(left, want_at_one(self, fid, rates[fid], d.time_h - t_h))
@@ -713,9 +718,18 @@ class Resupply:
         railway moved forward (:meth:`move_railheads`; the route's point nearest it) is not
         between. Why: a river the formation waits to be ferried over is no 45-min bridge for
         its trucks either."""
+        return self.ferried_crossings(fid, column, t_h)[0]
+
+    def ferried_crossings(self, fid: str, column: int, t_h: float
+                          ) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """``(ferried, factors)``: :meth:`ferried_behind`'s all-across hours, and the
+        ``time_factor`` of each of those crossings (its ``CrossingStop``: the water the
+        formation's route crosses there, network/river.py ``crossing_time_factor``; 1 when
+        not found), by which the convoy's own ferrying there grows as the formation's did
+        (:func:`~logistics.supply.trucks.behind_ferrying`)."""
         st, fp = self.state[fid], self.fp[fid]
         if not st.ferry_span_h or not len(fp.km):
-            return ()
+            return (), ()
         head = float(self.lead(fid).s)
         behind = 0.0  # km of the route behind the column's railhead
         rh = self.railhead_lonlat.get(column)
@@ -725,8 +739,11 @@ class Resupply:
             d = great_circle_km(rh[0], rh[1], np.asarray(fp.lon), np.asarray(fp.lat))
             behind = float(fp.km[int(np.argmin(d))])
         eps_h = 1e-3 / 3600.0
-        return tuple(release for km, (start, release) in sorted(st.ferry_span_h.items())
-                     if start <= t_h + eps_h and behind < km <= head + 1e-6)
+        spans = [(km, release) for km, (start, release) in sorted(st.ferry_span_h.items())
+                 if start <= t_h + eps_h and behind < km <= head + 1e-6]
+        factor = {c.km: float(getattr(c, "time_factor", 1.0)) for c in fp.crossings}
+        return (tuple(release for _, release in spans),
+                tuple(factor.get(km, 1.0) for km, _ in spans))
 
     def move_railheads(self, t_h: float, toward: tuple[float, float]) -> None:
         """Load every truck column at the army's railhead nearest ``toward`` once the railway

@@ -30,7 +30,7 @@ import numpy as np
 
 from logistics.supply.delivery import Delivery
 
-__all__ = ["TruckLeg", "LegFunction", "TruckColumn"]
+__all__ = ["TruckLeg", "LegFunction", "TruckColumn", "behind_ferrying"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,24 @@ def _reasons_text(reasons: list[str]) -> str:
         return "; ".join(reasons)
     return (f"{reasons[0]}; ... {len(reasons) - 2} more like it at other places of the "
             f"formation ...; {reasons[-1]}")
+
+
+def behind_ferrying(ferry_h: float, ferried: tuple[float, ...],
+                    factors: tuple[float, ...] = ()) -> tuple[float, float]:
+    """``(each_way_h, after_h)`` of a convoy ferried behind its formation (rule
+    ``convoy_behind_ferrying``, :meth:`TruckColumn.dispatch`) over the rivers that formation
+    was all across at ``ferried`` (hours): ``each_way_h`` its ferrying summed over them one
+    way, ``after_h`` the earliest hour it is beyond them all, ``max(release + ferry)``.
+    ``ferry_h``: its ferry time at the assumed channel (0 when not finite); ``factors``: each
+    crossing's ``time_factor`` (network/river.py ``crossing_time_factor`` of the water the
+    formation's route crosses there; missing: 1), so the convoy's ferrying grows with the
+    water as the formation's does. Why (ferrywide33): the 15th Army's convoys paid the 1.5 km
+    channel's ferrying where its formations paid 12-13.5 km of the Amur-Sungari river-lake."""
+    ferry_h = float(ferry_h) if math.isfinite(ferry_h) else 0.0
+    each = [ferry_h * (float(factors[k]) if k < len(factors) else 1.0)
+            for k in range(len(ferried))]
+    after = max((r + e for r, e in zip(ferried, each)), default=-math.inf)
+    return float(sum(each)), float(after)
 
 
 class TruckColumn:
@@ -166,21 +184,22 @@ class TruckColumn:
         #: first hour a convoy was ready but could not arrive before the road closes (until_h)
         self.closed_h: float | None = None
 
-    def held_at_river(self, d: Delivery, ferried: tuple[float, ...], flotilla: bool
-                      ) -> Delivery:
+    def held_at_river(self, d: Delivery, ferried: tuple[float, ...], flotilla: bool,
+                      factors: tuple[float, ...] = ()) -> Delivery:
         """``d`` (a convoy of this column on its way) when its formation has started being
         ferried over rivers since it was sent, all across at ``ferried`` (hours): rule
         ``convoy_behind_ferrying`` (:meth:`dispatch`), the convoy ferried behind it, delivering
-        no earlier than the last of them plus its own ferry time at each, and back that much
-        later (its convoy's ``ready_h``). ``d`` itself when ``ferried`` is empty."""
+        no earlier than each of them plus its own ferry time there (x that crossing's
+        ``factors``: :func:`behind_ferrying`), and back that much later (its convoy's
+        ``ready_h``). ``d`` itself when ``ferried`` is empty."""
         if not ferried:
             return d
         ferry = 0.0
         if self.ferry_h is not None and 0 <= d.convoy < len(self.sizes):
             ferry = float(self.ferry_h(self.sizes[d.convoy], flotilla))
-            ferry = ferry if math.isfinite(ferry) else 0.0
-        arrive = max(d.time_h + len(ferried) * ferry, max(ferried) + ferry)
-        later_h = (arrive - d.time_h) + len(ferried) * ferry
+        each_way, after = behind_ferrying(ferry, ferried, factors)
+        arrive = max(d.time_h + each_way, after)
+        later_h = (arrive - d.time_h) + each_way
         if 0 <= d.convoy < len(self.ready_h) and d.trip >= 0:
             for a in self.away[d.convoy]:  # its trucks are back later
                 if a[2] == d.trip:
@@ -190,8 +209,8 @@ class TruckColumn:
                     trips[d.trip] = arrive
         return replace(d, time_h=arrive, note=d.note + (
             f"; held {arrive - d.time_h:.1f} h: its formation was being ferried over "
-            f"{len(ferried)} river(s) when it came up, it is ferried behind ({ferry:.1f} h "
-            "each way each)"))
+            f"{len(ferried)} river(s) when it came up, it is ferried behind ({each_way:.1f} h "
+            "each way)"))
 
     def split_off(self, convoy: int, trucks: int, back_h: float, trip: int = -1) -> list:
         """``trucks`` of convoy ``convoy`` sent on a trip of their own, back at its railhead at
@@ -263,6 +282,7 @@ class TruckColumn:
         flotilla: bool = False,
         target: str = "",
         want_at: Callable[[float], float] | None = None,
+        factors: tuple[float, ...] = (),
     ) -> list[Delivery]:
         """Send convoys ready at ``now_h`` while the army still wants fuel (``wanted_l``,
         litres it lacks that nothing on the road brings yet; :data:`WANTED_MIN_L`); each sent
@@ -288,8 +308,10 @@ class TruckColumn:
         brigade). Rule ``convoy_behind_ferrying`` (configs/norms/movement.yaml ``river``): a
         convoy is ferried behind the formation, so it arrives no earlier than the last of
         them plus its own ferry time (``ferry_h``), and it pays that ferry time at each of
-        them, each way. Why: the cost engine prices such a river as a 45-min bridge, and the
-        convoys crossed it for free while the formation waited days for its means."""
+        them, each way, x the crossing's ``factors`` (the formation's ``time_factor`` there:
+        the water its route crosses, :func:`behind_ferrying`). Why: the cost engine prices
+        such a river as a 45-min bridge, and the convoys crossed it for free while the
+        formation waited days for its means."""
         out: list[Delivery] = []
         self.blocked = ""
         sent_l = 0.0  # litres of the loads sent in this call
@@ -320,13 +342,13 @@ class TruckColumn:
             ferry = 0.0
             if ferried and self.ferry_h is not None:
                 ferry = float(self.ferry_h(n, flotilla))
-                ferry = ferry if math.isfinite(ferry) else 0.0
-            out_h += len(ferried) * ferry
-            back_h += len(ferried) * ferry
+            each_way, after = behind_ferrying(ferry, ferried, factors)
+            out_h += each_way
+            back_h += each_way
             jitter = abs(rng.normal(0.0, self.jitter_h)) if self.jitter_h > 0 else 0.0
             arrive = now_h + self.load_h + out_h + jitter
             if ferried:  # not before the formation is all across and the convoy after it
-                arrive = max(arrive, max(ferried) + ferry)
+                arrive = max(arrive, after)
             if arrive > self.until_h:  # the road closes before it gets there: not sent
                 if self.closed_h is None:
                     self.closed_h = now_h
@@ -348,7 +370,7 @@ class TruckColumn:
                     note=f"{n} {'ships' if self.kind == 'river' else 'trucks'}"
                          + (f" of {present} at the railhead" if n < present else "")
                          + f", {out_h:.1f} h out, {back_h:.1f} h back" + (
-                        f" ({len(ferried)} river(s) ferried, {ferry:.1f} h each way each, "
+                        f" ({len(ferried)} river(s) ferried, {each_way:.1f} h each way, "
                         "behind the formation)" if ferried else ""),
                 )
             )
