@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -421,3 +422,30 @@ def test_a_wide_crossing_is_ferried_longer_and_its_far_bank_reached_when_the_fir
     assert t.loc[H0 + timedelta(hours=7), "cum_km"] == pytest.approx(RIVER_KM)
     assert t.loc[H0 + timedelta(hours=8), "cum_km"] == pytest.approx(16.0)
     assert _farthest_before_km(r, "fd", 36.5) == pytest.approx(RIVER_KM + BOUND_KM)
+
+
+def test_the_landed_head_crosses_the_water_it_was_ferried_over_in_no_time(corridor):
+    """ferrywide33: the river at km 10 is 3 km of opened water (steps 11-13, the plan's times
+    and litres 0 there: formation_plan.py ``ferried_water_steps``). Taken at 06:30, its head
+    is on the far bank at once (``landing_h`` 0 here) and at 07:00 is at km 23 (13 + 0.5 h
+    at 20 km/h), not 20; its km along the route (the bound, km 45) and positions unchanged,
+    and it burns 2 L/km x 10 vehicles x 3 km = 60 L less by the time it holds the bound."""
+    from logistics.advance.formation_plan import _not_marched, ferried_water_steps
+
+    plain = _army(corridor, [("fd", 30.0)])
+    fp = plain.formations[0]
+    c = replace(fp.crossings[0], water_km=3.0, water_steps=(11, 12, 13))
+    carried = ferried_water_steps([c], len(fp.km), fp.ferry_by, fp.own_means_h)
+    assert np.flatnonzero(carried).tolist() == [11, 12, 13]
+    fp = replace(fp, crossings=(c,), step_time_s=_not_marched(fp.step_time_s, carried),
+                 step_fuel_l=_not_marched(fp.step_fuel_l, carried))
+    r_plain = simulate_army(plain)
+    r = simulate_army(replace(plain, formations=(fp,)))
+    at7 = H0 + timedelta(hours=7)
+    assert _track(r_plain, "fd").loc[at7, "cum_km"] == pytest.approx(20.0)
+    assert _track(r, "fd").loc[at7, "cum_km"] == pytest.approx(23.0)
+    at10 = H0 + timedelta(hours=10)
+    t, tp = _track(r, "fd").loc[at10], _track(r_plain, "fd").loc[at10]
+    assert t["cum_km"] == tp["cum_km"] == pytest.approx(RIVER_KM + BOUND_KM)
+    assert (t["lon"], t["lat"]) == pytest.approx((tp["lon"], tp["lat"]))
+    assert t["fuel_l"] - tp["fuel_l"] == pytest.approx(60.0)

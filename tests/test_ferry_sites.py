@@ -255,3 +255,34 @@ def test_a_ferrying_takes_longer_and_lands_later_across_wider_water():
     assert crossing_time_factor(0.4) == crossing_time_factor(0.0) == 1.0
     assert crossing_width_km(0.4) == 1.5 and crossing_width_km(13.5) == 13.5
     assert first_landing_h() == pytest.approx(1.5 / 75 ** 0.5 + 1.0)
+
+
+def test_the_water_a_ferried_formation_crosses_is_carried_not_marched(box_terrain):
+    """ferrywide33: a route due south across the opened 3-cell water band at column 60 (rows
+    26 to 36, 1 km steps; the crossing starts at row 29, index 3): its steps into rows 30,
+    31, 32 (indices 4, 5, 6) are the water the ferry carries a ferried formation over
+    (``CrossingStop.water_steps``), and its plan's step times and litres are 0 there
+    (formation_plan.py ``ferried_water_steps``, ``_not_marched``); the crossing's own step
+    (the cost engine's crossing price) is kept. A formation not ferried there (no brigade,
+    not on the frontier) marches it. On main the landed head marched the water at land pace
+    and burned fuel on it."""
+    import pandas as pd
+
+    from logistics.advance.formation_plan import _crossings, _not_marched, ferried_water_steps
+    from logistics.cost.models import CostModels
+
+    t = _river_terrain(box_terrain)
+    out, _ = open_ferry_water(t, [_lonlat(t, 31, 60)], radius_km=10.0)
+    rows = np.arange(26, 37)
+    ll = np.array([_lonlat(out, r, 60) for r in rows])
+    seg = pd.DataFrame({"row": rows, "col": 60, "lon": ll[:, 0], "lat": ll[:, 1],
+                        "cum_km": np.arange(len(rows), dtype=float)})
+    (c,) = [c for c in _crossings(seg, out, "t-34-85", "dry", CostModels())
+            if c.river_class == int(RiverClass.MAJOR)]
+    assert c.km == 3.0 and c.water_km == pytest.approx(3.0) and c.water_steps == (4, 5, 6)
+    carried = ferried_water_steps([c], len(rows), "bde", float("inf"))
+    assert np.flatnonzero(carried).tolist() == [4, 5, 6]
+    assert not ferried_water_steps([c], len(rows), None, float("inf")).any()
+    times = _not_marched({"dry": np.ones((2, len(rows)))}, carried)["dry"]
+    assert (times[:, [4, 5, 6]] == 0.0).all() and (times[:, :4] == 1.0).all() \
+        and (times[:, 7:] == 1.0).all()

@@ -44,7 +44,8 @@ import xarray as xr
 from logistics.army.means_norms import brigade_ships  # moved to the army layer; read here too
 
 __all__ = ["FERRY_SITE_KM", "FERRY_WATER", "brigade_ships", "flotilla_points", "ferry_barrier",
-           "open_ferry_water", "crossing_water_km", "water_beyond_channel_km", "army_ferry_sites",
+           "open_ferry_water", "crossing_water_km", "crossing_water_steps",
+           "water_beyond_channel_km", "army_ferry_sites",
            "may_open", "ISLAND_MAX_KM", "island_cells", "CHANNELS_WITHIN_KM",
            "channel_groups"]
 
@@ -209,20 +210,32 @@ def crossing_water_km(terrain: xr.Dataset, cells: np.ndarray, kms: np.ndarray,
     opened water, or a crossing of a river line on land. Why: a route across a river-lake
     (the Amur below the Sungari's mouth, 13.5 km on the 15th Army's) marches over the opened
     water at land pace; the ferry must cross it (network/river.py ``crossing_width_km``)."""
+    steps = crossing_water_steps(terrain, cells, i)
+    kms = np.asarray(kms, dtype=np.float64)
+    return float(np.sum(kms[steps] - kms[steps - 1])) if steps.size else 0.0
+
+
+def crossing_water_steps(terrain: xr.Dataset, cells: np.ndarray, i: int) -> np.ndarray:
+    """Indices ``j`` (ascending, each > 0) of the route's steps (from point ``j - 1`` to
+    ``j``) into opened water (:data:`FERRY_WATER`) at its big-river crossing whose first cell
+    is ``cells[i]``, while the route stays in big-river cells (``BIG_RIVER_CLASSES``) from
+    there: the water the ferry carries it over (:func:`crossing_water_km` sums their km; the
+    step loop does not march them, formation_plan.py ``ferried_water_steps``). Empty on a
+    terrain with no opened water, or at a crossing of a river line on land."""
     from logistics.terrain.classes import BIG_RIVER_CLASSES
 
     if FERRY_WATER not in terrain or not 0 <= i < len(cells):
-        return 0.0
+        return np.zeros(0, dtype=np.int64)
     water = np.asarray(terrain[FERRY_WATER].values)
     rc = np.asarray(terrain["river_class"].values)
-    km = 0.0
+    out = []
     for j in range(i, len(cells)):
         r, c = int(cells[j, 0]), int(cells[j, 1])
         if rc[r, c] not in BIG_RIVER_CLASSES:
             break
         if water[r, c] and j > 0:
-            km += float(kms[j] - kms[j - 1])
-    return km
+            out.append(j)
+    return np.asarray(out, dtype=np.int64)
 
 
 def water_beyond_channel_km(terrain: xr.Dataset, channel_km: float) -> np.ndarray:

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
     from logistics.army.schema import Army, FlotillaSpec
     from logistics.cost.models import CostModels
 
-__all__ = ["CrossingStop", "FormationPlan", "formation_plan"]
+__all__ = ["CrossingStop", "FormationPlan", "formation_plan", "ferried_over",
+           "ferried_water_steps"]
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,50 @@ class CrossingStop:
     #: one big river's crossing across an island (``ferry_sites.channel_groups``; that
     #: crossing's ``water_km`` holds this one's); None: its own
     joins_km: float | None = None
+    #: indices of the route's steps over that opened water beyond the crossing's own step
+    #: (``ferry_sites.crossing_water_steps``): where a ferried formation is carried, not
+    #: marched (:func:`ferried_water_steps`)
+    water_steps: tuple[int, ...] = ()
+
+
+def ferried_over(c: CrossingStop, ferry_by: str | None, own_means_h: float) -> bool:
+    """Whether a formation ferried by brigade ``ferry_by`` (None: none) with own means of
+    ``own_means_h`` hours (inf: none) is ferried over the river of crossing ``c``: a major or
+    large river (``BIG_RIVER_CLASSES``) its flotilla sails, or on the Amur-Ussuri frontier
+    (``c.frontier``) when it has own means. The one rule of
+    :meth:`~logistics.advance.holds.Holds.ferried_river` and :func:`ferried_water_steps`."""
+    return c.river_class in BIG_RIVER_CLASSES and (
+        bool(ferry_by) or (c.frontier and math.isfinite(own_means_h)))
+
+
+def ferried_water_steps(crossings: Sequence[CrossingStop], n: int, ferry_by: str | None,
+                        own_means_h: float) -> np.ndarray:
+    """Bool over a route's ``n`` steps: the steps over the opened water of the crossings the
+    formation is ferried over (:func:`ferried_over`; a later channel of a crossing with it,
+    ``joins_km``, as its first is), beyond each crossing's own step (``water_steps``: the
+    head waits for its means at the crossing, the cost engine's crossing price kept there).
+    Why (ferrywide33): the ferry carries the formation across that water (its ferrying timed
+    by it, ``time_factor``), but the head, landed, still marched it at land pace and burned
+    fuel on it (the 15th Army's tank brigades ~1 h); on these steps it takes no time and no
+    fuel (:func:`formation_plan`), its km along the route unchanged."""
+    out = np.zeros(n, dtype=bool)
+    for c in crossings:
+        if c.water_steps and ferried_over(c, ferry_by, own_means_h):
+            out[np.asarray(c.water_steps, dtype=np.int64)] = True
+    return out
+
+
+def _not_marched(tables: Mapping[str, np.ndarray], steps: np.ndarray) -> dict:
+    """Per season, ``tables`` ((n_classes, n) step times or litres) with 0 on ``steps``
+    (:func:`ferried_water_steps`); the same objects when there is none."""
+    if not steps.any():
+        return dict(tables)
+    out = {}
+    for season, t in tables.items():
+        t = np.array(t, dtype=np.float64, copy=True)
+        t[:, steps] = 0.0
+        out[season] = t
+    return out
 
 
 @dataclass(frozen=True)
@@ -201,7 +246,7 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None
     (a formed formation) is read piece by piece where its cells are not one path. ``river``:
     the movement norms' river figures (``Norms.means.river``), which time a ferrying at each
     big river's crossing by its water (:func:`_ferrying`); None: not timed."""
-    from logistics.advance.ferry_sites import crossing_water_km
+    from logistics.advance.ferry_sites import crossing_water_km, crossing_water_steps
     from logistics.advance.ferry_toll import on_frontier
     from logistics.cost.route import river_crossings
     from logistics.terrain.sides import side_of
@@ -227,12 +272,18 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None
             i = int(idx[min(step, len(idx) - 1)])
             k = int(min(step, len(idx) - 1))
             rclass = int(df["river_class"].iloc[j])
+            big = rclass in BIG_RIVER_CLASSES
+            water = crossing_water_steps(terrain, cells[idx], k) if big else ()
+            # the route's own steps over it (those within a repeated cell too), beyond
+            # the crossing's own step
+            steps = tuple(int(r) for w in water for r in range(int(idx[w - 1]) + 1,
+                                                               int(idx[w]) + 1) if r > i)
             out.append(CrossingStop(
                 float(kms[i]), float(df["lon"].iloc[j]), float(df["lat"].iloc[j]), rclass,
                 float(secs[j]) / 3600.0,
                 on_frontier(kms, sides, float(kms[i]), float(df["lon"].iloc[j])),
-                water_km=crossing_water_km(terrain, cells[idx], kms[idx], k)
-                if rclass in BIG_RIVER_CLASSES else 0.0))
+                water_km=crossing_water_km(terrain, cells[idx], kms[idx], k) if big else 0.0,
+                water_steps=steps))
     return tuple(_ferrying(c, river) for c in _one_ferrying(out))
 
 
@@ -429,6 +480,8 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
                                 allowed)
     zero = _zero_load_l_per_h(ids, fts, norms.config_dir)
     step_fuel = _with_engine_hours(unit, fuels, times, step_time, route, zero, notes)
+    carried = ferried_water_steps(crossings, len(kms), ferried_by, own_means_h)
+    step_time, step_fuel = _not_marched(step_time, carried), _not_marched(step_fuel, carried)
     shuttle = None
     if shuttled:
         # the men on foot set a shuttled formation's day: trucks and marchers keep the foot
@@ -451,8 +504,11 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
                 notes.append(f"{unit.id}: its lift's trucks go at a walker's pace where they are "
                              f"slower (manhandled through): {', '.join(said)}")
         shuttle = _shuttle(unit=unit, army=army, norms=norms, options=options, notes=notes,
-                           class_ids=ids, fuel_types=fts, step_time_s=legs,
-                           step_fuel_l=_with_engine_hours(unit, fuels, times, legs, route, zero),
+                           class_ids=ids, fuel_types=fts,
+                           step_time_s=_not_marched(legs, carried),
+                           step_fuel_l=_not_marched(
+                               _with_engine_hours(unit, fuels, times, legs, route, zero),
+                               carried),
                            season=first, cum_km=kms, route=route,
                            march_window=foot_day[first], fortified=fortified,
                            breakthrough_km_per_day=breakthrough_km_per_day,

@@ -156,11 +156,12 @@ class Holds:
         sails, or on the Amur-Ussuri frontier when it has own means. Not a later channel of a
         crossing across an island (``crossing.joins_km``): the ferrying at its first channel
         takes it across this one too (formation_plan.py ``_one_ferrying``)."""
+        from logistics.advance.formation_plan import ferried_over
+
         fp = self.fp[fid]
-        if crossing.river_class not in BIG_RIVER_CLASSES \
-                or getattr(crossing, "joins_km", None) is not None:
+        if getattr(crossing, "joins_km", None) is not None:
             return False
-        return bool(fp.ferry_by) or (crossing.frontier and math.isfinite(fp.own_means_h))
+        return ferried_over(crossing, fp.ferry_by, fp.own_means_h)
 
     def ferrying(self, fid: str, t_h: float) -> bool:
         """Whether the formation's head has reached a crossing where it is ferried
