@@ -305,3 +305,47 @@ def test_one_ferrying_carries_the_water_of_its_channels_and_only_within_a_site()
     out = _one_ferrying([CrossingStop(10.0, 132.5, 47.7, major, 0.75, frontier=True),
                          CrossingStop(14.0, 132.5, 47.7, major, 0.75)])
     assert out[1].joins_km is None
+
+
+def test_the_step_loop_ferries_where_the_search_paid_not_at_a_corner_it_went_round(box_terrain):
+    """ferrywide33: a route south down column 54 steps diagonally from (28, 54) to (29, 55), a
+    medium river's cell, past the corner of a major river's cell (28, 55) (the other corner,
+    (29, 54), the medium river's), then crosses the major river on row 33 straight. The
+    route's crossing list calls the corner step a major crossing (the most major cell its step
+    touches), and the channel rule made it the ferrying's site, 4 km short of the river the
+    search paid its toll on (the 15th Army's tank brigades and rifle divisions at km 23.4,
+    the toll paid at 27.1). With the search's toll the corner step paid none of it
+    (``toll_paid_s``): not ferried there (``tolled`` False); the row-33 crossing is the
+    ferrying's own (not ``joins_km``), the one step the search paid the toll at."""
+    import pandas as pd
+
+    from logistics.advance.ferry_toll import FerryToll, toll_paid_s
+    from logistics.advance.formation_plan import _crossings, ferried_over
+
+    t = box_terrain(_BOX, 1000.0)
+    tc = np.full(t["terrain_class"].shape, int(TerrainClass.STEPPE), np.uint8)
+    rc = np.zeros_like(tc)
+    rc[_RIVER_ROW, :] = int(RiverClass.MAJOR)
+    rc[28, 55] = int(RiverClass.MAJOR)
+    rc[29, 54] = rc[29, 55] = int(RiverClass.MEDIUM)
+    t = metric_terrain(t["elevation_m"].values, tc, rc, x=t["x"].values, y=t["y"].values,
+                       attrs=t.attrs)
+    cells = [(r, 54) for r in range(22, 29)] + [(r, 55) for r in range(29, 40)]
+    ll = np.array([_lonlat(t, r, c) for r, c in cells])
+    seg = pd.DataFrame({"row": [r for r, _ in cells], "col": [c for _, c in cells],
+                        "lon": ll[:, 0], "lat": ll[:, 1],
+                        "cum_km": np.arange(len(cells), dtype=float)})
+    major = int(RiverClass.MAJOR)
+    plain = [c for c in _crossings(seg, t, "t-34-85", "dry", CostModels())
+             if c.river_class == major]
+    assert [c.km for c in plain] == [7.0, 11.0]  # the corner step, then row 33
+    assert plain[1].joins_km == 7.0  # main: ferried at the corner, row 33 with it
+    toll = FerryToll(rc == major, 40 * 3600.0, "test")
+    model = CostModels().get(t, "t-34-85", objective="time", season="dry")
+    paid = toll_paid_s(model, t, np.array(cells), toll)
+    assert np.flatnonzero(paid > 1.0).tolist() == [10]  # the step into row 33 only
+    assert paid[10] == pytest.approx(toll.seconds, rel=1e-5)
+    cs = [c for c in _crossings(seg, t, "t-34-85", "dry", CostModels(), toll=toll)
+          if c.river_class == major]
+    assert [(c.km, c.tolled, c.joins_km) for c in cs] == [(7.0, False, None), (11.0, True, None)]
+    assert [ferried_over(c, "bde", math.inf) for c in cs] == [False, True]

@@ -45,7 +45,7 @@ import numpy as np
 
 __all__ = ["FRONTIER_WINDOW_KM", "AMUR_FROM_LON", "on_frontier", "FerryToll", "ferry_hours",
            "uncontended_h", "ConvoyLoad", "convoy_ferry_h", "ferry_toll", "frontier_river_cells",
-           "water_toll_s", "with_toll", "with_cell_seconds"]
+           "water_toll_s", "with_toll", "with_cell_seconds", "toll_paid_s"]
 
 
 #: Km of route either side of a crossing within which the route must pass from one side of the
@@ -307,3 +307,25 @@ def with_cell_seconds(model, seconds: np.ndarray):
     scale[ok] += (np.asarray(seconds, dtype=np.float64)[ok] / side_m / level[ok]).astype(
         np.float32)
     return replace(model, scale=scale)
+
+
+def toll_paid_s(model, terrain, cells: np.ndarray, toll: FerryToll) -> np.ndarray:
+    """Seconds of ``toll`` (its ``enter``: :func:`with_toll`) the route search paid on each
+    step of the path ``cells`` ((n, 2) rows and cols, consecutive cells distinct), n - 1
+    values: the river toll of the tolled ``model`` (the search's pace vehicle's time model)
+    less the untolled one's (``cost.kernel.edge_tolls``, the kernel's own toll). Why
+    (ferrywide33): a diagonal step past a big river's corner pays, untolled, the big river
+    on a tie (the route's crossing list calls it a big-river crossing), but the search,
+    tolled, went round the corner through the smaller river's cell and paid no ferrying
+    there; the step loop ferries where the search paid (formation_plan.py ``_crossings``),
+    so the two agree on where, and how often, a formation is ferried."""
+    from logistics.cost.kernel import edge_tolls
+    from logistics.cost.route import _step_offsets
+
+    cells = np.asarray(cells, dtype=np.int64)
+    if len(cells) < 2:
+        return np.zeros(0)
+    k = _step_offsets(cells)
+    rows, cols = cells[:-1, 0], cells[:-1, 1]
+    return (edge_tolls(with_toll(model, terrain, toll), rows, cols, k)
+            - edge_tolls(model, rows, cols, k))

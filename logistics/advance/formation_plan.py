@@ -66,6 +66,11 @@ class CrossingStop:
     #: one big river's crossing across an island (``ferry_sites.channel_groups``; that
     #: crossing's ``water_km`` holds this one's); None: its own
     joins_km: float | None = None
+    #: whether the formation's route search paid its ferry toll at this crossing
+    #: (``ferry_toll.toll_paid_s``; True when it had none or this is no big river): a big
+    #: river's crossing it did not pay it at (a diagonal step past the big river's corner,
+    #: the search round it through a smaller river's cell) is not ferried (:func:`ferried_over`)
+    tolled: bool = True
     #: indices of the route's steps over that opened water beyond the crossing's own step
     #: (``ferry_sites.crossing_water_steps``): where a ferried formation is carried, not
     #: marched (:func:`ferried_water_steps`)
@@ -76,9 +81,10 @@ def ferried_over(c: CrossingStop, ferry_by: str | None, own_means_h: float) -> b
     """Whether a formation ferried by brigade ``ferry_by`` (None: none) with own means of
     ``own_means_h`` hours (inf: none) is ferried over the river of crossing ``c``: a major or
     large river (``BIG_RIVER_CLASSES``) its flotilla sails, or on the Amur-Ussuri frontier
-    (``c.frontier``) when it has own means. The one rule of
+    (``c.frontier``) when it has own means, where its route search paid its ferrying
+    (``c.tolled``). The one rule of
     :meth:`~logistics.advance.holds.Holds.ferried_river` and :func:`ferried_water_steps`."""
-    return c.river_class in BIG_RIVER_CLASSES and (
+    return c.river_class in BIG_RIVER_CLASSES and c.tolled and (
         bool(ferry_by) or (c.frontier and math.isfinite(own_means_h)))
 
 
@@ -238,14 +244,16 @@ def _season_tables(terrain, cells, seg_first, class_ids, seasons, pace_vehicle, 
     return times, fuels, impassable
 
 
-def _crossings(seg, terrain, pace_vehicle, season, models, river=None
+def _crossings(seg, terrain, pace_vehicle, season, models, river=None, toll=None
                ) -> tuple[CrossingStop, ...]:
     """The route's river crossings, each once, with the pace vehicle's crossing time: the
     cost engine's own toll (:func:`logistics.cost.route.river_crossings`, the one place a
     crossing is priced; already inside the route's time). A route joined from its parent's
     (a formed formation) is read piece by piece where its cells are not one path. ``river``:
     the movement norms' river figures (``Norms.means.river``), which time a ferrying at each
-    big river's crossing by its water (:func:`_ferrying`); None: not timed."""
+    big river's crossing by its water (:func:`_ferrying`); None: not timed. ``toll``: the
+    ferry toll its route search paid (``PlannedRoute.toll``; None: none), which marks the big
+    rivers' crossings it paid it at (``tolled``, ``ferry_toll.toll_paid_s``)."""
     from logistics.advance.ferry_sites import crossing_water_km, crossing_water_steps
     from logistics.advance.ferry_toll import on_frontier
     from logistics.cost.route import river_crossings
@@ -268,6 +276,12 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None
             continue
         df = river_crossings(terrain, cells[idx], pace_vehicle, season=season, models=models)
         secs = df[f"crossing_s_{vid}"].to_numpy(dtype=np.float64)
+        paid = None
+        if toll is not None and len(df):
+            from logistics.advance.ferry_toll import toll_paid_s
+
+            paid = toll_paid_s(models.get(terrain, vid, objective="time", season=season),
+                               terrain, cells[idx], toll)
         for j, step in enumerate(df["step"].to_numpy(dtype=np.int64)):
             i = int(idx[min(step, len(idx) - 1)])
             k = int(min(step, len(idx) - 1))
@@ -283,7 +297,8 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None
                 float(secs[j]) / 3600.0,
                 on_frontier(kms, sides, float(kms[i]), float(df["lon"].iloc[j])),
                 water_km=crossing_water_km(terrain, cells[idx], kms[idx], k) if big else 0.0,
-                water_steps=steps))
+                water_steps=steps,
+                tolled=not (big and paid is not None and paid[k - 1] < 0.5 * toll.seconds)))
     return tuple(_ferrying(c, river) for c in _one_ferrying(out))
 
 
@@ -300,7 +315,7 @@ def _one_ferrying(out: list[CrossingStop]) -> list[CrossingStop]:
     route apart, each a full operation."""
     from logistics.advance.ferry_sites import channel_groups
 
-    big_n = [n for n, c in enumerate(out) if c.river_class in BIG_RIVER_CLASSES]
+    big_n = [n for n, c in enumerate(out) if c.river_class in BIG_RIVER_CLASSES and c.tolled]
     if len(big_n) < 2:
         return out
     lead = channel_groups([out[n].km for n in big_n])
@@ -332,7 +347,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
                    fortified_regions: Sequence[Region], breakthrough_km_per_day: float,
                    models: CostModels, options, flotillas: Mapping[str, FlotillaSpec],
                    all_routes: Mapping[str, pd.DataFrame], taiga_belt_km: float,
-                   notes: list[str]) -> FormationPlan:
+                   notes: list[str], toll=None) -> FormationPlan:
     """The plan of one formation (a carried one gets its timetable instead of a route).
 
     The formation:
@@ -359,6 +374,8 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
     - ``taiga_belt_km``: km from the departure line within which the observed taiga cap holds
       (where an ``after_taiga_belt`` formation is formed).
     - ``notes``: the run's notes; this formation's are appended.
+    - ``toll``: the ferry toll its route search paid (``PlannedRoute.toll``; None: none):
+      it is ferried only at the big rivers' crossings it paid it at (:func:`_crossings`).
     """
     from logistics.advance.ferry_toll import ferry_hours
     from logistics.advance.pace import (capped_step_times, column_km, dismounted_step_times,
@@ -434,7 +451,8 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
     schedule = {s: march_schedule_for(unit.norm, movement=unit.movement, season=s, front=army.front,
                                       column_length_km=length, mean_kmh=mean_kmh,
                                       speed_scale=options.speed_scale) for _, s in seasons}
-    crossings = _crossings(route, terrain, unit.pace_vehicle, first, models, norms.means.river)
+    crossings = _crossings(route, terrain, unit.pace_vehicle, first, models, norms.means.river,
+                           toll)
     fortified = fortified_passes(route, fortified_regions, unit) if fortified_regions else ()
     depots = []
     from logistics.geodesy import locate_on_route

@@ -309,7 +309,8 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
             ferried_by=ferried.get(u.id),
             seasons=seasons, norms=norms, fortified_regions=regions,
             breakthrough_km_per_day=fort.rule.rate_km_per_day, models=models, options=opt,
-            flotillas=brigades, all_routes=segs, taiga_belt_km=taiga_km, notes=notes)
+            flotillas=brigades, all_routes=segs, taiga_belt_km=taiga_km, notes=notes,
+            toll=chosen_route.toll if chosen_route is not None else None)
         if chosen_route is not None and chosen_route.reach_notes:  # also on its summary line
             fp = replace(fp, notes=fp.notes + tuple(chosen_route.reach_notes))
         plans.append(fp)

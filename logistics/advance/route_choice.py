@@ -17,6 +17,8 @@ Called by
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
@@ -174,7 +176,7 @@ def choose_routes(army, terrain, units, *, regions, rate_km_per_day: float, mode
             text = str(exc)
             raise ConfigError(text if text.startswith(who) else f"{who}: {text}") from None
         notes += chosen.notes
-        chosen_routes[u.id] = chosen
+        chosen_routes[u.id] = replace(chosen, toll=toll)  # where its ferrying was paid
         if regions:
             # the breaches it makes: the later formations' comparisons see them
             breaches.add(u.id, _route_clock(chosen.segments, u, regions, rate_km_per_day,

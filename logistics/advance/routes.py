@@ -61,6 +61,10 @@ class PlannedRoute:
     #: the run notes on objectives reached without the crossing or at the start (also in the
     #: formation's line of the run summary)
     reach_notes: tuple[str, ...] = ()
+    #: the ferry toll its search paid (:class:`~logistics.advance.ferry_toll.FerryToll`;
+    #: None: none), which says at which crossings the step loop ferries it
+    #: (formation_plan.py ``_crossings``)
+    toll: object | None = None
 
     @property
     def cells(self) -> np.ndarray:
