@@ -349,3 +349,27 @@ def test_the_step_loop_ferries_where_the_search_paid_not_at_a_corner_it_went_rou
           if c.river_class == major]
     assert [(c.km, c.tolled, c.joins_km) for c in cs] == [(7.0, False, None), (11.0, True, None)]
     assert [ferried_over(c, "bde", math.inf) for c in cs] == [False, True]
+
+
+def test_a_crossing_the_search_paid_no_toll_at_leads_no_ferrying_but_joins_one():
+    """ferrywide33: the channel rule's groups (``ferry_sites.channel_groups``) start only at a
+    crossing that may lead (``may_lead``: the search paid its toll there, ``tolled``): an
+    untolled crossing before a tolled one 4 km on stands alone (not ferried), one after it
+    joins its ferrying (its water with it: the channels round an island, where the search
+    paid the toll once)."""
+    from logistics.advance.ferry_sites import channel_groups
+    from logistics.advance.formation_plan import CrossingStop, _one_ferrying
+
+    assert channel_groups([7.0, 11.0]) == [0, 0]
+    assert channel_groups([7.0, 11.0], may_lead=[False, True]) == [0, 1]
+    assert channel_groups([7.0, 11.0], may_lead=[True, False]) == [0, 0]
+    assert channel_groups([7.0, 11.0, 40.0], may_lead=[True, False, False]) == [0, 0, 2]
+    major = int(RiverClass.MAJOR)
+    out = _one_ferrying([CrossingStop(7.0, 132.5, 47.7, major, 0.75, water_km=1.0),
+                         CrossingStop(11.0, 132.5, 47.7, major, 0.75, water_km=2.0,
+                                      tolled=False)])
+    assert (out[0].water_km, out[1].joins_km) == (3.0, 7.0)
+    out = _one_ferrying([CrossingStop(7.0, 132.5, 47.7, major, 0.75, water_km=1.0,
+                                      tolled=False),
+                         CrossingStop(11.0, 132.5, 47.7, major, 0.75, water_km=2.0)])
+    assert (out[1].water_km, out[0].joins_km, out[1].joins_km) == (2.0, None, None)

@@ -315,12 +315,21 @@ def island_cells(terrain: xr.Dataset, river: np.ndarray,
 CHANNELS_WITHIN_KM: float = FERRY_SITE_KM
 
 
-def channel_groups(kms: Sequence[float], within_km: float = CHANNELS_WITHIN_KM) -> list[int]:
+def channel_groups(kms: Sequence[float], within_km: float = CHANNELS_WITHIN_KM,
+                   may_lead: Sequence[bool] | None = None) -> list[int]:
     """For each big-river crossing of a route (``kms``: their km, in route order), the index of
     the first crossing of its ferrying: the first crossing of the group it lies within
-    ``within_km`` of (:data:`CHANNELS_WITHIN_KM`), else its own."""
+    ``within_km`` of (:data:`CHANNELS_WITHIN_KM`), else its own. ``may_lead``: per crossing,
+    whether it may start a group (None: every one); one that may not and lies in no group is
+    its own (formation_plan.py ``_one_ferrying``: a crossing where the route search paid no
+    ferry toll is ferried only with the channels of a crossing where it did)."""
     lead: list[int] = []
+    first = None  # the current group's first crossing
     for n, km in enumerate(kms):
-        first = lead[n - 1] if n else 0
-        lead.append(first if n and km - kms[first] <= within_km else n)
+        if first is not None and km - kms[first] <= within_km:
+            lead.append(first)
+            continue
+        if may_lead is None or may_lead[n]:
+            first = n
+        lead.append(n)
     return lead

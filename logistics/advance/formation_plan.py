@@ -96,7 +96,8 @@ def ferried_water_steps(crossings: Sequence[CrossingStop], n: int, ferry_by: str
     head waits for its means at the crossing, the cost engine's crossing price kept there).
     Why (ferrywide33): the ferry carries the formation across that water (its ferrying timed
     by it, ``time_factor``), but the head, landed, still marched it at land pace and burned
-    fuel on it (the 15th Army's tank brigades ~1 h); on these steps it takes no time and no
+    fuel on it (the 15th Army's SP battalions 2.2 km of the river-lake at Leninskoye, a
+    knight step over it); on these steps it takes no time and no
     fuel (:func:`formation_plan`), its km along the route unchanged."""
     out = np.zeros(n, dtype=bool)
     for c in crossings:
@@ -315,10 +316,13 @@ def _one_ferrying(out: list[CrossingStop]) -> list[CrossingStop]:
     route apart, each a full operation."""
     from logistics.advance.ferry_sites import channel_groups
 
-    big_n = [n for n, c in enumerate(out) if c.river_class in BIG_RIVER_CLASSES and c.tolled]
+    big_n = [n for n, c in enumerate(out) if c.river_class in BIG_RIVER_CLASSES]
     if len(big_n) < 2:
         return out
-    lead = channel_groups([out[n].km for n in big_n])
+    # a crossing the search paid no ferry toll at leads no ferrying (``tolled``): it joins
+    # the channels of one it did pay at, or stands alone, not ferried (ferried_over)
+    lead = channel_groups([out[n].km for n in big_n],
+                          may_lead=[out[n].tolled for n in big_n])
     out = list(out)
     for m, n in enumerate(big_n):
         first = big_n[lead[m]]
