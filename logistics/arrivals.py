@@ -31,8 +31,8 @@ formation's start and the arrival counts under one cause, :data:`CAUSES`:
 - ``fortified``: ``assault`` (``army.fortified.IN_DEPTH_STATUS``: crossing a fortified
   region's depth at the breakthrough rate, whichever the crossing; the account names the
   formation's crossings, ``follow``, ``assault`` or ``besiege``, in the words of
-  ``army.fortified.FORTIFIED_WORDS``) and ``detached``, and a truck shuttle's ``moving`` hour
-  that starts inside a depth (its timetable crosses it at the breakthrough rate);
+  ``army.fortified.FORTIFIED_WORDS``) and ``detached`` (a truck shuttle's head in a depth reads
+  ``assault`` as a marching head's does: ``advance.carried.Carried._in_depths``);
 - ``carried``: a ``carried`` step of a formation that moves by rail or river.
 
 The records keep one status per hour, so a step that mixes two (the head ran dry at 10:40)
@@ -90,10 +90,6 @@ class FormationClock:
     window_h: Callable[[pd.Timestamp, pd.Timestamp], float]
     crossings: tuple[tuple[float, str], ...] = ()
     moving_as: str = ""
-    #: km spans (in, out) its timetable crosses at the breakthrough rate while its status
-    #: reads ``moving`` (a truck shuttle's: ``advance.movement.through_depths``): its moving
-    #: hours that start inside one count as ``fortified``
-    timed_depths: tuple[tuple[float, float], ...] = ()
 
 
 def formation_clocks(plan) -> dict[str, FormationClock]:
@@ -125,9 +121,7 @@ def formation_clocks(plan) -> dict[str, FormationClock]:
             waits_for=waits, timetable=u.movement in ("rail", "river"), window_h=window_h,
             moving_as=(f"truck shuttle, {u.lift_men:,} of {u.men:,} men a lift" if shuttled
                        else ""),
-            crossings=tuple((float(p.km_in), p.action) for p in getattr(fp, "fortified", ())),
-            timed_depths=tuple((float(p.km_in), float(p.km_out))
-                               for p in getattr(fp, "fortified", ()) if shuttled))
+            crossings=tuple((float(p.km_in), p.action) for p in getattr(fp, "fortified", ())))
     return out
 
 
@@ -157,19 +151,16 @@ def _step_causes(status: str, dur_h: float, win_h: float, clock: FormationClock
 def hours_by_cause(track: pd.DataFrame, clock: FormationClock, until, *,
                    first_step_start) -> dict[str, float]:
     """Hours from ``clock.start`` to ``until`` by cause (:data:`CAUSES`, every key present),
-    from one formation's ``track`` rows (``time``, ``status``, ``cum_km``; in time order; the
-    first step begins at ``first_step_start``, H-hour, its head at km 0). They sum to the
+    from one formation's ``track`` rows (``time``, ``status``; in time order; the first step
+    begins at ``first_step_start``, H-hour). They sum to the
     elapsed hours; one more key, :data:`FERRY`, says how many of the ``waiting`` hours were
     for a ferry (a ``carried`` step of a formation that marches)."""
     out = dict.fromkeys((*CAUSES, FERRY), 0.0)
     start, until = pd.Timestamp(clock.start), pd.Timestamp(until)
-    prev, km0 = pd.Timestamp(first_step_start), 0.0
-    for t, status, km in zip(pd.to_datetime(track["time"]), track["status"], track["cum_km"]):
+    prev = pd.Timestamp(first_step_start)
+    for t, status in zip(pd.to_datetime(track["time"]), track["status"]):
         a, b = max(prev, start), min(t, until)
-        prev, was = t, km0
-        km0 = float(km)
-        if status == "moving" and any(k0 <= was < k1 for k0, k1 in clock.timed_depths):
-            status = IN_DEPTH_STATUS  # a shuttle's timetable through a depth: in the depth
+        prev = t
         if b <= a:
             if t >= until:
                 break

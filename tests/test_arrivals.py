@@ -62,10 +62,11 @@ def test_readme_lists_the_columns_of_arrivals_csv():
             and f"`{c}," not in row and f" {c}," not in row] == []
 
 
-def _night_shuttle(corridor, **changes):
+def _night_shuttle(corridor, rate_km_per_day: float = float("inf"), **changes):
     """(plan, formation) of a truck shuttle of 400 men, 100 a lift, on the corridor's 60 km
     route to Hailar, in its men on foot's window 20:00 + 11 h, setting off at 08:00: it loads
-    0.5 h and drives at 30 km/h; ``changes``: more fields of its FormationPlan."""
+    0.5 h and drives at 30 km/h; ``changes``: more fields of its FormationPlan (its
+    ``fortified`` depths its timetable crosses at ``rate_km_per_day``)."""
     from types import SimpleNamespace
 
     from logistics.advance.means import _timetable
@@ -73,11 +74,13 @@ def _night_shuttle(corridor, **changes):
     from logistics.advance.shuttle import shuttle_timetable
 
     night = MarchSchedule(start_hour=20.0, hours_per_day=11.0)
+    depths = tuple((p.km_in, p.km_out) for p in changes.get("fortified", ()))
     tt = _timetable("truck", shuttle_timetable(
         men=400, lift_men=100, route_km=60.0, start_h=8.0, end_h=48.0,
         truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=0.0, march_kmh=5.0,
         march_hours=night.moving_hours, load_h=0.5, unload_h=0.5,
-        route=(np.array([0.0, 60.0]), np.array([117.0, 117.6]), np.array([47.0, 47.0]))))
+        route=(np.array([0.0, 60.0]), np.array([117.0, 117.6]), np.array([47.0, 47.0])),
+        depths=depths, rate_km_per_day=rate_km_per_day))
     plan = corridor(length_km=60, count=1, days=2)
     unit = SimpleNamespace(**{**vars(plan.formations[0].unit), "movement": "truck_borne",
                               "start_h": 8.0, "men": 400, "lift_men": 100})
@@ -102,17 +105,53 @@ def test_a_truck_shuttle_is_timed_by_its_own_window_not_the_column_norms(corrido
     assert r["waiting_h"] == pytest.approx(0.0)
     assert r["what_set"] == ("12 h halted by its march schedule, "
                              "2.5 h moving (truck shuttle, 100 of 400 men a lift)")
-    # its timetable through a fortified depth reads "moving": an hour that starts in one
-    # (km 15 at 21:00, a depth from km 10 to 20) counts as in the depth
-    from logistics.advance.depths import FortifiedPass
-
-    deep = dataclasses.replace(fp, fortified=(FortifiedPass(
-        km_in=10.0, km_out=20.0, region_id="h", region_name="H", action="assault",
-        detaches=False),))
-    plan = dataclasses.replace(plan, formations=(deep,))
+    # through a fortified depth from km 10 to 20 (in at 20:50, out at 21:10) its head's hour
+    # ending inside it (20:00-21:00) reads the depth's status and counts as in the depth
+    plan, _ = _night_shuttle(corridor, fortified=(_depth(10.0, 20.0),))
+    sim = simulate_army(plan)
     r = arrival_accounts(sim.tracks, sim.reached, formation_clocks(plan),
                          start=plan.start).iloc[0]
     assert (r["moving_h"], r["fortified_h"]) == pytest.approx((1.5, 1.0))
+
+
+def _depth(km_in: float, km_out: float):
+    """A fortified depth its route crosses from ``km_in`` to ``km_out`` (assault, no
+    detachment)."""
+    from logistics.advance.depths import FortifiedPass
+
+    return FortifiedPass(km_in=km_in, km_out=km_out, region_id="h", region_name="H",
+                         action="assault", detaches=False)
+
+
+def test_a_truck_shuttles_head_in_a_depth_reads_as_a_marching_heads(corridor):
+    """shuttlestatus33: one rule for a head in a fortified depth whatever moves it. The
+    shuttle's head (loaded 20:00-20:30, then 30 km/h) enters a depth from km 10 to 20 at 20:50
+    and crosses it at 24 km a day round the clock (1 km/h: out at 06:50), as a marching head
+    does (simulate._Loop.breach). Each hour ending inside the depth reads ``assault`` in the
+    tracks (it read ``moving``), its 10 h there are the day's ``hours_halted_event`` (they
+    were ``hours_moving``, the night's too), and the account has them in the depth."""
+    plan, _ = _night_shuttle(corridor, rate_km_per_day=24.0,
+                             fortified=(_depth(10.0, 20.0),))
+    sim = simulate_army(plan)
+    tr = sim.tracks.set_index("time")["status"]
+    inside = tr[(tr.index > pd.Timestamp("1945-08-09 20:50"))
+                & (tr.index < pd.Timestamp("1945-08-10 06:50"))]
+    assert len(inside) == 10 and set(inside) == {"assault"}
+    assert "assault" not in set(tr[tr.index <= pd.Timestamp("1945-08-09 20:00")])
+    d = sim.daily
+    assert d["hours_halted_event"].sum() == pytest.approx(10.0, abs=1e-6)
+    # every hour the head is under way is moving or in the depth, never both: its timetable's
+    # hours under way to the run's end
+    tt = plan.formations[0].timetable
+    assert (d["hours_moving"].sum() + d["hours_halted_event"].sum()) == pytest.approx(
+        tt.moving_hours(0.0, 48.0), abs=1e-6)
+    day1 = d[d["date"] == "1945-08-09"].iloc[0]
+    assert day1["hours_halted_event"] == pytest.approx(3.0 + 1.0 / 6.0, abs=1e-6)
+    r = arrival_accounts(sim.tracks, sim.reached, formation_clocks(plan),
+                         start=plan.start).iloc[0]
+    # 20:00-06:00: the step to 07:00 ends out of it, its head gone on from 06:50 (moving)
+    assert r["fortified_h"] == pytest.approx(10.0)
+    assert tr[pd.Timestamp("1945-08-10 07:00")] == "moving"
 
 
 def test_a_truck_shuttles_river_crossing_is_timed_when_its_head_passes_it(corridor):

@@ -22,7 +22,9 @@ from datetime import timedelta
 import numpy as np
 
 from logistics.advance.elements import Element
+from logistics.advance.movement import merged_depths
 from logistics.advance.stops import depth_text
+from logistics.army.fortified import IN_DEPTH_STATUS
 
 __all__ = ["Carried"]
 
@@ -121,10 +123,51 @@ class Carried:
             # hours under way: the timetable's moving time in the step while the formation
             # keeps it (a train's or a ship's waits at stations and ports are not moving); a
             # whole hour in which its men walked on without their trucks
-            st.day["moving"] += (tt.moving_hours(a - st.tt_offset_h, b - st.tt_offset_h)
-                                 if self._on_timetable(st) else (b - a))
-            return e.s, "carried" if tt.mode in ("rail", "river") else "moving"
+            under = (tt.moving_hours(a - st.tt_offset_h, b - st.tt_offset_h)
+                     if self._on_timetable(st) else (b - a))
+            if tt.mode in ("rail", "river"):
+                st.day["moving"] += under
+                return e.s, "carried"
+            depth_h, in_depth = self._in_depths(fid, tt, s0, e.s, a, b)
+            st.day["event"] += depth_h
+            st.day["moving"] += max(0.0, under - depth_h)
+            return e.s, IN_DEPTH_STATUS if in_depth else "moving"
         return e.s, "rest"
+
+    def _in_depths(self, fid: str, tt, s0: float, s1: float, a: float, b: float
+                   ) -> tuple[float, bool]:
+        """(hours of the step ``[a, b]`` a truck shuttle's head spends inside the fortified
+        depths of its route, whether the step reads :data:`IN_DEPTH_STATUS`).
+
+        Why (shuttlestatus33): the rule moves a head through a depth at the breakthrough rate
+        round the clock whatever moves it (``simulate._Loop.breach``, the shuttle's timetable
+        since shuttle33), and a head in a depth reads the same whatever its means: its hours
+        there are the day's ``event`` hours (``hours_halted_event``), not ``moving`` ones, and
+        its step reads ``assault`` when its head ends the step in a depth, or left one in the
+        step and went no farther (a marching head's rule, ``simulate._Loop.move``); ``s0``,
+        ``s1``: its head's km at the step's start and end. On its timetable the head is inside
+        a depth from the hour it first reaches ``km_in`` to the hour it first reaches
+        ``km_out``; while its men walk on without their trucks (no timetable places them) a
+        step whose head starts or ends inside one is in it whole."""
+        fp, st = self.fp[fid], self.state[fid]
+        end_km = float(fp.km[-1]) if len(fp.km) else math.inf
+        depths = merged_depths([(p.km_in, p.km_out) for p in fp.fortified], 0.0, end_km)
+        if not self._on_timetable(st):
+            inside = any(k0 <= s < k1 for k0, k1 in depths for s in (s0, s1))
+            return (b - a, True) if inside else (0.0, False)
+        off = st.tt_offset_h
+        hours, last_out = 0.0, -math.inf
+        for k0, k1 in depths:
+            t_in, t_out = tt.first_time_at_km(k0) + off, tt.first_time_at_km(k1) + off
+            h = min(b, t_out) - max(a, t_in)
+            if h > 0.0:
+                hours += h
+                last_out = t_out
+        if hours <= 0.0:
+            return 0.0, False
+        # out of the depth within the step: the depth's status unless it went on after
+        after = tt.moving_hours(last_out - off, b - off) if last_out < b else 0.0
+        return min(hours, b - a), after <= _EPS_S / 3600.0
 
     @staticmethod
     def _on_timetable(st) -> bool:

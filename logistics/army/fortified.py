@@ -211,7 +211,9 @@ FORTIFIED_OPEN_MEANS = ("crosses the depth at its own pace, leaving no detachmen
                         "its rate)")
 
 #: The status of a track hour (and a day mostly) its head spends in a fortified depth,
-#: whichever the crossing (follow, assault or besiege): ``advance.simulate.STATUSES``' word.
+#: whichever the crossing (follow, assault or besiege) and whatever moves it (marching:
+#: ``advance.simulate._Loop.breach``; a truck shuttle's timetable:
+#: ``advance.carried.Carried._in_depths``): ``advance.simulate.STATUSES``' word.
 IN_DEPTH_STATUS = "assault"
 
 #: The status of a track hour (and a day mostly) a following formation's head spends at a

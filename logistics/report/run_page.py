@@ -422,6 +422,7 @@ def _fortified_words() -> str:
             + "; ".join(f"`{w}` {d}" for w, d in FORTIFIED_WORDS.items())
             + f"; a crossing `{FORTIFIED_OPEN}` {FORTIFIED_OPEN_MEANS}"
             + f". A head's hours in a depth read status `{IN_DEPTH_STATUS}` in the tables "
-            "(`hours_halted_event` in daily.csv), whichever the crossing; a follower's hours "
+            "(`hours_halted_event` in daily.csv), whichever the crossing and whatever moves it "
+            "(marching or a truck shuttle); a follower's hours "
             f"at a depth's edge before the breach opens read `{BREACH_WAIT_STATUS}` "
             "(`hours_waiting_breach`)")
