@@ -63,10 +63,12 @@ def test_a_share_on_the_way_burns_nothing_of_its_own(corridor):
 def test_a_formation_short_by_its_burn_until_a_load_reaches_it_is_short(corridor, burned_l,
                                                                        short):
     """"corridor" at km 300, its tanks full (2,000 L), having burned ``burned_l`` in the last
-    day (100 L or 1 L an hour): a load sent at 24 h reaches it 2 h loading + 10 h out later,
-    when it lacks 1,200 L (short: more than 1 % of its refill) or 12 L (not short). Short,
-    the column's load is timed to it, keyed to it, and sized to its 1,200 L and the reserve's
-    3,000 L of room; else the reserve's load goes to the carrier. On main a formation full
+    day's march window (06-16 h: 240 L or 2.4 L an hour under way): a load sent at 24 h
+    reaches it 2 h loading + 10 h out later, at 12:00 after 6 h under way, when it lacks
+    1,440 L (short: more than 1 % of its refill) or 14.4 L (not short). Short, the column's
+    load is timed to it, keyed to it, and sized to its 1,440 L and the reserve's 3,000 L of
+    room; else the reserve's load goes to the carrier (there at 04:00: no march for
+    "corridor" meanwhile, nothing for it). On main a formation full
     now never counted as short: the reserve's load drove to the carrier and "corridor" got
     none until its tanks lacked 20 L, its load then 12 h away."""
     from logistics.advance.resupply import RESERVE
@@ -83,9 +85,9 @@ def test_a_formation_short_by_its_burn_until_a_load_reaches_it_is_short(corridor
     sent = sorted((round(q[2].time_h, 6), q[2].formation_id, q[2].litres) for q in loop.queue)
     if short:  # 9 trucks: the reserve's 3,000 L dropped at the carrier on the way
         assert sent == [(28.0, RESERVE, 3000.0), (36.0, "corridor,carrier", 1500.0)]
-        assert loop.state["corridor"].en_route_l == pytest.approx(1200.0)
-    else:  # 7 trucks for the reserve's room; the 4 L "corridor" burns meanwhile split off
-        assert [(h, litres) for h, _, litres in sent] == [(28.0, 3496.0), (36.0, 4.0)]
+        assert loop.state["corridor"].en_route_l == pytest.approx(1440.0)
+    else:  # 6 trucks for the reserve's room
+        assert [(h, litres) for h, _, litres in sent] == [(28.0, 3000.0)]
 
 
 def _full_reserve_at_4h(corridor):

@@ -73,15 +73,19 @@ def _within(theirs: tuple[float, ...], ours: tuple[float, ...]) -> bool:
     return len(theirs) <= len(ours) and (not theirs or max(theirs) <= max(ours) + 1e-9)
 
 
-def want_at_one(loop, fid: str, rate_l_per_h: float, h: float) -> float:
-    """Litres formation ``fid`` wants ``h`` hours from now (at least 0): its lack less what is
-    on the road for it (``loop.need_l``), and ``rate_l_per_h`` litres an hour it burns until
-    then. A convoy's share for it is so booked on the road with the burn it carries, so a load
-    sent for another formation meanwhile does not carry that burn again (with a load on the
-    road for each formation, :meth:`TruckColumn.next_h
-    <logistics.supply.trucks.TruckColumn.next_h>`, the loads drove back 9.8 ML in `logistics
-    run configs/`, main 2.9)."""
-    return max(loop.need_l(fid) + rate_l_per_h * h, 0.0)
+def want_at_one(loop, fid: str, burn_l: float) -> float:
+    """Litres formation ``fid`` wants when a load reaches it (at least 0): its lack less what is
+    on the road for it (``loop.need_l``), and ``burn_l`` litres it burns until then
+    (:meth:`Resupply.burn_ahead_l`), at most its tanks' room less what is on the road for it
+    (it cannot burn what it lacks: an empty formation wants its tanks' fill, not its tanks'
+    fill and its march's burn; ``loop.tank_room_l``). A convoy's share for it is so booked on
+    the road with the burn it carries, so a load sent for another formation meanwhile does
+    not carry that burn again (with a load on the road for each formation,
+    :meth:`TruckColumn.next_h <logistics.supply.trucks.TruckColumn.next_h>`, the loads drove
+    back 9.8 ML in `logistics run configs/`, main 2.9)."""
+    need = loop.need_l(fid)
+    room = loop.tank_room_l(fid) - loop.state[fid].en_route_l
+    return max(min(need + burn_l, room), 0.0)
 
 
 class Resupply:
@@ -304,6 +308,13 @@ class Resupply:
                    for e in self.state[fid].elements if not e.detached)
         return lack - self.state[fid].en_route_l
 
+    def tank_room_l(self, fid: str) -> float:
+        """Litres the tanks of a formation's elements (not detached ones) hold full, of the
+        classes that burn fuel: the most a load can put into it (:func:`want_at_one`)."""
+        burn = np.array(self.fp[fid].fuel_types) != "none"
+        return sum(float((e.capacity * burn).sum())
+                   for e in self.state[fid].elements if not e.detached)
+
     def burn_l_per_h(self, fid: str, t_h: float) -> float:
         """Litres an hour a formation has burned over the last :data:`RECENT_BURN_H` hours to
         ``t_h`` (since H-hour before that; at least one hour): what a convoy sent for it loads
@@ -314,6 +325,34 @@ class Resupply:
         seen = self.burn_seen.get(fid)
         then_h, then_l = seen[0] if seen else (0.0, 0.0)
         return (self.state[fid].consumed_l - then_l) / max(t_h - then_h, 1.0)
+
+    def burn_ahead_l(self, fid: str, t_h: float, h: float) -> float:
+        """Litres formation ``fid`` burns in the ``h`` hours from ``t_h`` (at least 0): its burn
+        per hour inside its march window over the last :data:`RECENT_BURN_H` hours (since
+        H-hour before that) times its hours inside the window from ``t_h`` to ``t_h + h`` (the
+        season's window at ``t_h``, :class:`~logistics.advance.schedule.MarchSchedule`); its
+        burn per hour (:meth:`burn_l_per_h`) times ``h`` when less than an hour of its window
+        lies in that span (what it burned, then, is not read per hour of march). What a load sent at ``t_h`` carries on
+        top of the formation's lack for the hours it takes to come up (:func:`want_at_one`).
+        Why: the rate over the hours since a sample spread over every hour to come, so in
+        the first day, when H-hour opened a march window, a formation halted by its window
+        for the night was loaded its march's burn for every hour of the night: in `logistics
+        run configs/` the 6th Guards Tank Army's army units (6 h of march from H-hour, then
+        18 h halted) took 0 of a 72.6 kL share sent at 07:49 (issue shareback33), and of
+        11.7 ML delivered, 2.4 ML were driven back. ("fuel is not burned while halted",
+        the model's statement; one rule for every army, nothing fitted.)"""
+        if h <= 0.0:
+            return 0.0
+        seen = self.burn_seen.get(fid)
+        then_h, then_l = seen[0] if seen else (0.0, 0.0)
+        burned = self.state[fid].consumed_l - then_l
+        sched = self.fp[fid].schedule.get(self.season(t_h)) if self.fp[fid].schedule else None
+        if sched is None or burned <= 0.0:
+            return max(self.burn_l_per_h(fid, t_h) * h, 0.0)
+        past_h = sched.moving_hours(self.c0 + then_h, self.c0 + t_h)
+        if past_h < 1.0:  # too little of the window behind: its burn per hour, as before
+            return max(self.burn_l_per_h(fid, t_h) * h, 0.0)
+        return burned / past_h * sched.moving_hours(self.c0 + t_h, self.c0 + t_h + h)
 
     def note_burn(self, t_h: float) -> None:
         """Sample every formation's litres burned since H-hour (``consumed_l``) at ``t_h``,
@@ -359,8 +398,8 @@ class Resupply:
         of the trip (issue convoyfuel33). No source gives the rule; one rule for every army."""
         if not self.fuelled_by_convoy(fid):
             return False
-        rate = self.burn_l_per_h(fid, t_h) if ahead_h > 0.0 else 0.0
-        return want_at_one(self, fid, rate, ahead_h) > 0.01 * self.fp[fid].refill_l
+        return want_at_one(self, fid, self.burn_ahead_l(fid, t_h, ahead_h)) \
+            > 0.01 * self.fp[fid].refill_l
 
     def lead_h(self, column: int, fid: str, t_h: float) -> float:
         """Hours a load of column ``column`` sent at ``t_h`` takes to reach formation ``fid``'s
@@ -471,13 +510,13 @@ class Resupply:
         (:meth:`stops`)."""
         col, fp, e = self.trucks[n], self.fp[where], self.lead(where)
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
-        rates = {fid: self.burn_l_per_h(fid, t_h) for fid in reach}
         room = max(reserve_room - self.reserve_en_route_l, 0.0)
 
         def want_at(h: float) -> float:
             """Litres wanted at a load's arrival ``h`` hours from now: each formation's lack
             and its burn until then, less what is on the road for it; the reserve's room."""
-            return sum(want_at_one(self, fid, rates[fid], h) for fid in reach) + room
+            return sum(want_at_one(self, fid, self.burn_ahead_l(fid, t_h, h))
+                       for fid in reach) + room
 
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
@@ -485,7 +524,8 @@ class Resupply:
                               target=key, want_at=want_at):
             left, shares = d.litres, {}
             for fid in reach:  # what each formation can expect of it at its arrival, in order
-                shares[fid] = min(left, want_at_one(self, fid, rates[fid], d.time_h - t_h))
+                shares[fid] = min(left, want_at_one(
+                    self, fid, self.burn_ahead_l(fid, t_h, d.time_h - t_h)))
                 self.state[fid].en_route_l += shares[fid]
                 left -= shares[fid]
             # then the reserve's room, less what is already on the road for it
