@@ -48,11 +48,11 @@ ON_THE_WAY_DETOUR_KM = 25.0
 #: fitted to any army.
 RECENT_BURN_H = 24.0
 
-#: hours at most a convoy's share for the army's reserve that found the reserve full waits at
-#: its carrier for room or a taker there (:meth:`Resupply.wait_at_carrier`) before its trucks
-#: drive it back. assumed: a day, the march by day and the halt by night in which the
-#: formations at the carrier draw the reserve down (as :data:`RECENT_BURN_H`); not fitted to
-#: any army.
+#: hours at most a convoy's share that found its taker (a formation, or the reserve at its
+#: carrier) and the reserve full waits there for room or a taker there
+#: (:meth:`Resupply.wait_with_taker`) before its trucks drive it back. assumed: a day, the
+#: march by day and the halt by night in which the formations there burn and draw the reserve
+#: down (as :data:`RECENT_BURN_H`); not fitted to any army.
 WAIT_AT_CARRIER_H = 24.0
 
 
@@ -140,8 +140,8 @@ class Resupply:
         if held is not d:
             self.expected[id(held)] = self.expected.pop(id(d), {})
             self.convoy_sent[id(held)] = (where, column, now)
-            if id(d) in self.reserve_shares:
-                self.reserve_shares[id(held)] = self.reserve_shares.pop(id(d))
+            if id(d) in self.convoy_shares:
+                self.convoy_shares[id(held)] = self.convoy_shares.pop(id(d))
         return held
 
     def book(self, d: Delivery) -> None:
@@ -186,10 +186,11 @@ class Resupply:
         reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
         taken += reserve
         offered = d.litres
-        share = self.reserve_shares.pop(id(d), None)
+        share = self.convoy_shares.pop(id(d), None)
         if share is not None and d.litres - taken > 1.0:
-            # the reserve is full: the formations at the carrier, then it waits there
-            for fid in self.near_reserve():
+            # its taker and the reserve are full: the formations within reach of the taker,
+            # then it waits there
+            for fid in self.near(share[3]):
                 before = self.tanks_of(fid)
                 taken += self.ledger.fill(self.accounts(fid, season), d.litres - taken,
                                           d.fuel_type)
@@ -197,12 +198,20 @@ class Resupply:
                 if t > 0:
                     by.append((fid, t))
                     self.state[fid].day["delivered"] += t
-            if d.litres - taken > 1.0 and self.wait_at_carrier(d, d.litres - taken, share):
+            if d.litres - taken > 1.0 and self.wait_with_taker(d, d.litres - taken, share):
                 offered = taken
                 if taken <= 0.0 and share[2] is not None:
                     return  # still waiting: nothing taken this hour, no row
-        if reserve > 0 or not by:
+        note = d.note
+        if reserve > 0:
+            if share is not None and share[3] != RESERVE:  # a formation's share, its taker full
+                note += f"; what {share[3]} could not take into the army's reserve"
             by.append((RESERVE, reserve))
+        if not by:  # nobody took any: one row for whom it was for
+            by.append((share[3] if share is not None else
+                       (named[0] if named and d.kind != "air" else RESERVE), 0.0))
+        if offered - taken > 1.0:
+            note += f"; {offered - taken:.0f} L taken by none, driven back"
         self.ledger.book_delivery(offered, taken)
         self.army_day["delivered"][d.kind] += taken
         self.army_day["returned"] += offered - taken
@@ -216,47 +225,61 @@ class Resupply:
                 "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
                 "kind": d.kind, "offered_l": offered, "litres": litres,
                 "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
-                "note": d.note,
+                "note": note,
             })
 
-    def near_reserve(self) -> list[str]:
-        """The formations the convoys serve whose heads are within the reserve's reach of its
-        place (its carrier's head, ``fuel.reserve_reach_km``), in fuel priority order: those
-        that could draw on it there, and so take a share for it the full reserve cannot
-        (:meth:`book`). None when the reserve is drawn anywhere."""
+    def near(self, taker: str) -> list[str]:
+        """The formations the convoys serve, other than ``taker``, whose heads are within the
+        reserve's reach (``fuel.reserve_reach_km``) of the place of a share for ``taker``: the
+        reserve's place (its carrier's head) for :data:`RESERVE`, else ``taker``'s head; in
+        fuel priority order. Those that could draw on it there, and so take a share its full
+        taker and the full reserve cannot (:meth:`book`). None when the reserve is drawn
+        anywhere (no reach to read)."""
         if not self.reserve_place.located:
             return []
-        return [fid for fid in self.order if self.fuelled_by_convoy(fid)
-                and self.reserve_place.in_reach(*self.lonlat(fid, self.lead(fid).s))]
+        if taker == RESERVE:
+            close = self.reserve_place.in_reach
+        else:
+            from logistics.geodesy import great_circle_km
 
-    def wait_at_carrier(self, d: Delivery, rest_l: float,
-                        share: tuple[int, list | None, float | None]) -> bool:
-        """Whether ``rest_l`` litres of the reserve's share ``d`` that neither the full reserve
-        nor the formations at its carrier took (:meth:`book`) wait there with their trucks, an
-        hour at a time, rather than drive back; when so, they are offered again in an hour
-        (a delivery of their own, booked on the road for the reserve) and their trucks are
-        back that much later. ``share``: (column, its trucks' record or None, the hour it first
-        reached the carrier or None).
+            at = self.lonlat(taker, self.lead(taker).s)
 
-        assumed: a share for the reserve is the army's fuel on its trucks at the reserve's
-        place: it waits there for room (the formations drawing the reserve down) or for a
-        formation there to want it, at most :data:`WAIT_AT_CARRIER_H` hours and while the
-        column's road is open and a formation the convoys serve is left; the trucks a convoy
-        dropping it on its way leaves with it are as many as it fills (the column's payload).
-        Why: a share that found the reserve full (filled meanwhile by an airlift or a load's
-        rest) drove its litres back to the railhead, and the next load for the reserve's room
-        drove them out again (issue convoyfuel33)."""
-        column, entry, since = share
+            def close(lon: float, lat: float) -> bool:
+                return great_circle_km(*at, lon, lat) <= self.reserve_place.reach_km
+        return [fid for fid in self.order if fid != taker and self.fuelled_by_convoy(fid)
+                and close(*self.lonlat(fid, self.lead(fid).s))]
+
+    def wait_with_taker(self, d: Delivery, rest_l: float,
+                        share: tuple[int, list | None, float | None, str]) -> bool:
+        """Whether ``rest_l`` litres of a convoy's share ``d`` that neither its taker, nor the
+        full reserve, nor the formations within reach of it took (:meth:`book`, :meth:`near`)
+        wait there with their trucks, an hour at a time, rather than drive back; when so, they
+        are offered again in an hour (a delivery of their own, for the taker and booked on the
+        road for it) and their trucks are back that much later. ``share``: (column, its trucks'
+        record or None, the hour it first reached its taker or None, its taker: a formation's
+        id, or :data:`RESERVE`, whose place is its carrier's head).
+
+        assumed: a share is the army's fuel on its trucks at its taker: it waits there for
+        room (the taker burning, the formations drawing the reserve down) or for a formation
+        there to want it, at most :data:`WAIT_AT_CARRIER_H` hours and while the column's road
+        is open and a formation the convoys serve is left; the trucks a convoy dropping it on
+        its way leaves with it are as many as it fills (the column's payload). One rule for
+        the reserve's share and a formation's. Why: a share that found the reserve full
+        (filled meanwhile by an airlift or a load's rest) drove its litres back to the
+        railhead, and the next load for the reserve's room drove them out again (issue
+        convoyfuel33); a formation's share that found its tanks and the reserve full did the
+        same (in `logistics run configs/` 2.4 ML of 11.7 ML, issue shareback33)."""
+        column, entry, since, taker = share
         col = self.trucks[column]
         since = d.time_h if since is None else since
         then = d.time_h + 1.0
         if then - since > WAIT_AT_CARRIER_H or then >= col.until_h \
                 or not any(self.fuelled_by_convoy(fid) for fid in self.order):
             return False
-        carrier = self.reserve_at()
+        at = self.reserve_at() if taker == RESERVE else taker
         back_h = 0.0
-        if carrier is not None and len(self.fp[carrier].cells):
-            leg = col.leg(self.cell_of(carrier), self.season(d.time_h))
+        if at is not None and len(self.fp[at].cells):
+            leg = col.leg(self.cell_of(at), self.season(d.time_h))
             scale = 1.0 if col.kind == "river" else self.plan.speed_scale
             back_h = leg.back_s / 3600.0 / scale * col.stretch if leg.reachable else 0.0
         back = then + col.unload_h + back_h
@@ -266,12 +289,16 @@ class Resupply:
             entry = col.split_off(d.convoy, trucks, back, trip=d.trip)
         elif entry is not None:
             entry[0] = max(entry[0], back)
-        waiting = replace(d, time_h=then, litres=rest_l, truck_fuel_l=0.0, note=(
-            d.note if since < d.time_h else
-            f"{d.note}; the reserve full, waited at its carrier"))
-        self.reserve_shares[id(waiting)] = (column, entry, since)
-        self.expected[id(waiting)] = {RESERVE: rest_l}
-        self.reserve_en_route_l += rest_l
+        full = "the reserve full, waited at its carrier" if taker == RESERVE else \
+            f"{taker} and the reserve full, waited with {taker}"
+        waiting = replace(d, time_h=then, litres=rest_l, truck_fuel_l=0.0, formation_id=taker,
+                          note=d.note if since < d.time_h else f"{d.note}; {full}")
+        self.convoy_shares[id(waiting)] = (column, entry, since, taker)
+        self.expected[id(waiting)] = {taker: rest_l}
+        if taker == RESERVE:
+            self.reserve_en_route_l += rest_l
+        else:
+            self.state[taker].en_route_l += rest_l
         self._push(waiting)
         return True
 
@@ -542,8 +569,7 @@ class Resupply:
                                         if k in (where, RESERVE) and k not in apart}
             if not ships:
                 self.convoy_sent[id(first)] = (where, n, ferried)
-            if where == self.reserve_at() and shares.get(RESERVE, 0.0) > 0.0:
-                self.reserve_shares[id(first)] = (n, None, None)  # unloaded at the carrier
+            self.convoy_shares[id(first)] = (n, None, None, where)  # unloaded at ``where``
             self._push(first)
             for other in others:
                 self.expected[id(other)] = {other.formation_id: other.litres}
@@ -721,8 +747,7 @@ class Resupply:
                 others.append(replace(d, time_h=arrive, litres=litres - eaten,
                                       truck_fuel_l=own_l, formation_id=fid,
                                       note=f"{d.note}; {note}"))
-            if fid == RESERVE:
-                self.reserve_shares[id(others[-1])] = (column, entry, None)
+            self.convoy_shares[id(others[-1])] = (column, entry, None, fid)
         return replace(d, litres=d.litres - sum(o.litres for o in others) - eaten_l,
                        truck_fuel_l=max(d.truck_fuel_l - split_trucks * own_where_l, 0.0)
                        ), others
