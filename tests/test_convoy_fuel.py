@@ -69,8 +69,9 @@ def test_a_formation_short_by_its_burn_until_a_load_reaches_it_is_short(corridor
     reaches it 2 h loading + 10 h out later, at 12:00 after 6 h under way, when it lacks
     1,440 L (short: more than 1 % of its refill) or 14.4 L (not short). Short, the column's
     load is timed to it, keyed to it, and sized to its 1,440 L and the reserve's 3,000 L of
-    room; else the reserve's load goes to the carrier (there at 04:00: no march for
-    "corridor" meanwhile, nothing for it). On main a formation full
+    room; else the reserve's load goes to the carrier (there at 04:00), with "corridor"'s
+    14.4 L until its share reaches it at 12:00 (on main: its 4 L until the convoy reached
+    the carrier, 8 h before its share reached it, issue shareback33). On main a formation full
     now never counted as short: the reserve's load drove to the carrier and "corridor" got
     none until its tanks lacked 20 L, its load then 12 h away."""
     from logistics.advance.resupply import RESERVE
@@ -88,8 +89,10 @@ def test_a_formation_short_by_its_burn_until_a_load_reaches_it_is_short(corridor
     if short:  # 9 trucks: the reserve's 3,000 L dropped at the carrier on the way
         assert sent == [(28.0, RESERVE, 3000.0), (36.0, "corridor,carrier", 1500.0)]
         assert loop.state["corridor"].en_route_l == pytest.approx(1440.0)
-    else:  # 6 trucks for the reserve's room
-        assert [(h, litres) for h, _, litres in sent] == [(28.0, 3000.0)]
+    else:  # 7 trucks for the reserve's room; the 14.4 L "corridor" burns until its share
+        # reaches it (at 36 h, 6 h under way) split off
+        assert [(h, litres) for h, _, litres in sent] == [(28.0, pytest.approx(3485.6)),
+                                                          (36.0, pytest.approx(14.4))]
 
 
 def _full_reserve_at_4h(corridor):

@@ -204,7 +204,7 @@ class Resupply:
                     return  # still waiting: nothing taken this hour, no row
         note = d.note
         if reserve > 0:
-            if share is not None and share[3] != RESERVE:  # a formation's share, its taker full
+            if share is not None and share[3] != RESERVE and reserve > 1.0:  # a formation's share, its taker full
                 note += f"; what {share[3]} could not take into the army's reserve"
             by.append((RESERVE, reserve))
         if not by:  # nobody took any: one row for whom it was for
@@ -539,10 +539,19 @@ class Resupply:
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
         room = max(reserve_room - self.reserve_en_route_l, 0.0)
 
+        # hours after the convoy's arrival at ``where`` its share reaches each formation
+        # (:meth:`stops`): its burn is read to then, not to the convoy's arrival at ``where``
+        season = self.season(t_h)
+        off = {fid: self.offset_h(n, where, fid, season) for fid in reach}
+
+        def at_h(fid: str, h: float) -> float:
+            return max(h + off[fid], col.load_h)
+
         def want_at(h: float) -> float:
             """Litres wanted at a load's arrival ``h`` hours from now: each formation's lack
-            and its burn until then, less what is on the road for it; the reserve's room."""
-            return sum(want_at_one(self, fid, self.burn_ahead_l(fid, t_h, h))
+            and its burn until its share reaches it, less what is on the road for it; the
+            reserve's room."""
+            return sum(want_at_one(self, fid, self.burn_ahead_l(fid, t_h, at_h(fid, h)))
                        for fid in reach) + room
 
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
@@ -552,7 +561,7 @@ class Resupply:
             left, shares = d.litres, {}
             for fid in reach:  # what each formation can expect of it at its arrival, in order
                 shares[fid] = min(left, want_at_one(
-                    self, fid, self.burn_ahead_l(fid, t_h, d.time_h - t_h)))
+                    self, fid, self.burn_ahead_l(fid, t_h, at_h(fid, d.time_h - t_h))))
                 self.state[fid].en_route_l += shares[fid]
                 left -= shares[fid]
             # then the reserve's room, less what is already on the road for it
@@ -721,9 +730,7 @@ class Resupply:
             if at is None or at == where or litres <= 0.0 or there is None:
                 continue
             leg = col.leg(self.cell_of(at), season)
-            offset_h = (leg.out_s - there.out_s) / 3600.0 / scale * col.stretch
-            if not (leg.reachable and there.reachable and np.isfinite(offset_h)):
-                offset_h = 0.0
+            offset_h = self.offset_h(column, where, at, season)
             arrive = max(t_h + col.load_h, d.time_h + offset_h)
             whose = f"the army's reserve's share, with {at}" if fid == RESERVE else "its share"
             entry = None  # the trucks split off for it (their record in the column's away)
@@ -751,6 +758,20 @@ class Resupply:
         return replace(d, litres=d.litres - sum(o.litres for o in others) - eaten_l,
                        truck_fuel_l=max(d.truck_fuel_l - split_trucks * own_where_l, 0.0)
                        ), others
+
+    def offset_h(self, column: int, where: str, at: str, season: str) -> float:
+        """Hours a share of column ``column``'s convoy timed to ``where``'s head reaches
+        formation ``at``'s head after it (before it: negative): the difference of their legs
+        out from the railhead (the cost engine's, scaled and stretched as the column's
+        dispatch does); 0 when either is out of reach (:meth:`stops`, :meth:`send`)."""
+        if at == where:
+            return 0.0
+        col = self.trucks[column]
+        scale = 1.0 if col.kind == "river" else self.plan.speed_scale  # ships: no land scale
+        there = col.leg(self.cell_of(where), season)
+        leg = col.leg(self.cell_of(at), season)
+        off = (leg.out_s - there.out_s) / 3600.0 / scale * col.stretch
+        return float(off) if leg.reachable and there.reachable and np.isfinite(off) else 0.0
 
     def split_burn_l(self, col, leg, own_where_l: float, trucks: int) -> tuple[float, float]:
         """(litres ``trucks`` trucks split off a convoy burn on their own leg ``leg`` there and
