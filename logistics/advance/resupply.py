@@ -211,7 +211,8 @@ class Resupply:
             by.append((share[3] if share is not None else
                        (named[0] if named and d.kind != "air" else RESERVE), 0.0))
         if offered - taken > 1.0:
-            note += f"; {offered - taken:.0f} L taken by none, driven back"
+            back = {"air": "flown back", "depot": "left at the depot"}.get(d.kind, "driven back")
+            note += f"; {offered - taken:.0f} L taken by none, {back}"
         self.ledger.book_delivery(offered, taken)
         self.army_day["delivered"][d.kind] += taken
         self.army_day["returned"] += offered - taken
