@@ -76,16 +76,15 @@ def _within(theirs: tuple[float, ...], ours: tuple[float, ...]) -> bool:
 def want_at_one(loop, fid: str, burn_l: float) -> float:
     """Litres formation ``fid`` wants when a load reaches it (at least 0): its lack less what is
     on the road for it (``loop.need_l``), and ``burn_l`` litres it burns until then
-    (:meth:`Resupply.burn_ahead_l`), at most its tanks' room less what is on the road for it
-    (it cannot burn what it lacks: an empty formation wants its tanks' fill, not its tanks'
-    fill and its march's burn; ``loop.tank_room_l``). A convoy's share for it is so booked on
+    (:meth:`Resupply.burn_ahead_l`), at most its tanks' room (``loop.tank_room_l``): its tanks
+    lack no more than they hold when the load comes, so an empty formation wants its tanks'
+    fill, not its fill and its march's burn (what is on the road for it may reach it before
+    and be burned before the load, so it is not taken off the room). A convoy's share for it is so booked on
     the road with the burn it carries, so a load sent for another formation meanwhile does
     not carry that burn again (with a load on the road for each formation,
     :meth:`TruckColumn.next_h <logistics.supply.trucks.TruckColumn.next_h>`, the loads drove
     back 9.8 ML in `logistics run configs/`, main 2.9)."""
-    need = loop.need_l(fid)
-    room = loop.tank_room_l(fid) - loop.state[fid].en_route_l
-    return max(min(need + burn_l, room), 0.0)
+    return max(min(loop.need_l(fid) + burn_l, loop.tank_room_l(fid)), 0.0)
 
 
 class Resupply:
