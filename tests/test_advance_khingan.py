@@ -101,8 +101,8 @@ def fuel_is_conserved(r, name: str = "") -> None:
     hand at the start and what was delivered is what was burned and what is on hand at the
     end, nothing lost or counted twice on the way. Delivered: the takers' rows of
     ``deliveries.csv`` by kind, each load's offer taken or driven back, its trucks' own fuel
-    once (trucks split off a convoy burning their own; a share that waited at the reserve's
-    carrier burned on its first row); on hand: the formations' tanks (detached elements' too)
+    once (trucks split off a convoy burning their own; a share that waited with its taker
+    burned on its first row); on hand: the formations' tanks (detached elements' too)
     and the army's reserve, day by day; burned: the formations' ``consumed_l``; drained fuel
     moved between them, not made; the reserve changed by what went into it (delivered, less
     what the formations' tanks took) less what they drew from it."""
@@ -128,7 +128,7 @@ def fuel_is_conserved(r, name: str = "") -> None:
     # way too (on main they burned nothing of their own)
     split = once[(once["kind"] == "truck")
                  & once["note"].str.contains(r"[1-9]\d* of the trucks sent straight to it")
-                 & ~once["note"].str.contains("waited at its carrier", regex=False)]
+                 & ~once["note"].str.contains(r"waited (?:at its carrier|with )")]
     assert (split["truck_fuel_l"] > 0).all(), (name, split.loc[split["truck_fuel_l"] <= 0,
                                                                "note"].tolist())
     close(by_day["consumed_l"], a["consumed_l"])

@@ -7,6 +7,8 @@ trucks drive 30 km an hour and burn 2 L per km of their leg there and back (a le
 
 from __future__ import annotations
 
+import heapq
+
 import pytest
 
 from logistics.supply.trucks import TruckLeg
@@ -63,10 +65,13 @@ def test_a_share_on_the_way_burns_nothing_of_its_own(corridor):
 def test_a_formation_short_by_its_burn_until_a_load_reaches_it_is_short(corridor, burned_l,
                                                                        short):
     """"corridor" at km 300, its tanks full (2,000 L), having burned ``burned_l`` in the last
-    day (100 L or 1 L an hour): a load sent at 24 h reaches it 2 h loading + 10 h out later,
-    when it lacks 1,200 L (short: more than 1 % of its refill) or 12 L (not short). Short,
-    the column's load is timed to it, keyed to it, and sized to its 1,200 L and the reserve's
-    3,000 L of room; else the reserve's load goes to the carrier. On main a formation full
+    day's march window (06-16 h: 240 L or 2.4 L an hour under way): a load sent at 24 h
+    reaches it 2 h loading + 10 h out later, at 12:00 after 6 h under way, when it lacks
+    1,440 L (short: more than 1 % of its refill) or 14.4 L (not short). Short, the column's
+    load is timed to it, keyed to it, and sized to its 1,440 L and the reserve's 3,000 L of
+    room; else the reserve's load goes to the carrier (there at 04:00), with "corridor"'s
+    14.4 L until its share reaches it at 12:00 (on main: its 4 L until the convoy reached
+    the carrier, 8 h before its share reached it, issue shareback33). On main a formation full
     now never counted as short: the reserve's load drove to the carrier and "corridor" got
     none until its tanks lacked 20 L, its load then 12 h away."""
     from logistics.advance.resupply import RESERVE
@@ -83,9 +88,11 @@ def test_a_formation_short_by_its_burn_until_a_load_reaches_it_is_short(corridor
     sent = sorted((round(q[2].time_h, 6), q[2].formation_id, q[2].litres) for q in loop.queue)
     if short:  # 9 trucks: the reserve's 3,000 L dropped at the carrier on the way
         assert sent == [(28.0, RESERVE, 3000.0), (36.0, "corridor,carrier", 1500.0)]
-        assert loop.state["corridor"].en_route_l == pytest.approx(1200.0)
-    else:  # 7 trucks for the reserve's room; the 4 L "corridor" burns meanwhile split off
-        assert [(h, litres) for h, _, litres in sent] == [(28.0, 3496.0), (36.0, 4.0)]
+        assert loop.state["corridor"].en_route_l == pytest.approx(1440.0)
+    else:  # 7 trucks for the reserve's room; the 14.4 L "corridor" burns until its share
+        # reaches it (at 36 h, 6 h under way) split off
+        assert [(h, litres) for h, _, litres in sent] == [(28.0, pytest.approx(3485.6)),
+                                                          (36.0, pytest.approx(14.4))]
 
 
 def _full_reserve_at_4h(corridor):
@@ -146,3 +153,68 @@ def test_a_reserve_share_waits_a_day_at_most(corridor):
     assert sum(r["litres"] for r in rows) == pytest.approx(0.0)
     assert loop.reserve_en_route_l == pytest.approx(0.0)
     assert loop.trucks[0].present(0, 30.9) == 14 and loop.trucks[0].present(0, 31.0) == 20
+
+
+def _full_at_12h(corridor):
+    """:func:`_full_reserve_at_4h`'s load: its 1,000 L for "corridor" (km 300) reach it at
+    12 h; by then "corridor" has been filled (an airlift's load, say) and the reserve is full,
+    the carrier's tanks full."""
+    loop = _full_reserve_at_4h(corridor)
+    loop.book_due(4.0)  # the reserve's 3,000 L wait at the carrier
+    loop.state["corridor"].elements[0].tanks[:] = loop.state["corridor"].elements[0].capacity
+    return loop
+
+
+def test_a_formations_share_finding_it_and_the_reserve_full_waits_with_it(corridor):
+    """The share waits with "corridor" with the 2 trucks that brought it, offered again each
+    hour, instead of driving back: at 13 h "corridor", having burned 400 L, takes 400 L; the
+    600 L left wait on, booked on the road for it. The rows say whom it was for: no
+    "(reserve)" row of 0 L. On main its 1,000 L were driven back at 12 h, on a "(reserve)"
+    row of 0 L (issue shareback33)."""
+    from logistics.advance.resupply import RESERVE
+
+    loop = _full_at_12h(corridor)
+    col = loop.trucks[0]
+    loop.book_due(12.0)
+    assert loop.army_day["returned"] == pytest.approx(0.0)
+    assert [(q[2].time_h, q[2].formation_id, q[2].litres) for q in loop.queue
+            if q[2].formation_id == "corridor"] == [(13.0, "corridor", pytest.approx(1000.0))]
+    assert loop.state["corridor"].en_route_l == pytest.approx(1000.0)
+    assert col.present(0, 12.5) < 20  # the 2 trucks wait with it
+    assert RESERVE not in {r["formation_id"] for r in loop.deliveries if r["time"].hour == 12}
+    loop.state["corridor"].elements[0].tanks[:] -= 400.0
+    loop.book_due(13.0)
+    last = loop.deliveries[-1]
+    assert (last["formation_id"], last["litres"]) == ("corridor", pytest.approx(400.0))
+    assert loop.state["corridor"].en_route_l == pytest.approx(600.0)
+    assert loop.army_day["returned"] == pytest.approx(0.0)
+
+
+def test_a_formations_share_nobody_takes_in_a_day_goes_back_and_says_so(corridor):
+    """Nobody takes "corridor"'s share and the reserve stays full: it waits from 12 h to 36 h
+    (WAIT_AT_CARRIER_H) and goes back (as the reserve's 3,000 L waiting at the carrier from
+    4 h to 28 h), its 1,000 L returned once, on a row of 0 L for
+    "corridor" whose note says they were driven back; when the reserve has room, a row of
+    the reserve's says what "corridor" could not take went into it. On main the rows were the
+    reserve's, 0 L, with nothing said."""
+    from logistics.advance.resupply import RESERVE
+
+    loop = _full_at_12h(corridor)
+    for h in range(12, 50):
+        loop.ledger.reserve_l[:] = loop.ledger.reserve_capacity_l
+        loop.book_due(float(h))
+    assert loop.army_day["returned"] == pytest.approx(3000.0 + 1000.0)  # and the reserve's
+    rows = [r for r in loop.deliveries if r["note"].endswith("driven back")]
+    assert [(r["formation_id"], r["litres"], r["offered_l"]) for r in rows] == [
+        (RESERVE, 0.0, pytest.approx(3000.0)), ("corridor", 0.0, pytest.approx(1000.0))]
+    assert "1000 L taken by none, driven back" in rows[1]["note"]
+    assert loop.state["corridor"].en_route_l == pytest.approx(0.0)
+
+    loop = _full_at_12h(corridor)
+    loop.queue[:] = [q for q in loop.queue if q[2].formation_id != RESERVE]  # not waiting
+    heapq.heapify(loop.queue)
+    loop.ledger.reserve_l[:] -= 300.0
+    loop.book_due(12.0)
+    (row,) = [r for r in loop.deliveries if r["time"].hour == 12]
+    assert (row["formation_id"], row["litres"]) == (RESERVE, pytest.approx(300.0))
+    assert "what corridor could not take into the army's reserve" in row["note"]

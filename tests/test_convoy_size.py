@@ -97,7 +97,8 @@ def test_no_convoy_drives_back_a_refill(corridor):
                                           note=("note", "first"))
     assert (trips["offered"] - trips["taken"] < 2000.0).all()
     trucks = trips["note"].str.extract(r"^(\d+) trucks")[0].astype(int)
-    assert np.allclose(trips["truck_fuel"], 10.0 * trucks)
+    waited = trips["note"].str.contains("waited with")  # their burn is on their first row
+    assert np.allclose(trips["truck_fuel"], np.where(waited, 0.0, 10.0 * trucks))
     assert r.army_daily["returned_l"].sum() < 5000.0
 
 
@@ -180,30 +181,52 @@ def test_a_loads_margin_is_its_formations_burn_of_the_last_day(corridor):
 
 
 def test_a_load_books_the_burn_it_carries_on_the_road_for_its_formations(corridor):
-    """Two formations, both empty (2,000 L short each) and burning 100 L an hour; 20 trucks of
-    500 L. A load timed to "near" carries each one's lack and burn until it arrives, and books
-    them on the road for each (en_route_l); a load timed to "corridor" in the same hour then
-    finds nothing wanted and is not sent. Before, the share booked was the lack alone, and
-    each load timed to another formation carried the burn of all of them again (with a load
-    on the road for each formation, 9.8 ML driven back in `logistics run configs/`)."""
+    """Two formations, "near" empty (2,000 L short) and "corridor" 500 L short, both having
+    burned 1,000 L in their march window (06-16 h) by 16 h: 100 L an hour under way; 20 trucks
+    of 500 L. A load sent at 10 h timed to "near" carries each one's lack and burn until it
+    arrives, at most its tanks' room ("near", empty, cannot burn: its 2,000 L), and books them
+    on the road for each (en_route_l); a load timed to "corridor" in the same hour then finds
+    nothing wanted and is not sent. Before, the share booked was the lack alone, and each
+    load timed to another formation carried the burn of all of them again (with a load on the
+    road for each formation, 9.8 ML driven back in `logistics run configs/`). On main "near"'s
+    share was its lack and its burn, more than its tanks hold (issue shareback33)."""
     from logistics.advance.simulate import _Loop
     from tests.test_advance import truck_column
     from tests.test_convoy_priority import _near_and_far
 
     loop = _Loop(_near_and_far(corridor, (truck_column(20, payload_l=500.0),)), 0)
-    for fid in ("near", "corridor"):
+    for fid, left in (("near", 0.0), ("corridor", None)):
         for e in loop.state[fid].elements:
-            e.tanks[:] = 0.0
-        loop.state[fid].consumed_l = 1000.0  # 100 L an hour at +10 h
+            e.tanks[:] = left if left is not None else e.tanks - 500.0 / len(e.tanks)
+        loop.state[fid].consumed_l = 1000.0  # 100 L an hour under way (06-16 h) at +16 h
     lack = {fid: loop.need_l(fid) for fid in ("near", "corridor")}
-    loop.send(10.0, 0, "near", ["near", "corridor"], "near", 0.0)
+    room = sum(float(e.capacity.sum()) for e in loop.state["near"].elements)
+    assert lack["near"] == pytest.approx(room)
+    loop.send(16.0, 0, "near", ["near", "corridor"], "near", 0.0)
     (d,) = [q[2] for q in loop.queue if q[2].formation_id.startswith("near")]
-    h = d.time_h - 10.0
-    for fid in ("near", "corridor"):
-        assert loop.state[fid].en_route_l == pytest.approx(lack[fid] + 100.0 * h)
+    ahead = loop.fp["corridor"].schedule["dry"].moving_hours(16.0, d.time_h)
+    assert loop.state["near"].en_route_l == pytest.approx(room)
+    assert loop.state["corridor"].en_route_l == pytest.approx(500.0 + 100.0 * ahead)
     n = len(loop.queue)
-    loop.send(10.0, 0, "corridor", ["corridor", "near"], "corridor", 0.0)
+    loop.send(16.0, 0, "corridor", ["corridor", "near"], "corridor", 0.0)
     assert len(loop.queue) == n
+
+
+def test_a_formation_halted_by_its_window_is_loaded_no_burn_for_its_halt(corridor):
+    """"corridor" marched its first window (06-16 h) burning 1,000 L, and is full at 17 h: a
+    load reaching it 10 h later (03:00, its window closed until 06:00) finds it as full as now,
+    so it is not short and nothing is loaded for its burn; a load reaching it at 10:00 next
+    day carries 4 h of its march, 400 L. On main its burn since H-hour (1,000 L in 17 h) was
+    spread over every hour to come: 588 L loaded for the night's halt, and it counted as short
+    (the 6th Guards Tank Army's army units took 0 of 72.6 kL so, issue shareback33)."""
+    from logistics.advance.simulate import _Loop
+
+    loop = _Loop(corridor(), 0)
+    loop.state["corridor"].consumed_l = 1000.0
+    loop.note_burn(17.0)
+    assert not loop.wants_fuel("corridor", 17.0, 10.0)
+    assert loop.burn_ahead_l("corridor", 17.0, 10.0) == pytest.approx(0.0)
+    assert loop.burn_ahead_l("corridor", 17.0, 17.0) == pytest.approx(400.0)
 
 
 def test_a_load_held_at_a_river_holds_its_formations_next_load():

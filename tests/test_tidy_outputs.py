@@ -141,8 +141,10 @@ def test_deliveries_have_one_formation_per_row_and_keep_every_litre(cmg_run):
     # a delivery's own figures are the same on each of its rows: one per delivery id
     per = dl.groupby("delivery_id")[["time", "source", "kind", "offered_l", "truck_fuel_l"]]
     assert (per.nunique() == 1).all().all()
+    # (each row and the offer rounded to 1 mL: half a mL each)
     assert (dl.groupby("delivery_id")["litres"].sum()
-            <= dl.groupby("delivery_id")["offered_l"].first() + 1e-3).all()
+            <= dl.groupby("delivery_id")["offered_l"].first()
+            + 5e-4 * (1 + dl.groupby("delivery_id").size()) + 1e-9).all()
     import geopandas as gpd
 
     layer = gpd.read_file(cmg_run / "run.gpkg", layer="deliveries")

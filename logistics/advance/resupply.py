@@ -48,11 +48,11 @@ ON_THE_WAY_DETOUR_KM = 25.0
 #: fitted to any army.
 RECENT_BURN_H = 24.0
 
-#: hours at most a convoy's share for the army's reserve that found the reserve full waits at
-#: its carrier for room or a taker there (:meth:`Resupply.wait_at_carrier`) before its trucks
-#: drive it back. assumed: a day, the march by day and the halt by night in which the
-#: formations at the carrier draw the reserve down (as :data:`RECENT_BURN_H`); not fitted to
-#: any army.
+#: hours at most a convoy's share that found its taker (a formation, or the reserve at its
+#: carrier) and the reserve full waits there for room or a taker there
+#: (:meth:`Resupply.wait_with_taker`) before its trucks drive it back. assumed: a day, the
+#: march by day and the halt by night in which the formations there burn and draw the reserve
+#: down (as :data:`RECENT_BURN_H`); not fitted to any army.
 WAIT_AT_CARRIER_H = 24.0
 
 
@@ -73,15 +73,18 @@ def _within(theirs: tuple[float, ...], ours: tuple[float, ...]) -> bool:
     return len(theirs) <= len(ours) and (not theirs or max(theirs) <= max(ours) + 1e-9)
 
 
-def want_at_one(loop, fid: str, rate_l_per_h: float, h: float) -> float:
-    """Litres formation ``fid`` wants ``h`` hours from now (at least 0): its lack less what is
-    on the road for it (``loop.need_l``), and ``rate_l_per_h`` litres an hour it burns until
-    then. A convoy's share for it is so booked on the road with the burn it carries, so a load
-    sent for another formation meanwhile does not carry that burn again (with a load on the
-    road for each formation, :meth:`TruckColumn.next_h
-    <logistics.supply.trucks.TruckColumn.next_h>`, the loads drove back 9.8 ML in `logistics
-    run configs/`, main 2.9)."""
-    return max(loop.need_l(fid) + rate_l_per_h * h, 0.0)
+def want_at_one(loop, fid: str, burn_l: float) -> float:
+    """Litres formation ``fid`` wants when a load reaches it (at least 0): its lack less what is
+    on the road for it (``loop.need_l``), and ``burn_l`` litres it burns until then
+    (:meth:`Resupply.burn_ahead_l`), at most its tanks' room (``loop.tank_room_l``): its tanks
+    lack no more than they hold when the load comes, so an empty formation wants its tanks'
+    fill, not its fill and its march's burn (what is on the road for it may reach it before
+    and be burned before the load, so it is not taken off the room). A convoy's share for it is so booked on
+    the road with the burn it carries, so a load sent for another formation meanwhile does
+    not carry that burn again (with a load on the road for each formation,
+    :meth:`TruckColumn.next_h <logistics.supply.trucks.TruckColumn.next_h>`, the loads drove
+    back 9.8 ML in `logistics run configs/`, main 2.9)."""
+    return max(min(loop.need_l(fid) + burn_l, loop.tank_room_l(fid)), 0.0)
 
 
 class Resupply:
@@ -138,8 +141,8 @@ class Resupply:
         if held is not d:
             self.expected[id(held)] = self.expected.pop(id(d), {})
             self.convoy_sent[id(held)] = (where, column, now)
-            if id(d) in self.reserve_shares:
-                self.reserve_shares[id(held)] = self.reserve_shares.pop(id(d))
+            if id(d) in self.convoy_shares:
+                self.convoy_shares[id(held)] = self.convoy_shares.pop(id(d))
         return held
 
     def book(self, d: Delivery) -> None:
@@ -184,10 +187,11 @@ class Resupply:
         reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
         taken += reserve
         offered = d.litres
-        share = self.reserve_shares.pop(id(d), None)
+        share = self.convoy_shares.pop(id(d), None)
         if share is not None and d.litres - taken > 1.0:
-            # the reserve is full: the formations at the carrier, then it waits there
-            for fid in self.near_reserve():
+            # its taker and the reserve are full: the formations within reach of the taker,
+            # then it waits there
+            for fid in self.near(share[3]):
                 before = self.tanks_of(fid)
                 taken += self.ledger.fill(self.accounts(fid, season), d.litres - taken,
                                           d.fuel_type)
@@ -195,12 +199,21 @@ class Resupply:
                 if t > 0:
                     by.append((fid, t))
                     self.state[fid].day["delivered"] += t
-            if d.litres - taken > 1.0 and self.wait_at_carrier(d, d.litres - taken, share):
+            if d.litres - taken > 1.0 and self.wait_with_taker(d, d.litres - taken, share):
                 offered = taken
                 if taken <= 0.0 and share[2] is not None:
                     return  # still waiting: nothing taken this hour, no row
-        if reserve > 0 or not by:
+        note = d.note
+        if reserve > 0:
+            if share is not None and share[3] != RESERVE and reserve > 1.0:  # a formation's share, its taker full
+                note += f"; what {share[3]} could not take into the army's reserve"
             by.append((RESERVE, reserve))
+        if not by:  # nobody took any: one row for whom it was for
+            by.append((share[3] if share is not None else
+                       (named[0] if named and d.kind != "air" else RESERVE), 0.0))
+        if offered - taken > 1.0:
+            back = {"air": "flown back", "depot": "left at the depot"}.get(d.kind, "driven back")
+            note += f"; {offered - taken:.0f} L taken by none, {back}"
         self.ledger.book_delivery(offered, taken)
         self.army_day["delivered"][d.kind] += taken
         self.army_day["returned"] += offered - taken
@@ -214,47 +227,61 @@ class Resupply:
                 "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
                 "kind": d.kind, "offered_l": offered, "litres": litres,
                 "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
-                "note": d.note,
+                "note": note,
             })
 
-    def near_reserve(self) -> list[str]:
-        """The formations the convoys serve whose heads are within the reserve's reach of its
-        place (its carrier's head, ``fuel.reserve_reach_km``), in fuel priority order: those
-        that could draw on it there, and so take a share for it the full reserve cannot
-        (:meth:`book`). None when the reserve is drawn anywhere."""
+    def near(self, taker: str) -> list[str]:
+        """The formations the convoys serve, other than ``taker``, whose heads are within the
+        reserve's reach (``fuel.reserve_reach_km``) of the place of a share for ``taker``: the
+        reserve's place (its carrier's head) for :data:`RESERVE`, else ``taker``'s head; in
+        fuel priority order. Those that could draw on it there, and so take a share its full
+        taker and the full reserve cannot (:meth:`book`). None when the reserve is drawn
+        anywhere (no reach to read)."""
         if not self.reserve_place.located:
             return []
-        return [fid for fid in self.order if self.fuelled_by_convoy(fid)
-                and self.reserve_place.in_reach(*self.lonlat(fid, self.lead(fid).s))]
+        if taker == RESERVE:
+            close = self.reserve_place.in_reach
+        else:
+            from logistics.geodesy import great_circle_km
 
-    def wait_at_carrier(self, d: Delivery, rest_l: float,
-                        share: tuple[int, list | None, float | None]) -> bool:
-        """Whether ``rest_l`` litres of the reserve's share ``d`` that neither the full reserve
-        nor the formations at its carrier took (:meth:`book`) wait there with their trucks, an
-        hour at a time, rather than drive back; when so, they are offered again in an hour
-        (a delivery of their own, booked on the road for the reserve) and their trucks are
-        back that much later. ``share``: (column, its trucks' record or None, the hour it first
-        reached the carrier or None).
+            at = self.lonlat(taker, self.lead(taker).s)
 
-        assumed: a share for the reserve is the army's fuel on its trucks at the reserve's
-        place: it waits there for room (the formations drawing the reserve down) or for a
-        formation there to want it, at most :data:`WAIT_AT_CARRIER_H` hours and while the
-        column's road is open and a formation the convoys serve is left; the trucks a convoy
-        dropping it on its way leaves with it are as many as it fills (the column's payload).
-        Why: a share that found the reserve full (filled meanwhile by an airlift or a load's
-        rest) drove its litres back to the railhead, and the next load for the reserve's room
-        drove them out again (issue convoyfuel33)."""
-        column, entry, since = share
+            def close(lon: float, lat: float) -> bool:
+                return great_circle_km(*at, lon, lat) <= self.reserve_place.reach_km
+        return [fid for fid in self.order if fid != taker and self.fuelled_by_convoy(fid)
+                and close(*self.lonlat(fid, self.lead(fid).s))]
+
+    def wait_with_taker(self, d: Delivery, rest_l: float,
+                        share: tuple[int, list | None, float | None, str]) -> bool:
+        """Whether ``rest_l`` litres of a convoy's share ``d`` that neither its taker, nor the
+        full reserve, nor the formations within reach of it took (:meth:`book`, :meth:`near`)
+        wait there with their trucks, an hour at a time, rather than drive back; when so, they
+        are offered again in an hour (a delivery of their own, for the taker and booked on the
+        road for it) and their trucks are back that much later. ``share``: (column, its trucks'
+        record or None, the hour it first reached its taker or None, its taker: a formation's
+        id, or :data:`RESERVE`, whose place is its carrier's head).
+
+        assumed: a share is the army's fuel on its trucks at its taker: it waits there for
+        room (the taker burning, the formations drawing the reserve down) or for a formation
+        there to want it, at most :data:`WAIT_AT_CARRIER_H` hours and while the column's road
+        is open and a formation the convoys serve is left; the trucks a convoy dropping it on
+        its way leaves with it are as many as it fills (the column's payload). One rule for
+        the reserve's share and a formation's. Why: a share that found the reserve full
+        (filled meanwhile by an airlift or a load's rest) drove its litres back to the
+        railhead, and the next load for the reserve's room drove them out again (issue
+        convoyfuel33); a formation's share that found its tanks and the reserve full did the
+        same (in `logistics run configs/` 2.4 ML of 11.7 ML, issue shareback33)."""
+        column, entry, since, taker = share
         col = self.trucks[column]
         since = d.time_h if since is None else since
         then = d.time_h + 1.0
         if then - since > WAIT_AT_CARRIER_H or then >= col.until_h \
                 or not any(self.fuelled_by_convoy(fid) for fid in self.order):
             return False
-        carrier = self.reserve_at()
+        at = self.reserve_at() if taker == RESERVE else taker
         back_h = 0.0
-        if carrier is not None and len(self.fp[carrier].cells):
-            leg = col.leg(self.cell_of(carrier), self.season(d.time_h))
+        if at is not None and len(self.fp[at].cells):
+            leg = col.leg(self.cell_of(at), self.season(d.time_h))
             scale = 1.0 if col.kind == "river" else self.plan.speed_scale
             back_h = leg.back_s / 3600.0 / scale * col.stretch if leg.reachable else 0.0
         back = then + col.unload_h + back_h
@@ -264,12 +291,16 @@ class Resupply:
             entry = col.split_off(d.convoy, trucks, back, trip=d.trip)
         elif entry is not None:
             entry[0] = max(entry[0], back)
-        waiting = replace(d, time_h=then, litres=rest_l, truck_fuel_l=0.0, note=(
-            d.note if since < d.time_h else
-            f"{d.note}; the reserve full, waited at its carrier"))
-        self.reserve_shares[id(waiting)] = (column, entry, since)
-        self.expected[id(waiting)] = {RESERVE: rest_l}
-        self.reserve_en_route_l += rest_l
+        full = "the reserve full, waited at its carrier" if taker == RESERVE else \
+            f"{taker} and the reserve full, waited with {taker}"
+        waiting = replace(d, time_h=then, litres=rest_l, truck_fuel_l=0.0, formation_id=taker,
+                          note=d.note if since < d.time_h else f"{d.note}; {full}")
+        self.convoy_shares[id(waiting)] = (column, entry, since, taker)
+        self.expected[id(waiting)] = {taker: rest_l}
+        if taker == RESERVE:
+            self.reserve_en_route_l += rest_l
+        else:
+            self.state[taker].en_route_l += rest_l
         self._push(waiting)
         return True
 
@@ -306,6 +337,13 @@ class Resupply:
                    for e in self.state[fid].elements if not e.detached)
         return lack - self.state[fid].en_route_l
 
+    def tank_room_l(self, fid: str) -> float:
+        """Litres the tanks of a formation's elements (not detached ones) hold full, of the
+        classes that burn fuel: the most a load can put into it (:func:`want_at_one`)."""
+        burn = np.array(self.fp[fid].fuel_types) != "none"
+        return sum(float((e.capacity * burn).sum())
+                   for e in self.state[fid].elements if not e.detached)
+
     def burn_l_per_h(self, fid: str, t_h: float) -> float:
         """Litres an hour a formation has burned over the last :data:`RECENT_BURN_H` hours to
         ``t_h`` (since H-hour before that; at least one hour): what a convoy sent for it loads
@@ -316,6 +354,34 @@ class Resupply:
         seen = self.burn_seen.get(fid)
         then_h, then_l = seen[0] if seen else (0.0, 0.0)
         return (self.state[fid].consumed_l - then_l) / max(t_h - then_h, 1.0)
+
+    def burn_ahead_l(self, fid: str, t_h: float, h: float) -> float:
+        """Litres formation ``fid`` burns in the ``h`` hours from ``t_h`` (at least 0): its burn
+        per hour inside its march window over the last :data:`RECENT_BURN_H` hours (since
+        H-hour before that) times its hours inside the window from ``t_h`` to ``t_h + h`` (the
+        season's window at ``t_h``, :class:`~logistics.advance.schedule.MarchSchedule`); its
+        burn per hour (:meth:`burn_l_per_h`) times ``h`` when less than an hour of its window
+        lies in that span (what it burned, then, is not read per hour of march). What a load sent at ``t_h`` carries on
+        top of the formation's lack for the hours it takes to come up (:func:`want_at_one`).
+        Why: the rate over the hours since a sample spread over every hour to come, so in
+        the first day, when H-hour opened a march window, a formation halted by its window
+        for the night was loaded its march's burn for every hour of the night: in `logistics
+        run configs/` the 6th Guards Tank Army's army units (6 h of march from H-hour, then
+        18 h halted) took 0 of a 72.6 kL share sent at 07:49 (issue shareback33), and of
+        11.7 ML delivered, 2.4 ML were driven back. ("fuel is not burned while halted",
+        the model's statement; one rule for every army, nothing fitted.)"""
+        if h <= 0.0:
+            return 0.0
+        seen = self.burn_seen.get(fid)
+        then_h, then_l = seen[0] if seen else (0.0, 0.0)
+        burned = self.state[fid].consumed_l - then_l
+        sched = self.fp[fid].schedule.get(self.season(t_h)) if self.fp[fid].schedule else None
+        if sched is None or burned <= 0.0:
+            return max(self.burn_l_per_h(fid, t_h) * h, 0.0)
+        past_h = sched.moving_hours(self.c0 + then_h, self.c0 + t_h)
+        if past_h < 1.0:  # too little of the window behind: its burn per hour, as before
+            return max(self.burn_l_per_h(fid, t_h) * h, 0.0)
+        return burned / past_h * sched.moving_hours(self.c0 + t_h, self.c0 + t_h + h)
 
     def note_burn(self, t_h: float) -> None:
         """Sample every formation's litres burned since H-hour (``consumed_l``) at ``t_h``,
@@ -361,8 +427,8 @@ class Resupply:
         of the trip (issue convoyfuel33). No source gives the rule; one rule for every army."""
         if not self.fuelled_by_convoy(fid):
             return False
-        rate = self.burn_l_per_h(fid, t_h) if ahead_h > 0.0 else 0.0
-        return want_at_one(self, fid, rate, ahead_h) > 0.01 * self.fp[fid].refill_l
+        return want_at_one(self, fid, self.burn_ahead_l(fid, t_h, ahead_h)) \
+            > 0.01 * self.fp[fid].refill_l
 
     def lead_h(self, column: int, fid: str, t_h: float) -> float:
         """Hours a load of column ``column`` sent at ``t_h`` takes to reach formation ``fid``'s
@@ -476,13 +542,22 @@ class Resupply:
         (:meth:`stops`)."""
         col, fp, e = self.trucks[n], self.fp[where], self.lead(where)
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
-        rates = {fid: self.burn_l_per_h(fid, t_h) for fid in reach}
         room = max(reserve_room - self.reserve_en_route_l, 0.0)
+
+        # hours after the convoy's arrival at ``where`` its share reaches each formation
+        # (:meth:`stops`): its burn is read to then, not to the convoy's arrival at ``where``
+        season = self.season(t_h)
+        off = {fid: self.offset_h(n, where, fid, season) for fid in reach}
+
+        def at_h(fid: str, h: float) -> float:
+            return max(h + off[fid], col.load_h)
 
         def want_at(h: float) -> float:
             """Litres wanted at a load's arrival ``h`` hours from now: each formation's lack
-            and its burn until then, less what is on the road for it; the reserve's room."""
-            return sum(want_at_one(self, fid, rates[fid], h) for fid in reach) + room
+            and its burn until its share reaches it, less what is on the road for it; the
+            reserve's room."""
+            return sum(want_at_one(self, fid, self.burn_ahead_l(fid, t_h, at_h(fid, h)))
+                       for fid in reach) + room
 
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
@@ -490,7 +565,8 @@ class Resupply:
                               target=key, want_at=want_at, factors=factors):
             left, shares = d.litres, {}
             for fid in reach:  # what each formation can expect of it at its arrival, in order
-                shares[fid] = min(left, want_at_one(self, fid, rates[fid], d.time_h - t_h))
+                shares[fid] = min(left, want_at_one(
+                    self, fid, self.burn_ahead_l(fid, t_h, at_h(fid, d.time_h - t_h))))
                 self.state[fid].en_route_l += shares[fid]
                 left -= shares[fid]
             # then the reserve's room, less what is already on the road for it
@@ -507,8 +583,7 @@ class Resupply:
                                         if k in (where, RESERVE) and k not in apart}
             if not ships:
                 self.convoy_sent[id(first)] = (where, n, ferried)
-            if where == self.reserve_at() and shares.get(RESERVE, 0.0) > 0.0:
-                self.reserve_shares[id(first)] = (n, None, None)  # unloaded at the carrier
+            self.convoy_shares[id(first)] = (n, None, None, where)  # unloaded at ``where``
             self._push(first)
             for other in others:
                 self.expected[id(other)] = {other.formation_id: other.litres}
@@ -660,9 +735,7 @@ class Resupply:
             if at is None or at == where or litres <= 0.0 or there is None:
                 continue
             leg = col.leg(self.cell_of(at), season)
-            offset_h = (leg.out_s - there.out_s) / 3600.0 / scale * col.stretch
-            if not (leg.reachable and there.reachable and np.isfinite(offset_h)):
-                offset_h = 0.0
+            offset_h = self.offset_h(column, where, at, season)
             arrive = max(t_h + col.load_h, d.time_h + offset_h)
             whose = f"the army's reserve's share, with {at}" if fid == RESERVE else "its share"
             entry = None  # the trucks split off for it (their record in the column's away)
@@ -686,11 +759,24 @@ class Resupply:
                 others.append(replace(d, time_h=arrive, litres=litres - eaten,
                                       truck_fuel_l=own_l, formation_id=fid,
                                       note=f"{d.note}; {note}"))
-            if fid == RESERVE:
-                self.reserve_shares[id(others[-1])] = (column, entry, None)
+            self.convoy_shares[id(others[-1])] = (column, entry, None, fid)
         return replace(d, litres=d.litres - sum(o.litres for o in others) - eaten_l,
                        truck_fuel_l=max(d.truck_fuel_l - split_trucks * own_where_l, 0.0)
                        ), others
+
+    def offset_h(self, column: int, where: str, at: str, season: str) -> float:
+        """Hours a share of column ``column``'s convoy timed to ``where``'s head reaches
+        formation ``at``'s head after it (before it: negative): the difference of their legs
+        out from the railhead (the cost engine's, scaled and stretched as the column's
+        dispatch does); 0 when either is out of reach (:meth:`stops`, :meth:`send`)."""
+        if at == where:
+            return 0.0
+        col = self.trucks[column]
+        scale = 1.0 if col.kind == "river" else self.plan.speed_scale  # ships: no land scale
+        there = col.leg(self.cell_of(where), season)
+        leg = col.leg(self.cell_of(at), season)
+        off = (leg.out_s - there.out_s) / 3600.0 / scale * col.stretch
+        return float(off) if leg.reachable and there.reachable and np.isfinite(off) else 0.0
 
     def split_burn_l(self, col, leg, own_where_l: float, trucks: int) -> tuple[float, float]:
         """(litres ``trucks`` trucks split off a convoy burn on their own leg ``leg`` there and

@@ -370,11 +370,11 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         #: a truck delivery on its way: (formation it was timed to, its column, the ferried
         #: rivers' all-across hours it was timed behind), by ``id`` (:meth:`held_at_river`)
         self.convoy_sent: dict[int, tuple[str, int, tuple[float, ...]]] = {}
-        #: a convoy's share for the army's reserve on its way or waiting at the carrier: (its
-        #: column, its trucks' record in the column's ``away`` or None: dropped by the convoy
-        #: as it passed, the hour it first reached the carrier or None), by ``id``
-        #: (:meth:`~logistics.advance.resupply.Resupply.wait_at_carrier`)
-        self.reserve_shares: dict[int, tuple[int, list | None, float | None]] = {}
+        #: a convoy's share on its way or waiting with its taker: (its column, its trucks'
+        #: record in the column's ``away`` or None: dropped by the convoy as it passed, the
+        #: hour it first reached its taker or None, its taker: a formation or the reserve), by
+        #: ``id`` (:meth:`~logistics.advance.resupply.Resupply.wait_with_taker`)
+        self.convoy_shares: dict[int, tuple[int, list | None, float | None, str]] = {}
         #: each formation's (hour, litres burned since H-hour) samples of the last day
         #: (:meth:`~logistics.advance.resupply.Resupply.burn_l_per_h`)
         self.burn_seen: dict = {}
