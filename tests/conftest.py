@@ -277,7 +277,11 @@ def _test_army_doc(formations: list[dict]) -> dict:
     doc["formations"] = formations
     doc["fuel"]["priority"]["order"] = [f["id"] for f in formations]
     doc["fuel"].pop("drain_stalled", None)  # it names the shipped corps
-    doc["fuel"].pop("reserve_reach_km", None)  # its carrier is the shipped army units
+    # its carrier is the shipped army units: the first formation on its own transport carries
+    # it, and the reach spans any test's ground (every army places its reserve)
+    carrier = next(f["id"] for f in formations if f.get("movement") not in ("river", "rail"))
+    doc["fuel"]["reserve_reach_km"] = {"value": 5000, "carrier": carrier,
+                                       "assumed": "test: fuel never binds"}
     doc["fuel"]["carried_refills"] = {"value": 20, "assumed": "test: fuel never binds"}
     doc["h_hour"] = {"value": "1945-08-09T00:00", "assumed": "test"}
     doc["seasons"] = [{"start": {"value": "1945-08-09T00:00", "assumed": "test"},
