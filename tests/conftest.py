@@ -265,6 +265,21 @@ def box_terrain():
     return _box_terrain
 
 
+def without_reserve(text: str) -> str:
+    """An army file's text with no reserve (``carried_refills`` 0, so no
+    ``fuel.reserve_reach_km`` either, nor their ``uncertain:`` ranges): an army lacking that
+    figure, for checks of a figure one army has and another lacks (every shipped army has
+    one: a reserve is somewhere)."""
+    import yaml
+
+    doc = yaml.safe_load(text)
+    doc["fuel"].pop("reserve_reach_km", None)
+    doc["fuel"]["carried_refills"] = {"value": 0.0, "assumed": "test: no reserve"}
+    for key in ("fuel.reserve_reach_km", "fuel.carried_refills"):
+        doc.get("uncertain", {}).pop(key, None)
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
 def _test_army_doc(formations: list[dict]) -> dict:
     """The 6th Guards Tank Army file (``configs/tbf-6gta.yaml``) cut to ``formations`` (army
     file entries, moved in the given order), H-hour at midnight, dry all the way, fuel that
@@ -277,7 +292,11 @@ def _test_army_doc(formations: list[dict]) -> dict:
     doc["formations"] = formations
     doc["fuel"]["priority"]["order"] = [f["id"] for f in formations]
     doc["fuel"].pop("drain_stalled", None)  # it names the shipped corps
-    doc["fuel"].pop("reserve_reach_km", None)  # its carrier is the shipped army units
+    # its carrier is the shipped army units: the first formation on its own transport carries
+    # it, and the reach spans any test's ground (every army places its reserve)
+    carrier = next(f["id"] for f in formations if f.get("movement") not in ("river", "rail"))
+    doc["fuel"]["reserve_reach_km"] = {"value": 5000, "carrier": carrier,
+                                       "assumed": "test: fuel never binds"}
     doc["fuel"]["carried_refills"] = {"value": 20, "assumed": "test: fuel never binds"}
     doc["h_hour"] = {"value": "1945-08-09T00:00", "assumed": "test"}
     doc["seasons"] = [{"start": {"value": "1945-08-09T00:00", "assumed": "test"},

@@ -70,7 +70,9 @@ def test_formation_without_men_or_vehicles_in_every_spelling_is_refused(tmp_path
 
 def test_foot_formation_may_have_no_vehicles(tmp_path, fef5):
     # a rifle formation that marches without its standard's trucks is a modelling choice
+    # (the army's reserve then rides on the armour's trucks: a formation without any carries none)
     data = _edit(fef5, "5a-rds", lambda f: f.update(vehicles=[]))
+    data["fuel"]["reserve_reach_km"]["carrier"] = "5a-armour"
     load_army(_write(tmp_path, data))
 
 

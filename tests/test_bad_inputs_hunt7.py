@@ -31,6 +31,7 @@ import yaml
 from logistics import settings
 from logistics.errors import DataError, OutputError
 from tests.conftest import army_refused as _refused
+from tests.conftest import without_reserve
 
 SHIPPED = Path(settings.SHIPPED_CONFIG_DIR)
 
@@ -297,8 +298,9 @@ def test_calibrate_points_below_two_is_one_argument_error(capsys, points):
 def _two_armies(tmp_path: Path) -> tuple[Path, Path]:
     configs = tmp_path / "cfg"
     configs.mkdir()
-    for name in ("tbf-39a.yaml", "1fef-35a.yaml"):  # a reserve's reach; none
-        (configs / name).write_text((SHIPPED / name).read_text(encoding="utf-8"),
+    for name in ("tbf-39a.yaml", "1fef-35a.yaml"):  # a reserve's reach; no reserve, none
+        text = (SHIPPED / name).read_text(encoding="utf-8")
+        (configs / name).write_text(without_reserve(text) if name == "1fef-35a.yaml" else text,
                                     encoding="utf-8")
     lines = (SHIPPED / "history" / "documented-advances.csv").read_text(
         encoding="utf-8").splitlines()

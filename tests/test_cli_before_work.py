@@ -18,6 +18,7 @@ import pytest
 from logistics import settings
 from logistics.cli import main
 from logistics.progress import PREFIX
+from tests.conftest import without_reserve
 
 #: Lake Khanka's middle, LAT,LON (about 20 km of water round it), and land on its east shore
 KHANKA_MIDDLE = "44.95,132.42"
@@ -47,12 +48,13 @@ def _doc_rows(*axes: str) -> str:
 
 
 def _two_armies(tmp_path: Path) -> tuple[Path, Path]:
-    """A configs folder with TBF-39A and 1FEF-35A (which has no reserve's reach) and a
-    documented file with their rows."""
+    """A configs folder with TBF-39A and 1FEF-35A (cut to no reserve, so no reserve's reach)
+    and a documented file with their rows."""
     cfg = tmp_path / "cfg"
     cfg.mkdir()
-    for name in ("tbf-39a.yaml", "1fef-35a.yaml"):
-        shutil.copy(settings.SHIPPED_CONFIG_DIR / name, cfg)
+    shutil.copy(settings.SHIPPED_CONFIG_DIR / "tbf-39a.yaml", cfg)
+    text = (settings.SHIPPED_CONFIG_DIR / "1fef-35a.yaml").read_text(encoding="utf-8")
+    (cfg / "1fef-35a.yaml").write_text(without_reserve(text), encoding="utf-8")
     doc = tmp_path / "doc.csv"
     doc.write_text(_doc_rows("TBF-39A", "1FEF-35A"), encoding="utf-8")
     return cfg, doc

@@ -567,7 +567,8 @@ def _template_with_brigades(n: int) -> str:
     block = text[text.index("  - id: tpl-tb"):text.index("\nfuel:")]
     copies = "\n".join(block.replace("id: tpl-tb", f"id: tpl-tb{i}", 1).replace(
         "name: Template tank brigade", f"name: Template tank brigade {i}", 1) for i in range(n))
-    return text.replace(block, copies, 1).replace("order: [tpl-tb]", "order: [tpl-tb0]", 1)
+    return text.replace(block, copies, 1).replace("order: [tpl-tb]", "order: [tpl-tb0]", 1) \
+        .replace("carrier: tpl-tb\n", "carrier: tpl-tb0\n", 1)
 
 
 def test_an_army_of_more_formations_than_a_campaign_is_refused_before_the_run(tmp_path):

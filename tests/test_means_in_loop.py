@@ -50,7 +50,8 @@ def _army(doc: dict, formations: list[dict]) -> dict:
     doc["fuel"]["priority"]["order"] = [f["id"] for f in formations]
     reach = doc["fuel"].get("reserve_reach_km")
     if reach is not None and reach["carrier"] not in doc["fuel"]["priority"]["order"]:
-        del doc["fuel"]["reserve_reach_km"]  # its carrier is cut: the reserve is drawn anywhere
+        # its carrier is cut: the first formation carries it, its reach as wide as the theatre
+        reach.update(carrier=formations[0]["id"], value=5000)
     doc["uncertain"] = {}
     return doc
 

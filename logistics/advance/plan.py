@@ -51,7 +51,8 @@ class ArmyPlan:
     drain_families: tuple[str, ...] = ()
     #: the formation whose transport carries the army's reserve (``fuel.reserve_reach_km.
     #: carrier``) and how far from its head (km, great circle) an element can draw on it; None
-    #: and inf: the reserve is drawn anywhere
+    #: and inf: the reserve is drawn anywhere (a plan built in code only: an army file with a
+    #: reserve names its carrier, ``army/cross_refs.py``)
     reserve_carrier: str | None = None
     reserve_reach_km: float = math.inf
     trucks: tuple[TruckSpec, ...] = ()

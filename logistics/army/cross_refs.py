@@ -1,5 +1,6 @@
 """Checks across the sections of an army file, made once it parses: every id it names resolves
-(parents, priority, airlift priorities, flotilla carries and ferries, the reserve's carrier),
+(parents, priority, airlift priorities, flotilla carries and ferries, the reserve's carrier,
+named whenever there is a reserve),
 no parent cycle, no stop where its formation or ship already is, and dates in order within
 the run's span.
 
@@ -167,7 +168,19 @@ def reference_problems(army: Any) -> list[str]:
                 problems.append(f"fuel.drain_stalled.formations: {_short(i)} names no formation; "
                                 f"known: {_known(known)}; fix: one of those")
     reach = army.fuel.reserve_reach_km
-    if reach is not None and reach.carrier not in known:
+    if reach is None and army.fuel.carried_refills.value > 0:
+        # the reserve is fuel on trucks somewhere: without a place it was drawn anywhere, by
+        # formations hundreds of km from it (the 15th Army's tank brigades, dry from 15 Aug,
+        # moved on it 240-390 km of route ahead of the rifle divisions to Harbin)
+        land = [f.id for f in army.formations if f.movement not in NOT_OWN_TRANSPORT]
+        problems.append(f"fuel.reserve_reach_km: missing, with carried_refills "
+                        f"{army.fuel.carried_refills.value:g}: the army's reserve rides on some "
+                        "formation's transport and needs its place; fix: add reserve_reach_km: "
+                        "{value: <km a formation may be from the carrier's head and still draw "
+                        "on it>, carrier: <the formation whose transport carries it, one of "
+                        f"{_known(land)}>, assumed: \"why\"}} (the shipped armies: 100 km, "
+                        "their main body), or carried_refills: 0 for no reserve")
+    elif reach is not None and reach.carrier not in known:
         problems.append(f"fuel.reserve_reach_km.carrier: {_short(reach.carrier)} names no "
                         f"formation; known: {_known(known)}; fix: the formation whose "
                         "transport carries the army's reserve, one of those")

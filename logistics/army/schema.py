@@ -609,7 +609,8 @@ class FuelAccount(_Model):
     higher-priority ones that would stop, within the families of ``drain_stalled.formations``
     (where the source says it was done; empty: every family); ``reserve_reach_km``: the
     reserve rides with one formation's transport and serves only elements within that many
-    km of its head (absent: it is drawn anywhere).
+    km of its head (required while ``carried_refills`` is above 0: a reserve is somewhere,
+    ``army/cross_refs.py``).
     """
 
     in_tanks_refills: FloatFigure
