@@ -286,3 +286,39 @@ def test_the_water_a_ferried_formation_crosses_is_carried_not_marched(box_terrai
     times = _not_marched({"dry": np.ones((2, len(rows)))}, carried)["dry"]
     assert (times[:, [4, 5, 6]] == 0.0).all() and (times[:, :4] == 1.0).all() \
         and (times[:, 7:] == 1.0).all()
+
+
+def test_a_knights_move_over_opened_water_counts_the_water_it_jumps(box_terrain):
+    """knightwater33: a route south down column 60 across the opened band (rows 30-32, banked
+    by major-river lines at rows 29 and 33) that jumps row 32 with a knight's move from
+    (31, 60) to (33, 61) (sqrt(5) km; the two cells beside it, (32, 60) and (32, 61), are
+    water, its landing cell the bank's line). The cost engine weighs the cells a knight's
+    move enters alike (cost/kernel.py ``_crossed_cells``), so two thirds of that step are
+    water: 1 + 1 + 2 sqrt(5) / 3 = 3.491 km, not the 2 km of the cells it lands on (main
+    counted only those, and the ferried formation marched the jumped water). Ferried, the
+    formation is carried over that share of the step: its time there is a third of it."""
+    import pandas as pd
+
+    from logistics.advance.ferry_sites import crossing_water_km
+    from logistics.advance.formation_plan import _crossings, _not_marched, ferried_water_steps
+    from logistics.cost.models import CostModels
+
+    t = _river_terrain(box_terrain)
+    out, _ = open_ferry_water(t, [_lonlat(t, 31, 60)], radius_km=10.0)
+    cells = np.array([(27, 60), (28, 60), (29, 60), (30, 60), (31, 60), (33, 61), (34, 61),
+                      (35, 61)])
+    kms = np.r_[0.0, np.cumsum(np.hypot(*np.diff(cells, axis=0).T))]
+    want = 2.0 + 2.0 * 5 ** 0.5 / 3.0
+    assert crossing_water_km(out, cells, kms, 2) == pytest.approx(want)
+    ll = np.array([_lonlat(out, r, c) for r, c in cells])
+    seg = pd.DataFrame({"row": cells[:, 0], "col": cells[:, 1], "lon": ll[:, 0],
+                        "lat": ll[:, 1], "cum_km": kms})
+    (c,) = [c for c in _crossings(seg, out, "t-34-85", "dry", CostModels())
+            if c.river_class == int(RiverClass.MAJOR)]
+    assert c.km == 2.0 and c.water_km == pytest.approx(want)
+    assert c.water_steps == (3, 4, 5)
+    carried = ferried_water_steps([c], len(cells), "bde", float("inf"))
+    assert carried[[3, 4]].tolist() == [1.0, 1.0] and carried[5] == pytest.approx(2.0 / 3.0)
+    times = _not_marched({"dry": np.ones((2, len(cells)))}, carried)["dry"]
+    assert (times[:, [3, 4]] == 0.0).all() and times[:, 5] == pytest.approx(1.0 / 3.0)
+    assert (times[:, [0, 1, 2, 6, 7]] == 1.0).all()

@@ -44,7 +44,7 @@ import xarray as xr
 from logistics.army.means_norms import brigade_ships  # moved to the army layer; read here too
 
 __all__ = ["FERRY_SITE_KM", "FERRY_WATER", "brigade_ships", "flotilla_points", "ferry_barrier",
-           "open_ferry_water", "crossing_water_km", "crossing_water_steps",
+           "open_ferry_water", "crossing_water_km", "crossing_water_steps", "crossing_water_shares",
            "water_beyond_channel_km", "army_ferry_sites",
            "may_open", "ISLAND_MAX_KM", "island_cells", "CHANNELS_WITHIN_KM",
            "channel_groups"]
@@ -205,37 +205,67 @@ def crossing_water_km(terrain: xr.Dataset, cells: np.ndarray, kms: np.ndarray,
                       i: int) -> float:
     """Km of opened water (:data:`FERRY_WATER`) a route crosses at its big-river crossing
     whose first cell is ``cells[i]`` (``cells``: (n, 2) rows and cols of the route's points,
-    ``kms`` their km): the steps into such cells while the route stays in big-river cells
-    (``BIG_RIVER_CLASSES``, which an opened cell is) from there. 0 on a terrain with no
-    opened water, or a crossing of a river line on land. Why: a route across a river-lake
-    (the Amur below the Sungari's mouth, 13.5 km on the 15th Army's) marches over the opened
-    water at land pace; the ferry must cross it (network/river.py ``crossing_width_km``)."""
-    steps = crossing_water_steps(terrain, cells, i)
+    ``kms`` their km): each step's km times its water share (:func:`crossing_water_shares`)
+    while the route stays in big-river cells (``BIG_RIVER_CLASSES``, which an opened cell is)
+    from there. 0 on a terrain with no opened water, or a crossing of a river line on land.
+    Why: a route across a river-lake (the Amur below the Sungari's mouth, 13.5 km on the 15th
+    Army's) marches over the opened water at land pace; the ferry must cross it
+    (network/river.py ``crossing_width_km``)."""
+    steps, shares = crossing_water_shares(terrain, cells, i)
     kms = np.asarray(kms, dtype=np.float64)
-    return float(np.sum(kms[steps] - kms[steps - 1])) if steps.size else 0.0
+    return float(np.sum((kms[steps] - kms[steps - 1]) * shares)) if steps.size else 0.0
 
 
 def crossing_water_steps(terrain: xr.Dataset, cells: np.ndarray, i: int) -> np.ndarray:
     """Indices ``j`` (ascending, each > 0) of the route's steps (from point ``j - 1`` to
-    ``j``) into opened water (:data:`FERRY_WATER`) at its big-river crossing whose first cell
-    is ``cells[i]``, while the route stays in big-river cells (``BIG_RIVER_CLASSES``) from
-    there: the water the ferry carries it over (:func:`crossing_water_km` sums their km; the
-    step loop does not march them, formation_plan.py ``ferried_water_steps``). Empty on a
-    terrain with no opened water, or at a crossing of a river line on land."""
+    ``j``) over opened water (:data:`FERRY_WATER`) at its big-river crossing whose first cell
+    is ``cells[i]``: the steps of :func:`crossing_water_shares` (see there), the water the
+    ferry carries it over (the step loop does not march it, formation_plan.py
+    ``ferried_water_steps``). Empty on a terrain with no opened water, or at a crossing of a
+    river line on land."""
+    return crossing_water_shares(terrain, cells, i)[0]
+
+
+def crossing_water_shares(terrain: xr.Dataset, cells: np.ndarray,
+                          i: int) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, shares): the route's steps ``j`` (ascending, each > 0, from point ``j - 1`` to
+    ``j``) that pass opened water (:data:`FERRY_WATER`) at its big-river crossing whose first
+    cell is ``cells[i]``, while the route stays in big-river cells (``BIG_RIVER_CLASSES``)
+    from there (the step that leaves them counted too, for the water it jumps), and the share
+    of each step's length over that water (0 < share <= 1).
+
+    A step is charged to the cells it enters (a straight or diagonal step: its cell ``q``,
+    share 1 when that is water); a knight's move enters the two cells beside its segment and
+    then ``q``, which the cost engine weighs alike (logistics/cost/kernel.py
+    ``_crossed_cells``, the same cells: cost/route.py ``_passed_cells``), so each is a third
+    of its share. Why (knightwater33): the 15th Army's tanks' knight step from km 27.07 to
+    29.31 jumps two opened-water cells and landed on none; only the landing cells were
+    counted, so their ferrying was timed for the assumed 1.5 km channel."""
+    from logistics.cost.route import _passed_cells, _step_offsets
     from logistics.terrain.classes import BIG_RIVER_CLASSES
 
-    if FERRY_WATER not in terrain or not 0 <= i < len(cells):
-        return np.zeros(0, dtype=np.int64)
-    water = np.asarray(terrain[FERRY_WATER].values)
+    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    cells = np.asarray(cells, dtype=np.int64)
+    if FERRY_WATER not in terrain or not 0 <= i < len(cells) or len(cells) < 2:
+        return none
+    water = np.asarray(terrain[FERRY_WATER].values).astype(bool)
     rc = np.asarray(terrain["river_class"].values)
-    out = []
-    for j in range(i, len(cells)):
-        r, c = int(cells[j, 0]), int(cells[j, 1])
-        if rc[r, c] not in BIG_RIVER_CLASSES:
+    k = _step_offsets(cells)
+    ar, ac, br, bc = _passed_cells(cells, k)
+    knight = np.abs(np.diff(cells, axis=0)).max(axis=1) == 2
+    qr, qc = cells[1:, 0], cells[1:, 1]
+    share = np.where(knight, (water[ar, ac].astype(np.float64) + water[br, bc]
+                              + water[qr, qc]) / 3.0, water[qr, qc].astype(np.float64))
+    steps, shares = [], []
+    for j in range(max(i, 1), len(cells)):
+        if share[j - 1] > 0.0:
+            steps.append(j)
+            shares.append(float(share[j - 1]))
+        if rc[cells[j, 0], cells[j, 1]] not in BIG_RIVER_CLASSES:
             break
-        if water[r, c] and j > 0:
-            out.append(j)
-    return np.asarray(out, dtype=np.int64)
+    if not steps:
+        return none
+    return np.asarray(steps, dtype=np.int64), np.asarray(shares, dtype=np.float64)
 
 
 def water_beyond_channel_km(terrain: xr.Dataset, channel_km: float) -> np.ndarray:

@@ -75,6 +75,10 @@ class CrossingStop:
     #: (``ferry_sites.crossing_water_steps``): where a ferried formation is carried, not
     #: marched (:func:`ferried_water_steps`)
     water_steps: tuple[int, ...] = ()
+    #: the share of each of ``water_steps``' length over that water
+    #: (``ferry_sites.crossing_water_shares``: a knight's move jumping water partly); empty:
+    #: all 1
+    water_shares: tuple[float, ...] = ()
 
 
 def ferried_over(c: CrossingStop, ferry_by: str | None, own_means_h: float) -> bool:
@@ -90,7 +94,8 @@ def ferried_over(c: CrossingStop, ferry_by: str | None, own_means_h: float) -> b
 
 def ferried_water_steps(crossings: Sequence[CrossingStop], n: int, ferry_by: str | None,
                         own_means_h: float) -> np.ndarray:
-    """Bool over a route's ``n`` steps: the steps over the opened water of the crossings the
+    """Float over a route's ``n`` steps, the share of each step (0 to 1; ``water_shares``,
+    1 unless a knight's move passes water partly) over the opened water of the crossings the
     formation is ferried over (:func:`ferried_over`; a later channel of a crossing with it,
     ``joins_km``, as its first is), beyond each crossing's own step (``water_steps``: the
     head waits for its means at the crossing, the cost engine's crossing price kept there).
@@ -99,24 +104,23 @@ def ferried_water_steps(crossings: Sequence[CrossingStop], n: int, ferry_by: str
     fuel on it (the 15th Army's SP battalions 2.2 km of the river-lake at Leninskoye, a
     knight step over it); on these steps it takes no time and no
     fuel (:func:`formation_plan`), its km along the route unchanged."""
-    out = np.zeros(n, dtype=bool)
+    out = np.zeros(n, dtype=np.float64)
     for c in crossings:
         if c.water_steps and ferried_over(c, ferry_by, own_means_h):
-            out[np.asarray(c.water_steps, dtype=np.int64)] = True
+            out[np.asarray(c.water_steps, dtype=np.int64)] = (
+                c.water_shares if c.water_shares else 1.0)
     return out
 
 
 def _not_marched(tables: Mapping[str, np.ndarray], steps: np.ndarray) -> dict:
-    """Per season, ``tables`` ((n_classes, n) step times or litres) with 0 on ``steps``
-    (:func:`ferried_water_steps`); the same objects when there is none."""
+    """Per season, ``tables`` ((n_classes, n) step times or litres) times 1 less the carried
+    share of each step (``steps``: :func:`ferried_water_steps`; 0 on a step all over water);
+    the same objects when there is none."""
+    steps = np.asarray(steps, dtype=np.float64)
     if not steps.any():
         return dict(tables)
-    out = {}
-    for season, t in tables.items():
-        t = np.array(t, dtype=np.float64, copy=True)
-        t[:, steps] = 0.0
-        out[season] = t
-    return out
+    return {season: np.where(steps >= 1.0, 0.0, np.asarray(t, dtype=np.float64) * (1.0 - steps))
+            for season, t in tables.items()}
 
 
 @dataclass(frozen=True)
@@ -255,7 +259,7 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None, toll=None
     big river's crossing by its water (:func:`_ferrying`); None: not timed. ``toll``: the
     ferry toll its route search paid (``PlannedRoute.toll``; None: none), which marks the big
     rivers' crossings it paid it at (``tolled``, ``ferry_toll.toll_paid_s``)."""
-    from logistics.advance.ferry_sites import crossing_water_km, crossing_water_steps
+    from logistics.advance.ferry_sites import crossing_water_km, crossing_water_shares
     from logistics.advance.ferry_toll import on_frontier
     from logistics.cost.route import river_crossings
     from logistics.terrain.sides import side_of
@@ -288,17 +292,19 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None, toll=None
             k = int(min(step, len(idx) - 1))
             rclass = int(df["river_class"].iloc[j])
             big = rclass in BIG_RIVER_CLASSES
-            water = crossing_water_steps(terrain, cells[idx], k) if big else ()
+            water, shares = (crossing_water_shares(terrain, cells[idx], k) if big
+                             else ((), ()))
             # the route's own steps over it (those within a repeated cell too), beyond
-            # the crossing's own step
-            steps = tuple(int(r) for w in water for r in range(int(idx[w - 1]) + 1,
-                                                               int(idx[w]) + 1) if r > i)
+            # the crossing's own step, each with its water share
+            carried = [(int(r), float(sh)) for w, sh in zip(water, shares)
+                       for r in range(int(idx[w - 1]) + 1, int(idx[w]) + 1) if r > i]
             out.append(CrossingStop(
                 float(kms[i]), float(df["lon"].iloc[j]), float(df["lat"].iloc[j]), rclass,
                 float(secs[j]) / 3600.0,
                 on_frontier(kms, sides, float(kms[i]), float(df["lon"].iloc[j])),
                 water_km=crossing_water_km(terrain, cells[idx], kms[idx], k) if big else 0.0,
-                water_steps=steps,
+                water_steps=tuple(r for r, _ in carried),
+                water_shares=tuple(sh for _, sh in carried),
                 tolled=not (big and paid is not None and paid[k - 1] < 0.5 * toll.seconds)))
     return tuple(_ferrying(c, river) for c in _one_ferrying(out))
 
