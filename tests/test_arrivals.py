@@ -193,6 +193,7 @@ def test_a_truck_shuttle_goes_at_its_own_pace_through_a_depth_broken_open(corrid
     r = sim.reached
     opened = r[(r["formation_id"] == shuttle.id) & (r["kind"] == "fortified region")]
     assert len(opened) == 1 and "breaker" in opened["name"].iloc[0]
+    assert "at its own pace" in opened["name"].iloc[0]
 
 
 def test_a_truck_shuttles_river_crossing_is_timed_when_its_head_passes_it(corridor):

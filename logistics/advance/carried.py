@@ -90,8 +90,8 @@ class Carried:
                     tt = self._through_open(fid, e, tt, n, b)
                     self.reached.append({"time": when, "formation_id": fid,
                                          "kind": "fortified region",
-                                         "name": self.open_corridor_text(fid, n, in_h,
-                                                                         planned=True),
+                                         "name": self.open_corridor_text(
+                                             fid, n, in_h, planned=n not in st.open_depths),
                                          "cum_km": p.km_in})
                     continue
                 self.open_breach(fid, n, in_h)
