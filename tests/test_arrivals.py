@@ -196,6 +196,39 @@ def test_a_truck_shuttle_goes_at_its_own_pace_through_a_depth_broken_open(corrid
     assert "at its own pace" in opened["name"].iloc[0]
 
 
+def test_a_ship_borne_head_in_a_depth_reads_as_a_marching_heads(corridor):
+    """shuttlebreach33: one rule for a head in a fortified depth whatever moves it. A
+    formation carried by ships at 10 km/h from H-hour meets a depth from km 10 to 20 at 01:00
+    and crosses it at 10 km a day (movement.through_depths: out at 01:00 next day). Its hours
+    in the depth read ``assault`` (they read ``carried``), are the day's
+    ``hours_halted_event``, and the account has them in the depth, not carried."""
+    from types import SimpleNamespace
+
+    from logistics.advance.movement import Timetable, through_depths
+
+    km = np.linspace(0.0, 60.0, 61)
+    ships = through_depths(Timetable("river", km, 117.0 + km / 100.0, np.full(61, 47.0),
+                                     km / 10.0), [(10.0, 20.0)], 10.0)
+    plan = corridor(length_km=60, count=1, days=3)
+    fp = plan.formations[0]
+    unit = SimpleNamespace(**{**vars(fp.unit), "movement": "river"})
+    fp = dataclasses.replace(fp, unit=unit, timetable=ships, km=ships.km, lon=ships.lon,
+                             lat=ships.lat, fortified=(_depth(10.0, 20.0),),
+                             objectives=((60.0, "Hailar"),))
+    plan = dataclasses.replace(plan, formations=(fp,))
+    sim = simulate_army(plan)
+    tr = sim.tracks.set_index("time")["status"]
+    inside = tr[(tr.index > pd.Timestamp("1945-08-09 01:00"))
+                & (tr.index <= pd.Timestamp("1945-08-10 01:00"))]
+    assert len(inside) == 24 and set(inside) == {"assault"}
+    assert tr[pd.Timestamp("1945-08-09 01:00")] == "carried"
+    assert tr[pd.Timestamp("1945-08-10 02:00")] == "carried"
+    assert sim.daily["hours_halted_event"].sum() == pytest.approx(24.0, abs=1e-6)
+    r = arrival_accounts(sim.tracks, sim.reached, formation_clocks(plan),
+                         start=plan.start).iloc[0]
+    assert r["fortified_h"] == pytest.approx(24.0)
+
+
 def test_a_truck_shuttles_river_crossing_is_timed_when_its_head_passes_it(corridor):
     """withheld32: a formation carried on a timetable has its crossings timed in crossings.csv
     as a marching head's are; the 17th Army's rifle divisions, the 36th's and the 39th's main

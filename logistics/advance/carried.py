@@ -127,13 +127,16 @@ class Carried:
             # whole hour in which its men walked on without their trucks
             under = (tt.moving_hours(a - st.tt_offset_h, b - st.tt_offset_h)
                      if self._on_timetable(st) else (b - a))
-            if tt.mode in ("rail", "river"):
+            if tt.mode == "rail":
                 st.day["moving"] += under
                 return e.s, "carried"
+            # a ship-borne formation's head in a depth reads as a marching or shuttled
+            # head's (its timetable crosses it at the rate: movement.through_depths)
             depth_h, in_depth = self._in_depths(fid, tt, s0, e.s, a, b)
             st.day["event"] += depth_h
             st.day["moving"] += max(0.0, under - depth_h)
-            return e.s, IN_DEPTH_STATUS if in_depth else "moving"
+            return e.s, IN_DEPTH_STATUS if in_depth else (
+                "carried" if tt.mode == "river" else "moving")
         return e.s, "rest"
 
     def _through_open(self, fid: str, e: Element, tt, n: int, b: float):
@@ -164,8 +167,9 @@ class Carried:
 
     def _in_depths(self, fid: str, tt, s0: float, s1: float, a: float, b: float
                    ) -> tuple[float, bool]:
-        """(hours of the step ``[a, b]`` a truck shuttle's head spends inside the fortified
-        depths of its route, whether the step reads :data:`IN_DEPTH_STATUS`).
+        """(hours of the step ``[a, b]`` a truck shuttle's or a ship-borne formation's head
+        spends inside the fortified depths of its route, not those it found broken open
+        (``st.open_depths``), whether the step reads :data:`IN_DEPTH_STATUS`).
 
         Why (shuttlestatus33): the rule moves a head through a depth at the breakthrough rate
         round the clock whatever moves it (``simulate._Loop.breach``, the shuttle's timetable
