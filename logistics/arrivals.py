@@ -31,9 +31,10 @@ formation's start and the arrival counts under one cause, :data:`CAUSES`:
 - ``fortified``: ``assault`` (``army.fortified.IN_DEPTH_STATUS``: crossing a fortified
   region's depth at the breakthrough rate, whichever the crossing; the account names the
   formation's crossings, ``follow``, ``assault`` or ``besiege``, in the words of
-  ``army.fortified.FORTIFIED_WORDS``) and ``detached`` (a truck shuttle's head in a depth reads
-  ``assault`` as a marching head's does: ``advance.carried.Carried._in_depths``);
-- ``carried``: a ``carried`` step of a formation that moves by rail or river.
+  ``army.fortified.FORTIFIED_WORDS``) and ``detached`` (a truck shuttle's or a ship-borne
+  formation's head in a depth reads ``assault`` as a marching head's does:
+  ``advance.carried.Carried._in_depths``);
+- ``carried``: a ``carried`` step of a formation that moves by rail or river (out of a depth).
 
 The records keep one status per hour, so a step that mixes two (the head ran dry at 10:40)
 counts under its end's; the arrival's own step is cut at the arrival's minute.

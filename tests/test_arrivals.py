@@ -154,6 +154,81 @@ def test_a_truck_shuttles_head_in_a_depth_reads_as_a_marching_heads(corridor):
     assert tr[pd.Timestamp("1945-08-10 07:00")] == "moving"
 
 
+def test_a_truck_shuttle_goes_at_its_own_pace_through_a_depth_broken_open(corridor):
+    """shuttlebreach33: a depth broken through stays open (rule.breakthrough.open_breach),
+    whatever moves the head that comes to it. A marching breaker on the same route breaks into
+    the region at km 10 (in at 06:30, out of its 2 km at 10 km a day at 11:18); the shuttle's head
+    reaches it at 20:50 and drives on at its trucks' 30 km/h (out at 21:10), where its
+    timetable, planned with the depth at the rate, kept it there to 06:50. Its hours read
+    moving, none in the depth."""
+    from types import SimpleNamespace
+
+    from logistics.advance.means import _timetable
+    from logistics.advance.schedule import MarchSchedule
+    from logistics.advance.shuttle import shuttle_timetable
+
+    night = MarchSchedule(start_hour=20.0, hours_per_day=11.0)
+
+    def replan(passes):
+        return _timetable("truck", shuttle_timetable(
+            men=400, lift_men=100, route_km=60.0, start_h=8.0, end_h=48.0,
+            truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=0.0,
+            march_kmh=5.0, march_hours=night.moving_hours, load_h=0.5, unload_h=0.5,
+            route=(np.array([0.0, 60.0]), np.array([117.0, 117.6]),
+                   np.array([47.0, 47.0])),
+            depths=tuple((p.km_in, p.km_out) for p in passes), rate_km_per_day=24.0))
+
+    plan, shuttle = _night_shuttle(corridor, rate_km_per_day=24.0,
+                                   fortified=(_depth(10.0, 20.0),), shuttle_replan=replan)
+    breaker0 = corridor(length_km=60, count=1, days=2).formations[0]
+    breaker = dataclasses.replace(
+        breaker0, fortified=(_depth(10.0, 12.0),),
+        unit=SimpleNamespace(**{**vars(breaker0.unit), "id": "breaker"}))
+    plan = dataclasses.replace(plan, formations=(breaker, shuttle),
+                               priority=("breaker", shuttle.id))
+    sim = simulate_army(plan)
+    tr = sim.tracks[sim.tracks["formation_id"] == shuttle.id].set_index("time")
+    assert tr.loc[pd.Timestamp("1945-08-09 22:00"), "cum_km"] > 20.0
+    assert "assault" not in set(tr["status"])
+    r = sim.reached
+    opened = r[(r["formation_id"] == shuttle.id) & (r["kind"] == "fortified region")]
+    assert len(opened) == 1 and "breaker" in opened["name"].iloc[0]
+    assert "at its own pace" in opened["name"].iloc[0]
+
+
+def test_a_ship_borne_head_in_a_depth_reads_as_a_marching_heads(corridor):
+    """shuttlebreach33: one rule for a head in a fortified depth whatever moves it. A
+    formation carried by ships at 10 km/h from H-hour meets a depth from km 10 to 20 at 01:00
+    and crosses it at 10 km a day (movement.through_depths: out at 01:00 next day). Its hours
+    in the depth read ``assault`` (they read ``carried``), are the day's
+    ``hours_halted_event``, and the account has them in the depth, not carried."""
+    from types import SimpleNamespace
+
+    from logistics.advance.movement import Timetable, through_depths
+
+    km = np.linspace(0.0, 60.0, 61)
+    ships = through_depths(Timetable("river", km, 117.0 + km / 100.0, np.full(61, 47.0),
+                                     km / 10.0), [(10.0, 20.0)], 10.0)
+    plan = corridor(length_km=60, count=1, days=3)
+    fp = plan.formations[0]
+    unit = SimpleNamespace(**{**vars(fp.unit), "movement": "river"})
+    fp = dataclasses.replace(fp, unit=unit, timetable=ships, km=ships.km, lon=ships.lon,
+                             lat=ships.lat, fortified=(_depth(10.0, 20.0),),
+                             objectives=((60.0, "Hailar"),))
+    plan = dataclasses.replace(plan, formations=(fp,))
+    sim = simulate_army(plan)
+    tr = sim.tracks.set_index("time")["status"]
+    inside = tr[(tr.index > pd.Timestamp("1945-08-09 01:00"))
+                & (tr.index <= pd.Timestamp("1945-08-10 01:00"))]
+    assert len(inside) == 24 and set(inside) == {"assault"}
+    assert tr[pd.Timestamp("1945-08-09 01:00")] == "carried"
+    assert tr[pd.Timestamp("1945-08-10 02:00")] == "carried"
+    assert sim.daily["hours_halted_event"].sum() == pytest.approx(24.0, abs=1e-6)
+    r = arrival_accounts(sim.tracks, sim.reached, formation_clocks(plan),
+                         start=plan.start).iloc[0]
+    assert r["fortified_h"] == pytest.approx(24.0)
+
+
 def test_a_truck_shuttles_river_crossing_is_timed_when_its_head_passes_it(corridor):
     """withheld32: a formation carried on a timetable has its crossings timed in crossings.csv
     as a marching head's are; the 17th Army's rifle divisions, the 36th's and the 39th's main

@@ -84,12 +84,14 @@ class Carried:
                 when = self.plan.start + timedelta(hours=in_h)
                 st.passes_done += 1
                 if self.breach_through_h(fid, n)[0] <= in_h + _EPS_S / 3600.0:
-                    # broken through already: no second detachment (its timetable keeps the
-                    # rate: rule.breakthrough.open_breach)
+                    # broken through already: no second detachment, and a shuttle goes on
+                    # through it at its own pace as a marching head does
+                    # (rule.breakthrough.open_breach)
+                    tt = self._through_open(fid, e, tt, n, b)
                     self.reached.append({"time": when, "formation_id": fid,
                                          "kind": "fortified region",
-                                         "name": self.open_corridor_text(fid, n, in_h,
-                                                                         planned=True),
+                                         "name": self.open_corridor_text(
+                                             fid, n, in_h, planned=n not in st.open_depths),
                                          "cum_km": p.km_in})
                     continue
                 self.open_breach(fid, n, in_h)
@@ -125,19 +127,49 @@ class Carried:
             # whole hour in which its men walked on without their trucks
             under = (tt.moving_hours(a - st.tt_offset_h, b - st.tt_offset_h)
                      if self._on_timetable(st) else (b - a))
-            if tt.mode in ("rail", "river"):
+            if tt.mode == "rail":
                 st.day["moving"] += under
                 return e.s, "carried"
+            # a ship-borne formation's head in a depth reads as a marching or shuttled
+            # head's (its timetable crosses it at the rate: movement.through_depths)
             depth_h, in_depth = self._in_depths(fid, tt, s0, e.s, a, b)
             st.day["event"] += depth_h
             st.day["moving"] += max(0.0, under - depth_h)
-            return e.s, IN_DEPTH_STATUS if in_depth else "moving"
+            return e.s, IN_DEPTH_STATUS if in_depth else (
+                "carried" if tt.mode == "river" else "moving")
         return e.s, "rest"
+
+    def _through_open(self, fid: str, e: Element, tt, n: int, b: float):
+        """The timetable of a truck shuttle whose head has reached its ``n``-th fortified
+        pass broken open by its army (or another's): planned again with that depth, and any
+        found open so before, not charged at the breakthrough rate; its head moved on to where
+        the new one has it at ``b``. Any other timetable as it is.
+
+        Why (shuttlebreach33): a shuttle's timetable is planned before the run with every depth
+        at the rate, so a shuttle kept the rate through a depth another formation had broken
+        open, where a marching head goes on at its own pace (``rule.breakthrough.open_breach``:
+        one rule whatever the means). The new timetable is the old one up to the head's entry
+        (a depth charges only the legs through it, and no group is past the head); the step's
+        fuel stays as the old one booked it. Named simplification: a depth that opens while
+        the shuttle's head is already inside it is crossed at the rate to its end."""
+        fp, st = self.fp[fid], self.state[fid]
+        if fp.shuttle_replan is None or getattr(tt, "walk", None) is None \
+                or not self._on_timetable(st):
+            return tt
+        st.open_depths.add(n)
+        new = fp.shuttle_replan(tuple(p for i, p in enumerate(fp.fortified)
+                                      if i not in st.open_depths))
+        if new is None or not new.ok:
+            return tt
+        st.replanned = new
+        e.s = max(e.s, new.km_at(b - st.tt_offset_h))
+        return new
 
     def _in_depths(self, fid: str, tt, s0: float, s1: float, a: float, b: float
                    ) -> tuple[float, bool]:
-        """(hours of the step ``[a, b]`` a truck shuttle's head spends inside the fortified
-        depths of its route, whether the step reads :data:`IN_DEPTH_STATUS`).
+        """(hours of the step ``[a, b]`` a truck shuttle's or a ship-borne formation's head
+        spends inside the fortified depths of its route, not those it found broken open
+        (``st.open_depths``), whether the step reads :data:`IN_DEPTH_STATUS`).
 
         Why (shuttlestatus33): the rule moves a head through a depth at the breakthrough rate
         round the clock whatever moves it (``simulate._Loop.breach``, the shuttle's timetable
@@ -151,7 +183,8 @@ class Carried:
         step whose head starts or ends inside one is in it whole."""
         fp, st = self.fp[fid], self.state[fid]
         end_km = float(fp.km[-1]) if len(fp.km) else math.inf
-        depths = merged_depths([(p.km_in, p.km_out) for p in fp.fortified], 0.0, end_km)
+        depths = merged_depths([(p.km_in, p.km_out) for i, p in enumerate(fp.fortified)
+                                if i not in st.open_depths], 0.0, end_km)
         if not self._on_timetable(st):
             inside = any(k0 <= s < k1 for k0, k1 in depths for s in (s0, s1))
             return (b - a, True) if inside else (0.0, False)

@@ -13,8 +13,9 @@ Plain data out (:class:`FormationPlan`); :func:`formation_plan` is called by
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -169,6 +170,10 @@ class FormationPlan:
     #: heat rule's night marches only in the season it names); None: ``schedule``'s. Read by
     #: ``arrivals`` (the season in force at each step, as the step loop reads ``schedule``)
     shuttle_windows: dict[str, MarchSchedule] | None = None
+    #: a truck shuttle's planner again with only the given fortified passes charged at the
+    #: breakthrough rate (those its army has not broken open before its head gets there:
+    #: ``carried.Carried.carried``); None: not a shuttle
+    shuttle_replan: Callable[[tuple[FortifiedPass, ...]], Timetable | None] | None = None
 
     @property
     def id(self) -> str:
@@ -510,7 +515,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
     step_fuel = _with_engine_hours(unit, fuels, times, step_time, route, zero, notes)
     carried = ferried_water_steps(crossings, len(kms), ferried_by, own_means_h)
     step_time, step_fuel = _not_marched(step_time, carried), _not_marched(step_fuel, carried)
-    shuttle = None
+    shuttle = replan = None
     if shuttled:
         # the men on foot set a shuttled formation's day: trucks and marchers keep the foot
         # column's march window (its hours, and the heat rule's night marches where it
@@ -531,18 +536,21 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
             if said:
                 notes.append(f"{unit.id}: its lift's trucks go at a walker's pace where they are "
                              f"slower (manhandled through): {', '.join(said)}")
-        shuttle = _shuttle(unit=unit, army=army, norms=norms, options=options, notes=notes,
-                           class_ids=ids, fuel_types=fts,
-                           step_time_s=_not_marched(legs, carried),
-                           step_fuel_l=_not_marched(
-                               _with_engine_hours(unit, fuels, times, legs, route, zero),
-                               carried),
-                           season=first, cum_km=kms, route=route,
-                           march_window=foot_day[first], fortified=fortified,
-                           breakthrough_km_per_day=breakthrough_km_per_day,
-                           foot_step_s=foot_s[first],
-                           later_windows=tuple((h, foot_day[s], s, foot_s[s])
-                                               for h, s in seasons[1:]))
+        shuttle_kw = dict(unit=unit, army=army, norms=norms, options=options,
+                          class_ids=ids, fuel_types=fts,
+                          step_time_s=_not_marched(legs, carried),
+                          step_fuel_l=_not_marched(
+                              _with_engine_hours(unit, fuels, times, legs, route, zero),
+                              carried),
+                          season=first, cum_km=kms, route=route,
+                          march_window=foot_day[first], fortified=fortified,
+                          breakthrough_km_per_day=breakthrough_km_per_day,
+                          foot_step_s=foot_s[first],
+                          later_windows=tuple((h, foot_day[s], s, foot_s[s])
+                                              for h, s in seasons[1:]))
+        shuttle = _shuttle(notes=notes, **shuttle_kw)
+        if shuttle is not None:
+            replan = partial(_shuttle_through, shuttle_kw)
     return FormationPlan(
         unit=unit, km=kms, lon=route["lon"].to_numpy(float), lat=route["lat"].to_numpy(float),
         elev_m=route["elev_m"].to_numpy(float), cells=cells, class_ids=ids, fuel_types=fts,
@@ -555,6 +563,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
         notes=(formed_note,) if formed_note else (),
         shuttle_window=foot_day[first] if shuttle is not None else None,
         shuttle_windows=dict(foot_day) if shuttle is not None else None,
+        shuttle_replan=replan,
     )
 
 
@@ -762,6 +771,13 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
     notes.append(f"{unit.id}: {unit.lift_trucks} {unit.lift_vehicle} lift {unit.lift_men} of "
                  f"{unit.men} men: the trucks shuttle; " + "; ".join(tt.notes))
     return tt
+
+
+def _shuttle_through(kw: Mapping, passes: tuple[FortifiedPass, ...]) -> Timetable | None:
+    """The shuttle :func:`_shuttle` plans with the keywords ``kw``, with only ``passes``
+    charged at the breakthrough rate (``FormationPlan.shuttle_replan``); its notes dropped
+    (the run's are the first plan's)."""
+    return _shuttle(notes=[], **{**kw, "fortified": passes})
 
 
 def _objectives_on_path(u, km, lon, lat) -> tuple[tuple[float, str], ...]:

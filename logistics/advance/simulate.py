@@ -195,6 +195,11 @@ class _FState:
     day: dict = field(default_factory=dict)
     #: a timetable planned in the loop (a rail move), else None (the plan's, if any)
     timetable: object | None = None
+    #: a truck shuttle's timetable planned again in the loop when its head reached a depth
+    #: its army had broken open (None: the plan's), and the indices (``plan.fortified``) of
+    #: the depths it found open so (not charged at the rate: ``carried.Carried.carried``)
+    replanned: object | None = None
+    open_depths: set = field(default_factory=set)
     rail_tried_h: float = -math.inf
     #: men left at fortified regions by a formation whose men are not a vehicle class (a
     #: shuttle: its classes are its trucks, its men ride the timetable)
@@ -437,8 +442,10 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         return min(level, key=lambda e: e.serial)
 
     def timetable(self, fid: str):
-        """The formation's timetable: planned in the loop (rail), else the plan's."""
-        return self.state[fid].timetable or self.fp[fid].timetable
+        """The formation's timetable: planned in the loop (rail; a shuttle's re-planned
+        through an open depth), else the plan's."""
+        st = self.state[fid]
+        return st.timetable or st.replanned or self.fp[fid].timetable
 
     def path(self, fid: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(km, lon, lat) of the path the formation's km is measured on."""
