@@ -33,17 +33,19 @@ _LAT_KM = great_circle_km(117.1, 47.0, 117.1, 48.0)  # km in a degree of latitud
 
 
 def _run(corridor, *, apart_km: float, fd_start_h: float, with_rds: bool = True,
-         detaches: bool = False, days: int = 6):
-    """Run ``rds`` (unless ``with_rds`` is False) and ``fd``, ``apart_km`` north of it."""
+         detaches: bool = False, days: int = 6, fd_action: str = "assault"):
+    """Run ``rds`` (unless ``with_rds`` is False) and ``fd`` (``fd_action``), ``apart_km``
+    north of it."""
     plan = corridor(days=days)
     fp = plan.formations[0]
     region = Region("d", "D", box(117.10, 46.9, 117.80, 48.2), (), "sourced", depth_km=6.0)
-    kind = SimpleNamespace(kind="brigade", fortified_action="assault", detaches=detaches,
-                           norm=SimpleNamespace(max_speed_kmh=25.0, hours_per_day=10.0))
     fps = []
     for fid, start_h, north_km in (("rds", 0.0, 0.0), ("fd", fd_start_h, apart_km)):
         if fid == "rds" and not with_rds:
             continue
+        kind = SimpleNamespace(kind="brigade", detaches=detaches,
+                               fortified_action="assault" if fid == "rds" else fd_action,
+                               norm=SimpleNamespace(max_speed_kmh=25.0, hours_per_day=10.0))
         lat = np.asarray(fp.lat, dtype=float) + north_km / _LAT_KM
         seg = pd.DataFrame({"lon": fp.lon, "lat": lat, "cum_km": fp.km})
         unit = SimpleNamespace(**{**vars(fp.unit), "id": fid, "name": fid, "start_h": start_h,

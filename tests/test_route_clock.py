@@ -116,6 +116,44 @@ def test_a_follower_that_broke_the_way_itself_opens_it_where_nobody_breaks_in():
     assert b2.by["d"] == "rds"
 
 
+def _clock_north(action, north_km, start_h=0.0, breaches=None):
+    """:func:`_clock` on the route moved ``north_km`` north, the region drawn 0.3 degree high
+    (both routes cross it over km 20 .. 50)."""
+    from logistics.geodesy import great_circle_km
+
+    seg, u = _seg(), _unit(action, start_h)
+    seg["lat"] = 47.0 + north_km / great_circle_km(117.0, 47.0, 117.0, 48.0)
+    lon = seg["lon"].to_numpy()
+    region = Region("d", "D", box(lon[20], 46.9, lon[50], 47.3), (), "sourced")
+    return route_clock(seg, u, fortified_passes(seg, [region], u), RATE, breaches=breaches)
+
+
+def test_a_follower_12_km_from_the_breach_waits_until_it_reaches_its_route():
+    """The breaker along 47 N (in at 2.4 h, out at 62.4 h); a follower from H-hour 12 km
+    north is at the edge at 2.4 h and may enter when the breach, taken sideways at 12 km a
+    day, reaches its route, 24 h later (26.4 h: the step loop's rule, holds.Holds.own_entry;
+    near: shorter than its 30 km at the rate, 60 h), crosses at the rate (out at 86.4 h, when
+    the breach through reaches it too) and marches
+    50 km (6 h): 92.4 h. main: it entered with the breaker at 2.4 h, out at 68.4 h."""
+    b = Breaches()
+    b.add("rds", _clock_north("assault", 0.0))
+    c = _clock_north("bypass", 12.0, breaches=b)
+    assert c.end_h == pytest.approx(26.4 + 60.0 + 50 * STEP_H, abs=0.01)  # 12 km +- m
+
+
+def test_the_breach_through_opens_12_km_away_a_day_after_it_came_out():
+    """The same follower from 72 h is at the edge at 74.4 h: the breach came out at 62.4 h
+    but reaches its route 24 h later (86.4 h), so it crosses at the rate until then (6 km)
+    and the other 24 km at its own pace (2.88 h), then 50 km (6 h): 95.28 h. main: the
+    whole region open at 62.4 h, 100 km at its own pace from 72 h: 84 h."""
+    b = Breaches()
+    b.add("rds", _clock_north("assault", 0.0))
+    c = _clock_north("bypass", 12.0, start_h=72.0, breaches=b)
+    assert c.end_h == pytest.approx(86.4 + 24 * STEP_H + 50 * STEP_H, abs=0.01)
+    on_it = _clock_north("bypass", 0.0, start_h=72.0, breaches=b)  # on its route: as before
+    assert on_it.end_h == pytest.approx(72.0 + 100 * STEP_H)
+
+
 # --- the choice itself, on a synthetic box (the route search as the plan runs it)
 
 _BOX = (124.0, 46.0, 125.6, 46.6)  # about 123 x 66 km of steppe on a 1 km grid

@@ -319,14 +319,15 @@ class Holds:
     def open_breach(self, fid: str, n: int, t_h: float) -> None:
         """A formation's head enters its ``n``-th fortified pass at hour ``t_h``: when it breaks
         in (``assault``/``besiege``, not ``follow``), each region of the pass is open from then
-        on, if not already (:meth:`breach_start_h`), and the breach is logged for the other
+        on where its route enters, and sideways from it at the rate (:meth:`own_entry`,
+        :meth:`breach_start_h`), and the breach is logged for the other
         armies of the run (``breach_log``, :meth:`breaches_made`) unless it goes behind another
         army's (:meth:`follows_other`: it opens the way for its army all the same, as it would
         alone, so no formation of its army is later for the gift)."""
         p = self.fp[fid].fortified[n]
         if self.breaks_in(p):
             for rid in pass_regions(p):
-                self.breach_open_h.setdefault(rid, t_h)
+                self.breach_open_h.setdefault(rid, []).append((t_h, fid, n))
             if not self.follows_other(fid, n, t_h):  # behind another army's: not its breach
                 self.breach_log.setdefault((fid, n), [t_h, math.inf])
 
@@ -397,10 +398,7 @@ class Holds:
         not yet broken through). Why: a region's extent can be 115-200 km long; opened whole
         at once, a formation entering 100 km from the breach went on at its own pace the hour
         the breaker came out, where the defence the breach had not reached still stood."""
-        from logistics.advance.shared_breaches import sideways_lag_h
-
         p = self.fp[fid].fortified[n]
-        lon, lat = self.pass_entry(fid, n)
         worst: tuple[float, str, float] | None = None
         for rid in pass_regions(p):
             made = self.breach_through.get(rid)
@@ -408,16 +406,46 @@ class Holds:
                 return math.inf, "", 0.0
             best: tuple[float, str, float] | None = None
             for h, by, m in made:  # in the order they came out: the first of equals
-                key = (fid, n, by, m)
-                if key not in self.own_lag_h:
-                    self.own_lag_h[key] = sideways_lag_h(
-                        self.depth_route(by, m), lon, lat, self._rule.rate_km_per_day)
-                lag = self.own_lag_h[key]
+                lag = self.own_lag(fid, n, by, m)
                 if best is None or h + lag < best[0]:
                     best = (h + lag, by, lag)
             if worst is None or best[0] > worst[0]:
                 worst = best
         return worst
+
+    def own_lag(self, fid: str, n: int, by: str, m: int) -> float:
+        """Hours the defence, taken sideways at the breakthrough rate from the route of
+        formation ``by`` through the depth of its ``m``-th pass, takes to reach where the
+        formation's route enters its ``n``-th pass (:func:`~logistics.advance.shared_breaches.
+        sideways_lag_h`, its assumption ``SPREAD``; 0 on the breach's route), kept."""
+        from logistics.advance.shared_breaches import sideways_lag_h
+
+        key = (fid, n, by, m)
+        if key not in self.own_lag_h:
+            lon, lat = self.pass_entry(fid, n)
+            self.own_lag_h[key] = sideways_lag_h(self.depth_route(by, m), lon, lat,
+                                                 self._rule.rate_km_per_day)
+        return self.own_lag_h[key]
+
+    def own_entry(self, fid: str, n: int) -> tuple[float, str, float]:
+        """(hour, formation, lag hours) from which its army's breach in reaches where the
+        formation's route enters its ``n``-th pass, for a follower (:meth:`alone_start_h`):
+        for each formation of its army that broke into one of the pass's regions
+        (:meth:`open_breach`), the hour its head entered plus the time the defence, taken
+        sideways from its route through the depth at the breakthrough rate, takes to reach
+        that point (:meth:`own_lag`; 0 on its route); the earliest of them, any region (as an
+        other army's breach opens it: :func:`~logistics.advance.shared_breaches.
+        shared_opening`); inf, "", 0 before one has entered. Why: the region's extent can be
+        115-200 km long; opened at once wherever one broke in, a follower whose route entered
+        it 70 km from the breach crossed behind it where the defence still stood, while across
+        armies the same breach reached it d / rate later (two rules for one thing)."""
+        best = (math.inf, "", 0.0)
+        for rid in pass_regions(self.fp[fid].fortified[n]):
+            for h, by, m in self.breach_open_h.get(rid, ()):  # in the order they entered
+                lag = self.own_lag(fid, n, by, m)
+                if h + lag < best[0]:
+                    best = (h + lag, by, lag)
+        return best
 
     def pass_entry(self, fid: str, n: int) -> tuple[float, float]:
         """(lon, lat) where the formation's route enters its ``n``-th fortified pass."""
@@ -429,12 +457,11 @@ class Holds:
         """(lon, lat) points of the formation's route through the depth charged at the rate of
         its ``n``-th fortified pass: where it enters, its route's points inside, where it
         comes out (a breach's route, from which the defence is taken sideways)."""
+        from logistics.advance.shared_breaches import depth_points
+
         fp = self.fp[fid]
         p = fp.fortified[n]
-        km = np.asarray(fp.km, dtype=float)
-        ks = [p.km_in, *km[(km > p.km_in) & (km < p.km_out)].tolist(), p.km_out]
-        return tuple((float(np.interp(k, fp.km, fp.lon)), float(np.interp(k, fp.km, fp.lat)))
-                     for k in ks)
+        return depth_points(fp.km, fp.lon, fp.lat, p.km_in, p.km_out)
 
     def through_from_h(self, fid: str, n: int, s_km: float, t_h: float,
                        start_h: float) -> float:
@@ -658,11 +685,14 @@ class Holds:
 
     def breach_start_h(self, fid: str, n: int, t_h: float) -> float:
         """Hour from which the formation may cross its ``n``-th fortified pass, at hour
-        ``t_h``: ``t_h`` when it breaks in itself, when a formation of its army breaking in has
-        entered one of the pass's regions by then (the hour it entered, if later within the
-        step), or when none of the army's formations
-        breaks into them (nobody to wait for: it breaks the way itself, on its own clock);
-        else inf, it waits at the depth's edge; and from when another army's breach opens it
+        ``t_h``: ``t_h`` when it breaks in itself, or when none of the army's formations
+        breaks into the pass's regions (nobody to wait for: it breaks the way itself, on its
+        own clock); else from when the breach of a formation of its army breaking in reaches
+        where its route enters (:meth:`own_entry`: d / rate after that one entered, the rule
+        across armies) while that wait is no longer than its depth at the rate, else it breaks
+        in itself from that one's entry (:meth:`alone_start_h`,
+        :func:`~logistics.advance.shared_breaches.follow_start_h`), inf before one has
+        entered: it waits at the depth's edge; and from when another army's breach opens it
         here, when that is sooner (:meth:`shared_at`: it follows that breach, never waiting
         longer for it). Why: ``rule.bypass.no_way_round``'s own reason,
         a mobile formation 'cannot pass through a defended depth faster than the rifle forces
@@ -677,30 +707,44 @@ class Holds:
         if other <= t_h and (other < own or self.follows_other(fid, n, t_h)):
             self.shared_use(fid, n, t_h, "follow")  # it goes now, behind that breach
         start = min(own, other)  # never later than without it: at the rate either way
-        if math.isfinite(own) or other <= t_h:
+        if start <= t_h or (fid, n) in self.breach_waits:
             return start
-        if (fid, n) not in self.breach_waits:
-            self.breach_waits.add((fid, n))
-            self.reached.append({
-                "time": self.plan.start + timedelta(hours=t_h), "formation_id": fid,
-                "kind": "fortified region",
-                "name": f"{p.region_name}: follows the breach, waits at the depth's edge until a "
-                        "formation of its army breaking in reaches it (fortified-regions.yaml "
-                        "rule.bypass.no_way_round)", "cum_km": p.km_in})
-        return start  # inf, or when another army's breach opens it here
+        self.breach_waits.add((fid, n))
+        h, by, lag = self.own_entry(fid, n)
+        until = ("a formation of its army breaking in reaches it" if not math.isfinite(h) else
+                 f"the breach of {by} (in {self.plan.start + timedelta(hours=h - lag):%d %b %H:%M}"
+                 f") reaches it, {self.plan.start + timedelta(hours=h):%d %b %H:%M}"
+                 + (" (taken sideways from the breach at the breakthrough rate: "
+                    "advance/shared_breaches.py SPREAD, assumed)" if lag > 0.0 else ""))
+        self.reached.append({
+            "time": self.plan.start + timedelta(hours=t_h), "formation_id": fid,
+            "kind": "fortified region",
+            "name": f"{p.region_name}: follows the breach, waits at the depth's edge until "
+                    f"{until} (fortified-regions.yaml rule.bypass.no_way_round)",
+            "cum_km": p.km_in})
+        return start  # when its army's breach or another army's opens it here (inf: not yet)
 
     def alone_start_h(self, fid: str, n: int, t_h: float) -> float:
         """:meth:`breach_start_h` without the other armies' breaches: ``t_h`` when it breaks
-        in itself (or nobody of its army breaks into the pass's regions), from when a
-        formation of its army breaking in entered one of them, else inf (it waits)."""
+        in itself (or nobody of its army breaks into the pass's regions), else from when the
+        breach of a formation of its army breaking into one of them reaches where its route
+        enters (:meth:`own_entry`: d / rate after that one entered, d the km from its route
+        through the depth) when that is near, else from that one's entry
+        (:func:`~logistics.advance.shared_breaches.follow_start_h`), inf before one has
+        entered (it waits)."""
         p = self.fp[fid].fortified[n]
         if p.action != "follow":
             return t_h
+        from logistics.advance.shared_breaches import follow_start_h
+
         rids = pass_regions(p)
-        opened = [self.breach_open_h[r] for r in rids if r in self.breach_open_h]
-        if opened:
-            return max(t_h, min(opened))
-        return t_h if not any(r in self.broken_by_army for r in rids) else math.inf
+        if not any(r in self.broken_by_army for r in rids):
+            return t_h  # nobody of its army to follow: it breaks the way itself
+        first = min((h for r in rids for h, _, _ in self.breach_open_h.get(r, ())),
+                    default=math.inf)
+        depth_h = (p.km_out - p.km_in) * 24.0 / self._rule.rate_km_per_day \
+            if self._rule.rate_km_per_day > 0 else math.inf
+        return follow_start_h(t_h, first, self.own_entry(fid, n)[0], depth_h)
 
     def support_held_at(self, fid: str) -> float:
         """Km a support formation attached to a parent (``role: support`` with a ``parent``,

@@ -10,10 +10,16 @@ the step loop (:mod:`logistics.advance.holds`), with the breaches the army's for
 before it make (:class:`Breaches`):
 
 * once a formation of the army breaking in has come out of every region of the depth
-  (``rule.breakthrough.open_breach``), at its own pace;
-* else, following the breach, not before one breaking in has entered it
-  (``rule.bypass.no_way_round``: it waits at the depth's edge), then at the breakthrough rate
-  round the clock until the breach comes out, the rest at its own pace;
+  (``rule.breakthrough.open_breach``) and the defence, taken sideways from its route through
+  the depth at the breakthrough rate, has reached where this route enters it (``d / rate``
+  later, :func:`~logistics.advance.shared_breaches.sideways_lag_h`, as the step loop's
+  ``holds.Holds.own_opening``), at its own pace;
+* else, following the breach, not before the breach of one breaking in has reached where it
+  enters so (``rule.bypass.no_way_round``: it waits at the depth's edge,
+  ``holds.Holds.own_entry``; not longer than its depth at the rate, else it breaks in itself
+  from the first entry: ``shared_breaches.follow_start_h``), then at the breakthrough rate
+  round the clock until the breach
+  through reaches it, the rest at its own pace;
 * breaking in itself (or with nobody of its army planned to break in before it), at the rate
   from when it gets there, and on at its own pace once a breach ahead comes out.
 
@@ -34,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from logistics.advance.depths import pass_regions
+from logistics.advance.shared_breaches import depth_points, follow_start_h
 
 __all__ = ["Breaches", "RouteClock", "route_clock"]
 
@@ -45,56 +52,89 @@ class Breaches:
     (``entered_h``) and when one comes out of it (``through_h``, with the formation: ``by``);
     and when a formation following the breach with nobody of its army breaking in before it
     comes out (``self_through_h``: it broke the way on its own clock, ``holds.Holds.
-    breaks_in``, and opens it only where no formation breaking in enters the region)."""
+    breaks_in``, and opens it only where no formation breaking in enters the region). Each
+    breach with its route through the depth (``entries``, ``throughs``, ``self_throughs``:
+    ``(hour, points)`` per region), from which it opens the region sideways at the rate
+    (:func:`~logistics.advance.shared_breaches.sideways_lag_h`), as the step loop does."""
 
     entered_h: dict[str, float] = field(default_factory=dict)
     through_h: dict[str, float] = field(default_factory=dict)
     self_through_h: dict[str, float] = field(default_factory=dict)
     by: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, list] = field(default_factory=dict)
+    throughs: dict[str, list] = field(default_factory=dict)
+    self_throughs: dict[str, list] = field(default_factory=dict)
 
     def add(self, fid: str, clock: "RouteClock") -> None:
         """Record the breaches a formation makes on its route (``clock``): where it breaks in,
         each pass's regions entered at its ``in_h``; broken through at its ``out_h`` where no
-        later pass of the route crosses the region again (as ``holds.Holds.breach_made``)."""
+        later pass of the route crosses the region again (as ``holds.Holds.breach_made``);
+        each from its route through the depth (``clock.wheres``)."""
         passes = clock.passes
-        for n, (p, in_h, out_h) in enumerate(passes):
+        wheres = clock.wheres or ((),) * len(passes)
+        for n, ((p, in_h, out_h), where) in enumerate(zip(passes, wheres)):
             later = {r for q, _, _ in passes[n + 1:] for r in pass_regions(q)}
             breaks = p.action != "follow"
             through = self.through_h if breaks else self.self_through_h
+            outs = self.throughs if breaks else self.self_throughs
             for rid in pass_regions(p):
                 if not breaks and rid in self.entered_h:
                     continue  # it followed a breaker: that one opens it
-                if breaks and in_h < self.entered_h.get(rid, math.inf):
-                    self.entered_h[rid] = in_h
-                if rid not in later and out_h < through.get(rid, math.inf):
+                if breaks:
+                    self.entries.setdefault(rid, []).append((in_h, where))
+                    if in_h < self.entered_h.get(rid, math.inf):
+                        self.entered_h[rid] = in_h
+                if rid in later:
+                    continue
+                outs.setdefault(rid, []).append((out_h, where))
+                if out_h < through.get(rid, math.inf):
                     through[rid] = out_h
                     if breaks or rid not in self.through_h:
                         self.by[rid] = fid
 
-    def open_from_h(self, p) -> float:
-        """Hour from which every region of pass ``p`` is broken through (inf: not planned)."""
-        return max((self.through_h.get(r, math.inf) if r in self.entered_h
-                    else self.self_through_h.get(r, math.inf) for r in pass_regions(p)),
-                   default=math.inf)
+    def open_from_h(self, p, at=None, rate_km_per_day: float = 0.0) -> float:
+        """Hour from which every region of pass ``p`` is broken through where a route enters
+        it at ``at`` (``(lon, lat)``): per region the earliest breach through it plus the
+        sideways lag from its route at ``rate_km_per_day`` (``holds.Holds.own_opening``);
+        the latest of the regions (inf: not planned). ``at`` None: the whole region at once."""
+        return max((self._earliest(self.throughs.get(r, ()) if r in self.entered_h
+                                   else self.self_throughs.get(r, ()), at, rate_km_per_day)
+                    for r in pass_regions(p)), default=math.inf)
 
-    def entered_at_h(self, p) -> float | None:
-        """Hour the first formation breaking in enters one of ``p``'s regions (None: none
-        planned)."""
-        got = [self.entered_h[r] for r in pass_regions(p) if r in self.entered_h]
+    def entered_at_h(self, p, at=None, rate_km_per_day: float = 0.0) -> float | None:
+        """Hour the breach of a formation breaking into one of ``p``'s regions reaches a route
+        entering it at ``at`` (its entry plus the sideways lag, the earliest of them:
+        ``holds.Holds.own_entry``; None: none planned). ``at`` None: the first entry."""
+        got = [self._earliest(self.entries[r], at, rate_km_per_day)
+               for r in pass_regions(p) if r in self.entries]
         return min(got) if got else None
+
+    @staticmethod
+    def _earliest(made, at, rate_km_per_day: float) -> float:
+        """The earliest ``hour + lag`` of ``made`` (``(hour, points)``) at ``at``."""
+        from logistics.advance.shared_breaches import sideways_lag_h
+
+        if at is None:
+            return min((h for h, _ in made), default=math.inf)
+        return min((h + sideways_lag_h(w, at[0], at[1], rate_km_per_day) for h, w in made),
+                   default=math.inf)
 
 
 @dataclass(frozen=True)
 class RouteClock:
     """A route's planned clock: ``end_h`` (hours since H-hour at its end), ``passes``
-    (``(pass, in_h, out_h)`` of each fortified depth), ``ferry_h`` (the ferrying it pays) and
-    ``open_passes`` (how many depths it crosses through an open breach)."""
+    (``(pass, in_h, out_h)`` of each fortified depth), ``ferry_h`` (the ferrying it pays),
+    ``open_passes`` (how many depths it crosses through an open breach) and ``wheres`` (its
+    route through each depth)."""
 
     start_h: float
     end_h: float
     passes: tuple = ()
     ferry_h: float = 0.0
     open_passes: int = 0
+    #: each pass's ``(lon, lat)`` points through its depth, where it enters first
+    #: (:func:`~logistics.advance.shared_breaches.depth_points`)
+    wheres: tuple = ()
 
     @property
     def days(self) -> float:
@@ -126,11 +166,13 @@ def route_clock(seg: pd.DataFrame, u, passes, rate_km_per_day: float, *,
         on = ferry_cells[rows, cols]
         ferried[1:] = on[1:] & ~on[:-1]
     breaches = breaches if breaches is not None else Breaches()
-    rate_kmh = rate_km_per_day / 24.0
     t = float(getattr(u, "start_h", 0.0) if start_h is None else start_h)
     t0 = t
-    done, out, n_open, ferry_total = 0, [], 0, 0.0
+    done, out, n_open, ferry_total, wheres = 0, [], 0, 0.0, []
+    lons, lats = seg["lon"].to_numpy(dtype=np.float64), seg["lat"].to_numpy(dtype=np.float64)
     for p in passes:
+        where = depth_points(kms, lons, lats, p.km_in, p.km_out) if len(kms) else ()
+        wheres.append(where)
         inside = (kms > p.km_in) & (kms <= p.km_out)
         before = np.flatnonzero(~inside & (kms <= p.km_out))
         before = before[before >= done]
@@ -139,7 +181,8 @@ def route_clock(seg: pd.DataFrame, u, passes, rate_km_per_day: float, *,
         t, ferry_total = t + fh, ferry_total + fh
         own_h = float(clock_h[inside].sum())
         in_h = t
-        t, opened = _cross(p, t, p.km_out - p.km_in, own_h, rate_kmh, breaches)
+        t, opened = _cross(p, t, p.km_out - p.km_in, own_h, rate_km_per_day, breaches,
+                           where[0] if where else None)
         n_open += opened
         out.append((p, in_h, t))
         fh = float(ferried[inside].sum()) * ferry_h
@@ -148,21 +191,25 @@ def route_clock(seg: pd.DataFrame, u, passes, rate_km_per_day: float, *,
     rest = np.arange(done, len(kms))
     t += float(clock_h[rest].sum())
     fh = float(ferried[rest].sum()) * ferry_h
-    return RouteClock(t0, t + fh, tuple(out), ferry_total + fh, n_open)
+    return RouteClock(t0, t + fh, tuple(out), ferry_total + fh, n_open, tuple(wheres))
 
 
-def _cross(p, a_h: float, depth_km: float, own_h: float, rate_kmh: float,
-           breaches: Breaches) -> tuple[float, bool]:
+def _cross(p, a_h: float, depth_km: float, own_h: float, rate_km_per_day: float,
+           breaches: Breaches, at) -> tuple[float, bool]:
     """(hour it comes out of pass ``p`` reached at ``a_h``, whether through an open breach):
-    the rules of the module docstring; ``own_h``: the depth's hours at its own pace."""
-    open_h = breaches.open_from_h(p)
+    the rules of the module docstring; ``own_h``: the depth's hours at its own pace; ``at``:
+    ``(lon, lat)`` where its route enters the depth (the breaches open it there, sideways at
+    the rate, :class:`Breaches`)."""
+    rate_kmh = rate_km_per_day / 24.0
+    open_h = breaches.open_from_h(p, at, rate_km_per_day)
     if open_h <= a_h:
         return a_h + own_h, True
     start = a_h
     if p.action == "follow":
-        entered = breaches.entered_at_h(p)
+        entered = breaches.entered_at_h(p, at, rate_km_per_day)
         if entered is not None:
-            start = max(a_h, entered)
+            start = follow_start_h(a_h, breaches.entered_at_h(p), entered,
+                                   depth_km / rate_kmh if rate_kmh > 0 else math.inf)
             if open_h <= start:
                 return start + own_h, True
     if depth_km <= 0 or rate_kmh <= 0:

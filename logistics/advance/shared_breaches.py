@@ -45,7 +45,8 @@ import numpy as np
 
 from logistics.advance.depths import pass_regions
 
-__all__ = ["SharedBreach", "SharedOpen", "SPREAD", "AT_BREACH_KM", "sideways_lag_h",
+__all__ = ["SharedBreach", "SharedOpen", "SPREAD", "AT_BREACH_KM", "sideways_lag_h", "depth_points",
+           "follow_start_h",
            "shared_opening", "crossed_regions", "given_to", "settle", "Settled", "max_passes",
            "hours_text"]
 
@@ -126,6 +127,40 @@ def sideways_lag_h(where: Iterable[tuple[float, float]], lon: float, lat: float,
         return math.inf
     d = float(np.min(great_circle_km(lon, lat, pts[:, 0], pts[:, 1])))
     return 0.0 if d <= AT_BREACH_KM else d / kmh
+
+
+def follow_start_h(t_h: float, first_h: float, reach_h: float, depth_h: float) -> float:
+    """Hour a follower at a depth's edge at ``t_h`` enters it (``rule.bypass.no_way_round``):
+    not before the first formation of its army breaking into the region entered it
+    (``first_h``; inf: none yet, it waits), and then behind that breach where it reaches its
+    route (``reach_h``: the entry plus the sideways lag, :func:`sideways_lag_h`), but only
+    while that wait is no longer than the ``depth_h`` hours it takes to cross its own depth at
+    the rate; a breach that reaches it later than that is not near: it breaks in itself from
+    the army's entry, on its own clock (as where nobody of its army breaks in). One rule for
+    the step loop (``holds.Holds.alone_start_h``) and the plan's clock (``route_clock``).
+
+    Assumed (why the bound): the follower goes behind its army's breach because it cannot
+    cross a defended depth faster than the rifle forces break it open, not to stand idle;
+    waiting days at the edge for a breach broken in 50-100 km away along the region's front,
+    where crossing its own depth at the same rate takes hours (a route grazing a region's
+    corner: 1-2 km), no commander would. Range: wait for the breach whatever its distance
+    (0 h of own breaking) to the whole region open at the first entry (the rule before)."""
+    go = max(t_h, first_h)
+    if not math.isfinite(go):
+        return math.inf
+    return max(go, reach_h) if reach_h <= go + depth_h else go
+
+
+def depth_points(km, lon, lat, km_in: float, km_out: float) -> tuple[tuple[float, float], ...]:
+    """``(lon, lat)`` points of a route (``km``, ``lon``, ``lat`` along it) through the depth
+    ``km_in`` .. ``km_out``: where it enters, its points inside, where it comes out (a breach's
+    route, from which the defence is taken sideways: :func:`sideways_lag_h`; the first point is
+    where the route enters the depth). One implementation for the step loop
+    (:meth:`~logistics.advance.holds.Holds.depth_route`) and the plan's clock
+    (:mod:`~logistics.advance.route_clock`)."""
+    km = np.asarray(km, dtype=float)
+    ks = [km_in, *km[(km > km_in) & (km < km_out)].tolist(), km_out]
+    return tuple((float(np.interp(k, km, lon)), float(np.interp(k, km, lat))) for k in ks)
 
 
 def shared_opening(breaches: Iterable[SharedBreach], region_ids: Iterable[str], lon: float,

@@ -281,7 +281,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            ``ferry_queue``, ``breakers_beyond``, ``in_column``,
                            ``ferry_take``, ``open_breach``,
                            ``breach_made``, ``breach_through_h``, ``own_through_h``,
-                           ``own_opening``, ``pass_entry``, ``depth_route``,
+                           ``own_opening``, ``own_lag``, ``own_entry``, ``pass_entry``,
+                           ``depth_route``,
                            ``through_from_h``, ``quicker_through``, ``own_pace_out_h``,
                            ``open_corridor_text``, ``breach_start_h``, ``alone_start_h``,
                            ``shared_at``, ``shared_text``,
@@ -332,10 +333,12 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         self.deliveries: list[dict] = []
         self.reached: list[dict] = []
         self.crossing_times: dict[tuple[str, int], float] = {}
-        #: the hour a formation breaking in (not following) first entered each fortified
-        #: region's depth, and the regions some formation of the army breaks into
+        #: every (hour, formation, pass) a formation breaking in (not following) entered each
+        #: fortified region's depth: open from then for a follower where its route enters, and
+        #: sideways from it at the rate (:meth:`~logistics.advance.holds.Holds.own_entry`); and
+        #: the regions some formation of the army breaks into
         #: (:meth:`~logistics.advance.holds.Holds.breach_start_h`)
-        self.breach_open_h: dict[str, float] = {}
+        self.breach_open_h: dict[str, list[tuple[float, str, int]]] = {}
         self.broken_by_army = {rid for f in plan.formations for p in f.fortified
                                if p.action != "follow" for rid in pass_regions(p)}
         self.breach_waits: set[tuple[str, int]] = set()

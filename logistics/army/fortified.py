@@ -115,7 +115,8 @@ class FortifiedRule:
     rate_cite: str
     detach_cite: str
     #: kinds that support the rifle forces (``rule.follow.kinds``): they cross a depth behind
-    #: the breach, never before a formation of their army breaking in has entered it
+    #: the breach, never before the breach of a formation of their army breaking in has
+    #: reached where their route enters (``rule.bypass.no_way_round``)
     follow_kinds: frozenset[str] = frozenset()
     #: the layer file the rule was read from (named by an error about a kind it gives no role)
     source: str = ""
@@ -190,8 +191,9 @@ def detaches(action: str, kind: str, rule: FortifiedRule, standard: str | None =
 FORTIFIED_WORDS: dict[str, str] = {
     "bypass": "goes round the fortified regions where it can and that is quicker, without "
               "delay; where it cannot, its crossing is follow",
-    "follow": "crosses the depth as assault does, behind the breach (not before a formation "
-              "of its army breaking in has entered it), and leaves no detachment: a formation "
+    "follow": "crosses the depth as assault does, behind the breach (not before the breach "
+              "of a formation of its army breaking in has reached where it enters), and leaves "
+              "no detachment: a formation "
               "supporting the rifle forces (the rule's follow kinds: tanks and guns with the "
               "infantry, engineers), or a bypassing one with no way round",
     "assault": "crosses the depth at the breakthrough rate, hour by hour round the clock; a "
