@@ -373,12 +373,24 @@ class Holds:
         сопротивления, осуществлялась специально выделенными ... силами'), so a later
         formation of the army crosses the depth in the corridor at its own pace: no second
         breakthrough at the rate, no second detachment."""
-        own = self.own_through_h(fid, n)
-        other = self.shared_at(fid, n)
-        if other.through_h < own[0]:
-            b = other.through_by
-            return other.through_h, f"{b.formation_id} of {b.army}"
-        return own
+        h, by, _, _ = self.pass_opening(fid, n)
+        return h, by
+
+    def pass_opening(self, fid: str, n: int) -> tuple[float, str, float, object]:
+        """(hour, formation, lag hours, another army's breach or None) from which the
+        formation's ``n``-th pass is open through where its route enters it: for each region
+        of the pass the earliest of its army's breaches through it (:meth:`own_regions`) and
+        the other armies' (:meth:`shared_at`), the latest of its regions
+        (:func:`~logistics.advance.shared_breaches.pass_through`, the one rule within and
+        across armies; inf, "", 0, None: a region not yet broken through by anyone). Why: one
+        region broken by the army and the other by another army opens the pass as well."""
+        from logistics.advance.shared_breaches import pass_through
+
+        other = {r: (h, f"{b.formation_id} of {b.army}", 0.0, b)
+                 for r, h, b in self.shared_at(fid, n).region_through}
+        w = pass_through(pass_regions(self.fp[fid].fortified[n]), self.own_regions(fid, n),
+                         other)
+        return (math.inf, "", 0.0, None) if w is None else w
 
     def own_through_h(self, fid: str, n: int) -> tuple[float, str]:
         """(hour, formation) from which its army's own breach opens the formation's ``n``-th
@@ -398,20 +410,22 @@ class Holds:
         not yet broken through). Why: a region's extent can be 115-200 km long; opened whole
         at once, a formation entering 100 km from the breach went on at its own pace the hour
         the breaker came out, where the defence the breach had not reached still stood."""
-        p = self.fp[fid].fortified[n]
-        worst: tuple[float, str, float] | None = None
-        for rid in pass_regions(p):
-            made = self.breach_through.get(rid)
-            if not made:
-                return math.inf, "", 0.0
-            best: tuple[float, str, float] | None = None
-            for h, by, m in made:  # in the order they came out: the first of equals
+        from logistics.advance.shared_breaches import pass_through
+
+        w = pass_through(pass_regions(self.fp[fid].fortified[n]), self.own_regions(fid, n))
+        return (math.inf, "", 0.0) if w is None else w[:3]
+
+    def own_regions(self, fid: str, n: int) -> dict[str, tuple[float, str, float, None]]:
+        """Per region of the formation's ``n``-th pass broken through by its army
+        (:meth:`breach_made`): (hour, formation, lag hours, None) of the earliest breach to
+        reach where its route enters it (the breach's hour plus :meth:`own_lag`)."""
+        out: dict[str, tuple[float, str, float, None]] = {}
+        for rid in pass_regions(self.fp[fid].fortified[n]):
+            for h, by, m in self.breach_through.get(rid, ()):  # in the order they came out
                 lag = self.own_lag(fid, n, by, m)
-                if best is None or h + lag < best[0]:
-                    best = (h + lag, by, lag)
-            if worst is None or best[0] > worst[0]:
-                worst = best
-        return worst
+                if rid not in out or h + lag < out[rid][0]:
+                    out[rid] = (h + lag, by, lag, None)
+        return out
 
     def own_lag(self, fid: str, n: int, by: str, m: int) -> float:
         """Hours the defence, taken sideways at the breakthrough rate from the route of
@@ -481,7 +495,7 @@ class Holds:
         at_breach = math.isfinite(own_h) and lag <= 0.0  # on its army's breach's route
         own = self.window_from_h(fid, max(own_h, t_h)) if at_breach else math.inf
         # opened sideways, by its army's breach or another army's: only where quicker
-        other = min(self.shared_at(fid, n).through_h, math.inf if at_breach else own_h)
+        other = self.pass_opening(fid, n)[0]  # per region the earliest, any army
         if not other < own:
             return own
         at = self.window_from_h(fid, max(other, t_h))
@@ -558,11 +572,19 @@ class Holds:
 
         o = self.shared_at(fid, n)
         b, h = (o.through_by, o.through_h) if through else (o.open_by, o.open_h)
+        mixed = ""
+        if through:  # the other armies' breaches of the pass's regions taken (pass_opening)
+            own = self.own_regions(fid, n)
+            used = [(hr, br) for r, hr, br in o.region_through if r not in own or hr < own[r][0]]
+            if used:
+                h, b = max(used, key=lambda v: v[0])
+            if len(used) < len(pass_regions(self.fp[fid].fortified[n])):
+                mixed = ", with its army's own breach of the pass's other region(s)"
         made = b.through if through else b.entered
         word = "broke through" if through else "broke in"
         here = self.plan.start + timedelta(hours=h)
         return (f"{b.formation_id} of {b.army} (another army of the run) {word} "
-                f"{made:%d %b %H:%M}, open here from {here:%d %b %H:%M} ({SPREAD})")
+                f"{made:%d %b %H:%M}, open here from {here:%d %b %H:%M}{mixed} ({SPREAD})")
 
     def shared_use(self, fid: str, n: int, t_h: float, how: str) -> None:
         """Note once that the formation crossed its ``n``-th pass from hour ``t_h`` by another

@@ -46,7 +46,7 @@ import numpy as np
 from logistics.advance.depths import pass_regions
 
 __all__ = ["SharedBreach", "SharedOpen", "SPREAD", "AT_BREACH_KM", "sideways_lag_h", "depth_points",
-           "follow_start_h",
+           "follow_start_h", "pass_through",
            "shared_opening", "crossed_regions", "given_to", "settle", "Settled", "max_passes",
            "hours_text"]
 
@@ -102,6 +102,9 @@ class SharedOpen:
     #: from when it is open by a breach broken in by its action (:attr:`SharedBreach.breaker`)
     breaker_open_h: float = math.inf
     breaker_by: SharedBreach | None = None
+    #: per region of the pass, ``(region_id, hour, breach)``: the earliest other army's breach
+    #: through it, where the pass enters (:func:`pass_through` combines them with the army's own)
+    region_through: tuple = ()
 
 
 def _hours(when: datetime | None, start: datetime) -> float:
@@ -163,27 +166,59 @@ def depth_points(km, lon, lat, km_in: float, km_out: float) -> tuple[tuple[float
     return tuple((float(np.interp(k, km, lon)), float(np.interp(k, km, lat))) for k in ks)
 
 
+def pass_through(region_ids: Iterable[str], *openings: Mapping[str, tuple]) -> tuple | None:
+    """When a pass over ``region_ids`` is open to cross at one's own pace: for each region the
+    earliest of ``openings`` (each ``{region_id: (hour, ...)}``: the army's own breaches, the
+    other armies'; ties: the first given), then the latest over the pass's regions (that
+    tuple; None while a region is open by none). The one rule within and across armies.
+
+    Why: a pass is one depth over touching regions; going through it at one's own pace needs
+    each region's defence broken (breaching one leaves the other standing), by whichever army
+    broke it first; never later than by one's own army's breaches alone (a region's earliest
+    is no later than its own army's)."""
+    worst = None
+    for rid in region_ids:
+        best = None
+        for o in openings:
+            v = o.get(rid)
+            if v is not None and (best is None or v[0] < best[0]):
+                best = v
+        if best is None:
+            return None
+        if worst is None or best[0] > worst[0]:
+            worst = best
+    return worst
+
+
 def shared_opening(breaches: Iterable[SharedBreach], region_ids: Iterable[str], lon: float,
                    lat: float, start: datetime, rate_km_per_day: float) -> SharedOpen:
     """When a pass over ``region_ids`` entered at ``(lon, lat)`` is open by ``breaches`` (of
     other armies; the army's H-hour ``start``): each breach of one of its regions opens it
     ``d / rate`` after the breach's hours, ``d`` the km from the point to the breach's route
-    (:data:`SPREAD`); the earliest of them (ties: the first in the records' order)."""
-    rids = set(region_ids)
+    (:data:`SPREAD`). To follow: the earliest of them, any region (ties: the first in the
+    records' order); through: each region's earliest, the latest of the pass's regions
+    (:func:`pass_through`; inf while one is not broken through)."""
+    rids = tuple(dict.fromkeys(region_ids))
     out = SharedOpen()
+    per: dict[str, tuple[float, SharedBreach]] = {}
     for b in sorted(breaches, key=SharedBreach.key):
+        if b.region_id not in rids:
+            continue
         lag = sideways_lag_h(b.where, lon, lat, rate_km_per_day)
-        if b.region_id not in rids or not math.isfinite(lag):
+        if not math.isfinite(lag):
             continue
         opened = _hours(b.entered, start) + lag
         through = _hours(b.through, start) + lag
         if opened < out.open_h:
             out = replace(out, open_h=opened, open_by=b)
-        if through < out.through_h:
-            out = replace(out, through_h=through, through_by=b)
+        if math.isfinite(through) and (b.region_id not in per or through < per[b.region_id][0]):
+            per[b.region_id] = (through, b)
         if b.breaker and opened < out.breaker_open_h:
             out = replace(out, breaker_open_h=opened, breaker_by=b)
-    return out
+    w = pass_through(rids, per)
+    if w is not None:
+        out = replace(out, through_h=w[0], through_by=w[1])
+    return replace(out, region_through=tuple((r, h, b) for r, (h, b) in per.items()))
 
 
 def crossed_regions(plan) -> frozenset[str]:
