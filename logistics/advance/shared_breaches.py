@@ -92,7 +92,8 @@ class SharedBreach:
 class SharedOpen:
     """From when a formation's fortified pass is open by other armies' breaches (hours since
     the army's H-hour, inf: never): to follow (``open_h``, crossed at the rate behind it, no
-    detachment) and through (``through_h``, at its own pace), with the breach that opens it
+    detachment) and through (``through_h``, at its own pace: each region of the pass broken
+    through, :func:`pass_through`), with the breach that opens it
     (``open_by``, ``through_by``: :class:`SharedBreach`)."""
 
     open_h: float = math.inf
