@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from logistics.advance.depths import pass_regions
-from logistics.advance.shared_breaches import depth_points, follow_start_h
+from logistics.advance.shared_breaches import depth_points, follow_start_h, pass_through
 
 __all__ = ["Breaches", "RouteClock", "route_clock"]
 
@@ -96,10 +96,15 @@ class Breaches:
         """Hour from which every region of pass ``p`` is broken through where a route enters
         it at ``at`` (``(lon, lat)``): per region the earliest breach through it plus the
         sideways lag from its route at ``rate_km_per_day`` (``holds.Holds.own_opening``);
-        the latest of the regions (inf: not planned). ``at`` None: the whole region at once."""
-        return max((self._earliest(self.throughs.get(r, ()) if r in self.entered_h
-                                   else self.self_throughs.get(r, ()), at, rate_km_per_day)
-                    for r in pass_regions(p)), default=math.inf)
+        the latest of the regions (inf: not planned; the one rule,
+        :func:`~logistics.advance.shared_breaches.pass_through`). ``at`` None: the whole
+        region at once."""
+        regions = pass_regions(p)
+        opening = {r: (self._earliest(self.throughs.get(r, ()) if r in self.entered_h
+                                      else self.self_throughs.get(r, ()), at, rate_km_per_day),)
+                   for r in regions}
+        got = pass_through(regions, opening)
+        return math.inf if got is None else got[0]
 
     def entered_at_h(self, p, at=None, rate_km_per_day: float = 0.0) -> float | None:
         """Hour the breach of a formation breaking into one of ``p``'s regions reaches a route
