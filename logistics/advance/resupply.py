@@ -79,9 +79,9 @@ def want_at_one(loop, fid: str, burn_l: float) -> float:
     (:meth:`Resupply.burn_ahead_l`), at most its tanks' room (``loop.tank_room_l``): its tanks
     lack no more than they hold when the load comes, so an empty formation wants its tanks'
     fill, not its fill and its march's burn (what is on the road for it may reach it before
-    and be burned before the load, so it is not taken off the room). A convoy's share for it is so booked on
-    the road with the burn it carries, so a load sent for another formation meanwhile does
-    not carry that burn again (with a load on the road for each formation,
+    and be burned before the load, so it is not taken off the room). A convoy's share for it
+    is so booked on the road with the burn it carries, so a load sent for another formation
+    meanwhile does not carry that burn again (with a load on the road for each formation,
     :meth:`TruckColumn.next_h <logistics.supply.trucks.TruckColumn.next_h>`, the loads drove
     back 9.8 ML in `logistics run configs/`, main 2.9)."""
     return max(min(loop.need_l(fid) + burn_l, loop.tank_room_l(fid)), 0.0)
@@ -205,7 +205,8 @@ class Resupply:
                     return  # still waiting: nothing taken this hour, no row
         note = d.note
         if reserve > 0:
-            if share is not None and share[3] != RESERVE and reserve > 1.0:  # a formation's share, its taker full
+            # a formation's share, its taker full
+            if share is not None and share[3] != RESERVE and reserve > 1.0:
                 note += f"; what {share[3]} could not take into the army's reserve"
             by.append((RESERVE, reserve))
         if not by:  # nobody took any: one row for whom it was for
@@ -361,8 +362,9 @@ class Resupply:
         H-hour before that) times its hours inside the window from ``t_h`` to ``t_h + h`` (the
         season's window at ``t_h``, :class:`~logistics.advance.schedule.MarchSchedule`); its
         burn per hour (:meth:`burn_l_per_h`) times ``h`` when less than an hour of its window
-        lies in that span (what it burned, then, is not read per hour of march). What a load sent at ``t_h`` carries on
-        top of the formation's lack for the hours it takes to come up (:func:`want_at_one`).
+        lies in that span (what it burned, then, is not read per hour of march). What a load
+        sent at ``t_h`` carries on top of the formation's lack for the hours it takes to come
+        up (:func:`want_at_one`).
         Why: the rate over the hours since a sample spread over every hour to come, so in
         the first day, when H-hour opened a march window, a formation halted by its window
         for the night was loaded its march's burn for every hour of the night: in `logistics
