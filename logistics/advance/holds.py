@@ -26,6 +26,9 @@ import numpy as np
 
 from logistics.advance.depths import pass_regions
 from logistics.advance.ferry_sites import FERRY_SITE_KM
+from logistics.advance.shared_breaches import (SPREAD, SharedBreach, SharedOpen, depth_points,
+                                               follow_start_h, pass_through, shared_opening,
+                                               sideways_lag_h)
 from logistics.army.fortified import FORTIFIED_OPEN
 from logistics.terrain.classes import BIG_RIVER_CLASSES
 
@@ -384,8 +387,6 @@ class Holds:
         (:func:`~logistics.advance.shared_breaches.pass_through`, the one rule within and
         across armies; inf, "", 0, None: a region not yet broken through by anyone). Why: one
         region broken by the army and the other by another army opens the pass as well."""
-        from logistics.advance.shared_breaches import pass_through
-
         other = {r: (h, f"{b.formation_id} of {b.army}", 0.0, b)
                  for r, h, b in self.shared_at(fid, n).region_through}
         w = pass_through(pass_regions(self.fp[fid].fortified[n]), self.own_regions(fid, n),
@@ -410,8 +411,6 @@ class Holds:
         not yet broken through). Why: a region's extent can be 115-200 km long; opened whole
         at once, a formation entering 100 km from the breach went on at its own pace the hour
         the breaker came out, where the defence the breach had not reached still stood."""
-        from logistics.advance.shared_breaches import pass_through
-
         w = pass_through(pass_regions(self.fp[fid].fortified[n]), self.own_regions(fid, n))
         return (math.inf, "", 0.0) if w is None else w[:3]
 
@@ -432,8 +431,6 @@ class Holds:
         formation ``by`` through the depth of its ``m``-th pass, takes to reach where the
         formation's route enters its ``n``-th pass (:func:`~logistics.advance.shared_breaches.
         sideways_lag_h`, its assumption ``SPREAD``; 0 on the breach's route), kept."""
-        from logistics.advance.shared_breaches import sideways_lag_h
-
         key = (fid, n, by, m)
         if key not in self.own_lag_h:
             lon, lat = self.pass_entry(fid, n)
@@ -471,8 +468,6 @@ class Holds:
         """(lon, lat) points of the formation's route through the depth charged at the rate of
         its ``n``-th fortified pass: where it enters, its route's points inside, where it
         comes out (a breach's route, from which the defence is taken sideways)."""
-        from logistics.advance.shared_breaches import depth_points
-
         fp = self.fp[fid]
         p = fp.fortified[n]
         return depth_points(fp.km, fp.lon, fp.lat, p.km_in, p.km_out)
@@ -551,8 +546,6 @@ class Holds:
         (:class:`~logistics.advance.shared_breaches.SharedOpen`; never when the army runs
         alone): each breach of one of its regions, from where the pass enters them
         (:func:`~logistics.advance.shared_breaches.shared_opening`, its assumption ``SPREAD``)."""
-        from logistics.advance.shared_breaches import SharedOpen, shared_opening
-
         key = (fid, n)
         if key not in self.shared_open:
             if not self.shared:
@@ -568,8 +561,6 @@ class Holds:
     def shared_text(self, fid: str, n: int, through: bool) -> str:
         """What the stops say of another army's breach that opens the formation's ``n``-th pass
         (``through``: at its own pace; else to follow): whose, when, and from when here."""
-        from logistics.advance.shared_breaches import SPREAD
-
         o = self.shared_at(fid, n)
         b, h = (o.through_by, o.through_h) if through else (o.open_by, o.open_h)
         mixed = ""
@@ -661,8 +652,6 @@ class Holds:
         a formation broke into, :meth:`open_breach`): when its head entered the depth and came
         out (None for a region a later pass of its route crosses again, or when it did not),
         and its route through the depth charged at the rate."""
-        from logistics.advance.shared_breaches import SharedBreach
-
         out = []
         start = self.plan.start
         for (fid, n), (in_h, out_h) in sorted(self.breach_log.items()):
@@ -757,8 +746,6 @@ class Holds:
         p = self.fp[fid].fortified[n]
         if p.action != "follow":
             return t_h
-        from logistics.advance.shared_breaches import follow_start_h
-
         rids = pass_regions(p)
         if not any(r in self.broken_by_army for r in rids):
             return t_h  # nobody of its army to follow: it breaks the way itself
