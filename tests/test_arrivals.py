@@ -62,11 +62,13 @@ def test_readme_lists_the_columns_of_arrivals_csv():
             and f"`{c}," not in row and f" {c}," not in row] == []
 
 
-def _night_shuttle(corridor, rate_km_per_day: float = float("inf"), **changes):
+def _night_shuttle(corridor, rate_km_per_day: float = float("inf"), *,
+                   fuel_l_per_km: float = 0.0, tank_l: float = 200.0, **changes):
     """(plan, formation) of a truck shuttle of 400 men, 100 a lift, on the corridor's 60 km
     route to Hailar, in its men on foot's window 20:00 + 11 h, setting off at 08:00: it loads
-    0.5 h and drives at 30 km/h; ``changes``: more fields of its FormationPlan (its
-    ``fortified`` depths its timetable crosses at ``rate_km_per_day``)."""
+    0.5 h and drives at 30 km/h (its lift burning ``fuel_l_per_km``, its one truck's tank
+    ``tank_l``); ``changes``: more fields of its FormationPlan (its ``fortified`` depths its
+    timetable crosses at ``rate_km_per_day``)."""
     from types import SimpleNamespace
 
     from logistics.advance.means import _timetable
@@ -77,11 +79,11 @@ def _night_shuttle(corridor, rate_km_per_day: float = float("inf"), **changes):
     depths = tuple((p.km_in, p.km_out) for p in changes.get("fortified", ()))
     tt = _timetable("truck", shuttle_timetable(
         men=400, lift_men=100, route_km=60.0, start_h=8.0, end_h=48.0,
-        truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=0.0, march_kmh=5.0,
-        march_hours=night.moving_hours, load_h=0.5, unload_h=0.5,
+        truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=fuel_l_per_km,
+        march_kmh=5.0, march_hours=night.moving_hours, load_h=0.5, unload_h=0.5,
         route=(np.array([0.0, 60.0]), np.array([117.0, 117.6]), np.array([47.0, 47.0])),
         depths=depths, rate_km_per_day=rate_km_per_day))
-    plan = corridor(length_km=60, count=1, days=2)
+    plan = corridor(length_km=60, count=1, days=2, tank_l=tank_l)
     unit = SimpleNamespace(**{**vars(plan.formations[0].unit), "movement": "truck_borne",
                               "start_h": 8.0, "men": 400, "lift_men": 100})
     fp = dataclasses.replace(plan.formations[0], timetable=tt, unit=unit,
@@ -179,7 +181,7 @@ def test_a_truck_shuttle_goes_at_its_own_pace_through_a_depth_broken_open(corrid
             depths=tuple((p.km_in, p.km_out) for p in passes), rate_km_per_day=24.0))
 
     plan, shuttle = _night_shuttle(corridor, rate_km_per_day=24.0,
-                                   fortified=(_depth(10.0, 20.0),), shuttle_replan=replan)
+                                   fortified=(_depth(10.0, 20.0),), replan=replan)
     breaker0 = corridor(length_km=60, count=1, days=2).formations[0]
     breaker = dataclasses.replace(
         breaker0, fortified=(_depth(10.0, 12.0),),
@@ -194,6 +196,129 @@ def test_a_truck_shuttle_goes_at_its_own_pace_through_a_depth_broken_open(corrid
     opened = r[(r["formation_id"] == shuttle.id) & (r["kind"] == "fortified region")]
     assert len(opened) == 1 and "breaker" in opened["name"].iloc[0]
     assert "at its own pace" in opened["name"].iloc[0]
+
+
+def _breaker(corridor, km_out: float):
+    """A marching formation ``breaker`` on the corridor's 60 km route (20 km/h, 06:00 + 10 h)
+    breaking into the region of :func:`_depth` at km 10 at 06:30 and out of its depth at
+    ``km_out`` at the run's rate (10 km a day: 2.4 h a km)."""
+    from types import SimpleNamespace
+
+    b = corridor(length_km=60, count=1, days=2).formations[0]
+    return dataclasses.replace(b, fortified=(_depth(10.0, km_out),),
+                               unit=SimpleNamespace(**{**vars(b.unit), "id": "breaker"}))
+
+
+def _shuttle_replan(passes, fuel_l_per_km: float = 0.0):
+    """The timetable of :func:`_night_shuttle` again with only ``passes`` at 10 km a day."""
+    from logistics.advance.means import _timetable
+    from logistics.advance.schedule import MarchSchedule
+    from logistics.advance.shuttle import shuttle_timetable
+
+    night = MarchSchedule(start_hour=20.0, hours_per_day=11.0)
+    return _timetable("truck", shuttle_timetable(
+        men=400, lift_men=100, route_km=60.0, start_h=8.0, end_h=48.0,
+        truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=fuel_l_per_km,
+        march_kmh=5.0, march_hours=night.moving_hours, load_h=0.5, unload_h=0.5,
+        route=(np.array([0.0, 60.0]), np.array([117.0, 117.6]), np.array([47.0, 47.0])),
+        depths=tuple((p.km_in, p.km_out) for p in passes), rate_km_per_day=10.0))
+
+
+def test_a_truck_shuttle_goes_at_its_own_pace_from_when_its_depth_opens(corridor):
+    """shuttledepth34 (a): a depth that opens while a shuttle's head is already inside it is
+    crossed at its own pace from the opening hour, as a marching head's is
+    (simulate._Loop.breach, Holds.through_from_h). The shuttle's head enters the depth from
+    km 10 to 20 at 20:50 and crosses it at 10 km a day (out at 20:50 next day); the breaker,
+    in at 06:30 on the same route, comes out of its 6.5 km at 22:06, inside the shuttle's
+    window: the shuttle's head, at km 10.5 then, drives on at its trucks' 30 km/h, where it
+    stayed at the rate to 20:50 next day (km 10.9 at 23:00)."""
+    from logistics.advance.schedule import MarchSchedule
+
+    night = MarchSchedule(start_hour=20.0, hours_per_day=11.0)
+    seasons = corridor(length_km=60, count=1, days=2).formations[0].schedule
+    plan, shuttle = _night_shuttle(corridor, rate_km_per_day=10.0,
+                                   fortified=(_depth(10.0, 20.0),), replan=_shuttle_replan,
+                                   shuttle_windows=dict.fromkeys(seasons, night))
+    plan = dataclasses.replace(plan, formations=(_breaker(corridor, 16.5), shuttle),
+                               priority=("breaker", shuttle.id))
+    sim = simulate_army(plan)
+    tr = sim.tracks[sim.tracks["formation_id"] == shuttle.id].set_index("time")
+    assert tr.loc[pd.Timestamp("1945-08-09 22:00"), "cum_km"] == pytest.approx(
+        10.0 + (22.0 - 20.0 - 5.0 / 6.0) / 2.4, abs=0.05)
+    assert tr.loc[pd.Timestamp("1945-08-09 23:00"), "cum_km"] > 20.0
+    assert tr.loc[pd.Timestamp("1945-08-09 22:00"), "status"] == "assault"
+    assert "assault" not in set(tr.loc[tr.index >= pd.Timestamp("1945-08-09 23:00"), "status"])
+    r = sim.reached
+    opened = r[(r["formation_id"] == shuttle.id) & (r["kind"] == "fortified region")]
+    assert len(opened) == 2 and "breaker" in opened["name"].iloc[1]
+    assert opened["time"].iloc[1] == pd.Timestamp("1945-08-09 22:06")
+    assert opened["cum_km"].iloc[1] == pytest.approx(10.0 + (22.1 - 20.0 - 5.0 / 6.0) / 2.4,
+                                                     abs=0.05)
+
+
+@pytest.mark.parametrize("late_h, out_at", [(0.0, "1945-08-09 12:00"),
+                                            (12.0, "1945-08-09 14:00")])
+def test_the_ships_go_at_their_own_pace_through_a_depth_broken_open(corridor, late_h, out_at):
+    """shuttledepth34 (b): the ships' timetable (formation_plan._ships_through) is planned
+    again in the loop, as a shuttle's, when a depth opens for their head: on the same rule
+    as a marching head. The ships sail at 10 km/h from ``late_h`` to a depth from km 10 to
+    20; the breaker, in at 06:30 on the same route, comes out of its 2 km at 11:18. Sailing
+    at H-hour, the ships are in it from 01:00 at 10 km a day (km 14.3 at 11:18), and sail on
+    from 11:18 (out by 12:00, where they stayed to 01:00 next day); sailing at 12:00 they reach
+    it at 13:00, open, and sail through (out at 14:00)."""
+    from functools import partial
+    from types import SimpleNamespace
+
+    from logistics.advance.formation_plan import _ships_through
+    from logistics.advance.movement import Timetable
+
+    km = np.linspace(0.0, 60.0, 61)
+    sailed = Timetable("river", km, 117.0 + km / 100.0, np.full(61, 47.0), late_h + km / 10.0)
+    replan = partial(_ships_through, sailed, 10.0)
+    plan = corridor(length_km=60, count=1, days=3)
+    fp = plan.formations[0]
+    ships = replan((_depth(10.0, 20.0),))
+    fp = dataclasses.replace(fp, unit=SimpleNamespace(**{**vars(fp.unit), "movement": "river"}),
+                             timetable=ships, km=ships.km, lon=ships.lon, lat=ships.lat,
+                             fortified=(_depth(10.0, 20.0),), objectives=((60.0, "Hailar"),),
+                             replan=replan)
+    plan = dataclasses.replace(plan, formations=(_breaker(corridor, 12.0), fp),
+                               priority=("breaker", fp.unit.id))
+    sim = simulate_army(plan)
+    tr = sim.tracks[sim.tracks["formation_id"] == fp.unit.id].set_index("time")
+    assert tr.loc[pd.Timestamp(out_at), "cum_km"] >= 20.0
+    assert "assault" not in set(tr.loc[tr.index >= pd.Timestamp(out_at), "status"])
+    if late_h == 0.0:
+        assert tr.loc[pd.Timestamp("1945-08-09 11:00"), "cum_km"] == pytest.approx(
+            10.0 + 10.0 / 2.4, abs=0.05)
+    else:
+        assert "assault" not in set(tr["status"])
+
+
+def test_a_shuttles_men_on_foot_cross_a_depth_at_the_rate(corridor):
+    """shuttledepth34 (c): a shuttle's men walking on without their trucks cross a fortified
+    depth at the breakthrough rate round the clock, as a marching foot head does
+    (simulate._Loop.breach). The trucks (1 L a km, 5 L in the tank) are dry at 20:00 at km 0;
+    the men walk at 5 km/h in their window (20:00 + 11 h) to the depth from km 10 to 20 at
+    22:00 and cross it at 10 km a day: at km 13.75 at 07:00, km 19.2 at 20:00 next day. They
+    crossed it in their window at the hours the timetable had charged its own head there
+    (11 window hours: km 18.2 at 07:00, standing all day)."""
+    plan, _ = _night_shuttle(corridor, rate_km_per_day=10.0, fuel_l_per_km=1.0, tank_l=5.0,
+                             fortified=(_depth(10.0, 20.0),),
+                             replan=_burning_replan(1.0))
+    sim = simulate_army(plan)
+    assert "out of fuel" in " ".join(sim.notes)
+    tr = sim.tracks.set_index("time")
+    assert tr.loc[pd.Timestamp("1945-08-10 07:00"), "cum_km"] == pytest.approx(13.75, abs=0.05)
+    assert tr.loc[pd.Timestamp("1945-08-10 20:00"), "cum_km"] == pytest.approx(
+        10.0 + 22.0 / 2.4, abs=0.05)
+
+
+def _burning_replan(fuel_l_per_km: float):
+    """:func:`_shuttle_replan` with its lift burning ``fuel_l_per_km``."""
+    from functools import partial
+
+    return partial(_shuttle_replan, fuel_l_per_km=fuel_l_per_km)
 
 
 def test_a_ship_borne_head_in_a_depth_reads_as_a_marching_heads(corridor):

@@ -17,6 +17,7 @@ use its other parts (``timetable``, ``reach``, ``burn``, ``detach``, ``reached_s
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import timedelta
 
 import numpy as np
@@ -56,23 +57,7 @@ class Carried:
             if tt.fuel_l is not None:
                 self.burn_carried(fid, e, tt.fuel_between(a, b))
             e.s = tt.km_at(b)
-        if fp.objectives and st.timetable is None:
-            while st.objectives_done < len(fp.objectives) and \
-                    fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
-                km, name = fp.objectives[st.objectives_done]
-                self.reached.append({"time": self.plan.start + timedelta(
-                                         hours=self._passed_h(st, tt, km, a, b)),
-                                     "formation_id": fid, "kind": "objective", "name": name,
-                                     "cum_km": km})
-                st.objectives_done += 1
         if st.timetable is None:
-            # the river crossings its head passes, timed as its objectives are (crossings.csv:
-            # when its head reached each; without this a truck shuttle's read "not reached")
-            while st.crossings_done < len(fp.crossings) and \
-                    fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
-                self.crossing_times[(fid, st.crossings_done)] = self._passed_h(
-                    st, tt, fp.crossings[st.crossings_done].km, a, b)
-                st.crossings_done += 1
             # a shuttle's or a ship-borne formation's timetable already crosses fortified
             # stretches at the breakthrough rate (formation_plan._shuttle, movement.through_depths);
             # here its head meets the rule's detachment like a marching column's (at_stops)
@@ -83,11 +68,11 @@ class Carried:
                 in_h = self._passed_h(st, tt, p.km_in, a, b)
                 when = self.plan.start + timedelta(hours=in_h)
                 st.passes_done += 1
-                if self.breach_through_h(fid, n)[0] <= in_h + _EPS_S / 3600.0:
-                    # broken through already: no second detachment, and a shuttle goes on
-                    # through it at its own pace as a marching head does
+                if self.open_at_entry(fid, n, in_h):
+                    # broken through already (the marching head's rule, Stops.at_stops): no
+                    # second detachment, and on through it at its own pace
                     # (rule.breakthrough.open_breach)
-                    tt = self._through_open(fid, e, tt, n, b)
+                    tt = self._through_open(fid, e, tt, n, p.km_in, b)
                     self.reached.append({"time": when, "formation_id": fid,
                                          "kind": "fortified region",
                                          "name": self.open_corridor_text(
@@ -101,12 +86,31 @@ class Carried:
                                      "cum_km": p.km_in})
                 if not self.behind_shared(fid, n, in_h):  # behind another army's breach
                     self.detach(fid, e, p, when)
+            tt = self._opened_inside(fid, e, tt, s0, a, b)
             while st.outs_done < st.passes_done and \
                     fp.fortified[st.outs_done].km_out <= e.s + _EPS_KM:
-                # out of the depth: a breach made for the army (open_breach's other end)
-                self.breach_made(fid, st.outs_done, self._passed_h(
-                    st, tt, fp.fortified[st.outs_done].km_out, a, b))
+                # out of the depth: a breach made for the army (open_breach's other end);
+                # not through one found open, which a marching head does not make either
+                if st.outs_done not in st.open_depths:
+                    self.breach_made(fid, st.outs_done, self._passed_h(
+                        st, tt, fp.fortified[st.outs_done].km_out, a, b))
                 st.outs_done += 1
+            # the river crossings and objectives its head passes (crossings.csv: when its head
+            # reached each; without this a truck shuttle's read "not reached"), after the
+            # depths: a timetable planned again through an open one times those past it
+            while st.crossings_done < len(fp.crossings) and \
+                    fp.crossings[st.crossings_done].km <= e.s + _EPS_KM:
+                self.crossing_times[(fid, st.crossings_done)] = self._passed_h(
+                    st, tt, fp.crossings[st.crossings_done].km, a, b)
+                st.crossings_done += 1
+            while st.objectives_done < len(fp.objectives) and \
+                    fp.objectives[st.objectives_done][0] <= e.s + _EPS_KM:
+                km, name = fp.objectives[st.objectives_done]
+                self.reached.append({"time": self.plan.start + timedelta(
+                                         hours=self._passed_h(st, tt, km, a, b)),
+                                     "formation_id": fid, "kind": "objective", "name": name,
+                                     "cum_km": km})
+                st.objectives_done += 1
         if b < tt.start_h:
             return e.s, "not started"
         # arrived when the timetable ends, or when head and tail are both at the route's end
@@ -139,37 +143,140 @@ class Carried:
                 "carried" if tt.mode == "river" else "moving")
         return e.s, "rest"
 
-    def _through_open(self, fid: str, e: Element, tt, n: int, b: float):
-        """The timetable of a truck shuttle whose head has reached its ``n``-th fortified
-        pass broken open by its army (or another's): planned again with that depth, and any
-        found open so before, not charged at the breakthrough rate; its head moved on to where
-        the new one has it at ``b``. Any other timetable as it is.
+    def _through_open(self, fid: str, e: Element, tt, n: int, cut_km: float, b: float):
+        """The timetable of a formation carried on one planned before the run (a truck
+        shuttle's, the ships') whose ``n``-th fortified pass is broken open for its head from
+        km ``cut_km`` on (its ``km_in``: open when the head got there; farther: where the head
+        was when it opened): planned again with that pass charged at the breakthrough rate
+        only to ``cut_km``, and any found open so before likewise (:meth:`_charged`); its head
+        moved on to where the new one (or, its trucks dry, its men on foot: :meth:`_walked`)
+        has it at ``b``. Without a planner again (``FormationPlan.replan``), or when it
+        cannot plan, the timetable as it is (crossing the pass at the rate).
 
-        Why (shuttlebreach33): a shuttle's timetable is planned before the run with every depth
-        at the rate, so a shuttle kept the rate through a depth another formation had broken
-        open, where a marching head goes on at its own pace (``rule.breakthrough.open_breach``:
-        one rule whatever the means). The new timetable is the old one up to the head's entry
-        (a depth charges only the legs through it, and no group is past the head); the step's
-        fuel stays as the old one booked it. Named simplification: a depth that opens while
-        the shuttle's head is already inside it is crossed at the rate to its end."""
+        Why (shuttlebreach33, shuttledepth34): a timetable is planned before the run with
+        every depth at the rate, so it kept the rate through a depth broken open by another
+        formation, where a marching head goes on at its own pace from that hour
+        (``rule.breakthrough.open_breach``: one rule whatever the means). The new timetable is
+        the old one up to the hour its head reaches ``cut_km`` (a depth charges only the
+        legs through it at the rate from the head's entry, and no group is past the head); the
+        step's fuel stays as the old one booked it. Named simplification: a shuttle whose men
+        walk on without their trucks when the depth opens has its trucks' timetable cut where
+        the men's head was, though the trucks stand behind it."""
         fp, st = self.fp[fid], self.state[fid]
-        if fp.shuttle_replan is None or getattr(tt, "walk", None) is None \
-                or not self._on_timetable(st):
+        if fp.replan is None:
             return tt
-        st.open_depths.add(n)
-        new = fp.shuttle_replan(tuple(p for i, p in enumerate(fp.fortified)
-                                      if i not in st.open_depths))
+        cuts = {**st.open_depths, n: cut_km}
+        new = fp.replan(tuple(replace(p, km_out=min(p.km_out, max(p.km_in, cuts[i])))
+                              if i in cuts else p for i, p in enumerate(fp.fortified)))
         if new is None or not new.ok:
             return tt
+        st.open_depths[n] = cut_km
         st.replanned = new
-        e.s = max(e.s, new.km_at(b - st.tt_offset_h))
+        if self._on_timetable(st):
+            e.s = max(e.s, new.km_at(b - st.tt_offset_h))
+        elif new.walk is not None:
+            h0, _, t0 = st.walk_from
+            e.s = max(e.s, self._walked(fid, new, h0, t0, b))
         return new
+
+    def _opened_inside(self, fid: str, e: Element, tt, s0: float, a: float, b: float):
+        """The timetable of a formation carried on one planned before the run, planned again
+        (:meth:`_through_open`) when a fortified pass its head is inside opens for it within
+        the step ``[a, b]``, at the hour the marching head's rule says it goes on at its own
+        pace (``Holds.through_from_h``: its army's breach through on its route, or one that
+        reaches it sideways when that is quicker), cut where its head is then; ``s0``: its
+        head's km at ``a``. Else ``tt``.
+
+        Why (shuttledepth34): a depth that opened (another formation's breach, its army's or
+        another army's, reaching it) while a shuttle's or the ships' head was already inside
+        it was crossed at the rate to its end, where a marching head in the same place goes
+        on at its own pace from the opening hour (``simulate._Loop.breach``)."""
+        fp, st = self.fp[fid], self.state[fid]
+        if fp.replan is None:
+            return tt
+        on = self._on_timetable(st)
+        for n in range(st.outs_done, st.passes_done):
+            p = fp.fortified[n]
+            if n in st.open_depths:
+                continue
+            # the head's hour and km in the depth from which to ask: the step's start, or
+            # its entry within the step
+            if on:
+                t = self._passed_h(st, tt, p.km_in, a, b)
+                s = tt.km_at(t - st.tt_offset_h)
+            else:
+                t, s = (a, s0) if s0 >= p.km_in - _EPS_KM else (b, e.s)
+            h = self.through_from_h(fid, n, min(max(s, p.km_in), p.km_out), t, t)
+            if not h < b:
+                continue
+            if on:
+                cut = tt.km_at(h - st.tt_offset_h)
+            else:
+                h0, _, t0 = st.walk_from
+                cut = self._walked(fid, tt, h0, t0, h)
+            if cut >= p.km_out - _EPS_KM:
+                continue  # out of it by then
+            cut = max(cut, p.km_in)
+            new = self._through_open(fid, e, tt, n, cut, b)
+            if n in st.open_depths:
+                tt = new
+                self.reached.append({"time": self.plan.start + timedelta(hours=h),
+                                     "formation_id": fid, "kind": "fortified region",
+                                     "name": self.open_corridor_text(fid, n, h),
+                                     "cum_km": cut})
+        return tt
+
+    def _charged(self, fid: str) -> list[tuple[float, float]]:
+        """``(km_in, km_out)`` of the fortified depths of a carried formation's route its head
+        crosses at the breakthrough rate: each pass to where its head found it open
+        (``st.open_depths``; none of it when open as its head got there), overlapping ones as
+        one (:func:`~logistics.advance.movement.merged_depths`)."""
+        fp, st = self.fp[fid], self.state[fid]
+        end_km = float(fp.km[-1]) if len(fp.km) else math.inf
+        return merged_depths([(p.km_in, min(p.km_out, st.open_depths.get(i, p.km_out)))
+                              for i, p in enumerate(fp.fortified)], 0.0, end_km)
+
+    def _walked(self, fid: str, tt, km0: float, t0: float, t1: float) -> float:
+        """Km at ``t1`` of the head of a shuttle's men who set off on foot from ``km0`` at
+        ``t0`` (its trucks dry): at their pace and in their window (``tt.walk``) to each
+        fortified depth its head crosses at the rate (:meth:`_charged`), through it at the
+        breakthrough rate round the clock, and on at their pace from where it ends.
+
+        Why (shuttledepth34): a marching foot head crosses a depth at the rate round the clock
+        (``simulate._Loop.breach``); the men walking on without their trucks crossed it in
+        their march window at the hours the timetable had charged its own head there, for
+        the clock hour that head got there, not theirs (a night's stand inside it, or none)."""
+        rate = self._rule.rate_km_per_day
+        if not (math.isfinite(rate) and rate > 0):
+            return tt.walk(km0, t0, t1)
+        kmh = rate / 24.0
+        s, t = float(km0), float(t0)
+        for k_in, k_out in self._charged(fid):
+            if k_out <= s + _EPS_KM:
+                continue
+            if s < k_in:
+                there = tt.walk(s, t, t1)
+                if there < k_in - _EPS_KM:
+                    return there
+                lo, hi = t, t1  # the hour its men reach the depth
+                for _ in range(60):
+                    mid = 0.5 * (lo + hi)
+                    lo, hi = (lo, mid) if tt.walk(s, t, mid) >= k_in - _EPS_KM else (mid, hi)
+                    if hi - lo <= _EPS_S / 3600.0:
+                        break
+                s, t = k_in, hi
+            out_h = t + (k_out - s) / kmh
+            if out_h >= t1:
+                return s + kmh * max(0.0, t1 - t)
+            s, t = k_out, out_h
+        return tt.walk(s, t, t1)
 
     def _in_depths(self, fid: str, tt, s0: float, s1: float, a: float, b: float
                    ) -> tuple[float, bool]:
         """(hours of the step ``[a, b]`` a truck shuttle's or a ship-borne formation's head
-        spends inside the fortified depths of its route, not those it found broken open
-        (``st.open_depths``), whether the step reads :data:`IN_DEPTH_STATUS`).
+        spends inside the fortified depths of its route it crosses at the rate (not where it
+        found them broken open: :meth:`_charged`), whether the step reads
+        :data:`IN_DEPTH_STATUS`).
 
         Why (shuttlestatus33): the rule moves a head through a depth at the breakthrough rate
         round the clock whatever moves it (``simulate._Loop.breach``, the shuttle's timetable
@@ -181,10 +288,8 @@ class Carried:
         a depth from the hour it first reaches ``km_in`` to the hour it first reaches
         ``km_out``; while its men walk on without their trucks (no timetable places them) a
         step whose head starts or ends inside one is in it whole."""
-        fp, st = self.fp[fid], self.state[fid]
-        end_km = float(fp.km[-1]) if len(fp.km) else math.inf
-        depths = merged_depths([(p.km_in, p.km_out) for i, p in enumerate(fp.fortified)
-                                if i not in st.open_depths], 0.0, end_km)
+        st = self.state[fid]
+        depths = self._charged(fid)
         if not self._on_timetable(st):
             inside = any(k0 <= s < k1 for k0, k1 in depths for s in (s0, s1))
             return (b - a, True) if inside else (0.0, False)
@@ -276,7 +381,8 @@ class Carried:
             head, tail = max(head, tt.km_at(b - off)), max(tail, tt.tail_at(b - off))
         if st.walk_from is not None:
             h0, t0_km, t0 = st.walk_from
-            head, tail = max(head, tt.walk(h0, t0, b)), max(tail, tt.walk(t0_km, t0, b))
+            head = max(head, self._walked(fid, tt, h0, t0, b))
+            tail = max(tail, tt.walk(t0_km, t0, b))
         e.s, st.tail_s = head, min(tail, head)
 
     def _shuttle_burn(self, fid: str, e: Element, litres: float) -> np.ndarray | None:

@@ -170,10 +170,11 @@ class FormationPlan:
     #: heat rule's night marches only in the season it names); None: ``schedule``'s. Read by
     #: ``arrivals`` (the season in force at each step, as the step loop reads ``schedule``)
     shuttle_windows: dict[str, MarchSchedule] | None = None
-    #: a truck shuttle's planner again with only the given fortified passes charged at the
-    #: breakthrough rate (those its army has not broken open before its head gets there:
-    #: ``carried.Carried.carried``); None: not a shuttle
-    shuttle_replan: Callable[[tuple[FortifiedPass, ...]], Timetable | None] | None = None
+    #: a timetable planned before the run (a truck shuttle's, the ships') planned again with
+    #: only the given fortified passes charged at the breakthrough rate (those, or the parts
+    #: of those, its army has not broken open before its head gets there:
+    #: ``carried.Carried.carried``); None: neither
+    replan: Callable[[tuple[FortifiedPass, ...]], Timetable | None] | None = None
 
     @property
     def id(self) -> str:
@@ -401,15 +402,15 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
     front = army.front
     if route is None:  # carried by river ships or by rail: no route of its own
         tt = _carried_timetable(unit, army, flotillas, norms, options, notes)
-        fortified = ()
+        fortified, replan = (), None
         if tt is not None and tt.ok and fortified_regions and unit.movement == "river":
             # the rule is the same for a formation carried by ships: its river path is its
             # route, and it crosses a fortified depth on it at the breakthrough rate
             fortified = fortified_passes(
                 pd.DataFrame({"lon": tt.lon, "lat": tt.lat, "cum_km": tt.km}),
                 fortified_regions, unit)
-            tt = through_depths(tt, [(p.km_in, p.km_out) for p in fortified],
-                                breakthrough_km_per_day)
+            replan = partial(_ships_through, tt, breakthrough_km_per_day)
+            tt = replan(fortified)
         km = tt.km if tt is not None and tt.ok else np.zeros(1)
         lon = tt.lon if tt is not None and tt.ok else np.array([unit.start_lon])
         lat = tt.lat if tt is not None and tt.ok else np.array([unit.start_lat])
@@ -424,7 +425,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
             schedule={s: march_schedule_for(None, movement=unit.movement, season=s, front=front,
                                             column_length_km=0.0, mean_kmh=1.0)
                       for _, s in seasons},
-            objectives=objectives, timetable=tt, fortified=fortified,
+            objectives=objectives, timetable=tt, fortified=fortified, replan=replan,
         )
     cells = route[["row", "col"]].to_numpy(dtype=np.int64)
     # a formed formation's route begins on its parent's route, whose times and fuel are the
@@ -563,7 +564,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
         notes=(formed_note,) if formed_note else (),
         shuttle_window=foot_day[first] if shuttle is not None else None,
         shuttle_windows=dict(foot_day) if shuttle is not None else None,
-        shuttle_replan=replan,
+        replan=replan,
     )
 
 
@@ -775,9 +776,20 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
 
 def _shuttle_through(kw: Mapping, passes: tuple[FortifiedPass, ...]) -> Timetable | None:
     """The shuttle :func:`_shuttle` plans with the keywords ``kw``, with only ``passes``
-    charged at the breakthrough rate (``FormationPlan.shuttle_replan``); its notes dropped
+    charged at the breakthrough rate (``FormationPlan.replan``); its notes dropped
     (the run's are the first plan's)."""
     return _shuttle(notes=[], **{**kw, "fortified": passes})
+
+
+def _ships_through(tt: Timetable, rate_km_per_day: float,
+                   passes: Sequence[FortifiedPass]) -> Timetable:
+    """The ships' timetable ``tt`` (as sailed) crossing only ``passes`` at the breakthrough
+    rate (:func:`~logistics.advance.movement.through_depths`; ``FormationPlan.replan``): the
+    plan's with every pass of its river path, the step loop's again with those its head finds
+    broken open left out, or cut where it was when one opened (shuttledepth34: the ships kept
+    the rate through depths already open, where a marching or shuttled head goes on at its
+    own pace, ``rule.breakthrough.open_breach``)."""
+    return through_depths(tt, [(p.km_in, p.km_out) for p in passes], rate_km_per_day)
 
 
 def _objectives_on_path(u, km, lon, lat) -> tuple[tuple[float, str], ...]:

@@ -472,6 +472,32 @@ class Holds:
         p = fp.fortified[n]
         return depth_points(fp.km, fp.lon, fp.lat, p.km_in, p.km_out)
 
+    def open_at_entry(self, fid: str, n: int, t_h: float) -> bool:
+        """Whether a formation's head reaching its ``n``-th fortified pass at hour ``t_h``
+        crosses it at its own pace, no detachment: broken through by a formation of its army
+        (:meth:`own_through_h`), or another army's breach opens it here and that is the
+        quicker way (:meth:`through_from_h`). One rule whatever moves the head: a marching
+        head's stops (``stops.Stops.at_stops``) and a carried one's
+        (``carried.Carried.carried``: a shuttle's, the ships'), where the latter read
+        :meth:`breach_through_h` (another army's sideways opening even where not quicker)."""
+        p = self.fp[fid].fortified[n]
+        return min(self.own_through_h(fid, n)[0], self.through_from_h(
+            fid, n, p.km_in, t_h, self.alone_start_h(fid, n, t_h))) <= t_h + _EPS_S / 3600.0
+
+    def head_schedule(self, fid: str, t_h: float):
+        """The daily march window the formation's head keeps at hour ``t_h`` (the season's
+        then): a truck shuttle's men on foot's (``FormationPlan.shuttle_windows``: its trucks
+        and marchers keep it), else its column's (``FormationPlan.schedule``). Why
+        (shuttledepth34): the hour a head in a depth goes on at its own pace is when its
+        window opens (:meth:`through_from_h`); a shuttle's was read from its trucks' norm's
+        window, not the one its timetable keeps."""
+        fp = self.fp[fid]
+        season = self.season(t_h)
+        windows = getattr(fp, "shuttle_windows", None)
+        if windows and season in windows:
+            return windows[season]
+        return fp.schedule[season]
+
     def through_from_h(self, fid: str, n: int, s_km: float, t_h: float,
                        start_h: float) -> float:
         """Hour (at or after ``t_h``) from which a head at km ``s_km`` of its ``n``-th pass at
@@ -514,7 +540,7 @@ class Holds:
         out_h = self.own_pace_out_h(fid, s_at, p.km_out, at_h)
         if not math.isfinite(out_h):
             return False
-        sched = self.fp[fid].schedule[self.season(at_h)]
+        sched = self.head_schedule(fid, at_h)
         eps = _EPS_S / 3600.0
         no_halt = sched.moving_hours(self.c0 + at_h, self.c0 + out_h) >= out_h - at_h - eps
         return no_halt and out_h <= at_h + max(0.0, p.km_out - s_at) / kmh + eps
@@ -532,7 +558,7 @@ class Holds:
             if need <= 1e-9:
                 return t
             b = math.floor(t + 1e-9) + 1.0
-            sched = fp.schedule[self.season(t)]
+            sched = self.head_schedule(fid, t)
             window = sched.moving_hours(self.c0 + t, self.c0 + b)
             rate = 3600.0 * self.plan.speed_scale * sched.speed_factor((self.c0 + t) % 24.0)
             if window > 0 and window * rate >= need:

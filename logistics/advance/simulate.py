@@ -195,11 +195,13 @@ class _FState:
     day: dict = field(default_factory=dict)
     #: a timetable planned in the loop (a rail move), else None (the plan's, if any)
     timetable: object | None = None
-    #: a truck shuttle's timetable planned again in the loop when its head reached a depth
-    #: its army had broken open (None: the plan's), and the indices (``plan.fortified``) of
-    #: the depths it found open so (not charged at the rate: ``carried.Carried.carried``)
+    #: a timetable planned before the run (a truck shuttle's, the ships') planned again in
+    #: the loop when a depth opened for its head (None: the plan's), and, by the index
+    #: (``plan.fortified``) of each depth found open so, the km from which it was open for its
+    #: head (its ``km_in``: open when the head got there; charged at the rate only before
+    #: it: ``carried.Carried.carried``)
     replanned: object | None = None
-    open_depths: set = field(default_factory=set)
+    open_depths: dict = field(default_factory=dict)
     rail_tried_h: float = -math.inf
     #: men left at fortified regions by a formation whose men are not a vehicle class (a
     #: shuttle: its classes are its trucks, its men ride the timetable)
@@ -283,6 +285,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            ``breach_made``, ``breach_through_h``, ``own_through_h``,
                            ``own_opening``, ``own_lag``, ``own_entry``, ``pass_entry``,
                            ``depth_route``,
+                           ``open_at_entry``, ``head_schedule``,
                            ``through_from_h``, ``quicker_through``, ``own_pace_out_h``,
                            ``open_corridor_text``, ``breach_start_h``, ``alone_start_h``,
                            ``shared_at``, ``shared_text``,
@@ -694,7 +697,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         depth when the breach ahead comes out of it goes on at its own pace only when its
         column marches; until then it keeps crossing at the rate, round the clock as the
         breach's rate is (not slower for the breach being open)."""
-        sched = self.fp[fid].schedule[self.season(t_h)]
+        sched = self.head_schedule(fid, t_h)
         if sched.moving_hours_per_day <= 0:
             return math.inf
         c = self.c0 + t_h

@@ -27,7 +27,6 @@ from logistics.supply.delivery import Delivery
 __all__ = ["Stops", "depth_text"]
 
 _EPS_KM = 1e-6
-_EPS_S = 1e-3
 
 
 def depth_text(p, rate_km_per_day: float) -> str:
@@ -106,9 +105,7 @@ class Stops:
                 st.passes_done += 1
                 continue
             n = st.passes_done
-            if min(self.own_through_h(fid, n)[0], self.through_from_h(
-                    fid, n, p.km_in, t_h, self.alone_start_h(fid, n, t_h))) \
-                    <= t_h + _EPS_S / 3600.0:
+            if self.open_at_entry(fid, n, t_h):
                 # broken through by a formation of its army (or another army's breach opens
                 # it here, and that is the quicker way): crossed at its own pace
                 # (rule.breakthrough.open_breach), no second detachment
