@@ -208,9 +208,8 @@ FORTIFIED_OPEN = "through the open breach"
 FORTIFIED_OPEN_MEANS = ("crosses the depth at its own pace, leaving no detachment, once a "
                         "formation of its army breaking in (assault or besiege) has come out "
                         "of it (whatever its own crossing; one still behind the breach's head "
-                        "when it comes out goes on at its own pace from then; a formation on a "
-                        "timetable planned before the run, a shuttle's or the ships', keeps "
-                        "its rate)")
+                        "when it comes out goes on at its own pace from then, whatever moves "
+                        "it: marching, a truck shuttle or the ships)")
 
 #: The status of a track hour (and a day mostly) its head spends in a fortified depth,
 #: whichever the crossing (follow, assault or besiege) and whatever moves it (marching:
