@@ -87,7 +87,8 @@ def _night_shuttle(corridor, rate_km_per_day: float = float("inf"), *,
     unit = SimpleNamespace(**{**vars(plan.formations[0].unit), "movement": "truck_borne",
                               "start_h": 8.0, "men": 400, "lift_men": 100})
     fp = dataclasses.replace(plan.formations[0], timetable=tt, unit=unit,
-                             objectives=((60.0, "Hailar"),), shuttle_window=night, **changes)
+                             **{"objectives": ((60.0, "Hailar"),), "shuttle_window": night,
+                                **changes})
     return dataclasses.replace(plan, formations=(fp,)), fp
 
 
@@ -196,6 +197,23 @@ def test_a_truck_shuttle_goes_at_its_own_pace_through_a_depth_broken_open(corrid
     opened = r[(r["formation_id"] == shuttle.id) & (r["kind"] == "fortified region")]
     assert len(opened) == 1 and "breaker" in opened["name"].iloc[0]
     assert "at its own pace" in opened["name"].iloc[0]
+
+
+def test_an_objective_past_an_open_depth_is_timed_by_the_timetable_planned_again(corridor):
+    """shuttledepth34: a shuttle's head reaching a depth broken open (km 10, 20:48: the
+    breaker came out at 11:18) drives on on its timetable planned again, and an objective it
+    passes within that hour (km 12) is timed by the new timetable (its head from km 2.5 at
+    20:30 to km 15 at 21:00: 20:52:48); it was booked at the next hour's start, 21:00 (timed
+    before the timetable was planned again: the 36th Army's Otpor group at Hailar, 01:00 for
+    00:51)."""
+    plan, shuttle = _night_shuttle(corridor, rate_km_per_day=10.0,
+                                   fortified=(_depth(10.0, 20.0),), replan=_shuttle_replan,
+                                   objectives=((12.0, "Wuchagou"), (60.0, "Hailar")))
+    plan = dataclasses.replace(plan, formations=(_breaker(corridor, 12.0), shuttle),
+                               priority=("breaker", shuttle.id))
+    r = simulate_army(plan).reached
+    got = r[(r["formation_id"] == shuttle.id) & (r["name"] == "Wuchagou")]["time"]
+    assert list(got) == [pd.Timestamp("1945-08-09 20:52:48")]
 
 
 def _breaker(corridor, km_out: float):
