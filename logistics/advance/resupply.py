@@ -450,9 +450,10 @@ class Resupply:
     def dispatch(self, t_h: float) -> None:
         """Send every convoy back at its railhead to the army: a column's convoy is timed to
         the head of the first formation in priority order that still needs fuel (less what
-        the columns sent before it bring), and its load is shared out, in priority order from
-        that formation on, among the formations the convoys serve (what they lack), then the
-        reserve: the army's one account ("forward detachments first, then the main bodies").
+        the columns sent before it bring) and that it is free to load for (:meth:`aim`), and
+        its load is shared out, in priority order, among the formations the convoys serve
+        (what they lack), then the reserve: the army's one account ("forward detachments
+        first, then the main bodies").
         Each formation gets its share when its trucks reach it (:meth:`stops`: the convoy as
         it passes one on its way, :meth:`on_the_way`; a part of its trucks sent straight to
         one off it); what is left is unloaded at the first, and what that one does not take
@@ -574,7 +575,9 @@ class Resupply:
             # then the reserve's room, less what is already on the road for it
             shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
             self.reserve_en_route_l += shares[RESERVE]
-            way = [fid for fid in reach if self.on_the_way(fid, where, n)]
+            # unloaded at ``where`` with its share, the rest handed to the others on its way
+            way = sorted((fid for fid in reach if self.on_the_way(fid, where, n)),
+                         key=lambda fid: fid != where)
             if key == RESERVE:
                 d = replace(d, note=f"{d.note}; for the army's reserve" + (
                     f", with {where}" if where == self.reserve_at() else ""))
@@ -599,8 +602,8 @@ class Resupply:
             ) -> tuple[str, list[str], str] | None:
         """(the formation a convoy sent now is timed to, the formations its load serves in
         order, whose load it is: that formation's id or :data:`RESERVE`): the first of
-        ``served`` (priority order) that wants fuel, its load serving every one of ``served``
-        from it on (wrapping round), then the reserve (:meth:`send`); else, when the reserve
+        ``served`` (priority order) that wants fuel, its load serving ``served`` in priority
+        order, then the reserve (:meth:`send`); else, when the reserve
         has room nothing on the road fills and a formation still advances, the reserve's load,
         serving ``served`` in priority order, then the reserve, and timed to its first taker:
         the first of them still short of fuel (its own load on the road), else where the
@@ -616,6 +619,20 @@ class Resupply:
         :meth:`lead_h`): a formation wants fuel when it will lack it by then
         (:meth:`wants_fuel`); None: its lack now. The one rule for trucks and ships
         (:meth:`dispatch`).
+
+        Every load is shared in priority order, whoever it is timed to: the army's one account
+        (``fuel.priority``, "forward detachments first, then the main bodies",
+        [NEBOLSIN-2015]). Each formation's want nets out what is on the road for it
+        (:func:`want_at_one`), so one that its own load fills takes none of it. Why: shared from
+        the formation it was timed to on, wrapping round, a load timed to a lower formation
+        while a higher one's own load was on the road (short: too few trucks at the railhead)
+        gave the lower its whole want first (the 15th Army's rifle divisions took 88 kL while
+        its empty tank brigades got the rest 10 h later). It stays timed to the formation it
+        is keyed to (chosen: the one it leaves for, short and the column free for it; its next
+        load waits for this one's arrival there, :meth:`TruckColumn.next_h
+        <logistics.supply.trucks.TruckColumn.next_h>`); a higher formation takes its share at
+        its own hour, the convoy passing it or trucks split off for it (:meth:`stops`), so
+        the whole convoy is not drawn onto its leg for what may be a small share.
 
         The reserve is a destination of its own (assumed: it is the army's fuel on its own
         transport, ``fuel.carried_refills``, the mobile sections of the army's fuel depots the
@@ -669,8 +686,7 @@ class Resupply:
                           if len(self.fp[fid].cells) and (reachable is None or reachable(fid))),
                          None)
             return None if where is None else (where, ok, RESERVE)
-        k = ok.index(where)
-        return (where, ok[k:] + ok[:k], key) if len(self.fp[where].cells) else None
+        return (where, ok, key) if len(self.fp[where].cells) else None
 
     def cell_of(self, fid: str) -> int:
         """The index (``plan.cell_index``, a truck leg's argument) of the route cell of the
