@@ -51,3 +51,27 @@ def test_a_convoy_timed_to_a_lower_formation_serves_a_higher_one_short_with_its_
     (other,) = [d for d in new if d is not first]
     assert (other.formation_id, other.litres) == ("near", pytest.approx(1500.0))
     assert RESERVE not in {d.formation_id for d in new}
+
+
+def test_a_load_the_higher_formations_take_whole_does_not_hold_the_next_for_its_own(corridor):
+    """The same army with only 2 trucks back at +1 h (1,000 L): "near" still lacks 1,500 L,
+    so it takes the whole load keyed to "corridor". Nothing is on the road for "corridor":
+    the column's next load for it need not wait for this one's arrival (+3 h,
+    TruckColumn.next_h), it may leave when trucks are back. Without the release, "corridor"
+    waited a whole drive-out for a load that brought it nothing."""
+    from logistics.advance.simulate import _Loop
+
+    plan = dataclasses.replace(_near_and_far(corridor, (truck_column(3, payload_l=500.0),)),
+                               reserve_l={"diesel": 0.0}, reserve_capacity_l={"diesel": 0.0})
+    loop = _Loop(plan, 0)
+    col = loop.trucks[0]
+    col.split_off(0, 2, 1.0)
+    for fid in ("near", "corridor"):
+        for e in loop.state[fid].elements:
+            e.tanks[:] = 0.0
+    loop.dispatch(0.0)
+    loop.dispatch(1.0)
+    assert loop.state["near"].en_route_l == pytest.approx(1500.0)
+    assert loop.state["corridor"].en_route_l == pytest.approx(0.0)
+    assert col.next_h(0, "corridor") <= 1.0  # free for it as soon as trucks are back
+    assert col.next_h(0, "near") == pytest.approx(2.0)  # its own first load holds it

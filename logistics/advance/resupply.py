@@ -542,7 +542,10 @@ class Resupply:
         <logistics.supply.trucks.TruckColumn.next_h>`: ``where``, or :data:`RESERVE`,
         :meth:`aim`); each load's expected shares are booked as on the road, and each
         formation's share reaches it at its own hour, the reserve's at its carrier's
-        (:meth:`stops`)."""
+        (:meth:`stops`). A load whose shares leave nothing for the formation it is keyed to
+        (those before it in priority took it all, :meth:`aim`) does not hold that formation's
+        next load: nothing is on the road for it (else it waited a whole drive-out for a load
+        that brought it nothing)."""
         col, fp, e = self.trucks[n], self.fp[where], self.lead(where)
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
         room = max(reserve_room - self.reserve_en_route_l, 0.0)
@@ -562,6 +565,8 @@ class Resupply:
             return sum(want_at_one(self, fid, self.burn_ahead_l(fid, t_h, at_h(fid, h)))
                        for fid in reach) + room
 
+        last = col.due.get(key)  # the column's last load keyed so, before this one
+        keyed_l = 0.0  # litres of the loads sent now for the formation they are keyed to
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
                               wanted_l=want_at(0.0), ferried=ferried, flotilla=bool(fp.ferry_by),
@@ -572,6 +577,7 @@ class Resupply:
                     self, fid, self.burn_ahead_l(fid, t_h, at_h(fid, d.time_h - t_h))))
                 self.state[fid].en_route_l += shares[fid]
                 left -= shares[fid]
+            keyed_l += shares.get(key, 0.0)
             # then the reserve's room, less what is already on the road for it
             shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
             self.reserve_en_route_l += shares[RESERVE]
@@ -593,6 +599,13 @@ class Resupply:
             for other in others:
                 self.expected[id(other)] = {other.formation_id: other.litres}
                 self._push(other)
+        if key != RESERVE and key in col.due and keyed_l <= 1.0 and col.due[key] is not last:
+            # the formations before it took all of it: nothing is on the road for the one it
+            # is keyed to, so its next load does not wait for this one (TruckColumn.next_h)
+            if last is None:
+                del col.due[key]
+            else:
+                col.due[key] = last
         if col.blocked:  # the day's record says why this column delivered nothing
             self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
 
@@ -632,7 +645,8 @@ class Resupply:
         load waits for this one's arrival there, :meth:`TruckColumn.next_h
         <logistics.supply.trucks.TruckColumn.next_h>`); a higher formation takes its share at
         its own hour, the convoy passing it or trucks split off for it (:meth:`stops`), so
-        the whole convoy is not drawn onto its leg for what may be a small share.
+        the whole convoy is not drawn onto its leg for what may be a small share; one that
+        leaves the keyed formation nothing does not hold its next load (:meth:`send`).
 
         The reserve is a destination of its own (assumed: it is the army's fuel on its own
         transport, ``fuel.carried_refills``, the mobile sections of the army's fuel depots the
