@@ -13,6 +13,23 @@ from tests.test_advance import truck_column
 from tests.test_convoy_priority import _near_and_far
 
 
+def _both_empty(corridor, trucks: int, back: int):
+    """The army's step loop with ``trucks`` trucks of 500 L, ``back`` of them away until +1 h,
+    no reserve, both formations empty (2,000 L short each), after its dispatch at 00:00 (the
+    one truck left goes for "near") and at +1 h (the ``back`` trucks)."""
+    from logistics.advance.simulate import _Loop
+
+    plan = dataclasses.replace(_near_and_far(corridor, (truck_column(trucks, payload_l=500.0),)),
+                               reserve_l={"diesel": 0.0}, reserve_capacity_l={"diesel": 0.0})
+    loop = _Loop(plan, 0)
+    loop.trucks[0].split_off(0, back, 1.0)
+    for fid in ("near", "corridor"):
+        for e in loop.state[fid].elements:
+            e.tanks[:] = 0.0
+    loop.dispatch(0.0)
+    return loop
+
+
 def test_a_convoy_timed_to_a_lower_formation_serves_a_higher_one_short_with_its_own_on_the_road(
         corridor):
     """5 trucks of 500 L, no reserve. Both formations empty (2,000 L short each). At 00:00
@@ -23,17 +40,9 @@ def test_a_convoy_timed_to_a_lower_formation_serves_a_higher_one_short_with_its_
     1,500 L, "corridor" the 500 L left. On main the load was shared from "corridor" on,
     wrapping round: "corridor" took all 2,000 L and "near" none."""
     from logistics.advance.resupply import RESERVE
-    from logistics.advance.simulate import _Loop
 
-    plan = dataclasses.replace(_near_and_far(corridor, (truck_column(5, payload_l=500.0),)),
-                               reserve_l={"diesel": 0.0}, reserve_capacity_l={"diesel": 0.0})
-    loop = _Loop(plan, 0)
+    loop = _both_empty(corridor, 5, 4)
     col = loop.trucks[0]
-    col.split_off(0, 4, 1.0)
-    for fid in ("near", "corridor"):
-        for e in loop.state[fid].elements:
-            e.tanks[:] = 0.0
-    loop.dispatch(0.0)
     assert loop.state["near"].en_route_l == pytest.approx(500.0)
     assert not col.free("near", 1.0) and col.free("corridor", 1.0)
     assert loop.aim(1.0, ["near", "corridor"], free=lambda k: col.free(k, 1.0)) == \
@@ -59,17 +68,8 @@ def test_a_load_the_higher_formations_take_whole_does_not_hold_the_next_for_its_
     the column's next load for it need not wait for this one's arrival (+3 h,
     TruckColumn.next_h), it may leave when trucks are back. Without the release, "corridor"
     waited a whole drive-out for a load that brought it nothing."""
-    from logistics.advance.simulate import _Loop
-
-    plan = dataclasses.replace(_near_and_far(corridor, (truck_column(3, payload_l=500.0),)),
-                               reserve_l={"diesel": 0.0}, reserve_capacity_l={"diesel": 0.0})
-    loop = _Loop(plan, 0)
+    loop = _both_empty(corridor, 3, 2)
     col = loop.trucks[0]
-    col.split_off(0, 2, 1.0)
-    for fid in ("near", "corridor"):
-        for e in loop.state[fid].elements:
-            e.tanks[:] = 0.0
-    loop.dispatch(0.0)
     loop.dispatch(1.0)
     assert loop.state["near"].en_route_l == pytest.approx(1500.0)
     assert loop.state["corridor"].en_route_l == pytest.approx(0.0)
