@@ -639,10 +639,11 @@ class Resupply:
         (:func:`want_at_one`), so one that its own load fills takes none of it. Why: shared from
         the formation it was timed to on, wrapping round, a load timed to a lower formation
         while a higher one's own load was on the road (short: too few trucks at the railhead)
-        gave the lower its whole want first (the 15th Army's rifle divisions took 88 kL while
-        its empty tank brigades got the rest 10 h later). It stays timed to the formation it
-        is keyed to (chosen: the one it leaves for, short and the column free for it; its next
-        load waits for this one's arrival there, :meth:`TruckColumn.next_h
+        gave the lower its whole want first (in `logistics run configs/`, of the 15th Army's
+        16 Aug load keyed to its rifle divisions, they took 88 kL and its empty tank brigades,
+        10 h beyond them, the 98 kL left; now 37 kL and 140 kL). It stays timed to the
+        formation it is keyed to (chosen: the one it leaves for, short and the column free for
+        it; its next load waits for this one's arrival there, :meth:`TruckColumn.next_h
         <logistics.supply.trucks.TruckColumn.next_h>`); a higher formation takes its share at
         its own hour, the convoy passing it or trucks split off for it (:meth:`stops`), so
         the whole convoy is not drawn onto its leg for what may be a small share; one that
