@@ -456,9 +456,9 @@ class Resupply:
         first, then the main bodies").
         Each formation gets its share when its trucks reach it (:meth:`stops`: the convoy as
         it passes one on its way, :meth:`on_the_way`; a part of its trucks sent straight to
-        one off it); what is left is unloaded at the first, and what that one does not take
-        is handed back to the others on its way (at the same hour, a named simplification:
-        the convoy drives back by them), then the reserve. A column is sent only while the
+        one off it); what is left is unloaded at the one it is timed to, and what that one
+        does not take is handed back to the others on its way (at the same hour, a named
+        simplification: the convoy drives back by them), then the reserve. A column is sent only while the
         army wants fuel that nothing on the road brings yet (the formations' lack and the
         reserve's room, less the loads already sent for them): a ready convoy nobody wants
         waits at its railhead. The ships of a river supply source (columns of kind ``river``)
