@@ -458,10 +458,10 @@ class Resupply:
         it passes one on its way, :meth:`on_the_way`; a part of its trucks sent straight to
         one off it); what is left is unloaded at the one it is timed to, and what that one
         does not take is handed back to the others on its way (at the same hour, a named
-        simplification: the convoy drives back by them), then the reserve. A column is sent only while the
-        army wants fuel that nothing on the road brings yet (the formations' lack and the
-        reserve's room, less the loads already sent for them): a ready convoy nobody wants
-        waits at its railhead. The ships of a river supply source (columns of kind ``river``)
+        simplification: the convoy drives back by them), then the reserve. A column is sent
+        only while the army wants fuel that nothing on the road brings yet (the formations'
+        lack and the reserve's room, less the loads already sent for them): a ready convoy
+        nobody wants waits at its railhead. The ships of a river supply source (columns of kind ``river``)
         are sent after the trucks, by the same rule, among the formations their ships reach
         (:meth:`dispatch_river`): they add to the trucks' schedule (no source says which went
         first; sent first, a boat's small load took the first want and held the first truck
