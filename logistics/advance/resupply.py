@@ -461,11 +461,11 @@ class Resupply:
         simplification: the convoy drives back by them), then the reserve. A column is sent
         only while the army wants fuel that nothing on the road brings yet (the formations'
         lack and the reserve's room, less the loads already sent for them): a ready convoy
-        nobody wants waits at its railhead. The ships of a river supply source (columns of kind ``river``)
-        are sent after the trucks, by the same rule, among the formations their ships reach
-        (:meth:`dispatch_river`): they add to the trucks' schedule (no source says which went
-        first; sent first, a boat's small load took the first want and held the first truck
-        convoy back 12 h in the 15th Army)."""
+        nobody wants waits at its railhead. The ships of a river supply source (columns of
+        kind ``river``) are sent after the trucks, by the same rule, among the formations their
+        ships reach (:meth:`dispatch_river`): they add to the trucks' schedule (no source says
+        which went first; sent first, a boat's small load took the first want and held the
+        first truck convoy back 12 h in the 15th Army)."""
         self.note_burn(t_h)
         if not self.trucks:
             return
