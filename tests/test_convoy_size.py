@@ -145,8 +145,9 @@ def test_a_formations_next_load_waits_for_its_last_the_others_leave_with_the_tru
 def test_a_convoy_is_timed_to_the_first_formation_its_column_is_free_to_send_to(corridor):
     """Resupply.aim with ``free`` (what dispatch_trucks passes: TruckColumn.free): with a
     load for "near" on the road, the convoy is timed to "corridor", the next that wants fuel,
-    and its load is shared from it on (then "near"); None when neither is free and the
-    reserve has no room. On main aim timed it to "near" and the column sent nothing."""
+    and its load is shared in priority order ("near" first: tests/test_share_priority.py);
+    None when neither is free and the reserve has no room. On main aim timed it to "near" and
+    the column sent nothing."""
     from logistics.advance.simulate import _Loop
     from tests.test_convoy_priority import _near_and_far
 
@@ -156,7 +157,7 @@ def test_a_convoy_is_timed_to_the_first_formation_its_column_is_free_to_send_to(
             e.tanks[:] = 0.0
     served = ["near", "corridor"]
     assert loop.aim(0.0, served, free=lambda k: k != "near") == \
-        ("corridor", ["corridor", "near"], "corridor")
+        ("corridor", ["near", "corridor"], "corridor")
     assert loop.aim(0.0, served, free=lambda k: False) is None
 
 

@@ -450,21 +450,22 @@ class Resupply:
     def dispatch(self, t_h: float) -> None:
         """Send every convoy back at its railhead to the army: a column's convoy is timed to
         the head of the first formation in priority order that still needs fuel (less what
-        the columns sent before it bring), and its load is shared out, in priority order from
-        that formation on, among the formations the convoys serve (what they lack), then the
-        reserve: the army's one account ("forward detachments first, then the main bodies").
+        the columns sent before it bring) and that it is free to load for (:meth:`aim`), and
+        its load is shared out, in priority order, among the formations the convoys serve
+        (what they lack), then the reserve: the army's one account ("forward detachments
+        first, then the main bodies").
         Each formation gets its share when its trucks reach it (:meth:`stops`: the convoy as
         it passes one on its way, :meth:`on_the_way`; a part of its trucks sent straight to
-        one off it); what is left is unloaded at the first, and what that one does not take
-        is handed back to the others on its way (at the same hour, a named simplification:
-        the convoy drives back by them), then the reserve. A column is sent only while the
-        army wants fuel that nothing on the road brings yet (the formations' lack and the
-        reserve's room, less the loads already sent for them): a ready convoy nobody wants
-        waits at its railhead. The ships of a river supply source (columns of kind ``river``)
-        are sent after the trucks, by the same rule, among the formations their ships reach
-        (:meth:`dispatch_river`): they add to the trucks' schedule (no source says which went
-        first; sent first, a boat's small load took the first want and held the first truck
-        convoy back 12 h in the 15th Army)."""
+        one off it); what is left is unloaded at the one it is timed to, and what that one
+        does not take is handed back to the others on its way (at the same hour, a named
+        simplification: the convoy drives back by them), then the reserve. A column is sent
+        only while the army wants fuel that nothing on the road brings yet (the formations'
+        lack and the reserve's room, less the loads already sent for them): a ready convoy
+        nobody wants waits at its railhead. The ships of a river supply source (columns of
+        kind ``river``) are sent after the trucks, by the same rule, among the formations their
+        ships reach (:meth:`dispatch_river`): they add to the trucks' schedule (no source says
+        which went first; sent first, a boat's small load took the first want and held the
+        first truck convoy back 12 h in the 15th Army)."""
         self.note_burn(t_h)
         if not self.trucks:
             return
@@ -541,7 +542,10 @@ class Resupply:
         <logistics.supply.trucks.TruckColumn.next_h>`: ``where``, or :data:`RESERVE`,
         :meth:`aim`); each load's expected shares are booked as on the road, and each
         formation's share reaches it at its own hour, the reserve's at its carrier's
-        (:meth:`stops`)."""
+        (:meth:`stops`). A load whose shares leave nothing for the formation it is keyed to
+        (those before it in priority took it all, :meth:`aim`) does not hold that formation's
+        next load: nothing is on the road for it (else it waited a whole drive-out for a load
+        that brought it nothing)."""
         col, fp, e = self.trucks[n], self.fp[where], self.lead(where)
         ships = col.kind == "river"  # a sailing: no land speed scale, no ferrying
         room = max(reserve_room - self.reserve_en_route_l, 0.0)
@@ -561,6 +565,8 @@ class Resupply:
             return sum(want_at_one(self, fid, self.burn_ahead_l(fid, t_h, at_h(fid, h)))
                        for fid in reach) + room
 
+        last = col.due.get(key)  # the column's last load keyed so, before this one
+        keyed_l = 0.0  # litres of the loads sent now for the formation they are keyed to
         for d in col.dispatch(t_h, self.cell_of(where), self.season(t_h), self.rng,
                               1.0 if ships else self.plan.speed_scale, self.plan.fuel_scale,
                               wanted_l=want_at(0.0), ferried=ferried, flotilla=bool(fp.ferry_by),
@@ -571,10 +577,13 @@ class Resupply:
                     self, fid, self.burn_ahead_l(fid, t_h, at_h(fid, d.time_h - t_h))))
                 self.state[fid].en_route_l += shares[fid]
                 left -= shares[fid]
+            keyed_l += shares.get(key, 0.0)
             # then the reserve's room, less what is already on the road for it
             shares[RESERVE] = min(left, max(reserve_room - self.reserve_en_route_l, 0.0))
             self.reserve_en_route_l += shares[RESERVE]
-            way = [fid for fid in reach if self.on_the_way(fid, where, n)]
+            # unloaded at ``where`` with its share, the rest handed to the others on its way
+            way = sorted((fid for fid in reach if self.on_the_way(fid, where, n)),
+                         key=lambda fid: fid != where)
             if key == RESERVE:
                 d = replace(d, note=f"{d.note}; for the army's reserve" + (
                     f", with {where}" if where == self.reserve_at() else ""))
@@ -590,6 +599,13 @@ class Resupply:
             for other in others:
                 self.expected[id(other)] = {other.formation_id: other.litres}
                 self._push(other)
+        if key != RESERVE and key in col.due and keyed_l <= 1.0 and col.due[key] is not last:
+            # the formations before it took all of it: nothing is on the road for the one it
+            # is keyed to, so its next load does not wait for this one (TruckColumn.next_h)
+            if last is None:
+                del col.due[key]
+            else:
+                col.due[key] = last
         if col.blocked:  # the day's record says why this column delivered nothing
             self.army_day["blocked"][col.name] = f"{col.name}: {col.blocked} (km {e.s:.0f})"
 
@@ -599,8 +615,8 @@ class Resupply:
             ) -> tuple[str, list[str], str] | None:
         """(the formation a convoy sent now is timed to, the formations its load serves in
         order, whose load it is: that formation's id or :data:`RESERVE`): the first of
-        ``served`` (priority order) that wants fuel, its load serving every one of ``served``
-        from it on (wrapping round), then the reserve (:meth:`send`); else, when the reserve
+        ``served`` (priority order) that wants fuel, its load serving ``served`` in priority
+        order, then the reserve (:meth:`send`); else, when the reserve
         has room nothing on the road fills and a formation still advances, the reserve's load,
         serving ``served`` in priority order, then the reserve, and timed to its first taker:
         the first of them still short of fuel (its own load on the road), else where the
@@ -616,6 +632,22 @@ class Resupply:
         :meth:`lead_h`): a formation wants fuel when it will lack it by then
         (:meth:`wants_fuel`); None: its lack now. The one rule for trucks and ships
         (:meth:`dispatch`).
+
+        Every load is shared in priority order, whoever it is timed to: the army's one account
+        (``fuel.priority``, "forward detachments first, then the main bodies",
+        [NEBOLSIN-2015]). Each formation's want nets out what is on the road for it
+        (:func:`want_at_one`), so one that its own load fills takes none of it. Why: shared from
+        the formation it was timed to on, wrapping round, a load timed to a lower formation
+        while a higher one's own load was on the road (short: too few trucks at the railhead)
+        gave the lower its whole want first (in `logistics run configs/`, of the 15th Army's
+        16 Aug load keyed to its rifle divisions, they took 88 kL and its empty tank brigades,
+        10 h beyond them, the 98 kL left; now 37 kL and 140 kL). It stays timed to the
+        formation it is keyed to (chosen: the one it leaves for, short and the column free for
+        it; its next load waits for this one's arrival there, :meth:`TruckColumn.next_h
+        <logistics.supply.trucks.TruckColumn.next_h>`); a higher formation takes its share at
+        its own hour, the convoy passing it or trucks split off for it (:meth:`stops`), so
+        the whole convoy is not drawn onto its leg for what may be a small share; one that
+        leaves the keyed formation nothing does not hold its next load (:meth:`send`).
 
         The reserve is a destination of its own (assumed: it is the army's fuel on its own
         transport, ``fuel.carried_refills``, the mobile sections of the army's fuel depots the
@@ -669,8 +701,7 @@ class Resupply:
                           if len(self.fp[fid].cells) and (reachable is None or reachable(fid))),
                          None)
             return None if where is None else (where, ok, RESERVE)
-        k = ok.index(where)
-        return (where, ok[k:] + ok[:k], key) if len(self.fp[where].cells) else None
+        return (where, ok, key) if len(self.fp[where].cells) else None
 
     def cell_of(self, fid: str) -> int:
         """The index (``plan.cell_index``, a truck leg's argument) of the route cell of the

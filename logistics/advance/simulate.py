@@ -10,7 +10,7 @@ One step is one clock hour (the first starts at H-hour). In each step:
 2. every truck convoy back at its railhead is sent to the army: its legs are timed by the cost
    engine to the head of the first formation in ``fuel.priority`` whose tanks, less what is
    already on its way, are not full, and on arrival its load is shared out in priority order
-   from that formation on among every formation the convoys serve (marching ones and shuttles),
+   among every formation the convoys serve (marching ones and shuttles),
    then the reserve; only what fits nowhere goes back
    (:meth:`~logistics.advance.resupply.Resupply.dispatch`);
 3. the elements move, formations in priority order (so the reserve serves them in that order;
