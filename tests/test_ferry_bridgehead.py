@@ -449,3 +449,27 @@ def test_the_landed_head_crosses_the_water_it_was_ferried_over_in_no_time(corrid
     assert t["cum_km"] == tp["cum_km"] == pytest.approx(RIVER_KM + BOUND_KM)
     assert (t["lon"], t["lat"]) == pytest.approx((tp["lon"], tp["lat"]))
     assert t["fuel_l"] - tp["fuel_l"] == pytest.approx(60.0)
+
+
+def test_the_bridgehead_is_measured_from_the_far_bank_of_wide_water(corridor):
+    """ferry34: the river at km 10 is 12 km of opened water (steps 11-22 carried, its far
+    bank at km 22: ``CrossingStop.far_km``). Taken at 06:30 for 30 h, the landed head crosses
+    the water in no time and holds the bridgehead 35 km beyond the far bank, km 57, until all
+    of it is across (10 Aug 12:30): a bridgehead is land beyond the river. On main the bound
+    was 35 km from the near bank, km 45: 23 km of land, short by the water's width."""
+    from logistics.advance.formation_plan import _not_marched, ferried_water_steps
+
+    plain = _army(corridor, [("fd", 30.0)])
+    fp = plain.formations[0]
+    steps = tuple(range(11, 23))
+    c = replace(fp.crossings[0], water_km=12.0, water_steps=steps, far_km=22.0)
+    carried = ferried_water_steps([c], len(fp.km), fp.ferry_by, fp.own_means_h)
+    fp = replace(fp, crossings=(c,), step_time_s=_not_marched(fp.step_time_s, carried),
+                 step_fuel_l=_not_marched(fp.step_fuel_l, carried))
+    r = simulate_army(replace(plain, formations=(fp,)))
+    t = _track(r, "fd")
+    assert t.loc[H0 + timedelta(hours=7), "cum_km"] == pytest.approx(32.0)
+    assert _farthest_before_km(r, "fd", 36.5) == pytest.approx(22.0 + BOUND_KM)
+    assert t.loc[H0 + timedelta(hours=10), "status"] == "carried"
+    note = r.reached[(r.reached["kind"] == "ferry")]["name"].iloc[0]
+    assert f"within {BOUND_KM:g} km of the far bank" in note

@@ -257,15 +257,34 @@ def test_a_ferrying_takes_longer_and_lands_later_across_wider_water():
     assert first_landing_h() == pytest.approx(1.5 / 75 ** 0.5 + 1.0)
 
 
+def test_a_ferrying_s_time_has_no_cliff_at_the_assumed_channel():
+    """ferry34: no step at the channel's 1.5 km: water just under it (the 15th Army's 1.49
+    km) is timed as the channel, just over it a hair longer; the factor and the first landing
+    rise with the water continuously (a kink, the channel a floor: the least a ferry crosses
+    in the flood), never fall."""
+    from logistics.network.river import crossing_time_factor, first_landing_h
+
+    ws = np.linspace(0.0, 4.0, 4001)
+    f = np.array([crossing_time_factor(w) for w in ws])
+    land = np.array([first_landing_h(w) for w in ws])
+    for v in (f, land):
+        assert (np.diff(v) >= 0.0).all() and np.abs(np.diff(v)).max() < 1e-3
+    assert crossing_time_factor(1.49) == crossing_time_factor(1.5) == 1.0
+    assert crossing_time_factor(1.51) - 1.0 == pytest.approx(
+        crossing_time_factor(2.5) - crossing_time_factor(2.49), rel=1e-6)
+
+
 def test_the_water_a_ferried_formation_crosses_is_carried_not_marched(box_terrain):
     """ferrywide33: a route due south across the opened 3-cell water band at column 60 (rows
     26 to 36, 1 km steps; the crossing starts at row 29, index 3): its steps into rows 30,
-    31, 32 (indices 4, 5, 6) are the water the ferry carries a ferried formation over
-    (``CrossingStop.water_steps``), and its plan's step times and litres are 0 there
-    (formation_plan.py ``ferried_water_steps``, ``_not_marched``); the crossing's own step
-    (the cost engine's crossing price) is kept. A formation not ferried there (no brigade,
-    not on the frontier) marches it. On main the landed head marched the water at land pace
-    and burned fuel on it."""
+    31, 32 and out onto row 33 (indices 4 to 7) are the water the ferry carries a ferried
+    formation over (``CrossingStop.water_steps``), its plan's step times and litres 0 on the
+    steps within the water, half on the steps into and out of it (half of each on a bank's
+    cell, ferry34: as the cost engine weighs a step's two cells) (formation_plan.py
+    ``ferried_water_steps``, ``_not_marched``); the crossing's own step (the cost engine's
+    crossing price) is kept. A formation not ferried there (no brigade, not on the frontier)
+    marches it. On main the landed head marched the water at land pace and burned fuel on
+    it."""
     import pandas as pd
 
     from logistics.advance.formation_plan import _crossings, _not_marched, ferried_water_steps
@@ -279,24 +298,30 @@ def test_the_water_a_ferried_formation_crosses_is_carried_not_marched(box_terrai
                         "cum_km": np.arange(len(rows), dtype=float)})
     (c,) = [c for c in _crossings(seg, out, "t-34-85", "dry", CostModels())
             if c.river_class == int(RiverClass.MAJOR)]
-    assert c.km == 3.0 and c.water_km == pytest.approx(3.0) and c.water_steps == (4, 5, 6)
+    assert c.km == 3.0 and c.water_km == pytest.approx(3.0) and c.water_steps == (4, 5, 6, 7)
+    assert c.far_km == 7.0  # the far bank's line: the bridgehead starts there (ferry34)
     carried = ferried_water_steps([c], len(rows), "bde", float("inf"))
-    assert np.flatnonzero(carried).tolist() == [4, 5, 6]
+    assert carried[[4, 5, 6, 7]].tolist() == [0.5, 1.0, 1.0, 0.5]
+    assert np.flatnonzero(carried).tolist() == [4, 5, 6, 7]
     assert not ferried_water_steps([c], len(rows), None, float("inf")).any()
     times = _not_marched({"dry": np.ones((2, len(rows)))}, carried)["dry"]
-    assert (times[:, [4, 5, 6]] == 0.0).all() and (times[:, :4] == 1.0).all() \
-        and (times[:, 7:] == 1.0).all()
+    assert (times[:, [5, 6]] == 0.0).all() and (times[:, [4, 7]] == 0.5).all() \
+        and (times[:, :4] == 1.0).all() and (times[:, 8:] == 1.0).all()
 
 
 def test_a_knights_move_over_opened_water_counts_the_water_it_jumps(box_terrain):
     """knightwater33: a route south down column 60 across the opened band (rows 30-32, banked
     by major-river lines at rows 29 and 33) that jumps row 32 with a knight's move from
     (31, 60) to (33, 61) (sqrt(5) km; the two cells beside it, (32, 60) and (32, 61), are
-    water, its landing cell the bank's line). The cost engine weighs the cells a knight's
-    move enters alike (cost/kernel.py ``_crossed_cells``), so two thirds of that step are
-    water: 1 + 1 + 2 sqrt(5) / 3 = 3.491 km, not the 2 km of the cells it lands on (main
-    counted only those, and the ferried formation marched the jumped water). Ferried, the
-    formation is carried over that share of the step: its time there is a third of it."""
+    water, its landing cell the bank's line). The cost engine weighs the four cells a
+    knight's move passes alike (cost/kernel.py ``_crossed_cells``: p, the two beside it, q),
+    so three quarters of that step are water, and half of the step from the bank's line into
+    the band (ferry34: the engine's halves, the exact lengths over the band's rows 29.5 to
+    32.5): 0.5 + 1 + 3 sqrt(5) / 4 = 3.177 km, not the 2 km of the cells it lands on (main
+    before knightwater33 counted only those, and the ferried formation marched the jumped
+    water), nor 1 + 1 + 2 sqrt(5) / 3 = 3.491 (knightwater33's thirds, p left out). Ferried,
+    the formation is carried over that share of each step: its time there is a quarter of
+    the knight's move, half of the step into the band."""
     import pandas as pd
 
     from logistics.advance.ferry_sites import crossing_water_km
@@ -308,7 +333,7 @@ def test_a_knights_move_over_opened_water_counts_the_water_it_jumps(box_terrain)
     cells = np.array([(27, 60), (28, 60), (29, 60), (30, 60), (31, 60), (33, 61), (34, 61),
                       (35, 61)])
     kms = np.r_[0.0, np.cumsum(np.hypot(*np.diff(cells, axis=0).T))]
-    want = 2.0 + 2.0 * 5 ** 0.5 / 3.0
+    want = 1.5 + 3.0 * 5 ** 0.5 / 4.0
     assert crossing_water_km(out, cells, kms, 2) == pytest.approx(want)
     ll = np.array([_lonlat(out, r, c) for r, c in cells])
     seg = pd.DataFrame({"row": cells[:, 0], "col": cells[:, 1], "lon": ll[:, 0],
@@ -318,7 +343,47 @@ def test_a_knights_move_over_opened_water_counts_the_water_it_jumps(box_terrain)
     assert c.km == 2.0 and c.water_km == pytest.approx(want)
     assert c.water_steps == (3, 4, 5)
     carried = ferried_water_steps([c], len(cells), "bde", float("inf"))
-    assert carried[[3, 4]].tolist() == [1.0, 1.0] and carried[5] == pytest.approx(2.0 / 3.0)
+    assert carried[[3, 4, 5]].tolist() == [0.5, 1.0, 0.75]
     times = _not_marched({"dry": np.ones((2, len(cells)))}, carried)["dry"]
-    assert (times[:, [3, 4]] == 0.0).all() and times[:, 5] == pytest.approx(1.0 / 3.0)
+    assert (times[:, 3] == 0.5).all() and (times[:, 4] == 0.0).all() \
+        and times[:, 5] == pytest.approx(0.25)
     assert (times[:, [0, 1, 2, 6, 7]] == 1.0).all()
+
+
+def test_a_step_is_charged_water_by_the_cost_engines_weights_of_its_cells(box_terrain):
+    """ferry34: the water share of each step of a crossing (``crossing_water_shares``) is the
+    share the cost engine charges it of a per-cell price on the water (ferry_toll.py
+    ``with_cell_seconds``, a cell's price paid in full by a 1 km straight step within it, as
+    the route search pays a ferry site's water): the kernel's mean over a move's cells,
+    half ``p`` and half ``q`` of a straight or diagonal step, a quarter of each of the four
+    cells a knight's move passes. A route down column 60 across the band (rows 30-32) that
+    steps straight into it from the bank's line, on diagonally, and out by a knight's move:
+    0.5, 1 (the diagonal within it), then (p, a, b water, q the far bank's line) 0.75; by
+    hand 0.5 + sqrt(2) + 0.75 sqrt(5) km of water. On main a step was charged the water
+    of the cell it lands on alone (a straight step into the water in full, one out of it
+    nothing) and a knight's move a third for each cell beside it and its landing cell."""
+    from logistics.advance.ferry_sites import crossing_water_km, crossing_water_shares
+    from logistics.advance.ferry_toll import with_cell_seconds
+    from logistics.cost.kernel import edge_costs
+    from logistics.cost.models import CostModels
+    from logistics.cost.route import _step_offsets
+
+    t = _river_terrain(box_terrain)
+    out, _ = open_ferry_water(t, [_lonlat(t, 31, 60)], radius_km=10.0)
+    cells = np.array([(28, 60), (29, 60), (30, 60), (31, 61), (33, 62), (34, 62)])
+    kms = np.r_[0.0, np.cumsum(np.hypot(*np.diff(cells, axis=0).T))]
+    steps, shares = crossing_water_shares(out, cells, 1)
+    assert steps.tolist() == [2, 3, 4]
+    assert shares.tolist() == pytest.approx([0.5, 1.0, 0.75])
+    assert crossing_water_km(out, cells, kms, 1) == pytest.approx(
+        0.5 + 2 ** 0.5 + 0.75 * 5 ** 0.5)
+    # the engine's own charge of a 100 s price on each opened cell, per step
+    model = CostModels().get(out, "t-34-85", objective="time", season="dry")
+    water = np.asarray(out["ferry_water"].values, dtype=bool)
+    priced = with_cell_seconds(model, np.where(water, 100.0, 0.0))
+    k = _step_offsets(cells)
+    paid = (edge_costs(priced, cells[:-1, 0], cells[:-1, 1], k)
+            - edge_costs(model, cells[:-1, 0], cells[:-1, 1], k))
+    engine_share = paid / (100.0 * np.diff(kms))
+    assert engine_share[steps - 1] == pytest.approx(shares, rel=1e-5)
+    assert np.delete(engine_share, steps - 1) == pytest.approx(0.0, abs=1e-6)

@@ -297,6 +297,9 @@ def test_one_ferrying_carries_the_water_of_its_channels_and_only_within_a_site()
                          CrossingStop(77.0, 132.0, 47.0, major, 0.75, water_km=1.0)])
     assert [c.joins_km for c in out] == [None, None, 23.4, None]
     assert out[0].water_km == 3.0 and out[3].water_km == 1.0
+    # ferry34: its far bank, where the bridgehead starts, is the last channel's (no water
+    # beyond its own step there: its own km)
+    assert out[0].far_km == 27.1 and out[3].far_km is None
     river = load_norms().means.river
     # its ferrying timed for both channels' water (crossing_time_factor: at least the channel)
     assert _ferrying(out[0], river).time_factor == pytest.approx(crossing_time_factor(

@@ -231,16 +231,21 @@ def crossing_water_shares(terrain: xr.Dataset, cells: np.ndarray,
     """(steps, shares): the route's steps ``j`` (ascending, each > 0, from point ``j - 1`` to
     ``j``) that pass opened water (:data:`FERRY_WATER`) at its big-river crossing whose first
     cell is ``cells[i]``, while the route stays in big-river cells (``BIG_RIVER_CLASSES``)
-    from there (the step that leaves them counted too, for the water it jumps), and the share
+    from there (the step that leaves them counted too, for its part over the water), and the share
     of each step's length over that water (0 < share <= 1).
 
-    A step is charged to the cells it enters (a straight or diagonal step: its cell ``q``,
-    share 1 when that is water); a knight's move enters the two cells beside its segment and
-    then ``q``, which the cost engine weighs alike (logistics/cost/kernel.py
-    ``_crossed_cells``, the same cells: cost/route.py ``_passed_cells``), so each is a third
-    of its share. Why (knightwater33): the 15th Army's tanks' knight step from km 27.07 to
-    29.31 jumps two opened-water cells and landed on none; only the landing cells were
-    counted, so their ferrying was timed for the assumed 1.5 km channel."""
+    A step's share is the mean of its cells' water as the cost engine weighs the cells of a
+    move (logistics/cost/kernel.py ``_crossed_cells``, ``_priced_move``): a straight or
+    diagonal step half its cell ``p``, half ``q`` (each half-step on its own cell); a knight's
+    move a quarter each of ``p``, the two cells beside its segment (cost/route.py
+    ``_passed_cells``) and ``q``, the exact lengths of its segment in each; of the step into
+    the crossing's first cell, not its part on the cell before. Why
+    (knightwater33): the 15th Army's tanks' knight step from km 27.07 to 29.31 jumps two
+    opened-water cells and landed on none; only the landing cells were counted, so their
+    ferrying was timed for the assumed 1.5 km channel. Why the halves (ferry34): charged to
+    ``q`` alone, a step into the water counted in full and the step out of it not at all,
+    and a knight's move, its ``p`` left out, a third of its length for each cell beside it
+    (two water cells: 1.49 of its 2.24 km; 1.12 by the engine's weights)."""
     from logistics.cost.route import _passed_cells, _step_offsets
     from logistics.terrain.classes import BIG_RIVER_CLASSES
 
@@ -248,17 +253,20 @@ def crossing_water_shares(terrain: xr.Dataset, cells: np.ndarray,
     cells = np.asarray(cells, dtype=np.int64)
     if FERRY_WATER not in terrain or not 0 <= i < len(cells) or len(cells) < 2:
         return none
-    water = np.asarray(terrain[FERRY_WATER].values).astype(bool)
+    w = np.asarray(terrain[FERRY_WATER].values).astype(bool).astype(np.float64)
     rc = np.asarray(terrain["river_class"].values)
     k = _step_offsets(cells)
     ar, ac, br, bc = _passed_cells(cells, k)
     knight = np.abs(np.diff(cells, axis=0)).max(axis=1) == 2
-    qr, qc = cells[1:, 0], cells[1:, 1]
-    share = np.where(knight, (water[ar, ac].astype(np.float64) + water[br, bc]
-                              + water[qr, qc]) / 3.0, water[qr, qc].astype(np.float64))
+    n_cells = np.where(knight, 4.0, 2.0)
+    p_part = w[cells[:-1, 0], cells[:-1, 1]] / n_cells  # the share on the cell it leaves
+    share = p_part + np.where(knight, w[ar, ac] + w[br, bc], 0.0) / n_cells \
+        + w[cells[1:, 0], cells[1:, 1]] / n_cells
+    if i >= 1:  # the step into the crossing: its part on the cell before is not this water
+        share[i - 1] -= p_part[i - 1]
     steps, shares = [], []
     for j in range(max(i, 1), len(cells)):
-        if share[j - 1] > 0.0:
+        if share[j - 1] > 1e-12:
             steps.append(j)
             shares.append(float(share[j - 1]))
         if rc[cells[j, 0], cells[j, 1]] not in BIG_RIVER_CLASSES:

@@ -80,6 +80,10 @@ class CrossingStop:
     #: (``ferry_sites.crossing_water_shares``: a knight's move jumping water partly); empty:
     #: all 1
     water_shares: tuple[float, ...] = ()
+    #: km of the far bank: the end of the last of ``water_steps`` (of the last channel's,
+    #: those of its ferrying joined, ``joins_km``); None: ``km`` (no water beyond its own
+    #: step). Where a ferried formation's bridgehead starts (holds.py ``bridgehead_km``)
+    far_km: float | None = None
 
 
 def ferried_over(c: CrossingStop, ferry_by: str | None, own_means_h: float) -> bool:
@@ -311,6 +315,7 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None, toll=None
                 water_km=crossing_water_km(terrain, cells[idx], kms[idx], k) if big else 0.0,
                 water_steps=tuple(r for r, _ in carried),
                 water_shares=tuple(sh for _, sh in carried),
+                far_km=float(kms[carried[-1][0]]) if carried else None,
                 tolled=not (big and paid is not None and paid[k - 1] < 0.5 * toll.seconds)))
     return tuple(_ferrying(c, river) for c in _one_ferrying(out))
 
@@ -321,7 +326,8 @@ def _one_ferrying(out: list[CrossingStop]) -> list[CrossingStop]:
     of route of the first, :func:`~logistics.advance.ferry_sites.channel_groups`, of the same
     ``frontier``) made one ferrying: the
     first carries the water of all of them (its ``water_km``; at least the channel's width
-    where it is timed: network/river.py ``crossing_time_factor``), the later ones its km
+    where it is timed: network/river.py ``crossing_time_factor``) and their far bank (its
+    ``far_km``: the last channel's), the later ones its km
     (``joins_km``: not ferried again, :meth:`~logistics.advance.holds.Holds.ferried_river`).
     Why (ferrygroup32): a ferry going bank to bank passes the island in one trip; the 15th
     Army's formations were ferried twice over the Amur at Leninskoye, its channels 3.7 km of
@@ -339,7 +345,9 @@ def _one_ferrying(out: list[CrossingStop]) -> list[CrossingStop]:
     for m, n in enumerate(big_n):
         first = big_n[lead[m]]
         if first != n and out[first].frontier == out[n].frontier:  # ferried alike
-            out[first] = replace(out[first], water_km=out[first].water_km + out[n].water_km)
+            far = max(out[first].far_km or out[first].km, out[n].far_km or out[n].km)
+            out[first] = replace(out[first], water_km=out[first].water_km + out[n].water_km,
+                                 far_km=far)
             out[n] = replace(out[n], joins_km=out[first].km)
     return out
 

@@ -53,7 +53,7 @@ class Holds:
         * a support formation attached to its parent: :meth:`support_held_at`;
         * ferried across a major river and not yet all across (:meth:`ferrying`): the
           crossing itself while it waits for its means, then the bridgehead,
-          ``plan.ferry_bridgehead_km`` beyond the crossing (assumed, see
+          ``plan.ferry_bridgehead_km`` beyond the crossing's far bank (assumed, see
           :mod:`logistics.advance.simulate`)."""
         fp = self.fp[fid]
         held = math.inf
@@ -115,15 +115,18 @@ class Holds:
         first trip on the far bank (:meth:`waiting`: no part of it is across before its means
         starts on it; each means carries one formation at a time,
         :mod:`~logistics.advance.ferry_queue`), then
-        ``plan.ferry_bridgehead_km`` beyond its crossing, and short of its route's next
-        crossing where it is ferried (:meth:`ferried_at`: it queues there once all of it is
-        across this one); else inf."""
+        ``plan.ferry_bridgehead_km`` beyond its crossing's far bank (``st.ferry_far_km``: the
+        crossing's ``far_km``, beyond the water its ferry carries it over), and short of its
+        route's next crossing where it is ferried (:meth:`ferried_at`: it queues there once all
+        of it is across this one); else inf. Why the far bank (ferry34): a bridgehead is land
+        beyond the river; measured from the near bank, the 15th Army's rifle divisions ferried
+        over kilometres of the Amur's opened water held a bridgehead short by its width."""
         if not self.ferrying(fid, t_h):
             return math.inf
         st, fp = self.state[fid], self.fp[fid]
         if self.waiting(fid, t_h):
             return st.ferry_km
-        bound = st.ferry_km + self.plan.ferry_bridgehead_km
+        bound = max(st.ferry_far_km, st.ferry_km) + self.plan.ferry_bridgehead_km
         nxt = next((c.km for c in fp.crossings if c.km > st.ferry_km + _EPS_KM
                     and self.ferried_at(fid, c)), math.inf)
         # just short of it, so that its head does not reach that stop before it may queue
@@ -231,6 +234,8 @@ class Holds:
         # channel: network/river.py crossing_time_factor, first_landing_h)
         st.ferry_factor = float(getattr(crossing, "time_factor", 1.0))
         st.ferry_landing_h = float(getattr(crossing, "landing_h", 0.0))
+        far = getattr(crossing, "far_km", None)  # where its bridgehead starts
+        st.ferry_far_km = crossing.km if far is None else float(far)
         st.ferry_site = self.ferries.site_of(crossing.lon, crossing.lat) if site is None else site
         self.ferries.join(fid, t_h, brigade=fp.ferry_by or None,
                           ferry_h=fp.ferry_h * st.ferry_factor, site=st.ferry_site,
@@ -316,7 +321,7 @@ class Holds:
                 "formation_id": took.fid, "kind": "ferry",
                 "name": f"{means} for {took.hours:.1f} h{other}, {wait}all across "
                         f"{release:%d %b %H:%M}; until then its head holds within "
-                        f"{self.plan.ferry_bridgehead_km:g} km of the crossing",
+                        f"{self.plan.ferry_bridgehead_km:g} km of the far bank",
                 "cum_km": st.ferry_km})
 
     def open_breach(self, fid: str, n: int, t_h: float) -> None:

@@ -52,7 +52,8 @@ One step is one clock hour (the first starts at H-hour). In each step:
    of its means has landed its first trip on the far bank (the crossing's ``landing_h`` after
    the means starts on it: ``Holds.landed_h``; every means' hours there grow with the water
    the route crosses, ``time_factor``); from then until it is all across its head stays in
-   the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing and short of its
+   the bridgehead, at most ``plan.ferry_bridgehead_km`` beyond the crossing's far bank (the
+   end of the water its ferry carries it over, ``CrossingStop.far_km``) and short of its
    route's next big-river crossing (its status
    ``carried`` while it waits there; its tail stays at the crossing), and moves on at its own
    pace once it is released (:meth:`~logistics.advance.holds.Holds.held_at`). **Assumed**: the
@@ -173,6 +174,8 @@ class _FState:
     #: water's width), and hours from its means' start until its head lands on the far bank
     ferry_factor: float = 1.0
     ferry_landing_h: float = 0.0
+    #: km of that crossing's far bank (its ``far_km``): its bridgehead is measured from there
+    ferry_far_km: float = 0.0
     #: formed out of its parent (``formed``) and taken across a river short of the point where
     #: it is formed before its parent: from when it is out of its parent's column
     formed_out_h: float | None = None
