@@ -31,6 +31,7 @@ import pandas as pd
 from logistics import __version__, settings
 from logistics.advance.coarse_grid import coarse_grid_note
 from logistics.advance.plan import ArmyPlan, PlanOptions, army_bbox, build_army_plan
+from logistics.advance.records import CROSSING_COLUMNS
 from logistics.advance.simulate import ArmySim, simulate_army
 from logistics.army.load import load_army
 from logistics.army.norms import load_norms
@@ -77,13 +78,12 @@ ARMY_DAILY_COLUMNS: tuple[str, ...] = (
     "delivered_air_l", "delivered_depot_l", "consumed_l", "on_hand_l", "tanks_l", "reserve_l",
     "returned_l", "truck_fuel_l", "drained_l",
 )
-#: Columns of ``RunResult.crossings``: each river crossing of each formation, once, priced by
-#: the cost engine (``crossing_h`` is what the pace vehicle's route time includes for it;
-#: ``ferry_h`` where the flotilla ferries it, the hours of the means that put all of it across,
-#: its brigade or its crossing site's own means, else 0).
-CROSSING_COLUMNS: tuple[str, ...] = (
-    "formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h", "ferry_h",
-)
+# Columns of ``RunResult.crossings``: each river crossing of each formation, once, priced by
+# the cost engine (``crossing_h`` is what the pace vehicle's route time includes for it;
+# ``ferry_h`` where the flotilla ferries it, the hours of the means that put all of it across,
+# its brigade or its crossing site's own means, else 0; then ``ferry_start``, ``all_across``,
+# ``water_km``, ``far_km``: defined with the table's writer, advance/records.py
+# ``CROSSING_COLUMNS``, imported above)
 
 
 @dataclass(frozen=True)

@@ -365,7 +365,7 @@ def test_crossings_say_when_the_ferrying_started_and_when_all_was_across(corrido
     not ferried has neither."""
     r = simulate_army(_army(corridor, [("fd", 30.0), ("main", 10.0)]))
     c = r.crossings.set_index("formation_id")
-    assert list(r.crossings.columns[-2:]) == ["ferry_start", "all_across"]
+    assert list(r.crossings.columns[8:10]) == ["ferry_start", "all_across"]
     assert c.loc["fd", "time"] == H0 + timedelta(hours=6.5)
     assert c.loc["fd", "ferry_start"] == H0 + timedelta(hours=6.5)
     assert c.loc["fd", "all_across"] == H0 + timedelta(hours=36.5)
@@ -451,25 +451,49 @@ def test_the_landed_head_crosses_the_water_it_was_ferried_over_in_no_time(corrid
     assert t["fuel_l"] - tp["fuel_l"] == pytest.approx(60.0)
 
 
+def _wide_water(corridor, specs=(("fd", 30.0),)):
+    """:func:`_army` whose first formation's river at km 10 is 12 km of opened water (steps
+    11-22 carried, not marched; its far bank at km 22: ``CrossingStop.far_km``)."""
+    from logistics.advance.formation_plan import _not_marched, ferried_water_steps
+
+    plain = _army(corridor, list(specs))
+    fp = plain.formations[0]
+    c = replace(fp.crossings[0], water_km=12.0, water_steps=tuple(range(11, 23)), far_km=22.0)
+    carried = ferried_water_steps([c], len(fp.km), fp.ferry_by, fp.own_means_h)
+    fp = replace(fp, crossings=(c,), step_time_s=_not_marched(fp.step_time_s, carried),
+                 step_fuel_l=_not_marched(fp.step_fuel_l, carried))
+    return replace(plain, formations=(fp,) + plain.formations[1:])
+
+
 def test_the_bridgehead_is_measured_from_the_far_bank_of_wide_water(corridor):
     """ferry34: the river at km 10 is 12 km of opened water (steps 11-22 carried, its far
     bank at km 22: ``CrossingStop.far_km``). Taken at 06:30 for 30 h, the landed head crosses
     the water in no time and holds the bridgehead 35 km beyond the far bank, km 57, until all
     of it is across (10 Aug 12:30): a bridgehead is land beyond the river. On main the bound
     was 35 km from the near bank, km 45: 23 km of land, short by the water's width."""
-    from logistics.advance.formation_plan import _not_marched, ferried_water_steps
-
-    plain = _army(corridor, [("fd", 30.0)])
-    fp = plain.formations[0]
-    steps = tuple(range(11, 23))
-    c = replace(fp.crossings[0], water_km=12.0, water_steps=steps, far_km=22.0)
-    carried = ferried_water_steps([c], len(fp.km), fp.ferry_by, fp.own_means_h)
-    fp = replace(fp, crossings=(c,), step_time_s=_not_marched(fp.step_time_s, carried),
-                 step_fuel_l=_not_marched(fp.step_fuel_l, carried))
-    r = simulate_army(replace(plain, formations=(fp,)))
+    r = simulate_army(_wide_water(corridor))
     t = _track(r, "fd")
     assert t.loc[H0 + timedelta(hours=7), "cum_km"] == pytest.approx(32.0)
     assert _farthest_before_km(r, "fd", 36.5) == pytest.approx(22.0 + BOUND_KM)
     assert t.loc[H0 + timedelta(hours=10), "status"] == "carried"
     note = r.reached[(r.reached["kind"] == "ferry")]["name"].iloc[0]
     assert f"within {BOUND_KM:g} km of the far bank" in note
+
+
+def test_crossings_say_the_water_ferried_over_and_the_far_bank(corridor):
+    """ferryout34: crossings.csv has the opened water a ferrying crossed (``water_km``, 12 km
+    at km 10) and its far bank (``far_km``, km 22: where the bridgehead of 35 km is measured
+    from, the head held at km 57); a crossing of a river line on land (the second formation's)
+    has no water and its far bank at its own km. Appended: the older columns keep their
+    order. On main neither column was written."""
+    from logistics.advance.records import CROSSING_COLUMNS
+
+    r = simulate_army(_wide_water(corridor, (("fd", 30.0), ("main", 10.0))))
+    assert list(r.crossings.columns) == list(CROSSING_COLUMNS)
+    assert list(CROSSING_COLUMNS[:10]) == [
+        "formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h",
+        "ferry_h", "ferry_start", "all_across"]
+    c = r.crossings.set_index("formation_id")
+    assert (c.loc["fd", "water_km"], c.loc["fd", "far_km"]) == pytest.approx((12.0, 22.0))
+    assert c.loc["fd", "far_km"] + BOUND_KM == pytest.approx(_farthest_before_km(r, "fd", 36.5))
+    assert (c.loc["main", "water_km"], c.loc["main", "far_km"]) == (0.0, RIVER_KM)

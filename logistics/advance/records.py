@@ -23,7 +23,15 @@ from logistics.advance.plan import FormationPlan
 from logistics.army.fortified import BREACH_WAIT_STATUS, IN_DEPTH_STATUS
 from logistics.army.resolve import MEN_CLASSES
 
-__all__ = ["StepRecords", "new_day"]
+__all__ = ["StepRecords", "new_day", "CROSSING_COLUMNS"]
+
+#: Columns of the crossings table (crossings.csv, :meth:`StepRecords.crossings_table`), in
+#: the order written: new ones appended, so a reader of the older columns by position still
+#: reads them.
+CROSSING_COLUMNS: tuple[str, ...] = (
+    "formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h", "ferry_h",
+    "ferry_start", "all_across", "water_km", "far_km",
+)
 
 
 def new_day() -> dict:
@@ -174,7 +182,13 @@ class StepRecords:
         """Each river crossing of each formation's route: ``time`` when its head reached it
         (the near bank; NaT: not reached by the end), and where it was ferried ``ferry_start``
         (its means started on it) and ``all_across`` (the last of it over), NaT where it was
-        not ferried or the ferrying had not started or ended by the run's end."""
+        not ferried or the ferrying had not started or ended by the run's end; then the
+        water it crossed ``water_km`` (km of opened water, ``CrossingStop.water_km``: a
+        ferrying's channels all in its first's row, a later channel's row its own too; 0: a
+        river line on land) and its far bank ``far_km`` (the route's km where the ferried
+        head lands and its bridgehead starts, ``CrossingStop.far_km``; ``cum_km`` where
+        there is no water beyond the crossing's own step). Why: the water a ferry crossed
+        and where its bridgehead was measured from were in no output (ferryout34)."""
         rows = []
         at = lambda h: self.plan.start + timedelta(hours=h) if h is not None else pd.NaT  # noqa: E731
         for fid in self.order:
@@ -194,7 +208,7 @@ class StepRecords:
                              "cum_km": c.km, "lon": c.lon, "lat": c.lat,
                              "river_class": c.river_class,
                              "crossing_h": c.crossing_h, "ferry_h": ferry,
-                             "ferry_start": at(start_h), "all_across": at(across_h)})
-        return pd.DataFrame(rows, columns=["formation_id", "time", "cum_km", "lon", "lat",
-                                           "river_class", "crossing_h", "ferry_h",
-                                           "ferry_start", "all_across"])
+                             "ferry_start": at(start_h), "all_across": at(across_h),
+                             "water_km": c.water_km,
+                             "far_km": c.km if c.far_km is None else float(c.far_km)})
+        return pd.DataFrame(rows, columns=list(CROSSING_COLUMNS))
