@@ -299,7 +299,9 @@ def test_the_water_a_ferried_formation_crosses_is_carried_not_marched(box_terrai
     (c,) = [c for c in _crossings(seg, out, "t-34-85", "dry", CostModels())
             if c.river_class == int(RiverClass.MAJOR)]
     assert c.km == 3.0 and c.water_km == pytest.approx(3.0) and c.water_steps == (4, 5, 6, 7)
-    assert c.far_km == 7.0  # the far bank's line: the bridgehead starts there (ferry34)
+    # the far bank: the centre of row 33, the first cell past the water, half a cell beyond
+    # the bank's line (km 6.5); the bridgehead starts there (ferry34)
+    assert c.far_km == 7.0
     carried = ferried_water_steps([c], len(rows), "bde", float("inf"))
     assert carried[[4, 5, 6, 7]].tolist() == [0.5, 1.0, 1.0, 0.5]
     assert np.flatnonzero(carried).tolist() == [4, 5, 6, 7]

@@ -81,8 +81,12 @@ class CrossingStop:
     #: all 1
     water_shares: tuple[float, ...] = ()
     #: km of the far bank: the end of the last of ``water_steps`` (of the last channel's,
-    #: those of its ferrying joined, ``joins_km``); None: ``km`` (no water beyond its own
-    #: step). Where a ferried formation's bridgehead starts (holds.py ``bridgehead_km``)
+    #: those of its ferrying joined, ``joins_km``), i.e. the route's km at the centre of the
+    #: cell that step lands on, the route's first cell past the water: not the bank's line
+    #: itself but half a cell beyond it on a straight step (half a cell's diagonal on a
+    #: diagonal one; a knight's move's landing cell, past the water it jumps). None: ``km``
+    #: (no water beyond its own step). Where a ferried formation's bridgehead starts
+    #: (holds.py ``bridgehead_km``), so the bridgehead's land is measured from there
     far_km: float | None = None
 
 
