@@ -225,8 +225,9 @@ def corps_5rc():
 def test_5rc_no_ferried_head_beyond_the_bridgehead_before_its_release(corps_5rc):
     """The 5th Separate Rifle Corps: one brigade ferries the tank brigade (the forward
     detachment, formed out of the rifle divisions after the crossing), the SP battalions and
-    the rifle divisions across the Ussuri. No head is more than the bound beyond its crossing
-    before all of it is across; each is held there (status carried) at some hour; the forward
+    the rifle divisions across the Ussuri. No head is more than the bound beyond its
+    crossing's far bank (crossings.csv ``far_km``: the bridgehead starts beyond the water,
+    holds.py ``bridgehead_km``; ferry34) before all of it is across; each is held there (status carried) at some hour; the forward
     detachment is ferried first and then moves on beyond the bridgehead."""
     from logistics.army.norms import load_norms
 
@@ -240,10 +241,10 @@ def test_5rc_no_ferried_head_beyond_the_bridgehead_before_its_release(corps_5rc)
         release = starts[c.formation_id] + timedelta(hours=float(c.ferry_h))
         t = _track(r, c.formation_id)
         before = t[t.index < release]
-        assert before["cum_km"].max() <= c.cum_km + bound + 1e-6, c.formation_id
+        assert before["cum_km"].max() <= c.far_km + bound + 1e-6, c.formation_id
         assert (before["status"] == "carried").any(), c.formation_id
         if c.formation_id == "5rc-tank-brigade":  # released within the run: it moves on
-            assert release < end and t["cum_km"].iloc[-1] > c.cum_km + bound
+            assert release < end and t["cum_km"].iloc[-1] > c.far_km + bound
     assert starts["5rc-tank-brigade"] == min(starts.values())
     assert starts["5rc-tank-brigade"] < starts["5rc-sp"] < starts["5rc-rds"]
 
