@@ -442,6 +442,8 @@ def test_a_truck_shuttle_waits_at_a_follow_depths_edge_for_the_breach(corridor):
     tr = sim.tracks[sim.tracks["formation_id"] == shuttle.id].set_index("time")
     assert tr.loc[pd.Timestamp("1945-08-09 21:00"), "status"] == "waiting for a breach"
     assert tr.loc[pd.Timestamp("1945-08-10 06:00"), "cum_km"] == pytest.approx(10.0, abs=1e-6)
+    held = tr.loc[pd.Timestamp("1945-08-09 21:00"):pd.Timestamp("1945-08-10 06:00"), "tail_km"]
+    assert held.nunique() == 1  # its tail stands with it
     assert tr.loc[pd.Timestamp("1945-08-10 12:00"), "cum_km"] == pytest.approx(
         10.0 + 5.5 / 2.4, abs=0.05)
     d = sim.daily[sim.daily["formation_id"] == shuttle.id]

@@ -172,8 +172,10 @@ class Carried:
         waits at the depth's edge for its army's breach (``simulate._Loop.breach``), a
         shuttle's or the ships' head crossed it at the rate from the hour it got there, before
         any formation of its army had broken in (``rule.bypass.no_way_round``). Named
-        simplification: the whole timetable waits, the trucks' trips behind the head too.
-        Not while a shuttle's men walk on without their trucks (no timetable to delay)."""
+        simplifications: the whole timetable waits, the trucks' trips and the tail behind
+        the head too, and a shuttle's goes on with its clock hours (its march window past the
+        depth) shifted by the wait, not planned again for it; not while a shuttle's men walk
+        on without their trucks (no timetable to delay: they go in as before)."""
         fp, st = self.fp[fid], self.state[fid]
         eps = _EPS_S / 3600.0
         if st.timetable is not None or not self._on_timetable(st):
