@@ -195,9 +195,11 @@ class Carried:
         if n >= len(fp.fortified) or fp.fortified[n].action != "follow":
             return None, b, False
         p = fp.fortified[n]
-        if tt.km_at(b - st.tt_offset_h) < p.km_in - _EPS_KM:
-            return None, b, False  # not at its edge by the step's end
-        in_h = min(b, max(a, tt.first_time_at_km(p.km_in) + st.tt_offset_h))
+        off = st.tt_offset_h
+        if b < tt.start_h + off or tt.km_at(b - off) < p.km_in - _EPS_KM:
+            return None, b, False  # not set off, or not at its edge, by the step's end
+        # (a depth from its start: at its edge when it sets off, not before)
+        in_h = min(b, max(a, tt.start_h + off, tt.first_time_at_km(p.km_in) + off))
         if self.open_at_entry(fid, n, in_h):
             return None, b, False
         start = self.breach_start_h(fid, n, in_h)
