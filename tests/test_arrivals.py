@@ -284,6 +284,23 @@ def test_the_ships_go_at_their_own_pace_through_a_depth_broken_open(corridor, la
     at H-hour, the ships are in it from 01:00 at 10 km a day (km 14.3 at 11:18), and sail on
     from 11:18 (out by 12:00, where they stayed to 01:00 next day); sailing at 12:00 they reach
     it at 13:00, open, and sail through (out at 14:00)."""
+    plan, fp = _ships_and_breaker(corridor, late_h, _depth(10.0, 20.0), 12.0)
+    sim = simulate_army(plan)
+    tr = sim.tracks[sim.tracks["formation_id"] == fp.unit.id].set_index("time")
+    assert tr.loc[pd.Timestamp(out_at), "cum_km"] >= 20.0
+    assert "assault" not in set(tr.loc[tr.index >= pd.Timestamp(out_at), "status"])
+    if late_h == 0.0:
+        assert tr.loc[pd.Timestamp("1945-08-09 11:00"), "cum_km"] == pytest.approx(
+            10.0 + 10.0 / 2.4, abs=0.05)
+    else:
+        assert "assault" not in set(tr["status"])
+
+
+def _ships_and_breaker(corridor, late_h: float, depth, breaker_out_km: float):
+    """(plan, ships): a formation carried by ships at 10 km/h from ``late_h`` on the
+    corridor's 60 km route, its river path crossing ``depth`` at 10 km a day
+    (formation_plan._ships_through, planned again in the loop), and :func:`_breaker` out of
+    its depth at ``breaker_out_km``, moving first."""
     from functools import partial
     from types import SimpleNamespace
 
@@ -295,22 +312,14 @@ def test_the_ships_go_at_their_own_pace_through_a_depth_broken_open(corridor, la
     replan = partial(_ships_through, sailed, 10.0)
     plan = corridor(length_km=60, count=1, days=3)
     fp = plan.formations[0]
-    ships = replan((_depth(10.0, 20.0),))
+    ships = replan((depth,))
     fp = dataclasses.replace(fp, unit=SimpleNamespace(**{**vars(fp.unit), "movement": "river"}),
                              timetable=ships, km=ships.km, lon=ships.lon, lat=ships.lat,
-                             fortified=(_depth(10.0, 20.0),), objectives=((60.0, "Hailar"),),
+                             fortified=(depth,), objectives=((60.0, "Hailar"),),
                              replan=replan)
-    plan = dataclasses.replace(plan, formations=(_breaker(corridor, 12.0), fp),
+    plan = dataclasses.replace(plan, formations=(_breaker(corridor, breaker_out_km), fp),
                                priority=("breaker", fp.unit.id))
-    sim = simulate_army(plan)
-    tr = sim.tracks[sim.tracks["formation_id"] == fp.unit.id].set_index("time")
-    assert tr.loc[pd.Timestamp(out_at), "cum_km"] >= 20.0
-    assert "assault" not in set(tr.loc[tr.index >= pd.Timestamp(out_at), "status"])
-    if late_h == 0.0:
-        assert tr.loc[pd.Timestamp("1945-08-09 11:00"), "cum_km"] == pytest.approx(
-            10.0 + 10.0 / 2.4, abs=0.05)
-    else:
-        assert "assault" not in set(tr["status"])
+    return plan, fp
 
 
 def test_a_shuttles_men_on_foot_cross_a_depth_at_the_rate(corridor):
@@ -386,3 +395,56 @@ def test_a_truck_shuttles_river_crossing_is_timed_when_its_head_passes_it(corrid
     times = list(simulate_army(plan).crossings["time"])
     assert times[0] == pd.Timestamp("1945-08-09 21:30")
     assert pd.isna(times[1])
+
+
+def _follow(km_in: float, km_out: float):
+    """:func:`_depth`'s region crossed behind its army's breach (``follow``)."""
+    return dataclasses.replace(_depth(km_in, km_out), action="follow")
+
+
+def test_the_ships_wait_at_a_follow_depths_edge_for_the_breach(corridor):
+    """shuttlefollow34: one rule for a follower whatever moves it. The ships sail at 10 km/h
+    from H-hour to a depth from km 10 to 20 they cross behind the army's breach (``follow``),
+    at 01:00; the breaker, on the same route, breaks in at 06:30. As a marching follower
+    (Holds.breach_start_h) the ships wait at the depth's edge to 06:30 (5.5 h waiting for a
+    breach), then cross at 10 km a day: km 11.9 at 11:00 (on main they went in at 01:00,
+    before anyone of the army had broken in: km 14.2)."""
+    plan, fp = _ships_and_breaker(corridor, 0.0, _follow(10.0, 20.0), 20.0)
+    sim = simulate_army(plan)
+    tr = sim.tracks[sim.tracks["formation_id"] == fp.unit.id].set_index("time")
+    held = tr[(tr.index > pd.Timestamp("1945-08-09 01:00"))
+              & (tr.index <= pd.Timestamp("1945-08-09 06:00"))]
+    assert set(held["status"]) == {"waiting for a breach"}
+    assert held["cum_km"].to_numpy() == pytest.approx(np.full(5, 10.0), abs=1e-6)
+    assert tr.loc[pd.Timestamp("1945-08-09 11:00"), "cum_km"] == pytest.approx(
+        10.0 + 4.5 / 2.4, abs=0.05)
+    d = sim.daily[sim.daily["formation_id"] == fp.unit.id]
+    assert d["hours_waiting_breach"].sum() == pytest.approx(5.5, abs=1e-6)
+    r = sim.reached
+    waits = r[(r["formation_id"] == fp.unit.id) & r["name"].str.contains("waits at the depth")]
+    assert list(waits["time"]) == [pd.Timestamp("1945-08-09 01:00")]
+
+
+def test_a_truck_shuttle_waits_at_a_follow_depths_edge_for_the_breach(corridor):
+    """shuttlefollow34: the shuttle's head (loaded 20:00-20:30, then 30 km/h) reaches a depth
+    it follows the breach through (km 10 to 20) at 20:50; the breaker, setting off a day
+    later, breaks in on the same route at 06:30 on 10 Aug. The shuttle waits at the edge
+    (9 h 40 min, ``waiting for a breach``), then crosses at 10 km a day: km 12.3 at 12:00
+    (on main it went in at 20:50: km 16.3)."""
+    from types import SimpleNamespace
+
+    plan, shuttle = _night_shuttle(corridor, rate_km_per_day=10.0,
+                                   fortified=(_follow(10.0, 20.0),), replan=_shuttle_replan)
+    b = _breaker(corridor, 20.0)
+    b = dataclasses.replace(b, unit=SimpleNamespace(**{**vars(b.unit), "start_h": 24.0}))
+    plan = dataclasses.replace(plan, formations=(b, shuttle), priority=("breaker", shuttle.id))
+    sim = simulate_army(plan)
+    tr = sim.tracks[sim.tracks["formation_id"] == shuttle.id].set_index("time")
+    assert tr.loc[pd.Timestamp("1945-08-09 21:00"), "status"] == "waiting for a breach"
+    assert tr.loc[pd.Timestamp("1945-08-10 06:00"), "cum_km"] == pytest.approx(10.0, abs=1e-6)
+    held = tr.loc[pd.Timestamp("1945-08-09 21:00"):pd.Timestamp("1945-08-10 06:00"), "tail_km"]
+    assert held.nunique() == 1  # its tail stands with it
+    assert tr.loc[pd.Timestamp("1945-08-10 12:00"), "cum_km"] == pytest.approx(
+        10.0 + 5.5 / 2.4, abs=0.05)
+    d = sim.daily[sim.daily["formation_id"] == shuttle.id]
+    assert d["hours_waiting_breach"].sum() == pytest.approx(9.0 + 2.0 / 3.0, abs=1e-6)

@@ -25,7 +25,7 @@ import numpy as np
 from logistics.advance.elements import Element
 from logistics.advance.movement import merged_depths
 from logistics.advance.stops import depth_text
-from logistics.army.fortified import IN_DEPTH_STATUS
+from logistics.army.fortified import BREACH_WAIT_STATUS, IN_DEPTH_STATUS
 
 __all__ = ["Carried"]
 
@@ -51,12 +51,20 @@ class Carried:
         if st.arrived_h is not None:
             return e.s, "arrived"  # a shuttle's trucks need not drive their last trips back
         s0 = e.s
+        # the timetable's hour the step's move starts at, and the hour it ends (its head
+        # held at a follow depth's edge: Carried._edge)
+        ta, b_move, held = self._edge(fid, tt, a, b)
+        if held:  # held at the depth's edge the whole step
+            return e.s, BREACH_WAIT_STATUS
         if tt.walk is not None and tt.fuel_l is not None:
-            self.shuttle_step(fid, e, tt, a, b)
+            self.shuttle_step(fid, e, tt, a, b_move, tt_from_h=ta)
         else:
+            ta = a - st.tt_offset_h if ta is None else ta
             if tt.fuel_l is not None:
-                self.burn_carried(fid, e, tt.fuel_between(a, b))
-            e.s = tt.km_at(b)
+                self.burn_carried(fid, e, tt.fuel_between(ta, b_move - st.tt_offset_h))
+            e.s = tt.km_at(b_move - st.tt_offset_h)
+        if not self._on_timetable(st):
+            st.edge_wait = None  # its trucks dry: its men walk on (no timetable to delay)
         if st.timetable is None:
             # a shuttle's or a ship-borne formation's timetable already crosses fortified
             # stretches at the breakthrough rate (formation_plan._shuttle, movement.through_depths);
@@ -86,7 +94,8 @@ class Carried:
                                      "cum_km": p.km_in})
                 if not self.behind_shared(fid, n, in_h):  # behind another army's breach
                     self.detach(fid, e, p, when)
-            tt = self._opened_inside(fid, e, tt, s0, a, b)
+            if st.edge_wait is None:  # held at a depth's edge: not inside it
+                tt = self._opened_inside(fid, e, tt, s0, a, b)
             while st.outs_done < st.passes_done and \
                     fp.fortified[st.outs_done].km_out <= e.s + _EPS_KM:
                 # out of the depth: a breach made for the army (open_breach's other end);
@@ -111,13 +120,18 @@ class Carried:
                                      "formation_id": fid, "kind": "objective", "name": name,
                                      "cum_km": km})
                 st.objectives_done += 1
+        ta = a - st.tt_offset_h if ta is None else ta
+        if st.edge_wait is not None and b_move < b - _EPS_S / 3600.0:
+            # it got to the depth's edge in the step and waits there
+            st.day["moving"] += tt.moving_hours(ta, b_move - st.tt_offset_h)
+            return e.s, BREACH_WAIT_STATUS
         if b < tt.start_h:
             return e.s, "not started"
         # arrived when the timetable ends, or when head and tail are both at the route's end
         # (a shuttle's timetable may end later, with its trucks' last trip back)
         end_km = float(fp.km[-1]) if len(fp.km) else math.inf
         tail = st.tail_s if st.tail_s is not None else (
-            tt.tail_at(b) if tt.tail_km is not None else None)
+            tt.tail_at(b - st.tt_offset_h) if tt.tail_km is not None else None)
         whole = tail is None or tail >= end_km - _EPS_KM
         end_h = tt.end_h + st.tt_offset_h
         if (b >= end_h and st.paused_h is None) or \
@@ -129,7 +143,7 @@ class Carried:
             # hours under way: the timetable's moving time in the step while the formation
             # keeps it (a train's or a ship's waits at stations and ports are not moving); a
             # whole hour in which its men walked on without their trucks
-            under = (tt.moving_hours(a - st.tt_offset_h, b - st.tt_offset_h)
+            under = (tt.moving_hours(ta, b_move - st.tt_offset_h)
                      if self._on_timetable(st) else (b - a))
             if tt.mode == "rail":
                 st.day["moving"] += under
@@ -142,6 +156,63 @@ class Carried:
             return e.s, IN_DEPTH_STATUS if in_depth else (
                 "carried" if tt.mode == "river" else "moving")
         return e.s, "rest"
+
+    def _edge(self, fid: str, tt, a: float, b: float) -> tuple[float | None, float, bool]:
+        """(the timetable's hour from which a carried formation (a truck shuttle's, the
+        ships') moves in the step ``[a, b]`` (None: ``a`` less its delay), the hour its move
+        ends, whether it is held the whole step): None, ``b``, False unless its head is held
+        at the edge of a ``follow`` depth. It reaches the
+        edge in the step and the breach does not open the depth for it then
+        (``Holds.breach_start_h``, not open at entry: ``Holds.open_at_entry``): its move ends
+        at that hour, and it waits, held at the edge (the hours ``breach_wait``), until the
+        step in which the breach opens it; its timetable goes on from there delayed by the
+        wait (``st.tt_offset_h``; within the same step when it opens then).
+
+        Why (shuttlefollow34): one rule for a follower whatever moves it: a marching follower
+        waits at the depth's edge for its army's breach (``simulate._Loop.breach``), a
+        shuttle's or the ships' head crossed it at the rate from the hour it got there, before
+        any formation of its army had broken in (``rule.bypass.no_way_round``). Named
+        simplifications: the whole timetable waits, the trucks' trips and the tail behind
+        the head too, and a shuttle's goes on with its clock hours (its march window past the
+        depth) shifted by the wait, not planned again for it; not while a shuttle's men walk
+        on without their trucks (no timetable to delay: they go in as before)."""
+        fp, st = self.fp[fid], self.state[fid]
+        eps = _EPS_S / 3600.0
+        if st.timetable is not None or not self._on_timetable(st):
+            return None, b, False
+        if st.edge_wait is not None:  # held: does the breach open it in this step?
+            n, in_h = st.edge_wait
+            start = self.breach_start_h(fid, n, a)
+            if start >= b - eps:
+                st.day["breach_wait"] += b - a
+                return None, b, True
+            st.day["breach_wait"] += start - a
+            ta = in_h - st.tt_offset_h
+            st.tt_offset_h += start - in_h
+            st.edge_wait = None
+            return ta, b, False
+        n = st.passes_done
+        if n >= len(fp.fortified) or fp.fortified[n].action != "follow":
+            return None, b, False
+        p = fp.fortified[n]
+        off = st.tt_offset_h
+        if b < tt.start_h + off or tt.km_at(b - off) < p.km_in - _EPS_KM:
+            return None, b, False  # not set off, or not at its edge, by the step's end
+        # (a depth from its start: at its edge when it sets off, not before)
+        in_h = min(b, max(a, tt.start_h + off, tt.first_time_at_km(p.km_in) + off))
+        if self.open_at_entry(fid, n, in_h):
+            return None, b, False
+        start = self.breach_start_h(fid, n, in_h)
+        if start <= in_h + eps:
+            return None, b, False
+        ta = a - st.tt_offset_h
+        if start < b - eps:  # opens within the step: on from then, its timetable delayed
+            st.day["breach_wait"] += start - in_h
+            st.tt_offset_h += start - in_h
+            return ta, b, False
+        st.edge_wait = (n, in_h)  # held from there (at the step's end: from the next step)
+        st.day["breach_wait"] += b - in_h
+        return ta, in_h, False
 
     def _through_open(self, fid: str, e: Element, tt, n: int, cut_km: float, b: float):
         """The timetable of a formation carried on one planned before the run (a truck
@@ -343,7 +414,8 @@ class Carried:
             self.notes.append(f"{fid}: no rail move at +{depart_h:.0f} h ({tt.reason}); "
                               "tried again a day later")
 
-    def shuttle_step(self, fid: str, e: Element, tt, a: float, b: float) -> None:
+    def shuttle_step(self, fid: str, e: Element, tt, a: float, b: float,
+                     tt_from_h: float | None = None) -> None:
         """Move a shuttled formation from ``a`` to ``b``: its trucks drive the timetable while
         the army's fuel (their tanks, then the reserve) covers the hour; when it does not, the
         trucks stand dry and every man walks on from where he is (``tt.walk``: the foot pace
@@ -352,7 +424,9 @@ class Carried:
         days later (so the timetable, delayed by those days, keeps the march window) and
         drive on when the fuel for that hour is on hand; the head and the tail are the
         foremost of where the timetable and the walkers put them (named simplification: the
-        timetable does not re-plan the lifts for the men who walked)."""
+        timetable does not re-plan the lifts for the men who walked). ``tt_from_h``: the
+        timetable's hour its move starts at (default ``a`` less its delay; later when its
+        head waited at a depth's edge in the step: ``_edge``)."""
         st, fp = self.state[fid], self.fp[fid]
         when = self.plan.start + timedelta(hours=a)
         if st.paused_h is not None and a > st.paused_h:
@@ -365,10 +439,11 @@ class Carried:
                                       f"{when:%d %b %H:%M}: they shuttle on, "
                                       f"{round(days)} day(s) behind their timetable")
         off = st.tt_offset_h
+        ta = a - off if tt_from_h is None else tt_from_h
         if st.paused_h is None:
-            burn = self._shuttle_burn(fid, e, tt.fuel_between(a - off, b - off))
+            burn = self._shuttle_burn(fid, e, tt.fuel_between(ta, b - off))
             if burn is None:
-                tail0 = st.tail_s if st.tail_s is not None else tt.tail_at(a - off)
+                tail0 = st.tail_s if st.tail_s is not None else tt.tail_at(ta)
                 st.paused_h, st.walk_from = a, (e.s, tail0, a)
                 self.notes.append(f"{fid}: the shuttle's trucks are out of fuel on "
                                   f"{when:%d %b %H:%M} at km {e.s:.0f}: they stand, the men "
@@ -376,7 +451,7 @@ class Carried:
             else:
                 self.burn(fid, e, fp, burn)
         head = e.s
-        tail = st.tail_s if st.tail_s is not None else tt.tail_at(a - off)
+        tail = st.tail_s if st.tail_s is not None else tt.tail_at(ta)
         if st.paused_h is None:
             head, tail = max(head, tt.km_at(b - off)), max(tail, tt.tail_at(b - off))
         if st.walk_from is not None:

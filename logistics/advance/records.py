@@ -89,7 +89,10 @@ class StepRecords:
         if st.tail_s is not None:
             tail = min(tail, st.tail_s)
         elif tt is not None and tt.ok and tt.tail_km is not None:
-            tail = min(tail, tt.tail_at(b))
+            # on its timetable's clock (delayed by a wait at a follow depth's edge, and
+            # standing while it waits there: carried.Carried._edge)
+            at = b if st.edge_wait is None else min(b, st.edge_wait[1])
+            tail = min(tail, tt.tail_at(at - st.tt_offset_h))
         ferried = self.ferrying(fid, b)
         if ferried:  # not all across: its tail is still at the crossing
             tail = min(tail, st.ferry_km)

@@ -215,6 +215,10 @@ class _FState:
     walk_from: tuple[float, float, float] | None = None
     tt_offset_h: float = 0.0
     tail_s: float | None = None
+    #: a truck shuttle's or the ships' head held at the edge of a ``follow`` depth until the
+    #: breach opens it (``carried.Carried._edge``): (the pass's index, the hour it got there),
+    #: None when not held; its timetable is delayed by the wait when it goes on
+    edge_wait: tuple[int, float] | None = None
 
 
 def _clock_h(t) -> float:
