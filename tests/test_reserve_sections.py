@@ -161,3 +161,15 @@ def test_a_list_of_carriers_loads(tmp_path):
     reach = load_army(_army(tmp_path, {"carrier": ["6gta-army-units", "7mc"],
                                        "shares": [0.75, 0.25]})).fuel.reserve_reach_km
     assert reach.carriers == ["6gta-army-units", "7mc"] and reach.shares == [0.75, 0.25]
+
+
+def test_the_reserve_takes_exactly_what_fits_in_one_section():
+    """A delivery into a one-section reserve is booked at the litres put, not at the sum of
+    its parts by fuel type (they may differ in the last bit: main's books, byte for byte)."""
+    from logistics.supply.ledger import ArmyLedger
+
+    cap = {"a": 51230.98030755565, "b": 95051.32326296094, "c": 14501.54531069141}
+    put = 47432.98586239082
+    led = ArmyLedger({k: 0.0 for k in cap}, cap, 0.0)
+    assert led.to_reserve(put, "any") == put
+    assert led.to_sections(put, "any") == [put]

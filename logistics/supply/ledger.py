@@ -211,7 +211,8 @@ class ArmyLedger:
                 add = put * room / room.sum()
                 for r, k in enumerate(group):
                     self.sections_l[k, idx] += add[r]
-                    took[k] += float(add[r].sum())
+                    # one section: ``put`` itself (the sum of its parts may differ in the last bit)
+                    took[k] += put if len(group) == 1 else float(add[r].sum())
                 left -= put
         return took
 
