@@ -36,8 +36,8 @@ def test_every_shipped_army_places_its_reserve(path):
     reach = army.fuel.reserve_reach_km
     assert army.fuel.carried_refills.value > 0
     assert reach is not None, f"{path.name}: the reserve is drawn anywhere"
-    carrier = army.formation(reach.carrier)
-    assert carrier.movement not in NOT_OWN_TRANSPORT
+    for carrier in map(army.formation, reach.carriers):
+        assert carrier.movement not in NOT_OWN_TRANSPORT
     assert reach.value == 100
     assert reach.assumed and "BSE-MARSH" in reach.assumed
 

@@ -129,6 +129,7 @@ def test_deliveries_have_one_formation_per_row_and_keep_every_litre(cmg_run):
     army = pd.read_csv(cmg_run / "army_daily.csv")
     daily = pd.read_csv(cmg_run / "daily.csv")
     known = set(pd.read_csv(cmg_run / "formations.csv")["formation_id"]) | {"(reserve)"}
+    known |= {f"(reserve with {fid})" for fid in known}  # the reserve's other sections
     assert len(dl) and not dl["formation_id"].str.contains(",").any()
     assert set(dl["formation_id"]) <= known
     # every litre the army's ledger booked is on exactly one row (the CSV rounds to 1 mL)

@@ -1,6 +1,6 @@
 """Fuel drawn within a step: the litres per class an element needs to reach a km, how far its
 fuel takes it, burning it (its tanks, then the army's reserve, only within
-``reserve_reach_km`` of the reserve's carrier), which classes are dry, the fuel of one type
+``reserve_reach_km`` of the reserve's carrier, or of each section's), which classes are dry, the fuel of one type
 shared among the classes marching together (:meth:`FuelDraw.share`), and stalled vehicles
 drained into the dry ones (``fuel.drain_stalled``).
 
@@ -40,10 +40,11 @@ class FuelDraw:
         return np.where(burn, e.counts * self.plan.fuel_scale * per, 0.0)
 
     def locate_reserve(self) -> None:
-        """Put the army's reserve where its carrier's head is now (``fuel.reserve_reach_km``)."""
-        carrier = self.reserve_place.carrier
-        if carrier is not None and carrier in self.fp:
-            self.reserve_place.place(*self.lonlat(carrier, self.lead(carrier).s))
+        """Put each section of the army's reserve where its carrier's head is now
+        (``fuel.reserve_reach_km``)."""
+        for k, carrier in enumerate(self.reserve_place.carriers):
+            if carrier in self.fp:
+                self.reserve_place.place(*self.lonlat(carrier, self.lead(carrier).s), k)
 
     def reserve_km(self, fid: str, e: Element) -> float:
         """Great-circle km from element ``e`` of ``fid`` to the army's reserve (0: the reserve
@@ -54,9 +55,10 @@ class FuelDraw:
         """Open the army's reserve to element ``e`` of ``fid`` only within
         ``plan.reserve_reach_km`` of the transport carrying it ([VELIKAYA-POBEDA]: the motor
         transport that carried the fuel fell behind the tank columns); returns whether it is
-        open. Every draw on the reserve (fuel limit, burning, dry classes) sees this."""
-        self.ledger.out_of_reach = (self.reserve_place.located and  # else: drawn anywhere
-                                    not self.reserve_place.in_reach(*self.lonlat(fid, e.s)))
+        open. Every draw on the reserve (fuel limit, burning, dry classes) sees this; with
+        the reserve in sections (several carriers), the sections within that reach, the
+        nearest first."""
+        self.ledger.open_sections = self.reserve_place.open_at(*self.lonlat(fid, e.s))
         return not self.ledger.out_of_reach
 
     def fuel_limit(self, e, fp, p, s_want) -> float:
@@ -77,14 +79,14 @@ class FuelDraw:
     def dry_classes(self, e: Element, fp: FormationPlan) -> np.ndarray:
         """Bool per class: present, burns fuel, and neither tanks nor the reserve within its
         reach hold any."""
-        was = self.ledger.out_of_reach
+        was = self.ledger.open_sections
         self.reach(fp.id, e)
         out = np.zeros(len(fp.class_ids), dtype=bool)
         for i, ft in enumerate(fp.fuel_types):
             if ft != "none" and e.counts[i] > 0 \
                     and e.tanks[i] + self.ledger.reserve(ft) < _DRY_L * e.counts[i]:
                 out[i] = True
-        self.ledger.out_of_reach = was
+        self.ledger.open_sections = was
         return out
 
     def share(self, e: Element, fp: FormationPlan, p: Profile, dry: np.ndarray) -> float:

@@ -30,7 +30,7 @@ from logistics.cost.models import CostModels
 from logistics.errors import ConfigError
 
 __all__ = ["CrossingStop", "FortifiedPass", "FormationPlan", "ArmyPlan", "build_army_plan",
-           "army_bbox", "PlanOptions", "planned_units"]
+           "army_bbox", "PlanOptions", "planned_units", "carriers_text", "reserve_sections"]
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,11 @@ class ArmyPlan:
     #: reserve names its carrier, ``army/cross_refs.py``)
     reserve_carrier: str | None = None
     reserve_reach_km: float = math.inf
+    #: with several carriers (``fuel.reserve_reach_km.carrier`` a list): each one, the first
+    #: being ``reserve_carrier``, and the fraction of each fuel type of the reserve its
+    #: section carries (:func:`reserve_sections`); empty: one section, the whole reserve
+    reserve_carriers: tuple[str, ...] = ()
+    reserve_shares: tuple[dict[str, float], ...] = ()
     trucks: tuple[TruckSpec, ...] = ()
     #: the river supply sources' columns (one per ship class, ``kind="river"``), run after
     #: ``trucks`` by the step loop
@@ -317,11 +322,7 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         plans.append(fp)
     notes += _depots_off_every_route(army, plans, segs)
     # the army's fuel account at H-hour
-    refill_by_type: dict[str, float] = {}
-    for fp in plans:
-        for ft, n, tank in zip(fp.fuel_types, fp.counts, fp.tank_l):
-            if ft != "none":
-                refill_by_type[ft] = refill_by_type.get(ft, 0.0) + n * tank
+    refill_by_type = _refill_by_type(plans)
     carried = army.fuel.carried_refills.value
     reserve = {ft: carried * v for ft, v in refill_by_type.items()}
     # supply: truck legs over the union of every route's cells
@@ -351,8 +352,10 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
         drain_stalled=drain,
         drain_families=(tuple(army.fuel.drain_stalled.formations)
                         if army.fuel.drain_stalled is not None else ()),
-        reserve_carrier=reach.carrier if reach is not None else None,
+        reserve_carrier=reach.carriers[0] if reach is not None else None,
         reserve_reach_km=float(reach.value) if reach is not None else math.inf,
+        reserve_carriers=tuple(reach.carriers) if reach is not None else (),
+        reserve_shares=reserve_sections(reach, plans),
         trucks=trucks, boats=boats, airlifts=airlifts, air_priority=air_priority,
         depots=depots, track_cells=track, cell_index=index,
         ferry_brigades=tuple(brigades), speed_scale=opt.speed_scale, fuel_scale=opt.fuel_scale,
@@ -367,6 +370,55 @@ def build_army_plan(army, terrain, *, options: PlanOptions | None = None,
     extras = {"routes": segs, "waypoints": {fid: r.waypoints for fid, r in chosen.items()},
               "units": units, "route_solves": cache.solves, "norms": norms, "fortified": fort}
     return plan, extras
+
+
+def _refill_by_type(plans) -> dict[str, float]:
+    """Litres per fuel type that fill every tank of the formations ``plans`` once."""
+    out: dict[str, float] = {}
+    for fp in plans:
+        for ft, n, tank in zip(fp.fuel_types, fp.counts, fp.tank_l):
+            if ft != "none":
+                out[ft] = out.get(ft, 0.0) + n * tank
+    return out
+
+
+def reserve_sections(reach, plans) -> tuple[dict[str, float], ...]:
+    """The fraction of each fuel type of the army's reserve each carrier's section carries
+    (``reach``: ``fuel.reserve_reach_km``; ``plans``: the formations' plans); empty with one
+    carrier or none (the whole reserve in one place).
+
+    With the file's ``shares``, those (the same for every fuel type). Without them,
+    assumed: each section carries the refills of its carrier's family (the carrier and the
+    formations below it, ``parent``; a formation in no carrier's family is the first
+    carrier's, the army's main body), its share of the army's refill of each fuel type.
+    Why: the reserve is ``carried_refills`` refills of the army's tanks ([TYL-1977] 'созданы
+    подвижные отделения армейских складов горючего', mobile sections of the army's fuel
+    depots); a corps on an axis of its own with its own motor transport carries its own
+    tanks' refills with it; no source says how the army's sections were shared out, so the
+    tanks each serves are the physical measure. One rule for every army; nothing fitted."""
+    if reach is None or len(reach.carriers) < 2:
+        return ()
+    carriers = list(reach.carriers)
+    if reach.shares is not None:
+        types = _refill_by_type(plans)
+        return tuple({ft: float(x) for ft in types} for x in reach.shares)
+    parent = {fp.unit.id: getattr(fp.unit, "parent", None) for fp in plans}
+
+    def section(fid: str) -> int:
+        seen: set[str] = set()
+        cur: str | None = fid
+        while cur is not None and cur not in seen:
+            if cur in carriers:
+                return carriers.index(cur)
+            seen.add(cur)
+            cur = parent.get(cur)
+        return 0
+
+    per = [_refill_by_type([fp for fp in plans if section(fp.unit.id) == k])
+           for k in range(len(carriers))]
+    total = _refill_by_type(plans)
+    return tuple({ft: float(per[k].get(ft, 0.0) / v if v > 0 else k == 0)
+                  for ft, v in total.items()} for k in range(len(carriers)))
 
 
 def _bridgehead_km(norms, src) -> float:
@@ -384,3 +436,10 @@ def _bridgehead_km(norms, src) -> float:
                           "ferried formation's head holds until all of it is across; fix: give "
                           "it (value and cite or assumed)")
     return float(bound)
+
+
+def carriers_text(plan: ArmyPlan) -> str:
+    """The formations carrying the army's reserve, for the reports: ``a``, or ``a and b``
+    (its sections' carriers, :func:`reserve_sections`)."""
+    names = list(plan.reserve_carriers) or [str(plan.reserve_carrier)]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"

@@ -24,11 +24,13 @@ from datetime import timedelta
 import numpy as np
 
 from logistics.supply.delivery import Delivery
+from logistics.supply.reserve import RESERVE, is_reserve, section_key
 
 __all__ = ["Resupply"]
 
-#: the key of the army's reserve among a convoy's expected shares (formation ids are the others)
-RESERVE = "(reserve)"
+#: ``RESERVE`` (logistics/supply/reserve.py): the key of the army's reserve (its first section)
+#: among a convoy's expected shares (formation ids are the others; a section of a reserve with
+#: several carriers: ``section_key``)
 #: the kinds of delivery a column sends for the formations it expects to fill (their shares on
 #: the road until it arrives): truck convoys and the ships of a river supply source
 CONVOY_KINDS = ("truck", "river")
@@ -183,11 +185,14 @@ class Resupply:
             for fid in named:
                 self.state[fid].en_route_l = max(
                     0.0, self.state[fid].en_route_l - shares.get(fid, 0.0))
-        self.reserve_en_route_l = max(0.0, self.reserve_en_route_l - shares.get(RESERVE, 0.0))
-        reserve = self.ledger.to_reserve(d.litres - taken, d.fuel_type)
+        self.reserve_en_route_l = max(0.0, self.reserve_en_route_l - sum(
+            v for k, v in shares.items() if is_reserve(k)))
+        share = self.convoy_shares.pop(id(d), None)
+        into = self.ledger.to_sections(d.litres - taken, d.fuel_type,
+                                       self.sections_for(share[3] if share is not None else None))
+        reserve = sum(into)
         taken += reserve
         offered = d.litres
-        share = self.convoy_shares.pop(id(d), None)
         if share is not None and d.litres - taken > 1.0:
             # its taker and the reserve are full: the formations within reach of the taker,
             # then it waits there
@@ -206,9 +211,9 @@ class Resupply:
         note = d.note
         if reserve > 0:
             # a formation's share, its taker full
-            if share is not None and share[3] != RESERVE and reserve > 1.0:
+            if share is not None and not is_reserve(share[3]) and reserve > 1.0:
                 note += f"; what {share[3]} could not take into the army's reserve"
-            by.append((RESERVE, reserve))
+            by += [(self.section_name(k), x) for k, x in enumerate(into) if x > 0]
         if not by:  # nobody took any: one row for whom it was for
             by.append((share[3] if share is not None else
                        (named[0] if named and d.kind != "air" else RESERVE), 0.0))
@@ -240,12 +245,15 @@ class Resupply:
         anywhere (no reach to read)."""
         if not self.reserve_place.located:
             return []
-        if taker == RESERVE:
+        from logistics.geodesy import great_circle_km
+
+        if is_reserve(taker) and len(self.reserve_place.places) <= 1:
             close = self.reserve_place.in_reach
         else:
-            from logistics.geodesy import great_circle_km
-
-            at = self.lonlat(taker, self.lead(taker).s)
+            at = self.reserve_place.places[self.section_of(taker)] if is_reserve(taker) \
+                else self.lonlat(taker, self.lead(taker).s)
+            if at is None:  # a section not placed yet
+                return []
 
             def close(lon: float, lat: float) -> bool:
                 return great_circle_km(*at, lon, lat) <= self.reserve_place.reach_km
@@ -279,7 +287,7 @@ class Resupply:
         if then - since > WAIT_AT_CARRIER_H or then >= col.until_h \
                 or not any(self.fuelled_by_convoy(fid) for fid in self.order):
             return False
-        at = self.reserve_at() if taker == RESERVE else taker
+        at = self.carrier_of(taker) if is_reserve(taker) else taker
         back_h = 0.0
         if at is not None and len(self.fp[at].cells):
             leg = col.leg(self.cell_of(at), self.season(d.time_h))
@@ -292,13 +300,13 @@ class Resupply:
             entry = col.split_off(d.convoy, trucks, back, trip=d.trip)
         elif entry is not None:
             entry[0] = max(entry[0], back)
-        full = "the reserve full, waited at its carrier" if taker == RESERVE else \
+        full = "the reserve full, waited at its carrier" if is_reserve(taker) else \
             f"{taker} and the reserve full, waited with {taker}"
         waiting = replace(d, time_h=then, litres=rest_l, truck_fuel_l=0.0, formation_id=taker,
                           note=d.note if since < d.time_h else f"{d.note}; {full}")
         self.convoy_shares[id(waiting)] = (column, entry, since, taker)
         self.expected[id(waiting)] = {taker: rest_l}
-        if taker == RESERVE:
+        if is_reserve(taker):
             self.reserve_en_route_l += rest_l
         else:
             self.state[taker].en_route_l += rest_l
@@ -399,9 +407,68 @@ class Resupply:
         """The formation whose head the army's reserve is at (its carrier,
         ``fuel.reserve_reach_km.carrier``; :meth:`locate_reserve
         <logistics.advance.fuel_draw.FuelDraw.locate_reserve>` places it there), None when
-        it is drawn anywhere: where a convoy brings the reserve's share (:meth:`stops`)."""
-        carrier = self.reserve_place.carrier
+        it is drawn anywhere: where a load for the reserve alone is timed (:meth:`aim`). With
+        the reserve in sections, the carrier of the section with the most room (the first
+        of equals)."""
+        n = len(self.reserve_place.carriers)
+        k = max(range(n), key=lambda k: (self.ledger.section_room_l(k), -k)) if n > 1 else 0
+        return self.carrier_of(self.section_name(k))
+
+    def section_name(self, k: int) -> str:
+        """The key of section ``k`` of the reserve (:func:`~logistics.supply.reserve.
+        section_key`; :data:`RESERVE` when the reserve is one)."""
+        carriers = self.reserve_place.carriers
+        return section_key(k, carriers[k]) if k < len(carriers) else RESERVE
+
+    def section_of(self, key: str) -> int:
+        """The index of the section of the reserve named ``key`` (0: :data:`RESERVE`)."""
+        return next((k for k in range(len(self.reserve_place.carriers))
+                     if self.section_name(k) == key), 0)
+
+    def carrier_of(self, key: str) -> str | None:
+        """The formation whose head the section of the reserve named ``key`` is at (its
+        carrier), None when the reserve is drawn anywhere: where a convoy brings that
+        section's share (:meth:`stops`)."""
+        carriers = self.reserve_place.carriers
+        carrier = carriers[self.section_of(key)] if carriers else None
         return carrier if carrier is not None and carrier in self.fp else None
+
+    def sections_for(self, taker: str | None) -> list[int] | None:
+        """The sections of the reserve a delivery's litres left over go into, in order (the
+        ledger's :meth:`~logistics.supply.ledger.ArmyLedger.to_reserve`): a section's own
+        share, that section alone; a formation's (its taker full), the sections within the
+        reserve's reach of its head, the nearest first (none within it: the nearest, as a
+        one-section reserve takes them wherever it is); None (every section by its room)
+        when the reserve is one, or for a delivery with no taker (an airlift, a depot).
+        assumed: the trucks unload where they are, into the section there; named
+        simplification: the left-over of a formation's share out of every section's reach
+        goes into the nearest, as the whole reserve's did."""
+        place = self.reserve_place
+        if len(place.carriers) <= 1 or taker is None or not place.located:
+            return None
+        if is_reserve(taker):
+            return [self.section_of(taker)]
+        if taker not in self.fp:
+            return None
+        km = place.section_km(*self.lonlat(taker, self.lead(taker).s))
+        near = sorted(range(len(km)), key=lambda k: km[k])
+        return [k for k in near if km[k] <= place.reach_km] or near[:1]
+
+    def split_reserve_share(self, shares: dict[str, float]) -> None:
+        """Share the reserve's share of a load (``shares[RESERVE]``, changed in place) out
+        among the reserve's sections (several carriers): each its part by its room (litres
+        it lacks to be full), under its own key. Nothing changes with one section or when
+        none has room. Named simplification: the room is not net of what is on the road for
+        each section (the load's total is: :meth:`send`)."""
+        n = len(self.reserve_place.carriers)
+        litres = shares.get(RESERVE, 0.0)
+        if n <= 1 or litres <= 0.0:
+            return
+        room = [max(self.ledger.section_room_l(k), 0.0) for k in range(n)]
+        if sum(room) <= 0.0:
+            return
+        for k in range(n):
+            shares[self.section_name(k)] = litres * room[k] / sum(room)
 
     def fuelled_by_convoy(self, fid: str) -> bool:
         """Whether the army's convoys serve a formation: one still on its way whose vehicles
@@ -591,7 +658,7 @@ class Resupply:
                                        where)
             apart = {o.formation_id for o in others}
             self.expected[id(first)] = {k: v for k, v in shares.items()
-                                        if k in (where, RESERVE) and k not in apart}
+                                        if (k == where or is_reserve(k)) and k not in apart}
             if not ships:
                 self.convoy_sent[id(first)] = (where, n, ferried)
             self.convoy_shares[id(first)] = (n, None, None, where)  # unloaded at ``where``
@@ -759,18 +826,18 @@ class Resupply:
         scale = 1.0 if col.kind == "river" else self.plan.speed_scale  # ships: no land scale
         season = self.season(t_h)
         there = col.leg(self.cell_of(where), season) if where else None
-        carrier = self.reserve_at()
+        self.split_reserve_share(shares)  # with several carriers: a part for each section
         others = []
         own_where_l = d.truck_fuel_l / max(d.trucks, 1)  # a truck's own burn on its leg to where
         split_trucks, eaten_l = 0, 0.0
         for fid, litres in shares.items():
-            at = carrier if fid == RESERVE else fid  # the formation whose head it goes to
+            at = self.carrier_of(fid) if is_reserve(fid) else fid  # whose head it goes to
             if at is None or at == where or litres <= 0.0 or there is None:
                 continue
             leg = col.leg(self.cell_of(at), season)
             offset_h = self.offset_h(column, where, at, season)
             arrive = max(t_h + col.load_h, d.time_h + offset_h)
-            whose = f"the army's reserve's share, with {at}" if fid == RESERVE else "its share"
+            whose = f"the army's reserve's share, with {at}" if is_reserve(fid) else "its share"
             entry = None  # the trucks split off for it (their record in the column's away)
             if self.on_the_way(at, where, column):
                 note = f"{whose}, on the way to {where} ({offset_h:+.1f} h)"

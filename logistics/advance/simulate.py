@@ -92,7 +92,7 @@ from logistics.advance.ferry_queue import FerryQueues
 from logistics.advance.ferry_sites import FERRY_SITE_KM
 from logistics.advance.fuel_draw import FuelDraw
 from logistics.advance.holds import Holds
-from logistics.advance.plan import ArmyPlan, FormationPlan
+from logistics.advance.plan import ArmyPlan, FormationPlan, carriers_text
 from logistics.advance.records import StepRecords, new_day
 from logistics.advance.resupply import Resupply
 from logistics.advance.stops import Stops
@@ -325,7 +325,8 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
             self.state[f.id] = _FState([e])
             tanks0 += float(tanks.sum())
             self.state[f.id].day = new_day()
-        self.ledger = ArmyLedger(plan.reserve_l, plan.reserve_capacity_l, tanks0)
+        self.ledger = ArmyLedger(plan.reserve_l, plan.reserve_capacity_l, tanks0,
+                                 section_shares=plan.reserve_shares)
         self.queue: list = []
         self.seq = 0
         #: litres each formation expects of a convoy on its way (by the delivery's id)
@@ -396,8 +397,10 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         #: each formation's (hour, litres burned since H-hour) samples of the last day
         #: (:meth:`~logistics.advance.resupply.Resupply.burn_l_per_h`)
         self.burn_seen: dict = {}
-        #: where the army's reserve is (``plan.reserve_carrier``'s head) and its reach
-        self.reserve_place = ReservePlace(plan.reserve_carrier, plan.reserve_reach_km)
+        #: where the army's reserve is (``plan.reserve_carrier``'s head; with several
+        #: carriers, each section at its carrier's) and its reach
+        self.reserve_place = ReservePlace(plan.reserve_carrier, plan.reserve_reach_km,
+                                          carriers=plan.reserve_carriers)
 
     # -- small helpers --------------------------------------------------------------------
     def _serial(self) -> int:
@@ -717,7 +720,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         name = f"{classes} dry; they stay behind"
         if self.ledger.out_of_reach and float(self.ledger.reserve_l.sum()) > 0:
             far = self.reserve_km(fid, self.lead(fid))
-            name += (f" (the army's reserve, with {self.plan.reserve_carrier}, is "
+            name += (f" (the army's reserve, with {carriers_text(self.plan)}, is "
                      f"{beyond_reach_text(far, self.plan.reserve_reach_km)})")
         self.reached.append({"time": when, "formation_id": fid, "kind": "dry",
                              "name": name, "cum_km": km})

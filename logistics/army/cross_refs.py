@@ -180,17 +180,18 @@ def reference_problems(army: Any) -> list[str]:
                         "on it>, carrier: <the formation whose transport carries it, one of "
                         f"{_known(land)}>, assumed: \"why\"}} (the shipped armies: 100 km, "
                         "their main body), or carried_refills: 0 for no reserve")
-    elif reach is not None and reach.carrier not in known:
-        problems.append(f"fuel.reserve_reach_km.carrier: {_short(reach.carrier)} names no "
-                        f"formation; known: {_known(known)}; fix: the formation whose "
-                        "transport carries the army's reserve, one of those")
-    elif reach is not None and army.formation(reach.carrier).movement in NOT_OWN_TRANSPORT:
-        # the reserve rides on a formation's own transport: ships and trains are not that
-        land = [f.id for f in army.formations if f.movement not in NOT_OWN_TRANSPORT]
-        problems.append(f"fuel.reserve_reach_km.carrier: {_short(reach.carrier)} moves by "
-                        f"{army.formation(reach.carrier).movement}, not on transport of its "
-                        "own: the reserve would travel with the ships or trains, away from "
-                        f"the formations drawing on it; fix: one of {_known(land)}")
+    for carrier in (reach.carriers if reach is not None else ()):
+        if carrier not in known:
+            problems.append(f"fuel.reserve_reach_km.carrier: {_short(carrier)} names no "
+                            f"formation; known: {_known(known)}; fix: the formation whose "
+                            "transport carries the army's reserve, one of those")
+        elif army.formation(carrier).movement in NOT_OWN_TRANSPORT:
+            # the reserve rides on a formation's own transport: ships and trains are not that
+            land = [f.id for f in army.formations if f.movement not in NOT_OWN_TRANSPORT]
+            problems.append(f"fuel.reserve_reach_km.carrier: {_short(carrier)} moves by "
+                            f"{army.formation(carrier).movement}, not on transport of its "
+                            "own: the reserve would travel with the ships or trains, away "
+                            f"from the formations drawing on it; fix: one of {_known(land)}")
     for n, a in enumerate(army.supply.air):
         for i in a.priority_to:
             if i not in known:

@@ -493,20 +493,23 @@ def _resolved(fid: str, d: _Draft, drafts: dict[str, _Draft], army: Army, norms:
 
 
 def _reserve_carrier_problem(army: Army, out: list[ResolvedFormation]) -> str | None:
-    """Why ``fuel.reserve_reach_km.carrier`` cannot carry the army's reserve: it has men only
-    (the reserve rides with the carrier's transport, configs/armies/README.md: men on foot or
-    horsed alone carry no army's fuel); None if it can or none is named."""
+    """Why ``fuel.reserve_reach_km.carrier`` (each, when a list) cannot carry the army's
+    reserve: it has men only (the reserve rides with the carrier's transport,
+    configs/armies/README.md: men on foot or horsed alone carry no army's fuel); None if they
+    can or none is named."""
     reach = army.fuel.reserve_reach_km
-    carrier = next((u for u in out if reach is not None and u.id == reach.carrier), None)
-    if carrier is None or not all(c in MEN_CLASSES for c, _ in carrier.classes):
-        return None
-    land = [u.id for u in out if u.movement not in _CARRIED
-            and any(c not in MEN_CLASSES for c, _ in u.classes)]
-    return (f"{army.source}: fuel.reserve_reach_km.carrier: {reach.carrier!r} has no "
-            f"vehicle (only men, {carrier.movement}): the army's reserve rides with "
-            "its carrier's "
-            "transport and would ride on nothing; fix: the formation whose "
-            f"transport carries the reserve, one of {land}")
+    for name in (reach.carriers if reach is not None else ()):
+        carrier = next((u for u in out if u.id == name), None)
+        if carrier is None or not all(c in MEN_CLASSES for c, _ in carrier.classes):
+            continue
+        land = [u.id for u in out if u.movement not in _CARRIED
+                and any(c not in MEN_CLASSES for c, _ in u.classes)]
+        return (f"{army.source}: fuel.reserve_reach_km.carrier: {name!r} has no "
+                f"vehicle (only men, {carrier.movement}): the army's reserve rides with "
+                "its carrier's "
+                "transport and would ride on nothing; fix: the formation whose "
+                f"transport carries the reserve, one of {land}")
+    return None
 
 
 def resolve_formations(army: Army, norms: Norms, rule: FortifiedRule) -> tuple[ResolvedFormation, ...]:

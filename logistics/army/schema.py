@@ -316,11 +316,51 @@ class DrainFigure(BoolFigure):
 class ReserveReachFigure(FloatFigure):
     """``reserve_reach_km``: how far (km, great circle) from the head of ``carrier`` (the
     formation whose transport carries the army's reserve) an element can still draw on the
-    reserve, with its provenance."""
+    reserve, with its provenance. ``carrier`` may be a list: the reserve is then in as many
+    sections, one with each carrier's transport (``shares``: the fraction of the reserve
+    each carries, in the list's order, summing to 1; without them, each carrier's family's
+    share of the army's refill, advance/plan.py ``reserve_sections``)."""
 
-    carrier: str = Field(min_length=1, max_length=200, description=(
+    carrier: str | list[str] = Field(description=(
         "the id of the formation whose transport carries the army's reserve: one of the "
-        "army's formations that moves by road, not one carried by ships or trains"))
+        "army's formations that moves by road, not one carried by ships or trains; or a "
+        "list of such ids, one section of the reserve with each"))
+    shares: list[float] | None = Field(default=None, description=(
+        "with a list of carriers: the fraction of the reserve each carries, in the same "
+        "order, summing to 1 (left out: each carrier's family's share of the army's refill)"))
+
+    @model_validator(mode="after")
+    def _sections(self) -> ReserveReachFigure:
+        ids = self.carriers
+        if not ids or any(not i or len(i) > 200 for i in ids):
+            raise ValueError(f"carrier {self.carrier!r}: no formation named; fix: the id of the "
+                             "formation whose transport carries the reserve, or a list of "
+                             "such ids (one section of the reserve with each)")
+        twice = named_twice(ids)
+        if twice:
+            raise ValueError(f"carrier names {', '.join(map(repr, twice))} twice; fix: name "
+                             "each carrier once")
+        if self.shares is None:
+            return self
+        if isinstance(self.carrier, str):
+            raise ValueError(f"shares {self.shares} with one carrier {self.carrier!r}: the "
+                             "whole reserve rides with it; fix: leave shares out, or make "
+                             "carrier a list with one share each")
+        if len(self.shares) != len(ids):
+            raise ValueError(f"shares {self.shares}: {len(self.shares)} for {len(ids)} "
+                             f"carriers {ids}; fix: one share per carrier, in the same order")
+        if any(not (0.0 < x <= 1.0) for x in self.shares) \
+                or abs(sum(self.shares) - 1.0) > 1e-6:
+            raise ValueError(f"shares {self.shares} sum to {sum(self.shares):g}: each is the "
+                             "fraction of the reserve its carrier carries; fix: fractions "
+                             "above 0 that sum to 1, or leave shares out (each carrier's "
+                             "family's share of the army's refill)")
+        return self
+
+    @property
+    def carriers(self) -> list[str]:
+        """Every carrier, in the file's order (one for a single ``carrier``)."""
+        return [self.carrier] if isinstance(self.carrier, str) else list(self.carrier)
 
 
 class LinePoint(_Model):

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from logistics.places import display_name
 from logistics.army.base import Figure
+from logistics.advance.plan import carriers_text
 
 __all__ = ["run_report", "summary_lines", "clock_note", "utc_zone", "utc_offset_h"]
 
@@ -322,7 +323,13 @@ def run_report(result) -> str:
                 "figures"]
         lines += [f"- the army's reserve ({ft}): {v:,.0f} L at start" for ft, v in
                   plan.reserve_l.items()]
-        if plan.reserve_carrier is not None:
+        if len(plan.reserve_carriers) > 1:
+            lines += [f"- the reserve rides in sections with {carriers_text(plan)}: drawn only "
+                      f"within {plan.reserve_reach_km:g} km of a section's carrier's head "
+                      "(`fuel.reserve_reach_km`), the nearest first; each carries " + ", ".join(
+                          f"{c}: {', '.join(f'{ft} {x:.0%}' for ft, x in sh.items())}"
+                          for c, sh in zip(plan.reserve_carriers, plan.reserve_shares))]
+        elif plan.reserve_carrier is not None:
             lines += [f"- the reserve rides with {plan.reserve_carrier}: drawn only within "
                       f"{plan.reserve_reach_km:g} km of its head (`fuel.reserve_reach_km`)"]
         lines += [

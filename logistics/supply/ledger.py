@@ -67,31 +67,68 @@ class ArmyLedger:
     """
 
     def __init__(self, reserve_l: Mapping[str, float], reserve_capacity_l: Mapping[str, float],
-                 tanks_at_start_l: float) -> None:
+                 tanks_at_start_l: float,
+                 section_shares: Sequence[Mapping[str, float]] = ()) -> None:
         self.reserve_types = sorted(set(reserve_l) | set(reserve_capacity_l))
-        self.reserve_l = np.array([float(reserve_l.get(f, 0.0)) for f in self.reserve_types])
-        self.reserve_capacity_l = np.maximum(
-            np.array([float(reserve_capacity_l.get(f, 0.0)) for f in self.reserve_types]),
-            self.reserve_l) if self.reserve_types else np.zeros(0)
-        self.start_l = float(tanks_at_start_l + self.reserve_l.sum())
+        total = np.array([float(reserve_l.get(f, 0.0)) for f in self.reserve_types])
+        cap = np.maximum(np.array([float(reserve_capacity_l.get(f, 0.0))
+                                   for f in self.reserve_types]), total) \
+            if self.reserve_types else np.zeros(0)
+        # the reserve's sections (``fuel.reserve_reach_km.carrier``, one per carrier): each
+        # fuel type's fraction per section; one section (the whole) when none is given
+        frac = np.array([[float(sh.get(f, 0.0)) for f in self.reserve_types]
+                         for sh in section_shares]) if len(section_shares) > 1 \
+            else np.ones((1, len(self.reserve_types)))
+        #: litres per section (rows, ``section_shares``' order) and fuel type (columns)
+        self.sections_l = total[None, :] * frac
+        self.sections_capacity_l = cap[None, :] * frac
+        self.start_l = float(tanks_at_start_l + self.sections_l.sum())
         self.delivered_l = 0.0
         self.consumed_l = 0.0
         self.returned_l = 0.0
         self.drained_l = 0.0
         #: of ``consumed_l``, the litres that came out of the reserve (not out of tanks)
         self.from_reserve_l = 0.0
-        #: the reserve is out of reach of the element being served (``fuel.reserve_reach_km``:
-        #: the transport carrying it is too far away); the step loop sets it per element
-        self.out_of_reach = False
+        #: the sections the element being served can draw on, nearest first (indices of
+        #: ``sections_l``): those within ``fuel.reserve_reach_km`` of it; the step loop sets
+        #: it per element (:meth:`FuelDraw.reach <logistics.advance.fuel_draw.FuelDraw.reach>`)
+        self.open_sections: tuple[int, ...] = tuple(range(len(self.sections_l)))
+
+    @property
+    def reserve_l(self) -> np.ndarray:
+        """Litres per fuel type (``reserve_types``) in the whole reserve: with one section its
+        row itself (written in place), else the sum of the sections (a copy)."""
+        return self.sections_l[0] if len(self.sections_l) == 1 else self.sections_l.sum(axis=0)
+
+    @property
+    def reserve_capacity_l(self) -> np.ndarray:
+        """Litres per fuel type the whole reserve holds full (as :attr:`reserve_l`)."""
+        c = self.sections_capacity_l
+        return c[0] if len(c) == 1 else c.sum(axis=0)
+
+    @property
+    def out_of_reach(self) -> bool:
+        """Whether no section of the reserve is within reach of the element being served
+        (``fuel.reserve_reach_km``: the transport carrying it is too far away)."""
+        return not self.open_sections
+
+    @out_of_reach.setter
+    def out_of_reach(self, value: bool) -> None:
+        self.open_sections = () if value else tuple(range(len(self.sections_l)))
+
+    def section_room_l(self, k: int) -> float:
+        """Litres section ``k`` of the reserve lacks to be full."""
+        return float((self.sections_capacity_l[k] - self.sections_l[k]).sum())
 
     def reserve(self, fuel_type: str) -> float:
-        """Litres of ``fuel_type`` in the reserve that the element being served can draw (none
-        while the reserve is out of its reach)."""
-        if self.out_of_reach:
+        """Litres of ``fuel_type`` in the reserve that the element being served can draw: the
+        sections within its reach (none while all are out of it)."""
+        if fuel_type not in self.reserve_types or not self.open_sections:
             return 0.0
-        if fuel_type in self.reserve_types:
-            return float(self.reserve_l[self.reserve_types.index(fuel_type)])
-        return 0.0
+        i = self.reserve_types.index(fuel_type)
+        if len(self.sections_l) == 1:
+            return float(self.sections_l[0, i])
+        return float(sum(self.sections_l[k, i] for k in self.open_sections))
 
     def shortfall(self, tanks: np.ndarray, types: Sequence[str], need: np.ndarray
                   ) -> tuple[float, str | None]:
@@ -117,10 +154,12 @@ class ArmyLedger:
         burned = float(from_own.sum())
         for i, ft in enumerate(() if self.out_of_reach else self.reserve_types):
             want = float(sum(r for r, t in zip(rest, types) if t == ft))
-            take = min(want, float(self.reserve_l[i]))
-            self.reserve_l[i] -= take
-            burned += take
-            self.from_reserve_l += take
+            for k in self.open_sections:  # the nearest section first
+                take = min(want, float(self.sections_l[k, i]))
+                self.sections_l[k, i] -= take
+                want -= take
+                burned += take
+                self.from_reserve_l += take
         self.consumed_l += burned
         return burned
 
@@ -145,17 +184,37 @@ class ArmyLedger:
         return float((new - have).sum())
 
     def to_reserve(self, litres: float, fuel_type: str = "any") -> float:
-        """Put up to ``litres`` into the reserve (by room, for ``any`` fuel); returns the litres
-        taken. Not booked (see :meth:`book_delivery`)."""
+        """Put up to ``litres`` into the reserve (by room, for ``any`` fuel; every section
+        together by its room); returns the litres taken. Not booked (see
+        :meth:`book_delivery`)."""
+        return sum(self.to_sections(litres, fuel_type))
+
+    def to_sections(self, litres: float, fuel_type: str = "any",
+                    sections: Sequence[int] | None = None) -> list[float]:
+        """Put up to ``litres`` into the reserve: into ``sections`` one after the other (each
+        by room, for ``any`` fuel), or (None) into every section together by room; returns
+        the litres each section of ``sections_l`` took. Not booked (see
+        :meth:`book_delivery`)."""
+        took = [0.0] * len(self.sections_l)
         kinds = [f for f in self.reserve_types if fuel_type in ("any", f)]
         if litres <= 0 or not kinds:
-            return 0.0
+            return took
         idx = [self.reserve_types.index(f) for f in kinds]
-        room = np.maximum(self.reserve_capacity_l[idx] - self.reserve_l[idx], 0.0)
-        put = min(float(litres), float(room.sum()))
-        if put > 0:
-            self.reserve_l[idx] += put * room / room.sum()
-        return put
+        groups = [list(range(len(self.sections_l)))] if sections is None \
+            else [[k] for k in sections]
+        left = float(litres)
+        for group in groups:
+            room = np.maximum(self.sections_capacity_l[np.ix_(group, idx)]
+                              - self.sections_l[np.ix_(group, idx)], 0.0)
+            put = min(left, float(room.sum()))
+            if put > 0:
+                add = put * room / room.sum()
+                for r, k in enumerate(group):
+                    self.sections_l[k, idx] += add[r]
+                    # one section: ``put`` itself (the sum of its parts may differ in the last bit)
+                    took[k] += put if len(group) == 1 else float(add[r].sum())
+                left -= put
+        return took
 
     def book_delivery(self, offered_l: float, taken_l: float) -> None:
         """Book a delivery: ``taken_l`` went into tanks or the reserve, the rest of
@@ -169,4 +228,4 @@ class ArmyLedger:
 
     def on_hand(self, tanks_l: float) -> float:
         """Everything on hand: the elements' tanks (``tanks_l``) plus the reserve."""
-        return float(tanks_l + self.reserve_l.sum())
+        return float(tanks_l + self.sections_l.sum())
