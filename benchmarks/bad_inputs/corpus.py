@@ -1533,6 +1533,15 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("dataloss-schema-vehicles-linked-from-outside", "dataloss",
              ["schema", "--configs", "cfgs"], setup=linked_vehicles, allowed=("cfgs",),
              timeout_s=60))
+    # ... and whose army file is a link to a file shared from outside (helper badin34: schema/
+    # was written, then the link refused with the fix of an output path; now refused first)
+    def linked_army_file(work: Path, ctx: Ctx) -> None:
+        _put(work / "cfgs" / "vehicles" / "zis-5.yaml", _cfg_text(ctx, "vehicles/zis-5.yaml"))
+        _put(work / "shared" / "mine.yaml", _cfg_text(ctx, "tbf-39a.yaml").split("\n", 1)[1])
+        (work / "cfgs" / "mine.yaml").symlink_to(work / "shared" / "mine.yaml")
+
+    add(Case("dataloss-schema-army-file-linked-from-outside", "dataloss",
+             ["schema", "--configs", "cfgs"], setup=linked_army_file, timeout_s=60))
     # a row the sources flag as a marker, its date saved by a spreadsheet (18.08.1945): the
     # report page formatted NaT, a traceback after every row was read
     def marker_excel_date(t: str) -> str:
