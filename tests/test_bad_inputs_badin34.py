@@ -30,3 +30,29 @@ def test_schema_writes_nothing_when_a_scenario_file_is_a_link(tmp_path, capsys):
     assert "symbolic link" in err and "nothing was written" in err and "fix:" in err, err
     assert not (configs / "schema").exists()  # refused before anything was written
     assert (configs / "mine.yaml").is_symlink() and (shared / "mine.yaml").read_bytes() == before
+
+
+# --- rasters: an image renamed .tif (no CRS, no geotransform) --------------------------------
+
+def test_a_png_renamed_tif_is_one_error_without_rasterio_warning(tmp_path, monkeypatch, capsys):
+    # a PNG saved as dem_merged_30s.tif: rasterio's NotGeoreferencedWarning (two lines of
+    # library text) was printed ahead of the error line
+    import warnings
+
+    import numpy as np
+    from PIL import Image
+
+    from logistics.cli import main
+
+    d = tmp_path / "rasters"
+    shutil.copytree(settings.SHIPPED_RASTER_DIR, d,
+                    ignore=shutil.ignore_patterns("*.py", "*.md", "MANIFEST.json"))
+    Image.fromarray(np.zeros((10, 10), np.uint8)).save(d / "dem_merged_30s.tif", format="PNG")
+    monkeypatch.setattr(settings, "RASTER_DIR", d)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        assert main(["sample", "Hailar"]) == 2
+    err = capsys.readouterr().err
+    assert not [w for w in seen if "geotransform" in str(w.message)], [str(w.message) for w in seen]
+    assert "Traceback" not in err and str(d / "dem_merged_30s.tif") in err, err
+    assert "not a GeoTIFF" in err and "rebuild" in err, err

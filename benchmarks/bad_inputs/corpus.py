@@ -309,6 +309,17 @@ def _no_crs_tif(name: str):
     return m
 
 
+def _png_as_tif(name: str):
+    """Layer ``name`` replaced by a PNG image under its .tif name (no CRS, no geotransform)."""
+    def m(d: Path) -> None:
+        import numpy as np
+        from PIL import Image
+
+        (d / name).unlink()
+        Image.fromarray(np.zeros((10, 10), np.uint8)).save(d / name, format="PNG")
+    return m
+
+
 def _random_valid_tif(name: str):
     def m(d: Path) -> None:
         import numpy as np
@@ -1114,6 +1125,8 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "dem-is-dir": lambda d: ((d / "dem_merged_30s.tif").unlink(),
                                  (d / "dem_merged_30s.tif").mkdir()),
         "dem-no-crs": _no_crs_tif("dem_merged_30s.tif"),
+        # an image renamed .tif (helper badin34: rasterio's NotGeoreferencedWarning came first)
+        "dem-png-renamed": _png_as_tif("dem_merged_30s.tif"),
         "landcover-random": _random_valid_tif("landcover_igbp_2019.tif"),
         "landcover-truncated": _truncate("landcover_igbp_2019.tif", 0.3),
         "landmask-garbage": _garbage("landmask_30s.tif"),

@@ -17,6 +17,7 @@ MANIFEST.json (or with one that is not a JSON object of ``files``) gets the head
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 from logistics import settings
@@ -67,9 +68,21 @@ def _check_header(path: Path) -> None:
                            "`python rasters/build.py`")
         return
     import rasterio
+    from rasterio.errors import NotGeoreferencedWarning
 
-    with reading(path), rasterio.open(path) as src:
-        crs, width, height, count = src.crs, src.width, src.height, src.count
+    # an image with no geotransform (a PNG renamed .tif) made rasterio print its
+    # NotGeoreferencedWarning, two lines of library text ahead of our error: it is our error
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        with reading(path), rasterio.open(path) as src:
+            crs, width, height, count = src.crs, src.width, src.height, src.count
+            placed = not src.transform.is_identity or bool(src.gcps[0])
+    if not placed:
+        nothing = "no CRS nor geotransform (an image, not a GeoTIFF)" if crs is None else \
+            "no geotransform (where its cells lie)"
+        raise CRSError(f"raster {path} has {nothing}; georeference it with its CRS and corner "
+                       "coordinates (`gdal_translate -a_srs EPSG:4326 -a_ullr W N E S`), or "
+                       "rebuild it with `python rasters/build.py`")
     if crs is None:
         raise CRSError(f"raster {path} has no CRS; set one, e.g. "
                        f"`da.rio.write_crs('EPSG:4326').rio.to_raster(path)`, or rebuild it with "
