@@ -56,3 +56,30 @@ def test_a_png_renamed_tif_is_one_error_without_rasterio_warning(tmp_path, monke
     assert not [w for w in seen if "geotransform" in str(w.message)], [str(w.message) for w in seen]
     assert "Traceback" not in err and str(d / "dem_merged_30s.tif") in err, err
     assert "not a GeoTIFF" in err and "rebuild" in err, err
+
+
+# --- rasters: a land cover whose CRS label is wrong ------------------------------------------
+
+def test_a_land_cover_with_a_wrong_crs_label_is_named_not_blamed_on_the_dem(
+        tmp_path, monkeypatch, capsys):
+    # the land cover's cells relabelled EPSG:3857 (metres, so it lies a few mm off 0 N 0 E):
+    # `sample` said "no terrain data (sea or outside the DEM)", naming neither the file nor
+    # the CRS; the DEM alone had that check
+    import rasterio
+
+    from logistics.cli import main
+
+    d = tmp_path / "rasters"
+    shutil.copytree(settings.SHIPPED_RASTER_DIR, d,
+                    ignore=shutil.ignore_patterns("*.py", "*.md", "MANIFEST.json"))
+    p = d / "landcover_igbp_2019.tif"
+    with rasterio.open(p) as src:
+        profile, arr = src.profile.copy(), src.read()
+    p.unlink()
+    with rasterio.open(p, "w", **{**profile, "crs": "EPSG:3857"}) as out:
+        out.write(arr)
+    monkeypatch.setattr(settings, "RASTER_DIR", d)
+    assert main(["sample", "Hailar"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and str(p) in err and "EPSG:3857" in err, err
+    assert "nowhere on the theatre" in err and "DEM" not in err.split("rebuild")[0], err

@@ -1390,6 +1390,23 @@ def build_cases(ctx: Ctx) -> list[Case]:
 
     add(Case("rasters-landcover-code-200-sample", "rasters", ["sample", "Hailar"], env=renv,
              setup=_rasters(landcover_200), timeout_s=150))
+    # a land cover relabelled EPSG:3857 (helper badin34: "no terrain data (sea or outside the
+    # DEM)", naming neither the file nor its CRS; only the DEM had the theatre check)
+    def landcover_3857(d: Path) -> None:
+        import rasterio
+
+        p = d / "landcover_igbp_2019.tif"
+        with rasterio.open(p) as src:
+            profile, arr = src.profile.copy(), src.read()
+        p.unlink()
+        with rasterio.open(p, "w", **{**profile, "crs": "EPSG:3857"}) as out:
+            out.write(arr)
+        (d / "MANIFEST.json").unlink()
+
+    add(Case("rasters-landcover-crs-label-wrong-sample", "rasters", ["sample", "Hailar"],
+             env=renv, setup=_rasters(landcover_3857), timeout_s=150,
+             check=lambda w: [] if "landcover_igbp_2019.tif" in (w.parent / "stderr.0").read_text()
+             else ["the error does not name the land cover"]))
     # LOGISTICS_SCHEDULER at a port that accepts and never speaks (distributed's Client waited
     # for the handshake for ever: a compare hung past 300 s). The silent listener is on the
     # loopback only and stops by itself after 150 s.

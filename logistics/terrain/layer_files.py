@@ -22,7 +22,8 @@ from pathlib import Path
 
 from logistics import settings
 from logistics.errors import CRSError, DataError
-from logistics.terrain.dem import DEM_FILES, check_dem, layer_error, raster_path, reading
+from logistics.terrain.dem import (DEM_FILES, check_dem, check_on_theatre, layer_error, raster_path,
+                                   reading)
 
 __all__ = ["OTHER_LAYERS", "terrain_layer_files", "check_layer_files"]
 
@@ -77,6 +78,7 @@ def _check_header(path: Path) -> None:
         with reading(path), rasterio.open(path) as src:
             crs, width, height, count = src.crs, src.width, src.height, src.count
             placed = not src.transform.is_identity or bool(src.gcps[0])
+            bounds = src.bounds
     if not placed:
         nothing = "no CRS nor geotransform (an image, not a GeoTIFF)" if crs is None else \
             "no geotransform (where its cells lie)"
@@ -89,6 +91,7 @@ def _check_header(path: Path) -> None:
                        f"`python rasters/build.py`")
     if width <= 0 or height <= 0 or count < 1:
         raise layer_error(path, f"it has {width} x {height} cells in {count} band(s)")
+    check_on_theatre(path, crs, bounds)
 
 
 def check_layer_files(names: tuple[str, ...] | None = None, *, dem: str = "merged") -> None:
