@@ -219,6 +219,23 @@ def _inside(root: Path, folders) -> None:
                               "to), or give --no-modelines if only vehicles/ is linked")
 
 
+def _no_linked_file(root: Path, files) -> None:
+    """ConfigError, before anything is written, for a file of ``files`` that is a symbolic link
+    (an army or vehicle file linked from a folder shared by other trees): its first line cannot
+    be written without replacing the link by a file or writing outside ``root``, so the link was
+    refused only after ``schema/`` had been written, with the fix of an output path."""
+    from logistics.errors import ConfigError
+
+    linked = [f for f in files if f.is_symlink()]
+    if linked:
+        shown = ", ".join(f"{f} (to {os.readlink(f)})" for f in linked[:3])
+        more = f" and {len(linked) - 3} more" if len(linked) > 3 else ""
+        raise ConfigError(f"{shown}{more}: a symbolic link; schema rewrites a file's first line "
+                          f"only inside {root}, never through a link, and nothing was written; "
+                          "fix: copy the file into the folder in place of the link, or give "
+                          "--no-modelines to write the schemas only")
+
+
 def write_schemas(config_dir: str | Path, *,
                   modelines: tuple[str, ...] = ("scenario", "vehicle"),
                   left_alone: list[Path] | None = None) -> list[Path]:
@@ -258,6 +275,7 @@ def write_schemas(config_dir: str | Path, *,
             if left_alone is not None:
                 left_alone.append(f)
     _inside(root, [root / "schema", *{f.parent for f in texts}])
+    _no_linked_file(root, [*texts, *(root / "schema" / n for n in SCHEMA_FILES.values())])
     for name, text in schema_texts().items():
         put(root / "schema" / name, text)
     for f, (kind, text) in texts.items():

@@ -309,6 +309,17 @@ def _no_crs_tif(name: str):
     return m
 
 
+def _png_as_tif(name: str):
+    """Layer ``name`` replaced by a PNG image under its .tif name (no CRS, no geotransform)."""
+    def m(d: Path) -> None:
+        import numpy as np
+        from PIL import Image
+
+        (d / name).unlink()
+        Image.fromarray(np.zeros((10, 10), np.uint8)).save(d / name, format="PNG")
+    return m
+
+
 def _random_valid_tif(name: str):
     def m(d: Path) -> None:
         import numpy as np
@@ -1114,6 +1125,8 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "dem-is-dir": lambda d: ((d / "dem_merged_30s.tif").unlink(),
                                  (d / "dem_merged_30s.tif").mkdir()),
         "dem-no-crs": _no_crs_tif("dem_merged_30s.tif"),
+        # an image renamed .tif (helper badin34: rasterio's NotGeoreferencedWarning came first)
+        "dem-png-renamed": _png_as_tif("dem_merged_30s.tif"),
         "landcover-random": _random_valid_tif("landcover_igbp_2019.tif"),
         "landcover-truncated": _truncate("landcover_igbp_2019.tif", 0.3),
         "landmask-garbage": _garbage("landmask_30s.tif"),
@@ -1377,6 +1390,23 @@ def build_cases(ctx: Ctx) -> list[Case]:
 
     add(Case("rasters-landcover-code-200-sample", "rasters", ["sample", "Hailar"], env=renv,
              setup=_rasters(landcover_200), timeout_s=150))
+    # a land cover relabelled EPSG:3857 (helper badin34: "no terrain data (sea or outside the
+    # DEM)", naming neither the file nor its CRS; only the DEM had the theatre check)
+    def landcover_3857(d: Path) -> None:
+        import rasterio
+
+        p = d / "landcover_igbp_2019.tif"
+        with rasterio.open(p) as src:
+            profile, arr = src.profile.copy(), src.read()
+        p.unlink()
+        with rasterio.open(p, "w", **{**profile, "crs": "EPSG:3857"}) as out:
+            out.write(arr)
+        (d / "MANIFEST.json").unlink()
+
+    add(Case("rasters-landcover-crs-label-wrong-sample", "rasters", ["sample", "Hailar"],
+             env=renv, setup=_rasters(landcover_3857), timeout_s=150,
+             check=lambda w: [] if "landcover_igbp_2019.tif" in (w.parent / "stderr.0").read_text()
+             else ["the error does not name the land cover"]))
     # LOGISTICS_SCHEDULER at a port that accepts and never speaks (distributed's Client waited
     # for the handshake for ever: a compare hung past 300 s). The silent listener is on the
     # loopback only and stops by itself after 150 s.
@@ -1533,6 +1563,15 @@ def build_cases(ctx: Ctx) -> list[Case]:
     add(Case("dataloss-schema-vehicles-linked-from-outside", "dataloss",
              ["schema", "--configs", "cfgs"], setup=linked_vehicles, allowed=("cfgs",),
              timeout_s=60))
+    # ... and whose army file is a link to a file shared from outside (helper badin34: schema/
+    # was written, then the link refused with the fix of an output path; now refused first)
+    def linked_army_file(work: Path, ctx: Ctx) -> None:
+        _put(work / "cfgs" / "vehicles" / "zis-5.yaml", _cfg_text(ctx, "vehicles/zis-5.yaml"))
+        _put(work / "shared" / "mine.yaml", _cfg_text(ctx, "tbf-39a.yaml").split("\n", 1)[1])
+        (work / "cfgs" / "mine.yaml").symlink_to(work / "shared" / "mine.yaml")
+
+    add(Case("dataloss-schema-army-file-linked-from-outside", "dataloss",
+             ["schema", "--configs", "cfgs"], setup=linked_army_file, timeout_s=60))
     # a row the sources flag as a marker, its date saved by a spreadsheet (18.08.1945): the
     # report page formatted NaT, a traceback after every row was read
     def marker_excel_date(t: str) -> str:

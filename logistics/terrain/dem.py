@@ -148,32 +148,39 @@ ELEVATION_RANGE_M: tuple[float, float] = (-11000.0, 9000.0)
 MAX_DEM_CELL_DEG: float = 0.25
 
 
+def check_on_theatre(path: Path, crs, bounds) -> None:
+    """DataError (:func:`layer_error`) when the raster ``path``, of ``bounds`` in its ``crs``
+    (rasterio's), lies nowhere on the theatre: a wrong CRS label puts a layer somewhere else on
+    the Earth, and every point of the theatre then read as "no terrain data (sea or outside
+    the DEM)", naming no file (the DEM's, or the land cover's blamed on the DEM)."""
+    from rasterio.warp import transform_bounds
+
+    from logistics import settings
+
+    try:
+        w, s, e, n = transform_bounds(crs, "EPSG:4326", *bounds)
+    except Exception:  # noqa: BLE001 - a CRS that cannot reach lon/lat is the same problem
+        w = s = e = n = float("nan")
+    tw, ts, te, tn = settings.THEATRE_BBOX
+    if not (w < te and e > tw and s < tn and n > ts):
+        raise layer_error(path, f"in its CRS ({crs.to_string()}) it covers lon {w:.4g}.."
+                                f"{e:.4g}, lat {s:.4g}..{n:.4g}, nowhere on the theatre "
+                                f"({tw:g}..{te:g} E, {ts:g}..{tn:g} N): is its CRS "
+                                "label right?")
+
+
 def check_dem_file(name: str | Path) -> None:
     """DataError (:func:`layer_error`) when the DEM ``name`` lies nowhere on the theatre in its
     own CRS (a wrong CRS label), or, in lon/lat, has cells coarser than
     :data:`MAX_DEM_CELL_DEG` (a DEM of one cell over the theatre was read as flat ground)."""
     import rasterio
-    from rasterio.warp import transform_bounds
-
-    from logistics import settings
 
     path = raster_path(name)
     with reading(path), rasterio.open(path) as src:
         crs, bounds = src.crs, src.bounds
         dx, dy = abs(src.transform.a), abs(src.transform.e)
     if crs:
-        # a DEM whose CRS label is wrong lies somewhere else on the Earth: every point of the
-        # theatre then read as "no terrain data (sea or outside the DEM)", naming no file
-        try:
-            w, s, e, n = transform_bounds(crs, "EPSG:4326", *bounds)
-        except Exception:  # noqa: BLE001 - a CRS that cannot reach lon/lat is the same problem
-            w = s = e = n = float("nan")
-        tw, ts, te, tn = settings.THEATRE_BBOX
-        if not (w < te and e > tw and s < tn and n > ts):
-            raise layer_error(path, f"in its CRS ({crs.to_string()}) it covers lon {w:.4g}.."
-                                    f"{e:.4g}, lat {s:.4g}..{n:.4g}, nowhere on the theatre "
-                                    f"({tw:g}..{te:g} E, {ts:g}..{tn:g} N): is its CRS "
-                                    "label right?")
+        check_on_theatre(path, crs, bounds)
     if not (crs and crs.is_geographic):
         return
     if max(dx, dy) > MAX_DEM_CELL_DEG:

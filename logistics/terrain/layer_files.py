@@ -17,11 +17,13 @@ MANIFEST.json (or with one that is not a JSON object of ``files``) gets the head
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 from logistics import settings
 from logistics.errors import CRSError, DataError
-from logistics.terrain.dem import DEM_FILES, check_dem, layer_error, raster_path, reading
+from logistics.terrain.dem import (DEM_FILES, check_dem, check_on_theatre, layer_error, raster_path,
+                                   reading)
 
 __all__ = ["OTHER_LAYERS", "terrain_layer_files", "check_layer_files"]
 
@@ -67,15 +69,29 @@ def _check_header(path: Path) -> None:
                            "`python rasters/build.py`")
         return
     import rasterio
+    from rasterio.errors import NotGeoreferencedWarning
 
-    with reading(path), rasterio.open(path) as src:
-        crs, width, height, count = src.crs, src.width, src.height, src.count
+    # an image with no geotransform (a PNG renamed .tif) made rasterio print its
+    # NotGeoreferencedWarning, two lines of library text ahead of our error: it is our error
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotGeoreferencedWarning)
+        with reading(path), rasterio.open(path) as src:
+            crs, width, height, count = src.crs, src.width, src.height, src.count
+            placed = not src.transform.is_identity or bool(src.gcps[0])
+            bounds = src.bounds
+    if not placed:
+        nothing = "no CRS nor geotransform (an image, not a GeoTIFF)" if crs is None else \
+            "no geotransform (where its cells lie)"
+        raise CRSError(f"raster {path} has {nothing}; georeference it with its CRS and corner "
+                       "coordinates (`gdal_translate -a_srs EPSG:4326 -a_ullr W N E S`), or "
+                       "rebuild it with `python rasters/build.py`")
     if crs is None:
         raise CRSError(f"raster {path} has no CRS; set one, e.g. "
                        f"`da.rio.write_crs('EPSG:4326').rio.to_raster(path)`, or rebuild it with "
                        f"`python rasters/build.py`")
     if width <= 0 or height <= 0 or count < 1:
         raise layer_error(path, f"it has {width} x {height} cells in {count} band(s)")
+    check_on_theatre(path, crs, bounds)
 
 
 def check_layer_files(names: tuple[str, ...] | None = None, *, dem: str = "merged") -> None:
