@@ -79,6 +79,10 @@ class RouteFix:
 def great_circle_km(lon1, lat1, lon2, lat2):
     """Geodesic distance in km between points (degrees) on the WGS84 ellipsoid (vectorised,
     broadcasting like numpy; a float for scalars)."""
+    if all(np.ndim(v) == 0 for v in (lon1, lat1, lon2, lat2)):  # the step loop's case: the
+        # same geodesic without broadcasting four arrays of one (the reserve's reach each hour)
+        _, _, dist_m = _GEOD.inv(float(lon1), float(lat1), float(lon2), float(lat2))
+        return float(dist_m) / 1000.0
     a = np.broadcast_arrays(*(np.asarray(v, float) for v in (lon1, lat1, lon2, lat2)))
     _, _, dist_m = _GEOD.inv(*(v.ravel() for v in a))
     out = np.asarray(dist_m, float).reshape(a[0].shape) / 1000.0

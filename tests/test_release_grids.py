@@ -31,3 +31,26 @@ def test_a_released_leg_function_prices_the_same_legs_without_its_grids(hailar_t
     assert leg(10, "wet") == before  # priced before: kept
     assert leg(15, "wet") == fresh(15, "wet")  # a new one: its surfaces built again
     release_legs(lambda i, s: None)  # a leg with nothing to release (a river's): no error
+
+
+
+def test_fuel_priced_after_release_equals_a_fresh_leg(hailar_terrain):
+    """A leg's litres are priced when first read (``turnaround._FuelOnRead``): a leg asked
+    before the release and read only after it prices on the surfaces built again, the litres
+    of a leg function never released; pickled, it is a plain TruckLeg with those litres."""
+    import pickle
+
+    from logistics.supply.trucks import TruckLeg
+
+    ds = hailar_terrain()
+    zis = load_vehicle("zis-5")
+    cells = np.array([(ROW, c) for c in range(21)], dtype=np.int64)
+    railhead = hailar_terrain.lonlat(ds, ROW, 0)
+    leg = truck_leg_function(ds, zis, railhead, cells, stencil=16, models=CostModels())
+    early = leg(12, "dry")  # its hours only, so far
+    release_legs(leg)
+    fresh = truck_leg_function(ds, zis, railhead, cells, stencil=16)(12, "dry")
+    assert early.fuel_l == fresh.fuel_l > 0
+    plain = pickle.loads(pickle.dumps(early))
+    assert type(plain) is TruckLeg
+    assert (plain.out_s, plain.back_s, plain.fuel_l) == (early.out_s, early.back_s, early.fuel_l)

@@ -15,6 +15,7 @@ loop's state (``plan``, ``fp``, ``state``, ``order``, ``rank``, ``root``, ``ledg
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -35,9 +36,25 @@ class FuelDraw:
     """Fuel drawn within the step (see the module docstring)."""
 
     def need(self, e: Element, fp: FormationPlan, p: Profile, s1: float) -> np.ndarray:
-        per = np.array([np.interp(s1, fp.km, f) - np.interp(e.s, fp.km, f) for f in p.fuel_l])
+        """Litres per class element ``e`` burns from its km to km ``s1`` (0 for a class that
+        burns nothing)."""
+        return self.need_from(e, fp, p)(s1)
+
+    def need_from(self, e: Element, fp: FormationPlan,
+                  p: Profile) -> Callable[[float], np.ndarray]:
+        """:meth:`need` of element ``e`` as a function of ``s1``, its profile read at its own
+        km once. Why: :meth:`fuel_limit`'s bisection asks it up to 60 times a step, and each
+        read the profile at ``e.s`` again (a tenth of the step loop in `logistics run
+        configs/`); the same litres."""
+        at = [np.interp(e.s, fp.km, f) for f in p.fuel_l]
         burn = np.array(fp.fuel_types) != "none"
-        return np.where(burn, e.counts * self.plan.fuel_scale * per, 0.0)
+        scaled = e.counts * self.plan.fuel_scale
+
+        def need_to(s1: float) -> np.ndarray:
+            per = np.array([np.interp(s1, fp.km, f) - a for f, a in zip(p.fuel_l, at)])
+            return np.where(burn, scaled * per, 0.0)
+
+        return need_to
 
     def locate_reserve(self) -> None:
         """Put each section of the army's reserve where its carrier's head is now
@@ -62,13 +79,14 @@ class FuelDraw:
         return not self.ledger.out_of_reach
 
     def fuel_limit(self, e, fp, p, s_want) -> float:
-        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, self.need(e, fp, p, s_want))
+        need_to = self.need_from(e, fp, p)
+        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, need_to(s_want))
         if short <= 1e-9:
             return math.inf
         lo, hi = e.s, s_want
         for _ in range(60):
             mid = 0.5 * (lo + hi)
-            if self.ledger.shortfall(e.tanks, fp.fuel_types, self.need(e, fp, p, mid))[0] <= 1e-9:
+            if self.ledger.shortfall(e.tanks, fp.fuel_types, need_to(mid))[0] <= 1e-9:
                 lo = mid
             else:
                 hi = mid

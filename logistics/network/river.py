@@ -617,9 +617,9 @@ def _snap(g: nx.Graph, p: Point):
     point of the waterways to ``p``; None for an empty graph."""
     import shapely
 
-    if g.number_of_edges() == 0:
-        return None
     if "_edges" not in g.graph:  # an STRtree over the edges, built once per graph
+        if g.number_of_edges() == 0:  # (counting them is a walk over every node)
+            return None
         edges = list(g.edges(data=True))
         g.graph["_edges"] = edges
         g.graph["_tree"] = shapely.STRtree([d["geometry"] for _, _, d in edges])
@@ -628,35 +628,55 @@ def _snap(g: nx.Graph, p: Point):
     return float(d["geometry"].distance(p)), (u, v), float(d["geometry"].project(p))
 
 
+def _routing_graph(g: nx.Graph) -> tuple[nx.Graph, dict]:
+    """(a copy of ``g``'s edges to route on, the full-edge pieces priced so far by (from node,
+    to node)), built once per graph and kept in ``g.graph``, as :func:`_snap`'s tree is.
+    :func:`_path_pieces` adds its two ends to the copy and takes them off again, so the copy
+    is the same graph on every call. Why: a new copy of every edge and a new line of every
+    edge sailed, each sailing (a river supply column prices one for each place of its
+    formations), were a tenth of `logistics run configs/`; ``g`` is never changed once
+    loaded."""
+    if "_routing" not in g.graph:
+        h = nx.Graph(g.subgraph(set()))
+        h.graph.pop("_routing", None)
+        h.add_edges_from(g.edges(data=True))
+        g.graph["_routing"] = (h, {})
+    return g.graph["_routing"]
+
+
 def _path_pieces(g: nx.Graph, sa, sb):
     """Pieces (metric LineString in sailing order, downstream?) from snap ``sa`` to ``sb``."""
     (_, ea, ma), (_, eb, mb) = sa, sb
     if {*ea} == {*eb}:
         d = g.edges[ea]
         return [_piece(d, ma, mb)]
-    h = nx.Graph(g.subgraph(set()))
-    h.add_edges_from(g.edges(data=True))
-    for tag, (u, v), m in (("A", ea, ma), ("B", eb, mb)):
-        d = g.edges[u, v]
-        start = d["u_start"]
-        other = v if start == u else u
-        h.add_edge(tag, start, length_m=m, part=(d, m, 0.0))
-        h.add_edge(tag, other, length_m=d["length_m"] - m, part=(d, m, d["length_m"]))
+    h, full = _routing_graph(g)
     try:
-        nodes = nx.dijkstra_path(h, "A", "B", weight="length_m")
-    except nx.NetworkXNoPath:
-        return None
-    pieces = []
-    for x, y in zip(nodes, nodes[1:]):
-        e = h.edges[x, y]
-        if "part" in e:
-            d, m, end = e["part"]
-            pieces.append(_piece(d, m, end) if x in ("A", "B") else _piece(d, end, m))
-        else:
-            d = e
-            pieces.append(_piece(d, 0.0, d["length_m"]) if x == d["u_start"]
-                          else _piece(d, d["length_m"], 0.0))
-    return [p for p in pieces if p[0].length > 0]
+        for tag, (u, v), m in (("A", ea, ma), ("B", eb, mb)):
+            d = g.edges[u, v]
+            start = d["u_start"]
+            other = v if start == u else u
+            h.add_edge(tag, start, length_m=m, part=(d, m, 0.0))
+            h.add_edge(tag, other, length_m=d["length_m"] - m, part=(d, m, d["length_m"]))
+        try:
+            nodes = nx.dijkstra_path(h, "A", "B", weight="length_m")
+        except nx.NetworkXNoPath:
+            return None
+        pieces = []
+        for x, y in zip(nodes, nodes[1:]):
+            e = h.edges[x, y]
+            if "part" in e:
+                d, m, end = e["part"]
+                pieces.append(_piece(d, m, end) if x in ("A", "B") else _piece(d, end, m))
+            else:
+                if (x, y) not in full:
+                    d = e
+                    full[x, y] = (_piece(d, 0.0, d["length_m"]) if x == d["u_start"]
+                                  else _piece(d, d["length_m"], 0.0))
+                pieces.append(full[x, y])
+        return [p for p in pieces if p[0].length > 0]
+    finally:  # the ends off again: the copy is the same graph for the next sailing
+        h.remove_nodes_from([n for n in ("A", "B") if n in h])
 
 
 def _piece(d: Mapping, m0: float, m1: float) -> tuple[LineString, bool]:

@@ -210,9 +210,12 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
         dl["cum_km"] = [_km_at(v["tracks"], fid, t, fid0)
                         for fid, t in zip(dl["formation_id"], dl["time"])]
     lon, lat = [], []
+    routes: dict[str, pd.DataFrame] = {}  # each formation's route rows, selected once
     for fid, km in zip(dl["formation_id"], dl["cum_km"]):
         fid = _first_formation(fid, fid0)
-        r = v["routes"][v["routes"]["formation_id"] == fid]
+        if fid not in routes:
+            routes[fid] = v["routes"][v["routes"]["formation_id"] == fid]
+        r = routes[fid]
         x, y = _point_at_km(r if len(r) else v["routes"], km)
         lon.append(float(x))
         lat.append(float(y))

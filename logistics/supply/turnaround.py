@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 
 import numpy as np
 from scipy.ndimage import binary_dilation
@@ -157,6 +158,32 @@ def column_paced(model: CostModel, max_speed_kmh: float | None) -> CostModel:
     return dataclasses.replace(model, table=capped)
 
 
+class _FuelOnRead(TruckLeg):
+    """A reachable :class:`TruckLeg` whose ``fuel_l`` is priced the first time it is read
+    (``price()``: two tracebacks and :func:`~logistics.cost.route.evaluate_path`), then kept.
+    Why: most legs are asked only for their hours (the resupply's lead and offset of every
+    formation's head, each hour: ``advance/resupply.py`` ``lead_h``, ``offset_h``), and
+    pricing their fuel was a third of the step loop's time in `logistics run configs/`; the
+    litres are the same whenever they are read. Pickled as a plain :class:`TruckLeg`."""
+
+    def __init__(self, out_s: float, back_s: float, price: Callable[[], float]):
+        object.__setattr__(self, "out_s", out_s)
+        object.__setattr__(self, "back_s", back_s)
+        object.__setattr__(self, "reason", "")
+        object.__setattr__(self, "_price", price)
+
+    @property
+    def fuel_l(self) -> float:  # type: ignore[override]
+        """Litres one truck burns out and back (priced on the first read)."""
+        if self._price is not None:
+            object.__setattr__(self, "_fuel", float(self._price()))
+            object.__setattr__(self, "_price", None)
+        return self._fuel
+
+    def __reduce__(self):
+        return (TruckLeg, (self.out_s, self.back_s, self.fuel_l, self.reason))
+
+
 def release_legs(leg) -> None:
     """``leg.release()`` when the leg function has one (:func:`truck_leg_function`'s, and the
     functions that wrap or cache them); a river leg or a test's stub has none."""
@@ -201,11 +228,9 @@ def truck_leg_function(
         lon, lat = to_lonlat(float(terrain["x"][c]), float(terrain["y"][r]))
         return f"{float(lon):.3f}E {float(lat):.3f}N"
 
-    def leg(index: int, season: str) -> TruckLeg:
-        r, c = (int(v) for v in cells[index])
-        key = (r, c, season)
-        if key in legs:
-            return legs[key]
+    def surfaces_of(season: str) -> tuple:
+        """(accumulated time out, back, the fuel model's worst going per m) of ``season``,
+        built on first use (again after :func:`release`: the same numbers)."""
         if season not in surfaces:
             time_model = along_track(column_paced(
                 models.get(terrain, vehicle, objective="time", season=season), max_speed_kmh),
@@ -218,7 +243,26 @@ def truck_leg_function(
                            stop_at=cells),
                 worst_going_per_m(fuel_model),
             )
-        out, back, worst_fuel_per_m = surfaces[season]
+        return surfaces[season]
+
+    def fuel_of(r: int, c: int, season: str) -> float:
+        """Litres one truck burns on the least-time path out to cell (r, c) and back."""
+        out, back, worst_fuel_per_m = surfaces_of(season)
+        fuel = 0.0
+        for acc in (out, back):
+            trip = path(acc, (r, c))
+            if len(trip) > 1:
+                ev = evaluate_path(terrain, trip, vehicle, season=season, models=models)
+                fuel += float(helped_across(ev["fuel_l"].to_numpy(), ev["dist_m"].to_numpy(),
+                                            worst_per_m=worst_fuel_per_m).sum())
+        return fuel
+
+    def leg(index: int, season: str) -> TruckLeg:
+        r, c = (int(v) for v in cells[index])
+        key = (r, c, season)
+        if key in legs:
+            return legs[key]
+        out, back, _ = surfaces_of(season)
         t_out, t_back = float(out.cost[r, c]), float(back.cost[r, c])
         if not (math.isfinite(t_out) and math.isfinite(t_back)):
             stuck = _stuck_at_railhead(terrain, out.cost, source)
@@ -231,14 +275,7 @@ def truck_leg_function(
                 f"formation at {where(r, c)} on {season} ground, even along the formation's "
                 "track"))
             return legs[key]
-        fuel = 0.0
-        for acc in (out, back):
-            trip = path(acc, (r, c))
-            if len(trip) > 1:
-                ev = evaluate_path(terrain, trip, vehicle, season=season, models=models)
-                fuel += float(helped_across(ev["fuel_l"].to_numpy(), ev["dist_m"].to_numpy(),
-                                            worst_per_m=worst_fuel_per_m).sum())
-        legs[key] = TruckLeg(t_out, t_back, fuel)
+        legs[key] = _FuelOnRead(t_out, t_back, lambda: fuel_of(r, c, season))
         return legs[key]
 
     def release() -> None:
