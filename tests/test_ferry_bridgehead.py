@@ -227,8 +227,9 @@ def test_5rc_no_ferried_head_beyond_the_bridgehead_before_its_release(corps_5rc)
     detachment, formed out of the rifle divisions after the crossing), the SP battalions and
     the rifle divisions across the Ussuri. No head is more than the bound beyond its
     crossing's far bank (crossings.csv ``far_km``: the bridgehead starts beyond the water,
-    holds.py ``bridgehead_km``; ferry34) before all of it is across; each is held there (status carried) at some hour; the forward
-    detachment is ferried first and then moves on beyond the bridgehead."""
+    holds.py ``bridgehead_km``; ferry34) before all of it is across; each is held there
+    (status carried) at some hour; the forward detachment is ferried first and then moves on
+    beyond the bridgehead."""
     from logistics.army.norms import load_norms
 
     r = corps_5rc

@@ -1,8 +1,8 @@
 """Fuel drawn within a step: the litres per class an element needs to reach a km, how far its
 fuel takes it, burning it (its tanks, then the army's reserve, only within
-``reserve_reach_km`` of the reserve's carrier, or of each section's), which classes are dry, the fuel of one type
-shared among the classes marching together (:meth:`FuelDraw.share`), and stalled vehicles
-drained into the dry ones (``fuel.drain_stalled``).
+``reserve_reach_km`` of the reserve's carrier, or of each section's), which classes are dry,
+the fuel of one type shared among the classes marching together (:meth:`FuelDraw.share`), and
+stalled vehicles drained into the dry ones (``fuel.drain_stalled``).
 
 Why a module of its own: the step loop (:mod:`logistics.advance.simulate`) moves the elements;
 this is the one account every move draws on (litres; km along the formation's route; the
