@@ -834,8 +834,10 @@ class Resupply:
         Every share reaches its taker when the taker's own leg from the railhead (the cost
         engine's) is driven: ``d``'s arrival less the difference of the two legs, not before
         the convoy has loaded. A taker on the way is served by the convoy as it passes; one
-        off it by as many of the convoy's trucks as its share fills, split off at the
-        railhead, driving its leg there and back: the convoy's next trip leaves without them
+        off it by as many of the convoy's trucks as its share fills (while the convoy has
+        trucks left, :func:`split_parts`: the rest of a share its part cannot carry stays on
+        the convoy, handed on as its leftovers are), split off at the railhead, driving its
+        leg there and back: the convoy's next trip leaves without them
         if they are not back (:meth:`TruckColumn.split_off
         <logistics.supply.trucks.TruckColumn.split_off>`). The reserve is such a taker
         (assumed: it rides on its carrier's transport, ``fuel.reserve_reach_km``, so its
