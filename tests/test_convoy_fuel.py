@@ -218,3 +218,50 @@ def test_a_formations_share_nobody_takes_in_a_day_goes_back_and_says_so(corridor
     (row,) = [r for r in loop.deliveries if r["time"].hour == 12]
     assert (row["formation_id"], row["litres"]) == (RESERVE, pytest.approx(300.0))
     assert "what corridor could not take into the army's reserve" in row["note"]
+
+
+def test_split_parts_never_take_more_trucks_than_the_convoy_has():
+    """8 trucks of 500 L: parts of 2,250 and 1,250 L fill 5 + 3 trucks; with 500 L staying on
+    the convoy one truck is kept, so the second part gets 2 trucks and 1,000 L (250 L stay).
+    Parts of 2,250 and 1,750 L with nothing staying fill 5 + 4 trucks: the second part's 3
+    left cannot hold its share, so a truck is kept for the rest (it gets 2 trucks, 1,000 L).
+    Parts of 2,500 and 1,500 L with nothing staying: 5 + 3 trucks carry both whole, none kept.
+    One part alone gets the trucks its share fills."""
+    from logistics.advance.resupply import split_parts
+
+    assert split_parts(8, 500.0, [2250.0, 1250.0], 500.0) == [(5, 2250.0), (2, 1000.0)]
+    assert split_parts(8, 500.0, [2250.0, 1750.0], 0.0) == [(5, 2250.0), (2, 1000.0)]
+    assert split_parts(8, 500.0, [2500.0, 1500.0], 0.0) == [(5, 2500.0), (3, 1500.0)]
+    assert split_parts(8, 500.0, [3000.0], 1000.0) == [(6, 3000.0)]
+
+
+def test_a_convoys_parts_never_take_more_trucks_than_it_has(corridor):
+    """An 8-truck convoy of 500 L each (4,000 L) timed to "corridor" (km 30) with its 500 L
+    share, "carrier" (km 60, off its way) sharing 2,250 L and the reserve (with "carrier")
+    1,250 L: the parts fill 5 + 3 trucks but only 7 leave the convoy: the reserve's part gets
+    2 trucks and 1,000 L, its other 250 L stay on the convoy (no longer on the road for the
+    reserve) and fuel is conserved. The column's trucks away never exceed its fleet. On main
+    the parts took 5 + 3 of the 8 trucks and the convoy kept one more: 9 trucks, the trip's
+    record cut to 0 and the parts' 8 booked away on top of the convoy's phantom."""
+    from logistics.advance.resupply import RESERVE
+    from logistics.supply.delivery import Delivery
+
+    loop = _burning(_loop(corridor, front_full=False, front_km=30.0))
+    col = loop.trucks[0]
+    col.away[0] = [[5.0, 8, 0]]  # the trip's 8 trucks are away (TruckColumn.dispatch)
+    d = Delivery(time_h=3.0, source="rh", kind="truck", litres=4000.0, fuel_type="diesel",
+                 truck_fuel_l=8 * 60.0, formation_id="corridor", convoy=0, trucks=8, trip=0)
+    loop.state["carrier"].en_route_l = 2250.0
+    loop.reserve_en_route_l = 1250.0
+    shares = {"corridor": 500.0, "carrier": 2250.0, RESERVE: 1250.0}
+    first, others = loop.stops(d, 0, 0.0, shares, "corridor")
+    parts = {o.formation_id: o for o in others}
+    split = [a[1] for a in col.away[0] if a[2] == -1]
+    assert sum(split) <= d.trucks - 1
+    assert sum(a[1] for a in col.away[0]) <= d.trucks
+    assert col.present(0, 1.0) >= col.sizes[0] - d.trucks
+    assert parts[RESERVE].litres == pytest.approx(1000.0)
+    assert loop.reserve_en_route_l == pytest.approx(1000.0)
+    assert parts["carrier"].litres == pytest.approx(2250.0)
+    assert first.litres + sum(o.litres for o in others) == pytest.approx(d.litres)
+    assert first.truck_fuel_l == pytest.approx(60.0)

@@ -75,6 +75,32 @@ def _within(theirs: tuple[float, ...], ours: tuple[float, ...]) -> bool:
     return len(theirs) <= len(ours) and (not theirs or max(theirs) <= max(ours) + 1e-9)
 
 
+def split_parts(trucks: int, per_truck_l: float, parts_l: list[float],
+                stay_l: float) -> list[tuple[int, float]]:
+    """(trucks, litres) of each part split off a convoy of ``trucks`` trucks carrying
+    ``per_truck_l`` litres each, for shares of ``parts_l`` litres in order (its takers' priority),
+    ``stay_l`` litres staying with it (for its formation, the takers on its way): each part as
+    many trucks as its share fills, while the convoy has trucks left, keeping one with it when
+    litres stay on it. A part short of trucks carries what its trucks hold; the rest of its share
+    stays on the convoy (handed on as leftovers are, :meth:`Resupply.book`), so a truck is kept
+    for it too. Why: the parts together took more trucks than the convoy had (the 25th Army's
+    27-truck convoy split 15 + 13 on 16 Aug): a phantom truck's burn was booked and the
+    column's trucks were away beyond its fleet. Named simplification: with no truck kept, a
+    share at most 1 L over its trucks' load rides on them (the parts' rounding)."""
+    for kept in ((0, 1) if stay_l <= 1.0 else (1,)):
+        free, out, rest = max(trucks - kept, 0), [], 0.0
+        for litres in parts_l:
+            k = min(free, math.ceil(litres / max(per_truck_l, 1e-9) - 1e-9))
+            free -= k
+            carried = litres if k > 0 and litres - k * per_truck_l <= 1.0 \
+                else min(litres, k * per_truck_l)
+            out.append((k, carried))
+            rest += litres - carried
+        if kept or rest <= 1.0:
+            break
+    return out
+
+
 def want_at_one(loop, fid: str, burn_l: float) -> float:
     """Litres formation ``fid`` wants when a load reaches it (at least 0): its lack less what is
     on the road for it (``loop.need_l``), and ``burn_l`` litres it burns until then
@@ -808,8 +834,10 @@ class Resupply:
         Every share reaches its taker when the taker's own leg from the railhead (the cost
         engine's) is driven: ``d``'s arrival less the difference of the two legs, not before
         the convoy has loaded. A taker on the way is served by the convoy as it passes; one
-        off it by as many of the convoy's trucks as its share fills, split off at the
-        railhead, driving its leg there and back: the convoy's next trip leaves without them
+        off it by as many of the convoy's trucks as its share fills (while the convoy has
+        trucks left, :func:`split_parts`: the rest of a share its part cannot carry stays on
+        the convoy, handed on as its leftovers are), split off at the railhead, driving its
+        leg there and back: the convoy's next trip leaves without them
         if they are not back (:meth:`TruckColumn.split_off
         <logistics.supply.trucks.TruckColumn.split_off>`). The reserve is such a taker
         (assumed: it rides on its carrier's transport, ``fuel.reserve_reach_km``, so its
@@ -830,22 +858,34 @@ class Resupply:
         others = []
         own_where_l = d.truck_fuel_l / max(d.trucks, 1)  # a truck's own burn on its leg to where
         split_trucks, eaten_l = 0, 0.0
+        takers = []  # (taker, its share, whose head it goes to, whether on the way)
         for fid, litres in shares.items():
-            at = self.carrier_of(fid) if is_reserve(fid) else fid  # whose head it goes to
+            at = self.carrier_of(fid) if is_reserve(fid) else fid
             if at is None or at == where or litres <= 0.0 or there is None:
                 continue
+            takers.append((fid, litres, at, self.on_the_way(at, where, column)))
+        # the trucks of each part split off: never more together than the convoy has
+        off = [(fid, litres) for fid, litres, _, way in takers if not way]
+        per_truck = d.litres / max(d.trucks, 1)
+        allotted = dict(zip((fid for fid, _ in off), split_parts(
+            d.trucks, per_truck, [x for _, x in off], d.litres - sum(x for _, x in off))))
+        for fid, litres, at, way in takers:
             leg = col.leg(self.cell_of(at), season)
             offset_h = self.offset_h(column, where, at, season)
             arrive = max(t_h + col.load_h, d.time_h + offset_h)
             whose = f"the army's reserve's share, with {at}" if is_reserve(fid) else "its share"
             entry = None  # the trucks split off for it (their record in the column's away)
-            if self.on_the_way(at, where, column):
+            if way:
                 note = f"{whose}, on the way to {where} ({offset_h:+.1f} h)"
                 others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
                                       formation_id=fid, note=f"{d.note}; {note}"))
             else:  # a part of the convoy's trucks drives its own leg there and back
-                per_truck = d.litres / max(d.trucks, 1)
-                trucks = min(max(d.trucks - 1, 1), math.ceil(litres / max(per_truck, 1e-9) - 1e-9))
+                trucks, carried = allotted[fid] if d.trucks > 1 else (1, litres)
+                if carried < litres:  # the rest stays on the convoy: no longer on the road for it
+                    self.not_en_route(fid, litres - carried, shares)
+                    litres = carried
+                if trucks == 0:
+                    continue
                 note = f"{whose}, {trucks} of the trucks sent straight to it (not on the " \
                        f"way to {where}, {offset_h:+.1f} h)"
                 back_h = leg.back_s / 3600.0 / scale * col.stretch
@@ -863,6 +903,16 @@ class Resupply:
         return replace(d, litres=d.litres - sum(o.litres for o in others) - eaten_l,
                        truck_fuel_l=max(d.truck_fuel_l - split_trucks * own_where_l, 0.0)
                        ), others
+
+    def not_en_route(self, fid: str, litres: float, shares: dict[str, float]) -> None:
+        """``litres`` of taker ``fid``'s share of a convoy (``shares``) not driven to it (its
+        part got too few trucks, :func:`split_parts`): off its share and off what is on the
+        road for it (its ``en_route_l``; the reserve's)."""
+        shares[fid] -= litres
+        if is_reserve(fid):
+            self.reserve_en_route_l = max(0.0, self.reserve_en_route_l - litres)
+        else:
+            self.state[fid].en_route_l = max(0.0, self.state[fid].en_route_l - litres)
 
     def offset_h(self, column: int, where: str, at: str, season: str) -> float:
         """Hours a share of column ``column``'s convoy timed to ``where``'s head reaches
