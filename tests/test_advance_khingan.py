@@ -14,6 +14,7 @@ from logistics.army.load import army_paths, load_army
 from logistics.geodesy import great_circle_km
 from logistics.report.run_outputs import RUN_FILES, write_run
 from logistics.runner import run_scenario
+from logistics.supply.reserve import is_reserve
 
 pytestmark = pytest.mark.slow
 
@@ -137,7 +138,8 @@ def fuel_is_conserved(r, name: str = "") -> None:
     close(by_day["drained_l"], 0.0)
     into_reserve = a["delivered_l"].to_numpy() - by_day["delivered_l"].to_numpy()
     assert (into_reserve >= -1e-3).all(), name
-    close(into_reserve.sum(), dl.loc[dl["formation_id"] == "(reserve)", "litres"].sum())
+    # every section of the reserve: ``(reserve)``, ``(reserve with <carrier>)`` (reservesplit34)
+    close(into_reserve.sum(), dl.loc[dl["formation_id"].map(is_reserve), "litres"].sum())
     close(np.diff(a["reserve_l"].to_numpy()),
           into_reserve[1:] - by_day["from_reserve_l"].to_numpy()[1:])
 

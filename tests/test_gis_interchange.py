@@ -539,3 +539,15 @@ def test_the_readme_says_where_a_non_editable_install_keeps_its_configs(capsys):
     folder = Path(capsys.readouterr().out.strip())
     assert folder == Path(settings.CONFIG_DIR)
     assert (folder / "armies" / "template.yaml").is_file()
+
+
+def test_a_reserve_sections_delivery_is_placed_with_its_carrier():
+    """A delivery row into a section of the army's reserve riding with a carrier (reservesplit34:
+    ``(reserve with <carrier>)``) is placed on that carrier's route, not the headline
+    formation's; the first section (``(reserve)``) and rows with no taker on the headline's."""
+    from logistics.report.run_layers import _first_formation
+
+    assert _first_formation("(reserve with 10mc)", "fd-25a") == "10mc"
+    assert _first_formation("(reserve)", "fd-25a") == "fd-25a"
+    assert _first_formation("", "fd-25a") == "fd-25a"
+    assert _first_formation("25a-rds,10mc", "fd-25a") == "25a-rds"

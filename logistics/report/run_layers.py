@@ -268,9 +268,13 @@ def _objectives(result, routes: pd.DataFrame, names: dict):
 
 def _first_formation(fid, default: str) -> str:
     """The formation a delivery row went to (the first of a comma-separated list, as results
-    written before the deliveries table was tidy had); the headline formation for the army's
-    reserve ("(reserve)") or none."""
+    written before the deliveries table was tidy had); a section of the army's reserve riding
+    with a carrier ("(reserve with <carrier>)", :func:`~logistics.supply.reserve.section_key`):
+    that carrier; the headline formation for the reserve's first section ("(reserve)") or
+    none."""
     first = str(fid).split(",")[0].strip()
+    if first.startswith("(reserve with ") and first.endswith(")"):
+        return first[len("(reserve with "):-1]
     return default if not first or first.startswith("(") else first
 
 
