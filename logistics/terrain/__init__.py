@@ -62,6 +62,7 @@ from logistics.terrain.landcover1945 import (
     landcover_1945_layers,
     load_landcover_1945,
 )
+from logistics.terrain.layer_files import IGBP_CODES, IGBP_WORDS
 from logistics.terrain.railways import railway_cells, shipped_railways
 from logistics.terrain.resample import resample_to_grid
 from logistics.terrain.rivers import near_river_mask, rasterize_rivers, read_rivers
@@ -257,8 +258,7 @@ def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: Wet
     igbp = resample_to_grid(LANDCOVER_FILE, grid, kind="nearest", chunks=chunks, fill=_UNKNOWN)
     landmask = resample_to_grid(LANDMASK_FILE, grid, kind="nearest", chunks=chunks, fill=_UNKNOWN)
     if chunks is None:
-        check_codes(igbp.values, LANDCOVER_FILE, range(17), "IGBP codes 0-16 (255: nodata)",
-                    _UNKNOWN)
+        check_codes(igbp.values, LANDCOVER_FILE, IGBP_CODES, IGBP_WORDS, _UNKNOWN)
         check_codes(landmask.values, LANDMASK_FILE, (0, 1, 2), "0 (sea), 1 (land) or 2 (lake)",
                     _UNKNOWN)
     layers = landcover_1945_layers(grid, elevation, lc1945, chunks=chunks, rivers=rivers)

@@ -20,12 +20,15 @@ import json
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 from logistics import settings
 from logistics.errors import CRSError, DataError
-from logistics.terrain.dem import (DEM_FILES, check_dem, check_on_theatre, layer_error, raster_path,
-                                   reading)
+from logistics.terrain.dem import (DEM_FILES, check_codes, check_dem, check_on_theatre, layer_error,
+                                   raster_path, reading)
 
-__all__ = ["OTHER_LAYERS", "terrain_layer_files", "check_layer_files"]
+__all__ = ["OTHER_LAYERS", "CLASS_LAYERS", "IGBP_CODES", "IGBP_WORDS", "terrain_layer_files",
+           "check_layer_files"]
 
 #: Layers a terrain load and the steps after it read besides the DEM: land cover, land mask,
 #: the PRC/outside source mask of the 1945 land cover, rivers, lakes (river network), borders
@@ -34,6 +37,23 @@ OTHER_LAYERS: tuple[str, ...] = (
     "landcover_igbp_2019.tif", "landmask_30s.tif", "dem_source_30s.tif",
     "rivers.gpkg", "lakes.gpkg", "borders.gpkg", "coast.gpkg",
 )
+
+#: Raster layers whose cells are class codes (land cover, land mask, DEM source mask): integer
+#: cells only; a float layer's codes + 0.5 were cast down to a class without a word.
+CLASS_LAYERS: tuple[str, ...] = OTHER_LAYERS[:3]
+
+#: The land cover's classes: IGBP codes 0 (water) to 16 (barren); 255 is its nodata.
+IGBP_CODES = range(17)
+IGBP_WORDS = "IGBP codes 0-16 (255: nodata)"
+
+#: Smallest DEM cell type: 8-bit cells hold 0..255 (or -128..127), no elevation in metres of a
+#: land with mountains; a uint8 layer under the DEM's name is a mask or an image (as is
+#: dem_source_30s.tif, the DEM's source mask). A physical bound, the same for every DEM.
+_DEM_MIN_BITS = 16
+
+#: Most land-cover cells the check reads (4 M bytes, some milliseconds); a finer land cover is
+#: read at every n-th row and column (assumed: a foreign code or nodata fills whole regions).
+_MAX_CHECKED_CELLS = 4_000_000
 
 
 def terrain_layer_files(dem: str = "merged") -> tuple[str, ...]:
@@ -78,7 +98,7 @@ def _check_header(path: Path) -> None:
         with reading(path), rasterio.open(path) as src:
             crs, width, height, count = src.crs, src.width, src.height, src.count
             placed = not src.transform.is_identity or bool(src.gcps[0])
-            bounds = src.bounds
+            bounds, dtype, nodata = src.bounds, np.dtype(src.dtypes[0]), src.nodata
     if not placed:
         nothing = "no CRS nor geotransform (an image, not a GeoTIFF)" if crs is None else \
             "no geotransform (where its cells lie)"
@@ -91,7 +111,48 @@ def _check_header(path: Path) -> None:
                        f"`python rasters/build.py`")
     if width <= 0 or height <= 0 or count < 1:
         raise layer_error(path, f"it has {width} x {height} cells in {count} band(s)")
+    if count != 1:  # the readers take band 1: the others were dropped without a word
+        raise layer_error(path, f"it has {count} bands; every layer is one band (the first "
+                                "would be read and the others dropped)")
+    _check_cell_type(path, dtype)
     check_on_theatre(path, crs, bounds)
+    if path.name == OTHER_LAYERS[0]:
+        _check_landcover(path, nodata)
+
+
+def _check_cell_type(path: Path, dtype: np.dtype) -> None:
+    """DataError (:func:`layer_error`) for a class layer of non-integer cells, or a DEM of
+    cells narrower than :data:`_DEM_MIN_BITS` or not numbers."""
+    if path.name in CLASS_LAYERS and dtype.kind not in "iu":
+        raise layer_error(path, f"its cells are {dtype.name}, not integer class codes (a "
+                                "fraction of a class was cast down to a class without a word)")
+    if path.name in DEM_FILES.values():
+        if dtype.kind not in "iuf":
+            raise layer_error(path, f"its cells are {dtype.name}, not elevations")
+        if dtype.kind in "iu" and dtype.itemsize * 8 < _DEM_MIN_BITS:
+            lo, hi = np.iinfo(dtype).min, np.iinfo(dtype).max
+            raise layer_error(path, f"its cells are {dtype.name} ({lo}..{hi}): no elevation "
+                                    "in metres of a land with mountains fits; it is a mask or "
+                                    "an image (dem_source_30s.tif is uint8), not a DEM")
+
+
+def _check_landcover(path: Path, nodata: float | None) -> None:
+    """DataError (:func:`layer_error`) for a land cover whose declared nodata is one of its
+    classes (nodata=0 made water "no data"), that holds no class at all (every cell nodata),
+    or a code that is no IGBP class. Reads its cells (320 x 560 bytes for the shipped one; every
+    n-th row and column of a land cover over :data:`_MAX_CHECKED_CELLS`)."""
+    if nodata is not None and nodata in IGBP_CODES:
+        raise layer_error(path, f"its nodata value is {nodata:g}, a class ({IGBP_WORDS}): "
+                                "those cells would be read as no data")
+    import rasterio
+
+    with reading(path), rasterio.open(path) as src:
+        step = max(1, int(np.ceil(np.sqrt(src.width * src.height / _MAX_CHECKED_CELLS))))
+        values = src.read(1, out_shape=(-(-src.height // step), -(-src.width // step)))
+    fill = int(nodata) if nodata is not None and float(nodata).is_integer() else None
+    if fill is not None and not (values != fill).any():
+        raise layer_error(path, f"every cell is nodata ({fill}): it holds no land cover")
+    check_codes(values, path, IGBP_CODES, IGBP_WORDS, fill if fill is not None else -1)
 
 
 def check_layer_files(names: tuple[str, ...] | None = None, *, dem: str = "merged") -> None:
