@@ -1348,12 +1348,12 @@ def build_cases(ctx: Ctx) -> list[Case]:
                  setup=None if key.startswith("bench") else _compare_inputs))
     # a DEM no land can have: 30 000 m everywhere (taken), infinities (RuntimeWarnings on
     # stderr at 1 km, nodata holes at coarser cells), one cell over the theatre (flat ground)
-    def dem_rewrite(fn: Callable, **over):
+    def dem_rewrite(fn: Callable, layer: str = "dem_merged_30s.tif", **over):
         def m(d: Path) -> None:
             import numpy as np
             import rasterio
 
-            p = d / "dem_merged_30s.tif"
+            p = d / layer
             with rasterio.open(p) as src:
                 profile, arr = src.profile.copy(), src.read()
             arr = np.asarray(fn(np, arr))
@@ -1407,6 +1407,27 @@ def build_cases(ctx: Ctx) -> list[Case]:
              env=renv, setup=_rasters(landcover_3857), timeout_s=150,
              check=lambda w: [] if "landcover_igbp_2019.tif" in (w.parent / "stderr.0").read_text()
              else ["the error does not name the land cover"]))
+    # cells of the wrong kind under a right header (helper badin34b: each was accepted; the
+    # land cover of code 0 with nodata=0 read Hailar as WETLAND). MANIFEST.json goes, so the
+    # header check speaks, not the size the manifest lists.
+    def no_manifest(mut: Callable[[Path], None]) -> Callable[[Path], None]:
+        return lambda d: (mut(d), (d / "MANIFEST.json").unlink())
+
+    lc = "landcover_igbp_2019.tif"
+    for key, mut, words in (
+            ("landcover-nodata-is-class", dem_rewrite(lambda np, a: np.zeros_like(a), lc,
+                                                      nodata=0), "nodata value is 0"),
+            ("landcover-all-nodata", dem_rewrite(lambda np, a: np.full_like(a, 255), lc),
+             "every cell is nodata"),
+            ("landcover-float", dem_rewrite(lambda np, a: a + np.float32(0.5), lc),
+             "not integer class codes"),
+            ("dem-3-bands", dem_rewrite(lambda np, a: np.concatenate([a, a, a])), "3 bands"),
+            ("dem-uint8", dem_rewrite(lambda np, a: np.clip(a, 0, 255).astype(np.uint8),
+                                      nodata=None), "uint8")):
+        add(Case(f"rasters-{key}-sample", "rasters", ["sample", "Hailar"], env=renv,
+                 setup=_rasters(no_manifest(mut)), timeout_s=150,
+                 check=lambda w, words=words: [] if words in (w.parent / "stderr.0").read_text()
+                 else [f"the error does not say {words!r}"]))
     # LOGISTICS_SCHEDULER at a port that accepts and never speaks (distributed's Client waited
     # for the handshake for ever: a compare hung past 300 s). The silent listener is on the
     # loopback only and stops by itself after 150 s.

@@ -142,8 +142,8 @@ def _check_landcover(path: Path, nodata: float | None) -> None:
     or a code that is no IGBP class. Reads its cells (320 x 560 bytes for the shipped one; every
     n-th row and column of a land cover over :data:`_MAX_CHECKED_CELLS`)."""
     if nodata is not None and nodata in IGBP_CODES:
-        raise layer_error(path, f"its nodata value is {nodata:g}, a class ({IGBP_WORDS}): "
-                                "those cells would be read as no data")
+        raise layer_error(path, f"its nodata value is {nodata:g}, one of its classes ({IGBP_WORDS}): "
+                                "cells of that class would read as no data")
     import rasterio
 
     with reading(path), rasterio.open(path) as src:
