@@ -125,7 +125,7 @@ def _check_cell_type(path: Path, dtype: np.dtype) -> None:
     cells narrower than :data:`_DEM_MIN_BITS` or not numbers."""
     if path.name in CLASS_LAYERS and dtype.kind not in "iu":
         raise layer_error(path, f"its cells are {dtype.name}, not integer class codes (a "
-                                "fraction of a class was cast down to a class without a word)")
+                                "fraction would be cut down to a class, silently)")
     if path.name in DEM_FILES.values():
         if dtype.kind not in "iuf":
             raise layer_error(path, f"its cells are {dtype.name}, not elevations")
@@ -142,8 +142,8 @@ def _check_landcover(path: Path, nodata: float | None) -> None:
     or a code that is no IGBP class. Reads its cells (320 x 560 bytes for the shipped one; every
     n-th row and column of a land cover over :data:`_MAX_CHECKED_CELLS`)."""
     if nodata is not None and nodata in IGBP_CODES:
-        raise layer_error(path, f"its nodata value is {nodata:g}, one of its classes ({IGBP_WORDS}): "
-                                "cells of that class would read as no data")
+        raise layer_error(path, f"its nodata value is {nodata:g}, one of its classes "
+                                f"({IGBP_WORDS}): cells of that class would read as no data")
     import rasterio
 
     with reading(path), rasterio.open(path) as src:
