@@ -437,7 +437,14 @@ def _check_not_in_inputs(text: str, p: Path, what: str, option: str) -> None:
     raster trees, shipped or set by ``LOGISTICS_CONFIG_DIR``/``LOGISTICS_RASTER_DIR``): outputs
     there mix with the inputs (a later ``logistics run configs/`` or a package build would
     take them along), and inside the package's own source folder (``--out logistics/run1``
-    wrote a run among the modules: ``git status``, the package build and its install carry it)."""
+    wrote a run among the modules: ``git status``, the package build and its install carry it).
+
+    The one rule: refused inside a tree every command reads (configs, rasters, the package).
+    A user's folder of army files (``logistics run cf --out cf/o``) is no such tree: a command
+    reads only the army files directly in it (``army.load.army_paths``), never a subfolder, and
+    ``--out`` is a new folder or one logistics wrote, so a run's outputs there are never read
+    as inputs; refusing them would refuse the common project layout (the army file beside its
+    runs). A copy of configs/ is refused once LOGISTICS_CONFIG_DIR names it (it is then read)."""
     from logistics import settings
 
     inputs_of = "the tool reads its inputs from"

@@ -105,3 +105,28 @@ def test_sample_refuses_the_land_cover_in_one_line(tmp_path, monkeypatch, capsys
     assert main(["sample", "Hailar"]) == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and str(d / LANDCOVER) in err and "nodata" in err, err
+
+
+# --- outputs inside a user's folder of army files (a decision, not a fix: passes on main) -----
+
+def test_outputs_in_a_folder_of_army_files_are_allowed_and_never_read_as_armies(tmp_path,
+                                                                              monkeypatch):
+    # `logistics run cf --out cf/o` writes inside the user's folder while --out inside configs/
+    # is refused: one rule (no output inside a tree every command reads); a folder of army
+    # files is read at its top level only, so cf/o never becomes an input of `run cf`
+    from logistics._atomic import check_output_dir
+    from logistics.army.load import army_paths
+    from logistics.errors import OutputError
+
+    cf = tmp_path / "cf"
+    (cf / "o" / "tbf-cmg").mkdir(parents=True)
+    shutil.copy2(Path(settings.SHIPPED_CONFIG_DIR) / "tbf-cmg.yaml", cf / "mine.yaml")
+    (cf / "o" / "tbf-cmg" / "scenario.yaml").write_text("axis_id: X\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert army_paths(cf) == [cf / "mine.yaml"]
+    check_output_dir(cf / "o2")
+    with pytest.raises(OutputError, match="inside the configs folder"):
+        check_output_dir(Path(settings.CONFIG_DIR) / "o")
+    monkeypatch.setattr(settings, "CONFIG_DIR", cf)  # the same folder, once it is read as one
+    with pytest.raises(OutputError, match="inside the configs folder"):
+        check_output_dir(cf / "o2")
