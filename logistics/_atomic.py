@@ -443,7 +443,8 @@ def _check_not_in_inputs(text: str, p: Path, what: str, option: str) -> None:
     A user's folder of army files (``logistics run cf --out cf/o``) is no such tree: a command
     reads only the army files directly in it (``army.load.army_paths``), never a subfolder, and
     ``--out`` is a new folder or one logistics wrote, so a run's outputs there are never read
-    as inputs; refusing them would refuse the common project layout (the army file beside its
+    as inputs (a run writes no YAML, so ``schema``'s walk of a configs copy finds none there
+    either); refusing them would refuse the common project layout (the army file beside its
     runs). A copy of configs/ is refused once LOGISTICS_CONFIG_DIR names it (it is then read)."""
     from logistics import settings
 
