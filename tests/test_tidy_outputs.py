@@ -150,4 +150,6 @@ def test_deliveries_have_one_formation_per_row_and_keep_every_litre(cmg_run):
 
     layer = gpd.read_file(cmg_run / "run.gpkg", layer="deliveries")
     assert len(layer) == len(dl) and not layer["formation_id"].str.contains(",").any()
-    assert layer["litres"].sum() == pytest.approx(dl["litres"].sum(), rel=1e-9, abs=1e-2)
+    # the layer keeps the ledger's floats, the CSV rounds each row to 1 mL: half a mL each
+    assert layer["litres"].sum() == pytest.approx(dl["litres"].sum(), rel=1e-9,
+                                                  abs=5e-4 * len(dl) + 1e-9)

@@ -75,7 +75,9 @@ class FuelDraw:
         open. Every draw on the reserve (fuel limit, burning, dry classes) sees this; with
         the reserve in sections (several carriers), the sections within that reach, the
         nearest first."""
-        self.ledger.open_sections = self.reserve_place.open_at(*self.lonlat(fid, e.s))
+        place = self.reserve_place  # drawn anywhere (not located): no position to measure
+        where = self.lonlat(fid, e.s) if place.located else (math.nan, math.nan)
+        self.ledger.open_sections = place.open_at(*where)
         return not self.ledger.out_of_reach
 
     def fuel_limit(self, e, fp, p, s_want) -> float:

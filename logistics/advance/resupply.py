@@ -481,11 +481,11 @@ class Resupply:
         return [k for k in near if km[k] <= place.reach_km] or near[:1]
 
     def split_reserve_share(self, shares: dict[str, float]) -> None:
-        """Share the reserve's share of a load (``shares[RESERVE]``, changed in place) out
-        among the reserve's sections (several carriers): each its part by its room (litres
-        it lacks to be full), under its own key. Nothing changes with one section or when
-        none has room. Named simplification: the room is not net of what is on the road for
-        each section (the load's total is: :meth:`send`)."""
+        """Share the reserve's share of a load (its :data:`RESERVE` key in ``shares``, changed
+        in place) out among the reserve's sections (several carriers): each its part by its
+        room (litres it lacks to be full), under its own key. Nothing changes with one section
+        or when none has room. Named simplification: the room is not net of what is on the
+        road for each section (the load's total is: :meth:`send`)."""
         n = len(self.reserve_place.carriers)
         litres = shares.get(RESERVE, 0.0)
         if n <= 1 or litres <= 0.0:
