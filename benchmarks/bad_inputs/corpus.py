@@ -638,7 +638,11 @@ def build_cases(ctx: Ctx) -> list[Case]:
     # the reserve's carrier and reach (fuel.reserve_reach_km, only in the 6th GTA's file)
     for key, edits in {
         "carrier-unknown": {"fuel.reserve_reach_km.carrier": "nobody"},
-        "carrier-list": {"fuel.reserve_reach_km.carrier": "[5gtc, 7mc]"},
+        # a list of carriers is a reserve in sections (reservesplit34): its nonsense instead
+        "carrier-list-twice": {"fuel.reserve_reach_km.carrier": "[5gtc, 5gtc]"},
+        "carrier-list-empty": {"fuel.reserve_reach_km.carrier": "[]"},
+        "carrier-shares-sum": {"fuel.reserve_reach_km.carrier":
+                               "[5gtc, 7mc]\n    shares: [0.5, 0.7]"},
         "carrier-empty": {"fuel.reserve_reach_km.carrier": "''"},
         "reach-zero": {"fuel.reserve_reach_km.value": "0"},
         "reach-negative": {"fuel.reserve_reach_km.value": "-100"},
