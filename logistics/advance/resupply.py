@@ -23,6 +23,7 @@ from datetime import timedelta
 
 import numpy as np
 
+from logistics.geodesy import great_circle_km
 from logistics.supply.delivery import Delivery
 from logistics.supply.reserve import RESERVE, is_reserve, section_key
 
@@ -62,8 +63,6 @@ def detour_km(start: tuple[float, float], end: tuple[float, float],
               via: tuple[float, float]) -> float:
     """km by which going from ``start`` to ``end`` (lon, lat) by way of ``via`` is longer
     than the straight (great-circle) line: 0 on the line, twice the distance beyond ``end``."""
-    from logistics.geodesy import great_circle_km
-
     return float(great_circle_km(*start, *via) + great_circle_km(*via, *end)
                  - great_circle_km(*start, *end))
 
@@ -271,8 +270,6 @@ class Resupply:
         anywhere (no reach to read)."""
         if not self.reserve_place.located:
             return []
-        from logistics.geodesy import great_circle_km
-
         if is_reserve(taker) and len(self.reserve_place.places) <= 1:
             close = self.reserve_place.in_reach
         else:
@@ -970,8 +967,6 @@ class Resupply:
         behind = 0.0  # km of the route behind the column's railhead
         rh = self.railhead_lonlat.get(column)
         if rh is not None:
-            from logistics.geodesy import great_circle_km
-
             d = great_circle_km(rh[0], rh[1], np.asarray(fp.lon), np.asarray(fp.lat))
             behind = float(fp.km[int(np.argmin(d))])
         eps_h = 1e-3 / 3600.0

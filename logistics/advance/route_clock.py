@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from logistics.advance.depths import pass_regions
-from logistics.advance.shared_breaches import depth_points, follow_start_h, pass_through
+from logistics.advance.shared_breaches import (depth_points, follow_start_h, pass_through,
+                                               sideways_lag_h)
 
 __all__ = ["Breaches", "RouteClock", "route_clock"]
 
@@ -117,8 +118,6 @@ class Breaches:
     @staticmethod
     def _earliest(made, at, rate_km_per_day: float) -> float:
         """The earliest ``hour + lag`` of ``made`` (``(hour, points)``) at ``at``."""
-        from logistics.advance.shared_breaches import sideways_lag_h
-
         if at is None:
             return min((h for h, _ in made), default=math.inf)
         return min((h + sideways_lag_h(w, at[0], at[1], rate_km_per_day) for h, w in made),

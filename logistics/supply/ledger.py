@@ -112,10 +112,6 @@ class ArmyLedger:
         (``fuel.reserve_reach_km``: the transport carrying it is too far away)."""
         return not self.open_sections
 
-    @out_of_reach.setter
-    def out_of_reach(self, value: bool) -> None:
-        self.open_sections = () if value else tuple(range(len(self.sections_l)))
-
     def section_room_l(self, k: int) -> float:
         """Litres section ``k`` of the reserve lacks to be full."""
         return float((self.sections_capacity_l[k] - self.sections_l[k]).sum())
