@@ -548,7 +548,9 @@ class Resupply:
         it passes one on its way, :meth:`on_the_way`; a part of its trucks sent straight to
         one off it); what is left is unloaded at the one it is timed to, and what that one
         does not take is handed back to the others on its way (at the same hour, a named
-        simplification: the convoy drives back by them), then the reserve. A column is sent
+        simplification: the convoy drives back by them), then the reserve; a convoy whose
+        load leaves nothing for the one it is timed to turns back after its last taker on its
+        way, handing its rest there (:meth:`turn_back`). A column is sent
         only while the army wants fuel that nothing on the road brings yet (the formations'
         lack and the reserve's room, less the loads already sent for them): a ready convoy
         nobody wants waits at its railhead. The ships of a river supply source (columns of
@@ -632,7 +634,9 @@ class Resupply:
         <logistics.supply.trucks.TruckColumn.next_h>`: ``where``, or :data:`RESERVE`,
         :meth:`aim`); each load's expected shares are booked as on the road, and each
         formation's share reaches it at its own hour, the reserve's at its carrier's
-        (:meth:`stops`). A load whose shares leave nothing for the formation it is keyed to
+        (:meth:`stops`); one that leaves nothing to unload at ``where`` turns back after its
+        last taker on its way (:meth:`turn_back`). A load whose shares leave nothing for the
+        formation it is keyed to
         (those before it in priority took it all, :meth:`aim`) does not hold that formation's
         next load: nothing is on the road for it (else it waited a whole drive-out for a load
         that brought it nothing)."""
@@ -680,15 +684,18 @@ class Resupply:
             first, others = self.stops(replace(d, formation_id=",".join(way)), n, t_h, shares,
                                        where)
             apart = {o.formation_id for o in others}
-            self.expected[id(first)] = {k: v for k, v in shares.items()
-                                        if (k == where or is_reserve(k)) and k not in apart}
-            if not ships:
+            expected = {k: v for k, v in shares.items()
+                        if (k == where or is_reserve(k)) and k not in apart}
+            first, end = self.turn_back(first, others, expected, n, where, t_h)
+            self.expected[id(first)] = expected
+            if not ships and end == where:
                 self.convoy_sent[id(first)] = (where, n, ferried)
-            self.convoy_shares[id(first)] = (n, None, None, where)  # unloaded at ``where``
-            self._push(first)
+            self.convoy_shares[id(first)] = (n, None, None, end)  # unloaded at ``end``
             for other in others:
                 self.expected[id(other)] = {other.formation_id: other.litres}
-                self._push(other)
+            # booked in the order its stops are made: at ``end``, its last taker's share first
+            for o in ([first] + others if end == where else others + [first]):
+                self._push(o)
         if key != RESERVE and key in col.due and keyed_l <= 1.0 and col.due[key] is not last:
             # the formations before it took all of it: nothing is on the road for the one it
             # is keyed to, so its next load does not wait for this one (TruckColumn.next_h)
@@ -900,6 +907,79 @@ class Resupply:
         return replace(d, litres=d.litres - sum(o.litres for o in others) - eaten_l,
                        truck_fuel_l=max(d.truck_fuel_l - split_trucks * own_where_l, 0.0)
                        ), others
+
+    def place_of(self, taker: str) -> str | None:
+        """Whose head a convoy's share for ``taker`` is driven to: the formation itself, or the
+        carrier of a section of the reserve (:meth:`carrier_of`; None: drawn anywhere)."""
+        return self.carrier_of(taker) if is_reserve(taker) else taker
+
+    def turn_back(self, first: Delivery, others: list[Delivery], expected: dict[str, float],
+                  column: int, where: str, t_h: float) -> tuple[Delivery, str]:
+        """(the convoy's unloading ``first``, the taker it ends its trip at: ``where`` or the
+        key of its last taker on the way): a convoy timed to formation ``where`` whose load
+        leaves nothing to unload there (``expected``, the shares ``first`` brings: ``where``'s
+        and a reserve section's carried by ``where`` together at most 1 L) turns back after the
+        last of its takers on its way (:meth:`on_the_way`, the share reached last by
+        :meth:`stops`'s hours): ``first`` is unloaded there, at that hour, what it brings
+        (the load's rest, a share of the reserve drawn anywhere) handed to that taker and the
+        others on its way (as it was at ``where``, :meth:`book`); its trucks (those not split
+        off) burn the leg to there and come back from there, and the column's records of the
+        trip (:attr:`TruckColumn.away <logistics.supply.trucks.TruckColumn.away>`,
+        ``due``) say so; ``where``'s own share (at most 1 L) is no longer on the road for it.
+        Leg, burn and hours are the cost engine's (as :meth:`TruckColumn.dispatch
+        <logistics.supply.trucks.TruckColumn.dispatch>`, :meth:`offset_h`), and the litres of
+        the load the trucks no longer burn beyond their tanks ride on ``first``. The same rule
+        for trucks and ships (a flotilla sails to its takers too). ``first`` and ``where``
+        unchanged when ``where`` unloads anything, when no taker is on the way, or when the last
+        one is reached no earlier than ``where`` (named simplification: a trip ending at most
+        half :data:`ON_THE_WAY_DETOUR_KM` beyond ``where`` is timed to ``where``).
+        Named simplifications: the trip keeps the ferrying of the trip to ``where``
+        (``convoy_behind_ferrying``: a taker on its way is behind no other rivers than
+        ``where``, :meth:`dispatch_trucks`), and the trucks burn the less of the two legs.
+        Why: the convoys drove on to ``where`` and back for nothing, the formations before it
+        in priority having taken the whole load; physically the trucks turn back after their
+        last taker, and are free for the next load that much earlier."""
+        unloads = expected.get(where, 0.0) + sum(
+            v for k, v in expected.items() if is_reserve(k) and self.carrier_of(k) == where)
+        col = self.trucks[column]
+        drops = [o for o in others  # its takers the convoy serves as it passes
+                 if self.on_the_way(self.place_of(o.formation_id), where, column)]
+        trip = next((a for a in col.away[first.convoy] if a[2] == first.trip), None) \
+            if 0 <= first.convoy < len(col.away) and first.trip >= 0 else None
+        if unloads > 1.0 or not drops or trip is None or trip[1] <= 0 \
+                or any(o.time_h >= first.time_h - 1e-9 for o in drops):
+            return first, where
+        last = max(drops, key=lambda o: o.time_h)
+        at = self.place_of(last.formation_id)
+        season = self.season(t_h)
+        leg, there = col.leg(self.cell_of(at), season), col.leg(self.cell_of(where), season)
+        scale = 1.0 if col.kind == "river" else self.plan.speed_scale  # ships: no land scale
+        saved_h = (first.time_h - last.time_h) + (there.back_s - leg.back_s) / 3600.0 / scale \
+            * col.stretch
+        if not (leg.reachable and there.reachable and np.isfinite(saved_h)):
+            return first, where
+        trucks = int(trip[1])
+        own_where_l = first.truck_fuel_l / trucks
+        own_l = min(leg.fuel_l * self.plan.fuel_scale, own_where_l) \
+            if np.isfinite(leg.fuel_l) else own_where_l
+        tank = col.truck_tank_l
+        uneaten_l = trucks * (max(0.0, own_where_l - tank) - max(0.0, own_l - tank))
+        trip[0] = max(trip[0] - max(saved_h, 0.0), last.time_h + col.unload_h)
+        for trips in col.due.values():  # its load for whom it was keyed is there then
+            if first.trip in trips:
+                trips[first.trip] = last.time_h
+        nil = expected.pop(where, 0.0)  # where's share (at most 1 L): not driven to it
+        self.state[where].en_route_l = max(0.0, self.state[where].en_route_l - nil)
+        way = [fid for fid in first.formation_id.split(",") if fid and fid not in (where, at)]
+        name = f"the army's reserve with {at}" if is_reserve(last.formation_id) else at
+        return replace(
+            first, time_h=last.time_h, litres=first.litres + uneaten_l,
+            truck_fuel_l=trucks * own_l,
+            formation_id=",".join(([at] if at in self.fp and at in first.formation_id.split(",")
+                                   else []) + way),
+            note=f"{first.note}; turned back after its last taker, {name}, "
+                 f"{first.time_h - last.time_h:.1f} h short of {where} (its share nil)"), \
+            last.formation_id
 
     def not_en_route(self, fid: str, litres: float, shares: dict[str, float]) -> None:
         """``litres`` of taker ``fid``'s share of a convoy (``shares``) not driven to it (its
