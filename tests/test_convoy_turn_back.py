@@ -84,3 +84,30 @@ def test_a_convoy_with_a_share_where_it_is_timed_drives_there(corridor):
     loop.book_due(10.0)
     assert loop.army_day["truck_fuel"] == pytest.approx(4 * 120.0)
 
+
+def test_the_shares_of_one_trip_waiting_with_their_takers_keep_no_more_trucks_than_it_has(
+        corridor):
+    """An 8-truck trip of 500 L a truck (trip 0, its 8 trucks away till 20 h): three of its
+    shares, 1,250, 1,250 and 1,500 L, find "corridor" and the reserve full at 3 h and wait
+    with it (Resupply.wait_with_taker). Their trucks rounded up are 3 + 3 + 3, one more than
+    the trip has: the last keeps the 2 left, so the trip's trucks away stay 8 and the column's
+    20 - 8 are at the railhead. On main each share split off its 3 trucks whatever the trip
+    had left: 9 trucks away, the column one short at its railhead until they were back."""
+    from logistics.supply.delivery import Delivery
+
+    loop = _loop(corridor, front_full=True, front_km=30.0)
+    loop.ledger.reserve_l[:] = loop.ledger.reserve_capacity_l
+    col = loop.trucks[0]
+    col.away[0] = [[20.0, 8, 0]]
+    for litres in (1250.0, 1250.0, 1500.0):
+        d = Delivery(time_h=3.0, source="rh", kind="truck", litres=litres, fuel_type="diesel",
+                     formation_id="corridor", convoy=0, trucks=8, trip=0)
+        loop.convoy_shares[id(d)] = (0, None, None, "corridor")
+        loop.expected[id(d)] = {"corridor": litres}
+        loop.state["corridor"].en_route_l += litres
+        loop.book(d)
+    assert sum(a[1] for a in col.away[0]) == 8
+    assert col.present(0, 3.5) == 12
+    waiting = [q[2] for q in loop.queue]
+    assert sum(d.litres for d in waiting) == pytest.approx(4000.0)
+    assert loop.army_day["returned"] == pytest.approx(0.0)

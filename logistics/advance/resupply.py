@@ -297,8 +297,11 @@ class Resupply:
         room (the taker burning, the formations drawing the reserve down) or for a formation
         there to want it, at most :data:`WAIT_AT_CARRIER_H` hours and while the column's road
         is open and a formation the convoys serve is left; the trucks a convoy dropping it on
-        its way leaves with it are as many as it fills (the column's payload). One rule for
-        the reserve's share and a formation's. Why: a share that found the reserve full
+        its way leaves with it are as many as it fills (the column's payload), at most those
+        of its trip not yet left with another taker or split off (its record in the column's
+        ``away``: the shares of one trip each rounded up to whole trucks took more trucks
+        than the trip had, as :func:`split_parts` once did). One rule for the reserve's share
+        and a formation's. Why: a share that found the reserve full
         (filled meanwhile by an airlift or a load's rest) drove its litres back to the
         railhead, and the next load for the reserve's room drove them out again (issue
         convoyfuel33); a formation's share that found its tanks and the reserve full did the
@@ -318,8 +321,12 @@ class Resupply:
             back_h = leg.back_s / 3600.0 / scale * col.stretch if leg.reachable else 0.0
         back = then + col.unload_h + back_h
         if entry is None and 0 <= d.convoy < len(col.sizes):
-            trucks = max(1, min(max(d.trucks, 1), math.ceil(rest_l / max(col.payload_l, 1e-9)
-                                                            - 1e-9)))
+            # as many as it fills, of the trucks its trip has not left elsewhere (with other
+            # takers, split off): none left, it rides on those (named simplification)
+            trip = next((a for a in col.away[d.convoy] if d.trip >= 0 and a[2] == d.trip), None)
+            fills = math.ceil(rest_l / max(col.payload_l, 1e-9) - 1e-9)
+            trucks = max(1, min(max(d.trucks, 1), fills)) if trip is None \
+                else min(int(trip[1]), fills)
             entry = col.split_off(d.convoy, trucks, back, trip=d.trip)
         elif entry is not None:
             entry[0] = max(entry[0], back)
