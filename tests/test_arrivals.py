@@ -543,3 +543,15 @@ def test_a_shuttles_men_on_foot_wait_at_a_follow_depths_edge_for_the_breach(corr
         10.0 + 0.5 / 2.4, abs=0.01)
     assert tr.loc[pd.Timestamp("1945-08-11 07:00"), "status"] == "assault"
     assert d["hours_waiting_breach"].sum() == pytest.approx(32.5, abs=1e-6)
+
+
+def test_a_truck_shuttle_not_over_by_the_runs_end_has_not_arrived(corridor):
+    """A shuttle's timetable ends at the run's end when the shuttle is not over by then: its
+    head in a depth at 1 km a day, at km 11 of 60 at the end, did not arrive (main read
+    ``arrived`` in the run's last hour, and the formation as arrived then)."""
+    plan, _ = _night_shuttle(corridor, rate_km_per_day=1.0, fortified=(_depth(10.0, 20.0),))
+    sim = simulate_army(plan)
+    last = sim.tracks.iloc[-1]
+    assert last["cum_km"] < 12.0
+    assert last["status"] == "assault"
+    assert "arrived" not in set(sim.tracks["status"])

@@ -148,7 +148,10 @@ class Carried:
             tt.tail_at(b - st.tt_offset_h) if tt.tail_km is not None else None)
         whole = tail is None or tail >= end_km - _EPS_KM
         end_h = tt.end_h + st.tt_offset_h
-        if (b >= end_h and st.paused_h is None) or \
+        # a shuttle's timetable not over by the run's end ends there, short of the route's
+        # end: not an arrival (it read 'arrived' in the run's last hour, km 11 of 60)
+        over = tt.walk is None or float(tt.km[-1]) >= end_km - _EPS_KM
+        if (b >= end_h and st.paused_h is None and over) or \
                 (len(fp.km) > 1 and e.s >= end_km - _EPS_KM and whole):
             if st.arrived_h is None:
                 st.arrived_h = min(b, end_h)
