@@ -459,7 +459,8 @@ def shuttle_timetable(
     # every clock hour too, so the timetable stands still outside the march window (events
     # alone are joined by straight lines across a night's or a day's rest)
     # and where the head goes into and comes out of each depth on the clock
-    edges = [x for *_, t_in, t_go, t_out in crossed for x in (t_in, t_go, t_out)
+    edges = [x for *_, t_in, t_go, t_out in crossed
+             for x in ((t_in, t_out) if t_go <= t_in else (t_in, t_go, t_out))
              if clock[0] <= x <= clock[-1]]
     t = np.concatenate([t, clock, edges])
     u = np.concatenate([u, under, [under_at(float(x)) for x in edges]])
@@ -471,8 +472,8 @@ def shuttle_timetable(
         # (where the shuttle's first men reach it) to t_go (a follower: when the breach lets
         # it in), out at t_out; never behind the shuttle's own head
         inside = (t >= t_in) & (t <= t_out)
-        head[inside] = k_in + (k_out - k_in) * np.clip(
-            (t[inside] - t_go) / max(t_out - t_go, _EPS_H), 0.0, 1.0)
+        head[inside] = k_in + (k_out - k_in) * np.maximum(t[inside] - t_go, 0.0) / max(
+            t_out - t_go, _EPS_H)
         head[t > t_out] = np.maximum(head[t > t_out], k_out)
     tail = np.minimum(tail, head)
     # each season's km at its own litres per km (the odometer within the season's hours)
