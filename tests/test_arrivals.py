@@ -63,12 +63,13 @@ def test_readme_lists_the_columns_of_arrivals_csv():
 
 
 def _night_shuttle(corridor, rate_km_per_day: float = float("inf"), *,
-                   fuel_l_per_km: float = 0.0, tank_l: float = 200.0, **changes):
+                   fuel_l_per_km: float = 0.0, tank_l: float = 200.0, days: int = 2,
+                   **changes):
     """(plan, formation) of a truck shuttle of 400 men, 100 a lift, on the corridor's 60 km
     route to Hailar, in its men on foot's window 20:00 + 11 h, setting off at 08:00: it loads
     0.5 h and drives at 30 km/h (its lift burning ``fuel_l_per_km``, its one truck's tank
     ``tank_l``); ``changes``: more fields of its FormationPlan (its ``fortified`` depths its
-    timetable crosses at ``rate_km_per_day``)."""
+    timetable crosses at ``rate_km_per_day``); the run lasts ``days``."""
     from types import SimpleNamespace
 
     from logistics.advance.means import _timetable
@@ -78,12 +79,12 @@ def _night_shuttle(corridor, rate_km_per_day: float = float("inf"), *,
     night = MarchSchedule(start_hour=20.0, hours_per_day=11.0)
     depths = tuple((p.km_in, p.km_out) for p in changes.get("fortified", ()))
     tt = _timetable("truck", shuttle_timetable(
-        men=400, lift_men=100, route_km=60.0, start_h=8.0, end_h=48.0,
+        men=400, lift_men=100, route_km=60.0, start_h=8.0, end_h=24.0 * days,
         truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=fuel_l_per_km,
         march_kmh=5.0, march_hours=night.moving_hours, load_h=0.5, unload_h=0.5,
         route=(np.array([0.0, 60.0]), np.array([117.0, 117.6]), np.array([47.0, 47.0])),
         depths=depths, rate_km_per_day=rate_km_per_day))
-    plan = corridor(length_km=60, count=1, days=2, tank_l=tank_l)
+    plan = corridor(length_km=60, count=1, days=days, tank_l=tank_l)
     unit = SimpleNamespace(**{**vars(plan.formations[0].unit), "movement": "truck_borne",
                               "start_h": 8.0, "men": 400, "lift_men": 100})
     fp = dataclasses.replace(plan.formations[0], timetable=tt, unit=unit,
@@ -227,19 +228,27 @@ def _breaker(corridor, km_out: float):
                                unit=SimpleNamespace(**{**vars(b.unit), "id": "breaker"}))
 
 
-def _shuttle_replan(passes, fuel_l_per_km: float = 0.0):
-    """The timetable of :func:`_night_shuttle` again with only ``passes`` at 10 km a day."""
+def _shuttle_replan(passes, fuel_l_per_km: float = 0.0, days: int = 2):
+    """The timetable of :func:`_night_shuttle` again with only ``passes`` at 10 km a day
+    (each gone into no earlier than its ``open_h``)."""
     from logistics.advance.means import _timetable
     from logistics.advance.schedule import MarchSchedule
     from logistics.advance.shuttle import shuttle_timetable
 
     night = MarchSchedule(start_hour=20.0, hours_per_day=11.0)
     return _timetable("truck", shuttle_timetable(
-        men=400, lift_men=100, route_km=60.0, start_h=8.0, end_h=48.0,
+        men=400, lift_men=100, route_km=60.0, start_h=8.0, end_h=24.0 * days,
         truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=fuel_l_per_km,
         march_kmh=5.0, march_hours=night.moving_hours, load_h=0.5, unload_h=0.5,
         route=(np.array([0.0, 60.0]), np.array([117.0, 117.6]), np.array([47.0, 47.0])),
-        depths=tuple((p.km_in, p.km_out) for p in passes), rate_km_per_day=10.0))
+        depths=tuple((p.km_in, p.km_out, *_open(p)) for p in passes), rate_km_per_day=10.0))
+
+
+def _open(p) -> tuple:
+    """``(open_h,)`` of a follow depth its head waited at the edge of (FortifiedPass.open_h),
+    else ()."""
+    h = getattr(p, "open_h", -np.inf)
+    return (h,) if np.isfinite(h) else ()
 
 
 def test_a_truck_shuttle_goes_at_its_own_pace_from_when_its_depth_opens(corridor):
@@ -448,3 +457,101 @@ def test_a_truck_shuttle_waits_at_a_follow_depths_edge_for_the_breach(corridor):
         10.0 + 5.5 / 2.4, abs=0.05)
     d = sim.daily[sim.daily["formation_id"] == shuttle.id]
     assert d["hours_waiting_breach"].sum() == pytest.approx(9.0 + 2.0 / 3.0, abs=1e-6)
+
+
+def _follower_run(corridor, follow, breaker_depth, breaker_start_h: float,
+                  fuel_l_per_km: float = 0.0, tank_l: float = 200.0):
+    """(sim, its tracks by time, its daily rows) of :func:`_night_shuttle` over 3 days (its
+    lift burning ``fuel_l_per_km``, its truck's tank ``tank_l``) following the breach through
+    the depth ``follow`` at 10 km a day, and a marching formation ``breaker`` (20 km/h,
+    06:00 + 10 h) setting off at ``breaker_start_h`` to break into ``breaker_depth`` (the
+    region of :func:`_depth`), moving first."""
+    from functools import partial
+    from types import SimpleNamespace
+
+    plan, shuttle = _night_shuttle(corridor, rate_km_per_day=10.0, days=3, tank_l=tank_l,
+                                   fuel_l_per_km=fuel_l_per_km, fortified=(follow,),
+                                   replan=partial(_shuttle_replan, days=3,
+                                                  fuel_l_per_km=fuel_l_per_km))
+    b = corridor(length_km=60, count=1, days=3).formations[0]
+    b = dataclasses.replace(b, fortified=(breaker_depth,), unit=SimpleNamespace(
+        **{**vars(b.unit), "id": "breaker", "start_h": breaker_start_h}))
+    sim = simulate_army(dataclasses.replace(plan, formations=(b, shuttle),
+                                            priority=("breaker", shuttle.id)))
+    tr = sim.tracks[sim.tracks["formation_id"] == shuttle.id].set_index("time")
+    return sim, tr, sim.daily[sim.daily["formation_id"] == shuttle.id]
+
+
+def test_a_truck_shuttle_goes_on_in_its_own_window_after_a_wait_at_a_follow_edge(corridor):
+    """follow35 (1): after its wait at a follow depth's edge a shuttle goes on under its own
+    march window, as a marching follower does, its timetable planned again from the hour the
+    breach lets it in (Carried._go_in, shuttle._through_depths with the depth's open_h). Its
+    head (window 20:00 + 11 h) waits at km 10 from 20:50 to 06:30 on 10 Aug (the breaker's
+    entry), crosses the 10 km at 10 km a day round the clock (out at 06:30 on 11 Aug), drives
+    on in its window to 07:00 (km 35 at 30 km/h) and stands through the day to 20:00; at
+    the objective (km 60) at 20:50. On main its timetable was shifted by the 9 h 40 min wait,
+    its window with it (05:40 + 11 h): it drove on through the morning, at km 60 at 07:50."""
+    sim, tr, d = _follower_run(corridor, _follow(10.0, 20.0), _depth(10.0, 20.0), 24.0)
+    assert tr.loc[pd.Timestamp("1945-08-10 06:00"), "status"] == "waiting for a breach"
+    assert tr.loc[pd.Timestamp("1945-08-10 12:00"), "cum_km"] == pytest.approx(
+        10.0 + 5.5 / 2.4, abs=0.05)
+    day = tr.loc[pd.Timestamp("1945-08-11 08:00"):pd.Timestamp("1945-08-11 20:00")]
+    assert day["cum_km"].to_numpy() == pytest.approx(np.full(len(day), 35.0), abs=0.05)
+    assert set(day["status"]) == {"rest"}
+    r = sim.reached
+    got = r[(r["formation_id"] == "corridor") & (r["name"] == "Hailar")]["time"]
+    assert list(got) == [pd.Timestamp("1945-08-11 20:50")]
+    assert d["hours_waiting_breach"].sum() == pytest.approx(9.0 + 2.0 / 3.0, abs=1e-6)
+    assert d["hours_halted_event"].sum() == pytest.approx(24.0, abs=1e-6)
+
+
+def test_a_truck_shuttle_setting_off_at_a_follow_depths_edge_waits_for_the_breach(corridor):
+    """follow35 (2): a carried follower whose route starts at a depth's edge (km_in 0) waits
+    there as one reaching it later does. The shuttle sets off at 08:00 in the region it
+    follows the breach through (km 0 to 10); the breaker, setting off at 00:00 on 10 Aug,
+    breaks in there then (a depth it starts in: round the clock). The shuttle waits at km 0
+    from 08:00 to 00:00 (16 h), then crosses at 10 km a day (km 2.5 at 06:00). On main the
+    depth was booked as entered at 01:00, before the shuttle set off, and its head went in at
+    08:00 at the rate (km 0.4 at 09:00), before anyone of its army had broken in."""
+    sim, tr, d = _follower_run(corridor, _follow(0.0, 10.0), _depth(0.0, 2.0), 24.0)
+    held = tr.loc[pd.Timestamp("1945-08-09 09:00"):pd.Timestamp("1945-08-10 00:00")]
+    assert set(held["status"]) == {"waiting for a breach"}
+    assert held["cum_km"].to_numpy() == pytest.approx(np.zeros(len(held)), abs=1e-6)
+    assert tr.loc[pd.Timestamp("1945-08-10 06:00"), "cum_km"] == pytest.approx(2.5, abs=0.05)
+    r = sim.reached
+    mine = r[(r["formation_id"] == "corridor") & (r["kind"] == "fortified region")]
+    assert mine["time"].min() == pd.Timestamp("1945-08-09 08:00")
+    assert mine["name"].str.contains("waits at the depth's edge").any()
+    assert d["hours_waiting_breach"].sum() == pytest.approx(16.0, abs=1e-6)
+
+
+def test_a_shuttles_men_on_foot_wait_at_a_follow_depths_edge_for_the_breach(corridor):
+    """follow35 (3): a shuttle's men walking on without their trucks wait at a follow depth's
+    edge for their army's breach, as a marching follower does (Carried._walk_in_h). The
+    trucks (1 L a km, 5 L in the tank) are dry at 20:00 at km 0; the men walk at 5 km/h to
+    the depth from km 10 to 20 (22:00); the breaker, setting off at 00:00 on 11 Aug, breaks
+    in at km 10 at 06:30. The men wait at the edge (32.5 h, ``waiting for a breach``), then
+    cross at 10 km a day (km 10.2 at 07:00). On main they went in at 22:00 at the rate
+    (km 14.2 at 08:00 on 10 Aug), before anyone of their army had broken in."""
+    sim, tr, d = _follower_run(corridor, _follow(10.0, 20.0), _depth(10.0, 12.0), 48.0,
+                               fuel_l_per_km=1.0, tank_l=5.0)
+    assert "out of fuel" in " ".join(sim.notes)
+    held = tr.loc[pd.Timestamp("1945-08-09 23:00"):pd.Timestamp("1945-08-11 06:00")]
+    assert set(held["status"]) == {"waiting for a breach"}
+    assert held["cum_km"].to_numpy() == pytest.approx(np.full(len(held), 10.0), abs=1e-6)
+    assert tr.loc[pd.Timestamp("1945-08-11 07:00"), "cum_km"] == pytest.approx(
+        10.0 + 0.5 / 2.4, abs=0.01)
+    assert tr.loc[pd.Timestamp("1945-08-11 07:00"), "status"] == "assault"
+    assert d["hours_waiting_breach"].sum() == pytest.approx(32.5, abs=1e-6)
+
+
+def test_a_truck_shuttle_not_over_by_the_runs_end_has_not_arrived(corridor):
+    """A shuttle's timetable ends at the run's end when the shuttle is not over by then: its
+    head in a depth at 1 km a day, at km 11 of 60 at the end, did not arrive (main read
+    ``arrived`` in the run's last hour, and the formation as arrived then)."""
+    plan, _ = _night_shuttle(corridor, rate_km_per_day=1.0, fortified=(_depth(10.0, 20.0),))
+    sim = simulate_army(plan)
+    last = sim.tracks.iloc[-1]
+    assert last["cum_km"] < 12.0
+    assert last["status"] == "assault"
+    assert "arrived" not in set(sim.tracks["status"])

@@ -115,6 +115,26 @@ def test_the_tail_is_delayed_at_the_same_km_as_the_head():
     assert np.all(np.asarray(tt.tail_km) <= np.asarray(tt.km) + 1e-9)
 
 
+def test_a_follower_waits_at_the_depths_edge_until_it_opens_then_crosses_at_the_rate():
+    """follow35: a depth given with the hour its army's breach lets the body in (a
+    follower's, ``(km_in, km_out, open_h)``: the ships' timetable planned again from it,
+    carried.Carried._go_in) holds the body at its edge until then. The first trip reaches
+    km 40 at hour 7, stands there to hour 20, crosses the 20 km at 10 km a day (out at hour
+    68) and sails on at 20 km/h (the end at hour 70); the last trips come up to the edge
+    behind it meanwhile (km 40 at hour 9) and stand there too, not held where they were when
+    the head got there, nor drawn on in a straight line past the edge."""
+    tt = through_depths(_ship(tail=True), [(40.0, 60.0, 20.0)], 10.0)
+    assert tt.km_at(7.0) == pytest.approx(40.0)
+    assert tt.km_at(19.9) == pytest.approx(40.0)
+    assert tt.km_at(20.0 + 24.0) == pytest.approx(50.0)
+    assert tt.km_at(68.0) == pytest.approx(60.0)
+    assert tt.km_at(69.0) == pytest.approx(80.0)
+    assert tt.tail_at(9.0) == pytest.approx(40.0)
+    assert tt.tail_at(21.0) == pytest.approx(40.0)
+    assert np.all(np.diff(tt.time_h) >= 0) and np.all(np.diff(tt.km) >= 0)
+    assert np.all(np.asarray(tt.tail_km) <= np.asarray(tt.km) + 1e-9)
+
+
 def test_a_shuttle_timetable_is_not_re_timed_here():
     shuttle = Timetable(mode="truck", km=np.array([0.0, 80.0]), lon=np.zeros(2),
                         lat=np.zeros(2), time_h=np.array([0.0, 20.0]),

@@ -50,14 +50,26 @@ class Carried:
             return e.s, "not started"
         if st.arrived_h is not None:
             return e.s, "arrived"  # a shuttle's trucks need not drive their last trips back
+        if b < tt.start_h + st.tt_offset_h:
+            # not set off by the step's end: nothing of its route is passed yet (a fortified
+            # depth, a crossing, an objective at its start: booked when it sets off, where its
+            # head is then, not at H-hour; a follow depth's edge it waits at, Carried._edge)
+            return e.s, "not started"
         s0 = e.s
         # the timetable's hour the step's move starts at, and the hour it ends (its head
         # held at a follow depth's edge: Carried._edge)
+        wait0 = st.day["breach_wait"]
         ta, b_move, held = self._edge(fid, tt, a, b)
         if held:  # held at the depth's edge the whole step
             return e.s, BREACH_WAIT_STATUS
+        edge_h = st.day["breach_wait"] - wait0  # hours _edge booked at the edge in the step
+        tt = self.timetable(fid)  # planned again from when the breach lets it in (_edge)
         if tt.walk is not None and tt.fuel_l is not None:
-            self.shuttle_step(fid, e, tt, a, b_move, tt_from_h=ta)
+            self.shuttle_step(fid, e, tt, a, b_move, tt_from_h=ta, walk_to_h=b)
+            if not self._on_timetable(st) and st.edge_wait is not None:
+                # its trucks ran dry in the step before its head got to the edge: no wait
+                # there on the timetable (its men on foot keep their own: _walk_in_h)
+                st.day["breach_wait"] -= edge_h
         else:
             ta = a - st.tt_offset_h if ta is None else ta
             if tt.fuel_l is not None:
@@ -121,6 +133,8 @@ class Carried:
                                      "cum_km": km})
                 st.objectives_done += 1
         ta = a - st.tt_offset_h if ta is None else ta
+        if not self._on_timetable(st) and st.walk_held:
+            return e.s, BREACH_WAIT_STATUS  # its men on foot at a follow depth's edge
         if st.edge_wait is not None and b_move < b - _EPS_S / 3600.0:
             # it got to the depth's edge in the step and waits there
             st.day["moving"] += tt.moving_hours(ta, b_move - st.tt_offset_h)
@@ -134,7 +148,10 @@ class Carried:
             tt.tail_at(b - st.tt_offset_h) if tt.tail_km is not None else None)
         whole = tail is None or tail >= end_km - _EPS_KM
         end_h = tt.end_h + st.tt_offset_h
-        if (b >= end_h and st.paused_h is None) or \
+        # a shuttle's timetable not over by the run's end ends there, short of the route's
+        # end: not an arrival (it read 'arrived' in the run's last hour, km 11 of 60)
+        over = tt.walk is None or float(tt.km[-1]) >= end_km - _EPS_KM
+        if (b >= end_h and st.paused_h is None and over) or \
                 (len(fp.km) > 1 and e.s >= end_km - _EPS_KM and whole):
             if st.arrived_h is None:
                 st.arrived_h = min(b, end_h)
@@ -165,17 +182,18 @@ class Carried:
         edge in the step and the breach does not open the depth for it then
         (``Holds.breach_start_h``, not open at entry: ``Holds.open_at_entry``): its move ends
         at that hour, and it waits, held at the edge (the hours ``breach_wait``), until the
-        step in which the breach opens it; its timetable goes on from there delayed by the
-        wait (``st.tt_offset_h``; within the same step when it opens then).
+        step in which the breach opens it; its timetable is planned again from there
+        (:meth:`_go_in`; within the same step when it opens then).
 
         Why (shuttlefollow34): one rule for a follower whatever moves it: a marching follower
         waits at the depth's edge for its army's breach (``simulate._Loop.breach``), a
         shuttle's or the ships' head crossed it at the rate from the hour it got there, before
         any formation of its army had broken in (``rule.bypass.no_way_round``). Named
-        simplifications: the whole timetable waits, the trucks' trips and the tail behind
-        the head too, and a shuttle's goes on with its clock hours (its march window past the
-        depth) shifted by the wait, not planned again for it; not while a shuttle's men walk
-        on without their trucks (no timetable to delay: they go in as before)."""
+        simplification: while it is held the whole timetable waits, the trucks' trips and the
+        tail behind the head too; the trips they make meanwhile in the timetable planned again
+        (the rest of the men brought up to the edge) are booked, and its tail placed, in the
+        step the breach opens it. Not while a shuttle's men walk on without their trucks
+        (their own wait: :meth:`_walked`)."""
         fp, st = self.fp[fid], self.state[fid]
         eps = _EPS_S / 3600.0
         if st.timetable is not None or not self._on_timetable(st):
@@ -188,7 +206,7 @@ class Carried:
                 return None, b, True
             st.day["breach_wait"] += start - a
             ta = in_h - st.tt_offset_h
-            st.tt_offset_h += start - in_h
+            self._go_in(fid, n, in_h, start)
             st.edge_wait = None
             return ta, b, False
         n = st.passes_done
@@ -206,13 +224,56 @@ class Carried:
         if start <= in_h + eps:
             return None, b, False
         ta = a - st.tt_offset_h
-        if start < b - eps:  # opens within the step: on from then, its timetable delayed
+        if start < b - eps:  # opens within the step: on from then (_go_in)
             st.day["breach_wait"] += start - in_h
-            st.tt_offset_h += start - in_h
+            self._go_in(fid, n, in_h, start)
             return ta, b, False
         st.edge_wait = (n, in_h)  # held from there (at the step's end: from the next step)
         st.day["breach_wait"] += b - in_h
         return ta, in_h, False
+
+    def _go_in(self, fid: str, n: int, in_h: float, start_h: float) -> None:
+        """A carried formation's head, at the edge of its ``n``-th fortified pass (a follow
+        depth) from hour ``in_h``, may go in from ``start_h`` (its army's breach,
+        ``Holds.breach_start_h``): its timetable planned again with the pass gone into from
+        then (:meth:`_replan`, ``FortifiedPass.open_h``): at the rate round the clock through
+        the depth, then on in its own march window, as a marching follower goes on
+        (``simulate._Loop.breach``). Without a planner again (``FormationPlan.replan``), or
+        when it cannot plan, its timetable goes on delayed by the wait (``st.tt_offset_h``).
+
+        Why (follow35): delayed whole by the wait, a shuttle's clock hours past the depth,
+        its men's daily march window, moved by the wait for the rest of the war (a 5 h wait:
+        5 h later each day)."""
+        st = self.state[fid]
+        open_h = start_h - st.tt_offset_h  # on its timetable's clock
+        new = self._replan(fid, opens={n: open_h})
+        if new is None:
+            st.tt_offset_h += start_h - in_h
+            return
+        st.open_from_h[n] = open_h
+        st.replanned = new
+
+    def _replan(self, fid: str, cuts: dict | None = None, opens: dict | None = None):
+        """The formation's timetable planned again (``FormationPlan.replan``) with each of its
+        fortified passes charged at the breakthrough rate only to where its head found it open
+        (``st.open_depths`` and ``cuts``: index -> km) and each follow depth gone into no
+        earlier than its army's breach let its head in (``st.open_from_h`` and ``opens``:
+        index -> hour on its timetable's clock); None without a planner, or when it cannot
+        plan."""
+        fp, st = self.fp[fid], self.state[fid]
+        if fp.replan is None:
+            return None
+        cuts = {**st.open_depths, **(cuts or {})}
+        opens = {i: h for i, h in {**st.open_from_h, **(opens or {})}.items()
+                 if math.isfinite(h)}
+
+        def one(i: int, p):
+            if i in cuts:
+                p = replace(p, km_out=min(p.km_out, max(p.km_in, cuts[i])))
+            return replace(p, open_h=opens[i]) if i in opens else p
+
+        new = fp.replan(tuple(one(i, p) for i, p in enumerate(fp.fortified)))
+        return new if new is not None and new.ok else None
 
     def _through_open(self, fid: str, e: Element, tt, n: int, cut_km: float, b: float):
         """The timetable of a formation carried on one planned before the run (a truck
@@ -233,13 +294,9 @@ class Carried:
         step's fuel stays as the old one booked it. Named simplification: a shuttle whose men
         walk on without their trucks when the depth opens has its trucks' timetable cut where
         the men's head was, though the trucks stand behind it."""
-        fp, st = self.fp[fid], self.state[fid]
-        if fp.replan is None:
-            return tt
-        cuts = {**st.open_depths, n: cut_km}
-        new = fp.replan(tuple(replace(p, km_out=min(p.km_out, max(p.km_in, cuts[i])))
-                              if i in cuts else p for i, p in enumerate(fp.fortified)))
-        if new is None or not new.ok:
+        st = self.state[fid]
+        new = self._replan(fid, cuts={n: cut_km})
+        if new is None:
             return tt
         st.open_depths[n] = cut_km
         st.replanned = new
@@ -277,7 +334,10 @@ class Carried:
                 s = tt.km_at(t - st.tt_offset_h)
             else:
                 t, s = (a, s0) if s0 >= p.km_in - _EPS_KM else (b, e.s)
-            h = self.through_from_h(fid, n, min(max(s, p.km_in), p.km_out), t, t)
+            # crossing at the rate from then, or from when the breach let it in (a follower
+            # that waited at the edge: st.open_from_h)
+            go = max(t, st.open_from_h.get(n, -math.inf) + st.tt_offset_h)
+            h = self.through_from_h(fid, n, min(max(s, p.km_in), p.km_out), t, go)
             if not h < b:
                 continue
             if on:
@@ -301,17 +361,24 @@ class Carried:
         """``(km_in, km_out)`` of the fortified depths of a carried formation's route its head
         crosses at the breakthrough rate: each pass to where its head found it open
         (``st.open_depths``; none of it when open as its head got there), overlapping ones as
-        one (:func:`~logistics.advance.movement.merged_depths`)."""
+        one (:func:`~logistics.advance.movement.merged_depths`), with the hour its head may go
+        into each (``st.open_from_h``, a follow depth's edge it waited at; -inf: when it gets
+        there)."""
         fp, st = self.fp[fid], self.state[fid]
         end_km = float(fp.km[-1]) if len(fp.km) else math.inf
-        return merged_depths([(p.km_in, min(p.km_out, st.open_depths.get(i, p.km_out)))
+        return merged_depths([(p.km_in, min(p.km_out, st.open_depths.get(i, p.km_out)),
+                               st.open_from_h.get(i, -math.inf) + st.tt_offset_h)
                               for i, p in enumerate(fp.fortified)], 0.0, end_km)
 
-    def _walked(self, fid: str, tt, km0: float, t0: float, t1: float) -> float:
+    def _walked(self, fid: str, tt, km0: float, t0: float, t1: float,
+                waits: list | None = None) -> float:
         """Km at ``t1`` of the head of a shuttle's men who set off on foot from ``km0`` at
         ``t0`` (its trucks dry): at their pace and in their window (``tt.walk``) to each
-        fortified depth its head crosses at the rate (:meth:`_charged`), through it at the
-        breakthrough rate round the clock, and on at their pace from where it ends.
+        fortified depth its head crosses at the rate (:meth:`_charged`), at the edge of a
+        follow depth until its army's breach lets them in (:meth:`_walk_in_h`; ``waits``, when
+        given, gets ``(km_in, hour they got there, hour they may go in)`` of each such wait),
+        through it at the breakthrough rate round the clock, and on at their pace from where
+        it ends.
 
         Why (shuttledepth34): a marching foot head crosses a depth at the rate round the clock
         (``simulate._Loop.breach``); the men walking on without their trucks crossed it in
@@ -322,7 +389,7 @@ class Carried:
             return tt.walk(km0, t0, t1)
         kmh = rate / 24.0
         s, t = float(km0), float(t0)
-        for k_in, k_out in self._charged(fid):
+        for k_in, k_out, open_h in self._charged(fid):
             if k_out <= s + _EPS_KM:
                 continue
             if s < k_in:
@@ -336,11 +403,41 @@ class Carried:
                     if hi - lo <= _EPS_S / 3600.0:
                         break
                 s, t = k_in, hi
+            if s <= k_in + _EPS_KM:  # at its edge: a follower waits for its army's breach
+                open_h = max(open_h, self._walk_in_h(fid, k_in, t))
+                if open_h > t:
+                    if waits is not None:
+                        waits.append((k_in, t, open_h))
+                    if open_h >= t1:
+                        return s
+                    t = open_h
             out_h = t + (k_out - s) / kmh
             if out_h >= t1:
                 return s + kmh * max(0.0, t1 - t)
             s, t = k_out, out_h
         return tt.walk(s, t, t1)
+
+    def _walk_in_h(self, fid: str, k_in: float, t_h: float) -> float:
+        """Hour from which a shuttle's men on foot at km ``k_in``, the edge of a follow depth
+        they have not gone into, at hour ``t_h`` may go in (-inf: at once; inf: not known yet,
+        they wait): the marching follower's rule (``Holds.open_at_entry``,
+        ``Holds.breach_start_h``), kept once known (``st.open_from_h``).
+
+        Why (follow35): one rule for every head at a follow edge; the men walking on without
+        their trucks went into the depth at the rate from the hour they got there, before any
+        formation of their army had broken in."""
+        fp, st = self.fp[fid], self.state[fid]
+        n = next((i for i, p in enumerate(fp.fortified) if abs(p.km_in - k_in) <= _EPS_KM
+                  and i not in st.open_depths), None)
+        if n is None or fp.fortified[n].action != "follow" or n in st.open_from_h \
+                or self.open_at_entry(fid, n, t_h):
+            return -math.inf
+        start = self.breach_start_h(fid, n, t_h)
+        if start <= t_h + _EPS_S / 3600.0:
+            return -math.inf
+        if math.isfinite(start):
+            st.open_from_h[n] = start - st.tt_offset_h
+        return start
 
     def _in_depths(self, fid: str, tt, s0: float, s1: float, a: float, b: float
                    ) -> tuple[float, bool]:
@@ -362,12 +459,15 @@ class Carried:
         st = self.state[fid]
         depths = self._charged(fid)
         if not self._on_timetable(st):
-            inside = any(k0 <= s < k1 for k0, k1 in depths for s in (s0, s1))
-            return (b - a, True) if inside else (0.0, False)
+            # in from when they went in (not their wait at a follow depth's edge)
+            went = [max(a, h) for k0, k1, h in depths if any(k0 <= s < k1 for s in (s0, s1))]
+            return (b - min(went), True) if went and min(went) < b else (0.0, False)
         off = st.tt_offset_h
         hours, last_out = 0.0, -math.inf
-        for k0, k1 in depths:
-            t_in, t_out = tt.first_time_at_km(k0) + off, tt.first_time_at_km(k1) + off
+        for k0, k1, open_h in depths:
+            # in it from when it goes in, not from its edge's wait (hours waiting for a breach)
+            t_in = max(tt.first_time_at_km(k0) + off, open_h)
+            t_out = tt.first_time_at_km(k1) + off
             h = min(b, t_out) - max(a, t_in)
             if h > 0.0:
                 hours += h
@@ -415,7 +515,7 @@ class Carried:
                               "tried again a day later")
 
     def shuttle_step(self, fid: str, e: Element, tt, a: float, b: float,
-                     tt_from_h: float | None = None) -> None:
+                     tt_from_h: float | None = None, walk_to_h: float | None = None) -> None:
         """Move a shuttled formation from ``a`` to ``b``: its trucks drive the timetable while
         the army's fuel (their tanks, then the reserve) covers the hour; when it does not, the
         trucks stand dry and every man walks on from where he is (``tt.walk``: the foot pace
@@ -426,7 +526,9 @@ class Carried:
         foremost of where the timetable and the walkers put them (named simplification: the
         timetable does not re-plan the lifts for the men who walked). ``tt_from_h``: the
         timetable's hour its move starts at (default ``a`` less its delay; later when its
-        head waited at a depth's edge in the step: ``_edge``)."""
+        head waited at a depth's edge in the step: ``_edge``); ``walk_to_h``: the hour its men
+        on foot walk to (default ``b``; the step's end when the timetable's move ends at a
+        depth's edge, ``b``, and the trucks run dry: the men were not at the edge)."""
         st, fp = self.state[fid], self.fp[fid]
         when = self.plan.start + timedelta(hours=a)
         if st.paused_h is not None and a > st.paused_h:
@@ -456,8 +558,16 @@ class Carried:
             head, tail = max(head, tt.km_at(b - off)), max(tail, tt.tail_at(b - off))
         if st.walk_from is not None:
             h0, t0_km, t0 = st.walk_from
-            head = max(head, self._walked(fid, tt, h0, t0, b))
-            tail = max(tail, tt.walk(t0_km, t0, b))
+            waits: list = []
+            end = b if walk_to_h is None else walk_to_h
+            head = max(head, self._walked(fid, tt, h0, t0, end, waits))
+            tail = max(tail, tt.walk(t0_km, t0, end))
+            # at a follow depth's edge (_walk_in_h): the hours of the step waiting there, and
+            # held at the step's end while the breach has not let them in
+            st.walk_held = False
+            for _, reach_h, open_h in waits:
+                st.day["breach_wait"] += max(0.0, min(end, open_h) - max(a, reach_h))
+                st.walk_held = st.walk_held or open_h >= end
         e.s, st.tail_s = head, min(tail, head)
 
     def _shuttle_burn(self, fid: str, e: Element, litres: float) -> np.ndarray | None:

@@ -12,6 +12,7 @@ through the :class:`FortifiedPass` es it returns.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +50,10 @@ class FortifiedPass:
     #: ``name``): what the run's stops say where a detachment was left (the ids stay in
     #: ``region_ids`` and ``detach_ids`` for what reads them)
     names: tuple[tuple[str, str], ...] = ()
+    #: hours since H-hour from which the head may go into it, a follower's (``follow``) wait
+    #: at its edge for its army's breach as the step loop finds it (``carried.Carried._edge``:
+    #: a timetable planned again from that hour); -inf: when it gets there
+    open_h: float = -math.inf
 
     def named(self, ids: tuple[str, ...]) -> str:
         """The display names of the extents ``ids``, joined as ``region_name`` joins them

@@ -775,7 +775,8 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
         fuel_type=fuel_types[i],
         bound_km=norm.shuttle_bound_km if norm is not None else None,
         march_leg_h=walk_leg_h, later_seasons=later,
-        depths=tuple((fp.km_in, fp.km_out) for fp in fortified),
+        depths=tuple((fp.km_in, fp.km_out, getattr(fp, "open_h", -math.inf))
+                     for fp in fortified),
         rate_km_per_day=breakthrough_km_per_day)
     if not tt.ok:
         notes.append(f"{unit.id}: the truck shuttle cannot be made ({tt.reason}); it moves at "
@@ -801,7 +802,7 @@ def _ships_through(tt: Timetable, rate_km_per_day: float,
     broken open left out, or cut where it was when one opened (shuttledepth34: the ships kept
     the rate through depths already open, where a marching or shuttled head goes on at its
     own pace, ``rule.breakthrough.open_breach``)."""
-    return through_depths(tt, [(p.km_in, p.km_out) for p in passes], rate_km_per_day)
+    return through_depths(tt, [(p.km_in, p.km_out, p.open_h) for p in passes], rate_km_per_day)
 
 
 def _objectives_on_path(u, km, lon, lat) -> tuple[tuple[float, str], ...]:

@@ -46,6 +46,7 @@ __all__ = [
     "MOVEMENT_MODE",
     "Timetable",
     "merged_depths",
+    "depth_open_h",
     "Railhead",
     "Reached",
     "TruckLegHours",
@@ -190,28 +191,44 @@ def _interp_time(t: float, times: np.ndarray, values: np.ndarray) -> float:
     return float(values[i - 1] + (values[i] - values[i - 1]) * (t - t0) / (t1 - t0))
 
 
-def merged_depths(depths: Sequence[tuple[float, float]], lo: float, hi: float
-                  ) -> list[tuple[float, float]]:
-    """``(km_in, km_out)`` stretches of a path cut to ``[lo, hi]``, in order, overlapping or
-    touching ones as one (each km of a depth counted once), empty ones dropped."""
+def merged_depths(depths: Sequence[tuple[float, ...]], lo: float, hi: float
+                  ) -> list[tuple[float, float, float]]:
+    """``(km_in, km_out, open_h)`` stretches of a path cut to ``[lo, hi]``, in order,
+    overlapping or touching ones as one (each km of a depth counted once), empty ones dropped.
+    Each of ``depths`` is ``(km_in, km_out)`` or ``(km_in, km_out, open_h)``: ``open_h`` the
+    hour (since H-hour) from which the body may go into it, a follower's wait at its edge for
+    its army's breach (:func:`depth_open_h`; -inf: when it gets there); a merged stretch
+    opens at the latest of its parts' (assumed: a later part opening later holds the head at
+    the stretch's edge, not inside it)."""
     merged: list[list[float]] = []
-    for a, b in sorted((float(a), float(b)) for a, b in depths):
-        a, b = max(a, lo), min(b, hi)
+    for d in sorted(tuple(float(x) for x in d) for d in depths):
+        a, b = max(d[0], lo), min(d[1], hi)
+        open_h = depth_open_h(d)
         if b <= a:
             continue
         if merged and a <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], b)
+            merged[-1][2] = max(merged[-1][2], open_h)
         else:
-            merged.append([a, b])
-    return [(a, b) for a, b in merged]
+            merged.append([a, b, open_h])
+    return [(a, b, h) for a, b, h in merged]
 
 
-def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
+def depth_open_h(depth: Sequence[float]) -> float:
+    """The hour from which a body may go into a depth given as ``(km_in, km_out)`` (-inf:
+    when it gets there) or ``(km_in, km_out, open_h)`` (:func:`merged_depths`)."""
+    return float(depth[2]) if len(depth) > 2 else -math.inf
+
+
+def through_depths(tt: Timetable, depths: Sequence[tuple[float, ...]],
                    rate_km_per_day: float) -> Timetable:
     """``tt`` with its body crossing each ``(km_in, km_out)`` stretch of its path no faster
     than a breach that advances through it at ``rate_km_per_day`` round the clock from the
     hour the body entered it (overlapping stretches are one), and every later point as much
-    later. Where the timetable is already slower (a wait at a port) it is kept.
+    later. Where the timetable is already slower (a wait at a port) it is kept. A stretch
+    given as ``(km_in, km_out, open_h)`` (:func:`merged_depths`) is gone into no earlier than
+    ``open_h``: the body stands at ``km_in`` from when it gets there until then (a follower
+    waiting at the depth's edge for its army's breach, ``carried.Carried._edge``).
 
     Why: the fortified-region rule moves a formation's head through a defended depth at the
     breakthrough rate "instead of its march pace" (``configs/fortified-regions.yaml``
@@ -234,16 +251,27 @@ def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
         """Hour the body first reaches km ``x`` (its path's km are non-decreasing)."""
         return _first_time(km, t, x)
 
-    # the delay accrued by the time the body reaches km x: piecewise linear between knots
+    # the delay accrued by the time the body reaches km x: piecewise linear between knots;
+    # a depth it may go into only from an hour (a follower's wait for the breach) steps it up
+    # at the depth's edge (two knots at km_in: the body there first at the delay before, it
+    # goes in at the delay after; np.interp reads the last of equal knots at km_in itself)
     merged = merged_depths(depths, float(km[0]), float(km[-1]))
     knots_x, knots_d, accrued = [float(km[0])], [0.0], 0.0
-    for k_in, k_out in merged:
+    waits: list[tuple[float, float]] = []  # (km_in, hour the body gets there)
+    before_wait: dict[float, float] = {}  # km_in -> the delay the body has got there with
+    for k_in, k_out, open_h in merged:
         inner = np.unique(np.concatenate([[k_in, k_out], km[(km > k_in) & (km < k_out)]]))
         t_in = first_time(k_in)
-        d = accrued
+        base = max(accrued, open_h - t_in)
+        if base > accrued:
+            waits.append((k_in, t_in + accrued))
+            before_wait[k_in] = accrued
+            knots_x.append(k_in)
+            knots_d.append(accrued)
+        d = base
         for x in inner:
             own = first_time(float(x)) - t_in
-            d = max(d, accrued + (float(x) - k_in) * h_per_km - own)
+            d = max(d, base + (float(x) - k_in) * h_per_km - own)
             knots_x.append(float(x))
             knots_d.append(d)
         accrued = d
@@ -263,11 +291,25 @@ def through_depths(tt: Timetable, depths: Sequence[tuple[float, float]],
     order = np.lexsort((hx, ht))
     hx, ht = hx[order], ht[order]
     h_new = ht + delay(hx)
+    if waits:  # where it gets to each edge it waits at: it stands there until it may go in
+        hx = np.concatenate([hx, [k for k, _ in waits]])
+        h_new = np.concatenate([h_new, [h for _, h in waits]])
+        order = np.lexsort((hx, h_new))
+        hx, h_new = hx[order], h_new[order]
     grid, head = h_new, hx
     if tt.tail_km is not None:
         # head and tail on one clock: the union of their re-timed points
         tail = np.asarray(tt.tail_km, dtype=np.float64)
         t_new = t + delay(tail)
+        if waits:  # the tail too stands at each such edge, up to its delay there
+            tx = np.asarray([k for k, _ in waits])
+            tt0 = np.array([_first_time(tail, t, float(k)) for k in tx])
+            reach = (tx > tail[0]) & (tx <= tail[-1])
+            before = np.array([before_wait[float(k)] for k in tx])
+            tail = np.concatenate([tail, tx[reach], tx[reach]])
+            t_new = np.concatenate([t_new, (tt0 + before)[reach], (tt0 + delay(tx))[reach]])
+            order = np.lexsort((tail, t_new))
+            tail, t_new = tail[order], t_new[order]
         grid = np.unique(np.concatenate([h_new, t_new]))
         tail_out = np.array([_interp_time(g, t_new, tail) for g in grid])
         head = np.array([_interp_time(g, h_new, hx) for g in grid])
@@ -390,7 +432,9 @@ class ShuttlePlanner(Protocol):
     route's end). ``later_seasons``: ``(from_h, truck_leg_h, march_leg_h,
     truck_fuel_l_per_km)`` of each later season, from ``from_h`` hours after H-hour (the trucks
     and marchers go on that season's ground from then). ``depths``: ``(km_in, km_out)`` of the
-    fortified depths its head crosses at ``rate_km_per_day`` round the clock. Returns a
+    fortified depths its head crosses at ``rate_km_per_day`` round the clock (or ``(km_in,
+    km_out, open_h)``: not gone into before ``open_h``, a follower's wait at the edge for
+    its army's breach). Returns a
     :class:`Timetable` (mode
     ``"truck"``) with the head (``km``) and the tail (``tail_km``), and the trucks' fuel
     (``fuel_l``)."""
@@ -401,5 +445,5 @@ class ShuttlePlanner(Protocol):
                  unload_h: float, bound_km: float | None = None,
                  march_leg_h: TruckLegHours | None = None,
                  later_seasons: Sequence[tuple[float, TruckLegHours, TruckLegHours | None, float]]
-                 = (), depths: Sequence[tuple[float, float]] = (),
+                 = (), depths: Sequence[tuple[float, ...]] = (),
                  rate_km_per_day: float = math.inf) -> Timetable: ...

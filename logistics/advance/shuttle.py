@@ -395,7 +395,7 @@ def shuttle_timetable(
     bound_km: float | None = None,
     march_leg_h=None,
     later_seasons: Sequence[tuple[float, object, object, float]] = (),
-    depths: Sequence[tuple[float, float]] = (),
+    depths: Sequence[tuple[float, ...]] = (),
     rate_km_per_day: float = math.inf,
 ) -> dict:
     """:func:`shuttle_advance` in the step loop's terms (``advance.movement.ShuttlePlanner``):
@@ -419,7 +419,9 @@ def shuttle_timetable(
     season's litres per km for the km they drive in it.
     ``depths``: ``(km_in, km_out)`` of each fortified depth the route crosses at the
     breakthrough rate ``rate_km_per_day``, round the clock as the rule has a marching head
-    cross it (``simulate._Loop.breach``): :func:`_through_depths`.
+    cross it (``simulate._Loop.breach``), or ``(km_in, km_out, open_h)``, a depth its head
+    waits at the edge of until ``open_h`` (a follower's: its army's breach lets it in then):
+    :func:`_through_depths`.
     """
     n = max(2, int(math.ceil(route_km / step_km)) + 1)
     km = np.linspace(0.0, float(route_km), n)
@@ -457,18 +459,21 @@ def shuttle_timetable(
     # every clock hour too, so the timetable stands still outside the march window (events
     # alone are joined by straight lines across a night's or a day's rest)
     # and where the head goes into and comes out of each depth on the clock
-    edges = [x for *_, t_in, t_out in crossed for x in (t_in, t_out)
+    edges = [x for *_, t_in, t_go, t_out in crossed
+             for x in ((t_in, t_out) if t_go <= t_in else (t_in, t_go, t_out))
              if clock[0] <= x <= clock[-1]]
     t = np.concatenate([t, clock, edges])
     u = np.concatenate([u, under, [under_at(float(x)) for x in edges]])
     order = np.lexsort((u, t))
     t, u = t[order], u[order]
     head, tail = s.at(u)
-    for k_in, k_out, t_in, t_out in crossed:
-        # through the depth the head goes at the rate round the clock, in at t_in (where the
-        # shuttle's first men reach it), out at t_out; never behind the shuttle's own head
+    for k_in, k_out, t_in, t_go, t_out in crossed:
+        # through the depth the head goes at the rate round the clock, at its edge from t_in
+        # (where the shuttle's first men reach it) to t_go (a follower: when the breach lets
+        # it in), out at t_out; never behind the shuttle's own head
         inside = (t >= t_in) & (t <= t_out)
-        head[inside] = k_in + (k_out - k_in) * (t[inside] - t_in) / max(t_out - t_in, _EPS_H)
+        head[inside] = k_in + (k_out - k_in) * np.maximum(t[inside] - t_go, 0.0) / max(
+            t_out - t_go, _EPS_H)
         head[t > t_out] = np.maximum(head[t > t_out], k_out)
     tail = np.minimum(tail, head)
     # each season's km at its own litres per km (the odometer within the season's hours)
@@ -498,10 +503,11 @@ def shuttle_timetable(
                 fuel_type="petrol", reason="", stations=(), notes=notes, walk=walk)
 
 
-def _through_depths(run, depths: Sequence[tuple[float, float]], rate_km_per_day: float,
-                    under_at, clock_at) -> tuple[Shuttle, list[tuple[float, float, float, float]]]:
+def _through_depths(run, depths: Sequence[tuple[float, ...]], rate_km_per_day: float,
+                    under_at, clock_at
+                    ) -> tuple[Shuttle, list[tuple[float, float, float, float, float]]]:
     """The shuttle ``run(charged)`` with each fortified depth crossed at the breakthrough rate
-    round the clock, and ``(km_in, km_out, in_h, out_h)`` of each (clock hours).
+    round the clock, and ``(km_in, km_out, in_h, go_h, out_h)`` of each (clock hours).
 
     The rule moves a head through a depth at ``rate_km_per_day`` hour by hour round the clock
     (``simulate._Loop.breach``), whatever moves it. A shuttle is laid on hours under way of its
@@ -512,18 +518,27 @@ def _through_depths(run, depths: Sequence[tuple[float, float]], rate_km_per_day:
     (shuttle33): a day of the rate in the window's moving hours had the head cross 10 km in a
     12 h window and stand at night (94rc into Hailar at twice the rate, then halted), where a
     marching head crosses on through the night. Depths are charged in route order (each
-    head's entry follows the depths before it); overlapping ones are one. ``under_at(t)``:
-    hours under way at clock hour ``t``; ``clock_at(u)``: the earliest clock hour of ``u``."""
+    head's entry follows the depths before it); overlapping ones are one. A depth given as
+    ``(km_in, km_out, open_h)`` (a follower's: :func:`~logistics.advance.movement.merged_depths`)
+    is gone into at ``go_h``, the later of ``in_h`` and ``open_h``: its head stands at the
+    edge until the breach lets it in, then crosses at the rate round the clock as a marching
+    follower does (``simulate._Loop.breach``), out at ``go_h + depth / rate``, and the
+    shuttle goes on from there in its march window (the depth charged the window's hours
+    from ``in_h`` to ``out_h``). Why (follow35): shifted whole by the wait, a shuttle marched
+    in its window moved by the wait for the rest of the war (a 5 h wait: its men's daily
+    marching hours 5 h later). ``under_at(t)``: hours under way at clock hour ``t``;
+    ``clock_at(u)``: the earliest clock hour of ``u``."""
     charged: list[tuple[float, float, float]] = []
     crossed: list[tuple[float, float, float, float]] = []
     s = run(charged)
     if not (math.isfinite(rate_km_per_day) and rate_km_per_day > 0):
         return s, crossed
-    for k_in, k_out in merged_depths(depths, float(s._profiles.km[0]), s.end_km):
+    for k_in, k_out, open_h in merged_depths(depths, float(s._profiles.km[0]), s.end_km):
         t_in = clock_at(_head_reaches_h(s, k_in))
-        t_out = t_in + (k_out - k_in) * 24.0 / rate_km_per_day
+        t_go = max(t_in, open_h)  # in at the edge until the breach lets it in (a follower)
+        t_out = t_go + (k_out - k_in) * 24.0 / rate_km_per_day
         charged.append((k_in, k_out, under_at(t_out) - under_at(t_in)))
-        crossed.append((k_in, k_out, t_in, t_out))
+        crossed.append((k_in, k_out, t_in, t_go, t_out))
         s = run(charged)
     return s, crossed
 

@@ -217,8 +217,16 @@ class _FState:
     tail_s: float | None = None
     #: a truck shuttle's or the ships' head held at the edge of a ``follow`` depth until the
     #: breach opens it (``carried.Carried._edge``): (the pass's index, the hour it got there),
-    #: None when not held; its timetable is delayed by the wait when it goes on
+    #: None when not held; its timetable is planned again from the hour it goes on
+    #: (``carried.Carried._go_in``)
     edge_wait: tuple[int, float] | None = None
+    #: by the index (``plan.fortified``) of each follow depth its head waited at the edge of,
+    #: the hour its army's breach let it in, on its timetable's clock (the hour less
+    #: ``tt_offset_h``; inf: not known yet, its men on foot held at the edge): its timetable
+    #: planned again from then, its men on foot go in then (``carried.Carried._edge``)
+    open_from_h: dict = field(default_factory=dict)
+    #: a shuttle's men on foot (its trucks dry) held at a follow depth's edge at the step's end
+    walk_held: bool = False
 
 
 def _clock_h(t) -> float:
