@@ -296,7 +296,10 @@ def test_one_ferrying_carries_the_water_of_its_channels_and_only_within_a_site()
                          CrossingStop(27.1, 132.5, 47.7, major, 0.75, water_km=2.0),
                          CrossingStop(77.0, 132.0, 47.0, major, 0.75, water_km=1.0)])
     assert [c.joins_km for c in out] == [None, None, 23.4, None]
-    assert out[0].water_km == 3.0 and out[3].water_km == 1.0
+    # ferry35: each its own water (a row of crossings.csv each: their sum the water crossed),
+    # the ferrying's the first's ferry_water_km; on main the first's water_km held both
+    assert [c.water_km for c in out] == [1.0, 0.0, 2.0, 1.0]
+    assert out[0].ferry_water_km == 3.0 and out[3].ferry_water_km is None
     # ferry34: its far bank, where the bridgehead starts, is the last channel's (no water
     # beyond its own step there: its own km)
     assert out[0].far_km == 27.1 and out[3].far_km is None
@@ -371,7 +374,7 @@ def test_a_crossing_the_search_paid_no_toll_at_leads_no_ferrying_but_joins_one()
     out = _one_ferrying([CrossingStop(7.0, 132.5, 47.7, major, 0.75, water_km=1.0),
                          CrossingStop(11.0, 132.5, 47.7, major, 0.75, water_km=2.0,
                                       tolled=False)])
-    assert (out[0].water_km, out[1].joins_km) == (3.0, 7.0)
+    assert (out[0].ferry_water_km, out[1].joins_km) == (3.0, 7.0)
     out = _one_ferrying([CrossingStop(7.0, 132.5, 47.7, major, 0.75, water_km=1.0,
                                       tolled=False),
                          CrossingStop(11.0, 132.5, 47.7, major, 0.75, water_km=2.0)])

@@ -57,16 +57,23 @@ class CrossingStop:
     crossing_h: float
     frontier: bool = False
     #: km of opened water the route crosses there (``ferry_sites.crossing_water_km``; 0: a
-    #: river line on land), and what it makes of a ferrying there (big rivers only): every
-    #: means' hours x ``time_factor`` (network/river.py ``crossing_time_factor``), the head
-    #: on the far bank ``landing_h`` after a means starts on it (``first_landing_h``)
+    #: river line on land), this channel's own, and what its ferrying's water (big rivers
+    #: only; ``ferry_water_km``) makes of a ferrying there: every means' hours x
+    #: ``time_factor`` (network/river.py ``crossing_time_factor``), the head on the far bank
+    #: ``landing_h`` after a means starts on it (``first_landing_h``)
     water_km: float = 0.0
     time_factor: float = 1.0
     landing_h: float = 0.0
     #: km of the crossing whose ferrying takes this one too, when this is a later channel of
     #: one big river's crossing across an island (``ferry_sites.channel_groups``; that
-    #: crossing's ``water_km`` holds this one's); None: its own
+    #: crossing's ``ferry_water_km`` holds this one's water); None: its own
     joins_km: float | None = None
+    #: km of opened water its ferrying carries it over: its own ``water_km`` and its later
+    #: channels' (those whose ``joins_km`` is this one's km; :func:`_one_ferrying`); None:
+    #: ``water_km``. Why apart (ferry35): the first channel's ``water_km`` held them all and
+    #: each later channel's its own too, so crossings.csv's ``water_km`` summed over its rows
+    #: counted a later channel's water twice
+    ferry_water_km: float | None = None
     #: whether the formation's route search paid its ferry toll at this crossing
     #: (``ferry_toll.toll_paid_s``; True when it had none or this is no big river): a big
     #: river's crossing it did not pay it at (a diagonal step past the big river's corner,
@@ -329,9 +336,10 @@ def _one_ferrying(out: list[CrossingStop]) -> list[CrossingStop]:
     channels, an island between: big-river crossings within ``ferry_sites.CHANNELS_WITHIN_KM``
     of route of the first, :func:`~logistics.advance.ferry_sites.channel_groups`, of the same
     ``frontier``) made one ferrying: the
-    first carries the water of all of them (its ``water_km``; at least the channel's width
-    where it is timed: network/river.py ``crossing_time_factor``) and their far bank (its
-    ``far_km``: the last channel's), the later ones its km
+    first carries the water of all of them (its ``ferry_water_km``; at least the channel's
+    width where it is timed: network/river.py ``crossing_time_factor``; each ``water_km``
+    stays its own) and their far bank (its ``far_km``: the last channel's), the later ones
+    its km
     (``joins_km``: not ferried again, :meth:`~logistics.advance.holds.Holds.ferried_river`).
     Why (ferrygroup32): a ferry going bank to bank passes the island in one trip; the 15th
     Army's formations were ferried twice over the Amur at Leninskoye, its channels 3.7 km of
@@ -350,7 +358,9 @@ def _one_ferrying(out: list[CrossingStop]) -> list[CrossingStop]:
         first = big_n[lead[m]]
         if first != n and out[first].frontier == out[n].frontier:  # ferried alike
             far = max(out[first].far_km or out[first].km, out[n].far_km or out[n].km)
-            out[first] = replace(out[first], water_km=out[first].water_km + out[n].water_km,
+            carried = out[first].ferry_water_km
+            carried = out[first].water_km if carried is None else carried
+            out[first] = replace(out[first], ferry_water_km=carried + out[n].water_km,
                                  far_km=far)
             out[n] = replace(out[n], joins_km=out[first].km)
     return out
@@ -365,8 +375,9 @@ def _ferrying(c: CrossingStop, river) -> CrossingStop:
     if river is None or c.river_class not in BIG_RIVER_CLASSES:
         return c
     kw = {"means": river.own_means, "current_kmh": river.current_kmh}
-    return replace(c, time_factor=crossing_time_factor(c.water_km, **kw),
-                   landing_h=first_landing_h(c.water_km, **kw))
+    water = c.water_km if c.ferry_water_km is None else c.ferry_water_km
+    return replace(c, time_factor=crossing_time_factor(water, **kw),
+                   landing_h=first_landing_h(water, **kw))
 
 
 def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
