@@ -379,3 +379,49 @@ def test_a_crossing_the_search_paid_no_toll_at_leads_no_ferrying_but_joins_one()
                                       tolled=False),
                          CrossingStop(11.0, 132.5, 47.7, major, 0.75, water_km=2.0)])
     assert (out[1].water_km, out[0].joins_km, out[1].joins_km) == (2.0, None, None)
+
+
+def _bands(box_terrain, widths=(1, 2, 3, 4)):
+    """Opened water bands of ``widths`` rows (from row 30) in column blocks 10 km wide, 10 km
+    of steppe between them: straight across each, a ferrying over that many km of water."""
+    from logistics.advance.ferry_sites import open_ferry_water
+
+    t = box_terrain(_BOX, 1000.0)
+    tc = np.array(t["terrain_class"].values)
+    for n, w in enumerate(widths):
+        tc[30:30 + w, 10 + 20 * n:20 + 20 * n] = int(TerrainClass.WATER)
+    t = t.copy()
+    t["terrain_class"] = t["terrain_class"].copy(data=tc)
+    opened, _ = open_ferry_water(t, [_lonlat(t, 31, c) for c in range(0, t.sizes["x"], 5)])
+    return opened
+
+
+def test_the_search_pays_the_water_the_step_loop_s_ferrying_takes_beyond_the_channel(
+        box_terrain):
+    """ferry35: one rule (network/river.py ``beyond_channel_km``) for the water beyond the
+    1.5 km channel that the route search pays cell by cell (``water_toll_s``) and the step
+    loop's ferrying is timed by (``crossing_time_factor`` of the route's ``crossing_water_km``):
+    straight across bands of 1 to 4 km, the toll an hour's ferrying pays over the crossing is
+    that hour times the factor's growth, 0 for one cell (timed as the channel). On main the
+    search paid a one-cell water a quarter km beyond the channel (its nearest bank alone), which
+    its ferrying does not take."""
+    from logistics.advance.ferry_sites import crossing_water_km
+    from logistics.advance.ferry_toll import water_toll_s
+    from logistics.network.river import (beyond_channel_km, crossing_time_factor,
+                                         crossing_width_km)
+
+    t = _bands(box_terrain)
+    water_s = water_toll_s(t, np.ones(t["terrain_class"].shape, bool), 3600.0)
+    for n, w in enumerate((1, 2, 3, 4)):
+        col = 15 + 20 * n
+        cells = np.array([(r, col) for r in range(26, 38)])
+        kms = np.arange(len(cells), dtype=float)
+        water = crossing_water_km(t, cells, kms, 4)  # row 30: the first water cell
+        assert water == pytest.approx(w)
+        paid = float(water_s[:, col].sum())
+        assert paid == pytest.approx(3600.0 * (crossing_time_factor(water) - 1.0), abs=1e-3), w
+    assert float(water_s[:, 15].sum()) == 0.0  # the one-cell band: none
+    # the step loop's width is the channel and what the same rule adds to it
+    for w in (0.0, 0.4, 1.5, 2.0, 13.5):
+        assert beyond_channel_km(0.0, w, w, 1.5) == max(0.0, w - 1.5)
+        assert crossing_width_km(w) == max(w, 1.5)
