@@ -45,6 +45,7 @@ from logistics.army.means_norms import brigade_ships  # moved to the army layer;
 
 __all__ = ["FERRY_SITE_KM", "FERRY_WATER", "brigade_ships", "flotilla_points", "ferry_barrier",
            "open_ferry_water", "crossing_water_km", "crossing_water_steps", "crossing_water_shares",
+           "crossing_far_bank_km",
            "water_beyond_channel_km", "army_ferry_sites",
            "may_open", "ISLAND_MAX_KM", "island_cells", "CHANNELS_WITHIN_KM",
            "channel_groups"]
@@ -246,34 +247,75 @@ def crossing_water_shares(terrain: xr.Dataset, cells: np.ndarray,
     ``q`` alone, a step into the water counted in full and the step out of it not at all,
     and a knight's move, its ``p`` left out, a third of its length for each cell beside it
     (two water cells: 1.49 of its 2.24 km; 1.12 by the engine's weights)."""
+    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    pieces = _water_pieces(terrain, cells, i)
+    if pieces is None:
+        return none
+    steps, weights = pieces
+    return steps, weights.sum(axis=1)
+
+
+def crossing_far_bank_km(terrain: xr.Dataset, cells: np.ndarray, kms: np.ndarray,
+                         i: int) -> float | None:
+    """Km of the far bank of the opened water a route crosses at its big-river crossing whose
+    first cell is ``cells[i]`` (``kms``: the route's points' km): where its last step over that
+    water (:func:`crossing_water_shares`) leaves it, the edge of the last water cell it passes,
+    by the cost engine's weights of the step's cells in the order the segment passes them
+    (``p``, then ``q``, half each, on a straight or diagonal step; ``p``, the cell beside it
+    next to ``p``, the one next to ``q``, ``q``, a quarter each, on a knight's move: the
+    exact lengths). None: no water there (a river line on land). Why (ferry35): the route's km
+    at the centre of the step's landing cell lay half a cell past the bank, so a ferried
+    formation's bridgehead (holds.py ``bridgehead_km``) reached that much farther than the
+    bank; the same km is crossings.csv's ``far_km``."""
+    pieces = _water_pieces(terrain, cells, i)
+    if pieces is None:
+        return None
+    steps, weights = pieces
+    j = int(steps[-1])
+    last = int(np.flatnonzero(weights[-1] > 1e-12)[-1])  # its last cell with water
+    knight = np.abs(np.asarray(cells)[j] - np.asarray(cells)[j - 1]).max() == 2
+    # the step's part up to the end of that cell: its cells in order, a quarter each on a
+    # knight's move, else half each (p in column 0, q in column 3)
+    frac = (last + 1) / 4.0 if knight else (0.5 if last == 0 else 1.0)
+    kms = np.asarray(kms, dtype=np.float64)
+    return float(kms[j - 1] + frac * (kms[j] - kms[j - 1]))
+
+
+def _water_pieces(terrain: xr.Dataset, cells: np.ndarray,
+                  i: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """(steps, weights) of :func:`crossing_water_shares`: the steps, and for each an (m, 4)
+    row of the water share of each of its cells in the order the segment passes them (``p``,
+    the cell beside it next to ``p``, the one next to ``q``, ``q``; the middle two 0 on a
+    straight or diagonal step); None when the crossing passes no opened water."""
     from logistics.cost.route import _passed_cells, _step_offsets
     from logistics.terrain.classes import BIG_RIVER_CLASSES
 
-    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     cells = np.asarray(cells, dtype=np.int64)
     if FERRY_WATER not in terrain or not 0 <= i < len(cells) or len(cells) < 2:
-        return none
+        return None
     w = np.asarray(terrain[FERRY_WATER].values).astype(bool).astype(np.float64)
     rc = np.asarray(terrain["river_class"].values)
     k = _step_offsets(cells)
     ar, ac, br, bc = _passed_cells(cells, k)
     knight = np.abs(np.diff(cells, axis=0)).max(axis=1) == 2
     n_cells = np.where(knight, 4.0, 2.0)
-    p_part = w[cells[:-1, 0], cells[:-1, 1]] / n_cells  # the share on the cell it leaves
-    share = p_part + np.where(knight, w[ar, ac] + w[br, bc], 0.0) / n_cells \
-        + w[cells[1:, 0], cells[1:, 1]] / n_cells
+    pieces = np.column_stack([
+        w[cells[:-1, 0], cells[:-1, 1]] / n_cells,  # the share on the cell it leaves
+        np.where(knight, w[ar, ac], 0.0) / n_cells,
+        np.where(knight, w[br, bc], 0.0) / n_cells,
+        w[cells[1:, 0], cells[1:, 1]] / n_cells])
     if i >= 1:  # the step into the crossing: its part on the cell before is not this water
-        share[i - 1] -= p_part[i - 1]
-    steps, shares = [], []
+        pieces[i - 1, 0] = 0.0
+    steps = []
     for j in range(max(i, 1), len(cells)):
-        if share[j - 1] > 1e-12:
+        if pieces[j - 1].sum() > 1e-12:
             steps.append(j)
-            shares.append(float(share[j - 1]))
         if rc[cells[j, 0], cells[j, 1]] not in BIG_RIVER_CLASSES:
             break
     if not steps:
-        return none
-    return np.asarray(steps, dtype=np.int64), np.asarray(shares, dtype=np.float64)
+        return None
+    steps = np.asarray(steps, dtype=np.int64)
+    return steps, pieces[steps - 1]
 
 
 def water_beyond_channel_km(terrain: xr.Dataset, channel_km: float) -> np.ndarray:

@@ -87,13 +87,15 @@ class CrossingStop:
     #: (``ferry_sites.crossing_water_shares``: a knight's move jumping water partly); empty:
     #: all 1
     water_shares: tuple[float, ...] = ()
-    #: km of the far bank: the end of the last of ``water_steps`` (of the last channel's,
-    #: those of its ferrying joined, ``joins_km``), i.e. the route's km at the centre of the
-    #: cell that step lands on, the route's first cell past the water: not the bank's line
-    #: itself but half a cell beyond it on a straight step (half a cell's diagonal on a
-    #: diagonal one; a knight's move's landing cell, past the water it jumps). None: ``km``
+    #: km of the far bank: where the last of ``water_steps`` (of the last channel's, those
+    #: of its ferrying joined, ``joins_km``) leaves the water, the edge of the last water
+    #: cell it passes by the cost engine's weights of its cells
+    #: (``ferry_sites.crossing_far_bank_km``; on a straight step out of the water half its
+    #: length, the line between the water cell and the first cell past it). None: ``km``
     #: (no water beyond its own step). Where a ferried formation's bridgehead starts
-    #: (holds.py ``bridgehead_km``), so the bridgehead's land is measured from there
+    #: (holds.py ``bridgehead_km``), so the bridgehead's land is measured from there; the
+    #: same km is crossings.csv's ``far_km``. Why (ferry35): it was the centre of the landing
+    #: cell, half a cell past the bank, and the bridgehead reached that much farther
     far_km: float | None = None
 
 
@@ -280,7 +282,8 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None, toll=None
     big river's crossing by its water (:func:`_ferrying`); None: not timed. ``toll``: the
     ferry toll its route search paid (``PlannedRoute.toll``; None: none), which marks the big
     rivers' crossings it paid it at (``tolled``, ``ferry_toll.toll_paid_s``)."""
-    from logistics.advance.ferry_sites import crossing_water_km, crossing_water_shares
+    from logistics.advance.ferry_sites import (crossing_far_bank_km, crossing_water_km,
+                                               crossing_water_shares)
     from logistics.advance.ferry_toll import on_frontier
     from logistics.cost.route import river_crossings
     from logistics.terrain.sides import side_of
@@ -326,7 +329,8 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None, toll=None
                 water_km=crossing_water_km(terrain, cells[idx], kms[idx], k) if big else 0.0,
                 water_steps=tuple(r for r, _ in carried),
                 water_shares=tuple(sh for _, sh in carried),
-                far_km=float(kms[carried[-1][0]]) if carried else None,
+                far_km=crossing_far_bank_km(terrain, cells[idx], kms[idx], k) if carried
+                else None,
                 tolled=not (big and paid is not None and paid[k - 1] < 0.5 * toll.seconds)))
     return tuple(_ferrying(c, river) for c in _one_ferrying(out))
 
