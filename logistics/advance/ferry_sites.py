@@ -321,24 +321,18 @@ def _water_pieces(terrain: xr.Dataset, cells: np.ndarray,
 def water_beyond_channel_km(terrain: xr.Dataset, channel_km: float) -> np.ndarray:
     """Float grid, km: how much of the opened water (:data:`FERRY_WATER`) a route crossing a
     cell of it crosses beyond the channel (``channel_km``, network/river.py
-    ``crossing_width_km``'s least width): the cell's stretch, ``d - cell`` to ``d`` km from
-    its nearest bank, that lies farther than half the channel from both banks of a water
-    ``w`` wide (network/river.py ``beyond_channel_km``, the one rule of the step loop's
-    ferrying too), ``d`` the km from the cell's centre to the nearest centre of a cell that
-    is not water (opened or not; the bank half a cell nearer), ``w`` the water's width
-    through the cell, its shorter run of water cells along a row or a column (unbounded
-    where the run reaches the grid's edge); 0 off the opened water. Summed over a straight
-    crossing of water ``w`` km wide (whole cells) it is ``max(0, w - channel_km)``, what
-    the step loop's ferrying adds to the channel (``crossing_width_km``). Why: the route
-    search of a ferried formation pays per cell the ferry time this water adds
-    (advance/ferry_toll.py ``ferry_toll``), so it seeks a ferry site's narrow water; the
-    bank nearest a cell measured across all water, so a route along the edge of the opened
-    disc, in a lake, is not taken for a route near a bank. Why the width (ferry35): by its
-    nearest bank alone a one-cell water was paid a quarter cell beyond the 1.5 km channel,
-    which its ferrying, timed as the channel, does not take."""
+    ``crossing_width_km``'s least width): ``clip(d - channel_km / 2, 0, cell)``, ``d`` the km
+    from the cell's centre to the nearest centre of a cell that is not water (opened or not):
+    the bank is half a cell nearer, and a cell's half a cell beyond the channel's half counts
+    in full; 0 off the opened water. Summed over a straight
+    crossing of water ``w`` km wide (whole cells) it is ``max(0, w - channel_km)`` for ``w`` of
+    two cells or more (a one-cell water: a quarter cell at the 1.5 km channel; **assumed**,
+    the grid's resolution). Why: the route search of a ferried formation pays per cell the
+    ferry time this water adds (advance/ferry_toll.py ``ferry_toll``), so it seeks a ferry
+    site's narrow water; the bank nearest a cell measured across all water, so a route along
+    the edge of the opened disc, in a lake, is not taken for a route near a bank."""
     from scipy.ndimage import distance_transform_edt
 
-    from logistics.network.river import beyond_channel_km
     from logistics.terrain.classes import TerrainClass
 
     ny, nx = terrain.sizes["y"], terrain.sizes["x"]
@@ -352,32 +346,12 @@ def water_beyond_channel_km(terrain: xr.Dataset, channel_km: float) -> np.ndarra
     ys = np.asarray(terrain["y"].values, dtype=np.float64)
     cell = (abs(float(ys[1] - ys[0])) / 1000.0 if ny > 1 else 1.0,
             abs(float(xs[1] - xs[0])) / 1000.0 if nx > 1 else 1.0)
-    if water.all():  # no bank on the grid: each cell as far from one as the grid is wide
-        d = np.full((ny, nx), float(ny * cell[0] + nx * cell[1]))
+    if water.all():
+        d = np.full((ny, nx), np.inf)
     else:
         d = distance_transform_edt(water, sampling=cell)  # km to the nearest non-water centre
-    width = np.minimum(_run_km(water, 1, cell[1]), _run_km(water, 0, cell[0]))
-    km = beyond_channel_km(d - min(cell), d, width, channel_km)
+    km = np.clip(d - channel_km / 2.0, 0.0, min(cell))
     return np.where(opened, km, 0.0)
-
-
-def _run_km(water: np.ndarray, axis: int, cell_km: float) -> np.ndarray:
-    """Float grid, km: the length of the run of ``water`` cells along ``axis`` (1: a row,
-    0: a column) each water cell lies in, ``cell_km`` a cell; inf for a run reaching the
-    grid's edge (the water goes on beyond it), 0 off the water."""
-    from scipy import ndimage
-
-    structure = np.zeros((3, 3), dtype=bool)
-    if axis == 1:
-        structure[1, :] = True
-    else:
-        structure[:, 1] = True
-    lab, n = ndimage.label(water, structure=structure)
-    km = np.bincount(lab.ravel(), minlength=n + 1).astype(np.float64) * cell_km
-    edge = (np.r_[lab[:, 0], lab[:, -1]] if axis == 1 else np.r_[lab[0, :], lab[-1, :]])
-    km[edge] = np.inf
-    km[0] = 0.0
-    return km[lab]
 
 
 def island_cells(terrain: xr.Dataset, river: np.ndarray,
