@@ -504,7 +504,8 @@ def test_crossings_say_the_water_ferried_over_and_the_far_bank(corridor):
 def test_crossings_give_each_channel_its_own_water_and_the_crossing_it_was_ferried_with(
         corridor):
     """ferry35: a big river crossed in two channels (km 10, 1 km of opened water; km 13, 2 km),
-    one ferrying (``_one_ferrying``: timed for their 3 km together): crossings.csv's rows say
+    one ferrying (``_one_ferrying``: timed for their water beyond the channel together, 0.5
+    and 1 km): crossings.csv's rows say
     each channel's own water (their sum the 3 km crossed) and the later one the crossing whose
     ferrying took it (``ferried_with_km`` 10; empty on the first, whose ``ferry_h`` is the
     ferrying's, 30 h x its water's factor). On main the first row's ``water_km`` held both
@@ -516,13 +517,14 @@ def test_crossings_give_each_channel_its_own_water_and_the_crossing_it_was_ferri
     river = load_norms().means.river
     plan = _army(corridor, [("fd", 30.0)])
     fp = plan.formations[0]
-    first = replace(fp.crossings[0], water_km=1.0)
-    second = replace(first, km=13.0, water_km=2.0)
+    first = replace(fp.crossings[0], water_km=1.0, beyond_km=0.5)
+    second = replace(first, km=13.0, water_km=2.0, beyond_km=1.0)
     cs = tuple(_ferrying(c, river) for c in _one_ferrying([first, second]))
     r = simulate_army(replace(plan, formations=(replace(fp, crossings=cs),)))
     c = r.crossings
     assert c["water_km"].tolist() == [1.0, 2.0] and c["water_km"].sum() == 3.0
     assert math.isnan(c["ferried_with_km"].iloc[0]) and c["ferried_with_km"].iloc[1] == RIVER_KM
-    factor = crossing_time_factor(3.0, means=river.own_means, current_kmh=river.current_kmh)
+    factor = crossing_time_factor(river.own_means.width_km + 1.5, means=river.own_means,
+                                  current_kmh=river.current_kmh)
     assert factor > 1.0
     assert c["ferry_h"].tolist() == pytest.approx([30.0 * factor, 0.0])

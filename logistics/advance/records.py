@@ -194,10 +194,10 @@ class StepRecords:
         later channel of one big river's crossing (an island, a side channel between) the
         ``cum_km`` of the crossing whose ferrying took it too (``CrossingStop.joins_km``:
         that row's ``ferry_h``, ``ferry_start``, ``all_across`` and ``far_km`` are the whole
-        ferrying's, timed for its rows' water together), else empty. Why: the water a ferry
-        crossed and where its bridgehead was measured from were in no output (ferryout34);
-        the first channel's row held its later channels' water too, so the rows' sum
-        counted it twice (ferry35)."""
+        ferrying's, timed for its rows' water beyond the channel together), else empty.
+        Why: the water a ferry crossed and where its bridgehead was measured from were in no
+        output (ferryout34); the first channel's row held its later channels' water too, so
+        the rows' sum counted it twice (ferry35)."""
         rows = []
         at = lambda h: self.plan.start + timedelta(hours=h) if h is not None else pd.NaT  # noqa: E731
         for fid in self.order:
