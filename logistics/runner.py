@@ -82,7 +82,7 @@ ARMY_DAILY_COLUMNS: tuple[str, ...] = (
 # the cost engine (``crossing_h`` is what the pace vehicle's route time includes for it;
 # ``ferry_h`` where the flotilla ferries it, the hours of the means that put all of it across,
 # its brigade or its crossing site's own means, else 0; then ``ferry_start``, ``all_across``,
-# ``water_km``, ``far_km``: defined with the table's writer, advance/records.py
+# ``water_km``, ``far_km``, ``ferried_with_km``: defined with the table's writer, advance/records.py
 # ``CROSSING_COLUMNS``, imported above)
 
 

@@ -499,3 +499,32 @@ def test_crossings_say_the_water_ferried_over_and_the_far_bank(corridor):
     assert (c.loc["fd", "water_km"], c.loc["fd", "far_km"]) == pytest.approx((12.0, 22.0))
     assert c.loc["fd", "far_km"] + BOUND_KM == pytest.approx(_farthest_before_km(r, "fd", 36.5))
     assert (c.loc["main", "water_km"], c.loc["main", "far_km"]) == (0.0, RIVER_KM)
+
+
+def test_crossings_give_each_channel_its_own_water_and_the_crossing_it_was_ferried_with(
+        corridor):
+    """ferry35: a big river crossed in two channels (km 10, 1 km of opened water; km 13, 2 km),
+    one ferrying (``_one_ferrying``: timed for their water beyond the channel together, 0.5
+    and 1 km): crossings.csv's rows say
+    each channel's own water (their sum the 3 km crossed) and the later one the crossing whose
+    ferrying took it (``ferried_with_km`` 10; empty on the first, whose ``ferry_h`` is the
+    ferrying's, 30 h x its water's factor). On main the first row's ``water_km`` held both
+    channels' (3 km) and the second's its own 2 km too: summed, 5 km."""
+    from logistics.advance.formation_plan import _ferrying, _one_ferrying
+    from logistics.army.norms import load_norms
+    from logistics.network.river import crossing_time_factor
+
+    river = load_norms().means.river
+    plan = _army(corridor, [("fd", 30.0)])
+    fp = plan.formations[0]
+    first = replace(fp.crossings[0], water_km=1.0, beyond_km=0.5)
+    second = replace(first, km=13.0, water_km=2.0, beyond_km=1.0)
+    cs = tuple(_ferrying(c, river) for c in _one_ferrying([first, second]))
+    r = simulate_army(replace(plan, formations=(replace(fp, crossings=cs),)))
+    c = r.crossings
+    assert c["water_km"].tolist() == [1.0, 2.0] and c["water_km"].sum() == 3.0
+    assert math.isnan(c["ferried_with_km"].iloc[0]) and c["ferried_with_km"].iloc[1] == RIVER_KM
+    factor = crossing_time_factor(river.own_means.width_km + 1.5, means=river.own_means,
+                                  current_kmh=river.current_kmh)
+    assert factor > 1.0
+    assert c["ferry_h"].tolist() == pytest.approx([30.0 * factor, 0.0])

@@ -299,9 +299,9 @@ def test_the_water_a_ferried_formation_crosses_is_carried_not_marched(box_terrai
     (c,) = [c for c in _crossings(seg, out, "t-34-85", "dry", CostModels())
             if c.river_class == int(RiverClass.MAJOR)]
     assert c.km == 3.0 and c.water_km == pytest.approx(3.0) and c.water_steps == (4, 5, 6, 7)
-    # the far bank: the centre of row 33, the first cell past the water, half a cell beyond
-    # the bank's line (km 6.5); the bridgehead starts there (ferry34)
-    assert c.far_km == 7.0
+    # the far bank: the line between the last water row (32) and row 33, half the step out
+    # of the water (km 6.5; ferry35: not row 33's centre, km 7); the bridgehead starts there
+    assert c.far_km == 6.5
     carried = ferried_water_steps([c], len(rows), "bde", float("inf"))
     assert carried[[4, 5, 6, 7]].tolist() == [0.5, 1.0, 1.0, 0.5]
     assert np.flatnonzero(carried).tolist() == [4, 5, 6, 7]
@@ -344,6 +344,9 @@ def test_a_knights_move_over_opened_water_counts_the_water_it_jumps(box_terrain)
             if c.river_class == int(RiverClass.MAJOR)]
     assert c.km == 2.0 and c.water_km == pytest.approx(want)
     assert c.water_steps == (3, 4, 5)
+    # its far bank: where the knight's move leaves row 32 (the line at row 32.5), three
+    # quarters of its way (ferry35; its landing cell's centre, km 4 + sqrt(5), before)
+    assert c.far_km == pytest.approx(4.0 + 0.75 * 5 ** 0.5)
     carried = ferried_water_steps([c], len(cells), "bde", float("inf"))
     assert carried[[3, 4, 5]].tolist() == [0.5, 1.0, 0.75]
     times = _not_marched({"dry": np.ones((2, len(cells)))}, carried)["dry"]
@@ -389,3 +392,35 @@ def test_a_step_is_charged_water_by_the_cost_engines_weights_of_its_cells(box_te
     engine_share = paid / (100.0 * np.diff(kms))
     assert engine_share[steps - 1] == pytest.approx(shares, rel=1e-5)
     assert np.delete(engine_share, steps - 1) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_the_far_bank_is_where_the_route_leaves_the_water_by_the_engine_s_weights(box_terrain):
+    """ferry35: a crossing's far bank (``crossing_far_bank_km``, ``CrossingStop.far_km``:
+    where a ferried formation's bridgehead is measured from, crossings.csv's ``far_km``) is
+    the edge of the last water cell its last water step passes, the step's cells in the
+    order its segment passes them by the cost engine's weights: across the band (rows
+    30-32) straight south, half the step out of row 32 (km 5.5 from row 27, the line at row
+    32.5); diagonally out, half the diagonal; by a knight's move whose landing cell is land
+    (row 34, past the bank's line at row 33) and whose cells beside are row 33's, i.e. the
+    water ends with its first quarter (p, row 32): a quarter of it. On main it was the
+    landing cell's centre, half a cell (or more) past the bank."""
+    from logistics.advance.ferry_sites import crossing_far_bank_km
+
+    t = _river_terrain(box_terrain)
+    out, _ = open_ferry_water(t, [_lonlat(t, 31, 60)], radius_km=10.0)
+
+    def far(cells, i):
+        cells = np.asarray(cells)
+        kms = np.r_[0.0, np.cumsum(np.hypot(*np.diff(cells, axis=0).T))]
+        return crossing_far_bank_km(out, cells, kms, i), kms
+
+    straight = [(r, 60) for r in range(27, 36)]
+    km, kms = far(straight, 2)
+    assert km == pytest.approx(5.5) and km == pytest.approx(kms[5] + 0.5)
+    diagonal = [(27, 60), (28, 60), (29, 60), (30, 60), (31, 60), (32, 60), (33, 61), (34, 61)]
+    km, kms = far(diagonal, 2)
+    assert km == pytest.approx(kms[5] + 0.5 * 2 ** 0.5)
+    knight = [(27, 60), (28, 60), (29, 60), (30, 60), (31, 60), (32, 60), (34, 61), (35, 61)]
+    km, kms = far(knight, 2)
+    assert km == pytest.approx(kms[5] + 0.25 * 5 ** 0.5)
+    assert far([(r, 60) for r in range(34, 40)], 1)[0] is None  # no water there

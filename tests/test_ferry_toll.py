@@ -293,17 +293,22 @@ def test_one_ferrying_carries_the_water_of_its_channels_and_only_within_a_site()
     major, medium = int(RiverClass.MAJOR), int(RiverClass.MEDIUM)
     out = _one_ferrying([CrossingStop(23.4, 132.5, 47.7, major, 0.75, water_km=1.0),
                          CrossingStop(25.0, 132.5, 47.7, medium, 0.75),
-                         CrossingStop(27.1, 132.5, 47.7, major, 0.75, water_km=2.0),
+                         CrossingStop(27.1, 132.5, 47.7, major, 0.75, water_km=2.0,
+                                      beyond_km=0.5),
                          CrossingStop(77.0, 132.0, 47.0, major, 0.75, water_km=1.0)])
     assert [c.joins_km for c in out] == [None, None, 23.4, None]
-    assert out[0].water_km == 3.0 and out[3].water_km == 1.0
+    # ferry35: each its own water (a row of crossings.csv each: their sum the water crossed),
+    # the ferrying's beyond the channel the first's ferry_beyond_km; on main the first's
+    # water_km held both
+    assert [c.water_km for c in out] == [1.0, 0.0, 2.0, 1.0]
+    assert out[0].ferry_beyond_km == 0.5 and out[3].ferry_beyond_km is None
     # ferry34: its far bank, where the bridgehead starts, is the last channel's (no water
     # beyond its own step there: its own km)
     assert out[0].far_km == 27.1 and out[3].far_km is None
     river = load_norms().means.river
-    # its ferrying timed for both channels' water (crossing_time_factor: at least the channel)
+    # its ferrying timed for both channels' water beyond the channel, with the channel
     assert _ferrying(out[0], river).time_factor == pytest.approx(crossing_time_factor(
-        3.0, means=river.own_means, current_kmh=river.current_kmh))
+        river.own_means.width_km + 0.5, means=river.own_means, current_kmh=river.current_kmh))
     # a crossing on the frontier and one inland are ferried differently: not one ferrying
     out = _one_ferrying([CrossingStop(10.0, 132.5, 47.7, major, 0.75, frontier=True),
                          CrossingStop(14.0, 132.5, 47.7, major, 0.75)])
@@ -368,11 +373,83 @@ def test_a_crossing_the_search_paid_no_toll_at_leads_no_ferrying_but_joins_one()
     assert channel_groups([7.0, 11.0], may_lead=[True, False]) == [0, 0]
     assert channel_groups([7.0, 11.0, 40.0], may_lead=[True, False, False]) == [0, 0, 2]
     major = int(RiverClass.MAJOR)
-    out = _one_ferrying([CrossingStop(7.0, 132.5, 47.7, major, 0.75, water_km=1.0),
+    out = _one_ferrying([CrossingStop(7.0, 132.5, 47.7, major, 0.75, water_km=1.0,
+                                      beyond_km=1.0),
                          CrossingStop(11.0, 132.5, 47.7, major, 0.75, water_km=2.0,
-                                      tolled=False)])
-    assert (out[0].water_km, out[1].joins_km) == (3.0, 7.0)
+                                      beyond_km=2.0, tolled=False)])
+    assert (out[0].ferry_beyond_km, out[1].joins_km) == (3.0, 7.0)
     out = _one_ferrying([CrossingStop(7.0, 132.5, 47.7, major, 0.75, water_km=1.0,
                                       tolled=False),
                          CrossingStop(11.0, 132.5, 47.7, major, 0.75, water_km=2.0)])
     assert (out[1].water_km, out[0].joins_km, out[1].joins_km) == (2.0, None, None)
+
+
+def _bands(box_terrain, widths=(1, 2, 3, 4)):
+    """Opened water bands of ``widths`` rows (from row 30) in column blocks 10 km wide, 10 km
+    of steppe between them: straight across each, a ferrying over that many km of water."""
+    from logistics.advance.ferry_sites import open_ferry_water
+
+    t = box_terrain(_BOX, 1000.0)
+    tc = np.array(t["terrain_class"].values)
+    for n, w in enumerate(widths):
+        tc[30:30 + w, 10 + 20 * n:20 + 20 * n] = int(TerrainClass.WATER)
+    t = t.copy()
+    t["terrain_class"] = t["terrain_class"].copy(data=tc)
+    opened, _ = open_ferry_water(t, [_lonlat(t, 31, c) for c in range(0, t.sizes["x"], 5)])
+    return opened
+
+
+def test_the_search_pays_the_water_the_step_loop_s_ferrying_takes_beyond_the_channel(
+        box_terrain):
+    """ferry35: one rule for the water beyond the 1.5 km channel that the route search pays
+    cell by cell (``water_toll_s``, ``with_cell_seconds``: the cost engine's own charge) and
+    that the step loop times a ferrying by (``CrossingStop.beyond_km``, its
+    ``time_factor``): the same per-cell grid (``water_beyond_channel_km``, bounded by the
+    water's width through each cell: network/river.py ``beyond_channel_km``). Straight
+    across bands of 1 to 4 km an hour's ferrying grows by what its search paid, ``max(0, w -
+    1.5)`` km; 0 on the one-cell band (on main the search paid a quarter km there, which the
+    ferrying, timed as the channel, did not take); along the one-cell band (10 km of its
+    water) neither charges any (on main the step loop timed 10 km, the search paid 2.5)."""
+    import pandas as pd
+
+    from logistics.advance.ferry_toll import water_toll_s, with_cell_seconds
+    from logistics.advance.formation_plan import _crossings
+    from logistics.army.norms import load_norms
+    from logistics.cost.kernel import edge_costs
+    from logistics.cost.route import _step_offsets
+
+    t = _bands(box_terrain)
+    river = load_norms().means.river
+    models = CostModels()
+    model = models.get(t, "t-34-85", objective="time", season="dry")
+    priced = with_cell_seconds(model, water_toll_s(t, np.ones(model.shape, bool), 3600.0))
+
+    def crossing(cells):
+        cells = np.asarray(cells)
+        kms = np.r_[0.0, np.cumsum(np.hypot(*np.diff(cells, axis=0).T))]
+        ll = np.array([_lonlat(t, r, c) for r, c in cells])
+        seg = pd.DataFrame({"row": cells[:, 0], "col": cells[:, 1], "lon": ll[:, 0],
+                            "lat": ll[:, 1], "cum_km": kms})
+        (c,) = [c for c in _crossings(seg, t, "t-34-85", "dry", models, river=river)
+                if c.river_class == int(RiverClass.MAJOR)]
+        k = _step_offsets(cells)
+        paid = float(np.sum(edge_costs(priced, cells[:-1, 0], cells[:-1, 1], k)
+                            - edge_costs(model, cells[:-1, 0], cells[:-1, 1], k)))
+        return c, paid
+
+    for n, w in enumerate((1, 2, 3, 4)):
+        c, paid = crossing([(r, 15 + 20 * n) for r in range(26, 38)])
+        assert c.water_km == pytest.approx(w)
+        assert paid == pytest.approx(3600.0 * (c.time_factor - 1.0), rel=1e-4, abs=1e-2), w
+        assert c.beyond_km == pytest.approx(max(0, w - 1.5))
+    along = [(28, 6), (29, 7), (30, 8)] + [(30, col) for col in range(9, 23)] + [(29, 23)]
+    c, paid = crossing(along)
+    assert c.water_km == pytest.approx(10.0)
+    assert paid == pytest.approx(0.0, abs=1e-3) and c.time_factor == 1.0
+    assert c.beyond_km == 0.0
+    # a whole crossing's: the width crossing_width_km adds to the channel, by the same rule
+    from logistics.network.river import beyond_channel_km, crossing_width_km
+
+    for w in (0.0, 0.4, 1.5, 2.0, 13.5):
+        assert beyond_channel_km(0.0, w, w, 1.5) == max(0.0, w - 1.5)
+        assert crossing_width_km(w) == max(w, 1.5)

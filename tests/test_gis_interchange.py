@@ -437,7 +437,7 @@ def test_an_empty_layer_has_the_same_field_types_as_a_full_one(tmp_path):
                       "river_class": "INTEGER", "crossing_h": "REAL", "ferry_h": "REAL",
                       "ferry_start": "DATETIME", "ferry_start_local": "TEXT",
                       "all_across": "DATETIME", "all_across_local": "TEXT",
-                      "water_km": "REAL", "far_km": "REAL"},
+                      "water_km": "REAL", "far_km": "REAL", "ferried_with_km": "REAL"},
         "deliveries": {"delivery_id": "INTEGER", "formation_id": "TEXT", "time": "DATETIME",
                        "time_local": "TEXT", "source": "TEXT",
                        "kind": "TEXT", "litres": "REAL", "fuel_type": "TEXT", "cum_km": "REAL",

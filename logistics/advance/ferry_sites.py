@@ -45,6 +45,7 @@ from logistics.army.means_norms import brigade_ships  # moved to the army layer;
 
 __all__ = ["FERRY_SITE_KM", "FERRY_WATER", "brigade_ships", "flotilla_points", "ferry_barrier",
            "open_ferry_water", "crossing_water_km", "crossing_water_steps", "crossing_water_shares",
+           "crossing_far_bank_km", "crossing_beyond_channel_km",
            "water_beyond_channel_km", "army_ferry_sites",
            "may_open", "ISLAND_MAX_KM", "island_cells", "CHANNELS_WITHIN_KM",
            "channel_groups"]
@@ -246,51 +247,145 @@ def crossing_water_shares(terrain: xr.Dataset, cells: np.ndarray,
     ``q`` alone, a step into the water counted in full and the step out of it not at all,
     and a knight's move, its ``p`` left out, a third of its length for each cell beside it
     (two water cells: 1.49 of its 2.24 km; 1.12 by the engine's weights)."""
+    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    pieces = _water_pieces(terrain, cells, i)
+    if pieces is None:
+        return none
+    steps, weights = pieces
+    return steps, weights.sum(axis=1)
+
+
+def crossing_far_bank_km(terrain: xr.Dataset, cells: np.ndarray, kms: np.ndarray,
+                         i: int) -> float | None:
+    """Km of the far bank of the opened water a route crosses at its big-river crossing whose
+    first cell is ``cells[i]`` (``kms``: the route's points' km): where its last step over that
+    water (:func:`crossing_water_shares`) leaves it, the edge of the last water cell it passes,
+    by the cost engine's weights of the step's cells in the order the segment passes them
+    (``p``, then ``q``, half each, on a straight or diagonal step; ``p``, the cell beside it
+    next to ``p``, the one next to ``q``, ``q``, a quarter each, on a knight's move: the
+    exact lengths). None: no water there (a river line on land). Why (ferry35): the route's km
+    at the centre of the step's landing cell lay half a cell past the bank, so a ferried
+    formation's bridgehead (holds.py ``bridgehead_km``) reached that much farther than the
+    bank; the same km is crossings.csv's ``far_km``."""
+    pieces = _water_pieces(terrain, cells, i)
+    if pieces is None:
+        return None
+    steps, weights = pieces
+    j = int(steps[-1])
+    last = int(np.flatnonzero(weights[-1] > 1e-12)[-1])  # its last cell with water
+    knight = np.abs(np.asarray(cells)[j] - np.asarray(cells)[j - 1]).max() == 2
+    # the step's part up to the end of that cell: its cells in order, a quarter each on a
+    # knight's move, else half each (p in column 0, q in column 3)
+    frac = (last + 1) / 4.0 if knight else (0.5 if last == 0 else 1.0)
+    kms = np.asarray(kms, dtype=np.float64)
+    return float(kms[j - 1] + frac * (kms[j] - kms[j - 1]))
+
+
+def crossing_beyond_channel_km(terrain: xr.Dataset, cells: np.ndarray, kms: np.ndarray,
+                               i: int, channel_km: float,
+                               beyond: np.ndarray | None = None) -> float:
+    """Km of the opened water a route crosses at its big-river crossing whose first cell is
+    ``cells[i]`` (``kms``: its points' km) that lie beyond the channel (``channel_km``): over
+    its steps on that water (:func:`crossing_water_shares`), each step's km times the mean of
+    its cells' :func:`water_beyond_channel_km` per km of cell, by the cost engine's weights of
+    its cells: what the route search paid on them (advance/ferry_toll.py ``water_toll_s``, per
+    km beyond the channel). ``beyond``: that grid, computed once for many crossings (None:
+    here). 0 where there is no opened water. Why (ferry35): the step loop times a ferrying
+    by it (formation_plan.py ``CrossingStop.beyond_km``), so the search and the step loop
+    charge a crossing's water by one rule; by the route's water less the channel, the step
+    loop charged nothing on a one-cell water the search paid a quarter cell for, and the
+    search's cells by their nearest bank differ from the water along an oblique route."""
+    if beyond is None:
+        beyond = water_beyond_channel_km(terrain, channel_km)
+    side_km = _cell_km(terrain)
+    pieces = _water_pieces(terrain, cells, i, np.asarray(beyond, dtype=np.float64) / side_km)
+    if pieces is None:
+        return 0.0
+    steps, per_km = pieces
+    kms = np.asarray(kms, dtype=np.float64)
+    return float(np.sum((kms[steps] - kms[steps - 1]) * per_km.sum(axis=1)))
+
+
+def _cell_km(terrain: xr.Dataset) -> float:
+    """The side of a cell, km (the mean of its two: the cost engine's ``cellsize_m``'s, as
+    ferry_toll.py ``with_cell_seconds`` prices a cell's seconds by)."""
+    xs = np.asarray(terrain["x"].values, dtype=np.float64)
+    ys = np.asarray(terrain["y"].values, dtype=np.float64)
+    dx = abs(float(xs[1] - xs[0])) if xs.size > 1 else 1000.0
+    dy = abs(float(ys[1] - ys[0])) if ys.size > 1 else 1000.0
+    return float(terrain.attrs.get("resolution_m", 0.5 * (dx + dy))) / 1000.0
+
+
+def _water_pieces(terrain: xr.Dataset, cells: np.ndarray, i: int,
+                  values: np.ndarray | None = None
+                  ) -> tuple[np.ndarray, np.ndarray] | None:
+    """(steps, weights) of :func:`crossing_water_shares`: the steps, and for each an (m, 4)
+    row of the water share of each of its cells in the order the segment passes them (``p``,
+    the cell beside it next to ``p``, the one next to ``q``, ``q``; the middle two 0 on a
+    straight or diagonal step), or of ``values`` (a float grid) on those cells, weighted
+    alike, when given; None when the crossing passes no opened water."""
     from logistics.cost.route import _passed_cells, _step_offsets
     from logistics.terrain.classes import BIG_RIVER_CLASSES
 
-    none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
     cells = np.asarray(cells, dtype=np.int64)
     if FERRY_WATER not in terrain or not 0 <= i < len(cells) or len(cells) < 2:
-        return none
+        return None
     w = np.asarray(terrain[FERRY_WATER].values).astype(bool).astype(np.float64)
     rc = np.asarray(terrain["river_class"].values)
     k = _step_offsets(cells)
     ar, ac, br, bc = _passed_cells(cells, k)
     knight = np.abs(np.diff(cells, axis=0)).max(axis=1) == 2
     n_cells = np.where(knight, 4.0, 2.0)
-    p_part = w[cells[:-1, 0], cells[:-1, 1]] / n_cells  # the share on the cell it leaves
-    share = p_part + np.where(knight, w[ar, ac] + w[br, bc], 0.0) / n_cells \
-        + w[cells[1:, 0], cells[1:, 1]] / n_cells
-    if i >= 1:  # the step into the crossing: its part on the cell before is not this water
-        share[i - 1] -= p_part[i - 1]
-    steps, shares = [], []
+
+    def weigh(g: np.ndarray) -> np.ndarray:
+        out = np.column_stack([
+            g[cells[:-1, 0], cells[:-1, 1]] / n_cells,  # the share on the cell it leaves
+            np.where(knight, g[ar, ac], 0.0) / n_cells,
+            np.where(knight, g[br, bc], 0.0) / n_cells,
+            g[cells[1:, 0], cells[1:, 1]] / n_cells])
+        if i >= 1:  # the step into the crossing: its part on the cell before is not this water
+            out[i - 1, 0] = 0.0
+        return out
+
+    pieces = weigh(w)
+    steps = []
     for j in range(max(i, 1), len(cells)):
-        if share[j - 1] > 1e-12:
+        if pieces[j - 1].sum() > 1e-12:
             steps.append(j)
-            shares.append(float(share[j - 1]))
         if rc[cells[j, 0], cells[j, 1]] not in BIG_RIVER_CLASSES:
             break
     if not steps:
-        return none
-    return np.asarray(steps, dtype=np.int64), np.asarray(shares, dtype=np.float64)
+        return None
+    steps = np.asarray(steps, dtype=np.int64)
+    if values is not None:
+        pieces = weigh(np.asarray(values, dtype=np.float64))
+    return steps, pieces[steps - 1]
 
 
 def water_beyond_channel_km(terrain: xr.Dataset, channel_km: float) -> np.ndarray:
     """Float grid, km: how much of the opened water (:data:`FERRY_WATER`) a route crossing a
     cell of it crosses beyond the channel (``channel_km``, network/river.py
-    ``crossing_width_km``'s least width): ``clip(d - channel_km / 2, 0, cell)``, ``d`` the km
-    from the cell's centre to the nearest centre of a cell that is not water (opened or not):
-    the bank is half a cell nearer, and a cell's half a cell beyond the channel's half counts
-    in full; 0 off the opened water. Summed over a straight
-    crossing of water ``w`` km wide (whole cells) it is ``max(0, w - channel_km)`` for ``w`` of
-    two cells or more (a one-cell water: a quarter cell at the 1.5 km channel; **assumed**,
-    the grid's resolution). Why: the route search of a ferried formation pays per cell the
-    ferry time this water adds (advance/ferry_toll.py ``ferry_toll``), so it seeks a ferry
-    site's narrow water; the bank nearest a cell measured across all water, so a route along
-    the edge of the opened disc, in a lake, is not taken for a route near a bank."""
+    ``crossing_width_km``'s least width): the cell's stretch, ``d - cell`` to ``d`` km from
+    its nearest bank, that lies farther than half the channel from both banks of a water
+    ``w`` wide (network/river.py ``beyond_channel_km``, whose whole crossing is the width
+    ``crossing_width_km`` adds to the channel), ``d`` the km from the cell's centre to the
+    nearest centre of a cell that is not water (opened or not; the bank half a cell
+    nearer), ``w`` the water's width through the cell, its shorter run of water cells along
+    a row or a column (unbounded where the run reaches the grid's edge); 0 off the opened
+    water. Summed over a straight crossing of water ``w`` km wide (whole cells) it is
+    ``max(0, w - channel_km)``. The step loop times a ferrying by this grid along its route
+    too (:func:`crossing_beyond_channel_km`, ``CrossingStop.beyond_km``), so what the search
+    pays is what the ferrying takes. Why: the route search of a ferried formation pays per
+    cell the ferry time this water adds (advance/ferry_toll.py ``ferry_toll``), so it seeks
+    a ferry site's narrow water; the bank nearest a cell measured across all water, so a
+    route along the edge of the opened disc, in a lake, is not taken for a route near a
+    bank. Why the width (ferry35): by its nearest bank alone a one-cell water was paid a
+    quarter cell beyond the 1.5 km channel, which its ferrying, timed as the channel, did
+    not take; a route along a one-cell strip of water now pays none, and its ferrying is
+    timed as the channel (the river's width, not the strip's length)."""
     from scipy.ndimage import distance_transform_edt
 
+    from logistics.network.river import beyond_channel_km
     from logistics.terrain.classes import TerrainClass
 
     ny, nx = terrain.sizes["y"], terrain.sizes["x"]
@@ -304,12 +399,32 @@ def water_beyond_channel_km(terrain: xr.Dataset, channel_km: float) -> np.ndarra
     ys = np.asarray(terrain["y"].values, dtype=np.float64)
     cell = (abs(float(ys[1] - ys[0])) / 1000.0 if ny > 1 else 1.0,
             abs(float(xs[1] - xs[0])) / 1000.0 if nx > 1 else 1.0)
-    if water.all():
-        d = np.full((ny, nx), np.inf)
+    if water.all():  # no bank on the grid: each cell as far from one as the grid is wide
+        d = np.full((ny, nx), float(ny * cell[0] + nx * cell[1]))
     else:
         d = distance_transform_edt(water, sampling=cell)  # km to the nearest non-water centre
-    km = np.clip(d - channel_km / 2.0, 0.0, min(cell))
+    width = np.minimum(_run_km(water, 1, cell[1]), _run_km(water, 0, cell[0]))
+    km = beyond_channel_km(d - min(cell), d, width, channel_km)
     return np.where(opened, km, 0.0)
+
+
+def _run_km(water: np.ndarray, axis: int, cell_km: float) -> np.ndarray:
+    """Float grid, km: the length of the run of ``water`` cells along ``axis`` (1: a row,
+    0: a column) each water cell lies in, ``cell_km`` a cell; inf for a run reaching the
+    grid's edge (the water goes on beyond it), 0 off the water."""
+    from scipy import ndimage
+
+    structure = np.zeros((3, 3), dtype=bool)
+    if axis == 1:
+        structure[1, :] = True
+    else:
+        structure[:, 1] = True
+    lab, n = ndimage.label(water, structure=structure)
+    km = np.bincount(lab.ravel(), minlength=n + 1).astype(np.float64) * cell_km
+    edge = (np.r_[lab[:, 0], lab[:, -1]] if axis == 1 else np.r_[lab[0, :], lab[-1, :]])
+    km[edge] = np.inf
+    km[0] = 0.0
+    return km[lab]
 
 
 def island_cells(terrain: xr.Dataset, river: np.ndarray,

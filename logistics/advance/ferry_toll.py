@@ -29,7 +29,9 @@ also pays, cell by cell, the ferry time the water adds beyond the channel (:func
 the toll's hours times the growth of ``network/river.py crossing_time_factor`` per km of water
 beyond the channel, which is linear, over the km
 :func:`~logistics.advance.ferry_sites.water_beyond_channel_km` gives the cell), a time added to
-those cells' cost (:func:`with_cell_seconds`). A least-time route then crosses a ferry site
+those cells' cost (:func:`with_cell_seconds`); the step loop times the ferrying by the same
+cells of the chosen route (ferry_sites.py ``crossing_beyond_channel_km``, ferry35), so the
+search pays what the ferrying takes. A least-time route then crosses a ferry site
 where its water is narrow when the ferry time saved beats the detour (watertoll32: the 15th
 Army's rifle divisions were ferried across 12.2 km of the Amur-Sungari river-lake, x2.84,
 because the search priced it as the 1.5 km channel).

@@ -57,16 +57,30 @@ class CrossingStop:
     crossing_h: float
     frontier: bool = False
     #: km of opened water the route crosses there (``ferry_sites.crossing_water_km``; 0: a
-    #: river line on land), and what it makes of a ferrying there (big rivers only): every
-    #: means' hours x ``time_factor`` (network/river.py ``crossing_time_factor``), the head
-    #: on the far bank ``landing_h`` after a means starts on it (``first_landing_h``)
+    #: river line on land), this channel's own, and what its ferrying's water beyond the
+    #: channel (big rivers only; ``ferry_beyond_km``) makes of a ferrying there: every
+    #: means' hours x ``time_factor`` (network/river.py ``crossing_time_factor`` of the
+    #: channel and that), the head on the far bank ``landing_h`` after a means starts on it
+    #: (``first_landing_h``)
     water_km: float = 0.0
     time_factor: float = 1.0
     landing_h: float = 0.0
     #: km of the crossing whose ferrying takes this one too, when this is a later channel of
     #: one big river's crossing across an island (``ferry_sites.channel_groups``; that
-    #: crossing's ``water_km`` holds this one's); None: its own
+    #: crossing's ``ferry_beyond_km`` holds this one's water); None: its own
     joins_km: float | None = None
+    #: km of its opened water beyond the assumed channel (movement.yaml
+    #: ``river.own_means.width_km``) as the route search pays it, cell by cell
+    #: (``ferry_sites.crossing_beyond_channel_km``, ferry_toll.py ``water_toll_s``): what
+    #: its ferrying crosses more than the channel (ferry35: one rule for the search and the
+    #: step loop). 0: none (no opened water, or all within the channel's half of a bank)
+    beyond_km: float = 0.0
+    #: km beyond the channel its ferrying carries it over: its own ``beyond_km`` and its
+    #: later channels' (those whose ``joins_km`` is this one's km; :func:`_one_ferrying`);
+    #: None: ``beyond_km``. Why apart (ferry35): the first channel's ``water_km`` held all
+    #: their water and each later channel's its own too, so crossings.csv's ``water_km``
+    #: summed over its rows counted a later channel's water twice
+    ferry_beyond_km: float | None = None
     #: whether the formation's route search paid its ferry toll at this crossing
     #: (``ferry_toll.toll_paid_s``; True when it had none or this is no big river): a big
     #: river's crossing it did not pay it at (a diagonal step past the big river's corner,
@@ -80,13 +94,15 @@ class CrossingStop:
     #: (``ferry_sites.crossing_water_shares``: a knight's move jumping water partly); empty:
     #: all 1
     water_shares: tuple[float, ...] = ()
-    #: km of the far bank: the end of the last of ``water_steps`` (of the last channel's,
-    #: those of its ferrying joined, ``joins_km``), i.e. the route's km at the centre of the
-    #: cell that step lands on, the route's first cell past the water: not the bank's line
-    #: itself but half a cell beyond it on a straight step (half a cell's diagonal on a
-    #: diagonal one; a knight's move's landing cell, past the water it jumps). None: ``km``
+    #: km of the far bank: where the last of ``water_steps`` (of the last channel's, those
+    #: of its ferrying joined, ``joins_km``) leaves the water, the edge of the last water
+    #: cell it passes by the cost engine's weights of its cells
+    #: (``ferry_sites.crossing_far_bank_km``; on a straight step out of the water half its
+    #: length, the line between the water cell and the first cell past it). None: ``km``
     #: (no water beyond its own step). Where a ferried formation's bridgehead starts
-    #: (holds.py ``bridgehead_km``), so the bridgehead's land is measured from there
+    #: (holds.py ``bridgehead_km``), so the bridgehead's land is measured from there; the
+    #: same km is crossings.csv's ``far_km``. Why (ferry35): it was the centre of the landing
+    #: cell, half a cell past the bank, and the bridgehead reached that much farther
     far_km: float | None = None
 
 
@@ -273,7 +289,10 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None, toll=None
     big river's crossing by its water (:func:`_ferrying`); None: not timed. ``toll``: the
     ferry toll its route search paid (``PlannedRoute.toll``; None: none), which marks the big
     rivers' crossings it paid it at (``tolled``, ``ferry_toll.toll_paid_s``)."""
-    from logistics.advance.ferry_sites import crossing_water_km, crossing_water_shares
+    from logistics.advance.ferry_sites import (FERRY_WATER, crossing_beyond_channel_km,
+                                               crossing_far_bank_km, crossing_water_km,
+                                               crossing_water_shares, water_beyond_channel_km)
+    from logistics.network.river import crossing_width_km
     from logistics.advance.ferry_toll import on_frontier
     from logistics.cost.route import river_crossings
     from logistics.terrain.sides import side_of
@@ -286,6 +305,17 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None, toll=None
     cells = seg[["row", "col"]].to_numpy(dtype=np.int64)
     kms = seg["cum_km"].to_numpy(dtype=np.float64)
     jump = np.flatnonzero(np.abs(np.diff(cells, axis=0)).max(axis=1) > 2) + 1
+    channel_km = crossing_width_km(0.0, None if river is None else river.own_means)
+    grid: list[np.ndarray] = []  # the search's (ferry_toll.water_toll_s), made once if needed
+
+    def beyond_km(crossing_cells, crossing_kms, k) -> float:
+        if FERRY_WATER not in terrain:
+            return 0.0
+        if not grid:
+            grid.append(water_beyond_channel_km(terrain, channel_km))
+        return crossing_beyond_channel_km(terrain, crossing_cells, crossing_kms, k,
+                                          channel_km, grid[0])
+
     out = []
     for lo, hi in zip(np.r_[0, jump], np.r_[jump, len(cells)]):
         piece = cells[lo:hi]
@@ -317,9 +347,11 @@ def _crossings(seg, terrain, pace_vehicle, season, models, river=None, toll=None
                 float(secs[j]) / 3600.0,
                 on_frontier(kms, sides, float(kms[i]), float(df["lon"].iloc[j])),
                 water_km=crossing_water_km(terrain, cells[idx], kms[idx], k) if big else 0.0,
+                beyond_km=beyond_km(cells[idx], kms[idx], k) if big else 0.0,
                 water_steps=tuple(r for r, _ in carried),
                 water_shares=tuple(sh for _, sh in carried),
-                far_km=float(kms[carried[-1][0]]) if carried else None,
+                far_km=crossing_far_bank_km(terrain, cells[idx], kms[idx], k) if carried
+                else None,
                 tolled=not (big and paid is not None and paid[k - 1] < 0.5 * toll.seconds)))
     return tuple(_ferrying(c, river) for c in _one_ferrying(out))
 
@@ -329,9 +361,10 @@ def _one_ferrying(out: list[CrossingStop]) -> list[CrossingStop]:
     channels, an island between: big-river crossings within ``ferry_sites.CHANNELS_WITHIN_KM``
     of route of the first, :func:`~logistics.advance.ferry_sites.channel_groups`, of the same
     ``frontier``) made one ferrying: the
-    first carries the water of all of them (its ``water_km``; at least the channel's width
-    where it is timed: network/river.py ``crossing_time_factor``) and their far bank (its
-    ``far_km``: the last channel's), the later ones its km
+    first carries the water of all of them beyond the channel (its ``ferry_beyond_km``,
+    timed with the channel: network/river.py ``crossing_time_factor``; each ``water_km`` and
+    ``beyond_km`` stays its own) and their far bank (its ``far_km``: the last channel's), the
+    later ones its km
     (``joins_km``: not ferried again, :meth:`~logistics.advance.holds.Holds.ferried_river`).
     Why (ferrygroup32): a ferry going bank to bank passes the island in one trip; the 15th
     Army's formations were ferried twice over the Amur at Leninskoye, its channels 3.7 km of
@@ -350,7 +383,9 @@ def _one_ferrying(out: list[CrossingStop]) -> list[CrossingStop]:
         first = big_n[lead[m]]
         if first != n and out[first].frontier == out[n].frontier:  # ferried alike
             far = max(out[first].far_km or out[first].km, out[n].far_km or out[n].km)
-            out[first] = replace(out[first], water_km=out[first].water_km + out[n].water_km,
+            carried = out[first].ferry_beyond_km
+            carried = out[first].beyond_km if carried is None else carried
+            out[first] = replace(out[first], ferry_beyond_km=carried + out[n].beyond_km,
                                  far_km=far)
             out[n] = replace(out[n], joins_km=out[first].km)
     return out
@@ -358,15 +393,19 @@ def _one_ferrying(out: list[CrossingStop]) -> list[CrossingStop]:
 
 def _ferrying(c: CrossingStop, river) -> CrossingStop:
     """``c`` with what its water makes of a ferrying there (``time_factor``, ``landing_h``,
-    by the movement norms' ``river``: the run's ``Norms.means.river``); unchanged off a big
-    river or without the norms."""
-    from logistics.network.river import crossing_time_factor, first_landing_h
+    by the movement norms' ``river``: the run's ``Norms.means.river``): the ferry crosses the
+    channel and the water beyond it its route search paid (``ferry_beyond_km``, else
+    ``beyond_km``); unchanged off a big river or without the norms."""
+    from logistics.network.river import (crossing_time_factor, crossing_width_km,
+                                         first_landing_h)
 
     if river is None or c.river_class not in BIG_RIVER_CLASSES:
         return c
     kw = {"means": river.own_means, "current_kmh": river.current_kmh}
-    return replace(c, time_factor=crossing_time_factor(c.water_km, **kw),
-                   landing_h=first_landing_h(c.water_km, **kw))
+    beyond = c.beyond_km if c.ferry_beyond_km is None else c.ferry_beyond_km
+    width = crossing_width_km(0.0, river.own_means) + beyond  # the channel, and beyond it
+    return replace(c, time_factor=crossing_time_factor(width, **kw),
+                   landing_h=first_landing_h(width, **kw))
 
 
 def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,

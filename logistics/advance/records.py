@@ -30,7 +30,7 @@ __all__ = ["StepRecords", "new_day", "CROSSING_COLUMNS"]
 #: reads them.
 CROSSING_COLUMNS: tuple[str, ...] = (
     "formation_id", "time", "cum_km", "lon", "lat", "river_class", "crossing_h", "ferry_h",
-    "ferry_start", "all_across", "water_km", "far_km",
+    "ferry_start", "all_across", "water_km", "far_km", "ferried_with_km",
 )
 
 
@@ -186,12 +186,18 @@ class StepRecords:
         (the near bank; NaT: not reached by the end), and where it was ferried ``ferry_start``
         (its means started on it) and ``all_across`` (the last of it over), NaT where it was
         not ferried or the ferrying had not started or ended by the run's end; then the
-        water it crossed ``water_km`` (km of opened water, ``CrossingStop.water_km``: a
-        ferrying's channels all in its first's row, a later channel's row its own too; 0: a
-        river line on land) and its far bank ``far_km`` (the route's km where the ferried
-        head lands and its bridgehead starts, ``CrossingStop.far_km``; ``cum_km`` where
-        there is no water beyond the crossing's own step). Why: the water a ferry crossed
-        and where its bridgehead was measured from were in no output (ferryout34)."""
+        water it crossed ``water_km`` (km of opened water, ``CrossingStop.water_km``: each
+        row its own channel's, so the rows sum to the water crossed; 0: a river line on
+        land), its far bank ``far_km`` (the route's km where the ferried head lands and its
+        bridgehead starts, the edge of the water: ``CrossingStop.far_km``; ``cum_km`` where
+        there is no water beyond the crossing's own step), and ``ferried_with_km``: on a
+        later channel of one big river's crossing (an island, a side channel between) the
+        ``cum_km`` of the crossing whose ferrying took it too (``CrossingStop.joins_km``:
+        that row's ``ferry_h``, ``ferry_start``, ``all_across`` and ``far_km`` are the whole
+        ferrying's, timed for its rows' water beyond the channel together), else empty.
+        Why: the water a ferry crossed and where its bridgehead was measured from were in no
+        output (ferryout34); the first channel's row held its later channels' water too, so
+        the rows' sum counted it twice (ferry35)."""
         rows = []
         at = lambda h: self.plan.start + timedelta(hours=h) if h is not None else pd.NaT  # noqa: E731
         for fid in self.order:
@@ -213,5 +219,7 @@ class StepRecords:
                              "crossing_h": c.crossing_h, "ferry_h": ferry,
                              "ferry_start": at(start_h), "all_across": at(across_h),
                              "water_km": c.water_km,
-                             "far_km": c.km if c.far_km is None else float(c.far_km)})
+                             "far_km": c.km if c.far_km is None else float(c.far_km),
+                             "ferried_with_km": (math.nan if c.joins_km is None
+                                                 else float(c.joins_km))})
         return pd.DataFrame(rows, columns=list(CROSSING_COLUMNS))

@@ -49,8 +49,8 @@ from logistics.army.means_norms import (FerryRate, OwnMeans, RiverNorms, load_me
 
 __all__ = ["RiverMove", "Sailing", "sail", "load_waterways", "waterways_from_lines",
            "plan_river_move", "ferry_time_h", "own_means_t_per_day", "own_means_time_h",
-           "ships_stem_current", "crossing_width_km", "own_means_trip_h", "first_landing_h",
-           "crossing_time_factor"]
+           "ships_stem_current", "crossing_width_km", "beyond_channel_km", "own_means_trip_h",
+           "first_landing_h", "crossing_time_factor"]
 
 #: Shore densification (m) for the river-lake centre line; river ends within this distance
 #: (m) of the river-lake join its centre line.
@@ -239,7 +239,22 @@ def crossing_width_km(water_km: float = 0.0, means: OwnMeans | None = None) -> f
     measure). Why: the 15th Army's route ran 13.5 km over the Amur-Sungari river-lake at
     land pace while its ferries were timed for 1.5 km."""
     means = means or load_means_norms().river.own_means
-    return max(float(water_km), means.width_km)
+    return means.width_km + float(beyond_channel_km(0.0, water_km, water_km, means.width_km))
+
+
+def beyond_channel_km(lo_km, hi_km, water_km, channel_km: float):
+    """Km of the stretch ``lo_km`` to ``hi_km`` (km from one bank) of a crossing of
+    ``water_km`` of water that lies farther than half of ``channel_km`` from both banks: the
+    water a ferry crosses there beyond the assumed channel (``river.own_means.width_km``).
+    Of a whole crossing (0 to ``water_km``) ``max(0, water_km - channel_km)``, the width
+    :func:`crossing_width_km` adds to the channel; of each cell of a ferry site's water its
+    share, which the route search pays (advance/ferry_sites.py ``water_beyond_channel_km``).
+    Why one function (ferry35): the search paid a one-cell water a quarter cell beyond the
+    channel (its nearest bank alone), the step loop's ferrying nothing. Numbers or arrays."""
+    lo, hi = np.asarray(lo_km, dtype=np.float64), np.asarray(hi_km, dtype=np.float64)
+    water = np.asarray(water_km, dtype=np.float64)
+    return np.maximum(0.0, np.minimum(hi, water - channel_km / 2.0)
+                      - np.maximum(lo, channel_km / 2.0))
 
 
 def own_means_trip_h(water_km: float = 0.0, *, means: OwnMeans | None = None,

@@ -19,7 +19,7 @@ Layers (each a GeoDataFrame, possibly empty but always with its columns and CRS)
 | ``daily`` | Point | formation per date (end-of-day position, ``date``, ``time`` at 24:00) |
 | ``halts`` | Point | halt spell (``reason``, ``start_time``, ``end_time``, ``hours``) |
 | ``deliveries`` | Point | delivery and formation that took part of it (``delivery_id``, ``litres`` its share; placed at its ``cum_km`` along its route); every column of ``deliveries.csv`` |
-| ``crossings`` | Point | river crossing (``river_class``, ``crossing_h``, ``ferry_h``, ``ferry_start`` and ``all_across`` where the run says, ``water_km``, ``far_km``) |
+| ``crossings`` | Point | river crossing (``river_class``, ``crossing_h``, ``ferry_h``, ``ferry_start`` and ``all_across`` where the run says, ``water_km``, ``far_km``, ``ferried_with_km``) |
 | ``documented`` | Point | documented position of the run's axis that has coordinates |
 | ``objectives`` | Point | formation and objective, in order (``objective``, ``seq``: 1, 2 ...), where its route reaches it (``cum_km``), ``reached`` (when; empty if never) |
 
@@ -56,7 +56,7 @@ FIELD_TYPES: dict[str, str] = {
     "reached": "datetime64[ms]", "seq": "int64",
     "tail_km": "float64", "elements": "int64", "reserve_km": "float64", "offered_l": "float64",
     "truck_fuel_l": "float64", "ferry_start": "datetime64[ms]", "all_across": "datetime64[ms]",
-    "water_km": "float64", "far_km": "float64",
+    "water_km": "float64", "far_km": "float64", "ferried_with_km": "float64",
 }
 
 
@@ -230,7 +230,8 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
             cr[c] = pd.to_datetime(cr[c])
     layers["crossings"] = _gdf(cr, map(Point, zip(cr.get("lon", []), cr.get("lat", []))),
                                ["formation_id", "time", "cum_km", "river_class", "crossing_h",
-                                "ferry_h", "ferry_start", "all_across", "water_km", "far_km"])
+                                "ferry_h", "ferry_start", "all_across", "water_km", "far_km",
+                                "ferried_with_km"])
 
     layers["objectives"] = _objectives(result, v["routes"], names)
     layers["documented"] = documented_points(result.scenario.axis_id, documented,
