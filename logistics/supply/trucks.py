@@ -86,9 +86,11 @@ def trucks_for(wanted_l: float, per_truck_l: float, present: int) -> int:
     the convoys delivered 8 % less and the 36th Army's rifle divisions reached Qiqihar a day
     later. One rule for every column and army.
 
-    Why none for a trip that eats the load: all the trucks present were sent, drove out and
-    back burning their own fuel and delivered 0 L (in `logistics run configs/` 31 such
-    convoys, 23.4 kL of the trucks' fuel, most in the 25th Army; tripfuel35)."""
+    Why none for a trip that eats the load: all the trucks present were sent, to drive out and
+    back burning their own fuel and deliver 0 L (tripfuel35; no shipped army's column meets
+    it in `logistics run configs/`: its 0 L trips were parts of a convoy split off for a
+    taker their own leg emptied, and one-truck convoys' rests, :meth:`Resupply.stops
+    <logistics.advance.resupply.Resupply.stops>`, ``stays_at_railhead``)."""
     if per_truck_l <= 0.0:
         return 0
     if not math.isfinite(wanted_l):
