@@ -25,7 +25,7 @@ def test_trucks_for_rounds_the_want_up_to_whole_trucks():
     assert trucks_for(1.5, 500.0, 20) == 1
     assert trucks_for(1e6, 500.0, 20) == 20  # no more than are at the railhead
     assert trucks_for(float("inf"), 500.0, 20) == 20
-    assert trucks_for(1200.0, 0.0, 20) == 20  # a truck that carries nothing: all, as before
+    assert trucks_for(1200.0, 0.0, 20) == 0  # a truck that carries nothing: none (tripfuel35)
 
 
 def _column(count: int = 20) -> TruckColumn:

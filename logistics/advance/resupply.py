@@ -26,6 +26,7 @@ import numpy as np
 from logistics.geodesy import great_circle_km
 from logistics.supply.delivery import Delivery
 from logistics.supply.reserve import RESERVE, is_reserve, section_key
+from logistics.supply.trucks import LOAD_EATEN
 
 __all__ = ["Resupply"]
 
@@ -317,13 +318,12 @@ class Resupply:
         back_h = 0.0
         if at is not None and len(self.fp[at].cells):
             leg = col.leg(self.cell_of(at), self.season(d.time_h))
-            scale = 1.0 if col.kind == "river" else self.plan.speed_scale
-            back_h = leg.back_s / 3600.0 / scale * col.stretch if leg.reachable else 0.0
+            back_h = self.back_h(col, leg) if leg.reachable else 0.0
         back = then + col.unload_h + back_h
         if entry is None and 0 <= d.convoy < len(col.sizes):
             # as many as it fills, of the trucks its trip has not left elsewhere (with other
             # takers, split off): none left, it rides on those (named simplification)
-            trip = next((a for a in col.away[d.convoy] if d.trip >= 0 and a[2] == d.trip), None)
+            trip = col.trip_away(d.convoy, d.trip)
             fills = math.ceil(rest_l / max(col.payload_l, 1e-9) - 1e-9)
             trucks = max(1, min(max(d.trucks, 1), fills)) if trip is None \
                 else min(int(trip[1]), fills)
@@ -593,6 +593,17 @@ class Resupply:
                 moved = True
                 self.move_railheads(t_h, (float(np.interp(e.s, fp.km, fp.lon)),
                                           float(np.interp(e.s, fp.km, fp.lat))))
+            if not self.delivers_to(col, where, t_h):
+                # its trip eats the trucks' whole load: timed to the first it delivers to
+                aim = self.aim(t_h, served, free=lambda key, col=col: col.free(key, t_h),
+                               lead_h=lambda fid, n=n: self.lead_h(n, fid, t_h),
+                               reachable=lambda fid, col=col: self.delivers_to(col, fid, t_h))
+                if aim is None:
+                    col.blocked = LOAD_EATEN
+                    self.army_day["blocked"][col.name] = \
+                        f"{col.name}: {col.blocked} (km {e.s:.0f})"
+                    continue
+                where, targets, key = aim
             reserve_room = float((self.ledger.reserve_capacity_l - self.ledger.reserve_l).sum())
             ferried, factors = self.ferried_crossings(where, n, t_h)
             # not a formation beyond a river the convoy is not ferried over for ``where``
@@ -600,6 +611,20 @@ class Resupply:
                      if fid == where or _within(self.ferried_behind(fid, n, t_h), ferried)]
             self.send(t_h, n, where, reach, key, reserve_room, ferried=ferried,
                       factors=factors)
+
+    def delivers_to(self, col, fid: str, t_h: float) -> bool:
+        """Whether a truck of column ``col`` sent now to formation ``fid``'s head delivers
+        anything beyond its own trip's burn (:meth:`TruckColumn.per_truck_l
+        <logistics.supply.trucks.TruckColumn.per_truck_l>`); True when ``fid`` has no route
+        cells or no way there (:meth:`aim` and :meth:`TruckColumn.dispatch
+        <logistics.supply.trucks.TruckColumn.dispatch>` say so). Why (tripfuel35): a column
+        timed to a formation its trip could bring nothing sent nothing (``trucks_for``),
+        every hour, while the formations it could reach wanted fuel."""
+        if not len(self.fp[fid].cells):
+            return True
+        leg = col.leg(self.cell_of(fid), self.season(t_h))
+        return not leg.reachable or not np.isfinite(leg.fuel_l) \
+            or col.per_truck_l(leg.fuel_l * self.plan.fuel_scale) > 0.0
 
     def dispatch_river(self, t_h: float, served: list[str], reserve_room: float) -> None:
         """Send the ships of every river supply column ready at ``t_h``: as the trucks
@@ -614,7 +639,8 @@ class Resupply:
 
             def reached(fid: str, col=col) -> bool:
                 return bool(len(self.fp[fid].cells)) \
-                    and col.leg(self.cell_of(fid), season).reachable
+                    and col.leg(self.cell_of(fid), season).reachable \
+                    and self.delivers_to(col, fid, t_h)
 
             aim = self.aim(t_h, served, reachable=reached,
                            free=lambda key, col=col: col.free(key, t_h),
@@ -642,8 +668,10 @@ class Resupply:
         :meth:`aim`); each load's expected shares are booked as on the road, and each
         formation's share reaches it at its own hour, the reserve's at its carrier's
         (:meth:`stops`); one that leaves nothing to unload at ``where`` turns back after its
-        last taker on its way (:meth:`turn_back`). A load whose shares leave nothing for the
-        formation it is keyed to
+        last taker on its way (:meth:`turn_back`); the rest of one whose takers are all served by
+        trucks split off and that carries nothing stays at its railhead
+        (:meth:`stays_at_railhead`). A load whose shares leave nothing for the formation it is
+        keyed to
         (those before it in priority took it all, :meth:`aim`) does not hold that formation's
         next load: nothing is on the road for it (else it waited a whole drive-out for a load
         that brought it nothing)."""
@@ -693,15 +721,19 @@ class Resupply:
             apart = {o.formation_id for o in others}
             expected = {k: v for k, v in shares.items()
                         if (k == where or is_reserve(k)) and k not in apart}
-            first, end = self.turn_back(first, others, expected, n, where, t_h)
-            self.expected[id(first)] = expected
-            if not ships and end == where:
-                self.convoy_sent[id(first)] = (where, n, ferried)
-            self.convoy_shares[id(first)] = (n, None, None, end)  # unloaded at ``end``
+            stays = self.stays_at_railhead(first, others, expected, n, t_h)
+            if not stays:
+                first, end = self.turn_back(first, others, expected, n, where, t_h)
+                self.expected[id(first)] = expected
+                if not ships and end == where:
+                    self.convoy_sent[id(first)] = (where, n, ferried)
+                self.convoy_shares[id(first)] = (n, None, None, end)  # unloaded at ``end``
             for other in others:
                 self.expected[id(other)] = {other.formation_id: other.litres}
             # booked in the order its stops are made: at ``end``, its last taker's share first
-            for o in ([first] + others if end == where else others + [first]):
+            # (the rest of a convoy staying at its railhead: its parts split off only)
+            for o in (others if stays else [first] + others if end == where
+                      else others + [first]):
                 self._push(o)
         if key != RESERVE and key in col.due and keyed_l <= 1.0 and col.due[key] is not last:
             # the formations before it took all of it: nothing is on the road for the one it
@@ -860,9 +892,14 @@ class Resupply:
         Every truck burns its own leg: the trucks split off for a taker burn theirs (on the
         taker's record, :meth:`split_burn_l`), the rest of the convoy the leg to ``where`` (on
         ``d``'s record). Named simplifications: no ferry time of its own is added for a part,
-        and a one-truck convoy's part does not hold it (its truck burns both legs)."""
+        and a one-truck convoy's part does not hold it (its truck burns both legs; not when the
+        rest carries nothing: :meth:`stays_at_railhead`). No part leaves for a taker whose own
+        leg would eat its trucks' whole load (:meth:`delivers_to`), or its whole share (what
+        its longer leg burns beyond the convoy's comes out of the share, :meth:`split_burn_l`):
+        its share stays on the convoy, no longer on the road for it (before, the part drove
+        there and back with 0 L: in `logistics run configs/` the 25th Army's 11 trucks on
+        11 Aug, 5 kL of their fuel; one truck at a time in the 2nd Red Banner Army)."""
         col = self.trucks[column]
-        scale = 1.0 if col.kind == "river" else self.plan.speed_scale  # ships: no land scale
         season = self.season(t_h)
         there = col.leg(self.cell_of(where), season) if where else None
         self.split_reserve_share(shares)  # with several carriers: a part for each section
@@ -874,7 +911,13 @@ class Resupply:
             at = self.carrier_of(fid) if is_reserve(fid) else fid
             if at is None or at == where or litres <= 0.0 or there is None:
                 continue
-            takers.append((fid, litres, at, self.on_the_way(at, where, column)))
+            way = self.on_the_way(at, where, column)
+            if not way and not self.delivers_to(col, at, t_h):
+                # its own leg would eat its trucks' whole load: no part leaves for it, its
+                # share stays on the convoy (no longer on the road for it)
+                self.not_en_route(fid, litres, shares)
+                continue
+            takers.append((fid, litres, at, way))
         # the trucks of each part split off: never more together than the convoy has
         off = [(fid, litres) for fid, litres, _, way in takers if not way]
         per_truck = d.litres / max(d.trucks, 1)
@@ -897,15 +940,18 @@ class Resupply:
                     litres = carried
                 if trucks == 0:
                     continue
+                own_l, extra_l = self.split_burn_l(col, leg, own_where_l, trucks)
+                eaten = min(litres, extra_l)
+                if litres - eaten <= 1.0:  # its leg eats the share: the part does not leave
+                    self.not_en_route(fid, litres, shares)
+                    continue
                 note = f"{whose}, {trucks} of the trucks sent straight to it (not on the " \
                        f"way to {where}, {offset_h:+.1f} h)"
-                back_h = leg.back_s / 3600.0 / scale * col.stretch
+                back_h = self.back_h(col, leg)
                 if d.trucks > 1:
                     entry = col.split_off(d.convoy, trucks, arrive + col.unload_h + (
                         back_h if np.isfinite(back_h) else 0.0), trip=d.trip)
                     split_trucks += trucks
-                own_l, extra_l = self.split_burn_l(col, leg, own_where_l, trucks)
-                eaten = min(litres, extra_l)
                 eaten_l += eaten
                 others.append(replace(d, time_h=arrive, litres=litres - eaten,
                                       truck_fuel_l=own_l, formation_id=fid,
@@ -951,8 +997,7 @@ class Resupply:
         col = self.trucks[column]
         drops = [o for o in others  # its takers the convoy serves as it passes
                  if self.on_the_way(self.place_of(o.formation_id), where, column)]
-        trip = next((a for a in col.away[first.convoy] if a[2] == first.trip), None) \
-            if 0 <= first.convoy < len(col.away) and first.trip >= 0 else None
+        trip = col.trip_away(first.convoy, first.trip)
         if unloads > 1.0 or not drops or trip is None or trip[1] <= 0 \
                 or any(o.time_h >= first.time_h - 1e-9 for o in drops):
             return first, where
@@ -987,6 +1032,55 @@ class Resupply:
             note=f"{first.note}; turned back after its last taker, {name}, "
                  f"{first.time_h - last.time_h:.1f} h short of {where} (its share nil)"), \
             last.formation_id
+
+    def stays_at_railhead(self, first: Delivery, others: list[Delivery],
+                          expected: dict[str, float], column: int, t_h: float) -> bool:
+        """Whether the rest of a convoy (``first``, its unloading at ``where`` after
+        :meth:`stops`) stays at its railhead: every taker of its load is served by trucks split
+        off it (``others``, none dropped on its way: :meth:`turn_back` serves those), and it
+        carries nothing (at most 1 L; with trucks left, or none: all split off). When so, its
+        trucks are at the railhead (its trip's record in the column's ``away`` holds no truck
+        beyond the parts split off, their own records), it burns no fuel and is not booked,
+        what ``where`` and the reserve expected of it (``expected``, at most 1 L) is no longer
+        on the road for them, and the column's load (``due``) is there when its last part
+        arrives. A one-truck convoy's truck is its part's (:meth:`stops`): it is away until
+        back from the part's taker, and burns only the part's leg (before, both legs: the
+        rest's 0 L delivery burned the leg to ``where`` too).
+        Why: the rest drove to ``where`` and back carrying nothing, burning its own fuel
+        (tripfuel35: trucks leave only with litres to deliver beyond their trip's burn)."""
+        col = self.trucks[column]
+        if first.litres > 1.0 or not others \
+                or any(o.truck_fuel_l <= 0.0 for o in others):  # a drop on its way
+            return False
+        trip = col.trip_away(first.convoy, first.trip)
+        if trip is None:
+            return False
+        if first.trucks > 1:
+            trip[1] = 0  # its trucks stay (or all were split off): none away with it
+        else:  # one truck: the part's (stops), away on the part's own leg
+            at = self.place_of(others[0].formation_id) if len(others) == 1 else None
+            leg = col.leg(self.cell_of(at), self.season(t_h)) if at else None
+            if leg is None or not leg.reachable:
+                return False
+            trip[0] = others[0].time_h + col.unload_h + self.back_h(col, leg)
+        last_h = max(o.time_h for o in others)
+        for trips in col.due.values():  # the load for whom it was keyed is there then
+            if first.trip in trips:
+                trips[first.trip] = last_h
+        for k, v in expected.items():
+            if is_reserve(k):
+                self.reserve_en_route_l = max(0.0, self.reserve_en_route_l - v)
+            elif k in self.state:
+                self.state[k].en_route_l = max(0.0, self.state[k].en_route_l - v)
+        return True
+
+    def back_h(self, col, leg) -> float:
+        """Hours column ``col``'s trucks (ships) drive ``leg`` back to their railhead (port):
+        the cost engine's seconds, at the plan's speed scale (ships: none), stretched for the
+        drivers' rest (as :meth:`TruckColumn.dispatch
+        <logistics.supply.trucks.TruckColumn.dispatch>`)."""
+        scale = 1.0 if col.kind == "river" else self.plan.speed_scale
+        return leg.back_s / 3600.0 / scale * col.stretch
 
     def not_en_route(self, fid: str, litres: float, shares: dict[str, float]) -> None:
         """``litres`` of taker ``fid``'s share of a convoy (``shares``) not driven to it (its

@@ -30,7 +30,7 @@ import numpy as np
 
 from logistics.supply.delivery import Delivery
 
-__all__ = ["TruckLeg", "LegFunction", "TruckColumn", "behind_ferrying"]
+__all__ = ["TruckLeg", "LegFunction", "TruckColumn", "behind_ferrying", "LOAD_EATEN"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,10 @@ LegFunction = Callable[[int, str], TruckLeg]
 #: distinct reasons a run note quotes whole; beyond them, the first and the last and a count
 REASONS_QUOTED = 3
 
+#: why a column sent nothing: every trip it could make eats its trucks' whole load
+#: (:func:`trucks_for`)
+LOAD_EATEN = "its trucks' own fuel for the trip eats their whole load"
+
 #: Litres the army must still want (its formations' lack and its reserve's room, less the loads
 #: already on the road for them) for a ready convoy to be sent; less is rounding, the 1 L the step
 #: loop already treats as a full reserve. Before, every ready convoy went: the Cavalry-
@@ -65,9 +69,11 @@ WANTED_MIN_L = 1.0
 
 def trucks_for(wanted_l: float, per_truck_l: float, present: int) -> int:
     """Trucks of the ``present`` at the railhead sent for ``wanted_l`` litres, ``per_truck_l``
-    each: as many as the want fills, rounded up to whole trucks, at most those present (all of
-    them when a truck carries nothing: its own fuel eats its load, as before). The rest stay at
-    the railhead, free for the next want (:meth:`TruckColumn.dispatch`).
+    each: as many as the want fills, rounded up to whole trucks, at most those present; none
+    when a truck carries nothing (its own fuel on the trip eats its whole load: the trip would
+    deliver nothing, so it does not leave, and the column waits for a shorter one, the
+    formation coming closer or the railhead moving up). The rest stay at the railhead, free for
+    the next want (:meth:`TruckColumn.dispatch`).
 
     Why: a convoy went out whole for any want and drove back what nobody took (the 6th Guards
     Tank Army on 9-10 Aug: 10 ML back against 0.5 ML delivered by truck, its 1,000 trucks
@@ -78,8 +84,16 @@ def trucks_for(wanted_l: float, per_truck_l: float, present: int) -> int:
     'Soviet truck turnaround norms ... not found'). Without that margin a load was taken
     whole but left its formations short by the burn of its trip: in `logistics run configs/`
     the convoys delivered 8 % less and the 36th Army's rifle divisions reached Qiqihar a day
-    later. One rule for every column and army."""
-    if per_truck_l <= 0.0 or not math.isfinite(wanted_l):
+    later. One rule for every column and army.
+
+    Why none for a trip that eats the load: all the trucks present were sent, to drive out and
+    back burning their own fuel and deliver 0 L (tripfuel35; no shipped army's column meets
+    it in `logistics run configs/`: its 0 L trips were parts of a convoy split off for a
+    taker their own leg emptied, and one-truck convoys' rests, :meth:`Resupply.stops
+    <logistics.advance.resupply.Resupply.stops>`, ``stays_at_railhead``)."""
+    if per_truck_l <= 0.0:
+        return 0
+    if not math.isfinite(wanted_l):
         return present
     return max(0, min(present, math.ceil(wanted_l / per_truck_l - 1e-9)))
 
@@ -225,6 +239,19 @@ class TruckColumn:
         self.away[convoy].append(entry)
         return entry
 
+    def per_truck_l(self, own_l: float) -> float:
+        """Litres a truck delivers on a trip burning ``own_l`` litres of its own fuel (there
+        and back): its load less what goes beyond its own tank, at least 0."""
+        return max(0.0, self.payload_l - max(0.0, own_l - self.truck_tank_l))
+
+    def trip_away(self, convoy: int, trip: int) -> list | None:
+        """The record in :attr:`away` (``[hour back, trucks, trip]``) of trip ``trip`` of
+        convoy ``convoy`` (the trucks still with it, not split off); None when it has none
+        (back, a trip or convoy number out of range, or -1)."""
+        if not (0 <= convoy < len(self.away)) or trip < 0:
+            return None
+        return next((a for a in self.away[convoy] if a[2] == trip), None)
+
     def next_h(self, convoy: int, target: str = "") -> float:
         """The hour convoy ``convoy`` may send its next load timed to formation ``target``
         (hours): when the column's last load for it arrives (the last of its trips, whichever
@@ -331,12 +358,14 @@ class TruckColumn:
                 self.reasons[self.blocked] = None
                 continue
             own = leg.fuel_l * fuel_scale
-            per_truck = max(0.0, self.payload_l - max(0.0, own - self.truck_tank_l))
+            per_truck = self.per_truck_l(own)
             out_h = leg.out_s / 3600.0 / speed_scale * self.stretch
             h = self.load_h + out_h
             n = trucks_for((want_at(h) if want_at is not None else wanted_l) - sent_l,
                            per_truck, present)
             if n <= 0:
+                if per_truck <= 0.0 and not self.blocked:
+                    self.blocked = LOAD_EATEN
                 continue
             back_h = leg.back_s / 3600.0 / speed_scale * self.stretch
             ferry = 0.0
