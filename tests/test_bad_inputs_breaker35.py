@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import configs_refused, configs_tree_edited
+from conftest import army_refused, configs_refused, configs_tree_edited
 from logistics import settings
 
 
@@ -21,6 +21,83 @@ def _shipped(name: str) -> dict:
 
 def _fig(value) -> dict:
     return {"value": value, "assumed": "test"}
+
+
+# --- supply whose dates leave it idle for the whole run ----------------------------------------
+
+def test_a_truck_column_whose_road_closed_before_h_hour_is_refused(tmp_path):
+    """`until` before H-hour (start 1 Aug, until 2 Aug, H-hour 9 Aug): the column ran idle for
+    the whole run (a start after the run was refused, its until before it was not)."""
+    d = _shipped("tbf-36a.yaml")
+    d["supply"]["trucks"][0].update(start=_fig("1945-08-01T00:00"),
+                                    until=_fig("1945-08-02T00:00"))
+    army_refused(tmp_path, d, "supply.trucks.0.until (1945-08-02 00:00:00) is at or before "
+                 "h_hour", "the column would deliver nothing", "leave until out")
+
+
+@pytest.mark.parametrize("start, until, words", [
+    ("1945-09-30T00:00", None, ["start (1945-09-30 00:00:00) is after the run",
+                                "the ships would deliver nothing"]),
+    ("1000-08-01T00:00", None, ["start (1000-08-01 00:00:00) is more than", "days before h_hour"]),
+    ("1945-08-01T00:00", "1945-08-02T00:00", ["until (1945-08-02 00:00:00) is at or before h_hour",
+                                              "the ships would deliver nothing"]),
+])
+def test_a_river_supply_outside_the_run_is_refused(tmp_path, start, until, words):
+    """The ships of `supply.river` had no date check at all (a truck column's start had):
+    sailing after the run, in the year 1000 or until before H-hour, they ran idle."""
+    d = _shipped("2fef-15a.yaml")
+    river = d["supply"]["river"][0]
+    river["start"] = _fig(start)
+    if until is not None:
+        river["until"] = _fig(until)
+    army_refused(tmp_path, d, "supply.river.0 (fuel by river from Khabarovsk)", *words)
+
+
+# --- convoys ------------------------------------------------------------------------------------
+
+def test_more_convoys_than_trucks_are_refused(tmp_path):
+    """500 convoys of 100 trucks ran as 100 convoys of one truck (the empty ones dropped)."""
+    d = _shipped("tbf-36a.yaml")
+    d["supply"]["trucks"][0]["convoys"] = 500
+    army_refused(tmp_path, d, "supply.trucks.0", "convoys 500 for 100 trucks",
+                 "at least one truck", "e.g. 100")
+
+
+def test_a_truck_count_range_below_the_convoys_is_refused(tmp_path):
+    """A Monte Carlo draw of fewer trucks than convoys would be refused only in the draws."""
+    d = _shipped("tbf-36a.yaml")
+    d["supply"]["trucks"][0]["convoys"] = 40
+    army_refused(tmp_path, d, "uncertain: supply.trucks.0.count: its low end 30",
+                 "convoys 40 for 30 trucks")
+
+
+# --- the flotilla's ferrying ---------------------------------------------------------------------
+
+def test_a_formation_ferried_twice_by_one_brigade_is_refused(tmp_path):
+    d = _shipped("2fef-15a.yaml")
+    d["flotilla"][0]["ferries_for"] = ["15a-rds", "15a-sp", "15a-rds"]
+    army_refused(tmp_path, d, "flotilla.0 (1st-river-ship-brigade).ferries_for: '15a-rds' "
+                 "listed twice")
+
+
+def test_a_formation_the_brigade_carries_is_not_ferried_by_it(tmp_path):
+    """The landing party rides the ships (movement: river): naming it in ferries_for too was
+    taken without a word."""
+    d = _shipped("2fef-15a.yaml")
+    d["flotilla"][0]["ferries_for"].append("15a-landing")
+    army_refused(tmp_path, d, "ferries_for: '15a-landing' is carried by "
+                 "1st-river-ship-brigade's ships", "drop it from ferries_for")
+
+
+def test_a_formation_in_two_brigades_ferries_for_is_refused(tmp_path):
+    """The plan keeps one brigade per ferried formation (the last one named, silently)."""
+    d = _shipped("2fef-15a.yaml")
+    second = {k: v for k, v in d["flotilla"][0].items() if k not in ("carries", "route")}
+    second.update(id="2nd-brigade", name="Second brigade", aliases=[],
+                  ferries_for=["15a-sp"])
+    d["flotilla"].append(second)
+    army_refused(tmp_path, d, "flotilla.1 (2nd-brigade).ferries_for: '15a-sp' is also in "
+                 "flotilla.0 (1st-river-ship-brigade)'s ferries_for")
 
 
 # --- march norms: hours under way ---------------------------------------------------------------

@@ -188,6 +188,11 @@ class Trucks(_Model):
                ("load_h", self.load_h, ">=", 0), ("load_h", self.load_h, "<=", 240),
                ("unload_h", self.unload_h, ">=", 0), ("unload_h", self.unload_h, "<=", 240),
                ("jitter_h", self.jitter_h, ">=", 0), ("jitter_h", self.jitter_h, "<=", 240))
+        trucks = int(self.count.value)
+        if 0 < trucks < self.convoys:  # a convoy of no truck was dropped: fewer ran (breaker35)
+            raise ValueError(f"convoys {self.convoys} for {trucks} trucks (count): a convoy is "
+                             "at least one truck; fix: convoys at most the count, "
+                             f"e.g. {trucks}")
         return self
 
 
