@@ -127,3 +127,19 @@ def test_a_march_of_no_hours_a_day_is_refused(tmp_path, old, new):
                  "tank-army norm found (PM §2.4); the cavalry regulation's 7-8 h + 4-6 h "
                  "[CAV35] to near round-the-clock\"}\n", ""), encoding="utf-8")
     configs_refused(_norms, d, rel, "march_hours_per_day: value must be within (0, 24], got 0")
+
+
+# --- formed: on a formation carried from its start --------------------------------------------
+
+@pytest.mark.parametrize("name, fid, extra", [
+    ("2fef-15a.yaml", "15a-landing", {}),  # on the flotilla's ships
+    ("tbf-6gta.yaml", "fd-7mc", {"movement": "rail"}),  # by train
+])
+def test_formed_on_a_carried_formation_is_refused(tmp_path, name, fid, extra):
+    """`formed: after_river_crossing` on the 15th Army's landing party ran without a word: a
+    formation on ships or trains has no route of its own, and `formed:` was never read."""
+    d = _shipped(name)
+    f = next(f for f in d["formations"] if f["id"] == fid)
+    f.update(formed={"when": "after_river_crossing", "assumed": "test"}, **extra)
+    army_refused(tmp_path, d, f"({fid})", "formed: after_river_crossing with movement: ",
+                 "would never be read", "drop `formed:`")

@@ -36,7 +36,7 @@ from logistics.army.base import (
     label_offset_problem,
     place_problem,
 )
-from logistics.army.cross_refs import named_twice, reference_problems
+from logistics.army.cross_refs import NOT_OWN_TRANSPORT, named_twice, reference_problems
 from logistics.errors import LogisticsError, did_you_mean
 from logistics.geodesy import lat_lon_text
 
@@ -621,6 +621,13 @@ class FormationSpec(_Model):
         if self.formed is not None and self.parent is None:  # read only with a parent: ignored
             raise ValueError(f"formed: {self.formed.when} needs a `parent:` (the formation it "
                              "moves with until then); fix: add `parent:`, or drop `formed:`")
+        if self.formed is not None and self.movement in NOT_OWN_TRANSPORT:
+            # carried from its start, it has no route to be held on: never read (breaker35)
+            raise ValueError(f"formed: {self.formed.when} with movement: {self.movement}: a "
+                             "formation carried by ships or trains rides them from its start, "
+                             "never in its parent's column, so `formed:` would never be read; "
+                             "fix: drop `formed:`, or give it a movement of its own (and no "
+                             "carried_by)")
         if (self.movement == "river") != (self.carried_by is not None):
             raise ValueError("a formation carried by the flotilla has `movement: river` and "
                              "`carried_by:` (a flotilla id), and only such a formation has "
