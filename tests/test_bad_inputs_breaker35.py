@@ -143,3 +143,34 @@ def test_formed_on_a_carried_formation_is_refused(tmp_path, name, fid, extra):
     f.update(formed={"when": "after_river_crossing", "assumed": "test"}, **extra)
     army_refused(tmp_path, d, f"({fid})", "formed: after_river_crossing with movement: ",
                  "would never be read", "drop `formed:`")
+
+
+# --- river supply ships the brigade has not; fuel sources of one name --------------------------
+
+def test_a_river_ship_range_beyond_the_brigade_is_refused(tmp_path):
+    """A Monte Carlo draw of 100 Project 1124 boats (the brigade has 6) was never checked: the
+    value's check is at load, the draws are not loaded."""
+    d = _shipped("2fef-15a.yaml")
+    d["uncertain"]["supply.river.0.ships.0.count"] = {"low": 1, "high": 100, "assumed": "test"}
+    army_refused(tmp_path, d, "uncertain: supply.river.0.ships.0.count: its high end 100",
+                 "'1st-river-ship-brigade' has (6)")
+
+
+def test_the_same_ships_in_two_river_supplies_are_refused(tmp_path):
+    """Two sources of 4 of the brigade's 6 Project 1124 boats each sailed 8."""
+    d = _shipped("2fef-15a.yaml")
+    first = d["supply"]["river"][0]
+    first["ships"][0]["count"]["value"] = 4
+    d["supply"]["river"].append({**first, "name": "fuel by river, second"})
+    army_refused(tmp_path, d, "supply.river.0 and supply.river.1: 8 bk-1124",
+                 "it has 6", "at most that many together")
+
+
+@pytest.mark.parametrize("name, key", [("tbf-36a.yaml", "trucks"), ("tbf-6gta.yaml", "air")])
+def test_two_fuel_sources_of_one_name_are_refused(tmp_path, name, key):
+    """A copied truck column (or airlift) ran as a second source of the same name: its
+    deliveries could not be told apart in deliveries.csv, and report.md summed them as one."""
+    d = _shipped(name)
+    d["supply"][key].append(dict(d["supply"][key][0]))
+    army_refused(tmp_path, d, f"supply.{key}.0 and supply.{key}.1: the name",
+                 "given to 2 fuel sources")

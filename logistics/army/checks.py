@@ -417,6 +417,7 @@ def _river_supply_problems(army, norms) -> list[str]:
     src, out = army.source, []
     river = norms.means.river
     brigades = {b.id: b for b in army.flotilla}
+    taken: dict[tuple[str, str], list[str]] = {}  # (brigade, class) -> the entries taking some
     for n, r in enumerate(army.supply.river):
         b = brigades.get(r.flotilla)
         if b is None:  # named by army.cross_refs
@@ -425,6 +426,15 @@ def _river_supply_problems(army, norms) -> list[str]:
         for k, s in enumerate(r.ships):
             key = f"{src}: supply.river.{n} ({r.name}).ships.{k}"
             count = int(s.count.value)
+            span = army.uncertain.get(f"supply.river.{n}.ships.{k}.count")
+            taken.setdefault((b.id, s.ship_class), []).append(f"supply.river.{n}")
+            if s.ship_class in river.ships and span is not None \
+                    and span.high > have.get(s.ship_class, 0):
+                # a Monte Carlo draw up there sailed ships the brigade has not (breaker35)
+                out.append(f"{src}: uncertain: supply.river.{n}.ships.{k}.count: its high end "
+                           f"{span.high:g} is more {s.ship_class} than flotilla brigade "
+                           f"{b.id!r} has ({have.get(s.ship_class, 0)}); fix: a range up to "
+                           "that many")
             if s.ship_class not in river.ships:
                 out.append(f"{key}.class: {s.ship_class!r} is no ship class; fix: one of "
                            f"{sorted(river.ships)} (configs/norms/movement.yaml "
@@ -440,4 +450,12 @@ def _river_supply_problems(army, norms) -> list[str]:
                            f"{norms.means.path}"
                            "); fix: ships with a troop lift, and a cargo_l_per_troop_place "
                            "above 0 in the movement norms")
+    for (bid, cls), entries in taken.items():
+        have = brigade_ships(brigades[bid], norms).get(cls, 0)
+        total = sum(int(s.count.value) for r in army.supply.river if r.flotilla == bid
+                    for s in r.ships if s.ship_class == cls)
+        if len(entries) > 1 and total > have:  # the same ships in two sources (breaker35)
+            out.append(f"{src}: {' and '.join(entries)}: {total} {cls} of flotilla brigade "
+                       f"{bid!r} in all, but it has {have}; each ship carries fuel for one "
+                       "source; fix: at most that many together")
     return out

@@ -97,6 +97,23 @@ def _shared_names(army: Any) -> list[str]:
     return problems
 
 
+def _sources_named_twice(supply: Any) -> list[str]:
+    """A name two fuel sources of ``supply`` share (truck columns, airlifts, river supply,
+    depots): deliveries.csv names each delivery's source by it and report.md sums the litres
+    by it, so two columns of one name (a copied entry) were told apart nowhere (breaker35)."""
+    where: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for key in ("trucks", "air", "river", "depots"):
+        for n, s in enumerate(getattr(supply, key, None) or ()):
+            where.setdefault(_name_key(s.name), []).append(f"supply.{key}.{n}")
+            names.setdefault(_name_key(s.name), s.name)
+    return [f"{' and '.join(keys)}: the name {_short(names[k])} is given to {len(keys)} fuel "
+            "sources; deliveries.csv and report.md name each delivery's source by it; fix: "
+            "give each source a name of its own (one entry with the sum of their trucks, if "
+            "the copy was a slip)"
+            for k, keys in where.items() if len(keys) > 1]
+
+
 def reference_problems(army: Any) -> list[str]:
     """Ids and references of ``army`` (a :class:`~logistics.army.schema.Army` whose sections
     each parsed; not imported here, the schema imports this module) that do not resolve,
@@ -140,6 +157,7 @@ def reference_problems(army: Any) -> list[str]:
                             f"no flotilla brigade; known: {_known(fleet)}; fix: one of "
                             "those (the brigade whose ships carry the fuel), or add the "
                             "brigade under `flotilla:`")
+    problems += _sources_named_twice(supply)
     parents = {f.id: f.parent for f in army.formations}
     cycles: set[frozenset] = set()  # each cycle once, not once per formation on it
     for f in army.formations:
