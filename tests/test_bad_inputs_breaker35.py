@@ -174,3 +174,35 @@ def test_two_fuel_sources_of_one_name_are_refused(tmp_path, name, key):
     d["supply"][key].append(dict(d["supply"][key][0]))
     army_refused(tmp_path, d, f"supply.{key}.0 and supply.{key}.1: the name",
                  "given to 2 fuel sources")
+
+
+# --- the heat rule's fronts: a name nearly the army's -------------------------------------------
+
+def test_an_army_front_nearly_a_heat_rule_front_is_refused(tmp_path):
+    """`front: Trans-Baikal Front` (a what-if army): the foot columns' night marches in the
+    heat, a rule of the Transbaikal Front, were off without a word."""
+    d = _shipped("tbf-39a.yaml")
+    d["front"] = "Trans-Baikal Front"
+    army_refused(tmp_path, d, "front: 'Trans-Baikal Front' is not the front 'Transbaikal Front'",
+                 "norms.foot_column.heat_rule.fronts", "write the one name in both files")
+
+
+def test_a_heat_rule_front_misspelt_in_the_norms_is_refused(tmp_path, monkeypatch):
+    from logistics.army.load import load_army
+    from logistics.errors import ConfigError
+
+    d = configs_tree_edited(tmp_path, "norms/march.yaml", "      fronts: [Transbaikal Front]\n",
+                            "      fronts: [Transbaikal Frnt]\n")
+    monkeypatch.setattr(settings, "CONFIG_DIR", d)
+    with pytest.raises(ConfigError) as err:
+        load_army(d / "tbf-39a.yaml")
+    assert "'Transbaikal Frnt' that " in str(err.value) and "fix:" in str(err.value)
+
+
+@pytest.mark.parametrize("front", ["1st Far Eastern Front", "Mongolian People's Army"])
+def test_another_front_is_no_near_miss(front):
+    from logistics.army.checks import _near_miss
+
+    assert not _near_miss(front, "Transbaikal Front")
+    assert not _near_miss("2nd Far Eastern Front", "1st Far Eastern Front")
+    assert _near_miss("transbaikal front", "Transbaikal Front")

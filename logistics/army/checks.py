@@ -66,6 +66,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                                 f"{sorted(norms.means.river.ships)} "
                                 "(configs/norms/movement.yaml river.ship_classes)")
     problems += _river_supply_problems(army, norms)
+    problems += _heat_front_problems(army, norms)
     problems += _railhead_problems(army, config_dir)
     problems += _line_class_problems(army, norms.means.rail.line_classes, norms.means.path)
     problems += _advance_along_problems(army, config_dir)
@@ -403,6 +404,41 @@ def _railhead_problems(army: Army, config_dir: str | Path | None = None) -> list
                             "fix: name a station of that line, or give `line: null` for a "
                             "railhead off the shipped network")
     return problems
+
+
+def _near_miss(a: str, b: str) -> bool:
+    """Two front names that differ only by a slip (case, spaces, hyphens, a letter or two):
+    "Trans-Baikal Front" for "Transbaikal Front". Names whose digits differ are different
+    fronts ("1st" and "2nd Far Eastern Front")."""
+    import difflib
+    import re
+
+    def key(s: str) -> str:
+        return re.sub(r"[^0-9a-z]", "", s.casefold())
+
+    digits = [re.sub(r"\D", "", s) for s in (a, b)]
+    return a != b and digits[0] == digits[1] and (
+        key(a) == key(b) or difflib.SequenceMatcher(None, key(a), key(b)).ratio() >= 0.9)
+
+
+def _heat_front_problems(army: Army, norms) -> list[str]:
+    """The army's ``front`` next to a front a march norm's heat rule names
+    (``march.yaml norms.<id>.heat_rule.fronts``) without being it: the rule holds on the fronts
+    named exactly, so a slip in either file ("Transbaikal Frnt") turned the night marches off
+    without a word (breaker35)."""
+    out = []
+    for nid, norm in sorted(norms.march.items()):
+        heat = norm.heat
+        if heat is None or not heat.fronts or army.front in heat.fronts:
+            continue
+        for f in heat.fronts:
+            if _near_miss(army.front, f):
+                where = norms.files[0] if norms.files else "configs/norms/march.yaml"
+                out.append(f"{army.source}: front: {army.front!r} is not the front {f!r} that "
+                           f"{where} norms.{nid}.heat_rule.fronts names, but nearly: the rule "
+                           "(night marches in the heat) holds only on a front named exactly; "
+                           "fix: write the one name in both files")
+    return out
 
 
 def _river_supply_problems(army, norms) -> list[str]:
