@@ -2181,6 +2181,8 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "river-ships-in-two-sources": ("2fef-15a.yaml", b35_two_river_sources),
         "trucks-name-twice": ("tbf-36a.yaml", b35_copied("trucks")),
         "airlift-name-twice": ("tbf-6gta.yaml", b35_copied("air")),
+        # a front nearly the heat rule's: the night marches in the heat off without a word
+        "front-near-heat-rule": ("tbf-39a.yaml", lambda d: d.update(front="Trans-Baikal Front")),
         # clean on main too: the reserve in sections and the convoys' own words
         "reserve-shares-nan": ("tbf-36a.yaml", lambda d: d["fuel"]["reserve_reach_km"].update(
             shares=[float("nan"), float("nan")])),
@@ -2209,6 +2211,11 @@ def build_cases(ctx: Ctx) -> list[Case]:
              allowed=("o",), env=cenv, timeout_s=150, setup=_chain(
                  _scenario("tbf-39a.yaml"), _configs(text_edit("norms/march.yaml", lambda t: (
                      t.replace(*heat0, 1)))))))
+    add(Case("file-configs-b35-heat-rule-front-typo", "files", RUN + ["--out", "o"],
+             allowed=("o",), env=cenv, timeout_s=150, setup=_chain(
+                 _scenario("tbf-39a.yaml"), _configs(text_edit("norms/march.yaml", lambda t: (
+                     t.replace("fronts: [Transbaikal Front]", "fronts: [Transbaikal Frnt]",
+                               1)))))))
     add(Case("cli-b35-set-heat-rule-hours-0", "cli", CMP + [
         "--set", "norms/march:norms.foot_column.heat_rule.march_hours_per_day=0", "--out", "o"],
         allowed=("o",), setup=_compare_inputs, timeout_s=150))
