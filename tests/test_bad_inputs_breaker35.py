@@ -206,3 +206,11 @@ def test_another_front_is_no_near_miss(front):
     assert not _near_miss(front, "Transbaikal Front")
     assert not _near_miss("2nd Far Eastern Front", "1st Far Eastern Front")
     assert _near_miss("transbaikal front", "Transbaikal Front")
+
+
+def test_a_lift_of_next_to_no_men_a_truck_is_refused(tmp_path):
+    """men_per_vehicle 1e-9 (above 0) was taken: 150 trucks lifting no one, while the movement
+    norms' own men a truck may be no less than 0.1."""
+    d = _shipped("tbf-36a.yaml")
+    d["formations"][1]["lift"]["men_per_vehicle"] = _fig(1e-9)
+    army_refused(tmp_path, d, "formations.1 (36a-main-rds).lift", "men_per_vehicle must be >= 0.1")

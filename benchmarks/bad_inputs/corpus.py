@@ -2183,6 +2183,9 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "airlift-name-twice": ("tbf-6gta.yaml", b35_copied("air")),
         # a front nearly the heat rule's: the night marches in the heat off without a word
         "front-near-heat-rule": ("tbf-39a.yaml", lambda d: d.update(front="Trans-Baikal Front")),
+        # 1e-9 men a truck: a lift of 150 trucks carrying no one (the norms' floor is 0.1)
+        "lift-men-per-truck-1e-9": ("tbf-36a.yaml", lambda d: d["formations"][1]["lift"].update(
+            men_per_vehicle=b35_fig(1e-9))),
         # clean on main too: the reserve in sections and the convoys' own words
         "reserve-shares-nan": ("tbf-36a.yaml", lambda d: d["fuel"]["reserve_reach_km"].update(
             shares=[float("nan"), float("nan")])),

@@ -536,7 +536,10 @@ class Lift(_Model):
         if self.kind == "truck" and (self.vehicle is None or self.count is None):
             raise ValueError("a truck lift needs `vehicle:` and `count:` (trucks carrying men); fix: "
                              "add both, or drop `lift:` (the men then march)")
+        # at least the movement norms' own floor (lift.truck men_per_vehicle, 0.1): 1e-9 men
+        # a truck was taken, a lift of 150 trucks carrying no one (breaker35)
         _check(("men", self.men, "<=", 1_000_000), ("count", self.count, "<=", 100_000),
+               ("men_per_vehicle", self.men_per_vehicle, ">=", 0.1),
                ("men_per_vehicle", self.men_per_vehicle, "<=", 200))
         return self
 
