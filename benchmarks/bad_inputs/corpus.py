@@ -2131,6 +2131,98 @@ def build_cases(ctx: Ctx) -> list[Case]:
         add(Case(f"nonsense-b30-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
                  setup=_scenario_data(base, edit), timeout_s=200))
 
+    # ---- found from outside (helper breaker35): the features added lately ---------------------
+    # supply idle for the whole run (a truck column's until before H-hour; the ships of
+    # supply.river had no date check at all), more convoys than trucks (run as fewer), the
+    # flotilla's ferrying of a formation twice, of a formation on its ships or by two brigades
+    # (the last kept), formed: on a formation carried from its start (never read), a river
+    # supply's ship range beyond its brigade or the same ships in two sources, two fuel sources
+    # of one name (merged in deliveries.csv and report.md): each ran without a word
+    def b35_fig(v):
+        return {"value": v, "assumed": "corpus"}
+
+    def b35_second_brigade(d: dict) -> None:
+        b = {k: v for k, v in d["flotilla"][0].items() if k not in ("carries", "route")}
+        b.update(id="second-brigade", name="Second brigade", aliases=[], ferries_for=["15a-sp"])
+        d["flotilla"].append(b)
+
+    def b35_two_river_sources(d: dict) -> None:
+        first = d["supply"]["river"][0]
+        first["ships"][0]["count"]["value"] = 4
+        d["supply"]["river"].append({**first, "name": "fuel by river, second"})
+
+    def b35_copied(section: str):
+        return lambda d: d["supply"][section].append(dict(d["supply"][section][0]))
+
+    def b35_formation(fid: str, **kv):
+        return lambda d: next(f for f in d["formations"] if f["id"] == fid).update(**kv)
+
+    b35 = {
+        "trucks-until-before-h-hour": ("tbf-36a.yaml", lambda d: d["supply"]["trucks"][0].update(
+            start=b35_fig("1945-08-01T00:00"), until=b35_fig("1945-08-02T00:00"))),
+        "river-start-after-run": ("2fef-15a.yaml", lambda d: d["supply"]["river"][0].update(
+            start=b35_fig("1945-09-30T00:00"))),
+        "river-start-year-1000": ("2fef-15a.yaml", lambda d: d["supply"]["river"][0].update(
+            start=b35_fig("1000-08-01T00:00"))),
+        "river-until-before-h-hour": ("2fef-15a.yaml", lambda d: d["supply"]["river"][0].update(
+            start=b35_fig("1945-08-01T00:00"), until=b35_fig("1945-08-02T00:00"))),
+        "convoys-more-than-trucks": ("tbf-36a.yaml", lambda d: d["supply"]["trucks"][0].update(
+            convoys=500)),
+        "ferries-for-twice": ("2fef-15a.yaml", lambda d: d["flotilla"][0].update(
+            ferries_for=["15a-rds", "15a-sp", "15a-rds"])),
+        "ferries-for-carried": ("2fef-15a.yaml", lambda d: d["flotilla"][0]["ferries_for"].append(
+            "15a-landing")),
+        "ferries-for-two-brigades": ("2fef-15a.yaml", b35_second_brigade),
+        "formed-carried-by-ships": ("2fef-15a.yaml", b35_formation(
+            "15a-landing", formed={"when": "after_river_crossing", "assumed": "corpus"})),
+        "formed-carried-by-rail": ("tbf-6gta.yaml", b35_formation("fd-7mc", movement="rail")),
+        "river-ships-range-beyond-brigade": ("2fef-15a.yaml", lambda d: d["uncertain"].update({
+            "supply.river.0.ships.0.count": {"low": 1, "high": 100, "assumed": "corpus"}})),
+        "river-ships-in-two-sources": ("2fef-15a.yaml", b35_two_river_sources),
+        "trucks-name-twice": ("tbf-36a.yaml", b35_copied("trucks")),
+        "airlift-name-twice": ("tbf-6gta.yaml", b35_copied("air")),
+        # a front nearly the heat rule's: the night marches in the heat off without a word
+        "front-near-heat-rule": ("tbf-39a.yaml", lambda d: d.update(front="Trans-Baikal Front")),
+        # 1e-9 men a truck: a lift of 150 trucks carrying no one (the norms' floor is 0.1)
+        "lift-men-per-truck-1e-9": ("tbf-36a.yaml", lambda d: d["formations"][1]["lift"].update(
+            men_per_vehicle=b35_fig(1e-9))),
+        # clean on main too: the reserve in sections and the convoys' own words
+        "reserve-shares-nan": ("tbf-36a.yaml", lambda d: d["fuel"]["reserve_reach_km"].update(
+            shares=[float("nan"), float("nan")])),
+        "reserve-shares-bools": ("tbf-36a.yaml", lambda d: d["fuel"]["reserve_reach_km"].update(
+            shares=[True, False])),
+        "reserve-shares-text": ("tbf-36a.yaml", lambda d: d["fuel"]["reserve_reach_km"].update(
+            shares="half")),
+        "reserve-carrier-wrong-case": ("tbf-36a.yaml", lambda d: d["fuel"]["reserve_reach_km"]
+                                       .update(carrier=["36a-main-rds", "36A-MAIN-RDS"])),
+        "reserve-carrier-number": ("tbf-36a.yaml", lambda d: d["fuel"]["reserve_reach_km"].update(
+            carrier=5)),
+        "convoys-true": ("tbf-36a.yaml", lambda d: d["supply"]["trucks"][0].update(convoys=True)),
+        "convoys-fraction": ("tbf-36a.yaml", lambda d: d["supply"]["trucks"][0].update(
+            convoys=1.5)),
+        "convoys-figure": ("tbf-36a.yaml", lambda d: d["supply"]["trucks"][0].update(
+            convoys=b35_fig(2))),
+    }
+    for key, (base, edit) in b35.items():
+        add(Case(f"nonsense-b35-{key}", "nonsense", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data(base, edit), timeout_s=150))
+    # the march norms' hours under way: 0 in a heat rule (or a norm) held its columns for the
+    # season at a NaN pace (a numpy warning, exit 0); in a user's configs tree and by --set
+    heat0 = ("      march_hours_per_day:\n        value: 12\n",
+             "      march_hours_per_day:\n        value: 0\n")
+    add(Case("file-configs-b35-heat-rule-hours-0", "files", RUN + ["--out", "o"],
+             allowed=("o",), env=cenv, timeout_s=150, setup=_chain(
+                 _scenario("tbf-39a.yaml"), _configs(text_edit("norms/march.yaml", lambda t: (
+                     t.replace(*heat0, 1)))))))
+    add(Case("file-configs-b35-heat-rule-front-typo", "files", RUN + ["--out", "o"],
+             allowed=("o",), env=cenv, timeout_s=150, setup=_chain(
+                 _scenario("tbf-39a.yaml"), _configs(text_edit("norms/march.yaml", lambda t: (
+                     t.replace("fronts: [Transbaikal Front]", "fronts: [Transbaikal Frnt]",
+                               1)))))))
+    add(Case("cli-b35-set-heat-rule-hours-0", "cli", CMP + [
+        "--set", "norms/march:norms.foot_column.heat_rule.march_hours_per_day=0", "--out", "o"],
+        allowed=("o",), setup=_compare_inputs, timeout_s=150))
+
     return cases
 
 

@@ -66,6 +66,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
                                 f"{sorted(norms.means.river.ships)} "
                                 "(configs/norms/movement.yaml river.ship_classes)")
     problems += _river_supply_problems(army, norms)
+    problems += _heat_front_problems(army, norms)
     problems += _railhead_problems(army, config_dir)
     problems += _line_class_problems(army, norms.means.rail.line_classes, norms.means.path)
     problems += _advance_along_problems(army, config_dir)
@@ -405,6 +406,41 @@ def _railhead_problems(army: Army, config_dir: str | Path | None = None) -> list
     return problems
 
 
+def _near_miss(a: str, b: str) -> bool:
+    """Two front names that differ only by a slip (case, spaces, hyphens, a letter or two):
+    "Trans-Baikal Front" for "Transbaikal Front". Names whose digits differ are different
+    fronts ("1st" and "2nd Far Eastern Front")."""
+    import difflib
+    import re
+
+    def key(s: str) -> str:
+        return re.sub(r"[^0-9a-z]", "", s.casefold())
+
+    digits = [re.sub(r"\D", "", s) for s in (a, b)]
+    return a != b and digits[0] == digits[1] and (
+        key(a) == key(b) or difflib.SequenceMatcher(None, key(a), key(b)).ratio() >= 0.9)
+
+
+def _heat_front_problems(army: Army, norms) -> list[str]:
+    """The army's ``front`` next to a front a march norm's heat rule names
+    (``march.yaml norms.<id>.heat_rule.fronts``) without being it: the rule holds on the fronts
+    named exactly, so a slip in either file ("Transbaikal Frnt") turned the night marches off
+    without a word (breaker35)."""
+    out = []
+    for nid, norm in sorted(norms.march.items()):
+        heat = norm.heat
+        if heat is None or not heat.fronts or army.front in heat.fronts:
+            continue
+        for f in heat.fronts:
+            if _near_miss(army.front, f):
+                where = norms.files[0] if norms.files else "configs/norms/march.yaml"
+                out.append(f"{army.source}: front: {army.front!r} is not the front {f!r} that "
+                           f"{where} norms.{nid}.heat_rule.fronts names, but nearly: the rule "
+                           "(night marches in the heat) holds only on a front named exactly; "
+                           "fix: write the one name in both files")
+    return out
+
+
 def _river_supply_problems(army, norms) -> list[str]:
     """A river supply source (``supply.river``) whose ships are not its brigade's (an unknown
     class, more than the brigade has) or carry no fuel (the class's troop lift x
@@ -417,6 +453,7 @@ def _river_supply_problems(army, norms) -> list[str]:
     src, out = army.source, []
     river = norms.means.river
     brigades = {b.id: b for b in army.flotilla}
+    taken: dict[tuple[str, str], list[str]] = {}  # (brigade, class) -> the entries taking some
     for n, r in enumerate(army.supply.river):
         b = brigades.get(r.flotilla)
         if b is None:  # named by army.cross_refs
@@ -425,6 +462,15 @@ def _river_supply_problems(army, norms) -> list[str]:
         for k, s in enumerate(r.ships):
             key = f"{src}: supply.river.{n} ({r.name}).ships.{k}"
             count = int(s.count.value)
+            span = army.uncertain.get(f"supply.river.{n}.ships.{k}.count")
+            taken.setdefault((b.id, s.ship_class), []).append(f"supply.river.{n}")
+            if s.ship_class in river.ships and span is not None \
+                    and span.high > have.get(s.ship_class, 0):
+                # a Monte Carlo draw up there sailed ships the brigade has not (breaker35)
+                out.append(f"{src}: uncertain: supply.river.{n}.ships.{k}.count: its high end "
+                           f"{span.high:g} is more {s.ship_class} than flotilla brigade "
+                           f"{b.id!r} has ({have.get(s.ship_class, 0)}); fix: a range up to "
+                           "that many")
             if s.ship_class not in river.ships:
                 out.append(f"{key}.class: {s.ship_class!r} is no ship class; fix: one of "
                            f"{sorted(river.ships)} (configs/norms/movement.yaml "
@@ -440,4 +486,12 @@ def _river_supply_problems(army, norms) -> list[str]:
                            f"{norms.means.path}"
                            "); fix: ships with a troop lift, and a cargo_l_per_troop_place "
                            "above 0 in the movement norms")
+    for (bid, cls), entries in taken.items():
+        have = brigade_ships(brigades[bid], norms).get(cls, 0)
+        total = sum(int(s.count.value) for r in army.supply.river if r.flotilla == bid
+                    for s in r.ships if s.ship_class == cls)
+        if len(entries) > 1 and total > have:  # the same ships in two sources (breaker35)
+            out.append(f"{src}: {' and '.join(entries)}: {total} {cls} of flotilla brigade "
+                       f"{bid!r} in all, but it has {have}; each ship carries fuel for one "
+                       "source; fix: at most that many together")
     return out

@@ -97,6 +97,23 @@ def _shared_names(army: Any) -> list[str]:
     return problems
 
 
+def _sources_named_twice(supply: Any) -> list[str]:
+    """A name two fuel sources of ``supply`` share (truck columns, airlifts, river supply,
+    depots): deliveries.csv names each delivery's source by it and report.md sums the litres
+    by it, so two columns of one name (a copied entry) were told apart nowhere (breaker35)."""
+    where: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for key in ("trucks", "air", "river", "depots"):
+        for n, s in enumerate(getattr(supply, key, None) or ()):
+            where.setdefault(_name_key(s.name), []).append(f"supply.{key}.{n}")
+            names.setdefault(_name_key(s.name), s.name)
+    return [f"{' and '.join(keys)}: the name {_short(names[k])} is given to {len(keys)} fuel "
+            "sources; deliveries.csv and report.md name each delivery's source by it; fix: "
+            "give each source a name of its own (one entry with the sum of their trucks, if "
+            "the copy was a slip)"
+            for k, keys in where.items() if len(keys) > 1]
+
+
 def reference_problems(army: Any) -> list[str]:
     """Ids and references of ``army`` (a :class:`~logistics.army.schema.Army` whose sections
     each parsed; not imported here, the schema imports this module) that do not resolve,
@@ -140,6 +157,7 @@ def reference_problems(army: Any) -> list[str]:
                             f"no flotilla brigade; known: {_known(fleet)}; fix: one of "
                             "those (the brigade whose ships carry the fuel), or add the "
                             "brigade under `flotilla:`")
+    problems += _sources_named_twice(supply)
     parents = {f.id: f.parent for f in army.formations}
     cycles: set[frozenset] = set()  # each cycle once, not once per formation on it
     for f in army.formations:
@@ -197,16 +215,29 @@ def reference_problems(army: Any) -> list[str]:
             if i not in known:
                 problems.append(f"supply.air.{n}.priority_to: {_short(i)} names no formation; "
                                 f"fix: one of {_known(known)}")
+    ferrier: dict[str, int] = {}  # formation -> the first brigade naming it in ferries_for
     for n, b in enumerate(army.flotilla):
         for key in ("carries", "ferries_for"):
             for i in getattr(b, key):
                 if i not in known:
                     problems.append(f"flotilla.{n} ({b.id}).{key}: {_short(i)} names no formation; "
                                     f"fix: one of {_known(known)}")
-        twice = named_twice(b.carries)
-        if twice:
-            problems.append(f"flotilla.{n} ({b.id}).carries: {', '.join(map(_short, twice))} "
-                            "listed twice; fix: name each formation once")
+            twice = named_twice(getattr(b, key))
+            if twice:
+                problems.append(f"flotilla.{n} ({b.id}).{key}: {', '.join(map(_short, twice))} "
+                                "listed twice; fix: name each formation once")
+        for i in b.ferries_for:
+            if i in known and army.formation(i).carried_by is not None:
+                # it rides ships along the rivers: no river to be ferried over (breaker35)
+                problems.append(f"flotilla.{n} ({b.id}).ferries_for: {_short(i)} is carried "
+                                f"by {army.formation(i).carried_by}'s ships (movement: river), "
+                                "never ferried across a river; fix: drop it from ferries_for")
+            elif ferrier.setdefault(i, n) != n:
+                # one brigade ferries a formation: the plan kept the last one named (breaker35)
+                first = army.flotilla[ferrier[i]].id
+                problems.append(f"flotilla.{n} ({b.id}).ferries_for: {_short(i)} is also in "
+                                f"flotilla.{ferrier[i]} ({first})'s ferries_for; one brigade "
+                                "ferries a formation; fix: name it in one brigade's ferries_for")
         problems += _where_it_is(f"flotilla.{n} ({b.id}).route", [b.start, *b.route],
                                  "the brigade", "drop it, or give the next port along the "
                                  "rivers")
@@ -280,15 +311,24 @@ def _dates_outside_the_run(army: Any) -> list[str]:
         if season.start.value >= run_end:
             problems.append(f"seasons.{n}.start ({season.start.value}) is after {span}: the "
                             f"season would never apply; fix: a time within it, or drop it")
-    for n, tr in enumerate(army.supply.trucks):
-        start = tr.start.value
+    sources = [(f"supply.trucks.{n}", "the column", "convoys", tr)
+               for n, tr in enumerate(army.supply.trucks)]
+    sources += [(f"supply.river.{n} ({r.name[:60]})", "the ships", "ships", r)
+                for n, r in enumerate(army.supply.river)]
+    for key, who, what, src in sources:
+        start, until = src.start.value, (src.until.value if src.until is not None else None)
         if start >= run_end:
-            problems.append(f"supply.trucks.{n}.start ({start}) is after {span}: the column "
-                            "would deliver nothing; fix: a time within it")
+            problems.append(f"{key}.start ({start}) is after {span}: {who} would deliver "
+                            "nothing; fix: a time within it")
         elif start < earliest:
-            problems.append(f"supply.trucks.{n}.start ({start}) is more than {MAX_SPAN_DAYS} "
-                            f"days before h_hour ({t0}); fix: the time the convoys start, "
-                            "within the campaign")
+            problems.append(f"{key}.start ({start}) is more than {MAX_SPAN_DAYS} days before "
+                            f"h_hour ({t0}); fix: the time the {what} start, within the "
+                            "campaign")
+        elif until is not None and until <= t0:
+            # the road (or river) closed before the run began: silently idle (breaker35)
+            problems.append(f"{key}.until ({until}) is at or before h_hour ({t0}): {who} "
+                            f"would deliver nothing in {span}; fix: an until after h_hour, "
+                            f"or leave until out (the {what} go on to the run's end)")
     first_day, last_day = t0.date(), army.end.value.date()
     for n, a in enumerate(army.supply.air):
         d0, d1 = a.start.value.date(), a.end.value.date()

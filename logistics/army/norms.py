@@ -246,7 +246,10 @@ class _Reader:
         return node
 
     def figure(self, *keys: str, required: bool = True, lo: float = -math.inf,
-               hi: float = math.inf) -> float | None:
+               hi: float = math.inf, strict_lo: bool = False) -> float | None:
+        """The figure's value at ``keys``, within [``lo``, ``hi``] (above ``lo`` with
+        ``strict_lo``), its provenance and its ``uncertain:`` range checked; None when absent
+        and not ``required``."""
         node = self.node(*keys, required=required)
         if node is None:
             return None
@@ -257,12 +260,14 @@ class _Reader:
         if problem is not None:
             raise ConfigError(f"{where}: expected {problem[0]}; fix: {problem[1]}")
         v = node["value"]
-        fix = range_fix(str(keys[-1]), v, ge=lo, le=hi)
+        low = {"gt": lo} if strict_lo else {"ge": lo}
+        fix = range_fix(str(keys[-1]), v, le=hi, **low)
         if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
             raise ConfigError(f"{where}: value must be a finite number, got {v!r}; {fix}")
-        if not lo <= v <= hi:
-            raise ConfigError(f"{where}: value must be within [{lo:g}, {hi:g}], got {v!r}; {fix}")
-        beyond = range_beyond(self.data, ".".join(map(str, keys)), lo, hi)
+        if not (lo < v if strict_lo else lo <= v) or not v <= hi:
+            raise ConfigError(f"{where}: value must be within {'(' if strict_lo else '['}{lo:g}, "
+                              f"{hi:g}], got {v!r}; {fix}")
+        beyond = range_beyond(self.data, ".".join(map(str, keys)), lo, hi, strict_lo=strict_lo)
         if beyond is not None:
             raise ConfigError(f"{self.path}: {beyond}")
         return float(v)
@@ -349,8 +354,9 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
     for nid in r.mapping("norms"):
         refuse_unknown_keys(f"{r.path}: norms.{nid}", r.mapping("norms", nid), _NORM_KEYS_READ,
                       _NORM_KEYS_INFORMATIVE, "a march norm")
-        def fig(key, required=True, lo=0.0, hi=math.inf, nid=nid):
-            return r.figure("norms", nid, key, required=required, lo=lo, hi=hi)
+        def fig(key, required=True, lo=0.0, hi=math.inf, nid=nid, strict_lo=False):
+            return r.figure("norms", nid, key, required=required, lo=lo, hi=hi,
+                            strict_lo=strict_lo)
 
         heat = None
         h = r.mapping("norms", nid, "heat_rule", required=False)
@@ -367,7 +373,10 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
                                   "front); fix: write e.g. [Transbaikal Front]")
             heat = HeatRule(
                 start_hour=r.figure("norms", nid, "heat_rule", "march_start_hour", lo=0, hi=24),
-                hours=r.figure("norms", nid, "heat_rule", "march_hours_per_day", lo=0, hi=24),
+                # above 0: a rule of no hours held its columns for the whole season (NaN
+                # pace, a numpy warning, exit 0: breaker35), as a march norm's own hours
+                hours=r.figure("norms", nid, "heat_rule", "march_hours_per_day", lo=0, hi=24,
+                               strict_lo=True),
                 season=season,
                 fronts=tuple(fronts),
                 cite=str(h.get("cite", "")),
@@ -375,7 +384,7 @@ def _march(r: _Reader) -> tuple[dict[str, MarchNorm], dict[str, str], tuple[Obse
         norms[nid] = MarchNorm(
             id=nid,
             max_speed_kmh=fig("max_speed_kmh", lo=0.1, hi=150),
-            hours_per_day=fig("march_hours_per_day", lo=0, hi=24),
+            hours_per_day=fig("march_hours_per_day", lo=0, hi=24, strict_lo=True),
             start_hour=fig("march_start_hour", lo=0, hi=24),
             night_speed_factor=fig("night_speed_factor", required=False, lo=0.05, hi=1) or 1.0,
             gap_m=fig("gap_m", required=False, hi=10_000) or 0.0,

@@ -36,7 +36,7 @@ from logistics.army.base import (
     label_offset_problem,
     place_problem,
 )
-from logistics.army.cross_refs import named_twice, reference_problems
+from logistics.army.cross_refs import NOT_OWN_TRANSPORT, named_twice, reference_problems
 from logistics.errors import LogisticsError, did_you_mean
 from logistics.geodesy import lat_lon_text
 
@@ -188,6 +188,11 @@ class Trucks(_Model):
                ("load_h", self.load_h, ">=", 0), ("load_h", self.load_h, "<=", 240),
                ("unload_h", self.unload_h, ">=", 0), ("unload_h", self.unload_h, "<=", 240),
                ("jitter_h", self.jitter_h, ">=", 0), ("jitter_h", self.jitter_h, "<=", 240))
+        trucks = int(self.count.value)
+        if 0 < trucks < self.convoys:  # a convoy of no truck was dropped: fewer ran (breaker35)
+            raise ValueError(f"convoys {self.convoys} for {trucks} trucks (count): a convoy is "
+                             "at least one truck; fix: convoys at most the count, "
+                             f"e.g. {trucks}")
         return self
 
 
@@ -531,7 +536,10 @@ class Lift(_Model):
         if self.kind == "truck" and (self.vehicle is None or self.count is None):
             raise ValueError("a truck lift needs `vehicle:` and `count:` (trucks carrying men); fix: "
                              "add both, or drop `lift:` (the men then march)")
+        # at least the movement norms' own floor (lift.truck men_per_vehicle, 0.1): 1e-9 men
+        # a truck was taken, a lift of 150 trucks carrying no one (breaker35)
         _check(("men", self.men, "<=", 1_000_000), ("count", self.count, "<=", 100_000),
+               ("men_per_vehicle", self.men_per_vehicle, ">=", 0.1),
                ("men_per_vehicle", self.men_per_vehicle, "<=", 200))
         return self
 
@@ -616,6 +624,13 @@ class FormationSpec(_Model):
         if self.formed is not None and self.parent is None:  # read only with a parent: ignored
             raise ValueError(f"formed: {self.formed.when} needs a `parent:` (the formation it "
                              "moves with until then); fix: add `parent:`, or drop `formed:`")
+        if self.formed is not None and self.movement in NOT_OWN_TRANSPORT:
+            # carried from its start, it has no route to be held on: never read (breaker35)
+            raise ValueError(f"formed: {self.formed.when} with movement: {self.movement}: a "
+                             "formation carried by ships or trains rides them from its start, "
+                             "never in its parent's column, so `formed:` would never be read; "
+                             "fix: drop `formed:`, or give it a movement of its own (and no "
+                             "carried_by)")
         if (self.movement == "river") != (self.carried_by is not None):
             raise ValueError("a formation carried by the flotilla has `movement: river` and "
                              "`carried_by:` (a flotilla id), and only such a formation has "
