@@ -1,4 +1,5 @@
-"""The local dask cluster of ``compare`` and ``calibrate``: sized to the machine, quiet on Ctrl-C.
+"""The local dask cluster of ``compare``, ``calibrate`` and ``run DIR``: sized to the machine,
+quiet on Ctrl-C.
 
 * Size: at most one worker per core and per :data:`WORKER_GIB` of the memory available now
   (:func:`max_workers`); ``--workers`` or ``LOGISTICS_N_WORKERS`` beyond that is refused with a
