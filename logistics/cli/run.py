@@ -505,7 +505,9 @@ def _run_there(client, loaded: dict, args: argparse.Namespace, options: RunOptio
         if isinstance(got, LogisticsError):
             failures.append(f"{path.name}: {got}")
             continue
-        runs[path] = (got, Path(args.out or "out") / sc.run_id, seconds)
+        # the worker keeps its result while this future lives: written from there when the
+        # shared breaches leave it as it is (no copy sent back)
+        runs[path] = (got, Path(args.out or "out") / sc.run_id, seconds, futures[path])
     return runs
 
 
@@ -521,9 +523,12 @@ def _run_task(sc, options: RunOptions) -> tuple:
 
 def _write_task(result, out: Path, documented, overwrite: bool) -> tuple:
     """On a dask worker: write ``result``'s run folder (``write_run``, atomic); (None, or its
-    LogisticsError; seconds it took)."""
+    LogisticsError; seconds it took). ``result`` may be what :func:`_run_task` returned on
+    this worker (the army's result unchanged by the shared breaches)."""
     from logistics.report.run_outputs import write_run
 
+    if isinstance(result, tuple):
+        result = result[0]
     t0 = time.perf_counter()
     try:
         write_run(result, out, documented=documented, overwrite=overwrite)
@@ -624,7 +629,7 @@ def _write_shared(runs: dict, args: argparse.Namespace, documented, written: dic
     from logistics.runner import share_breaches
 
     t0 = time.perf_counter()
-    by_axis = {r.scenario.axis_id: path for path, (r, _, _) in runs.items()}
+    by_axis = {r.scenario.axis_id: path for path, (r, *_) in runs.items()}
     with progress(1, "shared breaches") as bar:
         bar.step("armies crossing the regions the others broke")
         shared, settled = share_breaches({a: runs[p][0] for a, p in by_axis.items()})
@@ -633,10 +638,13 @@ def _write_shared(runs: dict, args: argparse.Namespace, documented, written: dic
     if client is not None and getattr(client, "cluster", None) is not None:
         # a scheduler elsewhere (LOGISTICS_SCHEDULER) may not see this folder: written here
         docs = client.scatter(documented, broadcast=True, hash=False)
-        data = client.scatter([shared[a] for a in by_axis], hash=False)  # round the workers
-        there = {axis: client.submit(_write_task, result, runs[path][1], docs, args.overwrite,
-                                     pure=False, priority=-i)
-                 for i, ((axis, path), result) in enumerate(zip(by_axis.items(), data))}
+        # an army the shared breaches ran again is sent; the others are on their workers
+        again = [a for a, p in by_axis.items() if shared[a] is not runs[p][0]]
+        sent = dict(zip(again, client.scatter([shared[a] for a in again], hash=False)
+                        if again else []))
+        there = {axis: client.submit(_write_task, sent.get(axis, runs[path][-1]), runs[path][1],
+                                     docs, args.overwrite, pure=False, priority=-i)
+                 for i, (axis, path) in enumerate(by_axis.items())}
     with progress(len(there) or None, "writing the run folders", unit="folder",
                   enabled=None if there else False) as bar:
         for axis, path in by_axis.items():
