@@ -119,7 +119,6 @@ def test_failing_armies_on_workers_give_the_failures_and_exit_code_of_one_proces
     (["--workers", "-1"], {}, "expected a whole number >= 0, got '-1'"),
     (["--workers", "two"], {}, "expected a whole number >= 0, got 'two'"),
     (["--workers", "3"], {}, "--workers 3: room for 2 (test); use --workers 2 or fewer"),
-    ([], {"N_WORKERS": 9}, "LOGISTICS_N_WORKERS=9: room for 2 (test); use --workers 2 or fewer"),
 ])
 def test_a_bad_worker_count_is_refused_before_any_work(argv, env, said, tmp_path, capsys,
                                                         monkeypatch, two_workers_fit):

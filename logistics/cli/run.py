@@ -9,7 +9,7 @@ GeoTIFFs), run.gpkg (every layer of every formation, styled; run.<layer>.qml bes
 one-screen summary (per formation: km, arrival, where the fuel ran out; where the route crosses
 the mountains) and the wall seconds the army took.
 
-A folder of army files runs on the machine's cores (``--workers``; the guarantees of the run in
+A folder of army files can run on dask workers (``--workers N``; the guarantees of the run in
 one process kept, outputs byte for byte the same):
 
 * every check first, in this process: the army files, their run folders, the documented file;
@@ -18,19 +18,23 @@ one process kept, outputs byte for byte the same):
   the machine, quiet on Ctrl-C), the largest grids first; an army's LogisticsError comes back
   as a value and joins the failures, in the folder's order, as in one process;
 * ``share_breaches`` in this process, which holds every army's result (their plans);
-* each run folder written on the workers (``write_run``, atomic), the summaries printed here
+* each run folder written on the workers (``write_run``, atomic): an army the breaches left
+  as it was from the worker that ran it, one run again sent back; the summaries printed here
   in the folder's order as each is written.
 
 Why dask and not a forked pool: the cluster code exists (one implementation, with its Ctrl-C
 and worker-count rules), and a fork of a process with threads alive (numba's, dask's event
 loop) can deadlock in the child. A worker is a fresh process that reads only the army, the
-options and the result it is sent, so its files are the one-process run's. Writing on the
-workers too, not only the runs: writing is about half of the one-process time. One file
-runs in this process (no cluster to start); ``--workers 0`` runs a folder here, too. A worker
-that dies, or fails with an error that is not the program's own, stops the command with one
-line; a stop (Ctrl-C, SIGTERM, that error) while workers write removes their temporary
-folders once they have ended (:func:`~logistics._atomic.sweep`), so only complete run
-folders are left.
+options and the result it is sent, so its files are the one-process run's. A worker that
+dies, or fails with an error that is not the program's own, stops the command with one line;
+a stop (Ctrl-C, SIGTERM, that error) while workers write removes their temporary folders
+once they have ended (:func:`~logistics._atomic.sweep`), so only complete run folders stay.
+
+Why not the default: measured on two cores (7 December, ``run configs/``), two workers took
+1.5 times the wall of one process and 1.8 times its CPU (each worker imports the stack and
+loads numba's cached solvers and the shared layers again, every result is pickled back, about
+25 MB a large army's): the work saved is less than the work added. One process stays the
+default until that overhead is cut.
 """
 
 from __future__ import annotations
@@ -101,11 +105,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "--documented FILE` scores them")
     p.add_argument("--workers", metavar="N", type=non_negative_int, default=None,
                    help="for a folder: dask workers that run and write its armies, at most "
-                        f"one per core and per {WORKER_GIB:g} GiB of available memory; 0 "
-                        "runs them in this process (default: LOGISTICS_N_WORKERS, else as "
-                        "many as the machine has room for; the scheduler in "
-                        "LOGISTICS_SCHEDULER runs them, and this process writes them); one "
-                        "army file always runs in this process")
+                        f"one per core and per {WORKER_GIB:g} GiB of available memory (with "
+                        "LOGISTICS_SCHEDULER, that scheduler's workers run them and this "
+                        "process writes them); 0 (default) runs them in this process, so far "
+                        "the faster on two cores; one army file always runs in this process")
     p.set_defaults(func=_run)
 
 
@@ -327,7 +330,7 @@ def _run(args: argparse.Namespace) -> int:
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
-    check_workers(args.workers, many)  # a count beyond the machine: refused before any work
+    check_workers(args.workers, False)  # a count beyond the machine: refused before any work
     for note in dict.fromkeys(filter(None, (other_tree_note(p.parent) for p in files))):
         print(f"logistics run: {note}", file=sys.stderr)
     # drawn on every run's map: a damaged file fails now, before any run
@@ -582,14 +585,12 @@ def _outcome(future, path: Path, doing: str) -> tuple:
 
 
 def _workers_for(workers: int | None, n_armies: int):
-    """The dask client of a folder's runs (:func:`~logistics.cli._cluster.cluster_for`), or
-    none (runs in this process): ``--workers 0``, fewer than two armies to run, or the
-    machine's room for one worker only when ``--workers`` is not given (a cluster of one
-    would only add its start)."""
-    n = check_workers(workers, True)
-    if workers == 0 or n_armies < 2 or (workers is None and n == 1):
+    """The dask client of a folder's runs (:func:`~logistics.cli._cluster.cluster_for`) when
+    ``--workers N`` (N > 0) is given and there are two armies or more to run; else none (in
+    this process: the default, measured faster on two cores, see the module docstring)."""
+    if not workers or n_armies < 2:
         return contextlib.nullcontext(None)
-    return cluster_for(workers, True)
+    return cluster_for(workers, False)
 
 
 @contextlib.contextmanager
