@@ -569,20 +569,46 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def sweep(folder: str | os.PathLike[str]) -> list[Path]:
+def sweep(folder: str | os.PathLike[str], *, wait_s: float = 0.0) -> list[Path]:
     """Remove temporary folders and files of runs killed before they finished, in ``folder``.
 
     Only entries named like this module's temporaries (``.<name>.tmp.<pid>...``,
     ``.<name>.old.<pid>...``) whose process no longer exists are removed. Returns them.
+    ``wait_s``: how long to wait for such entries of this process's own child processes to
+    end (the dask workers of a command stopped while they wrote: ``logistics run DIR``),
+    looking again every 0.1 s; other processes' are never waited for.
     """
-    removed = []
+    import time
+
+    deadline = time.monotonic() + wait_s
+    removed: list[Path] = []
+    while True:
+        gone, waiting = _sweep_once(folder)
+        removed += gone
+        if not waiting or time.monotonic() >= deadline:
+            return removed
+        time.sleep(0.1)
+
+
+def _sweep_once(folder: str | os.PathLike[str]) -> tuple[list[Path], bool]:
+    """One pass of :func:`sweep`: (the entries removed, whether one of a child process of
+    this one is left)."""
+    import psutil
+
+    removed, waiting = [], False
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return removed
+        return removed, waiting
+    children = None
     for entry in entries:
         m = _LEFTOVER.match(entry.name)
-        if not m or int(m["pid"]) == os.getpid() or _alive(int(m["pid"])):
+        if not m or int(m["pid"]) == os.getpid():
+            continue
+        if _alive(int(m["pid"])):
+            if children is None:
+                children = {c.pid for c in psutil.Process().children(recursive=True)}
+            waiting = waiting or int(m["pid"]) in children
             continue
         try:
             if entry.is_dir(follow_symlinks=False):
@@ -592,7 +618,7 @@ def sweep(folder: str | os.PathLike[str]) -> list[Path]:
             removed.append(Path(entry.path))
         except OSError:
             pass  # someone else's, or already gone: leave it
-    return removed
+    return removed, waiting
 
 
 # --------------------------------------------------------------------------------------------

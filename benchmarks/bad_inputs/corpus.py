@@ -466,6 +466,29 @@ def build_cases(ctx: Ctx) -> list[Case]:
              expect="either", setup=_compare_inputs, allowed=("o",),
              signal_after=(signal.SIGTERM, 25.0), timeout_s=300))
 
+    # a folder run on two dask workers (parrun35): stopped while the workers run or write
+    # its armies, it leaves complete run folders or none, and no worker's temporary folder
+    def three_armies(work: Path, ctx: Ctx) -> None:
+        for name in ("tbf-39a.yaml", "tbf-cmg.yaml", "2fef-5rc.yaml"):
+            _put(work / "cfgs" / name, _cfg_text(ctx, name))
+
+    def complete_all(folder: str):
+        def check(work: Path) -> list[str]:
+            d = work / folder
+            return [p for sub in (sorted(d.iterdir()) if d.is_dir() else [])
+                    for p in complete(f"{folder}/{sub.name}")(work)]
+
+        return check
+
+    folder_run = ["run", "cfgs", R, "10000", "--workers", "2", "--out", "o"]
+    for i, delay in enumerate((12.0, 20.0, 28.0)):
+        add(Case(f"signal-int-run-folder-workers-{i}", "signals", folder_run, expect="either",
+                 setup=three_armies, allowed=("o",), check=complete_all("o"),
+                 signal_after=(signal.SIGINT, delay), signal_group=True, timeout_s=300))
+    add(Case("signal-term-run-folder-workers", "signals", folder_run, expect="either",
+             setup=three_armies, allowed=("o",), check=complete_all("o"),
+             signal_after=(signal.SIGTERM, 24.0), timeout_s=300))
+
     def stale(name: str):
         def setup(work: Path, ctx: Ctx) -> None:
             _good_scenario(work, ctx)

@@ -1,4 +1,5 @@
-"""The local dask cluster of ``compare`` and ``calibrate``: sized to the machine, quiet on Ctrl-C.
+"""The local dask cluster of ``compare``, ``calibrate`` and ``run DIR``: sized to the machine,
+quiet on Ctrl-C.
 
 * Size: at most one worker per core and per :data:`WORKER_GIB` of the memory available now
   (:func:`max_workers`); ``--workers`` or ``LOGISTICS_N_WORKERS`` beyond that is refused with a
@@ -117,10 +118,30 @@ def _exit(client) -> None:
     (a half-closed client is otherwise closed again at exit by ``Client.__del__``, which
     waits 60 s and prints "Exception ignored ... TimeoutError")."""
     try:
-        client.__exit__(None, None, None)
+        with _nanny_errors_only():
+            client.__exit__(None, None, None)
     except KeyboardInterrupt:
         _stop_quietly(client)
         raise
+
+
+@contextlib.contextmanager
+def _nanny_errors_only() -> Iterator[None]:
+    """While the cluster closes at the end of the work, this process's nannies log errors
+    only: a worker that a loaded machine lets take longer than the nanny's few seconds to end
+    is killed with a WARNING line ("Worker process still alive after 4.0 seconds, killing")
+    under a command whose work is done and written (`logistics run configs/` on a busy
+    machine)."""
+    import logging
+
+    log = logging.getLogger("distributed.nanny")
+    old, quiet = log.level, max(logging.ERROR, log.level)
+    log.setLevel(quiet)
+    try:
+        yield
+    finally:
+        if log.level == quiet:  # not silenced meanwhile by a stop (silence_distributed)
+            log.setLevel(old)
 
 
 def _stop_quietly(client) -> None:

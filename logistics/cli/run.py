@@ -8,23 +8,54 @@ GeoTIFFs), run.gpkg (every layer of every formation, styled; run.<layer>.qml bes
 (a QGIS project opening the folder), map.png, advance.png, fuel.png and report.md, then prints a
 one-screen summary (per formation: km, arrival, where the fuel ran out; where the route crosses
 the mountains) and the wall seconds the army took.
+
+A folder of army files can run on dask workers (``--workers N``; the guarantees of the run in
+one process kept, outputs byte for byte the same):
+
+* every check first, in this process: the army files, their run folders, the documented file;
+* each army's run (:func:`run_army`: its own checks, then ``run_scenario``) on a worker of a
+  local dask cluster (:func:`~logistics.cli._cluster.cluster_for`, as ``compare``'s: sized to
+  the machine, quiet on Ctrl-C), the largest grids first; an army's LogisticsError comes back
+  as a value and joins the failures, in the folder's order, as in one process;
+* ``share_breaches`` in this process, which holds every army's result (their plans);
+* each run folder written on the workers (``write_run``, atomic): an army the breaches left
+  as it was from the worker that ran it, one run again sent back; the summaries printed here
+  in the folder's order as each is written.
+
+Why dask and not a forked pool: the cluster code exists (one implementation, with its Ctrl-C
+and worker-count rules), and a fork of a process with threads alive (numba's, dask's event
+loop) can deadlock in the child. A worker is a fresh process that reads only the army, the
+options and the result it is sent, so its files are the one-process run's. A worker that
+dies, or fails with an error that is not the program's own, stops the command with one line;
+a stop (Ctrl-C, SIGTERM, that error) while workers write removes their temporary folders
+once they have ended (:func:`~logistics._atomic.sweep`), so only complete run folders stay.
+
+Why not the default: measured on two cores (7 December, ``run configs/``), two workers took
+1.5 times the wall of one process and 1.8 times its CPU (each worker imports the stack and
+loads numba's cached solvers and the shared layers again, every result is pickled back, about
+25 MB a large army's): the work saved is less than the work added. One process stays the
+default until that overhead is cut.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shlex
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from logistics import settings
-from logistics.cli import (add_overwrite, out_path, path_text, path_value, resolution_m, seed,
-                           warn_coarse)
-from logistics.errors import ConfigError, LogisticsError, close_names, did_you_mean, offer
+from logistics.cli import (add_overwrite, non_negative_int, out_path, path_text, path_value,
+                           resolution_m, seed, warn_coarse)
+from logistics.cli._cluster import WORKER_GIB, check_workers, cluster_for
+from logistics.errors import (ConfigError, LogisticsError, ResourceError, close_names,
+                              did_you_mean, offer)
 
-__all__ = ["register", "scenario_files", "other_tree_note"]
+__all__ = ["register", "scenario_files", "other_tree_note", "RunOptions", "run_army"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -72,6 +103,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "maps and layers (default: history/documented-advances.csv of the "
                         "configs folder); read and checked before any run; `logistics compare "
                         "--documented FILE` scores them")
+    p.add_argument("--workers", metavar="N", type=non_negative_int, default=None,
+                   help="for a folder: dask workers that run and write its armies, at most "
+                        f"one per core and per {WORKER_GIB:g} GiB of available memory (with "
+                        "LOGISTICS_SCHEDULER, that scheduler's workers run them and this "
+                        "process writes them); 0 (default) runs them in this process, so far "
+                        "the faster on two cores; one army file always runs in this process")
     p.set_defaults(func=_run)
 
 
@@ -285,22 +322,15 @@ def absolute(path: Path) -> str:
 def _run(args: argparse.Namespace) -> int:
     from logistics._atomic import check_output_dir
     from logistics.progress import progress
-    from logistics.report.run_layers import check_drawable
     from logistics.report.run_outputs import write_run
     from logistics.report.run_page import summary_lines
     from logistics.army import load_army
-    from logistics.runner import run_scenario
     from logistics.history.documented import check_columns, load_documented
     from logistics.history.inputs import configured_documented
-    from logistics.advance.land_check import check_points_on_land
-    from logistics.advance.land_check import check_river_moves
-    from logistics.advance.plan import army_bbox
-    from logistics.run_memory import check_run_fits
-    from logistics.cost.physics import check_vehicles
-    from logistics.terrain.layer_files import check_layer_files
 
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
+    check_workers(args.workers, False)  # a count beyond the machine: refused before any work
     for note in dict.fromkeys(filter(None, (other_tree_note(p.parent) for p in files))):
         print(f"logistics run: {note}", file=sys.stderr)
     # drawn on every run's map: a damaged file fails now, before any run
@@ -323,55 +353,29 @@ def _run(args: argparse.Namespace) -> int:
             del loaded[path]
     if failures and loaded:  # said now, not only after minutes of the others' runs
         _say_refused(failures, len(files))
-    runs: dict[Path, tuple] = {}  # folder mode: (result, out, seconds), written once shared
-    for path in files:
-        if many and path not in loaded:
-            continue  # its problem is among the failures already
+    options = RunOptions.of(args)
+    if many:
+        with _swept(Path(args.out or "out")), _workers_for(args.workers, len(loaded)) as client:
+            runs = (_run_here(loaded, args, options, documented, failures) if client is None
+                    else _run_there(client, loaded, args, options, documented, failures))
+            if runs:
+                _write_shared(runs, args, documented, written, failures, client)
+    for path in files if not many else ():
         t0 = time.perf_counter()
-        try:
-            with progress(3 - int(many), f"run {path.name}") as bar:  # a failed step: not done
-                bar.step("loading the army file")
-                sc = loaded[path] if many else load_army(path)
-                if many:  # <--out>/<axis_id>: not the path the user gave
-                    out = Path(args.out or "out") / sc.run_id
-                    named = {"what": "run folder", "option": "--out"}
-                else:
-                    out, named = out_path(args.out, str(Path("out") / sc.run_id))
-                check_output_dir(out, overwrite=args.overwrite, **named)  # before the work
-                check_drawable(documented, sc.axis_id)
-                if args.documented is not None:
-                    _say_undrawn(documented, sc.axis_id)
-                    _say_dropped(documented, sc.axis_id)
-                _say_coarse(sc, args.resolution_m)
-                # a grid beyond memory: refused before the step that builds it, not in it
-                check_run_fits(army_bbox(sc), args.resolution_m or settings.DEFAULT_RESOLUTION_M)
-                check_vehicles(sc.config_dir)  # figures that cannot move a vehicle: not NaN fuel
-                check_layer_files(dem=args.dem)  # a damaged layer: refused now, not in the terrain
-                # a start or objective in a lake or the sea: refused now, not in the planning
-                check_points_on_land(sc, resolution_m=args.resolution_m, dem=args.dem)
-                # a flotilla that sails no river: refused now, too (its timetables handed on)
-                sailed = check_river_moves(sc)
-                bar.step("terrain, route, supply, advance")
-                result = run_scenario(sc, seed=args.seed, dem=args.dem,
-                                      resolution_m=args.resolution_m, events=not args.no_events,
-                                      cost_surface=True, engine=args.engine,
-                                      river_timetables=sailed)
-                if many:  # written once the armies have crossed each other's breaches
-                    runs[path] = (result, out, time.perf_counter() - t0)
-                    continue
-                bar.step(f"writing {out}/")
-                write_run(result, out, documented=documented, overwrite=args.overwrite)
-                written[out] = path.name
-        except LogisticsError as exc:
-            if not many:
-                raise
-            failures.append(f"{path.name}: {exc}")
-            continue
+        with progress(3, f"run {path.name}") as bar:  # a failed step: not done
+            bar.step("loading the army file")
+            sc = load_army(path)
+            out, named = out_path(args.out, str(Path("out") / sc.run_id))
+            check_output_dir(out, overwrite=args.overwrite, **named)  # before the work
+            _before_run(sc, args, documented)
+            result = run_army(sc, options, started=lambda: bar.step(
+                "terrain, route, supply, advance"))
+            bar.step(f"writing {out}/")
+            write_run(result, out, documented=documented, overwrite=args.overwrite)
+            written[out] = path.name
         print("\n".join(summary_lines(result)))
         print(f"  outputs: {absolute(out)}/ (run and written in "
               f"{time.perf_counter() - t0:.1f} s)")
-    if runs:
-        _write_shared(runs, args, documented, written, failures)
     if many and written:
         print(f"{len(written)} of {len(files)} armies run and written under "
               f"{absolute(Path(args.out or 'out'))}/ in {time.perf_counter() - started:.0f} s")
@@ -387,6 +391,223 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """What every army of one ``logistics run`` runs with: the command line's ``--seed``,
+    ``--dem``, ``--resolution-m`` (None: the default grid), not ``--no-events`` and
+    ``--engine``, as plain data a dask worker takes."""
+
+    seed: int = 0
+    dem: str = "merged"
+    resolution_m: float | None = None
+    events: bool = True
+    engine: str = "auto"
+
+    @classmethod
+    def of(cls, args: argparse.Namespace) -> RunOptions:
+        return cls(seed=args.seed, dem=args.dem, resolution_m=args.resolution_m,
+                   events=not args.no_events, engine=args.engine)
+
+
+def _before_run(sc, args: argparse.Namespace, documented) -> None:
+    """In this process, before an army's run: a documented position of its axis that map.png
+    could not frame refused (DataError), and the notes on stderr about the documented rows
+    it cannot draw and a grid too coarse for its routes."""
+    from logistics.report.run_layers import check_drawable
+
+    check_drawable(documented, sc.axis_id)
+    if args.documented is not None:
+        _say_undrawn(documented, sc.axis_id)
+        _say_dropped(documented, sc.axis_id)
+    _say_coarse(sc, args.resolution_m)
+
+
+def run_army(sc, options: RunOptions, started=None):
+    """The run of the loaded army ``sc`` (a ``RunResult``), after the checks that refuse it
+    before its terrain is built (a grid beyond memory, vehicle figures that move nothing, a
+    damaged layer, a start or objective in water, a flotilla that sails no river), each a
+    LogisticsError naming the file; ``started()`` is called between the checks and the run
+    (the progress bar's step). In this process or on a dask worker: the one body of both."""
+    from logistics.advance.land_check import check_points_on_land, check_river_moves
+    from logistics.advance.plan import army_bbox
+    from logistics.cost.physics import check_vehicles
+    from logistics.run_memory import check_run_fits
+    from logistics.runner import run_scenario
+    from logistics.terrain.layer_files import check_layer_files
+
+    # a grid beyond memory: refused before the step that builds it, not in it
+    check_run_fits(army_bbox(sc), options.resolution_m or settings.DEFAULT_RESOLUTION_M)
+    check_vehicles(sc.config_dir)  # figures that cannot move a vehicle: not NaN fuel
+    check_layer_files(dem=options.dem)  # a damaged layer: refused now, not in the terrain
+    # a start or objective in a lake or the sea: refused now, not in the planning
+    check_points_on_land(sc, resolution_m=options.resolution_m, dem=options.dem)
+    # a flotilla that sails no river: refused now, too (its timetables handed on)
+    sailed = check_river_moves(sc)
+    if started is not None:
+        started()
+    return run_scenario(sc, seed=options.seed, dem=options.dem,
+                        resolution_m=options.resolution_m, events=options.events,
+                        cost_surface=True, engine=options.engine, river_timetables=sailed)
+
+
+def _run_here(loaded: dict, args: argparse.Namespace, options: RunOptions, documented,
+              failures: list[str]) -> dict:
+    """Folder mode in this process: each army of ``loaded`` run in turn; returns ``{path:
+    (result, run folder, seconds)}`` of those run, a refused one's problem in ``failures``."""
+    from logistics._atomic import check_output_dir
+    from logistics.progress import progress
+
+    runs: dict[Path, tuple] = {}
+    for path, sc in loaded.items():
+        t0 = time.perf_counter()
+        out = Path(args.out or "out") / sc.run_id  # <--out>/<axis_id>: not the path given
+        try:
+            with progress(2, f"run {path.name}") as bar:  # a failed step: not done
+                bar.step("loading the army file")
+                check_output_dir(out, overwrite=args.overwrite, **_RUN_FOLDER)
+                _before_run(sc, args, documented)
+                result = run_army(sc, options, started=lambda: bar.step(
+                    "terrain, route, supply, advance"))
+        except LogisticsError as exc:
+            failures.append(f"{path.name}: {exc}")
+            continue
+        runs[path] = (result, out, time.perf_counter() - t0)  # written once shared
+    return runs
+
+
+#: How a folder run's messages name a run folder (``<--out>/<axis_id>``).
+_RUN_FOLDER = {"what": "run folder", "option": "--out"}
+
+
+def _run_there(client, loaded: dict, args: argparse.Namespace, options: RunOptions,
+               documented, failures: list[str]) -> dict:
+    """:func:`_run_here` with the runs on the workers of ``client``, all at once (the largest
+    grids first, so the last to finish is a small one); the same returns and failures, in the
+    folder's order. The checks of this process (:func:`_before_run`) come first, for all."""
+    from logistics._atomic import check_output_dir
+
+    refused: dict[Path, LogisticsError] = {}
+    futures = {}
+    for path, sc in loaded.items():
+        out = Path(args.out or "out") / sc.run_id
+        try:
+            check_output_dir(out, overwrite=args.overwrite, **_RUN_FOLDER)
+            _before_run(sc, args, documented)
+        except LogisticsError as exc:
+            refused[path] = exc
+            continue
+        futures[path] = client.submit(_run_task, sc, options, pure=False,
+                                      priority=_grid_cells(sc, options))
+    _wait(list(futures.values()), "runs")
+    for path in [p for p, f in futures.items() if f.status == "error"][:1]:
+        _outcome(futures[path], path, "run")  # a worker's fault stops the command at once
+    runs: dict[Path, tuple] = {}
+    for path, sc in loaded.items():
+        got, seconds = (_outcome(futures[path], path, "run") if path in futures
+                        else (refused[path], 0.0))
+        if isinstance(got, LogisticsError):
+            failures.append(f"{path.name}: {got}")
+            continue
+        # the worker keeps its result while this future lives: written from there when the
+        # shared breaches leave it as it is (no copy sent back)
+        runs[path] = (got, Path(args.out or "out") / sc.run_id, seconds, futures[path])
+    return runs
+
+
+def _run_task(sc, options: RunOptions) -> tuple:
+    """On a dask worker: (:func:`run_army`'s result, or its LogisticsError, which the
+    command lists among the failures as in one process; seconds it took)."""
+    t0 = time.perf_counter()
+    try:
+        return run_army(sc, options), time.perf_counter() - t0
+    except LogisticsError as exc:
+        return exc, time.perf_counter() - t0
+
+
+def _write_task(result, out: Path, documented, overwrite: bool) -> tuple:
+    """On a dask worker: write ``result``'s run folder (``write_run``, atomic); (None, or its
+    LogisticsError; seconds it took). ``result`` may be what :func:`_run_task` returned on
+    this worker (the army's result unchanged by the shared breaches)."""
+    from logistics.report.run_outputs import write_run
+
+    if isinstance(result, tuple):
+        result = result[0]
+    t0 = time.perf_counter()
+    try:
+        write_run(result, out, documented=documented, overwrite=overwrite)
+    except LogisticsError as exc:
+        return exc, time.perf_counter() - t0
+    return None, time.perf_counter() - t0
+
+
+def _grid_cells(sc, options: RunOptions) -> int:
+    """Cells of the army's grid: its run's priority on the workers (the largest first)."""
+    from logistics.advance.plan import army_bbox
+    from logistics.terrain.grid import metric_grid
+
+    ny, nx = metric_grid(army_bbox(sc), options.resolution_m
+                         or settings.DEFAULT_RESOLUTION_M).shape
+    return int(ny * nx)
+
+
+def _wait(futures: list, what: str | None) -> None:
+    """Return when every future is done or one failed (the caller's ``result()`` says how),
+    with a progress bar of ``what`` (None: none); Ctrl-C lands in this process's own sleep
+    (:func:`logistics.history.runs.wait_done`)."""
+    from logistics.history.runs import wait_done
+
+    wait_done(futures, settings.PROGRESS and what is not None, what or "")
+
+
+def _outcome(future, path: Path, doing: str) -> tuple:
+    """A task's (value, seconds) from a dask worker. An error that is not the task's own
+    LogisticsError (which it returns) is one line too: a worker that died (killed, out of
+    memory) or a fault of the program, its type and message, with how to see its traceback;
+    an OSError or MemoryError is said as in one process."""
+    from logistics.cost.cluster import _cluster_failure
+
+    _wait([future], None)
+    try:
+        return future.result()
+    except (LogisticsError, OSError, MemoryError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - said in one line, not a worker's traceback
+        if _cluster_failure(exc):
+            raise ResourceError(
+                f"a dask worker died while it was to {doing} {path.name} (killed, or out of "
+                f"memory: a run needs about {WORKER_GIB:g} GiB); no run folder was left "
+                "half-written; run again with fewer --workers, or --workers 0") from None
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
+        raise LogisticsError(
+            f"the {doing} of {path.name} failed on a dask worker: {type(exc).__name__}: "
+            f"{first}; this is a fault of the program, not of the file: run `logistics run "
+            f"{shlex.quote(str(path))} --workers 0` for its traceback, and report it") from None
+
+
+def _workers_for(workers: int | None, n_armies: int):
+    """The dask client of a folder's runs (:func:`~logistics.cli._cluster.cluster_for`) when
+    ``--workers N`` (N > 0) is given and there are two armies or more to run; else none (in
+    this process: the default, measured faster on two cores, see the module docstring)."""
+    if not workers or n_armies < 2:
+        return contextlib.nullcontext(None)
+    return cluster_for(workers, False)
+
+
+@contextlib.contextmanager
+def _swept(parent: Path):
+    """A run stopped (Ctrl-C, SIGTERM, an error) while workers wrote its run folders leaves
+    their temporary folders (``.<axis_id>.tmp.<pid>...``: a worker stopped with the cluster
+    runs no ``finally``): removed once the workers have ended (:func:`~logistics._atomic.sweep`),
+    so nothing but complete run folders stays under ``--out``."""
+    from logistics._atomic import sweep
+
+    try:
+        yield
+    except BaseException:
+        sweep(parent, wait_s=10.0)
+        raise
+
+
 def _say_refused(failures: list[str], n_files: int) -> None:
     """On stderr, before a folder's runs: which army files are refused already (a typo in one
     of twelve was said only at the end, after every other army had run, so a user waited
@@ -398,38 +619,68 @@ def _say_refused(failures: list[str], n_files: int) -> None:
 
 
 def _write_shared(runs: dict, args: argparse.Namespace, documented, written: dict,
-                  failures: list[str]) -> None:
+                  failures: list[str], client=None) -> None:
     """Folder mode: the armies run (``runs``: path -> (result, run folder, seconds)) cross the
     fortified regions the others broke behind their breaches
-    (:func:`~logistics.runner.share_breaches`), then each is written and summed up."""
+    (:func:`~logistics.runner.share_breaches`, in this process), then each is written (on
+    the workers of ``client`` when it is a local cluster's, in this process else) and summed
+    up, in the folder's order."""
     from logistics.progress import progress
-    from logistics.report.run_outputs import write_run
     from logistics.report.run_page import summary_lines
     from logistics.runner import share_breaches
 
     t0 = time.perf_counter()
-    by_axis = {r.scenario.axis_id: path for path, (r, _, _) in runs.items()}
+    by_axis = {r.scenario.axis_id: path for path, (r, *_) in runs.items()}
     with progress(1, "shared breaches") as bar:
         bar.step("armies crossing the regions the others broke")
         shared, settled = share_breaches({a: runs[p][0] for a, p in by_axis.items()})
     each = (time.perf_counter() - t0) / max(len(runs), 1)
-    for axis, path in by_axis.items():
-        result, out, seconds = shared[axis], runs[path][1], runs[path][2] + each
-        t1 = time.perf_counter()
-        try:
-            with progress(1, f"write {path.name}") as bar:
-                bar.step(f"writing {out}/")
-                write_run(result, out, documented=documented, overwrite=args.overwrite)
-                written[out] = path.name
-        except LogisticsError as exc:
-            failures.append(f"{path.name}: {exc}")
-            continue
-        print("\n".join(summary_lines(result)))
-        print(f"  outputs: {absolute(out)}/ (run and written in "
-              f"{seconds + time.perf_counter() - t1:.1f} s)")
+    there = {}
+    if client is not None and getattr(client, "cluster", None) is not None:
+        # a scheduler elsewhere (LOGISTICS_SCHEDULER) may not see this folder: written here
+        docs = client.scatter(documented, broadcast=True, hash=False)
+        # an army the shared breaches ran again is sent; the others are on their workers
+        again = [a for a, p in by_axis.items() if shared[a] is not runs[p][0]]
+        sent = dict(zip(again, client.scatter([shared[a] for a in again], hash=False)
+                        if again else []))
+        there = {axis: client.submit(_write_task, sent.get(axis, runs[path][-1]), runs[path][1],
+                                     docs, args.overwrite, pure=False, priority=-i)
+                 for i, (axis, path) in enumerate(by_axis.items())}
+    with progress(len(there) or None, "writing the run folders", unit="folder",
+                  enabled=None if there else False) as bar:
+        for axis, path in by_axis.items():
+            result, out, seconds = shared[axis], runs[path][1], runs[path][2] + each
+            if axis in there:
+                problem, write_s = _outcome(there[axis], path, "write")
+                bar.update(1)
+            else:
+                t1 = time.perf_counter()
+                problem = _write_here(result, out, path, args, documented)
+                write_s = time.perf_counter() - t1
+            if problem is not None:
+                failures.append(f"{path.name}: {problem}")
+                continue
+            written[out] = path.name
+            print("\n".join(summary_lines(result)))
+            print(f"  outputs: {absolute(out)}/ (run and written in {seconds + write_s:.1f} s)")
     if settled.passes:
         print(f"shared breaches: {settled.passes} pass(es) of the armies again, "
               + ("settled" if settled.settled else "NOT settled (said on each page)"))
+
+
+def _write_here(result, out: Path, path: Path, args: argparse.Namespace,
+                documented) -> LogisticsError | None:
+    """Write one run folder in this process, with its progress; its LogisticsError, or None."""
+    from logistics.progress import progress
+    from logistics.report.run_outputs import write_run
+
+    try:
+        with progress(1, f"write {path.name}") as bar:
+            bar.step(f"writing {out}/")
+            write_run(result, out, documented=documented, overwrite=args.overwrite)
+    except LogisticsError as exc:
+        return exc
+    return None
 
 
 def _load_all(files: list[Path], args: argparse.Namespace, failures: list[str]) -> dict:

@@ -29,7 +29,7 @@ import pandas as pd
 from logistics import settings
 
 __all__ = ["Job", "RunTrace", "TerrainRef", "FORMATION_COLUMNS", "trace_of",
-           "run_jobs", "default_runner", "run_cached", "keeping_alone"]
+           "run_jobs", "wait_done", "default_runner", "run_cached", "keeping_alone"]
 
 
 @dataclass(frozen=True)
@@ -485,11 +485,11 @@ def run_jobs(jobs: Sequence[Job], *, runner: Callable[..., Any] | None = None,
     if client is None:
         return _run_here(runner, jobs, progress, desc)
     futures = client.map(_run_one, [runner] * len(jobs), list(jobs), pure=False)
-    _wait_done(futures, progress, desc)
+    wait_done(futures, progress, desc)
     return client.gather(futures)  # all done (or one failed): no wait inside dask
 
 
-def _wait_done(futures: list, progress: bool, desc: str = "runs") -> None:
+def wait_done(futures: list, progress: bool, desc: str = "runs") -> None:
     """Return when every future is done or one has failed, with a progress bar when
     ``progress``.
 
