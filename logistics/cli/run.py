@@ -347,7 +347,7 @@ def _run(args: argparse.Namespace) -> int:
     for path, sc in list(loaded.items()):  # every run folder checked before any army runs
         try:
             check_output_dir(Path(args.out or "out") / sc.run_id, overwrite=args.overwrite,
-                             what="run folder", option="--out")
+                             **_RUN_FOLDER)
         except LogisticsError as exc:
             failures.append(f"{path.name}: {exc}")
             del loaded[path]
