@@ -25,6 +25,7 @@ bytes.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -194,8 +195,13 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
 
     path = Path(path)
     iso = f"{timestamp}.000Z" if "." not in timestamp else f"{timestamp}Z"
-    old = pyogrio.get_gdal_config_option("OGR_CURRENT_DATE")
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": iso})
+    old = {k: pyogrio.get_gdal_config_option(k) for k in ("OGR_CURRENT_DATE",
+                                                            "OGR_SQLITE_SYNCHRONOUS")}
+    # no fsync after each layer's transactions (SQLite's synchronous=OFF; _no_sync): a new
+    # file in the run's temporary folder, swapped in whole or dropped (_atomic.atomic_dir),
+    # as every other output is written; the same bytes. Why: the waits for the disk were
+    # most of the GeoPackage's wall time (7 layers: 1.5 -> 0.5 s)
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": iso, "OGR_SQLITE_SYNCHRONOUS": "OFF"})
     try:
         for i, (name, gdf) in enumerate(layers.items()):
             # GeoPackage 1.2, not GDAL's newer default 1.4: GDAL before 3.7 (QGIS on Debian 12,
@@ -206,8 +212,8 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
                          DATETIME_PRECISION="MILLISECOND",
                          DESCRIPTION=_description(name, gdf, utc_offset_h, of), **version)
     finally:
-        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": old})
-    with sqlite3.connect(path) as con:
+        pyogrio.set_gdal_config_options(old)
+    with _no_sync(path) as con:
         con.execute(_LAYER_STYLES)
         order = formation_order(layers) if formations is None else tuple(formations)
         for name in layers:
@@ -230,6 +236,20 @@ def write_gpkg(layers: dict, path: str | Path, *, timestamp: str,
             "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, "
             "description, last_change) VALUES ('layer_styles', 'attributes', 'layer_styles', "
             "?, ?)", (f"QGIS layer styles (QML) of this {of}", iso))
-    with sqlite3.connect(path) as con:  # compact: no free pages left by the inserts
+    with _no_sync(path) as con:  # compact: no free pages left by the inserts
         con.execute("VACUUM")
     return path
+
+
+@contextlib.contextmanager
+def _no_sync(path: Path):
+    """A connection to the new GeoPackage ``path`` that commits on leaving (as ``with
+    sqlite3.connect``) without waiting for the disk (``PRAGMA synchronous=OFF``: not stored
+    in the file, the bytes are the same; see :func:`write_gpkg`); closed after."""
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA synchronous=OFF")
+        with con:
+            yield con
+    finally:
+        con.close()

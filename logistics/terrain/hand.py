@@ -34,15 +34,25 @@ def _hand_kernel(z: np.ndarray, river: np.ndarray, where: np.ndarray, radius_cel
     rr, rc = np.nonzero(river)
     qr, qc = np.nonzero(where)
     tree = cKDTree(np.column_stack([rr, rc]).astype(np.float64))
-    k = min(_K_TIES, rr.size)
-    dist, idx = tree.query(np.column_stack([qr, qc]).astype(np.float64), k=k,
-                           distance_upper_bound=radius_cells * (1 + 1e-12) + 1e-9)  # <= radius
-    dist = dist.reshape(qr.size, k)
-    idx = idx.reshape(qr.size, k)
-    near = np.isfinite(dist[:, 0])
+    bound = radius_cells * (1 + 1e-12) + 1e-9  # <= radius
     z_river = np.append(z[rr, rc], np.inf)  # idx == n (no neighbour) -> +inf
-    tie = np.isfinite(dist) & (dist <= dist[:, :1])
-    base = np.where(tie, z_river[idx], np.inf).min(axis=1)
+    points = np.column_stack([qr, qc]).astype(np.float64)
+    k = min(_K_TIES, rr.size)
+    # the two nearest first: a cell whose second is farther has one nearest river cell, the
+    # same one the k-query finds; only the cells with a tie are asked again for k (the same
+    # answer as asking every cell for k: 0.66 -> 0.11 s CPU on a 600 x 600 grid, 1 % river)
+    first = min(2, k)
+    dist, idx = tree.query(points, k=first, distance_upper_bound=bound)
+    dist = dist.reshape(qr.size, first)
+    idx = idx.reshape(qr.size, first)
+    near = np.isfinite(dist[:, 0])
+    base = z_river[idx[:, 0]]
+    if k > first:
+        tied = np.flatnonzero(near & (dist[:, -1] <= dist[:, 0]))
+        if tied.size:
+            d, i = tree.query(points[tied], k=k, distance_upper_bound=bound)
+            tie = np.isfinite(d) & (d <= d[:, :1])
+            base[tied] = np.where(tie, z_river[i], np.inf).min(axis=1)
     hand = z[qr, qc] - base
     out[qr[near], qc[near]] = hand[near].astype(np.float32)
     return out
