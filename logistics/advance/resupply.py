@@ -7,9 +7,9 @@ Why a module of its own: this is the supply side of the step loop
 (:mod:`logistics.advance.simulate`, steps 1 and 2 of its docstring), the one place where fuel
 enters the army's account. :class:`Resupply` is one of the parts the loop is made of: its
 methods read and change the loop's state (``plan``, ``fp``, ``state``, ``order``, ``ledger``,
-``queue``, ``expected``, ``trucks``, ``railheads``, ``deliveries``, ``reached``, ``army_day``)
-and use its helpers (``season``, ``prof``, ``lead``, ``lonlat``, ``timetable``,
-``reached_so_far``, ``_push``).
+``queue``, ``expected``, ``trucks``, ``railheads``, ``deliveries``, ``waiting_of``,
+``delivery_count``, ``reached``, ``army_day``) and use its helpers (``season``, ``prof``,
+``lead``, ``lonlat``, ``timetable``, ``reached_so_far``, ``_push``).
 """
 
 from __future__ import annotations
