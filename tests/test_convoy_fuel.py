@@ -95,6 +95,11 @@ def test_a_formation_short_by_its_burn_until_a_load_reaches_it_is_short(corridor
                                                           (36.0, pytest.approx(14.4))]
 
 
+def _hour(loop, row) -> float:
+    """Hours since H-hour of a row of ``loop.deliveries``."""
+    return (row["time"] - loop.plan.start).total_seconds() / 3600.0
+
+
 def _full_reserve_at_4h(corridor):
     """The load of 8 trucks sent at 0 h for "corridor" (km 300, 1,000 L short) drops the
     reserve's 3,000 L at its carrier (km 60) at 4 h; the reserve filled meanwhile (an airlift's
@@ -137,8 +142,11 @@ def test_a_reserve_share_finding_the_reserve_full_waits_for_a_taker(corridor):
 
 def test_a_reserve_share_waits_a_day_at_most(corridor):
     """Nobody at the carrier takes the share and the reserve stays full: it waits from 4 h to
-    28 h (WAIT_AT_CARRIER_H, a day) and then goes back, its 3,000 L returned once, its rows
-    offering 3,000 L in all; its trucks are back at 28 + 1 + 2 h."""
+    28 h (WAIT_AT_CARRIER_H, a day) and then goes back, its 3,000 L returned once; its two
+    rows are one delivery, each offering its whole 3,000 L: the first, at 4 h, says they wait
+    at the carrier, the last that they were driven back. Its trucks are back at 28 + 1 + 2 h.
+    On main the row at 4 h offered 0 L and the 3,000 L appeared a day later, under a delivery
+    of their own, as driven back (ledger36)."""
     from logistics.advance.resupply import RESERVE, WAIT_AT_CARRIER_H
 
     loop = _full_reserve_at_4h(corridor)
@@ -149,8 +157,12 @@ def test_a_reserve_share_waits_a_day_at_most(corridor):
             assert loop.army_day["returned"] == pytest.approx(0.0)
     assert loop.army_day["returned"] == pytest.approx(3000.0)
     rows = [r for r in loop.deliveries if r["formation_id"] == RESERVE]
-    assert sum(r["offered_l"] for r in rows) == pytest.approx(3000.0)
-    assert sum(r["litres"] for r in rows) == pytest.approx(0.0)
+    assert [(_hour(loop, r), r["offered_l"], r["litres"]) for r in rows] == [
+        (4.0, pytest.approx(3000.0), 0.0), (28.0, pytest.approx(3000.0), 0.0)]
+    assert len({r["delivery_id"] for r in rows}) == 1
+    assert rows[0]["note"].endswith("3000 L wait with the reserve's carrier")
+    assert rows[1]["note"].endswith("3000 L taken by none, driven back")
+    assert loop.ledger.returned_l == pytest.approx(3000.0)
     assert loop.reserve_en_route_l == pytest.approx(0.0)
     assert loop.trucks[0].present(0, 30.9) == 14 and loop.trucks[0].present(0, 31.0) == 20
 
@@ -265,3 +277,88 @@ def test_a_convoys_parts_never_take_more_trucks_than_it_has(corridor):
     assert parts["carrier"].litres == pytest.approx(2250.0)
     assert first.litres + sum(o.litres for o in others) == pytest.approx(d.litres)
     assert first.truck_fuel_l == pytest.approx(60.0)
+
+
+def _convoy(loop, trucks: int, litres: float):
+    """A convoy of ``trucks`` trucks (its trip 0, away until 5 h) carrying ``litres`` to
+    "corridor" (km 30), arriving at 3 h, each truck burning its 60 L leg there and back."""
+    from logistics.supply.delivery import Delivery
+
+    loop.trucks[0].away[0] = [[5.0, trucks, 0]]
+    return Delivery(time_h=3.0, source="rh", kind="truck", litres=litres, fuel_type="diesel",
+                    truck_fuel_l=trucks * 60.0, formation_id="corridor", convoy=0,
+                    trucks=trucks, trip=0)
+
+
+def test_a_parts_burn_comes_out_of_its_trucks_load_not_its_share(corridor):
+    """An 8-truck convoy of 500 L each (4,000 L) to "corridor" (km 30, 1,300 L), the reserve's
+    2,700 L split off for its carrier (km 60, off the way) on 6 trucks. With 100 L tanks each
+    of the 6 burns 20 L of its load beyond its tank on its 120 L leg: 120 L out of their 3,000 L
+    load, which still holds the 2,700 L share whole; the 120 L come off the convoy's load, as
+    the convoy's own burn beyond its tanks comes off its trucks' (TruckColumn.per_truck_l),
+    and the trucks' fuel is booked as their own (truck_fuel_l). On main the 120 L came off
+    the share (2,580 L), the rest of the convoy keeping 1,300 L for 2 trucks, and the 120 L
+    stayed on the road for the reserve for ever."""
+    from logistics.advance.resupply import RESERVE
+
+    loop = _burning(_loop(corridor, front_full=False, front_km=30.0), tank_l=100.0)
+    d = _convoy(loop, 8, 4000.0)
+    loop.state["corridor"].en_route_l = 1300.0
+    loop.reserve_en_route_l = 2700.0
+    first, (part,) = loop.stops(d, 0, 0.0, {"corridor": 1300.0, RESERVE: 2700.0}, "corridor")
+    assert (part.formation_id, part.trucks, part.litres) == (RESERVE, 6, pytest.approx(2700.0))
+    assert part.truck_fuel_l == pytest.approx(6 * 120.0)
+    assert (first.trucks, first.litres) == (2, pytest.approx(4000.0 - 2700.0 - 6 * 20.0))
+    assert first.truck_fuel_l == pytest.approx(2 * 60.0)
+    assert loop.reserve_en_route_l == pytest.approx(2700.0)
+
+
+def test_a_part_whose_trucks_cannot_hold_its_share_and_their_burn_gets_what_they_hold(corridor):
+    """As above with a 2,950 L share for the reserve: its 6 trucks' 3,000 L less their 120 L
+    burn hold 2,880 L; the 70 L of the share they cannot hold stay on the convoy, no longer on
+    the road for the reserve, and fuel is conserved (what is carried and what is burned out of
+    the load add up to the load). On main the 120 L came off the whole share (2,830 L), and
+    stayed on the road for the reserve."""
+    from logistics.advance.resupply import RESERVE
+
+    loop = _burning(_loop(corridor, front_full=False, front_km=30.0), tank_l=100.0)
+    d = _convoy(loop, 8, 4000.0)
+    loop.reserve_en_route_l = 2950.0
+    first, (part,) = loop.stops(d, 0, 0.0, {"corridor": 1050.0, RESERVE: 2950.0}, "corridor")
+    assert (part.trucks, part.litres) == (6, pytest.approx(2880.0))
+    assert first.litres + part.litres + 6 * 20.0 == pytest.approx(d.litres)
+    assert loop.reserve_en_route_l == pytest.approx(2880.0)
+
+
+@pytest.mark.parametrize("shares, parts, burn_l", [
+    ({"corridor": 0.0, "carrier": 250.0, "(reserve)": 250.0}, 0, 60.0),  # the truck stays on
+    ({"corridor": 0.0, "carrier": 500.0}, 1, 120.0)])  # the truck is the part's
+def test_a_one_truck_convoy_splits_into_no_more_parts_than_it_has_trucks(corridor, shares,
+                                                                          parts, burn_l):
+    """A one-truck convoy (500 L) timed to "corridor" (km 30), its load for takers off its way
+    at km 60: the parts' trucks and the rest's add up to its one truck, and only the legs its
+    truck drives are burned (60 L to km 30, 120 L to km 60). Two takers off the way: no part
+    can have the truck whole, so it stays with the convoy, their shares on it (no longer on
+    the road for them). One taker with the whole load: the truck is its part's, away on the
+    part's record, and the rest (0 L) stays at the railhead. On main each part was given
+    "1 of the trucks", none split off the trip's record: 3 trucks and 300 L of burn for one
+    truck with two takers, 2 trucks and 180 L with one."""
+    loop = _burning(_loop(corridor, front_full=False, front_km=30.0))
+    col = loop.trucks[0]
+    d = _convoy(loop, 1, 500.0)
+    for fid, litres in shares.items():
+        if fid == "carrier":
+            loop.state[fid].en_route_l = litres
+        elif fid == "(reserve)":
+            loop.reserve_en_route_l = litres
+    first, others = loop.stops(d, 0, 0.0, dict(shares), "corridor")
+    assert len(others) == parts
+    assert first.trucks + sum(o.trucks for o in others) == 1
+    assert sum(a[1] for a in col.away[0]) == 1
+    assert first.litres + sum(o.litres for o in others) == pytest.approx(500.0)
+    expected = {k: v for k, v in shares.items() if k == "corridor"}
+    stays = loop.stays_at_railhead(first, others, expected, 0)
+    burned = sum(o.truck_fuel_l for o in others) + (0.0 if stays else first.truck_fuel_l)
+    assert burned == pytest.approx(burn_l)
+    assert loop.state["carrier"].en_route_l == pytest.approx(0.0 if parts == 0 else 500.0)
+    assert loop.reserve_en_route_l == pytest.approx(0.0)

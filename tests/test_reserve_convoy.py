@@ -70,12 +70,14 @@ def test_a_load_for_the_reserve_is_driven_to_its_carrier(corridor):
     assert loop.reserve_en_route_l == pytest.approx(0.0)
 
 
-@pytest.mark.parametrize("front_km, sent", [
-    (300.0, [(4.0, "(reserve)", 3000.0), (12.0, "corridor,carrier", 1000.0)]),
-    (30.0, [(3.0, "corridor", 1000.0), (4.0, "(reserve)", 3000.0)]),
+@pytest.mark.parametrize("front_km, sent, trucks", [
+    (300.0, [(4.0, "(reserve)", 3000.0), (12.0, "corridor,carrier", 1000.0)],
+     {"(reserve)": 8, "corridor,carrier": 8}),  # dropped on the way, by the convoy's 8
+    (30.0, [(3.0, "corridor", 1000.0), (4.0, "(reserve)", 3000.0)],
+     {"(reserve)": 6, "corridor": 2}),  # 6 split off, 2 left: the convoy's 8
 ])
 def test_the_reserves_load_serves_a_formation_short_of_fuel_and_the_reserve_at_its_carrier(
-        corridor, front_km, sent):
+        corridor, front_km, sent, trucks):
     """"corridor" 1,000 L short with its own load on the road (the column not free to send
     another to it) and 3,000 L of room in the reserve: the reserve's load (8 trucks) is timed
     to "corridor", its first taker, and the reserve's 3,000 L reach the reserve at its carrier
@@ -90,7 +92,7 @@ def test_the_reserves_load_serves_a_formation_short_of_fuel_and_the_reserve_at_i
     assert aim == ("corridor", ["corridor", "carrier"], RESERVE)
     loop.send(0.0, 0, *aim, 3000.0)
     assert _sent(loop) == sent
-    assert {q[2].trucks for q in loop.queue} == {8}
+    assert {q[2].formation_id: q[2].trucks for q in loop.queue} == trucks
     assert loop.trucks[0].present(0, 6.9) == (12 if front_km > 60.0 else 14)
     loop.book_due(12.0)
     assert float(loop.ledger.reserve_l.sum()) == pytest.approx(3000.0)

@@ -139,9 +139,12 @@ def test_deliveries_have_one_formation_per_row_and_keep_every_litre(cmg_run):
     want = daily.groupby("formation_id")["delivered_l"].sum()
     for fid, litres in want.items():
         assert got.get(fid, 0.0) == pytest.approx(litres, abs=1e-3 * len(dl) + 1e-3), fid
-    # a delivery's own figures are the same on each of its rows: one per delivery id
-    per = dl.groupby("delivery_id")[["time", "source", "kind", "offered_l", "truck_fuel_l"]]
+    # a delivery's own figures are the same on each of its rows: one per delivery id; its
+    # first row is its arrival (a share that waited with its taker: later rows, later hours)
+    per = dl.groupby("delivery_id")[["source", "kind", "offered_l", "truck_fuel_l"]]
     assert (per.nunique() == 1).all().all()
+    times = pd.to_datetime(dl["time"]).groupby(dl["delivery_id"])
+    assert (times.first() == times.min()).all()
     # (each row and the offer rounded to 1 mL: half a mL each)
     assert (dl.groupby("delivery_id")["litres"].sum()
             <= dl.groupby("delivery_id")["offered_l"].first()

@@ -144,11 +144,12 @@ def test_no_part_leaves_for_a_taker_whose_leg_eats_its_load(corridor):
     d = sent[0][2]
     assert loop.army_day["truck_fuel"] == pytest.approx(d * 60.0)
     assert loop.tanks_of("corridor") == pytest.approx(2000.0)
+    # its whole load offered on its row, the rest waiting at "corridor" in it
     offered = sum({r["delivery_id"]: r["offered_l"] for r in loop.deliveries}.values())
-    waiting = sum(q[2].litres for q in loop.queue)  # the rest, waiting at "corridor"
-    assert offered + waiting == pytest.approx(d * 490.0)
+    waiting = sum(q[2].litres for q in loop.queue)
+    assert offered == pytest.approx(d * 490.0)
     assert offered == pytest.approx(sum(r["litres"] for r in loop.deliveries)
-                                    + loop.army_day["returned"])
+                                    + loop.army_day["returned"] + waiting)
 
 
 def test_a_one_truck_convoys_truck_drives_only_its_parts_leg(corridor):
@@ -171,18 +172,23 @@ def test_a_one_truck_convoys_truck_drives_only_its_parts_leg(corridor):
     assert loop.army_day["truck_fuel"] == pytest.approx(120.0)
 
 
-def test_no_part_leaves_for_a_share_its_longer_leg_eats(corridor):
+def test_a_part_leaves_for_a_share_its_trucks_load_holds_beyond_their_burn(corridor):
     """A load timed to "corridor" (km 30, 1,000 L short) with 50 L of room in the reserve,
     carried by "carrier" at km 60 (off the way); trucks with 50 L tanks: the leg to the
     carrier burns 60 L a truck more beyond the tank than the leg to "corridor", more than the
-    reserve's 50 L share. No truck leaves for it: the 3 trucks drive to "corridor" (3 x 60 L),
-    the share rides with them. On main one truck drove to km 60 and back with 0 L (120 L)."""
+    reserve's 50 L share but not than the truck's 490 L load. One truck leaves for it, its
+    burn out of its load, as the convoy's own is (TruckColumn.per_truck_l): it brings the
+    50 L whole, burning 120 L; the other 2 drive to "corridor" (2 x 60 L). On main the burn
+    came off the 50 L share, so no truck left for it, the share riding to "corridor" (before
+    that, tripfuel35, one truck drove to km 60 and back with 0 L)."""
+    from logistics.advance.resupply import RESERVE
+
     loop = _burning(_loop(corridor, front_full=False, front_km=30.0), tank_l=50.0)
     loop.ledger.reserve_l[:] = loop.ledger.reserve_capacity_l - 50.0
     loop.send(0.0, 0, "corridor", ["corridor", "carrier"], "corridor", 50.0)
-    sent = {q[2].formation_id for q in loop.queue}
-    assert sent == {"corridor"}
-    assert loop.reserve_en_route_l == pytest.approx(0.0)
+    sent = {q[2].formation_id: (q[2].trucks, round(q[2].litres, 6)) for q in loop.queue}
+    assert sent == {"corridor": (2, 3 * 490.0 - 50.0 - 60.0), RESERVE: (1, 50.0)}
+    assert loop.reserve_en_route_l == pytest.approx(50.0)
     loop.book_due(10.0)
-    assert loop.army_day["truck_fuel"] == pytest.approx(3 * 60.0)
+    assert loop.army_day["truck_fuel"] == pytest.approx(2 * 60.0 + 120.0)
     assert all(r["offered_l"] > 1.0 for r in loop.deliveries)

@@ -7,9 +7,9 @@ Why a module of its own: this is the supply side of the step loop
 (:mod:`logistics.advance.simulate`, steps 1 and 2 of its docstring), the one place where fuel
 enters the army's account. :class:`Resupply` is one of the parts the loop is made of: its
 methods read and change the loop's state (``plan``, ``fp``, ``state``, ``order``, ``ledger``,
-``queue``, ``expected``, ``trucks``, ``railheads``, ``deliveries``, ``reached``, ``army_day``)
-and use its helpers (``season``, ``prof``, ``lead``, ``lonlat``, ``timetable``,
-``reached_so_far``, ``_push``).
+``queue``, ``expected``, ``trucks``, ``railheads``, ``deliveries``, ``waiting_of``,
+``delivery_count``, ``reached``, ``army_day``) and use its helpers (``season``, ``prof``,
+``lead``, ``lonlat``, ``timetable``, ``reached_so_far``, ``_push``).
 """
 
 from __future__ import annotations
@@ -85,8 +85,10 @@ def split_parts(trucks: int, per_truck_l: float, parts_l: list[float],
     stays on the convoy (handed on as leftovers are, :meth:`Resupply.book`), so a truck is kept
     for it too. Why: the parts together took more trucks than the convoy had (the 25th Army's
     27-truck convoy split 15 + 13 on 16 Aug): a phantom truck's burn was booked and the
-    column's trucks were away beyond its fleet. Named simplification: with no truck kept, a
-    share at most 1 L over its trucks' load rides on them (the parts' rounding)."""
+    column's trucks were away beyond its fleet. The one rule for a convoy of one truck too: its
+    truck goes to one part at most (before, each of its parts was given a truck, ledger36).
+    Named simplification: with no truck kept, a share at most 1 L over its trucks' load rides
+    on them (the parts' rounding)."""
     for kept in ((0, 1) if stay_l <= 1.0 else (1,)):
         free, out, rest = max(trucks - kept, 0), [], 0.0
         for litres in parts_l:
@@ -214,11 +216,13 @@ class Resupply:
         self.reserve_en_route_l = max(0.0, self.reserve_en_route_l - sum(
             v for k, v in shares.items() if is_reserve(k)))
         share = self.convoy_shares.pop(id(d), None)
+        # a share waiting with its taker: its delivery's id, whole load and trucks' fuel
+        chain = self.waiting_of.pop(id(d), None)
         into = self.ledger.to_sections(d.litres - taken, d.fuel_type,
                                        self.sections_for(share[3] if share is not None else None))
         reserve = sum(into)
         taken += reserve
-        offered = d.litres
+        waiting_l = 0.0  # litres left waiting with the taker, offered again in an hour
         if share is not None and d.litres - taken > 1.0:
             # its taker and the reserve are full: the formations within reach of the taker,
             # then it waits there
@@ -230,10 +234,16 @@ class Resupply:
                 if t > 0:
                     by.append((fid, t))
                     self.state[fid].day["delivered"] += t
-            if d.litres - taken > 1.0 and self.wait_with_taker(d, d.litres - taken, share):
-                offered = taken
+            waiting = self.wait_with_taker(d, d.litres - taken, share) \
+                if d.litres - taken > 1.0 else None
+            if waiting is not None:
+                waiting_l = d.litres - taken
+                chain = chain or (self.new_delivery_id(), d.litres, d.truck_fuel_l)
+                self.waiting_of[id(waiting)] = chain
                 if taken <= 0.0 and share[2] is not None:
                     return  # still waiting: nothing taken this hour, no row
+        delivery_id, offered, truck_fuel_l = chain or (self.new_delivery_id(), d.litres,
+                                                       d.truck_fuel_l)
         note = d.note
         if reserve > 0:
             # a formation's share, its taker full
@@ -243,24 +253,55 @@ class Resupply:
         if not by:  # nobody took any: one row for whom it was for
             by.append((share[3] if share is not None else
                        (named[0] if named and d.kind != "air" else RESERVE), 0.0))
-        if offered - taken > 1.0:
+        if waiting_l > 1.0:
+            note += f"; {waiting_l:.0f} L wait with " + (
+                "the reserve's carrier" if is_reserve(share[3]) else share[3])
+        back_l = d.litres - taken - waiting_l
+        if back_l > 1.0:
             back = {"air": "flown back", "depot": "left at the depot"}.get(d.kind, "driven back")
-            note += f"; {offered - taken:.0f} L taken by none, {back}"
-        self.ledger.book_delivery(offered, taken)
+            note += f"; {back_l:.0f} L taken by none, {back}"
+        self.ledger.book_delivery(d.litres - waiting_l, taken)
         self.army_day["delivered"][d.kind] += taken
-        self.army_day["returned"] += offered - taken
+        self.army_day["returned"] += back_l
         self.army_day["truck_fuel"] += d.truck_fuel_l
         # tidy: one row per delivery and taker (a formation, or the army's reserve), the
-        # litres each took; the delivery's own figures repeat on each of its rows
-        delivery_id = 1 + (self.deliveries[-1]["delivery_id"] if self.deliveries else 0)
+        # litres each took, at the hour it took them; the delivery's own figures (its whole
+        # load, its trucks' fuel) repeat on each of its rows, those of a share that waited
+        # with its taker too (booked in the hours it was taken or driven back)
         for fid, litres in by:
             self.deliveries.append({
                 "delivery_id": delivery_id,
                 "time": self.plan.start + timedelta(hours=d.time_h), "source": d.source,
                 "kind": d.kind, "offered_l": offered, "litres": litres,
-                "fuel_type": d.fuel_type, "truck_fuel_l": d.truck_fuel_l, "formation_id": fid,
+                "fuel_type": d.fuel_type, "truck_fuel_l": truck_fuel_l, "formation_id": fid,
                 "note": note,
             })
+
+    def still_waiting(self, end_h: float) -> None:
+        """Write a row of 0 L at the run's end (``end_h``, hours) for every share still waiting
+        with its taker then (:meth:`wait_with_taker`): its litres neither taken nor driven
+        back, so its delivery's rows (each offering the whole load, :meth:`book`) say where
+        the rest of it is. Not booked: nothing changes in the ledger."""
+        for _, _, d in sorted(self.queue):
+            chain = self.waiting_of.get(id(d))
+            share = self.convoy_shares.get(id(d))
+            if chain is None or share is None:
+                continue
+            delivery_id, offered, truck_fuel_l = chain
+            whom = "the reserve's carrier" if is_reserve(share[3]) else share[3]
+            self.deliveries.append({
+                "delivery_id": delivery_id, "time": self.plan.start + timedelta(hours=end_h),
+                "source": d.source, "kind": d.kind, "offered_l": offered, "litres": 0.0,
+                "fuel_type": d.fuel_type, "truck_fuel_l": truck_fuel_l,
+                "formation_id": share[3],
+                "note": f"{d.note}; {d.litres:.0f} L still waiting with {whom} at the run's end",
+            })
+
+    def new_delivery_id(self) -> int:
+        """The next delivery's number in ``deliveries.csv`` (1, 2, ...): its rows share it, a
+        share that waited with its taker keeping its delivery's (:meth:`book`)."""
+        self.delivery_count += 1
+        return self.delivery_count
 
     def near(self, taker: str) -> list[str]:
         """The formations the convoys serve, other than ``taker``, whose heads are within the
@@ -285,14 +326,16 @@ class Resupply:
                 and close(*self.lonlat(fid, self.lead(fid).s))]
 
     def wait_with_taker(self, d: Delivery, rest_l: float,
-                        share: tuple[int, list | None, float | None, str]) -> bool:
+                        share: tuple[int, list | None, float | None, str]) -> Delivery | None:
         """Whether ``rest_l`` litres of a convoy's share ``d`` that neither its taker, nor the
         full reserve, nor the formations within reach of it took (:meth:`book`, :meth:`near`)
         wait there with their trucks, an hour at a time, rather than drive back; when so, they
-        are offered again in an hour (a delivery of their own, for the taker and booked on the
-        road for it) and their trucks are back that much later. ``share``: (column, its trucks'
-        record or None, the hour it first reached its taker or None, its taker: a formation's
-        id, or :data:`RESERVE`, whose place is its carrier's head).
+        are offered again in an hour (the returned delivery, for the taker and booked on the
+        road for it; None: they go back) and their trucks are back that much later. Its rows
+        in ``deliveries.csv`` keep ``d``'s delivery id and whole load (:meth:`book`).
+        ``share``: (column, its trucks' record or None, the hour it first reached its taker or
+        None, its taker: a formation's id, or :data:`RESERVE`, whose place is its carrier's
+        head).
 
         assumed: a share is the army's fuel on its trucks at its taker: it waits there for
         room (the taker burning, the formations drawing the reserve down) or for a formation
@@ -313,7 +356,7 @@ class Resupply:
         then = d.time_h + 1.0
         if then - since > WAIT_AT_CARRIER_H or then >= col.until_h \
                 or not any(self.fuelled_by_convoy(fid) for fid in self.order):
-            return False
+            return None
         at = self.carrier_of(taker) if is_reserve(taker) else taker
         back_h = 0.0
         if at is not None and len(self.fp[at].cells):
@@ -341,7 +384,7 @@ class Resupply:
         else:
             self.state[taker].en_route_l += rest_l
         self._push(waiting)
-        return True
+        return waiting
 
     def advancing_first(self, named: list[str]) -> list[str]:
         """A convoy's formations in its order, those the convoys still serve first
@@ -721,7 +764,7 @@ class Resupply:
             apart = {o.formation_id for o in others}
             expected = {k: v for k, v in shares.items()
                         if (k == where or is_reserve(k)) and k not in apart}
-            stays = self.stays_at_railhead(first, others, expected, n, t_h)
+            stays = self.stays_at_railhead(first, others, expected, n)
             if not stays:
                 first, end = self.turn_back(first, others, expected, n, where, t_h)
                 self.expected[id(first)] = expected
@@ -891,14 +934,21 @@ class Resupply:
         passed its carrier); drawn anywhere, it stays in ``d``.
         Every truck burns its own leg: the trucks split off for a taker burn theirs (on the
         taker's record, :meth:`split_burn_l`), the rest of the convoy the leg to ``where`` (on
-        ``d``'s record). Named simplifications: no ferry time of its own is added for a part,
-        and a one-truck convoy's part does not hold it (its truck burns both legs; not when the
-        rest carries nothing: :meth:`stays_at_railhead`). No part leaves for a taker whose own
-        leg would eat its trucks' whole load (:meth:`delivers_to`), or its whole share (what
-        its longer leg burns beyond the convoy's comes out of the share, :meth:`split_burn_l`):
-        its share stays on the convoy, no longer on the road for it (before, the part drove
-        there and back with 0 L: in `logistics run configs/` the 25th Army's 11 trucks on
-        11 Aug, 5 kL of their fuel; one truck at a time in the 2nd Red Banner Army)."""
+        ``d``'s record). What a part's longer leg burns beyond its trucks' tanks comes out of
+        its trucks' whole load (their number times the convoy's litres a truck), as the
+        convoy's own burn comes out of its trucks' load (:meth:`TruckColumn.per_truck_l
+        <logistics.supply.trucks.TruckColumn.per_truck_l>`), not out of its share: the share is
+        cut only by what its trucks' load, less that burn, cannot hold (before, the burn came
+        off the share, though its trucks' load had room for both; ledger36). The parts' and
+        the convoy's trucks add up to the convoy's, a one-truck convoy's too (its truck goes
+        to one part at most, :func:`split_parts`; before, each of its parts was given a truck
+        of its own, phantom trucks each burning its leg; ledger36), and each part's trucks are
+        away on their own record. Named simplification: no ferry time of its own is added for
+        a part. No part leaves for a taker whose own leg would eat its trucks' whole load
+        (:meth:`delivers_to`), or all of it but 1 L: its share stays on the convoy, no longer
+        on the road for it (before, the part drove there and back with 0 L: in `logistics run
+        configs/` the 25th Army's 11 trucks on 11 Aug, 5 kL of their fuel; one truck at a time
+        in the 2nd Red Banner Army)."""
         col = self.trucks[column]
         season = self.season(t_h)
         there = col.leg(self.cell_of(where), season) if where else None
@@ -934,32 +984,33 @@ class Resupply:
                 others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=0.0,
                                       formation_id=fid, note=f"{d.note}; {note}"))
             else:  # a part of the convoy's trucks drives its own leg there and back
-                trucks, carried = allotted[fid] if d.trucks > 1 else (1, litres)
+                trucks, carried = allotted[fid]
+                # what their longer leg burns beyond their tanks comes out of their whole load
+                # (``trucks`` x the convoy's litres a truck), of the share only what is left
+                # of it cannot hold
+                own_l, eaten = self.split_burn_l(col, leg, own_where_l, trucks)
+                carried = min(carried, trucks * per_truck - eaten)
+                if trucks == 0 or carried <= 1.0:  # no truck for it, or its leg eats its load
+                    self.not_en_route(fid, litres, shares)
+                    continue
                 if carried < litres:  # the rest stays on the convoy: no longer on the road for it
                     self.not_en_route(fid, litres - carried, shares)
                     litres = carried
-                if trucks == 0:
-                    continue
-                own_l, extra_l = self.split_burn_l(col, leg, own_where_l, trucks)
-                eaten = min(litres, extra_l)
-                if litres - eaten <= 1.0:  # its leg eats the share: the part does not leave
-                    self.not_en_route(fid, litres, shares)
-                    continue
                 note = f"{whose}, {trucks} of the trucks sent straight to it (not on the " \
                        f"way to {where}, {offset_h:+.1f} h)"
                 back_h = self.back_h(col, leg)
-                if d.trucks > 1:
+                if 0 <= d.convoy < len(col.sizes):
                     entry = col.split_off(d.convoy, trucks, arrive + col.unload_h + (
                         back_h if np.isfinite(back_h) else 0.0), trip=d.trip)
-                    split_trucks += trucks
+                split_trucks += trucks
                 eaten_l += eaten
-                others.append(replace(d, time_h=arrive, litres=litres - eaten,
-                                      truck_fuel_l=own_l, formation_id=fid,
+                others.append(replace(d, time_h=arrive, litres=litres, truck_fuel_l=own_l,
+                                      formation_id=fid, trucks=trucks,
                                       note=f"{d.note}; {note}"))
             self.convoy_shares[id(others[-1])] = (column, entry, None, fid)
-        return replace(d, litres=d.litres - sum(o.litres for o in others) - eaten_l,
-                       truck_fuel_l=max(d.truck_fuel_l - split_trucks * own_where_l, 0.0)
-                       ), others
+        return replace(d, litres=max(d.litres - sum(o.litres for o in others) - eaten_l, 0.0),
+                       truck_fuel_l=max(d.truck_fuel_l - split_trucks * own_where_l, 0.0),
+                       trucks=d.trucks - split_trucks), others
 
     def place_of(self, taker: str) -> str | None:
         """Whose head a convoy's share for ``taker`` is driven to: the formation itself, or the
@@ -1034,7 +1085,7 @@ class Resupply:
             last.formation_id
 
     def stays_at_railhead(self, first: Delivery, others: list[Delivery],
-                          expected: dict[str, float], column: int, t_h: float) -> bool:
+                          expected: dict[str, float], column: int) -> bool:
         """Whether the rest of a convoy (``first``, its unloading at ``where`` after
         :meth:`stops`) stays at its railhead: every taker of its load is served by trucks split
         off it (``others``, none dropped on its way: :meth:`turn_back` serves those), and it
@@ -1043,9 +1094,8 @@ class Resupply:
         beyond the parts split off, their own records), it burns no fuel and is not booked,
         what ``where`` and the reserve expected of it (``expected``, at most 1 L) is no longer
         on the road for them, and the column's load (``due``) is there when its last part
-        arrives. A one-truck convoy's truck is its part's (:meth:`stops`): it is away until
-        back from the part's taker, and burns only the part's leg (before, both legs: the
-        rest's 0 L delivery burned the leg to ``where`` too).
+        arrives. A one-truck convoy's truck split off for its part is away on the part's
+        record (:meth:`stops`), as any part's trucks are.
         Why: the rest drove to ``where`` and back carrying nothing, burning its own fuel
         (tripfuel35: trucks leave only with litres to deliver beyond their trip's burn)."""
         col = self.trucks[column]
@@ -1055,14 +1105,7 @@ class Resupply:
         trip = col.trip_away(first.convoy, first.trip)
         if trip is None:
             return False
-        if first.trucks > 1:
-            trip[1] = 0  # its trucks stay (or all were split off): none away with it
-        else:  # one truck: the part's (stops), away on the part's own leg
-            at = self.place_of(others[0].formation_id) if len(others) == 1 else None
-            leg = col.leg(self.cell_of(at), self.season(t_h)) if at else None
-            if leg is None or not leg.reachable:
-                return False
-            trip[0] = others[0].time_h + col.unload_h + self.back_h(col, leg)
+        trip[1] = 0  # its trucks stay (or all were split off): none away with it
         last_h = max(o.time_h for o in others)
         for trips in col.due.values():  # the load for whom it was keyed is there then
             if first.trip in trips:

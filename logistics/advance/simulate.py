@@ -402,6 +402,13 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         #: hour it first reached its taker or None, its taker: a formation or the reserve), by
         #: ``id`` (:meth:`~logistics.advance.resupply.Resupply.wait_with_taker`)
         self.convoy_shares: dict[int, tuple[int, list | None, float | None, str]] = {}
+        #: a share waiting with its taker: (its delivery's id in ``deliveries``, that
+        #: delivery's whole load (L) and trucks' own fuel (L)), by ``id``
+        #: (:meth:`~logistics.advance.resupply.Resupply.book`)
+        self.waiting_of: dict[int, tuple[int, float, float]] = {}
+        #: deliveries numbered so far (``delivery_id``,
+        #: :meth:`~logistics.advance.resupply.Resupply.new_delivery_id`)
+        self.delivery_count = 0
         #: each formation's (hour, litres burned since H-hour) samples of the last day
         #: (:meth:`~logistics.advance.resupply.Resupply.burn_l_per_h`)
         self.burn_seen: dict = {}
@@ -805,6 +812,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None, shared: tuple = (
                 loop.state[fid].day = new_day()
                 loop.state[fid].day["start_km"] = float(loop.lead(fid).s)
             loop.army_day = loop._new_army_day()
+    loop.still_waiting(bounds[-1])
     notes = [n for col in loop.trucks for n in col.notes] + loop.notes + loop.shared_notes()
     return ArmySim(
         tracks=pd.DataFrame(tracks),
