@@ -185,3 +185,33 @@ def test_a_tail_is_the_rearer_of_its_lag_and_its_vehicles_left_dry(corridor):
     later = t[t.index >= pd.Timestamp(1945, 8, 9, 10)]
     assert (later["elements"] == 2).all()
     assert later["tail_km"].to_numpy() == pytest.approx(10.0)
+
+
+@pytest.mark.slow
+def test_a_run_takes_each_columns_length_from_all_of_it(tmp_path, box_terrain, test_army_doc):
+    """On the flat synthetic steppe (``box_terrain``): the tank column of ten T-34-85 and 40
+    men riding them is 10 x 40 m = 0.4 km (formations.csv ``column_km``); a foot column of
+    4,500 men with no vehicles on one route is 4,500 / 3 x 2 m = 3 km, and while it marches
+    at its even pace on the flat its tail is those 3 km behind its head."""
+    import yaml
+
+    from logistics.advance.plan import army_bbox
+    from logistics.army.load import load_army
+    from logistics.runner import run_scenario
+
+    tanks = test_army_doc.tank_column((122.5, 46.7))
+    foot = dict(tanks, id="foot-col", movement="foot", march_norm="foot_column",
+                men={"value": 4500, "assumed": "test"}, vehicles=[])
+    doc = test_army_doc([tanks, foot])
+    path = tmp_path / "army.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    army = load_army(path)
+    r = run_scenario(army, terrain=box_terrain(army_bbox(army), 10000.0))
+    col = r.formations.set_index("formation_id")["column_km"]
+    assert col["tank-col"] == pytest.approx(0.4)
+    assert col["foot-col"] == pytest.approx(3.0)
+    t = r.tracks[(r.tracks["formation_id"] == "foot-col") & (r.tracks["status"] == "moving")]
+    gap = (t["cum_km"] - t["tail_km"]).to_numpy()
+    assert gap.max() == pytest.approx(3.0, abs=0.3)
+    summary = {f["formation_id"]: f for f in r.summary["formations"]}
+    assert summary["foot-col"]["column_km"] == pytest.approx(3.0)
