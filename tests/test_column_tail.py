@@ -200,7 +200,8 @@ def test_a_run_takes_each_columns_length_from_all_of_it(tmp_path, box_terrain, t
     from logistics.runner import run_scenario
 
     tanks = test_army_doc.tank_column((122.5, 46.7))
-    foot = dict(tanks, id="foot-col", movement="foot", march_norm="foot_column",
+    foot = dict(tanks, id="foot-col", name="foot column", aliases=["foot column"],
+                movement="foot", march_norm="foot_column",
                 men={"value": 4500, "assumed": "test"}, vehicles=[])
     doc = test_army_doc([tanks, foot])
     path = tmp_path / "army.yaml"
