@@ -40,7 +40,7 @@ from logistics.army.schema import Army
 from logistics.cost.models import CostModels
 from logistics.cost.physics import check_vehicles
 from logistics.ranges import norms_overrides
-from logistics.track_events import held_at, left_dry_at, passed_at
+from logistics.track_events import held_at, left_dry_at, passed_at, tail_reached_at
 
 __all__ = ["RunResult", "run_scenario", "resimulate", "share_breaches", "release_grids",
            "army_for", "summarize", "near_place", "default_planners",
@@ -51,11 +51,13 @@ __all__ = ["RunResult", "run_scenario", "resimulate", "share_breaches", "release
 #: Columns of ``RunResult.formations``: one row per formation of the army, in file order.
 FORMATION_COLUMNS: tuple[str, ...] = (
     "formation_id", "name", "kind", "role", "parent", "movement", "aliases", "start_lon",
-    "start_lat", "pace_vehicle", "men", "headline", "drawn_from_parent",
+    "start_lat", "pace_vehicle", "men", "headline", "drawn_from_parent", "column_km",
 )
 #: Columns of ``RunResult.tracks``: one row per formation per hour step (time = step end).
 #: ``mode`` is one of ``advance.movement.MODES``; ``fuel_l`` and ``refills_on_hand`` are NaN
-#: for a formation that burns nothing; ``tail_km`` is the km of its rearmost element.
+#: for a formation that burns nothing; ``tail_km`` is the km of its tail: its rearmost
+#: element, its whole column's length behind its head's trajectory (``FormationPlan.
+#: tail_lag_h``), or its timetable's tail (a truck shuttle, ships), whichever is farthest back.
 TRACK_COLUMNS: tuple[str, ...] = (
     "time", "formation_id", "cum_km", "lon", "lat", "status", "mode", "fuel_l",
     "refills_on_hand", "tail_km", "elements", "dry_classes", "reserve_km",
@@ -95,7 +97,10 @@ class RunResult:
     ``formations`` (:data:`FORMATION_COLUMNS`): one row per formation, in file order;
     ``aliases`` is a tuple of the names the sources use; ``pace_vehicle`` the vehicle class
     whose cost model sets its route and pace (``foot-infantry``, ``horse-cavalry`` for men and
-    horses); ``headline`` marks the formation the legacy single-column view shows.
+    horses); ``headline`` marks the formation the legacy single-column view shows;
+    ``column_km`` the road length of its whole column on one of its routes (its vehicles, its
+    men on foot and horsemen in ranks: ``FormationPlan.road_column_km``; 0 for one carried by
+    rail or ships), which places its tail.
     ``tracks`` (:data:`TRACK_COLUMNS`): one row per formation per hour step. ``routes``
     (:data:`ROUTE_COLUMNS`): each formation's planned route. ``daily``
     (:data:`DAILY_COLUMNS`): one row per formation per date. ``army_daily``
@@ -416,7 +421,8 @@ def _formations_frame(plan: ArmyPlan) -> pd.DataFrame:
                      "parent": u.parent, "movement": u.movement, "aliases": tuple(u.aliases),
                      "start_lon": u.start_lon, "start_lat": u.start_lat,
                      "pace_vehicle": u.pace_vehicle, "men": u.men, "headline": u.headline,
-                     "drawn_from_parent": bool(u.drawn_from_parent)})
+                     "drawn_from_parent": bool(u.drawn_from_parent),
+                     "column_km": float(fp.road_column_km)})
     return pd.DataFrame(rows, columns=list(FORMATION_COLUMNS))
 
 
@@ -479,6 +485,7 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
                  route: pd.DataFrame, objectives: pd.DataFrame | None = None,
                  dry_stops: pd.DataFrame | None = None) -> dict:
     total_km = float(daily["cum_km"].iloc[-1]) if len(daily) else 0.0
+    lag_h = float(getattr(fp, "tail_lag_h", 0.0))  # its tail behind its head's trajectory
     moving_days = int((daily["km_day"] > 0.05).sum()) if len(daily) else 0
     out: dict = {
         "formation_id": fp.id, "name": fp.unit.name, "route_km": fp.route_km,
@@ -488,6 +495,7 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
         "arrived": None, "first_dry": None, "first_vehicles_dry": None, "highest": None,
         "halts": _halts(track, plan.start, dry_stops), "started_dry": None,
         "column_length_km": fp.column_length_km,
+        "column_km": getattr(fp, "road_column_km", 0.0), "tail_lag_h": lag_h,
         "moving_hours_per_day": fp.schedule[plan.seasons[0][1]].moving_hours_per_day,
         "notes": list(fp.notes),
     }
@@ -508,9 +516,12 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
                         > pd.Timedelta(hours=1)):
             # a carried formation's head at its last objective while the rest still comes (a
             # truck shuttle's last trips, a flotilla's later ones): when all of it is there,
-            # None when not by the run's end (a marching column's status turns within the
-            # hour its tail closes up: not said)
+            # None when not by the run's end
             out["arrived"]["all_time"] = whole
+        elif not carried and lag_h > 0:
+            # a marching column's tail, its whole length behind its head's trajectory
+            there_km = float(arrived["cum_km"].iloc[0]) if len(arrived) else total_km
+            out["arrived"]["all_time"] = tail_reached_at(track, there_km, when, lag_h)
     dry = track[track["status"] == "halted: no fuel"]
     if len(dry):
         row = dry.iloc[0]

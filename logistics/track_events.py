@@ -13,7 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["first_left_dry", "left_dry_at", "held_at", "passed_at", "STOOD_KM"]
+__all__ = ["first_left_dry", "left_dry_at", "held_at", "passed_at", "tail_reached_at",
+           "STOOD_KM"]
 
 #: km a head may move in a step and still count as standing where it was (assumed: 50 m,
 #: far below the whole km the summary prints; the step loop leaves dust such as the 39th
@@ -94,3 +95,20 @@ def passed_at(track: pd.DataFrame, km: float, start) -> pd.Timestamp | None:
     k0, k1 = float(kms[i - 1]), float(kms[i])
     share = min(max((km - k0) / (k1 - k0), 0.0), 1.0) if k1 > k0 else 0.0
     return (times[i - 1] + (times[i] - times[i - 1]) * share).round("min")
+
+
+def tail_reached_at(track: pd.DataFrame, km: float, head_time, lag_h: float
+                    ) -> pd.Timestamp | None:
+    """When the tail of a column whose tail trails its head's trajectory by ``lag_h`` hours
+    (``FormationPlan.tail_lag_h``) got to ``km``, the head having got there at ``head_time``:
+    ``head_time + lag_h``, unless the track's ``tail_km`` (each row's, at its step's end)
+    reaches ``km`` only a step or more after it (vehicles left dry behind, a crossing it was
+    still ferried over: that row's time); None when the tail is not there by the run's end.
+    Why: the whole column's arrival at its last objective ("all of it"), which the head's
+    arrival leaves out for a column of thousands of men (issue 13 item 4)."""
+    there = track[track["tail_km"] >= km - 1e-6] if "tail_km" in track else track.iloc[:0]
+    if not len(there):
+        return None
+    first = pd.Timestamp(there["time"].iloc[0])
+    lagged = pd.Timestamp(head_time) + pd.Timedelta(hours=float(lag_h))
+    return lagged if first - lagged < pd.Timedelta(hours=1) else first

@@ -269,7 +269,8 @@ def test_an_arrived_formation_reports_its_rate_up_to_arrival_not_over_the_horizo
                 if t.strip().startswith("tpl-tb:"))
     km = float(line.split(":")[1].split("/")[0])
     rate = float(line.split("km, ")[1].split(" km/day")[0])
-    when = pd.Timestamp("1945 " + line.split("arrived ")[1].split(";")[0])
+    # "arrived 12 Aug 10:00 (all of it 12 Aug 10:30);": its head's arrival (tail36)
+    when = pd.Timestamp("1945 " + line.split("arrived ")[1].split(";")[0].split(" (")[0])
     days = (when - pd.Timestamp("1945-08-09 00:01")).total_seconds() / 86400
     assert "km/day to arrival; arrived" in line and days < 17
     assert rate == pytest.approx(km / days, abs=1.0)  # printed rounded to the km

@@ -1,4 +1,5 @@
-"""The column's geometry: how long a formation's column is and how long it takes to close up.
+"""The column's geometry: how long a formation's column is, how long it takes to close up and
+where its tail is.
 
 Column model (why a column of hundreds of vehicles is slower than one tank): the formation
 marches on ``routes`` parallel roads with ``gap_m`` metres from one vehicle to the next, so each
@@ -8,13 +9,23 @@ window (to refuel and rest concentrated), so the head must halt ``close_up_h = l
 speed_kmh`` before the window ends to let the tail arrive. The head's moving time per day is
 therefore ``hours_per_day - close_up_h``: a 50 km column at 20 km/h loses 2.5 h of every march
 day. The reported position of a formation is its head.
+
+The close-up counts the vehicles only: men on foot and horsemen march their own sourced day,
+each man's (README Limitations, "A column's length"). Where the column's tail is counts all
+of it (:func:`road_column_km`: its vehicles, and its men on foot and horsemen in ranks,
+``configs/norms/march.yaml column_depth``): the tail follows the head's own trajectory
+delayed by the time the column takes to pass a point, its length over its pace
+(:func:`close_up_hours` of that length; :func:`lagged_km`), so at a halt it closes up on the
+head as the head's trajectory says, and it is never behind its start nor ahead of the head.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections.abc import Sequence
 
-__all__ = ["column_length_km", "close_up_hours"]
+__all__ = ["column_length_km", "road_column_km", "close_up_hours", "lagged_km"]
 
 
 def column_length_km(n_vehicles: int, routes: int, gap_m: float) -> float:
@@ -24,8 +35,37 @@ def column_length_km(n_vehicles: int, routes: int, gap_m: float) -> float:
     return n_vehicles / routes * gap_m / 1000.0
 
 
+def road_column_km(n_vehicles: int, routes: int, gap_m: float, *,
+                   ranks: Sequence[tuple[float, float, float]] = ()) -> float:
+    """Road length of one of ``routes`` parallel columns of a whole formation (km): its
+    ``n_vehicles`` ``gap_m`` apart (:func:`column_length_km`) and, for each ``(count,
+    abreast, rank_m)`` of ``ranks``, ``count`` men on foot or horsemen ``abreast`` to a rank
+    ``rank_m`` metres deep, shared alike over the routes."""
+    ranks_m = sum(float(n) / routes / float(abreast) * float(rank_m)
+                  for n, abreast, rank_m in ranks if n > 0)
+    return column_length_km(n_vehicles, routes, gap_m) + ranks_m / 1000.0
+
+
 def close_up_hours(length_km: float, speed_kmh: float) -> float:
     """Hours for the tail of a column ``length_km`` long to reach the head's halt point."""
     if speed_kmh <= 0 or not math.isfinite(speed_kmh):
         return 0.0 if length_km == 0 else math.inf
     return length_km / speed_kmh
+
+
+def lagged_km(times_h: Sequence[float], km: Sequence[float], t_h: float) -> float:
+    """Km of a trajectory (``km`` at ``times_h``, hours ascending, linear between) at ``t_h``:
+    its first km before its first time (its start), its last after its last. The tail of a
+    column whose head went so is at ``lagged_km(times, km, t - lag_h)``."""
+    if not len(times_h):
+        raise ValueError("an empty trajectory has no km")
+    i = bisect.bisect_right(times_h, t_h)
+    if i == 0:
+        return float(km[0])
+    if i >= len(times_h):
+        return float(km[-1])
+    t0, t1 = times_h[i - 1], times_h[i]
+    k0, k1 = km[i - 1], km[i]
+    if t1 <= t0:
+        return float(k1)
+    return float(k0 + (k1 - k0) * (t_h - t0) / (t1 - t0))

@@ -25,10 +25,14 @@ from logistics.advance.depths import FortifiedPass, fortified_passes
 from logistics.advance.movement import Timetable, through_depths
 from logistics.advance.route_choice import formed_at
 from logistics.advance.schedule import MarchSchedule, SeasonalWindow, hours_since
-from logistics.army.resolve import FOOT, MEN_CLASSES, ResolvedFormation
+from logistics.army.resolve import FOOT, HORSE, MEN_CLASSES, ResolvedFormation
 from logistics.errors import ConfigError
 from logistics.terrain.classes import BIG_RIVER_CLASSES
 from logistics.vehicles import no_tank_capacity
+
+#: The kind of ``march.yaml column_depth`` each marching class's ranks take (men on foot,
+#: horsemen): the whole column's length, which places its tail.
+_RANKS_OF: dict[str, str] = {FOOT: "foot", HORSE: "horse"}
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -184,7 +188,15 @@ class FormationPlan:
     own_means_h: float = math.inf
     formed_km: float = 0.0
     timetable: Timetable | None = None
+    #: road length (km) of its column's vehicles, which its head's daily close-up waits for
     column_length_km: float = 0.0
+    #: road length (km) of its whole column: its vehicles, men on foot and horsemen
+    #: (:func:`~logistics.advance.formation.road_column_km`; formations.csv ``column_km``)
+    road_column_km: float = 0.0
+    #: hours its tail trails its head's trajectory (the whole column over its mean pace:
+    #: ``records.StepRecords.track_row``); 0 for one carried on a timetable (a truck
+    #: shuttle, ships, a train: the timetable places its tail)
+    tail_lag_h: float = 0.0
     #: what the run summary says of this formation beside its numbers (e.g. formed at km 0)
     notes: tuple[str, ...] = ()
     #: the march window a truck shuttle keeps (its men on foot's, the first season's: trucks
@@ -445,6 +457,7 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
       it is ferried only at the big rivers' crossings it paid it at (:func:`_crossings`).
     """
     from logistics.advance.ferry_toll import ferry_hours
+    from logistics.advance.formation import close_up_hours
     from logistics.advance.pace import (capped_step_times, column_km, dismounted_step_times,
                                         march_schedule_for)
     from logistics.terrain.railways import railway_distance_km
@@ -518,6 +531,11 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
     schedule = {s: march_schedule_for(unit.norm, movement=unit.movement, season=s, front=army.front,
                                       column_length_km=length, mean_kmh=mean_kmh,
                                       speed_scale=options.speed_scale) for _, s in seasons}
+    # the whole column (men on foot and horsemen in ranks too) places its tail only
+    road_km = column_km(motor, unit.routes, unit.gap_m, ranks=tuple(
+        (n, *norms.column_depth[_RANKS_OF[c]]) for c, n in unit.classes
+        if c in _RANKS_OF and _RANKS_OF[c] in norms.column_depth))
+    tail_lag_h = close_up_hours(road_km, mean_kmh * options.speed_scale)
     crossings = _crossings(route, terrain, unit.pace_vehicle, first, models, norms.means.river,
                            toll)
     fortified = fortified_passes(route, fortified_regions, unit) if fortified_regions else ()
@@ -611,7 +629,8 @@ def formation_plan(*, unit: ResolvedFormation, army: Army, terrain: xr.Dataset,
         objectives=tuple((k, n) for n, k in objective_km), crossings=crossings, fortified=fortified,
         depots=tuple(sorted(depots)), ferry_by=ferried_by, ferry_h=ferry_h,
         own_means_h=own_means_h, formed_km=formed_km,
-        column_length_km=length, timetable=shuttle,
+        column_length_km=length, timetable=shuttle, road_column_km=road_km,
+        tail_lag_h=0.0 if shuttle is not None else tail_lag_h,
         notes=(formed_note,) if formed_note else (),
         shuttle_window=foot_day[first] if shuttle is not None else None,
         shuttle_windows=dict(foot_day) if shuttle is not None else None,

@@ -13,7 +13,9 @@ tracked and wheeled columns on low ground in the wet season (``max_elev_m``; ``m
 bound a cap to the west). Its day is ``hours_per_day`` under way from ``start_hour``; foot columns under
 the heat rule march at night (``heat_rule``: its season, on the fronts it names). The column
 closes up every evening: its length (motor vehicles over its routes, ``gap_m`` apart) over its
-mean pace is taken off the head's march hours (:mod:`logistics.advance.formation`).
+mean pace is taken off the head's march hours (:mod:`logistics.advance.formation`). Its whole
+length (its men on foot and horsemen in ranks too) over the same pace is how far its tail
+trails the head's trajectory (``FormationPlan.tail_lag_h``).
 
 A vehicle that moves slower than it could in column behind a slower class burns its idle flow
 for the extra time (``idle_fuel_l_per_h`` of its vehicle file: :func:`logistics.advance.
@@ -235,8 +237,11 @@ def march_schedule_for(norm: MarchNorm | None, *, movement: str, season: str, fr
     )
 
 
-def column_km(motor_vehicles: int, routes: int, gap_m: float) -> float:
-    """Road length of one of ``routes`` parallel columns holding ``motor_vehicles`` (km)."""
-    from logistics.advance.formation import column_length_km
+def column_km(motor_vehicles: int, routes: int, gap_m: float, *,
+              ranks: tuple[tuple[float, float, float], ...] = ()) -> float:
+    """Road length of one of ``routes`` parallel columns holding ``motor_vehicles`` (km), and
+    ``ranks`` ((count, abreast, rank_m) of men on foot or horsemen:
+    :func:`logistics.advance.formation.road_column_km`) when given."""
+    from logistics.advance.formation import road_column_km
 
-    return column_length_km(int(motor_vehicles), max(1, int(routes)), float(gap_m))
+    return road_column_km(int(motor_vehicles), max(1, int(routes)), float(gap_m), ranks=ranks)

@@ -93,6 +93,8 @@ class StepRecords:
             # standing while it waits there: carried.Carried._edge)
             at = b if st.edge_wait is None else min(b, st.edge_wait[1])
             tail = min(tail, tt.tail_at(at - st.tt_offset_h))
+        if fp.tail_lag_h > 0:  # its whole column trails its head's trajectory
+            tail = min(tail, self.trailing(fid, b, s, km0))
         ferried = self.ferrying(fid, b)
         if ferried:  # not all across: its tail is still at the crossing
             tail = min(tail, st.ferry_km)
@@ -110,6 +112,32 @@ class StepRecords:
                 # great-circle km from its head to the army's reserve at the hour's end (set by
                 # simulate_army once every formation has moved; NaN: drawn anywhere)
                 "reserve_km": np.nan}
+
+    def trailing(self, fid: str, b: float, s: float, km0: float) -> float:
+        """Km at hour ``b`` of a tail that trails the formation's head's trajectory by its
+        ``tail_lag_h`` (its whole column over its pace): the head's km at ``b - lag``, linear
+        between the steps' ends, exact at its own start and arrival within a step, its
+        start's km before it set off (:func:`~logistics.advance.formation.lagged_km`).
+        Records the head's km ``s`` at ``b`` (``km0`` at the step's start, the first time).
+        Why: a marching rifle division's tail read its head's km (tracks.csv ``tail_km``),
+        10,000 men on a point (issue 13 item 4)."""
+        from logistics.advance.formation import lagged_km
+
+        st, u = self.state[fid], self.fp[fid].unit
+        if not st.head_h:
+            st.head_h.append(0.0)
+            st.head_km.append(km0)
+        t_prev, k_prev = st.head_h[-1], st.head_km[-1]
+        start_h = float(getattr(u, "start_h", 0.0) or 0.0)
+        if t_prev < start_h < b:  # standing at its start until it sets off
+            st.head_h.append(start_h)
+            st.head_km.append(k_prev)
+        if st.arrived_h is not None and st.head_h[-1] < st.arrived_h < b:
+            st.head_h.append(float(st.arrived_h))  # at its route's end from its arrival
+            st.head_km.append(s)
+        st.head_h.append(b)
+        st.head_km.append(s)
+        return lagged_km(st.head_h, st.head_km, b - self.fp[fid].tail_lag_h)
 
     def record_positions(self, b: float) -> None:
         for fid in self.order:

@@ -227,6 +227,11 @@ class _FState:
     open_from_h: dict = field(default_factory=dict)
     #: a shuttle's men on foot (its trucks dry) held at a follow depth's edge at the step's end
     walk_held: bool = False
+    #: its head's trajectory so far: hours since the start (the steps' ends, and its own
+    #: start and arrival within a step) and its km then; its tail trails it by
+    #: ``FormationPlan.tail_lag_h`` (:meth:`~logistics.advance.records.StepRecords.trailing`)
+    head_h: list = field(default_factory=list)
+    head_km: list = field(default_factory=list)
 
 
 def _clock_h(t) -> float:

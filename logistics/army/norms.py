@@ -151,6 +151,10 @@ class Norms:
     #: those caps' conditions holds (``march.yaml dismount.where_caps``; e.g. motor formations
     #: in the roadless taiga belt, where everyone works at cutting the column tracks)
     dismount_where_caps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: ``foot``/``horse`` -> (men or horses abreast, m of road a rank): the ranks of its men on
+    #: foot and horsemen in a column's road length (``march.yaml column_depth``; empty: they
+    #: take none), which places its tail (:func:`logistics.advance.formation.road_column_km`)
+    column_depth: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
     @property
     def config_dir(self) -> Path | None:
@@ -487,6 +491,32 @@ def _dismount(r: _Reader, movements: frozenset[str], caps: tuple[ObservedCap, ..
     return tuple(listed_), out
 
 
+#: The kinds of ``march.yaml column_depth``: the marching classes a column's road length
+#: counts in ranks (men on foot, horsemen); their vehicles are its march norm's ``gap_m``.
+_DEPTH_KINDS: tuple[str, ...] = ("foot", "horse")
+
+
+def _column_depth(r: _Reader) -> dict[str, tuple[float, float]]:
+    """``march.yaml column_depth``: for men on foot and horsemen, how many march abreast and
+    the metres of road a rank takes (each a figure with its provenance); every run reads
+    both (a marching column's tail, advance/formation.py ``road_column_km``)."""
+    if "column_depth" not in r.data:
+        raise ConfigError(f"{r.path}: column_depth: missing; every run reads it (where a "
+                          "marching column's tail is); fix: copy the section of the shipped "
+                          "configs/norms/march.yaml (foot and horse, each abreast and rank_m, "
+                          "figures with their cite or assumed)")
+    node = r.mapping("column_depth")
+    refuse_unknown_keys(f"{r.path}: column_depth", node, frozenset(_DEPTH_KINDS), frozenset(),
+                        "column_depth (the kinds of column counted in ranks)")
+    out = {}
+    for kind in _DEPTH_KINDS:
+        refuse_unknown_keys(f"{r.path}: column_depth.{kind}", r.mapping("column_depth", kind),
+                            frozenset({"abreast", "rank_m"}), frozenset(), "a column depth")
+        out[kind] = (r.figure("column_depth", kind, "abreast", lo=1, hi=100),
+                     r.figure("column_depth", kind, "rank_m", lo=0, hi=100))
+    return out
+
+
 def _configs_folder(norms_file) -> Path:
     """The configs folder of a norms file (``<configs>/norms/<file>``): the vehicle ids it
     names are those of its own ``<configs>/vehicles``, not ``settings.CONFIG_DIR``'s."""
@@ -646,7 +676,7 @@ _FILES: tuple[str, ...] = ("march.yaml", "movement.yaml", "formations.yaml")
 #: means_norms`), then those kept for readers only (the shipped files' notes and comparators).
 _TOP_KEYS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "march.yaml": (frozenset({"norms", "default_by_movement", "observed", "dismount",
-                              "uncertain"}), frozenset()),
+                              "column_depth", "uncertain"}), frozenset()),
     "movement.yaml": (frozenset({"lift", "rail", "river", "fuel", "uncertain"}),
                       frozenset({"bridging", "airlift", "other_supply", "maintenance",
                                  "doctrine"})),
@@ -676,6 +706,7 @@ def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((),
         _check_top_keys(r)
     march, defaults, observed = _march(readers[0])
     dismount, dismount_where = _dismount(readers[0], frozenset(defaults), observed)
+    depth = _column_depth(readers[0])
     mv = _movement(readers[1])
     standards = _standards(readers[2])
     for r in readers:  # the figures read are checked above, each with its bound
@@ -696,6 +727,7 @@ def _load(folder: str, patches: tuple[tuple[tuple[str, float], ...], ...] = ((),
                                   + f"; fix: one of {sorted(means.river.ships)}")
     return Norms(march=march, default_norm=defaults, observed=observed, standards=standards,
                  means=means, dismount_movements=dismount, dismount_where_caps=dismount_where,
+                 column_depth=depth,
                  files=tuple(str(d / n) for n in ("march.yaml", "movement.yaml",
                                                   "formations.yaml")), **mv)
 

@@ -69,7 +69,7 @@ def summary_lines(result) -> list[str]:
              f"{s['route_km']:.0f} km route"]
     for f in s.get("formations", []):
         arr = f"arrived {_fmt_time(f['arrived']['time'])}" if f["arrived"] else "not arrived"
-        if f["arrived"] and "all_time" in f["arrived"]:  # a carried formation's rest
+        if f["arrived"] and "all_time" in f["arrived"]:  # the rest: carried, or its tail
             whole = f["arrived"]["all_time"]
             arr += (f" (all of it {_fmt_time(whole)})" if whole is not None
                     else " (the rest not by the run's end)")
@@ -309,7 +309,10 @@ def run_report(result) -> str:
                 "pace vehicle": fp.unit.pace_vehicle or "-", "men": fp.unit.men,
                 "vehicles": ", ".join(f"{int(n)} {c}" for c, n in zip(fp.class_ids, fp.counts)
                                       if c not in ("foot-infantry", "horse-cavalry")) or "-",
-                "route_km": float(fp.route_km), "column_km": float(fp.column_length_km),
+                # its whole column (its tail's: formations.csv), and its vehicles' (the
+                # head's daily close-up waits for them)
+                "route_km": float(fp.route_km), "column_km": float(fp.road_column_km),
+                "close_up_km": float(fp.column_length_km),
                 "march": f"{sch.start_hour:g}:00 +{sch.hours_per_day:g} h"
                          + (" (shuttle: its men on foot's)" if walks else ""),
                 "fortified": _fortified_cell(fp), "priority": fp.unit.priority + 1})
