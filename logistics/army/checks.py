@@ -47,6 +47,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         problems += _lift_problems(army, units)
         problems += seat_problems(army, units, norms)
         problems += _tank_problems(army, units, norms)
+        problems += _unread_extra_fuel(army, units)
     problems += _load_problems(army, config_dir)
     known = set(list_vehicles(config_dir=config_dir))
     for v in army.fuel.extra_fuel_l:
@@ -84,7 +85,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     if not problems:
         problems += _range_problems(army)
     if not problems:
-        problems += _value_outside_problems(army)
+        problems += _value_outside_problems(army) + _unread_reserve_problems(army)
     if not problems:
         problems += seat_range_problems(army, units, norms, load_fortified(config_dir).rule)
     if problems:
@@ -233,6 +234,40 @@ def _value_outside_problems(army: Army) -> list[str]:
             "correct the value"
             for key in army.uncertain if key in figures
             for why in [outside_range_problem(army, key, figures[key].value)] if why]
+
+
+def _unread_extra_fuel(army: Army, units) -> list[str]:
+    """``fuel.extra_fuel_l.<vehicle>`` of a known vehicle that no formation of the army has
+    among its motor vehicles (a foot or horse class has no tank): the plan reads it only for
+    a formation's vehicle classes, so it was never read (``extra_fuel_l: {is-2: 200}`` in an
+    army without IS-2s). An unknown vehicle is said by ``check_army`` itself."""
+    from logistics.vehicles import list_vehicles
+
+    known = set(list_vehicles(config_dir=army.config_dir))
+    motor = {c for u in units for c, _ in u.motor_classes}
+    return [f"{army.source}: fuel.extra_fuel_l.{v}: no formation of the army has a {v} (its "
+            f"motor vehicles: {sorted(motor)}), so these litres are never read; fix: the id "
+            "of one of those, or remove the entry"
+            for v in army.fuel.extra_fuel_l if v in known and v not in motor]
+
+
+def _unread_reserve_problems(army: Army) -> list[str]:
+    """``fuel.reserve_reach_km`` (and its ``uncertain:`` range) written with ``carried_refills``
+    0 and no ``uncertain:`` range of it above 0: there is no reserve, so nothing ever reads
+    where it rides; the file says a carrier carries what does not exist. Refused on the file
+    as written (``check_army``), not on an override: ``--set fuel.carried_refills=0`` of a
+    file with a reserve (a no-reserve what-if) re-validates the schema only."""
+    fuel, ranged = army.fuel, army.uncertain.get("fuel.carried_refills")
+    if fuel.reserve_reach_km is None or fuel.carried_refills.value > 0 or (
+            ranged is not None and ranged.high > 0):
+        return []
+    also = (" and its uncertain: fuel.reserve_reach_km" if "fuel.reserve_reach_km"
+            in army.uncertain else "")
+    return [f"{army.source}: fuel.reserve_reach_km: given (carrier "
+            f"{fuel.reserve_reach_km.carrier!r}) with carried_refills 0: the army carries no "
+            "reserve, so where it rides is never read; fix: remove reserve_reach_km" + also
+            + " for an army without a reserve, or give carried_refills (or its uncertain: "
+            "range) a value above 0"]
 
 
 #: Columns of the station list a railhead is checked against, and its largest size (the shipped
