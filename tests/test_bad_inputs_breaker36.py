@@ -32,23 +32,14 @@ def _no_refills(d: dict) -> dict:
 
 # --- fuel.reserve_reach_km with no reserve -----------------------------------------------------
 
-def test_a_reserve_place_with_no_reserve_is_refused(tmp_path):
-    """carried_refills 0 with reserve_reach_km kept: no reserve, so its carrier and reach
-    were never read (the file said a formation carried what did not exist)."""
-    msg = army_refused(tmp_path, _no_refills(_shipped("tbf-36a.yaml")),
-                       "fuel.reserve_reach_km: given", "carried_refills 0",
-                       "remove reserve_reach_km and its uncertain: fuel.reserve_reach_km")
-    assert msg.count("reserve_reach_km: given") == 1
-
-
-def test_a_reserve_place_with_a_range_of_refills_above_0_is_read(tmp_path):
-    """carried_refills 0 but its uncertain: range reaches 1: a draw has a reserve, and then
-    its place is read: taken."""
+def test_a_no_reserve_what_if_keeps_the_reserve_place(tmp_path):
+    """carried_refills 0 with reserve_reach_km kept is taken, on purpose: a no-reserve what-if
+    edits one figure of a copy (tests/test_advance_khingan.py's army without fuel does), and
+    the reach, never read without a reserve, changes nothing in the run."""
     from logistics.army.load import load_army
 
-    d = _no_refills(_shipped("tbf-36a.yaml"))
-    d["uncertain"]["fuel.carried_refills"] = {"low": 0.0, "high": 1.0, "assumed": "test"}
-    assert load_army(write_army_yaml(tmp_path, d)).fuel.reserve_reach_km is not None
+    army = load_army(write_army_yaml(tmp_path, _no_refills(_shipped("tbf-36a.yaml"))))
+    assert army.fuel.carried_refills.value == 0 and army.fuel.reserve_reach_km is not None
 
 
 def test_a_no_reserve_what_if_by_override_is_not_blocked():
@@ -233,3 +224,18 @@ def test_calibrate_params_are_checked_before_the_armies_load(tmp_path, capsys, m
                  "--out", str(tmp_path / "c")]) == 2
     err = capsys.readouterr().err
     assert words in err and "fix" in err, err
+
+
+def test_sample_beyond_memory_is_refused_before_its_terrain_step(capsys, monkeypatch):
+    """`sample Harbin --resolution-m 1` was refused inside its terrain step, after its progress
+    had said the work began (the corpus's `late`)."""
+    from logistics.cli import main
+    from logistics.terrain import sample
+
+    def never(*args, **kwargs):
+        raise AssertionError("the terrain step began before the grid's size was checked")
+
+    monkeypatch.setattr(sample, "point_terrain", never)
+    assert main(["sample", "Harbin", "--resolution-m", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "exceed the in-memory limit" in err and "--resolution-m 20 or coarser" in err, err

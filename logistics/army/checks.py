@@ -85,7 +85,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
     if not problems:
         problems += _range_problems(army)
     if not problems:
-        problems += _value_outside_problems(army) + _unread_reserve_problems(army)
+        problems += _value_outside_problems(army)
     if not problems:
         problems += seat_range_problems(army, units, norms, load_fortified(config_dir).rule)
     if problems:
@@ -249,25 +249,6 @@ def _unread_extra_fuel(army: Army, units) -> list[str]:
             f"motor vehicles: {sorted(motor)}), so these litres are never read; fix: the id "
             "of one of those, or remove the entry"
             for v in army.fuel.extra_fuel_l if v in known and v not in motor]
-
-
-def _unread_reserve_problems(army: Army) -> list[str]:
-    """``fuel.reserve_reach_km`` (and its ``uncertain:`` range) written with ``carried_refills``
-    0 and no ``uncertain:`` range of it above 0: there is no reserve, so nothing ever reads
-    where it rides; the file says a carrier carries what does not exist. Refused on the file
-    as written (``check_army``), not on an override: ``--set fuel.carried_refills=0`` of a
-    file with a reserve (a no-reserve what-if) re-validates the schema only."""
-    fuel, ranged = army.fuel, army.uncertain.get("fuel.carried_refills")
-    if fuel.reserve_reach_km is None or fuel.carried_refills.value > 0 or (
-            ranged is not None and ranged.high > 0):
-        return []
-    also = (" and its uncertain: fuel.reserve_reach_km" if "fuel.reserve_reach_km"
-            in army.uncertain else "")
-    return [f"{army.source}: fuel.reserve_reach_km: given (carrier "
-            f"{fuel.reserve_reach_km.carrier!r}) with carried_refills 0: the army carries no "
-            "reserve, so where it rides is never read; fix: remove reserve_reach_km" + also
-            + " for an army without a reserve, or give carried_refills (or its uncertain: "
-            "range) a value above 0"]
 
 
 #: Columns of the station list a railhead is checked against, and its largest size (the shipped

@@ -48,8 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="skip map.png, the static map over the shipped rasters (faster; the "
                         "rasters are not needed); map.html, the interactive map, is still "
                         "written")
-    p.add_argument("--map-resolution-m", metavar="M", type=resolution_m, default=5000.0,
-                   help="resolution of map.png's base map in metres (default 5000)")
+    p.add_argument("--map-resolution-m", metavar="M", type=resolution_m, default=None,
+                   help="resolution of map.png's base map in metres (default "
+                        f"{MAP_RESOLUTION_M:g})")
     p.set_defaults(func=_run)
 
 
@@ -81,6 +82,10 @@ def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
                         f"{WORKER_GIB:g} GiB of available memory; 0 runs them in this process "
                         "(default: a LocalCluster when there are many runs, or the scheduler in "
                         "LOGISTICS_SCHEDULER)")
+
+
+#: The resolution of map.png's base map when ``--map-resolution-m`` is not given, in metres.
+MAP_RESOLUTION_M = 5000.0
 
 
 def parse_assignments(items: list[str]) -> dict[str, float]:
@@ -157,7 +162,9 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--map-resolution-m {args.map_resolution_m:g} with --no-map: no "
                           "map.png is drawn, so its base map's resolution is never read; fix: "
                           "drop one of the two (--no-map to skip the map)")
-    if args.map_resolution_m is not None:
+    if args.map_resolution_m is None:  # None: not given (so --no-map may leave it out)
+        args.map_resolution_m = MAP_RESOLUTION_M
+    if not args.no_map:
         check_map_grid(args.map_resolution_m)
     out, named = out_path(args.out, args.default_out)
     check_output_dir(out, overwrite=args.overwrite, **named)  # before the work, not after
