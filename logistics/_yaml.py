@@ -11,7 +11,7 @@ that raise plain ``ValueError`` for ``1945-02-30`` and ``OverflowError`` for far
 * refuses a document whose values, with every alias expanded, number more than
   :data:`MAX_NODES`, or that refers to itself, or nests deeper than :data:`MAX_DEPTH`;
 * leaves dates as text (the schema parses them, with its own rules) and reads ``1e30`` as a
-  number, as YAML 1.2 does; whole numbers are YAML 1.2's too (``010`` and ``1:30`` stay text,
+  number, as YAML 1.2 does; whole numbers are YAML 1.2's too (``010`` is ten, ``1:30`` stays text,
   not 8 and 90); an explicit ``!!timestamp`` is text too, and an explicit tag on a value it
   cannot hold (``!!bool maybe``, ``!!int ""``) is refused naming the line.
 
@@ -47,6 +47,12 @@ _FLOAT = "tag:yaml.org,2002:float"
 #: other forms read ``010`` as 8 (octal), ``1:30`` as 90 (base 60) and ``0b101`` as 5: a count
 #: typed so is left as text, which the schema refuses naming the key and the value.
 _INT_12 = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$|^0x[0-9a-fA-F_]+$")
+#: A whole number written with leading zeros (``010``): YAML 1.2's core schema reads it as the
+#: decimal number written (ten), YAML 1.1 as octal (8). Read as decimal by its own tag: left as
+#: text, the army schema (which takes no number written as text) refused a number the user
+#: had not quoted.
+_DECIMAL = "tag:logistics,2026:decimal"
+_LEADING_ZEROS = re.compile(r"^[-+]?0[0-9]+$")
 #: Decimals, infinities and NaN as YAML 1.1 reads them, less its base-60 form (``1:30.5``).
 _FLOAT_11 = re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?"
                        r"|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
@@ -76,6 +82,9 @@ class _Rules:
                         key_node.start_mark)
                 seen[key] = line
         return super().construct_mapping(node, deep=deep)
+
+    def construct_decimal(self, node):  # noqa: D102 - PyYAML hook
+        return int(self.construct_scalar(node), 10)
 
     def construct_yaml_timestamp(self, node):  # noqa: D102 - PyYAML hook
         # an explicit ``!!timestamp`` is text like every date (the schema parses dates);
@@ -119,6 +128,8 @@ for _cls in (_Loader, _FastLoader):
     _cls.add_implicit_resolver(_FLOAT, _FLOAT_11, list("-+0123456789."))
     _cls.add_implicit_resolver(_FLOAT, _FLOAT_12, list("-+0123456789"))
     _cls.add_constructor(_TIMESTAMP, _Rules.construct_yaml_timestamp)
+    _cls.add_implicit_resolver(_DECIMAL, _LEADING_ZEROS, list("-+0"))
+    _cls.add_constructor(_DECIMAL, _Rules.construct_decimal)
 
 
 def _measure(root: yaml.Node, source: str) -> None:

@@ -34,6 +34,8 @@ __all__ = [
     "choice_fix",
     "check_choice",
     "unit_of",
+    "UNIT_FLOORS",
+    "unit_floor_problem",
 ]
 
 
@@ -114,6 +116,35 @@ _UNITS = (("hours_per_day", "hours a day"), ("_km_per_day", "km a day"),
 def unit_of(name: str) -> str:
     """The unit the key ``name`` states in its suffix ('' when it states none)."""
     return next((u for suffix, u in _UNITS if name.endswith(suffix)), "")
+
+
+#: The smallest size a quantity of each unit may have and still be one: a figure above 0 but
+#: below it is no physical value (``payload_l: 1e-300``, a litre's 1e-300th part: a typing
+#: slip for 0 or a number, or underflow bait for the physics). assumed: about a thousandth of
+#: the smallest real figure of that unit in any file (1 ml, 1 m, 3.6 s, 1 kg, a millionth of
+#: an army's refill, 0.001 km/h), so no real figure comes near it. Coordinates (lon, lat) have
+#: none: 0 is a place, not "none".
+UNIT_FLOORS: dict[str, float] = {
+    "hours a day": 1e-3, "km a day": 1e-3, "litres an hour": 1e-3, "litres a km": 1e-3,
+    "litres per 100 km": 1e-3, "refills": 1e-6, "km/h": 1e-3, "km": 1e-3, "hours": 1e-3,
+    "litres": 1e-3, "tonnes": 1e-3, "degrees": 1e-3, "metres": 1e-3, "kg": 1e-3, "kW": 1e-3,
+    "hp": 1e-3, "%": 1e-3,
+}
+
+
+def unit_floor_problem(name: str, value: Any) -> str | None:
+    """Why ``value`` of the key ``name`` is no physical quantity of the unit its name states
+    (None when it may be one): a number other than 0 whose size is below that unit's
+    :data:`UNIT_FLOORS`. 0 stays 0 (none), ranges are each key's own rule."""
+    unit = unit_of(name.split(".")[0])
+    floor = UNIT_FLOORS.get(unit)
+    if floor is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if value == 0 or not math.isfinite(value) or abs(value) >= floor:
+        return None
+    return (f"{name} {value:g} {unit}: above 0 but below {floor:g} {unit}, the least a "
+            f"quantity in {unit} can be (no real figure is that small); fix: the figure in "
+            f"{unit} (a typing slip in the exponent?), or 0 where the key takes 0 for none")
 
 
 def _fmt(x: float) -> str:

@@ -33,7 +33,7 @@ from typing import Any
 from logistics import settings
 from logistics._textfile import control_character
 from logistics.errors import (ConfigError, UnknownNameError, close_names, did_you_mean, listed,
-                              offer, range_fix)
+                              offer, range_fix, unit_floor_problem)
 from logistics.sources import PROVENANCE_KEYS, provenance_problem, read_provenance
 
 __all__ = [
@@ -505,6 +505,11 @@ def load_vehicle_file(path: str | Path, *, config_dir: str | Path | None = None)
         elif not spec.lo < float(value) <= spec.hi:
             bad(f"{key}.value", f"a number in ({spec.lo:g}, {spec.hi:g}]", value,
                 range_fix(key, value, gt=spec.lo, le=spec.hi))
+            values[key] = None
+        elif floor := unit_floor_problem(key, value):  # tank_l: 1e-300, no physical size
+            why, fix = floor.split("; fix:", 1)
+            bad(f"{key}.value", f"a number in ({spec.lo:g}, {spec.hi:g}], not "
+                f"{why.split(': ', 1)[1]}", value, "fix:" + fix)
             values[key] = None
         else:
             values[key] = float(value)

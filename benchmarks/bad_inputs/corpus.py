@@ -2246,6 +2246,62 @@ def build_cases(ctx: Ctx) -> list[Case]:
         "--set", "norms/march:norms.foot_column.heat_rule.march_hours_per_day=0", "--out", "o"],
         allowed=("o",), setup=_compare_inputs, timeout_s=150))
 
+    # ---- found from outside (helper breaker36): breaker35's leftovers, a hostile new user ------
+    # a positive figure far below any physical value (a 1e-300th of a litre), a number in quotes
+    # (pydantic's lax mode read "2" as 2), a start delay past the run, a front of blanks, extra
+    # fuel of a vehicle the army lacks (never read): each ran
+    b36 = {
+        "payload-1e-300": ("tbf-36a.yaml", lambda d: d["supply"]["trucks"][0].update(
+            payload_l=b35_fig(1e-300))),
+        "objective-radius-1e-300": ("tbf-36a.yaml", lambda d: d["formations"][0][
+            "objectives"][0].update(radius_km=1e-300)),
+        "load-h-1e-12": ("tbf-36a.yaml", lambda d: d["supply"]["trucks"][0]["load_h"].update(
+            value=1e-12)),
+        "convoys-text": ("tbf-36a.yaml", lambda d: d["supply"]["trucks"][0].update(
+            convoys="2")),
+        "count-text": ("tbf-36a.yaml", lambda d: d["formations"][0].update(
+            count=b35_fig("2"))),
+        "tolerance-text": ("tbf-36a.yaml", lambda d: d["departure"]["tolerance_km"].update(
+            value="40")),
+        "shares-text": ("tbf-36a.yaml", lambda d: d["fuel"]["reserve_reach_km"].update(
+            shares=["0.5", "0.5"])),
+        "start-delay-past-run": ("tbf-36a.yaml", lambda d: d.update(
+            start_delay_h=b35_fig(500))),
+        "front-blank": ("tbf-39a.yaml", lambda d: d.update(front="  ")),
+        "extra-fuel-vehicle-lacking": ("tbf-36a.yaml", lambda d: d["fuel"].update(
+            extra_fuel_l={"is-2": b35_fig(200)})),
+        "extra-fuel-foot": ("tbf-36a.yaml", lambda d: d["fuel"].update(
+            extra_fuel_l={"foot-infantry": b35_fig(200)})),
+    }
+    for key, (base, edit) in b36.items():
+        add(Case(f"hostile-b36-{key}", "hostile", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data(base, edit), timeout_s=150))
+    add(Case("hostile-b36-vehicle-mass-1e-300", "hostile", ["sample", "Hailar"], env=cenv,
+             setup=_configs(_vehicle_edit("zis-5.yaml", lambda t: _replace_value(
+                 t, "mass_t.value", "1e-300"))), timeout_s=150))
+    # the command line: a number with digit-group underscores (--set speed_scale=1_0, a slip for
+    # 1.0, ran every army at ten times the speed), an option never read (--map-resolution-m
+    # with --no-map), calibrate --params refused only after the armies and the cluster, sample
+    # at 1 m refused after its progress said the terrain step had begun
+    b36_cli = {
+        "set-underscore": (CMP + ["--set", "speed_scale=1_0", "--out", "o"], _compare_inputs),
+        "seed-underscore": (RUN + ["--seed", "1_0", "--out", "o"], _good_scenario),
+        "resolution-arabic-digits": (["run", "sc.yaml", "--resolution-m",
+                                      "\u0661\u0660\u0660\u0660\u0660", "--out", "o"],
+                                     _good_scenario),
+        "map-resolution-no-map": (CMP + ["--map-resolution-m", "5000", "--out", "o"],
+                                  _compare_inputs),
+        "calibrate-params-unknown": (["calibrate", "--documented", "doc.csv", "--configs",
+                                      "cfg", "--params", "speed_scal", "--out", "o"],
+                                     _compare_inputs),
+        "calibrate-params-none": (["calibrate", "--documented", "doc.csv", "--configs", "cfg",
+                                   "--params", ",", "--out", "o"], _compare_inputs),
+        "sample-resolution-1": (["sample", "Harbin", R, "1"], None),
+    }
+    for key, (argv, setup) in b36_cli.items():
+        add(Case(f"hostile-b36-cli-{key}", "hostile", argv, allowed=("o",), setup=setup,
+                 timeout_s=150))
+
     return cases
 
 

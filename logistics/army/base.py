@@ -22,7 +22,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from logistics._textfile import control_character
-from logistics.errors import LogisticsError, range_fix
+from logistics.errors import LogisticsError, range_fix, unit_floor_problem
 from logistics.geodesy import lat_lon_text
 from logistics.sources import bibliography_path, provenance_problem, unknown_key_fix
 
@@ -104,6 +104,10 @@ def _kinds(annotation: Any) -> set[str]:
 def _items(annotation: Any) -> set[str]:
     """Kinds of the items of a tuple/list/dict annotation (``night_hours``, ``river_crossing_h``)."""
     out: set[str] = set()
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):  # list[float] | None
+        for arg in typing.get_args(annotation):
+            out |= _items(arg)
+        return out
     for arg in typing.get_args(annotation):
         if arg is not Ellipsis:
             out |= _kinds(arg)
@@ -111,6 +115,9 @@ def _items(annotation: Any) -> set[str]:
 
 
 def _check_number(v: Any) -> Any:
+    if isinstance(v, str):  # pydantic's lax mode read "2" as 2: YAML quoting a number is a slip
+        raise ValueError("expected a number, not a text (a number in quotes is text in "
+                         f"YAML); fix: write the number without quotes, e.g. {_unquoted(v)}")
     if isinstance(v, bool):
         raise ValueError(f"expected a number, got {str(v).lower()} (true/false is not a "
                          "number); fix: write the figure's number, e.g. 10")
@@ -123,6 +130,15 @@ def _check_number(v: Any) -> Any:
                              f"limit for every figure), got {_short(v)}; fix: a number "
                              f"within +-{MAX_FIGURE:.0e} in the key's unit (is it a typing slip?)")
     return v
+
+
+def _unquoted(text: str) -> str:
+    """``text`` as the number it spells without its quotes ("2" -> 2), else ``10``."""
+    try:
+        number = float(text.strip())
+    except ValueError:
+        return "10"
+    return f"{number:g}" if math.isfinite(number) else "10"
 
 
 def _check_datetime(v: Any) -> Any:
@@ -160,9 +176,11 @@ def _check_text(v: Any, name: str) -> Any:
         bad = control_character(v)
         if bad is not None:
             raise ValueError(f"a control character {bad!r} in the text, got {_short(v)}")
-        if name == "name" and not v.strip():  # a summary line, a legend entry with no words
-            raise ValueError(f"a name of blanks only, got {_short(v)}; fix: the name the "
-                             "sources give (e.g. '39th Army')")
+        if name in ("name", "front") and not v.strip():  # a summary line, a legend entry
+            # with no words; a front of none: the heat rule's fronts match no army (breaker36)
+            raise ValueError(f"a {name} of blanks only, got {_short(v)}; fix: the {name} the "
+                             "sources give (e.g. "
+                             f"{'39th Army' if name == 'name' else 'Transbaikal Front'!r})")
         if name == "axis_id" or name == "id" or name.endswith("_id"):
             problem = identifier_problem(v)
             if problem:
@@ -201,6 +219,9 @@ class _Model(BaseModel):
                                  f"got {str(v).lower()} (true/false is not one)")
         if "number" in kinds and "str" not in kinds:
             v = _check_number(v)
+            floor = unit_floor_problem(info.field_name or "", v)
+            if floor:  # radius_km: 1e-300 (a figure's value is checked by its key: _check)
+                raise ValueError(floor)
         if "datetime" in kinds:
             v = _check_datetime(v)
         if "str" in kinds:
@@ -217,6 +238,25 @@ class _Model(BaseModel):
                 if "datetime" in items:
                     _check_datetime(item)
         return v
+
+    @model_validator(mode="after")
+    def _unit_floors(self) -> Any:
+        """Every figure of the model (and of a mapping of figures, ``extra_fuel_l``) above 0
+        but below the least quantity of the unit its key states (``payload_l: 1e-300``:
+        :func:`~logistics.errors.unit_floor_problem`), refused by its key's name: a figure's
+        own ``value`` field has no unit in its name."""
+        problems = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            named = value.items() if isinstance(value, dict) else [("", value)]
+            for key, item in named:
+                if isinstance(item, Figure):
+                    problem = unit_floor_problem(f"{name}.{key}" if key else name, item.value)
+                    if problem:
+                        problems.append(problem)
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
 
 _OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}

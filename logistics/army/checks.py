@@ -47,6 +47,7 @@ def check_army(army: Army, config_dir: str | Path | None = None) -> None:
         problems += _lift_problems(army, units)
         problems += seat_problems(army, units, norms)
         problems += _tank_problems(army, units, norms)
+        problems += _unread_extra_fuel(army, units)
     problems += _load_problems(army, config_dir)
     known = set(list_vehicles(config_dir=config_dir))
     for v in army.fuel.extra_fuel_l:
@@ -233,6 +234,21 @@ def _value_outside_problems(army: Army) -> list[str]:
             "correct the value"
             for key in army.uncertain if key in figures
             for why in [outside_range_problem(army, key, figures[key].value)] if why]
+
+
+def _unread_extra_fuel(army: Army, units) -> list[str]:
+    """``fuel.extra_fuel_l.<vehicle>`` of a known vehicle that no formation of the army has
+    among its motor vehicles (a foot or horse class has no tank): the plan reads it only for
+    a formation's vehicle classes, so it was never read (``extra_fuel_l: {is-2: 200}`` in an
+    army without IS-2s). An unknown vehicle is said by ``check_army`` itself."""
+    from logistics.vehicles import list_vehicles
+
+    known = set(list_vehicles(config_dir=army.config_dir))
+    motor = {c for u in units for c, _ in u.motor_classes}
+    return [f"{army.source}: fuel.extra_fuel_l.{v}: no formation of the army has a {v} (its "
+            f"motor vehicles: {sorted(motor)}), so these litres are never read; fix: the id "
+            "of one of those, or remove the entry"
+            for v in army.fuel.extra_fuel_l if v in known and v not in motor]
 
 
 #: Columns of the station list a railhead is checked against, and its largest size (the shipped

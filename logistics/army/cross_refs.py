@@ -307,6 +307,14 @@ def _dates_outside_the_run(army: Any) -> list[str]:
         if f.start.time is not None and f.start.time.value >= run_end:
             problems.append(f"formations.{n} ({f.id}).start.time ({f.start.time.value}) is after "
                             f"{span}: the formation would never move; fix: a time within it")
+    delayed = [f.id for f in army.formations if f.start.time is None]
+    if delayed and t0 + timedelta(hours=army.start_h) >= run_end:
+        # every formation without a start time of its own moved off after the run (breaker36)
+        problems.append(f"start_delay_h ({army.start_h:g}) puts the move-off of "
+                        f"{_short(', '.join(delayed), 120)} at "
+                        f"{t0 + timedelta(hours=army.start_h)}, after {span}: they would never "
+                        f"move; fix: a delay under {(run_end - t0).total_seconds() / 3600:g} "
+                        "hours, or a later `end`")
     for n, season in enumerate(army.seasons):
         if season.start.value >= run_end:
             problems.append(f"seasons.{n}.start ({season.start.value}) is after {span}: the "

@@ -6,7 +6,7 @@ import argparse
 import math
 from functools import partial
 
-from logistics.cli import int_in, names_once, out_path, warn_coarse
+from logistics.cli import int_in, names_once, number_of, out_path, warn_coarse
 from logistics.cli.compare import add_run_arguments
 from logistics.errors import ConfigError
 
@@ -73,7 +73,7 @@ def parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
         try:
             if not sep or not name.strip():
                 raise ValueError
-            low, high = float(lo), float(hi)
+            low, high = number_of(lo), number_of(hi)
             if not (math.isfinite(low) and math.isfinite(high) and low <= high):
                 raise ValueError
         except ValueError:
@@ -91,6 +91,24 @@ def parse_bounds(items: list[str]) -> dict[str, tuple[float, float]]:
     return out
 
 
+def _check_params(text: str, params: list[str]) -> None:
+    """``--params`` naming none, more than three or an unknown parameter: refused here, before
+    the armies load and the cluster starts (``calibrate`` said so only after both: tens of
+    seconds for a typo)."""
+    from logistics.errors import did_you_mean
+    from logistics.history.calibrate import PARAMETERS
+
+    if not params:
+        raise ConfigError(f"--params {text!r} names no parameter; fix: P,Q,... (one to three "
+                          f"of {', '.join(PARAMETERS)}), or leave --params out for "
+                          f"{','.join(DEFAULT_PARAMS)}")
+    unknown = [p for p in params if p not in PARAMETERS]
+    if unknown:
+        raise ConfigError(f"--params: unknown calibration parameter {unknown[0]!r}"
+                          + did_you_mean(unknown[0], list(PARAMETERS), lead="; ")
+                          + f"; fix: one to three of {', '.join(PARAMETERS)}")
+
+
 def _run(args: argparse.Namespace) -> int:
     from logistics import settings
     from logistics._atomic import atomic_dir, check_output_dir
@@ -106,6 +124,7 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--axes {args.axes!r} names no axis; give A,B,... (axis ids of the "
                           "documented file), or leave --axes out for every documented axis")
     params = names_once(args.params, "--params")
+    _check_params(args.params, params)
     bounds = parse_bounds(args.bound)
     if params and args.points ** min(len(params), 3) > MAX_GRID_POINTS:
         raise ConfigError(f"--points {args.points} with {len(params)} parameter(s) makes "

@@ -8,8 +8,8 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from logistics.cli import (add_overwrite, float_in, non_negative_int, out_path, path_value,
-                           resolution_m, seed, warn_coarse)
+from logistics.cli import (add_overwrite, float_in, non_negative_int, number_of, out_path,
+                           path_value, resolution_m, seed, warn_coarse)
 from logistics.cli._cluster import WORKER_GIB, check_workers, cluster_for, max_workers
 from logistics.cli.run import other_tree_note
 from logistics.errors import ConfigError
@@ -48,8 +48,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="skip map.png, the static map over the shipped rasters (faster; the "
                         "rasters are not needed); map.html, the interactive map, is still "
                         "written")
-    p.add_argument("--map-resolution-m", metavar="M", type=resolution_m, default=5000.0,
-                   help="resolution of map.png's base map in metres (default 5000)")
+    p.add_argument("--map-resolution-m", metavar="M", type=resolution_m, default=None,
+                   help="resolution of map.png's base map in metres (default "
+                        f"{MAP_RESOLUTION_M:g})")
     p.set_defaults(func=_run)
 
 
@@ -83,6 +84,10 @@ def add_run_arguments(p: argparse.ArgumentParser, *, out_default: str) -> None:
                         "LOGISTICS_SCHEDULER)")
 
 
+#: The resolution of map.png's base map when ``--map-resolution-m`` is not given, in metres.
+MAP_RESOLUTION_M = 5000.0
+
+
 def parse_assignments(items: list[str]) -> dict[str, float]:
     """``["speed_scale=1.2", ...]`` -> ``{"speed_scale": 1.2}``; ConfigError on a bad item."""
     out = {}
@@ -90,7 +95,7 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
     for item in items:
         name, sep, value = item.partition("=")
         try:
-            number = float(value)
+            number = number_of(value)
         except ValueError:
             bad.append(item)
             continue
@@ -153,7 +158,13 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--samples {args.samples}: at most {MAX_SAMPLES} draws per axis (each "
                           "is a whole run; the P10-P90 band settles long before)")
     overrides = parse_assignments(args.overrides)
-    if not args.no_map and args.map_resolution_m is not None:
+    if args.no_map and args.map_resolution_m is not None:  # never read: no map is drawn
+        raise ConfigError(f"--map-resolution-m {args.map_resolution_m:g} with --no-map: no "
+                          "map.png is drawn, so its base map's resolution is never read; fix: "
+                          "drop one of the two (--no-map to skip the map)")
+    if args.map_resolution_m is None:  # None: not given (so --no-map may leave it out)
+        args.map_resolution_m = MAP_RESOLUTION_M
+    if not args.no_map:
         check_map_grid(args.map_resolution_m)
     out, named = out_path(args.out, args.default_out)
     check_output_dir(out, overwrite=args.overwrite, **named)  # before the work, not after

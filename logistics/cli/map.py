@@ -9,7 +9,7 @@ import argparse
 import re
 from pathlib import Path
 
-from logistics.cli import add_overwrite, int_in, out_path, path_text, resolution_m
+from logistics.cli import add_overwrite, int_in, number_of, out_path, path_text, resolution_m
 from logistics.errors import ConfigError
 
 __all__ = ["register"]
@@ -101,7 +101,7 @@ def _is_our_map(path: Path) -> bool:
 def _parse_bbox(text: str) -> tuple[float, float, float, float]:
     parts = [p for p in text.replace(" ", "").split(",") if p]
     try:
-        values = tuple(float(p) for p in parts)
+        values = tuple(float(number_of(p)) for p in parts)
     except ValueError:
         values = ()
     if len(values) != 4:

@@ -61,7 +61,8 @@ def _run(args: argparse.Namespace) -> int:
     from logistics.cost.physics import check_vehicles, point_rates
     from logistics.progress import progress
     from logistics.terrain.layer_files import check_layer_files
-    from logistics.terrain.sample import point_terrain, resolve_point, sample_point
+    from logistics.terrain.sample import (check_point_fits, point_terrain, resolve_point,
+                                          sample_point)
 
     if args.resolution_m is None:
         args.resolution_m = settings.DEFAULT_RESOLUTION_M
@@ -70,6 +71,7 @@ def _run(args: argparse.Namespace) -> int:
     check_vehicles()  # every vehicle file read and checked before the terrain: a bad one's
     # error came after the terrain was loaded (the bad-input corpus's `late`)
     check_layer_files(dem=args.dem)  # so did a damaged layer of the rasters folder
+    check_point_fits(lon, lat, args.resolution_m)  # a grid beyond memory: before the work
     with progress(2, "sample") as bar:
         bar.step("terrain around the point")
         terrain = point_terrain(lon, lat, dem=args.dem, resolution_m=args.resolution_m)

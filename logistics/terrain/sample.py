@@ -22,7 +22,8 @@ from logistics.terrain.landcover import DEFAULT_WETLAND_RULE, WetlandRule
 from logistics.terrain.resample import sample_raster
 from logistics.terrain.rivers import nearest_river
 
-__all__ = ["sample_point", "point_terrain", "resolve_point", "DEM_SOURCE_CODES"]
+__all__ = ["sample_point", "point_terrain", "check_point_fits", "resolve_point",
+           "DEM_SOURCE_CODES"]
 
 #: Codes of ``dem_source_30s.tif`` (which input each merged-DEM cell came from).
 DEM_SOURCE_CODES: dict[int, str] = {
@@ -122,6 +123,18 @@ def point_terrain(
         if "no elevation data" not in str(err):
             raise
         raise _no_data_error(lon, lat) from None
+
+
+def check_point_fits(lon: float, lat: float, resolution_m: float, *,
+                     wetland_rule: WetlandRule = DEFAULT_WETLAND_RULE, config_dir=None) -> None:
+    """ResourceError when :func:`point_terrain`'s window round the point at ``resolution_m``
+    would not fit in memory (:func:`~logistics.terrain.check_in_memory`): for a command to
+    call before its work (``sample Harbin --resolution-m 1`` was refused in its terrain step,
+    after its progress said the work had begun)."""
+    from logistics.terrain import check_in_memory
+
+    _check_in_theatre(f"{lat:.4f}, {lon:.4f}", lon, lat)
+    check_in_memory(_window(lon, lat, resolution_m, wetland_rule, config_dir), resolution_m)
 
 
 def _no_data_error(lon: float, lat: float) -> DataError:
