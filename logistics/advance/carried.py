@@ -587,6 +587,9 @@ class Carried:
         short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, self._trucks_burn(fp, 1.0))
         if short > 1e-6 or st.walk_from is None:
             return None  # not a litre within reach: no plan to try
+        rear_km = e.s if st.tail_s is None else st.tail_s
+        if tt.walk(rear_km, a, b) <= rear_km + _EPS_KM:
+            return None  # out of their march window (or all at the end): nothing to drive
         _, _, t0 = st.walk_from
         groups0, truck_km = st.dry_state
         at: dict[float, int] = {}
