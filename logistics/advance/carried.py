@@ -278,7 +278,7 @@ class Carried:
 
         passes = tuple(one(i, p) for i, p in enumerate(fp.fortified))
         resume = resume if resume is not None else st.resume
-        new = fp.replan(passes) if resume is None else fp.replan(passes, resume)
+        new = fp.replan(passes) if resume is None else fp.replan(passes, resume=resume)
         return new if new is not None and new.ok else None
 
     def _through_open(self, fid: str, e: Element, tt, n: int, cut_km: float, b: float):
