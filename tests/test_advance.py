@@ -309,49 +309,91 @@ def test_a_column_sends_nothing_when_nothing_is_wanted():
     assert [(x.convoy, x.trucks) for x in rest] == [(0, 2), (1, 10)]
 
 
-def test_a_shuttle_out_of_fuel_walks_on_then_shuttles_on_when_fuel_comes(corridor):
-    """A shuttle (400 men, lift 100, 300 km) whose trucks start with fuel for 50 km of
-    driving: on day 1 they run dry and every man walks on (5 km/h, 06-16 h); fuel flown in at
-    noon on 11 Aug lets the trucks shuttle on at the clock hour they stopped, whole days later
-    (so the march window is kept). No litre is burned that was not on hand: 100 L in the
-    tanks + 2,000 L flown in."""
+def _window_6_16(t0: float, t1: float) -> float:
+    """Hours of 06-16 h every day between two hours since 9 Aug 00:00."""
+    def cum(t):
+        d, r = divmod(t, 24.0)
+        return d * 10.0 + min(max(r - 6.0, 0.0), 10.0)
+    return cum(t1) - cum(t0)
+
+
+def _dry_shuttle(corridor, *, start_l: float = 100.0, air_hour_h: float = 12.0):
+    """A shuttle (400 men, lift 100, 300 km; trucks 30 km/h, 2 L/km, men 5 km/h, 06-16 h)
+    whose trucks start with ``start_l`` litres; 2,000 L flown in on 11 Aug at ``air_hour_h``.
+    Its plan re-plans it as the run's planner does (``FormationPlan.replan``: from where its
+    men and trucks are when fuel reaches its dry trucks)."""
     from types import SimpleNamespace
 
     from logistics.advance.means import _timetable
     from logistics.advance.shuttle import shuttle_timetable
 
-    def window(t0, t1):  # 06-16 h every day, hours since 9 Aug 00:00
-        def cum(t):
-            d, r = divmod(t, 24.0)
-            return d * 10.0 + min(max(r - 6.0, 0.0), 10.0)
-        return cum(t1) - cum(t0)
+    def planned(passes=(), resume=None):
+        again = {} if resume is None else {"start_h": resume[0], "start_state": resume[1:]}
+        return _timetable("truck", shuttle_timetable(**{
+            "men": 400, "lift_men": 100, "route_km": 300.0, "start_h": 0.0, "end_h": 24.0 * 6,
+            "truck_leg_h": lambda a, b: abs(b - a) / 30.0, "truck_fuel_l_per_km": 2.0,
+            "march_kmh": 5.0, "march_hours": _window_6_16, "load_h": 0.5, "unload_h": 0.5,
+            "route": (np.array([0.0, 300.0]), np.array([117.0, 120.0]),
+                      np.array([47.0, 47.0])), **again}))
 
-    tt = _timetable("truck", shuttle_timetable(
-        men=400, lift_men=100, route_km=300.0, start_h=0.0, end_h=24.0 * 6,
-        truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=2.0, march_kmh=5.0,
-        march_hours=window, load_h=0.5, unload_h=0.5,
-        route=(np.array([0.0, 300.0]), np.array([117.0, 120.0]), np.array([47.0, 47.0]))))
-    air = AirSpec("air", first_day_h=48.0, n_days=1, hour_offset_h=12.0, total_l=2000.0,
+    air = AirSpec("air", first_day_h=48.0, n_days=1, hour_offset_h=air_hour_h, total_l=2000.0,
                   fuel_type="any", daily_cv=0.0)
-    plan = corridor(length_km=300, count=1, tank_l=3000.0, start_l=100.0, airlifts=(air,))
+    plan = corridor(length_km=300, count=1, tank_l=3000.0, start_l=start_l, airlifts=(air,))
     fp = dataclasses.replace(
-        plan.formations[0], timetable=tt,
-        unit=SimpleNamespace(**{**vars(plan.formations[0].unit), "movement": "truck_borne"}))
-    r = simulate_army(dataclasses.replace(plan, formations=(fp,)))
+        plan.formations[0], timetable=planned(), replan=planned,
+        unit=SimpleNamespace(**{**vars(plan.formations[0].unit), "movement": "truck_borne",
+                                "men": 400}))
+    return simulate_army(dataclasses.replace(plan, formations=(fp,)))
+
+
+def test_a_shuttle_out_of_fuel_walks_on_then_shuttles_on_when_fuel_comes(corridor):
+    """The shuttle of :func:`_dry_shuttle` runs dry on day 1 and every man walks on; the
+    fuel flown in at noon on 11 Aug lets the trucks shuttle on in that hour (inside their
+    06-16 h window), planned again from where its men and trucks are: not at the clock hour
+    they stopped a whole number of days later (retry36: 36A's rifle divisions walked a day
+    with 55 kL on hand). No litre is burned that was not on hand: 100 L in the tanks +
+    2,000 L flown in."""
+    r = _dry_shuttle(corridor)
     stops = [n for n in r.notes if "out of fuel" in n]
     goes = [n for n in r.notes if "have fuel again" in n]
     assert stops and goes, r.notes
-    stopped = stops[0].split(" on ")[1][:12]  # "09 Aug 08:00"
-    assert goes[0].split(" on ")[1].startswith(f"12 Aug {stopped[-5:]}"), (stops, goes)
+    assert goes[0].split(" on ")[1].startswith("11 Aug 12:00"), (stops, goes)
     assert r.army_daily["consumed_l"].sum() <= 100.0 + 2000.0 + 1e-6
     t = r.tracks.set_index("time")
     assert t["cum_km"].is_monotonic_increasing
+    assert t["tail_km"].is_monotonic_increasing
     # walking while the trucks stand: no more than 5 km/h x 10 h a day
     walk = t.loc["1945-08-10 01:00":"1945-08-11 00:00", "cum_km"]
     assert walk.iloc[-1] - walk.iloc[0] <= 50.0 + 1e-6
-    # after the trucks start again the head gains more than the walkers could
-    later = t.loc["1945-08-12 00:00":"1945-08-13 00:00", "cum_km"]
-    assert later.iloc[-1] - later.iloc[0] > 50.0 + 1e-6
+    # walking on 11 Aug until noon (06-12 h: 30 km), then the trucks drive from 12:00
+    assert (t.loc["1945-08-11 07:00":"1945-08-11 12:00", "mode"] == "foot").all()
+    assert (t.loc["1945-08-11 13:00":"1945-08-11 16:00", "mode"] == "truck").all()
+    # the trucks burn from the hour the fuel lands: 11 Aug is not a day of walking only
+    day = r.daily.set_index("date")
+    assert day.loc["1945-08-11", "consumed_l"] > 0.0
+
+
+def test_a_tiny_change_in_the_dry_km_moves_the_shuttle_by_hours_not_a_day(corridor):
+    """The trucks of :func:`_dry_shuttle` with 149.5 or 150.5 L in their tanks (0.5 km of
+    their driving apart) last run dry on 9 Aug at 08:00 or 09:00 (their last hour needs
+    more than they hold), around the clock hour (09:00) the fuel lands on 11 Aug: they go
+    again at 09:00 on 11 Aug both times and burn fuel that day, and the formation arrives
+    within a few hours of its march window of the other (before retry36 the trucks tried
+    again only at the clock hour they ran dry, whole days later: 08:00 on 12 Aug, the men
+    walking all of 11 Aug with the fuel on hand, or 09:00 on 11 Aug)."""
+    runs = {}
+    for start_l in (149.5, 150.5):
+        r = _dry_shuttle(corridor, start_l=start_l, air_hour_h=9.0)
+        goes = [n.split(" on ")[1][:12] for n in r.notes if "have fuel again" in n]
+        assert goes, r.notes
+        assert r.daily.set_index("date").loc["1945-08-11", "consumed_l"] > 0.0, start_l
+        arrived = r.tracks.loc[r.tracks["status"] == "arrived", "time"]
+        assert len(arrived), r.tracks.tail()
+        runs[start_l] = (goes[-1], (arrived.iloc[0] - pd.Timestamp("1945-08-09")).total_seconds()
+                         / 3600.0)
+    assert {go for go, _ in runs.values()} == {"11 Aug 09:00"}, runs
+    (_, t0), (_, t1) = sorted(runs.values(), key=lambda x: x[1])
+    assert _window_6_16(t0, t1) <= 4.0, runs
 
 
 def test_the_reserve_serves_only_within_reach_of_the_transport_carrying_it(corridor):

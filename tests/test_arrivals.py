@@ -228,20 +228,25 @@ def _breaker(corridor, km_out: float):
                                unit=SimpleNamespace(**{**vars(b.unit), "id": "breaker"}))
 
 
-def _shuttle_replan(passes, fuel_l_per_km: float = 0.0, days: int = 2):
+def _shuttle_replan(passes, fuel_l_per_km: float = 0.0, days: int = 2, resume=None):
     """The timetable of :func:`_night_shuttle` again with only ``passes`` at 10 km a day
-    (each gone into no earlier than its ``open_h``)."""
+    (each gone into no earlier than its ``open_h``); with ``resume`` ``(hour, groups, trucks
+    km)``, from where its men and trucks are at that hour, as ``FormationPlan.replan`` does
+    when fuel reaches its dry trucks."""
     from logistics.advance.means import _timetable
     from logistics.advance.schedule import MarchSchedule
     from logistics.advance.shuttle import shuttle_timetable
 
     night = MarchSchedule(start_hour=20.0, hours_per_day=11.0)
+    again = ({"start_h": 8.0} if resume is None
+             else {"start_h": resume[0], "start_state": resume[1:]})
     return _timetable("truck", shuttle_timetable(
-        men=400, lift_men=100, route_km=60.0, start_h=8.0, end_h=24.0 * days,
+        men=400, lift_men=100, route_km=60.0, end_h=24.0 * days,
         truck_leg_h=lambda a, b: abs(b - a) / 30.0, truck_fuel_l_per_km=fuel_l_per_km,
         march_kmh=5.0, march_hours=night.moving_hours, load_h=0.5, unload_h=0.5,
         route=(np.array([0.0, 60.0]), np.array([117.0, 117.6]), np.array([47.0, 47.0])),
-        depths=tuple((p.km_in, p.km_out, *_open(p)) for p in passes), rate_km_per_day=10.0))
+        depths=tuple((p.km_in, p.km_out, *_open(p)) for p in passes), rate_km_per_day=10.0,
+        **again))
 
 
 def _open(p) -> tuple:

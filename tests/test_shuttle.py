@@ -46,6 +46,44 @@ def test_three_lifts_by_hand():
     assert s.men_at_end(3.0) == 100 and s.men_at_end(float(arrive3)) == 300
 
 
+def test_a_shuttle_planned_again_from_its_state_goes_on_as_planned():
+    """``state_at`` (groups of men and the trucks' km at an hour) and ``shuttle_advance``
+    from that state: planned again at 3.5 h (the trucks on their empty run back) the shuttle
+    of test_three_lifts_by_hand makes the same trips after it and ends at the same hour, and
+    its trucks drive the km they had not driven yet (retry36: a dry shuttle planned again
+    from where its men and trucks are)."""
+    s = shuttle_advance(300, 100, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.5)
+    groups, truck_km = s.state_at(3.5)
+    assert sorted(groups) == [(100, pytest.approx(60.0)), (200, pytest.approx(17.5))]
+    assert truck_km == pytest.approx(45.0)  # freed at 3.0 h at km 60, 0.5 h back at 30 km/h
+    again = shuttle_advance(300, 100, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.5,
+                            start_h=3.5, groups=groups, truck_km=truck_km)
+    assert again.trips["pickup_km"].tolist() == pytest.approx(
+        s.trips["pickup_km"].tolist()[1:])
+    assert again.finish_h == pytest.approx(s.finish_h)
+    assert again.truck_km == pytest.approx(s.truck_km - 60.0 - 15.0)
+
+
+def test_trucks_behind_their_men_drive_forward_to_catch_the_rearmost():
+    """Trucks standing at km 0 while their men walk on from km 20 and 40 (they stood dry, the
+    men walked): empty, they drive forward at 30 km/h and catch the rear group (5 km/h) at
+    20 + 5 t = 30 t: t = 0.8 h, km 24, not behind the men."""
+    s = shuttle_advance(300, 100, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.5,
+                        groups=[(200, 20.0), (100, 40.0)], truck_km=0.0)
+    first = s.trips.iloc[0]
+    assert (first["pickup_km"], first["pickup_h"]) == (pytest.approx(24.0), pytest.approx(0.8))
+    assert first["drive_km"] == pytest.approx(24.0 + 36.0)
+    assert s.state_at(0.4)[1] == pytest.approx(12.0)  # on its way forward
+    head, tail = s.at(0.0)
+    assert (head[0], tail[0]) == (pytest.approx(40.0), pytest.approx(20.0))
+
+
+def test_groups_must_hold_every_man_once():
+    with pytest.raises(DataError, match="groups hold 250 men"):
+        shuttle_advance(300, 100, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.5,
+                        groups=[(200, 20.0), (50, 40.0)])
+
+
 def test_lift_for_everyone_is_one_trip():
     s = shuttle_advance(80, 100, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.25)
     assert len(s.trips) == 1

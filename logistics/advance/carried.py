@@ -66,6 +66,7 @@ class Carried:
         tt = self.timetable(fid)  # planned again from when the breach lets it in (_edge)
         if tt.walk is not None and tt.fuel_l is not None:
             self.shuttle_step(fid, e, tt, a, b_move, tt_from_h=ta, walk_to_h=b)
+            tt = self.timetable(fid)  # planned again when fuel reached its dry trucks
             if not self._on_timetable(st) and st.edge_wait is not None:
                 # its trucks ran dry in the step before its head got to the edge: no wait
                 # there on the timetable (its men on foot keep their own: _walk_in_h)
@@ -253,8 +254,11 @@ class Carried:
         st.open_from_h[n] = open_h
         st.replanned = new
 
-    def _replan(self, fid: str, cuts: dict | None = None, opens: dict | None = None):
-        """The formation's timetable planned again (``FormationPlan.replan``) with each of its
+    def _replan(self, fid: str, cuts: dict | None = None, opens: dict | None = None,
+                resume: tuple | None = None):
+        """The formation's timetable planned again (``FormationPlan.replan``), from
+        ``resume`` or ``st.resume`` when given (a shuttle planned again from where its men and
+        trucks were when fuel reached its dry trucks: :meth:`_refuelled`), with each of its
         fortified passes charged at the breakthrough rate only to where its head found it open
         (``st.open_depths`` and ``cuts``: index -> km) and each follow depth gone into no
         earlier than its army's breach let its head in (``st.open_from_h`` and ``opens``:
@@ -272,7 +276,9 @@ class Carried:
                 p = replace(p, km_out=min(p.km_out, max(p.km_in, cuts[i])))
             return replace(p, open_h=opens[i]) if i in opens else p
 
-        new = fp.replan(tuple(one(i, p) for i, p in enumerate(fp.fortified)))
+        passes = tuple(one(i, p) for i, p in enumerate(fp.fortified))
+        resume = resume if resume is not None else st.resume
+        new = fp.replan(passes) if resume is None else fp.replan(passes, resume=resume)
         return new if new is not None and new.ok else None
 
     def _through_open(self, fid: str, e: Element, tt, n: int, cut_km: float, b: float):
@@ -517,14 +523,13 @@ class Carried:
     def shuttle_step(self, fid: str, e: Element, tt, a: float, b: float,
                      tt_from_h: float | None = None, walk_to_h: float | None = None) -> None:
         """Move a shuttled formation from ``a`` to ``b``: its trucks drive the timetable while
-        the army's fuel (their tanks, then the reserve) covers the hour; when it does not, the
-        trucks stand dry and every man walks on from where he is (``tt.walk``: the foot pace
-        and window), issue 13: 'vehicles that run dry stay behind ... a formation moves on
-        with what can move'. The trucks try again at the same clock hour a whole number of
-        days later (so the timetable, delayed by those days, keeps the march window) and
-        drive on when the fuel for that hour is on hand; the head and the tail are the
-        foremost of where the timetable and the walkers put them (named simplification: the
-        timetable does not re-plan the lifts for the men who walked). ``tt_from_h``: the
+        the army's fuel (their tanks, then the reserve within reach) covers the hour; when it
+        does not, the trucks stand dry where they are and every man walks on from where he is
+        (``tt.walk``: the foot pace and window), issue 13: 'vehicles that run dry stay behind
+        ... a formation moves on with what can move'. The trucks go again in the first hour
+        of their march window in which fuel reaches them (:meth:`_refuelled`), the shuttle
+        planned again from where its men and trucks are then; the head and the tail are the
+        foremost of where the timetable and the walkers put them. ``tt_from_h``: the
         timetable's hour its move starts at (default ``a`` less its delay; later when its
         head waited at a depth's edge in the step: ``_edge``); ``walk_to_h``: the hour its men
         on foot walk to (default ``b``; the step's end when the timetable's move ends at a
@@ -532,14 +537,7 @@ class Carried:
         st, fp = self.state[fid], self.fp[fid]
         when = self.plan.start + timedelta(hours=a)
         if st.paused_h is not None and a > st.paused_h:
-            days = (a - st.paused_h) / 24.0
-            if abs(days - round(days)) < 1e-9:
-                trial = st.tt_offset_h + (a - st.paused_h)
-                if self._shuttle_burn(fid, e, tt.fuel_between(a - trial, b - trial)) is not None:
-                    st.tt_offset_h, st.paused_h = trial, None
-                    self.notes.append(f"{fid}: the shuttle's trucks have fuel again on "
-                                      f"{when:%d %b %H:%M}: they shuttle on, "
-                                      f"{round(days)} day(s) behind their timetable")
+            tt = self._refuelled(fid, e, tt, a, b) or tt
         off = st.tt_offset_h
         ta = a - off if tt_from_h is None else tt_from_h
         if st.paused_h is None:
@@ -547,6 +545,8 @@ class Carried:
             if burn is None:
                 tail0 = st.tail_s if st.tail_s is not None else tt.tail_at(ta)
                 st.paused_h, st.walk_from = a, (e.s, tail0, a)
+                st.dry_state = (tt.state_at(ta) if tt.state_at is not None
+                                else (((fp.unit.men, tail0),), tail0))
                 self.notes.append(f"{fid}: the shuttle's trucks are out of fuel on "
                                   f"{when:%d %b %H:%M} at km {e.s:.0f}: they stand, the men "
                                   "walk on")
@@ -569,6 +569,51 @@ class Carried:
                 st.day["breach_wait"] += max(0.0, min(end, open_h) - max(a, reach_h))
                 st.walk_held = st.walk_held or open_h >= end
         e.s, st.tail_s = head, min(tail, head)
+
+    def _refuelled(self, fid: str, e: Element, tt, a: float, b: float):
+        """The shuttle's timetable planned again from the hour ``a`` when fuel has reached its
+        dry trucks by then and covers the step ``[a, b]`` in which they drive (its march
+        window), else None (they stand on). Planned (:meth:`_replan`) from where its men and
+        its trucks are at ``a``: each group of men where the timetable had it when the trucks
+        ran dry (``st.dry_state``) walked on since (:meth:`_walked`, no farther than the head),
+        the trucks where they stood; the fuel is the tanks' and the reserve's within reach
+        (``Ledger.shortfall``), as every formation's. Planned on the timetable's clock
+        (``st.tt_offset_h``) and kept for every later plan (``st.resume``).
+
+        Why (retry36): the trucks tried again at the same clock hour a whole number of days
+        later, keeping the old timetable delayed by those days, so 0.002 km more on the dry
+        km moved 36A's rifle divisions 17 h, their men walking a day with 55 kL on hand."""
+        st, fp = self.state[fid], self.fp[fid]
+        short, _ = self.ledger.shortfall(e.tanks, fp.fuel_types, self._trucks_burn(fp, 1.0))
+        if short > 1e-6 or st.walk_from is None:
+            return None  # not a litre within reach: no plan to try
+        rear_km = e.s if st.tail_s is None else st.tail_s
+        if tt.walk(rear_km, a, b) <= rear_km + _EPS_KM:
+            return None  # out of their march window (or all at the end): nothing to drive
+        _, _, t0 = st.walk_from
+        groups0, truck_km = st.dry_state
+        at: dict[float, int] = {}
+        for men, km in groups0:
+            km_now = min(e.s, self._walked(fid, tt, km, t0, a))
+            at[km_now] = at.get(km_now, 0) + int(men)
+        groups = tuple(sorted((m, km) for km, m in at.items()))
+        off = st.tt_offset_h
+        resume = (a - off, groups, float(truck_km))
+        new = self._replan(fid, resume=resume)
+        if new is None:
+            return None
+        burn = self._shuttle_burn(fid, e, new.fuel_between(a - off, b - off))
+        if burn is None or burn.sum() <= 0.0:
+            return None  # not covered, or the trucks do not drive in the step (out of window)
+        st.resume, st.replanned = resume, new
+        st.paused_h = st.walk_from = st.dry_state = None
+        st.walk_held = False
+        st.tail_s = min(km for _, km in groups)
+        self.notes.append(f"{fid}: the shuttle's trucks have fuel again on "
+                          f"{self.plan.start + timedelta(hours=a):%d %b %H:%M}: they shuttle "
+                          f"on from km {truck_km:.0f}, the men from km {st.tail_s:.0f} to "
+                          f"{max(km for _, km in groups):.0f}")
+        return new
 
     def _shuttle_burn(self, fid: str, e: Element, litres: float) -> np.ndarray | None:
         """Litres per class a shuttle's trucks burn for ``litres`` of driving (its first

@@ -209,8 +209,10 @@ class FormationPlan:
     #: a timetable planned before the run (a truck shuttle's, the ships') planned again with
     #: only the given fortified passes charged at the breakthrough rate (those, or the parts
     #: of those, its army has not broken open before its head gets there:
-    #: ``carried.Carried.carried``); None: neither
-    replan: Callable[[tuple[FortifiedPass, ...]], Timetable | None] | None = None
+    #: ``carried.Carried.carried``); a shuttle's also takes ``resume`` (planned again from
+    #: where its men and trucks are when fuel reaches its dry trucks: ``_shuttle``); None:
+    #: neither
+    replan: Callable[..., Timetable | None] | None = None
 
     @property
     def id(self) -> str:
@@ -732,8 +734,8 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
              fortified: Sequence[FortifiedPass] = (),
              breakthrough_km_per_day: float = math.inf,
              foot_step_s: np.ndarray | None = None,
-             later_windows: Sequence[tuple[float, MarchSchedule, str, np.ndarray | None]] = ()
-             ) -> Timetable | None:
+             later_windows: Sequence[tuple[float, MarchSchedule, str, np.ndarray | None]] = (),
+             resume: tuple[float, tuple, float] | None = None) -> Timetable | None:
     """The shuttle of a truck-borne formation whose lift carries only part of its men: the
     lift's trucks carry ``lift_men`` forward along the formation's own route and drive back
     for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
@@ -765,7 +767,10 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
     - ``cum_km``: (n,) km of the route's points from its start; ``route``: its segment table
       (``lon``, ``lat`` of the points); ``fortified``: the fortified depths it crosses;
       ``foot_step_s``: (n,) step times of the men on foot, s (None: the planner walks them at
-      the foot norm's speed)."""
+      the foot norm's speed).
+    - ``resume``: ``(hour after H-hour, (men, km) of each group, the trucks' km)``: the
+      shuttle planned from then with its men and trucks there (its trucks had run dry and
+      fuel reached them: ``carried.Carried.shuttle_step``); None: from its start."""
     if options.shuttle_planner is None:
         notes.append(f"{unit.id}: its lift carries {unit.lift_men} of {unit.men} men, but no "
                      "shuttle planner is available in this build; it moves at the trucks' pace")
@@ -823,7 +828,8 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
     foot = norms.norm_for("foot")
 
     tt = options.shuttle_planner(
-        men=unit.men, lift_men=unit.lift_men, route_km=route_km, start_h=unit.start_h,
+        men=unit.men, lift_men=unit.lift_men, route_km=route_km,
+        start_h=unit.start_h if resume is None else resume[0],
         end_h=hours_since(army.h_hour.value, army.run_end), truck_leg_h=leg_h,
         truck_fuel_l_per_km=per_km,
         march_kmh=foot.max_speed_kmh * options.speed_scale, march_hours=march_hours,
@@ -835,7 +841,8 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
         march_leg_h=walk_leg_h, later_seasons=later,
         depths=tuple((fp.km_in, fp.km_out, getattr(fp, "open_h", -math.inf))
                      for fp in fortified),
-        rate_km_per_day=breakthrough_km_per_day)
+        rate_km_per_day=breakthrough_km_per_day,
+        start_state=None if resume is None else resume[1:])
     if not tt.ok:
         notes.append(f"{unit.id}: the truck shuttle cannot be made ({tt.reason}); it moves at "
                      "the trucks' pace")
@@ -845,11 +852,12 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
     return tt
 
 
-def _shuttle_through(kw: Mapping, passes: tuple[FortifiedPass, ...]) -> Timetable | None:
+def _shuttle_through(kw: Mapping, passes: tuple[FortifiedPass, ...],
+                     resume: tuple[float, tuple, float] | None = None) -> Timetable | None:
     """The shuttle :func:`_shuttle` plans with the keywords ``kw``, with only ``passes``
-    charged at the breakthrough rate (``FormationPlan.replan``); its notes dropped
-    (the run's are the first plan's)."""
-    return _shuttle(notes=[], **{**kw, "fortified": passes})
+    charged at the breakthrough rate (``FormationPlan.replan``), from ``resume`` when given
+    (:func:`_shuttle`); its notes dropped (the run's are the first plan's)."""
+    return _shuttle(notes=[], **{**kw, "fortified": passes, "resume": resume})
 
 
 def _ships_through(tt: Timetable, rate_km_per_day: float,

@@ -42,7 +42,8 @@ def _timetable(mode: str, fields: dict) -> Timetable:
                      fuel_type=str(fields.get("fuel_type") or "none"),
                      reason=str(fields.get("reason") or ""),
                      stations=tuple(fields.get("stations") or ()),
-                     notes=tuple(fields.get("notes") or ()), walk=fields.get("walk"))
+                     notes=tuple(fields.get("notes") or ()), walk=fields.get("walk"),
+                     state_at=fields.get("state_at"))
 
 
 def _failed(mode: str, reason: str) -> Timetable:
@@ -149,7 +150,7 @@ def shuttle_planner(*, men: int, lift_men: int, route_km: float, start_h: float,
                     load_h: float, unload_h: float, route=None,
                     fuel_type: str = "petrol", bound_km: float | None = None,
                     march_leg_h=None, later_seasons=(), depths=(),
-                    rate_km_per_day: float = math.inf) -> Timetable:
+                    rate_km_per_day: float = math.inf, start_state=None) -> Timetable:
     """``ShuttlePlanner``: :func:`~logistics.advance.shuttle.shuttle_timetable` as a
     :class:`Timetable` (mode ``truck``; head ``km``, ``tail_km``, the trucks' ``fuel_l``)."""
     from logistics.advance.shuttle import shuttle_timetable
@@ -161,7 +162,7 @@ def shuttle_planner(*, men: int, lift_men: int, route_km: float, start_h: float,
                                load_h=float(load_h), unload_h=float(unload_h), route=route,
                                bound_km=bound_km, march_leg_h=march_leg_h,
                                later_seasons=later_seasons, depths=depths,
-                               rate_km_per_day=rate_km_per_day)
+                               rate_km_per_day=rate_km_per_day, start_state=start_state)
     fields["fuel_type"] = fuel_type
     return _timetable("truck", fields)
 

@@ -108,6 +108,9 @@ class Timetable:
     #: from ``km0`` at ``t0_h`` is at ``t1_h`` (its march window, its foot pace; None for a
     #: train or a ship). The step loop walks the men on with it when the trucks are dry.
     walk: object | None = None
+    #: a shuttle's ``state_at(t_h)``: ``((men, km) of each group, its trucks' km)`` at
+    #: ``t_h`` (None for a train or a ship): where a shuttle planned again starts from
+    state_at: object | None = None
 
     @property
     def ok(self) -> bool:
@@ -434,7 +437,9 @@ class ShuttlePlanner(Protocol):
     and marchers go on that season's ground from then). ``depths``: ``(km_in, km_out)`` of the
     fortified depths its head crosses at ``rate_km_per_day`` round the clock (or ``(km_in,
     km_out, open_h)``: not gone into before ``open_h``, a follower's wait at the edge for
-    its army's breach). Returns a
+    its army's breach). ``start_state``: ``((men, km) of each group, the trucks' km)`` at
+    ``start_h`` (None: all at the route's start), a shuttle planned again from where its men
+    and trucks are. Returns a
     :class:`Timetable` (mode
     ``"truck"``) with the head (``km``) and the tail (``tail_km``), and the trucks' fuel
     (``fuel_l``)."""
@@ -446,4 +451,6 @@ class ShuttlePlanner(Protocol):
                  march_leg_h: TruckLegHours | None = None,
                  later_seasons: Sequence[tuple[float, TruckLegHours, TruckLegHours | None, float]]
                  = (), depths: Sequence[tuple[float, ...]] = (),
-                 rate_km_per_day: float = math.inf) -> Timetable: ...
+                 rate_km_per_day: float = math.inf,
+                 start_state: tuple[Sequence[tuple[int, float]], float] | None = None
+                 ) -> Timetable: ...

@@ -192,6 +192,8 @@ class Shuttle:
     truck_km: float
     _groups: tuple
     _profiles: _Seasons
+    #: where the trucks stand at ``start_h`` (km; the route's start unless given)
+    truck_start_km: float = 0.0
 
     def at(self, time_h) -> tuple[np.ndarray, np.ndarray]:
         """(head_km, tail_km) of the formation at each of ``time_h`` (scalar or array):
@@ -204,6 +206,20 @@ class Shuttle:
             pos = [g.position(self._profiles, t) for g in self._groups]
             head[i], tail[i] = max(pos), min(pos)
         return head, tail
+
+    def state_at(self, time_h: float) -> tuple[tuple[tuple[int, float], ...], float]:
+        """(``(men, km)`` of each group, the trucks' km) at ``time_h`` (hours under way): where
+        its men and its trucks are, whatever they are doing then (walking, loading, riding,
+        unloading; the trucks driving back, loaded or standing). Groups at the same km are one.
+
+        Why (retry36): a shuttle whose trucks run dry is planned again, from where its men
+        and its trucks are, when fuel reaches the trucks (``carried.Carried.shuttle_step``)."""
+        t = max(float(time_h), self.start_h)
+        at: dict[float, int] = {}
+        for g in self._groups:
+            km = g.position(self._profiles, t)
+            at[km] = at.get(km, 0) + g.men
+        return tuple(sorted((m, km) for km, m in at.items())), _truck_km_at(self, t)
 
     def men_at_end(self, time_h: float) -> int:
         """Men who have reached the end of the move by ``time_h``."""
@@ -224,6 +240,8 @@ def shuttle_advance(
     bound_km: float | None = None,
     start_h: float = 0.0,
     later: Sequence[tuple[float, object, object, object]] = (),
+    groups: Sequence[tuple[int, float]] | None = None,
+    truck_km: float | None = None,
 ) -> Shuttle:
     """Shuttle ``men`` forward with trucks that lift ``lift_men`` at a time.
 
@@ -235,6 +253,11 @@ def shuttle_advance(
     foot_h, truck_back_h)`` on the same ``km`` (hours on the clock of ``start_h``, in order):
     from then every walk, loaded and empty run goes on the season's profiles
     (:class:`_Seasons`).
+    ``groups``: ``(men, km)`` of each group of the formation at ``start_h``, each walking on
+    from its km (default: all ``men`` at ``km[0]``; their men add up to ``men``);
+    ``truck_km``: where the trucks stand at ``start_h`` (default ``km[0]``): empty, they drive
+    back to the rearmost men behind them, or forward to catch them up when the men are ahead
+    (a shuttle planned again from where its men and trucks are: :meth:`Shuttle.state_at`).
     Raises ConfigError for a lift of zero or fewer men, or no men; DataError for profiles that
     are not finite and strictly increasing, or trucks slower than the men on foot on a stretch
     or faster nowhere (a stretch where both take the same time, a bridge they share, is fine).
@@ -255,8 +278,10 @@ def shuttle_advance(
         (_profiles(km, truck_h, truck_back_h if truck_back_h is not None else truck_h, foot_h),
          *(_profiles(km, th, bh if bh is not None else th, fh) for _, th, fh, bh in later)))
     end = p.end_km
-    groups = [_Group(int(men), [("walk", start_h, math.inf, float(p.km[0]), math.nan)])]
-    truck_km, truck_h_now = float(p.km[0]), float(start_h)
+    start = _start_groups(men, groups, p)
+    groups = [_Group(n, [("walk", start_h, math.inf, km0, math.nan)]) for n, km0 in start]
+    truck_km0 = float(p.km[0]) if truck_km is None else float(np.clip(truck_km, p.km[0], end))
+    truck_km, truck_h_now = truck_km0, float(start_h)
     rows = []
     for trip in range(1, _MAX_TRIPS + 1):
         moving = [g for g in groups
@@ -291,7 +316,7 @@ def shuttle_advance(
             carried.done = True
         rows.append({"trip": trip, "men": n, "pickup_km": meet_km, "pickup_h": meet_h,
                      "depart_h": depart, "drop_km": drop, "arrive_h": arrive, "free_h": free,
-                     "drive_km": (truck_km - meet_km) + (drop - meet_km)})
+                     "drive_km": abs(truck_km - meet_km) + (drop - meet_km)})
         truck_km, truck_h_now = drop, free
     else:
         raise DataError(f"shuttle: more than {_MAX_TRIPS} trips for {men} men with a lift of "
@@ -301,7 +326,45 @@ def shuttle_advance(
     finish = max(_arrival_h(p, g) for g in groups)
     return Shuttle(trips=trips, finish_h=finish, end_km=end, start_h=float(start_h),
                    truck_km=float(trips["drive_km"].sum()), _groups=tuple(groups),
-                   _profiles=p)
+                   _profiles=p, truck_start_km=truck_km0)
+
+
+def _start_groups(men: int, groups: Sequence[tuple[int, float]] | None, p: _Seasons
+                  ) -> list[tuple[int, float]]:
+    """``(men, km)`` of each group at the start: all ``men`` at the route's start, or
+    ``groups`` (checked: whole numbers of men > 0 adding up to ``men``, km on the route)."""
+    if groups is None:
+        return [(int(men), float(p.km[0]))]
+    out = []
+    for n, km0 in groups:
+        if not (isinstance(n, (int, np.integer)) and n > 0 and math.isfinite(km0)):
+            raise DataError(f"shuttle: group ({n!r} men, km {km0!r}), expected a whole number "
+                            "of men > 0 at a finite km")
+        out.append((int(n), float(np.clip(km0, p.km[0], p.end_km))))
+    if sum(n for n, _ in out) != int(men):
+        raise DataError(f"shuttle: the groups hold {sum(n for n, _ in out)} men, the "
+                        f"formation {men}; give every man once")
+    return out
+
+
+def _truck_km_at(s: Shuttle, u: float) -> float:
+    """Km of the shuttle's trucks at ``u`` (hours under way): on their empty run to each
+    pick-up (back, or forward to men ahead of them), loading, on the loaded run, unloading."""
+    p = s._profiles
+    prev_free, prev_km = s.start_h, s.truck_start_km
+    for r in s.trips.itertuples():
+        if u < r.pickup_h:
+            if u <= prev_free:
+                return prev_km
+            if r.pickup_km <= prev_km:
+                return max(r.pickup_km, p.back_to(prev_km, prev_free, u))
+            return min(r.pickup_km, p.ride_to(prev_km, prev_free, u))
+        if u < r.depart_h:
+            return float(r.pickup_km)
+        if u < r.arrive_h:
+            return min(float(r.drop_km), p.ride_to(r.pickup_km, r.depart_h, u))
+        prev_free, prev_km = r.free_h, float(r.drop_km)
+    return prev_km
 
 
 def _profiles(km, truck_h, back_h, foot_h) -> _Profiles:
@@ -334,8 +397,12 @@ def _meet(s: _Seasons, truck_km: float, truck_h: float, walk_km: float,
     """Where and when the empty truck, driving back from ``truck_km`` at ``truck_h``, meets
     men who began marching forward from ``walk_km`` at ``walk_h`` (behind the truck), both
     on the ground of the season in force: within a season :func:`_meet_in`; if they have not
-    met by its end, both go on from where they stand then on the next season's."""
+    met by its end, both go on from where they stand then on the next season's. Men ahead of
+    the truck (a shuttle planned again after a dry spell: they walked on while it stood) are
+    caught up by it driving forward (:func:`_catch_up`)."""
     here = s.walk_to(walk_km, walk_h, truck_h)
+    if here > truck_km + _EPS_KM:
+        return _catch_up(s, truck_km, truck_h, walk_km, walk_h)
     if here >= truck_km - _EPS_KM:
         return truck_km, truck_h
     x_truck, x_men, now = truck_km, here, truck_h
@@ -347,6 +414,25 @@ def _meet(s: _Seasons, truck_km: float, truck_h: float, walk_km: float,
             return km, h
         x_truck, x_men, now = p.back_to(x_truck, b - now), p.walk_to(x_men, b - now), b
     raise AssertionError("the last season has no end")
+
+
+def _catch_up(s: _Seasons, truck_km: float, truck_h: float, walk_km: float,
+              walk_h: float) -> tuple[float, float]:
+    """Where and when the empty truck, driving forward from ``truck_km`` at ``truck_h``,
+    catches up men who began marching from ``walk_km`` at ``walk_h`` and are ahead of it
+    then (at the route's end at the latest). The trucks are faster than the men on every
+    stretch or as fast (:func:`_profiles`): once level they stay level or ahead, so the hour
+    is found by halving."""
+    lo, hi = truck_h, s.drive_until(truck_km, s.end_km, truck_h)
+    for _ in range(200):
+        if hi - lo <= _EPS_H:
+            break
+        mid = 0.5 * (lo + hi)
+        if s.ride_to(truck_km, truck_h, mid) >= s.walk_to(walk_km, walk_h, mid) - _EPS_KM:
+            hi = mid
+        else:
+            lo = mid
+    return min(s.end_km, s.walk_to(walk_km, walk_h, hi)), hi
 
 
 def _meet_in(p: _Profiles, truck_km: float, truck_h: float, walk_km: float,
@@ -397,6 +483,7 @@ def shuttle_timetable(
     later_seasons: Sequence[tuple[float, object, object, float]] = (),
     depths: Sequence[tuple[float, ...]] = (),
     rate_km_per_day: float = math.inf,
+    start_state: tuple[Sequence[tuple[int, float]], float] | None = None,
 ) -> dict:
     """:func:`shuttle_advance` in the step loop's terms (``advance.movement.ShuttlePlanner``):
     the fields of its ``Timetable`` (all but ``mode``, which is ``"truck"``).
@@ -422,6 +509,10 @@ def shuttle_timetable(
     cross it (``simulate._Loop.breach``), or ``(km_in, km_out, open_h)``, a depth its head
     waits at the edge of until ``open_h`` (a follower's: its army's breach lets it in then):
     :func:`_through_depths`.
+    ``start_state``: ``((men, km) of each group, the trucks' km)`` at ``start_h`` (None: all
+    at the route's start): the shuttle planned again from where its men and trucks are
+    (:meth:`Shuttle.state_at`; a depth behind its foremost men then is not crossed again).
+    The dict's ``state_at(t_h)`` gives that state at clock hour ``t_h`` of the timetable.
     """
     n = max(2, int(math.ceil(route_km / step_km)) + 1)
     km = np.linspace(0.0, float(route_km), n)
@@ -445,7 +536,9 @@ def shuttle_timetable(
                  for h, leg, mleg, _ in later_seasons]
         return shuttle_advance(men, lift_men, km, truck_h, foot_h, truck_back_h=back_h,
                                load_h=load_h, unload_h=unload_h, bound_km=bound_km,
-                               later=later)
+                               later=later, groups=groups0, truck_km=truck_km0)
+
+    groups0, truck_km0 = (None, None) if start_state is None else start_state
 
     s, crossed = _through_depths(run, depths, rate_km_per_day, under_at,
                                  lambda u: float(_clock_of(np.array([u]), under, clock)[0]))
@@ -499,8 +592,13 @@ def shuttle_timetable(
         u0 = under_at(t0_h)
         return s._profiles.walk_to(float(km0), u0, u0 + max(0.0, march_hours(t0_h, t1_h)))
 
+    def state_at(t_h: float) -> tuple[tuple[tuple[int, float], ...], float]:
+        """Where the shuttle's groups of men and its trucks are at clock hour ``t_h``."""
+        return s.state_at(under_at(float(t_h)))
+
     return dict(km=head, lon=lon, lat=lat, time_h=t, tail_km=tail, fuel_l=fuel,
-                fuel_type="petrol", reason="", stations=(), notes=notes, walk=walk)
+                fuel_type="petrol", reason="", stations=(), notes=notes, walk=walk,
+                state_at=state_at)
 
 
 def _through_depths(run, depths: Sequence[tuple[float, ...]], rate_km_per_day: float,
@@ -533,7 +631,9 @@ def _through_depths(run, depths: Sequence[tuple[float, ...]], rate_km_per_day: f
     s = run(charged)
     if not (math.isfinite(rate_km_per_day) and rate_km_per_day > 0):
         return s, crossed
-    for k_in, k_out, open_h in merged_depths(depths, float(s._profiles.km[0]), s.end_km):
+    # a shuttle planned again from where its men are (start_state) does not cross again the
+    # depths behind its foremost men
+    for k_in, k_out, open_h in merged_depths(depths, float(s.at(s.start_h)[0][0]), s.end_km):
         t_in = clock_at(_head_reaches_h(s, k_in))
         t_go = max(t_in, open_h)  # in at the edge until the breach lets it in (a follower)
         t_out = t_go + (k_out - k_in) * 24.0 / rate_km_per_day
@@ -656,9 +756,10 @@ def _odometer(s: Shuttle, u: np.ndarray) -> np.ndarray:
     the km driven in it: the shuttle's fuel prices them at its litres per km)."""
     p = s._profiles
     km = np.zeros_like(u)
-    prev_free, prev_drop = s.start_h, 0.0
+    prev_free, prev_drop = s.start_h, s.truck_start_km
     for r in s.trips.itertuples():
-        runs = ((prev_free, r.pickup_h, prev_drop, r.pickup_km, p.back_to),
+        empty = p.back_to if r.pickup_km <= prev_drop else p.ride_to
+        runs = ((prev_free, r.pickup_h, prev_drop, r.pickup_km, empty),
                 (r.depart_h, r.arrive_h, r.pickup_km, r.drop_km, p.ride_to))
         for t0, t1, a, b, move in runs:
             d = abs(b - a)

@@ -215,6 +215,12 @@ class _FState:
     walk_from: tuple[float, float, float] | None = None
     tt_offset_h: float = 0.0
     tail_s: float | None = None
+    #: a shuttle whose trucks are dry: ``((men, km) of each group, its trucks' km)`` on its
+    #: timetable when they ran dry; and, once fuel reached them, ``(hour on its timetable's
+    #: clock, groups, trucks' km)`` its timetable was planned again from, kept for every later
+    #: plan (``carried.Carried._refuelled``)
+    dry_state: tuple | None = None
+    resume: tuple | None = None
     #: a truck shuttle's or the ships' head held at the edge of a ``follow`` depth until the
     #: breach opens it (``carried.Carried._edge``): (the pass's index, the hour it got there),
     #: None when not held; its timetable is planned again from the hour it goes on
