@@ -292,6 +292,16 @@ def _test_army_doc(formations: list[dict]) -> dict:
     doc["formations"] = formations
     doc["fuel"]["priority"]["order"] = [f["id"] for f in formations]
     doc["fuel"].pop("drain_stalled", None)  # it names the shipped corps
+    # external tanks only of the vehicles the given formations have: an entry for a vehicle
+    # no formation has is refused at load (its litres would never be read)
+    # (a formation of a `standard:` has that standard's vehicles too: then all are kept)
+    have = {v.get("vehicle") for f in formations for v in f.get("vehicles", ())}
+    extra = {k: v for k, v in (doc["fuel"].get("extra_fuel_l") or {}).items()
+             if k in have or any("standard" in f for f in formations)}
+    if extra:
+        doc["fuel"]["extra_fuel_l"] = extra
+    else:
+        doc["fuel"].pop("extra_fuel_l", None)
     # its carrier is the shipped army units: the first formation on its own transport carries
     # it, and the reach spans any test's ground (every army places its reserve)
     carrier = next(f["id"] for f in formations if f.get("movement") not in ("river", "rail"))

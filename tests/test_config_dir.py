@@ -179,6 +179,9 @@ def _army_file(tmp_path: Path, test_army_doc, vehicle: str) -> Path:
 
     doc = test_army_doc([test_army_doc.tank_column((119.0, 46.8))])
     doc["formations"][0]["vehicles"][0]["vehicle"] = vehicle
+    extra = doc["fuel"].get("extra_fuel_l") or {}
+    if "t-34-85" in extra:  # the external tanks go with the tank they belong to
+        extra[vehicle] = extra.pop("t-34-85")
     path = tmp_path / f"army-{vehicle}.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
