@@ -21,9 +21,10 @@ head as the head's trajectory says, and it is never behind its start nor ahead o
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Sequence
+
+import numpy as np
 
 __all__ = ["column_length_km", "road_column_km", "close_up_hours", "lagged_km"]
 
@@ -55,17 +56,8 @@ def close_up_hours(length_km: float, speed_kmh: float) -> float:
 
 def lagged_km(times_h: Sequence[float], km: Sequence[float], t_h: float) -> float:
     """Km of a trajectory (``km`` at ``times_h``, hours ascending, linear between) at ``t_h``:
-    its first km before its first time (its start), its last after its last. The tail of a
-    column whose head went so is at ``lagged_km(times, km, t - lag_h)``."""
+    its first km before its first time (its start), its last after its last (``np.interp``).
+    The tail of a column whose head went so is at ``lagged_km(times, km, t - lag_h)``."""
     if not len(times_h):
         raise ValueError("an empty trajectory has no km")
-    i = bisect.bisect_right(times_h, t_h)
-    if i == 0:
-        return float(km[0])
-    if i >= len(times_h):
-        return float(km[-1])
-    t0, t1 = times_h[i - 1], times_h[i]
-    k0, k1 = km[i - 1], km[i]
-    if t1 <= t0:
-        return float(k1)
-    return float(k0 + (k1 - k0) * (t_h - t0) / (t1 - t0))
+    return float(np.interp(t_h, times_h, km))
