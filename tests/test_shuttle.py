@@ -64,6 +64,29 @@ def test_a_shuttle_planned_again_from_its_state_goes_on_as_planned():
     assert again.truck_km == pytest.approx(s.truck_km - 60.0 - 15.0)
 
 
+def test_a_shuttle_planned_again_on_a_loaded_run_carries_its_riders_on():
+    """Planned again at 1.5 h, its first lift of test_three_lifts_by_hand on the trucks at
+    km 30 (``riding_at``: 100 men for km 60), with 60 of them: 60 ride on to km 60 without
+    loading again (1 h at 30 km/h, unloaded at 3.0 h, as planned), 40 walk on from km 30;
+    without ``riding`` all 100 stood down and the trucks drove back for the rearmost men
+    (shuttle37: the trucks a fuel shortfall leaves driving carry their lift on)."""
+    s = shuttle_advance(300, 100, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.5)
+    groups, truck_km = s.state_at(1.5)
+    riding = s.riding_at(1.5)
+    assert riding == (100, pytest.approx(60.0)) and truck_km == pytest.approx(30.0)
+    assert s.riding_at(3.5) is None  # driving back empty
+    again = shuttle_advance(300, 60, KM, KM / 30, KM / 5, load_h=0.5, unload_h=0.5,
+                            start_h=1.5, groups=groups, truck_km=truck_km, riding=riding)
+    first = again.trips.iloc[0]
+    assert (first["men"], first["pickup_km"], first["depart_h"]) == (
+        60, pytest.approx(30.0), pytest.approx(1.5))
+    assert (first["drop_km"], first["free_h"]) == (pytest.approx(60.0), pytest.approx(3.0))
+    assert again.men_at_end(2.6) == 60
+    head, tail = again.at(2.0)
+    assert head[0] == pytest.approx(45.0) and tail[0] == pytest.approx(10.0)
+    assert sorted(again.state_at(2.0)[0])[0] == (40, pytest.approx(32.5))  # on foot
+
+
 def test_trucks_behind_their_men_drive_forward_to_catch_the_rearmost():
     """Trucks standing at km 0 while their men walk on from km 20 and 40 (they stood dry, the
     men walked): empty, they drive forward at 30 km/h and catch the rear group (5 km/h) at

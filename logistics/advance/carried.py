@@ -255,15 +255,16 @@ class Carried:
         st.replanned = new
 
     def _replan(self, fid: str, cuts: dict | None = None, opens: dict | None = None,
-                resume: tuple | None = None):
+                resume: tuple | None = None, trucks: int | None = None):
         """The formation's timetable planned again (``FormationPlan.replan``), from
         ``resume`` or ``st.resume`` when given (a shuttle planned again from where its men and
         trucks were when fuel reached its dry trucks: :meth:`_refuelled`), with each of its
         fortified passes charged at the breakthrough rate only to where its head found it open
         (``st.open_depths`` and ``cuts``: index -> km) and each follow depth gone into no
         earlier than its army's breach let its head in (``st.open_from_h`` and ``opens``:
-        index -> hour on its timetable's clock); None without a planner, or when it cannot
-        plan."""
+        index -> hour on its timetable's clock), with ``trucks`` or ``st.trucks`` of its lift
+        trucks driving when given (a shuttle whose fuel covers only some:
+        :meth:`_covered_lift`); None without a planner, or when it cannot plan."""
         fp, st = self.fp[fid], self.state[fid]
         if fp.replan is None:
             return None
@@ -278,7 +279,11 @@ class Carried:
 
         passes = tuple(one(i, p) for i, p in enumerate(fp.fortified))
         resume = resume if resume is not None else st.resume
-        new = fp.replan(passes) if resume is None else fp.replan(passes, resume=resume)
+        trucks = trucks if trucks is not None else st.trucks
+        kw: dict = {} if resume is None else {"resume": resume}
+        if trucks is not None:
+            kw["trucks"] = trucks
+        new = fp.replan(passes, **kw)
         return new if new is not None and new.ok else None
 
     def _through_open(self, fid: str, e: Element, tt, n: int, cut_km: float, b: float):
@@ -524,7 +529,9 @@ class Carried:
                      tt_from_h: float | None = None, walk_to_h: float | None = None) -> None:
         """Move a shuttled formation from ``a`` to ``b``: its trucks drive the timetable while
         the army's fuel (their tanks, then the reserve within reach) covers the hour; when it
-        does not, the trucks stand dry where they are and every man walks on from where he is
+        covers only some of them, those drive a smaller lift and the rest stand
+        (:meth:`_lift_step`); when it covers none, the trucks stand dry where they are and
+        every man walks on from where he is
         (``tt.walk``: the foot pace and window), issue 13: 'vehicles that run dry stay behind
         ... a formation moves on with what can move'. The trucks go again in the first hour
         of their march window in which fuel reaches them (:meth:`_refuelled`), the shuttle
@@ -541,7 +548,7 @@ class Carried:
         off = st.tt_offset_h
         ta = a - off if tt_from_h is None else tt_from_h
         if st.paused_h is None:
-            burn = self._shuttle_burn(fid, e, tt.fuel_between(ta, b - off))
+            tt, burn = self._lift_step(fid, e, tt, ta, b - off)
             if burn is None:
                 tail0 = st.tail_s if st.tail_s is not None else tt.tail_at(ta)
                 st.paused_h, st.walk_from = a, (e.s, tail0, a)
@@ -599,21 +606,96 @@ class Carried:
         groups = tuple(sorted((m, km) for km, m in at.items()))
         off = st.tt_offset_h
         resume = (a - off, groups, float(truck_km))
-        new = self._replan(fid, resume=resume)
+        full = fp.unit.lift_trucks
+        new = self._replan(fid, resume=resume, trucks=full)
         if new is None:
             return None
-        burn = self._shuttle_burn(fid, e, new.fuel_between(a - off, b - off))
-        if burn is None or burn.sum() <= 0.0:
-            return None  # not covered, or the trucks do not drive in the step (out of window)
-        st.resume, st.replanned = resume, new
+        got = self._covered_lift(fid, e, new, full, a - off, b - off,
+                                 lambda n: self._replan(fid, resume=resume, trucks=n))
+        if got is None or got[0].fuel_between(a - off, b - off) <= 0.0:
+            return None  # not one truck covered, or they do not drive in the step (window)
+        new, n = got
+        st.resume, st.replanned, st.trucks = resume, new, (None if n >= full else n)
         st.paused_h = st.walk_from = st.dry_state = None
         st.walk_held = False
         st.tail_s = min(km for _, km in groups)
+        some = "" if n >= full else f" ({n} of its {full} trucks: the fuel covers no more)"
         self.notes.append(f"{fid}: the shuttle's trucks have fuel again on "
-                          f"{self.plan.start + timedelta(hours=a):%d %b %H:%M}: they shuttle "
-                          f"on from km {truck_km:.0f}, the men from km {st.tail_s:.0f} to "
-                          f"{max(km for _, km in groups):.0f}")
+                          f"{self.plan.start + timedelta(hours=a):%d %b %H:%M}{some}: they "
+                          f"shuttle on from km {truck_km:.0f}, the men from km "
+                          f"{st.tail_s:.0f} to {max(km for _, km in groups):.0f}")
         return new
+
+    def _lift_step(self, fid: str, e: Element, tt, ta: float, tb: float):
+        """(timetable, litres per class its trucks burn in the timetable's hours ``[ta, tb]``,
+        None when the fuel on hand covers not one truck) of a shuttle whose trucks drive:
+        ``tt`` while the fuel covers it and all its lift trucks drive; else planned again
+        (:meth:`_replan`) from where its men and trucks are at ``ta`` with as many of its lift
+        trucks as the fuel covers (:meth:`_covered_lift`): fewer when it runs short, the
+        standing ones back when fuel reaches them.
+
+        Why (shuttle37): the shuttle's fuel was checked all or nothing each hour, so 36A's
+        trucks all stopped when the fuel on hand covered most of them and went again an hour
+        or two later; issue 13's rule for every formation: 'vehicles that run dry stay behind
+        and rejoin when fuel reaches them; a formation moves on with what can move'. Named
+        simplification: the timetable has one truck column, so standing trucks rejoin it
+        where the driving ones are (their drive up to them neither timed nor burned)."""
+        st, fp = self.state[fid], self.fp[fid]
+        burn = self._shuttle_burn(fid, e, tt.fuel_between(ta, tb))
+        if (burn is not None and st.trucks is None) or fp.replan is None or tt.state_at is None:
+            return tt, burn  # all of them covered (or no plan again to make)
+        full = fp.unit.lift_trucks
+        n_now = full if st.trucks is None else st.trucks
+        resume = (ta, *tt.state_at(ta, riding=True))  # a lift on its way rides on
+        got = self._covered_lift(fid, e, tt, n_now, ta, tb,
+                                 lambda n: self._replan(fid, resume=resume, trucks=n))
+        if got is None:
+            return tt, None
+        new, n = got
+        if new is not tt:
+            st.resume, st.replanned, st.trucks = resume, new, (None if n >= full else n)
+            when = self.plan.start + timedelta(hours=ta + st.tt_offset_h)
+            self.notes.append(f"{fid}: fuel on hand for {n} of the shuttle's {full} trucks on "
+                              f"{when:%d %b %H:%M} at km {e.s:.0f} (they drove {n_now}): "
+                              f"{'all of them shuttle' if n >= full else 'the rest stand'}")
+        return new, self._shuttle_burn(fid, e, new.fuel_between(ta, tb))
+
+    def _covered_lift(self, fid: str, e: Element, tt, n_now: int, ta: float, tb: float,
+                      plan_n) -> tuple[object, int] | None:
+        """(timetable, trucks): the most of a shuttle's lift trucks, at most all of them,
+        whose driving in the timetable's hours ``[ta, tb]`` the fuel on hand covers (their
+        tanks and the reserve within reach, :meth:`_shuttle_burn`, as every formation draws),
+        and its timetable with them; ``tt``: the one with ``n_now`` trucks, ``plan_n(n)``:
+        the one with ``n`` (None: it cannot be planned). First guess: each truck burns
+        ``n_now``'s share of ``tt``'s litres; then fewer until covered. None: not one.
+
+        Why (shuttle37): the trucks the fuel covers carry their lift (the lift per trip
+        shrinking in proportion), the others stand (:meth:`_lift_step`)."""
+        full = self.fp[fid].unit.lift_trucks
+        have = self._truck_fuel_l(fid, e)
+        litres = max(0.0, tt.fuel_between(ta, tb))
+        covered = self._shuttle_burn(fid, e, litres) is not None
+        if litres <= 0.0:
+            return (tt, n_now) if covered else None
+        n = min(full, int(n_now * have / litres))
+        while n >= 1:
+            if covered and n <= n_now:
+                return tt, n_now
+            new = plan_n(n)
+            if new is None:
+                return (tt, n_now) if covered else None
+            got = max(0.0, new.fuel_between(ta, tb))
+            if self._shuttle_burn(fid, e, got) is not None:
+                return new, n
+            n = min(n - 1, int(n * have / got))
+        return None
+
+    def _truck_fuel_l(self, fid: str, e: Element) -> float:
+        """Litres a shuttle's trucks can draw now: their class's tanks and the army's reserve
+        of its fuel within reach (what :meth:`_shuttle_burn` checks a burn against)."""
+        fp = self.fp[fid]
+        i = int(np.argmax(self._trucks_burn(fp, 1.0)))
+        return float(e.tanks[i]) + self.ledger.reserve(fp.fuel_types[i])
 
     def _shuttle_burn(self, fid: str, e: Element, litres: float) -> np.ndarray | None:
         """Litres per class a shuttle's trucks burn for ``litres`` of driving (its first

@@ -210,7 +210,8 @@ class FormationPlan:
     #: only the given fortified passes charged at the breakthrough rate (those, or the parts
     #: of those, its army has not broken open before its head gets there:
     #: ``carried.Carried.carried``); a shuttle's also takes ``resume`` (planned again from
-    #: where its men and trucks are when fuel reaches its dry trucks: ``_shuttle``); None:
+    #: where its men and trucks are when fuel reaches its dry trucks: ``_shuttle``) and
+    #: ``trucks`` (how many of its lift trucks drive, the fuel covering only some); None:
     #: neither
     replan: Callable[..., Timetable | None] | None = None
 
@@ -735,7 +736,8 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
              breakthrough_km_per_day: float = math.inf,
              foot_step_s: np.ndarray | None = None,
              later_windows: Sequence[tuple[float, MarchSchedule, str, np.ndarray | None]] = (),
-             resume: tuple[float, tuple, float] | None = None) -> Timetable | None:
+             resume: tuple[float, tuple, float] | None = None,
+             trucks: int | None = None) -> Timetable | None:
     """The shuttle of a truck-borne formation whose lift carries only part of its men: the
     lift's trucks carry ``lift_men`` forward along the formation's own route and drive back
     for the next lift while the rest march (``advance.shuttle``). Truck legs are the cost
@@ -770,7 +772,10 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
       the foot norm's speed).
     - ``resume``: ``(hour after H-hour, (men, km) of each group, the trucks' km)``: the
       shuttle planned from then with its men and trucks there (its trucks had run dry and
-      fuel reached them: ``carried.Carried.shuttle_step``); None: from its start."""
+      fuel reached them: ``carried.Carried.shuttle_step``); None: from its start.
+    - ``trucks``: how many of its ``unit.lift_trucks`` lift trucks drive (the others stand dry:
+      ``carried.Carried._covered_lift``); the lift per trip and the litres per km shrink in
+      proportion (whole men, at least one a trip). None: all of them."""
     if options.shuttle_planner is None:
         notes.append(f"{unit.id}: its lift carries {unit.lift_men} of {unit.men} men, but no "
                      "shuttle planner is available in this build; it moves at the trucks' pace")
@@ -784,6 +789,9 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
     if route_km <= 0:
         return None
     norm = unit.norm
+    n_trucks = unit.lift_trucks if trucks is None else int(trucks)
+    lift_men = (unit.lift_men if n_trucks == unit.lift_trucks
+                else max(1, unit.lift_men * n_trucks // max(1, unit.lift_trucks)))
 
     def going(season: str, march_window: MarchSchedule, foot_step_s: np.ndarray | None):
         """(truck_leg_h, march_leg_h or None, the lift's litres per km) on ``season``'s
@@ -803,7 +811,7 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
         cum_h = np.cumsum(t) / 3600.0
         cum_h -= cum_h[0]
         f = np.where(np.isfinite(step_fuel_l[season][i]), step_fuel_l[season][i], 0.0)
-        per_km = float(np.sum(f)) / route_km * unit.lift_trucks
+        per_km = float(np.sum(f)) / route_km * n_trucks
 
         def leg_h(a: float, b: float) -> float:
             return abs(float(np.interp(b, cum_km, cum_h))
@@ -828,7 +836,7 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
     foot = norms.norm_for("foot")
 
     tt = options.shuttle_planner(
-        men=unit.men, lift_men=unit.lift_men, route_km=route_km,
+        men=unit.men, lift_men=lift_men, route_km=route_km,
         start_h=unit.start_h if resume is None else resume[0],
         end_h=hours_since(army.h_hour.value, army.run_end), truck_leg_h=leg_h,
         truck_fuel_l_per_km=per_km,
@@ -853,11 +861,14 @@ def _shuttle(*, unit: ResolvedFormation, army: Army, norms: Norms, options, note
 
 
 def _shuttle_through(kw: Mapping, passes: tuple[FortifiedPass, ...],
-                     resume: tuple[float, tuple, float] | None = None) -> Timetable | None:
+                     resume: tuple[float, tuple, float] | None = None,
+                     trucks: int | None = None) -> Timetable | None:
     """The shuttle :func:`_shuttle` plans with the keywords ``kw``, with only ``passes``
-    charged at the breakthrough rate (``FormationPlan.replan``), from ``resume`` when given
-    (:func:`_shuttle`); its notes dropped (the run's are the first plan's)."""
-    return _shuttle(notes=[], **{**kw, "fortified": passes, "resume": resume})
+    charged at the breakthrough rate (``FormationPlan.replan``), from ``resume`` when given,
+    with ``trucks`` of its lift trucks driving (:func:`_shuttle`); its notes dropped (the
+    run's are the first plan's)."""
+    return _shuttle(notes=[], **{**kw, "fortified": passes, "resume": resume,
+                                 "trucks": trucks})
 
 
 def _ships_through(tt: Timetable, rate_km_per_day: float,

@@ -221,6 +221,19 @@ class Shuttle:
             at[km] = at.get(km, 0) + g.men
         return tuple(sorted((m, km) for km, m in at.items())), _truck_km_at(self, t)
 
+    def riding_at(self, time_h: float) -> tuple[int, float] | None:
+        """(men, drop km) of the lift on the trucks' loaded run at ``time_h`` (hours under
+        way), None when the trucks carry nobody then (driving back, loading, standing).
+
+        Why (shuttle37): a shuttle planned again in the middle of a loaded run (its fuel
+        covering fewer trucks) dropped its riders where they were, and its trucks drove back
+        for the rearmost men; they ride on to their drop (``shuttle_advance(riding=)``)."""
+        t = max(float(time_h), self.start_h)
+        for r in self.trips.itertuples():
+            if r.depart_h <= t < r.arrive_h:
+                return int(r.men), float(r.drop_km)
+        return None
+
     def men_at_end(self, time_h: float) -> int:
         """Men who have reached the end of the move by ``time_h``."""
         return int(sum(g.men for g in self._groups
@@ -242,6 +255,7 @@ def shuttle_advance(
     later: Sequence[tuple[float, object, object, object]] = (),
     groups: Sequence[tuple[int, float]] | None = None,
     truck_km: float | None = None,
+    riding: tuple[int, float] | None = None,
 ) -> Shuttle:
     """Shuttle ``men`` forward with trucks that lift ``lift_men`` at a time.
 
@@ -258,6 +272,9 @@ def shuttle_advance(
     ``truck_km``: where the trucks stand at ``start_h`` (default ``km[0]``): empty, they drive
     back to the rearmost men behind them, or forward to catch them up when the men are ahead
     (a shuttle planned again from where its men and trucks are: :meth:`Shuttle.state_at`).
+    ``riding``: ``(men, drop km)`` of those men of the group at ``truck_km`` who are on the
+    trucks at ``start_h`` (:meth:`Shuttle.riding_at`): the first trip carries as many of them
+    as the lift holds on to the drop, without loading again; the rest walk on.
     Raises ConfigError for a lift of zero or fewer men, or no men; DataError for profiles that
     are not finite and strictly increasing, or trucks slower than the men on foot on a stretch
     or faster nowhere (a stretch where both take the same time, a bridge they share, is fine).
@@ -283,7 +300,12 @@ def shuttle_advance(
     truck_km0 = float(p.km[0]) if truck_km is None else float(np.clip(truck_km, p.km[0], end))
     truck_km, truck_h_now = truck_km0, float(start_h)
     rows = []
-    for trip in range(1, _MAX_TRIPS + 1):
+    if riding is not None:
+        row = _ride_on(p, groups, riding, lift_men, truck_km0, float(start_h), unload_h)
+        if row is not None:
+            rows.append(row)
+            truck_km, truck_h_now = row["drop_km"], row["free_h"]
+    for trip in range(len(rows) + 1, _MAX_TRIPS + 1):
         moving = [g for g in groups
                   if not g.done and g.position(p, truck_h_now) < end - _EPS_KM]
         if not moving:
@@ -327,6 +349,35 @@ def shuttle_advance(
     return Shuttle(trips=trips, finish_h=finish, end_km=end, start_h=float(start_h),
                    truck_km=float(trips["drive_km"].sum()), _groups=tuple(groups),
                    _profiles=p, truck_start_km=truck_km0)
+
+
+def _ride_on(p: _Seasons, groups: list[_Group], riding: tuple[int, float], lift_men: int,
+             truck_km: float, start_h: float, unload_h: float) -> dict | None:
+    """The first trip of a shuttle planned again while its trucks carry ``riding`` (men, drop
+    km) from ``truck_km`` at ``start_h``: as many of them as ``lift_men`` split off the group
+    there (``groups``, changed in place) and ride on to the drop, where they unload; its row
+    of :attr:`Shuttle.trips` (None: nobody there to carry, or the drop is not ahead)."""
+    men, drop = int(riding[0]), float(min(riding[1], p.end_km))
+    here = [g for g in groups if abs(g.legs[0][3] - truck_km) <= 1e-6]
+    if men <= 0 or not here or drop <= truck_km + _EPS_KM:
+        return None
+    g = max(here, key=lambda x: x.men)
+    n = min(men, lift_men, g.men)
+    if n == g.men:
+        carried, carried.legs = g, []
+    else:
+        g.men -= n
+        carried = _Group(n, [])
+        groups.append(carried)
+    arrive = p.drive_until(truck_km, drop, start_h)
+    free = arrive + unload_h
+    carried.legs = [("ride", start_h, arrive, truck_km, drop), ("stand", arrive, free, drop, drop)]
+    if drop < p.end_km - _EPS_KM:
+        carried.legs.append(("walk", free, math.inf, drop, math.nan))
+    else:
+        carried.done = True
+    return {"trip": 1, "men": n, "pickup_km": truck_km, "pickup_h": start_h, "depart_h": start_h,
+            "drop_km": drop, "arrive_h": arrive, "free_h": free, "drive_km": drop - truck_km}
 
 
 def _start_groups(men: int, groups: Sequence[tuple[int, float]] | None, p: _Seasons
@@ -509,8 +560,9 @@ def shuttle_timetable(
     cross it (``simulate._Loop.breach``), or ``(km_in, km_out, open_h)``, a depth its head
     waits at the edge of until ``open_h`` (a follower's: its army's breach lets it in then):
     :func:`_through_depths`.
-    ``start_state``: ``((men, km) of each group, the trucks' km)`` at ``start_h`` (None: all
-    at the route's start): the shuttle planned again from where its men and trucks are
+    ``start_state``: ``((men, km) of each group, the trucks' km)`` at ``start_h``, and
+    optionally ``(men, drop km)`` of the lift riding then (``state_at(t_h, riding=True)``)
+    (None: all at the route's start): the shuttle planned again from where its men and trucks are
     (:meth:`Shuttle.state_at`; a depth behind its foremost men then is not crossed again).
     The dict's ``state_at(t_h)`` gives that state at clock hour ``t_h`` of the timetable.
     """
@@ -536,9 +588,10 @@ def shuttle_timetable(
                  for h, leg, mleg, _ in later_seasons]
         return shuttle_advance(men, lift_men, km, truck_h, foot_h, truck_back_h=back_h,
                                load_h=load_h, unload_h=unload_h, bound_km=bound_km,
-                               later=later, groups=groups0, truck_km=truck_km0)
+                               later=later, groups=groups0, truck_km=truck_km0,
+                               riding=riding0[0] if riding0 else None)
 
-    groups0, truck_km0 = (None, None) if start_state is None else start_state
+    groups0, truck_km0, *riding0 = (None, None) if start_state is None else start_state
 
     s, crossed = _through_depths(run, depths, rate_km_per_day, under_at,
                                  lambda u: float(_clock_of(np.array([u]), under, clock)[0]))
@@ -592,9 +645,11 @@ def shuttle_timetable(
         u0 = under_at(t0_h)
         return s._profiles.walk_to(float(km0), u0, u0 + max(0.0, march_hours(t0_h, t1_h)))
 
-    def state_at(t_h: float) -> tuple[tuple[tuple[int, float], ...], float]:
-        """Where the shuttle's groups of men and its trucks are at clock hour ``t_h``."""
-        return s.state_at(under_at(float(t_h)))
+    def state_at(t_h: float, riding: bool = False) -> tuple:
+        """Where the shuttle's groups of men and its trucks are at clock hour ``t_h``; with
+        ``riding``, also ``(men, drop km)`` of the lift on the trucks then (None: none)."""
+        u = under_at(float(t_h))
+        return (*s.state_at(u), s.riding_at(u)) if riding else s.state_at(u)
 
     return dict(km=head, lon=lon, lat=lat, time_h=t, tail_km=tail, fuel_l=fuel,
                 fuel_type="petrol", reason="", stations=(), notes=notes, walk=walk,

@@ -221,6 +221,10 @@ class _FState:
     #: plan (``carried.Carried._refuelled``)
     dry_state: tuple | None = None
     resume: tuple | None = None
+    #: a shuttle whose fuel covers only some of its lift trucks: how many drive (the others
+    #: stand dry until fuel reaches them; None: all of them), kept for every later plan with
+    #: ``resume`` (``carried.Carried._covered_lift``)
+    trucks: int | None = None
     #: a truck shuttle's or the ships' head held at the edge of a ``follow`` depth until the
     #: breach opens it (``carried.Carried._edge``): (the pass's index, the hour it got there),
     #: None when not held; its timetable is planned again from the hour it goes on
