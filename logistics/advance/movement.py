@@ -109,7 +109,9 @@ class Timetable:
     #: train or a ship). The step loop walks the men on with it when the trucks are dry.
     walk: object | None = None
     #: a shuttle's ``state_at(t_h)``: ``((men, km) of each group, its trucks' km)`` at
-    #: ``t_h`` (None for a train or a ship): where a shuttle planned again starts from
+    #: ``t_h`` (None for a train or a ship): where a shuttle planned again starts from;
+    #: ``state_at(t_h, riding=True)`` adds ``(men, drop km)`` of the lift on its trucks then
+    #: (None: nobody rides), which rides on in the new plan
     state_at: object | None = None
 
     @property
