@@ -86,7 +86,7 @@ def _night_shuttle(corridor, rate_km_per_day: float = float("inf"), *,
         depths=depths, rate_km_per_day=rate_km_per_day))
     plan = corridor(length_km=60, count=1, days=days, tank_l=tank_l)
     unit = SimpleNamespace(**{**vars(plan.formations[0].unit), "movement": "truck_borne",
-                              "start_h": 8.0, "men": 400, "lift_men": 100})
+                              "start_h": 8.0, "men": 400, "lift_men": 100, "lift_trucks": 1})
     fp = dataclasses.replace(plan.formations[0], timetable=tt, unit=unit,
                              **{"objectives": ((60.0, "Hailar"),), "shuttle_window": night,
                                 **changes})
@@ -228,11 +228,13 @@ def _breaker(corridor, km_out: float):
                                unit=SimpleNamespace(**{**vars(b.unit), "id": "breaker"}))
 
 
-def _shuttle_replan(passes, fuel_l_per_km: float = 0.0, days: int = 2, resume=None):
+def _shuttle_replan(passes, fuel_l_per_km: float = 0.0, days: int = 2, resume=None,
+                    trucks=None):
     """The timetable of :func:`_night_shuttle` again with only ``passes`` at 10 km a day
     (each gone into no earlier than its ``open_h``); with ``resume`` ``(hour, groups, trucks
     km)``, from where its men and trucks are at that hour, as ``FormationPlan.replan`` does
-    when fuel reaches its dry trucks."""
+    when fuel reaches its dry trucks; ``trucks``: its one truck (all or none drive)."""
+    assert trucks in (None, 1), trucks
     from logistics.advance.means import _timetable
     from logistics.advance.schedule import MarchSchedule
     from logistics.advance.shuttle import shuttle_timetable
