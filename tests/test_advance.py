@@ -318,7 +318,7 @@ def _window_6_16(t0: float, t1: float) -> float:
 
 
 def _dry_shuttle(corridor, *, start_l: float = 100.0, air_hour_h: float = 12.0,
-                 air_l: float = 2000.0, asked: list | None = None):
+                 air_l: float = 2000.0, asked: list | None = None, air_day_h: float = 48.0):
     """A shuttle (400 men, lift 100 in 10 trucks, 300 km; trucks 30 km/h, 2 L/km the ten,
     men 5 km/h, 06-16 h) whose trucks start with ``start_l`` litres; ``air_l`` flown in on
     11 Aug at ``air_hour_h``. Its plan re-plans it as the run's planner does
@@ -343,7 +343,8 @@ def _dry_shuttle(corridor, *, start_l: float = 100.0, air_hour_h: float = 12.0,
             "route": (np.array([0.0, 300.0]), np.array([117.0, 120.0]),
                       np.array([47.0, 47.0])), **again}))
 
-    air = AirSpec("air", first_day_h=48.0, n_days=1, hour_offset_h=air_hour_h, total_l=air_l,
+    air = AirSpec("air", first_day_h=air_day_h, n_days=1, hour_offset_h=air_hour_h,
+                  total_l=air_l,
                   fuel_type="any", daily_cv=0.0)
     plan = corridor(length_km=300, count=1, tank_l=3000.0, start_l=start_l, airlifts=(air,))
     fp = dataclasses.replace(
@@ -388,8 +389,7 @@ def test_fuel_that_comes_later_brings_the_standing_trucks_back(corridor):
     t = r.tracks.set_index("time")
     burned = -t["fuel_l"].diff()
     assert burned.loc["1945-08-11 14:00"] == pytest.approx(60.0, rel=1e-6)
-    asked: list = []
-    r = _dry_shuttle(corridor, start_l=16.0, air_l=24.0, asked=asked)
+    r = _dry_shuttle(corridor, start_l=16.0, air_l=24.0)
     goes = [n for n in r.notes if "have fuel again" in n]
     assert goes and "4 of its 10 trucks" in goes[0], r.notes
     assert r.daily.set_index("date").loc["1945-08-11", "consumed_l"] == pytest.approx(
@@ -689,3 +689,17 @@ def test_a_shuttle_books_the_litres_of_its_timetable_once_whatever_the_fuel_scal
     r = simulate_army(dataclasses.replace(plan, formations=(fp,), fuel_scale=2.0))
     assert r.daily["consumed_l"].sum() == pytest.approx(float(tt.fuel_l[-1]), rel=1e-9)
     assert float(tt.fuel_l[-1]) > 0.0
+
+
+def test_standing_trucks_rejoin_the_driving_ones_when_fuel_reaches_them(corridor):
+    """Five of the ten trucks of :func:`_dry_shuttle` drive 09 Aug 06-07 h on 16 L (the test
+    above); 2,000 L flown in at 07:00 cover all ten: the five standing come back that hour
+    (60 L an hour of all ten driving loaded), not a day later and not never."""
+    asked: list = []
+    r = _dry_shuttle(corridor, start_l=16.0, air_day_h=0.0, air_hour_h=7.0, asked=asked)
+    assert any("for 10 of the shuttle's 10 trucks on 09 Aug 07:00" in n and "drove 5" in n
+               for n in r.notes), r.notes
+    assert asked[:3] == [10, 5, 10], asked  # planned; five trucks at 06:00; ten at 07:00
+    t = r.tracks.set_index("time")
+    assert (t.loc["1945-08-09 07:00":"1945-08-09 16:00", "mode"] == "truck").all()
+    assert r.daily.set_index("date").loc["1945-08-09", "consumed_l"] > 15.0 + 60.0 * 8
