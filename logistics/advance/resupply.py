@@ -257,12 +257,17 @@ class Resupply:
             note += f"; {waiting_l:.0f} L wait with " + (
                 "the reserve's carrier" if is_reserve(share[3]) else share[3])
         back_l = d.litres - taken - waiting_l
-        if back_l > 1.0:
-            back = {"air": "flown back", "depot": "left at the depot"}.get(d.kind, "driven back")
+        # a depot's fuel stays there for the next formation that reaches it (stops.py
+        # take_depots): not taken back by anyone
+        kept_l = back_l if d.kind == "depot" else 0.0
+        if back_l > 1.0 and d.kind == "depot":
+            note += f"; {back_l:.0f} L left at the depot"
+        elif back_l > 1.0:
+            back = "flown back" if d.kind == "air" else "driven back"
             note += f"; {back_l:.0f} L taken by none, {back}"
-        self.ledger.book_delivery(d.litres - waiting_l, taken)
+        self.ledger.book_delivery(d.litres - waiting_l - kept_l, taken)
         self.army_day["delivered"][d.kind] += taken
-        self.army_day["returned"] += back_l
+        self.army_day["returned"] += back_l - kept_l
         self.army_day["truck_fuel"] += d.truck_fuel_l
         # tidy: one row per delivery and taker (a formation, or the army's reserve), the
         # litres each took, at the hour it took them; the delivery's own figures (its whole

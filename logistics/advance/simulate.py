@@ -160,6 +160,7 @@ class _FState:
     outs_done: int = 0
     objectives_done: int = 0
     crossings_done: int = 0
+    #: the depots (their index in ``plan.depots``) its head has reached: it takes from each once
     depots_done: set = field(default_factory=set)
     #: its current (or last) ferrying across a major or large river: the crossing's km and
     #: when its head reached it (it waits for its brigade and its site's park from then), and
@@ -290,7 +291,7 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
                            hour), ``fp`` (id -> FormationPlan), ``order``, ``rank``, ``root``,
                            ``state`` (id -> ``_FState``), ``ledger``, ``queue``, ``expected``,
                            ``reserve_en_route_l``, ``trucks``, ``deliveries``, ``reached``,
-                           ``crossing_times``, ``depots_taken``, ``ferries``, ``notes``,
+                           ``crossing_times``, ``depots_left``, ``ferries``, ``notes``,
                            ``army_day``, ``pos_lon``/``pos_lat``/``pos_t``/``pos_f``,
                            ``railheads``, ``reserve_place``; the march: ``season``, ``prof``,
                            ``lead``, ``timetable``, ``path``, ``lonlat``, ``move``, ``arrived``,
@@ -395,7 +396,10 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         #: (formation, pass) -> whether it follows another army's breaker there
         #: (:meth:`~logistics.advance.holds.Holds.follows_other`)
         self.follow_other: dict[tuple[str, int], bool] = {}
-        self.depots_taken: set[int] = set()
+        #: each captured depot's litres still there and its delivery id, once a formation has
+        #: reached it (:meth:`~logistics.advance.stops.Stops.take_depots`)
+        self.depots_left: dict[int, tuple[float, int | None]] = {
+            n: (float(litres), None) for n, (_, litres, _) in enumerate(self.plan.depots)}
         #: the brigades' and the crossing sites' own means' queues (:meth:`ferry_take`)
         self.ferries = FerryQueues(self.rank, FERRY_SITE_KM)
         self.notes: list[str] = []

@@ -2,13 +2,13 @@
 river crossed (queued for its ferrying at a major or large river where its flotilla sails or
 on the Amur-Ussuri frontier: by its flotilla brigade or the crossing site's own means,
 :meth:`~logistics.advance.holds.Holds.ferried_at`), a fortified depth
-entered (its detachment left there), a depot taken (its fuel booked).
+entered (its detachment left there), a depot reached (its room filled from what is left there).
 
 Why a module of its own: the step loop (:mod:`logistics.advance.simulate`) moves a head until
 the next stop (km along the formation's route) and hands it here; what happens at a stop is
 one job, written down as the run's ``reached`` rows. :class:`Stops` is one of the parts the loop
 is made of: its methods read and change the loop's state (``plan``, ``fp``, ``state``,
-``reached``, ``crossing_times``, ``depots_taken``, ``_rule``) and use its other parts
+``reached``, ``crossing_times``, ``depots_left``, ``_rule``) and use its other parts
 (:meth:`~logistics.advance.holds.Holds.ferry_queue`, ``in_column``, ``ferry_take``;
 :meth:`~logistics.advance.resupply.Resupply.book`).
 """
@@ -27,6 +27,8 @@ from logistics.supply.delivery import Delivery
 __all__ = ["Stops", "depth_text"]
 
 _EPS_KM = 1e-6
+#: litres below which a depot is empty (nothing worth a stop)
+_DEPOT_EMPTY_L = 1.0
 
 
 def depth_text(p, rate_km_per_day: float) -> str:
@@ -58,7 +60,8 @@ class Stops:
         if st.breach is None and st.passes_done < len(fp.fortified):
             kms.append(max(fp.fortified[st.passes_done].km_in, e.s))
         for k, n in fp.depots:
-            if n not in self.depots_taken and k >= e.s - _EPS_KM:
+            if n not in st.depots_done and self.depots_left[n][0] > _DEPOT_EMPTY_L \
+                    and k >= e.s - _EPS_KM:
                 kms.append(k)
                 break
         if st.crossings_done < len(fp.crossings):
@@ -122,12 +125,33 @@ class Stops:
                                  "cum_km": p.km_in})
             if not self.behind_shared(fid, n, t_h):  # behind another army's: no detachment
                 self.detach(fid, e, p, when)
+        self.take_depots(fid, e, t_h)
+
+    def take_depots(self, fid: str, e: Element, t_h: float) -> None:
+        """The captured depots the formation's head ``e`` has reached at hour ``t_h`` and not
+        before: each gives it what is left there, booked for it (its tanks, then the army's
+        reserve: :meth:`~logistics.advance.resupply.Resupply.book`), and keeps the rest for
+        the next formation that reaches it; its rows share one delivery id and offer its whole
+        ``fuel_l``. Why (audit37): the depot was offered once, to the first head there, and
+        what that formation and the reserve had no room for was booked gone; the 39th Army's
+        Solun depot gave its tank brigades 2,188 L and lost 117,812 L, while its forward
+        detachment and tank division reached Solun within 2.5 h with some 23,000 L of room."""
+        st, fp = self.state[fid], self.fp[fid]
         for k, n in fp.depots:
-            if n in self.depots_taken or k > e.s + _EPS_KM:
+            if n in st.depots_done or k > e.s + _EPS_KM:
                 continue
-            self.depots_taken.add(n)
+            st.depots_done.add(n)
+            left_l, delivery_id = self.depots_left[n]
+            if left_l <= _DEPOT_EMPTY_L:
+                continue
             name, litres, ft = self.plan.depots[n]
-            self.book(Delivery(t_h, name, "depot", litres, ft, formation_id=fid))
+            d = Delivery(t_h, name, "depot", left_l, ft, formation_id=fid)
+            if delivery_id is not None:  # the rows of one depot: its id and whole load
+                self.waiting_of[id(d)] = (delivery_id, litres, 0.0)
+            before_l = self.ledger.delivered_l
+            self.book(d)
+            self.depots_left[n] = (left_l - (self.ledger.delivered_l - before_l),
+                                   self.deliveries[-1]["delivery_id"])
 
     def detach(self, fid: str, e: Element, p, when) -> None:
         """Leave ``rule.detach.fraction_of_men`` of ``e`` at the fortified stretch ``p`` (when
