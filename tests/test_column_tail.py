@@ -161,6 +161,28 @@ def test_a_tail_is_never_ahead_of_its_head_nor_behind_its_start_and_halts_with_i
     assert len(still) > 40 and still.to_numpy() == pytest.approx(0.0, abs=1e-9)
 
 
+def test_a_column_follows_its_head_through_a_depth_crossed_round_the_clock(corridor):
+    """A 6 km fortified depth from km 0 crossed at 12 km a day (0.5 km/h) from H-hour, before
+    the 06:00 window opens: its column follows its head in every hour its head moves, so its
+    tail is 1.5 h of the head's crossing behind, 0.75 km at 03:00 and 2.25 km at 06:00, and
+    never jumps (at most the rate's 0.5 km an hour in the depth)."""
+    from logistics.advance.depths import FortifiedPass
+    from logistics.army.fortified import FortifiedRule
+
+    rule = FortifiedRule(bypass_kinds=frozenset(), breakthrough_kinds=frozenset({"brigade"}),
+                         detach_kinds=frozenset(), rate_km_per_day=12.0, fraction_of_men=0.0,
+                         rate_cite="test", detach_cite="test")
+    plan = _marching(corridor)
+    fp = dataclasses.replace(plan.formations[0], fortified=(
+        FortifiedPass(0.0, 6.0, "ur", "UR", "assault", False, ("ur",)),))
+    t = _track(simulate_army(dataclasses.replace(plan, formations=(fp,)), rule=rule))
+    assert t.loc[pd.Timestamp(1945, 8, 9, 3), "cum_km"] == pytest.approx(1.5)
+    assert t.loc[pd.Timestamp(1945, 8, 9, 3), "tail_km"] == pytest.approx(0.75)
+    assert t.loc[pd.Timestamp(1945, 8, 9, 6), "tail_km"] == pytest.approx(2.25)
+    depth = t[t.index <= pd.Timestamp(1945, 8, 9, 12)]
+    assert (depth["tail_km"].diff().dropna() <= 0.5 + 1e-9).all()
+
+
 def test_the_whole_columns_arrival_is_the_heads_plus_the_lag(corridor):
     """The head reaches the route's end at 10 Aug 08:00; the tail 1.5 h later, 09:30 (its
     hour's row, 10:00, is the first with ``tail_km`` 60): the summary's "(all of it ...)"."""

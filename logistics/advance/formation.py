@@ -19,7 +19,8 @@ follows the same road at the same place-dependent speed, so the tail passes each
 the road a fixed delay after the head did, the time the whole column takes to pass a point at
 its mean pace (``FormationPlan.tail_lag_h``: :func:`close_up_hours` of that length), counted
 in the column's march hours (``MarchSchedule.column_hours``: its norm's whole window, the
-close-up included; and every hour its head crosses a fortified depth round the clock):
+close-up included; and every hour its head moves in, outside the window only crossing a
+fortified depth round the clock at the breakthrough rate, which its column follows):
 
 - at the window's end all of the column halts: the tail stands where it is through the night
   the head rests and goes on the next morning from there (its delay in march hours kept);

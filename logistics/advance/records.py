@@ -107,7 +107,7 @@ class StepRecords:
             at = b if st.edge_wait is None else min(b, st.edge_wait[1])
             tail = min(tail, tt.tail_at(at - st.tt_offset_h))
         if fp.tail_lag_h > 0:  # its whole column trails its head's trajectory
-            tail = min(tail, self.trailing(fid, b, s, km0, status))
+            tail = min(tail, self.trailing(fid, b, s, km0))
         ferried = self.ferrying(fid, b)
         if ferried:  # not all across: its tail is still at the crossing
             tail = min(tail, st.ferry_km)
@@ -126,7 +126,7 @@ class StepRecords:
                 # simulate_army once every formation has moved; NaN: drawn anywhere)
                 "reserve_km": np.nan}
 
-    def trailing(self, fid: str, b: float, s: float, km0: float, status: str) -> float:
+    def trailing(self, fid: str, b: float, s: float, km0: float) -> float:
         """Km at hour ``b`` of a tail that passes each point of the road ``tail_lag_h`` march
         hours (its whole column over its mean pace) after the formation's head did: the head's
         km at ``column clock - lag`` (:func:`~logistics.advance.formation.lagged_km`), its
@@ -144,7 +144,7 @@ class StepRecords:
             st.head_h.append(0.0)
             st.head_km.append(km0)
         a, c_a, k_prev = st.column_at_h, st.head_h[-1], st.head_km[-1]
-        clock = self.column_clock(fid, a, moved=s > km0 + 1e-6, status=status)
+        clock = self.column_clock(fid, a, moved=s > km0 + 1e-6)
         start_h = float(getattr(fp.unit, "start_h", 0.0) or 0.0)
         if a < start_h < b:  # standing at its start until it sets off
             st.head_h.append(c_a + clock(start_h))
@@ -164,15 +164,16 @@ class StepRecords:
             st.tail_all_h = _time_at(clock, a, b, st.tail_due_c - c_a)  # all of it there
         return lagged_km(st.head_h, st.head_km, c_b - lag)
 
-    def column_clock(self, fid: str, a: float, *, moved: bool, status: str):
+    def column_clock(self, fid: str, a: float, *, moved: bool):
         """The column's march hours from hour ``a`` (since H-hour) to a later hour of the step
         starting at ``a``, as a function: the hours of its season's window
         (:meth:`~logistics.advance.schedule.MarchSchedule.column_hours`: the norm's whole
-        window, the close-up included), or every hour when its head crossed a fortified depth
-        in the step (round the clock at the breakthrough rate: its column follows it in).
-        Why: outside its window all of a column halts; its tail does not march on in the night
-        its head rests, and resumes the next morning where it stood."""
-        if moved and status == IN_DEPTH_STATUS:
+        window, the close-up included), or every hour of a step its head moved in (``moved``;
+        outside the window only in a fortified depth, crossed round the clock at the
+        breakthrough rate: its column follows it in). Why: outside its window all of a column
+        halts; its tail does not march on in the night its head rests, and resumes the next
+        morning where it stood."""
+        if moved:
             return lambda x: max(0.0, x - a)
         sched, c0 = self.fp[fid].schedule[self.season(a)], self.c0
         return lambda x: sched.column_hours(c0 + a, c0 + x)
