@@ -144,7 +144,8 @@ class StepRecords:
             st.head_h.append(0.0)
             st.head_km.append(km0)
         a, c_a, k_prev = st.column_at_h, st.head_h[-1], st.head_km[-1]
-        clock = self.column_clock(fid, a, moved=s > km0 + 1e-6)
+        # moved: more than a metre (the loop leaves dust of 1e-6 km in a step a head stood)
+        clock = self.column_clock(fid, a, moved=s > km0 + 1e-3)
         start_h = float(getattr(fp.unit, "start_h", 0.0) or 0.0)
         if a < start_h < b:  # standing at its start until it sets off
             st.head_h.append(c_a + clock(start_h))
