@@ -57,7 +57,8 @@ FORMATION_COLUMNS: tuple[str, ...] = (
 #: ``mode`` is one of ``advance.movement.MODES``; ``fuel_l`` and ``refills_on_hand`` are NaN
 #: for a formation that burns nothing; ``tail_km`` is the km of its tail: its rearmost
 #: element, its whole column's length behind its head's trajectory (``FormationPlan.
-#: tail_lag_h``), or its timetable's tail (a truck shuttle, ships), whichever is farthest back.
+#: tail_lag_h`` of the column's march hours: ``records.StepRecords.trailing``), or its
+#: timetable's tail (a truck shuttle, ships), whichever is farthest back.
 TRACK_COLUMNS: tuple[str, ...] = (
     "time", "formation_id", "cum_km", "lon", "lat", "status", "mode", "fuel_l",
     "refills_on_hand", "tail_km", "elements", "dry_classes", "reserve_km",
@@ -452,7 +453,8 @@ def summarize(plan: ArmyPlan, sim: ArmySim, routes: pd.DataFrame, head: str) -> 
         d = sim.daily[sim.daily["formation_id"] == fp.id]
         per.append(_one_summary(plan, fp, t, d, routes[routes["formation_id"] == fp.id],
                                 _objectives_of(sim.reached, fp.id),
-                                _stops_of(sim.reached, fp.id, "dry")))
+                                _stops_of(sim.reached, fp.id, "dry"),
+                                tail_all_h=sim.tail_all_h.get(fp.id)))
     for p in per:  # "held with the reserve away" only while the reserve held fuel that day
         d = p["first_dry"]
         if d and "reserve_km" in d and len(sim.army_daily) and "reserve_l" in sim.army_daily:
@@ -483,7 +485,8 @@ def _stops_of(reached: pd.DataFrame, fid: str, kind: str) -> pd.DataFrame:
 
 def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
                  route: pd.DataFrame, objectives: pd.DataFrame | None = None,
-                 dry_stops: pd.DataFrame | None = None) -> dict:
+                 dry_stops: pd.DataFrame | None = None, tail_all_h: float | None = None
+                 ) -> dict:
     total_km = float(daily["cum_km"].iloc[-1]) if len(daily) else 0.0
     lag_h = float(getattr(fp, "tail_lag_h", 0.0))  # its tail behind its head's trajectory
     moving_days = int((daily["km_day"] > 0.05).sum()) if len(daily) else 0
@@ -521,7 +524,9 @@ def _one_summary(plan: ArmyPlan, fp, track: pd.DataFrame, daily: pd.DataFrame,
         elif not carried and lag_h > 0:
             # a marching column's tail, its whole length behind its head's trajectory
             there_km = float(arrived["cum_km"].iloc[0]) if len(arrived) else total_km
-            out["arrived"]["all_time"] = tail_reached_at(track, there_km, when, lag_h)
+            lagged = None if tail_all_h is None else \
+                (pd.Timestamp(plan.start) + pd.Timedelta(hours=float(tail_all_h))).round("s")
+            out["arrived"]["all_time"] = tail_reached_at(track, there_km, lagged)
     dry = track[track["status"] == "halted: no fuel"]
     if len(dry):
         row = dry.iloc[0]

@@ -97,18 +97,18 @@ def passed_at(track: pd.DataFrame, km: float, start) -> pd.Timestamp | None:
     return (times[i - 1] + (times[i] - times[i - 1]) * share).round("min")
 
 
-def tail_reached_at(track: pd.DataFrame, km: float, head_time, lag_h: float
-                    ) -> pd.Timestamp | None:
-    """When the tail of a column whose tail trails its head's trajectory by ``lag_h`` hours
-    (``FormationPlan.tail_lag_h``) got to ``km``, the head having got there at ``head_time``:
-    ``head_time + lag_h``, unless the track's ``tail_km`` (each row's, at its step's end)
-    reaches ``km`` only a step or more after it (vehicles left dry behind, a crossing it was
-    still ferried over: that row's time); None when the tail is not there by the run's end.
-    Why: the whole column's arrival at its last objective ("all of it"), which the head's
-    arrival leaves out for a column of thousands of men (issue 13 item 4)."""
+def tail_reached_at(track: pd.DataFrame, km: float, lagged) -> pd.Timestamp | None:
+    """When the tail of a marching column got to ``km`` (where its head arrived): ``lagged``,
+    when its tail, trailing its head by ``FormationPlan.tail_lag_h`` march hours, got there
+    (``ArmySim.tail_all_h``: the step loop's hour, exact within its step), unless the track's
+    ``tail_km`` (each row's, at its step's end) reaches ``km`` only a step or more after it
+    (vehicles left dry behind, a crossing it was still ferried over: that row's time); None
+    when the tail is not there by the run's end. Why: the whole column's arrival at its last
+    objective ("all of it"), which the head's arrival leaves out for a column of thousands of
+    men (issue 13 item 4)."""
     there = track[track["tail_km"] >= km - 1e-6] if "tail_km" in track else track.iloc[:0]
-    if not len(there):
+    if not len(there) or lagged is None:
         return None
     first = pd.Timestamp(there["time"].iloc[0])
-    lagged = pd.Timestamp(head_time) + pd.Timedelta(hours=float(lag_h))
+    lagged = pd.Timestamp(lagged)
     return lagged if first - lagged < pd.Timedelta(hours=1) else first

@@ -27,7 +27,7 @@ LAG_H = 1.5  # 11,250 / 3 x 2 m = 7.5 km at 5 km/h
 def _marching(corridor, lag_h: float = LAG_H, **kw):
     """The corridor's formation (``corridor`` fixture) on a 60 km route at 5 km/h, 06:00 +
     10 h, its tail ``lag_h`` behind its head."""
-    plan = corridor(length_km=60, speed_kmh=PACE_KMH, days=3, **kw)
+    plan = corridor(length_km=60, speed_kmh=PACE_KMH, **{"days": 3, **kw})
     fp = dataclasses.replace(plan.formations[0], tail_lag_h=lag_h)
     return dataclasses.replace(plan, formations=(fp,))
 
@@ -64,12 +64,15 @@ def test_the_tail_is_the_heads_trajectory_delayed_never_behind_its_start_nor_ahe
     assert lagged_km(times, km, 40.0) == 50.0  # closed up on the halted head
 
 
-def test_a_marching_columns_tail_trails_its_head_by_its_length_and_closes_up_at_the_halt(
+def test_a_marching_columns_tail_trails_its_head_by_its_length_and_halts_with_it_at_night(
         corridor):
     """Hand values at the hours' ends: 08:00 head 10, tail km 2.5 (the head's at 06:30);
-    16:00 head 50, tail 42.5; 17:00 tail 47.5; 18:00 tail 50 (closed up on the halted head,
-    1.5 h after it stopped); next day 08:00 head 60 (arrived), tail 52.5; 09:00 tail 57.5;
-    10:00 tail 60. While it marches the tail is 7.5 km (its length) behind."""
+    16:00 head 50, tail 42.5. The window closes at 16:00 (no close-up: men on foot march
+    their own day): the whole column halts, its tail at km 42.5 all night (before tail37 it
+    marched on, 47.5 at 17:00 and 50 at 18:00). The next morning it resumes where it stood:
+    07:00 tail 47.5 (1.5 march hours behind the head's 50 at the window's end); 08:00 head
+    60 (arrived), tail 52.5; 09:00 tail 57.5; 10:00 tail 60. While it marches the tail is
+    7.5 km (its length) behind."""
     sim = simulate_army(_marching(corridor))
     t = _track(sim)
 
@@ -78,9 +81,9 @@ def test_a_marching_columns_tail_trails_its_head_by_its_length_and_closes_up_at_
 
     assert (at(9, 8)["cum_km"], at(9, 8)["tail_km"]) == pytest.approx((10.0, 2.5))
     assert (at(9, 16)["cum_km"], at(9, 16)["tail_km"]) == pytest.approx((50.0, 42.5))
-    assert at(9, 17)["tail_km"] == pytest.approx(47.5)
-    assert at(9, 18)["tail_km"] == pytest.approx(50.0)
-    assert at(10, 5)["tail_km"] == pytest.approx(50.0)
+    night = t[(t.index > pd.Timestamp(1945, 8, 9, 16)) & (t.index <= pd.Timestamp(1945, 8, 10, 6))]
+    assert len(night) == 14 and night["tail_km"].to_numpy() == pytest.approx(42.5)
+    assert at(10, 7)["tail_km"] == pytest.approx(47.5)
     assert at(10, 8)["status"] == "arrived" and at(10, 8)["cum_km"] == pytest.approx(60.0)
     assert at(10, 8)["tail_km"] == pytest.approx(52.5)
     assert at(10, 9)["tail_km"] == pytest.approx(57.5)
@@ -89,9 +92,95 @@ def test_a_marching_columns_tail_trails_its_head_by_its_length_and_closes_up_at_
     moving = t[(t.index >= pd.Timestamp(1945, 8, 9, 8)) & (t.index <= pd.Timestamp(1945, 8, 9, 16))]
     assert (moving["cum_km"] - moving["tail_km"]).to_numpy() == pytest.approx(
         MEN / 3 * 2 / 1000)
-    # daily.csv's tail is the day's last hour's
+    # daily.csv's tail is the day's last hour's: where the column halted for the night
     d = sim.daily.set_index("date")
-    assert d.loc["1945-08-09", "tail_km"] == pytest.approx(50.0)
+    assert d.loc["1945-08-09", "tail_km"] == pytest.approx(42.5)
+
+
+def test_the_tail_closes_up_in_the_close_up_hours_and_keeps_the_rest_for_the_morning(
+        corridor):
+    """A column whose head halts 1.5 h before its window ends (``close_up_h``: 06:00 to
+    14:30, 42.5 km) and whose whole length takes 3 march hours to pass a point (its men on
+    foot too): the rest of it marches on to 16:00, its tail from km 27.5 at 14:30 to km 35
+    (the head's 3 march hours before), and stands there all night (before: km 42.5, closed
+    up, by 17:30). It goes on the next morning: 07:00 km 40; 07:30 at the head's halt, km
+    42.5, where it stands, as the head stood there for the close-up, until 09:00, 3 march
+    hours after the head left it (the rest of the column passes the point before it); 10:00
+    km 47.5."""
+    sim = simulate_army(_marching(corridor, lag_h=3.0, close_up_h=1.5))
+    t = _track(sim)
+    assert t.loc[pd.Timestamp(1945, 8, 9, 15), "cum_km"] == pytest.approx(42.5)
+    assert t.loc[pd.Timestamp(1945, 8, 9, 15), "tail_km"] == pytest.approx(30.0)
+    night = t[(t.index >= pd.Timestamp(1945, 8, 9, 16)) & (t.index <= pd.Timestamp(1945, 8, 10, 6))]
+    assert night["tail_km"].to_numpy() == pytest.approx(35.0)
+    assert t.loc[pd.Timestamp(1945, 8, 10, 7), "tail_km"] == pytest.approx(40.0)
+    assert t.loc[pd.Timestamp(1945, 8, 10, 8), "cum_km"] == pytest.approx(52.5)
+    assert t.loc[pd.Timestamp(1945, 8, 10, 8), "tail_km"] == pytest.approx(42.5)
+    assert t.loc[pd.Timestamp(1945, 8, 10, 9), "tail_km"] == pytest.approx(42.5)
+    assert t.loc[pd.Timestamp(1945, 8, 10, 10), "tail_km"] == pytest.approx(47.5)
+
+
+def test_a_head_halted_in_the_window_has_its_tail_close_up_on_it_in_march_hours(corridor):
+    """Fuel for 45 km (10 x 90 L at 2 L/km): the head stands dry at km 45 from 15:00, an hour
+    before its window ends. The rest of the column marches on and closes up on it: its tail
+    from km 37.5 at 15:00 to km 42.5 at 16:00; the window closes and all of it halts (before:
+    at the head, km 45, from 16:30); the next morning its last 2.5 km: km 45 from 06:30, on
+    the head (closed up: never ahead of it)."""
+    sim = simulate_army(_marching(corridor, start_l=900.0))
+    t = _track(sim)
+    assert t.loc[pd.Timestamp(1945, 8, 9, 15), "cum_km"] == pytest.approx(45.0)
+    assert t.loc[pd.Timestamp(1945, 8, 9, 15), "tail_km"] == pytest.approx(37.5)
+    assert t.loc[pd.Timestamp(1945, 8, 9, 16), "tail_km"] == pytest.approx(42.5)
+    assert t.loc[pd.Timestamp(1945, 8, 10, 5), "tail_km"] == pytest.approx(42.5)
+    later = t[t.index >= pd.Timestamp(1945, 8, 10, 7)]
+    assert later["cum_km"].to_numpy() == pytest.approx(45.0)
+    assert later["tail_km"].to_numpy() == pytest.approx(45.0)
+
+
+def test_a_tail_is_never_ahead_of_its_head_nor_behind_its_start_and_halts_with_its_column(
+        corridor):
+    """A column that sets off the next day (``start_h`` 30: 10 Aug 06:00), marches 50 km,
+    halts for the night, arrives 11 Aug 08:00: at every hour its tail lies between its start
+    and its head; it never goes back; and in every hour outside the column's window
+    (06:00-16:00) it stands where it was (before tail37 it marched on in the night)."""
+    from types import SimpleNamespace
+
+    plan = _marching(corridor, days=4)
+    fp = plan.formations[0]
+    fp = dataclasses.replace(fp, unit=SimpleNamespace(**{**vars(fp.unit), "start_h": 30.0}))
+    sim = simulate_army(dataclasses.replace(plan, formations=(fp,)))
+    t = _track(sim)
+    assert (t["tail_km"] >= 0.0).all() and (t["tail_km"] <= t["cum_km"] + 1e-9).all()
+    assert (t.loc[:pd.Timestamp(1945, 8, 10, 6), "tail_km"] == 0.0).all()  # not started
+    assert t.loc[pd.Timestamp(1945, 8, 10, 16), "tail_km"] == pytest.approx(42.5)
+    assert t.loc[pd.Timestamp(1945, 8, 11, 10), "tail_km"] == pytest.approx(60.0)
+    assert (t["tail_km"].diff().dropna() >= -1e-9).all()
+    hour = t.index.hour
+    outside = (hour > 16) | (hour <= 6)  # the hour ending then lies outside 06:00-16:00
+    still = t["tail_km"].diff()[outside].dropna()
+    assert len(still) > 40 and still.to_numpy() == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_column_follows_its_head_through_a_depth_crossed_round_the_clock(corridor):
+    """A 6 km fortified depth from km 0 crossed at 12 km a day (0.5 km/h) from H-hour, before
+    the 06:00 window opens: its column follows its head in every hour its head moves, so its
+    tail is 1.5 h of the head's crossing behind, 0.75 km at 03:00 and 2.25 km at 06:00, and
+    never jumps (at most the rate's 0.5 km an hour in the depth)."""
+    from logistics.advance.depths import FortifiedPass
+    from logistics.army.fortified import FortifiedRule
+
+    rule = FortifiedRule(bypass_kinds=frozenset(), breakthrough_kinds=frozenset({"brigade"}),
+                         detach_kinds=frozenset(), rate_km_per_day=12.0, fraction_of_men=0.0,
+                         rate_cite="test", detach_cite="test")
+    plan = _marching(corridor)
+    fp = dataclasses.replace(plan.formations[0], fortified=(
+        FortifiedPass(0.0, 6.0, "ur", "UR", "assault", False, ("ur",)),))
+    t = _track(simulate_army(dataclasses.replace(plan, formations=(fp,)), rule=rule))
+    assert t.loc[pd.Timestamp(1945, 8, 9, 3), "cum_km"] == pytest.approx(1.5)
+    assert t.loc[pd.Timestamp(1945, 8, 9, 3), "tail_km"] == pytest.approx(0.75)
+    assert t.loc[pd.Timestamp(1945, 8, 9, 6), "tail_km"] == pytest.approx(2.25)
+    depth = t[t.index <= pd.Timestamp(1945, 8, 9, 12)]
+    assert (depth["tail_km"].diff().dropna() <= 0.5 + 1e-9).all()
 
 
 def test_the_whole_columns_arrival_is_the_heads_plus_the_lag(corridor):
@@ -101,11 +190,13 @@ def test_the_whole_columns_arrival_is_the_heads_plus_the_lag(corridor):
 
     sim = simulate_army(_marching(corridor))
     tr = sim.tracks[sim.tracks["formation_id"] == "corridor"].reset_index(drop=True)
-    head = pd.Timestamp(1945, 8, 10, 8)
-    assert tail_reached_at(tr, 60.0, head, LAG_H) == pd.Timestamp(1945, 8, 10, 9, 30)
+    assert sim.tail_all_h == {"corridor": pytest.approx(24 + 9.5)}  # hours after H-hour
+    lagged = pd.Timestamp(1945, 8, 9) + pd.Timedelta(hours=sim.tail_all_h["corridor"])
+    assert tail_reached_at(tr, 60.0, lagged).round("min") == pd.Timestamp(1945, 8, 10, 9, 30)
     # not there by the run's end: None
-    assert tail_reached_at(tr[tr["time"] < pd.Timestamp(1945, 8, 10, 10)], 60.0, head,
-                           LAG_H) is None
+    assert tail_reached_at(tr[tr["time"] < pd.Timestamp(1945, 8, 10, 10)], 60.0, lagged) \
+        is None
+    assert tail_reached_at(tr, 60.0, None) is None
 
 
 def test_the_summary_says_when_all_of_a_marching_column_is_there(corridor):
@@ -123,7 +214,8 @@ def test_the_summary_says_when_all_of_a_marching_column_is_there(corridor):
     route = pd.DataFrame({"cum_km": fp.km, "lon": fp.lon, "lat": fp.lat, "elev_m": 100.0})
     objectives = pd.DataFrame({"time": [pd.Timestamp(1945, 8, 10, 8)], "cum_km": [60.0],
                                "name": ["the end"]})
-    s = runner._one_summary(plan, fp, track, daily, route, objectives)
+    s = runner._one_summary(plan, fp, track, daily, route, objectives,
+                            tail_all_h=sim.tail_all_h.get(fp.id))
     assert s["arrived"]["time"] == pd.Timestamp(1945, 8, 10, 8)
     assert s["arrived"]["all_time"] == pd.Timestamp(1945, 8, 10, 9, 30)
     assert s["tail_lag_h"] == LAG_H

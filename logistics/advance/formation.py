@@ -13,10 +13,26 @@ day. The reported position of a formation is its head.
 The close-up counts the vehicles only: men on foot and horsemen march their own sourced day,
 each man's (README Limitations, "A column's length"). Where the column's tail is counts all
 of it (:func:`road_column_km`: its vehicles, and its men on foot and horsemen in ranks,
-``configs/norms/march.yaml column_depth``): the tail follows the head's own trajectory
-delayed by the time the column takes to pass a point, its length over its pace
-(:func:`close_up_hours` of that length; :func:`lagged_km`), so at a halt it closes up on the
-head as the head's trajectory says, and it is never behind its start nor ahead of the head.
+``configs/norms/march.yaml column_depth``). The tail's rule (placed by
+``records.StepRecords.trailing``), from one physical statement: every part of the column
+follows the same road at the same place-dependent speed, so the tail passes each point of
+the road a fixed delay after the head did, the time the whole column takes to pass a point at
+its mean pace (``FormationPlan.tail_lag_h``: :func:`close_up_hours` of that length), counted
+in the column's march hours (``MarchSchedule.column_hours``: its norm's whole window, the
+close-up included; and every hour its head moves in, outside the window only crossing a
+fortified depth round the clock at the breakthrough rate, which its column follows):
+
+- at the window's end all of the column halts: the tail stands where it is through the night
+  the head rests and goes on the next morning from there (its delay in march hours kept);
+- when the head halts inside the window (a follow depth's edge, a crossing, vehicles dry, the
+  daily close-up) the rest of the column marches on along the head's road at its speeds and
+  closes up on it: the tail reaches the head's halt point (closed-up length 0, as the daily
+  close-up has it: the head halts ``close_up_h = length / pace`` early for its tail to get to
+  its halt point), and leaves it the delay after the head did;
+- where the going is better than the route's mean the column stretches (its tail more than
+  its length behind), where worse it shortens: no cap, the physics of a column on one road.
+
+So the tail is never behind its start nor ahead of the head (:func:`lagged_km`).
 """
 
 from __future__ import annotations

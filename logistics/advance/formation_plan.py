@@ -193,8 +193,8 @@ class FormationPlan:
     #: road length (km) of its whole column: its vehicles, men on foot and horsemen
     #: (:func:`~logistics.advance.formation.road_column_km`; formations.csv ``column_km``)
     road_column_km: float = 0.0
-    #: hours its tail trails its head's trajectory (the whole column over its mean pace:
-    #: ``records.StepRecords.track_row``); 0 for one carried on a timetable (a truck
+    #: march hours its tail trails its head's trajectory (the whole column over its mean
+    #: pace: ``records.StepRecords.trailing``); 0 for one carried on a timetable (a truck
     #: shuttle, ships, a train: the timetable places its tail)
     tail_lag_h: float = 0.0
     #: what the run summary says of this formation beside its numbers (e.g. formed at km 0)

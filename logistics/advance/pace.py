@@ -14,8 +14,8 @@ bound a cap to the west). Its day is ``hours_per_day`` under way from ``start_ho
 the heat rule march at night (``heat_rule``: its season, on the fronts it names). The column
 closes up every evening: its length (motor vehicles over its routes, ``gap_m`` apart) over its
 mean pace is taken off the head's march hours (:mod:`logistics.advance.formation`). Its whole
-length (its men on foot and horsemen in ranks too) over the same pace is how far its tail
-trails the head's trajectory (``FormationPlan.tail_lag_h``).
+length (its men on foot and horsemen in ranks too) over the same pace is how many of the
+column's march hours its tail trails the head's trajectory (``FormationPlan.tail_lag_h``).
 
 A vehicle that moves slower than it could in column behind a slower class burns its idle flow
 for the extra time (``idle_fuel_l_per_h`` of its vehicle file: :func:`logistics.advance.

@@ -71,6 +71,19 @@ def _day_status(day: dict, last: str) -> str:
     return max(h, key=lambda k: h[k])
 
 
+def _time_at(clock, a: float, b: float, need_h: float) -> float:
+    """The first hour in [``a``, ``b``] at which ``clock`` (march hours from ``a``,
+    non-decreasing, piecewise linear) reaches ``need_h``: ``a`` when it is none, ``b`` when
+    the step's hours fall short (bisection to a second's thousandth)."""
+    if need_h <= 0.0:
+        return a
+    lo, hi = a, b
+    while hi - lo > 1e-7:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if clock(mid) >= need_h else (mid, hi)
+    return hi
+
+
 class StepRecords:
     """The step loop's tables, read off its state (see the module docstring)."""
 
@@ -114,30 +127,57 @@ class StepRecords:
                 "reserve_km": np.nan}
 
     def trailing(self, fid: str, b: float, s: float, km0: float) -> float:
-        """Km at hour ``b`` of a tail that trails the formation's head's trajectory by its
-        ``tail_lag_h`` (its whole column over its pace): the head's km at ``b - lag``, linear
-        between the steps' ends, exact at its own start and arrival within a step, its
-        start's km before it set off (:func:`~logistics.advance.formation.lagged_km`).
-        Records the head's km ``s`` at ``b`` (``km0`` at the step's start, the first time).
+        """Km at hour ``b`` of a tail that passes each point of the road ``tail_lag_h`` march
+        hours (its whole column over its mean pace) after the formation's head did: the head's
+        km at ``column clock - lag`` (:func:`~logistics.advance.formation.lagged_km`), its
+        start's km before it set off. Records the head's km ``s`` at ``b`` (``km0`` at the
+        first step's start) against the column's clock (:meth:`column_clock`), and the hour the
+        tail gets to where the head arrived (``tail_all_h``).
+
         Why: a marching rifle division's tail read its head's km (tracks.csv ``tail_km``),
-        10,000 men on a point (issue 13 item 4)."""
+        10,000 men on a point (issue 13 item 4); then, delayed in hours of the day, the tail
+        marched on through the night the head rested (tail37)."""
         from logistics.advance.formation import lagged_km
 
-        st, u = self.state[fid], self.fp[fid].unit
+        st, fp = self.state[fid], self.fp[fid]
         if not st.head_h:
             st.head_h.append(0.0)
             st.head_km.append(km0)
-        t_prev, k_prev = st.head_h[-1], st.head_km[-1]
-        start_h = float(getattr(u, "start_h", 0.0) or 0.0)
-        if t_prev < start_h < b:  # standing at its start until it sets off
-            st.head_h.append(start_h)
+        a, c_a, k_prev = st.column_at_h, st.head_h[-1], st.head_km[-1]
+        # moved: more than a metre (the loop leaves dust of 1e-6 km in a step a head stood)
+        clock = self.column_clock(fid, a, moved=s > km0 + 1e-3)
+        start_h = float(getattr(fp.unit, "start_h", 0.0) or 0.0)
+        if a < start_h < b:  # standing at its start until it sets off
+            st.head_h.append(c_a + clock(start_h))
             st.head_km.append(k_prev)
-        if st.arrived_h is not None and st.head_h[-1] < st.arrived_h < b:
-            st.head_h.append(float(st.arrived_h))  # at its route's end from its arrival
+        if st.arrived_h is not None and a < st.arrived_h < b:
+            st.head_h.append(c_a + clock(float(st.arrived_h)))  # at its route's end from then
             st.head_km.append(s)
-        st.head_h.append(b)
+        c_b = c_a + clock(b)
+        st.head_h.append(c_b)
         st.head_km.append(s)
-        return lagged_km(st.head_h, st.head_km, b - self.fp[fid].tail_lag_h)
+        st.column_at_h = b
+        lag = fp.tail_lag_h
+        if st.arrived_h is not None and st.tail_due_c is None:  # its clock then, plus the lag
+            t = float(st.arrived_h)
+            st.tail_due_c = (c_a + clock(t) if t > a else c_a) + lag
+        if st.tail_due_c is not None and st.tail_all_h is None and c_b >= st.tail_due_c - 1e-9:
+            st.tail_all_h = _time_at(clock, a, b, st.tail_due_c - c_a)  # all of it there
+        return lagged_km(st.head_h, st.head_km, c_b - lag)
+
+    def column_clock(self, fid: str, a: float, *, moved: bool):
+        """The column's march hours from hour ``a`` (since H-hour) to a later hour of the step
+        starting at ``a``, as a function: the hours of its season's window
+        (:meth:`~logistics.advance.schedule.MarchSchedule.column_hours`: the norm's whole
+        window, the close-up included), or every hour of a step its head moved in (``moved``;
+        outside the window only in a fortified depth, crossed round the clock at the
+        breakthrough rate: its column follows it in). Why: outside its window all of a column
+        halts; its tail does not march on in the night its head rests, and resumes the next
+        morning where it stood."""
+        if moved:
+            return lambda x: max(0.0, x - a)
+        sched, c0 = self.fp[fid].schedule[self.season(a)], self.c0
+        return lambda x: sched.column_hours(c0 + a, c0 + x)
 
     def record_positions(self, b: float) -> None:
         for fid in self.order:

@@ -73,6 +73,18 @@ class MarchSchedule:
         """
         return _overlap_with_daily(clock0_h, clock1_h, self.start_hour, self.moving_hours_per_day)
 
+    def column_hours(self, clock0_h: float, clock1_h: float) -> float:
+        """Hours of [clock0_h, clock1_h) in which the whole column marches: its norm's whole
+        window, ``hours_per_day`` from ``start_hour``, the close-up included (its head halts
+        ``close_up_h`` before the window ends and the rest of the column closes up on it
+        then). Outside it all of the column halts: the clock its tail keeps
+        (:meth:`~logistics.advance.records.StepRecords.trailing`).
+
+        >>> MarchSchedule(start_hour=6, hours_per_day=10, close_up_h=2).column_hours(0, 24)
+        10.0
+        """
+        return _overlap_with_daily(clock0_h, clock1_h, self.start_hour, self.hours_per_day)
+
     def speed_factor(self, clock_h: float) -> float:
         """Speed multiplier at a clock time: ``night_speed_factor`` at night, else 1."""
         if self.night_speed_factor == 1.0:

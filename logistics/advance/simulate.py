@@ -144,6 +144,11 @@ class ArmySim:
     #: the regions the army broke into, for the other armies of a run of several
     #: (:class:`~logistics.advance.shared_breaches.SharedBreach`, :meth:`Holds.breaches_made`)
     breaches: tuple = ()
+    #: formation id -> hours after H-hour its whole marching column was where its head
+    #: arrived: its tail, ``FormationPlan.tail_lag_h`` march hours behind its head
+    #: (:meth:`~logistics.advance.records.StepRecords.trailing`); none for a formation
+    #: with no lag or whose tail was not there by the run's end
+    tail_all_h: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -238,11 +243,17 @@ class _FState:
     open_from_h: dict = field(default_factory=dict)
     #: a shuttle's men on foot (its trucks dry) held at a follow depth's edge at the step's end
     walk_held: bool = False
-    #: its head's trajectory so far: hours since the start (the steps' ends, and its own
-    #: start and arrival within a step) and its km then; its tail trails it by
-    #: ``FormationPlan.tail_lag_h`` (:meth:`~logistics.advance.records.StepRecords.trailing`)
+    #: its head's trajectory so far: its column's march hours since the start
+    #: (:meth:`~logistics.advance.records.StepRecords.column_clock`; at the steps' ends, and
+    #: its own start and arrival within a step) and its km then, recorded up to hour
+    #: ``column_at_h``; its tail trails it by ``FormationPlan.tail_lag_h`` march hours
+    #: (:meth:`~logistics.advance.records.StepRecords.trailing`): due where its head arrived
+    #: at the column's hour ``tail_due_c``, there from hour ``tail_all_h`` (None: not yet)
     head_h: list = field(default_factory=list)
     head_km: list = field(default_factory=list)
+    column_at_h: float = 0.0
+    tail_due_c: float | None = None
+    tail_all_h: float | None = None
 
 
 def _clock_h(t) -> float:
@@ -843,5 +854,7 @@ def simulate_army(plan: ArmyPlan, *, seed: int = 0, rule=None, shared: tuple = (
         crossings=loop.crossings_table(),
         notes=tuple(dict.fromkeys(notes)),
         breaches=loop.breaches_made(),
+        tail_all_h={fid: st.tail_all_h for fid, st in loop.state.items()
+                    if st.tail_all_h is not None},
     )
 
