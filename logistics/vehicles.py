@@ -269,6 +269,10 @@ def _newer(a: Vehicle, b: Vehicle) -> tuple[Vehicle, Vehicle]:
     return (a, b) if (when(a), str(a.path)) >= (when(b), str(b.path)) else (b, a)
 
 
+# the like vehicles a calibrate_like fix offers, one of each fuel
+_LIKE_EXAMPLE = "e.g. t-34-85 (diesel) or zis-5 (petrol)"
+
+
 def _check_names(vehicles: dict[str, Vehicle], *, broken: set[str] | None = None) -> list[str]:
     """Aliases must not collide between vehicles; calibrate_like must name a known vehicle
     (one of ``broken``, whose file has problems of its own, is no problem of the borrower's:
@@ -294,18 +298,21 @@ def _check_names(vehicles: dict[str, Vehicle], *, broken: set[str] | None = None
         if v.calibrate_like and v.calibrate_like.vehicle in (broken or set()):
             continue
         if v.calibrate_like and v.calibrate_like.vehicle not in vehicles:
+            # the ids it may borrow from: not its own, nor a foot or horse file's
+            engines = sorted(k for k, o in vehicles.items() if o.is_motorised and k != v.id)
             problems.append(
                 f"{v.path}: calibrate_like.vehicle: expected the id of another vehicle file "
-                f"(one of {sorted(vehicles)}), got {v.calibrate_like.vehicle!r}"
-                + did_you_mean(v.calibrate_like.vehicle, vehicles, lead="; ")
-            )
+                f"(one of {engines}), got {v.calibrate_like.vehicle!r}"
+                + did_you_mean(v.calibrate_like.vehicle, engines, lead="; ")
+                + f"; fix: write the id (file name without .yaml) of a vehicle of "
+                f"{Path(v.path).parent} whose engine is like its own, {_LIKE_EXAMPLE}")
         elif v.calibrate_like and not vehicles[v.calibrate_like.vehicle].is_motorised:
             other = vehicles[v.calibrate_like.vehicle]
             problems.append(
                 f"{v.path}: calibrate_like.vehicle: expected a vehicle with an engine (kind "
                 f"tracked or wheeled) to borrow it from, got {other.id!r} (kind {other.kind!r}: "
-                "it burns no fuel); fix: name a tank, gun or truck of the same fuel, e.g. "
-                "t-34-85 (diesel) or zis-5 (petrol)")
+                f"it burns no fuel); fix: name a tank, gun or truck of the same fuel, "
+                f"{_LIKE_EXAMPLE}")
     return problems + _calibrate_circles(vehicles)
 
 

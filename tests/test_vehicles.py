@@ -194,6 +194,27 @@ def test_duplicate_alias_and_unknown_calibration_source_are_rejected(tmp_path: P
     assert "got 'zis-99'; did you mean 'zis-" in str(exc.value)  # zis-5 or the new zis-7
 
 
+def test_an_unknown_calibrate_like_vehicle_says_the_fix_and_offers_only_engines(tmp_path: Path):
+    """newuser37's new tank borrowing 'valentine' (a name it meant, no file) read "expected the
+    id of another vehicle file (one of [...]), got 'valentine'": no fix, and its list offered
+    the tank's own id and the foot and horse files, which no engine can be borrowed from."""
+    root = _config_copy(tmp_path)
+    text = (root / "vehicles" / "su-76m.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: SU-76M\n", "name: My gun\n").replace(
+        "aliases: [SU-76, SU76, SU76M, Suka]", "aliases: []").replace(
+        "vehicle: t-34-85", "vehicle: valentine")
+    (root / "vehicles" / "my-gun.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        list_vehicles(config_dir=root)
+    (line,) = [ln for ln in str(exc.value).splitlines() if "my-gun.yaml" in ln]
+    assert "got 'valentine'; fix: write the id" in line
+    assert str(root / "vehicles") in line and "t-34-85 (diesel)" in line
+    offered = line.split("(one of ", 1)[1].split(")", 1)[0]
+    offered = set(offered.strip("[]").split(", "))
+    assert {"'t-34-85'", "'zis-5'"} <= offered
+    assert not {"'my-gun'", "'foot-infantry'", "'horse-cavalry'"} & offered
+
+
 def test_a_copied_vehicle_file_with_its_original_names_is_one_problem_naming_both(tmp_path):
     root = _config_copy(tmp_path)
     copied = root / "vehicles" / "gaz-aa.yaml"
