@@ -37,6 +37,8 @@ from logistics.errors import (ConfigError, UnknownNameError, close_names, did_yo
 from logistics.sources import PROVENANCE_KEYS, provenance_problem, read_provenance
 
 __all__ = [
+    "CARRIED_DENSITY_KG_PER_L",
+    "FUEL_DENSITY_KG_PER_L",
     "no_tank_capacity",
     "Vehicle",
     "FuelTarget",
@@ -53,6 +55,20 @@ KINDS: tuple[str, ...] = ("tracked", "wheeled", "foot", "horse")
 _FUEL_WORDS: dict[str, str] = {"gasoline": "petrol", "gas": "petrol", "benzine": "petrol",
                                "benzin": "petrol", "dt": "diesel", "diesel fuel": "diesel"}
 FUEL_TYPES: tuple[str, ...] = ("diesel", "petrol", "none")
+
+#: Fuel density, kg/L. diesel: [UNIVERSAL-CONVERTER] universal-converter.org/fuels/diesel
+#: "832.361 kg/m³"; petrol: [CALC-GASOLINE] snowdaycalculatornow.com "44 × 0.74 = 32.56 MJ/L"
+#: (parameters.md §3.2). The one copy: the cost engine's fuel physics
+#: (logistics/cost/engine.py), the supply's tonnes-to-litres (logistics/supply/delivery.py) and
+#: the load check of a supply column's payload (logistics/army/checks.py) read it; kept here,
+#: below all three; configs/norms/movement.yaml points here.
+FUEL_DENSITY_KG_PER_L: dict[str, float] = {"diesel": 0.832, "petrol": 0.74}
+
+#: The same per fuel a supply source carries (``fuel_type`` of a truck column, ship or airlift):
+#: "any" (POL of unstated kind) uses the diesel density: assumption, most of the 6 GTA's
+#: armour (T-34-85, M4A2) burned diesel (campaign-facts 2).
+CARRIED_DENSITY_KG_PER_L: dict[str, float] = {**FUEL_DENSITY_KG_PER_L,
+                                              "any": FUEL_DENSITY_KG_PER_L["diesel"]}
 TARGET_SURFACES: tuple[str, ...] = ("road", "cross_country")
 _MOTOR = ("tracked", "wheeled")
 

@@ -1,0 +1,107 @@
+"""Bad inputs found from outside by helper "breaker37": breaker36's leftovers (a payload no truck
+carries, ``bench --sizes 1_000_000``, ``run one.yaml --workers 2``) and what a hostile user tried
+next. Each was taken without a word on main; each is now one error naming the file or option,
+the key, the value and the fix, before any work.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import army_refused, write_army_yaml
+from logistics import settings
+from logistics.cli import main
+from logistics.errors import ConfigError
+
+
+def _shipped(name: str) -> dict:
+    return yaml.safe_load((Path(settings.SHIPPED_CONFIG_DIR) / name).read_text(encoding="utf-8"))
+
+
+def _fig(value) -> dict:
+    return {"value": value, "assumed": "test"}
+
+
+# --- a supply truck's payload_l against its vehicle's rated load -------------------------------
+
+def test_a_payload_no_truck_carries_is_refused_naming_both_figures(tmp_path):
+    """payload_l: 100000 on a 3 t ZIS-5 (83.2 t of fuel at the diesel density of "any") ran:
+    refused at load, naming the fuel's mass, the rated payload, its file and the most it may
+    carry (2 x 3 t / 0.832 kg/L = 7,212 L)."""
+    d = _shipped("tbf-36a.yaml")
+    assert d["supply"]["trucks"][0]["vehicle"] == "zis-5"
+    d["supply"]["trucks"][0]["payload_l"] = _fig(100_000)
+    army_refused(tmp_path, d, "supply.trucks.0.payload_l", "100000 L", "83.2 t",
+                 "payload_t 3 t", "zis-5.yaml", "at most 7,212 L")
+
+
+def test_a_payload_of_petrol_is_weighed_at_its_own_density(tmp_path):
+    """The bound is the fuel's mass: 8,000 L of petrol (0.74 kg/L) weigh 5.9 t, within twice a
+    ZIS-5's 3 t, and are taken; 8,000 L of diesel (6.7 t) are not."""
+    from logistics.army.load import load_army
+
+    d = _shipped("tbf-36a.yaml")
+    d["supply"]["trucks"][0].update(payload_l=_fig(8_000), fuel_type="petrol")
+    assert load_army(write_army_yaml(tmp_path, d)).supply.trucks[0].payload_l.value == 8_000
+    d["supply"]["trucks"][0]["fuel_type"] = "diesel"
+    army_refused(tmp_path, d, "supply.trucks.0.payload_l", "6.7 t")
+
+
+def test_a_tanker_payload_over_twice_its_tank_is_refused(tmp_path):
+    """A BZ-43 tanker (no payload_t; a 3,000 L tank) told to carry 7,000 L: its rated load is
+    its tank's fuel."""
+    d = _shipped("tbf-36a.yaml")
+    d["supply"]["trucks"][0].update(vehicle="bz-43", payload_l=_fig(7_000))
+    army_refused(tmp_path, d, "supply.trucks.0.payload_l", "cargo_fuel_l 3000 L",
+                 "at most 6,000 L")
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["1_000_000", "1e5,1_0000", "\u0661\u0660\u0660\u0660\u0660"])
+def test_bench_sizes_are_read_by_the_one_strict_number_reader(text):
+    """float('1_000_000') is 1e6: a slip of digit groups (or other scripts' digits) was timed."""
+    from logistics.cost.bench import parse_sizes
+
+    with pytest.raises(ConfigError, match="decimal notation"):
+        parse_sizes(text)
+    assert parse_sizes("1e5,1000000") == [100_000, 1_000_000]
+
+
+def test_workers_for_one_army_file_is_refused_before_any_work(tmp_path, capsys):
+    """``run one.yaml --workers 2`` ran in this process without a word (the workers run a
+    folder's armies, one each); refused, as for a folder of one army, before anything is
+    written; --workers 0 (this process, what happens) is taken."""
+    army = write_army_yaml(tmp_path, _shipped("tbf-36a.yaml"), "one.yaml")
+    out = tmp_path / "o"
+    assert main(["run", str(army), "--workers", "2", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("logistics run: error: --workers 2") and "one.yaml" in err
+    assert "fix: leave out --workers" in err and err.count("\n") == 1
+    assert not out.exists()
+    folder = tmp_path / "one-army"
+    folder.mkdir()
+    (folder / "one.yaml").write_bytes(army.read_bytes())
+    assert main(["run", str(folder), "--workers", "1", "--out", str(out)]) == 2
+    assert "fix: leave out --workers" in capsys.readouterr().err and not out.exists()
+
+
+@pytest.mark.parametrize("var, value", [("LOGISTICS_N_WORKERS", "1_0"),
+                                        ("LOGISTICS_CHUNK_CELLS", "2_048"),
+                                        ("LOGISTICS_RESOLUTION_M", "1_000"),
+                                        ("LOGISTICS_N_WORKERS", "\u0662")])
+def test_environment_numbers_are_read_by_the_one_strict_number_reader(var, value):
+    """LOGISTICS_N_WORKERS=1_0 was ten workers (int() takes digit groups): refused by name."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOGISTICS_")}
+    env[var] = value
+    code = ("from logistics import settings\nfrom logistics.errors import ConfigError\n"
+            "try:\n    settings.check()\nexcept ConfigError as e:\n    print(e)\n")
+    res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert f"environment variable {var}={value!r}" in res.stdout, res.stdout + res.stderr
