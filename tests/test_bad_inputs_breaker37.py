@@ -105,3 +105,41 @@ def test_environment_numbers_are_read_by_the_one_strict_number_reader(var, value
     res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                          text=True, timeout=120)
     assert f"environment variable {var}={value!r}" in res.stdout, res.stdout + res.stderr
+
+
+@pytest.mark.parametrize("text", ["\u0664\u0669,119.7", "49.2,\u0661\u0661\u0669.7",
+                                  "\uff14\uff19,119.7"])
+def test_a_coordinate_in_other_scripts_digits_is_no_place(text):
+    """``sample ٤٩,119.7`` sampled 49 N 119.7 E: ``\\d`` matched Arabic-Indic (and full-width)
+    digits and float() read them; the rest of the command line refuses them."""
+    from logistics.errors import UnknownNameError
+    from logistics.places import lookup
+
+    with pytest.raises(UnknownNameError, match="unknown place"):
+        lookup(text)
+    assert lookup("49.2,119.7").lat == 49.2
+
+
+# --- the configs folder's files the terrain reads -----------------------------------------------
+
+@pytest.mark.parametrize("damage", ["truncated", "empty"])
+def test_a_damaged_railway_file_of_the_configs_is_refused_before_the_work(tmp_path, damage):
+    """A truncated (or empty) network/railways-1945.osm of a user's configs folder was refused
+    only in the terrain step, after the progress had said the checks were done (the corpus's
+    ``late``); now by the checks before it: ``started`` is never called."""
+    import shutil
+
+    from logistics.army.load import load_army
+    from logistics.cli.run import RunOptions, run_army
+    from logistics.errors import DataError
+
+    shipped = Path(settings.SHIPPED_CONFIG_DIR)
+    d = tmp_path / "configs"
+    shutil.copytree(shipped, d, ignore=shutil.ignore_patterns("*.png", "*.md"))
+    osm = d / "network" / "railways-1945.osm"
+    osm.write_bytes(osm.read_bytes()[:30_000] if damage == "truncated" else b"")
+    sc = load_army(d / "tbf-39a.yaml", config_dir=d)
+    began = []
+    with pytest.raises(DataError, match="railways-1945.osm"):
+        run_army(sc, RunOptions(resolution_m=20_000), started=lambda: began.append(1))
+    assert not began

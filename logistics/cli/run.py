@@ -440,7 +440,8 @@ def run_army(sc, options: RunOptions, started=None):
     # a grid beyond memory: refused before the step that builds it, not in it
     check_run_fits(army_bbox(sc), options.resolution_m or settings.DEFAULT_RESOLUTION_M)
     check_vehicles(sc.config_dir)  # figures that cannot move a vehicle: not NaN fuel
-    check_layer_files(dem=options.dem)  # a damaged layer: refused now, not in the terrain
+    # a damaged layer, or railway file of the army's configs: refused now, not in the terrain
+    check_layer_files(dem=options.dem, config_dir=sc.config_dir)
     # a start or objective in a lake or the sea: refused now, not in the planning
     check_points_on_land(sc, resolution_m=options.resolution_m, dem=options.dem)
     # a flotilla that sails no river: refused now, too (its timetables handed on)

@@ -63,7 +63,7 @@ from logistics.terrain.landcover1945 import (
     load_landcover_1945,
 )
 from logistics.terrain.layer_files import IGBP_CODES, IGBP_WORDS
-from logistics.terrain.railways import railway_cells, shipped_railways
+from logistics.terrain.railways import railway_cells, railway_lines, shipped_railways
 from logistics.terrain.resample import resample_to_grid
 from logistics.terrain.rivers import near_river_mask, rasterize_rivers, read_rivers
 
@@ -247,6 +247,17 @@ def configs_read(config_dir=None) -> tuple:
         files.add(Path(rule.forest.railways))
     return (rule, tuple(sorted((str(f), f.stat().st_mtime_ns if f.exists() else -1)
                                for f in files)))
+
+
+def check_configs_read(config_dir=None) -> None:
+    """Every file of the configs folder ``config_dir`` that :func:`load_terrain` reads (its
+    :func:`configs_read`: the 1945 land-cover rule and each railway file), read now, before any
+    work (the railway lines are cached for the terrain step): a damaged one was refused only
+    in the terrain step, after the progress had passed the checks (breaker37: a truncated or
+    empty ``network/railways-1945.osm``, an empty ``terrain/landcover-1945.yaml``)."""
+    _, files = configs_read(config_dir)
+    for path, _ in files:
+        railway_lines(Path(path))
 
 
 def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: WetlandRule,

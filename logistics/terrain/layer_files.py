@@ -155,11 +155,22 @@ def _check_landcover(path: Path, nodata: float | None) -> None:
     check_codes(values, path, IGBP_CODES, IGBP_WORDS, fill if fill is not None else -1)
 
 
-def check_layer_files(names: tuple[str, ...] | None = None, *, dem: str = "merged") -> None:
+def check_layer_files(names: tuple[str, ...] | None = None, *, dem: str = "merged",
+                      config_dir: str | Path | None = None) -> None:
     """Refuse, before any work, a layer of ``names`` (default: :func:`terrain_layer_files` of
     ``dem``) that is missing, not a regular file, empty, of another size than the folder's
     MANIFEST.json says, or whose header does not open or has no CRS or no cells. Reads
-    headers only."""
+    headers only. Then the files of the configs folder ``config_dir`` (None:
+    ``settings.CONFIG_DIR``) the terrain reads: its 1945 land-cover rule and railway files
+    (:func:`logistics.terrain.check_configs_read`)."""
+    from logistics.terrain import check_configs_read
+
+    _check_rasters(names, dem)
+    check_configs_read(config_dir)
+
+
+def _check_rasters(names: tuple[str, ...] | None, dem: str) -> None:
+    """The raster folder's part of :func:`check_layer_files`."""
     folder = Path(settings.RASTER_DIR)
     sizes = _manifest_sizes(folder)
     for name in names if names is not None else terrain_layer_files(dem):
