@@ -143,3 +143,24 @@ def test_a_damaged_railway_file_of_the_configs_is_refused_before_the_work(tmp_pa
     with pytest.raises(DataError, match="railways-1945.osm"):
         run_army(sc, RunOptions(resolution_m=20_000), started=lambda: began.append(1))
     assert not began
+
+
+# --- one-line labels -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("where, text", [
+    ("name", "39th Army\nINJECTED: a line of its own"),
+    ("name", "39th \u202eymrA"),
+    ("front", "Transbaikal\r\nFront"),
+    ("formation name", "39th Army forward\u200bdetachment"),
+])
+def test_a_name_with_a_line_end_or_a_format_character_is_refused(tmp_path, where, text):
+    """An army's name with a line end ran (report.md's heading split in two, the summary line
+    too), so did one with U+202E (shown reversed: 'Army 39th'); a control character was
+    refused already (breaker35), these are not control characters."""
+    d = _shipped("tbf-39a.yaml")
+    if where == "formation name":
+        d["formations"][0]["name"] = text
+    else:
+        d[where] = text
+    army_refused(tmp_path, d, "one line of visible text", repr(next(
+        c for c in text if c in "\r\n\u202e\u200b")))

@@ -16,6 +16,7 @@ import operator
 import re
 import types
 import typing
+import unicodedata
 from datetime import date, datetime
 from typing import Any, Generic, Literal, TypeVar
 
@@ -176,6 +177,12 @@ def _check_text(v: Any, name: str) -> Any:
         bad = control_character(v)
         if bad is not None:
             raise ValueError(f"a control character {bad!r} in the text, got {_short(v)}")
+        if name in ("name", "front"):  # one visible line: a summary line, a legend entry
+            odd = next((c for c in v if c in "\n\r" or unicodedata.category(c) == "Cf"), None)
+            if odd is not None:  # a line end split report.md's heading; U+202E reversed it
+                raise ValueError(f"a {name} is one line of visible text (a summary line, a "
+                                 f"legend entry, a heading), got {odd!r} in {_short(v)}; fix: "
+                                 f"the {name} on one line, without invisible format characters")
         if name in ("name", "front") and not v.strip():  # a summary line, a legend entry
             # with no words; a front of none: the heat rule's fronts match no army (breaker36)
             raise ValueError(f"a {name} of blanks only, got {_short(v)}; fix: the {name} the "
