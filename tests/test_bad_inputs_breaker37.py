@@ -164,3 +164,44 @@ def test_a_name_with_a_line_end_or_a_format_character_is_refused(tmp_path, where
         d[where] = text
     army_refused(tmp_path, d, "one line of visible text", repr(next(
         c for c in text if c in "\r\n\u202e\u200b")))
+
+
+# --- vehicle files --------------------------------------------------------------------------------
+
+def _vehicle_refused(tmp_path, name: str, edit, *words: str) -> str:
+    """The ConfigError of loading the vehicle file ``name`` after ``edit`` (of its data)."""
+    from logistics.vehicles import load_vehicle_file
+
+    d = yaml.safe_load((Path(settings.SHIPPED_CONFIG_DIR) / "vehicles" / name)
+                       .read_text(encoding="utf-8"))
+    edit(d)
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_vehicle_file(path)
+    msg = str(err.value)
+    for w in (str(path), "fix", *words):
+        assert w in msg, msg
+    return msg
+
+
+@pytest.mark.parametrize("edit, words", [
+    (lambda d: d.update(name="T-34\n85"), ("name:", "one visible line")),
+    (lambda d: d.update(name="T-34\u202e58"), ("name:", "'\\u202e'")),
+    (lambda d: d["aliases"].append(""), ("aliases[4]", "not blank")),
+])
+def test_a_vehicle_name_or_alias_is_one_visible_line(tmp_path, edit, words):
+    _vehicle_refused(tmp_path, "t-34-85.yaml", edit, *words)
+
+
+def test_a_payload_heavier_than_the_loaded_truck_is_refused(tmp_path):
+    """payload_t: 90 on a ZIS-5 whose loaded mass is 6.1 t was taken (and with it 121,622 L a
+    truck, the column's default load)."""
+    _vehicle_refused(tmp_path, "zis-5.yaml", lambda d: d["payload_t"].update(value=90),
+                     "payload_t.value", "below mass_t 6.1 t")
+
+
+def test_a_tanker_whose_fuel_outweighs_it_is_refused(tmp_path):
+    """cargo_fuel_l: 49000 on the 6.1 t BZ-43: 36.3 t of fuel at the lightest density."""
+    _vehicle_refused(tmp_path, "bz-43.yaml", lambda d: d["cargo_fuel_l"].update(value=49_000),
+                     "cargo_fuel_l.value", "36.3 t")

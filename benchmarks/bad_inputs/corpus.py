@@ -2330,6 +2330,26 @@ def build_cases(ctx: Ctx) -> list[Case]:
     for key, mutate in b37_cfg.items():
         add(Case(f"hostile-b37-configs-{key}", "hostile", RUN + ["--out", "o"], allowed=("o",),
                  env=cenv, setup=_chain(_good_scenario, _configs(mutate)), timeout_s=150))
+    # a name or front of two lines or with U+202E (shown reversed): the army's and a vehicle's
+    b37_names = {
+        "army-name-line-end": lambda d: d.update(name="39th Army\nINJECTED: a line"),
+        "army-name-rtl": lambda d: d.update(name="39th \u202eymrA"),
+        "front-line-end": lambda d: d.update(front="Transbaikal\r\nFront"),
+    }
+    for key, edit in b37_names.items():
+        add(Case(f"hostile-b37-{key}", "hostile", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data("tbf-39a.yaml", edit), timeout_s=150))
+    b37_vehicles = {
+        "vehicle-name-line-end": ("t-34-85.yaml", "name", "T-34\\n85"),
+        "vehicle-name-rtl": ("t-34-85.yaml", "name", "T-34\\u202e58"),
+        "vehicle-payload-over-mass": ("zis-5.yaml", "payload_t.value", "90"),
+        "vehicle-tanker-over-mass": ("bz-43.yaml", "cargo_fuel_l.value", "49000"),
+    }
+    for key, (name, where, value) in b37_vehicles.items():
+        text = f'"{value}"' if where == "name" else value
+        add(Case(f"hostile-b37-{key}", "hostile", ["sample", "Hailar"], env=cenv,
+                 setup=_configs(_vehicle_edit(name, lambda t, w=where, v=text: _replace_value(
+                     t, w, v))), timeout_s=150))
 
     return cases
 
