@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import army_refused, write_army_yaml
+from conftest import army_refused, file_refused, write_army_yaml
 from logistics import settings
 from logistics.cli import main
 from logistics.errors import ConfigError
@@ -177,12 +177,7 @@ def _vehicle_refused(tmp_path, name: str, edit, *words: str) -> str:
     edit(d)
     path = tmp_path / name
     path.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(ConfigError) as err:
-        load_vehicle_file(path)
-    msg = str(err.value)
-    for w in (str(path), "fix", *words):
-        assert w in msg, msg
-    return msg
+    return file_refused(load_vehicle_file, path, *words)
 
 
 @pytest.mark.parametrize("edit, words", [
