@@ -28,6 +28,17 @@ def control_character(text: str) -> str | None:
     return found.group() if found else None
 
 
+def label_problem(text: str) -> str | None:
+    """What keeps ``text`` from being one visible line (a name: a summary line, a legend entry,
+    a heading), or None: a line end or an invisible format character (Unicode Cf: U+202E showed
+    a name reversed, U+200B hid in it; breaker37). Control characters are
+    :func:`control_character`'s."""
+    import unicodedata
+
+    odd = next((c for c in text if c in "\n\r" or unicodedata.category(c) == "Cf"), None)
+    return None if odd is None else f"{odd!r} (a line end or an invisible format character)"
+
+
 def read_text(path: str | Path, *, what: str, max_bytes: int,
               error: type[LogisticsError]) -> str:
     """The text of ``path``; ``error`` (a project exception type) names the file and the fix."""

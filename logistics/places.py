@@ -289,7 +289,10 @@ NOT_LOCATED: dict[str, str] = {
     "Laosongling": "Tumen-Mudanjiang summit, 669.9 m (railways-1945.md R14): not located",
 }
 
-_LATLON = re.compile(r"^\s*([+-]?\d+(?:\.\d*)?)\s*[,;\s]\s*([+-]?\d+(?:\.\d*)?)\s*$")
+#: "LAT,LON" in ASCII digits: ``\d`` alone also matched other scripts' digits, and float()
+#: read them (``sample ٤٩,119.7`` was 49 N, 119.7 E; breaker37), as the one number reader
+#: (:mod:`logistics._numbers`) refuses them on the rest of the command line.
+_LATLON = re.compile(r"^\s*([+-]?\d+(?:\.\d*)?)\s*[,;\s]\s*([+-]?\d+(?:\.\d*)?)\s*$", re.ASCII)
 
 
 def _key(name: str) -> str:

@@ -247,7 +247,8 @@ def _run_scenario(army: Army, *, seed: int, overrides, army_overrides, dem: str,
         from logistics.terrain.layer_files import check_layer_files
 
         check_run_fits(box, res)  # before the grid is built: refused with numbers, not grown to GBs
-        check_layer_files(dem=dem)  # headers only: a damaged layer refused before the grid
+        # headers only: a damaged layer (or the configs' railways) refused before the grid
+        check_layer_files(dem=dem, config_dir=folder)
         # a start or objective in a lake or the sea: the plan's refusal, before the terrain
         check_points_on_land(army, resolution_m=res, dem=dem,
                              river_path=(planners or {}).get("river_planner", True) is not None)

@@ -32,6 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from logistics._numbers import number_of
 from logistics.errors import ConfigError
 
 __all__ = [
@@ -90,7 +91,7 @@ def _raster_path(text: str) -> Path:
 def _number(lo: float, hi: float, unit: str) -> Callable[[str], float]:
     def parse(text: str) -> float:
         try:
-            v = float(text)
+            v = number_of(text)
         except ValueError:
             raise ValueError(f"expected a number of {unit}, {lo:g} to {hi:g}") from None
         if not (math.isfinite(v) and lo <= v <= hi):
@@ -104,7 +105,7 @@ def _whole(lo: int, hi: int | None, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
         rng = f"{lo} to {hi}" if hi is not None else f"at least {lo}"
         try:
-            v = int(text)
+            v = number_of(text, whole=True)
         except ValueError:
             raise ValueError(f"expected a whole number of {what}, {rng}") from None
         if v < lo or (hi is not None and v > hi):

@@ -31,12 +31,14 @@ from types import MappingProxyType
 from typing import Any
 
 from logistics import settings
-from logistics._textfile import control_character
+from logistics._textfile import control_character, label_problem
 from logistics.errors import (ConfigError, UnknownNameError, close_names, did_you_mean, listed,
                               offer, range_fix, unit_floor_problem)
 from logistics.sources import PROVENANCE_KEYS, provenance_problem, read_provenance
 
 __all__ = [
+    "CARRIED_DENSITY_KG_PER_L",
+    "FUEL_DENSITY_KG_PER_L",
     "no_tank_capacity",
     "Vehicle",
     "FuelTarget",
@@ -53,6 +55,20 @@ KINDS: tuple[str, ...] = ("tracked", "wheeled", "foot", "horse")
 _FUEL_WORDS: dict[str, str] = {"gasoline": "petrol", "gas": "petrol", "benzine": "petrol",
                                "benzin": "petrol", "dt": "diesel", "diesel fuel": "diesel"}
 FUEL_TYPES: tuple[str, ...] = ("diesel", "petrol", "none")
+
+#: Fuel density, kg/L. diesel: [UNIVERSAL-CONVERTER] universal-converter.org/fuels/diesel
+#: "832.361 kg/m³"; petrol: [CALC-GASOLINE] snowdaycalculatornow.com "44 × 0.74 = 32.56 MJ/L"
+#: (parameters.md §3.2). The one copy: the cost engine's fuel physics
+#: (logistics/cost/engine.py), the supply's tonnes-to-litres (logistics/supply/delivery.py) and
+#: the load check of a supply column's payload (logistics/army/checks.py) read it; kept here,
+#: below all three; configs/norms/movement.yaml points here.
+FUEL_DENSITY_KG_PER_L: dict[str, float] = {"diesel": 0.832, "petrol": 0.74}
+
+#: The same per fuel a supply source carries (``fuel_type`` of a truck column, ship or airlift):
+#: "any" (POL of unstated kind) uses the diesel density: assumption, most of the 6 GTA's
+#: armour (T-34-85, M4A2) burned diesel (campaign-facts 2).
+CARRIED_DENSITY_KG_PER_L: dict[str, float] = {**FUEL_DENSITY_KG_PER_L,
+                                              "any": FUEL_DENSITY_KG_PER_L["diesel"]}
 TARGET_SURFACES: tuple[str, ...] = ("road", "cross_country")
 _MOTOR = ("tracked", "wheeled")
 
@@ -432,6 +448,29 @@ def _generic_problems(node: Any, key: str = "") -> list[tuple[str, str, Any]]:
     return out
 
 
+def _load_over_mass(values: dict[str, float | None], bad) -> None:
+    """A load heavier than the vehicle: ``mass_t`` is the loaded vehicle's mass (the carriers'
+    files derive it as empty + payload, configs/vehicles/README.md), so ``payload_t``, and the
+    fuel of a tanker's ``cargo_fuel_l`` at the lightest density (petrol's: the least it can
+    weigh), must weigh less than it (``payload_t: 90`` on a 6.1 t ZIS-5 was taken;
+    breaker37)."""
+    mass_t = values.get("mass_t")
+    if mass_t is None:
+        return
+    payload_t = values.get("payload_t")
+    if payload_t is not None and payload_t >= mass_t:
+        bad("payload_t.value", f"a load below mass_t {mass_t:g} t (the loaded vehicle's mass, "
+            "which holds it)", payload_t, "fix: the rated payload in tonnes, or mass_t the "
+            "empty mass plus it")
+    cargo_l = values.get("cargo_fuel_l")
+    density = min(FUEL_DENSITY_KG_PER_L.values())
+    if cargo_l is not None and cargo_l * density / 1000.0 >= mass_t:
+        bad("cargo_fuel_l.value", f"a tank whose fuel weighs less than mass_t {mass_t:g} t "
+            f"(the loaded vehicle's mass; {cargo_l:g} L weigh at least "
+            f"{cargo_l * density / 1000.0:.1f} t at {density:g} kg/L)", cargo_l,
+            "fix: the tank's litres, or mass_t the loaded vehicle's")
+
+
 def load_vehicle_file(path: str | Path, *, config_dir: str | Path | None = None) -> Vehicle:
     """Read and validate one vehicle YAML file; every problem is listed in one ConfigError.
 
@@ -472,10 +511,17 @@ def load_vehicle_file(path: str | Path, *, config_dir: str | Path | None = None)
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         bad("name", "a non-empty display name", name)
+    elif odd := label_problem(name):  # the sample table's row, a legend entry
+        bad("name", f"a display name on one visible line, not {odd}", name,
+            "fix: the name on one line, without invisible format characters")
     aliases = raw.get("aliases", [])
     if not isinstance(aliases, list) or not all(isinstance(a, str | int) for a in aliases):
         bad("aliases", "a list of names", aliases)
         aliases = []
+    for i, a in enumerate(aliases):
+        if isinstance(a, str) and (not a.strip() or label_problem(a)):
+            bad(f"aliases[{i}]", "a name on one visible line (not blank, no line end nor "
+                "invisible format character)", a, "fix: write the name, or leave it out")
     kind = raw.get("kind")
     if kind not in KINDS:  # every later check depends on the kind: stop at this one
         bad("kind", f"one of {list(KINDS)}", kind,
@@ -521,6 +567,7 @@ def load_vehicle_file(path: str | Path, *, config_dir: str | Path | None = None)
         else:
             values[key] = float(value)
 
+    _load_over_mass(values, bad)
     gear = kind if isinstance(kind, str) else ""
     if "road_running_gear" in raw:
         g, citations["road_running_gear"] = _cited(raw["road_running_gear"], "road_running_gear",

@@ -112,11 +112,17 @@ def army_refused(tmp_path: Path, data: dict, *fragments: str) -> str:
     """The ConfigError message of loading ``data`` as an army file; it must name the file,
     give a fix and hold every one of ``fragments``."""
     from logistics.army.load import load_army
+
+    return file_refused(load_army, write_army_yaml(tmp_path, data), *fragments)
+
+
+def file_refused(load, path: Path, *fragments: str) -> str:
+    """The ConfigError message of ``load(path)`` (a config file); it must name the file, give a
+    fix and hold every one of ``fragments``."""
     from logistics.errors import ConfigError
 
-    path = write_army_yaml(tmp_path, data)
     with pytest.raises(ConfigError) as err:
-        load_army(path)
+        load(path)
     msg = str(err.value)
     for fragment in (str(path), "fix", *fragments):
         assert fragment in msg, msg

@@ -17,8 +17,8 @@ PACKAGE = Path(logistics.__file__).resolve().parent
 
 #: Layers from the bottom of the import graph up: a module may import its own layer and below.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "settings", "_atomic", "_yaml", "_textfile", "progress", "sources", "ranges",
-     "geodesy"),
+    ("errors", "_numbers", "settings", "_atomic", "_yaml", "_textfile", "progress", "sources",
+     "ranges", "geodesy"),
     ("places", "vehicles"),
     ("army", "terrain", "config_schema"),
     ("cost",),

@@ -2302,6 +2302,55 @@ def build_cases(ctx: Ctx) -> list[Case]:
         add(Case(f"hostile-b36-cli-{key}", "hostile", argv, allowed=("o",), setup=setup,
                  timeout_s=150))
 
+    # ---- found from outside (helper breaker37): breaker36's leftovers, then the hunt -----------
+    # 100,000 L on a 3 t ZIS-5 (83 t of fuel); bench --sizes 1_000_000 read as 1e6; run of one
+    # army file with --workers 2 (never read); LOGISTICS_N_WORKERS=1_0 read as 10; a LAT,LON in
+    # Arabic-Indic digits sampled as 49 N; a truncated or empty railways-1945.osm, an empty
+    # landcover-1945.yaml of a user's configs tree refused only in the terrain step (late)
+    add(Case("hostile-b37-payload-100000", "hostile", RUN + ["--out", "o"], allowed=("o",),
+             setup=_scenario_data("tbf-36a.yaml", lambda d: d["supply"]["trucks"][0].update(
+                 payload_l=b35_fig(100_000))), timeout_s=150))
+    b37_cli = {
+        "bench-sizes-underscore": (["bench", "--sizes", "1_000_000", "--out", "o"], None, {}),
+        "run-one-file-workers": (RUN + ["--workers", "2", "--out", "o"], _good_scenario, {}),
+        "env-workers-underscore": (["sample", "Hailar"], None, {"LOGISTICS_N_WORKERS": "1_0"}),
+        "env-chunk-underscore": (["sample", "Hailar"], None, {"LOGISTICS_CHUNK_CELLS": "2_048"}),
+        "sample-arabic-digits": (["sample", "\u0664\u0669,119.7"], None, {}),
+    }
+    for key, (argv, setup, env) in b37_cli.items():
+        add(Case(f"hostile-b37-cli-{key}", "hostile", argv, allowed=("o",), setup=setup,
+                 env=env, timeout_s=150))
+    osm = "network/railways-1945.osm"
+    b37_cfg = {
+        "osm-truncated": lambda d: (d / osm).write_bytes((d / osm).read_bytes()[:30_000]),
+        "osm-empty": lambda d: (d / osm).write_bytes(b""),
+        "osm-text": lambda d: (d / osm).write_text("hello\n", encoding="utf-8"),
+        "landcover-empty": lambda d: (d / "terrain" / "landcover-1945.yaml").write_bytes(b""),
+    }
+    for key, mutate in b37_cfg.items():
+        add(Case(f"hostile-b37-configs-{key}", "hostile", RUN + ["--out", "o"], allowed=("o",),
+                 env=cenv, setup=_chain(_good_scenario, _configs(mutate)), timeout_s=150))
+    # a name or front of two lines or with U+202E (shown reversed): the army's and a vehicle's
+    b37_names = {
+        "army-name-line-end": lambda d: d.update(name="39th Army\nINJECTED: a line"),
+        "army-name-rtl": lambda d: d.update(name="39th \u202eymrA"),
+        "front-line-end": lambda d: d.update(front="Transbaikal\r\nFront"),
+    }
+    for key, edit in b37_names.items():
+        add(Case(f"hostile-b37-{key}", "hostile", RUN + ["--out", "o"], allowed=("o",),
+                 setup=_scenario_data("tbf-39a.yaml", edit), timeout_s=150))
+    b37_vehicles = {
+        "vehicle-name-line-end": ("t-34-85.yaml", "name", "T-34\\n85"),
+        "vehicle-name-rtl": ("t-34-85.yaml", "name", "T-34\\u202e58"),
+        "vehicle-payload-over-mass": ("zis-5.yaml", "payload_t.value", "90"),
+        "vehicle-tanker-over-mass": ("bz-43.yaml", "cargo_fuel_l.value", "49000"),
+    }
+    for key, (name, where, value) in b37_vehicles.items():
+        text = f'"{value}"' if where == "name" else value
+        add(Case(f"hostile-b37-{key}", "hostile", ["sample", "Hailar"], env=cenv,
+                 setup=_configs(_vehicle_edit(name, lambda t, w=where, v=text: _replace_value(
+                     t, w, v))), timeout_s=150))
+
     return cases
 
 

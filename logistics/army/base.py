@@ -21,7 +21,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from logistics._textfile import control_character
+from logistics._textfile import control_character, label_problem
 from logistics.errors import LogisticsError, range_fix, unit_floor_problem
 from logistics.geodesy import lat_lon_text
 from logistics.sources import bibliography_path, provenance_problem, unknown_key_fix
@@ -176,6 +176,11 @@ def _check_text(v: Any, name: str) -> Any:
         bad = control_character(v)
         if bad is not None:
             raise ValueError(f"a control character {bad!r} in the text, got {_short(v)}")
+        odd = label_problem(v) if name in ("name", "front") else None
+        if odd is not None:  # a line end split report.md's heading; U+202E reversed it
+            raise ValueError(f"a {name} is one line of visible text (a summary line, a "
+                             f"legend entry, a heading), got {odd} in {_short(v)}; fix: "
+                             f"the {name} on one line, without invisible format characters")
         if name in ("name", "front") and not v.strip():  # a summary line, a legend entry
             # with no words; a front of none: the heat rule's fronts match no army (breaker36)
             raise ValueError(f"a {name} of blanks only, got {_short(v)}; fix: the {name} the "

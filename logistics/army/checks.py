@@ -174,11 +174,51 @@ def _tank_problems(army: Army, units, norms) -> list[str]:
     return problems
 
 
+#: How far over its rated payload a supply truck's load of fuel may weigh before ``payload_l``
+#: is refused as no load a truck carried. Assumed: the heaviest overload found is Soviet
+#: practice loading the Studebaker US6 to 4 t on roads (movement-facts.md, its row of
+#: [WIKI-US6]; not in the stored quote) against its 2.3 t off-road rating
+#: (configs/vehicles/studebaker-us6.yaml payload_t), 1.74 times; 2 leaves room above that and
+#: refuses only loads no truck took (``payload_l: 100000`` on a 3 t ZIS-5: 83 t of fuel).
+OVERLOAD_FACTOR = 2.0
+
+
+def _payload_problem(i: int, tr, v, source: str) -> str | None:
+    """A column's ``payload_l`` whose fuel (at the density of the column's ``fuel_type``,
+    :data:`logistics.vehicles.CARRIED_DENSITY_KG_PER_L`) weighs more than
+    :data:`OVERLOAD_FACTOR` times its vehicle's rated payload: ``payload_t`` of its file, else
+    its tanker's tank ``cargo_fuel_l`` at that density. A vehicle with neither has no rated
+    payload to compare: only the schema's bound (100,000 L) holds it."""
+    from logistics.vehicles import CARRIED_DENSITY_KG_PER_L
+
+    if tr.payload_l is None:
+        return None
+    density = CARRIED_DENSITY_KG_PER_L[tr.fuel_type]
+    if v.payload_t:
+        rated_t, what = float(v.payload_t), f"payload_t {v.payload_t:g} t"
+    elif v.cargo_fuel_l:
+        rated_t = float(v.cargo_fuel_l) * density / 1000.0
+        what = f"tank cargo_fuel_l {v.cargo_fuel_l:g} L, {rated_t:.2f} t"
+    else:
+        return None
+    litres = float(tr.payload_l.value)
+    fuel_t = litres * density / 1000.0
+    if fuel_t <= OVERLOAD_FACTOR * rated_t:
+        return None
+    most_l = OVERLOAD_FACTOR * rated_t * 1000.0 / density
+    return (f"{source}: supply.trucks.{i}.payload_l: {litres:g} L of fuel ({tr.fuel_type}, "
+            f"{density:g} kg/L) weigh {fuel_t:.1f} t on one {v.id!r}, whose rated load is "
+            f"{what} ({v.path}): more than {OVERLOAD_FACTOR:g} times it (the overload "
+            "margin assumed in logistics/army/checks.py); fix: the litres one truck carries, "
+            f"at most {most_l:,.0f} L (or leave payload_l out: the vehicle's own load is taken)")
+
+
 def _load_problems(army: Army, config_dir: str | Path | None = None) -> list[str]:
     """A supply column of a vehicle that carries no load (a tank: neither ``cargo_fuel_l``
     nor ``payload_t`` in its file) and no ``payload_l`` of the column's own: found here, at
     load, not when the run first loads its trucks (it was a ConfigError after the terrain and
-    the routes, and without the file or the key)."""
+    the routes, and without the file or the key); a ``payload_l`` far over the vehicle's
+    rated load (:func:`_payload_problem`)."""
     from logistics.vehicles import list_vehicles, load_vehicle
 
     problems: list[str] = []
@@ -187,6 +227,9 @@ def _load_problems(army: Army, config_dir: str | Path | None = None) -> list[str
             v = load_vehicle(tr.vehicle, config_dir=config_dir)
         except LogisticsError:
             continue  # an unknown vehicle is its own problem, reported where it is named
+        heavy = _payload_problem(i, tr, v, army.source)
+        if heavy is not None:
+            problems.append(heavy)
         if tr.payload_l is not None or v.carries_load:
             continue
         carriers = []

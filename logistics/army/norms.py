@@ -131,8 +131,8 @@ class Norms:
     vehicle file gives no tank; ``standards``; ``means``: the rail and river figures of
     ``movement.yaml`` (ship classes, ferrying, current, railhead advance ...: read by
     :func:`logistics.army.means_norms.load_means_norms` from the same folder);
-    ``dismount_movements`` (``march.yaml dismount``). (Fuel densities are the cost engine's
-    constants, :data:`logistics.cost.engine.FUEL_DENSITY_KG_PER_L`.)
+    ``dismount_movements`` (``march.yaml dismount``). (Fuel densities are physical constants
+    in code, :data:`logistics.vehicles.FUEL_DENSITY_KG_PER_L`.)
     """
 
     march: Mapping[str, MarchNorm]

@@ -35,6 +35,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from logistics import __version__
+from logistics._numbers import number_of
 from logistics.errors import ConfigError, LogisticsError, did_you_mean
 from logistics.terrain.grid import RESOLUTION_RANGE_M
 
@@ -437,25 +438,6 @@ def _cancelled(prefix: str, signum: int) -> int:
         return 143
     print(f"{prefix}: cancelled", file=sys.stderr)
     return 130
-
-
-#: A number as a command line gives it: ASCII digits with an optional sign, point and exponent
-#: (or inf/nan, which the ranges then refuse by name). Python's own float() and int() also take
-#: digit-group underscores and other scripts' digits: ``--set speed_scale=1_0`` (a slip for
-#: 1.0) ran every army at ten times the speed (breaker36).
-_NUMBER_TEXT = re.compile(r"[+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-                          r"|inf(?:inity)?|nan)", re.IGNORECASE)
-_WHOLE_TEXT = re.compile(r"[+-]?[0-9]+")
-
-
-def number_of(text: str, *, whole: bool = False) -> float | int:
-    """``text`` (spaces round it aside) as the number it writes in ASCII decimal notation
-    (``whole``: a whole number, as int); ValueError for anything else ("1_0", "0x10", "1,5",
-    other scripts' digits), which float() and int() would partly take."""
-    stripped = text.strip()
-    if not (_WHOLE_TEXT if whole else _NUMBER_TEXT).fullmatch(stripped):
-        raise ValueError(f"not a number in decimal notation: {text[:40]!r}")
-    return int(stripped) if whole else float(stripped)
 
 
 def int_in(lo: int, hi: int | None):

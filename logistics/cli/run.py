@@ -108,7 +108,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         f"one per core and per {WORKER_GIB:g} GiB of available memory (with "
                         "LOGISTICS_SCHEDULER, that scheduler's workers run them and this "
                         "process writes them); 0 (default) runs them in this process, so far "
-                        "the faster on two cores; one army file always runs in this process")
+                        "the faster on two cores; refused for one army file, which always runs "
+                        "in this process")
     p.set_defaults(func=_run)
 
 
@@ -331,6 +332,7 @@ def _run(args: argparse.Namespace) -> int:
     files = scenario_files(args.config)
     many = len(files) > 1 or Path(args.config).is_dir()
     check_workers(args.workers, False)  # a count beyond the machine: refused before any work
+    _check_workers_used(args.workers, files)
     for note in dict.fromkeys(filter(None, (other_tree_note(p.parent) for p in files))):
         print(f"logistics run: {note}", file=sys.stderr)
     # drawn on every run's map: a damaged file fails now, before any run
@@ -438,7 +440,8 @@ def run_army(sc, options: RunOptions, started=None):
     # a grid beyond memory: refused before the step that builds it, not in it
     check_run_fits(army_bbox(sc), options.resolution_m or settings.DEFAULT_RESOLUTION_M)
     check_vehicles(sc.config_dir)  # figures that cannot move a vehicle: not NaN fuel
-    check_layer_files(dem=options.dem)  # a damaged layer: refused now, not in the terrain
+    # a damaged layer, or railway file of the army's configs: refused now, not in the terrain
+    check_layer_files(dem=options.dem, config_dir=sc.config_dir)
     # a start or objective in a lake or the sea: refused now, not in the planning
     check_points_on_land(sc, resolution_m=options.resolution_m, dem=options.dem)
     # a flotilla that sails no river: refused now, too (its timetables handed on)
@@ -582,6 +585,18 @@ def _outcome(future, path: Path, doing: str) -> tuple:
             f"the {doing} of {path.name} failed on a dask worker: {type(exc).__name__}: "
             f"{first}; this is a fault of the program, not of the file: run `logistics run "
             f"{shlex.quote(str(path))} --workers 0` for its traceback, and report it") from None
+
+
+def _check_workers_used(workers: int | None, files: list[Path]) -> None:
+    """``--workers N`` (N > 0) refused when fewer than two army files are to run: the workers
+    run a folder's armies, one army each, and one army always runs in this process, so the
+    option was silently never read (``run one.yaml --workers 2``; breaker37). The same for a
+    folder of one army file, so a file and a folder say the same."""
+    if workers and len(files) < 2:
+        raise ConfigError(
+            f"--workers {workers}: the workers run the armies of a folder, one army each, and "
+            f"one army file ({files[0].name}) runs in this process; fix: leave out --workers "
+            "(or give a folder of two armies or more)")
 
 
 def _workers_for(workers: int | None, n_armies: int):

@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from logistics._atomic import atomic_path
+from logistics._numbers import number_of
 # the engines register themselves on import, in this order (the run order)
 from logistics.cost import bench_engines, bench_grass, bench_whitebox  # noqa: F401
 from logistics.cost.bench_grid import BenchGrid, load_grid, make_grid, save_grid
@@ -203,10 +204,11 @@ MAX_SIZES = 12
 def parse_sizes(text: str) -> list[int]:
     """``"1e5,1e6,1e7"`` -> ``[100000, 1000000, 10000000]`` (ConfigError if malformed)."""
     try:
-        numbers = [float(s) for s in str(text).split(",") if s.strip()]
+        numbers = [number_of(s) for s in str(text).split(",") if s.strip()]
         sizes = [int(v) for v in numbers]
-    except (ValueError, OverflowError):
-        raise ConfigError(f"--sizes must be numbers separated by commas, got {text!r}") from None
+    except (ValueError, OverflowError):  # "1_000_000" too (the one strict number reader)
+        raise ConfigError(f"--sizes must be numbers in decimal notation separated by commas "
+                          f"(1e6 or 1000000), got {text[:80]!r}") from None
     if any(v != int(v) for v in numbers):
         raise ConfigError(f"--sizes are whole numbers of cells (1e5 or 100000), got {text!r}")
     if not sizes or min(sizes) < 64:

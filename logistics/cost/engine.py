@@ -40,7 +40,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from logistics.vehicles import FuelTarget, Vehicle
+# the fuel densities (cited there) live with the vehicles, read here for the fuel physics
+from logistics.vehicles import FUEL_DENSITY_KG_PER_L, FuelTarget, Vehicle
 
 __all__ = [
     "Engine",
@@ -52,11 +53,6 @@ __all__ = [
     "ZERO_LOAD_MAX_SHARE",
 ]
 
-#: Fuel density, kg/L. diesel: [UNIVERSAL-CONVERTER] universal-converter.org/fuels/diesel
-#: "832.361 kg/m³"; petrol: [CALC-GASOLINE] snowdaycalculatornow.com "44 × 0.74 = 32.56 MJ/L"
-#: (parameters.md §3.2). The one copy: the supply's tonnes-to-litres
-#: (logistics/supply/delivery.py) reads it; configs/norms/movement.yaml points here.
-FUEL_DENSITY_KG_PER_L: dict[str, float] = {"diesel": 0.832, "petrol": 0.74}
 
 #: Specific fuel consumption at full power a 1940s engine may have, g/kWh: the bound of issue 10
 #: (a bound, not a source: parameters.md §3.2 found no g/kWh figure for a 1945 engine). 230

@@ -12,16 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from logistics.cost.engine import FUEL_DENSITY_KG_PER_L
+from logistics.vehicles import CARRIED_DENSITY_KG_PER_L
 
 __all__ = ["Delivery", "litres_from_tonnes", "DENSITY_KG_PER_L"]
 
-#: Fuel densities (kg/L) to turn tonnes into litres: the cost engine's
-#: (:data:`logistics.cost.engine.FUEL_DENSITY_KG_PER_L`, cited there), one figure for both;
-#: "any" (POL of unstated kind) uses the diesel density: assumption, most of the 6 GTA's
-#: armour (T-34-85, M4A2) burned diesel (campaign-facts 2).
-DENSITY_KG_PER_L: dict[str, float] = {**FUEL_DENSITY_KG_PER_L,
-                                      "any": FUEL_DENSITY_KG_PER_L["diesel"]}
+#: Fuel densities (kg/L) to turn tonnes into litres, "any" included:
+#: :data:`logistics.vehicles.CARRIED_DENSITY_KG_PER_L` (cited and assumed there).
+DENSITY_KG_PER_L: dict[str, float] = CARRIED_DENSITY_KG_PER_L
 
 
 def litres_from_tonnes(tonnes: float, fuel_type: str) -> float:

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import rioxarray  # noqa: F401  (registers the .rio accessor used to write the CRS)
@@ -62,7 +61,7 @@ from logistics.terrain.landcover1945 import (
     landcover_1945_layers,
     load_landcover_1945,
 )
-from logistics.terrain.layer_files import IGBP_CODES, IGBP_WORDS
+from logistics.terrain.layer_files import IGBP_CODES, IGBP_WORDS, configs_read
 from logistics.terrain.railways import railway_cells, shipped_railways
 from logistics.terrain.resample import resample_to_grid
 from logistics.terrain.rivers import near_river_mask, rasterize_rivers, read_rivers
@@ -234,19 +233,6 @@ def check_in_memory(bbox, resolution_m: float) -> None:
     err.command_line = (f"{what}; fix: --resolution-m {coarsest} or coarser over this box "
                         f"{in_memory}")
     raise err
-
-
-def configs_read(config_dir=None) -> tuple:
-    """What :func:`load_terrain` reads of the configs folder ``config_dir`` (None:
-    ``settings.CONFIG_DIR`` as set): its 1945 land-cover rule (by value) and each railway file
-    (the overlay's, the forest rule's logging belt's) as ``(path, mtime_ns)``. Hashable: the key
-    of a terrain cache, so a run on another folder, or after an edit, loads its own terrain."""
-    rule = load_landcover_1945(config_dir=config_dir)
-    files = {shipped_railways(config_dir)}
-    if rule.forest is not None and rule.forest.railways is not None:
-        files.add(Path(rule.forest.railways))
-    return (rule, tuple(sorted((str(f), f.stat().st_mtime_ns if f.exists() else -1)
-                               for f in files)))
 
 
 def _terrain_class(grid: MetricGrid, elevation, slope, rivers, chunks, rule: WetlandRule,

@@ -26,9 +26,11 @@ from logistics import settings
 from logistics.errors import CRSError, DataError
 from logistics.terrain.dem import (DEM_FILES, check_codes, check_dem, check_on_theatre, layer_error,
                                    raster_path, reading)
+from logistics.terrain.landcover1945 import load_landcover_1945
+from logistics.terrain.railways import railway_lines, shipped_railways
 
 __all__ = ["OTHER_LAYERS", "CLASS_LAYERS", "IGBP_CODES", "IGBP_WORDS", "terrain_layer_files",
-           "check_layer_files"]
+           "check_layer_files", "check_configs_read", "configs_read"]
 
 #: Layers a terrain load and the steps after it read besides the DEM: land cover, land mask,
 #: the PRC/outside source mask of the 1945 land cover, rivers, lakes (river network), borders
@@ -155,11 +157,44 @@ def _check_landcover(path: Path, nodata: float | None) -> None:
     check_codes(values, path, IGBP_CODES, IGBP_WORDS, fill if fill is not None else -1)
 
 
-def check_layer_files(names: tuple[str, ...] | None = None, *, dem: str = "merged") -> None:
+def check_layer_files(names: tuple[str, ...] | None = None, *, dem: str = "merged",
+                      config_dir: str | Path | None = None) -> None:
     """Refuse, before any work, a layer of ``names`` (default: :func:`terrain_layer_files` of
     ``dem``) that is missing, not a regular file, empty, of another size than the folder's
     MANIFEST.json says, or whose header does not open or has no CRS or no cells. Reads
-    headers only."""
+    headers only. Then the files of the configs folder ``config_dir`` (None:
+    ``settings.CONFIG_DIR``) the terrain reads: its 1945 land-cover rule and railway files
+    (:func:`check_configs_read`)."""
+    _check_rasters(names, dem)
+    check_configs_read(config_dir)
+
+
+def configs_read(config_dir=None) -> tuple:
+    """What :func:`load_terrain` reads of the configs folder ``config_dir`` (None:
+    ``settings.CONFIG_DIR`` as set): its 1945 land-cover rule (by value) and each railway file
+    (the overlay's, the forest rule's logging belt's) as ``(path, mtime_ns)``. Hashable: the key
+    of a terrain cache, so a run on another folder, or after an edit, loads its own terrain."""
+    rule = load_landcover_1945(config_dir=config_dir)
+    files = {shipped_railways(config_dir)}
+    if rule.forest is not None and rule.forest.railways is not None:
+        files.add(Path(rule.forest.railways))
+    return (rule, tuple(sorted((str(f), f.stat().st_mtime_ns if f.exists() else -1)
+                               for f in files)))
+
+
+def check_configs_read(config_dir=None) -> None:
+    """Every file of the configs folder ``config_dir`` that :func:`load_terrain` reads (its
+    :func:`configs_read`: the 1945 land-cover rule and each railway file), read now, before any
+    work (the railway lines are cached for the terrain step): a damaged one was refused only
+    in the terrain step, after the progress had passed the checks (breaker37: a truncated or
+    empty ``network/railways-1945.osm``, an empty ``terrain/landcover-1945.yaml``)."""
+    _, files = configs_read(config_dir)
+    for path, _ in files:
+        railway_lines(Path(path))
+
+
+def _check_rasters(names: tuple[str, ...] | None, dem: str) -> None:
+    """The raster folder's part of :func:`check_layer_files`."""
     folder = Path(settings.RASTER_DIR)
     sizes = _manifest_sizes(folder)
     for name in names if names is not None else terrain_layer_files(dem):

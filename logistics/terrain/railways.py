@@ -40,7 +40,7 @@ def railway_cells(grid: MetricGrid, path: Path | None, *, chunks=None,
     """
     from rasterio.features import rasterize
 
-    lines = _railway_lines(str(path), path.stat().st_mtime_ns) if path is not None else ()
+    lines = railway_lines(path) if path is not None else ()
 
     def block(g: MetricGrid) -> np.ndarray:
         out = np.zeros(g.shape, dtype=np.uint8)
@@ -50,6 +50,12 @@ def railway_cells(grid: MetricGrid, path: Path | None, *, chunks=None,
         return out
 
     return grid_array(block, grid, chunks=chunks, dtype=np.uint8)
+
+
+def railway_lines(path: Path) -> tuple:
+    """The railway lines of the OSM XML file ``path`` in the metric CRS (read once per file
+    and edit; DataError naming the file and the rebuild for a file GDAL cannot read)."""
+    return _railway_lines(str(path), Path(path).stat().st_mtime_ns)
 
 
 @lru_cache(maxsize=2)
