@@ -118,19 +118,22 @@ def _step_offsets(cells: np.ndarray) -> np.ndarray:
 
 
 def _segments(terrain: xr.Dataset, cells: np.ndarray, time_model: CostModel,
-              fuel_model: CostModel | None) -> pd.DataFrame:
-    """The segment table of ``cells`` priced with the given time and fuel models."""
+              fuel_model: CostModel | None, models: CostModels) -> pd.DataFrame:
+    """The segment table of ``cells`` priced with the given time and fuel models (of
+    ``models``, which keeps their checked kernel inputs)."""
     from logistics.terrain import to_lonlat
 
     rows, cols = cells[:, 0], cells[:, 1]
     k = _step_offsets(cells)
     dx, dy = time_model.cellsize_m
     dist = np.concatenate([[0.0], offset_lengths_m(dx, dy)[k]])
-    time_s = np.concatenate([[0.0], edge_costs(time_model, rows[:-1], cols[:-1], k)])
+    time_s = np.concatenate([[0.0], edge_costs(models.inputs(time_model), rows[:-1], cols[:-1],
+                                               k)])
     if fuel_model is None:
         fuel_l = np.zeros(len(cells))
     else:
-        fuel_l = np.concatenate([[0.0], edge_costs(fuel_model, rows[:-1], cols[:-1], k)])
+        fuel_l = np.concatenate([[0.0], edge_costs(models.inputs(fuel_model), rows[:-1],
+                                                   cols[:-1], k)])
     elev = np.asarray(terrain["elevation_m"].values)[rows, cols].astype(np.float64)
     grade = np.concatenate([[0.0], np.diff(elev) / dist[1:]]) if len(cells) > 1 else np.zeros(1)
     x_m = np.asarray(terrain["x"].values, dtype=np.float64)[cols]
@@ -177,8 +180,10 @@ def evaluate_path(terrain: xr.Dataset, cells, vehicle, *, season: str = "dry",
     so callers decide how to treat it (e.g. :func:`helped_across`). Fuel is 0 for foot and
     horse. ``models``: the run's cost models (a new cache when None).
     """
+    models = models if models is not None else CostModels()
     time_model, fuel_model = _models(terrain, vehicle, season, models)
-    return _segments(terrain, _as_cells(cells, time_model.shape), time_model, fuel_model)
+    return _segments(terrain, _as_cells(cells, time_model.shape), time_model, fuel_model,
+                     models)
 
 
 def helped_across(values: np.ndarray, dist_m: np.ndarray, *,
@@ -371,7 +376,7 @@ def route(
         pieces.append(leg[1:])
         bounds.append((first, first + len(leg) - 1))
     all_cells = np.concatenate(pieces)
-    seg = _segments(terrain, all_cells, time_model, fuel_model)
+    seg = _segments(terrain, all_cells, time_model, fuel_model, models)
 
     legs = pd.DataFrame(
         [
