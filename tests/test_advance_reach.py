@@ -192,3 +192,26 @@ def test_column_paced_floors_only_finite_time_costs():
     fuel = CostModel(class_index=m.class_index, table=m.table, grade_min=-0.1, grade_step=0.1,
                      cellsize_m=(1000.0, 1000.0), elevation_m=None, units="L")
     assert column_paced(fuel, 36.0) is fuel
+
+
+def test_lonlat_keeps_its_last_answer_only_for_the_same_path_and_km():
+    """``_Loop.lonlat`` keeps each formation's last answer (speed): asked again at the same km
+    of the same path it gives the same place; another km, or the path of a new timetable,
+    is read anew (np.interp of that path)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from logistics.advance.simulate import _Loop
+
+    plan_path = (np.array([0.0, 10.0]), np.array([120.0, 121.0]), np.array([45.0, 46.0]))
+    train = (np.array([0.0, 10.0]), np.array([120.0, 125.0]), np.array([45.0, 50.0]))
+    loop = SimpleNamespace(_lonlat_last={}, now=plan_path)
+    loop.path = lambda fid: loop.now
+    at = lambda km: _Loop.lonlat(loop, "f", km)  # noqa: E731
+    assert at(5.0) == (120.5, 45.5) and at(5.0) == (120.5, 45.5)
+    assert at(2.5) == (120.25, 45.25)
+    loop.now = train  # the formation boards a train: its km is measured on the timetable's
+    assert at(2.5) == (121.25, 46.25)
+    loop.now = (np.array([3.0]), np.array([118.0]), np.array([44.0]))  # a one-point path
+    assert at(2.5) == (118.0, 44.0)

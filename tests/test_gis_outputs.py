@@ -379,3 +379,26 @@ def test_the_readme_names_every_geopackage_layer_and_its_fields():
         r"^\| `daily\.csv` \|([^\n]+)$", text, flags=re.M).group(1)
     assert "`status` is the day's, not the last hour's" in daily  # records._day_status
     assert "`cost.tif` holds the accumulated travel time in hours" in text
+
+
+def test_km_at_keeps_each_formations_rows_and_gives_the_same_km():
+    # a delivery's km is its formation's last track row at or before its time (the first row
+    # before it starts); the rows and times kept for the next ask (speed) change no answer
+    import pandas as pd
+
+    from logistics.report.run_layers import _km_at
+
+    tracks = pd.DataFrame({
+        "formation_id": ["a", "b", "a", "b", "a"],
+        "time": ["1945-08-09 01:00", "1945-08-09 01:00", "1945-08-09 02:00",
+                 "1945-08-09 03:00", "1945-08-09 04:00"],
+        "cum_km": [0.0, 5.0, 12.5, 30.0, 40.0],
+    })
+    asks = [("a", "1945-08-09 00:00"), ("a", "1945-08-09 03:00"), ("b", "1945-08-09 03:00"),
+            ("(reserve with b)", "1945-08-09 02:00"), ("c", "1945-08-09 05:00"),
+            ("a,b", "1945-08-09 09:00")]
+    kept: dict = {}
+    got = [_km_at(tracks, fid, pd.Timestamp(t), "a", kept) for fid, t in asks]
+    assert got == [0.0, 12.5, 30.0, 5.0, 0.0, 40.0]
+    assert got == [_km_at(tracks, fid, pd.Timestamp(t), "a") for fid, t in asks]
+    assert sorted(kept) == ["a", "b", "c"]

@@ -122,3 +122,26 @@ def test_cost_model_rows_carry_the_relief_bin():
     v, _ = move_rates("T-34-85", "steppe", 0.0, subgrid_grade=4 * SUBGRID_STEP)
     assert t_rough == pytest.approx(1000 / (v / 3.6)) and t_rough > t_smooth
     assert rough.attrs["subgrid_relief"] and not smooth.attrs["subgrid_relief"]
+
+
+@pytest.mark.parametrize("vid", ["T-34-85", "ZIS-5", "foot", "cavalry"])
+@pytest.mark.parametrize("season", ["dry", "wet"])
+def test_rate_tables_are_move_rates_bit_for_bit(vid, season):
+    # the tables compute every relief bin of a surface in one pass (speed): each row must be
+    # exactly what move_rates gives for its class and bin, to the last bit
+    from logistics.vehicles import load_vehicle
+
+    v = load_vehicle(vid)
+    n, step = 40, 0.025
+    time_t, fuel_t = physics._rate_tables(v, n, step, season, "tobler",
+                                          tuple(physics.embankment_kmh().items()))
+    grades = np.arange(-n, n + 1) * step
+    for b in range(physics.SUBGRID_BINS):
+        for code, surface in physics._SURFACE_OF_CLASS.items():
+            speed, fuel = move_rates(v, surface, grades, season=season,
+                                     subgrid_grade=b * SUBGRID_STEP)
+            with np.errstate(divide="ignore"):
+                want_s = np.where(speed > 0, 3.6 / speed, np.inf)
+            row = code + N_CODES * b
+            assert time_t[row].tobytes() == want_s.tobytes(), (surface, b)
+            assert fuel_t[row].tobytes() == (fuel / 1000.0).tobytes(), (surface, b)

@@ -54,3 +54,26 @@ def test_fuel_priced_after_release_equals_a_fresh_leg(hailar_terrain):
     plain = pickle.loads(pickle.dumps(early))
     assert type(plain) is TruckLeg
     assert (plain.out_s, plain.back_s, plain.fuel_l) == (early.out_s, early.back_s, early.fuel_l)
+
+
+def test_cost_models_keep_the_kernel_inputs_of_their_own_models_only(hailar_terrain):
+    """``CostModels.inputs``: a model the cache built is checked once (the same inputs back,
+    dropped by ``release``); any other model is checked on each ask (it may be changed)."""
+    from logistics.cost.kernel import kernel_inputs
+    from logistics.cost.physics import build_cost_model
+    from logistics.cost.route import evaluate_path
+
+    ds = hailar_terrain()
+    models = CostModels()
+    own = models.get(ds, "zis-5", objective="fuel", season="wet")
+    first = models.inputs(own)
+    assert models.inputs(own) is first
+    for got, want in zip(first, kernel_inputs(own)):
+        assert np.array_equal(got, want) if isinstance(got, np.ndarray) else got == want
+    other = build_cost_model(ds, "zis-5", objective="fuel", season="wet")
+    assert models.inputs(other) is not models.inputs(other)
+    cells = np.array([(ROW, c) for c in range(12)], dtype=np.int64)
+    kept = evaluate_path(ds, cells, "zis-5", season="wet", models=models)
+    assert kept.equals(evaluate_path(ds, cells, "zis-5", season="wet"))
+    models.release()
+    assert models.inputs(own) is not first  # released: checked anew

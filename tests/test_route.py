@@ -118,3 +118,20 @@ def test_bad_waypoints_and_paths(hailar_terrain):
     with pytest.raises(ExtentError, match="outside the grid"):
         evaluate_path(ds, [(0, 0), (-1, 0)], "t-34-85")
     assert cell_of(ds, *to_metric(*hailar_terrain.lonlat(ds, 15, 31))) == (15, 31)
+
+
+@pytest.mark.parametrize("vehicle", ["zis-5", "t-34-85", "foot"])
+def test_path_fuel_is_evaluate_paths_distance_and_fuel(hailar_terrain, vehicle):
+    # a truck leg's litres read path_fuel (speed): the same numbers as evaluate_path's columns
+    from logistics.cost.route import path_fuel
+
+    ds = hailar_terrain(hills=True)
+    rt = route(ds, "t-34-85", ["Hailar", hailar_terrain.lonlat(ds, 25, 35)])
+    cells = rt.segments[["row", "col"]].to_numpy()
+    for season in ("dry", "wet"):
+        ev = evaluate_path(ds, cells, vehicle, season=season)
+        dist_m, fuel_l = path_fuel(ds, cells, vehicle, season=season)
+        assert dist_m.tobytes() == ev["dist_m"].to_numpy().tobytes()
+        assert fuel_l.tobytes() == ev["fuel_l"].to_numpy().tobytes()
+    with pytest.raises(ConfigError):
+        path_fuel(ds, [(10, 10), (10, 13)], vehicle)  # not a move of the stencil

@@ -420,6 +420,9 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         self.pos_t: list[float] = []
         self.pos_f: list[str] = []
         self._prof_cache: dict = {}
+        #: the last (path km, lon, lat arrays, km, (lon, lat)) :meth:`lonlat` gave for each
+        #: formation
+        self._lonlat_last: dict[str, tuple] = {}
         self._rule = None
         self.railheads: dict[int, str] = {}
         #: where each truck column loads once the railway moved its railhead forward
@@ -516,11 +519,21 @@ class _Loop(StepRecords, Resupply, FuelDraw, Holds, Stops, Carried):
         return fp.km, fp.lon, fp.lat
 
     def lonlat(self, fid: str, km: float) -> tuple[float, float]:
-        """(lon, lat) of km ``km`` of the formation's path."""
+        """(lon, lat) of km ``km`` of the formation's path. The last answer of each formation
+        is kept (for the same path and km): an element's place is asked again and again within
+        a step (the reserve's reach of every fuel draw and dry-class check), ~200,000 times a
+        'run configs/', two interpolations each."""
         pk, plon, plat = self.path(fid)
+        last = self._lonlat_last.get(fid)
+        if last is not None and last[0] is pk and last[1] is plon and last[2] is plat \
+                and last[3] == km:
+            return last[4]
         if len(pk) < 2:
-            return float(plon[0]), float(plat[0])
-        return float(np.interp(km, pk, plon)), float(np.interp(km, pk, plat))
+            out = float(plon[0]), float(plat[0])
+        else:
+            out = float(np.interp(km, pk, plon)), float(np.interp(km, pk, plat))
+        self._lonlat_last[fid] = (pk, plon, plat, km, out)
+        return out
 
     # -- movement -------------------------------------------------------------------------
     def move(self, fid: str, e: Element, a: float, b: float) -> str:

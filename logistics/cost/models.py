@@ -7,17 +7,20 @@ class on that route in every season, the trucks' turnarounds, the run's cost ras
 :func:`logistics.cost.physics.build_cost_model`. The grid is part of the key: the terrain
 Dataset's identity (the cache holds the Dataset, so the identity cannot be reused while the
 cache lives) and its shape. Models are plain data and never changed after they are built, so
-sharing them is safe.
+sharing them is safe, and so is keeping each one's checked kernel inputs (:meth:`inputs`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import xarray as xr
 
 from logistics.cost.model import CostModel
+
+if TYPE_CHECKING:
+    from logistics.cost.kernel import KernelInputs
 
 __all__ = ["CostModels"]
 
@@ -32,6 +35,7 @@ class CostModels:
     def __init__(self, config_dir: str | Path | None = None) -> None:
         self.config_dir = config_dir
         self._models: dict[tuple, tuple[xr.Dataset, CostModel]] = {}
+        self._inputs: dict[int, tuple[CostModel, KernelInputs]] = {}
         self.builds = 0
         self.requests = 0
 
@@ -53,10 +57,26 @@ class CostModels:
             self.builds += 1
         return self._models[key][1]
 
+    def inputs(self, model: CostModel) -> KernelInputs:
+        """``kernel_inputs(model)`` of a model this cache built, checked once and kept; of any
+        other model, checked anew. Why: pricing a path (``cost.route.evaluate_path``, each
+        truck leg's fuel) checked its two models' whole grids on every call, thousands of
+        times a run (a model built here is never changed, so its inputs stay valid)."""
+        from logistics.cost.kernel import kernel_inputs
+
+        hit = self._inputs.get(id(model))
+        if hit is not None and hit[0] is model:
+            return hit[1]
+        inp = kernel_inputs(model)
+        if any(built is model for _, built in self._models.values()):
+            self._inputs[id(model)] = (model, inp)
+        return inp
+
     def release(self) -> None:
-        """Drop the models built (each a grid's worth of arrays); a later ask builds its model
-        again (the same one: ``builds`` counts it again)."""
+        """Drop the models built (each a grid's worth of arrays) and their kernel inputs; a
+        later ask builds its model again (the same one: ``builds`` counts it again)."""
         self._models.clear()
+        self._inputs.clear()
 
     def __len__(self) -> int:
         return len(self._models)

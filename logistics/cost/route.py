@@ -30,7 +30,7 @@ from logistics.cost.solver import check_cell
 from logistics.cost.stencil import OFFSETS_16
 from logistics.errors import ConfigError, DataError, ExtentError, NoRouteError
 
-__all__ = ["Route", "route", "evaluate_path", "helped_across", "river_crossings",
+__all__ = ["Route", "route", "evaluate_path", "path_fuel", "helped_across", "river_crossings",
            "SEGMENT_COLUMNS", "CROSSING_COLUMNS"]
 
 #: Columns of ``Route.segments`` and of :func:`evaluate_path`, in order (logistics/README.md).
@@ -117,20 +117,31 @@ def _step_offsets(cells: np.ndarray) -> np.ndarray:
     return k
 
 
+def _step_lengths(cells: np.ndarray, model: CostModel) -> tuple[np.ndarray, np.ndarray]:
+    """(offset index of each step, metres of each step with 0 for the start) of a path."""
+    k = _step_offsets(cells)
+    dx, dy = model.cellsize_m
+    return k, np.concatenate([[0.0], offset_lengths_m(dx, dy)[k]])
+
+
+def _step_costs(cells: np.ndarray, k: np.ndarray, model: CostModel,
+                models: CostModels) -> np.ndarray:
+    """The cost of each step of a path under ``model`` (0 for the start), by the kernel."""
+    return np.concatenate([[0.0], edge_costs(models.inputs(model), cells[:-1, 0],
+                                             cells[:-1, 1], k)])
+
+
 def _segments(terrain: xr.Dataset, cells: np.ndarray, time_model: CostModel,
-              fuel_model: CostModel | None) -> pd.DataFrame:
-    """The segment table of ``cells`` priced with the given time and fuel models."""
+              fuel_model: CostModel | None, models: CostModels) -> pd.DataFrame:
+    """The segment table of ``cells`` priced with the given time and fuel models (of
+    ``models``, which keeps their checked kernel inputs)."""
     from logistics.terrain import to_lonlat
 
     rows, cols = cells[:, 0], cells[:, 1]
-    k = _step_offsets(cells)
-    dx, dy = time_model.cellsize_m
-    dist = np.concatenate([[0.0], offset_lengths_m(dx, dy)[k]])
-    time_s = np.concatenate([[0.0], edge_costs(time_model, rows[:-1], cols[:-1], k)])
-    if fuel_model is None:
-        fuel_l = np.zeros(len(cells))
-    else:
-        fuel_l = np.concatenate([[0.0], edge_costs(fuel_model, rows[:-1], cols[:-1], k)])
+    k, dist = _step_lengths(cells, time_model)
+    time_s = _step_costs(cells, k, time_model, models)
+    fuel_l = np.zeros(len(cells)) if fuel_model is None else \
+        _step_costs(cells, k, fuel_model, models)
     elev = np.asarray(terrain["elevation_m"].values)[rows, cols].astype(np.float64)
     grade = np.concatenate([[0.0], np.diff(elev) / dist[1:]]) if len(cells) > 1 else np.zeros(1)
     x_m = np.asarray(terrain["x"].values, dtype=np.float64)[cols]
@@ -177,8 +188,25 @@ def evaluate_path(terrain: xr.Dataset, cells, vehicle, *, season: str = "dry",
     so callers decide how to treat it (e.g. :func:`helped_across`). Fuel is 0 for foot and
     horse. ``models``: the run's cost models (a new cache when None).
     """
+    models = models if models is not None else CostModels()
     time_model, fuel_model = _models(terrain, vehicle, season, models)
-    return _segments(terrain, _as_cells(cells, time_model.shape), time_model, fuel_model)
+    return _segments(terrain, _as_cells(cells, time_model.shape), time_model, fuel_model,
+                     models)
+
+
+def path_fuel(terrain: xr.Dataset, cells, vehicle, *, season: str = "dry",
+              models: CostModels | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(dist_m, fuel_l)`` per step of the path ``cells`` for ``vehicle``: the columns of
+    :func:`evaluate_path` of those names, the same numbers, without the rest of its table.
+    Why: a truck leg's litres read only these (``supply/turnaround.py``), for thousands of
+    legs a run, and the table's positions (an inverse projection of every cell) and times
+    were most of the work."""
+    models = models if models is not None else CostModels()
+    time_model, fuel_model = _models(terrain, vehicle, season, models)
+    path = _as_cells(cells, time_model.shape)
+    k, dist = _step_lengths(path, time_model)
+    fuel = np.zeros(len(path)) if fuel_model is None else _step_costs(path, k, fuel_model, models)
+    return dist, fuel
 
 
 def helped_across(values: np.ndarray, dist_m: np.ndarray, *,
@@ -371,7 +399,7 @@ def route(
         pieces.append(leg[1:])
         bounds.append((first, first + len(leg) - 1))
     all_cells = np.concatenate(pieces)
-    seg = _segments(terrain, all_cells, time_model, fuel_model)
+    seg = _segments(terrain, all_cells, time_model, fuel_model, models)
 
     legs = pd.DataFrame(
         [

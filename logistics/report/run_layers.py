@@ -207,7 +207,8 @@ def run_layers(result, *, documented: pd.DataFrame | None = None) -> dict:
         dl["formation_id"] = fid0
     dl["time"] = pd.to_datetime(dl["time"])
     if "cum_km" not in dl:  # an army run books a delivery by time: where its formation was then
-        dl["cum_km"] = [_km_at(v["tracks"], fid, t, fid0)
+        tracks: dict[str, tuple] = {}  # each formation's track rows and times, read once
+        dl["cum_km"] = [_km_at(v["tracks"], fid, t, fid0, tracks)
                         for fid, t in zip(dl["formation_id"], dl["time"])]
     lon, lat = [], []
     routes: dict[str, pd.DataFrame] = {}  # each formation's route rows, selected once
@@ -279,13 +280,20 @@ def _first_formation(fid, default: str) -> str:
     return default if not first or first.startswith("(") else first
 
 
-def _km_at(tracks: pd.DataFrame, fid, time, default: str) -> float:
+def _km_at(tracks: pd.DataFrame, fid, time, default: str, kept: dict | None = None) -> float:
     """km along its route of formation ``fid`` (see :func:`_first_formation`) at ``time``: its
-    last track row at or before then (its first row before it starts)."""
-    t = tracks[tracks["formation_id"] == _first_formation(fid, default)]
+    last track row at or before then (its first row before it starts). ``kept``: a dict in
+    which the formation's rows and parsed times are kept for the next ask (why: an army's
+    deliveries asked it thousands of times, each selecting from every track row and parsing
+    its times again, a tenth of writing a run)."""
+    fid = _first_formation(fid, default)
+    kept = {} if kept is None else kept
+    if fid not in kept:
+        rows = tracks[tracks["formation_id"] == fid]
+        kept[fid] = (rows, pd.to_datetime(rows["time"]))
+    t, when = kept[fid]
     if not len(t):
         return 0.0
-    when = pd.to_datetime(t["time"])
     before = t[when <= pd.Timestamp(time)]
     return float((before if len(before) else t.head(1))["cum_km"].iloc[-1])
 

@@ -3,7 +3,7 @@
 One accumulated-time surface from the railhead (and one to it, ``reverse=True``: uphill out is
 downhill back) per season, for the truck's own vehicle model; the drive time to the formation
 is read at its cell. The trucks' own fuel is the fuel of the least-time path out and back
-(``traceback`` + ``evaluate_path``), priced when a convoy leaves.
+(``traceback`` + ``path_fuel``: ``evaluate_path``'s steps), priced when a convoy leaves.
 
 The formation's track is open to its trucks: where the column went, its engineers made the
 way (bridges, corduroy over marsh, [SEED-000] 'roads made of logs and brush'), so where the
@@ -160,7 +160,7 @@ def column_paced(model: CostModel, max_speed_kmh: float | None) -> CostModel:
 
 class _FuelOnRead(TruckLeg):
     """A reachable :class:`TruckLeg` whose ``fuel_l`` is priced the first time it is read
-    (``price()``: two tracebacks and :func:`~logistics.cost.route.evaluate_path`), then kept.
+    (``price()``: two tracebacks and :func:`~logistics.cost.route.path_fuel`), then kept.
     Why: most legs are asked only for their hours (the resupply's lead and offset of every
     formation's head, each hour: ``advance/resupply.py`` ``lead_h``, ``offset_h``), and
     pricing their fuel was a third of the step loop's time in `logistics run configs/`; the
@@ -208,7 +208,7 @@ def truck_leg_function(
     is open to the trucks as the track is (:func:`approach_cells`; the column's own railhead).
     """
     from logistics.cost.accumulate import accumulate, path
-    from logistics.cost.route import evaluate_path
+    from logistics.cost.route import path_fuel
     from logistics.terrain import cell_of, to_lonlat, to_metric
 
     models = models if models is not None else CostModels()
@@ -252,9 +252,8 @@ def truck_leg_function(
         for acc in (out, back):
             trip = path(acc, (r, c))
             if len(trip) > 1:
-                ev = evaluate_path(terrain, trip, vehicle, season=season, models=models)
-                fuel += float(helped_across(ev["fuel_l"].to_numpy(), ev["dist_m"].to_numpy(),
-                                            worst_per_m=worst_fuel_per_m).sum())
+                dist_m, fuel_l = path_fuel(terrain, trip, vehicle, season=season, models=models)
+                fuel += float(helped_across(fuel_l, dist_m, worst_per_m=worst_fuel_per_m).sum())
         return fuel
 
     def leg(index: int, season: str) -> TruckLeg:
