@@ -14,16 +14,14 @@ from dataclasses import dataclass
 
 from logistics.vehicles import CARRIED_DENSITY_KG_PER_L
 
-__all__ = ["Delivery", "litres_from_tonnes", "DENSITY_KG_PER_L"]
-
-#: Fuel densities (kg/L) to turn tonnes into litres, "any" included:
-#: :data:`logistics.vehicles.CARRIED_DENSITY_KG_PER_L` (cited and assumed there).
-DENSITY_KG_PER_L: dict[str, float] = CARRIED_DENSITY_KG_PER_L
+__all__ = ["Delivery", "litres_from_tonnes"]
 
 
 def litres_from_tonnes(tonnes: float, fuel_type: str) -> float:
-    """Litres in ``tonnes`` of fuel of the given type (see :data:`DENSITY_KG_PER_L`)."""
-    return tonnes * 1000.0 / DENSITY_KG_PER_L[fuel_type]
+    """Litres in ``tonnes`` of fuel of the given type (the density of
+    :data:`logistics.vehicles.CARRIED_DENSITY_KG_PER_L`, "any" included; cited and assumed
+    there)."""
+    return tonnes * 1000.0 / CARRIED_DENSITY_KG_PER_L[fuel_type]
 
 
 @dataclass(frozen=True)
